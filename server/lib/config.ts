@@ -1,0 +1,198 @@
+/**
+ * The layer's configuration: defaults as named constants, merged once per read with `defu`.
+ * Apps override it in `runtimeConfig.backgroundJobs` or with `NUXT_BACKGROUND_JOBS_*` variables;
+ * it is read at request time, so a restart with new environment variables applies it.
+ */
+import { defu } from 'defu'
+
+/** Default upstream: OpenRouter's OpenAI-compatible endpoint. */
+export const DEFAULT_UPSTREAM_BASE_URL = 'https://openrouter.ai/api/v1'
+/** Default model when a request names none. */
+export const DEFAULT_MODEL = 'openai/gpt-4o-mini'
+/** The model name the built-in scripted model answers to. */
+export const SCRIPTED_MODEL = 'scripted/demo'
+
+/** Every setting, with its unit in its name. */
+export interface BackgroundJobsConfig {
+  /** Master switch; off → every route answers 503 naming the flag. @default true */
+  enabled: boolean
+  /** Which provider stores jobs. @default 'memory' */
+  provider: 'memory' | 'convex'
+  /** Convex deployment URL (provider `convex`). */
+  convexUrl: string
+  /** This instance's id (multi-instance providers). @default a random id per process */
+  instanceId: string
+  /** Secret used to sign the anonymous user cookie. @default a random secret per process */
+  cookieSecret: string
+  upstream: {
+    /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
+    baseUrl: string
+    /** API key; empty → the built-in scripted model. Also read from `OPENROUTER_API_KEY`. */
+    apiKey: string
+    defaultModel: string
+    /** Give up when no first token came in this time. @default 30000 */
+    firstTokenTimeoutMs: number
+    /** Give up when the stream is silent this long after the first token. @default 30000 */
+    stallTimeoutMs: number
+    /** Retries on 429/5xx/network errors before the first token. @default 2 */
+    maxRetries: number
+    /** First retry delay; doubles each time (a `Retry-After` header wins). @default 500 */
+    retryBaseDelayMs: number
+  }
+  scripted: {
+    /** Pace of the built-in scripted model: milliseconds between chunks. @default 40 */
+    chunkIntervalMs: number
+    /** Characters per chunk. @default 6 */
+    chunkChars: number
+  }
+  tools: {
+    enabled: boolean
+    /** Comma-separated tool names that are never offered. */
+    disabled: string
+  }
+  workflows: {
+    enabled: boolean
+  }
+  limits: {
+    maxConcurrentJobs: number
+    maxConcurrentJobsPerUser: number
+    /** Seconds the client is told to wait after a 429 for concurrency. @default 5 */
+    retryAfterSeconds: number
+    /** Wall-clock limit of one job. @default 600000 (10 min) */
+    jobTimeoutMs: number
+    toolTimeoutMs: number
+    maxSteps: number
+    maxCallsPerStep: number
+    /** Combined tool results per step above this are truncated with a notice. @default 51200 */
+    maxResultBytes: number
+    /** The same tool with the same arguments this many times stops the loop. @default 3 */
+    maxRepeatedCalls: number
+    /** Human input requests expire after this. @default 600000 */
+    inputTimeoutMs: number
+    /** Workflows: most nodes run in one job. @default 50 */
+    maxNodesPerJob: number
+    /** Workflows: one node's time limit. @default 120000 */
+    nodeTimeoutMs: number
+    /** Finished jobs stay readable this long, then are deleted. @default 3600000 (1 h) */
+    retentionMs: number
+    /** How often expired jobs are cleaned up. @default 60000 */
+    cleanupIntervalMs: number
+    /** Request bodies above this many bytes get 413. @default 262144 */
+    maxBodyBytes: number
+    maxMessages: number
+    maxMessageChars: number
+    maxToolsPerRequest: number
+    /** Concurrent SSE connections per user. @default 20 */
+    maxStreamsPerUser: number
+    /** Job creations per user per minute. @default 60 */
+    createPerMinute: number
+    /** Input answers per user per minute. @default 120 */
+    inputPerMinute: number
+  }
+  stream: {
+    /** Text deltas within this window are merged into one event (0 = off). @default 50 */
+    batchWindowMs: number
+    /** A comment line at most this often keeps proxies from closing idle streams. @default 15000 */
+    heartbeatMs: number
+    /** Bytes a slow viewer may have queued before it is resynced. @default 1048576 */
+    viewerQueueBytes: number
+    /** gzip the stream when the client accepts it. @default true */
+    compression: boolean
+  }
+  persist: {
+    /** Multi-instance providers: write pending events at least this often. @default 500 */
+    intervalMs: number
+    /** … or as soon as this many bytes are pending. @default 1024 */
+    bytes: number
+  }
+  lease: {
+    durationMs: number
+    heartbeatMs: number
+  }
+  /** Bearer token for the ops metrics route; empty → the route is off (404). */
+  metricsToken: string
+}
+
+/** Every default, in one place. */
+export const DEFAULT_CONFIG: BackgroundJobsConfig = {
+  enabled: true,
+  provider: 'memory',
+  convexUrl: '',
+  instanceId: '',
+  cookieSecret: '',
+  upstream: {
+    baseUrl: DEFAULT_UPSTREAM_BASE_URL,
+    apiKey: '',
+    defaultModel: DEFAULT_MODEL,
+    firstTokenTimeoutMs: 30_000,
+    stallTimeoutMs: 30_000,
+    maxRetries: 2,
+    retryBaseDelayMs: 500,
+  },
+  scripted: { chunkIntervalMs: 40, chunkChars: 6 },
+  tools: { enabled: true, disabled: '' },
+  workflows: { enabled: true },
+  limits: {
+    maxConcurrentJobs: 200,
+    maxConcurrentJobsPerUser: 10,
+    retryAfterSeconds: 5,
+    jobTimeoutMs: 600_000,
+    toolTimeoutMs: 10_000,
+    maxSteps: 10,
+    maxCallsPerStep: 20,
+    maxResultBytes: 51_200,
+    maxRepeatedCalls: 3,
+    inputTimeoutMs: 600_000,
+    maxNodesPerJob: 50,
+    nodeTimeoutMs: 120_000,
+    retentionMs: 3_600_000,
+    cleanupIntervalMs: 60_000,
+    maxBodyBytes: 262_144,
+    maxMessages: 200,
+    maxMessageChars: 100_000,
+    maxToolsPerRequest: 32,
+    maxStreamsPerUser: 20,
+    createPerMinute: 60,
+    inputPerMinute: 120,
+  },
+  stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
+  persist: { intervalMs: 500, bytes: 1024 },
+  lease: { durationMs: 15_000, heartbeatMs: 5_000 },
+  metricsToken: '',
+}
+
+/** A partial configuration, as apps and tests give it. */
+export type BackgroundJobsConfigInput = {
+  [K in keyof BackgroundJobsConfig]?: BackgroundJobsConfig[K] extends object
+    ? Partial<BackgroundJobsConfig[K]>
+    : BackgroundJobsConfig[K]
+}
+
+/** Merges a partial configuration over the defaults and fills derived values. */
+export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}): BackgroundJobsConfig {
+  const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
+  if (!config.upstream.apiKey && env.OPENROUTER_API_KEY) {
+    config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
+  }
+  // Env overrides arrive as strings for booleans set to "false" in some setups.
+  config.enabled = parseBoolean(config.enabled)
+  config.tools = { ...config.tools, enabled: parseBoolean(config.tools.enabled) }
+  config.workflows = { ...config.workflows, enabled: parseBoolean(config.workflows.enabled) }
+  config.stream = { ...config.stream, compression: parseBoolean(config.stream.compression) }
+  return config
+}
+
+function parseBoolean(value: unknown): boolean {
+  if (typeof value === 'string') return !['false', '0', 'off', 'no', ''].includes(value.trim().toLowerCase())
+  return Boolean(value)
+}
+
+/** The disabled tool names as a set. */
+export function disabledToolNames(config: BackgroundJobsConfig): Set<string> {
+  return new Set(String(config.tools.disabled ?? '').split(',').map(name => name.trim()).filter(Boolean))
+}
+
+/** True when no API key is configured, so the built-in scripted model answers. */
+export function usesScriptedModel(config: BackgroundJobsConfig): boolean {
+  return !config.upstream.apiKey
+}

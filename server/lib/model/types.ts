@@ -1,0 +1,46 @@
+/**
+ * What the model client yields: a normalised view of an OpenAI-compatible chat-completions stream.
+ */
+import type { TokenUsage } from '../../../shared/events'
+import type { ChatMessage } from '../providers/types'
+
+/** A tool as offered to the model (the JSON Schema comes from the tool's zod parameters). */
+export interface ModelTool {
+  type: 'function'
+  function: { name: string, description: string, parameters: Record<string, unknown> }
+}
+
+/** One request to the model. */
+export interface ModelRequest {
+  model: string
+  messages: ChatMessage[]
+  tools?: ModelTool[]
+  /** Extra headers for this request (set by the `background-jobs:upstream-request` hook). */
+  headers?: Record<string, string>
+  /** Extra body fields merged into the upstream JSON body. */
+  body?: Record<string, unknown>
+}
+
+/** A complete tool call, joined from its fragments. */
+export interface ModelToolCall {
+  id: string
+  name: string
+  /** The raw JSON text of the arguments ('' for a tool without arguments). */
+  arguments: string
+}
+
+/** What the stream yields, in order. */
+export type ModelEvent =
+  | { type: 'text-delta', text: string }
+  | { type: 'reasoning-delta', text: string }
+  /** Emitted once per call when the stream finishes (or a finish_reason arrives). */
+  | { type: 'tool-call', call: ModelToolCall }
+  | { type: 'usage', usage: TokenUsage }
+  | { type: 'finish', finishReason: string | null }
+
+/** Streams one model round. Throws a `ModelError` subclass on failure; honours `signal`. */
+export interface ModelClient {
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>
+  /** True when this client talks to the built-in scripted model. */
+  readonly scripted: boolean
+}

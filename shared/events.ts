@@ -1,0 +1,218 @@
+/**
+ * The event log of a job: every change is one event with a per-job sequence number `seq`
+ * (1, 2, 3 … without gaps), assigned by the engine that runs the job.
+ * Shared by the server (snapshots, replays) and the client (rendering).
+ */
+
+/** Every status a job can be in. */
+export type JobStatus = 'queued' | 'running' | 'waiting' | 'completed' | 'failed' | 'aborted'
+
+/** Statuses a job never leaves. */
+export type TerminalStatus = 'completed' | 'failed' | 'aborted'
+
+/** Statuses of a job that is still going. */
+export type ActiveStatus = Exclude<JobStatus, TerminalStatus>
+
+/** The statuses a job never leaves, as a list. */
+export const TERMINAL_STATUSES: readonly TerminalStatus[] = ['completed', 'failed', 'aborted']
+
+/** Every job status, as a list (for validation). */
+export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'waiting', 'completed', 'failed', 'aborted']
+
+/** True when a job in this status is finished for good. */
+export function isTerminalStatus(status: JobStatus): status is TerminalStatus {
+  return status === 'completed' || status === 'failed' || status === 'aborted'
+}
+
+/** What kind of work a job does. */
+export type JobType = 'chat' | 'workflow'
+
+/** Token counts reported by the model. */
+export interface TokenUsage {
+  prompt: number
+  completion: number
+  total: number
+}
+
+/** Counts and timings recorded for a finished job. */
+export interface JobMetrics {
+  duration_ms: number
+  /** Time from the job starting to the first text or reasoning token; null when none came. */
+  first_token_ms: number | null
+  tool_call_count: number
+  tool_execution_time_ms: number
+  total_rounds: number
+  tokens: TokenUsage
+  /** Workflow jobs: how many nodes ran. */
+  nodes_executed?: number
+}
+
+/** Why a job failed or was aborted. */
+export interface JobError {
+  /** A stable, machine-readable code such as `upstream-error`, `timeout`, `max-steps`, `owner-lost`. */
+  code: string
+  message: string
+  /** Where it happened: `model`, `tool`, `workflow-node`, `engine`. */
+  failedDuring?: string
+  toolName?: string
+  nodeId?: string
+}
+
+/** How a tool call ended. */
+export type ToolResultStatus = 'completed' | 'error' | 'timeout' | 'denied'
+
+/** What kind of answer an input request wants. */
+export type InputRequestKind = 'tool-approval' | 'workflow-input'
+
+/** What happens when nobody answers an input request in time. */
+export type InputTimeoutAction = 'deny' | 'approve' | 'abort' | 'fail' | 'default'
+
+/** The part every event shares. */
+export interface EventBase {
+  /** Per-job sequence number, 1-based, without gaps. */
+  seq: number
+  /** Epoch milliseconds when the engine recorded it. */
+  at: number
+  /** Workflow jobs: the node that produced this event. */
+  nodeId?: string
+}
+
+export interface JobStatusPayload {
+  type: 'job-status'
+  status: ActiveStatus
+  reason?: string
+}
+
+export interface TextDeltaPayload {
+  type: 'text-delta'
+  /** Where `text` starts in the job's content, in UTF-16 code units. */
+  offset: number
+  text: string
+}
+
+export interface ReasoningDeltaPayload {
+  type: 'reasoning-delta'
+  /** Where `text` starts in the job's reasoning, in UTF-16 code units. */
+  offset: number
+  text: string
+}
+
+export interface StepStartPayload {
+  type: 'step-start'
+  /** 1-based model round. */
+  step: number
+}
+
+export interface StepEndPayload {
+  type: 'step-end'
+  step: number
+  finishReason: string | null
+  usage?: TokenUsage
+}
+
+export interface ToolCallPayload {
+  type: 'tool-call'
+  id: string
+  name: string
+  args: unknown
+  step: number
+}
+
+export interface ToolResultPayload {
+  type: 'tool-result'
+  id: string
+  status: ToolResultStatus
+  result?: unknown
+  error?: string
+  durationMs: number
+}
+
+export interface InputRequestPayload {
+  type: 'input-request'
+  requestId: string
+  kind: InputRequestKind
+  prompt: string
+  /** Epoch ms after which `onTimeout` applies. */
+  expiresAt: number
+  onTimeout: InputTimeoutAction
+  /** Tool approvals: the call waiting for the answer. */
+  toolCallId?: string
+  tool?: string
+  args?: unknown
+  /** Workflow input: JSON Schema of the expected answer, for the client to render a form. */
+  schema?: unknown
+}
+
+export interface InputResponsePayload {
+  type: 'input-response'
+  requestId: string
+  answer: unknown
+  answeredAt: number
+  /** The user id that answered, or `timeout` when `onTimeout` applied. */
+  answeredBy: string
+}
+
+export interface NodeStartPayload {
+  type: 'node-start'
+  nodeId: string
+  kind: string
+}
+
+export interface NodeEndPayload {
+  type: 'node-end'
+  nodeId: string
+  status: 'completed' | 'failed' | 'skipped'
+  output?: unknown
+  error?: string
+}
+
+export interface JobEndPayload {
+  type: 'job-end'
+  status: TerminalStatus
+  error?: JobError
+  metrics: JobMetrics
+}
+
+/** An event before the engine numbers it. */
+export type JobEventPayload =
+  | JobStatusPayload
+  | TextDeltaPayload
+  | ReasoningDeltaPayload
+  | StepStartPayload
+  | StepEndPayload
+  | ToolCallPayload
+  | ToolResultPayload
+  | InputRequestPayload
+  | InputResponsePayload
+  | NodeStartPayload
+  | NodeEndPayload
+  | JobEndPayload
+
+/** Distributes `EventBase` over each member so narrowing on `type` keeps working. */
+type WithBase<T> = T extends unknown ? T & EventBase : never
+
+/** One entry of a job's event log. */
+export type JobEvent = WithBase<JobEventPayload>
+
+/** Every event type name. */
+export type JobEventType = JobEvent['type']
+
+/** The event of a given type. */
+export type JobEventOf<T extends JobEventType> = Extract<JobEvent, { type: T }>
+
+/** Event types that are merged in the batching window (everything else flushes the batch first). */
+export function isDeltaEvent(event: { type: string }): event is TextDeltaPayload | ReasoningDeltaPayload {
+  return event.type === 'text-delta' || event.type === 'reasoning-delta'
+}
+
+/** A metrics object with every count at zero. */
+export function emptyMetrics(): JobMetrics {
+  return {
+    duration_ms: 0,
+    first_token_ms: null,
+    tool_call_count: 0,
+    tool_execution_time_ms: 0,
+    total_rounds: 0,
+    tokens: { prompt: 0, completion: 0, total: 0 },
+  }
+}

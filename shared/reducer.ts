@@ -1,0 +1,258 @@
+/**
+ * The one pure reducer that builds a job's state from its event log.
+ * The server uses it for snapshots, the client to render; both import this file.
+ * It never mutates its input: every change returns new objects, so a state can be kept and compared.
+ */
+import type {
+  ActiveStatus,
+  InputRequestPayload,
+  JobError,
+  JobEvent,
+  JobMetrics,
+  JobStatus,
+  JobType,
+  TokenUsage,
+  ToolResultStatus,
+} from './events'
+import { isTerminalStatus } from './events'
+
+/** A tool call as a viewer sees it. */
+export interface ToolCallState {
+  id: string
+  name: string
+  args: unknown
+  step: number
+  nodeId?: string
+  status: 'running' | 'waiting-approval' | ToolResultStatus
+  result?: unknown
+  error?: string
+  durationMs?: number
+}
+
+/** One model round. */
+export interface StepState {
+  step: number
+  nodeId?: string
+  finishReason: string | null
+  usage?: TokenUsage
+  ended: boolean
+}
+
+/** A workflow node as a viewer sees it. */
+export interface NodeState {
+  nodeId: string
+  kind: string
+  status: 'running' | 'waiting' | 'completed' | 'failed' | 'skipped'
+  output?: unknown
+  error?: string
+  startedAt: number
+  endedAt?: number
+}
+
+/** An input request that waits for an answer. */
+export type PendingInput = Omit<InputRequestPayload, 'type'> & { nodeId?: string, requestedAt: number }
+
+/** An answered (or timed-out) input request, kept in the history. */
+export interface AnsweredInput extends PendingInput {
+  answer: unknown
+  answeredAt: number
+  answeredBy: string
+}
+
+/** The reduced state of a job at `seq`. */
+export interface JobState {
+  id: string
+  type: JobType
+  status: JobStatus
+  /** The seq of the last event applied (0: none yet). */
+  seq: number
+  content: string
+  reasoning: string
+  steps: StepState[]
+  toolCalls: ToolCallState[]
+  pendingInputs: PendingInput[]
+  answeredInputs: AnsweredInput[]
+  nodeStates: Record<string, NodeState>
+  executionOrder: string[]
+  currentNodeId: string | null
+  failedNodeId: string | null
+  error: JobError | null
+  metrics: JobMetrics | null
+  createdAt: number
+  updatedAt: number
+  endedAt: number | null
+}
+
+/** What a job's state starts from. */
+export interface JobStateInit {
+  id: string
+  type: JobType
+  createdAt: number
+  status?: JobStatus
+}
+
+/** The state of a job before any event. */
+export function createJobState(init: JobStateInit): JobState {
+  return {
+    id: init.id,
+    type: init.type,
+    status: init.status ?? 'queued',
+    seq: 0,
+    content: '',
+    reasoning: '',
+    steps: [],
+    toolCalls: [],
+    pendingInputs: [],
+    answeredInputs: [],
+    nodeStates: {},
+    executionOrder: [],
+    currentNodeId: null,
+    failedNodeId: null,
+    error: null,
+    metrics: null,
+    createdAt: init.createdAt,
+    updatedAt: init.createdAt,
+    endedAt: null,
+  }
+}
+
+/**
+ * Appends a delta that starts at `offset` to `current`. Applying the same delta twice is harmless:
+ * text already present is kept, only what goes past the end is added. A delta that starts past the
+ * end (a gap) is ignored; the viewer's next snapshot repairs it.
+ */
+export function applyDelta(current: string, offset: number, text: string): string {
+  if (offset > current.length) return current
+  const end = offset + text.length
+  if (end <= current.length) return current
+  return current + text.slice(current.length - offset)
+}
+
+function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallState>): ToolCallState[] {
+  return state.toolCalls.map(call => (call.id === id ? { ...call, ...patch } : call))
+}
+
+/**
+ * Applies one event to a state and returns the new state. Events at or below `state.seq` are
+ * ignored, so replays and duplicates are harmless; a terminal job only accepts nothing more.
+ */
+export function applyEvent(state: JobState, event: JobEvent): JobState {
+  if (event.seq <= state.seq) return state
+  if (isTerminalStatus(state.status)) return state
+  const next: JobState = { ...state, seq: event.seq, updatedAt: event.at }
+  switch (event.type) {
+    case 'job-status':
+      next.status = event.status as ActiveStatus
+      return next
+    case 'text-delta':
+      next.content = applyDelta(state.content, event.offset, event.text)
+      return next
+    case 'reasoning-delta':
+      next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
+      return next
+    case 'step-start':
+      next.steps = [...state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }]
+      return next
+    case 'step-end':
+      next.steps = state.steps.map(step =>
+        step.step === event.step && step.nodeId === event.nodeId && !step.ended
+          ? { ...step, finishReason: event.finishReason, usage: event.usage, ended: true }
+          : step,
+      )
+      return next
+    case 'tool-call':
+      next.toolCalls = [...state.toolCalls, {
+        id: event.id,
+        name: event.name,
+        args: event.args,
+        step: event.step,
+        nodeId: event.nodeId,
+        status: 'running',
+      }]
+      return next
+    case 'tool-result':
+      next.toolCalls = updateToolCall(state, event.id, {
+        status: event.status,
+        result: event.result,
+        error: event.error,
+        durationMs: event.durationMs,
+      })
+      return next
+    case 'input-request': {
+      const { type: _type, seq: _seq, at, ...request } = event
+      next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
+      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval' })
+      if (event.nodeId && state.nodeStates[event.nodeId]) {
+        next.nodeStates = { ...state.nodeStates, [event.nodeId]: { ...state.nodeStates[event.nodeId]!, status: 'waiting' } }
+      }
+      return next
+    }
+    case 'input-response': {
+      const pending = state.pendingInputs.find(input => input.requestId === event.requestId)
+      if (!pending) return next
+      next.pendingInputs = state.pendingInputs.filter(input => input.requestId !== event.requestId)
+      next.answeredInputs = [...state.answeredInputs, {
+        ...pending,
+        answer: event.answer,
+        answeredAt: event.answeredAt,
+        answeredBy: event.answeredBy,
+      }]
+      if (pending.toolCallId) next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' })
+      if (pending.nodeId && state.nodeStates[pending.nodeId]?.status === 'waiting') {
+        next.nodeStates = { ...state.nodeStates, [pending.nodeId]: { ...state.nodeStates[pending.nodeId]!, status: 'running' } }
+      }
+      return next
+    }
+    case 'node-start':
+      next.nodeStates = {
+        ...state.nodeStates,
+        [event.nodeId]: { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at },
+      }
+      next.executionOrder = [...state.executionOrder, event.nodeId]
+      next.currentNodeId = event.nodeId
+      return next
+    case 'node-end': {
+      const previous = state.nodeStates[event.nodeId]
+      next.nodeStates = {
+        ...state.nodeStates,
+        [event.nodeId]: {
+          nodeId: event.nodeId,
+          kind: previous?.kind ?? 'unknown',
+          startedAt: previous?.startedAt ?? event.at,
+          status: event.status,
+          output: event.output,
+          error: event.error,
+          endedAt: event.at,
+        },
+      }
+      if (state.currentNodeId === event.nodeId) next.currentNodeId = null
+      if (event.status === 'failed') next.failedNodeId = event.nodeId
+      return next
+    }
+    case 'job-end':
+      next.status = event.status
+      next.error = event.error ?? null
+      next.metrics = event.metrics
+      next.endedAt = event.at
+      next.pendingInputs = []
+      next.currentNodeId = null
+      // Calls still running when the job ended will never finish: show them as cut off.
+      if (state.toolCalls.some(call => call.status === 'running' || call.status === 'waiting-approval')) {
+        next.toolCalls = state.toolCalls.map(call =>
+          call.status === 'running' || call.status === 'waiting-approval'
+            ? { ...call, status: 'error', error: call.error ?? `job ${event.status}` }
+            : call,
+        )
+      }
+      return next
+    default:
+      return next
+  }
+}
+
+/** Applies a list of events in order. */
+export function reduceEvents(state: JobState, events: readonly JobEvent[]): JobState {
+  let current = state
+  for (const event of events) current = applyEvent(current, event)
+  return current
+}
