@@ -1,0 +1,11 @@
+/** POST /api/jobs/:id/input — answer a pending input request { requestId, answer }. */
+import { getRequestHeader, getRouterParam, readRawBody } from 'h3'
+import { defineJobsHandler } from '../../../lib/http/handler'
+import { parseJsonBody, validate } from '../../../lib/http/request'
+import { inputBodySchema } from '../../../lib/http/schemas'
+
+export default defineJobsHandler(async ({ event, engine, userId, config }) => {
+  const body = validate(inputBodySchema, parseJsonBody(await readRawBody(event), config.limits.maxBodyBytes, getRequestHeader(event, 'content-length')))
+  await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: body.answer })
+  return { ok: true }
+})

@@ -1,0 +1,32 @@
+/** POST /api/jobs — start a chat job or a workflow job; 202 { id, status, streamUrl }. */
+import { getRequestHeader, readRawBody, setResponseStatus } from 'h3'
+import { defineJobsHandler } from '../../lib/http/handler'
+import { parseJsonBody, RequestError, validate } from '../../lib/http/request'
+import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
+import type { CreateJobInput } from '../../lib/engine-types'
+
+export default defineJobsHandler(async ({ event, engine, userId, config }) => {
+  const body = parseJsonBody(await readRawBody(event), config.limits.maxBodyBytes, getRequestHeader(event, 'content-length'))
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'body: must be a JSON object')
+  const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
+  let input: CreateJobInput
+  if ('workflow' in body) {
+    const parsed = validate(workflowJobBodySchema, body)
+    input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
+  }
+  else {
+    const parsed = validate(chatJobBodySchema(config), body)
+    // System prompts from the client have no effect: the app sets them with the upstream-request hook.
+    const messages = parsed.messages.filter(message => message.role !== 'system')
+    if (messages.length === 0) throw new RequestError(400, 'messages: must hold at least one user or assistant message')
+    input = {
+      request: { type: 'chat', messages, ...(parsed.model ? { model: parsed.model } : {}), ...(parsed.tools ? { tools: parsed.tools } : {}) },
+      threadId: parsed.threadId,
+      messageId: parsed.messageId,
+      idempotencyKey,
+    }
+  }
+  const { job, created } = await engine.createJob(userId, input)
+  setResponseStatus(event, created ? 202 : 200)
+  return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }
+})

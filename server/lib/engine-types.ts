@@ -1,0 +1,71 @@
+/**
+ * The engine's public shapes: options, hooks, inputs and stats.
+ */
+import type { JobState } from '../../shared/reducer'
+import type { BackgroundJobsConfig } from './config'
+import type { Logger } from './logger'
+import type { ModelClient, ModelRequest } from './model/types'
+import type { ChatJobRequest, JobListFilter, JobProvider, JobRecord, JobRequest, WorkflowJobRequest } from './providers/types'
+import type { RunContext } from './run-context'
+import type { ToolRegistry } from './tools/types'
+import type { WorkflowRegistry } from './workflows/types'
+
+/** App hooks. Errors thrown by a hook are logged and never reach the job. */
+export interface EngineHooks {
+  jobCreated?: (job: JobRecord) => void | Promise<void>
+  /** With the final state, so an app can store the answer in its own database. */
+  jobEnded?: (job: JobRecord, state: JobState) => void | Promise<void>
+  /** Adjust an upstream request (headers, model, body) per job and round. */
+  upstreamRequest?: (context: { job: JobRecord, request: ModelRequest }) => void | Promise<void>
+}
+
+/** What runs a job of each type. */
+export interface JobRunners {
+  chat: (context: RunContext, request: ChatJobRequest) => Promise<void>
+  workflow?: (context: RunContext, request: WorkflowJobRequest) => Promise<void>
+}
+
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  provider: JobProvider
+  /** Read on every call, so a changed configuration applies without rebuilding. */
+  getConfig: () => BackgroundJobsConfig
+  createModelClient: (config: BackgroundJobsConfig) => ModelClient
+  runners: JobRunners
+  tools: ToolRegistry
+  workflows: WorkflowRegistry
+  hooks?: EngineHooks
+  logger?: Logger
+  /** @default Date.now */
+  now?: () => number
+  /** @default config.instanceId or a random id */
+  instanceId?: string
+}
+
+/** What a caller asks to start. */
+export interface CreateJobInput {
+  request: JobRequest
+  threadId?: string | null
+  messageId?: string | null
+  idempotencyKey?: string | null
+  title?: string
+}
+
+/** A job record with its live status when it runs here. */
+export type JobSummary = Pick<JobRecord, 'id' | 'type' | 'status' | 'threadId' | 'messageId' | 'title' | 'createdAt' | 'updatedAt' | 'endedAt' | 'lastSeq'>
+
+/** Internal counts, for tests and the metrics route. Every one is zero once all jobs are gone. */
+export interface EngineStats {
+  runs: number
+  viewers: number
+  remoteFeeds: number
+  jobTimers: number
+  pendingInputs: number
+  notificationUsers: number
+  notificationSinks: number
+  /** Engine-wide timers: heartbeat (while any viewer) and cleanup (while any job). */
+  engineTimers: number
+}
+
+/** Filter for listing a user's jobs (the user id comes from the request). */
+export type ListJobsFilter = Omit<JobListFilter, 'userId'>

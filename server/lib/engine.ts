@@ -1,0 +1,386 @@
+/**
+ * The engine: create, run, abort, answer, get, list and view jobs. It owns every AbortController
+ * and timer, enforces the concurrency limits, the job time limit and retention, and never lets a
+ * job failure become an unhandled rejection. A provider stores; the engine decides.
+ */
+import { randomUUID } from 'node:crypto'
+import type { JobEvent } from '../../shared/events'
+import { isTerminalStatus } from '../../shared/events'
+import { createJobState } from '../../shared/reducer'
+import { createViewerHub } from './viewer-hub'
+import type { BackgroundJobsConfig } from './config'
+import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
+import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError } from './errors'
+import type { JobRun, RunOutcome } from './job-run'
+import { addMetrics, createJobRun, outcomeOf, releaseRun } from './job-run'
+import { silentLogger } from './logger'
+import { NotificationHub } from './notifications'
+import type { NotificationSink } from './notifications'
+import { createPersistQueue } from './persist-queue'
+import type { JobRecord } from './providers/types'
+import type { RunContext } from './run-context'
+import { createTimerSet } from './timers'
+import type { ViewerSink } from './viewer'
+
+/** A summary safe to send to the client (no request, no lease). */
+export function summarize(record: JobRecord): JobSummary {
+  const { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq } = record
+  return { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq }
+}
+
+/** A short list label from the request. */
+function titleOf(input: CreateJobInput): string {
+  if (input.title) return input.title.slice(0, 120)
+  if (input.request.type === 'workflow') return `Workflow: ${input.request.workflow}`
+  const lastUser = [...input.request.messages].reverse().find(message => message.role === 'user')
+  return (lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim().slice(0, 120) || 'Chat'
+}
+
+/** Creates an engine. Call `dispose()` on shutdown. */
+export function createEngine(options: EngineOptions) {
+  const { provider, getConfig } = options
+  const now = options.now ?? Date.now
+  const logger = options.logger ?? silentLogger
+  const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
+  const runs = new Map<string, JobRun>()
+  const notifications = new NotificationHub(now)
+  const engineTimers = createTimerSet()
+  let starting = 0
+  let cancelCleanup: (() => void) | null = null
+  let disposed = false
+
+  const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications })
+
+  async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
+    const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
+    if (!hook) return
+    try {
+      await hook(...args)
+    }
+    catch (error) {
+      logger.error(`hook ${name} failed`, { error })
+    }
+  }
+
+  function notifyEnd(run: JobRun) {
+    const { record, live } = run
+    notifications.notify(record.userId, { type: 'job-end', jobId: record.id, threadId: record.threadId, status: live.state.status, title: record.title })
+  }
+
+  /** Ends a run with an outcome (once); later outcomes are refused, like a late complete after abort. */
+  function endRun(run: JobRun, outcome: RunOutcome) {
+    if (run.live.ended || run.abandoned) return
+    run.live.flush()
+    run.metrics.duration_ms = now() - run.startedAt
+    run.live.commit({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
+    logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
+    notifyEnd(run)
+  }
+
+  function abortRun(run: JobRun, reason: JobAbortedError) {
+    if (run.live.ended) return
+    run.controller.abort(reason)
+    run.inputs.cancelAll(reason)
+    endRun(run, outcomeOf(reason, run.controller.signal))
+  }
+
+  function ensureCleanupTimer(config: BackgroundJobsConfig) {
+    if (cancelCleanup) return
+    cancelCleanup = engineTimers.interval(() => {
+      void cleanup().catch(error => logger.error('cleanup failed', { error }))
+    }, config.limits.cleanupIntervalMs)
+  }
+
+  function createContext(run: JobRun): RunContext {
+    const config = run.config
+    const model = options.createModelClient(config)
+    let firstTokenAt: number | null = null
+    const markFirstToken = () => {
+      if (firstTokenAt === null) {
+        firstTokenAt = now()
+        run.metrics.first_token_ms = firstTokenAt - run.startedAt
+      }
+    }
+    return {
+      jobId: run.record.id,
+      userId: run.record.userId,
+      threadId: run.record.threadId,
+      signal: run.controller.signal,
+      config,
+      model,
+      tools: options.tools,
+      workflows: options.workflows,
+      defaultModel: model.scripted ? 'scripted/demo' : config.upstream.defaultModel,
+      text(delta, nodeId) {
+        markFirstToken()
+        run.live.delta('text-delta', delta, nodeId)
+      },
+      reasoning(delta, nodeId) {
+        markFirstToken()
+        run.live.delta('reasoning-delta', delta, nodeId)
+      },
+      emit(event) {
+        run.live.commit(event)
+      },
+      state() {
+        run.live.flush()
+        return run.live.state
+      },
+      requestInput: request => run.inputs.request(request),
+      async prepareModelRequest(request) {
+        const adjusted = { ...request, headers: { ...request.headers } }
+        await callHook('upstreamRequest', { job: run.record, request: adjusted })
+        return adjusted
+      },
+      addMetrics: add => addMetrics(run.metrics, add),
+      resumedFrom: null,
+    }
+  }
+
+  /** Starts a run for a stored record. The runner's failure never escapes as a rejection. */
+  function startRun(record: JobRecord, config: BackgroundJobsConfig) {
+    const timers = createTimerSet()
+    const persist = createPersistQueue({
+      provider,
+      jobId: record.id,
+      timers,
+      intervalMs: provider.claimLease ? config.persist.intervalMs : 0,
+      bytes: config.persist.bytes,
+      epoch: record.lease?.epoch,
+      onRefused: (reason) => {
+        logger.warn('provider refused a write; stopping the local run', { jobId: record.id, reason })
+        run.abandoned = true
+        run.controller.abort(new JobAbortedError('owner-lost', `write refused: ${reason}`))
+        run.inputs.cancelAll(run.controller.signal.reason)
+        run.live.close()
+      },
+      onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
+    })
+    const run = createJobRun({
+      record,
+      config,
+      state: createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
+      timers,
+      persist,
+      now,
+      onCommit: (event: JobEvent) => viewers.onCommit(run, event),
+      onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
+        type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
+      }),
+      abort: abortRun,
+    })
+    runs.set(record.id, run)
+    timers.timeout(() => abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
+    run.live.commit({ type: 'job-status', status: 'running' })
+
+    const context = createContext(run)
+    run.done = (async () => {
+      try {
+        if (record.request.type === 'chat') await options.runners.chat(context, record.request)
+        else if (options.runners.workflow) await options.runners.workflow(context, record.request)
+        else throw new InvalidRequestError('Workflows are not available in this engine')
+        if (run.controller.signal.aborted) endRun(run, outcomeOf(run.controller.signal.reason, run.controller.signal))
+        else endRun(run, { status: 'completed' })
+      }
+      catch (error) {
+        endRun(run, outcomeOf(error, run.controller.signal))
+      }
+      try {
+        await run.persist.flush()
+        if (!run.abandoned) await callHook('jobEnded', { ...run.record, status: run.live.state.status, endedAt: run.live.state.endedAt, lastSeq: run.live.state.seq }, run.live.state)
+      }
+      catch (error) {
+        logger.error('finishing a job failed', { jobId: record.id, error })
+      }
+      finally {
+        releaseRun(run)
+        runs.delete(record.id)
+      }
+    })()
+  }
+
+  /** Loads a job the user owns, or throws JobNotFoundError (another user's job is a 404 too). */
+  async function authorize(userId: string, jobId: string): Promise<JobRecord> {
+    const record = await provider.get(jobId)
+    if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
+    const run = runs.get(jobId)
+    if (run) return { ...record, status: run.live.state.status, lastSeq: run.live.state.seq, updatedAt: run.live.state.updatedAt, endedAt: run.live.state.endedAt }
+    return record
+  }
+
+  function assertEnabled(config: BackgroundJobsConfig) {
+    if (!config.enabled) throw new FeatureDisabledError('enabled')
+  }
+
+  async function checkConcurrency(userId: string, config: BackgroundJobsConfig) {
+    const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
+    const [global, user] = await Promise.all([provider.countActive(), provider.countActive({ userId })])
+    if (user >= maxConcurrentJobsPerUser) throw new ConcurrencyLimitError('user', maxConcurrentJobsPerUser, retryAfterSeconds)
+    // `starting` counts this request too; the others are creations racing with it.
+    if (global + starting - 1 >= maxConcurrentJobs) throw new ConcurrencyLimitError('global', maxConcurrentJobs, retryAfterSeconds)
+  }
+
+  async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
+    const config = getConfig()
+    assertEnabled(config)
+    if (disposed) throw new FeatureDisabledError('enabled')
+    const request = input.request
+    if (request.type === 'workflow') {
+      if (!config.workflows.enabled) throw new FeatureDisabledError('workflows.enabled')
+      const workflow = options.workflows.get(request.workflow)
+      if (!workflow) throw new InvalidRequestError(`Unknown workflow "${request.workflow}"`)
+      try {
+        request.input = workflow.parseInput(request.input)
+      }
+      catch (error) {
+        throw new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`)
+      }
+    }
+    starting++
+    try {
+      await checkConcurrency(userId, config)
+      const createdAt = now()
+      const { record, created } = await provider.create({
+        id: randomUUID(),
+        userId,
+        type: request.type,
+        threadId: input.threadId ?? null,
+        messageId: input.messageId ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        title: titleOf(input),
+        request,
+        createdAt,
+        lease: provider.claimLease ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null,
+      })
+      if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
+      ensureCleanupTimer(config)
+      startRun(record, config)
+      logger.info('job created', { jobId: record.id, type: record.type })
+      notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
+      await callHook('jobCreated', record)
+      return { job: summarize(record), created: true }
+    }
+    finally {
+      starting--
+    }
+  }
+
+  async function abortJob(userId: string, jobId: string): Promise<JobSummary> {
+    assertEnabled(getConfig())
+    await authorize(userId, jobId)
+    const run = runs.get(jobId)
+    if (run) abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
+    return summarize(await authorize(userId, jobId))
+  }
+
+  async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<void> {
+    assertEnabled(getConfig())
+    const record = await authorize(userId, jobId)
+    const run = runs.get(jobId)
+    if (!run || run.live.ended) {
+      throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
+    }
+    run.inputs.answer(answer.requestId, answer.answer, userId)
+  }
+
+  async function getJob(userId: string, jobId: string) {
+    assertEnabled(getConfig())
+    const record = await authorize(userId, jobId)
+    const run = runs.get(jobId)
+    if (run) {
+      run.live.flush()
+      return { job: summarize(record), state: run.live.state }
+    }
+    const state = await provider.getState(jobId)
+    if (!state) throw new JobNotFoundError(jobId)
+    return { job: summarize(record), state }
+  }
+
+  async function listJobs(userId: string, filter: ListJobsFilter = {}): Promise<JobSummary[]> {
+    assertEnabled(getConfig())
+    const records = await provider.list({ ...filter, userId })
+    return records.map((record) => {
+      const run = runs.get(record.id)
+      return summarize(run ? { ...record, status: run.live.state.status, lastSeq: run.live.state.seq } : record)
+    })
+  }
+
+  async function attachViewer(userId: string, jobId: string, sink: ViewerSink, afterSeq: number | null) {
+    assertEnabled(getConfig())
+    const record = await authorize(userId, jobId)
+    return viewers.attach(record, sink, afterSeq)
+  }
+
+  function attachNotifications(userId: string, sink: NotificationSink, afterId: number | null): () => void {
+    assertEnabled(getConfig())
+    const detach = notifications.attach(userId, sink, afterId)
+    viewers.heartbeat.add(sink)
+    return () => {
+      detach()
+      viewers.heartbeat.delete(sink)
+    }
+  }
+
+  /** Deletes jobs past retention (the engine's cleanup interval calls this). */
+  async function cleanup(): Promise<number> {
+    const config = getConfig()
+    const deleted = await provider.deleteExpired(now() - config.limits.retentionMs)
+    notifications.prune(now() - config.limits.retentionMs)
+    return deleted
+  }
+
+  function stats(): EngineStats {
+    let jobTimers = 0
+    let pendingInputs = 0
+    for (const run of runs.values()) {
+      jobTimers += run.timers.size
+      pendingInputs += run.inputs.size
+    }
+    return {
+      runs: runs.size,
+      viewers: viewers.count(),
+      remoteFeeds: viewers.remoteFeeds(),
+      jobTimers,
+      pendingInputs,
+      notificationUsers: notifications.size,
+      notificationSinks: [...notifications.sinks()].length,
+      engineTimers: engineTimers.size,
+    }
+  }
+
+  /** Stops accepting jobs, ends running ones (`failed`, code `shutdown`), flushes, closes streams. */
+  async function dispose(): Promise<void> {
+    if (disposed) return
+    disposed = true
+    for (const run of runs.values()) abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
+    await Promise.allSettled([...runs.values()].map(run => run.done))
+    viewers.closeAll()
+    notifications.closeAll()
+    engineTimers.clearAll()
+    cancelCleanup = null
+    await provider.dispose?.()
+  }
+
+  return {
+    instanceId,
+    provider,
+    createJob,
+    getJob,
+    listJobs,
+    abortJob,
+    answerInput,
+    attachViewer,
+    attachNotifications,
+    cleanup,
+    stats,
+    dispose,
+    /** Settles when the run of a job on this instance has finished (tests, shutdown). */
+    whenSettled: (jobId: string) => runs.get(jobId)?.done ?? Promise.resolve(),
+    getConfig,
+    tools: options.tools,
+    workflows: options.workflows,
+  }
+}
+
+/** An engine. */
+export type BackgroundJobsEngine = ReturnType<typeof createEngine>

@@ -1,0 +1,76 @@
+/**
+ * Engine errors: one small class per failure, each with the HTTP status a route maps it to.
+ * Routes turn them into `createError` in one place (server/lib/http/to-http-error.ts).
+ */
+
+/** Base class: every engine error names its HTTP status. */
+export class BackgroundJobsError extends Error {
+  readonly statusCode: number = 500
+}
+
+/** The job does not exist, or belongs to another user (never a 403: that would confirm it exists). */
+export class JobNotFoundError extends BackgroundJobsError {
+  override readonly name = 'JobNotFoundError'
+  override readonly statusCode = 404
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} not found`)
+  }
+}
+
+/** Too many jobs running, globally or for this user. */
+export class ConcurrencyLimitError extends BackgroundJobsError {
+  override readonly name = 'ConcurrencyLimitError'
+  override readonly statusCode = 429
+  constructor(readonly scope: 'global' | 'user', readonly limit: number, readonly retryAfterSeconds: number) {
+    super(scope === 'user'
+      ? `You already have ${limit} jobs running (limits.maxConcurrentJobsPerUser); wait for one to finish`
+      : `The server is running its maximum of ${limit} jobs (limits.maxConcurrentJobs); try again shortly`)
+  }
+}
+
+/** A request rate or size limit was exceeded. */
+export class RateLimitError extends BackgroundJobsError {
+  override readonly name = 'RateLimitError'
+  override readonly statusCode = 429
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message)
+  }
+}
+
+/** A feature flag is off. */
+export class FeatureDisabledError extends BackgroundJobsError {
+  override readonly name = 'FeatureDisabledError'
+  override readonly statusCode = 503
+  constructor(readonly flag: string) {
+    super(`Background jobs feature is disabled by the flag ${flag} (NUXT_BACKGROUND_JOBS_${flag.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()})`)
+  }
+}
+
+/** The request asks for something that does not exist (an unknown workflow, tool name …). */
+export class InvalidRequestError extends BackgroundJobsError {
+  override readonly name = 'InvalidRequestError'
+  override readonly statusCode = 400
+}
+
+/** The answer does not fit the input request (wrong shape); the job keeps waiting. */
+export class InvalidAnswerError extends BackgroundJobsError {
+  override readonly name = 'InvalidAnswerError'
+  override readonly statusCode = 400
+}
+
+/** The input request was already answered, expired, or never existed for this job. */
+export class InputConflictError extends BackgroundJobsError {
+  override readonly name = 'InputConflictError'
+  override readonly statusCode = 409
+  constructor(readonly requestId: string, reason: string) {
+    super(`Input request ${requestId} ${reason}`)
+  }
+}
+
+/** The reason a job was aborted (the AbortSignal's `reason`). */
+export class JobAbortedError extends Error {
+  override readonly name = 'JobAbortedError'
+  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost', message: string) {
+    super(message)
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The one place where engine errors become HTTP: every route is a thin function wrapped by
+ * `defineJobsHandler`, which waits for the engine, resolves the user and maps errors.
+ */
+import type { H3Event } from 'h3'
+import { createError, defineEventHandler, setResponseHeader } from 'h3'
+import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, RateLimitError } from '../errors'
+import { useBackgroundJobsEngine } from '../engine-instance'
+import type { BackgroundJobsEngine } from '../engine'
+import type { BackgroundJobsConfig } from '../config'
+import { RequestError } from './request'
+import { resolveUser } from './resolve-user'
+
+/** What a route receives. */
+export interface JobsRouteContext {
+  event: H3Event
+  engine: BackgroundJobsEngine
+  userId: string
+  config: BackgroundJobsConfig
+}
+
+/** Maps anything thrown to an h3 error with the right status and a clear message. */
+export function toHttpError(event: H3Event, error: unknown) {
+  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError) {
+    setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
+  }
+  if (error instanceof BackgroundJobsError || error instanceof RequestError) {
+    return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
+  }
+  if ((error as { statusCode?: number })?.statusCode) return error as Error
+  console.error('[background-jobs] unexpected error', error instanceof Error ? error.message : error)
+  return createError({ statusCode: 500, message: 'Internal error' })
+}
+
+/** Defines a jobs route: engine ready, flag checked, user resolved, errors mapped. */
+export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Promise<T> | T) {
+  return defineEventHandler(async (event) => {
+    try {
+      const engine = await useBackgroundJobsEngine()
+      const config = engine.getConfig()
+      if (!config.enabled) throw new FeatureDisabledError('enabled')
+      const userId = await resolveUser(event, config)
+      return await handler({ event, engine, userId, config })
+    }
+    catch (error) {
+      throw toHttpError(event, error)
+    }
+  })
+}

@@ -1,0 +1,24 @@
+/**
+ * Resolves the requesting user: the app's `background-jobs:resolve-user` hook first, then the
+ * anonymous signed cookie. A hook that throws is logged and treated as "no user from the app".
+ */
+import type { H3Event } from 'h3'
+import { useNitroApp } from 'nitropack/runtime'
+import type { BackgroundJobsConfig } from '../config'
+import { anonymousUserId } from './user'
+
+/** Returns the user id for this request (cached on the event). */
+export async function resolveUser(event: H3Event, config: BackgroundJobsConfig): Promise<string> {
+  const cached = event.context.backgroundJobsUserId as string | undefined
+  if (cached) return cached
+  const context: { event: H3Event, userId: string | null } = { event, userId: null }
+  try {
+    await useNitroApp().hooks.callHook('background-jobs:resolve-user', context)
+  }
+  catch (error) {
+    console.error('[background-jobs] resolve-user hook failed', error instanceof Error ? error.message : error)
+  }
+  const userId = context.userId || anonymousUserId(event.node.req, event.node.res, config.cookieSecret)
+  event.context.backgroundJobsUserId = userId
+  return userId
+}

@@ -1,0 +1,63 @@
+/**
+ * Request validation with zod, limits from config. Unknown keys are dropped, so tool
+ * definitions or other fields smuggled into a body have no effect.
+ */
+import { z } from 'zod'
+import { JOB_STATUSES } from '../../../shared/events'
+import type { JobStatus } from '../../../shared/events'
+import type { BackgroundJobsConfig } from '../config'
+
+const id = z.string().trim().min(1).max(200)
+
+/** The body of `POST /api/jobs` for a chat job. */
+export function chatJobBodySchema(config: BackgroundJobsConfig) {
+  const { maxMessages, maxMessageChars, maxToolsPerRequest } = config.limits
+  return z.object({
+    messages: z.array(z.object({
+      role: z.enum(['system', 'user', 'assistant']),
+      content: z.string().max(maxMessageChars, `must be at most ${maxMessageChars} characters (limits.maxMessageChars)`),
+    })).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
+    model: z.string().trim().min(1).max(200).optional(),
+    threadId: id.optional(),
+    messageId: id.optional(),
+    tools: z.array(z.string().max(100)).max(maxToolsPerRequest, `must name at most ${maxToolsPerRequest} tools (limits.maxToolsPerRequest)`).optional(),
+  })
+}
+
+/** The body of `POST /api/jobs` for a workflow job. */
+export const workflowJobBodySchema = z.object({
+  workflow: z.string().trim().min(1).max(200),
+  input: z.unknown().optional(),
+  threadId: id.optional(),
+  messageId: id.optional(),
+})
+
+/** The body of `POST /api/jobs/:id/input`. */
+export const inputBodySchema = z.object({
+  requestId: z.string().min(1).max(200),
+  answer: z.unknown().refine(value => value !== undefined, 'is required'),
+})
+
+const statusList = z.string().max(200).transform((text, context) => {
+  const statuses = text.split(',').map(item => item.trim()).filter(Boolean)
+  for (const status of statuses) {
+    if (!JOB_STATUSES.includes(status as JobStatus)) {
+      context.addIssue({ code: 'custom', message: `unknown status "${status}" (one of ${JOB_STATUSES.join(', ')})` })
+      return z.NEVER
+    }
+  }
+  return statuses as JobStatus[]
+})
+
+/** The query of `GET /api/jobs`. */
+export const listQuerySchema = z.object({
+  status: statusList.optional(),
+  threadId: id.optional(),
+  messageId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+})
+
+/** One line naming every problem: `messages.0.content: must be …; model: …`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map(issue => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ')
+}

@@ -1,0 +1,135 @@
+/**
+ * Pending human input of one running job: each request has an expiry timer and a resolver.
+ * An answer is validated first (a bad one leaves the job waiting); a repeated or stale one is a
+ * conflict; on expiry the request's `onTimeout` action applies.
+ */
+import { randomUUID } from 'node:crypto'
+import type { InputAnswer, InputRequestOptions } from './run-context'
+import { InputConflictError, InvalidAnswerError, JobAbortedError } from './errors'
+import { JobFailure } from './run-context'
+import type { LiveJob } from './live-job'
+import type { TimerSet } from './timers'
+
+interface PendingRequest {
+  options: InputRequestOptions
+  resolve: (answer: InputAnswer) => void
+  reject: (error: unknown) => void
+  cancelTimer: () => void
+}
+
+/** Options of the input requests of one job. */
+export interface InputRequestsOptions {
+  live: LiveJob
+  timers: TimerSet
+  signal: AbortSignal
+  defaultTimeoutMs: number
+  now: () => number
+  /** Aborts the job (onTimeout = abort). */
+  abortJob: (reason: JobAbortedError) => void
+  /** Tells the app a job needs input (notifications). */
+  onRequest?: (requestId: string, options: InputRequestOptions) => void
+}
+
+/** The default answer applied on expiry, per action. */
+function timeoutAnswer(options: InputRequestOptions): unknown {
+  if (options.timeoutAnswer !== undefined) return options.timeoutAnswer
+  if (options.onTimeout === 'approve') return 'approve'
+  if (options.onTimeout === 'deny') return 'deny'
+  return null
+}
+
+/** The input requests of one running job. */
+export class InputRequests {
+  private readonly pending = new Map<string, PendingRequest>()
+  /** Request ids answered or expired, so a repeated answer is a clear conflict, not a 404. */
+  private readonly settled = new Set<string>()
+
+  constructor(private readonly options: InputRequestsOptions) {}
+
+  get size(): number {
+    return this.pending.size
+  }
+
+  /** Asks; resolves with the answer. The job is `waiting` while any request is open. */
+  request(options: InputRequestOptions): Promise<InputAnswer> {
+    const { live, signal } = this.options
+    if (signal.aborted) return Promise.reject(signal.reason)
+    const requestId = randomUUID()
+    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs
+    return new Promise<InputAnswer>((resolve, reject) => {
+      const cancelTimer = this.options.timers.timeout(() => this.expire(requestId), timeoutMs)
+      this.pending.set(requestId, { options, resolve, reject, cancelTimer })
+      live.commit({
+        type: 'input-request',
+        requestId,
+        kind: options.kind,
+        prompt: options.prompt,
+        expiresAt: this.options.now() + timeoutMs,
+        onTimeout: options.onTimeout,
+        ...(options.toolCallId ? { toolCallId: options.toolCallId } : {}),
+        ...(options.tool ? { tool: options.tool } : {}),
+        ...(options.args !== undefined ? { args: options.args } : {}),
+        ...(options.schema !== undefined ? { schema: options.schema } : {}),
+        ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+      })
+      if (live.state.status !== 'waiting') live.commit({ type: 'job-status', status: 'waiting' })
+      this.options.onRequest?.(requestId, options)
+    })
+  }
+
+  /** Accepts an answer from a user. Throws InvalidAnswerError (still waiting) or InputConflictError. */
+  answer(requestId: string, answer: unknown, answeredBy: string): void {
+    const request = this.pending.get(requestId)
+    if (!request) {
+      throw new InputConflictError(requestId, this.settled.has(requestId) ? 'was already answered or expired' : 'is not pending for this job')
+    }
+    let accepted = answer
+    if (request.options.validate) {
+      try {
+        accepted = request.options.validate(answer)
+      }
+      catch (error) {
+        throw error instanceof InvalidAnswerError ? error : new InvalidAnswerError(`Invalid answer: ${(error as Error).message}`)
+      }
+    }
+    this.settle(requestId, request, accepted, answeredBy, false)
+  }
+
+  private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean) {
+    request.cancelTimer()
+    this.pending.delete(requestId)
+    this.settled.add(requestId)
+    const { live, now } = this.options
+    live.commit({ type: 'input-response', requestId, answer, answeredAt: now(), answeredBy, ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}) })
+    if (this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
+    request.resolve({ requestId, answer, answeredBy, timedOut })
+  }
+
+  private expire(requestId: string) {
+    const request = this.pending.get(requestId)
+    if (!request) return
+    const action = request.options.onTimeout
+    if (action === 'abort') {
+      this.options.abortJob(new JobAbortedError('input-timeout', `Nobody answered "${request.options.prompt}" in time`))
+      return
+    }
+    if (action === 'fail') {
+      request.cancelTimer()
+      this.pending.delete(requestId)
+      this.settled.add(requestId)
+      request.reject(new JobFailure('input-timeout', `Nobody answered "${request.options.prompt}" in time`, { nodeId: request.options.nodeId }))
+      return
+    }
+    this.settle(requestId, request, timeoutAnswer(request.options), 'timeout', true)
+  }
+
+  /** Rejects every open request (the job was aborted or is shutting down). */
+  cancelAll(reason: unknown): void {
+    for (const [requestId, request] of this.pending) {
+      request.cancelTimer()
+      this.settled.add(requestId)
+      request.reject(reason)
+    }
+    this.pending.clear()
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * One run of a job on this instance: its AbortController, timers, live log, write-behind queue,
+ * pending input and metrics, and the RunContext handed to the runner. Every resource a run
+ * holds is released in `release()`, so a finished run leaves nothing behind.
+ */
+import type { JobError, JobEvent, JobMetrics, TerminalStatus } from '../../shared/events'
+import { emptyMetrics } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+import type { BackgroundJobsConfig } from './config'
+import { JobAbortedError } from './errors'
+import { InputRequests } from './input-requests'
+import { LiveJob } from './live-job'
+import type { PersistQueue } from './persist-queue'
+import type { JobRecord } from './providers/types'
+import type { RunContext } from './run-context'
+import { JobFailure } from './run-context'
+import type { TimerSet } from './timers'
+
+/** How a run ended. */
+export interface RunOutcome {
+  status: TerminalStatus
+  error?: JobError
+}
+
+/** The resources of one run. */
+export interface JobRun {
+  record: JobRecord
+  config: BackgroundJobsConfig
+  live: LiveJob
+  controller: AbortController
+  timers: TimerSet
+  persist: PersistQueue
+  inputs: InputRequests
+  metrics: JobMetrics
+  startedAt: number
+  /** Settles when the runner returned and the end was written. */
+  done: Promise<void>
+  /** True when another instance took the job over: end locally without writing. */
+  abandoned: boolean
+}
+
+/** Turns what a runner threw (or why it was aborted) into the job's outcome. */
+export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {
+  const reason = signal.aborted ? signal.reason : error
+  if (reason instanceof JobAbortedError) {
+    if (reason.code === 'aborted') return { status: 'aborted', error: { code: 'aborted', message: reason.message } }
+    return { status: 'failed', error: { code: reason.code, message: reason.message } }
+  }
+  if (error instanceof JobFailure) {
+    return { status: 'failed', error: { code: error.code, message: error.message, ...error.details } }
+  }
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'internal-error'
+  const message = error instanceof Error ? error.message : String(error)
+  return { status: 'failed', error: { code, message, failedDuring: code.startsWith('upstream') ? 'model' : 'engine' } }
+}
+
+/** Adds partial metrics into a run's totals. */
+export function addMetrics(metrics: JobMetrics, add: Parameters<RunContext['addMetrics']>[0]): void {
+  if (add.tool_call_count) metrics.tool_call_count += add.tool_call_count
+  if (add.tool_execution_time_ms) metrics.tool_execution_time_ms += add.tool_execution_time_ms
+  if (add.total_rounds) metrics.total_rounds += add.total_rounds
+  if (add.nodes_executed) metrics.nodes_executed = (metrics.nodes_executed ?? 0) + add.nodes_executed
+  if (add.tokens) {
+    metrics.tokens.prompt += add.tokens.prompt ?? 0
+    metrics.tokens.completion += add.tokens.completion ?? 0
+    metrics.tokens.total += add.tokens.total ?? 0
+  }
+}
+
+/** Options to create a run. */
+export interface CreateRunOptions {
+  record: JobRecord
+  config: BackgroundJobsConfig
+  state: JobState
+  timers: TimerSet
+  persist: PersistQueue
+  now: () => number
+  onCommit: (event: JobEvent) => void
+  onInputRequest: (requestId: string, prompt: string) => void
+  abort: (run: JobRun, reason: JobAbortedError) => void
+}
+
+/** Creates the resources of a run (not started yet). */
+export function createJobRun(options: CreateRunOptions): JobRun {
+  const controller = new AbortController()
+  const live = new LiveJob({
+    state: options.state,
+    timers: options.timers,
+    persist: options.persist,
+    batchWindowMs: options.config.stream.batchWindowMs,
+    now: options.now,
+    onCommit: options.onCommit,
+  })
+  const run: JobRun = {
+    record: options.record,
+    config: options.config,
+    live,
+    controller,
+    timers: options.timers,
+    persist: options.persist,
+    inputs: undefined as unknown as InputRequests,
+    metrics: emptyMetrics(),
+    startedAt: options.now(),
+    done: Promise.resolve(),
+    abandoned: false,
+  }
+  run.inputs = new InputRequests({
+    live,
+    timers: options.timers,
+    signal: controller.signal,
+    defaultTimeoutMs: options.config.limits.inputTimeoutMs,
+    now: options.now,
+    abortJob: reason => options.abort(run, reason),
+    onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt),
+  })
+  return run
+}
+
+/** Frees everything a run holds. Safe to call twice. */
+export function releaseRun(run: JobRun): void {
+  run.timers.clearAll()
+  run.persist.dispose()
+  run.live.close()
+}

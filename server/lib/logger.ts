@@ -1,0 +1,43 @@
+/**
+ * Structured logs for the job lifecycle. Secrets never get in: known secret fields and anything
+ * that looks like a bearer token or API key are redacted before a line is written.
+ */
+
+/** A structured logger. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|cookie)/i
+const SECRET_VALUES = /(?:Bearer\s+[\w.~+/=-]+|sk-[\w-]{8,})/g
+
+/** Returns a copy with secrets replaced by `[redacted]`. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]')
+  if (depth > 6 || value === null || typeof value !== 'object') return value
+  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) }
+  if (Array.isArray(value)) return value.map(item => redact(item, depth + 1))
+  const copy: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(item, depth + 1)
+  return copy
+}
+
+/** A logger writing one JSON line per entry to the console, redacted. */
+export function createConsoleLogger(scope = 'background-jobs'): Logger {
+  const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
+    const line = JSON.stringify({ level, scope, message: redact(message), ...(fields ? redact(fields) as object : {}) })
+    if (level === 'error') console.error(line)
+    else if (level === 'warn') console.warn(line)
+    else console.info(line)
+  }
+  return {
+    info: (message, fields) => write('info', message, fields),
+    warn: (message, fields) => write('warn', message, fields),
+    error: (message, fields) => write('error', message, fields),
+  }
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} }

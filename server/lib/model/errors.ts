@@ -1,0 +1,81 @@
+/**
+ * Why a model round failed: one small class per failure, each with a stable `code` and a
+ * `retryable` flag (the client retries only retryable errors, and only before the first event).
+ * Messages never contain the API key or the Authorization header.
+ */
+
+/** Every model failure extends this. */
+export class ModelError extends Error {
+  /** A stable, machine-readable code such as `upstream-http`. */
+  readonly code: string
+  /** True when the same request may succeed if sent again (before any event was yielded). */
+  readonly retryable: boolean
+
+  constructor(code: string, message: string, options: { retryable?: boolean, cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ModelError'
+    this.code = code
+    this.retryable = options.retryable ?? false
+  }
+}
+
+/** The upstream answered with a non-2xx status. 429 and 5xx are retryable. */
+export class UpstreamHttpError extends ModelError {
+  readonly status: number
+  /** What the `Retry-After` header asked for, in milliseconds, when it was present and valid. */
+  readonly retryAfterMs: number | undefined
+
+  constructor(status: number, bodyExcerpt: string, retryAfterMs?: number) {
+    const detail = bodyExcerpt ? `: ${bodyExcerpt}` : ''
+    super('upstream-http', `The model endpoint answered HTTP ${status}${detail}`, {
+      retryable: status === 429 || status >= 500,
+    })
+    this.name = 'UpstreamHttpError'
+    this.status = status
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** The stream carried an `{"error": …}` chunk (the upstream gave up mid-answer). */
+export class UpstreamStreamError extends ModelError {
+  /** The `error.code` of the chunk, when it had one. */
+  readonly upstreamCode: string | number | undefined
+
+  constructor(message: string, upstreamCode?: string | number) {
+    super('upstream-stream', `The model stream reported an error: ${message}`)
+    this.name = 'UpstreamStreamError'
+    this.upstreamCode = upstreamCode
+  }
+}
+
+/** The stream was not valid OpenAI-compatible SSE (bad JSON, a tool call with no name, no body). */
+export class UpstreamProtocolError extends ModelError {
+  constructor(message: string) {
+    super('upstream-protocol', message)
+    this.name = 'UpstreamProtocolError'
+  }
+}
+
+/** No first event in time, or silence between chunks after it. */
+export class UpstreamTimeoutError extends ModelError {
+  readonly kind: 'first-token' | 'stall'
+  readonly timeoutMs: number
+
+  constructor(kind: 'first-token' | 'stall', timeoutMs: number) {
+    const what = kind === 'first-token'
+      ? `no first token within ${timeoutMs} ms`
+      : `the stream was silent for more than ${timeoutMs} ms`
+    super('upstream-timeout', `The model timed out: ${what}`)
+    this.name = 'UpstreamTimeoutError'
+    this.kind = kind
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/** The connection failed or broke (DNS, refused, reset, closed mid-stream). Retryable. */
+export class UpstreamNetworkError extends ModelError {
+  constructor(message: string, cause?: unknown) {
+    super('upstream-network', `Could not reach the model endpoint: ${message}`, { retryable: true, cause })
+    this.name = 'UpstreamNetworkError'
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Turns an OpenAI-compatible chat-completions SSE byte stream into `ModelEvent`s.
+ * Bytes are decoded in stream mode (UTF-8 split across chunks stays intact) and framed by
+ * eventsource-parser; comment lines (`: OPENROUTER PROCESSING`) are ignored.
+ */
+import { createParser } from 'eventsource-parser'
+import type { TokenUsage } from '../../../shared/events'
+import { UpstreamProtocolError, UpstreamStreamError } from './errors'
+import type { ModelEvent, ModelToolCall } from './types'
+
+/** The parts of one chat-completions chunk this parser reads. */
+interface CompletionChunk {
+  choices?: Array<{
+    delta?: {
+      content?: string | null
+      reasoning?: string | null
+      reasoning_content?: string | null
+      tool_calls?: ToolCallFragment[]
+    }
+    finish_reason?: string | null
+  }>
+  usage?: { prompt_tokens?: number, completion_tokens?: number, total_tokens?: number } | null
+  error?: { message?: string, code?: string | number }
+}
+
+interface ToolCallFragment {
+  index?: number
+  id?: string
+  function?: { name?: string, arguments?: string }
+}
+
+/** Bytes from a `fetch` body or any async source. */
+export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
+
+/** Parses the stream; throws `UpstreamStreamError` / `UpstreamProtocolError` after yielding what came before. */
+export async function* parseChatCompletionStream(source: ByteSource): AsyncGenerator<ModelEvent> {
+  const decoder = new TextDecoder('utf-8')
+  const state = createStreamState()
+  const parser = createParser({
+    onEvent(message) {
+      if (state.done || state.failure) return
+      if (message.data.trim() === '[DONE]') {
+        state.done = true
+        return
+      }
+      try {
+        handleChunk(state, parseChunk(message.data))
+      }
+      catch (error) {
+        state.failure = error as Error
+      }
+    },
+    // Keep-alive comments carry no data.
+    onComment() {},
+  })
+
+  for await (const bytes of iterate(source)) {
+    parser.feed(decoder.decode(bytes, { stream: true }))
+    yield* drain(state)
+    if (state.done) break
+  }
+  if (!state.done) {
+    // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
+    parser.feed(`${decoder.decode()}\n\n`)
+    yield* drain(state)
+  }
+  yield* finishEvents(state)
+}
+
+interface StreamState {
+  pending: ModelEvent[]
+  toolCalls: Map<number, ModelToolCall>
+  finishReason: string | null
+  usage: TokenUsage | null
+  done: boolean
+  failure: Error | null
+}
+
+function createStreamState(): StreamState {
+  return { pending: [], toolCalls: new Map(), finishReason: null, usage: null, done: false, failure: null }
+}
+
+function* drain(state: StreamState): Generator<ModelEvent> {
+  const events = state.pending.splice(0)
+  yield* events
+  // Events before the failure are yielded first, so partial text is kept.
+  if (state.failure) throw state.failure
+}
+
+function* finishEvents(state: StreamState): Generator<ModelEvent> {
+  yield* flushToolCalls(state)
+  if (state.usage) yield { type: 'usage', usage: state.usage }
+  yield { type: 'finish', finishReason: state.finishReason }
+}
+
+function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
+  const indexes = [...state.toolCalls.keys()].sort((left, right) => left - right)
+  for (const index of indexes) {
+    const call = state.toolCalls.get(index)!
+    if (!call.name) throw new UpstreamProtocolError(`The model sent a tool call (index ${index}) without a name`)
+    yield { type: 'tool-call', call }
+  }
+  state.toolCalls.clear()
+}
+
+function parseChunk(data: string): CompletionChunk {
+  try {
+    const parsed: unknown = JSON.parse(data)
+    if (parsed && typeof parsed === 'object') return parsed as CompletionChunk
+  }
+  catch {
+    // Reported below with an excerpt.
+  }
+  const excerpt = data.length > 120 ? `${data.slice(0, 120)}…` : data
+  throw new UpstreamProtocolError(`The model stream sent a chunk that is not a JSON object: ${excerpt}`)
+}
+
+function handleChunk(state: StreamState, chunk: CompletionChunk): void {
+  if (chunk.error) {
+    throw new UpstreamStreamError(chunk.error.message || 'unknown error', chunk.error.code)
+  }
+  const choice = chunk.choices?.[0]
+  const delta = choice?.delta
+  if (delta) {
+    // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
+    const reasoning = delta.reasoning || delta.reasoning_content
+    if (reasoning) state.pending.push({ type: 'reasoning-delta', text: reasoning })
+    if (delta.content) state.pending.push({ type: 'text-delta', text: delta.content })
+    for (const fragment of delta.tool_calls ?? []) joinFragment(state, fragment)
+  }
+  if (chunk.usage) state.usage = toTokenUsage(chunk.usage)
+  if (choice?.finish_reason) {
+    state.finishReason = choice.finish_reason
+    state.pending.push(...flushToolCalls(state))
+  }
+}
+
+function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
+  const index = fragment.index ?? indexWithoutNumber(state, fragment)
+  let call = state.toolCalls.get(index)
+  if (!call) {
+    call = { id: fragment.id || `call_${index}`, name: '', arguments: '' }
+    state.toolCalls.set(index, call)
+  }
+  if (fragment.function?.name && !call.name) call.name = fragment.function.name
+  if (fragment.function?.arguments) call.arguments += fragment.function.arguments
+}
+
+/** Some providers omit `index`: a new id starts a new call, anything else continues the last one. */
+function indexWithoutNumber(state: StreamState, fragment: ToolCallFragment): number {
+  const indexes = [...state.toolCalls.keys()]
+  const last = indexes.length ? Math.max(...indexes) : -1
+  if (last < 0) return 0
+  const lastCall = state.toolCalls.get(last)!
+  return fragment.id && fragment.id !== lastCall.id ? last + 1 : last
+}
+
+function toTokenUsage(usage: NonNullable<CompletionChunk['usage']>): TokenUsage {
+  const prompt = usage.prompt_tokens ?? 0
+  const completion = usage.completion_tokens ?? 0
+  return { prompt, completion, total: usage.total_tokens ?? prompt + completion }
+}
+
+async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {
+  if (!(source instanceof ReadableStream)) {
+    yield* source
+    return
+  }
+  const reader = source.getReader()
+  try {
+    while (true) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  }
+  finally {
+    // Stopping early (after `[DONE]` or an error) releases the upstream body.
+    reader.cancel().catch(() => {})
+  }
+}

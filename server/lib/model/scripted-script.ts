@@ -1,0 +1,137 @@
+/**
+ * What the built-in scripted model says: a pure, deterministic plan for one round, decided from
+ * the last user message, the offered tools and the tool results so far.
+ */
+import type { ChatMessage } from '../providers/types'
+import type { ModelTool } from './types'
+
+/** Shown at the start of the first answer of a conversation, so nobody mistakes it for a real model. */
+export const SCRIPTED_LABEL = '*(Built-in scripted model — set NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY for a real one.)*'
+
+/** One planned tool call. */
+export interface ScriptedCall {
+  name: string
+  args: Record<string, unknown>
+}
+
+/** One round of the scripted model. */
+export interface ScriptedTurn {
+  reasoning: string[]
+  text: string
+  calls: ScriptedCall[]
+  /** Send an error chunk after this many characters of text (the prompt asked to "fail"). */
+  failAfterChars?: number
+}
+
+/** The request fields the script reads. */
+export interface ScriptedRequest {
+  messages: ChatMessage[]
+  tools?: ModelTool[]
+}
+
+/** Plans the next round: the next planned tool step, or the answer. */
+export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
+  const { messages } = request
+  const lastUserIndex = findLastIndex(messages, message => message.role === 'user')
+  const prompt = lastUserIndex >= 0 ? messages[lastUserIndex]!.content ?? '' : ''
+  const sinceUser = messages.slice(lastUserIndex + 1)
+  const stepsDone = sinceUser.filter(message => message.role === 'assistant' && message.tool_calls?.length).length
+  const steps = planToolSteps(prompt, new Set((request.tools ?? []).map(tool => tool.function.name)))
+  const label = messages.some(message => message.role === 'assistant' && message.content) ? '' : `${SCRIPTED_LABEL}\n\n`
+
+  const step = steps[stepsDone]
+  if (step) {
+    return { reasoning: [`The user asked: “${excerpt(prompt, 80)}”. `, `Calling ${step.map(call => call.name).join(' and ')}.`], text: '', calls: step }
+  }
+  const results = toolResults(sinceUser)
+  const text = label + (results.length ? resultsAnswer(results) : echoAnswer(prompt))
+  const fails = /\bfail/i.test(prompt)
+  return {
+    reasoning: results.length ? ['Every tool has answered; ', 'summing up the results.'] : [`The user wrote: “${excerpt(prompt, 80)}”. `, 'No tool is needed; answering directly.'],
+    text,
+    calls: [],
+    ...(fails ? { failAfterChars: Math.floor(text.length / 3) } : {}),
+  }
+}
+
+/** The tool steps a prompt asks for, in order; only tools that were offered. */
+export function planToolSteps(prompt: string, offered: Set<string>): ScriptedCall[][] {
+  const lower = prompt.toLowerCase()
+  const calls: ScriptedCall[] = []
+  const want = (name: string, args: Record<string, unknown>) => {
+    if (offered.has(name) && !calls.some(call => call.name === name)) calls.push({ name, args })
+  }
+  if (/\btime\b/.test(lower)) want('get_current_time', {})
+  const expression = /\b(?:calculate|compute)\b/.exec(lower) ? extractExpression(prompt) : undefined
+  if (expression) want('calculate', { expression })
+  if (/\bslow\b/.test(lower)) want('slow_task', { seconds: 2 })
+  if (/\b(?:delete|approval)\b/.test(lower)) {
+    const deleter = [...offered].find(name => name.includes('delete'))
+    if (deleter) want(deleter, { path: 'notes.txt' })
+  }
+  // App-defined tools can be exercised offline by naming them in the prompt.
+  for (const name of offered) {
+    if (prompt.includes(name)) want(name, {})
+  }
+  if (!calls.length) return []
+  return /\b(?:both|parallel)\b/.test(lower) ? [calls] : calls.map(call => [call])
+}
+
+function extractExpression(prompt: string): string {
+  const match = /\b(?:calculate|compute)\s+([-+*/%^().\d\s]*\d[-+*/%^().\d\s]*)/i.exec(prompt)
+  return match ? match[1]!.trim() : '6 * 7'
+}
+
+interface ToolResult {
+  name: string
+  content: string
+}
+
+function toolResults(messages: ChatMessage[]): ToolResult[] {
+  const names = new Map<string, string>()
+  for (const message of messages) {
+    for (const call of message.tool_calls ?? []) names.set(call.id, call.function.name)
+  }
+  return messages
+    .filter(message => message.role === 'tool')
+    .map(message => ({
+      name: message.name ?? names.get(message.tool_call_id ?? '') ?? 'tool',
+      content: excerpt(message.content ?? '', 200),
+    }))
+}
+
+function resultsAnswer(results: ToolResult[]): string {
+  const lines = results.map(result => `- **${result.name}** returned: ${result.content}`)
+  return `Here is what the tools returned:\n\n${lines.join('\n')}\n\nThat is everything you asked for. These results came from real server-side tools; only the wording around them is scripted.`
+}
+
+function echoAnswer(prompt: string): string {
+  const intro = `You said: “${excerpt(prompt, 200)}”. This answer comes from the built-in scripted model, so the same prompt always gets the same words. `
+    + 'It streams a few characters at a time so you can watch the job run on the server: leave this page, come back later, '
+    + 'and the answer is still here, finished or still growing. '
+    + 'To see tools at work, ask for the time, ask it to calculate 12 * 7, ask for something slow, or ask it to delete a file (that one waits for your approval).'
+  if (!/\blong\b/i.test(prompt)) return intro
+  const paragraphs = [intro]
+  for (let index = 1; index <= 7; index++) {
+    paragraphs.push(`Paragraph ${index} of the long answer. A background job keeps writing even when nobody watches: `
+      + 'every piece of text becomes an event with its own sequence number, stored by the provider, '
+      + 'so a tab that rejoins gets a snapshot and then the live tail, with no gap and no duplicate. '
+      + 'This filler exists only to make a stream long enough to close the tab in the middle of it.')
+  }
+  return paragraphs.join('\n\n')
+}
+
+function excerpt(text: string, maxChars: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  if (flat.length <= maxChars) return flat
+  // Never cut an emoji in half.
+  const end = /[\uD800-\uDBFF]/.test(flat[maxChars - 1]!) ? maxChars - 1 : maxChars
+  return `${flat.slice(0, end)}…`
+}
+
+function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
+  for (let index = items.length - 1; index >= 0; index--) {
+    if (predicate(items[index]!)) return index
+  }
+  return -1
+}

@@ -1,0 +1,50 @@
+/**
+ * Turning a failed upstream response or a thrown fetch error into a `ModelError`, with the API key
+ * scrubbed from anything that ends up in a message.
+ */
+import { raceAbort } from './abortable'
+import { ModelError, UpstreamHttpError, UpstreamNetworkError } from './errors'
+
+/** Longest part of an error body kept in the message. */
+const BODY_EXCERPT_CHARS = 300
+
+/** An `UpstreamHttpError` for a non-2xx response: status, a short body excerpt, `Retry-After`. */
+export async function httpErrorFrom(response: Response, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
+  let body = ''
+  try {
+    body = await raceAbort(response.text(), signal)
+  }
+  catch (error) {
+    if (signal.aborted) throw error
+    // An unreadable error body still leaves the status to report.
+  }
+  const excerpt = redact(body.replace(/\s+/g, ' ').trim(), apiKey).slice(0, BODY_EXCERPT_CHARS)
+  return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
+}
+
+/** Any thrown value as a `ModelError`; what is not one already was a network failure. */
+export function toModelError(error: unknown, apiKey: string): ModelError {
+  if (error instanceof ModelError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  const cause = error instanceof Error ? error.cause : undefined
+  // undici says "fetch failed" and puts the useful part (ECONNREFUSED …) in the cause.
+  const detail = cause instanceof Error && cause.message ? `${message} (${cause.message})` : message
+  return new UpstreamNetworkError(redact(detail, apiKey), error)
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or invalid. */
+export function parseRetryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined
+  const value = header.trim()
+  if (/^\d+(?:\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - Date.now())
+}
+
+/** Removes the key and any bearer token an upstream might echo back. */
+export function redact(text: string, apiKey: string): string {
+  let result = text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]')
+  if (apiKey) result = result.split(apiKey).join('[redacted]')
+  return result
+}

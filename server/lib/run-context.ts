@@ -1,0 +1,98 @@
+/**
+ * What the engine hands to the code that runs inside a job (the chat executor, workflow runner).
+ * The engine owns seq numbers, batching, timers, abort and persistence; a runner only emits.
+ */
+import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+import type { BackgroundJobsConfig } from './config'
+import type { ModelClient, ModelRequest } from './model/types'
+import type { ToolRegistry } from './tools/types'
+import type { WorkflowRegistry } from './workflows/types'
+
+/** An event a runner emits: anything but deltas (use `text`/`reasoning`) and `job-end` (the engine's). */
+export type RunnerEventPayload = Exclude<JobEventPayload, TextDeltaPayload | ReasoningDeltaPayload | JobEndPayload>
+
+/** What a runner asks a human. */
+export interface InputRequestOptions {
+  kind: InputRequestKind
+  prompt: string
+  /** How long to wait; defaults to `limits.inputTimeoutMs`. */
+  timeoutMs?: number
+  onTimeout: InputTimeoutAction
+  /** The answer used when the request expires with `onTimeout` = `default` (or approve/deny). */
+  timeoutAnswer?: unknown
+  toolCallId?: string
+  tool?: string
+  args?: unknown
+  /** JSON Schema of the answer, shown to clients. */
+  schema?: unknown
+  /**
+   * Checks an answer before it is accepted. Return the parsed answer, or throw an `InvalidAnswerError`
+   * (the route answers 400 naming the problem and the job keeps waiting).
+   */
+  validate?: (answer: unknown) => unknown
+  nodeId?: string
+}
+
+/** The accepted answer. */
+export interface InputAnswer {
+  requestId: string
+  answer: unknown
+  answeredBy: string
+  /** True when nobody answered and `onTimeout` supplied the answer. */
+  timedOut: boolean
+}
+
+/** Everything a runner needs. One per job run. */
+export interface RunContext {
+  jobId: string
+  userId: string
+  threadId: string | null
+  /** Fires on abort, timeout and shutdown; pass it to every await that can take long. */
+  signal: AbortSignal
+  /** The configuration read when the job started. */
+  config: BackgroundJobsConfig
+  model: ModelClient
+  tools: ToolRegistry
+  workflows: WorkflowRegistry
+  /** The model to use when the request names none. */
+  defaultModel: string
+  /** Appends streamed text (merged in the batching window; offsets are the engine's job). */
+  text(delta: string, nodeId?: string): void
+  /** Appends streamed reasoning. */
+  reasoning(delta: string, nodeId?: string): void
+  /** Emits any other event; it flushes pending deltas first, so order is kept. */
+  emit(event: RunnerEventPayload & { nodeId?: string }): void
+  /** The current reduced state (includes pending deltas). */
+  state(): JobState
+  /**
+   * Asks a human. The job shows `waiting` until answered; resolves with the answer (or the
+   * `onTimeout` answer); rejects with the abort reason if the job is aborted, or if `onTimeout`
+   * is `abort` (the engine aborts the job) or `fail` (the engine fails the job).
+   */
+  requestInput(options: InputRequestOptions): Promise<InputAnswer>
+  /** Lets the app adjust an upstream request (the `background-jobs:upstream-request` hook). */
+  prepareModelRequest(request: ModelRequest): Promise<ModelRequest>
+  /** Adds to the job's metrics (counts add up; tokens add up). */
+  addMetrics(metrics: Partial<Omit<JobMetrics, 'tokens'>> & { tokens?: Partial<JobMetrics['tokens']> }): void
+  /** Runs recorded for restart-safety: outputs of workflow nodes that already finished (from the log). */
+  readonly resumedFrom: JobState | null
+}
+
+/**
+ * A failure that ends the job as `failed` with this code and message (partial content kept).
+ * Anything else thrown by a runner becomes `internal-error`.
+ */
+export class JobFailure extends Error {
+  override readonly name = 'JobFailure'
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: { failedDuring?: string, toolName?: string, nodeId?: string } = {},
+  ) {
+    super(message)
+  }
+}
+
+/** A runner: resolves when the job completed; throws `JobFailure` (or anything) when it failed. */
+export type JobRunner = (context: RunContext) => Promise<void>

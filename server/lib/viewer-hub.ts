@@ -1,0 +1,206 @@
+/**
+ * Attaches viewers to jobs. A job running here: its live log catches the viewer up synchronously
+ * (no gap is possible). A job running on another instance: one provider subscription per job
+ * feeds every local viewer, started before the catch-up read so nothing falls between. A
+ * finished job: catch-up frames, then the stream closes. One heartbeat timer serves all viewers.
+ */
+import type { JobEvent } from '../../shared/events'
+import { isTerminalStatus } from '../../shared/events'
+import { createJobState, reduceEvents } from '../../shared/reducer'
+import type { HeldLog } from './catch-up'
+import { catchUpFrames, snapshotFrame } from './catch-up'
+import type { BackgroundJobsConfig } from './config'
+import type { JobRun } from './job-run'
+import type { NotificationHub } from './notifications'
+import type { JobProvider, JobRecord } from './providers/types'
+import type { TimerSet } from './timers'
+import type { Viewer, ViewerSink } from './viewer'
+import { closeViewer, createViewer, deliver, markReady } from './viewer'
+
+/** Something that can receive a heartbeat comment. */
+interface Beating { comment(text: string): void }
+
+/** A subscription shared by the local viewers of a job that runs elsewhere. */
+interface RemoteFeed {
+  viewers: Set<Viewer>
+  unsubscribe: () => void
+}
+
+/** What `attach` returns: how to detach, and whether anything will follow. */
+export interface Attachment {
+  detach: () => void
+  /** False when the stream is complete already (finished job): the route ends the response. */
+  open: boolean
+  /** True when the viewer already had everything of a finished job (the route answers 204). */
+  upToDate: boolean
+}
+
+/** Options of the hub. */
+export interface ViewerHubOptions {
+  provider: JobProvider
+  runs: Map<string, JobRun>
+  timers: TimerSet
+  getConfig: () => BackgroundJobsConfig
+  notifications: NotificationHub
+}
+
+/** Creates the hub. */
+export function createViewerHub(options: ViewerHubOptions) {
+  const { provider, runs, timers } = options
+  const feeds = new Map<string, RemoteFeed>()
+  const heartbeat = new Set<Beating>()
+  let cancelHeartbeat: (() => void) | null = null
+
+  function updateHeartbeat() {
+    if (heartbeat.size > 0 && !cancelHeartbeat) {
+      cancelHeartbeat = timers.interval(() => {
+        for (const target of heartbeat) target.comment('ping')
+      }, options.getConfig().stream.heartbeatMs)
+    }
+    else if (heartbeat.size === 0 && cancelHeartbeat) {
+      cancelHeartbeat()
+      cancelHeartbeat = null
+    }
+  }
+
+  const heartbeatSet = {
+    add(target: Beating) {
+      heartbeat.add(target)
+      updateHeartbeat()
+    },
+    delete(target: Beating) {
+      heartbeat.delete(target)
+      updateHeartbeat()
+    },
+  }
+
+  function liveLog(run: JobRun): HeldLog {
+    const base = createJobState({ id: run.record.id, type: run.record.type, createdAt: run.record.createdAt })
+    return { events: run.live.events, complete: true, state: run.live.state, baseState: base }
+  }
+
+  async function storedLog(record: JobRecord): Promise<HeldLog> {
+    const base = createJobState({ id: record.id, type: record.type, createdAt: record.createdAt })
+    const range = await provider.readEvents(record.id, 0)
+    if (range?.complete) return { events: range.events, complete: true, state: reduceEvents(base, range.events), baseState: base }
+    const state = (await provider.getState(record.id)) ?? base
+    return { events: range?.events ?? [], complete: false, state, baseState: base }
+  }
+
+  function track(viewer: Viewer, remove: () => void): Attachment {
+    heartbeatSet.add(viewer.sink)
+    const detach = () => {
+      remove()
+      heartbeatSet.delete(viewer.sink)
+      viewer.closed = true
+    }
+    const originalClose = viewer.sink.close.bind(viewer.sink)
+    viewer.sink.close = () => {
+      heartbeatSet.delete(viewer.sink)
+      remove()
+      originalClose()
+    }
+    return { detach, open: true, upToDate: false }
+  }
+
+  function attachLive(run: JobRun, sink: ViewerSink, afterSeq: number | null): Attachment {
+    // Flush first: the catch-up then holds the pending text, and the batch is never sent twice.
+    run.live.flush()
+    const viewer = createViewer(sink)
+    for (const frame of catchUpFrames(liveLog(run), afterSeq)) sink.send(frame)
+    markReady(viewer, run.live.state.seq)
+    run.live.viewers.add(viewer)
+    sink.onResyncNeeded = () => {
+      if (viewer.closed) return
+      run.live.flush()
+      sink.send(snapshotFrame(run.live.state))
+      viewer.cursor = run.live.state.seq
+    }
+    return track(viewer, () => run.live.removeViewer(viewer))
+  }
+
+  async function attachRemote(record: JobRecord, sink: ViewerSink, afterSeq: number | null): Promise<Attachment> {
+    let feed = feeds.get(record.id)
+    if (!feed) {
+      const viewersOfFeed = new Set<Viewer>()
+      const created: RemoteFeed = { viewers: viewersOfFeed, unsubscribe: () => {} }
+      created.unsubscribe = provider.subscribe!(record.id, (events: JobEvent[]) => {
+        for (const event of events) {
+          for (const viewer of viewersOfFeed) {
+            deliver(viewer, event)
+            if (viewer.closed) viewersOfFeed.delete(viewer)
+          }
+        }
+        if (viewersOfFeed.size === 0) dropFeed(record.id)
+      })
+      feed = created
+      feeds.set(record.id, feed)
+    }
+    const viewer = createViewer(sink)
+    feed.viewers.add(viewer)
+    const log = await storedLog(record)
+    for (const frame of catchUpFrames(log, afterSeq)) sink.send(frame)
+    markReady(viewer, log.state.seq)
+    if (isTerminalStatus(log.state.status)) closeViewer(viewer)
+    sink.onResyncNeeded = () => {
+      void storedLog(record).then((fresh) => {
+        if (viewer.closed) return
+        sink.send(snapshotFrame(fresh.state))
+        viewer.cursor = Math.max(viewer.cursor, fresh.state.seq)
+      })
+    }
+    return track(viewer, () => {
+      const current = feeds.get(record.id)
+      current?.viewers.delete(viewer)
+      if (current && current.viewers.size === 0) dropFeed(record.id)
+    })
+  }
+
+  function dropFeed(jobId: string) {
+    const feed = feeds.get(jobId)
+    if (!feed) return
+    feeds.delete(jobId)
+    feed.unsubscribe()
+  }
+
+  async function attachFinished(record: JobRecord, sink: ViewerSink, afterSeq: number | null): Promise<Attachment> {
+    const log = await storedLog(record)
+    const frames = catchUpFrames(log, afterSeq)
+    for (const frame of frames) sink.send(frame)
+    return { detach: () => {}, open: false, upToDate: frames.length === 0 }
+  }
+
+  return {
+    heartbeat: heartbeatSet,
+    /** Attaches a sink to a job the caller was authorized for. */
+    async attach(record: JobRecord, sink: ViewerSink, afterSeq: number | null): Promise<Attachment> {
+      const run = runs.get(record.id)
+      if (run && !run.live.ended && !run.abandoned) return attachLive(run, sink, afterSeq)
+      if (!run && !isTerminalStatus(record.status) && provider.subscribe) return attachRemote(record, sink, afterSeq)
+      if (run && run.live.ended) {
+        // Ended here but maybe not written yet: serve from the live log, which is complete.
+        const frames = catchUpFrames(liveLog(run), afterSeq)
+        for (const frame of frames) sink.send(frame)
+        return { detach: () => {}, open: false, upToDate: frames.length === 0 }
+      }
+      return attachFinished(record, sink, afterSeq)
+    },
+    /** Hook for committed events (metrics later). */
+    onCommit(_run: JobRun, _event: JobEvent) {},
+    count(): number {
+      let count = 0
+      for (const run of runs.values()) count += run.live.viewers.size
+      for (const feed of feeds.values()) count += feed.viewers.size
+      return count
+    },
+    remoteFeeds: () => feeds.size,
+    closeAll() {
+      for (const jobId of [...feeds.keys()]) {
+        for (const viewer of feeds.get(jobId)?.viewers ?? []) closeViewer(viewer)
+        dropFeed(jobId)
+      }
+      heartbeat.clear()
+      updateHeartbeat()
+    },
+  }
+}

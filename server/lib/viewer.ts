@@ -1,0 +1,70 @@
+/**
+ * A viewer is one open stream (a browser tab). The engine only talks to a `ViewerSink`; the HTTP
+ * route provides one that writes SSE frames, tests provide one that records them.
+ */
+import type { JobEvent } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+
+/** One SSE frame: `id: <seq>` / `event: <type>` / `data: <json>`. */
+export type ViewerFrame =
+  | { event: 'snapshot', id: number, data: JobState }
+  | { event: JobEvent['type'], id: number, data: JobEvent }
+
+/** Where frames go. `send` must not throw; a sink that cannot keep up asks for a resync. */
+export interface ViewerSink {
+  send(frame: ViewerFrame): void
+  /** A comment line (heartbeat). */
+  comment(text: string): void
+  /** Ends the stream (after `job-end`, or when the engine shuts down). */
+  close(): void
+  /**
+   * Set by the engine: the sink calls it when it dropped frames because its client stopped
+   * draining; the engine then sends a fresh snapshot and continues from there.
+   */
+  onResyncNeeded?: () => void
+}
+
+/** A sink plus its cursor: the highest seq this viewer has. It never receives an event at or below it. */
+export interface Viewer {
+  readonly sink: ViewerSink
+  cursor: number
+  /** While false, live events wait in `backlog` (the viewer is still being caught up). */
+  ready: boolean
+  backlog: JobEvent[]
+  closed: boolean
+}
+
+/** Creates a viewer that is still catching up. */
+export function createViewer(sink: ViewerSink): Viewer {
+  return { sink, cursor: 0, ready: false, backlog: [], closed: false }
+}
+
+/** Sends an event to a viewer unless it already has it; ends the viewer after `job-end`. */
+export function deliver(viewer: Viewer, event: JobEvent): void {
+  if (viewer.closed) return
+  if (!viewer.ready) {
+    viewer.backlog.push(event)
+    return
+  }
+  if (event.seq <= viewer.cursor) return
+  viewer.cursor = event.seq
+  viewer.sink.send({ event: event.type, id: event.seq, data: event })
+  if (event.type === 'job-end') closeViewer(viewer)
+}
+
+/** Marks a viewer caught up at `cursor` and sends what arrived meanwhile (skipping what it has). */
+export function markReady(viewer: Viewer, cursor: number): void {
+  viewer.cursor = cursor
+  viewer.ready = true
+  const backlog = viewer.backlog
+  viewer.backlog = []
+  for (const event of backlog) deliver(viewer, event)
+}
+
+/** Closes a viewer once. */
+export function closeViewer(viewer: Viewer): void {
+  if (viewer.closed) return
+  viewer.closed = true
+  viewer.backlog = []
+  viewer.sink.close()
+}

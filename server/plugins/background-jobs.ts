@@ -1,0 +1,51 @@
+/**
+ * Boots the engine once per Nitro process and disposes it on Nitro's `close` hook.
+ * Tools and workflows are the files in `server/tools/` and `server/workflows/` of the app and
+ * its layers (see lib/module.ts); app hooks are Nitro runtime hooks (docs/hooks.md).
+ */
+import tools from '#background-jobs/tools'
+import workflows from '#background-jobs/workflows'
+import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
+import { resolveConfig } from '../lib/config'
+import type { BackgroundJobsConfigInput } from '../lib/config'
+import { createEngine } from '../lib/engine'
+import { setBackgroundJobsEngine } from '../lib/engine-instance'
+import { runChatJob } from '../lib/executor/run-chat-job'
+import { createConsoleLogger } from '../lib/logger'
+import { createModelClientFromConfig } from '../lib/model/create-model-client'
+import { createProviderFromConfig } from '../lib/providers/create-provider'
+import { createToolRegistry } from '../lib/tools/registry'
+import { createWorkflowRegistry } from '../lib/workflows/registry'
+import { runWorkflowJob } from '../lib/workflows/run-workflow-job'
+import '../lib/hooks'
+
+export default defineNitroPlugin((nitroApp) => {
+  // Read at request time: a restart with new NUXT_BACKGROUND_JOBS_* variables applies them.
+  const getConfig = () => resolveConfig(useRuntimeConfig().backgroundJobs as BackgroundJobsConfigInput, process.env)
+  const logger = createConsoleLogger()
+  const toolRegistry = createToolRegistry(tools)
+  // An invalid workflow file is a boot error naming the workflow.
+  const workflowRegistry = createWorkflowRegistry(workflows)
+
+  const engine = createProviderFromConfig(getConfig()).then(provider => createEngine({
+    provider,
+    getConfig,
+    logger,
+    createModelClient: config => createModelClientFromConfig(config),
+    runners: { chat: runChatJob, workflow: runWorkflowJob },
+    tools: toolRegistry,
+    workflows: workflowRegistry,
+    hooks: {
+      jobCreated: job => nitroApp.hooks.callHook('background-jobs:job-created', { job }),
+      jobEnded: (job, state) => nitroApp.hooks.callHook('background-jobs:job-ended', { job, state }),
+      upstreamRequest: context => nitroApp.hooks.callHook('background-jobs:upstream-request', context),
+    },
+  }))
+  engine.catch(error => logger.error('engine failed to start', { error }))
+  setBackgroundJobsEngine(engine)
+
+  nitroApp.hooks.hook('close', async () => {
+    setBackgroundJobsEngine(null)
+    await (await engine.catch(() => null))?.dispose()
+  })
+})

@@ -1,0 +1,92 @@
+/**
+ * An engine on the memory provider with injectable runners and recording viewer sinks, for
+ * deterministic engine tests (drive time with vitest fake timers).
+ */
+import type { JobEvent } from '../../shared/events'
+import { createJobState, reduceEvents } from '../../shared/reducer'
+import type { JobState } from '../../shared/reducer'
+import type { BackgroundJobsConfigInput } from '../../server/lib/config'
+import { resolveConfig } from '../../server/lib/config'
+import { createEngine } from '../../server/lib/engine'
+import type { JobRunners } from '../../server/lib/engine-types'
+import type { ModelClient } from '../../server/lib/model/types'
+import { createMemoryProvider } from '../../server/lib/providers/memory'
+import type { ViewerFrame, ViewerSink } from '../../server/lib/viewer'
+
+/** A sink that records frames and reduces them like a client would. */
+export interface RecordingSink extends ViewerSink {
+  frames: ViewerFrame[]
+  comments: string[]
+  closed: boolean
+  /** The state a client rebuilds from the frames (snapshot replaces, events apply). */
+  state(): JobState | null
+  textEvents(): JobEvent[]
+}
+
+/** Creates a recording sink. */
+export function createRecordingSink(): RecordingSink {
+  const sink: RecordingSink = {
+    frames: [],
+    comments: [],
+    closed: false,
+    send(frame) {
+      if (sink.closed) throw new Error('frame sent after close')
+      sink.frames.push(structuredClone(frame))
+    },
+    comment(text) {
+      sink.comments.push(text)
+    },
+    close() {
+      sink.closed = true
+    },
+    state() {
+      let state: JobState | null = null
+      for (const frame of sink.frames) {
+        if (frame.event === 'snapshot') state = frame.data as JobState
+        else state = reduceEvents(state ?? createJobState({ id: 'x', type: 'chat', createdAt: 0 }), [frame.data as JobEvent])
+      }
+      return state
+    },
+    textEvents() {
+      return sink.frames.filter(frame => frame.event === 'text-delta').map(frame => frame.data as JobEvent)
+    },
+  }
+  return sink
+}
+
+/** A model client that must not be called (runners in these tests do their own thing). */
+export const unusedModel: ModelClient = {
+  scripted: true,
+  stream() {
+    throw new Error('model not used in this test')
+  },
+}
+
+/** Creates an engine for tests. */
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient }) {
+  const provider = createMemoryProvider()
+  const config = resolveConfig(options.config)
+  const engine = createEngine({
+    provider,
+    getConfig: () => config,
+    createModelClient: () => options.model ?? unusedModel,
+    runners: options.runners,
+    tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
+    workflows: { get: () => undefined, list: () => [] },
+  })
+  return { engine, provider, config }
+}
+
+/** Resolves after `ms` of (fake) time, or rejects when the signal fires. */
+export function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }, { once: true })
+  })
+}
+
+/** A chat request body for tests. */
+export const chatRequest = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }

@@ -1,0 +1,183 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { UpstreamProtocolError, UpstreamStreamError } from '../../server/lib/model/errors'
+import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
+import type { ModelEvent } from '../../server/lib/model/types'
+
+const encoder = new TextEncoder()
+
+function chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
+  return `data: ${JSON.stringify({ id: 'c1', model: 'm', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`
+}
+
+/** A realistic OpenRouter-style stream touching every feature the parser handles. */
+const FULL_STREAM = [
+  ': OPENROUTER PROCESSING\n\n',
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ reasoning: 'Thinking about ' }),
+  chunk({ reasoning_content: 'the café ☕' }),
+  chunk({ content: 'Héllo wörld, ' }),
+  chunk({ content: '日本語 and 😀🎉!' }),
+  chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'calculate', arguments: '' } }] }),
+  chunk({ tool_calls: [{ index: 0, function: { arguments: '{"expression":' } }] }),
+  chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_current_time' } }] }),
+  chunk({ tool_calls: [{ index: 0, function: { arguments: '"12 * 7"}' } }] }),
+  chunk({}, 'tool_calls'),
+  `data: ${JSON.stringify({ id: 'c1', choices: [], usage: { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 } })}\n\n`,
+  'data: [DONE]\n\n',
+].join('')
+
+const EXPECTED: ModelEvent[] = [
+  { type: 'reasoning-delta', text: 'Thinking about ' },
+  { type: 'reasoning-delta', text: 'the café ☕' },
+  { type: 'text-delta', text: 'Héllo wörld, ' },
+  { type: 'text-delta', text: '日本語 and 😀🎉!' },
+  { type: 'tool-call', call: { id: 'call_a', name: 'calculate', arguments: '{"expression":"12 * 7"}' } },
+  { type: 'tool-call', call: { id: 'call_b', name: 'get_current_time', arguments: '' } },
+  { type: 'usage', usage: { prompt: 11, completion: 22, total: 33 } },
+  { type: 'finish', finishReason: 'tool_calls' },
+]
+
+async function* fromParts(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield part
+}
+
+function splitAt(bytes: Uint8Array, points: number[]): Uint8Array[] {
+  const sorted = [...new Set(points)].sort((left, right) => left - right)
+  const parts: Uint8Array[] = []
+  let start = 0
+  for (const point of [...sorted, bytes.length]) {
+    parts.push(bytes.slice(start, point))
+    start = point
+  }
+  return parts
+}
+
+async function collect(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): Promise<{ events: ModelEvent[], error: unknown }> {
+  const events: ModelEvent[] = []
+  try {
+    for await (const event of parseChatCompletionStream(source)) events.push(event)
+    return { events, error: undefined }
+  }
+  catch (error) {
+    return { events, error }
+  }
+}
+
+function streamOf(text: string): AsyncGenerator<Uint8Array> {
+  return fromParts([encoder.encode(text)])
+}
+
+describe('parseChatCompletionStream', () => {
+  const bytes = encoder.encode(FULL_STREAM)
+
+  it('parses a full stream: comment ignored, reasoning, multibyte text, joined tool calls, usage, finish', async () => {
+    expect(await collect(streamOf(FULL_STREAM))).toEqual({ events: EXPECTED, error: undefined })
+  })
+
+  it('gives identical events when the bytes are split in two at every byte boundary', async () => {
+    for (let point = 0; point <= bytes.length; point++) {
+      const { events, error } = await collect(fromParts(splitAt(bytes, [point])))
+      expect(error, `split at byte ${point}`).toBeUndefined()
+      expect(events, `split at byte ${point}`).toEqual(EXPECTED)
+    }
+  })
+
+  it('gives identical events for random multi-part splits, including one byte at a time', async () => {
+    const everyByte = Array.from({ length: bytes.length }, (_, index) => index)
+    expect((await collect(fromParts(splitAt(bytes, everyByte)))).events).toEqual(EXPECTED)
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: bytes.length }), { minLength: 2, maxLength: 40 }),
+      async (points) => {
+        expect(await collect(fromParts(splitAt(bytes, points)))).toEqual({ events: EXPECTED, error: undefined })
+      },
+    ), { seed: 20_240_601, numRuns: 60 })
+  })
+
+  it('reads a web ReadableStream as well as an async iterable', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of splitAt(bytes, [7, 100, 333])) controller.enqueue(part)
+        controller.close()
+      },
+    })
+    expect((await collect(stream)).events).toEqual(EXPECTED)
+  })
+
+  it('yields the text before a mid-stream error chunk, then throws UpstreamStreamError with its message', async () => {
+    const text = chunk({ content: 'partial ' }) + `data: {"error":{"message":"Provider overloaded","code":502}}\n\n` + chunk({ content: 'never' })
+    const { events, error } = await collect(streamOf(text))
+    expect(events).toEqual([{ type: 'text-delta', text: 'partial ' }])
+    expect(error).toBeInstanceOf(UpstreamStreamError)
+    expect((error as UpstreamStreamError).message).toContain('Provider overloaded')
+    expect((error as UpstreamStreamError).code).toBe('upstream-stream')
+    expect((error as UpstreamStreamError).upstreamCode).toBe(502)
+  })
+
+  it('ignores comment lines anywhere, and a stream of only comments finishes with null', async () => {
+    const text = ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'a' }) + ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'b' }, 'stop') + 'data: [DONE]\n\n'
+    expect((await collect(streamOf(text))).events).toEqual([
+      { type: 'text-delta', text: 'a' },
+      { type: 'text-delta', text: 'b' },
+      { type: 'finish', finishReason: 'stop' },
+    ])
+    expect((await collect(streamOf(': keep-alive\n\n'))).events).toEqual([{ type: 'finish', finishReason: null }])
+  })
+
+  it('ends normally without [DONE], with the finish reason seen or null, even when the last event is unterminated', async () => {
+    expect((await collect(streamOf(chunk({ content: 'x' }, 'length')))).events).toEqual([
+      { type: 'text-delta', text: 'x' },
+      { type: 'finish', finishReason: 'length' },
+    ])
+    const unterminated = `data: ${JSON.stringify({ choices: [{ delta: { content: 'tail' } }] })}`
+    expect((await collect(streamOf(unterminated))).events).toEqual([
+      { type: 'text-delta', text: 'tail' },
+      { type: 'finish', finishReason: null },
+    ])
+  })
+
+  it('emits tool calls from a body that ends without finish_reason or [DONE]', async () => {
+    const text = chunk({ tool_calls: [{ index: 0, id: 'call_x', function: { name: 'ping', arguments: '' } }] })
+    expect((await collect(streamOf(text))).events).toEqual([
+      { type: 'tool-call', call: { id: 'call_x', name: 'ping', arguments: '' } },
+      { type: 'finish', finishReason: null },
+    ])
+  })
+
+  it('stops reading at [DONE]', async () => {
+    const text = chunk({ content: 'a' }) + 'data: [DONE]\n\n' + chunk({ content: 'after done' })
+    expect((await collect(streamOf(text))).events).toEqual([
+      { type: 'text-delta', text: 'a' },
+      { type: 'finish', finishReason: null },
+    ])
+  })
+
+  it('throws UpstreamProtocolError with an excerpt for a chunk that is not JSON, after the events before it', async () => {
+    const text = chunk({ content: 'ok' }) + 'data: {"choices": [oops\n\n'
+    const { events, error } = await collect(streamOf(text))
+    expect(events).toEqual([{ type: 'text-delta', text: 'ok' }])
+    expect(error).toBeInstanceOf(UpstreamProtocolError)
+    expect((error as Error).message).toContain('not a JSON object')
+    expect((error as Error).message).toContain('{"choices": [oops')
+  })
+
+  it('throws UpstreamProtocolError for a tool call that never got a name', async () => {
+    const text = chunk({ tool_calls: [{ index: 0, id: 'call_x', function: { arguments: '{}' } }] }, 'tool_calls')
+    expect((await collect(streamOf(text))).error).toBeInstanceOf(UpstreamProtocolError)
+  })
+
+  it('joins fragments without an index by id', async () => {
+    const text = chunk({ tool_calls: [{ id: 'call_1', function: { name: 'a', arguments: '{"x":' } }] })
+      + chunk({ tool_calls: [{ function: { arguments: '1}' } }] })
+      + chunk({ tool_calls: [{ id: 'call_2', function: { name: 'b' } }] }, 'tool_calls')
+    expect((await collect(streamOf(text))).events.filter(event => event.type === 'tool-call')).toEqual([
+      { type: 'tool-call', call: { id: 'call_1', name: 'a', arguments: '{"x":1}' } },
+      { type: 'tool-call', call: { id: 'call_2', name: 'b', arguments: '' } },
+    ])
+  })
+
+  it('fills total tokens when the upstream leaves it out', async () => {
+    const text = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } })}\n\n`
+    expect((await collect(streamOf(text))).events[0]).toEqual({ type: 'usage', usage: { prompt: 3, completion: 4, total: 7 } })
+  })
+})

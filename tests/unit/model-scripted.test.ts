@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { resolveConfig, SCRIPTED_MODEL } from '../../server/lib/config'
+import type { ChatMessage } from '../../server/lib/providers/types'
+import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
+import { UpstreamStreamError } from '../../server/lib/model/errors'
+import { createScriptedFetch } from '../../server/lib/model/scripted-model'
+import { SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
+import type { ModelEvent, ModelTool, ModelToolCall } from '../../server/lib/model/types'
+
+const config = resolveConfig({ scripted: { chunkIntervalMs: 40, chunkChars: 6 } })
+
+function tool(name: string): ModelTool {
+  return { type: 'function', function: { name, description: name, parameters: { type: 'object' } } }
+}
+const TOOLS = ['get_current_time', 'calculate', 'slow_task', 'delete_file', 'lookup_weather'].map(tool)
+
+interface Round {
+  events: ModelEvent[]
+  text: string
+  reasoning: string
+  calls: ModelToolCall[]
+  error: unknown
+}
+
+/** Runs one scripted round through the real client and parser, moving fake time until it ends. */
+async function round(messages: ChatMessage[], tools?: ModelTool[]): Promise<Round> {
+  const client = createModelClientFromConfig(config)
+  const events: ModelEvent[] = []
+  let error: unknown
+  const finished = (async () => {
+    try {
+      for await (const event of client.stream({ model: 'any', messages, tools }, new AbortController().signal)) events.push(event)
+    }
+    catch (caught) {
+      error = caught
+    }
+  })()
+  await vi.runAllTimersAsync()
+  await finished
+  return {
+    events,
+    error,
+    text: events.map(event => event.type === 'text-delta' ? event.text : '').join(''),
+    reasoning: events.map(event => event.type === 'reasoning-delta' ? event.text : '').join(''),
+    calls: events.flatMap(event => event.type === 'tool-call' ? [event.call] : []),
+  }
+}
+
+const user = (content: string): ChatMessage => ({ role: 'user', content })
+
+/** The messages after a tool step: the assistant's calls and one result per call. */
+function afterTools(messages: ChatMessage[], calls: ModelToolCall[], results: string[]): ChatMessage[] {
+  return [
+    ...messages,
+    { role: 'assistant', content: null, tool_calls: calls.map(call => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) },
+    ...calls.map((call, index) => ({ role: 'tool' as const, tool_call_id: call.id, content: results[index]! })),
+  ]
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  expect(vi.getTimerCount()).toBe(0)
+  vi.useRealTimers()
+})
+
+describe('scripted model: text answers', () => {
+  it('is chosen without an API key, labelled, deterministic, and echoes the prompt after short reasoning', async () => {
+    expect(createModelClientFromConfig(config).scripted).toBe(true)
+    const first = await round([user('Tell me about background jobs 🚀')])
+    const second = await round([user('Tell me about background jobs 🚀')])
+    expect(first.error).toBeUndefined()
+    expect(first.text).toBe(second.text)
+    expect(first.text.startsWith(SCRIPTED_LABEL)).toBe(true)
+    expect(first.text).toContain('Tell me about background jobs 🚀')
+    expect(first.text.length).toBeGreaterThanOrEqual(300)
+    expect(first.text.length).toBeLessThanOrEqual(700)
+    expect(first.events[0]!.type).toBe('reasoning-delta')
+    expect(first.reasoning.length).toBeLessThan(200)
+    expect(first.events.filter(event => event.type === 'text-delta').length).toBeGreaterThan(20)
+    expect(first.events.at(-2)).toMatchObject({ type: 'usage' })
+    expect(first.events.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' })
+  })
+
+  it('writes about 3000 characters when asked for something long', async () => {
+    const { text } = await round([user('Write something long please')])
+    expect(text.length).toBeGreaterThan(2500)
+    expect(text.length).toBeLessThan(3600)
+  })
+
+  it('labels only the first answer of a conversation', async () => {
+    const { text } = await round([user('Hi'), { role: 'assistant', content: 'Hello!' }, user('Again')])
+    expect(text).not.toContain(SCRIPTED_LABEL)
+    expect(text).toContain('Again')
+  })
+
+  it('answers with text when the asked-for tools are not offered', async () => {
+    const { calls, text } = await round([user('What time is it?')], [tool('calculate')])
+    expect(calls).toEqual([])
+    expect(text).toContain('What time is it?')
+  })
+
+  it('sends an error chunk after some text when the prompt asks it to fail', async () => {
+    const { text, error } = await round([user('Please fail now')])
+    expect(error).toBeInstanceOf(UpstreamStreamError)
+    expect(text.length).toBeGreaterThan(0)
+    expect(text.length).toBeLessThan(400)
+  })
+
+  it('stops promptly when the request aborts', async () => {
+    const client = createModelClientFromConfig(config)
+    const controller = new AbortController()
+    const events: ModelEvent[] = []
+    let error: unknown
+    const finished = (async () => {
+      try {
+        for await (const event of client.stream({ model: 'any', messages: [user('Write something long')] }, controller.signal)) events.push(event)
+      }
+      catch (caught) {
+        error = caught
+      }
+    })()
+    await vi.advanceTimersByTimeAsync(400)
+    controller.abort()
+    await finished
+    expect((error as DOMException).name).toBe('AbortError')
+    expect(events.length).toBeGreaterThan(0)
+    expect(events.length).toBeLessThan(15)
+  })
+})
+
+describe('scripted model: tools', () => {
+  it('runs time, then calculate, then quotes both results', async () => {
+    const messages = [user('What time is it, and calculate 12 * 7?')]
+    const step1 = await round(messages, TOOLS)
+    expect(step1.calls.map(call => [call.name, call.arguments])).toEqual([['get_current_time', '{}']])
+    expect(step1.events.at(-1)).toEqual({ type: 'finish', finishReason: 'tool_calls' })
+    expect(step1.text).toBe('')
+
+    const afterStep1 = afterTools(messages, step1.calls, ['2030-01-02T03:04:05Z'])
+    const step2 = await round(afterStep1, TOOLS)
+    expect(step2.calls.map(call => [call.name, JSON.parse(call.arguments)])).toEqual([['calculate', { expression: '12 * 7' }]])
+    expect(step2.calls[0]!.id).not.toBe(step1.calls[0]!.id)
+
+    const step3 = await round(afterTools(afterStep1, step2.calls, ['84']), TOOLS)
+    expect(step3.calls).toEqual([])
+    expect(step3.text.startsWith(SCRIPTED_LABEL)).toBe(true)
+    expect(step3.text).toContain('get_current_time')
+    expect(step3.text).toContain('2030-01-02T03:04:05Z')
+    expect(step3.text).toContain('84')
+  })
+
+  it('calls two tools in one step when asked for both', async () => {
+    const { calls } = await round([user('Give me both the time and compute 2 + 3')], TOOLS)
+    expect(calls.map(call => call.name)).toEqual(['get_current_time', 'calculate'])
+    expect(JSON.parse(calls[1]!.arguments)).toEqual({ expression: '2 + 3' })
+  })
+
+  it('calls slow_task, delete_file and app-defined tools named in the prompt', async () => {
+    expect((await round([user('Run something slow')], TOOLS)).calls.map(call => [call.name, JSON.parse(call.arguments)]))
+      .toEqual([['slow_task', { seconds: 2 }]])
+    expect((await round([user('Delete my notes')], TOOLS)).calls.map(call => [call.name, JSON.parse(call.arguments)]))
+      .toEqual([['delete_file', { path: 'notes.txt' }]])
+    expect((await round([user('Use lookup_weather for Paris')], TOOLS)).calls.map(call => [call.name, JSON.parse(call.arguments)]))
+      .toEqual([['lookup_weather', {}]])
+  })
+})
+
+describe('scripted model: wire format', () => {
+  it('speaks OpenAI SSE: a labelled comment first, the scripted model name, usage, [DONE]', async () => {
+    const fetch = createScriptedFetch({ chunkIntervalMs: 10, chunkChars: 4 })
+    const response = await fetch('http://x/v1/chat/completions', { method: 'POST', body: JSON.stringify({ messages: [user('Hi')] }) })
+    const textPromise = response.text()
+    await vi.runAllTimersAsync()
+    const body = await textPromise
+    expect(response.headers.get('content-type')).toBe('text/event-stream')
+    expect(body.startsWith(': SCRIPTED MODEL\n\n')).toBe(true)
+    expect(body).toContain(`"model":"${SCRIPTED_MODEL}"`)
+    expect(body).toContain('"usage":{"prompt_tokens"')
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true)
+  })
+
+  it('uses the real upstream and the given fetch when an API key is set', async () => {
+    const fetch = vi.fn(async () => new Response('data: [DONE]\n\n', { status: 200 }))
+    const client = createModelClientFromConfig(resolveConfig({ upstream: { apiKey: 'sk-test', baseUrl: 'http://up.test/v1' } }), fetch)
+    expect(client.scripted).toBe(false)
+    const events: ModelEvent[] = []
+    for await (const event of client.stream({ model: 'm', messages: [user('x')] }, new AbortController().signal)) events.push(event)
+    expect(events).toEqual([{ type: 'finish', finishReason: null }])
+    expect(fetch).toHaveBeenCalledWith('http://up.test/v1/chat/completions', expect.objectContaining({ method: 'POST' }))
+  })
+})
