@@ -1,13 +1,33 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * Two projects: `unit` (fast, no build) and `e2e` (builds the fixture app once in globalSetup,
+ * then each file starts real server processes from that build). `npm test` runs both.
+ */
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    environment: 'node',
     reporters: ['default', './tests/support/summary-reporter.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 240_000,
-    // e2e files build a Nuxt app each; two cores cannot run many of them at once.
-    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/providers/**/*.test.ts', 'tests/convex/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts', 'tests/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./tests/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+          // Each file runs its own server processes: two cores, two at a time at most.
+          maxWorkers: 2,
+        },
+      },
+    ],
   },
 })

@@ -1,0 +1,107 @@
+/**
+ * The multi-turn tool loop (LLM → tools → LLM), run on the server with nobody watching:
+ * `step-start` → stream the model → `step-end` → run the round's tool calls in parallel →
+ * append the assistant message and the tool messages → repeat until the model answers without
+ * tools. Stop conditions are checked before a round's tools run; a stop fails the job with a
+ * message saying why (the engine keeps the partial content).
+ */
+import type { RunContext } from '../run-context'
+import { JobFailure } from '../run-context'
+import type { ChatMessage } from '../providers/types'
+import type { ModelToolCall } from '../model/types'
+import { executeToolCall, toolMessageContent } from './execute-tool'
+import { streamModelRound } from './model-round'
+import { decodeArguments } from './parse-tool-args'
+import { resolveToolNames } from './resolve-tools'
+import type { PlannedCall } from './stop-conditions'
+import { callKey, checkStopConditions, defaultStopConditions } from './stop-conditions'
+import { truncateResults } from './truncate-results'
+
+/** What to run. */
+export interface AgentLoopOptions {
+  messages: ChatMessage[]
+  /** @default context.defaultModel */
+  model?: string
+  /** Names of registered tools to offer; `undefined` = every enabled tool. */
+  toolNames?: string[]
+  /** Workflows: the node this loop runs for (tags every event). */
+  nodeId?: string
+  /** @default limits.maxSteps */
+  maxSteps?: number
+  /** Wall-clock budget of the loop; no new round or tool starts after it. @default limits.jobTimeoutMs */
+  budgetMs?: number
+}
+
+/** What the loop produced. */
+export interface AgentLoopResult {
+  /** The text of the last round: the model's answer after its tools. */
+  text: string
+  /** The conversation including the assistant and tool messages the loop added. */
+  messages: ChatMessage[]
+  /** Model rounds run. */
+  steps: number
+  finishReason: string | null
+}
+
+/** Gives every call an id that is unique in the job (models sometimes send none, or repeat one). */
+function withUniqueIds(calls: ModelToolCall[], step: number, seen: Set<string>): ModelToolCall[] {
+  return calls.map((call, index) => {
+    let id = call.id || `call_${step}_${index}`
+    while (seen.has(id)) id = `${id}_${step}_${index}`
+    seen.add(id)
+    return { ...call, id }
+  })
+}
+
+function plannedCall(call: ModelToolCall): PlannedCall {
+  const decoded = decodeArguments(call.arguments)
+  return { name: call.name, key: callKey(call.name, decoded.ok ? decoded.value : decoded.raw) }
+}
+
+/** Runs the loop; see the file comment. */
+export async function runAgentLoop(context: RunContext, options: AgentLoopOptions): Promise<AgentLoopResult> {
+  const { nodeId } = options
+  const limits = context.config.limits
+  const offeredTools = resolveToolNames(context.tools, context.config, options.toolNames)
+  const tools = offeredTools.length ? context.tools.toModelTools(offeredTools) : undefined
+  const conditions = defaultStopConditions(limits, { maxSteps: options.maxSteps, budgetMs: options.budgetMs })
+  const messages = [...options.messages]
+  const previousCalls = new Map<string, number>()
+  const seenIds = new Set<string>()
+  const startedAt = Date.now()
+  const tag = nodeId ? { nodeId } : {}
+
+  for (let step = 1; ; step++) {
+    if (context.signal.aborted) throw context.signal.reason
+    context.emit({ type: 'step-start', step, ...tag })
+    context.addMetrics({ total_rounds: 1 })
+    const round = await streamModelRound(context, { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }, nodeId)
+    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...tag })
+    if (round.usage) context.addMetrics({ tokens: round.usage })
+
+    if (!round.toolCalls.length) {
+      messages.push({ role: 'assistant', content: round.text })
+      return { text: round.text, messages, steps: step, finishReason: round.finishReason }
+    }
+
+    const calls = withUniqueIds(round.toolCalls, step, seenIds)
+    const planned = calls.map(plannedCall)
+    const stop = checkStopConditions(conditions, { step, calls: planned, previousCalls, elapsedMs: Date.now() - startedAt })
+    if (stop) throw new JobFailure(stop.code, stop.message, { failedDuring: 'tool', ...(stop.toolName ? { toolName: stop.toolName } : {}), ...tag })
+    for (const call of planned) previousCalls.set(call.key, (previousCalls.get(call.key) ?? 0) + 1)
+
+    messages.push({
+      role: 'assistant',
+      content: round.text || null,
+      // An empty arguments string is valid in a stream but some endpoints refuse it in history.
+      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments || '{}' } })),
+    })
+    const outcomes = await Promise.all(calls.map(call =>
+      executeToolCall(context, { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }),
+    ))
+    const { contents } = truncateResults(outcomes.map(toolMessageContent), limits.maxResultBytes)
+    outcomes.forEach((outcome, index) => {
+      messages.push({ role: 'tool', tool_call_id: outcome.id, name: outcome.name, content: contents[index]! })
+    })
+  }
+}

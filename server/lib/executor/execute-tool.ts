@@ -1,0 +1,116 @@
+/**
+ * Runs one tool call the model asked for and records it: a `tool-call` event, the approval flow
+ * when the tool needs one, then a `tool-result` event. Every tool fault (unknown tool, bad
+ * arguments, client-only tool, a throw, a timeout, a denial) becomes a result the model reads —
+ * this never throws for those. It rejects only when the job itself ends (abort, or an approval
+ * request whose `onTimeout` fails the job), so the loop stops promptly.
+ */
+import type { ToolResultStatus } from '../../../shared/events'
+import type { RunContext } from '../run-context'
+import type { ToolDefinition } from '../tools/types'
+import { decodeArguments, parseToolArguments } from './parse-tool-args'
+import { resolveToolNames } from './resolve-tools'
+import { runWithDeadline } from './run-with-deadline'
+import { callNeedsApproval, requestApproval } from './tool-approval'
+import {
+  ClientToolUnavailableError,
+  isNetworkError,
+  NoSuchToolError,
+  ToolCallError,
+  ToolDeniedError,
+  ToolExecutionError,
+  ToolResultNotSerializableError,
+  ToolTimeoutError,
+} from './tool-errors'
+import { summarizeResult } from './truncate-results'
+
+/** One call to run. */
+export interface ToolCallRequest {
+  id: string
+  name: string
+  /** An object, or the raw JSON text the model sent. */
+  args: unknown
+  /** The model round (1-based) that asked for it. */
+  step: number
+  nodeId?: string
+  /** The names offered in this job; other names are refused. @default every enabled tool */
+  offeredTools?: readonly string[]
+}
+
+/** How a call ended. `content` is what the model reads in the tool message. */
+export interface ToolCallOutcome {
+  id: string
+  name: string
+  status: ToolResultStatus
+  result?: unknown
+  error?: string
+  durationMs: number
+}
+
+/** The tool message content for an outcome: the result as JSON, or `{ "error": … }`. */
+export function toolMessageContent(outcome: ToolCallOutcome): string {
+  if (outcome.status === 'completed') return JSON.stringify(outcome.result ?? null)
+  return JSON.stringify({ error: outcome.error ?? `tool ${outcome.status}` })
+}
+
+/** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
+async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, args: unknown, timing: { startedAt: number | null }): Promise<{ result: unknown, json: string }> {
+  const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
+  if (await callNeedsApproval(tool, args, { ...toolContext, signal: context.signal })) {
+    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args, nodeId: call.nodeId })
+    if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
+  }
+  // Time spent waiting for a human is not tool execution time.
+  timing.startedAt = Date.now()
+  const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
+  const attempt = (signal: AbortSignal) => Promise.resolve(tool.execute(args, { ...toolContext, signal }))
+  const outcome = await runWithDeadline(async (signal) => {
+    try {
+      return await attempt(signal)
+    }
+    catch (error) {
+      if (!tool.retryable || signal.aborted || !isNetworkError(error)) throw error
+      return await attempt(signal)
+    }
+  }, context.signal, timeoutMs)
+  if (outcome.kind === 'aborted') throw outcome.reason
+  if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
+  if (outcome.kind === 'failed') throw new ToolExecutionError(tool.name, outcome.error)
+  try {
+    const result = outcome.value === undefined ? null : outcome.value
+    return { result, json: JSON.stringify(result) }
+  }
+  catch (error) {
+    throw new ToolResultNotSerializableError(tool.name, error)
+  }
+}
+
+/** Runs one call; see the file comment. */
+export async function executeToolCall(context: RunContext, call: ToolCallRequest): Promise<ToolCallOutcome> {
+  const decoded = decodeArguments(call.args)
+  const eventArgs = decoded.ok ? decoded.value : decoded.raw
+  context.emit({ type: 'tool-call', id: call.id, name: call.name, args: eventArgs, step: call.step, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+
+  const timing: { startedAt: number | null } = { startedAt: null }
+  const durationMs = () => (timing.startedAt === null ? 0 : Date.now() - timing.startedAt)
+  let outcome: ToolCallOutcome
+  try {
+    const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
+    const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
+    if (!tool) throw new NoSuchToolError(call.name, offered)
+    if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
+    const args = parseToolArguments(tool.name, tool.parameters, call.args)
+    const ran = await invoke(context, tool, call, args, timing)
+    outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, durationMs: durationMs() }
+    context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+  }
+  catch (error) {
+    // Anything that is not a tool fault (abort, a failed approval request) ends the job.
+    if (context.signal.aborted) throw context.signal.reason
+    if (!(error instanceof ToolCallError)) throw error
+    outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
+    context.emit({ type: 'tool-result', id: call.id, status: error.status, error: error.message, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+  }
+  context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })
+  return outcome
+}

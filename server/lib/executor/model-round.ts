@@ -1,0 +1,61 @@
+/**
+ * One model round of the loop: streams the model, forwarding text and reasoning to the job as
+ * they arrive, and collects the tool calls, usage and finish reason. A model failure becomes a
+ * `JobFailure` that says it happened in the model; an abort rethrows the job's abort reason.
+ */
+import type { TokenUsage } from '../../../shared/events'
+import { ModelError } from '../model/errors'
+import type { ModelRequest, ModelToolCall } from '../model/types'
+import type { RunContext } from '../run-context'
+import { JobFailure } from '../run-context'
+
+/** What one round produced. */
+export interface ModelRound {
+  text: string
+  toolCalls: ModelToolCall[]
+  finishReason: string | null
+  usage?: TokenUsage
+}
+
+/** Turns a model failure into the job's failure. */
+export function modelFailure(error: unknown, nodeId?: string): JobFailure {
+  if (error instanceof JobFailure) return error
+  const details = { failedDuring: 'model', ...(nodeId ? { nodeId } : {}) }
+  if (error instanceof ModelError) return new JobFailure(error.code, error.message, details)
+  const message = error instanceof Error ? error.message : String(error)
+  return new JobFailure('upstream-error', `The model request failed: ${message}`, details)
+}
+
+/** Streams one round. */
+export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string): Promise<ModelRound> {
+  const round: ModelRound = { text: '', toolCalls: [], finishReason: null }
+  try {
+    const prepared = await context.prepareModelRequest(request)
+    for await (const event of context.model.stream(prepared, context.signal)) {
+      switch (event.type) {
+        case 'text-delta':
+          round.text += event.text
+          context.text(event.text, nodeId)
+          break
+        case 'reasoning-delta':
+          context.reasoning(event.text, nodeId)
+          break
+        case 'tool-call':
+          round.toolCalls.push(event.call)
+          break
+        case 'usage':
+          round.usage = event.usage
+          break
+        case 'finish':
+          round.finishReason = event.finishReason
+          break
+      }
+    }
+  }
+  catch (error) {
+    if (context.signal.aborted) throw context.signal.reason
+    throw modelFailure(error, nodeId)
+  }
+  if (context.signal.aborted) throw context.signal.reason
+  return round
+}

@@ -1,0 +1,110 @@
+/**
+ * When the tool loop must stop: tiny named predicates, checked after a model round that asked
+ * for tools and before any of those tools run. A predicate returns why to stop, or nothing.
+ * A stop fails the job with a clear message (partial content is kept by the engine).
+ */
+import type { BackgroundJobsConfig } from '../config'
+
+/** A tool call the model asked for in this round. */
+export interface PlannedCall {
+  name: string
+  /** A stable key of the call's arguments (see `callKey`). */
+  key: string
+}
+
+/** What the predicates look at. */
+export interface LoopProgress {
+  /** The round that just ended (1-based). */
+  step: number
+  /** The calls that round asked for. */
+  calls: readonly PlannedCall[]
+  /** How often each `callKey` ran in earlier rounds. */
+  previousCalls: ReadonlyMap<string, number>
+  /** Milliseconds since the loop started. */
+  elapsedMs: number
+}
+
+/** Why the loop stops. */
+export interface StopReason {
+  /** The job's error code. */
+  code: 'max-steps' | 'max-calls-per-step' | 'repeated-call' | 'time-budget'
+  message: string
+  toolName?: string
+}
+
+/** A stop condition. */
+export type StopCondition = (progress: LoopProgress) => StopReason | undefined
+
+/** A key that is equal for the same tool with the same arguments (object keys sorted). */
+export function callKey(name: string, args: unknown): string {
+  return `${name}:${JSON.stringify(sortKeys(args))}`
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map(key => [key, sortKeys((value as Record<string, unknown>)[key])]))
+  }
+  return value
+}
+
+/** The model still wants tools after `limit` rounds: another round would exceed the limit. */
+export function maxSteps(limit: number): StopCondition {
+  return ({ step, calls }) => step >= limit
+    ? { code: 'max-steps', message: `The model was still calling tools after ${limit} steps (limits.maxSteps); the answer is incomplete`, toolName: calls[0]?.name }
+    : undefined
+}
+
+/** More calls in one round than `limit`: a runaway model, not a plan. */
+export function maxCallsPerStep(limit: number): StopCondition {
+  return ({ step, calls }) => calls.length > limit
+    ? { code: 'max-calls-per-step', message: `The model asked for ${calls.length} tool calls in step ${step}; at most ${limit} are allowed (limits.maxCallsPerStep)`, toolName: mostFrequentName(calls) }
+    : undefined
+}
+
+/** The same tool with the same arguments `limit` times in the job: the model is going in circles. */
+export function repeatedCall(limit: number): StopCondition {
+  return ({ calls, previousCalls }) => {
+    const counts = new Map(previousCalls)
+    for (const call of calls) {
+      const count = (counts.get(call.key) ?? 0) + 1
+      counts.set(call.key, count)
+      if (count >= limit) {
+        return { code: 'repeated-call', message: `The model called tool "${call.name}" with the same arguments ${count} times (limits.maxRepeatedCalls); stopped to avoid a loop`, toolName: call.name }
+      }
+    }
+    return undefined
+  }
+}
+
+/** The loop has run longer than `budgetMs`: do not start more tools or rounds. */
+export function wallClockBudget(budgetMs: number): StopCondition {
+  return ({ elapsedMs, calls }) => elapsedMs >= budgetMs
+    ? { code: 'time-budget', message: `The tool loop used its time budget of ${budgetMs} ms before finishing`, toolName: calls[0]?.name }
+    : undefined
+}
+
+/** The default conditions, from `limits` (a workflow node may pass its own steps and budget). */
+export function defaultStopConditions(limits: BackgroundJobsConfig['limits'], overrides: { maxSteps?: number, budgetMs?: number } = {}): StopCondition[] {
+  return [
+    wallClockBudget(overrides.budgetMs ?? limits.jobTimeoutMs),
+    maxSteps(overrides.maxSteps ?? limits.maxSteps),
+    maxCallsPerStep(limits.maxCallsPerStep),
+    repeatedCall(limits.maxRepeatedCalls),
+  ]
+}
+
+/** The first condition that says stop, or undefined. */
+export function checkStopConditions(conditions: readonly StopCondition[], progress: LoopProgress): StopReason | undefined {
+  for (const condition of conditions) {
+    const reason = condition(progress)
+    if (reason) return reason
+  }
+  return undefined
+}
+
+function mostFrequentName(calls: readonly PlannedCall[]): string | undefined {
+  const counts = new Map<string, number>()
+  for (const call of calls) counts.set(call.name, (counts.get(call.name) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
+}

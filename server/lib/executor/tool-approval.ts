@@ -1,0 +1,64 @@
+/**
+ * Human approval of a tool call: asks through `context.requestInput` (the job shows `waiting`
+ * with an `input-request`), then reads the answer. Unanswered requests are denied by default.
+ */
+import { InvalidAnswerError } from '../errors'
+import type { RunContext } from '../run-context'
+import type { ToolContext, ToolDefinition } from '../tools/types'
+
+/** A normalised approval answer. */
+export interface ApprovalDecision {
+  approved: boolean
+  reason?: string
+}
+
+const APPROVE_WORDS = new Set(['approve', 'approved', 'yes', 'allow'])
+const DENY_WORDS = new Set(['deny', 'denied', 'no', 'reject'])
+
+/**
+ * Reads an answer: `'approve' | 'deny'`, a boolean, `{ approved, reason? }` or `{ answer, reason? }`.
+ * Throws `InvalidAnswerError` for anything else (the route answers 400; the job keeps waiting).
+ */
+export function parseApprovalAnswer(answer: unknown): ApprovalDecision {
+  if (typeof answer === 'boolean') return { approved: answer }
+  if (typeof answer === 'string') {
+    const word = answer.trim().toLowerCase()
+    if (APPROVE_WORDS.has(word)) return { approved: true }
+    if (DENY_WORDS.has(word)) return { approved: false }
+  }
+  if (answer && typeof answer === 'object') {
+    const { approved, answer: inner, reason } = answer as { approved?: unknown, answer?: unknown, reason?: unknown }
+    const decision = typeof approved === 'boolean' ? { approved } : inner !== undefined && typeof inner !== 'object' ? parseApprovalAnswer(inner) : undefined
+    if (decision) return typeof reason === 'string' && reason.trim() ? { ...decision, reason: reason.trim().slice(0, 500) } : decision
+  }
+  throw new InvalidAnswerError('A tool approval takes "approve" or "deny" (optionally { answer, reason })')
+}
+
+/** True when this call must be approved first. A `needsApproval` that throws counts as yes. */
+export async function callNeedsApproval(tool: ToolDefinition, args: unknown, toolContext: ToolContext): Promise<boolean> {
+  const { needsApproval } = tool
+  if (typeof needsApproval !== 'function') return Boolean(needsApproval)
+  try {
+    return Boolean(await needsApproval(args, toolContext))
+  }
+  catch {
+    // Failing closed: a broken check must not let a sensitive call run unasked.
+    return true
+  }
+}
+
+/** Asks the human; resolves with the decision. Rejects only when the job ends meanwhile. */
+export async function requestApproval(context: RunContext, call: { id: string, tool: string, args: unknown, nodeId?: string }): Promise<ApprovalDecision> {
+  const answer = await context.requestInput({
+    kind: 'tool-approval',
+    prompt: `Allow the tool "${call.tool}" to run with ${JSON.stringify(call.args)}?`,
+    onTimeout: 'deny',
+    toolCallId: call.id,
+    tool: call.tool,
+    args: call.args,
+    validate: parseApprovalAnswer,
+    ...(call.nodeId ? { nodeId: call.nodeId } : {}),
+  })
+  if (answer.timedOut) return { approved: false, reason: 'nobody answered the approval request in time' }
+  return parseApprovalAnswer(answer.answer)
+}

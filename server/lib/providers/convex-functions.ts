@@ -1,0 +1,58 @@
+/**
+ * References to the functions in `convex/`, and decoding of what they return.
+ * Convex accepts a function's name ("module:function") wherever it takes a reference; naming them
+ * here, typed from the generated `api`, keeps the `convex` package out of the import graph until
+ * the provider is used.
+ */
+import type { FunctionReturnType } from 'convex/server'
+import type { api } from '../../../convex/_generated/api'
+import type { JobEvent } from '../../../shared/events'
+import type { JobRecord, JobRequest } from './types'
+
+type Api = typeof api
+
+function reference<Reference>(name: string): Reference {
+  return name as unknown as Reference
+}
+
+/** Every Convex function the provider calls. */
+export const convexFunctions = {
+  create: reference<Api['jobs']['create']>('jobs:create'),
+  get: reference<Api['jobs']['get']>('jobs:get'),
+  list: reference<Api['jobs']['list']>('jobs:list'),
+  countActive: reference<Api['jobs']['countActive']>('jobs:countActive'),
+  appendEvents: reference<Api['events']['appendEvents']>('events:appendEvents'),
+  readEvents: reference<Api['events']['readEvents']>('events:readEvents'),
+  deleteExpired: reference<Api['cleanup']['deleteExpired']>('cleanup:deleteExpired'),
+  claimLease: reference<Api['leases']['claimLease']>('leases:claimLease'),
+  heartbeatLease: reference<Api['leases']['heartbeatLease']>('leases:heartbeatLease'),
+  listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),
+}
+
+/** A job as the Convex functions return it. */
+export type StoredJobRecord = NonNullable<FunctionReturnType<Api['jobs']['get']>>
+
+/** A page of event batches as `events:readEvents` returns it. */
+export interface StoredEventPage {
+  lastSeq: number
+  batches: Array<{ firstSeq: number, lastSeq: number, eventsJson: string }>
+  hasMore: boolean
+}
+
+/** Converts a stored job to the contract's `JobRecord`. */
+export function toJobRecord(stored: StoredJobRecord): JobRecord {
+  const { jobId, requestJson, ...fields } = stored
+  return { id: jobId, ...fields, request: JSON.parse(requestJson) as JobRequest }
+}
+
+/** The events of a page with seq > `afterSeq`, in order (the first batch may start earlier). */
+export function eventsAfter(page: StoredEventPage, afterSeq: number): JobEvent[] {
+  const events: JobEvent[] = []
+  for (const batch of page.batches) {
+    if (batch.lastSeq <= afterSeq) continue
+    for (const event of JSON.parse(batch.eventsJson) as JobEvent[]) {
+      if (event.seq > afterSeq) events.push(event)
+    }
+  }
+  return events
+}

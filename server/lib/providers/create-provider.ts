@@ -1,0 +1,20 @@
+/**
+ * Picks the provider named in config. Optional backends are imported lazily, so an app on the
+ * memory provider never loads the Convex client.
+ */
+import type { BackgroundJobsConfig } from '../config'
+import { createMemoryProvider } from './memory'
+import type { JobProvider } from './types'
+
+/** Creates the configured provider, or throws a boot error naming what is missing. */
+export async function createProviderFromConfig(config: BackgroundJobsConfig): Promise<JobProvider> {
+  if (config.provider === 'memory' || !config.provider) return createMemoryProvider()
+  if (config.provider === 'convex') {
+    if (!config.convexUrl) {
+      throw new Error('nuxt-background-jobs: provider "convex" needs a deployment URL: set NUXT_BACKGROUND_JOBS_CONVEX_URL')
+    }
+    const { createConvexProvider } = await import('./convex')
+    return createConvexProvider({ url: config.convexUrl })
+  }
+  throw new Error(`nuxt-background-jobs: unknown provider "${String(config.provider)}" (use "memory" or "convex")`)
+}

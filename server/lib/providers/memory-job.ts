@@ -1,0 +1,48 @@
+/**
+ * One job as the memory provider holds it, and the pure checks on its event log.
+ */
+import type { JobEvent } from '../../../shared/events'
+import { isTerminalStatus } from '../../../shared/events'
+import type { JobState } from '../../../shared/reducer'
+import type { AppendResult, EventListener, JobRecord } from './types'
+
+/** One job as held in memory. */
+export interface StoredJob {
+  record: JobRecord
+  /** Seq-ordered and contiguous from 1: `events[i].seq === i + 1`. */
+  events: JobEvent[]
+  /** Kept up to date on every append, so `getState` costs nothing. */
+  state: JobState
+  listeners: Set<EventListener>
+}
+
+/** Copies a record so that callers cannot change what is stored. */
+export function copyRecord(record: JobRecord): JobRecord {
+  return { ...record, lease: record.lease ? { ...record.lease } : null }
+}
+
+/** The index of the first event with seq > afterSeq. */
+export function firstIndexAfter(events: readonly JobEvent[], afterSeq: number): number {
+  let low = 0
+  let high = events.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (events[middle]!.seq > afterSeq) high = middle
+    else low = middle + 1
+  }
+  return low
+}
+
+/** Why a batch may not be appended, or null when it may. */
+export function checkAppend(job: StoredJob, events: readonly JobEvent[], epoch: number | undefined): AppendResult | null {
+  const { record } = job
+  const refuse = (reason: 'terminal' | 'seq-conflict' | 'stale-epoch'): AppendResult => ({ ok: false, reason, lastSeq: record.lastSeq })
+  if (isTerminalStatus(record.status)) return refuse('terminal')
+  if (epoch !== undefined && record.lease && epoch < record.lease.epoch) return refuse('stale-epoch')
+  for (const [index, event] of events.entries()) {
+    if (event.seq !== record.lastSeq + 1 + index) return refuse('seq-conflict')
+    // Nothing follows a job-end: a batch that tries is refused whole, so no event is stored after it.
+    if (event.type === 'job-end' && index < events.length - 1) return refuse('terminal')
+  }
+  return null
+}

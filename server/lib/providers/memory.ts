@@ -1,0 +1,250 @@
+/**
+ * The memory provider: the reference implementation of the provider contract, for one process.
+ * Plain maps only (jobs by id, an idempotency index, per-user id sets), bounded by `maxJobs`;
+ * deleting a job leaves no entry behind in any map, so `stats()` returns to zero.
+ */
+import type { JobEvent } from '../../../shared/events'
+import { isTerminalStatus } from '../../../shared/events'
+import { applyEvent, createJobState } from '../../../shared/reducer'
+import type { LeaseMethods } from './memory-leases'
+import { createMemoryLeases } from './memory-leases'
+import type { StoredJob } from './memory-job'
+import { checkAppend, copyRecord, firstIndexAfter } from './memory-job'
+import type { JobProvider, JobRecord } from './types'
+
+/** Options of `createMemoryProvider`. */
+export interface MemoryProviderOptions {
+  /** The most jobs held at once; finished jobs are evicted first. @default 10_000 */
+  maxJobs?: number
+  /** The clock used for leases. @default Date.now */
+  now?: () => number
+  /** Called when a subscriber throws (the append itself already succeeded). @default console.error */
+  onListenerError?: (error: unknown) => void
+}
+
+/** Counts of everything the provider holds; all zero once every job is gone. */
+export interface MemoryProviderStats {
+  jobs: number
+  events: number
+  idempotencyKeys: number
+  users: number
+  listeners: number
+}
+
+/** The memory provider: the whole contract (subscribe and leases included) plus counts for hygiene tests. */
+export type MemoryProvider = JobProvider & LeaseMethods & Required<Pick<JobProvider, 'subscribe' | 'dispose'>> & {
+  readonly name: 'memory'
+  stats(): MemoryProviderStats
+}
+
+/** Thrown by `create` when `maxJobs` jobs are held and none of them is finished. */
+export class ProviderFullError extends Error {
+  override readonly name = 'ProviderFullError'
+  constructor(readonly maxJobs: number) {
+    super(`The memory provider holds its maximum of ${maxJobs} jobs and none has finished; raise maxJobs or wait for a job to end`)
+  }
+}
+
+/** How many jobs a memory provider holds unless told otherwise. */
+export const DEFAULT_MAX_JOBS = 10_000
+const DEFAULT_LIST_LIMIT = 50
+
+/** Creates a memory provider. */
+export function createMemoryProvider(options: MemoryProviderOptions = {}): MemoryProvider {
+  const maxJobs = options.maxJobs ?? DEFAULT_MAX_JOBS
+  const now = options.now ?? Date.now
+  const onListenerError = options.onListenerError ?? ((error: unknown) => console.error('[background-jobs] memory provider listener failed', error))
+
+  const jobs = new Map<string, StoredJob>()
+  /** `userId` NUL `idempotencyKey` → job id. */
+  const idempotencyIndex = new Map<string, string>()
+  const jobIdsByUser = new Map<string, Set<string>>()
+  /** Finished job ids in the order they ended: the first is the first to evict. */
+  const finishedIds = new Set<string>()
+  const activeByUser = new Map<string, number>()
+  let activeCount = 0
+  let eventCount = 0
+
+  const idempotencyKeyOf = (userId: string, key: string) => `${userId}\u0000${key}`
+
+  function changeActive(userId: string, delta: 1 | -1): void {
+    activeCount += delta
+    const count = (activeByUser.get(userId) ?? 0) + delta
+    if (count > 0) activeByUser.set(userId, count)
+    else activeByUser.delete(userId)
+  }
+
+  /** Removes a finished job and every index entry that points to it. */
+  function deleteJob(id: string): void {
+    const job = jobs.get(id)
+    if (!job) return
+    const { record } = job
+    jobs.delete(id)
+    finishedIds.delete(id)
+    eventCount -= job.events.length
+    job.listeners.clear()
+    if (record.idempotencyKey !== null) idempotencyIndex.delete(idempotencyKeyOf(record.userId, record.idempotencyKey))
+    const userJobIds = jobIdsByUser.get(record.userId)
+    userJobIds?.delete(id)
+    if (userJobIds?.size === 0) jobIdsByUser.delete(record.userId)
+    if (!isTerminalStatus(record.status)) changeActive(record.userId, -1)
+  }
+
+  /** Makes room for one more job, or throws when every held job is still active. */
+  function makeRoom(): void {
+    while (jobs.size >= maxJobs) {
+      const oldest = finishedIds.values().next()
+      if (oldest.done) throw new ProviderFullError(maxJobs)
+      deleteJob(oldest.value)
+    }
+  }
+
+  function notify(job: StoredJob, events: JobEvent[]): void {
+    for (const listener of [...job.listeners]) {
+      try {
+        listener(events)
+      }
+      catch (error) {
+        // The events are stored already: one broken viewer must not fail the writer.
+        onListenerError(error)
+      }
+    }
+  }
+
+  return {
+    name: 'memory',
+
+    async create(newRecord) {
+      if (newRecord.idempotencyKey !== null) {
+        const existingId = idempotencyIndex.get(idempotencyKeyOf(newRecord.userId, newRecord.idempotencyKey))
+        const existing = existingId === undefined ? undefined : jobs.get(existingId)
+        if (existing) return { record: copyRecord(existing.record), created: false }
+      }
+      if (jobs.has(newRecord.id)) throw new Error(`A job with id ${newRecord.id} already exists`)
+      makeRoom()
+      const record: JobRecord = {
+        ...newRecord,
+        status: 'queued',
+        updatedAt: newRecord.createdAt,
+        endedAt: null,
+        lastSeq: 0,
+        lease: newRecord.lease ? { ...newRecord.lease } : null,
+      }
+      jobs.set(record.id, {
+        record,
+        events: [],
+        state: createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
+        listeners: new Set(),
+      })
+      if (record.idempotencyKey !== null) idempotencyIndex.set(idempotencyKeyOf(record.userId, record.idempotencyKey), record.id)
+      const userJobIds = jobIdsByUser.get(record.userId) ?? new Set<string>()
+      userJobIds.add(record.id)
+      jobIdsByUser.set(record.userId, userJobIds)
+      changeActive(record.userId, 1)
+      return { record: copyRecord(record), created: true }
+    },
+
+    async get(id) {
+      const job = jobs.get(id)
+      return job ? copyRecord(job.record) : null
+    },
+
+    async list(filter) {
+      const ids = jobIdsByUser.get(filter.userId)
+      if (!ids) return []
+      const statuses = filter.status ? new Set(filter.status) : null
+      const matches: JobRecord[] = []
+      for (const id of ids) {
+        const { record } = jobs.get(id)!
+        if (statuses && !statuses.has(record.status)) continue
+        if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
+        if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
+        matches.push(record)
+      }
+      // Newest first; equal times fall back to the id (descending) so the order is stable.
+      matches.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      return matches.slice(0, Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)).map(copyRecord)
+    },
+
+    async appendEvents(id, events, appendOptions) {
+      const job = jobs.get(id)
+      if (!job) return { ok: false, reason: 'not-found', lastSeq: 0 }
+      const refusal = checkAppend(job, events, appendOptions?.epoch)
+      if (refusal) return refusal
+      if (events.length === 0) return { ok: true, lastSeq: job.record.lastSeq }
+      const stored = events.slice()
+      const { record } = job
+      for (const event of stored) {
+        job.events.push(event)
+        job.state = applyEvent(job.state, event)
+        if (event.type === 'job-status') record.status = event.status
+        if (event.type === 'job-end') {
+          record.status = event.status
+          record.endedAt = event.at
+          finishedIds.add(id)
+          changeActive(record.userId, -1)
+        }
+      }
+      eventCount += stored.length
+      record.lastSeq = stored.at(-1)!.seq
+      record.updatedAt = stored.at(-1)!.at
+      notify(job, stored)
+      return { ok: true, lastSeq: record.lastSeq }
+    },
+
+    async readEvents(id, afterSeq) {
+      const job = jobs.get(id)
+      if (!job) return null
+      // Memory keeps a job's whole log until the job is deleted, so a range is always complete.
+      return { events: job.events.slice(firstIndexAfter(job.events, afterSeq)), complete: true }
+    },
+
+    async getState(id) {
+      return jobs.get(id)?.state ?? null
+    },
+
+    async countActive(filter) {
+      if (filter?.userId !== undefined) return activeByUser.get(filter.userId) ?? 0
+      return activeCount
+    },
+
+    async deleteExpired(endedBefore, limit = Number.POSITIVE_INFINITY) {
+      const expired: string[] = []
+      for (const id of finishedIds) {
+        if (expired.length >= limit) break
+        const endedAt = jobs.get(id)!.record.endedAt
+        if (endedAt !== null && endedAt < endedBefore) expired.push(id)
+      }
+      for (const id of expired) deleteJob(id)
+      return expired.length
+    },
+
+    subscribe(id, listener) {
+      const job = jobs.get(id)
+      if (!job) return () => {}
+      job.listeners.add(listener)
+      return () => {
+        job.listeners.delete(listener)
+      }
+    },
+
+    ...createMemoryLeases(jobs, now),
+
+    async dispose() {
+      for (const job of jobs.values()) job.listeners.clear()
+      jobs.clear()
+      idempotencyIndex.clear()
+      jobIdsByUser.clear()
+      finishedIds.clear()
+      activeByUser.clear()
+      activeCount = 0
+      eventCount = 0
+    },
+
+    stats() {
+      let listeners = 0
+      for (const job of jobs.values()) listeners += job.listeners.size
+      return { jobs: jobs.size, events: eventCount, idempotencyKeys: idempotencyIndex.size, users: jobIdsByUser.size, listeners }
+    },
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The tool registry: the tools an engine knows, by name. Files in `server/tools/` arrive here at
+ * boot (lib/module.ts); apps may also `register` tools programmatically. Each tool's JSON Schema
+ * is built once, at registration, so a schema zod cannot express fails at boot, not mid-job.
+ */
+import { z } from 'zod'
+import type { ModelTool } from '../model/types'
+import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
+
+/**
+ * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
+ * and the other compatible endpoints follow).
+ */
+const TOOL_NAME_PATTERN = /^[\w-]{1,64}$/
+
+/** Options of `createToolRegistry`. */
+export interface ToolRegistryOptions {
+  /**
+   * What a second tool with a name already taken does. `keep-first` lets an app's file shadow a
+   * layer's tool of the same name (the app's files come first).
+   * @default 'error'
+   */
+  onDuplicate?: 'error' | 'keep-first'
+}
+
+/** A tool definition that is not usable, with the reason. */
+export class InvalidToolDefinitionError extends Error {
+  override readonly name = 'InvalidToolDefinitionError'
+  constructor(readonly toolName: string, reason: string) {
+    super(`Invalid tool "${toolName}": ${reason}`)
+  }
+}
+
+/** Two tools with the same name. */
+export class DuplicateToolError extends Error {
+  override readonly name = 'DuplicateToolError'
+  constructor(readonly toolName: string) {
+    super(`A tool named "${toolName}" is already registered; tool names must be unique (rename one of the server/tools files)`)
+  }
+}
+
+/** The JSON Schema the model sees for a tool's zod parameters (the input side, no `$schema`). */
+export function toolParametersJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  const { $schema: _schema, ...schema } = z.toJSONSchema(tool.parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  return schema
+}
+
+function validateDefinition(tool: AnyToolDefinition): void {
+  if (!tool || typeof tool !== 'object') {
+    throw new InvalidToolDefinitionError(String(tool), 'a tool file must default-export defineTool({ … })')
+  }
+  const name = String(tool.name ?? '')
+  if (!TOOL_NAME_PATTERN.test(name)) {
+    throw new InvalidToolDefinitionError(name, 'the name must be 1–64 letters, digits, "_" or "-"')
+  }
+  if (typeof tool.description !== 'string' || !tool.description.trim()) {
+    throw new InvalidToolDefinitionError(name, 'a description is required (the model reads it to decide when to call the tool)')
+  }
+  if (!(tool.parameters instanceof z.ZodType)) {
+    throw new InvalidToolDefinitionError(name, '`parameters` must be a zod schema, such as z.object({})')
+  }
+  if (typeof tool.execute !== 'function') {
+    throw new InvalidToolDefinitionError(name, '`execute` must be a function')
+  }
+  if (tool.timeoutMs !== undefined && !(Number.isFinite(tool.timeoutMs) && tool.timeoutMs > 0)) {
+    throw new InvalidToolDefinitionError(name, '`timeoutMs` must be a positive number of milliseconds')
+  }
+  if (tool.runtime !== undefined && tool.runtime !== 'server' && tool.runtime !== 'client') {
+    throw new InvalidToolDefinitionError(name, '`runtime` must be "server" or "client"')
+  }
+}
+
+/** Creates a registry holding `tools` (in order). */
+export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], options: ToolRegistryOptions = {}): ToolRegistry {
+  const byName = new Map<string, { tool: ToolDefinition, schema: Record<string, unknown> }>()
+  const onDuplicate = options.onDuplicate ?? 'error'
+
+  function add(tool: AnyToolDefinition, duplicate: 'error' | 'keep-first') {
+    validateDefinition(tool)
+    if (byName.has(tool.name)) {
+      if (duplicate === 'keep-first') return
+      throw new DuplicateToolError(tool.name)
+    }
+    let schema: Record<string, unknown>
+    try {
+      schema = toolParametersJsonSchema(tool)
+    }
+    catch (error) {
+      throw new InvalidToolDefinitionError(tool.name, `its parameters cannot be turned into JSON Schema: ${(error as Error).message}`)
+    }
+    if (schema.type !== 'object') {
+      throw new InvalidToolDefinitionError(tool.name, '`parameters` must be an object schema (z.object({ … })): models pass arguments as a JSON object')
+    }
+    byName.set(tool.name, { tool, schema })
+  }
+
+  for (const tool of tools) add(tool, onDuplicate)
+
+  return {
+    // Programmatic registration is explicit, so a clash is always an error.
+    register: tool => add(tool, 'error'),
+    get: name => byName.get(name)?.tool,
+    list: () => [...byName.values()].map(entry => entry.tool),
+    toModelTools(names: string[]): ModelTool[] {
+      return names.map((name) => {
+        const entry = byName.get(name)
+        if (!entry) throw new Error(`Tool "${name}" is not registered; resolve the request's tool names first`)
+        return {
+          type: 'function',
+          function: { name, description: entry.tool.description, parameters: entry.schema },
+        }
+      })
+    },
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Tool definitions. Apps write one file per tool in `server/tools/` with `defineTool`.
+ * (The registry implementation lives beside this file.)
+ */
+import type { z } from 'zod'
+import type { ModelTool } from '../model/types'
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolContext {
+  /** Fires on the tool's timeout and on job abort. */
+  signal: AbortSignal
+  userId: string
+  jobId: string
+  threadId: string | null
+  /** The model round (1-based) that asked for this call. */
+  step: number
+}
+
+/** A tool definition. */
+export interface ToolDefinition<Parameters extends z.ZodType = z.ZodType, Result = unknown> {
+  name: string
+  description: string
+  parameters: Parameters
+  execute: (args: z.infer<Parameters>, context: ToolContext) => Promise<Result> | Result
+  /** @default limits.toolTimeoutMs (10 s) */
+  timeoutMs?: number
+  /** `client` tools are offered to the model but cannot run in the background. @default 'server' */
+  runtime?: 'server' | 'client'
+  /** Ask the user before running. */
+  needsApproval?: boolean | ((args: z.infer<Parameters>, context: ToolContext) => boolean | Promise<boolean>)
+  /** Retry once when the tool fails with a network-type error. @default false */
+  retryable?: boolean
+}
+
+/**
+ * A tool of any parameter and result type. Typed tools are not assignable to the plain
+ * `ToolDefinition` (their `execute` takes narrower arguments), so collections take this.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyToolDefinition = ToolDefinition<any, any>
+
+/** The tools an engine knows. */
+export interface ToolRegistry {
+  /** Adds a tool; throws a clear error for an invalid definition or a name already taken. */
+  register(tool: AnyToolDefinition): void
+  get(name: string): ToolDefinition | undefined
+  /** Every registered tool, in registration order. */
+  list(): ToolDefinition[]
+  /** The tools offered to the model for this request, as chat-completions tool specs. */
+  toModelTools(names: string[]): ModelTool[]
+}

@@ -1,0 +1,26 @@
+/**
+ * What every node kind's executor receives, and returns: the node's output (JSON-serialisable,
+ * because it is recorded in the `node-end` event and reused when the job resumes elsewhere).
+ */
+import type { WorkflowNode, WorkflowState } from './define'
+import type { NodeContext } from './node-context'
+import type { WorkflowGraph } from './validate'
+
+/** Runs another node of the same workflow (used by the parallel node for its branches). */
+export type RunChildNode = (nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }) => Promise<unknown>
+
+/** One node's run. */
+export interface NodeEnvironment<Node extends WorkflowNode = WorkflowNode> {
+  nodeId: string
+  node: Node
+  /** The node's context: its signal combines job abort and the node's time limit. */
+  context: NodeContext
+  /** Live view of the workflow's state (outputs of nodes finished so far). */
+  state: WorkflowState
+  graph: WorkflowGraph
+  workflowName: string
+  runChild: RunChildNode
+}
+
+/** An executor of one node kind. */
+export type NodeExecutor<Node extends WorkflowNode = WorkflowNode> = (environment: NodeEnvironment<Node>) => Promise<unknown>

@@ -1,0 +1,34 @@
+/**
+ * Input node: asks the human through the job's input request (the job shows `waiting`). The answer
+ * is parsed by the node's zod schema before it is accepted; a wrong shape is refused with a message
+ * naming the field (the route answers 400) and the job keeps waiting. On expiry `onTimeout` applies.
+ */
+import type { z } from 'zod'
+import { InvalidAnswerError } from '../../errors'
+import type { InputNode } from '../define'
+import type { NodeExecutor } from '../node-executor'
+import { resolveInput } from '../resolve-inputs'
+import { describeIssues } from '../validate-node'
+
+/** Parses an answer with the node's schema; throws `InvalidAnswerError` naming the problem. */
+export function parseAnswer(schema: z.ZodType, answer: unknown): unknown {
+  const parsed = schema.safeParse(answer)
+  if (!parsed.success) throw new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`)
+  return parsed.data
+}
+
+/** Runs an input node; its output is the accepted answer (or the timeout answer). */
+export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph }) => {
+  const answer = await context.requestInput({
+    kind: 'workflow-input',
+    prompt: resolveInput(node.prompt, state),
+    schema: graph.answerSchemas.get(nodeId) ?? undefined,
+    validate: answer => parseAnswer(node.schema, answer),
+    onTimeout: node.onTimeout ?? 'fail',
+    ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
+    ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}),
+    nodeId,
+  })
+  // A timeout answer was checked against the schema at boot; parse it so defaults apply alike.
+  return answer.timedOut ? parseAnswer(node.schema, answer.answer) : answer.answer
+}

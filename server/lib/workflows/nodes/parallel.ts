@@ -1,0 +1,33 @@
+/**
+ * Parallel node: runs its branches at the same time (each branch's nodes in order) and joins when
+ * all have finished. When one branch fails, the others are cancelled (their nodes end `skipped`)
+ * and the node fails with the first branch's error. The output maps each branch's last node id to
+ * that node's output; every branch node's own output is in the state too.
+ */
+import type { ParallelNode } from '../define'
+import type { NodeExecutor } from '../node-executor'
+
+/** Runs a parallel node. */
+export const runParallelNode: NodeExecutor<ParallelNode> = async ({ node, context, runChild }) => {
+  const group = new AbortController()
+  const signal = AbortSignal.any([context.signal, group.signal])
+  const sequences = node.branches.map(branch => (Array.isArray(branch) ? branch : [branch]))
+
+  const runSequence = async (sequence: string[]): Promise<[string, unknown]> => {
+    let output: unknown = null
+    for (const nodeId of sequence) output = await runChild(nodeId, signal, { holdText: true })
+    return [sequence.at(-1)!, output]
+  }
+
+  const results = await Promise.allSettled(sequences.map(sequence =>
+    runSequence(sequence).catch((error: unknown) => {
+      // The first failure cancels the siblings; their own rejections are only the echo of it.
+      if (!group.signal.aborted) group.abort(error)
+      throw error
+    }),
+  ))
+  if (group.signal.aborted) throw group.signal.reason
+  const failed = results.find(result => result.status === 'rejected')
+  if (failed) throw failed.reason
+  return Object.fromEntries(results.map(result => (result as PromiseFulfilledResult<[string, unknown]>).value))
+}

@@ -1,0 +1,27 @@
+/**
+ * Tool node: calls one registered tool with arguments mapped from the workflow input and earlier
+ * outputs, through the same executor as a chat job's calls (events, timeout, approval). A tool that
+ * fails fails the node, unless the node continues with `{ status, error }` as its output.
+ */
+import { executeToolCall } from '../../executor/execute-tool'
+import type { ToolNode } from '../define'
+import type { NodeExecutor } from '../node-executor'
+import { resolveInput } from '../resolve-inputs'
+
+/** A tool node's call failed (its code names the tool status, e.g. `tool-error`, `tool-timeout`). */
+export class ToolNodeError extends Error {
+  override readonly name = 'ToolNodeError'
+  constructor(readonly code: string, readonly toolName: string, message: string) {
+    super(message)
+  }
+}
+
+/** Runs a tool node. */
+export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context }) => {
+  const args = node.args === undefined ? {} : resolveInput(node.args, state)
+  const visit = state.visits[nodeId] ?? 1
+  const outcome = await executeToolCall(context, { id: `${nodeId}-${visit}`, name: node.tool, args, step: 1, nodeId })
+  if (outcome.status === 'completed') return outcome.result ?? null
+  if (node.continueOnError) return { status: outcome.status, error: outcome.error ?? null }
+  throw new ToolNodeError(`tool-${outcome.status}`, node.tool, `tool "${node.tool}" ended with ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`)
+}

@@ -1,0 +1,82 @@
+/**
+ * Resolves node inputs against the running workflow's state: functions are called, and templates
+ * such as `{{input.topic}}` or `{{outputs.research.title}}` inside strings (also nested in plain
+ * objects and arrays) are replaced. A string that is exactly one template takes the value itself.
+ */
+import type { StateMapper, WorkflowState } from './define'
+
+const TEMPLATE = /\{\{\s*([^{}]+?)\s*\}\}/g
+const WHOLE_TEMPLATE = /^\{\{\s*([^{}]+?)\s*\}\}$/
+
+/** The roots a template may start from. */
+export const TEMPLATE_ROOTS = ['input', 'outputs', 'visits'] as const
+
+/** A template names something the state does not hold (yet). */
+export class WorkflowReferenceError extends Error {
+  override readonly name = 'WorkflowReferenceError'
+  readonly code = 'workflow-reference'
+}
+
+/** The template paths in a string, e.g. `outputs.research`. */
+export function templatePaths(text: string): string[] {
+  return [...text.matchAll(TEMPLATE)].map(match => match[1]!)
+}
+
+/** Every template path found in a value (strings nested in objects and arrays included). */
+export function collectTemplatePaths(value: unknown): string[] {
+  if (typeof value === 'string') return templatePaths(value)
+  if (Array.isArray(value)) return value.flatMap(collectTemplatePaths)
+  if (isPlainObject(value)) return Object.values(value).flatMap(collectTemplatePaths)
+  return []
+}
+
+/** Reads one dotted path from the state; throws naming the path when it does not exist. */
+export function readPath(state: WorkflowState, path: string): unknown {
+  const [root, ...rest] = path.split('.')
+  if (!TEMPLATE_ROOTS.includes(root as typeof TEMPLATE_ROOTS[number])) {
+    throw new WorkflowReferenceError(`{{${path}}} must start with ${TEMPLATE_ROOTS.join(', ')}`)
+  }
+  let current: unknown = state[root as keyof WorkflowState]
+  for (const [index, key] of rest.entries()) {
+    const holder = current as Record<string, unknown> | null | undefined
+    if (holder === null || typeof holder !== 'object' || !(key in holder)) {
+      if (root === 'outputs' && index === 0) throw new WorkflowReferenceError(`{{${path}}}: node "${key}" has no output yet`)
+      throw new WorkflowReferenceError(`{{${path}}}: "${key}" does not exist`)
+    }
+    current = holder[key]
+  }
+  return current
+}
+
+/** Resolves templates inside a value. */
+export function resolveTemplates(value: unknown, state: WorkflowState): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_TEMPLATE.exec(value)
+    if (whole) return readPath(state, whole[1]!)
+    return value.replace(TEMPLATE, (_match, path: string) => toText(readPath(state, path)))
+  }
+  if (Array.isArray(value)) return value.map(item => resolveTemplates(item, state))
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveTemplates(item, state)]))
+  }
+  return value
+}
+
+/** Resolves a node input: calls a function with the state, or resolves the templates in a value. */
+export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: WorkflowState): T {
+  if (typeof mapper === 'function') return (mapper as (state: WorkflowState) => T)(state)
+  return resolveTemplates(mapper, state) as T
+}
+
+/** How a value reads inside text: strings as they are, everything else as JSON. */
+export function toText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value === undefined) return ''
+  return JSON.stringify(value, null, 2)
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}

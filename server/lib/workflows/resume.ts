@@ -1,0 +1,46 @@
+/**
+ * Restart safety: when a durable provider resumes a workflow job on another instance, the runner
+ * walks the graph again from the start, and every node the earlier log shows as completed is
+ * skipped with its recorded output. So a node that finished never runs twice; a node that was
+ * running or waiting when the instance died runs again.
+ */
+import type { JobState } from '../../../shared/reducer'
+
+/** The finished nodes of an earlier run of the job. */
+export interface ResumePoint {
+  /** The recorded output of a completed node, once: a loop's next visit to it runs for real. */
+  take(nodeId: string): { output: unknown } | undefined
+  /** Outputs of every completed node, so later nodes can read them even when reached by a new path. */
+  readonly outputs: Record<string, unknown>
+  /** Completed visits per node, as the earlier run counted them. */
+  readonly visits: Record<string, number>
+  /** Nodes the earlier run started (they count against limits.maxNodesPerJob). */
+  readonly nodesStarted: number
+}
+
+/** Reads the resume point from the job's earlier state (null: a fresh run). */
+export function createResumePoint(state: JobState | null): ResumePoint {
+  const completed = new Map<string, unknown>()
+  const visits: Record<string, number> = {}
+  if (state) {
+    for (const [nodeId, node] of Object.entries(state.nodeStates)) {
+      if (node.status === 'completed') completed.set(nodeId, node.output)
+    }
+    for (const nodeId of state.executionOrder) visits[nodeId] = (visits[nodeId] ?? 0) + 1
+    // The attempt that was cut off does not count as a visit: it runs again.
+    for (const [nodeId, node] of Object.entries(state.nodeStates)) {
+      if (node.status !== 'completed' && node.status !== 'skipped') visits[nodeId] = Math.max(0, (visits[nodeId] ?? 1) - 1)
+    }
+  }
+  return {
+    take(nodeId) {
+      if (!completed.has(nodeId)) return undefined
+      const output = completed.get(nodeId)
+      completed.delete(nodeId)
+      return { output }
+    },
+    outputs: Object.fromEntries(completed),
+    visits,
+    nodesStarted: state?.executionOrder.length ?? 0,
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Workflow definitions registry contract. The definition types and the runner live beside this file.
+ */
+
+/** A validated workflow definition (its full type is defined by the workflows module). */
+export interface RegisteredWorkflow {
+  name: string
+  description: string
+  /** Parses the job input; throws a zod error naming the field. */
+  parseInput(input: unknown): unknown
+}
+
+/** The workflows an engine knows. */
+export interface WorkflowRegistry {
+  get(name: string): RegisteredWorkflow | undefined
+  list(): RegisteredWorkflow[]
+}

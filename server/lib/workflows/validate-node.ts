@@ -1,0 +1,95 @@
+/**
+ * Boot-time checks of one node's fields. Each returns the problem as a sentence naming the node,
+ * or null when the node is fine; the workflow validator adds the workflow's name.
+ */
+import { z } from 'zod'
+import type { WorkflowNode } from './define'
+import { WORKFLOW_NODE_KINDS } from './define'
+import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
+
+/** What a node check needs to know about the rest of the workflow. */
+export interface NodeCheckScope {
+  nodeIds: ReadonlySet<string>
+  /** Registered tool names; unknown (no check) when undefined. */
+  toolNames?: ReadonlySet<string>
+}
+
+/** True for a zod schema (zod 4 schemas carry `_zod`). */
+export function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value && typeof (value as z.ZodType).safeParse === 'function'
+}
+
+const isText = (value: unknown) => typeof value === 'string' || typeof value === 'function'
+
+/** The problem with a node's fields, or null. */
+export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope): string | null {
+  if (typeof node !== 'object' || node === null) return `node "${id}" is not an object`
+  const kind = (node as { kind?: unknown }).kind
+  if (!WORKFLOW_NODE_KINDS.includes(kind as WorkflowNode['kind'])) {
+    return `node "${id}" has unknown kind ${JSON.stringify(kind)} (expected one of ${WORKFLOW_NODE_KINDS.join(', ')})`
+  }
+  const typed = node as WorkflowNode
+  switch (typed.kind) {
+    case 'agent':
+      if (!isText(typed.instructions)) return `agent node "${id}" needs instructions (a string or a function)`
+      if (typed.prompt !== undefined && !isText(typed.prompt)) return `agent node "${id}" has a prompt that is neither a string nor a function`
+      for (const tool of typed.tools ?? []) {
+        if (scope.toolNames && !scope.toolNames.has(tool)) return `agent node "${id}" names unknown tool "${tool}"`
+      }
+      return checkTemplates(id, [typed.instructions, typed.prompt], scope)
+    case 'tool':
+      if (typeof typed.tool !== 'string' || !typed.tool) return `tool node "${id}" needs the name of a tool`
+      if (scope.toolNames && !scope.toolNames.has(typed.tool)) return `tool node "${id}" names unknown tool "${typed.tool}"`
+      return checkTemplates(id, [typed.args], scope)
+    case 'input':
+      if (!isText(typed.prompt)) return `input node "${id}" needs a prompt`
+      if (!isZodSchema(typed.schema)) return `input node "${id}" needs a zod schema for its answer`
+      return checkTimeoutAnswer(id, typed) ?? checkTemplates(id, [typed.prompt], scope)
+    case 'branch':
+      return typeof typed.choose === 'function' ? null : `branch node "${id}" needs a choose(state) function`
+    case 'parallel':
+      if (!Array.isArray(typed.branches) || typed.branches.length === 0) return `parallel node "${id}" needs at least one branch`
+      return null
+    case 'output':
+      if (typed.value === undefined) return `output node "${id}" needs a value`
+      return checkTemplates(id, [typed.value], scope)
+  }
+}
+
+/** The answer applied on expiry must fit the schema, or the workflow would fail later, unseen. */
+function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'input' }>): string | null {
+  const action = node.onTimeout ?? 'fail'
+  if (action === 'fail' || action === 'abort') return null
+  const answer = node.timeoutAnswer !== undefined ? node.timeoutAnswer : action === 'default' ? null : action
+  const parsed = node.schema.safeParse(answer)
+  if (parsed.success) return null
+  return `input node "${id}" has onTimeout "${action}" but its timeout answer ${JSON.stringify(answer)} does not fit its schema (${describeIssues(parsed.error)})`
+}
+
+function checkTemplates(id: string, values: unknown[], scope: NodeCheckScope): string | null {
+  for (const path of values.flatMap(collectTemplatePaths)) {
+    const [root, nodeId] = path.split('.')
+    if (!TEMPLATE_ROOTS.includes(root as typeof TEMPLATE_ROOTS[number])) {
+      return `node "${id}" uses {{${path}}}, which must start with ${TEMPLATE_ROOTS.join(', ')}`
+    }
+    if (root !== 'input' && nodeId !== undefined && !scope.nodeIds.has(nodeId)) {
+      return `node "${id}" uses {{${path}}}, which names unknown node "${nodeId}"`
+    }
+  }
+  return null
+}
+
+/** A zod error as `field: message; …` (the field path spelled out, `(root)` for the whole value). */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map(issue => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ')
+}
+
+/** The JSON Schema of an answer, for clients to render a form; null when zod cannot express it. */
+export function answerJsonSchema(schema: z.ZodType): unknown {
+  try {
+    return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' })
+  }
+  catch {
+    return null
+  }
+}

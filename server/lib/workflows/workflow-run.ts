@@ -1,0 +1,123 @@
+/**
+ * One run of a workflow inside a job: walks the graph from the start node, runs each node under
+ * its limits, records `node-start` / `node-end`, and skips nodes an earlier run already finished.
+ */
+import { JobFailure } from '../run-context'
+import type { RunContext } from '../run-context'
+import type { WorkflowNode, WorkflowNodeKind, WorkflowState } from './define'
+import { createNodeContext } from './node-context'
+import type { NodeContext } from './node-context'
+import type { NodeExecutor } from './node-executor'
+import { runWithNodeTimeout } from './node-timeout'
+import { runAgentNode } from './nodes/agent'
+import { runBranchNode } from './nodes/branch'
+import { runInputNode } from './nodes/input'
+import { runOutputNode } from './nodes/output'
+import { runParallelNode } from './nodes/parallel'
+import { runToolNode } from './nodes/tool'
+import type { CompiledWorkflow } from './registry'
+import { createResumePoint } from './resume'
+import type { ResumePoint } from './resume'
+
+const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode, { kind: Kind }>> } = {
+  agent: runAgentNode,
+  tool: runToolNode,
+  input: runInputNode,
+  branch: runBranchNode,
+  parallel: runParallelNode,
+  output: runOutputNode,
+}
+
+/**
+ * Kinds held to limits.nodeTimeoutMs. Input nodes wait for a human (their request has its own
+ * expiry); a parallel node only waits for its branches, which are each held to the limit.
+ */
+const TIMED_KINDS: ReadonlySet<WorkflowNodeKind> = new Set(['agent', 'tool', 'branch', 'output'])
+
+/** Why a node failed, as the job's failure: keeps a code the error carries, adds the node. */
+export function toNodeFailure(error: unknown, nodeId: string): JobFailure {
+  if (error instanceof JobFailure) {
+    if (error.details.nodeId) return error
+    return new JobFailure(error.code, error.message, { failedDuring: 'workflow-node', ...error.details, nodeId })
+  }
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'node-failed'
+  const toolName = typeof (error as { toolName?: unknown })?.toolName === 'string' ? (error as { toolName: string }).toolName : undefined
+  const message = error instanceof Error ? error.message : String(error)
+  return new JobFailure(code, `Node "${nodeId}" failed: ${message}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}) })
+}
+
+/** A workflow being run. */
+export class WorkflowRun {
+  readonly state: WorkflowState
+  private readonly resume: ResumePoint
+  private nodesStarted: number
+
+  constructor(private readonly context: RunContext, private readonly workflow: CompiledWorkflow, input: unknown) {
+    this.resume = createResumePoint(context.resumedFrom)
+    this.state = { input, outputs: { ...this.resume.outputs }, visits: { ...this.resume.visits } }
+    this.nodesStarted = this.resume.nodesStarted
+  }
+
+  /** Runs from the start node until a node without a next one has finished. */
+  async run(): Promise<void> {
+    let nodeId: string | null = this.workflow.graph.start
+    while (nodeId !== null) {
+      const output = await this.runNode(nodeId, this.context.signal, { holdText: false })
+      nodeId = this.nextNode(nodeId, output)
+    }
+  }
+
+  private nextNode(nodeId: string, output: unknown): string | null {
+    const { nodes, successors } = this.workflow.graph
+    if (nodes.get(nodeId)!.kind === 'branch') return output as string
+    return successors.get(nodeId)?.[0] ?? null
+  }
+
+  /** Runs one node (or reuses its recorded output) and returns its output. */
+  readonly runNode = async (nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }): Promise<unknown> => {
+    const { context, state, workflow } = this
+    const node = workflow.graph.nodes.get(nodeId)!
+    const reused = this.resume.take(nodeId)
+    if (reused) {
+      state.outputs[nodeId] = reused.output
+      return reused.output
+    }
+    const { maxNodesPerJob, nodeTimeoutMs } = context.config.limits
+    if (this.nodesStarted >= maxNodesPerJob) {
+      throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
+    }
+    this.nodesStarted++
+    state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
+    context.emit({ type: 'node-start', nodeId, kind: node.kind })
+    context.addMetrics({ nodes_executed: 1 })
+
+    let nodeContext: NodeContext | undefined
+    try {
+      const output = await runWithNodeTimeout((signal) => {
+        nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText })
+        const execute = EXECUTORS[node.kind] as NodeExecutor
+        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode })
+      }, {
+        parentSignal,
+        timeoutMs: TIMED_KINDS.has(node.kind) ? nodeTimeoutMs : null,
+        timeoutError: () => new JobFailure('node-timeout', `Node "${nodeId}" ran longer than limits.nodeTimeoutMs (${nodeTimeoutMs} ms)`, { failedDuring: 'workflow-node', nodeId }),
+      })
+      nodeContext?.flushHeldText()
+      state.outputs[nodeId] = output
+      context.emit({ type: 'node-end', nodeId, status: 'completed', output })
+      return output
+    }
+    catch (error) {
+      // Job abort, timeout or shutdown: the engine ends the job; the node stays as the log shows it.
+      if (context.signal.aborted) throw error
+      nodeContext?.flushHeldText()
+      if (parentSignal.aborted) {
+        context.emit({ type: 'node-end', nodeId, status: 'skipped', error: 'cancelled: another branch of the parallel node failed' })
+        throw error
+      }
+      const failure = toNodeFailure(error, nodeId)
+      context.emit({ type: 'node-end', nodeId, status: 'failed', error: failure.message })
+      throw failure
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Demo workflow: research → draft → human approval → final report. A rejection with feedback
+ * sends the draft back for one revision; a second rejection (or no answer in time) ends with a
+ * short note instead of the report. Runs offline on the built-in scripted model.
+ */
+import { z } from 'zod'
+import { defineWorkflow } from '../utils/define-workflow'
+
+/** How many drafts the reviewer may ask for before the workflow gives up. */
+const MAX_DRAFTS = 2
+
+export default defineWorkflow({
+  name: 'research-report',
+  description: 'Researches a topic, drafts a short report, asks you to approve it, then publishes it.',
+  input: z.object({ topic: z.string().trim().min(1).max(200) }),
+  nodes: {
+    research: {
+      kind: 'agent',
+      instructions: 'You are a careful researcher. List the key facts, open questions and sources for the topic.',
+      prompt: 'Research this topic: {{input.topic}}',
+    },
+    draft: {
+      kind: 'agent',
+      instructions: 'You write short, plain reports from research notes.',
+      prompt: (state) => {
+        const review = state.outputs.approval as { feedback?: string } | undefined
+        const feedback = review?.feedback ? `\n\nThe reviewer asked for changes: ${review.feedback}` : ''
+        return `Write a short report on ${state.input.topic}.\n\nResearch notes:\n${String(state.outputs.research)}${feedback}`
+      },
+    },
+    approval: {
+      kind: 'input',
+      prompt: 'Approve the draft report on “{{input.topic}}”, or reject it with feedback for a revision.',
+      schema: z.object({
+        approved: z.boolean(),
+        feedback: z.string().max(2000).optional(),
+      }),
+      onTimeout: 'default',
+      timeoutAnswer: { approved: false, feedback: 'Nobody answered in time.' },
+    },
+    review: {
+      kind: 'branch',
+      choose: (state) => {
+        const answer = state.outputs.approval as { approved: boolean }
+        if (answer.approved) return 'final'
+        return (state.visits.draft ?? 0) < MAX_DRAFTS ? 'draft' : 'rejected'
+      },
+    },
+    final: {
+      kind: 'output',
+      value: '## Report: {{input.topic}}\n\n{{outputs.draft}}',
+    },
+    rejected: {
+      kind: 'output',
+      value: 'The report on “{{input.topic}}” was not approved: {{outputs.approval.feedback}}',
+    },
+  },
+  edges: [
+    ['research', 'draft'],
+    ['draft', 'approval'],
+    ['approval', 'review'],
+    ['review', 'final'],
+    ['review', 'draft'],
+    ['review', 'rejected'],
+  ],
+})

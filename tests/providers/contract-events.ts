@@ -1,0 +1,143 @@
+/**
+ * Contract: appending to a job's event log (and every refusal), reading it back, reducing it.
+ */
+import { describe, expect, it } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { createJobState, reduceEvents } from '../../shared/reducer'
+import type { ContractScope } from './contract'
+import { appendAccepted, chatLog, createJob, endEvent, eventAt, START_MS, statusEvent, textEvent } from './contract-fixtures'
+
+/** Defines the event log tests. */
+export function defineEventContract(scope: ContractScope): void {
+  /** Checks that a refused append left the job exactly as it was. */
+  async function expectUnchanged(id: string, append: () => Promise<unknown>) {
+    const recordBefore = await scope.provider.get(id)
+    const eventsBefore = await scope.provider.readEvents(id, 0)
+    const stateBefore = await scope.provider.getState(id)
+    await append()
+    expect(await scope.provider.get(id)).toEqual(recordBefore)
+    expect(await scope.provider.readEvents(id, 0)).toEqual(eventsBefore)
+    expect(await scope.provider.getState(id)).toEqual(stateBefore)
+  }
+
+  describe('appendEvents', () => {
+    it('appends contiguous batches; status, lastSeq and updatedAt follow the events', async () => {
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, [statusEvent(1), textEvent(2, 0, 'Hi')])
+      expect(await scope.provider.get(job.id)).toMatchObject({ status: 'running', lastSeq: 2, updatedAt: eventAt(2), endedAt: null })
+      await appendAccepted(scope.provider, job.id, [statusEvent(3, 'waiting')])
+      expect(await scope.provider.get(job.id)).toMatchObject({ status: 'waiting', lastSeq: 3, updatedAt: eventAt(3) })
+      await appendAccepted(scope.provider, job.id, [statusEvent(4, 'running'), textEvent(5, 2, '!')])
+      expect(await scope.provider.get(job.id)).toMatchObject({ status: 'running', lastSeq: 5, updatedAt: eventAt(5) })
+    })
+
+    it('ends the job on job-end: terminal status and endedAt', async () => {
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, chatLog('completed'))
+      expect(await scope.provider.get(job.id)).toMatchObject({ status: 'completed', lastSeq: 4, endedAt: eventAt(4), updatedAt: eventAt(4) })
+    })
+
+    it("refuses a job that does not exist with 'not-found'", async () => {
+      expect(await scope.provider.appendEvents('no-such-job', [statusEvent(1)])).toMatchObject({ ok: false, reason: 'not-found' })
+    })
+
+    it("refuses seqs that do not continue the log with 'seq-conflict', writing nothing", async () => {
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, [statusEvent(1), textEvent(2, 0, 'Hi')])
+      const refusals: JobEvent[][] = [
+        [textEvent(4, 2, 'gap')], // skips seq 3
+        [textEvent(2, 0, 'Hi')], // repeats a stored seq
+        [textEvent(3, 2, 'a'), textEvent(5, 3, 'b')], // a gap inside the batch
+        [textEvent(3, 2, 'a'), textEvent(3, 3, 'b')], // a repeat inside the batch
+      ]
+      for (const events of refusals) {
+        await expectUnchanged(job.id, async () => {
+          expect(await scope.provider.appendEvents(job.id, events)).toEqual({ ok: false, reason: 'seq-conflict', lastSeq: 2 })
+        })
+      }
+    })
+
+    it("refuses the first batch unless it starts at seq 1 ('seq-conflict')", async () => {
+      const job = await createJob(scope.provider)
+      expect(await scope.provider.appendEvents(job.id, [statusEvent(2)])).toMatchObject({ ok: false, reason: 'seq-conflict', lastSeq: 0 })
+      expect(await scope.provider.readEvents(job.id, 0)).toEqual({ events: [], complete: true })
+    })
+
+    it("refuses any write to a finished job with 'terminal'", async () => {
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, chatLog('completed'))
+      await expectUnchanged(job.id, async () => {
+        expect(await scope.provider.appendEvents(job.id, [textEvent(5, 12, 'late')])).toEqual({ ok: false, reason: 'terminal', lastSeq: 4 })
+        expect(await scope.provider.appendEvents(job.id, [statusEvent(5)])).toMatchObject({ ok: false, reason: 'terminal' })
+      })
+    })
+
+    it("refuses a late complete after an abort ('terminal'): the job stays aborted", async () => {
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, chatLog('aborted'))
+      await expectUnchanged(job.id, async () => {
+        expect(await scope.provider.appendEvents(job.id, [endEvent(5, 'completed')])).toMatchObject({ ok: false, reason: 'terminal' })
+      })
+      expect(await scope.provider.get(job.id)).toMatchObject({ status: 'aborted', endedAt: eventAt(4) })
+      expect((await scope.provider.getState(job.id))?.status).toBe('aborted')
+    })
+
+    it("refuses a whole batch that has events after its job-end ('terminal')", async () => {
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, [statusEvent(1)])
+      await expectUnchanged(job.id, async () => {
+        const batch = [textEvent(2, 0, 'Hi'), endEvent(3, 'completed'), textEvent(4, 2, 'after the end')]
+        expect(await scope.provider.appendEvents(job.id, batch)).toMatchObject({ ok: false, reason: 'terminal', lastSeq: 1 })
+      })
+      expect(await scope.provider.get(job.id)).toMatchObject({ status: 'running', endedAt: null })
+    })
+
+    it("refuses a writer whose epoch is older than the job's lease ('stale-epoch')", async () => {
+      const lease = { instanceId: 'instance-2', epoch: 2, expiresAt: START_MS + 60_000 }
+      const job = await createJob(scope.provider, { lease })
+      expect(job.lease).toEqual(lease)
+      await expectUnchanged(job.id, async () => {
+        expect(await scope.provider.appendEvents(job.id, [statusEvent(1)], { epoch: 1 })).toEqual({ ok: false, reason: 'stale-epoch', lastSeq: 0 })
+      })
+      await appendAccepted(scope.provider, job.id, [statusEvent(1)], 2)
+      await appendAccepted(scope.provider, job.id, [textEvent(2, 0, 'no epoch given')])
+    })
+  })
+
+  describe('readEvents', () => {
+    it('returns the events after a seq: from the start, the middle, the end and beyond', async () => {
+      const job = await createJob(scope.provider)
+      const log = chatLog('completed')
+      await appendAccepted(scope.provider, job.id, log.slice(0, 2))
+      await appendAccepted(scope.provider, job.id, log.slice(2))
+      expect(await scope.provider.readEvents(job.id, 0)).toEqual({ events: log, complete: true })
+      expect(await scope.provider.readEvents(job.id, 2)).toEqual({ events: log.slice(2), complete: true })
+      expect(await scope.provider.readEvents(job.id, 3)).toEqual({ events: log.slice(3), complete: true })
+      expect(await scope.provider.readEvents(job.id, 4)).toEqual({ events: [], complete: true })
+      expect(await scope.provider.readEvents(job.id, 99)).toEqual({ events: [], complete: true })
+    })
+
+    it('returns null for an unknown job', async () => {
+      expect(await scope.provider.readEvents('no-such-job', 0)).toBeNull()
+    })
+  })
+
+  describe('getState', () => {
+    it('equals the reducer applied to the stored log', async () => {
+      const job = await createJob(scope.provider)
+      expect(await scope.provider.getState(job.id)).toEqual(createJobState({ id: job.id, type: job.type, createdAt: job.createdAt }))
+      const log = chatLog('failed')
+      await appendAccepted(scope.provider, job.id, log.slice(0, 1))
+      await appendAccepted(scope.provider, job.id, log.slice(1))
+      const stored = await scope.provider.readEvents(job.id, 0)
+      const expected = reduceEvents(createJobState({ id: job.id, type: job.type, createdAt: job.createdAt }), stored!.events)
+      const state = await scope.provider.getState(job.id)
+      expect(state).toEqual(expected)
+      expect(state).toMatchObject({ seq: 4, status: 'failed', content: 'Hello, world', endedAt: eventAt(4) })
+    })
+
+    it('returns null for an unknown job', async () => {
+      expect(await scope.provider.getState('no-such-job')).toBeNull()
+    })
+  })
+}

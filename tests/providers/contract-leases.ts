@@ -1,0 +1,99 @@
+/**
+ * Contract: the lease that fences a stale owner (claim, heartbeat, epoch, expiry).
+ */
+import { describe, expect, it } from 'vitest'
+import type { JobProvider } from '../../server/lib/providers/types'
+import type { ContractScope } from './contract'
+import { appendAccepted, chatLog, createJob, statusEvent, textEvent } from './contract-fixtures'
+
+const LEASE_MS = 30_000
+
+type LeaseCalls = Required<Pick<JobProvider, 'claimLease' | 'heartbeatLease' | 'listExpiredLeases'>>
+
+/** The lease calls, or a failure naming what is missing. */
+function leasesOf(provider: JobProvider): LeaseCalls {
+  const { claimLease, heartbeatLease, listExpiredLeases } = provider
+  if (!claimLease || !heartbeatLease || !listExpiredLeases) {
+    throw new Error(`Provider ${provider.name} lacks lease calls; pass { leases: false } to the contract`)
+  }
+  return {
+    claimLease: claimLease.bind(provider),
+    heartbeatLease: heartbeatLease.bind(provider),
+    listExpiredLeases: listExpiredLeases.bind(provider),
+  }
+}
+
+/** Defines the lease tests. */
+export function defineLeaseContract(scope: ContractScope): void {
+  describe('leases', () => {
+    it('claims a free lease with epoch 1 and refuses a second claim while it is valid', async () => {
+      const leases = leasesOf(scope.provider)
+      const job = await createJob(scope.provider)
+      const lease = await leases.claimLease(job.id, 'instance-a', LEASE_MS)
+      expect(lease).toEqual({ instanceId: 'instance-a', epoch: 1, expiresAt: scope.now() + LEASE_MS })
+      expect((await scope.provider.get(job.id))?.lease).toEqual(lease)
+
+      await scope.advance(LEASE_MS - 1)
+      expect(await leases.claimLease(job.id, 'instance-b', LEASE_MS)).toBeNull()
+      expect((await scope.provider.get(job.id))?.lease).toEqual(lease)
+    })
+
+    it('lets another instance take an expired lease with a higher epoch, fencing the old owner', async () => {
+      const leases = leasesOf(scope.provider)
+      const job = await createJob(scope.provider)
+      const stale = (await leases.claimLease(job.id, 'instance-a', LEASE_MS))!
+      await appendAccepted(scope.provider, job.id, [statusEvent(1)], stale.epoch)
+
+      await scope.advance(LEASE_MS + 1)
+      const fresh = await leases.claimLease(job.id, 'instance-b', LEASE_MS)
+      expect(fresh).toEqual({ instanceId: 'instance-b', epoch: 2, expiresAt: scope.now() + LEASE_MS })
+
+      expect(await leases.heartbeatLease(job.id, stale, LEASE_MS)).toBe(false)
+      expect(await scope.provider.appendEvents(job.id, [textEvent(2, 0, 'stale')], { epoch: stale.epoch }))
+        .toEqual({ ok: false, reason: 'stale-epoch', lastSeq: 1 })
+      await appendAccepted(scope.provider, job.id, [textEvent(2, 0, 'fresh')], fresh!.epoch)
+      expect((await scope.provider.get(job.id))?.lease).toEqual(fresh)
+    })
+
+    it('extends a held lease on heartbeat, so it stays claimed past its first expiry', async () => {
+      const leases = leasesOf(scope.provider)
+      const job = await createJob(scope.provider)
+      const lease = (await leases.claimLease(job.id, 'instance-a', LEASE_MS))!
+      await scope.advance(LEASE_MS / 2)
+      expect(await leases.heartbeatLease(job.id, lease, LEASE_MS)).toBe(true)
+      expect((await scope.provider.get(job.id))?.lease).toEqual({ ...lease, expiresAt: scope.now() + LEASE_MS })
+
+      await scope.advance(LEASE_MS / 2 + 1)
+      expect(await leases.claimLease(job.id, 'instance-b', LEASE_MS)).toBeNull()
+      expect(await leases.heartbeatLease(job.id, { ...lease, instanceId: 'instance-b' }, LEASE_MS)).toBe(false)
+      expect(await leases.heartbeatLease(job.id, { ...lease, epoch: lease.epoch + 1 }, LEASE_MS)).toBe(false)
+    })
+
+    it('refuses leases on unknown and finished jobs', async () => {
+      const leases = leasesOf(scope.provider)
+      expect(await leases.claimLease('no-such-job', 'instance-a', LEASE_MS)).toBeNull()
+      const job = await createJob(scope.provider)
+      await appendAccepted(scope.provider, job.id, chatLog('completed'))
+      expect(await leases.claimLease(job.id, 'instance-a', LEASE_MS)).toBeNull()
+    })
+
+    it('lists active jobs whose lease expired, not valid or finished ones', async () => {
+      const leases = leasesOf(scope.provider)
+      const expired = await createJob(scope.provider)
+      const finished = await createJob(scope.provider)
+      const unleased = await createJob(scope.provider)
+      await leases.claimLease(expired.id, 'instance-a', LEASE_MS)
+      await leases.claimLease(finished.id, 'instance-a', LEASE_MS)
+      await appendAccepted(scope.provider, finished.id, chatLog('completed'))
+      await scope.advance(LEASE_MS + 1)
+      const valid = await createJob(scope.provider)
+      await leases.claimLease(valid.id, 'instance-b', LEASE_MS)
+
+      const listed = await leases.listExpiredLeases(scope.now())
+      expect(listed.map(job => job.id)).toEqual([expired.id])
+      expect(listed[0]).toMatchObject({ status: 'queued', lease: { instanceId: 'instance-a', epoch: 1 } })
+      expect(unleased.lease).toBeNull()
+      expect(await leases.listExpiredLeases(scope.now(), 0)).toEqual([])
+    })
+  })
+}

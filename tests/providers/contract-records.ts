@@ -1,0 +1,108 @@
+/**
+ * Contract: creating, reading, listing and counting jobs.
+ */
+import { describe, expect, it } from 'vitest'
+import type { ContractScope } from './contract'
+import { appendAccepted, createEndedJob, createJob, endEvent, eventAt, newJob, START_MS, statusEvent } from './contract-fixtures'
+
+/** Defines the record tests. */
+export function defineRecordContract(scope: ContractScope): void {
+  describe('create and get', () => {
+    it('creates a queued job with an empty log and reads it back', async () => {
+      const input = newJob({ threadId: 'thread-1', messageId: 'message-1', title: 'Weather' })
+      const { record, created } = await scope.provider.create(input)
+      expect(created).toBe(true)
+      expect(record).toEqual({
+        ...input,
+        status: 'queued',
+        updatedAt: input.createdAt,
+        endedAt: null,
+        lastSeq: 0,
+        lease: null,
+      })
+      expect(await scope.provider.get(input.id)).toEqual(record)
+    })
+
+    it('returns null for an unknown job', async () => {
+      expect(await scope.provider.get('no-such-job')).toBeNull()
+    })
+
+    it('returns the existing job for the same user and idempotency key', async () => {
+      const first = await createJob(scope.provider, { idempotencyKey: 'key-1', title: 'First' })
+      const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1', title: 'Retry' }))
+      expect(retry.created).toBe(false)
+      expect(retry.record).toEqual(first)
+      expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(1)
+    })
+
+    it('returns the existing job with its current status and log position', async () => {
+      const first = await createJob(scope.provider, { idempotencyKey: 'key-1' })
+      await appendAccepted(scope.provider, first.id, [statusEvent(1)])
+      const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }))
+      expect(retry).toMatchObject({ created: false, record: { id: first.id, status: 'running', lastSeq: 1 } })
+    })
+
+    it('keeps idempotency keys per user, and jobs without a key never collide', async () => {
+      const mine = await createJob(scope.provider, { idempotencyKey: 'shared-key' })
+      const theirs = await createJob(scope.provider, { userId: 'user-b', idempotencyKey: 'shared-key' })
+      expect(theirs.id).not.toBe(mine.id)
+      await createJob(scope.provider)
+      await createJob(scope.provider)
+      expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(3)
+    })
+  })
+
+  describe('list', () => {
+    it("lists only the user's jobs, newest first", async () => {
+      const older = await createJob(scope.provider, { createdAt: START_MS + 10 })
+      const newest = await createJob(scope.provider, { createdAt: START_MS + 30 })
+      const middle = await createJob(scope.provider, { createdAt: START_MS + 20 })
+      await createJob(scope.provider, { userId: 'user-b', createdAt: START_MS + 40 })
+      const jobs = await scope.provider.list({ userId: 'user-a' })
+      expect(jobs.map(job => job.id)).toEqual([newest.id, middle.id, older.id])
+      expect(await scope.provider.list({ userId: 'nobody' })).toEqual([])
+    })
+
+    it('returns at most `limit` jobs, 50 by default', async () => {
+      const ids: string[] = []
+      for (let index = 0; index < 52; index++) ids.push((await createJob(scope.provider, { createdAt: START_MS + index })).id)
+      const newestFirst = ids.reverse()
+      expect((await scope.provider.list({ userId: 'user-a' })).map(job => job.id)).toEqual(newestFirst.slice(0, 50))
+      expect((await scope.provider.list({ userId: 'user-a', limit: 3 })).map(job => job.id)).toEqual(newestFirst.slice(0, 3))
+    })
+
+    it('filters by status, thread and message, all at once', async () => {
+      const running = await createJob(scope.provider, { threadId: 'thread-1', messageId: 'message-1' })
+      await appendAccepted(scope.provider, running.id, [statusEvent(1)])
+      const done = await createEndedJob(scope.provider, eventAt(5), 'completed', { threadId: 'thread-1', messageId: 'message-2' })
+      const queued = await createJob(scope.provider, { threadId: 'thread-2', messageId: 'message-3' })
+      const ids = async (filter: Omit<Parameters<typeof scope.provider.list>[0], 'userId'>) =>
+        (await scope.provider.list({ userId: 'user-a', ...filter })).map(job => job.id).sort()
+
+      expect(await ids({ status: ['running'] })).toEqual([running.id])
+      expect(await ids({ status: ['queued', 'completed'] })).toEqual([done.id, queued.id].sort())
+      expect(await ids({ threadId: 'thread-1' })).toEqual([running.id, done.id].sort())
+      expect(await ids({ messageId: 'message-3' })).toEqual([queued.id])
+      expect(await ids({ threadId: 'thread-1', status: ['completed'] })).toEqual([done.id])
+      expect(await ids({ threadId: 'thread-2', status: ['completed'] })).toEqual([])
+    })
+  })
+
+  describe('countActive', () => {
+    it('counts jobs not in a terminal status, globally and per user', async () => {
+      const first = await createJob(scope.provider)
+      const second = await createJob(scope.provider)
+      await createJob(scope.provider, { userId: 'user-b' })
+      await appendAccepted(scope.provider, second.id, [statusEvent(1), statusEvent(2, 'waiting')])
+      expect(await scope.provider.countActive()).toBe(3)
+      expect(await scope.provider.countActive({ userId: 'user-a' })).toBe(2)
+      expect(await scope.provider.countActive({ userId: 'user-b' })).toBe(1)
+      expect(await scope.provider.countActive({ userId: 'nobody' })).toBe(0)
+
+      await appendAccepted(scope.provider, first.id, [endEvent(1, 'aborted')])
+      await appendAccepted(scope.provider, second.id, [endEvent(3, 'failed')])
+      expect(await scope.provider.countActive()).toBe(1)
+      expect(await scope.provider.countActive({ userId: 'user-a' })).toBe(0)
+    })
+  })
+}

@@ -1,0 +1,122 @@
+/**
+ * A user of the API: a cookie jar (the anonymous user id), JSON calls and an SSE reader that
+ * parses frames with eventsource-parser, so tests see exactly what a browser would.
+ */
+import { createParser } from 'eventsource-parser'
+
+/** One received SSE frame. */
+export interface ReceivedFrame {
+  id: string | undefined
+  event: string
+  data: any
+}
+
+/** An open SSE stream. */
+export interface OpenStream {
+  status: number
+  headers: Headers
+  frames: ReceivedFrame[]
+  /** Resolves when a frame matches (or the stream ended: then rejects). */
+  waitFor: (predicate: (frame: ReceivedFrame) => boolean) => Promise<ReceivedFrame>
+  /** Resolves when the server closed the stream. */
+  ended: Promise<void>
+  close: () => void
+}
+
+/** Creates a client with its own cookie jar (its own anonymous user). */
+export function createClient(baseUrl: string) {
+  let cookie = ''
+  function remember(response: Response) {
+    const set = response.headers.getSetCookie()
+    for (const line of set) {
+      const pair = line.split(';')[0]!
+      if (pair.startsWith('bgjobs_uid=')) cookie = pair
+    }
+  }
+  async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    remember(response)
+    const text = await response.text()
+    let json: any = null
+    try {
+      json = text ? JSON.parse(text) : null
+    }
+    catch {
+      json = text
+    }
+    return { status: response.status, headers: response.headers, body: json }
+  }
+
+  async function stream(path: string, headers: Record<string, string> = {}): Promise<OpenStream> {
+    const controller = new AbortController()
+    const response = await fetch(`${baseUrl}${path}`, { headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}), ...headers }, signal: controller.signal })
+    remember(response)
+    const frames: ReceivedFrame[] = []
+    const waiters: Array<{ predicate: (frame: ReceivedFrame) => boolean, resolve: (frame: ReceivedFrame) => void, reject: (error: Error) => void }> = []
+    let done = false
+    const parser = createParser({
+      onEvent(message) {
+        const frame = { id: message.id, event: message.event ?? 'message', data: JSON.parse(message.data) }
+        frames.push(frame)
+        for (const waiter of [...waiters]) {
+          if (waiter.predicate(frame)) {
+            waiters.splice(waiters.indexOf(waiter), 1)
+            waiter.resolve(frame)
+          }
+        }
+      },
+    })
+    const ended = (async () => {
+      if (!response.body) return
+      const decoder = new TextDecoder()
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }))
+      }
+      catch {
+        // closed by us
+      }
+      finally {
+        done = true
+        for (const waiter of waiters.splice(0)) waiter.reject(new Error(`stream ended before the awaited frame; got ${frames.map(frame => frame.event).join(',')}`))
+      }
+    })()
+    return {
+      status: response.status,
+      headers: response.headers,
+      frames,
+      ended,
+      close: () => controller.abort(),
+      waitFor(predicate) {
+        const found = frames.find(predicate)
+        if (found) return Promise.resolve(found)
+        if (done) return Promise.reject(new Error('stream already ended'))
+        return new Promise((resolve, reject) => waiters.push({ predicate, resolve, reject }))
+      },
+    }
+  }
+
+  return {
+    get: (path: string, headers?: Record<string, string>) => request('GET', path, undefined, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body ?? {}, headers),
+    stream,
+    /** Makes sure this client has its anonymous id. */
+    async init() {
+      await request('GET', '/api/jobs')
+      return this
+    },
+  }
+}
+
+/** Concatenates the text a client rebuilt from frames: snapshot content, then text deltas. */
+export function textFromFrames(frames: ReceivedFrame[]): string {
+  let text = ''
+  for (const frame of frames) {
+    if (frame.event === 'snapshot') text = frame.data.content
+    else if (frame.event === 'text-delta') text = text.slice(0, frame.data.offset) + frame.data.text
+  }
+  return text
+}
