@@ -25,7 +25,7 @@ export default defineNitroPlugin((nitroApp) => {
   const logger = createConsoleLogger()
   const toolRegistry = createToolRegistry(tools)
   // An invalid workflow file is a boot error naming the workflow.
-  const workflowRegistry = createWorkflowRegistry(workflows)
+  const workflowRegistry = createWorkflowRegistry(workflows, { toolNames: toolRegistry.list().map(tool => tool.name) })
 
   const engine = createProviderFromConfig(getConfig()).then(provider => createEngine({
     provider,

@@ -24,8 +24,9 @@ export default defineWorkflow({
       instructions: 'You write short, plain reports from research notes.',
       prompt: (state) => {
         const review = state.outputs.approval as { feedback?: string } | undefined
-        const feedback = review?.feedback ? `\n\nThe reviewer asked for changes: ${review.feedback}` : ''
-        return `Write a short report on ${state.input.topic}.\n\nResearch notes:\n${String(state.outputs.research)}${feedback}`
+        // The reviewer's feedback goes first: it matters most, and short models read the start best.
+        const feedback = review?.feedback ? ` The reviewer asked for changes: ${review.feedback}` : ''
+        return `Write a short report on ${state.input.topic}.${feedback}\n\nResearch notes:\n${String(state.outputs.research)}`
       },
     },
     approval: {

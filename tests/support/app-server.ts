@@ -5,9 +5,8 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { inject } from 'vitest'
 
-const ENTRY = fileURLToPath(new URL('../fixtures/basic/.output/server/index.mjs', import.meta.url))
 
 /** A running app. */
 export interface AppServer {
@@ -33,7 +32,8 @@ async function freePort(): Promise<number> {
 /** Starts the app and resolves once it answers HTTP. */
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
   const port = await freePort()
-  const child = spawn(process.execPath, [ENTRY], {
+  // The built fixture app of this test run (see global-setup.ts).
+  const child = spawn(process.execPath, [inject('appEntry')], {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -38,6 +38,7 @@ export function createFakeRunContext(options: FakeRunContextOptions) {
   const pending = new Map<string, Pending>()
   let state: JobState = createJobState({ id: 'job-1', type: 'chat', createdAt: 0, status: 'running' })
   let requestCount = 0
+  const requestWaiters: Array<(requestId: string) => void> = []
 
   function record(payload: JobEventPayload & { nodeId?: string }) {
     const event = { ...payload, seq: events.length + 1, at: Date.now() } as JobEvent
@@ -86,6 +87,7 @@ export function createFakeRunContext(options: FakeRunContextOptions) {
         const { kind, prompt, onTimeout, toolCallId, tool, args } = request
         record({ type: 'input-request', requestId, kind, prompt, onTimeout, expiresAt: Date.now() + timeoutMs, toolCallId, tool, args })
         record({ type: 'job-status', status: 'waiting' })
+        for (const waiter of requestWaiters.splice(0)) waiter(requestId)
       })
     },
     prepareModelRequest: async request => request,
@@ -111,6 +113,8 @@ export function createFakeRunContext(options: FakeRunContextOptions) {
     },
     /** Open approval requests' ids. */
     pendingRequestIds: () => [...pending.keys()],
+    /** Resolves with the id of the next input request made. */
+    nextInputRequest: () => new Promise<string>(resolve => requestWaiters.push(resolve)),
     /** Answers like the input route would (validate first; a stale id is a conflict). */
     answer(requestId: string, answer: unknown, answeredBy = 'user-1') {
       const request = pending.get(requestId)

@@ -16,7 +16,7 @@ import type { ModelClient, ModelEvent, ModelRequest } from '../../server/lib/mod
 import type { RunContext } from '../../server/lib/run-context'
 import { createTimerSet } from '../../server/lib/timers'
 import { createToolRegistry } from '../../server/lib/tools/registry'
-import type { ToolDefinition } from '../../server/lib/tools/types'
+import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 
@@ -60,7 +60,7 @@ export function createWorkflowFakeModel(reply: (request: ModelRequest) => string
 /** Options of the fake context. */
 export interface WorkflowFakeContextOptions {
   workflows?: unknown[]
-  tools?: ToolDefinition[]
+  tools?: AnyToolDefinition[]
   config?: BackgroundJobsConfigInput
   resumedFrom?: JobState | null
   model?: ModelClient

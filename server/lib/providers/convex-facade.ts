@@ -20,6 +20,8 @@ export interface ConvexFacade {
     onUpdate: (result: FunctionReturnType<Query>) => void,
     onError?: (error: Error) => void,
   ): () => void
+  /** Resolves once the client is loaded; rejects with `ConvexPackageMissingError` without it. */
+  ready?(): Promise<void>
   /** Closes connections. */
   close?(): Promise<void>
 }
@@ -65,6 +67,9 @@ export function createConvexClientFacade(url: string): ConvexFacade {
         stopped = true
         unsubscribe?.()
       }
+    },
+    async ready() {
+      await load()
     },
     async close() {
       if (client) await (await client).close()

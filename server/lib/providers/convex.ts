@@ -22,6 +22,8 @@ export type ConvexProviderOptions = ({ url: string, facade?: never } | { facade:
 /** The `convex` provider, with `subscribe` taking an optional start seq. */
 export interface ConvexJobProvider extends JobProvider {
   subscribe(id: string, listener: EventListener, options?: Pick<EventSubscriptionOptions, 'afterSeq'>): () => void
+  /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
+  ready(): Promise<void>
   dispose(): Promise<void>
 }
 
@@ -125,7 +127,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     async appendEvents(id, events, appendOptions = {}) {
       const epoch = appendOptions.epoch === undefined ? {} : { epoch: appendOptions.epoch }
       let result: AppendResult = { ok: true, lastSeq: 0 }
-      // Almost always one part; a batch too big for one Convex document is written in several.
+      // Almost always one part. A batch too big for one Convex document is written in several,
+      // in order; if a later part is refused, the earlier parts stay (each continues the log).
       for (const eventsJson of splitBatch(events, MAX_BATCH_CHARS)) {
         result = await facade.mutation(fn.appendEvents, { jobId: id, eventsJson, ...epoch })
         if (!result.ok) return result
@@ -172,6 +175,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     async listExpiredLeases(now, limit) {
       const stored = await facade.query(fn.listExpiredLeases, limit === undefined ? { now } : { now, limit })
       return stored.map(toJobRecord)
+    },
+
+    async ready() {
+      await facade.ready?.()
     },
 
     async dispose() {

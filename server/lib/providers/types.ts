@@ -100,6 +100,17 @@ export interface EventRange {
 /** Called with newly stored events of a job, in order. */
 export type EventListener = (events: JobEvent[]) => void
 
+/**
+ * A request sent to the instance that runs a job (multi-instance providers): abort it, or
+ * answer one of its input requests. The owner acts on it; it is not part of the event log.
+ */
+export type JobControl =
+  | { type: 'abort', userId: string }
+  | { type: 'input', userId: string, requestId: string, answer: unknown }
+
+/** A stored control, numbered per job in the order it was sent. */
+export type StoredJobControl = JobControl & { id: string, sentAt: number }
+
 /** The storage behind the engine. */
 export interface JobProvider {
   readonly name: string
@@ -128,8 +139,15 @@ export interface JobProvider {
 
   // Multi-instance (optional): the memory provider lives in one process and has no need of these.
 
-  /** Calls `listener` with events stored after this call, by any instance. Returns unsubscribe. */
-  subscribe?(id: string, listener: EventListener): () => void
+  /**
+   * Calls `listener` with events stored by any instance after `options.afterSeq` (default: after
+   * this call), each exactly once, in seq order. Returns unsubscribe.
+   */
+  subscribe?(id: string, listener: EventListener, options?: { afterSeq?: number }): () => void
+  /** Sends a control to the job's owner (abort, input answer). */
+  sendControl?(id: string, control: JobControl): Promise<void>
+  /** Calls `listener` with controls sent after this call (the owner subscribes while it runs the job). */
+  subscribeControls?(id: string, listener: (control: StoredJobControl) => void): () => void
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */

@@ -1,0 +1,76 @@
+/**
+ * Retention: deletes jobs that ended before a cutoff, with their event batches, in bounded
+ * batches so no mutation exceeds Convex's per-transaction limits. The cron in crons.ts calls
+ * `deleteExpiredJobs`, which reschedules itself while there is more to delete.
+ */
+import { v } from 'convex/values'
+import { internal } from './_generated/api'
+import type { MutationCtx } from './_generated/server'
+import { internalMutation, mutation } from './_generated/server'
+import { TERMINAL_STATUSES } from './model'
+
+/** Finished jobs are kept this long unless `BACKGROUND_JOBS_RETENTION_MS` says otherwise (1 h). */
+export const DEFAULT_RETENTION_MS = 3_600_000
+/** Jobs looked at per mutation. */
+const DEFAULT_JOB_LIMIT = 100
+/** Event batches deleted per mutation, across all its jobs. */
+const BATCH_DELETE_BUDGET = 2_000
+
+/**
+ * Deletes up to `jobLimit` jobs that ended before `endedBefore`. A job whose batches exceed the
+ * remaining budget loses some batches now and is finished by the next call (it still matches).
+ */
+async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: number) {
+  let deleted = 0
+  let budget = BATCH_DELETE_BUDGET
+  let exhausted = false
+  for (const status of TERMINAL_STATUSES) {
+    if (deleted >= jobLimit || exhausted) break
+    // Terminal jobs have updatedAt === endedAt, so this index range is exactly the expired ones.
+    const jobs = await ctx.db.query('jobs')
+      .withIndex('by_status_updated', q => q.eq('status', status).lt('updatedAt', endedBefore))
+      .take(jobLimit - deleted)
+    for (const job of jobs) {
+      const batches = await ctx.db.query('eventBatches')
+        .withIndex('by_job_seq', q => q.eq('jobId', job.jobId))
+        .take(budget + 1)
+      const deletable = batches.slice(0, budget)
+      for (const batch of deletable) await ctx.db.delete(batch._id)
+      budget -= deletable.length
+      if (batches.length > deletable.length) {
+        exhausted = true
+        break
+      }
+      await ctx.db.delete(job._id)
+      deleted++
+    }
+  }
+  return { deleted, more: exhausted || deleted >= jobLimit }
+}
+
+/** Deletes jobs that ended before `endedBefore`, with their events; returns how many. */
+export const deleteExpired = mutation({
+  args: { endedBefore: v.number(), limit: v.optional(v.number()) },
+  returns: v.number(),
+  handler: async (ctx, { endedBefore, limit }) => {
+    return (await deleteEndedJobs(ctx, endedBefore, limit ?? DEFAULT_JOB_LIMIT)).deleted
+  },
+})
+
+/** Reads the retention from the deployment's environment, falling back to the default. */
+function retentionMs(): number {
+  const configured = Number(process.env.BACKGROUND_JOBS_RETENTION_MS)
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_RETENTION_MS
+}
+
+/** The cron's entry: one bounded batch, then again right away while more expired jobs remain. */
+export const deleteExpiredJobs = internalMutation({
+  args: { retentionMs: v.optional(v.number()) },
+  returns: v.number(),
+  handler: async (ctx, args) => {
+    const retention = args.retentionMs ?? retentionMs()
+    const { deleted, more } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
+    if (more) await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention })
+    return deleted
+  },
+})

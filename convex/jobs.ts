@@ -1,0 +1,122 @@
+/**
+ * Job documents: create (idempotent per user + key), get, list (newest first), count active.
+ * Each read goes through an index from schema.ts.
+ */
+import { v } from 'convex/values'
+import type { Doc } from './_generated/dataModel'
+import { mutation, query } from './_generated/server'
+import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, toJobRecord } from './model'
+import { jobStatusValidator, jobTypeValidator, leaseValidator } from './schema'
+
+/** `list` returns at most this many jobs when no limit is given. */
+const DEFAULT_LIST_LIMIT = 50
+/** … and never more than this. */
+const MAX_LIST_LIMIT = 500
+
+/** Creates a job, or returns the one already created with the same user + idempotency key. */
+export const create = mutation({
+  args: {
+    jobId: v.string(),
+    userId: v.string(),
+    type: jobTypeValidator,
+    threadId: v.union(v.string(), v.null()),
+    messageId: v.union(v.string(), v.null()),
+    idempotencyKey: v.union(v.string(), v.null()),
+    title: v.string(),
+    requestJson: v.string(),
+    createdAt: v.number(),
+    lease: v.optional(v.union(leaseValidator, v.null())),
+  },
+  returns: v.object({ record: jobRecordValidator, created: v.boolean() }),
+  handler: async (ctx, args) => {
+    const { idempotencyKey, userId } = args
+    // A mutation is serializable, so this look-up and the insert below cannot race.
+    const previous = idempotencyKey === null
+      ? null
+      : await ctx.db.query('jobs')
+          .withIndex('by_user_idempotency', q => q.eq('userId', userId).eq('idempotencyKey', idempotencyKey))
+          .first()
+    if (previous) return { record: toJobRecord(previous), created: false }
+    // Never hand back a job under a reused id: it may belong to someone else.
+    if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
+    const { lease, ...fields } = args
+    const id = await ctx.db.insert('jobs', {
+      ...fields,
+      status: 'queued',
+      updatedAt: args.createdAt,
+      endedAt: null,
+      lastSeq: 0,
+      ...(lease ? { lease } : {}),
+    })
+    const record = await ctx.db.get(id)
+    return { record: toJobRecord(record!), created: true }
+  },
+})
+
+/** One job by its engine id, or null. */
+export const get = query({
+  args: { jobId: v.string() },
+  returns: v.union(jobRecordValidator, v.null()),
+  handler: async (ctx, { jobId }) => {
+    const doc = await findJob(ctx.db, jobId)
+    return doc ? toJobRecord(doc) : null
+  },
+})
+
+/** A user's jobs, newest first; every given filter must match. */
+export const list = query({
+  args: {
+    userId: v.string(),
+    statuses: v.optional(v.array(jobStatusValidator)),
+    threadId: v.optional(v.string()),
+    messageId: v.optional(v.string()),
+    limit: v.optional(v.number()),
+  },
+  returns: v.array(jobRecordValidator),
+  handler: async (ctx, args) => {
+    const limit = Math.max(0, Math.min(args.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT))
+    if (limit === 0) return []
+    const statuses = args.statuses ?? ALL_STATUSES
+    const matches = (doc: Doc<'jobs'>) =>
+      statuses.includes(doc.status)
+      && (args.threadId === undefined || doc.threadId === args.threadId)
+      && (args.messageId === undefined || doc.messageId === args.messageId)
+
+    if (args.messageId !== undefined || args.threadId !== undefined) {
+      // A message or thread selects few jobs: walk that index range newest first, stop at the limit.
+      const range = args.messageId !== undefined
+        ? ctx.db.query('jobs').withIndex('by_user_message', q => q.eq('userId', args.userId).eq('messageId', args.messageId!))
+        : ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', args.userId).eq('threadId', args.threadId!))
+      const found: Doc<'jobs'>[] = []
+      for await (const doc of range.order('desc')) {
+        if (matches(doc)) found.push(doc)
+        if (found.length >= limit) break
+      }
+      return found.sort(compareNewestFirst).map(toJobRecord)
+    }
+    // Otherwise one index range per status, each newest first, merged.
+    const perStatus = await Promise.all(statuses.map(status =>
+      ctx.db.query('jobs')
+        .withIndex('by_user_status', q => q.eq('userId', args.userId).eq('status', status))
+        .order('desc')
+        .take(limit),
+    ))
+    return perStatus.flat().sort(compareNewestFirst).slice(0, limit).map(toJobRecord)
+  },
+})
+
+/** Jobs not in a terminal status; per user when `userId` is given. */
+export const countActive = query({
+  args: { userId: v.optional(v.string()) },
+  returns: v.number(),
+  handler: async (ctx, { userId }) => {
+    // Active jobs are bounded by the concurrency limits, so reading them all stays small.
+    const counts = await Promise.all(ACTIVE_STATUSES.map(async (status) => {
+      const range = userId === undefined
+        ? ctx.db.query('jobs').withIndex('by_status_updated', q => q.eq('status', status))
+        : ctx.db.query('jobs').withIndex('by_user_status', q => q.eq('userId', userId).eq('status', status))
+      return (await range.collect()).length
+    }))
+    return counts.reduce((sum, count) => sum + count, 0)
+  },
+})

@@ -1,0 +1,64 @@
+/**
+ * Leases for many instances: the instance that runs a job holds a lease (instance id + epoch +
+ * expiry) and extends it by heartbeat. When it lapses, another instance claims the job with a
+ * higher epoch, and `appendEvents` refuses the old owner's writes from then on.
+ * Expiry is judged by the Convex server's clock, so instances need not agree on the time.
+ */
+import { v } from 'convex/values'
+import { mutation, query } from './_generated/server'
+import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, toJobRecord } from './model'
+import { leaseValidator } from './schema'
+
+/** `listExpiredLeases` returns at most this many jobs by default. */
+const DEFAULT_EXPIRED_LIMIT = 100
+
+/** Takes the lease of an active job if it is free or expired, raising the epoch. */
+export const claimLease = mutation({
+  args: { jobId: v.string(), instanceId: v.string(), leaseMs: v.number() },
+  returns: v.union(leaseValidator, v.null()),
+  handler: async (ctx, { jobId, instanceId, leaseMs }) => {
+    const job = await findJob(ctx.db, jobId)
+    if (!job || isTerminal(job.status)) return null
+    const now = Date.now()
+    // A lease is held until `expiresAt`; at that instant it is free. Its holder renews by heartbeat.
+    if (job.lease && job.lease.expiresAt > now) return null
+    const lease = { instanceId, epoch: (job.lease?.epoch ?? 0) + 1, expiresAt: now + leaseMs }
+    await ctx.db.patch(job._id, { lease })
+    return lease
+  },
+})
+
+/**
+ * Extends a held lease, even one that lapsed while nobody took it over (the epoch proves the same
+ * owner); false when another instance took it over, or the job ended or is gone.
+ */
+export const heartbeatLease = mutation({
+  args: { jobId: v.string(), lease: leaseValidator, leaseMs: v.number() },
+  returns: v.boolean(),
+  handler: async (ctx, { jobId, lease, leaseMs }) => {
+    const job = await findJob(ctx.db, jobId)
+    const current = job?.lease
+    if (!job || !current || isTerminal(job.status)) return false
+    if (current.instanceId !== lease.instanceId || current.epoch !== lease.epoch) return false
+    await ctx.db.patch(job._id, { lease: { ...current, expiresAt: Date.now() + leaseMs } })
+    return true
+  },
+})
+
+/** Active jobs holding a lease that expired by `now`, the longest-expired first (for recovery). */
+export const listExpiredLeases = query({
+  args: { now: v.number(), limit: v.optional(v.number()) },
+  returns: v.array(jobRecordValidator),
+  handler: async (ctx, { now, limit = DEFAULT_EXPIRED_LIMIT }) => {
+    const perStatus = await Promise.all(ACTIVE_STATUSES.map(status =>
+      ctx.db.query('jobs')
+        // The lower bound leaves out jobs that never had a lease (their expiry is undefined).
+        .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now))
+        .take(limit),
+    ))
+    return perStatus.flat()
+      .sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
+      .slice(0, limit)
+      .map(toJobRecord)
+  },
+})

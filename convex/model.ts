@@ -1,0 +1,72 @@
+/**
+ * Helpers shared by the Convex functions: looking a job up by its engine id, the record shape the
+ * functions return, and the status groups. Holds no Convex functions itself.
+ */
+import { v } from 'convex/values'
+import type { Doc } from './_generated/dataModel'
+import type { DatabaseReader } from './_generated/server'
+import { jobFields, leaseValidator, type StoredJobStatus } from './schema'
+
+/** Statuses a job never leaves. */
+export const TERMINAL_STATUSES: readonly StoredJobStatus[] = ['completed', 'failed', 'aborted']
+
+/** Statuses of a job that is still going. */
+export const ACTIVE_STATUSES: readonly StoredJobStatus[] = ['queued', 'running', 'waiting']
+
+/** Every status, for queries that merge one index range per status. */
+export const ALL_STATUSES: readonly StoredJobStatus[] = [...ACTIVE_STATUSES, ...TERMINAL_STATUSES]
+
+/** True when a job in this status is finished for good. */
+export function isTerminal(status: StoredJobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status)
+}
+
+/** A job as the functions return it: the stored fields, `lease` as null when there is none. */
+export const jobRecordValidator = v.object({ ...jobFields, lease: v.union(leaseValidator, v.null()) })
+
+/** The returned job shape. */
+export type JobRecordValue = typeof jobRecordValidator.type
+
+/** Converts a job document to the returned shape (drops Convex system fields). */
+export function toJobRecord(doc: Doc<'jobs'>): JobRecordValue {
+  return {
+    jobId: doc.jobId,
+    userId: doc.userId,
+    type: doc.type,
+    status: doc.status,
+    threadId: doc.threadId,
+    messageId: doc.messageId,
+    idempotencyKey: doc.idempotencyKey,
+    title: doc.title,
+    requestJson: doc.requestJson,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    endedAt: doc.endedAt,
+    lastSeq: doc.lastSeq,
+    lease: doc.lease ?? null,
+  }
+}
+
+/** The job document with this engine id, or null. */
+export async function findJob(db: DatabaseReader, jobId: string): Promise<Doc<'jobs'> | null> {
+  return await db.query('jobs').withIndex('by_job_id', q => q.eq('jobId', jobId)).unique()
+}
+
+/** Newest first; equal times fall back to the job id, descending, like the memory provider. */
+export function compareNewestFirst(a: Doc<'jobs'>, b: Doc<'jobs'>): number {
+  return b.createdAt - a.createdAt || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0)
+}
+
+/** UTF-8 size of a string, without needing `TextEncoder`. */
+export function utf8Bytes(text: string): number {
+  let bytes = 0
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    // A surrogate pair is one 4-byte character: count 2 for each half.
+    else if (code >= 0xD800 && code <= 0xDFFF) bytes += 2
+    else bytes += 3
+  }
+  return bytes
+}

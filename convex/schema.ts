@@ -1,0 +1,80 @@
+/**
+ * The Convex tables behind the `convex` provider: one document per job (metadata only) and an
+ * append-only log of event batches. A job's state is never stored: readers reduce the events.
+ * Every query the provider makes has an index here; none scans a table.
+ */
+import { defineSchema, defineTable } from 'convex/server'
+import { type Infer, v } from 'convex/values'
+
+/** Every status a job can be in (mirrors `JobStatus` in shared/events.ts). */
+export const jobStatusValidator = v.union(
+  v.literal('queued'),
+  v.literal('running'),
+  v.literal('waiting'),
+  v.literal('completed'),
+  v.literal('failed'),
+  v.literal('aborted'),
+)
+
+/** A job status as stored. */
+export type StoredJobStatus = Infer<typeof jobStatusValidator>
+
+/** What kind of work a job does. */
+export const jobTypeValidator = v.union(v.literal('chat'), v.literal('workflow'))
+
+/** The lease of the instance that runs a job. */
+export const leaseValidator = v.object({
+  instanceId: v.string(),
+  /** Raised on every takeover; a write carrying an older epoch is refused. */
+  epoch: v.number(),
+  expiresAt: v.number(),
+})
+
+/** A stored lease. */
+export type StoredLease = Infer<typeof leaseValidator>
+
+/** The fields of a job document (mirrors `JobRecord`; `requestJson` is the request as JSON). */
+export const jobFields = {
+  /** The engine's job id (not the Convex document id). */
+  jobId: v.string(),
+  userId: v.string(),
+  type: jobTypeValidator,
+  status: jobStatusValidator,
+  threadId: v.union(v.string(), v.null()),
+  messageId: v.union(v.string(), v.null()),
+  idempotencyKey: v.union(v.string(), v.null()),
+  title: v.string(),
+  /** JSON, because a request holds arbitrary user data (keys Convex would refuse, like `$ref`). */
+  requestJson: v.string(),
+  createdAt: v.number(),
+  /** Time of the last event; equals `endedAt` once the job is terminal (cleanup relies on it). */
+  updatedAt: v.number(),
+  endedAt: v.union(v.number(), v.null()),
+  /** Seq of the last stored event. */
+  lastSeq: v.number(),
+  lease: v.optional(leaseValidator),
+}
+
+/** The fields of one append-only batch of events. */
+export const eventBatchFields = {
+  jobId: v.string(),
+  firstSeq: v.number(),
+  lastSeq: v.number(),
+  /** The events as a JSON array: payloads are arbitrary user data (tool args and results). */
+  eventsJson: v.string(),
+  /** UTF-8 size of `eventsJson`, so stored bytes can be counted without reading the events. */
+  bytes: v.number(),
+}
+
+export default defineSchema({
+  jobs: defineTable(jobFields)
+    .index('by_job_id', ['jobId'])
+    .index('by_user_status', ['userId', 'status', 'createdAt'])
+    .index('by_user_thread', ['userId', 'threadId', 'createdAt'])
+    .index('by_user_message', ['userId', 'messageId', 'createdAt'])
+    .index('by_user_idempotency', ['userId', 'idempotencyKey'])
+    .index('by_status_updated', ['status', 'updatedAt'])
+    .index('by_status_lease_expiry', ['status', 'lease.expiresAt']),
+  eventBatches: defineTable(eventBatchFields)
+    .index('by_job_seq', ['jobId', 'lastSeq']),
+})

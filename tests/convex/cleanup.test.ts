@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { internal } from '../../convex/_generated/api'
+import crons from '../../convex/crons'
+import { createBackend, createInstance, endEvent, newJob, textDeltas } from './backend'
+
+describe('convex retention cleanup', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(10_000_000)
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('deletes jobs that ended before the cutoff, with their event batches, at most `limit` at a time', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const jobs = [newJob(), newJob(), newJob(), newJob()]
+    for (const job of jobs) await provider.create(job)
+    await provider.appendEvents(jobs[0]!.id, [...textDeltas(1, ['a', 'b']), endEvent(3, 'completed', 1_000)])
+    await provider.appendEvents(jobs[1]!.id, [endEvent(1, 'aborted', 2_000)])
+    await provider.appendEvents(jobs[2]!.id, [endEvent(1, 'failed', 9_000)])
+    await provider.appendEvents(jobs[3]!.id, textDeltas(1, ['still running']))
+
+    expect(await provider.deleteExpired(5_000, 1)).toBe(1)
+    expect(await provider.deleteExpired(5_000)).toBe(1)
+    expect(await provider.deleteExpired(5_000)).toBe(0)
+    for (const [index, exists] of [false, false, true, true].entries()) {
+      expect(await provider.get(jobs[index]!.id) !== null).toBe(exists)
+    }
+    const batchJobIds = (await backend.run(ctx => ctx.db.query('eventBatches').collect())).map(batch => batch.jobId)
+    expect(batchJobIds.sort()).toEqual([jobs[2]!.id, jobs[3]!.id].sort())
+  })
+
+  it('runs from the cron in bounded batches, rescheduling itself until nothing expired is left', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const jobCount = 130
+    for (let index = 0; index < jobCount; index++) {
+      const job = newJob()
+      await provider.create(job)
+      await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)])
+    }
+    const kept = newJob()
+    await provider.create(kept)
+    await provider.appendEvents(kept.id, [endEvent(1, 'completed', Date.now() - 60_000)])
+
+    // The first run deletes one bounded batch (100 jobs) and schedules the rest.
+    expect(await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 3_600_000 })).toBe(100)
+    await backend.finishAllScheduledFunctions(vi.runAllTimers)
+    const remaining = await backend.run(ctx => ctx.db.query('jobs').collect())
+    expect(remaining.map(job => job.jobId)).toEqual([kept.id])
+  })
+
+  it('registers the cleanup as a cron', () => {
+    expect(Object.keys(crons.crons)).toEqual(['delete expired background jobs'])
+  })
+})

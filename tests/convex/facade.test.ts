@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ConvexPackageMissingError, createConvexClientFacade } from '../../server/lib/providers/convex-facade'
+import { ConvexUrlMissingError, createConvexProvider } from '../../server/lib/providers/convex'
+
+/** A stand-in for `ConvexClient` that records what the facade asks of it. */
+class FakeConvexClient {
+  static instances: FakeConvexClient[] = []
+  calls: Array<[string, unknown, unknown]> = []
+  listeners: Array<{ args: unknown, callback: (value: unknown) => void, stopped: boolean }> = []
+  closed = false
+  constructor(readonly url: string) {
+    FakeConvexClient.instances.push(this)
+  }
+
+  async query(name: unknown, args: unknown) {
+    this.calls.push(['query', name, args])
+    return { answer: 42 }
+  }
+
+  async mutation(name: unknown, args: unknown) {
+    this.calls.push(['mutation', name, args])
+    return null
+  }
+
+  onUpdate(name: unknown, args: unknown, callback: (value: unknown) => void) {
+    this.calls.push(['onUpdate', name, args])
+    const listener = { args, callback, stopped: false }
+    this.listeners.push(listener)
+    return () => {
+      listener.stopped = true
+    }
+  }
+
+  async close() {
+    this.closed = true
+  }
+}
+
+describe('convex client facade', () => {
+  afterEach(() => {
+    vi.doUnmock('convex/browser')
+    FakeConvexClient.instances = []
+  })
+
+  it('fails at boot without a deployment URL, naming the variable', () => {
+    expect(() => createConvexProvider({ url: '' })).toThrow(ConvexUrlMissingError)
+    expect(() => createConvexProvider({ url: '' })).toThrow(/NUXT_BACKGROUND_JOBS_CONVEX_URL/)
+  })
+
+  it('names the missing package when `convex` cannot be imported', async () => {
+    vi.doMock('convex/browser', () => {
+      throw new Error('Cannot find package \'convex\'')
+    })
+    const provider = createConvexProvider({ url: 'https://example.convex.cloud' })
+    // `ready()` lets the boot fail early; every call fails the same way.
+    await expect(provider.ready()).rejects.toThrow(ConvexPackageMissingError)
+    await expect(provider.get('job-1')).rejects.toThrow(ConvexPackageMissingError)
+    await expect(provider.get('job-1')).rejects.toThrow(/npm install convex/)
+  })
+
+  it('imports the client once, on first use, and forwards calls by function name', async () => {
+    vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
+    const facade = createConvexClientFacade('https://example.convex.cloud')
+    expect(FakeConvexClient.instances).toHaveLength(0)
+    const provider = createConvexProvider({ facade })
+    await provider.ready()
+    await provider.countActive({ userId: 'user-1' })
+    await provider.deleteExpired(5, 2)
+    const [client] = FakeConvexClient.instances
+    expect(FakeConvexClient.instances).toHaveLength(1)
+    expect(client!.url).toBe('https://example.convex.cloud')
+    expect(client!.calls).toEqual([
+      ['query', 'jobs:countActive', { userId: 'user-1' }],
+      ['mutation', 'cleanup:deleteExpired', { endedBefore: 5, limit: 2 }],
+    ])
+  })
+
+  it('subscribes through onUpdate, and a subscription stopped before the client loaded never starts', async () => {
+    vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
+    const facade = createConvexClientFacade('https://example.convex.cloud')
+    const updates: unknown[] = []
+    const stopEarly = facade.subscribe('events:readEvents' as never, { jobId: 'a' } as never, value => updates.push(value))
+    stopEarly()
+    const stop = facade.subscribe('events:readEvents' as never, { jobId: 'b' } as never, value => updates.push(value))
+    await facade.query('jobs:get' as never, { jobId: 'b' } as never)
+    const [client] = FakeConvexClient.instances
+    expect(client!.listeners.map(listener => listener.args)).toEqual([{ jobId: 'b' }])
+    client!.listeners[0]!.callback('result')
+    expect(updates).toEqual(['result'])
+    stop()
+    expect(client!.listeners[0]!.stopped).toBe(true)
+    await facade.close?.()
+    expect(client!.closed).toBe(true)
+  })
+})

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { createConvexProvider } from '../../server/lib/providers/convex'
+import type { JobEvent } from '../../shared/events'
+import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas } from './backend'
+
+/** Collects what a subscription delivers. */
+function recorder() {
+  const deliveries: JobEvent[][] = []
+  return {
+    deliveries,
+    listener: (events: JobEvent[]) => deliveries.push(events),
+    seqs: () => deliveries.flat().map(event => event.seq),
+  }
+}
+
+describe('convex subscriptions', () => {
+  it('delivers events written on one instance to a viewer on another, once and in order', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    await a.provider.appendEvents(job.id, [statusEvent(1, 'running')])
+
+    const viewer = recorder()
+    b.provider.subscribe(job.id, viewer.listener)
+    await b.facade.settled()
+    await a.provider.appendEvents(job.id, textDeltas(2, ['Hel', 'lo']))
+    await a.provider.appendEvents(job.id, [...textDeltas(4, ['!'], 5), endEvent(5, 'completed')])
+    await b.facade.settled()
+
+    // Events stored before the subscription started are not replayed; every later one arrives once.
+    expect(viewer.deliveries.map(batch => batch.map(event => event.seq))).toEqual([[2, 3], [4, 5]])
+    const text = viewer.deliveries.flat().flatMap(event => (event.type === 'text-delta' ? [event.text] : [])).join('')
+    expect(text).toBe('Hello!')
+  })
+
+  it('catches up from a given seq, then follows the live tail', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b', 'c']))
+
+    const viewer = recorder()
+    b.provider.subscribe(job.id, viewer.listener, { afterSeq: 1 })
+    await b.facade.settled()
+    expect(viewer.seqs()).toEqual([2, 3])
+    await a.provider.appendEvents(job.id, textDeltas(4, ['d'], 3))
+    expect(viewer.seqs()).toEqual([2, 3, 4])
+  })
+
+  it('keeps delivering without loss or repeat across many batches (it subscribes afresh as the log grows)', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    const viewer = recorder()
+    b.provider.subscribe(job.id, viewer.listener, { afterSeq: 0 })
+    const total = 50
+    for (let seq = 1; seq <= total; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1))
+    await b.facade.settled()
+    expect(viewer.seqs()).toEqual(Array.from({ length: total }, (_, index) => index + 1))
+  })
+
+  it('stops delivering after unsubscribe and after dispose', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    const first = recorder()
+    const second = recorder()
+    const unsubscribe = b.provider.subscribe(job.id, first.listener, { afterSeq: 0 })
+    b.provider.subscribe(job.id, second.listener, { afterSeq: 0 })
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a']))
+    unsubscribe()
+    await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1))
+    await b.provider.dispose()
+    await a.provider.appendEvents(job.id, textDeltas(3, ['c'], 2))
+    await b.facade.settled()
+    expect(first.seqs()).toEqual([1])
+    expect(second.seqs()).toEqual([1, 2])
+  })
+
+  it('reports a throwing listener without stopping the writer or the subscription', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const errors: unknown[] = []
+    const b = createConvexProvider({ facade: createInstance(backend).facade, onError: error => errors.push(error) })
+    const job = newJob()
+    await a.provider.create(job)
+    const seen: number[] = []
+    b.subscribe(job.id, (events) => {
+      seen.push(...events.map(event => event.seq))
+      if (seen.length === 1) throw new Error('viewer broke')
+    }, { afterSeq: 0 })
+    expect(await a.provider.appendEvents(job.id, textDeltas(1, ['a']))).toMatchObject({ ok: true })
+    expect(await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1))).toMatchObject({ ok: true })
+    expect(seen).toEqual([1, 2])
+    expect(errors).toHaveLength(1)
+  })
+})

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+import { validateWorkflowDefinition, WorkflowDefinitionError } from '../../server/lib/workflows/validate'
+import { findCycles } from '../../server/lib/workflows/find-cycles'
+import parallelBrainstorm from '../../server/workflows/parallel-brainstorm'
+import researchReport from '../../server/workflows/research-report'
+
+const agent = { kind: 'agent', instructions: 'x' } as const
+const output = { kind: 'output', value: 'done' } as const
+
+function workflow(nodes: Record<string, unknown>, edges: Array<[string, string]>, extra: Record<string, unknown> = {}) {
+  return { name: 'demo', description: 'd', input: z.object({ topic: z.string() }), nodes, edges, ...extra }
+}
+
+function problemOf(definition: unknown, options = {}): string {
+  try {
+    validateWorkflowDefinition(definition, options)
+  }
+  catch (error) {
+    expect(error).toBeInstanceOf(WorkflowDefinitionError)
+    return (error as Error).message
+  }
+  throw new Error('expected the definition to be refused')
+}
+
+describe('workflow definition validation', () => {
+  it('accepts the demo workflows and builds their graphs', () => {
+    const registry = createWorkflowRegistry([researchReport, parallelBrainstorm])
+    expect(registry.list().map(workflow => workflow.name)).toEqual(['research-report', 'parallel-brainstorm'])
+    const { graph } = validateWorkflowDefinition(researchReport)
+    expect(graph.start).toBe('research')
+    expect(graph.successors.get('review')).toEqual(['final', 'draft', 'rejected'])
+    expect(graph.answerSchemas.get('approval')).toMatchObject({ type: 'object', properties: { approved: { type: 'boolean' } } })
+  })
+
+  it('names the workflow and an unknown node in an edge', () => {
+    expect(problemOf(workflow({ a: agent, end: output }, [['a', 'ghost']])))
+      .toBe('Workflow "demo" is invalid: edge a → ghost names unknown node "ghost"')
+  })
+
+  it('refuses a node without an outgoing edge unless it is an output node', () => {
+    expect(problemOf(workflow({ a: agent, b: agent, end: output }, [['a', 'end']])))
+      .toMatch(/missing edge: node "b" has no outgoing edge; only an output node may end a workflow/)
+  })
+
+  it('refuses an unreachable node', () => {
+    expect(problemOf(workflow({ a: agent, end: output, orphan: output }, [['a', 'end']])))
+      .toMatch(/node "orphan" is unreachable from the start node "a"/)
+  })
+
+  it('refuses a cycle without an exit and accepts one whose branch leaves it', () => {
+    expect(problemOf(workflow({ a: agent, b: agent, end: output }, [['a', 'b'], ['b', 'a']])))
+      .toMatch(/cycle a → b → a has no exit/)
+    const looping = workflow({
+      a: agent,
+      check: { kind: 'branch', choose: () => 'end' },
+      end: output,
+    }, [['a', 'check'], ['check', 'a'], ['check', 'end']])
+    expect(() => validateWorkflowDefinition(looping)).not.toThrow()
+    const trapped = workflow({
+      a: agent,
+      check: { kind: 'branch', choose: () => 'a' },
+      b: agent,
+      end: output,
+    }, [['a', 'check'], ['check', 'a'], ['check', 'b'], ['b', 'a']])
+    expect(problemOf(trapped)).toMatch(/has no exit; a loop needs a branch node with an edge out of it/)
+  })
+
+  it('refuses several outgoing edges on a node that is not a branch', () => {
+    expect(problemOf(workflow({ a: agent, x: output, y: output }, [['a', 'x'], ['a', 'y']])))
+      .toMatch(/node "a" has 2 outgoing edges \(x, y\); only a branch node may choose/)
+  })
+
+  it('checks node fields, kinds, templates and tool names', () => {
+    expect(problemOf(workflow({ a: { kind: 'magic' } }, []))).toMatch(/node "a" has unknown kind "magic"/)
+    expect(problemOf(workflow({ a: { kind: 'input', prompt: 'p', schema: {} }, end: output }, [['a', 'end']])))
+      .toMatch(/input node "a" needs a zod schema/)
+    expect(problemOf(workflow({ a: { kind: 'agent', instructions: 'Use {{outputs.nope}}' }, end: output }, [['a', 'end']])))
+      .toMatch(/node "a" uses \{\{outputs.nope\}\}, which names unknown node "nope"/)
+    expect(problemOf(workflow({ a: { kind: 'tool', tool: 'missing' }, end: output }, [['a', 'end']]), { toolNames: ['calculate'] }))
+      .toMatch(/tool node "a" names unknown tool "missing"/)
+  })
+
+  it('refuses a timeout answer that does not fit the input schema', () => {
+    const ask = { kind: 'input', prompt: 'ok?', schema: z.object({ approved: z.boolean() }), onTimeout: 'approve' }
+    expect(problemOf(workflow({ ask, end: output }, [['ask', 'end']])))
+      .toMatch(/input node "ask" has onTimeout "approve" but its timeout answer "approve" does not fit its schema \(\(root\): /)
+  })
+
+  it('checks parallel branches', () => {
+    expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['x'] }, end: output }, [['p', 'end']])))
+      .toMatch(/parallel node "p" names unknown node "x"/)
+    expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['a'] }, a: agent, end: output }, [['p', 'end'], ['a', 'end']])))
+      .toMatch(/edge a → end touches "a", which is a branch of parallel node "p"/)
+  })
+
+  it('refuses a definition that is not one, naming what is missing', () => {
+    expect(problemOf(null)).toMatch(/Workflow "\(unnamed\)" is invalid: the definition is not an object/)
+    expect(problemOf({ name: 'x', description: 'd', input: {}, nodes: {}, edges: [] })).toBe('Workflow "x" is invalid: input must be a zod schema')
+  })
+
+  it('parses job input naming the field, and lets the first of two same-named workflows win', () => {
+    const first = workflow({ end: output }, [], { description: 'first' })
+    const registry = createWorkflowRegistry([first, workflow({ end: output }, [], { description: 'second' })])
+    expect(registry.get('demo')!.description).toBe('first')
+    expect(() => registry.get('demo')!.parseInput({ topic: 3 })).toThrow(/topic: /)
+    expect(registry.get('demo')!.parseInput({ topic: 'ok' })).toEqual({ topic: 'ok' })
+  })
+})
+
+describe('findCycles', () => {
+  it('finds self-loops and larger cycles but not a plain chain', () => {
+    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toEqual([])
+    expect(findCycles(new Map([['a', ['a']]]))).toEqual([['a']])
+    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []]]))[0]!.sort()).toEqual(['a', 'b', 'c'])
+  })
+})
