@@ -7,34 +7,23 @@ import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import { createJobState } from '../../shared/reducer'
+import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
+import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
 import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError } from './errors'
 import type { JobRun, RunOutcome } from './job-run'
-import { addMetrics, createJobRun, outcomeOf, releaseRun } from './job-run'
+import { createJobRun, outcomeOf, releaseRun } from './job-run'
+import { createRunContext } from './create-run-context'
+import { summarize, titleOf } from './job-summary'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
 import { createPersistQueue } from './persist-queue'
-import type { JobRecord } from './providers/types'
-import type { RunContext } from './run-context'
+import type { JobLease, JobRecord } from './providers/types'
 import { createTimerSet } from './timers'
 import type { ViewerSink } from './viewer'
-
-/** A summary safe to send to the client (no request, no lease). */
-export function summarize(record: JobRecord): JobSummary {
-  const { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq } = record
-  return { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq }
-}
-
-/** A short list label from the request. */
-function titleOf(input: CreateJobInput): string {
-  if (input.title) return input.title.slice(0, 120)
-  if (input.request.type === 'workflow') return `Workflow: ${input.request.workflow}`
-  const lastUser = [...input.request.messages].reverse().find(message => message.role === 'user')
-  return (lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim().slice(0, 120) || 'Chat'
-}
 
 /** Creates an engine. Call `dispose()` on shutdown. */
 export function createEngine(options: EngineOptions) {
@@ -50,6 +39,18 @@ export function createEngine(options: EngineOptions) {
   let disposed = false
 
   const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications })
+  const cluster = createCluster({
+    provider,
+    instanceId,
+    getConfig,
+    now,
+    logger,
+    timers: engineTimers,
+    runs,
+    abortRun: (run, reason) => abortRun(run, reason),
+    abandonRun: (run, reason) => abandonRun(run, reason),
+    startRun: (record, config, resume) => startRun(record, config, resume),
+  })
 
   async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
@@ -84,6 +85,16 @@ export function createEngine(options: EngineOptions) {
     endRun(run, outcomeOf(reason, run.controller.signal))
   }
 
+  /** Stops a run without writing its end: another instance owns the job now. */
+  function abandonRun(run: JobRun, reason: string) {
+    if (run.abandoned) return
+    logger.warn('stopping the local run: another instance owns the job', { jobId: run.record.id, reason })
+    run.abandoned = true
+    run.controller.abort(new JobAbortedError('owner-lost', reason))
+    run.inputs.cancelAll(run.controller.signal.reason)
+    run.live.close()
+  }
+
   function ensureCleanupTimer(config: BackgroundJobsConfig) {
     if (cancelCleanup) return
     cancelCleanup = engineTimers.interval(() => {
@@ -91,75 +102,34 @@ export function createEngine(options: EngineOptions) {
     }, config.limits.cleanupIntervalMs)
   }
 
-  function createContext(run: JobRun): RunContext {
-    const config = run.config
-    const model = options.createModelClient(config)
-    let firstTokenAt: number | null = null
-    const markFirstToken = () => {
-      if (firstTokenAt === null) {
-        firstTokenAt = now()
-        run.metrics.first_token_ms = firstTokenAt - run.startedAt
-      }
-    }
-    return {
-      jobId: run.record.id,
-      userId: run.record.userId,
-      threadId: run.record.threadId,
-      signal: run.controller.signal,
-      config,
-      model,
-      tools: options.tools,
-      workflows: options.workflows,
-      defaultModel: model.scripted ? 'scripted/demo' : config.upstream.defaultModel,
-      text(delta, nodeId) {
-        markFirstToken()
-        run.live.delta('text-delta', delta, nodeId)
-      },
-      reasoning(delta, nodeId) {
-        markFirstToken()
-        run.live.delta('reasoning-delta', delta, nodeId)
-      },
-      emit(event) {
-        run.live.commit(event)
-      },
-      state() {
-        run.live.flush()
-        return run.live.state
-      },
-      requestInput: request => run.inputs.request(request),
-      async prepareModelRequest(request) {
-        const adjusted = { ...request, headers: { ...request.headers } }
-        await callHook('upstreamRequest', { job: run.record, request: adjusted })
-        return adjusted
-      },
-      addMetrics: add => addMetrics(run.metrics, add),
-      resumedFrom: null,
-    }
-  }
+  const createContext = (run: JobRun, resumedFrom: JobState | null) => createRunContext({
+    run,
+    resumedFrom,
+    now,
+    model: options.createModelClient(run.config),
+    tools: options.tools,
+    workflows: options.workflows,
+    upstreamRequest: context => callHook('upstreamRequest', context),
+  })
 
   /** Starts a run for a stored record. The runner's failure never escapes as a rejection. */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig) {
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }) {
     const timers = createTimerSet()
     const persist = createPersistQueue({
       provider,
       jobId: record.id,
       timers,
-      intervalMs: provider.claimLease ? config.persist.intervalMs : 0,
+      // One process: write at once. Shared store: batch writes (persist.intervalMs / persist.bytes).
+      intervalMs: cluster.enabled ? config.persist.intervalMs : 0,
       bytes: config.persist.bytes,
       epoch: record.lease?.epoch,
-      onRefused: (reason) => {
-        logger.warn('provider refused a write; stopping the local run', { jobId: record.id, reason })
-        run.abandoned = true
-        run.controller.abort(new JobAbortedError('owner-lost', `write refused: ${reason}`))
-        run.inputs.cancelAll(run.controller.signal.reason)
-        run.live.close()
-      },
+      onRefused: reason => abandonRun(run, `write refused: ${reason}`),
       onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
     })
     const run = createJobRun({
       record,
       config,
-      state: createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
+      state: resume?.state ?? createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
       timers,
       persist,
       now,
@@ -170,10 +140,15 @@ export function createEngine(options: EngineOptions) {
       abort: abortRun,
     })
     runs.set(record.id, run)
+    const detachCluster = record.lease ? cluster.attach(run, record.lease) : () => {}
     timers.timeout(() => abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
-    run.live.commit({ type: 'job-status', status: 'running' })
+    // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
+    for (const pending of resume?.state.pendingInputs ?? []) {
+      run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: 'system:owner-lost' })
+    }
+    if (run.live.state.status !== 'running') run.live.commit({ type: 'job-status', status: 'running' })
 
-    const context = createContext(run)
+    const context = createContext(run, resume?.state ?? null)
     run.done = (async () => {
       try {
         if (record.request.type === 'chat') await options.runners.chat(context, record.request)
@@ -193,6 +168,7 @@ export function createEngine(options: EngineOptions) {
         logger.error('finishing a job failed', { jobId: record.id, error })
       }
       finally {
+        detachCluster()
         releaseRun(run)
         runs.delete(record.id)
       }
@@ -250,7 +226,7 @@ export function createEngine(options: EngineOptions) {
         title: titleOf(input),
         request,
         createdAt,
-        lease: provider.claimLease ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null,
+        lease: cluster.enabled ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null,
       })
       if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
       ensureCleanupTimer(config)
@@ -267,9 +243,10 @@ export function createEngine(options: EngineOptions) {
 
   async function abortJob(userId: string, jobId: string): Promise<JobSummary> {
     assertEnabled(getConfig())
-    await authorize(userId, jobId)
+    const record = await authorize(userId, jobId)
     const run = runs.get(jobId)
     if (run) abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
+    else if (cluster.enabled && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
     return summarize(await authorize(userId, jobId))
   }
 
@@ -277,6 +254,10 @@ export function createEngine(options: EngineOptions) {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
     const run = runs.get(jobId)
+    if (!run && cluster.enabled && !isTerminalStatus(record.status)) {
+      await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
+      return
+    }
     if (!run || run.live.ended) {
       throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
@@ -352,7 +333,17 @@ export function createEngine(options: EngineOptions) {
   async function dispose(): Promise<void> {
     if (disposed) return
     disposed = true
-    for (const run of runs.values()) abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
+    cluster.stop()
+    for (const run of runs.values()) {
+      // A shared store lets another instance resume a workflow: hand it off instead of failing it.
+      if (cluster.enabled && run.record.type === 'workflow' && run.record.lease) {
+        await run.persist.flush()
+        abandonRun(run, 'handed off at shutdown')
+        await provider.heartbeatLease?.(run.record.id, run.record.lease, 0).catch(() => false)
+        continue
+      }
+      abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
+    }
     await Promise.allSettled([...runs.values()].map(run => run.done))
     viewers.closeAll()
     notifications.closeAll()
@@ -361,8 +352,12 @@ export function createEngine(options: EngineOptions) {
     await provider.dispose?.()
   }
 
+  cluster.start()
+
   return {
     instanceId,
+    /** Takes over jobs of lost instances now (also runs every `lease.heartbeatMs`). */
+    recover: () => cluster.recover(),
     provider,
     createJob,
     getJob,

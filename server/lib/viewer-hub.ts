@@ -124,6 +124,7 @@ export function createViewerHub(options: ViewerHubOptions) {
     if (!feed) {
       const viewersOfFeed = new Set<Viewer>()
       const created: RemoteFeed = { viewers: viewersOfFeed, unsubscribe: () => {} }
+      // From the seq we authorized at: nothing can fall between this and the catch-up read.
       created.unsubscribe = provider.subscribe!(record.id, (events: JobEvent[]) => {
         for (const event of events) {
           for (const viewer of viewersOfFeed) {
@@ -132,7 +133,7 @@ export function createViewerHub(options: ViewerHubOptions) {
           }
         }
         if (viewersOfFeed.size === 0) dropFeed(record.id)
-      })
+      }, { afterSeq: record.lastSeq })
       feed = created
       feeds.set(record.id, feed)
     }

@@ -1,0 +1,71 @@
+/**
+ * Builds the RunContext of a run: what the runner may do (emit, ask, read state), wired to the
+ * run's live log, input requests and metrics.
+ */
+import type { JobState } from '../../shared/reducer'
+import type { JobRun } from './job-run'
+import { addMetrics } from './job-run'
+import type { ModelClient, ModelRequest } from './model/types'
+import type { JobRecord } from './providers/types'
+import type { RunContext } from './run-context'
+import type { ToolRegistry } from './tools/types'
+import type { WorkflowRegistry } from './workflows/types'
+import { SCRIPTED_MODEL } from './config'
+
+/** What a run context is made from. */
+export interface RunContextOptions {
+  run: JobRun
+  resumedFrom: JobState | null
+  now: () => number
+  model: ModelClient
+  tools: ToolRegistry
+  workflows: WorkflowRegistry
+  /** The app's `upstream-request` hook (errors are contained by the caller). */
+  upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<void>
+}
+
+/** Creates the context handed to a runner. */
+export function createRunContext(options: RunContextOptions): RunContext {
+  const { run, now, model } = options
+  const config = run.config
+  let firstTokenAt: number | null = null
+  const markFirstToken = () => {
+    if (firstTokenAt !== null) return
+    firstTokenAt = now()
+    run.metrics.first_token_ms = firstTokenAt - run.startedAt
+  }
+  return {
+    jobId: run.record.id,
+    userId: run.record.userId,
+    threadId: run.record.threadId,
+    signal: run.controller.signal,
+    config,
+    model,
+    tools: options.tools,
+    workflows: options.workflows,
+    defaultModel: model.scripted ? SCRIPTED_MODEL : config.upstream.defaultModel,
+    text(delta, nodeId) {
+      markFirstToken()
+      run.live.delta('text-delta', delta, nodeId)
+    },
+    reasoning(delta, nodeId) {
+      markFirstToken()
+      run.live.delta('reasoning-delta', delta, nodeId)
+    },
+    emit(event) {
+      run.live.commit(event)
+    },
+    state() {
+      run.live.flush()
+      return run.live.state
+    },
+    requestInput: request => run.inputs.request(request),
+    async prepareModelRequest(request) {
+      const adjusted = { ...request, headers: { ...request.headers } }
+      await options.upstreamRequest({ job: run.record, request: adjusted })
+      return adjusted
+    },
+    addMetrics: add => addMetrics(run.metrics, add),
+    resumedFrom: options.resumedFrom,
+  }
+}

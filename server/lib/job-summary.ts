@@ -1,0 +1,19 @@
+/**
+ * What clients see of a job record: no request body, no lease.
+ */
+import type { CreateJobInput, JobSummary } from './engine-types'
+import type { JobRecord } from './providers/types'
+
+/** A summary safe to send to the client (no request, no lease). */
+export function summarize(record: JobRecord): JobSummary {
+  const { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq } = record
+  return { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq }
+}
+
+/** A short list label from the request. */
+export function titleOf(input: CreateJobInput): string {
+  if (input.title) return input.title.slice(0, 120)
+  if (input.request.type === 'workflow') return `Workflow: ${input.request.workflow}`
+  const lastUser = [...input.request.messages].reverse().find(message => message.role === 'user')
+  return (lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim().slice(0, 120) || 'Chat'
+}
