@@ -23,7 +23,8 @@ export default defineNitroPlugin((nitroApp) => {
   // Read at request time: a restart with new NUXT_BACKGROUND_JOBS_* variables applies them.
   const getConfig = () => resolveConfig(useRuntimeConfig().backgroundJobs as BackgroundJobsConfigInput, process.env)
   const logger = createConsoleLogger()
-  const toolRegistry = createToolRegistry(tools)
+  // App files come first (lib/module.ts), so an app's tool replaces a layer tool of the same name.
+  const toolRegistry = createToolRegistry(tools, { onDuplicate: 'keep-first' })
   // An invalid workflow file is a boot error naming the workflow.
   const workflowRegistry = createWorkflowRegistry(workflows, { toolNames: toolRegistry.list().map(tool => tool.name) })
 

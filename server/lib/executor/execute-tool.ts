@@ -76,13 +76,17 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
   if (outcome.kind === 'failed') throw new ToolExecutionError(tool.name, outcome.error)
+  let json: string | undefined
   try {
-    const result = outcome.value === undefined ? null : outcome.value
-    return { result, json: JSON.stringify(result) }
+    json = JSON.stringify(outcome.value === undefined ? null : outcome.value)
   }
   catch (error) {
     throw new ToolResultNotSerializableError(tool.name, error)
   }
+  // A function or symbol serializes to nothing at all.
+  if (json === undefined) throw new ToolResultNotSerializableError(tool.name, new Error(`a ${typeof outcome.value} has no JSON form`))
+  // The round trip gives events plain data (no class instances, Dates as strings), as the model sees it.
+  return { result: JSON.parse(json) as unknown, json }
 }
 
 /** Runs one call; see the file comment. */

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { runAgentLoop } from '../../server/lib/executor/agent-loop'
+import { callKey, maxCallsPerStep, maxSteps, repeatedCall, wallClockBudget } from '../../server/lib/executor/stop-conditions'
+import { JobFailure } from '../../server/lib/run-context'
+import type { AnyToolDefinition } from '../../server/lib/tools/types'
+import { defineTool } from '../../server/utils/define-tool'
+import calculate from '../../server/tools/calculate'
+import { createFakeRunContext } from '../support/fake-run-context'
+import type { ModelStep } from '../support/step-model'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
+
+const user = [{ role: 'user' as const, content: 'go' }]
+const calc = (expression: string, id?: string) => ({ id, name: 'calculate', args: { expression } })
+
+function run(steps: ModelStep[], config = {}, tools: AnyToolDefinition[] = [calculate], options = {}) {
+  const model = createStepModel(steps)
+  const fake = createFakeRunContext({ model, tools, config })
+  return { model, ...fake, outcome: runAgentLoop(fake.context, { messages: user, ...options }).then(() => null, (error: unknown) => error) }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('stop conditions', () => {
+  it('max steps: fails with a clear message, keeps content, runs no more tools', async () => {
+    const steps = [1, 2, 3].map(n => toolStep([calc(String(n), `c${n}`)], { text: `round ${n}. ` }))
+    const { outcome, state, model } = run(steps, { limits: { maxSteps: 3 } })
+    const failure = await outcome
+    expect(failure).toBeInstanceOf(JobFailure)
+    expect(failure).toMatchObject({ code: 'max-steps', message: expect.stringContaining('after 3 steps (limits.maxSteps)'), details: { failedDuring: 'tool', toolName: 'calculate' } })
+    expect(model.requests).toHaveLength(3)
+    expect(state().content).toBe('round 1. round 2. round 3. ')
+    // The third round's calls were not started: their result would never reach the model.
+    expect(state().toolCalls.map(call => call.id)).toEqual(['c1', 'c2'])
+  })
+
+  it('max steps: a node may pass its own limit', async () => {
+    const { outcome } = run([toolStep([calc('1')]), textStep('never')], {}, [calculate], { maxSteps: 1 })
+    expect(await outcome).toMatchObject({ code: 'max-steps' })
+  })
+
+  it('max calls per step: at the limit runs, one over fails before running any', async () => {
+    const atLimit = run([toolStep([calc('1', 'a'), calc('2', 'b')]), textStep('ok')], { limits: { maxCallsPerStep: 2 } })
+    expect(await atLimit.outcome).toBeNull()
+    const over = run([toolStep([calc('1', 'a'), calc('2', 'b'), calc('3', 'c')]), textStep('ok')], { limits: { maxCallsPerStep: 2 } })
+    expect(await over.outcome).toMatchObject({ code: 'max-calls-per-step', message: expect.stringMatching(/3 tool calls in step 1; at most 2/), details: { failedDuring: 'tool', toolName: 'calculate' } })
+    expect(over.state().toolCalls).toEqual([])
+  })
+
+  it('repeated call: the same tool and arguments limits.maxRepeatedCalls times stops the loop', async () => {
+    const same = () => toolStep([{ name: 'calculate', args: '{"expression":"1+1"}' }])
+    const { outcome, state } = run([same(), same(), toolStep([{ name: 'calculate', args: '{ "expression" : "1+1" }' }]), textStep('never')])
+    expect(await outcome).toMatchObject({ code: 'repeated-call', message: expect.stringContaining('same arguments 3 times'), details: { toolName: 'calculate' } })
+    expect(state().toolCalls).toHaveLength(2)
+  })
+
+  it('repeated call: different arguments are not repeats', async () => {
+    const { outcome } = run([toolStep([calc('1')]), toolStep([calc('2')]), toolStep([calc('3')]), toolStep([calc('1')]), textStep('ok')])
+    expect(await outcome).toBeNull()
+  })
+
+  it('wall-clock budget: no new round of tools after it is spent', async () => {
+    vi.useFakeTimers()
+    const slow = defineTool({ name: 'wait', description: 'Waits 1 s', parameters: z.object({ n: z.number() }), timeoutMs: 60_000, execute: () => new Promise(resolve => setTimeout(resolve, 1000, 'done')) })
+    const { outcome } = run([toolStep([{ name: 'wait', args: { n: 1 } }]), toolStep([{ name: 'wait', args: { n: 2 } }]), textStep('never')], {}, [slow], { budgetMs: 1000 })
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(await outcome).toMatchObject({ code: 'time-budget', message: expect.stringContaining('1000 ms'), details: { failedDuring: 'tool' } })
+  })
+
+  it('predicates are small and named', () => {
+    const progress = { step: 2, calls: [{ name: 'a', key: callKey('a', { x: 1, y: 2 }) }], previousCalls: new Map([[callKey('a', { y: 2, x: 1 }), 1]]), elapsedMs: 10 }
+    expect(maxSteps(3)(progress)).toBeUndefined()
+    expect(maxSteps(2)(progress)?.code).toBe('max-steps')
+    expect(maxCallsPerStep(1)(progress)).toBeUndefined()
+    expect(maxCallsPerStep(0)(progress)?.code).toBe('max-calls-per-step')
+    expect(repeatedCall(3)(progress)).toBeUndefined()
+    expect(repeatedCall(2)(progress)?.code).toBe('repeated-call')
+    expect(wallClockBudget(11)(progress)).toBeUndefined()
+    expect(wallClockBudget(10)(progress)?.code).toBe('time-budget')
+  })
+})

@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { runAgentLoop } from '../../server/lib/executor/agent-loop'
+import { executeToolCall } from '../../server/lib/executor/execute-tool'
+import { isNetworkError } from '../../server/lib/executor/tool-errors'
+import type { AnyToolDefinition } from '../../server/lib/tools/types'
+import { defineTool } from '../../server/utils/define-tool'
+import calculate from '../../server/tools/calculate'
+import { createFakeRunContext } from '../support/fake-run-context'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
+
+const user = [{ role: 'user' as const, content: 'go' }]
+
+/** Runs one model round asking for `call`, then a text answer; returns what the model was told. */
+async function runOneCall(call: { name: string, args?: unknown }, tools: AnyToolDefinition[], config = {}) {
+  const model = createStepModel([toolStep([{ id: 'c1', ...call }]), textStep('ok')])
+  const fake = createFakeRunContext({ model, tools, config })
+  const result = await runAgentLoop(fake.context, { messages: user })
+  const toolMessage = model.requests[1]!.messages.find(message => message.role === 'tool')!
+  return { ...fake, result, told: JSON.parse(toolMessage.content!) as unknown, call: fake.state().toolCalls[0]! }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('tool faults become results the model sees', () => {
+  it('unknown tool: lists the available ones', async () => {
+    const { told, call, result } = await runOneCall({ name: 'launch_rockets' }, [calculate])
+    expect(told).toEqual({ error: 'Model tried to call unavailable tool "launch_rockets". Available tools: calculate.' })
+    expect(call).toMatchObject({ name: 'launch_rockets', status: 'error', durationMs: 0 })
+    expect(result.text).toBe('ok')
+  })
+
+  it('a registered but disabled tool is refused like an unknown one', async () => {
+    const { told, call } = await runOneCall({ name: 'calculate', args: { expression: '1' } }, [calculate], { tools: { disabled: 'calculate' } })
+    expect(told).toEqual({ error: expect.stringContaining('unavailable tool "calculate". No tools are available.') })
+    expect(call.status).toBe('error')
+  })
+
+  it('invalid arguments: lists each zod issue with its path', async () => {
+    const tool = defineTool({ name: 'book', description: 'Books', parameters: z.object({ city: z.string(), nights: z.number().int().min(1) }), execute: () => 'booked' })
+    const { told, call } = await runOneCall({ name: 'book', args: { nights: 0 } }, [tool])
+    expect(call.status).toBe('error')
+    expect((told as { error: string }).error).toMatch(/^Invalid arguments for tool "book": city: .+; nights: .*>=1/)
+  })
+
+  it('arguments that are not JSON: says so, and the event keeps the raw text', async () => {
+    const { told, call } = await runOneCall({ name: 'calculate', args: '{"expression": ' }, [calculate])
+    expect((told as { error: string }).error).toMatch(/arguments are not valid JSON/)
+    expect(call.args).toBe('{"expression": ')
+  })
+
+  it('a tool with no arguments accepts an empty arguments string', async () => {
+    const tool = defineTool({ name: 'ping', description: 'Pings', parameters: z.object({}), execute: () => 'pong' })
+    const { told, call } = await runOneCall({ name: 'ping', args: '' }, [tool])
+    expect(told).toBe('pong')
+    expect(call).toMatchObject({ status: 'completed', args: {} })
+  })
+
+  it('a client-only tool is not available in the background', async () => {
+    const tool = defineTool({ name: 'pick_color', description: 'Opens a picker', parameters: z.object({}), runtime: 'client', execute: () => 'red' })
+    const execute = vi.spyOn(tool, 'execute')
+    const { told, call } = await runOneCall({ name: 'pick_color' }, [tool])
+    expect((told as { error: string }).error).toMatch(/not available in background jobs/)
+    expect(call.status).toBe('error')
+    expect(execute).not.toHaveBeenCalled()
+  })
+
+  it('a throw becomes an error result with the message', async () => {
+    const tool = defineTool({ name: 'boom', description: 'Throws', parameters: z.object({}), execute: () => { throw new Error('disk full') } })
+    const { told, call, metrics } = await runOneCall({ name: 'boom' }, [tool])
+    expect(told).toEqual({ error: 'Tool "boom" failed: disk full' })
+    expect(call).toMatchObject({ status: 'error', error: 'Tool "boom" failed: disk full' })
+    expect(metrics.tool_call_count).toBe(1)
+  })
+
+  it('a result that is not JSON becomes an error result', async () => {
+    const tool = defineTool({ name: 'big', description: 'BigInt', parameters: z.object({}), execute: () => ({ value: 10n }) })
+    const { told } = await runOneCall({ name: 'big' }, [tool])
+    expect((told as { error: string }).error).toMatch(/not JSON-serializable/)
+  })
+
+  it('a function result becomes an error result, not a crash', async () => {
+    const tool = defineTool({ name: 'fn', description: 'Function', parameters: z.object({}), execute: () => () => 1 })
+    const { told, call } = await runOneCall({ name: 'fn' }, [tool])
+    expect((told as { error: string }).error).toMatch(/not JSON-serializable: a function has no JSON form/)
+    expect(call.status).toBe('error')
+  })
+
+  it('results reach events as plain JSON data', async () => {
+    const tool = defineTool({ name: 'when', description: 'Date', parameters: z.object({}), execute: () => ({ at: new Date(0) }) })
+    const { call } = await runOneCall({ name: 'when' }, [tool])
+    expect(call.result).toEqual({ at: '1970-01-01T00:00:00.000Z' })
+  })
+
+  it('undefined results are sent as null', async () => {
+    const tool = defineTool({ name: 'void', description: 'Nothing', parameters: z.object({}), execute: () => undefined })
+    const { told, call } = await runOneCall({ name: 'void' }, [tool])
+    expect(told).toBeNull()
+    expect(call.status).toBe('completed')
+  })
+
+  it('a timeout fires the tool signal and becomes a timeout result, even if the tool ignores it', async () => {
+    vi.useFakeTimers()
+    let toolSignal: AbortSignal | undefined
+    const stuck = defineTool({ name: 'stuck', description: 'Never ends', parameters: z.object({}), timeoutMs: 5000, execute: (_args, { signal }) => {
+      toolSignal = signal
+      return new Promise(() => {})
+    } })
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: [stuck] })
+    const outcome = executeToolCall(fake.context, { id: 't', name: 'stuck', args: {}, step: 1 })
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(fake.state().toolCalls[0]!.status).toBe('running')
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await outcome).toMatchObject({ status: 'timeout', error: 'Tool "stuck" timed out after 5000 ms', durationMs: 5000 })
+    expect(toolSignal!.aborted).toBe(true)
+    expect(fake.state().toolCalls[0]).toMatchObject({ status: 'timeout', durationMs: 5000 })
+    expect(fake.metrics.tool_execution_time_ms).toBe(5000)
+  })
+
+  it('the default timeout comes from limits.toolTimeoutMs', async () => {
+    vi.useFakeTimers()
+    const stuck = defineTool({ name: 'stuck', description: 'Never ends', parameters: z.object({}), execute: () => new Promise(() => {}) })
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: [stuck], config: { limits: { toolTimeoutMs: 250 } } })
+    const outcome = executeToolCall(fake.context, { id: 't', name: 'stuck', args: {}, step: 1 })
+    await vi.advanceTimersByTimeAsync(250)
+    expect(await outcome).toMatchObject({ status: 'timeout' })
+  })
+})
+
+describe('retry on network errors', () => {
+  const networkError = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) })
+
+  it('retries a retryable tool once on a network-type error', async () => {
+    const execute = vi.fn().mockRejectedValueOnce(networkError()).mockResolvedValueOnce('second time lucky')
+    const tool = defineTool({ name: 'fetcher', description: 'Fetches', parameters: z.object({}), retryable: true, execute })
+    const { told } = await runOneCall({ name: 'fetcher' }, [tool])
+    expect(told).toBe('second time lucky')
+    expect(execute).toHaveBeenCalledTimes(2)
+  })
+
+  it('retries only once', async () => {
+    const execute = vi.fn().mockRejectedValue(networkError())
+    const tool = defineTool({ name: 'fetcher', description: 'Fetches', parameters: z.object({}), retryable: true, execute })
+    const { call } = await runOneCall({ name: 'fetcher' }, [tool])
+    expect(call.status).toBe('error')
+    expect(execute).toHaveBeenCalledTimes(2)
+  })
+
+  it('does not retry other errors, nor tools that are not retryable', async () => {
+    const logicError = vi.fn().mockRejectedValue(new Error('bad input'))
+    await runOneCall({ name: 'a' }, [defineTool({ name: 'a', description: 'A', parameters: z.object({}), retryable: true, execute: logicError })])
+    expect(logicError).toHaveBeenCalledTimes(1)
+    const notRetryable = vi.fn().mockRejectedValue(networkError())
+    await runOneCall({ name: 'b' }, [defineTool({ name: 'b', description: 'B', parameters: z.object({}), execute: notRetryable })])
+    expect(notRetryable).toHaveBeenCalledTimes(1)
+  })
+
+  it('recognises network errors by code, through causes', () => {
+    expect(isNetworkError(networkError())).toBe(true)
+    expect(isNetworkError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true)
+    expect(isNetworkError(new Error('ECONNRESET in the message only'))).toBe(false)
+    expect(isNetworkError('ECONNRESET')).toBe(false)
+  })
+})

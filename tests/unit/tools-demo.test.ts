@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ToolContext } from '../../server/lib/tools/types'
+import calculate from '../../server/tools/calculate'
+import deleteFile from '../../server/tools/delete-file'
+import getCurrentTime from '../../server/tools/get-current-time'
+import slowTask from '../../server/tools/slow-task'
+
+function toolContext(signal = new AbortController().signal): ToolContext {
+  return { signal, userId: 'user-1', jobId: 'job-1', threadId: null, step: 1 }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('demo tools', () => {
+  it('get_current_time: UTC by default, or the asked time zone', async () => {
+    vi.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z') })
+    expect(await getCurrentTime.execute({}, toolContext())).toMatchObject({ iso: '2026-03-01T12:00:00.000Z', timezone: 'UTC' })
+    const paris = await getCurrentTime.execute({ timezone: 'Europe/Paris' }, toolContext())
+    expect(paris.formatted).toContain('13:00:00')
+  })
+
+  it('get_current_time: an unknown zone is an error that names the fix', () => {
+    expect(() => getCurrentTime.execute({ timezone: 'Mars/Olympus' }, toolContext())).toThrow(/Unknown time zone "Mars\/Olympus"; use an IANA name/)
+  })
+
+  it('calculate: evaluates, and refuses code', async () => {
+    expect(await calculate.execute({ expression: '2+3' }, toolContext())).toEqual({ expression: '2+3', result: 5 })
+    expect(() => calculate.execute({ expression: 'require("fs")' }, toolContext())).toThrow(/Unexpected "r"/)
+  })
+
+  it('slow_task: waits the asked time', async () => {
+    vi.useFakeTimers()
+    const done = slowTask.execute({ seconds: 2 }, toolContext())
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(await done).toEqual({ waitedMs: 2000 })
+    expect(slowTask.timeoutMs).toBeGreaterThan(30_000)
+    expect(slowTask.parameters.safeParse({ seconds: 31 }).success).toBe(false)
+  })
+
+  it('slow_task: stops at once when its signal fires, leaving no timer', async () => {
+    vi.useFakeTimers()
+    const controller = new AbortController()
+    const done = slowTask.execute({ seconds: 20 }, toolContext(controller.signal))
+    controller.abort(new Error('stop'))
+    await expect(done).rejects.toThrow('stop')
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('delete_file: needs approval and touches nothing', async () => {
+    expect(deleteFile.needsApproval).toBe(true)
+    expect(await deleteFile.execute({ path: '/etc/passwd' }, toolContext())).toEqual({ deleted: '/etc/passwd', note: expect.stringContaining('no file was touched') })
+  })
+})

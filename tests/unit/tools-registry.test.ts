@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createToolRegistry, DuplicateToolError, InvalidToolDefinitionError } from '../../server/lib/tools/registry'
+import type { AnyToolDefinition } from '../../server/lib/tools/types'
+import { defineTool } from '../../server/utils/define-tool'
+import calculate from '../../server/tools/calculate'
+import deleteFile from '../../server/tools/delete-file'
+import getCurrentTime from '../../server/tools/get-current-time'
+import slowTask from '../../server/tools/slow-task'
+
+const echo = defineTool({
+  name: 'echo',
+  description: 'Echoes its text',
+  parameters: z.object({ text: z.string().describe('What to echo'), times: z.number().int().default(1) }),
+  execute: ({ text, times }) => text.repeat(times),
+})
+
+describe('createToolRegistry', () => {
+  it('keeps tools in registration order and finds them by name', () => {
+    const registry = createToolRegistry([echo, calculate])
+    expect(registry.list().map(tool => tool.name)).toEqual(['echo', 'calculate'])
+    expect(registry.get('calculate')).toBe(calculate)
+    expect(registry.get('missing')).toBeUndefined()
+  })
+
+  it('builds chat-completions tool specs with JSON Schema from zod (input side, no $schema)', () => {
+    const [spec] = createToolRegistry([echo]).toModelTools(['echo'])
+    expect(spec).toEqual({
+      type: 'function',
+      function: {
+        name: 'echo',
+        description: 'Echoes its text',
+        parameters: {
+          type: 'object',
+          properties: {
+            text: { type: 'string', description: 'What to echo' },
+            times: { type: 'integer', default: 1, minimum: expect.any(Number), maximum: expect.any(Number) },
+          },
+          required: ['text'],
+        },
+      },
+    })
+  })
+
+  it('offers only the names asked for, in that order', () => {
+    const registry = createToolRegistry([echo, calculate, getCurrentTime])
+    expect(registry.toModelTools(['get_current_time', 'echo']).map(tool => tool.function.name)).toEqual(['get_current_time', 'echo'])
+    expect(() => registry.toModelTools(['nope'])).toThrow(/"nope" is not registered/)
+  })
+
+  it('refuses a duplicate name with a clear error, from the list and from register()', () => {
+    expect(() => createToolRegistry([echo, { ...echo }])).toThrow(DuplicateToolError)
+    const registry = createToolRegistry([echo])
+    expect(() => registry.register({ ...echo, description: 'other' })).toThrow(/"echo" is already registered/)
+  })
+
+  it('lets the first definition win when asked to (an app file shadowing a layer file)', () => {
+    const appEcho = { ...echo, description: 'The app echo' }
+    const registry = createToolRegistry([appEcho, echo], { onDuplicate: 'keep-first' })
+    expect(registry.get('echo')?.description).toBe('The app echo')
+    expect(registry.list()).toHaveLength(1)
+  })
+
+  it.each([
+    ['a bad name', { ...echo, name: 'has space' }, /name must be/],
+    ['no description', { ...echo, description: ' ' }, /description is required/],
+    ['parameters that are not zod', { ...echo, parameters: { type: 'object' } }, /must be a zod schema/],
+    ['a non-object schema', { ...echo, parameters: z.string() }, /must be an object schema/],
+    ['no execute', { ...echo, execute: undefined }, /`execute` must be a function/],
+    ['a bad timeout', { ...echo, timeoutMs: -5 }, /timeoutMs/],
+    ['a bad runtime', { ...echo, runtime: 'edge' }, /runtime/],
+    ['a file without a default export', undefined, /default-export defineTool/],
+  ])('refuses %s', (_label, definition, message) => {
+    expect(() => createToolRegistry([definition as unknown as AnyToolDefinition])).toThrow(InvalidToolDefinitionError)
+    expect(() => createToolRegistry([definition as unknown as AnyToolDefinition])).toThrow(message)
+  })
+
+  it('registers every demo tool', () => {
+    const registry = createToolRegistry([getCurrentTime, calculate, slowTask, deleteFile])
+    expect(registry.toModelTools(['get_current_time', 'calculate', 'slow_task', 'delete_file']).map(tool => tool.function.parameters.type))
+      .toEqual(['object', 'object', 'object', 'object'])
+  })
+})
+
+describe('defineTool', () => {
+  it('returns the definition unchanged', () => {
+    const definition = { name: 'x', description: 'x', parameters: z.object({}), execute: () => 1 }
+    expect(defineTool(definition)).toBe(definition)
+  })
+})
