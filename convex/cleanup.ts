@@ -1,10 +1,11 @@
 /**
- * Retention: deletes jobs that ended before a cutoff, with their event batches, in bounded
+ * Retention: deletes jobs that ended before a cutoff, with their event batches and controls, in bounded
  * batches so no mutation exceeds Convex's per-transaction limits. The cron in crons.ts calls
  * `deleteExpiredJobs`, which reschedules itself while there is more to delete.
  */
 import { v } from 'convex/values'
 import { internal } from './_generated/api'
+import type { Id } from './_generated/dataModel'
 import type { MutationCtx } from './_generated/server'
 import { internalMutation, mutation } from './_generated/server'
 import { TERMINAL_STATUSES } from './model'
@@ -13,16 +14,24 @@ import { TERMINAL_STATUSES } from './model'
 export const DEFAULT_RETENTION_MS = 3_600_000
 /** Jobs looked at per mutation. */
 const DEFAULT_JOB_LIMIT = 100
-/** Event batches deleted per mutation, across all its jobs. */
-const BATCH_DELETE_BUDGET = 2_000
+/** Event batches and controls deleted per mutation, across all its jobs. */
+const ROW_DELETE_BUDGET = 2_000
+
+/** Up to `limit` ids of the rows that belong to a job: its event batches, then its controls. */
+async function jobRowIds(ctx: MutationCtx, jobId: string, limit: number): Promise<Array<Id<'eventBatches'> | Id<'controls'>>> {
+  const batches = await ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId)).take(limit)
+  if (batches.length >= limit) return batches.map(batch => batch._id)
+  const controls = await ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)).take(limit - batches.length)
+  return [...batches.map(batch => batch._id), ...controls.map(control => control._id)]
+}
 
 /**
- * Deletes up to `jobLimit` jobs that ended before `endedBefore`. A job whose batches exceed the
- * remaining budget loses some batches now and is finished by the next call (it still matches).
+ * Deletes up to `jobLimit` jobs that ended before `endedBefore`. A job whose rows exceed the
+ * remaining budget loses some rows now and is finished by the next call (it still matches).
  */
 async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: number) {
   let deleted = 0
-  let budget = BATCH_DELETE_BUDGET
+  let budget = ROW_DELETE_BUDGET
   let exhausted = false
   for (const status of TERMINAL_STATUSES) {
     if (deleted >= jobLimit || exhausted) break
@@ -31,13 +40,11 @@ async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: 
       .withIndex('by_status_updated', q => q.eq('status', status).lt('updatedAt', endedBefore))
       .take(jobLimit - deleted)
     for (const job of jobs) {
-      const batches = await ctx.db.query('eventBatches')
-        .withIndex('by_job_seq', q => q.eq('jobId', job.jobId))
-        .take(budget + 1)
-      const deletable = batches.slice(0, budget)
-      for (const batch of deletable) await ctx.db.delete(batch._id)
+      const rows = await jobRowIds(ctx, job.jobId, budget + 1)
+      const deletable = rows.slice(0, budget)
+      for (const id of deletable) await ctx.db.delete(id)
       budget -= deletable.length
-      if (batches.length > deletable.length) {
+      if (rows.length > deletable.length) {
         exhausted = true
         break
       }
@@ -48,7 +55,7 @@ async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: 
   return { deleted, more: exhausted || deleted >= jobLimit }
 }
 
-/** Deletes jobs that ended before `endedBefore`, with their events; returns how many. */
+/** Deletes jobs that ended before `endedBefore`, with their events and controls; returns how many. */
 export const deleteExpired = mutation({
   args: { endedBefore: v.number(), limit: v.optional(v.number()) },
   returns: v.number(),

@@ -19,6 +19,7 @@ const refusalValidator = v.union(
 /** What the job learns from a batch: only the fields the metadata needs. */
 interface StoredEventHead {
   seq: number
+  fromSeq?: number
   at: number
   type: string
   status?: StoredJobStatus
@@ -60,7 +61,8 @@ export const appendEvents = mutation({
     let endedAt = job.endedAt
     let expectedSeq = job.lastSeq + 1
     for (const event of events) {
-      if (event.seq !== expectedSeq) return refuse('seq-conflict')
+      // A merged delta covers fromSeq..seq; the log stays gap-free either way.
+      if ((event.fromSeq ?? event.seq) !== expectedSeq || event.seq < expectedSeq) return refuse('seq-conflict')
       // Nothing may follow the end, not even within the same batch.
       if (isTerminal(status)) return refuse('terminal')
       if (event.type === 'job-status' && event.status && !isTerminal(event.status)) status = event.status
@@ -68,13 +70,13 @@ export const appendEvents = mutation({
         status = event.status
         endedAt = event.at
       }
-      expectedSeq++
+      expectedSeq = event.seq + 1
     }
     const first = events[0]!
     const last = events[events.length - 1]!
     await ctx.db.insert('eventBatches', {
       jobId,
-      firstSeq: first.seq,
+      firstSeq: first.fromSeq ?? first.seq,
       lastSeq: last.seq,
       eventsJson,
       bytes: utf8Bytes(eventsJson),

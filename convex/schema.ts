@@ -1,6 +1,7 @@
 /**
- * The Convex tables behind the `convex` provider: one document per job (metadata only) and an
- * append-only log of event batches. A job's state is never stored: readers reduce the events.
+ * The Convex tables behind the `convex` provider: one document per job (metadata only), an
+ * append-only log of event batches, and the controls (abort, input answers) sent to a job's owner.
+ * A job's state is never stored: readers reduce the events.
  * Every query the provider makes has an index here; none scans a table.
  */
 import { defineSchema, defineTable } from 'convex/server'
@@ -66,6 +67,29 @@ export const eventBatchFields = {
   bytes: v.number(),
 }
 
+/** What a control asks the job's owner to do. */
+export const controlTypeValidator = v.union(v.literal('abort'), v.literal('input'))
+
+/** The fields of one control sent to a job's owner (mirrors `StoredJobControl`). */
+export const controlFields = {
+  jobId: v.string(),
+  /**
+   * 1, 2, 3 … per job in the order sent: the subscription's cursor. Assigned by the `send`
+   * mutation, which reads the job's last control, so two concurrent sends conflict and retry
+   * instead of sharing a number or committing out of order.
+   */
+  number: v.number(),
+  type: controlTypeValidator,
+  /** Who sent it. */
+  userId: v.string(),
+  /** The input request an `input` control answers. */
+  requestId: v.optional(v.string()),
+  /** The answer of an `input` control, as JSON (arbitrary user data); absent for `undefined`. */
+  answerJson: v.optional(v.string()),
+  /** Server time of sending. */
+  sentAt: v.number(),
+}
+
 export default defineSchema({
   jobs: defineTable(jobFields)
     .index('by_job_id', ['jobId'])
@@ -77,4 +101,6 @@ export default defineSchema({
     .index('by_status_lease_expiry', ['status', 'lease.expiresAt']),
   eventBatches: defineTable(eventBatchFields)
     .index('by_job_seq', ['jobId', 'lastSeq']),
+  controls: defineTable(controlFields)
+    .index('by_job', ['jobId', 'number']),
 })

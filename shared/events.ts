@@ -75,6 +75,11 @@ export interface EventBase {
   at: number
   /** Workflow jobs: the node that produced this event. */
   nodeId?: string
+  /**
+   * Merged deltas (stored in batches, or replayed): the first seq this event covers; `seq` is the
+   * last. Absent when the event covers only its own seq.
+   */
+  fromSeq?: number
 }
 
 export interface JobStatusPayload {

@@ -14,6 +14,7 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as cleanup from "../cleanup.js";
+import type * as controls from "../controls.js";
 import type * as crons from "../crons.js";
 import type * as events from "../events.js";
 import type * as jobs from "../jobs.js";
@@ -30,6 +31,7 @@ import type * as model from "../model.js";
  */
 declare const fullApi: ApiFromModules<{
   cleanup: typeof cleanup;
+  controls: typeof controls;
   crons: typeof crons;
   events: typeof events;
   jobs: typeof jobs;

@@ -35,7 +35,7 @@ function missedEvents(log: HeldLog, afterSeq: number | null): JobEvent[] | null 
   if (afterSeq === null || afterSeq > log.state.seq) return null
   if (afterSeq === log.state.seq) return []
   const first = log.events[0]
-  if (!first || !log.complete || first.seq > afterSeq + 1) return null
+  if (!first || !log.complete || (first.fromSeq ?? first.seq) > afterSeq + 1) return null
   return log.events.filter(event => event.seq > afterSeq)
 }
 

@@ -54,7 +54,8 @@ export function createCluster(options: ClusterOptions) {
   function attach(run: JobRun, lease: JobLease): () => void {
     if (!enabled) return () => {}
     const config = run.config
-    const unsubscribe = provider.subscribeControls!(run.record.id, control => handleControl(run, control))
+    // From the start: an abort sent while nobody owned the job still applies; answers already given are refused as stale.
+    const unsubscribe = provider.subscribeControls!(run.record.id, control => handleControl(run, control), { fromStart: true })
     run.timers.interval(() => {
       void provider.heartbeatLease!(run.record.id, lease, config.lease.durationMs).then((held) => {
         if (!held && !run.live.ended) options.abandonRun(run, 'lease lost to another instance')

@@ -22,6 +22,7 @@ import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
 import { createPersistQueue } from './persist-queue'
 import type { JobLease, JobRecord } from './providers/types'
+import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
 import type { ViewerSink } from './viewer'
 
@@ -122,6 +123,7 @@ export function createEngine(options: EngineOptions) {
       // One process: write at once. Shared store: batch writes (persist.intervalMs / persist.bytes).
       intervalMs: cluster.enabled ? config.persist.intervalMs : 0,
       bytes: config.persist.bytes,
+      mergeDeltas: cluster.enabled,
       epoch: record.lease?.epoch,
       onRefused: reason => abandonRun(run, `write refused: ${reason}`),
       onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
@@ -171,6 +173,7 @@ export function createEngine(options: EngineOptions) {
         detachCluster()
         releaseRun(run)
         runs.delete(record.id)
+        useMetrics().forgetJob(record.id)
       }
     })()
   }
@@ -307,6 +310,8 @@ export function createEngine(options: EngineOptions) {
     const config = getConfig()
     const deleted = await provider.deleteExpired(now() - config.limits.retentionMs)
     notifications.prune(now() - config.limits.retentionMs)
+    useMetrics().increment('cleanup_runs_total')
+    useMetrics().increment('jobs_deleted_total', undefined, deleted)
     return deleted
   }
 
@@ -329,14 +334,18 @@ export function createEngine(options: EngineOptions) {
     }
   }
 
-  /** Stops accepting jobs, ends running ones (`failed`, code `shutdown`), flushes, closes streams. */
-  async function dispose(): Promise<void> {
+  /**
+   * Stops accepting jobs and ends the running ones: `failed` (code `shutdown`) with their partial
+   * content. With a shared store, workflows (and with `handOff`, every job) are handed off instead:
+   * written up to date, lease released, so another instance takes them over at once.
+   */
+  async function dispose(disposeOptions: { handOff?: boolean } = {}): Promise<void> {
     if (disposed) return
     disposed = true
     cluster.stop()
     for (const run of runs.values()) {
-      // A shared store lets another instance resume a workflow: hand it off instead of failing it.
-      if (cluster.enabled && run.record.type === 'workflow' && run.record.lease) {
+      if (cluster.enabled && run.record.lease && (disposeOptions.handOff || run.record.type === 'workflow')) {
+        run.live.flush()
         await run.persist.flush()
         abandonRun(run, 'handed off at shutdown')
         await provider.heartbeatLease?.(run.record.id, run.record.lease, 0).catch(() => false)

@@ -6,6 +6,7 @@
 import type { JobEvent } from '../../shared/events'
 import type { AppendRefusal, JobProvider } from './providers/types'
 import type { TimerSet } from './timers'
+import { mergeDeltas } from './replay'
 
 /** Options of a persist queue. */
 export interface PersistQueueOptions {
@@ -20,6 +21,11 @@ export interface PersistQueueOptions {
   onRefused: (reason: AppendRefusal) => void
   /** Called when a write throws (network); the events stay pending and are retried. */
   onError: (error: unknown) => void
+  /**
+   * Merge consecutive deltas of a batch into one stored event (`fromSeq`..`seq`), so stored bytes
+   * track the text, not the number of batching windows. @default false
+   */
+  mergeDeltas?: boolean
 }
 
 /** A job's write-behind queue. */
@@ -57,7 +63,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       pendingBytes = 0
       try {
         writes++
-        const result = await options.provider.appendEvents(options.jobId, batch, { epoch: options.epoch })
+        const stored = options.mergeDeltas ? mergeDeltas(batch) : batch
+        const result = await options.provider.appendEvents(options.jobId, stored, { epoch: options.epoch })
         if (!result.ok) {
           refused = true
           options.onRefused(result.reason)

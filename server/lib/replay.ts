@@ -16,7 +16,7 @@ export function mergeDeltas(events: readonly JobEvent[]): JobEvent[] {
       && previous.nodeId === event.nodeId
       && previous.offset + previous.text.length === event.offset
     ) {
-      merged[merged.length - 1] = { ...previous, text: previous.text + event.text, seq: event.seq, at: event.at }
+      merged[merged.length - 1] = { ...previous, text: previous.text + event.text, seq: event.seq, at: event.at, fromSeq: previous.fromSeq ?? previous.seq }
       continue
     }
     merged.push(event)

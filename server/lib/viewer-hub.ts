@@ -11,6 +11,7 @@ import type { HeldLog } from './catch-up'
 import { catchUpFrames, snapshotFrame } from './catch-up'
 import type { BackgroundJobsConfig } from './config'
 import type { JobRun } from './job-run'
+import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
 import type { JobProvider, JobRecord } from './providers/types'
 import type { TimerSet } from './timers'
@@ -186,8 +187,10 @@ export function createViewerHub(options: ViewerHubOptions) {
       }
       return attachFinished(record, sink, afterSeq)
     },
-    /** Hook for committed events (metrics later). */
-    onCommit(_run: JobRun, _event: JobEvent) {},
+    /** Hook for committed events: the ops counters (server/lib/metrics.ts). */
+    onCommit(run: JobRun, event: JobEvent) {
+      useMetrics().recordEvent(run.record.id, event)
+    },
     count(): number {
       let count = 0
       for (const run of runs.values()) count += run.live.viewers.size

@@ -32,6 +32,44 @@ describe('convex retention cleanup', () => {
     expect(batchJobIds.sort()).toEqual([jobs[2]!.id, jobs[3]!.id].sort())
   })
 
+  it('deletes the controls of a deleted job, and only those', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const [ended, running] = [newJob(), newJob()]
+    for (const job of [ended, running]) {
+      await provider.create(job)
+      await provider.sendControl(job.id, { type: 'input', userId: job.userId, requestId: 'r', answer: 'yes' })
+    }
+    await provider.appendEvents(ended.id, [endEvent(1, 'aborted', 1_000)])
+    await provider.sendControl(ended.id, { type: 'abort', userId: ended.userId })
+
+    expect(await provider.deleteExpired(5_000)).toBe(1)
+    const controlJobIds = (await backend.run(ctx => ctx.db.query('controls').collect())).map(control => control.jobId)
+    expect(controlJobIds).toEqual([running.id])
+  })
+
+  it('counts controls in the per-mutation budget and finishes a big job in the next call', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)])
+    // 1 batch + 2 000 controls: one more row than a mutation may delete.
+    await backend.run(async (ctx) => {
+      for (let number = 1; number <= 2_000; number++) {
+        await ctx.db.insert('controls', { jobId: job.id, number, type: 'abort', userId: job.userId, sentAt: 1_000 })
+      }
+    })
+    const count = (table: 'controls' | 'eventBatches') => backend.run(async ctx => (await ctx.db.query(table).collect()).length)
+
+    expect(await provider.deleteExpired(5_000)).toBe(0)
+    expect(await count('eventBatches') + await count('controls')).toBe(1)
+    expect(await provider.get(job.id)).not.toBeNull()
+    expect(await provider.deleteExpired(5_000)).toBe(1)
+    expect(await count('controls')).toBe(0)
+    expect(await provider.get(job.id)).toBeNull()
+  })
+
   it('runs from the cron in bounded batches, rescheduling itself until nothing expired is left', async () => {
     const backend = createBackend()
     const { provider } = createInstance(backend)
@@ -40,6 +78,7 @@ describe('convex retention cleanup', () => {
       const job = newJob()
       await provider.create(job)
       await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)])
+      await provider.sendControl(job.id, { type: 'abort', userId: job.userId })
     }
     const kept = newJob()
     await provider.create(kept)
@@ -50,6 +89,7 @@ describe('convex retention cleanup', () => {
     await backend.finishAllScheduledFunctions(vi.runAllTimers)
     const remaining = await backend.run(ctx => ctx.db.query('jobs').collect())
     expect(remaining.map(job => job.jobId)).toEqual([kept.id])
+    expect(await backend.run(ctx => ctx.db.query('controls').collect())).toEqual([])
   })
 
   it('registers the cleanup as a cron', () => {

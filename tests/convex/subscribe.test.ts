@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createConvexProvider } from '../../server/lib/providers/convex'
+import type { JobProvider } from '../../server/lib/providers/types'
 import type { JobEvent } from '../../shared/events'
 import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas } from './backend'
 
@@ -63,6 +64,45 @@ describe('convex subscriptions', () => {
     for (let seq = 1; seq <= total; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1))
     await b.facade.settled()
     expect(viewer.seqs()).toEqual(Array.from({ length: total }, (_, index) => index + 1))
+  })
+
+  it('catches up from afterSeq across many batches while the owner keeps writing, with no gap or repeat', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    for (let seq = 1; seq <= 40; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1))
+
+    const viewer = recorder()
+    // Through the contract's type: the engine sees only `JobProvider`.
+    const provider: JobProvider = b.provider
+    provider.subscribe!(job.id, viewer.listener, { afterSeq: 7 })
+    // Not awaited: these writes land while the subscription is still catching up.
+    const writes = [41, 42, 43].map(seq => a.provider.appendEvents(job.id, textDeltas(seq, ['y'], seq - 1)))
+    await Promise.all(writes)
+    await a.provider.appendEvents(job.id, [endEvent(44, 'completed')])
+    await b.facade.settled()
+    expect(viewer.seqs()).toEqual(Array.from({ length: 44 - 7 }, (_, index) => index + 8))
+  })
+
+  it('treats a negative or garbage afterSeq as 0, and one at the last seq as "from now"', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b']))
+    const negative = recorder()
+    const garbage = recorder()
+    const atEnd = recorder()
+    a.provider.subscribe(job.id, negative.listener, { afterSeq: -5 })
+    a.provider.subscribe(job.id, garbage.listener, { afterSeq: Number.NaN })
+    a.provider.subscribe(job.id, atEnd.listener, { afterSeq: 2 })
+    await a.provider.appendEvents(job.id, textDeltas(3, ['c'], 2))
+    await a.facade.settled()
+    expect(negative.seqs()).toEqual([1, 2, 3])
+    expect(garbage.seqs()).toEqual([1, 2, 3])
+    expect(atEnd.seqs()).toEqual([3])
   })
 
   it('stops delivering after unsubscribe and after dispose', async () => {

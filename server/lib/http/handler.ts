@@ -8,6 +8,8 @@ import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, RateL
 import { useBackgroundJobsEngine } from '../engine-instance'
 import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
+import { resolveFeatureFlags } from '../feature-flags'
+import type { FeatureFlags } from '../feature-flags'
 import { RequestError } from './request'
 import { resolveUser } from './resolve-user'
 
@@ -17,6 +19,8 @@ export interface JobsRouteContext {
   engine: BackgroundJobsEngine
   userId: string
   config: BackgroundJobsConfig
+  /** The global flags refined for this user by the `background-jobs:feature-flags` hook. */
+  flags: FeatureFlags
 }
 
 /** Maps anything thrown to an h3 error with the right status and a clear message. */
@@ -40,7 +44,9 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
       const config = engine.getConfig()
       if (!config.enabled) throw new FeatureDisabledError('enabled')
       const userId = await resolveUser(event, config)
-      return await handler({ event, engine, userId, config })
+      const flags = await resolveFeatureFlags(event, userId, config)
+      if (!flags.enabled) throw new FeatureDisabledError('enabled')
+      return await handler({ event, engine, userId, config, flags })
     }
     catch (error) {
       throw toHttpError(event, error)

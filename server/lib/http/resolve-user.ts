@@ -6,6 +6,8 @@ import type { H3Event } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { anonymousUserId } from './user'
+// The hook names are typed there; importing it keeps them typed in every program that sees this file.
+import type {} from '../hooks'
 
 /** Returns the user id for this request (cached on the event). */
 export async function resolveUser(event: H3Event, config: BackgroundJobsConfig): Promise<string> {

@@ -7,7 +7,7 @@
 import type { FunctionReturnType } from 'convex/server'
 import type { api } from '../../../convex/_generated/api'
 import type { JobEvent } from '../../../shared/events'
-import type { JobRecord, JobRequest } from './types'
+import type { JobControl, JobRecord, JobRequest, StoredJobControl } from './types'
 
 type Api = typeof api
 
@@ -27,6 +27,8 @@ export const convexFunctions = {
   claimLease: reference<Api['leases']['claimLease']>('leases:claimLease'),
   heartbeatLease: reference<Api['leases']['heartbeatLease']>('leases:heartbeatLease'),
   listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),
+  sendControl: reference<Api['controls']['send']>('controls:send'),
+  readControls: reference<Api['controls']['readControls']>('controls:readControls'),
 }
 
 /** A job as the Convex functions return it. */
@@ -37,6 +39,28 @@ export interface StoredEventPage {
   lastSeq: number
   batches: Array<{ firstSeq: number, lastSeq: number, eventsJson: string }>
   hasMore: boolean
+}
+
+/** A page of controls as `controls:readControls` returns it. */
+export type StoredControlPage = NonNullable<FunctionReturnType<Api['controls']['readControls']>>
+
+/** A control as stored: the contract's control with the answer as JSON. */
+export type StoredControl = StoredControlPage['controls'][number]
+
+/** The arguments of `controls:send` for a control. */
+export function toControlArgs(jobId: string, control: JobControl) {
+  if (control.type === 'abort') return { jobId, type: control.type, userId: control.userId }
+  // JSON.stringify(undefined) is undefined: the field is then left out and decodes back to undefined.
+  const answerJson = JSON.stringify(control.answer) as string | undefined
+  return { jobId, type: control.type, userId: control.userId, requestId: control.requestId, ...(answerJson === undefined ? {} : { answerJson }) }
+}
+
+/** Converts a stored control to the contract's `StoredJobControl`. */
+export function toStoredJobControl(stored: StoredControl): StoredJobControl {
+  const { id, userId, sentAt } = stored
+  if (stored.type === 'abort') return { type: 'abort', userId, id, sentAt }
+  const answer: unknown = stored.answerJson === undefined ? undefined : JSON.parse(stored.answerJson)
+  return { type: 'input', userId, requestId: stored.requestId ?? '', answer, id, sentAt }
 }
 
 /** Converts a stored job to the contract's `JobRecord`. */

@@ -2,16 +2,19 @@
  * The `convex` provider: jobs shared by many Nitro instances and kept across restarts.
  * Metadata lives in the `jobs` table, the log in append-only `eventBatches` (see convex/schema.ts);
  * each `appendEvents` call is one mutation, which is also where terminal status, seq continuity and
- * the lease epoch are checked. Viewers on other instances follow a job by query subscription.
+ * the lease epoch are checked. Viewers on other instances follow a job by query subscription, and
+ * the owner follows the controls (abort, input answers) sent to its jobs the same way.
  * Batching writes in time (every 500 ms or 1 KB) is the caller's part: this provider writes what
  * it is given, once.
  */
 import { createJobState, reduceEvents } from '../../../shared/reducer'
 import type { JobEvent } from '../../../shared/events'
+import { JobNotFoundError } from '../errors'
+import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
-import { convexFunctions as fn, eventsAfter, toJobRecord } from './convex-functions'
+import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
-import type { AppendResult, EventListener, EventRange, JobLease, JobProvider } from './types'
+import type { AppendResult, EventListener, EventRange, JobControl, JobLease, JobProvider, StoredJobControl } from './types'
 
 /** How the provider reaches Convex: a deployment URL, or a ready facade (tests). */
 export type ConvexProviderOptions = ({ url: string, facade?: never } | { facade: ConvexFacade, url?: never }) & {
@@ -19,9 +22,21 @@ export type ConvexProviderOptions = ({ url: string, facade?: never } | { facade:
   onError?: (error: unknown) => void
 }
 
-/** The `convex` provider, with `subscribe` taking an optional start seq. */
+/** The `convex` provider: every multi-instance call of the contract is there. */
 export interface ConvexJobProvider extends JobProvider {
+  /**
+   * Calls `listener` with the events after `options.afterSeq` (catch-up first, then live; default:
+   * from the job's last seq when the subscription starts), each once, in seq order. A negative or
+   * garbage `afterSeq` means 0.
+   */
   subscribe(id: string, listener: EventListener, options?: Pick<EventSubscriptionOptions, 'afterSeq'>): () => void
+  /** Stores a control for the job's owner; throws `JobNotFoundError` for a missing or another user's job. */
+  sendControl(id: string, control: JobControl): Promise<void>
+  /**
+   * Calls `listener` with each control sent to the job after this call (with `fromStart`, the
+   * stored ones first), once each, in the order sent.
+   */
+  subscribeControls(id: string, listener: (control: StoredJobControl) => void, options?: Pick<ControlSubscriptionOptions, 'fromStart'>): () => void
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
   ready(): Promise<void>
   dispose(): Promise<void>
@@ -70,6 +85,16 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   const ownsFacade = !options.facade
   const facade = options.facade ?? createConvexClientFacade(options.url!)
   const subscriptions = new Set<() => void>()
+
+  /** Remembers a subscription so `dispose` stops it; returns its unsubscribe. */
+  function track(stop: () => void): () => void {
+    const unsubscribe = () => {
+      subscriptions.delete(unsubscribe)
+      stop()
+    }
+    subscriptions.add(unsubscribe)
+    return unsubscribe
+  }
 
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
     const start = normalizeSeq(afterSeq)
@@ -154,13 +179,17 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     subscribe(id, listener, subscribeOptions = {}) {
-      const stop = subscribeToEvents(facade, id, listener, { ...subscribeOptions, onError: options.onError })
-      const unsubscribe = () => {
-        subscriptions.delete(unsubscribe)
-        stop()
-      }
-      subscriptions.add(unsubscribe)
-      return unsubscribe
+      const afterSeq = subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }
+      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: options.onError }))
+    },
+
+    async sendControl(id, control) {
+      const result = await facade.mutation(fn.sendControl, toControlArgs(id, control))
+      if (!result.ok) throw new JobNotFoundError(id)
+    },
+
+    subscribeControls(id, listener, subscribeOptions = {}) {
+      return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: options.onError }))
     },
 
     async claimLease(id, instanceId, leaseMs) {

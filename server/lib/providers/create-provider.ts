@@ -14,7 +14,11 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig): Pr
       throw new Error('nuxt-background-jobs: provider "convex" needs a deployment URL: set NUXT_BACKGROUND_JOBS_CONVEX_URL')
     }
     const { createConvexProvider } = await import('./convex')
-    return createConvexProvider({ url: config.convexUrl })
+    const provider = createConvexProvider({ url: config.convexUrl })
+    // Loads the `convex` client now, so a missing package fails at boot (ConvexPackageMissingError
+    // names it) rather than on the first request.
+    await provider.ready()
+    return provider
   }
   throw new Error(`nuxt-background-jobs: unknown provider "${String(config.provider)}" (use "memory" or "convex")`)
 }

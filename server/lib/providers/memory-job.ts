@@ -39,8 +39,11 @@ export function checkAppend(job: StoredJob, events: readonly JobEvent[], epoch: 
   const refuse = (reason: 'terminal' | 'seq-conflict' | 'stale-epoch'): AppendResult => ({ ok: false, reason, lastSeq: record.lastSeq })
   if (isTerminalStatus(record.status)) return refuse('terminal')
   if (epoch !== undefined && record.lease && epoch < record.lease.epoch) return refuse('stale-epoch')
+  let expected = record.lastSeq + 1
   for (const [index, event] of events.entries()) {
-    if (event.seq !== record.lastSeq + 1 + index) return refuse('seq-conflict')
+    // A merged delta covers `fromSeq`..`seq`; the log stays gap-free either way.
+    if ((event.fromSeq ?? event.seq) !== expected || event.seq < expected) return refuse('seq-conflict')
+    expected = event.seq + 1
     // Nothing follows a job-end: a batch that tries is refused whole, so no event is stored after it.
     if (event.type === 'job-end' && index < events.length - 1) return refuse('terminal')
   }

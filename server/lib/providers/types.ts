@@ -146,8 +146,11 @@ export interface JobProvider {
   subscribe?(id: string, listener: EventListener, options?: { afterSeq?: number }): () => void
   /** Sends a control to the job's owner (abort, input answer). */
   sendControl?(id: string, control: JobControl): Promise<void>
-  /** Calls `listener` with controls sent after this call (the owner subscribes while it runs the job). */
-  subscribeControls?(id: string, listener: (control: StoredJobControl) => void): () => void
+  /**
+   * Calls `listener` with controls sent after this call, or every control of the job with
+   * `fromStart` (an owner starting or taking over a job, so nothing sent meanwhile is missed).
+   */
+  subscribeControls?(id: string, listener: (control: StoredJobControl) => void, options?: { fromStart?: boolean }): () => void
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */

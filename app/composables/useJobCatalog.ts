@@ -1,0 +1,13 @@
+/** What the server offers: the model (and whether it is the built-in scripted one), tools, workflows. */
+import type { JobCatalog } from '../lib/api-types'
+
+const EMPTY_CATALOG: JobCatalog = { model: { scripted: false, name: '' }, tools: [], workflows: [] }
+
+/** The catalog, fetched once per app (SSR included) and shared. */
+export function useJobCatalog() {
+  const { data, error, refresh } = useFetch<JobCatalog>('/api/jobs/catalog', {
+    key: 'background-jobs:catalog',
+    default: () => EMPTY_CATALOG,
+  })
+  return { catalog: data, error, refresh }
+}

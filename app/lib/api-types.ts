@@ -1,0 +1,105 @@
+/**
+ * The shapes of the layer's HTTP API as the browser sees them (`/api/jobs…`).
+ * Shared by the composables and the demo pages; the server owns the real definitions.
+ */
+import type { JobStatus, JobType } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+
+/** A job as `GET /api/jobs` lists it. */
+export interface JobSummary {
+  id: string
+  type: JobType
+  status: JobStatus
+  threadId: string | null
+  messageId: string | null
+  /** A short label: the first words of the prompt, or the workflow name. */
+  title: string
+  /** The full last user message, when the server sends it (falls back to the prompt cache, then `title`). */
+  prompt?: string
+  createdAt: number
+  updatedAt: number
+  endedAt: number | null
+  lastSeq: number
+}
+
+/** A chat message sent as history. */
+export interface ChatHistoryMessage {
+  role: 'user' | 'assistant' | 'system'
+  content: string
+}
+
+/** The body of `POST /api/jobs` for a chat job. */
+export interface StartChatRequest {
+  messages: ChatHistoryMessage[]
+  model?: string
+  threadId?: string
+  messageId?: string
+  /** Names of registered tools; leave out to offer every enabled tool. */
+  tools?: string[]
+}
+
+/** The body of `POST /api/jobs` for a workflow job. */
+export interface StartWorkflowRequest {
+  workflow: string
+  input: unknown
+  threadId?: string
+}
+
+/** Either kind of start request. */
+export type StartJobRequest = StartChatRequest | StartWorkflowRequest
+
+/** The 202 answer of `POST /api/jobs`. */
+export interface StartedJob {
+  id: string
+  status: JobStatus
+  streamUrl: string
+  threadId: string | null
+}
+
+/** `GET /api/jobs/:id`. */
+export interface JobSnapshotResponse {
+  job: JobSummary
+  state: JobState
+}
+
+/** One tool in the catalog. */
+export interface CatalogTool {
+  name: string
+  description: string
+  needsApproval: boolean
+}
+
+/** One workflow in the catalog. */
+export interface CatalogWorkflow {
+  name: string
+  description: string
+  /** JSON Schema of the workflow's input. */
+  inputSchema: unknown
+}
+
+/** `GET /api/jobs/catalog`. */
+export interface JobCatalog {
+  model: { scripted: boolean, name: string }
+  tools: CatalogTool[]
+  workflows: CatalogWorkflow[]
+}
+
+/** Event names of the user-level notification stream. */
+export type NotificationType = 'job-created' | 'job-end' | 'input-request'
+
+/** The data of one notification. */
+export interface JobNotification {
+  type: NotificationType
+  jobId: string
+  threadId: string | null
+  status: JobStatus
+  title: string
+  requestId?: string
+  prompt?: string
+}
+
+/** The JSON error body the server sends (h3 `createError`). */
+export interface ApiErrorBody {
+  statusCode: number
+  message: string
+}

@@ -1,0 +1,58 @@
+/**
+ * What the composer's text asks for: a chat message, or a slash command that starts a workflow
+ * (`/workflow <name> <input>`). Pure, so it is unit-tested.
+ */
+import type { CatalogWorkflow } from './api-types'
+
+/** The outcome of parsing the composer text. */
+export type ComposerIntent =
+  | { kind: 'chat', prompt: string }
+  | { kind: 'workflow', workflow: string, input: unknown, label: string }
+  | { kind: 'invalid', message: string }
+
+const WORKFLOW_COMMAND = /^\/(?:workflow|wf)(?:\s+(\S+))?\s*([\s\S]*)$/
+
+/** Parses the composer text against the workflows the server offers. */
+export function parseComposerInput(text: string, workflows: readonly CatalogWorkflow[]): ComposerIntent {
+  const trimmed = text.trim()
+  if (!trimmed) return { kind: 'invalid', message: 'Write a message first.' }
+  const match = WORKFLOW_COMMAND.exec(trimmed)
+  if (!match) return { kind: 'chat', prompt: trimmed }
+  const names = workflows.map(workflow => workflow.name)
+  const name = match[1]
+  if (!name) return { kind: 'invalid', message: `Name a workflow: ${names.join(', ') || '(none available)'}.` }
+  const workflow = workflows.find(candidate => candidate.name === name)
+  if (!workflow) return { kind: 'invalid', message: `Unknown workflow “${name}”. Available: ${names.join(', ') || 'none'}.` }
+  const rest = match[2]!.trim()
+  return { kind: 'workflow', workflow: name, input: workflowInput(rest, workflow.inputSchema), label: `/workflow ${name}${rest ? ` ${rest}` : ''}` }
+}
+
+/**
+ * Turns the text after the workflow name into its input: JSON when it parses as an object;
+ * otherwise the text fills the schema's first required string property (e.g. `topic`). Without a
+ * schema it becomes `{ topic }`, the demo workflows' convention.
+ */
+export function workflowInput(text: string, schema: unknown): unknown {
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text)
+    }
+    catch {
+      // Not JSON after all: fall through and treat it as plain text.
+    }
+  }
+  const property = firstStringProperty(schema)
+  return { [property ?? 'topic']: text }
+}
+
+interface ObjectSchema {
+  properties?: Record<string, { type?: unknown }>
+  required?: string[]
+}
+
+function firstStringProperty(schema: unknown): string | undefined {
+  if (!schema || typeof schema !== 'object') return undefined
+  const { properties = {}, required = [] } = schema as ObjectSchema
+  const stringNames = Object.keys(properties).filter(name => properties[name]?.type === 'string')
+  return stringNames.find(name => required.includes(name)) ?? stringNames[0]
+}

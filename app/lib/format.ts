@@ -1,0 +1,47 @@
+/** Small display helpers for the demo chat. */
+
+/** `850 ms`, `1.2 s`, `2 min 5 s`. */
+export function formatDuration(durationMs: number | undefined | null): string {
+  if (durationMs === undefined || durationMs === null || !Number.isFinite(durationMs)) return ''
+  if (durationMs < 1_000) return `${Math.round(durationMs)} ms`
+  const seconds = durationMs / 1_000
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`
+  const minutes = Math.floor(seconds / 60)
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
+}
+
+/** A value as readable text: strings as they are, everything else as indented JSON, cut at `maxChars`. */
+export function formatValue(value: unknown, maxChars = 2_000): string {
+  if (value === undefined) return ''
+  let text: string
+  if (typeof value === 'string') text = value
+  else {
+    try {
+      text = JSON.stringify(value, null, 2) ?? String(value)
+    }
+    catch {
+      text = String(value)
+    }
+  }
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text
+}
+
+/** Tool arguments on one line: `path: "notes.txt"`. */
+export function formatArgs(args: unknown): string {
+  if (args === undefined || args === null) return ''
+  if (typeof args !== 'object') return String(args)
+  return Object.entries(args as Record<string, unknown>)
+    .map(([name, value]) => `${name}: ${JSON.stringify(value)}`)
+    .join(', ')
+}
+
+/** `just now`, `5 min ago`, `3 h ago`, or a date. */
+export function formatRelativeTime(epochMs: number, nowMs: number): string {
+  const seconds = Math.max(0, Math.round((nowMs - epochMs) / 1_000))
+  if (seconds < 45) return 'just now'
+  const minutes = Math.round(seconds / 60)
+  if (minutes < 60) return `${minutes} min ago`
+  const hours = Math.round(minutes / 60)
+  if (hours < 24) return `${hours} h ago`
+  return new Date(epochMs).toLocaleDateString()
+}

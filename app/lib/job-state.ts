@@ -1,0 +1,39 @@
+/**
+ * Pure helpers around the shared reducer for the client: which state wins when a snapshot arrives,
+ * and the views the demo renders (workflow nodes in order).
+ */
+import { applyEvent } from '../../shared/reducer'
+import type { JobEvent } from '../../shared/events'
+import type { JobState, NodeState } from '../../shared/reducer'
+
+/**
+ * The state to keep when a snapshot arrives. A snapshot replaces the state (it may repair a gap),
+ * unless it is older than what is already applied — e.g. a slow `GET` answering after the stream.
+ */
+export function adoptSnapshot(current: JobState | null, snapshot: JobState): JobState {
+  if (!current || current.id !== snapshot.id) return snapshot
+  return snapshot.seq >= current.seq ? snapshot : current
+}
+
+/**
+ * Applies a live event. Before any snapshot there is nothing to apply it to, so it is dropped:
+ * the stream always starts with a snapshot or with a replay after a seq the caller already has.
+ */
+export function applyLiveEvent(current: JobState | null, event: JobEvent): JobState | null {
+  if (!current) return null
+  return applyEvent(current, event)
+}
+
+/** Workflow nodes in the order they started (a node that ran twice is listed once, last state). */
+export function orderedNodes(state: JobState | null): NodeState[] {
+  if (!state) return []
+  const seen = new Set<string>()
+  const nodes: NodeState[] = []
+  for (const nodeId of state.executionOrder) {
+    if (seen.has(nodeId)) continue
+    seen.add(nodeId)
+    const node = state.nodeStates[nodeId]
+    if (node) nodes.push(node)
+  }
+  return nodes
+}

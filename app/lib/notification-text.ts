@@ -1,0 +1,33 @@
+/** What a notification says, as a toast and as a browser Notification. Pure, so it is unit-tested. */
+import type { JobNotification } from './api-types'
+
+/** The words and tone of one notification, or null when it is not worth showing. */
+export interface NotificationText {
+  title: string
+  body: string
+  tone: 'info' | 'success' | 'warning' | 'error'
+}
+
+/** Describes a notification for people; `job-created` is silent (it only refreshes lists). */
+export function describeNotification(notification: JobNotification): NotificationText | null {
+  const name = notification.title ? `“${notification.title}”` : 'A job'
+  if (notification.type === 'input-request') {
+    return { title: `${name} needs your answer`, body: notification.prompt ?? 'A job is waiting for you.', tone: 'warning' }
+  }
+  if (notification.type !== 'job-end') return null
+  switch (notification.status) {
+    case 'completed':
+      return { title: `${name} finished`, body: 'The answer is ready.', tone: 'success' }
+    case 'failed':
+      return { title: `${name} failed`, body: 'Open the thread to see what went wrong.', tone: 'error' }
+    case 'aborted':
+      return { title: `${name} was stopped`, body: 'The partial answer is kept.', tone: 'info' }
+    default:
+      return null
+  }
+}
+
+/** A key that is the same for a notification delivered twice (e.g. replayed after a reconnect). */
+export function notificationKey(notification: JobNotification): string {
+  return [notification.type, notification.jobId, notification.requestId ?? '', notification.status].join(':')
+}

@@ -1,0 +1,41 @@
+/**
+ * Remembers, in this browser, the full prompt each job was started with. The job list only carries
+ * a short `title`; the thread view needs the whole prompt to show it and to rebuild the history.
+ * When the server sends `prompt` in the job summary, that wins.
+ */
+import type { JobSummary } from './api-types'
+
+const STORAGE_KEY = 'background-jobs:prompts'
+/** Oldest entries are dropped past this many, so storage stays small. */
+export const PROMPT_CACHE_MAX_ENTRIES = 500
+
+type PromptMap = Record<string, string>
+
+function read(): PromptMap {
+  if (typeof localStorage === 'undefined') return {}
+  try {
+    return JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as PromptMap
+  }
+  catch {
+    return {}
+  }
+}
+
+/** Stores the prompt a job was started with. */
+export function rememberPrompt(jobId: string, prompt: string): void {
+  if (typeof localStorage === 'undefined') return
+  const entries = Object.entries(read()).filter(([id]) => id !== jobId)
+  entries.push([jobId, prompt])
+  const kept = entries.slice(-PROMPT_CACHE_MAX_ENTRIES)
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(kept)))
+  }
+  catch {
+    // Storage full or disabled: the title is shown instead.
+  }
+}
+
+/** The best prompt text known for a job: the server's, this browser's, or the title. */
+export function promptOf(job: JobSummary): string {
+  return job.prompt ?? read()[job.id] ?? job.title
+}

@@ -1,0 +1,71 @@
+/**
+ * Threads without storage: a thread is the user's jobs that share a `threadId`. These pure helpers
+ * group a job list into threads and rebuild the chat history the next job is sent.
+ */
+import type { ChatHistoryMessage, JobSummary } from './api-types'
+import { isTerminalStatus } from '../../shared/events'
+
+/** One entry of the thread list. */
+export interface ThreadSummary {
+  threadId: string
+  title: string
+  /** Newest job's last change (epoch ms), for sorting. */
+  updatedAt: number
+  jobCount: number
+  /** True while any of its jobs is queued, running or waiting. */
+  active: boolean
+  /** True when a job waits for the user's answer. */
+  waiting: boolean
+}
+
+/** Groups jobs (any order) into threads, most recently updated first. Jobs without a thread are skipped. */
+export function groupThreads(jobs: readonly JobSummary[]): ThreadSummary[] {
+  const byThread = new Map<string, JobSummary[]>()
+  for (const job of jobs) {
+    if (!job.threadId) continue
+    const list = byThread.get(job.threadId) ?? []
+    list.push(job)
+    byThread.set(job.threadId, list)
+  }
+  const threads: ThreadSummary[] = []
+  for (const [threadId, list] of byThread) {
+    const oldestFirst = sortOldestFirst(list)
+    threads.push({
+      threadId,
+      title: oldestFirst[0]!.title || 'Untitled',
+      updatedAt: Math.max(...list.map(job => job.updatedAt)),
+      jobCount: list.length,
+      active: list.some(job => !isTerminalStatus(job.status)),
+      waiting: list.some(job => job.status === 'waiting'),
+    })
+  }
+  return threads.sort((a, b) => b.updatedAt - a.updatedAt)
+}
+
+/** A copy of the jobs sorted by creation time, oldest first (ties keep the id order). */
+export function sortOldestFirst(jobs: readonly JobSummary[]): JobSummary[] {
+  return [...jobs].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+}
+
+/** One finished exchange of a thread, as the history needs it. */
+export interface ThreadTurn {
+  type: JobSummary['type']
+  prompt: string
+  /** The answer text; empty when the job produced none. */
+  answer: string
+}
+
+/**
+ * The messages the next chat job is sent: every earlier chat prompt and its answer, then the new
+ * prompt. Workflow jobs are not chat history; an empty answer (failed before any text) is left out.
+ */
+export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string): ChatHistoryMessage[] {
+  const messages: ChatHistoryMessage[] = []
+  for (const turn of turns) {
+    if (turn.type !== 'chat' || !turn.prompt) continue
+    messages.push({ role: 'user', content: turn.prompt })
+    if (turn.answer) messages.push({ role: 'assistant', content: turn.answer })
+  }
+  messages.push({ role: 'user', content: nextPrompt })
+  return messages
+}

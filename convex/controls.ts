@@ -1,0 +1,94 @@
+/**
+ * Controls: abort and input answers sent to the instance that runs a job, from any instance.
+ * They are not part of the event log (the owner decides what they mean and logs the outcome);
+ * the owner follows them by a subscription on `readControls`, numbered per job so each arrives
+ * once and in order.
+ */
+import { v } from 'convex/values'
+import { mutation, query } from './_generated/server'
+import type { DatabaseReader } from './_generated/server'
+import { findJob } from './model'
+import { controlTypeValidator } from './schema'
+
+/** `readControls` returns at most this many controls; the caller asks again after the last. */
+const READ_LIMIT = 100
+
+/** The job's last control number (0 before the first). */
+async function lastControlNumber(db: DatabaseReader, jobId: string): Promise<number> {
+  const last = await db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)).order('desc').first()
+  return last?.number ?? 0
+}
+
+/** A control as `readControls` returns it. */
+const controlValidator = v.object({
+  /** The Convex document id. */
+  id: v.string(),
+  number: v.number(),
+  type: controlTypeValidator,
+  userId: v.string(),
+  requestId: v.optional(v.string()),
+  answerJson: v.optional(v.string()),
+  sentAt: v.number(),
+})
+
+/**
+ * Stores a control for the job's owner. Refused (`not-found`) when the job does not exist or
+ * belongs to another user. A control for a finished job is stored all the same: nobody acts on it,
+ * and refusing it would race with the job ending.
+ */
+export const send = mutation({
+  args: {
+    jobId: v.string(),
+    type: controlTypeValidator,
+    userId: v.string(),
+    requestId: v.optional(v.string()),
+    answerJson: v.optional(v.string()),
+  },
+  returns: v.union(
+    v.object({ ok: v.literal(true), id: v.string(), number: v.number(), sentAt: v.number() }),
+    v.object({ ok: v.literal(false), reason: v.literal('not-found') }),
+  ),
+  handler: async (ctx, { jobId, type, userId, requestId, answerJson }) => {
+    if (type === 'input' && requestId === undefined) throw new Error('An input control needs a requestId')
+    const job = await findJob(ctx.db, jobId)
+    if (!job || job.userId !== userId) return { ok: false as const, reason: 'not-found' as const }
+    // Reading the last control puts the job's range of controls in this transaction's read set.
+    const number = await lastControlNumber(ctx.db, jobId) + 1
+    const sentAt = Date.now()
+    const id = await ctx.db.insert('controls', {
+      jobId,
+      number,
+      type,
+      userId,
+      sentAt,
+      ...(type === 'input' ? { requestId } : {}),
+      ...(type === 'input' && answerJson !== undefined ? { answerJson } : {}),
+    })
+    return { ok: true as const, id, number, sentAt }
+  },
+})
+
+/**
+ * The job's controls numbered after `afterNumber`, in order, at most 100 (`hasMore` says there are
+ * more). Without `afterNumber` it returns no controls, only the job's last number (a subscription's
+ * start). Null when the job does not exist.
+ */
+export const readControls = query({
+  args: { jobId: v.string(), afterNumber: v.optional(v.number()) },
+  returns: v.union(v.null(), v.object({
+    /** The job's last control number when this result was read. */
+    lastNumber: v.number(),
+    controls: v.array(controlValidator),
+    hasMore: v.boolean(),
+  })),
+  handler: async (ctx, { jobId, afterNumber }) => {
+    if (!await findJob(ctx.db, jobId)) return null
+    const lastNumber = await lastControlNumber(ctx.db, jobId)
+    if (afterNumber === undefined || afterNumber >= lastNumber) return { lastNumber, controls: [], hasMore: false }
+    const page = await ctx.db.query('controls')
+      .withIndex('by_job', q => q.eq('jobId', jobId).gt('number', afterNumber))
+      .take(READ_LIMIT + 1)
+    const controls = page.slice(0, READ_LIMIT).map(({ _id, _creationTime, jobId: _jobId, ...fields }) => ({ id: _id, ...fields }))
+    return { lastNumber, controls, hasMore: page.length > READ_LIMIT }
+  },
+})

@@ -1,0 +1,98 @@
+/**
+ * Per-user feature flags on top of the global ones. The app's `background-jobs:feature-flags`
+ * Nitro hook may turn a feature off for a user (or keep it on only for some: an allowlist or a
+ * percentage rollout). A global flag that is off always wins: it is the operator's kill switch.
+ *
+ * ```ts
+ * nitroApp.hooks.hook('background-jobs:feature-flags', (context) => {
+ *   context.flags.workflows = context.rollout({ percentage: 10, allowlist: ['alice'] })
+ * })
+ * ```
+ */
+import { createHash } from 'node:crypto'
+import type { H3Event } from 'h3'
+import { useNitroApp } from 'nitropack/runtime'
+import type { BackgroundJobsConfig } from './config'
+
+/** The features that can be switched per user. */
+export interface FeatureFlags {
+  /** Everything: off → every jobs route answers 503 for this user. */
+  enabled: boolean
+  /** Server-side tools offered to the model. */
+  tools: boolean
+  /** Starting workflow jobs. */
+  workflows: boolean
+}
+
+/** A rollout rule: on for the users in the allowlist and for `percentage` % of the others. */
+export interface RolloutRule {
+  /** 0–100; the same user always lands in the same bucket for the same `salt`. @default 0 */
+  percentage?: number
+  allowlist?: readonly string[]
+  /** Changes which users fall in the percentage (use one per feature). @default '' */
+  salt?: string
+}
+
+/** What the hook receives; it changes `flags` in place. */
+export interface FeatureFlagsContext {
+  event: H3Event
+  userId: string
+  /** Starts as the global flags. */
+  flags: FeatureFlags
+  /** True when this user is in the rollout. */
+  rollout: (rule: RolloutRule) => boolean
+}
+
+declare module 'nitropack/types' {
+  interface NitroRuntimeHooks {
+    /** Refine the feature flags for one user (see server/lib/feature-flags.ts and docs/ops.md). */
+    'background-jobs:feature-flags': (context: FeatureFlagsContext) => void | Promise<void>
+  }
+}
+
+/** A stable bucket 0–99 for a user and salt. */
+export function rolloutBucket(userId: string, salt = ''): number {
+  return createHash('sha256').update(`${salt}\u0000${userId}`).digest().readUInt32BE(0) % 100
+}
+
+/** True when the user is in the allowlist or its bucket is below the percentage. */
+export function inRollout(userId: string, rule: RolloutRule): boolean {
+  if (rule.allowlist?.includes(userId)) return true
+  const percentage = Math.min(100, Math.max(0, rule.percentage ?? 0))
+  return rolloutBucket(userId, rule.salt) < percentage
+}
+
+/** The global flags of a configuration. */
+export function globalFlags(config: BackgroundJobsConfig): FeatureFlags {
+  return { enabled: config.enabled, tools: config.enabled && config.tools.enabled, workflows: config.enabled && config.workflows.enabled }
+}
+
+/** Combines global and per-user flags: a feature is on only when both say so. */
+export function combineFlags(global: FeatureFlags, user: Partial<FeatureFlags>): FeatureFlags {
+  const enabled = global.enabled && user.enabled !== false
+  return {
+    enabled,
+    tools: enabled && global.tools && user.tools !== false,
+    workflows: enabled && global.workflows && user.workflows !== false,
+  }
+}
+
+/** Runs the app's hook for this request's user (once per request). A hook that throws is logged; the global flags apply. */
+export async function resolveFeatureFlags(event: H3Event, userId: string, config: BackgroundJobsConfig): Promise<FeatureFlags> {
+  const cached = event.context.backgroundJobsFlags as FeatureFlags | undefined
+  if (cached) return cached
+  const global = globalFlags(config)
+  let flags = global
+  if (global.enabled) {
+    const context: FeatureFlagsContext = { event, userId, flags: { ...global }, rollout: rule => inRollout(userId, rule) }
+    try {
+      await useNitroApp().hooks.callHook('background-jobs:feature-flags', context)
+      flags = combineFlags(global, context.flags)
+    }
+    catch (error) {
+      console.error('[background-jobs] feature-flags hook failed; using the global flags', error instanceof Error ? error.message : error)
+    }
+  }
+  event.context.backgroundJobsFlags = flags
+  return flags
+}

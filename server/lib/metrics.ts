@@ -1,0 +1,121 @@
+/**
+ * The ops counters of this process: monotonic counters with labels, a few histograms and the
+ * live status of each running job. One registry per process (`useMetrics()`); the engine feeds it
+ * from committed events, the metrics route reads it as JSON or Prometheus text.
+ */
+import type { JobEvent, JobStatus } from '../../shared/events'
+
+/** Histogram bucket bounds for the characters merged into one text event. */
+export const BATCH_CHARS_BUCKETS = [16, 64, 256, 1024, 4096, 16_384] as const
+
+/** A histogram: cumulative counts per upper bound, plus count and sum. */
+export interface HistogramSnapshot {
+  buckets: Record<string, number>
+  count: number
+  sum: number
+}
+
+/** Everything the registry holds, as plain JSON. */
+export interface MetricsSnapshot {
+  /** `name{label="value"}` → count. */
+  counters: Record<string, number>
+  histograms: Record<string, HistogramSnapshot>
+  /** Jobs that run on this instance, by their current status. */
+  jobsByStatus: Record<string, number>
+}
+
+/** Formats a counter key: `name` or `name{a="1",b="2"}` (labels sorted, so keys are stable). */
+export function metricKey(name: string, labels: Record<string, string> = {}): string {
+  const parts = Object.keys(labels).sort().map(key => `${key}="${String(labels[key]).replace(/["\\\n]/g, '_')}"`)
+  return parts.length ? `${name}{${parts.join(',')}}` : name
+}
+
+/** Creates a registry (tests make their own; the process uses `useMetrics()`). */
+export function createMetrics() {
+  const counters = new Map<string, number>()
+  const histograms = new Map<string, { bounds: readonly number[], counts: number[], count: number, sum: number }>()
+  const liveStatus = new Map<string, JobStatus>()
+
+  function increment(name: string, labels?: Record<string, string>, by = 1): void {
+    if (!Number.isFinite(by) || by === 0) return
+    const key = metricKey(name, labels)
+    counters.set(key, (counters.get(key) ?? 0) + by)
+  }
+
+  function observe(name: string, value: number, bounds: readonly number[] = BATCH_CHARS_BUCKETS): void {
+    let histogram = histograms.get(name)
+    if (!histogram) {
+      histogram = { bounds, counts: bounds.map(() => 0), count: 0, sum: 0 }
+      histograms.set(name, histogram)
+    }
+    histogram.count++
+    histogram.sum += value
+    histogram.bounds.forEach((bound, index) => {
+      if (value <= bound) histogram.counts[index]!++
+    })
+  }
+
+  /** Counts what one committed event says about the job (called for every event on this instance). */
+  function recordEvent(jobId: string, event: JobEvent): void {
+    increment('events_committed_total', { type: event.type })
+    switch (event.type) {
+      case 'job-status':
+        if (event.status === 'running' && !liveStatus.has(jobId)) increment('jobs_started_total')
+        liveStatus.set(jobId, event.status)
+        break
+      case 'text-delta':
+      case 'reasoning-delta':
+        observe('delta_batch_chars', event.text.length)
+        break
+      case 'tool-result':
+        increment('tool_runs_total', { status: event.status })
+        if (event.status === 'timeout') increment('tool_timeouts_total')
+        break
+      case 'job-end':
+        liveStatus.delete(jobId)
+        increment('jobs_ended_total', { status: event.status })
+        if (event.error?.code) increment('job_errors_total', { code: event.error.code })
+        if (event.error?.code.startsWith('upstream')) increment('upstream_errors_total', { code: event.error.code })
+        break
+    }
+  }
+
+  /** Forgets a job that stopped here without `job-end` (taken over by another instance). */
+  function forgetJob(jobId: string): void {
+    liveStatus.delete(jobId)
+  }
+
+  function snapshot(): MetricsSnapshot {
+    const jobsByStatus: Record<string, number> = { queued: 0, running: 0, waiting: 0 }
+    for (const status of liveStatus.values()) jobsByStatus[status] = (jobsByStatus[status] ?? 0) + 1
+    const histogramSnapshots: Record<string, HistogramSnapshot> = {}
+    for (const [name, histogram] of histograms) {
+      const buckets: Record<string, number> = {}
+      histogram.bounds.forEach((bound, index) => {
+        buckets[String(bound)] = histogram.counts[index]!
+      })
+      buckets['+Inf'] = histogram.count
+      histogramSnapshots[name] = { buckets, count: histogram.count, sum: histogram.sum }
+    }
+    return { counters: Object.fromEntries(counters), histograms: histogramSnapshots, jobsByStatus }
+  }
+
+  function reset(): void {
+    counters.clear()
+    histograms.clear()
+    liveStatus.clear()
+  }
+
+  return { increment, observe, recordEvent, forgetJob, snapshot, reset }
+}
+
+/** A metrics registry. */
+export type Metrics = ReturnType<typeof createMetrics>
+
+let processMetrics: Metrics | null = null
+
+/** The registry of this process. */
+export function useMetrics(): Metrics {
+  processMetrics ??= createMetrics()
+  return processMetrics
+}

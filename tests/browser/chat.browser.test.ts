@@ -1,0 +1,159 @@
+/**
+ * The demo chat in a real browser (Debian's Chromium via playwright-core) against the built demo
+ * with the scripted model: leave and come back, reload, approve a tool call, stop. Every wait is on
+ * a DOM condition; answers are compared with the server's own state of the job.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { JobState } from '../../shared/reducer'
+import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser'
+import { startAppServer } from '../support/app-server'
+import type { AppServer } from '../support/app-server'
+
+const LONG_PROMPT = 'Tell me something long, please'
+/** Text on screen before the test leaves mid-answer. */
+const MID_ANSWER_CHARS = 60
+const WAIT_MS = 20_000
+
+let server: AppServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  // The fixture app (built once per run by the e2e global setup) serves the layer's demo pages.
+  // Pace: the long answer (~3,500 characters, 6 per chunk) takes ~5 s, long enough to leave mid-answer.
+  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+  browser = await launchBrowser()
+  console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.stop()
+})
+
+/** A new page in a fresh context, so each test is a new anonymous user. */
+async function openChat(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  await page.goto(`${server.url}/`)
+  await page.waitForFunction(() => Boolean((window as { useNuxtApp?: unknown }).useNuxtApp) || document.querySelector('#__nuxt [data-v-app], #__nuxt > *'))
+  return page
+}
+
+async function send(page: Page, text: string): Promise<string> {
+  const before = await page.locator('.turn').count()
+  await page.locator('#composer-input').fill(text)
+  await page.locator('#composer-input').press('Enter')
+  await page.locator('.turn').nth(before).waitFor()
+  return (await page.locator('.turn').nth(before).getAttribute('data-job-id'))!
+}
+
+function turn(page: Page, jobId: string) {
+  return page.locator(`.turn[data-job-id="${jobId}"]`)
+}
+
+async function waitForStatus(page: Page, jobId: string, status: string): Promise<void> {
+  await page.waitForSelector(`.turn[data-job-id="${jobId}"][data-status="${status}"]`, { timeout: WAIT_MS })
+}
+
+async function waitForAnswerChars(page: Page, jobId: string, chars: number): Promise<void> {
+  await page.waitForFunction(
+    ([id, min]) => (document.querySelector(`.turn[data-job-id="${id}"] .answer`)?.textContent?.length ?? 0) >= (min as number),
+    [jobId, chars] as const,
+    { timeout: WAIT_MS },
+  )
+}
+
+async function answerOnScreen(page: Page, jobId: string): Promise<string> {
+  return (await turn(page, jobId).locator('.answer').textContent()) ?? ''
+}
+
+/** The job's state as the server has it (same-origin fetch, so with the user's cookie). */
+async function serverState(page: Page, jobId: string): Promise<JobState> {
+  return page.evaluate(async id => (await (await fetch(`/api/jobs/${id}`)).json()).state, jobId)
+}
+
+describe('demo chat in Chromium', () => {
+  it('shows the whole answer, once, after leaving for another thread mid-answer', async () => {
+    const page = await openChat()
+    const jobId = await send(page, LONG_PROMPT)
+    await page.waitForURL(/\/threads\//)
+    const threadUrl = page.url()
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    expect(await turn(page, jobId).getAttribute('data-status')).toBe('running')
+    await screenshot(page, 'leave-1-streaming')
+
+    await page.getByRole('link', { name: '+ New thread' }).click()
+    await page.waitForURL(`${server.url}/`)
+    const otherJobId = await send(page, 'A short question in another thread')
+    await page.waitForURL(url => url.toString() !== threadUrl && /\/threads\//.test(url.toString()))
+    await waitForStatus(page, otherJobId, 'completed')
+
+    await page.locator(`a[href="${new URL(threadUrl).pathname}"]`).click()
+    await page.waitForURL(threadUrl)
+    await waitForStatus(page, jobId, 'completed')
+    await screenshot(page, 'leave-2-back-completed')
+
+    const state = await serverState(page, jobId)
+    expect(state.status).toBe('completed')
+    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    expect(await page.locator('.turn').count()).toBe(1)
+  })
+
+  it('reattaches after a reload mid-answer and finishes', async () => {
+    const page = await openChat()
+    const jobId = await send(page, LONG_PROMPT)
+    await page.waitForURL(/\/threads\//)
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    expect(await turn(page, jobId).getAttribute('data-status')).toBe('running')
+
+    const response = await page.reload()
+    // Server-rendered: the partial answer is in the HTML itself.
+    expect(await response!.text()).toContain(`data-job-id="${jobId}"`)
+    await screenshot(page, 'reload-1-after-reload')
+    await waitForStatus(page, jobId, 'completed')
+
+    const state = await serverState(page, jobId)
+    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    await screenshot(page, 'reload-2-completed')
+  })
+
+  it('approves a tool call from the inline prompt and the job continues', async () => {
+    const page = await openChat()
+    const jobId = await send(page, 'Please delete notes.txt')
+    const prompt = turn(page, jobId).locator('.input-prompt[data-kind="tool-approval"]')
+    await prompt.waitFor({ timeout: WAIT_MS })
+    await screenshot(page, 'approval-1-prompt')
+
+    await prompt.getByRole('button', { name: 'Approve' }).click()
+    await waitForStatus(page, jobId, 'completed')
+    await expect(prompt.count()).resolves.toBe(0)
+    const call = turn(page, jobId).locator('.tool-call').first()
+    expect(await call.getAttribute('data-status')).toBe('completed')
+    expect(await call.getAttribute('data-tool')).toContain('delete')
+    const state = await serverState(page, jobId)
+    expect(state.answeredInputs).toHaveLength(1)
+    expect(JSON.stringify(state.answeredInputs[0]!.answer)).toMatch(/approve/)
+    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    await screenshot(page, 'approval-2-completed')
+  })
+
+  it('stops a job with the Stop button and keeps the partial text', async () => {
+    const page = await openChat()
+    const jobId = await send(page, LONG_PROMPT)
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    await turn(page, jobId).getByRole('button', { name: 'Stop' }).click()
+    await waitForStatus(page, jobId, 'aborted')
+    await screenshot(page, 'stop-1-aborted')
+
+    const state = await serverState(page, jobId)
+    expect(state.status).toBe('aborted')
+    expect(state.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
+    expect(state.content).not.toContain('Paragraph 7')
+    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    expect(await turn(page, jobId).getByRole('button', { name: 'Stop' }).count()).toBe(0)
+  })
+})

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest'
+import type { CatalogWorkflow, JobSummary } from '../../app/lib/api-types'
+import { parseComposerInput, workflowInput } from '../../app/lib/commands'
+import { formatArgs, formatDuration, formatRelativeTime } from '../../app/lib/format'
+import { describeNotification, notificationKey } from '../../app/lib/notification-text'
+import { formAnswer, formFields, humanize } from '../../app/lib/schema-form'
+import { buildHistory, groupThreads, sortOldestFirst } from '../../app/lib/threads'
+
+function job(patch: Partial<JobSummary> & { id: string }): JobSummary {
+  return { type: 'chat', status: 'completed', threadId: 't1', messageId: null, title: patch.id, createdAt: 1, updatedAt: 1, endedAt: 1, lastSeq: 1, ...patch }
+}
+
+describe('threads', () => {
+  it('groups jobs by thread, newest thread first, titled by its first job, with live and waiting flags', () => {
+    const threads = groupThreads([
+      job({ id: 'b', threadId: 't1', createdAt: 5, updatedAt: 6, title: 'second' }),
+      job({ id: 'a', threadId: 't1', createdAt: 2, updatedAt: 3, title: 'first' }),
+      job({ id: 'c', threadId: 't2', createdAt: 7, updatedAt: 9, status: 'waiting' }),
+      job({ id: 'd', threadId: null }),
+    ])
+    expect(threads.map(thread => [thread.threadId, thread.title, thread.jobCount, thread.active, thread.waiting]))
+      .toEqual([['t2', 'c', 1, true, true], ['t1', 'first', 2, false, false]])
+  })
+
+  it('sorts oldest first and builds the chat history with the new prompt last', () => {
+    expect(sortOldestFirst([job({ id: 'b', createdAt: 2 }), job({ id: 'a', createdAt: 1 })]).map(item => item.id)).toEqual(['a', 'b'])
+    expect(buildHistory([
+      { type: 'chat', prompt: 'Hi', answer: 'Hello!' },
+      { type: 'workflow', prompt: '/workflow x', answer: 'report' },
+      { type: 'chat', prompt: 'Fail please', answer: '' },
+    ], 'Next')).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'Fail please' },
+      { role: 'user', content: 'Next' },
+    ])
+  })
+})
+
+describe('composer commands', () => {
+  const workflows: CatalogWorkflow[] = [{
+    name: 'research-report',
+    description: '',
+    inputSchema: { type: 'object', properties: { depth: { type: 'number' }, topic: { type: 'string' } }, required: ['topic'] },
+  }]
+
+  it('treats plain text as chat and a slash command as a workflow with its input', () => {
+    expect(parseComposerInput('  hello \n', workflows)).toEqual({ kind: 'chat', prompt: 'hello' })
+    expect(parseComposerInput('/workflow research-report solar sails', workflows)).toEqual({
+      kind: 'workflow', workflow: 'research-report', input: { topic: 'solar sails' }, label: '/workflow research-report solar sails',
+    })
+  })
+
+  it('names the problem for an empty text, a missing or unknown workflow', () => {
+    expect(parseComposerInput('   ', workflows)).toMatchObject({ kind: 'invalid' })
+    expect(parseComposerInput('/workflow', workflows)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('research-report') })
+    expect(parseComposerInput('/workflow nope x', workflows)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('nope') })
+  })
+
+  it('takes JSON input as is and falls back to { topic } without a schema', () => {
+    expect(workflowInput('{"topic":"x","depth":2}', null)).toEqual({ topic: 'x', depth: 2 })
+    expect(workflowInput('{not json', null)).toEqual({ topic: '{not json' })
+  })
+})
+
+describe('schema forms', () => {
+  it('makes fields from an object schema and converts the answer', () => {
+    const fields = formFields({
+      type: 'object',
+      properties: { approved: { type: 'boolean' }, dueDate: { type: 'string', maxLength: 40 }, count: { type: 'integer' }, tone: { enum: ['calm', 'bold'] } },
+      required: ['dueDate'],
+    })
+    expect(fields.map(field => [field.name, field.label, field.control, field.required])).toEqual([
+      ['approved', 'Approved', 'checkbox', false],
+      ['dueDate', 'Due date', 'text', true],
+      ['count', 'Count', 'number', false],
+      ['tone', 'Tone', 'select', false],
+    ])
+    expect(formAnswer(fields, { approved: true, dueDate: 'Friday', count: 3, tone: 'calm' }))
+      .toEqual({ approved: true, dueDate: 'Friday', count: 3, tone: 'calm' })
+  })
+
+  it('uses one field for a non-object schema and names a JSON field that does not parse', () => {
+    const [field] = formFields({ type: 'string' })
+    expect(formAnswer([field!], { '': 'yes' })).toBe('yes')
+    const json = formFields({ type: 'array' })
+    expect(() => formAnswer(json, { '': '[1,' })).toThrow(/not valid JSON/)
+    expect(humanize('max_items')).toBe('Max items')
+  })
+})
+
+describe('notification text and formatting', () => {
+  it('describes endings and input requests; job-created is silent', () => {
+    const base = { jobId: 'j', threadId: 't', title: 'Report' }
+    expect(describeNotification({ ...base, type: 'job-end', status: 'completed' })).toMatchObject({ title: '“Report” finished', tone: 'success' })
+    expect(describeNotification({ ...base, type: 'input-request', status: 'waiting', prompt: 'Approve?' })).toMatchObject({ body: 'Approve?', tone: 'warning' })
+    expect(describeNotification({ ...base, type: 'job-created', status: 'queued' })).toBeNull()
+    expect(notificationKey({ ...base, type: 'job-end', status: 'failed' })).toBe('job-end:j::failed')
+  })
+
+  it('formats durations, arguments and relative times', () => {
+    expect([formatDuration(850), formatDuration(1_234), formatDuration(42_000), formatDuration(125_000), formatDuration(undefined)])
+      .toEqual(['850 ms', '1.2 s', '42 s', '2 min 5 s', ''])
+    expect(formatArgs({ path: 'notes.txt', force: true })).toBe('path: "notes.txt", force: true')
+    expect(formatRelativeTime(0, 10_000)).toBe('just now')
+    expect(formatRelativeTime(0, 5 * 60_000)).toBe('5 min ago')
+  })
+})
