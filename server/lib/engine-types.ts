@@ -52,7 +52,10 @@ export interface CreateJobInput {
 }
 
 /** A job record with its live status when it runs here. */
-export type JobSummary = Pick<JobRecord, 'id' | 'type' | 'status' | 'threadId' | 'messageId' | 'title' | 'createdAt' | 'updatedAt' | 'endedAt' | 'lastSeq'>
+export type JobSummary = Pick<JobRecord, 'id' | 'type' | 'status' | 'threadId' | 'messageId' | 'title' | 'createdAt' | 'updatedAt' | 'endedAt' | 'lastSeq'> & {
+  /** Chat jobs: the last user message in full (a thread's history is rebuilt from it). */
+  prompt?: string
+}
 
 /** Internal counts, for tests and the metrics route. Every one is zero once all jobs are gone. */
 export interface EngineStats {

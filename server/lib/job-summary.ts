@@ -7,7 +7,15 @@ import type { JobRecord } from './providers/types'
 /** A summary safe to send to the client (no request, no lease). */
 export function summarize(record: JobRecord): JobSummary {
   const { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq } = record
-  return { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq }
+  const prompt = record.request.type === 'chat' ? lastUserMessage(record.request.messages) : undefined
+  return { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq, ...(prompt === undefined ? {} : { prompt }) }
+}
+
+function lastUserMessage(messages: Array<{ role: string, content: string | null }>): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    if (messages[index]!.role === 'user') return messages[index]!.content ?? ''
+  }
+  return undefined
 }
 
 /** A short list label from the request. */

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../server/lib/providers/types'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
 import { UpstreamStreamError } from '../../server/lib/model/errors'
 import { createScriptedFetch } from '../../server/lib/model/scripted-model'
-import { SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
+import { planToolSteps, SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
 import type { ModelEvent, ModelTool, ModelToolCall } from '../../server/lib/model/types'
 
 const config = resolveConfig({ scripted: { chunkIntervalMs: 40, chunkChars: 6 } })
@@ -189,5 +189,13 @@ describe('scripted model: wire format', () => {
     for await (const event of client.stream({ model: 'm', messages: [user('x')] }, new AbortController().signal)) events.push(event)
     expect(events).toEqual([{ type: 'finish', finishReason: null }])
     expect(fetch).toHaveBeenCalledWith('http://up.test/v1/chat/completions', expect.objectContaining({ method: 'POST' }))
+  })
+})
+
+describe('scripted model: reading the prompt', () => {
+  it('leaves a sentence\'s closing full stop out of the expression, keeps decimals', () => {
+    const offered = new Set(['calculate'])
+    expect(planToolSteps('Please calculate 2+3.', offered)).toEqual([[{ name: 'calculate', args: { expression: '2+3' } }]])
+    expect(planToolSteps('calculate 1.5*2', offered)).toEqual([[{ name: 'calculate', args: { expression: '1.5*2' } }]])
   })
 })

@@ -2,12 +2,12 @@
 import { defineJobsHandler } from '../../lib/http/handler'
 import { disabledToolNames, SCRIPTED_MODEL, usesScriptedModel } from '../../lib/config'
 
-export default defineJobsHandler(({ engine, config }) => {
+export default defineJobsHandler(({ engine, config, flags }) => {
   const disabled = disabledToolNames(config)
   const scripted = usesScriptedModel(config)
   return {
     model: { scripted, name: scripted ? SCRIPTED_MODEL : config.upstream.defaultModel },
-    tools: config.tools.enabled
+    tools: flags.tools
       ? engine.tools.list().filter(tool => !disabled.has(tool.name)).map(tool => ({
           name: tool.name,
           description: tool.description,
@@ -15,8 +15,8 @@ export default defineJobsHandler(({ engine, config }) => {
           runtime: tool.runtime ?? 'server',
         }))
       : [],
-    workflows: config.workflows.enabled
-      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: (workflow as { inputSchema?: unknown }).inputSchema ?? null }))
+    workflows: flags.workflows
+      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null }))
       : [],
   }
 })

@@ -4,14 +4,17 @@ import { defineJobsHandler } from '../../lib/http/handler'
 import { parseJsonBody, RequestError, validate } from '../../lib/http/request'
 import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
+import { FeatureDisabledError } from '../../lib/errors'
+import { useCreateRateLimiter } from '../../lib/rate-limit'
 
-export default defineJobsHandler(async ({ event, engine, userId, config }) => {
+export default defineJobsHandler(async ({ event, engine, userId, config, flags }) => {
   const body = parseJsonBody(await readRawBody(event), config.limits.maxBodyBytes, getRequestHeader(event, 'content-length'))
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'body: must be a JSON object')
   const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
   let input: CreateJobInput
   if ('workflow' in body) {
     const parsed = validate(workflowJobBodySchema, body)
+    if (!flags.workflows) throw new FeatureDisabledError('workflows.enabled')
     input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
   }
   else {
@@ -20,12 +23,14 @@ export default defineJobsHandler(async ({ event, engine, userId, config }) => {
     const messages = parsed.messages.filter(message => message.role !== 'system')
     if (messages.length === 0) throw new RequestError(400, 'messages: must hold at least one user or assistant message')
     input = {
-      request: { type: 'chat', messages, ...(parsed.model ? { model: parsed.model } : {}), ...(parsed.tools ? { tools: parsed.tools } : {}) },
+      // Tools switched off for this user: offer none (an empty list, not "every tool").
+      request: { type: 'chat', messages, ...(parsed.model ? { model: parsed.model } : {}), ...(!flags.tools ? { tools: [] } : parsed.tools ? { tools: parsed.tools } : {}) },
       threadId: parsed.threadId,
       messageId: parsed.messageId,
       idempotencyKey,
     }
   }
+  useCreateRateLimiter().take(userId, config.limits.createPerMinute)
   const { job, created } = await engine.createJob(userId, input)
   setResponseStatus(event, created ? 202 : 200)
   return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }

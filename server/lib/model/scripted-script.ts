@@ -79,7 +79,8 @@ export function planToolSteps(prompt: string, offered: Set<string>): ScriptedCal
 
 function extractExpression(prompt: string): string {
   const match = /\b(?:calculate|compute)\s+([-+*/%^().\d\s]*\d[-+*/%^().\d\s]*)/i.exec(prompt)
-  return match ? match[1]!.trim() : '6 * 7'
+  // A sentence's closing full stop is not part of the expression ("calculate 2+3.").
+  return match ? match[1]!.trim().replace(/\.+$/, '') : '6 * 7'
 }
 
 interface ToolResult {

@@ -8,6 +8,7 @@ import type { RegisteredWorkflow, WorkflowRegistry } from './types'
 import type { ValidateOptions, WorkflowGraph } from './validate'
 import { validateWorkflowDefinition } from './validate'
 import { describeIssues } from './validate-node'
+import { z } from 'zod'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -20,6 +21,16 @@ export function isCompiledWorkflow(workflow: RegisteredWorkflow): workflow is Co
   return 'graph' in workflow && 'definition' in workflow
 }
 
+/** The JSON Schema of a zod schema, or null for types JSON Schema cannot express. */
+function toJsonSchema(schema: z.ZodType): unknown {
+  try {
+    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+  }
+  catch {
+    return null
+  }
+}
+
 /** Validates one definition and prepares it for the registry. */
 export function compileWorkflow(value: unknown, options: ValidateOptions = {}): CompiledWorkflow {
   const { definition, graph } = validateWorkflowDefinition(value, options)
@@ -28,6 +39,7 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     description: definition.description,
     definition,
     graph,
+    inputSchema: toJsonSchema(definition.input),
     parseInput(input: unknown) {
       const parsed = definition.input.safeParse(input)
       // Reads like the route's other 400s: the field, then what is wrong with it.

@@ -8,6 +8,8 @@ export interface RegisteredWorkflow {
   description: string
   /** Parses the job input; throws a zod error naming the field. */
   parseInput(input: unknown): unknown
+  /** JSON Schema of the input, for clients to render a form (null when it cannot be expressed). */
+  inputSchema?: unknown
 }
 
 /** The workflows an engine knows. */

@@ -3,9 +3,11 @@ import { getRequestHeader, getRouterParam, readRawBody } from 'h3'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { parseJsonBody, validate } from '../../../lib/http/request'
 import { inputBodySchema } from '../../../lib/http/schemas'
+import { useInputRateLimiter } from '../../../lib/rate-limit'
 
 export default defineJobsHandler(async ({ event, engine, userId, config }) => {
   const body = validate(inputBodySchema, parseJsonBody(await readRawBody(event), config.limits.maxBodyBytes, getRequestHeader(event, 'content-length')))
+  useInputRateLimiter().take(userId, config.limits.inputPerMinute)
   await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: body.answer })
   return { ok: true }
 })

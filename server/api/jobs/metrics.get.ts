@@ -1,0 +1,45 @@
+/**
+ * GET /api/jobs/metrics — ops counters as JSON, or Prometheus text with `Accept: text/plain` or
+ * `?format=prometheus`. Off (404) unless `metricsToken` is configured; then it needs
+ * `Authorization: Bearer <token>` (401 otherwise). Not scoped to a user: it never shows job content.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import { createError, defineEventHandler, getQuery, getRequestHeader, setResponseHeader } from 'h3'
+import { useBackgroundJobsEngine } from '../../lib/engine-instance'
+import { useMetrics } from '../../lib/metrics'
+import { toPrometheusText } from '../../lib/prometheus'
+import { useStreamGate } from '../../lib/stream-limit'
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '')
+  const expected = Buffer.from(token)
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+export default defineEventHandler(async (event) => {
+  const engine = await useBackgroundJobsEngine().catch(() => null)
+  if (!engine) throw createError({ statusCode: 503, message: 'The background jobs engine is not running' })
+  const token = String(engine.getConfig().metricsToken ?? '')
+  // Off unless configured: answer like a route that does not exist.
+  if (!token) throw createError({ statusCode: 404, message: 'Not found' })
+  if (!tokenMatches(getRequestHeader(event, 'authorization'), token)) {
+    setResponseHeader(event, 'www-authenticate', 'Bearer')
+    throw createError({ statusCode: 401, message: 'The metrics route needs Authorization: Bearer <metricsToken>' })
+  }
+  const snapshot = useMetrics().snapshot()
+  const engineStats = engine.stats()
+  const openStreams = useStreamGate().total()
+  const wantsText = getQuery(event).format === 'prometheus' || /\btext\/plain\b/.test(getRequestHeader(event, 'accept') ?? '')
+  setResponseHeader(event, 'cache-control', 'no-store')
+  if (wantsText) {
+    setResponseHeader(event, 'content-type', 'text/plain; version=0.0.4; charset=utf-8')
+    return toPrometheusText(snapshot, { ...prefixed('engine', engineStats), openStreams })
+  }
+  return { instanceId: engine.instanceId, ...snapshot, engine: engineStats, openStreams }
+})
+
+function prefixed(prefix: string, values: object): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [key, value] of Object.entries(values)) out[`${prefix}_${key}`] = Number(value)
+  return out
+}
