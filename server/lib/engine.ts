@@ -12,7 +12,7 @@ import { createViewerHub } from './viewer-hub'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
-import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError } from './errors'
+import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import type { JobRun, RunOutcome } from './job-run'
 import { createJobRun, outcomeOf, releaseRun } from './job-run'
 import { createRunContext } from './create-run-context'
@@ -202,7 +202,7 @@ export function createEngine(options: EngineOptions) {
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
     const config = getConfig()
     assertEnabled(config)
-    if (disposed) throw new FeatureDisabledError('enabled')
+    if (disposed) throw new ShuttingDownError()
     const request = input.request
     if (request.type === 'workflow') {
       if (!config.workflows.enabled) throw new FeatureDisabledError('workflows.enabled')

@@ -46,6 +46,15 @@ export class FeatureDisabledError extends BackgroundJobsError {
   }
 }
 
+/** The server is shutting down and takes no new jobs (another instance can). */
+export class ShuttingDownError extends BackgroundJobsError {
+  override readonly name = 'ShuttingDownError'
+  override readonly statusCode = 503
+  constructor() {
+    super('This server is shutting down and takes no new jobs; retry shortly')
+  }
+}
+
 /** The request asks for something that does not exist (an unknown workflow, tool name …). */
 export class InvalidRequestError extends BackgroundJobsError {
   override readonly name = 'InvalidRequestError'
