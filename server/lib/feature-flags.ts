@@ -11,7 +11,6 @@
  */
 import { createHash } from 'node:crypto'
 import type { H3Event } from 'h3'
-import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from './config'
 
 /** The features that can be switched per user. */
@@ -43,13 +42,6 @@ export interface FeatureFlagsContext {
   rollout: (rule: RolloutRule) => boolean
 }
 
-declare module 'nitropack/types' {
-  interface NitroRuntimeHooks {
-    /** Refine the feature flags for one user (see server/lib/feature-flags.ts and docs/ops.md). */
-    'background-jobs:feature-flags': (context: FeatureFlagsContext) => void | Promise<void>
-  }
-}
-
 /** A stable bucket 0–99 for a user and salt. */
 export function rolloutBucket(userId: string, salt = ''): number {
   return createHash('sha256').update(`${salt}\u0000${userId}`).digest().readUInt32BE(0) % 100
@@ -75,24 +67,4 @@ export function combineFlags(global: FeatureFlags, user: Partial<FeatureFlags>):
     tools: enabled && global.tools && user.tools !== false,
     workflows: enabled && global.workflows && user.workflows !== false,
   }
-}
-
-/** Runs the app's hook for this request's user (once per request). A hook that throws is logged; the global flags apply. */
-export async function resolveFeatureFlags(event: H3Event, userId: string, config: BackgroundJobsConfig): Promise<FeatureFlags> {
-  const cached = event.context.backgroundJobsFlags as FeatureFlags | undefined
-  if (cached) return cached
-  const global = globalFlags(config)
-  let flags = global
-  if (global.enabled) {
-    const context: FeatureFlagsContext = { event, userId, flags: { ...global }, rollout: rule => inRollout(userId, rule) }
-    try {
-      await useNitroApp().hooks.callHook('background-jobs:feature-flags', context)
-      flags = combineFlags(global, context.flags)
-    }
-    catch (error) {
-      console.error('[background-jobs] feature-flags hook failed; using the global flags', error instanceof Error ? error.message : error)
-    }
-  }
-  event.context.backgroundJobsFlags = flags
-  return flags
 }

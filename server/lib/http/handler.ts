@@ -8,7 +8,7 @@ import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, RateL
 import { useBackgroundJobsEngine } from '../engine-instance'
 import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
-import { resolveFeatureFlags } from '../feature-flags'
+import { resolveFeatureFlags } from './resolve-flags'
 import type { FeatureFlags } from '../feature-flags'
 import { RequestError } from './request'
 import { resolveUser } from './resolve-user'

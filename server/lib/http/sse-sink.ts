@@ -28,9 +28,20 @@ export interface SseSink extends ViewerSink {
   readonly bytesWritten: () => number
 }
 
+/**
+ * Serialised frames by data object: every viewer of a job receives the same event object, so
+ * it is turned into JSON once, not once per viewer.
+ */
+const frameCache = new WeakMap<object, string>()
+
 /** Formats one SSE frame. Data is JSON on one line, so it can never break the framing. */
 export function formatFrame(event: string, id: number | undefined, data: unknown): string {
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+  const cacheable = typeof data === 'object' && data !== null
+  const cached = cacheable ? frameCache.get(data) : undefined
+  if (cached !== undefined) return cached
+  const frame = `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+  if (cacheable) frameCache.set(data, frame)
+  return frame
 }
 
 /** Creates the sink for one request. */

@@ -5,7 +5,7 @@
  */
 import { createParser } from 'eventsource-parser'
 import type { TokenUsage } from '../../../shared/events'
-import { UpstreamProtocolError, UpstreamStreamError } from './errors'
+import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import type { ModelEvent, ModelToolCall } from './types'
 
 /** The parts of one chat-completions chunk this parser reads. */
@@ -47,7 +47,8 @@ export async function* parseChatCompletionStream(source: ByteSource): AsyncGener
         handleChunk(state, parseChunk(message.data))
       }
       catch (error) {
-        state.failure = error as Error
+        // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
+        state.failure = error instanceof ModelError ? error : new UpstreamProtocolError(`The model stream sent a chunk of an unexpected shape: ${(error as Error).message}`)
       }
     },
     // Keep-alive comments carry no data.
@@ -123,27 +124,29 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
   const delta = choice?.delta
   if (delta) {
     // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
-    const reasoning = delta.reasoning || delta.reasoning_content
+    const reasoning = stringOrEmpty(delta.reasoning) || stringOrEmpty(delta.reasoning_content)
     if (reasoning) state.pending.push({ type: 'reasoning-delta', text: reasoning })
-    if (delta.content) state.pending.push({ type: 'text-delta', text: delta.content })
-    for (const fragment of delta.tool_calls ?? []) joinFragment(state, fragment)
+    const content = stringOrEmpty(delta.content)
+    if (content) state.pending.push({ type: 'text-delta', text: content })
+    for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
   }
-  if (chunk.usage) state.usage = toTokenUsage(chunk.usage)
-  if (choice?.finish_reason) {
+  if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
+  if (choice?.finish_reason && typeof choice.finish_reason === 'string') {
     state.finishReason = choice.finish_reason
     state.pending.push(...flushToolCalls(state))
   }
 }
 
 function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
-  const index = fragment.index ?? indexWithoutNumber(state, fragment)
+  const index = Number.isInteger(fragment.index) ? fragment.index! : indexWithoutNumber(state, fragment)
   let call = state.toolCalls.get(index)
   if (!call) {
-    call = { id: fragment.id || `call_${index}`, name: '', arguments: '' }
+    call = { id: stringOrEmpty(fragment.id) || `call_${index}`, name: '', arguments: '' }
     state.toolCalls.set(index, call)
   }
-  if (fragment.function?.name && !call.name) call.name = fragment.function.name
-  if (fragment.function?.arguments) call.arguments += fragment.function.arguments
+  const name = stringOrEmpty(fragment.function?.name)
+  if (name && !call.name) call.name = name
+  call.arguments += stringOrEmpty(fragment.function?.arguments)
 }
 
 /** Some providers omit `index`: a new id starts a new call, anything else continues the last one. */
@@ -156,9 +159,18 @@ function indexWithoutNumber(state: StreamState, fragment: ToolCallFragment): num
 }
 
 function toTokenUsage(usage: NonNullable<CompletionChunk['usage']>): TokenUsage {
-  const prompt = usage.prompt_tokens ?? 0
-  const completion = usage.completion_tokens ?? 0
-  return { prompt, completion, total: usage.total_tokens ?? prompt + completion }
+  const prompt = countOrZero(usage.prompt_tokens)
+  const completion = countOrZero(usage.completion_tokens)
+  return { prompt, completion, total: typeof usage.total_tokens === 'number' && Number.isFinite(usage.total_tokens) ? usage.total_tokens : prompt + completion }
+}
+
+/** Upstream JSON is untrusted: a field that should be text counts only when it is a string. */
+function stringOrEmpty(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+function countOrZero(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0
 }
 
 async function* iterate(source: ByteSource): AsyncGenerator<Uint8Array> {

@@ -24,7 +24,11 @@ export async function httpErrorFrom(response: Response, apiKey: string, signal: 
 
 /** Any thrown value as a `ModelError`; what is not one already was a network failure. */
 export function toModelError(error: unknown, apiKey: string): ModelError {
-  if (error instanceof ModelError) return error
+  if (error instanceof ModelError) {
+    // An upstream may echo the key in a mid-stream error chunk: scrub it like an HTTP error body.
+    error.message = redact(error.message, apiKey)
+    return error
+  }
   const message = error instanceof Error ? error.message : String(error)
   const cause = error instanceof Error ? error.cause : undefined
   // undici says "fetch failed" and puts the useful part (ECONNREFUSED …) in the cause.

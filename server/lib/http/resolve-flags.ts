@@ -1,0 +1,36 @@
+/**
+ * Runs the app's `background-jobs:feature-flags` hook for the requesting user (once per request)
+ * and combines its answer with the global flags (server/lib/feature-flags.ts).
+ */
+import type { H3Event } from 'h3'
+import { useNitroApp } from 'nitropack/runtime'
+import type { BackgroundJobsConfig } from '../config'
+import { combineFlags, globalFlags, inRollout } from '../feature-flags'
+import type { FeatureFlags, FeatureFlagsContext } from '../feature-flags'
+
+declare module 'nitropack/types' {
+  interface NitroRuntimeHooks {
+    /** Refine the feature flags for one user (see server/lib/feature-flags.ts and docs/ops.md). */
+    'background-jobs:feature-flags': (context: FeatureFlagsContext) => void | Promise<void>
+  }
+}
+
+/** Runs the app's hook for this request's user (once per request). A hook that throws is logged; the global flags apply. */
+export async function resolveFeatureFlags(event: H3Event, userId: string, config: BackgroundJobsConfig): Promise<FeatureFlags> {
+  const cached = event.context.backgroundJobsFlags as FeatureFlags | undefined
+  if (cached) return cached
+  const global = globalFlags(config)
+  let flags = global
+  if (global.enabled) {
+    const context: FeatureFlagsContext = { event, userId, flags: { ...global }, rollout: rule => inRollout(userId, rule) }
+    try {
+      await useNitroApp().hooks.callHook('background-jobs:feature-flags', context)
+      flags = combineFlags(global, context.flags)
+    }
+    catch (error) {
+      console.error('[background-jobs] feature-flags hook failed; using the global flags', error instanceof Error ? error.message : error)
+    }
+  }
+  event.context.backgroundJobsFlags = flags
+  return flags
+}

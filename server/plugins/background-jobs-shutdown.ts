@@ -1,0 +1,30 @@
+/**
+ * Graceful shutdown that viewers can see. Nitro's node server, on SIGTERM/SIGINT, first waits
+ * (up to NITRO_SHUTDOWN_TIMEOUT, 30 s) for every open connection to end, and only then fires the
+ * `close` hook. An SSE viewer never ends by itself, so without this it would be cut off after the
+ * wait with no `job-end`. Here the engine is disposed as soon as the signal arrives: running jobs
+ * end `failed` with code `shutdown` (partial content kept), viewers get that `job-end` and their
+ * streams close, so Nitro's wait finishes at once. The `close` hook's dispose is then a no-op.
+ */
+import { defineNitroPlugin } from 'nitropack/runtime'
+import { useBackgroundJobsEngine } from '../lib/engine-instance'
+
+export default defineNitroPlugin((nitroApp) => {
+  // Nitro traps no signals when its graceful shutdown is disabled, nor in dev: leave them alone.
+  if (import.meta.dev || process.env.NITRO_SHUTDOWN_DISABLED) return
+  const signals = (process.env.NITRO_SHUTDOWN_SIGNALS || 'SIGTERM SIGINT').split(' ').map(signal => signal.trim()).filter(Boolean)
+  let disposing: Promise<void> | null = null
+  // The `close` hook's own dispose returns at once when this one runs: wait for it (final flushes) before exit.
+  nitroApp.hooks.hook('close', () => disposing ?? undefined)
+  for (const signal of signals) {
+    process.once(signal, () => {
+      disposing ??= useBackgroundJobsEngine()
+        .then(engine => engine.dispose())
+        .catch(error => console.error('[background-jobs] dispose on shutdown failed', error instanceof Error ? error.message : error))
+      void disposing.finally(() => {
+        // No one else handles this signal (a preset without graceful shutdown): exit as Node would.
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+      })
+    })
+  }
+})

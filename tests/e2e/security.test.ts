@@ -1,0 +1,224 @@
+/**
+ * Abuse limits and security checks over real HTTP: rate limits and stream caps (429 + Retry-After
+ * naming the limit), size limits (413/400), ownership (404 everywhere), smuggled tools and system
+ * prompts, secrets kept out of every output, per-user feature flags, and route fuzzing
+ * (tests/support/route-fuzz.ts) against the same server.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppServer } from '../support/app-server'
+import { startAppServer } from '../support/app-server'
+import { createClient } from '../support/http-client'
+import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
+import { startMockUpstream } from '../support/mock-upstream'
+import { fuzzRoutes } from '../support/route-fuzz'
+
+const API_KEY = 'sk-security-secret-key-abcdef0123'
+const CLIENT_TOKEN = 'client-bearer-SECRET-9876'
+const TOKEN = 'ops-token-security'
+
+let upstream: MockUpstream
+let app: AppServer
+
+function userText(request: RecordedRequest): string {
+  const messages = (request.body?.messages ?? []) as Array<{ role: string, content: string }>
+  return messages.find(message => message.role === 'user')?.content ?? ''
+}
+
+beforeAll(async () => {
+  upstream = await startMockUpstream((request) => {
+    const text = userText(request)
+    const hasToolResult = ((request.body?.messages ?? []) as Array<{ role: string }>).some(message => message.role === 'tool')
+    if (text.startsWith('approval') && !hasToolResult) return { chunks: ['Deleting. '], toolCalls: [{ name: 'delete_file', arguments: '{"path":"/tmp/x"}' }] }
+    if (text.startsWith('slow')) return { chunks: Array.from({ length: 60 }, () => 'tick '), delayMs: 50 }
+    // An upstream that echoes the credentials it got, in an error body and in an error chunk.
+    if (text.startsWith('echo-401')) return { status: 401, body: JSON.stringify({ error: { message: `bad key ${API_KEY}; header was Bearer ${API_KEY}` } }) }
+    if (text.startsWith('echo-chunk')) return { chunks: ['Partial. '], errorChunkAfter: 1, errorMessage: `key ${API_KEY} is over quota` }
+    return { chunks: ['Fine.'] }
+  })
+  app = await startAppServer({
+    NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+    NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: API_KEY,
+    NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
+    NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE: '5',
+    NUXT_BACKGROUND_JOBS_LIMITS_INPUT_PER_MINUTE: '2',
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS_PER_USER: '2',
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES: '4000',
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '3',
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGE_CHARS: '200',
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_TOOLS_PER_REQUEST: '2',
+  })
+})
+
+afterAll(async () => {
+  await app?.stop()
+  await upstream?.close()
+})
+
+const chat = (content: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content }], ...extra })
+
+describe('abuse limits', () => {
+  it('job creation: the 6th in a minute is 429 with Retry-After naming limits.createPerMinute; other users are unaffected', async () => {
+    const user = await createClient(app.url).init()
+    for (let index = 0; index < 5; index++) expect((await user.post('/api/jobs', chat(`fine ${index}`))).status).toBe(202)
+    const refused = await user.post('/api/jobs', chat('fine again'))
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(refused.body.message).toContain('limits.createPerMinute')
+    expect((await (await createClient(app.url).init()).post('/api/jobs', chat('other user'))).status).toBe(202)
+  })
+
+  it('input answers: the 3rd in a minute is 429 naming limits.inputPerMinute', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('fine'))
+    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: 'nope', answer: 'approve' })).status).toBe(409)
+    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: 'nope', answer: 'approve' })).status).toBe(409)
+    const refused = await user.post(`/api/jobs/${job.id}/input`, { requestId: 'nope', answer: 'approve' })
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('retry-after')).toBeTruthy()
+    expect(refused.body.message).toContain('limits.inputPerMinute')
+  })
+
+  it('open streams: a 3rd concurrent SSE connection is 429 naming limits.maxStreamsPerUser; closing one frees a slot', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('slow'))
+    const first = await user.stream(job.streamUrl)
+    const second = await user.stream('/api/jobs/notifications')
+    const third = await user.stream(job.streamUrl)
+    expect(third.status).toBe(429)
+    expect(third.headers.get('retry-after')).toBe('5')
+    expect(first.status).toBe(200)
+    second.close()
+    await expect.poll(async () => {
+      const retry = await user.stream(job.streamUrl)
+      retry.close()
+      return retry.status
+    }).toBe(200)
+    first.close()
+    await user.post(`/api/jobs/${job.id}/abort`)
+  })
+
+  it('size limits: body 413, messages, message length and tools 400, each naming the limit', async () => {
+    const user = await createClient(app.url).init()
+    const big = await user.post('/api/jobs', chat('x'.repeat(5000)))
+    expect(big.status).toBe(413)
+    expect(big.body.message).toContain('limits.maxBodyBytes')
+    const many = await user.post('/api/jobs', { messages: Array.from({ length: 4 }, () => ({ role: 'user', content: 'hi' })) })
+    expect([many.status, many.body.message]).toEqual([400, expect.stringContaining('limits.maxMessages')])
+    const long = await user.post('/api/jobs', chat('y'.repeat(201)))
+    expect([long.status, long.body.message]).toEqual([400, expect.stringContaining('limits.maxMessageChars')])
+    const tools = await user.post('/api/jobs', chat('hi', { tools: ['a', 'b', 'c'] }))
+    expect([tools.status, tools.body.message]).toEqual([400, expect.stringContaining('limits.maxToolsPerRequest')])
+  })
+})
+
+describe('ownership', () => {
+  it('another user\'s job is 404 on every route, and its pending input request cannot be answered', async () => {
+    const owner = await createClient(app.url).init()
+    const stranger = await createClient(app.url).init()
+    const { body: job } = await owner.post('/api/jobs', chat('approval please'))
+    const ownerStream = await owner.stream(job.streamUrl)
+    const request = await ownerStream.waitFor(frame => frame.event === 'input-request')
+    const requestId = request.data.requestId
+    const answer = { requestId, answer: 'approve' }
+    expect((await stranger.get(`/api/jobs/${job.id}`)).status).toBe(404)
+    expect((await stranger.stream(job.streamUrl)).status).toBe(404)
+    expect((await stranger.stream(`${job.streamUrl}?after=1`, { 'last-event-id': '1' })).status).toBe(404)
+    expect((await stranger.post(`/api/jobs/${job.id}/input`, answer)).status).toBe(404)
+    expect((await stranger.post(`/api/jobs/${job.id}/abort`)).status).toBe(404)
+    expect((await stranger.get(`/api/jobs?threadId=${job.threadId ?? ''}`)).body.jobs ?? []).toEqual([])
+    // The stranger changed nothing: still waiting, then the owner's answer goes through.
+    expect((await owner.get(`/api/jobs/${job.id}`)).body.state.pendingInputs).toHaveLength(1)
+    expect((await owner.post(`/api/jobs/${job.id}/input`, answer)).status).toBe(200)
+    const end = await ownerStream.waitFor(frame => frame.event === 'job-end')
+    expect(end.data.status).toBe('completed')
+  })
+})
+
+describe('smuggling', () => {
+  it('tool definitions, system prompts and upstream fields in the body never reach the upstream', async () => {
+    const user = await createClient(app.url).init()
+    const marker = `smuggle-${randomUUID()}`
+    const created = await user.post('/api/jobs', {
+      messages: [{ role: 'system', content: `SYSTEM ${marker}` }, { role: 'user', content: marker }],
+      tools: ['not_a_registered_tool'],
+      system: `SYSTEM ${marker}`,
+      tool_choice: 'required',
+      functions: [{ name: 'evil', parameters: {} }],
+      headers: { 'x-evil': marker },
+      body: { temperature: 2, marker },
+    })
+    expect(created.status).toBe(202)
+    await expect.poll(() => upstream.requests.some(request => userText(request) === marker)).toBe(true)
+    const received = upstream.requests.find(request => userText(request) === marker)!
+    expect(Object.keys(received.body!).sort()).toEqual(['messages', 'model', 'stream', 'stream_options'])
+    expect(JSON.stringify(received.body)).not.toContain(`SYSTEM ${marker}`)
+    expect(received.headers['x-evil']).toBeUndefined()
+    const asObjects = await user.post('/api/jobs', chat('hi', { tools: [{ type: 'function', function: { name: 'evil', parameters: {} } }] }))
+    expect(asObjects.status).toBe(400)
+    expect(asObjects.body.message).toContain('tools.0')
+  })
+})
+
+describe('secrets', () => {
+  it('the API key and Authorization headers never appear in events, errors, snapshots, lists, metrics or logs', async () => {
+    const user = await createClient(app.url).init()
+    const auth = { authorization: `Bearer ${CLIENT_TOKEN}` }
+    const outputs: string[] = []
+    for (const prompt of ['echo-401', 'echo-chunk', 'fine']) {
+      const { body: job } = await user.post('/api/jobs', chat(prompt), auth)
+      const stream = await user.stream(job.streamUrl, auth)
+      const end = await stream.waitFor(frame => frame.event === 'job-end')
+      if (prompt !== 'fine') expect(end.data.status).toBe('failed')
+      outputs.push(JSON.stringify(stream.frames), JSON.stringify((await user.get(`/api/jobs/${job.id}`, auth)).body))
+    }
+    outputs.push(JSON.stringify((await user.get('/api/jobs', auth)).body))
+    outputs.push(await (await fetch(`${app.url}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })).text())
+    outputs.push(app.output())
+    for (const output of outputs) {
+      expect(output).not.toContain(API_KEY)
+      expect(output).not.toContain(CLIENT_TOKEN)
+      expect(output).not.toContain(TOKEN)
+    }
+    // It was really sent upstream, so the check above is meaningful.
+    expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Bearer ${API_KEY}`)
+  })
+})
+
+describe('per-user feature flags (the background-jobs:feature-flags hook)', () => {
+  it('turns a feature off for one user: 503 naming the flag; others keep it', async () => {
+    const user = await createClient(app.url).init()
+    const off = await user.get('/api/jobs', { 'x-fixture-flags-off': 'enabled' })
+    expect(off.status).toBe(503)
+    expect(off.body.message).toContain('NUXT_BACKGROUND_JOBS_ENABLED')
+    const workflow = await user.post('/api/jobs', { workflow: 'research-report', input: {} }, { 'x-fixture-flags-off': 'workflows' })
+    expect(workflow.status).toBe(503)
+    expect(workflow.body.message).toContain('workflows.enabled')
+    const catalog = await user.get('/api/jobs/catalog', { 'x-fixture-flags-off': 'tools' })
+    expect(catalog.body.tools).toEqual([])
+    expect((await user.get('/api/jobs/catalog')).body.tools.length).toBeGreaterThan(0)
+  })
+
+  it('tools off for a user: the upstream is offered no tools', async () => {
+    const user = await createClient(app.url).init()
+    const marker = `no-tools-${randomUUID()}`
+    expect((await user.post('/api/jobs', chat(marker), { 'x-fixture-flags-off': 'tools' })).status).toBe(202)
+    await expect.poll(() => upstream.requests.some(request => userText(request) === marker)).toBe(true)
+    expect(upstream.requests.find(request => userText(request) === marker)!.body!.tools).toBeUndefined()
+  })
+
+  it('a percentage rollout: 0 % nobody, 100 % everybody', async () => {
+    const user = await createClient(app.url).init()
+    expect((await user.get('/api/jobs/catalog', { 'x-fixture-workflows-rollout': '0' })).body.workflows).toEqual([])
+    expect((await user.get('/api/jobs/catalog', { 'x-fixture-workflows-rollout': '100' })).body.workflows.length).toBeGreaterThan(0)
+  })
+})
+
+describe('route fuzzing', () => {
+  it('random bodies, ids, query strings and Last-Event-ID values never produce a 5xx', async () => {
+    const report = await fuzzRoutes(app.url)
+    expect(report.serverErrors).toEqual([])
+    expect(report.cases).toBeGreaterThanOrEqual(800)
+    console.info(`[route fuzz] ${report.cases} cases, statuses ${JSON.stringify(report.statuses)}`)
+  })
+})

@@ -1,0 +1,44 @@
+/**
+ * Per-user feature flags: the rollout is stable per user and salt, spreads users over the
+ * percentage, honours the allowlist, and a global flag that is off always wins.
+ */
+import { describe, expect, it } from 'vitest'
+import { combineFlags, globalFlags, inRollout, rolloutBucket } from '../../server/lib/feature-flags'
+import { resolveConfig } from '../../server/lib/config'
+
+const USERS = Array.from({ length: 2000 }, (_, index) => `user-${index}`)
+
+describe('rollout', () => {
+  it('puts the same user in the same bucket every time, and a different salt reshuffles', () => {
+    expect(rolloutBucket('alice', 'workflows')).toBe(rolloutBucket('alice', 'workflows'))
+    const moved = USERS.filter(user => rolloutBucket(user, 'a') !== rolloutBucket(user, 'b'))
+    expect(moved.length).toBeGreaterThan(USERS.length / 2)
+  })
+
+  it('lets about the given percentage in, nobody at 0 %, everybody at 100 %', () => {
+    const share = (percentage: number) => USERS.filter(user => inRollout(user, { percentage })).length / USERS.length
+    expect(share(0)).toBe(0)
+    expect(share(100)).toBe(1)
+    expect(share(25)).toBeGreaterThan(0.2)
+    expect(share(25)).toBeLessThan(0.3)
+    // Raising the percentage only adds users.
+    const at10 = USERS.filter(user => inRollout(user, { percentage: 10 }))
+    expect(at10.every(user => inRollout(user, { percentage: 20 }))).toBe(true)
+  })
+
+  it('always lets allowlisted users in', () => {
+    expect(inRollout('alice', { percentage: 0, allowlist: ['alice'] })).toBe(true)
+    expect(inRollout('bob', { percentage: 0, allowlist: ['alice'] })).toBe(false)
+  })
+})
+
+describe('combining flags', () => {
+  it('per-user flags narrow the global ones; a global off always wins', () => {
+    const global = globalFlags(resolveConfig({ workflows: { enabled: false } }))
+    expect(global).toEqual({ enabled: true, tools: true, workflows: false })
+    expect(combineFlags(global, { workflows: true })).toEqual({ enabled: true, tools: true, workflows: false })
+    expect(combineFlags(global, { tools: false })).toEqual({ enabled: true, tools: false, workflows: false })
+    expect(combineFlags(global, { enabled: false })).toEqual({ enabled: false, tools: false, workflows: false })
+    expect(globalFlags(resolveConfig({ enabled: false }))).toEqual({ enabled: false, tools: false, workflows: false })
+  })
+})

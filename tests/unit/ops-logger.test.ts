@@ -1,0 +1,37 @@
+/**
+ * Structured logs never carry secrets: secret-named fields, bearer tokens and API keys anywhere
+ * in a line (message, nested fields, errors) are redacted; every line is one JSON object.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createConsoleLogger, redact } from '../../server/lib/logger'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('logger', () => {
+  it('redacts secret fields, bearer tokens and sk- keys, at any depth and inside errors', () => {
+    const redacted = JSON.stringify(redact({
+      apiKey: 'plain-secret',
+      headers: { Authorization: 'Bearer abc.def', cookie: 'bgjobs_uid=1' },
+      nested: [{ text: 'used key sk-or-v1-0123456789abcdef here' }],
+      error: new Error('upstream said Bearer sk-live-1234567890 is bad'),
+      jobId: 'job-1',
+    }))
+    for (const secret of ['plain-secret', 'abc.def', 'bgjobs_uid=1', 'sk-or-v1-0123456789abcdef', 'sk-live-1234567890']) expect(redacted).not.toContain(secret)
+    expect(redacted).toContain('job-1')
+  })
+
+  it('writes one JSON line per entry, by level, redacted', () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {})
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const logger = createConsoleLogger()
+    logger.info('job created', { jobId: 'j1', token: 't0ps3cret' })
+    logger.error('call failed with Bearer xyz123', { error: new Error('sk-abcdefghijkl leaked') })
+    const infoLine = JSON.parse(info.mock.calls[0]![0] as string)
+    expect(infoLine).toEqual({ level: 'info', scope: 'background-jobs', message: 'job created', jobId: 'j1', token: '[redacted]' })
+    const errorLine = error.mock.calls[0]![0] as string
+    expect(JSON.parse(errorLine).level).toBe('error')
+    expect(errorLine).not.toMatch(/xyz123|sk-abcdefghijkl/)
+  })
+})

@@ -1,0 +1,50 @@
+/**
+ * The metrics registry fed with committed events, its JSON snapshot and its Prometheus text.
+ */
+import { describe, expect, it } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { emptyMetrics } from '../../shared/events'
+import { createMetrics } from '../../server/lib/metrics'
+import { toPrometheusText } from '../../server/lib/prometheus'
+
+let seq = 0
+const event = (payload: Record<string, unknown>) => ({ ...payload, seq: ++seq, at: seq }) as unknown as JobEvent
+
+describe('metrics', () => {
+  it('counts jobs by live status and by end status, tool runs, timeouts and upstream errors', () => {
+    const metrics = createMetrics()
+    metrics.recordEvent('a', event({ type: 'job-status', status: 'running' }))
+    metrics.recordEvent('b', event({ type: 'job-status', status: 'running' }))
+    metrics.recordEvent('b', event({ type: 'job-status', status: 'waiting' }))
+    metrics.recordEvent('a', event({ type: 'text-delta', offset: 0, text: 'x'.repeat(100) }))
+    metrics.recordEvent('a', event({ type: 'tool-result', id: 't', status: 'timeout', durationMs: 5 }))
+    expect(metrics.snapshot().jobsByStatus).toEqual({ queued: 0, running: 1, waiting: 1 })
+    metrics.recordEvent('a', event({ type: 'job-end', status: 'failed', error: { code: 'upstream-timeout', message: 'slow' }, metrics: emptyMetrics() }))
+    const snapshot = metrics.snapshot()
+    expect(snapshot.jobsByStatus).toEqual({ queued: 0, running: 0, waiting: 1 })
+    expect(snapshot.counters).toMatchObject({
+      'jobs_started_total': 2,
+      'jobs_ended_total{status="failed"}': 1,
+      'upstream_errors_total{code="upstream-timeout"}': 1,
+      'tool_runs_total{status="timeout"}': 1,
+      'tool_timeouts_total': 1,
+      'events_committed_total{type="job-status"}': 3,
+    })
+    expect(snapshot.histograms.delta_batch_chars).toMatchObject({ count: 1, sum: 100, buckets: { 64: 0, 256: 1, '+Inf': 1 } })
+    metrics.forgetJob('b')
+    expect(metrics.snapshot().jobsByStatus.waiting).toBe(0)
+  })
+
+  it('formats Prometheus text: typed counters, histogram buckets, gauges in snake case', () => {
+    const metrics = createMetrics()
+    metrics.increment('jobs_ended_total', { status: 'completed' }, 2)
+    metrics.observe('delta_batch_chars', 10)
+    const text = toPrometheusText(metrics.snapshot(), { engine_runs: 0, openStreams: 3 })
+    expect(text).toContain('# TYPE background_jobs_jobs_ended_total counter\nbackground_jobs_jobs_ended_total{status="completed"} 2\n')
+    expect(text).toContain('background_jobs_delta_batch_chars_bucket{le="16"} 1')
+    expect(text).toContain('background_jobs_delta_batch_chars_count 1')
+    expect(text).toContain('background_jobs_jobs{status="running"} 0')
+    expect(text).toContain('# TYPE background_jobs_open_streams gauge\nbackground_jobs_open_streams 3')
+    expect(text.endsWith('\n')).toBe(true)
+  })
+})
