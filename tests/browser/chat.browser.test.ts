@@ -1,11 +1,13 @@
 /**
  * The demo chat in a real browser (Debian's Chromium via playwright-core) against the built demo
  * with the scripted model: leave and come back, reload, approve a tool call, stop. Every wait is on
- * a DOM condition; answers are compared with the server's own state of the job.
+ * a DOM condition; answers are compared with the server's own state of the job, rendered by the same
+ * Markdown renderer the page uses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
+import { renderMarkdown } from '../../app/lib/markdown'
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser'
 import { startAppServer } from '../support/app-server'
 import type { AppServer } from '../support/app-server'
@@ -67,8 +69,18 @@ async function waitForAnswerChars(page: Page, jobId: string, chars: number): Pro
   )
 }
 
+/** The answer's HTML as the page shows it (rendered Markdown). */
 async function answerOnScreen(page: Page, jobId: string): Promise<string> {
-  return (await turn(page, jobId).locator('.answer').textContent()) ?? ''
+  return await turn(page, jobId).locator('.answer').innerHTML()
+}
+
+/** The server's text rendered to HTML the way the page does, then serialized by this browser (as `innerHTML` is). */
+async function renderedAnswer(page: Page, content: string): Promise<string> {
+  return page.evaluate((html) => {
+    const template = document.createElement('template')
+    template.innerHTML = html
+    return template.innerHTML
+  }, renderMarkdown(content))
 }
 
 /** The job's state as the server has it (same-origin fetch, so with the user's cookie). */
@@ -99,7 +111,7 @@ describe('demo chat in Chromium', () => {
 
     const state = await serverState(page, jobId)
     expect(state.status).toBe('completed')
-    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
     expect(await page.locator('.turn').count()).toBe(1)
   })
 
@@ -117,7 +129,7 @@ describe('demo chat in Chromium', () => {
     await waitForStatus(page, jobId, 'completed')
 
     const state = await serverState(page, jobId)
-    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
     await screenshot(page, 'reload-2-completed')
   })
 
@@ -137,7 +149,7 @@ describe('demo chat in Chromium', () => {
     const state = await serverState(page, jobId)
     expect(state.answeredInputs).toHaveLength(1)
     expect(JSON.stringify(state.answeredInputs[0]!.answer)).toMatch(/approve/)
-    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
     await screenshot(page, 'approval-2-completed')
   })
 
@@ -153,7 +165,7 @@ describe('demo chat in Chromium', () => {
     expect(state.status).toBe('aborted')
     expect(state.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
     expect(state.content).not.toContain('Paragraph 7')
-    expect(await answerOnScreen(page, jobId)).toBe(state.content)
+    expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
     expect(await turn(page, jobId).getByRole('button', { name: 'Stop' }).count()).toBe(0)
   })
 })
