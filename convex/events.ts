@@ -5,7 +5,7 @@
  */
 import { v } from 'convex/values'
 import { mutation, query } from './_generated/server'
-import { findJob, isTerminal, utf8Bytes } from './model'
+import { findJob, isTerminal, nextChangedAt, utf8Bytes } from './model'
 import type { StoredJobStatus } from './schema'
 
 /** Why an append was refused (mirrors `AppendRefusal`). */
@@ -60,7 +60,9 @@ export const appendEvents = mutation({
     let status = job.status
     let endedAt = job.endedAt
     let expectedSeq = job.lastSeq + 1
+    let asksInput = false
     for (const event of events) {
+      if (event.type === 'input-request') asksInput = true
       // A merged delta covers fromSeq..seq; the log stays gap-free either way.
       if ((event.fromSeq ?? event.seq) !== expectedSeq || event.seq < expectedSeq) return refuse('seq-conflict')
       // Nothing may follow the end, not even within the same batch.
@@ -83,7 +85,9 @@ export const appendEvents = mutation({
     })
     // Terminal jobs keep updatedAt === endedAt: cleanup finds them by (status, updatedAt).
     const updatedAt = endedAt ?? last.at
-    await ctx.db.patch(job._id, { status, endedAt, updatedAt, lastSeq: last.seq })
+    // Only what a user is notified of moves the feed cursor (feed.ts); text batches do not.
+    const changedAt = status !== job.status || asksInput ? { changedAt: await nextChangedAt(ctx.db, job.userId) } : {}
+    await ctx.db.patch(job._id, { status, endedAt, updatedAt, lastSeq: last.seq, ...changedAt })
     return { ok: true as const, lastSeq: last.seq }
   },
 })

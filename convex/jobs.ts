@@ -5,7 +5,7 @@
 import { v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import { mutation, query } from './_generated/server'
-import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, toJobRecord } from './model'
+import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, nextChangedAt, toJobRecord } from './model'
 import { jobStatusValidator, jobTypeValidator, leaseValidator } from './schema'
 
 /** `list` returns at most this many jobs when no limit is given. */
@@ -46,6 +46,7 @@ export const create = mutation({
       updatedAt: args.createdAt,
       endedAt: null,
       lastSeq: 0,
+      changedAt: await nextChangedAt(ctx.db, userId),
       ...(lease ? { lease } : {}),
     })
     const record = await ctx.db.get(id)

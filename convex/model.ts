@@ -70,3 +70,20 @@ export function utf8Bytes(text: string): number {
   }
   return bytes
 }
+
+/** The user's latest `changedAt` (0 before the first). */
+export async function lastChangedAt(db: DatabaseReader, userId: string): Promise<number> {
+  const latest = await db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId)).order('desc').first()
+  return latest?.changedAt ?? 0
+}
+
+/**
+ * The `changedAt` for a change a user's notification feed reports: server time, but always above
+ * the user's latest one. Reading the user's latest puts the top of that index range in the
+ * transaction's read set, so two such changes of one user at once conflict and one retries: values
+ * follow the commit order, and a feed that read up to a value never sees a smaller one later.
+ * These changes are rare (creation, status changes, input requests), so the conflicts are too.
+ */
+export async function nextChangedAt(db: DatabaseReader, userId: string): Promise<number> {
+  return Math.max(Date.now(), await lastChangedAt(db, userId) + 1)
+}

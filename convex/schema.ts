@@ -91,14 +91,24 @@ export const controlFields = {
 }
 
 export default defineSchema({
-  jobs: defineTable(jobFields)
+  jobs: defineTable({
+    ...jobFields,
+    /**
+     * Convex server time of the last change a user's notification feed reports (created, status
+     * changed, input requested), strictly increasing per user in commit order (see
+     * `nextChangedAt` in model.ts): the cursor of `feed:userChanges`. Optional for documents
+     * written before it existed; not part of the returned record.
+     */
+    changedAt: v.optional(v.number()),
+  })
     .index('by_job_id', ['jobId'])
     .index('by_user_status', ['userId', 'status', 'createdAt'])
     .index('by_user_thread', ['userId', 'threadId', 'createdAt'])
     .index('by_user_message', ['userId', 'messageId', 'createdAt'])
     .index('by_user_idempotency', ['userId', 'idempotencyKey'])
     .index('by_status_updated', ['status', 'updatedAt'])
-    .index('by_status_lease_expiry', ['status', 'lease.expiresAt']),
+    .index('by_status_lease_expiry', ['status', 'lease.expiresAt'])
+    .index('by_user_changed', ['userId', 'changedAt']),
   eventBatches: defineTable(eventBatchFields)
     .index('by_job_seq', ['jobId', 'lastSeq']),
   controls: defineTable(controlFields)

@@ -17,6 +17,7 @@ import type * as cleanup from "../cleanup.js";
 import type * as controls from "../controls.js";
 import type * as crons from "../crons.js";
 import type * as events from "../events.js";
+import type * as feed from "../feed.js";
 import type * as jobs from "../jobs.js";
 import type * as leases from "../leases.js";
 import type * as model from "../model.js";
@@ -34,6 +35,7 @@ declare const fullApi: ApiFromModules<{
   controls: typeof controls;
   crons: typeof crons;
   events: typeof events;
+  feed: typeof feed;
   jobs: typeof jobs;
   leases: typeof leases;
   model: typeof model;

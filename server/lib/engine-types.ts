@@ -66,6 +66,8 @@ export interface EngineStats {
   pendingInputs: number
   notificationUsers: number
   notificationSinks: number
+  /** Users whose jobs on other instances are followed for their notification streams. */
+  userFeeds: number
   /** Engine-wide timers: heartbeat (while any viewer) and cleanup (while any job). */
   engineTimers: number
 }

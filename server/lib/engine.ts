@@ -24,6 +24,7 @@ import { createPersistQueue } from './persist-queue'
 import type { JobLease, JobRecord } from './providers/types'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
+import { createUserFeed } from './user-feed'
 import type { ViewerSink } from './viewer'
 
 /** Creates an engine. Call `dispose()` on shutdown. */
@@ -33,7 +34,8 @@ export function createEngine(options: EngineOptions) {
   const logger = options.logger ?? silentLogger
   const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
   const runs = new Map<string, JobRun>()
-  const notifications = new NotificationHub(now)
+  // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
+  const notifications: NotificationHub = new NotificationHub(now, createUserFeed({ provider, now, logger, isLocal: id => runs.has(id), notify: (userId, notification) => notifications.notify(userId, notification) }))
   const engineTimers = createTimerSet()
   let starting = 0
   let cancelCleanup: (() => void) | null = null
@@ -330,6 +332,7 @@ export function createEngine(options: EngineOptions) {
       pendingInputs,
       notificationUsers: notifications.size,
       notificationSinks: [...notifications.sinks()].length,
+      userFeeds: notifications.feeds,
       engineTimers: engineTimers.size,
     }
   }

@@ -2,6 +2,10 @@
  * The user-level stream: completions and input requests of all of a user's jobs, so one tab can
  * tell the user about a job it is not showing. Each user keeps a short numbered backlog, so a
  * reconnect with Last-Event-ID replays what it missed; idle users are dropped.
+ * Ids count per user in this process: a reconnect that lands on another instance replays nothing
+ * (these are toasts, not a log). With a shared provider, the hub also follows the user's jobs on
+ * other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
+ * is sent once per job, type and request, whichever way it arrives first.
  */
 import type { JobStatus } from '../../shared/events'
 
@@ -25,25 +29,48 @@ export interface NotificationSink {
   close(): void
 }
 
+/** Starts following a user's jobs that run elsewhere; returns a function that stops it. */
+export type FollowUser = (userId: string) => () => void
+
 interface UserChannel {
   nextId: number
   backlog: JobNotification[]
   sinks: Set<NotificationSink>
   lastAt: number
+  /** Keys of what was notified (job, type, request), oldest first, for the dedupe. */
+  notified: Set<string>
+  /** Stops the feed of the user's jobs elsewhere (while any sink is attached). */
+  stopFeed: (() => void) | null
 }
 
 /** Notifications kept per user for replays. */
 export const NOTIFICATION_BACKLOG = 100
 
+/** Notified keys kept per user: far more than the jobs a user can have going at once. */
+export const NOTIFIED_KEYS_KEPT = 1_000
+
+/** What makes two notifications the same: job, type and input request. */
+export function notificationKey(notification: Pick<JobNotification, 'jobId' | 'type' | 'requestId'>): string {
+  return `${notification.jobId}\u0000${notification.type}\u0000${notification.requestId ?? ''}`
+}
+
 /** The notification hub of one engine. */
 export class NotificationHub {
   private readonly users = new Map<string, UserChannel>()
 
-  constructor(private readonly now: () => number) {}
+  /** `follow`, when given, runs from a user's first attached sink until their last detaches. */
+  constructor(private readonly now: () => number, private readonly follow?: FollowUser) {}
 
   /** Users with a channel (for leak checks). */
   get size(): number {
     return this.users.size
+  }
+
+  /** Users whose jobs elsewhere are followed now (for leak checks). */
+  get feeds(): number {
+    let count = 0
+    for (const channel of this.users.values()) if (channel.stopFeed) count++
+    return count
   }
 
   /** Every open sink (for heartbeats). */
@@ -54,20 +81,28 @@ export class NotificationHub {
   private channel(userId: string): UserChannel {
     let channel = this.users.get(userId)
     if (!channel) {
-      channel = { nextId: 1, backlog: [], sinks: new Set(), lastAt: this.now() }
+      channel = { nextId: 1, backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null }
       this.users.set(userId, channel)
     }
     return channel
   }
 
-  /** Records and sends a notification. */
-  notify(userId: string, notification: Omit<JobNotification, 'id' | 'at'>): void {
+  /**
+   * Records and sends a notification, unless the same one (job, type, request) was sent already:
+   * a job running here is notified by its run and again by the feed. Returns whether it was sent.
+   */
+  notify(userId: string, notification: Omit<JobNotification, 'id' | 'at'>): boolean {
     const channel = this.channel(userId)
+    const key = notificationKey(notification)
+    if (channel.notified.has(key)) return false
+    channel.notified.add(key)
+    if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
     const full: JobNotification = { ...notification, id: channel.nextId++, at: this.now() }
     channel.lastAt = full.at
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
     for (const sink of channel.sinks) sink.send(full)
+    return true
   }
 
   /** Adds a sink; replays what came after `afterId` when it is still held. Returns detach. */
@@ -77,10 +112,18 @@ export class NotificationHub {
       for (const notification of channel.backlog) if (notification.id > afterId) sink.send(notification)
     }
     channel.sinks.add(sink)
+    if (this.follow && !channel.stopFeed) channel.stopFeed = this.follow(userId)
     return () => {
       channel.sinks.delete(sink)
       channel.lastAt = this.now()
+      if (channel.sinks.size === 0) this.stopFeed(channel)
     }
+  }
+
+  private stopFeed(channel: UserChannel): void {
+    const stop = channel.stopFeed
+    channel.stopFeed = null
+    stop?.()
   }
 
   /** Drops users with no open stream and nothing newer than `idleBefore`. */
@@ -93,6 +136,7 @@ export class NotificationHub {
   /** Closes every sink and forgets everything. */
   closeAll(): void {
     for (const sink of [...this.sinks()]) sink.close()
+    for (const channel of this.users.values()) this.stopFeed(channel)
     this.users.clear()
   }
 }

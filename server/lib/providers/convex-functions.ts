@@ -29,6 +29,7 @@ export const convexFunctions = {
   listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),
   sendControl: reference<Api['controls']['send']>('controls:send'),
   readControls: reference<Api['controls']['readControls']>('controls:readControls'),
+  userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
 }
 
 /** A job as the Convex functions return it. */
@@ -46,6 +47,9 @@ export type StoredControlPage = NonNullable<FunctionReturnType<Api['controls']['
 
 /** A control as stored: the contract's control with the answer as JSON. */
 export type StoredControl = StoredControlPage['controls'][number]
+
+/** A page of a user's changed jobs as `feed:userChanges` returns it. */
+export type StoredUserChangePage = FunctionReturnType<Api['feed']['userChanges']>
 
 /** The arguments of `controls:send` for a control. */
 export function toControlArgs(jobId: string, control: JobControl) {

@@ -3,7 +3,8 @@
  * Metadata lives in the `jobs` table, the log in append-only `eventBatches` (see convex/schema.ts);
  * each `appendEvents` call is one mutation, which is also where terminal status, seq continuity and
  * the lease epoch are checked. Viewers on other instances follow a job by query subscription, and
- * the owner follows the controls (abort, input answers) sent to its jobs the same way.
+ * the owner follows the controls (abort, input answers) sent to its jobs the same way, and a
+ * user's notification stream follows the user's changed jobs.
  * Batching writes in time (every 500 ms or 1 KB) is the caller's part: this provider writes what
  * it is given, once.
  */
@@ -14,7 +15,8 @@ import { type ControlSubscriptionOptions, subscribeToControls } from './convex-c
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
-import type { AppendResult, EventListener, EventRange, JobControl, JobLease, JobProvider, StoredJobControl } from './types'
+import { subscribeToUserJobs } from './convex-user-subscription'
+import type { AppendResult, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 
 /** How the provider reaches Convex: a deployment URL, or a ready facade (tests). */
 export type ConvexProviderOptions = ({ url: string, facade?: never } | { facade: ConvexFacade, url?: never }) & {
@@ -37,6 +39,8 @@ export interface ConvexJobProvider extends JobProvider {
    * stored ones first), once each, in the order sent.
    */
   subscribeControls(id: string, listener: (control: StoredJobControl) => void, options?: Pick<ControlSubscriptionOptions, 'fromStart'>): () => void
+  /** Calls `listener` with the user's jobs changed after this call (see `feed:userChanges`). */
+  subscribeUserJobs(userId: string, listener: (records: JobRecord[]) => void): () => void
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
   ready(): Promise<void>
   dispose(): Promise<void>
@@ -190,6 +194,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     subscribeControls(id, listener, subscribeOptions = {}) {
       return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: options.onError }))
+    },
+
+    subscribeUserJobs(userId, listener) {
+      return track(subscribeToUserJobs(facade, userId, listener, { onError: options.onError }))
     },
 
     async claimLease(id, instanceId, leaseMs) {

@@ -151,6 +151,13 @@ export interface JobProvider {
    * `fromStart` (an owner starting or taking over a job, so nothing sent meanwhile is missed).
    */
   subscribeControls?(id: string, listener: (control: StoredJobControl) => void, options?: { fromStart?: boolean }): () => void
+  /**
+   * Calls `listener` with the user's jobs that were created, changed status or asked for input
+   * after this call, in the order those changes committed, each change at least once (several
+   * changes of one job between two deliveries may arrive as one record in its latest state).
+   * Lets an instance notify a user of jobs that run elsewhere. Returns unsubscribe.
+   */
+  subscribeUserJobs?(userId: string, listener: (records: JobRecord[]) => void): () => void
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */

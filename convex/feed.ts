@@ -1,0 +1,37 @@
+/**
+ * A user's notification feed: the jobs whose creation, status change or input request committed
+ * after a cursor, through the `by_user_changed` index. Instances follow it by a query
+ * subscription (server/lib/providers/convex-user-subscription.ts) to tell a user about jobs that
+ * run on other instances.
+ */
+import { v } from 'convex/values'
+import { query } from './_generated/server'
+import { jobRecordValidator, lastChangedAt, toJobRecord } from './model'
+
+/** `userChanges` returns at most this many jobs; the caller asks again after the last. */
+const READ_LIMIT = 50
+
+/**
+ * The user's jobs with `changedAt` > `afterChangedAt`, oldest change first, at most 50 (`hasMore`
+ * says there are more). Each job appears once, in its current state: several changes of one job
+ * between two reads show as one. Without `afterChangedAt` it returns no jobs, only the user's
+ * latest `changedAt` (a subscription's start).
+ */
+export const userChanges = query({
+  args: { userId: v.string(), afterChangedAt: v.optional(v.number()) },
+  returns: v.object({
+    /** The user's latest `changedAt` when this result was read (0 before the first). */
+    lastChangedAt: v.number(),
+    changes: v.array(v.object({ changedAt: v.number(), record: jobRecordValidator })),
+    hasMore: v.boolean(),
+  }),
+  handler: async (ctx, { userId, afterChangedAt }) => {
+    const latest = await lastChangedAt(ctx.db, userId)
+    if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], hasMore: false }
+    const page = await ctx.db.query('jobs')
+      .withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))
+      .take(READ_LIMIT + 1)
+    const changes = page.slice(0, READ_LIMIT).map(doc => ({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc) }))
+    return { lastChangedAt: latest, changes, hasMore: page.length > READ_LIMIT }
+  },
+})

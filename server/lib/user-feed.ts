@@ -1,0 +1,66 @@
+/**
+ * Notifications for jobs that run on other instances. While a user has a notification stream
+ * open here, the hub follows the user's jobs through the provider's `subscribeUserJobs` (a Convex
+ * query subscription, no polling) and turns each changed record into the notification a local run
+ * would have sent: a new job → `job-created`, `waiting` → `input-request` (one per pending request,
+ * read from the stored state), a terminal status → `job-end`. The hub drops what was already sent.
+ */
+import { isTerminalStatus } from '../../shared/events'
+import type { Logger } from './logger'
+import type { FollowUser, JobNotification } from './notifications'
+import type { JobProvider, JobRecord } from './providers/types'
+
+/** What the feed needs from the engine. */
+export interface UserFeedOptions {
+  provider: JobProvider
+  /** The hub's `notify` (it drops duplicates). */
+  notify: (userId: string, notification: Omit<JobNotification, 'id' | 'at'>) => void
+  now: () => number
+  logger: Logger
+  /** True for a job whose run is in this process: the run notifies by itself. */
+  isLocal: (jobId: string) => boolean
+}
+
+/** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
+export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
+  const { provider, notify, now, logger, isLocal } = options
+  const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
+  if (!subscribeUserJobs) return undefined
+
+  return (userId) => {
+    // Jobs created from now on are new to this stream. Instances' clocks may differ by a little:
+    // at worst a job created right at this moment on another instance gets no `job-created`.
+    const startedAt = now()
+    let stopped = false
+    // One record at a time, in delivery order, so a job's notifications keep their order.
+    let queue = Promise.resolve()
+
+    async function handle(record: JobRecord) {
+      if (stopped || record.userId !== userId || isLocal(record.id)) return
+      const base = { jobId: record.id, threadId: record.threadId, title: record.title }
+      if (record.createdAt >= startedAt) notify(userId, { ...base, type: 'job-created', status: record.status })
+      if (record.status === 'waiting') {
+        const state = await provider.getState(record.id)
+        if (stopped || !state) return
+        for (const pending of state.pendingInputs) {
+          notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt })
+        }
+      }
+      else if (isTerminalStatus(record.status)) {
+        notify(userId, { ...base, type: 'job-end', status: record.status })
+      }
+    }
+
+    const unsubscribe = subscribeUserJobs(userId, (records) => {
+      for (const record of records) {
+        queue = queue.then(() => handle(record)).catch((error: unknown) => {
+          logger.error('a notification from another instance failed', { userId, jobId: record.id, error })
+        })
+      }
+    })
+    return () => {
+      stopped = true
+      unsubscribe()
+    }
+  }
+}

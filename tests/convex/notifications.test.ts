@@ -1,0 +1,180 @@
+/**
+ * User notifications across instances: two engines on one Convex backend (convex-test running the
+ * real convex/ functions). A user's notification stream on B hears about jobs that run on A, once
+ * each; jobs on B itself are not notified twice; the feed ends with the user's last stream.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { unusedModel, wait } from '../support/engine-harness'
+import { resolveConfig } from '../../server/lib/config'
+import { createEngine } from '../../server/lib/engine'
+import type { JobRunners } from '../../server/lib/engine-types'
+import { silentLogger } from '../../server/lib/logger'
+import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+import { createBackend, createInstance } from './backend'
+import type { Backend } from './backend'
+
+const config = resolveConfig({ lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { inputTimeoutMs: 600_000 } })
+const chat = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
+
+/** Asks for approval, then answers with a word. */
+const approving: JobRunners['chat'] = async (context) => {
+  const answer = await context.requestInput({ kind: 'tool-approval', prompt: 'Allow?', onTimeout: 'deny' })
+  context.text(`answer: ${String(answer.answer)}`)
+}
+
+/** Writes a little text for a second, then ends. */
+const briefText: JobRunners['chat'] = async (context) => {
+  for (let index = 0; index < 10; index++) {
+    await wait(100, context.signal)
+    context.text(`w${index} `)
+  }
+}
+
+function createNode(backend: Backend, instanceId: string, chatRunner: JobRunners['chat'] = async () => {}) {
+  const { provider, facade } = createInstance(backend)
+  const engine = createEngine({
+    provider,
+    instanceId,
+    getConfig: () => config,
+    createModelClient: () => unusedModel,
+    runners: { chat: chatRunner },
+    tools: createToolRegistry([]),
+    workflows: createWorkflowRegistry([]),
+    logger: silentLogger,
+  })
+  return { engine, provider, facade }
+}
+
+/**
+ * Waits for the deliveries queued so far. A waiting job is turned into its notification after a
+ * read of the job's state (two queries in a row), which `settled()` cannot see before the first
+ * returns: a turn of the (fake) timers lets the chain queue the rest.
+ */
+async function settle(facade: ReturnType<typeof createInstance>['facade']) {
+  await facade.settled()
+  await vi.advanceTimersByTimeAsync(0)
+  await facade.settled()
+}
+
+function createNotificationSink() {
+  const received: JobNotification[] = []
+  const sink: NotificationSink = { send: notification => received.push(structuredClone(notification)), comment() {}, close() {} }
+  return { sink, received, types: (jobId: string) => received.filter(item => item.jobId === jobId).map(item => item.type) }
+}
+
+describe('notifications across instances', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('a stream on B hears A\'s job ask for input and end, once each', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', approving)
+    const b = createNode(backend, 'B')
+    const { sink, received, types } = createNotificationSink()
+    const detach = b.engine.attachNotifications('u1', sink, null)
+    expect(b.engine.stats().userFeeds).toBe(1)
+    await settle(b.facade) // the feed's starting point
+
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(100)
+    await settle(b.facade)
+    const request = received.find(item => item.type === 'input-request')
+    expect(request).toMatchObject({ jobId: job.id, status: 'waiting', prompt: 'Allow?', title: job.title })
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(request!.requestId).toBe(state.pendingInputs[0]!.requestId)
+
+    await b.engine.answerInput('u1', job.id, { requestId: request!.requestId!, answer: 'approve' })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await a.engine.whenSettled(job.id)
+    await settle(b.facade)
+    expect(types(job.id)).toEqual(['job-created', 'input-request', 'job-end'])
+    expect(received.at(-1)).toMatchObject({ type: 'job-end', status: 'completed' })
+    // Ids count up per user on this instance.
+    expect(received.map(item => item.id)).toEqual([1, 2, 3])
+
+    detach()
+    expect(b.engine.stats()).toMatchObject({ userFeeds: 0, notificationSinks: 0 })
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('a job running on B itself is notified once, not again through the feed', async () => {
+    const backend = createBackend()
+    const b = createNode(backend, 'B', approving)
+    const { sink, received, types } = createNotificationSink()
+    b.engine.attachNotifications('u1', sink, null)
+    await settle(b.facade)
+
+    const { job } = await b.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(100)
+    await settle(b.facade)
+    const request = received.find(item => item.type === 'input-request')!
+    await b.engine.answerInput('u1', job.id, { requestId: request.requestId!, answer: 'approve' })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await b.engine.whenSettled(job.id)
+    await settle(b.facade)
+    expect(types(job.id)).toEqual(['job-created', 'input-request', 'job-end'])
+    await b.engine.dispose()
+    expect(b.engine.stats()).toMatchObject({ userFeeds: 0, notificationUsers: 0, notificationSinks: 0 })
+  })
+
+  it('another user\'s jobs never reach the stream; jobs that changed before it opened are not replayed', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', briefText)
+    const b = createNode(backend, 'B')
+    const { job: before } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(2_000)
+    await a.engine.whenSettled(before.id)
+
+    const { sink, received } = createNotificationSink()
+    b.engine.attachNotifications('u1', sink, null)
+    await settle(b.facade)
+    const { job: other } = await a.engine.createJob('u2', { request: chat })
+    const { job: mine } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(2_000)
+    await Promise.all([a.engine.whenSettled(other.id), a.engine.whenSettled(mine.id)])
+    await settle(b.facade)
+    expect(received.map(item => [item.jobId, item.type])).toEqual([[mine.id, 'job-created'], [mine.id, 'job-end']])
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('detaching the last stream drops the feed: later jobs are not heard, and it restarts with a new stream', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', briefText)
+    const b = createNode(backend, 'B')
+    const first = createNotificationSink()
+    const second = createNotificationSink()
+    const detachFirst = b.engine.attachNotifications('u1', first.sink, null)
+    const detachSecond = b.engine.attachNotifications('u1', second.sink, null)
+    expect(b.engine.stats()).toMatchObject({ userFeeds: 1, notificationSinks: 2 })
+    detachFirst()
+    expect(b.engine.stats()).toMatchObject({ userFeeds: 1, notificationSinks: 1 })
+    detachSecond()
+    expect(b.engine.stats()).toMatchObject({ userFeeds: 0, notificationSinks: 0 })
+    await settle(b.facade)
+
+    const { job: unheard } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(2_000)
+    await a.engine.whenSettled(unheard.id)
+    await settle(b.facade)
+    expect([...first.received, ...second.received]).toEqual([])
+
+    const third = createNotificationSink()
+    const detachThird = b.engine.attachNotifications('u1', third.sink, null)
+    await settle(b.facade)
+    const { job: heard } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(2_000)
+    await a.engine.whenSettled(heard.id)
+    await settle(b.facade)
+    expect(third.types(heard.id)).toEqual(['job-created', 'job-end'])
+    expect(third.received.some(item => item.jobId === unheard.id)).toBe(false)
+    detachThird()
+    expect(b.engine.stats().userFeeds).toBe(0)
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+})

@@ -1,0 +1,67 @@
+/**
+ * `subscribeUserJobs` over the real convex/ functions: a user's jobs that were created, changed
+ * status or asked for input after the subscription started, each change once and in commit order,
+ * across pages, never another user's, and not again for text batches.
+ */
+import { describe, expect, it } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas } from './backend'
+
+function inputRequest(seq: number, requestId: string): JobEvent {
+  return { type: 'input-request', seq, at: 2_000, requestId, kind: 'tool-approval', prompt: 'Allow?', expiresAt: 9_000, onTimeout: 'deny' }
+}
+
+describe('subscribeUserJobs (convex)', () => {
+  it('delivers each change once, in order, from the time it subscribed', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const { record: before } = await a.provider.create(newJob({ userId: 'feed-user' }))
+    const seen: string[] = []
+    const stop = b.provider.subscribeUserJobs('feed-user', records => seen.push(...records.map(item => `${item.id}:${item.status}:${item.lastSeq}`)))
+    await b.facade.settled()
+    expect(seen).toEqual([]) // changes before the subscription are not replayed
+
+    const { record: job } = await a.provider.create(newJob({ userId: 'feed-user' }))
+    await a.provider.create(newJob({ userId: 'someone-else' }))
+    await a.provider.appendEvents(job.id, [statusEvent(1, 'running')])
+    await a.provider.appendEvents(job.id, textDeltas(2, ['a', 'b', 'c'])) // not a change the feed reports
+    await a.provider.appendEvents(job.id, [inputRequest(5, 'r1'), statusEvent(6, 'waiting')])
+    await a.provider.appendEvents(job.id, [inputRequest(7, 'r2')]) // still waiting, a second question
+    await a.provider.appendEvents(before.id, [endEvent(1, 'aborted')])
+    await b.facade.settled()
+    expect(seen).toEqual([
+      `${job.id}:queued:0`,
+      `${job.id}:running:1`,
+      `${job.id}:waiting:6`,
+      `${job.id}:waiting:7`,
+      `${before.id}:aborted:1`,
+    ])
+    stop()
+    await a.provider.appendEvents(job.id, [endEvent(8, 'completed')])
+    await b.facade.settled()
+    expect(seen).toHaveLength(5)
+  })
+
+  it('pages through more changes than one result holds', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const seen: string[] = []
+    b.provider.subscribeUserJobs('many', records => seen.push(...records.map(item => item.id)))
+    await b.facade.settled()
+    // Written straight into the backend in one transaction (no subscription runs in between),
+    // so the next result holds all 120 changes: more than one page.
+    const created = Array.from({ length: 120 }, (_, index) => `bulk-${index}`)
+    await backend.run(async (ctx) => {
+      for (const [index, jobId] of created.entries()) {
+        const { id, request, ...fields } = newJob({ id: jobId, userId: 'many' })
+        await ctx.db.insert('jobs', { ...fields, jobId: id, requestJson: JSON.stringify(request), status: 'queued', updatedAt: fields.createdAt, endedAt: null, lastSeq: 0, lease: undefined, changedAt: Date.now() + index })
+      }
+    })
+    created.push((await a.provider.create(newJob({ userId: 'many' }))).record.id) // wakes the subscription
+    await b.facade.settled()
+    expect(seen).toEqual(created)
+    await b.provider.dispose()
+  })
+})

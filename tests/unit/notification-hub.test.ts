@@ -1,0 +1,154 @@
+/**
+ * The notification hub's dedupe and feed lifecycle, and the user feed that turns another
+ * instance's job records into notifications (a stub provider stands in for Convex).
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { silentLogger } from '../../server/lib/logger'
+import { NOTIFIED_KEYS_KEPT, NotificationHub } from '../../server/lib/notifications'
+import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
+import { createMemoryProvider } from '../../server/lib/providers/memory'
+import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
+import { createUserFeed } from '../../server/lib/user-feed'
+import { createJobState } from '../../shared/reducer'
+import type { JobState } from '../../shared/reducer'
+
+function recordingSink() {
+  const received: JobNotification[] = []
+  const sink: NotificationSink = { send: notification => received.push(notification), comment() {}, close() {} }
+  return { sink, received }
+}
+
+const base = { jobId: 'job-1', threadId: null, status: 'running' as const, title: 'hi' }
+
+describe('NotificationHub', () => {
+  it('sends each job + type + request once, numbering what it sends', () => {
+    const hub = new NotificationHub(() => 1_000)
+    const { sink, received } = recordingSink()
+    hub.attach('u1', sink, null)
+    expect(hub.notify('u1', { ...base, type: 'job-created' })).toBe(true)
+    expect(hub.notify('u1', { ...base, type: 'job-created' })).toBe(false)
+    expect(hub.notify('u1', { ...base, type: 'input-request', requestId: 'r1' })).toBe(true)
+    expect(hub.notify('u1', { ...base, type: 'input-request', requestId: 'r2' })).toBe(true)
+    expect(hub.notify('u1', { ...base, type: 'input-request', requestId: 'r1' })).toBe(false)
+    expect(hub.notify('u1', { ...base, type: 'job-end' })).toBe(true)
+    expect(hub.notify('u2', { ...base, type: 'job-end' })).toBe(true) // another user's channel
+    expect(received.map(item => [item.id, item.type, item.requestId])).toEqual([
+      [1, 'job-created', undefined],
+      [2, 'input-request', 'r1'],
+      [3, 'input-request', 'r2'],
+      [4, 'job-end', undefined],
+    ])
+  })
+
+  it('keeps a bounded number of keys: the oldest is forgotten first', () => {
+    const hub = new NotificationHub(() => 1_000)
+    for (let index = 0; index <= NOTIFIED_KEYS_KEPT; index++) hub.notify('u1', { ...base, jobId: `job-${index}`, type: 'job-end' })
+    expect(hub.notify('u1', { ...base, jobId: `job-${NOTIFIED_KEYS_KEPT}`, type: 'job-end' })).toBe(false)
+    expect(hub.notify('u1', { ...base, jobId: 'job-0', type: 'job-end' })).toBe(true)
+  })
+
+  it('follows a user from the first attached sink until the last detaches, and on closeAll', () => {
+    const started: string[] = []
+    const stopped: string[] = []
+    const hub = new NotificationHub(() => 1_000, (userId) => {
+      started.push(userId)
+      return () => stopped.push(userId)
+    })
+    const detachFirst = hub.attach('u1', recordingSink().sink, null)
+    const detachSecond = hub.attach('u1', recordingSink().sink, null)
+    hub.attach('u2', recordingSink().sink, null)
+    expect(started).toEqual(['u1', 'u2'])
+    expect(hub.feeds).toBe(2)
+    detachFirst()
+    expect(stopped).toEqual([])
+    detachSecond()
+    detachSecond()
+    expect(stopped).toEqual(['u1'])
+    expect(hub.feeds).toBe(1)
+    hub.closeAll()
+    expect(stopped).toEqual(['u1', 'u2'])
+    expect(hub.feeds).toBe(0)
+  })
+})
+
+function record(overrides: Partial<JobRecord>): JobRecord {
+  return {
+    id: 'job-1',
+    userId: 'u1',
+    type: 'chat',
+    status: 'running',
+    threadId: 't1',
+    messageId: null,
+    idempotencyKey: null,
+    title: 'hi',
+    request: { type: 'chat', messages: [] },
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    endedAt: null,
+    lastSeq: 1,
+    lease: null,
+    ...overrides,
+  }
+}
+
+/** A provider that hands records to the feed on demand and answers getState from a map. */
+function stubProvider(states: Record<string, JobState>) {
+  let deliver: ((records: JobRecord[]) => void) | null = null
+  const provider = {
+    ...createMemoryProvider(),
+    async getState(id: string) {
+      return states[id] ?? null
+    },
+    subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void) {
+      deliver = listener
+      return () => {
+        deliver = null
+      }
+    },
+  } satisfies JobProvider
+  return { provider, deliver: (records: JobRecord[]) => deliver?.(records), subscribed: () => deliver !== null }
+}
+
+describe('createUserFeed', () => {
+  it('is absent on a provider that cannot follow a user (memory)', () => {
+    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, now: () => 0, logger: silentLogger, isLocal: () => false })).toBeUndefined()
+  })
+
+  it('turns records into notifications: new job, each pending request, the end; skips local jobs', async () => {
+    const waitingState: JobState = {
+      ...createJobState({ id: 'job-2', type: 'chat', createdAt: 1_500 }),
+      status: 'waiting',
+      pendingInputs: [
+        { requestId: 'r1', kind: 'tool-approval', prompt: 'Allow?', expiresAt: 9_000, onTimeout: 'deny', requestedAt: 1_600 },
+        { requestId: 'r2', kind: 'tool-approval', prompt: 'And this?', expiresAt: 9_000, onTimeout: 'deny', requestedAt: 1_600 },
+      ],
+    }
+    vi.useFakeTimers()
+    const stub = stubProvider({ 'job-2': waitingState })
+    const sent: Array<[string, string, string | undefined, string]> = []
+    const follow = createUserFeed({
+      provider: stub.provider,
+      notify: (userId, notification) => sent.push([userId, notification.jobId, notification.requestId, `${notification.type}:${notification.status}`]),
+      now: () => 1_200,
+      logger: silentLogger,
+      isLocal: id => id === 'local',
+    })!
+    const stop = follow('u1')
+    stub.deliver([
+      record({ id: 'old', createdAt: 1_000, status: 'completed' }), // created before the feed: only its end
+      record({ id: 'job-2', createdAt: 1_500, status: 'waiting' }),
+      record({ id: 'local', createdAt: 1_500, status: 'completed' }),
+      record({ id: 'theirs', userId: 'u2', createdAt: 1_500, status: 'failed' }),
+    ])
+    await vi.advanceTimersByTimeAsync(0) // the state read of the waiting job
+    vi.useRealTimers()
+    expect(sent).toEqual([
+      ['u1', 'old', undefined, 'job-end:completed'],
+      ['u1', 'job-2', undefined, 'job-created:waiting'],
+      ['u1', 'job-2', 'r1', 'input-request:waiting'],
+      ['u1', 'job-2', 'r2', 'input-request:waiting'],
+    ])
+    stop()
+    expect(stub.subscribed()).toBe(false)
+  })
+})
