@@ -4,24 +4,21 @@
  * job failure become an unhandled rejection. A provider stores; the engine decides.
  */
 import { randomUUID } from 'node:crypto'
-import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
-import { createJobState } from '../../shared/reducer'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
 import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
-import type { JobRun, RunOutcome } from './job-run'
-import { createJobRun, outcomeOf, releaseRun } from './job-run'
+import type { JobRun } from './job-run'
 import { createRunContext } from './create-run-context'
+import { createRunManager } from './run-manager'
 import { summarize, titleOf } from './job-summary'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
-import { createPersistQueue } from './persist-queue'
-import type { JobLease, JobRecord } from './providers/types'
+import type { JobRecord } from './providers/types'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
 import { createUserFeed } from './user-feed'
@@ -66,38 +63,6 @@ export function createEngine(options: EngineOptions) {
     }
   }
 
-  function notifyEnd(run: JobRun) {
-    const { record, live } = run
-    notifications.notify(record.userId, { type: 'job-end', jobId: record.id, threadId: record.threadId, status: live.state.status, title: record.title })
-  }
-
-  /** Ends a run with an outcome (once); later outcomes are refused, like a late complete after abort. */
-  function endRun(run: JobRun, outcome: RunOutcome) {
-    if (run.live.ended || run.abandoned) return
-    run.live.flush()
-    run.metrics.duration_ms = now() - run.startedAt
-    run.live.commit({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
-    logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
-    notifyEnd(run)
-  }
-
-  function abortRun(run: JobRun, reason: JobAbortedError) {
-    if (run.live.ended) return
-    run.controller.abort(reason)
-    run.inputs.cancelAll(reason)
-    endRun(run, outcomeOf(reason, run.controller.signal))
-  }
-
-  /** Stops a run without writing its end: another instance owns the job now. */
-  function abandonRun(run: JobRun, reason: string) {
-    if (run.abandoned) return
-    logger.warn('stopping the local run: another instance owns the job', { jobId: run.record.id, reason })
-    run.abandoned = true
-    run.controller.abort(new JobAbortedError('owner-lost', reason))
-    run.inputs.cancelAll(run.controller.signal.reason)
-    run.live.close()
-  }
-
   function ensureCleanupTimer(config: BackgroundJobsConfig) {
     if (cancelCleanup) return
     cancelCleanup = engineTimers.interval(() => {
@@ -115,70 +80,18 @@ export function createEngine(options: EngineOptions) {
     upstreamRequest: context => callHook('upstreamRequest', context),
   })
 
-  /** Starts a run for a stored record. The runner's failure never escapes as a rejection. */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }) {
-    const timers = createTimerSet()
-    const persist = createPersistQueue({
-      provider,
-      jobId: record.id,
-      timers,
-      // One process: write at once. Shared store: batch writes (persist.intervalMs / persist.bytes).
-      intervalMs: cluster.enabled ? config.persist.intervalMs : 0,
-      bytes: config.persist.bytes,
-      mergeDeltas: cluster.enabled,
-      epoch: record.lease?.epoch,
-      onRefused: reason => abandonRun(run, `write refused: ${reason}`),
-      onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
-    })
-    const run = createJobRun({
-      record,
-      config,
-      state: resume?.state ?? createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
-      timers,
-      persist,
-      now,
-      onCommit: (event: JobEvent) => viewers.onCommit(run, event),
-      onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
-        type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
-      }),
-      abort: abortRun,
-    })
-    runs.set(record.id, run)
-    const detachCluster = record.lease ? cluster.attach(run, record.lease) : () => {}
-    timers.timeout(() => abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
-    // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
-    for (const pending of resume?.state.pendingInputs ?? []) {
-      run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: 'system:owner-lost' })
-    }
-    if (run.live.state.status !== 'running') run.live.commit({ type: 'job-status', status: 'running' })
-
-    const context = createContext(run, resume?.state ?? null)
-    run.done = (async () => {
-      try {
-        if (record.request.type === 'chat') await options.runners.chat(context, record.request)
-        else if (options.runners.workflow) await options.runners.workflow(context, record.request)
-        else throw new InvalidRequestError('Workflows are not available in this engine')
-        if (run.controller.signal.aborted) endRun(run, outcomeOf(run.controller.signal.reason, run.controller.signal))
-        else endRun(run, { status: 'completed' })
-      }
-      catch (error) {
-        endRun(run, outcomeOf(error, run.controller.signal))
-      }
-      try {
-        await run.persist.flush()
-        if (!run.abandoned) await callHook('jobEnded', { ...run.record, status: run.live.state.status, endedAt: run.live.state.endedAt, lastSeq: run.live.state.seq }, run.live.state)
-      }
-      catch (error) {
-        logger.error('finishing a job failed', { jobId: record.id, error })
-      }
-      finally {
-        detachCluster()
-        releaseRun(run)
-        runs.delete(record.id)
-        useMetrics().forgetJob(record.id)
-      }
-    })()
-  }
+  const { startRun, abortRun, abandonRun } = createRunManager({
+    provider,
+    runs,
+    runners: options.runners,
+    now,
+    logger,
+    notifications,
+    createContext,
+    onCommit: (run, event) => viewers.onCommit(run, event),
+    jobEnded: (job, state) => callHook('jobEnded', job, state),
+    cluster: () => cluster,
+  })
 
   /** Loads a job the user owns, or throws JobNotFoundError (another user's job is a 404 too). */
   async function authorize(userId: string, jobId: string): Promise<JobRecord> {

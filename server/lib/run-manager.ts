@@ -1,0 +1,142 @@
+/**
+ * Running jobs on this instance: start a run (its timers, write-behind queue, live log and
+ * runner), end it once with an outcome, abort it, or abandon it to another instance. Every run
+ * releases everything it holds when its runner has settled.
+ */
+import type { JobEvent } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+import { createJobState } from '../../shared/reducer'
+import type { BackgroundJobsConfig } from './config'
+import type { JobRunners } from './engine-types'
+import { InvalidRequestError, JobAbortedError } from './errors'
+import type { JobRun, RunOutcome } from './job-run'
+import { createJobRun, outcomeOf, releaseRun } from './job-run'
+import type { Logger } from './logger'
+import { useMetrics } from './metrics'
+import type { NotificationHub } from './notifications'
+import { createPersistQueue } from './persist-queue'
+import type { JobLease, JobProvider, JobRecord } from './providers/types'
+import type { RunContext } from './run-context'
+import { createTimerSet } from './timers'
+
+/** What the run manager needs from its engine. */
+export interface RunManagerOptions {
+  provider: JobProvider
+  runs: Map<string, JobRun>
+  runners: JobRunners
+  now: () => number
+  logger: Logger
+  notifications: NotificationHub
+  createContext: (run: JobRun, resumedFrom: JobState | null) => RunContext
+  onCommit: (run: JobRun, event: JobEvent) => void
+  jobEnded: (job: JobRecord, state: JobState) => Promise<void>
+  /** The engine's cluster (late-bound: the cluster itself starts runs). */
+  cluster: () => { enabled: boolean, attach: (run: JobRun, lease: JobLease) => () => void }
+}
+
+/** Creates the run manager of an engine. */
+export function createRunManager(options: RunManagerOptions) {
+  const { provider, runs, now, logger, notifications } = options
+
+  function notifyEnd(run: JobRun) {
+    const { record, live } = run
+    notifications.notify(record.userId, { type: 'job-end', jobId: record.id, threadId: record.threadId, status: live.state.status, title: record.title })
+  }
+
+  /** Ends a run with an outcome (once); later outcomes are refused, like a late complete after abort. */
+  function endRun(run: JobRun, outcome: RunOutcome) {
+    if (run.live.ended || run.abandoned) return
+    run.live.flush()
+    run.metrics.duration_ms = now() - run.startedAt
+    run.live.commit({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
+    logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
+    notifyEnd(run)
+  }
+
+  function abortRun(run: JobRun, reason: JobAbortedError) {
+    if (run.live.ended) return
+    run.controller.abort(reason)
+    run.inputs.cancelAll(reason)
+    endRun(run, outcomeOf(reason, run.controller.signal))
+  }
+
+  /** Stops a run without writing its end: another instance owns the job now. */
+  function abandonRun(run: JobRun, reason: string) {
+    if (run.abandoned) return
+    logger.warn('stopping the local run: another instance owns the job', { jobId: run.record.id, reason })
+    run.abandoned = true
+    run.controller.abort(new JobAbortedError('owner-lost', reason))
+    run.inputs.cancelAll(run.controller.signal.reason)
+    run.live.close()
+  }
+
+  /** Starts a run for a stored record. The runner's failure never escapes as a rejection. */
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }) {
+    const timers = createTimerSet()
+    const persist = createPersistQueue({
+      provider,
+      jobId: record.id,
+      timers,
+      // One process: write at once. Shared store: batch writes (persist.intervalMs / persist.bytes).
+      intervalMs: options.cluster().enabled ? config.persist.intervalMs : 0,
+      bytes: config.persist.bytes,
+      mergeDeltas: options.cluster().enabled,
+      epoch: record.lease?.epoch,
+      onRefused: reason => abandonRun(run, `write refused: ${reason}`),
+      onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
+    })
+    const run = createJobRun({
+      record,
+      config,
+      state: resume?.state ?? createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
+      timers,
+      persist,
+      now,
+      onCommit: (event: JobEvent) => options.onCommit(run, event),
+      onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
+        type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
+      }),
+      abort: abortRun,
+    })
+    runs.set(record.id, run)
+    const detachCluster = record.lease ? options.cluster().attach(run, record.lease) : () => {}
+    timers.timeout(() => abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
+    // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
+    for (const pending of resume?.state.pendingInputs ?? []) {
+      run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: 'system:owner-lost' })
+    }
+    if (run.live.state.status !== 'running') run.live.commit({ type: 'job-status', status: 'running' })
+
+    const context = options.createContext(run, resume?.state ?? null)
+    run.done = (async () => {
+      try {
+        if (record.request.type === 'chat') await options.runners.chat(context, record.request)
+        else if (options.runners.workflow) await options.runners.workflow(context, record.request)
+        else throw new InvalidRequestError('Workflows are not available in this engine')
+        if (run.controller.signal.aborted) endRun(run, outcomeOf(run.controller.signal.reason, run.controller.signal))
+        else endRun(run, { status: 'completed' })
+      }
+      catch (error) {
+        endRun(run, outcomeOf(error, run.controller.signal))
+      }
+      try {
+        await run.persist.flush()
+        if (!run.abandoned) await options.jobEnded({ ...run.record, status: run.live.state.status, endedAt: run.live.state.endedAt, lastSeq: run.live.state.seq }, run.live.state)
+      }
+      catch (error) {
+        logger.error('finishing a job failed', { jobId: record.id, error })
+      }
+      finally {
+        detachCluster()
+        releaseRun(run)
+        runs.delete(record.id)
+        useMetrics().forgetJob(record.id)
+      }
+    })()
+  }
+
+  return { startRun, endRun, abortRun, abandonRun }
+}
+
+/** A run manager. */
+export type RunManager = ReturnType<typeof createRunManager>
