@@ -143,6 +143,18 @@ describe('jobs over HTTP', () => {
     expect((await user.post('/api/jobs', 'not json')).status).toBe(400)
     const huge = await user.post('/api/jobs', { messages: [{ role: 'user', content: 'x'.repeat(300_000) }] })
     expect(huge.status).toBe(413)
+    // A body that is not declared JSON (what a cross-site form could send) is refused.
+    const plain = await fetch(`${app.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(chatBody) })
+    expect(plain.status).toBe(415)
+    // Without a Content-Length (chunked), the limit still holds while reading.
+    const chunks = [Buffer.from('{"messages":[{"role":"user","content":"'), ...Array.from({ length: 40 }, () => Buffer.alloc(10_000, 120)), Buffer.from('"}]}')]
+    const chunked = await fetch(`${app.url}/api/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({ pull(controller) { const next = chunks.shift(); if (next) controller.enqueue(next); else controller.close() } }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(chunked.status).toBe(413)
   })
 
   it('Idempotency-Key returns the same job on retry', async () => {

@@ -1,14 +1,14 @@
 /** POST /api/jobs — start a chat job or a workflow job; 202 { id, status, streamUrl }. */
-import { getRequestHeader, readRawBody, setResponseStatus } from 'h3'
+import { getRequestHeader, setResponseStatus } from 'h3'
 import { defineJobsHandler } from '../../lib/http/handler'
-import { parseJsonBody, RequestError, validate } from '../../lib/http/request'
+import { readJsonBody, RequestError, validate } from '../../lib/http/request'
 import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
 import { FeatureDisabledError } from '../../lib/errors'
 import { useCreateRateLimiter } from '../../lib/rate-limit'
 
 export default defineJobsHandler(async ({ event, engine, userId, config, flags }) => {
-  const body = parseJsonBody(await readRawBody(event), config.limits.maxBodyBytes, getRequestHeader(event, 'content-length'))
+  const body = await readJsonBody(event, config.limits.maxBodyBytes)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'body: must be a JSON object')
   const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
   let input: CreateJobInput

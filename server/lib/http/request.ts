@@ -1,7 +1,11 @@
 /**
- * Reading requests safely: size-limited JSON bodies, validated with a schema; a problem is a
- * `RequestError` with the status and a message naming the field.
+ * Reading requests safely: JSON bodies only (`application/json`, which a cross-site form cannot
+ * send without a CORS preflight), read with a byte limit that holds even without a
+ * Content-Length, validated with a schema. A problem is a `RequestError` naming the field.
  */
+import type { IncomingMessage } from 'node:http'
+import type { H3Event } from 'h3'
+import { getRequestHeader, readRawBody } from 'h3'
 import type { z } from 'zod'
 import { describeIssues } from './schemas'
 
@@ -13,10 +17,35 @@ export class RequestError extends Error {
   }
 }
 
-/** Parses a raw JSON body no larger than `maxBytes`. */
-export function parseJsonBody(raw: string | undefined, maxBytes: number, contentLength?: string): unknown {
-  if (contentLength && Number(contentLength) > maxBytes) throw new RequestError(413, `Body is larger than ${maxBytes} bytes (limits.maxBodyBytes)`)
-  if (raw && Buffer.byteLength(raw) > maxBytes) throw new RequestError(413, `Body is larger than ${maxBytes} bytes (limits.maxBodyBytes)`)
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+function tooLarge(maxBytes: number): RequestError {
+  return new RequestError(413, `Body is larger than ${maxBytes} bytes (limits.maxBodyBytes)`)
+}
+
+/** Reads a Node request body, stopping (413) as soon as it passes `maxBytes`. */
+function readLimited(request: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        request.off('data', onData)
+        request.resume() // drain the rest without keeping it
+        reject(tooLarge(maxBytes))
+        return
+      }
+      chunks.push(chunk)
+    }
+    request.on('data', onData)
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.once('error', reject)
+  })
+}
+
+/** Parses JSON text, or throws a 400. */
+export function parseJsonText(raw: string | undefined): unknown {
   if (!raw || raw.trim() === '') throw new RequestError(400, 'body: a JSON body is required')
   try {
     return JSON.parse(raw)
@@ -24,6 +53,22 @@ export function parseJsonBody(raw: string | undefined, maxBytes: number, content
   catch {
     throw new RequestError(400, 'body: is not valid JSON')
   }
+}
+
+/** Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes`, 400 if unparsable. */
+export async function readJsonBody(event: H3Event, maxBytes: number): Promise<unknown> {
+  if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? '')) {
+    throw new RequestError(415, 'content-type: must be application/json')
+  }
+  const length = getRequestHeader(event, 'content-length')
+  if (length && Number(length) > maxBytes) throw tooLarge(maxBytes)
+  const request = event.node.req
+  // A real socket request is read with the limit; other runtimes hand h3 a buffered body.
+  const raw = typeof request.on === 'function' && !request.readableEnded && !(event as { _requestBody?: unknown })._requestBody
+    ? await readLimited(request, maxBytes)
+    : await readRawBody(event)
+  if (raw && Buffer.byteLength(raw) > maxBytes) throw tooLarge(maxBytes)
+  return parseJsonText(raw)
 }
 
 /** Validates a value with a schema, or throws a 400 naming every problem. */

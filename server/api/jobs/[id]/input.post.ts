@@ -1,12 +1,12 @@
 /** POST /api/jobs/:id/input — answer a pending input request { requestId, answer }. */
-import { getRequestHeader, getRouterParam, readRawBody } from 'h3'
+import { getRouterParam } from 'h3'
 import { defineJobsHandler } from '../../../lib/http/handler'
-import { parseJsonBody, validate } from '../../../lib/http/request'
+import { readJsonBody, validate } from '../../../lib/http/request'
 import { inputBodySchema } from '../../../lib/http/schemas'
 import { useInputRateLimiter } from '../../../lib/rate-limit'
 
 export default defineJobsHandler(async ({ event, engine, userId, config }) => {
-  const body = validate(inputBodySchema, parseJsonBody(await readRawBody(event), config.limits.maxBodyBytes, getRequestHeader(event, 'content-length')))
+  const body = validate(inputBodySchema, await readJsonBody(event, config.limits.maxBodyBytes))
   useInputRateLimiter().take(userId, config.limits.inputPerMinute)
   await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: body.answer })
   return { ok: true }
