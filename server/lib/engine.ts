@@ -14,6 +14,7 @@ import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, Invali
 import type { JobRun } from './job-run'
 import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
+import { restrictTools } from './tools/restrict'
 import { summarize, titleOf } from './job-summary'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
@@ -75,7 +76,8 @@ export function createEngine(options: EngineOptions) {
     resumedFrom,
     now,
     model: options.createModelClient(run.config),
-    tools: options.tools,
+    // A chat request's `tools` and a workflow's (per-user flag) limit what the job can see and run.
+    tools: restrictTools(options.tools, run.record.request.tools),
     workflows: options.workflows,
     upstreamRequest: context => callHook('upstreamRequest', context),
   })

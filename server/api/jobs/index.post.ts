@@ -15,7 +15,8 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
   if ('workflow' in body) {
     const parsed = validate(workflowJobBodySchema, body)
     if (!flags.workflows) throw new FeatureDisabledError('workflows.enabled')
-    input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
+    // Tools switched off for this user reach the workflow's nodes too.
+    input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input, ...(!flags.tools ? { tools: [] } : {}) }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
   }
   else {
     const parsed = validate(chatJobBodySchema(config), body)

@@ -30,6 +30,8 @@ export interface WorkflowJobRequest {
   type: 'workflow'
   workflow: string
   input: unknown
+  /** When set, the only tools its nodes may use (e.g. `[]` when tools are off for this user). */
+  tools?: string[]
 }
 
 /** The request a job was created from; stored so another instance can resume it. */
