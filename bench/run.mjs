@@ -19,6 +19,7 @@ const BENCHMARKS = [
   { id: 'fanout', file: 'bench/fanout.ts', flags: [] },
   { id: 'reconnect', file: 'bench/reconnect.ts', flags: [] },
   { id: 'compression', file: 'bench/compression.ts', flags: [] },
+  { id: 'model-client', file: 'bench/model-client.ts', flags: [] },
 ]
 
 const wanted = process.argv.slice(2)

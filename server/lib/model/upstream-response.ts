@@ -4,12 +4,13 @@
  */
 import { raceAbort } from './abortable'
 import { ModelError, UpstreamHttpError, UpstreamNetworkError } from './errors'
+import type { UpstreamResponse } from './transport'
 
 /** Longest part of an error body kept in the message. */
 const BODY_EXCERPT_CHARS = 300
 
 /** An `UpstreamHttpError` for a non-2xx response: status, a short body excerpt, `Retry-After`. */
-export async function httpErrorFrom(response: Response, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
+export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
   let body = ''
   try {
     body = await raceAbort(response.text(), signal)
