@@ -1,10 +1,10 @@
 /**
  * Follows the controls sent to a job (abort, input answers) through a Convex query subscription,
- * the way convex-subscription.ts follows its events: each result holds the controls numbered after
- * the last delivered one, and only those past it are handed on, so each control reaches the
- * listener once and in order however often results repeat.
+ * by control number: each control reaches the listener once and in order however often results
+ * repeat (see convex-cursor-subscription.ts).
  */
 import type { ConvexFacade } from './convex-facade'
+import { subscribeFromCursor } from './convex-cursor-subscription'
 import { convexFunctions, type StoredControlPage, toStoredJobControl } from './convex-functions'
 import type { StoredJobControl } from './types'
 
@@ -30,41 +30,28 @@ export function subscribeToControls(
   options: ControlSubscriptionOptions = {},
 ): () => void {
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] convex control subscription failed', error))
-  let lastDeliveredNumber = options.fromStart ? 0 : undefined
-  let stopCurrent: (() => void) | undefined
-  let stopped = false
-
-  const listen = () => {
-    stopCurrent?.()
-    // Without a start number, the first result only tells the job's last number: "from now on".
-    const args = lastDeliveredNumber === undefined ? { jobId } : { jobId, afterNumber: lastDeliveredNumber }
-    stopCurrent = facade.subscribe(convexFunctions.readControls, args, onResult, onError)
-  }
-
-  const onResult = (page: StoredControlPage | null) => {
-    if (stopped || page === null) return
-    if (lastDeliveredNumber === undefined) {
-      lastDeliveredNumber = page.lastNumber
-      listen()
-      return
-    }
-    for (const stored of page.controls) {
-      // A listener may unsubscribe while handling a control: the rest are then not delivered.
-      if (stopped || stored.number <= lastDeliveredNumber) continue
-      lastDeliveredNumber = stored.number
-      try {
-        listener(toStoredJobControl(stored))
+  return subscribeFromCursor({
+    facade,
+    query: convexFunctions.readControls,
+    args: afterNumber => (afterNumber === undefined ? { jobId } : { jobId, afterNumber }),
+    start: options.fromStart ? 0 : undefined,
+    read: (page: StoredControlPage | null) => page && {
+      head: page.lastNumber,
+      items: page.controls.map(stored => ({ cursor: stored.number, item: stored })),
+      again: page.hasMore || page.controls.length >= RESUBSCRIBE_AFTER_CONTROLS,
+    },
+    deliver(controls, stopped) {
+      for (const stored of controls) {
+        // A listener may unsubscribe while handling a control: the rest are then not delivered.
+        if (stopped()) return
+        try {
+          listener(toStoredJobControl(stored))
+        }
+        catch (error) {
+          onError(error)
+        }
       }
-      catch (error) {
-        onError(error)
-      }
-    }
-    if (!stopped && (page.hasMore || page.controls.length >= RESUBSCRIBE_AFTER_CONTROLS)) listen()
-  }
-
-  listen()
-  return () => {
-    stopped = true
-    stopCurrent?.()
-  }
+    },
+    onError,
+  })
 }

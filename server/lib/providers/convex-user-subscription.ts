@@ -1,11 +1,12 @@
 /**
  * Follows a user's changed jobs (created, status changed, input requested) through a Convex query
- * subscription on `feed:userChanges`, the way convex-control-subscription.ts follows controls: the
- * cursor is the last delivered `changedAt`, which Convex assigns in commit order per user, so each
- * change is handed on once however often results repeat. The subscription starts afresh whenever
- * the cursor moves, so a delivered job that keeps streaming text does not wake it again.
+ * subscription on `feed:userChanges`, by `changedAt` — which Convex assigns in commit order per
+ * user — so each change is handed on once however often results repeat (see
+ * convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a delivered job
+ * that keeps streaming text does not wake it again.
  */
 import type { ConvexFacade } from './convex-facade'
+import { subscribeFromCursor } from './convex-cursor-subscription'
 import { convexFunctions, type StoredUserChangePage, toJobRecord } from './convex-functions'
 import type { JobRecord } from './types'
 
@@ -22,41 +23,16 @@ export function subscribeToUserJobs(
   listener: (records: JobRecord[]) => void,
   options: UserJobSubscriptionOptions = {},
 ): () => void {
-  const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] convex user feed subscription failed', error))
-  let lastDelivered: number | undefined
-  let stopCurrent: (() => void) | undefined
-  let stopped = false
-
-  const listen = () => {
-    stopCurrent?.()
-    // Without a cursor, the first result only tells the user's latest change: "from now on".
-    const args = lastDelivered === undefined ? { userId } : { userId, afterChangedAt: lastDelivered }
-    stopCurrent = facade.subscribe(convexFunctions.userChanges, args, onResult, onError)
-  }
-
-  const onResult = (page: StoredUserChangePage) => {
-    if (stopped) return
-    if (lastDelivered === undefined) {
-      lastDelivered = page.lastChangedAt
-      listen()
-      return
-    }
-    const cursor = lastDelivered
-    const fresh = page.changes.filter(change => change.changedAt > cursor)
-    if (fresh.length === 0) return
-    lastDelivered = fresh[fresh.length - 1]!.changedAt
-    try {
-      listener(fresh.map(change => toJobRecord(change.record)))
-    }
-    catch (error) {
-      onError(error)
-    }
-    if (!stopped) listen()
-  }
-
-  listen()
-  return () => {
-    stopped = true
-    stopCurrent?.()
-  }
+  return subscribeFromCursor({
+    facade,
+    query: convexFunctions.userChanges,
+    args: afterChangedAt => (afterChangedAt === undefined ? { userId } : { userId, afterChangedAt }),
+    read: (page: StoredUserChangePage) => ({
+      head: page.lastChangedAt,
+      items: page.changes.map(change => ({ cursor: change.changedAt, item: change })),
+      again: page.changes.length > 0,
+    }),
+    deliver: changes => listener(changes.map(change => toJobRecord(change.record))),
+    onError: options.onError ?? (error => console.error('[background-jobs] convex user feed subscription failed', error)),
+  })
 }
