@@ -8,7 +8,7 @@ import { v } from 'convex/values'
 import { mutation, query } from './_generated/server'
 import type { DatabaseReader } from './_generated/server'
 import { findJob } from './model'
-import { controlTypeValidator } from './schema'
+import { controlFields, controlTypeValidator } from './schema'
 
 /** `readControls` returns at most this many controls; the caller asks again after the last. */
 const READ_LIMIT = 100
@@ -20,15 +20,11 @@ async function lastControlNumber(db: DatabaseReader, jobId: string): Promise<num
 }
 
 /** A control as `readControls` returns it. */
+const { jobId: _jobId, ...storedControlFields } = controlFields
 const controlValidator = v.object({
   /** The Convex document id. */
   id: v.string(),
-  number: v.number(),
-  type: controlTypeValidator,
-  userId: v.string(),
-  requestId: v.optional(v.string()),
-  answerJson: v.optional(v.string()),
-  sentAt: v.number(),
+  ...storedControlFields,
 })
 
 /**

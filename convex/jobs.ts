@@ -6,7 +6,7 @@ import { v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import { mutation, query } from './_generated/server'
 import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, nextChangedAt, toJobRecord } from './model'
-import { jobStatusValidator, jobTypeValidator, leaseValidator } from './schema'
+import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
 /** `list` returns at most this many jobs when no limit is given. */
 const DEFAULT_LIST_LIMIT = 50
@@ -16,15 +16,16 @@ const MAX_LIST_LIMIT = 500
 /** Creates a job, or returns the one already created with the same user + idempotency key. */
 export const create = mutation({
   args: {
-    jobId: v.string(),
-    userId: v.string(),
-    type: jobTypeValidator,
-    threadId: v.union(v.string(), v.null()),
-    messageId: v.union(v.string(), v.null()),
-    idempotencyKey: v.union(v.string(), v.null()),
-    title: v.string(),
-    requestJson: v.string(),
-    createdAt: v.number(),
+    // The stored fields the engine chooses; status, times and seq start from the mutation.
+    jobId: jobFields.jobId,
+    userId: jobFields.userId,
+    type: jobFields.type,
+    threadId: jobFields.threadId,
+    messageId: jobFields.messageId,
+    idempotencyKey: jobFields.idempotencyKey,
+    title: jobFields.title,
+    requestJson: jobFields.requestJson,
+    createdAt: jobFields.createdAt,
     lease: v.optional(v.union(leaseValidator, v.null())),
   },
   returns: v.object({ record: jobRecordValidator, created: v.boolean() }),
