@@ -2,25 +2,12 @@
  * The shapes of the layer's HTTP API as the browser sees them (`/api/jobs…`).
  * Shared by the composables and the demo pages; the server owns the real definitions.
  */
-import type { JobStatus, JobType } from '../../shared/events'
+import type { JobStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 
-/** A job as `GET /api/jobs` lists it. */
-export interface JobSummary {
-  id: string
-  type: JobType
-  status: JobStatus
-  threadId: string | null
-  messageId: string | null
-  /** A short label: the first words of the prompt, or the workflow name. */
-  title: string
-  /** The full last user message, when the server sends it (falls back to the prompt cache, then `title`). */
-  prompt?: string
-  createdAt: number
-  updatedAt: number
-  endedAt: number | null
-  lastSeq: number
-}
+import type { JobSummary } from '../../shared/api-types'
+
+export type { JobNotification, JobSummary, NotificationType } from '../../shared/api-types'
 
 /** A chat message sent as history. */
 export interface ChatHistoryMessage {
@@ -84,19 +71,6 @@ export interface JobCatalog {
   workflows: CatalogWorkflow[]
 }
 
-/** Event names of the user-level notification stream. */
-export type NotificationType = 'job-created' | 'job-end' | 'input-request'
-
-/** The data of one notification. */
-export interface JobNotification {
-  type: NotificationType
-  jobId: string
-  threadId: string | null
-  status: JobStatus
-  title: string
-  requestId?: string
-  prompt?: string
-}
 
 /** The JSON error body the server sends (h3 `createError`). */
 export interface ApiErrorBody {

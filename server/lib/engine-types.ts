@@ -51,11 +51,8 @@ export interface CreateJobInput {
   title?: string
 }
 
-/** A job record with its live status when it runs here. */
-export type JobSummary = Pick<JobRecord, 'id' | 'type' | 'status' | 'threadId' | 'messageId' | 'title' | 'createdAt' | 'updatedAt' | 'endedAt' | 'lastSeq'> & {
-  /** Chat jobs: the last user message in full (a thread's history is rebuilt from it). */
-  prompt?: string
-}
+/** A job as clients see it (shared with the client). */
+export type { JobSummary } from '../../shared/api-types'
 
 /** Internal counts, for tests and the metrics route. Every one is zero once all jobs are gone. */
 export interface EngineStats {

@@ -7,20 +7,9 @@
  * other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
  * is sent once per job, type and request, whichever way it arrives first.
  */
-import type { JobStatus } from '../../shared/events'
+import type { JobNotification } from '../../shared/api-types'
 
-/** One notification. `id` counts per user. */
-export interface JobNotification {
-  id: number
-  type: 'job-created' | 'job-end' | 'input-request'
-  jobId: string
-  threadId: string | null
-  status: JobStatus
-  title: string
-  requestId?: string
-  prompt?: string
-  at: number
-}
+export type { JobNotification } from '../../shared/api-types'
 
 /** Where a user's notifications go. */
 export interface NotificationSink {

@@ -1,0 +1,39 @@
+/**
+ * Shapes that cross the wire, shared by the server (which sends them) and the client (which
+ * reads them), so the two can never drift apart.
+ */
+import type { JobStatus, JobType } from './events'
+
+/** A job as `GET /api/jobs` lists it (no request body, no lease). */
+export interface JobSummary {
+  id: string
+  type: JobType
+  status: JobStatus
+  threadId: string | null
+  messageId: string | null
+  /** A short label: the first words of the prompt, or the workflow name. */
+  title: string
+  /** Chat jobs: the last user message in full (a thread's history is rebuilt from it). */
+  prompt?: string
+  createdAt: number
+  updatedAt: number
+  endedAt: number | null
+  /** The seq of the last event. */
+  lastSeq: number
+}
+
+/** Event names of the user-level notification stream. */
+export type NotificationType = 'job-created' | 'job-end' | 'input-request'
+
+/** One notification of the user-level stream. `id` counts per user (and per server instance). */
+export interface JobNotification {
+  id: number
+  type: NotificationType
+  jobId: string
+  threadId: string | null
+  status: JobStatus
+  title: string
+  requestId?: string
+  prompt?: string
+  at: number
+}
