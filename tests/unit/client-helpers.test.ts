@@ -91,7 +91,7 @@ describe('schema forms', () => {
 
 describe('notification text and formatting', () => {
   it('describes endings and input requests; job-created is silent', () => {
-    const base = { jobId: 'j', threadId: 't', title: 'Report' }
+    const base = { id: 1, at: 0, jobId: 'j', threadId: 't', title: 'Report' }
     expect(describeNotification({ ...base, type: 'job-end', status: 'completed' })).toMatchObject({ title: '“Report” finished', tone: 'success' })
     expect(describeNotification({ ...base, type: 'input-request', status: 'waiting', prompt: 'Approve?' })).toMatchObject({ body: 'Approve?', tone: 'warning' })
     expect(describeNotification({ ...base, type: 'job-created', status: 'queued' })).toBeNull()
