@@ -4,20 +4,19 @@
  * rebuild the fixture meanwhile never pull it from under a running benchmark. It is rebuilt
  * when the layer's sources are newer than the copy (or with BENCH_REBUILD=1).
  */
-import { execFileSync, spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ServerProcess } from '../../tests/support/server-process.ts'
+import { buildFixture, startServerProcess } from '../../tests/support/server-process.ts'
+
+export { freePort, startServerProcess } from '../../tests/support/server-process.ts'
+export type { ServerProcess } from '../../tests/support/server-process.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const FIXTURE_DIR = join(ROOT, 'tests/fixtures/basic')
-const LOCK_DIR = join(FIXTURE_DIR, '.build-lock')
 const CACHE_DIR = join(tmpdir(), 'nuxt-background-jobs-bench', 'app')
 const SOURCE_DIRS = ['server', 'shared', 'lib', 'nuxt.config.ts']
-const LOCK_WAIT_MS = 5 * 60_000
 
 function newestMtimeMs(path: string): number {
   if (!existsSync(path)) return 0
@@ -26,26 +25,6 @@ function newestMtimeMs(path: string): number {
   let newest = 0
   for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtimeMs(join(path, entry)))
   return newest
-}
-
-function withBuildLock(action: () => void) {
-  const deadline = Date.now() + LOCK_WAIT_MS
-  for (;;) {
-    try {
-      mkdirSync(LOCK_DIR)
-      break
-    }
-    catch {
-      if (Date.now() > deadline) rmSync(LOCK_DIR, { recursive: true, force: true })
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
-    }
-  }
-  try {
-    action()
-  }
-  finally {
-    rmSync(LOCK_DIR, { recursive: true, force: true })
-  }
 }
 
 /** Returns the server entry of a build that is not older than the layer's sources. */
@@ -57,76 +36,12 @@ export function ensureBuiltApp(): string {
   const fresh = reuse || (existsSync(entry) && statSync(entry).mtimeMs >= sourcesMtimeMs && process.env.BENCH_REBUILD !== '1')
   if (fresh) return entry
   console.log('[bench] building the fixture app (nuxi build tests/fixtures/basic)…')
-  withBuildLock(() => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/.bin/nuxi'), 'build', FIXTURE_DIR], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, NUXT_TELEMETRY_DISABLED: '1' },
-    })
+  buildFixture((outputDir) => {
     rmSync(CACHE_DIR, { recursive: true, force: true })
     mkdirSync(CACHE_DIR, { recursive: true })
-    cpSync(join(FIXTURE_DIR, '.output'), CACHE_DIR, { recursive: true })
+    cpSync(outputDir, CACHE_DIR, { recursive: true })
   })
   return entry
-}
-
-/** A free loopback port. */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** A running server process. */
-export interface ServerProcess {
-  url: string
-  pid: number
-  process: ChildProcess
-  output: () => string
-  stop: () => Promise<void>
-}
-
-/** Starts `node <entry>` with PORT set and resolves once `readyPath` answers. */
-export async function startServerProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const port = await freePort()
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.on('data', (chunk) => { output += chunk })
-  child.stderr!.on('data', (chunk) => { output += chunk })
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`)
-    try {
-      await fetch(`${url}${readyPath}`)
-      break
-    }
-    catch {
-      if (attempt > 600) throw new Error(`server did not start:\n${output}`)
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
-  }
-  return {
-    url,
-    pid: child.pid!,
-    process: child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(forced)
-    },
-  }
 }
 
 /** Limits raised so the benchmarks measure throughput, not the 429 paths. */

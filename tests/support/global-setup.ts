@@ -1,14 +1,13 @@
 /**
  * Builds the fixture app once per test run, then copies the built server to a folder of this
  * run, so e2e and browser files (and concurrent runs on a developer's machine) never see a
- * build being replaced under them. Builds are serialised with a lock directory.
+ * build being replaced under them. Builds are serialised with the fixture's build lock.
  */
-import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
+import { buildFixture, FIXTURE_DIR, withBuildLock } from './server-process'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,44 +16,12 @@ declare module 'vitest' {
   }
 }
 
-const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/basic', import.meta.url))
-const LOCK_DIR = join(FIXTURE_DIR, '.build-lock')
-const LOCK_STALE_MS = 5 * 60_000
-
-function acquireLock() {
-  const deadline = Date.now() + LOCK_STALE_MS
-  for (;;) {
-    try {
-      mkdirSync(LOCK_DIR)
-      return
-    }
-    catch {
-      if (Date.now() > deadline) {
-        rmSync(LOCK_DIR, { recursive: true, force: true })
-        continue
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
-    }
-  }
-}
-
 export default function setup(project: TestProject) {
   const runDir = mkdtempSync(join(tmpdir(), 'bgjobs-app-'))
-  acquireLock()
-  try {
-    const reuse = process.env.BACKGROUND_JOBS_SKIP_BUILD === '1' && existsSync(join(FIXTURE_DIR, '.output/server/index.mjs'))
-    if (!reuse) {
-      const nuxi = fileURLToPath(new URL('../../node_modules/.bin/nuxi', import.meta.url))
-      execFileSync(process.execPath, [nuxi, 'build', FIXTURE_DIR], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, NUXT_TELEMETRY_DISABLED: '1' },
-      })
-    }
-    cpSync(join(FIXTURE_DIR, '.output'), runDir, { recursive: true })
-  }
-  finally {
-    rmSync(LOCK_DIR, { recursive: true, force: true })
-  }
+  const copy = (outputDir: string) => cpSync(outputDir, runDir, { recursive: true })
+  const output = join(FIXTURE_DIR, '.output')
+  if (process.env.BACKGROUND_JOBS_SKIP_BUILD === '1' && existsSync(join(output, 'server/index.mjs'))) withBuildLock(() => copy(output))
+  else buildFixture(copy)
   project.provide('appEntry', join(runDir, 'server/index.mjs'))
   return () => rmSync(runDir, { recursive: true, force: true })
 }

@@ -1,0 +1,110 @@
+/**
+ * Starting the built fixture app (or any Node server script) as a real process on 127.0.0.1, and
+ * building the fixture under a lock so concurrent builds never replace it under each other.
+ * Shared by the e2e/browser tests (tests/support/app-server.ts, global-setup.ts) and the
+ * benchmarks (bench/lib/app.ts). No test-runner imports here: the bench runs it under plain Node.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** The app the e2e tests and benchmarks run: it only `extends` the layer. */
+export const FIXTURE_DIR = join(ROOT, 'tests/fixtures/basic')
+const LOCK_DIR = join(FIXTURE_DIR, '.build-lock')
+const LOCK_WAIT_MS = 5 * 60_000
+
+/** Runs `action` while holding the fixture's build lock (a stale lock is broken after 5 min). */
+export function withBuildLock(action: () => void) {
+  const deadline = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR)
+      break
+    }
+    catch {
+      if (Date.now() > deadline) rmSync(LOCK_DIR, { recursive: true, force: true })
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+    }
+  }
+  try {
+    action()
+  }
+  finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true })
+  }
+}
+
+/** Builds the fixture app (`nuxi build`), under the lock, then runs `after` (e.g. copy `.output`) still under it. */
+export function buildFixture(after: (outputDir: string) => void = () => {}): void {
+  withBuildLock(() => {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/.bin/nuxi'), 'build', FIXTURE_DIR], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NUXT_TELEMETRY_DISABLED: '1' },
+    })
+    after(join(FIXTURE_DIR, '.output'))
+  })
+}
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** A running server process. */
+export interface ServerProcess {
+  url: string
+  pid: number
+  process: ChildProcess
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/** Starts `node <entry>` with PORT set and resolves once `readyPath` answers. */
+export async function startServerProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => { output += chunk })
+  child.stderr!.on('data', (chunk) => { output += chunk })
+  const url = `http://127.0.0.1:${port}`
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`)
+    try {
+      await fetch(`${url}${readyPath}`)
+      break
+    }
+    catch {
+      if (attempt > 600) throw new Error(`server did not start:\n${output}`)
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  }
+  return {
+    url,
+    pid: child.pid!,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(forced)
+    },
+  }
+}
