@@ -67,3 +67,13 @@ export function statusEvent(seq: number, status: 'running' | 'waiting', at = 2_0
 export function endEvent(seq: number, status: 'completed' | 'failed' | 'aborted', at = 3_000): JobEvent {
   return { type: 'job-end', seq, at, status, metrics: emptyMetrics() }
 }
+
+/** Two instances on one fresh backend, and a job created through the first. */
+export async function twoInstancesWithJob(overrides: Partial<NewJobRecord> = {}) {
+  const backend = createBackend()
+  const a = createInstance(backend)
+  const b = createInstance(backend)
+  const job = newJob(overrides)
+  await a.provider.create(job)
+  return { backend, a, b, job }
+}

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JobNotFoundError } from '../../server/lib/errors'
 import { createConvexProvider } from '../../server/lib/providers/convex'
 import type { StoredJobControl } from '../../server/lib/providers/types'
-import { type Backend, createBackend, createInstance, endEvent, newJob } from './backend'
+import { type Backend, createBackend, createInstance, endEvent, newJob, twoInstancesWithJob } from './backend'
 
 /** Collects what a control subscription delivers. */
 function recorder() {
@@ -72,11 +72,7 @@ describe('convex controls', () => {
   })
 
   it('starts from the subscription unless asked to replay the stored controls first', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     await b.provider.sendControl(job.id, { type: 'input', userId: 'user-1', requestId: 'early', answer: 'yes' })
 
     const fromNow = recorder()
@@ -109,11 +105,7 @@ describe('convex controls', () => {
   })
 
   it('stops delivering after unsubscribe and after dispose', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     const first = recorder()
     const second = recorder()
     const unsubscribe = a.provider.subscribeControls(job.id, first.listener)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createConvexProvider } from '../../server/lib/providers/convex'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { JobEvent } from '../../shared/events'
-import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas } from './backend'
+import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas, twoInstancesWithJob } from './backend'
 
 /** Collects what a subscription delivers. */
 function recorder() {
@@ -16,11 +16,7 @@ function recorder() {
 
 describe('convex subscriptions', () => {
   it('delivers events written on one instance to a viewer on another, once and in order', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     await a.provider.appendEvents(job.id, [statusEvent(1, 'running')])
 
     const viewer = recorder()
@@ -37,11 +33,7 @@ describe('convex subscriptions', () => {
   })
 
   it('catches up from a given seq, then follows the live tail', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b', 'c']))
 
     const viewer = recorder()
@@ -53,11 +45,7 @@ describe('convex subscriptions', () => {
   })
 
   it('keeps delivering without loss or repeat across many batches (it subscribes afresh as the log grows)', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     const viewer = recorder()
     b.provider.subscribe(job.id, viewer.listener, { afterSeq: 0 })
     const total = 50
@@ -67,11 +55,7 @@ describe('convex subscriptions', () => {
   })
 
   it('catches up from afterSeq across many batches while the owner keeps writing, with no gap or repeat', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     for (let seq = 1; seq <= 40; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1))
 
     const viewer = recorder()
@@ -106,11 +90,7 @@ describe('convex subscriptions', () => {
   })
 
   it('stops delivering after unsubscribe and after dispose', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const b = createInstance(backend)
-    const job = newJob()
-    await a.provider.create(job)
+    const { a, b, job } = await twoInstancesWithJob()
     const first = recorder()
     const second = recorder()
     const unsubscribe = b.provider.subscribe(job.id, first.listener, { afterSeq: 0 })
