@@ -29,7 +29,13 @@ export interface BackgroundJobsConfig {
     baseUrl: string
     /** API key; empty → the built-in scripted model. Also read from `OPENROUTER_API_KEY`. */
     apiKey: string
+    /** The model used when a request names none. @default 'openai/gpt-4o-mini' */
     defaultModel: string
+    /**
+     * Comma-separated models a request may name (`model` in the body); empty → any. Keeps clients
+     * from picking an expensive model on the operator's key.
+     */
+    allowedModels: string
     /** Give up when no first token came in this time. @default 30000 */
     firstTokenTimeoutMs: number
     /** Give up when the stream is silent this long after the first token. @default 30000 */
@@ -124,6 +130,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     baseUrl: DEFAULT_UPSTREAM_BASE_URL,
     apiKey: '',
     defaultModel: DEFAULT_MODEL,
+    allowedModels: '',
     firstTokenTimeoutMs: 30_000,
     stallTimeoutMs: 30_000,
     maxRetries: 2,
@@ -190,6 +197,12 @@ function parseBoolean(value: unknown): boolean {
 /** The disabled tool names as a set. */
 export function disabledToolNames(config: BackgroundJobsConfig): Set<string> {
   return new Set(String(config.tools.disabled ?? '').split(',').map(name => name.trim()).filter(Boolean))
+}
+
+/** The models a request may name, or null when any model is allowed. */
+export function allowedModelNames(config: BackgroundJobsConfig): Set<string> | null {
+  const names = String(config.upstream.allowedModels ?? '').split(',').map(name => name.trim()).filter(Boolean)
+  return names.length > 0 ? new Set(names) : null
 }
 
 /** True when no API key is configured, so the built-in scripted model answers. */

@@ -21,6 +21,7 @@ beforeAll(async () => {
   app = await startAppServer({
     NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
     NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-test-secret-key-123456',
+    NUXT_BACKGROUND_JOBS_UPSTREAM_ALLOWED_MODELS: 'openai/gpt-4o-mini, test/cheap-model',
   })
 })
 
@@ -155,6 +156,17 @@ describe('jobs over HTTP', () => {
       duplex: 'half',
     } as RequestInit)
     expect(chunked.status).toBe(413)
+  })
+
+  it('a request may only name an allowed model', async () => {
+    const user = await createClient(app.url).init()
+    const refused = await user.post('/api/jobs', { ...chatBody, model: 'vendor/expensive-model' })
+    expect(refused.status).toBe(400)
+    expect(refused.body.message).toContain('upstream.allowedModels')
+    const before = upstream.requests.length
+    const { body: job } = await user.post('/api/jobs', { ...chatBody, model: 'test/cheap-model' })
+    await (await user.stream(job.streamUrl)).waitFor(frame => frame.event === 'job-end')
+    expect(upstream.requests[before]!.body!.model).toBe('test/cheap-model')
   })
 
   it('Idempotency-Key returns the same job on retry', async () => {

@@ -4,6 +4,7 @@ import { defineJobsHandler } from '../../lib/http/handler'
 import { readJsonBody, RequestError, validate } from '../../lib/http/request'
 import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
+import { allowedModelNames } from '../../lib/config'
 import { FeatureDisabledError } from '../../lib/errors'
 import { useCreateRateLimiter } from '../../lib/rate-limit'
 
@@ -20,6 +21,10 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
   }
   else {
     const parsed = validate(chatJobBodySchema(config), body)
+    const allowedModels = allowedModelNames(config)
+    if (parsed.model && allowedModels && !allowedModels.has(parsed.model)) {
+      throw new RequestError(400, `model: "${parsed.model}" is not allowed here (upstream.allowedModels: ${[...allowedModels].join(', ')})`)
+    }
     // System prompts from the client have no effect: the app sets them with the upstream-request hook.
     const messages = parsed.messages.filter(message => message.role !== 'system')
     if (messages.length === 0) throw new RequestError(400, 'messages: must hold at least one user or assistant message')
