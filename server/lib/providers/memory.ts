@@ -11,6 +11,7 @@ import { createMemoryLeases } from './memory-leases'
 import type { StoredJob } from './memory-job'
 import { checkAppend, copyRecord, firstIndexAfter } from './memory-job'
 import type { JobProvider, JobRecord } from './types'
+import { BackgroundJobsError } from '../errors'
 
 /** Options of `createMemoryProvider`. */
 export interface MemoryProviderOptions {
@@ -38,8 +39,10 @@ export type MemoryProvider = JobProvider & LeaseMethods & Required<Pick<JobProvi
 }
 
 /** Thrown by `create` when `maxJobs` jobs are held and none of them is finished. */
-export class ProviderFullError extends Error {
+export class ProviderFullError extends BackgroundJobsError {
   override readonly name = 'ProviderFullError'
+  /** The server is at capacity: 503, try again later. */
+  override readonly statusCode = 503
   constructor(readonly maxJobs: number) {
     super(`The memory provider holds its maximum of ${maxJobs} jobs and none has finished; raise maxJobs or wait for a job to end`)
   }
