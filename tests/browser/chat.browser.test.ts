@@ -168,4 +168,56 @@ describe('demo chat in Chromium', () => {
     expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
     expect(await turn(page, jobId).getByRole('button', { name: 'Stop' }).count()).toBe(0)
   })
+
+  it('tells the user when a job in another thread finishes: a toast and a "new" badge', async () => {
+    const page = await openChat()
+    const jobId = await send(page, LONG_PROMPT)
+    await page.waitForURL(/\/threads\//)
+    const threadPath = new URL(page.url()).pathname
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    await page.getByRole('link', { name: '+ New thread' }).click()
+    await page.waitForURL(`${server.url}/`)
+    const toast = page.locator('.toast', { hasText: 'finished' })
+    await toast.waitFor({ timeout: WAIT_MS })
+    expect(await toast.locator('a').getAttribute('href')).toBe(threadPath)
+    await page.locator(`a[href="${threadPath}"] .badge-unseen`).waitFor({ timeout: WAIT_MS })
+    await screenshot(page, 'notify-1-toast-and-badge')
+    // Opening the thread clears the badge.
+    await page.locator(`.thread-list a[href="${threadPath}"], nav a[href="${threadPath}"]`).first().click()
+    await page.waitForURL(`${server.url}${threadPath}`)
+    await waitForStatus(page, jobId, 'completed')
+    expect(await page.locator(`a[href="${threadPath}"] .badge-unseen`).count()).toBe(0)
+  })
+
+  it('shows a browser Notification when the tab is hidden and permission was given', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
+    contexts.push(context)
+    // A hidden tab with notifications allowed; the page's Notification records what it shows.
+    await context.addInitScript(() => {
+      const shown: Array<{ title: string, body?: string }> = []
+      Object.assign(window, { __shown: shown, __hidden: false })
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => (window as unknown as { __hidden: boolean }).__hidden })
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => ((window as unknown as { __hidden: boolean }).__hidden ? 'hidden' : 'visible') })
+      class RecordingNotification {
+        static permission = 'granted'
+        static requestPermission = async () => 'granted'
+        onclick: (() => void) | null = null
+        constructor(title: string, options?: { body?: string }) {
+          shown.push({ title, body: options?.body })
+        }
+
+        close() {}
+      }
+      Object.assign(window, { Notification: RecordingNotification })
+    })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/`)
+    await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout: WAIT_MS })
+    // Hidden before sending, so the end can never beat it.
+    await page.evaluate(() => Object.assign(window, { __hidden: true }))
+    await send(page, 'A short question while I look away')
+    await page.waitForFunction(() => (window as unknown as { __shown: Array<{ title: string }> }).__shown.some(note => note.title.includes('finished')), null, { timeout: WAIT_MS })
+    const shown = await page.evaluate(() => (window as unknown as { __shown: Array<{ title: string, body?: string }> }).__shown)
+    expect(shown.filter(note => note.title.includes('finished'))).toEqual([expect.objectContaining({ body: 'The answer is ready.' })])
+  })
 })
