@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createModelClient } from '../../server/lib/model/client'
+import { collectStream } from '../support/collect-stream'
 import type { ModelClientOptions } from '../../server/lib/model/client'
 import { UpstreamNetworkError, UpstreamProtocolError, UpstreamStreamError, UpstreamTimeoutError } from '../../server/lib/model/errors'
 import type { ModelEvent } from '../../server/lib/model/types'
@@ -19,19 +20,8 @@ afterEach(async () => {
 
 async function run(turns: MockTurn[] | MockHandler, overrides: Partial<ModelClientOptions> = {}, signal = new AbortController().signal) {
   mock = await startMockUpstream(turns)
-  const client = createModelClient({
-    baseUrl: mock.url, apiKey: 'sk-mock', firstTokenTimeoutMs: 5_000, stallTimeoutMs: 5_000, maxRetries: 2, retryBaseDelayMs: 1, ...overrides,
-  })
-  const events: ModelEvent[] = []
-  let error: unknown
-  try {
-    for await (const event of client.stream({ model: 'mock/model', messages: [{ role: 'user', content: 'Hi' }] }, signal)) events.push(event)
-  }
-  catch (caught) {
-    error = caught
-  }
-  const text = events.map(event => event.type === 'text-delta' ? event.text : '').join('')
-  return { events, error, text, requests: mock.requests }
+  const result = await collectStream({ baseUrl: mock.url, apiKey: 'sk-mock', ...overrides }, signal)
+  return { ...result, requests: mock.requests }
 }
 
 describe('mock upstream with the real client', () => {

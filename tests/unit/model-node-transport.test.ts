@@ -9,11 +9,10 @@ import type { AddressInfo } from 'node:net'
 import { PassThrough } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createModelClient } from '../../server/lib/model/client'
+import { collectStream } from '../support/collect-stream'
 import type { ModelClientOptions } from '../../server/lib/model/client'
 import { UpstreamHttpError, UpstreamNetworkError, UpstreamTimeoutError } from '../../server/lib/model/errors'
 import { createBodyReader, MAX_QUEUED_CHUNKS } from '../../server/lib/model/node-transport'
-import type { ModelEvent } from '../../server/lib/model/types'
 import { startMockUpstream, streamFrames } from '../support/mock-upstream'
 import type { MockTurn, MockUpstream } from '../support/mock-upstream'
 
@@ -30,16 +29,7 @@ afterEach(async () => {
 })
 
 async function run(baseUrl: string, overrides: Partial<ModelClientOptions> = {}, signal = new AbortController().signal) {
-  const client = createModelClient({ baseUrl, apiKey: API_KEY, firstTokenTimeoutMs: 5_000, stallTimeoutMs: 5_000, maxRetries: 0, retryBaseDelayMs: 1, ...overrides })
-  const events: ModelEvent[] = []
-  let error: unknown
-  try {
-    for await (const event of client.stream({ model: 'mock/model', messages: [{ role: 'user', content: 'Hi' }] }, signal)) events.push(event)
-  }
-  catch (caught) {
-    error = caught
-  }
-  return { events, error, text: events.map(event => event.type === 'text-delta' ? event.text : '').join('') }
+  return await collectStream({ baseUrl, apiKey: API_KEY, maxRetries: 0, ...overrides }, signal)
 }
 
 async function upstream(turns: MockTurn[]) {
