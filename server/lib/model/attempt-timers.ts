@@ -3,8 +3,16 @@
  * the stall timer is armed once and, when it fires, re-arms itself for the remaining time if a
  * read started meanwhile — instead of a clearTimeout + setTimeout per chunk. Time comes from the
  * monotonic `performance.now()` (a wall-clock jump must not fake a stall; fake timers move it too).
+ *
+ * A timer that fires late means our own process was busy (a long synchronous stretch): bytes the
+ * upstream sent meanwhile may still sit unread. Then the decision waits one more event-loop turn
+ * (a timer set in the timers phase runs after the next I/O poll), so only real upstream silence
+ * counts as a timeout. A timer that fires on time decides at once.
  */
 import { UpstreamTimeoutError } from './errors'
+
+/** A timer this late (ms) means the event loop was busy, not that the upstream was silent. */
+const LATE_TIMER_MS = 10
 
 /** The limits, as in `ModelClientOptions`. */
 export interface AttemptLimits {
@@ -27,37 +35,59 @@ export interface AttemptTimers {
 /** Starts the first-token timer at once; `onTimeout` gets the error to abort the attempt with. */
 export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: UpstreamTimeoutError) => void): AttemptTimers {
   const { firstTokenTimeoutMs, stallTimeoutMs } = limits
-  let firstToken: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+  let firstTokenSeen = false
+  const firstTokenDueAtMs = performance.now() + firstTokenTimeoutMs
+  const firstTokenExpired = () => {
     firstToken = undefined
+    if (firstTokenSeen) return
     onTimeout(new UpstreamTimeoutError('first-token', firstTokenTimeoutMs))
+  }
+  let firstToken: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+    // Late: let the I/O that piled up while we were busy come in first.
+    if (performance.now() - firstTokenDueAtMs >= LATE_TIMER_MS) firstToken = setTimeout(firstTokenExpired, 0)
+    else firstTokenExpired()
   }, firstTokenTimeoutMs)
   let stall: ReturnType<typeof setTimeout> | undefined
   // When the pending read started; undefined while no read is pending.
   let readStartedAtMs: number | undefined
 
+  // When the stall timer is due, and whether this firing already gave the I/O one more turn.
+  let stallDueAtMs = 0
+  let graceGiven = false
+
+  function armStall(delayMs: number, grace = false): void {
+    stallDueAtMs = performance.now() + delayMs
+    graceGiven = grace
+    stall = setTimeout(checkStall, delayMs)
+  }
+
   function checkStall(): void {
     stall = undefined
     // No read pending: the next readStarted() arms a fresh timer.
     if (readStartedAtMs === undefined) return
-    const waitedMs = performance.now() - readStartedAtMs
-    if (waitedMs >= stallTimeoutMs) onTimeout(new UpstreamTimeoutError('stall', stallTimeoutMs))
-    else stall = setTimeout(checkStall, stallTimeoutMs - waitedMs)
+    const now = performance.now()
+    const waitedMs = now - readStartedAtMs
+    if (waitedMs < stallTimeoutMs) armStall(stallTimeoutMs - waitedMs)
+    else if (!graceGiven && now - stallDueAtMs >= LATE_TIMER_MS) armStall(0, true)
+    else onTimeout(new UpstreamTimeoutError('stall', stallTimeoutMs))
   }
 
   return {
     clearFirstToken() {
+      firstTokenSeen = true
       if (firstToken === undefined) return
       clearTimeout(firstToken)
       firstToken = undefined
     },
     readStarted() {
       readStartedAtMs = performance.now()
-      stall ??= setTimeout(checkStall, stallTimeoutMs)
+      if (stall === undefined) armStall(stallTimeoutMs)
     },
     readEnded() {
       readStartedAtMs = undefined
     },
     clearAll() {
+      firstTokenSeen = true
       clearTimeout(firstToken)
       clearTimeout(stall)
       firstToken = undefined
