@@ -1,7 +1,12 @@
 /**
- * nuxt-background-jobs — a Nuxt layer. Apps enable it with `extends: ['nuxt-background-jobs']`.
+ * nuxt-background-jobs — a Nuxt layer. Apps enable it with `extends: ['nuxt-background-jobs']`
+ * and get the engine, the `/api/jobs` routes, the composables and `defineTool` / `defineWorkflow`
+ * — no pages, no app.vue, no CSS, no tools or workflows of its own (the demo chat in `demo/` is a
+ * separate app that extends this layer).
+ *
  * Every default lives in server/lib/config.ts; runtimeConfig only declares the keys so that
- * `NUXT_BACKGROUND_JOBS_*` environment variables can override them at run time.
+ * `NUXT_BACKGROUND_JOBS_*` environment variables can override them at run time. Apps may also set
+ * them, typed, under the `backgroundJobs` key of their nuxt.config (lib/module.ts).
  */
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_CONFIG } from './server/lib/config'
@@ -9,7 +14,6 @@ import { DEFAULT_CONFIG } from './server/lib/config'
 export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   telemetry: false,
-  devtools: { enabled: false },
   modules: [fileURLToPath(new URL('./lib/module', import.meta.url))],
   runtimeConfig: {
     // Server-only: secrets (API key, metrics token, cookie secret) never go to `public`.

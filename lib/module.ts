@@ -1,12 +1,20 @@
 /**
- * Build-time part of the layer: finds tool and workflow files in `server/tools/` and
- * `server/workflows/` of the app and of every layer, and exposes them to the server as the
- * virtual modules `#background-jobs/tools` and `#background-jobs/workflows` (default export:
- * the list of definitions). This is how a file becomes a registered tool with no other step.
+ * Build-time part of the layer:
+ * - typed options under the `backgroundJobs` key of nuxt.config (the same shape as
+ *   `runtimeConfig.backgroundJobs`, merged into it, checked at build time: a value that makes no
+ *   sense fails the build naming the key);
+ * - finds tool and workflow files in `server/tools/` and `server/workflows/` of the app and of
+ *   every layer, and exposes them to the server as the virtual modules `#background-jobs/tools`
+ *   and `#background-jobs/workflows` (default export: the list of definitions). This is how a
+ *   file becomes a registered tool with no other step.
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { addServerTemplate, addTypeTemplate, defineNuxtModule } from '@nuxt/kit'
+import { defu } from 'defu'
+import type { BackgroundJobsConfigInput } from '../server/lib/config'
+import { resolveConfig } from '../server/lib/config'
+import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 
 const DEFINITION_FILE = /^[^.].*\.(?:ts|js|mjs)$/
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
@@ -30,9 +38,17 @@ function moduleCode(files: string[]): string {
   return `${imports.join('\n')}\nexport default [${list}]\n`
 }
 
-export default defineNuxtModule({
-  meta: { name: 'nuxt-background-jobs' },
-  setup(_options, nuxt) {
+/** Options under `backgroundJobs` in nuxt.config: any setting of `runtimeConfig.backgroundJobs` (see docs/config.md). */
+export type ModuleOptions = BackgroundJobsConfigInput
+
+export default defineNuxtModule<ModuleOptions>({
+  meta: { name: 'nuxt-background-jobs', configKey: 'backgroundJobs' },
+  setup(options, nuxt) {
+    const runtimeConfig = nuxt.options.runtimeConfig as { backgroundJobs?: BackgroundJobsConfigInput }
+    runtimeConfig.backgroundJobs = defu(options, runtimeConfig.backgroundJobs ?? {}) as BackgroundJobsConfigInput
+    const problems = configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false })
+    if (problems.length > 0) throw new InvalidConfigError(problems)
+
     const serverDirs = nuxt.options._layers.map(layer =>
       resolve(layer.config.rootDir, (layer.config as { serverDir?: string }).serverDir ?? 'server'),
     )

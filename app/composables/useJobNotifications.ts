@@ -1,12 +1,13 @@
 /**
  * One user-level stream (`/api/jobs/notifications`) for all of the user's jobs, however many
  * components ask for it: jobs created elsewhere, jobs that ended, jobs that need an answer.
- * Each notification becomes a toast (unless its thread is on screen), marks its thread unseen, and,
- * when the tab is hidden and permission was given, a browser Notification.
+ * The stream opens while at least one mounted component uses it; each notification reaches every
+ * listener once (a replay after a reconnect is dropped). What to do with one — a toast, a badge,
+ * a browser Notification (`showBrowserNotification`) — is the app's choice.
  */
 import { getCurrentInstance, onBeforeUnmount, onMounted } from 'vue'
 import type { JobNotification, NotificationType } from '../lib/api-types'
-import { describeNotification, notificationKey } from '../lib/notification-text'
+import { notificationKey } from '../lib/notification-key'
 
 const NOTIFICATION_TYPES: NotificationType[] = ['job-created', 'job-end', 'input-request']
 const STREAM_URL = '/api/jobs/notifications'
@@ -24,7 +25,6 @@ let source: EventSource | null = null
 let users = 0
 let reopenTimer: ReturnType<typeof setTimeout> | null = null
 let failedAttempts = 0
-let deliver: Listener = () => {}
 
 function open(): void {
   const current = new EventSource(STREAM_URL)
@@ -57,7 +57,7 @@ function open(): void {
       if (seenKeys.includes(key)) return
       seenKeys.push(key)
       if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
-      deliver(notification)
+      for (const listener of listeners) listener(notification)
     })
   }
 }
@@ -69,40 +69,24 @@ function close(): void {
   source = null
 }
 
-/** Shows a browser Notification if the tab is hidden and the user allowed it. */
-function notifyBrowser(title: string, body: string, onClick: () => void): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || !document.hidden) return
+/**
+ * Shows a browser Notification when the tab is hidden and the user allowed it (see
+ * `requestPermission`); returns whether one was shown. `onClick` runs after the tab is focused.
+ */
+export function showBrowserNotification(title: string, body: string, onClick?: () => void): boolean {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || !document.hidden) return false
   const browserNotification = new Notification(title, { body, tag: title })
   browserNotification.onclick = () => {
     window.focus()
-    onClick()
+    onClick?.()
     browserNotification.close()
   }
+  return true
 }
 
 /** Subscribes to the user's job notifications (the stream is shared and opened on mount). */
 export function useJobNotifications() {
-  const { push } = useToasts()
-  const { markUnseen } = useUnseenThreads()
-  const viewingThreadId = useState<string | null>('background-jobs:viewing-thread', () => null)
   const permission = useState<NotificationPermission | 'unsupported'>('background-jobs:notification-permission', () => 'default')
-
-  function threadPath(notification: JobNotification): string | undefined {
-    return notification.threadId ? `/threads/${encodeURIComponent(notification.threadId)}` : undefined
-  }
-
-  deliver = (notification) => {
-    for (const listener of listeners) listener(notification)
-    const text = describeNotification(notification)
-    if (!text) return
-    const onScreen = Boolean(notification.threadId) && notification.threadId === viewingThreadId.value && !document.hidden
-    if (notification.threadId && !onScreen) markUnseen(notification.threadId)
-    if (!onScreen) push({ message: text.title, tone: text.tone, to: threadPath(notification) })
-    notifyBrowser(text.title, text.body, () => {
-      const path = threadPath(notification)
-      if (path) void navigateTo(path)
-    })
-  }
 
   /** Calls `listener` for every notification until the calling component unmounts. */
   function onNotification(listener: Listener): () => void {
@@ -131,5 +115,5 @@ export function useJobNotifications() {
     })
   }
 
-  return { onNotification, requestPermission, permission, viewingThreadId }
+  return { onNotification, requestPermission, permission }
 }

@@ -22,18 +22,30 @@ export interface BackgroundJobsConfig {
   convexUrl: string
   /** This instance's id (multi-instance providers). @default a random id per process */
   instanceId: string
-  /** Secret used to sign the anonymous user cookie. @default a random secret per process */
+  /**
+   * Secret (32+ characters) that seals the anonymous user cookie. Required when the provider is
+   * shared between instances (every instance must read the others' cookies).
+   * @default a random secret per process (memory provider only)
+   */
   cookieSecret: string
+  /**
+   * Give users the resolve-user hook did not identify an anonymous id in a sealed cookie. Off:
+   * such requests get 401 (an app with its own login). @default true
+   */
+  allowAnonymous: boolean
   upstream: {
     /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
     baseUrl: string
-    /** API key; empty → the built-in scripted model. Also read from `OPENROUTER_API_KEY`. */
+    /**
+     * API key. Also read from `OPENROUTER_API_KEY`. Empty: the built-in scripted model answers when
+     * `scripted.enabled` (or in `nuxt dev`); otherwise job creation answers 503 naming this key.
+     */
     apiKey: string
     /** The model used when a request names none. @default 'openai/gpt-4o-mini' */
     defaultModel: string
     /**
-     * Comma-separated models a request may name (`model` in the body); empty → any. Keeps clients
-     * from picking an expensive model on the operator's key.
+     * Comma-separated models a request may name (`model` in the body). Empty → only
+     * `defaultModel`; `*` → any model on the operator's key. @default ''
      */
     allowedModels: string
     /** Give up when no first token came in this time. @default 30000 */
@@ -46,6 +58,11 @@ export interface BackgroundJobsConfig {
     retryBaseDelayMs: number
   }
   scripted: {
+    /**
+     * Let the built-in scripted model answer when no API key is set (demos, offline development).
+     * Always on in `nuxt dev`. Never on by default in a production build. @default false
+     */
+    enabled: boolean
     /** Pace of the built-in scripted model: milliseconds between chunks. @default 40 */
     chunkIntervalMs: number
     /** Characters per chunk. @default 6 */
@@ -90,6 +107,8 @@ export interface BackgroundJobsConfig {
     maxToolsPerRequest: number
     /** Concurrent SSE connections per user. @default 20 */
     maxStreamsPerUser: number
+    /** Concurrent SSE connections of all users on this instance. @default 10000 */
+    maxStreams: number
     /** Job creations per user per minute. @default 60 */
     createPerMinute: number
     /** Input answers per user per minute. @default 120 */
@@ -126,6 +145,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   convexUrl: '',
   instanceId: '',
   cookieSecret: '',
+  allowAnonymous: true,
   upstream: {
     baseUrl: DEFAULT_UPSTREAM_BASE_URL,
     apiKey: '',
@@ -136,7 +156,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     maxRetries: 2,
     retryBaseDelayMs: 500,
   },
-  scripted: { chunkIntervalMs: 40, chunkChars: 6 },
+  scripted: { enabled: false, chunkIntervalMs: 40, chunkChars: 6 },
   tools: { enabled: true, disabled: '' },
   workflows: { enabled: true },
   limits: {
@@ -159,6 +179,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     maxMessageChars: 100_000,
     maxToolsPerRequest: 32,
     maxStreamsPerUser: 20,
+    maxStreams: 10_000,
     createPerMinute: 60,
     inputPerMinute: 120,
   },
@@ -175,8 +196,14 @@ export type BackgroundJobsConfigInput = {
     : BackgroundJobsConfig[K]
 }
 
+/** Where the configuration is read. */
+export interface ConfigContext {
+  /** `nuxt dev`: the scripted model answers when no API key is set. @default false */
+  dev?: boolean
+}
+
 /** Merges a partial configuration over the defaults and fills derived values. */
-export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}): BackgroundJobsConfig {
+export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
   if (!config.upstream.apiKey && env.OPENROUTER_API_KEY) {
     config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
@@ -186,6 +213,8 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   config.tools = { ...config.tools, enabled: parseBoolean(config.tools.enabled) }
   config.workflows = { ...config.workflows, enabled: parseBoolean(config.workflows.enabled) }
   config.stream = { ...config.stream, compression: parseBoolean(config.stream.compression) }
+  config.allowAnonymous = parseBoolean(config.allowAnonymous)
+  config.scripted = { ...config.scripted, enabled: context.dev === true || parseBoolean(config.scripted.enabled) }
   return config
 }
 
@@ -199,13 +228,24 @@ export function disabledToolNames(config: BackgroundJobsConfig): Set<string> {
   return new Set(String(config.tools.disabled ?? '').split(',').map(name => name.trim()).filter(Boolean))
 }
 
-/** The models a request may name, or null when any model is allowed. */
+/** The models a request may name (the default model when none are listed), or null when `*` allows any. */
 export function allowedModelNames(config: BackgroundJobsConfig): Set<string> | null {
   const names = String(config.upstream.allowedModels ?? '').split(',').map(name => name.trim()).filter(Boolean)
-  return names.length > 0 ? new Set(names) : null
+  if (names.includes('*')) return null
+  return new Set(names.length > 0 ? names : [config.upstream.defaultModel])
 }
 
-/** True when no API key is configured, so the built-in scripted model answers. */
+/** True when the built-in scripted model answers: no API key, and the scripted model is enabled. */
 export function usesScriptedModel(config: BackgroundJobsConfig): boolean {
-  return !config.upstream.apiKey
+  return !config.upstream.apiKey && config.scripted.enabled
+}
+
+/** True when some model can answer: an API key, or the enabled scripted model. */
+export function hasModel(config: BackgroundJobsConfig): boolean {
+  return Boolean(config.upstream.apiKey) || config.scripted.enabled
+}
+
+/** The environment variable that sets a key: `limits.jobTimeoutMs` → `NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS`. */
+export function envNameOf(key: string): string {
+  return `NUXT_BACKGROUND_JOBS_${key.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`
 }

@@ -10,7 +10,8 @@ import { createViewerHub } from './viewer-hub'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
-import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { hasModel } from './config'
+import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ModelNotConfiguredError, ShuttingDownError } from './errors'
 import type { JobRun } from './job-run'
 import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
@@ -131,7 +132,9 @@ export function createEngine(options: EngineOptions) {
       catch (error) {
         throw new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`)
       }
+      if (workflow.usesModel && !hasModel(config)) throw new ModelNotConfiguredError()
     }
+    else if (!hasModel(config)) throw new ModelNotConfiguredError()
     starting++
     try {
       await checkConcurrency(userId, config)

@@ -3,6 +3,8 @@
  * Routes turn them into `createError` in one place (server/lib/http/to-http-error.ts).
  */
 
+import { envNameOf } from './config'
+
 /** Base class: every engine error names its HTTP status. */
 export class BackgroundJobsError extends Error {
   readonly statusCode: number = 500
@@ -42,7 +44,25 @@ export class FeatureDisabledError extends BackgroundJobsError {
   override readonly name = 'FeatureDisabledError'
   override readonly statusCode = 503
   constructor(readonly flag: string) {
-    super(`Background jobs feature is disabled by the flag ${flag} (NUXT_BACKGROUND_JOBS_${flag.replace(/\./g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()})`)
+    super(`Background jobs feature is disabled by the flag ${flag} (${envNameOf(flag)})`)
+  }
+}
+
+/** No model can answer: no API key, and the built-in scripted model is not enabled. */
+export class ModelNotConfiguredError extends BackgroundJobsError {
+  override readonly name = 'ModelNotConfiguredError'
+  override readonly statusCode = 503
+  constructor() {
+    super(`No model is configured: set ${envNameOf('upstream.apiKey')} (or OPENROUTER_API_KEY), or enable the built-in scripted model for demos with ${envNameOf('scripted.enabled')}=true`)
+  }
+}
+
+/** The request carries no user and anonymous users are off (`allowAnonymous`). */
+export class UnauthenticatedError extends BackgroundJobsError {
+  override readonly name = 'UnauthenticatedError'
+  override readonly statusCode = 401
+  constructor() {
+    super(`Sign in first: this server does not accept anonymous users (allowAnonymous, ${envNameOf('allowAnonymous')})`)
   }
 }
 

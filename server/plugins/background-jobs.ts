@@ -6,7 +6,8 @@
 import tools from '#background-jobs/tools'
 import workflows from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
-import { resolveConfig } from '../lib/config'
+import { envNameOf, hasModel, resolveConfig } from '../lib/config'
+import { assertValidConfig } from '../lib/config-validate'
 import type { BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
@@ -21,8 +22,15 @@ import '../lib/hooks'
 
 export default defineNitroPlugin((nitroApp) => {
   // Read at request time: a restart with new NUXT_BACKGROUND_JOBS_* variables applies them.
-  const getConfig = () => resolveConfig(useRuntimeConfig().backgroundJobs as BackgroundJobsConfigInput, process.env)
+  // In `nuxt dev` the built-in scripted model answers when no API key is set.
+  const getConfig = () => resolveConfig(useRuntimeConfig().backgroundJobs as BackgroundJobsConfigInput, process.env, { dev: import.meta.dev })
   const logger = createConsoleLogger()
+  // A setting that makes no sense stops the boot here, naming the key and its variable.
+  const bootConfig = getConfig()
+  assertValidConfig(bootConfig)
+  if (bootConfig.enabled && !hasModel(bootConfig)) {
+    logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
+  }
   // App files come first (lib/module.ts), so an app's tool replaces a layer tool of the same name.
   const toolRegistry = createToolRegistry(tools, { onDuplicate: 'keep-first' })
   // An invalid workflow file is a boot error naming the workflow.

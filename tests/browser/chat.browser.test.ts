@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
-import { renderMarkdown } from '../../app/lib/markdown'
+import { renderMarkdown } from '../../demo/app/lib/markdown'
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser'
 import { startAppServer } from '../support/app-server'
 import type { AppServer } from '../support/app-server'

@@ -19,7 +19,7 @@ import { defineTool } from '../../server/utils/define-tool'
 import { createBackend, createInstance } from './backend'
 import type { Backend } from './backend'
 
-const config = resolveConfig({ lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { inputTimeoutMs: 600_000 } })
+const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { inputTimeoutMs: 600_000 } })
 const chat = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
 
 let counterCalls = 0

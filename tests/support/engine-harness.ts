@@ -65,7 +65,8 @@ export const unusedModel: ModelClient = {
 /** Creates an engine for tests. */
 export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient }) {
   const provider = createMemoryProvider()
-  const config = resolveConfig(options.config)
+  // The harness injects its own model: count it as configured, as the demo's scripted model is.
+  const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
   const engine = createEngine({
     provider,
     getConfig: () => config,

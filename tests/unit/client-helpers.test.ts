@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { CatalogWorkflow, JobSummary } from '../../app/lib/api-types'
-import { parseComposerInput, workflowInput } from '../../app/lib/commands'
-import { formatArgs, formatDuration, formatRelativeTime } from '../../app/lib/format'
-import { describeNotification, notificationKey } from '../../app/lib/notification-text'
-import { formAnswer, formFields, humanize } from '../../app/lib/schema-form'
-import { buildHistory, groupThreads, sortOldestFirst } from '../../app/lib/threads'
+import { parseComposerInput, workflowInput } from '../../demo/app/lib/commands'
+import { formatArgs, formatDuration, formatRelativeTime } from '../../demo/app/lib/format'
+import { notificationKey } from '../../app/lib/notification-key'
+import { describeNotification } from '../../demo/app/lib/notification-text'
+import { formAnswer, formFields, humanize } from '../../demo/app/lib/schema-form'
+import { buildHistory, groupThreads, sortOldestFirst } from '../../demo/app/lib/threads'
 
 function job(patch: Partial<JobSummary> & { id: string }): JobSummary {
   return { type: 'chat', status: 'completed', threadId: 't1', messageId: null, title: patch.id, createdAt: 1, updatedAt: 1, endedAt: 1, lastSeq: 1, ...patch }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CURSOR_HTML, escapeHtml, renderMarkdown } from '../../app/lib/markdown'
+import { CURSOR_HTML, escapeHtml, renderMarkdown } from '../../demo/app/lib/markdown'
 
 const LINK_ATTRIBUTES = 'rel="noopener noreferrer" target="_blank"'
 

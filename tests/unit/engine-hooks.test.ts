@@ -10,7 +10,7 @@ import { chatRequest, unusedModel, wait } from '../support/engine-harness'
 function engineWithHooks(hooks: EngineHooks, seen: ModelRequest[] = []) {
   return createEngine({
     provider: createMemoryProvider(),
-    getConfig: () => resolveConfig(),
+    getConfig: () => resolveConfig({ scripted: { enabled: true } }),
     createModelClient: () => unusedModel,
     runners: {
       async chat(context) {

@@ -5,7 +5,7 @@ import { parseApprovalAnswer } from '../../server/lib/executor/tool-approval'
 import { InvalidAnswerError } from '../../server/lib/errors'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
-import deleteFile from '../../server/tools/delete-file'
+import deleteFile from '../../demo/server/tools/delete-file'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { resolveToolNames } from '../../server/lib/executor/resolve-tools'
 import { resolveConfig } from '../../server/lib/config'
 import { createToolRegistry } from '../../server/lib/tools/registry'
-import calculate from '../../server/tools/calculate'
-import deleteFile from '../../server/tools/delete-file'
-import getCurrentTime from '../../server/tools/get-current-time'
+import calculate from '../../demo/server/tools/calculate'
+import deleteFile from '../../demo/server/tools/delete-file'
+import getCurrentTime from '../../demo/server/tools/get-current-time'
 
 const registry = createToolRegistry([getCurrentTime, calculate, deleteFile])
 

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { resolveConfig } from '../../server/lib/config'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
-import calculate from '../../server/tools/calculate'
-import deleteFile from '../../server/tools/delete-file'
-import getCurrentTime from '../../server/tools/get-current-time'
-import slowTask from '../../server/tools/slow-task'
+import calculate from '../../demo/server/tools/calculate'
+import deleteFile from '../../demo/server/tools/delete-file'
+import getCurrentTime from '../../demo/server/tools/get-current-time'
+import slowTask from '../../demo/server/tools/slow-task'
 import { createFakeRunContext } from '../support/fake-run-context'
 
 // The built-in scripted model (no API key) through the real client, with the demo tools: the offline demo path.
-const config = { scripted: { chunkIntervalMs: 0, chunkChars: 50 } }
+const config = { scripted: { enabled: true, chunkIntervalMs: 0, chunkChars: 50 } }
 const tools = [getCurrentTime, calculate, slowTask, deleteFile]
 
 function start(prompt: string) {

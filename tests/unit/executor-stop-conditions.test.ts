@@ -5,7 +5,7 @@ import { callKey, maxCallsPerStep, maxSteps, repeatedCall, wallClockBudget } fro
 import { JobFailure } from '../../server/lib/run-context'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
-import calculate from '../../server/tools/calculate'
+import calculate from '../../demo/server/tools/calculate'
 import { createFakeRunContext } from '../support/fake-run-context'
 import type { ModelStep } from '../support/step-model'
 import { createStepModel, textStep, toolStep } from '../support/step-model'

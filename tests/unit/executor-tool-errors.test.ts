@@ -5,7 +5,7 @@ import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import { isNetworkError } from '../../server/lib/executor/tool-errors'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
-import calculate from '../../server/tools/calculate'
+import calculate from '../../demo/server/tools/calculate'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 

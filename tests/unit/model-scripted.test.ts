@@ -7,7 +7,7 @@ import { createScriptedFetch } from '../../server/lib/model/scripted-model'
 import { planToolSteps, SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
 import type { ModelEvent, ModelTool, ModelToolCall } from '../../server/lib/model/types'
 
-const config = resolveConfig({ scripted: { chunkIntervalMs: 40, chunkChars: 6 } })
+const config = resolveConfig({ scripted: { enabled: true, chunkIntervalMs: 40, chunkChars: 6 } })
 
 function tool(name: string): ModelTool {
   return { type: 'function', function: { name, description: name, parameters: { type: 'object' } } }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ArithmeticError, evaluateArithmetic, MAX_NESTING_DEPTH } from '../../server/lib/tools/arithmetic'
+import { ArithmeticError, evaluateArithmetic, MAX_NESTING_DEPTH } from '../../demo/server/lib/arithmetic'
 
 describe('evaluateArithmetic', () => {
   it.each([

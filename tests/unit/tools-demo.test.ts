@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ToolContext } from '../../server/lib/tools/types'
-import calculate from '../../server/tools/calculate'
-import deleteFile from '../../server/tools/delete-file'
-import getCurrentTime from '../../server/tools/get-current-time'
-import slowTask from '../../server/tools/slow-task'
+import calculate from '../../demo/server/tools/calculate'
+import deleteFile from '../../demo/server/tools/delete-file'
+import getCurrentTime from '../../demo/server/tools/get-current-time'
+import slowTask from '../../demo/server/tools/slow-task'
 
 function toolContext(signal = new AbortController().signal): ToolContext {
   return { signal, userId: 'user-1', jobId: 'job-1', threadId: null, step: 1 }

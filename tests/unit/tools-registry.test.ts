@@ -3,10 +3,10 @@ import { z } from 'zod'
 import { createToolRegistry, DuplicateToolError, InvalidToolDefinitionError } from '../../server/lib/tools/registry'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
-import calculate from '../../server/tools/calculate'
-import deleteFile from '../../server/tools/delete-file'
-import getCurrentTime from '../../server/tools/get-current-time'
-import slowTask from '../../server/tools/slow-task'
+import calculate from '../../demo/server/tools/calculate'
+import deleteFile from '../../demo/server/tools/delete-file'
+import getCurrentTime from '../../demo/server/tools/get-current-time'
+import slowTask from '../../demo/server/tools/slow-task'
 
 const echo = defineTool({
   name: 'echo',

@@ -45,7 +45,7 @@ describe('restricting the tools a job may use', () => {
     })
     const engine = createEngine({
       provider: createMemoryProvider(),
-      getConfig: () => resolveConfig(),
+      getConfig: () => resolveConfig({ scripted: { enabled: true } }),
       createModelClient: () => unusedModel,
       runners: { chat: async () => {}, workflow: runWorkflowJob },
       tools: createToolRegistry([ping]),

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
-import parallelBrainstorm from '../../server/workflows/parallel-brainstorm'
-import researchReport from '../../server/workflows/research-report'
+import parallelBrainstorm from '../../demo/server/workflows/parallel-brainstorm'
+import researchReport from '../../demo/server/workflows/research-report'
 import { startWorkflow } from '../support/workflow-fake-context'
 
 /** The built-in scripted model, paced as fast as the event loop allows. */
 function scriptedModel() {
-  return createModelClientFromConfig(resolveConfig({ scripted: { chunkIntervalMs: 0, chunkChars: 400 } }))
+  return createModelClientFromConfig(resolveConfig({ scripted: { enabled: true, chunkIntervalMs: 0, chunkChars: 400 } }))
 }
 
 afterEach(() => {

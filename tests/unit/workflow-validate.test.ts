@@ -3,8 +3,8 @@ import { z } from 'zod'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { validateWorkflowDefinition, WorkflowDefinitionError } from '../../server/lib/workflows/validate'
 import { findCycles } from '../../server/lib/workflows/find-cycles'
-import parallelBrainstorm from '../../server/workflows/parallel-brainstorm'
-import researchReport from '../../server/workflows/research-report'
+import parallelBrainstorm from '../../demo/server/workflows/parallel-brainstorm'
+import researchReport from '../../demo/server/workflows/research-report'
 
 const agent = { kind: 'agent', instructions: 'x' } as const
 const output = { kind: 'output', value: 'done' } as const

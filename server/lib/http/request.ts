@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import type { H3Event } from 'h3'
 import { getRequestHeader, readRawBody } from 'h3'
 import type { z } from 'zod'
-import { describeIssues } from './schemas'
+import { describeIssues } from '../describe-issues'
 
 /** A client error with its status (400, 413, 415). */
 export class RequestError extends Error {
@@ -74,6 +74,6 @@ export async function readJsonBody(event: H3Event, maxBytes: number): Promise<un
 /** Validates a value with a schema, or throws a 400 naming every problem. */
 export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown): z.infer<Schema> {
   const result = schema.safeParse(value)
-  if (!result.success) throw new RequestError(400, describeIssues(result.error))
+  if (!result.success) throw new RequestError(400, describeIssues(result.error, 'body'))
   return result.data
 }

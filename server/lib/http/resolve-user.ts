@@ -1,10 +1,12 @@
 /**
- * Resolves the requesting user: the app's `background-jobs:resolve-user` hook first, then the
- * anonymous signed cookie. A hook that throws is logged and treated as "no user from the app".
+ * Resolves the requesting user: the app's `background-jobs:resolve-user` hook first, then (when
+ * `allowAnonymous` is on) the anonymous sealed cookie, else 401. A hook that throws is logged and
+ * treated as "no user from the app".
  */
 import type { H3Event } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
+import { UnauthenticatedError } from '../errors'
 import { anonymousUserId } from './user'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
 import type {} from '../hooks'
@@ -20,7 +22,8 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
   catch (error) {
     console.error('[background-jobs] resolve-user hook failed', error instanceof Error ? error.message : error)
   }
-  const userId = context.userId || anonymousUserId(event.node.req, event.node.res, config.cookieSecret)
+  if (!context.userId && !config.allowAnonymous) throw new UnauthenticatedError()
+  const userId = context.userId || await anonymousUserId(event, config.cookieSecret)
   event.context.backgroundJobsUserId = userId
   return userId
 }

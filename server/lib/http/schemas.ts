@@ -56,8 +56,3 @@ export const listQuerySchema = z.object({
   messageId: id.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 })
-
-/** One line naming every problem: `messages.0.content: must be …; model: …`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map(issue => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ')
-}

@@ -1,6 +1,6 @@
 /**
  * What both SSE routes share: the resume position (`Last-Event-ID` or `?after=`), a slot under
- * the per-user stream cap (429 before anything is written, released on every path), and the sink.
+ * the per-user and global stream caps (429 before anything is written, released on every path), and the sink.
  */
 import { getQuery, getRequestHeader } from 'h3'
 import { parseLastEventId } from '../catch-up'
@@ -15,7 +15,7 @@ export async function withUserStream<T>(
   serve: (stream: { sink: SseSink, after: number | null }) => Promise<T>,
 ): Promise<T> {
   const after = parseLastEventId(getRequestHeader(event, 'last-event-id') ?? getQuery(event).after)
-  const release = useStreamGate().acquire(userId, config.limits.maxStreamsPerUser)
+  const release = useStreamGate().acquire(userId, config.limits.maxStreamsPerUser, config.limits.maxStreams)
   try {
     const sink = createSseSink(event.node.req, event.node.res, {
       compression: config.stream.compression,

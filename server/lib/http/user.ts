@@ -1,50 +1,32 @@
 /**
- * Who is asking. An app supplies its own user id through the `background-jobs:resolve-user`
- * Nitro hook; without one, each client gets an anonymous id in a signed httpOnly cookie.
+ * The anonymous user: when the app's `background-jobs:resolve-user` hook names no user (and
+ * `allowAnonymous` is on), each client gets a random id kept in a sealed, httpOnly cookie — h3's
+ * session utilities (iron-sealed: encrypted and signed with `cookieSecret`). A cookie that does not
+ * unseal (forged, from another secret, malformed, expired) is treated as no cookie: a new id.
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import type { H3Event } from 'h3'
+import { getRequestProtocol, useSession } from 'h3'
 
 /** The anonymous user cookie. */
 export const USER_COOKIE = 'bgjobs_uid'
 /** One year. */
 const COOKIE_MAX_AGE_SECONDS = 31_536_000
-/** Used when no `cookieSecret` is configured: anonymous ids then last as long as the process. */
+/**
+ * Used when no `cookieSecret` is configured (the memory provider only — a shared provider
+ * requires one, see config-validate.ts): anonymous ids then last as long as the process.
+ */
 const PROCESS_SECRET = randomBytes(32).toString('hex')
 
-function sign(value: string, secret: string): string {
-  return createHmac('sha256', secret).update(value).digest('base64url')
-}
-
-/** Reads the signed id from a cookie header, or null when absent or forged. */
-export function readSignedUserId(cookieHeader: string | undefined, secret: string): string | null {
-  if (!cookieHeader) return null
-  for (const part of cookieHeader.split(';')) {
-    const [name, ...rest] = part.trim().split('=')
-    if (name !== USER_COOKIE) continue
-    const value = decodeURIComponent(rest.join('='))
-    const dot = value.lastIndexOf('.')
-    if (dot <= 0) return null
-    const id = value.slice(0, dot)
-    const expected = Buffer.from(sign(id, secret))
-    const given = Buffer.from(value.slice(dot + 1))
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null
-    return id
-  }
-  return null
-}
-
-/** Returns the anonymous user id of this client, setting a new signed cookie when it has none. */
-export function anonymousUserId(request: IncomingMessage, response: ServerResponse, configuredSecret: string): string {
-  const secret = configuredSecret || PROCESS_SECRET
-  const existing = readSignedUserId(request.headers.cookie, secret)
-  if (existing) return existing
-  const id = `anon_${randomUUID()}`
-  const secure = (request.headers['x-forwarded-proto'] ?? '') === 'https' || Boolean((request.socket as { encrypted?: boolean }).encrypted)
-  const cookie = `${USER_COOKIE}=${encodeURIComponent(`${id}.${sign(id, secret)}`)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${COOKIE_MAX_AGE_SECONDS}${secure ? '; Secure' : ''}`
-  const previous = response.getHeader('set-cookie')
-  response.setHeader('set-cookie', previous ? [...(Array.isArray(previous) ? previous : [String(previous)]), cookie] : cookie)
-  // Later handlers in this request (and our own next call) see the same id.
-  request.headers.cookie = `${request.headers.cookie ? `${request.headers.cookie}; ` : ''}${USER_COOKIE}=${encodeURIComponent(`${id}.${sign(id, secret)}`)}`
-  return id
+/** Returns the anonymous user id of this client, setting a new sealed cookie when it has none. */
+export async function anonymousUserId(event: H3Event, configuredSecret: string): Promise<string> {
+  const session = await useSession(event, {
+    name: USER_COOKIE,
+    password: configuredSecret || PROCESS_SECRET,
+    maxAge: COOKIE_MAX_AGE_SECONDS,
+    // The cookie only: no session header another origin's script could set.
+    sessionHeader: false,
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: getRequestProtocol(event, { xForwardedProto: true }) === 'https' },
+  })
+  return `anon_${session.id}`
 }

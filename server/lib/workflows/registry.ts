@@ -7,7 +7,7 @@ import type { WorkflowDefinition } from './define'
 import type { RegisteredWorkflow, WorkflowRegistry } from './types'
 import type { ValidateOptions, WorkflowGraph } from './validate'
 import { validateWorkflowDefinition } from './validate'
-import { describeIssues } from './validate-node'
+import { describeIssues } from '../describe-issues'
 import { z } from 'zod'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
@@ -40,6 +40,7 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     definition,
     graph,
     inputSchema: toJsonSchema(definition.input),
+    usesModel: Object.values(definition.nodes).some(node => node.kind === 'agent'),
     parseInput(input: unknown) {
       const parsed = definition.input.safeParse(input)
       // Reads like the route's other 400s: the field, then what is wrong with it.

@@ -10,6 +10,8 @@ export interface RegisteredWorkflow {
   parseInput(input: unknown): unknown
   /** JSON Schema of the input, for clients to render a form (null when it cannot be expressed). */
   inputSchema?: unknown
+  /** True when a node asks the model (an agent node): such a workflow needs a configured model. */
+  usesModel?: boolean
 }
 
 /** The workflows an engine knows. */

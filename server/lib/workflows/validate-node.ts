@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { WorkflowNode } from './define'
 import { WORKFLOW_NODE_KINDS } from './define'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
+import { describeIssues } from '../describe-issues'
 
 /** What a node check needs to know about the rest of the workflow. */
 export interface NodeCheckScope {
@@ -77,11 +78,6 @@ function checkTemplates(id: string, values: unknown[], scope: NodeCheckScope): s
     }
   }
   return null
-}
-
-/** A zod error as `field: message; …` (the field path spelled out, `(root)` for the whole value). */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map(issue => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ')
 }
 
 /** The JSON Schema of an answer, for clients to render a form; null when zod cannot express it. */

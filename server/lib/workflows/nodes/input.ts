@@ -8,7 +8,7 @@ import { InvalidAnswerError } from '../../errors'
 import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveInput } from '../resolve-inputs'
-import { describeIssues } from '../validate-node'
+import { describeIssues } from '../../describe-issues'
 
 /** Parses an answer with the node's schema; throws `InvalidAnswerError` naming the problem. */
 export function parseAnswer(schema: z.ZodType, answer: unknown): unknown {

@@ -3,7 +3,7 @@
  * (job aborted or tool timeout) — the pattern every long-running tool should follow.
  */
 import { z } from 'zod'
-import { defineTool } from '../utils/define-tool'
+import { defineTool } from '../../../server/utils/define-tool'
 
 /** Longest wait this demo accepts. */
 const MAX_SECONDS = 30

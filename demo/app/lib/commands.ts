@@ -2,7 +2,7 @@
  * What the composer's text asks for: a chat message, or a slash command that starts a workflow
  * (`/workflow <name> <input>`). Pure, so it is unit-tested.
  */
-import type { CatalogWorkflow } from './api-types'
+import type { CatalogWorkflow } from '../../../app/lib/api-types'
 
 /** The outcome of parsing the composer text. */
 export type ComposerIntent =

@@ -2,7 +2,7 @@
  * Demo tool: the current date and time, optionally in an IANA time zone ("Europe/Paris").
  */
 import { z } from 'zod'
-import { defineTool } from '../utils/define-tool'
+import { defineTool } from '../../../server/utils/define-tool'
 
 export default defineTool({
   name: 'get_current_time',

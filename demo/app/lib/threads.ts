@@ -2,8 +2,8 @@
  * Threads without storage: a thread is the user's jobs that share a `threadId`. These pure helpers
  * group a job list into threads and rebuild the chat history the next job is sent.
  */
-import type { ChatHistoryMessage, JobSummary } from './api-types'
-import { isTerminalStatus } from '../../shared/events'
+import type { ChatHistoryMessage, JobSummary } from '../../../app/lib/api-types'
+import { isTerminalStatus } from '../../../shared/events'
 
 /** One entry of the thread list. */
 export interface ThreadSummary {

@@ -1,5 +1,5 @@
 /** What a notification says, as a toast and as a browser Notification. Pure, so it is unit-tested. */
-import type { JobNotification } from './api-types'
+import type { JobNotification } from '../../../app/lib/api-types'
 
 /** The words and tone of one notification, or null when it is not worth showing. */
 export interface NotificationText {
@@ -25,9 +25,4 @@ export function describeNotification(notification: JobNotification): Notificatio
     default:
       return null
   }
-}
-
-/** A key that is the same for a notification delivered twice (e.g. replayed after a reconnect). */
-export function notificationKey(notification: JobNotification): string {
-  return [notification.type, notification.jobId, notification.requestId ?? '', notification.status].join(':')
 }

@@ -4,7 +4,7 @@
  * short note instead of the report. Runs offline on the built-in scripted model.
  */
 import { z } from 'zod'
-import { defineWorkflow } from '../utils/define-workflow'
+import { defineWorkflow } from '../../../server/utils/define-workflow'
 
 /** How many drafts the reviewer may ask for before the workflow gives up. */
 const MAX_DRAFTS = 2

@@ -2,8 +2,8 @@
  * Demo tool: evaluates arithmetic with a small parser (never `eval`), so model text cannot run as code.
  */
 import { z } from 'zod'
-import { evaluateArithmetic } from '../lib/tools/arithmetic'
-import { defineTool } from '../utils/define-tool'
+import { evaluateArithmetic } from '../lib/arithmetic'
+import { defineTool } from '../../../server/utils/define-tool'
 
 export default defineTool({
   name: 'calculate',

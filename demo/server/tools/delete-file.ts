@@ -3,7 +3,7 @@
  * touched, whatever the path.
  */
 import { z } from 'zod'
-import { defineTool } from '../utils/define-tool'
+import { defineTool } from '../../../server/utils/define-tool'
 
 export default defineTool({
   name: 'delete_file',

@@ -4,7 +4,7 @@
  * built-in scripted model.
  */
 import { z } from 'zod'
-import { defineWorkflow } from '../utils/define-workflow'
+import { defineWorkflow } from '../../../server/utils/define-workflow'
 
 export default defineWorkflow({
   name: 'parallel-brainstorm',

@@ -1,0 +1,31 @@
+/**
+ * The demo's reaction to the user's job notifications (the layer's `useJobNotifications` stream):
+ * a toast unless the thread is on screen, an "unseen" badge on its thread, and a browser
+ * Notification when the tab is hidden and permission was given. Call it once, in app.vue.
+ */
+import { describeNotification } from '../lib/notification-text'
+
+/** The thread on screen, if any (set by the thread view), so its own notifications stay quiet. */
+export function useViewingThread() {
+  return useState<string | null>('background-jobs:viewing-thread', () => null)
+}
+
+/** Turns notifications into toasts, badges and browser notifications for as long as the caller is mounted. */
+export function useChatNotifications() {
+  const { onNotification } = useJobNotifications()
+  const { push } = useToasts()
+  const { markUnseen } = useUnseenThreads()
+  const viewingThreadId = useViewingThread()
+
+  onNotification((notification) => {
+    const text = describeNotification(notification)
+    if (!text) return
+    const path = notification.threadId ? `/threads/${encodeURIComponent(notification.threadId)}` : undefined
+    const onScreen = Boolean(notification.threadId) && notification.threadId === viewingThreadId.value && !document.hidden
+    if (notification.threadId && !onScreen) markUnseen(notification.threadId)
+    if (!onScreen) push({ message: text.title, tone: text.tone, to: path })
+    showBrowserNotification(text.title, text.body, () => {
+      if (path) void navigateTo(path)
+    })
+  })
+}

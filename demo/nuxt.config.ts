@@ -1,0 +1,14 @@
+/**
+ * The demo chat: an ordinary Nuxt app that adopts the layer with one line (`extends`) and adds the
+ * chat pages, its CSS, and the demo tools and workflows (`server/tools/`, `server/workflows/`).
+ * `npm run dev` in the repository root starts it; `npm run build` builds it into `demo/.output`.
+ */
+export default defineNuxtConfig({
+  extends: ['..'],
+  compatibilityDate: '2026-11-01',
+  devtools: { enabled: false },
+  backgroundJobs: {
+    // A demo must answer without an API key: the built-in, clearly labelled scripted model.
+    scripted: { enabled: true },
+  },
+})

@@ -1,0 +1,90 @@
+/**
+ * Checks a resolved configuration once, at build time (values in nuxt.config) and at boot (with
+ * the `NUXT_BACKGROUND_JOBS_*` environment applied). A value that makes no sense — a negative or
+ * non-numeric limit, a heartbeat not shorter than the lease, an unknown provider — is an error
+ * naming the key and its variable, instead of a server that misbehaves later.
+ */
+import type { BackgroundJobsConfig } from './config'
+import { DEFAULT_CONFIG, envNameOf } from './config'
+
+/** The providers the layer ships. */
+export const PROVIDER_NAMES = ['memory', 'convex'] as const
+
+/** Numeric keys where 0 is meaningful (off, no retries, write at once); all others must be > 0. */
+const ZERO_ALLOWED = new Set([
+  'upstream.maxRetries',
+  'upstream.retryBaseDelayMs',
+  'scripted.chunkIntervalMs',
+  'limits.retryAfterSeconds',
+  'limits.maxRepeatedCalls',
+  'limits.maxToolsPerRequest',
+  'limits.maxStreamsPerUser',
+  'limits.maxStreams',
+  'limits.createPerMinute',
+  'limits.inputPerMinute',
+  'stream.batchWindowMs',
+  'persist.intervalMs',
+  'persist.bytes',
+])
+
+/** A configuration that cannot run; the message names every bad key. */
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError'
+  constructor(readonly problems: string[]) {
+    super(`nuxt-background-jobs: invalid configuration:\n${problems.map(problem => `  - ${problem}`).join('\n')}`)
+  }
+}
+
+function describe(key: string): string {
+  return `backgroundJobs.${key} (${envNameOf(key)})`
+}
+
+/** Every numeric setting must be a finite, non-negative number (most of them positive). */
+function checkNumbers(defaults: object, values: Record<string, unknown>, prefix: string, problems: string[]): void {
+  for (const [name, fallback] of Object.entries(defaults)) {
+    const key = prefix ? `${prefix}.${name}` : name
+    const value = values?.[name]
+    if (fallback !== null && typeof fallback === 'object') {
+      checkNumbers(fallback, (value ?? {}) as Record<string, unknown>, key, problems)
+      continue
+    }
+    if (typeof fallback !== 'number') continue
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${JSON.stringify(value)}`)
+    else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
+    else if (value === 0 && !ZERO_ALLOWED.has(key)) problems.push(`${describe(key)} must be greater than 0`)
+  }
+}
+
+/** Options of `configProblems`. */
+export interface ConfigCheckOptions {
+  /**
+   * Check what only exists at run time too (secrets come from the environment). Off at build
+   * time, where `NUXT_BACKGROUND_JOBS_*` variables are not applied yet. @default true
+   */
+  runtime?: boolean
+}
+
+/** The problems of a configuration (empty when it is fine). */
+export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
+  const problems: string[] = []
+  checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
+  if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {
+    problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${JSON.stringify(config.provider)}`)
+  }
+  if (config.lease.heartbeatMs >= config.lease.durationMs) {
+    problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)
+  }
+  if (config.cookieSecret && config.cookieSecret.length < 32) {
+    problems.push(`${describe('cookieSecret')} must be at least 32 characters long`)
+  }
+  if (options.runtime !== false && config.provider !== 'memory' && !config.cookieSecret && config.allowAnonymous) {
+    problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
+  }
+  return problems
+}
+
+/** Throws `InvalidConfigError` naming every bad key. */
+export function assertValidConfig(config: BackgroundJobsConfig): void {
+  const problems = configProblems(config)
+  if (problems.length > 0) throw new InvalidConfigError(problems)
+}
