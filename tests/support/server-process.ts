@@ -6,27 +6,29 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-/** The app the e2e tests and benchmarks run: it only `extends` the layer. */
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** The app the e2e tests and benchmarks run: the demo plus a few test-only tools. */
 export const FIXTURE_DIR = join(ROOT, 'tests/fixtures/basic')
-const LOCK_DIR = join(FIXTURE_DIR, '.build-lock')
 const LOCK_WAIT_MS = 5 * 60_000
 
-/** Runs `action` while holding the fixture's build lock (a stale lock is broken after 5 min). */
-export function withBuildLock(action: () => void) {
+/** Runs `action` while holding an app's build lock (a stale lock is broken after 5 min). */
+export function withBuildLock(action: () => void, appDir = FIXTURE_DIR) {
+  const lockDir = join(appDir, '.build-lock')
   const deadline = Date.now() + LOCK_WAIT_MS
   for (;;) {
     try {
-      mkdirSync(LOCK_DIR)
+      mkdirSync(lockDir)
       break
     }
     catch {
-      if (Date.now() > deadline) rmSync(LOCK_DIR, { recursive: true, force: true })
+      if (Date.now() > deadline) rmSync(lockDir, { recursive: true, force: true })
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
     }
   }
@@ -34,20 +36,35 @@ export function withBuildLock(action: () => void) {
     action()
   }
   finally {
-    rmSync(LOCK_DIR, { recursive: true, force: true })
+    rmSync(lockDir, { recursive: true, force: true })
   }
 }
 
-/** Builds the fixture app (`nuxi build`), under the lock, then runs `after` (e.g. copy `.output`) still under it. */
-export function buildFixture(after: (outputDir: string) => void = () => {}): void {
+/**
+ * Builds an app as a user does (`nuxi build <dir>`), under its lock, then runs `after` (e.g. copy
+ * `.output`) still under it, so concurrent builds never replace an output under each other.
+ */
+export function buildApp(appDir: string, after: (outputDir: string) => void = () => {}): void {
   withBuildLock(() => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/.bin/nuxi'), 'build', FIXTURE_DIR], {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/.bin/nuxi'), 'build', appDir], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, NUXT_TELEMETRY_DISABLED: '1' },
     })
-    after(join(FIXTURE_DIR, '.output'))
-  })
+    after(join(appDir, '.output'))
+  }, appDir)
+}
+
+/** Builds the fixture app (see `buildApp`). */
+export function buildFixture(after: (outputDir: string) => void = () => {}): void {
+  buildApp(FIXTURE_DIR, after)
+}
+
+/** Builds an app into a private copy (removed by the returned cleanup); resolves its server entry. */
+export function buildAppCopy(appDir: string): { entry: string, cleanup: () => void } {
+  const copyDir = mkdtempSync(join(tmpdir(), 'bgjobs-build-'))
+  buildApp(appDir, outputDir => cpSync(outputDir, copyDir, { recursive: true }))
+  return { entry: join(copyDir, 'server/index.mjs'), cleanup: () => rmSync(copyDir, { recursive: true, force: true }) }
 }
 
 /** A free loopback port. */

@@ -73,4 +73,16 @@ describe('stream gate', () => {
     expect(() => gate.acquire('alice', 2)).toThrow(RateLimitError)
     expect(gate.total()).toBe(3)
   })
+
+  it('caps open streams of all users together; releases free global slots', () => {
+    const gate = createStreamGate()
+    const alice = gate.acquire('alice', 5, 2)
+    gate.acquire('bob', 5, 2)
+    expect(() => gate.acquire('carol', 5, 2)).toThrow(/limits\.maxStreams\b/)
+    alice()
+    alice()
+    expect(gate.total()).toBe(1)
+    expect(() => gate.acquire('carol', 5, 2)).not.toThrow()
+    expect(gate.total()).toBe(2)
+  })
 })

@@ -1,0 +1,140 @@
+/**
+ * An existing app that adds `extends: ['nuxt-background-jobs']` (tests/fixtures/adopt: its own
+ * home page and one tool) gets the engine and nothing it did not ask for, built for production
+ * the way a user builds it. Also the production defaults: no API key → 503 naming the variable;
+ * anonymous users off → 401; boot errors naming the key for settings that make no sense; a
+ * malformed cookie is no cookie.
+ */
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient } from '../support/http-client'
+import type { ServerProcess } from '../support/server-process'
+import { buildAppCopy, ROOT, startServerProcess } from '../support/server-process'
+
+const APP_DIR = join(ROOT, 'tests/fixtures/adopt')
+
+let build: { entry: string, cleanup: () => void }
+let app: ServerProcess
+
+/** Starts the adopting app; the catalog answers once it has booted. */
+function start(env: Record<string, string> = {}) {
+  return startServerProcess(build.entry, env, '/api/jobs/catalog')
+}
+
+/** Starts the app expecting it to refuse to boot; resolves with what it printed. */
+async function bootFailure(env: Record<string, string>): Promise<string> {
+  try {
+    const started = await start(env)
+    await started.stop()
+  }
+  catch (error) {
+    return (error as Error).message
+  }
+  throw new Error('the server booted')
+}
+
+beforeAll(async () => {
+  build = buildAppCopy(APP_DIR)
+  app = await start()
+})
+
+afterAll(async () => {
+  await app?.stop()
+  build?.cleanup()
+})
+
+describe('an app that extends the layer', () => {
+  it('renders only its own page: no demo shell, no layer stylesheet', async () => {
+    const response = await fetch(`${app.url}/`)
+    const html = await response.text()
+    expect(response.status).toBe(200)
+    expect(html).toContain('Acme support desk')
+    for (const demoText of ['Background jobs chat', 'New thread', 'Notify me', 'Skip to the conversation']) expect(html).not.toContain(demoText)
+    expect(html).not.toMatch(/<link[^>]+rel="stylesheet"/)
+    expect(html).not.toContain('--color-background')
+  })
+
+  it('has no demo routes', async () => {
+    const response = await fetch(`${app.url}/threads/x`)
+    expect(response.status).toBe(404)
+  })
+
+  it('offers only its own tool and no workflows', async () => {
+    const { status, body: json } = await createClient(app.url).get('/api/jobs/catalog')
+    expect(status).toBe(200)
+    expect(json.tools.map((tool: { name: string }) => tool.name)).toEqual(['acme_lookup'])
+    expect(json.workflows).toEqual([])
+    expect(json.model.scripted).toBe(false)
+  })
+
+  it('with no API key, job creation is a 503 naming the variable (never a scripted answer)', async () => {
+    const { status, body: json } = await createClient(app.url).post('/api/jobs', { messages: [{ role: 'user', content: 'hello' }] })
+    expect(status).toBe(503)
+    expect(json.message).toContain('NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY')
+    const warnings = app.output().split('\n').filter(line => line.includes('no model configured'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY')
+  })
+
+  it('a malformed or forged user cookie is treated as no cookie', async () => {
+    for (const cookie of ['bgjobs_uid=%E0%A4%A', 'bgjobs_uid=Fe26.2**garbage', 'bgjobs_uid=']) {
+      const response = await fetch(`${app.url}/api/jobs`, { headers: { cookie } })
+      expect(response.status).toBe(200)
+      expect(response.headers.getSetCookie().some(line => line.startsWith('bgjobs_uid=Fe26.2'))).toBe(true)
+      expect(await response.json()).toEqual({ jobs: [] })
+    }
+  })
+
+  it('a sealed cookie keeps the same user across requests', async () => {
+    const client = createClient(app.url)
+    await client.get('/api/jobs')
+    const first = await client.get('/api/jobs/catalog')
+    expect(first.status).toBe(200)
+    expect(first.headers.getSetCookie()).toEqual([])
+  })
+})
+
+describe('production settings', () => {
+  it('allowAnonymous=false: a request with no user from the app is a 401 naming the setting', async () => {
+    const strict = await start({ NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS: 'false' }).catch(() => null)
+    // The readiness probe itself gets 401; the process is up all the same.
+    expect(strict).not.toBeNull()
+    try {
+      const { status, body: json } = await createClient(strict!.url).get('/api/jobs')
+      expect(status).toBe(401)
+      expect(json.message).toContain('NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS')
+    }
+    finally {
+      await strict!.stop()
+    }
+  })
+
+  it('a global cap on open streams answers 429 naming the setting', async () => {
+    const capped = await start({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS: '1', NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true' })
+    try {
+      const first = new AbortController()
+      const open = await fetch(`${capped.url}/api/jobs/notifications`, { signal: first.signal })
+      expect(open.status).toBe(200)
+      const second = await fetch(`${capped.url}/api/jobs/notifications`)
+      expect(second.status).toBe(429)
+      expect(second.headers.get('retry-after')).toBeTruthy()
+      expect((await second.json()).message).toContain('limits.maxStreams')
+      first.abort()
+    }
+    finally {
+      await capped.stop()
+    }
+  })
+
+  it('settings that make no sense stop the boot, naming the key and its variable', async () => {
+    const output = await bootFailure({ NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '20000', NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '-1' })
+    expect(output).toContain('lease.heartbeatMs')
+    expect(output).toContain('NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS')
+    expect(output).toContain('NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS')
+  })
+
+  it('a shared provider without a cookie secret stops the boot, naming the variable', async () => {
+    const output = await bootFailure({ NUXT_BACKGROUND_JOBS_PROVIDER: 'convex', NUXT_BACKGROUND_JOBS_CONVEX_URL: 'https://example.convex.cloud' })
+    expect(output).toContain('NUXT_BACKGROUND_JOBS_COOKIE_SECRET')
+  })
+})

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { allowedModelNames, envNameOf, hasModel, resolveConfig, usesScriptedModel } from '../../server/lib/config'
+import { assertValidConfig, configProblems, InvalidConfigError } from '../../server/lib/config-validate'
+
+describe('configuration checks', () => {
+  it('the defaults are valid', () => {
+    expect(configProblems(resolveConfig())).toEqual([])
+  })
+
+  it('names the key and its variable for negative, zero and non-numeric limits', () => {
+    const problems = configProblems(resolveConfig({ limits: { maxSteps: -1, jobTimeoutMs: 0, toolTimeoutMs: 'soon' as unknown as number } }))
+    expect(problems).toHaveLength(3)
+    expect(problems.join('\n')).toContain('backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must not be negative')
+    expect(problems.join('\n')).toContain('limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be greater than 0')
+    expect(problems.join('\n')).toContain('NUXT_BACKGROUND_JOBS_LIMITS_TOOL_TIMEOUT_MS) must be a number')
+  })
+
+  it('allows 0 where it means "off" or "at once"', () => {
+    expect(configProblems(resolveConfig({ stream: { batchWindowMs: 0 }, persist: { intervalMs: 0 }, upstream: { maxRetries: 0 } }))).toEqual([])
+  })
+
+  it('refuses a lease heartbeat that is not shorter than the lease', () => {
+    const problems = configProblems(resolveConfig({ lease: { durationMs: 5_000, heartbeatMs: 5_000 } }))
+    expect(problems).toEqual([expect.stringContaining('lease.heartbeatMs (NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS) (5000) must be shorter than')])
+  })
+
+  it('refuses an unknown provider and a short cookie secret', () => {
+    const problems = configProblems(resolveConfig({ provider: 'mongo' as never, cookieSecret: 'short' }))
+    expect(problems.some(problem => problem.includes('provider') && problem.includes('"mongo"'))).toBe(true)
+    expect(problems.some(problem => problem.includes('at least 32 characters'))).toBe(true)
+  })
+
+  it('a shared provider needs a cookie secret at run time (not at build time), unless anonymous users are off', () => {
+    const shared = resolveConfig({ provider: 'convex', convexUrl: 'https://x.convex.cloud' })
+    expect(configProblems(shared).join()).toContain('NUXT_BACKGROUND_JOBS_COOKIE_SECRET')
+    expect(configProblems(shared, { runtime: false })).toEqual([])
+    expect(configProblems(resolveConfig({ provider: 'convex', allowAnonymous: false }))).toEqual([])
+    expect(configProblems(resolveConfig({ provider: 'convex', cookieSecret: 'x'.repeat(32) }))).toEqual([])
+  })
+
+  it('assertValidConfig throws one error listing every problem', () => {
+    expect(() => assertValidConfig(resolveConfig({ limits: { maxSteps: -1, maxMessages: -2 } }))).toThrow(InvalidConfigError)
+    expect(() => assertValidConfig(resolveConfig({ limits: { maxSteps: -1, maxMessages: -2 } }))).toThrow(/MAX_STEPS[\s\S]*MAX_MESSAGES/)
+  })
+
+  it('spells environment variables the way Nuxt maps them', () => {
+    expect(envNameOf('upstream.apiKey')).toBe('NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY')
+    expect(envNameOf('limits.maxStreamsPerUser')).toBe('NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS_PER_USER')
+    expect(envNameOf('enabled')).toBe('NUXT_BACKGROUND_JOBS_ENABLED')
+  })
+})
+
+describe('model defaults', () => {
+  it('an empty allowedModels allows only the default model; * allows any', () => {
+    expect([...allowedModelNames(resolveConfig())!]).toEqual(['openai/gpt-4o-mini'])
+    expect([...allowedModelNames(resolveConfig({ upstream: { defaultModel: 'acme/m1' } }))!]).toEqual(['acme/m1'])
+    expect([...allowedModelNames(resolveConfig({ upstream: { allowedModels: 'a, b' } }))!]).toEqual(['a', 'b'])
+    expect(allowedModelNames(resolveConfig({ upstream: { allowedModels: '*' } }))).toBeNull()
+  })
+
+  it('the scripted model answers only when enabled (or in dev), never by default in production', () => {
+    expect(hasModel(resolveConfig())).toBe(false)
+    expect(usesScriptedModel(resolveConfig())).toBe(false)
+    expect(usesScriptedModel(resolveConfig({}, {}, { dev: true }))).toBe(true)
+    expect(usesScriptedModel(resolveConfig({ scripted: { enabled: 'true' as unknown as boolean } }))).toBe(true)
+    expect(usesScriptedModel(resolveConfig({ scripted: { enabled: true }, upstream: { apiKey: 'sk-1' } }))).toBe(false)
+    expect(hasModel(resolveConfig({ upstream: { apiKey: 'sk-1' } }))).toBe(true)
+  })
+})
