@@ -103,6 +103,8 @@ export function createClient(baseUrl: string) {
     get: (path: string, headers?: Record<string, string>) => request('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body ?? {}, headers),
     stream,
+    /** The `cookie` header of this user (for other HTTP clients, e.g. the AI SDK's transport). */
+    cookie: () => cookie,
     /** Makes sure this client has its anonymous id. */
     async init() {
       await request('GET', '/api/jobs')

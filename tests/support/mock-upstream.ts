@@ -23,6 +23,9 @@ export interface MockStreamTurn {
   comments?: string[]
   /** Write this many data frames, then go silent (the socket stays open until close()). */
   hangAfterChunks?: number
+  /** Write this many data frames, then wait for `resume` before the rest (a test holds the job mid-answer). */
+  pauseAfterChunks?: number
+  resume?: Promise<void>
   /** Write this many data frames, then an `{"error":…}` chunk, then end. */
   errorChunkAfter?: number
   errorMessage?: string
@@ -145,6 +148,7 @@ async function playStream(turn: MockStreamTurn, outgoing: ServerResponse, wait: 
   const frames = streamFrames(turn)
   for (let index = 0; index <= frames.length; index++) {
     if (index === turn.hangAfterChunks) return
+    if (index === turn.pauseAfterChunks) await turn.resume
     if (index === turn.closeAfterChunks) {
       outgoing.socket?.destroy()
       return

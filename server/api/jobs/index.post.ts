@@ -4,7 +4,7 @@ import { defineJobsHandler } from '../../lib/http/handler'
 import { readJsonBody, RequestError, validate } from '../../lib/http/request'
 import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
-import { allowedModelNames } from '../../lib/config'
+import { toChatJobInput } from '../../lib/http/chat-job-input'
 import { FeatureDisabledError } from '../../lib/errors'
 import { useCreateRateLimiter } from '../../lib/rate-limit'
 
@@ -20,21 +20,7 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
     input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input, ...(!flags.tools ? { tools: [] } : {}) }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
   }
   else {
-    const parsed = validate(chatJobBodySchema(config), body)
-    const allowedModels = allowedModelNames(config)
-    if (parsed.model && allowedModels && !allowedModels.has(parsed.model)) {
-      throw new RequestError(400, `model: "${parsed.model}" is not allowed here (upstream.allowedModels: ${[...allowedModels].join(', ')})`)
-    }
-    // System prompts from the client have no effect: the app sets them with the upstream-request hook.
-    const messages = parsed.messages.filter(message => message.role !== 'system')
-    if (messages.length === 0) throw new RequestError(400, 'messages: must hold at least one user or assistant message')
-    input = {
-      // Tools switched off for this user: offer none (an empty list, not "every tool").
-      request: { type: 'chat', messages, ...(parsed.model ? { model: parsed.model } : {}), ...(!flags.tools ? { tools: [] } : parsed.tools ? { tools: parsed.tools } : {}) },
-      threadId: parsed.threadId,
-      messageId: parsed.messageId,
-      idempotencyKey,
-    }
+    input = toChatJobInput(validate(chatJobBodySchema(config), body), config, flags, idempotencyKey)
   }
   useCreateRateLimiter().take(userId, config.limits.createPerMinute)
   const { job, created } = await engine.createJob(userId, input)

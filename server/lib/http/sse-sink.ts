@@ -1,13 +1,12 @@
 /**
- * The HTTP side of a viewer: SSE frames written to a Node response, gzip'd when the client
- * accepts it (flushed at every frame, so latency is unchanged). Headers are written on the first
- * frame, so a 404 can still be answered as JSON. A client that stops draining never grows memory
- * past `maxQueueBytes`: frames are dropped and, once it drains, the engine resyncs it.
+ * The HTTP side of a viewer: SSE frames written to a Node response through an `SseWriter`
+ * (gzip, bounded queue). Headers are written on the first frame, so a 404 can still be answered
+ * as JSON. A client that stops draining never grows memory past `maxQueueBytes`: frames are
+ * dropped and, once it drains, the engine resyncs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { constants as zlibConstants, createGzip } from 'node:zlib'
-import type { Gzip } from 'node:zlib'
 import type { ViewerFrame, ViewerSink } from '../viewer'
+import { createSseWriter } from './sse-writer'
 
 /** Options of an SSE sink. */
 export interface SseSinkOptions {
@@ -46,89 +45,31 @@ export function formatFrame(event: string, id: number | undefined, data: unknown
 
 /** Creates the sink for one request. */
 export function createSseSink(request: IncomingMessage, response: ServerResponse, options: SseSinkOptions): SseSink {
-  const acceptsGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
-  let gzip: Gzip | null = null
-  let started = false
-  let ended = false
-  let stalled = false
+  // Tell EventSource how long to wait before reconnecting.
+  const writer = createSseWriter(request, response, { ...options, preamble: 'retry: 1000\n\n' })
   let dropped = 0
-  let resolveClosed!: () => void
-  const closed = new Promise<void>((resolve) => {
-    resolveClosed = resolve
-  })
-  response.once('close', () => {
-    ended = true
-    resolveClosed()
-  })
-
-  function start() {
-    if (started) return
-    started = true
-    const headers: Record<string, string> = {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'connection': 'keep-alive',
-      'x-accel-buffering': 'no',
-    }
-    if (options.compression && acceptsGzip) {
-      headers['content-encoding'] = 'gzip'
-      headers.vary = 'accept-encoding'
-      gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })
-      gzip.pipe(response)
-    }
-    response.writeHead(200, headers)
-    response.flushHeaders()
-    // Tell EventSource how long to wait before reconnecting.
-    writeRaw('retry: 1000\n\n')
-  }
-
-  function queuedBytes(): number {
-    return response.writableLength + (gzip ? gzip.writableLength + gzip.readableLength : 0)
-  }
-
-  function writeRaw(text: string) {
-    if (ended) return
-    const out = gzip ?? response
-    out.write(text)
-    if (!stalled && queuedBytes() > options.maxQueueBytes) {
-      stalled = true
-      out.once('drain', () => {
-        stalled = false
-        if (!ended) sink.onResyncNeeded?.()
-      })
-    }
-  }
+  writer.onDrain = () => sink.onResyncNeeded?.()
 
   const sink: SseSink = {
-    closed,
+    closed: writer.closed,
     get started() {
-      return started
+      return writer.started
     },
     get dropped() {
       return dropped
     },
-    bytesWritten: () => response.socket?.bytesWritten ?? 0,
+    bytesWritten: () => writer.bytesWritten(),
     send(frame: ViewerFrame) {
       sink.write(frame.event, frame.id, frame.data)
     },
     write(event, id, data) {
-      start()
-      if (stalled) {
-        dropped++
-        return
-      }
-      writeRaw(formatFrame(event, id, data))
+      if (!writer.write(formatFrame(event, id, data)) && !writer.ended) dropped++
     },
     comment(text) {
-      start()
-      if (!stalled) writeRaw(`: ${text}\n\n`)
+      writer.write(`: ${text}\n\n`)
     },
     close() {
-      if (ended) return
-      start()
-      ended = true
-      ;(gzip ?? response).end()
-      if (!gzip) resolveClosed()
+      writer.end()
     },
   }
   return sink

@@ -1,0 +1,13 @@
+/**
+ * POST /api/jobs/chat/:chatId/abort — aborts the chat's running jobs (idempotent; partial content
+ * kept). The SDK's `stop()` only closes the response, which never stops a background job: call
+ * this next to it to stop the answer itself.
+ */
+import { getRouterParam } from 'h3'
+import { activeChatJobs } from '../../../../lib/ai-sdk/chat-turn'
+import { defineJobsHandler } from '../../../../lib/http/handler'
+
+export default defineJobsHandler(async (context) => {
+  const jobs = await activeChatJobs(context, getRouterParam(context.event, 'chatId', { decode: true }) ?? '')
+  return { jobs: await Promise.all(jobs.map(job => context.engine.abortJob(context.userId, job.id))) }
+})

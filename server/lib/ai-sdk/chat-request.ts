@@ -1,0 +1,92 @@
+/**
+ * The body `DefaultChatTransport` posts — `{ id, messages, trigger, messageId, …body }` with UI
+ * messages made of parts — read into what a background job needs: the chat id (the job's thread),
+ * the history as plain `{ role, content }` messages (text parts only; system messages are dropped
+ * later, as on `POST /api/jobs`), and, when the last message is the assistant's with tool
+ * approvals answered (`addToolApprovalResponse`), those answers.
+ */
+import { z } from 'zod'
+import { RequestError, validate } from '../http/request'
+
+const id = z.string().trim().min(1).max(200)
+
+/** A UI message part: only `type` is read for every part; text and tool parts are read below. */
+const partSchema = z.looseObject({ type: z.string().max(200) })
+
+/** The transport's body. `model` and `tools` are checked with the `POST /api/jobs` schema. */
+export const chatRequestSchema = z.object({
+  id,
+  messages: z.array(z.object({
+    id: z.string().max(200).optional(),
+    role: z.enum(['system', 'user', 'assistant']),
+    parts: z.array(partSchema),
+  })).min(1, 'must hold at least one message'),
+  trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
+  messageId: z.string().max(200).optional(),
+  model: z.unknown().optional(),
+  tools: z.unknown().optional(),
+})
+
+/** A parsed transport body. */
+export type ChatRequest = z.infer<typeof chatRequestSchema>
+
+/** A UI message. */
+export type UiMessageInput = ChatRequest['messages'][number]
+
+/** An approval the user answered in the client. */
+export interface ApprovalAnswer {
+  /** The SDK's approval id: our input request id. */
+  approvalId: string
+  toolCallId: string
+  approved: boolean
+  reason?: string
+}
+
+/** The text of a message: its text parts, in order. Files, sources and data parts are not sent to the model. */
+export function messageText(message: UiMessageInput): string {
+  return message.parts
+    .filter(part => part.type === 'text' && typeof part.text === 'string')
+    .map(part => part.text as string)
+    .join('\n\n')
+}
+
+/** The history as plain messages, one per UI message (so a 400 names the same index). */
+export function toPlainMessages(messages: UiMessageInput[]): Array<{ role: UiMessageInput['role'], content: string }> {
+  return messages.map(message => ({ role: message.role, content: messageText(message) }))
+}
+
+const approvalSchema = z.object({ id: z.string().min(1).max(200), approved: z.boolean(), reason: z.string().max(2000).optional() })
+
+/** The answered approvals of a message (tool parts in state `approval-responded`). */
+export function answeredApprovals(message: UiMessageInput, messageIndex: number): ApprovalAnswer[] {
+  const answers: ApprovalAnswer[] = []
+  message.parts.forEach((part, index) => {
+    const isTool = part.type === 'dynamic-tool' || part.type.startsWith('tool-')
+    if (!isTool || part.state !== 'approval-responded') return
+    const approval = approvalSchema.safeParse(part.approval)
+    if (!approval.success || typeof part.toolCallId !== 'string') {
+      throw new RequestError(400, `messages.${messageIndex}.parts.${index}.approval: an answered approval needs { id, approved }`)
+    }
+    answers.push({ approvalId: approval.data.id, toolCallId: part.toolCallId, approved: approval.data.approved, ...(approval.data.reason ? { reason: approval.data.reason } : {}) })
+  })
+  return answers
+}
+
+/** What the request asks for: a new turn, or answers to the pending approvals of a running one. */
+export type ChatIntent =
+  | { kind: 'turn', request: ChatRequest }
+  | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[] }
+
+/** Reads and classifies a transport body. */
+export function readChatRequest(body: unknown): ChatIntent {
+  const request = validate(chatRequestSchema, body)
+  const last = request.messages.at(-1)!
+  if (last.role === 'assistant') {
+    const answers = answeredApprovals(last, request.messages.length - 1)
+    if (answers.length === 0) {
+      throw new RequestError(400, 'messages: the last message must be the user\'s, or the assistant\'s with tool approvals answered')
+    }
+    return { kind: 'approvals', request, answers }
+  }
+  return { kind: 'turn', request }
+}

@@ -1,0 +1,70 @@
+/**
+ * What the AI SDK routes ask of the engine: a chat's active jobs (its thread's, this user's
+ * only), a new turn started as a background job, and approvals answered on the job that waits
+ * for them. Limits, flags and errors are those of the native routes.
+ */
+import { getRequestHeader } from 'h3'
+import type { JobState } from '../../../shared/reducer'
+import { createJobState } from '../../../shared/reducer'
+import type { JobSummary } from '../engine-types'
+import { InputConflictError } from '../errors'
+import { toChatJobInput } from '../http/chat-job-input'
+import type { JobsRouteContext } from '../http/handler'
+import { validate } from '../http/request'
+import { chatJobBodySchema } from '../http/schemas'
+import { useCreateRateLimiter, useInputRateLimiter } from '../rate-limit'
+import type { ApprovalAnswer, ChatRequest } from './chat-request'
+import { toPlainMessages } from './chat-request'
+
+/** The chat's jobs that are still going, newest first (another user's chat has none). */
+export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatId: string): Promise<JobSummary[]> {
+  const jobs = await engine.listJobs(userId, { threadId: chatId, status: ['queued', 'running', 'waiting'] })
+  return jobs.filter(job => job.type === 'chat')
+}
+
+/** What a client that has nothing of the job knows: the state before its first event. */
+export function nothingKnown(job: JobSummary): JobState {
+  return createJobState({ id: job.id, type: job.type, createdAt: job.createdAt })
+}
+
+/** Starts the background job that answers the last user message, in the thread `request.id`. */
+export async function startChatTurn(context: JobsRouteContext, request: ChatRequest): Promise<JobSummary> {
+  const { event, engine, userId, config, flags } = context
+  const lastUser = request.messages.findLast(message => message.role === 'user')
+  const parsed = validate(chatJobBodySchema(config), {
+    messages: toPlainMessages(request.messages),
+    model: request.model,
+    tools: request.tools,
+    threadId: request.id,
+    messageId: lastUser?.id,
+  })
+  // Assistant messages with no text (tool calls only) carry nothing for the model's history.
+  parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
+  const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
+  const input = toChatJobInput(parsed, config, flags, idempotencyKey)
+  useCreateRateLimiter().take(userId, config.limits.createPerMinute)
+  return (await engine.createJob(userId, input)).job
+}
+
+/**
+ * Answers the approvals on the chat's job that waits for them. Returns the job and its state
+ * before the answers (the client has everything up to there). Answers are applied on the first job
+ * that waits for any of them; when none does (answered already, expired, job ended) it is a 409.
+ */
+export async function answerChatApprovals(context: JobsRouteContext, chatId: string, answers: ApprovalAnswer[]): Promise<{ job: JobSummary, state: JobState }> {
+  const { engine, userId, config } = context
+  for (const job of await activeChatJobs(context, chatId)) {
+    const { state } = await engine.getJob(userId, job.id)
+    const pending = answers.filter(answer => state.pendingInputs.some(input => input.requestId === answer.approvalId))
+    if (pending.length === 0) continue
+    for (const answer of pending) {
+      useInputRateLimiter().take(userId, config.limits.inputPerMinute)
+      await engine.answerInput(userId, job.id, {
+        requestId: answer.approvalId,
+        answer: { approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) },
+      })
+    }
+    return { job, state }
+  }
+  throw new InputConflictError(answers[0]!.approvalId, `is not pending in chat ${chatId} (answered already, expired, or the job ended)`)
+}

@@ -1,0 +1,136 @@
+/**
+ * Maps a job's viewer frames to the AI SDK's UI message stream: one assistant message per job
+ * (its id is the job id), text and reasoning parts with ids taken from the seq that opened them
+ * (the same on a replay and live), model rounds as steps, tool calls as tool parts with their
+ * outputs, tool approvals as the SDK's approval requests.
+ *
+ * The mapper keeps the state the client has been brought to (`known`, reduced with the shared
+ * reducer), so a text delta the client already has is skipped by its offset, and a snapshot (sent
+ * instead of events when the log is not held, or to resync a slow client) becomes only what the
+ * client lacks. A response ends with the job, or once the job waits for tool approvals and
+ * nothing else runs: the SDK answers approvals with a new request (see chat-request.ts).
+ */
+import type { JobEvent } from '../../../shared/events'
+import { isTerminalStatus } from '../../../shared/events'
+import type { JobState } from '../../../shared/reducer'
+import { applyEvent } from '../../../shared/reducer'
+import type { ViewerFrame } from '../viewer'
+import { ChunkWriter } from './chunk-writer'
+import { writeSnapshotDiff } from './snapshot-chunks'
+import type { UiChunk } from './ui-chunks'
+import { toUiFinishReason } from './ui-chunks'
+
+/** Options of a mapper. */
+export interface UiChunkMapperOptions {
+  /** The assistant message id: the job id. */
+  messageId: string
+  /** What the client has already (an empty state, or the state a continuation starts from). */
+  known: JobState
+}
+
+/** True when the job waits for tool approvals and nothing else is running: the client must answer. */
+export function awaitsApproval(state: JobState): boolean {
+  return state.status === 'waiting'
+    && state.pendingInputs.some(input => input.kind === 'tool-approval' && input.toolCallId)
+    && !state.toolCalls.some(call => call.status === 'running')
+}
+
+/** Creates a mapper for one response. */
+export function createUiChunkMapper(options: UiChunkMapperOptions) {
+  let known = options.known
+  let done = false
+  const writer = new ChunkWriter()
+
+  function writeEvent(event: JobEvent) {
+    switch (event.type) {
+      case 'text-delta': {
+        const have = known.content.length
+        if (event.offset + event.text.length <= have) return
+        writer.text(`text-${event.fromSeq ?? event.seq}`, event.text.slice(Math.max(0, have - event.offset)))
+        return
+      }
+      case 'reasoning-delta': {
+        const have = known.reasoning.length
+        if (event.offset + event.text.length <= have) return
+        writer.reasoning(`reasoning-${event.fromSeq ?? event.seq}`, event.text.slice(Math.max(0, have - event.offset)))
+        return
+      }
+      case 'step-start':
+        writer.startStep()
+        return
+      case 'step-end':
+        writer.closeParts()
+        return
+      case 'tool-call':
+        writer.toolCall(event.id, event.name, event.args)
+        return
+      case 'tool-result':
+        if (known.toolCalls.some(call => call.id === event.id)) writer.toolOutcome(event.id, event.status, event.result, event.error)
+        return
+      case 'input-request':
+        if (event.kind === 'tool-approval' && event.toolCallId && known.toolCalls.some(call => call.id === event.toolCallId)) writer.approvalRequest(event)
+        return
+      case 'input-response':
+        if (known.pendingInputs.some(input => input.requestId === event.requestId && input.kind === 'tool-approval' && input.toolCallId)) {
+          writer.approvalResponse(event.requestId, event.answer)
+        }
+        return
+      case 'job-end':
+        writer.end(event.status, event.error, lastFinishReason(known))
+        done = true
+        return
+      default:
+        // job-status and workflow node events have no UI chunk.
+    }
+  }
+
+  return {
+    /** The first chunk of a response. */
+    start(): UiChunk[] {
+      return [{ type: 'start', messageId: options.messageId }]
+    },
+    /** The chunks that bring the client from what it has to this frame. */
+    frame(frame: ViewerFrame): UiChunk[] {
+      if (done) return []
+      if (frame.event === 'snapshot') {
+        const snapshot = frame.data as JobState
+        if (snapshot.seq <= known.seq) return []
+        writeSnapshotDiff(writer, known, snapshot)
+        known = snapshot
+        if (isTerminalStatus(snapshot.status)) {
+          writer.end(snapshot.status, snapshot.error, lastFinishReason(snapshot))
+          done = true
+        }
+      }
+      else {
+        const event = frame.data as JobEvent
+        if (event.seq <= known.seq) return []
+        writeEvent(event)
+        known = applyEvent(known, event)
+      }
+      return writer.take()
+    },
+    /**
+     * Ends the response when the job, as the client now has it, waits for tool approvals and
+     * nothing else runs (null otherwise). Call it once a batch of frames is through, never in
+     * the middle of a replay: a replayed job passes through past approvals.
+     */
+    endIfAwaitingApproval(): UiChunk[] | null {
+      if (done || !awaitsApproval(known)) return null
+      writer.finish('tool-calls')
+      done = true
+      return writer.take()
+    },
+    /** True once the response is complete (the job ended, or it waits for approvals). */
+    get done() {
+      return done
+    },
+  }
+}
+
+/** A mapper. */
+export type UiChunkMapper = ReturnType<typeof createUiChunkMapper>
+
+function lastFinishReason(state: JobState) {
+  return toUiFinishReason(state.steps.at(-1)?.finishReason ?? 'stop')
+}

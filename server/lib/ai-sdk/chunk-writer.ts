@@ -1,0 +1,132 @@
+/**
+ * Builds UI message chunks while keeping what the protocol needs between them: the open text and
+ * reasoning parts (a delta needs its `*-start`, a part ends before anything else starts) and the
+ * open step. Used by the event mapper and by the snapshot diff.
+ */
+import type { JobError, TerminalStatus } from '../../../shared/events'
+import type { PendingInput } from '../../../shared/reducer'
+import { parseApprovalAnswer } from '../executor/tool-approval'
+import type { UiChunk, UiFinishReason } from './ui-chunks'
+
+/** Tool call statuses that have a result. */
+export type ToolOutcome = 'completed' | 'error' | 'timeout' | 'denied'
+
+/** A chunk writer for one response. */
+export class ChunkWriter {
+  readonly chunks: UiChunk[] = []
+  private textId: string | null = null
+  private reasoningId: string | null = null
+  private stepOpen = false
+
+  /** Appends text to the open text part, opening one named `id` when none is. */
+  text(id: string, delta: string): void {
+    if (!delta) return
+    if (this.reasoningId) this.endReasoning()
+    if (!this.textId) {
+      this.textId = id
+      this.chunks.push({ type: 'text-start', id })
+    }
+    this.chunks.push({ type: 'text-delta', id: this.textId, delta })
+  }
+
+  /** Appends reasoning to the open reasoning part, opening one named `id` when none is. */
+  reasoning(id: string, delta: string): void {
+    if (!delta) return
+    if (this.textId) this.endText()
+    if (!this.reasoningId) {
+      this.reasoningId = id
+      this.chunks.push({ type: 'reasoning-start', id })
+    }
+    this.chunks.push({ type: 'reasoning-delta', id: this.reasoningId, delta })
+  }
+
+  /** Ends the open text and reasoning parts (before a tool, a step boundary or the end). */
+  closeParts(): void {
+    this.endText()
+    this.endReasoning()
+  }
+
+  /** A model round starts: the previous step ends first. */
+  startStep(): void {
+    this.closeParts()
+    if (this.stepOpen) this.chunks.push({ type: 'finish-step' })
+    this.chunks.push({ type: 'start-step' })
+    this.stepOpen = true
+  }
+
+  /** A tool call with its input. */
+  toolCall(toolCallId: string, toolName: string, input: unknown): void {
+    this.closeParts()
+    this.chunks.push({ type: 'tool-input-available', toolCallId, toolName, input })
+  }
+
+  /** A tool call's outcome. */
+  toolOutcome(toolCallId: string, status: ToolOutcome, result: unknown, error: string | undefined): void {
+    if (status === 'completed') this.chunks.push({ type: 'tool-output-available', toolCallId, output: result ?? null })
+    else if (status === 'denied') this.chunks.push({ type: 'tool-output-denied', toolCallId })
+    else this.chunks.push({ type: 'tool-output-error', toolCallId, errorText: error || `tool ${status}` })
+  }
+
+  /** A tool approval request (the SDK's approval id is our input request id). */
+  approvalRequest(input: Pick<PendingInput, 'requestId' | 'toolCallId'>): void {
+    this.closeParts()
+    this.chunks.push({ type: 'tool-approval-request', approvalId: input.requestId, toolCallId: input.toolCallId! })
+  }
+
+  /** The answer to a tool approval request. */
+  approvalResponse(requestId: string, answer: unknown): void {
+    const decision = readDecision(answer)
+    this.chunks.push({ type: 'tool-approval-response', approvalId: requestId, approved: decision.approved, ...(decision.reason ? { reason: decision.reason } : {}) })
+  }
+
+  /** The end of this response: the job ended, or it waits for approvals (`tool-calls`). */
+  finish(reason: UiFinishReason): void {
+    this.closeParts()
+    if (this.stepOpen) this.chunks.push({ type: 'finish-step' })
+    this.stepOpen = false
+    this.chunks.push({ type: 'finish', finishReason: reason })
+  }
+
+  /** The job's end: finish, an error chunk (failed, the SDK shows it) or an abort chunk. */
+  end(status: TerminalStatus, error: JobError | null | undefined, lastFinishReason: UiFinishReason): void {
+    if (status === 'aborted') {
+      this.closeParts()
+      this.chunks.push({ type: 'abort', ...(error?.message ? { reason: error.message } : {}) })
+      return
+    }
+    if (status === 'failed') {
+      this.closeParts()
+      this.chunks.push({ type: 'error', errorText: error?.message ?? 'The job failed' })
+      this.finish('error')
+      return
+    }
+    this.finish(lastFinishReason)
+  }
+
+  /** Takes the chunks written so far. */
+  take(): UiChunk[] {
+    return this.chunks.splice(0)
+  }
+
+  private endText() {
+    if (!this.textId) return
+    this.chunks.push({ type: 'text-end', id: this.textId })
+    this.textId = null
+  }
+
+  private endReasoning() {
+    if (!this.reasoningId) return
+    this.chunks.push({ type: 'reasoning-end', id: this.reasoningId })
+    this.reasoningId = null
+  }
+}
+
+/** An approval answer as recorded (the validated decision, or `approve`/`deny` on timeout). */
+function readDecision(answer: unknown): { approved: boolean, reason?: string } {
+  try {
+    return parseApprovalAnswer(answer)
+  }
+  catch {
+    return { approved: false }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What a client lacks, from a snapshot: the reasoning and text past what it has, and every tool
+ * call, approval and outcome it has not seen. A snapshot keeps no order between text and tools, so
+ * the missing tools come first and the missing text last (the usual shape of an answer). Sent when
+ * a job's log is not held from the start (a job resumed after a restart) or to resync a client
+ * that stopped reading; the text is always exact, only the part layout may differ from the live one.
+ */
+import type { JobState, ToolCallState } from '../../../shared/reducer'
+import type { ChunkWriter, ToolOutcome } from './chunk-writer'
+
+function isOutcome(status: ToolCallState['status']): status is ToolOutcome {
+  return status !== 'running' && status !== 'waiting-approval'
+}
+
+/** Writes the chunks that bring a client at `known` to `snapshot`. */
+export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot: JobState): void {
+  const id = (kind: string) => `${kind}-${snapshot.seq}`
+  writer.reasoning(id('reasoning'), snapshot.reasoning.slice(known.reasoning.length))
+
+  const knownCalls = new Map(known.toolCalls.map(call => [call.id, call]))
+  const knownRequests = new Set([...known.pendingInputs, ...known.answeredInputs].map(input => input.requestId))
+  const knownAnswers = new Set(known.answeredInputs.map(input => input.requestId))
+  for (const call of snapshot.toolCalls) {
+    const before = knownCalls.get(call.id)
+    if (!before) writer.toolCall(call.id, call.name, call.args)
+    const approvals = [...snapshot.answeredInputs, ...snapshot.pendingInputs].filter(input => input.kind === 'tool-approval' && input.toolCallId === call.id)
+    for (const approval of approvals) {
+      if (!knownRequests.has(approval.requestId)) writer.approvalRequest(approval)
+      if ('answer' in approval && !knownAnswers.has(approval.requestId)) writer.approvalResponse(approval.requestId, approval.answer)
+    }
+    if (isOutcome(call.status) && !(before && isOutcome(before.status))) writer.toolOutcome(call.id, call.status, call.result, call.error)
+  }
+
+  writer.text(id('text'), snapshot.content.slice(known.content.length))
+}

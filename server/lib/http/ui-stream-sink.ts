@@ -1,0 +1,90 @@
+/**
+ * A viewer that speaks the AI SDK's UI message stream instead of job SSE frames: every frame goes
+ * through the chunk mapper and out as `data:` lines, and the response ends with `data: [DONE]`.
+ * The chunks of one frame are written at once, so a client that stops draining loses whole frames
+ * only; once it drains, the engine's resync snapshot brings it up to date (the mapper sends only
+ * what it lacks). A stream that must end while frames are missing is cut instead of ended, so the
+ * SDK sees a disconnect (resumable), never a complete-looking answer with a hole in it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { UiChunkMapper } from '../ai-sdk/chunk-mapper'
+import type { UiChunk } from '../ai-sdk/ui-chunks'
+import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../ai-sdk/ui-chunks'
+import type { ViewerFrame, ViewerSink } from '../viewer'
+import { createSseWriter } from './sse-writer'
+
+/** Options of a UI stream sink. */
+export interface UiStreamSinkOptions {
+  compression: boolean
+  maxQueueBytes: number
+}
+
+/** The sink, plus a promise that settles when the response is over. */
+export interface UiStreamSink extends ViewerSink {
+  readonly closed: Promise<void>
+  /** Ends the stream with an `error` chunk the SDK surfaces. */
+  fail(message: string): void
+}
+
+/** Creates the sink for one response and writes the `start` chunk (the headers go out at once). */
+export function createUiStreamSink(request: IncomingMessage, response: ServerResponse, mapper: UiChunkMapper, options: UiStreamSinkOptions): UiStreamSink {
+  const writer = createSseWriter(request, response, { ...options, headers: UI_MESSAGE_STREAM_HEADERS })
+  let missing = false
+  let checkQueued = false
+  writer.onDrain = () => sink.onResyncNeeded?.()
+
+  function write(chunks: UiChunk[]) {
+    if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''))
+  }
+
+  // Once the frames of this turn of the event loop are through (a whole catch-up is sent in one
+  // go): a job that waits for tool approvals ends the response, and the SDK answers with a new request.
+  function checkApproval() {
+    checkQueued = false
+    if (writer.ended || missing) return
+    const chunks = mapper.endIfAwaitingApproval()
+    if (!chunks) return
+    write(chunks)
+    sink.close()
+  }
+
+  const sink: UiStreamSink = {
+    closed: writer.closed,
+    send(frame: ViewerFrame) {
+      if (writer.ended) return
+      if (writer.stalled) {
+        missing = true
+        return
+      }
+      // A snapshot after a stall is the engine's resync: the mapper sends what the client lacks.
+      if (frame.event === 'snapshot') missing = false
+      write(mapper.frame(frame))
+      if (mapper.done) sink.close()
+      else if (!checkQueued) {
+        checkQueued = true
+        queueMicrotask(checkApproval)
+      }
+    },
+    comment(text) {
+      writer.write(`: ${text}\n\n`)
+    },
+    close() {
+      if (writer.ended) return
+      // Closed by the engine before the end (shutdown, the job moved to another instance) or with
+      // frames missing: cut, so the client resumes instead of taking a partial answer as complete.
+      if (missing || !mapper.done) {
+        writer.destroy()
+        return
+      }
+      writer.write(UI_MESSAGE_STREAM_DONE)
+      writer.end()
+    },
+    fail(message) {
+      if (writer.ended) return
+      writer.write(formatChunk({ type: 'error', errorText: message }) + UI_MESSAGE_STREAM_DONE)
+      writer.end()
+    },
+  }
+  write(mapper.start())
+  return sink
+}
