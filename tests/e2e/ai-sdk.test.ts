@@ -14,7 +14,9 @@ import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { startMockUpstream } from '../support/mock-upstream'
+import { expectEngineIdle } from '../support/ops-client'
 
+const TOKEN = 'ops-token-for-ai-sdk-tests'
 const HELD_CHUNKS = Array.from({ length: 24 }, (_, index) => `${index % 5 === 0 ? '😀' : ''}piece ${index}; `)
 const HELD_TEXT = HELD_CHUNKS.join('')
 
@@ -51,7 +53,7 @@ let app: AppServer
 
 beforeAll(async () => {
   upstream = await startMockUpstream(request => upstreamTurn(request))
-  app = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key' })
+  app = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key', NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN })
 })
 
 afterAll(async () => {
@@ -160,7 +162,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
   })
 
   it('a second turn carries the history (text of both sides); system messages and smuggled tool definitions have no effect', async () => {
-    const { transport } = await sdkUser()
+    const { client, transport } = await sdkUser()
     const id = chatId()
     const first = userMessage('First question')
     const answer = await finalMessage(await send(transport, id, [first]))
@@ -181,6 +183,17 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
       ['assistant', 'Hello from the mock upstream.'],
       ['user', 'Second question'],
     ])
+    // After a reload, the page gets the same messages back from the server (the owner only).
+    const { body } = await client.get(`/api/jobs/chat/${id}/messages`)
+    expect(body.messages.map((message: UIMessage) => [message.role, textOf(message)])).toEqual([
+      ['user', 'First question'],
+      ['assistant', 'Hello from the mock upstream.'],
+      ['user', 'Second question'],
+      ['assistant', 'Hello from the mock upstream.'],
+    ])
+    expect(body.messages[0].id).toBe(first.id)
+    expect(body.messages[1]).toEqual(JSON.parse(JSON.stringify(answer)))
+    expect((await (await sdkUser()).client.get(`/api/jobs/chat/${id}/messages`)).body).toEqual({ messages: [] })
   })
 
   it('useChat: a tool that needs approval ends the response at the request; addToolApprovalResponse resumes the job', async () => {
@@ -248,5 +261,9 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
       messages: [userMessage('x'), { id: 'a', role: 'assistant', parts: [{ type: 'tool-delete_file', toolCallId: 'c', state: 'approval-responded', input: {}, approval: { id: 'nope', approved: true } }] }],
     })
     expect(stale).toMatchObject({ status: 409, body: { message: expect.stringContaining('nope') } })
+  })
+
+  it('nothing is left behind: every run, viewer, timer and pending input is gone', async () => {
+    await expectEngineIdle(app.url, TOKEN)
   })
 })

@@ -11,6 +11,7 @@ import { emptyMetrics } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
+import { partsFromChunks } from '../../server/lib/ai-sdk/ui-parts'
 import type { UiChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../../server/lib/ai-sdk/ui-chunks'
 import { mergeDeltas } from '../../server/lib/replay'
@@ -140,28 +141,29 @@ describe('job events → UI message stream', () => {
   })
 })
 
-describe('tool approvals', () => {
-  const ASK: JobEventPayload[] = [
-    { type: 'step-start', step: 1 },
-    { type: 'step-end', step: 1, finishReason: 'tool_calls' },
-    { type: 'tool-call', id: 'd1', name: 'delete_file', args: { path: 'a' }, step: 1 },
-    { type: 'tool-call', id: 'd2', name: 'delete_file', args: { path: 'b' }, step: 1 },
-    { type: 'input-request', requestId: 'r1', kind: 'tool-approval', prompt: 'Allow?', expiresAt: 99, onTimeout: 'deny', toolCallId: 'd1', tool: 'delete_file', args: { path: 'a' } },
-    { type: 'job-status', status: 'waiting' },
-    { type: 'input-request', requestId: 'r2', kind: 'tool-approval', prompt: 'Allow?', expiresAt: 99, onTimeout: 'deny', toolCallId: 'd2', tool: 'delete_file', args: { path: 'b' } },
-  ]
-  const AFTER: JobEventPayload[] = [
-    { type: 'input-response', requestId: 'r1', answer: { approved: true }, answeredAt: 1, answeredBy: 'u' },
-    { type: 'input-response', requestId: 'r2', answer: { approved: false, reason: 'keep it' }, answeredAt: 1, answeredBy: 'u' },
-    { type: 'job-status', status: 'running' },
-    { type: 'tool-result', id: 'd2', status: 'denied', error: 'denied: keep it', durationMs: 0 },
-    { type: 'tool-result', id: 'd1', status: 'completed', result: { deleted: 'a' }, durationMs: 1 },
-    { type: 'step-start', step: 2 },
-    { type: 'text-delta', offset: 0, text: 'Deleted a.' },
-    { type: 'step-end', step: 2, finishReason: 'stop' },
-    { type: 'job-end', status: 'completed', metrics: emptyMetrics() },
-  ]
+/** Two deletions asked for approval; then one approved, one denied. */
+const ASK: JobEventPayload[] = [
+  { type: 'step-start', step: 1 },
+  { type: 'step-end', step: 1, finishReason: 'tool_calls' },
+  { type: 'tool-call', id: 'd1', name: 'delete_file', args: { path: 'a' }, step: 1 },
+  { type: 'tool-call', id: 'd2', name: 'delete_file', args: { path: 'b' }, step: 1 },
+  { type: 'input-request', requestId: 'r1', kind: 'tool-approval', prompt: 'Allow?', expiresAt: 99, onTimeout: 'deny', toolCallId: 'd1', tool: 'delete_file', args: { path: 'a' } },
+  { type: 'job-status', status: 'waiting' },
+  { type: 'input-request', requestId: 'r2', kind: 'tool-approval', prompt: 'Allow?', expiresAt: 99, onTimeout: 'deny', toolCallId: 'd2', tool: 'delete_file', args: { path: 'b' } },
+]
+const AFTER: JobEventPayload[] = [
+  { type: 'input-response', requestId: 'r1', answer: { approved: true }, answeredAt: 1, answeredBy: 'u' },
+  { type: 'input-response', requestId: 'r2', answer: { approved: false, reason: 'keep it' }, answeredAt: 1, answeredBy: 'u' },
+  { type: 'job-status', status: 'running' },
+  { type: 'tool-result', id: 'd2', status: 'denied', error: 'denied: keep it', durationMs: 0 },
+  { type: 'tool-result', id: 'd1', status: 'completed', result: { deleted: 'a' }, durationMs: 1 },
+  { type: 'step-start', step: 2 },
+  { type: 'text-delta', offset: 0, text: 'Deleted a.' },
+  { type: 'step-end', step: 2, finishReason: 'stop' },
+  { type: 'job-end', status: 'completed', metrics: emptyMetrics() },
+]
 
+describe('tool approvals', () => {
   it('live, the response ends once every running call waits for approval (not at the first request)', async () => {
     const events = numbered(ASK)
     const mapper = createUiChunkMapper({ messageId: JOB, known: empty() })
@@ -204,5 +206,16 @@ describe('tool approvals', () => {
     const states = (message: UIMessage) => message.parts.filter(part => part.type === 'tool-delete_file').map(part => [(part as { state: string }).state, (part as { approval?: unknown }).approval])
     expect(states(fromSnapshot.message)).toEqual(states(replayed.message))
     expect(text(fromSnapshot.message)).toBe('Deleted a.')
+  })
+})
+
+describe('history parts built on the server', () => {
+  it('are the parts the SDK builds from the same chunks (finished, waiting, approved, still running)', async () => {
+    const logs = [TOOL_RUN, ASK, [...ASK, ...AFTER], TOOL_RUN.slice(0, 13)]
+    for (const log of logs) {
+      const { chunks } = mapFrames(numbered(log).map(frame))
+      const { message } = await sdkMessage(chunks)
+      expect(partsFromChunks(chunks)).toEqual(JSON.parse(JSON.stringify(message.parts)))
+    }
   })
 })

@@ -22,6 +22,8 @@ export interface UiStreamSinkOptions {
 /** The sink, plus a promise that settles when the response is over. */
 export interface UiStreamSink extends ViewerSink {
   readonly closed: Promise<void>
+  /** Frames left out while the client was not draining. */
+  readonly dropped: number
   /** Ends the stream with an `error` chunk the SDK surfaces. */
   fail(message: string): void
 }
@@ -30,6 +32,7 @@ export interface UiStreamSink extends ViewerSink {
 export function createUiStreamSink(request: IncomingMessage, response: ServerResponse, mapper: UiChunkMapper, options: UiStreamSinkOptions): UiStreamSink {
   const writer = createSseWriter(request, response, { ...options, headers: UI_MESSAGE_STREAM_HEADERS })
   let missing = false
+  let dropped = 0
   let checkQueued = false
   writer.onDrain = () => sink.onResyncNeeded?.()
 
@@ -50,10 +53,14 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
 
   const sink: UiStreamSink = {
     closed: writer.closed,
+    get dropped() {
+      return dropped
+    },
     send(frame: ViewerFrame) {
       if (writer.ended) return
       if (writer.stalled) {
         missing = true
+        dropped++
         return
       }
       // A snapshot after a stall is the engine's resync: the mapper sends what the client lacks.

@@ -1,0 +1,12 @@
+/**
+ * GET /api/jobs/chat/:chatId/messages — the chat's UI messages rebuilt from its jobs, for
+ * `useChat({ id, messages })` after a reload (then `resumeStream()` follows a running answer).
+ * Another user's chat, like an unknown one, has none.
+ */
+import { getRouterParam } from 'h3'
+import { chatHistory } from '../../../../lib/ai-sdk/chat-history'
+import { defineJobsHandler } from '../../../../lib/http/handler'
+
+export default defineJobsHandler(async context => ({
+  messages: await chatHistory(context, getRouterParam(context.event, 'chatId', { decode: true }) ?? ''),
+}))
