@@ -1,0 +1,104 @@
+/**
+ * The demo's AI SDK page (`@ai-sdk/vue` useChat + the stock DefaultChatTransport on
+ * /api/jobs/chat) in Chromium with the scripted model: reloaded mid-answer it ends with the whole
+ * answer, once; a tool approval answered from the page continues the job. Waits are on DOM and
+ * server conditions; answers are compared with the server's own state of the job.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { JobState } from '../../shared/reducer'
+import { launchBrowser, screenshot } from './support/browser'
+import { startAppServer } from '../support/app-server'
+import type { AppServer } from '../support/app-server'
+
+const LONG_PROMPT = 'Tell me something long, please'
+const MID_ANSWER_CHARS = 60
+const WAIT_MS = 20_000
+
+let server: AppServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  // Pace: the long scripted answer (~3,500 characters, 6 per chunk) takes ~5 s.
+  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.stop()
+})
+
+/** The page in a fresh context (a new anonymous user), once it gave the chat its id in the URL. */
+async function openPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  await page.goto(`${server.url}/ai-sdk`)
+  await page.waitForURL(/[?&]chat=/)
+  return page
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.locator('#ai-sdk-input').fill(text)
+  await page.locator('#ai-sdk-input').press('Enter')
+}
+
+const assistantTurns = (page: Page) => page.locator('.turn[data-role="assistant"]')
+
+async function serverJob(page: Page, jobId: string): Promise<{ job: { status: string }, state: JobState }> {
+  return page.evaluate(async id => (await fetch(`/api/jobs/${id}`)).json(), jobId)
+}
+
+/** Waits until the job is completed on the server and the page shows exactly its text. */
+async function waitForFullAnswer(page: Page, jobId: string): Promise<string> {
+  // (waitForFunction does not await an async predicate: poll from here.)
+  await expect.poll(async () => (await serverJob(page, jobId)).job.status, { timeout: WAIT_MS, interval: 100 }).toBe('completed')
+  const { state } = await serverJob(page, jobId)
+  await page.waitForFunction(
+    expected => [...document.querySelectorAll('.turn[data-role="assistant"] .answer')].map(element => element.textContent).join('') === expected,
+    state.content,
+    { timeout: WAIT_MS },
+  )
+  await page.waitForFunction(() => document.querySelector('[data-chat-status]')?.textContent === 'ready', undefined, { timeout: WAIT_MS })
+  return state.content
+}
+
+describe('AI SDK page in Chromium', () => {
+  it('reloaded mid-answer, it ends with the full answer, once', async () => {
+    const page = await openPage()
+    await send(page, LONG_PROMPT)
+    await page.waitForFunction(
+      min => (document.querySelector('.turn[data-role="assistant"] .answer')?.textContent?.length ?? 0) >= min,
+      MID_ANSWER_CHARS,
+      { timeout: WAIT_MS },
+    )
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    expect((await serverJob(page, jobId)).job.status).toBe('running')
+
+    await page.reload()
+    await assistantTurns(page).waitFor({ timeout: WAIT_MS })
+    await screenshot(page, 'ai-sdk-1-after-reload')
+    const answer = await waitForFullAnswer(page, jobId)
+    expect(answer.length).toBeGreaterThan(2_000)
+    await expect(assistantTurns(page).count()).resolves.toBe(1)
+    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual([LONG_PROMPT])
+    expect(await assistantTurns(page).getAttribute('data-message-id')).toBe(jobId)
+    await screenshot(page, 'ai-sdk-2-completed')
+  })
+
+  it('a tool approval answered on the page continues the job', async () => {
+    const page = await openPage()
+    await send(page, 'Please delete notes.txt')
+    const tool = page.locator('.tool-call[data-tool="delete_file"]')
+    await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
+    await screenshot(page, 'ai-sdk-3-approval')
+    await tool.getByRole('button', { name: 'Approve' }).click()
+    await page.locator('.tool-call[data-state="output-available"]').waitFor({ timeout: WAIT_MS })
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    await waitForFullAnswer(page, jobId)
+    await expect(assistantTurns(page).count()).resolves.toBe(1)
+  })
+})
