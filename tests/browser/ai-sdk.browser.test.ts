@@ -4,39 +4,17 @@
  * answer, once; a tool approval answered from the page continues the job. Waits are on DOM and
  * server conditions; answers are compared with the server's own state of the job.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
-import { launchBrowser, screenshot } from './support/browser'
-import { startAppServer } from '../support/app-server'
-import type { AppServer } from '../support/app-server'
+import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 
-const LONG_PROMPT = 'Tell me something long, please'
-const MID_ANSWER_CHARS = 60
-const WAIT_MS = 20_000
-
-let server: AppServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  // Pace: the long scripted answer (~3,500 characters, 6 per chunk) takes ~5 s.
-  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-})
+const demo = useDemoInBrowser()
 
 /** The page in a fresh context (a new anonymous user), once it gave the chat its id in the URL. */
 async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
-  contexts.push(context)
-  const page = await context.newPage()
-  await page.goto(`${server.url}/ai-sdk`)
+  const page = await (await demo.newContext()).newPage()
+  await page.goto(`${demo.url}/ai-sdk`)
   await page.waitForURL(/[?&]chat=/)
   return page
 }

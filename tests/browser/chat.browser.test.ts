@@ -4,43 +4,19 @@
  * a DOM condition; answers are compared with the server's own state of the job, rendered by the same
  * Markdown renderer the page uses.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
 import { renderMarkdown } from '../../demo/app/lib/markdown'
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser'
-import { startAppServer } from '../support/app-server'
-import type { AppServer } from '../support/app-server'
+import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 
-const LONG_PROMPT = 'Tell me something long, please'
-/** Text on screen before the test leaves mid-answer. */
-const MID_ANSWER_CHARS = 60
-const WAIT_MS = 20_000
-
-let server: AppServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  // The fixture app (built once per run by the e2e global setup) serves the layer's demo pages.
-  // Pace: the long answer (~3,500 characters, 6 per chunk) takes ~5 s, long enough to leave mid-answer.
-  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
-  browser = await launchBrowser()
-  console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
-})
-
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-})
+const demo = useDemoInBrowser()
 
 /** A new page in a fresh context, so each test is a new anonymous user. */
 async function openChat(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
-  contexts.push(context)
+  const context = await demo.newContext()
   const page = await context.newPage()
-  await page.goto(`${server.url}/`)
+  await page.goto(`${demo.url}/`)
   await page.waitForFunction(() => Boolean((window as { useNuxtApp?: unknown }).useNuxtApp) || document.querySelector('#__nuxt [data-v-app], #__nuxt > *'))
   return page
 }
@@ -99,7 +75,7 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'leave-1-streaming')
 
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${server.url}/`)
+    await page.waitForURL(`${demo.url}/`)
     const otherJobId = await send(page, 'A short question in another thread')
     await page.waitForURL(url => url.toString() !== threadUrl && /\/threads\//.test(url.toString()))
     await waitForStatus(page, otherJobId, 'completed')
@@ -176,7 +152,7 @@ describe('demo chat in Chromium', () => {
     const threadPath = new URL(page.url()).pathname
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${server.url}/`)
+    await page.waitForURL(`${demo.url}/`)
     const toast = page.locator('.toast', { hasText: 'finished' })
     await toast.waitFor({ timeout: WAIT_MS })
     expect(await toast.locator('a').getAttribute('href')).toBe(threadPath)
@@ -184,14 +160,13 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'notify-1-toast-and-badge')
     // Opening the thread clears the badge.
     await page.locator(`.thread-list a[href="${threadPath}"], nav a[href="${threadPath}"]`).first().click()
-    await page.waitForURL(`${server.url}${threadPath}`)
+    await page.waitForURL(`${demo.url}${threadPath}`)
     await waitForStatus(page, jobId, 'completed')
     expect(await page.locator(`a[href="${threadPath}"] .badge-unseen`).count()).toBe(0)
   })
 
   it('shows a browser Notification when the tab is hidden and permission was given', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
-    contexts.push(context)
+    const context = await demo.newContext()
     // A hidden tab with notifications allowed; the page's Notification records what it shows.
     await context.addInitScript(() => {
       const shown: Array<{ title: string, body?: string }> = []
@@ -211,7 +186,7 @@ describe('demo chat in Chromium', () => {
       Object.assign(window, { Notification: RecordingNotification })
     })
     const page = await context.newPage()
-    await page.goto(`${server.url}/`)
+    await page.goto(`${demo.url}/`)
     await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout: WAIT_MS })
     // Hidden before sending, so the end can never beat it.
     await page.evaluate(() => Object.assign(window, { __hidden: true }))

@@ -2,7 +2,10 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { startAppServer } from '../../support/app-server'
+import type { AppServer } from '../../support/app-server'
 
 /** Where the browser tests save their screenshots. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots', import.meta.url))
@@ -24,4 +27,45 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${SCREENSHOT_DIR}/${name}.png`
   await page.screenshot({ path, fullPage: false })
   return path
+}
+
+/** A prompt the scripted model answers at length (~3,500 characters). */
+export const LONG_PROMPT = 'Tell me something long, please'
+/** Text on screen before a test leaves mid-answer. */
+export const MID_ANSWER_CHARS = 60
+/** The longest a browser test waits for one condition. */
+export const WAIT_MS = 20_000
+
+/**
+ * The test build of the demo (the fixture app, built once per run by the e2e global setup) with the
+ * scripted model at 8 ms per chunk — the long answer takes ~5 s, long enough to leave mid-answer —
+ * and Chromium, for one test file: started before its tests, stopped after them with every
+ * context it opened.
+ */
+export function useDemoInBrowser() {
+  let server: AppServer
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+  beforeAll(async () => {
+    server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+    browser = await launchBrowser()
+    console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
+  })
+  afterAll(async () => {
+    for (const context of contexts) await context.close()
+    await browser?.close()
+    await server?.stop()
+  })
+  return {
+    /** The app's base URL. */
+    get url() {
+      return server.url
+    },
+    /** A fresh context (a new anonymous user), closed after the file. */
+    async newContext(): Promise<BrowserContext> {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
+      contexts.push(context)
+      return context
+    },
+  }
 }
