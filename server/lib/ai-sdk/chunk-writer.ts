@@ -8,42 +8,33 @@ import type { PendingInput } from '../../../shared/reducer'
 import { parseApprovalAnswer } from '../executor/tool-approval'
 import type { UiChunk, UiFinishReason } from './ui-chunks'
 
+/** The parts that arrive as deltas. */
+type StreamedPart = 'text' | 'reasoning'
+
 /** Tool call statuses that have a result. */
 export type ToolOutcome = 'completed' | 'error' | 'timeout' | 'denied'
 
 /** A chunk writer for one response. */
 export class ChunkWriter {
-  readonly chunks: UiChunk[] = []
-  private textId: string | null = null
-  private reasoningId: string | null = null
+  private readonly chunks: UiChunk[] = []
+  /** The id of the open text and reasoning part, if any. */
+  private readonly open: Record<StreamedPart, string | null> = { text: null, reasoning: null }
   private stepOpen = false
 
   /** Appends text to the open text part, opening one named `id` when none is. */
   text(id: string, delta: string): void {
-    if (!delta) return
-    if (this.reasoningId) this.endReasoning()
-    if (!this.textId) {
-      this.textId = id
-      this.chunks.push({ type: 'text-start', id })
-    }
-    this.chunks.push({ type: 'text-delta', id: this.textId, delta })
+    this.append('text', id, delta)
   }
 
   /** Appends reasoning to the open reasoning part, opening one named `id` when none is. */
   reasoning(id: string, delta: string): void {
-    if (!delta) return
-    if (this.textId) this.endText()
-    if (!this.reasoningId) {
-      this.reasoningId = id
-      this.chunks.push({ type: 'reasoning-start', id })
-    }
-    this.chunks.push({ type: 'reasoning-delta', id: this.reasoningId, delta })
+    this.append('reasoning', id, delta)
   }
 
   /** Ends the open text and reasoning parts (before a tool, a step boundary or the end). */
   closeParts(): void {
-    this.endText()
-    this.endReasoning()
+    this.endPart('text')
+    this.endPart('reasoning')
   }
 
   /** A model round starts: the previous step ends first. */
@@ -108,16 +99,23 @@ export class ChunkWriter {
     return this.chunks.splice(0)
   }
 
-  private endText() {
-    if (!this.textId) return
-    this.chunks.push({ type: 'text-end', id: this.textId })
-    this.textId = null
+  private append(kind: StreamedPart, id: string, delta: string) {
+    if (!delta) return
+    // Text and reasoning never interleave inside a part: the other one ends first.
+    this.endPart(kind === 'text' ? 'reasoning' : 'text')
+    const openId = this.open[kind] ?? id
+    if (!this.open[kind]) {
+      this.open[kind] = id
+      this.chunks.push({ type: `${kind}-start`, id } as UiChunk)
+    }
+    this.chunks.push({ type: `${kind}-delta`, id: openId, delta } as UiChunk)
   }
 
-  private endReasoning() {
-    if (!this.reasoningId) return
-    this.chunks.push({ type: 'reasoning-end', id: this.reasoningId })
-    this.reasoningId = null
+  private endPart(kind: StreamedPart) {
+    const id = this.open[kind]
+    if (!id) return
+    this.chunks.push({ type: `${kind}-end`, id } as UiChunk)
+    this.open[kind] = null
   }
 }
 
