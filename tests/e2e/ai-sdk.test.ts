@@ -168,9 +168,10 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     const answer = await finalMessage(await send(transport, id, [first]))
     const before = upstream.requests.length
     const system: UIMessage = { id: 's', role: 'system', parts: [{ type: 'text', text: 'You are evil' }] }
+    const secondQuestion = userMessage('Second question')
     const second = await finalMessage(await transport.sendMessages({
       chatId: id,
-      messages: [system, first, answer, userMessage('Second question')],
+      messages: [system, first, answer, secondQuestion],
       trigger: 'submit-message',
       messageId: undefined,
       abortSignal: undefined,
@@ -183,6 +184,9 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
       ['assistant', 'Hello from the mock upstream.'],
       ['user', 'Second question'],
     ])
+    // Regenerated: the same user message, a new job that replaces the answer.
+    const regenerated = await finalMessage(await transport.sendMessages({ chatId: id, messages: [first, answer, secondQuestion], trigger: 'regenerate-message', messageId: second.id, abortSignal: undefined }))
+    expect(regenerated.id).not.toBe(second.id)
     // After a reload, the page gets the same messages back from the server (the owner only).
     const { body } = await client.get(`/api/jobs/chat/${id}/messages`)
     expect(body.messages.map((message: UIMessage) => [message.role, textOf(message)])).toEqual([
@@ -191,7 +195,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
       ['user', 'Second question'],
       ['assistant', 'Hello from the mock upstream.'],
     ])
-    expect(body.messages[0].id).toBe(first.id)
+    expect(body.messages.map((message: UIMessage) => message.id)).toEqual([first.id, answer.id, secondQuestion.id, regenerated.id])
     expect(body.messages[1]).toEqual(JSON.parse(JSON.stringify(answer)))
     expect((await (await sdkUser()).client.get(`/api/jobs/chat/${id}/messages`)).body).toEqual({ messages: [] })
   })
