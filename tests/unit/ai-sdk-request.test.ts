@@ -55,6 +55,7 @@ describe('AI SDK chat request', () => {
       throw new Error('accepted')
     }
     expect(bad({ messages: [user('hi')] })).toEqual({ status: 400, message: expect.stringContaining('id:') })
+    expect(bad({ id: 'a?b', messages: [user('hi')] })).toEqual({ status: 400, message: expect.stringContaining('id: must not contain "?" or "#"') })
     expect(bad({ id: 'c', messages: [] })).toEqual({ status: 400, message: expect.stringContaining('messages: must hold at least one message') })
     expect(bad({ id: 'c', messages: [{ role: 'robot', parts: [] }] })).toEqual({ status: 400, message: expect.stringContaining('messages.0.role') })
     expect(bad({ id: 'c', messages: [user('hi'), { id: 'a', role: 'assistant', parts: [{ type: 'text', text: 'x' }] }] }))

@@ -15,7 +15,8 @@ const partSchema = z.looseObject({ type: z.string().max(200) })
 
 /** The transport's body. `model` and `tools` are checked with the `POST /api/jobs` schema. */
 export const chatRequestSchema = z.object({
-  id,
+  // The server decodes `%3F` and `%23` in paths, so such an id could never be resumed.
+  id: id.refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)'),
   messages: z.array(z.object({
     id: z.string().max(200).optional(),
     role: z.enum(['system', 'user', 'assistant']),
