@@ -114,7 +114,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
   it('send, leave after a few chunks, reconnectToStream replays the running job: the exact full text, once', async () => {
     hold()
     const { transport } = await sdkUser()
-    // The transport puts the id in the reconnect path (URI-encoded): any characters round-trip.
+    // The transport puts the id in the reconnect path (URI-encoded); it round-trips (only ? and # are refused).
     const id = `${chatId()}/ä b%25:@`
     const leave = new AbortController()
     const reader = (await send(transport, id, [userMessage('Please hold on')], leave.signal)).getReader()
