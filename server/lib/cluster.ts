@@ -14,6 +14,7 @@ import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
 import type { TimerSet } from './timers'
+import { traceOwnerLost } from './telemetry/job-trace'
 
 /** What the cluster needs from the engine. */
 export interface ClusterOptions {
@@ -129,6 +130,7 @@ export function createCluster(options: ClusterOptions) {
           at: now(),
         }], { epoch: lease.epoch })
         logger.info('ended a job whose owner was lost', { jobId: record.id, ok: result.ok })
+        if (result.ok) traceOwnerLost(record, lease, config, now())
       }
     }
     catch (error) {

@@ -136,6 +136,24 @@ export interface BackgroundJobsConfig {
   }
   /** Bearer token for the ops metrics route; empty → the route is off (404). */
   metricsToken: string
+  /**
+   * OpenTelemetry spans (docs/observability.md). Spans go to the SDK the app registers; with none,
+   * every call is a no-op. Content and user ids stay out of spans unless switched on here.
+   */
+  telemetry: {
+    /** Record spans for jobs, model rounds, tool calls and workflow nodes. @default true */
+    enabled: boolean
+    /** Put the job's user id on its span (`user.id`). @default false */
+    recordUserId: boolean
+    /**
+     * Put prompts, answers, tool arguments and results, input prompts and answers and error messages
+     * into spans (each cut to `maxContentChars`). Off, spans carry ids, names, counts and codes only.
+     * @default false
+     */
+    recordContent: boolean
+    /** The most characters of one content attribute when `recordContent` is on. @default 4096 */
+    maxContentChars: number
+  }
 }
 
 /** Every default, in one place. */
@@ -187,6 +205,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   persist: { intervalMs: 500, bytes: 1024 },
   lease: { durationMs: 15_000, heartbeatMs: 5_000 },
   metricsToken: '',
+  telemetry: { enabled: true, recordUserId: false, recordContent: false, maxContentChars: 4096 },
 }
 
 /** A partial configuration, as apps and tests give it. */
@@ -215,6 +234,12 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   config.stream = { ...config.stream, compression: parseBoolean(config.stream.compression) }
   config.allowAnonymous = parseBoolean(config.allowAnonymous)
   config.scripted = { ...config.scripted, enabled: context.dev === true || parseBoolean(config.scripted.enabled) }
+  config.telemetry = {
+    ...config.telemetry,
+    enabled: parseBoolean(config.telemetry.enabled),
+    recordUserId: parseBoolean(config.telemetry.recordUserId),
+    recordContent: parseBoolean(config.telemetry.recordContent),
+  }
   return config
 }
 

@@ -23,6 +23,7 @@ import type { NotificationSink } from './notifications'
 import type { JobRecord } from './providers/types'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
+import { startJobTrace } from './telemetry/job-trace'
 import { createUserFeed } from './user-feed'
 import type { ViewerSink } from './viewer'
 
@@ -139,21 +140,26 @@ export function createEngine(options: EngineOptions) {
     try {
       await checkConcurrency(userId, config)
       const createdAt = now()
+      const id = randomUUID()
+      const lease = cluster.enabled ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
+      // Started before the record is stored, so its span context is stored with it (request.trace).
+      const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt })
       const { record, created } = await provider.create({
-        id: randomUUID(),
+        id,
         userId,
         type: request.type,
         threadId: input.threadId ?? null,
         messageId: input.messageId ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
         title: titleOf(input),
-        request,
+        request: trace.stored ? { ...request, trace: trace.stored } : request,
         createdAt,
-        lease: cluster.enabled ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null,
+        lease,
       })
+      // A repeated Idempotency-Key: the span is dropped unended (never exported).
       if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
       ensureCleanupTimer(config)
-      startRun(record, config)
+      startRun(record, config, undefined, trace)
       logger.info('job created', { jobId: record.id, type: record.type })
       notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
       await callHook('jobCreated', record)

@@ -13,6 +13,7 @@ import { LiveJob } from './live-job'
 import type { PersistQueue } from './persist-queue'
 import type { JobRecord } from './providers/types'
 import type { RunContext } from './run-context'
+import type { JobTrace } from './telemetry/job-trace'
 import { JobFailure } from './run-context'
 import type { TimerSet } from './timers'
 
@@ -37,6 +38,8 @@ export interface JobRun {
   done: Promise<void>
   /** True when another instance took the job over: end locally without writing. */
   abandoned: boolean
+  /** The run's span (a no-op without a tracing SDK). */
+  trace: JobTrace
 }
 
 /** Turns what a runner threw (or why it was aborted) into the job's outcome. */
@@ -78,6 +81,7 @@ export interface CreateRunOptions {
   onCommit: (event: JobEvent) => void
   onInputRequest: (requestId: string, prompt: string) => void
   abort: (run: JobRun, reason: JobAbortedError) => void
+  trace: JobTrace
 }
 
 /** Creates the resources of a run (not started yet). */
@@ -103,6 +107,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     startedAt: options.now(),
     done: Promise.resolve(),
     abandoned: false,
+    trace: options.trace,
   }
   run.inputs = new InputRequests({
     live,

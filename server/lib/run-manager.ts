@@ -18,6 +18,8 @@ import { createPersistQueue } from './persist-queue'
 import type { JobLease, JobProvider, JobRecord } from './providers/types'
 import type { RunContext } from './run-context'
 import { createTimerSet } from './timers'
+import type { JobTrace } from './telemetry/job-trace'
+import { startJobTrace } from './telemetry/job-trace'
 
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
@@ -49,12 +51,14 @@ export function createRunManager(options: RunManagerOptions) {
     run.live.flush()
     run.metrics.duration_ms = now() - run.startedAt
     run.live.commit({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
+    run.trace.end(outcome, run.metrics, run.live.state.content)
     logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
     notifyEnd(run)
   }
 
   function abortRun(run: JobRun, reason: JobAbortedError) {
     if (run.live.ended) return
+    run.trace.abort(reason.code)
     run.controller.abort(reason)
     run.inputs.cancelAll(reason)
     endRun(run, outcomeOf(reason, run.controller.signal))
@@ -65,13 +69,17 @@ export function createRunManager(options: RunManagerOptions) {
     if (run.abandoned) return
     logger.warn('stopping the local run: another instance owns the job', { jobId: run.record.id, reason })
     run.abandoned = true
+    run.trace.abandon(reason)
     run.controller.abort(new JobAbortedError('owner-lost', reason))
     run.inputs.cancelAll(run.controller.signal.reason)
     run.live.close()
   }
 
-  /** Starts a run for a stored record. The runner's failure never escapes as a rejection. */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }) {
+  /**
+   * Starts a run for a stored record. The runner's failure never escapes as a rejection. `trace`:
+   * the span `createJob` started (a resumed run starts its own, linked to the first run's).
+   */
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }, trace?: JobTrace) {
     const timers = createTimerSet()
     const persist = createPersistQueue({
       provider,
@@ -92,11 +100,15 @@ export function createRunManager(options: RunManagerOptions) {
       timers,
       persist,
       now,
-      onCommit: (event: JobEvent) => options.onCommit(run, event),
+      onCommit: (event: JobEvent) => {
+        run.trace.observe(event)
+        options.onCommit(run, event)
+      },
       onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
         type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
       }),
       abort: abortRun,
+      trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
     })
     runs.set(record.id, run)
     const detachCluster = record.lease ? options.cluster().attach(run, record.lease) : () => {}
@@ -110,9 +122,11 @@ export function createRunManager(options: RunManagerOptions) {
     const context = options.createContext(run, resume?.state ?? null)
     run.done = (async () => {
       try {
-        if (record.request.type === 'chat') await options.runners.chat(context, record.request)
-        else if (options.runners.workflow) await options.runners.workflow(context, record.request)
-        else throw new InvalidRequestError('Workflows are not available in this engine')
+        await run.trace.run(context.defaultModel, async () => {
+          if (record.request.type === 'chat') await options.runners.chat(context, record.request)
+          else if (options.runners.workflow) await options.runners.workflow(context, record.request)
+          else throw new InvalidRequestError('Workflows are not available in this engine')
+        })
         if (run.controller.signal.aborted) endRun(run, outcomeOf(run.controller.signal.reason, run.controller.signal))
         else endRun(run, { status: 'completed' })
       }

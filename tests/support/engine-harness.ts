@@ -11,7 +11,9 @@ import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
 import type { ModelClient } from '../../server/lib/model/types'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
+import type { ToolRegistry } from '../../server/lib/tools/types'
 import type { ViewerFrame, ViewerSink } from '../../server/lib/viewer'
+import type { WorkflowRegistry } from '../../server/lib/workflows/types'
 
 /** A sink that records frames and reduces them like a client would. */
 export interface RecordingSink extends ViewerSink {
@@ -62,8 +64,8 @@ export const unusedModel: ModelClient = {
   },
 }
 
-/** Creates an engine for tests. */
-export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient }) {
+/** Creates an engine for tests (no tools or workflows unless given). */
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry }) {
   const provider = createMemoryProvider()
   // The harness injects its own model: count it as configured, as the demo's scripted model is.
   const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
@@ -72,8 +74,8 @@ export function createTestEngine(options: { config?: BackgroundJobsConfigInput, 
     getConfig: () => config,
     createModelClient: () => options.model ?? unusedModel,
     runners: options.runners,
-    tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
-    workflows: { get: () => undefined, list: () => [] },
+    tools: options.tools ?? { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
+    workflows: options.workflows ?? { get: () => undefined, list: () => [] },
   })
   return { engine, provider, config }
 }

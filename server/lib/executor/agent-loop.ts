@@ -13,6 +13,7 @@ import { executeToolCall, toolMessageContent } from './execute-tool'
 import { streamModelRound } from './model-round'
 import { decodeArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
+import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
 import type { PlannedCall } from './stop-conditions'
 import { callKey, checkStopConditions, defaultStopConditions } from './stop-conditions'
 import { truncateResults } from './truncate-results'
@@ -75,7 +76,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     if (context.signal.aborted) throw context.signal.reason
     context.emit({ type: 'step-start', step, ...tag })
     context.addMetrics({ total_rounds: 1 })
-    const round = await streamModelRound(context, { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }, nodeId)
+    const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
+    const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken))
     context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
@@ -96,9 +98,10 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
       // An empty arguments string is valid in a stream but some endpoints refuse it in history.
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments || '{}' } })),
     })
-    const outcomes = await Promise.all(calls.map(call =>
-      executeToolCall(context, { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }),
-    ))
+    const outcomes = await Promise.all(calls.map((call) => {
+      const request = { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }
+      return traceToolCall(context, request, () => executeToolCall(context, request))
+    }))
     const { contents } = truncateResults(outcomes.map(toolMessageContent), limits.maxResultBytes)
     outcomes.forEach((outcome, index) => {
       messages.push({ role: 'tool', tool_call_id: outcome.id, name: outcome.name, content: contents[index]! })

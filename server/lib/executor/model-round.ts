@@ -26,12 +26,16 @@ export function modelFailure(error: unknown, nodeId?: string): JobFailure {
   return new JobFailure('upstream-error', `The model request failed: ${message}`, details)
 }
 
-/** Streams one round. */
-export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string): Promise<ModelRound> {
+/** Streams one round; `firstToken` is called at its first text, reasoning or tool call (telemetry). */
+export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void): Promise<ModelRound> {
   const round: ModelRound = { text: '', toolCalls: [], finishReason: null }
   try {
     const prepared = await context.prepareModelRequest(request)
     for await (const event of context.model.stream(prepared, context.signal)) {
+      if (firstToken && (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call')) {
+        firstToken()
+        firstToken = undefined
+      }
       switch (event.type) {
         case 'text-delta':
           round.text += event.text

@@ -23,6 +23,7 @@ export interface ChatJobRequest {
   model?: string
   /** Names of registered tools the client chose; `undefined` means every enabled tool. */
   tools?: string[]
+  trace?: JobTraceContext
 }
 
 /** What a workflow job was started with. */
@@ -32,6 +33,17 @@ export interface WorkflowJobRequest {
   input: unknown
   /** When set, the only tools its nodes may use (e.g. `[]` when tools are off for this user). */
   tools?: string[]
+  trace?: JobTraceContext
+}
+
+/**
+ * The span context of a job's first run, W3C `traceparent` form (`00-<trace id>-<span id>-<flags>`),
+ * set by the engine when a tracing SDK recorded that run. A run that resumes the job on another
+ * instance links its span to it. Providers store it as part of `request`; nothing reads it but
+ * the engine (server/lib/telemetry/trace-context.ts).
+ */
+export interface JobTraceContext {
+  traceparent: string
 }
 
 /** The request a job was created from; stored so another instance can resume it. */

@@ -17,6 +17,7 @@ import { runParallelNode } from './nodes/parallel'
 import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
+import { traceWorkflowNode } from '../telemetry/step-spans'
 import type { ResumePoint } from './resume'
 
 const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode, { kind: Kind }>> } = {
@@ -82,12 +83,20 @@ export class WorkflowRun {
       state.outputs[nodeId] = reused.output
       return reused.output
     }
-    const { maxNodesPerJob, nodeTimeoutMs } = context.config.limits
+    const { maxNodesPerJob } = context.config.limits
     if (this.nodesStarted >= maxNodesPerJob) {
       throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
     }
     this.nodesStarted++
-    state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
+    const visit = state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
+    const info = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
+    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, options))
+  }
+
+  /** Runs a node that no earlier run finished: `node-start`, the executor under its limits, `node-end`. */
+  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }): Promise<unknown> {
+    const { context, state, workflow } = this
+    const { nodeTimeoutMs } = context.config.limits
     context.emit({ type: 'node-start', nodeId, kind: node.kind })
     context.addMetrics({ nodes_executed: 1 })
 

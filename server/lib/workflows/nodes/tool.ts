@@ -4,6 +4,7 @@
  * fails fails the node, unless the node continues with `{ status, error }` as its output.
  */
 import { executeToolCall } from '../../executor/execute-tool'
+import { traceToolCall } from '../../telemetry/step-spans'
 import type { ToolNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveInput } from '../resolve-inputs'
@@ -20,7 +21,8 @@ export class ToolNodeError extends Error {
 export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context }) => {
   const args = node.args === undefined ? {} : resolveInput(node.args, state)
   const visit = state.visits[nodeId] ?? 1
-  const outcome = await executeToolCall(context, { id: `${nodeId}-${visit}`, name: node.tool, args, step: 1, nodeId })
+  const call = { id: `${nodeId}-${visit}`, name: node.tool, args, step: 1, nodeId }
+  const outcome = await traceToolCall(context, call, () => executeToolCall(context, call))
   if (outcome.status === 'completed') return outcome.result ?? null
   if (node.continueOnError) return { status: outcome.status, error: outcome.error ?? null }
   throw new ToolNodeError(`tool-${outcome.status}`, node.tool, `tool "${node.tool}" ended with ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`)

@@ -1,0 +1,57 @@
+/**
+ * What a span may say about a job's content. By default nothing: spans carry ids, names, counts
+ * and codes. With `telemetry.recordContent`, prompts, answers, arguments, results and error
+ * messages are added, each cut to `telemetry.maxContentChars`.
+ */
+import type { Attributes, Span } from '@opentelemetry/api'
+import { SpanStatusCode } from '@opentelemetry/api'
+import type { BackgroundJobsConfig } from '../config'
+import { JobAbortedError } from '../errors'
+import { ATTR } from './names'
+
+/** The telemetry settings of a job. */
+export type TelemetrySettings = BackgroundJobsConfig['telemetry']
+
+/** The value as text for a content attribute, or undefined when content is not recorded. */
+export function contentValue(settings: TelemetrySettings, value: unknown): string | undefined {
+  if (!settings.recordContent || value === undefined) return undefined
+  let text: string
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+  }
+  catch {
+    text = String(value)
+  }
+  const limit = Math.max(0, Number(settings.maxContentChars) || 0)
+  return text.length > limit ? `${text.slice(0, limit)}…` : text
+}
+
+/** Adds `key: content` when content is recorded. */
+export function withContent(attributes: Attributes, settings: TelemetrySettings, key: string, value: unknown): Attributes {
+  const text = contentValue(settings, value)
+  if (text !== undefined) attributes[key] = text
+  return attributes
+}
+
+/** The stable code of a failure: `JobFailure` / `JobAbortedError` / model and tool errors carry one. */
+export function errorCodeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  return typeof code === 'string' && code ? code : 'internal-error'
+}
+
+/**
+ * Marks a span as ended by `error`: `error.type` = its code and status ERROR with the code as its
+ * message. The error's own message only with `recordContent` (messages can quote prompts or
+ * arguments). A user's abort is not an error of the operation: it gets `background_jobs.aborted`.
+ */
+export function markFailure(span: Span, error: unknown, settings: TelemetrySettings): void {
+  const code = errorCodeOf(error)
+  span.setAttribute(ATTR.errorType, code)
+  if (error instanceof JobAbortedError && code === 'aborted') {
+    span.setAttribute(ATTR.aborted, true)
+    return
+  }
+  const message = contentValue(settings, error instanceof Error ? error.message : String(error))
+  if (message !== undefined) span.setAttribute(ATTR.errorMessage, message)
+  span.setStatus({ code: SpanStatusCode.ERROR, message: code })
+}

@@ -1,0 +1,218 @@
+/**
+ * The span of one run of a job (`background_jobs.job`). The first run starts it when the job is
+ * created: it links to the request that created the job (the active span then), and its span
+ * context is stored with the job (`request.trace`). A run that takes the job over on another
+ * instance starts a new job span linked to the first run. The runner runs with the job span
+ * active, so model rounds, tool calls and workflow nodes become its children. Waits, aborts,
+ * takeovers and hand-offs are span events. Without a recording SDK every method is a no-op.
+ */
+import type { Attributes, Link, Span } from '@opentelemetry/api'
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import type { JobEvent, JobMetrics } from '../../../shared/events'
+import { emptyMetrics } from '../../../shared/events'
+import type { BackgroundJobsConfig } from '../config'
+import type { RunOutcome } from '../job-run'
+import type { JobLease, JobRecord, JobTraceContext } from '../providers/types'
+import type { TelemetrySettings } from './content'
+import { contentValue, withContent } from './content'
+import { safely } from './child-span'
+import { ATTR, SPAN, SPAN_EVENT, TRACER_NAME } from './names'
+import { fromTraceContext, toTraceContext } from './trace-context'
+
+/** The job a trace is for: the record's fields known before it is stored. */
+export type TracedJob = Pick<JobRecord, 'id' | 'userId' | 'type' | 'request'> & { lease?: JobLease | null }
+
+/** How the run started. */
+export interface JobTraceStart {
+  /** The run resumes a job another instance started (takeover). */
+  resume?: { fromSeq: number, lease: JobLease }
+  /** Span start time (epoch ms). @default now */
+  startTime?: number
+}
+
+/** The trace of one run. */
+export interface JobTrace {
+  readonly recording: boolean
+  /** The first run's span context, to store with the job; undefined when not recorded or resumed. */
+  readonly stored: JobTraceContext | undefined
+  /**
+   * Runs the runner with the job span active (and never under the creating request's span);
+   * `defaultModel` is the model a chat job uses when its request names none.
+   */
+  run<T>(defaultModel: string, work: () => Promise<T>): Promise<T>
+  /** Turns committed events into span events (input waits). */
+  observe(event: JobEvent): void
+  /** The run is being aborted (user, job time limit, input expiry, shutdown). */
+  abort(code: string): void
+  /** The job ended: status, error, totals and (with `recordContent`) its content; ends the span. */
+  end(outcome: RunOutcome, metrics: JobMetrics, content: string): void
+  /** Another instance owns the job now: ends the span without an end of the job. */
+  abandon(reason: string): void
+}
+
+const NOOP_TRACE: JobTrace = {
+  recording: false,
+  stored: undefined,
+  run: (_model, work) => context.with(trace.deleteSpan(context.active()), work),
+  observe() {},
+  abort() {},
+  end() {},
+  abandon() {},
+}
+
+function jobInput(job: TracedJob): unknown {
+  if (job.request.type === 'workflow') return job.request.input
+  return job.request.messages.findLast(message => message.role === 'user')?.content
+}
+
+function startAttributes(job: TracedJob, config: BackgroundJobsConfig, start: JobTraceStart): Attributes {
+  const settings = config.telemetry
+  const lease = start.resume?.lease ?? job.lease
+  const attributes: Attributes = { [ATTR.jobId]: job.id, [ATTR.jobType]: job.type }
+  if (job.request.type === 'chat' && job.request.model) attributes[ATTR.jobModel] = job.request.model
+  if (job.request.type === 'workflow') attributes[ATTR.workflowName] = job.request.workflow
+  if (settings.recordUserId) attributes[ATTR.userId] = job.userId
+  if (lease) {
+    attributes[ATTR.instanceId] = lease.instanceId
+    attributes[ATTR.epoch] = lease.epoch
+  }
+  attributes[ATTR.resumed] = Boolean(start.resume)
+  return withContent(attributes, settings, ATTR.contentInput, jobInput(job))
+}
+
+function links(job: TracedJob, start: JobTraceStart): Link[] {
+  if (start.resume) {
+    const firstRun = fromTraceContext(job.request.trace)
+    return firstRun ? [{ context: firstRun, attributes: { [ATTR.link]: 'first-run' } }] : []
+  }
+  const request = trace.getSpanContext(context.active())
+  return request && trace.isSpanContextValid(request) ? [{ context: request, attributes: { [ATTR.link]: 'request' } }] : []
+}
+
+/** Starts the trace of a run; a no-op trace when tracing is off or nothing records it. */
+export function startJobTrace(job: TracedJob, config: BackgroundJobsConfig, start: JobTraceStart = {}): JobTrace {
+  if (!config.telemetry.enabled) return NOOP_TRACE
+  const span = trace.getTracer(TRACER_NAME).startSpan(SPAN.job, {
+    root: true,
+    kind: SpanKind.INTERNAL,
+    attributes: startAttributes(job, config, start),
+    links: links(job, start),
+    ...(start.startTime === undefined ? {} : { startTime: start.startTime }),
+  })
+  if (!span.isRecording()) return NOOP_TRACE
+  if (start.resume) {
+    span.addEvent(SPAN_EVENT.takeover, { [ATTR.epoch]: start.resume.lease.epoch, [ATTR.instanceId]: start.resume.lease.instanceId, [ATTR.fromSeq]: start.resume.fromSeq })
+  }
+  return createRecordingTrace(span, job, config.telemetry, start.resume ? undefined : toTraceContext(span.spanContext()))
+}
+
+function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySettings, stored: JobTraceContext | undefined): JobTrace {
+  /** When each open input request was asked, for the wait time. */
+  const asked = new Map<string, number>()
+  let ended = false
+
+  function observe(event: JobEvent) {
+    if (ended) return
+    if (event.type === 'input-request') {
+      asked.set(event.requestId, event.at)
+      const attributes: Attributes = {
+        [ATTR.inputRequestId]: event.requestId,
+        [ATTR.inputKind]: event.kind,
+        [ATTR.inputOnTimeout]: event.onTimeout,
+        [ATTR.inputTimeoutMs]: event.expiresAt - event.at,
+      }
+      if (event.nodeId) attributes[ATTR.nodeId] = event.nodeId
+      if (event.toolCallId) attributes[ATTR.toolCallId] = event.toolCallId
+      if (event.tool) attributes[ATTR.toolName] = event.tool
+      span.addEvent(SPAN_EVENT.inputRequested, withContent(attributes, settings, ATTR.contentInput, event.prompt), event.at)
+    }
+    else if (event.type === 'input-response') {
+      const askedAt = asked.get(event.requestId)
+      asked.delete(event.requestId)
+      const by = event.answeredBy ?? ''
+      const name = by === 'timeout' ? SPAN_EVENT.inputExpired : by.startsWith('system:') ? SPAN_EVENT.inputCancelled : SPAN_EVENT.inputAnswered
+      const attributes: Attributes = { [ATTR.inputRequestId]: event.requestId }
+      if (askedAt !== undefined) attributes[ATTR.inputWaitMs] = event.at - askedAt
+      // Who answered is a user id: only when user ids are recorded.
+      if (name !== SPAN_EVENT.inputAnswered || settings.recordUserId) attributes[ATTR.inputAnsweredBy] = by
+      if (event.nodeId) attributes[ATTR.nodeId] = event.nodeId
+      span.addEvent(name, withContent(attributes, settings, ATTR.contentOutput, event.answer), event.at)
+    }
+  }
+
+  function finish() {
+    ended = true
+    asked.clear()
+    span.end()
+  }
+
+  return {
+    recording: true,
+    stored,
+    run(defaultModel, work) {
+      if (job.request.type === 'chat' && !job.request.model) span.setAttribute(ATTR.jobModel, defaultModel)
+      return context.with(trace.setSpan(context.active(), span), work)
+    },
+    observe: event => safely(() => observe(event)),
+    abort(code) {
+      if (!ended) safely(() => span.addEvent(SPAN_EVENT.abort, { [ATTR.abortCode]: code }))
+    },
+    end(outcome, metrics, content) {
+      if (ended) return
+      safely(() => {
+        const error = outcome.error
+        // A request that expired with onTimeout abort/fail ends the job without an input-response.
+        if (error?.code === 'input-timeout') for (const requestId of asked.keys()) span.addEvent(SPAN_EVENT.inputExpired, { [ATTR.inputRequestId]: requestId })
+        span.setAttributes(endAttributes(outcome, metrics))
+        const answer = contentValue(settings, content)
+        if (answer) span.setAttribute(ATTR.contentOutput, answer)
+        if (error && outcome.status === 'failed') {
+          const message = contentValue(settings, error.message)
+          if (message !== undefined) span.setAttribute(ATTR.errorMessage, message)
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error.code })
+        }
+      })
+      finish()
+    },
+    abandon(reason) {
+      if (ended) return
+      safely(() => {
+        span.addEvent(SPAN_EVENT.handoff, { [ATTR.reason]: reason })
+        span.setAttribute(ATTR.runOutcome, 'handed-off')
+      })
+      finish()
+    },
+  }
+}
+
+function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
+  const attributes: Attributes = {
+    [ATTR.jobStatus]: outcome.status,
+    [ATTR.runOutcome]: 'ended',
+    [ATTR.rounds]: metrics.total_rounds,
+    [ATTR.toolCalls]: metrics.tool_call_count,
+    [ATTR.toolTimeMs]: metrics.tool_execution_time_ms,
+    [ATTR.tokensInput]: metrics.tokens.prompt,
+    [ATTR.tokensOutput]: metrics.tokens.completion,
+    [ATTR.tokensTotal]: metrics.tokens.total,
+  }
+  if (metrics.first_token_ms !== null) attributes[ATTR.firstTokenMs] = metrics.first_token_ms
+  if (metrics.nodes_executed !== undefined) attributes[ATTR.nodesExecuted] = metrics.nodes_executed
+  if (outcome.error) {
+    attributes[ATTR.errorCode] = outcome.error.code
+    attributes[ATTR.errorType] = outcome.error.code
+    if (outcome.error.failedDuring) attributes[ATTR.errorDuring] = outcome.error.failedDuring
+    if (outcome.error.toolName) attributes[ATTR.toolName] = outcome.error.toolName
+    if (outcome.error.nodeId) attributes[ATTR.nodeId] = outcome.error.nodeId
+  }
+  return attributes
+}
+
+/**
+ * A job a lost owner left behind that this instance ended (`owner-lost`) without running it:
+ * a short job span linked to the first run, with the takeover event.
+ */
+export function traceOwnerLost(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number): void {
+  const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
+  ended.end({ status: 'failed', error: { code: 'owner-lost', message: 'The server running this job stopped', failedDuring: 'engine' } }, emptyMetrics(), '')
+}

@@ -1,0 +1,119 @@
+/**
+ * The spans of a job's steps, children of the job span: a model round (time to first token,
+ * tokens, finish reason), a tool call (name, status, duration, timeout/denied) and a workflow
+ * node (id, kind, status). Thin wrappers the executor and the workflow runner put around the work.
+ */
+import type { Attributes } from '@opentelemetry/api'
+import { SpanStatusCode } from '@opentelemetry/api'
+import type { ToolCallOutcome, ToolCallRequest } from '../executor/execute-tool'
+import type { ModelRound } from '../executor/model-round'
+import type { ModelRequest } from '../model/types'
+import type { RunContext } from '../run-context'
+import { contentValue, markFailure, withContent } from './content'
+import { withChildSpan } from './child-span'
+import { ATTR, SPAN } from './names'
+
+/** Which round of the loop. */
+export interface ModelRoundInfo {
+  step: number
+  request: ModelRequest
+  nodeId?: string
+}
+
+/** Runs one model round in a `background_jobs.model_round` span; `work` calls `firstToken` once. */
+export function traceModelRound(context: RunContext, info: ModelRoundInfo, work: (firstToken?: () => void) => Promise<ModelRound>): Promise<ModelRound> {
+  const settings = context.config.telemetry
+  let startedAt = 0
+  return withChildSpan(SPAN.modelRound, () => {
+    startedAt = Date.now()
+    const attributes: Attributes = {
+      [ATTR.operation]: 'chat',
+      [ATTR.requestModel]: info.request.model,
+      [ATTR.round]: info.step,
+      [ATTR.toolsOffered]: info.request.tools?.length ?? 0,
+    }
+    if (info.nodeId) attributes[ATTR.nodeId] = info.nodeId
+    return withContent(attributes, settings, ATTR.contentInput, info.request.messages)
+  }, (span) => {
+    if (!span) return work()
+    let seen = false
+    return work(() => {
+      if (seen) return
+      seen = true
+      span.setAttribute(ATTR.firstTokenMs, Date.now() - startedAt)
+    })
+  }, {
+    onResult(span, round) {
+      span.setAttribute(ATTR.toolCalls, round.toolCalls.length)
+      if (round.finishReason) span.setAttribute(ATTR.finishReasons, [round.finishReason])
+      if (round.usage) span.setAttributes({ [ATTR.inputTokens]: round.usage.prompt, [ATTR.outputTokens]: round.usage.completion })
+      const text = contentValue(settings, round.text)
+      if (text !== undefined) span.setAttribute(ATTR.contentOutput, text)
+    },
+    onError: (span, error) => markFailure(span, error, settings),
+  })
+}
+
+/** Runs one tool call in a `background_jobs.tool_call` span (an approval wait is inside it). */
+export function traceToolCall(context: RunContext, call: ToolCallRequest, work: () => Promise<ToolCallOutcome>): Promise<ToolCallOutcome> {
+  const settings = context.config.telemetry
+  return withChildSpan(SPAN.toolCall, () => {
+    const attributes: Attributes = {
+      [ATTR.operation]: 'execute_tool',
+      [ATTR.toolName]: call.name,
+      [ATTR.toolCallId]: call.id,
+      [ATTR.round]: call.step,
+    }
+    if (call.nodeId) attributes[ATTR.nodeId] = call.nodeId
+    return withContent(attributes, settings, ATTR.contentInput, call.args)
+  }, () => work(), {
+    onResult(span, outcome) {
+      span.setAttributes({
+        [ATTR.toolStatus]: outcome.status,
+        [ATTR.toolDurationMs]: outcome.durationMs,
+        [ATTR.toolTimedOut]: outcome.status === 'timeout',
+        [ATTR.toolDenied]: outcome.status === 'denied',
+      })
+      const output = contentValue(settings, outcome.status === 'completed' ? outcome.result : outcome.error)
+      if (output !== undefined) span.setAttribute(ATTR.contentOutput, output)
+      // A denial is the human's decision, not a failure of the call.
+      if (outcome.status === 'error' || outcome.status === 'timeout') {
+        span.setAttribute(ATTR.errorType, `tool-${outcome.status}`)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `tool-${outcome.status}` })
+      }
+    },
+    onError: (span, error) => markFailure(span, error, settings),
+  })
+}
+
+/** The node being run. */
+export interface WorkflowNodeInfo {
+  nodeId: string
+  kind: string
+  workflow: string
+  visit: number
+  /** The signal of the node's parent (a parallel node cancels its other branches with it). */
+  parentSignal: AbortSignal
+}
+
+/** Runs one workflow node in a `background_jobs.workflow_node` span. */
+export function traceWorkflowNode<T>(context: RunContext, info: WorkflowNodeInfo, work: () => Promise<T>): Promise<T> {
+  const settings = context.config.telemetry
+  return withChildSpan(SPAN.workflowNode, () => ({
+    [ATTR.nodeId]: info.nodeId,
+    [ATTR.nodeKind]: info.kind,
+    [ATTR.workflowName]: info.workflow,
+    [ATTR.nodeVisit]: info.visit,
+  }), () => work(), {
+    onResult: span => span.setAttribute(ATTR.nodeStatus, 'completed'),
+    onError(span, error) {
+      // Mirrors the node-end the runner records: skipped when a sibling branch failed.
+      const skipped = !context.signal.aborted && info.parentSignal.aborted
+      span.setAttribute(ATTR.nodeStatus, context.signal.aborted ? 'aborted' : skipped ? 'skipped' : 'failed')
+      if (skipped) span.setAttribute(ATTR.errorType, 'skipped')
+      else if (context.signal.aborted) markFailure(span, context.signal.reason, settings)
+      else markFailure(span, error, settings)
+    },
+  })
+}
+
