@@ -4,8 +4,9 @@
  * from committed events, the metrics route reads it as JSON or Prometheus text.
  */
 import type { JobEvent, JobStatus } from '../../shared/events'
+import type { CounterName, HistogramName } from './metric-help'
 
-/** Histogram bucket bounds for the characters merged into one text event. */
+/** Histogram bucket bounds (upper bounds, characters) for the characters merged into one text event. */
 export const BATCH_CHARS_BUCKETS = [16, 64, 256, 1024, 4096, 16_384] as const
 
 /** A histogram: cumulative counts per upper bound, plus count and sum. */
@@ -36,13 +37,13 @@ export function createMetrics() {
   const histograms = new Map<string, { bounds: readonly number[], counts: number[], count: number, sum: number }>()
   const liveStatus = new Map<string, JobStatus>()
 
-  function increment(name: string, labels?: Record<string, string>, by = 1): void {
+  function increment(name: CounterName, labels?: Record<string, string>, by = 1): void {
     if (!Number.isFinite(by) || by === 0) return
     const key = metricKey(name, labels)
     counters.set(key, (counters.get(key) ?? 0) + by)
   }
 
-  function observe(name: string, value: number, bounds: readonly number[] = BATCH_CHARS_BUCKETS): void {
+  function observe(name: HistogramName, value: number, bounds: readonly number[] = BATCH_CHARS_BUCKETS): void {
     let histogram = histograms.get(name)
     if (!histogram) {
       histogram = { bounds, counts: bounds.map(() => 0), count: 0, sum: 0 }

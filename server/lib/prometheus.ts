@@ -1,7 +1,9 @@
 /**
  * The metrics snapshot as Prometheus text exposition (version 0.0.4): counters, histograms and
- * gauges, every name prefixed with `background_jobs_`.
+ * gauges, every name prefixed with `background_jobs_`, each with its `# HELP` and `# TYPE` line.
  */
+import type { EngineStats } from './engine-types'
+import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP } from './metric-help'
 import type { MetricsSnapshot } from './metrics'
 
 /** The prefix of every exported name. */
@@ -17,32 +19,49 @@ function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
 }
 
-/** Formats counters, histograms, jobs by status and the given gauges (e.g. `engine.stats()`). */
+/** Help texts by exported name (without prefix). */
+const HELP: Record<string, string> = {
+  ...COUNTER_HELP,
+  ...HISTOGRAM_HELP,
+  ...GAUGE_HELP,
+  ...Object.fromEntries(Object.entries(ENGINE_GAUGE_HELP).map(([key, help]) => [`engine_${snakeCase(key)}`, help])),
+}
+
+/** `# HELP` text: backslashes and line breaks escaped as the format asks. */
+function helpText(name: string): string {
+  return (HELP[name] ?? name.replace(/_/g, ' ')).replace(/\\/g, '\\\\').replace(/\n/g, '\\n')
+}
+
+/** The gauges of `engine.stats()` and the open stream count, as `toPrometheusText` takes them. */
+export function engineGauges(stats: EngineStats, openStreams: number): Record<string, number> {
+  const gauges: Record<string, number> = {}
+  for (const [key, value] of Object.entries(stats)) gauges[`engine_${snakeCase(key)}`] = Number(value)
+  gauges.open_streams = openStreams
+  return gauges
+}
+
+/** Formats counters, histograms, jobs by status and the given gauges (see `engineGauges`). */
 export function toPrometheusText(snapshot: MetricsSnapshot, gauges: Record<string, number>): string {
   const lines: string[] = []
   const typed = new Set<string>()
   const declare = (name: string, type: string) => {
-    if (typed.has(name)) return
-    typed.add(name)
-    lines.push(`# TYPE ${name} ${type}`)
+    const full = PROMETHEUS_PREFIX + name
+    if (typed.has(full)) return full
+    typed.add(full)
+    lines.push(`# HELP ${full} ${helpText(name)}`, `# TYPE ${full} ${type}`)
+    return full
   }
   for (const [key, value] of Object.entries(snapshot.counters).sort()) {
     const { name, labels } = splitKey(key)
-    declare(PROMETHEUS_PREFIX + name, 'counter')
-    lines.push(`${PROMETHEUS_PREFIX}${name}${labels} ${value}`)
+    lines.push(`${declare(name, 'counter')}${labels} ${value}`)
   }
   for (const [name, histogram] of Object.entries(snapshot.histograms)) {
-    const full = PROMETHEUS_PREFIX + name
-    declare(full, 'histogram')
+    const full = declare(name, 'histogram')
     for (const [bound, count] of Object.entries(histogram.buckets)) lines.push(`${full}_bucket{le="${bound}"} ${count}`)
     lines.push(`${full}_sum ${histogram.sum}`, `${full}_count ${histogram.count}`)
   }
-  declare(`${PROMETHEUS_PREFIX}jobs`, 'gauge')
-  for (const [status, count] of Object.entries(snapshot.jobsByStatus)) lines.push(`${PROMETHEUS_PREFIX}jobs{status="${status}"} ${count}`)
-  for (const [name, value] of Object.entries(gauges)) {
-    const full = `${PROMETHEUS_PREFIX}${snakeCase(name)}`
-    declare(full, 'gauge')
-    lines.push(`${full} ${value}`)
-  }
+  const jobs = declare('jobs', 'gauge')
+  for (const [status, count] of Object.entries(snapshot.jobsByStatus)) lines.push(`${jobs}{status="${status}"} ${count}`)
+  for (const [name, value] of Object.entries(gauges)) lines.push(`${declare(snakeCase(name), 'gauge')} ${value}`)
   return `${lines.join('\n')}\n`
 }

@@ -186,6 +186,8 @@ describe('metrics after faults', () => {
     expect(metrics.jobsByStatus).toEqual({ queued: 0, running: 0, waiting: 0 })
     const text = await (await fetch(`${app.url}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
     expect(text).toContain('# TYPE background_jobs_jobs_ended_total counter')
+    // Every # TYPE line comes right after its # HELP line.
+    expect(text.match(/^# TYPE .+$/gm)!.length).toBe(text.match(/^# HELP \S+ .+\n# TYPE /gm)!.length)
     expect(text).toMatch(/^background_jobs_engine_runs 0$/m)
     expect((await fetch(`${app.url}/api/jobs/metrics`)).status).toBe(401)
     expect((await fetch(`${app.url}/api/jobs/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401)

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import { createMetrics } from '../../server/lib/metrics'
-import { toPrometheusText } from '../../server/lib/prometheus'
+import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP } from '../../server/lib/metric-help'
+import type { CounterName } from '../../server/lib/metric-help'
+import { engineGauges, toPrometheusText } from '../../server/lib/prometheus'
+import { createTestEngine } from '../support/engine-harness'
 
 let seq = 0
 const event = (payload: Record<string, unknown>) => ({ ...payload, seq: ++seq, at: seq }) as unknown as JobEvent
@@ -40,11 +43,38 @@ describe('metrics', () => {
     metrics.increment('jobs_ended_total', { status: 'completed' }, 2)
     metrics.observe('delta_batch_chars', 10)
     const text = toPrometheusText(metrics.snapshot(), { engine_runs: 0, openStreams: 3 })
-    expect(text).toContain('# TYPE background_jobs_jobs_ended_total counter\nbackground_jobs_jobs_ended_total{status="completed"} 2\n')
+    expect(text).toContain('# HELP background_jobs_jobs_ended_total Jobs that ended on this instance, by status (completed, failed, aborted).\n# TYPE background_jobs_jobs_ended_total counter\nbackground_jobs_jobs_ended_total{status="completed"} 2\n')
     expect(text).toContain('background_jobs_delta_batch_chars_bucket{le="16"} 1')
     expect(text).toContain('background_jobs_delta_batch_chars_count 1')
     expect(text).toContain('background_jobs_jobs{status="running"} 0')
     expect(text).toContain('# TYPE background_jobs_open_streams gauge\nbackground_jobs_open_streams 3')
+    expect(text).toContain('# TYPE background_jobs_engine_runs gauge\nbackground_jobs_engine_runs 0')
     expect(text.endsWith('\n')).toBe(true)
+  })
+
+  it('gives every exported metric a # HELP line from the catalog, right before its # TYPE line', async () => {
+    const metrics = createMetrics()
+    for (const name of Object.keys(COUNTER_HELP) as CounterName[]) metrics.increment(name, { status: 'x' })
+    metrics.observe('delta_batch_chars', 10)
+    const { engine } = createTestEngine({ runners: { chat: async () => {} } })
+    const lines = toPrometheusText(metrics.snapshot(), engineGauges(engine.stats(), 0)).split('\n')
+    const catalog = new Set<string>([...Object.values(COUNTER_HELP), ...Object.values(HISTOGRAM_HELP), ...Object.values(GAUGE_HELP), ...Object.values(ENGINE_GAUGE_HELP)])
+    const typeLines = lines.filter(line => line.startsWith('# TYPE '))
+    expect(typeLines).toHaveLength(Object.keys(COUNTER_HELP).length + 1 + 1 + Object.keys(engine.stats()).length + 1)
+    const helped = new Set<string>()
+    lines.forEach((line, index) => {
+      if (!line.startsWith('# TYPE ')) return
+      const name = line.split(' ')[2]!
+      const help = /^# HELP (\S+) (.+)$/.exec(lines[index - 1] ?? '')
+      expect(help?.[1], `${name} has no # HELP line`).toBe(name)
+      expect(catalog.has(help![2]!), `${name}: "${help![2]}" is not from the catalog`).toBe(true)
+      helped.add(name)
+    })
+    // Every sample belongs to a declared metric.
+    for (const line of lines.filter(line => line && !line.startsWith('#'))) {
+      const sample = line.split(/[{ ]/)[0]!
+      expect(helped.has(sample) || helped.has(sample.replace(/_(bucket|sum|count)$/, '')), line).toBe(true)
+    }
+    await engine.dispose()
   })
 })

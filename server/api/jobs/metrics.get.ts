@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { createError, defineEventHandler, getQuery, getRequestHeader, setResponseHeader } from 'h3'
 import { useBackgroundJobsEngine } from '../../lib/engine-instance'
 import { useMetrics } from '../../lib/metrics'
-import { toPrometheusText } from '../../lib/prometheus'
+import { engineGauges, toPrometheusText } from '../../lib/prometheus'
 import { useStreamGate } from '../../lib/stream-limit'
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -33,13 +33,7 @@ export default defineEventHandler(async (event) => {
   setResponseHeader(event, 'cache-control', 'no-store')
   if (wantsText) {
     setResponseHeader(event, 'content-type', 'text/plain; version=0.0.4; charset=utf-8')
-    return toPrometheusText(snapshot, { ...prefixed('engine', engineStats), openStreams })
+    return toPrometheusText(snapshot, engineGauges(engineStats, openStreams))
   }
   return { instanceId: engine.instanceId, ...snapshot, engine: engineStats, openStreams }
 })
-
-function prefixed(prefix: string, values: object): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const [key, value] of Object.entries(values)) out[`${prefix}_${key}`] = Number(value)
-  return out
-}

@@ -1,0 +1,51 @@
+/**
+ * Every metric the layer exports, with its Prometheus `# HELP` text. Counters and histograms can
+ * only be recorded under a name listed here (the registry's types say so), so every exported
+ * metric has its help line. docs/ops.md lists the same metrics and the histogram buckets.
+ */
+import type { EngineStats } from './engine-types'
+
+/** Counters (monotonic, labels in braces). */
+export const COUNTER_HELP = {
+  events_committed_total: 'Events committed to job logs on this instance, by event type.',
+  events_sent_total: 'SSE frames handed to job-stream viewers (snapshots included), by event type.',
+  viewers_attached_total: 'Job-stream connections accepted.',
+  jobs_started_total: 'Job runs started on this instance.',
+  jobs_ended_total: 'Jobs that ended on this instance, by status (completed, failed, aborted).',
+  job_errors_total: 'Jobs that ended with an error, by error code.',
+  upstream_errors_total: 'Jobs that failed in the model request, by error code.',
+  tool_runs_total: 'Tool calls that returned, by result status (completed, error, timeout, denied).',
+  tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
+  cleanup_runs_total: 'Retention cleanup passes.',
+  jobs_deleted_total: 'Finished jobs deleted after retention.',
+} as const satisfies Record<string, string>
+
+/** A counter name. */
+export type CounterName = keyof typeof COUNTER_HELP
+
+/** Histograms (cumulative buckets `le`, plus `_sum` and `_count`). */
+export const HISTOGRAM_HELP = {
+  delta_batch_chars: 'Characters merged into one text or reasoning event by the stream batching window.',
+} as const satisfies Record<string, string>
+
+/** A histogram name. */
+export type HistogramName = keyof typeof HISTOGRAM_HELP
+
+/** The `engine.stats()` gauges, exported as `engine_<snake_case key>`. */
+export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
+  runs: 'Job runs held by the engine on this instance (0 when idle; more is a leak).',
+  viewers: 'Job-stream viewers attached on this instance.',
+  remoteFeeds: 'Subscriptions following jobs that run on other instances for local viewers.',
+  jobTimers: 'Timers held by running jobs (0 when idle).',
+  pendingInputs: 'Human input requests waiting for an answer.',
+  notificationUsers: 'Users with recent notifications kept for reconnects.',
+  notificationSinks: 'Open notification streams.',
+  userFeeds: 'Users whose jobs on other instances are followed for their notification streams.',
+  engineTimers: 'Engine-wide timers (heartbeat while any viewer, cleanup while any job).',
+}
+
+/** The other gauges. */
+export const GAUGE_HELP = {
+  jobs: 'Jobs running on this instance, by status (queued, running, waiting).',
+  open_streams: 'SSE connections counted against limits.maxStreamsPerUser.',
+} as const satisfies Record<string, string>
