@@ -15,6 +15,7 @@ import { defu } from 'defu'
 import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
+import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 
 const DEFINITION_FILE = /^[^.].*\.(?:ts|js|mjs)$/
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
@@ -43,7 +44,7 @@ export type ModuleOptions = BackgroundJobsConfigInput
 
 export default defineNuxtModule<ModuleOptions>({
   meta: { name: 'nuxt-background-jobs', configKey: 'backgroundJobs' },
-  setup(options, nuxt) {
+  async setup(options, nuxt) {
     const runtimeConfig = nuxt.options.runtimeConfig as { backgroundJobs?: BackgroundJobsConfigInput }
     runtimeConfig.backgroundJobs = defu(options, runtimeConfig.backgroundJobs ?? {}) as BackgroundJobsConfigInput
     const problems = configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false })
@@ -63,7 +64,9 @@ export default defineNuxtModule<ModuleOptions>({
       getContents: () => [
         `declare module '#background-jobs/tools' { const tools: import(${JSON.stringify(resolve(__dirname, '../server/lib/tools/types'))}).ToolDefinition<any, any>[]; export default tools }`,
         `declare module '#background-jobs/workflows' { const workflows: unknown[]; export default workflows }`,
+        `declare module '${DEVTOOLS_TOKEN_MODULE}' { export const devtoolsToken: string }`,
       ].join('\n'),
     }, { nitro: true, nuxt: true })
+    await setupDevtools(nuxt)
   },
 })

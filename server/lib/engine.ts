@@ -12,6 +12,7 @@ import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
 import { hasModel } from './config'
 import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ModelNotConfiguredError, ShuttingDownError } from './errors'
+import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
 import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
@@ -310,6 +311,8 @@ export function createEngine(options: EngineOptions) {
     getConfig,
     tools: options.tools,
     workflows: options.workflows,
+    /** Every user's jobs on this instance, for developer tools and tests: never route it unguarded. */
+    inspector: createInspector({ runs, provider, now }),
   }
 }
 

@@ -5,7 +5,9 @@
  * (tests/support/route-fuzz.ts) against the same server.
  */
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
@@ -211,6 +213,28 @@ describe('per-user feature flags (the background-jobs:feature-flags hook)', () =
     const user = await createClient(app.url).init()
     expect((await user.get('/api/jobs/catalog', { 'x-fixture-workflows-rollout': '0' })).body.workflows).toEqual([])
     expect((await user.get('/api/jobs/catalog', { 'x-fixture-workflows-rollout': '100' })).body.workflows.length).toBeGreaterThan(0)
+  })
+})
+
+describe('the DevTools tab is dev only', () => {
+  it('the production build answers 404 on every DevTools path, whatever the header', async () => {
+    for (const path of ['/__background-jobs/devtools', '/__background-jobs/devtools/icon.svg', '/__background-jobs/devtools/api/jobs']) {
+      const response = await fetch(`${app.url}${path}`, { headers: { 'x-background-jobs-devtools': 'guess' } })
+      expect(response.status, path).toBe(404)
+      expect(await response.text()).not.toContain('Background jobs')
+    }
+    const abort = await fetch(`${app.url}/__background-jobs/devtools/api/jobs/${randomUUID()}/abort`, { method: 'POST', headers: { 'x-background-jobs-devtools': '' } })
+    expect(abort.status).toBe(404)
+  })
+
+  it('no file of the built app mentions the DevTools routes, header or page', () => {
+    const outputDir = dirname(dirname(inject('appEntry')))
+    const files = readdirSync(outputDir, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile())
+    expect(files.length).toBeGreaterThan(10)
+    const mentions = files
+      .map(entry => join(entry.parentPath, entry.name))
+      .filter(file => /__background-jobs\/devtools|x-background-jobs-devtools|devtoolsToken|recent-jobs/.test(readFileSync(file, 'latin1')))
+    expect(mentions).toEqual([])
   })
 })
 

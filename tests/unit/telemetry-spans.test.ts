@@ -155,7 +155,7 @@ describe('job spans', () => {
     ])
     const [jobSpan] = tracing.named('background_jobs.job')
     expect(jobSpan!.attributes).toMatchObject({ 'background_jobs.job.type': 'workflow', 'background_jobs.workflow.name': 'review', 'background_jobs.job.status': 'completed', 'background_jobs.nodes_executed': 5 })
-    const events = jobSpan!.events.map(event => ({ name: event.name, ...event.attributes }))
+    const events: Array<Record<string, unknown>> = jobSpan!.events.map(event => ({ name: event.name, ...event.attributes }))
     expect(events).toEqual([
       expect.objectContaining({ 'name': 'background_jobs.input.requested', 'background_jobs.input.kind': 'workflow-input', 'background_jobs.node.id': 'ask', 'background_jobs.input.on_timeout': 'fail' }),
       expect.objectContaining({ 'name': 'background_jobs.input.answered', 'background_jobs.node.id': 'ask', 'background_jobs.input.wait_ms': expect.any(Number) }),
