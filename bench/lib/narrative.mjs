@@ -62,6 +62,14 @@ export function narrative(result) {
         `A typical answer (Markdown, streamed word by word) went live to two viewers of the same job, one sending \`Accept-Encoding: gzip\`. With the 50 ms batching, gzip put ${Math.round(100 * data.gzipRatioBatched)} % of the plain bytes on the wire (${kb(wire('50 ms', 'gzip'))} instead of ${kb(wire('50 ms', 'identity'))}); with batching off (one frame per word) ${Math.round(100 * data.gzipRatioUnbatched)} % (${kb(wire('off', 'gzip'))} instead of ${kb(wire('off', 'identity'))}). The relative saving is larger without batching because the repeated frame headers compress well, but batching and gzip together send the fewest bytes. gzip is flushed at every frame (Z_SYNC_FLUSH), so no frame waits for the next; tests/e2e/compression.test.ts checks that and that the decoded frames equal the plain ones. ${verdict}`,
       ]
     }
+    case 'telemetry': {
+      const [none, traced, disabled] = data.rows
+      const percent = row => `${row.median >= none.median ? '+' : ''}${(100 * (row.median - none.median) / none.median).toFixed(0)} %`
+      return [
+        `${data.jobs} chat jobs at a time ran in one process on the memory provider with an in-process model (2 rounds, 2 tool calls, 40 text deltas each, no network, no viewers), so the engine's own CPU is all there is to measure. With no tracing SDK registered a job took ${Math.round(none.median)} µs of CPU (median of the waves); the tracing calls a job makes then — all no-ops of the OpenTelemetry API — measured alone cost ${data.noopMicros.toFixed(2)} µs per job, ${(100 * data.noopMicros / none.median).toFixed(2)} % of it. With an SDK registered and the job's 5 spans recorded: ${Math.round(traced.median)} µs (${percent(traced)}); with the SDK registered but \`telemetry.enabled = false\`: ${Math.round(disabled.median)} µs (${percent(disabled)}: the SDK's context manager alone${disabled.median >= none.min && disabled.median <= none.max ? ', within the spread of the no-SDK waves' : ''}). ${verdict}`,
+        `Read the traced row as an upper bound for a job that does almost nothing else: ${Math.round((traced.median - none.median) / 5)} µs per span, creation, context switches and the batch processor included. A job against a real model spends far more CPU on the upstream stream alone (the model client section: tens of µs per chunk, a few hundred chunks per answer) and on its viewers, so the same spans are a small fraction of it. The waves are interleaved and the machine is shared, so the spread between waves is wide: compare rows of the same run.`,
+      ]
+    }
     default: return [verdict]
   }
 }
