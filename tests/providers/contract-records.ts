@@ -23,6 +23,17 @@ export function defineRecordContract(scope: ContractScope): void {
       expect(await scope.provider.get(input.id)).toEqual(record)
     })
 
+    it('stores the request as given, with the trace context of the first run (request.trace)', async () => {
+      const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }
+      const chat = newJob({ request: { type: 'chat', messages: [{ role: 'user', content: 'Hi' }], model: 'm', tools: ['a'], trace } })
+      const workflow = newJob({ type: 'workflow', request: { type: 'workflow', workflow: 'w', input: { $ref: 'x', nested: [1, null] }, tools: [], trace } })
+      await scope.provider.create(chat)
+      await scope.provider.create(workflow)
+      expect((await scope.provider.get(chat.id))!.request).toEqual(chat.request)
+      expect((await scope.provider.get(workflow.id))!.request).toEqual(workflow.request)
+      expect((await scope.provider.list({ userId: 'user-a' })).map(record => record.request.trace)).toEqual([trace, trace])
+    })
+
     it('returns null for an unknown job', async () => {
       expect(await scope.provider.get('no-such-job')).toBeNull()
     })

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
-import { createMetrics } from '../../server/lib/metrics'
+import { readFileSync } from 'node:fs'
+import { BATCH_CHARS_BUCKETS, createMetrics } from '../../server/lib/metrics'
 import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP } from '../../server/lib/metric-help'
 import type { CounterName } from '../../server/lib/metric-help'
 import { engineGauges, toPrometheusText } from '../../server/lib/prometheus'
@@ -76,5 +77,11 @@ describe('metrics', () => {
       expect(helped.has(sample) || helped.has(sample.replace(/_(bucket|sum|count)$/, '')), line).toBe(true)
     }
     await engine.dispose()
+  })
+
+  it('docs/ops.md lists the histogram buckets the registry uses', () => {
+    const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
+    const listed = /upper bounds, as Prometheus expects: (.+?),\s*`"\+Inf"`/s.exec(docs)?.[1]
+    expect(listed?.match(/\d+/g)?.map(Number)).toEqual([...BATCH_CHARS_BUCKETS])
   })
 })
