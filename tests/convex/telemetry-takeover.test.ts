@@ -4,11 +4,11 @@
  * span context stored with the job, with a takeover event; the run that lost the job ends its
  * span with a hand-off event.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { SpanStatusCode } from '@opentelemetry/api'
 import { z } from 'zod'
 import { unusedModel, wait } from '../support/engine-harness'
-import { installTracing } from '../support/tracing'
+import { useTracingPerTest } from '../support/tracing'
 import type { TestTracing } from '../support/tracing'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
@@ -53,14 +53,10 @@ const byInstance = (tracing: TestTracing, instanceId: string) =>
   tracing.named('background_jobs.job').filter(span => span.attributes['background_jobs.instance.id'] === instanceId)
 
 describe('job spans across instances', () => {
+  const useTracing = useTracingPerTest({ fakeTimers: true })
   let tracing: TestTracing
   beforeEach(() => {
-    vi.useFakeTimers()
-    tracing = installTracing()
-  })
-  afterEach(async () => {
-    vi.useRealTimers()
-    await tracing.uninstall()
+    tracing = useTracing()
   })
 
   it('a workflow handed off by A and resumed by B: B\'s span links to A\'s first run', async () => {

@@ -4,6 +4,7 @@
  * read back as a tree of names so tests can assert the shape a trace backend would show.
  */
 import { context, trace } from '@opentelemetry/api'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
@@ -90,3 +91,21 @@ export function spanStrings(span: ReadableSpan): string[] {
 
 /** The tracing installed for one test. */
 export type TestTracing = ReturnType<typeof installTracing>
+
+/**
+ * Installs tracing before each test of the calling suite and removes it after; with `fakeTimers`,
+ * vitest's fake timers too. Returns a getter for the current test's tracing.
+ */
+export function useTracingPerTest(options: { fakeTimers?: boolean } = {}): () => TestTracing {
+  let tracing: TestTracing | null = null
+  beforeEach(() => {
+    if (options.fakeTimers) vi.useFakeTimers()
+    tracing = installTracing()
+  })
+  afterEach(async () => {
+    if (options.fakeTimers) vi.useRealTimers()
+    await tracing?.uninstall()
+    tracing = null
+  })
+  return () => tracing!
+}

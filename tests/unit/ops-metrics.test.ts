@@ -1,10 +1,10 @@
 /**
  * The metrics registry fed with committed events, its JSON snapshot and its Prometheus text.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
-import { readFileSync } from 'node:fs'
 import { BATCH_CHARS_BUCKETS, createMetrics } from '../../server/lib/metrics'
 import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP } from '../../server/lib/metric-help'
 import type { CounterName } from '../../server/lib/metric-help'

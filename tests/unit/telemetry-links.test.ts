@@ -3,24 +3,22 @@
  * is not its child: a job outlives its request); its first run's span context is stored with the
  * job in W3C `traceparent` form, and only a well-formed one is read back.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { context, trace, TraceFlags } from '@opentelemetry/api'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { fromTraceContext, toTraceContext } from '../../server/lib/telemetry/trace-context'
 import { createTestEngine } from '../support/engine-harness'
 import { createStepModel, textStep } from '../support/step-model'
-import { installTracing } from '../support/tracing'
+import { useTracingPerTest } from '../support/tracing'
 import type { TestTracing } from '../support/tracing'
 
 const prompt = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
 
 describe('job trace context', () => {
+  const useTracing = useTracingPerTest()
   let tracing: TestTracing
   beforeEach(() => {
-    tracing = installTracing()
-  })
-  afterEach(async () => {
-    await tracing.uninstall()
+    tracing = useTracing()
   })
 
   it('a job created inside a traced request links to the request span and stores its own span context', async () => {

@@ -3,7 +3,7 @@
  * tool calls, of a workflow that waits for a human, of an aborted job; what the attributes say
  * and — by default — what they never say (prompts, answers, arguments, results, user ids).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { SpanStatusCode } from '@opentelemetry/api'
 import { z } from 'zod'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
@@ -15,7 +15,7 @@ import { defineTool } from '../../server/utils/define-tool'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { createTestEngine, wait } from '../support/engine-harness'
 import { createStepModel, hangingStep, textStep, toolStep } from '../support/step-model'
-import { installTracing, spanStrings } from '../support/tracing'
+import { spanStrings, useTracingPerTest } from '../support/tracing'
 import type { TestTracing } from '../support/tracing'
 import { createWorkflowFakeModel } from '../support/workflow-fake-context'
 
@@ -67,16 +67,11 @@ const chatWithTools = [
 ]
 const prompt = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'PROMPT-SECRET' }] }
 
-let tracing: TestTracing
-
 describe('job spans', () => {
+  const useTracing = useTracingPerTest({ fakeTimers: true })
+  let tracing: TestTracing
   beforeEach(() => {
-    vi.useFakeTimers()
-    tracing = installTracing()
-  })
-  afterEach(async () => {
-    vi.useRealTimers()
-    await tracing.uninstall()
+    tracing = useTracing()
   })
 
   it('a chat with two tool calls: job → round 1 → both tools → round 2', async () => {
