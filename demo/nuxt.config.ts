@@ -6,7 +6,8 @@
 export default defineNuxtConfig({
   extends: ['..'],
   compatibilityDate: '2026-11-01',
-  devtools: { enabled: false },
+  // Nuxt DevTools (Shift + Alt + D in `npm run dev`) has the layer's Background jobs tab.
+  devtools: { enabled: true },
   backgroundJobs: {
     // A demo must answer without an API key: the built-in, clearly labelled scripted model.
     scripted: { enabled: true },

@@ -22,7 +22,7 @@ import { defineWorkflow } from '../../server/utils/define-workflow'
 import { createBackend, createInstance } from './backend'
 import type { Backend } from './backend'
 
-const config = resolveConfig({ lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
+const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
 const waitsForInput = defineWorkflow({
   name: 'waits',
   description: 'ask → done',

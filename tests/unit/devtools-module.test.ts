@@ -7,21 +7,24 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadNuxt } from '@nuxt/kit'
+import { loadNuxt } from 'nuxt/kit'
 import { FIXTURE_DIR } from '../support/server-process'
 
 const buildDir = mkdtempSync(join(tmpdir(), 'bgjobs-devtools-'))
 afterAll(() => rmSync(buildDir, { recursive: true, force: true }))
 
 interface Tab { name: string, title: string, icon?: string, view: { type: string, src?: string } }
+/** The parts of the loaded options this test reads (typed by Nitro's augmentation, absent here). */
+interface ServerOptions { serverHandlers: Array<{ route?: string }>, nitro: { plugins?: string[] } }
 
 async function loadFixture(dev: boolean) {
   const nuxt = await loadNuxt({ cwd: FIXTURE_DIR, dev, ready: true, overrides: { buildDir, telemetry: false } })
   try {
     const tabs: Tab[] = []
-    await nuxt.callHook('devtools:customTabs' as never, tabs as never)
-    const routes = nuxt.options.serverHandlers.map(handler => handler.route ?? '')
-    const plugins = (nuxt.options.nitro.plugins ?? []).map(String)
+    await (nuxt.callHook as (name: string, ...args: unknown[]) => Promise<void>)('devtools:customTabs', tabs)
+    const options = nuxt.options as unknown as ServerOptions
+    const routes = options.serverHandlers.map(handler => handler.route ?? '')
+    const plugins = (options.nitro.plugins ?? []).map(String)
     return { tabs, routes, plugins }
   }
   finally {
