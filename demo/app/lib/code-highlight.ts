@@ -1,0 +1,43 @@
+/**
+ * Code highlighting for the chat's Markdown: highlight.js core with a few common languages, so the
+ * bundle stays small. An unknown or missing language is plain escaped text (no auto-detection: it
+ * is slow and flickers while a block streams in).
+ */
+import hljs from 'highlight.js/lib/core'
+import bash from 'highlight.js/lib/languages/bash'
+import css from 'highlight.js/lib/languages/css'
+import diff from 'highlight.js/lib/languages/diff'
+import javascript from 'highlight.js/lib/languages/javascript'
+import json from 'highlight.js/lib/languages/json'
+import python from 'highlight.js/lib/languages/python'
+import sql from 'highlight.js/lib/languages/sql'
+import typescript from 'highlight.js/lib/languages/typescript'
+import xml from 'highlight.js/lib/languages/xml'
+import yaml from 'highlight.js/lib/languages/yaml'
+
+/** The text of a code block's copy button (the page swaps it for "Copied" for a moment). */
+export const CODE_COPY_LABEL = 'Copy'
+
+const LANGUAGES = { bash, css, diff, javascript, json, python, sql, typescript, xml, yaml }
+for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language)
+hljs.registerAliases(['vue', 'svg'], { languageName: 'xml' })
+
+/** Longest language label shown above a block. */
+const MAX_LABEL_CHARS = 20
+
+/** A block as safe HTML, and the label to show (the fence's language word, or null). */
+export interface HighlightedCode {
+  html: string
+  language: string | null
+}
+
+/** Highlights `code` written in `language` (a fence's info word, e.g. `ts`); escapes it either way. */
+export function highlightCode(code: string, language: string): HighlightedCode {
+  const label = language ? language.toLowerCase().slice(0, MAX_LABEL_CHARS) : null
+  if (!label || !hljs.getLanguage(label)) return { html: escapeText(code), language: label }
+  return { html: hljs.highlight(code, { language: label, ignoreIllegals: true }).value, language: label }
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
