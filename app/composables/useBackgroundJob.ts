@@ -6,6 +6,9 @@
  * - The stream opens on mount only (client-only), closes on `job-end` and on unmount.
  * - A snapshot replaces the state; every other event goes through `applyEvent`, whose seq check and
  *   text offsets make replays and duplicates harmless.
+ * - `connection` says how the stream stands (`reconnecting`/`offline` while the server is away);
+ *   `lost` turns true when the server no longer has the job (404) — e.g. a running job after a
+ *   restart of a server with the memory provider. The last known state is kept.
  */
 import type { MaybeRefOrGetter } from 'vue'
 import { computed, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
@@ -15,7 +18,7 @@ import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
 import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, orderedNodes } from '../lib/job-state'
 import { followJobStream } from '../lib/job-stream'
-import type { JobStreamHandle } from '../lib/job-stream'
+import type { JobConnectionState, JobStreamHandle } from '../lib/job-stream'
 
 /** Options of `useBackgroundJob`. */
 export interface UseBackgroundJobOptions {
@@ -35,24 +38,43 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   // Keyed global state: SSR fills it, the payload carries it to the browser, and returning to a
   // thread shows the last known state at once while the stream catches up.
   const state = useState<JobState | null>(`background-job:${id}`, () => options.initialState ?? null)
-  const connected = useState(`background-job:${id}:connected`, () => false)
+  const connection = useState<JobConnectionState>(`background-job:${id}:connection`, () => 'closed')
+  const lost = useState(`background-job:${id}:lost`, () => false)
   const error = useState<string | null>(`background-job:${id}:error`, () => null)
+  const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
   let stream: JobStreamHandle | null = null
+
+  function markLost(): void {
+    lost.value = true
+    error.value = 'This job no longer exists on the server.'
+  }
 
   async function loadSnapshot(): Promise<void> {
     try {
-      const response = await requestFetch<JobSnapshotResponse>(`/api/jobs/${encodeURIComponent(id)}`)
+      const response = await requestFetch<JobSnapshotResponse>(jobUrl)
       state.value = adoptSnapshot(state.value, response.state)
     }
     catch (failure) {
-      error.value = apiErrorStatus(failure) === 404 ? 'This job no longer exists.' : apiErrorMessage(failure)
+      if (apiErrorStatus(failure) === 404) markLost()
+      else error.value = apiErrorMessage(failure)
+    }
+  }
+
+  /** The follower's question after a break: the job's state, null when it is gone, a throw when unreachable. */
+  async function probe(): Promise<JobState | null> {
+    try {
+      return (await $fetch<JobSnapshotResponse>(jobUrl, { retry: 0 })).state
+    }
+    catch (failure) {
+      if (apiErrorStatus(failure) === 404) return null
+      throw failure
     }
   }
 
   function connect(): void {
-    if (stream || (state.value && isTerminalStatus(state.value.status))) return
+    if (stream || lost.value || (state.value && isTerminalStatus(state.value.status))) return
     stream = followJobStream({
-      url: `/api/jobs/${encodeURIComponent(id)}/stream`,
+      url: `${jobUrl}/stream`,
       getSeq: () => state.value?.seq ?? 0,
       onSnapshot: snapshot => {
         state.value = adoptSnapshot(state.value, snapshot)
@@ -64,19 +86,25 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       onEnd: () => {
         stream = null
       },
-      onConnectionChange: isConnected => {
-        connected.value = isConnected
+      onStateChange: next => {
+        connection.value = next
+      },
+      onLost: () => {
+        stream = null
+        markLost()
       },
       onGiveUp: () => {
         stream = null
         void loadSnapshot()
       },
+      probe,
     })
   }
 
   function disconnect(): void {
     stream?.close()
     stream = null
+    connection.value = 'closed'
   }
 
   if (import.meta.server && !state.value) onServerPrefetch(loadSnapshot)
@@ -88,7 +116,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   /** Stops the job on the server (idempotent); the stream then delivers `job-end`. */
   async function abort(): Promise<JobSummary | null> {
     try {
-      const response = await $fetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(id)}/abort`, { method: 'POST' })
+      const response = await $fetch<{ job: JobSummary }>(`${jobUrl}/abort`, { method: 'POST' })
       return response.job
     }
     catch (failure) {
@@ -100,7 +128,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   /** Answers a pending input request; a 400 names what was wrong with the answer, 409 means it was already answered. */
   async function answer(requestId: string, value: unknown): Promise<AnswerResult> {
     try {
-      await $fetch(`/api/jobs/${encodeURIComponent(id)}/input`, { method: 'POST', body: { requestId, answer: value } })
+      await $fetch(`${jobUrl}/input`, { method: 'POST', body: { requestId, answer: value } })
       return { ok: true }
     }
     catch (failure) {
@@ -116,7 +144,11 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   return {
     id,
     state,
-    connected,
+    /** How the stream stands: `connecting`, `open`, `reconnecting`, `offline` (server unreachable), `closed`. */
+    connection,
+    connected: computed(() => connection.value === 'open'),
+    /** The server no longer has the job (404): lost in a restart of a memory provider, or past its retention. */
+    lost,
     error,
     status: computed(() => state.value?.status ?? 'queued'),
     text: computed(() => state.value?.content ?? ''),

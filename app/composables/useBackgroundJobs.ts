@@ -64,5 +64,11 @@ export function useBackgroundJobs() {
     return started
   }
 
-  return { list, listRunning, start }
+  /** Stops a job (idempotent; partial content is kept). Resolves with its summary. */
+  async function abort(jobId: string): Promise<JobSummary> {
+    const response = await $fetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(jobId)}/abort`, { method: 'POST' })
+    return response.job
+  }
+
+  return { list, listRunning, start, abort }
 }

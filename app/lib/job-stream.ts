@@ -1,10 +1,14 @@
 /**
- * A framework-free follower of one job's SSE stream. It hands every frame to the caller, closes on
- * `job-end`, and reopens after the browser gives up (an HTTP error closes an EventSource for good),
- * resuming from the caller's last applied seq with `?after=`. A plain network drop is left to the
- * browser, which reconnects by itself and sends `Last-Event-ID`.
+ * A framework-free follower of one job's SSE stream. It hands every frame to the caller and closes
+ * on `job-end`. When the stream breaks (a network drop, a server restart, an HTTP error) it closes
+ * the EventSource and asks the server about the job (`probe`, by default `GET /api/jobs/:id`):
+ * found → the snapshot is adopted and the stream reopens after the caller's seq (`?after=`);
+ * gone (404) → the job was lost (e.g. a restart of a memory provider) and the follower stops;
+ * unreachable → `offline`, asking again with backoff until the server answers. Its connection
+ * state (`connecting`, `open`, `reconnecting`, `offline`, `closed`) is reported as it changes.
  */
 import type { JobEvent, JobEventType } from '../../shared/events'
+import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 
 /** Every named event the job stream sends. */
@@ -33,13 +37,17 @@ export interface EventSourceLike {
   close(): void
 }
 
-/** `EventSource.CLOSED`: the browser will not reconnect by itself. */
-const READY_STATE_CLOSED = 2
-/** First delay before reopening a stream the browser gave up on; doubles each time. */
+/** How the follower's connection stands. */
+export type JobConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed'
+
+/** What the server says about the job when the stream broke: its state, or `null` when it is gone (404). Throws when unreachable. */
+export type JobProbe = () => Promise<JobState | null>
+
+/** Delay before the second attempt after a break (the first is immediate); doubles each time. */
 export const REOPEN_BASE_DELAY_MS = 1_000
-/** Longest delay between reopen attempts. */
-export const REOPEN_MAX_DELAY_MS = 15_000
-/** Give up after this many reopen attempts in a row that received nothing. */
+/** Longest delay between attempts (also how often an unreachable server is asked again). */
+export const REOPEN_MAX_DELAY_MS = 10_000
+/** Give up after this many streams in a row that failed to open although the job exists (e.g. a stream cap's 429). */
 export const REOPEN_MAX_ATTEMPTS = 6
 
 /** What `followJobStream` needs. */
@@ -53,8 +61,14 @@ export interface JobStreamOptions {
   /** The job ended (after its `job-end` was handed to `onEvent`); the stream is closed. */
   onEnd?: () => void
   onConnectionChange?: (connected: boolean) => void
-  /** Reopening failed `REOPEN_MAX_ATTEMPTS` times in a row (e.g. the job is gone: 404). */
+  /** The connection state changed. */
+  onStateChange?: (state: JobConnectionState) => void
+  /** The job answered 404 while followed (e.g. lost in a server restart); the follower stopped. */
+  onLost?: () => void
+  /** The stream failed to open `REOPEN_MAX_ATTEMPTS` times in a row although the job exists; the follower stopped. */
   onGiveUp?: () => void
+  /** Asks the server about the job after a break. @default `GET` the stream URL without `/stream` */
+  probe?: JobProbe
   /** @default `new EventSource(url)` */
   createEventSource?: (url: string) => EventSourceLike
   /** @default setTimeout / clearTimeout */
@@ -74,19 +88,44 @@ export function streamUrlAfter(url: string, seq: number): string {
   return `${url}${url.includes('?') ? '&' : '?'}after=${seq}`
 }
 
+/** `GET /api/jobs/:id` for a stream URL `/api/jobs/:id/stream`: the job's state, null on 404. */
+export function createFetchProbe(streamUrl: string): JobProbe {
+  const jobUrl = streamUrl.replace(/\/stream(?=\?|$)/, '').replace(/\?.*$/, '')
+  return async () => {
+    const response = await fetch(jobUrl, { headers: { accept: 'application/json' } })
+    if (response.status === 404) return null
+    if (!response.ok) throw new Error(`job probe answered ${response.status}`)
+    return ((await response.json()) as { state: JobState }).state
+  }
+}
+
 /** Starts following a job's stream. */
 export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   const createEventSource = options.createEventSource ?? (url => new EventSource(url) as EventSourceLike)
   const setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs))
   const clearTimer = options.clearTimer ?? (timer => clearTimeout(timer as ReturnType<typeof setTimeout>))
+  const probe = options.probe ?? createFetchProbe(options.url)
   let source: EventSourceLike | null = null
-  let reopenTimer: unknown = null
-  let failedAttempts = 0
+  let retryTimer: unknown = null
+  /** Breaks in a row without a frame in between: the backoff. */
+  let attempts = 0
+  /** Streams in a row that broke before they opened although the job exists: the give-up count. */
+  let brokenStreams = 0
+  let connection: JobConnectionState | null = null
   let closed = false
+
+  function setState(next: JobConnectionState) {
+    if (next === connection) return
+    const wasOpen = connection === 'open'
+    connection = next
+    options.onStateChange?.(next)
+    if (wasOpen !== (next === 'open')) options.onConnectionChange?.(next === 'open')
+  }
 
   function handleFrame(type: string, message: MessageEvent) {
     if (closed) return
-    failedAttempts = 0
+    attempts = 0
+    brokenStreams = 0
     let data: unknown
     try {
       data = JSON.parse(String(message.data))
@@ -111,42 +150,78 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     if (closed) return
     const current = createEventSource(streamUrlAfter(options.url, options.getSeq()))
     source = current
-    current.onopen = () => options.onConnectionChange?.(true)
+    current.onopen = () => {
+      if (closed || source !== current) return
+      brokenStreams = 0
+      setState('open')
+    }
+    // Whatever broke (network, restart, HTTP error), the follower takes over from the browser's own retry.
     current.onerror = () => {
       if (closed || source !== current) return
-      options.onConnectionChange?.(false)
-      if (current.readyState === READY_STATE_CLOSED) scheduleReopen()
+      current.close()
+      source = null
+      brokenStreams++
+      if (brokenStreams > REOPEN_MAX_ATTEMPTS) {
+        close()
+        options.onGiveUp?.()
+        return
+      }
+      setState(connection === 'offline' ? 'offline' : 'reconnecting')
+      scheduleCheck()
     }
     for (const type of JOB_STREAM_EVENT_TYPES) {
       current.addEventListener(type, message => handleFrame(type, message))
     }
   }
 
-  function scheduleReopen() {
-    source?.close()
-    source = null
-    if (failedAttempts >= REOPEN_MAX_ATTEMPTS) {
-      options.onGiveUp?.()
-      return
-    }
-    const delayMs = Math.min(REOPEN_BASE_DELAY_MS * 2 ** failedAttempts, REOPEN_MAX_DELAY_MS)
-    failedAttempts++
-    reopenTimer = setTimer(() => {
-      reopenTimer = null
-      open()
+  function scheduleCheck() {
+    const delayMs = attempts === 0 ? 0 : Math.min(REOPEN_BASE_DELAY_MS * 2 ** (attempts - 1), REOPEN_MAX_DELAY_MS)
+    attempts++
+    retryTimer = setTimer(() => {
+      retryTimer = null
+      void check()
     }, delayMs)
   }
 
+  async function check() {
+    let state: JobState | null
+    try {
+      state = await probe()
+    }
+    catch {
+      if (closed) return
+      setState('offline')
+      scheduleCheck()
+      return
+    }
+    if (closed) return
+    if (!state) {
+      close()
+      options.onLost?.()
+      return
+    }
+    setState('reconnecting')
+    options.onSnapshot(state)
+    if (isTerminalStatus(state.status)) {
+      close()
+      options.onEnd?.()
+      return
+    }
+    open()
+  }
+
+  /** Stops following; idempotent. */
   function close() {
     if (closed) return
     closed = true
-    if (reopenTimer !== null) clearTimer(reopenTimer)
-    reopenTimer = null
+    if (retryTimer !== null) clearTimer(retryTimer)
+    retryTimer = null
     source?.close()
     source = null
-    options.onConnectionChange?.(false)
+    setState('closed')
   }
 
+  setState('connecting')
   open()
   return { close }
 }

@@ -3,8 +3,8 @@ import { createJobState } from '../../shared/reducer'
 import type { JobState } from '../../shared/reducer'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
-import { followJobStream, REOPEN_BASE_DELAY_MS, REOPEN_MAX_ATTEMPTS, streamUrlAfter } from '../../app/lib/job-stream'
-import type { EventSourceLike } from '../../app/lib/job-stream'
+import { createFetchProbe, followJobStream, REOPEN_BASE_DELAY_MS, REOPEN_MAX_ATTEMPTS, REOPEN_MAX_DELAY_MS, streamUrlAfter } from '../../app/lib/job-stream'
+import type { EventSourceLike, JobConnectionState } from '../../app/lib/job-stream'
 import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
 
 /** A scriptable EventSource: the test pushes frames and errors. */
@@ -25,18 +25,34 @@ class FakeEventSource implements EventSourceLike {
   emit(type: string, data: unknown) {
     for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data) } as MessageEvent)
   }
+  open() {
+    this.readyState = 1
+    this.onopen?.(new Event('open'))
+  }
   fail(readyState: number) {
     this.readyState = readyState
     this.onerror?.(new Event('error'))
   }
 }
 
+/** What the fake server answers to the follower's probe: a state, gone (null), or unreachable (an Error). */
+type ProbeAnswer = JobState | null | Error
+
+/** Lets pending promise callbacks (the probe's answer) run; no timers involved. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 5; turn++) await Promise.resolve()
+}
+
 function harness() {
   const sources: FakeEventSource[] = []
-  const timers: { callback: () => void, delayMs: number }[] = []
+  const timers: { callback: () => void, delayMs: number, cleared: boolean }[] = []
+  const probeAnswers: ProbeAnswer[] = []
+  const states: JobConnectionState[] = []
+  let probes = 0
   let state: JobState | null = null
   let ended = 0
   let gaveUp = 0
+  let lost = 0
   const handle = followJobStream({
     url: '/api/jobs/j1/stream',
     getSeq: () => state?.seq ?? 0,
@@ -44,16 +60,37 @@ function harness() {
     onEvent: event => { state = applyLiveEvent(state, event) },
     onEnd: () => { ended++ },
     onGiveUp: () => { gaveUp++ },
+    onLost: () => { lost++ },
+    onStateChange: next => { states.push(next) },
+    probe: async () => {
+      probes++
+      const answer = probeAnswers.shift()
+      if (answer === undefined) throw new Error('the test gave no probe answer')
+      if (answer instanceof Error) throw answer
+      return answer
+    },
     createEventSource: url => {
       const source = new FakeEventSource(url)
       sources.push(source)
       return source
     },
-    setTimer: (callback, delayMs) => timers.push({ callback, delayMs }),
-    clearTimer: () => {},
+    setTimer: (callback, delayMs) => {
+      const timer = { callback, delayMs, cleared: false }
+      timers.push(timer)
+      return timer
+    },
+    clearTimer: timer => { (timer as { cleared: boolean }).cleared = true },
   })
-  return { sources, timers, handle, state: () => state, ended: () => ended, gaveUp: () => gaveUp }
+  /** Runs the newest timer (the follower's next attempt) and lets the probe answer. */
+  async function runTimer(answer: ProbeAnswer) {
+    probeAnswers.push(answer)
+    timers.at(-1)!.callback()
+    await settle()
+  }
+  return { sources, timers, handle, states, runTimer, probes: () => probes, state: () => state, ended: () => ended, gaveUp: () => gaveUp, lost: () => lost }
 }
+
+const unreachable = () => new Error('connect ECONNREFUSED')
 
 const at = 1_000
 const snapshot = (seq: number, content: string): JobState => ({ ...createJobState({ id: 'j1', type: 'chat', createdAt: at, status: 'running' }), seq, content })
@@ -81,29 +118,95 @@ describe('followJobStream', () => {
     expect(test.state()!.status).toBe('completed')
   })
 
-  it('leaves a network drop to the browser (CONNECTING) and reopens after ?after=<seq> once it gave up (CLOSED)', () => {
+  it('reports its connection: connecting, open, then reconnecting at once when the stream breaks', async () => {
     const test = harness()
+    expect(test.states).toEqual(['connecting'])
+    test.sources[0]!.open()
     test.sources[0]!.emit('snapshot', snapshot(5, 'abcde'))
+    expect(test.states).toEqual(['connecting', 'open'])
+    // A network drop or a server going away: the follower closes the EventSource and asks at once.
     test.sources[0]!.fail(0)
-    expect(test.timers).toHaveLength(0)
-    test.sources[0]!.fail(2)
-    expect(test.timers).toHaveLength(1)
-    expect(test.timers[0]!.delayMs).toBe(REOPEN_BASE_DELAY_MS)
-    test.timers[0]!.callback()
-    expect(test.sources[1]!.url).toBe('/api/jobs/j1/stream?after=5')
-    test.sources[1]!.emit('text-delta', text(6, 5, 'f'))
-    expect(test.state()!.content).toBe('abcdef')
+    expect(test.sources[0]!.closed).toBe(true)
+    expect(test.states.at(-1)).toBe('reconnecting')
+    expect(test.timers.map(timer => timer.delayMs)).toEqual([0])
   })
 
-  it('backs off and gives up after repeated failures that received nothing', () => {
+  it('after a break, adopts the probed snapshot and resumes the stream after its seq', async () => {
+    const test = harness()
+    test.sources[0]!.emit('snapshot', snapshot(5, 'abcde'))
+    test.sources[0]!.fail(2)
+    await test.runTimer(snapshot(7, 'abcdefg'))
+    expect(test.state()!.content).toBe('abcdefg')
+    expect(test.sources[1]!.url).toBe('/api/jobs/j1/stream?after=7')
+    test.sources[1]!.open()
+    test.sources[1]!.emit('text-delta', text(8, 7, 'h'))
+    expect(test.state()!.content).toBe('abcdefgh')
+    expect(test.states.at(-1)).toBe('open')
+  })
+
+  it('is offline while the server cannot be reached, asks again with backoff, and recovers', async () => {
+    const test = harness()
+    test.sources[0]!.open()
+    test.sources[0]!.emit('snapshot', snapshot(3, 'abc'))
+    test.sources[0]!.fail(0)
+    for (let attempt = 0; attempt < 6; attempt++) await test.runTimer(unreachable())
+    expect(test.states.at(-1)).toBe('offline')
+    expect(test.timers.map(timer => timer.delayMs)).toEqual([0, 1_000, 2_000, 4_000, 8_000, REOPEN_MAX_DELAY_MS, REOPEN_MAX_DELAY_MS])
+    expect(test.sources).toHaveLength(1)
+    // The server is back and still has the job (a shared provider, or a plain network drop).
+    await test.runTimer(snapshot(4, 'abcd'))
+    expect(test.states.at(-1)).toBe('reconnecting')
+    test.sources[1]!.open()
+    expect(test.states.at(-1)).toBe('open')
+    expect(test.sources[1]!.url).toBe('/api/jobs/j1/stream?after=4')
+    expect(test.gaveUp() + test.lost()).toBe(0)
+  })
+
+  it('reports a job that is gone after a break (404: lost in a restart) and stops', async () => {
+    const test = harness()
+    test.sources[0]!.emit('snapshot', snapshot(3, 'abc'))
+    test.sources[0]!.fail(0)
+    await test.runTimer(unreachable())
+    await test.runTimer(null)
+    expect(test.lost()).toBe(1)
+    expect(test.states.at(-1)).toBe('closed')
+    expect(test.state()!.content).toBe('abc')
+    // Nothing more happens: no timer pending, no new stream.
+    expect(test.timers).toHaveLength(2)
+    expect(test.sources).toHaveLength(1)
+  })
+
+  it('ends without a stream when the probe finds the job already finished', async () => {
+    const test = harness()
+    test.sources[0]!.emit('snapshot', snapshot(3, 'abc'))
+    test.sources[0]!.fail(2)
+    await test.runTimer({ ...snapshot(9, 'abcdef'), status: 'completed' })
+    expect(test.ended()).toBe(1)
+    expect(test.state()!.status).toBe('completed')
+    expect(test.sources).toHaveLength(1)
+    expect(test.states.at(-1)).toBe('closed')
+  })
+
+  it('gives up when the stream keeps failing to open although the job exists', async () => {
     const test = harness()
     for (let attempt = 0; attempt < REOPEN_MAX_ATTEMPTS; attempt++) {
       test.sources.at(-1)!.fail(2)
-      test.timers.at(-1)!.callback()
+      await test.runTimer(snapshot(1, 'a'))
     }
-    expect(test.timers.map(timer => timer.delayMs).slice(0, 3)).toEqual([1_000, 2_000, 4_000])
+    expect(test.timers.map(timer => timer.delayMs).slice(0, 3)).toEqual([0, REOPEN_BASE_DELAY_MS, 2 * REOPEN_BASE_DELAY_MS])
     test.sources.at(-1)!.fail(2)
     expect(test.gaveUp()).toBe(1)
+    expect(test.probes()).toBe(REOPEN_MAX_ATTEMPTS)
+  })
+
+  it('ignores a probe answer that arrives after close()', async () => {
+    const test = harness()
+    test.sources[0]!.fail(0)
+    test.timers[0]!.callback()
+    test.handle.close()
+    await settle()
+    expect(test.sources).toHaveLength(1)
+    expect(test.lost() + test.ended()).toBe(0)
   })
 
   it('ignores frames after close()', () => {
@@ -122,6 +225,26 @@ describe('adoptSnapshot / streamUrlAfter', () => {
     expect(adoptSnapshot(newer, snapshot(3, 'old'))).toBe(newer)
     const fresh = snapshot(12, 'fresh')
     expect(adoptSnapshot(newer, fresh)).toBe(fresh)
+  })
+
+  it('probes GET /api/jobs/:id by default: the state, null on 404, an error otherwise', async () => {
+    const answers = [new Response(JSON.stringify({ state: snapshot(2, 'ab') }), { status: 200 }), new Response('{}', { status: 404 }), new Response('{}', { status: 502 })]
+    const requested: string[] = []
+    const realFetch = globalThis.fetch
+    globalThis.fetch = (async (url: string) => {
+      requested.push(url)
+      return answers.shift()!
+    }) as typeof fetch
+    try {
+      const probe = createFetchProbe('/api/jobs/j1/stream?after=3')
+      expect((await probe())!.content).toBe('ab')
+      expect(await probe()).toBeNull()
+      await expect(probe()).rejects.toThrow('502')
+      expect(requested).toEqual(['/api/jobs/j1', '/api/jobs/j1', '/api/jobs/j1'])
+    }
+    finally {
+      globalThis.fetch = realFetch
+    }
   })
 
   it('adds after= only when there is a seq', () => {
