@@ -29,7 +29,8 @@ describe('runAgentLoop', () => {
     const result = await runAgentLoop(context, { messages: user })
 
     expect(result).toMatchObject({ text: 'It is 20.', steps: 3, finishReason: 'stop' })
-    expect(state().content).toBe('Let me compute. It is 20.')
+    // Each round's text starts a new paragraph.
+    expect(state().content).toBe('Let me compute. \n\nIt is 20.')
     expect(state().toolCalls.map(call => [call.id, call.status, call.result])).toEqual([
       ['a', 'completed', { expression: '2+3', result: 5 }],
       ['b', 'completed', { expression: '5*4', result: 20 }],
@@ -45,6 +46,18 @@ describe('runAgentLoop', () => {
     expect(model.requests[0]!.tools!.map(tool => tool.function.name)).toEqual(['get_current_time', 'calculate'])
     expect(result.messages).toHaveLength(1 + 4 + 1)
     expect(metrics).toMatchObject({ tool_call_count: 2, total_rounds: 3, tokens: { prompt: 60, completion: 13, total: 73 } })
+  })
+
+  it('starts each round\'s reasoning and text on a new paragraph, so rounds never run together', async () => {
+    const reasoning = (text: string) => ({ type: 'reasoning-delta' as const, text })
+    const { context, state } = setup([
+      [reasoning('Calling calculate.'), ...toolStep([{ name: 'calculate', args: { expression: '1' } }], { text: 'Checking.' })],
+      [reasoning('Every tool has answered.'), ...textStep('It is 1.')],
+      [],
+    ])
+    await runAgentLoop(context, { messages: user })
+    expect(state().reasoning).toBe('Calling calculate.\n\nEvery tool has answered.')
+    expect(state().content).toBe('Checking.\n\nIt is 1.')
   })
 
   it('emits events in loop order: step-start, deltas, step-end, tool-call, tool-result', async () => {

@@ -31,7 +31,7 @@ describe('stop conditions', () => {
     expect(failure).toBeInstanceOf(JobFailure)
     expect(failure).toMatchObject({ code: 'max-steps', message: expect.stringContaining('after 3 steps (limits.maxSteps)'), details: { failedDuring: 'tool', toolName: 'calculate' } })
     expect(model.requests).toHaveLength(3)
-    expect(state().content).toBe('round 1. round 2. round 3. ')
+    expect(state().content).toBe('round 1. \n\nround 2. \n\nround 3. ')
     // The third round's calls were not started: their result would never reach the model.
     expect(state().toolCalls.map(call => call.id)).toEqual(['c1', 'c2'])
   })

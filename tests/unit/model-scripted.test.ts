@@ -72,12 +72,14 @@ describe('scripted model: text answers', () => {
     const second = await round([user('Tell me about background jobs 🚀')])
     expect(first.error).toBeUndefined()
     expect(first.text).toBe(second.text)
-    expect(first.text.startsWith(SCRIPTED_LABEL)).toBe(true)
+    // Labelled in its reasoning, not in the answer (a workflow would repeat it in every output).
+    expect(first.reasoning.startsWith(SCRIPTED_LABEL)).toBe(true)
+    expect(first.text).not.toContain(SCRIPTED_LABEL)
     expect(first.text).toContain('Tell me about background jobs 🚀')
     expect(first.text.length).toBeGreaterThanOrEqual(300)
     expect(first.text.length).toBeLessThanOrEqual(700)
     expect(first.events[0]!.type).toBe('reasoning-delta')
-    expect(first.reasoning.length).toBeLessThan(200)
+    expect(first.reasoning.length).toBeLessThan(300)
     expect(first.events.filter(event => event.type === 'text-delta').length).toBeGreaterThan(20)
     expect(first.events.at(-2)).toMatchObject({ type: 'usage' })
     expect(first.events.at(-1)).toEqual({ type: 'finish', finishReason: 'stop' })
@@ -90,8 +92,8 @@ describe('scripted model: text answers', () => {
   })
 
   it('labels only the first answer of a conversation', async () => {
-    const { text } = await round([user('Hi'), { role: 'assistant', content: 'Hello!' }, user('Again')])
-    expect(text).not.toContain(SCRIPTED_LABEL)
+    const { text, reasoning } = await round([user('Hi'), { role: 'assistant', content: 'Hello!' }, user('Again')])
+    expect(reasoning).not.toContain(SCRIPTED_LABEL)
     expect(text).toContain('Again')
   })
 
@@ -145,10 +147,19 @@ describe('scripted model: tools', () => {
 
     const step3 = await round(afterTools(afterStep1, step2.calls, ['84']), TOOLS)
     expect(step3.calls).toEqual([])
-    expect(step3.text.startsWith(SCRIPTED_LABEL)).toBe(true)
+    expect(step1.reasoning.startsWith(SCRIPTED_LABEL)).toBe(true)
+    expect(step3.reasoning).not.toContain(SCRIPTED_LABEL)
     expect(step3.text).toContain('get_current_time')
     expect(step3.text).toContain('2030-01-02T03:04:05Z')
     expect(step3.text).toContain('84')
+  })
+
+  it('quotes a JSON result as words, not as JSON inside a sentence', async () => {
+    const messages = [user('calculate 12 * 7')]
+    const step1 = await round(messages, TOOLS)
+    const { text } = await round(afterTools(messages, step1.calls, ['{"expression":"12 * 7","result":84}']), TOOLS)
+    expect(text).toContain('**calculate** — expression: 12 * 7, result: 84')
+    expect(text).not.toContain('{')
   })
 
   it('calls two tools in one step when asked for both', async () => {

@@ -26,9 +26,20 @@ export function modelFailure(error: unknown, nodeId?: string): JobFailure {
   return new JobFailure('upstream-error', `The model request failed: ${message}`, details)
 }
 
+/** What goes between the text of two rounds (or two agents), so they do not run together. */
+export const ROUND_SEPARATOR = '\n\n'
+
+/** The separator to put before a round's first delta: none at the start, or after a line break. */
+export function separatorAfter(previous: string): string {
+  return previous === '' || previous.endsWith('\n') ? '' : ROUND_SEPARATOR
+}
+
 /** Streams one round; `firstToken` is called at its first text, reasoning or tool call (telemetry). */
 export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void): Promise<ModelRound> {
   const round: ModelRound = { text: '', toolCalls: [], finishReason: null }
+  // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
+  let textStarted = false
+  let reasoningStarted = false
   try {
     const prepared = await context.prepareModelRequest(request)
     for await (const event of context.model.stream(prepared, context.signal)) {
@@ -39,10 +50,12 @@ export async function streamModelRound(context: RunContext, request: ModelReques
       switch (event.type) {
         case 'text-delta':
           round.text += event.text
-          context.text(event.text, nodeId)
+          context.text(textStarted ? event.text : separatorAfter(context.state().content) + event.text, nodeId)
+          textStarted = true
           break
         case 'reasoning-delta':
-          context.reasoning(event.text, nodeId)
+          context.reasoning(reasoningStarted ? event.text : separatorAfter(context.state().reasoning) + event.text, nodeId)
+          reasoningStarted = true
           break
         case 'tool-call':
           round.toolCalls.push(event.call)

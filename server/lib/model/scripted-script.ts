@@ -5,8 +5,12 @@
 import type { ChatMessage } from '../providers/types'
 import type { ModelTool } from './types'
 
-/** Shown at the start of the first answer of a conversation, so nobody mistakes it for a real model. */
-export const SCRIPTED_LABEL = '*(Built-in scripted model — set NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY for a real one.)*'
+/**
+ * The first reasoning of a conversation, so nobody mistakes it for a real model. It stays out of the
+ * answer's text: a workflow would repeat it in every agent's output, and apps label the model
+ * themselves (the catalog's `model.scripted`).
+ */
+export const SCRIPTED_LABEL = 'Built-in scripted model (set NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY for a real one).'
 
 /** One planned tool call. */
 export interface ScriptedCall {
@@ -37,17 +41,17 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
   const sinceUser = messages.slice(lastUserIndex + 1)
   const stepsDone = sinceUser.filter(message => message.role === 'assistant' && message.tool_calls?.length).length
   const steps = planToolSteps(prompt, new Set((request.tools ?? []).map(tool => tool.function.name)))
-  const label = messages.some(message => message.role === 'assistant' && message.content) ? '' : `${SCRIPTED_LABEL}\n\n`
+  const label = messages.some(message => message.role === 'assistant') ? [] : [`${SCRIPTED_LABEL}\n\n`]
 
   const step = steps[stepsDone]
   if (step) {
-    return { reasoning: [`The user asked: “${excerpt(prompt, 80)}”. `, `Calling ${step.map(call => call.name).join(' and ')}.`], text: '', calls: step }
+    return { reasoning: [...label, `The user asked: “${excerpt(prompt, 80)}”. `, `Calling ${step.map(call => call.name).join(' and ')}.`], text: '', calls: step }
   }
   const results = toolResults(sinceUser)
-  const text = label + (results.length ? resultsAnswer(results) : echoAnswer(prompt))
+  const text = results.length ? resultsAnswer(results) : echoAnswer(prompt)
   const fails = /\bfail/i.test(prompt)
   return {
-    reasoning: results.length ? ['Every tool has answered; ', 'summing up the results.'] : [`The user wrote: “${excerpt(prompt, 80)}”. `, 'No tool is needed; answering directly.'],
+    reasoning: [...label, ...(results.length ? ['Every tool has answered; ', 'summing up the results.'] : [`The user wrote: “${excerpt(prompt, 80)}”. `, 'No tool is needed; answering directly.'])],
     text,
     calls: [],
     ...(fails ? { failAfterChars: Math.floor(text.length / 3) } : {}),
@@ -97,12 +101,28 @@ function toolResults(messages: ChatMessage[]): ToolResult[] {
     .filter(message => message.role === 'tool')
     .map(message => ({
       name: message.name ?? names.get(message.tool_call_id ?? '') ?? 'tool',
-      content: excerpt(message.content ?? '', 200),
+      content: excerpt(readable(message.content ?? ''), 200),
     }))
 }
 
+/** A tool result as words: a JSON object's fields as `name: value`, strings without quotes. */
+function readable(content: string): string {
+  let value: unknown
+  try {
+    value = JSON.parse(content)
+  }
+  catch {
+    return content
+  }
+  const show = (item: unknown) => (typeof item === 'string' ? item : JSON.stringify(item))
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).map(([name, item]) => `${name}: ${show(item)}`).join(', ')
+  }
+  return show(value)
+}
+
 function resultsAnswer(results: ToolResult[]): string {
-  const lines = results.map(result => `- **${result.name}** returned: ${result.content}`)
+  const lines = results.map(result => `- **${result.name}** — ${result.content}`)
   return `Here is what the tools returned:\n\n${lines.join('\n')}\n\nThat is everything you asked for. These results came from real server-side tools; only the wording around them is scripted.`
 }
 
