@@ -12,4 +12,11 @@ export default defineNuxtConfig({
     // A demo must answer without an API key: the built-in, clearly labelled scripted model.
     scripted: { enabled: true },
   },
+  hooks: {
+    // "/" (a new thread) is the thread page too, so the first message keeps the same view.
+    'pages:extend'(pages) {
+      const thread = pages.find(page => page.file?.endsWith('/pages/threads/[threadId].vue'))
+      if (thread && !pages.some(page => page.path === '/')) pages.push({ ...thread, name: 'index', path: '/', children: [] })
+    },
+  },
 })

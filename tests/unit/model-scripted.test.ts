@@ -91,6 +91,12 @@ describe('scripted model: text answers', () => {
     expect(text.length).toBeLessThan(3600)
   })
 
+  it('answers with a table and a code block when asked for markdown', async () => {
+    const { text } = await round([user('Show me some markdown')])
+    expect(text).toContain('| memory | no | no |')
+    expect(text).toContain('```ts\n')
+  })
+
   it('labels only the first answer of a conversation', async () => {
     const { text, reasoning } = await round([user('Hi'), { role: 'assistant', content: 'Hello!' }, user('Again')])
     expect(reasoning).not.toContain(SCRIPTED_LABEL)

@@ -24,6 +24,10 @@ export function parseComposerInput(text: string, workflows: readonly CatalogWork
   const workflow = workflows.find(candidate => candidate.name === name)
   if (!workflow) return { kind: 'invalid', message: `Unknown workflow “${name}”. Available: ${names.join(', ') || 'none'}.` }
   const rest = match[2]!.trim()
+  const property = firstStringProperty(workflow.inputSchema)
+  if (!rest && property && requiredNames(workflow.inputSchema).includes(property)) {
+    return { kind: 'invalid', message: `Write the ${property} after the workflow's name: /workflow ${name} <${property}>` }
+  }
   return { kind: 'workflow', workflow: name, input: workflowInput(rest, workflow.inputSchema), label: `/workflow ${name}${rest ? ` ${rest}` : ''}` }
 }
 
@@ -48,6 +52,10 @@ export function workflowInput(text: string, schema: unknown): unknown {
 interface ObjectSchema {
   properties?: Record<string, { type?: unknown }>
   required?: string[]
+}
+
+function requiredNames(schema: unknown): string[] {
+  return schema && typeof schema === 'object' ? (schema as ObjectSchema).required ?? [] : []
 }
 
 function firstStringProperty(schema: unknown): string | undefined {

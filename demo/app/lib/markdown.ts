@@ -10,6 +10,7 @@
  * unclosed fence is a code block that runs to the end. Pure, so SSR and hydration agree.
  */
 import MarkdownIt from 'markdown-it'
+import type { MarkdownIt as MarkdownRenderer } from 'markdown-it'
 import { CODE_COPY_LABEL, highlightCode } from './code-highlight'
 
 /** Options of `renderMarkdown`. */
@@ -34,7 +35,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, character => HTML_ESCAPES[character]!)
 }
 
-function createRenderer(): MarkdownIt {
+function createRenderer(): MarkdownRenderer {
   const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false })
   md.validateLink = url => HTTP_URL.test(url)
   md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false })

@@ -89,3 +89,23 @@ export function formAnswer(fields: readonly FormField[], values: Record<string, 
   }
   return answer
 }
+
+/** A yes/no decision a form asks for: its boolean field and the words on its two buttons. */
+export interface FormDecision {
+  name: string
+  yes: string
+  no: string
+}
+
+/**
+ * The decision in an object schema with exactly one required boolean property (e.g. `approved`):
+ * the form then shows two buttons (Approve / Reject) instead of a checkbox and a submit button.
+ */
+export function decisionOf(schema: unknown): FormDecision | null {
+  const node = (schema && typeof schema === 'object' ? schema : {}) as SchemaNode
+  if (node.type !== 'object' || !node.properties) return null
+  const booleans = Object.entries(node.properties).filter(([name, property]) => property.type === 'boolean' && node.required?.includes(name))
+  if (booleans.length !== 1) return null
+  const name = booleans[0]![0]
+  return /approv|accept|confirm/i.test(name) ? { name, yes: 'Approve', no: 'Reject' } : { name, yes: 'Yes', no: 'No' }
+}

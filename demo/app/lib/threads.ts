@@ -4,6 +4,8 @@
  */
 import type { ChatHistoryMessage, JobSummary } from '../../../app/lib/api-types'
 import { isTerminalStatus } from '../../../shared/events'
+import type { ThreadJob } from './known-jobs'
+import { plainTitle } from './wording'
 
 /** One entry of the thread list. */
 export interface ThreadSummary {
@@ -12,15 +14,18 @@ export interface ThreadSummary {
   /** Newest job's last change (epoch ms), for sorting. */
   updatedAt: number
   jobCount: number
-  /** True while any of its jobs is queued, running or waiting. */
+  /** True while any of its jobs is queued, running or waiting (on the server). */
   active: boolean
   /** True when a job waits for the user's answer. */
   waiting: boolean
 }
 
-/** Groups jobs (any order) into threads, most recently updated first. Jobs without a thread are skipped. */
-export function groupThreads(jobs: readonly JobSummary[]): ThreadSummary[] {
-  const byThread = new Map<string, JobSummary[]>()
+/**
+ * Groups jobs (any order) into threads, most recently updated first, titled in plain text. Jobs
+ * without a thread are skipped; a job the server no longer has (`missing`) is never active.
+ */
+export function groupThreads(jobs: readonly ThreadJob[]): ThreadSummary[] {
+  const byThread = new Map<string, ThreadJob[]>()
   for (const job of jobs) {
     if (!job.threadId) continue
     const list = byThread.get(job.threadId) ?? []
@@ -32,18 +37,18 @@ export function groupThreads(jobs: readonly JobSummary[]): ThreadSummary[] {
     const oldestFirst = sortOldestFirst(list)
     threads.push({
       threadId,
-      title: oldestFirst[0]!.title || 'Untitled',
+      title: plainTitle(oldestFirst[0]!.title) || 'Untitled',
       updatedAt: Math.max(...list.map(job => job.updatedAt)),
       jobCount: list.length,
-      active: list.some(job => !isTerminalStatus(job.status)),
-      waiting: list.some(job => job.status === 'waiting'),
+      active: list.some(job => !job.missing && !isTerminalStatus(job.status)),
+      waiting: list.some(job => !job.missing && job.status === 'waiting'),
     })
   }
   return threads.sort((a, b) => b.updatedAt - a.updatedAt)
 }
 
 /** A copy of the jobs sorted by creation time, oldest first (ties keep the id order). */
-export function sortOldestFirst(jobs: readonly JobSummary[]): JobSummary[] {
+export function sortOldestFirst<Job extends JobSummary>(jobs: readonly Job[]): Job[] {
   return [...jobs].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
 }
 

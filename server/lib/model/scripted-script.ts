@@ -126,7 +126,18 @@ function resultsAnswer(results: ToolResult[]): string {
   return `Here is what the tools returned:\n\n${lines.join('\n')}\n\nThat is everything you asked for. These results came from real server-side tools; only the wording around them is scripted.`
 }
 
+/** An answer that shows Markdown at work: a table and a code block (the prompt says "markdown"). */
+function markdownAnswer(): string {
+  return [
+    'Here is some **Markdown**, as a real model might write it.',
+    '| Provider | Survives a restart | Many instances |\n|---|---|---|\n| memory | no | no |\n| convex | yes | yes |',
+    'Starting a job from a client:',
+    '```ts\nconst { start } = useBackgroundJobs()\nconst job = await start({ messages: [{ role: \'user\', content: \'Hi\' }] })\nconsole.log(job.id) // the job runs on, whatever the page does\n```',
+  ].join('\n\n')
+}
+
 function echoAnswer(prompt: string): string {
+  if (/\bmarkdown\b/i.test(prompt)) return markdownAnswer()
   const intro = `You said: “${excerpt(prompt, 200)}”. This answer comes from the built-in scripted model, so the same prompt always gets the same words. `
     + 'It streams a few characters at a time so you can watch the job run on the server: leave this page, come back later, '
     + 'and the answer is still here, finished or still growing. '

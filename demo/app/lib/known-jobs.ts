@@ -1,0 +1,64 @@
+/**
+ * The jobs this browser knows of, kept in `localStorage`, so a thread survives the server
+ * forgetting it: after a restart of a server with the memory provider, `GET /api/jobs` no longer
+ * lists the thread's jobs, yet the thread still shows each turn (its prompt, marked lost, with a
+ * retry) instead of "Start a conversation". The server's list always wins for the jobs it has.
+ */
+import type { JobSummary } from '../../../app/lib/api-types'
+
+const STORAGE_KEY = 'background-jobs-demo:known-jobs'
+/** Oldest entries are dropped past this many. */
+export const KNOWN_JOBS_MAX = 300
+
+/** A job of a thread as the demo shows it: the server's summary, or this browser's memory of one the server no longer has. */
+export type ThreadJob = JobSummary & {
+  /** The server's list does not have it (lost in a restart, or past retention). */
+  missing?: boolean
+}
+
+function read(): JobSummary[] {
+  if (typeof localStorage === 'undefined') return []
+  try {
+    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
+    return Array.isArray(stored) ? stored as JobSummary[] : []
+  }
+  catch {
+    return []
+  }
+}
+
+function write(jobs: JobSummary[]): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(jobs.slice(-KNOWN_JOBS_MAX)))
+  }
+  catch {
+    // Storage full or disabled: threads then last as long as the server keeps them.
+  }
+}
+
+/** Remembers (or updates) jobs with a thread; the newest write of a job wins. */
+export function rememberJobs(jobs: readonly JobSummary[]): void {
+  if (typeof localStorage === 'undefined') return
+  const withThread = jobs.filter(job => job.threadId)
+  if (!withThread.length) return
+  const ids = new Set(withThread.map(job => job.id))
+  write([...read().filter(job => !ids.has(job.id)), ...withThread])
+}
+
+/** Forgets a job (the user removed a lost turn, or retried it). */
+export function forgetJob(jobId: string): void {
+  if (typeof localStorage === 'undefined') return
+  write(read().filter(job => job.id !== jobId))
+}
+
+/** The jobs this browser knows of, optionally of one thread. */
+export function knownJobs(threadId?: string): JobSummary[] {
+  const jobs = read()
+  return threadId ? jobs.filter(job => job.threadId === threadId) : jobs
+}
+
+/** The server's jobs, plus the known ones it no longer lists (marked `missing`). */
+export function mergeKnownJobs(serverJobs: readonly JobSummary[], known: readonly JobSummary[]): ThreadJob[] {
+  const onServer = new Set(serverJobs.map(job => job.id))
+  return [...serverJobs, ...known.filter(job => !onServer.has(job.id)).map(job => ({ ...job, missing: true }))]
+}

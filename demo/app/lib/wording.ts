@@ -1,0 +1,70 @@
+/**
+ * Words for people where the API speaks to developers: validation messages, what happens when an
+ * input request expires, titles without Markdown. Pure, so it is unit-tested.
+ */
+import type { InputTimeoutAction } from '../../../shared/events'
+
+const ZOD_PHRASES: Array<[RegExp, (match: RegExpExecArray) => string]> = [
+  [/^Too small: expected string to have >=1 characters?$/, () => 'can\'t be empty'],
+  [/^Too small: expected string to have >=(\d+) characters?$/, match => `needs at least ${match[1]} characters`],
+  [/^Too big: expected string to have <=(\d+) characters?$/, match => `is too long (at most ${match[1]} characters)`],
+  [/^Too small: expected number to be >=(\S+)$/, match => `must be at least ${match[1]}`],
+  [/^Too big: expected number to be <=(\S+)$/, match => `must be at most ${match[1]}`],
+  [/^Invalid input: expected (\w+), received (\w+)$/, match => (match[2] === 'undefined' ? 'is required' : `must be a ${match[1]}`)],
+]
+
+/** `dueDate` / `due_date` → `due date`. */
+function fieldWords(path: string): string {
+  const last = path.split('.').filter(part => !/^\d+$/.test(part)).pop() ?? path
+  return last.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/**
+ * A server's 400 message in plain words: `Invalid workflow input: topic: Too small: expected string
+ * to have >=1 characters` → `The topic can't be empty.` Messages it does not recognise pass through.
+ */
+export function humanizeProblem(message: string): string {
+  const body = message.replace(/^Invalid (?:workflow input|answer|request body|body): /i, '')
+  const issues = body.split('; ')
+  const sentences: string[] = []
+  for (const issue of issues) {
+    const separator = issue.indexOf(': ')
+    if (separator < 0) return message
+    const path = issue.slice(0, separator)
+    const text = issue.slice(separator + 2)
+    const phrase = ZOD_PHRASES.map(([pattern, say]) => {
+      const match = pattern.exec(text)
+      return match ? say(match) : null
+    }).find(Boolean)
+    if (!phrase || !/^[\w.]+$/.test(path)) return message
+    sentences.push(path === '(root)' || path === 'body' ? `The answer ${phrase}.` : `The ${fieldWords(path)} ${phrase}.`)
+  }
+  return sentences.map(capitalize).join(' ')
+}
+
+const TIMEOUT_CONSEQUENCES: Record<InputTimeoutAction, string> = {
+  deny: 'the call is denied',
+  approve: 'the call goes ahead',
+  abort: 'the job stops',
+  fail: 'the job fails',
+  default: 'it goes on with its default answer',
+}
+
+/** `If nobody answers by 6:04 PM, the call is denied.` */
+export function expiryText(onTimeout: InputTimeoutAction, localTime: string): string {
+  return `If nobody answers by ${localTime}, ${TIMEOUT_CONSEQUENCES[onTimeout] ?? 'the job goes on without an answer'}.`
+}
+
+/** A title without Markdown: `**Fix** the [docs](https://x)` → `Fix the docs`. Linear; no HTML involved. */
+export function plainTitle(markdown: string): string {
+  return markdown
+    .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
+    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)/gm, '')
+    .replace(/(\*\*|__|~~|`+|\*|_(?=\S)|(?<=\S)_)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
