@@ -1,67 +1,43 @@
 /**
  * The demo chat in a real browser (Debian's Chromium via playwright-core) against the built demo
- * with the scripted model: leave and come back, reload, approve a tool call, stop. Every wait is on
- * a DOM condition; answers are compared with the server's own state of the job, rendered by the same
- * Markdown renderer the page uses.
+ * with the scripted model: leave and come back, reload, approve a tool call, stop, notifications,
+ * and a server restart mid-answer. Every wait is on a DOM condition; answers are compared with the
+ * server's own state of the job, rendered by the same Markdown renderer the page uses.
  */
-import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
-import type { JobState } from '../../shared/reducer'
-import { renderMarkdown } from '../../demo/app/lib/markdown'
-import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser'
+import { answerOnScreen, createContexts, gotoChat, PHONE, renderedAnswer, send, serverState, turn, waitForAnswerChars, waitForStatus, WAIT_MS } from './support/chat-page'
+import { startAppServer } from '../support/app-server'
+import type { AppServer } from '../support/app-server'
 
-const demo = useDemoInBrowser()
+const LONG_PROMPT = 'Tell me something long, please'
+/** Text on screen before the test leaves mid-answer. */
+const MID_ANSWER_CHARS = 60
 
-/** A new page in a fresh context, so each test is a new anonymous user. */
-async function openChat(): Promise<Page> {
-  const context = await demo.newContext()
-  const page = await context.newPage()
-  await page.goto(`${demo.url}/`)
-  await page.waitForFunction(() => Boolean((window as { useNuxtApp?: unknown }).useNuxtApp) || document.querySelector('#__nuxt [data-v-app], #__nuxt > *'))
+let server: AppServer
+let browser: Browser
+const contexts = createContexts(() => browser)
+
+beforeAll(async () => {
+  // The fixture app (built once per run by the e2e global setup) serves the layer's demo pages.
+  // Pace: the long answer (~3,500 characters, 6 per chunk) takes ~5 s, long enough to leave mid-answer.
+  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+  browser = await launchBrowser()
+  console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
+})
+
+afterAll(async () => {
+  await contexts.closeAll()
+  await browser?.close()
+  await server?.stop()
+})
+
+/** A new page in a fresh context (a new anonymous user) on the chat's start page. */
+async function openChat(look: Parameters<typeof contexts.open>[0] = {}): Promise<Page> {
+  const page = await (await contexts.open(look)).newPage()
+  await gotoChat(page, `${server.url}/`)
   return page
-}
-
-async function send(page: Page, text: string): Promise<string> {
-  const before = await page.locator('.turn').count()
-  await page.locator('#composer-input').fill(text)
-  await page.locator('#composer-input').press('Enter')
-  await page.locator('.turn').nth(before).waitFor()
-  return (await page.locator('.turn').nth(before).getAttribute('data-job-id'))!
-}
-
-function turn(page: Page, jobId: string) {
-  return page.locator(`.turn[data-job-id="${jobId}"]`)
-}
-
-async function waitForStatus(page: Page, jobId: string, status: string): Promise<void> {
-  await page.waitForSelector(`.turn[data-job-id="${jobId}"][data-status="${status}"]`, { timeout: WAIT_MS })
-}
-
-async function waitForAnswerChars(page: Page, jobId: string, chars: number): Promise<void> {
-  await page.waitForFunction(
-    ([id, min]) => (document.querySelector(`.turn[data-job-id="${id}"] .answer`)?.textContent?.length ?? 0) >= (min as number),
-    [jobId, chars] as const,
-    { timeout: WAIT_MS },
-  )
-}
-
-/** The answer's HTML as the page shows it (rendered Markdown). */
-async function answerOnScreen(page: Page, jobId: string): Promise<string> {
-  return await turn(page, jobId).locator('.answer').innerHTML()
-}
-
-/** The server's text rendered to HTML the way the page does, then serialized by this browser (as `innerHTML` is). */
-async function renderedAnswer(page: Page, content: string): Promise<string> {
-  return page.evaluate((html) => {
-    const template = document.createElement('template')
-    template.innerHTML = html
-    return template.innerHTML
-  }, renderMarkdown(content))
-}
-
-/** The job's state as the server has it (same-origin fetch, so with the user's cookie). */
-async function serverState(page: Page, jobId: string): Promise<JobState> {
-  return page.evaluate(async id => (await (await fetch(`/api/jobs/${id}`)).json()).state, jobId)
 }
 
 describe('demo chat in Chromium', () => {
@@ -75,7 +51,7 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'leave-1-streaming')
 
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${demo.url}/`)
+    await page.waitForURL(`${server.url}/`)
     const otherJobId = await send(page, 'A short question in another thread')
     await page.waitForURL(url => url.toString() !== threadUrl && /\/threads\//.test(url.toString()))
     await waitForStatus(page, otherJobId, 'completed')
@@ -129,20 +105,26 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'approval-2-completed')
   })
 
-  it('stops a job with the Stop button and keeps the partial text', async () => {
-    const page = await openChat()
+  it('stops a job with Stop in the composer, where Send is, and keeps the partial text without calling it a failure', async () => {
+    const page = await openChat({ viewport: PHONE, colorScheme: 'dark' })
     const jobId = await send(page, LONG_PROMPT)
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
-    await turn(page, jobId).getByRole('button', { name: 'Stop' }).click()
+    const stop = page.locator('.composer').getByRole('button', { name: 'Stop' })
+    await stop.waitFor()
+    await screenshot(page, 'stop-1-streaming-phone-dark')
+    await stop.click()
     await waitForStatus(page, jobId, 'aborted')
-    await screenshot(page, 'stop-1-aborted')
+    await screenshot(page, 'stop-2-stopped-phone-dark')
+    expect(await turn(page, jobId).locator('.status-chip').textContent()).toBe('stopped')
+    expect(await turn(page, jobId).locator('.turn-note').textContent()).toContain('partial answer is kept')
+    expect(await turn(page, jobId).locator('.turn-error').count()).toBe(0)
+    expect(await stop.count()).toBe(0)
 
     const state = await serverState(page, jobId)
     expect(state.status).toBe('aborted')
     expect(state.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
     expect(state.content).not.toContain('Paragraph 7')
     expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
-    expect(await turn(page, jobId).getByRole('button', { name: 'Stop' }).count()).toBe(0)
   })
 
   it('tells the user when a job in another thread finishes: a toast and a "new" badge', async () => {
@@ -152,7 +134,7 @@ describe('demo chat in Chromium', () => {
     const threadPath = new URL(page.url()).pathname
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${demo.url}/`)
+    await page.waitForURL(`${server.url}/`)
     const toast = page.locator('.toast', { hasText: 'finished' })
     await toast.waitFor({ timeout: WAIT_MS })
     expect(await toast.locator('a').getAttribute('href')).toBe(threadPath)
@@ -160,13 +142,13 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'notify-1-toast-and-badge')
     // Opening the thread clears the badge.
     await page.locator(`.thread-list a[href="${threadPath}"], nav a[href="${threadPath}"]`).first().click()
-    await page.waitForURL(`${demo.url}${threadPath}`)
+    await page.waitForURL(`${server.url}${threadPath}`)
     await waitForStatus(page, jobId, 'completed')
     expect(await page.locator(`a[href="${threadPath}"] .badge-unseen`).count()).toBe(0)
   })
 
   it('shows a browser Notification when the tab is hidden and permission was given', async () => {
-    const context = await demo.newContext()
+    const context = await contexts.open()
     // A hidden tab with notifications allowed; the page's Notification records what it shows.
     await context.addInitScript(() => {
       const shown: Array<{ title: string, body?: string }> = []
@@ -186,13 +168,69 @@ describe('demo chat in Chromium', () => {
       Object.assign(window, { Notification: RecordingNotification })
     })
     const page = await context.newPage()
-    await page.goto(`${demo.url}/`)
-    await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout: WAIT_MS })
+    await gotoChat(page, `${server.url}/`)
     // Hidden before sending, so the end can never beat it.
     await page.evaluate(() => Object.assign(window, { __hidden: true }))
     await send(page, 'A short question while I look away')
     await page.waitForFunction(() => (window as unknown as { __shown: Array<{ title: string }> }).__shown.some(note => note.title.includes('finished')), null, { timeout: WAIT_MS })
     const shown = await page.evaluate(() => (window as unknown as { __shown: Array<{ title: string, body?: string }> }).__shown)
     expect(shown.filter(note => note.title.includes('finished'))).toEqual([expect.objectContaining({ body: 'The answer is ready.' })])
+  })
+})
+
+describe('demo chat across a server restart (memory provider)', () => {
+  it('says the connection is lost within seconds, shows the turn as lost with its prompt and Retry, then retries', async () => {
+    // Its own server, killed mid-answer (no graceful shutdown: a crash, or `nuxt dev` restarting) and
+    // started again on the same port. Slow enough that the answer is mid-way when it dies.
+    const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
+    let restarting = await startAppServer(restartEnv)
+    try {
+      const page = await (await contexts.open()).newPage()
+      await gotoChat(page, `${restarting.url}/`)
+      const jobId = await send(page, LONG_PROMPT)
+      await page.waitForURL(/\/threads\//)
+      await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+
+      const port = Number(new URL(restarting.url).port)
+      const exited = new Promise(resolve => restarting.process.once('exit', resolve))
+      restarting.process.kill('SIGKILL')
+      await exited
+      // The indicator: the follower notices the broken stream at once and the server is unreachable.
+      const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
+      await indicator.waitFor({ timeout: 5_000 })
+      expect(await turn(page, jobId).locator('.status-chip').textContent()).toMatch(/reconnecting|unreachable/)
+      // Stop cannot work while the server is away: it is not offered.
+      expect(await page.locator('.composer-stop').count()).toBe(0)
+      await screenshot(page, 'restart-1-server-away')
+
+      restarting = await startAppServer(restartEnv, port)
+      // Recovery: the server answers again, the indicator goes, and the job it forgot is shown as lost.
+      await waitForStatus(page, jobId, 'lost')
+      await indicator.waitFor({ state: 'detached', timeout: WAIT_MS })
+      const lostTurn = turn(page, jobId)
+      expect(await lostTurn.locator('.bubble-user').textContent()).toContain(LONG_PROMPT)
+      expect(await lostTurn.locator('.lost-note').textContent()).toContain('server restarted')
+      expect(await page.locator('.turn[data-status="running"], .turn[data-status="queued"], .composer-stop').count()).toBe(0)
+      // The thread list no longer calls the thread live.
+      await page.locator('.thread-link[aria-current="page"]').waitFor({ timeout: WAIT_MS })
+      await page.locator('.thread-link .badge-live').waitFor({ state: 'detached', timeout: WAIT_MS })
+      await screenshot(page, 'restart-2-lost')
+
+      // A reload still shows the lost turn (this browser remembers it), not an empty thread.
+      await page.reload()
+      await waitForStatus(page, jobId, 'lost')
+      expect(await page.locator('.empty-state').count()).toBe(0)
+
+      await lostTurn.getByRole('button', { name: 'Retry' }).click()
+      await lostTurn.waitFor({ state: 'detached', timeout: WAIT_MS })
+      const retried = await page.locator('.turn').first().getAttribute('data-job-id')
+      expect(retried).not.toBe(jobId)
+      expect(await page.locator('.turn .bubble-user').first().textContent()).toContain(LONG_PROMPT)
+      await waitForStatus(page, retried!, 'running')
+      await screenshot(page, 'restart-3-retried')
+    }
+    finally {
+      await restarting.stop()
+    }
   })
 })

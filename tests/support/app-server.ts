@@ -10,8 +10,8 @@ import { startServerProcess } from './server-process'
 /** A running app. */
 export type AppServer = ServerProcess
 
-/** Starts the app and resolves once it answers HTTP. */
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+/** Starts the app and resolves once it answers HTTP (on `port` when given, e.g. to restart it where it was). */
+export async function startAppServer(env: Record<string, string> = {}, port?: number): Promise<AppServer> {
   // The built fixture app of this test run (see global-setup.ts).
-  return await startServerProcess(inject('appEntry'), env, '/api/jobs/catalog')
+  return await startServerProcess(inject('appEntry'), env, '/api/jobs/catalog', [], port)
 }

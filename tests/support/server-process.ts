@@ -88,9 +88,12 @@ export interface ServerProcess {
   stop: () => Promise<void>
 }
 
-/** Starts `node <entry>` with PORT set and resolves once `readyPath` answers. */
-export async function startServerProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const port = await freePort()
+/**
+ * Starts `node <entry>` with PORT set and resolves once `readyPath` answers. `port` reuses a given
+ * port (e.g. to start a server again where a killed one was); by default a free one is chosen.
+ */
+export async function startServerProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = [], port?: number): Promise<ServerProcess> {
+  port ??= await freePort()
   const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

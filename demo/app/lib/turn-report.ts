@@ -1,3 +1,6 @@
+/** Failure codes of a job cut off by its server (a graceful restart, a lost lease): worth a retry. */
+export const INTERRUPTED_CODES: readonly string[] = ['shutdown', 'owner-lost']
+
 /**
  * What each turn of a thread reports to the thread (its status, connection, whether it waits for
  * the user), and the one line the thread shows above the composer from those reports. Pure, so it
@@ -33,8 +36,8 @@ export function threadStatusLine(reports: ReadonlyArray<[jobId: string, report: 
   return waiting ? { kind: 'waiting', jobId: waiting[0] } : null
 }
 
-/** The job Stop applies to: the newest turn that is still running (or queued/waiting), if any. */
+/** The job Stop applies to: the newest turn still running (or queued/waiting) while its server is reachable, if any. */
 export function stoppableJob(reports: ReadonlyArray<[jobId: string, report: TurnReport]>): string | null {
-  const active = reports.filter(([, report]) => report.active).at(-1)
+  const active = reports.filter(([, report]) => report.active && report.connection !== 'offline' && report.connection !== 'reconnecting').at(-1)
   return active ? active[0] : null
 }

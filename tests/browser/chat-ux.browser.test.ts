@@ -1,0 +1,151 @@
+/**
+ * The demo chat as a user lives in it (Chromium, desktop and a 390 px phone, light and dark):
+ * typing is never lost, long messages fold, the thread follows the newest message and offers a way
+ * back to it, a waiting workflow's question is on screen with Approve and Reject, its result comes
+ * first, Markdown renders tables and highlighted code, and a thread that is not yours is "not found".
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page, Route } from 'playwright-core'
+import { launchBrowser, screenshot } from './support/browser'
+import type { ChatLook } from './support/chat-page'
+import { createContexts, gotoChat, isOnScreen, PHONE, send, turn, waitForStatus, WAIT_MS } from './support/chat-page'
+import { startAppServer } from '../support/app-server'
+import type { AppServer } from '../support/app-server'
+
+let server: AppServer
+let browser: Browser
+const contexts = createContexts(() => browser)
+
+beforeAll(async () => {
+  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await contexts.closeAll()
+  await browser?.close()
+  await server?.stop()
+})
+
+async function openChat(look: ChatLook = {}, path = '/'): Promise<Page> {
+  const page = await (await contexts.open(look)).newPage()
+  await gotoChat(page, `${server.url}${path}`)
+  return page
+}
+
+const composer = (page: Page) => page.locator('#composer-input')
+
+describe('demo chat: typing, reading, answering', () => {
+  it('keeps focus and typing after the first send of a new thread, and text typed while a send is in flight', async () => {
+    const page = await openChat()
+    // Hold the start request until the user has typed on, so the typing happens during the send.
+    let release!: () => void
+    const typed = new Promise<void>((resolve) => { release = resolve })
+    await page.route('**/api/jobs', async (route: Route) => {
+      if (route.request().method() === 'POST') await typed
+      await route.continue()
+    })
+    await composer(page).fill('First question')
+    await composer(page).press('Enter')
+    // The box empties at once; what is typed now is the next message.
+    expect(await composer(page).inputValue()).toBe('')
+    await page.keyboard.type('next thought')
+    release()
+    await page.waitForURL(/\/threads\//, { timeout: WAIT_MS })
+    await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
+    // Nothing typed went anywhere else, and the next key still lands in the box.
+    await page.keyboard.type(', continued')
+    expect(await composer(page).inputValue()).toBe('next thought, continued')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input')
+    await page.unroute('**/api/jobs')
+    await screenshot(page, 'typing-1-kept-after-first-send')
+  })
+
+  it('folds a 20,000-character message, grows the composer, and offers "Newest" once scrolled up', async () => {
+    const page = await openChat({ colorScheme: 'dark' })
+    const lines = Array.from({ length: 200 }, (_, index) => `Line ${index + 1} of a big pasted message, kept in full.`).join('\n')
+    const long = `${lines}\n${'x'.repeat(20_000 - lines.length - 1)}`
+    const jobId = await send(page, long)
+    await waitForStatus(page, jobId, 'completed')
+    // At the newest message there is no "Newest" button.
+    const newest = page.getByRole('button', { name: 'Scroll to the newest message' })
+    expect(await newest.count()).toBe(0)
+    const bubble = turn(page, jobId).locator('.bubble-user')
+    expect(await bubble.getAttribute('data-folded')).toBe('true')
+    expect((await bubble.boundingBox())!.height).toBeLessThan(300)
+    await screenshot(page, 'long-1-folded-dark')
+
+    // Opening it (the click scrolls up to its button) shows it all, and "Newest" leads back down.
+    await bubble.getByRole('button', { name: /Show all/ }).click()
+    expect(await bubble.getAttribute('data-folded')).toBeNull()
+    expect((await bubble.boundingBox())!.height).toBeGreaterThan(2_000)
+    await page.locator('.conversation').evaluate(element => element.scrollBy({ top: -500 }))
+    await newest.waitFor({ timeout: WAIT_MS })
+    await screenshot(page, 'long-2-scrolled-up-dark')
+    await newest.click()
+    await newest.waitFor({ state: 'detached', timeout: WAIT_MS })
+    await page.waitForFunction(() => Math.abs(document.querySelector('.conversation')!.scrollTop) < 2, null, { timeout: WAIT_MS })
+
+    // The composer grows with a few lines of text.
+    const before = (await composer(page).boundingBox())!.height
+    await composer(page).fill('one\ntwo\nthree\nfour')
+    expect((await composer(page).boundingBox())!.height).toBeGreaterThan(before + 40)
+  })
+
+  for (const look of [{ name: 'phone', viewport: PHONE, colorScheme: 'light' as const }, { name: 'phone-dark', viewport: PHONE, colorScheme: 'dark' as const }]) {
+    it(`puts a waiting workflow's question on screen with Approve and Reject, then shows its result first (${look.name})`, async () => {
+      const page = await openChat(look)
+      const jobId = await send(page, '/workflow research-report solar sails')
+      const prompt = turn(page, jobId).locator('.input-prompt')
+      await prompt.waitFor({ timeout: WAIT_MS })
+      // The question sits below the draft it is about, and it is on screen without scrolling.
+      expect(await turn(page, jobId).locator('.workflow-draft + .input-prompt').count()).toBe(1)
+      const selector = `.turn[data-job-id="${jobId}"] .input-prompt`
+      expect(await isOnScreen(page, `${selector} button.button-primary`)).toBe(true)
+      expect(await isOnScreen(page, `${selector} button:not(.button-primary)`)).toBe(true)
+      expect(await prompt.getByRole('button', { name: 'Approve' }).count()).toBe(1)
+      expect(await page.locator('.composer-status[data-kind="waiting"]').count()).toBe(1)
+      await screenshot(page, `workflow-1-waiting-${look.name}`)
+
+      // Reject with feedback: the draft is written again, and the steps say so.
+      await prompt.getByLabel('Feedback').fill('Shorter, please.')
+      await prompt.getByRole('button', { name: 'Reject' }).click()
+      await turn(page, jobId).locator('.workflow-node', { hasText: 'Draft (2nd time)' }).waitFor({ timeout: WAIT_MS })
+      const second = turn(page, jobId).locator('.input-prompt')
+      await second.waitFor({ timeout: WAIT_MS })
+      await second.getByRole('button', { name: 'Approve' }).click()
+      await waitForStatus(page, jobId, 'completed')
+
+      // The result comes first; the steps are folded under it and open on demand.
+      const bubble = turn(page, jobId).locator('.bubble-assistant')
+      expect(await bubble.locator(':scope > :not(.turn-header)').first().getAttribute('class')).toContain('workflow-result')
+      expect(await bubble.locator('.workflow-result h4').textContent()).toBe('Report: solar sails')
+      const steps = bubble.locator('details.workflow-steps')
+      expect(await steps.getAttribute('open')).toBeNull()
+      expect(await steps.locator('.workflow-node').first().isVisible()).toBe(false)
+      await screenshot(page, `workflow-2-result-${look.name}`)
+      await steps.locator(':scope > summary').click()
+      expect(await steps.locator('.workflow-node').evaluateAll(nodes => nodes.map(node => node.querySelector('.workflow-name')!.textContent))).toEqual(
+        ['Research', 'Draft', 'Approval', 'Review', 'Draft (2nd time)', 'Approval (2nd time)', 'Review (2nd time)', 'Final'],
+      )
+    })
+  }
+
+  it('renders Markdown tables and highlighted code, and says "Thread not found" for a thread that is not yours', async () => {
+    for (const look of [{ colorScheme: 'light' as const }, { viewport: PHONE, colorScheme: 'dark' as const }]) {
+      const page = await openChat(look)
+      const jobId = await send(page, 'Show me some markdown')
+      await waitForStatus(page, jobId, 'completed')
+      const answer = turn(page, jobId).locator('.answer')
+      expect(await answer.locator('table th').allTextContents()).toEqual(['Provider', 'Survives a restart', 'Many instances'])
+      expect(await answer.locator('.code-block .hljs-keyword').count()).toBeGreaterThan(0)
+      await screenshot(page, `markdown-1-${look.colorScheme}${look.viewport ? '-phone' : ''}`)
+    }
+
+    // Another user's thread URL (a fresh context is a new anonymous user).
+    const stranger = await openChat({}, '/threads/someone-elses-thread')
+    await stranger.getByRole('heading', { name: 'Thread not found' }).waitFor({ timeout: WAIT_MS })
+    expect(await stranger.getByText('Start a conversation').count()).toBe(0)
+    await screenshot(stranger, 'not-found-1')
+  })
+})

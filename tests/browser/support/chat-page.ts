@@ -1,0 +1,105 @@
+/**
+ * Driving the demo chat in a browser test: contexts at desktop or phone size, light or dark;
+ * sending a message; waiting on a turn's state; reading the server's own state of a job. Every wait
+ * is on a DOM condition, never a sleep.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { JobState } from '../../../shared/reducer'
+import { renderMarkdown } from '../../../demo/app/lib/markdown'
+
+/** How long a DOM condition may take before the test fails. */
+export const WAIT_MS = 20_000
+export const DESKTOP = { width: 1200, height: 820 }
+/** A 390 px wide phone. */
+export const PHONE = { width: 390, height: 844 }
+
+/** How a context looks. */
+export interface ChatLook {
+  viewport?: { width: number, height: number }
+  colorScheme?: 'light' | 'dark'
+}
+
+/** Makes browser contexts (one per test: a new anonymous user) and closes them all at the end. */
+export function createContexts(getBrowser: () => Browser) {
+  const contexts: BrowserContext[] = []
+  return {
+    async open(look: ChatLook = {}): Promise<BrowserContext> {
+      const context = await getBrowser().newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light' })
+      contexts.push(context)
+      return context
+    },
+    async closeAll(): Promise<void> {
+      for (const context of contexts.splice(0)) await context.close()
+    },
+  }
+}
+
+/** Opens `path` and waits until the app is hydrated (its handlers are live). */
+export async function gotoChat(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await waitForHydration(page)
+}
+
+/** Waits until Nuxt has hydrated the page. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout: WAIT_MS })
+}
+
+/** Types `text` into the composer, sends it with Enter, and returns the new turn's job id. */
+export async function send(page: Page, text: string): Promise<string> {
+  const before = await page.locator('.turn').count()
+  await page.locator('#composer-input').fill(text)
+  await page.locator('#composer-input').press('Enter')
+  await page.locator('.turn').nth(before).waitFor({ timeout: WAIT_MS })
+  return (await page.locator('.turn').nth(before).getAttribute('data-job-id'))!
+}
+
+/** A turn by job id. */
+export function turn(page: Page, jobId: string) {
+  return page.locator(`.turn[data-job-id="${jobId}"]`)
+}
+
+/** Waits for a turn's `data-status` (a job status, or `lost`). */
+export async function waitForStatus(page: Page, jobId: string, status: string): Promise<void> {
+  await page.waitForSelector(`.turn[data-job-id="${jobId}"][data-status="${status}"]`, { timeout: WAIT_MS })
+}
+
+/** Waits until the turn's answer shows at least `chars` characters. */
+export async function waitForAnswerChars(page: Page, jobId: string, chars: number): Promise<void> {
+  await page.waitForFunction(
+    ([id, min]) => (document.querySelector(`.turn[data-job-id="${id}"] .answer`)?.textContent?.length ?? 0) >= (min as number),
+    [jobId, chars] as const,
+    { timeout: WAIT_MS },
+  )
+}
+
+/** The answer's HTML as the page shows it (rendered Markdown). */
+export async function answerOnScreen(page: Page, jobId: string): Promise<string> {
+  return await turn(page, jobId).locator('.answer').innerHTML()
+}
+
+/** The server's text rendered to HTML the way the page does, then serialized by this browser (as `innerHTML` is). */
+export async function renderedAnswer(page: Page, content: string): Promise<string> {
+  return page.evaluate((html) => {
+    const template = document.createElement('template')
+    template.innerHTML = html
+    return template.innerHTML
+  }, renderMarkdown(content))
+}
+
+/** The job's state as the server has it (same-origin fetch, so with the user's cookie). */
+export async function serverState(page: Page, jobId: string): Promise<JobState> {
+  return page.evaluate(async id => (await (await fetch(`/api/jobs/${id}`)).json()).state, jobId)
+}
+
+/** True when the element is inside the viewport and is what a tap at its centre would hit (nothing covers it). */
+export async function isOnScreen(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((css) => {
+    const element = document.querySelector(css)
+    if (!element) return false
+    const box = element.getBoundingClientRect()
+    if (box.top < 0 || box.left < 0 || box.bottom > window.innerHeight || box.right > window.innerWidth) return false
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)
+    return Boolean(hit && (hit === element || element.contains(hit)))
+  }, selector)
+}
