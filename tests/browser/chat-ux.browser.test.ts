@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page, Route } from 'playwright-core'
 import { launchBrowser, screenshot } from './support/browser'
 import type { ChatLook } from './support/chat-page'
-import { createContexts, gotoChat, isOnScreen, PHONE, send, turn, waitForStatus, WAIT_MS } from './support/chat-page'
+import { createContexts, gotoChat, isOnScreen, PHONE, send, turn, waitForHydration, waitForStatus, WAIT_MS } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
 import type { AppServer } from '../support/app-server'
 
@@ -63,7 +63,7 @@ describe('demo chat: typing, reading, answering', () => {
 
   it('folds a 20,000-character message, grows the composer, and offers "Newest" once scrolled up', async () => {
     const page = await openChat({ colorScheme: 'dark' })
-    const lines = Array.from({ length: 200 }, (_, index) => `Line ${index + 1} of a big pasted message, kept in full.`).join('\n')
+    const lines = Array.from({ length: 200 }, (_, index) => `Line ${index + 1} of a long pasted message, kept in full.`).join('\n')
     const long = `${lines}\n${'x'.repeat(20_000 - lines.length - 1)}`
     const jobId = await send(page, long)
     await waitForStatus(page, jobId, 'completed')
@@ -90,6 +90,18 @@ describe('demo chat: typing, reading, answering', () => {
     const before = (await composer(page).boundingBox())!.height
     await composer(page).fill('one\ntwo\nthree\nfour')
     expect((await composer(page).boundingBox())!.height).toBeGreaterThan(before + 40)
+
+    // A reload opens at the newest message from the first paint of the server's HTML (no jump later);
+    // the thread (a long answer: the message says "long") is taller than the screen.
+    expect(await page.locator('.conversation').evaluate(element => element.scrollHeight > element.clientHeight * 2)).toBe(true)
+    await page.reload({ waitUntil: 'domcontentloaded' })
+    const newestOnScreen = () => page.evaluate(() => {
+      const footer = [...document.querySelectorAll('.turn')].at(-1)!.querySelector('.turn-footer')!.getBoundingClientRect()
+      return footer.bottom <= window.innerHeight && footer.top >= 0
+    })
+    expect(await newestOnScreen()).toBe(true)
+    await waitForHydration(page)
+    expect(await newestOnScreen()).toBe(true)
   })
 
   for (const look of [{ name: 'phone', viewport: PHONE, colorScheme: 'light' as const }, { name: 'phone-dark', viewport: PHONE, colorScheme: 'dark' as const }]) {

@@ -64,7 +64,9 @@ export function plainTitle(markdown: string): string {
   return markdown
     .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
     .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)/gm, '')
-    .replace(/(\*\*|__|~~|`+|\*|_(?=\S)|(?<=\S)_)/g, '')
+    .replace(/\*+|~~|`+/g, '')
+    // Underscores mark emphasis only at a word's edge: snake_case_names keep theirs.
+    .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '')
     .replace(/\s+/g, ' ')
     .trim()
 }

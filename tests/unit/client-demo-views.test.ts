@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CatalogWorkflow, JobSummary } from '../../app/lib/api-types'
+import { createJobState, reduceEvents } from '../../shared/reducer'
+import type { JobEventPayload } from '../../shared/events'
+import type { JobEvent } from '../../shared/events'
+import { parseComposerInput } from '../../demo/app/lib/commands'
+import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
+import { decisionOf } from '../../demo/app/lib/schema-form'
+import { groupThreads } from '../../demo/app/lib/threads'
+import type { TurnReport } from '../../demo/app/lib/turn-report'
+import { stoppableJob, threadStatusLine } from '../../demo/app/lib/turn-report'
+import { expiryText, humanizeProblem, plainTitle } from '../../demo/app/lib/wording'
+import { latestAgentOutput, resultMarkdown, workflowResult, workflowVisits } from '../../demo/app/lib/workflow-view'
+
+function job(patch: Partial<JobSummary> & { id: string }): JobSummary {
+  return { type: 'chat', status: 'completed', threadId: 't1', messageId: null, title: patch.id, createdAt: 1, updatedAt: 1, endedAt: 1, lastSeq: 1, ...patch }
+}
+
+describe('wording for people', () => {
+  it('turns a validation 400 into a sentence naming the field, and leaves other messages alone', () => {
+    expect(humanizeProblem('Invalid workflow input: topic: Too small: expected string to have >=1 characters')).toBe('The topic can\'t be empty.')
+    expect(humanizeProblem('Invalid answer: feedback: Too big: expected string to have <=2000 characters; approved: Invalid input: expected boolean, received undefined'))
+      .toBe('The feedback is too long (at most 2000 characters). The approved is required.')
+    expect(humanizeProblem('messages.0.dueDate: Invalid input: expected string, received number')).toBe('The due date must be a string.')
+    expect(humanizeProblem('Too many jobs running; try again in 3 s')).toBe('Too many jobs running; try again in 3 s')
+    expect(humanizeProblem('topic: something the mapper does not know')).toBe('topic: something the mapper does not know')
+  })
+
+  it('says what happens when nobody answers in time', () => {
+    expect(expiryText('default', '6:04 PM')).toBe('If nobody answers by 6:04 PM, it goes on with its default answer.')
+    expect(expiryText('deny', '6:04 PM')).toBe('If nobody answers by 6:04 PM, the call is denied.')
+  })
+
+  it('strips Markdown from titles', () => {
+    expect(plainTitle('## **Fix** the [docs](https://x.y) and `npm test`, _now_')).toBe('Fix the docs and npm test, now')
+    expect(plainTitle('- item with snake_case_name')).toBe('item with snake_case_name')
+  })
+})
+
+describe('known jobs (this browser\'s memory of its threads)', () => {
+  const store = new Map<string, string>()
+  beforeEach(() => {
+    Object.assign(globalThis, { localStorage: { getItem: (key: string) => store.get(key) ?? null, setItem: (key: string, value: string) => store.set(key, value) } })
+  })
+  afterEach(() => {
+    store.clear()
+    Reflect.deleteProperty(globalThis, 'localStorage')
+  })
+
+  it('remembers jobs with a thread, updates them, forgets one, and stays bounded', () => {
+    rememberJobs([job({ id: 'a', status: 'running' }), job({ id: 'x', threadId: null })])
+    rememberJobs([job({ id: 'a', status: 'completed' }), job({ id: 'b', threadId: 't2' })])
+    expect(knownJobs().map(known => [known.id, known.status])).toEqual([['a', 'completed'], ['b', 'completed']])
+    expect(knownJobs('t2').map(known => known.id)).toEqual(['b'])
+    forgetJob('a')
+    expect(knownJobs().map(known => known.id)).toEqual(['b'])
+    rememberJobs(Array.from({ length: KNOWN_JOBS_MAX + 5 }, (_, index) => job({ id: `j${index}` })))
+    expect(knownJobs()).toHaveLength(KNOWN_JOBS_MAX)
+  })
+
+  it('merges: the server wins; what it no longer has is marked missing and never live in the thread list', () => {
+    const merged = mergeKnownJobs([job({ id: 'a', status: 'completed' })], [job({ id: 'a', status: 'running' }), job({ id: 'b', status: 'running', threadId: 't2' })])
+    expect(merged.map(known => [known.id, known.status, known.missing ?? false])).toEqual([['a', 'completed', false], ['b', 'running', true]])
+    expect(groupThreads(merged).find(thread => thread.threadId === 't2')).toMatchObject({ active: false, waiting: false })
+  })
+})
+
+const at = 1
+function workflowState(payloads: Array<JobEventPayload & { nodeId?: string }>) {
+  const events = payloads.map((payload, index) => ({ ...payload, seq: index + 1, at: at + index }) as JobEvent)
+  return reduceEvents(createJobState({ id: 'w', type: 'workflow', createdAt: 0, status: 'running' }), events)
+}
+const start = (nodeId: string, kind: string) => ({ type: 'node-start' as const, nodeId, kind })
+const end = (nodeId: string, output: unknown) => ({ type: 'node-end' as const, nodeId, status: 'completed' as const, output })
+
+describe('workflow view', () => {
+  const redraft = workflowState([
+    start('research', 'agent'), end('research', 'notes'),
+    start('draft', 'agent'), end('draft', 'first draft'),
+    start('review', 'branch'), end('review', 'draft'),
+    start('draft', 'agent'), end('draft', 'second draft'),
+    start('final', 'output'), end('final', '## Report'),
+  ])
+
+  it('lists every visit, a node that ran again as its 2nd time, with only the latest output', () => {
+    expect(workflowVisits(redraft).map(visit => [visit.label, visit.status, visit.output])).toEqual([
+      ['Research', 'completed', 'notes'],
+      ['Draft', 'completed', undefined],
+      ['Review', 'completed', 'draft'],
+      ['Draft (2nd time)', 'completed', 'second draft'],
+      ['Final', 'completed', '## Report'],
+    ])
+  })
+
+  it('takes the result from the last completed output node, and the draft from the newest agent output', () => {
+    expect(workflowResult(redraft)).toBe('## Report')
+    expect(latestAgentOutput(redraft)).toEqual({ nodeId: 'draft', label: 'Draft', text: 'second draft' })
+    expect(workflowResult(workflowState([start('draft', 'agent')]))).toBeUndefined()
+    expect(resultMarkdown({ ok: true })).toBe('```json\n{\n  "ok": true\n}\n```')
+  })
+})
+
+describe('thread status line and Stop', () => {
+  const report = (patch: Partial<TurnReport>): TurnReport => ({ answer: '', status: 'running', active: true, waiting: false, connection: 'open', ...patch })
+
+  it('shows the connection first (offline over reconnecting), else the newest waiting question', () => {
+    expect(threadStatusLine([['a', report({ connection: 'reconnecting' })], ['b', report({ connection: 'offline' })]])).toEqual({ kind: 'offline', jobId: 'b' })
+    expect(threadStatusLine([['a', report({ connection: 'reconnecting' })]])).toEqual({ kind: 'reconnecting', jobId: 'a' })
+    expect(threadStatusLine([['a', report({ waiting: true })], ['b', report({})]])).toEqual({ kind: 'waiting', jobId: 'a' })
+    // A finished or lost turn's closed stream is no connection problem.
+    expect(threadStatusLine([['a', report({ active: false, status: 'lost', connection: 'closed' })]])).toBeNull()
+  })
+
+  it('offers Stop for the newest active turn, not while its server is away', () => {
+    expect(stoppableJob([['a', report({})], ['b', report({})], ['c', report({ active: false, status: 'completed' })]])).toBe('b')
+    expect(stoppableJob([['a', report({ connection: 'offline' })]])).toBeNull()
+  })
+})
+
+describe('forms and commands', () => {
+  it('finds the one yes/no decision of a form', () => {
+    const schema = { type: 'object', properties: { approved: { type: 'boolean' }, feedback: { type: 'string' } }, required: ['approved'] }
+    expect(decisionOf(schema)).toEqual({ name: 'approved', yes: 'Approve', no: 'Reject' })
+    expect(decisionOf({ ...schema, properties: { ...schema.properties, urgent: { type: 'boolean' } }, required: ['approved', 'urgent'] })).toBeNull()
+    expect(decisionOf({ type: 'object', properties: { publish: { type: 'boolean' } }, required: ['publish'] })).toEqual({ name: 'publish', yes: 'Yes', no: 'No' })
+    expect(decisionOf({ type: 'object', properties: { maybe: { type: 'boolean' } } })).toBeNull()
+  })
+
+  it('asks for a workflow\'s topic before sending an empty one', () => {
+    const workflows: CatalogWorkflow[] = [{ name: 'research-report', description: '', inputSchema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] } }]
+    expect(parseComposerInput('/workflow research-report', workflows)).toEqual({ kind: 'invalid', message: 'Write the topic after the workflow\'s name: /workflow research-report <topic>' })
+  })
+})
