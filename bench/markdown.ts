@@ -1,0 +1,111 @@
+/**
+ * Markdown — the demo chat's renderer (markdown-it + highlight.js, demo/app/lib/markdown.ts) on
+ * pathological inputs and on a typical answer. The chat renders the whole answer again on every
+ * streamed delta, so the time must grow linearly with the size: each shape is rendered at 100 KB and
+ * 200 KB and the ratio of the two times is reported (linear ≈ 2, quadratic ≈ 4). Times are this
+ * process's CPU time (not wall time), the best of several runs each after a forced GC, which keeps
+ * other work on a shared machine out of the ratio. Also measured:
+ * re-rendering a typical answer on every delta while it streams, and the renderer's bundle size.
+ */
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { renderMarkdown } from '../demo/app/lib/markdown.ts'
+import { report } from './lib/result.ts'
+import type { TargetCheck } from './lib/result.ts'
+import { formatBytes, round } from './lib/stats.ts'
+import { TYPICAL_ANSWER } from './lib/typical-answer.ts'
+
+const SIZE = 200_000
+/** Time growth from 100 KB to 200 KB above this means worse than linear (quadratic would be 4×). */
+const MAX_GROWTH = 3
+const RUNS = 7
+const collectGarbage = (globalThis as { gc?: () => void }).gc ?? (() => {})
+
+/** Each shape repeats (or extends) to `size` characters. */
+const SHAPES: Record<string, (size: number) => string> = {
+  'typical answer (prose, lists, code)': size => TYPICAL_ANSWER.repeat(Math.ceil(size / TYPICAL_ANSWER.length)).slice(0, size),
+  'run of *': size => `x${'*'.repeat(size)}`,
+  'run of _': size => `x${'_'.repeat(size)}`,
+  'unmatched openers **a *b _c': size => '**a *b _c '.repeat(size / 10),
+  'run of [ then a link': size => `${'['.repeat(size)}](https://x.y)`,
+  'alternating *a': size => '*a'.repeat(size / 2),
+  'backtick runs of 1..7': size => Array.from({ length: size / 8 }, (_, index) => `${'`'.repeat(1 + (index % 7))}a`).join(''),
+  'HTML and markers mixed': size => '<img src=x onerror=alert(1)>_*`[x](javascript:y)**'.repeat(size / 50),
+  'unclosed links [a](': size => '[a]('.repeat(size / 4),
+  'bare URLs': size => 'https://a.example/'.repeat(size / 18),
+  'table rows': size => `|a|b|\n|-|-|\n${'|x|y|\n'.repeat(size / 6)}`,
+  'highlighted code block': size => `\`\`\`ts\n${'const value = compute("x", 42) // note\n'.repeat(size / 40)}\`\`\``,
+}
+
+/** CPU ms `action` takes. */
+function cpuMs(action: () => void): number {
+  const started = process.cpuUsage()
+  action()
+  const used = process.cpuUsage(started)
+  return (used.user + used.system) / 1000
+}
+
+/** Best render CPU time in ms over `RUNS`, each after a forced GC. */
+function timeRender(text: string): number {
+  let best = Infinity
+  for (let run = 0; run < RUNS; run++) {
+    collectGarbage()
+    best = Math.min(best, cpuMs(() => renderMarkdown(text)))
+  }
+  return best
+}
+
+// Warm up the JIT on every shape before measuring.
+for (const make of Object.values(SHAPES)) renderMarkdown(make(10_000))
+
+const rows: string[][] = []
+const growths: Record<string, number> = {}
+for (const [name, make] of Object.entries(SHAPES)) {
+  const half = timeRender(make(SIZE / 2))
+  const full = timeRender(make(SIZE))
+  growths[name] = full / half
+  rows.push([name, round(half, 2), round(full, 2), `${round(full / half, 2)}×`])
+}
+
+// Streaming: the answer grows by ~40 characters per delta and is rendered again each time.
+const streamed = TYPICAL_ANSWER.repeat(Math.ceil(10_000 / TYPICAL_ANSWER.length)).slice(0, 10_000)
+const DELTA_CHARS = 40
+let renders = 0
+const streamMs = cpuMs(() => {
+  for (let end = DELTA_CHARS; end <= streamed.length; end += DELTA_CHARS) {
+    renderMarkdown(streamed.slice(0, end), { cursor: true })
+    renders++
+  }
+})
+
+// Bundle: the renderer with markdown-it and highlight.js, minified as a browser bundle would be.
+const bundle = await build({ entryPoints: ['demo/app/lib/markdown.ts'], bundle: true, minify: true, write: false, format: 'esm', platform: 'browser', logLevel: 'silent' })
+const bundleBytes = bundle.outputFiles[0]!.contents.byteLength
+const bundleGzip = gzipSync(bundle.outputFiles[0]!.contents).byteLength
+
+const worst = Object.entries(growths).sort((a, b) => b[1] - a[1])[0]!
+const targets: TargetCheck[] = [{
+  name: 'Markdown render time growth from 100 KB to 200 KB, worst shape',
+  target: `≤ ${MAX_GROWTH}× (linear ≈ 2×)`,
+  measured: `${round(worst[1], 2)}× (${worst[0]})`,
+  met: worst[1] <= MAX_GROWTH,
+}]
+
+report({
+  id: 'markdown',
+  title: 'Markdown — the chat renderer on pathological and streamed input',
+  tables: [
+    { caption: `CPU ms, best of ${RUNS} renders`, columns: ['input shape', '100 KB', '200 KB', 'growth'], rows },
+    {
+      caption: 'streaming and size',
+      columns: ['measure', 'value'],
+      rows: [
+        [`re-render a 10 KB answer on every ${DELTA_CHARS}-character delta (${renders} renders)`, `${round(streamMs, 0)} CPU ms in all, ${round(streamMs / renders, 2)} ms per render`],
+        ['renderer bundle (markdown-it + highlight.js, 10 languages), minified', `${formatBytes(bundleBytes)} (${formatBytes(bundleGzip)} gzip)`],
+      ],
+    },
+  ],
+  targets,
+  notes: [],
+  data: { growths, worst: worst[0], worstGrowth: worst[1], streamMs, renders, bundleBytes, bundleGzip },
+})
