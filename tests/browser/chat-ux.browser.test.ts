@@ -4,34 +4,12 @@
  * back to it, a waiting workflow's question is on screen with Approve and Reject, its result comes
  * first, Markdown renders tables and highlighted code, and a thread that is not yours is "not found".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page, Route } from 'playwright-core'
-import { launchBrowser, screenshot } from './support/browser'
-import type { ChatLook } from './support/chat-page'
-import { createContexts, gotoChat, isOnScreen, PHONE, send, turn, waitForHydration, waitForStatus, WAIT_MS } from './support/chat-page'
-import { startAppServer } from '../support/app-server'
-import type { AppServer } from '../support/app-server'
+import { describe, expect, it } from 'vitest'
+import type { Page, Route } from 'playwright-core'
+import { screenshot } from './support/browser'
+import { isOnScreen, PHONE, send, turn, useChatRig, waitForHydration, waitForStatus, WAIT_MS } from './support/chat-page'
 
-let server: AppServer
-let browser: Browser
-const contexts = createContexts(() => browser)
-
-beforeAll(async () => {
-  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await contexts.closeAll()
-  await browser?.close()
-  await server?.stop()
-})
-
-async function openChat(look: ChatLook = {}, path = '/'): Promise<Page> {
-  const page = await (await contexts.open(look)).newPage()
-  await gotoChat(page, `${server.url}${path}`)
-  return page
-}
+const { openChat } = useChatRig({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
 
 const composer = (page: Page) => page.locator('#composer-input')
 

@@ -4,41 +4,19 @@
  * and a server restart mid-answer. Every wait is on a DOM condition; answers are compared with the
  * server's own state of the job, rendered by the same Markdown renderer the page uses.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshot, SCREENSHOT_DIR } from './support/browser'
-import { answerOnScreen, createContexts, gotoChat, PHONE, renderedAnswer, send, serverState, turn, waitForAnswerChars, waitForStatus, WAIT_MS } from './support/chat-page'
+import { describe, expect, it } from 'vitest'
+import { screenshot, SCREENSHOT_DIR } from './support/browser'
+import { answerOnScreen, gotoChat, PHONE, renderedAnswer, send, serverState, turn, useChatRig, waitForAnswerChars, waitForStatus, WAIT_MS } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
-import type { AppServer } from '../support/app-server'
 
 const LONG_PROMPT = 'Tell me something long, please'
 /** Text on screen before the test leaves mid-answer. */
 const MID_ANSWER_CHARS = 60
 
-let server: AppServer
-let browser: Browser
-const contexts = createContexts(() => browser)
-
-beforeAll(async () => {
-  // The fixture app (built once per run by the e2e global setup) serves the layer's demo pages.
-  // Pace: the long answer (~3,500 characters, 6 per chunk) takes ~5 s, long enough to leave mid-answer.
-  server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
-  browser = await launchBrowser()
-  console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
-})
-
-afterAll(async () => {
-  await contexts.closeAll()
-  await browser?.close()
-  await server?.stop()
-})
-
-/** A new page in a fresh context (a new anonymous user) on the chat's start page. */
-async function openChat(look: Parameters<typeof contexts.open>[0] = {}): Promise<Page> {
-  const page = await (await contexts.open(look)).newPage()
-  await gotoChat(page, `${server.url}/`)
-  return page
-}
+// The fixture app (built once per run by the e2e global setup) serves the demo's pages.
+// Pace: the long answer (~3,500 characters, 6 per chunk) takes ~5 s, long enough to leave mid-answer.
+const { contexts, openChat, url } = useChatRig({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
 
 describe('demo chat in Chromium', () => {
   it('shows the whole answer, once, after leaving for another thread mid-answer', async () => {
@@ -51,7 +29,7 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'leave-1-streaming')
 
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${server.url}/`)
+    await page.waitForURL(`${url()}/`)
     const otherJobId = await send(page, 'A short question in another thread')
     await page.waitForURL(url => url.toString() !== threadUrl && /\/threads\//.test(url.toString()))
     await waitForStatus(page, otherJobId, 'completed')
@@ -134,7 +112,7 @@ describe('demo chat in Chromium', () => {
     const threadPath = new URL(page.url()).pathname
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${server.url}/`)
+    await page.waitForURL(`${url()}/`)
     const toast = page.locator('.toast', { hasText: 'finished' })
     await toast.waitFor({ timeout: WAIT_MS })
     expect(await toast.locator('a').getAttribute('href')).toBe(threadPath)
@@ -142,7 +120,7 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'notify-1-toast-and-badge')
     // Opening the thread clears the badge.
     await page.locator(`.thread-list a[href="${threadPath}"], nav a[href="${threadPath}"]`).first().click()
-    await page.waitForURL(`${server.url}${threadPath}`)
+    await page.waitForURL(`${url()}${threadPath}`)
     await waitForStatus(page, jobId, 'completed')
     expect(await page.locator(`a[href="${threadPath}"] .badge-unseen`).count()).toBe(0)
   })
@@ -168,7 +146,7 @@ describe('demo chat in Chromium', () => {
       Object.assign(window, { Notification: RecordingNotification })
     })
     const page = await context.newPage()
-    await gotoChat(page, `${server.url}/`)
+    await gotoChat(page, `${url()}/`)
     // Hidden before sending, so the end can never beat it.
     await page.evaluate(() => Object.assign(window, { __hidden: true }))
     await send(page, 'A short question while I look away')

@@ -3,9 +3,13 @@
  * sending a message; waiting on a turn's state; reading the server's own state of a job. Every wait
  * is on a DOM condition, never a sleep.
  */
+import { afterAll, beforeAll } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { JobState } from '../../../shared/reducer'
 import { renderMarkdown } from '../../../demo/app/lib/markdown'
+import { startAppServer } from '../../support/app-server'
+import type { AppServer } from '../../support/app-server'
+import { launchBrowser } from './browser'
 
 /** How long a DOM condition may take before the test fails. */
 export const WAIT_MS = 20_000
@@ -30,6 +34,34 @@ export function createContexts(getBrowser: () => Browser) {
     },
     async closeAll(): Promise<void> {
       for (const context of contexts.splice(0)) await context.close()
+    },
+  }
+}
+
+/**
+ * One browser and one app server for a whole test file (started in `beforeAll`, closed with every
+ * context in `afterAll`); `openChat` opens a page as a new user, hydrated.
+ */
+export function useChatRig(env: Record<string, string>) {
+  let server: AppServer | undefined
+  let browser: Browser | undefined
+  const contexts = createContexts(() => browser!)
+  beforeAll(async () => {
+    server = await startAppServer(env)
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await contexts.closeAll()
+    await browser?.close()
+    await server?.stop()
+  })
+  return {
+    contexts,
+    url: () => server!.url,
+    async openChat(look: ChatLook = {}, path = '/'): Promise<Page> {
+      const page = await (await contexts.open(look)).newPage()
+      await gotoChat(page, `${server!.url}${path}`)
+      return page
     },
   }
 }
