@@ -122,7 +122,8 @@ describe('upstream faults', () => {
   ])('%s → tool result %s, the model reads it and the job completes', async (name, status, message) => {
     const fault = await withControl(name)
     expect(fault.end.status).toBe('completed')
-    expect(fault.text).toBe('Calling. Recovered.')
+    // Each model round starts a new paragraph.
+    expect(fault.text).toBe('Calling. \n\nRecovered.')
     const result = fault.frames.find(frame => frame.event === 'tool-result')!
     expect(result.data.status).toBe(status)
     expect(result.data.error).toMatch(message)

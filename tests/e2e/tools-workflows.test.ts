@@ -77,7 +77,7 @@ describe('tools in the background', () => {
       ['calculate', 'completed'],
     ])
     expect(state.toolCalls[1].result).toMatchObject({ result: 42 })
-    expect(state.content).toBe('Let me check. Done: the answer is 42.')
+    expect(state.content).toBe('Let me check. \n\nDone: the answer is 42.')
     expect(replay.frames[1]!.data.metrics).toMatchObject({ tool_call_count: 2, total_rounds: 3 })
     const sent = upstream.requests.slice(before)
     expect(sent).toHaveLength(3)
