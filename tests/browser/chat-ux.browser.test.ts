@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
 import { screenshot } from './support/browser'
-import { isOnScreen, PHONE, send, turn, useChatRig, waitForHydration, waitForStatus, WAIT_MS } from './support/chat-page'
+import { isOnScreen, PHONE, screenshotBothLooks, send, turn, useChatRig, waitForHydration, waitForStatus, WAIT_MS } from './support/chat-page'
 
 const { openChat } = useChatRig({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
 
@@ -36,7 +36,7 @@ describe('demo chat: typing, reading, answering', () => {
     expect(await composer(page).inputValue()).toBe('next thought, continued')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input')
     await page.unroute('**/api/jobs')
-    await screenshot(page, 'typing-1-kept-after-first-send')
+    await screenshotBothLooks(page, 'typing-1-kept-after-first-send')
   })
 
   it('folds a 20,000-character message, grows the composer, and offers "Newest" once scrolled up', async () => {
@@ -130,12 +130,18 @@ describe('demo chat: typing, reading, answering', () => {
       expect(await answer.locator('table th').allTextContents()).toEqual(['Provider', 'Survives a restart', 'Many instances'])
       expect(await answer.locator('.code-block .hljs-keyword').count()).toBeGreaterThan(0)
       await screenshot(page, `markdown-1-${look.colorScheme}${look.viewport ? '-phone' : ''}`)
+      if (look.viewport) {
+        // On a phone the thread list is a drawer under the top bar.
+        await page.getByRole('button', { name: 'Threads' }).click()
+        await page.locator('#thread-sidebar.sidebar-open .thread-link').first().waitFor({ timeout: WAIT_MS })
+        await screenshot(page, 'drawer-1-phone-dark')
+      }
     }
 
     // Another user's thread URL (a fresh context is a new anonymous user).
     const stranger = await openChat({}, '/threads/someone-elses-thread')
     await stranger.getByRole('heading', { name: 'Thread not found' }).waitFor({ timeout: WAIT_MS })
     expect(await stranger.getByText('Start a conversation').count()).toBe(0)
-    await screenshot(stranger, 'not-found-1')
+    await screenshotBothLooks(stranger, 'not-found-1')
   })
 })

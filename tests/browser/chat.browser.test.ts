@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { screenshot, SCREENSHOT_DIR } from './support/browser'
-import { answerOnScreen, gotoChat, PHONE, renderedAnswer, send, serverState, turn, useChatRig, waitForAnswerChars, waitForStatus, WAIT_MS } from './support/chat-page'
+import { answerOnScreen, gotoChat, PHONE, renderedAnswer, send, serverState, turn, screenshotBothLooks, useChatRig, waitForAnswerChars, waitForStatus, WAIT_MS } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
 
 const LONG_PROMPT = 'Tell me something long, please'
@@ -179,7 +179,7 @@ describe('demo chat across a server restart (memory provider)', () => {
       expect(await turn(page, jobId).locator('.status-chip').textContent()).toMatch(/reconnecting|unreachable/)
       // Stop cannot work while the server is away: it is not offered.
       expect(await page.locator('.composer-stop').count()).toBe(0)
-      await screenshot(page, 'restart-1-server-away')
+      await screenshotBothLooks(page, 'restart-1-server-away')
 
       restarting = await startAppServer(restartEnv, port)
       // Recovery: the server answers again, the indicator goes, and the job it forgot is shown as lost.
@@ -192,7 +192,7 @@ describe('demo chat across a server restart (memory provider)', () => {
       // The thread list no longer calls the thread live.
       await page.locator('.thread-link[aria-current="page"]').waitFor({ timeout: WAIT_MS })
       await page.locator('.thread-link .badge-live').waitFor({ state: 'detached', timeout: WAIT_MS })
-      await screenshot(page, 'restart-2-lost')
+      await screenshotBothLooks(page, 'restart-2-lost')
 
       // A reload still shows the lost turn (this browser remembers it), not an empty thread.
       await page.reload()

@@ -9,7 +9,7 @@ import type { JobState } from '../../../shared/reducer'
 import { renderMarkdown } from '../../../demo/app/lib/markdown'
 import { startAppServer } from '../../support/app-server'
 import type { AppServer } from '../../support/app-server'
-import { launchBrowser } from './browser'
+import { launchBrowser, screenshot } from './browser'
 
 /** How long a DOM condition may take before the test fails. */
 export const WAIT_MS = 20_000
@@ -134,4 +134,15 @@ export async function isOnScreen(page: Page, selector: string): Promise<boolean>
     const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)
     return Boolean(hit && (hit === element || element.contains(hit)))
   }, selector)
+}
+
+/** A screenshot as it is (a light desktop context), then the same state on a phone in dark mode. */
+export async function screenshotBothLooks(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? DESKTOP
+  await screenshot(page, name)
+  await page.setViewportSize(PHONE)
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await screenshot(page, `${name}-phone-dark`)
+  await page.setViewportSize(viewport)
+  await page.emulateMedia({ colorScheme: 'light' })
 }
