@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
-import { screenshot } from './support/browser'
-import { isOnScreen, PHONE, screenshotBothLooks, send, turn, useChatRig, waitForHydration, waitForStatus, WAIT_MS } from './support/chat-page'
+import type { BrowserLook } from './support/browser'
+import { PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { isOnScreen, openChat as openChatPage, screenshotBothLooks, send, turn, waitForHydration, waitForStatus } from './support/chat-page'
 
-const { openChat } = useChatRig({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+const demo = useDemoInBrowser()
+const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
 
 const composer = (page: Page) => page.locator('#composer-input')
 

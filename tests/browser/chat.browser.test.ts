@@ -5,18 +5,15 @@
  * server's own state of the job, rendered by the same Markdown renderer the page uses.
  */
 import { describe, expect, it } from 'vitest'
-import { screenshot, SCREENSHOT_DIR } from './support/browser'
-import { answerOnScreen, gotoChat, PHONE, renderedAnswer, send, serverState, turn, screenshotBothLooks, useChatRig, waitForAnswerChars, waitForStatus, WAIT_MS } from './support/chat-page'
+import type { Page } from 'playwright-core'
+import type { BrowserLook } from './support/browser'
+import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
 
-const LONG_PROMPT = 'Tell me something long, please'
-/** Text on screen before the test leaves mid-answer. */
-const MID_ANSWER_CHARS = 60
-
-// The fixture app (built once per run by the e2e global setup) serves the demo's pages.
-// Pace: the long answer (~3,500 characters, 6 per chunk) takes ~5 s, long enough to leave mid-answer.
-const { contexts, openChat, url } = useChatRig({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
-console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
+const demo = useDemoInBrowser()
+/** A new page in a fresh context (a new anonymous user) on the chat's start page. */
+const openChat = (look: BrowserLook = {}): Promise<Page> => openChatPage(demo, look)
 
 describe('demo chat in Chromium', () => {
   it('shows the whole answer, once, after leaving for another thread mid-answer', async () => {
@@ -29,7 +26,7 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'leave-1-streaming')
 
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${url()}/`)
+    await page.waitForURL(`${demo.url}/`)
     const otherJobId = await send(page, 'A short question in another thread')
     await page.waitForURL(url => url.toString() !== threadUrl && /\/threads\//.test(url.toString()))
     await waitForStatus(page, otherJobId, 'completed')
@@ -112,7 +109,7 @@ describe('demo chat in Chromium', () => {
     const threadPath = new URL(page.url()).pathname
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
     await page.getByRole('link', { name: '+ New thread' }).click()
-    await page.waitForURL(`${url()}/`)
+    await page.waitForURL(`${demo.url}/`)
     const toast = page.locator('.toast', { hasText: 'finished' })
     await toast.waitFor({ timeout: WAIT_MS })
     expect(await toast.locator('a').getAttribute('href')).toBe(threadPath)
@@ -120,13 +117,13 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'notify-1-toast-and-badge')
     // Opening the thread clears the badge.
     await page.locator(`.thread-list a[href="${threadPath}"], nav a[href="${threadPath}"]`).first().click()
-    await page.waitForURL(`${url()}${threadPath}`)
+    await page.waitForURL(`${demo.url}${threadPath}`)
     await waitForStatus(page, jobId, 'completed')
     expect(await page.locator(`a[href="${threadPath}"] .badge-unseen`).count()).toBe(0)
   })
 
   it('shows a browser Notification when the tab is hidden and permission was given', async () => {
-    const context = await contexts.open()
+    const context = await demo.newContext()
     // A hidden tab with notifications allowed; the page's Notification records what it shows.
     await context.addInitScript(() => {
       const shown: Array<{ title: string, body?: string }> = []
@@ -146,7 +143,7 @@ describe('demo chat in Chromium', () => {
       Object.assign(window, { Notification: RecordingNotification })
     })
     const page = await context.newPage()
-    await gotoChat(page, `${url()}/`)
+    await gotoChat(page, `${demo.url}/`)
     // Hidden before sending, so the end can never beat it.
     await page.evaluate(() => Object.assign(window, { __hidden: true }))
     await send(page, 'A short question while I look away')
@@ -163,7 +160,7 @@ describe('demo chat across a server restart (memory provider)', () => {
     const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
     let restarting = await startAppServer(restartEnv)
     try {
-      const page = await (await contexts.open()).newPage()
+      const page = await (await demo.newContext()).newPage()
       await gotoChat(page, `${restarting.url}/`)
       const jobId = await send(page, LONG_PROMPT)
       await page.waitForURL(/\/threads\//)

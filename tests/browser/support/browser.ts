@@ -35,6 +35,18 @@ export const LONG_PROMPT = 'Tell me something long, please'
 export const MID_ANSWER_CHARS = 60
 /** The longest a browser test waits for one condition. */
 export const WAIT_MS = 20_000
+export const DESKTOP = { width: 1200, height: 820 }
+/** A 390 px wide phone. */
+export const PHONE = { width: 390, height: 844 }
+
+/** How a context looks: its viewport (default `DESKTOP`) and colour scheme (default light). */
+export interface BrowserLook {
+  viewport?: { width: number, height: number }
+  colorScheme?: 'light' | 'dark'
+}
+
+/** What `useDemoInBrowser` gives a test file. */
+export type DemoInBrowser = ReturnType<typeof useDemoInBrowser>
 
 /**
  * The test build of the demo (the fixture app, built once per run by the e2e global setup) with the
@@ -62,8 +74,8 @@ export function useDemoInBrowser() {
       return server.url
     },
     /** A fresh context (a new anonymous user), closed after the file. */
-    async newContext(): Promise<BrowserContext> {
-      const context = await browser.newContext({ viewport: { width: 1200, height: 820 } })
+    async newContext(look: BrowserLook = {}): Promise<BrowserContext> {
+      const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light' })
       contexts.push(context)
       return context
     },

@@ -1,69 +1,19 @@
 /**
- * Driving the demo chat in a browser test: contexts at desktop or phone size, light or dark;
- * sending a message; waiting on a turn's state; reading the server's own state of a job. Every wait
- * is on a DOM condition, never a sleep.
+ * Driving the demo chat in a browser test (contexts come from `useDemoInBrowser`, at desktop or
+ * phone size, light or dark): opening it, sending a message, waiting on a turn's state, reading
+ * the server's own state of a job. Every wait is on a DOM condition, never a sleep.
  */
-import { afterAll, beforeAll } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { JobState } from '../../../shared/reducer'
 import { renderMarkdown } from '../../../demo/app/lib/markdown'
-import { startAppServer } from '../../support/app-server'
-import type { AppServer } from '../../support/app-server'
-import { launchBrowser, screenshot } from './browser'
+import type { BrowserLook, DemoInBrowser } from './browser'
+import { DESKTOP, PHONE, screenshot, WAIT_MS } from './browser'
 
-/** How long a DOM condition may take before the test fails. */
-export const WAIT_MS = 20_000
-export const DESKTOP = { width: 1200, height: 820 }
-/** A 390 px wide phone. */
-export const PHONE = { width: 390, height: 844 }
-
-/** How a context looks. */
-export interface ChatLook {
-  viewport?: { width: number, height: number }
-  colorScheme?: 'light' | 'dark'
-}
-
-/** Makes browser contexts (one per test: a new anonymous user) and closes them all at the end. */
-export function createContexts(getBrowser: () => Browser) {
-  const contexts: BrowserContext[] = []
-  return {
-    async open(look: ChatLook = {}): Promise<BrowserContext> {
-      const context = await getBrowser().newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light' })
-      contexts.push(context)
-      return context
-    },
-    async closeAll(): Promise<void> {
-      for (const context of contexts.splice(0)) await context.close()
-    },
-  }
-}
-
-/**
- * One browser and one app server for a whole test file (started in `beforeAll`, closed with every
- * context in `afterAll`); `openChat` opens a page as a new user, hydrated.
- */
-export function useChatRig(env: Record<string, string>) {
-  let server: AppServer | undefined
-  let browser: Browser | undefined
-  const contexts = createContexts(() => browser!)
-  beforeAll(async () => {
-    server = await startAppServer(env)
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await contexts.closeAll()
-    await browser?.close()
-    await server?.stop()
-  })
-  return {
-    contexts,
-    url: () => server!.url,
-    async openChat(look: ChatLook = {}, path = '/'): Promise<Page> {
-      const page = await (await contexts.open(look)).newPage()
-      await gotoChat(page, `${server!.url}${path}`)
-      return page
-    },
-  }
+/** Opens the chat at `path` as a new user (a fresh context) and waits until it is hydrated. */
+export async function openChat(demo: DemoInBrowser, look: BrowserLook = {}, path = '/'): Promise<Page> {
+  const page = await (await demo.newContext(look)).newPage()
+  await gotoChat(page, `${demo.url}${path}`)
+  return page
 }
 
 /** Opens `path` and waits until the app is hydrated (its handlers are live). */
