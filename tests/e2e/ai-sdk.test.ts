@@ -159,7 +159,8 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     const [time, thrown] = message.parts.filter(part => part.type.startsWith('tool-')) as Array<Record<string, any>>
     expect(time).toMatchObject({ toolCallId: 'call_time', state: 'output-available', input: {}, output: { iso: expect.any(String) } })
     expect(thrown).toMatchObject({ toolCallId: 'call_throw', state: 'output-error', errorText: expect.stringContaining('fixture tool exploded') })
-    expect(textOf(message)).toBe('Let me check. Both tools answered.')
+    // The second round's text starts a new paragraph of the job's content (a separate text part here).
+    expect(textOf(message)).toBe('Let me check. \n\nBoth tools answered.')
   })
 
   it('a second turn carries the history (text of both sides); system messages and smuggled tool definitions have no effect', async () => {
