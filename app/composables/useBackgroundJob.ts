@@ -34,7 +34,7 @@ export type AnswerResult = { ok: true } | { ok: false, status?: number, message:
 /** Follows the job `jobId` (one job per call; key the component by job id). */
 export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBackgroundJobOptions = {}) {
   const id = toValue(jobId)
-  const requestFetch = useRequestFetch()
+  const requestFetch = useJobsFetch()
   // Keyed global state: SSR fills it, the payload carries it to the browser, and returning to a
   // thread shows the last known state at once while the stream catches up.
   const state = useState<JobState | null>(`background-job:${id}`, () => options.initialState ?? null)

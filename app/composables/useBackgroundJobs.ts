@@ -29,7 +29,7 @@ export function createClientId(): string {
 
 /** Starts and lists the user's background jobs. */
 export function useBackgroundJobs() {
-  const requestFetch = useRequestFetch()
+  const requestFetch = useJobsFetch()
 
   /** The user's jobs, newest first. */
   async function list(query: JobListQuery = {}): Promise<JobSummary[]> {

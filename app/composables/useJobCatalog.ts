@@ -7,6 +7,7 @@ const EMPTY_CATALOG: JobCatalog = { model: { scripted: false, name: '' }, tools:
 export function useJobCatalog() {
   const { data, error, refresh } = useFetch<JobCatalog>('/api/jobs/catalog', {
     key: 'background-jobs:catalog',
+    $fetch: useJobsFetch(),
     default: () => EMPTY_CATALOG,
   })
   return { catalog: data, error, refresh }

@@ -43,3 +43,23 @@ it('runs a job to the end on the scripted model, with the demo tools and workflo
   const snapshot = await client.get(`/api/jobs/${created.body.id}`)
   expect(snapshot.body.state.content).toContain('scripted')
 })
+
+it('a first visit gets one anonymous user: the page sets one user cookie, the same one its SSR calls used', async () => {
+  const page = await fetch(`${demo.url}/`)
+  const cookies = page.headers.getSetCookie().filter(line => line.startsWith('bgjobs_uid='))
+  expect(cookies).toHaveLength(1)
+  const cookie = cookies[0]!.split(';')[0]!
+  // The browser's next calls carry it: the same user, so nothing new is set.
+  const list = await fetch(`${demo.url}/api/jobs`, { headers: { cookie } })
+  expect(list.status).toBe(200)
+  expect(list.headers.getSetCookie()).toEqual([])
+  // A job of that user shows in the next server-rendered page of its thread.
+  const created = await fetch(`${demo.url}/api/jobs`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [{ role: 'user', content: 'the cookie survives SSR' }], threadId: 'ssr-thread' }),
+  })
+  expect(created.status).toBe(202)
+  const html = await (await fetch(`${demo.url}/threads/ssr-thread`, { headers: { cookie } })).text()
+  expect(html).toContain('the cookie survives SSR')
+})
