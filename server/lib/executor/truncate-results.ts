@@ -4,21 +4,7 @@
  * limit pass unchanged; over it, each result gets a fair share (small ones stay whole, the big
  * ones share the rest) and a cut result ends with a notice so the model knows it is partial.
  */
-
-/** Byte length of a string in UTF-8. */
-export function utf8ByteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8')
-}
-
-/** The longest prefix of `text` that fits in `maxBytes` UTF-8 bytes, never splitting a character. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  const bytes = Buffer.from(text, 'utf8')
-  if (bytes.length <= maxBytes) return text
-  let cut = Math.max(0, maxBytes)
-  // Back up over continuation bytes (10xxxxxx) so the cut lands on a character boundary.
-  while (cut > 0 && (bytes[cut]! & 0xC0) === 0x80) cut--
-  return bytes.subarray(0, cut).toString('utf8')
-}
+import { truncateUtf8, utf8ByteLength } from '../bytes'
 
 /** The notice appended to a cut result (not counted in the limit). */
 export function truncationNotice(omittedBytes: number, maxResultBytes: number): string {

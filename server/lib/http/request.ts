@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import type { H3Event } from 'h3'
 import { getRequestHeader, readRawBody } from 'h3'
 import type { z } from 'zod'
+import { utf8ByteLength } from '../bytes'
 import { describeIssues } from '../describe-issues'
 
 /** A client error with its status (400, 413, 415). */
@@ -67,7 +68,7 @@ export async function readJsonBody(event: H3Event, maxBytes: number): Promise<un
   const raw = typeof request.on === 'function' && !request.readableEnded && !(event as { _requestBody?: unknown })._requestBody
     ? await readLimited(request, maxBytes)
     : await readRawBody(event)
-  if (raw && Buffer.byteLength(raw) > maxBytes) throw tooLarge(maxBytes)
+  if (raw && utf8ByteLength(raw) > maxBytes) throw tooLarge(maxBytes)
   return parseJsonText(raw)
 }
 

@@ -1,6 +1,9 @@
 /**
  * The provider contract: only the calls the engine makes. A provider stores; the engine decides.
- * `memory` is the reference implementation; `convex` adds the multi-instance calls.
+ * `memory` is the reference implementation for one process; `redis` and `convex` add the
+ * multi-instance calls (subscriptions, controls and their replies, leases). The same suite
+ * (tests/providers/contract.ts) runs against every provider; docs/providers.md explains the
+ * semantics the engine relies on.
  */
 import type { JobEvent, JobStatus, JobType } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
@@ -82,6 +85,29 @@ export type NewJobRecord = Omit<JobRecord, 'status' | 'updatedAt' | 'endedAt' | 
   lease?: JobLease | null
 }
 
+/** Options of `create`: limits checked in the same atomic step as the insert. */
+export interface CreateOptions {
+  /** Refuse with `ActiveLimitError('user')` when the user already has this many active jobs. */
+  maxActivePerUser?: number
+  /** Refuse with `ActiveLimitError('global')` when this many jobs are active in the whole store. */
+  maxActive?: number
+}
+
+/**
+ * Thrown by `create` when an active-job limit is reached (nothing is written). Counting inside the
+ * store makes the limit hold across every instance sharing it. An idempotent retry of an existing
+ * job is never refused.
+ */
+export class ActiveLimitError extends Error {
+  override readonly name = 'ActiveLimitError'
+  constructor(readonly scope: 'user' | 'global', readonly limit: number) {
+    super(`${scope === 'user' ? 'The user has' : 'The store holds'} ${limit} active jobs already`)
+  }
+}
+
+/** The outcome of `takeRate`. */
+export type RateDecision = { ok: true } | { ok: false, retryAfterMs: number }
+
 /** Filters for `list`. All given filters must match. */
 export interface JobListFilter {
   userId: string
@@ -125,6 +151,15 @@ export type JobControl =
 /** A stored control, numbered per job in the order it was sent. */
 export type StoredJobControl = JobControl & { id: string, sentAt: number }
 
+/**
+ * What the owner answers to a control, once it acted on it: ok, or the error a local call would
+ * have thrown (400 for an answer of the wrong shape, 409 for a request no longer pending), so the
+ * instance that received the HTTP request answers with the owner's real outcome.
+ */
+export type ControlReply =
+  | { ok: true }
+  | { ok: false, status: number, error: string, message: string }
+
 /** The storage behind the engine. */
 export interface JobProvider {
   readonly name: string
@@ -132,7 +167,7 @@ export interface JobProvider {
    * Creates a job, or returns the existing one when `userId` + `idempotencyKey` was seen before
    * (then `created` is false).
    */
-  create(record: NewJobRecord): Promise<{ record: JobRecord, created: boolean }>
+  create(record: NewJobRecord, options?: CreateOptions): Promise<{ record: JobRecord, created: boolean }>
   get(id: string): Promise<JobRecord | null>
   list(filter: JobListFilter): Promise<JobRecord[]>
   /**
@@ -150,6 +185,18 @@ export interface JobProvider {
   countActive(filter?: { userId?: string }): Promise<number>
   /** Deletes jobs that ended before `endedBefore`, with their events; returns how many. */
   deleteExpired(endedBefore: number, limit?: number): Promise<number>
+  /**
+   * Counts one hit against `key` in a sliding window of `windowMs`: ok when fewer than `limit`
+   * hits were counted in the window (this one is then counted), otherwise refused with the time
+   * until the oldest counted hit leaves the window. Per-user rate limits go through this, so they
+   * hold across instances sharing the store.
+   */
+  takeRate(key: string, limit: number, windowMs: number): Promise<RateDecision>
+  /**
+   * The most bytes (UTF-8 of the events' JSON) one `appendEvents` call may carry; the engine
+   * splits batches under it and fails a job with an event that alone is larger. @default unlimited
+   */
+  readonly maxBatchBytes?: number
 
   // Multi-instance (optional): the memory provider lives in one process and has no need of these.
 
@@ -158,8 +205,19 @@ export interface JobProvider {
    * this call), each exactly once, in seq order. Returns unsubscribe.
    */
   subscribe?(id: string, listener: EventListener, options?: { afterSeq?: number }): () => void
-  /** Sends a control to the job's owner (abort, input answer). */
-  sendControl?(id: string, control: JobControl): Promise<void>
+  /**
+   * Stores a control for the job's owner (abort, input answer) and returns its id. Throws
+   * `JobNotFoundError` when the job does not exist or is another user's. A control for a finished
+   * job is stored all the same (nobody acts on it).
+   */
+  sendControl?(id: string, control: JobControl): Promise<string>
+  /** The owner's side: stores its reply to a control (the first reply wins) and tells the sender. */
+  replyToControl?(id: string, controlId: string, reply: ControlReply): Promise<void>
+  /**
+   * The sender's side: calls `listener` once with the reply to a control, also when it was stored
+   * before this call. Returns unsubscribe.
+   */
+  subscribeControlReply?(id: string, controlId: string, listener: (reply: ControlReply) => void): () => void
   /**
    * Calls `listener` with controls sent after this call, or every control of the job with
    * `fromStart` (an owner starting or taking over a job, so nothing sent meanwhile is missed).

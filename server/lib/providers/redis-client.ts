@@ -1,0 +1,144 @@
+/**
+ * The small surface the `redis` provider needs from a Redis client: raw commands, Lua scripts by
+ * SHA (reloaded when Redis forgot them), and a second connection for pub/sub. The `redis` package
+ * (node-redis) is imported on first use, so apps on another provider need not install it.
+ */
+import { createHash } from 'node:crypto'
+
+/** Thrown when the `redis` provider is selected but the `redis` package is not installed. */
+export class RedisPackageMissingError extends Error {
+  constructor(cause: unknown) {
+    super('The redis provider needs the `redis` package (node-redis): install it with `npm install redis`.', { cause })
+    this.name = 'RedisPackageMissingError'
+  }
+}
+
+/** Thrown at boot when Redis cannot be reached. */
+export class RedisUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`The redis provider could not reach Redis at ${redactUrl(url)} (NUXT_BACKGROUND_JOBS_REDIS_URL): ${(cause as Error)?.message ?? String(cause)}`, { cause })
+    this.name = 'RedisUnreachableError'
+  }
+}
+
+/** A URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@')
+}
+
+/** What the provider calls on Redis. */
+export interface RedisConnection {
+  /** Sends one command; resolves with the raw reply (strings, numbers, arrays, null). */
+  command<T = unknown>(args: string[]): Promise<T>
+  /** Runs a Lua script (EVALSHA, falling back to EVAL after a Redis restart). */
+  script<T = unknown>(source: string, args: string[]): Promise<T>
+  /** Subscribes the pub/sub connection to a channel; resolves once Redis confirmed it. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>
+  unsubscribe(channel: string): Promise<void>
+  /** Called after the pub/sub connection came back from a drop (messages may have been missed). */
+  onReconnect(listener: () => void): () => void
+  close(): Promise<void>
+}
+
+/** Options of a connection. */
+export interface RedisConnectionOptions {
+  url: string
+  /** Per-command timeout. @default 5000 */
+  commandTimeoutMs?: number
+  /** How long the first connection may take before boot fails. @default 5000 */
+  connectTimeoutMs?: number
+  /** Called with connection errors after boot (the client reconnects by itself). */
+  onError?: (error: unknown) => void
+}
+
+type NodeRedisClient = ReturnType<typeof import('redis').createClient>
+
+/** Longest pause between reconnect attempts after boot. */
+const MAX_RECONNECT_DELAY_MS = 2_000
+
+/** Connects to Redis (two connections: commands and pub/sub). Rejects naming the URL when it cannot. */
+export async function connectRedis(options: RedisConnectionOptions): Promise<RedisConnection> {
+  let redis: typeof import('redis')
+  try {
+    redis = await import('redis')
+  }
+  catch (error) {
+    throw new RedisPackageMissingError(error)
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis connection error', (error as Error)?.message ?? error))
+  let booted = false
+  const create = () => {
+    const client: NodeRedisClient = redis.createClient({
+      url: options.url,
+      socket: {
+        connectTimeout: options.connectTimeoutMs ?? 5_000,
+        // At boot one failure is final (a clear error); afterwards reconnect with a short backoff.
+        reconnectStrategy: (retries: number, cause: Error) => (booted ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
+      },
+      commandOptions: { timeout: options.commandTimeoutMs ?? 5_000 },
+    })
+    client.on('error', (error: unknown) => {
+      if (booted) onError(error)
+    })
+    return client
+  }
+  const commands = create()
+  const subscriber = create()
+  try {
+    await Promise.all([commands.connect(), subscriber.connect()])
+  }
+  catch (error) {
+    commands.destroy()
+    subscriber.destroy()
+    throw new RedisUnreachableError(options.url, error)
+  }
+  booted = true
+
+  const reconnectListeners = new Set<() => void>()
+  let subscriberReady = true
+  subscriber.on('end', () => {
+    subscriberReady = false
+  })
+  subscriber.on('reconnecting', () => {
+    subscriberReady = false
+  })
+  subscriber.on('ready', () => {
+    if (subscriberReady) return
+    subscriberReady = true
+    for (const listener of [...reconnectListeners]) listener()
+  })
+
+  const shas = new Map<string, string>()
+  const command = <T>(args: string[]) => commands.sendCommand(args) as Promise<T>
+
+  return {
+    command,
+    async script<T>(source: string, args: string[]): Promise<T> {
+      let sha = shas.get(source)
+      if (!sha) shas.set(source, sha = createHash('sha1').update(source).digest('hex'))
+      try {
+        return await command<T>(['EVALSHA', sha, '0', ...args])
+      }
+      catch (error) {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
+        return await command<T>(['EVAL', source, '0', ...args])
+      }
+    },
+    async subscribe(channel, listener) {
+      await subscriber.subscribe(channel, message => listener(String(message)))
+    },
+    async unsubscribe(channel) {
+      await subscriber.unsubscribe(channel)
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => {
+        reconnectListeners.delete(listener)
+      }
+    },
+    async close() {
+      reconnectListeners.clear()
+      await Promise.allSettled([commands.close(), subscriber.close()])
+    },
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Following something that grows in Redis (a job's event log, its controls) without polling:
+ * one pub/sub channel per job per instance, shared by every local follower of that job, plus a
+ * numbered stream to catch up from. A follower keeps a cursor (the last number it delivered):
+ * published items past it are delivered at once; a gap (a message missed while the pub/sub
+ * connection was down) or a reconnect makes it read the stream from its cursor. Work per follower
+ * runs one step at a time, so items arrive once each and in order.
+ */
+import type { RedisConnection } from './redis-client'
+
+/** One pub/sub channel shared by the followers on this instance. */
+interface SharedChannel {
+  listeners: Set<(message: string) => void>
+  ready: Promise<void>
+}
+
+/** Refcounted pub/sub channels over one connection. */
+export interface ChannelHub {
+  /** Listens to a channel; `ready` settles once Redis confirmed the subscription. */
+  listen(channel: string, listener: (message: string) => void): { ready: Promise<void>, stop: () => void }
+  onReconnect(listener: () => void): () => void
+  /** Channels subscribed now (tests: returns to zero). */
+  readonly size: number
+}
+
+/** Creates the hub of a connection. */
+export function createChannelHub(connection: RedisConnection, onError: (error: unknown) => void): ChannelHub {
+  const channels = new Map<string, SharedChannel>()
+  return {
+    listen(channel, listener) {
+      let shared = channels.get(channel)
+      if (!shared) {
+        const created: SharedChannel = { listeners: new Set(), ready: Promise.resolve() }
+        created.ready = connection.subscribe(channel, (message) => {
+          for (const each of [...created.listeners]) each(message)
+        })
+        channels.set(channel, shared = created)
+      }
+      shared.listeners.add(listener)
+      const current = shared
+      return {
+        ready: current.ready,
+        stop() {
+          if (!current.listeners.delete(listener) || current.listeners.size > 0) return
+          if (channels.get(channel) === current) channels.delete(channel)
+          void current.ready.then(() => connection.unsubscribe(channel)).catch(onError)
+        },
+      }
+    },
+    onReconnect: listener => connection.onReconnect(listener),
+    get size() {
+      return channels.size
+    },
+  }
+}
+
+/** An item with the range of numbers it covers (a merged delta covers several seqs). */
+export interface Numbered<Item> {
+  first: number
+  last: number
+  item: Item
+}
+
+/** Options of `follow`. */
+export interface FollowOptions<Item> {
+  hub: ChannelHub
+  channel: string
+  /** Deliver items after this number (catch-up, then live). @default the head when it starts */
+  after?: number
+  /** The current last number (for a follower that starts "from now"). */
+  head: () => Promise<number>
+  /** Every stored item after a number, in order. */
+  readAfter: (after: number) => Promise<Array<Numbered<Item>>>
+  /** The items of a published message. */
+  parse: (message: string) => Array<Numbered<Item>>
+  deliver: (items: Item[]) => void
+  onError: (error: unknown) => void
+}
+
+/** A running follower. */
+export interface Follower {
+  stop: () => void
+  /** Settles once the follower has nothing queued (tests: deliveries have arrived). */
+  idle: () => Promise<void>
+}
+
+/** Starts following. */
+export function follow<Item>(options: FollowOptions<Item>): Follower {
+  let cursor: number | undefined
+  let stopped = false
+  // Everything a follower does runs in this chain: catch-up reads and live messages never interleave.
+  let chain = Promise.resolve()
+  const run = (step: () => Promise<void> | void) => {
+    chain = chain.then(() => (stopped ? undefined : step())).catch(options.onError)
+  }
+
+  function hand(items: Array<Numbered<Item>>) {
+    const fresh = items.filter(entry => entry.last > cursor!)
+    if (fresh.length === 0 || stopped) return
+    cursor = fresh.at(-1)!.last
+    options.deliver(fresh.map(entry => entry.item))
+  }
+
+  async function catchUp() {
+    hand(await options.readAfter(cursor!))
+  }
+
+  const listening = options.hub.listen(options.channel, (message) => {
+    let items: Array<Numbered<Item>>
+    try {
+      items = options.parse(message)
+    }
+    catch (error) {
+      options.onError(error)
+      return
+    }
+    run(() => {
+      const next = items.find(entry => entry.last > cursor!)
+      // A message that does not continue from the cursor means one was missed: read the stream.
+      if (next && next.first > cursor! + 1) return catchUp()
+      hand(items)
+    })
+  })
+  const stopReconnect = options.hub.onReconnect(() => run(catchUp))
+  // Nothing published before the subscription is confirmed can be missed: the catch-up reads after it.
+  run(async () => {
+    await listening.ready
+    cursor = options.after ?? await options.head()
+    if (options.after !== undefined) await catchUp()
+  })
+  return {
+    stop() {
+      if (stopped) return
+      stopped = true
+      stopReconnect()
+      listening.stop()
+    },
+    idle: () => idleChain(() => chain),
+  }
+}
+
+/** Waits until a promise chain that may grow while it runs is still. */
+export async function idleChain(current: () => Promise<unknown>): Promise<void> {
+  let tail: Promise<unknown>
+  do {
+    tail = current()
+    await tail
+  } while (tail !== current())
+}

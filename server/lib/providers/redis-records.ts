@@ -1,0 +1,95 @@
+/**
+ * How the `redis` provider lays out a job in Redis, and decoding it back. A job is one hash: the
+ * fields that never change as one JSON (`meta`), the ones scripts read or change as plain fields.
+ */
+import type { JobEvent, JobStatus } from '../../../shared/events'
+import type { JobRecord, NewJobRecord, StoredJobControl } from './types'
+import type { Numbered } from './redis-follow'
+
+/** The fields of a record that never change after `create`. */
+type JobMeta = Pick<JobRecord, 'userId' | 'type' | 'threadId' | 'messageId' | 'idempotencyKey' | 'title' | 'request' | 'createdAt'>
+
+/** The key names of one prefix (see docs/providers.md, "Redis keys"). */
+export function redisKeys(prefix: string) {
+  return {
+    job: (id: string) => `${prefix}job:${id}`,
+    log: (id: string) => `${prefix}log:${id}`,
+    controls: (id: string) => `${prefix}ctl:${id}`,
+    replies: (id: string) => `${prefix}replies:${id}`,
+    replyChannel: (id: string) => `${prefix}reply:${id}`,
+    user: (userId: string) => `${prefix}user:${userId}`,
+    active: `${prefix}active`,
+    activeOfUser: (userId: string) => `${prefix}active:${userId}`,
+  }
+}
+
+/** The `meta` JSON of a new record. */
+export function encodeMeta(record: NewJobRecord): string {
+  const meta: JobMeta = {
+    userId: record.userId,
+    type: record.type,
+    threadId: record.threadId,
+    messageId: record.messageId,
+    idempotencyKey: record.idempotencyKey,
+    title: record.title,
+    request: record.request,
+    createdAt: record.createdAt,
+  }
+  return JSON.stringify(meta)
+}
+
+/** A record from the flat `HGETALL` reply (field, value, field, value …), or null for an empty one. */
+export function decodeRecord(id: string, flat: string[] | Record<string, string> | null): JobRecord | null {
+  const fields: Record<string, string> = Array.isArray(flat) ? {} : (flat ?? {})
+  if (Array.isArray(flat)) for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index]!] = flat[index + 1]!
+  if (!fields.meta) return null
+  const meta = JSON.parse(fields.meta) as JobMeta
+  const hasLease = Boolean(fields.leaseInstance)
+  return {
+    id,
+    ...meta,
+    status: fields.status as JobStatus,
+    updatedAt: Number(fields.updatedAt),
+    endedAt: fields.endedAt ? Number(fields.endedAt) : null,
+    lastSeq: Number(fields.lastSeq),
+    lease: hasLease ? { instanceId: fields.leaseInstance!, epoch: Number(fields.leaseEpoch), expiresAt: Number(fields.leaseExpiresAt) } : null,
+  }
+}
+
+/** The `XRANGE` reply: `[[id, [field, value, …]], …]`. */
+export type StreamEntries = Array<[string, string[]]>
+
+/** The events of a stored batch (or a published one), numbered by the seqs they cover. */
+export function numberEvents(events: JobEvent[]): Array<Numbered<JobEvent>> {
+  return events.map(event => ({ first: event.fromSeq ?? event.seq, last: event.seq, item: event }))
+}
+
+/** The events of `XRANGE` entries of a log stream. */
+export function eventsOfEntries(entries: StreamEntries): JobEvent[] {
+  return entries.flatMap(([, fields]) => JSON.parse(fields[1]!) as JobEvent[])
+}
+
+/** A control as the send script stores and publishes it. */
+interface StoredControlJson {
+  number: number
+  type: 'abort' | 'input'
+  userId: string
+  requestId?: string
+  answer?: unknown
+  sentAt: number
+}
+
+/** A stored (or published) control, numbered. */
+export function decodeControl(json: string): Numbered<StoredJobControl> {
+  const stored = JSON.parse(json) as StoredControlJson
+  const { number, type, userId, sentAt } = stored
+  const item: StoredJobControl = type === 'abort'
+    ? { type, userId, id: String(number), sentAt }
+    : { type, userId, requestId: stored.requestId ?? '', answer: stored.answer, id: String(number), sentAt }
+  return { first: number, last: number, item }
+}
+
+/** The batch's heads for the append script: [fromSeq, seq, type, status, at] per event. */
+export function eventHeads(events: JobEvent[]): string {
+  return JSON.stringify(events.map(event => [event.fromSeq ?? event.seq, event.seq, event.type, 'status' in event ? event.status : '', event.at]))
+}

@@ -1,0 +1,169 @@
+/**
+ * The Lua scripts of the `redis` provider: each write that must check and change several keys at
+ * once runs as one script, so it is atomic on the Redis server (the compare-and-set points:
+ * idempotent create with the active-job limits, append with the terminal/seq/epoch checks, lease
+ * claim and heartbeat by epoch, controls numbered per job, the rate-limit window, retention).
+ * Every script gets the key prefix as ARGV[1]; key names are documented in docs/providers.md.
+ */
+
+const TERMINAL = `local function terminal(status) return status == 'completed' or status == 'failed' or status == 'aborted' end`
+
+/**
+ * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
+ * leaseExpiresAt, maxActive|'', maxActivePerUser|''.
+ * Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global', limit}.
+ */
+export const CREATE_SCRIPT = `
+local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if idem ~= '' then
+  local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
+  if existing and redis.call('EXISTS', p .. 'job:' .. existing) == 1 then return {'existing', existing} end
+end
+local job = p .. 'job:' .. id
+if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
+if ARGV[11] ~= '' and redis.call('SCARD', p .. 'active:' .. user) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
+if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
+redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
+  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0)
+if ARGV[7] ~= '' then
+  redis.call('HSET', job, 'leaseInstance', ARGV[7], 'leaseEpoch', ARGV[8], 'leaseExpiresAt', ARGV[9])
+  redis.call('ZADD', p .. 'leases', ARGV[9], id)
+end
+redis.call('ZADD', p .. 'user:' .. user, ARGV[6], id)
+redis.call('SADD', p .. 'active', id)
+redis.call('SADD', p .. 'active:' .. user, id)
+if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end
+redis.call('PUBLISH', p .. 'user:' .. user, id)
+return {'created', id}
+`
+
+/**
+ * ARGV: prefix, id, epoch|'', headsJson ([[fromSeq, seq, type, status, at], …]), eventsJson.
+ * Returns {'ok', lastSeq} or {reason, lastSeq}.
+ */
+export const APPEND_SCRIPT = `
+${TERMINAL}
+local p, id = ARGV[1], ARGV[2]
+local job = p .. 'job:' .. id
+local fields = redis.call('HMGET', job, 'status', 'lastSeq', 'leaseEpoch', 'userId')
+local status = fields[1]
+if not status then return {'not-found', 0} end
+local lastSeq = tonumber(fields[2])
+if terminal(status) then return {'terminal', lastSeq} end
+if ARGV[3] ~= '' and fields[3] and fields[3] ~= '' and tonumber(ARGV[3]) < tonumber(fields[3]) then return {'stale-epoch', lastSeq} end
+local heads = cjson.decode(ARGV[4])
+if #heads == 0 then return {'ok', lastSeq} end
+local expected = lastSeq + 1
+local newStatus, endedAt, asksInput = status, nil, false
+for index, head in ipairs(heads) do
+  if head[1] ~= expected or head[2] < expected then return {'seq-conflict', lastSeq} end
+  if head[3] == 'job-end' and index < #heads then return {'terminal', lastSeq} end
+  if head[3] == 'job-status' then newStatus = head[4] end
+  if head[3] == 'job-end' then newStatus = head[4]; endedAt = head[5] end
+  if head[3] == 'input-request' then asksInput = true end
+  expected = head[2] + 1
+end
+local last = heads[#heads]
+redis.call('XADD', p .. 'log:' .. id, string.format('%d-0', last[2]), 'e', ARGV[5])
+redis.call('HSET', job, 'status', newStatus, 'lastSeq', last[2], 'updatedAt', string.format('%d', endedAt or last[5]))
+local user = fields[4]
+if endedAt then
+  redis.call('HSET', job, 'endedAt', string.format('%d', endedAt))
+  redis.call('SREM', p .. 'active', id)
+  redis.call('SREM', p .. 'active:' .. user, id)
+  redis.call('ZREM', p .. 'leases', id)
+  redis.call('ZADD', p .. 'ended', endedAt, id)
+end
+redis.call('PUBLISH', p .. 'log:' .. id, ARGV[5])
+if newStatus ~= status or asksInput then redis.call('PUBLISH', p .. 'user:' .. user, id) end
+return {'ok', last[2]}
+`
+
+/** ARGV: prefix, id, instanceId, now, leaseMs. Returns {instanceId, epoch, expiresAt} or nil. */
+export const CLAIM_LEASE_SCRIPT = `
+${TERMINAL}
+local p, id = ARGV[1], ARGV[2]
+local job = p .. 'job:' .. id
+local fields = redis.call('HMGET', job, 'status', 'leaseEpoch', 'leaseExpiresAt')
+if not fields[1] or terminal(fields[1]) then return nil end
+local now = tonumber(ARGV[4])
+if fields[3] and fields[3] ~= '' and tonumber(fields[3]) > now then return nil end
+local epoch = (tonumber(fields[2] or '') or 0) + 1
+local expiresAt = now + tonumber(ARGV[5])
+redis.call('HSET', job, 'leaseInstance', ARGV[3], 'leaseEpoch', epoch, 'leaseExpiresAt', string.format('%d', expiresAt))
+redis.call('ZADD', p .. 'leases', expiresAt, id)
+return {ARGV[3], epoch, string.format('%d', expiresAt)}
+`
+
+/** ARGV: prefix, id, instanceId, epoch, now, leaseMs. Returns 1 when extended, else 0. */
+export const HEARTBEAT_LEASE_SCRIPT = `
+${TERMINAL}
+local p, id = ARGV[1], ARGV[2]
+local job = p .. 'job:' .. id
+local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch')
+if not fields[1] or terminal(fields[1]) then return 0 end
+if fields[2] ~= ARGV[3] or fields[3] ~= ARGV[4] then return 0 end
+local expiresAt = tonumber(ARGV[5]) + tonumber(ARGV[6])
+redis.call('HSET', job, 'leaseExpiresAt', string.format('%d', expiresAt))
+redis.call('ZADD', p .. 'leases', expiresAt, id)
+return 1
+`
+
+/** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */
+export const DELETE_EXPIRED_SCRIPT = `
+local p = ARGV[1]
+local ids = redis.call('ZRANGEBYSCORE', p .. 'ended', '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local job = p .. 'job:' .. id
+  local fields = redis.call('HMGET', job, 'userId', 'idem')
+  if fields[1] then
+    redis.call('ZREM', p .. 'user:' .. fields[1], id)
+    if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
+  end
+  redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id)
+  redis.call('ZREM', p .. 'ended', id)
+end
+return #ids
+`
+
+/**
+ * ARGV: prefix, id, userId, controlJson (without number). Numbers the control, stores and publishes
+ * it. Returns the number, or 0 when the job does not exist or is another user's.
+ */
+export const SEND_CONTROL_SCRIPT = `
+local p, id = ARGV[1], ARGV[2]
+local job = p .. 'job:' .. id
+if redis.call('HGET', job, 'userId') ~= ARGV[3] then return 0 end
+local number = redis.call('HINCRBY', job, 'controls', 1)
+local stored = string.format('{"number":%d,', number) .. string.sub(ARGV[4], 2)
+redis.call('XADD', p .. 'ctl:' .. id, string.format('%d-0', number), 'c', stored)
+redis.call('PUBLISH', p .. 'ctl:' .. id, stored)
+return number
+`
+
+/** ARGV: prefix, id, controlId, replyJson. Stores the owner's reply (once) and publishes it. */
+export const REPLY_CONTROL_SCRIPT = `
+local p, id = ARGV[1], ARGV[2]
+if redis.call('EXISTS', p .. 'job:' .. id) == 0 then return 0 end
+if redis.call('HSETNX', p .. 'replies:' .. id, ARGV[3], ARGV[4]) == 0 then return 0 end
+redis.call('PUBLISH', p .. 'reply:' .. id, ARGV[3] .. ' ' .. ARGV[4])
+return 1
+`
+
+/**
+ * ARGV: prefix, key, limit, windowMs, now, member. A sliding window of `limit` hits per window:
+ * returns -1 when counted, else the milliseconds until a hit falls out of the window.
+ */
+export const TAKE_RATE_SCRIPT = `
+local key = ARGV[1] .. 'rate:' .. ARGV[2]
+local limit, window, now = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count >= limit then
+  local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
+redis.call('ZADD', key, now, ARGV[6])
+redis.call('PEXPIRE', key, window)
+return -1
+`

@@ -1,0 +1,346 @@
+/**
+ * The `redis` provider: jobs shared by many Nitro instances through one Redis (standalone or
+ * Sentinel-managed; not Redis Cluster, whose scripts cannot span key slots). A job is a hash; its
+ * log is a Stream of batches whose entry ids are the batch's last seq (`XRANGE` from a seq is the
+ * catch-up); every write that checks and changes several keys is one Lua script (redis-scripts.ts),
+ * the compare-and-set point for terminal status, seq continuity and the lease epoch. Viewers and
+ * owners on other instances follow a job by pub/sub (one channel per job per instance, no polling;
+ * redis-follow.ts), user lists and retention are sorted sets. Key names: docs/providers.md.
+ * Batching writes in time is the engine's part: this provider writes what it is given, once.
+ */
+import { randomUUID } from 'node:crypto'
+import type { JobEvent } from '../../../shared/events'
+import { createJobState, reduceEvents } from '../../../shared/reducer'
+import { JobNotFoundError } from '../errors'
+import type { RedisConnection } from './redis-client'
+import { connectRedis } from './redis-client'
+import type { ChannelHub, Follower } from './redis-follow'
+import { createChannelHub, follow, idleChain } from './redis-follow'
+import type { StreamEntries } from './redis-records'
+import { decodeControl, decodeRecord, encodeMeta, eventHeads, eventsOfEntries, numberEvents, redisKeys } from './redis-records'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import type { AppendRefusal, ControlReply, EventRange, JobProvider, JobRecord } from './types'
+import { ActiveLimitError } from './types'
+
+/** Options of `createRedisProvider`. */
+export interface RedisProviderOptions {
+  /** `redis[s]://[[user]:password@]host[:port][/db]`. */
+  url: string
+  /** Prepended to every key and channel, so several apps can share one Redis. @default 'bgjobs:' */
+  keyPrefix?: string
+  /** The clock for leases and rate windows; instances should agree (NTP). @default Date.now */
+  now?: () => number
+  /** Per-command timeout. @default 5000 */
+  commandTimeoutMs?: number
+  /** Called when a subscription or connection fails after boot. @default logs to the console */
+  onError?: (error: unknown) => void
+}
+
+/** The `redis` provider: the whole contract. */
+export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes'>> {
+  readonly name: 'redis'
+  readonly maxBatchBytes: number
+  /** Connects (both connections): call it at boot to fail early, naming the URL, when Redis is unreachable. */
+  ready(): Promise<void>
+  /** Followers (subscriptions of any kind) open now: zero when nobody follows anything. */
+  followers(): number
+  /**
+   * Resolves once everything published so far reached this instance and was handed to the
+   * listeners (tests: deterministic, no sleeping).
+   */
+  settled(): Promise<void>
+}
+
+/** Thrown at boot when the `redis` provider is selected without a URL. */
+export class RedisUrlMissingError extends Error {
+  constructor() {
+    super('The redis provider needs a server URL: set NUXT_BACKGROUND_JOBS_REDIS_URL (runtimeConfig.backgroundJobs.redisUrl), e.g. redis://127.0.0.1:6379')
+    this.name = 'RedisUrlMissingError'
+  }
+}
+
+/** The default key prefix. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'bgjobs:'
+/** Stream entries read per `XRANGE` page. */
+const READ_PAGE = 500
+/** Per-user list pages (job ids) read at a time. */
+const LIST_PAGE = 200
+const DEFAULT_LIST_LIMIT = 50
+const DEFAULT_EXPIRED_LEASES_LIMIT = 100
+/**
+ * Batches larger than this are split by the engine. Redis takes far more (512 MB per value), but a
+ * script blocks the server while it runs: a few MB keep every append short.
+ */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+/** A seq to read after: garbage and negative values mean "from the start". */
+function normalizeSeq(afterSeq: number): number {
+  return Number.isFinite(afterSeq) && afterSeq > 0 ? Math.floor(afterSeq) : 0
+}
+
+/** Creates the `redis` provider; it connects on `ready()` (or the first call). */
+export function createRedisProvider(options: RedisProviderOptions): RedisJobProvider {
+  if (!options.url) throw new RedisUrlMissingError()
+  const prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX
+  const keys = redisKeys(prefix)
+  const now = options.now ?? Date.now
+  const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
+  let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
+  const followers = new Map<() => void, { follower?: Follower, starting: Promise<void> }>()
+
+  const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, onError })
+    .then(connection => ({ connection, hub: createChannelHub(connection, onError) }))
+  const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
+  const script = async <T>(source: string, args: string[]) => (await connect()).connection.script<T>(source, [prefix, ...args])
+
+  async function get(id: string): Promise<JobRecord | null> {
+    return decodeRecord(id, await command<string[]>(['HGETALL', keys.job(id)]))
+  }
+
+  async function readEntries(id: string, afterSeq: number): Promise<JobEvent[]> {
+    const events: JobEvent[] = []
+    let from = `${afterSeq + 1}-0`
+    for (;;) {
+      const entries = await command<StreamEntries>(['XRANGE', keys.log(id), from, '+', 'COUNT', String(READ_PAGE)])
+      events.push(...eventsOfEntries(entries).filter(event => event.seq > afterSeq))
+      if (entries.length < READ_PAGE) return events
+      from = `(${entries.at(-1)![0]}`
+    }
+  }
+
+  async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
+    if (!await command<number>(['EXISTS', keys.job(id)])) return null
+    // Redis keeps a job's whole log until the job is deleted, so a range is always complete.
+    return { events: await readEntries(id, normalizeSeq(afterSeq)), complete: true }
+  }
+
+  /** Starts a follower and remembers it, so `dispose` stops it (and `settled` waits for it). */
+  function track(start: (hub: ChannelHub) => Follower): () => void {
+    let stopped = false
+    const entry: { follower?: Follower, starting: Promise<void> } = { starting: Promise.resolve() }
+    const unsubscribe = () => {
+      stopped = true
+      followers.delete(unsubscribe)
+      entry.follower?.stop()
+    }
+    followers.set(unsubscribe, entry)
+    entry.starting = connect().then(({ hub }) => {
+      if (!stopped) entry.follower = start(hub)
+    }, onError)
+    return unsubscribe
+  }
+
+  /** A follower over one channel with its own ordered chain of work. */
+  function chained(hub: ChannelHub, channel: string, handle: (message: string) => Promise<void> | void, first?: () => Promise<void>): Follower {
+    let chain = Promise.resolve()
+    const listening = hub.listen(channel, (message) => {
+      chain = chain.then(() => handle(message)).catch(onError)
+    })
+    if (first) chain = chain.then(() => listening.ready).then(first).catch(onError)
+    return { stop: listening.stop, idle: () => idleChain(() => chain) }
+  }
+
+  let settleChannel: Promise<{ token: () => Promise<void> }> | undefined
+  /** A channel this instance publishes markers to: a marker received means everything before it was. */
+  const settleMarkers = () => settleChannel ??= connect().then(async ({ hub }) => {
+    const waiting = new Map<string, () => void>()
+    const listening = hub.listen(`${prefix}settle`, message => waiting.get(message)?.())
+    await listening.ready
+    return {
+      async token() {
+        const token = randomUUID()
+        const received = new Promise<void>(resolve => waiting.set(token, resolve))
+        await command(['PUBLISH', `${prefix}settle`, token])
+        await received
+        waiting.delete(token)
+      },
+    }
+  })
+
+  return {
+    name: 'redis',
+    maxBatchBytes: MAX_BATCH_BYTES,
+
+    async create(record, createOptions = {}) {
+      const lease = record.lease ?? null
+      const [outcome, value, limit] = await script<string[]>(CREATE_SCRIPT, [
+        record.id,
+        record.userId,
+        record.idempotencyKey ?? '',
+        encodeMeta(record),
+        String(record.createdAt),
+        lease?.instanceId ?? '',
+        String(lease?.epoch ?? ''),
+        String(lease?.expiresAt ?? ''),
+        createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
+        createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
+      ])
+      if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
+      if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(limit))
+      const stored = await get(value!)
+      if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
+      return { record: stored, created: outcome === 'created' }
+    },
+
+    get,
+
+    async list(filter) {
+      const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
+      const statuses = filter.status ? new Set(filter.status) : null
+      const found: JobRecord[] = []
+      for (let start = 0; found.length < limit; start += LIST_PAGE) {
+        const ids = await command<string[]>(['ZRANGE', keys.user(filter.userId), String(start), String(start + LIST_PAGE - 1), 'REV'])
+        const records = await Promise.all(ids.map(get))
+        for (const record of records) {
+          if (!record || (statuses && !statuses.has(record.status))) continue
+          if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
+          if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
+          if (found.length < limit) found.push(record)
+        }
+        if (ids.length < LIST_PAGE) break
+      }
+      return found
+    },
+
+    async appendEvents(id, events, appendOptions = {}) {
+      const [outcome, lastSeq] = await script<[string, number]>(APPEND_SCRIPT, [
+        id,
+        appendOptions.epoch === undefined ? '' : String(appendOptions.epoch),
+        eventHeads(events),
+        JSON.stringify(events),
+      ])
+      if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
+      return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
+    },
+
+    readEvents,
+
+    async getState(id) {
+      const record = await get(id)
+      if (!record) return null
+      return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), await readEntries(id, 0))
+    },
+
+    async countActive(filter = {}) {
+      return await command<number>(['SCARD', filter.userId === undefined ? keys.active : keys.activeOfUser(filter.userId)])
+    },
+
+    async deleteExpired(endedBefore, limit = Number.MAX_SAFE_INTEGER) {
+      return Number(await script<number>(DELETE_EXPIRED_SCRIPT, [String(endedBefore), String(limit)]))
+    },
+
+    async takeRate(key, limit, windowMs) {
+      const wait = Number(await script<number>(TAKE_RATE_SCRIPT, [key, String(limit), String(windowMs), String(now()), randomUUID()]))
+      return wait < 0 ? { ok: true } : { ok: false, retryAfterMs: wait }
+    },
+
+    subscribe(id, listener, subscribeOptions = {}) {
+      return track(hub => follow({
+        hub,
+        channel: keys.log(id),
+        after: subscribeOptions.afterSeq === undefined ? undefined : normalizeSeq(subscribeOptions.afterSeq),
+        head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'lastSeq']) ?? 0),
+        readAfter: async after => numberEvents(await readEntries(id, after)),
+        parse: message => numberEvents(JSON.parse(message) as JobEvent[]),
+        deliver: listener,
+        onError,
+      }))
+    },
+
+    async sendControl(id, control) {
+      const { type, userId } = control
+      const json = JSON.stringify(type === 'abort' ? { type, userId, sentAt: now() } : { type, userId, requestId: control.requestId, answer: control.answer, sentAt: now() })
+      const number = Number(await script<number>(SEND_CONTROL_SCRIPT, [id, userId, json]))
+      if (number === 0) throw new JobNotFoundError(id)
+      return String(number)
+    },
+
+    subscribeControls(id, listener, subscribeOptions = {}) {
+      return track(hub => follow({
+        hub,
+        channel: keys.controls(id),
+        after: subscribeOptions.fromStart ? 0 : undefined,
+        head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'controls']) ?? 0),
+        readAfter: async (after) => {
+          const entries = await command<StreamEntries>(['XRANGE', keys.controls(id), `${after + 1}-0`, '+'])
+          return entries.map(([, fields]) => decodeControl(fields[1]!))
+        },
+        parse: message => [decodeControl(message)],
+        deliver: controls => controls.forEach(control => listener(control)),
+        onError,
+      }))
+    },
+
+    async replyToControl(id, controlId, reply) {
+      await script(REPLY_CONTROL_SCRIPT, [id, controlId, JSON.stringify(reply)])
+    },
+
+    subscribeControlReply(id, controlId, listener) {
+      let delivered = false
+      const hand = (json: string | null) => {
+        if (json === null || delivered) return
+        delivered = true
+        listener(JSON.parse(json) as ControlReply)
+      }
+      return track(hub => chained(hub, keys.replyChannel(id), (message) => {
+        const space = message.indexOf(' ')
+        if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
+      }, async () => {
+        // A reply stored before the subscription was confirmed is read once it is.
+        hand(await command<string | null>(['HGET', keys.replies(id), controlId]))
+      }))
+    },
+
+    subscribeUserJobs(userId, listener) {
+      let stopped = false
+      // One job at a time, in publish order: reading each record must not reorder them.
+      const stop = track(hub => chained(hub, keys.user(userId), async (id) => {
+        const record = stopped ? null : await get(id)
+        if (record && !stopped) listener([record])
+      }))
+      return () => {
+        stopped = true
+        stop()
+      }
+    },
+
+    async claimLease(id, instanceId, leaseMs) {
+      const claimed = await script<[string, number, string] | null>(CLAIM_LEASE_SCRIPT, [id, instanceId, String(now()), String(leaseMs)])
+      return claimed ? { instanceId: claimed[0], epoch: Number(claimed[1]), expiresAt: Number(claimed[2]) } : null
+    },
+
+    async heartbeatLease(id, lease, leaseMs) {
+      return Number(await script<number>(HEARTBEAT_LEASE_SCRIPT, [id, lease.instanceId, String(lease.epoch), String(now()), String(leaseMs)])) === 1
+    },
+
+    async listExpiredLeases(nowMs, limit = DEFAULT_EXPIRED_LEASES_LIMIT) {
+      if (limit <= 0) return []
+      const ids = await command<string[]>(['ZRANGE', `${prefix}leases`, '-inf', String(nowMs), 'BYSCORE', 'LIMIT', '0', String(limit)])
+      const records = await Promise.all(ids.map(get))
+      return records.filter((record): record is JobRecord => record !== null && record.lease !== null)
+    },
+
+    async ready() {
+      await connect()
+    },
+
+    followers() {
+      return followers.size
+    },
+
+    async settled() {
+      const markers = await settleMarkers()
+      await Promise.all([...followers.values()].map(entry => entry.starting))
+      await markers.token()
+      await Promise.all([...followers.values()].map(entry => entry.follower?.idle()))
+    },
+
+    async dispose() {
+      for (const stop of [...followers.keys()]) stop()
+      settleChannel = undefined
+      const current = connecting
+      connecting = undefined
+      if (current) await (await current.catch(() => null))?.connection.close()
+    },
+  }
+}
