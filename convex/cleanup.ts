@@ -1,5 +1,6 @@
 /**
- * Retention: deletes jobs that ended before a cutoff, with their event batches and controls, in bounded
+ * Retention: deletes jobs that ended before a cutoff, with their event batches and controls (and
+ * rate-limit hits too old to count), in bounded
  * batches so no mutation exceeds Convex's per-transaction limits. The cron in crons.ts calls
  * `deleteExpiredJobs`, which reschedules itself while there is more to delete.
  */
@@ -16,6 +17,15 @@ export const DEFAULT_RETENTION_MS = 3_600_000
 const DEFAULT_JOB_LIMIT = 100
 /** Event batches and controls deleted per mutation, across all its jobs. */
 const ROW_DELETE_BUDGET = 2_000
+/** Rate-limit hits older than this are deleted by the cron (every window is far shorter). */
+const RATE_HIT_MAX_AGE_MS = 3_600_000
+
+/** Deletes up to `limit` rate-limit hits too old to count in any window; true when more are left. */
+async function deleteOldRateHits(ctx: MutationCtx, limit: number): Promise<boolean> {
+  const old = await ctx.db.query('rateHits').withIndex('by_at', q => q.lt('at', Date.now() - RATE_HIT_MAX_AGE_MS)).take(limit + 1)
+  for (const hit of old.slice(0, limit)) await ctx.db.delete(hit._id)
+  return old.length > limit
+}
 
 /** Up to `limit` ids of the rows that belong to a job: its event batches, then its controls. */
 async function jobRowIds(ctx: MutationCtx, jobId: string, limit: number): Promise<Array<Id<'eventBatches'> | Id<'controls'>>> {
@@ -76,7 +86,8 @@ export const deleteExpiredJobs = internalMutation({
   returns: v.number(),
   handler: async (ctx, args) => {
     const retention = args.retentionMs ?? retentionMs()
-    const { deleted, more } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
+    const { deleted, more: moreJobs } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
+    const more = await deleteOldRateHits(ctx, ROW_DELETE_BUDGET) || moreJobs
     if (more) await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention })
     return deleted
   },

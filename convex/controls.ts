@@ -2,7 +2,8 @@
  * Controls: abort and input answers sent to the instance that runs a job, from any instance.
  * They are not part of the event log (the owner decides what they mean and logs the outcome);
  * the owner follows them by a subscription on `readControls`, numbered per job so each arrives
- * once and in order.
+ * once and in order. The owner's reply (its real outcome: ok, 400, 409) is patched onto the control
+ * and read by the sender's subscription on `readReply`.
  */
 import { v } from 'convex/values'
 import { mutation, query } from './_generated/server'
@@ -87,4 +88,33 @@ export const readControls = query({
     const controls = page.slice(0, READ_LIMIT).map(({ _id, _creationTime, jobId: _jobId, ...fields }) => ({ id: _id, ...fields }))
     return { lastNumber, controls, hasMore: page.length > READ_LIMIT }
   },
+})
+
+/** A reply as stored (`ControlReply` as JSON). */
+const replyArgs = { jobId: v.string(), controlId: v.string() }
+
+/** The control document a reply belongs to, if it is one of this job's controls. */
+async function findControl(db: DatabaseReader, jobId: string, controlId: string) {
+  const id = db.normalizeId('controls', controlId)
+  const control = id ? await db.get(id) : null
+  return control && control.jobId === jobId ? control : null
+}
+
+/** Stores the owner's reply to a control; the first reply wins (later ones are ignored). */
+export const reply = mutation({
+  args: { ...replyArgs, replyJson: v.string() },
+  returns: v.boolean(),
+  handler: async (ctx, { jobId, controlId, replyJson }) => {
+    const control = await findControl(ctx.db, jobId, controlId)
+    if (!control || control.replyJson !== undefined) return false
+    await ctx.db.patch(control._id, { replyJson })
+    return true
+  },
+})
+
+/** The owner's reply to a control as JSON, or null while there is none. */
+export const readReply = query({
+  args: replyArgs,
+  returns: v.union(v.string(), v.null()),
+  handler: async (ctx, { jobId, controlId }) => (await findControl(ctx.db, jobId, controlId))?.replyJson ?? null,
 })

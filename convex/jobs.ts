@@ -1,9 +1,11 @@
 /**
- * Job documents: create (idempotent per user + key), get, list (newest first), count active.
+ * Job documents: create (idempotent per user + key, refused over the active-job limits), get,
+ * list (newest first), count active.
  * Each read goes through an index from schema.ts.
  */
 import { v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
+import type { DatabaseReader } from './_generated/server'
 import { mutation, query } from './_generated/server'
 import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, nextChangedAt, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
@@ -27,8 +29,15 @@ export const create = mutation({
     requestJson: jobFields.requestJson,
     createdAt: jobFields.createdAt,
     lease: v.optional(v.union(leaseValidator, v.null())),
+    /** Refuse when the user already has this many active jobs. */
+    maxActivePerUser: v.optional(v.number()),
+    /** Refuse when this many jobs are active in the deployment. */
+    maxActive: v.optional(v.number()),
   },
-  returns: v.object({ record: jobRecordValidator, created: v.boolean() }),
+  returns: v.union(
+    v.object({ record: jobRecordValidator, created: v.boolean() }),
+    v.object({ refused: v.union(v.literal('user'), v.literal('global')), limit: v.number() }),
+  ),
   handler: async (ctx, args) => {
     const { idempotencyKey, userId } = args
     // A mutation is serializable, so this look-up and the insert below cannot race.
@@ -40,7 +49,10 @@ export const create = mutation({
     if (previous) return { record: toJobRecord(previous), created: false }
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
-    const { lease, ...fields } = args
+    // Counted in the same transaction as the insert, so the limits hold across instances.
+    const { lease, maxActivePerUser, maxActive, ...fields } = args
+    if (maxActivePerUser !== undefined && await countActiveJobs(ctx.db, userId) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
+    if (maxActive !== undefined && await countActiveJobs(ctx.db) >= maxActive) return { refused: 'global' as const, limit: maxActive }
     const id = await ctx.db.insert('jobs', {
       ...fields,
       status: 'queued',
@@ -107,18 +119,21 @@ export const list = query({
   },
 })
 
+/** Counts jobs not in a terminal status; per user when `userId` is given. */
+async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
+  // Active jobs are bounded by the concurrency limits, so reading them all stays small.
+  const counts = await Promise.all(ACTIVE_STATUSES.map(async (status) => {
+    const range = userId === undefined
+      ? db.query('jobs').withIndex('by_status_updated', q => q.eq('status', status))
+      : db.query('jobs').withIndex('by_user_status', q => q.eq('userId', userId).eq('status', status))
+    return (await range.collect()).length
+  }))
+  return counts.reduce((sum, count) => sum + count, 0)
+}
+
 /** Jobs not in a terminal status; per user when `userId` is given. */
 export const countActive = query({
   args: { userId: v.optional(v.string()) },
   returns: v.number(),
-  handler: async (ctx, { userId }) => {
-    // Active jobs are bounded by the concurrency limits, so reading them all stays small.
-    const counts = await Promise.all(ACTIVE_STATUSES.map(async (status) => {
-      const range = userId === undefined
-        ? ctx.db.query('jobs').withIndex('by_status_updated', q => q.eq('status', status))
-        : ctx.db.query('jobs').withIndex('by_user_status', q => q.eq('userId', userId).eq('status', status))
-      return (await range.collect()).length
-    }))
-    return counts.reduce((sum, count) => sum + count, 0)
-  },
+  handler: async (ctx, { userId }) => await countActiveJobs(ctx.db, userId),
 })

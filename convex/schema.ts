@@ -1,6 +1,7 @@
 /**
  * The Convex tables behind the `convex` provider: one document per job (metadata only), an
- * append-only log of event batches, and the controls (abort, input answers) sent to a job's owner.
+ * append-only log of event batches, the controls (abort, input answers) sent to a job's owner,
+ * and the hits counted by rate limits.
  * A job's state is never stored: readers reduce the events.
  * Every query the provider makes has an index here; none scans a table.
  */
@@ -88,6 +89,15 @@ export const controlFields = {
   answerJson: v.optional(v.string()),
   /** Server time of sending. */
   sentAt: v.number(),
+  /** The owner's reply (`ControlReply` as JSON), once it acted on the control; the first one wins. */
+  replyJson: v.optional(v.string()),
+}
+
+/** One counted hit of a rate limit (a sliding window per key, e.g. `create:<userId>`). */
+export const rateHitFields = {
+  key: v.string(),
+  /** Server time of the hit. */
+  at: v.number(),
 }
 
 export default defineSchema({
@@ -113,4 +123,7 @@ export default defineSchema({
     .index('by_job_seq', ['jobId', 'lastSeq']),
   controls: defineTable(controlFields)
     .index('by_job', ['jobId', 'number']),
+  rateHits: defineTable(rateHitFields)
+    .index('by_key_at', ['key', 'at'])
+    .index('by_at', ['at']),
 })

@@ -21,6 +21,7 @@ import type * as feed from "../feed.js";
 import type * as jobs from "../jobs.js";
 import type * as leases from "../leases.js";
 import type * as model from "../model.js";
+import type * as rates from "../rates.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -39,6 +40,7 @@ declare const fullApi: ApiFromModules<{
   jobs: typeof jobs;
   leases: typeof leases;
   model: typeof model;
+  rates: typeof rates;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

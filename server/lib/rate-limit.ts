@@ -1,81 +1,76 @@
 /**
- * Per-user request rate limits (job creation, input answers): a sliding window of one minute.
- * Each user keeps at most `limit` timestamps, and users idle for a whole window are swept, so
- * memory stays bounded by the users active in the last minute.
+ * Per-user request rate limits (job creations, input answers): a sliding window of one minute,
+ * counted through the provider's `takeRate`, so a limit holds across every instance sharing the
+ * store (Redis, Convex) instead of multiplying by the number of instances. The memory provider
+ * counts in the process with `createSlidingWindows`.
  */
 import { RateLimitError } from './errors'
+import type { JobProvider, RateDecision } from './providers/types'
 
 /** The window every `…PerMinute` limit counts over. */
 export const RATE_WINDOW_MS = 60_000
-/** Sweep idle users at most this often. */
+/** Sweep idle keys at most this often. */
 const SWEEP_INTERVAL_MS = 60_000
 
-/** Options of a limiter. */
-export interface RateLimiterOptions {
-  /** What the limit is called in messages, e.g. `limits.createPerMinute`. */
-  limitName: string
-  /** What is limited, in words: `job creations`. */
-  what: string
-  /** @default Date.now */
-  now?: () => number
+/** The rate limits, named as in config and messages. */
+export const RATE_LIMITS = {
+  create: { limitName: 'limits.createPerMinute', what: 'job creations' },
+  input: { limitName: 'limits.inputPerMinute', what: 'input answers' },
+} as const
+
+/** What a rate limit counts. */
+export type RateLimitKind = keyof typeof RATE_LIMITS
+
+/**
+ * Counts one request of `userId` against `limit` per minute, or throws `RateLimitError` (429,
+ * naming the setting and when to retry). A limit ≤ 0 turns it off.
+ */
+export async function limitRate(provider: Pick<JobProvider, 'takeRate'>, kind: RateLimitKind, userId: string, limit: number): Promise<void> {
+  if (!(limit > 0)) return
+  const decision = await provider.takeRate(`${kind}:${userId}`, limit, RATE_WINDOW_MS)
+  if (decision.ok) return
+  const { limitName, what } = RATE_LIMITS[kind]
+  const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
+  throw new RateLimitError(`Too many ${what}: at most ${limit} per minute (${limitName}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
 }
 
-/** Creates a limiter; `take(userId, limit)` throws `RateLimitError` (429) when over the limit. */
-export function createRateLimiter(options: RateLimiterOptions) {
-  const now = options.now ?? Date.now
-  const windows = new Map<string, number[]>()
+/**
+ * Sliding windows in the process (the memory provider's `takeRate`). Each key keeps at most
+ * `limit` timestamps, and keys idle for a whole window are swept, so memory stays bounded by the
+ * keys active in the last window.
+ */
+export function createSlidingWindows(now: () => number = Date.now) {
+  const windows = new Map<string, { stamps: number[], windowMs: number }>()
   let lastSweepAt = now()
 
   function sweep(at: number) {
     if (at - lastSweepAt < SWEEP_INTERVAL_MS) return
     lastSweepAt = at
-    for (const [key, stamps] of windows) {
-      if ((stamps.at(-1) ?? 0) <= at - RATE_WINDOW_MS) windows.delete(key)
+    for (const [key, window] of windows) {
+      if ((window.stamps.at(-1) ?? 0) <= at - window.windowMs) windows.delete(key)
     }
   }
 
   return {
-    /** Counts one request of `userId`, or throws when `limit` were made in the last minute. A limit ≤ 0 turns it off. */
-    take(userId: string, limit: number): void {
+    /** Counts a hit of `key`, or refuses with the time until a slot frees. */
+    take(key: string, limit: number, windowMs: number): RateDecision {
       const at = now()
       sweep(at)
-      if (!(limit > 0)) return
-      const stamps = (windows.get(userId) ?? []).filter(stamp => stamp > at - RATE_WINDOW_MS)
+      const stamps = (windows.get(key)?.stamps ?? []).filter(stamp => stamp > at - windowMs)
       if (stamps.length >= limit) {
-        windows.set(userId, stamps)
-        const retryAfterSeconds = Math.max(1, Math.ceil((stamps[stamps.length - limit]! + RATE_WINDOW_MS - at) / 1000))
-        throw new RateLimitError(`Too many ${options.what}: at most ${limit} per minute (${options.limitName}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
+        windows.set(key, { stamps, windowMs })
+        return { ok: false, retryAfterMs: stamps[stamps.length - limit]! + windowMs - at }
       }
       stamps.push(at)
-      windows.set(userId, stamps)
+      windows.set(key, { stamps, windowMs })
+      return { ok: true }
     },
-    /** Users currently tracked (tests, metrics). */
+    /** Keys currently tracked (tests). */
     get size() {
       return windows.size
     },
+    clear() {
+      windows.clear()
+    },
   }
-}
-
-/** A rate limiter. */
-export type RateLimiter = ReturnType<typeof createRateLimiter>
-
-const limiters = new Map<string, RateLimiter>()
-
-/** The process-wide limiter for job creations. */
-export function useCreateRateLimiter(): RateLimiter {
-  return shared('create', () => createRateLimiter({ limitName: 'limits.createPerMinute', what: 'job creations' }))
-}
-
-/** The process-wide limiter for input answers. */
-export function useInputRateLimiter(): RateLimiter {
-  return shared('input', () => createRateLimiter({ limitName: 'limits.inputPerMinute', what: 'input answers' }))
-}
-
-function shared(name: string, create: () => RateLimiter): RateLimiter {
-  let limiter = limiters.get(name)
-  if (!limiter) {
-    limiter = create()
-    limiters.set(name, limiter)
-  }
-  return limiter
 }

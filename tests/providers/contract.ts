@@ -8,9 +8,11 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { START_MS } from './contract-fixtures'
+import { defineControlContract } from './contract-controls'
 import { defineEventContract } from './contract-events'
 import { defineExpiryContract } from './contract-expiry'
 import { defineLeaseContract } from './contract-leases'
+import { defineLimitContract } from './contract-limits'
 import { defineRecordContract } from './contract-records'
 import { defineSubscribeContract } from './contract-subscribe'
 
@@ -33,12 +35,14 @@ export interface ProviderHarness {
   cleanup?: () => Promise<void>
 }
 
-/** Parts of the contract a provider may leave out (both are optional in `JobProvider`). */
+/** Parts of the contract a provider may leave out (they are optional in `JobProvider`). */
 export interface ProviderContractOptions {
   /** Run the lease tests (`claimLease`, `heartbeatLease`, `listExpiredLeases`). @default true */
   leases?: boolean
   /** Run the `subscribe` tests. @default true */
   subscribe?: boolean
+  /** Run the control tests (`sendControl`, `subscribeControls`, replies, `subscribeUserJobs`). @default true */
+  controls?: boolean
 }
 
 /** Builds a fresh provider for one test. */
@@ -94,7 +98,9 @@ export function defineProviderContract(name: string, createProvider: ProviderFac
     defineRecordContract(scope)
     defineEventContract(scope)
     defineExpiryContract(scope)
+    defineLimitContract(scope)
     if (options.subscribe !== false) defineSubscribeContract(scope)
     if (options.leases !== false) defineLeaseContract(scope)
+    if (options.controls !== false) defineControlContract(scope)
   })
 }

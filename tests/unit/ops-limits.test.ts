@@ -4,58 +4,61 @@
  */
 import { describe, expect, it } from 'vitest'
 import { RateLimitError } from '../../server/lib/errors'
-import { createRateLimiter, RATE_WINDOW_MS } from '../../server/lib/rate-limit'
+import { createMemoryProvider } from '../../server/lib/providers/memory'
+import { createSlidingWindows, limitRate, RATE_WINDOW_MS } from '../../server/lib/rate-limit'
 import { createStreamGate } from '../../server/lib/stream-limit'
 
 function limiterAt(start = 1_000_000) {
   const clock = { now: start }
-  const limiter = createRateLimiter({ limitName: 'limits.createPerMinute', what: 'job creations', now: () => clock.now })
+  const provider = createMemoryProvider({ now: () => clock.now })
+  const limiter = { take: (userId: string, limit: number) => limitRate(provider, 'create', userId, limit) }
   return { clock, limiter }
 }
 
-describe('rate limiter', () => {
-  it('allows `limit` per minute per user, then 429 with Retry-After and a message naming the limit', () => {
+describe('rate limiter (counted through the provider)', () => {
+  it('allows `limit` per minute per user, then 429 with Retry-After and a message naming the limit', async () => {
     const { clock, limiter } = limiterAt()
     for (let index = 0; index < 3; index++) {
-      limiter.take('alice', 3)
+      await limiter.take('alice', 3)
       clock.now += 1000
     }
-    let refused: unknown
-    try {
-      limiter.take('alice', 3)
-    }
-    catch (error) {
-      refused = error
-    }
+    const refused = await limiter.take('alice', 3).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(RateLimitError)
     expect((refused as RateLimitError).statusCode).toBe(429)
     expect((refused as RateLimitError).message).toContain('limits.createPerMinute')
     // The oldest request leaves the window 57 s from now.
     expect((refused as RateLimitError).retryAfterSeconds).toBe(57)
-    expect(() => limiter.take('bob', 3)).not.toThrow()
+    await expect(limiter.take('bob', 3)).resolves.toBeUndefined()
   })
 
-  it('slides: a slot frees exactly when the oldest request is a minute old', () => {
+  it('slides: a slot frees exactly when the oldest request is a minute old', async () => {
     const { clock, limiter } = limiterAt()
-    limiter.take('alice', 2)
+    await limiter.take('alice', 2)
     clock.now += 30_000
-    limiter.take('alice', 2)
+    await limiter.take('alice', 2)
     clock.now += RATE_WINDOW_MS - 30_000 - 1
-    expect(() => limiter.take('alice', 2)).toThrow(RateLimitError)
+    await expect(limiter.take('alice', 2)).rejects.toThrow(RateLimitError)
     clock.now += 1
-    expect(() => limiter.take('alice', 2)).not.toThrow()
+    await expect(limiter.take('alice', 2)).resolves.toBeUndefined()
   })
 
-  it('refused requests do not count, a limit of 0 turns it off, and idle users are swept', () => {
+  it('refused requests do not count, a limit of 0 turns it off', async () => {
     const { clock, limiter } = limiterAt()
-    limiter.take('alice', 1)
-    for (let index = 0; index < 5; index++) expect(() => limiter.take('alice', 1)).toThrow(RateLimitError)
+    await limiter.take('alice', 1)
+    for (let index = 0; index < 5; index++) await expect(limiter.take('alice', 1)).rejects.toThrow(RateLimitError)
     clock.now += RATE_WINDOW_MS
-    expect(() => limiter.take('alice', 1)).not.toThrow()
-    for (let index = 0; index < 100; index++) limiter.take('carol', 0)
+    await expect(limiter.take('alice', 1)).resolves.toBeUndefined()
+    for (let index = 0; index < 100; index++) await limiter.take('carol', 0)
+  })
+
+  it('sweeps keys idle for a whole window, so memory stays bounded', () => {
+    const clock = { now: 1_000_000 }
+    const windows = createSlidingWindows(() => clock.now)
+    windows.take('create:alice', 1, RATE_WINDOW_MS)
+    windows.take('create:bob', 1, RATE_WINDOW_MS)
     clock.now += 2 * RATE_WINDOW_MS
-    limiter.take('dave', 1)
-    expect(limiter.size).toBe(1)
+    windows.take('create:dave', 1, RATE_WINDOW_MS)
+    expect(windows.size).toBe(1)
   })
 })
 

@@ -29,6 +29,9 @@ export const convexFunctions = {
   listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),
   sendControl: reference<Api['controls']['send']>('controls:send'),
   readControls: reference<Api['controls']['readControls']>('controls:readControls'),
+  replyToControl: reference<Api['controls']['reply']>('controls:reply'),
+  readReply: reference<Api['controls']['readReply']>('controls:readReply'),
+  takeRate: reference<Api['rates']['take']>('rates:take'),
   userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
 }
 

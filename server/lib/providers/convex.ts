@@ -16,7 +16,8 @@ import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
-import type { AppendResult, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
+import type { AppendResult, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
+import { ActiveLimitError } from './types'
 
 /** How the provider reaches Convex: a deployment URL, or a ready facade (tests). */
 export type ConvexProviderOptions = ({ url: string, facade?: never } | { facade: ConvexFacade, url?: never }) & {
@@ -32,8 +33,10 @@ export interface ConvexJobProvider extends JobProvider {
    * garbage `afterSeq` means 0.
    */
   subscribe(id: string, listener: EventListener, options?: Pick<EventSubscriptionOptions, 'afterSeq'>): () => void
-  /** Stores a control for the job's owner; throws `JobNotFoundError` for a missing or another user's job. */
-  sendControl(id: string, control: JobControl): Promise<void>
+  /** Stores a control for the job's owner and returns its id; throws `JobNotFoundError` for a missing or another user's job. */
+  sendControl(id: string, control: JobControl): Promise<string>
+  replyToControl(id: string, controlId: string, reply: ControlReply): Promise<void>
+  subscribeControlReply(id: string, controlId: string, listener: (reply: ControlReply) => void): () => void
   /**
    * Calls `listener` with each control sent to the job after this call (with `fromStart`, the
    * stored ones first), once each, in the order sent.
@@ -56,6 +59,8 @@ export class ConvexUrlMissingError extends Error {
 
 /** Convex documents hold at most 1 MiB: a batch above this many characters is stored in parts. */
 const MAX_BATCH_CHARS = 400_000
+/** What the engine may hand to one append: a single event above it can never be stored. */
+const MAX_BATCH_BYTES = 800_000
 
 /** The batch as JSON arrays of at most `maxChars` each (a single bigger event stays alone). */
 export function splitBatch(events: JobEvent[], maxChars: number): string[] {
@@ -119,8 +124,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
   return {
     name: 'convex',
+    maxBatchBytes: MAX_BATCH_BYTES,
 
-    async create(record) {
+    async create(record, createOptions = {}) {
       // Named field by field: callers may hand a whole JobRecord, and Convex refuses unknown fields.
       const result = await facade.mutation(fn.create, {
         jobId: record.id,
@@ -133,7 +139,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         requestJson: JSON.stringify(record.request),
         createdAt: record.createdAt,
         lease: record.lease ?? null,
+        ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive }),
+        ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
       })
+      if ('refused' in result) throw new ActiveLimitError(result.refused, result.limit)
       return { record: toJobRecord(result.record), created: result.created }
     },
 
@@ -182,6 +191,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return await facade.mutation(fn.deleteExpired, limit === undefined ? { endedBefore } : { endedBefore, limit })
     },
 
+    async takeRate(key, limit, windowMs) {
+      return await facade.mutation(fn.takeRate, { key, limit, windowMs })
+    },
+
     subscribe(id, listener, subscribeOptions = {}) {
       const afterSeq = subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }
       return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: options.onError }))
@@ -190,6 +203,20 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     async sendControl(id, control) {
       const result = await facade.mutation(fn.sendControl, toControlArgs(id, control))
       if (!result.ok) throw new JobNotFoundError(id)
+      return result.id
+    },
+
+    async replyToControl(id, controlId, reply) {
+      await facade.mutation(fn.replyToControl, { jobId: id, controlId, replyJson: JSON.stringify(reply) })
+    },
+
+    subscribeControlReply(id, controlId, listener) {
+      let delivered = false
+      return track(facade.subscribe(fn.readReply, { jobId: id, controlId }, (replyJson) => {
+        if (replyJson === null || delivered) return
+        delivered = true
+        listener(JSON.parse(replyJson) as ControlReply)
+      }, error => (options.onError ?? console.error)(error)))
     },
 
     subscribeControls(id, listener, subscribeOptions = {}) {

@@ -11,13 +11,15 @@ import { createMemoryLeases } from './memory-leases'
 import type { StoredJob } from './memory-job'
 import { checkAppend, copyRecord, firstIndexAfter } from './memory-job'
 import type { JobProvider, JobRecord } from './types'
+import { ActiveLimitError } from './types'
 import { BackgroundJobsError } from '../errors'
+import { createSlidingWindows } from '../rate-limit'
 
 /** Options of `createMemoryProvider`. */
 export interface MemoryProviderOptions {
   /** The most jobs held at once; finished jobs are evicted first. @default 10_000 */
   maxJobs?: number
-  /** The clock used for leases. @default Date.now */
+  /** The clock used for leases and rate windows. @default Date.now */
   now?: () => number
   /** Called when a subscriber throws (the append itself already succeeded). @default console.error */
   onListenerError?: (error: unknown) => void
@@ -67,6 +69,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   const activeByUser = new Map<string, number>()
   let activeCount = 0
   let eventCount = 0
+  const rateWindows = createSlidingWindows(now)
 
   const idempotencyKeyOf = (userId: string, key: string) => `${userId}\u0000${key}`
 
@@ -117,13 +120,16 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   return {
     name: 'memory',
 
-    async create(newRecord) {
+    async create(newRecord, createOptions = {}) {
       if (newRecord.idempotencyKey !== null) {
         const existingId = idempotencyIndex.get(idempotencyKeyOf(newRecord.userId, newRecord.idempotencyKey))
         const existing = existingId === undefined ? undefined : jobs.get(existingId)
         if (existing) return { record: copyRecord(existing.record), created: false }
       }
       if (jobs.has(newRecord.id)) throw new Error(`A job with id ${newRecord.id} already exists`)
+      const { maxActive, maxActivePerUser } = createOptions
+      if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId) ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
+      if (maxActive !== undefined && activeCount >= maxActive) throw new ActiveLimitError('global', maxActive)
       makeRoom()
       const record: JobRecord = {
         ...newRecord,
@@ -222,6 +228,10 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return expired.length
     },
 
+    async takeRate(key, limit, windowMs) {
+      return rateWindows.take(key, limit, windowMs)
+    },
+
     subscribe(id, listener) {
       const job = jobs.get(id)
       if (!job) return () => {}
@@ -242,6 +252,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       activeByUser.clear()
       activeCount = 0
       eventCount = 0
+      rateWindows.clear()
     },
 
     stats() {

@@ -1,0 +1,25 @@
+/**
+ * Rate limits counted in the deployment, so a per-user limit holds across every instance: a
+ * sliding window of hits per key. One mutation per hit; it also drops the key's hits that left
+ * the window, so a key holds at most `limit` documents.
+ */
+import { v } from 'convex/values'
+import { mutation } from './_generated/server'
+
+/** Hits older than the window deleted per call (the rest go on later calls). */
+const PRUNE_LIMIT = 100
+
+/** Counts a hit of `key` unless `limit` hits fall in the last `windowMs`; else says when a slot frees. */
+export const take = mutation({
+  args: { key: v.string(), limit: v.number(), windowMs: v.number() },
+  returns: v.union(v.object({ ok: v.literal(true) }), v.object({ ok: v.literal(false), retryAfterMs: v.number() })),
+  handler: async (ctx, { key, limit, windowMs }) => {
+    const now = Date.now()
+    const stale = await ctx.db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).lte('at', now - windowMs)).take(PRUNE_LIMIT)
+    for (const hit of stale) await ctx.db.delete(hit._id)
+    const hits = await ctx.db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).gt('at', now - windowMs)).take(limit)
+    if (hits.length >= limit) return { ok: false as const, retryAfterMs: hits[0]!.at + windowMs - now }
+    await ctx.db.insert('rateHits', { key, at: now })
+    return { ok: true as const }
+  },
+})

@@ -1,0 +1,121 @@
+/**
+ * Contract (multi-instance providers): controls sent to a job's owner, the owner's replies, and a
+ * user's changed jobs. Two providers over one store stand for two instances when the harness can
+ * make a second one; otherwise both sides use the same provider.
+ */
+import { describe, expect, it } from 'vitest'
+import { JobNotFoundError } from '../../server/lib/errors'
+import type { ControlReply, JobProvider, JobRecord, StoredJobControl } from '../../server/lib/providers/types'
+import type { ContractScope } from './contract'
+import { appendAccepted, createJob, statusEvent } from './contract-fixtures'
+
+type ControlCalls = Required<Pick<JobProvider, 'sendControl' | 'subscribeControls' | 'replyToControl' | 'subscribeControlReply' | 'subscribeUserJobs'>>
+
+/** The control calls, or a failure naming what is missing. */
+function controlsOf(provider: JobProvider): ControlCalls {
+  const { sendControl, subscribeControls, replyToControl, subscribeControlReply, subscribeUserJobs } = provider
+  if (!sendControl || !subscribeControls || !replyToControl || !subscribeControlReply || !subscribeUserJobs) {
+    throw new Error(`Provider ${provider.name} lacks control calls; pass { controls: false } to the contract`)
+  }
+  return {
+    sendControl: sendControl.bind(provider),
+    subscribeControls: subscribeControls.bind(provider),
+    replyToControl: replyToControl.bind(provider),
+    subscribeControlReply: subscribeControlReply.bind(provider),
+    subscribeUserJobs: subscribeUserJobs.bind(provider),
+  }
+}
+
+const strip = (control: StoredJobControl) => {
+  const { id: _id, sentAt: _sentAt, ...rest } = control
+  return rest
+}
+
+/** Defines the control tests. */
+export function defineControlContract(scope: ContractScope): void {
+  describe('controls', () => {
+    it('delivers controls sent after subscribing, once each and in order, with ids', async () => {
+      const calls = controlsOf(scope.provider)
+      const job = await createJob(scope.provider)
+      const received: StoredJobControl[] = []
+      const unsubscribe = calls.subscribeControls(job.id, control => received.push(control))
+      await scope.flush()
+      const first = await calls.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: 'request-1', answer: { go: true } })
+      const second = await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
+      await scope.flush()
+      expect(received.map(strip)).toEqual([
+        { type: 'input', userId: 'user-a', requestId: 'request-1', answer: { go: true } },
+        { type: 'abort', userId: 'user-a' },
+      ])
+      expect(received.map(control => control.id)).toEqual([first, second])
+      expect(first).not.toBe(second)
+      unsubscribe()
+      await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
+      await scope.flush()
+      expect(received).toHaveLength(2)
+    })
+
+    it('replays the controls already sent with fromStart (an owner taking a job over)', async () => {
+      const calls = controlsOf(scope.provider)
+      const job = await createJob(scope.provider)
+      await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
+      const later: StoredJobControl[] = []
+      const fromStart: StoredJobControl[] = []
+      const stopLater = calls.subscribeControls(job.id, control => later.push(control))
+      const stopFromStart = calls.subscribeControls(job.id, control => fromStart.push(control), { fromStart: true })
+      await scope.flush()
+      expect(later).toEqual([])
+      expect(fromStart.map(strip)).toEqual([{ type: 'abort', userId: 'user-a' }])
+      stopLater()
+      stopFromStart()
+    })
+
+    it('refuses a control for a missing job or another user\'s job with JobNotFoundError', async () => {
+      const calls = controlsOf(scope.provider)
+      const job = await createJob(scope.provider)
+      await expect(calls.sendControl('no-such-job', { type: 'abort', userId: 'user-a' })).rejects.toBeInstanceOf(JobNotFoundError)
+      await expect(calls.sendControl(job.id, { type: 'abort', userId: 'user-b' })).rejects.toBeInstanceOf(JobNotFoundError)
+    })
+
+    it('hands the owner\'s reply to the sender once, also when it was stored before subscribing; the first reply wins', async () => {
+      const calls = controlsOf(scope.provider)
+      const job = await createJob(scope.provider)
+      const early = await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
+      const late = await calls.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: 'request-1', answer: 1 })
+      const conflict: ControlReply = { ok: false, status: 409, error: 'InputConflictError', message: 'Input request request-1 was already answered or expired' }
+      await calls.replyToControl(job.id, early, { ok: true })
+      const earlyReplies: ControlReply[] = []
+      const lateReplies: ControlReply[] = []
+      const stopEarly = calls.subscribeControlReply(job.id, early, reply => earlyReplies.push(reply))
+      const stopLate = calls.subscribeControlReply(job.id, late, reply => lateReplies.push(reply))
+      await scope.flush()
+      expect(earlyReplies).toEqual([{ ok: true }])
+      expect(lateReplies).toEqual([])
+      await calls.replyToControl(job.id, late, conflict)
+      await calls.replyToControl(job.id, late, { ok: true })
+      await scope.flush()
+      expect(lateReplies).toEqual([conflict])
+      expect(earlyReplies).toHaveLength(1)
+      stopEarly()
+      stopLate()
+    })
+  })
+
+  describe('subscribeUserJobs', () => {
+    it('delivers the user\'s jobs that were created or changed status, not other users\' jobs', async () => {
+      const calls = controlsOf(scope.provider)
+      const seen: JobRecord[] = []
+      const unsubscribe = calls.subscribeUserJobs('user-a', records => seen.push(...records))
+      await scope.flush()
+      const job = await createJob(scope.provider)
+      await createJob(scope.provider, { userId: 'user-b' })
+      await scope.flush()
+      expect(seen.map(record => [record.id, record.status])).toContainEqual([job.id, 'queued'])
+      await appendAccepted(scope.provider, job.id, [statusEvent(1)])
+      await scope.flush()
+      expect(seen.at(-1)).toMatchObject({ id: job.id, status: 'running' })
+      expect(seen.every(record => record.userId === 'user-a')).toBe(true)
+      unsubscribe()
+    })
+  })
+}

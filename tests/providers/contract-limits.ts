@@ -1,0 +1,57 @@
+/**
+ * Contract: limits counted in the store, so they hold across instances — the active-job limits
+ * checked by `create` in the same step as the insert, and the sliding window of `takeRate`.
+ */
+import { describe, expect, it } from 'vitest'
+import { ActiveLimitError } from '../../server/lib/providers/types'
+import type { ContractScope } from './contract'
+import { appendAccepted, createJob, endEvent, newJob } from './contract-fixtures'
+
+const WINDOW_MS = 60_000
+
+/** Defines the limit tests. */
+export function defineLimitContract(scope: ContractScope): void {
+  describe('create with active-job limits', () => {
+    it('refuses a job over the per-user limit with ActiveLimitError, storing nothing', async () => {
+      await createJob(scope.provider)
+      await createJob(scope.provider)
+      const refused = await scope.provider.create(newJob(), { maxActivePerUser: 2 }).catch((error: unknown) => error)
+      expect(refused).toBeInstanceOf(ActiveLimitError)
+      expect(refused).toMatchObject({ scope: 'user', limit: 2 })
+      expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(2)
+      expect(await scope.provider.countActive()).toBe(2)
+      // Another user is under the limit.
+      expect((await scope.provider.create(newJob({ userId: 'user-b' }), { maxActivePerUser: 2 })).created).toBe(true)
+    })
+
+    it('refuses a job over the global limit; a finished job no longer counts', async () => {
+      const first = await createJob(scope.provider)
+      await createJob(scope.provider, { userId: 'user-b' })
+      await expect(scope.provider.create(newJob({ userId: 'user-c' }), { maxActive: 2 })).rejects.toMatchObject({ scope: 'global', limit: 2 })
+      await appendAccepted(scope.provider, first.id, [endEvent(1, 'completed')])
+      expect((await scope.provider.create(newJob({ userId: 'user-c' }), { maxActive: 2, maxActivePerUser: 1 })).created).toBe(true)
+    })
+
+    it('never refuses an idempotent retry of a job it holds', async () => {
+      const first = await createJob(scope.provider, { idempotencyKey: 'key-1' })
+      const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { maxActivePerUser: 1, maxActive: 1 })
+      expect(retry).toMatchObject({ created: false, record: { id: first.id } })
+    })
+  })
+
+  describe('takeRate', () => {
+    it('counts `limit` hits per key in a sliding window, then says when a slot frees', async () => {
+      expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: true })
+      await scope.advance(10_000)
+      expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: true })
+      await scope.advance(10_000)
+      expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 40_000 })
+      expect(await scope.provider.takeRate('create:bob', 2, WINDOW_MS)).toEqual({ ok: true })
+      expect(await scope.provider.takeRate('input:alice', 2, WINDOW_MS)).toEqual({ ok: true })
+      // Refused hits do not count: the first hit leaves the window and frees one slot.
+      await scope.advance(40_000)
+      expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: true })
+      expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 10_000 })
+    })
+  })
+}
