@@ -80,6 +80,12 @@ export interface EventBase {
    * last. Absent when the event covers only its own seq.
    */
   fromSeq?: number
+  /**
+   * The lease epoch of the instance that wrote it, present only after a takeover (absent: 1).
+   * Seqs written by an owner that died before storing them are written again by the next owner
+   * with other content; the epoch tells them apart (shared/event-id.ts).
+   */
+  epoch?: number
 }
 
 export interface JobStatusPayload {

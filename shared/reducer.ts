@@ -66,6 +66,8 @@ export interface JobState {
   status: JobStatus
   /** The seq of the last event applied (0: none yet). */
   seq: number
+  /** The lease epoch of that event, present only after a takeover (absent: 1). */
+  epoch?: number
   content: string
   reasoning: string
   steps: StepState[]
@@ -140,6 +142,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
   if (event.seq <= state.seq) return state
   if (isTerminalStatus(state.status)) return state
   const next: JobState = { ...state, seq: event.seq, updatedAt: event.at }
+  if (event.epoch !== undefined) next.epoch = event.epoch
   switch (event.type) {
     case 'job-status':
       next.status = event.status as ActiveStatus

@@ -76,6 +76,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     stream = followJobStream({
       url: `${jobUrl}/stream`,
       getSeq: () => state.value?.seq ?? 0,
+      getEpoch: () => state.value?.epoch ?? 1,
       onSnapshot: snapshot => {
         state.value = adoptSnapshot(state.value, snapshot)
         error.value = null

@@ -9,9 +9,13 @@ import type { JobState, NodeState } from '../../shared/reducer'
 /**
  * The state to keep when a snapshot arrives. A snapshot replaces the state (it may repair a gap),
  * unless it is older than what is already applied — e.g. a slow `GET` answering after the stream.
+ * A snapshot from a later lease epoch always wins: another server took the job over, and text the
+ * lost one streamed without storing it is replaced, even where that leaves fewer seqs.
  */
 export function adoptSnapshot(current: JobState | null, snapshot: JobState): JobState {
   if (!current || current.id !== snapshot.id) return snapshot
+  const [snapshotEpoch, currentEpoch] = [snapshot.epoch ?? 1, current.epoch ?? 1]
+  if (snapshotEpoch !== currentEpoch) return snapshotEpoch > currentEpoch ? snapshot : current
   return snapshot.seq >= current.seq ? snapshot : current
 }
 

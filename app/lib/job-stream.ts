@@ -6,7 +6,12 @@
  * gone (404) → the job was lost (e.g. a restart of a memory provider) and the follower stops;
  * unreachable → `offline`, asking again with backoff until the server answers. Its connection
  * state (`connecting`, `open`, `reconnecting`, `offline`, `closed`) is reported as it changes.
+ * The resume position is the caller's seq with its lease epoch (`<epoch>:<seq>` after another
+ * server took the job over; shared/event-id.ts), so a position the lost owner never stored gets a
+ * snapshot instead of events that would not fit.
  */
+import type { StreamPosition } from '../../shared/event-id'
+import { formatEventId, parseEventId } from '../../shared/event-id'
 import type { JobEvent, JobEventType } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
@@ -56,6 +61,11 @@ export interface JobStreamOptions {
   url: string
   /** The seq of the last event the caller applied (0: none); used to resume. */
   getSeq: () => number
+  /**
+   * The lease epoch of the caller's state (`state.epoch`, absent: 1); used to resume. @default the
+   * epoch in the id of the last frame received
+   */
+  getEpoch?: () => number
   onSnapshot: (state: JobState) => void
   onEvent: (event: JobEvent) => void
   /** The job ended (after its `job-end` was handed to `onEvent`); the stream is closed. */
@@ -82,10 +92,11 @@ export interface JobStreamHandle {
   close: () => void
 }
 
-/** The URL to open: resume after `seq` when there is one. */
-export function streamUrlAfter(url: string, seq: number): string {
-  if (seq <= 0) return url
-  return `${url}${url.includes('?') ? '&' : '?'}after=${seq}`
+/** The URL to open: resume after a position (or a seq) when there is one. */
+export function streamUrlAfter(url: string, after: number | StreamPosition): string {
+  const position = typeof after === 'number' ? { epoch: 1, seq: after } : after
+  if (position.seq <= 0) return url
+  return `${url}${url.includes('?') ? '&' : '?'}after=${encodeURIComponent(formatEventId(position.seq, position.epoch))}`
 }
 
 /** `GET /api/jobs/:id` for a stream URL `/api/jobs/:id/stream`: the job's state, null on 404. */
@@ -113,6 +124,8 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   let brokenStreams = 0
   let connection: JobConnectionState | null = null
   let closed = false
+  /** The epoch in the id of the last frame received (ids are `<seq>` or `<epoch>:<seq>`). */
+  let frameEpoch = 1
 
   function setState(next: JobConnectionState) {
     if (next === connection) return
@@ -126,6 +139,7 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     if (closed) return
     attempts = 0
     brokenStreams = 0
+    frameEpoch = parseEventId(message.lastEventId)?.epoch ?? frameEpoch
     let data: unknown
     try {
       data = JSON.parse(String(message.data))
@@ -148,7 +162,7 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
 
   function open() {
     if (closed) return
-    const current = createEventSource(streamUrlAfter(options.url, options.getSeq()))
+    const current = createEventSource(streamUrlAfter(options.url, { epoch: options.getEpoch?.() ?? frameEpoch, seq: options.getSeq() }))
     source = current
     current.onopen = () => {
       if (closed || source !== current) return

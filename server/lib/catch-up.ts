@@ -3,12 +3,15 @@
  * its id is sane, merged like the live path; otherwise one snapshot. A finished job ends with
  * `job-end` as the last frame, so its snapshot is the state just before that event.
  */
+import type { StreamPosition } from '../../shared/event-id'
+import { parseEventId } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { reduceEvents } from '../../shared/reducer'
 import { mergeDeltas } from './replay'
 import type { ViewerFrame } from './viewer'
+import { eventFrame } from './viewer'
 
 /** A held slice of a job's log. */
 export interface HeldLog {
@@ -22,36 +25,48 @@ export interface HeldLog {
   baseState: JobState
 }
 
-/** Parses a `Last-Event-ID` header or `?after=` value: a non-negative integer, else null. */
-export function parseLastEventId(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null
-  const text = String(value).trim()
-  if (!/^\d{1,15}$/.test(text)) return null
-  return Number(text)
+/**
+ * Parses a `Last-Event-ID` header or `?after=` value: `<seq>` or `<epoch>:<seq>`, else null
+ * (garbage gets a snapshot, never an error).
+ */
+export function parseLastEventId(value: unknown): StreamPosition | null {
+  return parseEventId(value)
 }
 
-/** Events the viewer misses after `afterSeq`, or null when a snapshot must be sent instead. */
-function missedEvents(log: HeldLog, afterSeq: number | null): JobEvent[] | null {
-  if (afterSeq === null || afterSeq > log.state.seq) return null
-  if (afterSeq === log.state.seq) return []
+/** The epoch the event at `seq` was written in, or null when the log does not tell. */
+function epochAt(log: HeldLog, seq: number): number | null {
+  if (seq === log.baseState.seq) return log.baseState.epoch ?? 1
+  const event = log.events.find(each => (each.fromSeq ?? each.seq) <= seq && seq <= each.seq)
+  return event ? event.epoch ?? 1 : null
+}
+
+/**
+ * Events the viewer misses after its position, or null when a snapshot must be sent instead: the
+ * position is past the log, older than what is held, or from another epoch at that seq (the
+ * viewer's text came from an owner that died before storing it).
+ */
+function missedEvents(log: HeldLog, after: StreamPosition | null): JobEvent[] | null {
+  if (after === null || after.seq > log.state.seq) return null
+  if (after.seq > 0 && epochAt(log, after.seq) !== after.epoch) return null
+  if (after.seq === log.state.seq) return []
   const first = log.events[0]
-  if (!first || !log.complete || (first.fromSeq ?? first.seq) > afterSeq + 1) return null
-  return log.events.filter(event => event.seq > afterSeq)
+  if (!first || !log.complete || (first.fromSeq ?? first.seq) > after.seq + 1) return null
+  return log.events.filter(event => event.seq > after.seq)
 }
 
 /** The snapshot frame of a state. */
 export function snapshotFrame(state: JobState): ViewerFrame {
-  return { event: 'snapshot', id: state.seq, data: state }
+  return state.epoch === undefined ? { event: 'snapshot', id: state.seq, data: state } : { event: 'snapshot', id: state.seq, epoch: state.epoch, data: state }
 }
 
-/** The frames that bring a viewer at `afterSeq` (null: knows nothing) up to the log's end. */
-export function catchUpFrames(log: HeldLog, afterSeq: number | null): ViewerFrame[] {
-  const missed = missedEvents(log, afterSeq)
-  if (missed) return mergeDeltas(missed).map(event => ({ event: event.type, id: event.seq, data: event }))
+/** The frames that bring a viewer at `after` (null: knows nothing) up to the log's end. */
+export function catchUpFrames(log: HeldLog, after: StreamPosition | null): ViewerFrame[] {
+  const missed = missedEvents(log, after)
+  if (missed) return mergeDeltas(missed).map(eventFrame)
   const last = log.events.at(-1)
   if (isTerminalStatus(log.state.status) && last?.type === 'job-end' && log.complete) {
     const beforeEnd = reduceEvents(log.baseState, log.events.slice(0, -1))
-    return [snapshotFrame(beforeEnd), { event: 'job-end', id: last.seq, data: last }]
+    return [snapshotFrame(beforeEnd), eventFrame(last)]
   }
   return [snapshotFrame(log.state)]
 }

@@ -1,136 +1,151 @@
 /**
- * Many instances sharing one provider (Convex): the owner of a job holds a lease (instance id +
- * epoch) that it renews every `lease.heartbeatMs`; writes carry the epoch, so a stale owner is
- * fenced off. Abort and input answers sent to another instance reach the owner as controls, by
- * subscription. Jobs whose lease expired are taken over: chat jobs end `failed` (`owner-lost`,
- * partial text kept), workflow jobs resume from the last finished node.
+ * Many instances sharing one provider (Redis, Convex): requests for a job that runs on another
+ * instance, and recovery of jobs whose owner was lost. An abort or input answer for a remote job
+ * is sent to the owner as a control and the caller gets the owner's real reply (ok, 400, 409), or
+ * the job's end when it ended meanwhile. Jobs whose lease expired are taken over: chat jobs end
+ * `failed` (`owner-lost`, partial text kept) or, with `recovery.chat` = `continue`, run on from the
+ * stored text; workflow jobs resume from the last finished node.
  */
 import { emptyMetrics, isTerminalStatus } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
-import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
-import { InputConflictError, JobAbortedError } from './errors'
+import { BackgroundJobsError, InputConflictError } from './errors'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
-import type { JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
+import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
+import type { SharedProvider } from './run-lease'
+import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
 import { traceOwnerLost } from './telemetry/job-trace'
 
+/** The owner's error, answered by the instance that received the request. */
+export class ForwardedError extends BackgroundJobsError {
+  override name: string
+  override readonly statusCode: number
+  constructor(reply: Extract<ControlReply, { ok: false }>) {
+    super(reply.message)
+    this.name = reply.error
+    this.statusCode = reply.status
+  }
+}
+
+/** The instance running a job did not answer in time (and the job did not end). */
+export class OwnerUnreachableError extends BackgroundJobsError {
+  override readonly name = 'OwnerUnreachableError'
+  override readonly statusCode = 503
+  constructor(jobId: string, waitedMs: number) {
+    super(`The server running job ${jobId} did not answer within ${waitedMs} ms; retry shortly`)
+  }
+}
+
 /** What the cluster needs from the engine. */
 export interface ClusterOptions {
-  provider: JobProvider
+  provider: SharedProvider
   instanceId: string
   getConfig: () => BackgroundJobsConfig
   now: () => number
   logger: Logger
   timers: TimerSet
   runs: Map<string, JobRun>
-  abortRun: (run: JobRun, reason: JobAbortedError) => void
-  abandonRun: (run: JobRun, reason: string) => void
-  startRun: (record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }) => void
+  startRun: (record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun) => void
 }
 
-/** Creates the multi-instance side of an engine; `enabled` is false on single-process providers. */
+/** How a forwarded control came out. */
+type ForwardResult = ControlReply | 'ended' | 'timeout'
+
+/** Creates the multi-instance side of an engine. */
 export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
-  const enabled = Boolean(provider.sendControl && provider.subscribeControls && provider.claimLease && provider.heartbeatLease && provider.listExpiredLeases && provider.subscribe)
   let cancelRecovery: (() => void) | null = null
   let recovering = false
 
-  function handleControl(run: JobRun, control: StoredJobControl) {
-    if (control.userId !== run.record.userId) return // only the owner may steer a job
-    if (control.type === 'abort') {
-      options.abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
-      return
-    }
-    try {
-      run.inputs.answer(control.requestId, control.answer, control.userId)
-    }
-    catch (error) {
-      logger.warn('a forwarded input answer was refused', { jobId: run.record.id, requestId: control.requestId, error })
-    }
+  /** How long a request waits for the owner: long enough for a lost owner to be replaced. */
+  function replyTimeoutMs(): number {
+    const { lease } = options.getConfig()
+    return lease.durationMs + 2 * lease.heartbeatMs
   }
 
-  /** Keeps the lease of a run alive and listens for controls; returns the cleanup. */
-  function attach(run: JobRun, lease: JobLease): () => void {
-    if (!enabled) return () => {}
-    const config = run.config
-    // From the start: an abort sent while nobody owned the job still applies; answers already given are refused as stale.
-    const unsubscribe = provider.subscribeControls!(run.record.id, control => handleControl(run, control), { fromStart: true })
-    run.timers.interval(() => {
-      void provider.heartbeatLease!(run.record.id, lease, config.lease.durationMs).then((held) => {
-        if (!held && !run.live.ended) options.abandonRun(run, 'lease lost to another instance')
-      }, error => logger.warn('lease heartbeat failed', { jobId: run.record.id, error }))
-    }, config.lease.heartbeatMs)
-    return unsubscribe
-  }
-
-  /** Resolves when the job's log holds a `job-end`, or after `timeoutMs`. */
-  function waitForEnd(record: JobRecord, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      let unsubscribe = () => {}
-      const cancel = options.timers.timeout(() => finish(), timeoutMs)
-      function finish() {
-        cancel()
-        unsubscribe()
-        resolve()
+  /** Sends a control and waits for the owner's reply, the job's end, or the timeout. */
+  async function forward(record: JobRecord, control: JobControl, timeoutMs: number): Promise<ForwardResult> {
+    const controlId = await provider.sendControl(record.id, control)
+    return await new Promise<ForwardResult>((resolve) => {
+      const stops: Array<() => void> = []
+      let settled = false
+      const finish = (result: ForwardResult) => {
+        if (settled) return
+        settled = true
+        for (const stop of stops) stop()
+        resolve(result)
       }
-      unsubscribe = provider.subscribe!(record.id, (events: JobEvent[]) => {
-        if (events.some(event => event.type === 'job-end')) finish()
-      }, { afterSeq: record.lastSeq })
+      stops.push(options.timers.timeout(() => finish('timeout'), timeoutMs))
+      stops.push(provider.subscribeControlReply(record.id, controlId, reply => finish(reply)))
+      stops.push(provider.subscribe(record.id, (events: JobEvent[]) => {
+        if (events.some(event => event.type === 'job-end')) finish('ended')
+      }, { afterSeq: record.lastSeq }))
+      if (settled) for (const stop of stops) stop()
     })
   }
 
-  /** Asks the owner on another instance to abort, and waits (a lease period at most) for the end. */
+  /** Asks the owner on another instance to abort; resolves once the job ended. */
   async function abortRemote(record: JobRecord): Promise<void> {
-    await provider.sendControl!(record.id, { type: 'abort', userId: record.userId })
-    const ended = waitForEnd(record, options.getConfig().lease.durationMs)
-    // It may have ended between our read and the subscription.
+    const timeoutMs = replyTimeoutMs()
+    const result = await forward(record, { type: 'abort', userId: record.userId }, timeoutMs)
+    if (result === 'ended' || (typeof result === 'object' && result.ok)) return
+    if (typeof result === 'object') throw new ForwardedError(result)
     const fresh = await provider.get(record.id)
-    if (fresh && isTerminalStatus(fresh.status)) return
-    await ended
+    if (!fresh || !isTerminalStatus(fresh.status)) throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
-  /** Forwards an answer to the owner; checks first that the request is pending. */
+  /** Forwards an answer to the owner; throws its refusal (400 wrong shape, 409 not pending). */
   async function answerRemote(record: JobRecord, userId: string, requestId: string, answer: unknown): Promise<void> {
-    const state = await provider.getState(record.id)
-    if (!state?.pendingInputs.some(input => input.requestId === requestId)) {
-      throw new InputConflictError(requestId, state?.answeredInputs.some(input => input.requestId === requestId) ? 'was already answered or expired' : 'is not pending for this job')
+    const timeoutMs = replyTimeoutMs()
+    const result = await forward(record, { type: 'input', userId, requestId, answer }, timeoutMs)
+    if (typeof result === 'object') {
+      if (result.ok) return
+      throw new ForwardedError(result)
     }
-    await provider.sendControl!(record.id, { type: 'input', userId, requestId, answer })
+    if (result === 'ended') throw new InputConflictError(requestId, 'belongs to a job that has ended')
+    throw new OwnerUnreachableError(record.id, timeoutMs)
+  }
+
+  /** Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept. */
+  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig) {
+    const { epoch } = record.lease
+    const result = await provider.appendEvents(record.id, [{
+      type: 'job-end',
+      status: 'failed',
+      error: { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' },
+      metrics: emptyMetrics(),
+      seq,
+      at: now(),
+      ...(epoch > 1 ? { epoch } : {}),
+    }], { epoch })
+    logger.info('ended a job whose owner was lost', { jobId: record.id, ok: result.ok })
+    if (result.ok) traceOwnerLost(record, record.lease, config, now())
   }
 
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
   async function recover(): Promise<number> {
-    if (!enabled || recovering) return 0
+    if (recovering) return 0
     recovering = true
     let recovered = 0
     try {
       const config = options.getConfig()
-      for (const expired of await provider.listExpiredLeases!(now())) {
+      for (const expired of await provider.listExpiredLeases(now())) {
         if (options.runs.has(expired.id)) continue
-        const lease = await provider.claimLease!(expired.id, instanceId, config.lease.durationMs)
+        const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue
         recovered++
         const record = { ...expired, lease }
-        if (record.type === 'workflow') {
-          const state = await provider.getState(record.id)
-          if (state && !isTerminalStatus(state.status)) {
-            logger.info('resuming a workflow whose owner was lost', { jobId: record.id, fromSeq: state.seq })
-            options.startRun(record, config, { state, lease })
-            continue
-          }
+        // Read after the claim: the lost owner's writes are fenced from now on, so this is final.
+        const state = await provider.getState(record.id)
+        if (!state || isTerminalStatus(state.status)) continue
+        if (record.type === 'workflow' || config.recovery.chat === 'continue') {
+          logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
+          options.startRun(record, config, { state, lease })
+          continue
         }
-        const result = await provider.appendEvents(record.id, [{
-          type: 'job-end',
-          status: 'failed',
-          error: { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' },
-          metrics: emptyMetrics(),
-          seq: record.lastSeq + 1,
-          at: now(),
-        }], { epoch: lease.epoch })
-        logger.info('ended a job whose owner was lost', { jobId: record.id, ok: result.ok })
-        if (result.ok) traceOwnerLost(record, lease, config, now())
+        await endLostChat(record, state.seq + 1, config)
       }
     }
     catch (error) {
@@ -143,14 +158,12 @@ export function createCluster(options: ClusterOptions) {
   }
 
   return {
-    enabled,
-    attach,
     abortRemote,
     answerRemote,
     recover,
     /** Starts periodic recovery (every heartbeat). */
     start() {
-      if (!enabled || cancelRecovery) return
+      if (cancelRecovery) return
       cancelRecovery = options.timers.interval(() => void recover(), options.getConfig().lease.heartbeatMs)
     },
     stop() {
@@ -159,3 +172,6 @@ export function createCluster(options: ClusterOptions) {
     },
   }
 }
+
+/** The multi-instance side of an engine. */
+export type Cluster = ReturnType<typeof createCluster>

@@ -17,9 +17,13 @@ export interface BackgroundJobsConfig {
   /** Master switch; off → every route answers 503 naming the flag. @default true */
   enabled: boolean
   /** Which provider stores jobs. @default 'memory' */
-  provider: 'memory' | 'convex'
+  provider: 'memory' | 'convex' | 'redis'
   /** Convex deployment URL (provider `convex`). */
   convexUrl: string
+  /** Redis URL (provider `redis`), e.g. `redis://:password@redis:6379/0`. */
+  redisUrl: string
+  /** Prepended to every Redis key and channel, so apps can share one Redis. @default 'bgjobs:' */
+  redisKeyPrefix: string
   /** This instance's id (multi-instance providers). @default a random id per process */
   instanceId: string
   /**
@@ -131,8 +135,19 @@ export interface BackgroundJobsConfig {
     bytes: number
   }
   lease: {
+    /** Another instance takes a job over when its owner has not renewed the lease for this long. @default 15000 */
     durationMs: number
+    /** How often the owner renews its leases (and every instance looks for lost ones). @default 5000 */
     heartbeatMs: number
+  }
+  recovery: {
+    /**
+     * What happens to a running chat job whose owner was lost: `fail` ends it `failed` with code
+     * `owner-lost` and the stored text; `continue` runs it on another instance, asking the model to
+     * continue from the stored text. Workflows always resume from their last finished node.
+     * @default 'fail'
+     */
+    chat: 'fail' | 'continue'
   }
   /** Bearer token for the ops metrics route; empty → the route is off (404). */
   metricsToken: string
@@ -161,6 +176,8 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   enabled: true,
   provider: 'memory',
   convexUrl: '',
+  redisUrl: '',
+  redisKeyPrefix: 'bgjobs:',
   instanceId: '',
   cookieSecret: '',
   allowAnonymous: true,
@@ -204,6 +221,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
   persist: { intervalMs: 500, bytes: 1024 },
   lease: { durationMs: 15_000, heartbeatMs: 5_000 },
+  recovery: { chat: 'fail' },
   metricsToken: '',
   telemetry: { enabled: true, recordUserId: false, recordContent: false, maxContentChars: 4096 },
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
+import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
@@ -22,6 +23,10 @@ import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
 import type { JobRecord } from './providers/types'
+import { ActiveLimitError } from './providers/types'
+import type { RateLimitKind } from './rate-limit'
+import { limitRate } from './rate-limit'
+import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
@@ -38,23 +43,11 @@ export function createEngine(options: EngineOptions) {
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
   const notifications: NotificationHub = new NotificationHub(now, createUserFeed({ provider, now, logger, isLocal: id => runs.has(id), notify: (userId, notification) => notifications.notify(userId, notification) }))
   const engineTimers = createTimerSet()
-  let starting = 0
   let cancelCleanup: (() => void) | null = null
   let disposed = false
 
   const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications })
-  const cluster = createCluster({
-    provider,
-    instanceId,
-    getConfig,
-    now,
-    logger,
-    timers: engineTimers,
-    runs,
-    abortRun: (run, reason) => abortRun(run, reason),
-    abandonRun: (run, reason) => abandonRun(run, reason),
-    startRun: (record, config, resume) => startRun(record, config, resume),
-  })
+  const shared = isSharedProvider(provider) ? provider : null
 
   async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
@@ -87,6 +80,7 @@ export function createEngine(options: EngineOptions) {
 
   const { startRun, abortRun, abandonRun } = createRunManager({
     provider,
+    shared,
     runs,
     runners: options.runners,
     now,
@@ -95,28 +89,36 @@ export function createEngine(options: EngineOptions) {
     createContext,
     onCommit: (run, event) => viewers.onCommit(run, event),
     jobEnded: (job, state) => callHook('jobEnded', job, state),
-    cluster: () => cluster,
   })
+  // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
+  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun }) : null
+
+  /**
+   * A record as this instance knows it best: a job running here is ahead of the store (writes
+   * are batched behind), so its live status and position win. Used wherever records are shown.
+   */
+  function withLiveState(record: JobRecord): JobRecord {
+    const run = runs.get(record.id)
+    if (!run) return record
+    const { status, seq, updatedAt, endedAt } = run.live.state
+    return { ...record, status, lastSeq: seq, updatedAt, endedAt }
+  }
 
   /** Loads a job the user owns, or throws JobNotFoundError (another user's job is a 404 too). */
   async function authorize(userId: string, jobId: string): Promise<JobRecord> {
     const record = await provider.get(jobId)
     if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
-    const run = runs.get(jobId)
-    if (run) return { ...record, status: run.live.state.status, lastSeq: run.live.state.seq, updatedAt: run.live.state.updatedAt, endedAt: run.live.state.endedAt }
-    return record
+    return withLiveState(record)
   }
 
   function assertEnabled(config: BackgroundJobsConfig) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')
   }
 
-  async function checkConcurrency(userId: string, config: BackgroundJobsConfig) {
-    const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
-    const [global, user] = await Promise.all([provider.countActive(), provider.countActive({ userId })])
-    if (user >= maxConcurrentJobsPerUser) throw new ConcurrencyLimitError('user', maxConcurrentJobsPerUser, retryAfterSeconds)
-    // `starting` counts this request too; the others are creations racing with it.
-    if (global + starting - 1 >= maxConcurrentJobs) throw new ConcurrencyLimitError('global', maxConcurrentJobs, retryAfterSeconds)
+  /** Counts one request of the user against its per-minute limit, in the store (all instances). */
+  async function limitRateOf(userId: string, kind: RateLimitKind): Promise<void> {
+    const { limits } = getConfig()
+    await limitRate(provider, kind, userId, kind === 'create' ? limits.createPerMinute : limits.inputPerMinute)
   }
 
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
@@ -137,15 +139,16 @@ export function createEngine(options: EngineOptions) {
       if (workflow.usesModel && !hasModel(config)) throw new ModelNotConfiguredError()
     }
     else if (!hasModel(config)) throw new ModelNotConfiguredError()
-    starting++
+    const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
+    const createdAt = now()
+    const id = randomUUID()
+    const lease = shared ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
+    // Started before the record is stored, so its span context is stored with it (request.trace).
+    const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt })
+    let stored: { record: JobRecord, created: boolean }
     try {
-      await checkConcurrency(userId, config)
-      const createdAt = now()
-      const id = randomUUID()
-      const lease = cluster.enabled ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
-      // Started before the record is stored, so its span context is stored with it (request.trace).
-      const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt })
-      const { record, created } = await provider.create({
+      // The limits are counted by the store in the same step as the insert: they hold across instances.
+      stored = await provider.create({
         id,
         userId,
         type: request.type,
@@ -156,27 +159,29 @@ export function createEngine(options: EngineOptions) {
         request: trace.stored ? { ...request, trace: trace.stored } : request,
         createdAt,
         lease,
-      })
-      // A repeated Idempotency-Key: the span is dropped unended (never exported).
-      if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
-      ensureCleanupTimer(config)
-      startRun(record, config, undefined, trace)
-      logger.info('job created', { jobId: record.id, type: record.type })
-      notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
-      await callHook('jobCreated', record)
-      return { job: summarize(record), created: true }
+      }, { maxActivePerUser: maxConcurrentJobsPerUser, maxActive: maxConcurrentJobs })
     }
-    finally {
-      starting--
+    catch (error) {
+      if (error instanceof ActiveLimitError) throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
+      throw error
     }
+    const { record, created } = stored
+    // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).
+    if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
+    ensureCleanupTimer(config)
+    startRun(record, config, undefined, trace)
+    logger.info('job created', { jobId: record.id, type: record.type })
+    notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
+    await callHook('jobCreated', record)
+    return { job: summarize(record), created: true }
   }
 
   async function abortJob(userId: string, jobId: string): Promise<JobSummary> {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
     const run = runs.get(jobId)
-    if (run) abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
-    else if (cluster.enabled && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
+    if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
+    else if (cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
     return summarize(await authorize(userId, jobId))
   }
 
@@ -184,11 +189,11 @@ export function createEngine(options: EngineOptions) {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
     const run = runs.get(jobId)
-    if (!run && cluster.enabled && !isTerminalStatus(record.status)) {
+    if (!run && cluster && !isTerminalStatus(record.status)) {
       await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
       return
     }
-    if (!run || run.live.ended) {
+    if (!run || run.live.ended || run.live.ending) {
       throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
     run.inputs.answer(answer.requestId, answer.answer, userId)
@@ -210,16 +215,14 @@ export function createEngine(options: EngineOptions) {
   async function listJobs(userId: string, filter: ListJobsFilter = {}): Promise<JobSummary[]> {
     assertEnabled(getConfig())
     const records = await provider.list({ ...filter, userId })
-    return records.map((record) => {
-      const run = runs.get(record.id)
-      return summarize(run ? { ...record, status: run.live.state.status, lastSeq: run.live.state.seq } : record)
-    })
+    return records.map(record => summarize(withLiveState(record)))
   }
 
-  async function attachViewer(userId: string, jobId: string, sink: ViewerSink, afterSeq: number | null) {
+  /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
+  async function attachViewer(userId: string, jobId: string, sink: ViewerSink, after: StreamPosition | number | null) {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
-    return viewers.attach(record, sink, afterSeq)
+    return viewers.attach(record, sink, typeof after === 'number' ? { epoch: 1, seq: after } : after)
   }
 
   function attachNotifications(userId: string, sink: NotificationSink, afterId: number | null): () => void {
@@ -270,17 +273,22 @@ export function createEngine(options: EngineOptions) {
   async function dispose(disposeOptions: { handOff?: boolean } = {}): Promise<void> {
     if (disposed) return
     disposed = true
-    cluster.stop()
+    cluster?.stop()
+    const config = getConfig()
     for (const run of runs.values()) {
-      if (cluster.enabled && run.record.lease && (disposeOptions.handOff || run.record.type === 'workflow')) {
+      if (shared && run.record.lease && (disposeOptions.handOff || run.record.type === 'workflow')) {
         run.live.flush()
-        await run.persist.flush()
+        await settleWithin(run.persist.flush(), config.lease.durationMs)
         abandonRun(run, 'handed off at shutdown')
-        await provider.heartbeatLease?.(run.record.id, run.record.lease, 0).catch(() => false)
+        await shared.heartbeatLease(run.record.id, run.record.lease, 0).catch(() => false)
         continue
       }
-      abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
+      void abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
     }
+    // A store that stays down cannot hold the shutdown: after a lease period, pending writes are
+    // given up (the job's lease expires and another instance ends it).
+    await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), config.lease.durationMs)
+    for (const run of runs.values()) run.persist.close()
     await Promise.allSettled([...runs.values()].map(run => run.done))
     viewers.closeAll()
     notifications.closeAll()
@@ -289,12 +297,21 @@ export function createEngine(options: EngineOptions) {
     await provider.dispose?.()
   }
 
-  cluster.start()
+  /** Waits for `promise`, at most `ms`. */
+  async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+    let cancel = () => {}
+    await Promise.race([promise, new Promise<void>((resolve) => {
+      cancel = engineTimers.timeout(resolve, ms)
+    })])
+    cancel()
+  }
+
+  cluster?.start()
 
   return {
     instanceId,
     /** Takes over jobs of lost instances now (also runs every `lease.heartbeatMs`). */
-    recover: () => cluster.recover(),
+    recover: async () => await cluster?.recover() ?? 0,
     provider,
     createJob,
     getJob,
@@ -303,6 +320,7 @@ export function createEngine(options: EngineOptions) {
     answerInput,
     attachViewer,
     attachNotifications,
+    limitRate: limitRateOf,
     cleanup,
     stats,
     dispose,

@@ -99,7 +99,7 @@ export class InputConflictError extends BackgroundJobsError {
 /** The reason a job was aborted (the AbortSignal's `reason`). */
 export class JobAbortedError extends Error {
   override readonly name = 'JobAbortedError'
-  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost', message: string) {
+  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large', message: string) {
     super(message)
   }
 }

@@ -36,6 +36,8 @@ export interface JobRun {
   startedAt: number
   /** Settles when the runner returned and the end was written. */
   done: Promise<void>
+  /** Set once the end is decided: settles when it was stored and reported (or the run was abandoned). */
+  ending: Promise<void> | null
   /** True when another instance took the job over: end locally without writing. */
   abandoned: boolean
   /** The run's span (a no-op without a tracing SDK). */
@@ -81,6 +83,8 @@ export interface CreateRunOptions {
   onCommit: (event: JobEvent) => void
   onInputRequest: (requestId: string, prompt: string) => void
   abort: (run: JobRun, reason: JobAbortedError) => void
+  /** The lease epoch this run writes with (1 on the first owner). */
+  epoch: number
   trace: JobTrace
 }
 
@@ -93,7 +97,10 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     persist: options.persist,
     batchWindowMs: options.config.stream.batchWindowMs,
     now: options.now,
+    epoch: options.epoch,
     onCommit: options.onCommit,
+    // An event no write could hold ends the job with a clear error instead of blocking the log.
+    onUnstorable: (event, bytes) => options.abort(run, new JobAbortedError('event-too-large', `A ${event.type} event of ${bytes} bytes is larger than the provider stores in one write (${options.persist.maxEventBytes} bytes)`)),
   })
   const run: JobRun = {
     record: options.record,
@@ -106,6 +113,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     metrics: emptyMetrics(),
     startedAt: options.now(),
     done: Promise.resolve(),
+    ending: null,
     abandoned: false,
     trace: options.trace,
   }
@@ -124,6 +132,6 @@ export function createJobRun(options: CreateRunOptions): JobRun {
 /** Frees everything a run holds. Safe to call twice. */
 export function releaseRun(run: JobRun): void {
   run.timers.clearAll()
-  run.persist.dispose()
+  run.persist.close()
   run.live.close()
 }

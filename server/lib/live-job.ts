@@ -1,12 +1,16 @@
 /**
  * A job running on this instance: it numbers events, merges deltas in the batching window (one
  * timer per job), keeps the reduced state, writes behind to the provider and fans out to viewers.
+ * Its end is two steps: `end` numbers the `job-end` and hands it to the write-behind queue;
+ * `reportEnd` applies and sends it once the provider stored it, so nobody is told of an end that
+ * a crash could still lose.
  */
-import type { JobEvent, JobEventPayload } from '../../shared/events'
-import { isTerminalStatus } from '../../shared/events'
+import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/events'
+import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { applyEvent } from '../../shared/reducer'
 import type { PersistQueue } from './persist-queue'
+import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
 import type { TimerSet } from './timers'
 import type { Viewer } from './viewer'
 import { closeViewer, deliver } from './viewer'
@@ -21,37 +25,55 @@ interface PendingDelta {
 
 /** Options of a live job. */
 export interface LiveJobOptions {
+  /** The state the run starts from (fresh, or the stored state of a job taken over). */
   state: JobState
   timers: TimerSet
   persist: PersistQueue
   /** Deltas within this window become one event (0: one event per delta). */
   batchWindowMs: number
   now: () => number
+  /** The lease epoch of this run; above 1 it is written into every event. @default 1 */
+  epoch?: number
   /** Called after every committed event (notifications, metrics). */
   onCommit?: (event: JobEvent) => void
+  /** Called instead of committing an event the provider could never store (larger than its batch limit). */
+  onUnstorable?: (event: JobEvent, bytes: number) => void
 }
 
 /** The in-memory side of a running job. */
 export class LiveJob {
   state: JobState
+  /** The state before this run's first event. */
+  readonly baseState: JobState
   /** Every committed event of this run, for replays to viewers on this instance. */
   readonly events: JobEvent[] = []
   readonly viewers = new Set<Viewer>()
   private pending: PendingDelta | null = null
   private cancelBatchTimer: (() => void) | null = null
+  private endEvent: JobEvent | null = null
+  /** Longest delta text (UTF-16 units) that always fits the provider's batch limit. */
+  private readonly maxDeltaChars: number
 
   constructor(private readonly options: LiveJobOptions) {
     this.state = options.state
+    this.baseState = options.state
+    // A UTF-16 unit is at most 3 UTF-8 bytes.
+    this.maxDeltaChars = Math.max(1, Math.floor((options.persist.maxEventBytes - MAX_DELTA_ENVELOPE_BYTES) / 3))
   }
 
-  /** True once `job-end` is committed. */
+  /** True once `job-end` is stored and reported. */
   get ended(): boolean {
     return isTerminalStatus(this.state.status)
   }
 
+  /** True between `end` and `reportEnd`: no more events are accepted, the end is being stored. */
+  get ending(): boolean {
+    return this.endEvent !== null && !this.ended
+  }
+
   /** Buffers a delta; the window's timer (one per job) commits the merged text. */
   delta(type: DeltaType, text: string, nodeId?: string): void {
-    if (this.ended || text.length === 0) return
+    if (this.endEvent || text.length === 0) return
     if (this.pending && (this.pending.type !== type || this.pending.nodeId !== nodeId)) this.flush()
     if (this.pending) this.pending.text += text
     else this.pending = { type, nodeId, text }
@@ -74,27 +96,65 @@ export class LiveJob {
     const pending = this.pending
     if (!pending) return
     this.pending = null
-    const base = pending.type === 'text-delta' ? this.state.content : this.state.reasoning
-    this.commit({ type: pending.type, offset: base.length, text: pending.text, ...(pending.nodeId ? { nodeId: pending.nodeId } : {}) } as JobEventPayload & { nodeId?: string })
+    // Text larger than one stored event could be goes out as several deltas.
+    for (let start = 0; start < pending.text.length; start += this.maxDeltaChars) {
+      const text = pending.text.slice(start, start + this.maxDeltaChars)
+      const base = pending.type === 'text-delta' ? this.state.content : this.state.reasoning
+      this.commit({ type: pending.type, offset: base.length, text, ...(pending.nodeId ? { nodeId: pending.nodeId } : {}) } as JobEventPayload & { nodeId?: string })
+    }
+  }
+
+  /** Numbers a payload as the next event (with this run's epoch after a takeover). */
+  private number(payload: JobEventPayload & { nodeId?: string }): JobEvent {
+    const epoch = this.options.epoch ?? 1
+    return { ...payload, seq: this.state.seq + 1, at: this.options.now(), ...(epoch > 1 ? { epoch } : {}) } as JobEvent
   }
 
   /**
    * Numbers an event, applies it, persists it and sends it to viewers. Pending deltas are flushed
-   * first so order is kept. After `job-end` nothing more is accepted (a late event is dropped).
+   * first so order is kept. Once the end is numbered nothing more is accepted (a late event is
+   * dropped), and an event the provider could never store is refused (`onUnstorable`).
    */
   commit(payload: JobEventPayload & { nodeId?: string }): JobEvent | null {
-    if (this.ended) return null
-    if (payload.type !== 'text-delta' && payload.type !== 'reasoning-delta') this.flush()
-    const event = { ...payload, seq: this.state.seq + 1, at: this.options.now() } as JobEvent
+    if (this.endEvent) return null
+    if (!isDeltaEvent(payload)) this.flush()
+    if (this.endEvent) return null
+    const event = this.number(payload)
+    const bytes = isDeltaEvent(event) ? 0 : this.options.persist.sizeOf(event)
+    if (bytes > this.options.persist.maxEventBytes) {
+      this.options.onUnstorable?.(event, bytes)
+      return null
+    }
+    this.apply(event)
+    return event
+  }
+
+  /** Numbers the end and hands it to the write-behind queue; `reportEnd` sends it once stored. */
+  end(payload: JobEndPayload): JobEvent | null {
+    if (this.endEvent) return null
+    this.flush()
+    this.cancelBatchTimer?.()
+    this.cancelBatchTimer = null
+    this.endEvent = this.number(payload)
+    this.options.persist.push(this.endEvent)
+    return this.endEvent
+  }
+
+  /** Applies the stored end and sends it to every viewer (which then close). */
+  reportEnd(): void {
+    if (!this.endEvent || this.ended) return
+    this.apply(this.endEvent, false)
+  }
+
+  private apply(event: JobEvent, persist = true): void {
     this.state = applyEvent(this.state, event)
     this.events.push(event)
-    this.options.persist.push(event)
+    if (persist) this.options.persist.push(event)
     for (const viewer of this.viewers) {
       deliver(viewer, event)
       if (viewer.closed) this.viewers.delete(viewer)
     }
     this.options.onCommit?.(event)
-    return event
   }
 
   /** Removes a viewer (its stream closed). */

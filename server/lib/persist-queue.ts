@@ -1,16 +1,32 @@
 /**
  * Writes a job's committed events to the provider in batches: at most every `intervalMs`, or as
  * soon as `bytes` are pending, immediately at every boundary (non-delta) event, one write in
- * flight. Bytes written grow with the output, never the whole content per write.
+ * flight, each write under the provider's `maxBatchBytes`. Bytes written grow with the output,
+ * never the whole content per write. A write that throws is retried (backing off) until it is
+ * stored, refused or the queue is closed: the tail is never dropped, and `flush` says which.
  */
 import type { JobEvent } from '../../shared/events'
+import { isDeltaEvent } from '../../shared/events'
+import { jsonByteLength, utf8ByteLength } from './bytes'
 import type { AppendRefusal, JobProvider } from './providers/types'
 import type { TimerSet } from './timers'
 import { mergeDeltas } from './replay'
 
+/**
+ * What a delta's JSON typically adds to its text (`type`, `offset`, `seq`, `at`): deltas are
+ * counted as their text's UTF-8 bytes plus this, without serialising each one.
+ */
+export const DELTA_ENVELOPE_BYTES = 64
+/** The most a delta's JSON can add to its text (every optional field present, escapes aside). */
+export const MAX_DELTA_ENVELOPE_BYTES = 1_024
+/** First retry delay after a failed write; doubles per failure in a row. */
+export const RETRY_BASE_DELAY_MS = 250
+/** Longest delay between retries. */
+export const RETRY_MAX_DELAY_MS = 5_000
+
 /** Options of a persist queue. */
 export interface PersistQueueOptions {
-  provider: JobProvider
+  provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes'>
   jobId: string
   timers: TimerSet
   /** 0 writes at once (the memory provider). */
@@ -19,7 +35,7 @@ export interface PersistQueueOptions {
   epoch?: number
   /** Called once when the provider refuses a write (terminal elsewhere, stale epoch, conflict). */
   onRefused: (reason: AppendRefusal) => void
-  /** Called when a write throws (network); the events stay pending and are retried. */
+  /** Called when a write throws (network, timeout); the events stay pending and are retried. */
   onError: (error: unknown) => void
   /**
    * Merge consecutive deltas of a batch into one stored event (`fromSeq`..`seq`), so stored bytes
@@ -28,103 +44,151 @@ export interface PersistQueueOptions {
   mergeDeltas?: boolean
 }
 
+/** How a `flush` ended. */
+export type PersistOutcome = 'stored' | 'refused' | 'closed'
+
 /** A job's write-behind queue. */
 export interface PersistQueue {
   push(event: JobEvent): void
-  /** Writes everything pending; resolves when the provider has it (or refused it). */
-  flush(): Promise<void>
+  /** Resolves once every event pushed so far is stored, or the provider refused a write, or the queue was closed. */
+  flush(): Promise<PersistOutcome>
+  /** The UTF-8 size the queue counts for an event (text plus envelope for deltas, JSON otherwise). */
+  sizeOf(event: JobEvent): number
+  /** The largest event the provider can store in one write (Infinity when unlimited). */
+  readonly maxEventBytes: number
   /** Pending events not yet written. */
   readonly pendingCount: number
   /** Writes made so far (for tests and metrics). */
   readonly writes: number
-  dispose(): void
+  /** Stops writing and retrying; waiting flushes resolve `closed`. */
+  close(): void
 }
 
-/** A rough byte size of an event, cheap for deltas (the common case). */
-function eventBytes(event: JobEvent): number {
-  if (event.type === 'text-delta' || event.type === 'reasoning-delta') return event.text.length + 64
-  return JSON.stringify(event).length
+/** The size the queue counts for an event, in UTF-8 bytes. */
+export function eventBytes(event: JobEvent): number {
+  return isDeltaEvent(event) ? utf8ByteLength(event.text) + DELTA_ENVELOPE_BYTES : jsonByteLength(event)
 }
 
 /** Creates the write-behind queue of one job. */
 export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
-  let pending: JobEvent[] = []
+  const maxBatchBytes = options.provider.maxBatchBytes ?? Number.POSITIVE_INFINITY
+  const pending: Array<{ event: JobEvent, bytes: number }> = []
   let pendingBytes = 0
-  let inFlight: Promise<void> | null = null
-  let cancelTimer: (() => void) | null = null
-  let refused = false
+  let pushed = 0
+  let stored = 0
+  let failures = 0
   let writes = 0
-  const RETRY_DELAY_MS = 1_000
+  let writing = false
+  let outcome: Exclude<PersistOutcome, 'stored'> | null = null
+  let cancelTimer: (() => void) | null = null
+  let retryScheduled = false
+  const waiters: Array<{ target: number, resolve: (outcome: PersistOutcome) => void }> = []
+
+  function settleWaiters() {
+    for (let index = waiters.length - 1; index >= 0; index--) {
+      const waiter = waiters[index]!
+      if (outcome || stored >= waiter.target) {
+        waiters.splice(index, 1)
+        waiter.resolve(outcome ?? 'stored')
+      }
+    }
+  }
+
+  /** The next batch: as many pending events as fit under the provider's limit (at least one). */
+  function takeBatch(): JobEvent[] {
+    let bytes = 0
+    let count = 0
+    while (count < pending.length && (count === 0 || bytes + pending[count]!.bytes <= maxBatchBytes)) bytes += pending[count++]!.bytes
+    return pending.slice(0, count).map(entry => entry.event)
+  }
 
   async function writeLoop(): Promise<void> {
-    while (pending.length > 0 && !refused) {
-      const batch = pending
-      pending = []
-      pendingBytes = 0
+    while (pending.length > 0 && !outcome) {
+      const batch = takeBatch()
       try {
         writes++
-        const stored = options.mergeDeltas ? mergeDeltas(batch) : batch
-        const result = await options.provider.appendEvents(options.jobId, stored, { epoch: options.epoch })
+        const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
+        const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
+        if (outcome) return
         if (!result.ok) {
-          refused = true
+          outcome = 'refused'
+          settleWaiters()
           options.onRefused(result.reason)
+          return
         }
       }
       catch (error) {
         // Keep the events (in order) and retry later: nothing is lost on a passing fault.
-        pending = [...batch, ...pending]
-        pendingBytes = pending.reduce((sum, event) => sum + eventBytes(event), 0)
+        failures++
         options.onError(error)
-        schedule(RETRY_DELAY_MS)
+        scheduleRetry()
         return
       }
+      failures = 0
+      for (const entry of pending.splice(0, batch.length)) pendingBytes -= entry.bytes
+      stored += batch.length
+      settleWaiters()
     }
   }
 
-  function start(): Promise<void> {
+  function start() {
+    if (writing || retryScheduled || outcome) return
     cancelTimer?.()
     cancelTimer = null
-    if (!inFlight) {
-      inFlight = writeLoop().finally(() => {
-        inFlight = null
-      })
-    }
-    return inFlight
+    writing = true
+    void writeLoop().finally(() => {
+      writing = false
+      // Events pushed during the last write wait for the next trigger, unless someone flushes.
+      if (pending.length > 0 && waiters.length > 0) start()
+    })
   }
 
   function schedule(delayMs: number) {
-    if (cancelTimer) return
+    if (cancelTimer || outcome) return
     cancelTimer = options.timers.timeout(() => {
       cancelTimer = null
-      void start()
+      retryScheduled = false
+      start()
     }, delayMs)
+  }
+
+  function scheduleRetry() {
+    cancelTimer?.()
+    cancelTimer = null
+    schedule(Math.min(RETRY_BASE_DELAY_MS * 2 ** (failures - 1), RETRY_MAX_DELAY_MS))
+    retryScheduled = true
   }
 
   return {
     push(event) {
-      if (refused) return
-      pending.push(event)
-      pendingBytes += eventBytes(event)
-      const boundary = event.type !== 'text-delta' && event.type !== 'reasoning-delta'
-      if (boundary || options.intervalMs === 0 || pendingBytes >= options.bytes) void start()
+      if (outcome) return
+      const bytes = eventBytes(event)
+      pending.push({ event, bytes })
+      pendingBytes += bytes
+      pushed++
+      if (!isDeltaEvent(event) || options.intervalMs === 0 || pendingBytes >= options.bytes) start()
       else schedule(options.intervalMs)
     },
-    async flush() {
-      // A write already in flight may leave more pending behind it: loop until nothing is left.
-      while ((pending.length > 0 || inFlight) && !refused) {
-        await start()
-        if (cancelTimer) break // a failed write scheduled a retry; do not spin
-      }
+    flush() {
+      if (outcome) return Promise.resolve(outcome)
+      if (stored >= pushed) return Promise.resolve('stored')
+      const done = new Promise<PersistOutcome>(resolve => waiters.push({ target: pushed, resolve }))
+      start()
+      return done
     },
+    sizeOf: eventBytes,
+    maxEventBytes: maxBatchBytes,
     get pendingCount() {
       return pending.length
     },
     get writes() {
       return writes
     },
-    dispose() {
+    close() {
       cancelTimer?.()
       cancelTimer = null
+      if (!outcome) outcome = 'closed'
+      settleWaiters()
     },
   }
 }

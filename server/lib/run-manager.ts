@@ -1,7 +1,9 @@
 /**
- * Running jobs on this instance: start a run (its timers, write-behind queue, live log and
- * runner), end it once with an outcome, abort it, or abandon it to another instance. Every run
- * releases everything it holds when its runner has settled.
+ * Running jobs on this instance: start a run (its timers, write-behind queue, live log, lease and
+ * runner), end it once with an outcome, abort it, or abandon it to another instance, and act on
+ * controls forwarded from other instances. A job's end is reported (to viewers, notifications,
+ * hooks) only once the provider stored it. Every run releases everything it holds when its
+ * runner has settled.
  */
 import type { JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
@@ -15,8 +17,10 @@ import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
 import { createPersistQueue } from './persist-queue'
-import type { JobLease, JobProvider, JobRecord } from './providers/types'
+import type { ControlReply, JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
 import type { RunContext } from './run-context'
+import type { SharedProvider } from './run-lease'
+import { holdLease } from './run-lease'
 import { createTimerSet } from './timers'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
@@ -24,6 +28,8 @@ import { startJobTrace } from './telemetry/job-trace'
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
   provider: JobProvider
+  /** The same provider when it lets instances share jobs (leases, controls), else null. */
+  shared: SharedProvider | null
   runs: Map<string, JobRun>
   runners: JobRunners
   now: () => number
@@ -32,36 +38,51 @@ export interface RunManagerOptions {
   createContext: (run: JobRun, resumedFrom: JobState | null) => RunContext
   onCommit: (run: JobRun, event: JobEvent) => void
   jobEnded: (job: JobRecord, state: JobState) => Promise<void>
-  /** The engine's cluster (late-bound: the cluster itself starts runs). */
-  cluster: () => { enabled: boolean, attach: (run: JobRun, lease: JobLease) => () => void }
+}
+
+/** A run resumed on this instance after its owner was lost. */
+export interface ResumedRun {
+  state: JobState
+  lease: JobLease
 }
 
 /** Creates the run manager of an engine. */
 export function createRunManager(options: RunManagerOptions) {
-  const { provider, runs, now, logger, notifications } = options
+  const { provider, shared, runs, now, logger, notifications } = options
 
   function notifyEnd(run: JobRun) {
     const { record, live } = run
     notifications.notify(record.userId, { type: 'job-end', jobId: record.id, threadId: record.threadId, status: live.state.status, title: record.title })
   }
 
-  /** Ends a run with an outcome (once); later outcomes are refused, like a late complete after abort. */
-  function endRun(run: JobRun, outcome: RunOutcome) {
-    if (run.live.ended || run.abandoned) return
+  /**
+   * Ends a run with an outcome (once: later outcomes are refused, like a late complete after
+   * abort). The end is written first, retried until stored, and only then reported; resolves then.
+   */
+  function endRun(run: JobRun, outcome: RunOutcome): Promise<void> {
+    if (run.ending) return run.ending
+    if (run.abandoned) return Promise.resolve()
     run.live.flush()
     run.metrics.duration_ms = now() - run.startedAt
-    run.live.commit({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
+    run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
     run.trace.end(outcome, run.metrics, run.live.state.content)
-    logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
-    notifyEnd(run)
+    run.ending = run.persist.flush().then((stored) => {
+      // Refused (another owner) or closed (shutdown gave up): whoever owns the job now ends it.
+      if (stored !== 'stored' || run.abandoned) return
+      run.live.reportEnd()
+      logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
+      notifyEnd(run)
+    })
+    return run.ending
   }
 
-  function abortRun(run: JobRun, reason: JobAbortedError) {
-    if (run.live.ended) return
+  /** Aborts a run; resolves once its end is stored and reported. */
+  function abortRun(run: JobRun, reason: JobAbortedError): Promise<void> {
+    if (run.ending) return run.ending
     run.trace.abort(reason.code)
     run.controller.abort(reason)
     run.inputs.cancelAll(reason)
-    endRun(run, outcomeOf(reason, run.controller.signal))
+    return endRun(run, outcomeOf(reason, run.controller.signal))
   }
 
   /** Stops a run without writing its end: another instance owns the job now. */
@@ -72,24 +93,36 @@ export function createRunManager(options: RunManagerOptions) {
     run.trace.abandon(reason)
     run.controller.abort(new JobAbortedError('owner-lost', reason))
     run.inputs.cancelAll(run.controller.signal.reason)
+    run.persist.close()
     run.live.close()
+  }
+
+  /** Acts on a control forwarded by another instance; the reply is what a local call would have answered. */
+  async function handleControl(run: JobRun, control: StoredJobControl): Promise<ControlReply> {
+    if (control.type === 'abort') {
+      await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
+      return { ok: true }
+    }
+    run.inputs.answer(control.requestId, control.answer, control.userId)
+    return { ok: true }
   }
 
   /**
    * Starts a run for a stored record. The runner's failure never escapes as a rejection. `trace`:
    * the span `createJob` started (a resumed run starts its own, linked to the first run's).
    */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: { state: JobState, lease: JobLease }, trace?: JobTrace) {
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace) {
     const timers = createTimerSet()
+    const lease = resume?.lease ?? record.lease
     const persist = createPersistQueue({
       provider,
       jobId: record.id,
       timers,
       // One process: write at once. Shared store: batch writes (persist.intervalMs / persist.bytes).
-      intervalMs: options.cluster().enabled ? config.persist.intervalMs : 0,
+      intervalMs: shared ? config.persist.intervalMs : 0,
       bytes: config.persist.bytes,
-      mergeDeltas: options.cluster().enabled,
-      epoch: record.lease?.epoch,
+      mergeDeltas: Boolean(shared),
+      epoch: lease?.epoch,
       onRefused: reason => abandonRun(run, `write refused: ${reason}`),
       onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
     })
@@ -100,6 +133,7 @@ export function createRunManager(options: RunManagerOptions) {
       timers,
       persist,
       now,
+      epoch: lease?.epoch ?? 1,
       onCommit: (event: JobEvent) => {
         run.trace.observe(event)
         options.onCommit(run, event)
@@ -107,12 +141,14 @@ export function createRunManager(options: RunManagerOptions) {
       onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
         type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
       }),
-      abort: abortRun,
+      abort: (target, reason) => void abortRun(target, reason),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
     })
     runs.set(record.id, run)
-    const detachCluster = record.lease ? options.cluster().attach(run, record.lease) : () => {}
-    timers.timeout(() => abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
+    const releaseLease = shared && lease
+      ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun })
+      : () => {}
+    timers.timeout(() => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
     for (const pending of resume?.state.pendingInputs ?? []) {
       run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: 'system:owner-lost' })
@@ -121,27 +157,27 @@ export function createRunManager(options: RunManagerOptions) {
 
     const context = options.createContext(run, resume?.state ?? null)
     run.done = (async () => {
+      let outcome: RunOutcome
       try {
         await run.trace.run(context.defaultModel, async () => {
           if (record.request.type === 'chat') await options.runners.chat(context, record.request)
           else if (options.runners.workflow) await options.runners.workflow(context, record.request)
           else throw new InvalidRequestError('Workflows are not available in this engine')
         })
-        if (run.controller.signal.aborted) endRun(run, outcomeOf(run.controller.signal.reason, run.controller.signal))
-        else endRun(run, { status: 'completed' })
+        outcome = run.controller.signal.aborted ? outcomeOf(run.controller.signal.reason, run.controller.signal) : { status: 'completed' }
       }
       catch (error) {
-        endRun(run, outcomeOf(error, run.controller.signal))
+        outcome = outcomeOf(error, run.controller.signal)
       }
       try {
-        await run.persist.flush()
-        if (!run.abandoned) await options.jobEnded({ ...run.record, status: run.live.state.status, endedAt: run.live.state.endedAt, lastSeq: run.live.state.seq }, run.live.state)
+        await endRun(run, outcome)
+        if (run.live.ended && !run.abandoned) await options.jobEnded({ ...run.record, status: run.live.state.status, endedAt: run.live.state.endedAt, lastSeq: run.live.state.seq }, run.live.state)
       }
       catch (error) {
         logger.error('finishing a job failed', { jobId: record.id, error })
       }
       finally {
-        detachCluster()
+        releaseLease()
         releaseRun(run)
         runs.delete(record.id)
         useMetrics().forgetJob(record.id)

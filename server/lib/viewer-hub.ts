@@ -4,6 +4,7 @@
  * feeds every local viewer, started before the catch-up read so nothing falls between. A
  * finished job: catch-up frames, then the stream closes. One heartbeat timer serves all viewers.
  */
+import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
@@ -75,9 +76,9 @@ export function createViewerHub(options: ViewerHubOptions) {
     },
   }
 
+  /** The log of a run here: its events follow the state it started from (fresh, or taken over). */
   function liveLog(run: JobRun): HeldLog {
-    const base = createJobState({ id: run.record.id, type: run.record.type, createdAt: run.record.createdAt })
-    return { events: run.live.events, complete: true, state: run.live.state, baseState: base }
+    return { events: run.live.events, complete: true, state: run.live.state, baseState: run.live.baseState }
   }
 
   async function storedLog(record: JobRecord): Promise<HeldLog> {
@@ -104,11 +105,11 @@ export function createViewerHub(options: ViewerHubOptions) {
     return { detach, open: true, upToDate: false }
   }
 
-  function attachLive(run: JobRun, sink: ViewerSink, afterSeq: number | null): Attachment {
+  function attachLive(run: JobRun, sink: ViewerSink, after: StreamPosition | null): Attachment {
     // Flush first: the catch-up then holds the pending text, and the batch is never sent twice.
     run.live.flush()
     const viewer = createViewer(sink)
-    for (const frame of catchUpFrames(liveLog(run), afterSeq)) sink.send(frame)
+    for (const frame of catchUpFrames(liveLog(run), after)) sink.send(frame)
     markReady(viewer, run.live.state.seq)
     run.live.viewers.add(viewer)
     sink.onResyncNeeded = () => {
@@ -120,7 +121,7 @@ export function createViewerHub(options: ViewerHubOptions) {
     return track(viewer, () => run.live.removeViewer(viewer))
   }
 
-  async function attachRemote(record: JobRecord, sink: ViewerSink, afterSeq: number | null): Promise<Attachment> {
+  async function attachRemote(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
     let feed = feeds.get(record.id)
     if (!feed) {
       const viewersOfFeed = new Set<Viewer>()
@@ -140,8 +141,22 @@ export function createViewerHub(options: ViewerHubOptions) {
     }
     const viewer = createViewer(sink)
     feed.viewers.add(viewer)
-    const log = await storedLog(record)
-    for (const frame of catchUpFrames(log, afterSeq)) sink.send(frame)
+    const remove = () => {
+      const current = feeds.get(record.id)
+      current?.viewers.delete(viewer)
+      if (current && current.viewers.size === 0) dropFeed(record.id)
+    }
+    let log: HeldLog
+    try {
+      log = await storedLog(record)
+    }
+    catch (error) {
+      // The catch-up read failed: release the viewer (and the job's subscription if it was the last).
+      viewer.closed = true
+      remove()
+      throw error
+    }
+    for (const frame of catchUpFrames(log, after)) sink.send(frame)
     markReady(viewer, log.state.seq)
     if (isTerminalStatus(log.state.status)) closeViewer(viewer)
     sink.onResyncNeeded = () => {
@@ -149,13 +164,9 @@ export function createViewerHub(options: ViewerHubOptions) {
         if (viewer.closed) return
         sink.send(snapshotFrame(fresh.state))
         viewer.cursor = Math.max(viewer.cursor, fresh.state.seq)
-      })
+      }, () => closeViewer(viewer))
     }
-    return track(viewer, () => {
-      const current = feeds.get(record.id)
-      current?.viewers.delete(viewer)
-      if (current && current.viewers.size === 0) dropFeed(record.id)
-    })
+    return track(viewer, remove)
   }
 
   function dropFeed(jobId: string) {
@@ -165,9 +176,9 @@ export function createViewerHub(options: ViewerHubOptions) {
     feed.unsubscribe()
   }
 
-  async function attachFinished(record: JobRecord, sink: ViewerSink, afterSeq: number | null): Promise<Attachment> {
+  async function attachFinished(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
     const log = await storedLog(record)
-    const frames = catchUpFrames(log, afterSeq)
+    const frames = catchUpFrames(log, after)
     for (const frame of frames) sink.send(frame)
     return { detach: () => {}, open: false, upToDate: frames.length === 0 }
   }
@@ -175,17 +186,17 @@ export function createViewerHub(options: ViewerHubOptions) {
   return {
     heartbeat: heartbeatSet,
     /** Attaches a sink to a job the caller was authorized for. */
-    async attach(record: JobRecord, sink: ViewerSink, afterSeq: number | null): Promise<Attachment> {
+    async attach(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
       const run = runs.get(record.id)
-      if (run && !run.live.ended && !run.abandoned) return attachLive(run, sink, afterSeq)
-      if (!run && !isTerminalStatus(record.status) && provider.subscribe) return attachRemote(record, sink, afterSeq)
+      if (run && !run.live.ended && !run.abandoned) return attachLive(run, sink, after)
+      if (!run && !isTerminalStatus(record.status) && provider.subscribe) return attachRemote(record, sink, after)
       if (run && run.live.ended) {
         // Ended here but maybe not written yet: serve from the live log, which is complete.
-        const frames = catchUpFrames(liveLog(run), afterSeq)
+        const frames = catchUpFrames(liveLog(run), after)
         for (const frame of frames) sink.send(frame)
         return { detach: () => {}, open: false, upToDate: frames.length === 0 }
       }
-      return attachFinished(record, sink, afterSeq)
+      return attachFinished(record, sink, after)
     },
     /** Hook for committed events: the ops counters (server/lib/metrics.ts). */
     onCommit(run: JobRun, event: JobEvent) {

@@ -5,10 +5,18 @@
 import type { JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 
-/** One SSE frame: `id: <seq>` / `event: <type>` / `data: <json>`. */
+/**
+ * One SSE frame: `id: <seq>` (or `<epoch>:<seq>` after a takeover, see shared/event-id.ts) /
+ * `event: <type>` / `data: <json>`. `id` is the seq; `epoch` the lease epoch it was written in.
+ */
 export type ViewerFrame =
-  | { event: 'snapshot', id: number, data: JobState }
-  | { event: JobEvent['type'], id: number, data: JobEvent }
+  | { event: 'snapshot', id: number, epoch?: number, data: JobState }
+  | { event: JobEvent['type'], id: number, epoch?: number, data: JobEvent }
+
+/** The frame of an event (the one place event frames are made). */
+export function eventFrame(event: JobEvent): ViewerFrame {
+  return event.epoch === undefined ? { event: event.type, id: event.seq, data: event } : { event: event.type, id: event.seq, epoch: event.epoch, data: event }
+}
 
 /** Where frames go. `send` must not throw; a sink that cannot keep up asks for a resync. */
 export interface ViewerSink {
@@ -48,7 +56,7 @@ export function deliver(viewer: Viewer, event: JobEvent): void {
   }
   if (event.seq <= viewer.cursor) return
   viewer.cursor = event.seq
-  viewer.sink.send({ event: event.type, id: event.seq, data: event })
+  viewer.sink.send(eventFrame(event))
   if (event.type === 'job-end') closeViewer(viewer)
 }
 

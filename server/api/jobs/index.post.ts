@@ -6,7 +6,6 @@ import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas
 import type { CreateJobInput } from '../../lib/engine-types'
 import { toChatJobInput } from '../../lib/http/chat-job-input'
 import { FeatureDisabledError } from '../../lib/errors'
-import { useCreateRateLimiter } from '../../lib/rate-limit'
 
 export default defineJobsHandler(async ({ event, engine, userId, config, flags }) => {
   const body = await readJsonBody(event, config.limits.maxBodyBytes)
@@ -22,7 +21,8 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
   else {
     input = toChatJobInput(validate(chatJobBodySchema(config), body), config, flags, idempotencyKey)
   }
-  useCreateRateLimiter().take(userId, config.limits.createPerMinute)
+  // Counted in the store, so the limit holds across instances.
+  await engine.limitRate(userId, 'create')
   const { job, created } = await engine.createJob(userId, input)
   setResponseStatus(event, created ? 202 : 200)
   return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }

@@ -11,7 +11,7 @@ export default defineJobsHandler(context => withUserStream(context, async ({ sin
     send: notification => sink.write(notification.type, notification.id, notification),
     comment: text => sink.comment(text),
     close: () => sink.close(),
-  }, after)
+  }, after?.epoch === 1 ? after.seq : null)
   sink.comment('connected')
   await sink.closed
   detach()

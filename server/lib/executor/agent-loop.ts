@@ -31,6 +31,8 @@ export interface AgentLoopOptions {
   maxSteps?: number
   /** Wall-clock budget of the loop; no new round or tool starts after it. @default limits.jobTimeoutMs */
   budgetMs?: number
+  /** The number of the first round (a job continued after a takeover goes on counting). @default 1 */
+  firstStep?: number
 }
 
 /** What the loop produced. */
@@ -72,7 +74,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   const startedAt = Date.now()
   const tag = nodeId ? { nodeId } : {}
 
-  for (let step = 1; ; step++) {
+  for (let step = options.firstStep ?? 1; ; step++) {
     if (context.signal.aborted) throw context.signal.reason
     context.emit({ type: 'step-start', step, ...tag })
     context.addMetrics({ total_rounds: 1 })

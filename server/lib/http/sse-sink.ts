@@ -5,6 +5,7 @@
  * dropped and, once it drains, the engine resyncs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { formatEventId } from '../../../shared/event-id'
 import type { ViewerFrame, ViewerSink } from '../viewer'
 import { createSseWriter } from './sse-writer'
 
@@ -18,7 +19,7 @@ export interface SseSinkOptions {
 export interface SseSink extends ViewerSink {
   readonly closed: Promise<void>
   /** Writes a frame of any event name (the notifications stream). */
-  write(event: string, id: number | undefined, data: unknown): void
+  write(event: string, id: number | string | undefined, data: unknown): void
   /** True once anything was written (headers sent). */
   readonly started: boolean
   /** Frames dropped while the client was not draining. */
@@ -34,7 +35,7 @@ export interface SseSink extends ViewerSink {
 const frameCache = new WeakMap<object, string>()
 
 /** Formats one SSE frame. Data is JSON on one line, so it can never break the framing. */
-export function formatFrame(event: string, id: number | undefined, data: unknown): string {
+export function formatFrame(event: string, id: number | string | undefined, data: unknown): string {
   const cacheable = typeof data === 'object' && data !== null
   const cached = cacheable ? frameCache.get(data) : undefined
   if (cached !== undefined) return cached
@@ -60,7 +61,7 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     },
     bytesWritten: () => writer.bytesWritten(),
     send(frame: ViewerFrame) {
-      sink.write(frame.event, frame.id, frame.data)
+      sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data)
     },
     write(event, id, data) {
       if (!writer.write(formatFrame(event, id, data)) && !writer.ended) dropped++

@@ -4,6 +4,7 @@
  * (`Last-Event-ID` or `?after=`) and the sink.
  */
 import { getQuery, getRequestHeader } from 'h3'
+import type { StreamPosition } from '../../../shared/event-id'
 import { parseLastEventId } from '../catch-up'
 import { useStreamGate } from '../stream-limit'
 import type { JobsRouteContext } from './handler'
@@ -24,7 +25,7 @@ export async function withStreamSlot<T>({ userId, config }: JobsRouteContext, se
 /** Runs `serve` with an open sink; the stream slot is released when it returns or throws. */
 export function withUserStream<T>(
   context: JobsRouteContext,
-  serve: (stream: { sink: SseSink, after: number | null }) => Promise<T>,
+  serve: (stream: { sink: SseSink, after: StreamPosition | null }) => Promise<T>,
 ): Promise<T> {
   const { event, config } = context
   const after = parseLastEventId(getRequestHeader(event, 'last-event-id') ?? getQuery(event).after)

@@ -33,9 +33,18 @@ export interface ScriptedRequest {
   tools?: ModelTool[]
 }
 
-/** Plans the next round: the next planned tool step, or the answer. */
+/**
+ * Plans the next round: the next planned tool step, or the answer. A trailing assistant message
+ * with text is a prefill (a job continued on another server): the answer goes on after it.
+ */
 export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
   const { messages } = request
+  const prefill = messages.at(-1)
+  if (prefill?.role === 'assistant' && prefill.content && !prefill.tool_calls?.length) {
+    const turn = planScriptedTurn({ ...request, messages: messages.slice(0, -1) })
+    if (!turn.text.startsWith(prefill.content)) return turn
+    return { reasoning: [], text: turn.text.slice(prefill.content.length), calls: turn.calls }
+  }
   const lastUserIndex = findLastIndex(messages, message => message.role === 'user')
   const prompt = lastUserIndex >= 0 ? messages[lastUserIndex]!.content ?? '' : ''
   const sinceUser = messages.slice(lastUserIndex + 1)

@@ -142,7 +142,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
       })
-      if ('refused' in result) throw new ActiveLimitError(result.refused, result.limit)
+      if ('refused' in result && result.refused) throw new ActiveLimitError(result.refused, result.limit)
       return { record: toJobRecord(result.record), created: result.created }
     },
 

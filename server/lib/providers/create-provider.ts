@@ -1,6 +1,6 @@
 /**
  * Picks the provider named in config. Optional backends are imported lazily, so an app on the
- * memory provider never loads the Convex client.
+ * memory provider never loads the Convex or Redis client.
  */
 import type { BackgroundJobsConfig } from '../config'
 import { createMemoryProvider } from './memory'
@@ -20,5 +20,13 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig): Pr
     await provider.ready()
     return provider
   }
-  throw new Error(`nuxt-background-jobs: unknown provider "${String(config.provider)}" (use "memory" or "convex")`)
+  if (config.provider === 'redis') {
+    const { createRedisProvider, RedisUrlMissingError } = await import('./redis')
+    if (!config.redisUrl) throw new RedisUrlMissingError()
+    const provider = createRedisProvider({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix || undefined })
+    // Connects now: a missing `redis` package or an unreachable server is a boot error naming it.
+    await provider.ready()
+    return provider
+  }
+  throw new Error(`nuxt-background-jobs: unknown provider "${String(config.provider)}" (use "memory", "redis" or "convex")`)
 }

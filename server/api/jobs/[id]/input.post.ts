@@ -3,11 +3,10 @@ import { getRouterParam } from 'h3'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody, validate } from '../../../lib/http/request'
 import { inputBodySchema } from '../../../lib/http/schemas'
-import { useInputRateLimiter } from '../../../lib/rate-limit'
 
 export default defineJobsHandler(async ({ event, engine, userId, config }) => {
   const body = validate(inputBodySchema, await readJsonBody(event, config.limits.maxBodyBytes))
-  useInputRateLimiter().take(userId, config.limits.inputPerMinute)
+  await engine.limitRate(userId, 'input')
   await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: body.answer })
   return { ok: true }
 })

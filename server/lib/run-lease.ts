@@ -1,0 +1,57 @@
+/**
+ * The owner's side of a job on a shared provider: while it runs the job, an instance renews the
+ * lease every `lease.heartbeatMs` (stopping the run when another instance took it over) and
+ * follows the job's controls (abort, input answers sent to any instance), from the start, so
+ * nothing sent while nobody owned the job is missed. Each control gets a reply with the real
+ * outcome, which the sending instance turns into its HTTP answer.
+ */
+import { BackgroundJobsError } from './errors'
+import type { JobRun } from './job-run'
+import type { Logger } from './logger'
+import type { ControlReply, JobLease, JobProvider, StoredJobControl } from './providers/types'
+
+/** The calls a provider needs for instances to share jobs (Redis, Convex; not memory). */
+export type SharedProvider = JobProvider & Required<Pick<JobProvider,
+  'subscribe' | 'sendControl' | 'subscribeControls' | 'replyToControl' | 'subscribeControlReply' | 'claimLease' | 'heartbeatLease' | 'listExpiredLeases'>>
+
+/** True when the provider lets several instances share jobs. */
+export function isSharedProvider(provider: JobProvider): provider is SharedProvider {
+  return Boolean(provider.subscribe && provider.sendControl && provider.subscribeControls && provider.replyToControl
+    && provider.subscribeControlReply && provider.claimLease && provider.heartbeatLease && provider.listExpiredLeases)
+}
+
+/** The reply a control gets for an error thrown while acting on it. */
+export function replyOf(error: unknown): ControlReply {
+  if (error instanceof BackgroundJobsError) return { ok: false, status: error.statusCode, error: error.name, message: error.message }
+  return { ok: false, status: 500, error: 'InternalError', message: 'The instance running the job could not act on the request' }
+}
+
+/** What holding a lease needs. */
+export interface HoldLeaseOptions {
+  provider: SharedProvider
+  logger: Logger
+  /** Acts on a control; resolves with the reply (the owner's real outcome). */
+  onControl: (run: JobRun, control: StoredJobControl) => Promise<ControlReply>
+  /** Another instance took the job over: stop the run without writing. */
+  onLost: (run: JobRun, reason: string) => void
+}
+
+/** Keeps the lease of a run alive and acts on its controls; returns the cleanup. */
+export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOptions): () => void {
+  const { provider, logger } = options
+  const { id } = run.record
+  const unsubscribe = provider.subscribeControls(id, (control) => {
+    // Only the job's owner may steer it; anyone else learns nothing (a 404, as locally).
+    const reply: Promise<ControlReply> = control.userId === run.record.userId
+      ? options.onControl(run, control).catch(replyOf)
+      : Promise.resolve({ ok: false, status: 404, error: 'JobNotFoundError', message: `Job ${id} not found` })
+    void reply.then(answer => provider.replyToControl(id, control.id, answer))
+      .catch(error => logger.warn('could not reply to a control', { jobId: id, controlId: control.id, error }))
+  }, { fromStart: true })
+  run.timers.interval(() => {
+    void provider.heartbeatLease(id, lease, run.config.lease.durationMs).then((held) => {
+      if (!held && !run.live.ended) options.onLost(run, 'lease lost to another instance')
+    }, error => logger.warn('lease heartbeat failed', { jobId: id, error }))
+  }, run.config.lease.heartbeatMs)
+  return unsubscribe
+}
