@@ -8,9 +8,10 @@ import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
-import type { JobRunners } from '../../server/lib/engine-types'
+import type { EngineHooks, JobRunners } from '../../server/lib/engine-types'
 import type { ModelClient } from '../../server/lib/model/types'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
+import type { JobProvider } from '../../server/lib/providers/types'
 import type { ToolRegistry } from '../../server/lib/tools/types'
 import type { ViewerFrame, ViewerSink } from '../../server/lib/viewer'
 import type { WorkflowRegistry } from '../../server/lib/workflows/types'
@@ -64,16 +65,20 @@ export const unusedModel: ModelClient = {
   },
 }
 
-/** Creates an engine for tests (no tools or workflows unless given). */
-export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry }) {
+/**
+ * Creates an engine for tests (no tools or workflows unless given); `wrap` can put a faulty or
+ * counting layer over its memory provider.
+ */
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks }) {
   const provider = createMemoryProvider()
   // The harness injects its own model: count it as configured, as the demo's scripted model is.
   const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
   const engine = createEngine({
-    provider,
+    provider: options.wrap ? options.wrap(provider) : provider,
     getConfig: () => config,
     createModelClient: () => options.model ?? unusedModel,
     runners: options.runners,
+    hooks: options.hooks,
     tools: options.tools ?? { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
     workflows: options.workflows ?? { get: () => undefined, list: () => [] },
   })

@@ -22,8 +22,8 @@ class FakeEventSource implements EventSourceLike {
     this.closed = true
     this.readyState = 2
   }
-  emit(type: string, data: unknown) {
-    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data) } as MessageEvent)
+  emit(type: string, data: unknown, lastEventId?: string) {
+    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data), lastEventId } as MessageEvent)
   }
   open() {
     this.readyState = 1
@@ -56,6 +56,7 @@ function harness() {
   const handle = followJobStream({
     url: '/api/jobs/j1/stream',
     getSeq: () => state?.seq ?? 0,
+    getEpoch: () => state?.epoch ?? 1,
     onSnapshot: snapshot => { state = adoptSnapshot(state, snapshot) },
     onEvent: event => { state = applyLiveEvent(state, event) },
     onEnd: () => { ended++ },
@@ -187,6 +188,21 @@ describe('followJobStream', () => {
     expect(test.states.at(-1)).toBe('closed')
   })
 
+  it('after another server took the job over, adopts its snapshot (a later epoch, even at a lower seq) and resumes after <epoch>:<seq>', async () => {
+    const test = harness()
+    test.sources[0]!.emit('snapshot', snapshot(5, 'abcde'), '5')
+    // The first owner streamed seqs 6 and 7 it never stored; then it died.
+    test.sources[0]!.emit('text-delta', text(6, 5, 'X'), '6')
+    test.sources[0]!.emit('text-delta', text(7, 6, 'Y'), '7')
+    test.sources[0]!.fail(2)
+    // The probe answers with what the new owner (epoch 2) holds: the stored text and one event of its own.
+    await test.runTimer({ ...snapshot(6, 'abcdef'), epoch: 2 })
+    expect(test.state()).toMatchObject({ content: 'abcdef', seq: 6, epoch: 2 })
+    expect(test.sources[1]!.url).toBe('/api/jobs/j1/stream?after=2%3A6')
+    test.sources[1]!.emit('text-delta', { ...text(7, 6, 'g'), epoch: 2 }, '2:7')
+    expect(test.state()).toMatchObject({ content: 'abcdefg', seq: 7, epoch: 2 })
+  })
+
   it('gives up when the stream keeps failing to open although the job exists', async () => {
     const test = harness()
     for (let attempt = 0; attempt < REOPEN_MAX_ATTEMPTS; attempt++) {
@@ -247,9 +263,18 @@ describe('adoptSnapshot / streamUrlAfter', () => {
     }
   })
 
-  it('adds after= only when there is a seq', () => {
+  it('takes a snapshot of a later epoch even at a lower seq, never one of an earlier epoch', () => {
+    const stale = snapshot(9, 'text the lost owner never stored')
+    const takenOver = { ...snapshot(7, 'stored'), epoch: 2 }
+    expect(adoptSnapshot(stale, takenOver)).toBe(takenOver)
+    expect(adoptSnapshot(takenOver, snapshot(9, 'late GET from before'))).toBe(takenOver)
+  })
+
+  it('adds after= only when there is a seq, with the epoch after a takeover', () => {
     expect(streamUrlAfter('/s', 0)).toBe('/s')
     expect(streamUrlAfter('/s', 7)).toBe('/s?after=7')
     expect(streamUrlAfter('/s?x=1', 7)).toBe('/s?x=1&after=7')
+    expect(streamUrlAfter('/s', { epoch: 1, seq: 7 })).toBe('/s?after=7')
+    expect(streamUrlAfter('/s', { epoch: 3, seq: 7 })).toBe('/s?after=3%3A7')
   })
 })

@@ -4,7 +4,9 @@ import type { ChatMessage } from '../../server/lib/providers/types'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
 import { UpstreamStreamError } from '../../server/lib/model/errors'
 import { createScriptedFetch } from '../../server/lib/model/scripted-model'
-import { planToolSteps, SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
+import { planScriptedTurn, planToolSteps, SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
+import { continuationMessages } from '../../server/lib/executor/run-chat-job'
+import type { JobState } from '../../shared/reducer'
 import type { ModelEvent, ModelTool, ModelToolCall } from '../../server/lib/model/types'
 
 const config = resolveConfig({ scripted: { enabled: true, chunkIntervalMs: 40, chunkChars: 6 } })
@@ -214,5 +216,19 @@ describe('scripted model: reading the prompt', () => {
     const offered = new Set(['calculate'])
     expect(planToolSteps('Please calculate 2+3.', offered)).toEqual([[{ name: 'calculate', args: { expression: '2+3' } }]])
     expect(planToolSteps('calculate 1.5*2', offered)).toEqual([[{ name: 'calculate', args: { expression: '1.5*2' } }]])
+  })
+})
+
+describe('scripted model: continuing a prefill (a job taken over with recovery.chat = continue)', () => {
+  it('goes on after a trailing assistant message, so the two parts make the whole answer once', () => {
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Tell me about lighthouses' }] }
+    const whole = planScriptedTurn({ messages: request.messages }).text
+    const stored = whole.slice(0, 40)
+    const messages = continuationMessages(request, { content: stored } as JobState)
+    expect(messages.at(-1)).toEqual({ role: 'assistant', content: stored })
+    const rest = planScriptedTurn({ messages })
+    expect(stored + rest.text).toBe(whole)
+    expect(rest.calls).toEqual([])
+    expect(continuationMessages(request, null)).toBe(request.messages)
   })
 })

@@ -1,0 +1,168 @@
+/**
+ * Engines on a shared provider (two instances over one convex-test backend, fake timers): a chat
+ * job continued after its owner was lost (recovery.chat = continue) with the epoch on the wire,
+ * the owner's real answer relayed by a non-owner (400, 409), a failed remote attach releasing its
+ * subscription, and per-user limits that hold across instances.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { createRecordingSink, unusedModel, wait } from '../support/engine-harness'
+import type { BackgroundJobsConfigInput } from '../../server/lib/config'
+import { resolveConfig } from '../../server/lib/config'
+import { createEngine } from '../../server/lib/engine'
+import type { JobRunners } from '../../server/lib/engine-types'
+import { ConcurrencyLimitError, RateLimitError } from '../../server/lib/errors'
+import { silentLogger } from '../../server/lib/logger'
+import type { JobProvider } from '../../server/lib/providers/types'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
+import { defineWorkflow } from '../../server/utils/define-workflow'
+import { createBackend, createInstance } from './backend'
+import type { Backend } from './backend'
+
+const chat = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
+const ask = defineWorkflow({
+  name: 'ask',
+  description: 'ask → done',
+  input: z.object({}),
+  nodes: {
+    ask: { kind: 'input', prompt: 'Go on?', schema: z.object({ go: z.boolean() }), onTimeout: 'fail' },
+    done: { kind: 'output', value: 'done' },
+  },
+  edges: [['ask', 'done']],
+})
+
+const WORDS = Array.from({ length: 200 }, (_, index) => `w${index} `)
+const FULL_TEXT = WORDS.join('')
+
+/** Streams the words one every 20 ms, going on after the text a previous owner stored. */
+const continuingWords: JobRunners['chat'] = async (context) => {
+  let done = context.resumedFrom?.content ?? ''
+  for (const word of WORDS) {
+    if (done.startsWith(word)) {
+      done = done.slice(word.length)
+      continue
+    }
+    await wait(20, context.signal)
+    context.text(word)
+  }
+}
+
+function createNode(backend: Backend, instanceId: string, config: BackgroundJobsConfigInput, runners: Partial<JobRunners> = {}, wrap?: (provider: JobProvider) => JobProvider) {
+  const { provider, facade } = createInstance(backend)
+  const resolved = resolveConfig({ lease: { durationMs: 3_000, heartbeatMs: 1_000 }, ...config })
+  const engine = createEngine({
+    provider: wrap ? wrap(provider) : provider,
+    instanceId,
+    getConfig: () => resolved,
+    createModelClient: () => unusedModel,
+    runners: { chat: runners.chat ?? (async () => {}), workflow: runWorkflowJob },
+    tools: createToolRegistry([]),
+    workflows: createWorkflowRegistry([ask]),
+    logger: silentLogger,
+  })
+  return { engine, provider, facade }
+}
+
+describe('engines sharing a provider', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('recovery.chat = continue: B goes on from the stored text; a viewer resuming from A\'s unstored seqs gets B\'s snapshot; one text, no duplicate', async () => {
+    const backend = createBackend()
+    // A stuck owner: its heartbeats claim success but never reach the store, so B takes over.
+    const a = createNode(backend, 'A', { recovery: { chat: 'continue' } }, { chat: continuingWords }, provider => ({ ...provider, heartbeatLease: async () => true }))
+    const b = createNode(backend, 'B', { recovery: { chat: 'continue' } }, { chat: continuingWords })
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    const onA = createRecordingSink()
+    await a.engine.attachViewer('u1', job.id, onA, null)
+    await vi.advanceTimersByTimeAsync(4_200) // past the 3 s lease: B's recovery takes over
+    // A's viewer was closed when A's writes were refused; it saw text A never stored.
+    expect(onA.closed).toBe(true)
+    const last = onA.frames.at(-1)!
+    expect(last.epoch).toBeUndefined()
+    const { state: taken } = await b.engine.getJob('u1', job.id)
+    expect(taken.epoch).toBe(2)
+    const storedByA = (await b.provider.readEvents(job.id, 0))!.events.filter(event => event.epoch === undefined).at(-1)!.seq
+    expect(last.id).toBeGreaterThan(storedByA) // A's viewer has seqs that B wrote again with other text
+
+    const onB = createRecordingSink()
+    await b.engine.attachViewer('u1', job.id, onB, { epoch: 1, seq: last.id })
+    expect(onB.frames[0]).toMatchObject({ event: 'snapshot', epoch: 2 })
+    await vi.advanceTimersByTimeAsync(6_000)
+    await b.engine.whenSettled(job.id)
+    await b.facade.settled()
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'completed', content: FULL_TEXT, epoch: 2 })
+    expect(onB.state()!.content).toBe(FULL_TEXT)
+    expect(onB.frames.filter(frame => frame.event !== 'snapshot').every(frame => frame.epoch === 2)).toBe(true)
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('a non-owner answers with the owner\'s real outcome: 400 for a wrong shape, 409 once answered', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', {})
+    const b = createNode(backend, 'B', {})
+    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
+    await vi.advanceTimersByTimeAsync(100)
+    const requestId = (await b.engine.getJob('u1', job.id)).state.pendingInputs[0]!.requestId
+    const settle = async <T>(promise: Promise<T>) => {
+      const result = promise.then(value => ({ value }), (error: unknown) => ({ error }))
+      await vi.advanceTimersByTimeAsync(50)
+      return await result
+    }
+    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: 'yes' } }))).toMatchObject({ error: { statusCode: 400, name: 'InvalidAnswerError' } })
+    expect((await b.engine.getJob('u1', job.id)).state.status).toBe('waiting')
+    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toEqual({ value: undefined })
+    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toMatchObject({ error: { statusCode: 409 } })
+    await a.engine.whenSettled(job.id)
+    expect((await b.engine.getJob('u1', job.id)).state.status).toBe('completed')
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('a remote attach whose catch-up read fails releases its viewer and the job\'s subscription', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', {}, { chat: context => wait(600_000, context.signal) })
+    let failReads = true
+    const b = createNode(backend, 'B', {}, {}, provider => ({
+      ...provider,
+      async readEvents(id, afterSeq) {
+        if (failReads) throw new Error('store unreachable')
+        return await provider.readEvents(id, afterSeq)
+      },
+    }))
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(100)
+    await expect(b.engine.attachViewer('u1', job.id, createRecordingSink(), null)).rejects.toThrow('store unreachable')
+    expect(b.engine.stats()).toMatchObject({ viewers: 0, remoteFeeds: 0 })
+    failReads = false
+    await b.engine.attachViewer('u1', job.id, createRecordingSink(), null)
+    expect(b.engine.stats()).toMatchObject({ viewers: 1, remoteFeeds: 1 })
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('per-user concurrency and rate limits hold across instances, not once per instance', async () => {
+    const backend = createBackend()
+    const limits = { limits: { maxConcurrentJobsPerUser: 2, createPerMinute: 3 } }
+    const runner = { chat: (context: Parameters<JobRunners['chat']>[0]) => wait(600_000, context.signal) }
+    const a = createNode(backend, 'A', limits, runner)
+    const b = createNode(backend, 'B', limits, runner)
+    await a.engine.createJob('u1', { request: chat })
+    await b.engine.createJob('u1', { request: chat })
+    await expect(a.engine.createJob('u1', { request: chat })).rejects.toBeInstanceOf(ConcurrencyLimitError)
+    await expect(b.engine.createJob('u1', { request: chat })).rejects.toMatchObject({ statusCode: 429, scope: 'user' })
+    await b.engine.createJob('u2', { request: chat })
+
+    await a.engine.limitRate('u1', 'create')
+    await b.engine.limitRate('u1', 'create')
+    await a.engine.limitRate('u1', 'create')
+    await expect(b.engine.limitRate('u1', 'create')).rejects.toBeInstanceOf(RateLimitError)
+    await expect(a.engine.limitRate('u1', 'create')).rejects.toThrow(/limits\.createPerMinute/)
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+})

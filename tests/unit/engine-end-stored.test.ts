@@ -1,0 +1,156 @@
+/**
+ * A job's end is reported — to viewers, notifications and the jobEnded hook — only once the
+ * provider stored it: a failing write is retried and the tail is never dropped. An event that no
+ * write could ever hold ends the job with a clear error instead of blocking its log.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { JobProvider } from '../../server/lib/providers/types'
+import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
+import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
+
+/** A provider whose appends throw while `down` is true. */
+function withOutage(provider: JobProvider) {
+  const outage = { down: false, attempts: 0 }
+  const wrapped: JobProvider = Object.assign(Object.create(provider) as JobProvider, {
+    async appendEvents(...args: Parameters<JobProvider['appendEvents']>) {
+      if (outage.down) {
+        outage.attempts++
+        throw new Error('store unreachable')
+      }
+      return await provider.appendEvents(...args)
+    },
+  })
+  return { wrapped, outage }
+}
+
+describe('the end is reported once stored', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('holds job-end back from viewers, notifications and hooks while the store is down, then delivers it with the whole text', async () => {
+    let outage!: { down: boolean, attempts: number }
+    const ended: string[] = []
+    const { engine, provider } = createTestEngine({
+      hooks: { jobEnded: job => void ended.push(job.status) },
+      wrap: (inner) => {
+        const made = withOutage(inner)
+        outage = made.outage
+        return made.wrapped
+      },
+      runners: {
+        async chat(context) {
+          context.text('first ')
+          await wait(100, context.signal)
+          outage.down = true
+          context.text('tail written during the outage')
+        },
+      },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    const sink = createRecordingSink()
+    await engine.attachViewer('u1', job.id, sink, null)
+    const notes: string[] = []
+    const detach = engine.attachNotifications('u1', { send: note => notes.push(note.type), comment() {}, close() {} }, null)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(outage.attempts).toBeGreaterThan(1)
+    expect(sink.frames.some(frame => frame.event === 'job-end')).toBe(false)
+    expect(notes).not.toContain('job-end')
+    expect(ended).toEqual([])
+    expect((await engine.getJob('u1', job.id)).job.status).toBe('running')
+    expect(engine.stats().runs).toBe(1)
+
+    outage.down = false
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 32)
+    await engine.whenSettled(job.id)
+    expect(sink.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    expect(notes).toContain('job-end')
+    expect(ended).toEqual(['completed'])
+    const stored = await provider.getState(job.id)
+    expect(stored).toMatchObject({ status: 'completed', content: 'first tail written during the outage' })
+    expect(sink.state()!.content).toBe(stored!.content)
+    detach()
+    expect(engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0 })
+    await engine.dispose()
+  })
+
+  it('abort answers only once the aborted end is stored', async () => {
+    let outage!: { down: boolean, attempts: number }
+    const { engine } = createTestEngine({
+      wrap: (inner) => {
+        const made = withOutage(inner)
+        outage = made.outage
+        return made.wrapped
+      },
+      runners: { chat: context => wait(600_000, context.signal) },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(10)
+    outage.down = true
+    let answered: string | null = null
+    void engine.abortJob('u1', job.id).then((summary) => {
+      answered = summary.status
+    })
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(answered).toBeNull()
+    outage.down = false
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 32)
+    expect(answered).toBe('aborted')
+    await engine.dispose()
+  })
+
+  it('shutdown gives up on a store that stays down after a lease period, without hanging', async () => {
+    let outage!: { down: boolean, attempts: number }
+    const { engine } = createTestEngine({
+      config: { lease: { durationMs: 2_000, heartbeatMs: 500 } },
+      wrap: (inner) => {
+        const made = withOutage(inner)
+        outage = made.outage
+        return made.wrapped
+      },
+      runners: { chat: context => wait(600_000, context.signal) },
+    })
+    await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(10)
+    outage.down = true
+    let disposed = false
+    void engine.dispose().then(() => {
+      disposed = true
+    })
+    await vi.advanceTimersByTimeAsync(2_500)
+    expect(disposed).toBe(true)
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0, engineTimers: 0 })
+  })
+})
+
+describe('an event no write could hold', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('ends the job failed with event-too-large naming the sizes; the text so far is kept', async () => {
+    const { engine, provider } = createTestEngine({
+      wrap: inner => Object.assign(Object.create(inner) as JobProvider, { maxBatchBytes: 2_000 }),
+      runners: {
+        async chat(context) {
+          context.text('before the big call ')
+          context.emit({ type: 'tool-call', id: 'c1', name: 'dump', args: { blob: 'x'.repeat(5_000) }, step: 1 })
+          context.text('never stored')
+        },
+      },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(job.id)
+    const state = await provider.getState(job.id)
+    expect(state).toMatchObject({ status: 'failed', content: 'before the big call ', toolCalls: [] })
+    expect(state!.error).toMatchObject({ code: 'event-too-large' })
+    expect(state!.error!.message).toMatch(/tool-call event of \d+ bytes .*2000 bytes/)
+  })
+})
