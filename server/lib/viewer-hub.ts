@@ -15,18 +15,16 @@ import type { JobRun } from './job-run'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
 import type { JobProvider, JobRecord } from './providers/types'
+import { createRemoteFeeds } from './remote-feeds'
 import type { TimerSet } from './timers'
 import type { Viewer, ViewerSink } from './viewer'
-import { closeViewer, createViewer, deliver, markReady } from './viewer'
+import { closeViewer, createViewer, markReady } from './viewer'
 
 /** Something that can receive a heartbeat comment. */
 interface Beating { comment(text: string): void }
 
-/** A subscription shared by the local viewers of a job that runs elsewhere. */
-interface RemoteFeed {
-  viewers: Set<Viewer>
-  unsubscribe: () => void
-}
+/** Extra time a resuming viewer waits for the store beyond two write intervals. */
+const STORE_CATCH_UP_MARGIN_MS = 500
 
 /** What `attach` returns: how to detach, and whether anything will follow. */
 export interface Attachment {
@@ -49,7 +47,7 @@ export interface ViewerHubOptions {
 /** Creates the hub. */
 export function createViewerHub(options: ViewerHubOptions) {
   const { provider, runs, timers } = options
-  const feeds = new Map<string, RemoteFeed>()
+  const feeds = createRemoteFeeds({ provider, timers })
   const heartbeat = new Set<Beating>()
   let cancelHeartbeat: (() => void) | null = null
 
@@ -122,33 +120,17 @@ export function createViewerHub(options: ViewerHubOptions) {
   }
 
   async function attachRemote(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
-    let feed = feeds.get(record.id)
-    if (!feed) {
-      const viewersOfFeed = new Set<Viewer>()
-      const created: RemoteFeed = { viewers: viewersOfFeed, unsubscribe: () => {} }
-      // From the seq we authorized at: nothing can fall between this and the catch-up read.
-      created.unsubscribe = provider.subscribe!(record.id, (events: JobEvent[]) => {
-        for (const event of events) {
-          for (const viewer of viewersOfFeed) {
-            deliver(viewer, event)
-            if (viewer.closed) viewersOfFeed.delete(viewer)
-          }
-        }
-        if (viewersOfFeed.size === 0) dropFeed(record.id)
-      }, { afterSeq: record.lastSeq })
-      feed = created
-      feeds.set(record.id, feed)
-    }
     const viewer = createViewer(sink)
-    feed.viewers.add(viewer)
-    const remove = () => {
-      const current = feeds.get(record.id)
-      current?.viewers.delete(viewer)
-      if (current && current.viewers.size === 0) dropFeed(record.id)
-    }
+    const remove = feeds.join(record, viewer)
     let log: HeldLog
     try {
       log = await storedLog(record)
+      // A position the owner streamed but has not stored yet (writes are batched): wait a moment
+      // for the store rather than sending a whole snapshot. Another epoch's position gets one.
+      if (after && after.seq > log.state.seq && after.epoch === (record.lease?.epoch ?? 1) && !isTerminalStatus(log.state.status)) {
+        await feeds.reached(record.id, after.seq, 2 * options.getConfig().persist.intervalMs + STORE_CATCH_UP_MARGIN_MS)
+        log = await storedLog(record)
+      }
     }
     catch (error) {
       // The catch-up read failed: release the viewer (and the job's subscription if it was the last).
@@ -167,13 +149,6 @@ export function createViewerHub(options: ViewerHubOptions) {
       }, () => closeViewer(viewer))
     }
     return track(viewer, remove)
-  }
-
-  function dropFeed(jobId: string) {
-    const feed = feeds.get(jobId)
-    if (!feed) return
-    feeds.delete(jobId)
-    feed.unsubscribe()
   }
 
   async function attachFinished(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
@@ -205,15 +180,11 @@ export function createViewerHub(options: ViewerHubOptions) {
     count(): number {
       let count = 0
       for (const run of runs.values()) count += run.live.viewers.size
-      for (const feed of feeds.values()) count += feed.viewers.size
-      return count
+      return count + feeds.viewers()
     },
     remoteFeeds: () => feeds.size,
     closeAll() {
-      for (const jobId of [...feeds.keys()]) {
-        for (const viewer of feeds.get(jobId)?.viewers ?? []) closeViewer(viewer)
-        dropFeed(jobId)
-      }
+      feeds.closeAll()
       heartbeat.clear()
       updateHeartbeat()
     },

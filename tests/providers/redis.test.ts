@@ -2,11 +2,18 @@
  * The provider contract suite against a real redis-server (started on a free port for this file,
  * stopped after), plus what the Redis provider does beyond the contract.
  */
+import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { resolveConfig } from '../../server/lib/config'
+import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
 import { createRedisProvider } from '../../server/lib/providers/redis'
+import { RedisUnreachableError } from '../../server/lib/providers/redis-client'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
+import { freePort } from '../support/server-process'
 import { defineProviderContract } from './contract'
+import { appendAccepted, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
 let redis: RedisServer
 let prefixes = 0
@@ -24,4 +31,96 @@ defineProviderContract('redis', async ({ now }) => {
   const provider = createRedisProvider({ url: redis.url, keyPrefix: nextPrefix(), now })
   await provider.ready()
   return { provider, flush: () => provider.settled() }
+})
+
+describe('redis provider beyond the contract', () => {
+  async function fresh(options: { keyPrefix?: string } = {}) {
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: options.keyPrefix ?? nextPrefix() })
+    await provider.ready()
+    return provider
+  }
+
+  async function keysOf(prefix: string): Promise<string[]> {
+    const probe = await fresh()
+    const client = createClient({ url: redis.url })
+    await client.connect()
+    const keys = await client.keys(`${prefix}*`)
+    await client.close()
+    await probe.dispose()
+    return keys.sort()
+  }
+
+  it('fails at boot naming the variable when the URL is missing or Redis is unreachable', async () => {
+    expect(() => createRedisProvider({ url: '' })).toThrow(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
+    const port = await freePort()
+    const unreachable = createRedisProvider({ url: `redis://user:secret@127.0.0.1:${port}` })
+    const error = await unreachable.ready().then(() => null, (failure: unknown) => failure as Error)
+    expect(error).toBeInstanceOf(RedisUnreachableError)
+    expect(error?.message).toMatch(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
+    expect(error?.message).not.toContain('secret')
+    await expect(createProviderFromConfig(resolveConfig({ provider: 'redis' }))).rejects.toThrow(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
+  })
+
+  it('keeps apps with different key prefixes apart on one Redis', async () => {
+    const first = await fresh()
+    const second = await fresh()
+    const job = await createJob(first)
+    expect(await second.get(job.id)).toBeNull()
+    expect(await second.countActive()).toBe(0)
+    expect(await first.countActive()).toBe(1)
+    await Promise.all([first.dispose(), second.dispose()])
+  })
+
+  it('retention deletes every key of a job, leaving only the shared indexes', async () => {
+    const prefix = nextPrefix()
+    const provider = await fresh({ keyPrefix: prefix })
+    const job = await createJob(provider, { idempotencyKey: 'key-1', createdAt: START_MS })
+    await provider.sendControl(job.id, { type: 'abort', userId: job.userId })
+    const [controlId] = [await provider.sendControl(job.id, { type: 'abort', userId: job.userId })]
+    await provider.replyToControl(job.id, controlId!, { ok: true })
+    await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'aborted', START_MS + 10)])
+    expect(await keysOf(prefix)).toEqual([`${prefix}ctl:${job.id}`, `${prefix}ended`, `${prefix}idem`, `${prefix}job:${job.id}`, `${prefix}log:${job.id}`, `${prefix}replies:${job.id}`, `${prefix}user:${job.userId}`])
+    expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
+    expect(await keysOf(prefix)).toEqual([])
+    await provider.dispose()
+  })
+
+  it('a follower whose pub/sub connection dropped catches up from the stream: nothing missed, nothing twice', async () => {
+    const owner = await fresh()
+    const job = await createJob(owner)
+    const received: JobEvent[] = []
+    const unsubscribe = owner.subscribe(job.id, events => received.push(...events), { afterSeq: 0 })
+    await appendAccepted(owner, job.id, [statusEvent(1)])
+    await owner.settled()
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+    // Written while the subscriber is away: its messages are lost, the stream keeps them.
+    await appendAccepted(owner, job.id, [textEvent(2, 0, 'Hi'), endEvent(3)])
+    await owner.settled()
+    expect(received.map(event => event.seq)).toEqual([1, 2, 3])
+    unsubscribe()
+    await admin.close()
+    expect(owner.followers()).toBe(0)
+    await owner.dispose()
+  })
+
+  it('drops every follower on dispose, and a reply subscription once stopped gets nothing', async () => {
+    const provider = await fresh()
+    const job = await createJob(provider)
+    const controlId = await provider.sendControl(job.id, { type: 'abort', userId: job.userId })
+    const replies: unknown[] = []
+    const stop = provider.subscribeControlReply(job.id, controlId, reply => replies.push(reply))
+    provider.subscribe(job.id, () => {})
+    provider.subscribeControls(job.id, () => {})
+    provider.subscribeUserJobs(job.userId, () => {})
+    await provider.settled()
+    expect(provider.followers()).toBe(4)
+    stop()
+    await provider.replyToControl(job.id, controlId, { ok: true })
+    await provider.settled()
+    expect(replies).toEqual([])
+    await provider.dispose()
+    expect(provider.followers()).toBe(0)
+  })
 })

@@ -3,6 +3,8 @@
  * parses frames with eventsource-parser, so tests see exactly what a browser would.
  */
 import { createParser } from 'eventsource-parser'
+import type { StreamPosition } from '../../shared/event-id'
+import { parseEventId } from '../../shared/event-id'
 
 /** One received SSE frame. */
 export interface ReceivedFrame {
@@ -23,20 +25,27 @@ export interface OpenStream {
   close: () => void
 }
 
-/** Creates a client with its own cookie jar (its own anonymous user). */
-export function createClient(baseUrl: string) {
-  let cookie = ''
+/** A cookie jar: the anonymous user id cookie. */
+export interface CookieJar {
+  cookie: string
+}
+
+/**
+ * Creates a client with its own cookie jar (its own anonymous user), or with a given jar: the
+ * same user on another server (instances sharing a provider and a cookie secret).
+ */
+export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
   function remember(response: Response) {
     const set = response.headers.getSetCookie()
     for (const line of set) {
       const pair = line.split(';')[0]!
-      if (pair.startsWith('bgjobs_uid=')) cookie = pair
+      if (pair.startsWith('bgjobs_uid=')) jar.cookie = pair
     }
   }
   async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(jar.cookie ? { cookie: jar.cookie } : {}), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     })
     remember(response)
@@ -53,7 +62,7 @@ export function createClient(baseUrl: string) {
 
   async function stream(path: string, headers: Record<string, string> = {}): Promise<OpenStream> {
     const controller = new AbortController()
-    const response = await fetch(`${baseUrl}${path}`, { headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}), ...headers }, signal: controller.signal })
+    const response = await fetch(`${baseUrl}${path}`, { headers: { accept: 'text/event-stream', ...(jar.cookie ? { cookie: jar.cookie } : {}), ...headers }, signal: controller.signal })
     remember(response)
     const frames: ReceivedFrame[] = []
     const waiters: Array<{ predicate: (frame: ReceivedFrame) => boolean, resolve: (frame: ReceivedFrame) => void, reject: (error: Error) => void }> = []
@@ -104,7 +113,10 @@ export function createClient(baseUrl: string) {
     post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body ?? {}, headers),
     stream,
     /** The `cookie` header of this user (for other HTTP clients, e.g. the AI SDK's transport). */
-    cookie: () => cookie,
+    cookie: () => jar.cookie,
+    jar,
+    /** The same user on another server. */
+    at: (url: string) => createClient(url, jar),
     /** Makes sure this client has its anonymous id. */
     async init() {
       await request('GET', '/api/jobs')
@@ -121,4 +133,41 @@ export function textFromFrames(frames: ReceivedFrame[]): string {
     else if (frame.event === 'text-delta') text = text.slice(0, frame.data.offset) + frame.data.text
   }
   return text
+}
+
+/**
+ * Rebuilds the text from frames received over one or several connections (a viewer that
+ * reconnected with Last-Event-ID), strictly: no text delta may start past the end of the text (a
+ * gap) or disagree with text already held where it overlaps (a stored batch merges deltas, and a
+ * replay starting inside one sends it whole: docs/decisions/003), and no event may arrive twice;
+ * a snapshot replaces the text.
+ */
+export function rebuildStrictly(frames: ReceivedFrame[]): { text: string, problems: string[] } {
+  let text = ''
+  let position: StreamPosition | null = null
+  const problems: string[] = []
+  for (const frame of frames) {
+    const id = parseEventId(frame.id)
+    if (!id) problems.push(`frame without a valid id: ${frame.event} ${frame.id}`)
+    if (frame.event === 'snapshot') {
+      text = frame.data.content
+      position = id
+      continue
+    }
+    if (id && position && id.epoch === position.epoch && id.seq <= position.seq) problems.push(`event ${frame.id} arrived again after ${position.epoch}:${position.seq}`)
+    if (frame.event === 'text-delta') {
+      const { offset, text: piece } = frame.data as { offset: number, text: string }
+      const overlap = text.slice(offset)
+      if (offset > text.length) problems.push(`text-delta ${frame.id} starts at ${offset}, past the end of the text (${text.length})`)
+      else if (!piece.startsWith(overlap) && !overlap.startsWith(piece)) problems.push(`text-delta ${frame.id} disagrees with the text held from ${offset}`)
+      else if (offset + piece.length > text.length) text = text.slice(0, offset) + piece
+    }
+    position = id ?? position
+  }
+  return { text, problems }
+}
+
+/** The Last-Event-ID to resume after the frames received so far (undefined before any). */
+export function lastEventId(frames: ReceivedFrame[]): string | undefined {
+  return frames.findLast(frame => frame.id !== undefined)?.id
 }

@@ -119,7 +119,8 @@ export async function startServerProcess(entry: string, env: Record<string, stri
     process: child,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return
+      // A process killed by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise(resolve => child.once('exit', resolve))
       child.kill('SIGTERM')
       const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)

@@ -63,6 +63,9 @@ export class RedisUrlMissingError extends Error {
 export const DEFAULT_REDIS_KEY_PREFIX = 'bgjobs:'
 /** Stream entries read per `XRANGE` page. */
 const READ_PAGE = 500
+/** `settled` republishes its marker this often, this many times at most. */
+const SETTLE_RETRY_MS = 50
+const SETTLE_ATTEMPTS = 200
 /** Per-user list pages (job ids) read at a time. */
 const LIST_PAGE = 200
 const DEFAULT_LIST_LIMIT = 50
@@ -149,10 +152,18 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return {
       async token() {
         const token = randomUUID()
-        const received = new Promise<void>(resolve => waiting.set(token, resolve))
-        await command(['PUBLISH', `${prefix}settle`, token])
-        await received
+        let received = false
+        const arrived = new Promise<void>(resolve => waiting.set(token, () => {
+          received = true
+          resolve()
+        }))
+        // A marker published while the pub/sub connection is reconnecting is lost: send it again.
+        for (let attempt = 0; !received && attempt < SETTLE_ATTEMPTS; attempt++) {
+          await command(['PUBLISH', `${prefix}settle`, token])
+          await Promise.race([arrived, new Promise(resolve => setTimeout(resolve, SETTLE_RETRY_MS))])
+        }
         waiting.delete(token)
+        if (!received) throw new Error('settled(): the pub/sub connection did not come back')
       },
     }
   })
@@ -332,6 +343,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       const markers = await settleMarkers()
       await Promise.all([...followers.values()].map(entry => entry.starting))
       await markers.token()
+      // Let the connection's own events of this turn run first (a reconnect queues a catch-up).
+      await new Promise(resolve => setImmediate(resolve))
       await Promise.all([...followers.values()].map(entry => entry.follower?.idle()))
     },
 

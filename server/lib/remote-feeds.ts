@@ -1,0 +1,100 @@
+/**
+ * Viewers on this instance of jobs that run on another one: one provider subscription per job
+ * feeds every local viewer of it (never a subscription or a poll per viewer), dropped with the
+ * job's last viewer. A feed knows the last seq the store delivered, so a viewer resuming from a
+ * position the owner streamed but has not stored yet can wait a moment for it instead of
+ * getting a whole snapshot.
+ */
+import type { JobEvent } from '../../shared/events'
+import type { JobProvider, JobRecord } from './providers/types'
+import type { TimerSet } from './timers'
+import type { Viewer } from './viewer'
+import { closeViewer, deliver } from './viewer'
+
+/** A subscription shared by the local viewers of a job that runs elsewhere. */
+interface RemoteFeed {
+  viewers: Set<Viewer>
+  unsubscribe: () => void
+  /** The last seq the subscription delivered (or the job's seq when it started). */
+  seq: number
+  /** True once a `job-end` came through. */
+  ended: boolean
+  /** Called after each delivery. */
+  waiters: Set<() => void>
+}
+
+/** Creates the feeds of an engine. */
+export function createRemoteFeeds(options: { provider: JobProvider, timers: TimerSet }) {
+  const feeds = new Map<string, RemoteFeed>()
+
+  function drop(jobId: string) {
+    const feed = feeds.get(jobId)
+    if (!feed) return
+    feeds.delete(jobId)
+    feed.unsubscribe()
+    for (const waiter of feed.waiters) waiter()
+  }
+
+  function open(record: JobRecord): RemoteFeed {
+    const feed: RemoteFeed = { viewers: new Set(), unsubscribe: () => {}, seq: record.lastSeq, ended: false, waiters: new Set() }
+    // From the seq the caller authorized at: nothing can fall between this and its catch-up read.
+    feed.unsubscribe = options.provider.subscribe!(record.id, (events: JobEvent[]) => {
+      for (const event of events) {
+        feed.seq = Math.max(feed.seq, event.seq)
+        if (event.type === 'job-end') feed.ended = true
+        for (const viewer of feed.viewers) {
+          deliver(viewer, event)
+          if (viewer.closed) feed.viewers.delete(viewer)
+        }
+      }
+      for (const waiter of [...feed.waiters]) waiter()
+      if (feed.viewers.size === 0) drop(record.id)
+    }, { afterSeq: record.lastSeq })
+    feeds.set(record.id, feed)
+    return feed
+  }
+
+  return {
+    /** Adds a viewer to the job's feed (opening it); returns how to take it out again. */
+    join(record: JobRecord, viewer: Viewer): () => void {
+      const feed = feeds.get(record.id) ?? open(record)
+      feed.viewers.add(viewer)
+      return () => {
+        const current = feeds.get(record.id)
+        current?.viewers.delete(viewer)
+        if (current && current.viewers.size === 0) drop(record.id)
+      }
+    },
+    /** Resolves once the job's feed delivered `seq` (or the end), or after `timeoutMs`. */
+    reached(jobId: string, seq: number, timeoutMs: number): Promise<void> {
+      const feed = feeds.get(jobId)
+      if (!feed || feed.seq >= seq || feed.ended) return Promise.resolve()
+      return new Promise((resolve) => {
+        const done = () => {
+          if (feeds.get(jobId) === feed && feed.seq < seq && !feed.ended) return
+          feed.waiters.delete(check)
+          cancel()
+          resolve()
+        }
+        const check = () => done()
+        const cancel = options.timers.timeout(() => {
+          feed.waiters.delete(check)
+          resolve()
+        }, timeoutMs)
+        feed.waiters.add(check)
+      })
+    },
+    /** Local viewers of remote jobs. */
+    viewers: () => [...feeds.values()].reduce((sum, feed) => sum + feed.viewers.size, 0),
+    /** Jobs followed. */
+    get size() {
+      return feeds.size
+    },
+    closeAll() {
+      for (const [jobId, feed] of [...feeds]) {
+        for (const viewer of feed.viewers) closeViewer(viewer)
+        drop(jobId)
+      }
+    },
+  }
+}

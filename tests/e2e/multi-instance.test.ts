@@ -1,0 +1,154 @@
+/**
+ * Three real processes of the built app on one real Redis (provider `redis`): a job started on one
+ * instance is watched, aborted and answered through the others, a viewer hops between instances
+ * with Last-Event-ID, and the owner is SIGKILLed mid-chat and mid-workflow. Leases are 1.5 s, so
+ * every takeover happens within a couple of seconds.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Cluster } from '../support/cluster'
+import { CLUSTER_METRICS_TOKEN, startCluster } from '../support/cluster'
+import type { ReceivedFrame } from '../support/http-client'
+import { createClient, lastEventId, rebuildStrictly } from '../support/http-client'
+import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
+import { startMockUpstream } from '../support/mock-upstream'
+import { expectEngineIdle, readMetrics } from '../support/ops-client'
+
+const PIECES = Array.from({ length: 60 }, (_, index) => `piece ${index}; `)
+const UPSTREAM_TEXT = PIECES.join('')
+
+type Message = { role: string, content: string | null }
+const userPrompt = (request: RecordedRequest) => ((request.body?.messages ?? []) as Message[]).find(message => message.role === 'user')?.content ?? ''
+
+let upstream: MockUpstream
+let cluster: Cluster
+
+beforeAll(async () => {
+  upstream = await startMockUpstream((request) => {
+    const prompt = userPrompt(request)
+    // Workflow nodes: research is quick, the draft of a "slow" topic takes ~2 s.
+    if (prompt.startsWith('Research this topic')) return { chunks: ['Notes: ', 'tides, ', 'rocks.'], delayMs: 5 }
+    if (prompt.startsWith('Write a short report')) return { chunks: PIECES.slice(0, 40), delayMs: prompt.includes('slow') ? 50 : 2 }
+    return { chunks: PIECES, delayMs: prompt.includes('slow') ? 40 : 10 }
+  })
+  cluster = await startCluster({ size: 3, env: { NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key' } })
+})
+
+afterAll(async () => {
+  await cluster?.stop()
+  await upstream?.close()
+})
+
+const url = (index: number) => cluster.instances[index]!.url
+
+/** Reads a stream until `count` frames arrived or it ended. */
+async function readFrames(stream: Awaited<ReturnType<ReturnType<typeof createClient>['stream']>>, count: number) {
+  await stream.waitFor(() => stream.frames.length >= count).catch(() => {})
+  stream.close()
+  return [...stream.frames]
+}
+
+describe('three instances on one Redis', () => {
+  it('a job started on A streams to a viewer on B exactly; a viewer hopping A → B → C with Last-Event-ID gets no gap and no duplicate', async () => {
+    const onA = await createClient(url(0)).init()
+    const { body: job } = await onA.post('/api/jobs', { messages: [{ role: 'user', content: `slow ${randomUUID()}` }] })
+    const viewerOnB = onA.at(url(1)).stream(job.streamUrl)
+
+    const hops: ReceivedFrame[] = []
+    for (const [index, count] of [[0, 8], [1, 8]] as const) {
+      const stream = await onA.at(url(index)).stream(job.streamUrl, hops.length ? { 'last-event-id': lastEventId(hops)! } : {})
+      hops.push(...await readFrames(stream, count))
+    }
+    const last = await onA.at(url(2)).stream(job.streamUrl, { 'last-event-id': lastEventId(hops)! })
+    await last.ended
+    hops.push(...last.frames)
+
+    const fromB = await viewerOnB
+    await fromB.ended
+    expect(rebuildStrictly(fromB.frames)).toEqual({ text: UPSTREAM_TEXT, problems: [] })
+    expect(fromB.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    expect(rebuildStrictly(hops)).toEqual({ text: UPSTREAM_TEXT, problems: [] })
+    // Each hop after the first resumed with events, not a snapshot (even a position the owner had
+    // not stored yet: the remote instance waits a moment for the store).
+    expect(hops.filter(frame => frame.event === 'snapshot')).toHaveLength(1)
+    for (const index of [0, 1, 2]) await expectEngineIdle(url(index), CLUSTER_METRICS_TOKEN)
+  })
+
+  it('abort sent to C stops A\'s job with its text kept; answers to A\'s workflow through B and C get the owner\'s real outcome', async () => {
+    const user = await createClient(url(0)).init()
+    const { body: chat } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `slow ${randomUUID()}` }] })
+    const watching = await user.at(url(1)).stream(chat.streamUrl)
+    await watching.waitFor(frame => frame.event === 'text-delta')
+    const aborted = await user.at(url(2)).post(`/api/jobs/${chat.id}/abort`)
+    expect(aborted).toMatchObject({ status: 200, body: { job: { status: 'aborted' } } })
+    await watching.ended
+    const { body: stored } = await user.at(url(1)).get(`/api/jobs/${chat.id}`)
+    expect(stored.state.status).toBe('aborted')
+    expect(UPSTREAM_TEXT.startsWith(stored.state.content)).toBe(true)
+    expect(rebuildStrictly(watching.frames)).toEqual({ text: stored.state.content, problems: [] })
+
+    const { body: workflow } = await user.post('/api/jobs', { workflow: 'research-report', input: { topic: `tides ${randomUUID()}` } })
+    const onB = await user.at(url(1)).stream(workflow.streamUrl)
+    const request = await onB.waitFor(frame => frame.event === 'input-request')
+    const answer = (index: number, value: unknown) => user.at(url(index)).post(`/api/jobs/${workflow.id}/input`, { requestId: request.data.requestId, answer: value })
+    const wrong = await answer(1, { approved: 'yes' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.message).toContain('approved')
+    expect((await answer(2, { approved: true })).status).toBe(200)
+    expect((await answer(1, { approved: true })).status).toBe(409)
+    expect(await onB.waitFor(frame => frame.event === 'job-end')).toMatchObject({ data: { status: 'completed' } })
+  })
+
+  it('SIGKILL of the owner mid-chat: another instance ends it failed (owner-lost) with the stored text, within the lease time', async () => {
+    const user = await createClient(url(2)).init()
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `slow ${randomUUID()}` }] })
+    const onA = await user.at(url(0)).stream(job.streamUrl)
+    // A's frames come from the store (the job runs on C): once some arrived, there is stored text to keep.
+    await onA.waitFor(() => onA.frames.filter(frame => frame.event === 'text-delta').length >= 5)
+    const killedAt = Date.now()
+    await cluster.kill(2)
+    const end = await onA.waitFor(frame => frame.event === 'job-end')
+    expect(Date.now() - killedAt).toBeLessThan(6_000)
+    expect(end.data).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    const { body } = await user.at(url(1)).get(`/api/jobs/${job.id}`)
+    expect(body.state.content.length).toBeGreaterThan(0)
+    expect(UPSTREAM_TEXT.startsWith(body.state.content)).toBe(true)
+    expect(rebuildStrictly(onA.frames)).toEqual({ text: body.state.content, problems: [] })
+  })
+
+  it('SIGKILL of the owner mid-workflow, then of the next owner while it waits: each takeover resumes from the last finished node; any instance answers', async () => {
+    await cluster.restart(2)
+    const user = await createClient(url(0)).init()
+    const topic = `slow ${randomUUID()}`
+    const { body: job } = await user.post('/api/jobs', { workflow: 'research-report', input: { topic } })
+    const viewer = await user.at(url(1)).stream(job.streamUrl)
+    await viewer.waitFor(frame => frame.event === 'node-start' && frame.data.nodeId === 'draft')
+    await viewer.waitFor(frame => frame.event === 'text-delta' && frame.data.nodeId === 'draft')
+    await cluster.kill(0)
+
+    // The next owner re-runs the unfinished draft and asks for approval; then it dies too.
+    const firstAsk = await viewer.waitFor(frame => frame.event === 'input-request')
+    const owners = await Promise.all([1, 2].map(async index => (await readMetrics(url(index), CLUSTER_METRICS_TOKEN)).engine.runs as number))
+    const second = owners[0]! > 0 ? 1 : 2
+    const survivor = second === 1 ? 2 : 1
+    await cluster.kill(second)
+    const secondAsk = await viewer.waitFor(frame => frame.event === 'input-request' && frame.data.requestId !== firstAsk.data.requestId).catch(async () => {
+      // The viewer was on the killed instance: follow on the survivor from where it was.
+      const resumed = await user.at(url(survivor)).stream(job.streamUrl, { 'last-event-id': lastEventId(viewer.frames)! })
+      return await resumed.waitFor(frame => frame.event === 'input-request' && frame.data.requestId !== firstAsk.data.requestId)
+    })
+    // The first request was voided by the takeover: answering it now is a conflict.
+    expect((await user.at(url(survivor)).post(`/api/jobs/${job.id}/input`, { requestId: firstAsk.data.requestId, answer: { approved: true } })).status).toBe(409)
+    expect((await user.at(url(survivor)).post(`/api/jobs/${job.id}/input`, { requestId: secondAsk.data.requestId, answer: { approved: true } })).status).toBe(200)
+    const final = await user.at(url(survivor)).stream(job.streamUrl)
+    await final.ended
+    const state = final.frames[0]!.data
+    expect(final.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    expect(state.executionOrder.filter((node: string) => node === 'research')).toHaveLength(1)
+    expect(upstream.requests.filter(request => userPrompt(request) === `Research this topic: ${topic}`)).toHaveLength(1)
+    expect(upstream.requests.filter(request => userPrompt(request).startsWith(`Write a short report on ${topic}`))).toHaveLength(2)
+    expect(state.answeredInputs.map((input: { answeredBy: string }) => input.answeredBy)).toEqual(['system:owner-lost', expect.stringMatching(/^anon_/)])
+    await cluster.restart(0)
+    await cluster.restart(second)
+  })
+})
