@@ -1,0 +1,148 @@
+/**
+ * Chaos, bounded and loopback only: 200 chat jobs through a round-robin proxy in front of three
+ * instances on one Redis, while one instance after another is SIGKILLed and started again every
+ * few seconds. Viewers reconnect through the proxy with Last-Event-ID. With recovery.chat =
+ * continue every job must complete with exactly the upstream's text — continued jobs included —
+ * every viewer must rebuild exactly the stored text with nothing missing or twice, and every
+ * instance's engine must hold nothing at the end. Stops by itself when the jobs are done.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { Cluster } from '../support/cluster'
+import { CLUSTER_METRICS_TOKEN, startCluster } from '../support/cluster'
+import type { ReceivedFrame } from '../support/http-client'
+import { createClient, lastEventId, rebuildStrictly } from '../support/http-client'
+import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
+import { startMockUpstream } from '../support/mock-upstream'
+import { expectEngineIdle } from '../support/ops-client'
+import type { RoundRobinProxy } from '../support/round-robin-proxy'
+import { startRoundRobinProxy } from '../support/round-robin-proxy'
+
+const JOBS = 200
+const USERS = 20
+const CONCURRENCY = 20
+const KILL_EVERY_MS = 2_500
+const FULL_TEXT = Array.from({ length: 30 }, (_, index) => `word${index} `).join('')
+/** A client retries a request or reconnects a stream after this pause (an EventSource waits 1 s). */
+const RETRY_PAUSE_MS = 50
+
+type Message = { role: string, content: string | null }
+const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The answer, continued after the text a lost owner stored when the request ends with it (a prefill). */
+function continuingAnswer(request: RecordedRequest) {
+  const last = ((request.body?.messages ?? []) as Message[]).at(-1)
+  const done = last?.role === 'assistant' ? last.content ?? '' : ''
+  const rest = FULL_TEXT.startsWith(done) ? FULL_TEXT.slice(done.length) : FULL_TEXT
+  const chunks = rest.match(/.{1,7}/gs) ?? []
+  return { chunks, delayMs: 40 }
+}
+
+let upstream: MockUpstream
+let cluster: Cluster
+let proxy: RoundRobinProxy
+
+beforeAll(async () => {
+  upstream = await startMockUpstream(continuingAnswer)
+  cluster = await startCluster({
+    size: 3,
+    env: {
+      NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+      NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
+      NUXT_BACKGROUND_JOBS_RECOVERY_CHAT: 'continue',
+      NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '1000',
+      NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '200',
+      NUXT_BACKGROUND_JOBS_PERSIST_INTERVAL_MS: '100',
+      NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE: '100000',
+      NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS_PER_USER: '1000',
+      NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS_PER_USER: '1000',
+    },
+  })
+  proxy = await startRoundRobinProxy(() => cluster.instances.map(instance => instance.url))
+})
+
+afterAll(async () => {
+  await proxy?.close()
+  await cluster?.stop()
+  await upstream?.close()
+})
+
+type User = ReturnType<typeof createClient>
+
+/** Starts a job through the proxy, retrying (same Idempotency-Key) when the instance died under it. */
+async function startJob(user: User): Promise<{ id: string, streamUrl: string }> {
+  const key = randomUUID()
+  for (;;) {
+    const created = await user.post('/api/jobs', { messages: [{ role: 'user', content: `chaos ${key}` }] }, { 'idempotency-key': key }).catch(() => null)
+    if (created && created.status < 300) return created.body
+    await pause(RETRY_PAUSE_MS)
+  }
+}
+
+/** Follows a job through the proxy to its end, reconnecting with Last-Event-ID whenever cut. */
+async function followToEnd(user: User, streamUrl: string): Promise<{ frames: ReceivedFrame[], connections: number }> {
+  const frames: ReceivedFrame[] = []
+  let connections = 0
+  while (!frames.some(frame => frame.event === 'job-end')) {
+    const id = lastEventId(frames)
+    const stream = await user.stream(streamUrl, id ? { 'last-event-id': id } : {}).catch(() => null)
+    if (stream?.status === 200) {
+      connections++
+      await stream.ended
+      frames.push(...stream.frames)
+    }
+    if (!frames.some(frame => frame.event === 'job-end')) await pause(RETRY_PAUSE_MS)
+  }
+  return { frames, connections }
+}
+
+/** Reads the stored state through the proxy (retrying while an instance restarts). */
+async function storedState(user: User, jobId: string) {
+  for (;;) {
+    const answer = await user.get(`/api/jobs/${jobId}`).catch(() => null)
+    if (answer?.status === 200) return answer.body.state
+    await pause(RETRY_PAUSE_MS)
+  }
+}
+
+it('200 jobs through a balancer while instances are SIGKILLed and restarted: all complete, every viewer has exactly the stored text, engines end idle', async () => {
+  const users = await Promise.all(Array.from({ length: USERS }, () => createClient(proxy.url).init()))
+  let running = true
+  let kills = 0
+  const killer = (async () => {
+    while (running) {
+      await pause(KILL_EVERY_MS)
+      if (!running) break
+      await cluster.restart(kills++ % cluster.instances.length)
+    }
+  })()
+
+  const results: Array<{ text: string, problems: string[], state: any, connections: number }> = []
+  let next = 0
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < JOBS) {
+      const index = next++
+      const user = users[index % USERS]!
+      const job = await startJob(user)
+      const { frames, connections } = await followToEnd(user, job.streamUrl)
+      const state = await storedState(user, job.id)
+      results.push({ ...rebuildStrictly(frames), state, connections })
+    }
+  }))
+  running = false
+  await killer
+
+  console.log(`[chaos] ${kills} kills; ${results.filter(result => result.connections > 1).length} viewers reconnected; ${results.filter(result => (result.state.epoch ?? 1) > 1).length} jobs continued by another owner`)
+  expect(results).toHaveLength(JOBS)
+  expect(kills).toBeGreaterThanOrEqual(3)
+  // Some jobs really were cut: their viewers reconnected, and some were continued by another owner.
+  expect(results.filter(result => result.connections > 1).length).toBeGreaterThan(0)
+  expect(results.filter(result => (result.state.epoch ?? 1) > 1).length).toBeGreaterThan(0)
+  for (const result of results) {
+    expect(result.problems).toEqual([])
+    expect(result.state.status).toBe('completed')
+    expect(result.state.content).toBe(FULL_TEXT)
+    expect(result.text).toBe(result.state.content)
+  }
+  for (const instance of cluster.instances) await expectEngineIdle(instance.url, CLUSTER_METRICS_TOKEN)
+}, 120_000)
