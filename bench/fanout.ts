@@ -9,14 +9,15 @@
 import { fileURLToPath } from 'node:url'
 import type { ServerProcess } from './lib/app.ts'
 import { startApp, startServerProcess } from './lib/app.ts'
-import { cpuSeconds, machineTicks } from './lib/proc.ts'
+import type { Measured } from './lib/fanout-drive.ts'
+import { cpuPerMegabyte as perMegabyte, drive as measure, waitUntil } from './lib/fanout-drive.ts'
 import { startRedis } from './lib/redis.ts'
 import { fullScale, report } from './lib/result.ts'
 import type { SseViewer } from './lib/sse-viewer.ts'
 import { createUser, mapLimit, openViewer } from './lib/sse-viewer.ts'
 import type { UpstreamProcess } from './lib/upstream-process.ts'
 import { startUpstreamProcess, TS_ARGS } from './lib/upstream-process.ts'
-import { formatBytes, percentile, round } from './lib/stats.ts'
+import { round } from './lib/stats.ts'
 
 const JOB_COUNTS = fullScale ? [100, 500, 1000, 2000] : [100, 500, 1000]
 const VIEWERS_PER_JOB = 2
@@ -25,47 +26,6 @@ const STREAM_SECONDS = fullScale ? 10 : 4
 const CHUNK_COUNT = CHUNKS_PER_SECOND * STREAM_SECONDS
 const BATCH_WINDOW_MS = 50
 const SETUP_CONCURRENCY = 25
-
-interface Measured {
-  system: string
-  jobs: number
-  cpuSeconds: number
-  megabytes: number
-  p50: number
-  p99: number
-  errors: number
-  seconds: number
-  /** CPU seconds of the load generator: this process (viewers) and, for the layer, the upstream process. */
-  loadCpuSeconds: number
-  /** Share of the machine's CPU time that was busy while streaming (everything on the box). */
-  machineBusy: number
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition()) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
-}
-
-/** Opens the gate, waits for every viewer to end (bounded), and measures. */
-async function drive(system: string, jobs: number, viewers: SseViewer[], latencies: number[], pids: number[], start: () => Promise<void> | void, setupErrors: number, loadPids: number[] = []): Promise<Measured> {
-  const wireBefore = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0)
-  const cpuBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
-  const loadBefore = [process.pid, ...loadPids].reduce((sum, pid) => sum + cpuSeconds(pid), 0)
-  const machineBefore = machineTicks()
-  const startedAtMs = performance.now()
-  await start()
-  const timeoutMs = STREAM_SECONDS * 1000 * 6 + 30_000
-  await Promise.race([Promise.all(viewers.map(viewer => viewer.ended)), new Promise(resolve => setTimeout(resolve, timeoutMs))])
-  const seconds = (performance.now() - startedAtMs) / 1000
-  const cpu = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore
-  const bytes = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0) - wireBefore
-  const loadCpuSeconds = [process.pid, ...loadPids].reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore
-  const machineAfter = machineTicks()
-  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
-  const errors = setupErrors + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== CHUNK_COUNT || (viewer.counts['job-end'] ?? 0) !== 1).length
-  for (const viewer of viewers) viewer.close()
-  return { system, jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, seconds, loadCpuSeconds, machineBusy }
-}
 
 async function runLayer(app: ServerProcess, upstream: UpstreamProcess, jobs: number): Promise<Measured> {
   await upstream.closeGate()
@@ -86,6 +46,11 @@ async function runLayer(app: ServerProcess, upstream: UpstreamProcess, jobs: num
   const viewers = await mapLimit(streams, SETUP_CONCURRENCY, url => user.stream(url, { latencies }))
   await waitUntil(async () => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0) && (await upstream.waiting()) >= jobs - setupErrors, 60_000)
   return await drive('layer', jobs, viewers, latencies, [app.pid], async () => { await upstream.open() }, setupErrors, [upstream.pid])
+}
+
+/** The shared measuring with this benchmark's chunk count and time bound. */
+function drive(system: string, jobs: number, viewers: SseViewer[], latencies: number[], pids: number[], start: () => Promise<void> | void, setupErrors: number, loadPids: number[] = []): Promise<Measured> {
+  return measure({ system, jobs, viewers, latencies, pids, start, setupErrors, loadPids, chunkCount: CHUNK_COUNT, timeoutMs: STREAM_SECONDS * 1000 * 6 + 30_000 })
 }
 
 async function runBare(server: ServerProcess, jobs: number): Promise<Measured> {
@@ -143,7 +108,6 @@ finally {
   await upstream.stop()
 }
 
-const perMegabyte = (result: Measured) => result.cpuSeconds / result.megabytes
 const find = (system: string, jobs: number) => results.find(result => result.system.startsWith(system) && result.jobs === jobs)
 report({
   id: 'fanout',

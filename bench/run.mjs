@@ -17,6 +17,7 @@ const BENCHMARKS = [
   { id: 'memory', file: 'bench/memory.ts', flags: ['--expose-gc'] },
   { id: 'batching', file: 'bench/batching.ts', flags: [] },
   { id: 'fanout', file: 'bench/fanout.ts', flags: [] },
+  { id: 'multi-instance', file: 'bench/multi-instance.ts', flags: [] },
   { id: 'reconnect', file: 'bench/reconnect.ts', flags: [] },
   { id: 'compression', file: 'bench/compression.ts', flags: [] },
   { id: 'model-client', file: 'bench/model-client.ts', flags: [] },

@@ -4,6 +4,7 @@
  * rebuild the fixture meanwhile never pull it from under a running benchmark. It is rebuilt
  * when the layer's sources are newer than the copy (or with BENCH_REBUILD=1).
  */
+import { createHash } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +16,8 @@ export { freePort, startServerProcess } from '../../tests/support/server-process
 export type { ServerProcess } from '../../tests/support/server-process.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CACHE_DIR = join(tmpdir(), 'nuxt-background-jobs-bench', 'app')
+// One cache per checkout: two worktrees on one machine never run each other's build.
+const CACHE_DIR = join(tmpdir(), 'nuxt-background-jobs-bench', createHash('sha256').update(ROOT).digest('hex').slice(0, 12), 'app')
 const SOURCE_DIRS = ['server', 'shared', 'lib', 'nuxt.config.ts']
 
 function newestMtimeMs(path: string): number {

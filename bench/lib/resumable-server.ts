@@ -3,14 +3,16 @@
  * same pace. Each job is a producer stream created at "job start" (its own output drained, as a
  * background job's would be); both viewers of a job resume it, so every chunk reaches them
  * through Redis pub/sub. One SSE event per chunk: resumable-stream has no batching.
- * Child process (REDIS_URL set): POST /prepare?jobs=N, GET /stream/:job, POST /start?rate=&count=.
+ * Child process (REDIS_URL set, KEY_PREFIX optional): POST /prepare?jobs=N&run=…, GET /stream/:job,
+ * POST /start?rate=&count= (starts the producers this process prepared).
  */
 import { createServer } from 'node:http'
 import { createResumableStreamContext } from 'resumable-stream'
 import { jobEndFrame, snapshotFrame, SSE_HEADERS, textDeltaFrame } from './frames.ts'
 import { createPacer } from './pacer.ts'
 
-const context = createResumableStreamContext({ waitUntil: null, keyPrefix: `bench-${process.pid}` })
+// Servers that share KEY_PREFIX serve each other's streams (a viewer on B resumes A's producer).
+const context = createResumableStreamContext({ waitUntil: null, keyPrefix: process.env.KEY_PREFIX ?? `bench-${process.pid}` })
 const producers = new Map<string, ReadableStreamDefaultController<string>>()
 const pacer = createPacer()
 

@@ -129,7 +129,10 @@ export interface BackgroundJobsConfig {
     compression: boolean
   }
   persist: {
-    /** Multi-instance providers: write pending events at least this often. @default 500 */
+    /**
+     * Multi-instance providers: write a running job's pending events at least this often; 0 → the
+     * provider's own pace (Redis: as each batch window commits; Convex: every 500 ms). @default 0
+     */
     intervalMs: number
     /** … or as soon as this many bytes are pending. @default 1024 */
     bytes: number
@@ -219,7 +222,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     inputPerMinute: 120,
   },
   stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
-  persist: { intervalMs: 500, bytes: 1024 },
+  persist: { intervalMs: 0, bytes: 1024 },
   lease: { durationMs: 15_000, heartbeatMs: 5_000 },
   recovery: { chat: 'fail' },
   metricsToken: '',

@@ -24,6 +24,14 @@ export const RETRY_BASE_DELAY_MS = 250
 /** Longest delay between retries. */
 export const RETRY_MAX_DELAY_MS = 5_000
 
+/** How often a shared store is written when neither the config nor the provider says. */
+export const DEFAULT_SHARED_WRITE_INTERVAL_MS = 500
+
+/** The write interval of a running job: the config's, else the provider's pace. */
+export function writeIntervalMs(configured: number, provider: Pick<JobProvider, 'writeIntervalMs'>): number {
+  return configured > 0 ? configured : provider.writeIntervalMs ?? DEFAULT_SHARED_WRITE_INTERVAL_MS
+}
+
 /** Options of a persist queue. */
 export interface PersistQueueOptions {
   provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes'>

@@ -16,7 +16,7 @@ import { createJobRun, outcomeOf, releaseRun } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
-import { createPersistQueue } from './persist-queue'
+import { createPersistQueue, writeIntervalMs } from './persist-queue'
 import type { ControlReply, JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
 import type { RunContext } from './run-context'
 import type { SharedProvider } from './run-lease'
@@ -118,8 +118,8 @@ export function createRunManager(options: RunManagerOptions) {
       provider,
       jobId: record.id,
       timers,
-      // One process: write at once. Shared store: batch writes (persist.intervalMs / persist.bytes).
-      intervalMs: shared ? config.persist.intervalMs : 0,
+      // One process: write at once. Shared store: batch writes (persist.intervalMs or the provider's pace, persist.bytes).
+      intervalMs: shared ? writeIntervalMs(config.persist.intervalMs, shared) : 0,
       bytes: config.persist.bytes,
       mergeDeltas: Boolean(shared),
       epoch: lease?.epoch,

@@ -15,6 +15,7 @@ import type { JobRun } from './job-run'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
 import type { JobProvider, JobRecord } from './providers/types'
+import { writeIntervalMs } from './persist-queue'
 import { createRemoteFeeds } from './remote-feeds'
 import type { TimerSet } from './timers'
 import type { Viewer, ViewerSink } from './viewer'
@@ -128,7 +129,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       // A position the owner streamed but has not stored yet (writes are batched): wait a moment
       // for the store rather than sending a whole snapshot. Another epoch's position gets one.
       if (after && after.seq > log.state.seq && after.epoch === (record.lease?.epoch ?? 1) && !isTerminalStatus(log.state.status)) {
-        await feeds.reached(record.id, after.seq, 2 * options.getConfig().persist.intervalMs + STORE_CATCH_UP_MARGIN_MS)
+        await feeds.reached(record.id, after.seq, 2 * writeIntervalMs(options.getConfig().persist.intervalMs, provider) + STORE_CATCH_UP_MARGIN_MS)
         log = await storedLog(record)
       }
     }

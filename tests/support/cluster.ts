@@ -39,7 +39,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: CLUSTER_METRICS_TOKEN,
     NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '1500',
     NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '300',
-    NUXT_BACKGROUND_JOBS_PERSIST_INTERVAL_MS: '200',
     ...options.env,
   }
   const start = (index: number) => startAppServer({ ...env, NUXT_BACKGROUND_JOBS_INSTANCE_ID: `instance-${index}-${Date.now()}` })

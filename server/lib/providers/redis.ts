@@ -37,9 +37,10 @@ export interface RedisProviderOptions {
 }
 
 /** The `redis` provider: the whole contract. */
-export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes'>> {
+export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs'>> {
   readonly name: 'redis'
   readonly maxBatchBytes: number
+  readonly writeIntervalMs: number
   /** Connects (both connections): call it at boot to fail early, naming the URL, when Redis is unreachable. */
   ready(): Promise<void>
   /** Followers (subscriptions of any kind) open now: zero when nobody follows anything. */
@@ -171,6 +172,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   return {
     name: 'redis',
     maxBatchBytes: MAX_BATCH_BYTES,
+    // A write is one short script: each batch window's events go out as they are committed.
+    writeIntervalMs: 0,
 
     async create(record, createOptions = {}) {
       const lease = record.lease ?? null

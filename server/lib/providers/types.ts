@@ -197,6 +197,12 @@ export interface JobProvider {
    * splits batches under it and fails a job with an event that alone is larger. @default unlimited
    */
   readonly maxBatchBytes?: number
+  /**
+   * How often the engine writes a running job's events to this store unless `persist.intervalMs`
+   * says otherwise: 0 writes each committed event at once (one write in flight, so writes batch
+   * themselves under load), more batches them in time. @default 500 on multi-instance providers
+   */
+  readonly writeIntervalMs?: number
 
   // Multi-instance (optional): the memory provider lives in one process and has no need of these.
 

@@ -1,0 +1,82 @@
+/**
+ * The measuring part of the fan-out benchmarks (bench/fanout.ts, bench/multi-instance.ts): open
+ * the gate, wait for every viewer to end (bounded), and charge the CPU of the server processes
+ * (and redis-server where one is used) — never the benchmark's own — to the MB delivered.
+ */
+import { cpuSeconds, machineTicks } from './proc.ts'
+import type { SseViewer } from './sse-viewer.ts'
+import { percentile } from './stats.ts'
+
+/** One measured system at one size. */
+export interface Measured {
+  system: string
+  jobs: number
+  cpuSeconds: number
+  megabytes: number
+  p50: number
+  p99: number
+  /** Viewers that did not get every chunk exactly once, a `job-end`, or a 200. */
+  errors: number
+  /** Chunks a viewer should have had and did not. */
+  lost: number
+  /** Chunks a viewer got more than once. */
+  duplicated: number
+  seconds: number
+  /** CPU seconds of the load generator: this process (viewers) and, for the layer, the upstream process. */
+  loadCpuSeconds: number
+  /** Share of the machine's CPU time that was busy while streaming (everything on the box). */
+  machineBusy: number
+}
+
+/** What a run hands to `drive`. */
+export interface DriveOptions {
+  system: string
+  jobs: number
+  viewers: SseViewer[]
+  latencies: number[]
+  /** Processes charged for the work: the servers under test (and their Redis). */
+  pids: number[]
+  /** Chunks every viewer must receive. */
+  chunkCount: number
+  /** Starts the streams (opens the upstream gate, or tells the baseline to start). */
+  start: () => Promise<void> | void
+  /** Streams that could not even be set up. */
+  setupErrors?: number
+  /** Load-generator processes besides this one (the upstream). */
+  loadPids?: number[]
+  /** Longest the streams may take before the viewers are cut. */
+  timeoutMs: number
+}
+
+/** Polls `condition` every 20 ms until it holds or `timeoutMs` passed (setup only, never measured). */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition()) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+}
+
+/** Opens the gate, waits for every viewer to end (bounded), and measures. */
+export async function drive(options: DriveOptions): Promise<Measured> {
+  const { viewers, latencies, pids, chunkCount } = options
+  const loadPids = [process.pid, ...(options.loadPids ?? [])]
+  const wireBefore = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0)
+  const cpuBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+  const loadBefore = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+  const machineBefore = machineTicks()
+  const startedAtMs = performance.now()
+  await options.start()
+  await Promise.race([Promise.all(viewers.map(viewer => viewer.ended)), new Promise(resolve => setTimeout(resolve, options.timeoutMs))])
+  const seconds = (performance.now() - startedAtMs) / 1000
+  const cpu = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore
+  const bytes = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0) - wireBefore
+  const loadCpuSeconds = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore
+  const machineAfter = machineTicks()
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
+  const errors = (options.setupErrors ?? 0) + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== chunkCount || (viewer.counts['job-end'] ?? 0) !== 1).length
+  const lost = viewers.reduce((sum, viewer) => sum + Math.max(0, chunkCount - viewer.stamps), 0)
+  const duplicated = viewers.reduce((sum, viewer) => sum + Math.max(0, viewer.stamps - chunkCount), 0)
+  for (const viewer of viewers) viewer.close()
+  return { system: options.system, jobs: options.jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, lost, duplicated, seconds, loadCpuSeconds, machineBusy }
+}
+
+/** Server CPU seconds per MB delivered. */
+export const cpuPerMegabyte = (result: Measured) => result.cpuSeconds / result.megabytes

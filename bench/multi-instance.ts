@@ -1,0 +1,164 @@
+/**
+ * P6 — fan-out across instances. N jobs × 2 viewers at 50 chunks/s, one viewer of each job on
+ * each of two server processes, so half the viewers follow a job that runs on the other process
+ * (through Redis). Systems, same run, same Redis:
+ *   layer ×1      — the built app, memory provider, one process (the single-instance reference);
+ *   layer ×2      — two processes of the app on the `redis` provider, jobs started alternately on each;
+ *   resumable ×2  — vercel/resumable-stream on two processes sharing a key prefix, producers alternately on each.
+ * CPU is the server processes plus redis-server, per MB delivered; latency from the stamps in the
+ * text; lost and duplicated chunks counted per viewer.
+ */
+import { fileURLToPath } from 'node:url'
+import type { ServerProcess } from './lib/app.ts'
+import { startApp, startServerProcess } from './lib/app.ts'
+import type { Measured } from './lib/fanout-drive.ts'
+import { cpuPerMegabyte, drive, waitUntil } from './lib/fanout-drive.ts'
+import { fullScale, report } from './lib/result.ts'
+import type { SseViewer } from './lib/sse-viewer.ts'
+import { createUser, mapLimit, openViewer } from './lib/sse-viewer.ts'
+import { round } from './lib/stats.ts'
+import type { UpstreamProcess } from './lib/upstream-process.ts'
+import { startUpstreamProcess, TS_ARGS } from './lib/upstream-process.ts'
+import { startRedisServer } from '../tests/support/redis-server.ts'
+
+const JOB_COUNTS = process.env.BENCH_JOBS ? process.env.BENCH_JOBS.split(',').map(Number) : fullScale ? [100, 500, 1000, 2000] : [100, 500, 1000]
+const CHUNKS_PER_SECOND = 50
+const STREAM_SECONDS = fullScale ? 10 : 4
+const CHUNK_COUNT = CHUNKS_PER_SECOND * STREAM_SECONDS
+const SETUP_CONCURRENCY = 25
+const TIMEOUT_MS = STREAM_SECONDS * 1000 * 6 + 30_000
+const COOKIE_SECRET = 'bench-cookie-secret-shared-by-both-instances'
+
+/** Starts jobs alternately on the given apps, and one viewer per job on each app. */
+async function runLayer(system: string, apps: ServerProcess[], upstream: UpstreamProcess, jobs: number, chargedPids: number[]): Promise<Measured> {
+  await upstream.closeGate()
+  await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount: CHUNK_COUNT })
+  // One anonymous user whose signed cookie every instance accepts (shared cookie secret).
+  const user = await createUser(apps[0]!.url)
+  const latencies: number[] = []
+  let setupErrors = 0
+  const created = await mapLimit(Array.from({ length: jobs }), SETUP_CONCURRENCY, async (_, index) => {
+    try {
+      return await createUserAt(apps[index % apps.length]!.url, user.cookie).createJob()
+    }
+    catch {
+      setupErrors++
+      return null
+    }
+  })
+  // Two viewers per job: on a single instance both are local; on two, one of them is remote.
+  const streams = created.flatMap((job, index) => (job ? [0, 1].map(viewer => ({ url: apps[(index + viewer) % apps.length]!.url, path: job.streamUrl })) : []))
+  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, stream => openViewer(`${stream.url}${stream.path}`, { latencies, headers: { cookie: user.cookie } }))
+  await waitUntil(async () => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0) && (await upstream.waiting()) >= jobs - setupErrors, 60_000)
+  return await drive({ system, jobs, viewers, latencies, pids: chargedPids, chunkCount: CHUNK_COUNT, setupErrors, loadPids: [upstream.pid], timeoutMs: TIMEOUT_MS, start: async () => { await upstream.open() } })
+}
+
+/** The same user on another instance (the cookie is signed with the shared secret). */
+function createUserAt(baseUrl: string, cookie: string) {
+  return {
+    async createJob(): Promise<{ id: string, streamUrl: string }> {
+      const response = await fetch(`${baseUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ messages: [{ role: 'user', content: 'Write a long answer.' }] }) })
+      const body = await response.json() as { id: string, streamUrl: string }
+      if (response.status !== 202) throw new Error(`POST /api/jobs: ${response.status} ${JSON.stringify(body)}`)
+      return body
+    },
+  }
+}
+
+/** resumable-stream on two processes: producers alternately on each, one viewer of each stream on each. */
+async function runResumable(servers: ServerProcess[], redisPid: number, jobs: number): Promise<Measured> {
+  const latencies: number[] = []
+  const run = `${jobs}-${Date.now()}`
+  const perServer = await Promise.all(servers.map(async (server, index) => {
+    const count = Math.floor(jobs / servers.length) + (index < jobs % servers.length ? 1 : 0)
+    const prepared = await fetch(`${server.url}/prepare?jobs=${count}&run=${run}-${index}`, { method: 'POST' })
+    return await prepared.json() as string[]
+  }))
+  const ids = perServer.flat()
+  const streams = ids.flatMap((id, index) => [0, 1].map(viewer => `${servers[(index + viewer) % servers.length]!.url}/stream/${id}`))
+  let setupErrors = 0
+  const viewers = (await mapLimit(streams, SETUP_CONCURRENCY, async (url) => {
+    try {
+      return await openViewer(url, { latencies })
+    }
+    catch {
+      setupErrors++
+      return null
+    }
+  })).filter((viewer): viewer is SseViewer => viewer !== null)
+  await waitUntil(() => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0), 60_000)
+  return await drive({
+    system: 'resumable ×2 (Redis)',
+    jobs,
+    viewers,
+    latencies,
+    pids: [...servers.map(server => server.pid), redisPid],
+    chunkCount: CHUNK_COUNT,
+    setupErrors,
+    timeoutMs: TIMEOUT_MS,
+    start: async () => {
+      await Promise.all(servers.map(server => fetch(`${server.url}/start?rate=${CHUNKS_PER_SECOND}&count=${CHUNK_COUNT}`, { method: 'POST' })))
+    },
+  })
+}
+
+const results: Measured[] = []
+const upstream = await startUpstreamProcess()
+const redis = await startRedisServer(['--maxclients', '20000'])
+const shared = {
+  NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+  NUXT_BACKGROUND_JOBS_STREAM_COMPRESSION: 'false',
+  NUXT_BACKGROUND_JOBS_COOKIE_SECRET: COOKIE_SECRET,
+  ...(process.env.BENCH_PERSIST_INTERVAL_MS ? { NUXT_BACKGROUND_JOBS_PERSIST_INTERVAL_MS: process.env.BENCH_PERSIST_INTERVAL_MS } : {}),
+}
+const single = await startApp(shared)
+const keyPrefix = `bench-${process.pid}:`
+const pair = await Promise.all([0, 1].map(() => startApp({ ...shared, NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: keyPrefix })))
+const resumableEntry = fileURLToPath(new URL('./lib/resumable-server.ts', import.meta.url))
+const resumable = await Promise.all([0, 1].map(() => startServerProcess(resumableEntry, { REDIS_URL: redis.url, KEY_PREFIX: `bench-resumable-${process.pid}` }, '/health', TS_ARGS)))
+try {
+  for (const jobs of JOB_COUNTS) {
+    results.push(await runLayer('layer ×1 (memory)', [single], upstream, jobs, [single.pid]))
+    results.push(await runLayer('layer ×2 (Redis)', pair, upstream, jobs, [...pair.map(app => app.pid), redis.pid]))
+    results.push(await runResumable(resumable, redis.pid, jobs))
+    console.log(`[bench] multi-instance ${jobs} jobs done`)
+  }
+}
+finally {
+  await Promise.all([single, ...pair, ...resumable].map(server => server.stop()))
+  await redis.stop()
+  await upstream.stop()
+}
+
+const find = (system: string, jobs: number) => results.find(result => result.system.startsWith(system) && result.jobs === jobs)!
+const largest = JOB_COUNTS.at(-1)!
+report({
+  id: 'multi-instance',
+  title: 'P6 — fan-out across two instances on Redis: N jobs × 2 viewers (one per instance) at 50 chunks/s',
+  tables: [
+    {
+      caption: `Each job streams ${STREAM_SECONDS} s (${CHUNK_COUNT} chunks of ~22 chars); on two instances one viewer of each job is on the other process. CPU: the server processes, plus redis-server for the Redis systems`,
+      columns: ['jobs', 'system', 'MB delivered', 'CPU s', 'CPU s per MB', 'latency p50 (ms)', 'p99 (ms)', 'lost', 'duplicated', 'errors', 'wall s', 'machine busy'],
+      rows: results.map(result => [String(result.jobs), result.system, round(result.megabytes, 2), round(result.cpuSeconds, 2), round(cpuPerMegabyte(result), 3), round(result.p50), round(result.p99), String(result.lost), String(result.duplicated), String(result.errors), round(result.seconds, 1), `${round(100 * result.machineBusy, 0)} %`]),
+    },
+    {
+      caption: 'Ratios in this run: layer ×2 against layer ×1 (what sharing through Redis costs) and against resumable-stream ×2 (lower is better)',
+      columns: ['jobs', 'p99 ×2 ÷ ×1', 'CPU/MB ×2 ÷ ×1', 'CPU/MB layer ×2 ÷ resumable ×2', 'p99 layer ×2 ÷ resumable ×2'],
+      rows: JOB_COUNTS.map((jobs) => {
+        const [one, two, baseline] = [find('layer ×1', jobs), find('layer ×2', jobs), find('resumable', jobs)]
+        return [String(jobs), `${round(two.p99 / one.p99, 2)}×`, `${round(cpuPerMegabyte(two) / cpuPerMegabyte(one), 2)}×`, `${round(cpuPerMegabyte(two) / cpuPerMegabyte(baseline), 2)}×`, `${round(two.p99 / baseline.p99, 2)}×`]
+      }),
+    },
+  ],
+  targets: [
+    ...JOB_COUNTS.map(jobs => ({ name: `lost + duplicated chunks at ${jobs} jobs (layer ×2)`, target: '0', measured: String(find('layer ×2', jobs).lost + find('layer ×2', jobs).duplicated), met: find('layer ×2', jobs).lost + find('layer ×2', jobs).duplicated === 0 && find('layer ×2', jobs).errors === 0 })),
+    { name: `p99 at ${largest} jobs, layer ×2 ÷ layer ×1`, target: '≤ 1.2×', measured: `${round(find('layer ×2', largest).p99 / find('layer ×1', largest).p99, 2)}×`, met: find('layer ×2', largest).p99 <= 1.2 * find('layer ×1', largest).p99 },
+    { name: `CPU per MB at ${largest} jobs, layer ×2 ÷ resumable-stream ×2`, target: '≤ 0.5×', measured: `${round(cpuPerMegabyte(find('layer ×2', largest)) / cpuPerMegabyte(find('resumable', largest)), 2)}×`, met: cpuPerMegabyte(find('layer ×2', largest)) <= 0.5 * cpuPerMegabyte(find('resumable', largest)) },
+  ],
+  notes: [
+    'Both Redis systems share one redis-server (their keys apart), started with no persistence; its CPU is charged to whichever system is streaming.',
+    'The layer writes each job\'s events to Redis in batches (persist.intervalMs, 500 ms by default) and a viewer on the other instance follows the job through one pub/sub channel per job per instance: its latency includes that batching. resumable-stream publishes every chunk to Redis and every viewer of a stream is a Redis subscriber.',
+    'All processes, the paced upstream and the viewers share the same two cores; compare the ratios of one run.',
+  ],
+  data: { results, streamSeconds: STREAM_SECONDS },
+})
