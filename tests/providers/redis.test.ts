@@ -8,7 +8,7 @@ import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
 import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { RedisUnreachableError } from '../../server/lib/providers/redis-client'
+import { RedisUnavailableError, RedisUnreachableError } from '../../server/lib/providers/redis-client'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
 import { freePort } from '../support/server-process'
@@ -35,7 +35,8 @@ defineProviderContract('redis', async ({ now }) => {
 
 describe('redis provider beyond the contract', () => {
   async function fresh(options: { keyPrefix?: string } = {}) {
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: options.keyPrefix ?? nextPrefix() })
+    // Connection drops are on purpose here: their log lines are noise.
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: options.keyPrefix ?? nextPrefix(), onError: () => {} })
     await provider.ready()
     return provider
   }
@@ -59,6 +60,18 @@ describe('redis provider beyond the contract', () => {
     expect(error?.message).toMatch(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
     expect(error?.message).not.toContain('secret')
     await expect(createProviderFromConfig(resolveConfig({ provider: 'redis' }))).rejects.toThrow(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
+  })
+
+  it('answers 503 naming Redis while it is down, and works again once it is back', async () => {
+    const own = await startRedisServer()
+    const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
+    await provider.ready()
+    const job = await createJob(provider)
+    await own.stop()
+    const failure = await provider.get(job.id).then(() => null, (error: unknown) => error)
+    expect(failure).toBeInstanceOf(RedisUnavailableError)
+    expect(failure).toMatchObject({ statusCode: 503, message: expect.stringMatching(/Redis/) })
+    await provider.dispose()
   })
 
   it('keeps apps with different key prefixes apart on one Redis', async () => {

@@ -4,6 +4,7 @@
  * (node-redis) is imported on first use, so apps on another provider need not install it.
  */
 import { createHash } from 'node:crypto'
+import { BackgroundJobsError } from '../errors'
 
 /** Thrown when the `redis` provider is selected but the `redis` package is not installed. */
 export class RedisPackageMissingError extends Error {
@@ -18,6 +19,15 @@ export class RedisUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
     super(`The redis provider could not reach Redis at ${redactUrl(url)} (NUXT_BACKGROUND_JOBS_REDIS_URL): ${(cause as Error)?.message ?? String(cause)}`, { cause })
     this.name = 'RedisUnreachableError'
+  }
+}
+
+/** Redis could not be reached for a command (down, restarting, timed out): 503, retry shortly. */
+export class RedisUnavailableError extends BackgroundJobsError {
+  override readonly name = 'RedisUnavailableError'
+  override readonly statusCode = 503
+  constructor(cause: unknown) {
+    super(`The job store (Redis) is unavailable: ${(cause as Error)?.message ?? String(cause)}; retry shortly`, { cause })
   }
 }
 
@@ -109,7 +119,10 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
 
   const shas = new Map<string, string>()
-  const command = <T>(args: string[]) => commands.sendCommand(args) as Promise<T>
+  // Redis's own replies (ERR, NOSCRIPT) pass as they are; anything else means it was not reached.
+  const command = <T>(args: string[]) => (commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
+    throw error instanceof redis.ErrorReply ? error : new RedisUnavailableError(error)
+  })
 
   return {
     command,
