@@ -8,7 +8,10 @@ import type { BackgroundJobsConfig } from './config'
 import { DEFAULT_CONFIG, envNameOf } from './config'
 
 /** The providers the layer ships. */
-export const PROVIDER_NAMES = ['memory', 'convex'] as const
+export const PROVIDER_NAMES = ['memory', 'redis', 'convex'] as const
+
+/** What `recovery.chat` may say. */
+export const CHAT_RECOVERY_MODES = ['fail', 'continue'] as const
 
 /** Numeric keys where 0 is meaningful (off, no retries, write at once); all others must be > 0. */
 const ZERO_ALLOWED = new Set([
@@ -70,6 +73,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
   if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {
     problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${JSON.stringify(config.provider)}`)
+  }
+  if (!(CHAT_RECOVERY_MODES as readonly string[]).includes(config.recovery.chat)) {
+    problems.push(`${describe('recovery.chat')} must be one of ${CHAT_RECOVERY_MODES.join(', ')}, got ${JSON.stringify(config.recovery.chat)}`)
   }
   if (config.lease.heartbeatMs >= config.lease.durationMs) {
     problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)

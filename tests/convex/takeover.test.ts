@@ -51,7 +51,7 @@ const continuingWords: JobRunners['chat'] = async (context) => {
 
 function createNode(backend: Backend, instanceId: string, config: BackgroundJobsConfigInput, runners: Partial<JobRunners> = {}, wrap?: (provider: JobProvider) => JobProvider) {
   const { provider, facade } = createInstance(backend)
-  const resolved = resolveConfig({ lease: { durationMs: 3_000, heartbeatMs: 1_000 }, ...config })
+  const resolved = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, ...config })
   const engine = createEngine({
     provider: wrap ? wrap(provider) : provider,
     instanceId,

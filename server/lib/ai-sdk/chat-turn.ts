@@ -12,7 +12,6 @@ import { toChatJobInput } from '../http/chat-job-input'
 import type { JobsRouteContext } from '../http/handler'
 import { validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
-import { useCreateRateLimiter, useInputRateLimiter } from '../rate-limit'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
 
@@ -42,7 +41,7 @@ export async function startChatTurn(context: JobsRouteContext, request: ChatRequ
   parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
   const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
   const input = toChatJobInput(parsed, config, flags, idempotencyKey)
-  useCreateRateLimiter().take(userId, config.limits.createPerMinute)
+  await engine.limitRate(userId, 'create')
   return (await engine.createJob(userId, input)).job
 }
 
@@ -52,13 +51,13 @@ export async function startChatTurn(context: JobsRouteContext, request: ChatRequ
  * that waits for any of them; when none does (answered already, expired, job ended) it is a 409.
  */
 export async function answerChatApprovals(context: JobsRouteContext, chatId: string, answers: ApprovalAnswer[]): Promise<{ job: JobSummary, state: JobState }> {
-  const { engine, userId, config } = context
+  const { engine, userId } = context
   for (const job of await activeChatJobs(context, chatId)) {
     const { state } = await engine.getJob(userId, job.id)
     const pending = answers.filter(answer => state.pendingInputs.some(input => input.requestId === answer.approvalId))
     if (pending.length === 0) continue
     for (const answer of pending) {
-      useInputRateLimiter().take(userId, config.limits.inputPerMinute)
+      await engine.limitRate(userId, 'input')
       await engine.answerInput(userId, job.id, {
         requestId: answer.approvalId,
         answer: { approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) },
