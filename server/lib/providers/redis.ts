@@ -14,12 +14,13 @@ import { createJobState, reduceEvents } from '../../../shared/reducer'
 import { JobNotFoundError } from '../errors'
 import type { RedisConnection } from './redis-client'
 import { connectRedis } from './redis-client'
-import type { ChannelHub, Follower } from './redis-follow'
-import { createChannelHub, follow, idleChain } from './redis-follow'
+import type { ChannelHub } from './redis-follow'
+import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
-import { decodeControl, decodeRecord, encodeMeta, eventHeads, eventsOfEntries, numberEvents, redisKeys } from './redis-records'
+import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
+import { createRedisSubscriptions } from './redis-subscriptions'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
-import type { AppendRefusal, ControlReply, EventRange, JobProvider, JobRecord } from './types'
+import type { AppendRefusal, EventRange, JobProvider, JobRecord } from './types'
 import { ActiveLimitError } from './types'
 
 /** Options of `createRedisProvider`. */
@@ -64,9 +65,6 @@ export class RedisUrlMissingError extends Error {
 export const DEFAULT_REDIS_KEY_PREFIX = 'bgjobs:'
 /** Stream entries read per `XRANGE` page. */
 const READ_PAGE = 500
-/** `settled` republishes its marker this often, this many times at most. */
-const SETTLE_RETRY_MS = 50
-const SETTLE_ATTEMPTS = 200
 /** Per-user list pages (job ids) read at a time. */
 const LIST_PAGE = 200
 const DEFAULT_LIST_LIMIT = 50
@@ -90,7 +88,6 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const now = options.now ?? Date.now
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
   let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
-  const followers = new Map<() => void, { follower?: Follower, starting: Promise<void> }>()
 
   const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, onError })
     .then(connection => ({ connection, hub: createChannelHub(connection, onError) }))
@@ -118,56 +115,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return { events: await readEntries(id, normalizeSeq(afterSeq)), complete: true }
   }
 
-  /** Starts a follower and remembers it, so `dispose` stops it (and `settled` waits for it). */
-  function track(start: (hub: ChannelHub) => Follower): () => void {
-    let stopped = false
-    const entry: { follower?: Follower, starting: Promise<void> } = { starting: Promise.resolve() }
-    const unsubscribe = () => {
-      stopped = true
-      followers.delete(unsubscribe)
-      entry.follower?.stop()
-    }
-    followers.set(unsubscribe, entry)
-    entry.starting = connect().then(({ hub }) => {
-      if (!stopped) entry.follower = start(hub)
-    }, onError)
-    return unsubscribe
-  }
-
-  /** A follower over one channel with its own ordered chain of work. */
-  function chained(hub: ChannelHub, channel: string, handle: (message: string) => Promise<void> | void, first?: () => Promise<void>): Follower {
-    let chain = Promise.resolve()
-    const listening = hub.listen(channel, (message) => {
-      chain = chain.then(() => handle(message)).catch(onError)
-    })
-    if (first) chain = chain.then(() => listening.ready).then(first).catch(onError)
-    return { stop: listening.stop, idle: () => idleChain(() => chain) }
-  }
-
-  let settleChannel: Promise<{ token: () => Promise<void> }> | undefined
-  /** A channel this instance publishes markers to: a marker received means everything before it was. */
-  const settleMarkers = () => settleChannel ??= connect().then(async ({ hub }) => {
-    const waiting = new Map<string, () => void>()
-    const listening = hub.listen(`${prefix}settle`, message => waiting.get(message)?.())
-    await listening.ready
-    return {
-      async token() {
-        const token = randomUUID()
-        let received = false
-        const arrived = new Promise<void>(resolve => waiting.set(token, () => {
-          received = true
-          resolve()
-        }))
-        // A marker published while the pub/sub connection is reconnecting is lost: send it again.
-        for (let attempt = 0; !received && attempt < SETTLE_ATTEMPTS; attempt++) {
-          await command(['PUBLISH', `${prefix}settle`, token])
-          await Promise.race([arrived, new Promise(resolve => setTimeout(resolve, SETTLE_RETRY_MS))])
-        }
-        waiting.delete(token)
-        if (!received) throw new Error('settled(): the pub/sub connection did not come back')
-      },
-    }
-  })
+  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, onError })
 
   return {
     name: 'redis',
@@ -248,19 +196,6 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return wait < 0 ? { ok: true } : { ok: false, retryAfterMs: wait }
     },
 
-    subscribe(id, listener, subscribeOptions = {}) {
-      return track(hub => follow({
-        hub,
-        channel: keys.log(id),
-        after: subscribeOptions.afterSeq === undefined ? undefined : normalizeSeq(subscribeOptions.afterSeq),
-        head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'lastSeq']) ?? 0),
-        readAfter: async after => numberEvents(await readEntries(id, after)),
-        parse: message => numberEvents(JSON.parse(message) as JobEvent[]),
-        deliver: listener,
-        onError,
-      }))
-    },
-
     async sendControl(id, control) {
       const { type, userId } = control
       const json = JSON.stringify(type === 'abort' ? { type, userId, sentAt: now() } : { type, userId, requestId: control.requestId, answer: control.answer, sentAt: now() })
@@ -269,54 +204,14 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return String(number)
     },
 
-    subscribeControls(id, listener, subscribeOptions = {}) {
-      return track(hub => follow({
-        hub,
-        channel: keys.controls(id),
-        after: subscribeOptions.fromStart ? 0 : undefined,
-        head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'controls']) ?? 0),
-        readAfter: async (after) => {
-          const entries = await command<StreamEntries>(['XRANGE', keys.controls(id), `${after + 1}-0`, '+'])
-          return entries.map(([, fields]) => decodeControl(fields[1]!))
-        },
-        parse: message => [decodeControl(message)],
-        deliver: controls => controls.forEach(control => listener(control)),
-        onError,
-      }))
-    },
-
     async replyToControl(id, controlId, reply) {
       await script(REPLY_CONTROL_SCRIPT, [id, controlId, JSON.stringify(reply)])
     },
 
-    subscribeControlReply(id, controlId, listener) {
-      let delivered = false
-      const hand = (json: string | null) => {
-        if (json === null || delivered) return
-        delivered = true
-        listener(JSON.parse(json) as ControlReply)
-      }
-      return track(hub => chained(hub, keys.replyChannel(id), (message) => {
-        const space = message.indexOf(' ')
-        if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
-      }, async () => {
-        // A reply stored before the subscription was confirmed is read once it is.
-        hand(await command<string | null>(['HGET', keys.replies(id), controlId]))
-      }))
-    },
-
-    subscribeUserJobs(userId, listener) {
-      let stopped = false
-      // One job at a time, in publish order: reading each record must not reorder them.
-      const stop = track(hub => chained(hub, keys.user(userId), async (id) => {
-        const record = stopped ? null : await get(id)
-        if (record && !stopped) listener([record])
-      }))
-      return () => {
-        stopped = true
-        stop()
-      }
-    },
+    subscribe: (id, listener, subscribeOptions = {}) => subscriptions.subscribe(id, listener, subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }),
+    subscribeControls: subscriptions.subscribeControls,
+    subscribeControlReply: subscriptions.subscribeControlReply,
+    subscribeUserJobs: subscriptions.subscribeUserJobs,
 
     async claimLease(id, instanceId, leaseMs) {
       const claimed = await script<[string, number, string] | null>(CLAIM_LEASE_SCRIPT, [id, instanceId, String(now()), String(leaseMs)])
@@ -338,22 +233,11 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       await connect()
     },
 
-    followers() {
-      return followers.size
-    },
-
-    async settled() {
-      const markers = await settleMarkers()
-      await Promise.all([...followers.values()].map(entry => entry.starting))
-      await markers.token()
-      // Let the connection's own events of this turn run first (a reconnect queues a catch-up).
-      await new Promise(resolve => setImmediate(resolve))
-      await Promise.all([...followers.values()].map(entry => entry.follower?.idle()))
-    },
+    followers: subscriptions.followers,
+    settled: subscriptions.settled,
 
     async dispose() {
-      for (const stop of [...followers.keys()]) stop()
-      settleChannel = undefined
+      subscriptions.stopAll()
       const current = connecting
       connecting = undefined
       if (current) await (await current.catch(() => null))?.connection.close()

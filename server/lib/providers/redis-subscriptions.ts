@@ -1,0 +1,170 @@
+/**
+ * The following side of the `redis` provider: a job's events and controls (numbered streams,
+ * redis-follow.ts), the owner's replies to controls, a user's changed jobs — all by pub/sub, one
+ * channel per subject per instance — and `settled`, which lets tests wait until everything
+ * published so far was handed on, without sleeping.
+ */
+import { randomUUID } from 'node:crypto'
+import type { JobEvent } from '../../../shared/events'
+import type { RedisConnection } from './redis-client'
+import type { ChannelHub, Follower } from './redis-follow'
+import { follow, idleChain } from './redis-follow'
+import type { StreamEntries } from './redis-records'
+import { decodeControl, numberEvents, redisKeys } from './redis-records'
+import type { ControlReply, JobProvider, JobRecord } from './types'
+
+/** `settled` republishes its marker this often, this many times at most. */
+const SETTLE_RETRY_MS = 50
+const SETTLE_ATTEMPTS = 200
+
+/** What the subscriptions need from the provider. */
+export interface RedisSubscriptionOptions {
+  prefix: string
+  connect: () => Promise<{ connection: RedisConnection, hub: ChannelHub }>
+  command: <T>(args: string[]) => Promise<T>
+  /** Every stored event of a job after a seq. */
+  readEntries: (id: string, afterSeq: number) => Promise<JobEvent[]>
+  get: (id: string) => Promise<JobRecord | null>
+  onError: (error: unknown) => void
+}
+
+/** The subscription calls of the contract, plus what tests and `dispose` need. */
+export type RedisSubscriptions = Required<Pick<JobProvider, 'subscribe' | 'subscribeControls' | 'subscribeControlReply' | 'subscribeUserJobs'>> & {
+  followers(): number
+  settled(): Promise<void>
+  stopAll(): void
+}
+
+/** Creates the subscriptions of one provider. */
+export function createRedisSubscriptions(options: RedisSubscriptionOptions): RedisSubscriptions {
+  const { prefix, connect, command, onError } = options
+  const keys = redisKeys(prefix)
+  const followers = new Map<() => void, { follower?: Follower, starting: Promise<void> }>()
+
+  /** Starts a follower and remembers it, so `stopAll` stops it (and `settled` waits for it). */
+  function track(start: (hub: ChannelHub) => Follower): () => void {
+    let stopped = false
+    const entry: { follower?: Follower, starting: Promise<void> } = { starting: Promise.resolve() }
+    const unsubscribe = () => {
+      stopped = true
+      followers.delete(unsubscribe)
+      entry.follower?.stop()
+    }
+    followers.set(unsubscribe, entry)
+    entry.starting = connect().then(({ hub }) => {
+      if (!stopped) entry.follower = start(hub)
+    }, onError)
+    return unsubscribe
+  }
+
+  /** A follower over one channel with its own ordered chain of work. */
+  function chained(hub: ChannelHub, channel: string, handle: (message: string) => Promise<void> | void, first?: () => Promise<void>): Follower {
+    let chain = Promise.resolve()
+    const listening = hub.listen(channel, (message) => {
+      chain = chain.then(() => handle(message)).catch(onError)
+    })
+    if (first) chain = chain.then(() => listening.ready).then(first).catch(onError)
+    return { stop: listening.stop, idle: () => idleChain(() => chain) }
+  }
+
+  let settleChannel: Promise<{ token: () => Promise<void> }> | undefined
+  /** A channel this instance publishes markers to: a marker received means everything before it was. */
+  const settleMarkers = () => settleChannel ??= connect().then(async ({ hub }) => {
+    const waiting = new Map<string, () => void>()
+    const listening = hub.listen(`${prefix}settle`, message => waiting.get(message)?.())
+    await listening.ready
+    return {
+      async token() {
+        const token = randomUUID()
+        let received = false
+        const arrived = new Promise<void>(resolve => waiting.set(token, () => {
+          received = true
+          resolve()
+        }))
+        // A marker published while the pub/sub connection is reconnecting is lost: send it again.
+        for (let attempt = 0; !received && attempt < SETTLE_ATTEMPTS; attempt++) {
+          await command(['PUBLISH', `${prefix}settle`, token])
+          await Promise.race([arrived, new Promise(resolve => setTimeout(resolve, SETTLE_RETRY_MS))])
+        }
+        waiting.delete(token)
+        if (!received) throw new Error('settled(): the pub/sub connection did not come back')
+      },
+    }
+  })
+
+  return {
+    subscribe(id, listener, subscribeOptions = {}) {
+      return track(hub => follow({
+        hub,
+        channel: keys.log(id),
+        after: subscribeOptions.afterSeq,
+        head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'lastSeq']) ?? 0),
+        readAfter: async after => numberEvents(await options.readEntries(id, after)),
+        parse: message => numberEvents(JSON.parse(message) as JobEvent[]),
+        deliver: listener,
+        onError,
+      }))
+    },
+
+    subscribeControls(id, listener, subscribeOptions = {}) {
+      return track(hub => follow({
+        hub,
+        channel: keys.controls(id),
+        after: subscribeOptions.fromStart ? 0 : undefined,
+        head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'controls']) ?? 0),
+        readAfter: async (after) => {
+          const entries = await command<StreamEntries>(['XRANGE', keys.controls(id), `${after + 1}-0`, '+'])
+          return entries.map(([, fields]) => decodeControl(fields[1]!))
+        },
+        parse: message => [decodeControl(message)],
+        deliver: controls => controls.forEach(control => listener(control)),
+        onError,
+      }))
+    },
+
+    subscribeControlReply(id, controlId, listener) {
+      let delivered = false
+      const hand = (json: string | null) => {
+        if (json === null || delivered) return
+        delivered = true
+        listener(JSON.parse(json) as ControlReply)
+      }
+      return track(hub => chained(hub, keys.replyChannel(id), (message) => {
+        const space = message.indexOf(' ')
+        if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
+      }, async () => {
+        // A reply stored before the subscription was confirmed is read once it is.
+        hand(await command<string | null>(['HGET', keys.replies(id), controlId]))
+      }))
+    },
+
+    subscribeUserJobs(userId, listener) {
+      let stopped = false
+      // One job at a time, in publish order: reading each record must not reorder them.
+      const stop = track(hub => chained(hub, keys.user(userId), async (id) => {
+        const record = stopped ? null : await options.get(id)
+        if (record && !stopped) listener([record])
+      }))
+      return () => {
+        stopped = true
+        stop()
+      }
+    },
+
+    followers: () => followers.size,
+
+    async settled() {
+      const markers = await settleMarkers()
+      await Promise.all([...followers.values()].map(entry => entry.starting))
+      await markers.token()
+      // Let the connection's own events of this turn run first (a reconnect queues a catch-up).
+      await new Promise(resolve => setImmediate(resolve))
+      await Promise.all([...followers.values()].map(entry => entry.follower?.idle()))
+    },
+
+    stopAll() {
+      for (const stop of [...followers.keys()]) stop()
+      settleChannel = undefined
+    },
+  }
+}
