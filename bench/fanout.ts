@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import type { ServerProcess } from './lib/app.ts'
 import { startApp, startServerProcess } from './lib/app.ts'
 import type { Measured } from './lib/fanout-drive.ts'
-import { cpuPerMegabyte as perMegabyte, drive as measure, waitUntil } from './lib/fanout-drive.ts'
+import { cpuPerMegabyte as perMegabyte, drive as measure, openViewers, waitUntil } from './lib/fanout-drive.ts'
 import { startRedis } from './lib/redis.ts'
 import { fullScale, report } from './lib/result.ts'
 import type { SseViewer } from './lib/sse-viewer.ts'
@@ -68,16 +68,7 @@ async function runResumable(server: ServerProcess, redisPid: number, jobs: numbe
   const prepared = await fetch(`${server.url}/prepare?jobs=${jobs}&run=${jobs}-${Date.now()}`, { method: 'POST' })
   const ids = await prepared.json() as string[]
   const streams = ids.flatMap(id => Array.from({ length: VIEWERS_PER_JOB }, () => `${server.url}/stream/${id}`))
-  let setupErrors = 0
-  const viewers = (await mapLimit(streams, SETUP_CONCURRENCY, async (url) => {
-    try {
-      return await openViewer(url, { latencies })
-    }
-    catch {
-      setupErrors++
-      return null
-    }
-  })).filter((viewer): viewer is SseViewer => viewer !== null)
+  const { viewers, setupErrors } = await openViewers(streams, latencies, SETUP_CONCURRENCY)
   await waitUntil(() => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0), 60_000)
   return await drive('resumable-stream + Redis', jobs, viewers, latencies, [server.pid, redisPid], async () => {
     await fetch(`${server.url}/start?rate=${CHUNKS_PER_SECOND}&count=${CHUNK_COUNT}`, { method: 'POST' })

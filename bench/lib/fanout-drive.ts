@@ -5,6 +5,7 @@
  */
 import { cpuSeconds, machineTicks } from './proc.ts'
 import type { SseViewer } from './sse-viewer.ts'
+import { mapLimit, openViewer } from './sse-viewer.ts'
 import { percentile } from './stats.ts'
 
 /** One measured system at one size. */
@@ -52,6 +53,21 @@ export interface DriveOptions {
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await condition()) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+}
+
+/** Opens viewers on `urls` (a bounded number at a time); counts the ones that could not connect. */
+export async function openViewers(urls: string[], latencies: number[], concurrency: number): Promise<{ viewers: SseViewer[], setupErrors: number }> {
+  let setupErrors = 0
+  const opened = await mapLimit(urls, concurrency, async (url) => {
+    try {
+      return await openViewer(url, { latencies })
+    }
+    catch {
+      setupErrors++
+      return null
+    }
+  })
+  return { viewers: opened.filter((viewer): viewer is SseViewer => viewer !== null), setupErrors }
 }
 
 /** Opens the gate, waits for every viewer to end (bounded), and measures. */

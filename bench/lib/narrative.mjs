@@ -46,6 +46,18 @@ export function narrative(result) {
         `Latency: the layer's p50 was ${sizes.map(jobs => ms(pick('layer', jobs).p50)).join(', ')} at ${sizes.join(', ')} jobs, against ${sizes.map(jobs => ms(pick('bare', jobs).p50)).join(', ')} for the bare server, which batches in the same 50 ms window (so about 25–30 ms is the window itself). At ${largest} jobs the layer's p99 was ${ms(layerLargest.p99)} against ${ms(bareLargest.p99)}, with the machine ${Math.round(100 * layerLargest.machineBusy)} % busy: two cores carry the server, the upstream process (${largest * 50} chunk writes/s) and ${largest * 2} viewers, so the largest size measures the box as much as the server.${resumable ? ` resumable-stream has no batching (one event per chunk), so with few jobs its median latency is lower (${ms(resumable.p50)} at ${sizes[0]} jobs); every chunk costs one Redis PUBLISH per viewer, and at ${largest} jobs its p50 was ${ms(pick('resumable', largest).p50)} and the run took ${pick('resumable', largest).seconds.toFixed(1)} s for ${data.streamSeconds ?? 4} s of streams.` : ''}`,
       ]
     }
+    case 'multi-instance': {
+      const rows = data.results
+      const pick = (system, jobs) => rows.find(row => row.system.startsWith(system) && row.jobs === jobs)
+      const sizes = [...new Set(rows.map(row => row.jobs))]
+      const perMb = row => row.cpuSeconds / row.megabytes
+      const perChunk = row => row.cpuSeconds / (row.jobs * 2 * data.chunkCount) * 1e6
+      const list = (format, system) => sizes.map(jobs => format(pick(system, jobs))).join(', ')
+      return [
+        `N jobs (${sizes.join(', ')}) each streamed chunks at 50/s to two viewers, one on each of two server processes, so half the viewers follow a job that runs on the other process. On Redis, the layer's p99 was ${list(row => ms(row.p99), 'layer ×2')} against ${list(row => ms(row.p99), 'layer ×1')} for one process on the memory provider in the same run (${sizes.map(jobs => times(pick('layer ×2', jobs).p99 / pick('layer ×1', jobs).p99)).join(', ')}), with ${sizes.map(jobs => pick('layer ×2', jobs).lost + pick('layer ×2', jobs).duplicated).join(', ')} chunks lost or duplicated. ${verdict}`,
+        `CPU (the server processes plus redis-server) per MB delivered: layer ×2 ${list(row => perMb(row).toFixed(3), 'layer ×2')} s/MB, resumable-stream ×2 ${list(row => perMb(row).toFixed(3), 'resumable')} s/MB. Per delivered chunk, which does not reward sending more bytes for the same text (resumable-stream sends one frame per chunk, the layer one per 50 ms batch): layer ×2 ${list(row => `${perChunk(row).toFixed(1)} µs`, 'layer ×2')}, resumable-stream ×2 ${list(row => `${perChunk(row).toFixed(1)} µs`, 'resumable')}.`,
+      ]
+    }
     case 'reconnect': {
       const samples = data.samples
       const find = prefix => samples.find(sample => sample.name.startsWith(prefix))

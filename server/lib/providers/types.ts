@@ -165,16 +165,20 @@ export interface JobProvider {
   readonly name: string
   /**
    * Creates a job, or returns the existing one when `userId` + `idempotencyKey` was seen before
-   * (then `created` is false).
+   * (then `created` is false, never refused by a limit). Throws `ActiveLimitError`, writing
+   * nothing, when `options` limits are reached — checked in the same atomic step as the insert.
    */
   create(record: NewJobRecord, options?: CreateOptions): Promise<{ record: JobRecord, created: boolean }>
   get(id: string): Promise<JobRecord | null>
   list(filter: JobListFilter): Promise<JobRecord[]>
   /**
-   * Appends events whose seqs continue the log without a gap (first seq = lastSeq + 1).
-   * Status follows the events (`job-status`, `job-end`). Refused, with nothing written, when the
-   * job is terminal (compare-and-set: nothing moves a job out of a terminal status), when the
-   * seqs do not continue the log, or when the epoch is stale.
+   * Appends events whose seqs continue the log without a gap (first seq = lastSeq + 1; a merged
+   * delta covers `fromSeq`..`seq`). Status follows the events (`job-status`, `job-end`). Refused,
+   * with nothing written, when the job is terminal (compare-and-set: nothing moves a job out of a
+   * terminal status), when the seqs do not continue the log, or when the epoch is older than the
+   * job's lease. Events are stored as given (an event's `epoch` field included). A throw means
+   * "not known to be stored": the engine retries the same batch, so an append must be all or
+   * nothing.
    */
   appendEvents(id: string, events: JobEvent[], options?: AppendOptions): Promise<AppendResult>
   /** Events with seq > afterSeq, or null if the job does not exist. */
@@ -205,6 +209,9 @@ export interface JobProvider {
   readonly writeIntervalMs?: number
 
   // Multi-instance (optional): the memory provider lives in one process and has no need of these.
+  // A provider that has all of subscribe, sendControl, subscribeControls, replyToControl,
+  // subscribeControlReply and the three lease calls is "shared" (server/lib/run-lease.ts): the
+  // engine then takes leases, forwards controls and recovers lost owners through it.
 
   /**
    * Calls `listener` with events stored by any instance after `options.afterSeq` (default: after
