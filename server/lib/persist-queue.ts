@@ -118,6 +118,13 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
         const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
         if (outcome) return
+        // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
+        // timeout): a "conflict" whose log ends inside what is pending means those events landed.
+        if (!result.ok && result.reason === 'seq-conflict' && failures > 0 && landed(result.lastSeq) > 0) {
+          acknowledge(landed(result.lastSeq))
+          failures = 0
+          continue
+        }
         if (!result.ok) {
           outcome = 'refused'
           settleWaiters()
@@ -133,10 +140,22 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         return
       }
       failures = 0
-      for (const entry of pending.splice(0, batch.length)) pendingBytes -= entry.bytes
-      stored += batch.length
-      settleWaiters()
+      acknowledge(batch.length)
     }
+  }
+
+  /** How many pending events (from the front) a log ending at `lastSeq` holds already. */
+  function landed(lastSeq: number): number {
+    let count = 0
+    while (count < pending.length && pending[count]!.event.seq <= lastSeq) count++
+    return count
+  }
+
+  /** The first `count` pending events are stored. */
+  function acknowledge(count: number) {
+    for (const entry of pending.splice(0, count)) pendingBytes -= entry.bytes
+    stored += count
+    settleWaiters()
   }
 
   function start() {

@@ -79,6 +79,28 @@ describe('persist queue', () => {
     expect(queue.pendingCount).toBe(0)
   })
 
+  it('takes a retried batch whose first attempt landed (lost reply) as stored, not as a conflict', async () => {
+    const stored: JobEvent[] = []
+    let lostReplies = 1
+    const provider: Pick<JobProvider, 'appendEvents'> = {
+      async appendEvents(_id, events) {
+        const lastSeq = stored.at(-1)?.seq ?? 0
+        if ((events[0]!.fromSeq ?? events[0]!.seq) !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
+        stored.push(...events)
+        if (lostReplies-- > 0) throw new Error('command timed out')
+        return { ok: true, lastSeq: events.at(-1)!.seq }
+      },
+    }
+    const { queue, refusals } = queueOver(provider, 0)
+    queue.push(text(1, 0, 'a'))
+    queue.push(end(2))
+    const flushed = queue.flush()
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS)
+    expect(await flushed).toBe('stored')
+    expect(refusals).toEqual([])
+    expect(stored.map(event => event.seq)).toEqual([1, 2])
+  })
+
   it('keeps events pushed during the outage in order behind the failed batch', async () => {
     const { provider, stored } = flakyProvider({ failures: 1 })
     const { queue } = queueOver(provider, 0)

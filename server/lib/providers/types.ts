@@ -177,8 +177,9 @@ export interface JobProvider {
    * with nothing written, when the job is terminal (compare-and-set: nothing moves a job out of a
    * terminal status), when the seqs do not continue the log, or when the epoch is older than the
    * job's lease. Events are stored as given (an event's `epoch` field included). A throw means
-   * "not known to be stored": the engine retries the same batch, so an append must be all or
-   * nothing.
+   * "not known to be stored": the engine retries, so an append must be all or nothing; a retry of
+   * a batch that did land is refused as `seq-conflict` with the log's `lastSeq`, which tells the
+   * engine it is stored.
    */
   appendEvents(id: string, events: JobEvent[], options?: AppendOptions): Promise<AppendResult>
   /** Events with seq > afterSeq, or null if the job does not exist. */
