@@ -50,7 +50,9 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
   }, { fromStart: true })
   run.timers.interval(() => {
     void provider.heartbeatLease(id, lease, run.config.lease.durationMs).then((held) => {
-      if (!held && !run.live.ended) options.onLost(run, 'lease lost to another instance')
+      // A stored end makes the lease moot (the store refuses it for a finished job); while the end
+      // is being stored its write decides: refused (another owner) stops the run there.
+      if (!held && !run.live.ended && !run.live.ending) options.onLost(run, 'lease lost to another instance')
     }, error => logger.warn('lease heartbeat failed', { jobId: id, error }))
   }, run.config.lease.heartbeatMs)
   return unsubscribe
