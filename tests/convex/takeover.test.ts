@@ -104,6 +104,27 @@ describe('engines sharing a provider', () => {
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 
+  it('a heartbeat refused because the end was just stored does not stop the run before the end is reported', async () => {
+    const backend = createBackend()
+    // The store takes the end, but its reply is slow: heartbeats run meanwhile and find the job finished.
+    const a = createNode(backend, 'A', {}, { chat: async context => context.text('answer') }, provider => ({
+      ...provider,
+      async appendEvents(id, events, options) {
+        const result = await provider.appendEvents(id, events, options)
+        if (events.some(event => event.type === 'job-end')) await wait(2_500)
+        return result
+      },
+    }))
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    const sink = createRecordingSink()
+    await a.engine.attachViewer('u1', job.id, sink, null)
+    await vi.advanceTimersByTimeAsync(3_000)
+    await a.engine.whenSettled(job.id)
+    expect(sink.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    expect(sink.state()!.content).toBe('answer')
+    await a.engine.dispose()
+  })
+
   it('a non-owner answers with the owner\'s real outcome: 400 for a wrong shape, 409 once answered', async () => {
     const backend = createBackend()
     const a = createNode(backend, 'A', {})
