@@ -148,7 +148,7 @@ report({
   ],
   notes: [
     'Both Redis systems share one redis-server (their keys apart), started with no persistence; its CPU is charged to whichever system is streaming.',
-    'The layer writes each job\'s events to Redis in batches (persist.intervalMs, 500 ms by default) and a viewer on the other instance follows the job through one pub/sub channel per job per instance: its latency includes that batching. resumable-stream publishes every chunk to Redis and every viewer of a stream is a Redis subscriber.',
+    'The layer on Redis writes each 50 ms batch as it is committed (the provider\'s pace, `persist.intervalMs` = 0); a viewer on the other instance follows the job through one pub/sub channel per job per instance, one Redis round trip behind the owner\'s viewers. resumable-stream publishes every chunk to Redis and every viewer of a stream is a Redis subscriber.',
     'All processes, the paced upstream and the viewers share the same two cores; compare the ratios of one run.',
   ],
   data: { results, streamSeconds: STREAM_SECONDS, chunkCount: CHUNK_COUNT },

@@ -79,7 +79,7 @@ function document(all) {
     '',
     '## Targets',
     '',
-    renderTable({ caption: 'From issues 7 and 16', columns: ['', 'measure', 'target', 'measured'], rows: targets.map(check => [check.met ? 'met' : '**missed**', check.name, check.target, check.measured]) }),
+    renderTable({ caption: 'From issues 7, 12 and 16', columns: ['', 'measure', 'target', 'measured'], rows: targets.map(check => [check.met ? 'met' : '**missed**', check.name, check.target, check.measured]) }),
     '',
   ]
   for (const result of all) {
@@ -88,6 +88,6 @@ function document(all) {
     if (result.notes.length) lines.push(...result.notes.map(note => `- ${note}`), '')
   }
   lines.push('## How to run', '', '```sh', 'npm run bench                      # everything, ~5 min on 2 cores; rewrites this file', 'npm run bench -- fanout reconnect  # a subset (prints tables, leaves this file alone)', 'BENCH_SCALE=full npm run bench     # bigger sizes and longer streams', '```', '')
-  lines.push('The scripts live in `bench/` (`memory.ts`, `batching.ts`, `fanout.ts`, `reconnect.ts`, `compression.ts`, `model-client.ts`, `telemetry.ts`, `markdown.ts`, helpers in `bench/lib/`). They build the fixture app (`tests/fixtures/basic`) into a private copy under the system temp folder, start it with `NUXT_BACKGROUND_JOBS_*` variables (limits raised, a paced local upstream), and read server CPU from `/proc/<pid>/stat`. The resumable-stream baseline needs `redis-server` on the PATH; without it, that baseline is skipped and the tables say so.', '')
+  lines.push('The scripts live in `bench/` (`memory.ts`, `batching.ts`, `fanout.ts`, `multi-instance.ts`, `reconnect.ts`, `compression.ts`, `model-client.ts`, `telemetry.ts`, `markdown.ts`, helpers in `bench/lib/`). They build the fixture app (`tests/fixtures/basic`) into a private copy under the system temp folder, start it with `NUXT_BACKGROUND_JOBS_*` variables (limits raised, a paced local upstream), and read server CPU from `/proc/<pid>/stat`. The resumable-stream baseline needs `redis-server` on the PATH (without it, that baseline is skipped and the tables say so); the multi-instance benchmark needs it.', '')
   return lines.join('\n')
 }
