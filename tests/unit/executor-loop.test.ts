@@ -60,6 +60,18 @@ describe('runAgentLoop', () => {
     expect(state().content).toBe('Checking.\n\nIt is 1.')
   })
 
+  it('continues the stored text without a paragraph break when the first round is a continuation (takeover, prefill)', async () => {
+    const continued = setup([textStep('tinued.')])
+    continued.context.text('A text con')
+    await runAgentLoop(continued.context, { messages: user, firstStep: 2, continuesText: true })
+    expect(continued.state().content).toBe('A text continued.')
+    expect(continued.state().steps.map(step => step.step)).toEqual([2])
+    const fresh = setup([textStep('Next round.')])
+    fresh.context.text('Earlier round.')
+    await runAgentLoop(fresh.context, { messages: user })
+    expect(fresh.state().content).toBe('Earlier round.\n\nNext round.')
+  })
+
   it('emits events in loop order: step-start, deltas, step-end, tool-call, tool-result', async () => {
     const { context, events } = setup([toolStep([{ name: 'calculate', args: { expression: '1' } }], { text: 'x' }), textStep('done')])
     await runAgentLoop(context, { messages: user })

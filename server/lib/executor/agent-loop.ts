@@ -33,6 +33,8 @@ export interface AgentLoopOptions {
   budgetMs?: number
   /** The number of the first round (a job continued after a takeover goes on counting). @default 1 */
   firstStep?: number
+  /** The first round continues the job's text (a prefill after a takeover): no paragraph break before it. @default false */
+  continuesText?: boolean
 }
 
 /** What the loop produced. */
@@ -79,7 +81,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     context.emit({ type: 'step-start', step, ...tag })
     context.addMetrics({ total_rounds: 1 })
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
-    const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken))
+    const continues = options.continuesText === true && step === (options.firstStep ?? 1)
+    const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken, continues))
     context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 

@@ -34,11 +34,14 @@ export function separatorAfter(previous: string): string {
   return previous === '' || previous.endsWith('\n') ? '' : ROUND_SEPARATOR
 }
 
-/** Streams one round; `firstToken` is called at its first text, reasoning or tool call (telemetry). */
-export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void): Promise<ModelRound> {
+/**
+ * Streams one round; `firstToken` is called at its first text, reasoning or tool call (telemetry).
+ * `continuesText`: the round goes on with the text so far (a prefill), so no paragraph break.
+ */
+export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void, continuesText = false): Promise<ModelRound> {
   const round: ModelRound = { text: '', toolCalls: [], finishReason: null }
   // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
-  let textStarted = false
+  let textStarted = continuesText
   let reasoningStarted = false
   try {
     const prepared = await context.prepareModelRequest(request)

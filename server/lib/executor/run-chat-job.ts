@@ -24,6 +24,6 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
     messages: continuationMessages(request, resumed),
     ...(request.model ? { model: request.model } : {}),
     ...(request.tools ? { toolNames: request.tools } : {}),
-    ...(resumed ? { firstStep: resumed.steps.length + 1 } : {}),
+    ...(resumed ? { firstStep: resumed.steps.length + 1, continuesText: resumed.content !== '' } : {}),
   })
 }
