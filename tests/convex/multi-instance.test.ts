@@ -18,6 +18,7 @@ import { defineWorkflow } from '../../server/utils/define-workflow'
 import { defineTool } from '../../server/utils/define-tool'
 import { createBackend, createInstance } from './backend'
 import type { Backend } from './backend'
+import { createEngineNode } from './engine-node'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { inputTimeoutMs: 600_000 } })
 const chat = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
@@ -42,19 +43,7 @@ const resumable = defineWorkflow({
 })
 
 function createNode(backend: Backend, instanceId: string, runners: Partial<JobRunners>, wrap?: (provider: JobProvider) => JobProvider) {
-  const { provider, facade } = createInstance(backend)
-  const tools = createToolRegistry([counter])
-  const engine = createEngine({
-    provider: wrap ? wrap(provider) : provider,
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => unusedModel,
-    runners: { chat: runners.chat ?? (async () => {}), workflow: runWorkflowJob },
-    tools,
-    workflows: createWorkflowRegistry([resumable], { toolNames: ['counter'] }),
-    logger: silentLogger,
-  })
-  return { engine, provider, facade }
+  return createEngineNode(backend, { instanceId, config, chat: runners.chat, tools: [counter], workflows: [resumable], wrap })
 }
 
 /** A runner emitting `count` words, one every 20 ms. */

@@ -5,34 +5,17 @@
  * subscription, and per-user limits that hold across instances.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
-import { createRecordingSink, unusedModel, wait } from '../support/engine-harness'
+import { createRecordingSink, wait } from '../support/engine-harness'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
 import { ConcurrencyLimitError, RateLimitError } from '../../server/lib/errors'
-import { silentLogger } from '../../server/lib/logger'
 import type { JobProvider } from '../../server/lib/providers/types'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
-import { defineWorkflow } from '../../server/utils/define-workflow'
-import { createBackend, createInstance } from './backend'
+import { createBackend } from './backend'
 import type { Backend } from './backend'
+import { createEngineNode } from './engine-node'
 
 const chat = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
-const ask = defineWorkflow({
-  name: 'ask',
-  description: 'ask → done',
-  input: z.object({}),
-  nodes: {
-    ask: { kind: 'input', prompt: 'Go on?', schema: z.object({ go: z.boolean() }), onTimeout: 'fail' },
-    done: { kind: 'output', value: 'done' },
-  },
-  edges: [['ask', 'done']],
-})
-
 const WORDS = Array.from({ length: 200 }, (_, index) => `w${index} `)
 const FULL_TEXT = WORDS.join('')
 
@@ -50,19 +33,8 @@ const continuingWords: JobRunners['chat'] = async (context) => {
 }
 
 function createNode(backend: Backend, instanceId: string, config: BackgroundJobsConfigInput, runners: Partial<JobRunners> = {}, wrap?: (provider: JobProvider) => JobProvider) {
-  const { provider, facade } = createInstance(backend)
   const resolved = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, ...config })
-  const engine = createEngine({
-    provider: wrap ? wrap(provider) : provider,
-    instanceId,
-    getConfig: () => resolved,
-    createModelClient: () => unusedModel,
-    runners: { chat: runners.chat ?? (async () => {}), workflow: runWorkflowJob },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([ask]),
-    logger: silentLogger,
-  })
-  return { engine, provider, facade }
+  return createEngineNode(backend, { instanceId, config: resolved, chat: runners.chat, wrap })
 }
 
 describe('engines sharing a provider', () => {

@@ -6,47 +6,19 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { SpanStatusCode } from '@opentelemetry/api'
-import { z } from 'zod'
-import { unusedModel, wait } from '../support/engine-harness'
+import { wait } from '../support/engine-harness'
 import { useTracingPerTest } from '../support/tracing'
 import type { TestTracing } from '../support/tracing'
 import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
-import { silentLogger } from '../../server/lib/logger'
 import type { JobProvider } from '../../server/lib/providers/types'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
-import { defineWorkflow } from '../../server/utils/define-workflow'
-import { createBackend, createInstance } from './backend'
+import { createBackend } from './backend'
 import type { Backend } from './backend'
+import { createEngineNode } from './engine-node'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
-const waitsForInput = defineWorkflow({
-  name: 'waits',
-  description: 'ask → done',
-  input: z.object({}),
-  nodes: {
-    ask: { kind: 'input', prompt: 'Go on?', schema: z.object({ go: z.boolean() }), onTimeout: 'fail' },
-    done: { kind: 'output', value: 'done' },
-  },
-  edges: [['ask', 'done']],
-})
-
-function createNode(backend: Backend, instanceId: string, chat: JobRunners['chat'] = async () => {}, wrap?: (provider: JobProvider) => JobProvider) {
-  const { provider } = createInstance(backend)
-  const engine = createEngine({
-    provider: wrap ? wrap(provider) : provider,
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => unusedModel,
-    runners: { chat, workflow: runWorkflowJob },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([waitsForInput]),
-    logger: silentLogger,
-  })
-  return { engine, provider }
+function createNode(backend: Backend, instanceId: string, chat?: JobRunners['chat'], wrap?: (provider: JobProvider) => JobProvider) {
+  return createEngineNode(backend, { instanceId, config, chat, wrap })
 }
 
 const byInstance = (tracing: TestTracing, instanceId: string) =>
@@ -63,7 +35,7 @@ describe('job spans across instances', () => {
     const backend = createBackend()
     const a = createNode(backend, 'A')
     const b = createNode(backend, 'B')
-    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'waits', input: {} } })
+    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
     await vi.advanceTimersByTimeAsync(100)
     await a.engine.dispose() // workflows are handed off at shutdown
     expect(await b.engine.recover()).toBe(1)
