@@ -93,21 +93,34 @@ async function runResumable(servers: ServerProcess[], redisPid: number, jobs: nu
 }
 
 const results: Measured[] = []
+const started: ServerProcess[] = []
 const upstream = await startUpstreamProcess()
 const redis = await startRedis()
-if (!redis) throw new Error('bench multi-instance needs redis-server (apt-get install -y redis-server)')
-const shared = {
-  NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
-  NUXT_BACKGROUND_JOBS_STREAM_COMPRESSION: 'false',
-  NUXT_BACKGROUND_JOBS_COOKIE_SECRET: COOKIE_SECRET,
-  ...(process.env.BENCH_PERSIST_INTERVAL_MS ? { NUXT_BACKGROUND_JOBS_PERSIST_INTERVAL_MS: process.env.BENCH_PERSIST_INTERVAL_MS } : {}),
-}
-const single = await startApp(shared)
-const keyPrefix = `bench-${process.pid}:`
-const pair = await Promise.all([0, 1].map(() => startApp({ ...shared, NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: keyPrefix })))
-const resumableEntry = fileURLToPath(new URL('./lib/resumable-server.ts', import.meta.url))
-const resumable = await Promise.all([0, 1].map(() => startServerProcess(resumableEntry, { REDIS_URL: redis.url, KEY_PREFIX: `bench-resumable-${process.pid}` }, '/health', TS_ARGS)))
 try {
+  if (!redis) throw new Error('bench multi-instance needs redis-server (apt-get install -y redis-server)')
+  const shared = {
+    NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+    NUXT_BACKGROUND_JOBS_STREAM_COMPRESSION: 'false',
+    NUXT_BACKGROUND_JOBS_COOKIE_SECRET: COOKIE_SECRET,
+    ...(process.env.BENCH_PERSIST_INTERVAL_MS ? { NUXT_BACKGROUND_JOBS_PERSIST_INTERVAL_MS: process.env.BENCH_PERSIST_INTERVAL_MS } : {}),
+  }
+  // Every process is remembered as soon as it runs, so a failed start stops the others too.
+  const start = async (server: Promise<ServerProcess>) => {
+    started.push(await server)
+    return started.at(-1)!
+  }
+  const single = await start(startApp(shared))
+  const keyPrefix = `bench-${process.pid}:`
+  const pair = [
+    await start(startApp({ ...shared, NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: keyPrefix })),
+    await start(startApp({ ...shared, NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: keyPrefix })),
+  ]
+  const resumableEntry = fileURLToPath(new URL('./lib/resumable-server.ts', import.meta.url))
+  const resumableEnv = { REDIS_URL: redis.url, KEY_PREFIX: `bench-resumable-${process.pid}` }
+  const resumable = [
+    await start(startServerProcess(resumableEntry, resumableEnv, '/health', TS_ARGS)),
+    await start(startServerProcess(resumableEntry, resumableEnv, '/health', TS_ARGS)),
+  ]
   for (const jobs of JOB_COUNTS) {
     results.push(await runLayer('layer ×1 (memory)', [single], upstream, jobs, [single.pid]))
     results.push(await runLayer('layer ×2 (Redis)', pair, upstream, jobs, [...pair.map(app => app.pid), redis.pid]))
@@ -116,8 +129,8 @@ try {
   }
 }
 finally {
-  await Promise.all([single, ...pair, ...resumable].map(server => server.stop()))
-  await redis.stop()
+  await Promise.all(started.map(server => server.stop()))
+  await redis?.stop()
   await upstream.stop()
 }
 
