@@ -23,6 +23,7 @@ const BENCHMARKS = [
   { id: 'model-client', file: 'bench/model-client.ts', flags: [] },
   { id: 'telemetry', file: 'bench/telemetry.ts', flags: ['--expose-gc'] },
   { id: 'markdown', file: 'bench/markdown.ts', flags: ['--expose-gc'] },
+  { id: 'isolation', file: 'bench/isolation.ts', flags: [] },
 ]
 
 const wanted = process.argv.slice(2)

@@ -7,6 +7,7 @@
  *   every layer, and exposes them to the server as the virtual modules `#background-jobs/tools`
  *   and `#background-jobs/workflows` (default export: the list of definitions). This is how a
  *   file becomes a registered tool with no other step.
+ * - the same tool files also make up the worker entry of isolated tools (lib/tool-worker.ts).
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -16,6 +17,8 @@ import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
+import type { Nitro, RollupConfig } from 'nitropack/types'
+import { TOOL_WORKER_ENTRY, TOOL_WORKER_URL, toolWorkerEntryCode, toolWorkerPlugin } from './tool-worker'
 
 const DEFINITION_FILE = /^[^.].*\.(?:ts|js|mjs)$/
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
@@ -39,6 +42,17 @@ function moduleCode(files: string[]): string {
   return `${imports.join('\n')}\nexport default [${list}]\n`
 }
 
+/** Adds the worker entry's rollup plugin to a Nitro build (lib/tool-worker.ts). */
+function addToolWorkerPlugin(nitro: Nitro): void {
+  nitro.hooks.hook('rollup:before', (_nitro: Nitro, rollupConfig: RollupConfig) => {
+    const output = Array.isArray(rollupConfig.output) ? rollupConfig.output[0] : rollupConfig.output
+    // Dev bundles into one file by default; the worker entry needs to be a chunk of its own.
+    if (nitro.options.dev && output?.inlineDynamicImports) output.inlineDynamicImports = false
+    const plugins = Array.isArray(rollupConfig.plugins) ? rollupConfig.plugins : [rollupConfig.plugins].filter(Boolean)
+    rollupConfig.plugins = [toolWorkerPlugin({ emit: !output?.inlineDynamicImports && nitro.options.node !== false }), ...plugins]
+  })
+}
+
 /** Options under `backgroundJobs` in nuxt.config: any setting of `runtimeConfig.backgroundJobs` (see docs/config.md). */
 export type ModuleOptions = BackgroundJobsConfigInput
 
@@ -59,12 +73,24 @@ export default defineNuxtModule<ModuleOptions>({
         getContents: () => moduleCode(findDefinitionFiles(serverDirs, folder)),
       })
     }
+    addServerTemplate({
+      filename: TOOL_WORKER_ENTRY,
+      getContents: () => toolWorkerEntryCode(findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.tools), resolve(__dirname, '../server/lib/isolation/worker-runtime')),
+    })
+    // Resolved by the plugin below; this fallback (no worker entry) serves a build without it.
+    addServerTemplate({ filename: TOOL_WORKER_URL, getContents: () => 'export default function toolWorkerUrl() { return null }\n' })
+    nuxt.hook('nitro:init', (nitro: Nitro) => {
+      addToolWorkerPlugin(nitro)
+      // The prerenderer is a Nitro of its own, built from the config: it needs the plugin too.
+      nitro.hooks.hook('prerender:init', addToolWorkerPlugin)
+    })
     addTypeTemplate({
       filename: 'types/background-jobs-definitions.d.ts',
       getContents: () => [
         `declare module '#background-jobs/tools' { const tools: import(${JSON.stringify(resolve(__dirname, '../server/lib/tools/types'))}).ToolDefinition<any, any>[]; export default tools }`,
         `declare module '#background-jobs/workflows' { const workflows: unknown[]; export default workflows }`,
         `declare module '${DEVTOOLS_TOKEN_MODULE}' { export const devtoolsToken: string }`,
+        `declare module '${TOOL_WORKER_URL}' { const toolWorkerUrl: () => string | null; export default toolWorkerUrl }`,
       ].join('\n'),
     }, { nitro: true, nuxt: true })
     await setupDevtools(nuxt)

@@ -7,6 +7,7 @@
 const kb = bytes => `${(bytes / 1000).toFixed(1)} KB`
 const ms = value => `${Number(value).toFixed(1)} ms`
 const times = value => `${Number(value).toFixed(1)}×`
+const us = milliseconds => `${Math.round(Number(milliseconds) * 1000)} µs`
 
 /** Paragraphs for one benchmark result. */
 export function narrative(result) {
@@ -86,6 +87,15 @@ export function narrative(result) {
       `The demo chat renders an answer's Markdown (markdown-it with highlight.js, demo/app/lib/markdown.ts) again on every streamed delta, so its cost must grow linearly with the text. Each input shape — a typical answer and the classic pathological ones (long runs of emphasis markers, brackets, backticks, raw HTML mixed with markers) — was rendered at 100 KB and 200 KB in-process; the worst growth was ${times(data.worstGrowth)} (${data.worst}), where linear is 2× and quadratic 4×. Times are CPU time of the benchmark process, the best of several runs after a forced GC, so other work on the machine barely moves the ratio. ${verdict}`,
       `Streaming a 10 KB answer and rendering it again after every 40 characters took ${ms(data.streamMs / data.renders)} per render (${data.renders} renders). The renderer with its libraries is ${kb(data.bundleBytes)} minified (${kb(data.bundleGzip)} gzip), loaded with the chat page.`,
     ]
+    case 'isolation': {
+      const row = (payload, mode) => data.rows.find(entry => entry.payload === payload && entry.mode.startsWith(mode))
+      const small = data.overhead[0]
+      const large = data.overhead[1]
+      return [
+        `The same trivial tool ran through \`executeToolCall\` ${data.calls.toLocaleString('en')} times per row, in-process and isolated (one warm worker, loaded from the built fixture app's worker chunk). With three words of arguments an isolated call took p50 ${us(row(small.payload, 'isolated').p50)} / p99 ${us(row(small.payload, 'isolated').p99)} against ${us(row(small.payload, 'in-process').p50)} / ${us(row(small.payload, 'in-process').p99)} in-process: ${us(small.p50)} more at the median (${us(small.p99)} at p99), ${us(large.p50)} more with 10 KB of arguments. ${verdict}`,
+        'That is the price of the hard limits: a message to the worker and back, the arguments parsed again by the tool\'s schema inside the worker, the result sent back as JSON text. It does not depend on what the tool does, so it matters only for tools that are themselves sub-millisecond; a cold pool adds the worker start (tens of milliseconds) once. Tools that call the network or take seconds are the ones worth isolating, and for them it is noise.',
+      ]
+    }
     default: return [verdict]
   }
 }

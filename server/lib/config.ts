@@ -76,6 +76,21 @@ export interface BackgroundJobsConfig {
     enabled: boolean
     /** Comma-separated tool names that are never offered. */
     disabled: string
+    /** Comma-separated tool names that always run in an isolation worker, whatever their file says. */
+    isolated: string
+  }
+  /** The worker threads of isolated tools (docs/tools.md). Read when the first isolated call starts the pool. */
+  isolation: {
+    /** Most isolated calls running at once (one worker thread each). @default 2 */
+    maxWorkers: number
+    /** Workers kept warm once the pool started. @default 1 */
+    minWorkers: number
+    /** Isolated calls that may wait for a worker; a call beyond that ends at once with an error result. @default 16 */
+    maxQueue: number
+    /** Heap cap of each worker in MB (V8 old generation); a tool above it fails with an error result. @default 128 */
+    heapMb: number
+    /** A worker above `minWorkers` idle this long is stopped. @default 30000 */
+    idleTimeoutMs: number
   }
   workflows: {
     enabled: boolean
@@ -195,7 +210,8 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     retryBaseDelayMs: 500,
   },
   scripted: { enabled: false, chunkIntervalMs: 40, chunkChars: 6 },
-  tools: { enabled: true, disabled: '' },
+  tools: { enabled: true, disabled: '', isolated: '' },
+  isolation: { maxWorkers: 2, minWorkers: 1, maxQueue: 16, heapMb: 128, idleTimeoutMs: 30_000 },
   workflows: { enabled: true },
   limits: {
     maxConcurrentJobs: 200,
@@ -269,16 +285,26 @@ function parseBoolean(value: unknown): boolean {
   return Boolean(value)
 }
 
+/** The names of a comma-separated setting as a set. */
+function nameSet(value: unknown): Set<string> {
+  return new Set(String(value ?? '').split(',').map(name => name.trim()).filter(Boolean))
+}
+
 /** The disabled tool names as a set. */
 export function disabledToolNames(config: BackgroundJobsConfig): Set<string> {
-  return new Set(String(config.tools.disabled ?? '').split(',').map(name => name.trim()).filter(Boolean))
+  return nameSet(config.tools.disabled)
+}
+
+/** The tools the operator forces into isolation workers. */
+export function isolatedToolNames(config: BackgroundJobsConfig): Set<string> {
+  return nameSet(config.tools.isolated)
 }
 
 /** The models a request may name (the default model when none are listed), or null when `*` allows any. */
 export function allowedModelNames(config: BackgroundJobsConfig): Set<string> | null {
-  const names = String(config.upstream.allowedModels ?? '').split(',').map(name => name.trim()).filter(Boolean)
-  if (names.includes('*')) return null
-  return new Set(names.length > 0 ? names : [config.upstream.defaultModel])
+  const names = nameSet(config.upstream.allowedModels)
+  if (names.has('*')) return null
+  return names.size > 0 ? names : new Set([config.upstream.defaultModel])
 }
 
 /** True when the built-in scripted model answers: no API key, and the scripted model is enabled. */

@@ -5,6 +5,7 @@
 import type { JobState } from '../../shared/reducer'
 import type { JobRun } from './job-run'
 import { addMetrics } from './job-run'
+import type { ToolIsolation } from './isolation/tool-pool'
 import type { ModelClient, ModelRequest } from './model/types'
 import type { JobRecord } from './providers/types'
 import type { RunContext } from './run-context'
@@ -19,6 +20,7 @@ export interface RunContextOptions {
   now: () => number
   model: ModelClient
   tools: ToolRegistry
+  isolation?: ToolIsolation
   workflows: WorkflowRegistry
   /** The app's `upstream-request` hook (errors are contained by the caller). */
   upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<void>
@@ -42,7 +44,9 @@ export function createRunContext(options: RunContextOptions): RunContext {
     config,
     model,
     tools: options.tools,
+    ...(options.isolation ? { isolation: options.isolation } : {}),
     workflows: options.workflows,
+    timers: run.timers,
     defaultModel: model.scripted ? SCRIPTED_MODEL : config.upstream.defaultModel,
     text(delta, nodeId) {
       markFirstToken()

@@ -3,10 +3,12 @@
  */
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
+import type { ToolIsolation } from './isolation/tool-pool'
 import type { Logger } from './logger'
 import type { ModelClient, ModelRequest } from './model/types'
 import type { ChatJobRequest, JobListFilter, JobProvider, JobRecord, JobRequest, WorkflowJobRequest } from './providers/types'
 import type { RunContext } from './run-context'
+import type { TimerSet } from './timers'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 
@@ -30,9 +32,12 @@ export interface EngineOptions {
   provider: JobProvider
   /** Read on every call, so a changed configuration applies without rebuilding. */
   getConfig: () => BackgroundJobsConfig
-  createModelClient: (config: BackgroundJobsConfig) => ModelClient
+  /** Makes the model client of one run; its timers should be the run's. */
+  createModelClient: (config: BackgroundJobsConfig, run: { timers: TimerSet }) => ModelClient
   runners: JobRunners
   tools: ToolRegistry
+  /** Runs isolated tools; the engine disposes it. Without it an isolated tool ends with an error result. */
+  isolation?: ToolIsolation
   workflows: WorkflowRegistry
   hooks?: EngineHooks
   logger?: Logger
@@ -67,6 +72,10 @@ export interface EngineStats {
   userFeeds: number
   /** Engine-wide timers: heartbeat (while any viewer) and cleanup (while any job). */
   engineTimers: number
+  /** Isolated tool calls running or waiting for a worker. */
+  isolatedCalls: number
+  /** Live isolation worker threads (up to `isolation.minWorkers` stay warm when idle). */
+  isolationWorkers: number
 }
 
 /** Filter for listing a user's jobs (the user id comes from the request). */

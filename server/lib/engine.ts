@@ -71,9 +71,10 @@ export function createEngine(options: EngineOptions) {
     run,
     resumedFrom,
     now,
-    model: options.createModelClient(run.config),
+    model: options.createModelClient(run.config, { timers: run.timers }),
     // A chat request's `tools` and a workflow's (per-user flag) limit what the job can see and run.
     tools: restrictTools(options.tools, run.record.request.tools),
+    isolation: options.isolation,
     workflows: options.workflows,
     upstreamRequest: context => callHook('upstreamRequest', context),
   })
@@ -246,6 +247,7 @@ export function createEngine(options: EngineOptions) {
   }
 
   function stats(): EngineStats {
+    const isolation = options.isolation?.stats()
     let jobTimers = 0
     let pendingInputs = 0
     for (const run of runs.values()) {
@@ -262,6 +264,8 @@ export function createEngine(options: EngineOptions) {
       notificationSinks: [...notifications.sinks()].length,
       userFeeds: notifications.feeds,
       engineTimers: engineTimers.size,
+      isolatedCalls: isolation?.calls ?? 0,
+      isolationWorkers: isolation?.workers ?? 0,
     }
   }
 
@@ -290,6 +294,7 @@ export function createEngine(options: EngineOptions) {
     await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), config.lease.durationMs)
     for (const run of runs.values()) run.persist.close()
     await Promise.allSettled([...runs.values()].map(run => run.done))
+    await options.isolation?.dispose()
     viewers.closeAll()
     notifications.closeAll()
     engineTimers.clearAll()

@@ -18,6 +18,7 @@ export const COUNTER_HELP = {
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
   jobs_deleted_total: 'Finished jobs deleted after retention.',
+  isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
 } as const satisfies Record<string, string>
 
 /** A counter name. */
@@ -42,10 +43,14 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
   notificationSinks: 'Open notification streams.',
   userFeeds: 'Users whose jobs on other instances are followed for their notification streams.',
   engineTimers: 'Engine-wide timers (heartbeat while any viewer, cleanup while any job).',
+  isolatedCalls: 'Isolated tool calls running or waiting for a worker (0 when idle).',
+  isolationWorkers: 'Live isolation worker threads (isolation.minWorkers stay warm).',
 }
 
 /** The other gauges. */
 export const GAUGE_HELP = {
   jobs: 'Jobs running on this instance, by status (queued, running, waiting).',
   open_streams: 'SSE connections counted against limits.maxStreamsPerUser.',
+  process_heap_used_bytes: 'V8 heap used by the server thread (isolation workers have heaps of their own).',
+  process_rss_bytes: 'Resident memory of the whole process (isolation workers included).',
 } as const satisfies Record<string, string>

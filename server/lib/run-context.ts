@@ -5,7 +5,9 @@
 import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
+import type { ToolIsolation } from './isolation/tool-pool'
 import type { ModelClient, ModelRequest } from './model/types'
+import type { TimerSet } from './timers'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 
@@ -54,7 +56,11 @@ export interface RunContext {
   config: BackgroundJobsConfig
   model: ModelClient
   tools: ToolRegistry
+  /** Runs isolated tools in worker threads; absent → an isolated tool ends with an error result. */
+  isolation?: ToolIsolation
   workflows: WorkflowRegistry
+  /** The run's timers: every time limit a runner sets is one of them (counted, cleared at the end). */
+  timers: TimerSet
   /** The model to use when the request names none. */
   defaultModel: string
   /** Appends streamed text (merged in the batching window; offsets are the engine's job). */

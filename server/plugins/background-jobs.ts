@@ -1,9 +1,11 @@
 /**
  * Boots the engine once per Nitro process and disposes it on Nitro's `close` hook.
  * Tools and workflows are the files in `server/tools/` and `server/workflows/` of the app and
- * its layers (see lib/module.ts); app hooks are Nitro runtime hooks (docs/hooks.md).
+ * its layers (see lib/module.ts); isolated tools run from the same files in worker threads
+ * (lib/tool-worker.ts); app hooks are Nitro runtime hooks (docs/hooks.md).
  */
 import tools from '#background-jobs/tools'
+import toolWorkerUrl from '#background-jobs/tool-worker-url'
 import workflows from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
@@ -12,6 +14,7 @@ import type { BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
 import { runChatJob } from '../lib/executor/run-chat-job'
+import { createToolIsolation } from '../lib/isolation/tool-pool'
 import { createConsoleLogger } from '../lib/logger'
 import { createModelClientFromConfig } from '../lib/model/create-model-client'
 import { createProviderFromConfig } from '../lib/providers/create-provider'
@@ -40,9 +43,11 @@ export default defineNitroPlugin((nitroApp) => {
     provider,
     getConfig,
     logger,
-    createModelClient: config => createModelClientFromConfig(config),
+    createModelClient: (config, run) => createModelClientFromConfig(config, { timers: run.timers }),
     runners: { chat: runChatJob, workflow: runWorkflowJob },
     tools: toolRegistry,
+    // A tool's index in `tools` is its file's index in the worker entry.
+    isolation: createToolIsolation({ workerUrl: toolWorkerUrl, toolFiles: tools.map(tool => tool?.name), getConfig, logger }),
     workflows: workflowRegistry,
     hooks: {
       jobCreated: job => nitroApp.hooks.callHook('background-jobs:job-created', { job }),

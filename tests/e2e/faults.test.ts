@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AppServer } from '../support/app-server'
-import { startAppServer } from '../support/app-server'
+import type { AppServer, ScenarioApp } from '../support/app-server'
+import { startAppServer, startScenarioApp } from '../support/app-server'
 import { createClient, textFromFrames } from '../support/http-client'
-import type { MockTurn, MockUpstream, RecordedRequest } from '../support/mock-upstream'
-import { startMockUpstream } from '../support/mock-upstream'
+import type { MockTurn } from '../support/mock-upstream'
+import { callToolThenRecover, startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { anonymousCookie, expectEngineIdle, followToEnd, openRawStream, readMetrics } from '../support/ops-client'
 
 const TOKEN = 'ops-token-for-tests'
@@ -29,41 +29,27 @@ const SCENARIOS: Record<string, (attempt: number) => MockTurn> = {
   'stall-mid-stream': () => ({ chunks: ['Before ', 'the stall'], hangAfterChunks: 2 }),
   'error-chunk': () => ({ chunks: ['Some ', 'text'], errorChunkAfter: 2, errorMessage: 'provider overloaded' }),
   'invalid-json': () => ({ rawLines: [validChunk('Valid start'), 'data: {"choices":[{"delta":', 'data: [DONE]'] }),
-  'tool-hang': attempt => attempt === 0 ? { chunks: ['Calling. '], toolCalls: [{ name: 'fixture_hang', arguments: '{}' }] } : { chunks: ['Recovered.'] },
-  'tool-throw': attempt => attempt === 0 ? { chunks: ['Calling. '], toolCalls: [{ name: 'fixture_throw', arguments: '{}' }] } : { chunks: ['Recovered.'] },
+  'tool-hang': callToolThenRecover('fixture_hang'),
+  'tool-throw': callToolThenRecover('fixture_throw'),
   'slow': () => ({ chunks: CONTROL_CHUNKS, delayMs: 25 }),
   'flood': () => ({ chunks: FLOOD_CHUNKS, delayMs: 0 }),
 }
 
-let upstream: MockUpstream
+let running: ScenarioApp
 let app: AppServer
-const attempts = new Map<string, number>()
-
-function tagOf(request: RecordedRequest): string {
-  const messages = (request.body?.messages ?? []) as Array<{ role: string, content: string }>
-  return messages.find(message => message.role === 'user')?.content ?? ''
-}
 
 beforeAll(async () => {
-  upstream = await startMockUpstream((request) => {
-    const tag = tagOf(request)
-    const attempt = attempts.get(tag) ?? 0
-    attempts.set(tag, attempt + 1)
-    return SCENARIOS[tag.split(':')[1] ?? '']?.(attempt) ?? {}
-  })
-  app = await startAppServer({
-    NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
-    NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-fault-suite-key-0123456789',
+  running = await startScenarioApp(SCENARIOS, {
     NUXT_BACKGROUND_JOBS_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: '400',
     NUXT_BACKGROUND_JOBS_UPSTREAM_STALL_TIMEOUT_MS: '400',
     NUXT_BACKGROUND_JOBS_UPSTREAM_RETRY_BASE_DELAY_MS: '10',
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
   })
+  app = running.app
 })
 
 afterAll(async () => {
-  await app?.stop()
-  await upstream?.close()
+  await running?.stop()
 })
 
 /** Starts a job of a scenario as a new user and follows it to its end. */
@@ -76,7 +62,7 @@ async function runScenario(name: string) {
   const end = await stream.waitFor(frame => frame.event === 'job-end')
   await stream.ended
   const { body } = await user.get(`/api/jobs/${created.body.id}`)
-  return { end: end.data, text: textFromFrames(stream.frames), frames: stream.frames, state: body.state, requests: upstream.requests.filter(request => tagOf(request) === tag) }
+  return { end: end.data, text: textFromFrames(stream.frames), frames: stream.frames, state: body.state, requests: running.upstream.requests.filter(request => userMessageOf(request) === tag) }
 }
 
 /** Runs a fault next to a healthy job; the healthy one must not notice. */

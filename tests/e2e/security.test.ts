@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
-import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
-import { startMockUpstream } from '../support/mock-upstream'
+import type { MockUpstream } from '../support/mock-upstream'
+import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { fuzzRoutes } from '../support/route-fuzz'
 
 const API_KEY = 'sk-security-secret-key-abcdef0123'
@@ -22,14 +22,9 @@ const TOKEN = 'ops-token-security'
 let upstream: MockUpstream
 let app: AppServer
 
-function userText(request: RecordedRequest): string {
-  const messages = (request.body?.messages ?? []) as Array<{ role: string, content: string }>
-  return messages.find(message => message.role === 'user')?.content ?? ''
-}
-
 beforeAll(async () => {
   upstream = await startMockUpstream((request) => {
-    const text = userText(request)
+    const text = userMessageOf(request)
     const hasToolResult = ((request.body?.messages ?? []) as Array<{ role: string }>).some(message => message.role === 'tool')
     if (text.startsWith('approval') && !hasToolResult) return { chunks: ['Deleting. '], toolCalls: [{ name: 'delete_file', arguments: '{"path":"/tmp/x"}' }] }
     if (text.startsWith('slow')) return { chunks: Array.from({ length: 60 }, () => 'tick '), delayMs: 50 }
@@ -151,8 +146,8 @@ describe('smuggling', () => {
       body: { temperature: 2, marker },
     })
     expect(created.status).toBe(202)
-    await expect.poll(() => upstream.requests.some(request => userText(request) === marker)).toBe(true)
-    const received = upstream.requests.find(request => userText(request) === marker)!
+    await expect.poll(() => upstream.requests.some(request => userMessageOf(request) === marker)).toBe(true)
+    const received = upstream.requests.find(request => userMessageOf(request) === marker)!
     expect(Object.keys(received.body!).sort()).toEqual(['messages', 'model', 'stream', 'stream_options'])
     expect(JSON.stringify(received.body)).not.toContain(`SYSTEM ${marker}`)
     expect(received.headers['x-evil']).toBeUndefined()
@@ -205,8 +200,8 @@ describe('per-user feature flags (the background-jobs:feature-flags hook)', () =
     const user = await createClient(app.url).init()
     const marker = `no-tools-${randomUUID()}`
     expect((await user.post('/api/jobs', chat(marker), { 'x-fixture-flags-off': 'tools' })).status).toBe(202)
-    await expect.poll(() => upstream.requests.some(request => userText(request) === marker)).toBe(true)
-    expect(upstream.requests.find(request => userText(request) === marker)!.body!.tools).toBeUndefined()
+    await expect.poll(() => upstream.requests.some(request => userMessageOf(request) === marker)).toBe(true)
+    expect(upstream.requests.find(request => userMessageOf(request) === marker)!.body!.tools).toBeUndefined()
   })
 
   it('a percentage rollout: 0 % nobody, 100 % everybody', async () => {

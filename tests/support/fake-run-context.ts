@@ -10,8 +10,10 @@ import { applyEvent, createJobState } from '../../shared/reducer'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
 import { InputConflictError, JobAbortedError } from '../../server/lib/errors'
+import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import type { ModelClient } from '../../server/lib/model/types'
 import type { InputAnswer, InputRequestOptions, RunContext } from '../../server/lib/run-context'
+import { createTimerSet } from '../../server/lib/timers'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import type { WorkflowRegistry } from '../../server/lib/workflows/types'
@@ -21,6 +23,7 @@ export interface FakeRunContextOptions {
   model: ModelClient
   tools?: AnyToolDefinition[]
   config?: BackgroundJobsConfigInput
+  isolation?: ToolIsolation
 }
 
 interface Pending {
@@ -71,7 +74,10 @@ export function createFakeRunContext(options: FakeRunContextOptions) {
     config: resolveConfig(options.config),
     model: options.model,
     tools: createToolRegistry(options.tools ?? []),
+    ...(options.isolation ? { isolation: options.isolation } : {}),
     workflows: {} as WorkflowRegistry,
+    // The run's timers (tool time limits); tests check none is left behind.
+    timers: createTimerSet(),
     defaultModel: 'test/model',
     text: (text, nodeId) => record({ type: 'text-delta', offset: state.content.length, text, ...(nodeId ? { nodeId } : {}) }),
     reasoning: (text, nodeId) => record({ type: 'reasoning-delta', offset: state.reasoning.length, text, ...(nodeId ? { nodeId } : {}) }),

@@ -73,6 +73,32 @@ export interface MockUpstream {
   close(): Promise<void>
 }
 
+/** The user message of a recorded request ('' when it has none). */
+export function userMessageOf(request: RecordedRequest): string {
+  const messages = (request.body?.messages ?? []) as Array<{ role: string, content: string }>
+  return messages.find(message => message.role === 'user')?.content ?? ''
+}
+
+/**
+ * A mock that plays named scenarios: a job's user message is `<suite>:<scenario>:<unique>`, and
+ * `scenarios[scenario](attempt)` answers that job's `attempt`-th request (0, 1, … — a retry, or the
+ * round after a tool call). An unknown scenario gets the default answer.
+ */
+export async function startScenarioUpstream(scenarios: Record<string, (attempt: number) => MockTurn>): Promise<MockUpstream> {
+  const attempts = new Map<string, number>()
+  return await startMockUpstream((request) => {
+    const tag = userMessageOf(request)
+    const attempt = attempts.get(tag) ?? 0
+    attempts.set(tag, attempt + 1)
+    return scenarios[tag.split(':')[1] ?? '']?.(attempt) ?? {}
+  })
+}
+
+/** A scenario that asks for tool `name`, then (once it answered) says `Recovered.` */
+export function callToolThenRecover(name: string): (attempt: number) => MockTurn {
+  return attempt => attempt === 0 ? { chunks: ['Calling. '], toolCalls: [{ name, arguments: '{}' }] } : { chunks: ['Recovered.'] }
+}
+
 /** Starts the mock. Without a handler every request gets a short default answer. */
 export async function startMockUpstream(handler: MockTurn[] | MockHandler = []): Promise<MockUpstream> {
   const turns = Array.isArray(handler) ? [...handler] : []

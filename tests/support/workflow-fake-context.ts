@@ -103,9 +103,10 @@ export function createWorkflowFakeContext(options: WorkflowFakeContextOptions = 
     controller.abort(reason)
     inputs.cancelAll(reason)
   }
+  const timers = createTimerSet()
   const inputs = new InputRequests({
     live,
-    timers: createTimerSet(),
+    timers,
     signal: controller.signal,
     defaultTimeoutMs: config.limits.inputTimeoutMs,
     now: () => Date.now(),
@@ -125,6 +126,7 @@ export function createWorkflowFakeContext(options: WorkflowFakeContextOptions = 
     model: options.model ?? createWorkflowFakeModel(),
     tools: createToolRegistry(options.tools ?? []),
     workflows: createWorkflowRegistry(options.workflows ?? []),
+    timers,
     defaultModel: 'fake/model',
     text: (delta, nodeId) => commit({ type: 'text-delta', offset: state.content.length, text: delta, ...(nodeId ? { nodeId } : {}) }),
     reasoning: (delta, nodeId) => commit({ type: 'reasoning-delta', offset: state.reasoning.length, text: delta, ...(nodeId ? { nodeId } : {}) }),

@@ -8,6 +8,7 @@ import type { AddressInfo, Server, Socket } from 'node:net'
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAttemptTimers } from '../../server/lib/model/attempt-timers'
+import { createTimerSet } from '../../server/lib/timers'
 
 let server: Server | undefined
 const sockets: Socket[] = []
@@ -41,7 +42,7 @@ describe('attempt timers under a busy event loop', () => {
   it('bytes that arrived while we were busy count, even after the stall limit passed', async () => {
     const { send, received } = await socketPair()
     const happened: string[] = []
-    const timers = createAttemptTimers({ firstTokenTimeoutMs: 60_000, stallTimeoutMs: 30 }, error => happened.push(`timeout:${error.kind}`))
+    const timers = createAttemptTimers({ firstTokenTimeoutMs: 60_000, stallTimeoutMs: 30 }, error => happened.push(`timeout:${error.kind}`), createTimerSet())
     timers.clearFirstToken()
     timers.readStarted()
     const delivered = new Promise<void>(resolve => received.once('data', () => {
@@ -59,7 +60,7 @@ describe('attempt timers under a busy event loop', () => {
 
   it('real silence still times out', async () => {
     const happened: string[] = []
-    const timers = createAttemptTimers({ firstTokenTimeoutMs: 60_000, stallTimeoutMs: 20 }, error => happened.push(`timeout:${error.kind}`))
+    const timers = createAttemptTimers({ firstTokenTimeoutMs: 60_000, stallTimeoutMs: 20 }, error => happened.push(`timeout:${error.kind}`), createTimerSet())
     timers.clearFirstToken()
     timers.readStarted()
     blockFor(60)

@@ -202,7 +202,7 @@ describe('scripted model: wire format', () => {
 
   it('uses the real upstream and the given fetch when an API key is set', async () => {
     const fetch = vi.fn(async () => new Response('data: [DONE]\n\n', { status: 200 }))
-    const client = createModelClientFromConfig(resolveConfig({ upstream: { apiKey: 'sk-test', baseUrl: 'http://up.test/v1' } }), fetch)
+    const client = createModelClientFromConfig(resolveConfig({ upstream: { apiKey: 'sk-test', baseUrl: 'http://up.test/v1' } }), { fetch })
     expect(client.scripted).toBe(false)
     const events: ModelEvent[] = []
     for await (const event of client.stream({ model: 'm', messages: [user('x')] }, new AbortController().signal)) events.push(event)

@@ -29,11 +29,13 @@ export default defineEventHandler(async (event) => {
   const snapshot = useMetrics().snapshot()
   const engineStats = engine.stats()
   const openStreams = useStreamGate().total()
+  // This thread's heap (isolation workers have their own, capped by isolation.heapMb); RSS is the whole process.
+  const { heapUsed, rss } = process.memoryUsage()
   const wantsText = getQuery(event).format === 'prometheus' || /\btext\/plain\b/.test(getRequestHeader(event, 'accept') ?? '')
   setResponseHeader(event, 'cache-control', 'no-store')
   if (wantsText) {
     setResponseHeader(event, 'content-type', 'text/plain; version=0.0.4; charset=utf-8')
-    return toPrometheusText(snapshot, engineGauges(engineStats, openStreams))
+    return toPrometheusText(snapshot, { ...engineGauges(engineStats, openStreams), process_heap_used_bytes: heapUsed, process_rss_bytes: rss })
   }
-  return { instanceId: engine.instanceId, ...snapshot, engine: engineStats, openStreams }
+  return { instanceId: engine.instanceId, ...snapshot, engine: engineStats, openStreams, process: { heapUsedBytes: heapUsed, rssBytes: rss } }
 })

@@ -19,9 +19,10 @@ import {
   ToolCallError,
   ToolDeniedError,
   ToolExecutionError,
-  ToolResultNotSerializableError,
   ToolTimeoutError,
 } from './tool-errors'
+import type { ToolResultJson } from './tool-result-json'
+import { toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
 
 /** One call to run. */
@@ -35,6 +36,12 @@ export interface ToolCallRequest {
   nodeId?: string
   /** The names offered in this job; other names are refused. @default every enabled tool */
   offeredTools?: readonly string[]
+}
+
+/** A call's arguments: parsed by the tool's schema, and as the model sent them (decoded JSON). */
+interface ParsedArguments {
+  args: unknown
+  raw: unknown
 }
 
 /** How a call ended. `content` is what the model reads in the tool message. */
@@ -54,16 +61,16 @@ export function toolMessageContent(outcome: ToolCallOutcome): string {
 }
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
-async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, args: unknown, timing: { startedAt: number | null }): Promise<{ result: unknown, json: string }> {
+async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }): Promise<ToolResultJson> {
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
-  if (await callNeedsApproval(tool, args, { ...toolContext, signal: context.signal })) {
-    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args, nodeId: call.nodeId })
+  if (await callNeedsApproval(tool, parsed.args, { ...toolContext, signal: context.signal })) {
+    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: parsed.args, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
-  const attempt = (signal: AbortSignal) => Promise.resolve(tool.execute(args, { ...toolContext, signal }))
+  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs })
   const outcome = await runWithDeadline(async (signal) => {
     try {
       return await attempt(signal)
@@ -72,21 +79,11 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
       if (!tool.retryable || signal.aborted || !isNetworkError(error)) throw error
       return await attempt(signal)
     }
-  }, context.signal, timeoutMs)
+  }, { jobSignal: context.signal, timeoutMs, timers: context.timers })
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
-  if (outcome.kind === 'failed') throw new ToolExecutionError(tool.name, outcome.error)
-  let json: string | undefined
-  try {
-    json = JSON.stringify(outcome.value === undefined ? null : outcome.value)
-  }
-  catch (error) {
-    throw new ToolResultNotSerializableError(tool.name, error)
-  }
-  // A function or symbol serializes to nothing at all.
-  if (json === undefined) throw new ToolResultNotSerializableError(tool.name, new Error(`a ${typeof outcome.value} has no JSON form`))
-  // The round trip gives events plain data (no class instances, Dates as strings), as the model sees it.
-  return { result: JSON.parse(json) as unknown, json }
+  if (outcome.kind === 'failed') throw outcome.error instanceof ToolCallError ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
+  return outcome.value
 }
 
 /** Runs one call; see the file comment. */
@@ -103,8 +100,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
     if (!tool) throw new NoSuchToolError(call.name, offered)
     if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
-    const args = parseToolArguments(tool.name, tool.parameters, call.args)
-    const ran = await invoke(context, tool, call, args, timing)
+    const parsed = { args: parseToolArguments(tool.name, tool.parameters, call.args), raw: eventArgs }
+    const ran = await invoke(context, tool, call, parsed, timing)
     outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }

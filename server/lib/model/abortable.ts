@@ -2,6 +2,7 @@
  * Small helpers that make waiting stop at once when a signal aborts, and leave no listener or
  * timer behind on any path.
  */
+import type { TimerSet } from '../timers'
 
 /** The error to throw for an aborted signal: its reason, or an AbortError when it has none. */
 export function abortReason(signal: AbortSignal): unknown {
@@ -31,15 +32,15 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   })
 }
 
-/** Waits `delayMs` with `setTimeout` (fake-timer friendly); an abort clears the timer and rejects. */
-export function abortableDelay(delayMs: number, signal: AbortSignal): Promise<void> {
+/** Waits `delayMs` on a timer of `timers` (fake-timer friendly); an abort clears the timer and rejects. */
+export function abortableDelay(delayMs: number, signal: AbortSignal, timers: TimerSet): Promise<void> {
   if (signal.aborted) return Promise.reject(abortReason(signal))
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => {
-      clearTimeout(timer)
+      cancelTimer()
       reject(abortReason(signal))
     }
-    const timer = setTimeout(() => {
+    const cancelTimer = timers.timeout(() => {
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, delayMs)

@@ -9,6 +9,7 @@
  * (a timer set in the timers phase runs after the next I/O poll), so only real upstream silence
  * counts as a timeout. A timer that fires on time decides at once.
  */
+import type { TimerSet } from '../timers'
 import { UpstreamTimeoutError } from './errors'
 
 /** A timer this late (ms) means the event loop was busy, not that the upstream was silent. */
@@ -32,8 +33,11 @@ export interface AttemptTimers {
   clearAll(): void
 }
 
-/** Starts the first-token timer at once; `onTimeout` gets the error to abort the attempt with. */
-export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: UpstreamTimeoutError) => void): AttemptTimers {
+/**
+ * Starts the first-token timer at once; `onTimeout` gets the error to abort the attempt with.
+ * The timers are `timers`' (the job's), so they are counted with the job's other timers.
+ */
+export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: UpstreamTimeoutError) => void, timers: TimerSet): AttemptTimers {
   const { firstTokenTimeoutMs, stallTimeoutMs } = limits
   let firstTokenSeen = false
   const firstTokenDueAtMs = performance.now() + firstTokenTimeoutMs
@@ -42,12 +46,13 @@ export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: Up
     if (firstTokenSeen) return
     onTimeout(new UpstreamTimeoutError('first-token', firstTokenTimeoutMs))
   }
-  let firstToken: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+  // Each holds the cancel function of a pending timer, undefined when none is pending.
+  let firstToken: (() => void) | undefined = timers.timeout(() => {
     // Late: let the I/O that piled up while we were busy come in first.
-    if (performance.now() - firstTokenDueAtMs >= LATE_TIMER_MS) firstToken = setTimeout(firstTokenExpired, 0)
+    if (performance.now() - firstTokenDueAtMs >= LATE_TIMER_MS) firstToken = timers.timeout(firstTokenExpired, 0)
     else firstTokenExpired()
   }, firstTokenTimeoutMs)
-  let stall: ReturnType<typeof setTimeout> | undefined
+  let stall: (() => void) | undefined
   // When the pending read started; undefined while no read is pending.
   let readStartedAtMs: number | undefined
 
@@ -58,7 +63,7 @@ export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: Up
   function armStall(delayMs: number, grace = false): void {
     stallDueAtMs = performance.now() + delayMs
     graceGiven = grace
-    stall = setTimeout(checkStall, delayMs)
+    stall = timers.timeout(checkStall, delayMs)
   }
 
   function checkStall(): void {
@@ -75,8 +80,7 @@ export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: Up
   return {
     clearFirstToken() {
       firstTokenSeen = true
-      if (firstToken === undefined) return
-      clearTimeout(firstToken)
+      firstToken?.()
       firstToken = undefined
     },
     readStarted() {
@@ -88,8 +92,8 @@ export function createAttemptTimers(limits: AttemptLimits, onTimeout: (error: Up
     },
     clearAll() {
       firstTokenSeen = true
-      clearTimeout(firstToken)
-      clearTimeout(stall)
+      firstToken?.()
+      stall?.()
       firstToken = undefined
       stall = undefined
       readStartedAtMs = undefined

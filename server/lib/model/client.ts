@@ -2,6 +2,8 @@
  * The model client: one streamed chat-completions round against an OpenAI-compatible endpoint,
  * with retries before the first event, first-token and stall timeouts, and a prompt abort.
  */
+import type { TimerSet } from '../timers'
+import { createTimerSet } from '../timers'
 import { abortableDelay, abortReason } from './abortable'
 import { createAttemptTimers } from './attempt-timers'
 import type { AttemptTimers } from './attempt-timers'
@@ -40,13 +42,19 @@ export interface ModelClientOptions {
   maxRetryDelayMs?: number
   /** True when `fetch` is the built-in scripted model. @default false */
   scripted?: boolean
+  /** Owns the retry delays and the first-token/stall timers (the engine passes the job's). @default a set of the client's own */
+  timers?: TimerSet
 }
+
+/** Options with the timer set filled in. */
+type ClientOptions = ModelClientOptions & { timers: TimerSet }
 
 /** Creates a client for the real upstream (node:http), or over `options.fetch` (the scripted model, a test double). */
 export function createModelClient(options: ModelClientOptions): ModelClient {
+  const filled: ClientOptions = { ...options, timers: options.timers ?? createTimerSet() }
   return {
     scripted: options.scripted ?? false,
-    stream: (request, signal) => streamWithRetries(options, request, signal),
+    stream: (request, signal) => streamWithRetries(filled, request, signal),
   }
 }
 
@@ -55,7 +63,7 @@ interface Progress {
   yielded: boolean
 }
 
-async function* streamWithRetries(options: ModelClientOptions, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+async function* streamWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
   for (let attempt = 0; ; attempt++) {
     const progress: Progress = { yielded: false }
     try {
@@ -66,7 +74,7 @@ async function* streamWithRetries(options: ModelClientOptions, request: ModelReq
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
       if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
-      await abortableDelay(retryDelayMs(options, error, attempt), signal)
+      await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
     }
   }
 }
@@ -77,14 +85,14 @@ function retryDelayMs(options: ModelClientOptions, error: ModelError, attempt: n
   return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
 }
 
-async function* streamOnce(options: ModelClientOptions, request: ModelRequest, signal: AbortSignal, progress: Progress): AsyncGenerator<ModelEvent> {
+async function* streamOnce(options: ClientOptions, request: ModelRequest, signal: AbortSignal, progress: Progress): AsyncGenerator<ModelEvent> {
   if (signal.aborted) throw abortReason(signal)
   const apiKey = options.apiKey ?? ''
   // One controller per attempt: the caller's abort and our timeouts both cancel the real request.
   const controller = new AbortController()
   const forwardAbort = () => controller.abort(abortReason(signal))
   signal.addEventListener('abort', forwardAbort, { once: true })
-  const timers = createAttemptTimers(options, error => controller.abort(error))
+  const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
   let cancelRead: (() => void) | undefined
   try {
     const transportRequest: TransportRequest = {

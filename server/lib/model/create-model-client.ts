@@ -4,6 +4,7 @@
  */
 import type { BackgroundJobsConfig } from '../config'
 import { usesScriptedModel } from '../config'
+import type { TimerSet } from '../timers'
 import { createModelClient } from './client'
 import type { FetchLike } from './client'
 import { createScriptedFetch } from './scripted-model'
@@ -12,30 +13,36 @@ import type { ModelClient } from './types'
 /** Where the scripted model pretends to live; never contacted. */
 export const SCRIPTED_BASE_URL = 'http://scripted-model.invalid/v1'
 
-/**
- * Creates the client for this configuration. `fetchImpl` replaces `fetch` for the real upstream
- * (tests); the scripted model always uses its own.
- */
-export function createModelClientFromConfig(config: BackgroundJobsConfig, fetchImpl?: FetchLike): ModelClient {
+/** Options of `createModelClientFromConfig`. */
+export interface ModelClientFromConfigOptions {
+  /** Replaces `fetch` for the real upstream (tests); the scripted model always uses its own. */
+  fetch?: FetchLike
+  /** The job's timers (retry delays, first-token/stall limits, the scripted model's pacing). */
+  timers?: TimerSet
+}
+
+/** Creates the client for this configuration. */
+export function createModelClientFromConfig(config: BackgroundJobsConfig, options: ModelClientFromConfigOptions = {}): ModelClient {
   const { upstream } = config
-  const timing = {
+  const common = {
     firstTokenTimeoutMs: upstream.firstTokenTimeoutMs,
     stallTimeoutMs: upstream.stallTimeoutMs,
     maxRetries: upstream.maxRetries,
     retryBaseDelayMs: upstream.retryBaseDelayMs,
+    ...(options.timers ? { timers: options.timers } : {}),
   }
   if (usesScriptedModel(config)) {
     return createModelClient({
-      ...timing,
+      ...common,
       baseUrl: SCRIPTED_BASE_URL,
-      fetch: createScriptedFetch(config.scripted),
+      fetch: createScriptedFetch({ ...config.scripted, ...(options.timers ? { timers: options.timers } : {}) }),
       scripted: true,
     })
   }
   return createModelClient({
-    ...timing,
+    ...common,
     baseUrl: upstream.baseUrl,
     apiKey: upstream.apiKey,
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   })
 }

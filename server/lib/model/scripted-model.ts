@@ -1,9 +1,12 @@
 /**
  * The built-in scripted model: a `fetch` that answers chat-completions requests itself, in the real
  * OpenAI SSE wire format, so the normal client and parser run unchanged when no API key is set.
- * Frames are paced with `setTimeout` (fake-timer friendly) and stop at once when the request aborts.
+ * Frames are paced on a TimerSet (the job's, so they are counted; fake-timer friendly) and stop at
+ * once when the request aborts.
  */
 import { SCRIPTED_MODEL } from '../config'
+import type { TimerSet } from '../timers'
+import { createTimerSet } from '../timers'
 import { abortReason } from './abortable'
 import type { FetchLike } from './client'
 import { planScriptedTurn } from './scripted-script'
@@ -14,10 +17,13 @@ export interface ScriptedFetchOptions {
   chunkIntervalMs: number
   /** Characters (code points) of text per frame. @default 6 (config `scripted.chunkChars`) */
   chunkChars: number
+  /** Owns the pacing timers. @default a set of its own */
+  timers?: TimerSet
 }
 
 /** A fetch-compatible function that plays the scripted model. */
 export function createScriptedFetch(options: ScriptedFetchOptions): FetchLike {
+  const timers = options.timers ?? createTimerSet()
   return async (input, init) => {
     const signal = init.signal ?? undefined
     if (signal?.aborted) throw abortReason(signal)
@@ -33,7 +39,7 @@ export function createScriptedFetch(options: ScriptedFetchOptions): FetchLike {
       return jsonResponse(400, { error: { message: `Invalid request body: ${(error as Error).message}` } })
     }
     const frames = scriptedFrames(request, planScriptedTurn(request), Math.max(1, options.chunkChars))
-    return new Response(pacedStream(frames, options.chunkIntervalMs, signal), {
+    return new Response(pacedStream(frames, options.chunkIntervalMs, signal, timers), {
       status: 200,
       headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
     })
@@ -83,12 +89,12 @@ export function scriptedFrames(request: ScriptedRequest, turn: ScriptedTurn, chu
   return frames
 }
 
-function pacedStream(frames: string[], intervalMs: number, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+function pacedStream(frames: string[], intervalMs: number, signal: AbortSignal | undefined, timers: TimerSet): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelTimer: (() => void) | undefined
   let onAbort: (() => void) | undefined
   const stop = () => {
-    clearTimeout(timer)
+    cancelTimer?.()
     if (onAbort) signal?.removeEventListener('abort', onAbort)
   }
   return new ReadableStream<Uint8Array>({
@@ -102,7 +108,7 @@ function pacedStream(frames: string[], intervalMs: number, signal: AbortSignal |
       const sendNext = () => {
         controller.enqueue(encoder.encode(frames[index++]))
         if (index < frames.length) {
-          timer = setTimeout(sendNext, intervalMs)
+          cancelTimer = timers.timeout(sendNext, intervalMs)
           return
         }
         stop()

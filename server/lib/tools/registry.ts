@@ -68,6 +68,9 @@ function validateDefinition(tool: AnyToolDefinition): void {
   if (tool.runtime !== undefined && tool.runtime !== 'server' && tool.runtime !== 'client') {
     throw new InvalidToolDefinitionError(name, '`runtime` must be "server" or "client"')
   }
+  if (tool.isolation !== undefined && tool.isolation !== 'none' && tool.isolation !== 'worker') {
+    throw new InvalidToolDefinitionError(name, '`isolation` must be "none" or "worker"')
+  }
 }
 
 /** Creates a registry holding `tools` (in order). */

@@ -30,6 +30,13 @@ export interface ToolDefinition<Parameters extends z.ZodType = z.ZodType, Result
   needsApproval?: boolean | ((args: z.infer<Parameters>, context: ToolContext) => boolean | Promise<boolean>)
   /** Retry once when the tool fails with a network-type error. @default false */
   retryable?: boolean
+  /**
+   * `worker` runs `execute` in a pool of worker threads with a heap cap, and stops it for real
+   * (the thread is terminated) at its time limit or on abort. Arguments and result cross as JSON;
+   * the tool's file must not need the Nitro app (docs/tools.md). The operator can force it with
+   * `tools.isolated`. @default 'none' (in the server process)
+   */
+  isolation?: 'none' | 'worker'
 }
 
 /**

@@ -48,7 +48,9 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     config: context.config,
     model: context.model,
     tools: context.tools,
+    ...(context.isolation ? { isolation: context.isolation } : {}),
     workflows: context.workflows,
+    timers: context.timers,
     defaultModel: context.defaultModel,
     resumedFrom: context.resumedFrom,
     text(delta, tag) {

@@ -3,6 +3,7 @@
  * gave up) combined with the node's time limit. The work is raced against the signal, so a node
  * whose code ignores the signal still ends on time; its late result or error is dropped.
  */
+import type { TimerSet } from '../timers'
 
 /** Options of `runWithNodeTimeout`. */
 export interface NodeTimeoutOptions {
@@ -11,13 +12,15 @@ export interface NodeTimeoutOptions {
   timeoutMs: number | null
   /** The error the node fails with when its time is up (it names the limit). */
   timeoutError: () => Error
+  /** The run's timers; the node's time limit is one of them. */
+  timers: TimerSet
 }
 
 /** Resolves with the work's result, or rejects with the signal's reason once it fires. */
 export async function runWithNodeTimeout<T>(work: (signal: AbortSignal) => Promise<T>, options: NodeTimeoutOptions): Promise<T> {
   const timeout = new AbortController()
-  // A plain timer (not AbortSignal.timeout) so fake timers drive it and it is cleared on every path.
-  const timer = options.timeoutMs === null ? undefined : setTimeout(() => timeout.abort(options.timeoutError()), options.timeoutMs)
+  // A run timer (not AbortSignal.timeout): counted with the job's timers, driven by fake timers, cleared on every path.
+  const cancelTimer = options.timeoutMs === null ? () => {} : options.timers.timeout(() => timeout.abort(options.timeoutError()), options.timeoutMs)
   const signal = AbortSignal.any([options.parentSignal, timeout.signal])
   let removeListener = () => {}
   const aborted = new Promise<never>((_resolve, reject) => {
@@ -34,7 +37,7 @@ export async function runWithNodeTimeout<T>(work: (signal: AbortSignal) => Promi
     return await Promise.race([running, aborted])
   }
   finally {
-    clearTimeout(timer)
+    cancelTimer()
     removeListener()
   }
 }

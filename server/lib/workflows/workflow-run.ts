@@ -108,6 +108,7 @@ export class WorkflowRun {
         return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode })
       }, {
         parentSignal,
+        timers: context.timers,
         timeoutMs: TIMED_KINDS.has(node.kind) ? nodeTimeoutMs : null,
         timeoutError: () => new JobFailure('node-timeout', `Node "${nodeId}" ran longer than limits.nodeTimeoutMs (${nodeTimeoutMs} ms)`, { failedDuring: 'workflow-node', nodeId }),
       })

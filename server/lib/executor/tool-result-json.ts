@@ -1,0 +1,35 @@
+/**
+ * A tool's return value as the model will read it: JSON. The same rule applies in the server
+ * process and inside an isolation worker, so a result (or a result that cannot be sent) looks
+ * the same either way.
+ */
+import { ToolResultNotSerializableError } from './tool-errors'
+
+/** A tool result as plain data plus its JSON text. */
+export interface ToolResultJson {
+  /** Plain data: no class instances, Dates as strings (what the model sees). */
+  result: unknown
+  json: string
+}
+
+/**
+ * A tool's return value as JSON text (`undefined` becomes `null`). Throws
+ * `ToolResultNotSerializableError` for a BigInt, a cycle, a function or a symbol.
+ */
+export function toolResultJson(toolName: string, value: unknown): string {
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value === undefined ? null : value)
+  }
+  catch (error) {
+    throw new ToolResultNotSerializableError(toolName, error)
+  }
+  // A function or symbol serializes to nothing at all.
+  if (json === undefined) throw new ToolResultNotSerializableError(toolName, new Error(`a ${typeof value} has no JSON form`))
+  return json
+}
+
+/** The plain data of a result's JSON text. */
+export function toolResultFromJson(json: string): ToolResultJson {
+  return { result: JSON.parse(json) as unknown, json }
+}

@@ -1,0 +1,43 @@
+/**
+ * Where a tool's `execute` runs: in this process (the default), or in an isolation worker when
+ * the tool says `isolation: 'worker'` or the operator lists it in `tools.isolated`. Either way
+ * the caller gets the result as JSON or the error the tool threw, so everything around the call
+ * (deadline, retry, events) is the same for both.
+ */
+import type { BackgroundJobsConfig } from '../config'
+import { isolatedToolNames } from '../config'
+import { IsolationUnavailableError } from '../isolation/errors'
+import type { RunContext } from '../run-context'
+import type { ToolContext, ToolDefinition } from '../tools/types'
+import type { ToolResultJson } from './tool-result-json'
+import { toolResultFromJson, toolResultJson } from './tool-result-json'
+
+/** One call, ready to run. */
+export interface ToolInvocation {
+  tool: ToolDefinition
+  /** Parsed by the tool's schema (in-process `execute` gets these). */
+  args: unknown
+  /** As the model sent them, decoded (a worker parses them itself). */
+  rawArgs: unknown
+  context: Omit<ToolContext, 'signal'>
+  timeoutMs: number
+}
+
+/** One attempt at running the tool; `signal` fires on its time limit and on the job's abort. */
+export type ToolAttempt = (signal: AbortSignal) => Promise<ToolResultJson>
+
+/** True when this tool runs in an isolation worker. */
+export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig): boolean {
+  return tool.isolation === 'worker' || isolatedToolNames(config).has(tool.name)
+}
+
+/** How to run this invocation: in-process, or through the run's isolation pool. */
+export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAttempt {
+  const { tool, args, rawArgs, context, timeoutMs } = invocation
+  if (!runsIsolated(tool, run.config)) {
+    return async signal => toolResultFromJson(toolResultJson(tool.name, await tool.execute(args, { ...context, signal })))
+  }
+  const isolation = run.isolation
+  if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
+  return signal => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal)
+}

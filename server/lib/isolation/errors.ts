@@ -1,0 +1,38 @@
+/**
+ * Why an isolated call did not produce a result, beyond what in-process tools can hit. Like every
+ * tool failure these become `tool-result` events with status `error` and a message for the model;
+ * none of them ends the job. (Time limits and aborts end as for in-process tools.)
+ */
+import { ToolCallError } from '../executor/tool-errors'
+
+/** The tool must run isolated, but this server cannot start an isolation worker for it. */
+export class IsolationUnavailableError extends ToolCallError {
+  override readonly name = 'IsolationUnavailableError'
+  constructor(toolName: string, reason: string) {
+    super(toolName, `Tool "${toolName}" must run in an isolation worker, but ${reason}`)
+  }
+}
+
+/** Every worker is busy and the wait queue is full: the call is refused, never queued without bound. */
+export class IsolationQueueFullError extends ToolCallError {
+  override readonly name = 'IsolationQueueFullError'
+  constructor(toolName: string, readonly maxQueue: number) {
+    super(toolName, `Tool "${toolName}" was not run: every isolation worker is busy and ${maxQueue} calls are already waiting (isolation.maxQueue); try again later`)
+  }
+}
+
+/** The tool allocated past the worker's heap cap; the worker was stopped and replaced. */
+export class ToolHeapLimitError extends ToolCallError {
+  override readonly name = 'ToolHeapLimitError'
+  constructor(toolName: string, readonly heapMb: number) {
+    super(toolName, `Tool "${toolName}" was stopped: it used more memory than its heap limit of ${heapMb} MB (isolation.heapMb)`)
+  }
+}
+
+/** The worker thread died under the tool for another reason (it exited, or crashed). */
+export class ToolWorkerExitedError extends ToolCallError {
+  override readonly name = 'ToolWorkerExitedError'
+  constructor(toolName: string, cause: unknown) {
+    super(toolName, `Tool "${toolName}" stopped its isolation worker: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What crosses the boundary between the server and an isolation worker: plain JSON data only.
+ * The arguments go as the model sent them (the worker parses them with the tool's own schema,
+ * so `execute` gets exactly what it would get in-process); the result comes back as JSON text;
+ * a thrown error comes back as its name, message, code and causes. `signal` cannot cross: the
+ * worker makes its own, which fires at the tool's time limit.
+ */
+
+/** One call, as the server sends it to a worker. */
+export interface IsolatedToolTask {
+  /** The tool's index among the tool files (the order of `#background-jobs/tools`). */
+  file: number
+  /** The tool's name; the worker checks that the file at `file` defines it. */
+  name: string
+  /** The arguments as the model sent them (decoded JSON). */
+  args: unknown
+  context: { userId: string, jobId: string, threadId: string | null, step: number }
+  /** The tool's time limit; the worker's signal fires then. */
+  timeoutMs: number
+}
+
+/** An error reduced to data. */
+export interface SerializedError {
+  name: string
+  message: string
+  code?: string
+  cause?: SerializedError
+}
+
+/** How the call ended inside the worker. */
+export type IsolatedToolAnswer =
+  | { ok: true, json: string }
+  /** `execute` threw or rejected. */
+  | { ok: false, kind: 'threw', error: SerializedError }
+  /** A tool-call error the worker raised itself (not serializable, bad arguments, unknown tool). */
+  | { ok: false, kind: 'tool-error', error: SerializedError }
+
+/** Deepest cause chain kept (enough for `fetch failed` → socket error). */
+const MAX_CAUSE_DEPTH = 3
+
+/** Reduces an error (or any thrown value) to data. */
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) }
+  const { code, cause } = error as { code?: unknown, cause?: unknown }
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
+  }
+}
+
+/** Rebuilds an `Error` with the same name, message, code and causes. */
+export function deserializeError(data: SerializedError): Error {
+  const error = new Error(data.message, data.cause ? { cause: deserializeError(data.cause) } : undefined)
+  error.name = data.name
+  if (data.code !== undefined) Object.assign(error, { code: data.code })
+  return error
+}

@@ -1,0 +1,67 @@
+/**
+ * Runs inside an isolation worker (the worker entry `#background-jobs/tool-worker` calls
+ * `createToolWorker` with a lazy import per tool file). For each call it loads the tool's file
+ * once, parses the arguments with the tool's schema, re-creates `ctx` — a signal that fires at
+ * the tool's time limit, and the ids — runs `execute` and answers with JSON. Every fault becomes
+ * an answer; only the death of the worker itself (heap limit, termination) rejects.
+ */
+import type { ToolDefinition } from '../tools/types'
+import { parseToolArguments } from '../executor/parse-tool-args'
+import { ToolCallError } from '../executor/tool-errors'
+import { toolResultJson } from '../executor/tool-result-json'
+import { createTimerSet } from '../timers'
+import type { IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import { serializeError } from './protocol'
+
+/** A tool file's lazy import. */
+export type ToolFileLoader = () => Promise<{ default?: unknown }>
+
+/** The name of the tool in each file, by index (loads every file). */
+export async function listToolNames(loaders: readonly ToolFileLoader[]): Promise<Array<string | undefined>> {
+  return await Promise.all(loaders.map(async loader => ((await loader()).default as ToolDefinition | undefined)?.name))
+}
+
+/** The task handler of the worker (its entry's default export). */
+export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: IsolatedToolTask) => Promise<IsolatedToolAnswer> {
+  const loaded = new Map<number, Promise<ToolDefinition>>()
+  // Timers of the calls running in this worker (one time limit each).
+  const timers = createTimerSet()
+
+  async function loadTool(task: IsolatedToolTask): Promise<ToolDefinition> {
+    const loader = loaders[task.file]
+    if (!loader) throw new ToolCallError(task.name, `Tool "${task.name}" is not in the isolation worker's entry; rebuild the app`)
+    let definition = loaded.get(task.file)
+    if (!definition) {
+      definition = loader().then(module => module.default as ToolDefinition)
+      loaded.set(task.file, definition)
+    }
+    const tool = await definition
+    if (tool?.name !== task.name) throw new ToolCallError(task.name, `The isolation worker's tool file ${task.file} defines "${tool?.name}", not "${task.name}"; rebuild the app`)
+    return tool
+  }
+
+  return async function runIsolatedTool(task) {
+    const controller = new AbortController()
+    const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
+    try {
+      const tool = await loadTool(task)
+      const args = parseToolArguments(tool.name, tool.parameters, task.args)
+      let value: unknown
+      try {
+        value = await tool.execute(args, { ...task.context, signal: controller.signal })
+      }
+      catch (error) {
+        return { ok: false, kind: 'threw', error: serializeError(error) }
+      }
+      return { ok: true, json: toolResultJson(tool.name, value) }
+    }
+    catch (error) {
+      if (error instanceof ToolCallError) return { ok: false, kind: 'tool-error', error: serializeError(error) }
+      // Loading the tool's file failed (it threw at import): the call fails like a throw.
+      return { ok: false, kind: 'threw', error: serializeError(error) }
+    }
+    finally {
+      cancelTimer()
+    }
+  }
+}

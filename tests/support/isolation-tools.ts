@@ -1,0 +1,82 @@
+/**
+ * Tools for the isolation tests, run both in-process and in an isolation worker (the worker entry
+ * built by `buildIsolationWorker` lists them in this order). Each one exercises one thing that
+ * must look the same on both sides, or one way a tool misbehaves.
+ */
+import { writeFileSync } from 'node:fs'
+import { threadId } from 'node:worker_threads'
+import { z } from 'zod'
+import { defineTool } from '../../server/utils/define-tool'
+
+/** Keys `flaky` has failed for once (per thread: each worker has its own). */
+const failedOnce = new Set<string>()
+
+/** Every test tool, in the worker entry's order. */
+export const ISOLATION_TEST_TOOLS = [
+  defineTool({
+    name: 'echo',
+    description: 'Echoes its arguments and context (a default, a coerced Date, the ids).',
+    parameters: z.object({ text: z.string().default('hello'), when: z.coerce.date().optional() }),
+    execute: ({ text, when }, { userId, jobId, threadId: thread, step, signal }) => ({ text, when, userId, jobId, thread, step, signalAborted: signal.aborted }),
+  }),
+  defineTool({
+    name: 'explode',
+    description: 'Throws an error with a code and a cause.',
+    parameters: z.object({}),
+    execute: () => {
+      throw Object.assign(new Error('the tool exploded', { cause: new Error('deeper reason') }), { code: 'EBOOM' })
+    },
+  }),
+  defineTool({
+    name: 'flaky',
+    description: 'Fails with a network error the first time for a key, then answers (retryable).',
+    parameters: z.object({ key: z.string() }),
+    retryable: true,
+    execute: ({ key }) => {
+      if (failedOnce.has(key)) return { key, attempt: 2 }
+      failedOnce.add(key)
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })
+    },
+  }),
+  defineTool({
+    name: 'not_json',
+    description: 'Returns a BigInt (no JSON form).',
+    parameters: z.object({}),
+    execute: () => ({ big: 1n }),
+  }),
+  defineTool({
+    name: 'nothing',
+    description: 'Returns undefined.',
+    parameters: z.object({}),
+    execute: () => undefined,
+  }),
+  defineTool({
+    name: 'thread_id',
+    description: 'Tells which thread ran it.',
+    parameters: z.object({}),
+    execute: () => ({ threadId }),
+  }),
+  defineTool({
+    name: 'spin',
+    description: 'Writes a marker file, then spins the CPU forever, ignoring its signal.',
+    parameters: z.object({ marker: z.string() }),
+    execute: ({ marker }) => {
+      writeFileSync(marker, 'spinning')
+      // The global write keeps a bundler from dropping the loop as code without effect.
+      const state = globalThis as { isolationTestSpins?: number }
+      for (;;) state.isolationTestSpins = (state.isolationTestSpins ?? 0) + 1
+    },
+  }),
+  defineTool({
+    name: 'hog',
+    description: 'Allocates without bound.',
+    parameters: z.object({}),
+    execute: () => {
+      const kept: number[][] = []
+      for (;;) kept.push(Array.from({ length: 100_000 }, (_, index) => index))
+    },
+  }),
+]
+
+/** The tools' names, by index (what the engine passes as `toolFiles`). */
+export const ISOLATION_TEST_TOOL_NAMES = ISOLATION_TEST_TOOLS.map(tool => tool.name)

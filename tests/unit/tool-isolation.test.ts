@@ -1,0 +1,185 @@
+/**
+ * Isolated tools in real worker threads (the worker entry is bundled once, as Nitro would): the
+ * same calls give the same events as in-process; a tool that spins or allocates without bound is
+ * stopped for real — its worker is terminated and replaced, seen as a new thread id — and the
+ * queue is bounded. No wall-clock asserts: the spinning tool writes a marker file when it starts.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { threadId as mainThreadId } from 'node:worker_threads'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BackgroundJobsConfigInput } from '../../server/lib/config'
+import { resolveConfig } from '../../server/lib/config'
+import { executeToolCall } from '../../server/lib/executor/execute-tool'
+import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
+import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
+import { createFakeRunContext } from '../support/fake-run-context'
+import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
+import type { BuiltIsolationWorker } from '../support/isolation-worker'
+import { buildIsolationWorker } from '../support/isolation-worker'
+import { createStepModel } from '../support/step-model'
+
+let worker: BuiltIsolationWorker
+let markers: string
+const pools: ToolIsolation[] = []
+
+beforeAll(async () => {
+  worker = await buildIsolationWorker()
+  markers = mkdtempSync(join(tmpdir(), 'bgjobs-isolation-markers-'))
+})
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
+})
+
+afterAll(() => {
+  worker?.remove()
+  rmSync(markers, { recursive: true, force: true })
+})
+
+/** A fake run whose calls go through a fresh isolation pool (one worker unless configured). */
+function isolatedRun(config: BackgroundJobsConfigInput = {}) {
+  const resolved = resolveConfig({ ...config, isolation: { maxWorkers: 1, minWorkers: 1, ...config.isolation } })
+  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => resolved })
+  pools.push(isolation)
+  const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: resolved, isolation })
+  return { ...fake, isolation }
+}
+
+let callCount = 0
+/** Runs one call of `name` and returns its outcome. */
+function call(run: ReturnType<typeof isolatedRun>, name: string, args: unknown = {}) {
+  return executeToolCall(run.context, { id: `call-${++callCount}`, name, args, step: 1 })
+}
+
+/** A tool-result event without its timing (the only field allowed to differ). */
+function resultEvent(run: ReturnType<typeof isolatedRun>) {
+  const { durationMs: _durationMs, seq: _seq, at: _at, id: _id, ...rest } = run.eventsOf('tool-result').at(-1)!
+  return rest
+}
+
+/** Where the next spinning call writes its marker. */
+function markerPath() {
+  return join(markers, `spin-${++callCount}`)
+}
+
+async function workerThreadId(run: ReturnType<typeof isolatedRun>): Promise<number> {
+  const outcome = await call(run, 'thread_id')
+  expect(outcome.status).toBe('completed')
+  return (outcome.result as { threadId: number }).threadId
+}
+
+describe('isolated calls behave like in-process ones', () => {
+  const cases: Array<[string, unknown]> = [
+    ['echo', '{"when":"2026-01-02T03:04:05.000Z"}'],
+    ['echo', {}],
+    ['explode', {}],
+    ['not_json', {}],
+    ['nothing', {}],
+    ['echo', '{"text": 5}'],
+  ]
+  it.each(cases)('%s %j: same outcome and same tool-result event', async (name, args) => {
+    const inProcess = isolatedRun()
+    const isolated = isolatedRun({ tools: { isolated: ISOLATION_TEST_TOOL_NAMES.join(',') } })
+    const expected = await call(inProcess, name, args)
+    const actual = await call(isolated, name, args)
+    expect({ ...actual, id: '', durationMs: 0 }).toEqual({ ...expected, id: '', durationMs: 0 })
+    expect(resultEvent(isolated)).toEqual(resultEvent(inProcess))
+  })
+
+  it('the tool really ran in a worker, with ctx re-created there', async () => {
+    const isolated = isolatedRun({ tools: { isolated: 'thread_id,echo' } })
+    expect(await workerThreadId(isolated)).not.toBe(mainThreadId)
+    const echoed = await call(isolated, 'echo', {})
+    expect(echoed.result).toEqual({ text: 'hello', userId: 'user-1', jobId: 'job-1', thread: 'thread-1', step: 1, signalAborted: false })
+    // In-process stays the default.
+    expect((await call(isolatedRun(), 'thread_id')).result).toEqual({ threadId: mainThreadId })
+  })
+
+  it('a thrown error keeps its name, code and cause across the boundary, so a retryable tool is retried', async () => {
+    const isolated = isolatedRun({ tools: { isolated: 'flaky' } })
+    const outcome = await call(isolated, 'flaky', { key: 'isolated-retry' })
+    expect(outcome).toMatchObject({ status: 'completed', result: { key: 'isolated-retry', attempt: 2 } })
+  })
+})
+
+describe('hard limits', () => {
+  it('a CPU loop is stopped at its time limit: timeout result, worker replaced, the next call runs', async () => {
+    const run = isolatedRun({ tools: { isolated: 'spin,thread_id' }, limits: { toolTimeoutMs: 300 } })
+    const before = await workerThreadId(run)
+    const marker = markerPath()
+    const outcome = await call(run, 'spin', { marker })
+    expect(existsSync(marker)).toBe(true)
+    expect(outcome).toMatchObject({ status: 'timeout', error: 'Tool "spin" timed out after 300 ms' })
+    expect(await workerThreadId(run)).not.toBe(before)
+    expect(run.context.timers.size).toBe(0)
+    expect(run.isolation.stats().calls).toBe(0)
+  })
+
+  it('aborting the job during an isolated call terminates its worker at once', async () => {
+    const run = isolatedRun({ tools: { isolated: 'spin,thread_id' }, limits: { toolTimeoutMs: 600_000 } })
+    const before = await workerThreadId(run)
+    const marker = markerPath()
+    const spinning = call(run, 'spin', { marker })
+    await expect.poll(() => existsSync(marker), { timeout: 10_000, interval: 10 }).toBe(true)
+    run.abort()
+    await expect(spinning).rejects.toMatchObject({ code: 'aborted' })
+    await expect.poll(() => run.isolation.stats().calls).toBe(0)
+    // With one worker, this call could only run if the spinning one was terminated.
+    const after = isolatedRunSharing(run)
+    expect(await workerThreadId(after)).not.toBe(before)
+  })
+
+  it('a tool past its heap cap fails with a clear error; the worker is replaced', async () => {
+    const run = isolatedRun({ tools: { isolated: 'hog,thread_id' }, isolation: { heapMb: 32 } })
+    const before = await workerThreadId(run)
+    const outcome = await call(run, 'hog')
+    expect(outcome).toMatchObject({ status: 'error', error: 'Tool "hog" was stopped: it used more memory than its heap limit of 32 MB (isolation.heapMb)' })
+    expect(await workerThreadId(run)).not.toBe(before)
+  })
+
+  it('over the queue limit a call is refused at once with an error result, never queued', async () => {
+    const run = isolatedRun({ tools: { isolated: 'spin' }, isolation: { maxQueue: 1 }, limits: { toolTimeoutMs: 600_000 } })
+    const marker = markerPath()
+    const running = call(run, 'spin', { marker })
+    const queued = call(run, 'spin', { marker: markerPath() })
+    const refused = await call(run, 'spin', { marker: markerPath() })
+    expect(refused).toMatchObject({ status: 'error', error: 'Tool "spin" was not run: every isolation worker is busy and 1 calls are already waiting (isolation.maxQueue); try again later' })
+    expect(run.isolation.stats().calls).toBe(2)
+    run.abort()
+    await Promise.allSettled([running, queued])
+    await expect.poll(() => run.isolation.stats().calls).toBe(0)
+  })
+})
+
+describe('when a tool cannot be isolated', () => {
+  it('an engine without isolation: error result, the tool does not run in-process', async () => {
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: { tools: { isolated: 'thread_id' } } })
+    const outcome = await executeToolCall(fake.context, { id: 'c1', name: 'thread_id', args: {}, step: 1 })
+    expect(outcome).toMatchObject({ status: 'error', error: expect.stringContaining('Tool "thread_id" must run in an isolation worker, but this engine was created without tool isolation') })
+  })
+
+  it('a tool registered in code (no file for the worker): error result', async () => {
+    const config = resolveConfig({ tools: { isolated: 'thread_id' } })
+    const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: [], getConfig: () => config })
+    pools.push(isolation)
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+    const outcome = await executeToolCall(fake.context, { id: 'c1', name: 'thread_id', args: {}, step: 1 })
+    expect(outcome.error).toMatch(/was registered in code, not loaded from a server\/tools file/)
+  })
+
+  it('a build without a worker entry: error result naming why', async () => {
+    const config = resolveConfig({ tools: { isolated: 'thread_id' } })
+    const isolation = createToolIsolation({ workerUrl: () => null, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+    const outcome = await executeToolCall(fake.context, { id: 'c1', name: 'thread_id', args: {}, step: 1 })
+    expect(outcome.error).toMatch(/this build has no worker entry/)
+  })
+})
+
+/** A second run on the same pool as `run` (the first one was aborted). */
+function isolatedRunSharing(run: ReturnType<typeof isolatedRun>) {
+  const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: run.context.config, isolation: run.isolation })
+  return { ...fake, isolation: run.isolation }
+}
