@@ -28,6 +28,8 @@ const ZERO_ALLOWED = new Set([
   'stream.batchWindowMs',
   'persist.intervalMs',
   'persist.bytes',
+  'isolation.minWorkers',
+  'isolation.maxQueue',
 ])
 
 /** A configuration that cannot run; the message names every bad key. */
@@ -79,6 +81,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   }
   if (config.lease.heartbeatMs >= config.lease.durationMs) {
     problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)
+  }
+  if (config.isolation.minWorkers > config.isolation.maxWorkers) {
+    problems.push(`${describe('isolation.minWorkers')} (${config.isolation.minWorkers}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers})`)
   }
   if (config.cookieSecret && config.cookieSecret.length < 32) {
     problems.push(`${describe('cookieSecret')} must be at least 32 characters long`)

@@ -24,6 +24,12 @@ describe('configuration checks', () => {
     expect(problems).toEqual([expect.stringContaining('lease.heartbeatMs (NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS) (5000) must be shorter than')])
   })
 
+  it('isolation: no warm or waiting workers is fine; more warm workers than workers is not', () => {
+    expect(configProblems(resolveConfig({ isolation: { minWorkers: 0, maxQueue: 0 } }))).toEqual([])
+    expect(configProblems(resolveConfig({ isolation: { minWorkers: 3, maxWorkers: 2 } }))).toEqual([expect.stringContaining('isolation.minWorkers (NUXT_BACKGROUND_JOBS_ISOLATION_MIN_WORKERS) (3) must not exceed')])
+    expect(configProblems(resolveConfig({ isolation: { heapMb: 0 } }))).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_ISOLATION_HEAP_MB) must be greater than 0')])
+  })
+
   it('refuses an unknown provider and a short cookie secret', () => {
     const problems = configProblems(resolveConfig({ provider: 'mongo' as never, cookieSecret: 'short' }))
     expect(problems.some(problem => problem.includes('provider') && problem.includes('"mongo"'))).toBe(true)

@@ -1,5 +1,5 @@
 /**
- * The pool of worker threads that runs isolated tools (tinypool; docs/decisions/005). It starts
+ * The pool of worker threads that runs isolated tools (tinypool; docs/decisions/006). It starts
  * at the first isolated call with the settings of that moment (`isolation.*`): each worker has a
  * V8 heap cap, at most `maxWorkers` run at once, at most `maxQueue` calls wait — one more is
  * refused at once. When a call's signal fires (its time limit, or the job's abort) while it runs,
@@ -51,8 +51,8 @@ export interface ToolIsolationOptions {
 }
 
 type Pool = import('tinypool').Tinypool
-/** tinypool's refusal when its queue is full (it has no error code). */
-const QUEUE_AT_LIMIT = 'Task queue is at limit'
+/** tinypool's refusals when its queue is full (they have no error code). */
+const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
 
 /** Creates the isolation of an engine; no thread starts before the first isolated call. */
 export function createToolIsolation(options: ToolIsolationOptions): ToolIsolation {
@@ -89,7 +89,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       useMetrics().increment('isolated_calls_stopped_total', { reason: 'heap' })
       return new ToolHeapLimitError(call.name, settings!.heapMb)
     }
-    if ((error as Error)?.message === QUEUE_AT_LIMIT) return new IsolationQueueFullError(call.name, settings!.maxQueue)
+    if (QUEUE_FULL_MESSAGES.has((error as Error)?.message)) return new IsolationQueueFullError(call.name, settings!.maxQueue)
     useMetrics().increment('isolated_calls_stopped_total', { reason: 'exit' })
     return new ToolWorkerExitedError(call.name, error)
   }
