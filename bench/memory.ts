@@ -52,7 +52,8 @@ async function runner(context: RunContext, request: { messages: Array<{ content:
 }
 
 const provider = createMemoryProvider({ maxJobs: TOTAL_JOBS + ACTIVE_JOBS + WARM_UP_JOBS })
-const config = resolveConfig({ limits: { maxConcurrentJobs: 1_000_000, maxConcurrentJobsPerUser: 1_000_000, retentionMs: RETENTION_MS, cleanupIntervalMs: 3_600_000 } })
+// The runner streams by itself; the engine only needs some model configured to accept jobs.
+const config = resolveConfig({ scripted: { enabled: true }, limits: { maxConcurrentJobs: 1_000_000, maxConcurrentJobsPerUser: 1_000_000, retentionMs: RETENTION_MS, cleanupIntervalMs: 3_600_000 } })
 const engine = createEngine({
   provider,
   getConfig: () => config,

@@ -112,7 +112,16 @@ export function openViewer(url: string, options: ViewerOptions = {}): Promise<Ss
         viewer.error = error
         resolveEnded()
       })
-      response.on('close', () => resolveEnded())
+      // A plain body ends with its response. A gunzip body may still hold the last decoded frames
+      // when the response closes: it settles on its own 'end' (or, when the response was cut short,
+      // once destroyed) — settling on the response's close lost the tail under load.
+      if (body === response) response.on('close', () => resolveEnded())
+      else {
+        response.on('close', () => {
+          if (!response.complete) body.destroy()
+        })
+        body.on('close', () => resolveEnded())
+      }
       resolve(viewer)
     })
     outgoing.end()
