@@ -109,7 +109,7 @@ describe('job spans', () => {
     for (const round of rounds) expect(round.attributes['background_jobs.time_to_first_token_ms']).toEqual(expect.any(Number))
 
     const tools = Object.fromEntries(tracing.named('background_jobs.tool_call').map(span => [span.attributes['gen_ai.tool.name'], span]))
-    expect(tools.lookup!.attributes).toMatchObject({ 'gen_ai.tool.call.id': 'call_a', 'background_jobs.tool.status': 'completed', 'background_jobs.tool.timed_out': false, 'background_jobs.tool.denied': false })
+    expect(tools.lookup!.attributes).toMatchObject({ 'gen_ai.tool.call.id': 'call_a', 'background_jobs.tool.status': 'completed', 'background_jobs.tool.timed_out': false, 'background_jobs.tool.denied': false, 'background_jobs.tool.isolated': false })
     expect(tools.lookup!.status.code).toBe(SpanStatusCode.UNSET)
     expect(tools.sleepy!.attributes).toMatchObject({ 'background_jobs.tool.status': 'timeout', 'background_jobs.tool.timed_out': true, 'background_jobs.tool.duration_ms': 100, 'error.type': 'tool-timeout' })
     expect(tools.sleepy!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'tool-timeout' })

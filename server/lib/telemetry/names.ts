@@ -72,6 +72,7 @@ export const ATTR = {
   toolDurationMs: 'background_jobs.tool.duration_ms',
   toolTimedOut: 'background_jobs.tool.timed_out',
   toolDenied: 'background_jobs.tool.denied',
+  toolIsolated: 'background_jobs.tool.isolated',
   nodeId: 'background_jobs.node.id',
   nodeKind: 'background_jobs.node.kind',
   nodeVisit: 'background_jobs.node.visit',

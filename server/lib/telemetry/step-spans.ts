@@ -7,6 +7,7 @@ import type { Attributes } from '@opentelemetry/api'
 import { SpanStatusCode } from '@opentelemetry/api'
 import type { ToolCallOutcome, ToolCallRequest } from '../executor/execute-tool'
 import type { ModelRound } from '../executor/model-round'
+import { runsIsolated } from '../executor/tool-runner'
 import type { ModelRequest } from '../model/types'
 import type { RunContext } from '../run-context'
 import { contentValue, markFailure, withContent } from './content'
@@ -64,6 +65,8 @@ export function traceToolCall(context: RunContext, call: ToolCallRequest, work: 
       [ATTR.toolCallId]: call.id,
       [ATTR.round]: call.step,
     }
+    const tool = context.tools.get(call.name)
+    if (tool) attributes[ATTR.toolIsolated] = runsIsolated(tool, context.config)
     if (call.nodeId) attributes[ATTR.nodeId] = call.nodeId
     return withContent(attributes, settings, ATTR.contentInput, call.args)
   }, () => work(), {
