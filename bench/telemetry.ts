@@ -94,7 +94,8 @@ async function wave(mode: Mode): Promise<Sample> {
   await useSdk(mode.sdk)
   // A collection before each wave, so one mode does not pay for the garbage of the one before.
   gc?.()
-  const config = resolveConfig({ ...mode.config, stream: { batchWindowMs: 0 }, limits: { maxConcurrentJobs: 1_000_000, maxConcurrentJobsPerUser: 1_000_000 } })
+  // The model is the in-process fake below; the engine only needs some model configured to accept jobs.
+  const config = resolveConfig({ ...mode.config, scripted: { enabled: true }, stream: { batchWindowMs: 0 }, limits: { maxConcurrentJobs: 1_000_000, maxConcurrentJobsPerUser: 1_000_000 } })
   const engine = createEngine({ provider: createMemoryProvider({ maxJobs: JOBS * 2 }), getConfig: () => config, createModelClient: () => model, runners: { chat: runChatJob }, tools, workflows: { get: () => undefined, list: () => [] } })
   exported = 0
   const before = process.cpuUsage()
