@@ -1,5 +1,5 @@
 /**
- * The pool of worker threads that runs isolated tools (tinypool; docs/decisions/007). It starts
+ * The pool of worker threads that runs isolated tools (tinypool; docs/decisions/008). It starts
  * at the first isolated call with the settings of that moment (`isolation.*`): each worker has a
  * V8 heap cap, at most `maxWorkers` run at once, at most `maxQueue` calls wait — one more is
  * refused at once. When a call's signal fires (its time limit, or the job's abort) while it runs,
