@@ -1,72 +1,108 @@
 /**
  * Retention: deletes jobs that ended before a cutoff, with their event batches and controls (and
- * rate-limit hits too old to count), in bounded
- * batches so no mutation exceeds Convex's per-transaction limits. The cron in crons.ts calls
- * `deleteExpiredJobs`, which reschedules itself while there is more to delete.
+ * rate-limit hits too old to count). Internal only — the cron in crons.ts runs it; no server or client can call it. Each mutation
+ * stays inside Convex's per-transaction limits by counting the documents it reads and deletes
+ * (rows and bytes, limits.ts) and stops when either budget is spent; `deleteExpiredJobs`
+ * then reschedules itself until nothing expired is left.
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
 import { internal } from './_generated/api'
-import type { Id } from './_generated/dataModel'
+import type { Doc, Id } from './_generated/dataModel'
 import type { MutationCtx } from './_generated/server'
-import { internalMutation, mutation } from './_generated/server'
+import { internalMutation } from './_generated/server'
+import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
 import { TERMINAL_STATUSES } from './model'
 
 /** Finished jobs are kept this long unless `BACKGROUND_JOBS_RETENTION_MS` says otherwise (1 h). */
 export const DEFAULT_RETENTION_MS = 3_600_000
 /** Jobs looked at per mutation. */
 const DEFAULT_JOB_LIMIT = 100
-/** Event batches and controls deleted per mutation, across all its jobs. */
-const ROW_DELETE_BUDGET = 2_000
 /** Rate-limit hits older than this are deleted by the cron (every window is far shorter). */
 const RATE_HIT_MAX_AGE_MS = 3_600_000
 
-/** Deletes up to `limit` rate-limit hits too old to count in any window; true when more are left. */
-async function deleteOldRateHits(ctx: MutationCtx, limit: number): Promise<boolean> {
-  const old = await ctx.db.query('rateHits').withIndex('by_at', q => q.lt('at', Date.now() - RATE_HIT_MAX_AGE_MS)).take(limit + 1)
-  for (const hit of old.slice(0, limit)) await ctx.db.delete(hit._id)
-  return old.length > limit
+/** What one mutation may still read and delete. */
+interface Budget {
+  rows: number
+  bytes: number
 }
 
-/** Up to `limit` ids of the rows that belong to a job: its event batches, then its controls. */
-async function jobRowIds(ctx: MutationCtx, jobId: string, limit: number): Promise<Array<Id<'eventBatches'> | Id<'controls'>>> {
-  const batches = await ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId)).take(limit)
-  if (batches.length >= limit) return batches.map(batch => batch._id)
-  const controls = await ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)).take(limit - batches.length)
-  return [...batches.map(batch => batch._id), ...controls.map(control => control._id)]
+const spent = (budget: Budget) => budget.rows <= 0 || budget.bytes <= 0
+
+function charge(budget: Budget, doc: Doc<'jobs' | 'eventBatches' | 'controls' | 'rateHits'>) {
+  budget.rows--
+  budget.bytes -= getDocumentSize(doc)
 }
 
 /**
- * Deletes up to `jobLimit` jobs that ended before `endedBefore`. A job whose rows exceed the
- * remaining budget loses some rows now and is finished by the next call (it still matches).
+ * Deletes a job's event batches, then its controls, while the budget lasts. True when none are
+ * left (the job document itself may go).
+ */
+async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): Promise<boolean> {
+  const ranges = [
+    ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId)),
+    ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)),
+  ]
+  for (const range of ranges) {
+    const doomed: Array<Id<'eventBatches'> | Id<'controls'>> = []
+    let more = false
+    // Streamed, so only the documents taken count as read; deleted after the walk.
+    for await (const row of range) {
+      if (spent(budget)) {
+        more = true
+        break
+      }
+      charge(budget, row)
+      doomed.push(row._id)
+    }
+    for (const id of doomed) await ctx.db.delete(id)
+    if (more) return false
+  }
+  return true
+}
+
+/** Deletes rate-limit hits too old to count in any window while the budget lasts; true when more are left. */
+async function deleteOldRateHits(ctx: MutationCtx, budget: Budget): Promise<boolean> {
+  const doomed: Array<Id<'rateHits'>> = []
+  let more = false
+  for await (const hit of ctx.db.query('rateHits').withIndex('by_at', q => q.lt('at', Date.now() - RATE_HIT_MAX_AGE_MS))) {
+    if (spent(budget)) {
+      more = true
+      break
+    }
+    charge(budget, hit)
+    doomed.push(hit._id)
+  }
+  for (const id of doomed) await ctx.db.delete(id)
+  return more
+}
+
+/**
+ * Deletes up to `jobLimit` jobs that ended before `endedBefore`. A job whose rows outlast the
+ * budget loses some rows now and is finished by the next call (it still matches).
  */
 async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: number) {
   let deleted = 0
-  let budget = ROW_DELETE_BUDGET
-  let exhausted = false
+  const budget: Budget = { rows: CLEANUP_ROWS, bytes: CLEANUP_BYTES }
   for (const status of TERMINAL_STATUSES) {
-    if (deleted >= jobLimit || exhausted) break
     // Terminal jobs have updatedAt === endedAt, so this index range is exactly the expired ones.
-    const jobs = await ctx.db.query('jobs')
-      .withIndex('by_status_updated', q => q.eq('status', status).lt('updatedAt', endedBefore))
-      .take(jobLimit - deleted)
-    for (const job of jobs) {
-      const rows = await jobRowIds(ctx, job.jobId, budget + 1)
-      const deletable = rows.slice(0, budget)
-      for (const id of deletable) await ctx.db.delete(id)
-      budget -= deletable.length
-      if (rows.length > deletable.length) {
-        exhausted = true
-        break
-      }
+    const range = ctx.db.query('jobs').withIndex('by_status_updated', q => q.eq('status', status).lt('updatedAt', endedBefore))
+    for await (const job of range) {
+      if (deleted >= jobLimit || spent(budget)) break
+      charge(budget, job)
+      if (!await deleteJobRows(ctx, job.jobId, budget)) break
       await ctx.db.delete(job._id)
       deleted++
     }
+    if (deleted >= jobLimit || spent(budget)) break
   }
-  return { deleted, more: exhausted || deleted >= jobLimit }
+  return { deleted, more: deleted >= jobLimit || spent(budget), budget }
 }
 
-/** Deletes jobs that ended before `endedBefore`, with their events and controls; returns how many. */
-export const deleteExpired = mutation({
+/**
+ * Deletes jobs that ended before `endedBefore`, with their events and controls; returns how
+ * many. Internal: for the cron's own use and for tests.
+ */
+export const deleteExpired = internalMutation({
   args: { endedBefore: v.number(), limit: v.optional(v.number()) },
   returns: v.number(),
   handler: async (ctx, { endedBefore, limit }) => {
@@ -86,8 +122,9 @@ export const deleteExpiredJobs = internalMutation({
   returns: v.number(),
   handler: async (ctx, args) => {
     const retention = args.retentionMs ?? retentionMs()
-    const { deleted, more: moreJobs } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
-    const more = await deleteOldRateHits(ctx, ROW_DELETE_BUDGET) || moreJobs
+    const { deleted, more: moreJobs, budget } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
+    // What is left of the budget goes to old rate-limit hits.
+    const more = await deleteOldRateHits(ctx, budget) || moreJobs
     if (more) await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention })
     return deleted
   },

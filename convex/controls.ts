@@ -6,7 +6,7 @@
  * and read by the sender's subscription on `readReply`.
  */
 import { v } from 'convex/values'
-import { mutation, query } from './_generated/server'
+import { serverMutation, serverQuery } from './access'
 import type { DatabaseReader } from './_generated/server'
 import { findJob } from './model'
 import { controlFields, controlTypeValidator } from './schema'
@@ -33,7 +33,7 @@ const controlValidator = v.object({
  * belongs to another user. A control for a finished job is stored all the same: nobody acts on it,
  * and refusing it would race with the job ending.
  */
-export const send = mutation({
+export const send = serverMutation({
   args: {
     jobId: v.string(),
     type: controlTypeValidator,
@@ -70,7 +70,7 @@ export const send = mutation({
  * more). Without `afterNumber` it returns no controls, only the job's last number (a subscription's
  * start). Null when the job does not exist.
  */
-export const readControls = query({
+export const readControls = serverQuery({
   args: { jobId: v.string(), afterNumber: v.optional(v.number()) },
   returns: v.union(v.null(), v.object({
     /** The job's last control number when this result was read. */
@@ -101,7 +101,7 @@ async function findControl(db: DatabaseReader, jobId: string, controlId: string)
 }
 
 /** Stores the owner's reply to a control; the first reply wins (later ones are ignored). */
-export const reply = mutation({
+export const reply = serverMutation({
   args: { ...replyArgs, replyJson: v.string() },
   returns: v.boolean(),
   handler: async (ctx, { jobId, controlId, replyJson }) => {
@@ -113,7 +113,7 @@ export const reply = mutation({
 })
 
 /** The owner's reply to a control as JSON, or null while there is none. */
-export const readReply = query({
+export const readReply = serverQuery({
   args: replyArgs,
   returns: v.union(v.string(), v.null()),
   handler: async (ctx, { jobId, controlId }) => (await findControl(ctx.db, jobId, controlId))?.replyJson ?? null,

@@ -5,7 +5,7 @@
  * run on other instances.
  */
 import { v } from 'convex/values'
-import { query } from './_generated/server'
+import { serverQuery } from './access'
 import { jobRecordValidator, lastChangedAt, toJobRecord } from './model'
 
 /** `userChanges` returns at most this many jobs; the caller asks again after the last. */
@@ -17,7 +17,7 @@ const READ_LIMIT = 50
  * between two reads show as one. Without `afterChangedAt` it returns no jobs, only the user's
  * latest `changedAt` (a subscription's start).
  */
-export const userChanges = query({
+export const userChanges = serverQuery({
   args: { userId: v.string(), afterChangedAt: v.optional(v.number()) },
   returns: v.object({
     /** The user's latest `changedAt` when this result was read (0 before the first). */

@@ -1,12 +1,12 @@
 /**
  * Job documents: create (idempotent per user + key, refused over the active-job limits), get,
  * list (newest first), count active.
- * Each read goes through an index from schema.ts.
+ * Each read goes through an index from schema.ts. Only the servers may call them (access.ts).
  */
 import { v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
-import { mutation, query } from './_generated/server'
+import { serverMutation, serverQuery } from './access'
 import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, nextChangedAt, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
@@ -16,7 +16,7 @@ const DEFAULT_LIST_LIMIT = 50
 const MAX_LIST_LIMIT = 500
 
 /** Creates a job, or returns the one already created with the same user + idempotency key. */
-export const create = mutation({
+export const create = serverMutation({
   args: {
     // The stored fields the engine chooses; status, times and seq start from the mutation.
     jobId: jobFields.jobId,
@@ -68,7 +68,7 @@ export const create = mutation({
 })
 
 /** One job by its engine id, or null. */
-export const get = query({
+export const get = serverQuery({
   args: { jobId: v.string() },
   returns: v.union(jobRecordValidator, v.null()),
   handler: async (ctx, { jobId }) => {
@@ -78,7 +78,7 @@ export const get = query({
 })
 
 /** A user's jobs, newest first; every given filter must match. */
-export const list = query({
+export const list = serverQuery({
   args: {
     userId: v.string(),
     statuses: v.optional(v.array(jobStatusValidator)),
@@ -132,7 +132,7 @@ async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<num
 }
 
 /** Jobs not in a terminal status; per user when `userId` is given. */
-export const countActive = query({
+export const countActive = serverQuery({
   args: { userId: v.optional(v.string()) },
   returns: v.number(),
   handler: async (ctx, { userId }) => await countActiveJobs(ctx.db, userId),

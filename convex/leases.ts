@@ -5,7 +5,7 @@
  * Expiry is judged by the Convex server's clock, so instances need not agree on the time.
  */
 import { v } from 'convex/values'
-import { mutation, query } from './_generated/server'
+import { serverMutation, serverQuery } from './access'
 import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, toJobRecord } from './model'
 import { leaseValidator } from './schema'
 
@@ -13,7 +13,7 @@ import { leaseValidator } from './schema'
 const DEFAULT_EXPIRED_LIMIT = 100
 
 /** Takes the lease of an active job if it is free or expired, raising the epoch. */
-export const claimLease = mutation({
+export const claimLease = serverMutation({
   args: { jobId: v.string(), instanceId: v.string(), leaseMs: v.number() },
   returns: v.union(leaseValidator, v.null()),
   handler: async (ctx, { jobId, instanceId, leaseMs }) => {
@@ -32,7 +32,7 @@ export const claimLease = mutation({
  * Extends a held lease, even one that lapsed while nobody took it over (the epoch proves the same
  * owner); false when another instance took it over, or the job ended or is gone.
  */
-export const heartbeatLease = mutation({
+export const heartbeatLease = serverMutation({
   args: { jobId: v.string(), lease: leaseValidator, leaseMs: v.number() },
   returns: v.boolean(),
   handler: async (ctx, { jobId, lease, leaseMs }) => {
@@ -46,7 +46,7 @@ export const heartbeatLease = mutation({
 })
 
 /** Active jobs holding a lease that expired by `now`, the longest-expired first (for recovery). */
-export const listExpiredLeases = query({
+export const listExpiredLeases = serverQuery({
   args: { now: v.number(), limit: v.optional(v.number()) },
   returns: v.array(jobRecordValidator),
   handler: async (ctx, { now, limit = DEFAULT_EXPIRED_LIMIT }) => {

@@ -57,20 +57,6 @@ export function compareNewestFirst(a: Doc<'jobs'>, b: Doc<'jobs'>): number {
   return b.createdAt - a.createdAt || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0)
 }
 
-/** UTF-8 size of a string, without needing `TextEncoder`. */
-export function utf8Bytes(text: string): number {
-  let bytes = 0
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index)
-    if (code < 0x80) bytes += 1
-    else if (code < 0x800) bytes += 2
-    // A surrogate pair is one 4-byte character: count 2 for each half.
-    else if (code >= 0xD800 && code <= 0xDFFF) bytes += 2
-    else bytes += 3
-  }
-  return bytes
-}
-
 /** The user's latest `changedAt` (0 before the first). */
 export async function lastChangedAt(db: DatabaseReader, userId: string): Promise<number> {
   const latest = await db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId)).order('desc').first()

@@ -1,16 +1,16 @@
 /**
  * Rate limits counted in the deployment, so a per-user limit holds across every instance: a
  * sliding window of hits per key. One mutation per hit; it also drops the key's hits that left
- * the window, so a key holds at most `limit` documents.
+ * the window, so a key holds at most `limit` documents. Only the servers may call it (access.ts).
  */
 import { v } from 'convex/values'
-import { mutation } from './_generated/server'
+import { serverMutation } from './access'
 
 /** Hits older than the window deleted per call (the rest go on later calls). */
 const PRUNE_LIMIT = 100
 
 /** Counts a hit of `key` unless `limit` hits fall in the last `windowMs`; else says when a slot frees. */
-export const take = mutation({
+export const take = serverMutation({
   args: { key: v.string(), limit: v.number(), windowMs: v.number() },
   returns: v.union(v.object({ ok: v.literal(true) }), v.object({ ok: v.literal(false), retryAfterMs: v.number() })),
   handler: async (ctx, { key, limit, windowMs }) => {

@@ -66,6 +66,12 @@ export const eventBatchFields = {
   eventsJson: v.string(),
   /** UTF-8 size of `eventsJson`, so stored bytes can be counted without reading the events. */
   bytes: v.number(),
+  /**
+   * One event too big for a document is stored as `parts` consecutive documents (same seqs),
+   * each holding piece `part` (0-based) of its JSON array; readers join them. Absent otherwise.
+   */
+  part: v.optional(v.number()),
+  parts: v.optional(v.number()),
 }
 
 /** What a control asks the job's owner to do. */

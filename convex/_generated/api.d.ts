@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as access from "../access.js";
 import type * as cleanup from "../cleanup.js";
 import type * as controls from "../controls.js";
 import type * as crons from "../crons.js";
@@ -20,8 +21,10 @@ import type * as events from "../events.js";
 import type * as feed from "../feed.js";
 import type * as jobs from "../jobs.js";
 import type * as leases from "../leases.js";
+import type * as limits from "../limits.js";
 import type * as model from "../model.js";
 import type * as rates from "../rates.js";
+import type * as secret from "../secret.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -32,6 +35,7 @@ import type * as rates from "../rates.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  access: typeof access;
   cleanup: typeof cleanup;
   controls: typeof controls;
   crons: typeof crons;
@@ -39,8 +43,10 @@ declare const fullApi: ApiFromModules<{
   feed: typeof feed;
   jobs: typeof jobs;
   leases: typeof leases;
+  limits: typeof limits;
   model: typeof model;
   rates: typeof rates;
+  secret: typeof secret;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

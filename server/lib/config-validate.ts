@@ -6,6 +6,7 @@
  */
 import type { BackgroundJobsConfig } from './config'
 import { DEFAULT_CONFIG, envNameOf } from './config'
+import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 
 /** The providers the layer ships. */
 export const PROVIDER_NAMES = ['memory', 'redis', 'convex'] as const
@@ -90,6 +91,12 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   }
   if (options.runtime !== false && config.provider !== 'memory' && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
+  }
+  if (options.runtime !== false && config.provider === 'convex') {
+    if (!config.convexUrl) problems.push(`${describe('convexUrl')} is required with the provider "convex" (https://<deployment>.convex.cloud)`)
+    if (!config.convexSecret || config.convexSecret.length < MIN_SECRET_LENGTH) {
+      problems.push(`${describe('convexSecret')} is required with the provider "convex": at least ${MIN_SECRET_LENGTH} characters, the same value as the deployment's ${SECRET_VARIABLE} (npx convex env set ${SECRET_VARIABLE} …)`)
+    }
   }
   return problems
 }

@@ -20,6 +20,13 @@ export interface BackgroundJobsConfig {
   provider: 'memory' | 'convex' | 'redis'
   /** Convex deployment URL (provider `convex`). */
   convexUrl: string
+  /**
+   * The secret every call to the Convex functions carries (provider `convex`): the deployment's
+   * `BACKGROUND_JOBS_SECRET`, at least 32 characters. Required with `convex`; a secret, so never public.
+   */
+  convexSecret: string
+  /** Provider `convex`: a call that has not answered after this fails with 503 + Retry-After. @default 10000 */
+  convexTimeoutMs: number
   /** Redis URL (provider `redis`), e.g. `redis://:password@redis:6379/0`. */
   redisUrl: string
   /** Prepended to every Redis key and channel, so apps can share one Redis. @default 'bgjobs:' */
@@ -194,6 +201,8 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   enabled: true,
   provider: 'memory',
   convexUrl: '',
+  convexSecret: '',
+  convexTimeoutMs: 10_000,
   redisUrl: '',
   redisKeyPrefix: 'bgjobs:',
   instanceId: '',

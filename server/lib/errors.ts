@@ -1,6 +1,6 @@
 /**
  * Engine errors: one small class per failure, each with the HTTP status a route maps it to.
- * Routes turn them into `createError` in one place (server/lib/http/to-http-error.ts).
+ * Routes turn them into `createError` in one place (server/lib/http/handler.ts).
  */
 
 import { envNameOf } from './config'
@@ -72,6 +72,18 @@ export class ShuttingDownError extends BackgroundJobsError {
   override readonly statusCode = 503
   constructor() {
     super('This server is shutting down and takes no new jobs; retry shortly')
+  }
+}
+
+/**
+ * The job store did not answer in time (or is unreachable): routes answer 503 with `Retry-After`
+ * instead of hanging. The message names the store.
+ */
+export class ProviderUnavailableError extends BackgroundJobsError {
+  override readonly name = 'ProviderUnavailableError'
+  override readonly statusCode = 503
+  constructor(readonly provider: string, message: string, readonly retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(message, options)
   }
 }
 

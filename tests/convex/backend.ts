@@ -4,30 +4,50 @@
  * Several providers over one backend stand for several Nitro instances sharing a deployment.
  */
 import { convexTest } from 'convex-test'
+import type { BackgroundJobsConfig } from '../../server/lib/config'
+import { createEngine } from '../../server/lib/engine'
+import type { JobRunners } from '../../server/lib/engine-types'
+import { silentLogger } from '../../server/lib/logger'
+import type { JobProvider } from '../../server/lib/providers/types'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+import { unusedModel } from '../support/engine-harness'
 import schema from '../../convex/schema'
-import { type ConvexTestBackend, createConvexTestFacade } from '../../server/lib/providers/convex-facade'
-import { createConvexProvider } from '../../server/lib/providers/convex'
-import type { NewJobRecord } from '../../server/lib/providers/types'
+import { type ConvexTestBackend, createConvexTestFacade } from '../../server/lib/providers/convex-test-facade'
+import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
+import { type ConvexProviderOptions, createConvexProvider } from '../../server/lib/providers/convex'
+import type { JobLease, NewJobRecord } from '../../server/lib/providers/types'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 
 // The glob must reach convex/_generated too: convex-test finds the functions' root through it.
 const modules = import.meta.glob('../../convex/**/*.*s')
 
-/** A fresh, empty backend. */
+/** The servers' secret in these tests; the functions read it from the (shared) process environment. */
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789'
+process.env.BACKGROUND_JOBS_SECRET = TEST_SECRET
+
+/** A fresh, empty backend that enforces Convex's per-transaction limits. */
 export function createBackend() {
-  return convexTest(schema, modules)
+  return convexTest({ schema, modules, transactionLimits: true })
 }
 
 /** The backend type. */
 export type Backend = ReturnType<typeof createBackend>
 
-/** One simulated instance: a facade and a provider over a shared backend. */
-export function createInstance(backend: Backend) {
-  const facade = createConvexTestFacade(backend as unknown as ConvexTestBackend)
-  const provider = createConvexProvider({ facade })
+/** One simulated instance: a facade and a provider over a shared backend (`wrap` may add faults). */
+export function createInstance(backend: Backend, options: { wrap?: (facade: ConvexFacade) => ConvexFacade } & Omit<ConvexProviderOptions, 'url' | 'secret' | 'facade'> = {}) {
+  const { wrap, ...providerOptions } = options
+  const facade = createConvexTestFacade(backend as unknown as ConvexTestBackend, TEST_SECRET)
+  const provider = createConvexProvider({ facade: wrap ? wrap(facade) : facade, ...providerOptions })
   return { facade, provider }
 }
+
+/**
+ * The lease every job made by `newJob` carries unless a test says otherwise: Convex stores only
+ * what the lease holder writes, so these tests append with `{ epoch: 1 }`. It never expires.
+ */
+export const WRITER_LEASE: JobLease = { instanceId: 'writer', epoch: 1, expiresAt: Number.MAX_SAFE_INTEGER }
 
 let nextJob = 0
 
@@ -44,6 +64,7 @@ export function newJob(overrides: Partial<NewJobRecord> = {}): NewJobRecord {
     title: 'hello',
     request: { type: 'chat', messages: [{ role: 'user', content: 'hello' }] },
     createdAt: 1_000 + nextJob,
+    lease: WRITER_LEASE,
     ...overrides,
   }
 }
@@ -76,4 +97,18 @@ export async function twoInstancesWithJob(overrides: Partial<NewJobRecord> = {})
   const job = newJob(overrides)
   await a.provider.create(job)
   return { backend, a, b, job }
+}
+
+/** An engine over `provider` that runs chat jobs with `chat` (no model, tools or workflows). */
+export function createChatEngine(provider: JobProvider, instanceId: string, config: BackgroundJobsConfig, chat: JobRunners['chat'] = async () => {}) {
+  return createEngine({
+    provider,
+    instanceId,
+    getConfig: () => config,
+    createModelClient: () => unusedModel,
+    runners: { chat },
+    tools: createToolRegistry([]),
+    workflows: createWorkflowRegistry([]),
+    logger: silentLogger,
+  })
 }

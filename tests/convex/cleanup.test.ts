@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { internal } from '../../convex/_generated/api'
 import crons from '../../convex/crons'
-import { createBackend, createInstance, endEvent, newJob, textDeltas } from './backend'
+import { CLEANUP_ROWS } from '../../convex/limits'
+import { type Backend, createBackend, createInstance, endEvent, newJob, textDeltas } from './backend'
+
+/** The cron's cleanup mutation, which no server can call. */
+function deleteExpired(backend: Backend, endedBefore: number, limit?: number) {
+  return backend.mutation(internal.cleanup.deleteExpired, { endedBefore, limit })
+}
 
 describe('convex retention cleanup', () => {
   beforeEach(() => {
@@ -17,14 +23,14 @@ describe('convex retention cleanup', () => {
     const { provider } = createInstance(backend)
     const jobs = [newJob(), newJob(), newJob(), newJob()]
     for (const job of jobs) await provider.create(job)
-    await provider.appendEvents(jobs[0]!.id, [...textDeltas(1, ['a', 'b']), endEvent(3, 'completed', 1_000)])
-    await provider.appendEvents(jobs[1]!.id, [endEvent(1, 'aborted', 2_000)])
-    await provider.appendEvents(jobs[2]!.id, [endEvent(1, 'failed', 9_000)])
-    await provider.appendEvents(jobs[3]!.id, textDeltas(1, ['still running']))
+    await provider.appendEvents(jobs[0]!.id, [...textDeltas(1, ['a', 'b']), endEvent(3, 'completed', 1_000)], { epoch: 1 })
+    await provider.appendEvents(jobs[1]!.id, [endEvent(1, 'aborted', 2_000)], { epoch: 1 })
+    await provider.appendEvents(jobs[2]!.id, [endEvent(1, 'failed', 9_000)], { epoch: 1 })
+    await provider.appendEvents(jobs[3]!.id, textDeltas(1, ['still running']), { epoch: 1 })
 
-    expect(await provider.deleteExpired(5_000, 1)).toBe(1)
-    expect(await provider.deleteExpired(5_000)).toBe(1)
-    expect(await provider.deleteExpired(5_000)).toBe(0)
+    expect(await deleteExpired(backend, 5_000, 1)).toBe(1)
+    expect(await deleteExpired(backend, 5_000)).toBe(1)
+    expect(await deleteExpired(backend, 5_000)).toBe(0)
     for (const [index, exists] of [false, false, true, true].entries()) {
       expect(await provider.get(jobs[index]!.id) !== null).toBe(exists)
     }
@@ -40,34 +46,52 @@ describe('convex retention cleanup', () => {
       await provider.create(job)
       await provider.sendControl(job.id, { type: 'input', userId: job.userId, requestId: 'r', answer: 'yes' })
     }
-    await provider.appendEvents(ended.id, [endEvent(1, 'aborted', 1_000)])
+    await provider.appendEvents(ended.id, [endEvent(1, 'aborted', 1_000)], { epoch: 1 })
     await provider.sendControl(ended.id, { type: 'abort', userId: ended.userId })
 
-    expect(await provider.deleteExpired(5_000)).toBe(1)
+    expect(await deleteExpired(backend, 5_000)).toBe(1)
     const controlJobIds = (await backend.run(ctx => ctx.db.query('controls').collect())).map(control => control.jobId)
     expect(controlJobIds).toEqual([running.id])
   })
 
-  it('counts controls in the per-mutation budget and finishes a big job in the next call', async () => {
+  it('counts controls in the per-mutation row budget and finishes a big job in the next call', async () => {
     const backend = createBackend()
     const { provider } = createInstance(backend)
     const job = newJob()
     await provider.create(job)
-    await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)])
-    // 1 batch + 2 000 controls: one more row than a mutation may delete.
+    await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)], { epoch: 1 })
+    // The job, its batch and this many controls: more rows than one mutation may delete.
     await backend.run(async (ctx) => {
-      for (let number = 1; number <= 2_000; number++) {
+      for (let number = 1; number <= CLEANUP_ROWS; number++) {
         await ctx.db.insert('controls', { jobId: job.id, number, type: 'abort', userId: job.userId, sentAt: 1_000 })
       }
     })
     const count = (table: 'controls' | 'eventBatches') => backend.run(async ctx => (await ctx.db.query(table).collect()).length)
 
-    expect(await provider.deleteExpired(5_000)).toBe(0)
-    expect(await count('eventBatches') + await count('controls')).toBe(1)
+    expect(await deleteExpired(backend, 5_000)).toBe(0)
+    expect(await count('eventBatches') + await count('controls')).toBeGreaterThan(0)
     expect(await provider.get(job.id)).not.toBeNull()
-    expect(await provider.deleteExpired(5_000)).toBe(1)
+    expect(await deleteExpired(backend, 5_000)).toBe(1)
     expect(await count('controls')).toBe(0)
     expect(await provider.get(job.id)).toBeNull()
+  })
+
+  it('stays under the bytes a mutation may read: a job with 18 MB of events is deleted over several calls', async () => {
+    // The backend enforces Convex's per-transaction limits (16 MiB read), so one call reading it all would throw.
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    const big = 'x'.repeat(880_000)
+    for (let seq = 1; seq <= 20; seq++) {
+      expect(await provider.appendEvents(job.id, textDeltas(seq, [big], (seq - 1) * big.length), { epoch: 1 })).toMatchObject({ ok: true })
+    }
+    await provider.appendEvents(job.id, [endEvent(21, 'completed', 1_000)], { epoch: 1 })
+    const deletedPerCall: number[] = []
+    for (let call = 0; call < 10 && await provider.get(job.id); call++) deletedPerCall.push(await deleteExpired(backend, 5_000))
+    expect(deletedPerCall.length).toBeGreaterThan(2)
+    expect(deletedPerCall.at(-1)).toBe(1)
+    expect(await backend.run(ctx => ctx.db.query('eventBatches').collect())).toEqual([])
   })
 
   it('runs from the cron in bounded batches, rescheduling itself until nothing expired is left', async () => {
@@ -77,12 +101,12 @@ describe('convex retention cleanup', () => {
     for (let index = 0; index < jobCount; index++) {
       const job = newJob()
       await provider.create(job)
-      await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)])
+      await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)], { epoch: 1 })
       await provider.sendControl(job.id, { type: 'abort', userId: job.userId })
     }
     const kept = newJob()
     await provider.create(kept)
-    await provider.appendEvents(kept.id, [endEvent(1, 'completed', Date.now() - 60_000)])
+    await provider.appendEvents(kept.id, [endEvent(1, 'completed', Date.now() - 60_000)], { epoch: 1 })
 
     // The first run deletes one bounded batch (100 jobs) and schedules the rest.
     expect(await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 3_600_000 })).toBe(100)

@@ -1,8 +1,12 @@
 /**
  * The provider contract suite, run on the Convex provider through convex-test: the real `convex/`
  * functions, in-process. Convex functions read the system clock, so the suite's time is fake timers.
+ * Retention is internal to the deployment (its cron), so the suite's `deleteExpired` runs the
+ * internal mutation the cron runs.
  */
 import { describe, expect, it, vi } from 'vitest'
+import { internal } from '../../convex/_generated/api'
+import type { JobProvider } from '../../server/lib/providers/types'
 import { defineProviderContract } from '../providers/contract'
 import { createJob } from '../providers/contract-fixtures'
 import { createBackend, createInstance } from './backend'
@@ -10,9 +14,13 @@ import { createBackend, createInstance } from './backend'
 defineProviderContract('convex', async ({ now }) => {
   vi.useFakeTimers()
   vi.setSystemTime(now())
-  const { facade, provider } = createInstance(createBackend())
+  const backend = createBackend()
+  const { facade, provider } = createInstance(backend)
+  const withCronCleanup: JobProvider = Object.create(provider, {
+    deleteExpired: { value: (endedBefore: number, limit?: number) => backend.mutation(internal.cleanup.deleteExpired, { endedBefore, limit }) },
+  })
   return {
-    provider,
+    provider: withCronCleanup,
     now: () => Date.now(),
     advanceTime: (ms) => {
       vi.setSystemTime(Date.now() + ms)
@@ -29,5 +37,12 @@ describe('convex provider beyond the contract', () => {
     const { provider } = createInstance(createBackend())
     const job = await createJob(provider)
     await expect(provider.create({ ...job, userId: 'someone-else', idempotencyKey: null })).rejects.toThrow(/already exists/)
+  })
+
+  it('deletes nothing itself: retention belongs to the deployment', async () => {
+    const { provider } = createInstance(createBackend())
+    const job = await createJob(provider)
+    expect(await provider.deleteExpired(Number.MAX_SAFE_INTEGER)).toBe(0)
+    expect(await provider.get(job.id)).not.toBeNull()
   })
 })

@@ -148,7 +148,7 @@ describe('convex controls', () => {
     await expect(provider.sendControl(job.id, { type: 'abort', userId: 'user-2' })).rejects.toThrow(`Job ${job.id} not found`)
     expect(await storedControls(backend)).toHaveLength(0)
 
-    await provider.appendEvents(job.id, [endEvent(1, 'aborted')])
+    await provider.appendEvents(job.id, [endEvent(1, 'aborted')], { epoch: 1 })
     await provider.sendControl(job.id, { type: 'abort', userId: 'user-1' })
     expect(await storedControls(backend)).toHaveLength(1)
   })

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ConvexPackageMissingError, createConvexClientFacade } from '../../server/lib/providers/convex-facade'
-import { ConvexUrlMissingError, createConvexProvider } from '../../server/lib/providers/convex'
+import { ConvexSecretMissingError, ConvexUrlMissingError, createConvexProvider } from '../../server/lib/providers/convex'
+
+const SECRET = 'facade-test-secret-0123456789abcdef'
 
 /** A stand-in for `ConvexClient` that records what the facade asks of it. */
 class FakeConvexClient {
@@ -43,48 +45,53 @@ describe('convex client facade', () => {
   })
 
   it('fails at boot without a deployment URL, naming the variable', () => {
-    expect(() => createConvexProvider({ url: '' })).toThrow(ConvexUrlMissingError)
-    expect(() => createConvexProvider({ url: '' })).toThrow(/NUXT_BACKGROUND_JOBS_CONVEX_URL/)
+    expect(() => createConvexProvider({ url: '', secret: SECRET })).toThrow(ConvexUrlMissingError)
+    expect(() => createConvexProvider({ url: '', secret: SECRET })).toThrow(/NUXT_BACKGROUND_JOBS_CONVEX_URL/)
+  })
+
+  it('fails at boot without the servers\' secret, naming the variable', () => {
+    expect(() => createConvexProvider({ url: 'https://example.convex.cloud', secret: '' })).toThrow(ConvexSecretMissingError)
+    expect(() => createConvexProvider({ url: 'https://example.convex.cloud', secret: '' })).toThrow(/NUXT_BACKGROUND_JOBS_CONVEX_SECRET/)
   })
 
   it('names the missing package when `convex` cannot be imported', async () => {
     vi.doMock('convex/browser', () => {
       throw new Error('Cannot find package \'convex\'')
     })
-    const provider = createConvexProvider({ url: 'https://example.convex.cloud' })
+    const provider = createConvexProvider({ url: 'https://example.convex.cloud', secret: SECRET })
     // `ready()` lets the boot fail early; every call fails the same way.
     await expect(provider.ready()).rejects.toThrow(ConvexPackageMissingError)
     await expect(provider.get('job-1')).rejects.toThrow(ConvexPackageMissingError)
     await expect(provider.get('job-1')).rejects.toThrow(/npm install convex/)
   })
 
-  it('imports the client once, on first use, and forwards calls by function name', async () => {
+  it('imports the client once, on first use, and forwards calls by function name with the secret', async () => {
     vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
-    const facade = createConvexClientFacade('https://example.convex.cloud')
+    const facade = createConvexClientFacade('https://example.convex.cloud', SECRET)
     expect(FakeConvexClient.instances).toHaveLength(0)
     const provider = createConvexProvider({ facade })
     await provider.ready()
     await provider.countActive({ userId: 'user-1' })
-    await provider.deleteExpired(5, 2)
+    await provider.claimLease!('job-1', 'instance-a', 1_000)
     const [client] = FakeConvexClient.instances
     expect(FakeConvexClient.instances).toHaveLength(1)
     expect(client!.url).toBe('https://example.convex.cloud')
     expect(client!.calls).toEqual([
-      ['query', 'jobs:countActive', { userId: 'user-1' }],
-      ['mutation', 'cleanup:deleteExpired', { endedBefore: 5, limit: 2 }],
+      ['query', 'jobs:countActive', { userId: 'user-1', secret: SECRET }],
+      ['mutation', 'leases:claimLease', { jobId: 'job-1', instanceId: 'instance-a', leaseMs: 1_000, secret: SECRET }],
     ])
   })
 
   it('subscribes through onUpdate, and a subscription stopped before the client loaded never starts', async () => {
     vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
-    const facade = createConvexClientFacade('https://example.convex.cloud')
+    const facade = createConvexClientFacade('https://example.convex.cloud', SECRET)
     const updates: unknown[] = []
     const stopEarly = facade.subscribe('events:readEvents' as never, { jobId: 'a' } as never, value => updates.push(value))
     stopEarly()
     const stop = facade.subscribe('events:readEvents' as never, { jobId: 'b' } as never, value => updates.push(value))
     await facade.query('jobs:get' as never, { jobId: 'b' } as never)
     const [client] = FakeConvexClient.instances
-    expect(client!.listeners.map(listener => listener.args)).toEqual([{ jobId: 'b' }])
+    expect(client!.listeners.map(listener => listener.args)).toEqual([{ jobId: 'b', secret: SECRET }])
     client!.listeners[0]!.callback('result')
     expect(updates).toEqual(['result'])
     stop()

@@ -4,7 +4,7 @@ import { createBackend, createInstance, endEvent, newJob, statusEvent } from './
 describe('convex jobs', () => {
   it('creates a job, reads it back and answers null for an unknown id', async () => {
     const { provider } = createInstance(createBackend())
-    const record = newJob({ threadId: 'thread-1', request: { type: 'workflow', workflow: 'review', input: { $ref: 'x', _private: [1, null] } } })
+    const record = newJob({ threadId: 'thread-1', lease: null, request: { type: 'workflow', workflow: 'review', input: { $ref: 'x', _private: [1, null] } } })
     const { record: created, created: isNew } = await provider.create(record)
     expect(isNew).toBe(true)
     expect(created).toMatchObject({ id: record.id, status: 'queued', lastSeq: 0, endedAt: null, lease: null, threadId: 'thread-1' })
@@ -31,7 +31,7 @@ describe('convex jobs', () => {
     const c = newJob({ threadId: 't2', createdAt: 30 })
     const foreign = newJob({ userId: 'user-2', threadId: 't1', createdAt: 40 })
     for (const job of [a, b, c, foreign]) await provider.create(job)
-    await provider.appendEvents(b.id, [statusEvent(1, 'running'), endEvent(2, 'completed')])
+    await provider.appendEvents(b.id, [statusEvent(1, 'running'), endEvent(2, 'completed')], { epoch: 1 })
 
     const ids = async (filter: Parameters<typeof provider.list>[0]) => (await provider.list(filter)).map(job => job.id)
     expect(await ids({ userId: 'user-1' })).toEqual([c.id, b.id, a.id])
@@ -49,8 +49,8 @@ describe('convex jobs', () => {
     const { provider } = createInstance(createBackend())
     const jobs = [newJob(), newJob(), newJob({ userId: 'user-2' })]
     for (const job of jobs) await provider.create(job)
-    await provider.appendEvents(jobs[0]!.id, [statusEvent(1, 'running')])
-    await provider.appendEvents(jobs[1]!.id, [endEvent(1, 'aborted')])
+    await provider.appendEvents(jobs[0]!.id, [statusEvent(1, 'running')], { epoch: 1 })
+    await provider.appendEvents(jobs[1]!.id, [endEvent(1, 'aborted')], { epoch: 1 })
     expect(await provider.countActive()).toBe(2)
     expect(await provider.countActive({ userId: 'user-1' })).toBe(1)
     expect(await provider.countActive({ userId: 'nobody' })).toBe(0)

@@ -14,7 +14,7 @@ describe('convex leases', () => {
 
   it('claims a free lease and refuses a held one, even to its holder', async () => {
     const { provider } = createInstance(createBackend())
-    const job = newJob()
+    const job = newJob({ lease: null })
     await provider.create(job)
     const lease = await provider.claimLease!(job.id, 'instance-a', LEASE_MS)
     expect(lease).toEqual({ instanceId: 'instance-a', epoch: 1, expiresAt: 100_000 + LEASE_MS })
@@ -26,7 +26,7 @@ describe('convex leases', () => {
 
   it('extends a lease by heartbeat and reports a takeover', async () => {
     const { provider } = createInstance(createBackend())
-    const job = newJob()
+    const job = newJob({ lease: null })
     await provider.create(job)
     const lease = (await provider.claimLease!(job.id, 'instance-a', LEASE_MS))!
     vi.setSystemTime(110_000)
@@ -43,7 +43,7 @@ describe('convex leases', () => {
 
   it('extends a lapsed lease nobody took over, and refuses a heartbeat once the job ended', async () => {
     const { provider } = createInstance(createBackend())
-    const job = newJob()
+    const job = newJob({ lease: null })
     await provider.create(job)
     const lease = (await provider.claimLease!(job.id, 'instance-a', LEASE_MS))!
     vi.setSystemTime(100_000 + LEASE_MS * 2)
@@ -56,7 +56,7 @@ describe('convex leases', () => {
     const backend = createBackend()
     const a = createInstance(backend).provider
     const b = createInstance(backend).provider
-    const job = newJob()
+    const job = newJob({ lease: null })
     await a.create(job)
     const leaseA = (await a.claimLease!(job.id, 'instance-a', LEASE_MS))!
     expect(await a.appendEvents(job.id, textDeltas(1, ['from a']), { epoch: leaseA.epoch })).toMatchObject({ ok: true })
@@ -70,11 +70,11 @@ describe('convex leases', () => {
 
   it('lists active jobs whose lease expired, leaving out unleased and finished ones', async () => {
     const { provider } = createInstance(createBackend())
-    const [leased, unleased, finished, fresh] = [newJob(), newJob(), newJob(), newJob()]
+    const [leased, unleased, finished, fresh] = [newJob({ lease: null }), newJob({ lease: null }), newJob({ lease: null }), newJob({ lease: null })]
     for (const job of [leased, unleased, finished, fresh]) await provider.create(job)
     await provider.claimLease!(leased!.id, 'instance-a', 1_000)
     await provider.claimLease!(finished!.id, 'instance-a', 1_000)
-    await provider.appendEvents(finished!.id, [endEvent(1, 'completed')])
+    await provider.appendEvents(finished!.id, [endEvent(1, 'completed')], { epoch: 1 })
     await provider.claimLease!(fresh!.id, 'instance-a', 60_000)
     const expired = await provider.listExpiredLeases!(100_000 + 5_000)
     expect(expired.map(job => job.id)).toEqual([leased!.id])

@@ -4,15 +4,11 @@
  * each; jobs on B itself are not notified twice; the feed ends with the user's last stream.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { unusedModel, wait } from '../support/engine-harness'
+import { wait } from '../support/engine-harness'
 import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
-import { silentLogger } from '../../server/lib/logger'
 import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { createBackend, createInstance } from './backend'
+import { createBackend, createChatEngine, createInstance } from './backend'
 import type { Backend } from './backend'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { inputTimeoutMs: 600_000 } })
@@ -32,19 +28,9 @@ const briefText: JobRunners['chat'] = async (context) => {
   }
 }
 
-function createNode(backend: Backend, instanceId: string, chatRunner: JobRunners['chat'] = async () => {}) {
+function createNode(backend: Backend, instanceId: string, chatRunner?: JobRunners['chat']) {
   const { provider, facade } = createInstance(backend)
-  const engine = createEngine({
-    provider,
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => unusedModel,
-    runners: { chat: chatRunner },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([]),
-    logger: silentLogger,
-  })
-  return { engine, provider, facade }
+  return { engine: createChatEngine(provider, instanceId, config, chatRunner), provider, facade }
 }
 
 /**

@@ -17,13 +17,13 @@ function recorder() {
 describe('convex subscriptions', () => {
   it('delivers events written on one instance to a viewer on another, once and in order', async () => {
     const { a, b, job } = await twoInstancesWithJob()
-    await a.provider.appendEvents(job.id, [statusEvent(1, 'running')])
+    await a.provider.appendEvents(job.id, [statusEvent(1, 'running')], { epoch: 1 })
 
     const viewer = recorder()
     b.provider.subscribe(job.id, viewer.listener)
     await b.facade.settled()
-    await a.provider.appendEvents(job.id, textDeltas(2, ['Hel', 'lo']))
-    await a.provider.appendEvents(job.id, [...textDeltas(4, ['!'], 5), endEvent(5, 'completed')])
+    await a.provider.appendEvents(job.id, textDeltas(2, ['Hel', 'lo']), { epoch: 1 })
+    await a.provider.appendEvents(job.id, [...textDeltas(4, ['!'], 5), endEvent(5, 'completed')], { epoch: 1 })
     await b.facade.settled()
 
     // Events stored before the subscription started are not replayed; every later one arrives once.
@@ -34,13 +34,13 @@ describe('convex subscriptions', () => {
 
   it('catches up from a given seq, then follows the live tail', async () => {
     const { a, b, job } = await twoInstancesWithJob()
-    await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b', 'c']))
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b', 'c']), { epoch: 1 })
 
     const viewer = recorder()
     b.provider.subscribe(job.id, viewer.listener, { afterSeq: 1 })
     await b.facade.settled()
     expect(viewer.seqs()).toEqual([2, 3])
-    await a.provider.appendEvents(job.id, textDeltas(4, ['d'], 3))
+    await a.provider.appendEvents(job.id, textDeltas(4, ['d'], 3), { epoch: 1 })
     expect(viewer.seqs()).toEqual([2, 3, 4])
   })
 
@@ -49,23 +49,23 @@ describe('convex subscriptions', () => {
     const viewer = recorder()
     b.provider.subscribe(job.id, viewer.listener, { afterSeq: 0 })
     const total = 50
-    for (let seq = 1; seq <= total; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1))
+    for (let seq = 1; seq <= total; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1), { epoch: 1 })
     await b.facade.settled()
     expect(viewer.seqs()).toEqual(Array.from({ length: total }, (_, index) => index + 1))
   })
 
   it('catches up from afterSeq across many batches while the owner keeps writing, with no gap or repeat', async () => {
     const { a, b, job } = await twoInstancesWithJob()
-    for (let seq = 1; seq <= 40; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1))
+    for (let seq = 1; seq <= 40; seq++) await a.provider.appendEvents(job.id, textDeltas(seq, ['x'], seq - 1), { epoch: 1 })
 
     const viewer = recorder()
     // Through the contract's type: the engine sees only `JobProvider`.
     const provider: JobProvider = b.provider
     provider.subscribe!(job.id, viewer.listener, { afterSeq: 7 })
     // Not awaited: these writes land while the subscription is still catching up.
-    const writes = [41, 42, 43].map(seq => a.provider.appendEvents(job.id, textDeltas(seq, ['y'], seq - 1)))
+    const writes = [41, 42, 43].map(seq => a.provider.appendEvents(job.id, textDeltas(seq, ['y'], seq - 1), { epoch: 1 }))
     await Promise.all(writes)
-    await a.provider.appendEvents(job.id, [endEvent(44, 'completed')])
+    await a.provider.appendEvents(job.id, [endEvent(44, 'completed')], { epoch: 1 })
     await b.facade.settled()
     expect(viewer.seqs()).toEqual(Array.from({ length: 44 - 7 }, (_, index) => index + 8))
   })
@@ -75,14 +75,14 @@ describe('convex subscriptions', () => {
     const a = createInstance(backend)
     const job = newJob()
     await a.provider.create(job)
-    await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b']))
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a', 'b']), { epoch: 1 })
     const negative = recorder()
     const garbage = recorder()
     const atEnd = recorder()
     a.provider.subscribe(job.id, negative.listener, { afterSeq: -5 })
     a.provider.subscribe(job.id, garbage.listener, { afterSeq: Number.NaN })
     a.provider.subscribe(job.id, atEnd.listener, { afterSeq: 2 })
-    await a.provider.appendEvents(job.id, textDeltas(3, ['c'], 2))
+    await a.provider.appendEvents(job.id, textDeltas(3, ['c'], 2), { epoch: 1 })
     await a.facade.settled()
     expect(negative.seqs()).toEqual([1, 2, 3])
     expect(garbage.seqs()).toEqual([1, 2, 3])
@@ -95,11 +95,11 @@ describe('convex subscriptions', () => {
     const second = recorder()
     const unsubscribe = b.provider.subscribe(job.id, first.listener, { afterSeq: 0 })
     b.provider.subscribe(job.id, second.listener, { afterSeq: 0 })
-    await a.provider.appendEvents(job.id, textDeltas(1, ['a']))
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a']), { epoch: 1 })
     unsubscribe()
-    await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1))
+    await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1), { epoch: 1 })
     await b.provider.dispose()
-    await a.provider.appendEvents(job.id, textDeltas(3, ['c'], 2))
+    await a.provider.appendEvents(job.id, textDeltas(3, ['c'], 2), { epoch: 1 })
     await b.facade.settled()
     expect(first.seqs()).toEqual([1])
     expect(second.seqs()).toEqual([1, 2])
@@ -117,8 +117,8 @@ describe('convex subscriptions', () => {
       seen.push(...events.map(event => event.seq))
       if (seen.length === 1) throw new Error('viewer broke')
     }, { afterSeq: 0 })
-    expect(await a.provider.appendEvents(job.id, textDeltas(1, ['a']))).toMatchObject({ ok: true })
-    expect(await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1))).toMatchObject({ ok: true })
+    expect(await a.provider.appendEvents(job.id, textDeltas(1, ['a']), { epoch: 1 })).toMatchObject({ ok: true })
+    expect(await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1), { epoch: 1 })).toMatchObject({ ok: true })
     expect(seen).toEqual([1, 2])
     expect(errors).toHaveLength(1)
   })

@@ -24,11 +24,11 @@ describe('subscribeUserJobs (convex)', () => {
 
     const { record: job } = await a.provider.create(newJob({ userId: 'feed-user' }))
     await a.provider.create(newJob({ userId: 'someone-else' }))
-    await a.provider.appendEvents(job.id, [statusEvent(1, 'running')])
-    await a.provider.appendEvents(job.id, textDeltas(2, ['a', 'b', 'c'])) // not a change the feed reports
-    await a.provider.appendEvents(job.id, [inputRequest(5, 'r1'), statusEvent(6, 'waiting')])
-    await a.provider.appendEvents(job.id, [inputRequest(7, 'r2')]) // still waiting, a second question
-    await a.provider.appendEvents(before.id, [endEvent(1, 'aborted')])
+    await a.provider.appendEvents(job.id, [statusEvent(1, 'running')], { epoch: 1 })
+    await a.provider.appendEvents(job.id, textDeltas(2, ['a', 'b', 'c']), { epoch: 1 }) // not a change the feed reports
+    await a.provider.appendEvents(job.id, [inputRequest(5, 'r1'), statusEvent(6, 'waiting')], { epoch: 1 })
+    await a.provider.appendEvents(job.id, [inputRequest(7, 'r2')], { epoch: 1 }) // still waiting, a second question
+    await a.provider.appendEvents(before.id, [endEvent(1, 'aborted')], { epoch: 1 })
     await b.facade.settled()
     expect(seen).toEqual([
       `${job.id}:queued:0`,
@@ -38,7 +38,7 @@ describe('subscribeUserJobs (convex)', () => {
       `${before.id}:aborted:1`,
     ])
     stop()
-    await a.provider.appendEvents(job.id, [endEvent(8, 'completed')])
+    await a.provider.appendEvents(job.id, [endEvent(8, 'completed')], { epoch: 1 })
     await b.facade.settled()
     expect(seen).toHaveLength(5)
   })

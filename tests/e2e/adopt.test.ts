@@ -133,8 +133,9 @@ describe('production settings', () => {
     expect(output).toContain('NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS')
   })
 
-  it('a shared provider without a cookie secret stops the boot, naming the variable', async () => {
+  it('a shared provider without a cookie secret, or Convex without the servers\' secret, stops the boot, naming the variables', async () => {
     const output = await bootFailure({ NUXT_BACKGROUND_JOBS_PROVIDER: 'convex', NUXT_BACKGROUND_JOBS_CONVEX_URL: 'https://example.convex.cloud' })
     expect(output).toContain('NUXT_BACKGROUND_JOBS_COOKIE_SECRET')
+    expect(output).toContain('NUXT_BACKGROUND_JOBS_CONVEX_SECRET')
   })
 })

@@ -62,16 +62,24 @@ export function chatLog(end?: TerminalStatus): JobEvent[] {
   return end ? [...log, endEvent(4, end)] : log
 }
 
-/** Creates a job and returns its record, failing the test if it was not new. */
+/**
+ * The lease of the writer in these tests. Shared stores keep a job's log for its lease holder
+ * only (Convex refuses an append without the current epoch), so `createJob` gives every job this
+ * lease unless a test passes another (or `lease: null` to claim it later), and appends carry its
+ * epoch. It never expires.
+ */
+export const WRITER_LEASE = { instanceId: 'contract-writer', epoch: 1, expiresAt: Number.MAX_SAFE_INTEGER }
+
+/** Creates a job (holding `WRITER_LEASE` unless overridden) and returns its record, failing the test if it was not new. */
 export async function createJob(provider: JobProvider, overrides: Partial<NewJobRecord> = {}): Promise<JobRecord> {
-  const { record, created } = await provider.create(newJob(overrides))
+  const { record, created } = await provider.create(newJob({ lease: WRITER_LEASE, ...overrides }))
   expect(created).toBe(true)
   return record
 }
 
-/** Appends events and fails the test unless the provider accepted them. */
-export async function appendAccepted(provider: JobProvider, id: string, events: JobEvent[], epoch?: number): Promise<void> {
-  const result = await provider.appendEvents(id, events, epoch === undefined ? undefined : { epoch })
+/** Appends events (as the writer of `epoch`) and fails the test unless the provider accepted them. */
+export async function appendAccepted(provider: JobProvider, id: string, events: JobEvent[], epoch = WRITER_LEASE.epoch): Promise<void> {
+  const result = await provider.appendEvents(id, events, { epoch })
   expect(result).toEqual({ ok: true, lastSeq: events.at(-1)?.seq ?? expect.any(Number) })
 }
 

@@ -28,7 +28,7 @@ export function defineLeaseContract(scope: ContractScope): void {
   describe('leases', () => {
     it('claims a free lease with epoch 1 and refuses a second claim while it is valid', async () => {
       const leases = leasesOf(scope.provider)
-      const job = await createJob(scope.provider)
+      const job = await createJob(scope.provider, { lease: null })
       const lease = await leases.claimLease(job.id, 'instance-a', LEASE_MS)
       expect(lease).toEqual({ instanceId: 'instance-a', epoch: 1, expiresAt: scope.now() + LEASE_MS })
       expect((await scope.provider.get(job.id))?.lease).toEqual(lease)
@@ -40,7 +40,7 @@ export function defineLeaseContract(scope: ContractScope): void {
 
     it('lets another instance take an expired lease with a higher epoch, fencing the old owner', async () => {
       const leases = leasesOf(scope.provider)
-      const job = await createJob(scope.provider)
+      const job = await createJob(scope.provider, { lease: null })
       const stale = (await leases.claimLease(job.id, 'instance-a', LEASE_MS))!
       await appendAccepted(scope.provider, job.id, [statusEvent(1)], stale.epoch)
 
@@ -57,7 +57,7 @@ export function defineLeaseContract(scope: ContractScope): void {
 
     it('extends a held lease on heartbeat, so it stays claimed past its first expiry', async () => {
       const leases = leasesOf(scope.provider)
-      const job = await createJob(scope.provider)
+      const job = await createJob(scope.provider, { lease: null })
       const lease = (await leases.claimLease(job.id, 'instance-a', LEASE_MS))!
       await scope.advance(LEASE_MS / 2)
       expect(await leases.heartbeatLease(job.id, lease, LEASE_MS)).toBe(true)
@@ -79,14 +79,14 @@ export function defineLeaseContract(scope: ContractScope): void {
 
     it('lists active jobs whose lease expired, not valid or finished ones', async () => {
       const leases = leasesOf(scope.provider)
-      const expired = await createJob(scope.provider)
-      const finished = await createJob(scope.provider)
-      const unleased = await createJob(scope.provider)
+      const expired = await createJob(scope.provider, { lease: null })
+      const finished = await createJob(scope.provider, { lease: null })
+      const unleased = await createJob(scope.provider, { lease: null })
       await leases.claimLease(expired.id, 'instance-a', LEASE_MS)
       await leases.claimLease(finished.id, 'instance-a', LEASE_MS)
       await appendAccepted(scope.provider, finished.id, chatLog('completed'))
       await scope.advance(LEASE_MS + 1)
-      const valid = await createJob(scope.provider)
+      const valid = await createJob(scope.provider, { lease: null })
       await leases.claimLease(valid.id, 'instance-b', LEASE_MS)
 
       const listed = await leases.listExpiredLeases(scope.now())

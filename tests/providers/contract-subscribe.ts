@@ -42,7 +42,7 @@ export function defineSubscribeContract(scope: ContractScope): void {
       const unsubscribe = subscribeOf(scope.provider)(job.id, events => received.push(...events))
       await scope.flush()
 
-      await scope.provider.appendEvents(job.id, [statusEvent(2)])
+      await scope.provider.appendEvents(job.id, [statusEvent(2)], { epoch: 1 })
       await appendAccepted(scope.provider, other.id, [statusEvent(1)])
       await appendAccepted(scope.provider, job.id, [statusEvent(1)])
       await scope.flush()

@@ -40,8 +40,18 @@ describe('configuration checks', () => {
     const shared = resolveConfig({ provider: 'convex', convexUrl: 'https://x.convex.cloud' })
     expect(configProblems(shared).join()).toContain('NUXT_BACKGROUND_JOBS_COOKIE_SECRET')
     expect(configProblems(shared, { runtime: false })).toEqual([])
-    expect(configProblems(resolveConfig({ provider: 'convex', allowAnonymous: false }))).toEqual([])
-    expect(configProblems(resolveConfig({ provider: 'convex', cookieSecret: 'x'.repeat(32) }))).toEqual([])
+    const convex = { provider: 'convex' as const, convexUrl: 'https://x.convex.cloud', convexSecret: 's'.repeat(32) }
+    expect(configProblems(resolveConfig({ ...convex, allowAnonymous: false }))).toEqual([])
+    expect(configProblems(resolveConfig({ ...convex, cookieSecret: 'x'.repeat(32) }))).toEqual([])
+  })
+
+  it('the convex provider needs its URL and the servers\' secret at run time, naming the variables', () => {
+    const problems = configProblems(resolveConfig({ provider: 'convex', cookieSecret: 'x'.repeat(32), convexSecret: 'short' }))
+    expect(problems).toEqual([
+      expect.stringContaining('backgroundJobs.convexUrl (NUXT_BACKGROUND_JOBS_CONVEX_URL) is required'),
+      expect.stringContaining('backgroundJobs.convexSecret (NUXT_BACKGROUND_JOBS_CONVEX_SECRET) is required with the provider "convex": at least 32 characters'),
+    ])
+    expect(configProblems(resolveConfig({ provider: 'convex' }), { runtime: false })).toEqual([])
   })
 
   it('assertValidConfig throws one error listing every problem', () => {

@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, RateLimitError } from '../errors'
+import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
@@ -25,7 +25,7 @@ export interface JobsRouteContext {
 
 /** Maps anything thrown to an h3 error with the right status and a clear message. */
 export function toHttpError(event: H3Event, error: unknown) {
-  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError) {
+  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {

@@ -6,8 +6,8 @@
  * "now" (the head) and delivery starts from there. When a result grew large, or the query says it
  * left items out, the subscription starts afresh from the new cursor to keep results small.
  */
-import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
-import type { ConvexFacade } from './convex-facade'
+import type { FunctionReference, FunctionReturnType } from 'convex/server'
+import type { ConvexFacade, ServerArgs } from './convex-facade'
 
 /** What a cursor subscription reads from one query result. */
 export interface CursorReading<Item> {
@@ -24,7 +24,7 @@ export interface CursorSubscriptionOptions<Query extends FunctionReference<'quer
   facade: ConvexFacade
   query: Query
   /** The query's arguments for a cursor (undefined: ask for the head only). */
-  args: (cursor: number | undefined) => FunctionArgs<Query>
+  args: (cursor: number | undefined) => ServerArgs<Query>
   /** Deliver items after this cursor (catch-up, then live). @default the head when it starts */
   start?: number
   /** Reads a result; null when there is nothing to read (the subject is gone). */

@@ -23,7 +23,6 @@ export const convexFunctions = {
   countActive: reference<Api['jobs']['countActive']>('jobs:countActive'),
   appendEvents: reference<Api['events']['appendEvents']>('events:appendEvents'),
   readEvents: reference<Api['events']['readEvents']>('events:readEvents'),
-  deleteExpired: reference<Api['cleanup']['deleteExpired']>('cleanup:deleteExpired'),
   claimLease: reference<Api['leases']['claimLease']>('leases:claimLease'),
   heartbeatLease: reference<Api['leases']['heartbeatLease']>('leases:heartbeatLease'),
   listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),

@@ -5,24 +5,37 @@
  * the lease epoch are checked. Viewers on other instances follow a job by query subscription, and
  * the owner follows the controls (abort, input answers) sent to its jobs the same way, and a
  * user's notification stream follows the user's changed jobs.
+ * Every call carries the servers' secret (convex/access.ts) and has a time limit: an unreachable
+ * deployment makes calls fail with `ProviderUnavailableError` (503) instead of hanging.
  * Batching writes in time (every 500 ms or 1 KB) is the caller's part: this provider writes what
- * it is given, once.
+ * it is given, once, sized to Convex's limits (convex-append.ts).
  */
 import { createJobState, reduceEvents } from '../../../shared/reducer'
 import type { JobEvent } from '../../../shared/events'
-import { JobNotFoundError } from '../errors'
+import { MAX_APPEND_BYTES } from '../../../convex/limits'
+import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secret'
+import { BackgroundJobsError, JobNotFoundError } from '../errors'
+import { createCallDeadline } from './call-deadline'
+import { createConvexAppender } from './convex-append'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
-import type { AppendResult, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
+import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError } from './types'
 
-/** How the provider reaches Convex: a deployment URL, or a ready facade (tests). */
-export type ConvexProviderOptions = ({ url: string, facade?: never } | { facade: ConvexFacade, url?: never }) & {
+/** A Convex call that has not answered after this long fails (503 on routes). */
+export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
+
+/** How the provider reaches Convex: a deployment URL and the servers' secret, or a ready facade (tests). */
+export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
   /** Called when a subscription fails. @default logs to the console */
   onError?: (error: unknown) => void
+  /** Every query and mutation fails with `ProviderUnavailableError` after this. @default 10000 */
+  timeoutMs?: number
+  /** The `Retry-After` of that error. @default 5 */
+  retryAfterSeconds?: number
 }
 
 /** The `convex` provider: every multi-instance call of the contract is there. */
@@ -57,30 +70,39 @@ export class ConvexUrlMissingError extends Error {
   }
 }
 
-/** Convex documents hold at most 1 MiB: a batch above this many characters is stored in parts. */
-const MAX_BATCH_CHARS = 400_000
-/** What the engine may hand to one append: a single event above it can never be stored. */
-const MAX_BATCH_BYTES = 800_000
-
-/** The batch as JSON arrays of at most `maxChars` each (a single bigger event stays alone). */
-export function splitBatch(events: JobEvent[], maxChars: number): string[] {
-  const whole = JSON.stringify(events)
-  if (whole.length <= maxChars || events.length <= 1) return [whole]
-  const parts: string[] = []
-  let current: string[] = []
-  let currentChars = 2
-  for (const event of events) {
-    const json = JSON.stringify(event)
-    if (current.length > 0 && currentChars + json.length + 1 > maxChars) {
-      parts.push(`[${current.join(',')}]`)
-      current = []
-      currentChars = 2
-    }
-    current.push(json)
-    currentChars += json.length + 1
+/** Thrown at boot when the `convex` provider is selected without the servers' secret (or a short one). */
+export class ConvexSecretMissingError extends Error {
+  constructor(given: string) {
+    super(given
+      ? `The convex provider's secret is too short: ${SERVER_SECRET_VARIABLE} needs at least ${MIN_SECRET_LENGTH} characters (and the same value as the deployment's BACKGROUND_JOBS_SECRET).`
+      : `The convex provider needs the servers' secret: set ${SERVER_SECRET_VARIABLE} (runtimeConfig.backgroundJobs.convexSecret) to the deployment's BACKGROUND_JOBS_SECRET (npx convex env set BACKGROUND_JOBS_SECRET …), at least ${MIN_SECRET_LENGTH} characters.`)
+    this.name = 'ConvexSecretMissingError'
   }
-  parts.push(`[${current.join(',')}]`)
-  return parts
+}
+
+/** Convex refused the servers' secret, or the deployment has none: a configuration error. */
+export class ConvexAccessError extends BackgroundJobsError {
+  override readonly name = 'ConvexAccessError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** Rethrows an access refusal of convex/access.ts as `ConvexAccessError` (its message names the settings). */
+function explainRefusal(error: unknown): never {
+  const data = (error as { data?: { code?: string, message?: string } })?.data
+  if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
+    throw new ConvexAccessError(data.message, { cause: error })
+  }
+  throw error
+}
+
+/** The facade the options describe; throws a boot error naming what is missing. */
+function facadeOf(options: ConvexProviderOptions): ConvexFacade {
+  if (options.facade) return options.facade
+  if (!options.url) throw new ConvexUrlMissingError()
+  if (!options.secret || options.secret.length < MIN_SECRET_LENGTH) throw new ConvexSecretMissingError(options.secret ?? '')
+  return createConvexClientFacade(options.url, options.secret)
 }
 
 /** A seq to read after: garbage and negative values mean "from the start". */
@@ -90,10 +112,21 @@ function normalizeSeq(afterSeq: number): number {
 
 /** Creates the `convex` provider. */
 export function createConvexProvider(options: ConvexProviderOptions): ConvexJobProvider {
-  if (!options.facade && !options.url) throw new ConvexUrlMissingError()
   const ownsFacade = !options.facade
-  const facade = options.facade ?? createConvexClientFacade(options.url!)
+  const facade = facadeOf(options)
   const subscriptions = new Set<() => void>()
+  const timeLimit = createCallDeadline({
+    provider: 'convex',
+    storeName: 'Convex',
+    timeoutMs: options.timeoutMs ?? DEFAULT_CONVEX_TIMEOUT_MS,
+    timeoutVariable: 'NUXT_BACKGROUND_JOBS_CONVEX_TIMEOUT_MS',
+    retryAfterSeconds: options.retryAfterSeconds ?? 5,
+  })
+  // Every one-shot call has a time limit; subscriptions wait for the connection to come back.
+  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(explainRefusal), what)
+  const query: ConvexFacade['query'] = (reference, args) => deadline(facade.query(reference, args), reference as unknown as string)
+  const mutation: ConvexFacade['mutation'] = (reference, args) => deadline(facade.mutation(reference, args), reference as unknown as string)
+  const appender = createConvexAppender({ facade, deadline })
 
   /** Remembers a subscription so `dispose` stops it; returns its unsubscribe. */
   function track(stop: () => void): () => void {
@@ -110,7 +143,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     const events: JobEvent[] = []
     let cursor = start
     for (;;) {
-      const page = await facade.query(fn.readEvents, { jobId: id, afterSeq: cursor })
+      const page = await query(fn.readEvents, { jobId: id, afterSeq: cursor })
       if (page === null) return cursor === start ? null : { events, complete: false }
       const fresh = eventsAfter(page, cursor)
       events.push(...fresh)
@@ -124,11 +157,12 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
   return {
     name: 'convex',
-    maxBatchBytes: MAX_BATCH_BYTES,
+    // One mutation stores up to this much at once (several documents; a big event in pieces).
+    maxBatchBytes: MAX_APPEND_BYTES,
 
     async create(record, createOptions = {}) {
       // Named field by field: callers may hand a whole JobRecord, and Convex refuses unknown fields.
-      const result = await facade.mutation(fn.create, {
+      const result = await mutation(fn.create, {
         jobId: record.id,
         userId: record.userId,
         type: record.type,
@@ -142,17 +176,17 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
       })
-      if ('refused' in result && result.refused) throw new ActiveLimitError(result.refused, result.limit)
+      if ('refused' in result) throw new ActiveLimitError(result.refused, result.limit)
       return { record: toJobRecord(result.record), created: result.created }
     },
 
     async get(id) {
-      const stored = await facade.query(fn.get, { jobId: id })
+      const stored = await query(fn.get, { jobId: id })
       return stored ? toJobRecord(stored) : null
     },
 
     async list(filter) {
-      const stored = await facade.query(fn.list, {
+      const stored = await query(fn.list, {
         userId: filter.userId,
         statuses: filter.status,
         threadId: filter.threadId,
@@ -162,17 +196,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return stored.map(toJobRecord)
     },
 
-    async appendEvents(id, events, appendOptions = {}) {
-      const epoch = appendOptions.epoch === undefined ? {} : { epoch: appendOptions.epoch }
-      let result: AppendResult = { ok: true, lastSeq: 0 }
-      // Almost always one part. A batch too big for one Convex document is written in several,
-      // in order; if a later part is refused, the earlier parts stay (each continues the log).
-      for (const eventsJson of splitBatch(events, MAX_BATCH_CHARS)) {
-        result = await facade.mutation(fn.appendEvents, { jobId: id, eventsJson, ...epoch })
-        if (!result.ok) return result
-      }
-      return result
-    },
+    /** Requires `{ epoch }`: Convex stores only what the job's lease holder writes. */
+    appendEvents: appender.appendEvents,
 
     readEvents,
 
@@ -184,15 +209,19 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async countActive(filter = {}) {
-      return await facade.query(fn.countActive, filter.userId === undefined ? {} : { userId: filter.userId })
+      return await query(fn.countActive, filter.userId === undefined ? {} : { userId: filter.userId })
     },
 
-    async deleteExpired(endedBefore, limit) {
-      return await facade.mutation(fn.deleteExpired, limit === undefined ? { endedBefore } : { endedBefore, limit })
+    /**
+     * Retention runs inside the deployment (its cron, `BACKGROUND_JOBS_RETENTION_MS`): no server
+     * may delete jobs, so this deletes nothing.
+     */
+    async deleteExpired() {
+      return 0
     },
 
     async takeRate(key, limit, windowMs) {
-      return await facade.mutation(fn.takeRate, { key, limit, windowMs })
+      return await mutation(fn.takeRate, { key, limit, windowMs })
     },
 
     subscribe(id, listener, subscribeOptions = {}) {
@@ -201,13 +230,13 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async sendControl(id, control) {
-      const result = await facade.mutation(fn.sendControl, toControlArgs(id, control))
+      const result = await mutation(fn.sendControl, toControlArgs(id, control))
       if (!result.ok) throw new JobNotFoundError(id)
       return result.id
     },
 
     async replyToControl(id, controlId, reply) {
-      await facade.mutation(fn.replyToControl, { jobId: id, controlId, replyJson: JSON.stringify(reply) })
+      await mutation(fn.replyToControl, { jobId: id, controlId, replyJson: JSON.stringify(reply) })
     },
 
     subscribeControlReply(id, controlId, listener) {
@@ -228,16 +257,16 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async claimLease(id, instanceId, leaseMs) {
-      return await facade.mutation(fn.claimLease, { jobId: id, instanceId, leaseMs })
+      return await mutation(fn.claimLease, { jobId: id, instanceId, leaseMs })
     },
 
     async heartbeatLease(id, lease: JobLease, leaseMs) {
       const { instanceId, epoch, expiresAt } = lease
-      return await facade.mutation(fn.heartbeatLease, { jobId: id, lease: { instanceId, epoch, expiresAt }, leaseMs })
+      return await mutation(fn.heartbeatLease, { jobId: id, lease: { instanceId, epoch, expiresAt }, leaseMs })
     },
 
     async listExpiredLeases(now, limit) {
-      const stored = await facade.query(fn.listExpiredLeases, limit === undefined ? { now } : { now, limit })
+      const stored = await query(fn.listExpiredLeases, limit === undefined ? { now } : { now, limit })
       return stored.map(toJobRecord)
     },
 
@@ -247,6 +276,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     async dispose() {
       for (const unsubscribe of [...subscriptions]) unsubscribe()
+      appender.clear()
       if (ownsFacade) await facade.close?.()
     },
   }

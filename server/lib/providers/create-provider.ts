@@ -14,7 +14,13 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig): Pr
       throw new Error('nuxt-background-jobs: provider "convex" needs a deployment URL: set NUXT_BACKGROUND_JOBS_CONVEX_URL')
     }
     const { createConvexProvider } = await import('./convex')
-    const provider = createConvexProvider({ url: config.convexUrl })
+    // Throws ConvexSecretMissingError (naming NUXT_BACKGROUND_JOBS_CONVEX_SECRET) without a usable secret.
+    const provider = createConvexProvider({
+      url: config.convexUrl,
+      secret: config.convexSecret,
+      timeoutMs: config.convexTimeoutMs,
+      retryAfterSeconds: config.limits.retryAfterSeconds,
+    })
     // Loads the `convex` client now, so a missing package fails at boot (ConvexPackageMissingError
     // names it) rather than on the first request.
     await provider.ready()

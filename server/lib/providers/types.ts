@@ -120,7 +120,10 @@ export interface JobListFilter {
 
 /** Options of `appendEvents`. */
 export interface AppendOptions {
-  /** The writer's lease epoch; multi-instance providers refuse a stale one. */
+  /**
+   * The writer's lease epoch; multi-instance providers refuse a stale one. Convex requires it on
+   * every append (a job without a lease, or a call without an epoch, has no writer).
+   */
   epoch?: number
 }
 

@@ -1,0 +1,46 @@
+/**
+ * The sizes the functions and the provider keep to, under Convex's limits
+ * (https://docs.convex.dev/production/state/limits): a document holds at most 1 MiB, and one
+ * query or mutation reads and writes at most 16 MiB, 32 000 documents read and 16 000 written.
+ * Sizes are UTF-8 bytes, as Convex counts them. Imported by the server's provider too, so both
+ * sides agree on them.
+ */
+
+/** Convex's largest document. */
+export const MAX_DOCUMENT_BYTES = 1_048_576
+
+/**
+ * Events JSON in one stored batch document: the rest of the document's 1 MiB is left for its
+ * other fields, with room to spare.
+ */
+export const MAX_BATCH_BYTES = 900_000
+
+/**
+ * Events JSON in one `appendEvents` call (every document it inserts together): well inside a
+ * transaction's argument and write limits. A single event up to this size is stored in pieces by
+ * one mutation; a bigger one can never be stored whole.
+ */
+export const MAX_APPEND_BYTES = 4 * 1_048_576
+
+/** Batch bytes one `readEvents` page reads before it stops (a pieced event may add its pieces). */
+export const READ_PAGE_BYTES = 4_000_000
+
+/** Document bytes one cleanup mutation reads and deletes before it stops (the last one may overshoot by a document). */
+export const CLEANUP_BYTES = 6 * 1_048_576
+
+/** Documents one cleanup mutation deletes before it stops. */
+export const CLEANUP_ROWS = 2_000
+
+/** UTF-8 size of a string, without needing `TextEncoder`. */
+export function utf8Bytes(text: string): number {
+  let bytes = 0
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    // A surrogate pair is one 4-byte character: count 2 for each half.
+    else if (code >= 0xD800 && code <= 0xDFFF) bytes += 2
+    else bytes += 3
+  }
+  return bytes
+}

@@ -1,0 +1,76 @@
+/**
+ * A job's stored request is checked again before a recovering instance runs it: it comes back
+ * from the shared store, not from a validated route, so a request that got there some other way
+ * (or that the app's tools and workflows no longer accept) must not reach the upstream on the
+ * operator's key. The same rules as `POST /api/jobs`: messages through the body schema, the model
+ * through `upstream.allowedModels`, tool names through the registry, a workflow's input through
+ * its schema. An invalid request ends the job `failed` with the code `invalid-request`.
+ */
+import type { JobError } from '../../shared/events'
+import { allowedModelNames, type BackgroundJobsConfig } from './config'
+import { describeIssues } from './describe-issues'
+import { chatJobBodySchema } from './http/schemas'
+import type { JobRequest } from './providers/types'
+import type { ToolRegistry } from './tools/types'
+import type { WorkflowRegistry } from './workflows/types'
+
+/** The code a job whose stored request fails the check ends with. */
+export const INVALID_REQUEST_CODE = 'invalid-request'
+
+/** What a check needs: the same registries and settings as the routes. */
+export interface StoredRequestContext {
+  config: BackgroundJobsConfig
+  tools: ToolRegistry
+  workflows: WorkflowRegistry
+}
+
+/** The outcome of a check: the request to run (a workflow's input parsed), or why not. */
+export type StoredRequestCheck = { ok: true, request: JobRequest } | { ok: false, error: JobError }
+
+function refuse(detail: string): StoredRequestCheck {
+  return {
+    ok: false,
+    error: { code: INVALID_REQUEST_CODE, message: `The stored request of this job is not valid, so it was not run: ${detail}`, failedDuring: 'engine' },
+  }
+}
+
+/** Names the client could not have chosen: unknown or not registered. */
+function unknownTools(names: unknown, tools: ToolRegistry): string | null {
+  if (names === undefined) return null
+  if (!Array.isArray(names) || names.some(name => typeof name !== 'string')) return 'tools: must be a list of tool names'
+  const unknown = names.filter(name => !tools.get(name as string))
+  return unknown.length > 0 ? `tools: ${unknown.map(name => `"${String(name)}"`).join(', ')} not registered` : null
+}
+
+/** Checks a stored request as the routes would have; never throws. */
+export function checkStoredRequest(request: unknown, context: StoredRequestContext): StoredRequestCheck {
+  if (typeof request !== 'object' || request === null) return refuse('not an object')
+  const stored = request as Record<string, unknown>
+  const toolProblem = unknownTools(stored.tools, context.tools)
+  if (toolProblem) return refuse(toolProblem)
+
+  if (stored.type === 'chat') {
+    const { type: _type, ...body } = stored
+    const parsed = chatJobBodySchema(context.config).safeParse(body)
+    if (!parsed.success) return refuse(describeIssues(parsed.error))
+    if (parsed.data.messages.some(message => message.role === 'system')) return refuse('messages: system messages come from the app, never from a request')
+    const allowed = allowedModelNames(context.config)
+    if (parsed.data.model && allowed && !allowed.has(parsed.data.model)) return refuse(`model: "${parsed.data.model}" is not allowed here (upstream.allowedModels)`)
+    const { messages, model, tools } = parsed.data
+    return { ok: true, request: { type: 'chat', messages, ...(model ? { model } : {}), ...(tools ? { tools } : {}) } }
+  }
+
+  if (stored.type === 'workflow') {
+    if (!context.config.workflows.enabled) return refuse('workflows are disabled (workflows.enabled)')
+    const workflow = typeof stored.workflow === 'string' ? context.workflows.get(stored.workflow) : undefined
+    if (!workflow) return refuse(`workflow: "${String(stored.workflow)}" is not registered`)
+    try {
+      const input = workflow.parseInput(stored.input)
+      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}) } }
+    }
+    catch (error) {
+      return refuse(`input: ${(error as Error).message}`)
+    }
+  }
+  return refuse(`type: must be "chat" or "workflow", got ${JSON.stringify(stored.type)}`)
+}

@@ -1,0 +1,139 @@
+/**
+ * Only the servers may call the deployment: every public function takes the secret and refuses a
+ * call without it, with a wrong one, or when the deployment has none configured; nothing is read
+ * back or written for a refused call. Retention is internal (the cron's), and appends need the
+ * writer's epoch.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { FunctionReference } from 'convex/server'
+import { api, internal } from '../../convex/_generated/api'
+import { MIN_SECRET_LENGTH } from '../../convex/secret'
+import { ConvexAccessError, createConvexProvider } from '../../server/lib/providers/convex'
+import { createConvexTestFacade, type ConvexTestBackend } from '../../server/lib/providers/convex-test-facade'
+import { createBackend, createInstance, newJob, statusEvent, TEST_SECRET, type Backend } from './backend'
+
+const modules = import.meta.glob('../../convex/*.ts', { eager: true }) as Record<string, Record<string, unknown>>
+
+interface RegisteredFunction {
+  isPublic?: boolean
+  isInternal?: boolean
+  isQuery?: boolean
+  exportArgs(): string
+}
+
+/** Every registered function of convex/, by "module:name". */
+function registeredFunctions(): Map<string, RegisteredFunction> {
+  const found = new Map<string, RegisteredFunction>()
+  for (const [path, exports] of Object.entries(modules)) {
+    const module = path.replace(/^.*\/convex\//, '').replace(/\.ts$/, '')
+    for (const [name, value] of Object.entries(exports)) {
+      const fn = value as RegisteredFunction
+      if (fn?.isPublic || fn?.isInternal) found.set(`${module}:${name}`, fn)
+    }
+  }
+  return found
+}
+
+type Call = { kind: 'query' | 'mutation', reference: FunctionReference<'query' | 'mutation'>, args: Record<string, unknown> }
+
+/** A valid call of every public function (job `job-x` exists in the backend). */
+const CALLS: Record<string, Call> = {
+  'jobs:create': { kind: 'mutation', reference: api.jobs.create, args: { jobId: 'job-new', userId: 'user-1', type: 'chat', threadId: null, messageId: null, idempotencyKey: null, title: 't', requestJson: '{}', createdAt: 1 } },
+  'jobs:get': { kind: 'query', reference: api.jobs.get, args: { jobId: 'job-x' } },
+  'jobs:list': { kind: 'query', reference: api.jobs.list, args: { userId: 'user-1' } },
+  'jobs:countActive': { kind: 'query', reference: api.jobs.countActive, args: {} },
+  'events:appendEvents': { kind: 'mutation', reference: api.events.appendEvents, args: { jobId: 'job-x', epoch: 1, batches: [JSON.stringify([statusEvent(1, 'running')])] } },
+  'events:readEvents': { kind: 'query', reference: api.events.readEvents, args: { jobId: 'job-x', afterSeq: 0 } },
+  'leases:claimLease': { kind: 'mutation', reference: api.leases.claimLease, args: { jobId: 'job-x', instanceId: 'thief', leaseMs: 60_000 } },
+  'leases:heartbeatLease': { kind: 'mutation', reference: api.leases.heartbeatLease, args: { jobId: 'job-x', lease: { instanceId: 'writer', epoch: 1, expiresAt: 1 }, leaseMs: 60_000 } },
+  'leases:listExpiredLeases': { kind: 'query', reference: api.leases.listExpiredLeases, args: { now: Number.MAX_SAFE_INTEGER } },
+  'controls:send': { kind: 'mutation', reference: api.controls.send, args: { jobId: 'job-x', type: 'abort', userId: 'user-1' } },
+  'controls:readControls': { kind: 'query', reference: api.controls.readControls, args: { jobId: 'job-x', afterNumber: 0 } },
+  'controls:reply': { kind: 'mutation', reference: api.controls.reply, args: { jobId: 'job-x', controlId: 'none', replyJson: '{"ok":true}' } },
+  'controls:readReply': { kind: 'query', reference: api.controls.readReply, args: { jobId: 'job-x', controlId: 'none' } },
+  'feed:userChanges': { kind: 'query', reference: api.feed.userChanges, args: { userId: 'user-1', afterChangedAt: 0 } },
+  'rates:take': { kind: 'mutation', reference: api.rates.take, args: { key: 'create:user-1', limit: 5, windowMs: 60_000 } },
+}
+
+function call(backend: Backend, entry: Call, args: Record<string, unknown>) {
+  return entry.kind === 'query'
+    ? backend.query(entry.reference as FunctionReference<'query'>, args as never)
+    : backend.mutation(entry.reference as FunctionReference<'mutation'>, args as never)
+}
+
+/** Everything the deployment stores, to prove a refused call changed nothing. */
+function everything(backend: Backend) {
+  return backend.run(async ctx => ({
+    jobs: await ctx.db.query('jobs').collect(),
+    eventBatches: await ctx.db.query('eventBatches').collect(),
+    controls: await ctx.db.query('controls').collect(),
+    rateHits: await ctx.db.query('rateHits').collect(),
+  }))
+}
+
+async function backendWithJob() {
+  const backend = createBackend()
+  await createInstance(backend).provider.create(newJob({ id: 'job-x', userId: 'user-1' }))
+  return backend
+}
+
+describe('who may call the Convex functions', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs()
+  })
+
+  it('has exactly these public functions, each taking the secret; cleanup is internal', () => {
+    const functions = registeredFunctions()
+    const publicNames = [...functions].filter(([, fn]) => fn.isPublic).map(([name]) => name).sort()
+    expect(publicNames).toEqual(Object.keys(CALLS).sort())
+    for (const name of publicNames) {
+      const args = JSON.parse(functions.get(name)!.exportArgs()) as { type: string, value: Record<string, { fieldType: { type: string }, optional: boolean }> }
+      expect(args.value.secret, name).toEqual({ fieldType: { type: 'string' }, optional: false })
+    }
+    for (const name of ['cleanup:deleteExpired', 'cleanup:deleteExpiredJobs']) expect(functions.get(name)?.isInternal, name).toBe(true)
+  })
+
+  it.each(Object.keys(CALLS))('%s refuses a call without the secret, with a wrong one, or when the deployment has none', async (name) => {
+    const backend = await backendWithJob()
+    const entry = CALLS[name]!
+    const before = await everything(backend)
+
+    await expect(call(backend, entry, entry.args)).rejects.toThrow(/secret/)
+    await expect(call(backend, entry, { ...entry.args, secret: `${TEST_SECRET}x` })).rejects.toThrow(/Refused: the caller's secret is not this deployment's BACKGROUND_JOBS_SECRET/)
+    await expect(call(backend, entry, { ...entry.args, secret: '' })).rejects.toThrow(/Refused/)
+    vi.stubEnv('BACKGROUND_JOBS_SECRET', '')
+    await expect(call(backend, entry, { ...entry.args, secret: '' })).rejects.toThrow(/has no BACKGROUND_JOBS_SECRET/)
+    vi.stubEnv('BACKGROUND_JOBS_SECRET', 'x'.repeat(MIN_SECRET_LENGTH - 1))
+    await expect(call(backend, entry, { ...entry.args, secret: 'x'.repeat(MIN_SECRET_LENGTH - 1) })).rejects.toThrow(/has no BACKGROUND_JOBS_SECRET of at least 32 characters/)
+    expect(await everything(backend)).toEqual(before)
+
+    // The same call with the secret goes through: the refusals above were about the secret alone.
+    vi.unstubAllEnvs()
+    await expect(call(backend, entry, { ...entry.args, secret: TEST_SECRET })).resolves.not.toThrow()
+  })
+
+  it('refuses an append without an epoch, and any append to a job nobody holds a lease on', async () => {
+    const backend = await backendWithJob()
+    const batches = [JSON.stringify([statusEvent(1, 'running')])]
+    await expect(backend.mutation(api.events.appendEvents, { secret: TEST_SECRET, jobId: 'job-x', batches } as never)).rejects.toThrow(/epoch/)
+    const { provider } = createInstance(backend)
+    await expect(provider.appendEvents('job-x', [statusEvent(1, 'running')])).rejects.toThrow(/appendEvents needs \{ epoch \}/)
+    const unleased = newJob({ lease: null })
+    await provider.create(unleased)
+    expect(await provider.appendEvents(unleased.id, [statusEvent(1, 'running')], { epoch: 1 })).toEqual({ ok: false, reason: 'stale-epoch', lastSeq: 0 })
+    expect((await everything(backend)).eventBatches).toEqual([])
+  })
+
+  it('turns a refused secret into an error naming both settings, without the secret in it', async () => {
+    const backend = await backendWithJob()
+    const wrong = 'wrong-secret-0123456789abcdef0123456789'
+    const provider = createConvexProvider({ facade: createConvexTestFacade(backend as unknown as ConvexTestBackend, wrong) })
+    const failure = await provider.get('job-x').catch((error: unknown) => error as Error)
+    expect(failure).toBeInstanceOf(ConvexAccessError)
+    expect((failure as Error).message).toMatch(/BACKGROUND_JOBS_SECRET .*NUXT_BACKGROUND_JOBS_CONVEX_SECRET/)
+    // An argument error quotes the arguments: the facade scrubs the secret out of it.
+    const invalid = await provider.list({ userId: 'user-1', limit: 'ten' as unknown as number }).catch((error: unknown) => error as Error)
+    expect(String((invalid as Error).message)).not.toContain(wrong)
+    expect(String((invalid as Error).stack)).not.toContain(wrong)
+  })
+})

@@ -1,0 +1,122 @@
+/**
+ * A real deployment's size limits (convex/limits.ts): every stored document stays under Convex's
+ * 1 MiB, batches are sized in UTF-8 bytes, an event too big for a document is stored in pieces and
+ * read back whole, one too big for any call is stored shortened with a notice — and none of them
+ * blocks the log. The backend enforces Convex's per-transaction limits.
+ */
+import { getDocumentSize } from 'convex/values'
+import { describe, expect, it } from 'vitest'
+import { api } from '../../convex/_generated/api'
+import { MAX_APPEND_BYTES, MAX_DOCUMENT_BYTES } from '../../convex/limits'
+import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
+import type { JobEvent } from '../../shared/events'
+import { type Backend, createBackend, createInstance, endEvent, newJob, statusEvent, TEST_SECRET, textDeltas } from './backend'
+
+/** Counts the `appendEvents` calls that reach Convex. */
+function countingAppends(counter: { appends: number }) {
+  return (facade: ConvexFacade): ConvexFacade => ({
+    ...facade,
+    mutation(mutation, args) {
+      if ((mutation as unknown as string) === 'events:appendEvents') counter.appends++
+      return facade.mutation(mutation, args)
+    },
+  })
+}
+
+async function storedBatches(backend: Backend) {
+  return await backend.run(ctx => ctx.db.query('eventBatches').collect())
+}
+
+async function expectDocumentsWithinLimit(backend: Backend) {
+  for (const batch of await storedBatches(backend)) expect(getDocumentSize(batch)).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES)
+}
+
+function nodeEnd(seq: number, output: unknown): JobEvent {
+  return { type: 'node-end', seq, at: 2_000 + seq, nodeId: 'draft', status: 'completed', output }
+}
+
+describe('a real deployment\'s size limits', () => {
+  it('sizes batches in UTF-8 bytes: text that fits by characters but not by bytes goes in several documents, in one call', async () => {
+    const backend = createBackend()
+    const counter = { appends: 0 }
+    const { provider } = createInstance(backend, { wrap: countingAppends(counter) })
+    const job = newJob()
+    await provider.create(job)
+    // 250 000 characters, 500 000 bytes each: two of them would not fit one document.
+    const chunk = 'é'.repeat(250_000)
+    expect(await provider.appendEvents(job.id, textDeltas(1, [chunk, chunk, chunk, 'z']), { epoch: 1 })).toEqual({ ok: true, lastSeq: 4 })
+    expect(counter.appends).toBe(1)
+    expect((await storedBatches(backend)).map(batch => [batch.firstSeq, batch.lastSeq])).toEqual([[1, 1], [2, 2], [3, 4]])
+    await expectDocumentsWithinLimit(backend)
+    expect((await provider.getState(job.id))?.content).toBe(chunk.repeat(3) + 'z')
+  })
+
+  it('stores an event too big for one document in pieces, reads it back whole, and keeps appending after it', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const job = newJob()
+    await a.provider.create(job)
+    const seen: JobEvent[] = []
+    b.provider.subscribe(job.id, events => seen.push(...events), { afterSeq: 0 })
+    const output = { report: 'ü'.repeat(1_200_000) } // 2.4 MB of JSON
+    expect(await a.provider.appendEvents(job.id, [statusEvent(1, 'running'), nodeEnd(2, output)], { epoch: 1 })).toEqual({ ok: true, lastSeq: 2 })
+    expect(await a.provider.appendEvents(job.id, [endEvent(3, 'completed')], { epoch: 1 })).toEqual({ ok: true, lastSeq: 3 })
+
+    const pieces = (await storedBatches(backend)).filter(batch => batch.parts !== undefined)
+    expect(pieces.length).toBeGreaterThanOrEqual(3)
+    await expectDocumentsWithinLimit(backend)
+    const stored = (await b.provider.readEvents(job.id, 0))!.events
+    expect(stored.map(event => event.seq)).toEqual([1, 2, 3])
+    expect(stored[1]).toEqual(nodeEnd(2, output))
+    await b.facade.settled()
+    expect(seen.map(event => event.seq)).toEqual([1, 2, 3])
+    expect(seen[1]).toEqual(nodeEnd(2, output))
+  })
+
+  it('stores an event that can never fit shortened with a notice, and the log goes on', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    const huge = 'x'.repeat(MAX_APPEND_BYTES + 100_000)
+    expect(await provider.appendEvents(job.id, [statusEvent(1, 'running'), nodeEnd(2, huge)], { epoch: 1 })).toEqual({ ok: true, lastSeq: 2 })
+    expect(await provider.appendEvents(job.id, textDeltas(3, ['after']), { epoch: 1 })).toEqual({ ok: true, lastSeq: 3 })
+    const stored = (await provider.readEvents(job.id, 0))!.events
+    expect(stored[1]).toMatchObject({ type: 'node-end', seq: 2, nodeId: 'draft', status: 'completed' })
+    expect((stored[1] as { output: unknown }).output).toMatch(/^\[truncated: \d+ bytes, more than one event stored in Convex may hold/)
+    expect(stored[2]).toMatchObject({ type: 'text-delta', text: 'after' })
+    await expectDocumentsWithinLimit(backend)
+  })
+
+  it('splits a merged delta bigger than a call without losing a character, over several calls', async () => {
+    const backend = createBackend()
+    const counter = { appends: 0 }
+    const { provider } = createInstance(backend, { wrap: countingAppends(counter) })
+    const job = newJob()
+    await provider.create(job)
+    const text = 'ab👋'.repeat(700_000) // 5.6 MB of UTF-8, merged over seqs 1..40
+    const merged: JobEvent = { type: 'text-delta', seq: 40, fromSeq: 1, at: 2_000, offset: 0, text }
+    expect(await provider.appendEvents(job.id, [merged, endEvent(41, 'completed')], { epoch: 1 })).toEqual({ ok: true, lastSeq: 41 })
+    expect(counter.appends).toBeGreaterThanOrEqual(2)
+    await expectDocumentsWithinLimit(backend)
+    const state = await provider.getState(job.id)
+    expect(state?.content).toBe(text)
+    expect(state?.status).toBe('completed')
+  })
+
+  it('reads in pages that stop between batches, never inside an event\'s pieces', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    const events: JobEvent[] = []
+    for (let seq = 1; seq <= 6; seq++) events.push(nodeEnd(seq, 'p'.repeat(seq % 2 === 0 ? 1_500_000 : 800_000)))
+    for (const event of events) expect(await provider.appendEvents(job.id, [event], { epoch: 1 })).toMatchObject({ ok: true })
+    const first = await backend.query(api.events.readEvents, { secret: TEST_SECRET, jobId: job.id, afterSeq: 0 })
+    expect(first?.hasMore).toBe(true)
+    // Each returned batch parses whole: no half event at the page's end.
+    for (const batch of first!.batches) expect(() => JSON.parse(batch.eventsJson) as unknown).not.toThrow()
+    expect((await provider.readEvents(job.id, 0))?.events).toEqual(events)
+  })
+})
