@@ -131,6 +131,11 @@ export const appendEvents = serverMutation({
       }
     }
     const last = events[events.length - 1]!
+    if (isTerminal(status)) {
+      // It no longer counts against the limits (jobs.ts).
+      const active = await ctx.db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)).unique()
+      if (active) await ctx.db.delete(active._id)
+    }
     // Terminal jobs keep updatedAt === endedAt: cleanup finds them by (status, updatedAt).
     const updatedAt = endedAt ?? last.at
     // Only what a user is notified of moves the feed cursor (feed.ts); text batches do not.

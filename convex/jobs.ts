@@ -1,13 +1,14 @@
 /**
  * Job documents: create (idempotent per user + key, refused over the active-job limits), get,
- * list (newest first), count active.
+ * list (newest first; fewer than asked when the documents pass a byte budget), count active.
  * Each read goes through an index from schema.ts. Only the servers may call them (access.ts).
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
-import { ACTIVE_STATUSES, ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, nextChangedAt, toJobRecord } from './model'
+import { RECORD_PAGE_BYTES } from './limits'
+import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
 /** `list` returns at most this many jobs when no limit is given. */
@@ -62,6 +63,7 @@ export const create = serverMutation({
       changedAt: await nextChangedAt(ctx.db, userId),
       ...(lease ? { lease } : {}),
     })
+    await ctx.db.insert('activeJobs', { jobId: args.jobId, userId })
     const record = await ctx.db.get(id)
     return { record: toJobRecord(record!), created: true }
   },
@@ -102,33 +104,32 @@ export const list = serverQuery({
         ? ctx.db.query('jobs').withIndex('by_user_message', q => q.eq('userId', args.userId).eq('messageId', args.messageId!))
         : ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', args.userId).eq('threadId', args.threadId!))
       const found: Doc<'jobs'>[] = []
+      let bytes = 0
       for await (const doc of range.order('desc')) {
-        if (matches(doc)) found.push(doc)
+        if (!matches(doc)) continue
+        // Job documents hold their requests: stop early rather than read past a transaction's limit.
+        bytes += getDocumentSize(doc)
+        if (found.length > 0 && bytes > RECORD_PAGE_BYTES) break
+        found.push(doc)
         if (found.length >= limit) break
       }
       return found.sort(compareNewestFirst).map(toJobRecord)
     }
-    // Otherwise one index range per status, each newest first, merged.
-    const perStatus = await Promise.all(statuses.map(status =>
-      ctx.db.query('jobs')
-        .withIndex('by_user_status', q => q.eq('userId', args.userId).eq('status', status))
-        .order('desc')
-        .take(limit),
-    ))
-    return perStatus.flat().sort(compareNewestFirst).slice(0, limit).map(toJobRecord)
+    // Otherwise one index range per status, each newest first, merged (stopping early past the byte budget).
+    const ranges = statuses.map(status => ctx.db.query('jobs').withIndex('by_user_status', q => q.eq('userId', args.userId).eq('status', status)).order('desc'))
+    return (await mergeRanges(ranges, compareNewestFirst, limit)).sort(compareNewestFirst).map(toJobRecord)
   },
 })
 
-/** Counts jobs not in a terminal status; per user when `userId` is given. */
+/**
+ * Counts jobs not in a terminal status; per user when `userId` is given. Reads `activeJobs` (a few
+ * bytes per job, bounded by the concurrency limits), not the job documents: those hold requests
+ * of up to the body limit each, and are patched by every append — reading them would make a
+ * `create` read megabytes and conflict with every running job's writes.
+ */
 async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
-  // Active jobs are bounded by the concurrency limits, so reading them all stays small.
-  const counts = await Promise.all(ACTIVE_STATUSES.map(async (status) => {
-    const range = userId === undefined
-      ? db.query('jobs').withIndex('by_status_updated', q => q.eq('status', status))
-      : db.query('jobs').withIndex('by_user_status', q => q.eq('userId', userId).eq('status', status))
-    return (await range.collect()).length
-  }))
-  return counts.reduce((sum, count) => sum + count, 0)
+  const range = userId === undefined ? db.query('activeJobs') : db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId))
+  return (await range.collect()).length
 }
 
 /** Jobs not in a terminal status; per user when `userId` is given. */

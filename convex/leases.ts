@@ -6,7 +6,7 @@
  */
 import { v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
-import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, toJobRecord } from './model'
+import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, mergeRanges, toJobRecord } from './model'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -50,15 +50,10 @@ export const listExpiredLeases = serverQuery({
   args: { now: v.number(), limit: v.optional(v.number()) },
   returns: v.array(jobRecordValidator),
   handler: async (ctx, { now, limit = DEFAULT_EXPIRED_LIMIT }) => {
-    const perStatus = await Promise.all(ACTIVE_STATUSES.map(status =>
-      ctx.db.query('jobs')
-        // The lower bound leaves out jobs that never had a lease (their expiry is undefined).
-        .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now))
-        .take(limit),
-    ))
-    return perStatus.flat()
-      .sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
-      .slice(0, limit)
-      .map(toJobRecord)
+    const ranges = ACTIVE_STATUSES.map(status => ctx.db.query('jobs')
+      // The lower bound leaves out jobs that never had a lease (their expiry is undefined).
+      .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))
+    // Fewer when the documents pass the byte budget: recovery runs again at the next heartbeat.
+    return (await mergeRanges(ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit)).map(toJobRecord)
   },
 })

@@ -25,6 +25,12 @@ export const MAX_APPEND_BYTES = 4 * 1_048_576
 /** Batch bytes one `readEvents` page reads before it stops (a pieced event may add its pieces). */
 export const READ_PAGE_BYTES = 4_000_000
 
+/**
+ * Job documents one query reads for the records it returns (`list`, `listExpiredLeases`) before it
+ * stops early: a job document holds its request, up to the app's body limit each.
+ */
+export const RECORD_PAGE_BYTES = 4_000_000
+
 /** Document bytes one cleanup mutation reads and deletes before it stops (the last one may overshoot by a document). */
 export const CLEANUP_BYTES = 6 * 1_048_576
 

@@ -2,7 +2,8 @@
  * Helpers shared by the Convex functions: looking a job up by its engine id, the record shape the
  * functions return, and the status groups. Holds no Convex functions itself.
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
+import { RECORD_PAGE_BYTES } from './limits'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
 import { jobFields, leaseValidator, type StoredJobStatus } from './schema'
@@ -72,4 +73,29 @@ export async function lastChangedAt(db: DatabaseReader, userId: string): Promise
  */
 export async function nextChangedAt(db: DatabaseReader, userId: string): Promise<number> {
   return Math.max(Date.now(), await lastChangedAt(db, userId) + 1)
+}
+
+/**
+ * Up to `limit` job documents from several index ranges, each already in `compare` order, merged
+ * in that order; it stops early once the documents it took pass `RECORD_PAGE_BYTES` (at least one
+ * is always taken). Only the documents taken, and one look-ahead per range, are read.
+ */
+export async function mergeRanges(ranges: Array<AsyncIterable<Doc<'jobs'>>>, compare: (a: Doc<'jobs'>, b: Doc<'jobs'>) => number, limit: number): Promise<Doc<'jobs'>[]> {
+  const iterators = ranges.map(range => range[Symbol.asyncIterator]())
+  const heads = await Promise.all(iterators.map(iterator => iterator.next()))
+  const taken: Doc<'jobs'>[] = []
+  let bytes = 0
+  while (taken.length < limit) {
+    let best = -1
+    for (const [index, head] of heads.entries()) {
+      if (!head.done && (best < 0 || compare(head.value, heads[best]!.value as Doc<'jobs'>) < 0)) best = index
+    }
+    if (best < 0) break
+    const doc = heads[best]!.value as Doc<'jobs'>
+    bytes += getDocumentSize(doc)
+    if (taken.length > 0 && bytes > RECORD_PAGE_BYTES) break
+    taken.push(doc)
+    heads[best] = await iterators[best]!.next()
+  }
+  return taken
 }

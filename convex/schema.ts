@@ -129,6 +129,11 @@ export default defineSchema({
     .index('by_job_seq', ['jobId', 'lastSeq']),
   controls: defineTable(controlFields)
     .index('by_job', ['jobId', 'number']),
+  // One small document per job not yet ended, so counting active jobs (every `create` does, for
+  // the limits) reads a few bytes per job, not its request, and does not conflict with appends.
+  activeJobs: defineTable({ jobId: v.string(), userId: v.string() })
+    .index('by_job', ['jobId'])
+    .index('by_user', ['userId']),
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),

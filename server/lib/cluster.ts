@@ -4,16 +4,21 @@
  * is sent to the owner as a control and the caller gets the owner's real reply (ok, 400, 409), or
  * the job's end when it ended meanwhile. Jobs whose lease expired are taken over: chat jobs end
  * `failed` (`owner-lost`, partial text kept) or, with `recovery.chat` = `continue`, run on from the
- * stored text; workflow jobs resume from the last finished node.
+ * stored text; workflow jobs resume from the last finished node — but only after their stored
+ * request passed the checks a route applies (stored-request.ts): an invalid one ends `failed`
+ * (`invalid-request`) without reaching the upstream.
  */
 import { emptyMetrics, isTerminalStatus } from '../../shared/events'
-import type { JobEvent } from '../../shared/events'
+import type { JobError, JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError } from './errors'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
 import type { SharedProvider } from './run-lease'
+import { checkStoredRequest } from './stored-request'
+import type { ToolRegistry } from './tools/types'
+import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
 import { traceOwnerLost } from './telemetry/job-trace'
@@ -48,6 +53,9 @@ export interface ClusterOptions {
   timers: TimerSet
   runs: Map<string, JobRun>
   startRun: (record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun) => void
+  /** What a recovered job's request is checked against before it runs again. */
+  tools: ToolRegistry
+  workflows: WorkflowRegistry
 }
 
 /** How a forwarded control came out. */
@@ -108,20 +116,26 @@ export function createCluster(options: ClusterOptions) {
     throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
-  /** Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept. */
-  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig) {
+  /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */
+  async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, error: JobError) {
     const { epoch } = record.lease
     const result = await provider.appendEvents(record.id, [{
       type: 'job-end',
       status: 'failed',
-      error: { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' },
+      error,
       metrics: emptyMetrics(),
       seq,
       at: now(),
       ...(epoch > 1 ? { epoch } : {}),
     }], { epoch })
-    logger.info('ended a job whose owner was lost', { jobId: record.id, ok: result.ok })
-    if (result.ok) traceOwnerLost(record, record.lease, config, now())
+    logger.info('ended a job whose owner was lost', { jobId: record.id, code: error.code, ok: result.ok })
+    return result.ok
+  }
+
+  /** Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept. */
+  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig) {
+    const ended = await endRecovered(record, seq, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' })
+    if (ended) traceOwnerLost(record, record.lease, config, now())
   }
 
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
@@ -141,8 +155,15 @@ export function createCluster(options: ClusterOptions) {
         const state = await provider.getState(record.id)
         if (!state || isTerminalStatus(state.status)) continue
         if (record.type === 'workflow' || config.recovery.chat === 'continue') {
+          // The request comes back from the shared store: it runs again only if a route would accept it.
+          const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
+          if (!check.ok) {
+            logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
+            await endRecovered(record, state.seq + 1, check.error)
+            continue
+          }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
-          options.startRun(record, config, { state, lease })
+          options.startRun({ ...record, request: check.request }, config, { state, lease })
           continue
         }
         await endLostChat(record, state.seq + 1, config)

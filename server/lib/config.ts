@@ -158,6 +158,11 @@ export interface BackgroundJobsConfig {
     intervalMs: number
     /** … or as soon as this many bytes are pending. @default 1024 */
     bytes: number
+    /**
+     * The most bytes of a job's events that may wait for the store (while it is unreachable);
+     * past it the job ends `failed` with the code `store-unreachable`. @default 8388608 (8 MiB)
+     */
+    maxPendingBytes: number
   }
   lease: {
     /** Another instance takes a job over when its owner has not renewed the lease for this long. @default 15000 */
@@ -247,7 +252,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     inputPerMinute: 120,
   },
   stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
-  persist: { intervalMs: 0, bytes: 1024 },
+  persist: { intervalMs: 0, bytes: 1024, maxPendingBytes: 8_388_608 },
   lease: { durationMs: 15_000, heartbeatMs: 5_000 },
   recovery: { chat: 'fail' },
   metricsToken: '',

@@ -92,7 +92,7 @@ export function createEngine(options: EngineOptions) {
     jobEnded: (job, state) => callHook('jobEnded', job, state),
   })
   // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
-  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun }) : null
+  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun, tools: options.tools, workflows: options.workflows }) : null
 
   /**
    * A record as this instance knows it best: a job running here is ahead of the store (writes

@@ -80,7 +80,7 @@ export class ShuttingDownError extends BackgroundJobsError {
  * instead of hanging. The message names the store.
  */
 export class ProviderUnavailableError extends BackgroundJobsError {
-  override readonly name = 'ProviderUnavailableError'
+  override readonly name: string = 'ProviderUnavailableError'
   override readonly statusCode = 503
   constructor(readonly provider: string, message: string, readonly retryAfterSeconds: number, options?: { cause?: unknown }) {
     super(message, options)
@@ -111,7 +111,7 @@ export class InputConflictError extends BackgroundJobsError {
 /** The reason a job was aborted (the AbortSignal's `reason`). */
 export class JobAbortedError extends Error {
   override readonly name = 'JobAbortedError'
-  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large', message: string) {
+  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large' | 'store-unreachable', message: string) {
     super(message)
   }
 }

@@ -1,29 +1,16 @@
 /**
- * Sizes of events as a store holds them (UTF-8 bytes of their JSON), and how an event too big for
- * a store is made to fit: a merged text or reasoning delta is split into smaller deltas (nothing
- * lost: offsets place every piece); any other event has its largest payload fields replaced by a
- * notice saying what was cut.
+ * How an event too big for a store (UTF-8 bytes of its JSON, bytes.ts) is made to fit: a merged
+ * text or reasoning delta is split into smaller deltas (nothing lost: offsets place every piece);
+ * any other event has its largest payload fields replaced by a notice saying what was cut.
  */
 import type { JobEvent } from '../../shared/events'
-
-/** UTF-8 bytes of a string. */
-export function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8')
-}
-
-/** UTF-8 bytes of an event's JSON. */
-export function eventBytes(event: JobEvent): number {
-  return utf8Length(JSON.stringify(event))
-}
+import { isDeltaEvent } from '../../shared/events'
+import { jsonByteLength } from './bytes'
 
 /** Fields every event keeps as they are: its identity and place in the log. */
 const ENVELOPE_FIELDS = new Set(['type', 'seq', 'at', 'nodeId', 'fromSeq'])
 
 type Delta = Extract<JobEvent, { type: 'text-delta' | 'reasoning-delta' }>
-
-function isDelta(event: JobEvent): event is Delta {
-  return event.type === 'text-delta' || event.type === 'reasoning-delta'
-}
 
 /** Splits a merged delta in two (each keeps at least one of its seqs), or null when it covers one seq. */
 function halve(delta: Delta): [Delta, Delta] | null {
@@ -40,18 +27,21 @@ function halve(delta: Delta): [Delta, Delta] | null {
   return [first, second]
 }
 
-/** The event with its largest payload fields replaced by a notice until its JSON fits. */
-export function shortenEvent(event: JobEvent, maxBytes: number, storeName: string): JobEvent {
+/**
+ * The event with its largest payload fields replaced by a notice until its JSON fits (it may
+ * still not fit when its envelope alone is too big: callers check).
+ */
+export function shortenEvent(event: JobEvent, maxBytes: number): JobEvent {
   const shortened: Record<string, unknown> = { ...event }
   const replaced = new Set<string>()
-  while (utf8Length(JSON.stringify(shortened)) > maxBytes) {
+  while (jsonByteLength(shortened) > maxBytes) {
     const largest = Object.entries(shortened)
       .filter(([key]) => !ENVELOPE_FIELDS.has(key) && !replaced.has(key))
-      .map(([key, value]) => [key, utf8Length(JSON.stringify(value) ?? '')] as const)
+      .map(([key, value]) => [key, jsonByteLength(value)] as const)
       .sort((a, b) => b[1] - a[1])[0]
     if (!largest) break
     const [key, bytes] = largest
-    shortened[key] = `[truncated: ${bytes} bytes, more than one event stored in ${storeName} may hold (${maxBytes} bytes)]`
+    shortened[key] = `[truncated: ${bytes} bytes, more than one stored event may hold (${maxBytes} bytes)]`
     replaced.add(key)
   }
   return shortened as unknown as JobEvent
@@ -61,11 +51,11 @@ export function shortenEvent(event: JobEvent, maxBytes: number, storeName: strin
  * The event as one or more events whose JSON fits in `maxBytes`: itself when it fits; a merged
  * delta split (losslessly) as far as its seqs allow; otherwise shortened with a notice.
  */
-export function fitEvent(event: JobEvent, maxBytes: number, storeName: string): JobEvent[] {
-  if (eventBytes(event) <= maxBytes) return [event]
-  if (isDelta(event)) {
+export function fitEvent(event: JobEvent, maxBytes: number): JobEvent[] {
+  if (jsonByteLength(event) <= maxBytes) return [event]
+  if (isDeltaEvent(event)) {
     const halves = halve(event)
-    if (halves) return halves.flatMap(half => fitEvent(half, maxBytes, storeName))
+    if (halves) return halves.flatMap(half => fitEvent(half, maxBytes))
   }
-  return [shortenEvent(event, maxBytes, storeName)]
+  return [shortenEvent(event, maxBytes)]
 }

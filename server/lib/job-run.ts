@@ -83,6 +83,8 @@ export interface CreateRunOptions {
   onCommit: (event: JobEvent) => void
   onInputRequest: (requestId: string, prompt: string) => void
   abort: (run: JobRun, reason: JobAbortedError) => void
+  /** An event too large for the provider was committed shortened (for a log line). */
+  onShortened?: (event: JobEvent, bytes: number) => void
   /** The lease epoch this run writes with (1 on the first owner). */
   epoch: number
   trace: JobTrace
@@ -99,7 +101,8 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     now: options.now,
     epoch: options.epoch,
     onCommit: options.onCommit,
-    // An event no write could hold ends the job with a clear error instead of blocking the log.
+    onShortened: options.onShortened,
+    // An event no write could hold even shortened ends the job with a clear error instead of blocking the log.
     onUnstorable: (event, bytes) => options.abort(run, new JobAbortedError('event-too-large', `A ${event.type} event of ${bytes} bytes is larger than the provider stores in one write (${options.persist.maxEventBytes} bytes)`)),
   })
   const run: JobRun = {

@@ -11,6 +11,7 @@ import type { JobState } from '../../shared/reducer'
 import { applyEvent } from '../../shared/reducer'
 import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
+import { shortenEvent } from './event-size'
 import type { TimerSet } from './timers'
 import type { Viewer } from './viewer'
 import { closeViewer, deliver } from './viewer'
@@ -36,7 +37,12 @@ export interface LiveJobOptions {
   epoch?: number
   /** Called after every committed event (notifications, metrics). */
   onCommit?: (event: JobEvent) => void
-  /** Called instead of committing an event the provider could never store (larger than its batch limit). */
+  /**
+   * Called when an event was too large for the provider (over its batch limit) and is committed
+   * with its largest fields replaced by a notice instead.
+   */
+  onShortened?: (event: JobEvent, bytes: number) => void
+  /** Called instead of committing an event that even shortened the provider could not store. */
   onUnstorable?: (event: JobEvent, bytes: number) => void
 }
 
@@ -113,17 +119,25 @@ export class LiveJob {
   /**
    * Numbers an event, applies it, persists it and sends it to viewers. Pending deltas are flushed
    * first so order is kept. Once the end is numbered nothing more is accepted (a late event is
-   * dropped), and an event the provider could never store is refused (`onUnstorable`).
+   * dropped). An event larger than the provider can store is committed with its largest fields
+   * replaced by a notice (`onShortened`) — viewers see what is stored, and the log goes on; one
+   * that cannot be shortened enough is refused (`onUnstorable`).
    */
   commit(payload: JobEventPayload & { nodeId?: string }): JobEvent | null {
     if (this.endEvent) return null
     if (!isDeltaEvent(payload)) this.flush()
     if (this.endEvent) return null
-    const event = this.number(payload)
+    let event = this.number(payload)
+    const { maxEventBytes } = this.options.persist
     const bytes = isDeltaEvent(event) ? 0 : this.options.persist.sizeOf(event)
-    if (bytes > this.options.persist.maxEventBytes) {
-      this.options.onUnstorable?.(event, bytes)
-      return null
+    if (bytes > maxEventBytes) {
+      const shortened = shortenEvent(event, maxEventBytes)
+      if (this.options.persist.sizeOf(shortened) > maxEventBytes) {
+        this.options.onUnstorable?.(event, bytes)
+        return null
+      }
+      this.options.onShortened?.(event, bytes)
+      event = shortened
     }
     this.apply(event)
     return event

@@ -50,6 +50,13 @@ export interface PersistQueueOptions {
    * track the text, not the number of batching windows. @default false
    */
   mergeDeltas?: boolean
+  /**
+   * The most bytes that may wait to be written (the store is down or slow); past it
+   * `onOverflow` is called, once. The events are still kept. @default Infinity
+   */
+  maxPendingBytes?: number
+  /** Called once when the pending events pass `maxPendingBytes` (the run then fails the job). */
+  onOverflow?: (pendingBytes: number) => void
 }
 
 /** How a `flush` ended. */
@@ -90,6 +97,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   let outcome: Exclude<PersistOutcome, 'stored'> | null = null
   let cancelTimer: (() => void) | null = null
   let retryScheduled = false
+  let overflowed = false
+  const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
   const waiters: Array<{ target: number, resolve: (outcome: PersistOutcome) => void }> = []
 
   function settleWaiters() {
@@ -193,6 +202,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       pending.push({ event, bytes })
       pendingBytes += bytes
       pushed++
+      if (!overflowed && pendingBytes > maxPendingBytes) {
+        overflowed = true
+        options.onOverflow?.(pendingBytes)
+      }
       if (!isDeltaEvent(event) || options.intervalMs === 0 || pendingBytes >= options.bytes) start()
       else schedule(options.intervalMs)
     },

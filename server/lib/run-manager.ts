@@ -125,6 +125,9 @@ export function createRunManager(options: RunManagerOptions) {
       epoch: lease?.epoch,
       onRefused: reason => abandonRun(run, `write refused: ${reason}`),
       onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
+      // The store has not taken this job's events for a while: stop it rather than buffer without end.
+      maxPendingBytes: config.persist.maxPendingBytes,
+      onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),
     })
     const run = createJobRun({
       record,
@@ -142,6 +145,7 @@ export function createRunManager(options: RunManagerOptions) {
         type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
       }),
       abort: (target, reason) => void abortRun(target, reason),
+      onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
     })
     runs.set(record.id, run)

@@ -2,15 +2,17 @@
  * A job's stored request is checked again before a recovering instance runs it: it comes back
  * from the shared store, not from a validated route, so a request that got there some other way
  * (or that the app's tools and workflows no longer accept) must not reach the upstream on the
- * operator's key. The same rules as `POST /api/jobs`: messages through the body schema, the model
- * through `upstream.allowedModels`, tool names through the registry, a workflow's input through
- * its schema. An invalid request ends the job `failed` with the code `invalid-request`.
+ * operator's key. The same rules as `POST /api/jobs`: messages through the body schema and
+ * `toChatJobInput` (allowed model, no client system prompt), tool names through the registry, a
+ * workflow's input through its schema. An invalid request ends the job `failed` with the code
+ * `invalid-request` (cluster.ts).
  */
 import type { JobError } from '../../shared/events'
-import { allowedModelNames, type BackgroundJobsConfig } from './config'
+import type { BackgroundJobsConfig } from './config'
 import { describeIssues } from './describe-issues'
+import { toChatJobInput } from './http/chat-job-input'
 import { chatJobBodySchema } from './http/schemas'
-import type { JobRequest } from './providers/types'
+import type { JobRequest, JobTraceContext } from './providers/types'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 
@@ -24,7 +26,7 @@ export interface StoredRequestContext {
   workflows: WorkflowRegistry
 }
 
-/** The outcome of a check: the request to run (a workflow's input parsed), or why not. */
+/** The outcome of a check: the request to run (rebuilt from what passed), or why not. */
 export type StoredRequestCheck = { ok: true, request: JobRequest } | { ok: false, error: JobError }
 
 function refuse(detail: string): StoredRequestCheck {
@@ -42,6 +44,12 @@ function unknownTools(names: unknown, tools: ToolRegistry): string | null {
   return unknown.length > 0 ? `tools: ${unknown.map(name => `"${String(name)}"`).join(', ')} not registered` : null
 }
 
+/** The span context of the first run, kept when it has the shape the engine writes. */
+function traceOf(stored: Record<string, unknown>): { trace?: JobTraceContext } {
+  const trace = stored.trace as { traceparent?: unknown } | undefined
+  return typeof trace?.traceparent === 'string' && trace.traceparent.length <= 100 ? { trace: { traceparent: trace.traceparent } } : {}
+}
+
 /** Checks a stored request as the routes would have; never throws. */
 export function checkStoredRequest(request: unknown, context: StoredRequestContext): StoredRequestCheck {
   if (typeof request !== 'object' || request === null) return refuse('not an object')
@@ -50,14 +58,17 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
   if (toolProblem) return refuse(toolProblem)
 
   if (stored.type === 'chat') {
-    const { type: _type, ...body } = stored
+    const { type: _type, trace: _trace, ...body } = stored
     const parsed = chatJobBodySchema(context.config).safeParse(body)
-    if (!parsed.success) return refuse(describeIssues(parsed.error))
-    if (parsed.data.messages.some(message => message.role === 'system')) return refuse('messages: system messages come from the app, never from a request')
-    const allowed = allowedModelNames(context.config)
-    if (parsed.data.model && allowed && !allowed.has(parsed.data.model)) return refuse(`model: "${parsed.data.model}" is not allowed here (upstream.allowedModels)`)
-    const { messages, model, tools } = parsed.data
-    return { ok: true, request: { type: 'chat', messages, ...(model ? { model } : {}), ...(tools ? { tools } : {}) } }
+    if (!parsed.success) return refuse(describeIssues(parsed.error, 'request'))
+    try {
+      // The per-user tools flag was applied when the job was created: its `tools` list says it.
+      const { request: checked } = toChatJobInput(parsed.data, context.config, { enabled: true, tools: true, workflows: true }, null)
+      return { ok: true, request: { ...checked, ...traceOf(stored) } }
+    }
+    catch (error) {
+      return refuse((error as Error).message)
+    }
   }
 
   if (stored.type === 'workflow') {
@@ -66,7 +77,7 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
     if (!workflow) return refuse(`workflow: "${String(stored.workflow)}" is not registered`)
     try {
       const input = workflow.parseInput(stored.input)
-      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}) } }
+      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
     }
     catch (error) {
       return refuse(`input: ${(error as Error).message}`)

@@ -4,14 +4,6 @@
  * Several providers over one backend stand for several Nitro instances sharing a deployment.
  */
 import { convexTest } from 'convex-test'
-import type { BackgroundJobsConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
-import type { JobRunners } from '../../server/lib/engine-types'
-import { silentLogger } from '../../server/lib/logger'
-import type { JobProvider } from '../../server/lib/providers/types'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { unusedModel } from '../support/engine-harness'
 import schema from '../../convex/schema'
 import { type ConvexTestBackend, createConvexTestFacade } from '../../server/lib/providers/convex-test-facade'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
@@ -97,18 +89,4 @@ export async function twoInstancesWithJob(overrides: Partial<NewJobRecord> = {})
   const job = newJob(overrides)
   await a.provider.create(job)
   return { backend, a, b, job }
-}
-
-/** An engine over `provider` that runs chat jobs with `chat` (no model, tools or workflows). */
-export function createChatEngine(provider: JobProvider, instanceId: string, config: BackgroundJobsConfig, chat: JobRunners['chat'] = async () => {}) {
-  return createEngine({
-    provider,
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => unusedModel,
-    runners: { chat },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([]),
-    logger: silentLogger,
-  })
 }

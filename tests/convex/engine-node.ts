@@ -6,6 +6,8 @@ import { z } from 'zod'
 import type { BackgroundJobsConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
+import type { ModelClient } from '../../server/lib/model/types'
+import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import { silentLogger } from '../../server/lib/logger'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
@@ -40,17 +42,23 @@ export interface EngineNodeOptions {
   workflows?: unknown[]
   /** A layer over the node's provider (a stuck heartbeat, a failing read …). */
   wrap?: (provider: JobProvider) => JobProvider
+  /** A layer over the node's connection to Convex (faults, see fault-facade.ts). */
+  wrapFacade?: (facade: ConvexFacade) => ConvexFacade
+  /** The provider's time limit per call. @default the provider's (10 s) */
+  timeoutMs?: number
+  /** The model client. @default one that must not be called */
+  model?: ModelClient
 }
 
 /** One simulated instance on the backend. */
 export function createEngineNode(backend: Backend, options: EngineNodeOptions) {
-  const { provider, facade } = createInstance(backend)
+  const { provider, facade } = createInstance(backend, { wrap: options.wrapFacade, timeoutMs: options.timeoutMs })
   const tools = options.tools ?? []
   const engine = createEngine({
     provider: options.wrap ? options.wrap(provider) : provider,
     instanceId: options.instanceId,
     getConfig: () => options.config,
-    createModelClient: () => unusedModel,
+    createModelClient: () => options.model ?? unusedModel,
     runners: { chat: options.chat ?? (async () => {}), workflow: runWorkflowJob },
     tools: createToolRegistry(tools),
     workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: tools.map(tool => tool.name) }),

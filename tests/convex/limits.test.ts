@@ -84,7 +84,7 @@ describe('a real deployment\'s size limits', () => {
     expect(await provider.appendEvents(job.id, textDeltas(3, ['after']), { epoch: 1 })).toEqual({ ok: true, lastSeq: 3 })
     const stored = (await provider.readEvents(job.id, 0))!.events
     expect(stored[1]).toMatchObject({ type: 'node-end', seq: 2, nodeId: 'draft', status: 'completed' })
-    expect((stored[1] as { output: unknown }).output).toMatch(/^\[truncated: \d+ bytes, more than one event stored in Convex may hold/)
+    expect((stored[1] as { output: unknown }).output).toMatch(/^\[truncated: \d+ bytes, more than one stored event may hold/)
     expect(stored[2]).toMatchObject({ type: 'text-delta', text: 'after' })
     await expectDocumentsWithinLimit(backend)
   })
@@ -118,5 +118,25 @@ describe('a real deployment\'s size limits', () => {
     // Each returned batch parses whole: no half event at the page's end.
     for (const batch of first!.batches) expect(() => JSON.parse(batch.eventsJson) as unknown).not.toThrow()
     expect((await provider.readEvents(job.id, 0))?.events).toEqual(events)
+  })
+
+  it('counts, lists and recovers jobs with large requests inside a transaction\'s read limit', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    // 30 active jobs whose requests (600 KB each) add up past the 16 MiB one query may read.
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'q'.repeat(600_000) }] }
+    const expired = { instanceId: 'gone', epoch: 1, expiresAt: 1 }
+    for (let index = 0; index < 30; index++) await provider.create(newJob({ request, lease: expired }))
+    // Counting for the limits reads no job documents (so no requests).
+    expect(await provider.countActive()).toBe(30)
+    const { created } = await provider.create(newJob({ request }), { maxActive: 100, maxActivePerUser: 100 })
+    expect(created).toBe(true)
+    // Lists and recovery scans stop early instead of failing; the caller asks again.
+    const listed = await provider.list({ userId: 'user-1', limit: 200 })
+    expect(listed.length).toBeGreaterThan(0)
+    expect(listed.length).toBeLessThan(31)
+    const lost = await provider.listExpiredLeases!(Date.now())
+    expect(lost.length).toBeGreaterThan(0)
+    expect(lost.length).toBeLessThan(30)
   })
 })

@@ -8,7 +8,8 @@ import { wait } from '../support/engine-harness'
 import { resolveConfig } from '../../server/lib/config'
 import type { JobRunners } from '../../server/lib/engine-types'
 import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
-import { createBackend, createChatEngine, createInstance } from './backend'
+import { createBackend } from './backend'
+import { createEngineNode } from './engine-node'
 import type { Backend } from './backend'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { inputTimeoutMs: 600_000 } })
@@ -29,8 +30,7 @@ const briefText: JobRunners['chat'] = async (context) => {
 }
 
 function createNode(backend: Backend, instanceId: string, chatRunner?: JobRunners['chat']) {
-  const { provider, facade } = createInstance(backend)
-  return { engine: createChatEngine(provider, instanceId, config, chatRunner), provider, facade }
+  return createEngineNode(backend, { instanceId, config, chat: chatRunner })
 }
 
 /**
@@ -38,7 +38,7 @@ function createNode(backend: Backend, instanceId: string, chatRunner?: JobRunner
  * read of the job's state (two queries in a row), which `settled()` cannot see before the first
  * returns: a turn of the (fake) timers lets the chain queue the rest.
  */
-async function settle(facade: ReturnType<typeof createInstance>['facade']) {
+async function settle(facade: ReturnType<typeof createEngineNode>['facade']) {
   await facade.settled()
   await vi.advanceTimersByTimeAsync(0)
   await facade.settled()

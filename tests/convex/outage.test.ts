@@ -13,7 +13,8 @@ import type { JobRunners } from '../../server/lib/engine-types'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { toHttpError } from '../../server/lib/http/handler'
 import type { JobEvent } from '../../shared/events'
-import { createBackend, createChatEngine, createInstance, newJob, statusEvent, textDeltas, type Backend } from './backend'
+import { createBackend, createInstance, newJob, statusEvent, textDeltas, type Backend } from './backend'
+import { createEngineNode } from './engine-node'
 import { createFaultyFacade, type FaultyFacade } from './fault-facade'
 
 // The route helpers import Nitro's runtime, which only exists in a built server; nothing here uses it.
@@ -32,8 +33,9 @@ function createFaultyInstance(backend: Backend) {
 }
 
 function createNode(backend: Backend, instanceId: string, chatRunner?: JobRunners['chat']) {
-  const { provider, faulty } = createFaultyInstance(backend)
-  return { engine: createChatEngine(provider, instanceId, config, chatRunner), provider, faulty }
+  let faulty!: FaultyFacade
+  const node = createEngineNode(backend, { instanceId, config, chat: chatRunner, timeoutMs: TIMEOUT_MS, wrapFacade: facade => (faulty = createFaultyFacade(facade)) })
+  return { ...node, faulty }
 }
 
 /** A runner emitting `count` words, one every `everyMs`. */
@@ -129,42 +131,48 @@ describe('a Convex outage', () => {
     expect((await provider.getState(job.id))?.content).toBe('Hello world')
   })
 
-  it('a 30 s outage: routes 503 within the timeout, the job streams on to its local viewer, nothing is lost after the reconnect', async () => {
+  it('a 30 s outage: routes 503 within the timeout, jobs stream on to local viewers and finish, nothing is lost after the reconnect', async () => {
     const backend = createBackend()
-    const count = 600 // 60 s of words: the job outlasts the outage
-    const a = createNode(backend, 'A', words(count))
-    const { job } = await a.engine.createJob('u1', { request: chat })
-    const sink = createRecordingSink()
-    await a.engine.attachViewer('u1', job.id, sink, null)
+    // 60 s of words for "long" (it outlasts the outage), 15 s for "short" (it ends during it).
+    const lengths: Record<string, number> = { long: 600, short: 150 }
+    const a = createNode(backend, 'A', (context, request) => words(lengths[request.messages[0]!.content ?? ''] ?? 0)(context))
+    const ask = (content: string) => ({ type: 'chat' as const, messages: [{ role: 'user' as const, content }] })
+    const jobs = { long: (await a.engine.createJob('u1', { request: ask('long') })).job, short: (await a.engine.createJob('u1', { request: ask('short') })).job }
+    const sinks = { long: createRecordingSink(), short: createRecordingSink() }
+    for (const name of ['long', 'short'] as const) await a.engine.attachViewer('u1', jobs[name].id, sinks[name], null)
     await vi.advanceTimersByTimeAsync(5_000)
 
     a.faulty.disconnect()
-    const framesBefore = sink.frames.length
+    const framesBefore = sinks.long.frames.length
     const routes = [
-      a.engine.getJob('u1', job.id),
+      a.engine.getJob('u1', jobs.long.id),
       a.engine.listJobs('u1'),
       a.engine.createJob('u1', { request: chat }),
-      a.engine.attachViewer('u1', job.id, createRecordingSink(), null),
+      a.engine.attachViewer('u1', jobs.long.id, createRecordingSink(), null),
     ].map(route => route.then(() => null, (error: unknown) => asRoute(error)))
     await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
     for (const answer of await Promise.all(routes)) expect(answer).toMatchObject({ status: 503, retryAfter: 5, message: expect.stringMatching(/^Convex did not answer/) })
     await vi.advanceTimersByTimeAsync(OUTAGE_MS - TIMEOUT_MS)
-    // The local viewer saw the text go on the whole time.
-    expect(sink.frames.length - framesBefore).toBeGreaterThan(250)
+    // The local viewers saw the text go on the whole time; the short job's end waits for the store.
+    expect(sinks.long.frames.length - framesBefore).toBeGreaterThan(250)
+    expect(sinks.short.state()!.content).toBe(wordsText(lengths.short!))
+    expect(sinks.short.frames.some(frame => frame.event === 'job-end')).toBe(false)
 
     await a.faulty.reconnect()
     await vi.advanceTimersByTimeAsync(30_000)
-    await a.engine.whenSettled(job.id)
-    expect(sink.state()).toMatchObject({ status: 'completed', content: wordsText(count) })
-    const stored = (await a.provider.readEvents(job.id, 0))!
-    expect(stored.complete).toBe(true)
-    const seqs = stored.events.flatMap(event => [event.fromSeq ?? event.seq, event.seq])
-    // Contiguous, each seq once: nothing lost, nothing stored twice.
-    for (let index = 0; index < stored.events.length; index++) {
-      expect(stored.events[index]!.fromSeq ?? stored.events[index]!.seq).toBe(index === 0 ? 1 : stored.events[index - 1]!.seq + 1)
+    for (const name of ['long', 'short'] as const) {
+      await a.engine.whenSettled(jobs[name].id)
+      const text = wordsText(lengths[name]!)
+      expect(sinks[name].frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+      expect(sinks[name].state()).toMatchObject({ status: 'completed', content: text })
+      const stored = (await a.provider.readEvents(jobs[name].id, 0))!
+      expect(stored.complete).toBe(true)
+      // Contiguous, each seq once: nothing lost, nothing stored twice.
+      for (let index = 0; index < stored.events.length; index++) {
+        expect(stored.events[index]!.fromSeq ?? stored.events[index]!.seq).toBe(index === 0 ? 1 : stored.events[index - 1]!.seq + 1)
+      }
+      expect(await a.provider.getState(jobs[name].id)).toMatchObject({ status: 'completed', content: text })
     }
-    expect(seqs.length).toBeGreaterThan(0)
-    expect(await a.provider.getState(job.id)).toMatchObject({ status: 'completed', content: wordsText(count) })
     expect(a.engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0 })
     await a.engine.dispose()
   })

@@ -1,7 +1,7 @@
 /**
  * A job's end is reported — to viewers, notifications and the jobEnded hook — only once the
- * provider stored it: a failing write is retried and the tail is never dropped. An event that no
- * write could ever hold ends the job with a clear error instead of blocking its log.
+ * provider stored it: a failing write is retried and the tail is never dropped, up to a bound. An
+ * event too large for any write is stored shortened with a notice instead of blocking its log.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobProvider } from '../../server/lib/providers/types'
@@ -134,13 +134,35 @@ describe('an event no write could hold', () => {
     vi.useRealTimers()
   })
 
-  it('ends the job failed with event-too-large naming the sizes; the text so far is kept', async () => {
+  it('commits it shortened, with a notice in place of its largest field: viewers and the store agree and the job goes on', async () => {
     const { engine, provider } = createTestEngine({
       wrap: inner => Object.assign(Object.create(inner) as JobProvider, { maxBatchBytes: 2_000 }),
       runners: {
         async chat(context) {
           context.text('before the big call ')
           context.emit({ type: 'tool-call', id: 'c1', name: 'dump', args: { blob: 'x'.repeat(5_000) }, step: 1 })
+          context.text('and after it')
+        },
+      },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    const sink = createRecordingSink()
+    await engine.attachViewer('u1', job.id, sink, null)
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(job.id)
+    const state = await provider.getState(job.id)
+    expect(state).toMatchObject({ status: 'completed', content: 'before the big call and after it' })
+    expect(state!.toolCalls).toEqual([expect.objectContaining({ id: 'c1', name: 'dump', args: expect.stringMatching(/^\[truncated: 5\d{3} bytes, more than one stored event may hold \(2000 bytes\)\]$/) })])
+    expect(sink.state()!.toolCalls).toEqual(state!.toolCalls)
+  })
+
+  it('ends the job failed with event-too-large when even its envelope is too large; the text so far is kept', async () => {
+    const { engine, provider } = createTestEngine({
+      wrap: inner => Object.assign(Object.create(inner) as JobProvider, { maxBatchBytes: 2_000 }),
+      runners: {
+        async chat(context) {
+          context.text('before ')
+          context.emit({ type: 'node-start', nodeId: 'n'.repeat(5_000), kind: 'agent' })
           context.text('never stored')
         },
       },
@@ -149,8 +171,61 @@ describe('an event no write could hold', () => {
     await vi.advanceTimersByTimeAsync(100)
     await engine.whenSettled(job.id)
     const state = await provider.getState(job.id)
-    expect(state).toMatchObject({ status: 'failed', content: 'before the big call ', toolCalls: [] })
+    expect(state).toMatchObject({ status: 'failed', content: 'before ' })
     expect(state!.error).toMatchObject({ code: 'event-too-large' })
-    expect(state!.error!.message).toMatch(/tool-call event of \d+ bytes .*2000 bytes/)
+    expect(state!.error!.message).toMatch(/node-start event of \d+ bytes .*2000 bytes/)
+  })
+})
+
+describe('a store that stays unreachable', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('buffers a bounded amount: past persist.maxPendingBytes the job stops, failed store-unreachable, and nothing before is lost', async () => {
+    let outage!: { down: boolean, attempts: number }
+    const chunk = 'y'.repeat(100)
+    const { engine, provider } = createTestEngine({
+      config: { persist: { maxPendingBytes: 2_000 } },
+      wrap: (inner) => {
+        const made = withOutage(inner)
+        outage = made.outage
+        return made.wrapped
+      },
+      runners: {
+        async chat(context) {
+          for (;;) {
+            context.text(chunk)
+            await wait(100, context.signal)
+          }
+        },
+      },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    const sink = createRecordingSink()
+    await engine.attachViewer('u1', job.id, sink, null)
+    await vi.advanceTimersByTimeAsync(250)
+    outage.down = true
+    await vi.advanceTimersByTimeAsync(5_000)
+    // Stopped once about 2 000 bytes waited (a chunk counts 100 + 64 bytes), not after the 50
+    // chunks 5 s would bring; its end waits for the store.
+    const seen = sink.state()!.content.length
+    expect(seen).toBeGreaterThanOrEqual(12 * chunk.length)
+    expect(seen).toBeLessThanOrEqual(20 * chunk.length)
+    expect(sink.frames.some(frame => frame.event === 'job-end')).toBe(false)
+
+    outage.down = false
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 32)
+    await engine.whenSettled(job.id)
+    const stored = await provider.getState(job.id)
+    expect(stored).toMatchObject({ status: 'failed', error: { code: 'store-unreachable' } })
+    expect(stored!.error!.message).toMatch(/more than persist\.maxPendingBytes \(2000\)/)
+    expect(stored!.content).toBe(sink.state()!.content)
+    expect(sink.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'failed' } })
+    expect(engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0 })
+    await engine.dispose()
   })
 })

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
-import { eventBytes, fitEvent, shortenEvent, utf8Length } from '../../server/lib/event-size'
+import { jsonByteLength as eventBytes, utf8ByteLength as utf8Length } from '../../server/lib/bytes'
+import { fitEvent, shortenEvent } from '../../server/lib/event-size'
 import { planAppendCalls, splitUtf8 } from '../../server/lib/providers/convex-batches'
 
 const delta = (fromSeq: number, seq: number, offset: number, text: string): JobEvent =>
@@ -15,13 +16,13 @@ const content = (events: JobEvent[]) => reduceEvents(createJobState({ id: 'j', t
 describe('fitting events into a size limit', () => {
   it('keeps an event that fits as it is', () => {
     const event = delta(1, 1, 0, 'hello')
-    expect(fitEvent(event, 1_000, 'Test')).toEqual([event])
+    expect(fitEvent(event, 1_000)).toEqual([event])
   })
 
   it('splits a merged delta into smaller deltas that keep the log gap-free and the text whole', () => {
     const text = 'abcdefghij'.repeat(100) + '👋'.repeat(50)
     const merged = delta(3, 12, 7, text)
-    const pieces = fitEvent(merged, 300, 'Test')
+    const pieces = fitEvent(merged, 300)
     expect(pieces.length).toBeGreaterThan(2)
     for (const piece of pieces) expect(eventBytes(piece)).toBeLessThanOrEqual(300)
     // Seqs: first covers from 3, each continues the previous, the last ends at 12.
@@ -40,14 +41,14 @@ describe('fitting events into a size limit', () => {
 
   it('shortens any other event by replacing its largest fields with a notice', () => {
     const event: JobEvent = { type: 'node-end', seq: 4, at: 1, nodeId: 'draft', status: 'completed', output: { text: 'y'.repeat(5_000) } }
-    const [shortened] = fitEvent(event, 500, 'Test')
+    const [shortened] = fitEvent(event, 500)
     expect(eventBytes(shortened!)).toBeLessThanOrEqual(500)
     expect(shortened).toMatchObject({ type: 'node-end', seq: 4, nodeId: 'draft', status: 'completed' })
-    expect((shortened as { output: unknown }).output).toMatch(/^\[truncated: 5011 bytes, more than one event stored in Test may hold \(500 bytes\)\]$/)
+    expect((shortened as { output: unknown }).output).toMatch(/^\[truncated: 5011 bytes, more than one stored event may hold \(500 bytes\)\]$/)
   })
 
   it('shortens a single-seq delta too big to split (the text is cut)', () => {
-    const shortened = shortenEvent(delta(1, 1, 0, 'z'.repeat(2_000)), 200, 'Test')
+    const shortened = shortenEvent(delta(1, 1, 0, 'z'.repeat(2_000)), 200)
     expect(eventBytes(shortened)).toBeLessThanOrEqual(200)
   })
 })

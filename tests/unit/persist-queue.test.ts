@@ -1,7 +1,7 @@
 /**
  * The write-behind queue never drops the tail: a write that throws is retried (backing off) until
  * it is stored, refused or the queue is closed, `flush` says which, batches stay under the
- * provider's byte limit, and sizes are UTF-8 bytes.
+ * provider's byte limit, sizes are UTF-8 bytes, and waiting past a bound is reported once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
@@ -150,5 +150,27 @@ describe('persist queue', () => {
     down.queue.close()
     expect(await flushed).toBe('closed')
     expect(down.timers.size).toBe(0)
+  })
+
+  it('tells once when more than maxPendingBytes wait, and keeps every event', async () => {
+    const { provider, stored } = flakyProvider({ failures: 1_000 })
+    const overflows: number[] = []
+    const queue = createPersistQueue({
+      provider,
+      jobId: 'job-1',
+      timers: createTimerSet(),
+      intervalMs: 0,
+      bytes: 1024,
+      maxPendingBytes: 500,
+      onOverflow: bytes => overflows.push(bytes),
+      onRefused: () => {},
+      onError: () => {},
+    })
+    for (let seq = 1; seq <= 10; seq++) queue.push(text(seq, (seq - 1) * 100, 'z'.repeat(100)))
+    await vi.advanceTimersByTimeAsync(10)
+    expect(overflows).toEqual([4 * (100 + DELTA_ENVELOPE_BYTES)])
+    expect(queue.pendingCount).toBe(10)
+    expect(stored).toEqual([])
+    queue.close()
   })
 })

@@ -7,6 +7,7 @@
  * collides with its own earlier attempt.
  */
 import type { JobEvent } from '../../../shared/events'
+import { isDeltaEvent } from '../../../shared/events'
 import type { ConvexFacade } from './convex-facade'
 import { convexFunctions as fn } from './convex-functions'
 import { type BatchLimits, CONVEX_BATCH_LIMITS, planAppendCalls } from './convex-batches'
@@ -33,7 +34,6 @@ export interface ConvexAppenderOptions {
 }
 
 type Delta = Extract<JobEvent, { type: 'text-delta' | 'reasoning-delta' }>
-const isDelta = (event: JobEvent): event is Delta => event.type === 'text-delta' || event.type === 'reasoning-delta'
 
 /**
  * `events` without what is stored up to `storedSeq`. A merged delta that straddles it keeps only
@@ -45,11 +45,11 @@ export function dropStored(events: JobEvent[], storedSeq: number, sent: JobEvent
   for (const event of events) {
     if (event.seq <= storedSeq) continue
     const fromSeq = event.fromSeq ?? event.seq
-    if (fromSeq > storedSeq || !isDelta(event)) {
+    if (fromSeq > storedSeq || !isDeltaEvent(event)) {
       kept.push(event)
       continue
     }
-    const stored = sent.filter((candidate): candidate is Delta => isDelta(candidate) && candidate.type === event.type && candidate.nodeId === event.nodeId && candidate.seq <= storedSeq).at(-1)
+    const stored = sent.filter((candidate): candidate is Delta => isDeltaEvent(candidate) && candidate.type === event.type && candidate.nodeId === event.nodeId && candidate.seq <= storedSeq).at(-1)
     const end = stored ? stored.offset + stored.text.length : -1
     const cut = end - event.offset
     if (!stored || cut < 0 || cut > event.text.length) {

@@ -6,7 +6,8 @@
  */
 import type { JobEvent } from '../../../shared/events'
 import { MAX_APPEND_BYTES, MAX_BATCH_BYTES } from '../../../convex/limits'
-import { fitEvent, utf8Length } from '../event-size'
+import { utf8ByteLength } from '../bytes'
+import { fitEvent } from '../event-size'
 
 /** The byte limits a plan keeps to (the Convex ones unless a test asks for smaller). */
 export interface BatchLimits {
@@ -60,9 +61,9 @@ export function planAppendCalls(events: JobEvent[], limits: BatchLimits = CONVEX
     callBytes = 0
   }
 
-  for (const fitted of events.flatMap(event => fitEvent(event, limits.appendBytes - 2, 'Convex'))) {
+  for (const fitted of events.flatMap(event => fitEvent(event, limits.appendBytes - 2))) {
     const json = JSON.stringify(fitted)
-    const bytes = utf8Length(json)
+    const bytes = utf8ByteLength(json)
     if (bytes + 2 > limits.batchBytes) {
       // Alone, in pieces: it fits one call (fitEvent) but no single document.
       closeBatch()

@@ -4,7 +4,10 @@
  * (node-redis) is imported on first use, so apps on another provider need not install it.
  */
 import { createHash } from 'node:crypto'
-import { BackgroundJobsError } from '../errors'
+import { ProviderUnavailableError } from '../errors'
+
+/** What a 503 for an unreachable Redis tells clients to wait. */
+const REDIS_RETRY_AFTER_SECONDS = 5
 
 /** Thrown when the `redis` provider is selected but the `redis` package is not installed. */
 export class RedisPackageMissingError extends Error {
@@ -22,12 +25,11 @@ export class RedisUnreachableError extends Error {
   }
 }
 
-/** Redis could not be reached for a command (down, restarting, timed out): 503, retry shortly. */
-export class RedisUnavailableError extends BackgroundJobsError {
+/** Redis could not be reached for a command (down, restarting, timed out): 503 + Retry-After, retry shortly. */
+export class RedisUnavailableError extends ProviderUnavailableError {
   override readonly name = 'RedisUnavailableError'
-  override readonly statusCode = 503
   constructor(cause: unknown) {
-    super(`The job store (Redis) is unavailable: ${(cause as Error)?.message ?? String(cause)}; retry shortly`, { cause })
+    super('redis', `The job store (Redis) is unavailable: ${(cause as Error)?.message ?? String(cause)}; retry shortly`, REDIS_RETRY_AFTER_SECONDS, { cause })
   }
 }
 
