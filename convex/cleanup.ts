@@ -28,52 +28,51 @@ interface Budget {
 
 const spent = (budget: Budget) => budget.rows <= 0 || budget.bytes <= 0
 
-function charge(budget: Budget, doc: Doc<'jobs' | 'eventBatches' | 'controls' | 'rateHits'>) {
+function charge(budget: Budget, doc: Doc<'jobs'> | Deletable) {
   budget.rows--
   budget.bytes -= getDocumentSize(doc)
 }
 
+type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'rateHits'>
+
 /**
- * Deletes a job's event batches, then its controls, while the budget lasts. True when none are
- * left (the job document itself may go).
+ * Deletes the documents of an index range while the budget lasts; true when some are left.
+ * Streamed, so only the documents taken count as read; deleted after the walk.
+ */
+async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, budget: Budget): Promise<boolean> {
+  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'rateHits'>> = []
+  let more = false
+  for await (const row of range) {
+    if (spent(budget)) {
+      more = true
+      break
+    }
+    charge(budget, row)
+    doomed.push(row._id)
+  }
+  for (const id of doomed) await ctx.db.delete(id)
+  return more
+}
+
+/**
+ * Deletes a job's event batches, its controls and any active-job entry, while the budget lasts.
+ * True when none are left (the job document itself may go).
  */
 async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): Promise<boolean> {
-  const ranges = [
+  const ranges: Array<AsyncIterable<Deletable>> = [
     ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId)),
     ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)),
+    ctx.db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)),
   ]
   for (const range of ranges) {
-    const doomed: Array<Id<'eventBatches'> | Id<'controls'>> = []
-    let more = false
-    // Streamed, so only the documents taken count as read; deleted after the walk.
-    for await (const row of range) {
-      if (spent(budget)) {
-        more = true
-        break
-      }
-      charge(budget, row)
-      doomed.push(row._id)
-    }
-    for (const id of doomed) await ctx.db.delete(id)
-    if (more) return false
+    if (await deleteRange(ctx, range, budget)) return false
   }
   return true
 }
 
 /** Deletes rate-limit hits too old to count in any window while the budget lasts; true when more are left. */
 async function deleteOldRateHits(ctx: MutationCtx, budget: Budget): Promise<boolean> {
-  const doomed: Array<Id<'rateHits'>> = []
-  let more = false
-  for await (const hit of ctx.db.query('rateHits').withIndex('by_at', q => q.lt('at', Date.now() - RATE_HIT_MAX_AGE_MS))) {
-    if (spent(budget)) {
-      more = true
-      break
-    }
-    charge(budget, hit)
-    doomed.push(hit._id)
-  }
-  for (const id of doomed) await ctx.db.delete(id)
-  return more
+  return await deleteRange(ctx, ctx.db.query('rateHits').withIndex('by_at', q => q.lt('at', Date.now() - RATE_HIT_MAX_AGE_MS)), budget)
 }
 
 /**

@@ -23,6 +23,20 @@ function withOutage(provider: JobProvider) {
   return { wrapped, outage }
 }
 
+/** An engine whose provider's appends fail while `outage.down` is true. */
+function engineWithOutage(options: Omit<Parameters<typeof createTestEngine>[0], 'wrap'>) {
+  let outage!: { down: boolean, attempts: number }
+  const made = createTestEngine({
+    ...options,
+    wrap: (inner) => {
+      const wrapped = withOutage(inner)
+      outage = wrapped.outage
+      return wrapped.wrapped
+    },
+  })
+  return { ...made, outage }
+}
+
 describe('the end is reported once stored', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -32,15 +46,9 @@ describe('the end is reported once stored', () => {
   })
 
   it('holds job-end back from viewers, notifications and hooks while the store is down, then delivers it with the whole text', async () => {
-    let outage!: { down: boolean, attempts: number }
     const ended: string[] = []
-    const { engine, provider } = createTestEngine({
+    const { engine, provider, outage } = engineWithOutage({
       hooks: { jobEnded: job => void ended.push(job.status) },
-      wrap: (inner) => {
-        const made = withOutage(inner)
-        outage = made.outage
-        return made.wrapped
-      },
       runners: {
         async chat(context) {
           context.text('first ')
@@ -78,13 +86,7 @@ describe('the end is reported once stored', () => {
   })
 
   it('abort answers only once the aborted end is stored', async () => {
-    let outage!: { down: boolean, attempts: number }
-    const { engine } = createTestEngine({
-      wrap: (inner) => {
-        const made = withOutage(inner)
-        outage = made.outage
-        return made.wrapped
-      },
+    const { engine, outage } = engineWithOutage({
       runners: { chat: context => wait(600_000, context.signal) },
     })
     const { job } = await engine.createJob('u1', { request: chatRequest })
@@ -103,14 +105,8 @@ describe('the end is reported once stored', () => {
   })
 
   it('shutdown gives up on a store that stays down after a lease period, without hanging', async () => {
-    let outage!: { down: boolean, attempts: number }
-    const { engine } = createTestEngine({
+    const { engine, outage } = engineWithOutage({
       config: { lease: { durationMs: 2_000, heartbeatMs: 500 } },
-      wrap: (inner) => {
-        const made = withOutage(inner)
-        outage = made.outage
-        return made.wrapped
-      },
       runners: { chat: context => wait(600_000, context.signal) },
     })
     await engine.createJob('u1', { request: chatRequest })
@@ -124,77 +120,11 @@ describe('the end is reported once stored', () => {
     expect(disposed).toBe(true)
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0, engineTimers: 0 })
   })
-})
-
-describe('an event no write could hold', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
-  it('commits it shortened, with a notice in place of its largest field: viewers and the store agree and the job goes on', async () => {
-    const { engine, provider } = createTestEngine({
-      wrap: inner => Object.assign(Object.create(inner) as JobProvider, { maxBatchBytes: 2_000 }),
-      runners: {
-        async chat(context) {
-          context.text('before the big call ')
-          context.emit({ type: 'tool-call', id: 'c1', name: 'dump', args: { blob: 'x'.repeat(5_000) }, step: 1 })
-          context.text('and after it')
-        },
-      },
-    })
-    const { job } = await engine.createJob('u1', { request: chatRequest })
-    const sink = createRecordingSink()
-    await engine.attachViewer('u1', job.id, sink, null)
-    await vi.advanceTimersByTimeAsync(100)
-    await engine.whenSettled(job.id)
-    const state = await provider.getState(job.id)
-    expect(state).toMatchObject({ status: 'completed', content: 'before the big call and after it' })
-    expect(state!.toolCalls).toEqual([expect.objectContaining({ id: 'c1', name: 'dump', args: expect.stringMatching(/^\[truncated: 5\d{3} bytes, more than one stored event may hold \(2000 bytes\)\]$/) })])
-    expect(sink.state()!.toolCalls).toEqual(state!.toolCalls)
-  })
-
-  it('ends the job failed with event-too-large when even its envelope is too large; the text so far is kept', async () => {
-    const { engine, provider } = createTestEngine({
-      wrap: inner => Object.assign(Object.create(inner) as JobProvider, { maxBatchBytes: 2_000 }),
-      runners: {
-        async chat(context) {
-          context.text('before ')
-          context.emit({ type: 'node-start', nodeId: 'n'.repeat(5_000), kind: 'agent' })
-          context.text('never stored')
-        },
-      },
-    })
-    const { job } = await engine.createJob('u1', { request: chatRequest })
-    await vi.advanceTimersByTimeAsync(100)
-    await engine.whenSettled(job.id)
-    const state = await provider.getState(job.id)
-    expect(state).toMatchObject({ status: 'failed', content: 'before ' })
-    expect(state!.error).toMatchObject({ code: 'event-too-large' })
-    expect(state!.error!.message).toMatch(/node-start event of \d+ bytes .*2000 bytes/)
-  })
-})
-
-describe('a store that stays unreachable', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
 
   it('buffers a bounded amount: past persist.maxPendingBytes the job stops, failed store-unreachable, and nothing before is lost', async () => {
-    let outage!: { down: boolean, attempts: number }
     const chunk = 'y'.repeat(100)
-    const { engine, provider } = createTestEngine({
+    const { engine, provider, outage } = engineWithOutage({
       config: { persist: { maxPendingBytes: 2_000 } },
-      wrap: (inner) => {
-        const made = withOutage(inner)
-        outage = made.outage
-        return made.wrapped
-      },
       runners: {
         async chat(context) {
           for (;;) {
@@ -227,5 +157,54 @@ describe('a store that stays unreachable', () => {
     expect(sink.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'failed' } })
     expect(engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0 })
     await engine.dispose()
+  })
+})
+
+describe('an event no write could hold', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** Runs `chat` on an engine whose provider stores at most 2 000 bytes per write. */
+  async function runWithSmallWrites(chat: Parameters<typeof createTestEngine>[0]['runners']['chat']) {
+    const { engine, provider } = createTestEngine({
+      wrap: inner => Object.assign(Object.create(inner) as JobProvider, { maxBatchBytes: 2_000 }),
+      runners: { chat },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    return { engine, provider, job }
+  }
+
+  it('commits it shortened, with a notice in place of its largest field: viewers and the store agree and the job goes on', async () => {
+    const { engine, provider, job } = await runWithSmallWrites(async (context) => {
+      context.text('before the big call ')
+      context.emit({ type: 'tool-call', id: 'c1', name: 'dump', args: { blob: 'x'.repeat(5_000) }, step: 1 })
+      context.text('and after it')
+    })
+    const sink = createRecordingSink()
+    await engine.attachViewer('u1', job.id, sink, null)
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(job.id)
+    const state = await provider.getState(job.id)
+    expect(state).toMatchObject({ status: 'completed', content: 'before the big call and after it' })
+    expect(state!.toolCalls).toEqual([expect.objectContaining({ id: 'c1', name: 'dump', args: expect.stringMatching(/^\[truncated: 5\d{3} bytes, more than one stored event may hold \(2000 bytes\)\]$/) })])
+    expect(sink.state()!.toolCalls).toEqual(state!.toolCalls)
+  })
+
+  it('ends the job failed with event-too-large when even its envelope is too large; the text so far is kept', async () => {
+    const { engine, provider, job } = await runWithSmallWrites(async (context) => {
+      context.text('before ')
+      context.emit({ type: 'node-start', nodeId: 'n'.repeat(5_000), kind: 'agent' })
+      context.text('never stored')
+    })
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(job.id)
+    const state = await provider.getState(job.id)
+    expect(state).toMatchObject({ status: 'failed', content: 'before ' })
+    expect(state!.error).toMatchObject({ code: 'event-too-large' })
+    expect(state!.error!.message).toMatch(/node-start event of \d+ bytes .*2000 bytes/)
   })
 })

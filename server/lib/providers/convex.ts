@@ -13,10 +13,11 @@
 import { createJobState, reduceEvents } from '../../../shared/reducer'
 import type { JobEvent } from '../../../shared/events'
 import { MAX_APPEND_BYTES } from '../../../convex/limits'
-import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secret'
-import { BackgroundJobsError, JobNotFoundError } from '../errors'
+import { MIN_SECRET_LENGTH } from '../../../convex/secret'
+import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
+import { ConvexSecretMissingError, ConvexUrlMissingError, explainRefusal } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
@@ -24,6 +25,8 @@ import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subsc
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError } from './types'
+
+export { ConvexAccessError, ConvexSecretMissingError, ConvexUrlMissingError } from './convex-errors'
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
@@ -60,41 +63,6 @@ export interface ConvexJobProvider extends JobProvider {
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
   ready(): Promise<void>
   dispose(): Promise<void>
-}
-
-/** Thrown at boot when the `convex` provider is selected without a deployment URL. */
-export class ConvexUrlMissingError extends Error {
-  constructor() {
-    super('The convex provider needs a deployment URL: set NUXT_BACKGROUND_JOBS_CONVEX_URL (runtimeConfig.backgroundJobs.convexUrl).')
-    this.name = 'ConvexUrlMissingError'
-  }
-}
-
-/** Thrown at boot when the `convex` provider is selected without the servers' secret (or a short one). */
-export class ConvexSecretMissingError extends Error {
-  constructor(given: string) {
-    super(given
-      ? `The convex provider's secret is too short: ${SERVER_SECRET_VARIABLE} needs at least ${MIN_SECRET_LENGTH} characters (and the same value as the deployment's BACKGROUND_JOBS_SECRET).`
-      : `The convex provider needs the servers' secret: set ${SERVER_SECRET_VARIABLE} (runtimeConfig.backgroundJobs.convexSecret) to the deployment's BACKGROUND_JOBS_SECRET (npx convex env set BACKGROUND_JOBS_SECRET …), at least ${MIN_SECRET_LENGTH} characters.`)
-    this.name = 'ConvexSecretMissingError'
-  }
-}
-
-/** Convex refused the servers' secret, or the deployment has none: a configuration error. */
-export class ConvexAccessError extends BackgroundJobsError {
-  override readonly name = 'ConvexAccessError'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-  }
-}
-
-/** Rethrows an access refusal of convex/access.ts as `ConvexAccessError` (its message names the settings). */
-function explainRefusal(error: unknown): never {
-  const data = (error as { data?: { code?: string, message?: string } })?.data
-  if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
-    throw new ConvexAccessError(data.message, { cause: error })
-  }
-  throw error
 }
 
 /** The facade the options describe; throws a boot error naming what is missing. */
