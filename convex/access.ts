@@ -2,7 +2,7 @@
  * Who may call this deployment: only the layer's servers. Every public function is built with
  * `serverQuery` / `serverMutation`, which add a `secret` argument and refuse the call unless it
  * equals the deployment's `BACKGROUND_JOBS_SECRET` (set with `npx convex env set`). The cron's
- * cleanup is internal and takes no secret. See docs/decisions/008-convex-server-secret.md.
+ * cleanup is internal and takes no secret. See docs/decisions/009-convex-server-secret.md.
  */
 import { ConvexError, v } from 'convex/values'
 import type { ObjectType, PropertyValidators, Validator } from 'convex/values'
