@@ -4,6 +4,7 @@
  * flushed at every SSE frame (Z_SYNC_FLUSH), so each frame costs a few bytes of flush overhead;
  * the rows with batching off show the worst case (one frame per word).
  */
+import { decodeStreamEvent } from '../shared/stream-wire.ts'
 import { startApp } from './lib/app.ts'
 import { startPacedUpstream } from './lib/paced-upstream.ts'
 import { report } from './lib/result.ts'
@@ -40,9 +41,13 @@ for (const [batching, windowMs] of [['50 ms', '50'], ['off', '0']] as const) {
     for (const [encoding, viewer] of [['gzip', gzip], ['identity', identity]] as const) {
       let content = ''
       for (const frame of viewer.frames) {
-        const data = frame.includes('\ndata: ') ? JSON.parse(frame.slice(frame.indexOf('\ndata: ') + 7)) as { content?: string, offset?: number, text?: string } : null
-        if (frame.includes('event: snapshot')) content = data!.content ?? ''
-        else if (frame.includes('event: text-delta')) content = content.slice(0, data!.offset) + data!.text
+        const data: unknown = frame.includes('\ndata: ') ? JSON.parse(frame.slice(frame.indexOf('\ndata: ') + 7)) : null
+        if (frame.includes('event: snapshot')) content = (data as { content?: string }).content ?? ''
+        else if (frame.includes('event: text-delta')) {
+          // Compact on the wire ([offset, text], seq in the id): decoded as the app does.
+          const delta = decodeStreamEvent('text-delta', /^id: (.*)$/m.exec(frame)?.[1], data, 0) as { offset: number, text: string } | null
+          if (delta) content = content.slice(0, delta.offset) + delta.text
+        }
       }
       if (content !== TYPICAL_ANSWER) throw new Error(`the ${encoding} viewer rebuilt different text (${content.length} of ${TYPICAL_ANSWER.length} chars; events ${JSON.stringify(viewer.counts)})`)
       rows.push({ batching, encoding: `${encoding}${viewer.headers['content-encoding'] ? ` (content-encoding: ${viewer.headers['content-encoding']})` : ''}`, wireBytes: viewer.wireBytes(), bodyBytes: viewer.bodyBytes, frames: viewer.frames.length })

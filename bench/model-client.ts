@@ -5,6 +5,7 @@
  * CHUNKS content frames, one frame per stream every 1000/RATE ms (each frame its own socket write,
  * as a real model sends tokens). Consumers, each run REPEAT times, interleaved, after a warm-up:
  *   bare http       — node:http request() counting bytes: the floor (upstream + sockets + timers);
+ *   relay reader    — what the fan-out bench's bare relay does (bench/lib/upstream-reader.ts): parse, no client;
  *   client          — the model client as the server builds it (its default transport);
  *   client (fetch)  — the same client forced onto `fetch` (`options.fetch = globalThis.fetch`);
  *   client (BEFORE_CLIENT) — only with env BEFORE_CLIENT=/path/to/client.ts: another version, same run.
@@ -19,6 +20,7 @@ import type { AddressInfo } from 'node:net'
 import { createModelClient } from '../server/lib/model/client.ts'
 import type { ModelClientOptions } from '../server/lib/model/client.ts'
 import { report } from './lib/result.ts'
+import { readUpstream } from './lib/upstream-reader.ts'
 import { round } from './lib/stats.ts'
 
 const STREAMS = Number(process.env.STREAMS ?? 100)
@@ -83,6 +85,15 @@ const bare: Consumer = url => new Promise((resolve, reject) => {
   outgoing.end(body)
 })
 
+/** What the fan-out bench's bare relay does per chunk: node:http, split `data:` lines, JSON.parse. */
+const relayReader: Consumer = url => new Promise((resolve, reject) => {
+  let count = 0
+  readUpstream(url, {
+    text: () => { count++ },
+    end: error => (error ? reject(error) : resolve(count)),
+  })
+})
+
 function clientConsumer(extra: Partial<ModelClientOptions>, create = createModelClient): Consumer {
   return async (url) => {
     const client = create({ baseUrl: url, apiKey: 'sk-bench', firstTokenTimeoutMs: 30_000, stallTimeoutMs: 30_000, maxRetries: 0, retryBaseDelayMs: 100, ...extra })
@@ -96,6 +107,7 @@ function clientConsumer(extra: Partial<ModelClientOptions>, create = createModel
 
 const CONSUMERS: Array<{ name: string, consume: Consumer }> = [
   { name: 'bare http', consume: bare },
+  { name: 'relay reader', consume: relayReader },
   { name: 'client', consume: clientConsumer({}) },
   { name: 'client (fetch)', consume: clientConsumer({ fetch: (input, init) => globalThis.fetch(input, init) }) },
 ]

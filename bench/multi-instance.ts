@@ -65,18 +65,21 @@ function createUserAt(baseUrl: string, cookie: string) {
 }
 
 /** resumable-stream on two processes: producers alternately on each, one viewer of each stream on each. */
-async function runResumable(servers: ServerProcess[], redisPid: number, jobs: number): Promise<Measured> {
+async function runResumable(servers: ServerProcess[], redisPid: number, upstream: UpstreamProcess, jobs: number): Promise<Measured> {
+  await upstream.closeGate()
+  await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount: CHUNK_COUNT })
   const latencies: number[] = []
   const run = `${jobs}-${Date.now()}`
   const perServer = await Promise.all(servers.map(async (server, index) => {
     const count = Math.floor(jobs / servers.length) + (index < jobs % servers.length ? 1 : 0)
-    const prepared = await fetch(`${server.url}/prepare?jobs=${count}&run=${run}-${index}`, { method: 'POST' })
+    // Each producer relays the same paced upstream as the layer (bench/lib/resumable-server.ts).
+    const prepared = await fetch(`${server.url}/prepare?jobs=${count}&run=${run}-${index}&upstream=${encodeURIComponent(upstream.url)}`, { method: 'POST' })
     return await prepared.json() as string[]
   }))
   const ids = perServer.flat()
   const streams = ids.flatMap((id, index) => [0, 1].map(viewer => `${servers[(index + viewer) % servers.length]!.url}/stream/${id}`))
   const { viewers, setupErrors } = await openViewers(streams, latencies, SETUP_CONCURRENCY)
-  await waitUntil(() => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0), 60_000)
+  await waitUntil(async () => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0) && (await upstream.waiting()) >= jobs, 60_000)
   return await drive({
     system: 'resumable ×2 (Redis)',
     jobs,
@@ -86,8 +89,9 @@ async function runResumable(servers: ServerProcess[], redisPid: number, jobs: nu
     chunkCount: CHUNK_COUNT,
     setupErrors,
     timeoutMs: TIMEOUT_MS,
+    loadPids: [upstream.pid],
     start: async () => {
-      await Promise.all(servers.map(server => fetch(`${server.url}/start?rate=${CHUNKS_PER_SECOND}&count=${CHUNK_COUNT}`, { method: 'POST' })))
+      await upstream.open()
     },
   })
 }
@@ -124,7 +128,7 @@ try {
   for (const jobs of JOB_COUNTS) {
     results.push(await runLayer('layer ×1 (memory)', [single], upstream, jobs, [single.pid]))
     results.push(await runLayer('layer ×2 (Redis)', pair, upstream, jobs, [...pair.map(app => app.pid), redis.pid]))
-    results.push(await runResumable(resumable, redis.pid, jobs))
+    results.push(await runResumable(resumable, redis.pid, upstream, jobs))
     console.log(`[bench] multi-instance ${jobs} jobs done`)
   }
 }

@@ -5,7 +5,7 @@
  * BENCH_SCALE=full runs bigger sizes. Loopback traffic only.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -80,15 +80,19 @@ function document(all) {
     '',
     '## Targets',
     '',
-    renderTable({ caption: 'From issues 7, 12, 16 and 18', columns: ['', 'measure', 'target', 'measured'], rows: targets.map(check => [check.met ? 'met' : '**missed**', check.name, check.target, check.measured]) }),
+    renderTable({ caption: 'From issues 7, 12, 16, 17 and 18 (the issue column names the one that set a target, where a benchmark says)', columns: ['', 'issue', 'measure', 'target', 'measured'], rows: targets.map(check => [check.met ? 'met' : '**missed**', check.issue ? String(check.issue) : '', check.name, check.target, check.measured]) }),
     '',
   ]
   for (const result of all) {
     lines.push(`## ${result.title}`, '', ...narrative(result).map(paragraph => `${paragraph}\n`))
     for (const table of result.tables) lines.push(renderTable(table), '')
     if (result.notes.length) lines.push(...result.notes.map(note => `- ${note}`), '')
+    // Measurements made by hand (CPU profiles, before/after runs) that the scripts do not repeat.
+    const handNotes = join(ROOT, 'bench', 'notes', `${result.id}.md`)
+    if (existsSync(handNotes)) lines.push(readFileSync(handNotes, 'utf8').trim(), '')
   }
   lines.push('## How to run', '', '```sh', 'npm run bench                      # everything, ~5 min on 2 cores; rewrites this file', 'npm run bench -- fanout reconnect  # a subset (prints tables, leaves this file alone)', 'BENCH_SCALE=full npm run bench     # bigger sizes and longer streams', '```', '')
+  lines.push('Fan-out knobs for looking closer: `BENCH_FANOUT_JOBS=100,500`, `BENCH_FANOUT_SECONDS=10`, `BENCH_FANOUT_SYSTEMS=layer,relay` (also `resumable`, `gzip`); `BENCH_BEFORE_APP=<a built server/index.mjs>` adds an older build of the layer to the same run; `BENCH_CPU_PROF=<folder>` writes a V8 CPU profile of the app (and `BENCH_CPU_PROF_RELAY=<folder>` of the relay), which `node bench/lib/profile-summary.mjs <file>` summarises by area and function.', '')
   lines.push('The scripts live in `bench/` (`memory.ts`, `batching.ts`, `fanout.ts`, `multi-instance.ts`, `reconnect.ts`, `compression.ts`, `model-client.ts`, `telemetry.ts`, `markdown.ts`, helpers in `bench/lib/`). They build the fixture app (`tests/fixtures/basic`) into a private copy under the system temp folder, start it with `NUXT_BACKGROUND_JOBS_*` variables (limits raised, a paced local upstream), and read server CPU from `/proc/<pid>/stat`. The resumable-stream baseline needs `redis-server` on the PATH (without it, that baseline is skipped and the tables say so); the multi-instance benchmark needs it.', '')
   return lines.join('\n')
 }

@@ -15,6 +15,7 @@ import { formatEventId, parseEventId } from '../../shared/event-id'
 import type { JobEvent, JobEventType } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
+import { decodeStreamEvent } from '../../shared/stream-wire'
 
 /** Every named event the job stream sends. */
 export const JOB_STREAM_EVENT_TYPES: readonly (JobEventType | 'snapshot')[] = [
@@ -145,13 +146,15 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
       data = JSON.parse(String(message.data))
     }
     catch {
-      return // A malformed frame is skipped; the next snapshot or replay repairs the state.
+      return // A malformed frame is skipped (here and below); the next snapshot or replay repairs the state.
     }
     if (type === 'snapshot') {
       options.onSnapshot(data as JobState)
       return
     }
-    const event = data as JobEvent
+    // Text deltas come compact (`[offset, text]`, seq from the frame's id): shared/stream-wire.ts.
+    const event = decodeStreamEvent(type, message.lastEventId, data, Date.now())
+    if (!event) return
     options.onEvent(event)
     if (event.type === 'job-end') {
       // The server closes after job-end; without this the browser would reconnect and replay it.

@@ -5,7 +5,7 @@
  * when the layer's sources are newer than the copy (or with BENCH_REBUILD=1).
  */
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,6 +29,23 @@ function newestMtimeMs(path: string): number {
   return newest
 }
 
+/**
+ * Nitro links some packages into its output (`node_modules/x -> <fixture>/.output/…/.nitro/x@v`,
+ * absolute): copy what they point to, or the next fixture build would pull them from under the copy.
+ */
+function replaceLinksWithCopies(folder: string): void {
+  if (!existsSync(folder)) return
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name)
+    if (entry.isSymbolicLink()) {
+      const target = realpathSync(path)
+      rmSync(path)
+      cpSync(target, path, { recursive: true })
+    }
+    else if (entry.isDirectory() && entry.name.startsWith('@')) replaceLinksWithCopies(path)
+  }
+}
+
 /** Returns the server entry of a build that is not older than the layer's sources. */
 export function ensureBuiltApp(): string {
   const entry = join(CACHE_DIR, 'server/index.mjs')
@@ -42,6 +59,7 @@ export function ensureBuiltApp(): string {
     rmSync(CACHE_DIR, { recursive: true, force: true })
     mkdirSync(CACHE_DIR, { recursive: true })
     cpSync(outputDir, CACHE_DIR, { recursive: true })
+    replaceLinksWithCopies(join(CACHE_DIR, 'server/node_modules'))
   })
   return entry
 }
@@ -55,7 +73,16 @@ export const UNLIMITED_ENV: Record<string, string> = {
   NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-bench-not-a-secret',
 }
 
+/**
+ * Node flags for the app: BENCH_CPU_PROF=<folder> writes a V8 CPU profile of every app process
+ * there when it exits (open it in Chrome DevTools, or summarise it with bench/lib/profile-summary.mjs).
+ */
+export function appNodeArgs(): string[] {
+  const folder = process.env.BENCH_CPU_PROF
+  return folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : []
+}
+
 /** Starts the layer's app with a configuration from environment variables. */
 export async function startApp(env: Record<string, string>): Promise<ServerProcess> {
-  return await startServerProcess(ensureBuiltApp(), { ...UNLIMITED_ENV, ...env }, '/api/jobs/catalog')
+  return await startServerProcess(ensureBuiltApp(), { ...UNLIMITED_ENV, ...env }, '/api/jobs/catalog', appNodeArgs())
 }

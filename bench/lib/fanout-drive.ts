@@ -14,14 +14,22 @@ export interface Measured {
   jobs: number
   cpuSeconds: number
   megabytes: number
+  /** Bytes read from the viewers' sockets while streaming. */
+  wireBytes: number
+  /** Pieces (stamped chunks) the viewers received: a job with 2 viewers delivers each chunk twice. */
+  pieces: number
+  /** Text frames the viewers received (pieces ÷ frames: how many pieces one frame carried). */
+  textFrames: number
   p50: number
   p99: number
   /** Viewers that did not get every chunk exactly once, a `job-end`, or a 200. */
   errors: number
   /** Chunks a viewer should have had and did not. */
   lost: number
-  /** Chunks a viewer got more than once. */
+  /** Chunks a viewer got more than once (a stamp not larger than the one before it). */
   duplicated: number
+  /** performance.now() when the streams started (to find the round in a CPU profile). */
+  startedAtMs: number
   seconds: number
   /** CPU seconds of the load generator: this process (viewers) and, for the layer, the upstream process. */
   loadCpuSeconds: number
@@ -56,11 +64,11 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
 }
 
 /** Opens viewers on `urls` (a bounded number at a time); counts the ones that could not connect. */
-export async function openViewers(urls: string[], latencies: number[], concurrency: number): Promise<{ viewers: SseViewer[], setupErrors: number }> {
+export async function openViewers(urls: string[], latencies: number[], concurrency: number, options: { gzip?: boolean } = {}): Promise<{ viewers: SseViewer[], setupErrors: number }> {
   let setupErrors = 0
   const opened = await mapLimit(urls, concurrency, async (url) => {
     try {
-      return await openViewer(url, { latencies })
+      return await openViewer(url, { latencies, gzip: options.gzip })
     }
     catch {
       setupErrors++
@@ -87,11 +95,15 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const loadCpuSeconds = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore
   const machineAfter = machineTicks()
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
-  const errors = (options.setupErrors ?? 0) + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== chunkCount || (viewer.counts['job-end'] ?? 0) !== 1).length
-  const lost = viewers.reduce((sum, viewer) => sum + Math.max(0, chunkCount - viewer.stamps), 0)
-  const duplicated = viewers.reduce((sum, viewer) => sum + Math.max(0, viewer.stamps - chunkCount), 0)
+  const errors = (options.setupErrors ?? 0) + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== chunkCount || viewer.repeatedStamps > 0 || (viewer.counts['job-end'] ?? 0) !== 1).length
+  // The stamps of a stream strictly increase (bench/lib/pacer.ts): one not above its predecessor was
+  // repeated, and a viewer with fewer distinct stamps than were sent lost the rest.
+  const duplicated = viewers.reduce((sum, viewer) => sum + viewer.repeatedStamps, 0)
+  const lost = viewers.reduce((sum, viewer) => sum + Math.max(0, chunkCount - (viewer.stamps - viewer.repeatedStamps)), 0)
+  const pieces = viewers.reduce((sum, viewer) => sum + viewer.stamps, 0)
+  const textFrames = viewers.reduce((sum, viewer) => sum + viewer.textFrameTimesMs.length, 0)
   for (const viewer of viewers) viewer.close()
-  return { system: options.system, jobs: options.jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, lost, duplicated, seconds, loadCpuSeconds, machineBusy }
+  return { system: options.system, jobs: options.jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, wireBytes: bytes, pieces, textFrames, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, lost, duplicated, startedAtMs, seconds, loadCpuSeconds, machineBusy }
 }
 
 /** Server CPU seconds per MB delivered. */

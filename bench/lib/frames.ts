@@ -1,12 +1,12 @@
 /**
- * SSE frames shaped like the engine's (same field order, same JSON), so the baselines write the
- * same bytes per event as the layer does.
+ * The SSE frames the baselines write: the least a resumable text stream needs (an `id:` to
+ * resume from, the text as a JSON string so a newline cannot break the framing), plus a
+ * snapshot on connect and a `job-end` at the end, which the viewers use to know where they are.
  */
 
-/** A `text-delta` frame as the engine formats it. */
-export function textDeltaFrame(seq: number, offset: number, text: string): string {
-  const data = { type: 'text-delta', offset, text, seq, at: Date.now() }
-  return `id: ${seq}\nevent: text-delta\ndata: ${JSON.stringify(data)}\n\n`
+/** A text frame: `id: <seq>` and the text as one JSON string (an unnamed `message` event). */
+export function textFrame(seq: number, text: string): string {
+  return `id: ${seq}\ndata: ${JSON.stringify(text)}\n\n`
 }
 
 /** A minimal snapshot frame (the baselines have no state to send). */

@@ -2,7 +2,8 @@
  * Emits stamped text chunks for many streams at a set pace from one 1 ms ticker (each stream
  * with its own phase, so streams do not tick in lockstep). Each chunk carries the absolute time
  * it was written, `[t=<ms>]`, so a viewer anywhere on this machine can compute the delivery
- * latency from the text alone: `performance.timeOrigin + performance.now()` on both ends.
+ * latency from the text alone: `performance.timeOrigin + performance.now()` on both ends. The
+ * stamps of one stream strictly increase, so they also tell a lost or repeated piece.
  */
 
 /** The wall-clock-based high-resolution time shared by processes on one machine. */
@@ -12,9 +13,12 @@ export const absoluteNowMs = () => performance.timeOrigin + performance.now()
 export const STAMP_PATTERN = /\[t=(\d+\.\d+)\]/g
 
 /** One chunk of text: a stamp plus a space, ~22 characters (a few tokens of a real answer). */
-export function stampedChunk(): string {
-  return `[t=${absoluteNowMs().toFixed(2)}] `
+export function stampedChunk(atMs = absoluteNowMs()): string {
+  return `[t=${atMs.toFixed(2)}] `
 }
+
+/** The smallest step between two stamps of one stream (their precision). */
+const STAMP_STEP_MS = 0.01
 
 /** A stream to pace. */
 export interface PacedStream {
@@ -28,6 +32,8 @@ export interface PacedStream {
 
 interface Scheduled extends PacedStream {
   sent: number
+  /** The last stamp written: stamps of one stream strictly increase, so a viewer can tell a lost or repeated piece. */
+  lastStampMs: number
   nextAtMs: number
   intervalMs: number
 }
@@ -44,7 +50,8 @@ export function createPacer() {
       while (stream.sent < stream.count && stream.nextAtMs <= nowMs) {
         stream.sent++
         stream.nextAtMs += stream.intervalMs
-        if (!stream.write(stampedChunk())) {
+        stream.lastStampMs = Math.max(absoluteNowMs(), stream.lastStampMs + STAMP_STEP_MS)
+        if (!stream.write(stampedChunk(stream.lastStampMs))) {
           stream.sent = stream.count
           break
         }
@@ -63,7 +70,7 @@ export function createPacer() {
   return {
     add(stream: PacedStream) {
       const intervalMs = 1000 / stream.chunksPerSecond
-      streams.add({ ...stream, sent: 0, intervalMs, nextAtMs: performance.now() + Math.random() * intervalMs })
+      streams.add({ ...stream, sent: 0, lastStampMs: 0, intervalMs, nextAtMs: performance.now() + Math.random() * intervalMs })
       ticker ??= setInterval(tick, 1)
     },
     get size() {

@@ -12,6 +12,8 @@ export interface TargetCheck {
   target: string
   measured: string
   met: boolean
+  /** The issue that set the target (shown in docs/performance.md). */
+  issue?: number
 }
 
 /** The result of one bench script. */

@@ -1,25 +1,31 @@
 /**
- * Baseline: Vercel's `resumable-stream` on a real Redis, carrying the same stamped chunks at the
- * same pace. Each job is a producer stream created at "job start" (its own output drained, as a
- * background job's would be); both viewers of a job resume it, so every chunk reaches them
- * through Redis pub/sub. One SSE event per chunk: resumable-stream has no batching.
- * Child process (REDIS_URL set, KEY_PREFIX optional): POST /prepare?jobs=N&run=…, GET /stream/:job,
- * POST /start?rate=&count= (starts the producers this process prepared).
+ * Baseline: Vercel's `resumable-stream` on a real Redis, relaying the same paced upstream as the
+ * layer (read with bench/lib/upstream-reader.ts). Each job is a producer stream created at "job
+ * start" (its own output drained, as a background job's would be); both viewers of a job resume
+ * it, so every piece reaches them through Redis pub/sub. One SSE event per piece:
+ * resumable-stream has no batching.
+ * Child process (REDIS_URL set, KEY_PREFIX optional): POST /prepare?jobs=N&run=&upstream= (the
+ * upstream requests wait at the upstream's gate), GET /stream/:job.
  */
 import { createServer } from 'node:http'
 import { createResumableStreamContext } from 'resumable-stream'
-import { jobEndFrame, snapshotFrame, SSE_HEADERS, textDeltaFrame } from './frames.ts'
-import { createPacer } from './pacer.ts'
+import { jobEndFrame, snapshotFrame, SSE_HEADERS, textFrame } from './frames.ts'
+import { readUpstream } from './upstream-reader.ts'
 
 // Servers that share KEY_PREFIX serve each other's streams (a viewer on B resumes A's producer).
 const context = createResumableStreamContext({ waitUntil: null, keyPrefix: process.env.KEY_PREFIX ?? `bench-${process.pid}` })
-const producers = new Map<string, ReadableStreamDefaultController<string>>()
-const pacer = createPacer()
 
-async function prepare(id: string) {
+async function prepare(id: string, upstream: string) {
   const output = await context.createNewResumableStream(id, () => new ReadableStream<string>({
     start(controller) {
-      producers.set(id, controller)
+      let seq = 0
+      readUpstream(upstream, {
+        text: text => controller.enqueue(textFrame(++seq, text)),
+        end: () => {
+          controller.enqueue(jobEndFrame(seq + 1))
+          controller.close()
+        },
+      })
     },
   }))
   // The producer's own copy: drained, as the job's server-side consumer would.
@@ -51,33 +57,9 @@ const server = createServer((request, response) => {
     if (url.pathname === '/prepare' && request.method === 'POST') {
       const jobs = Number(url.searchParams.get('jobs'))
       const ids = Array.from({ length: jobs }, (_, index) => `${url.searchParams.get('run')}-${index}`)
-      for (let start = 0; start < ids.length; start += 50) await Promise.all(ids.slice(start, start + 50).map(prepare))
+      const upstream = url.searchParams.get('upstream')!
+      for (let start = 0; start < ids.length; start += 50) await Promise.all(ids.slice(start, start + 50).map(id => prepare(id, upstream)))
       response.end(JSON.stringify(ids))
-      return
-    }
-    if (url.pathname === '/start' && request.method === 'POST') {
-      const count = Number(url.searchParams.get('count'))
-      const chunksPerSecond = Number(url.searchParams.get('rate'))
-      for (const [id, controller] of producers) {
-        let seq = 0
-        let offset = 0
-        pacer.add({
-          chunksPerSecond,
-          count,
-          write(chunk) {
-            seq++
-            controller.enqueue(textDeltaFrame(seq, offset, chunk))
-            offset += chunk.length
-            return true
-          },
-          done() {
-            controller.enqueue(jobEndFrame(seq + 1))
-            controller.close()
-          },
-        })
-        producers.delete(id)
-      }
-      response.end('started')
       return
     }
     response.end('ok')

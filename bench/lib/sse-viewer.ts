@@ -28,6 +28,8 @@ export interface SseViewer {
   textFrameTimesMs: number[]
   /** Stamps seen in live text frames. */
   stamps: number
+  /** Stamps not greater than the one before (a piece delivered twice, or out of order). */
+  repeatedStamps: number
   frames: string[]
   /** Decoded body bytes since `resetBytes()`. */
   bodyBytes: number
@@ -53,6 +55,7 @@ export function openViewer(url: string, options: ViewerOptions = {}): Promise<Ss
     outgoing.on('error', reject)
     outgoing.on('response', (response) => {
       let buffer = ''
+      let lastStampMs = 0
       let resolveEnded!: () => void
       const viewer: SseViewer = {
         status: response.statusCode ?? 0,
@@ -60,6 +63,7 @@ export function openViewer(url: string, options: ViewerOptions = {}): Promise<Ss
         counts: {},
         textFrameTimesMs: [],
         stamps: 0,
+        repeatedStamps: 0,
         frames: [],
         bodyBytes: 0,
         wireBytes: () => 0,
@@ -80,12 +84,16 @@ export function openViewer(url: string, options: ViewerOptions = {}): Promise<Ss
         viewer.counts[event] = (viewer.counts[event] ?? 0) + 1
         if (event !== 'retry' && event !== 'comment' && Number.isNaN(viewer.firstFrameAtMs)) viewer.firstFrameAtMs = atMs - startedAtMs
         if (options.keepFrames) viewer.frames.push(frame)
-        if (event !== 'text-delta') return
+        // The bare relay sends its text as unnamed (`message`) events.
+        if (event !== 'text-delta' && event !== 'message') return
         viewer.textFrameTimesMs.push(atMs)
         const nowMs = absoluteNowMs()
         for (const match of frame.matchAll(STAMP_PATTERN)) {
+          const stampMs = Number(match[1])
           viewer.stamps++
-          options.latencies?.push(nowMs - Number(match[1]))
+          if (stampMs <= lastStampMs) viewer.repeatedStamps++
+          lastStampMs = stampMs
+          options.latencies?.push(nowMs - stampMs)
         }
       }
 

@@ -141,7 +141,7 @@ export interface BackgroundJobsConfig {
     inputPerMinute: number
   }
   stream: {
-    /** Text deltas within this window are merged into one event (0 = off). @default 50 */
+    /** Text deltas within this window are merged into one event; one after a quiet window goes out at once and starts it (0 = off). @default 50 */
     batchWindowMs: number
     /** A comment line at most this often keeps proxies from closing idle streams. @default 15000 */
     heartbeatMs: number

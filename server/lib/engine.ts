@@ -15,6 +15,8 @@ import { hasModel } from './config'
 import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ModelNotConfiguredError, ShuttingDownError } from './errors'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
+import { runTimerCount } from './job-run'
+import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
@@ -43,6 +45,7 @@ export function createEngine(options: EngineOptions) {
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
   const notifications: NotificationHub = new NotificationHub(now, createUserFeed({ provider, now, logger, isLocal: id => runs.has(id), notify: (userId, notification) => notifications.notify(userId, notification) }))
   const engineTimers = createTimerSet()
+  const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null
   let disposed = false
 
@@ -87,6 +90,7 @@ export function createEngine(options: EngineOptions) {
     now,
     logger,
     notifications,
+    clock: batchClock,
     createContext,
     onCommit: (run, event) => viewers.onCommit(run, event),
     jobEnded: (job, state) => callHook('jobEnded', job, state),
@@ -251,7 +255,7 @@ export function createEngine(options: EngineOptions) {
     let jobTimers = 0
     let pendingInputs = 0
     for (const run of runs.values()) {
-      jobTimers += run.timers.size
+      jobTimers += runTimerCount(run)
       pendingInputs += run.inputs.size
     }
     return {
@@ -298,6 +302,7 @@ export function createEngine(options: EngineOptions) {
     viewers.closeAll()
     notifications.closeAll()
     engineTimers.clearAll()
+    batchClock.dispose()
     cancelCleanup = null
     await provider.dispose?.()
   }

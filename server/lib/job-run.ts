@@ -11,6 +11,7 @@ import { JobAbortedError } from './errors'
 import { InputRequests } from './input-requests'
 import { LiveJob } from './live-job'
 import type { PersistQueue } from './persist-queue'
+import type { BatchClock } from './batch-clock'
 import type { JobRecord } from './providers/types'
 import type { RunContext } from './run-context'
 import type { JobTrace } from './telemetry/job-trace'
@@ -78,6 +79,8 @@ export interface CreateRunOptions {
   config: BackgroundJobsConfig
   state: JobState
   timers: TimerSet
+  /** The engine's batching clock (every job's windows on one timer). */
+  clock: BatchClock
   persist: PersistQueue
   now: () => number
   onCommit: (event: JobEvent) => void
@@ -95,7 +98,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
   const controller = new AbortController()
   const live = new LiveJob({
     state: options.state,
-    timers: options.timers,
+    clock: options.clock,
     persist: options.persist,
     batchWindowMs: options.config.stream.batchWindowMs,
     now: options.now,
@@ -130,6 +133,11 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt),
   })
   return run
+}
+
+/** Timers a run holds: its own and its open batching window (tests prove none stays behind). */
+export function runTimerCount(run: JobRun): number {
+  return run.timers.size + (run.live.windowOpen ? 1 : 0)
 }
 
 /** Frees everything a run holds. Safe to call twice. */

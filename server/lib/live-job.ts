@@ -1,6 +1,13 @@
 /**
- * A job running on this instance: it numbers events, merges deltas in the batching window (one
- * timer per job), keeps the reduced state, writes behind to the provider and fans out to viewers.
+ * A job running on this instance: it numbers events, merges deltas in the batching window, keeps
+ * the reduced state, writes behind to the provider and fans out to viewers.
+ *
+ * Batching has a leading edge: a delta that follows a quiet window (no delta for a whole window)
+ * goes out at the end of the current event-loop turn — together with whatever else arrived in
+ * that turn — and the window starts from it; deltas inside a window wait for its end, so under
+ * continuous streaming a job sends one event per window, as without the leading edge. The
+ * windows of all jobs run on the engine's one batch clock (server/lib/batch-clock.ts).
+ *
  * Its end is two steps: `end` numbers the `job-end` and hands it to the write-behind queue;
  * `reportEnd` applies and sends it once the provider stored it, so nobody is told of an end that
  * a crash could still lose.
@@ -9,12 +16,12 @@ import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/even
 import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { applyEvent } from '../../shared/reducer'
+import type { BatchClock, BatchTarget } from './batch-clock'
 import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
 import { shortenEvent } from './event-size'
-import type { TimerSet } from './timers'
 import type { Viewer } from './viewer'
-import { closeViewer, deliver } from './viewer'
+import { closeViewer, deliver, eventFrame } from './viewer'
 
 type DeltaType = 'text-delta' | 'reasoning-delta'
 
@@ -28,7 +35,7 @@ interface PendingDelta {
 export interface LiveJobOptions {
   /** The state the run starts from (fresh, or the stored state of a job taken over). */
   state: JobState
-  timers: TimerSet
+  clock: BatchClock
   persist: PersistQueue
   /** Deltas within this window become one event (0: one event per delta). */
   batchWindowMs: number
@@ -47,7 +54,7 @@ export interface LiveJobOptions {
 }
 
 /** The in-memory side of a running job. */
-export class LiveJob {
+export class LiveJob implements BatchTarget {
   state: JobState
   /** The state before this run's first event. */
   readonly baseState: JobState
@@ -55,7 +62,9 @@ export class LiveJob {
   readonly events: JobEvent[] = []
   readonly viewers = new Set<Viewer>()
   private pending: PendingDelta | null = null
-  private cancelBatchTimer: (() => void) | null = null
+  private cancelWindow: (() => void) | null = null
+  /** Batch-clock time of the last delta (a delta a whole window after it is a leading one). */
+  private lastDeltaAtMs = Number.NEGATIVE_INFINITY
   private endEvent: JobEvent | null = null
   /** Longest delta text (UTF-16 units) that always fits the provider's batch limit. */
   private readonly maxDeltaChars: number
@@ -77,28 +86,54 @@ export class LiveJob {
     return this.endEvent !== null && !this.ended
   }
 
-  /** Buffers a delta; the window's timer (one per job) commits the merged text. */
-  delta(type: DeltaType, text: string, nodeId?: string): void {
-    if (this.endEvent || text.length === 0) return
-    if (this.pending && (this.pending.type !== type || this.pending.nodeId !== nodeId)) this.flush()
-    if (this.pending) this.pending.text += text
-    else this.pending = { type, nodeId, text }
-    if (this.options.batchWindowMs <= 0) {
-      this.flush()
-      return
-    }
-    if (!this.cancelBatchTimer) {
-      this.cancelBatchTimer = this.options.timers.timeout(() => {
-        this.cancelBatchTimer = null
-        this.flush()
-      }, this.options.batchWindowMs)
-    }
+  /** True while a batching window is open (counted with the job's timers). */
+  get windowOpen(): boolean {
+    return this.cancelWindow !== null
   }
 
-  /** Commits the pending deltas now (before any other event, a snapshot, or the end). */
+  /** Buffers a delta; it goes out at the end of its window, or this turn when it follows a quiet one. */
+  delta(type: DeltaType, text: string, nodeId?: string): void {
+    if (this.endEvent || text.length === 0) return
+    if (this.pending && (this.pending.type !== type || this.pending.nodeId !== nodeId)) this.commitPending()
+    if (this.pending) this.pending.text += text
+    else this.pending = { type, nodeId, text }
+    const { batchWindowMs, clock } = this.options
+    if (batchWindowMs <= 0) {
+      this.commitPending()
+      return
+    }
+    const nowMs = clock.now()
+    const quiet = nowMs - this.lastDeltaAtMs >= batchWindowMs
+    this.lastDeltaAtMs = nowMs
+    if (this.cancelWindow) return
+    this.cancelWindow = clock.open(this, batchWindowMs)
+    if (quiet) clock.soon(this)
+  }
+
+  /** The batch clock: this job's window ended. */
+  windowEnded(): void {
+    this.cancelWindow = null
+    this.commitPending()
+  }
+
+  /** The batch clock: the turn of a leading delta ends (the window stays open). */
+  sendLeading(): void {
+    this.commitPending()
+  }
+
+  /** Commits the pending deltas now and closes the window (before any other event, a snapshot, or the end). */
   flush(): void {
-    this.cancelBatchTimer?.()
-    this.cancelBatchTimer = null
+    this.stopWindow()
+    this.commitPending()
+  }
+
+  private stopWindow(): void {
+    this.cancelWindow?.()
+    this.cancelWindow = null
+    this.options.clock.notSoon(this)
+  }
+
+  private commitPending(): void {
     const pending = this.pending
     if (!pending) return
     this.pending = null
@@ -147,8 +182,6 @@ export class LiveJob {
   end(payload: JobEndPayload): JobEvent | null {
     if (this.endEvent) return null
     this.flush()
-    this.cancelBatchTimer?.()
-    this.cancelBatchTimer = null
     this.endEvent = this.number(payload)
     this.options.persist.push(this.endEvent)
     return this.endEvent
@@ -164,9 +197,13 @@ export class LiveJob {
     this.state = applyEvent(this.state, event)
     this.events.push(event)
     if (persist) this.options.persist.push(event)
-    for (const viewer of this.viewers) {
-      deliver(viewer, event)
-      if (viewer.closed) this.viewers.delete(viewer)
+    if (this.viewers.size > 0) {
+      // One frame for every viewer: the sink serialises it once.
+      const frame = eventFrame(event)
+      for (const viewer of this.viewers) {
+        deliver(viewer, event, frame)
+        if (viewer.closed) this.viewers.delete(viewer)
+      }
     }
     this.options.onCommit?.(event)
   }
@@ -176,12 +213,11 @@ export class LiveJob {
     this.viewers.delete(viewer)
   }
 
-  /** Stops the batch timer and closes every viewer (after the end, or on shutdown). */
+  /** Stops the batch window and closes every viewer (after the end, or on shutdown). */
   close(): void {
-    this.cancelBatchTimer?.()
-    this.cancelBatchTimer = null
+    this.stopWindow()
     this.pending = null
-    for (const viewer of this.viewers) closeViewer(viewer)
+    for (const viewer of [...this.viewers]) closeViewer(viewer)
     this.viewers.clear()
   }
 }

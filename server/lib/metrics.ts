@@ -37,9 +37,31 @@ export function createMetrics() {
   const histograms = new Map<string, { bounds: readonly number[], counts: number[], count: number, sum: number }>()
   const liveStatus = new Map<string, JobStatus>()
 
+  // Keys of one-label counters (name → label → value → key), built once: the stream route counts
+  // every frame it sends. Label values are small closed sets (event types, statuses, codes).
+  const singleLabelKeys = new Map<string, Map<string, Map<string, string>>>()
+
+  function keyOf(name: string, labels?: Record<string, string>): string {
+    if (!labels) return name
+    let label: string | undefined
+    for (const key in labels) {
+      if (label !== undefined) return metricKey(name, labels)
+      label = key
+    }
+    if (label === undefined) return name
+    const value = labels[label]!
+    let byLabel = singleLabelKeys.get(name)
+    if (!byLabel) singleLabelKeys.set(name, byLabel = new Map())
+    let byValue = byLabel.get(label)
+    if (!byValue) byLabel.set(label, byValue = new Map())
+    let key = byValue.get(value)
+    if (key === undefined) byValue.set(value, key = metricKey(name, labels))
+    return key
+  }
+
   function increment(name: CounterName, labels?: Record<string, string>, by = 1): void {
     if (!Number.isFinite(by) || by === 0) return
-    const key = metricKey(name, labels)
+    const key = keyOf(name, labels)
     counters.set(key, (counters.get(key) ?? 0) + by)
   }
 
@@ -51,9 +73,9 @@ export function createMetrics() {
     }
     histogram.count++
     histogram.sum += value
-    histogram.bounds.forEach((bound, index) => {
-      if (value <= bound) histogram.counts[index]!++
-    })
+    for (let index = 0; index < histogram.bounds.length; index++) {
+      if (value <= histogram.bounds[index]!) histogram.counts[index]!++
+    }
   }
 
   /** Counts what one committed event says about the job (called for every event on this instance). */

@@ -9,7 +9,7 @@ import type { JobEvent } from '../../shared/events'
 import type { JobProvider, JobRecord } from './providers/types'
 import type { TimerSet } from './timers'
 import type { Viewer } from './viewer'
-import { closeViewer, deliver } from './viewer'
+import { closeViewer, deliver, eventFrame } from './viewer'
 
 /** A subscription shared by the local viewers of a job that runs elsewhere. */
 interface RemoteFeed {
@@ -42,8 +42,10 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
       for (const event of events) {
         feed.seq = Math.max(feed.seq, event.seq)
         if (event.type === 'job-end') feed.ended = true
+        // One frame for every local viewer: the sink serialises it once.
+        const frame = eventFrame(event)
         for (const viewer of feed.viewers) {
-          deliver(viewer, event)
+          deliver(viewer, event, frame)
           if (viewer.closed) feed.viewers.delete(viewer)
         }
       }

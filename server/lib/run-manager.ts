@@ -24,6 +24,7 @@ import { holdLease } from './run-lease'
 import { createTimerSet } from './timers'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
+import type { BatchClock } from './batch-clock'
 
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
@@ -35,6 +36,8 @@ export interface RunManagerOptions {
   now: () => number
   logger: Logger
   notifications: NotificationHub
+  /** The engine's batching clock. */
+  clock: BatchClock
   createContext: (run: JobRun, resumedFrom: JobState | null) => RunContext
   onCommit: (run: JobRun, event: JobEvent) => void
   jobEnded: (job: JobRecord, state: JobState) => Promise<void>
@@ -134,6 +137,7 @@ export function createRunManager(options: RunManagerOptions) {
       config,
       state: resume?.state ?? createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
       timers,
+      clock: options.clock,
       persist,
       now,
       epoch: lease?.epoch ?? 1,

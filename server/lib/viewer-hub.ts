@@ -88,18 +88,27 @@ export function createViewerHub(options: ViewerHubOptions) {
     return { events: range?.events ?? [], complete: false, state, baseState: base }
   }
 
+  /**
+   * Keeps a viewer in the heartbeat and in its job's viewer set until it goes: closed by the
+   * engine (its close notification) or detached by the route (the client went away).
+   */
   function track(viewer: Viewer, remove: () => void): Attachment {
-    heartbeatSet.add(viewer.sink)
-    const detach = () => {
+    let tracked = true
+    const untrack = () => {
+      if (!tracked) return
+      tracked = false
       remove()
       heartbeatSet.delete(viewer.sink)
-      viewer.closed = true
     }
-    const originalClose = viewer.sink.close.bind(viewer.sink)
-    viewer.sink.close = () => {
-      heartbeatSet.delete(viewer.sink)
-      remove()
-      originalClose()
+    if (viewer.closed) untrack()
+    else {
+      viewer.onClose = untrack
+      heartbeatSet.add(viewer.sink)
+    }
+    const detach = () => {
+      viewer.onClose = null
+      viewer.closed = true
+      untrack()
     }
     return { detach, open: true, upToDate: false }
   }

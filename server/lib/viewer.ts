@@ -13,7 +13,7 @@ export type ViewerFrame =
   | { event: 'snapshot', id: number, epoch?: number, data: JobState }
   | { event: JobEvent['type'], id: number, epoch?: number, data: JobEvent }
 
-/** The frame of an event (the one place event frames are made). */
+/** The frame of an event (the one place event frames are made); made once per event and handed to every viewer. */
 export function eventFrame(event: JobEvent): ViewerFrame {
   return event.epoch === undefined ? { event: event.type, id: event.seq, data: event } : { event: event.type, id: event.seq, epoch: event.epoch, data: event }
 }
@@ -40,15 +40,17 @@ export interface Viewer {
   ready: boolean
   backlog: JobEvent[]
   closed: boolean
+  /** Called once when the engine closes the viewer (after `job-end`, at shutdown): the hub's bookkeeping. */
+  onClose: (() => void) | null
 }
 
 /** Creates a viewer that is still catching up. */
 export function createViewer(sink: ViewerSink): Viewer {
-  return { sink, cursor: 0, ready: false, backlog: [], closed: false }
+  return { sink, cursor: 0, ready: false, backlog: [], closed: false, onClose: null }
 }
 
-/** Sends an event to a viewer unless it already has it; ends the viewer after `job-end`. */
-export function deliver(viewer: Viewer, event: JobEvent): void {
+/** Sends an event (as `frame`, shared by all viewers) unless the viewer already has it; ends it after `job-end`. */
+export function deliver(viewer: Viewer, event: JobEvent, frame?: ViewerFrame): void {
   if (viewer.closed) return
   if (!viewer.ready) {
     viewer.backlog.push(event)
@@ -56,7 +58,7 @@ export function deliver(viewer: Viewer, event: JobEvent): void {
   }
   if (event.seq <= viewer.cursor) return
   viewer.cursor = event.seq
-  viewer.sink.send(eventFrame(event))
+  viewer.sink.send(frame ?? eventFrame(event))
   if (event.type === 'job-end') closeViewer(viewer)
 }
 
@@ -69,10 +71,13 @@ export function markReady(viewer: Viewer, cursor: number): void {
   for (const event of backlog) deliver(viewer, event)
 }
 
-/** Closes a viewer once. */
+/** Closes a viewer once: ends its sink, then tells whoever tracks it. */
 export function closeViewer(viewer: Viewer): void {
   if (viewer.closed) return
   viewer.closed = true
   viewer.backlog = []
   viewer.sink.close()
+  const onClose = viewer.onClose
+  viewer.onClose = null
+  onClose?.()
 }

@@ -14,6 +14,7 @@ import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import type { MockUpstream } from '../support/mock-upstream'
 import { startMockUpstream } from '../support/mock-upstream'
+import { frameData } from '../support/http-client'
 
 const CHUNKS = Array.from({ length: 30 }, (_, index) => `word${index} é😀 `)
 const HANG_AFTER_CHUNKS = 12
@@ -32,7 +33,7 @@ function openRaw(url: string, cookie: string, options: { gzip: boolean, headers?
       const waiters = new Set<() => void>()
       const parser = createParser({
         onEvent(message) {
-          frames.push({ id: message.id, event: message.event ?? 'message', data: JSON.parse(message.data) })
+          frames.push({ id: message.id, event: message.event ?? 'message', data: frameData(message.event, message.id, message.data) })
         },
       })
       const decoded = response.headers['content-encoding'] === 'gzip' ? response.pipe(createGunzip()) : response

@@ -5,6 +5,7 @@
 import { createParser } from 'eventsource-parser'
 import type { StreamPosition } from '../../shared/event-id'
 import { parseEventId } from '../../shared/event-id'
+import { decodeStreamEvent } from '../../shared/stream-wire'
 
 /** One received SSE frame. */
 export interface ReceivedFrame {
@@ -23,6 +24,16 @@ export interface OpenStream {
   /** Resolves when the server closed the stream. */
   ended: Promise<void>
   close: () => void
+}
+
+/**
+ * A frame's data as a client reads it: JSON, with a compact delta (`[offset, text]`, seq from
+ * the id) turned back into its event, as the app does (shared/stream-wire.ts). Its `at` is 0
+ * here (the app uses the time it received it), so two reads of one stream compare equal.
+ */
+export function frameData(event: string | undefined, id: string | undefined, data: string): any {
+  const parsed: unknown = JSON.parse(data)
+  return Array.isArray(parsed) ? decodeStreamEvent(event ?? 'message', id, parsed, 0) : parsed
 }
 
 /** A cookie jar: the anonymous user id cookie. */
@@ -69,7 +80,7 @@ export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
     let done = false
     const parser = createParser({
       onEvent(message) {
-        const frame = { id: message.id, event: message.event ?? 'message', data: JSON.parse(message.data) }
+        const frame = { id: message.id, event: message.event ?? 'message', data: frameData(message.event, message.id, message.data) }
         frames.push(frame)
         for (const waiter of [...waiters]) {
           if (waiter.predicate(frame)) {

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net'
 import { createParser } from 'eventsource-parser'
 import { expect } from 'vitest'
 import type { ReceivedFrame } from './http-client'
+import { frameData } from './http-client'
 
 /** The metrics route as JSON. */
 export async function readMetrics(baseUrl: string, token: string): Promise<any> {
@@ -50,7 +51,7 @@ export async function openRawStream(baseUrl: string, path: string, cookie: strin
         const text = Buffer.concat(parts).toString('utf8')
         const split = text.indexOf('\r\n\r\n')
         const frames: ReceivedFrame[] = []
-        const parser = createParser({ onEvent: message => frames.push({ id: message.id, event: message.event ?? 'message', data: JSON.parse(message.data) }) })
+        const parser = createParser({ onEvent: message => frames.push({ id: message.id, event: message.event ?? 'message', data: frameData(message.event, message.id, message.data) }) })
         parser.feed(text.slice(split + 4))
         resolve({ statusLine: text.slice(0, text.indexOf('\r\n')), frames })
       })

@@ -109,6 +109,18 @@ describe('followJobStream', () => {
     expect(test.state()!.seq).toBe(4)
   })
 
+  it('reads compact deltas ([offset, text], seq from the frame id, with or without an epoch) like whole ones', () => {
+    const test = harness()
+    const source = test.sources[0]!
+    source.emit('snapshot', snapshot(2, 'Hel'))
+    source.emit('text-delta', [3, 'lo'], '3')
+    source.emit('text-delta', [3, 'lo'], '3')
+    source.emit('text-delta', [5, ' world'], '2:4')
+    source.emit('text-delta', [11, '!'], '')
+    expect(test.state()!.content).toBe('Hello world')
+    expect(test.state()!.seq).toBe(4)
+  })
+
   it('closes the EventSource on job-end so the browser does not reconnect and replay', () => {
     const test = harness()
     const source = test.sources[0]!

@@ -91,7 +91,9 @@ describe('DevTools data', () => {
     expect(inspection.timeline.map(entry => entry.seq)).toEqual(inspection.timeline.map((_, index) => index + 1))
     expect(inspection.timeline[0]).toMatchObject({ type: 'job-status', sinceCreatedMs: 0 })
     const firstText = inspection.timeline.find(entry => entry.type === 'text-delta')!
-    expect(firstText.sinceCreatedMs).toBe(90) // first delta at 40 ms, committed when its 50 ms window closes
+    // First delta at 40 ms, after a quiet window: committed at the end of its turn (leading edge,
+    // decision 011), which fake timers run one millisecond later.
+    expect(firstText.sinceCreatedMs).toBe(41)
     for (const entry of inspection.timeline) expect(entry.bytes).toBe(Buffer.byteLength(JSON.stringify(entry.event), 'utf8'))
     // é and 👋 take more bytes than string length.
     expect(firstText.bytes).toBeGreaterThan(JSON.stringify(firstText.event).length)

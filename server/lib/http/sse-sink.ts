@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { formatEventId } from '../../../shared/event-id'
+import { encodeEventData } from '../../../shared/stream-wire'
 import type { ViewerFrame, ViewerSink } from '../viewer'
 import { createSseWriter } from './sse-writer'
 
@@ -26,22 +27,29 @@ export interface SseSink extends ViewerSink {
   readonly dropped: number
   /** Bytes handed to the socket (after compression) — for metrics and benchmarks. */
   readonly bytesWritten: () => number
+  /** Called with the event name of every frame handed to `send` (the route counts them). */
+  onSent?: (event: string) => void
+}
+
+/** Formats one SSE frame. Data is JSON on one line (job events in their wire form), so it can never break the framing. */
+export function formatFrame(event: string, id: number | string | undefined, data: unknown): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(encodeEventData(event, data))}\n\n`
 }
 
 /**
- * Serialised frames by data object: every viewer of a job receives the same event object, so
- * it is turned into JSON once, not once per viewer.
+ * Encoded frames by data object: every viewer of a job receives the same event object, so it is
+ * serialised and turned into bytes once, not once per viewer.
  */
-const frameCache = new WeakMap<object, string>()
+const encodedFrames = new WeakMap<object, Buffer>()
 
-/** Formats one SSE frame. Data is JSON on one line, so it can never break the framing. */
-export function formatFrame(event: string, id: number | string | undefined, data: unknown): string {
+/** One frame as the bytes to write, from the cache when this data object was sent before. */
+export function encodeFrame(event: string, id: number | string | undefined, data: unknown): Buffer {
   const cacheable = typeof data === 'object' && data !== null
-  const cached = cacheable ? frameCache.get(data) : undefined
+  const cached = cacheable ? encodedFrames.get(data) : undefined
   if (cached !== undefined) return cached
-  const frame = `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
-  if (cacheable) frameCache.set(data, frame)
-  return frame
+  const bytes = Buffer.from(formatFrame(event, id, data), 'utf8')
+  if (cacheable) encodedFrames.set(data, bytes)
+  return bytes
 }
 
 /** Creates the sink for one request. */
@@ -61,10 +69,11 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     },
     bytesWritten: () => writer.bytesWritten(),
     send(frame: ViewerFrame) {
+      sink.onSent?.(frame.event)
       sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data)
     },
     write(event, id, data) {
-      if (!writer.write(formatFrame(event, id, data)) && !writer.ended) dropped++
+      if (!writer.write(encodeFrame(event, id, data)) && !writer.ended) dropped++
     },
     comment(text) {
       writer.write(`: ${text}\n\n`)

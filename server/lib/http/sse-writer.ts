@@ -29,8 +29,8 @@ export interface SseWriter {
   readonly ended: boolean
   /** True while writes are refused because the client is not draining. */
   readonly stalled: boolean
-  /** Writes text unless the client is not draining; false when refused (nothing was written). */
-  write(text: string): boolean
+  /** Writes text (or bytes) unless the client is not draining; false when refused (nothing was written). */
+  write(text: string | Buffer): boolean
   /** Ends the response (sending the headers first if nothing was written). */
   end(): void
   /** Cuts the connection: the client sees a network error, not a complete stream. */
@@ -82,7 +82,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     return response.writableLength + (gzip ? gzip.writableLength + gzip.readableLength : 0)
   }
 
-  function raw(text: string) {
+  function raw(text: string | Buffer) {
     if (ended) return
     const out = gzip ?? response
     out.write(text)

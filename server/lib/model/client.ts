@@ -6,10 +6,9 @@ import type { TimerSet } from '../timers'
 import { createTimerSet } from '../timers'
 import { abortableDelay, abortReason } from './abortable'
 import { createAttemptTimers } from './attempt-timers'
-import type { AttemptTimers } from './attempt-timers'
 import { ModelError, UpstreamHttpError, UpstreamProtocolError } from './errors'
 import { nodeTransport } from './node-transport'
-import { parseChatCompletionStream } from './parse-stream'
+import { createChatCompletionParser } from './parse-stream'
 import { fetchTransport } from './transport'
 import type { ByteReader, FetchLike, TransportRequest } from './transport'
 import type { ModelClient, ModelEvent, ModelRequest } from './types'
@@ -58,94 +57,100 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   }
 }
 
-interface Progress {
-  /** Once an event went out, a retry would repeat it: never retry after that. */
-  yielded: boolean
-}
-
+/**
+ * Streams with retries before the first event. One async generator reads the body, parses it
+ * synchronously (a push parser) and yields the events: a single async layer per chunk between
+ * the socket and the caller (each nested async generator would add its own promise hops).
+ */
 async function* streamWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
   for (let attempt = 0; ; attempt++) {
-    const progress: Progress = { yielded: false }
+    // Once an event went out, a retry would repeat it: never retry after that.
+    let yielded = false
     try {
-      yield* streamOnce(options, request, signal, progress)
-      return
+      if (signal.aborted) throw abortReason(signal)
+      const apiKey = options.apiKey ?? ''
+      // One controller per attempt: the caller's abort and our timeouts both cancel the real request.
+      const controller = new AbortController()
+      const forwardAbort = () => controller.abort(abortReason(signal))
+      signal.addEventListener('abort', forwardAbort, { once: true })
+      const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
+      let reader: ByteReader | null = null
+      let cancelRead: (() => void) | undefined
+      try {
+        reader = await openBody(options, request, apiKey, controller.signal)
+        const body = reader
+        // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
+        cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
+        controller.signal.addEventListener('abort', cancelRead, { once: true })
+        const parser = createChatCompletionParser()
+        for (;;) {
+          // Before the first event the first-token timer governs; after it, each read has a stall limit.
+          if (yielded) timers.readStarted()
+          const result = await body.read()
+          timers.readEnded()
+          // An abort cancels the reader, which ends the read as if the body were done: tell them apart.
+          if (controller.signal.aborted) throw abortReason(controller.signal)
+          if (result.done) break
+          for (const event of parser.feed(result.value)) {
+            if (!yielded) timers.clearFirstToken()
+            yielded = true
+            yield event
+          }
+          if (parser.failure) throw parser.failure
+          if (parser.done) break
+        }
+        for (const event of parser.end()) {
+          if (!yielded) timers.clearFirstToken()
+          yielded = true
+          yield event
+        }
+        if (parser.failure) throw parser.failure
+        return
+      }
+      catch (error) {
+        // A timeout or the caller's abort: report why it was aborted, not how the read failed.
+        if (controller.signal.aborted) throw abortReason(controller.signal)
+        throw toModelError(error, apiKey)
+      }
+      finally {
+        timers.readEnded()
+        timers.clearAll()
+        reader?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
+        signal.removeEventListener('abort', forwardAbort)
+        if (cancelRead) controller.signal.removeEventListener('abort', cancelRead)
+        // Stopped early (consumer broke out, or an error): make sure the upstream request ends too.
+        if (!controller.signal.aborted) controller.abort()
+      }
     }
     catch (error) {
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
-      if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
+      if (yielded || !retryable || attempt >= options.maxRetries) throw error
       await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
     }
   }
+}
+
+/** Sends the request and returns a reader of its body; a non-2xx answer throws its HTTP error. */
+async function openBody(options: ClientOptions, request: ModelRequest, apiKey: string, signal: AbortSignal): Promise<ByteReader> {
+  const transportRequest: TransportRequest = {
+    method: 'POST',
+    headers: requestHeaders(apiKey, request),
+    body: JSON.stringify(requestBody(request)),
+    signal,
+  }
+  const url = chatCompletionsUrl(options.baseUrl)
+  const response = options.fetch ? await fetchTransport(options.fetch, url, transportRequest) : await nodeTransport(url, transportRequest)
+  if (!response.ok) throw await httpErrorFrom(response, apiKey, signal)
+  const reader = response.reader()
+  if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
+  return reader
 }
 
 function retryDelayMs(options: ModelClientOptions, error: ModelError, attempt: number): number {
   const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
   if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, capMs)
   return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
-}
-
-async function* streamOnce(options: ClientOptions, request: ModelRequest, signal: AbortSignal, progress: Progress): AsyncGenerator<ModelEvent> {
-  if (signal.aborted) throw abortReason(signal)
-  const apiKey = options.apiKey ?? ''
-  // One controller per attempt: the caller's abort and our timeouts both cancel the real request.
-  const controller = new AbortController()
-  const forwardAbort = () => controller.abort(abortReason(signal))
-  signal.addEventListener('abort', forwardAbort, { once: true })
-  const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
-  let cancelRead: (() => void) | undefined
-  try {
-    const transportRequest: TransportRequest = {
-      method: 'POST',
-      headers: requestHeaders(apiKey, request),
-      body: JSON.stringify(requestBody(request)),
-      signal: controller.signal,
-    }
-    const url = chatCompletionsUrl(options.baseUrl)
-    const response = options.fetch ? await fetchTransport(options.fetch, url, transportRequest) : await nodeTransport(url, transportRequest)
-    if (!response.ok) throw await httpErrorFrom(response, apiKey, controller.signal)
-    const reader = response.reader()
-    if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
-    // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
-    cancelRead = () => void reader.cancel(abortReason(controller.signal)).catch(() => {})
-    controller.signal.addEventListener('abort', cancelRead, { once: true })
-    for await (const event of parseChatCompletionStream(readBody(reader, controller.signal, timers, progress))) {
-      if (!progress.yielded) timers.clearFirstToken()
-      progress.yielded = true
-      yield event
-    }
-  }
-  catch (error) {
-    // A timeout or the caller's abort: report why it was aborted, not how the read failed.
-    if (controller.signal.aborted) throw abortReason(controller.signal)
-    throw toModelError(error, apiKey)
-  }
-  finally {
-    timers.clearAll()
-    signal.removeEventListener('abort', forwardAbort)
-    if (cancelRead) controller.signal.removeEventListener('abort', cancelRead)
-    // Stopped early (consumer broke out, or an error): make sure the upstream request ends too.
-    if (!controller.signal.aborted) controller.abort()
-  }
-}
-
-async function* readBody(reader: ByteReader, signal: AbortSignal, timers: AttemptTimers, progress: Progress): AsyncGenerator<Uint8Array> {
-  try {
-    while (true) {
-      // Before the first event the first-token timer governs; after it, each read has a stall limit.
-      if (progress.yielded) timers.readStarted()
-      const result = await reader.read()
-      timers.readEnded()
-      // An abort cancels the reader, which ends the read as if the body were done: tell them apart.
-      if (signal.aborted) throw abortReason(signal)
-      if (result.done) return
-      yield result.value
-    }
-  }
-  finally {
-    timers.readEnded()
-    reader.cancel(signal.aborted ? abortReason(signal) : undefined).catch(() => {})
-  }
 }
 
 function chatCompletionsUrl(baseUrl: string): string {

@@ -32,8 +32,24 @@ interface ToolCallFragment {
 /** Bytes from a `fetch` body or any async source. */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
 
-/** Parses the stream; throws `UpstreamStreamError` / `UpstreamProtocolError` after yielding what came before. */
-export async function* parseChatCompletionStream(source: ByteSource): AsyncGenerator<ModelEvent> {
+/**
+ * A push parser for the model client's read loop: hand it each piece of the body as it arrives
+ * and take the events it completed — no async layer per chunk. After `failure` is set, the
+ * caller hands out the events it got and then throws it (partial text is kept).
+ */
+export interface ChatCompletionParser {
+  /** Parses a piece of the body; returns the events it completed (often none or one). */
+  feed(bytes: Uint8Array): ModelEvent[]
+  /** The body ended: a last unterminated chunk, then the tool calls, usage and finish. */
+  end(): ModelEvent[]
+  /** `[DONE]` came: nothing more is read. */
+  readonly done: boolean
+  /** What went wrong (a mid-stream `{error}`, a malformed chunk), once it did. */
+  readonly failure: Error | null
+}
+
+/** Creates a push parser for one response body. */
+export function createChatCompletionParser(): ChatCompletionParser {
   const decoder = new TextDecoder('utf-8')
   const state = createStreamState()
   const parser = createParser({
@@ -54,21 +70,44 @@ export async function* parseChatCompletionStream(source: ByteSource): AsyncGener
     // Keep-alive comments carry no data.
     onComment() {},
   })
+  return {
+    feed(bytes) {
+      parser.feed(decoder.decode(bytes, { stream: true }))
+      return takePending(state)
+    },
+    end() {
+      // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
+      if (!state.done) parser.feed(`${decoder.decode()}\n\n`)
+      const events = takePending(state)
+      if (state.failure) return events
+      try {
+        for (const event of finishEvents(state)) events.push(event)
+      }
+      catch (error) {
+        state.failure = error as Error
+      }
+      return events
+    },
+    get done() {
+      return state.done
+    },
+    get failure() {
+      return state.failure
+    },
+  }
+}
 
+/** Parses a whole stream; throws `UpstreamStreamError` / `UpstreamProtocolError` after yielding what came before. */
+export async function* parseChatCompletionStream(source: ByteSource): AsyncGenerator<ModelEvent> {
+  const parser = createChatCompletionParser()
   // An async iterable is read as it is (no wrapping generator: one layer less per chunk).
   for await (const bytes of source instanceof ReadableStream ? iterate(source) : source) {
-    parser.feed(decoder.decode(bytes, { stream: true }))
-    if (state.pending.length) yield* takePending(state)
-    if (state.failure) throw state.failure
-    if (state.done) break
+    yield* parser.feed(bytes)
+    if (parser.failure) throw parser.failure
+    if (parser.done) break
   }
-  if (!state.done) {
-    // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
-    parser.feed(`${decoder.decode()}\n\n`)
-    yield* takePending(state)
-    if (state.failure) throw state.failure
-  }
-  yield* finishEvents(state)
+  yield* parser.end()
+  if (parser.failure) throw parser.failure
 }
 
 interface StreamState {

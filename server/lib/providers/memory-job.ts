@@ -40,7 +40,8 @@ export function checkAppend(job: StoredJob, events: readonly JobEvent[], epoch: 
   if (isTerminalStatus(record.status)) return refuse('terminal')
   if (epoch !== undefined && record.lease && epoch < record.lease.epoch) return refuse('stale-epoch')
   let expected = record.lastSeq + 1
-  for (const [index, event] of events.entries()) {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index]!
     // A merged delta covers `fromSeq`..`seq`; the log stays gap-free either way.
     if ((event.fromSeq ?? event.seq) !== expected || event.seq < expected) return refuse('seq-conflict')
     expected = event.seq + 1

@@ -11,11 +11,7 @@ import { useMetrics } from '../../../lib/metrics'
 export default defineJobsHandler(context => withUserStream(context, async ({ sink, after }) => {
   const { event, engine, userId } = context
   const metrics = useMetrics()
-  const send = sink.send.bind(sink)
-  sink.send = (frame) => {
-    metrics.increment('events_sent_total', { event: frame.event })
-    send(frame)
-  }
+  sink.onSent = frameEvent => metrics.increment('events_sent_total', { event: frameEvent })
   const attachment = await engine.attachViewer(userId, getRouterParam(event, 'id') ?? '', sink, after)
   metrics.increment('viewers_attached_total')
   if (attachment.upToDate && !sink.started) return sendNoContent(event)
