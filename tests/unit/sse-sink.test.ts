@@ -103,4 +103,34 @@ describe('SSE sink', () => {
     expect(resyncs).toBe(1)
     expect(JSON.parse(frames.at(-1)!.data)).toEqual({ resync: true })
   })
+
+  it('a client that falls behind without losing a frame gets no resync (no repeated id)', async () => {
+    let sinkRef: SseSink | null = null
+    let resyncs = 0
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.comment('open')
+      sink.onResyncNeeded = () => {
+        resyncs++
+      }
+    }, { maxQueueBytes: 64 * 1024 })
+    response.pause()
+    // One frame larger than the bound: the queue goes over it (a stall) but nothing is dropped.
+    sinkRef!.write('text-delta', 1, { text: 'z'.repeat(512 * 1024) })
+    expect(sinkRef!.dropped).toBe(0)
+    const frames: Array<{ id?: string }> = []
+    const firstFrame = new Promise<void>((resolve) => {
+      readFrames(response, (frame) => {
+        frames.push(frame)
+        resolve()
+      })
+    })
+    response.resume()
+    await firstFrame
+    sinkRef!.write('text-delta', 2, { text: 'after' })
+    sinkRef!.close()
+    await new Promise(resolve => response.on('end', resolve))
+    expect(resyncs).toBe(0)
+    expect(frames.map(frame => frame.id)).toEqual(['1', '2'])
+  })
 })

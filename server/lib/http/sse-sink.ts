@@ -57,7 +57,14 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
   // Tell EventSource how long to wait before reconnecting.
   const writer = createSseWriter(request, response, { ...options, preamble: 'retry: 1000\n\n' })
   let dropped = 0
-  writer.onDrain = () => sink.onResyncNeeded?.()
+  let droppedBeforeDrain = 0
+  // A resync only when something was dropped: a stall that lost nothing needs none (and its
+  // snapshot would repeat the id of the last frame the client already has).
+  writer.onDrain = () => {
+    if (dropped === droppedBeforeDrain) return
+    droppedBeforeDrain = dropped
+    sink.onResyncNeeded?.()
+  }
 
   const sink: SseSink = {
     closed: writer.closed,
