@@ -54,6 +54,11 @@ export interface CreateJobInput {
   messageId?: string | null
   idempotencyKey?: string | null
   title?: string
+  /**
+   * The creating request's W3C `traceparent` header. The job span links to it when no span is
+   * active (an app without HTTP instrumentation whose client or proxy sends trace context).
+   */
+  traceparent?: string | null
 }
 
 /** A job as clients see it (shared with the client). */

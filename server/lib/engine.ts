@@ -149,7 +149,7 @@ export function createEngine(options: EngineOptions) {
     const id = randomUUID()
     const lease = shared ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
     // Started before the record is stored, so its span context is stored with it (request.trace).
-    const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt })
+    const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt, traceparent: input.traceparent })
     let stored: { record: JobRecord, created: boolean }
     try {
       // The limits are counted by the store in the same step as the insert: they hold across instances.

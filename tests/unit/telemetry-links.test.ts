@@ -39,6 +39,19 @@ describe('job trace context', () => {
     expect((await provider.get(job.id))!.request.trace).toEqual({ traceparent: `00-${traceId}-${spanId}-01` })
   })
 
+  it('with no active span, a job links to the trace context its request carried (traceparent), and ignores a malformed one', async () => {
+    const { engine } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel([textStep('hello')]) })
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
+    const first = await engine.createJob('u1', { request: prompt, traceparent })
+    const second = await engine.createJob('u1', { request: prompt, traceparent: '00-zz-not-a-trace' })
+    await engine.whenSettled(first.job.id)
+    await engine.whenSettled(second.job.id)
+    const spanOf = (id: string) => tracing.named('background_jobs.job').find(span => span.attributes['background_jobs.job.id'] === id)
+    const [firstSpan, secondSpan] = [spanOf(first.job.id), spanOf(second.job.id)]
+    expect(firstSpan!.links).toEqual([{ context: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true }, attributes: { 'background_jobs.link': 'request' } }])
+    expect(secondSpan!.links).toEqual([])
+  })
+
   it('a job created outside any request has no links', async () => {
     const { engine } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel([textStep('hello')]) })
     const { job } = await engine.createJob('u1', { request: prompt })

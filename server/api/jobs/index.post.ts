@@ -23,7 +23,7 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
   }
   // Counted in the store, so the limit holds across instances.
   await engine.limitRate(userId, 'create')
-  const { job, created } = await engine.createJob(userId, input)
+  const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent') })
   setResponseStatus(event, created ? 202 : 200)
   return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }
 })

@@ -42,7 +42,7 @@ export async function startChatTurn(context: JobsRouteContext, request: ChatRequ
   const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
   const input = toChatJobInput(parsed, config, flags, idempotencyKey)
   await engine.limitRate(userId, 'create')
-  return (await engine.createJob(userId, input)).job
+  return (await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent') })).job
 }
 
 /**

@@ -28,6 +28,8 @@ export interface JobTraceStart {
   resume?: { fromSeq: number, lease: JobLease }
   /** Span start time (epoch ms). @default now */
   startTime?: number
+  /** The creating request's `traceparent` header, linked when no span is active. */
+  traceparent?: string | null
 }
 
 /** The trace of one run. */
@@ -85,8 +87,10 @@ function links(job: TracedJob, start: JobTraceStart): Link[] {
     const firstRun = fromTraceContext(job.request.trace)
     return firstRun ? [{ context: firstRun, attributes: { [ATTR.link]: 'first-run' } }] : []
   }
-  const request = trace.getSpanContext(context.active())
-  return request && trace.isSpanContextValid(request) ? [{ context: request, attributes: { [ATTR.link]: 'request' } }] : []
+  const active = trace.getSpanContext(context.active())
+  // The active span (the app traces requests), else the trace context the request carried.
+  const request = active && trace.isSpanContextValid(active) ? active : fromTraceContext({ traceparent: start.traceparent ?? undefined })
+  return request ? [{ context: request, attributes: { [ATTR.link]: 'request' } }] : []
 }
 
 /** Starts the trace of a run; a no-op trace when tracing is off or nothing records it. */
