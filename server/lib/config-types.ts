@@ -1,0 +1,193 @@
+/**
+ * The shape of the layer's configuration (`runtimeConfig.backgroundJobs`): every setting with its
+ * unit in its name and its default in JSDoc. The defaults themselves are in config.ts.
+ */
+
+/** Every setting, with its unit in its name. */
+export interface BackgroundJobsConfig {
+  /** Master switch; off → every route answers 503 naming the flag. @default true */
+  enabled: boolean
+  /** Which provider stores jobs. @default 'memory' */
+  provider: 'memory' | 'convex' | 'redis'
+  /** Convex deployment URL (provider `convex`). */
+  convexUrl: string
+  /**
+   * The secret every call to the Convex functions carries (provider `convex`): the deployment's
+   * `BACKGROUND_JOBS_SECRET`, at least 32 characters. Required with `convex`; a secret, so never public.
+   */
+  convexSecret: string
+  /** Provider `convex`: a call that has not answered after this fails with 503 + Retry-After. @default 10000 */
+  convexTimeoutMs: number
+  /** Redis URL (provider `redis`), e.g. `redis://:password@redis:6379/0`. */
+  redisUrl: string
+  /** Prepended to every Redis key and channel, so apps can share one Redis. @default 'bgjobs:' */
+  redisKeyPrefix: string
+  /** This instance's id (multi-instance providers). @default a random id per process */
+  instanceId: string
+  /**
+   * Secret (32+ characters) that seals the anonymous user cookie. Required when the provider is
+   * shared between instances (every instance must read the others' cookies).
+   * @default a random secret per process (memory provider only)
+   */
+  cookieSecret: string
+  /**
+   * Give users the resolve-user hook did not identify an anonymous id in a sealed cookie. Off:
+   * such requests get 401 (an app with its own login). @default true
+   */
+  allowAnonymous: boolean
+  upstream: {
+    /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
+    baseUrl: string
+    /**
+     * API key. Also read from `OPENROUTER_API_KEY`. Empty: the built-in scripted model answers when
+     * `scripted.enabled` (or in `nuxt dev`); otherwise job creation answers 503 naming this key.
+     */
+    apiKey: string
+    /** The model used when a request names none. @default 'openai/gpt-4o-mini' */
+    defaultModel: string
+    /**
+     * Comma-separated models a request may name (`model` in the body). Empty → only
+     * `defaultModel`; `*` → any model on the operator's key. @default ''
+     */
+    allowedModels: string
+    /** Give up when no first token came in this time. @default 30000 */
+    firstTokenTimeoutMs: number
+    /** Give up when the stream is silent this long after the first token. @default 30000 */
+    stallTimeoutMs: number
+    /** Retries on 429/5xx/network errors before the first token. @default 2 */
+    maxRetries: number
+    /** First retry delay; doubles each time (a `Retry-After` header wins). @default 500 */
+    retryBaseDelayMs: number
+  }
+  scripted: {
+    /**
+     * Let the built-in scripted model answer when no API key is set (demos, offline development).
+     * Always on in `nuxt dev`. Never on by default in a production build. @default false
+     */
+    enabled: boolean
+    /** Pace of the built-in scripted model: milliseconds between chunks. @default 40 */
+    chunkIntervalMs: number
+    /** Characters per chunk. @default 6 */
+    chunkChars: number
+  }
+  tools: {
+    enabled: boolean
+    /** Comma-separated tool names that are never offered. */
+    disabled: string
+    /** Comma-separated tool names that always run in an isolation worker, whatever their file says. */
+    isolated: string
+  }
+  /** The worker threads of isolated tools (docs/tools.md). Read when the first isolated call starts the pool. */
+  isolation: {
+    /** Most isolated calls running at once (one worker thread each). @default 2 */
+    maxWorkers: number
+    /** Workers kept warm once the pool started. @default 1 */
+    minWorkers: number
+    /** Isolated calls that may wait for a worker; a call beyond that ends at once with an error result. @default 16 */
+    maxQueue: number
+    /** Heap cap of each worker in MB (V8 old generation); a tool above it fails with an error result. @default 128 */
+    heapMb: number
+    /** A worker above `minWorkers` idle this long is stopped. @default 30000 */
+    idleTimeoutMs: number
+  }
+  workflows: {
+    enabled: boolean
+  }
+  limits: {
+    maxConcurrentJobs: number
+    maxConcurrentJobsPerUser: number
+    /** Seconds the client is told to wait after a 429 for concurrency. @default 5 */
+    retryAfterSeconds: number
+    /** Wall-clock limit of one job. @default 600000 (10 min) */
+    jobTimeoutMs: number
+    toolTimeoutMs: number
+    maxSteps: number
+    maxCallsPerStep: number
+    /** Combined tool results per step above this are truncated with a notice. @default 51200 */
+    maxResultBytes: number
+    /** The same tool with the same arguments this many times stops the loop. @default 3 */
+    maxRepeatedCalls: number
+    /** Human input requests expire after this. @default 600000 */
+    inputTimeoutMs: number
+    /** Workflows: most nodes run in one job. @default 50 */
+    maxNodesPerJob: number
+    /** Workflows: one node's time limit. @default 120000 */
+    nodeTimeoutMs: number
+    /** Finished jobs stay readable this long, then are deleted. @default 3600000 (1 h) */
+    retentionMs: number
+    /** How often expired jobs are cleaned up. @default 60000 */
+    cleanupIntervalMs: number
+    /** Request bodies above this many bytes get 413. @default 262144 */
+    maxBodyBytes: number
+    maxMessages: number
+    maxMessageChars: number
+    maxToolsPerRequest: number
+    /** Concurrent SSE connections per user. @default 20 */
+    maxStreamsPerUser: number
+    /** Concurrent SSE connections of all users on this instance. @default 10000 */
+    maxStreams: number
+    /** Job creations per user per minute. @default 60 */
+    createPerMinute: number
+    /** Input answers per user per minute. @default 120 */
+    inputPerMinute: number
+  }
+  stream: {
+    /** Text deltas within this window are merged into one event; one after a quiet window goes out at once and starts it (0 = off). @default 50 */
+    batchWindowMs: number
+    /** A comment line at most this often keeps proxies from closing idle streams. @default 15000 */
+    heartbeatMs: number
+    /** Bytes a slow viewer may have queued before it is resynced. @default 1048576 */
+    viewerQueueBytes: number
+    /** gzip the stream when the client accepts it. @default true */
+    compression: boolean
+  }
+  persist: {
+    /**
+     * Multi-instance providers: write a running job's pending events at least this often; 0 → the
+     * provider's own pace (Redis: as each batch window commits; Convex: every 500 ms). @default 0
+     */
+    intervalMs: number
+    /** … or as soon as this many bytes are pending. @default 1024 */
+    bytes: number
+    /**
+     * The most bytes of a job's events that may wait for the store (while it is unreachable);
+     * past it the job ends `failed` with the code `store-unreachable`. @default 8388608 (8 MiB)
+     */
+    maxPendingBytes: number
+  }
+  lease: {
+    /** Another instance takes a job over when its owner has not renewed the lease for this long. @default 15000 */
+    durationMs: number
+    /** How often the owner renews its leases (and every instance looks for lost ones). @default 5000 */
+    heartbeatMs: number
+  }
+  recovery: {
+    /**
+     * What happens to a running chat job whose owner was lost: `fail` ends it `failed` with code
+     * `owner-lost` and the stored text; `continue` runs it on another instance, asking the model to
+     * continue from the stored text. Workflows always resume from their last finished node.
+     * @default 'fail'
+     */
+    chat: 'fail' | 'continue'
+  }
+  /** Bearer token for the ops metrics route; empty → the route is off (404). */
+  metricsToken: string
+  /**
+   * OpenTelemetry spans (docs/observability.md). Spans go to the SDK the app registers; with none,
+   * every call is a no-op. Content and user ids stay out of spans unless switched on here.
+   */
+  telemetry: {
+    /** Record spans for jobs, model rounds, tool calls and workflow nodes. @default true */
+    enabled: boolean
+    /** Put the job's user id on its span (`user.id`). @default false */
+    recordUserId: boolean
+    /**
+     * Put prompts, answers, tool arguments and results, input prompts and answers and error messages
+     * into spans (each cut to `maxContentChars`). Off, spans carry ids, names, counts and codes only.
+     * @default false
+     */
+    recordContent: boolean
+    /** The most characters of one content attribute when `recordContent` is on. @default 4096 */
+    maxContentChars: number
+  }
+}
