@@ -143,7 +143,10 @@ describe('demo chat in Chromium', () => {
       Object.assign(window, { Notification: RecordingNotification })
     })
     const page = await context.newPage()
+    // The notification stream is open before the job starts: an end before it connects is not replayed.
+    const streamOpen = page.waitForResponse(response => response.url().includes('/api/jobs/notifications'), { timeout: WAIT_MS })
     await gotoChat(page, `${demo.url}/`)
+    await streamOpen
     // Hidden before sending, so the end can never beat it.
     await page.evaluate(() => Object.assign(window, { __hidden: true }))
     await send(page, 'A short question while I look away')
