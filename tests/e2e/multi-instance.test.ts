@@ -5,6 +5,8 @@
  * every takeover happens within a couple of seconds.
  */
 import { randomUUID } from 'node:crypto'
+import { DefaultChatTransport, readUIMessageStream } from 'ai'
+import type { UIMessage, UIMessageChunk } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Cluster } from '../support/cluster'
 import { CLUSTER_METRICS_TOKEN, startCluster } from '../support/cluster'
@@ -97,6 +99,39 @@ describe('three instances on one Redis', () => {
     expect((await answer(2, { approved: true })).status).toBe(200)
     expect((await answer(1, { approved: true })).status).toBe(409)
     expect(await onB.waitFor(frame => frame.event === 'job-end')).toMatchObject({ data: { status: 'completed' } })
+  })
+
+  it('AI SDK: a chat sent on A is resumed through B\'s reconnect route with the exact full text, its history read on C, stopped through any instance', async () => {
+    const user = await createClient(url(0)).init()
+    const transport = (index: number) => new DefaultChatTransport<UIMessage>({ api: `${url(index)}/api/jobs/chat`, headers: { cookie: user.cookie() } })
+    const chatId = `chat-${randomUUID()}`
+    const leave = new AbortController()
+    const reader = (await transport(0).sendMessages({ chatId, messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: `slow ${randomUUID()}` }] }], trigger: 'submit-message', messageId: undefined, abortSignal: leave.signal })).getReader()
+    const seen: UIMessageChunk[] = []
+    while (!seen.some(chunk => chunk.type === 'text-delta')) seen.push((await reader.read()).value!)
+    leave.abort()
+    await reader.cancel().catch(() => {})
+
+    const resumed = await transport(1).reconnectToStream({ chatId })
+    expect(resumed).not.toBeNull()
+    let message: UIMessage | undefined
+    for await (const snapshot of readUIMessageStream<UIMessage>({ stream: resumed! })) message = snapshot
+    expect(message!.id).toBe((seen[0] as { messageId: string }).messageId)
+    expect(message!.parts.filter(part => part.type === 'text').map(part => (part as { text: string }).text)).toEqual([UPSTREAM_TEXT])
+    expect(await transport(2).reconnectToStream({ chatId })).toBeNull()
+    const history = await user.at(url(2)).get(`/api/jobs/chat/${chatId}/messages`)
+    expect(history.status).toBe(200)
+    expect(JSON.stringify(history.body)).toContain(UPSTREAM_TEXT)
+
+    // A second turn runs on A; its stop request goes to C and reaches the owner.
+    const second = (await transport(0).sendMessages({ chatId, messages: [{ id: 'u2', role: 'user', parts: [{ type: 'text', text: `slow ${randomUUID()}` }] }], trigger: 'submit-message', messageId: undefined, abortSignal: undefined })).getReader()
+    const chunks: UIMessageChunk[] = []
+    while (!chunks.some(chunk => chunk.type === 'text-delta')) chunks.push((await second.read()).value!)
+    const stopped = await user.at(url(2)).post(`/api/jobs/chat/${chatId}/abort`)
+    expect(stopped.status).toBe(200)
+    expect(stopped.body.jobs).toHaveLength(1)
+    for (let next = await second.read(); !next.done; next = await second.read()) chunks.push(next.value)
+    expect(chunks.at(-1)).toMatchObject({ type: 'abort' })
   })
 
   it('SIGKILL of the owner mid-chat: another instance ends it failed (owner-lost) with the stored text, within the lease time', async () => {
