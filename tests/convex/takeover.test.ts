@@ -5,6 +5,7 @@
  * subscription, and per-user limits that hold across instances.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 import { createRecordingSink, wait } from '../support/engine-harness'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
@@ -14,6 +15,9 @@ import type { JobProvider } from '../../server/lib/providers/types'
 import { createBackend } from './backend'
 import type { Backend } from './backend'
 import { createEngineNode } from './engine-node'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import { defineTool } from '../../server/utils/define-tool'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
 
 const chat = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
 const WORDS = Array.from({ length: 200 }, (_, index) => `w${index} `)
@@ -31,6 +35,17 @@ const continuingWords: JobRunners['chat'] = async (context) => {
     context.text(word)
   }
 }
+
+/** A tool that answers at once, and one that never answers (it ends only with its signal). */
+const runs = { weather: 0, hang: 0 }
+const weather = defineTool({ name: 'weather', description: 'The weather', parameters: z.object({ city: z.string() }), execute: ({ city }) => {
+  runs.weather++
+  return { city, sky: 'sunny' }
+} })
+const hang = defineTool({ name: 'hang', description: 'Never answers', parameters: z.object({}), execute: (_args, { signal }) => {
+  runs.hang++
+  return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))
+} })
 
 function createNode(backend: Backend, instanceId: string, config: BackgroundJobsConfigInput, runners: Partial<JobRunners> = {}, wrap?: (provider: JobProvider) => JobProvider) {
   const resolved = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, ...config })
@@ -73,6 +88,41 @@ describe('engines sharing a provider', () => {
     expect(state).toMatchObject({ status: 'completed', content: FULL_TEXT, epoch: 2 })
     expect(onB.state()!.content).toBe(FULL_TEXT)
     expect(onB.frames.filter(frame => frame.event !== 'snapshot').every(frame => frame.epoch === 2)).toBe(true)
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('recovery.chat = continue after tool calls: the model gets the stored rounds and results; a call left unanswered ends as an error and is never run again', async () => {
+    runs.weather = 0
+    runs.hang = 0
+    const backend = createBackend()
+    const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' } })
+    const modelA = createStepModel([toolStep([{ id: 'call_w', name: 'weather', args: { city: 'Oslo' } }, { id: 'call_h', name: 'hang' }], { text: 'Checking. ' })])
+    const modelB = createStepModel([textStep('It is sunny in Oslo.')])
+    const a = createEngineNode(backend, { instanceId: 'A', config, chat: runChatJob, tools: [weather, hang], model: modelA, wrap: provider => ({ ...provider, heartbeatLease: async () => true }) })
+    const b = createEngineNode(backend, { instanceId: 'B', config, chat: runChatJob, tools: [weather, hang], model: modelB })
+    const { job } = await a.engine.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'Weather in Oslo?' }] } })
+    await vi.advanceTimersByTimeAsync(4_200) // past the 3 s lease: B's recovery takes over
+    await vi.advanceTimersByTimeAsync(2_000)
+    await b.engine.whenSettled(job.id)
+    await b.facade.settled()
+
+    expect(modelB.requests).toHaveLength(1)
+    expect(modelB.requests[0]!.messages).toEqual([
+      { role: 'user', content: 'Weather in Oslo?' },
+      { role: 'assistant', content: null, tool_calls: [
+        { id: 'call_w', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+        { id: 'call_h', type: 'function', function: { name: 'hang', arguments: '{}' } },
+      ] },
+      { role: 'tool', tool_call_id: 'call_w', name: 'weather', content: '{"city":"Oslo","sky":"sunny"}' },
+      { role: 'tool', tool_call_id: 'call_h', name: 'hang', content: expect.stringContaining('interrupted') },
+      { role: 'assistant', content: 'Checking. ' },
+    ])
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'completed', content: 'Checking. It is sunny in Oslo.', epoch: 2 })
+    expect(state.toolCalls.map(call => [call.id, call.status])).toEqual([['call_w', 'completed'], ['call_h', 'error']])
+    expect(state.toolCalls[1]!.error).toMatch(/stopped before it answered; it was not run again/)
+    expect(state.steps.map(step => step.step)).toEqual([1, 2])
+    expect(runs).toEqual({ weather: 1, hang: 1 })
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 

@@ -5,7 +5,7 @@ import { createModelClientFromConfig } from '../../server/lib/model/create-model
 import { UpstreamStreamError } from '../../server/lib/model/errors'
 import { createScriptedFetch } from '../../server/lib/model/scripted-model'
 import { planScriptedTurn, planToolSteps, SCRIPTED_LABEL } from '../../server/lib/model/scripted-script'
-import { continuationMessages } from '../../server/lib/executor/run-chat-job'
+import { continuationMessages } from '../../server/lib/executor/continuation'
 import type { JobState } from '../../shared/reducer'
 import type { ModelEvent, ModelTool, ModelToolCall } from '../../server/lib/model/types'
 
@@ -224,11 +224,11 @@ describe('scripted model: continuing a prefill (a job taken over with recovery.c
     const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Tell me about lighthouses' }] }
     const whole = planScriptedTurn({ messages: request.messages }).text
     const stored = whole.slice(0, 40)
-    const messages = continuationMessages(request, { content: stored } as JobState)
+    const messages = continuationMessages(request, { content: stored, toolCalls: [] } as unknown as JobState, 50_000)
     expect(messages.at(-1)).toEqual({ role: 'assistant', content: stored })
     const rest = planScriptedTurn({ messages })
     expect(stored + rest.text).toBe(whole)
     expect(rest.calls).toEqual([])
-    expect(continuationMessages(request, null)).toBe(request.messages)
+    expect(continuationMessages(request, null, 50_000)).toBe(request.messages)
   })
 })

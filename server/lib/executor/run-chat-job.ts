@@ -3,25 +3,23 @@
  * Only the request's tool *names* are used; definitions never come from a request body.
  * Resolves when the model answered; throws `JobFailure` (model error, stop condition) or the
  * abort reason, and the engine ends the job accordingly with the partial content kept.
- * A job continued after a takeover (`recovery.chat` = `continue`) sends the stored text as the
- * start of the assistant's answer (a prefill), so the model continues it and the viewer sees one
- * text; its rounds go on counting from the stored ones.
+ * A job continued after a takeover (`recovery.chat` = `continue`) sends its stored rounds and text
+ * (continuation.ts), so the model continues the answer and the viewer sees one text; calls the lost
+ * owner left unanswered end as errors first; its rounds go on counting from the stored ones.
  */
-import type { ChatJobRequest, ChatMessage } from '../providers/types'
+import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
-
-/** The conversation to send: the request's, plus the stored answer so far when continuing. */
-export function continuationMessages(request: ChatJobRequest, resumedFrom: RunContext['resumedFrom']): ChatMessage[] {
-  if (!resumedFrom?.content) return request.messages
-  return [...request.messages, { role: 'assistant', content: resumedFrom.content }]
-}
+import { continuationMessages, interruptedCallError, interruptedCalls } from './continuation'
 
 /** Runs one chat job. */
 export async function runChatJob(context: RunContext, request: ChatJobRequest): Promise<void> {
   const resumed = context.resumedFrom
+  for (const call of interruptedCalls(resumed)) {
+    context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call), durationMs: 0 })
+  }
   await runAgentLoop(context, {
-    messages: continuationMessages(request, resumed),
+    messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes),
     ...(request.model ? { model: request.model } : {}),
     ...(request.tools ? { toolNames: request.tools } : {}),
     ...(resumed ? { firstStep: resumed.steps.length + 1, continuesText: resumed.content !== '' } : {}),

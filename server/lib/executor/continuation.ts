@@ -1,0 +1,62 @@
+/**
+ * What a chat job continued after a takeover (`recovery.chat` = `continue`) sends the model: the
+ * request's messages, then every round the lost owner finished with tool calls (the assistant's
+ * calls and each call's stored result, cut to `limits.maxResultBytes` as the loop does), then the
+ * stored text as the start of the assistant's answer (a prefill) — so the model neither forgets
+ * what its tools said nor calls them again, and the viewer sees one text.
+ *
+ * A call the lost owner left unanswered (still running, or waiting for an approval that the
+ * takeover voided) is never run again: its effect is unknown. It gets an error result saying so,
+ * in the job's log (`interruptedCalls`) and in the model's history.
+ */
+import type { ToolResultStatus } from '../../../shared/events'
+import type { ToolCallState } from '../../../shared/reducer'
+import type { ChatJobRequest, ChatMessage } from '../providers/types'
+import type { RunContext } from '../run-context'
+import { toolMessageContent } from './execute-tool'
+import { truncateResults } from './truncate-results'
+
+/** The error result of a call a lost owner left unanswered. */
+export function interruptedCallError(call: Pick<ToolCallState, 'name' | 'status'>): string {
+  return call.status === 'waiting-approval'
+    ? `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval`
+    : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; it was not run again, so whether it had an effect is unknown`
+}
+
+/** The arguments as the model sent them: kept raw when they were not JSON, else as JSON text. */
+function argumentsText(args: unknown): string {
+  if (typeof args === 'string') return args || '{}'
+  return JSON.stringify(args ?? {})
+}
+
+/** Whether a call has its outcome stored. */
+function answered(call: ToolCallState): boolean {
+  return call.status !== 'running' && call.status !== 'waiting-approval'
+}
+
+/** The calls of the stored state that have no outcome (the continued run ends them as errors). */
+export function interruptedCalls(resumedFrom: RunContext['resumedFrom']): ToolCallState[] {
+  return (resumedFrom?.toolCalls ?? []).filter(call => !call.nodeId && !answered(call))
+}
+
+/** The conversation to send: the request's, plus the stored rounds and answer so far when continuing. */
+export function continuationMessages(request: ChatJobRequest, resumedFrom: RunContext['resumedFrom'], maxResultBytes: number): ChatMessage[] {
+  if (!resumedFrom) return request.messages
+  const messages = [...request.messages]
+  const steps = [...new Set(resumedFrom.toolCalls.filter(call => !call.nodeId).map(call => call.step))].sort((a, b) => a - b)
+  for (const step of steps) {
+    const calls = resumedFrom.toolCalls.filter(call => !call.nodeId && call.step === step)
+    messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: argumentsText(call.args) } })),
+    })
+    const contents = calls.map(call => answered(call)
+      ? toolMessageContent({ id: call.id, name: call.name, status: call.status as ToolResultStatus, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
+      : JSON.stringify({ error: interruptedCallError(call) }))
+    const cut = truncateResults(contents, maxResultBytes).contents
+    calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content: cut[index]! }))
+  }
+  if (resumedFrom.content) messages.push({ role: 'assistant', content: resumedFrom.content })
+  return messages
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import type { JobState, ToolCallState } from '../../shared/reducer'
+import { continuationMessages, interruptedCalls } from '../../server/lib/executor/continuation'
+
+const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Go' }] }
+
+function stored(toolCalls: Partial<ToolCallState>[], content = ''): JobState {
+  return { content, toolCalls: toolCalls.map((call, index) => ({ id: `c${index}`, name: 'tool', args: {}, step: 1, status: 'completed', ...call })) } as unknown as JobState
+}
+
+describe('continuationMessages (recovery.chat = continue)', () => {
+  it('keeps rounds in step order, arguments the model sent as raw text as they were, and leaves workflow nodes\' calls out', () => {
+    const messages = continuationMessages(request, stored([
+      { id: 'late', step: 2, args: 'not json', status: 'denied', error: 'Denied by the user' },
+      { id: 'early', step: 1, args: { a: 1 }, result: 'ok' },
+      { id: 'node', step: 1, nodeId: 'draft', result: 'skip me' },
+    ]), 50_000)
+    expect(messages).toEqual([
+      request.messages[0],
+      { role: 'assistant', content: null, tool_calls: [{ id: 'early', type: 'function', function: { name: 'tool', arguments: '{"a":1}' } }] },
+      { role: 'tool', tool_call_id: 'early', name: 'tool', content: '"ok"' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'late', type: 'function', function: { name: 'tool', arguments: 'not json' } }] },
+      { role: 'tool', tool_call_id: 'late', name: 'tool', content: '{"error":"Denied by the user"}' },
+    ])
+  })
+
+  it('cuts a round\'s stored results to limits.maxResultBytes, as the loop did', () => {
+    const messages = continuationMessages(request, stored([{ result: 'x'.repeat(5_000) }], 'So far'), 1_000)
+    const tool = messages.find(message => message.role === 'tool')!
+    expect(tool.content).toContain('[truncated:')
+    expect(Buffer.byteLength(tool.content!.split('\n[truncated:')[0]!)).toBeLessThanOrEqual(1_000)
+    expect(messages.at(-1)).toEqual({ role: 'assistant', content: 'So far' })
+  })
+
+  it('a call left running or waiting for approval is interrupted, with a reason the model can read', () => {
+    const state = stored([{ id: 'run', status: 'running' }, { id: 'ask', status: 'waiting-approval' }, { id: 'done' }, { id: 'node', status: 'running', nodeId: 'n' }])
+    expect(interruptedCalls(state).map(call => call.id)).toEqual(['run', 'ask'])
+    const contents = continuationMessages(request, state, 50_000).filter(message => message.role === 'tool').map(message => JSON.parse(message.content!))
+    expect(contents[0].error).toMatch(/interrupted: the server running this job stopped before it answered/)
+    expect(contents[1].error).toMatch(/was not run: the server running this job stopped while the call waited for approval/)
+    expect(interruptedCalls(null)).toEqual([])
+  })
+})
