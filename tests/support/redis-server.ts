@@ -1,8 +1,11 @@
 /**
- * A throwaway redis-server on 127.0.0.1 and a free port, with no persistence (nothing written to
- * disk, no service left behind), for the Redis provider tests, the multi-instance e2e tests and
- * the benchmarks. No test-runner imports here: the benchmarks run it under plain Node.
+ * A throwaway redis-server on 127.0.0.1 and a free port, with no persistence by default (nothing
+ * written to disk, no service left behind), for the Redis provider tests, the multi-instance e2e
+ * tests and the benchmarks. `persistIn` keeps an append-only file in a folder, so a test can stop
+ * Redis and start it again on the same port with its data (a Redis restart). No test-runner
+ * imports here: the benchmarks run it under plain Node.
  */
+import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
 import { freePort } from './server-process'
 
@@ -11,7 +14,16 @@ export interface RedisServer {
   url: string
   port: number
   pid: number
+  /** Stops it (SIGTERM: with `persistIn`, Redis writes its data before it exits). */
   stop: () => Promise<void>
+  /** Starts it again on the same port (with its data when `persistIn` was given). */
+  start: () => Promise<void>
+}
+
+/** Options of a Redis. */
+export interface RedisServerOptions {
+  /** A folder for an append-only file (fsync on every write), kept across `stop`/`start`. */
+  persistIn?: string
 }
 
 /** True when `redis-server` is on the PATH. */
@@ -19,11 +31,8 @@ export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version']).status === 0
 }
 
-/** Starts redis-server; throws naming the fix when it is not installed. */
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServer> {
-  if (!hasRedisServer()) throw new Error('redis-server is not installed: apt-get install -y redis-server (the Redis tests need a real server)')
-  const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+async function spawnRedis(args: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
@@ -31,17 +40,35 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     if (child.exitCode !== null || attempt > 400) throw new Error(`redis-server did not start:\n${output}`)
     await new Promise(resolve => setTimeout(resolve, 25))
   }
-  return {
+  return child
+}
+
+/** Starts redis-server; throws naming the fix when it is not installed. */
+export async function startRedisServer(extraArgs: string[] = [], options: RedisServerOptions = {}): Promise<RedisServer> {
+  if (!hasRedisServer()) throw new Error('redis-server is not installed: apt-get install -y redis-server (the Redis tests need a real server)')
+  const port = await freePort()
+  const persistence = options.persistIn
+    ? ['--dir', options.persistIn, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--save', '', '--appendonly', 'no']
+  const args = ['--port', String(port), '--bind', '127.0.0.1', ...persistence, ...extraArgs]
+  let child = await spawnRedis(args)
+  const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
     stop: async () => {
-      if (child.exitCode !== null) return
+      if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise(resolve => child.once('exit', resolve))
       child.kill('SIGTERM')
       const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
       await exited
       clearTimeout(forced)
     },
+    start: async () => {
+      if (child.exitCode === null && child.signalCode === null) return
+      child = await spawnRedis(args)
+      server.pid = child.pid!
+    },
   }
+  return server
 }
