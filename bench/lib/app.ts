@@ -75,11 +75,13 @@ export const UNLIMITED_ENV: Record<string, string> = {
 
 /**
  * Node flags for the app: BENCH_CPU_PROF=<folder> writes a V8 CPU profile of every app process
- * there when it exits (open it in Chrome DevTools, or summarise it with bench/lib/profile-summary.mjs).
+ * there when it exits (open it in Chrome DevTools, or summarise it with bench/lib/profile-summary.mjs);
+ * BENCH_APP_FLAGS adds flags of your own (e.g. `--trace-gc`).
  */
 export function appNodeArgs(): string[] {
   const folder = process.env.BENCH_CPU_PROF
-  return folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : []
+  const extra = process.env.BENCH_APP_FLAGS?.split(' ').filter(Boolean) ?? []
+  return folder ? [...extra, '--cpu-prof', `--cpu-prof-dir=${folder}`] : extra
 }
 
 /** Starts the layer's app with a configuration from environment variables. */

@@ -3,7 +3,8 @@
  * the gate, wait for every viewer to end (bounded), and charge the CPU of the server processes
  * (and redis-server where one is used) — never the benchmark's own — to the MB delivered.
  */
-import { cpuSeconds, machineTicks } from './proc.ts'
+import type { ThreadCpu } from './proc.ts'
+import { cpuSeconds, machineTicks, threadCpu, threadCpuSince } from './proc.ts'
 import type { SseViewer } from './sse-viewer.ts'
 import { mapLimit, openViewer } from './sse-viewer.ts'
 import { percentile } from './stats.ts'
@@ -35,6 +36,8 @@ export interface Measured {
   loadCpuSeconds: number
   /** Share of the machine's CPU time that was busy while streaming (everything on the box). */
   machineBusy: number
+  /** The first charged process's CPU by thread while streaming (main thread user/system, V8 helpers). */
+  threads: ThreadCpu[]
 }
 
 /** What a run hands to `drive`. */
@@ -86,6 +89,7 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const cpuBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
   const loadBefore = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
   const machineBefore = machineTicks()
+  const threadsBefore = threadCpu(pids[0]!)
   const startedAtMs = performance.now()
   await options.start()
   await Promise.race([Promise.all(viewers.map(viewer => viewer.ended)), new Promise(resolve => setTimeout(resolve, options.timeoutMs))])
@@ -94,6 +98,7 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const bytes = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0) - wireBefore
   const loadCpuSeconds = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore
   const machineAfter = machineTicks()
+  const threads = threadCpuSince(threadsBefore, threadCpu(pids[0]!))
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
   const errors = (options.setupErrors ?? 0) + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== chunkCount || viewer.repeatedStamps > 0 || (viewer.counts['job-end'] ?? 0) !== 1).length
   // The stamps of a stream strictly increase (bench/lib/pacer.ts): one not above its predecessor was
@@ -103,7 +108,7 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const pieces = viewers.reduce((sum, viewer) => sum + viewer.stamps, 0)
   const textFrames = viewers.reduce((sum, viewer) => sum + viewer.textFrameTimesMs.length, 0)
   for (const viewer of viewers) viewer.close()
-  return { system: options.system, jobs: options.jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, wireBytes: bytes, pieces, textFrames, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, lost, duplicated, startedAtMs, seconds, loadCpuSeconds, machineBusy }
+  return { system: options.system, jobs: options.jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, wireBytes: bytes, pieces, textFrames, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, lost, duplicated, startedAtMs, seconds, loadCpuSeconds, machineBusy, threads }
 }
 
 /** Server CPU seconds per MB delivered. */
