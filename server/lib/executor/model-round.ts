@@ -5,7 +5,7 @@
  */
 import type { TokenUsage } from '../../../shared/events'
 import { ModelError } from '../model/errors'
-import type { ModelRequest, ModelToolCall } from '../model/types'
+import type { ModelEvent, ModelRequest, ModelToolCall } from '../model/types'
 import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 
@@ -43,34 +43,37 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
   let textStarted = continuesText
   let reasoningStarted = false
+  const onEvent = (event: ModelEvent) => {
+    if (firstToken && (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call')) {
+      firstToken()
+      firstToken = undefined
+    }
+    switch (event.type) {
+      case 'text-delta':
+        round.text += event.text
+        context.text(textStarted ? event.text : separatorAfter(context.state().content) + event.text, nodeId)
+        textStarted = true
+        break
+      case 'reasoning-delta':
+        context.reasoning(reasoningStarted ? event.text : separatorAfter(context.state().reasoning) + event.text, nodeId)
+        reasoningStarted = true
+        break
+      case 'tool-call':
+        round.toolCalls.push(event.call)
+        break
+      case 'usage':
+        round.usage = event.usage
+        break
+      case 'finish':
+        round.finishReason = event.finishReason
+        break
+    }
+  }
   try {
     const prepared = await context.prepareModelRequest(request)
-    for await (const event of context.model.stream(prepared, context.signal)) {
-      if (firstToken && (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call')) {
-        firstToken()
-        firstToken = undefined
-      }
-      switch (event.type) {
-        case 'text-delta':
-          round.text += event.text
-          context.text(textStarted ? event.text : separatorAfter(context.state().content) + event.text, nodeId)
-          textStarted = true
-          break
-        case 'reasoning-delta':
-          context.reasoning(reasoningStarted ? event.text : separatorAfter(context.state().reasoning) + event.text, nodeId)
-          reasoningStarted = true
-          break
-        case 'tool-call':
-          round.toolCalls.push(event.call)
-          break
-        case 'usage':
-          round.usage = event.usage
-          break
-        case 'finish':
-          round.finishReason = event.finishReason
-          break
-      }
-    }
+    // Pushed when the client can (no async step per chunk), else iterated.
+    if (context.model.consume) await context.model.consume(prepared, context.signal, onEvent)
+    else for await (const event of context.model.stream(prepared, context.signal)) onEvent(event)
   }
   catch (error) {
     if (context.signal.aborted) throw context.signal.reason

@@ -6,18 +6,16 @@ import type { TimerSet } from '../timers'
 import { createTimerSet } from '../timers'
 import { abortableDelay, abortReason } from './abortable'
 import { createAttemptTimers } from './attempt-timers'
-import { ModelError, UpstreamHttpError, UpstreamProtocolError } from './errors'
-import { nodeTransport } from './node-transport'
+import { consumeWithRetries } from './consume'
+import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
-import { fetchTransport } from './transport'
-import type { ByteReader, FetchLike, TransportRequest } from './transport'
+import type { ByteReader, FetchLike } from './transport'
 import type { ModelClient, ModelEvent, ModelRequest } from './types'
-import { httpErrorFrom, toModelError } from './upstream-response'
+import { openResponse, retryDelayMs } from './upstream-request'
+import { toModelError } from './upstream-response'
 
 export type { FetchLike } from './transport'
-
-/** Longest wait between retries, whatever `Retry-After` asks. */
-export const MAX_RETRY_DELAY_MS = 20_000
+export { MAX_RETRY_DELAY_MS } from './upstream-request'
 
 export interface ModelClientOptions {
   /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
@@ -37,7 +35,7 @@ export interface ModelClientOptions {
   maxRetries: number
   /** First retry delay; doubles each retry. A `Retry-After` header wins. */
   retryBaseDelayMs: number
-  /** Cap for any retry delay. @default MAX_RETRY_DELAY_MS */
+  /** Cap for any retry delay. @default MAX_RETRY_DELAY_MS (20 s) */
   maxRetryDelayMs?: number
   /** True when `fetch` is the built-in scripted model. @default false */
   scripted?: boolean
@@ -46,14 +44,18 @@ export interface ModelClientOptions {
 }
 
 /** Options with the timer set filled in. */
-type ClientOptions = ModelClientOptions & { timers: TimerSet }
+export type ClientOptions = ModelClientOptions & { timers: TimerSet }
 
-/** Creates a client for the real upstream (node:http), or over `options.fetch` (the scripted model, a test double). */
+/**
+ * Creates a client for the real upstream (node:http), or over `options.fetch` (the scripted
+ * model, a test double). `stream` is read by pulling; `consume` pushes (the engine's path).
+ */
 export function createModelClient(options: ModelClientOptions): ModelClient {
   const filled: ClientOptions = { ...options, timers: options.timers ?? createTimerSet() }
   return {
     scripted: options.scripted ?? false,
     stream: (request, signal) => streamWithRetries(filled, request, signal),
+    consume: (request, signal, onEvent) => consumeWithRetries(filled, request, signal, onEvent),
   }
 }
 
@@ -77,7 +79,8 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       let reader: ByteReader | null = null
       let cancelRead: (() => void) | undefined
       try {
-        reader = await openBody(options, request, apiKey, controller.signal)
+        reader = (await openResponse(options, request, apiKey, controller.signal)).reader()
+        if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
         const body = reader
         // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
         cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
@@ -128,51 +131,5 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       if (yielded || !retryable || attempt >= options.maxRetries) throw error
       await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
     }
-  }
-}
-
-/** Sends the request and returns a reader of its body; a non-2xx answer throws its HTTP error. */
-async function openBody(options: ClientOptions, request: ModelRequest, apiKey: string, signal: AbortSignal): Promise<ByteReader> {
-  const transportRequest: TransportRequest = {
-    method: 'POST',
-    headers: requestHeaders(apiKey, request),
-    body: JSON.stringify(requestBody(request)),
-    signal,
-  }
-  const url = chatCompletionsUrl(options.baseUrl)
-  const response = options.fetch ? await fetchTransport(options.fetch, url, transportRequest) : await nodeTransport(url, transportRequest)
-  if (!response.ok) throw await httpErrorFrom(response, apiKey, signal)
-  const reader = response.reader()
-  if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
-  return reader
-}
-
-function retryDelayMs(options: ModelClientOptions, error: ModelError, attempt: number): number {
-  const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
-  if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, capMs)
-  return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
-}
-
-function chatCompletionsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/chat/completions`
-}
-
-function requestHeaders(apiKey: string, request: ModelRequest): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'accept': 'text/event-stream',
-    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-    ...request.headers,
-  }
-}
-
-function requestBody(request: ModelRequest): Record<string, unknown> {
-  return {
-    model: request.model,
-    messages: request.messages,
-    ...(request.tools?.length ? { tools: request.tools } : {}),
-    stream: true,
-    stream_options: { include_usage: true },
-    ...request.body,
   }
 }

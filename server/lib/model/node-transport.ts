@@ -11,7 +11,7 @@ import { request as httpsRequest } from 'node:https'
 import type { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { abortReason } from './abortable'
-import type { ByteReader, TransportRequest, UpstreamResponse } from './transport'
+import type { BodySource, ByteReader, TransportRequest, UpstreamResponse } from './transport'
 
 /** Sends the request; resolves once the status and headers arrived. */
 export function nodeTransport(url: string, init: TransportRequest): Promise<UpstreamResponse> {
@@ -68,6 +68,7 @@ function wrapResponse(incoming: IncomingMessage, request: ClientRequest, end: ()
       return Buffer.concat(parts).toString('utf8')
     },
     reader: () => createBodyReader(body, end),
+    source: () => createBodySource(body, end),
   }
 }
 
@@ -137,6 +138,32 @@ export function createBodyReader(body: Readable, end: () => void): ByteReader {
       return new Promise((resolve, reject) => {
         waiting = { resolve, reject }
       })
+    },
+    cancel: async () => end(),
+  }
+}
+
+/**
+ * The body as a pushed source: each 'data' event goes straight to the handlers, in the socket's
+ * own callback. `cancel` calls `end` (which releases the request).
+ */
+export function createBodySource(body: Readable, end: () => void): BodySource {
+  return {
+    start(handlers) {
+      let settled = false
+      const settle = (error?: unknown) => {
+        if (settled) return
+        settled = true
+        if (error === undefined) handlers.end()
+        else handlers.error(error)
+      }
+      body.on('data', (chunk: Buffer) => {
+        if (!settled) handlers.data(chunk)
+      })
+      body.on('end', () => settle())
+      body.on('error', error => settle(error))
+      // Destroyed without an error (e.g. our own abort): the body did not end.
+      body.on('close', () => settle(new Error('The response closed before it ended')))
     },
     cancel: async () => end(),
   }

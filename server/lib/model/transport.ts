@@ -23,6 +23,22 @@ export interface ByteReader {
   cancel(reason?: unknown): Promise<void>
 }
 
+/** What a pushed body reports: every piece as it arrives, then exactly one of `end` or `error`. */
+export interface BodyHandlers {
+  data(bytes: Uint8Array): void
+  end(): void
+  error(error: unknown): void
+}
+
+/**
+ * The body pushed to the reader (the engine's path, `ModelClient.consume`): each piece is handed
+ * over in the callback it arrived in, with no promise per piece. `cancel` releases the upstream.
+ */
+export interface BodySource {
+  start(handlers: BodyHandlers): void
+  cancel(reason?: unknown): Promise<void>
+}
+
 /** The response as the client reads it. */
 export interface UpstreamResponse {
   status: number
@@ -32,6 +48,8 @@ export interface UpstreamResponse {
   text(): Promise<string>
   /** A reader of the body; null when the response has none. */
   reader(): ByteReader | null
+  /** The body as a pushed source (read it this way or with `reader`, not both); null when there is none. */
+  source(): BodySource | null
 }
 
 /** Sends the request with `fetchImpl`; an abort rejects at once even if `fetchImpl` ignores the signal. */
@@ -43,5 +61,29 @@ export async function fetchTransport(fetchImpl: FetchLike, url: string, request:
     headers: response.headers,
     text: () => response.text(),
     reader: () => response.body?.getReader() ?? null,
+    source: () => (response.body ? pumpedSource(response.body.getReader()) : null),
+  }
+}
+
+/** A web stream reader as a pushed source: reads in a loop until the body ends or is cancelled. */
+export function pumpedSource(reader: ReadableStreamDefaultReader<Uint8Array>): BodySource {
+  return {
+    start(handlers) {
+      void (async () => {
+        try {
+          for (;;) {
+            const result = await reader.read()
+            if (result.done) break
+            handlers.data(result.value)
+          }
+        }
+        catch (error) {
+          handlers.error(error)
+          return
+        }
+        handlers.end()
+      })()
+    },
+    cancel: reason => reader.cancel(reason),
   }
 }

@@ -41,6 +41,12 @@ export type ModelEvent =
 /** Streams one model round. Throws a `ModelError` subclass on failure; honours `signal`. */
 export interface ModelClient {
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>
+  /**
+   * The same round pushed: `onEvent` gets every event synchronously, in order, as the body is
+   * parsed (no async step per chunk); resolves when the stream ended, rejects like `stream`
+   * throws. Optional: callers fall back to `stream` (test doubles often only iterate).
+   */
+  consume?(request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void): Promise<void>
   /** True when this client talks to the built-in scripted model. */
   readonly scripted: boolean
 }

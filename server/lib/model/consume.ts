@@ -1,0 +1,130 @@
+/**
+ * The push form of one model round (`ModelClient.consume`, the engine's path): the body's bytes
+ * are parsed in the callback they arrive in and every event goes to `onEvent` synchronously — no
+ * promise, async-iterator step or microtask per chunk between the socket and the job. Retries,
+ * the first-token and stall limits and the abort behave as in `stream` (client.ts): retries only
+ * before the first event, a timeout or abort ends the request at once, partial text is kept.
+ * `onEvent` must not wait: it runs while the socket's data is being handed over. An error it
+ * throws ends the request and is rethrown as it is (never retried, never wrapped).
+ */
+import { abortableDelay, abortReason } from './abortable'
+import type { AttemptTimers } from './attempt-timers'
+import { createAttemptTimers } from './attempt-timers'
+import type { ClientOptions } from './client'
+import { ModelError, UpstreamProtocolError } from './errors'
+import { createChatCompletionParser } from './parse-stream'
+import type { BodySource } from './transport'
+import type { ModelEvent, ModelRequest } from './types'
+import { openResponse, retryDelayMs } from './upstream-request'
+import { toModelError } from './upstream-response'
+
+/** An error the consumer threw: it passes through unchanged. */
+class ConsumerError {
+  constructor(readonly cause: unknown) {}
+}
+
+/** Whether an event went out in this attempt (after one, a retry would repeat it). */
+interface Progress {
+  yielded: boolean
+}
+
+/** Runs the round with retries before the first event; resolves when the stream ended well. */
+export async function consumeWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const progress: Progress = { yielded: false }
+    try {
+      if (signal.aborted) throw abortReason(signal)
+      await consumeAttempt(options, request, signal, onEvent, progress)
+      return
+    }
+    catch (error) {
+      if (error instanceof ConsumerError) throw error.cause
+      if (signal.aborted) throw abortReason(signal)
+      const retryable = error instanceof ModelError && error.retryable
+      if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
+      await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
+    }
+  }
+}
+
+/** One request: open it, push its body through the parser, clean up on every path. */
+async function consumeAttempt(options: ClientOptions, request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
+  const apiKey = options.apiKey ?? ''
+  // One controller per attempt: the caller's abort and our timeouts both cancel the real request.
+  const controller = new AbortController()
+  const forwardAbort = () => controller.abort(abortReason(signal))
+  signal.addEventListener('abort', forwardAbort, { once: true })
+  const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
+  let source: BodySource | null = null
+  try {
+    source = (await openResponse(options, request, apiKey, controller.signal)).source()
+    if (!source) throw new UpstreamProtocolError('The model endpoint answered without a body')
+    await pump(source, controller.signal, timers, onEvent, progress)
+  }
+  catch (error) {
+    if (error instanceof ConsumerError) throw error
+    // A timeout or the caller's abort: report why it was aborted, not how the read failed.
+    if (controller.signal.aborted) throw abortReason(controller.signal)
+    throw toModelError(error, apiKey)
+  }
+  finally {
+    timers.clearAll()
+    source?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
+    signal.removeEventListener('abort', forwardAbort)
+    // Ended early (an error, the consumer threw): make sure the upstream request ends too.
+    if (!controller.signal.aborted) controller.abort()
+  }
+}
+
+/** Parses the pushed body and hands its events over; settles at `[DONE]`, the end, a failure or the abort. */
+function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const parser = createChatCompletionParser()
+    let settled = false
+    const settle = (error?: unknown) => {
+      if (settled) return
+      settled = true
+      abortSignal.removeEventListener('abort', onAbort)
+      if (error === undefined) resolve()
+      else reject(error)
+    }
+    const onAbort = () => settle(abortReason(abortSignal))
+    // Hands events over; false when the consumer threw (the round is over then).
+    const deliver = (events: ModelEvent[]): boolean => {
+      for (let index = 0; index < events.length; index++) {
+        if (!progress.yielded) timers.clearFirstToken()
+        progress.yielded = true
+        try {
+          onEvent(events[index]!)
+        }
+        catch (error) {
+          settle(new ConsumerError(error))
+          return false
+        }
+      }
+      return true
+    }
+    // The end of the body or `[DONE]`: the last events (tool calls, usage, finish), or the failure.
+    const finish = () => {
+      if (!deliver(parser.end())) return
+      settle(parser.failure ?? undefined)
+    }
+    abortSignal.addEventListener('abort', onAbort, { once: true })
+    if (abortSignal.aborted) return onAbort()
+    source.start({
+      data(bytes) {
+        if (settled) return
+        timers.readEnded()
+        if (!deliver(parser.feed(bytes))) return
+        if (parser.failure) return settle(parser.failure)
+        if (parser.done) return finish()
+        // After the first event, the next piece must come within the stall limit.
+        if (progress.yielded) timers.readStarted()
+      },
+      end() {
+        if (!settled) finish()
+      },
+      error: settle,
+    })
+  })
+}

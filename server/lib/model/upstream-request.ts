@@ -1,0 +1,60 @@
+/**
+ * What both ways of reading a model round share: the request the client sends (URL, headers,
+ * body), opening the response (a non-2xx answer becomes its HTTP error) and the retry delay.
+ */
+import type { ClientOptions } from './client'
+import { UpstreamHttpError } from './errors'
+import { nodeTransport } from './node-transport'
+import { fetchTransport } from './transport'
+import type { TransportRequest, UpstreamResponse } from './transport'
+import type { ModelError } from './errors'
+import type { ModelRequest } from './types'
+import { httpErrorFrom } from './upstream-response'
+
+/** Longest wait between retries, whatever `Retry-After` asks. */
+export const MAX_RETRY_DELAY_MS = 20_000
+
+/** Sends the request; a non-2xx answer throws its HTTP error. */
+export async function openResponse(options: ClientOptions, request: ModelRequest, apiKey: string, signal: AbortSignal): Promise<UpstreamResponse> {
+  const transportRequest: TransportRequest = {
+    method: 'POST',
+    headers: requestHeaders(apiKey, request),
+    body: JSON.stringify(requestBody(request)),
+    signal,
+  }
+  const url = chatCompletionsUrl(options.baseUrl)
+  const response = options.fetch ? await fetchTransport(options.fetch, url, transportRequest) : await nodeTransport(url, transportRequest)
+  if (!response.ok) throw await httpErrorFrom(response, apiKey, signal)
+  return response
+}
+
+/** How long to wait before retry number `attempt + 1`: `Retry-After` when the upstream said, else doubling. */
+export function retryDelayMs(options: ClientOptions, error: ModelError, attempt: number): number {
+  const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
+  if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, capMs)
+  return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
+}
+
+function chatCompletionsUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/chat/completions`
+}
+
+function requestHeaders(apiKey: string, request: ModelRequest): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'accept': 'text/event-stream',
+    ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    ...request.headers,
+  }
+}
+
+function requestBody(request: ModelRequest): Record<string, unknown> {
+  return {
+    model: request.model,
+    messages: request.messages,
+    ...(request.tools?.length ? { tools: request.tools } : {}),
+    stream: true,
+    stream_options: { include_usage: true },
+    ...request.body,
+  }
+}
