@@ -1,11 +1,11 @@
 /**
  * Turns an OpenAI-compatible chat-completions SSE byte stream into `ModelEvent`s.
- * Bytes are decoded in stream mode (UTF-8 split across chunks stays intact) and framed by
- * eventsource-parser; comment lines (`: OPENROUTER PROCESSING`) are ignored.
+ * Events are framed from the bytes by sse-data.ts (UTF-8 split across chunks stays intact: only
+ * whole lines are decoded); comment lines (`: OPENROUTER PROCESSING`) are ignored.
  */
-import { createParser } from 'eventsource-parser'
 import type { TokenUsage } from '../../../shared/events'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
+import { createSseDataReader } from './sse-data'
 import type { ModelEvent, ModelToolCall } from './types'
 
 /** The parts of one chat-completions chunk this parser reads. */
@@ -50,34 +50,30 @@ export interface ChatCompletionParser {
 
 /** Creates a push parser for one response body. */
 export function createChatCompletionParser(): ChatCompletionParser {
-  const decoder = new TextDecoder('utf-8')
   const state = createStreamState()
-  const parser = createParser({
-    onEvent(message) {
-      if (state.done || state.failure) return
-      if (message.data.trim() === '[DONE]') {
-        state.done = true
-        return
-      }
-      try {
-        handleChunk(state, parseChunk(message.data))
-      }
-      catch (error) {
-        // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
-        state.failure = error instanceof ModelError ? error : new UpstreamProtocolError(`The model stream sent a chunk of an unexpected shape: ${(error as Error).message}`)
-      }
-    },
-    // Keep-alive comments carry no data.
-    onComment() {},
+  const reader = createSseDataReader((data) => {
+    if (state.done || state.failure) return
+    // A JSON chunk starts with `{`; anything else may be the end marker (spaces around it allowed).
+    if (data.charCodeAt(0) !== 0x7B && data.trim() === '[DONE]') {
+      state.done = true
+      return
+    }
+    try {
+      handleChunk(state, parseChunk(data))
+    }
+    catch (error) {
+      // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
+      state.failure = error instanceof ModelError ? error : new UpstreamProtocolError(`The model stream sent a chunk of an unexpected shape: ${(error as Error).message}`)
+    }
   })
   return {
     feed(bytes) {
-      parser.feed(decoder.decode(bytes, { stream: true }))
+      reader.feed(bytes)
       return takePending(state)
     },
     end() {
       // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
-      if (!state.done) parser.feed(`${decoder.decode()}\n\n`)
+      if (!state.done) reader.end()
       const events = takePending(state)
       if (state.failure) return events
       try {

@@ -1,0 +1,70 @@
+/**
+ * The model client's SSE framing (server/lib/model/sse-data.ts) reads event data straight from
+ * the bytes. It must frame exactly as a spec-following parser does (eventsource-parser is the
+ * reference here): every line ending (`\n`, `\r\n`, `\r`, also split between pieces), multi-line
+ * data, comments and other fields, a leading BOM, multibyte text cut anywhere, and a last event
+ * without its blank line (counted at the end of the body).
+ */
+import { createParser } from 'eventsource-parser'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createSseDataReader } from '../../server/lib/model/sse-data'
+
+const encoder = new TextEncoder()
+
+/** What the reader gives for `parts`. */
+function read(parts: Uint8Array[]): string[] {
+  const data: string[] = []
+  const reader = createSseDataReader(value => data.push(value))
+  for (const part of parts) reader.feed(part)
+  reader.end()
+  return data
+}
+
+/** What the reference parser gives for the same body (a final blank line ends a last event). */
+function reference(text: string): string[] {
+  const data: string[] = []
+  const parser = createParser({ onEvent: event => data.push(event.data) })
+  parser.feed(`${text}\n\n`)
+  return data
+}
+
+function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map(cut => cut % (bytes.length + 1)))].sort((left, right) => left - right)
+  const parts: Uint8Array[] = []
+  let start = 0
+  for (const point of [...points, bytes.length]) {
+    parts.push(bytes.slice(start, point))
+    start = point
+  }
+  return parts
+}
+
+const LINE_END = fc.constantFrom('\n', '\r\n', '\r')
+const VALUE = fc.string({ unit: 'grapheme', maxLength: 10 }).map(value => value.replace(/[\r\n]/g, ''))
+const LINE = fc.oneof(
+  { weight: 4, arbitrary: VALUE.map(value => `data: ${value}`) },
+  { weight: 1, arbitrary: VALUE.map(value => `data:${value}`) },
+  { weight: 1, arbitrary: fc.constantFrom('data', 'data:', 'data: ', 'dat', 'datum: x', 'data : x', ':comment', ': OPENROUTER PROCESSING', 'event: x', 'id: 3', 'retry: 10', '') },
+  { weight: 1, arbitrary: VALUE },
+)
+
+describe('SSE data reader', () => {
+  it('frames like the reference parser, whatever the line endings and where the bytes are cut', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(LINE, LINE_END), { maxLength: 16 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 16 }), (lines, bom, cuts) => {
+      const text = `${bom ? '\uFEFF' : ''}${lines.map(([line, end]) => line + end).join('')}`
+      expect(read(split(encoder.encode(text), cuts))).toEqual(reference(text))
+    }), { numRuns: 600, seed: 11 })
+  })
+
+  it('reads one event per blank line, joins data lines, and counts a last event without its blank line', () => {
+    const text = ': hi\n\ndata: {"a":1}\n\ndata: one\ndata:two\r\n\r\nevent: x\ndata\n\ndata: tail'
+    expect(read([encoder.encode(text)])).toEqual(['{"a":1}', 'one\ntwo', '', 'tail'])
+  })
+
+  it('keeps multibyte text cut inside a character, and a CRLF cut between its two bytes', () => {
+    const bytes = encoder.encode('data: héllo 😀\r\n\r\ndata: b\n\n')
+    const cr = bytes.indexOf(13)
+    expect(read([bytes.slice(0, 9), bytes.slice(9, cr + 1), bytes.slice(cr + 1)])).toEqual(['héllo 😀', 'b'])
+  })
+})
