@@ -1,15 +1,18 @@
 /**
  * The HTTP side of a viewer over a real loopback socket: framing, gzip flushed per frame, and a
  * client that stops reading never grows the server's queue past the bound (it gets a resync).
+ * Uncompressed HTTP/1.1 frames go straight to the socket as ready-made chunks: keep-alive and
+ * pipelined connections must still carry each response whole and in order.
  */
-import { createServer, get } from 'node:http'
+import { Agent, createServer, get } from 'node:http'
 import type { IncomingMessage, Server } from 'node:http'
+import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createGunzip } from 'node:zlib'
 import { createParser } from 'eventsource-parser'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SseSink } from '../../server/lib/http/sse-sink'
-import { createSseSink, formatFrame } from '../../server/lib/http/sse-sink'
+import { createSseSink, encodeFrame, formatFrame } from '../../server/lib/http/sse-sink'
 
 let server: Server | null = null
 
@@ -29,6 +32,37 @@ async function open(handle: (sink: SseSink) => void, options: { gzip?: boolean, 
   return await new Promise<IncomingMessage>((resolve) => {
     get({ host: '127.0.0.1', port, path: '/', headers: options.gzip ? { 'accept-encoding': 'gzip' } : {} }, resolve)
   })
+}
+
+/** Listens with `handle` for every request; returns the port. */
+async function listen(handle: (request: IncomingMessage, sink: SseSink) => void): Promise<number> {
+  server = createServer((request, response) => handle(request, createSseSink(request, response, { compression: true, maxQueueBytes: 1_000_000 })))
+  await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
+  return (server.address() as AddressInfo).port
+}
+
+/** Decodes HTTP/1.1 responses read from a raw socket: each one's chunked body as text, in order. */
+function decodeChunkedResponses(raw: string): string[] {
+  const bodies: string[] = []
+  let rest = raw
+  while (rest.length > 0) {
+    const headEnd = rest.indexOf('\r\n\r\n')
+    expect(rest.slice(0, headEnd)).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*transfer-encoding: chunked/i)
+    rest = rest.slice(headEnd + 4)
+    let body = ''
+    for (;;) {
+      const sizeEnd = rest.indexOf('\r\n')
+      const size = Number.parseInt(rest.slice(0, sizeEnd), 16)
+      expect(Number.isNaN(size)).toBe(false)
+      const chunk = rest.slice(sizeEnd + 2, sizeEnd + 2 + size)
+      expect(rest.slice(sizeEnd + 2 + size, sizeEnd + 4 + size)).toBe('\r\n')
+      rest = rest.slice(sizeEnd + 4 + size)
+      if (size === 0) break
+      body += chunk
+    }
+    bodies.push(body)
+  }
+  return bodies
 }
 
 function readFrames(stream: NodeJS.ReadableStream, onFrame: (frame: { id?: string, event?: string, data: string }) => void) {
@@ -132,5 +166,95 @@ describe('SSE sink', () => {
     await new Promise(resolve => response.on('end', resolve))
     expect(resyncs).toBe(0)
     expect(frames.map(frame => frame.id)).toEqual(['1', '2'])
+  })
+
+  it('encodes a frame once for all its viewers, never reusing bytes across frames', () => {
+    const first = { seq: 1, text: 'a' }
+    const second = { seq: 1, text: 'b' }
+    const bytes = encodeFrame('text-delta', 1, first)
+    expect(encodeFrame('text-delta', 1, first)).toBe(bytes)
+    expect(encodeFrame('text-delta', 1, second).body.toString()).toBe(formatFrame('text-delta', 1, second))
+    expect(encodeFrame('text-delta', 1, first).body.toString()).toBe(formatFrame('text-delta', 1, first))
+    // The same object under another id or event name is another frame.
+    expect(encodeFrame('text-delta', 2, first).body.toString()).toBe(formatFrame('text-delta', 2, first))
+    expect(encodeFrame('snapshot', 2, first).body.toString()).toBe(formatFrame('snapshot', 2, first))
+    expect(encodeFrame('x', 3, 'plain').chunk.toString()).toBe(`${Buffer.byteLength(formatFrame('x', 3, 'plain')).toString(16)}\r\n${formatFrame('x', 3, 'plain')}\r\n`)
+  })
+
+  it('keeps a keep-alive connection usable: the next response on the socket arrives whole', async () => {
+    const port = await listen((request, sink) => {
+      sink.write('snapshot', 1, { path: request.url, text: 'hé 😀' })
+      setImmediate(() => {
+        sink.write('job-end', 2, { status: 'completed' })
+        sink.close()
+        // A late write after the end must not reach the socket (it now carries the next response).
+        sink.write('text-delta', 3, { late: true })
+      })
+    })
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const results: Array<{ reused: boolean, frames: Array<[string | undefined, unknown]> }> = []
+    for (const path of ['/one', '/two', '/three']) {
+      results.push(await new Promise((resolve, reject) => {
+        const request = get({ host: '127.0.0.1', port, path, agent }, (response) => {
+          const frames: Array<[string | undefined, unknown]> = []
+          readFrames(response, frame => frames.push([frame.event, JSON.parse(frame.data)]))
+          response.on('end', () => resolve({ reused: request.reusedSocket, frames }))
+        })
+        request.on('error', reject)
+      }))
+    }
+    agent.destroy()
+    expect(results.map(result => result.reused)).toEqual([false, true, true])
+    for (const [index, path] of ['/one', '/two', '/three'].entries()) {
+      expect(results[index]!.frames).toEqual([['snapshot', { path, text: 'hé 😀' }], ['job-end', { status: 'completed' }]])
+    }
+  })
+
+  it('keeps pipelined responses apart: one written while the one before it is still streaming waits its turn', async () => {
+    const sinks = new Map<string, SseSink>()
+    const port = await listen((request, sink) => {
+      sinks.set(request.url!, sink)
+      sink.write('snapshot', 1, { path: request.url })
+    })
+    const socket = connect(port, '127.0.0.1')
+    let raw = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (text: string) => {
+      raw += text
+    })
+    socket.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    await new Promise<void>((resolve) => {
+      const check = () => (sinks.size === 2 ? resolve() : setImmediate(check))
+      check()
+    })
+    sinks.get('/second')!.write('text-delta', 2, { path: '/second', early: true })
+    sinks.get('/first')!.write('text-delta', 2, { path: '/first' })
+    sinks.get('/first')!.close()
+    await new Promise(resolve => setImmediate(resolve))
+    sinks.get('/second')!.write('job-end', 3, { path: '/second' })
+    sinks.get('/second')!.close()
+    // Both responses ended (each with its empty last chunk).
+    await new Promise<void>((resolve) => {
+      const check = () => (raw.split('\r\n0\r\n\r\n').length > 2 ? resolve() : setImmediate(check))
+      check()
+    })
+    socket.destroy()
+    const bodies = decodeChunkedResponses(raw)
+    expect(bodies).toEqual([
+      `retry: 1000\n\n${formatFrame('snapshot', 1, { path: '/first' })}${formatFrame('text-delta', 2, { path: '/first' })}`,
+      `retry: 1000\n\n${formatFrame('snapshot', 1, { path: '/second' })}${formatFrame('text-delta', 2, { path: '/second', early: true })}${formatFrame('job-end', 3, { path: '/second' })}`,
+    ])
+  })
+
+  it('a write after the client went away is dropped quietly', async () => {
+    let sinkRef: SseSink | null = null
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.write('snapshot', 1, { open: true })
+    })
+    response.destroy()
+    await sinkRef!.closed
+    expect(() => sinkRef!.write('text-delta', 2, { text: 'x' })).not.toThrow()
+    sinkRef!.close()
   })
 })

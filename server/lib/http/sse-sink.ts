@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { formatEventId } from '../../../shared/event-id'
 import { encodeEventData } from '../../../shared/stream-wire'
 import type { ViewerFrame, ViewerSink } from '../viewer'
-import { createSseWriter } from './sse-writer'
+import type { WireBytes } from './sse-writer'
+import { createSseWriter, toWireBytes } from './sse-writer'
 
 /** Options of an SSE sink. */
 export interface SseSinkOptions {
@@ -37,18 +38,18 @@ export function formatFrame(event: string, id: number | string | undefined, data
 }
 
 /**
- * Encoded frames by data object: every viewer of a job receives the same event object, so it is
- * serialised and turned into bytes once, not once per viewer.
+ * The last frame encoded: every viewer of a job receives the same event object, one after the
+ * other, so it is serialised and turned into bytes once, not once per viewer. Keyed by the data
+ * object (events and states are never changed once built) and by its event name and id.
  */
-const encodedFrames = new WeakMap<object, Buffer>()
+let last: { event: string, id: number | string | undefined, data: object, bytes: WireBytes } | null = null
 
-/** One frame as the bytes to write, from the cache when this data object was sent before. */
-export function encodeFrame(event: string, id: number | string | undefined, data: unknown): Buffer {
-  const cacheable = typeof data === 'object' && data !== null
-  const cached = cacheable ? encodedFrames.get(data) : undefined
-  if (cached !== undefined) return cached
-  const bytes = Buffer.from(formatFrame(event, id, data), 'utf8')
-  if (cacheable) encodedFrames.set(data, bytes)
+/** One frame as the bytes to write (the previous call's bytes when it was for the same frame). */
+export function encodeFrame(event: string, id: number | string | undefined, data: unknown): WireBytes {
+  if (typeof data !== 'object' || data === null) return toWireBytes(formatFrame(event, id, data))
+  if (last !== null && last.data === data && last.id === id && last.event === event) return last.bytes
+  const bytes = toWireBytes(formatFrame(event, id, data))
+  last = { event, id, data, bytes }
   return bytes
 }
 
