@@ -137,11 +137,12 @@ export class LiveJob implements BatchTarget {
     const pending = this.pending
     if (!pending) return
     this.pending = null
+    if (this.endEvent) return
     // Text larger than one stored event could be goes out as several deltas.
     for (let start = 0; start < pending.text.length; start += this.maxDeltaChars) {
-      const text = pending.text.slice(start, start + this.maxDeltaChars)
+      const text = start === 0 && pending.text.length <= this.maxDeltaChars ? pending.text : pending.text.slice(start, start + this.maxDeltaChars)
       const base = pending.type === 'text-delta' ? this.state.content : this.state.reasoning
-      this.commit({ type: pending.type, offset: base.length, text, ...(pending.nodeId ? { nodeId: pending.nodeId } : {}) } as JobEventPayload & { nodeId?: string })
+      this.apply(this.numberDelta(pending.type, base.length, text, pending.nodeId))
     }
   }
 
@@ -149,6 +150,20 @@ export class LiveJob implements BatchTarget {
   private number(payload: JobEventPayload & { nodeId?: string }): JobEvent {
     const epoch = this.options.epoch ?? 1
     return { ...payload, seq: this.state.seq + 1, at: this.options.now(), ...(epoch > 1 ? { epoch } : {}) } as JobEvent
+  }
+
+  /**
+   * `number` for a delta, built field by field: the same fields in the same order, but one object
+   * shape for every plain delta (no copy of a payload object per event).
+   */
+  private numberDelta(type: DeltaType, offset: number, text: string, nodeId: string | undefined): JobEvent {
+    const seq = this.state.seq + 1
+    const at = this.options.now()
+    const epoch = this.options.epoch ?? 1
+    if (!nodeId && epoch <= 1) return { type, offset, text, seq, at }
+    const event = (nodeId ? { type, offset, text, nodeId, seq, at } : { type, offset, text, seq, at }) as JobEvent
+    if (epoch > 1) event.epoch = epoch
+    return event
   }
 
   /**
