@@ -39,6 +39,21 @@ describe('metrics', () => {
     expect(metrics.snapshot().jobsByStatus.waiting).toBe(0)
   })
 
+  it('a one-label counter for hot paths adds to the same series as increment, also after a reset', () => {
+    const metrics = createMetrics()
+    const countSent = metrics.labeledCounter('events_sent_total', 'event')
+    expect(metrics.labeledCounter('events_sent_total', 'event')).toBe(countSent)
+    countSent('text-delta')
+    countSent('text-delta')
+    metrics.increment('events_sent_total', { event: 'text-delta' })
+    countSent('job-end')
+    expect(metrics.snapshot().counters).toMatchObject({ 'events_sent_total{event="text-delta"}': 3, 'events_sent_total{event="job-end"}': 1 })
+    metrics.reset()
+    countSent('job-end')
+    expect(metrics.snapshot().counters['events_sent_total{event="job-end"}']).toBe(1)
+    expect(metrics.snapshot().counters['events_sent_total{event="text-delta"}']).toBeUndefined()
+  })
+
   it('formats Prometheus text: typed counters, histogram buckets, gauges in snake case', () => {
     const metrics = createMetrics()
     metrics.increment('jobs_ended_total', { status: 'completed' }, 2)

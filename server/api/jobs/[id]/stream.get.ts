@@ -11,7 +11,7 @@ import { useMetrics } from '../../../lib/metrics'
 export default defineJobsHandler(context => withUserStream(context, async ({ sink, after }) => {
   const { event, engine, userId } = context
   const metrics = useMetrics()
-  sink.onSent = frameEvent => metrics.increment('events_sent_total', { event: frameEvent })
+  sink.onSent = metrics.labeledCounter('events_sent_total', 'event')
   const attachment = await engine.attachViewer(userId, getRouterParam(event, 'id') ?? '', sink, after)
   metrics.increment('viewers_attached_total')
   if (attachment.upToDate && !sink.started) return sendNoContent(event)
