@@ -127,7 +127,11 @@ export function defineEventContract(scope: ContractScope): void {
       expect(await scope.provider.getState(job.id)).toEqual(createJobState({ id: job.id, type: job.type, createdAt: job.createdAt }))
       const log = chatLog('failed')
       await appendAccepted(scope.provider, job.id, log.slice(0, 1))
-      await appendAccepted(scope.provider, job.id, log.slice(1))
+      // Read between appends too: a provider that keeps its state up to date lazily must resume from it.
+      expect(await scope.provider.getState(job.id)).toEqual(reduceEvents(createJobState({ id: job.id, type: job.type, createdAt: job.createdAt }), log.slice(0, 1)))
+      await appendAccepted(scope.provider, job.id, log.slice(1, 2))
+      expect((await scope.provider.getState(job.id))?.seq).toBe(2)
+      await appendAccepted(scope.provider, job.id, log.slice(2))
       const stored = await scope.provider.readEvents(job.id, 0)
       const expected = reduceEvents(createJobState({ id: job.id, type: job.type, createdAt: job.createdAt }), stored!.events)
       const state = await scope.provider.getState(job.id)

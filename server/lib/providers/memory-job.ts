@@ -4,6 +4,7 @@
 import type { JobEvent } from '../../../shared/events'
 import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
+import { applyEvent } from '../../../shared/reducer'
 import type { AppendResult, EventListener, JobRecord } from './types'
 
 /** One job as held in memory. */
@@ -11,9 +12,19 @@ export interface StoredJob {
   record: JobRecord
   /** Seq-ordered and contiguous from 1: `events[i].seq === i + 1`. */
   events: JobEvent[]
-  /** Kept up to date on every append, so `getState` costs nothing. */
+  /** The state after the first `stateEvents` events (brought up to date when it is read: `stateOf`). */
   state: JobState
+  stateEvents: number
   listeners: Set<EventListener>
+}
+
+/** The job's state after every stored event: the events appended since the last read are applied now. */
+export function stateOf(job: StoredJob): JobState {
+  let state = job.state
+  for (let index = job.stateEvents; index < job.events.length; index++) state = applyEvent(state, job.events[index]!)
+  job.state = state
+  job.stateEvents = job.events.length
+  return state
 }
 
 /** Copies a record so that callers cannot change what is stored. */

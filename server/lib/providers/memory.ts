@@ -5,11 +5,11 @@
  */
 import type { JobEvent } from '../../../shared/events'
 import { isTerminalStatus } from '../../../shared/events'
-import { applyEvent, createJobState } from '../../../shared/reducer'
+import { createJobState } from '../../../shared/reducer'
 import type { LeaseMethods } from './memory-leases'
 import { createMemoryLeases } from './memory-leases'
 import type { StoredJob } from './memory-job'
-import { checkAppend, copyRecord, firstIndexAfter } from './memory-job'
+import { checkAppend, copyRecord, firstIndexAfter, stateOf } from './memory-job'
 import type { JobProvider, JobRecord } from './types'
 import { ActiveLimitError } from './types'
 import { BackgroundJobsError } from '../errors'
@@ -106,6 +106,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   }
 
   function notify(job: StoredJob, events: JobEvent[]): void {
+    if (job.listeners.size === 0) return
     for (const listener of [...job.listeners]) {
       try {
         listener(events)
@@ -143,6 +144,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         record,
         events: [],
         state: createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
+        stateEvents: 0,
         listeners: new Set(),
       })
       if (record.idempotencyKey !== null) idempotencyIndex.set(idempotencyKeyOf(record.userId, record.idempotencyKey), record.id)
@@ -185,7 +187,6 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const { record } = job
       for (const event of stored) {
         job.events.push(event)
-        job.state = applyEvent(job.state, event)
         if (event.type === 'job-status') record.status = event.status
         if (event.type === 'job-end') {
           record.status = event.status
@@ -209,7 +210,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     },
 
     async getState(id) {
-      return jobs.get(id)?.state ?? null
+      const job = jobs.get(id)
+      return job ? stateOf(job) : null
     },
 
     async countActive(filter) {
