@@ -3,10 +3,14 @@
  * `allowAnonymous` is on), each client gets a random id kept in a sealed, httpOnly cookie — h3's
  * session utilities (iron-sealed: encrypted and signed with `cookieSecret`). A cookie that does not
  * unseal (forged, from another secret, malformed, expired) is treated as no cookie: a new id.
+ * A cookie that unsealed is remembered (session-cache.ts): the next requests with the same cookie
+ * value skip the unseal until the session expires.
  */
 import { randomBytes } from 'node:crypto'
 import type { H3Event } from 'h3'
-import { getRequestProtocol, useSession } from 'h3'
+import type { SessionConfig } from 'h3'
+import { getCookie, getRequestProtocol, unsealSession, useSession } from 'h3'
+import { createSessionCache } from './session-cache'
 
 /** The anonymous user cookie. */
 export const USER_COOKIE = 'bgjobs_uid'
@@ -18,15 +22,30 @@ const COOKIE_MAX_AGE_SECONDS = 31_536_000
  */
 const PROCESS_SECRET = randomBytes(32).toString('hex')
 
+const sessions = createSessionCache()
+
 /** Returns the anonymous user id of this client, setting a new sealed cookie when it has none. */
 export async function anonymousUserId(event: H3Event, configuredSecret: string): Promise<string> {
-  const session = await useSession(event, {
+  const password = configuredSecret || PROCESS_SECRET
+  const config: SessionConfig = {
     name: USER_COOKIE,
-    password: configuredSecret || PROCESS_SECRET,
+    password,
     maxAge: COOKIE_MAX_AGE_SECONDS,
     // The cookie only: no session header another origin's script could set.
     sessionHeader: false,
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: getRequestProtocol(event, { xForwardedProto: true }) === 'https' },
-  })
+  }
+  const sealed = getCookie(event, USER_COOKIE)
+  if (sealed) {
+    const cached = sessions.get(sealed, password)
+    if (cached !== undefined) return `anon_${cached}`
+    // The same checks as useSession's (seal, signature, ttl, max age); a refusal falls through to it.
+    const unsealed = await unsealSession(event, config, sealed).catch(() => null)
+    if (unsealed && typeof unsealed.id === 'string' && unsealed.id !== '' && typeof unsealed.createdAt === 'number') {
+      sessions.set(sealed, password, unsealed.id, unsealed.createdAt + COOKIE_MAX_AGE_SECONDS * 1000)
+      return `anon_${unsealed.id}`
+    }
+  }
+  const session = await useSession(event, config)
   return `anon_${session.id}`
 }
