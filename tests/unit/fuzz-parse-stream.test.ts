@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { ModelError } from '../../server/lib/model/errors'
 import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
 import type { ModelEvent } from '../../server/lib/model/types'
+import { splitBytes } from '../support/split-bytes'
 
 /** Runs per property (reported in the issue note). */
 export const PARSER_RUNS = { wellFormed: 300, garbageBytes: 300, garbageJson: 400, prefixThenGarbage: 300 } as const
@@ -17,18 +18,6 @@ const TEXT = fc.string({ unit: 'grapheme', maxLength: 12 })
 
 function contentChunk(content: string): string {
   return `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`
-}
-
-/** Cuts bytes at the given positions, as a network might. */
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map(cut => cut % (bytes.length + 1)))].sort((left, right) => left - right)
-  const parts: Uint8Array[] = []
-  let start = 0
-  for (const point of [...points, bytes.length]) {
-    parts.push(bytes.slice(start, point))
-    start = point
-  }
-  return parts
 }
 
 async function* source(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
@@ -78,7 +67,7 @@ describe('parser fuzzing', () => {
       fc.boolean(),
       async (pieces, cuts, withComments) => {
         const body = pieces.map(piece => `${withComments ? ': OPENROUTER PROCESSING\n\n' : ''}${contentChunk(piece)}`).join('')
-        const { text, events, error } = await consume(split(encoder.encode(`${body}data: [DONE]\n\n`), cuts))
+        const { text, events, error } = await consume(splitBytes(encoder.encode(`${body}data: [DONE]\n\n`), cuts))
         expect(error).toBeUndefined()
         expect(text).toBe(pieces.join(''))
         expect(events.at(-1)).toEqual({ type: 'finish', finishReason: null })
@@ -88,7 +77,7 @@ describe('parser fuzzing', () => {
 
   it('random bytes: either finishes or throws a ModelError, never anything else', async () => {
     await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.array(fc.nat(), { maxLength: 10 }), async (bytes, cuts) => {
-      const { error } = await consume(split(bytes, cuts))
+      const { error } = await consume(splitBytes(bytes, cuts))
       if (error !== undefined) expect(error).toBeInstanceOf(ModelError)
     }), { numRuns: PARSER_RUNS.garbageBytes })
   })
@@ -112,7 +101,7 @@ describe('parser fuzzing', () => {
       fc.array(fc.nat(), { maxLength: 10 }),
       async (pieces, garbage, cuts) => {
         const body = `${pieces.map(contentChunk).join('')}${garbage}${contentChunk('after')}`
-        const { text, error } = await consume(split(encoder.encode(body), cuts))
+        const { text, error } = await consume(splitBytes(encoder.encode(body), cuts))
         expect(text.startsWith(pieces.join(''))).toBe(true)
         if (error !== undefined) expect(error).toBeInstanceOf(ModelError)
       },

@@ -14,6 +14,7 @@ import type { ModelClient, ModelEvent, ModelRequest } from '../../server/lib/mod
 import { TEST_CLIENT_OPTIONS } from '../support/collect-stream'
 import { startMockUpstream } from '../support/mock-upstream'
 import type { MockUpstream } from '../support/mock-upstream'
+import { splitBytes } from '../support/split-bytes'
 
 const REQUEST: ModelRequest = { model: 'test/model', messages: [{ role: 'user', content: 'Hi' }] }
 const encoder = new TextEncoder()
@@ -60,17 +61,6 @@ function bodyOf(parts: Uint8Array[]): FetchLike {
   }), { status: 200 })
 }
 
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map(cut => cut % (bytes.length + 1)))].sort((left, right) => left - right)
-  const parts: Uint8Array[] = []
-  let start = 0
-  for (const point of [...points, bytes.length]) {
-    parts.push(bytes.slice(start, point))
-    start = point
-  }
-  return parts
-}
-
 const chunk = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`
 const LINE_END = fc.constantFrom('\n', '\r\n', '\r')
 /** Body lines of every kind the parser meets, good and bad. */
@@ -94,7 +84,7 @@ const PIECE = fc.oneof(
 describe('model client, push path: the same outcome as the pull path', () => {
   it('gives the events and the error stream gives, for random bodies cut at random bytes', async () => {
     await fc.assert(fc.asyncProperty(fc.array(PIECE, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), async (pieces, cuts) => {
-      const parts = split(encoder.encode(pieces.join('')), cuts)
+      const parts = splitBytes(encoder.encode(pieces.join('')), cuts)
       const options = { ...TEST_CLIENT_OPTIONS, baseUrl: 'https://upstream.test/v1', fetch: bodyOf(parts), maxRetries: 0 }
       const [pull, push] = [await pulled(createModelClient(options)), await pushed(createModelClient(options))]
       expect(push.events).toEqual(pull.events)

@@ -9,6 +9,7 @@ import { createParser } from 'eventsource-parser'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createSseDataReader } from '../../server/lib/model/sse-data'
+import { splitBytes } from '../support/split-bytes'
 
 const encoder = new TextEncoder()
 
@@ -29,17 +30,6 @@ function reference(text: string): string[] {
   return data
 }
 
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map(cut => cut % (bytes.length + 1)))].sort((left, right) => left - right)
-  const parts: Uint8Array[] = []
-  let start = 0
-  for (const point of [...points, bytes.length]) {
-    parts.push(bytes.slice(start, point))
-    start = point
-  }
-  return parts
-}
-
 const LINE_END = fc.constantFrom('\n', '\r\n', '\r')
 const VALUE = fc.string({ unit: 'grapheme', maxLength: 10 }).map(value => value.replace(/[\r\n]/g, ''))
 const LINE = fc.oneof(
@@ -53,7 +43,7 @@ describe('SSE data reader', () => {
   it('frames like the reference parser, whatever the line endings and where the bytes are cut', () => {
     fc.assert(fc.property(fc.array(fc.tuple(LINE, LINE_END), { maxLength: 16 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 16 }), (lines, bom, cuts) => {
       const text = `${bom ? '\uFEFF' : ''}${lines.map(([line, end]) => line + end).join('')}`
-      expect(read(split(encoder.encode(text), cuts))).toEqual(reference(text))
+      expect(read(splitBytes(encoder.encode(text), cuts))).toEqual(reference(text))
     }), { numRuns: 600, seed: 11 })
   })
 
