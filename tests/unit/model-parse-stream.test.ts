@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { UpstreamProtocolError, UpstreamStreamError } from '../../server/lib/model/errors'
 import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
 import type { ModelEvent } from '../../server/lib/model/types'
+import { splitBytes } from '../support/split-bytes'
 
 const encoder = new TextEncoder()
 
@@ -42,17 +43,6 @@ async function* fromParts(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield part
 }
 
-function splitAt(bytes: Uint8Array, points: number[]): Uint8Array[] {
-  const sorted = [...new Set(points)].sort((left, right) => left - right)
-  const parts: Uint8Array[] = []
-  let start = 0
-  for (const point of [...sorted, bytes.length]) {
-    parts.push(bytes.slice(start, point))
-    start = point
-  }
-  return parts
-}
-
 async function collect(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): Promise<{ events: ModelEvent[], error: unknown }> {
   const events: ModelEvent[] = []
   try {
@@ -77,7 +67,7 @@ describe('parseChatCompletionStream', () => {
 
   it('gives identical events when the bytes are split in two at every byte boundary', async () => {
     for (let point = 0; point <= bytes.length; point++) {
-      const { events, error } = await collect(fromParts(splitAt(bytes, [point])))
+      const { events, error } = await collect(fromParts(splitBytes(bytes, [point])))
       expect(error, `split at byte ${point}`).toBeUndefined()
       expect(events, `split at byte ${point}`).toEqual(EXPECTED)
     }
@@ -85,11 +75,11 @@ describe('parseChatCompletionStream', () => {
 
   it('gives identical events for random multi-part splits, including one byte at a time', async () => {
     const everyByte = Array.from({ length: bytes.length }, (_, index) => index)
-    expect((await collect(fromParts(splitAt(bytes, everyByte)))).events).toEqual(EXPECTED)
+    expect((await collect(fromParts(splitBytes(bytes, everyByte)))).events).toEqual(EXPECTED)
     await fc.assert(fc.asyncProperty(
       fc.array(fc.integer({ min: 0, max: bytes.length }), { minLength: 2, maxLength: 40 }),
       async (points) => {
-        expect(await collect(fromParts(splitAt(bytes, points)))).toEqual({ events: EXPECTED, error: undefined })
+        expect(await collect(fromParts(splitBytes(bytes, points)))).toEqual({ events: EXPECTED, error: undefined })
       },
     ), { seed: 20_240_601, numRuns: 60 })
   })
@@ -97,7 +87,7 @@ describe('parseChatCompletionStream', () => {
   it('reads a web ReadableStream as well as an async iterable', async () => {
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (const part of splitAt(bytes, [7, 100, 333])) controller.enqueue(part)
+        for (const part of splitBytes(bytes, [7, 100, 333])) controller.enqueue(part)
         controller.close()
       },
     })
