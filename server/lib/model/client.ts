@@ -5,13 +5,12 @@
 import type { TimerSet } from '../timers'
 import { createTimerSet } from '../timers'
 import { abortableDelay, abortReason } from './abortable'
-import { createAttemptTimers } from './attempt-timers'
 import { consumeWithRetries } from './consume'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
 import type { ByteReader, FetchLike } from './transport'
 import type { ModelClient, ModelEvent, ModelRequest } from './types'
-import { openResponse, retryDelayMs } from './upstream-request'
+import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
 
 export type { FetchLike } from './transport'
@@ -71,11 +70,8 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
     try {
       if (signal.aborted) throw abortReason(signal)
       const apiKey = options.apiKey ?? ''
-      // One controller per attempt: the caller's abort and our timeouts both cancel the real request.
-      const controller = new AbortController()
-      const forwardAbort = () => controller.abort(abortReason(signal))
-      signal.addEventListener('abort', forwardAbort, { once: true })
-      const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
+      const attempt = startAttempt(options, signal)
+      const { controller, timers } = attempt
       let reader: ByteReader | null = null
       let cancelRead: (() => void) | undefined
       try {
@@ -117,9 +113,8 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       }
       finally {
         timers.readEnded()
-        timers.clearAll()
+        attempt.release()
         reader?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
-        signal.removeEventListener('abort', forwardAbort)
         if (cancelRead) controller.signal.removeEventListener('abort', cancelRead)
         // Stopped early (consumer broke out, or an error): make sure the upstream request ends too.
         if (!controller.signal.aborted) controller.abort()

@@ -9,13 +9,12 @@
  */
 import { abortableDelay, abortReason } from './abortable'
 import type { AttemptTimers } from './attempt-timers'
-import { createAttemptTimers } from './attempt-timers'
 import type { ClientOptions } from './client'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
 import type { BodySource } from './transport'
 import type { ModelEvent, ModelRequest } from './types'
-import { openResponse, retryDelayMs } from './upstream-request'
+import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
 
 /** An error the consumer threw: it passes through unchanged. */
@@ -50,11 +49,8 @@ export async function consumeWithRetries(options: ClientOptions, request: ModelR
 /** One request: open it, push its body through the parser, clean up on every path. */
 async function consumeAttempt(options: ClientOptions, request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
   const apiKey = options.apiKey ?? ''
-  // One controller per attempt: the caller's abort and our timeouts both cancel the real request.
-  const controller = new AbortController()
-  const forwardAbort = () => controller.abort(abortReason(signal))
-  signal.addEventListener('abort', forwardAbort, { once: true })
-  const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
+  const attempt = startAttempt(options, signal)
+  const { controller, timers } = attempt
   let source: BodySource | null = null
   try {
     source = (await openResponse(options, request, apiKey, controller.signal)).source()
@@ -68,9 +64,8 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
     throw toModelError(error, apiKey)
   }
   finally {
-    timers.clearAll()
+    attempt.release()
     source?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
-    signal.removeEventListener('abort', forwardAbort)
     // Ended early (an error, the consumer threw): make sure the upstream request ends too.
     if (!controller.signal.aborted) controller.abort()
   }

@@ -1,7 +1,11 @@
 /**
  * What both ways of reading a model round share: the request the client sends (URL, headers,
- * body), opening the response (a non-2xx answer becomes its HTTP error) and the retry delay.
+ * body), an attempt's abort wiring and timers, opening the response (a non-2xx answer becomes its
+ * HTTP error) and the retry delay.
  */
+import { abortReason } from './abortable'
+import type { AttemptTimers } from './attempt-timers'
+import { createAttemptTimers } from './attempt-timers'
 import type { ClientOptions } from './client'
 import { UpstreamHttpError } from './errors'
 import { nodeTransport } from './node-transport'
@@ -13,6 +17,31 @@ import { httpErrorFrom } from './upstream-response'
 
 /** Longest wait between retries, whatever `Retry-After` asks. */
 export const MAX_RETRY_DELAY_MS = 20_000
+
+/** One attempt's controller and timers. */
+export interface Attempt {
+  /** Aborted by the caller's abort and by the attempt's timeouts: it cancels the real request. */
+  controller: AbortController
+  timers: AttemptTimers
+  /** Clears the timers and stops following the caller's abort (every path ends here). */
+  release(): void
+}
+
+/** Starts an attempt: one controller per attempt, so the caller's abort and our timeouts both cancel the real request. */
+export function startAttempt(options: ClientOptions, signal: AbortSignal): Attempt {
+  const controller = new AbortController()
+  const forwardAbort = () => controller.abort(abortReason(signal))
+  signal.addEventListener('abort', forwardAbort, { once: true })
+  const timers = createAttemptTimers(options, error => controller.abort(error), options.timers)
+  return {
+    controller,
+    timers,
+    release() {
+      timers.clearAll()
+      signal.removeEventListener('abort', forwardAbort)
+    },
+  }
+}
 
 /** Sends the request; a non-2xx answer throws its HTTP error. */
 export async function openResponse(options: ClientOptions, request: ModelRequest, apiKey: string, signal: AbortSignal): Promise<UpstreamResponse> {
