@@ -6,7 +6,8 @@
  * as a real model sends tokens). Consumers, each run REPEAT times, interleaved, after a warm-up:
  *   bare http       — node:http request() counting bytes: the floor (upstream + sockets + timers);
  *   relay reader    — what the fan-out bench's bare relay does (bench/lib/upstream-reader.ts): parse, no client;
- *   client          — the model client as the server builds it (its default transport);
+ *   client (consume) — the model client's push path, the one the engine uses;
+ *   client          — the model client as the server builds it (its default transport), iterated;
  *   client (fetch)  — the same client forced onto `fetch` (`options.fetch = globalThis.fetch`);
  *   client (BEFORE_CLIENT) — only with env BEFORE_CLIENT=/path/to/client.ts: another version, same run.
  * "client cost" subtracts the bare floor measured in the same run.
@@ -105,9 +106,20 @@ function clientConsumer(extra: Partial<ModelClientOptions>, create = createModel
   }
 }
 
+/** The engine's path: the same client pushing its events (`consume`), no iteration per event. */
+const pushConsumer: Consumer = async (url) => {
+  const client = createModelClient({ baseUrl: url, apiKey: 'sk-bench', firstTokenTimeoutMs: 30_000, stallTimeoutMs: 30_000, maxRetries: 0, retryBaseDelayMs: 100 })
+  let count = 0
+  await client.consume!({ model: 'bench/model', messages: [{ role: 'user', content: 'Hi' }] }, new AbortController().signal, (event) => {
+    if (event.type === 'text-delta') count++
+  })
+  return count
+}
+
 const CONSUMERS: Array<{ name: string, consume: Consumer }> = [
   { name: 'bare http', consume: bare },
   { name: 'relay reader', consume: relayReader },
+  { name: 'client (consume, the engine\'s path)', consume: pushConsumer },
   { name: 'client', consume: clientConsumer({}) },
   { name: 'client (fetch)', consume: clientConsumer({ fetch: (input, init) => globalThis.fetch(input, init) }) },
 ]
