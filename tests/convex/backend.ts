@@ -13,7 +13,11 @@ import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 
 // The glob must reach convex/_generated too: convex-test finds the functions' root through it.
-const modules = import.meta.glob('../../convex/**/*.*s')
+// Loaded eagerly: a lazy glob imports a module the first time one of its functions runs — real
+// file I/O that fake timers do not wait for, so a test advancing fake time could race past a
+// call still loading its module (seen as a recovery query that "never answered").
+const loaded = import.meta.glob('../../convex/**/*.*s', { eager: true })
+const modules = Object.fromEntries(Object.entries(loaded).map(([path, module]) => [path, () => Promise.resolve(module)]))
 
 /** The servers' secret in these tests; the functions read it from the (shared) process environment. */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789'
