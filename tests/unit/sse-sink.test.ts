@@ -246,6 +246,33 @@ describe('SSE sink', () => {
     ])
   })
 
+  it('a response whose write a middleware replaced (e.g. compression in front of the app) gets every frame through it', async () => {
+    const seen: string[] = []
+    server = createServer((request, response) => {
+      // What a compression middleware does: its own write and end in front of the response's.
+      const write = response.write.bind(response) as (chunk: unknown) => boolean
+      const end = response.end.bind(response) as () => void
+      response.write = ((chunk: unknown) => {
+        seen.push(String(chunk))
+        return write(chunk)
+      }) as typeof response.write
+      response.end = (() => end()) as typeof response.end
+      const sink = createSseSink(request, response, { compression: false, maxQueueBytes: 1_000_000 })
+      sink.write('snapshot', 1, { open: true })
+      sink.write('text-delta', 2, { type: 'text-delta', offset: 0, text: 'hi' })
+      sink.close()
+    })
+    await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const response = await new Promise<IncomingMessage>(resolve => get({ host: '127.0.0.1', port, path: '/' }, resolve))
+    const frames: Array<{ id?: string, event?: string, data: string }> = []
+    readFrames(response, frame => frames.push(frame))
+    await new Promise(resolve => response.on('end', resolve))
+    expect(frames.map(frame => frame.id)).toEqual(['1', '2'])
+    expect(seen.join('')).toContain('event: snapshot')
+    expect(seen.join('')).toContain('event: text-delta')
+  })
+
   it('a write after the client went away is dropped quietly', async () => {
     let sinkRef: SseSink | null = null
     const response = await open((sink) => {

@@ -10,7 +10,8 @@
  * system call, instead of four buffers per write gathered on the next tick. The response still
  * owns the headers and the end (its `0\r\n\r\n`).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { constants as zlibConstants, createGzip } from 'node:zlib'
 import type { Gzip } from 'node:zlib'
@@ -55,11 +56,14 @@ function writeChunk(socket: Socket, chunk: Buffer): void {
 /**
  * The socket to write ready-made chunks to, when that is safe: a chunked HTTP/1.1 response whose
  * headers are already in the socket and that holds nothing back itself (it does while an earlier
- * response on the same connection is still being sent). Otherwise null: write through the response.
+ * response on the same connection is still being sent), and whose `write` nobody replaced (a
+ * compression middleware in front of the app would encode what it writes: bytes put on the socket
+ * beside it would corrupt the body). Otherwise null: write through the response.
  */
 function chunkSocket(response: ServerResponse): Socket | null {
   const socket = response.socket
   if (!socket || socket.destroyed || (response as { chunkedEncoding?: boolean }).chunkedEncoding !== true) return null
+  if (response.write !== ServerResponse.prototype.write || response.end !== ServerResponse.prototype.end || response.hasHeader('content-encoding')) return null
   return response.writableLength === socket.writableLength ? socket : null
 }
 
