@@ -7,15 +7,15 @@ import { randomUUID } from 'node:crypto'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
+import { admitRequest } from './admit-request'
 import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
-import { hasModel } from './config'
-import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ModelNotConfiguredError, ShuttingDownError } from './errors'
+import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
-import { runTimerCount } from './job-run'
 import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
@@ -131,19 +131,7 @@ export function createEngine(options: EngineOptions) {
     assertEnabled(config)
     if (disposed) throw new ShuttingDownError()
     const request = input.request
-    if (request.type === 'workflow') {
-      if (!config.workflows.enabled) throw new FeatureDisabledError('workflows.enabled')
-      const workflow = options.workflows.get(request.workflow)
-      if (!workflow) throw new InvalidRequestError(`Unknown workflow "${request.workflow}"`)
-      try {
-        request.input = workflow.parseInput(request.input)
-      }
-      catch (error) {
-        throw new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`)
-      }
-      if (workflow.usesModel && !hasModel(config)) throw new ModelNotConfiguredError()
-    }
-    else if (!hasModel(config)) throw new ModelNotConfiguredError()
+    admitRequest(request, config, options.workflows)
     const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
     const createdAt = now()
     const id = randomUUID()
@@ -251,26 +239,7 @@ export function createEngine(options: EngineOptions) {
   }
 
   function stats(): EngineStats {
-    const isolation = options.isolation?.stats()
-    let jobTimers = 0
-    let pendingInputs = 0
-    for (const run of runs.values()) {
-      jobTimers += runTimerCount(run)
-      pendingInputs += run.inputs.size
-    }
-    return {
-      runs: runs.size,
-      viewers: viewers.count(),
-      remoteFeeds: viewers.remoteFeeds(),
-      jobTimers,
-      pendingInputs,
-      notificationUsers: notifications.size,
-      notificationSinks: [...notifications.sinks()].length,
-      userFeeds: notifications.feeds,
-      engineTimers: engineTimers.size,
-      isolatedCalls: isolation?.calls ?? 0,
-      isolationWorkers: isolation?.workers ?? 0,
-    }
+    return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation })
   }
 
   /**
