@@ -118,6 +118,31 @@ describe('redis provider beyond the contract', () => {
     await owner.dispose()
   })
 
+  it('a user subscription whose pub/sub connection dropped reads the jobs that changed meanwhile', async () => {
+    const prefix = nextPrefix()
+    const provider = await fresh({ keyPrefix: prefix })
+    const at = Date.now()
+    const job = await createJob(provider, { createdAt: at })
+    const old = await createJob(provider, { createdAt: at - 60_000 })
+    await appendAccepted(provider, old.id, [statusEvent(1, 'running', at - 60_000), endEvent(2, 'completed', at - 60_000)])
+    const received: Array<[string, string]> = []
+    const unsubscribe = provider.subscribeUserJobs(job.userId, records => received.push(...records.map(record => [record.id, record.status] as [string, string])))
+    await provider.settled()
+    // A change whose message the subscriber never got (as when it was published while the
+    // subscriber was reconnecting): written without a message, then the connection drops.
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    await admin.hSet(`${prefix}job:${job.id}`, { status: 'running', updatedAt: String(Date.now()) })
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+    await provider.settled()
+    // The changed job is handed on; one that changed long before the drop is not.
+    expect(received).toEqual([[job.id, 'running']])
+    unsubscribe()
+    await admin.close()
+    expect(provider.followers()).toBe(0)
+    await provider.dispose()
+  })
+
   it('drops every follower on dispose, and a reply subscription once stopped gets nothing', async () => {
     const provider = await fresh()
     const job = await createJob(provider)

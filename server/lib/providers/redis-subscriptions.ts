@@ -11,7 +11,14 @@ import type { ChannelHub, Follower } from './redis-follow'
 import { follow, idleChain } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
-import type { ControlReply, JobProvider, JobRecord } from './types'
+import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
+
+/**
+ * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
+ * and hands on those changed since its last message, less this margin for instances' clocks.
+ */
+const USER_CATCH_UP_JOBS = 100
+const USER_CATCH_UP_MARGIN_MS = 5_000
 
 /** `settled` republishes its marker this often, this many times at most. */
 const SETTLE_RETRY_MS = 50
@@ -25,6 +32,9 @@ export interface RedisSubscriptionOptions {
   /** Every stored event of a job after a seq. */
   readEntries: (id: string, afterSeq: number) => Promise<JobEvent[]>
   get: (id: string) => Promise<JobRecord | null>
+  /** A user's jobs, newest first (a user subscription's catch-up after a reconnect). */
+  list: (filter: JobListFilter) => Promise<JobRecord[]>
+  now: () => number
   onError: (error: unknown) => void
 }
 
@@ -57,14 +67,15 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
     return unsubscribe
   }
 
-  /** A follower over one channel with its own ordered chain of work. */
-  function chained(hub: ChannelHub, channel: string, handle: (message: string) => Promise<void> | void, first?: () => Promise<void>): Follower {
+  /** A follower over one channel with its own ordered chain of work (`enqueue` adds to it). */
+  function chained(hub: ChannelHub, channel: string, handle: (message: string) => Promise<void> | void, first?: () => Promise<void>): Follower & { enqueue: (work: () => Promise<void>) => void } {
     let chain = Promise.resolve()
-    const listening = hub.listen(channel, (message) => {
-      chain = chain.then(() => handle(message)).catch(onError)
-    })
+    const enqueue = (work: () => Promise<void> | void) => {
+      chain = chain.then(work).catch(onError)
+    }
+    const listening = hub.listen(channel, message => enqueue(() => handle(message)))
     if (first) chain = chain.then(() => listening.ready).then(first).catch(onError)
-    return { stop: listening.stop, idle: () => idleChain(() => chain) }
+    return { stop: listening.stop, idle: () => idleChain(() => chain), enqueue }
   }
 
   let settleChannel: Promise<{ token: () => Promise<void> }> | undefined
@@ -140,13 +151,29 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
 
     subscribeUserJobs(userId, listener) {
       let stopped = false
+      // Messages published while the pub/sub connection was down are lost: after a reconnect, the
+      // user's jobs changed since the last message are read (the engine drops what it already sent).
+      let heardAt = options.now()
+      let stopReconnect = () => {}
       // One job at a time, in publish order: reading each record must not reorder them.
-      const stop = track(hub => chained(hub, keys.user(userId), async (id) => {
-        const record = stopped ? null : await options.get(id)
-        if (record && !stopped) listener([record])
-      }))
+      const stop = track((hub) => {
+        const follower = chained(hub, keys.user(userId), async (id) => {
+          heardAt = options.now()
+          const record = stopped ? null : await options.get(id)
+          if (record && !stopped) listener([record])
+        })
+        stopReconnect = hub.onReconnect(() => follower.enqueue(async () => {
+          const since = heardAt - USER_CATCH_UP_MARGIN_MS
+          heardAt = options.now()
+          const changed = (await options.list({ userId, limit: USER_CATCH_UP_JOBS })).filter(record => record.updatedAt >= since)
+          changed.sort((a, b) => a.updatedAt - b.updatedAt)
+          if (changed.length > 0 && !stopped) listener(changed)
+        }))
+        return follower
+      })
       return () => {
         stopped = true
+        stopReconnect()
         stop()
       }
     },

@@ -20,7 +20,7 @@ import type { StreamEntries } from './redis-records'
 import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
 import { createRedisSubscriptions } from './redis-subscriptions'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
-import type { AppendRefusal, EventRange, JobProvider, JobRecord } from './types'
+import type { AppendRefusal, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError } from './types'
 
 /** Options of `createRedisProvider`. */
@@ -115,7 +115,25 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return { events: await readEntries(id, normalizeSeq(afterSeq)), complete: true }
   }
 
-  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, onError })
+  async function list(filter: JobListFilter): Promise<JobRecord[]> {
+    const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
+    const statuses = filter.status ? new Set(filter.status) : null
+    const found: JobRecord[] = []
+    for (let start = 0; found.length < limit; start += LIST_PAGE) {
+      const ids = await command<string[]>(['ZRANGE', keys.user(filter.userId), String(start), String(start + LIST_PAGE - 1), 'REV'])
+      const records = await Promise.all(ids.map(get))
+      for (const record of records) {
+        if (!record || (statuses && !statuses.has(record.status))) continue
+        if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
+        if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
+        if (found.length < limit) found.push(record)
+      }
+      if (ids.length < LIST_PAGE) break
+    }
+    return found
+  }
+
+  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError })
 
   return {
     name: 'redis',
@@ -146,23 +164,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     get,
 
-    async list(filter) {
-      const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
-      const statuses = filter.status ? new Set(filter.status) : null
-      const found: JobRecord[] = []
-      for (let start = 0; found.length < limit; start += LIST_PAGE) {
-        const ids = await command<string[]>(['ZRANGE', keys.user(filter.userId), String(start), String(start + LIST_PAGE - 1), 'REV'])
-        const records = await Promise.all(ids.map(get))
-        for (const record of records) {
-          if (!record || (statuses && !statuses.has(record.status))) continue
-          if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
-          if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
-          if (found.length < limit) found.push(record)
-        }
-        if (ids.length < LIST_PAGE) break
-      }
-      return found
-    },
+    list,
 
     async appendEvents(id, events, appendOptions = {}) {
       const [outcome, lastSeq] = await script<[string, number]>(APPEND_SCRIPT, [
