@@ -10,6 +10,7 @@ import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
+import { startRedisServer } from '../support/redis-server'
 
 const demo = useDemoInBrowser()
 /** A new page in a fresh context (a new anonymous user) on the chat's start page. */
@@ -209,6 +210,57 @@ describe('demo chat across a server restart (memory provider)', () => {
     }
     finally {
       await restarting.stop()
+    }
+  })
+})
+
+describe('demo chat across a server restart (Redis, recovery.chat = continue)', () => {
+  it('a job the restarted server takes over comes back: the turn is never lost and ends with the whole answer', async () => {
+    const redis = await startRedisServer()
+    const env = {
+      NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '10',
+      NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+      NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url,
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-for-the-browser-restart-test-0123456789',
+      NUXT_BACKGROUND_JOBS_RECOVERY_CHAT: 'continue',
+      NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '1500',
+      NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '300',
+    }
+    let restarting = await startAppServer(env)
+    try {
+      const page = await (await demo.newContext()).newPage()
+      await gotoChat(page, `${restarting.url}/`)
+      const jobId = await send(page, LONG_PROMPT)
+      await page.waitForURL(/\/threads\//)
+      await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+
+      const port = Number(new URL(restarting.url).port)
+      const exited = new Promise(resolve => restarting.process.once('exit', resolve))
+      restarting.process.kill('SIGKILL')
+      await exited
+      const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
+      await indicator.waitFor({ timeout: 5_000 })
+
+      // The new process finds the job in Redis, takes its expired lease and runs it on.
+      restarting = await startAppServer(env, port)
+      await waitForStatus(page, jobId, 'completed')
+      await indicator.waitFor({ state: 'detached', timeout: WAIT_MS })
+      const state = await serverState(page, jobId)
+      expect(state).toMatchObject({ status: 'completed', epoch: 2 })
+      expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
+      expect(await page.locator('.turn[data-status="lost"], .lost-note').count()).toBe(0)
+      await screenshot(page, 'restart-redis-1-came-back')
+      // One coherent answer: the scripted model's words for this prompt, as an uninterrupted job gets them.
+      const again = await page.evaluate(async (prompt) => {
+        const created = await (await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: prompt }] }) })).json()
+        return created.id as string
+      }, LONG_PROMPT)
+      await expect.poll(async () => (await serverState(page, again)).status, { timeout: WAIT_MS, interval: 200 }).toBe('completed')
+      expect(state.content).toBe((await serverState(page, again)).content)
+    }
+    finally {
+      await restarting.stop()
+      await redis.stop()
     }
   })
 })
