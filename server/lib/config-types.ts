@@ -165,7 +165,8 @@ export interface BackgroundJobsConfig {
     /**
      * What happens to a running chat job whose owner was lost: `fail` ends it `failed` with code
      * `owner-lost` and the stored text; `continue` runs it on another instance, asking the model to
-     * continue from the stored text. Workflows always resume from their last finished node.
+     * continue from the stored rounds and text (and a graceful shutdown hands running chats off
+     * instead of ending them `shutdown`). Workflows always resume from their last finished node.
      * @default 'fail'
      */
     chat: 'fail' | 'continue'

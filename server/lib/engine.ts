@@ -244,8 +244,9 @@ export function createEngine(options: EngineOptions) {
 
   /**
    * Stops accepting jobs and ends the running ones: `failed` (code `shutdown`) with their partial
-   * content. With a shared store, workflows (and with `handOff`, every job) are handed off instead:
-   * written up to date, lease released, so another instance takes them over at once.
+   * content. With a shared store, workflows — and chats when `recovery.chat` is `continue`, or every
+   * job with `handOff` — are handed off instead: written up to date, lease released, so another
+   * instance takes them over at once (a rolling deploy does not cut answers).
    */
   async function dispose(disposeOptions: { handOff?: boolean } = {}): Promise<void> {
     if (disposed) return
@@ -253,7 +254,8 @@ export function createEngine(options: EngineOptions) {
     cluster?.stop()
     const config = getConfig()
     for (const run of runs.values()) {
-      if (shared && run.record.lease && (disposeOptions.handOff || run.record.type === 'workflow')) {
+      const handOff = disposeOptions.handOff || run.record.type === 'workflow' || config.recovery.chat === 'continue'
+      if (shared && run.record.lease && handOff) {
         run.live.flush()
         await settleWithin(run.persist.flush(), config.lease.durationMs)
         abandonRun(run, 'handed off at shutdown')

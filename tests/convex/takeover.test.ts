@@ -91,6 +91,33 @@ describe('engines sharing a provider', () => {
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 
+  it('recovery.chat = continue: a chat running at shutdown is handed off, and another instance finishes it (one text, no duplicate)', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', { recovery: { chat: 'continue' } }, { chat: continuingWords })
+    const b = createNode(backend, 'B', { recovery: { chat: 'continue' } }, { chat: continuingWords })
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await a.engine.dispose() // SIGTERM of a rolling deploy
+    expect(await b.engine.recover()).toBe(1)
+    await vi.advanceTimersByTimeAsync(5_000)
+    await b.engine.whenSettled(job.id)
+    await b.facade.settled()
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'completed', content: FULL_TEXT, epoch: 2, error: null })
+    await b.engine.dispose()
+  })
+
+  it('recovery.chat = fail (the default): a chat running at shutdown ends failed (shutdown) with its text', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', {}, { chat: continuingWords })
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await a.engine.dispose()
+    const state = await a.provider.getState(job.id)
+    expect(state).toMatchObject({ status: 'failed', error: { code: 'shutdown' } })
+    expect(FULL_TEXT.startsWith(state!.content) && state!.content.length > 0).toBe(true)
+  })
+
   it('recovery.chat = continue after tool calls: the model gets the stored rounds and results; a call left unanswered ends as an error and is never run again', async () => {
     runs.weather = 0
     runs.hang = 0
