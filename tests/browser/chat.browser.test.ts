@@ -9,7 +9,9 @@ import type { Page } from 'playwright-core'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
+import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
+import { killProcess } from '../support/server-process'
 import { startRedisServer } from '../support/redis-server'
 
 const demo = useDemoInBrowser()
@@ -157,23 +159,29 @@ describe('demo chat in Chromium', () => {
   })
 })
 
+/**
+ * A user asks for the long answer on `server`; mid-answer the server is SIGKILLed (a crash, or
+ * `nuxt dev` restarting: no graceful shutdown). Returns the page, the job and the port to start
+ * the server again on.
+ */
+async function crashMidAnswer(server: AppServer) {
+  const page = await (await demo.newContext()).newPage()
+  await gotoChat(page, `${server.url}/`)
+  const jobId = await send(page, LONG_PROMPT)
+  await page.waitForURL(/\/threads\//)
+  await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+  await killProcess(server.process)
+  return { page, jobId, port: Number(new URL(server.url).port) }
+}
+
 describe('demo chat across a server restart (memory provider)', () => {
   it('says the connection is lost within seconds, shows the turn as lost with its prompt and Retry, then retries', async () => {
-    // Its own server, killed mid-answer (no graceful shutdown: a crash, or `nuxt dev` restarting) and
-    // started again on the same port. Slow enough that the answer is mid-way when it dies.
+    // Its own server, killed mid-answer and started again on the same port. Slow enough that the
+    // answer is mid-way when it dies.
     const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
     let restarting = await startAppServer(restartEnv)
     try {
-      const page = await (await demo.newContext()).newPage()
-      await gotoChat(page, `${restarting.url}/`)
-      const jobId = await send(page, LONG_PROMPT)
-      await page.waitForURL(/\/threads\//)
-      await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
-
-      const port = Number(new URL(restarting.url).port)
-      const exited = new Promise(resolve => restarting.process.once('exit', resolve))
-      restarting.process.kill('SIGKILL')
-      await exited
+      const { page, jobId, port } = await crashMidAnswer(restarting)
       // The indicator: the follower notices the broken stream at once and the server is unreachable.
       const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
       await indicator.waitFor({ timeout: 5_000 })
@@ -228,16 +236,7 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
     }
     let restarting = await startAppServer(env)
     try {
-      const page = await (await demo.newContext()).newPage()
-      await gotoChat(page, `${restarting.url}/`)
-      const jobId = await send(page, LONG_PROMPT)
-      await page.waitForURL(/\/threads\//)
-      await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
-
-      const port = Number(new URL(restarting.url).port)
-      const exited = new Promise(resolve => restarting.process.once('exit', resolve))
-      restarting.process.kill('SIGKILL')
-      await exited
+      const { page, jobId, port } = await crashMidAnswer(restarting)
       const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
       await indicator.waitFor({ timeout: 5_000 })
 

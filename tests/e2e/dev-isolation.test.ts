@@ -4,52 +4,36 @@
  * server — a tool answers from a thread other than the main one, and a tool stuck in a CPU loop is
  * stopped at its time limit while the dev server keeps answering.
  */
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from '../support/http-client'
 import type { MockUpstream } from '../support/mock-upstream'
 import { callToolThenRecover, startScenarioUpstream } from '../support/mock-upstream'
-import { freePort, ROOT } from '../support/server-process'
-
-const APP_DIR = join(ROOT, 'tests/fixtures/dev-isolation')
+import type { ServerProcess } from '../support/server-process'
+import { freePort, ROOT, startProcess } from '../support/server-process'
 
 let upstream: MockUpstream
-let dev: ChildProcess
+let dev: ServerProcess
 let url: string
-let output = ''
 
 beforeAll(async () => {
   upstream = await startScenarioUpstream({ thread: callToolThenRecover('dev_thread_id'), spin: callToolThenRecover('dev_spin') })
   const port = await freePort()
-  url = `http://127.0.0.1:${port}`
-  dev = spawn(process.execPath, [join(ROOT, 'node_modules/nuxt/bin/nuxt.mjs'), 'dev', '--port', String(port), '--host', '127.0.0.1', '--no-fork'], {
-    cwd: APP_DIR,
-    env: { ...process.env, NODE_ENV: 'development', NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-dev-isolation-key-0123456789', NUXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  dev = await startProcess({
+    args: [join(ROOT, 'node_modules/nuxt/bin/nuxt.mjs'), 'dev', '--port', String(port), '--host', '127.0.0.1', '--no-fork'],
+    cwd: join(ROOT, 'tests/fixtures/dev-isolation'),
+    env: { NODE_ENV: 'development', NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-dev-isolation-key-0123456789', NUXT_TELEMETRY_DISABLED: '1' },
+    readyPath: '/api/jobs/catalog',
+    // The dev server answers 503 ("starting") until Nitro is built.
+    readyStatus: 200,
+    port,
   })
-  dev.stdout!.on('data', (chunk) => { output += chunk })
-  dev.stderr!.on('data', (chunk) => { output += chunk })
-  // The dev server answers once Nitro is built (a 503 "starting" page before that).
-  for (let attempt = 0; ; attempt++) {
-    if (dev.exitCode !== null) throw new Error(`nuxt dev exited early:\n${output}`)
-    const status = await fetch(`${url}/api/jobs/catalog`).then(response => response.status, () => 0)
-    if (status === 200) break
-    if (attempt > 1_200) throw new Error(`nuxt dev did not start:\n${output}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
+  url = dev.url
 }, 90_000)
 
 afterAll(async () => {
-  if (dev && dev.exitCode === null && dev.signalCode === null) {
-    const exited = new Promise(resolve => dev.once('exit', resolve))
-    dev.kill('SIGTERM')
-    const forced = setTimeout(() => dev.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(forced)
-  }
+  await dev?.stop()
   await upstream?.close()
 })
 

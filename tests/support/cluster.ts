@@ -7,6 +7,7 @@ import type { AppServer } from './app-server'
 import { startAppServer } from './app-server'
 import type { RedisServer } from './redis-server'
 import { startRedisServer } from './redis-server'
+import { killProcess } from './server-process'
 
 /** The metrics token of cluster instances (engine counts are read through the metrics route). */
 export const CLUSTER_METRICS_TOKEN = 'cluster-metrics-token'
@@ -44,11 +45,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const start = (index: number) => startAppServer({ ...env, NUXT_BACKGROUND_JOBS_INSTANCE_ID: `instance-${index}-${Date.now()}` })
   const instances = await Promise.all(Array.from({ length: options.size }, (_, index) => start(index)))
   async function kill(index: number) {
-    const instance = instances[index]!
-    if (instance.process.exitCode !== null || instance.process.signalCode !== null) return
-    const exited = new Promise(resolve => instance.process.once('exit', resolve))
-    instance.process.kill('SIGKILL')
-    await exited
+    await killProcess(instances[index]!.process)
   }
   return {
     redis,

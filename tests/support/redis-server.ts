@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
-import { freePort } from './server-process'
+import { freePort, stopProcess } from './server-process'
 
 /** A running Redis. */
 export interface RedisServer {
@@ -56,14 +56,7 @@ export async function startRedisServer(extraArgs: string[] = [], options: RedisS
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(forced)
-    },
+    stop: () => stopProcess(child),
     start: async () => {
       if (child.exitCode === null && child.signalCode === null) return
       child = await spawnRedis(args)

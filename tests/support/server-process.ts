@@ -88,14 +88,44 @@ export interface ServerProcess {
   stop: () => Promise<void>
 }
 
-/**
- * Starts `node <entry>` with PORT set and resolves once `readyPath` answers. `port` reuses a given
- * port (e.g. to start a server again where a killed one was); by default a free one is chosen.
- */
-export async function startServerProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = [], port?: number): Promise<ServerProcess> {
-  port ??= await freePort()
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...env },
+/** Options of `startProcess`. */
+export interface StartProcessOptions {
+  /** Arguments to Node (node flags, the script, its own arguments). */
+  args: string[]
+  env: Record<string, string>
+  /** The path polled until the server answers. */
+  readyPath: string
+  /** The port to listen on (e.g. to start a server again where a killed one was). @default a free one */
+  port?: number
+  cwd?: string
+  /** Only this status counts as ready (e.g. 200 from `nuxt dev`, which answers 503 while it builds). @default any answer */
+  readyStatus?: number
+}
+
+/** Stops a child: SIGTERM, then SIGKILL after 5 s; at once when it has exited already (exit code or signal). */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
+  await exited
+  clearTimeout(forced)
+}
+
+/** SIGKILLs a child (a crash: no shutdown) and waits for it to be gone. */
+export async function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  child.kill('SIGKILL')
+  await exited
+}
+
+/** Starts `node <args>` on 127.0.0.1 with PORT set and resolves once `readyPath` answers. */
+export async function startProcess(options: StartProcessOptions): Promise<ServerProcess> {
+  const port = options.port ?? await freePort()
+  const child = spawn(process.execPath, options.args, {
+    cwd: options.cwd,
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -104,28 +134,21 @@ export async function startServerProcess(entry: string, env: Record<string, stri
   const url = `http://127.0.0.1:${port}`
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`)
-    try {
-      await fetch(`${url}${readyPath}`)
-      break
+    const status = await fetch(`${url}${options.readyPath}`).then(response => response.status, () => 0)
+    if (status !== 0 && (options.readyStatus === undefined || status === options.readyStatus)) break
+    if (attempt > 1_200) {
+      await stopProcess(child)
+      throw new Error(`server did not start:\n${output}`)
     }
-    catch {
-      if (attempt > 600) throw new Error(`server did not start:\n${output}`)
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
+    await new Promise(resolve => setTimeout(resolve, 50))
   }
-  return {
-    url,
-    pid: child.pid!,
-    process: child,
-    output: () => output,
-    stop: async () => {
-      // A process killed by a signal has no exit code, only a signal code.
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = new Promise(resolve => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(forced)
-    },
-  }
+  return { url, pid: child.pid!, process: child, output: () => output, stop: () => stopProcess(child) }
+}
+
+/**
+ * Starts `node <entry>` with PORT set and resolves once `readyPath` answers. `port` reuses a given
+ * port (e.g. to start a server again where a killed one was); by default a free one is chosen.
+ */
+export async function startServerProcess(entry: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = [], port?: number): Promise<ServerProcess> {
+  return await startProcess({ args: [...nodeArgs, entry], env, readyPath, port })
 }
