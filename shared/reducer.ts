@@ -29,6 +29,11 @@ export interface ToolCallState {
   durationMs?: number
 }
 
+/** True once a call has its outcome (not running, not waiting for approval). */
+export function isToolOutcome(status: ToolCallState['status']): status is ToolResultStatus {
+  return status !== 'running' && status !== 'waiting-approval'
+}
+
 /** One model round. */
 export interface StepState {
   step: number
@@ -240,11 +245,9 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       next.pendingInputs = []
       next.currentNodeId = null
       // Calls still running when the job ended will never finish: show them as cut off.
-      if (state.toolCalls.some(call => call.status === 'running' || call.status === 'waiting-approval')) {
+      if (state.toolCalls.some(call => !isToolOutcome(call.status))) {
         next.toolCalls = state.toolCalls.map(call =>
-          call.status === 'running' || call.status === 'waiting-approval'
-            ? { ...call, status: 'error', error: call.error ?? `job ${event.status}` }
-            : call,
+          isToolOutcome(call.status) ? call : { ...call, status: 'error', error: call.error ?? `job ${event.status}` },
         )
       }
       return next

@@ -3,7 +3,7 @@
  * reasoning parts (a delta needs its `*-start`, a part ends before anything else starts) and the
  * open step. Used by the event mapper and by the snapshot diff.
  */
-import type { JobError, TerminalStatus } from '../../../shared/events'
+import type { JobError, TerminalStatus, ToolResultStatus } from '../../../shared/events'
 import type { PendingInput } from '../../../shared/reducer'
 import { parseApprovalAnswer } from '../executor/tool-approval'
 import type { UiChunk, UiFinishReason } from './ui-chunks'
@@ -11,8 +11,6 @@ import type { UiChunk, UiFinishReason } from './ui-chunks'
 /** The parts that arrive as deltas. */
 type StreamedPart = 'text' | 'reasoning'
 
-/** Tool call statuses that have a result. */
-export type ToolOutcome = 'completed' | 'error' | 'timeout' | 'denied'
 
 /** A chunk writer for one response. */
 export class ChunkWriter {
@@ -52,7 +50,7 @@ export class ChunkWriter {
   }
 
   /** A tool call's outcome. */
-  toolOutcome(toolCallId: string, status: ToolOutcome, result: unknown, error: string | undefined): void {
+  toolOutcome(toolCallId: string, status: ToolResultStatus, result: unknown, error: string | undefined): void {
     if (status === 'completed') this.chunks.push({ type: 'tool-output-available', toolCallId, output: result ?? null })
     else if (status === 'denied') this.chunks.push({ type: 'tool-output-denied', toolCallId })
     else this.chunks.push({ type: 'tool-output-error', toolCallId, errorText: error || `tool ${status}` })

@@ -5,12 +5,9 @@
  * a job's log is not held from the start (a job resumed after a restart) or to resync a client
  * that stopped reading; the text is always exact, only the part layout may differ from the live one.
  */
-import type { JobState, ToolCallState } from '../../../shared/reducer'
-import type { ChunkWriter, ToolOutcome } from './chunk-writer'
-
-function isOutcome(status: ToolCallState['status']): status is ToolOutcome {
-  return status !== 'running' && status !== 'waiting-approval'
-}
+import type { JobState } from '../../../shared/reducer'
+import { isToolOutcome } from '../../../shared/reducer'
+import type { ChunkWriter } from './chunk-writer'
 
 /** Writes the chunks that bring a client at `known` to `snapshot`. */
 export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot: JobState): void {
@@ -28,7 +25,7 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
       if (!knownRequests.has(approval.requestId)) writer.approvalRequest(approval)
       if ('answer' in approval && !knownAnswers.has(approval.requestId)) writer.approvalResponse(approval.requestId, approval.answer)
     }
-    if (isOutcome(call.status) && !(before && isOutcome(before.status))) writer.toolOutcome(call.id, call.status, call.result, call.error)
+    if (isToolOutcome(call.status) && !(before && isToolOutcome(before.status))) writer.toolOutcome(call.id, call.status, call.result, call.error)
   }
 
   writer.text(id('text'), snapshot.content.slice(known.content.length))

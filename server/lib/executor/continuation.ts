@@ -9,8 +9,8 @@
  * takeover voided) is never run again: its effect is unknown. It gets an error result saying so,
  * in the job's log (`interruptedCalls`) and in the model's history.
  */
-import type { ToolResultStatus } from '../../../shared/events'
 import type { ToolCallState } from '../../../shared/reducer'
+import { isToolOutcome } from '../../../shared/reducer'
 import type { ChatJobRequest, ChatMessage } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
@@ -29,14 +29,9 @@ function argumentsText(args: unknown): string {
   return JSON.stringify(args ?? {})
 }
 
-/** Whether a call has its outcome stored. */
-function answered(call: ToolCallState): boolean {
-  return call.status !== 'running' && call.status !== 'waiting-approval'
-}
-
 /** The calls of the stored state that have no outcome (the continued run ends them as errors). */
 export function interruptedCalls(resumedFrom: RunContext['resumedFrom']): ToolCallState[] {
-  return (resumedFrom?.toolCalls ?? []).filter(call => !call.nodeId && !answered(call))
+  return (resumedFrom?.toolCalls ?? []).filter(call => !call.nodeId && !isToolOutcome(call.status))
 }
 
 /** The conversation to send: the request's, plus the stored rounds and answer so far when continuing. */
@@ -51,8 +46,8 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
       content: null,
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: argumentsText(call.args) } })),
     })
-    const contents = calls.map(call => answered(call)
-      ? toolMessageContent({ id: call.id, name: call.name, status: call.status as ToolResultStatus, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
+    const contents = calls.map(call => isToolOutcome(call.status)
+      ? toolMessageContent({ id: call.id, name: call.name, status: call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
       : JSON.stringify({ error: interruptedCallError(call) }))
     const cut = truncateResults(contents, maxResultBytes).contents
     calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content: cut[index]! }))
