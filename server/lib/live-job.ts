@@ -140,7 +140,7 @@ export class LiveJob implements BatchTarget {
     if (this.endEvent) return
     // Text larger than one stored event could be goes out as several deltas.
     for (let start = 0; start < pending.text.length; start += this.maxDeltaChars) {
-      const text = start === 0 && pending.text.length <= this.maxDeltaChars ? pending.text : pending.text.slice(start, start + this.maxDeltaChars)
+      const text = pending.text.slice(start, start + this.maxDeltaChars)
       const base = pending.type === 'text-delta' ? this.state.content : this.state.reasoning
       this.apply(this.numberDelta(pending.type, base.length, text, pending.nodeId))
     }
@@ -159,9 +159,8 @@ export class LiveJob implements BatchTarget {
   private numberDelta(type: DeltaType, offset: number, text: string, nodeId: string | undefined): JobEvent {
     const seq = this.state.seq + 1
     const at = this.options.now()
-    const epoch = this.options.epoch ?? 1
-    if (!nodeId && epoch <= 1) return { type, offset, text, seq, at }
     const event = (nodeId ? { type, offset, text, nodeId, seq, at } : { type, offset, text, seq, at }) as JobEvent
+    const epoch = this.options.epoch ?? 1
     if (epoch > 1) event.epoch = epoch
     return event
   }
