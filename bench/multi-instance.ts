@@ -15,7 +15,7 @@ import type { Measured } from './lib/fanout-drive.ts'
 import { cpuPerMegabyte, drive, openViewers, waitUntil } from './lib/fanout-drive.ts'
 import { fullScale, report } from './lib/result.ts'
 import { createUser, mapLimit, openViewer } from './lib/sse-viewer.ts'
-import { round } from './lib/stats.ts'
+import { percentile, round } from './lib/stats.ts'
 import type { UpstreamProcess } from './lib/upstream-process.ts'
 import { startUpstreamProcess, TS_ARGS } from './lib/upstream-process.ts'
 import { startRedis } from './lib/redis.ts'
@@ -24,14 +24,17 @@ const JOB_COUNTS = process.env.BENCH_JOBS ? process.env.BENCH_JOBS.split(',').ma
 const CHUNKS_PER_SECOND = 50
 const STREAM_SECONDS = fullScale ? 10 : 4
 const CHUNK_COUNT = CHUNKS_PER_SECOND * STREAM_SECONDS
+/** The unmeasured warm-up round of each system: jobs × chunks. */
+const WARM_UP_JOBS = 100
+const WARM_UP_CHUNKS = 100
 const SETUP_CONCURRENCY = 25
 const TIMEOUT_MS = STREAM_SECONDS * 1000 * 6 + 30_000
 const COOKIE_SECRET = 'bench-cookie-secret-shared-by-both-instances'
 
 /** Starts jobs alternately on the given apps, and one viewer per job on each app. */
-async function runLayer(system: string, apps: ServerProcess[], upstream: UpstreamProcess, jobs: number, chargedPids: number[]): Promise<Measured> {
+async function runLayer(system: string, apps: ServerProcess[], upstream: UpstreamProcess, jobs: number, chargedPids: number[], chunkCount = CHUNK_COUNT): Promise<Measured> {
   await upstream.closeGate()
-  await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount: CHUNK_COUNT })
+  await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount })
   // One anonymous user whose signed cookie every instance accepts (shared cookie secret).
   const user = await createUser(apps[0]!.url)
   const latencies: number[] = []
@@ -46,10 +49,17 @@ async function runLayer(system: string, apps: ServerProcess[], upstream: Upstrea
     }
   })
   // Two viewers per job: on a single instance both are local; on two, one of them is remote.
-  const streams = created.flatMap((job, index) => (job ? [0, 1].map(viewer => ({ url: apps[(index + viewer) % apps.length]!.url, path: job.streamUrl })) : []))
-  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, stream => openViewer(`${stream.url}${stream.path}`, { latencies, headers: { cookie: user.cookie } }))
+  const streams = created.flatMap((job, index) => (job ? [0, 1].map(viewer => ({ url: apps[(index + viewer) % apps.length]!.url, path: job.streamUrl, remote: apps.length > 1 && viewer === 1 })) : []))
+  // With BENCH_VERBOSE the owner's and the other instance's viewers are also reported apart.
+  const remoteLatencies: number[] = []
+  const localLatencies: number[] = []
+  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, stream => openViewer(`${stream.url}${stream.path}`, { latencies: stream.remote ? remoteLatencies : localLatencies, headers: { cookie: user.cookie } }))
   await waitUntil(async () => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0) && (await upstream.waiting()) >= jobs - setupErrors, 60_000)
-  return await drive({ system, jobs, viewers, latencies, pids: chargedPids, chunkCount: CHUNK_COUNT, setupErrors, loadPids: [upstream.pid], timeoutMs: TIMEOUT_MS, start: async () => { await upstream.open() } })
+  const measured = await drive({ system, jobs, viewers, latencies, pids: chargedPids, chunkCount, setupErrors, loadPids: [upstream.pid], timeoutMs: TIMEOUT_MS, start: async () => { await upstream.open() } })
+  for (const latency of localLatencies) latencies.push(latency)
+  for (const latency of remoteLatencies) latencies.push(latency)
+  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${system} ${jobs}: p50/p99 owner's viewers ${round(percentile(localLatencies, 0.5))}/${round(percentile(localLatencies, 0.99))} ms, other instance's ${round(percentile(remoteLatencies, 0.5))}/${round(percentile(remoteLatencies, 0.99))} ms`)
+  return { ...measured, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
 }
 
 /** The same user on another instance (the cookie is signed with the shared secret). */
@@ -65,9 +75,9 @@ function createUserAt(baseUrl: string, cookie: string) {
 }
 
 /** resumable-stream on two processes: producers alternately on each, one viewer of each stream on each. */
-async function runResumable(servers: ServerProcess[], redisPid: number, upstream: UpstreamProcess, jobs: number): Promise<Measured> {
+async function runResumable(servers: ServerProcess[], redisPid: number, upstream: UpstreamProcess, jobs: number, chunkCount = CHUNK_COUNT): Promise<Measured> {
   await upstream.closeGate()
-  await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount: CHUNK_COUNT })
+  await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount })
   const latencies: number[] = []
   const run = `${jobs}-${Date.now()}`
   const perServer = await Promise.all(servers.map(async (server, index) => {
@@ -86,7 +96,7 @@ async function runResumable(servers: ServerProcess[], redisPid: number, upstream
     viewers,
     latencies,
     pids: [...servers.map(server => server.pid), redisPid],
-    chunkCount: CHUNK_COUNT,
+    chunkCount,
     setupErrors,
     timeoutMs: TIMEOUT_MS,
     loadPids: [upstream.pid],
@@ -125,6 +135,11 @@ try {
     await start(startServerProcess(resumableEntry, resumableEnv, '/health', TS_ARGS)),
     await start(startServerProcess(resumableEntry, resumableEnv, '/health', TS_ARGS)),
   ]
+  // A short unmeasured round per system first: the smallest size would otherwise also measure
+  // each fresh process's JIT warm-up (twice for the two-process systems).
+  await runLayer('warm-up', [single], upstream, WARM_UP_JOBS, [single.pid], WARM_UP_CHUNKS)
+  await runLayer('warm-up', pair, upstream, WARM_UP_JOBS, [...pair.map(app => app.pid), redis.pid], WARM_UP_CHUNKS)
+  await runResumable(resumable, redis.pid, upstream, WARM_UP_JOBS, WARM_UP_CHUNKS)
   for (const jobs of JOB_COUNTS) {
     results.push(await runLayer('layer ×1 (memory)', [single], upstream, jobs, [single.pid]))
     results.push(await runLayer('layer ×2 (Redis)', pair, upstream, jobs, [...pair.map(app => app.pid), redis.pid]))
@@ -145,7 +160,7 @@ report({
   title: 'P6 — fan-out across two instances on Redis: N jobs × 2 viewers (one per instance) at 50 chunks/s',
   tables: [
     {
-      caption: `Each job streams ${STREAM_SECONDS} s (${CHUNK_COUNT} chunks of ~22 chars); on two instances one viewer of each job is on the other process. CPU: the server processes, plus redis-server for the Redis systems`,
+      caption: `Each job streams ${STREAM_SECONDS} s (${CHUNK_COUNT} chunks of ~22 chars); on two instances one viewer of each job is on the other process; every system ran an unmeasured warm-up round (${WARM_UP_JOBS} jobs × ${WARM_UP_CHUNKS} chunks) first. CPU: the server processes, plus redis-server for the Redis systems`,
       columns: ['jobs', 'system', 'MB delivered', 'CPU s', 'CPU s per MB', 'latency p50 (ms)', 'p99 (ms)', 'lost', 'duplicated', 'errors', 'wall s', 'machine busy'],
       rows: results.map(result => [String(result.jobs), result.system, round(result.megabytes, 2), round(result.cpuSeconds, 2), round(cpuPerMegabyte(result), 3), round(result.p50), round(result.p99), String(result.lost), String(result.duplicated), String(result.errors), round(result.seconds, 1), `${round(100 * result.machineBusy, 0)} %`]),
     },

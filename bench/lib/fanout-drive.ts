@@ -86,7 +86,8 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const { viewers, latencies, pids, chunkCount } = options
   const loadPids = [process.pid, ...(options.loadPids ?? [])]
   const wireBefore = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0)
-  const cpuBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+  const cpuBeforeByPid = pids.map(pid => cpuSeconds(pid))
+  const cpuBefore = cpuBeforeByPid.reduce((sum, value) => sum + value, 0)
   const loadBefore = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
   const machineBefore = machineTicks()
   const threadsBefore = threadCpu(pids[0]!)
@@ -94,11 +95,14 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   await options.start()
   await Promise.race([Promise.all(viewers.map(viewer => viewer.ended)), new Promise(resolve => setTimeout(resolve, options.timeoutMs))])
   const seconds = (performance.now() - startedAtMs) / 1000
-  const cpu = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpuBefore
+  const cpuByPid = pids.map((pid, index) => cpuSeconds(pid) - cpuBeforeByPid[index]!)
+  const cpu = cpuByPid.reduce((sum, value) => sum + value, 0)
+  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: CPU s by process ${cpuByPid.map(value => value.toFixed(2)).join(' + ')}, load generator ${(loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore).toFixed(2)}`)
   const bytes = viewers.reduce((sum, viewer) => sum + viewer.wireBytes(), 0) - wireBefore
   const loadCpuSeconds = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore
   const machineAfter = machineTicks()
   const threads = threadCpuSince(threadsBefore, threadCpu(pids[0]!))
+  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: first process by thread ${[...threads.values()].map(thread => `${thread.name} ${thread.userSeconds.toFixed(2)}u+${thread.systemSeconds.toFixed(2)}s`).join(', ')}`)
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
   const errors = (options.setupErrors ?? 0) + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== chunkCount || viewer.repeatedStamps > 0 || (viewer.counts['job-end'] ?? 0) !== 1).length
   // The stamps of a stream strictly increase (bench/lib/pacer.ts): one not above its predecessor was

@@ -98,6 +98,35 @@ describe('redis provider beyond the contract', () => {
     await provider.dispose()
   })
 
+  it('sends the appends of many jobs in one turn as one script call, each job checked and answered on its own', async () => {
+    const provider = await fresh()
+    const jobs = await Promise.all(Array.from({ length: 5 }, () => createJob(provider)))
+    await appendAccepted(provider, jobs[0]!.id, [statusEvent(1), endEvent(2)])
+    const client = createClient({ url: redis.url })
+    await client.connect()
+    const scriptCalls = async () => Number(/cmdstat_evalsha:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0)
+    const before = await scriptCalls()
+    const replies = await Promise.all([
+      provider.appendEvents(jobs[0]!.id, [textEvent(3, 0, 'late')], { epoch: 1 }),
+      provider.appendEvents(jobs[1]!.id, [statusEvent(1)], { epoch: 1 }),
+      provider.appendEvents(jobs[2]!.id, [statusEvent(1), textEvent(2, 0, 'hé')], { epoch: 1 }),
+      provider.appendEvents(jobs[3]!.id, [textEvent(5, 0, 'gap')], { epoch: 1 }),
+      provider.appendEvents('no-such-job', [statusEvent(1)], { epoch: 1 }),
+    ])
+    expect(await scriptCalls() - before).toBe(1)
+    expect(replies).toEqual([
+      { ok: false, reason: 'terminal', lastSeq: 2 },
+      { ok: true, lastSeq: 1 },
+      { ok: true, lastSeq: 2 },
+      { ok: false, reason: 'seq-conflict', lastSeq: 0 },
+      { ok: false, reason: 'not-found', lastSeq: 0 },
+    ])
+    expect((await provider.readEvents(jobs[2]!.id, 0))?.events.map(event => event.type)).toEqual(['job-status', 'text-delta'])
+    expect((await provider.readEvents(jobs[3]!.id, 0))?.events).toEqual([])
+    await client.close()
+    await provider.dispose()
+  })
+
   it('a follower whose pub/sub connection dropped catches up from the stream: nothing missed, nothing twice', async () => {
     const owner = await fresh()
     const job = await createJob(owner)

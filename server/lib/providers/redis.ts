@@ -19,6 +19,8 @@ import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
 import { createRedisSubscriptions } from './redis-subscriptions'
+import type { AppendReply } from './redis-append-batch'
+import { createAppendBatcher } from './redis-append-batch'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError } from './types'
@@ -35,6 +37,12 @@ export interface RedisProviderOptions {
   commandTimeoutMs?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
+  /**
+   * Appends of all jobs arriving within this window go to Redis as one script call (group
+   * commit, redis-append-batch.ts); the first after a quiet window goes out at once. 0 groups
+   * only the appends of one event-loop turn. @default 5
+   */
+  appendWindowMs?: number
 }
 
 /** The `redis` provider: the whole contract. */
@@ -74,6 +82,8 @@ const DEFAULT_EXPIRED_LEASES_LIMIT = 100
  * script blocks the server while it runs: a few MB keep every append short.
  */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024
+/** How long appends of different jobs are gathered into one script call (see the option). */
+export const DEFAULT_APPEND_WINDOW_MS = 5
 
 /** A seq to read after: garbage and negative values mean "from the start". */
 function normalizeSeq(afterSeq: number): number {
@@ -133,6 +143,13 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return found
   }
 
+  // One script call per group of appends; a group stays under what one append may hold.
+  const appends = createAppendBatcher({
+    windowMs: options.appendWindowMs ?? DEFAULT_APPEND_WINDOW_MS,
+    maxBytes: MAX_BATCH_BYTES,
+    send: calls => script<AppendReply[]>(APPEND_SCRIPT, calls.flatMap(call => [call.id, call.epoch, call.heads, call.events])),
+  })
+
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError })
 
   return {
@@ -167,12 +184,13 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     list,
 
     async appendEvents(id, events, appendOptions = {}) {
-      const [outcome, lastSeq] = await script<[string, number]>(APPEND_SCRIPT, [
+      const [outcome, lastSeq] = await appends.append({
         id,
-        appendOptions.epoch === undefined ? '' : String(appendOptions.epoch),
-        eventHeads(events),
-        JSON.stringify(events),
-      ])
+        epoch: appendOptions.epoch === undefined ? '' : String(appendOptions.epoch),
+        heads: eventHeads(events),
+        events: JSON.stringify(events),
+      })
+      if (outcome === 'error') throw new Error(`Redis refused the append to job ${id}: ${lastSeq}`)
       if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
       return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
     },
@@ -239,6 +257,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     settled: subscriptions.settled,
 
     async dispose() {
+      appends.close()
       subscriptions.stopAll()
       const current = connecting
       connecting = undefined
