@@ -8,12 +8,13 @@ import { createAppendBatcher } from '../../server/lib/providers/redis-append-bat
 
 const call = (id: string, events = '[]'): AppendCall => ({ id, epoch: '', heads: '[]', events })
 
-function harness(options: { windowMs?: number, maxBytes?: number } = {}) {
+function harness(options: { windowMs?: number, maxBytes?: number, now?: () => number } = {}) {
   const sent: AppendCall[][] = []
   let answer: (calls: AppendCall[]) => Promise<AppendReply[]> = async calls => calls.map((_, index) => ['ok', index + 1] as AppendReply)
   const batcher = createAppendBatcher({
     windowMs: options.windowMs ?? 5,
     maxBytes: options.maxBytes ?? 1_000_000,
+    now: options.now,
     send: (calls) => {
       sent.push(calls)
       return answer(calls)
@@ -65,6 +66,21 @@ describe('redis append batcher', () => {
     expect(batcher.groups).toBe(3)
     batcher.close()
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('on a busy event loop (a turn longer than the window) sends at the end of the turn that appended, not a turn later', async () => {
+    let clock = 0
+    const { batcher, sent } = harness({ windowMs: 5, now: () => clock })
+    void batcher.append(call('a'))
+    await vi.advanceTimersByTimeAsync(0)
+    clock = 1
+    void batcher.append(call('b'))
+    // The rest of this turn keeps the process busy for 11 ms before the turn ends.
+    clock = 12
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sent.map(group => group.map(each => each.id))).toEqual([['a'], ['b']])
+    expect(vi.getTimerCount()).toBe(0)
+    batcher.close()
   })
 
   it('cuts a group once it holds maxBytes (UTF-8), without waiting', async () => {

@@ -6,10 +6,14 @@
  * arrive within one short window go to Redis as one script call: each job is still checked and
  * written on its own and each caller gets its own outcome, exactly as if it had been sent alone.
  *
- * The window has a leading edge, like the engine's batching: the first append after a quiet
- * window goes out at the end of its event-loop turn (with whatever else that turn appended), and
- * opens the window; appends inside it wait for its end. A quiet instance adds no delay, a busy
- * one at most `windowMs`. A group is also cut once it holds `maxBytes`.
+ * A group goes out once the callback that appended returns (a microtask: the engine commits every
+ * due batch window of all jobs in one timer callback, so they form one group), at most one per
+ * `windowMs`: an append less than a window after the last group waits for the window's end. So
+ * the first append after a quiet moment goes out at once (leading edge), a busy instance adds at
+ * most `windowMs`, and a saturated one — whose event-loop turns last longer than the window —
+ * sends in the turn that appended: the Redis client writes its queued commands in that turn's
+ * `setImmediate` phase (a group sent from a `setImmediate` callback would be written a whole
+ * turn later, tens of ms on a saturated instance). A group is also cut at `maxBytes`.
  */
 import { utf8ByteLength } from '../bytes'
 
@@ -31,10 +35,12 @@ export type AppendReply = [outcome: string, lastSeq: number]
 export interface AppendBatcherOptions {
   /** Sends a group (one script call); resolves with one reply per call, in order. */
   send: (calls: AppendCall[]) => Promise<AppendReply[]>
-  /** How long appends are gathered after a group went out. 0 gathers one event-loop turn. */
+  /** The shortest time between two groups. 0 sends at the end of every turn that appended. */
   windowMs: number
   /** A group is sent as soon as its calls hold this many UTF-8 bytes. */
   maxBytes: number
+  /** Monotonic milliseconds. @default performance.now */
+  now?: () => number
 }
 
 /** The batcher of one provider. */
@@ -54,11 +60,14 @@ interface Waiting {
 
 /** Creates a batcher. */
 export function createAppendBatcher(options: AppendBatcherOptions): AppendBatcher {
+  const now = options.now ?? (() => performance.now())
   let gathered: Waiting[] = []
   let gatheredBytes = 0
   let groups = 0
-  let leading: NodeJS.Immediate | undefined
-  let window: NodeJS.Timeout | undefined
+  // When the last group went out: the next one may go once `windowMs` has passed since.
+  let lastSentAtMs = Number.NEGATIVE_INFINITY
+  let turnEndQueued = false
+  let windowEnd: NodeJS.Timeout | undefined
 
   function sendGathered() {
     if (gathered.length === 0) return
@@ -66,6 +75,7 @@ export function createAppendBatcher(options: AppendBatcherOptions): AppendBatche
     gathered = []
     gatheredBytes = 0
     groups++
+    lastSentAtMs = now()
     options.send(group.map(waiting => waiting.call)).then((replies) => {
       group.forEach((waiting, index) => {
         const reply = replies[index]
@@ -77,16 +87,23 @@ export function createAppendBatcher(options: AppendBatcherOptions): AppendBatche
     })
   }
 
-  function openWindow() {
-    if (options.windowMs <= 0) return
-    window = setTimeout(() => {
-      window = undefined
-      // Nothing arrived during the window: it closes, and the next append is a leading one again.
-      if (gathered.length === 0) return
+  /**
+   * After the callback that appended: send, unless the last group went out less than a window
+   * ago — then at the window's end.
+   */
+  function endOfTurn() {
+    turnEndQueued = false
+    if (gathered.length === 0 || windowEnd) return
+    const waitMs = lastSentAtMs + options.windowMs - now()
+    if (waitMs <= 0) {
       sendGathered()
-      openWindow()
-    }, options.windowMs)
-    window.unref?.()
+      return
+    }
+    windowEnd = setTimeout(() => {
+      windowEnd = undefined
+      sendGathered()
+    }, waitMs)
+    windowEnd.unref?.()
   }
 
   return {
@@ -95,12 +112,9 @@ export function createAppendBatcher(options: AppendBatcherOptions): AppendBatche
         gathered.push({ call, resolve, reject })
         gatheredBytes += utf8ByteLength(call.events) + call.heads.length + call.id.length
         if (gatheredBytes >= options.maxBytes) sendGathered()
-        else if (!window && !leading) {
-          leading = setImmediate(() => {
-            leading = undefined
-            sendGathered()
-            openWindow()
-          })
+        else if (!turnEndQueued && !windowEnd) {
+          turnEndQueued = true
+          queueMicrotask(endOfTurn)
         }
       })
     },
@@ -108,10 +122,8 @@ export function createAppendBatcher(options: AppendBatcherOptions): AppendBatche
       return groups
     },
     close() {
-      if (leading) clearImmediate(leading)
-      if (window) clearTimeout(window)
-      leading = undefined
-      window = undefined
+      if (windowEnd) clearTimeout(windowEnd)
+      windowEnd = undefined
       sendGathered()
     },
   }
