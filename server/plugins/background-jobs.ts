@@ -10,7 +10,7 @@ import workflows from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig } from '../lib/config-validate'
-import type { BackgroundJobsConfigInput } from '../lib/config'
+import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
 import { runChatJob } from '../lib/executor/run-chat-job'
@@ -24,9 +24,16 @@ import { runWorkflowJob } from '../lib/workflows/run-workflow-job'
 import '../lib/hooks'
 
 export default defineNitroPlugin((nitroApp) => {
-  // Read at request time: a restart with new NUXT_BACKGROUND_JOBS_* variables applies them.
+  // Resolved from the runtime config (NUXT_BACKGROUND_JOBS_* variables are applied to it at boot,
+  // so a restart with new ones applies them), once per runtime config object: requests and runs
+  // ask for it often, and merging the defaults each time showed in profiles of job creation.
   // In `nuxt dev` the built-in scripted model answers when no API key is set.
-  const getConfig = () => resolveConfig(useRuntimeConfig().backgroundJobs as BackgroundJobsConfigInput, process.env, { dev: import.meta.dev })
+  let resolved: { input: unknown, config: BackgroundJobsConfig } | undefined
+  const getConfig = (): BackgroundJobsConfig => {
+    const input = useRuntimeConfig().backgroundJobs
+    if (resolved?.input !== input) resolved = { input, config: Object.freeze(resolveConfig(input as BackgroundJobsConfigInput, process.env, { dev: import.meta.dev })) }
+    return resolved.config
+  }
   const logger = createConsoleLogger()
   // A setting that makes no sense stops the boot here, naming the key and its variable.
   const bootConfig = getConfig()
