@@ -86,7 +86,8 @@ async function measure(app: ServerProcess, upstream: Awaited<ReturnType<typeof s
   const elapsedSeconds = (performance.now() - startedAtMs) / 1000
   const cpuMsPerSecond = (cpuSeconds(app.pid) - cpuBefore) * 1000 / elapsedSeconds
   for (const viewer of viewers) viewer.close()
-  const rates = viewers.map(viewer => viewer.textFrameTimesMs.length / Math.max(0.001, (viewer.textFrameTimesMs.at(-1)! - viewer.textFrameTimesMs[0]!) / 1000))
+  // N frames span N - 1 intervals: the rate is intervals per second (N / span would count one too many).
+  const rates = viewers.map(viewer => (viewer.textFrameTimesMs.length - 1) / Math.max(0.001, (viewer.textFrameTimesMs.at(-1)! - viewer.textFrameTimesMs[0]!) / 1000))
   return {
     ...scenario,
     mode,
