@@ -38,7 +38,6 @@ async function runLayer(system: string, apps: ServerProcess[], upstream: Upstrea
   await upstream.setPace({ chunksPerSecond: CHUNKS_PER_SECOND, chunkCount })
   // One anonymous user whose signed cookie every instance accepts (shared cookie secret).
   const user = await createUser(apps[0]!.url)
-  const latencies: number[] = []
   let setupErrors = 0
   const created = await mapLimit(Array.from({ length: jobs }), SETUP_CONCURRENCY, async (_, index) => {
     try {
@@ -51,16 +50,18 @@ async function runLayer(system: string, apps: ServerProcess[], upstream: Upstrea
   })
   // Two viewers per job: on a single instance both are local; on two, one of them is remote.
   const streams = created.flatMap((job, index) => (job ? [0, 1].map(viewer => ({ url: apps[(index + viewer) % apps.length]!.url, path: job.streamUrl, remote: apps.length > 1 && viewer === 1 })) : []))
-  // With BENCH_VERBOSE the owner's and the other instance's viewers are also reported apart.
-  const remoteLatencies: number[] = []
-  const localLatencies: number[] = []
-  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, stream => openViewer(`${stream.url}${stream.path}`, { latencies: stream.remote ? remoteLatencies : localLatencies, headers: { cookie: user.cookie } }))
+  // The owner's viewers and the other instance's are measured apart (the split table), and together.
+  const ownerLatencies: number[] = []
+  const otherLatencies: number[] = []
+  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, stream => openViewer(`${stream.url}${stream.path}`, { latencies: stream.remote ? otherLatencies : ownerLatencies, headers: { cookie: user.cookie } }))
   await waitUntil(async () => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0) && (await upstream.waiting()) >= jobs - setupErrors, 60_000)
-  const measured = await drive({ system, jobs, viewers, latencies, pids: chargedPids, chunkCount, setupErrors, loadPids: [upstream.pid], timeoutMs: TIMEOUT_MS, start: async () => { await upstream.open() } })
-  for (const latency of localLatencies) latencies.push(latency)
-  for (const latency of remoteLatencies) latencies.push(latency)
-  if (apps.length > 1) viewerSplit.set(jobs, { owner: [percentile(localLatencies, 0.5), percentile(localLatencies, 0.99)], other: [percentile(remoteLatencies, 0.5), percentile(remoteLatencies, 0.99)] })
-  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${system} ${jobs}: p50/p99 owner's viewers ${round(percentile(localLatencies, 0.5))}/${round(percentile(localLatencies, 0.99))} ms, other instance's ${round(percentile(remoteLatencies, 0.5))}/${round(percentile(remoteLatencies, 0.99))} ms`)
+  const measured = await drive({ system, jobs, viewers, latencies: ownerLatencies, pids: chargedPids, chunkCount, setupErrors, loadPids: [upstream.pid], timeoutMs: TIMEOUT_MS, start: async () => { await upstream.open() } })
+  const owner = [percentile(ownerLatencies, 0.5), percentile(ownerLatencies, 0.99)]
+  const other = [percentile(otherLatencies, 0.5), percentile(otherLatencies, 0.99)]
+  if (apps.length > 1) viewerSplit.set(jobs, { owner, other })
+  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${system} ${jobs}: p50/p99 owner's viewers ${round(owner[0]!)}/${round(owner[1]!)} ms, other instance's ${round(other[0]!)}/${round(other[1]!)} ms`)
+  const latencies = [...ownerLatencies]
+  for (const latency of otherLatencies) latencies.push(latency)
   return { ...measured, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
 }
 

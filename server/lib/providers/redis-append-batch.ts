@@ -28,8 +28,11 @@ export interface AppendCall {
   events: string
 }
 
-/** The script's answer for one call: 'ok' or the refusal, and the job's last stored seq. */
-export type AppendReply = [outcome: string, lastSeq: number]
+/**
+ * The script's answer for one call: 'ok' or the refusal with the job's last stored seq, or
+ * 'error' with the message of the error the job's append raised.
+ */
+export type AppendReply = [outcome: string, lastSeq: number] | [outcome: 'error', message: string]
 
 /** Options of `createAppendBatcher`. */
 export interface AppendBatcherOptions {

@@ -184,13 +184,14 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     list,
 
     async appendEvents(id, events, appendOptions = {}) {
-      const [outcome, lastSeq] = await appends.append({
+      const reply = await appends.append({
         id,
         epoch: appendOptions.epoch === undefined ? '' : String(appendOptions.epoch),
         heads: eventHeads(events),
         events: JSON.stringify(events),
       })
-      if (outcome === 'error') throw new Error(`Redis refused the append to job ${id}: ${lastSeq}`)
+      if (reply[0] === 'error') throw new Error(`Redis refused the append to job ${id}: ${reply[1]}`)
+      const [outcome, lastSeq] = reply
       if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
       return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
     },
