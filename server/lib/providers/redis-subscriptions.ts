@@ -95,7 +95,9 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         // A marker published while the pub/sub connection is reconnecting is lost: send it again.
         for (let attempt = 0; !received && attempt < SETTLE_ATTEMPTS; attempt++) {
           await command(['PUBLISH', `${prefix}settle`, token])
-          await Promise.race([arrived, new Promise(resolve => setTimeout(resolve, SETTLE_RETRY_MS))])
+          let retry: NodeJS.Timeout | undefined
+          await Promise.race([arrived, new Promise(resolve => retry = setTimeout(resolve, SETTLE_RETRY_MS))])
+          clearTimeout(retry)
         }
         waiting.delete(token)
         if (!received) throw new Error('settled(): the pub/sub connection did not come back')
