@@ -1,5 +1,6 @@
 /**
- * Job documents: create (idempotent per user + key, refused over the active-job limits), get,
+ * Job documents: create (idempotent per user + key, refused over the active-job limits and the
+ * creation rate, counted in the same transaction), get,
  * list (newest first; fewer than asked when the documents pass a byte budget), count active.
  * Each read goes through an index from schema.ts. Only the servers may call them (access.ts).
  */
@@ -7,6 +8,7 @@ import { getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
+import { rateArgs, takeHit } from './rates'
 import { RECORD_PAGE_BYTES } from './limits'
 import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
@@ -34,10 +36,13 @@ export const create = serverMutation({
     maxActivePerUser: v.optional(v.number()),
     /** Refuse when this many jobs are active in the deployment. */
     maxActive: v.optional(v.number()),
+    /** Count a hit of this rate window for a job really created; refuse when it is full. */
+    rate: v.optional(v.object(rateArgs)),
   },
   returns: v.union(
     v.object({ record: jobRecordValidator, created: v.boolean() }),
     v.object({ refused: v.union(v.literal('user'), v.literal('global')), limit: v.number() }),
+    v.object({ refused: v.literal('rate'), retryAfterMs: v.number() }),
   ),
   handler: async (ctx, args) => {
     const { idempotencyKey, userId } = args
@@ -51,9 +56,13 @@ export const create = serverMutation({
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease, maxActivePerUser, maxActive, ...fields } = args
+    const { lease, maxActivePerUser, maxActive, rate, ...fields } = args
     if (maxActivePerUser !== undefined && await countActiveJobs(ctx.db, userId) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
     if (maxActive !== undefined && await countActiveJobs(ctx.db) >= maxActive) return { refused: 'global' as const, limit: maxActive }
+    if (rate) {
+      const decision = await takeHit(ctx.db, rate)
+      if (!decision.ok) return { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs }
+    }
     const id = await ctx.db.insert('jobs', {
       ...fields,
       status: 'queued',

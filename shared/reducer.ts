@@ -244,16 +244,29 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       next.endedAt = event.at
       next.pendingInputs = []
       next.currentNodeId = null
-      // Calls still running when the job ended will never finish: show them as cut off.
+      // Calls and workflow nodes still running (or waiting) when the job ended will never finish:
+      // show them as cut off.
       if (state.toolCalls.some(call => !isToolOutcome(call.status))) {
         next.toolCalls = state.toolCalls.map(call =>
           isToolOutcome(call.status) ? call : { ...call, status: 'error', error: call.error ?? `job ${event.status}` },
         )
       }
+      if (Object.values(state.nodeStates).some(isLiveNode)) next.nodeStates = cutOffNodes(state.nodeStates, event.status, event.at)
       return next
     default:
       return next
   }
+}
+
+function isLiveNode(node: NodeState): boolean {
+  return node.status === 'running' || node.status === 'waiting'
+}
+
+/** The nodes, with the live ones ended `failed` by the job's end (their error says how it ended). */
+function cutOffNodes(nodes: Record<string, NodeState>, status: string, at: number): Record<string, NodeState> {
+  const cut: Record<string, NodeState> = {}
+  for (const [nodeId, node] of Object.entries(nodes)) cut[nodeId] = isLiveNode(node) ? { ...node, status: 'failed', error: node.error ?? `job ${status}`, endedAt: at } : node
+  return cut
 }
 
 /** Applies a list of events in order. */

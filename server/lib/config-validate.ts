@@ -70,6 +70,19 @@ export interface ConfigCheckOptions {
   runtime?: boolean
 }
 
+/**
+ * Settings that work but probably not as meant (the server warns at boot): each names the keys,
+ * their variables and what happens.
+ */
+export function configWarnings(config: BackgroundJobsConfig): string[] {
+  const warnings: string[] = []
+  const { inputTimeoutMs, jobTimeoutMs } = config.limits
+  if (inputTimeoutMs >= jobTimeoutMs) {
+    warnings.push(`${describe('limits.inputTimeoutMs')} (${inputTimeoutMs}) is not shorter than ${describe('limits.jobTimeoutMs')} (${jobTimeoutMs}): the job's time limit counts waits too, so an unanswered question ends its job as a timeout before its onTimeout applies`)
+  }
+  return warnings
+}
+
 /** The problems of a configuration (empty when it is fine). */
 export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
   const problems: string[] = []

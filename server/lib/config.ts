@@ -51,7 +51,8 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     maxCallsPerStep: 20,
     maxResultBytes: 51_200,
     maxRepeatedCalls: 3,
-    inputTimeoutMs: 600_000,
+    // Shorter than jobTimeoutMs (which counts waits too), so an unanswered question's onTimeout can apply.
+    inputTimeoutMs: 300_000,
     maxNodesPerJob: 50,
     nodeTimeoutMs: 120_000,
     retentionMs: 3_600_000,

@@ -59,6 +59,12 @@ export interface CreateJobInput {
    * active (an app without HTTP instrumentation whose client or proxy sends trace context).
    */
   traceparent?: string | null
+  /**
+   * Count the creation against `limits.createPerMinute` (a 429 when the user's window is full).
+   * The HTTP routes set it; it is counted by the store in the same step as the insert, so an
+   * idempotent retry or a creation refused by a concurrency limit is never counted.
+   */
+  limitRate?: boolean
 }
 
 /** A job as clients see it (shared with the client). */

@@ -25,9 +25,9 @@ import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
 import type { JobRecord } from './providers/types'
-import { ActiveLimitError } from './providers/types'
+import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
-import { limitRate } from './rate-limit'
+import { limitRate, rateLimitError, rateWindow } from './rate-limit'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
@@ -152,10 +152,15 @@ export function createEngine(options: EngineOptions) {
         request: trace.stored ? { ...request, trace: trace.stored } : request,
         createdAt,
         lease,
-      }, { maxActivePerUser: maxConcurrentJobsPerUser, maxActive: maxConcurrentJobs })
+      }, {
+        maxActivePerUser: maxConcurrentJobsPerUser,
+        maxActive: maxConcurrentJobs,
+        ...(input.limitRate ? { rate: rateWindow('create', userId, config.limits.createPerMinute) ?? undefined } : {}),
+      })
     }
     catch (error) {
       if (error instanceof ActiveLimitError) throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
+      if (error instanceof RateRefusedError) throw rateLimitError('create', config.limits.createPerMinute, error.retryAfterMs)
       throw error
     }
     const { record, created } = stored

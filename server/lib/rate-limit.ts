@@ -26,12 +26,22 @@ export type RateLimitKind = keyof typeof RATE_LIMITS
  * naming the setting and when to retry). A limit ≤ 0 turns it off.
  */
 export async function limitRate(provider: Pick<JobProvider, 'takeRate'>, kind: RateLimitKind, userId: string, limit: number): Promise<void> {
-  if (!(limit > 0)) return
-  const decision = await provider.takeRate(`${kind}:${userId}`, limit, RATE_WINDOW_MS)
-  if (decision.ok) return
+  const window = rateWindow(kind, userId, limit)
+  if (!window) return
+  const decision = await provider.takeRate(window.key, window.limit, window.windowMs)
+  if (!decision.ok) throw rateLimitError(kind, limit, decision.retryAfterMs)
+}
+
+/** The window a request of `userId` counts in (`create`'s `rate` option), or null when the limit is off (≤ 0). */
+export function rateWindow(kind: RateLimitKind, userId: string, limit: number): { key: string, limit: number, windowMs: number } | null {
+  return limit > 0 ? { key: `${kind}:${userId}`, limit, windowMs: RATE_WINDOW_MS } : null
+}
+
+/** The 429 for a full window: names the setting and when to retry. */
+export function rateLimitError(kind: RateLimitKind, limit: number, retryAfterMs: number): RateLimitError {
   const { limitName, what } = RATE_LIMITS[kind]
-  const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
-  throw new RateLimitError(`Too many ${what}: at most ${limit} per minute (${limitName}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+  return new RateLimitError(`Too many ${what}: at most ${limit} per minute (${limitName}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
 }
 
 /**

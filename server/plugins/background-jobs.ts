@@ -9,7 +9,7 @@ import toolWorkerUrl from '#background-jobs/tool-worker-url'
 import workflows from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
-import { assertValidConfig } from '../lib/config-validate'
+import { assertValidConfig, configWarnings } from '../lib/config-validate'
 import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
@@ -38,6 +38,7 @@ export default defineNitroPlugin((nitroApp) => {
   // A setting that makes no sense stops the boot here, naming the key and its variable.
   const bootConfig = getConfig()
   assertValidConfig(bootConfig)
+  for (const warning of configWarnings(bootConfig)) logger.warn(warning)
   if (bootConfig.enabled && !hasModel(bootConfig)) {
     logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
   }

@@ -16,12 +16,25 @@ const UPSTREAM_TEXT = CHUNKS.join('')
 let upstream: MockUpstream
 let app: AppServer
 
+/** A prompt the upstream answers with one piece, then holds until `releaseHeld` (a quiet running job). */
+const HOLD_PROMPT = 'Hold after the first piece'
+let releaseHeld!: () => void
+const held = new Promise<void>((resolve) => {
+  releaseHeld = resolve
+})
+
 beforeAll(async () => {
-  upstream = await startMockUpstream(() => ({ chunks: CHUNKS, delayMs: 8 }))
+  upstream = await startMockUpstream((request) => {
+    const messages = request.body?.messages as Array<{ content: string }> | undefined
+    if (messages?.at(-1)?.content === HOLD_PROMPT) return { chunks: ['Held', ' answer.'], pauseAfterChunks: 1, resume: held }
+    return { chunks: CHUNKS, delayMs: 8 }
+  })
   app = await startAppServer({
     NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
     NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-test-secret-key-123456',
     NUXT_BACKGROUND_JOBS_UPSTREAM_ALLOWED_MODELS: 'openai/gpt-4o-mini, test/cheap-model',
+    // Longer than any test: a stream that only opens at its first heartbeat times the test out.
+    NUXT_BACKGROUND_JOBS_STREAM_HEARTBEAT_MS: '600000',
   })
 })
 
@@ -130,6 +143,23 @@ describe('jobs over HTTP', () => {
     expect(seen.status).toBe(204)
   })
 
+  it('a resumed viewer of a quiet running job that missed nothing gets its response at once', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: HOLD_PROMPT }] })
+    const first = await user.stream(job.streamUrl)
+    const piece = await first.waitFor(frame => frame.event === 'text-delta')
+    first.close()
+    // Nothing new will come until the upstream is released: the headers must not wait for it.
+    const resumed = await user.stream(job.streamUrl, { 'last-event-id': piece.id! })
+    expect(resumed.status).toBe(200)
+    expect(resumed.headers.get('content-type')).toContain('text/event-stream')
+    expect(resumed.frames).toEqual([])
+    releaseHeld()
+    await resumed.waitFor(frame => frame.event === 'job-end')
+    expect(resumed.frames[0]!.event).toBe('text-delta')
+    expect(textFromFrames([...first.frames, ...resumed.frames])).toBe('Held answer.')
+  })
+
   it('lists the user\'s jobs with filters, and validates bodies with a 400 naming the field', async () => {
     const user = await createClient(app.url).init()
     await user.post('/api/jobs', { ...chatBody, threadId: 'thread-a' })
@@ -175,6 +205,12 @@ describe('jobs over HTTP', () => {
     const again = await user.post('/api/jobs', chatBody, { 'idempotency-key': 'retry-1' })
     expect(again.body.id).toBe(first.body.id)
     expect(again.status).toBe(200)
+    // Keys are compared whole: one past the limit is refused, never cut to collide with another.
+    const long = 'k'.repeat(200)
+    expect((await user.post('/api/jobs', chatBody, { 'idempotency-key': long })).status).toBe(202)
+    const tooLong = await user.post('/api/jobs', chatBody, { 'idempotency-key': `${long}-other-request` })
+    expect(tooLong.status).toBe(400)
+    expect(tooLong.body.message).toContain('Idempotency-Key')
   })
 
   it('never leaks the API key into responses or logs', async () => {

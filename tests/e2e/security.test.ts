@@ -65,6 +65,23 @@ describe('abuse limits', () => {
     expect((await (await createClient(app.url).init()).post('/api/jobs', chat('other user'))).status).toBe(202)
   })
 
+  it('job creation: only jobs really created count — a retry with the same Idempotency-Key is answered, never counted', async () => {
+    const user = await createClient(app.url).init()
+    const first = await user.post('/api/jobs', chat('fine first'), { 'idempotency-key': 'retry-me' })
+    expect(first.status).toBe(202)
+    for (let retry = 0; retry < 6; retry++) {
+      const again = await user.post('/api/jobs', chat('fine first'), { 'idempotency-key': 'retry-me' })
+      expect(again.status).toBe(200)
+      expect(again.body).toMatchObject({ id: first.body.id, created: false })
+    }
+    for (let index = 0; index < 4; index++) expect((await user.post('/api/jobs', chat(`fine ${index}`))).status).toBe(202)
+    const refused = await user.post('/api/jobs', chat('fine again'))
+    expect(refused.status).toBe(429)
+    expect(refused.body.message).toContain('limits.createPerMinute')
+    // A retry of a job it holds is still answered when the window is full.
+    expect((await user.post('/api/jobs', chat('fine first'), { 'idempotency-key': 'retry-me' })).body).toMatchObject({ id: first.body.id, created: false })
+  })
+
   it('input answers: the 3rd in a minute is 429 naming limits.inputPerMinute', async () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', chat('fine'))

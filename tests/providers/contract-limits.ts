@@ -3,7 +3,7 @@
  * checked by `create` in the same step as the insert, and the sliding window of `takeRate`.
  */
 import { describe, expect, it } from 'vitest'
-import { ActiveLimitError } from '../../server/lib/providers/types'
+import { ActiveLimitError, RateRefusedError } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
 import { appendAccepted, createJob, endEvent, newJob } from './contract-fixtures'
 
@@ -36,6 +36,38 @@ export function defineLimitContract(scope: ContractScope): void {
       const first = await createJob(scope.provider, { idempotencyKey: 'key-1' })
       const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { maxActivePerUser: 1, maxActive: 1 })
       expect(retry).toMatchObject({ created: false, record: { id: first.id } })
+    })
+  })
+
+  describe('create with a rate window', () => {
+    const rate = { key: 'create:user-a', limit: 2, windowMs: WINDOW_MS }
+
+    it('counts each job created, refuses over the limit with RateRefusedError and when a slot frees, storing nothing', async () => {
+      await scope.provider.create(newJob(), { rate })
+      await scope.advance(10_000)
+      await scope.provider.create(newJob(), { rate })
+      await scope.advance(10_000)
+      const refused = await scope.provider.create(newJob(), { rate }).catch((error: unknown) => error)
+      expect(refused).toBeInstanceOf(RateRefusedError)
+      expect(refused).toMatchObject({ retryAfterMs: 40_000 })
+      expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(2)
+      // The same window as `takeRate` with that key.
+      expect(await scope.provider.takeRate(rate.key, 2, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 40_000 })
+      await scope.advance(40_000)
+      expect((await scope.provider.create(newJob(), { rate })).created).toBe(true)
+    })
+
+    it('counts no hit for an idempotent retry or a creation an active-job limit refuses', async () => {
+      const first = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { rate })
+      for (let retry = 0; retry < 3; retry++) {
+        expect(await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { rate })).toMatchObject({ created: false, record: { id: first.record.id } })
+      }
+      for (let refused = 0; refused < 3; refused++) {
+        await expect(scope.provider.create(newJob(), { rate, maxActivePerUser: 1 })).rejects.toBeInstanceOf(ActiveLimitError)
+      }
+      // One hit so far: one more job fits in the window, then it is full.
+      expect((await scope.provider.create(newJob(), { rate })).created).toBe(true)
+      await expect(scope.provider.create(newJob(), { rate })).rejects.toBeInstanceOf(RateRefusedError)
     })
   })
 

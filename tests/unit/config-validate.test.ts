@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { allowedModelNames, envNameOf, hasModel, resolveConfig, usesScriptedModel } from '../../server/lib/config'
-import { assertValidConfig, configProblems, InvalidConfigError } from '../../server/lib/config-validate'
+import { assertValidConfig, configProblems, configWarnings, InvalidConfigError } from '../../server/lib/config-validate'
 
 describe('configuration checks', () => {
   it('the defaults are valid', () => {
@@ -17,6 +17,13 @@ describe('configuration checks', () => {
 
   it('allows 0 where it means "off" or "at once"', () => {
     expect(configProblems(resolveConfig({ stream: { batchWindowMs: 0 }, persist: { intervalMs: 0 }, upstream: { maxRetries: 0 } }))).toEqual([])
+  })
+
+  it('warns when a question may outlive its job: inputTimeoutMs not shorter than jobTimeoutMs (the defaults are fine)', () => {
+    expect(configWarnings(resolveConfig())).toEqual([])
+    expect(configWarnings(resolveConfig({ limits: { inputTimeoutMs: 600_000, jobTimeoutMs: 600_000 } }))).toEqual([
+      expect.stringContaining('limits.inputTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_INPUT_TIMEOUT_MS) (600000) is not shorter than backgroundJobs.limits.jobTimeoutMs'),
+    ])
   })
 
   it('refuses a lease heartbeat that is not shorter than the lease', () => {

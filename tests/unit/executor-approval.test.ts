@@ -105,5 +105,8 @@ describe('tool approvals', () => {
     expect(parseApprovalAnswer({ approved: false, reason: ' no ' })).toEqual({ approved: false, reason: 'no' })
     expect(parseApprovalAnswer({ answer: 'approve', reason: 'ok' })).toEqual({ approved: true, reason: 'ok' })
     for (const bad of ['perhaps', null, 3, {}, { answer: { approved: true } }]) expect(() => parseApprovalAnswer(bad)).toThrow(InvalidAnswerError)
+    // A reason that is not text is refused, not dropped unseen; the message shows the documented shape.
+    expect(() => parseApprovalAnswer({ approved: true, reason: 5 })).toThrow('reason must be a string')
+    expect(() => parseApprovalAnswer('perhaps')).toThrow('{ approved: boolean, reason?: string }')
   })
 })

@@ -100,4 +100,21 @@ describe('applyEvent', () => {
     expect(state.failedNodeId).toBe('b')
     expect(state.currentNodeId).toBeNull()
   })
+
+  it('ends the nodes still running or waiting when the job ends, and leaves finished ones as they were', () => {
+    const state = reduceEvents({ ...base(), type: 'workflow' }, [
+      { seq: 1, at, type: 'node-start', nodeId: 'done', kind: 'agent' },
+      { seq: 2, at, type: 'node-end', nodeId: 'done', status: 'completed', output: 'x' },
+      { seq: 3, at, type: 'node-start', nodeId: 'left', kind: 'agent' },
+      { seq: 4, at, type: 'node-start', nodeId: 'right', kind: 'agent' },
+      { seq: 5, at, type: 'node-start', nodeId: 'ask', kind: 'input' },
+      { seq: 6, at, type: 'input-request', requestId: 'r1', kind: 'approval', prompt: 'ok?', expiresAt: 9_000, onTimeout: 'fail', nodeId: 'ask' },
+      { seq: 7, at: 2_000, type: 'job-end', status: 'aborted', metrics: emptyMetrics() },
+    ] as JobEvent[])
+    expect(state.nodeStates.done).toMatchObject({ status: 'completed', output: 'x' })
+    for (const nodeId of ['left', 'right', 'ask']) expect(state.nodeStates[nodeId]).toMatchObject({ status: 'failed', error: 'job aborted', endedAt: 2_000 })
+    // The job was ended from outside: no node is named as the one that failed it.
+    expect(state.failedNodeId).toBeNull()
+    expect(state.pendingInputs).toEqual([])
+  })
 })

@@ -1,7 +1,7 @@
 /** POST /api/jobs — start a chat job or a workflow job; 202 { id, status, streamUrl }. */
 import { getRequestHeader, setResponseStatus } from 'h3'
 import { defineJobsHandler } from '../../lib/http/handler'
-import { readJsonBody, RequestError, validate } from '../../lib/http/request'
+import { idempotencyKeyOf, readJsonBody, RequestError, validate } from '../../lib/http/request'
 import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
 import { toChatJobInput } from '../../lib/http/chat-job-input'
@@ -10,7 +10,7 @@ import { FeatureDisabledError } from '../../lib/errors'
 export default defineJobsHandler(async ({ event, engine, userId, config, flags }) => {
   const body = await readJsonBody(event, config.limits.maxBodyBytes)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'body: must be a JSON object')
-  const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
+  const idempotencyKey = idempotencyKeyOf(event)
   let input: CreateJobInput
   if ('workflow' in body) {
     const parsed = validate(workflowJobBodySchema, body)
@@ -21,9 +21,9 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
   else {
     input = toChatJobInput(validate(chatJobBodySchema(config), body), config, flags, idempotencyKey)
   }
-  // Counted in the store, so the limit holds across instances.
-  await engine.limitRate(userId, 'create')
-  const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent') })
+  // The creation rate is counted by the store with the insert: across instances, and never for an
+  // idempotent retry or a request a concurrency limit refuses.
+  const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true })
   setResponseStatus(event, created ? 202 : 200)
   return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }
 })

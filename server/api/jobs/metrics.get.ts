@@ -18,13 +18,13 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 export default defineEventHandler(async (event) => {
   const engine = await useBackgroundJobsEngine().catch(() => null)
-  if (!engine) throw createError({ statusCode: 503, message: 'The background jobs engine is not running' })
+  if (!engine) throw createError({ statusCode: 503, statusMessage: 'Service Unavailable', message: 'The background jobs engine is not running' })
   const token = String(engine.getConfig().metricsToken ?? '')
   // Off unless configured: answer like a route that does not exist.
-  if (!token) throw createError({ statusCode: 404, message: 'Not found' })
+  if (!token) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'Not found' })
   if (!tokenMatches(getRequestHeader(event, 'authorization'), token)) {
     setResponseHeader(event, 'www-authenticate', 'Bearer')
-    throw createError({ statusCode: 401, message: 'The metrics route needs Authorization: Bearer <metricsToken>' })
+    throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'The metrics route needs Authorization: Bearer <metricsToken>' })
   }
   const snapshot = useMetrics().snapshot()
   const engineStats = engine.stats()

@@ -8,15 +8,17 @@
 import { z } from 'zod'
 import { RequestError, validate } from '../http/request'
 
-const id = z.string().trim().min(1).max(200)
-
 /** A UI message part: only `type` is read for every part; text and tool parts are read below. */
 const partSchema = z.looseObject({ type: z.string().max(200) })
 
 /** The transport's body. `model` and `tools` are checked with the `POST /api/jobs` schema. */
 export const chatRequestSchema = z.object({
-  // The server decodes `%3F` and `%23` in paths, so such an id could never be resumed.
-  id: id.refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)'),
+  // The chat id is a path segment of the resume, stop and messages routes, compared as it is there:
+  // kept whole (never trimmed), and refused where it could not round-trip — the server decodes
+  // `%3F` and `%23` in paths.
+  id: z.string().min(1).max(200)
+    .refine(value => value.trim() === value, 'must not start or end with whitespace (the SDK puts the chat id in the resume URL)')
+    .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)'),
   messages: z.array(z.object({
     id: z.string().max(200).optional(),
     role: z.enum(['system', 'user', 'assistant']),

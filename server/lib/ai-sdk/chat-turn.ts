@@ -10,7 +10,7 @@ import type { JobSummary } from '../engine-types'
 import { InputConflictError } from '../errors'
 import { toChatJobInput } from '../http/chat-job-input'
 import type { JobsRouteContext } from '../http/handler'
-import { validate } from '../http/request'
+import { idempotencyKeyOf, validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
@@ -39,10 +39,9 @@ export async function startChatTurn(context: JobsRouteContext, request: ChatRequ
   })
   // Assistant messages with no text (tool calls only) carry nothing for the model's history.
   parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
-  const idempotencyKey = getRequestHeader(event, 'idempotency-key')?.slice(0, 200) || null
+  const idempotencyKey = idempotencyKeyOf(event)
   const input = toChatJobInput(parsed, config, flags, idempotencyKey)
-  await engine.limitRate(userId, 'create')
-  return (await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent') })).job
+  return (await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true })).job
 }
 
 /**

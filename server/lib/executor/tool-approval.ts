@@ -28,10 +28,11 @@ export function parseApprovalAnswer(answer: unknown): ApprovalDecision {
   }
   if (answer && typeof answer === 'object') {
     const { approved, answer: inner, reason } = answer as { approved?: unknown, answer?: unknown, reason?: unknown }
+    if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new InvalidAnswerError('A tool approval\'s reason must be a string')
     const decision = typeof approved === 'boolean' ? { approved } : inner !== undefined && typeof inner !== 'object' ? parseApprovalAnswer(inner) : undefined
     if (decision) return typeof reason === 'string' && reason.trim() ? { ...decision, reason: reason.trim().slice(0, 500) } : decision
   }
-  throw new InvalidAnswerError('A tool approval takes "approve" or "deny" (optionally { answer, reason })')
+  throw new InvalidAnswerError('A tool approval takes "approve" or "deny", a boolean, or { approved: boolean, reason?: string }')
 }
 
 /** True when this call must be approved first. A `needsApproval` that throws counts as yes. */

@@ -18,6 +18,20 @@ export class RequestError extends Error {
   }
 }
 
+/** The longest `Idempotency-Key` accepted. */
+export const MAX_IDEMPOTENCY_KEY_CHARS = 200
+
+/**
+ * The request's `Idempotency-Key`, or null without one. A longer key than the limit is refused
+ * (400), never cut: two different keys must not become the same one.
+ */
+export function idempotencyKeyOf(event: H3Event): string | null {
+  const key = getRequestHeader(event, 'idempotency-key')
+  if (!key) return null
+  if (key.length > MAX_IDEMPOTENCY_KEY_CHARS) throw new RequestError(400, `Idempotency-Key: must be at most ${MAX_IDEMPOTENCY_KEY_CHARS} characters (got ${key.length})`)
+  return key
+}
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
 function tooLarge(maxBytes: number): RequestError {
@@ -41,8 +55,16 @@ function readLimited(request: IncomingMessage, maxBytes: number): Promise<string
     }
     request.on('data', onData)
     request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    request.once('error', reject)
+    // A client that leaves mid-body is its own doing: a 400 nobody reads, not a server error.
+    request.once('error', error => reject(request.complete ? error : clientLeft()))
+    request.once('close', () => {
+      if (!request.complete) reject(clientLeft())
+    })
   })
+}
+
+function clientLeft(): RequestError {
+  return new RequestError(400, 'body: the client closed the connection before the body was complete')
 }
 
 /** Parses JSON text, or throws a 400. */

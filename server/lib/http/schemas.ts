@@ -46,7 +46,8 @@ const statusList = z.string().max(200).transform((text, context) => {
       return z.NEVER
     }
   }
-  return statuses as JobStatus[]
+  // `?status=` (or only commas) names no status: no filter, as without the parameter.
+  return statuses.length > 0 ? statuses as JobStatus[] : undefined
 })
 
 /** The query of `GET /api/jobs`. */

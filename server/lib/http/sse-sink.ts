@@ -1,7 +1,7 @@
 /**
  * The HTTP side of a viewer: SSE frames written to a Node response through an `SseWriter`
- * (gzip, bounded queue). Headers are written on the first frame, so a 404 can still be answered
- * as JSON. A client that stops draining never grows memory past `maxQueueBytes`: frames are
+ * (gzip, bounded queue). Headers are written on the first frame (or by `open()` once the viewer is
+ * attached), so a 404 can still be answered as JSON. A client that stops draining never grows memory past `maxQueueBytes`: frames are
  * dropped and, once it drains, the engine resyncs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -24,6 +24,8 @@ export interface SseSink extends ViewerSink {
   write(event: string, id: number | string | undefined, data: unknown): void
   /** True once anything was written (headers sent). */
   readonly started: boolean
+  /** Sends the headers and `retry:` now if nothing was written yet (a resumed stream with nothing missed). */
+  open(): void
   /** Frames dropped while the client was not draining. */
   readonly dropped: number
   /** Bytes handed to the socket (after compression) — for metrics and benchmarks. */
@@ -76,6 +78,7 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
       return dropped
     },
     bytesWritten: () => writer.bytesWritten(),
+    open: () => writer.open(),
     send(frame: ViewerFrame) {
       sink.onSent?.(frame.event)
       sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data)

@@ -15,6 +15,7 @@ import { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { constants as zlibConstants, createGzip } from 'node:zlib'
 import type { Gzip } from 'node:zlib'
+import { acceptsGzip } from './accept-encoding'
 
 /** Text ready for the wire: its UTF-8 bytes, and the same bytes framed as one HTTP/1.1 chunk. */
 export interface WireBytes {
@@ -87,6 +88,8 @@ export interface SseWriter {
   readonly ended: boolean
   /** True while writes are refused because the client is not draining. */
   readonly stalled: boolean
+  /** Sends the headers (and the preamble) now, when nothing was written yet: the client knows at once that the stream is open. */
+  open(): void
   /** Writes text (or prepared bytes) unless the client is not draining; false when refused (nothing was written). */
   write(text: string | WireBytes): boolean
   /** Ends the response (sending the headers first if nothing was written). */
@@ -101,7 +104,7 @@ export interface SseWriter {
 
 /** Creates the writer for one request. */
 export function createSseWriter(request: IncomingMessage, response: ServerResponse, options: SseWriterOptions): SseWriter {
-  const acceptsGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+  const gzipAccepted = acceptsGzip(request.headers['accept-encoding'])
   let gzip: Gzip | null = null
   /** Set while writes go straight to the socket as ready-made chunks. */
   let socket: Socket | null = null
@@ -127,7 +130,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       'x-accel-buffering': 'no',
       ...options.headers,
     }
-    if (options.compression && acceptsGzip) {
+    if (options.compression && gzipAccepted) {
       headers['content-encoding'] = 'gzip'
       headers.vary = 'accept-encoding'
       gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })
@@ -177,6 +180,9 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     },
     get stalled() {
       return stalled
+    },
+    open() {
+      if (!ended) start()
     },
     write(text) {
       start()

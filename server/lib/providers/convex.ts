@@ -24,7 +24,7 @@ import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from '
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
-import { ActiveLimitError } from './types'
+import { ActiveLimitError, RateRefusedError } from './types'
 
 export { ConvexAccessError, ConvexSecretMissingError, ConvexUrlMissingError } from './convex-errors'
 
@@ -143,8 +143,12 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         lease: record.lease ?? null,
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
+        ...(createOptions.rate === undefined ? {} : { rate: createOptions.rate }),
       })
-      if ('refused' in result) throw new ActiveLimitError(result.refused, result.limit)
+      if ('refused' in result) {
+        if (result.refused === 'rate') throw new RateRefusedError(result.retryAfterMs)
+        throw new ActiveLimitError(result.refused, result.limit)
+      }
       return { record: toJobRecord(result.record), created: result.created }
     },
 

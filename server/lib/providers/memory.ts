@@ -11,7 +11,7 @@ import { createMemoryLeases } from './memory-leases'
 import type { StoredJob } from './memory-job'
 import { checkAppend, copyRecord, firstIndexAfter, stateOf } from './memory-job'
 import type { JobProvider, JobRecord } from './types'
-import { ActiveLimitError } from './types'
+import { ActiveLimitError, RateRefusedError } from './types'
 import { BackgroundJobsError } from '../errors'
 import { createSlidingWindows } from '../rate-limit'
 
@@ -131,6 +131,11 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const { maxActive, maxActivePerUser } = createOptions
       if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId) ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
       if (maxActive !== undefined && activeCount >= maxActive) throw new ActiveLimitError('global', maxActive)
+      const { rate } = createOptions
+      if (rate) {
+        const decision = rateWindows.take(rate.key, rate.limit, rate.windowMs)
+        if (!decision.ok) throw new RateRefusedError(decision.retryAfterMs)
+      }
       makeRoom()
       const record: JobRecord = {
         ...newRecord,

@@ -9,11 +9,29 @@
 const TERMINAL = `local function terminal(status) return status == 'completed' or status == 'failed' or status == 'aborted' end`
 
 /**
+ * A sliding window of `limit` hits per `window` ms in a sorted set: counts a hit (member) and
+ * returns -1, or returns the milliseconds until a hit falls out of the window (nothing counted).
+ */
+const TAKE_HIT = `local function takeHit(key, limit, window, now, member)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count >= limit then
+    local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+    return tonumber(oldest[2]) + window - now
+  end
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, window)
+  return -1
+end`
+
+/**
  * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
- * leaseExpiresAt, maxActive|'', maxActivePerUser|''.
- * Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global', limit}.
+ * leaseExpiresAt, maxActive|'', maxActivePerUser|'', rateKey|'', rateLimit, rateWindowMs, now,
+ * rateMember. Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global',
+ * limit} or {'rate', retryAfterMs}: the rate hit is counted only for a job really created.
  */
 export const CREATE_SCRIPT = `
+${TAKE_HIT}
 local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if idem ~= '' then
   local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
@@ -23,6 +41,10 @@ local job = p .. 'job:' .. id
 if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
 if ARGV[11] ~= '' and redis.call('SCARD', p .. 'active:' .. user) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
 if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
+if ARGV[12] ~= '' then
+  local wait = takeHit(p .. 'rate:' .. ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), ARGV[16])
+  if wait >= 0 then return {'rate', tostring(wait)} end
+end
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
   'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0)
 if ARGV[7] ~= '' then
@@ -165,15 +187,6 @@ return 1
  * returns -1 when counted, else the milliseconds until a hit falls out of the window.
  */
 export const TAKE_RATE_SCRIPT = `
-local key = ARGV[1] .. 'rate:' .. ARGV[2]
-local limit, window, now = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count >= limit then
-  local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-  return tonumber(oldest[2]) + window - now
-end
-redis.call('ZADD', key, now, ARGV[6])
-redis.call('PEXPIRE', key, window)
-return -1
+${TAKE_HIT}
+return takeHit(ARGV[1] .. 'rate:' .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
 `

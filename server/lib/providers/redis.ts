@@ -23,7 +23,7 @@ import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
-import { ActiveLimitError } from './types'
+import { ActiveLimitError, RateRefusedError } from './types'
 
 /** Options of `createRedisProvider`. */
 export interface RedisProviderOptions {
@@ -160,6 +160,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     async create(record, createOptions = {}) {
       const lease = record.lease ?? null
+      const { rate } = createOptions
       const [outcome, value, limit] = await script<string[]>(CREATE_SCRIPT, [
         record.id,
         record.userId,
@@ -171,9 +172,15 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         String(lease?.expiresAt ?? ''),
         createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
         createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
+        rate?.key ?? '',
+        String(rate?.limit ?? ''),
+        String(rate?.windowMs ?? ''),
+        String(now()),
+        rate ? randomUUID() : '',
       ])
       if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
       if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(limit))
+      if (outcome === 'rate') throw new RateRefusedError(Number(value))
       const stored = await get(value!)
       if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
       return { record: stored, created: outcome === 'created' }

@@ -91,6 +91,13 @@ export interface CreateOptions {
   maxActivePerUser?: number
   /** Refuse with `ActiveLimitError('global')` when this many jobs are active in the whole store. */
   maxActive?: number
+  /**
+   * Count the creation as one hit of `key` in a sliding window (as `takeRate` does), in the same
+   * step as the insert; refuse with `RateRefusedError` when `limit` hits fall in the window. Only a
+   * job that is really created counts: an idempotent retry or a creation refused by an active-job
+   * limit takes no hit.
+   */
+  rate?: { key: string, limit: number, windowMs: number }
 }
 
 /**
@@ -102,6 +109,14 @@ export class ActiveLimitError extends Error {
   override readonly name = 'ActiveLimitError'
   constructor(readonly scope: 'user' | 'global', readonly limit: number) {
     super(`${scope === 'user' ? 'The user has' : 'The store holds'} ${limit} active jobs already`)
+  }
+}
+
+/** Thrown by `create` when its `rate` window is full (nothing is written, no hit counted). */
+export class RateRefusedError extends Error {
+  override readonly name = 'RateRefusedError'
+  constructor(readonly retryAfterMs: number) {
+    super(`The rate window is full; a slot frees in ${retryAfterMs} ms`)
   }
 }
 

@@ -19,6 +19,9 @@ export default defineJobsHandler(context => withUserStream(context, async ({ sin
     sink.close()
     return
   }
+  // A resumed viewer that missed nothing has had nothing written yet: answer now, not at the first
+  // event or heartbeat (a quiet job — a slow tool, a question to the user — may be minutes away).
+  sink.open()
   // Disconnecting a viewer never cancels the job: it only detaches.
   await sink.closed
   attachment.detach()

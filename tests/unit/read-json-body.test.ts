@@ -1,0 +1,87 @@
+/**
+ * readJsonBody over a real socket: the byte limit holds without a Content-Length, and a client
+ * that leaves mid-body ends the read with a 400 (its own doing) — never a hang, never a 500.
+ */
+import { createServer, request as httpRequest } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApp, eventHandler, toNodeListener } from 'h3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { readJsonBody, RequestError } from '../../server/lib/http/request'
+
+let server: Server | undefined
+
+afterEach(async () => {
+  server?.closeAllConnections()
+  await new Promise(resolve => server ? server.close(resolve) : resolve(undefined))
+  server = undefined
+})
+
+/** A server whose route reads one body: `started` settles when the route runs, `outcome` with what the read gave. */
+async function serveOnce(maxBytes: number) {
+  let started!: () => void
+  let settle!: (outcome: { body?: unknown, error?: unknown }) => void
+  const result = {
+    started: new Promise<void>((resolve) => {
+      started = resolve
+    }),
+    outcome: new Promise<{ body?: unknown, error?: unknown }>((resolve) => {
+      settle = resolve
+    }),
+    port: 0,
+  }
+  const app = createApp().use(eventHandler(async (event) => {
+    started()
+    try {
+      const body = await readJsonBody(event, maxBytes)
+      settle({ body })
+      return body
+    }
+    catch (error) {
+      settle({ error })
+      return null
+    }
+  }))
+  server = createServer(toNodeListener(app))
+  await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
+  result.port = (server.address() as AddressInfo).port
+  return result
+}
+
+function post(port: number) {
+  const outgoing = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } })
+  outgoing.on('error', () => {})
+  return outgoing
+}
+
+describe('readJsonBody', () => {
+  it('reads a chunked JSON body', async () => {
+    const served = await serveOnce(1000)
+    const outgoing = post(served.port)
+    outgoing.write('{"a":')
+    outgoing.end('1}')
+    expect(await served.outcome).toEqual({ body: { a: 1 } })
+  })
+
+  it('is a 413 as soon as a body without Content-Length passes the limit', async () => {
+    const served = await serveOnce(10)
+    const outgoing = post(served.port)
+    outgoing.write('{"text":"')
+    outgoing.write('x'.repeat(50))
+    const { error } = await served.outcome
+    expect(error).toBeInstanceOf(RequestError)
+    expect(error).toMatchObject({ statusCode: 413 })
+    outgoing.destroy()
+  })
+
+  it('a client that leaves mid-body ends the read with a 400, not an unexpected error', async () => {
+    const served = await serveOnce(1000)
+    const outgoing = post(served.port)
+    outgoing.write('{"text":"half')
+    await served.started
+    outgoing.destroy()
+    const { error } = await served.outcome
+    expect(error).toBeInstanceOf(RequestError)
+    expect(error).toMatchObject({ statusCode: 400, message: expect.stringContaining('closed the connection') })
+  })
+})
