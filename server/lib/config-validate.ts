@@ -70,6 +70,19 @@ export interface ConfigCheckOptions {
   runtime?: boolean
 }
 
+/** What is wrong with a Redis URL (null: nothing), e.g. `redis://:password@host:6379/0`. */
+function redisUrlProblem(url: string | undefined): string | null {
+  if (!url) return 'is required with the provider "redis", e.g. redis://127.0.0.1:6379 (rediss:// for TLS)'
+  let protocol: string
+  try {
+    protocol = new URL(url).protocol
+  }
+  catch {
+    return 'is not a URL (expected redis://[user:password@]host[:port][/db] or rediss://…)'
+  }
+  return protocol === 'redis:' || protocol === 'rediss:' ? null : `must start with redis:// or rediss://, not ${protocol}//`
+}
+
 /**
  * Settings that work but probably not as meant (the server warns at boot): each names the keys,
  * their variables and what happens.
@@ -104,6 +117,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   }
   if (options.runtime !== false && config.provider !== 'memory' && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
+  }
+  if (options.runtime !== false && config.provider === 'redis') {
+    const problem = redisUrlProblem(config.redisUrl)
+    if (problem) problems.push(`${describe('redisUrl')} ${problem}`)
   }
   if (options.runtime !== false && config.provider === 'convex') {
     if (!config.convexUrl) problems.push(`${describe('convexUrl')} is required with the provider "convex" (https://<deployment>.convex.cloud)`)

@@ -1,17 +1,24 @@
 /**
- * The engine of this Nitro process: created once by the layer's plugin, awaited by routes.
+ * The engine of this Nitro process: started once by the layer's plugin (engine-startup.ts: tried
+ * again while the job store cannot be reached), awaited by routes.
  */
 import type { BackgroundJobsEngine } from './engine'
 
-let current: Promise<BackgroundJobsEngine> | null = null
+/** Where routes get the engine from. */
+export interface EngineSource {
+  /** The engine; a 503 (`ProviderUnavailableError`) while its store cannot be reached yet. */
+  get(): Promise<BackgroundJobsEngine>
+}
 
-/** Called by the plugin at boot. */
-export function setBackgroundJobsEngine(engine: Promise<BackgroundJobsEngine> | null): void {
-  current = engine
+let current: EngineSource | null = null
+
+/** Called by the plugin at boot (and with null when the server closes). */
+export function setBackgroundJobsEngine(source: EngineSource | null): void {
+  current = source
 }
 
 /** The engine (waits for it to be ready; throws if the layer's plugin did not run). */
 export function useBackgroundJobsEngine(): Promise<BackgroundJobsEngine> {
   if (!current) return Promise.reject(new Error('nuxt-background-jobs: the engine is not running (is the layer enabled?)'))
-  return current
+  return current.get()
 }

@@ -10,6 +10,14 @@ export class BackgroundJobsError extends Error {
   readonly statusCode: number = 500
 }
 
+/**
+ * The job store could not be reached when the engine started (its server down or restarting): the
+ * engine tries again with backoff (engine-startup.ts), and requests get a 503 meanwhile.
+ */
+export class StoreUnreachableError extends Error {
+  override name = 'StoreUnreachableError'
+}
+
 /** The job does not exist, or belongs to another user (never a 403: that would confirm it exists). */
 export class JobNotFoundError extends BackgroundJobsError {
   override readonly name = 'JobNotFoundError'

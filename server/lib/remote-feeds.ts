@@ -51,7 +51,16 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
       }
       for (const waiter of [...feed.waiters]) waiter()
       if (feed.viewers.size === 0) drop(record.id)
-    }, { afterSeq: record.lastSeq })
+    }, {
+      afterSeq: record.lastSeq,
+      // The job left the store (a store restarted without its data): close its viewers, whose
+      // reconnect then gets the 404 — never a stream that waits for ever.
+      onGone: () => {
+        if (feeds.get(record.id) !== feed) return
+        for (const viewer of feed.viewers) closeViewer(viewer)
+        drop(record.id)
+      },
+    })
     feeds.set(record.id, feed)
     return feed
   }

@@ -13,6 +13,8 @@ import { assertValidConfig, configWarnings } from '../lib/config-validate'
 import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
+import { startWithRetry } from '../lib/engine-startup'
+import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
 import { createConsoleLogger } from '../lib/logger'
@@ -47,7 +49,8 @@ export default defineNitroPlugin((nitroApp) => {
   // An invalid workflow file is a boot error naming the workflow.
   const workflowRegistry = createWorkflowRegistry(workflows, { toolNames: toolRegistry.list().map(tool => tool.name) })
 
-  const engine = createProviderFromConfig(getConfig()).then(provider => createEngine({
+  // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
+  const startup = startWithRetry(() => createProviderFromConfig(getConfig()).then(provider => createEngine({
     provider,
     getConfig,
     logger,
@@ -62,12 +65,17 @@ export default defineNitroPlugin((nitroApp) => {
       jobEnded: (job, state) => nitroApp.hooks.callHook('background-jobs:job-ended', { job, state }),
       upstreamRequest: context => nitroApp.hooks.callHook('background-jobs:upstream-request', context),
     },
-  }))
-  engine.catch(error => logger.error('engine failed to start', { error }))
-  setBackgroundJobsEngine(engine)
+  })), {
+    provider: bootConfig.provider,
+    isRetryable: error => error instanceof StoreUnreachableError,
+    onFailure: (error, retryInMs) => logger.error(retryInMs === null ? 'engine failed to start' : `engine failed to start; trying again in ${retryInMs} ms`, { error }),
+    discard: engine => void engine.dispose(),
+  })
+  setBackgroundJobsEngine(startup)
 
   nitroApp.hooks.hook('close', async () => {
     setBackgroundJobsEngine(null)
-    await (await engine.catch(() => null))?.dispose()
+    startup.stop()
+    await (await startup.settled)?.dispose()
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { internal } from '../../convex/_generated/api'
 import { createConvexProvider } from '../../server/lib/providers/convex'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { JobEvent } from '../../shared/events'
@@ -30,6 +31,23 @@ describe('convex subscriptions', () => {
     expect(viewer.deliveries.map(batch => batch.map(event => event.seq))).toEqual([[2, 3], [4, 5]])
     const text = viewer.deliveries.flat().flatMap(event => (event.type === 'text-delta' ? [event.text] : [])).join('')
     expect(text).toBe('Hello!')
+  })
+
+  it('tells a follower once when its job is no longer stored (deleted), and delivers nothing more', async () => {
+    const { a, b, job, backend } = await twoInstancesWithJob()
+    await a.provider.appendEvents(job.id, [statusEvent(1, 'running'), endEvent(2, 'completed', 1_000)], { epoch: 1 })
+    const viewer = recorder()
+    let gone = 0
+    b.provider.subscribe(job.id, viewer.listener, { afterSeq: 0, onGone: () => gone++ })
+    await b.facade.settled()
+    expect(viewer.seqs()).toEqual([1, 2])
+    expect(gone).toBe(0)
+    await backend.mutation(internal.cleanup.deleteExpired, { endedBefore: 2_000 })
+    // The retention cron runs outside the facades: any later commit makes them re-run their queries.
+    await a.provider.takeRate('any-commit', 100, 60_000)
+    await b.facade.settled()
+    expect(gone).toBe(1)
+    expect(viewer.seqs()).toEqual([1, 2])
   })
 
   it('catches up from a given seq, then follows the live tail', async () => {

@@ -87,3 +87,33 @@ describe('a Redis restart with a job in flight', () => {
     await expectEngineIdle(app.url, TOKEN)
   })
 })
+
+describe('an instance that boots while Redis is down', () => {
+  it('answers 503 (not a 500, not a hang) until Redis is reachable, then works without a restart', async () => {
+    const late = await startRedisServer()
+    await late.stop()
+    const booted = await startAppServer({
+      NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+      NUXT_BACKGROUND_JOBS_REDIS_URL: late.url,
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-for-the-redis-restart-test-0123456789',
+      NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
+      NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+      NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
+    })
+    try {
+      const user = await createClient(booted.url).init()
+      const refused = await user.post('/api/jobs', { messages: [{ role: 'user', content: 'before Redis' }] })
+      expect(refused.status).toBe(503)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(refused.body.message).toContain('not reachable yet')
+      await late.start()
+      // The engine's next attempt (backoff from 1 s) connects: the same process starts serving.
+      await expect.poll(async () => (await user.post('/api/jobs', { messages: [{ role: 'user', content: `after Redis ${randomUUID()}` }] })).status, { timeout: 30_000, interval: 250 }).toBe(202)
+      await expectEngineIdle(booted.url, TOKEN)
+    }
+    finally {
+      await booted.stop()
+      await late.stop()
+    }
+  })
+})

@@ -8,7 +8,8 @@ import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
 import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { RedisUnavailableError, RedisUnreachableError } from '../../server/lib/providers/redis-client'
+import { ProviderUnavailableError } from '../../server/lib/errors'
+import { RedisUnavailableError, redactUrl, RedisUnreachableError } from '../../server/lib/providers/redis-client'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
 import { freePort } from '../support/server-process'
@@ -51,6 +52,13 @@ describe('redis provider beyond the contract', () => {
     return keys.sort()
   }
 
+  it('hides the whole password in logged URLs, also one holding @ or /', () => {
+    expect(redactUrl('redis://:Tr0ub4dor@Horse-Battery-77@127.0.0.1:6379/0')).toBe('redis://:***@127.0.0.1:6379/0')
+    expect(redactUrl('rediss://user:pa/ss@word@cache.internal:6380')).toBe('rediss://user:***@cache.internal:6380')
+    expect(redactUrl('redis://user@127.0.0.1:6379')).toBe('redis://user@127.0.0.1:6379')
+    expect(redactUrl('redis://127.0.0.1:6379/2')).toBe('redis://127.0.0.1:6379/2')
+  })
+
   it('fails at boot naming the variable when the URL is missing or Redis is unreachable', async () => {
     expect(() => createRedisProvider({ url: '' })).toThrow(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
     const port = await freePort()
@@ -72,6 +80,51 @@ describe('redis provider beyond the contract', () => {
     expect(failure).toBeInstanceOf(RedisUnavailableError)
     expect(failure).toMatchObject({ statusCode: 503, message: expect.stringMatching(/Redis/) })
     await provider.dispose()
+  })
+
+  it('a command Redis never answers (paused: the connection stays open) is a 503 after commandTimeoutMs, not a hang', async () => {
+    const own = await startRedisServer()
+    const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
+    await provider.ready()
+    const job = await createJob(provider)
+    process.kill(own.pid, 'SIGSTOP')
+    try {
+      // The command is on the socket already: only the reply is awaited.
+      const failure = await provider.get(job.id).then(() => null, (error: unknown) => error)
+      expect(failure).toBeInstanceOf(ProviderUnavailableError)
+      expect(failure).toMatchObject({ statusCode: 503, message: expect.stringMatching(/Redis did not answer/) })
+    }
+    finally {
+      process.kill(own.pid, 'SIGCONT')
+    }
+    expect((await provider.get(job.id))?.id).toBe(job.id)
+    await provider.dispose()
+    await own.stop()
+  })
+
+  it('a follower of a job the store lost (Redis restarted without its data) is told it is gone when it catches up', async () => {
+    const keyPrefix = nextPrefix()
+    const owner = await fresh({ keyPrefix })
+    const job = await createJob(owner)
+    const received: JobEvent[] = []
+    let gone = 0
+    const unsubscribe = owner.subscribe(job.id, events => received.push(...events), { afterSeq: 0, onGone: () => gone++ })
+    await appendAccepted(owner, job.id, [statusEvent(1)])
+    await owner.settled()
+    expect(gone).toBe(0)
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    // What a restart without persistence leaves: none of the job's keys, and a dropped connection.
+    const keys = await admin.keys(`${keyPrefix}*`)
+    await admin.del(keys)
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+    await owner.settled()
+    expect(gone).toBe(1)
+    expect(received.map(event => event.seq)).toEqual([1])
+    unsubscribe()
+    await admin.close()
+    expect(owner.followers()).toBe(0)
+    await owner.dispose()
   })
 
   it('keeps apps with different key prefixes apart on one Redis', async () => {

@@ -26,6 +26,18 @@ describe('configuration checks', () => {
     ])
   })
 
+  it('the redis provider needs a redis:// or rediss:// URL, named by its variable and never printed', () => {
+    const problemsOf = (redisUrl: string) => configProblems(resolveConfig({ provider: 'redis', redisUrl, cookieSecret: 'x'.repeat(32) }))
+    expect(problemsOf('redis://:p@ss@127.0.0.1:6379/0')).toEqual([])
+    expect(problemsOf('rediss://user:secret@cache.internal:6380')).toEqual([])
+    expect(problemsOf('')).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_REDIS_URL) is required with the provider "redis"')])
+    expect(problemsOf('redis//:secret-pw@host')).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_REDIS_URL) is not a URL')])
+    expect(problemsOf('http://:secret-pw@host:6379')).toEqual([expect.stringContaining('must start with redis:// or rediss://, not http://')])
+    for (const problem of [...problemsOf('redis//:secret-pw@host'), ...problemsOf('http://:secret-pw@host:6379')]) expect(problem).not.toContain('secret-pw')
+    // Not checked at build time, where the variables are not applied yet.
+    expect(configProblems(resolveConfig({ provider: 'redis', redisUrl: '', cookieSecret: 'x'.repeat(32) }), { runtime: false })).toEqual([])
+  })
+
   it('refuses a lease heartbeat that is not shorter than the lease', () => {
     const problems = configProblems(resolveConfig({ lease: { durationMs: 5_000, heartbeatMs: 5_000 } }))
     expect(problems).toEqual([expect.stringContaining('lease.heartbeatMs (NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS) (5000) must be shorter than')])

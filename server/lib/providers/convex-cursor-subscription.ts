@@ -32,6 +32,8 @@ export interface CursorSubscriptionOptions<Query extends FunctionReference<'quer
   /** Hands fresh items on, in order; `stopped()` turns true if the listener unsubscribed meanwhile. */
   deliver: (items: Item[], stopped: () => boolean) => void
   onError: (error: unknown) => void
+  /** Called once when a result says the subject is gone (`read` gave null); the subscription stops. */
+  onGone?: () => void
 }
 
 /** Starts a cursor subscription; returns a function that stops it. */
@@ -51,7 +53,14 @@ export function subscribeFromCursor<Query extends FunctionReference<'query'>, It
   function onResult(result: FunctionReturnType<Query>) {
     if (stopped) return
     const reading = options.read(result)
-    if (reading === null) return
+    if (reading === null) {
+      if (options.onGone) {
+        stopped = true
+        stopCurrent?.()
+        options.onGone()
+      }
+      return
+    }
     if (cursor === undefined) {
       cursor = reading.head
       listen()

@@ -18,6 +18,8 @@ export interface EventSubscriptionOptions {
   afterSeq?: number
   /** Called when the subscription's query fails or a listener throws. */
   onError?: (error: unknown) => void
+  /** Called once when the job is no longer stored; nothing more is delivered. */
+  onGone?: () => void
 }
 
 /** Calls `listener` with newly stored events of `jobId`; returns a function that stops it. */
@@ -40,5 +42,6 @@ export function subscribeToEvents(
     },
     deliver: events => listener(events),
     onError: options.onError ?? (error => console.error('[background-jobs] convex subscription failed', error)),
+    ...(options.onGone ? { onGone: options.onGone } : {}),
   })
 }

@@ -48,7 +48,7 @@ export interface ConvexJobProvider extends JobProvider {
    * from the job's last seq when the subscription starts), each once, in seq order. A negative or
    * garbage `afterSeq` means 0.
    */
-  subscribe(id: string, listener: EventListener, options?: Pick<EventSubscriptionOptions, 'afterSeq'>): () => void
+  subscribe(id: string, listener: EventListener, options?: Pick<EventSubscriptionOptions, 'afterSeq' | 'onGone'>): () => void
   /** Stores a control for the job's owner and returns its id; throws `JobNotFoundError` for a missing or another user's job. */
   sendControl(id: string, control: JobControl): Promise<string>
   replyToControl(id: string, controlId: string, reply: ControlReply): Promise<void>
@@ -198,7 +198,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     subscribe(id, listener, subscribeOptions = {}) {
       const afterSeq = subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }
-      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: options.onError }))
+      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: options.onError, ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}) }))
     },
 
     async sendControl(id, control) {

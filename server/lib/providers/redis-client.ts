@@ -4,7 +4,11 @@
  * (node-redis) is imported on first use, so apps on another provider need not install it.
  */
 import { createHash } from 'node:crypto'
-import { ProviderUnavailableError } from '../errors'
+import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
+import { createCallDeadline } from './call-deadline'
+
+/** How long a command waits for its reply (`commandTimeoutMs`). */
+const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
 
 /** What a 503 for an unreachable Redis tells clients to wait. */
 const REDIS_RETRY_AFTER_SECONDS = 5
@@ -17,8 +21,8 @@ export class RedisPackageMissingError extends Error {
   }
 }
 
-/** Thrown at boot when Redis cannot be reached. */
-export class RedisUnreachableError extends Error {
+/** Thrown at boot when Redis cannot be reached (the engine tries again: engine-startup.ts). */
+export class RedisUnreachableError extends StoreUnreachableError {
   constructor(url: string, cause: unknown) {
     super(`The redis provider could not reach Redis at ${redactUrl(url)} (NUXT_BACKGROUND_JOBS_REDIS_URL): ${(cause as Error)?.message ?? String(cause)}`, { cause })
     this.name = 'RedisUnreachableError'
@@ -33,9 +37,17 @@ export class RedisUnavailableError extends ProviderUnavailableError {
   }
 }
 
-/** A URL with its password replaced, for messages and logs. */
+/**
+ * A URL with its password replaced, for messages and logs: everything from the first `:` after
+ * `//` to the last `@` (a password may hold `@` or `/` itself; hiding too much is harmless).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@')
+  const start = url.indexOf('//')
+  const at = url.lastIndexOf('@')
+  if (start === -1 || at < start) return url
+  const colon = url.indexOf(':', start + 2)
+  if (colon === -1 || colon > at) return url
+  return `${url.slice(0, colon + 1)}***${url.slice(at)}`
 }
 
 /** What the provider calls on Redis. */
@@ -87,15 +99,23 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
         // At boot one failure is final (a clear error); afterwards reconnect with a short backoff.
         reconnectStrategy: (retries: number, cause: Error) => (booted ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
       },
-      commandOptions: { timeout: options.commandTimeoutMs ?? 5_000 },
+      commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
     })
     client.on('error', (error: unknown) => {
       if (booted) onError(error)
     })
     return client
   }
-  const commands = create()
-  const subscriber = create()
+  let commands: NodeRedisClient
+  let subscriber: NodeRedisClient
+  try {
+    commands = create()
+    subscriber = create()
+  }
+  catch (error) {
+    // A URL the client cannot read (the config check refuses most first): nothing to try again.
+    throw new Error(`The redis provider cannot use the URL in NUXT_BACKGROUND_JOBS_REDIS_URL: ${(error as Error)?.message ?? String(error)}`, { cause: error })
+  }
   try {
     await Promise.all([commands.connect(), subscriber.connect()])
   }
@@ -121,10 +141,21 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
 
   const shas = new Map<string, string>()
-  // Redis's own replies (ERR, NOSCRIPT) pass as they are; anything else means it was not reached.
-  const command = <T>(args: string[]) => (commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
-    throw error instanceof redis.ErrorReply ? error : new RedisUnavailableError(error)
+  // node-redis's own command timeout only covers the wait to be written: once a command is on the
+  // socket it waits for its reply for ever (a Redis that is paused, or a network that drops
+  // packets without a reset). So every command waits at most `commandTimeoutMs` for its reply.
+  const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
+  const deadline = createCallDeadline({
+    provider: 'redis',
+    storeName: 'Redis',
+    timeoutMs,
+    timeoutVariable: 'the redis provider\'s commandTimeoutMs',
+    retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS,
   })
+  // Redis's own replies (ERR, NOSCRIPT) pass as they are; anything else means it was not reached.
+  const command = <T>(args: string[]) => deadline((commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
+    throw error instanceof redis.ErrorReply ? error : new RedisUnavailableError(error)
+  }), args[0] === 'EVALSHA' || args[0] === 'EVAL' ? 'a script call' : args[0] ?? 'a command')
 
   return {
     command,

@@ -75,6 +75,12 @@ export interface FollowOptions<Item> {
   parse: (message: string) => Array<Numbered<Item>>
   deliver: (items: Item[]) => void
   onError: (error: unknown) => void
+  /**
+   * Whether the subject still exists, asked when a catch-up read found nothing; when it does not,
+   * the follower stops and calls `onGone`.
+   */
+  exists?: () => Promise<boolean>
+  onGone?: () => void
 }
 
 /** A running follower. */
@@ -102,7 +108,22 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
   }
 
   async function catchUp() {
-    hand(await options.readAfter(cursor!))
+    const items = await options.readAfter(cursor!)
+    if (items.length === 0 && options.exists && !(await options.exists())) return gone()
+    hand(items)
+  }
+
+  function gone() {
+    if (stopped) return
+    stop()
+    options.onGone?.()
+  }
+
+  function stop() {
+    if (stopped) return
+    stopped = true
+    stopReconnect()
+    listening.stop()
   }
 
   const listening = options.hub.listen(options.channel, (message) => {
@@ -129,12 +150,7 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
     if (options.after !== undefined) await catchUp()
   })
   return {
-    stop() {
-      if (stopped) return
-      stopped = true
-      stopReconnect()
-      listening.stop()
-    },
+    stop,
     idle: () => idleChain(() => chain),
   }
 }

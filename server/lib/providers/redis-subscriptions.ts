@@ -116,6 +116,8 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         parse: message => numberEvents(JSON.parse(message) as JobEvent[]),
         deliver: listener,
         onError,
+        exists: async () => (await command<number>(['EXISTS', keys.job(id)])) === 1,
+        onGone: subscribeOptions.onGone,
       }))
     },
 

@@ -236,7 +236,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       await script(REPLY_CONTROL_SCRIPT, [id, controlId, JSON.stringify(reply)])
     },
 
-    subscribe: (id, listener, subscribeOptions = {}) => subscriptions.subscribe(id, listener, subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }),
+    subscribe: (id, listener, subscribeOptions = {}) => subscriptions.subscribe(id, listener, {
+      ...(subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }),
+      ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}),
+    }),
     subscribeControls: subscriptions.subscribeControls,
     subscribeControlReply: subscriptions.subscribeControlReply,
     subscribeUserJobs: subscriptions.subscribeUserJobs,

@@ -234,9 +234,12 @@ export interface JobProvider {
 
   /**
    * Calls `listener` with events stored by any instance after `options.afterSeq` (default: after
-   * this call), each exactly once, in seq order. Returns unsubscribe.
+   * this call), each exactly once, in seq order. Returns unsubscribe. `onGone` is called once when
+   * the subscription finds the job no longer stored (lost with a store that restarted without its
+   * data, or deleted): nothing more will come. Redis finds out when it catches up (after its
+   * connection came back), Convex as soon as the job is gone.
    */
-  subscribe?(id: string, listener: EventListener, options?: { afterSeq?: number }): () => void
+  subscribe?(id: string, listener: EventListener, options?: { afterSeq?: number, onGone?: () => void }): () => void
   /**
    * Stores a control for the job's owner (abort, input answer) and returns its id. Throws
    * `JobNotFoundError` when the job does not exist or is another user's. A control for a finished

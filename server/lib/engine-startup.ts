@@ -1,0 +1,100 @@
+/**
+ * Starting the engine when its job store may not be up yet (Redis restarting during a deploy,
+ * started after the app): a start that fails because the store cannot be reached is tried again
+ * with backoff, and meanwhile requests get a 503 with `Retry-After` — never a 500, never a hang —
+ * and the instance starts working once the store answers. A start that fails for another reason
+ * (a missing package) is not retried: requests get the 503 and the log says why.
+ */
+import { ProviderUnavailableError } from './errors'
+
+/** The first pause before another attempt; it doubles up to `MAX_RETRY_DELAY_MS`. */
+const FIRST_RETRY_DELAY_MS = 1_000
+const MAX_RETRY_DELAY_MS = 30_000
+/** What the 503 tells clients to wait. */
+const RETRY_AFTER_SECONDS = 5
+
+/** Options of `startWithRetry`. */
+export interface StartupOptions<T> {
+  /** The provider's name (in the 503). */
+  provider: string
+  /** True when a failure may pass by itself (the store unreachable): then it is tried again. */
+  isRetryable: (error: unknown) => boolean
+  /** Each failure, with the delay before the next attempt (null: no more attempts). */
+  onFailure: (error: unknown, retryInMs: number | null) => void
+  /** A value started after `stop` (an attempt was under way): release it. */
+  discard: (value: T) => void
+  /** @default 1000 */
+  firstRetryDelayMs?: number
+  /** @default 30000 */
+  maxRetryDelayMs?: number
+}
+
+/** A start in progress, done, or failed. */
+export interface Startup<T> {
+  /**
+   * The started value; while an attempt runs, that attempt's outcome; while waiting to try again
+   * (or after a final failure), a `ProviderUnavailableError` (503) at once.
+   */
+  get(): Promise<T>
+  /** Stops trying (the server closes); a later `get` rejects. */
+  stop(): void
+  /** Settles with the value once started, with null once stopped or failed for good. */
+  readonly settled: Promise<T | null>
+}
+
+/** Runs `start` until it succeeds, fails for good, or `stop` is called. */
+export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptions<T>): Startup<T> {
+  const maxDelayMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
+  let delayMs = options.firstRetryDelayMs ?? FIRST_RETRY_DELAY_MS
+  let attempt: Promise<T> | null = null
+  let failure: unknown = null
+  let stopped = false
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let settle!: (value: T | null) => void
+  const settled = new Promise<T | null>((resolve) => {
+    settle = resolve
+  })
+  const unavailable = () => new ProviderUnavailableError(options.provider, 'The job store is not reachable yet (the server keeps trying); retry shortly', RETRY_AFTER_SECONDS, { cause: failure })
+
+  function run(): void {
+    const current = start()
+    attempt = current
+    current.then((value) => {
+      if (stopped) return options.discard(value)
+      failure = null
+      settle(value)
+    }, (error: unknown) => {
+      if (stopped) return
+      failure = error
+      attempt = null
+      const retry = options.isRetryable(error)
+      options.onFailure(error, retry ? delayMs : null)
+      if (!retry) {
+        settle(null)
+        return
+      }
+      retryTimer = setTimeout(run, delayMs)
+      delayMs = Math.min(delayMs * 2, maxDelayMs)
+    })
+    // The requests waiting on this attempt get its outcome; nothing is left unhandled.
+    current.catch(() => {})
+  }
+  run()
+
+  return {
+    get() {
+      if (stopped) return Promise.reject(new Error('nuxt-background-jobs: the engine is stopped'))
+      if (!attempt) return Promise.reject(unavailable())
+      return attempt.catch(() => {
+        throw unavailable()
+      })
+    },
+    stop() {
+      if (stopped) return
+      stopped = true
+      clearTimeout(retryTimer)
+      settle(null)
+    },
+    settled,
+  }
+}
