@@ -79,6 +79,8 @@ describe('redis provider beyond the contract', () => {
     const failure = await provider.get(job.id).then(() => null, (error: unknown) => error)
     expect(failure).toBeInstanceOf(RedisUnavailableError)
     expect(failure).toMatchObject({ statusCode: 503, message: expect.stringMatching(/Redis/) })
+    // Says what happened, even when the client's error has no message of its own.
+    expect((failure as Error).message).not.toMatch(/unavailable: ;/)
     await provider.dispose()
   })
 

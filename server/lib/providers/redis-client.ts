@@ -33,8 +33,15 @@ export class RedisUnreachableError extends StoreUnreachableError {
 export class RedisUnavailableError extends ProviderUnavailableError {
   override readonly name = 'RedisUnavailableError'
   constructor(cause: unknown) {
-    super('redis', `The job store (Redis) is unavailable: ${(cause as Error)?.message ?? String(cause)}; retry shortly`, REDIS_RETRY_AFTER_SECONDS, { cause })
+    super('redis', `The job store (Redis) is unavailable: ${describeCause(cause)}; retry shortly`, REDIS_RETRY_AFTER_SECONDS, { cause })
   }
+}
+
+/** What went wrong, in words (node-redis's errors for a closed connection have an empty message). */
+function describeCause(cause: unknown): string {
+  const error = cause as { message?: unknown, code?: unknown, name?: unknown } | null
+  const text = typeof error?.message === 'string' && error.message ? error.message : typeof error?.code === 'string' ? error.code : ''
+  return text || (typeof error?.name === 'string' && error.name !== 'Error' ? error.name : 'the connection is closed')
 }
 
 /**
