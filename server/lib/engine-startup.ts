@@ -54,7 +54,14 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
   const settled = new Promise<T | null>((resolve) => {
     settle = resolve
   })
-  const unavailable = () => new ProviderUnavailableError(options.provider, 'The job store is not reachable yet (the server keeps trying); retry shortly', RETRY_AFTER_SECONDS, { cause: failure })
+  /** True once a failure was final: nothing is tried again. */
+  let final = false
+  const unavailable = () => new ProviderUnavailableError(
+    options.provider,
+    final ? 'The job store could not be started (the server log says why)' : 'The job store is not reachable yet (the server keeps trying); retry shortly',
+    RETRY_AFTER_SECONDS,
+    { cause: failure },
+  )
 
   function run(): void {
     const current = start()
@@ -70,6 +77,7 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
       const retry = options.isRetryable(error)
       options.onFailure(error, retry ? delayMs : null)
       if (!retry) {
+        final = true
         settle(null)
         return
       }

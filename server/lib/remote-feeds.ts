@@ -37,8 +37,9 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
 
   function open(record: JobRecord): RemoteFeed {
     const feed: RemoteFeed = { viewers: new Set(), unsubscribe: () => {}, seq: record.lastSeq, ended: false, waiters: new Set() }
+    feeds.set(record.id, feed)
     // From the seq the caller authorized at: nothing can fall between this and its catch-up read.
-    feed.unsubscribe = options.provider.subscribe!(record.id, (events: JobEvent[]) => {
+    const unsubscribe = options.provider.subscribe!(record.id, (events: JobEvent[]) => {
       for (const event of events) {
         feed.seq = Math.max(feed.seq, event.seq)
         if (event.type === 'job-end') feed.ended = true
@@ -61,7 +62,9 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
         drop(record.id)
       },
     })
-    feeds.set(record.id, feed)
+    // Dropped while subscribing (a provider that answered at once that the job is gone): let go.
+    if (feeds.get(record.id) === feed) feed.unsubscribe = unsubscribe
+    else unsubscribe()
     return feed
   }
 
