@@ -2,71 +2,37 @@
  * One user-level stream (`/api/jobs/notifications`) for all of the user's jobs, however many
  * components ask for it: jobs created elsewhere, jobs that ended, jobs that need an answer.
  * The stream opens while at least one mounted component uses it; each notification reaches every
- * listener once (a replay after a reconnect is dropped). What to do with one — a toast, a badge,
- * a browser Notification (`showBrowserNotification`) — is the app's choice.
+ * listener once (a replay after a reconnect is dropped), and while the server is away it is asked
+ * again with backoff. What to do with one — a toast, a badge, a browser Notification
+ * (`showBrowserNotification`) — is the app's choice.
  */
 import { getCurrentInstance, onBeforeUnmount, onMounted } from 'vue'
-import type { JobNotification, NotificationType } from '../lib/api-types'
-import { notificationKey } from '../lib/notification-key'
+import type { JobNotification } from '../lib/api-types'
+import type { NotificationStreamHandle } from '../lib/notification-stream'
+import { followNotifications } from '../lib/notification-stream'
 
-const NOTIFICATION_TYPES: NotificationType[] = ['job-created', 'job-end', 'input-request']
 const STREAM_URL = '/api/jobs/notifications'
-const REOPEN_BASE_DELAY_MS = 1_000
-const REOPEN_MAX_DELAY_MS = 30_000
-/** Keys of delivered notifications kept to drop a replayed duplicate. */
-const SEEN_KEYS_MAX = 200
 
 type Listener = (notification: JobNotification) => void
 
-// Client-only singletons: the stream exists once per tab, never on the server.
+// Client-only singletons: the stream exists once per tab, never on the server. Reconnects, with
+// backoff while the server is away, and the dedupe of replays: lib/notification-stream.ts.
 const listeners = new Set<Listener>()
-const seenKeys: string[] = []
-let source: EventSource | null = null
+let stream: NotificationStreamHandle | null = null
 let users = 0
-let reopenTimer: ReturnType<typeof setTimeout> | null = null
-let failedAttempts = 0
 
 function open(): void {
-  const current = new EventSource(STREAM_URL)
-  source = current
-  current.onopen = () => {
-    failedAttempts = 0
-  }
-  current.onerror = () => {
-    // CONNECTING: the browser retries by itself with Last-Event-ID. CLOSED: it gave up (HTTP error).
-    if (source !== current || current.readyState !== EventSource.CLOSED) return
-    current.close()
-    source = null
-    const delayMs = Math.min(REOPEN_BASE_DELAY_MS * 2 ** failedAttempts++, REOPEN_MAX_DELAY_MS)
-    reopenTimer = setTimeout(() => {
-      reopenTimer = null
-      if (users > 0) open()
-    }, delayMs)
-  }
-  for (const type of NOTIFICATION_TYPES) {
-    current.addEventListener(type, message => {
-      let data: Omit<JobNotification, 'type'>
-      try {
-        data = JSON.parse(String((message as MessageEvent).data))
-      }
-      catch {
-        return
-      }
-      const notification: JobNotification = { ...data, type }
-      const key = notificationKey(notification)
-      if (seenKeys.includes(key)) return
-      seenKeys.push(key)
-      if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
+  stream = followNotifications({
+    url: STREAM_URL,
+    onNotification: (notification) => {
       for (const listener of listeners) listener(notification)
-    })
-  }
+    },
+  })
 }
 
 function close(): void {
-  if (reopenTimer) clearTimeout(reopenTimer)
-  reopenTimer = null
-  source?.close()
-  source = null
+  stream?.close()
+  stream = null
 }
 
 /**

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { EventSourceLike } from '../../app/lib/job-stream'
+import type { JobNotification } from '../../app/lib/api-types'
+import { followNotifications, NOTIFICATIONS_REOPEN_BASE_DELAY_MS, NOTIFICATIONS_REOPEN_MAX_DELAY_MS } from '../../app/lib/notification-stream'
+
+/** A scriptable EventSource: the test opens it, fails it, and pushes notifications. */
+class FakeEventSource implements EventSourceLike {
+  readyState = 0
+  onopen: ((event: Event) => void) | null = null
+  onerror: ((event: Event) => void) | null = null
+  closed = false
+  private listeners = new Map<string, ((event: MessageEvent) => void)[]>()
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (event: MessageEvent) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener])
+  }
+  close() {
+    this.closed = true
+    this.readyState = 2
+  }
+  open() {
+    this.readyState = 1
+    this.onopen?.(new Event('open'))
+  }
+  /** A break as a browser reports it: still CONNECTING, i.e. about to retry by itself. */
+  fail() {
+    this.readyState = 0
+    this.onerror?.(new Event('error'))
+  }
+  notify(notification: Omit<JobNotification, 'type'> & { type: JobNotification['type'] }) {
+    const { type, ...data } = notification
+    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data), lastEventId: String(notification.id) } as MessageEvent)
+  }
+}
+
+function harness() {
+  const sources: FakeEventSource[] = []
+  const received: JobNotification[] = []
+  const handle = followNotifications({
+    url: '/api/jobs/notifications',
+    onNotification: notification => received.push(notification),
+    createEventSource: (url) => {
+      const source = new FakeEventSource(url)
+      sources.push(source)
+      return source
+    },
+  })
+  return { sources, received, handle, latest: () => sources.at(-1)! }
+}
+
+const ended = (id: number, jobId: string): JobNotification => ({ id, type: 'job-end', jobId, threadId: 't1', status: 'completed', title: 'A job', at: 1 })
+
+describe('notification stream follower', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('backs off while the server is down: the browser\'s own retry is closed off, ours doubles up to the cap', () => {
+    const { sources, latest, handle } = harness()
+    // The server stays down for 12 s: every stream fails at once, as it opens.
+    const started = Date.now()
+    while (Date.now() - started < 12_000) {
+      if (!latest().closed) latest().fail()
+      vi.advanceTimersByTime(100)
+    }
+    // Opened at 0, 1, 3 and 7 s (not every second, as the browser's EventSource retries).
+    expect(sources).toHaveLength(4)
+    expect(sources.every(source => source.closed)).toBe(true)
+    // The delay stops growing at the cap.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      latest().fail()
+      vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_MAX_DELAY_MS)
+    }
+    const count = sources.length
+    latest().fail()
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_MAX_DELAY_MS - 1)
+    expect(sources).toHaveLength(count)
+    vi.advanceTimersByTime(1)
+    expect(sources).toHaveLength(count + 1)
+    handle.close()
+  })
+
+  it('starts again from the base delay once a stream opened, and resumes after the last notification', () => {
+    const { sources, latest, received, handle } = harness()
+    latest().open()
+    latest().notify(ended(7, 'a'))
+    latest().fail()
+    latest().fail()
+    expect(sources).toHaveLength(1)
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS)
+    expect(sources).toHaveLength(2)
+    expect(latest().url).toBe('/api/jobs/notifications?after=7')
+    // A replay of what was delivered reaches the caller once.
+    latest().open()
+    latest().notify(ended(7, 'a'))
+    latest().notify(ended(8, 'b'))
+    expect(received.map(notification => notification.jobId)).toEqual(['a', 'b'])
+    latest().fail()
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS)
+    expect(latest().url).toBe('/api/jobs/notifications?after=8')
+    handle.close()
+  })
+
+  it('close stops everything: no reopen is left pending', () => {
+    const { sources, latest, handle } = harness()
+    latest().fail()
+    handle.close()
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_MAX_DELAY_MS * 2)
+    expect(sources).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
