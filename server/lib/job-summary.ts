@@ -1,6 +1,7 @@
 /**
  * What clients see of a job record: no request body, no lease.
  */
+import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
 import type { CreateJobInput, JobSummary } from './engine-types'
 import type { JobRecord } from './providers/types'
 
@@ -18,10 +19,10 @@ function lastUserMessage(messages: Array<{ role: string, content: string | null 
   return undefined
 }
 
-/** A short list label from the request. */
+/** A short list label from the request: the given title, a workflow with its topic, or the last user message. */
 export function titleOf(input: CreateJobInput): string {
-  if (input.title) return input.title.slice(0, 120)
-  if (input.request.type === 'workflow') return `Workflow: ${input.request.workflow}`
+  if (input.title) return input.title.slice(0, TITLE_MAX_CHARS)
+  if (input.request.type === 'workflow') return workflowTitle(input.request.workflow, input.request.input)
   const lastUser = [...input.request.messages].reverse().find(message => message.role === 'user')
-  return (lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim().slice(0, 120) || 'Chat'
+  return (lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim().slice(0, TITLE_MAX_CHARS) || 'Chat'
 }
