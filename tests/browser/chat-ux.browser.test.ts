@@ -137,6 +137,13 @@ describe('demo chat: typing, reading, answering', () => {
         await page.getByRole('button', { name: 'Threads' }).click()
         await page.locator('#thread-sidebar.sidebar-open .thread-link').first().waitFor({ timeout: WAIT_MS })
         await screenshot(page, 'drawer-1-phone-dark')
+        // Escape closes it, from inside it too, and the focus goes back to the toggle.
+        await page.locator('#thread-sidebar .thread-link').first().focus()
+        await page.keyboard.press('Escape')
+        await page.locator('#thread-sidebar.sidebar-open').waitFor({ state: 'detached', timeout: WAIT_MS })
+        expect(await page.locator('#thread-sidebar').isVisible()).toBe(false)
+        expect(await page.getByRole('button', { name: 'Threads' }).getAttribute('aria-expanded')).toBe('false')
+        expect(await page.evaluate(() => document.activeElement?.classList.contains('topbar-toggle'))).toBe(true)
       }
     }
 
