@@ -108,7 +108,11 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     connection.value = 'closed'
   }
 
-  if (import.meta.server && !state.value) onServerPrefetch(loadSnapshot)
+  // Registered on both sides although it only runs on the server: a component with a server
+  // prefetch is an async boundary for `useId`, and ids must be the same in SSR and hydration.
+  onServerPrefetch(async () => {
+    if (!state.value) await loadSnapshot()
+  })
   if (options.live !== false) {
     onMounted(connect)
     onBeforeUnmount(disconnect)

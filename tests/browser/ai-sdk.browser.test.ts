@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
+import { renderMarkdown } from '../../demo/app/lib/markdown'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 
 const demo = useDemoInBrowser()
@@ -30,14 +31,23 @@ async function serverJob(page: Page, jobId: string): Promise<{ job: { status: st
   return page.evaluate(async id => (await fetch(`/api/jobs/${id}`)).json(), jobId)
 }
 
-/** Waits until the job is completed on the server and the page shows exactly its text. */
+/**
+ * Waits until the job is completed on the server and the page shows exactly its text: the words
+ * of the Markdown, rendered as the main chat renders it (compared without the whitespace between
+ * blocks, as the page renders each text part of the message on its own).
+ */
 async function waitForFullAnswer(page: Page, jobId: string): Promise<string> {
   // (waitForFunction does not await an async predicate: poll from here.)
   await expect.poll(async () => (await serverJob(page, jobId)).job.status, { timeout: WAIT_MS, interval: 100 }).toBe('completed')
   const { state } = await serverJob(page, jobId)
   await page.waitForFunction(
-    expected => [...document.querySelectorAll('.turn[data-role="assistant"] .answer')].map(element => element.textContent).join('') === expected,
-    state.content,
+    (html) => {
+      const words = (text: string | null) => (text ?? '').replace(/\s+/g, '')
+      const expected = document.createElement('template')
+      expected.innerHTML = html
+      return [...document.querySelectorAll('.turn[data-role="assistant"] .answer')].map(element => words(element.textContent)).join('') === words(expected.content.textContent)
+    },
+    renderMarkdown(state.content),
     { timeout: WAIT_MS },
   )
   await page.waitForFunction(() => document.querySelector('[data-chat-status]')?.textContent === 'ready', undefined, { timeout: WAIT_MS })
@@ -65,6 +75,25 @@ describe('AI SDK page in Chromium', () => {
     await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual([LONG_PROMPT])
     expect(await assistantTurns(page).getAttribute('data-message-id')).toBe(jobId)
     await screenshot(page, 'ai-sdk-2-completed')
+  })
+
+  it('renders answers as Markdown, as the main chat does', async () => {
+    const page = await openPage()
+    await send(page, 'Show me some markdown')
+    const answer = assistantTurns(page).locator('.answer')
+    await answer.locator('table').waitFor({ timeout: WAIT_MS })
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    const content = await waitForFullAnswer(page, jobId)
+    expect(await answer.locator('table th').allTextContents()).toEqual(['Provider', 'Survives a restart', 'Many instances'])
+    expect(await answer.locator('.code-block .hljs-keyword').count()).toBeGreaterThan(0)
+    expect(await answer.textContent()).not.toContain('```')
+    // The same HTML as the main chat renders from the same text.
+    expect(await answer.innerHTML()).toBe(await page.evaluate((html) => {
+      const template = document.createElement('template')
+      template.innerHTML = html
+      return template.innerHTML
+    }, renderMarkdown(content)))
+    await screenshot(page, 'ai-sdk-4-markdown')
   })
 
   it('a tool approval answered on the page continues the job', async () => {

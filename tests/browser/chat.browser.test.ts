@@ -222,6 +222,44 @@ describe('demo chat across a server restart (memory provider)', () => {
   })
 })
 
+describe('demo chat across a graceful restart (memory provider)', () => {
+  it('keeps the part of the answer that had arrived, also after a reload when the server no longer has the job', async () => {
+    const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
+    let restarting = await startAppServer(restartEnv)
+    try {
+      const page = await (await demo.newContext()).newPage()
+      await gotoChat(page, `${restarting.url}/`)
+      const jobId = await send(page, LONG_PROMPT)
+      await page.waitForURL(/\/threads\//)
+      await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+      const port = Number(new URL(restarting.url).port)
+      // SIGTERM: the server ends its running jobs as interrupted before it exits.
+      await restarting.stop()
+      const cutOff = turn(page, jobId)
+      await cutOff.locator('.status-chip', { hasText: 'interrupted' }).waitFor({ timeout: WAIT_MS })
+      const partial = await answerOnScreen(page, jobId)
+      expect(partial.length).toBeGreaterThan(MID_ANSWER_CHARS)
+
+      restarting = await startAppServer(restartEnv, port)
+      await page.reload()
+      await waitForStatus(page, jobId, 'lost')
+      expect(await cutOff.locator('.status-chip').textContent()).toBe('interrupted')
+      expect(await answerOnScreen(page, jobId)).toBe(partial)
+      expect(await cutOff.locator('.lost-note').textContent()).toContain('with the part of the answer that had arrived')
+      expect(await cutOff.locator('.bubble-user').textContent()).toContain(LONG_PROMPT)
+      await screenshot(page, 'restart-graceful-1-kept-after-reload')
+
+      // Removing the turn forgets its text too.
+      await cutOff.getByRole('button', { name: 'Remove' }).click()
+      await cutOff.waitFor({ state: 'detached', timeout: WAIT_MS })
+      expect(await page.evaluate(() => localStorage.getItem('background-jobs-demo:kept-answers'))).toBe('[]')
+    }
+    finally {
+      await restarting.stop()
+    }
+  })
+})
+
 describe('demo chat across a server restart (Redis, recovery.chat = continue)', () => {
   it('a job the restarted server takes over comes back: the turn is never lost and ends with the whole answer', async () => {
     const redis = await startRedisServer()

@@ -4,12 +4,13 @@ import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobEventPayload } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
 import { parseComposerInput } from '../../demo/app/lib/commands'
+import { forgetAnswer, keepAnswer, KEPT_ANSWER_MAX_CHARS, KEPT_ANSWERS_MAX, keptAnswer } from '../../demo/app/lib/kept-answers'
 import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
 import { decisionOf } from '../../demo/app/lib/schema-form'
 import { groupThreads } from '../../demo/app/lib/threads'
 import type { TurnReport } from '../../demo/app/lib/turn-report'
-import { stoppableJob, threadStatusLine } from '../../demo/app/lib/turn-report'
-import { expiryText, humanizeProblem, plainTitle } from '../../demo/app/lib/wording'
+import { stoppableJob, threadHold, threadStatusLine } from '../../demo/app/lib/turn-report'
+import { expiryText, failureText, holdText, humanizeProblem, plainTitle, unreachableText } from '../../demo/app/lib/wording'
 import { latestAgentOutput, resultMarkdown, workflowResult, workflowVisits } from '../../demo/app/lib/workflow-view'
 
 function job(patch: Partial<JobSummary> & { id: string }): JobSummary {
@@ -24,6 +25,27 @@ describe('wording for people', () => {
     expect(humanizeProblem('messages.0.dueDate: Invalid input: expected string, received number')).toBe('The due date must be a string.')
     expect(humanizeProblem('Too many jobs running; try again in 3 s')).toBe('Too many jobs running; try again in 3 s')
     expect(humanizeProblem('topic: something the mapper does not know')).toBe('topic: something the mapper does not know')
+  })
+
+  it('says a request that got no answer, or a proxy\'s error page, in a sentence; the server\'s own message in plain words', () => {
+    // What ofetch throws when the server is down: no status, a developer's message.
+    const unreachable = Object.assign(new Error('[POST] "/api/jobs": <no response> Failed to fetch'), { statusCode: undefined, data: undefined })
+    expect(failureText(unreachable, 'send')).toBe('Couldn’t reach the server — your message wasn’t sent. Try again.')
+    expect(failureText(unreachable, 'stop')).toBe('Couldn’t reach the server — the answer wasn’t stopped. Try again.')
+    const badGateway = Object.assign(new Error('[POST] "/api/jobs": 502 Bad Gateway'), { statusCode: 502, data: '<html>…</html>' })
+    expect(failureText(badGateway, 'send')).toBe('The server had a problem — your message wasn’t sent. Try again.')
+    const invalid = Object.assign(new Error('[POST] "/api/jobs": 400'), { statusCode: 400, data: { statusCode: 400, message: 'Invalid workflow input: topic: Too small: expected string to have >=1 characters' } })
+    expect(failureText(invalid, 'send')).toBe('The topic can\'t be empty.')
+    const limited = Object.assign(new Error('[POST] "/api/jobs": 429'), { statusCode: 429, data: { statusCode: 429, message: 'Too many jobs running; try again in 3 s' } })
+    expect(failureText(limited, 'send')).toBe('Too many jobs running; try again in 3 s')
+    expect(failureText(unreachable, 'send')).not.toMatch(/\[POST\]|no response|fetch/)
+    expect(unreachableText('answer')).toBe('Couldn’t reach the server — your answer wasn’t sent. Try again.')
+  })
+
+  it('says why the composer holds a message', () => {
+    expect(holdText({ kind: 'running', jobId: 'a' })).toBe('Wait for this answer to finish, or stop it.')
+    expect(holdText({ kind: 'waiting', jobId: 'a' })).toBe('Answer the job’s question, or stop it, first.')
+    expect(holdText({ kind: 'away', jobId: 'a' })).toBe('Wait for the server to come back.')
   })
 
   it('says what happens when nobody answers in time', () => {
@@ -56,6 +78,23 @@ describe('known jobs (this browser\'s memory of its threads)', () => {
     expect(knownJobs().map(known => known.id)).toEqual(['b'])
     rememberJobs(Array.from({ length: KNOWN_JOBS_MAX + 5 }, (_, index) => job({ id: `j${index}` })))
     expect(knownJobs()).toHaveLength(KNOWN_JOBS_MAX)
+  })
+
+  it('keeps partial answers, bounded in number and length, and forgets one', () => {
+    keepAnswer('a', 'The part that had arrived')
+    keepAnswer('b', 'x'.repeat(KEPT_ANSWER_MAX_CHARS + 10))
+    keepAnswer('empty', '')
+    expect(keptAnswer('a')).toEqual({ text: 'The part that had arrived', truncated: false })
+    expect(keptAnswer('b')).toEqual({ text: 'x'.repeat(KEPT_ANSWER_MAX_CHARS), truncated: true })
+    expect(keptAnswer('empty')).toBeNull()
+    keepAnswer('a', 'More of it')
+    expect(keptAnswer('a')?.text).toBe('More of it')
+    forgetAnswer('a')
+    expect(keptAnswer('a')).toBeNull()
+    for (let index = 0; index < KEPT_ANSWERS_MAX + 5; index++) keepAnswer(`j${index}`, `answer ${index}`)
+    expect(keptAnswer('b')).toBeNull()
+    expect(keptAnswer('j4')).toBeNull()
+    expect(keptAnswer(`j${KEPT_ANSWERS_MAX + 4}`)?.text).toBe(`answer ${KEPT_ANSWERS_MAX + 4}`)
   })
 
   it('merges: the server wins; what it no longer has is marked missing and never live in the thread list', () => {
@@ -114,6 +153,15 @@ describe('thread status line and Stop', () => {
   it('offers Stop for the newest active turn, not while its server is away', () => {
     expect(stoppableJob([['a', report({})], ['b', report({})], ['c', report({ active: false, status: 'completed' })]])).toBe('b')
     expect(stoppableJob([['a', report({ connection: 'offline' })]])).toBeNull()
+  })
+
+  it('holds the next message while a turn is unfinished — running, waiting for the user, or just started — and says why', () => {
+    const done = report({ active: false, status: 'completed', connection: 'closed' })
+    expect(threadHold([['a', done], ['b', report({ active: false, status: 'lost', connection: 'closed' })]])).toBeNull()
+    expect(threadHold([['a', done], ['b', report({})]])).toEqual({ kind: 'running', jobId: 'b' })
+    expect(threadHold([['a', done], ['b', report({ status: 'waiting', waiting: true })]])).toEqual({ kind: 'waiting', jobId: 'b' })
+    expect(threadHold([['b', report({ status: 'connecting', connection: 'connecting' })]])).toEqual({ kind: 'running', jobId: 'b' })
+    expect(threadHold([['b', report({ connection: 'offline' })]])).toEqual({ kind: 'away', jobId: 'b' })
   })
 })
 

@@ -26,13 +26,33 @@ describe('threads', () => {
   it('sorts oldest first and builds the chat history with the new prompt last', () => {
     expect(sortOldestFirst([job({ id: 'b', createdAt: 2 }), job({ id: 'a', createdAt: 1 })]).map(item => item.id)).toEqual(['a', 'b'])
     expect(buildHistory([
-      { type: 'chat', prompt: 'Hi', answer: 'Hello!' },
-      { type: 'workflow', prompt: '/workflow x', answer: 'report' },
-      { type: 'chat', prompt: 'Fail please', answer: '' },
+      { type: 'chat', prompt: 'Hi', answer: 'Hello!', status: 'completed' },
+      { type: 'workflow', prompt: '/workflow x', answer: 'report', status: 'completed' },
+      { type: 'chat', prompt: 'Fail please', answer: '', status: 'failed' },
+      { type: 'chat', prompt: 'Stop early', answer: 'The first half', status: 'aborted' },
     ], 'Next')).toEqual([
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
       { role: 'user', content: 'Fail please' },
+      { role: 'user', content: 'Stop early' },
+      { role: 'assistant', content: 'The first half' },
+      { role: 'user', content: 'Next' },
+    ])
+  })
+
+  it('never sends half an answer as a whole one: unfinished and lost turns are left out, a failed turn keeps only its prompt', () => {
+    expect(buildHistory([
+      { type: 'chat', prompt: 'Hi', answer: 'Hello!', status: 'completed' },
+      { type: 'chat', prompt: 'Long answer one', answer: 'Cut mid-sent', status: 'running' },
+      { type: 'chat', prompt: 'Delete notes.txt', answer: '', status: 'waiting' },
+      { type: 'chat', prompt: 'Just sent', answer: '', status: 'queued' },
+      { type: 'chat', prompt: 'Not loaded yet', answer: '', status: 'connecting' },
+      { type: 'chat', prompt: 'Lost in a restart', answer: 'Part', status: 'lost' },
+      { type: 'chat', prompt: 'Upstream broke', answer: 'Half of it', status: 'failed' },
+    ], 'Next')).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'Upstream broke' },
       { role: 'user', content: 'Next' },
     ])
   })

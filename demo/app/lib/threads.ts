@@ -5,6 +5,7 @@
 import type { ChatHistoryMessage, JobSummary } from '../../../app/lib/api-types'
 import { isTerminalStatus } from '../../../shared/events'
 import type { ThreadJob } from './known-jobs'
+import type { TurnReport } from './turn-report'
 import { plainTitle } from './wording'
 
 /** One entry of the thread list. */
@@ -52,24 +53,33 @@ export function sortOldestFirst<Job extends JobSummary>(jobs: readonly Job[]): J
   return [...jobs].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
 }
 
-/** One finished exchange of a thread, as the history needs it. */
+/** One exchange of a thread, as the history needs it. */
 export interface ThreadTurn {
   type: JobSummary['type']
   prompt: string
   /** The answer text; empty when the job produced none. */
   answer: string
+  /** How the turn stands (see `TurnReport`). */
+  status: TurnReport['status']
 }
+
+/** Turns whose answer is an answer: finished, or stopped by the user (who chose to keep the part written). */
+const ANSWERED_STATUSES: ReadonlyArray<TurnReport['status']> = ['completed', 'aborted']
 
 /**
  * The messages the next chat job is sent: every earlier chat prompt and its answer, then the new
- * prompt. Workflow jobs are not chat history; an empty answer (failed before any text) is left out.
+ * prompt. Workflow jobs are not chat history. A failed turn's prompt is kept without its text
+ * (cut off, not an answer); a turn not finished, or lost, is left out whole: the model never
+ * finished it, and half an answer must never pass for a whole one.
  */
 export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string): ChatHistoryMessage[] {
   const messages: ChatHistoryMessage[] = []
   for (const turn of turns) {
     if (turn.type !== 'chat' || !turn.prompt) continue
+    const answered = ANSWERED_STATUSES.includes(turn.status)
+    if (!answered && turn.status !== 'failed') continue
     messages.push({ role: 'user', content: turn.prompt })
-    if (turn.answer) messages.push({ role: 'assistant', content: turn.answer })
+    if (answered && turn.answer) messages.push({ role: 'assistant', content: turn.answer })
   }
   messages.push({ role: 'user', content: nextPrompt })
   return messages

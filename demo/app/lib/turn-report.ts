@@ -3,8 +3,8 @@ export const INTERRUPTED_CODES: readonly string[] = ['shutdown', 'owner-lost']
 
 /**
  * What each turn of a thread reports to the thread (its status, connection, whether it waits for
- * the user), and the one line the thread shows above the composer from those reports. Pure, so it
- * is unit-tested.
+ * the user), and what the thread derives from those reports: the one line above the composer, the
+ * turn Stop applies to, and the turn that holds the next message back. Pure, so it is unit-tested.
  */
 import type { JobStatus } from '../../../shared/events'
 import type { JobConnectionState } from '../../../app/lib/job-stream'
@@ -14,6 +14,7 @@ export interface TurnReport {
   answer: string
   /** The job's status, or `lost` (the server no longer has it) / `connecting` (no state yet). */
   status: JobStatus | 'lost' | 'connecting'
+  /** Not finished yet: queued, running or waiting (also while its state is still on its way). */
   active: boolean
   waiting: boolean
   connection: JobConnectionState
@@ -25,9 +26,18 @@ export type ThreadStatusLine =
   | { kind: 'waiting', jobId: string }
   | null
 
+/** Why the thread holds the next message back: its newest unfinished turn and what it is doing. */
+export type ThreadHold =
+  | { kind: 'running' | 'waiting' | 'away', jobId: string }
+  | null
+
+function isAway(report: TurnReport): boolean {
+  return report.connection === 'offline' || report.connection === 'reconnecting'
+}
+
 /** Picks the line for a thread's reports (oldest turn first). */
 export function threadStatusLine(reports: ReadonlyArray<[jobId: string, report: TurnReport]>): ThreadStatusLine {
-  const away = reports.filter(([, report]) => report.active && (report.connection === 'offline' || report.connection === 'reconnecting'))
+  const away = reports.filter(([, report]) => report.active && isAway(report))
   if (away.length) {
     const offline = away.find(([, report]) => report.connection === 'offline')
     return { kind: offline ? 'offline' : 'reconnecting', jobId: (offline ?? away[0]!)[0] }
@@ -38,6 +48,18 @@ export function threadStatusLine(reports: ReadonlyArray<[jobId: string, report: 
 
 /** The job Stop applies to: the newest turn still running (or queued/waiting) while its server is reachable, if any. */
 export function stoppableJob(reports: ReadonlyArray<[jobId: string, report: TurnReport]>): string | null {
-  const active = reports.filter(([, report]) => report.active && report.connection !== 'offline' && report.connection !== 'reconnecting').at(-1)
+  const active = reports.filter(([, report]) => report.active && !isAway(report)).at(-1)
   return active ? active[0] : null
+}
+
+/**
+ * The turn that holds the next message back, as a chat app does: while an answer is unfinished the
+ * next message would be sent without it (or with half of it), so it waits. Null when sending is free.
+ */
+export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnReport]>): ThreadHold {
+  const unfinished = reports.filter(([, report]) => report.active)
+  if (!unfinished.length) return null
+  const [jobId, report] = unfinished.at(-1)!
+  const away = unfinished.some(([, other]) => isAway(other))
+  return { kind: away ? 'away' : report.waiting ? 'waiting' : 'running', jobId }
 }

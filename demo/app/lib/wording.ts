@@ -1,8 +1,11 @@
 /**
- * Words for people where the API speaks to developers: validation messages, what happens when an
- * input request expires, titles without Markdown. Pure, so it is unit-tested.
+ * Words for people where the API speaks to developers: validation messages, failed requests, why
+ * the composer holds a message, what happens when an input request expires, titles without
+ * Markdown. Pure, so it is unit-tested.
  */
+import { apiErrorStatus } from '../../../app/lib/api-error'
 import type { InputTimeoutAction } from '../../../shared/events'
+import type { ThreadHold } from './turn-report'
 
 const ZOD_PHRASES: Array<[RegExp, (match: RegExpExecArray) => string]> = [
   [/^Too small: expected string to have >=1 characters?$/, () => 'can\'t be empty'],
@@ -44,6 +47,42 @@ export function humanizeProblem(message: string): string {
     sentences.push(path === '(root)' || path === 'body' ? `The answer ${phrase}.` : `The ${fieldWords(path)} ${phrase}.`)
   }
   return sentences.map(capitalize).join(' ')
+}
+
+/** What did not happen when a request failed, for `failureText`. */
+export type FailedAction = 'send' | 'stop' | 'answer'
+
+const NOT_DONE: Record<FailedAction, string> = {
+  send: 'your message wasn’t sent',
+  stop: 'the answer wasn’t stopped',
+  answer: 'your answer wasn’t sent',
+}
+
+/** A request that got no answer at all: `Couldn’t reach the server — your message wasn’t sent. Try again.` */
+export function unreachableText(action: FailedAction): string {
+  return `Couldn’t reach the server — ${NOT_DONE[action]}. Try again.`
+}
+
+/**
+ * A failed request in plain words. The server's own message (an HTTP error with a body) is shown,
+ * in plain words where `humanizeProblem` knows it; a request that got no answer (the server is down,
+ * the network is gone) or an error page of a proxy in front of it gets a sentence, never the fetch
+ * library's `[POST] "/api/jobs": <no response> Failed to fetch`.
+ */
+export function failureText(failure: unknown, action: FailedAction): string {
+  const status = apiErrorStatus(failure)
+  const serverMessage = (failure as { data?: { message?: unknown } } | null)?.data?.message
+  if (typeof serverMessage === 'string' && serverMessage) return humanizeProblem(serverMessage)
+  if (status === undefined) return unreachableText(action)
+  if (status >= 500) return `The server had a problem — ${NOT_DONE[action]}. Try again.`
+  return `Something went wrong (error ${status}) — ${NOT_DONE[action]}. Try again.`
+}
+
+/** Why the composer does not send now (`threadHold`), in a few words. */
+export function holdText(hold: NonNullable<ThreadHold>): string {
+  if (hold.kind === 'waiting') return 'Answer the job’s question, or stop it, first.'
+  if (hold.kind === 'away') return 'Wait for the server to come back.'
+  return 'Wait for this answer to finish, or stop it.'
 }
 
 const TIMEOUT_CONSEQUENCES: Record<InputTimeoutAction, string> = {

@@ -1,0 +1,162 @@
+/**
+ * The composer and the turns around it as a chat app's user expects them (Chromium): no second
+ * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
+ * on why), focus back in the box after Stop, Retry on a stopped turn without its own half answer
+ * as history, a plain sentence when the server cannot be reached, a waiting thread that hydrates
+ * without mismatches with "Show" moving focus to the question, workflow threads titled by their
+ * topic, and a compact composer and top bar on a 375 px phone.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page, Request } from 'playwright-core'
+import type { ChatHistoryMessage } from '../../app/lib/api-types'
+import type { BrowserLook } from './support/browser'
+import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { openChat as openChatPage, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+
+const demo = useDemoInBrowser()
+const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
+
+const composer = (page: Page) => page.locator('#composer-input')
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName)
+
+/** Records the bodies of the job starts (`POST /api/jobs`) the page sends. */
+function recordStarts(page: Page): Array<{ messages?: ChatHistoryMessage[] }> {
+  const starts: Array<{ messages?: ChatHistoryMessage[] }> = []
+  page.on('request', (request: Request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs') starts.push(request.postDataJSON())
+  })
+  return starts
+}
+
+describe('demo chat: the composer while an answer is unfinished', () => {
+  it('holds the next message while an answer runs, Stop gives focus back, and a stopped turn offers Retry', async () => {
+    const page = await openChat()
+    const starts = recordStarts(page)
+    const first = await send(page, LONG_PROMPT)
+    await waitForAnswerChars(page, first, MID_ANSWER_CHARS)
+
+    // Enter does not send mid-answer: the draft stays, Stop is where Send was, a line says why.
+    await composer(page).fill('Second question')
+    await composer(page).press('Enter')
+    expect(await page.locator('.turn').count()).toBe(1)
+    expect(starts).toHaveLength(1)
+    expect(await composer(page).inputValue()).toBe('Second question')
+    expect(await page.locator('.composer-send').count()).toBe(0)
+    expect(await page.locator('.composer-held').textContent()).toBe('Wait for this answer to finish, or stop it.')
+    expect(await composer(page).getAttribute('aria-describedby')).toBe(await page.locator('.composer-held').getAttribute('id'))
+    await screenshot(page, 'hold-1-running')
+
+    // Stop: the button goes, the focus stays in the box.
+    await page.locator('.composer-stop').click()
+    await waitForStatus(page, first, 'aborted')
+    expect(await focusedId(page)).toBe('composer-input')
+    expect(await page.locator('.composer-held').count()).toBe(0)
+
+    // Now it sends; the stopped answer is history as the user kept it.
+    await composer(page).press('Enter')
+    await page.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
+    const second = (await page.locator('.turn').nth(1).getAttribute('data-job-id'))!
+    const stoppedText = (await turn(page, first).locator('.answer').textContent())!.trim()
+    expect(starts[1]!.messages!.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
+    expect(starts[1]!.messages![1]!.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
+    expect(stoppedText.startsWith(starts[1]!.messages![1]!.content.slice(0, 20))).toBe(true)
+
+    // Retry on the stopped turn (once the second answer is in) asks again, without the half answer.
+    await waitForStatus(page, second, 'completed')
+    await turn(page, first).getByRole('button', { name: 'Retry' }).click()
+    await page.locator('.turn').nth(2).waitFor({ timeout: WAIT_MS })
+    expect(await page.locator('.turn').nth(2).locator('.bubble-user').textContent()).toContain(LONG_PROMPT)
+    expect(starts[2]!.messages!.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
+      ['user', 'Second question'], ['assistant', '…'], ['user', LONG_PROMPT],
+    ])
+    await screenshot(page, 'hold-2-retried')
+  })
+
+  it('holds the next message while a job waits for the user; "Show" puts focus on the question', async () => {
+    const page = await openChat()
+    const starts = recordStarts(page)
+    const jobId = await send(page, 'Please delete notes.txt')
+    const prompt = turn(page, jobId).locator('.input-prompt')
+    await prompt.waitFor({ timeout: WAIT_MS })
+    await composer(page).fill('And another thing')
+    await composer(page).press('Enter')
+    expect(starts).toHaveLength(1)
+    expect(await page.locator('.composer-held').textContent()).toBe('Answer the job’s question, or stop it, first.')
+
+    await page.locator('.composer-status').getByRole('button', { name: 'Show' }).click()
+    await page.waitForFunction(() => document.activeElement?.closest('.input-prompt') !== null, null, { timeout: WAIT_MS })
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve')
+
+    await prompt.getByRole('button', { name: 'Approve' }).click()
+    await waitForStatus(page, jobId, 'completed')
+    await composer(page).press('Enter')
+    await page.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
+    expect(starts[1]!.messages!.at(-1)).toEqual({ role: 'user', content: 'And another thing' })
+  })
+
+  it('says in a sentence that the server could not be reached, and keeps the message', async () => {
+    const page = await openChat()
+    await page.route('**/api/jobs', route => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()))
+    await composer(page).fill('Hello?')
+    await composer(page).press('Enter')
+    const problem = page.locator('.composer-error')
+    await problem.waitFor({ timeout: WAIT_MS })
+    expect(await problem.textContent()).toBe('Couldn’t reach the server — your message wasn’t sent. Try again.')
+    expect(await composer(page).inputValue()).toBe('Hello?')
+    await screenshot(page, 'unreachable-1-send')
+  })
+})
+
+describe('demo chat: loading a waiting thread, titles, a phone', () => {
+  for (const message of ['Please delete notes.txt', '/workflow research-report cats']) {
+    it(`hydrates a thread waiting for the user without mismatches (${message})`, async () => {
+      const page = await openChat()
+      const jobId = await send(page, message)
+      await turn(page, jobId).locator('.input-prompt').waitFor({ timeout: WAIT_MS })
+      const logged: string[] = []
+      page.on('console', entry => logged.push(`${entry.type()}: ${entry.text()}`))
+      page.on('pageerror', error => logged.push(`pageerror: ${error.message}`))
+      await page.reload()
+      await waitForHydration(page)
+      await page.locator('.composer-status[data-kind="waiting"]').waitFor({ timeout: WAIT_MS })
+      await page.locator('.composer-stop').waitFor({ timeout: WAIT_MS })
+      expect(logged.filter(line => /hydrat|mismatch/i.test(line))).toEqual([])
+      expect(logged.filter(line => line.startsWith('error') || line.startsWith('pageerror'))).toEqual([])
+    })
+  }
+
+  it('titles workflow threads by their topic, in the thread list and the tab', async () => {
+    const page = await openChat()
+    await send(page, '/workflow parallel-brainstorm cats')
+    await page.waitForURL(/\/threads\//)
+    await page.getByRole('link', { name: '+ New thread' }).click()
+    await page.waitForURL(`${demo.url}/`)
+    await send(page, '/workflow parallel-brainstorm dogs')
+    await page.waitForURL(/\/threads\//)
+    await page.locator('.thread-title', { hasText: 'parallel-brainstorm: dogs' }).waitFor({ timeout: WAIT_MS })
+    expect(await page.locator('.thread-title').allTextContents()).toEqual(['parallel-brainstorm: dogs', 'parallel-brainstorm: cats'])
+    expect(await page.title()).toBe('parallel-brainstorm: dogs — Background jobs chat')
+    await page.reload()
+    await waitForHydration(page)
+    expect(await page.title()).toBe('parallel-brainstorm: dogs — Background jobs chat')
+  })
+
+  it('keeps the composer compact and the top bar on one line at 375 px', async () => {
+    const page = await openChat({ viewport: { width: 375, height: 740 } })
+    const height = (selector: string) => page.locator(selector).evaluate(element => element.getBoundingClientRect().height)
+    expect(await height('.topbar')).toBeLessThanOrEqual(52)
+    expect(await page.locator('.brand').evaluate(element => element.getClientRects().length)).toBe(1)
+    const jobId = await send(page, LONG_PROMPT)
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    // Mid-answer: a one-line box with Stop beside it, the options on one row.
+    await page.locator('.composer-stop').waitFor()
+    expect(await height('.composer-input')).toBeLessThan(50)
+    expect(await height('.composer-bar')).toBeLessThan(36)
+    expect(await height('.composer-dock')).toBeLessThanOrEqual(110)
+    const box = (await page.locator('.composer-input').boundingBox())!
+    const stop = (await page.locator('.composer-stop').boundingBox())!
+    expect(stop.x).toBeGreaterThan(box.x + box.width)
+    expect(stop.x + stop.width).toBeLessThanOrEqual(375)
+    await screenshot(page, 'phone-375-composer')
+  })
+})
