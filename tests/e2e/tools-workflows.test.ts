@@ -127,6 +127,17 @@ describe('tools in the background', () => {
     expect(body.state.toolCalls[0]).toMatchObject({ name: 'delete_file', status: 'completed' })
     expect(body.state.answeredInputs[0]).toMatchObject({ answer: { approved: true }, answeredBy: expect.stringMatching(/^anon_/) })
   })
+
+  it('a denial with a reason beside the answer: the call is denied and the reason kept, as documented', async () => {
+    const user = await createClient(scripted.url).init()
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: 'Please delete notes.txt' }] })
+    const request = await waitForNotification(user, job.id, 'input-request')
+    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: request.data.requestId, answer: 'deny', reason: 'not that file' })).status).toBe(200)
+    await waitForNotification(user, job.id, 'job-end')
+    const { body } = await user.get(`/api/jobs/${job.id}`)
+    expect(body.state.toolCalls[0]).toMatchObject({ name: 'delete_file', status: 'denied', error: expect.stringContaining(': not that file.') })
+    expect(body.state.answeredInputs[0]).toMatchObject({ answer: { approved: false, reason: 'not that file' } })
+  })
 })
 
 describe('workflows in the background', () => {

@@ -76,6 +76,15 @@ export const ISOLATION_TEST_TOOLS = [
       for (;;) kept.push(Array.from({ length: 100_000 }, (_, index) => index))
     },
   }),
+  defineTool({
+    name: 'exit',
+    description: 'Calls process.exit, now or from a timer after it answered.',
+    parameters: z.object({ later: z.boolean().default(false) }),
+    execute: ({ later }) => {
+      if (!later) process.exit(3)
+      return new Promise(() => setTimeout(() => process.exit(4), 0))
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -75,6 +75,27 @@ describe('tool faults become results the model sees', () => {
     expect(metrics.tool_call_count).toBe(1)
   })
 
+  it('whatever is thrown — no prototype, a hostile Proxy, an Error whose message getter throws — is an error result, never a failed job', async () => {
+    const hostile = new Proxy({}, { get() { throw new Error('trap') }, getPrototypeOf() { throw new Error('trap') } })
+    const badMessage = Object.defineProperty(new Error('x'), 'message', { get() { throw new Error('getter') } })
+    for (const thrown of [Object.create(null), hostile, badMessage]) {
+      const tool = defineTool({ name: 'odd', description: 'Throws oddly', parameters: z.object({}), execute: () => { throw thrown } })
+      const { call, result } = await runOneCall({ name: 'odd', args: {} }, [tool])
+      expect(call).toMatchObject({ status: 'error', error: expect.stringMatching(/^Tool "odd" failed: /) })
+      expect(result.text).toBe('ok')
+    }
+  })
+
+  it('a huge error message is cut in the event and for the model, and the job goes on', async () => {
+    const tool = defineTool({ name: 'verbose', description: 'Throws a long message', parameters: z.object({}), execute: () => { throw new Error('M'.repeat(5_000_000)) } })
+    const { told, call, result } = await runOneCall({ name: 'verbose', args: {} }, [tool])
+    expect(call.status).toBe('error')
+    expect(call.error!.length).toBeLessThan(4_100)
+    expect(call.error).toMatch(/more characters cut\)$/)
+    expect((told as { error: string }).error).toBe(call.error)
+    expect(result.text).toBe('ok')
+  })
+
   it('a result that is not JSON becomes an error result', async () => {
     const tool = defineTool({ name: 'big', description: 'BigInt', parameters: z.object({}), execute: () => ({ value: 10n }) })
     const { told } = await runOneCall({ name: 'big' }, [tool])

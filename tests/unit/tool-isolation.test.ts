@@ -140,6 +140,14 @@ describe('hard limits', () => {
     expect(await workerThreadId(run)).not.toBe(before)
   })
 
+  it('process.exit in a tool fails its call at once, not at its time limit; the server and the next call go on', async () => {
+    const run = isolatedRun({ tools: { isolated: 'exit,thread_id' }, limits: { toolTimeoutMs: 600_000 } })
+    expect(await call(run, 'exit')).toMatchObject({ status: 'error', error: expect.stringContaining('process.exit(3) is not allowed in an isolated tool') })
+    // From a timer, outside the call's own code: the worker fails, and the call with it.
+    expect(await call(run, 'exit', { later: true })).toMatchObject({ status: 'error', error: expect.stringContaining('stopped its isolation worker') })
+    expect(await workerThreadId(run)).toBeGreaterThan(0)
+  })
+
   it('over the queue limit a call is refused at once with an error result, never queued', async () => {
     const run = isolatedRun({ tools: { isolated: 'spin' }, isolation: { maxQueue: 1 }, limits: { toolTimeoutMs: 600_000 } })
     const marker = markerPath()

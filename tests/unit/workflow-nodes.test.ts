@@ -45,6 +45,17 @@ async function settle(rounds = 5) {
 }
 
 describe('workflow nodes', () => {
+  it('two agents in a row: one blank line between their texts, not two', async () => {
+    const job = startWorkflow(workflow({
+      first: { kind: 'agent', instructions: 'Be brief.', prompt: 'One', model: 'fake/small' },
+      second: { kind: 'agent', instructions: 'Be brief.', prompt: 'Two', model: 'fake/small' },
+      done: { kind: 'output', value: 'End' },
+    }, [['first', 'second'], ['second', 'done']]), { n: 1 })
+    await job.done
+    expect(job.error()).toBeUndefined()
+    expect(job.state().content).toBe('[fake/small] One\n\n[fake/small] Two\n\nEnd')
+  })
+
   it('agent: runs the executor loop with its instructions and model; text is tagged with the node', async () => {
     const job = startWorkflow(workflow({
       think: { kind: 'agent', instructions: 'Be brief.', prompt: 'Think about {{input.n}}', model: 'fake/small' },

@@ -15,6 +15,7 @@ import { callNeedsApproval, requestApproval } from './tool-approval'
 import {
   ClientToolUnavailableError,
   isNetworkError,
+  isToolCallError,
   NoSuchToolError,
   ToolCallError,
   ToolDeniedError,
@@ -82,7 +83,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   }, { jobSignal: context.signal, timeoutMs, timers: context.timers })
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
-  if (outcome.kind === 'failed') throw outcome.error instanceof ToolCallError ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
+  if (outcome.kind === 'failed') throw isToolCallError(outcome.error) ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
   return outcome.value
 }
 
@@ -108,7 +109,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   catch (error) {
     // Anything that is not a tool fault (abort, a failed approval request) ends the job.
     if (context.signal.aborted) throw context.signal.reason
-    if (!(error instanceof ToolCallError)) throw error
+    if (!isToolCallError(error)) throw error
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: error.message, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }

@@ -5,11 +5,46 @@
  */
 import type { ToolResultStatus } from '../../../shared/events'
 
+/**
+ * The longest message a tool failure carries (characters): it goes into the job's log and state
+ * and to the model, so an error that holds a whole response body (an HTTP client's) is cut.
+ */
+export const MAX_TOOL_ERROR_CHARS = 4_000
+
 /** Every tool failure extends this; `status` is what the `tool-result` event says. */
 export class ToolCallError extends Error {
   readonly status: Exclude<ToolResultStatus, 'completed'> = 'error'
   constructor(readonly toolName: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(message.length > MAX_TOOL_ERROR_CHARS ? `${message.slice(0, MAX_TOOL_ERROR_CHARS)}… (${message.length - MAX_TOOL_ERROR_CHARS} more characters cut)` : message, options)
+  }
+}
+
+/** True for a tool failure of ours — false for anything else, even a value whose prototype lookup throws. */
+export function isToolCallError(value: unknown): value is ToolCallError {
+  try {
+    return value instanceof ToolCallError
+  }
+  catch {
+    return false
+  }
+}
+
+/**
+ * What a tool threw, as text — for any value: an Error whose `message` getter throws, an object
+ * without a prototype or a hostile Proxy must not turn a tool fault into a failed job.
+ */
+export function describeThrown(value: unknown): string {
+  try {
+    if (value instanceof Error) return String(value.message)
+    return String(value)
+  }
+  catch {
+    try {
+      return Object.prototype.toString.call(value)
+    }
+    catch {
+      return 'a value that cannot be shown'
+    }
   }
 }
 
@@ -43,7 +78,7 @@ export class ClientToolUnavailableError extends ToolCallError {
 export class ToolExecutionError extends ToolCallError {
   override readonly name = 'ToolExecutionError'
   constructor(toolName: string, cause: unknown) {
-    super(toolName, `Tool "${toolName}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    super(toolName, `Tool "${toolName}" failed: ${describeThrown(cause)}`, { cause })
   }
 }
 
@@ -60,7 +95,7 @@ export class ToolTimeoutError extends ToolCallError {
 export class ToolResultNotSerializableError extends ToolCallError {
   override readonly name = 'ToolResultNotSerializableError'
   constructor(toolName: string, cause: unknown) {
-    super(toolName, `Tool "${toolName}" returned a result that is not JSON-serializable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    super(toolName, `Tool "${toolName}" returned a result that is not JSON-serializable: ${describeThrown(cause)}`, { cause })
   }
 }
 
@@ -85,7 +120,16 @@ const NETWORK_ERROR_CODES = new Set([
  */
 export function isNetworkError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 3) return false
-  const { code, name, message, cause } = error as { code?: unknown, name?: unknown, message?: unknown, cause?: unknown }
+  let fields: { code?: unknown, name?: unknown, message?: unknown, cause?: unknown }
+  try {
+    const { code, name, message, cause } = error as typeof fields
+    fields = { code, name, message, cause }
+  }
+  catch {
+    // A thrown value whose properties throw (a Proxy, a getter): not a network error we know.
+    return false
+  }
+  const { code, name, message, cause } = fields
   if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true
   if (name === 'TypeError' && message === 'fetch failed') return true
   if (name === 'FetchError' || name === 'NetworkError') return true

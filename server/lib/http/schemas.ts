@@ -32,11 +32,26 @@ export const workflowJobBodySchema = z.object({
   messageId: id.optional(),
 })
 
-/** The body of `POST /api/jobs/:id/input`. */
+/**
+ * The body of `POST /api/jobs/:id/input`. `reason` (a tool approval's, e.g. why it was denied)
+ * may sit beside the answer; it is handed on inside it (`withReason`).
+ */
 export const inputBodySchema = z.object({
   requestId: z.string().min(1).max(200),
   answer: z.unknown().refine(value => value !== undefined, 'is required'),
+  reason: z.string().max(2000).optional(),
 })
+
+/**
+ * The answer with the body's `reason` inside it, where the approval reader looks for it:
+ * `{ ...answer, reason }` for an object answer, else `{ answer, reason }`. A workflow input whose
+ * schema has no room for a reason refuses it (400), so it is never dropped unseen.
+ */
+export function withReason(answer: unknown, reason: string | undefined): unknown {
+  if (reason === undefined) return answer
+  if (answer !== null && typeof answer === 'object' && !Array.isArray(answer)) return { ...answer, reason }
+  return { answer, reason }
+}
 
 const statusList = z.string().max(200).transform((text, context) => {
   const statuses = text.split(',').map(item => item.trim()).filter(Boolean)

@@ -5,6 +5,7 @@
  * the tool's time limit, and the ids — runs `execute` and answers with JSON. Every fault becomes
  * an answer; only the death of the worker itself (heap limit, termination) rejects.
  */
+import { isMainThread } from 'node:worker_threads'
 import type { ToolDefinition } from '../tools/types'
 import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
@@ -21,8 +22,29 @@ export async function listToolNames(loaders: readonly ToolFileLoader[]): Promise
   return await Promise.all(loaders.map(async loader => ((await loader()).default as ToolDefinition | undefined)?.name))
 }
 
+/**
+ * `process.exit()` in a worker thread ends the thread quietly, and the pool settles a call only
+ * when its worker fails: the call would wait for its whole time limit. `process.abort()` would
+ * end the whole server. In an isolation worker both throw instead, so the call fails at once with
+ * an error result (or, from a callback outside the call, the worker fails and the call with it).
+ */
+function guardProcessExit(): void {
+  if (isMainThread) return
+  const exit = process.exit.bind(process)
+  process.exit = ((code?: number | string | null) => {
+    // Node itself ends a worker this way after an uncaught exception (it marks the process as
+    // exiting first): that must go through, it is how the pool learns the worker failed.
+    if ((process as { _exiting?: boolean })._exiting) return exit(code)
+    throw new Error(`process.exit(${code ?? ''}) is not allowed in an isolated tool; throw an error instead`)
+  }) as typeof process.exit
+  process.abort = (() => {
+    throw new Error('process.abort() is not allowed in an isolated tool; throw an error instead')
+  }) as typeof process.abort
+}
+
 /** The task handler of the worker (its entry's default export). */
 export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: IsolatedToolTask) => Promise<IsolatedToolAnswer> {
+  guardProcessExit()
   const loaded = new Map<number, Promise<ToolDefinition>>()
   // Timers of the calls running in this worker (one time limit each).
   const timers = createTimerSet()

@@ -20,10 +20,16 @@ export interface NodeContextOptions {
   holdText?: boolean
 }
 
-/** What to put before a node's first text so it starts a new paragraph of the job's content. */
-function separatorAfter(content: string): string {
-  if (!content || content.endsWith('\n\n')) return ''
-  return content.endsWith('\n') ? '\n' : '\n\n'
+/**
+ * What to put before a node's first text so it starts a new paragraph of the job's content: the
+ * line breaks a blank line still needs after those the content ends with and those the text
+ * starts with (an agent's model round opens its text with a paragraph break of its own).
+ */
+function paragraphBreak(content: string, text: string): string {
+  if (!content) return ''
+  const trailing = content.endsWith('\n\n') ? 2 : content.endsWith('\n') ? 1 : 0
+  const leading = text.startsWith('\n\n') ? 2 : text.startsWith('\n') ? 1 : 0
+  return '\n'.repeat(Math.max(0, 2 - trailing - leading))
 }
 
 /** Wraps the job's context for one node. Methods are forwarded, never copied, so `this` stays right. */
@@ -35,7 +41,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
 
   const writeText = (delta: string, tag: string) => {
     if (!delta) return
-    const separator = started ? '' : separatorAfter(context.state().content)
+    const separator = started ? '' : paragraphBreak(context.state().content, delta)
     started = true
     context.text(separator + delta, tag)
   }
