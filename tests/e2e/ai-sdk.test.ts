@@ -202,6 +202,28 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     expect((await (await sdkUser()).client.get(`/api/jobs/chat/${id}/messages`)).body).toEqual({ messages: [] })
   })
 
+  it('the messages route keeps every turn when regenerations outnumber its turn limit (limits.maxMessages / 2)', async () => {
+    // Two turns at most: regenerating the second three times must not push the first one out.
+    const small = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key', NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '4' })
+    try {
+      const client = await createClient(small.url).init()
+      const transport = new DefaultChatTransport<UIMessage>({ api: `${small.url}/api/jobs/chat`, headers: { cookie: client.cookie() } })
+      const id = `chat-${Math.random().toString(36).slice(2)}`
+      const first = userMessage('Turn one')
+      const answer = await finalMessage(await send(transport, id, [first]))
+      const second = userMessage('Turn two')
+      let latest = await finalMessage(await send(transport, id, [first, answer, second]))
+      for (let again = 0; again < 3; again++) {
+        latest = await finalMessage(await transport.sendMessages({ chatId: id, messages: [first, answer, second], trigger: 'regenerate-message', messageId: latest.id, abortSignal: undefined }))
+      }
+      const { body } = await client.get(`/api/jobs/chat/${id}/messages`)
+      expect(body.messages.map((message: UIMessage) => message.id)).toEqual([first.id, answer.id, second.id, latest.id])
+    }
+    finally {
+      await small.stop()
+    }
+  })
+
   it('useChat: a tool that needs approval ends the response at the request; addToolApprovalResponse resumes the job', async () => {
     const { client, transport } = await sdkUser()
     const chat = useChat({ id: chatId(), transport, sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses })

@@ -24,19 +24,32 @@ async function jobChunks({ engine, userId }: JobsRouteContext, job: JobSummary):
   return chunks
 }
 
-/** The messages of chat `chatId` (this user's jobs in that thread only). */
-export async function chatHistory(context: JobsRouteContext, chatId: string): Promise<UiMessage[]> {
-  // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
-  const limit = Math.ceil(context.config.limits.maxMessages / 2)
-  const newestFirst = (await context.engine.listJobs(context.userId, { threadId: chatId, limit })).filter(job => job.type === 'chat')
-  // A regenerated (or edited) message keeps its id: only its newest answer counts, as in the client.
+/** Jobs of one chat read at most, regenerations included (each one is a job of its own). */
+const MAX_JOBS_READ = 2_000
+
+/** The newest answer per user message, newest first: a regenerated (or edited) message keeps its id, as in the client. */
+function newestPerMessage(newestFirst: JobSummary[]): JobSummary[] {
   const seen = new Set<string>()
-  const jobs = newestFirst.filter((job) => {
+  return newestFirst.filter((job) => {
     if (!job.messageId) return true
     if (seen.has(job.messageId)) return false
     seen.add(job.messageId)
     return true
-  }).reverse()
+  })
+}
+
+/** The messages of chat `chatId` (this user's jobs in that thread only). */
+export async function chatHistory(context: JobsRouteContext, chatId: string): Promise<UiMessage[]> {
+  // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
+  const turns = Math.ceil(context.config.limits.maxMessages / 2)
+  // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
+  let turnsFound: JobSummary[] = []
+  for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
+    const newestFirst = await context.engine.listJobs(context.userId, { threadId: chatId, limit })
+    turnsFound = newestPerMessage(newestFirst.filter(job => job.type === 'chat'))
+    if (turnsFound.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) break
+  }
+  const jobs = turnsFound.slice(0, turns).reverse()
   const answers = await Promise.all(jobs.map(job => jobChunks(context, job)))
   return jobs.flatMap((job, index): UiMessage[] => [
     { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }] },
