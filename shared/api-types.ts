@@ -15,6 +15,8 @@ export interface JobSummary {
   title: string
   /** Chat jobs: the last user message in full (a thread's history is rebuilt from it). */
   prompt?: string
+  /** Workflow jobs: the workflow and the input it was started with (to show it, or start it again). */
+  workflow?: { name: string, input: unknown }
   createdAt: number
   updatedAt: number
   endedAt: number | null

@@ -1,15 +1,21 @@
 /**
- * What clients see of a job record: no request body, no lease.
+ * What clients see of a job record: no lease, and of the request only what the owner wrote (the
+ * last user message of a chat, a workflow's name and input) — never its trace or tool settings.
  */
 import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
 import type { CreateJobInput, JobSummary } from './engine-types'
 import type { JobRecord } from './providers/types'
 
-/** A summary safe to send to the client (no request, no lease). */
+/** A summary safe to send to the job's owner (no lease, no request internals). */
 export function summarize(record: JobRecord): JobSummary {
   const { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq } = record
-  const prompt = record.request.type === 'chat' ? lastUserMessage(record.request.messages) : undefined
-  return { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq, ...(prompt === undefined ? {} : { prompt }) }
+  const { request } = record
+  const prompt = request.type === 'chat' ? lastUserMessage(request.messages) : undefined
+  return {
+    id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq,
+    ...(prompt === undefined ? {} : { prompt }),
+    ...(request.type === 'workflow' ? { workflow: { name: request.workflow, input: request.input ?? null } } : {}),
+  }
 }
 
 function lastUserMessage(messages: Array<{ role: string, content: string | null }>): string | undefined {

@@ -33,4 +33,16 @@ describe('job summary and title', () => {
     expect(summary).toEqual({ id: 'j1', type: 'chat', status: 'completed', threadId: 't1', messageId: null, title: 'Hi', createdAt: 1, updatedAt: 2, endedAt: 2, lastSeq: 3, prompt: 'Hi there' })
     expect(summary).not.toHaveProperty('request')
   })
+
+  it('summarizes a workflow with its name and input (what its owner started), never the request internals', () => {
+    const record = {
+      id: 'j2', userId: 'u1', type: 'workflow', status: 'failed', threadId: null, messageId: null, title: 'research-report: cats', createdAt: 1, updatedAt: 2, endedAt: 2, lastSeq: 3,
+      request: { type: 'workflow', workflow: 'research-report', input: { topic: 'cats' }, tools: [], trace: { traceparent: 'x' } },
+      lease: { instanceId: 'a', epoch: 1, expiresAt: 9 },
+    } as unknown as JobRecord
+    const summary = summarize(record)
+    expect(summary.workflow).toEqual({ name: 'research-report', input: { topic: 'cats' } })
+    expect(summary).not.toHaveProperty('prompt')
+    expect(JSON.stringify(summary)).not.toMatch(/traceparent|lease|tools/)
+  })
 })
