@@ -8,6 +8,7 @@
 import { v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import type { DatabaseReader } from './_generated/server'
+import { RECORD_PAGE_BYTES, utf8Bytes } from './limits'
 import { findJob } from './model'
 import { controlFields, controlTypeValidator } from './schema'
 
@@ -82,11 +83,19 @@ export const readControls = serverQuery({
     if (!await findJob(ctx.db, jobId)) return null
     const lastNumber = await lastControlNumber(ctx.db, jobId)
     if (afterNumber === undefined || afterNumber >= lastNumber) return { lastNumber, controls: [], hasMore: false }
-    const page = await ctx.db.query('controls')
-      .withIndex('by_job', q => q.eq('jobId', jobId).gt('number', afterNumber))
-      .take(READ_LIMIT + 1)
-    const controls = page.slice(0, READ_LIMIT).map(({ _id, _creationTime, jobId: _jobId, ...fields }) => ({ id: _id, ...fields }))
-    return { lastNumber, controls, hasMore: page.length > READ_LIMIT }
+    // Answers are up to the body limit each: a page also stops at a byte budget (at least one control).
+    const controls = []
+    let bytes = 0
+    let hasMore = false
+    for await (const { _id, _creationTime, jobId: _jobId, ...fields } of ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId).gt('number', afterNumber))) {
+      bytes += utf8Bytes(fields.answerJson ?? '') + 200
+      if (controls.length >= READ_LIMIT || (controls.length > 0 && bytes > RECORD_PAGE_BYTES)) {
+        hasMore = true
+        break
+      }
+      controls.push({ id: _id, ...fields })
+    }
+    return { lastNumber, controls, hasMore }
   },
 })
 

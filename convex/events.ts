@@ -6,7 +6,7 @@
  */
 import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
-import { MAX_APPEND_BYTES, MAX_BATCH_BYTES, READ_PAGE_BYTES, utf8Bytes } from './limits'
+import { MAX_APPEND_BYTES, MAX_BATCH_BYTES, READ_PAGE_BATCHES, READ_PAGE_BYTES, utf8Bytes } from './limits'
 import { findJob, isTerminal, nextChangedAt } from './model'
 import type { StoredJobStatus } from './schema'
 
@@ -178,7 +178,7 @@ export const readEvents = serverQuery({
     const range = ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId).gt('lastSeq', afterSeq))
     for await (const batch of range) {
       // Stop between batches only, never inside an event's pieces.
-      if (pieces.length === 0 && batches.length > 0 && bytes + batch.bytes > READ_PAGE_BYTES) {
+      if (pieces.length === 0 && batches.length > 0 && (bytes + batch.bytes > READ_PAGE_BYTES || batches.length >= READ_PAGE_BATCHES)) {
         hasMore = true
         break
       }

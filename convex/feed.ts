@@ -4,8 +4,9 @@
  * subscription (server/lib/providers/convex-user-subscription.ts) to tell a user about jobs that
  * run on other instances.
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
 import { serverQuery } from './access'
+import { RECORD_PAGE_BYTES } from './limits'
 import { jobRecordValidator, lastChangedAt, toJobRecord } from './model'
 
 /** `userChanges` returns at most this many jobs; the caller asks again after the last. */
@@ -28,10 +29,18 @@ export const userChanges = serverQuery({
   handler: async (ctx, { userId, afterChangedAt }) => {
     const latest = await lastChangedAt(ctx.db, userId)
     if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], hasMore: false }
-    const page = await ctx.db.query('jobs')
-      .withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))
-      .take(READ_LIMIT + 1)
-    const changes = page.slice(0, READ_LIMIT).map(doc => ({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc) }))
-    return { lastChangedAt: latest, changes, hasMore: page.length > READ_LIMIT }
+    // Job documents hold their requests: a page also stops at a byte budget (at least one job).
+    const changes: Array<{ changedAt: number, record: ReturnType<typeof toJobRecord> }> = []
+    let bytes = 0
+    let hasMore = false
+    for await (const doc of ctx.db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
+      bytes += getDocumentSize(doc)
+      if (changes.length >= READ_LIMIT || (changes.length > 0 && bytes > RECORD_PAGE_BYTES)) {
+        hasMore = true
+        break
+      }
+      changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc) })
+    }
+    return { lastChangedAt: latest, changes, hasMore }
   },
 })

@@ -32,10 +32,19 @@ export const create = serverMutation({
     requestJson: jobFields.requestJson,
     createdAt: jobFields.createdAt,
     lease: v.optional(v.union(leaseValidator, v.null())),
+    /** With a lease: its length; the expiry is then counted from the deployment's clock, not the instance's. */
+    leaseMs: v.optional(v.number()),
     /** Refuse when the user already has this many active jobs. */
     maxActivePerUser: v.optional(v.number()),
     /** Refuse when this many jobs are active in the deployment. */
     maxActive: v.optional(v.number()),
+    /**
+     * The active jobs of the deployment as the caller counted them just before. Counted here, in
+     * every creation, the whole `activeJobs` table would be in each one's read set, so every two
+     * creations (and every job end) would conflict; from the caller the global limit may be passed
+     * by creations racing at the same moment. Without it, counted here.
+     */
+    activeNow: v.optional(v.number()),
     /** Count a hit of this rate window for a job really created; refuse when it is full. */
     rate: v.optional(v.object(rateArgs)),
   },
@@ -56,9 +65,12 @@ export const create = serverMutation({
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease, maxActivePerUser, maxActive, rate, ...fields } = args
+    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, ...fields } = args
+    // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
+    // must not start its own job with a lease that is already over.
+    const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
     if (maxActivePerUser !== undefined && await countActiveJobs(ctx.db, userId) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
-    if (maxActive !== undefined && await countActiveJobs(ctx.db) >= maxActive) return { refused: 'global' as const, limit: maxActive }
+    if (maxActive !== undefined && (activeNow ?? await countActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
     if (rate) {
       const decision = await takeHit(ctx.db, rate)
       if (!decision.ok) return { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs }
@@ -107,6 +119,13 @@ export const list = serverQuery({
       && (args.threadId === undefined || doc.threadId === args.threadId)
       && (args.messageId === undefined || doc.messageId === args.messageId)
 
+    if (args.threadId !== undefined && args.messageId === undefined && args.statuses !== undefined) {
+      // A thread's jobs in some statuses (the AI SDK routes look for a chat's active job): one index
+      // range per status, never the thread's whole history of finished turns.
+      const ranges = statuses.map(status => ctx.db.query('jobs')
+        .withIndex('by_user_thread_status', q => q.eq('userId', args.userId).eq('threadId', args.threadId!).eq('status', status)).order('desc'))
+      return (await mergeRanges(ranges, compareNewestFirst, limit)).sort(compareNewestFirst).map(toJobRecord)
+    }
     if (args.messageId !== undefined || args.threadId !== undefined) {
       // A message or thread selects few jobs: walk that index range newest first, stop at the limit.
       const range = args.messageId !== undefined
@@ -115,10 +134,11 @@ export const list = serverQuery({
       const found: Doc<'jobs'>[] = []
       let bytes = 0
       for await (const doc of range.order('desc')) {
-        if (!matches(doc)) continue
-        // Job documents hold their requests: stop early rather than read past a transaction's limit.
+        // Job documents hold their requests, and every one read counts (matching or not): stop
+        // early rather than read past a transaction's limit (fewer than asked, as documented).
         bytes += getDocumentSize(doc)
-        if (found.length > 0 && bytes > RECORD_PAGE_BYTES) break
+        if (bytes > RECORD_PAGE_BYTES && (found.length > 0 || bytes > 2 * RECORD_PAGE_BYTES)) break
+        if (!matches(doc)) continue
         found.push(doc)
         if (found.length >= limit) break
       }

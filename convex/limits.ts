@@ -24,6 +24,11 @@ export const MAX_APPEND_BYTES = 4 * 1_048_576
 
 /** Batch bytes one `readEvents` page reads before it stops (a pieced event may add its pieces). */
 export const READ_PAGE_BYTES = 4_000_000
+/**
+ * … and at most this many batches (stored documents) per page: a long job of small batches would
+ * otherwise pass Convex's 8,192 elements per returned array and its documents scanned per call.
+ */
+export const READ_PAGE_BATCHES = 2_000
 
 /**
  * Job documents one query reads for the records it returns (`list`, `listExpiredLeases`) before it

@@ -120,6 +120,7 @@ export default defineSchema({
     .index('by_job_id', ['jobId'])
     .index('by_user_status', ['userId', 'status', 'createdAt'])
     .index('by_user_thread', ['userId', 'threadId', 'createdAt'])
+    .index('by_user_thread_status', ['userId', 'threadId', 'status', 'createdAt'])
     .index('by_user_message', ['userId', 'messageId', 'createdAt'])
     .index('by_user_idempotency', ['userId', 'idempotencyKey'])
     .index('by_status_updated', ['status', 'updatedAt'])

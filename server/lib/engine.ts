@@ -155,6 +155,7 @@ export function createEngine(options: EngineOptions) {
       }, {
         maxActivePerUser: maxConcurrentJobsPerUser,
         maxActive: maxConcurrentJobs,
+        ...(lease ? { leaseMs: config.lease.durationMs } : {}),
         ...(input.limitRate ? { rate: rateWindow('create', userId, config.limits.createPerMinute) ?? undefined } : {}),
       })
     }

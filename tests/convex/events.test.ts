@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas } from './backend'
+import { api } from '../../convex/_generated/api'
+import { READ_PAGE_BATCHES } from '../../convex/limits'
+import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas, TEST_SECRET } from './backend'
 
 describe('convex event log', () => {
   it('appends contiguous batches and updates status, lastSeq, updatedAt and endedAt from the events', async () => {
@@ -46,6 +48,29 @@ describe('convex event log', () => {
     const result = await provider.appendEvents(job.id, [endEvent(1, 'completed'), ...textDeltas(2, ['late'])], { epoch: 1 })
     expect(result).toEqual({ ok: false, reason: 'terminal', lastSeq: 0 })
     expect(await provider.get(job.id)).toMatchObject({ status: 'queued', lastSeq: 0 })
+  })
+
+  it('a page of a long log of small batches holds at most READ_PAGE_BATCHES of them, and the next page goes on from there', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    const count = READ_PAGE_BATCHES + 5
+    await backend.run(async (ctx) => {
+      for (let seq = 1; seq <= count; seq++) {
+        const eventsJson = JSON.stringify(textDeltas(seq, ['x'], seq - 1))
+        await ctx.db.insert('eventBatches', { jobId: job.id, firstSeq: seq, lastSeq: seq, eventsJson, bytes: eventsJson.length })
+      }
+      const doc = await ctx.db.query('jobs').withIndex('by_job_id', q => q.eq('jobId', job.id)).unique()
+      await ctx.db.patch(doc!._id, { lastSeq: count })
+    })
+    const first = await backend.query(api.events.readEvents, { secret: TEST_SECRET, jobId: job.id, afterSeq: 0 })
+    expect(first).toMatchObject({ hasMore: true })
+    expect(first!.batches).toHaveLength(READ_PAGE_BATCHES)
+    const rest = await backend.query(api.events.readEvents, { secret: TEST_SECRET, jobId: job.id, afterSeq: READ_PAGE_BATCHES })
+    expect(rest!.batches.map(batch => batch.firstSeq)).toEqual([READ_PAGE_BATCHES + 1, READ_PAGE_BATCHES + 2, READ_PAGE_BATCHES + 3, READ_PAGE_BATCHES + 4, READ_PAGE_BATCHES + 5])
+    // The provider reads every page: the whole log, once.
+    expect((await provider.readEvents(job.id, 0))?.events).toHaveLength(count)
   })
 
   it('reads the events after a seq, slicing the batch that holds it', async () => {

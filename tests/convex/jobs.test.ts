@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createBackend, createInstance, endEvent, newJob, statusEvent } from './backend'
+import { api } from '../../convex/_generated/api'
+import { createBackend, createInstance, endEvent, newJob, statusEvent, TEST_SECRET } from './backend'
 
 describe('convex jobs', () => {
   it('creates a job, reads it back and answers null for an unknown id', async () => {
@@ -54,5 +55,31 @@ describe('convex jobs', () => {
     expect(await provider.countActive()).toBe(2)
     expect(await provider.countActive({ userId: 'user-1' })).toBe(1)
     expect(await provider.countActive({ userId: 'nobody' })).toBe(0)
+  })
+})
+
+describe('the global active-job limit on Convex', () => {
+  it('is decided on the count the server read before the creation, never by reading the whole activeJobs table in it', async () => {
+    const backend = createBackend()
+    const counted: string[] = []
+    const { provider } = createInstance(backend, {
+      wrap: facade => ({
+        ...facade,
+        query(query, args) {
+          counted.push(String(query))
+          return facade.query(query, args)
+        },
+      }),
+    })
+    await provider.create(newJob())
+    await provider.create(newJob({ userId: 'user-2' }))
+    // Counted by a query before the mutation (the count it passes as `activeNow`).
+    counted.length = 0
+    await expect(provider.create(newJob({ userId: 'user-3' }), { maxActive: 2 })).rejects.toMatchObject({ scope: 'global', limit: 2 })
+    expect(counted).toEqual(['jobs:countActive'])
+    // The mutation takes the caller's count as it is: it does not count the table itself.
+    const base = { userId: 'user-4', type: 'chat', threadId: null, messageId: null, idempotencyKey: null, title: 't', requestJson: '{"type":"chat","messages":[]}', createdAt: 1 } as const
+    expect(await backend.mutation(api.jobs.create, { secret: TEST_SECRET, jobId: 'fresh-1', ...base, maxActive: 2, activeNow: 0 })).toMatchObject({ created: true })
+    expect(await backend.mutation(api.jobs.create, { secret: TEST_SECRET, jobId: 'fresh-2', ...base, maxActive: 10, activeNow: 10 })).toEqual({ refused: 'global', limit: 10 })
   })
 })

@@ -91,4 +91,16 @@ describe('convex leases', () => {
     expect(record.lease).toEqual(lease)
     expect(await provider.claimLease!(record.id, 'instance-b', LEASE_MS)).toBeNull()
   })
+
+  it('counts a new job\'s lease from the deployment\'s clock: a creator whose clock is 20 s behind keeps its job', async () => {
+    const backend = createBackend()
+    const creator = createInstance(backend)
+    const other = createInstance(backend)
+    const behind = 100_000 - 20_000
+    const { record } = await creator.provider.create(newJob({ createdAt: behind, lease: { instanceId: 'instance-a', epoch: 1, expiresAt: behind + LEASE_MS } }), { leaseMs: LEASE_MS })
+    expect(record.lease).toEqual({ instanceId: 'instance-a', epoch: 1, expiresAt: 100_000 + LEASE_MS })
+    expect(await other.provider.listExpiredLeases!(100_000)).toEqual([])
+    expect(await other.provider.claimLease!(record.id, 'instance-b', LEASE_MS)).toBeNull()
+    expect(await creator.provider.appendEvents(record.id, textDeltas(1, ['hi']), { epoch: 1 })).toMatchObject({ ok: true })
+  })
 })

@@ -120,6 +120,63 @@ describe('a real deployment\'s size limits', () => {
     expect((await provider.readEvents(job.id, 0))?.events).toEqual(events)
   })
 
+  it('finds a long chat\'s active job without reading its finished turns (the AI SDK routes ask on every resume)', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    // 20 finished turns of one chat whose requests (900 KB each: the history grows) add up past 16 MiB.
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'h'.repeat(900_000) }] }
+    for (let index = 0; index < 20; index++) {
+      const job = newJob({ threadId: 'long-chat', request })
+      await provider.create(job)
+      await provider.appendEvents(job.id, [endEvent(1, 'completed')], { epoch: 1 })
+    }
+    const live = newJob({ threadId: 'long-chat' })
+    await provider.create(live)
+    const active = await provider.list({ userId: 'user-1', threadId: 'long-chat', status: ['queued', 'running', 'waiting'] })
+    expect(active.map(record => record.id)).toEqual([live.id])
+    // The whole thread still lists (fewer than asked past the byte budget, never a failed read).
+    const recent = await provider.list({ userId: 'user-1', threadId: 'long-chat', limit: 50 })
+    expect(recent.length).toBeGreaterThan(0)
+    expect(recent[0]!.id).toBe(live.id)
+  }, 60_000)
+
+  it('a new owner reads many large stored answers in pages, and a later abort still reaches it', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    await provider.appendEvents(job.id, [statusEvent(1, 'waiting')], { epoch: 1 })
+    // 70 answers of 240 KB (each under the body limit): 16.8 MB, past what one query may read.
+    for (let index = 0; index < 70; index++) await provider.sendControl!(job.id, { type: 'input', userId: 'user-1', requestId: `r${index}`, answer: 'y'.repeat(240_000) })
+    const errors: unknown[] = []
+    const received: Array<{ type: string }> = []
+    const other = createInstance(backend, { onError: error => errors.push(error) })
+    other.provider.subscribeControls!(job.id, control => received.push(control), { fromStart: true })
+    await other.facade.settled()
+    await provider.sendControl!(job.id, { type: 'abort', userId: 'user-1' })
+    await other.facade.settled()
+    expect(errors).toEqual([])
+    expect(received).toHaveLength(71)
+    expect(received.at(-1)).toMatchObject({ type: 'abort' })
+  }, 120_000)
+
+  it('the user feed reads many changed jobs with large requests in pages', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const start = await backend.query(api.feed.userChanges, { secret: TEST_SECRET, userId: 'user-1' })
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'f'.repeat(400_000) }] }
+    for (let index = 0; index < 45; index++) await provider.create(newJob({ request }))
+    const seen = new Set<string>()
+    let after = start.lastChangedAt
+    for (let pages = 0; pages < 45; pages++) {
+      const page = await backend.query(api.feed.userChanges, { secret: TEST_SECRET, userId: 'user-1', afterChangedAt: after })
+      for (const change of page.changes) seen.add(change.record.jobId)
+      if (!page.hasMore) break
+      after = page.changes.at(-1)!.changedAt
+    }
+    expect(seen.size).toBe(45)
+  }, 120_000)
+
   it('counts, lists and recovers jobs with large requests inside a transaction\'s read limit', async () => {
     const backend = createBackend()
     const { provider } = createInstance(backend)

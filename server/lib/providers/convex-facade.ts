@@ -56,6 +56,20 @@ export function redactSecret(error: unknown, secret: string): unknown {
   return error
 }
 
+/** The Convex client's log lines, with the secret scrubbed from every part, to the console. */
+export function redactingLogger(secret: string) {
+  const scrub = (parts: unknown[]) => parts.map((part) => {
+    if (typeof part === 'string') return secret ? part.split(secret).join('[redacted]') : part
+    return redactSecret(part, secret)
+  })
+  return {
+    logVerbose: () => {},
+    log: (...parts: unknown[]) => console.log(...scrub(parts)),
+    warn: (...parts: unknown[]) => console.warn(...scrub(parts)),
+    error: (...parts: unknown[]) => console.error(...scrub(parts)),
+  }
+}
+
 type ConvexClientInstance = InstanceType<typeof import('convex/browser').ConvexClient>
 type AnyReference = FunctionReference<'query' | 'mutation'>
 
@@ -68,7 +82,9 @@ type AnyReference = FunctionReference<'query' | 'mutation'>
 export function createConvexClientFacade(url: string, secret: string): ConvexFacade {
   let client: Promise<ConvexClientInstance> | undefined
   const load = () => client ??= import('convex/browser').then(
-    module => new module.ConvexClient(url),
+    // The client logs a failed call's server message itself, before any error reaches us; an
+    // argument validation failure quotes the arguments, the secret among them: scrubbed here.
+    module => new module.ConvexClient(url, { logger: redactingLogger(secret) }),
     (error: unknown) => { throw new ConvexPackageMissingError(error) },
   )
   const send = <Args extends object>(args: Args) => withSecret(args, secret) as FunctionArgs<AnyReference>

@@ -129,6 +129,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     maxBatchBytes: MAX_APPEND_BYTES,
 
     async create(record, createOptions = {}) {
+      // The global limit is counted before, outside the creation's transaction (see jobs.create).
+      const activeNow = createOptions.maxActive === undefined ? undefined : await query(fn.countActive, {})
       // Named field by field: callers may hand a whole JobRecord, and Convex refuses unknown fields.
       const result = await mutation(fn.create, {
         jobId: record.id,
@@ -141,7 +143,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         requestJson: JSON.stringify(record.request),
         createdAt: record.createdAt,
         lease: record.lease ?? null,
-        ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive }),
+        // The deployment counts the lease's expiry from its own clock.
+        ...(record.lease && createOptions.leaseMs !== undefined ? { leaseMs: createOptions.leaseMs } : {}),
+        ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive, activeNow }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
         ...(createOptions.rate === undefined ? {} : { rate: createOptions.rate }),
       })

@@ -98,6 +98,11 @@ export interface CreateOptions {
    * limit takes no hit.
    */
   rate?: { key: string, limit: number, windowMs: number }
+  /**
+   * The length of the new job's lease. A store with a clock of its own that judges expiry (Convex)
+   * counts it from there instead of taking `lease.expiresAt` from the creating instance's clock.
+   */
+  leaseMs?: number
 }
 
 /**
