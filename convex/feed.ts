@@ -4,10 +4,11 @@
  * subscription (server/lib/providers/convex-user-subscription.ts) to tell a user about jobs that
  * run on other instances.
  */
-import { getDocumentSize, v } from 'convex/values'
+import { v } from 'convex/values'
 import { serverQuery } from './access'
 import { RECORD_PAGE_BYTES } from './limits'
-import { jobRecordValidator, lastChangedAt, toJobRecord } from './model'
+import type { JobRecordValue } from './model'
+import { jobRecordValidator, lastChangedAt, recordBytes, requestJsonOf, toJobRecord } from './model'
 
 /** `userChanges` returns at most this many jobs; the caller asks again after the last. */
 const READ_LIMIT = 50
@@ -29,17 +30,22 @@ export const userChanges = serverQuery({
   handler: async (ctx, { userId, afterChangedAt }) => {
     const latest = await lastChangedAt(ctx.db, userId)
     if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], hasMore: false }
-    // Job documents hold their requests: a page also stops at a byte budget (at least one job).
-    const changes: Array<{ changedAt: number, record: ReturnType<typeof toJobRecord> }> = []
+    // Records come with their requests: a page also stops at a byte budget (at least one job).
+    const changes: Array<{ changedAt: number, record: JobRecordValue }> = []
     let bytes = 0
     let hasMore = false
     for await (const doc of ctx.db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
-      bytes += getDocumentSize(doc)
-      if (changes.length >= READ_LIMIT || (changes.length > 0 && bytes > RECORD_PAGE_BYTES)) {
+      if (changes.length >= READ_LIMIT) {
         hasMore = true
         break
       }
-      changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc) })
+      const requestJson = await requestJsonOf(ctx.db, doc)
+      bytes += recordBytes(doc, requestJson)
+      if (changes.length > 0 && bytes > RECORD_PAGE_BYTES) {
+        hasMore = true
+        break
+      }
+      changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc, requestJson) })
     }
     return { lastChangedAt: latest, changes, hasMore }
   },

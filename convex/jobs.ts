@@ -10,7 +10,8 @@ import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
 import { rateArgs, takeHit } from './rates'
 import { RECORD_PAGE_BYTES } from './limits'
-import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, toJobRecord } from './model'
+import type { JobRecordValue } from './model'
+import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
 /** `list` returns at most this many jobs when no limit is given. */
@@ -61,11 +62,11 @@ export const create = serverMutation({
       : await ctx.db.query('jobs')
           .withIndex('by_user_idempotency', q => q.eq('userId', userId).eq('idempotencyKey', idempotencyKey))
           .first()
-    if (previous) return { record: toJobRecord(previous), created: false }
+    if (previous) return { record: await readJobRecord(ctx.db, previous), created: false }
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, ...fields } = args
+    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, requestJson, ...fields } = args
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
@@ -84,9 +85,11 @@ export const create = serverMutation({
       changedAt: await nextChangedAt(ctx.db, userId),
       ...(lease ? { lease } : {}),
     })
+    // The request in a document of its own: the job document is patched by every append.
+    await ctx.db.insert('jobRequests', { jobId: args.jobId, requestJson })
     await ctx.db.insert('activeJobs', { jobId: args.jobId, userId })
     const record = await ctx.db.get(id)
-    return { record: toJobRecord(record!), created: true }
+    return { record: toJobRecord(record!, requestJson), created: true }
   },
 })
 
@@ -96,7 +99,7 @@ export const get = serverQuery({
   returns: v.union(jobRecordValidator, v.null()),
   handler: async (ctx, { jobId }) => {
     const doc = await findJob(ctx.db, jobId)
-    return doc ? toJobRecord(doc) : null
+    return doc ? await readJobRecord(ctx.db, doc) : null
   },
 })
 
@@ -124,29 +127,33 @@ export const list = serverQuery({
       // range per status, never the thread's whole history of finished turns.
       const ranges = statuses.map(status => ctx.db.query('jobs')
         .withIndex('by_user_thread_status', q => q.eq('userId', args.userId).eq('threadId', args.threadId!).eq('status', status)).order('desc'))
-      return (await mergeRanges(ranges, compareNewestFirst, limit)).sort(compareNewestFirst).map(toJobRecord)
+      return (await mergeRanges(ctx.db, ranges, compareNewestFirst, limit)).sort(compareNewestFirst)
     }
     if (args.messageId !== undefined || args.threadId !== undefined) {
       // A message or thread selects few jobs: walk that index range newest first, stop at the limit.
       const range = args.messageId !== undefined
         ? ctx.db.query('jobs').withIndex('by_user_message', q => q.eq('userId', args.userId).eq('messageId', args.messageId!))
         : ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', args.userId).eq('threadId', args.threadId!))
-      const found: Doc<'jobs'>[] = []
+      const found: JobRecordValue[] = []
       let bytes = 0
       for await (const doc of range.order('desc')) {
-        // Job documents hold their requests, and every one read counts (matching or not): stop
-        // early rather than read past a transaction's limit (fewer than asked, as documented).
+        // Every document read counts, matching or not, and so does a request read (old job
+        // documents hold theirs): stop early rather than read past a transaction's limit (fewer
+        // than asked, as documented).
         bytes += getDocumentSize(doc)
         if (bytes > RECORD_PAGE_BYTES && (found.length > 0 || bytes > 2 * RECORD_PAGE_BYTES)) break
         if (!matches(doc)) continue
-        found.push(doc)
+        const requestJson = await requestJsonOf(ctx.db, doc)
+        bytes += recordBytes(doc, requestJson) - getDocumentSize(doc)
+        if (found.length > 0 && bytes > RECORD_PAGE_BYTES) break
+        found.push(toJobRecord(doc, requestJson))
         if (found.length >= limit) break
       }
-      return found.sort(compareNewestFirst).map(toJobRecord)
+      return found.sort(compareNewestFirst)
     }
     // Otherwise one index range per status, each newest first, merged (stopping early past the byte budget).
     const ranges = statuses.map(status => ctx.db.query('jobs').withIndex('by_user_status', q => q.eq('userId', args.userId).eq('status', status)).order('desc'))
-    return (await mergeRanges(ranges, compareNewestFirst, limit)).sort(compareNewestFirst).map(toJobRecord)
+    return (await mergeRanges(ctx.db, ranges, compareNewestFirst, limit)).sort(compareNewestFirst)
   },
 })
 

@@ -6,7 +6,7 @@
  */
 import { v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
-import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, mergeRanges, toJobRecord } from './model'
+import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, mergeRanges } from './model'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -54,6 +54,6 @@ export const listExpiredLeases = serverQuery({
       // The lower bound leaves out jobs that never had a lease (their expiry is undefined).
       .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))
     // Fewer when the documents pass the byte budget: recovery runs again at the next heartbeat.
-    return (await mergeRanges(ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit)).map(toJobRecord)
+    return await mergeRanges(ctx.db, ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit)
   },
 })

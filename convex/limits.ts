@@ -32,7 +32,7 @@ export const READ_PAGE_BATCHES = 2_000
 
 /**
  * Job documents one query reads for the records it returns (`list`, `listExpiredLeases`) before it
- * stops early: a job document holds its request, up to the app's body limit each.
+ * stops early: each record comes with its request, up to the app's body limit each.
  */
 export const RECORD_PAGE_BYTES = 4_000_000
 

@@ -3,7 +3,7 @@
  * functions return, and the status groups. Holds no Convex functions itself.
  */
 import { getDocumentSize, v } from 'convex/values'
-import { RECORD_PAGE_BYTES } from './limits'
+import { RECORD_PAGE_BYTES, utf8Bytes } from './limits'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
 import { jobFields, leaseValidator, type StoredJobStatus } from './schema'
@@ -28,8 +28,23 @@ export const jobRecordValidator = v.object({ ...jobFields, lease: v.union(leaseV
 /** The returned job shape. */
 export type JobRecordValue = typeof jobRecordValidator.type
 
-/** Converts a job document to the returned shape (drops Convex system fields). */
-export function toJobRecord(doc: Doc<'jobs'>): JobRecordValue {
+/**
+ * A job's request as JSON: in its own document (`jobRequests`), or in the job document for jobs
+ * written before that table existed.
+ */
+export async function requestJsonOf(db: DatabaseReader, doc: Doc<'jobs'>): Promise<string> {
+  if (doc.requestJson !== undefined) return doc.requestJson
+  const stored = await db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', doc.jobId)).unique()
+  return stored?.requestJson ?? 'null'
+}
+
+/** A job document with its request, in the returned shape. */
+export async function readJobRecord(db: DatabaseReader, doc: Doc<'jobs'>): Promise<JobRecordValue> {
+  return toJobRecord(doc, await requestJsonOf(db, doc))
+}
+
+/** Converts a job document and its request to the returned shape (drops Convex system fields). */
+export function toJobRecord(doc: Doc<'jobs'>, requestJson: string): JobRecordValue {
   return {
     jobId: doc.jobId,
     userId: doc.userId,
@@ -39,7 +54,7 @@ export function toJobRecord(doc: Doc<'jobs'>): JobRecordValue {
     messageId: doc.messageId,
     idempotencyKey: doc.idempotencyKey,
     title: doc.title,
-    requestJson: doc.requestJson,
+    requestJson,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
     endedAt: doc.endedAt,
@@ -54,7 +69,7 @@ export async function findJob(db: DatabaseReader, jobId: string): Promise<Doc<'j
 }
 
 /** Newest first; equal times fall back to the job id, descending, like the memory provider. */
-export function compareNewestFirst(a: Doc<'jobs'>, b: Doc<'jobs'>): number {
+export function compareNewestFirst(a: { createdAt: number, jobId: string }, b: { createdAt: number, jobId: string }): number {
   return b.createdAt - a.createdAt || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0)
 }
 
@@ -76,14 +91,15 @@ export async function nextChangedAt(db: DatabaseReader, userId: string): Promise
 }
 
 /**
- * Up to `limit` job documents from several index ranges, each already in `compare` order, merged
- * in that order; it stops early once the documents it took pass `RECORD_PAGE_BYTES` (at least one
- * is always taken). Only the documents taken, and one look-ahead per range, are read.
+ * Up to `limit` job records (with their requests) from several index ranges of job documents,
+ * each already in `compare` order, merged in that order; it stops early once what it read passes
+ * `RECORD_PAGE_BYTES` (at least one is always taken). Only the documents taken (and their
+ * requests), and one look-ahead per range, are read.
  */
-export async function mergeRanges(ranges: Array<AsyncIterable<Doc<'jobs'>>>, compare: (a: Doc<'jobs'>, b: Doc<'jobs'>) => number, limit: number): Promise<Doc<'jobs'>[]> {
+export async function mergeRanges(db: DatabaseReader, ranges: Array<AsyncIterable<Doc<'jobs'>>>, compare: (a: Doc<'jobs'>, b: Doc<'jobs'>) => number, limit: number): Promise<JobRecordValue[]> {
   const iterators = ranges.map(range => range[Symbol.asyncIterator]())
   const heads = await Promise.all(iterators.map(iterator => iterator.next()))
-  const taken: Doc<'jobs'>[] = []
+  const taken: JobRecordValue[] = []
   let bytes = 0
   while (taken.length < limit) {
     let best = -1
@@ -92,10 +108,16 @@ export async function mergeRanges(ranges: Array<AsyncIterable<Doc<'jobs'>>>, com
     }
     if (best < 0) break
     const doc = heads[best]!.value as Doc<'jobs'>
-    bytes += getDocumentSize(doc)
+    const requestJson = await requestJsonOf(db, doc)
+    bytes += recordBytes(doc, requestJson)
     if (taken.length > 0 && bytes > RECORD_PAGE_BYTES) break
-    taken.push(doc)
+    taken.push(toJobRecord(doc, requestJson))
     heads[best] = await iterators[best]!.next()
   }
   return taken
+}
+
+/** What reading a job document and its request costs, in bytes (for the page budgets). */
+export function recordBytes(doc: Doc<'jobs'>, requestJson: string): number {
+  return getDocumentSize(doc) + (doc.requestJson === undefined ? utf8Bytes(requestJson) : 0)
 }

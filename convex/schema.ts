@@ -110,6 +110,12 @@ export default defineSchema({
   jobs: defineTable({
     ...jobFields,
     /**
+     * Only in documents written before `jobRequests` existed. The request lives in a document of
+     * its own: every append and heartbeat patches the job document, and each patch stores (and
+     * each subscription re-run reads) the whole document again.
+     */
+    requestJson: v.optional(v.string()),
+    /**
      * Convex server time of the last change a user's notification feed reports (created, status
      * changed, input requested), strictly increasing per user in commit order (see
      * `nextChangedAt` in model.ts): the cursor of `feed:userChanges`. Optional for documents
@@ -135,6 +141,9 @@ export default defineSchema({
   activeJobs: defineTable({ jobId: v.string(), userId: v.string() })
     .index('by_job', ['jobId'])
     .index('by_user', ['userId']),
+  // A job's request (up to the app's body limit), written once at creation and read with the record.
+  jobRequests: defineTable({ jobId: v.string(), requestJson: v.string() })
+    .index('by_job_id', ['jobId']),
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),

@@ -36,6 +36,9 @@ describe('convex retention cleanup', () => {
     }
     const batchJobIds = (await backend.run(ctx => ctx.db.query('eventBatches').collect())).map(batch => batch.jobId)
     expect(batchJobIds.sort()).toEqual([jobs[2]!.id, jobs[3]!.id].sort())
+    // Their requests go with them.
+    const requestJobIds = (await backend.run(ctx => ctx.db.query('jobRequests').collect())).map(request => request.jobId)
+    expect(requestJobIds.sort()).toEqual([jobs[2]!.id, jobs[3]!.id].sort())
   })
 
   it('deletes the controls of a deleted job, and only those', async () => {

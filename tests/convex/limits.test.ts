@@ -140,6 +140,35 @@ describe('a real deployment\'s size limits', () => {
     expect(recent[0]!.id).toBe(live.id)
   }, 60_000)
 
+  it('keeps the request out of the job document that every append and heartbeat rewrites; reads it back with the record', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'r'.repeat(200_000) }] }
+    const job = newJob({ request })
+    await provider.create(job)
+    await provider.appendEvents(job.id, textDeltas(1, ['tok ']), { epoch: 1 })
+    const sizes = await backend.run(async (ctx) => {
+      const doc = await ctx.db.query('jobs').withIndex('by_job_id', q => q.eq('jobId', job.id)).unique()
+      const stored = await ctx.db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', job.id)).unique()
+      return { job: getDocumentSize(doc!), request: getDocumentSize(stored!) }
+    })
+    expect(sizes.job).toBeLessThan(2_000)
+    expect(sizes.request).toBeGreaterThan(200_000)
+    expect((await provider.get(job.id))?.request).toEqual(request)
+    expect((await provider.list({ userId: 'user-1' }))[0]?.request).toEqual(request)
+  })
+
+  it('reads a job written before requests had their own document (the request inside it)', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const request = { type: 'chat', messages: [{ role: 'user', content: 'older job' }] }
+    await backend.run(async (ctx) => {
+      await ctx.db.insert('jobs', { jobId: 'legacy-1', userId: 'user-1', type: 'chat', status: 'completed', threadId: 't-old', messageId: null, idempotencyKey: null, title: 'older job', requestJson: JSON.stringify(request), createdAt: 5, updatedAt: 6, endedAt: 6, lastSeq: 0 })
+    })
+    expect((await provider.get('legacy-1'))?.request).toEqual(request)
+    expect((await provider.list({ userId: 'user-1', threadId: 't-old' }))[0]?.request).toEqual(request)
+  })
+
   it('a new owner reads many large stored answers in pages, and a later abort still reaches it', async () => {
     const backend = createBackend()
     const { provider } = createInstance(backend)
