@@ -248,14 +248,19 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       // show them as cut off.
       if (state.toolCalls.some(call => !isToolOutcome(call.status))) {
         next.toolCalls = state.toolCalls.map(call =>
-          isToolOutcome(call.status) ? call : { ...call, status: 'error', error: call.error ?? `job ${event.status}` },
+          isToolOutcome(call.status) ? call : { ...call, status: 'error', error: call.error ?? howJobEnded(event) },
         )
       }
-      if (Object.values(state.nodeStates).some(isLiveNode)) next.nodeStates = cutOffNodes(state.nodeStates, event.status, event.at)
+      if (Object.values(state.nodeStates).some(isLiveNode)) next.nodeStates = cutOffNodes(state.nodeStates, howJobEnded(event), event.at)
       return next
     default:
       return next
   }
+}
+
+/** What cut a call or node off: `job aborted`, or `job failed (timeout)` with the job's error code. */
+function howJobEnded(event: { status: string, error?: { code?: string } }): string {
+  return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
 }
 
 function isLiveNode(node: NodeState): boolean {
@@ -263,9 +268,9 @@ function isLiveNode(node: NodeState): boolean {
 }
 
 /** The nodes, with the live ones ended `failed` by the job's end (their error says how it ended). */
-function cutOffNodes(nodes: Record<string, NodeState>, status: string, at: number): Record<string, NodeState> {
+function cutOffNodes(nodes: Record<string, NodeState>, ended: string, at: number): Record<string, NodeState> {
   const cut: Record<string, NodeState> = {}
-  for (const [nodeId, node] of Object.entries(nodes)) cut[nodeId] = isLiveNode(node) ? { ...node, status: 'failed', error: node.error ?? `job ${status}`, endedAt: at } : node
+  for (const [nodeId, node] of Object.entries(nodes)) cut[nodeId] = isLiveNode(node) ? { ...node, status: 'failed', error: node.error ?? ended, endedAt: at } : node
   return cut
 }
 

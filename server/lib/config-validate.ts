@@ -73,14 +73,24 @@ export interface ConfigCheckOptions {
 /** What is wrong with a Redis URL (null: nothing), e.g. `redis://:password@host:6379/0`. */
 function redisUrlProblem(url: string | undefined): string | null {
   if (!url) return 'is required with the provider "redis", e.g. redis://127.0.0.1:6379 (rediss:// for TLS)'
-  let protocol: string
+  let parsed: URL
   try {
-    protocol = new URL(url).protocol
+    parsed = new URL(url)
   }
   catch {
     return 'is not a URL (expected redis://[user:password@]host[:port][/db] or rediss://…)'
   }
-  return protocol === 'redis:' || protocol === 'rediss:' ? null : `must start with redis:// or rediss://, not ${protocol}//`
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return `must start with redis:// or rediss://, not ${parsed.protocol}//`
+  // What the Redis client reads from it: a database number as the path, credentials as escaped text.
+  if (!/^\/?\d*$/.test(parsed.pathname)) return 'has a path that is not a database number (redis://host:6379/0)'
+  try {
+    decodeURIComponent(parsed.username)
+    decodeURIComponent(parsed.password)
+  }
+  catch {
+    return 'has a user name or password with a broken %-escape (write % as %25)'
+  }
+  return null
 }
 
 /**

@@ -78,12 +78,20 @@ export const ISOLATION_TEST_TOOLS = [
   }),
   defineTool({
     name: 'exit',
-    description: 'Calls process.exit, now or from a timer after it answered.',
-    parameters: z.object({ later: z.boolean().default(false) }),
-    execute: ({ later }) => {
-      if (!later) process.exit(3)
-      return new Promise(() => setTimeout(() => process.exit(4), 0))
+    description: 'Calls process.exit: now, from a timer while it runs, or from a timer after it answered.',
+    parameters: z.object({ when: z.enum(['now', 'timer', 'after']).default('now'), delayMs: z.number().default(0) }),
+    execute: ({ when, delayMs }) => {
+      if (when === 'now') process.exit(3)
+      if (when === 'timer') return new Promise(() => setTimeout(() => process.exit(4), delayMs))
+      setTimeout(() => process.exit(5), delayMs)
+      return { answered: true }
     },
+  }),
+  defineTool({
+    name: 'wait',
+    description: 'Answers after a while.',
+    parameters: z.object({ ms: z.number() }),
+    execute: ({ ms }) => new Promise(resolve => setTimeout(() => resolve({ waited: ms }), ms)),
   }),
 ]
 

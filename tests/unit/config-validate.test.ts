@@ -33,6 +33,9 @@ describe('configuration checks', () => {
     expect(problemsOf('')).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_REDIS_URL) is required with the provider "redis"')])
     expect(problemsOf('redis//:secret-pw@host')).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_REDIS_URL) is not a URL')])
     expect(problemsOf('http://:secret-pw@host:6379')).toEqual([expect.stringContaining('must start with redis:// or rediss://, not http://')])
+    expect(problemsOf('redis://:secret-pw@127.0.0.1:6379/abc')).toEqual([expect.stringContaining('a path that is not a database number')])
+    expect(problemsOf('redis://:secret%ZZ@127.0.0.1:6379')).toEqual([expect.stringContaining('broken %-escape')])
+    expect(problemsOf('redis://user:p%40ss@127.0.0.1:6379/12')).toEqual([])
     for (const problem of [...problemsOf('redis//:secret-pw@host'), ...problemsOf('http://:secret-pw@host:6379')]) expect(problem).not.toContain('secret-pw')
     // Not checked at build time, where the variables are not applied yet.
     expect(configProblems(resolveConfig({ provider: 'redis', redisUrl: '', cookieSecret: 'x'.repeat(32) }), { runtime: false })).toEqual([])

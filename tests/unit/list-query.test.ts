@@ -11,6 +11,11 @@ describe('the query of GET /api/jobs', () => {
     expect(listQuerySchema.parse({}).status).toBeUndefined()
   })
 
+  it('reads a repeated parameter as one list', () => {
+    expect(listQuerySchema.parse({ status: ['', 'running'] })).toEqual({ status: ['running'] })
+    expect(listQuerySchema.parse({ status: ['running', 'waiting,queued'] })).toEqual({ status: ['running', 'waiting', 'queued'] })
+  })
+
   it('names an unknown status', () => {
     const result = listQuerySchema.safeParse({ status: 'running,sleeping' })
     expect(result.success).toBe(false)

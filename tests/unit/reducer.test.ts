@@ -116,5 +116,11 @@ describe('applyEvent', () => {
     // The job was ended from outside: no node is named as the one that failed it.
     expect(state.failedNodeId).toBeNull()
     expect(state.pendingInputs).toEqual([])
+    // A job that failed says why: its error code.
+    const timedOut = reduceEvents({ ...base(), type: 'workflow' }, [
+      { seq: 1, at, type: 'node-start', nodeId: 'slow', kind: 'agent' },
+      { seq: 2, at: 2_000, type: 'job-end', status: 'failed', error: { code: 'timeout', message: 'Job exceeded its time limit' }, metrics: emptyMetrics() },
+    ] as JobEvent[])
+    expect(timedOut.nodeStates.slow).toMatchObject({ status: 'failed', error: 'job failed (timeout)' })
   })
 })

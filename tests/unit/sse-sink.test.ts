@@ -110,6 +110,18 @@ describe('SSE sink', () => {
     sinkRef!.close()
   })
 
+  it('says the body varies with Accept-Encoding, gzip\'d or not', async () => {
+    const plain = await open(sink => sink.close())
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.headers.vary).toBe('accept-encoding')
+    plain.resume()
+    server?.closeAllConnections()
+    await new Promise<void>(resolve => server!.close(() => resolve()))
+    const gzipped = await open(sink => sink.close(), { gzip: true })
+    expect(gzipped.headers).toMatchObject({ 'content-encoding': 'gzip', 'vary': 'accept-encoding' })
+    gzipped.resume()
+  })
+
   it('a client that stops reading gets frames dropped at the bound, then one resync when it drains', async () => {
     let sinkRef: SseSink | null = null
     let resyncs = 0

@@ -140,12 +140,15 @@ describe('hard limits', () => {
     expect(await workerThreadId(run)).not.toBe(before)
   })
 
-  it('process.exit in a tool fails its call at once, not at its time limit; the server and the next call go on', async () => {
-    const run = isolatedRun({ tools: { isolated: 'exit,thread_id' }, limits: { toolTimeoutMs: 600_000 } })
+  it('process.exit in a tool fails its own call at once (also from its timers), never another call; the worker goes on', async () => {
+    const run = isolatedRun({ tools: { isolated: 'exit,wait,thread_id' }, limits: { toolTimeoutMs: 600_000 }, isolation: { maxWorkers: 1 } })
+    const worker = await workerThreadId(run)
     expect(await call(run, 'exit')).toMatchObject({ status: 'error', error: expect.stringContaining('process.exit(3) is not allowed in an isolated tool') })
-    // From a timer, outside the call's own code: the worker fails, and the call with it.
-    expect(await call(run, 'exit', { later: true })).toMatchObject({ status: 'error', error: expect.stringContaining('stopped its isolation worker') })
-    expect(await workerThreadId(run)).toBeGreaterThan(0)
+    expect(await call(run, 'exit', { when: 'timer' })).toMatchObject({ status: 'error', error: expect.stringContaining('process.exit(4) is not allowed') })
+    // Asked for by a call that already answered, while another call runs in the same worker: ignored.
+    expect(await call(run, 'exit', { when: 'after', delayMs: 20 })).toMatchObject({ status: 'completed', result: { answered: true } })
+    expect(await call(run, 'wait', { ms: 100 })).toMatchObject({ status: 'completed', result: { waited: 100 } })
+    expect(await workerThreadId(run)).toBe(worker)
   })
 
   it('over the queue limit a call is refused at once with an error result, never queued', async () => {

@@ -39,7 +39,8 @@ export const workflowJobBodySchema = z.object({
 export const inputBodySchema = z.object({
   requestId: z.string().min(1).max(200),
   answer: z.unknown().refine(value => value !== undefined, 'is required'),
-  reason: z.string().max(2000).optional(),
+  // null reads as no reason, as inside an answer.
+  reason: z.string().max(2000).nullish(),
 })
 
 /**
@@ -47,13 +48,13 @@ export const inputBodySchema = z.object({
  * `{ ...answer, reason }` for an object answer, else `{ answer, reason }`. A workflow input whose
  * schema has no room for a reason refuses it (400), so it is never dropped unseen.
  */
-export function withReason(answer: unknown, reason: string | undefined): unknown {
-  if (reason === undefined) return answer
+export function withReason(answer: unknown, reason: string | null | undefined): unknown {
+  if (reason === undefined || reason === null) return answer
   if (answer !== null && typeof answer === 'object' && !Array.isArray(answer)) return { ...answer, reason }
   return { answer, reason }
 }
 
-const statusList = z.string().max(200).transform((text, context) => {
+const statusList = z.union([z.string(), z.array(z.string())]).transform(value => (Array.isArray(value) ? value.join(',') : value)).pipe(z.string().max(200)).transform((text, context) => {
   const statuses = text.split(',').map(item => item.trim()).filter(Boolean)
   for (const status of statuses) {
     if (!JOB_STATUSES.includes(status as JobStatus)) {

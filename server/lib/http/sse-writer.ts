@@ -130,9 +130,10 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       'x-accel-buffering': 'no',
       ...options.headers,
     }
+    // The body depends on Accept-Encoding whenever compression is on, gzip'd or not.
+    if (options.compression) headers.vary = 'accept-encoding'
     if (options.compression && gzipAccepted) {
       headers['content-encoding'] = 'gzip'
-      headers.vary = 'accept-encoding'
       gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })
       gzip.pipe(response)
     }

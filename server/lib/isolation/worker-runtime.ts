@@ -5,6 +5,7 @@
  * the tool's time limit, and the ids — runs `execute` and answers with JSON. Every fault becomes
  * an answer; only the death of the worker itself (heap limit, termination) rejects.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { isMainThread } from 'node:worker_threads'
 import type { ToolDefinition } from '../tools/types'
 import { parseToolArguments } from '../executor/parse-tool-args'
@@ -22,24 +23,35 @@ export async function listToolNames(loaders: readonly ToolFileLoader[]): Promise
   return await Promise.all(loaders.map(async loader => ((await loader()).default as ToolDefinition | undefined)?.name))
 }
 
+/** The call a piece of tool code runs for (its async context: also its timers and callbacks). */
+interface CallScope {
+  /** Fails the call at once (no effect once it settled). */
+  fail(error: Error): void
+}
+
+const callScope = new AsyncLocalStorage<CallScope>()
+
 /**
  * `process.exit()` in a worker thread ends the thread quietly, and the pool settles a call only
- * when its worker fails: the call would wait for its whole time limit. `process.abort()` would
- * end the whole server. In an isolation worker both throw instead, so the call fails at once with
- * an error result (or, from a callback outside the call, the worker fails and the call with it).
+ * when its worker fails: the call would wait for its whole time limit, and a call that happened to
+ * run next in that worker would be blamed. `process.abort()` would end the whole server. In an
+ * isolation worker neither ends anything: the call whose code asked for it (found by its async
+ * context, so also from one of its timers) fails at once with an error result; asked for from a
+ * call that already ended, it is ignored. The worker goes on serving calls.
  */
 function guardProcessExit(): void {
   if (isMainThread) return
   const exit = process.exit.bind(process)
+  const refuse = (what: string) => {
+    callScope.getStore()?.fail(new Error(`${what} is not allowed in an isolated tool; throw an error instead`))
+  }
   process.exit = ((code?: number | string | null) => {
     // Node itself ends a worker this way after an uncaught exception (it marks the process as
     // exiting first): that must go through, it is how the pool learns the worker failed.
     if ((process as { _exiting?: boolean })._exiting) return exit(code)
-    throw new Error(`process.exit(${code ?? ''}) is not allowed in an isolated tool; throw an error instead`)
+    refuse(`process.exit(${code ?? ''})`)
   }) as typeof process.exit
-  process.abort = (() => {
-    throw new Error('process.abort() is not allowed in an isolated tool; throw an error instead')
-  }) as typeof process.abort
+  process.abort = (() => refuse('process.abort()')) as typeof process.abort
 }
 
 /** The task handler of the worker (its entry's default export). */
@@ -65,12 +77,18 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   return async function runIsolatedTool(task) {
     const controller = new AbortController()
     const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
+    // Settles the call early when its code asks the process to exit (guardProcessExit).
+    let failCall!: (error: Error) => void
+    const failed = new Promise<never>((_, reject) => {
+      failCall = reject
+    })
+    failed.catch(() => {})
     try {
-      const tool = await loadTool(task)
+      const tool = await callScope.run({ fail: failCall }, () => Promise.race([loadTool(task), failed]))
       const args = parseToolArguments(tool.name, tool.parameters, task.args)
       let value: unknown
       try {
-        value = await tool.execute(args, { ...task.context, signal: controller.signal })
+        value = await callScope.run({ fail: failCall }, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
       }
       catch (error) {
         return { ok: false, kind: 'threw', error: serializeError(error) }
