@@ -50,7 +50,7 @@ export default defineNitroPlugin((nitroApp) => {
   const workflowRegistry = createWorkflowRegistry(workflows, { toolNames: toolRegistry.list().map(tool => tool.name) })
 
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
-  const startup = startWithRetry(() => createProviderFromConfig(getConfig()).then(provider => createEngine({
+  const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({
     provider,
     getConfig,
     logger,

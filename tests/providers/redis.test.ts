@@ -129,6 +129,24 @@ describe('redis provider beyond the contract', () => {
     await owner.dispose()
   })
 
+  it('built from config, it reports a dropped connection through the server\'s structured logger', async () => {
+    const lines: Array<{ message: string, fields?: Record<string, unknown> }> = []
+    const logger = { info() {}, warn() {}, error: (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields }) }
+    const provider = await createProviderFromConfig(resolveConfig({ provider: 'redis', redisUrl: redis.url, redisKeyPrefix: nextPrefix() }), { logger }) as ReturnType<typeof createRedisProvider>
+    const job = await createJob(provider)
+    const unsubscribe = provider.subscribe(job.id, () => {}, { afterSeq: 0 })
+    await provider.settled()
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+    await provider.settled()
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines[0]).toMatchObject({ message: 'redis connection or subscription failed', fields: { error: expect.anything() } })
+    unsubscribe()
+    await admin.close()
+    await provider.dispose()
+  })
+
   it('keeps apps with different key prefixes apart on one Redis', async () => {
     const first = await fresh()
     const second = await fresh()

@@ -3,11 +3,19 @@
  * memory provider never loads the Convex or Redis client.
  */
 import type { BackgroundJobsConfig } from '../config'
+import type { Logger } from '../logger'
 import { createMemoryProvider } from './memory'
 import type { JobProvider } from './types'
 
+/** Options of `createProviderFromConfig`. */
+export interface ProviderFromConfigOptions {
+  /** Where a shared provider reports failures after boot (a dropped subscription, say). @default the console */
+  logger?: Logger
+}
+
 /** Creates the configured provider, or throws a boot error naming what is missing. */
-export async function createProviderFromConfig(config: BackgroundJobsConfig): Promise<JobProvider> {
+export async function createProviderFromConfig(config: BackgroundJobsConfig, options: ProviderFromConfigOptions = {}): Promise<JobProvider> {
+  const { logger } = options
   if (config.provider === 'memory' || !config.provider) return createMemoryProvider()
   if (config.provider === 'convex') {
     if (!config.convexUrl) {
@@ -20,6 +28,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig): Pr
       secret: config.convexSecret,
       timeoutMs: config.convexTimeoutMs,
       retryAfterSeconds: config.limits.retryAfterSeconds,
+      ...(logger ? { onError: (error: unknown) => logger.error('convex subscription failed', { error }) } : {}),
     })
     // Loads the `convex` client now, so a missing package fails at boot (ConvexPackageMissingError
     // names it) rather than on the first request.
@@ -29,7 +38,12 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig): Pr
   if (config.provider === 'redis') {
     const { createRedisProvider, RedisUrlMissingError } = await import('./redis')
     if (!config.redisUrl) throw new RedisUrlMissingError()
-    const provider = createRedisProvider({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix || undefined })
+    const provider = createRedisProvider({
+      url: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix || undefined,
+      // One JSON line per failure (a dropped connection or subscription), like every other log line.
+      ...(logger ? { onError: (error: unknown) => logger.error('redis connection or subscription failed', { error }) } : {}),
+    })
     // Connects now: a missing `redis` package or an unreachable server is a boot error naming it.
     await provider.ready()
     return provider
