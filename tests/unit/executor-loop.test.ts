@@ -70,6 +70,11 @@ describe('runAgentLoop', () => {
     fresh.context.text('Earlier round.')
     await runAgentLoop(fresh.context, { messages: user })
     expect(fresh.state().content).toBe('Earlier round.\n\nNext round.')
+    // Line breaks a round starts with do not stack up with the paragraph break (the first piece may be only those).
+    const padded = setup([[{ type: 'text-delta' as const, text: '\n' }, ...textStep('\nPadded round.')]])
+    padded.context.text('Earlier round.')
+    await runAgentLoop(padded.context, { messages: user })
+    expect(padded.state().content).toBe('Earlier round.\n\nPadded round.')
   })
 
   it('emits events in loop order: step-start, deltas, step-end, tool-call, tool-result', async () => {

@@ -26,6 +26,9 @@ export function modelFailure(error: unknown, nodeId?: string): JobFailure {
   return new JobFailure('upstream-error', `The model request failed: ${message}`, details)
 }
 
+/** Line breaks at the start of a round's text or reasoning (dropped: a paragraph break comes first). */
+const LEADING_LINE_BREAKS = /^(?:\r?\n)+/
+
 /** What goes between the text of two rounds (or two agents), so they do not run together. */
 export const ROUND_SEPARATOR = '\n\n'
 
@@ -49,15 +52,22 @@ export async function streamModelRound(context: RunContext, request: ModelReques
       firstToken = undefined
     }
     switch (event.type) {
-      case 'text-delta':
+      case 'text-delta': {
         round.text += event.text
-        context.text(textStarted ? event.text : separatorAfter(context.state().content) + event.text, nodeId)
+        // Line breaks a round's text starts with would stack up with the paragraph break before it.
+        const text = textStarted ? event.text : event.text.replace(LEADING_LINE_BREAKS, '')
+        if (!text) break
+        context.text(textStarted ? text : separatorAfter(context.state().content) + text, nodeId)
         textStarted = true
         break
-      case 'reasoning-delta':
-        context.reasoning(reasoningStarted ? event.text : separatorAfter(context.state().reasoning) + event.text, nodeId)
+      }
+      case 'reasoning-delta': {
+        const text = reasoningStarted ? event.text : event.text.replace(LEADING_LINE_BREAKS, '')
+        if (!text) break
+        context.reasoning(reasoningStarted ? text : separatorAfter(context.state().reasoning) + text, nodeId)
         reasoningStarted = true
         break
+      }
       case 'tool-call':
         round.toolCalls.push(event.call)
         break
