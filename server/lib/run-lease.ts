@@ -52,8 +52,12 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     void provider.heartbeatLease(id, lease, run.config.lease.durationMs).then((held) => {
       // A stored end makes the lease moot (the store refuses it for a finished job); while the end
       // is being stored its write decides: refused (another owner) stops the run there.
-      if (!held && !run.live.ended && !run.live.ending) options.onLost(run, 'lease lost to another instance')
-    }, error => logger.warn('lease heartbeat failed', { jobId: id, error }))
+      if (held || run.live.ended || run.live.ending) return
+      // Refused: another instance holds the lease, or the store lost the job (a restart without its data).
+      return provider.get(id).then((record) => {
+        if (!run.live.ended && !run.live.ending) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
+      })
+    }).catch(error => logger.warn('lease heartbeat failed', { jobId: id, error }))
   }, run.config.lease.heartbeatMs)
   return unsubscribe
 }

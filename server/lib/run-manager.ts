@@ -88,10 +88,13 @@ export function createRunManager(options: RunManagerOptions) {
     return endRun(run, outcomeOf(reason, run.controller.signal))
   }
 
-  /** Stops a run without writing its end: another instance owns the job now. */
+  /**
+   * Stops a run without writing its end: another instance owns the job now, or the store refused
+   * its writes (it no longer has the job), or the run was handed off at shutdown — `reason` says which.
+   */
   function abandonRun(run: JobRun, reason: string) {
     if (run.abandoned) return
-    logger.warn('stopping the local run: another instance owns the job', { jobId: run.record.id, reason })
+    logger.warn(`stopping the local run without writing its end: ${reason}`, { jobId: run.record.id, reason })
     run.abandoned = true
     run.trace.abandon(reason)
     run.controller.abort(new JobAbortedError('owner-lost', reason))
