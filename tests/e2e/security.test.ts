@@ -54,6 +54,21 @@ afterAll(async () => {
 
 const chat = (content: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content }], ...extra })
 
+describe('methods', () => {
+  it('a method a route does not answer is a 405 naming the allowed ones, not "Page not found"', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('fine'))
+    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, POST'], ['DELETE', `/api/jobs/${job.id}`, 'GET'], ['GET', `/api/jobs/${job.id}/abort`, 'POST'], ['PATCH', '/api/jobs/catalog', 'GET']] as const) {
+      const response = await fetch(`${app.url}${path}`, { method, headers: { cookie: user.cookie() } })
+      expect(response.status, `${method} ${path}`).toBe(405)
+      expect(response.headers.get('allow')).toBe(allow)
+      expect((await response.json()).message).toContain(`${method} is not allowed on ${path}`)
+    }
+    // Paths that are no route of the layer stay a 404.
+    expect((await fetch(`${app.url}/api/jobs/${job.id}/nothing`)).status).toBe(404)
+  })
+})
+
 describe('abuse limits', () => {
   it('job creation: the 6th in a minute is 429 with Retry-After naming limits.createPerMinute; other users are unaffected', async () => {
     const user = await createClient(app.url).init()

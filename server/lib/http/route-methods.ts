@@ -1,0 +1,37 @@
+/**
+ * The layer's routes under `/api/jobs` and the methods each answers (its files under
+ * `server/api/jobs/`, `name.<method>.ts`; a unit test keeps the two in step). A request with
+ * another method gets a 405 naming the allowed ones (`Allow`), instead of Nitro's "Page not found".
+ */
+
+/** One route: its path with `:params`, and its methods. */
+export interface JobsRoute {
+  path: string
+  methods: readonly string[]
+}
+
+/** Every route, static paths before the dynamic ones they would also match (`catalog` before `:id`). */
+export const JOBS_ROUTES: readonly JobsRoute[] = [
+  { path: '/api/jobs', methods: ['GET', 'POST'] },
+  { path: '/api/jobs/catalog', methods: ['GET'] },
+  { path: '/api/jobs/metrics', methods: ['GET'] },
+  { path: '/api/jobs/notifications', methods: ['GET'] },
+  { path: '/api/jobs/chat', methods: ['POST'] },
+  { path: '/api/jobs/chat/:chatId/abort', methods: ['POST'] },
+  { path: '/api/jobs/chat/:chatId/messages', methods: ['GET'] },
+  { path: '/api/jobs/chat/:chatId/stream', methods: ['GET'] },
+  { path: '/api/jobs/:id', methods: ['GET'] },
+  { path: '/api/jobs/:id/abort', methods: ['POST'] },
+  { path: '/api/jobs/:id/input', methods: ['POST'] },
+  { path: '/api/jobs/:id/stream', methods: ['GET'] },
+]
+
+const MATCHERS = JOBS_ROUTES.map(route => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/:\w+/g, '[^/]+')}/?$`),
+}))
+
+/** The route a path (without its query) belongs to, or null when it is none of the layer's. */
+export function jobsRouteOf(path: string): JobsRoute | null {
+  return MATCHERS.find(matcher => matcher.pattern.test(path))?.route ?? null
+}
