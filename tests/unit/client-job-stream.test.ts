@@ -6,34 +6,7 @@ import { emptyMetrics } from '../../shared/events'
 import { createFetchProbe, followJobStream, REOPEN_BASE_DELAY_MS, REOPEN_MAX_ATTEMPTS, REOPEN_MAX_DELAY_MS, streamUrlAfter } from '../../app/lib/job-stream'
 import type { EventSourceLike, JobConnectionState } from '../../app/lib/job-stream'
 import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
-
-/** A scriptable EventSource: the test pushes frames and errors. */
-class FakeEventSource implements EventSourceLike {
-  readyState = 0
-  onopen: ((event: Event) => void) | null = null
-  onerror: ((event: Event) => void) | null = null
-  closed = false
-  private listeners = new Map<string, ((event: MessageEvent) => void)[]>()
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener])
-  }
-  close() {
-    this.closed = true
-    this.readyState = 2
-  }
-  emit(type: string, data: unknown, lastEventId?: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data), lastEventId } as MessageEvent)
-  }
-  open() {
-    this.readyState = 1
-    this.onopen?.(new Event('open'))
-  }
-  fail(readyState: number) {
-    this.readyState = readyState
-    this.onerror?.(new Event('error'))
-  }
-}
+import { FakeEventSource } from '../support/fake-event-source'
 
 /** What the fake server answers to the follower's probe: a state, gone (null), or unreachable (an Error). */
 type ProbeAnswer = JobState | null | Error

@@ -1,36 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { EventSourceLike } from '../../app/lib/job-stream'
 import type { JobNotification } from '../../app/lib/api-types'
+import { FakeEventSource } from '../support/fake-event-source'
 import { followNotifications, NOTIFICATIONS_REOPEN_BASE_DELAY_MS, NOTIFICATIONS_REOPEN_MAX_DELAY_MS } from '../../app/lib/notification-stream'
 
-/** A scriptable EventSource: the test opens it, fails it, and pushes notifications. */
-class FakeEventSource implements EventSourceLike {
-  readyState = 0
-  onopen: ((event: Event) => void) | null = null
-  onerror: ((event: Event) => void) | null = null
-  closed = false
-  private listeners = new Map<string, ((event: MessageEvent) => void)[]>()
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener])
-  }
-  close() {
-    this.closed = true
-    this.readyState = 2
-  }
-  open() {
-    this.readyState = 1
-    this.onopen?.(new Event('open'))
-  }
-  /** A break as a browser reports it: still CONNECTING, i.e. about to retry by itself. */
-  fail() {
-    this.readyState = 0
-    this.onerror?.(new Event('error'))
-  }
-  notify(notification: Omit<JobNotification, 'type'> & { type: JobNotification['type'] }) {
-    const { type, ...data } = notification
-    for (const listener of this.listeners.get(type) ?? []) listener({ data: JSON.stringify(data), lastEventId: String(notification.id) } as MessageEvent)
-  }
+/** Pushes a notification as the stream sends it: a named event, its id as the event id. */
+function notify(source: FakeEventSource, notification: JobNotification) {
+  const { type, ...data } = notification
+  source.emit(type, data, String(notification.id))
 }
 
 function harness() {
@@ -86,7 +62,7 @@ describe('notification stream follower', () => {
   it('starts again from the base delay once a stream opened, and resumes after the last notification', () => {
     const { sources, latest, received, handle } = harness()
     latest().open()
-    latest().notify(ended(7, 'a'))
+    notify(latest(), ended(7, 'a'))
     latest().fail()
     latest().fail()
     expect(sources).toHaveLength(1)
@@ -95,8 +71,8 @@ describe('notification stream follower', () => {
     expect(latest().url).toBe('/api/jobs/notifications?after=7')
     // A replay of what was delivered reaches the caller once.
     latest().open()
-    latest().notify(ended(7, 'a'))
-    latest().notify(ended(8, 'b'))
+    notify(latest(), ended(7, 'a'))
+    notify(latest(), ended(8, 'b'))
     expect(received.map(notification => notification.jobId)).toEqual(['a', 'b'])
     latest().fail()
     vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS)

@@ -6,6 +6,8 @@
  * each cut to a length.
  */
 
+import { storedList } from './stored-list'
+
 const STORAGE_KEY = 'background-jobs-demo:kept-answers'
 /** Oldest answers are dropped past this many. */
 export const KEPT_ANSWERS_MAX = 20
@@ -21,25 +23,8 @@ export interface KeptAnswer {
 
 type Entry = [jobId: string, answer: KeptAnswer]
 
-function read(): Entry[] {
-  if (typeof localStorage === 'undefined') return []
-  try {
-    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
-    return Array.isArray(stored) ? stored as Entry[] : []
-  }
-  catch {
-    return []
-  }
-}
-
-function write(entries: Entry[]): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(entries.slice(-KEPT_ANSWERS_MAX)))
-  }
-  catch {
-    // Storage full or disabled: the turn then keeps only its prompt after a reload.
-  }
-}
+// Storage full or disabled: the turn then keeps only its prompt after a reload.
+const { read, write } = storedList<Entry>(STORAGE_KEY, KEPT_ANSWERS_MAX)
 
 /** Keeps (or replaces) the partial answer of a job. */
 export function keepAnswer(jobId: string, text: string): void {

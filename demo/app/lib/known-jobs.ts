@@ -5,6 +5,7 @@
  * retry) instead of "Start a conversation". The server's list always wins for the jobs it has.
  */
 import type { JobSummary } from '../../../app/lib/api-types'
+import { storedList } from './stored-list'
 
 const STORAGE_KEY = 'background-jobs-demo:known-jobs'
 /** Oldest entries are dropped past this many. */
@@ -16,25 +17,8 @@ export type ThreadJob = JobSummary & {
   missing?: boolean
 }
 
-function read(): JobSummary[] {
-  if (typeof localStorage === 'undefined') return []
-  try {
-    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
-    return Array.isArray(stored) ? stored as JobSummary[] : []
-  }
-  catch {
-    return []
-  }
-}
-
-function write(jobs: JobSummary[]): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(jobs.slice(-KNOWN_JOBS_MAX)))
-  }
-  catch {
-    // Storage full or disabled: threads then last as long as the server keeps them.
-  }
-}
+// Storage full or disabled: threads then last as long as the server keeps them.
+const { read, write } = storedList<JobSummary>(STORAGE_KEY, KNOWN_JOBS_MAX)
 
 /** Remembers (or updates) jobs with a thread; the newest write of a job wins. */
 export function rememberJobs(jobs: readonly JobSummary[]): void {

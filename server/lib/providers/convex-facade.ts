@@ -50,18 +50,19 @@ export function withSecret<Args extends object>(args: Args, secret: string): Arg
  */
 export function redactSecret(error: unknown, secret: string): unknown {
   if (!secret || !(error instanceof Error)) return error
-  const scrub = (text: string | undefined) => text?.split(secret).join('[redacted]')
-  if (error.message.includes(secret)) error.message = scrub(error.message)!
-  if (error.stack?.includes(secret)) error.stack = scrub(error.stack)
+  if (error.message.includes(secret)) error.message = scrubSecret(error.message, secret)
+  if (error.stack?.includes(secret)) error.stack = scrubSecret(error.stack, secret)
   return error
+}
+
+/** The text with every occurrence of the secret replaced. */
+function scrubSecret(text: string, secret: string): string {
+  return secret ? text.split(secret).join('[redacted]') : text
 }
 
 /** The Convex client's log lines, with the secret scrubbed from every part, to the console. */
 export function redactingLogger(secret: string) {
-  const scrub = (parts: unknown[]) => parts.map((part) => {
-    if (typeof part === 'string') return secret ? part.split(secret).join('[redacted]') : part
-    return redactSecret(part, secret)
-  })
+  const scrub = (parts: unknown[]) => parts.map(part => (typeof part === 'string' ? scrubSecret(part, secret) : redactSecret(part, secret)))
   return {
     logVerbose: () => {},
     log: (...parts: unknown[]) => console.log(...scrub(parts)),
