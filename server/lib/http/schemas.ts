@@ -66,10 +66,15 @@ const statusList = z.union([z.string(), z.array(z.string())]).transform(value =>
   return statuses.length > 0 ? statuses as JobStatus[] : undefined
 })
 
+/** An empty query parameter (`?threadId=`) is no filter, as without it (like an empty `status`). */
+function emptyAsAbsent<Schema extends z.ZodType>(schema: Schema) {
+  return z.preprocess(value => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional())
+}
+
 /** The query of `GET /api/jobs`. */
 export const listQuerySchema = z.object({
   status: statusList.optional(),
-  threadId: id.optional(),
-  messageId: id.optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  threadId: emptyAsAbsent(id),
+  messageId: emptyAsAbsent(id),
+  limit: emptyAsAbsent(z.coerce.number().int().min(1).max(200)),
 })
