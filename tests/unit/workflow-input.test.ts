@@ -79,6 +79,28 @@ describe('workflow input node', () => {
     expect(job.state().content).toBe('Not published: too short')
   })
 
+  it('refuses a reason its schema has no field for (never dropped unseen), and keeps waiting', async () => {
+    const job = startWorkflow(approvalWorkflow(), { topic: 'x' })
+    await job.nextInput()
+    expect(() => job.answer({ approved: true, reason: 'looks good' })).toThrow('Invalid answer: reason: this input has no field for a reason')
+    expect(job.state().status).toBe('waiting')
+    expect(job.state().pendingInputs).toHaveLength(1)
+
+    job.answer({ approved: true })
+    await job.done
+    expect(job.state().content).toBe('Published.')
+  })
+
+  it('takes a reason its schema has a field for', async () => {
+    const workflow = approvalWorkflow()
+    workflow.nodes.ask.schema = z.object({ approved: z.boolean(), note: z.string().optional(), reason: z.string().optional() })
+    const job = startWorkflow(workflow, { topic: 'x' })
+    await job.nextInput()
+    job.answer({ approved: true, reason: 'looks good' })
+    await job.done
+    expect(job.state().answeredInputs[0]).toMatchObject({ answer: { approved: true, reason: 'looks good' } })
+  })
+
   it('applies onTimeout when nobody answers in time', async () => {
     vi.useFakeTimers()
     const job = startWorkflow(approvalWorkflow('default'), { topic: 'x' })

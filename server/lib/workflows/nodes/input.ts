@@ -10,10 +10,19 @@ import type { NodeExecutor } from '../node-executor'
 import { resolveInput } from '../resolve-inputs'
 import { describeIssues } from '../../describe-issues'
 
-/** Parses an answer with the node's schema; throws `InvalidAnswerError` naming the problem. */
+function hasReason(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
+}
+
+/**
+ * Parses an answer with the node's schema; throws `InvalidAnswerError` naming the problem. A
+ * `reason` (e.g. the one beside the answer in `POST …/input`) the schema would strip is refused
+ * too: it is never dropped unseen.
+ */
 export function parseAnswer(schema: z.ZodType, answer: unknown): unknown {
   const parsed = schema.safeParse(answer)
   if (!parsed.success) throw new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`)
+  if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError('Invalid answer: reason: this input has no field for a reason')
   return parsed.data
 }
 
