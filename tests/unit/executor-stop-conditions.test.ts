@@ -77,6 +77,7 @@ describe('stop conditions', () => {
     expect(maxCallsPerStep(0)(progress)?.code).toBe('max-calls-per-step')
     expect(repeatedCall(3)(progress)).toBeUndefined()
     expect(repeatedCall(2)(progress)?.code).toBe('repeated-call')
+    expect(repeatedCall(0)(progress)).toBeUndefined() // limits.maxRepeatedCalls = 0: the check is off
     expect(wallClockBudget(11)(progress)).toBeUndefined()
     expect(wallClockBudget(10)(progress)?.code).toBe('time-budget')
   })

@@ -62,9 +62,11 @@ export function maxCallsPerStep(limit: number): StopCondition {
     : undefined
 }
 
-/** The same tool with the same arguments `limit` times in the job: the model is going in circles. */
+/** The same tool with the same arguments `limit` times in the job: the model is going in circles. 0 turns the check off. */
 export function repeatedCall(limit: number): StopCondition {
   return ({ calls, previousCalls }) => {
+    // 0 passes the config check as "off"; counted as a limit it would stop the first call of every job.
+    if (limit <= 0) return undefined
     const counts = new Map(previousCalls)
     for (const call of calls) {
       const count = (counts.get(call.key) ?? 0) + 1
