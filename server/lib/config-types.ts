@@ -105,9 +105,9 @@ export interface BackgroundJobsConfig {
     maxCallsPerStep: number
     /** Combined tool results per step above this are truncated with a notice. @default 51200 */
     maxResultBytes: number
-    /** The same tool with the same arguments this many times stops the loop. @default 3 */
+    /** The same tool with the same arguments this many times stops the loop (0: never). @default 3 */
     maxRepeatedCalls: number
-    /** Human input requests expire after this. @default 600000 */
+    /** Human input requests expire after this. @default 300000 (5 min) */
     inputTimeoutMs: number
     /** Workflows: most nodes run in one job. @default 50 */
     maxNodesPerJob: number
