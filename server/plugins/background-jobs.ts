@@ -45,7 +45,10 @@ export default defineNitroPlugin((nitroApp) => {
     logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
   }
   // App files come first (lib/module.ts), so an app's tool replaces a layer tool of the same name.
-  const toolRegistry = createToolRegistry(tools, { onDuplicate: 'keep-first' })
+  const toolRegistry = createToolRegistry(tools, {
+    onDuplicate: 'keep-first',
+    onSkipped: name => logger.warn(`a second tool named "${name}" was skipped: the first one found is used (an app's server/tools file comes before its layers'); rename one of the files to offer both`),
+  })
   // An invalid workflow file is a boot error naming the workflow.
   const workflowRegistry = createWorkflowRegistry(workflows, { toolNames: toolRegistry.list().map(tool => tool.name) })
 

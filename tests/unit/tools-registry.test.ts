@@ -56,9 +56,12 @@ describe('createToolRegistry', () => {
 
   it('lets the first definition win when asked to (an app file shadowing a layer file)', () => {
     const appEcho = { ...echo, description: 'The app echo' }
-    const registry = createToolRegistry([appEcho, echo], { onDuplicate: 'keep-first' })
+    const skipped: string[] = []
+    const registry = createToolRegistry([appEcho, echo], { onDuplicate: 'keep-first', onSkipped: name => skipped.push(name) })
     expect(registry.get('echo')?.description).toBe('The app echo')
     expect(registry.list()).toHaveLength(1)
+    // Never dropped unseen: the plugin turns this into a boot warning.
+    expect(skipped).toEqual(['echo'])
   })
 
   it.each([

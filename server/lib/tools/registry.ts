@@ -21,6 +21,8 @@ export interface ToolRegistryOptions {
    * @default 'error'
    */
   onDuplicate?: 'error' | 'keep-first'
+  /** Called with the name of a tool `keep-first` skipped (the plugin warns at boot: never dropped unseen). */
+  onSkipped?: (name: string) => void
 }
 
 /** A tool definition that is not usable, with the reason. */
@@ -81,7 +83,10 @@ export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], opt
   function add(tool: AnyToolDefinition, duplicate: 'error' | 'keep-first') {
     validateDefinition(tool)
     if (byName.has(tool.name)) {
-      if (duplicate === 'keep-first') return
+      if (duplicate === 'keep-first') {
+        options.onSkipped?.(tool.name)
+        return
+      }
       throw new DuplicateToolError(tool.name)
     }
     let schema: Record<string, unknown>
