@@ -35,6 +35,13 @@ export interface BackgroundJobsConfig {
    * such requests get 401 (an app with its own login). @default true
    */
   allowAnonymous: boolean
+  /**
+   * Origins of pages on other sites that may start, abort and answer jobs (comma-separated, e.g.
+   * `https://app.example.com,https://admin.example.com`): every other cross-site or same-site
+   * (sibling subdomain) request that changes something is refused with 403. Only for a front end
+   * served from another origin that calls these routes with the app's own CORS. @default ''
+   */
+  trustedOrigins: string
   upstream: {
     /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
     baseUrl: string

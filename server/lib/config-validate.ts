@@ -5,7 +5,7 @@
  * naming the key and its variable, instead of a server that misbehaves later.
  */
 import type { BackgroundJobsConfig } from './config'
-import { DEFAULT_CONFIG, envNameOf } from './config'
+import { DEFAULT_CONFIG, envNameOf, trustedOriginSet } from './config'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 
 /** The providers the layer ships. */
@@ -93,6 +93,17 @@ function redisUrlProblem(url: string | undefined): string | null {
   return null
 }
 
+/** True for `scheme://host[:port]` exactly as a browser sends it in `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.origin !== 'null' && url.origin === value
+  }
+  catch {
+    return false
+  }
+}
+
 /**
  * Settings that work but probably not as meant (the server warns at boot): each names the keys,
  * their variables and what happens.
@@ -127,6 +138,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   }
   if (options.runtime !== false && config.provider !== 'memory' && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
+  }
+  for (const origin of trustedOriginSet(config)) {
+    if (!isOrigin(origin)) problems.push(`${describe('trustedOrigins')} lists ${JSON.stringify(origin)}, which is not an origin: write scheme://host[:port] with no path, e.g. https://app.example.com`)
   }
   if (options.runtime !== false && config.provider === 'redis') {
     const problem = redisUrlProblem(config.redisUrl)

@@ -27,6 +27,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   instanceId: '',
   cookieSecret: '',
   allowAnonymous: true,
+  trustedOrigins: '',
   upstream: {
     baseUrl: DEFAULT_UPSTREAM_BASE_URL,
     apiKey: '',
@@ -127,6 +128,11 @@ export function disabledToolNames(config: BackgroundJobsConfig): Set<string> {
 /** The tools the operator forces into isolation workers. */
 export function isolatedToolNames(config: BackgroundJobsConfig): Set<string> {
   return nameSet(config.tools.isolated)
+}
+
+/** The origins of `trustedOrigins` as a set. */
+export function trustedOriginSet(config: BackgroundJobsConfig): Set<string> {
+  return nameSet(config.trustedOrigins)
 }
 
 /** The models a request may name (the default model when none are listed), or null when `*` allows any. */

@@ -74,6 +74,15 @@ export class UnauthenticatedError extends BackgroundJobsError {
   }
 }
 
+/**
+ * A request that changes something came from a page of another origin (`Sec-Fetch-Site`, or
+ * `Origin` against `Host`): refused before the user is resolved, the same for every job id.
+ */
+export class CrossSiteRequestError extends BackgroundJobsError {
+  override readonly name = 'CrossSiteRequestError'
+  override readonly statusCode = 403
+}
+
 /** The server is shutting down and takes no new jobs (another instance can). */
 export class ShuttingDownError extends BackgroundJobsError {
   override readonly name = 'ShuttingDownError'

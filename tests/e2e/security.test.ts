@@ -1,7 +1,7 @@
 /**
  * Abuse limits and security checks over real HTTP: rate limits and stream caps (429 + Retry-After
- * naming the limit), size limits (413/400), ownership (404 everywhere), smuggled tools and system
- * prompts, secrets kept out of every output, per-user feature flags, and route fuzzing
+ * naming the limit), size limits (413/400), ownership (404 everywhere), cross-site writes (403),
+ * smuggled tools and system prompts, secrets kept out of every output, per-user feature flags, and route fuzzing
  * (tests/support/route-fuzz.ts) against the same server.
  */
 import { randomUUID } from 'node:crypto'
@@ -44,6 +44,7 @@ beforeAll(async () => {
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '3',
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGE_CHARS: '200',
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_TOOLS_PER_REQUEST: '2',
+    NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS: 'https://partner.example',
   })
 })
 
@@ -161,6 +162,39 @@ describe('ownership', () => {
     expect((await owner.post(`/api/jobs/${job.id}/input`, answer)).status).toBe(200)
     const end = await ownerStream.waitFor(frame => frame.event === 'job-end')
     expect(end.data.status).toBe('completed')
+  })
+})
+
+describe('cross-site requests', () => {
+  it('a page of another site or a sibling subdomain cannot abort, start or answer the user\'s jobs (403 naming trustedOrigins); the job runs on', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('slow', { threadId: `chat-${randomUUID()}` }))
+    const crossSite = { 'origin': 'https://evil.example', 'sec-fetch-site': 'cross-site' }
+    const sibling = { 'origin': 'https://evil.app.example', 'sec-fetch-site': 'same-site' }
+    // What a <form method="post"> on such a page sends with the user's cookie (sent on same-site
+    // requests, and on cross-site ones when an app's own session cookie is SameSite=None).
+    const forms: Array<[string, Record<string, string>]> = [
+      [`/api/jobs/${job.id}/abort`, crossSite],
+      [`/api/jobs/chat/${job.threadId}/abort`, sibling],
+      // An older browser without Sec-Fetch-Site: its Origin is not this server's host.
+      [`/api/jobs/${job.id}/abort`, { origin: 'https://evil.example' }],
+    ]
+    for (const [path, headers] of forms) {
+      const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'cookie': user.cookie(), 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'x=1' })
+      expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403)
+      expect((await response.json()).message).toContain('NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS')
+    }
+    expect((await user.post('/api/jobs', chat('fine'), crossSite)).status).toBe(403)
+    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: 'x', answer: 'approve' }, sibling)).status).toBe(403)
+    expect((await user.post('/api/jobs/chat', { id: 'c', messages: [{ role: 'user', parts: [{ type: 'text', text: 'fine' }] }] }, crossSite)).status).toBe(403)
+    expect((await user.get(`/api/jobs/${job.id}`)).body.job.status).not.toBe('aborted')
+    // Reads are the browser's CORS business: not refused.
+    expect((await user.get(`/api/jobs/${job.id}`, crossSite)).status).toBe(200)
+    // The app's own pages (by Sec-Fetch-Site, or by an Origin naming this host) and a trusted origin may.
+    expect((await user.post('/api/jobs', chat('fine'), { 'origin': app.url, 'sec-fetch-site': 'same-origin' })).status).toBe(202)
+    expect((await user.post('/api/jobs', chat('fine'), { origin: app.url })).status).toBe(202)
+    expect((await user.post('/api/jobs', chat('fine'), { 'origin': 'https://partner.example', 'sec-fetch-site': 'cross-site' })).status).toBe(202)
+    expect((await user.post(`/api/jobs/${job.id}/abort`, undefined, { 'origin': app.url, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
   })
 })
 

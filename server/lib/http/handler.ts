@@ -10,6 +10,7 @@ import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
 import { resolveFeatureFlags } from './resolve-flags'
 import type { FeatureFlags } from '../feature-flags'
+import { assertNotCrossSite } from './cross-site'
 import { RequestError } from './request'
 import { resolveUser } from './resolve-user'
 
@@ -36,12 +37,13 @@ export function toHttpError(event: H3Event, error: unknown) {
   return createError({ statusCode: 500, message: 'Internal error' })
 }
 
-/** Defines a jobs route: engine ready, flag checked, user resolved, errors mapped. */
+/** Defines a jobs route: engine ready, cross-site writes refused, flag checked, user resolved, errors mapped. */
 export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Promise<T> | T) {
   return defineEventHandler(async (event) => {
     try {
       const engine = await useBackgroundJobsEngine()
       const config = engine.getConfig()
+      assertNotCrossSite(event, config)
       if (!config.enabled) throw new FeatureDisabledError('enabled')
       const userId = await resolveUser(event, config)
       const flags = await resolveFeatureFlags(event, userId, config)
