@@ -198,6 +198,23 @@ describe('cross-site requests', () => {
   })
 })
 
+describe('caching', () => {
+  it('no answer of a user\'s routes may be kept by a shared cache (another client would get it): private, no-store; streams no-cache', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('fine'))
+    for (const path of ['/api/jobs', `/api/jobs/${job.id}`, '/api/jobs/catalog', '/api/jobs/chat/x/messages']) {
+      const response = await user.get(path)
+      expect(response.headers.get('cache-control'), path).toBe('private, no-store')
+    }
+    // Errors go through Nitro's error handler, which sends its own no-cache (kept only to revalidate).
+    expect((await user.get(`/api/jobs/${randomUUID()}`)).headers.get('cache-control')).toMatch(/no-store|no-cache/)
+    expect((await user.post(`/api/jobs/${job.id}/abort`)).headers.get('cache-control')).toBe('private, no-store')
+    const stream = await user.stream(job.streamUrl)
+    expect(stream.headers.get('cache-control')).toBe('no-cache, no-transform')
+    stream.close()
+  })
+})
+
 describe('smuggling', () => {
   it('tool definitions, system prompts and upstream fields in the body never reach the upstream', async () => {
     const user = await createClient(app.url).init()

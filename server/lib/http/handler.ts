@@ -37,9 +37,12 @@ export function toHttpError(event: H3Event, error: unknown) {
   return createError({ statusCode: 500, message: 'Internal error' })
 }
 
-/** Defines a jobs route: engine ready, cross-site writes refused, flag checked, user resolved, errors mapped. */
+/** Defines a jobs route: never cached, engine ready, cross-site writes refused, flag checked, user resolved, errors mapped. */
 export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Promise<T> | T) {
   return defineEventHandler(async (event) => {
+    // Every answer is the requesting user's (or says whether a job exists for them): no shared
+    // cache in front of the app may keep it for the next client. The streams set their own.
+    setResponseHeader(event, 'cache-control', 'private, no-store')
     try {
       const engine = await useBackgroundJobsEngine()
       const config = engine.getConfig()
