@@ -111,6 +111,19 @@ describe('scripted model: text answers', () => {
     expect(text).toContain('What time is it?')
   })
 
+  it('suggests only the tools that were offered: an app is never pointed at the demo\'s tools', () => {
+    const answer = (tools?: ModelTool[]) => planScriptedTurn({ messages: [user('Hello')], tools }).text
+    expect(answer(TOOLS.slice(0, 4))).toContain('To see tools at work, ask for the time, ask it to calculate 12 * 7, ask for something slow, or ask it to delete a file (that one waits for your approval).')
+    const app = answer([tool('publish_post'), tool('stock_lookup')])
+    expect(app).toContain('To see tools at work, name a tool in your message (publish_post, stock_lookup).')
+    for (const demoAsk of ['the time', 'calculate', 'slow', 'delete']) expect(app).not.toContain(demoAsk)
+    expect(answer([tool('calculate')])).toContain('To see tools at work, ask it to calculate 12 * 7.')
+    const none = answer(undefined)
+    expect(none).not.toContain('tools at work')
+    expect(none.endsWith('still growing.')).toBe(true)
+    expect(answer([])).toBe(none)
+  })
+
   it('sends an error chunk after some text when the prompt asks it to fail', async () => {
     const { text, error } = await round([user('Please fail now')])
     expect(error).toBeInstanceOf(UpstreamStreamError)

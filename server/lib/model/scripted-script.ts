@@ -49,7 +49,7 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
   const prompt = lastUserIndex >= 0 ? messages[lastUserIndex]!.content ?? '' : ''
   const sinceUser = messages.slice(lastUserIndex + 1)
   const stepsDone = sinceUser.filter(message => message.role === 'assistant' && message.tool_calls?.length).length
-  const steps = planToolSteps(prompt, new Set((request.tools ?? []).map(tool => tool.function.name)))
+  const steps = planToolSteps(prompt, offeredNames(request))
   const label = messages.some(message => message.role === 'assistant') ? [] : [`${SCRIPTED_LABEL}\n\n`]
 
   const step = steps[stepsDone]
@@ -57,7 +57,7 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
     return { reasoning: [...label, `The user asked: “${excerpt(prompt, 80)}”. `, `Calling ${step.map(call => call.name).join(' and ')}.`], text: '', calls: step }
   }
   const results = toolResults(sinceUser)
-  const text = results.length ? resultsAnswer(results) : echoAnswer(prompt)
+  const text = results.length ? resultsAnswer(results) : echoAnswer(prompt, offeredNames(request))
   const fails = /\bfail/i.test(prompt)
   return {
     reasoning: [...label, ...(results.length ? ['Every tool has answered; ', 'summing up the results.'] : [`The user wrote: “${excerpt(prompt, 80)}”. `, 'No tool is needed; answering directly.'])],
@@ -65,6 +65,35 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
     calls: [],
     ...(fails ? { failAfterChars: Math.floor(text.length / 3) } : {}),
   }
+}
+
+function offeredNames(request: ScriptedRequest): Set<string> {
+  return new Set((request.tools ?? []).map(tool => tool.function.name))
+}
+
+/** The demo tools the script calls from plain words, with the words that ask for them. */
+const DEMO_TOOL_ASKS: Record<string, string> = {
+  get_current_time: 'ask for the time',
+  calculate: 'ask it to calculate 12 * 7',
+  slow_task: 'ask for something slow',
+  delete_file: 'ask it to delete a file (that one waits for your approval)',
+}
+const MAX_NAMED_TOOLS = 5
+
+/**
+ * How to see the offered tools at work, or nothing when none is offered: an app's answer must not
+ * advertise the demo's tools it does not have.
+ */
+function toolHint(offered: Set<string>): string {
+  const asks = Object.entries(DEMO_TOOL_ASKS).filter(([name]) => offered.has(name)).map(([, ask]) => ask)
+  const others = [...offered].filter(name => !(name in DEMO_TOOL_ASKS))
+  if (others.length) {
+    const shown = others.length > MAX_NAMED_TOOLS ? [...others.slice(0, MAX_NAMED_TOOLS), '…'] : others
+    asks.push(`name a tool in your message (${shown.join(', ')})`)
+  }
+  if (!asks.length) return ''
+  const list = asks.length > 1 ? `${asks.slice(0, -1).join(', ')}, or ${asks.at(-1)}` : asks[0]
+  return `To see tools at work, ${list}.`
 }
 
 /** The tool steps a prompt asks for, in order; only tools that were offered. */
@@ -145,12 +174,12 @@ function markdownAnswer(): string {
   ].join('\n\n')
 }
 
-function echoAnswer(prompt: string): string {
+function echoAnswer(prompt: string, offered: Set<string>): string {
   if (/\bmarkdown\b/i.test(prompt)) return markdownAnswer()
-  const intro = `You said: “${excerpt(prompt, 200)}”. This answer comes from the built-in scripted model, so the same prompt always gets the same words. `
+  const intro = (`You said: “${excerpt(prompt, 200)}”. This answer comes from the built-in scripted model, so the same prompt always gets the same words. `
     + 'It streams a few characters at a time so you can watch the job run on the server: leave this page, come back later, '
     + 'and the answer is still here, finished or still growing. '
-    + 'To see tools at work, ask for the time, ask it to calculate 12 * 7, ask for something slow, or ask it to delete a file (that one waits for your approval).'
+    + toolHint(offered)).trimEnd()
   if (!/\blong\b/i.test(prompt)) return intro
   const paragraphs = [intro]
   for (let index = 1; index <= 7; index++) {
