@@ -9,6 +9,9 @@
  * them, typed, under the `backgroundJobs` key of their nuxt.config (lib/module.ts).
  */
 import { fileURLToPath } from 'node:url'
+// Imported, not the global: an app that extends the layer type-checks this file in its own node
+// project, where the global `defineNuxtConfig` is not declared.
+import { defineNuxtConfig } from 'nuxt/config'
 import { DEFAULT_CONFIG } from './server/lib/config'
 
 export default defineNuxtConfig({
@@ -22,6 +25,8 @@ export default defineNuxtConfig({
   typescript: {
     strict: true,
     // The build-time module (lib/) is Node code: checked with nuxt.config by `nuxt typecheck`.
-    nodeTsConfig: { include: ['../lib/**/*.ts'] },
+    // An absolute path: a relative one is read from the *app's* build dir and would pull the
+    // app's own `lib/` into its node project.
+    nodeTsConfig: { include: [fileURLToPath(new URL('./lib/**/*.ts', import.meta.url))] },
   },
 })

@@ -22,6 +22,14 @@ export interface WorkflowState<Input = unknown> {
  */
 export type StateMapper<T, Input> = T | ((state: WorkflowState<Input>) => T)
 
+/**
+ * A node input of any value: JSON-like data as is (objects and arrays may nest templates), or a
+ * function of the state. Not `StateMapper<unknown>`: `unknown | ((state) => …)` collapses to
+ * `unknown`, and a `state => …` written inline would get no parameter type (an implicit `any`, an
+ * error in a strict app).
+ */
+export type ValueMapper<Input> = string | number | boolean | null | object | ((state: WorkflowState<Input>) => unknown)
+
 interface NodeBase {
   /** Shown in docs and tooling; not used at run time. */
   description?: string
@@ -47,7 +55,7 @@ export interface ToolNode<Input = unknown> extends NodeBase {
   kind: 'tool'
   tool: string
   /** The tool's arguments. @default {} */
-  args?: StateMapper<unknown, Input>
+  args?: ValueMapper<Input>
   /**
    * When the tool fails, continue with `{ status, error }` as the output instead of failing the job.
    * @default false
@@ -88,7 +96,7 @@ export interface ParallelNode extends NodeBase {
 /** What becomes the job's final content: its value is appended to the job's text. */
 export interface OutputNode<Input = unknown> extends NodeBase {
   kind: 'output'
-  value: StateMapper<unknown, Input>
+  value: ValueMapper<Input>
 }
 
 /** Any node. */
