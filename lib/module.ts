@@ -18,6 +18,7 @@ import { resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 import type { Nitro, RollupConfig } from 'nitropack/types'
+import { quietOptionalPeers } from './optional-peers'
 import { TOOL_WORKER_ENTRY, TOOL_WORKER_URL, toolWorkerEntryCode, toolWorkerPlugin } from './tool-worker'
 
 const DEFINITION_FILE = /^[^.].*\.(?:ts|js|mjs)$/
@@ -42,14 +43,15 @@ function moduleCode(files: string[]): string {
   return `${imports.join('\n')}\nexport default [${list}]\n`
 }
 
-/** Adds the worker entry's rollup plugin to a Nitro build (lib/tool-worker.ts). */
-function addToolWorkerPlugin(nitro: Nitro): void {
+/** A Nitro build's rollup config: the worker entry's plugin (lib/tool-worker.ts), quiet optional peers (lib/optional-peers.ts). */
+function configureServerBundle(nitro: Nitro): void {
   nitro.hooks.hook('rollup:before', (_nitro: Nitro, rollupConfig: RollupConfig) => {
     const output = Array.isArray(rollupConfig.output) ? rollupConfig.output[0] : rollupConfig.output
     // Dev bundles into one file by default; the worker entry needs to be a chunk of its own.
     if (nitro.options.dev && output?.inlineDynamicImports) output.inlineDynamicImports = false
     const plugins = Array.isArray(rollupConfig.plugins) ? rollupConfig.plugins : [rollupConfig.plugins].filter(Boolean)
     rollupConfig.plugins = [toolWorkerPlugin({ emit: !output?.inlineDynamicImports && nitro.options.node !== false }), ...plugins]
+    quietOptionalPeers(rollupConfig)
   })
 }
 
@@ -80,9 +82,9 @@ export default defineNuxtModule<ModuleOptions>({
     // Resolved by the plugin below; this fallback (no worker entry) serves a build without it.
     addServerTemplate({ filename: TOOL_WORKER_URL, getContents: () => 'export default function toolWorkerUrl() { return null }\n' })
     nuxt.hook('nitro:init', (nitro: Nitro) => {
-      addToolWorkerPlugin(nitro)
+      configureServerBundle(nitro)
       // The prerenderer is a Nitro of its own, built from the config: it needs the plugin too.
-      nitro.hooks.hook('prerender:init', addToolWorkerPlugin)
+      nitro.hooks.hook('prerender:init', configureServerBundle)
     })
     addTypeTemplate({
       filename: 'types/background-jobs-definitions.d.ts',
