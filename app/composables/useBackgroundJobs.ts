@@ -4,6 +4,7 @@
  */
 import type { JobStatus } from '../../shared/events'
 import type { JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
+import { withApiError } from '../lib/api-error'
 import { rememberPrompt } from '../lib/prompt-cache'
 
 /** Filters of `list`. */
@@ -38,7 +39,7 @@ export function useBackgroundJobs() {
     if (query.threadId) params.threadId = query.threadId
     if (query.messageId) params.messageId = query.messageId
     if (query.limit) params.limit = String(query.limit)
-    const response = await requestFetch<{ jobs: JobSummary[] }>('/api/jobs', { query: params })
+    const response = await withApiError(() => requestFetch<{ jobs: JobSummary[] }>('/api/jobs', { query: params }))
     return response.jobs
   }
 
@@ -49,24 +50,24 @@ export function useBackgroundJobs() {
 
   /**
    * Starts a job. A retry after a network error or 5xx reuses the same `Idempotency-Key`, so it
-   * never starts the job twice. `prompt` (chat jobs) is remembered in this browser for the thread view.
+   * never starts the job twice. Rejects with a `BackgroundJobsApiError` (the server's message and status). `prompt` (chat jobs) is remembered in this browser for the thread view.
    */
   async function start(request: StartJobRequest, options: { idempotencyKey?: string, prompt?: string } = {}): Promise<StartedJob> {
     const idempotencyKey = options.idempotencyKey ?? createClientId()
-    const started = await $fetch<StartedJob>('/api/jobs', {
+    const started = await withApiError(() => $fetch<StartedJob>('/api/jobs', {
       method: 'POST',
       body: request,
       headers: { 'Idempotency-Key': idempotencyKey },
       retry: START_RETRIES,
       retryStatusCodes: [408, 500, 502, 504],
-    })
+    }))
     if (options.prompt) rememberPrompt(started.id, options.prompt)
     return started
   }
 
   /** Stops a job (idempotent; partial content is kept). Resolves with its summary. */
   async function abort(jobId: string): Promise<JobSummary> {
-    const response = await $fetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(jobId)}/abort`, { method: 'POST' })
+    const response = await withApiError(() => $fetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(jobId)}/abort`, { method: 'POST' }))
     return response.job
   }
 

@@ -21,3 +21,36 @@ export function apiErrorMessage(error: unknown): string {
   if (typeof message === 'string' && message) return message
   return 'Something went wrong; please try again.'
 }
+
+/**
+ * What `useBackgroundJobs()`'s requests reject with: `message` is the server's own message
+ * (`messages: must hold at least one message`, `Too many job creations: …`), not the fetch
+ * library's `[POST] "/api/jobs": 400 RequestError`. `status` is undefined when no answer came (the
+ * server or the network is down); `data` is the response body, as on a `$fetch` error.
+ */
+export class BackgroundJobsApiError extends Error {
+  override name = 'BackgroundJobsApiError'
+  /** The HTTP status, or undefined when the request got no answer. */
+  readonly status: number | undefined
+  /** The same as `status` (h3's name for it). */
+  readonly statusCode: number | undefined
+  /** The response body (`{ statusCode, message }`), when there was one. */
+  readonly data: Partial<ApiErrorBody> | undefined
+
+  constructor(cause: unknown) {
+    super(apiErrorMessage(cause), { cause })
+    this.status = apiErrorStatus(cause)
+    this.statusCode = this.status
+    this.data = (cause as FetchErrorLike | null)?.data
+  }
+}
+
+/** Runs a request; a failure rejects as a `BackgroundJobsApiError`. */
+export async function withApiError<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request()
+  }
+  catch (error) {
+    throw new BackgroundJobsApiError(error)
+  }
+}
