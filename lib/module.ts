@@ -16,6 +16,7 @@ import { defu } from 'defu'
 import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
+import { unknownConfigKeys } from '../server/lib/config-keys'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 import type { Nitro, RollupConfig } from 'nitropack/types'
 import { quietOptionalPeers } from './optional-peers'
@@ -63,7 +64,10 @@ export default defineNuxtModule<ModuleOptions>({
   async setup(options, nuxt) {
     const runtimeConfig = nuxt.options.runtimeConfig as { backgroundJobs?: BackgroundJobsConfigInput }
     runtimeConfig.backgroundJobs = defu(options, runtimeConfig.backgroundJobs ?? {}) as BackgroundJobsConfigInput
-    const problems = configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false })
+    const problems = [
+      ...unknownConfigKeys(options),
+      ...configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false }),
+    ]
     if (problems.length > 0) throw new InvalidConfigError(problems)
 
     const serverDirs = nuxt.options._layers.map(layer =>
