@@ -35,7 +35,9 @@ describe('optional peers in the server build', () => {
     const config = {} as RollupConfig
     quietOptionalPeers(config)
     const passed: string[] = []
-    const handler = (warning: RollupLog | string) => passed.push(typeof warning === 'string' ? warning : warning.exporter ?? '')
+    const handler = (warning: unknown): void => {
+      passed.push((warning as RollupLog).exporter ?? '')
+    }
     config.onwarn!({ code: 'UNRESOLVED_IMPORT', exporter: 'redis', message: '' } as RollupLog, handler)
     config.onwarn!({ code: 'UNRESOLVED_IMPORT', exporter: 'left-pad', message: '' } as RollupLog, handler)
     expect(passed).toEqual(['left-pad'])

@@ -1,0 +1,9 @@
+/**
+ * The Nuxt auto-imports of the layer's composables, typed for tests that import a composable
+ * directly (they provide them with `vi.stubGlobal`).
+ */
+declare global {
+  const useJobsFetch: () => typeof $fetch
+}
+
+export {}
