@@ -16,7 +16,11 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
     messages: z.array(z.object({
       role: z.enum(['system', 'user', 'assistant']),
       content: z.string().max(maxMessageChars, `must be at most ${maxMessageChars} characters (limits.maxMessageChars)`),
-    })).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
+    }).refine(
+      // A blank user turn would reach the model as nothing to answer (or an upstream 400 mid-job).
+      message => message.role !== 'user' || message.content.trim() !== '',
+      { message: 'must not be empty: a user message needs text', path: ['content'] },
+    )).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
     model: z.string().trim().min(1).max(200).optional(),
     threadId: id.optional(),
     messageId: id.optional(),
