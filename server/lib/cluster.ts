@@ -17,6 +17,7 @@ import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
 import type { SharedProvider } from './run-lease'
 import { checkStoredRequest } from './stored-request'
+import { useMetrics } from './metrics'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
@@ -119,7 +120,7 @@ export function createCluster(options: ClusterOptions) {
   /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */
   async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, error: JobError) {
     const { epoch } = record.lease
-    const result = await provider.appendEvents(record.id, [{
+    const end: JobEvent = {
       type: 'job-end',
       status: 'failed',
       error,
@@ -127,8 +128,11 @@ export function createCluster(options: ClusterOptions) {
       seq,
       at: now(),
       ...(epoch > 1 ? { epoch } : {}),
-    }], { epoch })
+    }
+    const result = await provider.appendEvents(record.id, [end], { epoch })
     logger.info('ended a job whose owner was lost', { jobId: record.id, code: error.code, ok: result.ok })
+    // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"}).
+    if (result.ok) useMetrics().recordEvent(record.id, end)
     return result.ok
   }
 

@@ -125,6 +125,15 @@ export function createMetrics() {
     }
   }
 
+  /**
+   * A run of the job starts on this instance: a new job, or one taken over from a lost owner (its
+   * status is already `running` or `waiting`, so no `job-status` event would count it).
+   */
+  function startRun(jobId: string, status: string): void {
+    if (!liveStatus.has(jobId)) increment('jobs_started_total')
+    liveStatus.set(jobId, status)
+  }
+
   /** Forgets a job that stopped here without `job-end` (taken over by another instance). */
   function forgetJob(jobId: string): void {
     liveStatus.delete(jobId)
@@ -151,7 +160,7 @@ export function createMetrics() {
     liveStatus.clear()
   }
 
-  return { increment, labeledCounter, observe, recordEvent, forgetJob, snapshot, reset }
+  return { increment, labeledCounter, observe, recordEvent, startRun, forgetJob, snapshot, reset }
 }
 
 /** A metrics registry. */

@@ -156,6 +156,8 @@ export function createRunManager(options: RunManagerOptions) {
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
     })
     runs.set(record.id, run)
+    // Counted here, not from events: a run taken over mid-stream commits no `job-status` first.
+    useMetrics().startRun(record.id, run.live.state.status)
     const releaseLease = shared && lease
       ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun })
       : () => {}
