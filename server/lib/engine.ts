@@ -259,20 +259,25 @@ export function createEngine(options: EngineOptions) {
     disposed = true
     cluster?.stop()
     const config = getConfig()
+    // A store that stays down cannot hold the shutdown: one lease period in all, for every job at
+    // once, then pending writes are given up (the job's lease expires and another instance ends it).
+    const giveUpAt = now() + config.lease.durationMs
+    const handOffs: Promise<void>[] = []
     for (const run of runs.values()) {
       const handOff = disposeOptions.handOff || run.record.type === 'workflow' || config.recovery.chat === 'continue'
       if (shared && run.record.lease && handOff) {
+        const lease = run.record.lease
         run.live.flush()
-        await settleWithin(run.persist.flush(), config.lease.durationMs)
-        abandonRun(run, 'handed off at shutdown')
-        await shared.heartbeatLease(run.record.id, run.record.lease, 0).catch(() => false)
+        handOffs.push(settleWithin(run.persist.flush(), giveUpAt - now()).then(async () => {
+          abandonRun(run, 'handed off at shutdown')
+          await settleWithin(shared.heartbeatLease(run.record.id, lease, 0).catch(() => false), giveUpAt - now())
+        }))
         continue
       }
       void abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
     }
-    // A store that stays down cannot hold the shutdown: after a lease period, pending writes are
-    // given up (the job's lease expires and another instance ends it).
-    await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), config.lease.durationMs)
+    await Promise.all(handOffs)
+    await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), giveUpAt - now())
     for (const run of runs.values()) run.persist.close()
     await Promise.allSettled([...runs.values()].map(run => run.done))
     await options.isolation?.dispose()
@@ -286,6 +291,7 @@ export function createEngine(options: EngineOptions) {
 
   /** Waits for `promise`, at most `ms`. */
   async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+    if (ms <= 0) return
     let cancel = () => {}
     await Promise.race([promise, new Promise<void>((resolve) => {
       cancel = engineTimers.timeout(resolve, ms)

@@ -84,6 +84,18 @@ describe('redis provider beyond the contract', () => {
     await provider.dispose()
   })
 
+  it('dispose does not wait for Redis to come back: a command queued while it is down cannot hold a shutdown', async () => {
+    const own = await startRedisServer()
+    const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
+    await provider.ready()
+    const job = await createJob(provider)
+    await own.stop()
+    // Writes a running job keeps retrying while Redis is down (as the persist queue does).
+    const pending = Array.from({ length: 3 }, () => provider.get(job.id).then(() => 'answered', () => 'refused'))
+    await provider.dispose()
+    expect(await Promise.all(pending)).toEqual(['refused', 'refused', 'refused'])
+  })
+
   it('a command Redis never answers (paused: the connection stays open) is a 503 after commandTimeoutMs, not a hang', async () => {
     const own = await startRedisServer()
     const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })

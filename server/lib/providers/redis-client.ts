@@ -191,7 +191,17 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     },
     async close() {
       reconnectListeners.clear()
-      await Promise.allSettled([commands.close(), subscriber.close()])
+      // A graceful close waits until every queued command is answered: while Redis is down that is
+      // never, and the process could not exit. Wait at most one command timeout, then drop the sockets.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([
+        Promise.allSettled([commands.close(), subscriber.close()]),
+        new Promise<void>(resolve => timer = setTimeout(resolve, timeoutMs)),
+      ])
+      clearTimeout(timer)
+      for (const client of [commands, subscriber]) {
+        if (client.isOpen) client.destroy()
+      }
     },
   }
 }
