@@ -129,7 +129,7 @@ export function createMetrics() {
    * A run of the job starts on this instance: a new job, or one taken over from a lost owner (its
    * status is already `running` or `waiting`, so no `job-status` event would count it).
    */
-  function startRun(jobId: string, status: string): void {
+  function startRun(jobId: string, status: JobStatus): void {
     if (!liveStatus.has(jobId)) increment('jobs_started_total')
     liveStatus.set(jobId, status)
   }
