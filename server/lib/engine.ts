@@ -269,7 +269,7 @@ export function createEngine(options: EngineOptions) {
         const lease = run.record.lease
         run.live.flush()
         handOffs.push(settleWithin(run.persist.flush(), giveUpAt - now()).then(async () => {
-          abandonRun(run, 'handed off at shutdown')
+          abandonRun(run, 'handed off at shutdown', 'info')
           await settleWithin(shared.heartbeatLease(run.record.id, lease, 0).catch(() => false), giveUpAt - now())
         }))
         continue

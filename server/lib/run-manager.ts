@@ -91,10 +91,11 @@ export function createRunManager(options: RunManagerOptions) {
   /**
    * Stops a run without writing its end: another instance owns the job now, or the store refused
    * its writes (it no longer has the job), or the run was handed off at shutdown — `reason` says which.
+   * A hand-off is what a deploy does to every running job: logged as info, the others as warnings.
    */
-  function abandonRun(run: JobRun, reason: string) {
+  function abandonRun(run: JobRun, reason: string, level: 'warn' | 'info' = 'warn') {
     if (run.abandoned) return
-    logger.warn(`stopping the local run without writing its end: ${reason}`, { jobId: run.record.id, reason })
+    logger[level](`stopping the local run without writing its end: ${reason}`, { jobId: run.record.id, reason })
     run.abandoned = true
     run.trace.abandon(reason)
     run.controller.abort(new JobAbortedError('owner-lost', reason))

@@ -8,6 +8,7 @@ import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
 import type { ModelClient } from '../../server/lib/model/types'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
+import type { Logger } from '../../server/lib/logger'
 import { silentLogger } from '../../server/lib/logger'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
@@ -48,6 +49,8 @@ export interface EngineNodeOptions {
   timeoutMs?: number
   /** The model client. @default one that must not be called */
   model?: ModelClient
+  /** @default silentLogger */
+  logger?: Logger
 }
 
 /** One simulated instance on the backend. */
@@ -62,7 +65,7 @@ export function createEngineNode(backend: Backend, options: EngineNodeOptions) {
     runners: { chat: options.chat ?? (async () => {}), workflow: runWorkflowJob },
     tools: createToolRegistry(tools),
     workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: tools.map(tool => tool.name) }),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   })
   return { engine, provider, facade }
 }
