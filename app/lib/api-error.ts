@@ -32,16 +32,18 @@ export class BackgroundJobsApiError extends Error {
   override name = 'BackgroundJobsApiError'
   /** The HTTP status, or undefined when the request got no answer. */
   readonly status: number | undefined
-  /** The same as `status` (h3's name for it). */
-  readonly statusCode: number | undefined
   /** The response body (`{ statusCode, message }`), when there was one. */
   readonly data: Partial<ApiErrorBody> | undefined
 
   constructor(cause: unknown) {
     super(apiErrorMessage(cause), { cause })
     this.status = apiErrorStatus(cause)
-    this.statusCode = this.status
     this.data = (cause as FetchErrorLike | null)?.data
+  }
+
+  /** The same as `status` (h3's name for it). */
+  get statusCode(): number | undefined {
+    return this.status
   }
 }
 

@@ -49,7 +49,8 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
   const prompt = lastUserIndex >= 0 ? messages[lastUserIndex]!.content ?? '' : ''
   const sinceUser = messages.slice(lastUserIndex + 1)
   const stepsDone = sinceUser.filter(message => message.role === 'assistant' && message.tool_calls?.length).length
-  const steps = planToolSteps(prompt, offeredNames(request))
+  const offered = new Set((request.tools ?? []).map(tool => tool.function.name))
+  const steps = planToolSteps(prompt, offered)
   const label = messages.some(message => message.role === 'assistant') ? [] : [`${SCRIPTED_LABEL}\n\n`]
 
   const step = steps[stepsDone]
@@ -57,7 +58,7 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
     return { reasoning: [...label, `The user asked: “${excerpt(prompt, 80)}”. `, `Calling ${step.map(call => call.name).join(' and ')}.`], text: '', calls: step }
   }
   const results = toolResults(sinceUser)
-  const text = results.length ? resultsAnswer(results) : echoAnswer(prompt, offeredNames(request))
+  const text = results.length ? resultsAnswer(results) : echoAnswer(prompt, offered)
   const fails = /\bfail/i.test(prompt)
   return {
     reasoning: [...label, ...(results.length ? ['Every tool has answered; ', 'summing up the results.'] : [`The user wrote: “${excerpt(prompt, 80)}”. `, 'No tool is needed; answering directly.'])],
@@ -65,10 +66,6 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
     calls: [],
     ...(fails ? { failAfterChars: Math.floor(text.length / 3) } : {}),
   }
-}
-
-function offeredNames(request: ScriptedRequest): Set<string> {
-  return new Set((request.tools ?? []).map(tool => tool.function.name))
 }
 
 /** The demo tools the script calls from plain words, with the words that ask for them. */

@@ -193,12 +193,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       reconnectListeners.clear()
       // A graceful close waits until every queued command is answered: while Redis is down that is
       // never, and the process could not exit. Wait at most one command timeout, then drop the sockets.
-      let timer: ReturnType<typeof setTimeout> | undefined
-      await Promise.race([
-        Promise.allSettled([commands.close(), subscriber.close()]),
-        new Promise<void>(resolve => timer = setTimeout(resolve, timeoutMs)),
-      ])
-      clearTimeout(timer)
+      await deadline(Promise.allSettled([commands.close(), subscriber.close()]), 'closing').catch(() => {})
       for (const client of [commands, subscriber]) {
         if (client.isOpen) client.destroy()
       }
