@@ -3,14 +3,15 @@
  * input's first text (a topic) — so two runs of one workflow can be told apart. Used by the server
  * (the stored title) and by the demo for a job it has just started.
  */
+import { cutText } from './cut-text'
 
-/** Titles are cut to this many characters. */
+/** Titles are cut to this many characters (UTF-16 code units, never inside a character: cut-text.ts). */
 export const TITLE_MAX_CHARS = 120
 
 /** `research-report` with `{ topic: 'cats' }` → `research-report: cats`; without any text, `Workflow: research-report`. */
 export function workflowTitle(workflow: string, input: unknown): string {
   const subject = firstText(input)
-  return (subject ? `${workflow}: ${subject}` : `Workflow: ${workflow}`).slice(0, TITLE_MAX_CHARS)
+  return cutText(subject ? `${workflow}: ${subject}` : `Workflow: ${workflow}`, TITLE_MAX_CHARS)
 }
 
 /** The input itself when it is text, else its first top-level property with text, whitespace collapsed. */

@@ -2,6 +2,7 @@
  * What clients see of a job record: no lease, and of the request only what the owner wrote (the
  * last user message of a chat, a workflow's name and input) — never its trace or tool settings.
  */
+import { cutText } from '../../shared/cut-text'
 import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
 import type { CreateJobInput, JobSummary } from './engine-types'
 import type { JobRecord } from './providers/types'
@@ -27,8 +28,8 @@ function lastUserMessage(messages: Array<{ role: string, content: string | null 
 
 /** A short list label from the request: the given title, a workflow with its topic, or the last user message. */
 export function titleOf(input: CreateJobInput): string {
-  if (input.title) return input.title.slice(0, TITLE_MAX_CHARS)
+  if (input.title) return cutText(input.title, TITLE_MAX_CHARS)
   if (input.request.type === 'workflow') return workflowTitle(input.request.workflow, input.request.input)
   const lastUser = [...input.request.messages].reverse().find(message => message.role === 'user')
-  return (lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim().slice(0, TITLE_MAX_CHARS) || 'Chat'
+  return cutText((lastUser?.content ?? 'Chat').replace(/\s+/g, ' ').trim(), TITLE_MAX_CHARS) || 'Chat'
 }

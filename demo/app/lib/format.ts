@@ -1,4 +1,5 @@
 /** Small display helpers for the demo chat. */
+import { cutTextWith } from '../../../shared/cut-text'
 
 /** `850 ms`, `1.2 s`, `2 min 5 s`. */
 export function formatDuration(durationMs: number | undefined | null): string {
@@ -23,7 +24,7 @@ export function formatValue(value: unknown, maxChars = 2_000): string {
       text = String(value)
     }
   }
-  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text
+  return cutTextWith(text, maxChars, '…')
 }
 
 /** Tool arguments on one line: `path: "notes.txt"`. */

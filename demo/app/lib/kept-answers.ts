@@ -6,6 +6,7 @@
  * each cut to a length.
  */
 
+import { cutText } from '../../../shared/cut-text'
 import { storedList } from './stored-list'
 
 const STORAGE_KEY = 'background-jobs-demo:kept-answers'
@@ -29,7 +30,7 @@ const { read, write } = storedList<Entry>(STORAGE_KEY, KEPT_ANSWERS_MAX)
 /** Keeps (or replaces) the partial answer of a job. */
 export function keepAnswer(jobId: string, text: string): void {
   if (typeof localStorage === 'undefined' || !text) return
-  const answer = { text: text.slice(0, KEPT_ANSWER_MAX_CHARS), truncated: text.length > KEPT_ANSWER_MAX_CHARS }
+  const answer = { text: cutText(text, KEPT_ANSWER_MAX_CHARS), truncated: text.length > KEPT_ANSWER_MAX_CHARS }
   write([...read().filter(([id]) => id !== jobId), [jobId, answer]])
 }
 

@@ -2,6 +2,7 @@
  * Human approval of a tool call: asks through `context.requestInput` (the job shows `waiting`
  * with an `input-request`), then reads the answer. Unanswered requests are denied by default.
  */
+import { cutText } from '../../../shared/cut-text'
 import { InvalidAnswerError } from '../errors'
 import type { RunContext } from '../run-context'
 import type { ToolContext, ToolDefinition } from '../tools/types'
@@ -11,6 +12,9 @@ export interface ApprovalDecision {
   approved: boolean
   reason?: string
 }
+
+/** A denial's reason is kept up to this many characters (cut-text.ts). */
+const MAX_REASON_CHARS = 500
 
 const APPROVE_WORDS = new Set(['approve', 'approved', 'yes', 'allow'])
 const DENY_WORDS = new Set(['deny', 'denied', 'no', 'reject'])
@@ -30,7 +34,7 @@ export function parseApprovalAnswer(answer: unknown): ApprovalDecision {
     const { approved, answer: inner, reason } = answer as { approved?: unknown, answer?: unknown, reason?: unknown }
     if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new InvalidAnswerError('A tool approval\'s reason must be a string')
     const decision = typeof approved === 'boolean' ? { approved } : inner !== undefined && typeof inner !== 'object' ? parseApprovalAnswer(inner) : undefined
-    if (decision) return typeof reason === 'string' && reason.trim() ? { ...decision, reason: reason.trim().slice(0, 500) } : decision
+    if (decision) return typeof reason === 'string' && reason.trim() ? { ...decision, reason: cutText(reason.trim(), MAX_REASON_CHARS) } : decision
   }
   throw new InvalidAnswerError('A tool approval takes "approve" or "deny", a boolean, or { approved: boolean, reason?: string }')
 }

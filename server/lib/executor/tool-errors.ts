@@ -3,6 +3,7 @@
  * written for the model (it reads it in the tool message and may correct itself).
  * None of these ever ends a job; they become `tool-result` events with status error/timeout/denied.
  */
+import { cutIndex } from '../../../shared/cut-text'
 import type { ToolResultStatus } from '../../../shared/events'
 
 /**
@@ -15,7 +16,8 @@ export const MAX_TOOL_ERROR_CHARS = 4_000
 export class ToolCallError extends Error {
   readonly status: Exclude<ToolResultStatus, 'completed'> = 'error'
   constructor(readonly toolName: string, message: string, options?: { cause?: unknown }) {
-    super(message.length > MAX_TOOL_ERROR_CHARS ? `${message.slice(0, MAX_TOOL_ERROR_CHARS)}… (${message.length - MAX_TOOL_ERROR_CHARS} more characters cut)` : message, options)
+    const kept = cutIndex(message, MAX_TOOL_ERROR_CHARS)
+    super(kept < message.length ? `${message.slice(0, kept)}… (${message.length - kept} more characters cut)` : message, options)
   }
 }
 

@@ -3,6 +3,7 @@
  * Events are framed from the bytes by sse-data.ts (UTF-8 split across chunks stays intact: only
  * whole lines are decoded); comment lines (`: OPENROUTER PROCESSING`) are ignored.
  */
+import { cutTextWith } from '../../../shared/cut-text'
 import type { TokenUsage } from '../../../shared/events'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import { createSseDataReader } from './sse-data'
@@ -150,7 +151,7 @@ function parseChunk(data: string): CompletionChunk {
   catch {
     // Reported below with an excerpt.
   }
-  const excerpt = data.length > 120 ? `${data.slice(0, 120)}…` : data
+  const excerpt = cutTextWith(data, 120, '…')
   throw new UpstreamProtocolError(`The model stream sent a chunk that is not a JSON object: ${excerpt}`)
 }
 

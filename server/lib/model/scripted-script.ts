@@ -2,6 +2,7 @@
  * What the built-in scripted model says: a pure, deterministic plan for one round, decided from
  * the last user message, the offered tools and the tool results so far.
  */
+import { cutTextWith } from '../../../shared/cut-text'
 import type { ChatMessage } from '../providers/types'
 import type { ModelTool } from './types'
 
@@ -190,10 +191,7 @@ function echoAnswer(prompt: string, offered: Set<string>): string {
 
 function excerpt(text: string, maxChars: number): string {
   const flat = text.replace(/\s+/g, ' ').trim()
-  if (flat.length <= maxChars) return flat
-  // Never cut an emoji in half.
-  const end = /[\uD800-\uDBFF]/.test(flat[maxChars - 1]!) ? maxChars - 1 : maxChars
-  return `${flat.slice(0, end)}…`
+  return cutTextWith(flat, maxChars, '…')
 }
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {

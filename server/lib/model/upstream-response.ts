@@ -2,6 +2,7 @@
  * Turning a failed upstream response or a thrown fetch error into a `ModelError`, with the API key
  * scrubbed from anything that ends up in a message.
  */
+import { cutText } from '../../../shared/cut-text'
 import { raceAbort } from './abortable'
 import { ModelError, UpstreamHttpError, UpstreamNetworkError } from './errors'
 import type { UpstreamResponse } from './transport'
@@ -19,7 +20,7 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
     if (signal.aborted) throw error
     // An unreadable error body still leaves the status to report.
   }
-  const excerpt = redact(body.replace(/\s+/g, ' ').trim(), apiKey).slice(0, BODY_EXCERPT_CHARS)
+  const excerpt = cutText(redact(body.replace(/\s+/g, ' ').trim(), apiKey), BODY_EXCERPT_CHARS)
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Attributes, Span } from '@opentelemetry/api'
 import { SpanStatusCode } from '@opentelemetry/api'
+import { cutTextWith } from '../../../shared/cut-text'
 import type { BackgroundJobsConfig } from '../config'
 import { JobAbortedError } from '../errors'
 import { ATTR } from './names'
@@ -23,7 +24,7 @@ export function contentValue(settings: TelemetrySettings, value: unknown): strin
     text = String(value)
   }
   const limit = Math.max(0, Number(settings.maxContentChars) || 0)
-  return text.length > limit ? `${text.slice(0, limit)}…` : text
+  return cutTextWith(text, limit, '…')
 }
 
 /** Adds `key: content` when content is recorded. */

@@ -1,0 +1,98 @@
+/**
+ * Every place that shortens text (titles, tool errors, approval reasons, upstream excerpts,
+ * telemetry content) cuts at a character boundary: never between the halves of a surrogate pair
+ * (which leaves invalid text — `\ud83d` in JSON, `�` on screen, refused by a strict store) and,
+ * where it can, not inside a grapheme cluster (an emoji with its skin tone, a ZWJ family, a letter
+ * with its combining marks).
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { MAX_TOOL_ERROR_CHARS, ToolCallError } from '../../server/lib/executor/tool-errors'
+import { parseApprovalAnswer } from '../../server/lib/executor/tool-approval'
+import { titleOf } from '../../server/lib/job-summary'
+import { createChatCompletionParser } from '../../server/lib/model/parse-stream'
+import { httpErrorFrom } from '../../server/lib/model/upstream-response'
+import { contentValue } from '../../server/lib/telemetry/content'
+import { cutText, cutTextWith } from '../../shared/cut-text'
+import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
+
+const FAMILY = '👨‍👩‍👧‍👦'
+
+describe('cutText', () => {
+  it('keeps text that fits and cuts ASCII at the limit', () => {
+    expect(cutText('hello', 5)).toBe('hello')
+    expect(cutText('hello', 3)).toBe('hel')
+    expect(cutText('hello', 0)).toBe('')
+    expect(cutTextWith('hello', 3, '…')).toBe('hel…')
+    expect(cutTextWith('hello', 9, '…')).toBe('hello')
+  })
+
+  it('never keeps half a surrogate pair, nor half a grapheme cluster', () => {
+    expect(cutText('ab😀', 3)).toBe('ab')
+    expect(cutText('a👍🏽', 4)).toBe('a')
+    expect(cutText(`x${FAMILY}`, 6)).toBe('x')
+    expect(cutText('cafe\u0301!', 4)).toBe('caf')
+  })
+
+  it('falls back to a code point boundary inside one very long cluster', () => {
+    const long = `e${'\u0301'.repeat(50)}`
+    expect(cutText(long, 10)).toBe(long.slice(0, 10))
+    expect(cutText('😀😀😀', 3)).toBe('😀')
+  })
+
+  it('always returns well-formed text no longer than asked, a prefix of the input', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(60), (text, max) => {
+      const cut = cutText(text, max)
+      expect(text.startsWith(cut)).toBe(true)
+      expect(cut.length).toBeLessThanOrEqual(max)
+      expect(cut.isWellFormed()).toBe(true)
+      if (text.length <= max) expect(cut).toBe(text)
+    }))
+  })
+})
+
+describe('text cut by the layer stays well-formed', () => {
+  const emojiAtLimit = `${'a'.repeat(TITLE_MAX_CHARS - 1)}😀😀`
+
+  it('a chat title whose limit falls inside an emoji', () => {
+    const title = titleOf({ request: { type: 'chat', messages: [{ role: 'user', content: emojiAtLimit }] } })
+    expect(title).toBe('a'.repeat(TITLE_MAX_CHARS - 1))
+    expect(titleOf({ title: emojiAtLimit, request: { type: 'chat', messages: [{ role: 'user', content: 'x' }] } }).isWellFormed()).toBe(true)
+  })
+
+  it('a workflow title whose limit falls inside an emoji', () => {
+    const title = workflowTitle('research-report', { topic: `${'x'.repeat(100)}${'😀'.repeat(20)}` })
+    expect(title.isWellFormed()).toBe(true)
+    expect(title.length).toBeLessThanOrEqual(TITLE_MAX_CHARS)
+  })
+
+  it('a tool error longer than the limit', () => {
+    const error = new ToolCallError('t', `${'e'.repeat(MAX_TOOL_ERROR_CHARS - 1)}${'😀'.repeat(10)}`)
+    expect(error.message.isWellFormed()).toBe(true)
+    expect(error.message.startsWith(`${'e'.repeat(MAX_TOOL_ERROR_CHARS - 1)}…`)).toBe(true)
+    expect(error.message.endsWith('e… (20 more characters cut)')).toBe(true)
+  })
+
+  it('a denial reason longer than the limit', () => {
+    const decision = parseApprovalAnswer({ approved: false, reason: `${'r'.repeat(499)}😀` })
+    expect(decision.reason).toBe('r'.repeat(499))
+  })
+
+  it('an upstream error body excerpt', async () => {
+    const body = `${'b'.repeat(299)}😀 more`
+    const error = await httpErrorFrom({ status: 500, headers: { get: () => null }, text: async () => body }, '', new AbortController().signal)
+    expect(error.message.isWellFormed()).toBe(true)
+  })
+
+  it('the excerpt of a chunk that is not JSON', () => {
+    const parser = createChatCompletionParser()
+    parser.feed(new TextEncoder().encode(`data: ${'z'.repeat(119)}😀 not json\n\n`))
+    expect(parser.failure?.message).toMatch(/z…$/)
+    expect(parser.failure!.message.isWellFormed()).toBe(true)
+  })
+
+  it('recorded telemetry content', () => {
+    const text = contentValue({ recordContent: true, maxContentChars: 5 } as never, 'abcd😀')
+    expect(text).toBe('abcd…')
+  })
+})
