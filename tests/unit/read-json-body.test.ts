@@ -85,3 +85,40 @@ describe('readJsonBody', () => {
     expect(error).toMatchObject({ statusCode: 400, message: expect.stringContaining('closed the connection') })
   })
 })
+
+describe('readJsonBody and Unicode', () => {
+  async function send(body: Buffer | string) {
+    const served = await serveOnce(10_000)
+    const outgoing = post(served.port)
+    outgoing.end(body)
+    return await served.outcome
+  }
+
+  it('reads UTF-8 text of every width, cut anywhere across body pieces, as sent', async () => {
+    const text = 'héllo 日本語 😀 👨‍👩‍👧‍👦 e\u0301 مرحبا'
+    const bytes = Buffer.from(JSON.stringify({ text }))
+    const served = await serveOnce(10_000)
+    const outgoing = post(served.port)
+    // One byte per piece: every multi-byte character arrives split.
+    for (const byte of bytes.subarray(0, -1)) outgoing.write(Buffer.from([byte]))
+    outgoing.end(bytes.subarray(-1))
+    expect(await served.outcome).toEqual({ body: { text } })
+  })
+
+  it('is a 400 for bytes that are not UTF-8, never text with `�` in their place', async () => {
+    const { error } = await send(Buffer.concat([Buffer.from('{"text":"caf'), Buffer.from([0xE9]), Buffer.from('"}')]))
+    expect(error).toMatchObject({ statusCode: 400, message: 'body: is not valid UTF-8' })
+  })
+
+  it('is a 400 naming the field for a lone surrogate escape', async () => {
+    const { error } = await send('{"messages":[{"role":"user","content":"hi \\ud83d there"}]}')
+    expect(error).toBeInstanceOf(RequestError)
+    expect(error).toMatchObject({ statusCode: 400, message: expect.stringMatching(/^messages\.0\.content: holds a lone surrogate \(\\ud83d at character 3\)/) })
+    const key = await send('{"input":{"\\udc00":1}}')
+    expect(key.error).toMatchObject({ statusCode: 400, message: expect.stringMatching(/^input: a key holds a lone surrogate/) })
+  })
+
+  it('reads escaped surrogate pairs (a whole emoji) as the emoji', async () => {
+    expect(await send('{"threadId":"\\ud83d\\ude00"}')).toEqual({ body: { threadId: '😀' } })
+  })
+})

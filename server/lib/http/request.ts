@@ -7,8 +7,8 @@ import type { IncomingMessage } from 'node:http'
 import type { H3Event } from 'h3'
 import { getRequestHeader, readRawBody } from 'h3'
 import type { z } from 'zod'
-import { utf8ByteLength } from '../bytes'
 import { describeIssues } from '../describe-issues'
+import { decodeUtf8, illFormedTextIn } from './well-formed-text'
 
 /** A client error with its status (400, 413, 415). */
 export class RequestError extends Error {
@@ -39,7 +39,7 @@ function tooLarge(maxBytes: number): RequestError {
 }
 
 /** Reads a Node request body, stopping (413) as soon as it passes `maxBytes`. */
-function readLimited(request: IncomingMessage, maxBytes: number): Promise<string> {
+function readLimited(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -54,7 +54,7 @@ function readLimited(request: IncomingMessage, maxBytes: number): Promise<string
       chunks.push(chunk)
     }
     request.on('data', onData)
-    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.once('end', () => resolve(Buffer.concat(chunks)))
     // A client that leaves mid-body is its own doing: a 400 nobody reads, not a server error.
     request.once('error', error => reject(request.complete ? error : clientLeft()))
     request.once('close', () => {
@@ -67,18 +67,22 @@ function clientLeft(): RequestError {
   return new RequestError(400, 'body: the client closed the connection before the body was complete')
 }
 
-/** Parses JSON text, or throws a 400. */
+/** Parses JSON text, or throws a 400 (also for a string that is not well-formed Unicode: well-formed-text.ts). */
 export function parseJsonText(raw: string | undefined): unknown {
   if (!raw || raw.trim() === '') throw new RequestError(400, 'body: a JSON body is required')
+  let value: unknown
   try {
-    return JSON.parse(raw)
+    value = JSON.parse(raw)
   }
   catch {
     throw new RequestError(400, 'body: is not valid JSON')
   }
+  const illFormed = illFormedTextIn(raw, value)
+  if (illFormed) throw new RequestError(400, illFormed)
+  return value
 }
 
-/** Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes`, 400 if unparsable. */
+/** Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes`, 400 if not UTF-8 or unparsable. */
 export async function readJsonBody(event: H3Event, maxBytes: number): Promise<unknown> {
   if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? '')) {
     throw new RequestError(415, 'content-type: must be application/json')
@@ -87,10 +91,13 @@ export async function readJsonBody(event: H3Event, maxBytes: number): Promise<un
   if (length && Number(length) > maxBytes) throw tooLarge(maxBytes)
   const request = event.node.req
   // A real socket request is read with the limit; other runtimes hand h3 a buffered body.
-  const raw = typeof request.on === 'function' && !request.readableEnded && !(event as { _requestBody?: unknown })._requestBody
+  const bytes = typeof request.on === 'function' && !request.readableEnded && !(event as { _requestBody?: unknown })._requestBody
     ? await readLimited(request, maxBytes)
-    : await readRawBody(event)
-  if (raw && utf8ByteLength(raw) > maxBytes) throw tooLarge(maxBytes)
+    : await readRawBody(event, false)
+  if (bytes && bytes.length > maxBytes) throw tooLarge(maxBytes)
+  // Decoded strictly: bad bytes would otherwise become `�` in what is stored.
+  const raw = bytes ? decodeUtf8(bytes) : undefined
+  if (raw === null) throw new RequestError(400, 'body: is not valid UTF-8')
   return parseJsonText(raw)
 }
 

@@ -1,0 +1,65 @@
+/**
+ * Request text must be Unicode as sent: a body that is not valid UTF-8 is refused rather than
+ * decoded with `�` in place of its bad bytes, and a JSON `\ud83d` escape without its other half (a
+ * lone surrogate, which no UTF-8 text can hold) is refused with the field that holds it. Either
+ * would otherwise be stored changed — a store writes UTF-8, and a lone surrogate becomes `�` there
+ * (or is refused outright) — so a 400 naming the problem is the honest answer.
+ */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A JSON escape of a surrogate code unit (`\uD800`–`\uDFFF`): only then can a parsed string be ill-formed. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/
+
+/** The bytes as UTF-8 text (a leading BOM dropped), or null when they are not valid UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes)
+  }
+  catch {
+    return null
+  }
+}
+
+function describe(text: string): string {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code < 0xD800 || code > 0xDFFF) continue
+    const next = text.charCodeAt(index + 1)
+    if (code <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) {
+      index++
+      continue
+    }
+    return `holds a lone surrogate (\\u${code.toString(16)} at character ${index}), which is not valid Unicode text`
+  }
+  return 'is not valid Unicode text'
+}
+
+function findIllFormed(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : `${path}: ${describe(value)}`
+  if (!value || typeof value !== 'object') return null
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findIllFormed(value[index], `${path}.${index}`)
+      if (found) return found
+    }
+    return null
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (!key.isWellFormed()) return `${path}: a key ${describe(key)}`
+    const found = findIllFormed(item, `${path}.${key}`)
+    if (found) return found
+  }
+  return null
+}
+
+/**
+ * The first string (or key) of a value parsed from `json` that is not well-formed Unicode, as
+ * `<path>: <problem>` (`body.messages.0.content: holds a lone surrogate …`), or null when every
+ * one is. Text without a surrogate escape is not walked at all.
+ */
+export function illFormedTextIn(json: string, value: unknown): string | null {
+  if (!SURROGATE_ESCAPE.test(json)) return null
+  const found = findIllFormed(value, 'body')
+  return found?.replace(/^body\./, '') ?? null
+}
