@@ -114,10 +114,29 @@ interface StreamState {
   usage: TokenUsage | null
   done: boolean
   failure: Error | null
+  /**
+   * A delta's last code unit when it is the first half of a surrogate pair: an upstream that
+   * escapes an emoji as `\ud83d\ude00` may cut between the two, and each delta must be whole
+   * text (a store or a viewer that writes UTF-8 would turn a half into `�`). It goes out with the
+   * next delta of its kind, or alone at the end.
+   */
+  held: Record<'text-delta' | 'reasoning-delta', string>
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: new Map(), finishReason: null, usage: null, done: false, failure: null }
+  return { pending: [], toolCalls: new Map(), finishReason: null, usage: null, done: false, failure: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
+}
+
+/** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
+function pushDelta(state: StreamState, type: 'text-delta' | 'reasoning-delta', content: string): void {
+  let text = state.held[type] + content
+  state.held[type] = ''
+  const last = text.charCodeAt(text.length - 1)
+  if (last >= 0xD800 && last <= 0xDBFF) {
+    state.held[type] = text.slice(-1)
+    text = text.slice(0, -1)
+  }
+  if (text) state.pending.push({ type, text })
 }
 
 /** The events parsed so far; the caller yields them before throwing any failure, so partial text is kept. */
@@ -128,6 +147,10 @@ function takePending(state: StreamState): ModelEvent[] {
 }
 
 function* finishEvents(state: StreamState): Generator<ModelEvent> {
+  // A half that never got its pair goes out as the upstream sent it.
+  for (const type of ['reasoning-delta', 'text-delta'] as const) {
+    if (state.held[type]) yield { type, text: state.held[type] }
+  }
   yield* flushToolCalls(state)
   if (state.usage) yield { type: 'usage', usage: state.usage }
   yield { type: 'finish', finishReason: state.finishReason }
@@ -164,9 +187,9 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
   if (delta) {
     // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
     const reasoning = stringOrEmpty(delta.reasoning) || stringOrEmpty(delta.reasoning_content)
-    if (reasoning) state.pending.push({ type: 'reasoning-delta', text: reasoning })
+    if (reasoning) pushDelta(state, 'reasoning-delta', reasoning)
     const content = stringOrEmpty(delta.content)
-    if (content) state.pending.push({ type: 'text-delta', text: content })
+    if (content) pushDelta(state, 'text-delta', content)
     for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
   }
   if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
