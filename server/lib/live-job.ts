@@ -25,6 +25,13 @@ import { closeViewer, deliver, eventFrame } from './viewer'
 
 type DeltaType = 'text-delta' | 'reasoning-delta'
 
+/** The most bytes one UTF-16 unit of text takes in an event's JSON (`\u0000`). */
+const MAX_JSON_BYTES_PER_UNIT = 6
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xD800 && code <= 0xDBFF
+}
+
 interface PendingDelta {
   type: DeltaType
   nodeId: string | undefined
@@ -72,8 +79,8 @@ export class LiveJob implements BatchTarget {
   constructor(private readonly options: LiveJobOptions) {
     this.state = options.state
     this.baseState = options.state
-    // A UTF-16 unit is at most 3 UTF-8 bytes.
-    this.maxDeltaChars = Math.max(1, Math.floor((options.persist.maxEventBytes - MAX_DELTA_ENVELOPE_BYTES) / 3))
+    // A UTF-16 unit is at most 3 UTF-8 bytes, but up to 6 in JSON: a control character or NUL is `\u0000`.
+    this.maxDeltaChars = Math.max(2, Math.floor((options.persist.maxEventBytes - MAX_DELTA_ENVELOPE_BYTES) / MAX_JSON_BYTES_PER_UNIT))
   }
 
   /** True once `job-end` is stored and reported. */
@@ -138,9 +145,12 @@ export class LiveJob implements BatchTarget {
     if (!pending) return
     this.pending = null
     if (this.endEvent) return
-    // Text larger than one stored event could be goes out as several deltas.
-    for (let start = 0; start < pending.text.length; start += this.maxDeltaChars) {
-      const text = pending.text.slice(start, start + this.maxDeltaChars)
+    // Text larger than one stored event could be goes out as several deltas, each whole text.
+    for (let start = 0; start < pending.text.length;) {
+      let end = Math.min(pending.text.length, start + this.maxDeltaChars)
+      if (end < pending.text.length && isHighSurrogate(pending.text.charCodeAt(end - 1))) end--
+      const text = pending.text.slice(start, end)
+      start = end
       const base = pending.type === 'text-delta' ? this.state.content : this.state.reasoning
       this.apply(this.numberDelta(pending.type, base.length, text, pending.nodeId))
     }
