@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ContractScope } from './contract'
-import { appendAccepted, createEndedJob, createJob, endEvent, eventAt, newJob, START_MS, statusEvent } from './contract-fixtures'
+import { appendAccepted, createEndedJob, createJob, endEvent, eventAt, newJob, START_MS, statusEvent, textEvent, WRITER_LEASE } from './contract-fixtures'
 
 /** Defines the record tests. */
 export function defineRecordContract(scope: ContractScope): void {
@@ -32,6 +32,21 @@ export function defineRecordContract(scope: ContractScope): void {
       expect((await scope.provider.get(chat.id))!.request).toEqual(chat.request)
       expect((await scope.provider.get(workflow.id))!.request).toEqual(workflow.request)
       expect((await scope.provider.list({ userId: 'user-a' })).map(record => record.request.trace)).toEqual([trace, trace])
+    })
+
+    it('keeps text in any script as given: user, thread, message, idempotency key, title, request and event text', async () => {
+      const userId = 'ユーザー😀'
+      const text = 'héllo 日本語 👨‍👩‍👧‍👦 e\u0301 שלום \u0000 end'
+      const input = newJob({ lease: WRITER_LEASE, userId, threadId: '线程 😀', messageId: 'مرحبا', idempotencyKey: 'ключ-👍🏽', title: text, request: { type: 'chat', messages: [{ role: 'user', content: text }] } })
+      const { record } = await scope.provider.create(input)
+      expect(await scope.provider.get(input.id)).toEqual(record)
+      expect(record).toMatchObject({ userId, threadId: '线程 😀', messageId: 'مرحبا', title: text })
+      expect((await scope.provider.list({ userId, threadId: '线程 😀' })).map(job => job.id)).toEqual([input.id])
+      expect((await scope.provider.list({ userId, messageId: 'مرحبا' })).map(job => job.id)).toEqual([input.id])
+      expect((await scope.provider.create(newJob({ userId, idempotencyKey: 'ключ-👍🏽' }))).record.id).toBe(input.id)
+      const log = [statusEvent(1), textEvent(2, 0, text), textEvent(3, text.length, '😀🎉')]
+      await appendAccepted(scope.provider, input.id, log)
+      expect((await scope.provider.readEvents(input.id, 1)).events).toEqual(log.slice(1))
     })
 
     it('returns null for an unknown job', async () => {
