@@ -15,6 +15,7 @@ import { httpErrorFrom } from '../../server/lib/model/upstream-response'
 import { contentValue } from '../../server/lib/telemetry/content'
 import { cutText, cutTextWith } from '../../shared/cut-text'
 import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
+import { isWellFormedText } from '../../shared/lone-surrogate'
 
 const FAMILY = '👨‍👩‍👧‍👦'
 
@@ -45,7 +46,7 @@ describe('cutText', () => {
       const cut = cutText(text, max)
       expect(text.startsWith(cut)).toBe(true)
       expect(cut.length).toBeLessThanOrEqual(max)
-      expect(cut.isWellFormed()).toBe(true)
+      expect(isWellFormedText(cut)).toBe(true)
       if (text.length <= max) expect(cut).toBe(text)
     }))
   })
@@ -57,18 +58,18 @@ describe('text cut by the layer stays well-formed', () => {
   it('a chat title whose limit falls inside an emoji', () => {
     const title = titleOf({ request: { type: 'chat', messages: [{ role: 'user', content: emojiAtLimit }] } })
     expect(title).toBe('a'.repeat(TITLE_MAX_CHARS - 1))
-    expect(titleOf({ title: emojiAtLimit, request: { type: 'chat', messages: [{ role: 'user', content: 'x' }] } }).isWellFormed()).toBe(true)
+    expect(isWellFormedText(titleOf({ title: emojiAtLimit, request: { type: 'chat', messages: [{ role: 'user', content: 'x' }] } }))).toBe(true)
   })
 
   it('a workflow title whose limit falls inside an emoji', () => {
     const title = workflowTitle('research-report', { topic: `${'x'.repeat(100)}${'😀'.repeat(20)}` })
-    expect(title.isWellFormed()).toBe(true)
+    expect(isWellFormedText(title)).toBe(true)
     expect(title.length).toBeLessThanOrEqual(TITLE_MAX_CHARS)
   })
 
   it('a tool error longer than the limit', () => {
     const error = new ToolCallError('t', `${'e'.repeat(MAX_TOOL_ERROR_CHARS - 1)}${'😀'.repeat(10)}`)
-    expect(error.message.isWellFormed()).toBe(true)
+    expect(isWellFormedText(error.message)).toBe(true)
     expect(error.message.startsWith(`${'e'.repeat(MAX_TOOL_ERROR_CHARS - 1)}…`)).toBe(true)
     expect(error.message.endsWith('e… (20 more characters cut)')).toBe(true)
   })
@@ -81,14 +82,14 @@ describe('text cut by the layer stays well-formed', () => {
   it('an upstream error body excerpt', async () => {
     const body = `${'b'.repeat(299)}😀 more`
     const error = await httpErrorFrom({ status: 500, headers: { get: () => null }, text: async () => body }, '', new AbortController().signal)
-    expect(error.message.isWellFormed()).toBe(true)
+    expect(isWellFormedText(error.message)).toBe(true)
   })
 
   it('the excerpt of a chunk that is not JSON', () => {
     const parser = createChatCompletionParser()
     parser.feed(new TextEncoder().encode(`data: ${'z'.repeat(119)}😀 not json\n\n`))
     expect(parser.failure?.message).toMatch(/z…$/)
-    expect(parser.failure!.message.isWellFormed()).toBe(true)
+    expect(isWellFormedText(parser.failure!.message)).toBe(true)
   })
 
   it('recorded telemetry content', () => {

@@ -12,6 +12,7 @@ import type { PersistQueue } from '../../server/lib/persist-queue'
 import { eventBytes } from '../../server/lib/persist-queue'
 import type { JobEvent } from '../../shared/events'
 import { createJobState } from '../../shared/reducer'
+import { isWellFormedText } from '../../shared/lone-surrogate'
 
 const MAX_EVENT_BYTES = 4_096
 
@@ -50,7 +51,7 @@ describe('a large pending delta split into stored events', () => {
     job.delta('text-delta', `a${text}`)
     const pieces = deltaTexts(stored)
     expect(pieces.length).toBeGreaterThan(1)
-    for (const piece of pieces) expect(piece.isWellFormed()).toBe(true)
+    for (const piece of pieces) expect(isWellFormedText(piece)).toBe(true)
     expect(pieces.join('')).toBe(`a${text}`)
     expect(job.state.content).toBe(`a${text}`)
     dispose()

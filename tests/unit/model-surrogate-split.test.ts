@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
 import type { ModelEvent } from '../../server/lib/model/types'
+import { isWellFormedText } from '../../shared/lone-surrogate'
 
 /** A content or reasoning chunk whose JSON string literal is given raw (so a half can be escaped alone). */
 function rawChunk(field: 'content' | 'reasoning', literal: string): string {
@@ -43,7 +44,7 @@ describe('a surrogate pair split across deltas', () => {
     const reasoning = texts(events, 'reasoning-delta')
     expect(text.join('')).toBe('hi 😀 🎉 end')
     expect(reasoning.join('')).toBe('think 🤔 done')
-    for (const piece of [...text, ...reasoning]) expect(piece.isWellFormed(), JSON.stringify(piece)).toBe(true)
+    for (const piece of [...text, ...reasoning]) expect(isWellFormedText(piece), JSON.stringify(piece)).toBe(true)
     expect(text).toEqual(['hi ', '😀', ' ', '🎉 end'])
   })
 

@@ -6,6 +6,8 @@
  * (or is refused outright) — so a 400 naming the problem is the honest answer.
  */
 
+import { isWellFormedText, loneSurrogateIndex } from '../../../shared/lone-surrogate'
+
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** A JSON escape of a surrogate code unit (`\uD800`–`\uDFFF`): only then can a parsed string be ill-formed. */
@@ -22,21 +24,12 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
 }
 
 function describe(text: string): string {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index)
-    if (code < 0xD800 || code > 0xDFFF) continue
-    const next = text.charCodeAt(index + 1)
-    if (code <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) {
-      index++
-      continue
-    }
-    return `holds a lone surrogate (\\u${code.toString(16)} at character ${index}), which is not valid Unicode text`
-  }
-  return 'is not valid Unicode text'
+  const index = loneSurrogateIndex(text)
+  return `holds a lone surrogate (\\u${text.charCodeAt(index).toString(16)} at character ${index}), which is not valid Unicode text`
 }
 
 function findIllFormed(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.isWellFormed() ? null : `${path}: ${describe(value)}`
+  if (typeof value === 'string') return isWellFormedText(value) ? null : `${path}: ${describe(value)}`
   if (!value || typeof value !== 'object') return null
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
@@ -46,7 +39,7 @@ function findIllFormed(value: unknown, path: string): string | null {
     return null
   }
   for (const [key, item] of Object.entries(value)) {
-    if (!key.isWellFormed()) return `${path}: a key ${describe(key)}`
+    if (!isWellFormedText(key)) return `${path}: a key ${describe(key)}`
     const found = findIllFormed(item, `${path}.${key}`)
     if (found) return found
   }
