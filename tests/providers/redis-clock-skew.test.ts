@@ -1,0 +1,122 @@
+/**
+ * Instances whose clocks disagree, on one real redis-server. Each instance here is an engine over
+ * its own Redis provider, both given the same skewed clock (as a machine whose NTP is off would
+ * give them): the provider's default path, the one production runs, must judge leases and rate
+ * windows by Redis's clock, so a skew of any size neither hands a live job to a second owner nor
+ * delays the takeover of a lost one, and a rate window holds across instances.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../server/lib/config'
+import { createEngine } from '../../server/lib/engine'
+import type { JobRunners } from '../../server/lib/engine-types'
+import { silentLogger } from '../../server/lib/logger'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisJobProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { chatRequest, unusedModel } from '../support/engine-harness'
+
+const SKEW_MS = 20_000
+const LEASE_MS = 15_000
+
+let redis: RedisServer
+let prefixes = 0
+const disposers: Array<() => Promise<void>> = []
+
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterEach(async () => {
+  for (const dispose of disposers.splice(0).reverse()) await dispose()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+/** A chat runner that runs until its job is aborted (or the test releases it). */
+function createHeldRunner() {
+  let release = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const chat: JobRunners['chat'] = async (context) => {
+    context.text('working')
+    await new Promise<void>((resolve, reject) => {
+      void released.then(resolve)
+      context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true })
+    })
+  }
+  return { chat, release }
+}
+
+/** One instance: an engine and its Redis provider, both on a clock `offsetMs` off the real one. */
+async function startInstance(keyPrefix: string, instanceId: string, offsetMs: number, chat: JobRunners['chat']) {
+  const now = () => Date.now() + offsetMs
+  const provider = createRedisProvider({ url: redis.url, keyPrefix, now, onError: () => {} })
+  await provider.ready()
+  const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: LEASE_MS, heartbeatMs: 5_000 } })
+  const engine = createEngine({
+    provider,
+    now,
+    instanceId,
+    getConfig: () => config,
+    createModelClient: () => unusedModel,
+    runners: { chat },
+    tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
+    workflows: { get: () => undefined, list: () => [] },
+    logger: silentLogger,
+  })
+  disposers.push(async () => {
+    await engine.dispose()
+    await provider.dispose()
+  })
+  return { engine, provider }
+}
+
+/** Two instances on one key prefix, B's clock `offsetMs` off A's (A's is right). */
+async function startPair(offsetA: number, offsetB: number) {
+  const keyPrefix = `skew-${process.pid}-${++prefixes}:`
+  const runner = createHeldRunner()
+  const a = await startInstance(keyPrefix, 'instance-a', offsetA, runner.chat)
+  const b = await startInstance(keyPrefix, 'instance-b', offsetB, runner.chat)
+  return { a, b, runner }
+}
+
+async function leaseOf(provider: RedisJobProvider, id: string) {
+  return (await provider.get(id))?.lease
+}
+
+describe('redis: instances whose clocks disagree', () => {
+  it('an instance whose clock runs 20 s ahead does not take over a job its owner is still running', async () => {
+    const { a, b } = await startPair(0, SKEW_MS)
+    const { job } = await a.engine.createJob('u1', { request: chatRequest })
+    expect(await b.engine.recover()).toBe(0)
+    expect(await leaseOf(b.provider, job.id)).toMatchObject({ instanceId: 'instance-a', epoch: 1 })
+    expect(await a.provider.heartbeatLease(job.id, (await leaseOf(a.provider, job.id))!, LEASE_MS)).toBe(true)
+    await a.engine.abortJob('u1', job.id)
+  })
+
+  it('a job created by an instance whose clock runs 20 s behind keeps its owner', async () => {
+    const { a, b } = await startPair(-SKEW_MS, 0)
+    const { job } = await a.engine.createJob('u1', { request: chatRequest })
+    expect(await b.engine.recover()).toBe(0)
+    expect(await leaseOf(b.provider, job.id)).toMatchObject({ instanceId: 'instance-a', epoch: 1 })
+    await a.engine.abortJob('u1', job.id)
+  })
+
+  it('an instance whose clock runs 20 s behind takes over a lost job as soon as its lease lapsed', async () => {
+    const { a, b } = await startPair(0, -SKEW_MS)
+    const { job } = await a.engine.createJob('u1', { request: chatRequest })
+    // A's lease lapses now, as a hand-off at shutdown does (A stops renewing it).
+    await a.provider.heartbeatLease(job.id, (await leaseOf(a.provider, job.id))!, 0)
+    expect(await b.engine.recover()).toBe(1)
+    expect(await leaseOf(b.provider, job.id)).toMatchObject({ instanceId: 'instance-b', epoch: 2 })
+  })
+
+  it('a rate window holds across instances whose clocks differ by more than the window', async () => {
+    const { a, b } = await startPair(0, 61_000)
+    expect(await a.provider.takeRate('create:u1', 2, 60_000)).toEqual({ ok: true })
+    expect(await a.provider.takeRate('create:u1', 2, 60_000)).toEqual({ ok: true })
+    expect(await b.provider.takeRate('create:u1', 2, 60_000)).toMatchObject({ ok: false })
+  })
+})
