@@ -45,11 +45,16 @@ export const heartbeatLease = serverMutation({
   },
 })
 
-/** Active jobs holding a lease that expired by `now`, the longest-expired first (for recovery). */
+/**
+ * Active jobs holding a lease that expired by the deployment's clock (the one claims count from;
+ * an instance's own clock may be off), the longest-expired first (for recovery). Reading the time
+ * makes Convex re-run this query rather than serve it from its cache.
+ */
 export const listExpiredLeases = serverQuery({
-  args: { now: v.number(), limit: v.optional(v.number()) },
+  args: { limit: v.optional(v.number()) },
   returns: v.array(jobRecordValidator),
-  handler: async (ctx, { now, limit = DEFAULT_EXPIRED_LIMIT }) => {
+  handler: async (ctx, { limit = DEFAULT_EXPIRED_LIMIT }) => {
+    const now = Date.now()
     const ranges = ACTIVE_STATUSES.map(status => ctx.db.query('jobs')
       // The lower bound leaves out jobs that never had a lease (their expiry is undefined).
       .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))

@@ -149,7 +149,7 @@ export function createCluster(options: ClusterOptions) {
     let recovered = 0
     try {
       const config = options.getConfig()
-      for (const expired of await provider.listExpiredLeases(now())) {
+      for (const expired of await provider.listExpiredLeases()) {
         if (options.runs.has(expired.id)) continue
         const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue

@@ -46,7 +46,7 @@ const CALLS: Record<string, Call> = {
   'events:readEvents': { kind: 'query', reference: api.events.readEvents, args: { jobId: 'job-x', afterSeq: 0 } },
   'leases:claimLease': { kind: 'mutation', reference: api.leases.claimLease, args: { jobId: 'job-x', instanceId: 'thief', leaseMs: 60_000 } },
   'leases:heartbeatLease': { kind: 'mutation', reference: api.leases.heartbeatLease, args: { jobId: 'job-x', lease: { instanceId: 'writer', epoch: 1, expiresAt: 1 }, leaseMs: 60_000 } },
-  'leases:listExpiredLeases': { kind: 'query', reference: api.leases.listExpiredLeases, args: { now: Number.MAX_SAFE_INTEGER } },
+  'leases:listExpiredLeases': { kind: 'query', reference: api.leases.listExpiredLeases, args: {} },
   'controls:send': { kind: 'mutation', reference: api.controls.send, args: { jobId: 'job-x', type: 'abort', userId: 'user-1' } },
   'controls:readControls': { kind: 'query', reference: api.controls.readControls, args: { jobId: 'job-x', afterNumber: 0 } },
   'controls:reply': { kind: 'mutation', reference: api.controls.reply, args: { jobId: 'job-x', controlId: 'none', replyJson: '{"ok":true}' } },

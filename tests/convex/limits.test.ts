@@ -221,7 +221,7 @@ describe('a real deployment\'s size limits', () => {
     const listed = await provider.list({ userId: 'user-1', limit: 200 })
     expect(listed.length).toBeGreaterThan(0)
     expect(listed.length).toBeLessThan(31)
-    const lost = await provider.listExpiredLeases!(Date.now())
+    const lost = await provider.listExpiredLeases!()
     expect(lost.length).toBeGreaterThan(0)
     expect(lost.length).toBeLessThan(30)
   })

@@ -5,6 +5,7 @@
  * windows by Redis's clock, so a skew of any size neither hands a live job to a second owner nor
  * delays the takeover of a lost one, and a rate window holds across instances.
  */
+import { createClient } from 'redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
@@ -82,6 +83,15 @@ async function startPair(offsetA: number, offsetB: number) {
   return { a, b, runner }
 }
 
+/** Redis's clock (epoch ms). */
+async function redisTime(): Promise<number> {
+  const client = createClient({ url: redis.url })
+  await client.connect()
+  const [seconds, micros] = await client.sendCommand(['TIME']) as [string, string]
+  await client.close()
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+}
+
 async function leaseOf(provider: RedisJobProvider, id: string) {
   return (await provider.get(id))?.lease
 }
@@ -111,6 +121,27 @@ describe('redis: instances whose clocks disagree', () => {
     await a.provider.heartbeatLease(job.id, (await leaseOf(a.provider, job.id))!, 0)
     expect(await b.engine.recover()).toBe(1)
     expect(await leaseOf(b.provider, job.id)).toMatchObject({ instanceId: 'instance-b', epoch: 2 })
+  })
+
+  it('counts leases from Redis\'s clock and stamps controls with it, whatever the instance\'s clock says', async () => {
+    const { a, b } = await startPair(-SKEW_MS, SKEW_MS)
+    const before = await redisTime()
+    const { job } = await a.engine.createJob('u1', { request: chatRequest })
+    const controlId = await b.provider.sendControl(job.id, { type: 'abort', userId: 'u1' })
+    const after = await redisTime()
+    const lease = (await leaseOf(b.provider, job.id))!
+    expect(lease.expiresAt).toBeGreaterThanOrEqual(before + LEASE_MS)
+    expect(lease.expiresAt).toBeLessThanOrEqual(after + LEASE_MS)
+    const sent = await new Promise<number>((resolve) => {
+      const stop = b.provider.subscribeControls(job.id, (control) => {
+        if (control.id !== controlId) return
+        stop()
+        resolve(control.sentAt)
+      }, { fromStart: true })
+    })
+    expect(sent).toBeGreaterThanOrEqual(before)
+    expect(sent).toBeLessThanOrEqual(after)
+    await a.engine.abortJob('u1', job.id)
   })
 
   it('a rate window holds across instances whose clocks differ by more than the window', async () => {

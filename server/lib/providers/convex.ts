@@ -241,8 +241,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return await mutation(fn.heartbeatLease, { jobId: id, lease: { instanceId, epoch, expiresAt }, leaseMs })
     },
 
-    async listExpiredLeases(now, limit) {
-      const stored = await query(fn.listExpiredLeases, limit === undefined ? { now } : { now, limit })
+    async listExpiredLeases(limit) {
+      // Judged by the deployment's clock, as claims are (the instance's may be off).
+      const stored = await query(fn.listExpiredLeases, limit === undefined ? {} : { limit })
       return stored.map(toJobRecord)
     },
 

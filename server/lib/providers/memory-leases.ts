@@ -39,7 +39,8 @@ export function createMemoryLeases(jobs: ReadonlyMap<string, StoredJob>, now: ()
       return true
     },
 
-    async listExpiredLeases(nowMs, limit = DEFAULT_EXPIRED_LEASES_LIMIT) {
+    async listExpiredLeases(limit = DEFAULT_EXPIRED_LEASES_LIMIT) {
+      const nowMs = now()
       const expired: JobRecord[] = []
       for (const { record } of jobs.values()) {
         if (record.lease && !isTerminalStatus(record.status) && !isLeaseValid(record.lease, nowMs)) expired.push(record)

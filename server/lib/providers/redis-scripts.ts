@@ -9,6 +9,19 @@
 const TERMINAL = `local function terminal(status) return status == 'completed' or status == 'failed' or status == 'aborted' end`
 
 /**
+ * The time (epoch ms) a script judges leases, lease expiry and rate windows by: Redis's own clock
+ * (`TIME`), the one clock every instance shares, so instances whose clocks disagree still agree
+ * on whether a lease lapsed. A non-empty argument is a test's fake clock instead (the provider's
+ * `storeClock` option). Redis 7 replicates a script's effects, not the script, so reading `TIME`
+ * before writing is allowed and replicas store the same values.
+ */
+const CLOCK = `local function clock(given)
+  if given ~= '' then return tonumber(given) end
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end`
+
+/**
  * A sliding window of `limit` hits per `window` ms in a sorted set: counts a hit (member) and
  * returns -1, or returns the milliseconds until a hit falls out of the window (nothing counted).
  */
@@ -26,12 +39,14 @@ end`
 
 /**
  * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
- * leaseExpiresAt, maxActive|'', maxActivePerUser|'', rateKey|'', rateLimit, rateWindowMs, now,
- * rateMember. Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global',
+ * leaseExpiresAt, maxActive|'', maxActivePerUser|'', rateKey|'', rateLimit, rateWindowMs, now|''
+ * (Redis's clock), rateMember, leaseMs|'' (when given, the lease expires leaseMs from now, not at
+ * leaseExpiresAt, which is the creating instance's clock). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global',
  * limit} or {'rate', retryAfterMs}: the rate hit is counted only for a job really created.
  */
 export const CREATE_SCRIPT = `
 ${TAKE_HIT}
+${CLOCK}
 local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if idem ~= '' then
   local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
@@ -42,14 +57,16 @@ if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
 if ARGV[11] ~= '' and redis.call('SCARD', p .. 'active:' .. user) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
 if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
 if ARGV[12] ~= '' then
-  local wait = takeHit(p .. 'rate:' .. ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), ARGV[16])
+  local wait = takeHit(p .. 'rate:' .. ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14]), clock(ARGV[15]), ARGV[16])
   if wait >= 0 then return {'rate', tostring(wait)} end
 end
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
   'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0)
 if ARGV[7] ~= '' then
-  redis.call('HSET', job, 'leaseInstance', ARGV[7], 'leaseEpoch', ARGV[8], 'leaseExpiresAt', ARGV[9])
-  redis.call('ZADD', p .. 'leases', ARGV[9], id)
+  local expiresAt = ARGV[9]
+  if ARGV[17] ~= '' then expiresAt = string.format('%d', clock(ARGV[15]) + tonumber(ARGV[17])) end
+  redis.call('HSET', job, 'leaseInstance', ARGV[7], 'leaseEpoch', ARGV[8], 'leaseExpiresAt', expiresAt)
+  redis.call('ZADD', p .. 'leases', expiresAt, id)
 end
 redis.call('ZADD', p .. 'user:' .. user, ARGV[6], id)
 redis.call('SADD', p .. 'active', id)
@@ -111,14 +128,15 @@ end
 return replies
 `
 
-/** ARGV: prefix, id, instanceId, now, leaseMs. Returns {instanceId, epoch, expiresAt} or nil. */
+/** ARGV: prefix, id, instanceId, now|'' (Redis's clock), leaseMs. Returns {instanceId, epoch, expiresAt} or nil. */
 export const CLAIM_LEASE_SCRIPT = `
 ${TERMINAL}
+${CLOCK}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'leaseEpoch', 'leaseExpiresAt')
 if not fields[1] or terminal(fields[1]) then return nil end
-local now = tonumber(ARGV[4])
+local now = clock(ARGV[4])
 if fields[3] and fields[3] ~= '' and tonumber(fields[3]) > now then return nil end
 local epoch = (tonumber(fields[2] or '') or 0) + 1
 local expiresAt = now + tonumber(ARGV[5])
@@ -127,18 +145,28 @@ redis.call('ZADD', p .. 'leases', expiresAt, id)
 return {ARGV[3], epoch, string.format('%d', expiresAt)}
 `
 
-/** ARGV: prefix, id, instanceId, epoch, now, leaseMs. Returns 1 when extended, else 0. */
+/** ARGV: prefix, id, instanceId, epoch, now|'' (Redis's clock), leaseMs. Returns 1 when extended, else 0. */
 export const HEARTBEAT_LEASE_SCRIPT = `
 ${TERMINAL}
+${CLOCK}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch')
 if not fields[1] or terminal(fields[1]) then return 0 end
 if fields[2] ~= ARGV[3] or fields[3] ~= ARGV[4] then return 0 end
-local expiresAt = tonumber(ARGV[5]) + tonumber(ARGV[6])
+local expiresAt = clock(ARGV[5]) + tonumber(ARGV[6])
 redis.call('HSET', job, 'leaseExpiresAt', string.format('%d', expiresAt))
 redis.call('ZADD', p .. 'leases', expiresAt, id)
 return 1
+`
+
+/**
+ * ARGV: prefix, now|'' (Redis's clock), limit. Returns the ids of active jobs whose lease expired
+ * by now, the longest-expired first (a finished job leaves the set when its end is stored).
+ */
+export const LIST_EXPIRED_LEASES_SCRIPT = `
+${CLOCK}
+return redis.call('ZRANGE', ARGV[1] .. 'leases', '-inf', string.format('%d', clock(ARGV[2])), 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
 `
 
 /** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */
@@ -159,15 +187,17 @@ return #ids
 `
 
 /**
- * ARGV: prefix, id, userId, controlJson (without number). Numbers the control, stores and publishes
- * it. Returns the number, or 0 when the job does not exist or is another user's.
+ * ARGV: prefix, id, userId, controlJson (without number and sentAt), now|'' (Redis's clock).
+ * Numbers the control, stamps it with the time, stores and publishes it. Returns the number, or 0
+ * when the job does not exist or is another user's.
  */
 export const SEND_CONTROL_SCRIPT = `
+${CLOCK}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 if redis.call('HGET', job, 'userId') ~= ARGV[3] then return 0 end
 local number = redis.call('HINCRBY', job, 'controls', 1)
-local stored = string.format('{"number":%d,', number) .. string.sub(ARGV[4], 2)
+local stored = string.format('{"number":%d,"sentAt":%d,', number, clock(ARGV[5])) .. string.sub(ARGV[4], 2)
 redis.call('XADD', p .. 'ctl:' .. id, string.format('%d-0', number), 'c', stored)
 redis.call('PUBLISH', p .. 'ctl:' .. id, stored)
 return number
@@ -183,10 +213,11 @@ return 1
 `
 
 /**
- * ARGV: prefix, key, limit, windowMs, now, member. A sliding window of `limit` hits per window:
- * returns -1 when counted, else the milliseconds until a hit falls out of the window.
+ * ARGV: prefix, key, limit, windowMs, now|'' (Redis's clock), member. A sliding window of `limit`
+ * hits per window: returns -1 when counted, else the milliseconds until a hit falls out of the window.
  */
 export const TAKE_RATE_SCRIPT = `
 ${TAKE_HIT}
-return takeHit(ARGV[1] .. 'rate:' .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+${CLOCK}
+return takeHit(ARGV[1] .. 'rate:' .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), clock(ARGV[5]), ARGV[6])
 `

@@ -21,7 +21,7 @@ import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from
 import { createRedisSubscriptions } from './redis-subscriptions'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 
@@ -31,8 +31,17 @@ export interface RedisProviderOptions {
   url: string
   /** Prepended to every key and channel, so several apps can share one Redis. @default 'bgjobs:' */
   keyPrefix?: string
-  /** The clock for leases and rate windows; instances should agree (NTP). @default Date.now */
+  /**
+   * This instance's clock, for what it keeps to itself (when a user feed last heard from Redis).
+   * Leases, lease expiry, rate windows and the time stamp of controls never read it: they use
+   * Redis's clock, so instances whose clocks disagree still agree on them. @default Date.now
+   */
   now?: () => number
+  /**
+   * Tests only: a fake clock the scripts judge leases, lease expiry and rate windows by, instead of
+   * Redis's own (`TIME`), so a test can move time. Leave it unset in production. @default Redis's clock
+   */
+  storeClock?: () => number
   /** Per-command timeout. @default 5000 */
   commandTimeoutMs?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
@@ -96,6 +105,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX
   const keys = redisKeys(prefix)
   const now = options.now ?? Date.now
+  // '' tells a script to read Redis's clock; a test's fake clock is passed as a number.
+  const storeNow = () => options.storeClock ? String(options.storeClock()) : ''
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
   let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
 
@@ -175,8 +186,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         rate?.key ?? '',
         String(rate?.limit ?? ''),
         String(rate?.windowMs ?? ''),
-        String(now()),
+        storeNow(),
         rate ? randomUUID() : '',
+        // Counted from Redis's clock, as a claim is: the creator's clock may be off.
+        lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
       ])
       if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
       if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(limit))
@@ -220,14 +233,15 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     },
 
     async takeRate(key, limit, windowMs) {
-      const wait = Number(await script<number>(TAKE_RATE_SCRIPT, [key, String(limit), String(windowMs), String(now()), randomUUID()]))
+      const wait = Number(await script<number>(TAKE_RATE_SCRIPT, [key, String(limit), String(windowMs), storeNow(), randomUUID()]))
       return wait < 0 ? { ok: true } : { ok: false, retryAfterMs: wait }
     },
 
     async sendControl(id, control) {
       const { type, userId } = control
-      const json = JSON.stringify(type === 'abort' ? { type, userId, sentAt: now() } : { type, userId, requestId: control.requestId, answer: control.answer, sentAt: now() })
-      const number = Number(await script<number>(SEND_CONTROL_SCRIPT, [id, userId, json]))
+      // The script adds the number and `sentAt` (Redis's clock).
+      const json = JSON.stringify(type === 'abort' ? { type, userId } : { type, userId, requestId: control.requestId, answer: control.answer })
+      const number = Number(await script<number>(SEND_CONTROL_SCRIPT, [id, userId, json, storeNow()]))
       if (number === 0) throw new JobNotFoundError(id)
       return String(number)
     },
@@ -245,17 +259,17 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     subscribeUserJobs: subscriptions.subscribeUserJobs,
 
     async claimLease(id, instanceId, leaseMs) {
-      const claimed = await script<[string, number, string] | null>(CLAIM_LEASE_SCRIPT, [id, instanceId, String(now()), String(leaseMs)])
+      const claimed = await script<[string, number, string] | null>(CLAIM_LEASE_SCRIPT, [id, instanceId, storeNow(), String(leaseMs)])
       return claimed ? { instanceId: claimed[0], epoch: Number(claimed[1]), expiresAt: Number(claimed[2]) } : null
     },
 
     async heartbeatLease(id, lease, leaseMs) {
-      return Number(await script<number>(HEARTBEAT_LEASE_SCRIPT, [id, lease.instanceId, String(lease.epoch), String(now()), String(leaseMs)])) === 1
+      return Number(await script<number>(HEARTBEAT_LEASE_SCRIPT, [id, lease.instanceId, String(lease.epoch), storeNow(), String(leaseMs)])) === 1
     },
 
-    async listExpiredLeases(nowMs, limit = DEFAULT_EXPIRED_LEASES_LIMIT) {
+    async listExpiredLeases(limit = DEFAULT_EXPIRED_LEASES_LIMIT) {
       if (limit <= 0) return []
-      const ids = await command<string[]>(['ZRANGE', `${prefix}leases`, '-inf', String(nowMs), 'BYSCORE', 'LIMIT', '0', String(limit)])
+      const ids = await script<string[]>(LIST_EXPIRED_LEASES_SCRIPT, [storeNow(), String(limit)])
       const records = await Promise.all(ids.map(get))
       return records.filter((record): record is JobRecord => record !== null && record.lease !== null)
     },

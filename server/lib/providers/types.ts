@@ -274,8 +274,12 @@ export interface JobProvider {
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */
   heartbeatLease?(id: string, lease: JobLease, leaseMs: number): Promise<boolean>
-  /** Active jobs whose lease expired before `now` (for recovery). */
-  listExpiredLeases?(now: number, limit?: number): Promise<JobRecord[]>
+  /**
+   * Active jobs whose lease expired (for recovery), the longest-expired first. Expiry is judged by
+   * the store's clock, the one `claimLease` and `heartbeatLease` count from, never the caller's:
+   * instances whose clocks disagree must still agree on which leases lapsed.
+   */
+  listExpiredLeases?(limit?: number): Promise<JobRecord[]>
   /** Releases resources (clients, subscriptions). */
   dispose?(): Promise<void>
 }
