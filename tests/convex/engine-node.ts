@@ -51,6 +51,8 @@ export interface EngineNodeOptions {
   model?: ModelClient
   /** @default silentLogger */
   logger?: Logger
+  /** The instance's own clock (one that runs ahead or behind). @default Date.now */
+  now?: () => number
 }
 
 /** One simulated instance on the backend. */
@@ -66,6 +68,7 @@ export function createEngineNode(backend: Backend, options: EngineNodeOptions) {
     tools: createToolRegistry(tools),
     workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: tools.map(tool => tool.name) }),
     logger: options.logger ?? silentLogger,
+    ...(options.now ? { now: options.now } : {}),
   })
   return { engine, provider, facade }
 }

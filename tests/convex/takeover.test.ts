@@ -107,6 +107,21 @@ describe('engines sharing a provider', () => {
     await b.engine.dispose()
   })
 
+  it('an instance whose clock runs 20 s behind takes a handed-off job over at once: expiry is the deployment\'s clock', async () => {
+    const backend = createBackend()
+    const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' } })
+    const a = createEngineNode(backend, { instanceId: 'A', config, chat: continuingWords })
+    const b = createEngineNode(backend, { instanceId: 'B', config, chat: continuingWords, now: () => Date.now() - 20_000 })
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await a.engine.dispose() // the lease is released: expired by the deployment's clock now
+    expect(await b.engine.recover()).toBe(1)
+    await vi.advanceTimersByTimeAsync(5_000)
+    await b.engine.whenSettled(job.id)
+    expect((await b.engine.getJob('u1', job.id)).state).toMatchObject({ status: 'completed', content: FULL_TEXT, epoch: 2 })
+    await b.engine.dispose()
+  })
+
   it('recovery.chat = fail (the default): a chat running at shutdown ends failed (shutdown) with its text', async () => {
     const backend = createBackend()
     const a = createNode(backend, 'A', {}, { chat: continuingWords })
