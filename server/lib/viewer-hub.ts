@@ -11,6 +11,7 @@ import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { HeldLog } from './catch-up'
 import { catchUpFrames, snapshotFrame } from './catch-up'
 import type { BackgroundJobsConfig } from './config'
+import { JobNotFoundError } from './errors'
 import type { JobRun } from './job-run'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
@@ -80,9 +81,15 @@ export function createViewerHub(options: ViewerHubOptions) {
     return { events: run.live.events, complete: true, state: run.live.state, baseState: run.live.baseState }
   }
 
+  /**
+   * The stored log of a job. Throws `JobNotFoundError` when the job is gone since its record was
+   * read (retention deleted it meanwhile): a viewer gets the 404 it would get a moment later,
+   * never the snapshot of an empty, `queued` job.
+   */
   async function storedLog(record: JobRecord): Promise<HeldLog> {
     const base = createJobState({ id: record.id, type: record.type, createdAt: record.createdAt })
     const range = await provider.readEvents(record.id, 0)
+    if (range === null) throw new JobNotFoundError(record.id)
     if (range?.complete) return { events: range.events, complete: true, state: reduceEvents(base, range.events), baseState: base }
     const state = (await provider.getState(record.id)) ?? base
     return { events: range?.events ?? [], complete: false, state, baseState: base }

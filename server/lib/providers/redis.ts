@@ -131,9 +131,13 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   }
 
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
+    // The log first, then whether the job is still there: retention deletes both at once, so a job
+    // that exists after the read had its whole log read (checking first could read the empty log
+    // of a job deleted in between, and hand on an empty `queued` job).
+    const events = await readEntries(id, normalizeSeq(afterSeq))
     if (!await command<number>(['EXISTS', keys.job(id)])) return null
     // Redis keeps a job's whole log until the job is deleted, so a range is always complete.
-    return { events: await readEntries(id, normalizeSeq(afterSeq)), complete: true }
+    return { events, complete: true }
   }
 
   async function list(filter: JobListFilter): Promise<JobRecord[]> {
@@ -219,9 +223,11 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     readEvents,
 
     async getState(id) {
+      // The log before the record, as in readEvents: a job deleted meanwhile is null, not empty.
+      const events = await readEntries(id, 0)
       const record = await get(id)
       if (!record) return null
-      return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), await readEntries(id, 0))
+      return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), events)
     },
 
     async countActive(filter = {}) {

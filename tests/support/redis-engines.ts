@@ -1,0 +1,80 @@
+/**
+ * Engines as simulated instances on one real redis-server, in one process: each is an engine over
+ * its own Redis provider (its own connections), on a clock of its own (`offsetMs` off the real one,
+ * as a machine whose NTP is off), with the chat runner and workflows a test gives. What a test
+ * starts is stopped by `stopAll`.
+ */
+import { z } from 'zod'
+import type { BackgroundJobsConfigInput } from '../../server/lib/config'
+import { resolveConfig } from '../../server/lib/config'
+import { createEngine } from '../../server/lib/engine'
+import type { JobRunners } from '../../server/lib/engine-types'
+import { silentLogger } from '../../server/lib/logger'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
+import { defineWorkflow } from '../../server/utils/define-workflow'
+import { unusedModel } from './engine-harness'
+
+/** A workflow that asks once (`{ go: boolean }`, 60 s) and ends with 'done'. */
+export const askWorkflow = defineWorkflow({
+  name: 'ask',
+  description: 'ask → done',
+  input: z.object({ timeoutMs: z.number().optional() }),
+  nodes: {
+    ask: { kind: 'input', prompt: 'Go on?', schema: z.object({ go: z.boolean() }), onTimeout: 'default', timeoutAnswer: { go: false }, timeoutMs: 60_000 },
+    done: { kind: 'output', value: 'done' },
+  },
+  edges: [['ask', 'done']],
+})
+
+/** Options of one instance. */
+export interface RedisEngineOptions {
+  url: string
+  keyPrefix: string
+  instanceId: string
+  /** How far this instance's clock is off the real one. @default 0 */
+  offsetMs?: number
+  /** @default a runner that ends at once */
+  chat?: JobRunners['chat']
+  config?: BackgroundJobsConfigInput
+  /** @default [askWorkflow] */
+  workflows?: unknown[]
+}
+
+/** Starts engines on Redis and stops them all. */
+export function createRedisEngines() {
+  const stops: Array<() => Promise<void>> = []
+  return {
+    async start(options: RedisEngineOptions) {
+      const offsetMs = options.offsetMs ?? 0
+      const now = () => Date.now() + offsetMs
+      const provider = createRedisProvider({ url: options.url, keyPrefix: options.keyPrefix, now, onError: () => {} })
+      await provider.ready()
+      const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 15_000, heartbeatMs: 5_000 }, ...options.config })
+      const engine = createEngine({
+        provider,
+        now,
+        instanceId: options.instanceId,
+        getConfig: () => config,
+        createModelClient: () => unusedModel,
+        runners: { chat: options.chat ?? (async () => {}), workflow: runWorkflowJob },
+        tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
+        workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: [] }),
+        logger: silentLogger,
+      })
+      let stopped = false
+      const stop = async () => {
+        if (stopped) return
+        stopped = true
+        await engine.dispose()
+        await provider.dispose()
+      }
+      stops.push(stop)
+      return { engine, provider, stop }
+    },
+    async stopAll() {
+      for (const stop of stops.splice(0).reverse()) await stop()
+    },
+  }
+}
