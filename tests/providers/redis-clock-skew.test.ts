@@ -7,28 +7,25 @@
  */
 import { createClient } from 'redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
-import { silentLogger } from '../../server/lib/logger'
-import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisJobProvider } from '../../server/lib/providers/redis'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
-import { chatRequest, unusedModel } from '../support/engine-harness'
+import { chatRequest } from '../support/engine-harness'
+import { createRedisEngines } from '../support/redis-engines'
 
 const SKEW_MS = 20_000
 const LEASE_MS = 15_000
 
 let redis: RedisServer
 let prefixes = 0
-const disposers: Array<() => Promise<void>> = []
+const engines = createRedisEngines()
 
 beforeAll(async () => {
   redis = await startRedisServer()
 })
 afterEach(async () => {
-  for (const dispose of disposers.splice(0).reverse()) await dispose()
+  await engines.stopAll()
 })
 afterAll(async () => {
   await redis?.stop()
@@ -50,36 +47,12 @@ function createHeldRunner() {
   return { chat, release }
 }
 
-/** One instance: an engine and its Redis provider, both on a clock `offsetMs` off the real one. */
-async function startInstance(keyPrefix: string, instanceId: string, offsetMs: number, chat: JobRunners['chat']) {
-  const now = () => Date.now() + offsetMs
-  const provider = createRedisProvider({ url: redis.url, keyPrefix, now, onError: () => {} })
-  await provider.ready()
-  const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: LEASE_MS, heartbeatMs: 5_000 } })
-  const engine = createEngine({
-    provider,
-    now,
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => unusedModel,
-    runners: { chat },
-    tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
-    workflows: { get: () => undefined, list: () => [] },
-    logger: silentLogger,
-  })
-  disposers.push(async () => {
-    await engine.dispose()
-    await provider.dispose()
-  })
-  return { engine, provider }
-}
-
 /** Two instances on one key prefix, B's clock `offsetMs` off A's (A's is right). */
 async function startPair(offsetA: number, offsetB: number) {
   const keyPrefix = `skew-${process.pid}-${++prefixes}:`
   const runner = createHeldRunner()
-  const a = await startInstance(keyPrefix, 'instance-a', offsetA, runner.chat)
-  const b = await startInstance(keyPrefix, 'instance-b', offsetB, runner.chat)
+  const a = await engines.start({ url: redis.url, keyPrefix, instanceId: 'instance-a', offsetMs: offsetA, chat: runner.chat })
+  const b = await engines.start({ url: redis.url, keyPrefix, instanceId: 'instance-b', offsetMs: offsetB, chat: runner.chat })
   return { a, b, runner }
 }
 

@@ -26,14 +26,22 @@ export interface ChannelHub {
 /** Creates the hub of a connection. */
 export function createChannelHub(connection: RedisConnection, onError: (error: unknown) => void): ChannelHub {
   const channels = new Map<string, SharedChannel>()
+  /**
+   * Unsubscribes still on their way, by channel. A channel listened to again meanwhile subscribes
+   * only after its unsubscribe was sent: the client drops every listener of a channel it
+   * unsubscribes, so the other order would leave the new listener deaf.
+   */
+  const leaving = new Map<string, Promise<void>>()
   return {
     listen(channel, listener) {
       let shared = channels.get(channel)
       if (!shared) {
         const created: SharedChannel = { listeners: new Set(), ready: Promise.resolve() }
-        created.ready = connection.subscribe(channel, (message) => {
+        const dispatch = (message: string) => {
           for (const each of [...created.listeners]) each(message)
-        })
+        }
+        const left = leaving.get(channel)
+        created.ready = left ? left.then(() => connection.subscribe(channel, dispatch)) : connection.subscribe(channel, dispatch)
         channels.set(channel, shared = created)
       }
       shared.listeners.add(listener)
@@ -43,7 +51,11 @@ export function createChannelHub(connection: RedisConnection, onError: (error: u
         stop() {
           if (!current.listeners.delete(listener) || current.listeners.size > 0) return
           if (channels.get(channel) === current) channels.delete(channel)
-          void current.ready.then(() => connection.unsubscribe(channel)).catch(onError)
+          const left = current.ready.then(() => connection.unsubscribe(channel)).catch(onError)
+          leaving.set(channel, left)
+          void left.then(() => {
+            if (leaving.get(channel) === left) leaving.delete(channel)
+          })
         },
       }
     },
