@@ -86,10 +86,17 @@ export function createCluster(options: ClusterOptions) {
         for (const stop of stops) stop()
         resolve(result)
       }
+      // The owner stores its reply before the job's end, but the two subscriptions may deliver in
+      // either order: an end seen first is checked for a stored reply (an answer taken just before
+      // the job ended is not a 409).
+      const endedOrReplied = async () => {
+        const reply = await provider.readControlReply?.(record.id, controlId).catch(() => null)
+        finish(reply ?? 'ended')
+      }
       stops.push(options.timers.timeout(() => finish('timeout'), timeoutMs))
       stops.push(provider.subscribeControlReply(record.id, controlId, reply => finish(reply)))
       stops.push(provider.subscribe(record.id, (events: JobEvent[]) => {
-        if (events.some(event => event.type === 'job-end')) finish('ended')
+        if (events.some(event => event.type === 'job-end')) void endedOrReplied()
       }, { afterSeq: record.lastSeq }))
       if (settled) for (const stop of stops) stop()
     })

@@ -9,12 +9,12 @@ import type { ControlReply, JobProvider, JobRecord, StoredJobControl } from '../
 import type { ContractScope } from './contract'
 import { appendAccepted, createJob, statusEvent } from './contract-fixtures'
 
-type ControlCalls = Required<Pick<JobProvider, 'sendControl' | 'subscribeControls' | 'replyToControl' | 'subscribeControlReply' | 'subscribeUserJobs'>>
+type ControlCalls = Required<Pick<JobProvider, 'sendControl' | 'subscribeControls' | 'replyToControl' | 'subscribeControlReply' | 'readControlReply' | 'subscribeUserJobs'>>
 
 /** The control calls, or a failure naming what is missing. */
 function controlsOf(provider: JobProvider): ControlCalls {
-  const { sendControl, subscribeControls, replyToControl, subscribeControlReply, subscribeUserJobs } = provider
-  if (!sendControl || !subscribeControls || !replyToControl || !subscribeControlReply || !subscribeUserJobs) {
+  const { sendControl, subscribeControls, replyToControl, subscribeControlReply, readControlReply, subscribeUserJobs } = provider
+  if (!sendControl || !subscribeControls || !replyToControl || !subscribeControlReply || !readControlReply || !subscribeUserJobs) {
     throw new Error(`Provider ${provider.name} lacks control calls; pass { controls: false } to the contract`)
   }
   return {
@@ -22,6 +22,7 @@ function controlsOf(provider: JobProvider): ControlCalls {
     subscribeControls: subscribeControls.bind(provider),
     replyToControl: replyToControl.bind(provider),
     subscribeControlReply: subscribeControlReply.bind(provider),
+    readControlReply: readControlReply.bind(provider),
     subscribeUserJobs: subscribeUserJobs.bind(provider),
   }
 }
@@ -83,6 +84,7 @@ export function defineControlContract(scope: ContractScope): void {
       const early = await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
       const late = await calls.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: 'request-1', answer: 1 })
       const conflict: ControlReply = { ok: false, status: 409, error: 'InputConflictError', message: 'Input request request-1 was already answered or expired' }
+      expect(await calls.readControlReply(job.id, late)).toBeNull()
       await calls.replyToControl(job.id, early, { ok: true })
       const earlyReplies: ControlReply[] = []
       const lateReplies: ControlReply[] = []
@@ -96,6 +98,9 @@ export function defineControlContract(scope: ContractScope): void {
       await scope.flush()
       expect(lateReplies).toEqual([conflict])
       expect(earlyReplies).toHaveLength(1)
+      // Read once (a sender that saw the job end first): the stored reply, the first one.
+      expect(await calls.readControlReply(job.id, late)).toEqual(conflict)
+      expect(await calls.readControlReply(job.id, early)).toEqual({ ok: true })
       stopEarly()
       stopLate()
     })

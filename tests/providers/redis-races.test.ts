@@ -149,6 +149,43 @@ describe('redis: races between instances', () => {
     }
   })
 
+  it('an answer the owner took and whose job ended before the sender listened: the sender is told it was taken, not a 409', async () => {
+    const keyPrefix = nextPrefix()
+    const a = await engines.start({ url: redis.url, keyPrefix, instanceId: 'a' })
+    // B's reply subscription starts only once the job's end is stored: the end is seen first.
+    let open!: () => void
+    const opened = new Promise<void>(resolve => (open = resolve))
+    const b = await engines.start({
+      url: redis.url,
+      keyPrefix,
+      instanceId: 'b',
+      wrapProvider: provider => Object.assign(Object.create(provider) as typeof provider, {
+        subscribeControlReply: (id: string, controlId: string, listener: Parameters<typeof provider.subscribeControlReply>[2]) => {
+          let stop = () => {}
+          let stopped = false
+          void opened.then(() => {
+            if (!stopped) stop = provider.subscribeControlReply(id, controlId, listener)
+          })
+          return () => {
+            stopped = true
+            stop()
+          }
+        },
+      }),
+    })
+    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
+    const requestId = await pendingRequest(b, job.id)
+    const answering = outcome(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))
+    await a.engine.whenSettled(job.id)
+    await storedStatus(b, job.id, 'completed')
+    open()
+    expect(await answering).toEqual({ ok: true, value: undefined })
+    const responses = (await storedEvents(a, job.id)).filter(event => event.type === 'input-response')
+    expect(responses).toMatchObject([{ answer: { go: true }, answeredBy: 'u1' }])
+    await expectIdle(a)
+    await expectIdle(b)
+  })
+
   it('an answer sent to a non-owner as the question times out: the caller\'s outcome matches the stored answer', async () => {
     const asking = (timeoutMs: number) => defineWorkflow({
       name: 'ask-timed',

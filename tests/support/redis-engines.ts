@@ -11,6 +11,7 @@ import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
 import { silentLogger } from '../../server/lib/logger'
 import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisJobProvider } from '../../server/lib/providers/redis'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 import { defineWorkflow } from '../../server/utils/define-workflow'
@@ -40,6 +41,8 @@ export interface RedisEngineOptions {
   config?: BackgroundJobsConfigInput
   /** @default [askWorkflow] */
   workflows?: unknown[]
+  /** What the engine sees of its provider (a test that delays one call). @default the provider */
+  wrapProvider?: (provider: RedisJobProvider) => RedisJobProvider
 }
 
 /** Starts engines on Redis and stops them all. */
@@ -53,7 +56,7 @@ export function createRedisEngines() {
       await provider.ready()
       const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 15_000, heartbeatMs: 5_000 }, ...options.config })
       const engine = createEngine({
-        provider,
+        provider: options.wrapProvider?.(provider) ?? provider,
         now,
         instanceId: options.instanceId,
         getConfig: () => config,

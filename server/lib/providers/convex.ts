@@ -53,6 +53,7 @@ export interface ConvexJobProvider extends JobProvider {
   sendControl(id: string, control: JobControl): Promise<string>
   replyToControl(id: string, controlId: string, reply: ControlReply): Promise<void>
   subscribeControlReply(id: string, controlId: string, listener: (reply: ControlReply) => void): () => void
+  readControlReply(id: string, controlId: string): Promise<ControlReply | null>
   /**
    * Calls `listener` with each control sent to the job after this call (with `fromStart`, the
    * stored ones first), once each, in the order sent.
@@ -222,6 +223,11 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         delivered = true
         listener(JSON.parse(replyJson) as ControlReply)
       }, error => (options.onError ?? console.error)(error)))
+    },
+
+    async readControlReply(id, controlId) {
+      const json = await query(fn.readReply, { jobId: id, controlId })
+      return json === null ? null : JSON.parse(json) as ControlReply
     },
 
     subscribeControls(id, listener, subscribeOptions = {}) {

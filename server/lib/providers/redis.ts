@@ -262,6 +262,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     }),
     subscribeControls: subscriptions.subscribeControls,
     subscribeControlReply: subscriptions.subscribeControlReply,
+    async readControlReply(id, controlId) {
+      const json = await command<string | null>(['HGET', keys.replies(id), controlId])
+      return json === null ? null : JSON.parse(json) as ControlReply
+    },
     subscribeUserJobs: subscriptions.subscribeUserJobs,
 
     async claimLease(id, instanceId, leaseMs) {

@@ -259,6 +259,13 @@ export interface JobProvider {
    */
   subscribeControlReply?(id: string, controlId: string, listener: (reply: ControlReply) => void): () => void
   /**
+   * The sender's side, read once: the owner's stored reply to a control, or null while there is
+   * none. The engine reads it when it sees the job end before a reply arrived (the reply is stored
+   * before the end, but two subscriptions may deliver in either order). Optional: without it such a
+   * sender is told the job ended.
+   */
+  readControlReply?(id: string, controlId: string): Promise<ControlReply | null>
+  /**
    * Calls `listener` with controls sent after this call, or every control of the job with
    * `fromStart` (an owner starting or taking over a job, so nothing sent meanwhile is missed).
    */
