@@ -180,6 +180,77 @@ describe('SSE sink', () => {
     expect(frames.map(frame => frame.id)).toEqual(['1', '2'])
   })
 
+  it('a bound below the stream\'s own buffer never stalls a client that reads', async () => {
+    let sinkRef: SseSink | null = null
+    const response = await open((sink) => {
+      sinkRef = sink
+      // One turn's writes (a catch-up) go over the bound while the socket would still take more:
+      // no `drain` is due, so refusing writes here would stall this client for good.
+      sink.write('snapshot', 1, { content: 'c'.repeat(8 * 1024) })
+      for (let index = 2; index <= 20; index++) sink.write('text-delta', index, { text: `piece ${index}` })
+      setImmediate(() => {
+        sink.write('job-end', 21, { status: 'completed' })
+        sink.close()
+      })
+    }, { maxQueueBytes: 1024 })
+    const frames: Array<{ id?: string }> = []
+    readFrames(response, frame => frames.push(frame))
+    await new Promise(resolve => response.on('end', resolve))
+    expect(sinkRef!.dropped).toBe(0)
+    expect(frames.map(frame => Number(frame.id))).toEqual(Array.from({ length: 21 }, (_, index) => index + 1))
+  })
+
+  it('a client still stalled at the next heartbeat is cut, so its queue and viewer are let go', async () => {
+    let sinkRef: SseSink | null = null
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.comment('open')
+    }, { maxQueueBytes: 64 * 1024 })
+    response.pause() // the client vanished: nothing is read any more
+    const chunk = { text: 'y'.repeat(16 * 1024) }
+    for (let index = 0; index < 4_000 && sinkRef!.dropped === 0; index++) sinkRef!.write('text-delta', index, chunk)
+    expect(sinkRef!.dropped).toBeGreaterThan(0)
+    let closed = false
+    void sinkRef!.closed.then(() => {
+      closed = true
+    })
+    // Heartbeats while the job goes on writing: the kernel buffers fill for good, and the
+    // heartbeat after the one that found it stalled cuts it.
+    let beats = 0
+    for (; beats < 5_000 && !closed; beats++) {
+      const before = sinkRef!.dropped
+      for (let index = 0; index < 4_000 && sinkRef!.dropped === before; index++) sinkRef!.write('text-delta', index, chunk)
+      sinkRef!.comment('ping')
+      await new Promise(resolve => setImmediate(resolve))
+    }
+    await sinkRef!.closed
+    expect(beats).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a client that drains between two heartbeats is not cut', async () => {
+    let sinkRef: SseSink | null = null
+    let resyncs = 0
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.comment('open')
+      sink.onResyncNeeded = () => {
+        resyncs++
+      }
+    }, { maxQueueBytes: 64 * 1024 })
+    response.pause()
+    const chunk = { text: 'y'.repeat(16 * 1024) }
+    for (let index = 0; index < 4_000 && sinkRef!.dropped === 0; index++) sinkRef!.write('text-delta', index, chunk)
+    sinkRef!.comment('ping')
+    response.on('data', () => {})
+    response.resume()
+    await expect.poll(() => resyncs).toBe(1)
+    sinkRef!.comment('ping')
+    sinkRef!.comment('ping')
+    sinkRef!.write('job-end', 9_999, { status: 'completed' })
+    sinkRef!.close()
+    await new Promise(resolve => response.on('end', resolve))
+  })
+
   it('encodes a frame once for all its viewers, never reusing bytes across frames', () => {
     const first = { seq: 1, text: 'a' }
     const second = { seq: 1, text: 'b' }

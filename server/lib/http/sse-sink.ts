@@ -87,7 +87,7 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
       if (!writer.write(encodeFrame(event, id, data)) && !writer.ended) dropped++
     },
     comment(text) {
-      writer.write(`: ${text}\n\n`)
+      writer.heartbeat(`: ${text}\n\n`)
     },
     close() {
       writer.end()

@@ -68,6 +68,12 @@ function chunkSocket(response: ServerResponse): Socket | null {
   return response.writableLength === socket.writableLength ? socket : null
 }
 
+/**
+ * Heartbeats a stalled client may miss before it is cut: 2 means it was stalled at one heartbeat
+ * and had drained nothing by the next (at least one whole `stream.heartbeatMs`).
+ */
+export const STALLED_BEATS_BEFORE_CUT = 2
+
 /** Options of a writer. */
 export interface SseWriterOptions {
   compression: boolean
@@ -94,6 +100,11 @@ export interface SseWriter {
   write(text: string | WireBytes): boolean
   /** Ends the response (sending the headers first if nothing was written). */
   end(): void
+  /**
+   * Writes a heartbeat comment; a client still stalled since the previous heartbeat (it drained
+   * nothing for a whole interval) is cut instead (`destroy`).
+   */
+  heartbeat(text: string): void
   /** Cuts the connection: the client sees a network error, not a complete stream. */
   destroy(): void
   /** Called once the client drained after writes were refused. */
@@ -111,6 +122,8 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   let started = false
   let ended = false
   let stalled = false
+  /** Heartbeats that found the client stalled since it last drained. */
+  let stalledBeats = 0
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve
@@ -162,10 +175,14 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       out = gzip ?? response
       out.write(typeof data === 'string' ? data : data.body)
     }
-    if (!stalled && queuedBytes() > options.maxQueueBytes) {
+    // Stalled only once the stream itself is full too (its `drain` is then certain to come): a
+    // bound below the stream's own buffer (16 KiB) would otherwise refuse writes to a client that
+    // reads, with no `drain` ever to lift it.
+    if (!stalled && queuedBytes() > options.maxQueueBytes && out.writableNeedDrain) {
       stalled = true
       out.once('drain', () => {
         stalled = false
+        stalledBeats = 0
         if (!ended) writer.onDrain?.()
       })
     }
@@ -190,6 +207,17 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       if (stalled || ended) return false
       raw(text)
       return true
+    },
+    heartbeat(text) {
+      if (ended) return
+      // Stalled at the previous heartbeat and still now: nothing drained for a whole interval. A
+      // client that vanished (no FIN, e.g. a lost network) looks like this; cut it so its queue,
+      // viewer and stream slot are let go. One that is alive reconnects with its last id.
+      if (stalled && ++stalledBeats >= STALLED_BEATS_BEFORE_CUT) {
+        writer.destroy()
+        return
+      }
+      writer.write(text)
     },
     end() {
       if (ended) return

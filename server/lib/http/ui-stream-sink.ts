@@ -73,7 +73,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       }
     },
     comment(text) {
-      writer.write(`: ${text}\n\n`)
+      writer.heartbeat(`: ${text}\n\n`)
     },
     close() {
       if (writer.ended) return
