@@ -132,6 +132,12 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     ended = true
     resolveClosed()
   })
+  // The client may have left while the route awaited the store (a Redis round trip): its `close`
+  // is gone already and would never come, holding the stream slot and the route for ever.
+  if (response.destroyed || request.socket.destroyed) {
+    ended = true
+    resolveClosed()
+  }
 
   function start() {
     if (started) return
