@@ -143,7 +143,7 @@ export interface BackgroundJobsConfig {
     batchWindowMs: number
     /** A comment line at most this often keeps proxies from closing idle streams. @default 15000 */
     heartbeatMs: number
-    /** Bytes a slow viewer may have queued before it is resynced. @default 1048576 */
+    /** Bytes a slow viewer may have queued before it is resynced (at least the socket's own 16 KiB buffer is used). @default 1048576 */
     viewerQueueBytes: number
     /** gzip the stream when the client accepts it. @default true */
     compression: boolean

@@ -168,7 +168,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
 
   function raw(data: string | WireBytes) {
     if (ended) return
-    let out: NodeJS.WritableStream
+    let out: Socket | Gzip | ServerResponse
     if (socket) {
       // Never into a socket this response no longer owns (ended: a keep-alive connection may carry
       // the next response) or that cannot take it. An empty chunk would end the response
