@@ -5,7 +5,7 @@
  * pipelined connections must still carry each response whole and in order.
  */
 import { Agent, createServer, get } from 'node:http'
-import type { IncomingMessage, Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createGunzip } from 'node:zlib'
@@ -23,9 +23,9 @@ afterEach(async () => {
 })
 
 /** Serves one SSE response built by `handle`, returns the client response. */
-async function open(handle: (sink: SseSink) => void, options: { gzip?: boolean, maxQueueBytes?: number } = {}) {
+async function open(handle: (sink: SseSink, response: ServerResponse) => void, options: { gzip?: boolean, maxQueueBytes?: number } = {}) {
   server = createServer((request, response) => {
-    handle(createSseSink(request, response, { compression: true, maxQueueBytes: options.maxQueueBytes ?? 1_000_000 }))
+    handle(createSseSink(request, response, { compression: true, maxQueueBytes: options.maxQueueBytes ?? 1_000_000 }), response)
   })
   await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -225,6 +225,60 @@ describe('SSE sink', () => {
     }
     await sinkRef!.closed
     expect(beats).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a slow client that takes some of a big queue between heartbeats is not cut', async () => {
+    let sinkRef: SseSink | null = null
+    let serverSide: ServerResponse | null = null
+    const response = await open((sink, outgoing) => {
+      sinkRef = sink
+      serverSide = outgoing
+      sink.comment('open')
+    }, { maxQueueBytes: 64 * 1024 })
+    response.pause()
+    // A resync snapshot far larger than the socket buffers: queued whole, the client stalled.
+    const big = { text: 'z'.repeat(32 * 1024 * 1024) }
+    await new Promise(resolve => setImmediate(resolve))
+    sinkRef!.write('snapshot', 1, big)
+    sinkRef!.write('text-delta', 2, { text: 'a' })
+    expect(sinkRef!.dropped).toBe(1)
+    let closed = false
+    void sinkRef!.closed.then(() => {
+      closed = true
+    })
+    // Between heartbeats the client reads one chunk: progress, though the queue never drains.
+    for (let beat = 0; beat < 4; beat++) {
+      sinkRef!.comment('ping')
+      // What the socket has not handed to the kernel yet (the writer watches it too).
+      const unsent = () => (serverSide!.socket as unknown as { _handle: { writeQueueSize: number } })._handle.writeQueueSize
+      // The snapshot reached the socket's own queue (a write may wait for the next tick to get there).
+      await expect.poll(unsent).toBeGreaterThan(0)
+      const queued = unsent()
+      let taken = 0
+      await new Promise<void>((resolve) => {
+        const take = (chunk: Buffer) => {
+          taken += chunk.length
+          if (taken < 4 * 1024 * 1024) return
+          response.off('data', take)
+          response.pause()
+          resolve()
+        }
+        response.on('data', take)
+        response.resume()
+      })
+      // The server handed the kernel more of the snapshot (what the client took made room).
+      await expect.poll(unsent).toBeLessThan(queued)
+      expect(closed).toBe(false)
+      // Still stalled: what the job writes now is dropped (a resync comes once it drains).
+      sinkRef!.write('text-delta', 3 + beat, { text: 'a' })
+      expect(sinkRef!.dropped).toBe(2 + beat)
+    }
+    response.on('data', () => {})
+    response.resume()
+    sinkRef!.comment('ping')
+    sinkRef!.close()
+    await new Promise(resolve => response.on('end', resolve))
+    expect(closed).toBe(true)
   })
 
   it('a client that drains between two heartbeats is not cut', async () => {

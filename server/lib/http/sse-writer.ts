@@ -68,12 +68,6 @@ function chunkSocket(response: ServerResponse): Socket | null {
   return response.writableLength === socket.writableLength ? socket : null
 }
 
-/**
- * Heartbeats a stalled client may miss before it is cut: 2 means it was stalled at one heartbeat
- * and had drained nothing by the next (at least one whole `stream.heartbeatMs`).
- */
-export const STALLED_BEATS_BEFORE_CUT = 2
-
 /** Options of a writer. */
 export interface SseWriterOptions {
   compression: boolean
@@ -122,8 +116,8 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   let started = false
   let ended = false
   let stalled = false
-  /** Heartbeats that found the client stalled since it last drained. */
-  let stalledBeats = 0
+  /** The queues at the last heartbeat that found the client stalled (null: none did). */
+  let atBeat: { queued: number, unsent: number } | null = null
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve
@@ -166,6 +160,15 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     return response.writableLength + (gzip ? gzip.writableLength + gzip.readableLength : 0)
   }
 
+  /**
+   * What the socket has not handed to the kernel yet. It moves inside one big chunk (a resync
+   * snapshot), which the streams count whole until it is all written; -1 where unknown.
+   */
+  function unsentBytes(): number {
+    const handle = (request.socket as { _handle?: { writeQueueSize?: unknown } } | null)?._handle
+    return typeof handle?.writeQueueSize === 'number' ? handle.writeQueueSize : -1
+  }
+
   function raw(data: string | WireBytes) {
     if (ended) return
     let out: Socket | Gzip | ServerResponse
@@ -188,7 +191,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       stalled = true
       out.once('drain', () => {
         stalled = false
-        stalledBeats = 0
+        atBeat = null
         if (!ended) writer.onDrain?.()
       })
     }
@@ -216,12 +219,20 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     },
     heartbeat(text) {
       if (ended) return
-      // Stalled at the previous heartbeat and still now: nothing drained for a whole interval. A
-      // client that vanished (no FIN, e.g. a lost network) looks like this; cut it so its queue,
-      // viewer and stream slot are let go. One that is alive reconnects with its last id.
-      if (stalled && ++stalledBeats >= STALLED_BEATS_BEFORE_CUT) {
-        writer.destroy()
-        return
+      // Stalled at the previous heartbeat and not one byte taken since (nothing is queued while
+      // stalled, so the queue only shrinks as the client reads): a client that vanished without a
+      // FIN (a lost network) looks like this; cut it so its queue, viewer and stream slot are let
+      // go. One that is alive reconnects with its last id. A slow client still reading a big
+      // resync snapshot makes progress and is left alone.
+      if (stalled) {
+        // Nothing is queued while stalled, so the streams' queue falls only as the client reads,
+        // and the socket's changes only then (or when it takes over the next queued chunk).
+        const now = { queued: queuedBytes(), unsent: unsentBytes() }
+        if (atBeat && now.queued >= atBeat.queued && now.unsent === atBeat.unsent) {
+          writer.destroy()
+          return
+        }
+        atBeat = now
       }
       writer.write(text)
     },
