@@ -4,9 +4,9 @@
  * mid-frame, during a gzip flush, after a half-close) on job streams with and without
  * Last-Event-ID, the notification stream and the AI SDK resume route, while jobs run. Afterwards
  * every count the engine keeps returns to zero (runs, viewers, feeds, timers, notification sinks,
- * open stream slots), and a second, third and fourth round of the same churn leave the heap and
- * the process's handles where the first left them (forced GC in the server, read after a fixed
- * number of rounds). Every choice comes from a seeded generator; every wait is for an event or
+ * open stream slots), and a second, third and fourth round of the same churn leave the process's
+ * handles where the first left them (read after a forced GC; the heap is the memory benchmark's
+ * business, bench/memory.ts). Every choice comes from a seeded generator; every wait is for an event or
  * a count.
  */
 import { randomUUID } from 'node:crypto'
@@ -25,7 +25,6 @@ const TOKEN = 'churn-metrics-token'
 const CONNECTIONS_PER_ROUND = 600
 const PARALLEL = 40
 const HELD_JOBS = 4
-const HEAP_GROWTH_LIMIT_BYTES = 3 * 1024 * 1024
 const CHUNKS = Array.from({ length: 30 }, (_, index) => `piece ${index} é😀 `)
 
 /** Holds the `hold` jobs mid-answer until released. */
@@ -215,7 +214,7 @@ describe.each(['memory', 'redis'] as const)('viewer churn (%s)', (provider) => {
     await redis?.stop()
   })
 
-  it('thousands of viewers leaving at random moments: every count returns to zero, heap and handles stay flat', async () => {
+  it('thousands of viewers leaving at random moments: every count returns to zero, handles stay flat', async () => {
     const cookie = await anonymousCookie(server.url)
     const samples: Array<{ heapUsed: number, handles: number }> = []
     for (let round = 0; round < 4; round++) {
@@ -234,7 +233,6 @@ describe.each(['memory', 'redis'] as const)('viewer churn (%s)', (provider) => {
     // Rounds 2–4 run the same churn as round 1: what it left must not grow.
     const [first, ...rest] = samples
     for (const sample of rest) {
-      expect(sample.heapUsed - first!.heapUsed).toBeLessThan(HEAP_GROWTH_LIMIT_BYTES)
       expect(sample.handles).toBeLessThanOrEqual(first!.handles)
     }
     expect(server.output()).not.toMatch(/unhandled|unexpected error|Internal error/i)
