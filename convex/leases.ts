@@ -7,6 +7,7 @@
 import { v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, mergeRanges } from './model'
+import { countActiveJobs } from './jobs'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -60,5 +61,31 @@ export const listExpiredLeases = serverQuery({
       .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))
     // Fewer when the documents pass the byte budget: recovery runs again at the next heartbeat.
     return await mergeRanges(ctx.db, ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit)
+  },
+})
+
+/** Lapsed instance documents one heartbeat deletes at most (the next one deletes more). */
+const LAPSED_INSTANCES_PER_CALL = 100
+
+/**
+ * Marks an instance alive for `ttlMs` by the deployment's clock (0: gone, at shutdown), forgets
+ * instances that lapsed, and answers how many are alive and how many jobs are active: recovery
+ * spreads the jobs of a lost instance over the live ones.
+ */
+export const heartbeatInstance = serverMutation({
+  args: { instanceId: v.string(), ttlMs: v.number() },
+  returns: v.object({ instances: v.number(), activeJobs: v.number() }),
+  handler: async (ctx, { instanceId, ttlMs }) => {
+    const now = Date.now()
+    const own = await ctx.db.query('instances').withIndex('by_instance', q => q.eq('instanceId', instanceId)).unique()
+    if (ttlMs > 0) {
+      if (own) await ctx.db.patch(own._id, { expiresAt: now + ttlMs })
+      else await ctx.db.insert('instances', { instanceId, expiresAt: now + ttlMs })
+    }
+    else if (own) await ctx.db.delete(own._id)
+    const lapsed = await ctx.db.query('instances').withIndex('by_expiry', q => q.lte('expiresAt', now)).take(LAPSED_INSTANCES_PER_CALL)
+    for (const instance of lapsed) await ctx.db.delete(instance._id)
+    const live = await ctx.db.query('instances').withIndex('by_expiry', q => q.gt('expiresAt', now)).collect()
+    return { instances: live.length, activeJobs: await countActiveJobs(ctx.db) }
   },
 })

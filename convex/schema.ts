@@ -147,4 +147,9 @@ export default defineSchema({
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),
+  // Instances alive until `expiresAt` (server time), renewed by each one's recovery heartbeat: how
+  // many share the jobs of a lost one.
+  instances: defineTable({ instanceId: v.string(), expiresAt: v.number() })
+    .index('by_instance', ['instanceId'])
+    .index('by_expiry', ['expiresAt']),
 })

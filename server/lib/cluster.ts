@@ -67,6 +67,8 @@ export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
   let cancelRecovery: (() => void) | null = null
   let recovering = false
+  /** Lapsed jobs this instance left to others at its last scan: taken at this one if still there. */
+  let leftToOthers = new Set<string>()
 
   /** How long a request waits for the owner: long enough for a lost owner to be replaced. */
   function replyTimeoutMs(): number {
@@ -149,6 +151,32 @@ export function createCluster(options: ClusterOptions) {
     if (ended) traceOwnerLost(record, record.lease, config, now())
   }
 
+  /**
+   * How long this instance counts as alive after each scan: lapsed before the leases of its jobs
+   * do (a lost instance is no longer counted when its jobs are shared out), yet past the next scan.
+   */
+  function instanceTtlMs(config: BackgroundJobsConfig): number {
+    const { durationMs, heartbeatMs } = config.lease
+    return Math.max(Math.ceil(heartbeatMs * 1.5), durationMs - heartbeatMs)
+  }
+
+  /**
+   * How many jobs this instance may run before it leaves the rest of the lapsed jobs that would run
+   * again to the others: its fair share of the active jobs (null: take them all — the provider
+   * cannot tell, or the store could not be read).
+   */
+  async function fairShare(config: BackgroundJobsConfig): Promise<number | null> {
+    if (!provider.heartbeatInstance) return null
+    try {
+      const load = await provider.heartbeatInstance(instanceId, instanceTtlMs(config))
+      return Math.ceil(load.activeJobs / Math.max(1, load.instances))
+    }
+    catch (error) {
+      logger.warn('could not read the cluster\'s load; taking over every lapsed job', { error })
+      return null
+    }
+  }
+
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
   async function recover(): Promise<number> {
     if (recovering) return 0
@@ -156,8 +184,18 @@ export function createCluster(options: ClusterOptions) {
     let recovered = 0
     try {
       const config = options.getConfig()
+      const share = await fairShare(config)
+      const left = new Set<string>()
       for (const expired of await provider.listExpiredLeases()) {
         if (options.runs.has(expired.id)) continue
+        const runsAgain = expired.type === 'workflow' || config.recovery.chat === 'continue'
+        // Spread: past its share, a job that would run again is left to the other instances for
+        // one scan; still lapsed at the next, it is taken (the others had their turn). Chats that
+        // only end are cheap: anyone ends them.
+        if (runsAgain && share !== null && options.runs.size >= share && !leftToOthers.has(expired.id)) {
+          left.add(expired.id)
+          continue
+        }
         const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue
         recovered++
@@ -179,6 +217,7 @@ export function createCluster(options: ClusterOptions) {
         }
         await endLostChat(record, state.seq + 1, config)
       }
+      leftToOthers = left
     }
     catch (error) {
       logger.error('recovery failed', { error })
@@ -189,13 +228,21 @@ export function createCluster(options: ClusterOptions) {
     return recovered
   }
 
+  /** Tells the others this instance is gone (shutdown): they no longer count it in their shares. */
+  async function leave(): Promise<void> {
+    await provider.heartbeatInstance?.(instanceId, 0).catch(() => undefined)
+  }
+
   return {
     abortRemote,
     answerRemote,
     recover,
+    leave,
     /** Starts periodic recovery (every heartbeat). */
     start() {
       if (cancelRecovery) return
+      // Counted by the others from now on, not only from this instance's first scan.
+      if (provider.heartbeatInstance) void provider.heartbeatInstance(instanceId, instanceTtlMs(options.getConfig())).catch(() => undefined)
       cancelRecovery = options.timers.interval(() => void recover(), options.getConfig().lease.heartbeatMs)
     },
     stop() {

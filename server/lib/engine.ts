@@ -259,6 +259,8 @@ export function createEngine(options: EngineOptions) {
     disposed = true
     cluster?.stop()
     const config = getConfig()
+    // The others stop counting this instance in their shares of lapsed jobs (those it hands off too).
+    const leaving = cluster?.leave()
     // A store that stays down cannot hold the shutdown: one lease period in all, for every job at
     // once, then pending writes are given up (the job's lease expires and another instance ends it).
     const giveUpAt = now() + config.lease.durationMs
@@ -277,6 +279,7 @@ export function createEngine(options: EngineOptions) {
       void abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
     }
     await Promise.all(handOffs)
+    if (leaving) await settleWithin(leaving, giveUpAt - now())
     await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), giveUpAt - now())
     for (const run of runs.values()) run.persist.close()
     await Promise.allSettled([...runs.values()].map(run => run.done))

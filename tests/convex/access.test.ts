@@ -47,6 +47,7 @@ const CALLS: Record<string, Call> = {
   'leases:claimLease': { kind: 'mutation', reference: api.leases.claimLease, args: { jobId: 'job-x', instanceId: 'thief', leaseMs: 60_000 } },
   'leases:heartbeatLease': { kind: 'mutation', reference: api.leases.heartbeatLease, args: { jobId: 'job-x', lease: { instanceId: 'writer', epoch: 1, expiresAt: 1 }, leaseMs: 60_000 } },
   'leases:listExpiredLeases': { kind: 'query', reference: api.leases.listExpiredLeases, args: {} },
+  'leases:heartbeatInstance': { kind: 'mutation', reference: api.leases.heartbeatInstance, args: { instanceId: 'intruder', ttlMs: 60_000 } },
   'controls:send': { kind: 'mutation', reference: api.controls.send, args: { jobId: 'job-x', type: 'abort', userId: 'user-1' } },
   'controls:readControls': { kind: 'query', reference: api.controls.readControls, args: { jobId: 'job-x', afterNumber: 0 } },
   'controls:reply': { kind: 'mutation', reference: api.controls.reply, args: { jobId: 'job-x', controlId: 'none', replyJson: '{"ok":true}' } },
@@ -68,6 +69,7 @@ function everything(backend: Backend) {
     eventBatches: await ctx.db.query('eventBatches').collect(),
     controls: await ctx.db.query('controls').collect(),
     rateHits: await ctx.db.query('rateHits').collect(),
+    instances: await ctx.db.query('instances').collect(),
   }))
 }
 

@@ -4,28 +4,46 @@
 import { describe, expect, it } from 'vitest'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
-import { appendAccepted, chatLog, createJob, statusEvent, textEvent } from './contract-fixtures'
+import { appendAccepted, chatLog, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
 
 const LEASE_MS = 30_000
 
-type LeaseCalls = Required<Pick<JobProvider, 'claimLease' | 'heartbeatLease' | 'listExpiredLeases'>>
+type LeaseCalls = Required<Pick<JobProvider, 'claimLease' | 'heartbeatLease' | 'listExpiredLeases' | 'heartbeatInstance'>>
 
 /** The lease calls, or a failure naming what is missing. */
 function leasesOf(provider: JobProvider): LeaseCalls {
-  const { claimLease, heartbeatLease, listExpiredLeases } = provider
-  if (!claimLease || !heartbeatLease || !listExpiredLeases) {
+  const { claimLease, heartbeatLease, listExpiredLeases, heartbeatInstance } = provider
+  if (!claimLease || !heartbeatLease || !listExpiredLeases || !heartbeatInstance) {
     throw new Error(`Provider ${provider.name} lacks lease calls; pass { leases: false } to the contract`)
   }
   return {
     claimLease: claimLease.bind(provider),
     heartbeatLease: heartbeatLease.bind(provider),
     listExpiredLeases: listExpiredLeases.bind(provider),
+    heartbeatInstance: heartbeatInstance.bind(provider),
   }
 }
 
 /** Defines the lease tests. */
 export function defineLeaseContract(scope: ContractScope): void {
   describe('leases', () => {
+    it('counts the instances alive (until their time lapses or they leave) and the active jobs', async () => {
+      const leases = leasesOf(scope.provider)
+      const before = (await leases.heartbeatInstance('instance-a', 10_000)).activeJobs
+      await createJob(scope.provider)
+      const ended = await createJob(scope.provider)
+      await appendAccepted(scope.provider, ended.id, [endEvent(1)])
+      expect(await leases.heartbeatInstance('instance-b', 20_000)).toEqual({ instances: 2, activeJobs: before + 1 })
+      // Renewed: counted once.
+      expect((await leases.heartbeatInstance('instance-a', 10_000)).instances).toBe(2)
+      await scope.advance(10_001)
+      // A lapsed (renewed 10 s ago with 10 s); B still alive, C new.
+      expect((await leases.heartbeatInstance('instance-c', 10_000)).instances).toBe(2)
+      // B leaves at shutdown: not counted from then on.
+      expect((await leases.heartbeatInstance('instance-b', 0)).instances).toBe(1)
+      expect((await leases.heartbeatInstance('instance-c', 0)).instances).toBe(0)
+    })
+
     it('claims a free lease with epoch 1 and refuses a second claim while it is valid', async () => {
       const leases = leasesOf(scope.provider)
       const job = await createJob(scope.provider, { lease: null })

@@ -26,6 +26,7 @@ export const convexFunctions = {
   claimLease: reference<Api['leases']['claimLease']>('leases:claimLease'),
   heartbeatLease: reference<Api['leases']['heartbeatLease']>('leases:heartbeatLease'),
   listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),
+  heartbeatInstance: reference<Api['leases']['heartbeatInstance']>('leases:heartbeatInstance'),
   sendControl: reference<Api['controls']['send']>('controls:send'),
   readControls: reference<Api['controls']['readControls']>('controls:readControls'),
   replyToControl: reference<Api['controls']['reply']>('controls:reply'),

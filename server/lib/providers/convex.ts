@@ -253,6 +253,11 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return stored.map(toJobRecord)
     },
 
+    async heartbeatInstance(instanceId, ttlMs) {
+      // Judged by the deployment's clock, as leases are.
+      return await mutation(fn.heartbeatInstance, { instanceId, ttlMs: Math.max(0, Math.floor(ttlMs)) })
+    },
+
     async ready() {
       await facade.ready?.()
     },

@@ -11,7 +11,7 @@ import type { JobLease, JobProvider, JobRecord } from './types'
 const DEFAULT_EXPIRED_LEASES_LIMIT = 100
 
 /** The lease calls of the contract. */
-export type LeaseMethods = Required<Pick<JobProvider, 'claimLease' | 'heartbeatLease' | 'listExpiredLeases'>>
+export type LeaseMethods = Required<Pick<JobProvider, 'claimLease' | 'heartbeatLease' | 'listExpiredLeases' | 'heartbeatInstance'>>
 
 /** A lease is held until `expiresAt`; at that instant it is free. */
 export function isLeaseValid(lease: JobLease | null, nowMs: number): boolean {
@@ -20,6 +20,8 @@ export function isLeaseValid(lease: JobLease | null, nowMs: number): boolean {
 
 /** Creates the lease calls over the provider's job map. */
 export function createMemoryLeases(jobs: ReadonlyMap<string, StoredJob>, now: () => number): LeaseMethods {
+  /** Instances alive until their time (one process has one, but the contract is the same). */
+  const instances = new Map<string, number>()
   return {
     async claimLease(id, instanceId, leaseMs) {
       const job = jobs.get(id)
@@ -48,6 +50,20 @@ export function createMemoryLeases(jobs: ReadonlyMap<string, StoredJob>, now: ()
       // The longest-expired first: those owners are the most surely gone.
       expired.sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
       return expired.slice(0, limit).map(copyRecord)
+    },
+
+    async heartbeatInstance(instanceId, ttlMs) {
+      const nowMs = now()
+      if (ttlMs > 0) instances.set(instanceId, nowMs + ttlMs)
+      else instances.delete(instanceId)
+      for (const [id, expiresAt] of instances) {
+        if (expiresAt <= nowMs) instances.delete(id)
+      }
+      let activeJobs = 0
+      for (const { record } of jobs.values()) {
+        if (!isTerminalStatus(record.status)) activeJobs++
+      }
+      return { instances: instances.size, activeJobs }
     },
   }
 }

@@ -169,6 +169,20 @@ ${CLOCK}
 return redis.call('ZRANGE', ARGV[1] .. 'leases', '-inf', string.format('%d', clock(ARGV[2])), 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
 `
 
+/**
+ * ARGV: prefix, instanceId, ttlMs, now|'' (Redis's clock). Marks the instance alive until now +
+ * ttlMs (0: removes it), forgets instances that lapsed; returns {live instances, active jobs}.
+ */
+export const HEARTBEAT_INSTANCE_SCRIPT = `
+${CLOCK}
+local p, instance, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local now = clock(ARGV[4])
+local key = p .. 'instances'
+if ttl > 0 then redis.call('ZADD', key, string.format('%d', now + ttl), instance) else redis.call('ZREM', key, instance) end
+redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now))
+return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active')}
+`
+
 /** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */
 export const DELETE_EXPIRED_SCRIPT = `
 local p = ARGV[1]

@@ -21,7 +21,7 @@ import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from
 import { createRedisSubscriptions } from './redis-subscriptions'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 
@@ -282,6 +282,11 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       const ids = await script<string[]>(LIST_EXPIRED_LEASES_SCRIPT, [storeNow(), String(limit)])
       const records = await Promise.all(ids.map(get))
       return records.filter((record): record is JobRecord => record !== null && record.lease !== null)
+    },
+
+    async heartbeatInstance(instanceId, ttlMs) {
+      const [instances, activeJobs] = await script<[number, number]>(HEARTBEAT_INSTANCE_SCRIPT, [instanceId, String(Math.max(0, Math.floor(ttlMs))), storeNow()])
+      return { instances: Number(instances), activeJobs: Number(activeJobs) }
     },
 
     async ready() {

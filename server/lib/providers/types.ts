@@ -179,6 +179,14 @@ export type StoredJobControl = JobControl & { id: string, sentAt: number }
  * have thrown (400 for an answer of the wrong shape, 409 for a request no longer pending), so the
  * instance that received the HTTP request answers with the owner's real outcome.
  */
+/** What recovery reads to share lapsed jobs among the instances (`heartbeatInstance`). */
+export interface ClusterLoad {
+  /** Instances alive now (this one included, unless it just said it is gone). */
+  instances: number
+  /** Jobs not ended, on any instance (those whose owner was lost too). */
+  activeJobs: number
+}
+
 export type ControlReply =
   | { ok: true }
   | { ok: false, status: number, error: string, message: string }
@@ -287,6 +295,13 @@ export interface JobProvider {
    * instances whose clocks disagree must still agree on which leases lapsed.
    */
   listExpiredLeases?(limit?: number): Promise<JobRecord[]>
+  /**
+   * Marks an instance alive for `ttlMs` by the store's clock (0: gone now, at shutdown) and
+   * answers how many instances are alive and how many jobs are active in the store. Recovery uses
+   * it to spread the jobs of a lost instance over the others rather than have the first to look
+   * take them all. Optional: without it, the first instance to look takes every lapsed job.
+   */
+  heartbeatInstance?(instanceId: string, ttlMs: number): Promise<ClusterLoad>
   /** Releases resources (clients, subscriptions). */
   dispose?(): Promise<void>
 }
