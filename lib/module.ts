@@ -7,9 +7,9 @@
  *   every layer, and exposes them to the server as the virtual modules `#background-jobs/tools`
  *   and `#background-jobs/workflows` (default export: the list of definitions). This is how a
  *   file becomes a registered tool with no other step.
- * - the same tool files also make up the worker entry of isolated tools (lib/tool-worker.ts).
+ * - the same tool files also make up the worker entry of isolated tools (lib/tool-worker.ts);
+ * - under `nuxt dev`, adding, deleting or renaming one of them reloads the server (lib/definition-files.ts).
  */
-import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { addServerTemplate, addTypeTemplate, defineNuxtModule } from '@nuxt/kit'
 import { defu } from 'defu'
@@ -17,26 +17,13 @@ import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { unknownConfigKeys } from '../server/lib/config-keys'
+import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 import type { Nitro, RollupConfig } from 'nitropack/types'
 import { quietOptionalPeers } from './optional-peers'
 import { TOOL_WORKER_ENTRY, TOOL_WORKER_URL, toolWorkerEntryCode, toolWorkerPlugin } from './tool-worker'
 
-const DEFINITION_FILE = /^[^.].*\.(?:ts|js|mjs)$/
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
-
-/** The definition files of one kind, app first (so an app's file can shadow a layer's by name). */
-function findDefinitionFiles(serverDirs: string[], folder: string): string[] {
-  const files: string[] = []
-  for (const serverDir of serverDirs) {
-    const dir = join(serverDir, folder)
-    if (!existsSync(dir)) continue
-    for (const name of readdirSync(dir).sort()) {
-      if (DEFINITION_FILE.test(name) && !name.endsWith('.d.ts')) files.push(join(dir, name))
-    }
-  }
-  return files
-}
 
 function moduleCode(files: string[]): string {
   const imports = files.map((file, index) => `import definition${index} from ${JSON.stringify(file)}`)
@@ -87,6 +74,8 @@ export default defineNuxtModule<ModuleOptions>({
     addServerTemplate({ filename: TOOL_WORKER_URL, getContents: () => 'export default function toolWorkerUrl() { return null }\n' })
     nuxt.hook('nitro:init', (nitro: Nitro) => {
       configureServerBundle(nitro)
+      // A tool or workflow file added, deleted or renamed under `nuxt dev` takes effect without a restart.
+      if (nuxt.options.dev) reloadOnDefinitionChanges(nuxt, nitro, serverDirs.flatMap(dir => Object.values(DEFINITION_FOLDERS).map(folder => join(dir, folder))))
       // The prerenderer is a Nitro of its own, built from the config: it needs the plugin too.
       nitro.hooks.hook('prerender:init', configureServerBundle)
     })
