@@ -10,7 +10,7 @@
  * - the same tool files also make up the worker entry of isolated tools (lib/tool-worker.ts);
  * - under `nuxt dev`, adding, deleting or renaming one of them reloads the server (lib/definition-files.ts).
  */
-import { join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { addServerTemplate, addTypeTemplate, defineNuxtModule } from '@nuxt/kit'
 import { defu } from 'defu'
 import type { BackgroundJobsConfigInput } from '../server/lib/config'
@@ -25,10 +25,15 @@ import { TOOL_WORKER_ENTRY, TOOL_WORKER_URL, toolWorkerEntryCode, toolWorkerPlug
 
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
 
-function moduleCode(files: string[]): string {
+/** The definitions of the files, and the files (for messages: relative to the app's root when inside it). */
+function moduleCode(files: string[], rootDir: string): string {
   const imports = files.map((file, index) => `import definition${index} from ${JSON.stringify(file)}`)
   const list = files.map((_, index) => `definition${index}`).join(', ')
-  return `${imports.join('\n')}\nexport default [${list}]\n`
+  const names = files.map((file) => {
+    const inApp = relative(rootDir, file)
+    return inApp.startsWith('..') || isAbsolute(inApp) ? file : inApp
+  })
+  return `${imports.join('\n')}\nexport default [${list}]\nexport const files = ${JSON.stringify(names)}\n`
 }
 
 /** A Nitro build's rollup config: the worker entry's plugin (lib/tool-worker.ts), quiet optional peers (lib/optional-peers.ts). */
@@ -63,7 +68,7 @@ export default defineNuxtModule<ModuleOptions>({
     for (const [kind, folder] of Object.entries(DEFINITION_FOLDERS)) {
       addServerTemplate({
         filename: `#background-jobs/${kind}`,
-        getContents: () => moduleCode(findDefinitionFiles(serverDirs, folder)),
+        getContents: () => moduleCode(findDefinitionFiles(serverDirs, folder), nuxt.options.rootDir),
       })
     }
     addServerTemplate({
@@ -82,8 +87,8 @@ export default defineNuxtModule<ModuleOptions>({
     addTypeTemplate({
       filename: 'types/background-jobs-definitions.d.ts',
       getContents: () => [
-        `declare module '#background-jobs/tools' { const tools: import(${JSON.stringify(resolve(__dirname, '../server/lib/tools/types'))}).ToolDefinition<any, any>[]; export default tools }`,
-        `declare module '#background-jobs/workflows' { const workflows: unknown[]; export default workflows }`,
+        `declare module '#background-jobs/tools' { const tools: import(${JSON.stringify(resolve(__dirname, '../server/lib/tools/types'))}).ToolDefinition<any, any>[]; export default tools; export const files: string[] }`,
+        `declare module '#background-jobs/workflows' { const workflows: unknown[]; export default workflows; export const files: string[] }`,
         `declare module '${DEVTOOLS_TOKEN_MODULE}' { export const devtoolsToken: string }`,
         `declare module '${TOOL_WORKER_URL}' { const toolWorkerUrl: () => string | null; export default toolWorkerUrl }`,
       ].join('\n'),

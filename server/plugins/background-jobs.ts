@@ -4,9 +4,9 @@
  * its layers (see lib/module.ts); isolated tools run from the same files in worker threads
  * (lib/tool-worker.ts); app hooks are Nitro runtime hooks (docs/hooks.md).
  */
-import tools from '#background-jobs/tools'
+import tools, { files as toolFiles } from '#background-jobs/tools'
 import toolWorkerUrl from '#background-jobs/tool-worker-url'
-import workflows from '#background-jobs/workflows'
+import workflows, { files as workflowFiles } from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
@@ -45,12 +45,26 @@ export default defineNitroPlugin((nitroApp) => {
     logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
   }
   // App files come first (lib/module.ts), so an app's tool replaces a layer tool of the same name.
-  const toolRegistry = createToolRegistry(tools, {
-    onDuplicate: 'keep-first',
-    onSkipped: name => logger.warn(`a second tool named "${name}" was skipped: the first one found is used (an app's server/tools file comes before its layers'); rename one of the files to offer both`),
-  })
-  // An invalid workflow file is a boot error naming the workflow.
-  const workflowRegistry = createWorkflowRegistry(workflows, { toolNames: toolRegistry.list().map(tool => tool.name) })
+  // An invalid definition stops the boot with an error naming its file, logged too: under
+  // `nuxt dev` a failed boot is otherwise only in the answers to requests.
+  const skipped = (kind: string, folder: string) => (name: string, files: { skipped?: string, kept?: string }) => logger.warn(
+    `a second ${kind} named "${name}"${files.skipped ? ` (${files.skipped})` : ''} was skipped: the first one found is used${files.kept ? ` (${files.kept})` : ''}; an app's server/${folder} file comes before its layers'. Rename one of them to offer both`,
+  )
+  const bootStep = <T>(build: () => T): T => {
+    try {
+      return build()
+    }
+    catch (error) {
+      logger.error(error instanceof Error ? error.message : String(error))
+      throw error
+    }
+  }
+  const toolRegistry = bootStep(() => createToolRegistry(tools, { onDuplicate: 'keep-first', files: toolFiles, onSkipped: skipped('tool', 'tools') }))
+  const workflowRegistry = bootStep(() => createWorkflowRegistry(workflows, {
+    toolNames: toolRegistry.list().map(tool => tool.name),
+    files: workflowFiles,
+    onSkipped: skipped('workflow', 'workflows'),
+  }))
 
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
   const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({

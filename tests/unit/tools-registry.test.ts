@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { z as z3 } from 'zod/v3'
+import * as zm from 'zod/mini'
 import { createToolRegistry, DuplicateToolError, InvalidToolDefinitionError } from '../../server/lib/tools/registry'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
@@ -64,10 +66,32 @@ describe('createToolRegistry', () => {
     expect(skipped).toEqual(['echo'])
   })
 
+  it('names the file of a bad definition, when it knows it', () => {
+    expect(() => createToolRegistry([echo, { ...echo, name: 'second', execute: undefined }] as unknown as AnyToolDefinition[], { files: ['server/tools/echo.ts', 'server/tools/second.ts'] }))
+      .toThrow('Invalid tool "second" in server/tools/second.ts: `execute` must be a function')
+    expect(() => createToolRegistry([{ description: 'd' }] as unknown as AnyToolDefinition[], { files: ['server/tools/nameless.ts'] }))
+      .toThrow('Invalid tool in server/tools/nameless.ts: a `name` is required')
+  })
+
+  it('names both files of two tools with one name', () => {
+    const skipped: Array<[string, unknown]> = []
+    createToolRegistry([echo, { ...echo }], { onDuplicate: 'keep-first', files: ['server/tools/a.ts', 'server/tools/b.ts'], onSkipped: (name, files) => skipped.push([name, files]) })
+    expect(skipped).toEqual([['echo', { skipped: 'server/tools/b.ts', kept: 'server/tools/a.ts' }]])
+    expect(() => createToolRegistry([echo, { ...echo }], { files: ['server/tools/a.ts', 'server/tools/b.ts'] })).toThrow('A tool named "echo" is already registered (server/tools/b.ts and server/tools/a.ts)')
+  })
+
+  it('takes a zod/mini object schema (zod 4 all the same)', () => {
+    const registry = createToolRegistry([{ ...echo, name: 'mini', parameters: zm.object({ city: zm.string() }) }])
+    expect(registry.toModelTools(['mini'])[0]!.function.parameters).toMatchObject({ type: 'object', properties: { city: { type: 'string' } } })
+  })
+
   it.each([
     ['a bad name', { ...echo, name: 'has space' }, /name must be/],
     ['no description', { ...echo, description: ' ' }, /description is required/],
-    ['parameters that are not zod', { ...echo, parameters: { type: 'object' } }, /must be a zod schema/],
+    ['parameters that are not zod', { ...echo, parameters: 'city' }, /must be a zod schema/],
+    ['a JSON Schema as parameters', { ...echo, parameters: { type: 'object', properties: {} } }, /looks like a JSON Schema: write it as a zod schema/],
+    ['a zod 3 schema', { ...echo, parameters: z3.object({ city: z3.string() }) }, /is a zod 3 schema .*the layer needs zod 4/],
+    ['no name', { ...echo, name: undefined }, /^Invalid tool: a `name` is required/],
     ['a non-object schema', { ...echo, parameters: z.string() }, /must be an object schema/],
     ['no execute', { ...echo, execute: undefined }, /`execute` must be a function/],
     ['a bad timeout', { ...echo, timeoutMs: -5 }, /timeoutMs/],

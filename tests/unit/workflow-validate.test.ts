@@ -100,6 +100,18 @@ describe('workflow definition validation', () => {
     expect(problemOf({ name: 'x', description: 'd', input: {}, nodes: {}, edges: [] })).toBe('Workflow "x" is invalid: input must be a zod schema')
   })
 
+  it('names the file of a bad definition, and both files of two workflows with one name', () => {
+    expect(() => createWorkflowRegistry([workflow({ a: agent }, [['a', 'ghost']])], { files: ['server/workflows/demo.ts'] }))
+      .toThrow(/^Workflow "demo" in server\/workflows\/demo\.ts is invalid: edge a → ghost names unknown node "ghost"/)
+    const skipped: Array<[string, unknown]> = []
+    const registry = createWorkflowRegistry([workflow({ end: output }, []), workflow({ end: output }, [], { description: 'second' })], {
+      files: ['server/workflows/a.ts', 'server/workflows/b.ts'],
+      onSkipped: (name, files) => skipped.push([name, files]),
+    })
+    expect(registry.list()).toHaveLength(1)
+    expect(skipped).toEqual([['demo', { skipped: 'server/workflows/b.ts', kept: 'server/workflows/a.ts' }]])
+  })
+
   it('parses job input naming the field, and lets the first of two same-named workflows win', () => {
     const first = workflow({ end: output }, [], { description: 'first' })
     const registry = createWorkflowRegistry([first, workflow({ end: output }, [], { description: 'second' })])

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
+import { isZodSchema } from '../zod-schema'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -22,22 +23,28 @@ export interface ToolRegistryOptions {
    */
   onDuplicate?: 'error' | 'keep-first'
   /** Called with the name of a tool `keep-first` skipped (the plugin warns at boot: never dropped unseen). */
-  onSkipped?: (name: string) => void
+  onSkipped?: (name: string, files: { skipped?: string, kept?: string }) => void
+  /**
+   * The file each of `tools` came from (same order), named in errors and warnings so a developer
+   * knows which `server/tools` file to fix.
+   */
+  files?: readonly (string | undefined)[]
 }
 
 /** A tool definition that is not usable, with the reason. */
 export class InvalidToolDefinitionError extends Error {
   override readonly name = 'InvalidToolDefinitionError'
-  constructor(readonly toolName: string, reason: string) {
-    super(`Invalid tool "${toolName}": ${reason}`)
+  constructor(readonly toolName: string, reason: string, readonly file?: string) {
+    super(`Invalid tool${toolName ? ` "${toolName}"` : ''}${file ? ` in ${file}` : ''}: ${reason}`)
   }
 }
 
 /** Two tools with the same name. */
 export class DuplicateToolError extends Error {
   override readonly name = 'DuplicateToolError'
-  constructor(readonly toolName: string) {
-    super(`A tool named "${toolName}" is already registered; tool names must be unique (rename one of the server/tools files)`)
+  constructor(readonly toolName: string, files: { skipped?: string, kept?: string } = {}) {
+    const where = files.skipped && files.kept ? ` (${files.skipped} and ${files.kept})` : ''
+    super(`A tool named "${toolName}" is already registered${where}; tool names must be unique (rename one of the server/tools files)`)
   }
 }
 
@@ -47,62 +54,75 @@ export function toolParametersJsonSchema(tool: ToolDefinition): Record<string, u
   return schema
 }
 
-function validateDefinition(tool: AnyToolDefinition): void {
-  if (!tool || typeof tool !== 'object') {
-    throw new InvalidToolDefinitionError(String(tool), 'a tool file must default-export defineTool({ … })')
+/** Why `parameters` is not a zod 4 schema, in words that point at the fix. */
+function parametersProblem(parameters: unknown): string {
+  const value = parameters as Record<string, unknown> | null | undefined
+  if (value && typeof value === 'object' && '_def' in value && typeof value.safeParse === 'function') {
+    return '`parameters` is a zod 3 schema (from `zod/v3` or zod@3): the layer needs zod 4, `import { z } from \'zod\'` with zod ≥ 4'
   }
-  const name = String(tool.name ?? '')
+  if (value && typeof value === 'object' && ('type' in value || 'properties' in value)) {
+    return '`parameters` looks like a JSON Schema: write it as a zod schema, such as z.object({ city: z.string() }) (the layer derives the JSON Schema from it)'
+  }
+  return '`parameters` must be a zod schema, such as z.object({})'
+}
+
+function validateDefinition(tool: AnyToolDefinition, file?: string): void {
+  const invalid = (name: string, reason: string) => new InvalidToolDefinitionError(name, reason, file)
+  if (!tool || typeof tool !== 'object') {
+    throw invalid('', `a tool file must default-export defineTool({ … }) (got ${tool === null ? 'null' : typeof tool})`)
+  }
+  const name = typeof tool.name === 'string' ? tool.name : ''
   if (!TOOL_NAME_PATTERN.test(name)) {
-    throw new InvalidToolDefinitionError(name, 'the name must be 1–64 letters, digits, "_" or "-"')
+    throw invalid(name, tool.name === undefined ? 'a `name` is required: 1–64 letters, digits, "_" or "-"' : 'the name must be 1–64 letters, digits, "_" or "-"')
   }
   if (typeof tool.description !== 'string' || !tool.description.trim()) {
-    throw new InvalidToolDefinitionError(name, 'a description is required (the model reads it to decide when to call the tool)')
+    throw invalid(name, 'a description is required (the model reads it to decide when to call the tool)')
   }
-  if (!(tool.parameters instanceof z.ZodType)) {
-    throw new InvalidToolDefinitionError(name, '`parameters` must be a zod schema, such as z.object({})')
-  }
+  if (!isZodSchema(tool.parameters)) throw invalid(name, parametersProblem(tool.parameters))
   if (typeof tool.execute !== 'function') {
-    throw new InvalidToolDefinitionError(name, '`execute` must be a function')
+    throw invalid(name, '`execute` must be a function')
   }
   if (tool.timeoutMs !== undefined && !(Number.isFinite(tool.timeoutMs) && tool.timeoutMs > 0)) {
-    throw new InvalidToolDefinitionError(name, '`timeoutMs` must be a positive number of milliseconds')
+    throw invalid(name, '`timeoutMs` must be a positive number of milliseconds')
   }
   if (tool.runtime !== undefined && tool.runtime !== 'server' && tool.runtime !== 'client') {
-    throw new InvalidToolDefinitionError(name, '`runtime` must be "server" or "client"')
+    throw invalid(name, '`runtime` must be "server" or "client"')
   }
   if (tool.isolation !== undefined && tool.isolation !== 'none' && tool.isolation !== 'worker') {
-    throw new InvalidToolDefinitionError(name, '`isolation` must be "none" or "worker"')
+    throw invalid(name, '`isolation` must be "none" or "worker"')
   }
 }
 
 /** Creates a registry holding `tools` (in order). */
 export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], options: ToolRegistryOptions = {}): ToolRegistry {
-  const byName = new Map<string, { tool: ToolDefinition, schema: Record<string, unknown> }>()
+  const byName = new Map<string, { tool: ToolDefinition, schema: Record<string, unknown>, file?: string }>()
   const onDuplicate = options.onDuplicate ?? 'error'
 
-  function add(tool: AnyToolDefinition, duplicate: 'error' | 'keep-first') {
-    validateDefinition(tool)
-    if (byName.has(tool.name)) {
+  function add(tool: AnyToolDefinition, duplicate: 'error' | 'keep-first', file?: string) {
+    validateDefinition(tool, file)
+    const taken = byName.get(tool.name)
+    if (taken) {
+      const files = { skipped: file, kept: taken.file }
       if (duplicate === 'keep-first') {
-        options.onSkipped?.(tool.name)
+        options.onSkipped?.(tool.name, files)
         return
       }
-      throw new DuplicateToolError(tool.name)
+      throw new DuplicateToolError(tool.name, files)
     }
     let schema: Record<string, unknown>
     try {
       schema = toolParametersJsonSchema(tool)
     }
     catch (error) {
-      throw new InvalidToolDefinitionError(tool.name, `its parameters cannot be turned into JSON Schema: ${(error as Error).message}`)
+      throw new InvalidToolDefinitionError(tool.name, `its parameters cannot be turned into JSON Schema: ${(error as Error).message}`, file)
     }
     if (schema.type !== 'object') {
-      throw new InvalidToolDefinitionError(tool.name, '`parameters` must be an object schema (z.object({ … })): models pass arguments as a JSON object')
+      throw new InvalidToolDefinitionError(tool.name, '`parameters` must be an object schema (z.object({ … })): models pass arguments as a JSON object', file)
     }
-    byName.set(tool.name, { tool, schema })
+    byName.set(tool.name, { tool, schema, file })
   }
 
-  for (const tool of tools) add(tool, onDuplicate)
+  tools.forEach((tool, index) => add(tool, onDuplicate, options.files?.[index]))
 
   return {
     // Programmatic registration is explicit, so a clash is always an error.

@@ -6,7 +6,7 @@
 import type { WorkflowDefinition } from './define'
 import type { RegisteredWorkflow, WorkflowRegistry } from './types'
 import type { ValidateOptions, WorkflowGraph } from './validate'
-import { validateWorkflowDefinition } from './validate'
+import { validateWorkflowDefinition, WorkflowDefinitionError } from './validate'
 import { describeIssues } from '../describe-issues'
 import { z } from 'zod'
 
@@ -50,18 +50,37 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
   }
 }
 
+/** Options of `createWorkflowRegistry`. */
+export interface WorkflowRegistryOptions extends ValidateOptions {
+  /** The file each definition came from (same order), named in errors and warnings. */
+  files?: readonly (string | undefined)[]
+  /** Called for a workflow skipped because its name is taken (the plugin warns at boot: never dropped unseen). */
+  onSkipped?: (name: string, files: { skipped?: string, kept?: string }) => void
+}
+
 /**
- * Creates the registry; throws `WorkflowDefinitionError` for the first bad definition. Definitions
- * come app first, so an app's workflow shadows a layer's workflow of the same name.
+ * Creates the registry; throws `WorkflowDefinitionError` for the first bad definition, naming its
+ * file when known. Definitions come app first, so an app's workflow shadows a layer's workflow of
+ * the same name.
  */
-export function createWorkflowRegistry(definitions: unknown[], options: ValidateOptions = {}): WorkflowRegistry {
-  const workflows = new Map<string, CompiledWorkflow>()
-  for (const value of definitions) {
-    const workflow = compileWorkflow(value, options)
-    if (!workflows.has(workflow.name)) workflows.set(workflow.name, workflow)
-  }
+export function createWorkflowRegistry(definitions: unknown[], options: WorkflowRegistryOptions = {}): WorkflowRegistry {
+  const workflows = new Map<string, { workflow: CompiledWorkflow, file?: string }>()
+  definitions.forEach((value, index) => {
+    const file = options.files?.[index]
+    let workflow: CompiledWorkflow
+    try {
+      workflow = compileWorkflow(value, options)
+    }
+    catch (error) {
+      if (file && error instanceof WorkflowDefinitionError) throw new WorkflowDefinitionError(error.workflow, error.problem, file)
+      throw error
+    }
+    const taken = workflows.get(workflow.name)
+    if (taken) options.onSkipped?.(workflow.name, { skipped: file, kept: taken.file })
+    else workflows.set(workflow.name, { workflow, file })
+  })
   return {
-    get: name => workflows.get(name),
-    list: () => [...workflows.values()],
+    get: name => workflows.get(name)?.workflow,
+    list: () => [...workflows.values()].map(entry => entry.workflow),
   }
 }

@@ -7,17 +7,13 @@ import type { WorkflowNode } from './define'
 import { WORKFLOW_NODE_KINDS } from './define'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
+import { isZodSchema } from '../zod-schema'
 
 /** What a node check needs to know about the rest of the workflow. */
 export interface NodeCheckScope {
   nodeIds: ReadonlySet<string>
   /** Registered tool names; unknown (no check) when undefined. */
   toolNames?: ReadonlySet<string>
-}
-
-/** True for a zod schema (zod 4 schemas carry `_zod`). */
-export function isZodSchema(value: unknown): value is z.ZodType {
-  return typeof value === 'object' && value !== null && '_zod' in value && typeof (value as z.ZodType).safeParse === 'function'
 }
 
 const isText = (value: unknown) => typeof value === 'string' || typeof value === 'function'

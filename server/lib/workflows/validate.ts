@@ -5,15 +5,16 @@
  */
 import type { WorkflowDefinition, WorkflowNode } from './define'
 import { findCycles } from './find-cycles'
-import { answerJsonSchema, checkNodeFields, isZodSchema } from './validate-node'
+import { answerJsonSchema, checkNodeFields } from './validate-node'
+import { isZodSchema } from '../zod-schema'
 
 const WORKFLOW_NAME = /^[a-z0-9][\w-]*$/i
 
 /** A definition that cannot run; the message names the workflow and the problem. */
 export class WorkflowDefinitionError extends Error {
   override readonly name = 'WorkflowDefinitionError'
-  constructor(readonly workflow: string, readonly problem: string) {
-    super(`Workflow "${workflow}" is invalid: ${problem}`)
+  constructor(readonly workflow: string, readonly problem: string, readonly file?: string) {
+    super(`Workflow "${workflow}"${file ? ` in ${file}` : ''} is invalid: ${problem}`)
   }
 }
 
