@@ -109,6 +109,26 @@ describe('tool faults become results the model sees', () => {
     expect(call.status).toBe('error')
   })
 
+  it.each([
+    ['a Map', () => ({ totals: new Map([['a', 1]]) }), /a Map at result\.totals, which JSON writes as \{\} \(return Object\.fromEntries\(map\)\)/],
+    ['a Set', () => [1, new Set([2])], /a Set at result\[1\], which JSON writes as \{\}/],
+    ['a nested BigInt', () => ({ rows: [{ id: 10n }] }), /a BigInt at result\.rows\[0\]\.id/],
+    ['a cycle', () => { const node: Record<string, unknown> = {}; node.self = node; return node }, /a cycle at result\.self/],
+  ])('%s in a result is an error result naming where it is, not silently {} or a JSON engine message', async (_label, execute, message) => {
+    const tool = defineTool({ name: 'odd', description: 'odd values', parameters: z.object({}), execute: execute as () => unknown })
+    const { told, call } = await runOneCall({ name: 'odd' }, [tool])
+    expect(call.status).toBe('error')
+    expect((told as { error: string }).error).toMatch(/^Tool "odd" returned a result that is not JSON-serializable: /)
+    expect((told as { error: string }).error).toMatch(message)
+  })
+
+  it('a value whose toJSON gives plain data (a Date, a class with toJSON) is fine, even when it holds itself', async () => {
+    class Money { constructor(readonly cents: number, readonly self = {} as unknown) {} toJSON() { return { cents: this.cents } } }
+    const tool = defineTool({ name: 'money', description: 'money', parameters: z.object({}), execute: () => { const money = new Money(5); (money as { self: unknown }).self = money; return { money, at: new Date(0) } } })
+    const { call } = await runOneCall({ name: 'money' }, [tool])
+    expect(call.result).toEqual({ money: { cents: 5 }, at: '1970-01-01T00:00:00.000Z' })
+  })
+
   it('results reach events as plain JSON data', async () => {
     const tool = defineTool({ name: 'when', description: 'Date', parameters: z.object({}), execute: () => ({ at: new Date(0) }) })
     const { call } = await runOneCall({ name: 'when' }, [tool])

@@ -117,6 +117,31 @@ describe('workflow nodes', () => {
     expect(tolerant.state().content).toBe('error')
   })
 
+  it.each([
+    ['a Map', () => new Map([['a', 1]]), /^Node "done" failed: its output is not JSON-serialisable: a Map at output/],
+    ['a nested BigInt', () => ({ count: 10n }), /^Node "done" failed: its output is not JSON-serialisable: a BigInt at output\.count/],
+    ['nothing (a value function without return)', () => undefined, /^Node "done" failed: its value is undefined \(does its value function return something\?\)/],
+  ])('output: %s fails the node with a message naming the problem', async (_label, value, message) => {
+    const job = startWorkflow(workflow({ done: { kind: 'output', value } }, []), { n: 1 })
+    await job.done
+    expect(job.error()).toBeInstanceOf(JobFailure)
+    expect((job.error() as Error).message).toMatch(message)
+    expect(job.state().failedNodeId).toBe('done')
+  })
+
+  it('a node\'s output is kept as the log keeps it: the next node reads a Date as its text, live as after a resume', async () => {
+    let seen: unknown
+    const job = startWorkflow(workflow({
+      when: { kind: 'output', value: () => ({ at: new Date(0) }) },
+      pick: { kind: 'branch', choose: (state: WorkflowState) => { seen = (state.outputs.when as { at: unknown }).at; return 'done' } },
+      done: { kind: 'output', value: 'ok' },
+    }, [['when', 'pick'], ['pick', 'done']]), { n: 1 })
+    await job.done
+    expect(job.error()).toBeUndefined()
+    expect(seen).toBe('1970-01-01T00:00:00.000Z')
+    expect(job.state().nodeStates.when!.output).toEqual({ at: '1970-01-01T00:00:00.000Z' })
+  })
+
   it('branch: the predicate picks the next node', async () => {
     const definition = workflow({
       size: { kind: 'branch', choose: (state: WorkflowState<{ n: number }>) => (state.input.n > 10 ? 'big' : 'small') },

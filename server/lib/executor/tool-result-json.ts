@@ -3,6 +3,7 @@
  * process and inside an isolation worker, so a result (or a result that cannot be sent) looks
  * the same either way.
  */
+import { jsonProblem } from '../json-problem'
 import { ToolResultNotSerializableError } from './tool-errors'
 
 /** A tool result as plain data plus its JSON text. */
@@ -14,9 +15,12 @@ export interface ToolResultJson {
 
 /**
  * A tool's return value as JSON text (`undefined` becomes `null`). Throws
- * `ToolResultNotSerializableError` for a BigInt, a cycle, a function or a symbol.
+ * `ToolResultNotSerializableError` for a BigInt, a cycle, a Map or a Set (anywhere in the value),
+ * a function or a symbol.
  */
 export function toolResultJson(toolName: string, value: unknown): string {
+  const problem = jsonProblem(value)
+  if (problem) throw new ToolResultNotSerializableError(toolName, new Error(problem))
   let json: string | undefined
   try {
     json = JSON.stringify(value === undefined ? null : value)

@@ -9,6 +9,7 @@ import { createNodeContext } from './node-context'
 import type { NodeContext } from './node-context'
 import type { NodeExecutor } from './node-executor'
 import { runWithNodeTimeout } from './node-timeout'
+import { asRecordedOutput } from './recorded-output'
 import { runAgentNode } from './nodes/agent'
 import { runBranchNode } from './nodes/branch'
 import { runInputNode } from './nodes/input'
@@ -102,7 +103,7 @@ export class WorkflowRun {
 
     let nodeContext: NodeContext | undefined
     try {
-      const output = await runWithNodeTimeout((signal) => {
+      const result = await runWithNodeTimeout((signal) => {
         nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText })
         const execute = EXECUTORS[node.kind] as NodeExecutor
         return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode })
@@ -113,6 +114,8 @@ export class WorkflowRun {
         timeoutError: () => new JobFailure('node-timeout', `Node "${nodeId}" ran longer than limits.nodeTimeoutMs (${nodeTimeoutMs} ms)`, { failedDuring: 'workflow-node', nodeId }),
       })
       nodeContext?.flushHeldText()
+      // Kept as the log keeps it: a later node, and a run resumed from the log, read the same value.
+      const output = asRecordedOutput(result)
       state.outputs[nodeId] = output
       context.emit({ type: 'node-end', nodeId, status: 'completed', output })
       return output
