@@ -65,7 +65,9 @@ export function createRunContext(options: RunContextOptions): RunContext {
     },
     requestInput: request => run.inputs.request(request),
     async prepareModelRequest(request) {
-      const adjusted = { ...request, headers: { ...request.headers } }
+      // The hook gets its own copy: the documented `request.messages.unshift(system)` changed the
+      // loop's conversation, so each round sent one more system message than the one before.
+      const adjusted = { ...request, headers: { ...request.headers }, messages: structuredClone(request.messages), ...(request.body ? { body: structuredClone(request.body) } : {}) }
       await options.upstreamRequest({ job: run.record, request: adjusted })
       return adjusted
     },

@@ -8,6 +8,7 @@ import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
 import { admitRequest } from './admit-request'
+import { callAppHook } from './app-hook'
 import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
@@ -55,12 +56,8 @@ export function createEngine(options: EngineOptions) {
   async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
     if (!hook) return
-    try {
-      await hook(...args)
-    }
-    catch (error) {
-      logger.error(`hook ${name} failed`, { error })
-    }
+    const jobId = (args[0] as { id?: string, job?: { id?: string } }).id ?? (args[0] as { job?: { id?: string } }).job?.id
+    await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
   }
 
   function ensureCleanupTimer(config: BackgroundJobsConfig) {

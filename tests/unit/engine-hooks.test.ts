@@ -2,26 +2,32 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
 import type { EngineHooks } from '../../server/lib/engine-types'
+import { HOOK_TIMEOUT_MS } from '../../server/lib/app-hook'
+import type { Logger } from '../../server/lib/logger'
 import { silentLogger } from '../../server/lib/logger'
 import type { ModelRequest } from '../../server/lib/model/types'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import { chatRequest, unusedModel, wait } from '../support/engine-harness'
 
-function engineWithHooks(hooks: EngineHooks, seen: ModelRequest[] = []) {
+function engineWithHooks(hooks: EngineHooks, seen: ModelRequest[] = [], logger: Logger = silentLogger) {
   return createEngine({
     provider: createMemoryProvider(),
     getConfig: () => resolveConfig({ scripted: { enabled: true } }),
     createModelClient: () => unusedModel,
     runners: {
       async chat(context) {
-        seen.push(await context.prepareModelRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }))
+        // Two rounds over one conversation, as the executor loop does.
+        const conversation: ModelRequest['messages'] = [{ role: 'user', content: 'hi' }]
+        seen.push(await context.prepareModelRequest({ model: 'm', messages: conversation }))
+        conversation.push({ role: 'assistant', content: 'round one' })
+        seen.push(await context.prepareModelRequest({ model: 'm', messages: conversation }))
         await wait(10, context.signal)
         context.text('final answer')
       },
     },
     tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
     workflows: { get: () => undefined, list: () => [] },
-    logger: silentLogger,
+    logger,
     hooks,
   })
 }
@@ -62,6 +68,50 @@ describe('engine hooks for apps', () => {
     await vi.advanceTimersByTimeAsync(100)
     expect(seen[0]).toMatchObject({ model: 'app/model', headers: { 'x-job': job.id } })
     expect(seen[0]!.messages[0]).toEqual({ role: 'system', content: 'Be brief.' })
+  })
+
+  it('a hook that adds a system message adds one per round: it changes its own copy, not the conversation', async () => {
+    const seen: ModelRequest[] = []
+    const engine = engineWithHooks({
+      upstreamRequest: ({ request }) => {
+        request.messages.unshift({ role: 'system', content: 'Be brief.' })
+        request.messages[1]!.content = 'changed by the hook'
+      },
+    }, seen)
+    await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(seen.map(request => request.messages.map(message => `${message.role}:${message.content}`))).toEqual([
+      ['system:Be brief.', 'user:changed by the hook'],
+      ['system:Be brief.', 'user:changed by the hook', 'assistant:round one'],
+    ])
+  })
+
+  it('a hook that never settles is waited for at most HOOK_TIMEOUT_MS, with a warning naming it', async () => {
+    const warnings: string[] = []
+    const logger: Logger = { ...silentLogger, warn: message => void warnings.push(message) }
+    const engine = engineWithHooks({
+      jobCreated: () => new Promise(() => {}),
+      upstreamRequest: () => new Promise(() => {}),
+      jobEnded: () => new Promise(() => {}),
+    }, [], logger)
+    let created = false
+    const creating = engine.createJob('u1', { request: chatRequest }).then((result) => {
+      created = true
+      return result
+    })
+    await vi.advanceTimersByTimeAsync(HOOK_TIMEOUT_MS - 1)
+    expect(created).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    const { job } = await creating
+    // Two rounds of upstream-request, then job-ended, each given its time.
+    await vi.advanceTimersByTimeAsync(3 * HOOK_TIMEOUT_MS + 100)
+    await engine.whenSettled(job.id)
+    expect((await engine.getJob('u1', job.id)).state).toMatchObject({ status: 'completed', content: 'final answer' })
+    expect(warnings.map(warning => /^hook (\S+)/.exec(warning)?.[1]).sort()).toEqual([
+      'background-jobs:job-created', 'background-jobs:job-ended', 'background-jobs:upstream-request', 'background-jobs:upstream-request',
+    ])
+    expect(warnings).toContain('hook background-jobs:job-created has not settled after 10000 ms; going on without it (does it await something that never ends?)')
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
   })
 
   it('contains hook errors: the job still runs and ends normally', async () => {

@@ -1,0 +1,39 @@
+/**
+ * Calling an app's hook from the engine (job-created, job-ended, upstream-request; docs/hooks.md).
+ * A hook that throws is logged; a hook that never settles is waited for at most `HOOK_TIMEOUT_MS`,
+ * then the engine goes on without it and says so: an awaited hook that hung held `POST /api/jobs`
+ * open forever (job-created), or a job at its first model round until the job's time limit
+ * (upstream-request), with nothing in the log.
+ */
+import type { Logger } from './logger'
+import type { TimerSet } from './timers'
+
+/** How long the engine waits for one call of an app hook. */
+export const HOOK_TIMEOUT_MS = 10_000
+
+/** The Nitro hook behind each engine hook, as apps know it. */
+export const APP_HOOK_NAMES = {
+  jobCreated: 'background-jobs:job-created',
+  jobEnded: 'background-jobs:job-ended',
+  upstreamRequest: 'background-jobs:upstream-request',
+} as const
+
+/** Runs `hook`; never throws, and settles within `HOOK_TIMEOUT_MS`. */
+export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () => unknown, options: { logger: Logger, timers: TimerSet, jobId?: string }): Promise<void> {
+  const hookName = APP_HOOK_NAMES[name]
+  const fields = options.jobId ? { jobId: options.jobId } : {}
+  // Resolves with the error (or null): never rejects, so a late failure is not an unhandled rejection.
+  const settled = Promise.resolve().then(hook).then(() => null, (error: unknown) => error ?? new Error('rejected without a reason'))
+  let cancel = () => {}
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    cancel = options.timers.timeout(() => resolve('timeout'), HOOK_TIMEOUT_MS)
+  })
+  const outcome = await Promise.race([settled, timedOut])
+  cancel()
+  if (outcome === 'timeout') {
+    options.logger.warn(`hook ${hookName} has not settled after ${HOOK_TIMEOUT_MS} ms; going on without it (does it await something that never ends?)`, fields)
+    void settled.then(error => error && options.logger.error(`hook ${hookName} failed`, { ...fields, error }))
+    return
+  }
+  if (outcome) options.logger.error(`hook ${hookName} failed`, { ...fields, error: outcome })
+}
