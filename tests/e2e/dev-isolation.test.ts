@@ -5,6 +5,7 @@
  * stopped at its time limit while the dev server keeps answering.
  */
 import { randomUUID } from 'node:crypto'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient } from '../support/http-client'
@@ -16,13 +17,18 @@ import { freePort, ROOT, startProcess } from '../support/server-process'
 let upstream: MockUpstream
 let dev: ServerProcess
 let url: string
+const FIXTURE = join(ROOT, 'tests/fixtures/dev-isolation')
+// Written and removed by the test below (never committed).
+const ADDED_TOOL = join(FIXTURE, 'server/tools/dev_added.ts')
+const RELOAD_TIMEOUT_MS = 60_000
 
 beforeAll(async () => {
+  rmSync(ADDED_TOOL, { force: true })
   upstream = await startScenarioUpstream({ thread: callToolThenRecover('dev_thread_id'), spin: callToolThenRecover('dev_spin') })
   const port = await freePort()
   dev = await startProcess({
     args: [join(ROOT, 'node_modules/nuxt/bin/nuxt.mjs'), 'dev', '--port', String(port), '--host', '127.0.0.1', '--no-fork'],
-    cwd: join(ROOT, 'tests/fixtures/dev-isolation'),
+    cwd: FIXTURE,
     env: { NODE_ENV: 'development', NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-dev-isolation-key-0123456789', NUXT_TELEMETRY_DISABLED: '1' },
     readyPath: '/api/jobs/catalog',
     // The dev server answers 503 ("starting") until Nitro is built.
@@ -33,6 +39,7 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(async () => {
+  rmSync(ADDED_TOOL, { force: true })
   await dev?.stop()
   await upstream?.close()
 })
@@ -63,4 +70,32 @@ describe('isolated tools under nuxt dev', () => {
     expect((await fetch(`${url}/api/jobs/catalog`)).status).toBe(200)
     expect((await run('thread')).toolCalls[0].status).toBe('completed')
   })
+})
+
+/** The tool names the running dev server offers, once it answers (it answers 503 while it rebuilds). */
+async function toolNames(): Promise<string[] | null> {
+  const response = await fetch(`${url}/api/jobs/catalog`).catch(() => null)
+  if (response?.status !== 200) return null
+  return ((await response.json()) as { tools: Array<{ name: string }> }).tools.map(tool => tool.name)
+}
+
+/** Polls the catalog until `ready` holds for its tool names (a reload takes a few seconds). */
+async function untilTools(ready: (names: string[]) => boolean): Promise<string[]> {
+  const deadline = Date.now() + RELOAD_TIMEOUT_MS
+  for (;;) {
+    const names = await toolNames()
+    if (names && ready(names)) return names
+    if (Date.now() > deadline) throw new Error(`the dev server did not reload its tools (last: ${JSON.stringify(names)})`)
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+}
+
+describe('tool files under nuxt dev', () => {
+  it('a tool file added while the dev server runs is offered without a restart, and gone once deleted', async () => {
+    expect(await toolNames()).not.toContain('dev_added')
+    writeFileSync(ADDED_TOOL, `import { z } from 'zod'\n\nexport default defineTool({\n  name: 'dev_added',\n  description: 'Added while the dev server runs.',\n  parameters: z.object({}),\n  execute: () => ({ added: true }),\n})\n`)
+    expect(await untilTools(names => names.includes('dev_added'))).toEqual(expect.arrayContaining(['dev_added', 'dev_thread_id', 'dev_spin']))
+    rmSync(ADDED_TOOL)
+    expect(await untilTools(names => !names.includes('dev_added'))).toEqual(expect.arrayContaining(['dev_thread_id', 'dev_spin']))
+  }, 2 * RELOAD_TIMEOUT_MS)
 })
