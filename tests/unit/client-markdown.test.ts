@@ -4,10 +4,10 @@ import { CURSOR_HTML, escapeHtml, renderMarkdown } from '../../demo/app/lib/mark
 const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
 /** markdown-it puts line breaks between tags; the tests compare the markup without them (code blocks kept as they are). */
 const render = (text: string, options?: { cursor?: boolean }) =>
-  renderMarkdown(text, options).split(/(<pre>[\s\S]*?<\/pre>)/).map(part => (part.startsWith('<pre>') ? part : part.replace(/>\n|\n(?=<)/g, match => match.slice(0, -1)))).join('')
+  renderMarkdown(text, options).split(/(<pre tabindex="0">[\s\S]*?<\/pre>)/).map(part => (part.startsWith('<pre tabindex="0">') ? part : part.replace(/>\n|\n(?=<)/g, match => match.slice(0, -1)))).join('')
 const codeBlock = (code: string, language?: string) =>
   `<div class="code-block"><div class="code-head">${language ? `<span class="code-language">${language}</span>` : ''}`
-  + `<button type="button" class="code-copy" aria-label="Copy code">Copy</button></div><pre><code${language ? ` class="hljs language-${language}"` : ''}>${code}</code></pre></div>`
+  + `<button type="button" class="code-copy" aria-label="Copy code">Copy</button></div><pre tabindex="0"><code${language ? ` class="hljs language-${language}"` : ''}>${code}</code></pre></div>`
 
 describe('renderMarkdown blocks', () => {
   it('splits paragraphs on blank lines and keeps single line breaks', () => {
@@ -50,9 +50,13 @@ describe('renderMarkdown blocks', () => {
     expect(render('```made-up\n<b>x</b>\n```')).toBe(codeBlock('&lt;b&gt;x&lt;/b&gt;\n', 'made-up'))
   })
 
+  it('renders an indented code block like a fence (a focusable sideways-scrolling box with Copy), not as a page-widening <pre>', () => {
+    expect(render('Before\n\n    const wide = 1\n\nAfter')).toBe(`<p>Before</p>${codeBlock('const wide = 1\n')}<p>After</p>`)
+  })
+
   it('renders tables inside a sideways-scrolling box, with alignment', () => {
     expect(render('| a | b |\n|:--|--:|\n| 1 | **2** |')).toBe(
-      '<div class="table-scroll"><table><thead><tr><th style="text-align:left">a</th><th style="text-align:right">b</th></tr></thead>'
+      '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table><thead><tr><th style="text-align:left">a</th><th style="text-align:right">b</th></tr></thead>'
       + '<tbody><tr><td style="text-align:left">1</td><td style="text-align:right"><strong>2</strong></td></tr></tbody></table></div>',
     )
   })

@@ -51,19 +51,25 @@ function createRenderer(): MarkdownRenderer {
   const shiftHeading = (tag: string) => `h${Math.min(6, Number(tag.slice(1)) + HEADING_LEVEL_OFFSET)}`
   rules.heading_open = (tokens, index) => `<${shiftHeading(tokens[index]!.tag)}>`
   rules.heading_close = (tokens, index) => `</${shiftHeading(tokens[index]!.tag)}>\n`
-  // Wide tables scroll sideways inside the bubble instead of widening it.
-  rules.table_open = () => '<div class="table-scroll"><table>\n'
+  // Wide tables and code scroll sideways inside the bubble instead of widening it; a scrolling box
+  // takes focus, so the keyboard can scroll it too.
+  rules.table_open = () => '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>\n'
   rules.table_close = () => '</table></div>\n'
+  rules.code_block = (tokens, index) => codeBlock(tokens[index]!.content, '')
   rules.fence = (tokens, index) => {
     const token = tokens[index]!
-    const language = token.info.trim().split(/\s+/)[0] ?? ''
-    const { html, language: known } = highlightCode(token.content, language)
-    const label = known ? `<span class="code-language">${escapeHtml(known)}</span>` : ''
-    const className = known ? ` class="hljs language-${escapeHtml(known)}"` : ''
-    return `<div class="code-block"><div class="code-head">${label}<button type="button" class="code-copy" aria-label="Copy code">${CODE_COPY_LABEL}</button></div>`
-      + `<pre><code${className}>${html}</code></pre></div>\n`
+    return codeBlock(token.content, token.info.trim().split(/\s+/)[0] ?? '')
   }
   return md
+}
+
+/** A code block with its language label and Copy button. */
+function codeBlock(code: string, language: string): string {
+  const { html, language: known } = highlightCode(code, language)
+  const label = known ? `<span class="code-language">${escapeHtml(known)}</span>` : ''
+  const className = known ? ` class="hljs language-${escapeHtml(known)}"` : ''
+  return `<div class="code-block"><div class="code-head">${label}<button type="button" class="code-copy" aria-label="Copy code">${CODE_COPY_LABEL}</button></div>`
+    + `<pre tabindex="0"><code${className}>${html}</code></pre></div>\n`
 }
 
 const renderer = createRenderer()
