@@ -48,7 +48,7 @@ describe('demo chat: typing, reading, answering', () => {
     const jobId = await send(page, long)
     await waitForStatus(page, jobId, 'completed')
     // At the newest message there is no "Newest" button.
-    const newest = page.getByRole('button', { name: 'Scroll to the newest message' })
+    const newest = page.getByRole('button', { name: 'Newest message' })
     expect(await newest.count()).toBe(0)
     const bubble = turn(page, jobId).locator('.bubble-user')
     expect(await bubble.getAttribute('data-folded')).toBe('true')

@@ -7,7 +7,7 @@ import { watch } from 'vue'
 import { CODE_COPY_LABEL } from '../lib/code-highlight'
 import { useCopy } from './useCopy'
 
-/** `onCodeClick` goes on the element that holds rendered Markdown (`@click`). */
+/** `onCodeClick` goes on the element that holds rendered Markdown (`@click`); `copied` is `'code'` for a moment after a copy. */
 export function useCodeCopy() {
   const { copied, copy } = useCopy()
   let button: HTMLButtonElement | null = null
@@ -24,5 +24,5 @@ export function useCodeCopy() {
     void copy('code', code)
   }
 
-  return { onCodeClick }
+  return { copied, onCodeClick }
 }
