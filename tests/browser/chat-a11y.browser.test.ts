@@ -95,6 +95,22 @@ describe('demo chat: keyboard and screen reader', () => {
     })
   }
 
+  it('has no axe violations in a workflow waiting for its form, then finished with its steps and outputs open', async () => {
+    const page = await openChat({ viewport: PHONE_375, colorScheme: 'dark' })
+    const jobId = await send(page, '/workflow research-report keyboard access')
+    await waitForStatus(page, jobId, 'waiting')
+    const found: Record<string, string[]> = { waiting: await axeViolations(page) }
+    await turn(page, jobId).locator('.input-prompt button[type="submit"]').click()
+    await waitForStatus(page, jobId, 'completed')
+    // The report starts at "##": still the level right under the message's own heading.
+    expect(await turn(page, jobId).locator('.workflow-result > :first-child').evaluate(element => element.tagName)).toBe('H3')
+    await turn(page, jobId).locator('.workflow-steps > summary').click()
+    for (const summary of await turn(page, jobId).locator('.workflow-node summary').all()) await summary.click()
+    found.finished = await axeViolations(page)
+    await screenshot(page, 'a11y-workflow-steps-phone-dark')
+    expect(found).toEqual({ waiting: [], finished: [] })
+  })
+
   it('reads a streaming answer out once, a sentence at a time, and a finished one not at all after a reload', async () => {
     const page = await openChat()
     await recordAnnouncements(page)

@@ -21,6 +21,12 @@ describe('renderMarkdown blocks', () => {
     expect(render('#hashtag')).toBe('<p>#hashtag</p>')
   })
 
+  it('starts an answer\'s outline at <h3> whatever level the model starts at, so no level is skipped', () => {
+    expect(render('## Report\n### Part')).toBe('<h3>Report</h3><h4>Part</h4>')
+    expect(render('#### Deep\ntext')).toBe('<h3>Deep</h3><p>text</p>')
+    expect(render('## Two\n# One')).toBe('<h4>Two</h4><h3>One</h3>')
+  })
+
   it('renders bullet and numbered lists, a blank line between items keeping one list', () => {
     expect(render('- a\n- b\n- c')).toBe('<ul><li>a</li><li>b</li><li>c</li></ul>')
     expect(render('1. one\n\n2. two\n3. three')).toBe('<ol><li><p>one</p></li><li><p>two</p></li><li><p>three</p></li></ol>')

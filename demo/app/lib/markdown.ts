@@ -26,8 +26,16 @@ export interface RenderMarkdownOptions {
 export const CURSOR_HTML = '<span class="cursor" aria-hidden="true"></span>'
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' }
-/** `#` becomes `<h3>`: an answer sits below the page's own headings. */
-const HEADING_LEVEL_OFFSET = 2
+/**
+ * An answer's top heading level becomes `<h3>`: it sits below the page's own headings (the thread's
+ * h1, each message's h2), whether the model starts at `#` or at `##` (no skipped level).
+ */
+const TOP_HEADING_LEVEL = 3
+
+/** What the render rules read: how far this answer's headings move down. */
+interface RenderEnvironment {
+  headingShift: number
+}
 const HTTP_URL = /^https?:\/\//i
 
 /** Escapes the five characters that matter in HTML text and attribute values. */
@@ -48,9 +56,9 @@ function createRenderer(): MarkdownRenderer {
     tokens[index]!.attrSet('rel', 'noopener noreferrer')
     return self.renderToken(tokens, index, options)
   }
-  const shiftHeading = (tag: string) => `h${Math.min(6, Number(tag.slice(1)) + HEADING_LEVEL_OFFSET)}`
-  rules.heading_open = (tokens, index) => `<${shiftHeading(tokens[index]!.tag)}>`
-  rules.heading_close = (tokens, index) => `</${shiftHeading(tokens[index]!.tag)}>\n`
+  const shiftHeading = (tag: string, env: RenderEnvironment) => `h${Math.min(6, Number(tag.slice(1)) + env.headingShift)}`
+  rules.heading_open = (tokens, index, _options, env) => `<${shiftHeading(tokens[index]!.tag, env)}>`
+  rules.heading_close = (tokens, index, _options, env) => `</${shiftHeading(tokens[index]!.tag, env)}>\n`
   // Wide tables and code scroll sideways inside the bubble instead of widening it; a scrolling box
   // takes focus, so the keyboard can scroll it too.
   rules.table_open = () => '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>\n'
@@ -95,6 +103,9 @@ function insertBeforeClosingTags(html: string, insertion: string): string {
 
 /** Renders a (possibly partial) Markdown answer to safe HTML. */
 export function renderMarkdown(text: string, options: RenderMarkdownOptions = {}): string {
-  const rendered = renderer.render(text).trimEnd()
+  const tokens = renderer.parse(text, {})
+  const topLevel = tokens.reduce((top, token) => (token.type === 'heading_open' ? Math.min(top, Number(token.tag.slice(1))) : top), 6)
+  const env: RenderEnvironment = { headingShift: TOP_HEADING_LEVEL - topLevel }
+  const rendered = renderer.renderer.render(tokens, renderer.options, env).trimEnd()
   return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
 }
