@@ -265,7 +265,7 @@ describe('demo chat: keyboard and screen reader', () => {
     await waitForStatus(page, streaming, 'completed')
   })
 
-  it('does not scroll sideways at 200 % zoom on a 375 px phone, with long words, a table and code', async () => {
+  it('does not scroll sideways at 200 % zoom on a 375 px phone, with long words, a table and code (whose focus ring shows)', async () => {
     const page = await openChat({ viewport: PHONE_375_ZOOMED })
     const widths = () => page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }))
     expect(await widths()).toEqual({ page: PHONE_375_ZOOMED.width, window: PHONE_375_ZOOMED.width })
@@ -274,5 +274,20 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await widths()).toEqual({ page: PHONE_375_ZOOMED.width, window: PHONE_375_ZOOMED.width })
     expect(await page.locator('.conversation').evaluate(element => element.scrollWidth <= element.clientWidth)).toBe(true)
     await screenshot(page, 'a11y-zoom-200-phone')
+
+    // The code scrolls sideways by keyboard, and its focus ring is not cut off by the block around it.
+    await turn(page, jobId).locator('.code-copy').focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('PRE')
+    expect(await page.evaluate(() => {
+      const focused = document.activeElement as HTMLElement
+      const style = getComputedStyle(focused)
+      const reach = Number.parseFloat(style.outlineOffset) + Number.parseFloat(style.outlineWidth)
+      const ring = focused.getBoundingClientRect()
+      let clip = focused.parentElement
+      while (clip && getComputedStyle(clip).overflow === 'visible') clip = clip.parentElement
+      const box = clip!.getBoundingClientRect()
+      return style.outlineStyle !== 'none' && ring.left - reach >= box.left && ring.right + reach <= box.right && ring.bottom + reach <= box.bottom
+    })).toBe(true)
   })
 })
