@@ -10,7 +10,7 @@
  * unclosed fence is a code block that runs to the end. Pure, so SSR and hydration agree.
  */
 import MarkdownIt from 'markdown-it'
-import type { MarkdownIt as MarkdownRenderer } from 'markdown-it'
+import type { Env, MarkdownIt as MarkdownRenderer } from 'markdown-it'
 import { CODE_COPY_LABEL, highlightCode } from './code-highlight'
 
 /** Options of `renderMarkdown`. */
@@ -33,7 +33,7 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 const TOP_HEADING_LEVEL = 3
 
 /** What the render rules read: how far this answer's headings move down. */
-interface RenderEnvironment {
+interface RenderEnvironment extends Env {
   headingShift: number
 }
 const HTTP_URL = /^https?:\/\//i
@@ -56,7 +56,7 @@ function createRenderer(): MarkdownRenderer {
     tokens[index]!.attrSet('rel', 'noopener noreferrer')
     return self.renderToken(tokens, index, options)
   }
-  const shiftHeading = (tag: string, env: RenderEnvironment) => `h${Math.min(6, Number(tag.slice(1)) + env.headingShift)}`
+  const shiftHeading = (tag: string, env: Env | undefined) => `h${Math.min(6, Number(tag.slice(1)) + ((env as RenderEnvironment | undefined)?.headingShift ?? 0))}`
   rules.heading_open = (tokens, index, _options, env) => `<${shiftHeading(tokens[index]!.tag, env)}>`
   rules.heading_close = (tokens, index, _options, env) => `</${shiftHeading(tokens[index]!.tag, env)}>\n`
   // Wide tables and code scroll sideways inside the bubble instead of widening it; a scrolling box
