@@ -108,10 +108,11 @@ describe('demo chat: typing, reading, answering', () => {
       await second.getByRole('button', { name: 'Approve' }).click()
       await waitForStatus(page, jobId, 'completed')
 
-      // The result comes first; the steps are folded under it and open on demand.
+      // The result comes first (after the status and the heading only screen readers see); the
+      // steps are folded under it and open on demand.
       const bubble = turn(page, jobId).locator('.bubble-assistant')
-      expect(await bubble.locator(':scope > :not(.turn-header)').first().getAttribute('class')).toContain('workflow-result')
-      expect(await bubble.locator('.workflow-result h4').textContent()).toBe('Report: solar sails')
+      expect(await bubble.locator(':scope > :not(.turn-header, .visually-hidden)').first().getAttribute('class')).toContain('workflow-result')
+      expect(await bubble.locator('.workflow-result h3').textContent()).toBe('Report: solar sails')
       const steps = bubble.locator('details.workflow-steps')
       expect(await steps.getAttribute('open')).toBeNull()
       expect(await steps.locator('.workflow-node').first().isVisible()).toBe(false)
