@@ -127,8 +127,10 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
 
   it('titles workflow threads by their topic, in the thread list and the tab', async () => {
     const page = await openChat()
-    await send(page, '/workflow parallel-brainstorm cats')
+    const cats = await send(page, '/workflow parallel-brainstorm cats')
     await page.waitForURL(/\/threads\//)
+    // Finished first: a thread is listed by its latest activity, and a running one keeps having some.
+    await waitForStatus(page, cats, 'completed')
     await page.getByRole('link', { name: '+ New thread' }).click()
     await page.waitForURL(`${demo.url}/`)
     await send(page, '/workflow parallel-brainstorm dogs')
