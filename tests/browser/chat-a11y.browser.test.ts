@@ -217,6 +217,23 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await toggle.getAttribute('aria-expanded')).toBe('false')
   })
 
+  it('on a touch screen a thread opened from the list takes focus itself, not the box (no on-screen keyboard popping up)', async () => {
+    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const jobId = await send(page, 'Hello from a touch screen')
+    await waitForStatus(page, jobId, 'completed')
+    const thread = page.url()
+    await page.getByRole('button', { name: 'Threads' }).tap()
+    await page.locator('#thread-sidebar .new-thread').tap()
+    await page.waitForURL(`${demo.url}/`, { timeout: WAIT_MS })
+    await page.getByRole('button', { name: 'Threads' }).tap()
+    await page.locator(`#thread-sidebar .thread-link[href="${new URL(thread).pathname}"]`).tap()
+    await page.waitForURL(thread, { timeout: WAIT_MS })
+    // The thread (its section, or its heading once the turns are there) has the focus.
+    await page.waitForFunction(() => document.activeElement?.closest('section.thread') !== null && document.activeElement?.id !== 'composer-input', null, { timeout: WAIT_MS })
+    expect(await page.locator('section.thread').getAttribute('aria-label')).toContain('Hello from a touch screen')
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
+  })
+
   it('never sends on the Enter that ends an input method\'s composition (isComposing, or Safari\'s keyCode 229)', async () => {
     const page = await openChat()
     await composer(page).fill('にほんご')

@@ -43,6 +43,8 @@ export const PHONE = { width: 390, height: 844 }
 export interface BrowserLook {
   viewport?: { width: number, height: number }
   colorScheme?: 'light' | 'dark'
+  /** A touch screen (a phone's coarse pointer): @default false */
+  touch?: boolean
 }
 
 /** What `useDemoInBrowser` gives a test file. */
@@ -75,7 +77,7 @@ export function useDemoInBrowser() {
     },
     /** A fresh context (a new anonymous user), closed after the file. */
     async newContext(look: BrowserLook = {}): Promise<BrowserContext> {
-      const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light' })
+      const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light', ...(look.touch ? { hasTouch: true, isMobile: true } : {}) })
       contexts.push(context)
       return context
     },
