@@ -6,6 +6,7 @@
  */
 import { Agent, createServer, get } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createGunzip } from 'node:zlib'
@@ -276,6 +277,39 @@ describe('SSE sink', () => {
     response.on('data', () => {})
     response.resume()
     sinkRef!.comment('ping')
+    sinkRef!.close()
+    await new Promise(resolve => response.on('end', resolve))
+    expect(closed).toBe(true)
+  })
+
+  it('a client reading a gzip\'d snapshot is not cut while gzip still holds the snapshot whole', async () => {
+    let sinkRef: SseSink | null = null
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.comment('open')
+    }, { gzip: true, maxQueueBytes: 64 * 1024 })
+    // A snapshot that takes gzip a while (text that hardly compresses): gzip counts its input
+    // whole until it is all compressed, and its output leaves at once to a client that reads.
+    await new Promise(resolve => setImmediate(resolve))
+    sinkRef!.write('snapshot', 1, { text: randomBytes(24 * 1024 * 1024).toString('base64') })
+    sinkRef!.write('text-delta', 2, { text: 'a' })
+    expect(sinkRef!.dropped).toBe(1) // stalled: the snapshot is over the bound
+    let closed = false
+    void sinkRef!.closed.then(() => {
+      closed = true
+    })
+    let received = 0
+    response.on('data', (chunk: Buffer) => {
+      received += chunk.length
+    })
+    // Heartbeats while the client takes the compressed snapshot as fast as it comes.
+    for (let beat = 0; beat < 3; beat++) {
+      sinkRef!.comment('ping')
+      const before = received
+      // The client took more of it (or was cut, which the next line reports).
+      await expect.poll(() => closed || received > before + 256 * 1024, { timeout: 10_000 }).toBe(true)
+      expect(closed).toBe(false)
+    }
     sinkRef!.close()
     await new Promise(resolve => response.on('end', resolve))
     expect(closed).toBe(true)

@@ -117,7 +117,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   let ended = false
   let stalled = false
   /** The queues at the last heartbeat that found the client stalled (null: none did). */
-  let atBeat: { queued: number, unsent: number } | null = null
+  let atBeat: { queued: number, taken: number } | null = null
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve
@@ -161,12 +161,17 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   }
 
   /**
-   * What the socket has not handed to the kernel yet. It moves inside one big chunk (a resync
-   * snapshot), which the streams count whole until it is all written; -1 where unknown.
+   * Bytes the kernel has taken from the socket so far: what the socket handed to its handle minus
+   * what the handle still holds (-1 where unknown). It grows whenever the client reads, wherever
+   * the rest waits: inside one big chunk (a resync snapshot), which the streams count whole until
+   * it is all written, or inside gzip, whose input counts a snapshot whole until it is all
+   * compressed while its output and the socket's queue sit at their high-water marks.
    */
-  function unsentBytes(): number {
-    const handle = (request.socket as { _handle?: { writeQueueSize?: unknown } } | null)?._handle
-    return typeof handle?.writeQueueSize === 'number' ? handle.writeQueueSize : -1
+  function takenBytes(): number {
+    const socket = request.socket as { _bytesDispatched?: unknown, _handle?: { writeQueueSize?: unknown } } | null
+    const dispatched = socket?._bytesDispatched
+    const unsent = socket?._handle?.writeQueueSize
+    return typeof dispatched === 'number' && typeof unsent === 'number' ? dispatched - unsent : -1
   }
 
   function raw(data: string | WireBytes) {
@@ -225,10 +230,10 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       // go. One that is alive reconnects with its last id. A slow client still reading a big
       // resync snapshot makes progress and is left alone.
       if (stalled) {
-        // Nothing is queued while stalled, so the streams' queue falls only as the client reads,
-        // and the socket's changes only then (or when it takes over the next queued chunk).
-        const now = { queued: queuedBytes(), unsent: unsentBytes() }
-        if (atBeat && now.queued >= atBeat.queued && now.unsent === atBeat.unsent) {
+        // Nothing is queued while stalled, so the streams' queue falls and the kernel takes bytes
+        // only as the client reads.
+        const now = { queued: queuedBytes(), taken: takenBytes() }
+        if (atBeat && now.queued >= atBeat.queued && now.taken === atBeat.taken) {
           writer.destroy()
           return
         }
