@@ -241,7 +241,8 @@ describe('SSE sink', () => {
     const big = { text: 'z'.repeat(32 * 1024 * 1024) }
     await new Promise(resolve => setImmediate(resolve))
     sinkRef!.write('snapshot', 1, big)
-    sinkRef!.write('text-delta', 2, { text: 'a' })
+    // Frames after it fill the bound (the snapshot is not counted in it), then one is dropped.
+    for (let index = 0; index < 2_000 && sinkRef!.dropped === 0; index++) sinkRef!.write('text-delta', 2, { text: 'a'.repeat(16 * 1024) })
     expect(sinkRef!.dropped).toBe(1)
     let closed = false
     void sinkRef!.closed.then(() => {
@@ -292,8 +293,9 @@ describe('SSE sink', () => {
     // whole until it is all compressed, and its output leaves at once to a client that reads.
     await new Promise(resolve => setImmediate(resolve))
     sinkRef!.write('snapshot', 1, { text: randomBytes(24 * 1024 * 1024).toString('base64') })
-    sinkRef!.write('text-delta', 2, { text: 'a' })
-    expect(sinkRef!.dropped).toBe(1) // stalled: the snapshot is over the bound
+    // Frames after it fill the bound (the snapshot is not counted in it): stalled.
+    for (let index = 0; index < 2_000 && sinkRef!.dropped === 0; index++) sinkRef!.write('text-delta', 2, { text: 'a'.repeat(16 * 1024) })
+    expect(sinkRef!.dropped).toBe(1)
     let closed = false
     void sinkRef!.closed.then(() => {
       closed = true
@@ -337,6 +339,31 @@ describe('SSE sink', () => {
     sinkRef!.write('job-end', 9_999, { status: 'completed' })
     sinkRef!.close()
     await new Promise(resolve => response.on('end', resolve))
+  })
+
+  it('frames after a snapshot larger than the bound queue behind it, up to the bound: no drop, no new resync', async () => {
+    let sinkRef: SseSink | null = null
+    let resyncs = 0
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.comment('open')
+      sink.onResyncNeeded = () => {
+        resyncs++
+      }
+    }, { gzip: true, maxQueueBytes: 64 * 1024 })
+    response.pause()
+    await new Promise(resolve => setImmediate(resolve))
+    // A resync snapshot of a long answer, then the job streams on while it is being sent.
+    sinkRef!.write('snapshot', 1, { text: randomBytes(3 * 1024 * 1024).toString('base64') })
+    for (let index = 2; index <= 40; index++) sinkRef!.write('text-delta', index, { text: `piece ${index} ` })
+    expect(sinkRef!.dropped).toBe(0)
+    const frames: Array<{ id?: string }> = []
+    readFrames(response.pipe(createGunzip()), frame => frames.push(frame))
+    response.resume()
+    await expect.poll(() => frames.length).toBe(40)
+    sinkRef!.close()
+    expect(resyncs).toBe(0)
+    expect(frames.map(frame => Number(frame.id))).toEqual(Array.from({ length: 40 }, (_, index) => index + 1))
   })
 
   it('a client that falls behind again soon after a resync gets the next one only when the interval is up, with heartbeats meanwhile', async () => {

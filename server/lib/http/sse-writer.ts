@@ -118,6 +118,8 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   let stalled = false
   /** The queues at the last heartbeat that found the client stalled (null: none did). */
   let atBeat: { queued: number, taken: number } | null = null
+  /** The size of a queued frame larger than the bound by itself (0: none). */
+  let oversized = 0
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve
@@ -176,6 +178,13 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
 
   function raw(data: string | WireBytes) {
     if (ended) return
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.body.length
+    // A frame larger than the bound by itself (a resync snapshot): the bound applies to what is
+    // queued besides it, until the queue is back under the bound. Counted in the bound, the
+    // snapshot would stall the client by itself, drop the next frame and bring on another
+    // whole-state snapshot at the next drain, for as long as the job streams.
+    if (size > options.maxQueueBytes) oversized = size
+    else if (queuedBytes() <= options.maxQueueBytes) oversized = 0
     let out: Socket | Gzip | ServerResponse
     if (socket) {
       // Never into a socket this response no longer owns (ended: a keep-alive connection may carry
@@ -192,10 +201,11 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     // Stalled only once the stream itself is full too (its `drain` is then certain to come): a
     // bound below the stream's own buffer (16 KiB) would otherwise refuse writes to a client that
     // reads, with no `drain` ever to lift it.
-    if (!stalled && queuedBytes() > options.maxQueueBytes && out.writableNeedDrain) {
+    if (!stalled && queuedBytes() > options.maxQueueBytes + oversized && out.writableNeedDrain) {
       stalled = true
       out.once('drain', () => {
         stalled = false
+        oversized = 0
         atBeat = null
         if (!ended) writer.onDrain?.()
       })
