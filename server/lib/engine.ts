@@ -50,7 +50,7 @@ export function createEngine(options: EngineOptions) {
   let cancelCleanup: (() => void) | null = null
   let disposed = false
 
-  const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications })
+  const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications, logger })
   const shared = isSharedProvider(provider) ? provider : null
 
   async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {

@@ -12,6 +12,8 @@ import type { HeldLog } from './catch-up'
 import { catchUpFrames, snapshotFrame } from './catch-up'
 import type { BackgroundJobsConfig } from './config'
 import { JobNotFoundError } from './errors'
+import type { Logger } from './logger'
+import { silentLogger } from './logger'
 import type { JobRun } from './job-run'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
@@ -44,11 +46,14 @@ export interface ViewerHubOptions {
   timers: TimerSet
   getConfig: () => BackgroundJobsConfig
   notifications: NotificationHub
+  /** @default silentLogger */
+  logger?: Logger
 }
 
 /** Creates the hub. */
 export function createViewerHub(options: ViewerHubOptions) {
   const { provider, runs, timers } = options
+  const logger = options.logger ?? silentLogger
   const feeds = createRemoteFeeds({ provider, timers })
   const heartbeat = new Set<Beating>()
   let cancelHeartbeat: (() => void) | null = null
@@ -56,7 +61,16 @@ export function createViewerHub(options: ViewerHubOptions) {
   function updateHeartbeat() {
     if (heartbeat.size > 0 && !cancelHeartbeat) {
       cancelHeartbeat = timers.interval(() => {
-        for (const target of heartbeat) target.comment('ping')
+        for (const target of heartbeat) {
+          // One sink that throws must not leave the others without their ping (nor a stalled
+          // client after it uncut), at every beat for as long as it stays.
+          try {
+            target.comment('ping')
+          }
+          catch (error) {
+            logger.error('heartbeat failed', { error })
+          }
+        }
       }, options.getConfig().stream.heartbeatMs)
     }
     else if (heartbeat.size === 0 && cancelHeartbeat) {
