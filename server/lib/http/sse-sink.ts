@@ -2,7 +2,7 @@
  * The HTTP side of a viewer: SSE frames written to a Node response through an `SseWriter`
  * (gzip, bounded queue). Headers are written on the first frame (or by `open()` once the viewer is
  * attached), so a 404 can still be answered as JSON. A client that stops draining never grows memory past `maxQueueBytes`: frames are
- * dropped and, once it drains, the engine resyncs it — at most once per `resyncIntervalMs`.
+ * dropped and, once it drains, the engine resyncs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { formatEventId } from '../../../shared/event-id'
@@ -15,21 +15,13 @@ import { createSseWriter, toWireBytes } from './sse-writer'
 export interface SseSinkOptions {
   compression: boolean
   maxQueueBytes: number
-  /**
-   * Least time between two resyncs of this client. A resync snapshot holds the job's whole state;
-   * one larger than the queue bound stalls the client again by itself, so every frame of a job
-   * still streaming meanwhile is dropped and each drain would send the whole state again. Until
-   * the next one is due, frames are dropped (heartbeats still go out).
-   * @default 0 (at every drain that follows a drop)
-   */
-  resyncIntervalMs?: number
 }
 
 /** A viewer sink over HTTP, plus a promise that settles when the connection is gone. */
 export interface SseSink extends ViewerSink {
   readonly closed: Promise<void>
-  /** Writes a frame of any event name (the notifications stream); false when it was dropped. */
-  write(event: string, id: number | string | undefined, data: unknown): boolean
+  /** Writes a frame of any event name (the notifications stream). */
+  write(event: string, id: number | string | undefined, data: unknown): void
   /** True once anything was written (headers sent). */
   readonly started: boolean
   /** Sends the headers and `retry:` now if nothing was written yet (a resumed stream with nothing missed). */
@@ -67,34 +59,15 @@ export function encodeFrame(event: string, id: number | string | undefined, data
 export function createSseSink(request: IncomingMessage, response: ServerResponse, options: SseSinkOptions): SseSink {
   // Tell EventSource how long to wait before reconnecting.
   const writer = createSseWriter(request, response, { ...options, preamble: 'retry: 1000\n\n' })
-  const resyncIntervalMs = options.resyncIntervalMs ?? 0
   let dropped = 0
-  /** True from a dropped frame until the next snapshot: frames sent meanwhile would leave a gap. */
-  let missing = false
-  let lastResyncAt = Number.NEGATIVE_INFINITY
-  let resyncTimer: ReturnType<typeof setTimeout> | null = null
-
-  function resync() {
-    resyncTimer = null
-    if (!missing || writer.ended || writer.stalled) return
-    const waitMs = lastResyncAt + resyncIntervalMs - Date.now()
-    if (waitMs > 0) {
-      resyncTimer = setTimeout(resync, waitMs)
-      resyncTimer.unref?.()
-      return
-    }
-    lastResyncAt = Date.now()
-    sink.onResyncNeeded?.()
-  }
+  let droppedBeforeDrain = 0
   // A resync only when something was dropped: a stall that lost nothing needs none (and its
   // snapshot would repeat the id of the last frame the client already has).
   writer.onDrain = () => {
-    if (!resyncTimer) resync()
+    if (dropped === droppedBeforeDrain) return
+    droppedBeforeDrain = dropped
+    sink.onResyncNeeded?.()
   }
-  void writer.closed.then(() => {
-    if (resyncTimer) clearTimeout(resyncTimer)
-    resyncTimer = null
-  })
 
   const sink: SseSink = {
     closed: writer.closed,
@@ -107,20 +80,11 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     bytesWritten: () => writer.bytesWritten(),
     open: () => writer.open(),
     send(frame: ViewerFrame) {
-      if (missing && frame.event !== 'snapshot') {
-        if (!writer.ended) dropped++
-        return
-      }
       sink.onSent?.(frame.event)
-      if (sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data) && frame.event === 'snapshot') missing = false
+      sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data)
     },
     write(event, id, data) {
-      if (writer.write(encodeFrame(event, id, data))) return true
-      if (!writer.ended) {
-        dropped++
-        missing = true
-      }
-      return false
+      if (!writer.write(encodeFrame(event, id, data)) && !writer.ended) dropped++
     },
     comment(text) {
       writer.heartbeat(`: ${text}\n\n`)

@@ -33,8 +33,6 @@ export function withUserStream<T>(
     sink: createSseSink(event.node.req, event.node.res, {
       compression: config.stream.compression,
       maxQueueBytes: config.stream.viewerQueueBytes,
-      // A whole-state snapshot at most once per heartbeat interval (see SseSinkOptions).
-      resyncIntervalMs: config.stream.heartbeatMs,
     }),
     after,
   }))
