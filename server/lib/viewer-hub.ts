@@ -9,7 +9,7 @@ import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { HeldLog } from './catch-up'
-import { catchUpFrames, snapshotFrame } from './catch-up'
+import { catchUpFrames } from './catch-up'
 import type { BackgroundJobsConfig } from './config'
 import { JobNotFoundError } from './errors'
 import type { Logger } from './logger'
@@ -22,7 +22,7 @@ import { writeIntervalMs } from './persist-queue'
 import { createRemoteFeeds } from './remote-feeds'
 import type { TimerSet } from './timers'
 import type { Viewer, ViewerSink } from './viewer'
-import { closeViewer, createViewer, markReady } from './viewer'
+import { closeViewer, createViewer, markReady, sendCatchUp } from './viewer'
 
 /** Something that can receive a heartbeat comment. */
 interface Beating { comment(text: string): void }
@@ -138,14 +138,18 @@ export function createViewerHub(options: ViewerHubOptions) {
     // Flush first: the catch-up then holds the pending text, and the batch is never sent twice.
     run.live.flush()
     const viewer = createViewer(sink)
-    for (const frame of catchUpFrames(liveLog(run), after)) sink.send(frame)
+    sendCatchUp(sink, catchUpFrames(liveLog(run), after))
     markReady(viewer, run.live.state.seq)
     run.live.viewers.add(viewer)
-    sink.onResyncNeeded = () => {
+    // What the client missed after the last frame it got (the live log holds it all), not the
+    // whole state again: a snapshot of a long answer to a slow client would stall it once more.
+    sink.onResyncNeeded = (written) => {
       if (viewer.closed) return
+      // The pending text goes into the catch-up, not out to this viewer ahead of it.
+      viewer.ready = false
       run.live.flush()
-      sink.send(snapshotFrame(run.live.state))
-      viewer.cursor = run.live.state.seq
+      sendCatchUp(sink, catchUpFrames(liveLog(run), written ?? null))
+      markReady(viewer, run.live.state.seq)
     }
     return track(viewer, () => run.live.removeViewer(viewer))
   }
@@ -169,13 +173,13 @@ export function createViewerHub(options: ViewerHubOptions) {
       remove()
       throw error
     }
-    for (const frame of catchUpFrames(log, after)) sink.send(frame)
+    sendCatchUp(sink, catchUpFrames(log, after))
     markReady(viewer, log.state.seq)
     if (isTerminalStatus(log.state.status)) closeViewer(viewer)
-    sink.onResyncNeeded = () => {
+    sink.onResyncNeeded = (written) => {
       void storedLog(record).then((fresh) => {
         if (viewer.closed) return
-        sink.send(snapshotFrame(fresh.state))
+        sendCatchUp(sink, catchUpFrames(fresh, written ?? null))
         viewer.cursor = Math.max(viewer.cursor, fresh.state.seq)
       }, () => closeViewer(viewer))
     }
@@ -185,7 +189,7 @@ export function createViewerHub(options: ViewerHubOptions) {
   async function attachFinished(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
     const log = await storedLog(record)
     const frames = catchUpFrames(log, after)
-    for (const frame of frames) sink.send(frame)
+    sendCatchUp(sink, frames)
     return { detach: () => {}, open: false, upToDate: frames.length === 0 }
   }
 
@@ -199,7 +203,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       if (run && run.live.ended) {
         // Ended here but maybe not written yet: serve from the live log, which is complete.
         const frames = catchUpFrames(liveLog(run), after)
-        for (const frame of frames) sink.send(frame)
+        sendCatchUp(sink, frames)
         return { detach: () => {}, open: false, upToDate: frames.length === 0 }
       }
       return attachFinished(record, sink, after)

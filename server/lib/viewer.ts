@@ -2,6 +2,7 @@
  * A viewer is one open stream (a browser tab). The engine only talks to a `ViewerSink`; the HTTP
  * route provides one that writes SSE frames, tests provide one that records them.
  */
+import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 
@@ -18,18 +19,29 @@ export function eventFrame(event: JobEvent): ViewerFrame {
   return event.epoch === undefined ? { event: event.type, id: event.seq, data: event } : { event: event.type, id: event.seq, epoch: event.epoch, data: event }
 }
 
+/** How a frame is sent. */
+export interface SendOptions {
+  /**
+   * Part of a catch-up (at attach, or a resync): written even to a client that is not draining,
+   * so the frames after a big first one (a snapshot of a long answer) are not dropped. A catch-up
+   * is one burst the size of the job's own log, never an unbounded stream. @default false
+   */
+  catchUp?: boolean
+}
+
 /** Where frames go. `send` must not throw; a sink that cannot keep up asks for a resync. */
 export interface ViewerSink {
-  send(frame: ViewerFrame): void
+  send(frame: ViewerFrame, options?: SendOptions): void
   /** A comment line (heartbeat). */
   comment(text: string): void
   /** Ends the stream (after `job-end`, or when the engine shuts down). */
   close(): void
   /**
    * Set by the engine: the sink calls it when it dropped frames because its client stopped
-   * draining; the engine then sends a fresh snapshot and continues from there.
+   * draining, with the position of the last frame it did write when it knows it (null: it does
+   * not); the engine then sends what came after that position (or a fresh snapshot) and continues.
    */
-  onResyncNeeded?: () => void
+  onResyncNeeded?: (written?: StreamPosition | null) => void
 }
 
 /** A sink plus its cursor: the highest seq this viewer has. It never receives an event at or below it. */
@@ -69,6 +81,11 @@ export function markReady(viewer: Viewer, cursor: number): void {
   const backlog = viewer.backlog
   viewer.backlog = []
   for (const event of backlog) deliver(viewer, event)
+}
+
+/** Sends the frames of one catch-up, whole (see `SendOptions.catchUp`). */
+export function sendCatchUp(sink: ViewerSink, frames: readonly ViewerFrame[]): void {
+  for (const frame of frames) sink.send(frame, { catchUp: true })
 }
 
 /** Closes a viewer once: ends its sink, then tells whoever tracks it. */

@@ -151,6 +151,32 @@ describe('SSE sink', () => {
     expect(JSON.parse(frames.at(-1)!.data)).toEqual({ resync: true })
   })
 
+  it('writes a catch-up whole past the bound, and a resync names the last frame written', async () => {
+    let sinkRef: SseSink | null = null
+    const positions: unknown[] = []
+    const response = await open((sink) => {
+      sinkRef = sink
+      sink.onResyncNeeded = (written) => {
+        positions.push(written)
+        sink.close()
+      }
+      // A long answer's catch-up: its first frame alone passes the bound; the rest must still go out.
+      sink.send({ event: 'snapshot', id: 7, data: { content: 'c'.repeat(256 * 1024) } as never }, { catchUp: true })
+      sink.send({ event: 'step-end', id: 8, data: { type: 'step-end', seq: 8 } as never }, { catchUp: true })
+      // A live frame while the client is behind is dropped (and asks for a resync once it drains).
+      sink.send({ event: 'step-start', id: 9, data: { type: 'step-start', seq: 9 } as never })
+    }, { maxQueueBytes: 16 * 1024 })
+    response.pause()
+    await new Promise(resolve => setImmediate(resolve))
+    expect(sinkRef!.dropped).toBe(1)
+    const frames: Array<{ id?: string }> = []
+    readFrames(response, frame => frames.push(frame))
+    response.resume()
+    await new Promise(resolve => response.on('end', resolve))
+    expect(frames.map(frame => frame.id)).toEqual(['7', '8'])
+    expect(positions).toEqual([{ seq: 8, epoch: 1 }])
+  })
+
   it('a client that falls behind without losing a frame gets no resync (no repeated id)', async () => {
     let sinkRef: SseSink | null = null
     let resyncs = 0

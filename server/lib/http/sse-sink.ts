@@ -5,9 +5,10 @@
  * dropped and, once it drains, the engine resyncs it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { StreamPosition } from '../../../shared/event-id'
 import { formatEventId } from '../../../shared/event-id'
 import { encodeEventData } from '../../../shared/stream-wire'
-import type { ViewerFrame, ViewerSink } from '../viewer'
+import type { SendOptions, ViewerFrame, ViewerSink } from '../viewer'
 import type { WireBytes } from './sse-writer'
 import { createSseWriter, toWireBytes } from './sse-writer'
 
@@ -20,8 +21,8 @@ export interface SseSinkOptions {
 /** A viewer sink over HTTP, plus a promise that settles when the connection is gone. */
 export interface SseSink extends ViewerSink {
   readonly closed: Promise<void>
-  /** Writes a frame of any event name (the notifications stream). */
-  write(event: string, id: number | string | undefined, data: unknown): void
+  /** Writes a frame of any event name (the notifications stream); `whole`: even to a client that is not draining. */
+  write(event: string, id: number | string | undefined, data: unknown, whole?: boolean): boolean
   /** True once anything was written (headers sent). */
   readonly started: boolean
   /** Sends the headers and `retry:` now if nothing was written yet (a resumed stream with nothing missed). */
@@ -61,12 +62,14 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
   const writer = createSseWriter(request, response, { ...options, preamble: 'retry: 1000\n\n' })
   let dropped = 0
   let droppedBeforeDrain = 0
+  /** The last job frame written: a resync sends what came after it. */
+  let written: StreamPosition | null = null
   // A resync only when something was dropped: a stall that lost nothing needs none (and its
   // snapshot would repeat the id of the last frame the client already has).
   writer.onDrain = () => {
     if (dropped === droppedBeforeDrain) return
     droppedBeforeDrain = dropped
-    sink.onResyncNeeded?.()
+    sink.onResyncNeeded?.(written)
   }
 
   const sink: SseSink = {
@@ -79,12 +82,14 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     },
     bytesWritten: () => writer.bytesWritten(),
     open: () => writer.open(),
-    send(frame: ViewerFrame) {
+    send(frame: ViewerFrame, options?: SendOptions) {
       sink.onSent?.(frame.event)
-      sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data)
+      if (sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data, options?.catchUp)) written = { seq: frame.id, epoch: frame.epoch ?? 1 }
     },
-    write(event, id, data) {
-      if (!writer.write(encodeFrame(event, id, data)) && !writer.ended) dropped++
+    write(event, id, data, whole = false) {
+      if (writer.write(encodeFrame(event, id, data), whole)) return true
+      if (!writer.ended) dropped++
+      return false
     },
     comment(text) {
       writer.heartbeat(`: ${text}\n\n`)

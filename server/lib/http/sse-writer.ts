@@ -90,8 +90,11 @@ export interface SseWriter {
   readonly stalled: boolean
   /** Sends the headers (and the preamble) now, when nothing was written yet: the client knows at once that the stream is open. */
   open(): void
-  /** Writes text (or prepared bytes) unless the client is not draining; false when refused (nothing was written). */
-  write(text: string | WireBytes): boolean
+  /**
+   * Writes text (or prepared bytes) unless the client is not draining; false when refused (nothing
+   * was written). `whole`: written even then (a catch-up, bounded by the job's size).
+   */
+  write(text: string | WireBytes, whole?: boolean): boolean
   /** Ends the response (sending the headers first if nothing was written). */
   end(): void
   /**
@@ -226,9 +229,11 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     open() {
       if (!ended) start()
     },
-    write(text) {
+    write(text, whole = false) {
       start()
-      if (stalled || ended) return false
+      if (ended || (stalled && !whole)) return false
+      // The queue grew while stalled: the next heartbeat must not take that for a client that read nothing.
+      if (stalled) atBeat = null
       raw(text)
       return true
     },

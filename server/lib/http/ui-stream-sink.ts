@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { UiChunkMapper } from '../ai-sdk/chunk-mapper'
 import type { UiChunk } from '../ai-sdk/ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../ai-sdk/ui-chunks'
-import type { ViewerFrame, ViewerSink } from '../viewer'
+import type { SendOptions, ViewerFrame, ViewerSink } from '../viewer'
 import { createSseWriter } from './sse-writer'
 
 /** Options of a UI stream sink. */
@@ -36,8 +36,8 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
   let checkQueued = false
   writer.onDrain = () => sink.onResyncNeeded?.()
 
-  function write(chunks: UiChunk[]) {
-    if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''))
+  function write(chunks: UiChunk[], whole = false) {
+    if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''), whole)
   }
 
   // Once the frames of this turn of the event loop are through (a whole catch-up is sent in one
@@ -56,16 +56,18 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
     get dropped() {
       return dropped
     },
-    send(frame: ViewerFrame) {
+    send(frame: ViewerFrame, options?: SendOptions) {
       if (writer.ended) return
-      if (writer.stalled) {
+      // A catch-up is written whole (a long answer's first frame alone may pass the bound).
+      const whole = options?.catchUp === true
+      if (writer.stalled && !whole) {
         missing = true
         dropped++
         return
       }
       // A snapshot after a stall is the engine's resync: the mapper sends what the client lacks.
       if (frame.event === 'snapshot') missing = false
-      write(mapper.frame(frame))
+      write(mapper.frame(frame), whole)
       if (mapper.done) sink.close()
       else if (!checkQueued) {
         checkQueued = true
