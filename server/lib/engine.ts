@@ -36,6 +36,9 @@ import { startJobTrace } from './telemetry/job-trace'
 import { createUserFeed } from './user-feed'
 import type { ViewerSink } from './viewer'
 
+/** Jobs one cleanup call asks the provider to delete at most (the pass repeats until done). */
+export const CLEANUP_BATCH_SIZE = 200
+
 /** Creates an engine. Call `dispose()` on shutdown. */
 export function createEngine(options: EngineOptions) {
   const { provider, getConfig } = options
@@ -231,10 +234,22 @@ export function createEngine(options: EngineOptions) {
     }
   }
 
-  /** Deletes jobs past retention (the engine's cleanup interval calls this). */
+  /**
+   * Deletes jobs past retention (the engine's cleanup interval calls this), `CLEANUP_BATCH_SIZE`
+   * at a time with a turn of the event loop between batches: thousands of jobs expiring together
+   * (after a burst, or an instance that was down) never hold the store (one Redis script) or this
+   * process for long.
+   */
   async function cleanup(): Promise<number> {
     const config = getConfig()
-    const deleted = await provider.deleteExpired(now() - config.limits.retentionMs)
+    const endedBefore = now() - config.limits.retentionMs
+    let deleted = 0
+    for (;;) {
+      const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE)
+      deleted += count
+      if (count < CLEANUP_BATCH_SIZE || disposed) break
+      await new Promise(resolve => setImmediate(resolve))
+    }
     notifications.prune(now() - config.limits.retentionMs)
     useMetrics().increment('cleanup_runs_total')
     useMetrics().increment('jobs_deleted_total', undefined, deleted)
