@@ -16,7 +16,7 @@ import { chatRequest, createTestEngine, wait } from '../support/engine-harness'
 function createStallingSink() {
   const frames: ViewerFrame[] = []
   let written: StreamPosition | null = null
-  const sink = {
+  const sink: ViewerSink & Record<string, unknown> & { frames: ViewerFrame[], stalled: boolean, dropped: number, closed: boolean, drain: () => void, state: () => JobState | null } = {
     frames,
     stalled: false,
     dropped: 0,
@@ -46,8 +46,8 @@ function createStallingSink() {
       }
       return state
     },
-  } satisfies ViewerSink & Record<string, unknown>
-  return sink as typeof sink & ViewerSink
+  }
+  return sink
 }
 
 const PIECES = Array.from({ length: 60 }, (_, index) => `piece ${index} é😀 `)
