@@ -177,10 +177,15 @@ export function createViewerHub(options: ViewerHubOptions) {
     markReady(viewer, log.state.seq)
     if (isTerminalStatus(log.state.status)) closeViewer(viewer)
     sink.onResyncNeeded = (written) => {
+      if (viewer.closed) return
+      // Live events wait behind the catch-up while the store is read (written ahead of it, they
+      // would come twice and out of order). The store holds every event the feed delivered (a
+      // remote feed only hears of stored ones), so the catch-up covers what was dropped.
+      viewer.ready = false
       void storedLog(record).then((fresh) => {
         if (viewer.closed) return
         sendCatchUp(sink, catchUpFrames(fresh, written ?? null))
-        viewer.cursor = Math.max(viewer.cursor, fresh.state.seq)
+        markReady(viewer, Math.max(viewer.cursor, fresh.state.seq))
       }, () => closeViewer(viewer))
     }
     return track(viewer, remove)
