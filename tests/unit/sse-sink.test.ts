@@ -163,8 +163,11 @@ describe('SSE sink', () => {
       // A long answer's catch-up: its first frame alone passes the bound; the rest must still go out.
       sink.send({ event: 'snapshot', id: 7, data: { content: 'c'.repeat(256 * 1024) } as never }, { catchUp: true })
       sink.send({ event: 'step-end', id: 8, data: { type: 'step-end', seq: 8 } as never }, { catchUp: true })
-      // A live frame while the client is behind is dropped (and asks for a resync once it drains).
+      // Live frames queue behind that one big frame up to the bound; past it, one is dropped (and
+      // asks for a resync from the last frame written once the client drains).
       sink.send({ event: 'step-start', id: 9, data: { type: 'step-start', seq: 9 } as never })
+      sink.send({ event: 'text-delta', id: 10, data: { type: 'text-delta', seq: 10, text: 'd'.repeat(17 * 1024) } as never })
+      sink.send({ event: 'step-start', id: 11, data: { type: 'step-start', seq: 11 } as never })
     }, { maxQueueBytes: 16 * 1024 })
     response.pause()
     await new Promise(resolve => setImmediate(resolve))
@@ -173,8 +176,8 @@ describe('SSE sink', () => {
     readFrames(response, frame => frames.push(frame))
     response.resume()
     await new Promise(resolve => response.on('end', resolve))
-    expect(frames.map(frame => frame.id)).toEqual(['7', '8'])
-    expect(positions).toEqual([{ seq: 8, epoch: 1 }])
+    expect(frames.map(frame => frame.id)).toEqual(['7', '8', '9', '10'])
+    expect(positions).toEqual([{ seq: 10, epoch: 1 }])
   })
 
   it('a client that falls behind without losing a frame gets no resync (no repeated id)', async () => {
