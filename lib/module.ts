@@ -8,22 +8,28 @@
  *   and `#background-jobs/workflows` (default export: the list of definitions). This is how a
  *   file becomes a registered tool with no other step.
  * - the same tool files also make up the worker entry of isolated tools (lib/tool-worker.ts);
- * - under `nuxt dev`, adding, deleting or renaming one of them reloads the server (lib/definition-files.ts).
+ * - under `nuxt dev`, adding, deleting or renaming one of them reloads the server (lib/definition-files.ts);
+ * - stops the build for a Nitro preset where jobs cannot run (serverless, edge, static:
+ *   lib/preset-support.ts), and tells the server which preset it was built with
+ *   (`#background-jobs/preset`, for the node-cluster boot check in server/lib/cluster-check.ts).
  */
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import { addServerTemplate, addTypeTemplate, defineNuxtModule } from '@nuxt/kit'
+import { addServerTemplate, addTypeTemplate, defineNuxtModule, useLogger } from '@nuxt/kit'
 import { defu } from 'defu'
 import type { BackgroundJobsConfigInput } from '../server/lib/config'
-import { resolveConfig } from '../server/lib/config'
+import { envNameOf, resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { unknownConfigKeys } from '../server/lib/config-keys'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 import type { Nitro, RollupConfig } from 'nitropack/types'
 import { quietOptionalPeers } from './optional-peers'
+import { checkPreset } from './preset-support'
 import { TOOL_WORKER_ENTRY, TOOL_WORKER_URL, toolWorkerEntryCode, toolWorkerPlugin } from './tool-worker'
 
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
+/** The server's build preset, as a virtual module (see server/lib/cluster-check.ts). */
+const PRESET_MODULE = '#background-jobs/preset'
 
 /** The definitions of the files, and the files (for messages: relative to the app's root when inside it). */
 function moduleCode(files: string[], rootDir: string): string {
@@ -77,7 +83,13 @@ export default defineNuxtModule<ModuleOptions>({
     })
     // Resolved by the plugin below; this fallback (no worker entry) serves a build without it.
     addServerTemplate({ filename: TOOL_WORKER_URL, getContents: () => 'export default function toolWorkerUrl() { return null }\n' })
+    let preset = ''
+    addServerTemplate({ filename: PRESET_MODULE, getContents: () => `export const preset = ${JSON.stringify(preset)}\n` })
     nuxt.hook('nitro:init', (nitro: Nitro) => {
+      preset = nitro.options.preset
+      // `allowPreset` from nuxt.config or, for a CI that sets it there, the environment.
+      const allowPreset = [runtimeConfig.backgroundJobs?.allowPreset, process.env[envNameOf('allowPreset')]].filter(Boolean).join(',')
+      checkPreset(preset, allowPreset, message => useLogger('nuxt-background-jobs').warn(message))
       configureServerBundle(nitro)
       // A tool or workflow file added, deleted or renamed under `nuxt dev` takes effect without a restart.
       if (nuxt.options.dev) reloadOnDefinitionChanges(nuxt, nitro, serverDirs.flatMap(dir => Object.values(DEFINITION_FOLDERS).map(folder => join(dir, folder))))
@@ -91,6 +103,7 @@ export default defineNuxtModule<ModuleOptions>({
         `declare module '#background-jobs/workflows' { const workflows: unknown[]; export default workflows; export const files: string[] }`,
         `declare module '${DEVTOOLS_TOKEN_MODULE}' { export const devtoolsToken: string }`,
         `declare module '${TOOL_WORKER_URL}' { const toolWorkerUrl: () => string | null; export default toolWorkerUrl }`,
+        `declare module '${PRESET_MODULE}' { export const preset: string }`,
       ].join('\n'),
     }, { nitro: true, nuxt: true })
     await setupDevtools(nuxt)

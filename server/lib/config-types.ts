@@ -42,6 +42,13 @@ export interface BackgroundJobsConfig {
    * served from another origin that calls these routes with the app's own CORS. @default ''
    */
   trustedOrigins: string
+  /**
+   * Nitro presets (comma-separated names) to build and run on although the layer refuses them:
+   * serverless, edge and static presets stop the build, `node-cluster` with the `memory` provider
+   * and several workers stops the boot (docs/ops.md, "Where it runs"). Only for a deployment you
+   * know keeps one long-lived process. @default ''
+   */
+  allowPreset: string
   upstream: {
     /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
     baseUrl: string

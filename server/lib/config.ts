@@ -28,6 +28,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   cookieSecret: '',
   allowAnonymous: true,
   trustedOrigins: '',
+  allowPreset: '',
   upstream: {
     baseUrl: DEFAULT_UPSTREAM_BASE_URL,
     apiKey: '',
