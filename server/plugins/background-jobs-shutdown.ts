@@ -5,26 +5,46 @@
  * wait with no `job-end`. Here the engine is disposed as soon as the signal arrives: running jobs
  * end `failed` with code `shutdown` (partial content kept), viewers get that `job-end` and their
  * streams close, so Nitro's wait finishes at once. The `close` hook's dispose is then a no-op.
+ *
+ * node-cluster (server/lib/cluster-check.ts): its primary runs no engine and Nitro's primary only
+ * waits for its workers, so a signal sent to the primary alone (`docker stop`, `kill <pid>`) is
+ * passed on to every worker, which shuts down (and hands its jobs off) as above. A worker may so
+ * get the signal twice (also from a signal sent to the whole process group): it keeps listening,
+ * so the second one does not kill it mid-shutdown.
  */
+import cluster from 'node:cluster'
+import { preset } from '#background-jobs/preset'
 import { defineNitroPlugin } from 'nitropack/runtime'
+import { isClusterPrimary } from '../lib/cluster-check'
 import { useBackgroundJobsEngine } from '../lib/engine-instance'
 
 export default defineNitroPlugin((nitroApp) => {
   // Nitro traps no signals when its graceful shutdown is disabled, nor in dev: leave them alone.
   if (import.meta.dev || process.env.NITRO_SHUTDOWN_DISABLED) return
   const signals = (process.env.NITRO_SHUTDOWN_SIGNALS || 'SIGTERM SIGINT').split(' ').map(signal => signal.trim()).filter(Boolean)
+  if (isClusterPrimary(preset, cluster.isWorker)) {
+    for (const signal of signals) {
+      process.once(signal, () => {
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal as NodeJS.Signals)
+      })
+    }
+    return
+  }
   let disposing: Promise<void> | null = null
   // The `close` hook's own dispose returns at once when this one runs: wait for it (final flushes) before exit.
   nitroApp.hooks.hook('close', () => disposing ?? undefined)
   for (const signal of signals) {
-    process.once(signal, () => {
-      disposing ??= useBackgroundJobsEngine()
+    const onSignal = () => {
+      if (disposing) return
+      disposing = useBackgroundJobsEngine()
         .then(engine => engine.dispose())
         .catch(error => console.error('[background-jobs] dispose on shutdown failed', error instanceof Error ? error.message : error))
       void disposing.finally(() => {
         // No one else handles this signal (a preset without graceful shutdown): exit as Node would.
         if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
       })
-    })
+    }
+    if (cluster.isWorker) process.on(signal, onSignal)
+    else process.once(signal, onSignal)
   }
 })

@@ -4,12 +4,16 @@
  * its layers (see lib/module.ts); isolated tools run from the same files in worker threads
  * (lib/tool-worker.ts); app hooks are Nitro runtime hooks (docs/hooks.md).
  */
+import cluster from 'node:cluster'
+import { cpus } from 'node:os'
+import { preset } from '#background-jobs/preset'
 import tools, { files as toolFiles } from '#background-jobs/tools'
 import toolWorkerUrl from '#background-jobs/tool-worker-url'
 import workflows, { files as workflowFiles } from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
+import { checkCluster, workerInstanceId } from '../lib/cluster-check'
 import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
@@ -40,6 +44,10 @@ export default defineNitroPlugin((nitroApp) => {
   // A setting that makes no sense stops the boot here, naming the key and its variable.
   const bootConfig = getConfig()
   assertValidConfig(bootConfig)
+  // node-cluster with the memory provider cannot work: stopped here, in the primary, before it forks.
+  const clusterCheck = checkCluster({ preset, clusterWorker: cluster.isWorker, env: process.env, cpuCount: cpus().length, config: bootConfig })
+  if (clusterCheck.problem) throw new Error(clusterCheck.problem)
+  if (clusterCheck.warning) logger.warn(clusterCheck.warning)
   for (const warning of configWarnings(bootConfig)) logger.warn(warning)
   if (bootConfig.enabled && !hasModel(bootConfig)) {
     logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
@@ -66,9 +74,14 @@ export default defineNitroPlugin((nitroApp) => {
     onSkipped: skipped('workflow', 'workflows'),
   }))
 
+  // node-cluster's primary serves no request: it checked the configuration and the definitions
+  // above (one clear error instead of a crash loop of its workers) and runs no engine.
+  if (clusterCheck.role === 'primary') return
+
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
   const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({
     provider,
+    instanceId: workerInstanceId(bootConfig.instanceId, cluster.worker?.id),
     getConfig,
     logger,
     createModelClient: (config, run) => createModelClientFromConfig(config, { timers: run.timers }),

@@ -1,0 +1,161 @@
+/**
+ * The app built with Nitro's node-cluster preset (two Node workers behind one port, each with its
+ * own memory; docs/ops.md, "Where it runs"):
+ * - with the default memory provider it refuses to boot, once, in the primary, naming the preset
+ *   and the fixes (instead of serving jobs that are a 404 on every other request);
+ * - with Redis every worker serves every job; the primary runs no engine (two instances, not
+ *   three) and a configured instance id gets each worker's id; SIGTERM sent to the primary alone
+ *   (`docker stop`, `kill <pid>`) reaches every worker, which hands its running jobs off, and the
+ *   next cluster finishes them.
+ * Every request goes on a new connection, so the primary spreads them over the workers.
+ */
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { createClient as createRedisClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import type { ServerProcess } from '../support/server-process'
+import { buildAppCopy, freePort, ROOT, startServerProcess } from '../support/server-process'
+
+const INSTANCE_ID = 'cluster-e2e'
+
+let build: { entry: string, cleanup: () => void }
+let redis: RedisServer
+let store: ReturnType<typeof createRedisClient>
+const servers: ServerProcess[] = []
+
+beforeAll(async () => {
+  build = buildAppCopy(join(ROOT, 'tests/fixtures/node-cluster'))
+  redis = await startRedisServer()
+  store = createRedisClient({ url: redis.url })
+  await store.connect()
+})
+
+afterAll(async () => {
+  for (const server of servers) await server.stop()
+  await store?.quit()
+  await redis?.stop()
+  build?.cleanup()
+})
+
+/** One HTTP request on a connection of its own (no keep-alive: the primary picks a worker for each). */
+async function call(url: string, options: { method?: string, body?: unknown, cookie?: string, readBytes?: number } = {}) {
+  return await new Promise<{ status: number, text: string, cookie: string }>((resolve, reject) => {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body)
+    const req = request(url, {
+      method: options.method ?? 'GET',
+      agent: false,
+      headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(options.cookie ? { cookie: options.cookie } : {}) },
+    }, (response) => {
+      let text = ''
+      const done = () => {
+        response.destroy()
+        const cookie = (response.headers['set-cookie'] ?? []).map(line => line.split(';')[0]).find(line => line?.startsWith('bgjobs_uid=')) ?? ''
+        resolve({ status: response.statusCode ?? 0, text, cookie })
+      }
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => {
+        text += chunk
+        // An SSE stream stays open: its first frame (the snapshot) is enough.
+        if (options.readBytes && text.length >= options.readBytes) done()
+      })
+      response.on('end', done)
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+const clusterEnv = (extra: Record<string, string>) => ({
+  NITRO_CLUSTER_WORKERS: '2',
+  NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+  NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url,
+  NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-every-worker-shares-0123456789',
+  NUXT_BACKGROUND_JOBS_INSTANCE_ID: INSTANCE_ID,
+  NUXT_BACKGROUND_JOBS_RECOVERY_CHAT: 'continue',
+  NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '1500',
+  NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '300',
+  ...extra,
+})
+
+/** Starts the cluster and waits until both workers run an engine (each is then a live instance in Redis). */
+async function startCluster(extra: Record<string, string>): Promise<ServerProcess> {
+  const server = await startServerProcess(build.entry, clusterEnv(extra), '/api/jobs/catalog')
+  servers.push(server)
+  while (await store.zCard('bgjobs:instances') < 2) {
+    if (server.process.exitCode !== null) throw new Error(`the cluster exited:\n${server.output()}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return server
+}
+
+describe('node-cluster', () => {
+  it('refuses to boot with the memory provider and two workers: one error naming the preset and the fixes, no worker listening', async () => {
+    const port = await freePort()
+    const child: ChildProcess = spawn(process.execPath, [build.entry], {
+      env: { ...process.env, NODE_ENV: 'production', NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), NITRO_CLUSTER_WORKERS: '2', NUXT_BACKGROUND_JOBS_PROVIDER: 'memory' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout!.on('data', (chunk) => { output += chunk })
+    child.stderr!.on('data', (chunk) => { output += chunk })
+    const [code] = await once(child, 'exit')
+    expect(code).toBe(1)
+    expect(output).toContain('the Nitro preset "node-cluster" runs 2 worker processes behind one port')
+    expect(output).toContain('NUXT_BACKGROUND_JOBS_PROVIDER=redis')
+    expect(output).toContain('NUXT_BACKGROUND_JOBS_ALLOW_PRESET=node-cluster')
+    expect(output).not.toContain('Listening')
+  })
+
+  it('with Redis: every worker serves every job, the primary runs no engine, and SIGTERM to the primary alone hands every worker\'s jobs off', async () => {
+    // One chunk a second: the jobs are still running when the cluster stops.
+    const first = await startCluster({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1000' })
+    // Two instances, one per worker, each named after its worker: the primary is not one.
+    expect((await store.zRange('bgjobs:instances', 0, -1)).sort()).toEqual([`${INSTANCE_ID}-worker-1`, `${INSTANCE_ID}-worker-2`])
+
+    let cookie = (await call(`${first.url}/api/jobs`)).cookie
+    expect(cookie).not.toBe('')
+    const jobs: string[] = []
+    const owners = new Set<string>()
+    // Jobs until both workers own one (new connections alternate between them).
+    for (let attempt = 0; attempt < 10 && owners.size < 2; attempt++) {
+      const created = await call(`${first.url}/api/jobs`, { method: 'POST', cookie, body: { messages: [{ role: 'user', content: `a long answer, job ${attempt}` }] } })
+      expect(created.status).toBe(202)
+      cookie = created.cookie || cookie
+      const id = JSON.parse(created.text).id as string
+      jobs.push(id)
+      owners.add(String(await store.hGet(`bgjobs:job:${id}`, 'leaseInstance')))
+    }
+    expect(owners.size).toBe(2)
+
+    // Each job, asked on both workers: found on both, and its stream starts with its snapshot.
+    for (const id of jobs) {
+      for (let read = 0; read < 2; read++) {
+        expect((await call(`${first.url}/api/jobs/${id}`, { cookie })).status).toBe(200)
+        const stream = await call(`${first.url}/api/jobs/${id}/stream`, { cookie, readBytes: 60 })
+        expect(stream.status).toBe(200)
+        expect(stream.text).toContain('event: snapshot')
+      }
+    }
+
+    // SIGTERM to the primary only, as `docker stop` sends it.
+    first.process.kill('SIGTERM')
+    const [code] = await once(first.process, 'exit')
+    expect(code).toBe(0)
+    for (const id of jobs) {
+      expect(first.output()).toContain(`"message":"stopping the local run without writing its end: handed off at shutdown","jobId":"${id}"`)
+      expect(await store.hGet(`bgjobs:job:${id}`, 'status')).toBe('running')
+    }
+
+    // The next cluster takes them over and finishes them.
+    const second = await startCluster({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' })
+    for (const id of jobs) {
+      const stream = await call(`${second.url}/api/jobs/${id}/stream`, { cookie })
+      expect(stream.text).toMatch(/event: job-end\ndata: \{"type":"job-end","status":"completed"/)
+    }
+  })
+})
