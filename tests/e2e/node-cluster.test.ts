@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
 import type { ServerProcess } from '../support/server-process'
-import { buildAppCopy, freePort, ROOT, startServerProcess } from '../support/server-process'
+import { buildAppCopy, freePort, ROOT, startServerProcess, stopProcess } from '../support/server-process'
 
 const INSTANCE_ID = 'cluster-e2e'
 
@@ -86,8 +86,9 @@ const clusterEnv = (extra: Record<string, string>) => ({
 async function startCluster(extra: Record<string, string>): Promise<ServerProcess> {
   const server = await startServerProcess(build.entry, clusterEnv(extra), '/api/jobs/catalog')
   servers.push(server)
-  while (await store.zCard('bgjobs:instances') < 2) {
+  for (let attempt = 0; await store.zCard('bgjobs:instances') < 2; attempt++) {
     if (server.process.exitCode !== null) throw new Error(`the cluster exited:\n${server.output()}`)
+    if (attempt > 400) throw new Error(`expected two live instances in Redis, found ${JSON.stringify(await store.zRange('bgjobs:instances', 0, -1))}`)
     await new Promise(resolve => setTimeout(resolve, 50))
   }
   return server
@@ -103,12 +104,15 @@ describe('node-cluster', () => {
     let output = ''
     child.stdout!.on('data', (chunk) => { output += chunk })
     child.stderr!.on('data', (chunk) => { output += chunk })
-    const [code] = await once(child, 'exit')
+    const exited = once(child, 'exit')
+    // A cluster that booted after all keeps running: stopped here, whatever the outcome.
+    const listening = new Promise<void>(resolve => child.stdout!.on('data', () => output.includes('Listening') && resolve()))
+    const [code] = await Promise.race([exited, listening.then(() => stopProcess(child)).then(() => ['listening'])])
+    expect(output).not.toContain('Listening')
     expect(code).toBe(1)
     expect(output).toContain('the Nitro preset "node-cluster" runs 2 worker processes behind one port')
     expect(output).toContain('NUXT_BACKGROUND_JOBS_PROVIDER=redis')
     expect(output).toContain('NUXT_BACKGROUND_JOBS_ALLOW_PRESET=node-cluster')
-    expect(output).not.toContain('Listening')
   })
 
   it('with Redis: every worker serves every job, the primary runs no engine, and SIGTERM to the primary alone hands every worker\'s jobs off', async () => {
