@@ -6,7 +6,8 @@
  * - The stream opens on mount only (client-only), closes on `job-end` and on unmount.
  * - A snapshot replaces the state; every other event goes through `applyEvent`, whose seq check and
  *   text offsets make replays and duplicates harmless.
- * - `connection` says how the stream stands (`reconnecting`/`offline` while the server is away);
+ * - `connection` says how the stream stands (`reconnecting`/`offline` while the server is away,
+ *   `denied` when the server refused — signed out — with `error` saying so);
  *   `lost` turns true when the server no longer has the job (404) — e.g. a running job after a
  *   restart of a server with the memory provider. The last known state is kept.
  */
@@ -17,6 +18,7 @@ import type { JobState } from '../../shared/reducer'
 import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
 import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, orderedNodes } from '../lib/job-state'
+import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '../lib/job-probe'
 import { followJobStream } from '../lib/job-stream'
 import type { JobConnectionState, JobStreamHandle } from '../lib/job-stream'
 
@@ -60,13 +62,18 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     }
   }
 
-  /** The follower's question after a break: the job's state, null when it is gone, a throw when unreachable. */
+  /**
+   * The follower's question after a break: the job's state, null when it is gone, a throw when
+   * unreachable (no answer within PROBE_TIMEOUT_MS included) or refused (401/403, which stops it).
+   */
   async function probe(): Promise<JobState | null> {
     try {
-      return (await $fetch<JobSnapshotResponse>(jobUrl, { retry: 0 })).state
+      return (await $fetch<JobSnapshotResponse>(jobUrl, { retry: 0, timeout: PROBE_TIMEOUT_MS })).state
     }
     catch (failure) {
-      if (apiErrorStatus(failure) === 404) return null
+      const status = apiErrorStatus(failure)
+      if (status === 404) return null
+      if (isAccessDeniedStatus(status)) throw new JobAccessDeniedError(status)
       throw failure
     }
   }
@@ -98,6 +105,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
         stream = null
         void loadSnapshot()
       },
+      onDenied: (denied) => {
+        stream = null
+        error.value = denied.message
+      },
       probe,
     })
   }
@@ -105,7 +116,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   function disconnect(): void {
     stream?.close()
     stream = null
-    connection.value = 'closed'
+    if (connection.value !== 'denied') connection.value = 'closed'
   }
 
   // Registered on both sides although it only runs on the server: a component with a server
@@ -149,7 +160,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   return {
     id,
     state,
-    /** How the stream stands: `connecting`, `open`, `reconnecting`, `offline` (server unreachable), `closed`. */
+    /** How the stream stands: `connecting`, `open`, `reconnecting`, `offline` (server unreachable), `closed`, `denied` (401/403: signed out; `error` says so). */
     connection,
     connected: computed(() => connection.value === 'open'),
     /** The server no longer has the job (404): lost in a restart of a memory provider, or past its retention. */

@@ -16,6 +16,12 @@ import type { JobEvent, JobEventType } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { decodeStreamEvent } from '../../shared/stream-wire'
+import type { JobProbe } from './job-probe'
+import { createFetchProbe, JobAccessDeniedError } from './job-probe'
+import type { WakeSubscription } from './wake-signals'
+import { subscribeToWakeSignals } from './wake-signals'
+
+export type { JobProbe } from './job-probe'
 
 /** Every named event the job stream sends. */
 export const JOB_STREAM_EVENT_TYPES: readonly (JobEventType | 'snapshot')[] = [
@@ -43,11 +49,11 @@ export interface EventSourceLike {
   close(): void
 }
 
-/** How the follower's connection stands. */
-export type JobConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed'
-
-/** What the server says about the job when the stream broke: its state, or `null` when it is gone (404). Throws when unreachable. */
-export type JobProbe = () => Promise<JobState | null>
+/**
+ * How the follower's connection stands. `denied`: the server refused (401/403 — signed out, or no
+ * longer allowed); the follower stopped, as asking again would get the same answer.
+ */
+export type JobConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed' | 'denied'
 
 /** Delay before the second attempt after a break (the first is immediate); doubles each time. */
 export const REOPEN_BASE_DELAY_MS = 1_000
@@ -55,6 +61,15 @@ export const REOPEN_BASE_DELAY_MS = 1_000
 export const REOPEN_MAX_DELAY_MS = 10_000
 /** Give up after this many streams in a row that failed to open although the job exists (e.g. a stream cap's 429). */
 export const REOPEN_MAX_ATTEMPTS = 6
+/**
+ * A stream with no frame for this long is checked against the server (three of the server's
+ * default 15 s heartbeats, which an EventSource cannot see): a connection can die without an error
+ * (a laptop that slept, a phone that changed networks, a NAT that forgot it), and it would show
+ * the text as it was for as long as the page stays open.
+ */
+export const STALE_STREAM_MS = 45_000
+/** On a wake signal (wake-signals.ts), a stream quiet for at least this long is checked at once. */
+export const WAKE_QUIET_MS = 5_000
 
 /** What `followJobStream` needs. */
 export interface JobStreamOptions {
@@ -78,8 +93,16 @@ export interface JobStreamOptions {
   onLost?: () => void
   /** The stream failed to open `REOPEN_MAX_ATTEMPTS` times in a row although the job exists; the follower stopped. */
   onGiveUp?: () => void
-  /** Asks the server about the job after a break. @default `GET` the stream URL without `/stream` */
+  /** The server refused (401/403: signed out, or no longer allowed); the follower stopped in `denied`. */
+  onDenied?: (error: JobAccessDeniedError) => void
+  /** Asks the server about the job after a break. @default `GET` the stream URL without `/stream` (job-probe.ts) */
   probe?: JobProbe
+  /** How long an open stream may stay quiet before it is checked (0: never). @default STALE_STREAM_MS */
+  staleAfterMs?: number
+  /** Signals that the device may be back (online, tab shown, page restored). @default the browser's (wake-signals.ts) */
+  subscribeToWake?: WakeSubscription
+  /** @default Date.now */
+  now?: () => number
   /** @default `new EventSource(url)` */
   createEventSource?: (url: string) => EventSourceLike
   /** @default setTimeout / clearTimeout */
@@ -100,25 +123,22 @@ export function streamUrlAfter(url: string, after: number | StreamPosition): str
   return `${url}${url.includes('?') ? '&' : '?'}after=${encodeURIComponent(formatEventId(position.seq, position.epoch))}`
 }
 
-/** `GET /api/jobs/:id` for a stream URL `/api/jobs/:id/stream`: the job's state, null on 404. */
-export function createFetchProbe(streamUrl: string): JobProbe {
-  const jobUrl = streamUrl.replace(/\/stream(?=\?|$)/, '').replace(/\?.*$/, '')
-  return async () => {
-    const response = await fetch(jobUrl, { headers: { accept: 'application/json' } })
-    if (response.status === 404) return null
-    if (!response.ok) throw new Error(`job probe answered ${response.status}`)
-    return ((await response.json()) as { state: JobState }).state
-  }
-}
-
 /** Starts following a job's stream. */
 export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   const createEventSource = options.createEventSource ?? (url => new EventSource(url) as EventSourceLike)
   const setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs))
   const clearTimer = options.clearTimer ?? (timer => clearTimeout(timer as ReturnType<typeof setTimeout>))
   const probe = options.probe ?? createFetchProbe(options.url)
+  const staleAfterMs = options.staleAfterMs ?? STALE_STREAM_MS
+  const now = options.now ?? Date.now
   let source: EventSourceLike | null = null
   let retryTimer: unknown = null
+  /** Checks an open stream that stays quiet (see STALE_STREAM_MS). */
+  let quietTimer: unknown = null
+  /** When the current stream last showed life (opened or sent a frame). */
+  let lastSignOfLife = now()
+  /** A check of the open stream is under way (a quiet stream, or a wake signal). */
+  let verifying = false
   /** Breaks in a row without a frame in between: the backoff. */
   let attempts = 0
   /** Streams in a row that broke before they opened although the job exists: the give-up count. */
@@ -140,6 +160,7 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     if (closed) return
     attempts = 0
     brokenStreams = 0
+    lastSignOfLife = now()
     frameEpoch = parseEventId(message.lastEventId)?.epoch ?? frameEpoch
     let data: unknown
     try {
@@ -167,16 +188,18 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     if (closed) return
     const current = createEventSource(streamUrlAfter(options.url, { epoch: options.getEpoch?.() ?? frameEpoch, seq: options.getSeq() }))
     source = current
+    lastSignOfLife = now()
+    watchQuiet(staleAfterMs)
     current.onopen = () => {
       if (closed || source !== current) return
       brokenStreams = 0
+      lastSignOfLife = now()
       setState('open')
     }
     // Whatever broke (network, restart, HTTP error), the follower takes over from the browser's own retry.
     current.onerror = () => {
       if (closed || source !== current) return
-      current.close()
-      source = null
+      dropSource()
       brokenStreams++
       if (brokenStreams > REOPEN_MAX_ATTEMPTS) {
         close()
@@ -189,6 +212,70 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     for (const type of JOB_STREAM_EVENT_TYPES) {
       current.addEventListener(type, message => handleFrame(type, message))
     }
+  }
+
+  /** Closes the current stream (no reconnect by the browser) and its quiet check. */
+  function dropSource() {
+    if (quietTimer !== null) clearTimer(quietTimer)
+    quietTimer = null
+    source?.close()
+    source = null
+  }
+
+  /** Checks the open stream once it has been quiet for `staleAfterMs` (a frame meanwhile postpones it). */
+  function watchQuiet(delayMs: number) {
+    if (quietTimer !== null) clearTimer(quietTimer)
+    quietTimer = null
+    if (staleAfterMs <= 0 || closed || !source) return
+    quietTimer = setTimer(() => {
+      quietTimer = null
+      const quietMs = now() - lastSignOfLife
+      if (quietMs >= staleAfterMs) void verify()
+      else watchQuiet(staleAfterMs - quietMs)
+    }, delayMs)
+  }
+
+  /**
+   * Asks the server whether the open stream missed anything. It did (the server is past our seq,
+   * on another epoch, or the job ended) → the stream died silently: drop it, adopt the state and
+   * open a new one. Nothing missed → keep it (a job waiting for an answer is quiet).
+   */
+  async function verify() {
+    const current = source
+    if (verifying || !current) return
+    verifying = true
+    let state: JobState | null
+    try {
+      state = await probe()
+    }
+    catch (failure) {
+      if (closed || source !== current) return
+      if (failure instanceof JobAccessDeniedError) return deny(failure)
+      // The server cannot be reached: the stream is as good as broken.
+      dropSource()
+      setState('offline')
+      attempts = Math.max(attempts, 1)
+      scheduleCheck()
+      return
+    }
+    finally {
+      verifying = false
+    }
+    if (closed || source !== current) return
+    if (!state) {
+      close()
+      options.onLost?.()
+      return
+    }
+    const missed = state.seq > options.getSeq() || (state.epoch ?? 1) !== (options.getEpoch?.() ?? frameEpoch) || isTerminalStatus(state.status)
+    if (!missed) {
+      lastSignOfLife = now()
+      watchQuiet(staleAfterMs)
+      return
+    }
+    dropSource()
+    setState('reconnecting')
+    adopt(state)
   }
 
   function scheduleCheck() {
@@ -205,8 +292,9 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     try {
       state = await probe()
     }
-    catch {
+    catch (failure) {
       if (closed) return
+      if (failure instanceof JobAccessDeniedError) return deny(failure)
       setState('offline')
       scheduleCheck()
       return
@@ -218,6 +306,11 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
       return
     }
     setState('reconnecting')
+    adopt(state)
+  }
+
+  /** Takes the server's state; ends when the job has, else follows the stream after it. */
+  function adopt(state: JobState) {
     options.onSnapshot(state)
     if (isTerminalStatus(state.status)) {
       close()
@@ -227,18 +320,36 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     open()
   }
 
-  /** Stops following; idempotent. */
-  function close() {
+  /** The device may be back: ask now rather than after the backoff, and check a stream that has been quiet. */
+  function wake() {
     if (closed) return
-    closed = true
-    if (retryTimer !== null) clearTimer(retryTimer)
-    retryTimer = null
-    source?.close()
-    source = null
-    setState('closed')
+    if (retryTimer !== null) {
+      clearTimer(retryTimer)
+      retryTimer = null
+      void check()
+      return
+    }
+    if (source && now() - lastSignOfLife >= Math.min(WAKE_QUIET_MS, staleAfterMs || WAKE_QUIET_MS)) void verify()
   }
 
+  function deny(error: JobAccessDeniedError) {
+    close('denied')
+    options.onDenied?.(error)
+  }
+
+  /** Stops following; idempotent. */
+  function close(finalState: 'closed' | 'denied' = 'closed') {
+    if (closed) return
+    closed = true
+    unsubscribeFromWake()
+    if (retryTimer !== null) clearTimer(retryTimer)
+    retryTimer = null
+    dropSource()
+    setState(finalState)
+  }
+
+  const unsubscribeFromWake = (options.subscribeToWake ?? subscribeToWakeSignals)(wake)
   setState('connecting')
   open()
-  return { close }
+  return { close: () => close() }
 }

@@ -155,6 +155,13 @@ describe('thread status line and Stop', () => {
     expect(stoppableJob([['a', report({ connection: 'offline' })]])).toBeNull()
   })
 
+  it('says so when the server refused to go on (signed out), before any other line, and neither offers Stop nor sends', () => {
+    const denied = report({ connection: 'denied' })
+    expect(threadStatusLine([['a', report({ connection: 'offline' })], ['b', denied]])).toEqual({ kind: 'denied', jobId: 'b' })
+    expect(stoppableJob([['b', denied]])).toBeNull()
+    expect(threadHold([['b', denied]])).toEqual({ kind: 'away', jobId: 'b' })
+  })
+
   it('holds the next message while a turn is unfinished — running, waiting for the user, or just started — and says why', () => {
     const done = report({ active: false, status: 'completed', connection: 'closed' })
     expect(threadHold([['a', done], ['b', report({ active: false, status: 'lost', connection: 'closed' })]])).toBeNull()

@@ -20,9 +20,9 @@ export interface TurnReport {
   connection: JobConnectionState
 }
 
-/** The line above the composer: the connection while the server is away, else a question waiting. */
+/** The line above the composer: the server refusing (signed out), the connection while the server is away, else a question waiting. */
 export type ThreadStatusLine =
-  | { kind: 'offline' | 'reconnecting', jobId: string }
+  | { kind: 'denied' | 'offline' | 'reconnecting', jobId: string }
   | { kind: 'waiting', jobId: string }
   | null
 
@@ -31,12 +31,15 @@ export type ThreadHold =
   | { kind: 'running' | 'waiting' | 'away', jobId: string }
   | null
 
+/** Not followed live: the server is away, or it refused (401/403: signed out) and the follower stopped. */
 function isAway(report: TurnReport): boolean {
-  return report.connection === 'offline' || report.connection === 'reconnecting'
+  return report.connection === 'offline' || report.connection === 'reconnecting' || report.connection === 'denied'
 }
 
 /** Picks the line for a thread's reports (oldest turn first). */
 export function threadStatusLine(reports: ReadonlyArray<[jobId: string, report: TurnReport]>): ThreadStatusLine {
+  const denied = reports.find(([, report]) => report.active && report.connection === 'denied')
+  if (denied) return { kind: 'denied', jobId: denied[0] }
   const away = reports.filter(([, report]) => report.active && isAway(report))
   if (away.length) {
     const offline = away.find(([, report]) => report.connection === 'offline')
