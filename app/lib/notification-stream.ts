@@ -4,11 +4,16 @@
  * every second or so for as long as the server is down — and opens a new one on its own schedule:
  * 1 s, then doubling up to 30 s, back to 1 s once a stream opens. The new stream resumes after the
  * last notification received (`?after=`, as Last-Event-ID would), and a notification delivered
- * twice (a replay) reaches the caller once.
+ * twice (a replay) reaches the caller once. When the device may be back (wake-signals.ts: online,
+ * tab shown, page restored) it reopens at once instead of waiting out the delay, and a stream quiet
+ * for `NOTIFICATIONS_WAKE_QUIET_MS` is reopened too: it may have died without an error while the
+ * device slept, and the replay after the last id brings what it missed.
  */
 import type { JobNotification, NotificationType } from './api-types'
 import type { EventSourceLike } from './job-stream'
 import { notificationKey } from './notification-key'
+import type { WakeSubscription } from './wake-signals'
+import { subscribeToWakeSignals } from './wake-signals'
 
 /** Every named event the notification stream sends. */
 export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', 'job-end', 'input-request']
@@ -16,6 +21,8 @@ export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', '
 export const NOTIFICATIONS_REOPEN_BASE_DELAY_MS = 1_000
 /** Longest delay between attempts while the server stays away. */
 export const NOTIFICATIONS_REOPEN_MAX_DELAY_MS = 30_000
+/** On a wake signal, a stream that has said nothing for this long is reopened (it may be dead). */
+export const NOTIFICATIONS_WAKE_QUIET_MS = 45_000
 /** Keys of delivered notifications kept to drop a replayed duplicate. */
 export const SEEN_KEYS_MAX = 200
 
@@ -29,6 +36,10 @@ export interface NotificationStreamOptions {
   /** @default setTimeout / clearTimeout */
   setTimer?: (callback: () => void, delayMs: number) => unknown
   clearTimer?: (timer: unknown) => void
+  /** Signals that the device may be back. @default the browser's (wake-signals.ts) */
+  subscribeToWake?: WakeSubscription
+  /** @default Date.now */
+  now?: () => number
 }
 
 /** A running follower. */
@@ -42,7 +53,10 @@ export function followNotifications(options: NotificationStreamOptions): Notific
   const createEventSource = options.createEventSource ?? (url => new EventSource(url) as EventSourceLike)
   const setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs))
   const clearTimer = options.clearTimer ?? (timer => clearTimeout(timer as ReturnType<typeof setTimeout>))
+  const now = options.now ?? Date.now
   const seenKeys: string[] = []
+  /** When the current stream last showed life (opened or sent a notification). */
+  let lastSignOfLife = now()
   let source: EventSourceLike | null = null
   let reopenTimer: unknown = null
   /** Breaks in a row without a stream that opened in between: the backoff. */
@@ -51,6 +65,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
   let closed = false
 
   function deliver(type: NotificationType, message: MessageEvent): void {
+    lastSignOfLife = now()
     if (message.lastEventId) lastEventId = message.lastEventId
     let data: Omit<JobNotification, 'type'>
     try {
@@ -72,8 +87,11 @@ export function followNotifications(options: NotificationStreamOptions): Notific
     const url = lastEventId ? `${options.url}${options.url.includes('?') ? '&' : '?'}after=${encodeURIComponent(lastEventId)}` : options.url
     const current = createEventSource(url)
     source = current
+    lastSignOfLife = now()
     current.onopen = () => {
-      if (source === current) failedAttempts = 0
+      if (source !== current) return
+      failedAttempts = 0
+      lastSignOfLife = now()
     }
     // Whatever broke (network, restart, HTTP error): no retry by the browser, ours after a delay.
     current.onerror = () => {
@@ -93,15 +111,33 @@ export function followNotifications(options: NotificationStreamOptions): Notific
     }
   }
 
+  /** The device may be back: reopen now if waiting out a delay, or if the stream has been quiet long enough to be dead. */
+  function wake(): void {
+    if (closed) return
+    if (reopenTimer !== null) {
+      clearTimer(reopenTimer)
+      reopenTimer = null
+      open()
+      return
+    }
+    if (source && now() - lastSignOfLife >= NOTIFICATIONS_WAKE_QUIET_MS) {
+      source.close()
+      source = null
+      open()
+    }
+  }
+
   function close(): void {
     if (closed) return
     closed = true
+    unsubscribeFromWake()
     if (reopenTimer !== null) clearTimer(reopenTimer)
     reopenTimer = null
     source?.close()
     source = null
   }
 
+  const unsubscribeFromWake = (options.subscribeToWake ?? subscribeToWakeSignals)(wake)
   open()
   return { close }
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobNotification } from '../../app/lib/api-types'
 import { FakeEventSource } from '../support/fake-event-source'
-import { followNotifications, NOTIFICATIONS_REOPEN_BASE_DELAY_MS, NOTIFICATIONS_REOPEN_MAX_DELAY_MS } from '../../app/lib/notification-stream'
+import { followNotifications, NOTIFICATIONS_REOPEN_BASE_DELAY_MS, NOTIFICATIONS_REOPEN_MAX_DELAY_MS, NOTIFICATIONS_WAKE_QUIET_MS } from '../../app/lib/notification-stream'
 
 /** Pushes a notification as the stream sends it: a named event, its id as the event id. */
 function notify(source: FakeEventSource, notification: JobNotification) {
@@ -12,7 +12,12 @@ function notify(source: FakeEventSource, notification: JobNotification) {
 function harness() {
   const sources: FakeEventSource[] = []
   const received: JobNotification[] = []
+  let wake: (() => void) | null = null
   const handle = followNotifications({
+    subscribeToWake: (callback) => {
+      wake = callback
+      return () => { wake = null }
+    },
     url: '/api/jobs/notifications',
     onNotification: notification => received.push(notification),
     createEventSource: (url) => {
@@ -21,7 +26,7 @@ function harness() {
       return source
     },
   })
-  return { sources, received, handle, latest: () => sources.at(-1)! }
+  return { sources, received, handle, latest: () => sources.at(-1)!, wake: () => wake?.() }
 }
 
 const ended = (id: number, jobId: string): JobNotification => ({ id, type: 'job-end', jobId, threadId: 't1', status: 'completed', title: 'A job', at: 1 })
@@ -87,5 +92,38 @@ describe('notification stream follower', () => {
     vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_MAX_DELAY_MS * 2)
     expect(sources).toHaveLength(1)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('reopens at once when the device is back instead of waiting out the delay', () => {
+    const { sources, latest, wake } = harness()
+    for (let attempt = 0; attempt < 5; attempt++) {
+      latest().fail(2)
+      vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS * 2 ** attempt)
+    }
+    latest().fail(2)
+    expect(sources).toHaveLength(6)
+    wake()
+    expect(sources).toHaveLength(7)
+    // The pending reopen was replaced, not added to.
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_MAX_DELAY_MS)
+    expect(sources).toHaveLength(7)
+  })
+
+  it('on a wake signal reopens a stream quiet long enough to be dead, after the last notification, and not a lively one', () => {
+    const { sources, received, latest, wake } = harness()
+    latest().open()
+    notify(latest(), ended(4, 'j1'))
+    vi.advanceTimersByTime(NOTIFICATIONS_WAKE_QUIET_MS - 1)
+    wake()
+    expect(sources).toHaveLength(1)
+    // A laptop that slept: the stream said nothing since, and maybe never will.
+    vi.advanceTimersByTime(1)
+    wake()
+    expect(sources[0]!.closed).toBe(true)
+    expect(sources).toHaveLength(2)
+    expect(latest().url).toBe('/api/jobs/notifications?after=4')
+    notify(latest(), ended(4, 'j1'))
+    notify(latest(), ended(5, 'j2'))
+    expect(received.map(notification => notification.jobId)).toEqual(['j1', 'j2'])
   })
 })
