@@ -6,30 +6,18 @@
  * delays the takeover of a lost one, and a rate window holds across instances.
  */
 import { createClient } from 'redis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobRunners } from '../../server/lib/engine-types'
 import type { RedisJobProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
 import { chatRequest } from '../support/engine-harness'
-import { createRedisEngines } from '../support/redis-engines'
+import { useRedisEngines } from '../support/redis-engines'
 
 const SKEW_MS = 20_000
 const LEASE_MS = 15_000
 
-let redis: RedisServer
 let prefixes = 0
-const engines = createRedisEngines()
+const { redis, engines } = useRedisEngines()
 
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterEach(async () => {
-  await engines.stopAll()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 /** A chat runner that runs until its job is aborted (or the test releases it). */
 function createHeldRunner() {

@@ -7,30 +7,18 @@
  * over several interleavings; what is checked holds for every one of them.
  */
 import { z } from 'zod'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import type { JobRunners } from '../../server/lib/engine-types'
 import { defineWorkflow } from '../../server/utils/define-workflow'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
 import { chatRequest, createRecordingSink } from '../support/engine-harness'
-import { askWorkflow, createRedisEngines } from '../support/redis-engines'
+import { askWorkflow, useRedisEngines } from '../support/redis-engines'
 
 const INTERLEAVINGS = 6
-let redis: RedisServer
 let prefixes = 0
-const engines = createRedisEngines()
+const { redis, engines } = useRedisEngines()
 const nextPrefix = () => `race-${process.pid}-${++prefixes}:`
 
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterEach(async () => {
-  await engines.stopAll()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 /** Lets `turns` rounds of I/O callbacks run (a different interleaving per count; no timer). */
 async function turns(count: number) {

@@ -3,30 +3,14 @@
  * the store: while the store is read, live events must wait behind the catch-up. Written ahead of
  * it they came twice and out of order (the catch-up, read a moment later, holds them too).
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
-import type { StreamPosition } from '../../shared/event-id'
-import type { JobEvent } from '../../shared/events'
-import type { JobState } from '../../shared/reducer'
-import { createJobState, reduceEvents } from '../../shared/reducer'
+import { expect, it } from 'vitest'
 import type { JobRunners } from '../../server/lib/engine-types'
-import type { ViewerFrame, ViewerSink } from '../../server/lib/viewer'
+import { createStallingSink } from '../support/stalling-sink'
 import { chatRequest } from '../support/engine-harness'
-import { createRedisEngines } from '../support/redis-engines'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisEngines } from '../support/redis-engines'
 
-let redis: RedisServer
-const engines = createRedisEngines()
+const { redis, engines } = useRedisEngines()
 
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterEach(async () => {
-  await engines.stopAll()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 /** A chat runner that writes what the test says, until told to finish. */
 function createTalkingRunner() {
@@ -38,40 +22,6 @@ function createTalkingRunner() {
     await finished
   }
   return { chat, say: (text: string) => say(text), finish }
-}
-
-/** A sink whose client can stop draining (live frames dropped, catch-ups written). */
-function createStallingSink() {
-  const frames: ViewerFrame[] = []
-  let written: StreamPosition | null = null
-  const sink = {
-    frames,
-    stalled: false,
-    dropped: 0,
-    send(frame: ViewerFrame, options?: { catchUp?: boolean }) {
-      if (sink.stalled && !options?.catchUp) {
-        sink.dropped++
-        return
-      }
-      frames.push(structuredClone(frame))
-      written = { seq: frame.id, epoch: frame.epoch ?? 1 }
-    },
-    comment() {},
-    close() {},
-    drain() {
-      sink.stalled = false
-      sink.onResyncNeeded?.(written)
-    },
-    onResyncNeeded: undefined as ViewerSink['onResyncNeeded'],
-    text(): string {
-      let state: JobState | null = null
-      for (const frame of frames) {
-        state = frame.event === 'snapshot' ? frame.data as JobState : reduceEvents(state ?? createJobState({ id: 'x', type: 'chat', createdAt: 0 }), [frame.data as JobEvent])
-      }
-      return state?.content ?? ''
-    },
-  } satisfies ViewerSink & Record<string, unknown>
-  return sink
 }
 
 it('a remote viewer resynced from the store gets live events only after the catch-up, once each and in order', async () => {
@@ -97,7 +47,7 @@ it('a remote viewer resynced from the store gets live events only after the catc
   await expect.poll(stored).toBe('one ')
   const sink = createStallingSink()
   await b.engine.attachViewer('u1', job.id, sink, null)
-  expect(sink.text()).toBe('one ')
+  expect(sink.state()?.content).toBe('one ')
 
   // The client stops draining: what comes now is dropped.
   sink.stalled = true
@@ -121,7 +71,7 @@ it('a remote viewer resynced from the store gets live events only after the catc
   held = null
   release()
 
-  await expect.poll(() => sink.text()).toBe('one two three ')
+  await expect.poll(() => sink.state()?.content).toBe('one two three ')
   const seqs = sink.frames.map(frame => frame.id)
   expect(seqs).toEqual([...seqs].sort((x, y) => x - y))
   expect(new Set(seqs).size).toBe(seqs.length)

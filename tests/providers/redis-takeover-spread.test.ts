@@ -4,26 +4,14 @@
  * instances' recovery scans — each takes up to its fair share of the active jobs and leaves the
  * rest to the others for one scan — instead of the first to look taking them all.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
-import { createRedisEngines } from '../support/redis-engines'
+import { expect, it } from 'vitest'
+import { useRedisEngines } from '../support/redis-engines'
 
-let redis: RedisServer
 let prefixes = 0
-const engines = createRedisEngines()
+const { redis, engines } = useRedisEngines()
 // Recovery runs only when a test calls it (no scan of its own within the test).
 const config = { lease: { durationMs: 600_000, heartbeatMs: 300_000 } }
 
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterEach(async () => {
-  await engines.stopAll()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 async function threeInstances() {
   const keyPrefix = `spread-${process.pid}-${++prefixes}:`

@@ -4,6 +4,7 @@
  * as a machine whose NTP is off), with the chat runner and workflows a test gives. What a test
  * starts is stopped by `stopAll`.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { z } from 'zod'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
@@ -16,6 +17,8 @@ import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { unusedModel } from './engine-harness'
+import type { RedisServer } from './redis-server'
+import { startRedisServer } from './redis-server'
 
 /** A workflow that asks once (`{ go: boolean }`, 60 s) and ends with 'done'. */
 export const askWorkflow = defineWorkflow({
@@ -80,4 +83,29 @@ export function createRedisEngines() {
       for (const stop of stops.splice(0).reverse()) await stop()
     },
   }
+}
+
+/**
+ * For a test file: a real redis-server started before its tests and stopped after them, and the
+ * engines a test starts on it, stopped after each test. `redis.url` is read inside a test.
+ */
+export function useRedisEngines() {
+  let server: RedisServer | undefined
+  const engines = createRedisEngines()
+  beforeAll(async () => {
+    server = await startRedisServer()
+  })
+  afterEach(async () => {
+    await engines.stopAll()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+  const redis = {
+    get url(): string {
+      if (!server) throw new Error('redis-server is not started yet (read redis.url inside a test)')
+      return server.url
+    },
+  }
+  return { redis, engines }
 }

@@ -5,50 +5,8 @@
  * (at attach and at a resync) are written whole.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { StreamPosition } from '../../shared/event-id'
-import type { JobState } from '../../shared/reducer'
-import { createJobState, reduceEvents } from '../../shared/reducer'
-import type { JobEvent } from '../../shared/events'
-import type { ViewerFrame, ViewerSink } from '../../server/lib/viewer'
+import { createStallingSink } from '../support/stalling-sink'
 import { chatRequest, createTestEngine, wait } from '../support/engine-harness'
-
-/** A sink whose client can stop draining: live frames are then dropped, catch-ups still written. */
-function createStallingSink() {
-  const frames: ViewerFrame[] = []
-  let written: StreamPosition | null = null
-  const sink: ViewerSink & Record<string, unknown> & { frames: ViewerFrame[], stalled: boolean, dropped: number, closed: boolean, drain: () => void, state: () => JobState | null } = {
-    frames,
-    stalled: false,
-    dropped: 0,
-    closed: false,
-    send(frame: ViewerFrame, options?: { catchUp?: boolean }) {
-      if (sink.stalled && !options?.catchUp) {
-        sink.dropped++
-        return
-      }
-      frames.push(structuredClone(frame))
-      written = { seq: frame.id, epoch: frame.epoch ?? 1 }
-    },
-    comment() {},
-    close() {
-      sink.closed = true
-    },
-    /** The client read everything: the engine resyncs it from the last frame written. */
-    drain() {
-      sink.stalled = false
-      sink.onResyncNeeded?.(written)
-    },
-    state(): JobState | null {
-      let state: JobState | null = null
-      for (const frame of frames) {
-        if (frame.event === 'snapshot') state = frame.data as JobState
-        else state = reduceEvents(state ?? createJobState({ id: 'x', type: 'chat', createdAt: 0 }), [frame.data as JobEvent])
-      }
-      return state
-    },
-  }
-  return sink
-}
 
 const PIECES = Array.from({ length: 60 }, (_, index) => `piece ${index} é😀 `)
 
