@@ -163,7 +163,7 @@ export const list = serverQuery({
  * of up to the body limit each, and are patched by every append — reading them would make a
  * `create` read megabytes and conflict with every running job's writes.
  */
-export async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
+async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
   const range = userId === undefined ? db.query('activeJobs') : db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId))
   return (await range.collect()).length
 }

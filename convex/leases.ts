@@ -7,7 +7,6 @@
 import { v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, mergeRanges } from './model'
-import { countActiveJobs } from './jobs'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -69,12 +68,13 @@ const LAPSED_INSTANCES_PER_CALL = 100
 
 /**
  * Marks an instance alive for `ttlMs` by the deployment's clock (0: gone, at shutdown), forgets
- * instances that lapsed, and answers how many are alive and how many jobs are active: recovery
- * spreads the jobs of a lost instance over the live ones.
+ * instances that lapsed, and answers how many are alive: recovery spreads the jobs of a lost
+ * instance over the live ones. The active jobs are counted by a query (`jobs:countActive`), not
+ * here: a mutation that read them would conflict with every job that starts or ends meanwhile.
  */
 export const heartbeatInstance = serverMutation({
   args: { instanceId: v.string(), ttlMs: v.number() },
-  returns: v.object({ instances: v.number(), activeJobs: v.number() }),
+  returns: v.number(),
   handler: async (ctx, { instanceId, ttlMs }) => {
     const now = Date.now()
     const own = await ctx.db.query('instances').withIndex('by_instance', q => q.eq('instanceId', instanceId)).unique()
@@ -86,6 +86,6 @@ export const heartbeatInstance = serverMutation({
     const lapsed = await ctx.db.query('instances').withIndex('by_expiry', q => q.lte('expiresAt', now)).take(LAPSED_INSTANCES_PER_CALL)
     for (const instance of lapsed) await ctx.db.delete(instance._id)
     const live = await ctx.db.query('instances').withIndex('by_expiry', q => q.gt('expiresAt', now)).collect()
-    return { instances: live.length, activeJobs: await countActiveJobs(ctx.db) }
+    return live.length
   },
 })

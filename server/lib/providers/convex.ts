@@ -254,8 +254,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async heartbeatInstance(instanceId, ttlMs) {
-      // Judged by the deployment's clock, as leases are.
-      return await mutation(fn.heartbeatInstance, { instanceId, ttlMs: Math.max(0, Math.floor(ttlMs)) })
+      // Judged by the deployment's clock, as leases are; the active jobs counted by a query (no write conflicts).
+      const instances = await mutation(fn.heartbeatInstance, { instanceId, ttlMs: Math.max(0, Math.floor(ttlMs)) })
+      return { instances, activeJobs: await query(fn.countActive, {}) }
     },
 
     async ready() {
