@@ -6,13 +6,12 @@
  * Used by every place that shortens text for a title, an error message or an excerpt.
  */
 
+import { isHighSurrogate } from './lone-surrogate'
+
 const segmenter = typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function'
   ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
   : null
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xD800 && code <= 0xDBFF
-}
 
 /**
  * Where to cut `text` so that at most `maxUnits` code units stay: the start of the grapheme cluster

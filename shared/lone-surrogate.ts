@@ -5,6 +5,11 @@
  * the layer compiles against.
  */
 
+/** True for the first half of a surrogate pair (`\uD800`–`\uDBFF`): a cut right after it splits a character. */
+export function isHighSurrogate(code: number): boolean {
+  return code >= 0xD800 && code <= 0xDBFF
+}
+
 /** The index of the first lone surrogate in `text`, or -1 when it is well-formed. */
 export function loneSurrogateIndex(text: string): number {
   for (let index = 0; index < text.length; index++) {

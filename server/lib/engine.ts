@@ -56,10 +56,10 @@ export function createEngine(options: EngineOptions) {
   const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications, logger })
   const shared = isSharedProvider(provider) ? provider : null
 
-  async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
+  /** Calls an app hook about job `jobId` (named in what it logs). */
+  async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, jobId: string, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
     if (!hook) return
-    const jobId = (args[0] as { id?: string, job?: { id?: string } }).id ?? (args[0] as { job?: { id?: string } }).job?.id
     await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
   }
 
@@ -79,7 +79,7 @@ export function createEngine(options: EngineOptions) {
     tools: restrictTools(options.tools, run.record.request.tools),
     isolation: options.isolation,
     workflows: options.workflows,
-    upstreamRequest: context => callHook('upstreamRequest', context),
+    upstreamRequest: context => callHook('upstreamRequest', context.job.id, context),
   })
 
   const { startRun, abortRun, abandonRun } = createRunManager({
@@ -93,7 +93,7 @@ export function createEngine(options: EngineOptions) {
     clock: batchClock,
     createContext,
     onCommit: (run, event) => viewers.onCommit(run, event),
-    jobEnded: (job, state) => callHook('jobEnded', job, state),
+    jobEnded: (job, state) => callHook('jobEnded', job.id, job, state),
   })
   // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
   const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun, tools: options.tools, workflows: options.workflows }) : null
@@ -171,7 +171,7 @@ export function createEngine(options: EngineOptions) {
     startRun(record, config, undefined, trace)
     logger.info('job created', { jobId: record.id, type: record.type })
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
-    await callHook('jobCreated', record)
+    await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }
   }
 

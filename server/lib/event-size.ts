@@ -5,6 +5,7 @@
  */
 import type { JobEvent } from '../../shared/events'
 import { isDeltaEvent } from '../../shared/events'
+import { isHighSurrogate } from '../../shared/lone-surrogate'
 import { jsonByteLength } from './bytes'
 
 /** Fields every event keeps as they are: its identity and place in the log. */
@@ -18,8 +19,7 @@ function halve(delta: Delta): [Delta, Delta] | null {
   if (fromSeq >= delta.seq) return null
   let cut = Math.floor(delta.text.length / 2)
   // Never between the halves of a surrogate pair: a store refuses an unpaired one.
-  const code = delta.text.charCodeAt(cut - 1)
-  if (code >= 0xD800 && code <= 0xDBFF) cut++
+  if (isHighSurrogate(delta.text.charCodeAt(cut - 1))) cut++
   const middleSeq = fromSeq + Math.floor((delta.seq - fromSeq - 1) / 2)
   const { fromSeq: _from, ...rest } = delta
   const first = { ...rest, seq: middleSeq, text: delta.text.slice(0, cut), ...(middleSeq > fromSeq ? { fromSeq } : {}) } as Delta

@@ -14,6 +14,7 @@
  */
 import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/events'
 import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
+import { isHighSurrogate } from '../../shared/lone-surrogate'
 import type { JobState } from '../../shared/reducer'
 import { applyEvent } from '../../shared/reducer'
 import type { BatchClock, BatchTarget } from './batch-clock'
@@ -28,9 +29,6 @@ type DeltaType = 'text-delta' | 'reasoning-delta'
 /** The most bytes one UTF-16 unit of text takes in an event's JSON (`\u0000`). */
 const MAX_JSON_BYTES_PER_UNIT = 6
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xD800 && code <= 0xDBFF
-}
 
 interface PendingDelta {
   type: DeltaType

@@ -187,13 +187,13 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     // snapshot would stall the client by itself, drop the next frame and bring on another
     // whole-state snapshot at the next drain, for as long as the job streams.
     if (size > options.maxQueueBytes) oversized = size
-    else if (queuedBytes() <= options.maxQueueBytes) oversized = 0
+    else if (oversized > 0 && queuedBytes() <= options.maxQueueBytes) oversized = 0
     let out: Socket | Gzip | ServerResponse
     if (socket) {
       // Never into a socket this response no longer owns (ended: a keep-alive connection may carry
       // the next response) or that cannot take it. An empty chunk would end the response
       // (`0\r\n\r\n`); there is nothing to send anyway.
-      if (response.writableEnded || !socket.writable || (typeof data === 'string' ? data.length : data.body.length) === 0) return
+      if (response.writableEnded || !socket.writable || size === 0) return
       out = socket
       writeChunk(socket, typeof data === 'string' ? toWireBytes(data).chunk : data.chunk)
     }

@@ -4,6 +4,7 @@
  * whole lines are decoded); comment lines (`: OPENROUTER PROCESSING`) are ignored.
  */
 import { cutTextWith } from '../../../shared/cut-text'
+import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import { createSseDataReader } from './sse-data'
@@ -131,8 +132,7 @@ function createStreamState(): StreamState {
 function pushDelta(state: StreamState, type: 'text-delta' | 'reasoning-delta', content: string): void {
   let text = state.held[type] + content
   state.held[type] = ''
-  const last = text.charCodeAt(text.length - 1)
-  if (last >= 0xD800 && last <= 0xDBFF) {
+  if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
     state.held[type] = text.slice(-1)
     text = text.slice(0, -1)
   }
