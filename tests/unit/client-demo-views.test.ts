@@ -56,6 +56,10 @@ describe('wording for people', () => {
   it('strips Markdown from titles', () => {
     expect(plainTitle('## **Fix** the [docs](https://x.y) and `npm test`, _now_')).toBe('Fix the docs and npm test, now')
     expect(plainTitle('- item with snake_case_name')).toBe('item with snake_case_name')
+    // A star that is not emphasis stays: arithmetic, a lone star, stars around spaces.
+    expect(plainTitle('Compute 17 * 23 and 2 ** 8')).toBe('Compute 17 * 23 and 2 ** 8')
+    expect(plainTitle('Rate it *')).toBe('Rate it *')
+    expect(plainTitle('***very*** ~~old~~ *new* **x**')).toBe('very old new x')
   })
 })
 

@@ -98,12 +98,17 @@ export function expiryText(onTimeout: InputTimeoutAction, localTime: string): st
   return `If nobody answers by ${localTime}, ${TIMEOUT_CONSEQUENCES[onTimeout] ?? 'the job goes on without an answer'}.`
 }
 
-/** A title without Markdown: `**Fix** the [docs](https://x)` → `Fix the docs`. Linear; no HTML involved. */
+/**
+ * A title without Markdown: `**Fix** the [docs](https://x)` → `Fix the docs`. Emphasis goes only
+ * where it is a pair that opens before a character and closes after one, so `17 * 23` keeps its
+ * star. No HTML involved.
+ */
 export function plainTitle(markdown: string): string {
   return markdown
     .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
     .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)/gm, '')
-    .replace(/\*+|~~|`+/g, '')
+    .replace(/(\*{1,3}|~~)(?=\S)([^\n]*?\S)\1/g, '$2')
+    .replace(/`+/g, '')
     // Underscores mark emphasis only at a word's edge: snake_case_names keep theirs.
     .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '')
     .replace(/\s+/g, ' ')
