@@ -93,6 +93,39 @@ export const ISOLATION_TEST_TOOLS = [
     parameters: z.object({ ms: z.number() }),
     execute: ({ ms }) => new Promise(resolve => setTimeout(() => resolve({ waited: ms }), ms)),
   }),
+  defineTool({
+    name: 'stray',
+    description: 'Leaves a timer that throws (or rejects a promise nobody handles): while its call runs, or after it answered, once `arm_stray` runs.',
+    parameters: z.object({ how: z.enum(['throw', 'reject']), when: z.enum(['during', 'after']) }),
+    execute: ({ how, when }) => {
+      const shared = globalThis as { strayArmed?: boolean, strayFired?: boolean }
+      shared.strayArmed = when === 'during'
+      shared.strayFired = false
+      const poll = setInterval(() => {
+        if (!shared.strayArmed) return
+        clearInterval(poll)
+        shared.strayFired = true
+        if (how === 'throw') throw new Error(`stray throw of ${when}`)
+        void Promise.reject(new Error(`stray rejection of ${when}`))
+      }, 1)
+      return when === 'during' ? new Promise(() => {}) : { answered: true }
+    },
+  }),
+  defineTool({
+    name: 'arm_stray',
+    description: 'Lets the timer `stray` left behind fire, and answers once it has.',
+    parameters: z.object({}),
+    execute: () => new Promise((resolve) => {
+      const shared = globalThis as { strayArmed?: boolean, strayFired?: boolean }
+      shared.strayArmed = true
+      const poll = setInterval(() => {
+        if (!shared.strayFired) return
+        clearInterval(poll)
+        // One more turn of the event loop, so the stray error has been dealt with.
+        setImmediate(() => resolve({ armed: true }))
+      }, 1)
+    }),
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -14,6 +14,7 @@ import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
+import type { Logger } from '../../server/lib/logger'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 import type { BuiltIsolationWorker } from '../support/isolation-worker'
@@ -41,10 +42,16 @@ afterAll(() => {
 /** A fake run whose calls go through a fresh isolation pool (one worker unless configured). */
 function isolatedRun(config: BackgroundJobsConfigInput = {}) {
   const resolved = resolveConfig({ ...config, isolation: { maxWorkers: 1, minWorkers: 1, ...config.isolation } })
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => resolved })
+  const logged: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
+  const logger: Logger = {
+    info: (message, fields) => logged.push({ level: 'info', message, fields }),
+    warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
+    error: (message, fields) => logged.push({ level: 'error', message, fields }),
+  }
+  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => resolved, logger })
   pools.push(isolation)
   const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: resolved, isolation })
-  return { ...fake, isolation }
+  return { ...fake, isolation, logged }
 }
 
 let callCount = 0
@@ -151,6 +158,31 @@ describe('hard limits', () => {
     expect(await workerThreadId(run)).toBe(worker)
   })
 
+  it.each(['throw', 'reject'] as const)('a stray %s from a tool\'s timer while its call runs fails that call at once, as a throw would; the worker goes on', async (how) => {
+    const run = isolatedRun({ tools: { isolated: 'stray,thread_id' }, limits: { toolTimeoutMs: 600_000 } })
+    const worker = await workerThreadId(run)
+    const outcome = await call(run, 'stray', { how, when: 'during' })
+    const thrown = how === 'throw' ? 'stray throw of during' : 'stray rejection of during'
+    expect(outcome).toMatchObject({ status: 'error', error: `Tool "stray" failed: ${thrown}` })
+    expect(await workerThreadId(run)).toBe(worker)
+  })
+
+  it.each(['throw', 'reject'] as const)('a stray %s left behind by a call that answered never fails the next call (another job\'s) nor ends the worker: it is logged naming the tool and job', async (how) => {
+    const run = isolatedRun({ tools: { isolated: 'stray,arm_stray,thread_id' }, limits: { toolTimeoutMs: 600_000 } })
+    const worker = await workerThreadId(run)
+    expect(await call(run, 'stray', { how, when: 'after' })).toMatchObject({ status: 'completed', result: { answered: true } })
+    // The stray error is raised while this call runs in the same (only) worker.
+    const innocent = await call(run, 'arm_stray')
+    expect(innocent).toMatchObject({ status: 'completed', result: { armed: true } })
+    expect(await workerThreadId(run)).toBe(worker)
+    const thrown = how === 'throw' ? 'stray throw of after' : 'stray rejection of after'
+    await expect.poll(() => run.logged.find(entry => entry.fields?.error === thrown)).toMatchObject({
+      level: 'error',
+      message: expect.stringContaining('isolated tool "stray" raised an error after its call had ended'),
+      fields: { tool: 'stray', jobId: 'job-1', kind: how === 'throw' ? 'uncaughtException' : 'unhandledRejection' },
+    })
+  })
+
   it('over the queue limit a call is refused at once with an error result, never queued', async () => {
     const run = isolatedRun({ tools: { isolated: 'spin' }, isolation: { maxQueue: 1 }, limits: { toolTimeoutMs: 600_000 } })
     const marker = markerPath()
@@ -193,5 +225,5 @@ describe('when a tool cannot be isolated', () => {
 /** A second run on the same pool as `run` (the first one was aborted). */
 function isolatedRunSharing(run: ReturnType<typeof isolatedRun>) {
   const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: run.context.config, isolation: run.isolation })
-  return { ...fake, isolation: run.isolation }
+  return { ...fake, isolation: run.isolation, logged: run.logged }
 }

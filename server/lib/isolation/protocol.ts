@@ -17,6 +17,8 @@ export interface IsolatedToolTask {
   context: { userId: string, jobId: string, threadId: string | null, step: number }
   /** The tool's time limit; the worker's signal fires then. */
   timeoutMs: number
+  /** The pool's fault channel (a BroadcastChannel name): where errors left behind by a finished call are reported. */
+  faultChannel?: string
 }
 
 /** An error reduced to data. */

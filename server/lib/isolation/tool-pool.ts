@@ -5,6 +5,7 @@
  * refused at once. When a call's signal fires (its time limit, or the job's abort) while it runs,
  * the worker is terminated — the tool stops for real, whatever it is doing — and replaced.
  */
+import { randomUUID } from 'node:crypto'
 import type { BackgroundJobsConfig } from '../config'
 import { ToolCallError } from '../executor/tool-errors'
 import type { ToolResultJson } from '../executor/tool-result-json'
@@ -15,9 +16,10 @@ import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
 import type { IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { deserializeError } from './protocol'
+import { listenForStrayErrors } from './stray-errors'
 
 /** One call to run isolated. */
-export type IsolatedCall = Omit<IsolatedToolTask, 'file'>
+export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel'>
 
 /** Counts of the pool; all zero when nothing runs (workers stay up to `minWorkers`). */
 export interface IsolationStats {
@@ -62,6 +64,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   let calls = 0
   let disposed = false
   const logger = options.logger ?? silentLogger
+  // Errors a tool's code raised after its call had answered: its worker ignored them and says so here.
+  const faultChannel = `background-jobs:isolation-faults:${randomUUID()}`
+  let stopListening: (() => void) | null = null
 
   async function startPool(workerUrl: string): Promise<Pool> {
     const { Tinypool } = await import('tinypool')
@@ -76,6 +81,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     })
     // A worker that dies with no call on it is reported here; unheard, it would crash the server.
     created.on('error', (error: unknown) => logger.error('an isolation worker failed', { error }))
+    stopListening ??= listenForStrayErrors(faultChannel, ({ tool, jobId, kind, message }) => {
+      logger.error(`isolated tool ${tool ? `"${tool}"` : '(unknown)'} raised an error after its call had ended; it was ignored and the worker goes on`, { tool, jobId, kind, error: message })
+    })
     started = created
     return created
   }
@@ -116,7 +124,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
         const running = await pool.catch((error: unknown) => {
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        const task: IsolatedToolTask = { ...call, file }
+        const task: IsolatedToolTask = { ...call, file, faultChannel }
         const answer = await running.run(task, { signal }).catch((error: unknown) => {
           throw toFault(call, error, signal)
         }) as IsolatedToolAnswer
@@ -131,6 +139,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     },
     async dispose() {
       disposed = true
+      stopListening?.()
+      stopListening = null
       const running = await pool?.catch(() => null)
       pool = null
       started = null

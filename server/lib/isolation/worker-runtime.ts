@@ -3,17 +3,20 @@
  * `createToolWorker` with a lazy import per tool file). For each call it loads the tool's file
  * once, parses the arguments with the tool's schema, re-creates `ctx` — a signal that fires at
  * the tool's time limit, and the ids — runs `execute` and answers with JSON. Every fault becomes
- * an answer; only the death of the worker itself (heap limit, termination) rejects.
+ * an answer, also an error the tool's code throws from a callback (stray-errors.ts); only the
+ * death of the worker itself (heap limit, termination) rejects.
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { isMainThread } from 'node:worker_threads'
 import type { ToolDefinition } from '../tools/types'
 import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
 import { toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
+import type { CallScope } from './call-scope'
+import { currentCallScope, runInCallScope } from './call-scope'
 import type { IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError } from './protocol'
+import { noteFaultChannel, trapStrayErrors } from './stray-errors'
 
 /** A tool file's lazy import. */
 export type ToolFileLoader = () => Promise<{ default?: unknown }>
@@ -22,14 +25,6 @@ export type ToolFileLoader = () => Promise<{ default?: unknown }>
 export async function listToolNames(loaders: readonly ToolFileLoader[]): Promise<Array<string | undefined>> {
   return await Promise.all(loaders.map(async loader => ((await loader()).default as ToolDefinition | undefined)?.name))
 }
-
-/** The call a piece of tool code runs for (its async context: also its timers and callbacks). */
-interface CallScope {
-  /** Fails the call at once (no effect once it settled). */
-  fail(error: Error): void
-}
-
-const callScope = new AsyncLocalStorage<CallScope>()
 
 /**
  * `process.exit()` in a worker thread ends the thread quietly, and the pool settles a call only
@@ -43,7 +38,7 @@ function guardProcessExit(): void {
   if (isMainThread) return
   const exit = process.exit.bind(process)
   const refuse = (what: string) => {
-    callScope.getStore()?.fail(new Error(`${what} is not allowed in an isolated tool; throw an error instead`))
+    currentCallScope()?.fail(new Error(`${what} is not allowed in an isolated tool; throw an error instead`))
   }
   process.exit = ((code?: number | string | null) => {
     // Node itself ends a worker this way after an uncaught exception (it marks the process as
@@ -57,6 +52,7 @@ function guardProcessExit(): void {
 /** The task handler of the worker (its entry's default export). */
 export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: IsolatedToolTask) => Promise<IsolatedToolAnswer> {
   guardProcessExit()
+  trapStrayErrors()
   const loaded = new Map<number, Promise<ToolDefinition>>()
   // Timers of the calls running in this worker (one time limit each).
   const timers = createTimerSet()
@@ -77,18 +73,21 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   return async function runIsolatedTool(task) {
     const controller = new AbortController()
     const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
-    // Settles the call early when its code asks the process to exit (guardProcessExit).
-    let failCall!: (error: Error) => void
+    // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
+    // from a callback (trapStrayErrors).
+    let failCall!: (error: unknown) => void
     const failed = new Promise<never>((_, reject) => {
       failCall = reject
     })
     failed.catch(() => {})
+    const scope: CallScope = { tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel, settled: false, fail: failCall }
+    noteFaultChannel(scope)
     try {
-      const tool = await callScope.run({ fail: failCall }, () => Promise.race([loadTool(task), failed]))
+      const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
       const args = parseToolArguments(tool.name, tool.parameters, task.args)
       let value: unknown
       try {
-        value = await callScope.run({ fail: failCall }, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
+        value = await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
       }
       catch (error) {
         return { ok: false, kind: 'threw', error: serializeError(error) }
@@ -101,6 +100,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       return { ok: false, kind: 'threw', error: serializeError(error) }
     }
     finally {
+      scope.settled = true
       cancelTimer()
     }
   }
