@@ -3,26 +3,53 @@
  * JSON; a node's output is recorded in its `node-end` event and read back on resume). JSON.stringify
  * throws for some values (a BigInt, a cycle) but silently turns others into something else: a Map
  * or a Set becomes `{}`, so a tool returning `new Map(...)` gave the model an empty object and no
- * one an error. `jsonProblem` finds both kinds, with where in the value they are.
+ * one an error. `jsonProblem` finds both kinds, with where in the value they are: also a Promise
+ * (a forgotten `await`; JSON writes `{}` and its rejection would go unhandled), an Error (JSON writes
+ * `{}`), and a value nested so deep that walking it would overflow the stack.
  */
+
+/** The deepest nesting a value may have (levels of objects and arrays); no model reads deeper. */
+export const MAX_JSON_DEPTH = 500
+
+/** The longest path a problem names (characters); a deep one is cut in the middle of nowhere useful. */
+const MAX_PATH_CHARS = 120
+
+function shortPath(path: string): string {
+  return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS)}…` : path
+}
+
+/** What JSON would write as `{}` for a built-in object, and what to return instead; null for plain data. */
+function emptyObjectProblem(item: object, path: string): string | null {
+  if (item instanceof Map) return `a Map at ${path}, which JSON writes as {} (return Object.fromEntries(map))`
+  if (item instanceof Set) return `a Set at ${path}, which JSON writes as {} (return [...set])`
+  if (item instanceof Promise) {
+    // Reported instead of written: its rejection must not become an unhandled one.
+    item.catch(() => {})
+    return `a Promise at ${path}, which JSON writes as {} (await it before returning)`
+  }
+  if (item instanceof Error) return `an Error at ${path}, which JSON writes as {} (throw it, or return its message)`
+  if (item instanceof WeakMap || item instanceof WeakSet) return `a ${item instanceof WeakMap ? 'WeakMap' : 'WeakSet'} at ${path}, which JSON writes as {}`
+  return null
+}
 
 /** The problem with writing `value` as JSON, naming where it is (`result.items[2]`), or null when it has a faithful JSON form. */
 export function jsonProblem(value: unknown, root = 'result'): string | null {
   const ancestors = new Set<object>()
-  function visit(item: unknown, path: string, key: string): string | null {
-    if (typeof item === 'bigint') return `a BigInt at ${path} (return it as a string or a number)`
+  function visit(item: unknown, path: string, key: string, depth: number): string | null {
+    if (typeof item === 'bigint') return `a BigInt at ${shortPath(path)} (return it as a string or a number)`
     if (item === null || typeof item !== 'object') return null
+    if (depth > MAX_JSON_DEPTH) return `a value nested more than ${MAX_JSON_DEPTH} levels deep at ${shortPath(path)} (flatten it)`
     const toJSON = (item as { toJSON?: unknown }).toJSON
     // A Date, or a class with its own JSON form: what JSON writes is what toJSON returns.
-    if (typeof toJSON === 'function') return ancestors.has(item) ? null : visit(toJSON.call(item, key), path, key)
-    if (item instanceof Map) return `a Map at ${path}, which JSON writes as {} (return Object.fromEntries(map))`
-    if (item instanceof Set) return `a Set at ${path}, which JSON writes as {} (return [...set])`
-    if (ancestors.has(item)) return `a cycle at ${path} (a value that contains itself)`
+    if (typeof toJSON === 'function') return ancestors.has(item) ? null : visit(toJSON.call(item, key), path, key, depth + 1)
+    const empty = emptyObjectProblem(item, shortPath(path))
+    if (empty) return empty
+    if (ancestors.has(item)) return `a cycle at ${shortPath(path)} (a value that contains itself)`
     ancestors.add(item)
     try {
       const entries: Array<[string, unknown]> = Array.isArray(item) ? item.map((element, index) => [String(index), element]) : Object.entries(item)
       for (const [childKey, child] of entries) {
-        const problem = visit(child, Array.isArray(item) ? `${path}[${childKey}]` : `${path}.${childKey}`, childKey)
+        const problem = visit(child, Array.isArray(item) ? `${path}[${childKey}]` : `${path}.${childKey}`, childKey, depth + 1)
         if (problem) return problem
       }
       return null
@@ -31,5 +58,5 @@ export function jsonProblem(value: unknown, root = 'result'): string | null {
       ancestors.delete(item)
     }
   }
-  return visit(value, root, '')
+  return visit(value, root, '', 1)
 }

@@ -114,6 +114,12 @@ describe('tool faults become results the model sees', () => {
     ['a Set', () => [1, new Set([2])], /a Set at result\[1\], which JSON writes as \{\}/],
     ['a nested BigInt', () => ({ rows: [{ id: 10n }] }), /a BigInt at result\.rows\[0\]\.id/],
     ['a cycle', () => { const node: Record<string, unknown> = {}; node.self = node; return node }, /a cycle at result\.self/],
+    // A forgotten await: its rejection must not become an unhandled one either (Vitest fails the run on those).
+    ['a Promise', () => ({ data: Promise.reject(new Error('fetch failed later')) }), /a Promise at result\.data, which JSON writes as \{\} \(await it before returning\)/],
+    ['an Error', () => ({ error: new Error('no rows') }), /an Error at result\.error, which JSON writes as \{\} \(throw it, or return its message\)/],
+    ['a value nested 200 000 levels deep', () => { let value: unknown = 1; for (let level = 0; level < 200_000; level++) value = { value }; return value }, /a value nested more than 500 levels deep at result(\.value){10}.*… \(flatten it\)$/],
+    ['a getter that throws', () => ({ get total() { throw new Error('not loaded') } }), /not JSON-serializable: not loaded$/],
+    ['a toJSON that throws', () => ({ when: { toJSON() { throw new Error('bad date') } } }), /not JSON-serializable: bad date$/],
   ])('%s in a result is an error result naming where it is, not silently {} or a JSON engine message', async (_label, execute, message) => {
     const tool = defineTool({ name: 'odd', description: 'odd values', parameters: z.object({}), execute: execute as () => unknown })
     const { told, call } = await runOneCall({ name: 'odd' }, [tool])

@@ -15,17 +15,21 @@ export interface ToolResultJson {
 
 /**
  * A tool's return value as JSON text (`undefined` becomes `null`). Throws
- * `ToolResultNotSerializableError` for a BigInt, a cycle, a Map or a Set (anywhere in the value),
- * a function or a symbol.
+ * `ToolResultNotSerializableError` for a BigInt, a cycle, a Map, a Set, a Promise or an Error
+ * (anywhere in the value), a value nested too deep, a getter or toJSON that throws, a function or
+ * a symbol.
  */
 export function toolResultJson(toolName: string, value: unknown): string {
-  const problem = jsonProblem(value)
-  if (problem) throw new ToolResultNotSerializableError(toolName, new Error(problem))
   let json: string | undefined
   try {
+    // Reading the value runs its getters, Proxy traps and toJSON methods: a throw there is also
+    // a result that cannot be sent, not a failure of the tool's work.
+    const problem = jsonProblem(value)
+    if (problem) throw new ToolResultNotSerializableError(toolName, new Error(problem))
     json = JSON.stringify(value === undefined ? null : value)
   }
   catch (error) {
+    if (error instanceof ToolResultNotSerializableError) throw error
     throw new ToolResultNotSerializableError(toolName, error)
   }
   // A function or symbol serializes to nothing at all.
