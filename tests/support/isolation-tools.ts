@@ -126,6 +126,17 @@ export const ISOLATION_TEST_TOOLS = [
       }, 1)
     }),
   }),
+  defineTool({
+    name: 'throw_odd',
+    description: 'Throws something that is not a plain Error.',
+    parameters: z.object({ kind: z.enum(['no-prototype', 'message-getter', 'name-getter', 'symbol']) }),
+    execute: ({ kind }) => {
+      if (kind === 'no-prototype') throw Object.create(null)
+      if (kind === 'symbol') throw Symbol('odd')
+      const getter = { get() { throw new Error('getter') } }
+      throw Object.defineProperty(new Error('plain'), kind === 'message-getter' ? 'message' : 'name', getter)
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -85,6 +85,10 @@ describe('isolated calls behave like in-process ones', () => {
     ['not_json', {}],
     ['nothing', {}],
     ['echo', '{"text": 5}'],
+    ['throw_odd', { kind: 'no-prototype' }],
+    ['throw_odd', { kind: 'message-getter' }],
+    ['throw_odd', { kind: 'name-getter' }],
+    ['throw_odd', { kind: 'symbol' }],
   ]
   it.each(cases)('%s %j: same outcome and same tool-result event', async (name, args) => {
     const inProcess = isolatedRun()

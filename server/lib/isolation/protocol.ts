@@ -5,6 +5,7 @@
  * a thrown error comes back as its name, message, code and causes. `signal` cannot cross: the
  * worker makes its own, which fires at the tool's time limit.
  */
+import { describeThrown } from '../executor/tool-errors'
 
 /** One call, as the server sends it to a worker. */
 export interface IsolatedToolTask {
@@ -40,15 +41,40 @@ export type IsolatedToolAnswer =
 /** Deepest cause chain kept (enough for `fetch failed` → socket error). */
 const MAX_CAUSE_DEPTH = 3
 
-/** Reduces an error (or any thrown value) to data. */
+/** A property of a thrown value, or undefined when reading it throws (a getter, a Proxy). */
+function readSafely(value: object, key: 'name' | 'code' | 'cause'): unknown {
+  try {
+    return (value as Record<string, unknown>)[key]
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * Reduces an error (or any thrown value) to data. The message is what an in-process call would
+ * show (`describeThrown`), also for an object without a prototype or an Error whose getters throw.
+ */
 export function serializeError(error: unknown, depth = 0): SerializedError {
-  if (!(error instanceof Error)) return { name: 'Error', message: String(error) }
-  const { code, cause } = error as { code?: unknown, cause?: unknown }
+  const message = describeThrown(error)
+  if (!isError(error)) return { name: 'Error', message }
+  const name = readSafely(error, 'name')
+  const code = readSafely(error, 'code')
+  const cause = readSafely(error, 'cause')
   return {
-    name: error.name,
-    message: error.message,
+    name: typeof name === 'string' ? name : 'Error',
+    message,
     ...(typeof code === 'string' ? { code } : {}),
     ...(cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
+  }
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error
+  }
+  catch {
+    return false
   }
 }
 
