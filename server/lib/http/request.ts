@@ -9,6 +9,7 @@ import { getRequestHeader, readRawBody } from 'h3'
 import type { z } from 'zod'
 import { describeIssues } from '../describe-issues'
 import { decodeUtf8, illFormedTextIn } from './well-formed-text'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth'
 
 /** A client error with its status (400, 413, 415). */
 export class RequestError extends Error {
@@ -67,7 +68,10 @@ function clientLeft(): RequestError {
   return new RequestError(400, 'body: the client closed the connection before the body was complete')
 }
 
-/** Parses JSON text, or throws a 400 (also for a string that is not well-formed Unicode: well-formed-text.ts). */
+/**
+ * Parses JSON text, or throws a 400 (also for a string that is not well-formed Unicode:
+ * well-formed-text.ts, and for nesting deeper than `MAX_JSON_DEPTH`: json-depth.ts).
+ */
 export function parseJsonText(raw: string | undefined): unknown {
   if (!raw || raw.trim() === '') throw new RequestError(400, 'body: a JSON body is required')
   let value: unknown
@@ -77,6 +81,8 @@ export function parseJsonText(raw: string | undefined): unknown {
   catch {
     throw new RequestError(400, 'body: is not valid JSON')
   }
+  // Before anything walks the value (the check below, zod, storing it): those recurse.
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) throw new RequestError(400, `body: nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
   const illFormed = illFormedTextIn(raw, value)
   if (illFormed) throw new RequestError(400, illFormed)
   return value
