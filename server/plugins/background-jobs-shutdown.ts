@@ -17,6 +17,7 @@ import { preset } from '#background-jobs/preset'
 import { defineNitroPlugin } from 'nitropack/runtime'
 import { isClusterPrimary } from '../lib/cluster-check'
 import { useBackgroundJobsEngine } from '../lib/engine-instance'
+import { routeLogger } from '../lib/http/route-logger'
 
 export default defineNitroPlugin((nitroApp) => {
   // Nitro traps no signals when its graceful shutdown is disabled, nor in dev: leave them alone.
@@ -38,7 +39,7 @@ export default defineNitroPlugin((nitroApp) => {
       if (disposing) return
       disposing = useBackgroundJobsEngine()
         .then(engine => engine.dispose())
-        .catch(error => console.error('[background-jobs] dispose on shutdown failed', error instanceof Error ? error.message : error))
+        .catch(error => routeLogger.error('dispose on shutdown failed', { error }))
       void disposing.finally(() => {
         // No one else handles this signal (a preset without graceful shutdown): exit as Node would.
         if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)

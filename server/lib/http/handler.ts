@@ -13,6 +13,7 @@ import type { FeatureFlags } from '../feature-flags'
 import { assertNotCrossSite } from './cross-site'
 import { RequestError } from './request'
 import { resolveUser } from './resolve-user'
+import { routeLogger } from './route-logger'
 
 /** What a route receives. */
 export interface JobsRouteContext {
@@ -33,7 +34,7 @@ export function toHttpError(event: H3Event, error: unknown) {
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
   }
   if ((error as { statusCode?: number })?.statusCode) return error as Error
-  console.error('[background-jobs] unexpected error', error instanceof Error ? error.message : error)
+  routeLogger.error('unexpected error', { error })
   return createError({ statusCode: 500, message: 'Internal error' })
 }
 

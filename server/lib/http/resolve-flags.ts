@@ -7,6 +7,7 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { combineFlags, globalFlags, inRollout } from '../feature-flags'
 import type { FeatureFlags, FeatureFlagsContext } from '../feature-flags'
+import { routeLogger } from './route-logger'
 
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
@@ -28,7 +29,7 @@ export async function resolveFeatureFlags(event: H3Event, userId: string, config
       flags = combineFlags(global, context.flags)
     }
     catch (error) {
-      console.error('[background-jobs] feature-flags hook failed; using the global flags', error instanceof Error ? error.message : error)
+      routeLogger.error('feature-flags hook failed; using the global flags', { error })
     }
   }
   event.context.backgroundJobsFlags = flags

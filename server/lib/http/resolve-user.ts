@@ -8,6 +8,7 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { UnauthenticatedError } from '../errors'
 import { anonymousUserId } from './user'
+import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
 import type {} from '../hooks'
 
@@ -20,7 +21,7 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
     await useNitroApp().hooks.callHook('background-jobs:resolve-user', context)
   }
   catch (error) {
-    console.error('[background-jobs] resolve-user hook failed', error instanceof Error ? error.message : error)
+    routeLogger.error('resolve-user hook failed', { error })
   }
   if (!context.userId && !config.allowAnonymous) throw new UnauthenticatedError()
   const userId = context.userId || await anonymousUserId(event, config.cookieSecret)
