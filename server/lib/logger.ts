@@ -1,6 +1,6 @@
 /**
  * Structured logs for the job lifecycle. Secrets never get in: known secret fields and anything
- * that looks like a bearer token or API key are redacted before a line is written.
+ * that looks like a bearer token, an API key or a URL's password are redacted before a line is written.
  */
 
 /** A structured logger. */
@@ -12,10 +12,12 @@ export interface Logger {
 
 const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|cookie)/i
 const SECRET_VALUES = /(?:Bearer\s+[\w.~+/=-]+|sk-[\w-]{8,})/g
+/** The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a space. */
+const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)\S*@/gi
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]')
+  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, '$1[redacted]@')
   if (depth > 6 || value === null || typeof value !== 'object') return value
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) }
   if (Array.isArray(value)) return value.map(item => redact(item, depth + 1))

@@ -22,6 +22,17 @@ describe('logger', () => {
     expect(redacted).toContain('job-1')
   })
 
+  it('redacts the password of a URL anywhere in a line (a Redis or proxy URL in an error message), keeping the host', () => {
+    const redacted = JSON.stringify(redact({
+      message: 'could not reach redis://admin:hunter2-Pw@cache.internal:6379/0: ECONNREFUSED',
+      error: new Error('proxy https://:pa/ss@word@proxy.example:8443 refused'),
+    }))
+    for (const secret of ['hunter2-Pw', 'pa/ss', 'word@proxy']) expect(redacted).not.toContain(secret)
+    expect(redacted).toContain('redis://admin:[redacted]@cache.internal:6379/0')
+    expect(redacted).toContain('https://:[redacted]@proxy.example:8443')
+    expect(redact('see https://example.com/a@b and http://127.0.0.1:3000/')).toBe('see https://example.com/a@b and http://127.0.0.1:3000/')
+  })
+
   it('writes one JSON line per entry, by level, redacted', () => {
     const info = vi.spyOn(console, 'info').mockImplementation(() => {})
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
