@@ -142,6 +142,25 @@ describe('abuse limits', () => {
   })
 })
 
+describe('deeply nested bodies', () => {
+  it('a body nested thousands deep (with an escaped emoji) is a 400 naming the limit on every JSON route, never a 500', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('fine'))
+    const deep = `${'['.repeat(1500)}${']'.repeat(1500)}`
+    const bodies: Array<[string, string]> = [
+      ['/api/jobs', `{"messages":[{"role":"user","content":"\\ud83d\\ude00"}],"x":${deep}}`],
+      [`/api/jobs/${job.id}/input`, `{"requestId":"\\ud83d\\ude00","answer":${deep}}`],
+      ['/api/jobs/chat', `{"id":"\\ud83d\\ude00","messages":[],"x":${deep}}`],
+    ]
+    for (const [path, body] of bodies) {
+      const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'cookie': user.cookie(), 'content-type': 'application/json' }, body })
+      expect(response.status, path).toBe(400)
+      expect((await response.json()).message).toBe('body: nests arrays and objects more than 64 levels deep')
+    }
+    expect(app.output()).not.toContain('unexpected error')
+  })
+})
+
 describe('ownership', () => {
   it('another user\'s job is 404 on every route, and its pending input request cannot be answered', async () => {
     const owner = await createClient(app.url).init()
@@ -199,7 +218,7 @@ describe('cross-site requests', () => {
 })
 
 describe('caching', () => {
-  it('no answer of a user\'s routes may be kept by a shared cache (another client would get it): private, no-store; streams no-cache', async () => {
+  it('no answer of a user\'s routes may be kept by a shared cache (another client would get it): private, no-store; streams private, no-store, no-transform', async () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', chat('fine'))
     for (const path of ['/api/jobs', `/api/jobs/${job.id}`, '/api/jobs/catalog', '/api/jobs/chat/x/messages']) {
@@ -210,8 +229,14 @@ describe('caching', () => {
     expect((await user.get(`/api/jobs/${randomUUID()}`)).headers.get('cache-control')).toMatch(/no-store|no-cache/)
     expect((await user.post(`/api/jobs/${job.id}/abort`)).headers.get('cache-control')).toBe('private, no-store')
     const stream = await user.stream(job.streamUrl)
-    expect(stream.headers.get('cache-control')).toBe('no-cache, no-transform')
+    // Not only no-cache (a shared cache could still store it, with a new user's Set-Cookie).
+    expect(stream.headers.get('cache-control')).toBe('private, no-store, no-transform')
     stream.close()
+    // The AI SDK's UI message stream too (here with the new user's Set-Cookie).
+    const uiStream = await fetch(`${app.url}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: `c-${randomUUID()}`, messages: [{ role: 'user', parts: [{ type: 'text', text: 'fine' }] }] }) })
+    expect(uiStream.headers.getSetCookie().length).toBe(1)
+    expect(uiStream.headers.get('cache-control')).toBe('private, no-store, no-transform')
+    await uiStream.text()
   })
 })
 

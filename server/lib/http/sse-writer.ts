@@ -143,7 +143,9 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     started = true
     const headers: Record<string, string> = {
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
+      // A user's job, and maybe a new user cookie: no shared cache may keep it (`private`), none
+      // may store or re-encode it (`no-transform`: a proxy that compresses would buffer the stream).
+      'cache-control': 'private, no-store, no-transform',
       'connection': 'keep-alive',
       'x-accel-buffering': 'no',
       ...options.headers,
