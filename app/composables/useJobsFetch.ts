@@ -6,24 +6,24 @@
  * per parallel browser request (each call setting its own cookie, the last one winning), so a job
  * started by one request could be invisible to the next.
  */
-import { appendResponseHeader } from 'h3'
+import { appendResponseHeader, getRequestProtocol } from 'h3'
 import type { H3Event } from 'h3'
 
-/** The anonymous user cookie's name (server/lib/http/user.ts). */
-const USER_COOKIE = 'bgjobs_uid'
+/** The anonymous user cookie's names, over http and https (server/lib/http/user.ts). */
+const USER_COOKIES = ['bgjobs_uid', '__Host-bgjobs_uid']
 
 type FetchOptions = NonNullable<Parameters<typeof $fetch>[1]>
 
-function withCookie(headers: FetchOptions['headers'], cookie: string): FetchOptions['headers'] {
+function withHeaders(headers: FetchOptions['headers'], add: Record<string, string>): FetchOptions['headers'] {
   const merged = new Headers(headers as HeadersInit | undefined)
-  merged.set('cookie', cookie)
+  for (const [name, value] of Object.entries(add)) merged.set(name, value)
   return merged
 }
 
 /** Passes a new user cookie from an API response on to the page (once) and remembers it for the render. */
 function adoptUserCookie(event: H3Event, response: Response): void {
   for (const line of response.headers.getSetCookie?.() ?? []) {
-    if (!line.startsWith(`${USER_COOKIE}=`)) continue
+    if (!USER_COOKIES.some(name => line.startsWith(`${name}=`))) continue
     const pair = line.split(';')[0]!
     const previous = event.context.backgroundJobsCookie as string | undefined
     event.context.backgroundJobsCookie = [event.node.req.headers.cookie, pair].filter(Boolean).join('; ')
@@ -37,11 +37,15 @@ export function useJobsFetch(): typeof $fetch {
   const event = useRequestEvent()
   const requestFetch = useRequestFetch()
   if (!event) return requestFetch as typeof $fetch
+  // The API call is made inside the server, over no socket: it names the page's https (a server
+  // that serves TLS itself, with no proxy's header to pass on) so the user cookie is the same one.
+  const https = getRequestProtocol(event, { xForwardedProto: true }) === 'https'
   const jobsFetch = (request: Parameters<typeof $fetch>[0], options: FetchOptions = {}) => {
     const cookie = event.context.backgroundJobsCookie as string | undefined
+    const add: Record<string, string> = { ...(cookie ? { cookie } : {}), ...(https ? { 'x-forwarded-proto': 'https' } : {}) }
     return requestFetch(request, {
       ...options,
-      ...(cookie ? { headers: withCookie(options.headers, cookie) } : {}),
+      ...(Object.keys(add).length > 0 ? { headers: withHeaders(options.headers, add) } : {}),
       onResponse: [
         ({ response }: { response: Response }) => adoptUserCookie(event, response),
         ...[options.onResponse ?? []].flat(),

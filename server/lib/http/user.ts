@@ -5,6 +5,12 @@
  * unseal (forged, from another secret, malformed, expired) is treated as no cookie: a new id.
  * A cookie that unsealed is remembered (session-cache.ts): the next requests with the same cookie
  * value skip the unseal until the session expires.
+ *
+ * Over https the cookie is `__Host-bgjobs_uid`. The browser only takes a cookie of that name from
+ * this very host (Secure, `Path=/`, no `Domain`), so a page on a sibling subdomain cannot plant
+ * its own anonymous user in the visitor's browser (`Domain=.example.com`, a longer `Path` to be
+ * sent first): the visitor's chats would then be the planter's, readable by it. A plain
+ * `bgjobs_uid` is not read over https.
  */
 import { randomBytes } from 'node:crypto'
 import type { H3Event } from 'h3'
@@ -12,8 +18,10 @@ import type { SessionConfig } from 'h3'
 import { getCookie, getRequestProtocol, unsealSession, useSession } from 'h3'
 import { createSessionCache } from './session-cache'
 
-/** The anonymous user cookie. */
+/** The anonymous user cookie over http. */
 export const USER_COOKIE = 'bgjobs_uid'
+/** The anonymous user cookie over https (the `__Host-` prefix: set by this host only). */
+export const SECURE_USER_COOKIE = `__Host-${USER_COOKIE}`
 /** One year. */
 const COOKIE_MAX_AGE_SECONDS = 31_536_000
 /**
@@ -27,15 +35,17 @@ const sessions = createSessionCache()
 /** Returns the anonymous user id of this client, setting a new sealed cookie when it has none. */
 export async function anonymousUserId(event: H3Event, configuredSecret: string): Promise<string> {
   const password = configuredSecret || PROCESS_SECRET
+  const secure = getRequestProtocol(event, { xForwardedProto: true }) === 'https'
+  const name = secure ? SECURE_USER_COOKIE : USER_COOKIE
   const config: SessionConfig = {
-    name: USER_COOKIE,
+    name,
     password,
     maxAge: COOKIE_MAX_AGE_SECONDS,
     // The cookie only: no session header another origin's script could set.
     sessionHeader: false,
-    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: getRequestProtocol(event, { xForwardedProto: true }) === 'https' },
+    cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure },
   }
-  const sealed = getCookie(event, USER_COOKIE)
+  const sealed = getCookie(event, name)
   if (sealed) {
     const cached = sessions.get(sealed, password)
     if (cached !== undefined) return `anon_${cached}`
