@@ -105,6 +105,12 @@ function isOrigin(value: string): boolean {
 }
 
 /**
+ * The shortest metrics token that is not warned about: the route answers every guess (no limit on
+ * 401s), so a short one can be found by trying.
+ */
+export const MIN_METRICS_TOKEN_CHARS = 16
+
+/**
  * Settings that work but probably not as meant (the server warns at boot): each names the keys,
  * their variables and what happens.
  */
@@ -113,6 +119,10 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   const { inputTimeoutMs, jobTimeoutMs } = config.limits
   if (inputTimeoutMs >= jobTimeoutMs) {
     warnings.push(`${describe('limits.inputTimeoutMs')} (${inputTimeoutMs}) is not shorter than ${describe('limits.jobTimeoutMs')} (${jobTimeoutMs}): the job's time limit counts waits too, so an unanswered question ends its job as a timeout before its onTimeout applies`)
+  }
+  const metricsToken = String(config.metricsToken ?? '')
+  if (metricsToken && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
+    warnings.push(`${describe('metricsToken')} is shorter than ${MIN_METRICS_TOKEN_CHARS} characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)`)
   }
   return warnings
 }

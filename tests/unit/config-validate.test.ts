@@ -21,6 +21,11 @@ describe('configuration checks', () => {
 
   it('warns when a question may outlive its job: inputTimeoutMs not shorter than jobTimeoutMs (the defaults are fine)', () => {
     expect(configWarnings(resolveConfig())).toEqual([])
+    // A short metrics token can be guessed: the route answers every try.
+    expect(configWarnings(resolveConfig({ metricsToken: 'letmein' }))).toEqual([
+      'backgroundJobs.metricsToken (NUXT_BACKGROUND_JOBS_METRICS_TOKEN) is shorter than 16 characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)',
+    ])
+    expect(configWarnings(resolveConfig({ metricsToken: 'x'.repeat(16) }))).toEqual([])
     expect(configWarnings(resolveConfig({ limits: { inputTimeoutMs: 600_000, jobTimeoutMs: 600_000 } }))).toEqual([
       expect.stringContaining('limits.inputTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_INPUT_TIMEOUT_MS) (600000) is not shorter than backgroundJobs.limits.jobTimeoutMs'),
     ])
