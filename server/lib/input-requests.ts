@@ -38,6 +38,11 @@ function timeoutAnswer(options: InputRequestOptions): unknown {
   return null
 }
 
+/** Why a job ended when nobody answered: the question, and the workflow node that asked it. */
+function expiredMessage(options: InputRequestOptions): string {
+  return `Nobody answered "${options.prompt}"${options.nodeId ? ` (node "${options.nodeId}")` : ''} in time`
+}
+
 /** The input requests of one running job. */
 export class InputRequests {
   private readonly pending = new Map<string, PendingRequest>()
@@ -110,14 +115,15 @@ export class InputRequests {
     if (!request) return
     const action = request.options.onTimeout
     if (action === 'abort') {
-      this.options.abortJob(new JobAbortedError('input-timeout', `Nobody answered "${request.options.prompt}" in time`))
+      this.options.abortJob(new JobAbortedError('input-timeout', expiredMessage(request.options)))
       return
     }
     if (action === 'fail') {
       request.cancelTimer()
       this.pending.delete(requestId)
       this.settled.add(requestId)
-      request.reject(new JobFailure('input-timeout', `Nobody answered "${request.options.prompt}" in time`, { nodeId: request.options.nodeId }))
+      const { nodeId } = request.options
+      request.reject(new JobFailure('input-timeout', expiredMessage(request.options), nodeId ? { failedDuring: 'workflow-node', nodeId } : {}))
       return
     }
     this.settle(requestId, request, timeoutAnswer(request.options), 'timeout', true)

@@ -45,11 +45,15 @@ export interface JobRun {
   trace: JobTrace
 }
 
+/** Abort reasons that end a job `aborted`; the others (time limit, shutdown, store trouble) end it `failed`. */
+const ABORTED_CODES: ReadonlySet<JobAbortedError['code']> = new Set(['aborted', 'input-timeout'])
+
 /** Turns what a runner threw (or why it was aborted) into the job's outcome. */
 export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {
   const reason = signal.aborted ? signal.reason : error
   if (reason instanceof JobAbortedError) {
-    if (reason.code === 'aborted') return { status: 'aborted', error: { code: 'aborted', message: reason.message } }
+    // An input request's onTimeout `abort` aborts like the user would (docs/architecture.md), keeping its own code.
+    if (ABORTED_CODES.has(reason.code)) return { status: 'aborted', error: { code: reason.code, message: reason.message } }
     return { status: 'failed', error: { code: reason.code, message: reason.message } }
   }
   if (error instanceof JobFailure) {

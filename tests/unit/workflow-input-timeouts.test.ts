@@ -1,0 +1,73 @@
+/**
+ * An input node's `onTimeout`, end to end through a real engine: what the job's status, error and
+ * node states are once nobody answered, and that nothing stays behind.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import type { InputTimeoutAction } from '../../shared/events'
+import { defineWorkflow } from '../../server/utils/define-workflow'
+import { createWorkflowEngine } from '../support/workflow-engine'
+
+const TIMEOUT_MS = 1_000
+
+function askOnce(onTimeout: InputTimeoutAction) {
+  return defineWorkflow({
+    name: 'ask-once',
+    description: 'asks one question',
+    input: z.object({}),
+    nodes: {
+      ask: { kind: 'input', prompt: 'Ship it?', schema: z.string(), timeoutMs: TIMEOUT_MS, onTimeout },
+      done: { kind: 'output', value: 'answer: {{outputs.ask}}' },
+    },
+    edges: [['ask', 'done']],
+  })
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('input node onTimeout, through the engine', () => {
+  it('abort: the job ends aborted (not failed), code input-timeout, naming the node; nothing leaks', async () => {
+    const { engine, start, state, requestOf } = createWorkflowEngine([askOnce('abort')])
+    const jobId = await start('ask-once')
+    await vi.advanceTimersByTimeAsync(10)
+    const requestId = await requestOf(jobId, 'ask')
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
+    await engine.whenSettled(jobId)
+    const ended = await state(jobId)
+    expect(ended.status).toBe('aborted')
+    expect(ended.error).toMatchObject({ code: 'input-timeout', message: 'Nobody answered "Ship it?" (node "ask") in time' })
+    expect(ended.pendingInputs).toEqual([])
+    expect(ended.nodeStates.ask!.status).toBe('failed')
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0, pendingInputs: 0 })
+    await expect(engine.answerInput('user-1', jobId, { requestId, answer: 'late' })).rejects.toMatchObject({ statusCode: 409 })
+  })
+
+  it('fail: the job ends failed with input-timeout, the node failed and named', async () => {
+    const { engine, start, state } = createWorkflowEngine([askOnce('fail')])
+    const jobId = await start('ask-once')
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS + 10)
+    await engine.whenSettled(jobId)
+    const ended = await state(jobId)
+    expect(ended.status).toBe('failed')
+    expect(ended.error).toMatchObject({ code: 'input-timeout', nodeId: 'ask', failedDuring: 'workflow-node', message: 'Nobody answered "Ship it?" (node "ask") in time' })
+    expect(ended.failedNodeId).toBe('ask')
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0, pendingInputs: 0 })
+  })
+
+  it('an answer one millisecond before the expiry wins; the expiry then does nothing', async () => {
+    const { engine, start, state, answer } = createWorkflowEngine([askOnce('abort')])
+    const jobId = await start('ask-once')
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS - 1)
+    await answer(jobId, 'ask', 'yes')
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
+    await engine.whenSettled(jobId)
+    const ended = await state(jobId)
+    expect(ended.status).toBe('completed')
+    expect(ended.content).toBe('answer: yes')
+  })
+})
