@@ -18,6 +18,8 @@ export interface NodeContextOptions {
   signal: AbortSignal
   /** Hold text and reasoning until `flushHeldText` (parallel branches). @default false */
   holdText?: boolean
+  /** Stops the node's time limit while one of its input requests waits; returns the restart. */
+  pauseDeadline?: () => () => void
 }
 
 /**
@@ -69,7 +71,16 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     },
     emit: event => context.emit({ ...event, nodeId: event.nodeId ?? nodeId }),
     state: () => context.state(),
-    requestInput: request => context.requestInput({ ...request, nodeId: request.nodeId ?? nodeId }),
+    // A human's wait has its own expiry: it does not count against the node's time limit.
+    async requestInput(request) {
+      const resume = options.pauseDeadline?.() ?? (() => {})
+      try {
+        return await context.requestInput({ ...request, nodeId: request.nodeId ?? nodeId })
+      }
+      finally {
+        resume()
+      }
+    },
     prepareModelRequest: request => context.prepareModelRequest(request),
     addMetrics: metrics => context.addMetrics(metrics),
     flushHeldText() {

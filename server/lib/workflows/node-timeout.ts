@@ -1,9 +1,12 @@
 /**
  * Runs one node's work under its own signal: the parent's (job abort, or a parallel fan-out that
  * gave up) combined with the node's time limit. The work is raced against the signal, so a node
- * whose code ignores the signal still ends on time; its late result or error is dropped.
+ * whose code ignores the signal still ends on time; its late result or error is dropped. The
+ * limit stops counting while the node waits for a human (node-deadline.ts).
  */
 import type { TimerSet } from '../timers'
+import type { NodeDeadline } from './node-deadline'
+import { createNodeDeadline } from './node-deadline'
 
 /** Options of `runWithNodeTimeout`. */
 export interface NodeTimeoutOptions {
@@ -14,13 +17,20 @@ export interface NodeTimeoutOptions {
   timeoutError: () => Error
   /** The run's timers; the node's time limit is one of them. */
   timers: TimerSet
+  /** The clock the paused time is measured with. @default Date.now */
+  now?: () => number
 }
 
 /** Resolves with the work's result, or rejects with the signal's reason once it fires. */
-export async function runWithNodeTimeout<T>(work: (signal: AbortSignal) => Promise<T>, options: NodeTimeoutOptions): Promise<T> {
+export async function runWithNodeTimeout<T>(work: (signal: AbortSignal, deadline: NodeDeadline) => Promise<T>, options: NodeTimeoutOptions): Promise<T> {
   const timeout = new AbortController()
-  // A run timer (not AbortSignal.timeout): counted with the job's timers, driven by fake timers, cleared on every path.
-  const cancelTimer = options.timeoutMs === null ? () => {} : options.timers.timeout(() => timeout.abort(options.timeoutError()), options.timeoutMs)
+  // Run timers (not AbortSignal.timeout): counted with the job's timers, driven by fake timers, cleared on every path.
+  const deadline = createNodeDeadline({
+    timeoutMs: options.timeoutMs,
+    timers: options.timers,
+    now: options.now ?? Date.now,
+    onExpired: () => timeout.abort(options.timeoutError()),
+  })
   const signal = AbortSignal.any([options.parentSignal, timeout.signal])
   let removeListener = () => {}
   const aborted = new Promise<never>((_resolve, reject) => {
@@ -30,14 +40,14 @@ export async function runWithNodeTimeout<T>(work: (signal: AbortSignal) => Promi
     removeListener = () => signal.removeEventListener('abort', onAbort)
   })
   try {
-    const running = work(signal)
+    const running = work(signal, deadline)
     // Whichever loses the race must not become an unhandled rejection.
     running.catch(() => {})
     aborted.catch(() => {})
     return await Promise.race([running, aborted])
   }
   finally {
-    cancelTimer()
+    deadline.cancel()
     removeListener()
   }
 }

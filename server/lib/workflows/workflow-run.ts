@@ -103,8 +103,8 @@ export class WorkflowRun {
 
     let nodeContext: NodeContext | undefined
     try {
-      const result = await runWithNodeTimeout((signal) => {
-        nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText })
+      const result = await runWithNodeTimeout((signal, deadline) => {
+        nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause })
         const execute = EXECUTORS[node.kind] as NodeExecutor
         return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode })
       }, {

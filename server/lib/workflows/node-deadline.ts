@@ -1,0 +1,63 @@
+/**
+ * A node's time limit that stops counting while the node waits for a human: a tool node (or an
+ * agent's tool call) that needs approval waits as long as its input request allows
+ * (`limits.inputTimeoutMs`, or the request's own expiry), not `limits.nodeTimeoutMs`. The limit
+ * is about the node's own work; the human's wait has its own expiry and `onTimeout`.
+ */
+import type { TimerSet } from '../timers'
+
+/** A running node's time limit. */
+export interface NodeDeadline {
+  /** Stops the clock until the returned function is called (calls nest: it restarts after the last). */
+  pause(): () => void
+  /** Clears the timer (on every path). */
+  cancel(): void
+}
+
+/** Options of `createNodeDeadline`. */
+export interface NodeDeadlineOptions {
+  /** The node's time limit; null for no limit. */
+  timeoutMs: number | null
+  timers: TimerSet
+  now: () => number
+  /** Called once when the time is up. */
+  onExpired: () => void
+}
+
+/** Starts a node's time limit. */
+export function createNodeDeadline(options: NodeDeadlineOptions): NodeDeadline {
+  const { timeoutMs, timers, now, onExpired } = options
+  if (timeoutMs === null) return { pause: () => () => {}, cancel() {} }
+  let remainingMs = timeoutMs
+  let startedAt = now()
+  let pauses = 0
+  let done = false
+  let cancelTimer = timers.timeout(expire, remainingMs)
+
+  function expire() {
+    done = true
+    onExpired()
+  }
+
+  return {
+    pause() {
+      if (done) return () => {}
+      if (pauses++ === 0) {
+        cancelTimer()
+        remainingMs = Math.max(0, remainingMs - (now() - startedAt))
+      }
+      let resumed = false
+      return () => {
+        if (resumed) return
+        resumed = true
+        if (--pauses > 0 || done) return
+        startedAt = now()
+        cancelTimer = timers.timeout(expire, remainingMs)
+      }
+    },
+    cancel() {
+      done = true
+      cancelTimer()
+    },
+  }
+}
