@@ -88,6 +88,23 @@ describe('workflow definition validation', () => {
       .toMatch(/input node "ask" has onTimeout "approve" but its timeout answer "approve" does not fit its schema \(\(root\): /)
   })
 
+  it('refuses an input node\'s unknown onTimeout and a timeoutMs a timer cannot keep', () => {
+    const ask = (extra: Record<string, unknown>) => workflow({ ask: { kind: 'input', prompt: 'ok?', schema: z.string(), ...extra }, end: output }, [['ask', 'end']])
+    expect(problemOf(ask({ onTimeout: 'skip' })))
+      .toBe('Workflow "demo" is invalid: input node "ask" has onTimeout "skip" (expected one of fail, abort, default, approve, deny)')
+    for (const timeoutMs of [0, -5, 1.5, 'soon', Number.POSITIVE_INFINITY, 30 * 24 * 3_600_000]) {
+      expect(problemOf(ask({ timeoutMs }))).toMatch(/input node "ask" has timeoutMs .*; it must be a whole number of milliseconds above 0 and at most 2147483647/)
+    }
+    expect(() => validateWorkflowDefinition(ask({ timeoutMs: 2_147_483_647, onTimeout: 'abort' }))).not.toThrow()
+  })
+
+  it('refuses an agent\'s maxSteps below 1 and tools that are not a list of names', () => {
+    expect(problemOf(workflow({ a: { ...agent, maxSteps: 0 }, end: output }, [['a', 'end']])))
+      .toMatch(/agent node "a" has maxSteps 0; it must be a whole number above 0/)
+    expect(problemOf(workflow({ a: { ...agent, tools: 'add' }, end: output }, [['a', 'end']])))
+      .toMatch(/agent node "a" has tools that are not a list of tool names/)
+  })
+
   it('checks parallel branches', () => {
     expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['x'] }, end: output }, [['p', 'end']])))
       .toMatch(/parallel node "p" names unknown node "x"/)

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { WorkflowNode } from './define'
 import { WORKFLOW_NODE_KINDS } from './define'
+import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
 import { isZodSchema } from '../zod-schema'
@@ -18,6 +19,14 @@ export interface NodeCheckScope {
 
 const isText = (value: unknown) => typeof value === 'string' || typeof value === 'function'
 
+/** Every `onTimeout` an input request knows. */
+export const INPUT_TIMEOUT_ACTIONS = ['fail', 'abort', 'default', 'approve', 'deny'] as const satisfies readonly InputTimeoutAction[]
+
+/** The longest delay a Node.js timer keeps (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647
+
+const isPositiveInteger = (value: unknown, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(value) && (value as number) > 0 && (value as number) <= max
+
 /** The problem with a node's fields, or null. */
 export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope): string | null {
   if (typeof node !== 'object' || node === null) return `node "${id}" is not an object`
@@ -30,6 +39,8 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
     case 'agent':
       if (!isText(typed.instructions)) return `agent node "${id}" needs instructions (a string or a function)`
       if (typed.prompt !== undefined && !isText(typed.prompt)) return `agent node "${id}" has a prompt that is neither a string nor a function`
+      if (typed.maxSteps !== undefined && !isPositiveInteger(typed.maxSteps)) return `agent node "${id}" has maxSteps ${JSON.stringify(typed.maxSteps)}; it must be a whole number above 0`
+      if (typed.tools !== undefined && (!Array.isArray(typed.tools) || typed.tools.some(tool => typeof tool !== 'string'))) return `agent node "${id}" has tools that are not a list of tool names`
       for (const tool of typed.tools ?? []) {
         if (scope.toolNames && !scope.toolNames.has(tool)) return `agent node "${id}" names unknown tool "${tool}"`
       }
@@ -41,6 +52,12 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
     case 'input':
       if (!isText(typed.prompt)) return `input node "${id}" needs a prompt`
       if (!isZodSchema(typed.schema)) return `input node "${id}" needs a zod schema for its answer`
+      if (typed.onTimeout !== undefined && !INPUT_TIMEOUT_ACTIONS.includes(typed.onTimeout)) {
+        return `input node "${id}" has onTimeout ${JSON.stringify(typed.onTimeout)} (expected one of ${INPUT_TIMEOUT_ACTIONS.join(', ')})`
+      }
+      if (typed.timeoutMs !== undefined && !isPositiveInteger(typed.timeoutMs, MAX_TIMER_MS)) {
+        return `input node "${id}" has timeoutMs ${JSON.stringify(typed.timeoutMs)}; it must be a whole number of milliseconds above 0 and at most ${MAX_TIMER_MS} (a longer timer would fire at once)`
+      }
       return checkTimeoutAnswer(id, typed) ?? checkTemplates(id, [typed.prompt], scope)
     case 'branch':
       return typeof typed.choose === 'function' ? null : `branch node "${id}" needs a choose(state) function`
