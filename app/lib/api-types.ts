@@ -62,6 +62,8 @@ export interface CatalogWorkflow {
   description: string
   /** JSON Schema of the workflow's input. */
   inputSchema: unknown
+  /** What it will ask the human: each input node's prompt (null when computed), answer schema and timeout. */
+  questions?: Array<{ nodeId: string, prompt: string | null, answerSchema: unknown, onTimeout: string, timeoutMs: number | null }>
 }
 
 /** `GET /api/jobs/catalog`. */

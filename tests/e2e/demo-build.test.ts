@@ -34,6 +34,8 @@ it('runs a job to the end on the scripted model, with the demo tools and workflo
   expect(catalog.body.model).toEqual({ scripted: true, name: 'scripted/demo' })
   expect(catalog.body.tools.map((tool: { name: string }) => tool.name)).toContain('calculate')
   expect(catalog.body.workflows.map((workflow: { name: string }) => workflow.name)).toContain('research-report')
+  const report = catalog.body.workflows.find((workflow: { name: string }) => workflow.name === 'research-report')
+  expect(report.questions).toEqual([expect.objectContaining({ nodeId: 'approval', onTimeout: 'default' })])
 
   const created = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'hello there' }] })
   expect(created.status).toBe(202)

@@ -16,7 +16,7 @@ export default defineJobsHandler(({ engine, config, flags }) => {
         }))
       : [],
     workflows: flags.workflows
-      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null }))
+      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null, questions: workflow.questions ?? [] }))
       : [],
   }
 })

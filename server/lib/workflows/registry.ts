@@ -8,6 +8,7 @@ import type { RegisteredWorkflow, WorkflowRegistry } from './types'
 import type { ValidateOptions, WorkflowGraph } from './validate'
 import { validateWorkflowDefinition, WorkflowDefinitionError } from './validate'
 import { describeIssues } from '../describe-issues'
+import { workflowQuestions } from './questions'
 import { z } from 'zod'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
@@ -40,6 +41,7 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     definition,
     graph,
     inputSchema: toJsonSchema(definition.input),
+    questions: workflowQuestions(graph),
     usesModel: Object.values(definition.nodes).some(node => node.kind === 'agent'),
     parseInput(input: unknown) {
       const parsed = definition.input.safeParse(input)

@@ -1,6 +1,7 @@
 /**
  * Workflow definitions registry contract. The definition types and the runner live beside this file.
  */
+import type { WorkflowQuestion } from './questions'
 
 /** A validated workflow definition (its full type is defined by the workflows module). */
 export interface RegisteredWorkflow {
@@ -10,6 +11,8 @@ export interface RegisteredWorkflow {
   parseInput(input: unknown): unknown
   /** JSON Schema of the input, for clients to render a form (null when it cannot be expressed). */
   inputSchema?: unknown
+  /** What the workflow asks the human (its input nodes), for the catalog. */
+  questions?: WorkflowQuestion[]
   /** True when a node asks the model (an agent node): such a workflow needs a configured model. */
   usesModel?: boolean
 }
