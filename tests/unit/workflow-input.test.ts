@@ -101,6 +101,29 @@ describe('workflow input node', () => {
     expect(job.state().answeredInputs[0]).toMatchObject({ answer: { approved: true, reason: 'looks good' } })
   })
 
+  it('a prompt that is one template of a number or an object is sent as text (events carry a string)', async () => {
+    const workflow = {
+      name: 'whole-template',
+      description: 'asks with a whole template',
+      input: z.object({ count: z.number(), topic: z.object({ title: z.string() }) }),
+      nodes: {
+        count: { kind: 'input', prompt: '{{input.count}}', schema: z.string() },
+        topic: { kind: 'input', prompt: '{{input.topic}}', schema: z.string() },
+        done: { kind: 'output', value: 'ok' },
+      },
+      edges: [['count', 'topic'], ['topic', 'done']] as Array<[string, string]>,
+    }
+    const job = startWorkflow(workflow, { count: 7, topic: { title: 'tides' } })
+    await job.nextInput()
+    expect(job.state().pendingInputs[0]!.prompt).toBe('7')
+    job.answer('fine')
+    await job.nextInput()
+    expect(job.state().pendingInputs[0]!.prompt).toBe('{\n  "title": "tides"\n}')
+    job.answer('fine')
+    await job.done
+    expect(job.error()).toBeUndefined()
+  })
+
   it('applies onTimeout when nobody answers in time', async () => {
     vi.useFakeTimers()
     const job = startWorkflow(approvalWorkflow('default'), { topic: 'x' })

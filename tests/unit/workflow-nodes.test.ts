@@ -72,6 +72,16 @@ describe('workflow nodes', () => {
     expect(state.steps[0]).toMatchObject({ nodeId: 'think', ended: true })
   })
 
+  it('agent: instructions and a prompt that are one template of a number are sent as text', async () => {
+    const job = startWorkflow(workflow({
+      think: { kind: 'agent', instructions: '{{input.n}}', prompt: '{{input.n}}', model: 'fake/small' },
+      done: { kind: 'output', value: 'ok' },
+    }, [['think', 'done']]), { n: 7 })
+    await job.done
+    expect(job.error()).toBeUndefined()
+    expect(job.state().nodeStates.think!.output).toBe('[fake/small] 7')
+  })
+
   it('agent: offers only its own tools and records their calls under the node', async () => {
     const model = createWorkflowFakeModel()
     const job = startWorkflow(workflow({

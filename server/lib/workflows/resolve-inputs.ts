@@ -68,6 +68,15 @@ export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: Workflow
   return resolveTemplates(mapper, state) as T
 }
 
+/**
+ * Resolves a text field (a prompt, instructions) to a string: a whole template such as
+ * `'{{input.count}}'` takes the value itself, so a number or an object is written as text here
+ * (strings as they are, anything else as JSON) — events and model messages carry strings.
+ */
+export function resolveText(mapper: StateMapper<string, unknown>, state: WorkflowState): string {
+  return toText(resolveInput<unknown>(mapper, state))
+}
+
 /** How a value reads inside text: strings as they are, everything else as JSON. */
 export function toText(value: unknown): string {
   if (typeof value === 'string') return value

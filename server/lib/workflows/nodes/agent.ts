@@ -6,7 +6,7 @@
 import { runAgentLoop } from '../../executor/agent-loop'
 import type { AgentNode, WorkflowState } from '../define'
 import type { NodeExecutor } from '../node-executor'
-import { resolveInput, toText } from '../resolve-inputs'
+import { resolveText, toText } from '../resolve-inputs'
 
 /** The user message of an agent with no `prompt`: the workflow input and every earlier output. */
 export function defaultAgentPrompt(state: WorkflowState): string {
@@ -17,8 +17,8 @@ export function defaultAgentPrompt(state: WorkflowState): string {
 
 /** Runs an agent node. */
 export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, state, context }) => {
-  const instructions = resolveInput(node.instructions, state)
-  const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveInput(node.prompt, state)
+  const instructions = resolveText(node.instructions, state)
+  const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveText(node.prompt, state)
   const result = await runAgentLoop(context, {
     messages: [
       { role: 'system', content: instructions },

@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import { InvalidAnswerError } from '../../errors'
 import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
-import { resolveInput } from '../resolve-inputs'
+import { resolveText } from '../resolve-inputs'
 import { describeIssues } from '../../describe-issues'
 
 function hasReason(value: unknown): boolean {
@@ -30,7 +30,7 @@ export function parseAnswer(schema: z.ZodType, answer: unknown): unknown {
 export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph }) => {
   const answer = await context.requestInput({
     kind: 'workflow-input',
-    prompt: resolveInput(node.prompt, state),
+    prompt: resolveText(node.prompt, state),
     schema: graph.answerSchemas.get(nodeId) ?? undefined,
     validate: answer => parseAnswer(node.schema, answer),
     onTimeout: node.onTimeout ?? 'fail',
