@@ -33,6 +33,14 @@ const ZERO_ALLOWED = new Set([
   'isolation.maxQueue',
 ])
 
+/**
+ * The longest time a timer can wait: Node fires a longer `setTimeout` at once (with a
+ * TimeoutOverflowWarning), so a 40-day job limit would end every job as it starts. Every `…Ms`
+ * setting is a timer's length except the retention, which is only compared with ages.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+const NOT_A_TIMER = new Set(['limits.retentionMs'])
+
 /** A configuration that cannot run; the message names every bad key. */
 export class InvalidConfigError extends Error {
   override readonly name = 'InvalidConfigError'
@@ -58,6 +66,7 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
     if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${JSON.stringify(value)}`)
     else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
     else if (value === 0 && !ZERO_ALLOWED.has(key)) problems.push(`${describe(key)} must be greater than 0`)
+    else if (key.endsWith('Ms') && !NOT_A_TIMER.has(key) && value > MAX_TIMER_MS) problems.push(`${describe(key)} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${value}`)
   }
 }
 

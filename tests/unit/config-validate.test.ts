@@ -15,6 +15,16 @@ describe('configuration checks', () => {
     expect(problems.join('\n')).toContain('NUXT_BACKGROUND_JOBS_LIMITS_TOOL_TIMEOUT_MS) must be a number')
   })
 
+  it('refuses a time longer than a Node timer can wait (it would fire at once), but not for the retention', () => {
+    const days40 = 40 * 24 * 3_600_000
+    const problems = configProblems(resolveConfig({ limits: { jobTimeoutMs: days40, retentionMs: days40 }, stream: { heartbeatMs: 2 ** 31 } }))
+    expect(problems).toEqual([
+      expect.stringMatching(/limits\.jobTimeoutMs \(NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS\) must be at most 2147483647 .*got 3456000000/),
+      expect.stringMatching(/stream\.heartbeatMs .* must be at most 2147483647/),
+    ])
+    expect(configProblems(resolveConfig({ limits: { jobTimeoutMs: 2 ** 31 - 1, inputTimeoutMs: 1_000 } }))).toEqual([])
+  })
+
   it('allows 0 where it means "off" or "at once"', () => {
     expect(configProblems(resolveConfig({ stream: { batchWindowMs: 0 }, persist: { intervalMs: 0 }, upstream: { maxRetries: 0 } }))).toEqual([])
   })
