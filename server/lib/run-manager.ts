@@ -68,9 +68,11 @@ export function createRunManager(options: RunManagerOptions) {
     run.live.flush()
     run.metrics.duration_ms = now() - run.startedAt
     run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
-    run.trace.end(outcome, run.metrics, run.live.state.content)
     run.ending = run.persist.flush().then((stored) => {
-      // Refused (another owner) or closed (shutdown gave up): whoever owns the job now ends it.
+      // The span says how the job ended only once that end is stored; a refused (another owner)
+      // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
+      if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content)
+      else run.trace.abandon(`the end was not stored (${stored})`)
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
       logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
