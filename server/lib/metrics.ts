@@ -5,6 +5,7 @@
  */
 import type { JobEvent, JobStatus } from '../../shared/events'
 import type { CounterName, HistogramName } from './metric-help'
+import { createLabelBound } from './metric-labels'
 
 /** Histogram bucket bounds (upper bounds, characters) for the characters merged into one text event. */
 export const BATCH_CHARS_BUCKETS = [16, 64, 256, 1024, 4096, 16_384] as const
@@ -37,25 +38,34 @@ export function createMetrics() {
   const histograms = new Map<string, { bounds: readonly number[], counts: number[], count: number, sum: number }>()
   const liveStatus = new Map<string, JobStatus>()
 
+  // Label values per counter and label, bounded (metric-labels.ts): name\nlabel → bound.
+  const labelBounds = new Map<string, (value: string) => string>()
+  function bounded(name: string, label: string, value: string): string {
+    const id = `${name}\n${label}`
+    let bound = labelBounds.get(id)
+    if (!bound) labelBounds.set(id, bound = createLabelBound())
+    return bound(String(value))
+  }
+
   // Keys of one-label counters (name → label → value → key), built once: the stream route counts
-  // every frame it sends. Label values are small closed sets (event types, statuses, codes).
+  // every frame it sends. Only bounded values get a key, so these maps stay small too.
   const singleLabelKeys = new Map<string, Map<string, Map<string, string>>>()
 
   function keyOf(name: string, labels?: Record<string, string>): string {
     if (!labels) return name
     let label: string | undefined
     for (const key in labels) {
-      if (label !== undefined) return metricKey(name, labels)
+      if (label !== undefined) return metricKey(name, Object.fromEntries(Object.entries(labels).map(([key, value]) => [key, bounded(name, key, value)])))
       label = key
     }
     if (label === undefined) return name
-    const value = labels[label]!
+    const value = bounded(name, label, labels[label]!)
     let byLabel = singleLabelKeys.get(name)
     if (!byLabel) singleLabelKeys.set(name, byLabel = new Map())
     let byValue = byLabel.get(label)
     if (!byValue) byLabel.set(label, byValue = new Map())
     let key = byValue.get(value)
-    if (key === undefined) byValue.set(value, key = metricKey(name, labels))
+    if (key === undefined) byValue.set(value, key = metricKey(name, { [label]: value }))
     return key
   }
 
@@ -78,7 +88,11 @@ export function createMetrics() {
     const keys = new Map<string, string>()
     count = (value) => {
       let key = keys.get(value)
-      if (key === undefined) keys.set(value, key = metricKey(name, { [label]: value }))
+      if (key === undefined) {
+        const kept = bounded(name, label, value)
+        key = metricKey(name, { [label]: kept })
+        if (kept === value) keys.set(value, key)
+      }
       counters.set(key, (counters.get(key) ?? 0) + 1)
     }
     labeledCounters.set(id, count)
@@ -156,6 +170,8 @@ export function createMetrics() {
 
   function reset(): void {
     counters.clear()
+    labelBounds.clear()
+    singleLabelKeys.clear()
     histograms.clear()
     liveStatus.clear()
   }

@@ -11,6 +11,7 @@ import { createClient, textFromFrames } from '../support/http-client'
 import type { MockTurn } from '../support/mock-upstream'
 import { callToolThenRecover, startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { anonymousCookie, expectEngineIdle, followToEnd, openRawStream, readMetrics } from '../support/ops-client'
+import { parsePrometheusText } from '../support/prometheus-parser'
 
 const TOKEN = 'ops-token-for-tests'
 const CONTROL_CHUNKS = Array.from({ length: 40 }, (_, index) => `control ${index}; `)
@@ -171,8 +172,15 @@ describe('metrics after faults', () => {
     expect(metrics.counters['events_sent_total{event="job-end"}']).toBeGreaterThanOrEqual(12)
     expect(metrics.histograms.delta_batch_chars.count).toBeGreaterThan(0)
     expect(metrics.jobsByStatus).toEqual({ queued: 0, running: 0, waiting: 0 })
-    const text = await (await fetch(`${app.url}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+    const response = await fetch(`${app.url}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
+    const text = await response.text()
     expect(text).toContain('# TYPE background_jobs_jobs_ended_total counter')
+    // A strict parse: names, escapes, HELP/TYPE once per family, families together, cumulative buckets.
+    const families = parsePrometheusText(text)
+    for (const [name, family] of families) expect(family.help && family.type, name).toBeTruthy()
+    expect(families.get('background_jobs_jobs_ended_total')!.samples.reduce((sum, sample) => sum + sample.value, 0)).toBe(
+      Object.entries(metrics.counters).filter(([key]) => key.startsWith('jobs_ended_total')).reduce((sum, [, value]) => sum + value, 0))
     // Every # TYPE line comes right after its # HELP line.
     expect(text.match(/^# TYPE .+$/gm)!.length).toBe(text.match(/^# HELP \S+ .+\n# TYPE /gm)!.length)
     expect(text).toMatch(/^background_jobs_engine_runs 0$/m)
