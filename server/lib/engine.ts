@@ -160,8 +160,14 @@ export function createEngine(options: EngineOptions) {
       })
     }
     catch (error) {
-      if (error instanceof ActiveLimitError) throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
-      if (error instanceof RateRefusedError) throw rateLimitError('create', config.limits.createPerMinute, error.retryAfterMs)
+      if (error instanceof ActiveLimitError) {
+        useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
+        throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
+      }
+      if (error instanceof RateRefusedError) {
+        useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+        throw rateLimitError('create', config.limits.createPerMinute, error.retryAfterMs)
+      }
       throw error
     }
     const { record, created } = stored
