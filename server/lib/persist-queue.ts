@@ -45,6 +45,8 @@ export interface PersistQueueOptions {
   onRefused: (reason: AppendRefusal) => void
   /** Called when a write throws (network, timeout); the events stay pending and are retried. */
   onError: (error: unknown) => void
+  /** Called when a write succeeds after writes that threw. */
+  onRecovered?: () => void
   /**
    * Merge consecutive deltas of a batch into one stored event (`fromSeq`..`seq`), so stored bytes
    * track the text, not the number of batching windows. @default false
@@ -132,6 +134,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         if (!result.ok && result.reason === 'seq-conflict' && failures > 0 && landed(result.lastSeq) > 0) {
           acknowledge(landed(result.lastSeq))
           failures = 0
+          options.onRecovered?.()
           continue
         }
         if (!result.ok) {
@@ -148,6 +151,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         scheduleRetry()
         return
       }
+      if (failures > 0) options.onRecovered?.()
       failures = 0
       acknowledge(batch.length)
     }

@@ -7,6 +7,7 @@
  */
 import { BackgroundJobsError } from './errors'
 import type { JobRun } from './job-run'
+import { createFailureStreakLog } from './failure-streak-log'
 import type { Logger } from './logger'
 import type { ControlReply, JobLease, JobProvider, StoredJobControl } from './providers/types'
 
@@ -48,8 +49,11 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     void reply.then(answer => provider.replyToControl(id, control.id, answer))
       .catch(error => logger.warn('could not reply to a control', { jobId: id, controlId: control.id, error }))
   }, { fromStart: true })
+  // Once per outage, not per beat (failure-streak-log.ts).
+  const heartbeatLog = createFailureStreakLog({ logger, level: 'warn', failed: 'lease heartbeat failed (not logged again until a heartbeat succeeds)', recovered: 'lease heartbeat succeeded again', fields: { jobId: id } })
   run.timers.interval(() => {
     void provider.heartbeatLease(id, lease, run.config.lease.durationMs).then((held) => {
+      heartbeatLog.succeeded()
       // A stored end makes the lease moot (the store refuses it for a finished job); while the end
       // is being stored its write decides: refused (another owner) stops the run there.
       if (held || run.live.ended || run.live.ending) return
@@ -57,7 +61,7 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
       return provider.get(id).then((record) => {
         if (!run.live.ended && !run.live.ending) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
       })
-    }).catch(error => logger.warn('lease heartbeat failed', { jobId: id, error }))
+    }).catch(error => heartbeatLog.failed(error))
   }, run.config.lease.heartbeatMs)
   return unsubscribe
 }

@@ -22,6 +22,7 @@ import type { RunContext } from './run-context'
 import type { SharedProvider } from './run-lease'
 import { holdLease } from './run-lease'
 import { createTimerSet } from './timers'
+import { createFailureStreakLog } from './failure-streak-log'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
@@ -123,6 +124,7 @@ export function createRunManager(options: RunManagerOptions) {
   function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace) {
     const timers = createTimerSet()
     const lease = resume?.lease ?? record.lease
+    const writeLog = createFailureStreakLog({ logger, failed: 'provider write failed; will retry (not logged again until a write succeeds)', recovered: 'provider write succeeded again', fields: { jobId: record.id } })
     const persist = createPersistQueue({
       provider,
       jobId: record.id,
@@ -133,7 +135,9 @@ export function createRunManager(options: RunManagerOptions) {
       mergeDeltas: Boolean(shared),
       epoch: lease?.epoch,
       onRefused: reason => abandonRun(run, `write refused: ${reason}`),
-      onError: error => logger.error('provider write failed; will retry', { jobId: record.id, error }),
+      // Once per outage, not per retry (failure-streak-log.ts).
+      onError: error => writeLog.failed(error),
+      onRecovered: () => writeLog.succeeded(),
       // The store has not taken this job's events for a while: stop it rather than buffer without end.
       maxPendingBytes: config.persist.maxPendingBytes,
       onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),
