@@ -107,7 +107,14 @@ export function createInspector(options: { runs: Map<string, JobRun>, provider: 
     const run = runs.get(jobId)
     if (run) {
       run.live.flush()
-      return { record: run.record, state: run.live.state, events: run.live.events, complete: true, run }
+      const live = run.live.events
+      const firstLive = live[0] ? (live[0].fromSeq ?? live[0].seq) : run.live.state.seq + 1
+      if (firstLive <= 1) return { record: run.record, state: run.live.state, events: live, complete: true, run }
+      // A run taken over from another instance holds only its own events: the rest are stored.
+      const range = await provider.readEvents(jobId, 0)
+      const before = (range?.events ?? []).filter(event => event.seq < firstLive)
+      const complete = Boolean(range?.complete) && (before.at(-1)?.seq ?? 0) === firstLive - 1
+      return { record: run.record, state: run.live.state, events: [...before, ...live], complete, run }
     }
     const record = await provider.get(jobId)
     if (!record) return null
