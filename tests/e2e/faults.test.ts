@@ -180,7 +180,7 @@ describe('metrics after faults', () => {
     const families = parsePrometheusText(text)
     for (const [name, family] of families) expect(family.help && family.type, name).toBeTruthy()
     expect(families.get('background_jobs_jobs_ended_total')!.samples.reduce((sum, sample) => sum + sample.value, 0)).toBe(
-      Object.entries(metrics.counters).filter(([key]) => key.startsWith('jobs_ended_total')).reduce((sum, [, value]) => sum + value, 0))
+      Object.entries(metrics.counters).filter(([key]) => key.startsWith('jobs_ended_total')).reduce((sum, [, value]) => sum + Number(value), 0))
     // Every # TYPE line comes right after its # HELP line.
     expect(text.match(/^# TYPE .+$/gm)!.length).toBe(text.match(/^# HELP \S+ .+\n# TYPE /gm)!.length)
     expect(text).toMatch(/^background_jobs_engine_runs 0$/m)
