@@ -1,7 +1,8 @@
 /**
  * The user-level stream: completions and input requests of all of a user's jobs, so one tab can
  * tell the user about a job it is not showing. Each user keeps a short numbered backlog, so a
- * reconnect with Last-Event-ID replays what it missed; idle users are dropped.
+ * reconnect with Last-Event-ID replays what it missed. Idle users are dropped after retention,
+ * and past `NOTIFICATION_USERS_MAX` users the least recently active idle one goes first.
  * Ids count per user in this process: a reconnect that lands on another instance replays nothing
  * (these are toasts, not a log). With a shared provider, the hub also follows the user's jobs on
  * other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
@@ -38,6 +39,14 @@ export const NOTIFICATION_BACKLOG = 100
 /** Notified keys kept per user: far more than the jobs a user can have going at once. */
 export const NOTIFIED_KEYS_KEPT = 1_000
 
+/**
+ * Users kept at most, beyond those with an open stream: past it, the user touched least lately
+ * (notified or detached) with no open stream is forgotten first. Idle users are also dropped after
+ * retention (`prune`), but many distinct users within one retention window (anonymous clients
+ * that each start one job) would otherwise all be held until then.
+ */
+export const NOTIFICATION_USERS_MAX = 10_000
+
 /** What makes two notifications the same: job, type and input request. */
 export function notificationKey(notification: Pick<JobNotification, 'jobId' | 'type' | 'requestId'>): string {
   return `${notification.jobId}\u0000${notification.type}\u0000${notification.requestId ?? ''}`
@@ -47,8 +56,11 @@ export function notificationKey(notification: Pick<JobNotification, 'jobId' | 't
 export class NotificationHub {
   private readonly users = new Map<string, UserChannel>()
 
-  /** `follow`, when given, runs from a user's first attached sink until their last detaches. */
-  constructor(private readonly now: () => number, private readonly follow?: FollowUser) {}
+  /**
+   * `follow`, when given, runs from a user's first attached sink until their last detaches.
+   * `maxUsers`: users without an open stream kept at most (see `NOTIFICATION_USERS_MAX`).
+   */
+  constructor(private readonly now: () => number, private readonly follow?: FollowUser, private readonly maxUsers = NOTIFICATION_USERS_MAX) {}
 
   /** Users with a channel (for leak checks). */
   get size(): number {
@@ -91,7 +103,29 @@ export class NotificationHub {
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
     for (const sink of channel.sinks) sink.send(full)
+    this.touch(userId, channel)
     return true
+  }
+
+  /** Moves a user to the back of the eviction order, then keeps the users within `maxUsers`. */
+  private touch(userId: string, channel: UserChannel): void {
+    if (this.users.get(userId) !== channel) return
+    this.users.delete(userId)
+    this.users.set(userId, channel)
+    this.evict()
+  }
+
+  /**
+   * Forgets the least recently touched users with no open stream until `maxUsers` are left. A user
+   * with a stream met on the way goes to the back (it is in use), so each call looks at each user
+   * at most once.
+   */
+  private evict(): void {
+    for (let budget = this.users.size; this.users.size > this.maxUsers && budget > 0; budget--) {
+      const [userId, channel] = this.users.entries().next().value!
+      this.users.delete(userId)
+      if (channel.sinks.size > 0) this.users.set(userId, channel)
+    }
   }
 
   /** Adds a sink; replays what came after `afterId` when it is still held. Returns detach. */
@@ -102,10 +136,12 @@ export class NotificationHub {
     }
     channel.sinks.add(sink)
     if (this.follow && !channel.stopFeed) channel.stopFeed = this.follow(userId)
+    this.touch(userId, channel)
     return () => {
       channel.sinks.delete(sink)
       channel.lastAt = this.now()
       if (channel.sinks.size === 0) this.stopFeed(channel)
+      this.touch(userId, channel)
     }
   }
 
