@@ -64,7 +64,7 @@ export function createEngine(options: EngineOptions) {
   }
 
   function ensureCleanupTimer(config: BackgroundJobsConfig) {
-    if (cancelCleanup) return
+    if (cancelCleanup || disposed) return
     cancelCleanup = engineTimers.interval(() => {
       void cleanup().catch(error => logger.error('cleanup failed', { error }))
     }, config.limits.cleanupIntervalMs)
@@ -96,7 +96,12 @@ export function createEngine(options: EngineOptions) {
     jobEnded: (job, state) => callHook('jobEnded', job.id, job, state),
   })
   // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
-  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun, tools: options.tools, workflows: options.workflows }) : null
+  // A run taken over from a lost owner notifies too: its instance prunes like one that created jobs.
+  const startRecoveredRun: typeof startRun = (record, config, ...rest) => {
+    ensureCleanupTimer(config)
+    startRun(record, config, ...rest)
+  }
+  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows }) : null
 
   /**
    * A record as this instance knows it best: a job running here is ahead of the store (writes
@@ -231,7 +236,11 @@ export function createEngine(options: EngineOptions) {
   }
 
   function attachNotifications(userId: string, sink: NotificationSink, afterId: number | null): () => void {
-    assertEnabled(getConfig())
+    const config = getConfig()
+    assertEnabled(config)
+    // Its user stays in the hub after the stream closes: pruned by cleanup, also on an instance
+    // that serves notification streams but never created a job.
+    ensureCleanupTimer(config)
     const detach = notifications.attach(userId, sink, afterId)
     viewers.heartbeat.add(sink)
     return () => {
