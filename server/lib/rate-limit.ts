@@ -46,18 +46,22 @@ export function rateLimitError(kind: RateLimitKind, limit: number, retryAfterMs:
 
 /**
  * Sliding windows in the process (the memory provider's `takeRate`). Each key keeps at most
- * `limit` timestamps, and keys idle for a whole window are swept, so memory stays bounded by the
- * keys active in the last window.
+ * `limit` timestamps, and keys idle for a whole window are swept (at the first request a minute
+ * or more after the last sweep, or after the clock went back), so memory stays bounded by the keys
+ * active in the last two windows.
  */
 export function createSlidingWindows(now: () => number = Date.now) {
   const windows = new Map<string, { stamps: number[], windowMs: number }>()
   let lastSweepAt = now()
 
   function sweep(at: number) {
-    if (at - lastSweepAt < SWEEP_INTERVAL_MS) return
+    // A clock set back (NTP step, a VM resumed) sweeps at once too: waiting until it caught up
+    // again would keep every key of the meantime, for as long as the clock went back.
+    if (at - lastSweepAt < SWEEP_INTERVAL_MS && at >= lastSweepAt) return
     lastSweepAt = at
     for (const [key, window] of windows) {
-      if ((window.stamps.at(-1) ?? 0) <= at - window.windowMs) windows.delete(key)
+      const last = window.stamps.at(-1) ?? 0
+      if (last <= at - window.windowMs || last > at) windows.delete(key)
     }
   }
 
@@ -66,7 +70,9 @@ export function createSlidingWindows(now: () => number = Date.now) {
     take(key: string, limit: number, windowMs: number): RateDecision {
       const at = now()
       sweep(at)
-      const stamps = (windows.get(key)?.stamps ?? []).filter(stamp => stamp > at - windowMs)
+      // Stamps from the future (the clock went back since) are dropped: kept, they would hold the
+      // key refused for as long as the clock went back, not for at most one window.
+      const stamps = (windows.get(key)?.stamps ?? []).filter(stamp => stamp > at - windowMs && stamp <= at)
       if (stamps.length >= limit) {
         windows.set(key, { stamps, windowMs })
         return { ok: false, retryAfterMs: stamps[stamps.length - limit]! + windowMs - at }
