@@ -41,6 +41,8 @@ export function createStreamGate() {
     count: (userId: string) => open.get(userId) ?? 0,
     /** Open streams of all users. */
     total: () => total,
+    /** Users with an open stream: a user leaves the count with their last stream. */
+    users: () => open.size,
   }
 }
 
