@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMetrics } from '../../server/lib/metrics'
-import { MAX_LABEL_VALUES, OVERFLOW_LABEL_VALUE } from '../../server/lib/metric-labels'
+import { MAX_LABEL_VALUES, OTHER_LABEL_VALUE } from '../../server/lib/metric-labels'
 import { NOTIFICATION_USERS_MAX, NotificationHub } from '../../server/lib/notifications'
 import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
 import { createSlidingWindows, RATE_WINDOW_MS } from '../../server/lib/rate-limit'
@@ -124,7 +124,7 @@ describe('metrics labels taken from errors', () => {
     const { counters } = metrics.snapshot()
     const keys = Object.keys(counters).filter(key => key.startsWith('job_errors_total'))
     expect(keys.length).toBe(MAX_LABEL_VALUES + 1)
-    expect(counters[`job_errors_total{code="${OVERFLOW_LABEL_VALUE}"}`]).toBe(MANY_USERS - MAX_LABEL_VALUES)
+    expect(counters[`job_errors_total{code="${OTHER_LABEL_VALUE}"}`]).toBe(MANY_USERS - MAX_LABEL_VALUES)
     expect(Object.values(counters).reduce((sum, value) => sum + value, 0)).toBe(MANY_USERS)
     // Known values keep counting under their own name.
     metrics.increment('job_errors_total', { code: 'failed-for-job-0' })
