@@ -3,7 +3,8 @@
  *
  * - SSR renders the snapshot from `GET /api/jobs/:id`; the browser keeps that state (payload) and
  *   resumes the stream after its seq, so hydration never shows text twice.
- * - The stream opens on mount only (client-only), closes on `job-end` and on unmount.
+ * - The stream opens on mount only (client-only), closes on `job-end` and when the last component
+ *   following the job unmounts: components that follow the same job share one stream.
  * - A snapshot replaces the state; every other event goes through `applyEvent`, whose seq check and
  *   text offsets make replays and duplicates harmless.
  * - `connection` says how the stream stands (`reconnecting`/`offline` while the server is away,
@@ -19,8 +20,10 @@ import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
 import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, orderedNodes } from '../lib/job-state'
 import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '../lib/job-probe'
+import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
+import type { JobFollowerHold } from '../lib/job-follower-registry'
 import { followJobStream } from '../lib/job-stream'
-import type { JobConnectionState, JobStreamHandle } from '../lib/job-stream'
+import type { JobConnectionState } from '../lib/job-stream'
 
 /** Options of `useBackgroundJob`. */
 export interface UseBackgroundJobOptions {
@@ -44,7 +47,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const lost = useState(`background-job:${id}:lost`, () => false)
   const error = useState<string | null>(`background-job:${id}:error`, () => null)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
-  let stream: JobStreamHandle | null = null
+  /** This component's hold on the job's one stream (shared by every component following the job). */
+  let hold: JobFollowerHold | null = null
 
   function markLost(): void {
     lost.value = true
@@ -79,8 +83,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   }
 
   function connect(): void {
-    if (stream || lost.value || (state.value && isTerminalStatus(state.value.status))) return
-    stream = followJobStream({
+    if (hold?.active || lost.value || (state.value && isTerminalStatus(state.value.status))) return
+    hold = holdJobFollower(id, stopped => followJobStream({
       url: `${jobUrl}/stream`,
       getSeq: () => state.value?.seq ?? 0,
       getEpoch: () => state.value?.epoch ?? 1,
@@ -91,32 +95,31 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       onEvent: event => {
         state.value = applyLiveEvent(state.value, event)
       },
-      onEnd: () => {
-        stream = null
-      },
+      onEnd: stopped,
       onStateChange: next => {
         connection.value = next
       },
       onLost: () => {
-        stream = null
+        stopped()
         markLost()
       },
       onGiveUp: () => {
-        stream = null
+        stopped()
         void loadSnapshot()
       },
       onDenied: (denied) => {
-        stream = null
+        stopped()
         error.value = denied.message
       },
       probe,
-    })
+    }))
   }
 
+  /** Leaves the job's stream; it closes when no other component follows the job. */
   function disconnect(): void {
-    stream?.close()
-    stream = null
-    if (connection.value !== 'denied') connection.value = 'closed'
+    hold?.release()
+    hold = null
+    if (!isJobFollowed(id) && connection.value !== 'denied') connection.value = 'closed'
   }
 
   // Registered on both sides although it only runs on the server: a component with a server

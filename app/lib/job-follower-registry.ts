@@ -1,0 +1,72 @@
+/**
+ * One stream per job per tab, however many components follow that job: the first one to connect
+ * starts the follower, the others join it, and it closes when the last one leaves. Two components
+ * showing the same job (a list row and a detail panel) would otherwise open two EventSources, and
+ * the first to unmount would report the shared connection `closed` while the other still streamed.
+ * A follower that stops by itself (the job ended, was lost, refused) leaves the registry, so the
+ * next `connect()` starts a new one. Client-only: streams open on mount.
+ */
+import type { JobStreamHandle } from './job-stream'
+
+interface Entry {
+  handle: JobStreamHandle | null
+  users: number
+}
+
+/** One component's hold on a job's follower. */
+export interface JobFollowerHold {
+  /** The follower this hold joined is still running. */
+  readonly active: boolean
+  /** Leaves the follower (idempotent); the last hold to leave closes it. */
+  release: () => void
+}
+
+const entries = new Map<string, Entry>()
+
+/** The number of jobs followed right now (tests count leaks with it). */
+export function activeJobFollowers(): number {
+  return entries.size
+}
+
+/** Some component follows the job `key` right now. */
+export function isJobFollowed(key: string): boolean {
+  return entries.has(key)
+}
+
+/**
+ * Joins the follower of `key`, starting it with `start` when there is none. `start` gets `stopped`,
+ * to call when the follower stops by itself.
+ */
+export function holdJobFollower(key: string, start: (stopped: () => void) => JobStreamHandle): JobFollowerHold {
+  let entry = entries.get(key)
+  if (!entry) {
+    const created: Entry = { handle: null, users: 0 }
+    entry = created
+    entries.set(key, created)
+    const stopped = () => {
+      if (entries.get(key) === created) entries.delete(key)
+    }
+    try {
+      created.handle = start(stopped)
+    }
+    catch (error) {
+      stopped()
+      throw error
+    }
+  }
+  const joined = entry
+  joined.users++
+  let released = false
+  return {
+    get active() {
+      return !released && entries.get(key) === joined
+    },
+    release() {
+      if (released) return
+      released = true
+      if (entries.get(key) !== joined || --joined.users > 0) return
+      entries.delete(key)
+      joined.handle?.close()
+    },
+  }
+}

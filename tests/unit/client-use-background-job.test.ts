@@ -1,0 +1,95 @@
+/**
+ * `useBackgroundJob` as a Nuxt developer's components use it, mounted for real (Vue's renderer,
+ * fake EventSource and `$fetch`; tests/support/composable-app.ts): one stream per job however many
+ * components show it, and nothing left behind when they unmount (streams, timers, followers).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useBackgroundJob } from '../../app/composables/useBackgroundJob'
+import { activeJobFollowers } from '../../app/lib/job-follower-registry'
+import { emptyMetrics } from '../../shared/events'
+import { createJobState } from '../../shared/reducer'
+import type { JobState } from '../../shared/reducer'
+import { createComposableApp } from '../support/composable-app'
+import type { ComposableApp } from '../support/composable-app'
+
+let app: ComposableApp
+
+function running(seq: number, content: string): JobState {
+  return { ...createJobState({ id: 'j1', type: 'chat', createdAt: 0 }), status: 'running', seq, content }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  app = createComposableApp(async () => ({ state: running(1, '') }))
+})
+
+afterEach(() => {
+  app.dispose()
+  vi.useRealTimers()
+})
+
+describe('useBackgroundJob: components that follow the same job', () => {
+  it('share one stream; both see every delta; the first to unmount leaves it open for the other', () => {
+    const list = app.mount(() => useBackgroundJob('j1'))
+    const detail = app.mount(() => useBackgroundJob('j1'))
+    expect(app.sources).toHaveLength(1)
+    const source = app.sources[0]!
+    source.open()
+    source.emit('snapshot', running(3, 'Hello'), '3')
+    source.emit('text-delta', [5, ', world'], '4')
+    expect(list.result.text.value).toBe('Hello, world')
+    expect(detail.result.text.value).toBe('Hello, world')
+
+    list.unmount()
+    expect(source.closed).toBe(false)
+    expect(detail.result.connection.value).toBe('open')
+    source.emit('text-delta', [12, '!'], '5')
+    expect(detail.result.text.value).toBe('Hello, world!')
+
+    detail.unmount()
+    expect(source.closed).toBe(true)
+    expect(detail.result.connection.value).toBe('closed')
+    expect(activeJobFollowers()).toBe(0)
+  })
+
+  it('a component mounted after the job ended opens nothing', () => {
+    const first = app.mount(() => useBackgroundJob('j1'))
+    const source = app.sources[0]!
+    source.open()
+    source.emit('snapshot', running(2, 'Hi'), '2')
+    source.emit('job-end', { type: 'job-end', seq: 3, at: 3, status: 'completed', metrics: emptyMetrics() }, '3')
+    expect(first.result.isFinished.value).toBe(true)
+    expect(activeJobFollowers()).toBe(0)
+    app.mount(() => useBackgroundJob('j1'))
+    expect(app.sources).toHaveLength(1)
+  })
+})
+
+describe('useBackgroundJob: unmount and remount', () => {
+  it('an unmount mid-stream closes the stream and clears every timer; a quick remount resumes after the seq', () => {
+    const view = app.mount(() => useBackgroundJob('j1'))
+    app.sources[0]!.open()
+    app.sources[0]!.emit('snapshot', running(7, 'partial'), '7')
+    expect(vi.getTimerCount()).toBeGreaterThan(0) // the quiet-stream check
+    view.unmount()
+    expect(app.openSources()).toHaveLength(0)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(activeJobFollowers()).toBe(0)
+
+    const again = app.mount(() => useBackgroundJob('j1'))
+    expect(again.result.text.value).toBe('partial')
+    expect(app.sources[1]!.url).toBe('/api/jobs/j1/stream?after=7')
+  })
+
+  it('a stream that broke and is being asked again is stopped by the unmount: no probe timer, no late reopen', async () => {
+    const view = app.mount(() => useBackgroundJob('j1'))
+    app.sources[0]!.open()
+    app.sources[0]!.emit('snapshot', running(2, 'ab'), '2')
+    app.sources[0]!.fail()
+    expect(view.result.connection.value).toBe('reconnecting')
+    view.unmount()
+    await vi.runAllTimersAsync()
+    expect(app.sources).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
