@@ -13,13 +13,14 @@
  *   restart of a server with the memory provider. The last known state is kept.
  */
 import type { MaybeRefOrGetter } from 'vue'
-import { computed, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
+import { computed, isRef, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
 import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, orderedNodes } from '../lib/job-state'
 import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '../lib/job-probe'
+import { assertJobId } from '../lib/job-id'
 import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
 import type { JobFollowerHold } from '../lib/job-follower-registry'
 import { followJobStream } from '../lib/job-stream'
@@ -36,9 +37,14 @@ export interface UseBackgroundJobOptions {
 /** The answer of `answer()`. */
 export type AnswerResult = { ok: true } | { ok: false, status?: number, message: string }
 
-/** Follows the job `jobId` (one job per call; key the component by job id). */
+/**
+ * Follows the job `jobId` (one job per call; key the component by job id). The id is read once: a
+ * ref or getter that later changes keeps following the first job (a warning says so). Throws a
+ * `TypeError` when the id is not a non-empty string.
+ */
 export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBackgroundJobOptions = {}) {
   const id = toValue(jobId)
+  assertJobId(id, 'useBackgroundJob')
   const requestFetch = useJobsFetch()
   // Keyed global state: SSR fills it, the payload carries it to the browser, and returning to a
   // thread shows the last known state at once while the stream catches up.
@@ -153,6 +159,16 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     catch (failure) {
       return { ok: false, status: apiErrorStatus(failure), message: apiErrorMessage(failure) }
     }
+  }
+
+  // The id is read once: a ref or getter whose value changes would silently keep showing the first
+  // job. Say so, naming the fix, rather than show one job under another's id.
+  if (isRef(jobId) || typeof jobId === 'function') {
+    const stopWatching = watch(() => toValue(jobId), next => {
+      if (next === id) return
+      stopWatching()
+      console.warn(`useBackgroundJob follows one job: its id changed from "${id}" to "${String(next)}", and it still follows "${id}". Key the component by the job id (\`<JobView :key="jobId" :job-id="jobId" />\`) so a new one follows the new job.`)
+    })
   }
 
   // A status change to a terminal one without the stream (e.g. GET after give-up) needs no stream.

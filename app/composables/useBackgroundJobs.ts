@@ -5,6 +5,7 @@
 import type { JobStatus } from '../../shared/events'
 import type { JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
 import { withApiError } from '../lib/api-error'
+import { assertJobId } from '../lib/job-id'
 import { rememberPrompt } from '../lib/prompt-cache'
 
 /** Filters of `list`. */
@@ -67,6 +68,7 @@ export function useBackgroundJobs() {
 
   /** Stops a job (idempotent; partial content is kept). Resolves with its summary. */
   async function abort(jobId: string): Promise<JobSummary> {
+    assertJobId(jobId, 'useBackgroundJobs().abort')
     const response = await withApiError(() => $fetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(jobId)}/abort`, { method: 'POST' }))
     return response.job
   }

@@ -3,6 +3,7 @@
  * fake EventSource and `$fetch`; tests/support/composable-app.ts): one stream per job however many
  * components show it, and nothing left behind when they unmount (streams, timers, followers).
  */
+import { nextTick, ref } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useBackgroundJob } from '../../app/composables/useBackgroundJob'
 import { activeJobFollowers } from '../../app/lib/job-follower-registry'
@@ -91,5 +92,28 @@ describe('useBackgroundJob: unmount and remount', () => {
     await vi.runAllTimersAsync()
     expect(app.sources).toHaveLength(1)
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('useBackgroundJob: misuse is named', () => {
+  it('a missing or empty job id throws a TypeError naming it, instead of following /api/jobs/undefined into "lost"', () => {
+    expect(() => app.mount(() => useBackgroundJob(undefined as unknown as string))).toThrow(/useBackgroundJob: the job id must be a non-empty string.*got undefined/)
+    expect(() => app.mount(() => useBackgroundJob(''))).toThrow(/got an empty string/)
+    expect(app.sources).toHaveLength(0)
+    expect(activeJobFollowers()).toBe(0)
+  })
+
+  it('an id ref that changes warns once that the component still follows the first job', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const jobId = ref('j1')
+    app.mount(() => useBackgroundJob(jobId))
+    jobId.value = 'j2'
+    await nextTick()
+    jobId.value = 'j3'
+    await nextTick()
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(warn.mock.calls[0]![0]).toMatch(/id changed from "j1" to "j2".*Key the component by the job id/)
+    expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/j1/stream'])
+    warn.mockRestore()
   })
 })
