@@ -16,6 +16,7 @@ import type { JobEvent, JobEventType } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { decodeStreamEvent } from '../../shared/stream-wire'
+import { resolveEventSourceFactory } from './event-source-factory'
 import type { JobProbe } from './job-probe'
 import { createFetchProbe, JobAccessDeniedError } from './job-probe'
 import type { WakeSubscription } from './wake-signals'
@@ -103,7 +104,7 @@ export interface JobStreamOptions {
   subscribeToWake?: WakeSubscription
   /** @default Date.now */
   now?: () => number
-  /** @default `new EventSource(url)` */
+  /** @default `new EventSource(url)`; outside a browser pass one (and an absolute `url`): event-source-factory.ts */
   createEventSource?: (url: string) => EventSourceLike
   /** @default setTimeout / clearTimeout */
   setTimer?: (callback: () => void, delayMs: number) => unknown
@@ -125,7 +126,7 @@ export function streamUrlAfter(url: string, after: number | StreamPosition): str
 
 /** Starts following a job's stream. */
 export function followJobStream(options: JobStreamOptions): JobStreamHandle {
-  const createEventSource = options.createEventSource ?? (url => new EventSource(url) as EventSourceLike)
+  const createEventSource = resolveEventSourceFactory(options.url, options.createEventSource, options.probe !== undefined)
   const setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs))
   const clearTimer = options.clearTimer ?? (timer => clearTimeout(timer as ReturnType<typeof setTimeout>))
   const probe = options.probe ?? createFetchProbe(options.url)

@@ -1,7 +1,7 @@
 /**
  * Mounts Vue components that call the layer's composables, in Node, without a DOM or Nuxt: a
  * renderer that keeps nothing, `useState` as a keyed map shared by the whole "app" (as Nuxt's
- * payload state is), `$fetch`/`useJobsFetch` as the test gives them, and a global `EventSource`
+ * payload state is), `$fetch`/`useJobsFetch` as the test gives them, a page `location`, and a global `EventSource`
  * whose instances the test drives (tests/support/fake-event-source.ts).
  */
 import { createRenderer, defineComponent, h, ref, toRef } from 'vue'
@@ -48,6 +48,7 @@ export function createComposableApp(fetch: (url: string, options?: unknown) => P
     payload.set(key, state)
     return state
   })
+  vi.stubGlobal('location', { href: 'http://127.0.0.1/' })
   vi.stubGlobal('$fetch', fetch)
   vi.stubGlobal('useJobsFetch', () => fetch)
   vi.stubGlobal('EventSource', class extends FakeEventSource {

@@ -407,3 +407,27 @@ describe('adoptSnapshot / streamUrlAfter', () => {
     expect(streamUrlAfter('/s', { epoch: 3, seq: 7 })).toBe('/s?after=3%3A7')
   })
 })
+
+describe('followJobStream outside a browser', () => {
+  const callbacks = { getSeq: () => 0, onSnapshot: () => {}, onEvent: () => {} }
+
+  it('a relative url with no page to resolve it against throws a TypeError naming the url, instead of sitting offline for ever', () => {
+    expect(() => followJobStream({ ...callbacks, url: '/api/jobs/j1/stream', createEventSource: url => new FakeEventSource(url) }))
+      .toThrow(/"\/api\/jobs\/j1\/stream" is relative.*pass an absolute URL/)
+  })
+
+  it('no EventSource in the runtime throws a TypeError saying to pass createEventSource', () => {
+    expect(typeof (globalThis as { EventSource?: unknown }).EventSource).toBe('undefined')
+    expect(() => followJobStream({ ...callbacks, url: 'http://127.0.0.1:1/api/jobs/j1/stream' })).toThrow(/no EventSource; pass `createEventSource`/)
+  })
+
+  it('an absolute url with a factory follows', () => {
+    const opened: string[] = []
+    const handle = followJobStream({ ...callbacks, url: 'http://127.0.0.1:1/api/jobs/j1/stream', staleAfterMs: 0, subscribeToWake: () => () => {}, createEventSource: (url) => {
+      opened.push(url)
+      return new FakeEventSource(url)
+    } })
+    handle.close()
+    expect(opened).toEqual(['http://127.0.0.1:1/api/jobs/j1/stream'])
+  })
+})
