@@ -15,10 +15,10 @@
 import type { MaybeRefOrGetter } from 'vue'
 import { computed, isRef, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
 import { isTerminalStatus } from '../../shared/events'
-import type { JobState } from '../../shared/reducer'
+import type { JobState, NodeState } from '../../shared/reducer'
 import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
 import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
-import { adoptSnapshot, applyLiveEvent, orderedNodes } from '../lib/job-state'
+import { adoptSnapshot, applyLiveEvent, keepSameNodes, orderedNodes } from '../lib/job-state'
 import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '../lib/job-probe'
 import { assertJobId } from '../lib/job-id'
 import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
@@ -189,7 +189,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     text: computed(() => state.value?.content ?? ''),
     reasoning: computed(() => state.value?.reasoning ?? ''),
     toolCalls: computed(() => state.value?.toolCalls ?? []),
-    nodes: computed(() => orderedNodes(state.value)),
+    nodes: computed<NodeState[]>(previous => keepSameNodes(previous, orderedNodes(state.value))),
     currentNodeId: computed(() => state.value?.currentNodeId ?? null),
     pendingInputs: computed(() => state.value?.pendingInputs ?? []),
     isFinished: computed(() => Boolean(state.value && isTerminalStatus(state.value.status))),

@@ -41,3 +41,13 @@ export function orderedNodes(state: JobState | null): NodeState[] {
   }
   return nodes
 }
+
+/**
+ * `previous` when `next` holds the same node objects in the same order, else `next`. A text delta
+ * leaves the nodes as they were, but `orderedNodes` builds a new list each time: without this,
+ * whatever renders the nodes would render again on every delta of a long answer.
+ */
+export function keepSameNodes(previous: NodeState[] | undefined, next: NodeState[]): NodeState[] {
+  if (!previous || previous.length !== next.length) return next
+  return previous.every((node, index) => node === next[index]) ? previous : next
+}

@@ -3,7 +3,7 @@
  * fake EventSource and `$fetch`; tests/support/composable-app.ts): one stream per job however many
  * components show it, and nothing left behind when they unmount (streams, timers, followers).
  */
-import { nextTick, ref } from 'vue'
+import { nextTick, ref, watch } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useBackgroundJob } from '../../app/composables/useBackgroundJob'
 import { activeJobFollowers } from '../../app/lib/job-follower-registry'
@@ -115,5 +115,31 @@ describe('useBackgroundJob: misuse is named', () => {
     expect(warn.mock.calls[0]![0]).toMatch(/id changed from "j1" to "j2".*Key the component by the job id/)
     expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/j1/stream'])
     warn.mockRestore()
+  })
+})
+
+describe('useBackgroundJob: what a delta touches', () => {
+  it('a text delta changes `text` only: `nodes`, `toolCalls` and `pendingInputs` keep their value, so what renders them does not re-render', () => {
+    const view = app.mount(() => useBackgroundJob('j1'))
+    const source = app.sources[0]!
+    source.open()
+    const workflow: JobState = {
+      ...running(2, ''),
+      type: 'workflow',
+      nodeStates: { draft: { nodeId: 'draft', kind: 'agent', status: 'running', startedAt: 1 } },
+      executionOrder: ['draft'],
+      currentNodeId: 'draft',
+    }
+    source.emit('snapshot', workflow, '2')
+    const changes = { text: 0, nodes: 0, toolCalls: 0, pendingInputs: 0 }
+    for (const key of Object.keys(changes) as (keyof typeof changes)[]) {
+      watch(view.result[key], () => { changes[key]++ }, { flush: 'sync' })
+    }
+    for (let seq = 3; seq < 103; seq++) source.emit('text-delta', [seq - 3, 'x'], String(seq))
+    expect(view.result.text.value).toHaveLength(100)
+    expect(changes).toEqual({ text: 100, nodes: 0, toolCalls: 0, pendingInputs: 0 })
+    source.emit('node-end', { type: 'node-end', seq: 103, at: 5, nodeId: 'draft', status: 'completed', output: 'ok' }, '103')
+    expect(changes.nodes).toBe(1)
+    expect(view.result.nodes.value[0]).toMatchObject({ nodeId: 'draft', status: 'completed' })
   })
 })
