@@ -4,6 +4,7 @@
  */
 declare global {
   const useJobsFetch: () => typeof $fetch
+  const useState: <T>(key: string, init?: () => T) => import('vue').Ref<T>
 }
 
 export {}
