@@ -4,7 +4,8 @@
  * payload state is), `$fetch`/`useJobsFetch` as the test gives them, a page `location`, and a global `EventSource`
  * whose instances the test drives (tests/support/fake-event-source.ts).
  */
-import { createRenderer, defineComponent, h, ref, toRef } from 'vue'
+import { createRenderer, createSSRApp, defineComponent, h, ref, toRef } from 'vue'
+import { renderToString } from 'vue/server-renderer'
 import type { Component, Ref } from 'vue'
 import { vi } from 'vitest'
 import { FakeEventSource } from './fake-event-source'
@@ -33,6 +34,8 @@ export interface ComposableApp {
   payload: Map<string, Ref<unknown>>
   /** Mounts `setup` as a component under a root whose children the test switches with `show`. */
   mount: <T>(setup: () => T) => { result: T, unmount: () => void }
+  /** Renders `setup` as a component on the "server" (server prefetch included); resolves with its result. */
+  renderOnServer: <T>(setup: () => T) => Promise<T>
   /** Unmounts everything and removes the globals. */
   dispose: () => void
 }
@@ -79,6 +82,16 @@ export function createComposableApp(fetch: (url: string, options?: unknown) => P
       }
       mounted.push(unmount)
       return { result, unmount }
+    },
+    async renderOnServer<T>(setup: () => T) {
+      let result!: T
+      await renderToString(createSSRApp(defineComponent({
+        setup() {
+          result = setup()
+          return () => h('div')
+        },
+      })))
+      return result
     },
     dispose() {
       for (const unmount of mounted) unmount()

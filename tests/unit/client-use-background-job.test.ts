@@ -143,3 +143,32 @@ describe('useBackgroundJob: what a delta touches', () => {
     expect(view.result.nodes.value[0]).toMatchObject({ nodeId: 'draft', status: 'completed' })
   })
 })
+
+describe('useBackgroundJob: server rendering and hydration', () => {
+  it('renders the snapshot on the server with no stream; the browser resumes after its seq without fetching again', async () => {
+    const requests: string[] = []
+    app.dispose()
+    app = createComposableApp(async (url) => {
+      requests.push(url)
+      return { state: running(4, 'rendered') }
+    })
+    const onServer = await app.renderOnServer(() => useBackgroundJob('j1'))
+    expect(onServer.text.value).toBe('rendered')
+    expect(requests).toEqual(['/api/jobs/j1'])
+    expect(app.sources).toHaveLength(0)
+
+    const inBrowser = app.mount(() => useBackgroundJob('j1'))
+    expect(inBrowser.result.text.value).toBe('rendered')
+    expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/j1/stream?after=4'])
+    expect(requests).toHaveLength(1)
+  })
+
+  it('a job already finished at render time opens no stream in the browser', async () => {
+    app.dispose()
+    app = createComposableApp(async () => ({ state: { ...running(9, 'done'), status: 'completed' } }))
+    await app.renderOnServer(() => useBackgroundJob('j1'))
+    const inBrowser = app.mount(() => useBackgroundJob('j1'))
+    expect(inBrowser.result.isFinished.value).toBe(true)
+    expect(app.sources).toHaveLength(0)
+  })
+})
