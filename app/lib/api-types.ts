@@ -2,7 +2,7 @@
  * The shapes of the layer's HTTP API as the browser sees them (`/api/jobs…`).
  * Shared by the composables and the demo pages; the server owns the real definitions.
  */
-import type { JobStatus } from '../../shared/events'
+import type { InputTimeoutAction, JobStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 
 import type { JobSummary } from '../../shared/api-types'
@@ -54,6 +54,8 @@ export interface CatalogTool {
   name: string
   description: string
   needsApproval: boolean
+  /** Where it runs: on the server, or in the browser (`runtime: 'client'`). */
+  runtime: 'server' | 'client'
 }
 
 /** One workflow in the catalog. */
@@ -63,7 +65,20 @@ export interface CatalogWorkflow {
   /** JSON Schema of the workflow's input. */
   inputSchema: unknown
   /** What it will ask the human: each input node's prompt (null when computed), answer schema and timeout. */
-  questions?: Array<{ nodeId: string, prompt: string | null, answerSchema: unknown, onTimeout: string, timeoutMs: number | null }>
+  questions: CatalogQuestion[]
+}
+
+/** A question a workflow will ask: an input node's prompt, answer JSON Schema and timeout. */
+export interface CatalogQuestion {
+  nodeId: string
+  /** The prompt as written; null when a function computes it at run time. */
+  prompt: string | null
+  /** JSON Schema of the answer (null when it cannot be expressed). */
+  answerSchema: unknown
+  /** What happens when nobody answers in time. */
+  onTimeout: InputTimeoutAction
+  /** The node's own wait; null means the server's `limits.inputTimeoutMs`. */
+  timeoutMs: number | null
 }
 
 /** `GET /api/jobs/catalog`. */

@@ -186,7 +186,7 @@ describe('forms and commands', () => {
   })
 
   it('asks for a workflow\'s topic before sending an empty one', () => {
-    const workflows: CatalogWorkflow[] = [{ name: 'research-report', description: '', inputSchema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] } }]
+    const workflows: CatalogWorkflow[] = [{ name: 'research-report', description: '', inputSchema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] }, questions: [] }]
     expect(parseComposerInput('/workflow research-report', workflows)).toEqual({ kind: 'invalid', message: 'Write the topic after the workflow\'s name: /workflow research-report <topic>' })
   })
 })

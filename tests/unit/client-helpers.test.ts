@@ -63,6 +63,7 @@ describe('composer commands', () => {
     name: 'research-report',
     description: '',
     inputSchema: { type: 'object', properties: { depth: { type: 'number' }, topic: { type: 'string' } }, required: ['topic'] },
+    questions: [],
   }]
 
   it('treats plain text as chat and a slash command as a workflow with its input', () => {
