@@ -72,11 +72,18 @@ export function useJobNotifications() {
   }
 
   if (getCurrentInstance()) {
+    // Vue runs a component's unmount hooks even when it never mounted (a page left while Suspense
+    // still waited for its data): only a mounted one counts, or `users` would go below zero and the
+    // next component would never open the stream.
+    let counted = false
     onMounted(() => {
       permission.value = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
+      counted = true
       if (users++ === 0) open()
     })
     onBeforeUnmount(() => {
+      if (!counted) return
+      counted = false
       if (--users === 0) close()
     })
   }

@@ -32,8 +32,10 @@ export interface ComposableApp {
   openSources: () => FakeEventSource[]
   /** Nuxt's payload state (`useState`). */
   payload: Map<string, Ref<unknown>>
-  /** Mounts `setup` as a component under a root whose children the test switches with `show`. */
+  /** Mounts `setup` as a component. */
   mount: <T>(setup: () => T) => { result: T, unmount: () => void }
+  /** Mounts a whole component tree (a root component of the test's own). */
+  mountRoot: (root: Component) => { unmount: () => void }
   /** Renders `setup` as a component on the "server" (server prefetch included); resolves with its result. */
   renderOnServer: <T>(setup: () => T) => Promise<T>
   /** Unmounts everything and removes the globals. */
@@ -82,6 +84,18 @@ export function createComposableApp(fetch: (url: string, options?: unknown) => P
       }
       mounted.push(unmount)
       return { result, unmount }
+    },
+    mountRoot(root: Component) {
+      const tree = createApp(root)
+      tree.mount({})
+      let done = false
+      const unmount = () => {
+        if (done) return
+        done = true
+        tree.unmount()
+      }
+      mounted.push(unmount)
+      return { unmount }
     },
     async renderOnServer<T>(setup: () => T) {
       let result!: T

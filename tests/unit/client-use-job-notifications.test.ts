@@ -1,0 +1,66 @@
+/**
+ * `useJobNotifications` mounted for real (tests/support/composable-app.ts): one user-level stream
+ * per tab, opened by the first mounted component and closed after the last one, whatever order
+ * Vue runs their hooks in.
+ */
+import { defineComponent, h, nextTick, ref, Suspense } from 'vue'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { useJobNotifications } from '../../app/composables/useJobNotifications'
+import { createComposableApp } from '../support/composable-app'
+import type { ComposableApp } from '../support/composable-app'
+
+let app: ComposableApp
+
+beforeEach(() => {
+  app = createComposableApp(async () => ({}))
+})
+
+afterEach(() => {
+  app.dispose()
+})
+
+const Notified = defineComponent({
+  setup() {
+    useJobNotifications()
+    return () => h('div')
+  },
+})
+
+describe('useJobNotifications: the shared stream', () => {
+  it('opens with the first component, stays while one is mounted, closes after the last', () => {
+    const first = app.mount(() => useJobNotifications())
+    const second = app.mount(() => useJobNotifications())
+    expect(app.sources).toHaveLength(1)
+    first.unmount()
+    expect(app.openSources()).toHaveLength(1)
+    second.unmount()
+    expect(app.openSources()).toHaveLength(0)
+  })
+
+  it('a component unmounted before it mounted (a page left while Suspense waited for its data) does not stop the next one from opening the stream', async () => {
+    let resolveData!: () => void
+    const data = new Promise<void>((resolve) => { resolveData = resolve })
+    const AsyncPage = defineComponent({
+      async setup() {
+        await data
+        return () => h('div')
+      },
+    })
+    const showPage = ref(true)
+    const tree = app.mountRoot(defineComponent({
+      setup: () => () => showPage.value ? h(Suspense, null, { default: () => h('div', [h(Notified), h(AsyncPage)]) }) : h('div'),
+    }))
+    expect(app.sources).toHaveLength(0) // mounted hooks wait for Suspense
+    showPage.value = false // navigated away before the data came
+    await nextTick()
+    resolveData()
+    await nextTick()
+    expect(app.sources).toHaveLength(0)
+
+    const later = app.mount(() => useJobNotifications())
+    expect(app.openSources()).toHaveLength(1)
+    later.unmount()
+    tree.unmount()
+    expect(app.openSources()).toHaveLength(0)
+  })
+})
