@@ -133,6 +133,12 @@ export interface BackgroundJobsConfig {
     cleanupIntervalMs: number
     /** Request bodies above this many bytes get 413. @default 262144 */
     maxBodyBytes: number
+    /**
+     * Bodies of the AI SDK route (`POST /api/jobs/chat`) above this many bytes get 413. Larger than
+     * `maxBodyBytes` because the SDK posts the whole chat back on every turn, tool inputs and
+     * outputs included, of which the server reads only the text. @default 4194304 (4 MiB)
+     */
+    maxChatBodyBytes: number
     maxMessages: number
     maxMessageChars: number
     maxToolsPerRequest: number

@@ -60,6 +60,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     retentionMs: 3_600_000,
     cleanupIntervalMs: 60_000,
     maxBodyBytes: 262_144,
+    maxChatBodyBytes: 4_194_304,
     maxMessages: 200,
     maxMessageChars: 100_000,
     maxToolsPerRequest: 32,

@@ -35,12 +35,12 @@ export function idempotencyKeyOf(event: H3Event): string | null {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
-function tooLarge(maxBytes: number): RequestError {
-  return new RequestError(413, `Body is larger than ${maxBytes} bytes (limits.maxBodyBytes)`)
+function tooLarge(maxBytes: number, limitName: string): RequestError {
+  return new RequestError(413, `Body is larger than ${maxBytes} bytes (${limitName})`)
 }
 
 /** Reads a Node request body, stopping (413) as soon as it passes `maxBytes`. */
-function readLimited(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readLimited(request: IncomingMessage, maxBytes: number, limitName: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -49,7 +49,7 @@ function readLimited(request: IncomingMessage, maxBytes: number): Promise<Buffer
       if (size > maxBytes) {
         request.off('data', onData)
         request.resume() // drain the rest without keeping it
-        reject(tooLarge(maxBytes))
+        reject(tooLarge(maxBytes, limitName))
         return
       }
       chunks.push(chunk)
@@ -88,19 +88,22 @@ export function parseJsonText(raw: string | undefined): unknown {
   return value
 }
 
-/** Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes`, 400 if not UTF-8 or unparsable. */
-export async function readJsonBody(event: H3Event, maxBytes: number): Promise<unknown> {
+/**
+ * Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes` (the message names
+ * `limitName`, the setting to raise), 400 if not UTF-8 or unparsable.
+ */
+export async function readJsonBody(event: H3Event, maxBytes: number, limitName = 'limits.maxBodyBytes'): Promise<unknown> {
   if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? '')) {
     throw new RequestError(415, 'content-type: must be application/json')
   }
   const length = getRequestHeader(event, 'content-length')
-  if (length && Number(length) > maxBytes) throw tooLarge(maxBytes)
+  if (length && Number(length) > maxBytes) throw tooLarge(maxBytes, limitName)
   const request = event.node.req
   // A real socket request is read with the limit; other runtimes hand h3 a buffered body.
   const bytes = typeof request.on === 'function' && !request.readableEnded && !(event as { _requestBody?: unknown })._requestBody
-    ? await readLimited(request, maxBytes)
+    ? await readLimited(request, maxBytes, limitName)
     : await readRawBody(event, false)
-  if (bytes && bytes.length > maxBytes) throw tooLarge(maxBytes)
+  if (bytes && bytes.length > maxBytes) throw tooLarge(maxBytes, limitName)
   // Decoded strictly: bad bytes would otherwise become `�` in what is stored.
   const raw = bytes ? decodeUtf8(bytes) : undefined
   if (raw === null) throw new RequestError(400, 'body: is not valid UTF-8')

@@ -12,7 +12,8 @@ import { serveUiStream } from '../../../lib/http/ui-stream'
 import { withStreamSlot } from '../../../lib/http/user-stream'
 
 export default defineJobsHandler(context => withStreamSlot(context, async () => {
-  const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxBodyBytes))
+  // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
+  const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes'))
   if (intent.kind === 'approvals') {
     const { job, state } = await answerChatApprovals(context, intent.request.id, intent.answers)
     return serveUiStream(context, job.id, state)

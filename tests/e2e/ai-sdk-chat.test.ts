@@ -1,0 +1,195 @@
+/**
+ * An AI SDK app that switched by changing its transport's `api` URL only, driven through the
+ * SDK's own `Chat` (the class behind `useChat`) against the built app: statuses, errors, the
+ * final message against the server's `messages` route, resume after a dropped connection, a
+ * second tab, regenerate and approvals denied.
+ */
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
+import type { ChatStatus, UIMessage } from 'ai'
+import { Chat } from '@ai-sdk/vue'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppServer } from '../support/app-server'
+import { startAppServer } from '../support/app-server'
+import { createClient } from '../support/http-client'
+import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
+import { startMockUpstream } from '../support/mock-upstream'
+import { expectEngineIdle } from '../support/ops-client'
+
+const TOKEN = 'ops-token-for-ai-sdk-chat-tests'
+
+type Message = { role: string, content: string | null }
+
+function upstreamTurn(request: RecordedRequest) {
+  const messages = (request.body?.messages ?? []) as Message[]
+  const lastUser = messages.findLastIndex(message => message.role === 'user')
+  const prompt = messages[lastUser]?.content ?? ''
+  const toolResults = messages.slice(lastUser).filter(message => message.role === 'tool').length
+  if (prompt.includes('count')) {
+    // Tool inputs the client keeps in its messages and posts back with every later turn.
+    const text = JSON.stringify({ text: 'word '.repeat(30_000) })
+    return toolResults === 0
+      ? { chunks: [], toolCalls: [{ id: 'call_count_1', name: 'fixture_word_count', arguments: text }, { id: 'call_count_2', name: 'fixture_word_count', arguments: text }] }
+      : { chunks: ['Counted.'] }
+  }
+  if (prompt.includes('think')) return { reasoning: ['Let me ', 'think.'], chunks: ['Thought', ' through.'] }
+  if (prompt.includes('slow')) {
+    return toolResults === 0
+      ? { chunks: ['Working. '], toolCalls: [{ id: 'call_slow', name: 'slow_task', arguments: '{"seconds":0.3}' }] }
+      : { chunks: ['Done ', 'waiting.'] }
+  }
+  if (prompt.includes('tools')) {
+    return toolResults === 0
+      ? { chunks: ['Let me check. '], toolCalls: [{ id: 'call_time', name: 'get_current_time', arguments: '{}' }, { id: 'call_throw', name: 'fixture_throw', arguments: '{}' }] }
+      : { chunks: ['Both tools ', 'answered.'] }
+  }
+  if (prompt.includes('delete')) {
+    return toolResults === 0 ? { chunks: [], toolCalls: [{ id: 'call_delete', name: 'delete_file', arguments: '{"path":"notes.txt"}' }] } : { chunks: ['Not deleted.'] }
+  }
+  return { chunks: ['Hello', ' from', ' the mock', ' upstream.'] }
+}
+
+let upstream: MockUpstream
+let app: AppServer
+
+beforeAll(async () => {
+  upstream = await startMockUpstream(request => upstreamTurn(request))
+  app = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key', NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN })
+})
+
+afterAll(async () => {
+  await app?.stop()
+  await upstream?.close()
+})
+
+const chatId = () => `chat-${Math.random().toString(36).slice(2)}`
+
+/** A fetch that drops the connection (as a browser reports it: a TypeError) after `chunks` body reads. */
+function droppingFetch(chunks: number): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init)
+    if (!response.body || init?.method !== 'POST') return response
+    const reader = response.body.getReader()
+    let reads = 0
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (reads++ >= chunks) {
+          await reader.cancel()
+          controller.error(new TypeError('fetch failed: network connection lost'))
+          return
+        }
+        const next = await reader.read()
+        if (next.done) controller.close()
+        else controller.enqueue(next.value)
+      },
+    })
+    return new Response(body, { status: response.status, headers: response.headers })
+  }
+}
+
+/** A user of an AI SDK app, and a `Chat` on the layer's URL that records its status changes. */
+async function sdkChat(options: { id?: string, cookie?: string, fetch?: typeof fetch, body?: Record<string, unknown> } = {}) {
+  const client = createClient(app.url)
+  if (options.cookie) client.jar.cookie = options.cookie
+  else await client.init()
+  const transport = new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: client.cookie() }, fetch: options.fetch, body: options.body })
+  const statuses: ChatStatus[] = []
+  const chat = new Chat<UIMessage>({ id: options.id ?? chatId(), transport, sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses })
+  const setStatus = (chat as any).setStatus.bind(chat)
+  ;(chat as any).setStatus = (next: { status: ChatStatus, error?: Error }) => {
+    if (statuses.at(-1) !== next.status) statuses.push(next.status)
+    setStatus(next)
+  }
+  return { client, transport, chat, statuses }
+}
+
+/** The chat's messages as the server rebuilds them, next to the SDK's (JSON, as a page stores them). */
+async function serverMessages(client: ReturnType<typeof createClient>, id: string): Promise<UIMessage[]> {
+  return (await client.get(`/api/jobs/chat/${encodeURIComponent(id)}/messages`)).body.messages
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value))
+
+describe('AI SDK Chat on /api/jobs/chat', () => {
+  it('reasoning, text and server tools: submitted → streaming → ready; the SDK\'s messages equal the messages route', async () => {
+    const { client, chat, statuses } = await sdkChat()
+    await chat.sendMessage({ text: 'Please think' })
+    await chat.sendMessage({ text: 'Use the tools please' })
+    expect(statuses).toEqual(['submitted', 'streaming', 'ready', 'submitted', 'streaming', 'ready'])
+    expect(chat.error).toBeUndefined()
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+  })
+
+  it('a dropped connection mid-tool-call: status error, then resumeStream() ends with one message equal to the server\'s', async () => {
+    const { client, chat, statuses } = await sdkChat({ fetch: droppingFetch(4) })
+    await chat.sendMessage({ text: 'Run the slow tool' })
+    expect(chat.status).toBe('error')
+    await chat.resumeStream()
+    expect(chat.status).toBe('ready')
+    expect(statuses).toEqual(['submitted', 'streaming', 'error', 'submitted', 'streaming', 'ready'])
+    expect(chat.messages).toHaveLength(2)
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+  })
+
+  it('regenerate(): the new answer replaces the old one, in the SDK and in the messages route', async () => {
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'Say hello' })
+    const first = chat.messages[1]!.id
+    await chat.regenerate()
+    expect(chat.messages).toHaveLength(2)
+    expect(chat.messages[1]!.id).not.toBe(first)
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+  })
+
+  it('an approval denied: the tool part ends output-denied with its reason, equal to the messages route', async () => {
+    const { client, chat, statuses } = await sdkChat()
+    await chat.sendMessage({ text: 'Please delete notes.txt' })
+    const part = chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file') as Record<string, any>
+    expect(part.state).toBe('approval-requested')
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+    await chat.addToolApprovalResponse({ id: part.approval.id, approved: false, reason: 'keep it' })
+    await (chat as any).jobExecutor.waitForIdle()
+    while (chat.status !== 'ready') await new Promise(resolve => setTimeout(resolve, 10))
+    expect(chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file')).toMatchObject({ state: 'output-denied', approval: { approved: false, reason: 'keep it' } })
+    expect(statuses.at(-1)).toBe('ready')
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+  })
+
+  it('a second tab resumes a waiting approval and answers it there', async () => {
+    const first = await sdkChat()
+    await first.chat.sendMessage({ text: 'Please delete notes.txt' })
+    const second = await sdkChat({ id: first.chat.id, cookie: first.client.cookie() })
+    second.chat.messages = await serverMessages(second.client, first.chat.id)
+    await second.chat.resumeStream()
+    expect(json(second.chat.messages)).toEqual(json(first.chat.messages))
+    const part = second.chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file') as Record<string, any>
+    await second.chat.addToolApprovalResponse({ id: part.approval.id, approved: true })
+    while (second.chat.status !== 'ready' || !second.chat.messages[1]!.parts.some(p => p.type === 'text')) await new Promise(resolve => setTimeout(resolve, 10))
+    expect(await serverMessages(second.client, first.chat.id)).toEqual(json(second.chat.messages))
+  })
+
+  it('4xx: status error with the server\'s message; clearError() makes it ready again', async () => {
+    const { chat, statuses } = await sdkChat({ body: { model: 'no/such-model' } })
+    await chat.sendMessage({ text: 'hi' })
+    expect(chat.status).toBe('error')
+    expect(statuses).toEqual(['submitted', 'error'])
+    expect(chat.error?.message).toContain('model')
+    chat.clearError()
+    expect(chat.status).toBe('ready')
+  })
+
+  it('a chat whose tool parts outgrow limits.maxBodyBytes still takes the next turn (the client posts them back)', async () => {
+    const { chat, statuses } = await sdkChat()
+    await chat.sendMessage({ text: 'Please count these words' })
+    expect(chat.messages[1]!.parts.filter(part => part.type === 'tool-fixture_word_count')).toHaveLength(2)
+    await chat.sendMessage({ text: 'Say hello' })
+    expect(chat.error?.message).toBeUndefined()
+    expect(statuses.at(-1)).toBe('ready')
+    // The chat route has its own limit, named in the 413.
+    const huge = await createClient(app.url).post('/api/jobs/chat', { id: chatId(), messages: [{ role: 'user', parts: [{ type: 'text', text: 'x'.repeat(4_200_000) }] }] })
+    expect(huge).toMatchObject({ status: 413, body: { message: expect.stringContaining('limits.maxChatBodyBytes') } })
+  })
+
+  it('nothing is left behind', async () => {
+    await expectEngineIdle(app.url, TOKEN)
+  })
+})
