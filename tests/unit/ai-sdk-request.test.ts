@@ -58,6 +58,8 @@ describe('AI SDK chat request', () => {
     expect(bad({ id: 'a?b', messages: [user('hi')] })).toEqual({ status: 400, message: expect.stringContaining('id: must not contain "?" or "#"') })
     // Kept whole, never trimmed: the routes compare the id in the URL as it is.
     for (const id of ['my chat ', ' my chat', '   ']) expect(bad({ id, messages: [user('hi')] })).toEqual({ status: 400, message: expect.stringContaining('id: must not start or end with whitespace') })
+    // The SDK refuses to resume a chat named "." or ".." (its resume URL would be a relative path).
+    for (const id of ['.', '..']) expect(bad({ id, messages: [user('hi')] })).toEqual({ status: 400, message: expect.stringContaining('id: must not be "." or ".."') })
     expect(bad({ id: 'c', messages: [] })).toEqual({ status: 400, message: expect.stringContaining('messages: must hold at least one message') })
     expect(bad({ id: 'c', messages: [{ role: 'robot', parts: [] }] })).toEqual({ status: 400, message: expect.stringContaining('messages.0.role') })
     expect(bad({ id: 'c', messages: [user('hi'), { id: 'a', role: 'assistant', parts: [{ type: 'text', text: 'x' }] }] }))

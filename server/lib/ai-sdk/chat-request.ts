@@ -18,7 +18,9 @@ export const chatRequestSchema = z.object({
   // `%3F` and `%23` in paths.
   id: z.string().min(1).max(200)
     .refine(value => value.trim() === value, 'must not start or end with whitespace (the SDK puts the chat id in the resume URL)')
-    .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)'),
+    .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)')
+    // The SDK refuses to resume these (its resume URL would be a relative path): refused up front.
+    .refine(value => value !== '.' && value !== '..', 'must not be "." or ".." (the SDK cannot resume such a chat)'),
   messages: z.array(z.object({
     id: z.string().max(200).optional(),
     role: z.enum(['system', 'user', 'assistant']),
