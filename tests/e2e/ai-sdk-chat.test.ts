@@ -7,6 +7,7 @@
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
 import type { ChatStatus, UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
+import { watch } from 'vue'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
@@ -41,6 +42,11 @@ function upstreamTurn(request: RecordedRequest) {
     return toolResults === 0
       ? { chunks: ['Let me check. '], toolCalls: [{ id: 'call_time', name: 'get_current_time', arguments: '{}' }, { id: 'call_throw', name: 'fixture_throw', arguments: '{}' }] }
       : { chunks: ['Both tools ', 'answered.'] }
+  }
+  if (prompt.includes('two files')) {
+    return toolResults === 0
+      ? { chunks: [], toolCalls: [{ id: 'call_a', name: 'delete_file', arguments: '{"path":"a.txt"}' }, { id: 'call_b', name: 'delete_file', arguments: '{"path":"b.txt"}' }, { id: 'call_t', name: 'get_current_time', arguments: '{}' }] }
+      : { chunks: ['One of two.'] }
   }
   if (prompt.includes('delete')) {
     return toolResults === 0 ? { chunks: [], toolCalls: [{ id: 'call_delete', name: 'delete_file', arguments: '{"path":"notes.txt"}' }] } : { chunks: ['Not deleted.'] }
@@ -109,6 +115,18 @@ async function serverMessages(client: ReturnType<typeof createClient>, id: strin
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value))
 
+/** Resolves once the chat is ready with an answer that has text (an automatic request is not awaited by the SDK). */
+function answered(chat: Chat<UIMessage>): Promise<void> {
+  const done = () => chat.status === 'ready' && (chat.messages.at(-1)?.parts.some(part => part.type === 'text') ?? false)
+  return new Promise((resolve) => {
+    const stop = watch(() => [chat.status, chat.messages], () => {
+      if (!done()) return
+      stop()
+      resolve()
+    }, { deep: true, immediate: true })
+  })
+}
+
 describe('AI SDK Chat on /api/jobs/chat', () => {
   it('reasoning, text and server tools: submitted → streaming → ready; the SDK\'s messages equal the messages route', async () => {
     const { client, chat, statuses } = await sdkChat()
@@ -146,9 +164,9 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     const part = chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file') as Record<string, any>
     expect(part.state).toBe('approval-requested')
     expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+    const settled = answered(chat)
     await chat.addToolApprovalResponse({ id: part.approval.id, approved: false, reason: 'keep it' })
-    await (chat as any).jobExecutor.waitForIdle()
-    while (chat.status !== 'ready') await new Promise(resolve => setTimeout(resolve, 10))
+    await settled
     expect(chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file')).toMatchObject({ state: 'output-denied', approval: { approved: false, reason: 'keep it' } })
     expect(statuses.at(-1)).toBe('ready')
     expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
@@ -162,8 +180,9 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     await second.chat.resumeStream()
     expect(json(second.chat.messages)).toEqual(json(first.chat.messages))
     const part = second.chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file') as Record<string, any>
+    const settled = answered(second.chat)
     await second.chat.addToolApprovalResponse({ id: part.approval.id, approved: true })
-    while (second.chat.status !== 'ready' || !second.chat.messages[1]!.parts.some(p => p.type === 'text')) await new Promise(resolve => setTimeout(resolve, 10))
+    await settled
     expect(await serverMessages(second.client, first.chat.id)).toEqual(json(second.chat.messages))
   })
 
@@ -187,6 +206,21 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     // The chat route has its own limit, named in the 413.
     const huge = await createClient(app.url).post('/api/jobs/chat', { id: chatId(), messages: [{ role: 'user', parts: [{ type: 'text', text: 'x'.repeat(4_200_000) }] }] })
     expect(huge).toMatchObject({ status: 413, body: { message: expect.stringContaining('limits.maxChatBodyBytes') } })
+  })
+
+  it('two approvals and a plain tool in one step: one response ends at both requests; both answers resume the job once', async () => {
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'Please delete two files' })
+    const requested = chat.messages[1]!.parts.filter(part => part.type === 'tool-delete_file') as Array<Record<string, any>>
+    expect(requested.map(part => part.state)).toEqual(['approval-requested', 'approval-requested'])
+    expect(chat.messages[1]!.parts.find(part => part.type === 'tool-get_current_time')).toMatchObject({ state: 'output-available' })
+    await chat.addToolApprovalResponse({ id: requested[0]!.approval.id, approved: true })
+    expect(chat.status).toBe('ready') // not sent yet: one approval is still open
+    const settled = answered(chat)
+    await chat.addToolApprovalResponse({ id: requested[1]!.approval.id, approved: false })
+    await settled
+    expect((chat.messages[1]!.parts.filter(part => part.type === 'tool-delete_file') as Array<Record<string, any>>).map(part => part.state)).toEqual(['output-available', 'output-denied'])
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
   })
 
   it('nothing is left behind', async () => {
