@@ -8,6 +8,7 @@
  * `NUXT_BACKGROUND_JOBS_*` environment variables can override them at run time. Apps may also set
  * them, typed, under the `backgroundJobs` key of their nuxt.config (lib/module.ts).
  */
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 // Imported, not the global: an app that extends the layer type-checks this file in its own node
 // project, where the global `defineNuxtConfig` is not declared.
@@ -18,6 +19,10 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   telemetry: false,
   modules: [fileURLToPath(new URL('./lib/module', import.meta.url))],
+  // The documented imports (`nuxt-background-jobs/shared/reducer`, `…/app/lib/api-error`) resolve
+  // however the app extends the layer: installed under this name, or by a path or a git source,
+  // where no package of this name is installed (the build and `nuxt typecheck` failed on them).
+  alias: { 'nuxt-background-jobs': dirname(fileURLToPath(import.meta.url)) },
   runtimeConfig: {
     // Server-only: secrets (API key, metrics token, cookie secret) never go to `public`.
     backgroundJobs: structuredClone(DEFAULT_CONFIG),

@@ -49,6 +49,8 @@ describe('an app that extends the layer', () => {
     const html = await response.text()
     expect(response.status).toBe(200)
     expect(html).toContain('Acme support desk')
+    // Its page imports the layer by package name (client.md) although it extends it by a path.
+    expect(html).toContain('data-error-class="BackgroundJobsApiError"')
     for (const demoText of ['Background jobs chat', 'New thread', 'Notify me', 'Skip to the conversation']) expect(html).not.toContain(demoText)
     expect(html).not.toMatch(/<link[^>]+rel="stylesheet"/)
     expect(html).not.toContain('--color-background')
