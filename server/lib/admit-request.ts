@@ -10,15 +10,25 @@ import { FeatureDisabledError, InvalidRequestError, ModelNotConfiguredError } fr
 import type { JobRequest } from './providers/types'
 import type { WorkflowRegistry } from './workflows/types'
 
+/** Workflow names an unknown workflow's 400 lists at most. */
+const LISTED_WORKFLOWS = 20
+
+/** `Unknown workflow "nope"; this server has: a, b` (or none). */
+function unknownWorkflow(name: string, workflows: Pick<WorkflowRegistry, 'list'>): InvalidRequestError {
+  const names = workflows.list().map(workflow => JSON.stringify(workflow.name))
+  const listed = names.length === 0 ? 'none' : names.length > LISTED_WORKFLOWS ? `${names.slice(0, LISTED_WORKFLOWS).join(', ')} and ${names.length - LISTED_WORKFLOWS} more` : names.join(', ')
+  return new InvalidRequestError(`Unknown workflow ${JSON.stringify(name)}; this server has: ${listed}`)
+}
+
 /** Checks `request` (a workflow's input is parsed in place); throws the error a route answers with. */
-export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, workflows: Pick<WorkflowRegistry, 'get'>): void {
+export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, workflows: Pick<WorkflowRegistry, 'get' | 'list'>): void {
   if (request.type === 'chat') {
     if (!hasModel(config)) throw new ModelNotConfiguredError()
     return
   }
   if (!config.workflows.enabled) throw new FeatureDisabledError('workflows.enabled')
   const workflow = workflows.get(request.workflow)
-  if (!workflow) throw new InvalidRequestError(`Unknown workflow "${request.workflow}"`)
+  if (!workflow) throw unknownWorkflow(request.workflow, workflows)
   try {
     request.input = workflow.parseInput(request.input)
   }

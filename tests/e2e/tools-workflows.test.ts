@@ -171,7 +171,7 @@ describe('workflows in the background', () => {
     const user = await createClient(scripted.url).init()
     const unknown = await user.post('/api/jobs', { workflow: 'nope', input: {} })
     expect(unknown.status).toBe(400)
-    expect(unknown.body.message).toContain('nope')
+    expect(unknown.body.message).toMatch(/^Unknown workflow "nope"; this server has: .*"research-report"/)
     const bad = await user.post('/api/jobs', { workflow: 'research-report', input: { topic: '' } })
     expect(bad.status).toBe(400)
     expect(bad.body.message).toContain('topic')
