@@ -105,6 +105,29 @@ describe('a Convex outage', () => {
     expect((await provider.get(job.id))?.id).toBe(job.id)
   })
 
+  it('answers a call Convex failed (a conflict past its retries, an overloaded deployment) with a 503 naming Convex, not a 500', async () => {
+    const backend = createBackend()
+    const { provider, faulty } = createFaultyInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    // What a production deployment sends for any error that is not a ConvexError.
+    faulty.failNext('jobs:get', new Error('[CONVEX Q(jobs:get)] [Request ID: 3f1c] Server Error'))
+    const failed = await provider.get(job.id).catch((error: unknown) => error)
+    expect(failed).toBeInstanceOf(ProviderUnavailableError)
+    expect(asRoute(failed)).toEqual({
+      status: 503,
+      message: 'Convex failed jobs:get: [CONVEX Q(jobs:get)] [Request ID: 3f1c] Server Error; the job store could not answer, retry shortly',
+      retryAfter: 5,
+    })
+    // A failed append did not commit: the retry sends the same events again, and they are stored once.
+    faulty.failNext('events:appendEvents', new Error('[CONVEX M(events:appendEvents)] Server Error'))
+    const events = [statusEvent(1, 'running'), ...textDeltas(2, ['Hi'])]
+    expect(asRoute(await provider.appendEvents(job.id, events, { epoch: 1 }).catch((error: unknown) => error)).status).toBe(503)
+    expect(await provider.appendEvents(job.id, events, { epoch: 1 })).toEqual({ ok: true, lastSeq: 2 })
+    expect(appendCalls(faulty)).toHaveLength(2)
+    expect((await provider.getState(job.id))?.content).toBe('Hi')
+  })
+
   it('delivers a timed-out append once after the reconnect; the retries send nothing twice', async () => {
     const backend = createBackend()
     const { provider, faulty } = createFaultyInstance(backend)

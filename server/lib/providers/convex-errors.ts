@@ -3,7 +3,11 @@
  * call refused for its credential becomes (convex/access.ts).
  */
 import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secret'
-import { BackgroundJobsError } from '../errors'
+import { BackgroundJobsError, ProviderUnavailableError } from '../errors'
+import { ConvexPackageMissingError } from './convex-facade'
+
+/** At most this much of Convex's own message is kept in a `ConvexCallError`'s message. */
+const CAUSE_MESSAGE_CHARS = 500
 
 /** Thrown at boot when the `convex` provider is selected without a deployment URL. */
 export class ConvexUrlMissingError extends Error {
@@ -31,11 +35,31 @@ export class ConvexAccessError extends BackgroundJobsError {
   }
 }
 
-/** Rethrows an access refusal of convex/access.ts as `ConvexAccessError` (its message names the settings). */
-export function explainRefusal(error: unknown): never {
+/**
+ * Convex answered a call with an error (in production most are just `Server Error`: a conflict
+ * that outlasted Convex's retries, an overloaded deployment, a transaction limit): 503 with
+ * `Retry-After` and a message naming Convex and the function, never a bare 500. Not a timeout:
+ * the call did not commit.
+ */
+export class ConvexCallError extends ProviderUnavailableError {
+  override readonly name = 'ConvexCallError'
+  constructor(what: string, cause: unknown, retryAfterSeconds: number) {
+    const said = cause instanceof Error ? cause.message : String(cause)
+    const cut = said.length > CAUSE_MESSAGE_CHARS ? `${said.slice(0, CAUSE_MESSAGE_CHARS)}…` : said
+    super('convex', `Convex failed ${what}: ${cut || 'no message'}; the job store could not answer, retry shortly`, retryAfterSeconds, { cause })
+  }
+}
+
+/**
+ * Rethrows a failed call's error as what the routes should answer: an access refusal of
+ * convex/access.ts as `ConvexAccessError` (its message names the settings), our own errors and a
+ * missing `convex` package as they are, and anything else Convex said as `ConvexCallError` (503).
+ */
+export function explainFailure(error: unknown, what: string, retryAfterSeconds: number): never {
   const data = (error as { data?: { code?: string, message?: string } })?.data
   if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
     throw new ConvexAccessError(data.message, { cause: error })
   }
-  throw error
+  if (error instanceof BackgroundJobsError || error instanceof ConvexPackageMissingError) throw error
+  throw new ConvexCallError(what, error, retryAfterSeconds)
 }

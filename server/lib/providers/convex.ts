@@ -17,7 +17,7 @@ import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
-import { ConvexSecretMissingError, ConvexUrlMissingError, explainRefusal } from './convex-errors'
+import { ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
@@ -26,7 +26,7 @@ import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 
-export { ConvexAccessError, ConvexSecretMissingError, ConvexUrlMissingError } from './convex-errors'
+export { ConvexAccessError, ConvexCallError, ConvexSecretMissingError, ConvexUrlMissingError } from './convex-errors'
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
@@ -84,15 +84,16 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   const ownsFacade = !options.facade
   const facade = facadeOf(options)
   const subscriptions = new Set<() => void>()
+  const retryAfterSeconds = options.retryAfterSeconds ?? 5
   const timeLimit = createCallDeadline({
     provider: 'convex',
     storeName: 'Convex',
     timeoutMs: options.timeoutMs ?? DEFAULT_CONVEX_TIMEOUT_MS,
     timeoutVariable: 'NUXT_BACKGROUND_JOBS_CONVEX_TIMEOUT_MS',
-    retryAfterSeconds: options.retryAfterSeconds ?? 5,
+    retryAfterSeconds,
   })
   // Every one-shot call has a time limit; subscriptions wait for the connection to come back.
-  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(explainRefusal), what)
+  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds)), what)
   const query: ConvexFacade['query'] = (reference, args) => deadline(facade.query(reference, args), reference as unknown as string)
   const mutation: ConvexFacade['mutation'] = (reference, args) => deadline(facade.mutation(reference, args), reference as unknown as string)
   const appender = createConvexAppender({ facade, deadline })
