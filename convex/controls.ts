@@ -5,10 +5,10 @@
  * once and in order. The owner's reply (its real outcome: ok, 400, 409) is patched onto the control
  * and read by the sender's subscription on `readReply`.
  */
-import { v } from 'convex/values'
+import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import type { DatabaseReader } from './_generated/server'
-import { RECORD_PAGE_BYTES, utf8Bytes } from './limits'
+import { MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { findJob } from './model'
 import { controlFields, controlTypeValidator } from './schema'
 
@@ -48,6 +48,8 @@ export const send = serverMutation({
   ),
   handler: async (ctx, { jobId, type, userId, requestId, answerJson }) => {
     if (type === 'input' && requestId === undefined) throw new Error('An input control needs a requestId')
+    const answerBytes = utf8Bytes(answerJson ?? '')
+    if (answerBytes > MAX_REQUEST_BYTES) throw new ConvexError<TooLarge>({ code: 'too-large', message: `An answer holds at most ${MAX_REQUEST_BYTES} bytes of JSON; got ${answerBytes}` })
     const job = await findJob(ctx.db, jobId)
     if (!job || job.userId !== userId) return { ok: false as const, reason: 'not-found' as const }
     // Reading the last control puts the job's range of controls in this transaction's read set.

@@ -6,7 +6,7 @@
  */
 import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
-import { MAX_APPEND_BYTES, MAX_BATCH_BYTES, READ_PAGE_BATCHES, READ_PAGE_BYTES, utf8Bytes } from './limits'
+import { MAX_APPEND_BYTES, MAX_BATCH_BYTES, READ_PAGE_BATCHES, READ_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { findJob, isTerminal, nextChangedAt } from './model'
 import type { StoredJobStatus } from './schema'
 
@@ -28,10 +28,7 @@ interface StoredEventHead {
 }
 
 /** The `data` of the error an append too big for Convex throws (the provider never sends one). */
-export type AppendTooLarge = {
-  code: 'too-large'
-  message: string
-}
+export type AppendTooLarge = TooLarge
 
 function tooLarge(message: string): ConvexError<AppendTooLarge> {
   return new ConvexError<AppendTooLarge>({ code: 'too-large', message })

@@ -4,12 +4,12 @@
  * list (newest first; fewer than asked when the documents pass a byte budget), count active.
  * Each read goes through an index from schema.ts. Only the servers may call them (access.ts).
  */
-import { getDocumentSize, v } from 'convex/values'
+import { ConvexError, getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
 import { rateArgs, takeHit } from './rates'
-import { RECORD_PAGE_BYTES } from './limits'
+import { MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
 import type { JobRecordValue } from './model'
 import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
@@ -56,6 +56,8 @@ export const create = serverMutation({
   ),
   handler: async (ctx, args) => {
     const { idempotencyKey, userId } = args
+    const requestBytes = utf8Bytes(args.requestJson)
+    if (requestBytes > MAX_REQUEST_BYTES) throw new ConvexError<TooLarge>({ code: 'too-large', message: `A job's request holds at most ${MAX_REQUEST_BYTES} bytes of JSON; got ${requestBytes}` })
     // A mutation is serializable, so this look-up and the insert below cannot race.
     const previous = idempotencyKey === null
       ? null

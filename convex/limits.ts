@@ -16,6 +16,13 @@ export const MAX_DOCUMENT_BYTES = 1_048_576
 export const MAX_BATCH_BYTES = 900_000
 
 /**
+ * A job's request as JSON (one `jobRequests` document) and an input answer as JSON (one `controls`
+ * document): stored whole, never in pieces, so each must fit a document with room for its other
+ * fields. An app whose `limits.maxBodyBytes` is larger gets a 413 for a bigger one.
+ */
+export const MAX_REQUEST_BYTES = 900_000
+
+/**
  * Events JSON in one `appendEvents` call (every document it inserts together): well inside a
  * transaction's argument and write limits. A single event up to this size is stored in pieces by
  * one mutation; a bigger one can never be stored whole.
@@ -54,4 +61,10 @@ export function utf8Bytes(text: string): number {
     else bytes += 3
   }
   return bytes
+}
+
+/** The `data` of the error a call with something too big for Convex throws (the provider never sends one). */
+export type TooLarge = {
+  code: 'too-large'
+  message: string
 }

@@ -8,6 +8,7 @@ import { getDocumentSize } from 'convex/values'
 import { describe, expect, it } from 'vitest'
 import { api } from '../../convex/_generated/api'
 import { MAX_APPEND_BYTES, MAX_DOCUMENT_BYTES } from '../../convex/limits'
+import { ConvexTooLargeError } from '../../server/lib/providers/convex'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import type { JobEvent } from '../../shared/events'
 import { type Backend, createBackend, createInstance, endEvent, newJob, statusEvent, TEST_SECRET, textDeltas } from './backend'
@@ -224,5 +225,32 @@ describe('a real deployment\'s size limits', () => {
     const lost = await provider.listExpiredLeases!()
     expect(lost.length).toBeGreaterThan(0)
     expect(lost.length).toBeLessThan(30)
+  })
+
+  it('refuses a request or an answer too big for one document (an app that raised maxBodyBytes) with a 413 naming the setting, storing nothing', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    // 1.2 MB as JSON: under an app's raised body limit, over the 1 MiB a Convex document holds.
+    const big = 'b'.repeat(1_200_000)
+    const refusedJob = await provider.create(newJob({ request: { type: 'chat', messages: [{ role: 'user', content: big }] } })).catch((error: unknown) => error)
+    expect(refusedJob).toBeInstanceOf(ConvexTooLargeError)
+    expect(refusedJob).toMatchObject({ statusCode: 413 })
+    expect((refusedJob as Error).message).toMatch(/request is 1200\d{3} bytes .*at most 900000 .*limits\.maxBodyBytes \(NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES\)/)
+    const refusedAnswer = await provider.sendControl(job.id, { type: 'input', userId: 'user-1', requestId: 'r1', answer: big }).catch((error: unknown) => error)
+    expect(refusedAnswer).toBeInstanceOf(ConvexTooLargeError)
+    expect((refusedAnswer as Error).message).toMatch(/answer is 1200\d{3} bytes/)
+    const stored = await backend.run(async ctx => ({
+      jobs: (await ctx.db.query('jobs').collect()).length,
+      requests: (await ctx.db.query('jobRequests').collect()).length,
+      active: (await ctx.db.query('activeJobs').collect()).length,
+      controls: (await ctx.db.query('controls').collect()).length,
+    }))
+    expect(stored).toEqual({ jobs: 1, requests: 1, active: 1, controls: 0 })
+    // The functions refuse them too, for any other caller.
+    const base = { secret: TEST_SECRET, userId: 'user-1', type: 'chat' as const, threadId: null, messageId: null, idempotencyKey: null, title: 't', createdAt: 1 }
+    await expect(backend.mutation(api.jobs.create, { ...base, jobId: 'direct', requestJson: JSON.stringify(big) })).rejects.toThrow(/at most 900000 bytes/)
+    await expect(backend.mutation(api.controls.send, { secret: TEST_SECRET, jobId: job.id, type: 'input', userId: 'user-1', requestId: 'r1', answerJson: JSON.stringify(big) })).rejects.toThrow(/at most 900000 bytes/)
   })
 })

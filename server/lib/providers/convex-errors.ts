@@ -2,7 +2,9 @@
  * The `convex` provider's own errors: boot errors naming the missing setting, and the error a
  * call refused for its credential becomes (convex/access.ts).
  */
+import { MAX_REQUEST_BYTES } from '../../../convex/limits'
 import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secret'
+import { utf8ByteLength } from '../bytes'
 import { BackgroundJobsError, ProviderUnavailableError } from '../errors'
 import { ConvexPackageMissingError } from './convex-facade'
 
@@ -33,6 +35,25 @@ export class ConvexAccessError extends BackgroundJobsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
   }
+}
+
+/**
+ * A job's request or an input answer too big for one Convex document: 413 naming the size and the
+ * setting that lets it in (nothing is stored). Only an app that raised `limits.maxBodyBytes` past
+ * `MAX_REQUEST_BYTES` can meet it.
+ */
+export class ConvexTooLargeError extends BackgroundJobsError {
+  override readonly name = 'ConvexTooLargeError'
+  override readonly statusCode = 413
+  constructor(what: 'request' | 'answer', bytes: number) {
+    super(`This ${what} is ${bytes} bytes as JSON, and the convex provider stores at most ${MAX_REQUEST_BYTES} bytes per ${what} (a Convex document holds 1 MiB): send less, or keep limits.maxBodyBytes (NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES) under ${MAX_REQUEST_BYTES}`)
+  }
+}
+
+/** Throws `ConvexTooLargeError` when `json` does not fit the document it goes to. */
+export function assertStorable(what: 'request' | 'answer', json: string | undefined): void {
+  const bytes = json === undefined ? 0 : utf8ByteLength(json)
+  if (bytes > MAX_REQUEST_BYTES) throw new ConvexTooLargeError(what, bytes)
 }
 
 /**

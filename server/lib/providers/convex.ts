@@ -17,7 +17,7 @@ import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
-import { ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
+import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
@@ -26,7 +26,7 @@ import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 
-export { ConvexAccessError, ConvexCallError, ConvexSecretMissingError, ConvexUrlMissingError } from './convex-errors'
+export { ConvexAccessError, ConvexCallError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
@@ -131,6 +131,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     maxBatchBytes: MAX_APPEND_BYTES,
 
     async create(record, createOptions = {}) {
+      const requestJson = JSON.stringify(record.request)
+      // Before anything is counted or stored: a clear 413, not Convex's document limit.
+      assertStorable('request', requestJson)
       // The global limit is counted before, outside the creation's transaction (see jobs.create).
       const activeNow = createOptions.maxActive === undefined ? undefined : await query(fn.countActive, {})
       // Named field by field: callers may hand a whole JobRecord, and Convex refuses unknown fields.
@@ -142,7 +145,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         messageId: record.messageId,
         idempotencyKey: record.idempotencyKey,
         title: record.title,
-        requestJson: JSON.stringify(record.request),
+        requestJson,
         createdAt: record.createdAt,
         lease: record.lease ?? null,
         // The deployment counts the lease's expiry from its own clock.
@@ -208,7 +211,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async sendControl(id, control) {
-      const result = await mutation(fn.sendControl, toControlArgs(id, control))
+      const args = toControlArgs(id, control)
+      assertStorable('answer', 'answerJson' in args ? args.answerJson : undefined)
+      const result = await mutation(fn.sendControl, args)
       if (!result.ok) throw new JobNotFoundError(id)
       return result.id
     },
