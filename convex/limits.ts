@@ -20,7 +20,7 @@ export const MAX_BATCH_BYTES = 900_000
  * document): stored whole, never in pieces, so each must fit a document with room for its other
  * fields. An app whose `limits.maxBodyBytes` is larger gets a 413 for a bigger one.
  */
-export const MAX_REQUEST_BYTES = 900_000
+export const MAX_REQUEST_BYTES = 1_000_000
 
 /**
  * Events JSON in one `appendEvents` call (every document it inserts together): well inside a

@@ -237,7 +237,7 @@ describe('a real deployment\'s size limits', () => {
     const refusedJob = await provider.create(newJob({ request: { type: 'chat', messages: [{ role: 'user', content: big }] } })).catch((error: unknown) => error)
     expect(refusedJob).toBeInstanceOf(ConvexTooLargeError)
     expect(refusedJob).toMatchObject({ statusCode: 413 })
-    expect((refusedJob as Error).message).toMatch(/request is 1200\d{3} bytes .*at most 900000 .*limits\.maxBodyBytes \(NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES\)/)
+    expect((refusedJob as Error).message).toMatch(/request is 1200\d{3} bytes .*at most 1000000 .*limits\.maxBodyBytes \(NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES\)/)
     const refusedAnswer = await provider.sendControl(job.id, { type: 'input', userId: 'user-1', requestId: 'r1', answer: big }).catch((error: unknown) => error)
     expect(refusedAnswer).toBeInstanceOf(ConvexTooLargeError)
     expect((refusedAnswer as Error).message).toMatch(/answer is 1200\d{3} bytes/)
@@ -250,7 +250,7 @@ describe('a real deployment\'s size limits', () => {
     expect(stored).toEqual({ jobs: 1, requests: 1, active: 1, controls: 0 })
     // The functions refuse them too, for any other caller.
     const base = { secret: TEST_SECRET, userId: 'user-1', type: 'chat' as const, threadId: null, messageId: null, idempotencyKey: null, title: 't', createdAt: 1 }
-    await expect(backend.mutation(api.jobs.create, { ...base, jobId: 'direct', requestJson: JSON.stringify(big) })).rejects.toThrow(/at most 900000 bytes/)
-    await expect(backend.mutation(api.controls.send, { secret: TEST_SECRET, jobId: job.id, type: 'input', userId: 'user-1', requestId: 'r1', answerJson: JSON.stringify(big) })).rejects.toThrow(/at most 900000 bytes/)
+    await expect(backend.mutation(api.jobs.create, { ...base, jobId: 'direct', requestJson: JSON.stringify(big) })).rejects.toThrow(/at most 1000000 bytes/)
+    await expect(backend.mutation(api.controls.send, { secret: TEST_SECRET, jobId: job.id, type: 'input', userId: 'user-1', requestId: 'r1', answerJson: JSON.stringify(big) })).rejects.toThrow(/at most 1000000 bytes/)
   })
 })
