@@ -21,6 +21,17 @@ async function lastControlNumber(db: DatabaseReader, jobId: string): Promise<num
   return last?.number ?? 0
 }
 
+/**
+ * Whether the job exists, read from its request document, which is written once and never changed:
+ * the job document is patched by every append and lease heartbeat, and reading it would re-run
+ * the owner's control subscription on each of them. Jobs written before `jobRequests` existed
+ * are looked up by their job document.
+ */
+async function jobExists(db: DatabaseReader, jobId: string): Promise<boolean> {
+  if (await db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)).first()) return true
+  return await findJob(db, jobId) !== null
+}
+
 /** A control as `readControls` returns it. */
 const { jobId: _jobId, ...storedControlFields } = controlFields
 const controlValidator = v.object({
@@ -82,7 +93,7 @@ export const readControls = serverQuery({
     hasMore: v.boolean(),
   })),
   handler: async (ctx, { jobId, afterNumber }) => {
-    if (!await findJob(ctx.db, jobId)) return null
+    if (!await jobExists(ctx.db, jobId)) return null
     const lastNumber = await lastControlNumber(ctx.db, jobId)
     if (afterNumber === undefined || afterNumber >= lastNumber) return { lastNumber, controls: [], hasMore: false }
     // Answers are up to the body limit each: a page also stops at a byte budget (at least one control).

@@ -6,12 +6,11 @@
  */
 import { ConvexError, getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
-import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
 import { rateArgs, takeHit } from './rates'
 import { MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
 import type { JobRecordValue } from './model'
-import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
+import { ALL_STATUSES, compareNewestFirst, countActiveJobs, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
 /** `list` returns at most this many jobs when no limit is given. */
@@ -158,17 +157,6 @@ export const list = serverQuery({
     return (await mergeRanges(ctx.db, ranges, compareNewestFirst, limit)).sort(compareNewestFirst)
   },
 })
-
-/**
- * Counts jobs not in a terminal status; per user when `userId` is given. Reads `activeJobs` (a few
- * bytes per job, bounded by the concurrency limits), not the job documents: those hold requests
- * of up to the body limit each, and are patched by every append — reading them would make a
- * `create` read megabytes and conflict with every running job's writes.
- */
-async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
-  const range = userId === undefined ? db.query('activeJobs') : db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId))
-  return (await range.collect()).length
-}
 
 /** Jobs not in a terminal status; per user when `userId` is given. */
 export const countActive = serverQuery({

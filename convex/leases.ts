@@ -6,7 +6,7 @@
  */
 import { v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
-import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, mergeRanges } from './model'
+import { ACTIVE_STATUSES, countActiveJobs, findJob, isTerminal, jobRecordValidator, mergeRanges } from './model'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -67,14 +67,15 @@ export const listExpiredLeases = serverQuery({
 const LAPSED_INSTANCES_PER_CALL = 100
 
 /**
- * Marks an instance alive for `ttlMs` by the deployment's clock (0: gone, at shutdown), forgets
- * instances that lapsed, and answers how many are alive: recovery spreads the jobs of a lost
- * instance over the live ones. The active jobs are counted by a query (`jobs:countActive`), not
- * here: a mutation that read them would conflict with every job that starts or ends meanwhile.
+ * Marks an instance alive for `ttlMs` by the deployment's clock (0: gone, at shutdown) and forgets
+ * instances that lapsed. It reads only its own document and lapsed ones, never the live instances:
+ * every instance heartbeats on the same period, and a mutation that read the others' documents
+ * would conflict with each of their heartbeats (Convex re-runs it, and more often the more
+ * instances there are). The live ones are counted by a query, `clusterLoad`.
  */
 export const heartbeatInstance = serverMutation({
   args: { instanceId: v.string(), ttlMs: v.number() },
-  returns: v.number(),
+  returns: v.null(),
   handler: async (ctx, { instanceId, ttlMs }) => {
     const now = Date.now()
     const own = await ctx.db.query('instances').withIndex('by_instance', q => q.eq('instanceId', instanceId)).unique()
@@ -85,7 +86,20 @@ export const heartbeatInstance = serverMutation({
     else if (own) await ctx.db.delete(own._id)
     const lapsed = await ctx.db.query('instances').withIndex('by_expiry', q => q.lte('expiresAt', now)).take(LAPSED_INSTANCES_PER_CALL)
     for (const instance of lapsed) await ctx.db.delete(instance._id)
+    return null
+  },
+})
+
+/**
+ * How many instances are alive by the deployment's clock, and how many jobs are active: recovery
+ * spreads the jobs of a lost instance over the live ones. A query, so it conflicts with nothing.
+ */
+export const clusterLoad = serverQuery({
+  args: {},
+  returns: v.object({ instances: v.number(), activeJobs: v.number() }),
+  handler: async (ctx) => {
+    const now = Date.now()
     const live = await ctx.db.query('instances').withIndex('by_expiry', q => q.gt('expiresAt', now)).collect()
-    return live.length
+    return { instances: live.length, activeJobs: await countActiveJobs(ctx.db) }
   },
 })

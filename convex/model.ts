@@ -121,3 +121,14 @@ export async function mergeRanges(db: DatabaseReader, ranges: Array<AsyncIterabl
 export function recordBytes(doc: Doc<'jobs'>, requestJson: string): number {
   return getDocumentSize(doc) + (doc.requestJson === undefined ? utf8Bytes(requestJson) : 0)
 }
+
+/**
+ * Counts jobs not in a terminal status; per user when `userId` is given. Reads `activeJobs` (a few
+ * bytes per job, bounded by the concurrency limits), not the job documents: those hold requests
+ * of up to the body limit each, and are patched by every append — reading them would make a
+ * `create` read megabytes and conflict with every running job's writes.
+ */
+export async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
+  const range = userId === undefined ? db.query('activeJobs') : db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId))
+  return (await range.collect()).length
+}

@@ -48,6 +48,7 @@ const CALLS: Record<string, Call> = {
   'leases:heartbeatLease': { kind: 'mutation', reference: api.leases.heartbeatLease, args: { jobId: 'job-x', lease: { instanceId: 'writer', epoch: 1, expiresAt: 1 }, leaseMs: 60_000 } },
   'leases:listExpiredLeases': { kind: 'query', reference: api.leases.listExpiredLeases, args: {} },
   'leases:heartbeatInstance': { kind: 'mutation', reference: api.leases.heartbeatInstance, args: { instanceId: 'intruder', ttlMs: 60_000 } },
+  'leases:clusterLoad': { kind: 'query', reference: api.leases.clusterLoad, args: {} },
   'controls:send': { kind: 'mutation', reference: api.controls.send, args: { jobId: 'job-x', type: 'abort', userId: 'user-1' } },
   'controls:readControls': { kind: 'query', reference: api.controls.readControls, args: { jobId: 'job-x', afterNumber: 0 } },
   'controls:reply': { kind: 'mutation', reference: api.controls.reply, args: { jobId: 'job-x', controlId: 'none', replyJson: '{"ok":true}' } },

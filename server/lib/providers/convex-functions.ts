@@ -27,6 +27,7 @@ export const convexFunctions = {
   heartbeatLease: reference<Api['leases']['heartbeatLease']>('leases:heartbeatLease'),
   listExpiredLeases: reference<Api['leases']['listExpiredLeases']>('leases:listExpiredLeases'),
   heartbeatInstance: reference<Api['leases']['heartbeatInstance']>('leases:heartbeatInstance'),
+  clusterLoad: reference<Api['leases']['clusterLoad']>('leases:clusterLoad'),
   sendControl: reference<Api['controls']['send']>('controls:send'),
   readControls: reference<Api['controls']['readControls']>('controls:readControls'),
   replyToControl: reference<Api['controls']['reply']>('controls:reply'),

@@ -260,9 +260,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async heartbeatInstance(instanceId, ttlMs) {
-      // Judged by the deployment's clock, as leases are; the active jobs counted by a query (no write conflicts).
-      const instances = await mutation(fn.heartbeatInstance, { instanceId, ttlMs: Math.max(0, Math.floor(ttlMs)) })
-      return { instances, activeJobs: await query(fn.countActive, {}) }
+      // Judged by the deployment's clock, as leases are. The mutation writes this instance's own
+      // document only; the count is a query, so the instances' heartbeats never conflict.
+      await mutation(fn.heartbeatInstance, { instanceId, ttlMs: Math.max(0, Math.floor(ttlMs)) })
+      return await query(fn.clusterLoad, {})
     },
 
     async ready() {
