@@ -1,8 +1,7 @@
 /**
  * Following something that grows in Redis (a job's event log, its controls) without polling:
- * live messages from pub/sub (a job's controls: one channel per job per instance, shared by every
- * local follower; a job's log: the instance's feed, redis-log-feed.ts), plus a numbered stream to
- * catch up from. A follower keeps a cursor (the last number it delivered):
+ * one pub/sub channel per job per instance, shared by every local follower of that job, plus a
+ * numbered stream to catch up from. A follower keeps a cursor (the last number it delivered):
  * published items past it are delivered at once; a gap (a message missed while the pub/sub
  * connection was down) or a reconnect makes it read the stream from its cursor. Work per follower
  * runs one step at a time, so items arrive once each and in order.
@@ -67,22 +66,6 @@ export function createChannelHub(connection: RedisConnection, onError: (error: u
   }
 }
 
-/** Where a follower's live messages come from. */
-export interface Source<Message> {
-  /** Listens; `ready` settles once nothing published after it can be missed. */
-  listen(listener: (message: Message) => void): { ready: Promise<void>, stop: () => void }
-  /** Called after the pub/sub connection came back (messages may have been lost meanwhile). */
-  onReconnect(listener: () => void): () => void
-}
-
-/** One channel of a hub as a follower's source. */
-export function channelSource(hub: ChannelHub, channel: string): Source<string> {
-  return {
-    listen: listener => hub.listen(channel, listener),
-    onReconnect: listener => hub.onReconnect(listener),
-  }
-}
-
 /** An item with the range of numbers it covers (a merged delta covers several seqs). */
 export interface Numbered<Item> {
   first: number
@@ -91,8 +74,9 @@ export interface Numbered<Item> {
 }
 
 /** Options of `follow`. */
-export interface FollowOptions<Item, Message = string> {
-  source: Source<Message>
+export interface FollowOptions<Item> {
+  hub: ChannelHub
+  channel: string
   /** Deliver items after this number (catch-up, then live). @default the head when it starts */
   after?: number
   /** The current last number (for a follower that starts "from now"). */
@@ -100,7 +84,7 @@ export interface FollowOptions<Item, Message = string> {
   /** Every stored item after a number, in order. */
   readAfter: (after: number) => Promise<Array<Numbered<Item>>>
   /** The items of a published message. */
-  parse: (message: Message) => Array<Numbered<Item>>
+  parse: (message: string) => Array<Numbered<Item>>
   deliver: (items: Item[]) => void
   onError: (error: unknown) => void
   /**
@@ -119,7 +103,7 @@ export interface Follower {
 }
 
 /** Starts following. */
-export function follow<Item, Message = string>(options: FollowOptions<Item, Message>): Follower {
+export function follow<Item>(options: FollowOptions<Item>): Follower {
   let cursor: number | undefined
   let stopped = false
   // Everything a follower does runs in this chain: catch-up reads and live messages never interleave.
@@ -154,7 +138,7 @@ export function follow<Item, Message = string>(options: FollowOptions<Item, Mess
     listening.stop()
   }
 
-  const listening = options.source.listen((message) => {
+  const listening = options.hub.listen(options.channel, (message) => {
     let items: Array<Numbered<Item>>
     try {
       items = options.parse(message)
@@ -170,7 +154,7 @@ export function follow<Item, Message = string>(options: FollowOptions<Item, Mess
       hand(items)
     })
   })
-  const stopReconnect = options.source.onReconnect(() => run(catchUp))
+  const stopReconnect = options.hub.onReconnect(() => run(catchUp))
   // Nothing published before the subscription is confirmed can be missed: the catch-up reads after it.
   run(async () => {
     await listening.ready

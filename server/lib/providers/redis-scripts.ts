@@ -80,15 +80,11 @@ return {'created', id}
  * Appends to several jobs in one call (redis-append-batch.ts), each checked and written on its own.
  * ARGV: prefix, then per job: id, epoch|'', headsJson ([[fromSeq, seq, type, status, at], …]), eventsJson.
  * Returns one {'ok', lastSeq} or {reason, lastSeq} per job, in order; a job whose append raised
- * an error gets {'error', message} and the others are not affected. Each instance in the watch
- * sets of the appended jobs gets one message on its feed channel: `[id, events, id, events, …]`
- * (redis-log-feed.ts); a job's end deletes its watch set.
+ * an error gets {'error', message} and the others are not affected.
  */
 export const APPEND_SCRIPT = `
 ${TERMINAL}
 local p = ARGV[1]
--- What the instances that follow the appended jobs get: one message per feed (redis-log-feed.ts).
-local feeds, tokens = {}, {}
 local function append(id, epoch, headsJson, eventsJson)
   local job = p .. 'job:' .. id
   local fields = redis.call('HMGET', job, 'status', 'lastSeq', 'leaseEpoch', 'userId')
@@ -120,17 +116,7 @@ local function append(id, epoch, headsJson, eventsJson)
     redis.call('ZREM', p .. 'leases', id)
     redis.call('ZADD', p .. 'ended', endedAt, id)
   end
-  local watch = p .. 'watch:' .. id
-  for _, token in ipairs(redis.call('SMEMBERS', watch)) do
-    local feed = feeds[token]
-    if not feed then
-      feed = {}
-      feeds[token] = feed
-      tokens[#tokens + 1] = token
-    end
-    feed[#feed + 1] = cjson.encode(id) .. ',' .. eventsJson
-  end
-  if endedAt then redis.call('DEL', watch) end
+  redis.call('PUBLISH', p .. 'log:' .. id, eventsJson)
   if newStatus ~= status or asksInput then redis.call('PUBLISH', p .. 'user:' .. user, id) end
   return {'ok', last[2]}
 end
@@ -138,9 +124,6 @@ local replies = {}
 for base = 2, #ARGV, 4 do
   local ok, reply = pcall(append, ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3])
   replies[#replies + 1] = ok and reply or {'error', tostring(reply)}
-end
-for _, token in ipairs(tokens) do
-  redis.call('PUBLISH', p .. 'feed:' .. token, '[' .. table.concat(feeds[token], ',') .. ']')
 end
 return replies
 `
@@ -211,7 +194,7 @@ for _, id in ipairs(ids) do
     redis.call('ZREM', p .. 'user:' .. fields[1], id)
     if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
   end
-  redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id, p .. 'watch:' .. id)
+  redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id)
   redis.call('ZREM', p .. 'ended', id)
 end
 return #ids

@@ -1,16 +1,14 @@
 /**
- * The following side of the `redis` provider: a job's events (numbered stream, live through the
- * instance's feed: redis-log-feed.ts) and controls (numbered stream, redis-follow.ts), the owner's
- * replies to controls, a user's changed jobs — by pub/sub, the feed one channel per instance, the
- * others one channel per subject per instance — and `settled`, which lets tests wait until everything
+ * The following side of the `redis` provider: a job's events and controls (numbered streams,
+ * redis-follow.ts), the owner's replies to controls, a user's changed jobs — all by pub/sub, one
+ * channel per subject per instance — and `settled`, which lets tests wait until everything
  * published so far was handed on, without sleeping.
  */
 import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
 import type { RedisConnection } from './redis-client'
 import type { ChannelHub, Follower } from './redis-follow'
-import { channelSource, follow, idleChain } from './redis-follow'
-import type { LogFeed } from './redis-log-feed'
+import { follow, idleChain } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
 import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
@@ -26,19 +24,10 @@ const USER_CATCH_UP_MARGIN_MS = 5_000
 const SETTLE_RETRY_MS = 50
 const SETTLE_ATTEMPTS = 200
 
-/** A provider's connection with what follows through it. */
-export interface RedisLink {
-  connection: RedisConnection
-  /** Pub/sub channels (controls, replies, user feeds). */
-  hub: ChannelHub
-  /** The live tail of the jobs' logs this instance follows. */
-  feed: LogFeed
-}
-
 /** What the subscriptions need from the provider. */
 export interface RedisSubscriptionOptions {
   prefix: string
-  connect: () => Promise<RedisLink>
+  connect: () => Promise<{ connection: RedisConnection, hub: ChannelHub }>
   command: <T>(args: string[]) => Promise<T>
   /** Every stored event of a job after a seq. */
   readEntries: (id: string, afterSeq: number) => Promise<JobEvent[]>
@@ -63,7 +52,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
   const followers = new Map<() => void, { follower?: Follower, starting: Promise<void> }>()
 
   /** Starts a follower and remembers it, so `stopAll` stops it (and `settled` waits for it). */
-  function track(start: (link: RedisLink) => Follower): () => void {
+  function track(start: (hub: ChannelHub) => Follower): () => void {
     let stopped = false
     const entry: { follower?: Follower, starting: Promise<void> } = { starting: Promise.resolve() }
     const unsubscribe = () => {
@@ -72,8 +61,8 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       entry.follower?.stop()
     }
     followers.set(unsubscribe, entry)
-    entry.starting = connect().then((link) => {
-      if (!stopped) entry.follower = start(link)
+    entry.starting = connect().then(({ hub }) => {
+      if (!stopped) entry.follower = start(hub)
     }, onError)
     return unsubscribe
   }
@@ -118,12 +107,13 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
 
   return {
     subscribe(id, listener, subscribeOptions = {}) {
-      return track(({ feed }) => follow({
-        source: feed.source(id),
+      return track(hub => follow({
+        hub,
+        channel: keys.log(id),
         after: subscribeOptions.afterSeq,
         head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'lastSeq']) ?? 0),
         readAfter: async after => numberEvents(await options.readEntries(id, after)),
-        parse: numberEvents,
+        parse: message => numberEvents(JSON.parse(message) as JobEvent[]),
         deliver: listener,
         onError,
         exists: async () => (await command<number>(['EXISTS', keys.job(id)])) === 1,
@@ -132,8 +122,9 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
     },
 
     subscribeControls(id, listener, subscribeOptions = {}) {
-      return track(({ hub }) => follow({
-        source: channelSource(hub, keys.controls(id)),
+      return track(hub => follow({
+        hub,
+        channel: keys.controls(id),
         after: subscribeOptions.fromStart ? 0 : undefined,
         head: async () => Number(await command<string | null>(['HGET', keys.job(id), 'controls']) ?? 0),
         readAfter: async (after) => {
@@ -153,7 +144,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         delivered = true
         listener(JSON.parse(json) as ControlReply)
       }
-      return track(({ hub }) => chained(hub, keys.replyChannel(id), (message) => {
+      return track(hub => chained(hub, keys.replyChannel(id), (message) => {
         const space = message.indexOf(' ')
         if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
       }, async () => {
@@ -169,7 +160,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       let heardAt = options.now()
       let stopReconnect = () => {}
       // One job at a time, in publish order: reading each record must not reorder them.
-      const stop = track(({ hub }) => {
+      const stop = track((hub) => {
         const follower = chained(hub, keys.user(userId), async (id) => {
           heardAt = options.now()
           const record = stopped ? null : await options.get(id)

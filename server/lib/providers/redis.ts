@@ -3,10 +3,9 @@
  * Sentinel-managed; not Redis Cluster, whose scripts cannot span key slots). A job is a hash; its
  * log is a Stream of batches whose entry ids are the batch's last seq (`XRANGE` from a seq is the
  * catch-up); every write that checks and changes several keys is one Lua script (redis-scripts.ts),
- * the compare-and-set point for terminal status, seq continuity and the lease epoch. Viewers on
- * other instances follow a job's log through their instance's feed channel (redis-log-feed.ts),
- * owners its controls by one channel per job per instance (redis-follow.ts), no polling; user
- * lists and retention are sorted sets. Key names: docs/providers.md.
+ * the compare-and-set point for terminal status, seq continuity and the lease epoch. Viewers and
+ * owners on other instances follow a job by pub/sub (one channel per job per instance, no polling;
+ * redis-follow.ts), user lists and retention are sorted sets. Key names: docs/providers.md.
  * Batching writes in time is the engine's part: this provider writes what it is given, once.
  */
 import { randomUUID } from 'node:crypto'
@@ -15,11 +14,10 @@ import { createJobState, reduceEvents } from '../../../shared/reducer'
 import { JobNotFoundError } from '../errors'
 import type { RedisConnection } from './redis-client'
 import { connectRedis } from './redis-client'
+import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
-import { createLogFeed } from './redis-log-feed'
 import type { StreamEntries } from './redis-records'
 import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
-import type { RedisLink } from './redis-subscriptions'
 import { createRedisSubscriptions } from './redis-subscriptions'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
@@ -110,14 +108,11 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   // '' tells a script to read Redis's clock; a test's fake clock is passed as a number.
   const storeNow = () => options.storeClock ? String(options.storeClock()) : ''
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
-  let connecting: Promise<RedisLink> | undefined
+  let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
 
-  const connect = (): Promise<RedisLink> => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, onError })
-    .then((connection) => {
-      const hub = createChannelHub(connection, onError)
-      return { connection, hub, feed: createLogFeed({ hub, prefix, command, onError }) }
-    })
-  const command = async <T>(args: string[]): Promise<T> => (await connect()).connection.command<T>(args)
+  const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, onError })
+    .then(connection => ({ connection, hub: createChannelHub(connection, onError) }))
+  const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
   const script = async <T>(source: string, args: string[]) => (await connect()).connection.script<T>(source, [prefix, ...args])
 
   async function get(id: string): Promise<JobRecord | null> {
