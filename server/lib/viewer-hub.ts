@@ -55,20 +55,25 @@ export function createViewerHub(options: ViewerHubOptions) {
   const { provider, runs, timers } = options
   const logger = options.logger ?? silentLogger
   const feeds = createRemoteFeeds({ provider, timers })
-  const heartbeat = new Set<Beating>()
+  /** Every stream that gets the ping, with the job it shows (none for a notification stream). */
+  const heartbeat = new Map<Beating, string | undefined>()
+  /** Streams whose ping threw once: logged that once, not at every beat for as long as they stay. */
+  const failedBeats = new WeakSet<Beating>()
   let cancelHeartbeat: (() => void) | null = null
 
   function updateHeartbeat() {
     if (heartbeat.size > 0 && !cancelHeartbeat) {
       cancelHeartbeat = timers.interval(() => {
-        for (const target of heartbeat) {
+        for (const [target, jobId] of heartbeat) {
           // One sink that throws must not leave the others without their ping (nor a stalled
           // client after it uncut), at every beat for as long as it stays.
           try {
             target.comment('ping')
           }
           catch (error) {
-            logger.error('heartbeat failed', { error })
+            if (failedBeats.has(target)) continue
+            failedBeats.add(target)
+            logger.error('heartbeat failed (not logged again for this stream)', { ...(jobId === undefined ? {} : { jobId }), error })
           }
         }
       }, options.getConfig().stream.heartbeatMs)
@@ -80,8 +85,8 @@ export function createViewerHub(options: ViewerHubOptions) {
   }
 
   const heartbeatSet = {
-    add(target: Beating) {
-      heartbeat.add(target)
+    add(target: Beating, jobId?: string) {
+      heartbeat.set(target, jobId)
       updateHeartbeat()
     },
     delete(target: Beating) {
@@ -113,7 +118,7 @@ export function createViewerHub(options: ViewerHubOptions) {
    * Keeps a viewer in the heartbeat and in its job's viewer set until it goes: closed by the
    * engine (its close notification) or detached by the route (the client went away).
    */
-  function track(viewer: Viewer, remove: () => void): Attachment {
+  function track(viewer: Viewer, jobId: string, remove: () => void): Attachment {
     let tracked = true
     const untrack = () => {
       if (!tracked) return
@@ -124,7 +129,7 @@ export function createViewerHub(options: ViewerHubOptions) {
     if (viewer.closed) untrack()
     else {
       viewer.onClose = untrack
-      heartbeatSet.add(viewer.sink)
+      heartbeatSet.add(viewer.sink, jobId)
     }
     const detach = () => {
       viewer.onClose = null
@@ -151,7 +156,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       sendCatchUp(sink, catchUpFrames(liveLog(run), written ?? null))
       markReady(viewer, run.live.state.seq)
     }
-    return track(viewer, () => run.live.removeViewer(viewer))
+    return track(viewer, run.record.id, () => run.live.removeViewer(viewer))
   }
 
   async function attachRemote(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
@@ -188,7 +193,7 @@ export function createViewerHub(options: ViewerHubOptions) {
         markReady(viewer, Math.max(viewer.cursor, fresh.state.seq))
       }, () => closeViewer(viewer))
     }
-    return track(viewer, remove)
+    return track(viewer, record.id, remove)
   }
 
   async function attachFinished(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {

@@ -10,6 +10,7 @@ import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
 import type { EngineHooks, JobRunners } from '../../server/lib/engine-types'
 import type { ModelClient } from '../../server/lib/model/types'
+import type { Logger } from '../../server/lib/logger'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { ToolRegistry } from '../../server/lib/tools/types'
@@ -69,7 +70,7 @@ export const unusedModel: ModelClient = {
  * Creates an engine for tests (no tools or workflows unless given); `wrap` can put a faulty or
  * counting layer over its memory provider.
  */
-export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks }) {
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger }) {
   const provider = createMemoryProvider()
   // The harness injects its own model: count it as configured, as the demo's scripted model is.
   const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
@@ -79,6 +80,7 @@ export function createTestEngine(options: { config?: BackgroundJobsConfigInput, 
     createModelClient: () => options.model ?? unusedModel,
     runners: options.runners,
     hooks: options.hooks,
+    ...(options.logger ? { logger: options.logger } : {}),
     tools: options.tools ?? { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
     workflows: options.workflows ?? { get: () => undefined, list: () => [] },
   })

@@ -15,8 +15,11 @@ describe('viewer hub heartbeat', () => {
     vi.useRealTimers()
   })
 
-  it('a sink whose comment throws does not keep the ping from the viewers after it', async () => {
+  it('a sink whose comment throws does not keep the ping from the viewers after it, and is logged once with its job', async () => {
+    const errors: Array<[string, Record<string, unknown> | undefined]> = []
+    const logger = { debug() {}, info() {}, warn() {}, error: (message: string, fields?: Record<string, unknown>) => errors.push([message, fields]) }
     const { engine } = createTestEngine({
+      logger,
       config: { stream: { heartbeatMs: HEARTBEAT_MS } },
       runners: { chat: context => wait(60_000, context.signal) },
     })
@@ -31,6 +34,8 @@ describe('viewer hub heartbeat', () => {
     await engine.attachViewer('u1', job.id, healthy, null)
     await vi.advanceTimersByTimeAsync(3 * HEARTBEAT_MS)
     expect(healthy.comments).toEqual(['ping', 'ping', 'ping'])
+    // Said once, naming the job, not at every beat.
+    expect(errors).toEqual([['heartbeat failed (not logged again for this stream)', { jobId: job.id, error: expect.any(Error) }]])
     await engine.abortJob('u1', job.id)
     await vi.advanceTimersByTimeAsync(1_000)
     await engine.whenSettled(job.id)
