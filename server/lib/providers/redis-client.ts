@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
 import { createCallDeadline } from './call-deadline'
+import { refusalOf } from './redis-refusal'
 
 /** How long a command waits for its reply (`commandTimeoutMs`). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
@@ -159,9 +160,11 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     timeoutVariable: 'the redis provider\'s commandTimeoutMs',
     retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS,
   })
-  // Redis's own replies (ERR, NOSCRIPT) pass as they are; anything else means it was not reached.
+  // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
+  // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
   const command = <T>(args: string[]) => deadline((commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
-    throw error instanceof redis.ErrorReply ? error : new RedisUnavailableError(error)
+    if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
+    throw new RedisUnavailableError(error)
   }), args[0] === 'EVALSHA' || args[0] === 'EVAL' ? 'a script call' : args[0] ?? 'a command')
 
   return {

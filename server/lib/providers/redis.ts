@@ -21,6 +21,7 @@ import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from
 import { createRedisSubscriptions } from './redis-subscriptions'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
+import { refusalOf } from './redis-refusal'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
@@ -214,7 +215,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         heads: eventHeads(events),
         events: JSON.stringify(events),
       })
-      if (reply[0] === 'error') throw new Error(`Redis refused the append to job ${id}: ${reply[1]}`)
+      if (reply[0] === 'error') throw refusalOf(String(reply[1])) ?? new Error(`Redis refused the append to job ${id}: ${reply[1]}`)
       const [outcome, lastSeq] = reply
       if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
       return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
