@@ -56,7 +56,8 @@ describe('redis provider beyond the contract', () => {
   it('hides the whole password in logged URLs, also one holding @ or /', () => {
     expect(redactUrl('redis://:Tr0ub4dor@Horse-Battery-77@127.0.0.1:6379/0')).toBe('redis://:***@127.0.0.1:6379/0')
     expect(redactUrl('rediss://user:pa/ss@word@cache.internal:6380')).toBe('rediss://user:***@cache.internal:6380')
-    expect(redactUrl('redis://user@127.0.0.1:6379')).toBe('redis://user@127.0.0.1:6379')
+    // A user name alone may be the password written in its place: hidden too.
+    expect(redactUrl('redis://s3cr3t-token@127.0.0.1:6379')).toBe('redis://***@127.0.0.1:6379')
     expect(redactUrl('redis://127.0.0.1:6379/2')).toBe('redis://127.0.0.1:6379/2')
   })
 
@@ -68,6 +69,9 @@ describe('redis provider beyond the contract', () => {
     expect(error).toBeInstanceOf(RedisUnreachableError)
     expect(error?.message).toMatch(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
     expect(error?.message).not.toContain('secret')
+    const userOnly = await createRedisProvider({ url: `redis://lone-secret@127.0.0.1:${port}` }).ready().then(() => null, (failure: unknown) => failure as Error)
+    expect(userOnly?.message).toMatch(/redis:\/\/\*\*\*@127\.0\.0\.1/)
+    expect(userOnly?.message).not.toContain('lone-secret')
     await expect(createProviderFromConfig(resolveConfig({ provider: 'redis' }))).rejects.toThrow(/NUXT_BACKGROUND_JOBS_REDIS_URL/)
   })
 
