@@ -11,6 +11,9 @@ import { refusalOf } from './redis-refusal'
 /** How long a command waits for its reply (`commandTimeoutMs`). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
 
+/** Commands that may wait for Redis's reply at once, per connection (`maxPendingCommands`). */
+export const DEFAULT_MAX_PENDING_COMMANDS = 10_000
+
 /** What a 503 for an unreachable Redis tells clients to wait. */
 const REDIS_RETRY_AFTER_SECONDS = 5
 
@@ -79,6 +82,13 @@ export interface RedisConnectionOptions {
   url: string
   /** Per-command timeout. @default 5000 */
   commandTimeoutMs?: number
+  /**
+   * Commands that may wait for Redis's reply at once; past it a command fails at once (503). A
+   * command whose caller stopped waiting (`commandTimeoutMs`) stays queued until Redis answers, so
+   * without a bound a paused Redis gathers every request and retry, and runs them all late.
+   * @default 10000
+   */
+  maxPendingCommands?: number
   /** How long the first connection may take before boot fails. @default 5000 */
   connectTimeoutMs?: number
   /** Called with connection errors after boot (the client reconnects by itself). */
@@ -101,6 +111,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   }
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis connection error', (error as Error)?.message ?? error))
   let booted = false
+  const maxPending = options.maxPendingCommands ?? DEFAULT_MAX_PENDING_COMMANDS
   const create = () => {
     const client: NodeRedisClient = redis.createClient({
       url: options.url,
@@ -110,6 +121,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
         reconnectStrategy: (retries: number, cause: Error) => (booted ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
       },
       commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
+      commandsQueueMaxLength: maxPending,
     })
     client.on('error', (error: unknown) => {
       if (booted) onError(error)
@@ -166,6 +178,9 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
   const command = <T>(args: string[]) => deadline((commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
     if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
+    if ((error as Error)?.message === 'The queue is full') {
+      throw new RedisUnavailableError(new Error(`${maxPending} commands already wait for its reply (maxPendingCommands): it is slow or paused`, { cause: error }))
+    }
     throw new RedisUnavailableError(error)
   }), args[0] === 'EVALSHA' || args[0] === 'EVAL' ? 'a script call' : args[0] ?? 'a command')
 

@@ -45,6 +45,8 @@ export interface RedisProviderOptions {
   storeClock?: () => number
   /** Per-command timeout. @default 5000 */
   commandTimeoutMs?: number
+  /** Commands that may wait for Redis's reply at once, per connection; past it a 503 at once (redis-client.ts). @default 10000 */
+  maxPendingCommands?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
   /**
@@ -111,7 +113,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
   let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
 
-  const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, onError })
+  const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, onError })
     .then(connection => ({ connection, hub: createChannelHub(connection, onError) }))
   const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
   const script = async <T>(source: string, args: string[]) => (await connect()).connection.script<T>(source, [prefix, ...args])

@@ -1,0 +1,55 @@
+/**
+ * A Redis that stops answering with its connection open (paused, `DEBUG SLEEP`, a network that
+ * drops packets): each caller gives up after `commandTimeoutMs`, but its command stays queued until
+ * Redis answers. The queue is bounded: past `maxPendingCommands` a command fails at once with a 503
+ * naming the bound, and only the bounded queue runs once Redis is back.
+ */
+import { createClient } from 'redis'
+import { describe, expect, it } from 'vitest'
+import { ProviderUnavailableError } from '../../server/lib/errors'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import { startRedisServer } from '../support/redis-server'
+import { createJob } from './contract-fixtures'
+
+describe('redis provider with a paused Redis', () => {
+  it('keeps at most maxPendingCommands waiting: the rest are 503s at once, and Redis runs only the bounded queue late', async () => {
+    const own = await startRedisServer()
+    const provider = createRedisProvider({ url: own.url, keyPrefix: 'paused:', commandTimeoutMs: 300, maxPendingCommands: 100, onError: () => {} })
+    const admin = createClient({ url: own.url })
+    try {
+      await provider.ready()
+      await admin.connect()
+      const job = await createJob(provider)
+      const calls = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0)
+      const before = await calls()
+      process.kill(own.pid, 'SIGSTOP')
+      let failures: unknown[]
+      try {
+        failures = await Promise.all(Array.from({ length: 1_000 }, () => provider.get(job.id).then(() => null, (error: unknown) => error)))
+      }
+      finally {
+        process.kill(own.pid, 'SIGCONT')
+      }
+      for (const failure of failures) expect(failure).toBeInstanceOf(ProviderUnavailableError)
+      const messages = failures.map(failure => (failure as Error).message)
+      expect(messages.filter(message => /did not answer HGETALL within 300 ms/.test(message))).toHaveLength(100)
+      expect(messages.filter(message => /Redis\) is unavailable: 100 commands already wait for its reply \(maxPendingCommands\)/.test(message))).toHaveLength(900)
+      // Once Redis answers the queue drains; a command refused meanwhile never reached Redis.
+      let record = null
+      for (let attempt = 0; !record && attempt < 1_000; attempt++) {
+        record = await provider.get(job.id).catch(async () => {
+          await new Promise(resolve => setImmediate(resolve))
+          return null
+        })
+      }
+      expect(record?.id).toBe(job.id)
+      // The 100 that waited, and the read just now: not the 900 refused.
+      expect(await calls() - before).toBe(101)
+    }
+    finally {
+      await admin.close().catch(() => {})
+      await provider.dispose()
+      await own.stop()
+    }
+  })
+})
