@@ -3,7 +3,8 @@
  * one pub/sub channel per job per instance, shared by every local follower of that job, plus a
  * numbered stream to catch up from. A follower keeps a cursor (the last number it delivered):
  * published items past it are delivered at once; a gap (a message missed while the pub/sub
- * connection was down) or a reconnect makes it read the stream from its cursor. Work per follower
+ * connection was down), a reconnect or an empty message (a nudge: the subject may be gone) makes it
+ * read the stream from its cursor. Work per follower
  * runs one step at a time, so items arrive once each and in order.
  */
 import type { RedisConnection } from './redis-client'
@@ -145,6 +146,11 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
     }
     catch (error) {
       options.onError(error)
+      return
+    }
+    // An empty message is a nudge (the store found the subject gone): look, as after a gap.
+    if (items.length === 0) {
+      run(catchUp)
       return
     }
     run(() => {

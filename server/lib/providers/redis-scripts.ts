@@ -78,6 +78,7 @@ return {'created', id}
 
 /**
  * Appends to several jobs in one call (redis-append-batch.ts), each checked and written on its own.
+ * A job that is not there gets an empty batch published on its log channel (its followers look).
  * ARGV: prefix, then per job: id, epoch|'', headsJson ([[fromSeq, seq, type, status, at], …]), eventsJson.
  * Returns one {'ok', lastSeq} or {reason, lastSeq} per job, in order; a job whose append raised
  * an error gets {'error', message} and the others are not affected.
@@ -89,7 +90,12 @@ local function append(id, epoch, headsJson, eventsJson)
   local job = p .. 'job:' .. id
   local fields = redis.call('HMGET', job, 'status', 'lastSeq', 'leaseEpoch', 'userId')
   local status = fields[1]
-  if not status then return {'not-found', 0} end
+  if not status then
+    -- Gone while it ran (FLUSHALL, a restart without its data, an eviction): followers on other
+    -- instances hear nothing else from this job, so an empty batch tells them to look (redis-follow.ts).
+    redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+    return {'not-found', 0}
+  end
   local lastSeq = tonumber(fields[2])
   if terminal(status) then return {'terminal', lastSeq} end
   if epoch ~= '' and fields[3] and fields[3] ~= '' and tonumber(epoch) < tonumber(fields[3]) then return {'stale-epoch', lastSeq} end
@@ -145,14 +151,22 @@ redis.call('ZADD', p .. 'leases', expiresAt, id)
 return {ARGV[3], epoch, string.format('%d', expiresAt)}
 `
 
-/** ARGV: prefix, id, instanceId, epoch, now|'' (Redis's clock), leaseMs. Returns 1 when extended, else 0. */
+/**
+ * ARGV: prefix, id, instanceId, epoch, now|'' (Redis's clock), leaseMs. Returns 1 when extended,
+ * else 0; a job that is not there gets an empty batch published on its log channel, as in append.
+ */
 export const HEARTBEAT_LEASE_SCRIPT = `
 ${TERMINAL}
 ${CLOCK}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch')
-if not fields[1] or terminal(fields[1]) then return 0 end
+if not fields[1] then
+  -- Gone while its owner holds it (a job waiting for input appends nothing): tell its followers, as append does.
+  redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+  return 0
+end
+if terminal(fields[1]) then return 0 end
 if fields[2] ~= ARGV[3] or fields[3] ~= ARGV[4] then return 0 end
 local expiresAt = clock(ARGV[5]) + tonumber(ARGV[6])
 redis.call('HSET', job, 'leaseExpiresAt', string.format('%d', expiresAt))
