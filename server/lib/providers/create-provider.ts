@@ -42,7 +42,12 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix || undefined,
       // One JSON line per failure (a dropped connection or subscription), like every other log line.
-      ...(logger ? { onError: (error: unknown) => logger.error('redis connection or subscription failed', { error }) } : {}),
+      ...(logger
+        ? {
+            onError: (error: unknown) => logger.error('redis connection or subscription failed', { error }),
+            onWarning: (message: string) => logger.warn(message),
+          }
+        : {}),
     })
     // Connects now: a missing `redis` package or an unreachable server is a boot error naming it.
     await provider.ready()

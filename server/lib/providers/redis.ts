@@ -22,6 +22,7 @@ import { createRedisSubscriptions } from './redis-subscriptions'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { refusalOf } from './redis-refusal'
+import { evictionPolicyWarning } from './redis-eviction-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
@@ -49,6 +50,11 @@ export interface RedisProviderOptions {
   maxPendingCommands?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
+  /**
+   * Called at connect with what is wrong in Redis's own settings (an eviction policy other than
+   * `noeviction`, redis-eviction-check.ts). @default logs to the console
+   */
+  onWarning?: (message: string) => void
   /**
    * Appends of all jobs arriving within this window go to Redis as one script call (group
    * commit, redis-append-batch.ts); the first after a quiet window goes out at once. 0 groups
@@ -113,8 +119,14 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
   let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
 
+  const onWarning = options.onWarning ?? ((message: string) => console.warn(`[background-jobs] ${message}`))
   const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, onError })
-    .then(connection => ({ connection, hub: createChannelHub(connection, onError) }))
+    .then(async (connection) => {
+      // A Redis that may not answer INFO (an ACL user without it) is not refused for that.
+      const warning = await evictionPolicyWarning(connection.command).catch(() => null)
+      if (warning) onWarning(warning)
+      return { connection, hub: createChannelHub(connection, onError) }
+    })
   const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
   const script = async <T>(source: string, args: string[]) => (await connect()).connection.script<T>(source, [prefix, ...args])
 
