@@ -52,4 +52,26 @@ describe('redis provider with a paused Redis', () => {
       await own.stop()
     }
   })
+
+  it('an unfiltered list reads only as many records as it returns (a reconnect\'s catch-up per user stays small)', async () => {
+    const own = await startRedisServer()
+    const provider = createRedisProvider({ url: own.url, keyPrefix: 'listed:', onError: () => {} })
+    const admin = createClient({ url: own.url })
+    try {
+      await provider.ready()
+      await admin.connect()
+      for (let index = 0; index < 250; index++) await createJob(provider, { userId: 'busy' })
+      const calls = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0)
+      const before = await calls()
+      expect(await provider.list({ userId: 'busy', limit: 5 })).toHaveLength(5)
+      expect(await calls() - before).toBe(5)
+      // Filtered lists still page through every job.
+      expect(await provider.list({ userId: 'busy', status: ['queued'], limit: 250 })).toHaveLength(250)
+    }
+    finally {
+      await admin.close().catch(() => {})
+      await provider.dispose()
+      await own.stop()
+    }
+  })
 })

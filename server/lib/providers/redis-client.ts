@@ -12,7 +12,7 @@ import { refusalOf } from './redis-refusal'
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
 
 /** Commands that may wait for Redis's reply at once, per connection (`maxPendingCommands`). */
-export const DEFAULT_MAX_PENDING_COMMANDS = 10_000
+export const DEFAULT_MAX_PENDING_COMMANDS = 50_000
 
 /** What a 503 for an unreachable Redis tells clients to wait. */
 const REDIS_RETRY_AFTER_SECONDS = 5
@@ -85,8 +85,10 @@ export interface RedisConnectionOptions {
   /**
    * Commands that may wait for Redis's reply at once; past it a command fails at once (503). A
    * command whose caller stopped waiting (`commandTimeoutMs`) stays queued until Redis answers, so
-   * without a bound a paused Redis gathers every request and retry, and runs them all late.
-   * @default 10000
+   * without a bound a paused Redis gathers every request and retry, and runs them all late. High
+   * enough for the burst of catch-up reads after a pub/sub reconnect (a few per followed job, one
+   * per recent job of each user with a notification stream).
+   * @default 50000
    */
   maxPendingCommands?: number
   /** How long the first connection may take before boot fails. @default 5000 */

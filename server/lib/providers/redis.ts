@@ -46,7 +46,7 @@ export interface RedisProviderOptions {
   storeClock?: () => number
   /** Per-command timeout. @default 5000 */
   commandTimeoutMs?: number
-  /** Commands that may wait for Redis's reply at once, per connection; past it a 503 at once (redis-client.ts). @default 10000 */
+  /** Commands that may wait for Redis's reply at once, per connection; past it a 503 at once (redis-client.ts). @default 50000 */
   maxPendingCommands?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
@@ -159,8 +159,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
     const statuses = filter.status ? new Set(filter.status) : null
     const found: JobRecord[] = []
-    for (let start = 0; found.length < limit; start += LIST_PAGE) {
-      const ids = await command<string[]>(['ZRANGE', keys.user(filter.userId), String(start), String(start + LIST_PAGE - 1), 'REV'])
+    // Unfiltered, the first `limit` ids are the answer: read no more records than that.
+    const page = statuses || filter.threadId !== undefined || filter.messageId !== undefined ? LIST_PAGE : Math.min(LIST_PAGE, Math.max(1, limit))
+    for (let start = 0; found.length < limit; start += page) {
+      const ids = await command<string[]>(['ZRANGE', keys.user(filter.userId), String(start), String(start + page - 1), 'REV'])
       const records = await Promise.all(ids.map(get))
       for (const record of records) {
         if (!record || (statuses && !statuses.has(record.status))) continue
@@ -168,7 +170,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
         if (found.length < limit) found.push(record)
       }
-      if (ids.length < LIST_PAGE) break
+      if (ids.length < page) break
     }
     return found
   }
