@@ -130,9 +130,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
         if (outcome) return
         // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
-        // timeout): a "conflict" whose log ends inside what is pending means those events landed.
-        if (!result.ok && result.reason === 'seq-conflict' && failures > 0 && landed(result.lastSeq) > 0) {
-          acknowledge(landed(result.lastSeq))
+        // timeout): a refusal whose log ends inside what is pending means those events landed.
+        const landedCount = result.ok || failures === 0 ? 0 : landedBefore(result.reason, result.lastSeq)
+        if (landedCount > 0) {
+          acknowledge(landedCount)
           failures = 0
           options.onRecovered?.()
           continue
@@ -155,6 +156,18 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       failures = 0
       acknowledge(batch.length)
     }
+  }
+
+  /**
+   * How many pending events a refused retry shows as stored already: a seq conflict whose log
+   * ends inside what is pending, or a job made terminal by this queue's own end (the log ends at
+   * the pending `job-end`'s seq) — not another writer's end, which ends the job at another seq.
+   */
+  function landedBefore(reason: AppendRefusal, lastSeq: number): number {
+    const count = landed(lastSeq)
+    if (reason === 'seq-conflict') return count
+    const last = count > 0 ? pending[count - 1]!.event : null
+    return reason === 'terminal' && last?.type === 'job-end' && last.seq === lastSeq ? count : 0
   }
 
   /** How many pending events (from the front) a log ending at `lastSeq` holds already. */
