@@ -34,7 +34,7 @@ export function writeIntervalMs(configured: number, provider: Pick<JobProvider, 
 
 /** Options of a persist queue. */
 export interface PersistQueueOptions {
-  provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes'>
+  provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'>
   jobId: string
   timers: TimerSet
   /** 0 writes at once (the memory provider). */
@@ -131,7 +131,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         if (outcome) return
         // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
         // timeout): a refusal whose log ends inside what is pending means those events landed.
-        const landedCount = result.ok || failures === 0 ? 0 : landedBefore(result.reason, result.lastSeq)
+        const landedCount = result.ok || failures === 0 ? 0 : await landedBefore(result.reason, result.lastSeq)
+        if (outcome) return
         if (landedCount > 0) {
           acknowledge(landedCount)
           failures = 0
@@ -160,14 +161,20 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
 
   /**
    * How many pending events a refused retry shows as stored already: a seq conflict whose log
-   * ends inside what is pending, or a job made terminal by this queue's own end (the log ends at
-   * the pending `job-end`'s seq) — not another writer's end, which ends the job at another seq.
+   * ends inside what is pending (the epoch is checked first, so no other writer's), or a job made
+   * terminal by this queue's own end. A terminal job is refused before its epoch is checked, so
+   * an end at the pending `job-end`'s seq may be another instance's (it took the job over while
+   * this one's write kept failing and ended it there): the stored end is read back and must be
+   * this one — same status, time and epoch.
    */
-  function landedBefore(reason: AppendRefusal, lastSeq: number): number {
+  async function landedBefore(reason: AppendRefusal, lastSeq: number): Promise<number> {
     const count = landed(lastSeq)
     if (reason === 'seq-conflict') return count
     const last = count > 0 ? pending[count - 1]!.event : null
-    return reason === 'terminal' && last?.type === 'job-end' && last.seq === lastSeq ? count : 0
+    if (reason !== 'terminal' || last?.type !== 'job-end' || last.seq !== lastSeq) return 0
+    const stored = (await options.provider.readEvents(options.jobId, lastSeq - 1))?.events.find(event => event.seq === lastSeq)
+    const same = stored?.type === 'job-end' && stored.status === last.status && stored.at === last.at && (stored.epoch ?? 1) === (last.epoch ?? 1)
+    return same ? count : 0
   }
 
   /** How many pending events (from the front) a log ending at `lastSeq` holds already. */

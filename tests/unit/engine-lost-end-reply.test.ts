@@ -24,6 +24,27 @@ function losingTheEndReply(provider: JobProvider): JobProvider {
   })
 }
 
+/**
+ * A provider where, while this instance's write of the job-end keeps failing, another instance
+ * ends the job at the same seq (it took the job over): that end is stored, and the write throws.
+ */
+function endedElsewhereAtTheSameSeq(provider: JobProvider): JobProvider {
+  let done = false
+  return Object.assign(Object.create(provider) as JobProvider, {
+    async appendEvents(...args: Parameters<JobProvider['appendEvents']>) {
+      const [id, events, options] = args
+      const end = events.find(event => event.type === 'job-end')
+      if (!done && end) {
+        done = true
+        const foreign = { ...end, status: 'failed', error: { code: 'owner-lost', message: 'The server running this job stopped.' }, at: end.at + 1 } as typeof end
+        await provider.appendEvents(id, events.map(event => (event === end ? foreign : event)), options)
+        throw new Error('command timed out')
+      }
+      return await provider.appendEvents(...args)
+    },
+  })
+}
+
 describe('a lost reply to the write that stored the job-end', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -59,6 +80,29 @@ describe('a lost reply to the write that stored the job-end', () => {
     expect(notes).toContain('job-end')
     expect(ended).toEqual(['completed'])
     detach()
+    await engine.dispose()
+  })
+
+  it('does not take another instance\'s end at the same seq for its own', async () => {
+    const ended: string[] = []
+    const { engine, provider } = createTestEngine({
+      wrap: endedElsewhereAtTheSameSeq,
+      hooks: { jobEnded: job => void ended.push(job.status) },
+      runners: {
+        async chat(context) {
+          context.text('partial')
+        },
+      },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    const sink = createRecordingSink()
+    await engine.attachViewer('u1', job.id, sink, null)
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 4)
+    await engine.whenSettled(job.id)
+    expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    // This instance's 'completed' was never stored: nobody here is told of it.
+    expect(sink.frames.some(frame => frame.event === 'job-end' && (frame.data as { status?: string }).status === 'completed')).toBe(false)
+    expect(ended).not.toContain('completed')
     await engine.dispose()
   })
 })

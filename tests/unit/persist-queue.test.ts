@@ -17,8 +17,11 @@ const end = (seq: number): JobEvent => ({ type: 'job-end', seq, at: 1, status: '
 function flakyProvider(options: { failures?: number, maxBatchBytes?: number, refuse?: boolean } = {}) {
   let failures = options.failures ?? 0
   const stored: JobEvent[][] = []
-  const provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes'> = {
+  const provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'> = {
     maxBatchBytes: options.maxBatchBytes,
+    async readEvents(_id, afterSeq) {
+      return { events: stored.flat().filter(event => event.seq > afterSeq), complete: true }
+    },
     async appendEvents(_id, events): Promise<AppendResult> {
       if (failures > 0) {
         failures--
@@ -32,7 +35,7 @@ function flakyProvider(options: { failures?: number, maxBatchBytes?: number, ref
   return { provider, stored }
 }
 
-function queueOver(provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes'>, intervalMs = 500) {
+function queueOver(provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'>, intervalMs = 500) {
   const timers = createTimerSet()
   const errors: unknown[] = []
   const refusals: string[] = []
@@ -82,7 +85,10 @@ describe('persist queue', () => {
   it('takes a retried batch whose first attempt landed (lost reply) as stored, not as a conflict', async () => {
     const stored: JobEvent[] = []
     let lostReplies = 1
-    const provider: Pick<JobProvider, 'appendEvents'> = {
+    const provider: Pick<JobProvider, 'appendEvents' | 'readEvents'> = {
+      async readEvents(_id, afterSeq) {
+        return { events: stored.filter(event => event.seq > afterSeq), complete: true }
+      },
       async appendEvents(_id, events) {
         const lastSeq = stored.at(-1)?.seq ?? 0
         if ((events[0]!.fromSeq ?? events[0]!.seq) !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
