@@ -13,7 +13,7 @@ import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
-import { startMockUpstream } from '../support/mock-upstream'
+import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
 
 const TOKEN = 'ops-token-for-ai-sdk-chat-tests'
@@ -21,10 +21,7 @@ const TOKEN = 'ops-token-for-ai-sdk-chat-tests'
 type Message = { role: string, content: string | null }
 
 function upstreamTurn(request: RecordedRequest) {
-  const messages = (request.body?.messages ?? []) as Message[]
-  const lastUser = messages.findLastIndex(message => message.role === 'user')
-  const prompt = messages[lastUser]?.content ?? ''
-  const toolResults = messages.slice(lastUser).filter(message => message.role === 'tool').length
+  const { prompt, toolResults } = lastTurnOf(request)
   if (prompt.includes('count')) {
     // Tool inputs the client keeps in its messages and posts back with every later turn.
     const text = JSON.stringify({ text: 'word '.repeat(30_000) })

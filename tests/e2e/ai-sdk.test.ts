@@ -13,7 +13,7 @@ import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
-import { startMockUpstream } from '../support/mock-upstream'
+import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
 
 const TOKEN = 'ops-token-for-ai-sdk-tests'
@@ -31,10 +31,7 @@ function hold() {
 }
 
 function upstreamTurn(request: RecordedRequest) {
-  const messages = (request.body?.messages ?? []) as Message[]
-  const lastUser = messages.findLastIndex(message => message.role === 'user')
-  const prompt = messages[lastUser]?.content ?? ''
-  const toolResults = messages.slice(lastUser).filter(message => message.role === 'tool').length
+  const { prompt, toolResults } = lastTurnOf(request)
   if (prompt.includes('hold')) return { chunks: HELD_CHUNKS, pauseAfterChunks: 4, resume: held, delayMs: 1 }
   if (prompt.includes('tools')) {
     return toolResults === 0

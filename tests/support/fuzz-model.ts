@@ -48,7 +48,7 @@ export function randomScript(random: Random): ScriptItem[][] {
 }
 
 /** Resolves after `ms` of (fake) time; rejects with the signal's reason when it fires. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
     const timer = setTimeout(() => {

@@ -18,6 +18,7 @@ import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 import { defineTool } from '../../server/utils/define-tool'
 import type { Random } from './fuzz-random'
 import { unusedModel } from './engine-harness'
+import { pause } from './fuzz-model'
 
 /** A fault the fuzzer injected into the store. */
 export class InjectedFault extends Error {
@@ -34,25 +35,9 @@ export interface StoreFaults {
   lostReplyRate: number
 }
 
-/** Waits `ms` of fake time, or rejects when the signal fires. */
-function waitFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 const toolParameters = z.object({ ms: z.number() })
 const execute = async ({ ms }: { ms: number }, context: { signal: AbortSignal }) => {
-  if (ms > 0) await waitFor(ms, context.signal)
+  if (ms > 0) await pause(ms, context.signal)
   return { slept: ms }
 }
 

@@ -79,6 +79,13 @@ export function userMessageOf(request: RecordedRequest): string {
   return messages.find(message => message.role === 'user')?.content ?? ''
 }
 
+/** The last user message of a request and how many tool results follow it (the round within that turn). */
+export function lastTurnOf(request: RecordedRequest): { prompt: string, toolResults: number } {
+  const messages = (request.body?.messages ?? []) as Array<{ role: string, content: string | null }>
+  const lastUser = messages.findLastIndex(message => message.role === 'user')
+  return { prompt: messages[lastUser]?.content ?? '', toolResults: messages.slice(lastUser).filter(message => message.role === 'tool').length }
+}
+
 /**
  * A mock that plays named scenarios: a job's user message is `<suite>:<scenario>:<unique>`, and
  * `scenarios[scenario](attempt)` answers that job's `attempt`-th request (0, 1, … — a retry, or the
