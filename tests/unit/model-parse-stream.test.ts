@@ -104,14 +104,16 @@ describe('parseChatCompletionStream', () => {
     expect((error as UpstreamStreamError).upstreamCode).toBe(502)
   })
 
-  it('ignores comment lines anywhere, and a stream of only comments finishes with null', async () => {
+  it('ignores comment lines anywhere, and a stream of only comments is not an event stream', async () => {
     const text = ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'a' }) + ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'b' }, 'stop') + 'data: [DONE]\n\n'
     expect((await collect(streamOf(text))).events).toEqual([
       { type: 'text-delta', text: 'a' },
       { type: 'text-delta', text: 'b' },
       { type: 'finish', finishReason: 'stop' },
     ])
-    expect((await collect(streamOf(': keep-alive\n\n'))).events).toEqual([{ type: 'finish', finishReason: null }])
+    const onlyComments = await collect(streamOf(': keep-alive\n\n'))
+    expect(onlyComments.events).toEqual([])
+    expect(onlyComments.error).toBeInstanceOf(UpstreamProtocolError)
   })
 
   it('ends normally without [DONE], with the finish reason seen or null, even when the last event is unterminated', async () => {

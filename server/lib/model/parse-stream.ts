@@ -6,6 +6,7 @@
 import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
+import { describeErrorBody } from './error-body'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import { createSseDataReader } from './sse-data'
 import type { ModelEvent, ModelToolCall } from './types'
@@ -53,7 +54,10 @@ export interface ChatCompletionParser {
 /** Creates a push parser for one response body. */
 export function createChatCompletionParser(): ChatCompletionParser {
   const state = createStreamState()
+  // The body's first bytes, kept until an SSE event came: a body with none is reported with them.
+  const head = createBodyHead()
   const reader = createSseDataReader((data) => {
+    state.sawData = true
     if (state.done || state.failure) return
     // A JSON chunk starts with `{`; anything else may be the end marker (spaces around it allowed).
     if (data.charCodeAt(0) !== 0x7B && data.trim() === '[DONE]') {
@@ -70,6 +74,7 @@ export function createChatCompletionParser(): ChatCompletionParser {
   })
   return {
     feed(bytes) {
+      if (!state.sawData) head.keep(bytes)
       reader.feed(bytes)
       return takePending(state)
     },
@@ -78,6 +83,11 @@ export function createChatCompletionParser(): ChatCompletionParser {
       if (!state.done) reader.end()
       const events = takePending(state)
       if (state.failure) return events
+      // Not one `data:` event: a JSON (non-streamed) answer, an HTML page, an empty body — never an empty answer.
+      if (!state.sawData) {
+        state.failure = notAnEventStream(head.text())
+        return events
+      }
       try {
         for (const event of finishEvents(state)) events.push(event)
       }
@@ -115,6 +125,8 @@ interface StreamState {
   usage: TokenUsage | null
   done: boolean
   failure: Error | null
+  /** An SSE event with data came (a chunk or `[DONE]`). */
+  sawData: boolean
   /**
    * A delta's last code unit when it is the first half of a surrogate pair: an upstream that
    * escapes an emoji as `\ud83d\ude00` may cut between the two, and each delta must be whole
@@ -125,7 +137,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: new Map(), finishReason: null, usage: null, done: false, failure: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: new Map(), finishReason: null, usage: null, done: false, failure: null, sawData: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -164,6 +176,31 @@ function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
     yield { type: 'tool-call', call }
   }
   state.toolCalls.clear()
+}
+
+/** Bytes kept of a body's start (enough for an HTML page's title or a JSON error). */
+const HEAD_BYTES = 4096
+
+/** The first `HEAD_BYTES` of a body, kept while no event came. */
+function createBodyHead() {
+  const pieces: Buffer[] = []
+  let size = 0
+  return {
+    keep(bytes: Uint8Array) {
+      if (size >= HEAD_BYTES) return
+      const piece = Buffer.from(bytes.subarray(0, HEAD_BYTES - size))
+      pieces.push(piece)
+      size += piece.length
+    },
+    text: () => Buffer.concat(pieces, size).toString('utf8'),
+  }
+}
+
+/** The error for a successful answer that held no SSE event at all. */
+function notAnEventStream(head: string): UpstreamProtocolError {
+  const gist = cutTextWith(describeErrorBody(head), 200, '…')
+  const what = gist ? `it sent: ${gist}` : 'the body was empty'
+  return new UpstreamProtocolError(`The model endpoint answered without an event stream (no \`data:\` event; ${what}). Is upstream.baseUrl an OpenAI-compatible endpoint that streams chat completions?`)
 }
 
 function parseChunk(data: string): CompletionChunk {

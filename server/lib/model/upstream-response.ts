@@ -4,13 +4,14 @@
  */
 import { cutText } from '../../../shared/cut-text'
 import { raceAbort } from './abortable'
+import { describeErrorBody } from './error-body'
 import { ModelError, UpstreamHttpError, UpstreamNetworkError } from './errors'
 import type { UpstreamResponse } from './transport'
 
 /** Longest part of an error body kept in the message. */
 const BODY_EXCERPT_CHARS = 300
 
-/** An `UpstreamHttpError` for a non-2xx response: status, a short body excerpt, `Retry-After`. */
+/** An `UpstreamHttpError` for a non-2xx response: status, the gist of its body (error-body.ts), `Retry-After`. */
 export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
   let body = ''
   try {
@@ -20,8 +21,28 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
     if (signal.aborted) throw error
     // An unreadable error body still leaves the status to report.
   }
-  const excerpt = cutText(redact(body.replace(/\s+/g, ' ').trim(), apiKey), BODY_EXCERPT_CHARS)
+  const gist = isRedirect(response.status) ? describeRedirect(response.headers.get('location')) : describeErrorBody(body)
+  const excerpt = cutText(redact(gist, apiKey), BODY_EXCERPT_CHARS)
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400
+}
+
+/** Where a 3xx points (without its query: it may hold a token), and that it is not followed. */
+function describeRedirect(location: string | null): string {
+  let target = ''
+  try {
+    if (location) {
+      const url = new URL(location, 'http://upstream.invalid')
+      target = url.host === 'upstream.invalid' ? url.pathname : `${url.protocol}//${url.host}${url.pathname}`
+    }
+  }
+  catch {
+    // An unparsable Location is left out.
+  }
+  return `a redirect${target ? ` to ${target}` : ''}, which the client does not follow: set upstream.baseUrl to the final address`
 }
 
 /** Any thrown value as a `ModelError`; what is not one already was a network failure. */

@@ -1,0 +1,75 @@
+/**
+ * What an upstream's error body says, in one line a user can read: the `error.message` of an
+ * OpenAI-style JSON body (with its code), the title or text of an HTML page (a proxy's or a load
+ * balancer's "502 Bad Gateway", a login page), else the text with its whitespace collapsed.
+ * Never the raw markup. The caller redacts and cuts the result.
+ */
+import { cutTextWith } from '../../../shared/cut-text'
+
+/** Most characters of an HTML page's text kept (the title, or the start of the visible text). */
+const HTML_TEXT_CHARS = 200
+
+/** The readable gist of an error body ('' for an empty one). */
+export function describeErrorBody(body: string): string {
+  const text = body.trim()
+  if (!text) return ''
+  if (text.startsWith('{')) {
+    const fromJson = describeJson(text)
+    if (fromJson) return fromJson
+  }
+  if (looksLikeHtml(text)) return describeHtml(text)
+  return collapse(text)
+}
+
+/** An HTML page rather than a text or JSON answer. */
+export function looksLikeHtml(text: string): boolean {
+  return /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<\?xml[^>]*>\s*<!doctype\s+html)/i.test(text)
+    || /<\/(?:html|body|head|title)>/i.test(text)
+}
+
+function describeJson(text: string): string | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  }
+  catch {
+    return undefined
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined
+  const root = parsed as Record<string, unknown>
+  // OpenAI / OpenRouter / vLLM: { error: { message, code, type } }; LiteLLM and others: { error: "…" }, { message }, { detail }.
+  const error = root.error
+  const container = error && typeof error === 'object' ? error as Record<string, unknown> : root
+  const message = [typeof error === 'string' ? error : undefined, container.message, container.detail, root.message, root.detail]
+    .find((value): value is string => typeof value === 'string' && value.trim() !== '')
+  if (!message) return undefined
+  const code = [container.code, container.type].find(value => (typeof value === 'string' && value !== '') || typeof value === 'number')
+  const detail = collapse(message)
+  return code !== undefined && !detail.includes(String(code)) ? `${detail} (${String(code)})` : detail
+}
+
+function describeHtml(text: string): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1]
+  const fromTitle = title ? collapse(decodeEntities(stripTags(title))) : ''
+  const visible = fromTitle || collapse(decodeEntities(stripTags(text.replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' '))))
+  const gist = cutTextWith(visible, HTML_TEXT_CHARS, '…')
+  return gist ? `${gist} (an HTML page)` : 'an HTML page'
+}
+
+function stripTags(text: string): string {
+  return text.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ')
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: ' ' }
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#\d+|#x[\da-f]+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole
+    const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1))
+    return code > 0 && code <= 0x10FFFF ? String.fromCodePoint(code) : whole
+  })
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
