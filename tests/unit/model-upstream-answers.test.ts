@@ -88,3 +88,16 @@ describe('describeErrorBody', () => {
     expect(describeErrorBody('')).toBe('')
   })
 })
+
+describe('an endless line', () => {
+  it('fails the stream once a line outgrows the limit, keeping the text before it', async () => {
+    const { createChatCompletionParser } = await import('../../server/lib/model/parse-stream')
+    const encoder = new TextEncoder()
+    const parser = createChatCompletionParser(1024)
+    const events = parser.feed(encoder.encode(`data: ${JSON.stringify({ choices: [{ delta: { content: 'kept' } }] })}\n\ndata: {"choices":[{"delta":{"content":"`))
+    expect(events).toEqual([{ type: 'text-delta', text: 'kept' }])
+    for (let piece = 0; piece < 3 && !parser.failure; piece++) parser.feed(encoder.encode('x'.repeat(400)))
+    expect(parser.failure).toBeInstanceOf(UpstreamProtocolError)
+    expect(parser.failure!.message).toBe('The model stream sent a line longer than 1024 bytes without ending it')
+  })
+})

@@ -8,7 +8,7 @@ import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
 import { describeErrorBody } from './error-body'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
-import { createSseDataReader } from './sse-data'
+import { createSseDataReader, SseLineTooLongError } from './sse-data'
 import type { ModelEvent, ModelToolCall } from './types'
 
 /** The parts of one chat-completions chunk this parser reads. */
@@ -51,8 +51,8 @@ export interface ChatCompletionParser {
   readonly failure: Error | null
 }
 
-/** Creates a push parser for one response body. */
-export function createChatCompletionParser(): ChatCompletionParser {
+/** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. */
+export function createChatCompletionParser(maxLineBytes?: number): ChatCompletionParser {
   const state = createStreamState()
   // The body's first bytes, kept until an SSE event came: a body with none is reported with them.
   const head = createBodyHead()
@@ -71,11 +71,17 @@ export function createChatCompletionParser(): ChatCompletionParser {
       // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
       state.failure = error instanceof ModelError ? error : new UpstreamProtocolError(`The model stream sent a chunk of an unexpected shape: ${(error as Error).message}`)
     }
-  })
+  }, maxLineBytes)
   return {
     feed(bytes) {
       if (!state.sawData) head.keep(bytes)
-      reader.feed(bytes)
+      try {
+        reader.feed(bytes)
+      }
+      catch (error) {
+        if (!(error instanceof SseLineTooLongError)) throw error
+        state.failure ??= new UpstreamProtocolError(`The model stream sent ${error.message}`)
+      }
       return takePending(state)
     },
     end() {

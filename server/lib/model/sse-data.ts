@@ -13,6 +13,17 @@ const CR = 0x0D
 const SPACE = 0x20
 const COLON = 0x3A
 
+/** Longest line kept while waiting for its end (a chunk is a few KB; this only stops an endless line eating memory). */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024
+
+/** Thrown by `feed` when a line grows past `MAX_LINE_BYTES` without ending. */
+export class SseLineTooLongError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`a line longer than ${maxBytes} bytes without ending it`)
+    this.name = 'SseLineTooLongError'
+  }
+}
+
 /** A reader fed with body pieces; `onData` gets each event's data as soon as its blank line came. */
 export interface SseDataReader {
   feed(bytes: Uint8Array): void
@@ -26,7 +37,7 @@ function isDataField(bytes: Buffer, start: number, end: number): boolean {
 }
 
 /** Creates a reader for one body. */
-export function createSseDataReader(onData: (data: string) => void): SseDataReader {
+export function createSseDataReader(onData: (data: string) => void, maxLineBytes = MAX_LINE_BYTES): SseDataReader {
   /** Pieces of a line that has not ended yet (kept apart, joined once its end comes). */
   let partial: Buffer[] = []
   let partialBytes = 0
@@ -97,6 +108,7 @@ export function createSseDataReader(onData: (data: string) => void): SseDataRead
         if (bytes.indexOf(LF) === -1 && bytes.indexOf(CR) === -1) {
           partial.push(bytes)
           partialBytes += bytes.length
+          if (partialBytes > maxLineBytes) throw new SseLineTooLongError(maxLineBytes)
           return
         }
         partial.push(bytes)
@@ -107,8 +119,9 @@ export function createSseDataReader(onData: (data: string) => void): SseDataRead
       const rest = lines(bytes)
       if (rest < bytes.length) {
         // Copied: the caller may reuse its buffer (a line split across pieces is rare anyway).
-        partial.push(Buffer.from(bytes.subarray(rest)))
         partialBytes = bytes.length - rest
+        if (partialBytes > maxLineBytes) throw new SseLineTooLongError(maxLineBytes)
+        partial.push(Buffer.from(bytes.subarray(rest)))
       }
     },
     end() {
