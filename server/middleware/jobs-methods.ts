@@ -1,8 +1,9 @@
 /**
  * A request to one of the layer's routes with a method it does not answer gets a 405 with
- * `Allow` (server/lib/http/route-methods.ts), not Nitro's "Page not found".
+ * `Allow` (server/lib/http/route-methods.ts; OPTIONS is answered by jobs-cors.ts), not Nitro's "Page not found".
  */
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
+import { allowedMethods } from '../lib/http/cors'
 import { jobsRouteOf } from '../lib/http/route-methods'
 
 export default defineEventHandler((event) => {
@@ -10,7 +11,6 @@ export default defineEventHandler((event) => {
   const path = event.path.split('?')[0]!
   const route = jobsRouteOf(path)
   if (!route || route.methods.includes(event.method)) return
-  const allowed = route.methods.join(', ')
-  setResponseHeader(event, 'allow', allowed)
+  setResponseHeader(event, 'allow', allowedMethods(route.methods))
   throw createError({ statusCode: 405, statusMessage: 'Method Not Allowed', message: `${event.method} is not allowed on ${path}: use ${route.methods.join(' or ')}` })
 })

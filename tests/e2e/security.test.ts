@@ -59,7 +59,7 @@ describe('methods', () => {
   it('a method a route does not answer is a 405 naming the allowed ones, not "Page not found"', async () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', chat('fine'))
-    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, POST'], ['DELETE', `/api/jobs/${job.id}`, 'GET'], ['GET', `/api/jobs/${job.id}/abort`, 'POST'], ['PATCH', '/api/jobs/catalog', 'GET']] as const) {
+    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, POST, OPTIONS'], ['DELETE', `/api/jobs/${job.id}`, 'GET, OPTIONS'], ['GET', `/api/jobs/${job.id}/abort`, 'POST, OPTIONS'], ['PATCH', '/api/jobs/catalog', 'GET, OPTIONS']] as const) {
       const response = await fetch(`${app.url}${path}`, { method, headers: { cookie: user.cookie() } })
       expect(response.status, `${method} ${path}`).toBe(405)
       expect(response.headers.get('allow')).toBe(allow)
@@ -214,6 +214,39 @@ describe('cross-site requests', () => {
     expect((await user.post('/api/jobs', chat('fine'), { origin: app.url })).status).toBe(202)
     expect((await user.post('/api/jobs', chat('fine'), { 'origin': 'https://partner.example', 'sec-fetch-site': 'cross-site' })).status).toBe(202)
     expect((await user.post(`/api/jobs/${job.id}/abort`, undefined, { 'origin': app.url, 'sec-fetch-site': 'same-origin' })).status).toBe(200)
+  })
+})
+
+describe('a front end on a trusted origin (CORS)', () => {
+  it('its preflight is granted with credentials; its answers, errors and streams are readable (Vary: Origin); another origin gets no CORS header', async () => {
+    const user = await createClient(app.url).init()
+    const partner = { 'origin': 'https://partner.example', 'sec-fetch-site': 'cross-site' }
+    const preflight = await fetch(`${app.url}/api/jobs`, { method: 'OPTIONS', headers: { ...partner, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,idempotency-key' } })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://partner.example')
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST')
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type, idempotency-key')
+    expect(preflight.headers.get('allow')).toBe('GET, POST, OPTIONS')
+    const started = await user.post('/api/jobs', chat('fine'), partner)
+    expect(started.status).toBe(202)
+    expect(started.headers.get('access-control-allow-origin')).toBe('https://partner.example')
+    expect(started.headers.get('vary')).toContain('origin')
+    const missing = await user.get(`/api/jobs/${randomUUID()}`, partner)
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('access-control-allow-origin')).toBe('https://partner.example')
+    const stream = await user.stream(started.body.streamUrl, partner)
+    expect(stream.headers.get('access-control-allow-origin')).toBe('https://partner.example')
+    expect(stream.headers.get('access-control-allow-credentials')).toBe('true')
+    expect(stream.headers.get('vary')).toBe('origin, accept-encoding')
+    stream.close()
+    // Another origin: no grant (the browser keeps the answer from its script), its writes 403 as before.
+    const evil = { 'origin': 'https://evil.example', 'sec-fetch-site': 'cross-site' }
+    const refused = await fetch(`${app.url}/api/jobs/${started.body.id}/abort`, { method: 'OPTIONS', headers: { ...evil, 'access-control-request-method': 'POST' } })
+    expect(refused.status).toBe(204)
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+    expect(refused.headers.get('allow')).toBe('POST, OPTIONS')
+    expect((await user.get('/api/jobs', evil)).headers.get('access-control-allow-origin')).toBeNull()
   })
 })
 

@@ -150,8 +150,9 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       'x-accel-buffering': 'no',
       ...options.headers,
     }
-    // The body depends on Accept-Encoding whenever compression is on, gzip'd or not.
-    if (options.compression) headers.vary = 'accept-encoding'
+    // The body depends on Accept-Encoding whenever compression is on, gzip'd or not; kept beside
+    // what the response varies on already (`Origin`, set by the CORS middleware).
+    if (options.compression) headers.vary = [response.getHeader('vary'), 'accept-encoding'].flat().filter(Boolean).join(', ')
     if (options.compression && gzipAccepted) {
       headers['content-encoding'] = 'gzip'
       gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })

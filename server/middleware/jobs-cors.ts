@@ -1,0 +1,31 @@
+/**
+ * CORS on the layer's routes (server/lib/http/cors.ts): a front end on a `trustedOrigins` origin
+ * may call them with credentials and read the answers; `OPTIONS` (a browser's preflight) gets 204
+ * with `Allow`, not a 405. Runs before `jobs-methods.ts` (file order).
+ */
+import { appendResponseHeader, defineEventHandler, getRequestHeader, sendNoContent, setResponseHeader } from 'h3'
+import { trustedOriginSet } from '../lib/config'
+import { useBackgroundJobsEngine } from '../lib/engine-instance'
+import { corsAnswer } from '../lib/http/cors'
+import { jobsRouteOf } from '../lib/http/route-methods'
+
+export default defineEventHandler(async (event) => {
+  if (!event.path.startsWith('/api/jobs')) return
+  const route = jobsRouteOf(event.path.split('?')[0]!)
+  if (!route) return
+  const origin = getRequestHeader(event, 'origin')
+  // Whether the answer depends on Origin, for a cache in front (an error answer too).
+  if (origin) appendResponseHeader(event, 'vary', 'origin')
+  // No engine (it failed to start): no origin is trusted; the route itself answers the error.
+  const config = origin ? await useBackgroundJobsEngine().then(engine => engine.getConfig(), () => null) : null
+  const answer = corsAnswer({
+    method: event.method,
+    origin,
+    requestMethod: getRequestHeader(event, 'access-control-request-method'),
+    requestHeaders: getRequestHeader(event, 'access-control-request-headers'),
+    routeMethods: route.methods,
+    trustedOrigins: config ? trustedOriginSet(config) : new Set(),
+  })
+  for (const [name, value] of Object.entries(answer.headers)) setResponseHeader(event, name, value)
+  if (answer.preflight) return sendNoContent(event, 204)
+})
