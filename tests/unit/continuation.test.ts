@@ -9,7 +9,7 @@ function stored(toolCalls: Partial<ToolCallState>[], content = ''): JobState {
 }
 
 describe('continuationMessages (recovery.chat = continue)', () => {
-  it('keeps rounds in step order, arguments the model sent as raw text as they were, and leaves workflow nodes\' calls out', () => {
+  it('keeps rounds in step order, arguments that were not a JSON object as {} (endpoints refuse them in history), and leaves workflow nodes\' calls out', () => {
     const messages = continuationMessages(request, stored([
       { id: 'late', step: 2, args: 'not json', status: 'denied', error: 'Denied by the user' },
       { id: 'early', step: 1, args: { a: 1 }, result: 'ok' },
@@ -19,7 +19,7 @@ describe('continuationMessages (recovery.chat = continue)', () => {
       request.messages[0],
       { role: 'assistant', content: null, tool_calls: [{ id: 'early', type: 'function', function: { name: 'tool', arguments: '{"a":1}' } }] },
       { role: 'tool', tool_call_id: 'early', name: 'tool', content: '"ok"' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'late', type: 'function', function: { name: 'tool', arguments: 'not json' } }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'late', type: 'function', function: { name: 'tool', arguments: '{}' } }] },
       { role: 'tool', tool_call_id: 'late', name: 'tool', content: '{"error":"Denied by the user"}' },
     ])
   })

@@ -11,6 +11,7 @@ import type { ChatMessage } from '../providers/types'
 import type { ModelToolCall } from '../model/types'
 import { executeToolCall, toolMessageContent } from './execute-tool'
 import { streamModelRound } from './model-round'
+import { historyArguments } from './history-arguments'
 import { decodeArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
@@ -100,8 +101,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     messages.push({
       role: 'assistant',
       content: round.text || null,
-      // An empty arguments string is valid in a stream but some endpoints refuse it in history.
-      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments || '{}' } })),
+      // Endpoints refuse arguments that are not a JSON object in history ('' included): see history-arguments.ts.
+      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: historyArguments(call.arguments) } })),
     })
     const outcomes = await Promise.all(calls.map((call) => {
       const request = { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }

@@ -14,6 +14,7 @@ import { isToolOutcome } from '../../../shared/reducer'
 import type { ChatJobRequest, ChatMessage } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
+import { historyArguments } from './history-arguments'
 import { truncateResults } from './truncate-results'
 
 /** The error result of a call a lost owner left unanswered. */
@@ -23,10 +24,9 @@ export function interruptedCallError(call: Pick<ToolCallState, 'name' | 'status'
     : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; it was not run again, so whether it had an effect is unknown`
 }
 
-/** The arguments as the model sent them: kept raw when they were not JSON, else as JSON text. */
+/** The arguments as JSON text, as the loop sent them: `{}` for text that is not a JSON object (history-arguments.ts). */
 function argumentsText(args: unknown): string {
-  if (typeof args === 'string') return args || '{}'
-  return JSON.stringify(args ?? {})
+  return historyArguments(typeof args === 'string' ? args : JSON.stringify(args ?? {}))
 }
 
 /** The calls of the stored state that have no outcome (the continued run ends them as errors). */
