@@ -64,6 +64,8 @@ export function parseRetryAfterMs(header: string | null): number | undefined {
   if (!header) return undefined
   const value = header.trim()
   if (/^\d+(?:\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
+  // An HTTP date starts with the day's name; Date.parse would also read '-1' or '7' as a year.
+  if (!/^[a-z]{3}/i.test(value)) return undefined
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - Date.now())
