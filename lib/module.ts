@@ -64,7 +64,7 @@ export default defineNuxtModule<ModuleOptions>({
     runtimeConfig.backgroundJobs = defu(options, runtimeConfig.backgroundJobs ?? {}) as BackgroundJobsConfigInput
     const problems = [
       ...unknownConfigKeys(options),
-      ...configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false }),
+      ...configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false, input: runtimeConfig.backgroundJobs }),
     ]
     if (problems.length > 0) throw new InvalidConfigError(problems)
 

@@ -80,7 +80,7 @@ export type PresetDecision =
 export function presetDecision(preset: string, allowPreset = ''): PresetDecision {
   const kind = presetKind(preset)
   if (kind === 'server' || kind === 'cluster') return { action: 'build' }
-  const allowed = allowPreset.split(',').map(normalize).includes(normalize(preset))
+  const allowed = allowPreset.split(/[\s,]+/).map(normalize).includes(normalize(preset))
   if (kind === 'unknown') {
     return allowed
       ? { action: 'build' }

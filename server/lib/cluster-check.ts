@@ -54,7 +54,7 @@ export function clusterWorkerCount(env: Record<string, string | undefined>, cpuC
 export function checkCluster(input: ClusterCheckInput): ClusterCheck {
   const { preset, env, config, clusterWorker: worker } = input
   const role = isClusterPrimary(preset, worker) ? 'primary' : worker ? 'worker' : 'single'
-  const allowed = config.allowPreset.split(',').map(name => name.trim()).includes(preset)
+  const allowed = String(config.allowPreset).split(/[\s,]+/).map(name => name.trim()).includes(preset)
   if (config.provider !== 'memory' || allowed) return { role, problem: null, warning: null }
   const fix = `use provider 'redis' or 'convex' (${envNameOf('provider')}=redis, docs/providers.md), so every worker sees every job`
   if (preset === CLUSTER_PRESET) {

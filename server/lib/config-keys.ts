@@ -4,6 +4,7 @@
  * on the default and nothing would say so. `nuxt typecheck` catches it too, but builds do not run it.
  */
 import { DEFAULT_CONFIG } from './config'
+import { closestName } from './closest-name'
 
 /** The most edits between a misspelt key and the setting it suggests. */
 const MAX_SUGGESTION_DISTANCE = 3
@@ -16,7 +17,7 @@ export function unknownConfigKeys(input: unknown, defaults: object = DEFAULT_CON
   for (const [name, value] of Object.entries(input)) {
     const key = prefix ? `${prefix}.${name}` : name
     if (!Object.hasOwn(known, name)) {
-      const suggestion = closest(name, Object.keys(known))
+      const suggestion = closestName(name, Object.keys(known), MAX_SUGGESTION_DISTANCE)
       problems.push(`backgroundJobs.${key} is not a setting${suggestion ? ` (did you mean ${prefix ? `${prefix}.` : ''}${suggestion}?)` : ''}; see docs/config.md`)
       continue
     }
@@ -24,26 +25,4 @@ export function unknownConfigKeys(input: unknown, defaults: object = DEFAULT_CON
     if (fallback !== null && typeof fallback === 'object') problems.push(...unknownConfigKeys(value, fallback, key))
   }
   return problems
-}
-
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: { name: string, distance: number } | undefined
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
-    if (distance <= MAX_SUGGESTION_DISTANCE && (!best || distance < best.distance)) best = { name: candidate, distance }
-  }
-  return best?.name
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }

@@ -6,6 +6,7 @@
  */
 import type { BackgroundJobsConfig } from './config'
 import { DEFAULT_CONFIG, envNameOf, trustedOriginSet } from './config'
+import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 
 /** The providers the layer ships. */
@@ -63,7 +64,7 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
       continue
     }
     if (typeof fallback !== 'number') continue
-    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${JSON.stringify(value)}`)
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${typeof value === 'number' ? value : JSON.stringify(value)}`)
     else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
     else if (value === 0 && !ZERO_ALLOWED.has(key)) problems.push(`${describe(key)} must be greater than 0`)
     else if (key.endsWith('Ms') && !NOT_A_TIMER.has(key) && value > MAX_TIMER_MS) problems.push(`${describe(key)} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${value}`)
@@ -77,6 +78,11 @@ export interface ConfigCheckOptions {
    * time, where `NUXT_BACKGROUND_JOBS_*` variables are not applied yet. @default true
    */
   runtime?: boolean
+  /**
+   * The configuration as given, before `resolveConfig` read its on/off words: a word that is not
+   * one (`NUXT_BACKGROUND_JOBS_TOOLS_ENABLED=flase`) is a problem. @default undefined (not checked)
+   */
+  input?: unknown
 }
 
 /** What is wrong with a Redis URL (null: nothing), e.g. `redis://:password@host:6379/0`. */
@@ -140,6 +146,10 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
 export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
   const problems: string[] = []
   checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
+  for (const key of BOOLEAN_KEYS) {
+    const problem = options.input === undefined ? null : booleanProblem(valueAt(options.input, key))
+    if (problem) problems.push(`${describe(key)} ${problem}`)
+  }
   if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {
     problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${JSON.stringify(config.provider)}`)
   }
@@ -175,7 +185,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
 }
 
 /** Throws `InvalidConfigError` naming every bad key. */
-export function assertValidConfig(config: BackgroundJobsConfig): void {
-  const problems = configProblems(config)
+export function assertValidConfig(config: BackgroundJobsConfig, input?: unknown): void {
+  const problems = configProblems(config, { input })
   if (problems.length > 0) throw new InvalidConfigError(problems)
 }

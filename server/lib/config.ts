@@ -5,6 +5,7 @@
  */
 import { defu } from 'defu'
 import type { BackgroundJobsConfig } from './config-types'
+import { parseBoolean } from './config-booleans'
 
 export type { BackgroundJobsConfig } from './config-types'
 
@@ -93,6 +94,7 @@ export interface ConfigContext {
 /** Merges a partial configuration over the defaults and fills derived values. */
 export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
+  textSettingsAsText(config, DEFAULT_CONFIG)
   if (!config.upstream.apiKey && env.OPENROUTER_API_KEY) {
     config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
   }
@@ -112,14 +114,28 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   return config
 }
 
-function parseBoolean(value: unknown): boolean {
-  if (typeof value === 'string') return !['false', '0', 'off', 'no', ''].includes(value.trim().toLowerCase())
-  return Boolean(value)
+/**
+ * Nitro reads `NUXT_BACKGROUND_JOBS_*` variables with destr, so a text setting whose value looks
+ * like a number or a word of JSON arrives as one (`INSTANCE_ID=1` → `1`, `UPSTREAM_DEFAULT_MODEL=true`
+ * → `true`): turned back into text, which is what every reader of a text setting expects. A list
+ * given as a JSON array (`["a","b"]`) becomes the comma-separated form.
+ */
+function textSettingsAsText(config: object, defaults: object): void {
+  const values = config as Record<string, unknown>
+  for (const [name, fallback] of Object.entries(defaults)) {
+    const value = values[name]
+    if (fallback !== null && typeof fallback === 'object') {
+      if (value !== null && typeof value === 'object') textSettingsAsText(value, fallback)
+    }
+    else if (typeof fallback === 'string' && (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value))) {
+      values[name] = Array.isArray(value) ? value.join(',') : String(value)
+    }
+  }
 }
 
-/** The names of a comma-separated setting as a set. */
+/** The names of a list setting as a set: separated by commas, spaces or both. */
 function nameSet(value: unknown): Set<string> {
-  return new Set(String(value ?? '').split(',').map(name => name.trim()).filter(Boolean))
+  return new Set(String(value ?? '').split(/[\s,]+/).filter(Boolean))
 }
 
 /** The disabled tool names as a set. */

@@ -13,6 +13,7 @@ import workflows, { files as workflowFiles } from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
+import { unknownEnvNameWarnings } from '../lib/config-env-names'
 import { checkCluster, workerInstanceId } from '../lib/cluster-check'
 import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
@@ -43,12 +44,12 @@ export default defineNitroPlugin((nitroApp) => {
   const logger = createConsoleLogger()
   // A setting that makes no sense stops the boot here, naming the key and its variable.
   const bootConfig = getConfig()
-  assertValidConfig(bootConfig)
+  assertValidConfig(bootConfig, useRuntimeConfig().backgroundJobs)
   // node-cluster with the memory provider cannot work: stopped here, in the primary, before it forks.
   const clusterCheck = checkCluster({ preset, clusterWorker: cluster.isWorker, env: process.env, cpuCount: cpus().length, config: bootConfig })
   if (clusterCheck.problem) throw new Error(clusterCheck.problem)
   if (clusterCheck.warning) logger.warn(clusterCheck.warning)
-  for (const warning of configWarnings(bootConfig)) logger.warn(warning)
+  for (const warning of [...unknownEnvNameWarnings(process.env), ...configWarnings(bootConfig)]) logger.warn(warning)
   if (bootConfig.enabled && !hasModel(bootConfig)) {
     logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
   }

@@ -1,0 +1,50 @@
+/**
+ * An operator configures the built fixture app only through `NUXT_BACKGROUND_JOBS_*` variables
+ * (no rebuild): a list separated by spaces takes effect, a misspelt variable is warned about at
+ * boot by name (its value, maybe a secret, never printed), and an on/off word that is neither
+ * stops the boot naming the variable.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildAppCopy, FIXTURE_DIR, startServerProcess } from '../support/server-process'
+import type { ServerProcess } from '../support/server-process'
+
+const SECRET = 'sk-or-v1-do-not-print-this-0123456789'
+let build: { entry: string, cleanup: () => void }
+const servers: ServerProcess[] = []
+
+beforeAll(() => {
+  build = buildAppCopy(FIXTURE_DIR)
+})
+afterAll(async () => {
+  for (const server of servers) await server.stop()
+  build?.cleanup()
+})
+
+async function start(env: Record<string, string>): Promise<ServerProcess> {
+  const server = await startServerProcess(build.entry, { NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', ...env }, '/api/jobs/catalog')
+  servers.push(server)
+  return server
+}
+
+describe('configured by environment variables', () => {
+  it('applies a space-separated list and warns about a misspelt variable by name only', async () => {
+    const server = await start({
+      NUXT_BACKGROUND_JOBS_TOOLS_DISABLED: 'fixture_hang fixture_spin',
+      NUXT_BACKGROUND_JOBS_UPSTREAM_APIKEY: SECRET,
+      NUXT_BACKGROUND_JOBS_WORKFLOWS_ENABLED: 'no',
+    })
+    const catalog = await (await fetch(`${server.url}/api/jobs/catalog`)).json() as { tools: { name: string }[], workflows: unknown[] }
+    const names = catalog.tools.map(tool => tool.name)
+    expect(names).toContain('fixture_word_count')
+    expect(names).not.toContain('fixture_hang')
+    expect(names).not.toContain('fixture_spin')
+    expect(catalog.workflows).toEqual([])
+    expect(server.output()).toContain('NUXT_BACKGROUND_JOBS_UPSTREAM_APIKEY is not a setting and is ignored (did you mean NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY?)')
+    expect(server.output()).not.toContain(SECRET)
+  })
+
+  it('refuses to boot on an on/off word that is neither, naming the variable', async () => {
+    const error = await start({ NUXT_BACKGROUND_JOBS_TOOLS_ENABLED: 'flase' }).then(() => null, (failure: Error) => failure)
+    expect(error?.message).toContain('backgroundJobs.tools.enabled (NUXT_BACKGROUND_JOBS_TOOLS_ENABLED) must be true or false')
+  })
+})
