@@ -146,6 +146,16 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
 export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
   const problems: string[] = []
   checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
+  // A group replaced by a scalar (`NUXT_BACKGROUND_JOBS_LIMITS=5`): one problem, not one per key of it.
+  for (const [group, fallback] of Object.entries(DEFAULT_CONFIG)) {
+    if (fallback === null || typeof fallback !== 'object' || options.input === undefined) continue
+    const value = valueAt(options.input, group)
+    if (value === undefined || (value !== null && typeof value === 'object' && !Array.isArray(value))) continue
+    for (let index = problems.length - 1; index >= 0; index--) {
+      if (problems[index]!.startsWith(`backgroundJobs.${group}.`)) problems.splice(index, 1)
+    }
+    problems.push(`${describe(group)} must be a group of settings (a JSON object), got ${JSON.stringify(value)}; set its keys one by one, e.g. ${envNameOf(`${group}.${Object.keys(fallback)[0]}`)}`)
+  }
   for (const key of BOOLEAN_KEYS) {
     const problem = options.input === undefined ? null : booleanProblem(valueAt(options.input, key))
     if (problem) problems.push(`${describe(key)} ${problem}`)

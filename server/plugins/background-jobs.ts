@@ -14,6 +14,7 @@ import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
 import { unknownEnvNameWarnings } from '../lib/config-env-names'
+import { unknownConfigKeys } from '../lib/config-keys'
 import { checkCluster, workerInstanceId } from '../lib/cluster-check'
 import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
@@ -49,7 +50,9 @@ export default defineNitroPlugin((nitroApp) => {
   const clusterCheck = checkCluster({ preset, clusterWorker: cluster.isWorker, env: process.env, cpuCount: cpus().length, config: bootConfig })
   if (clusterCheck.problem) throw new Error(clusterCheck.problem)
   if (clusterCheck.warning) logger.warn(clusterCheck.warning)
-  for (const warning of [...unknownEnvNameWarnings(process.env), ...configWarnings(bootConfig)]) logger.warn(warning)
+  // Misspelt variables, and misspelt keys inside a group set as JSON (`NUXT_BACKGROUND_JOBS_LIMITS='{"maxStep":3}'`).
+  const bootWarnings = [...unknownEnvNameWarnings(process.env), ...unknownConfigKeys(useRuntimeConfig().backgroundJobs), ...configWarnings(bootConfig)]
+  for (const warning of bootWarnings) logger.warn(warning)
   if (bootConfig.enabled && !hasModel(bootConfig)) {
     logger.warn(`no model configured: job creation answers 503 until ${envNameOf('upstream.apiKey')} is set (or ${envNameOf('scripted.enabled')}=true for the built-in scripted demo model)`)
   }

@@ -32,6 +32,7 @@ describe('configured by environment variables', () => {
       NUXT_BACKGROUND_JOBS_TOOLS_DISABLED: 'fixture_hang fixture_spin',
       NUXT_BACKGROUND_JOBS_UPSTREAM_APIKEY: SECRET,
       NUXT_BACKGROUND_JOBS_WORKFLOWS_ENABLED: 'no',
+      NUXT_BACKGROUND_JOBS_LIMITS: '{"maxStep":4}',
     })
     const catalog = await (await fetch(`${server.url}/api/jobs/catalog`)).json() as { tools: { name: string }[], workflows: unknown[] }
     const names = catalog.tools.map(tool => tool.name)
@@ -40,6 +41,7 @@ describe('configured by environment variables', () => {
     expect(names).not.toContain('fixture_spin')
     expect(catalog.workflows).toEqual([])
     expect(server.output()).toContain('NUXT_BACKGROUND_JOBS_UPSTREAM_APIKEY is not a setting and is ignored (did you mean NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY?)')
+    expect(server.output()).toContain('backgroundJobs.limits.maxStep is not a setting (did you mean limits.maxSteps?)')
     expect(server.output()).not.toContain(SECRET)
   })
 

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { allowedModelNames, DEFAULT_CONFIG, disabledToolNames, envNameOf, resolveConfig, trustedOriginSet } from '../../server/lib/config'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { knownEnvNames, unknownEnvNameWarnings } from '../../server/lib/config-env-names'
+import { unknownConfigKeys } from '../../server/lib/config-keys'
 import { configProblems } from '../../server/lib/config-validate'
 import { ROOT } from '../support/server-process'
 
@@ -105,6 +106,17 @@ describe('environment variables', () => {
       'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "0x10"',
       'backgroundJobs.limits.maxMessages (NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES) must be a number, got Infinity',
       'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1',
+    ])
+  })
+
+  it('a group set as JSON is merged and its misspelt keys named; a group set to a scalar is one problem', () => {
+    const input = bootInput({ NUXT_BACKGROUND_JOBS_LIMITS: '{"maxSteps":3,"maxStep":4}', NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '9' })
+    const config = resolveConfig(input)
+    expect([config.limits.maxSteps, config.limits.maxMessages, config.limits.jobTimeoutMs]).toEqual([3, 9, DEFAULT_CONFIG.limits.jobTimeoutMs])
+    expect(unknownConfigKeys(input)).toEqual(['backgroundJobs.limits.maxStep is not a setting (did you mean limits.maxSteps?); see docs/config.md'])
+    const scalar = bootInput({ NUXT_BACKGROUND_JOBS_STREAM: '5' })
+    expect(configProblems(resolveConfig(scalar), { input: scalar })).toEqual([
+      'backgroundJobs.stream (NUXT_BACKGROUND_JOBS_STREAM) must be a group of settings (a JSON object), got 5; set its keys one by one, e.g. NUXT_BACKGROUND_JOBS_STREAM_BATCH_WINDOW_MS',
     ])
   })
 
