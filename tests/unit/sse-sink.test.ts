@@ -35,6 +35,21 @@ async function open(handle: (sink: SseSink, response: ServerResponse) => void, o
   })
 }
 
+/** Opens a sink bounded at 64 KiB that counts its resync requests, with a client that has stopped reading. */
+async function openStalledCountingResyncs(options: { gzip?: boolean } = {}) {
+  let sinkRef: SseSink | null = null
+  const counted = { resyncs: 0 }
+  const response = await open((sink) => {
+    sinkRef = sink
+    sink.comment('open')
+    sink.onResyncNeeded = () => {
+      counted.resyncs++
+    }
+  }, { ...options, maxQueueBytes: 64 * 1024 })
+  response.pause()
+  return { response, sink: sinkRef! as SseSink, counted }
+}
+
 /** Listens with `handle` for every request; returns the port. */
 async function listen(handle: (request: IncomingMessage, sink: SseSink) => void): Promise<number> {
   server = createServer((request, response) => handle(request, createSseSink(request, response, { compression: true, maxQueueBytes: 1_000_000 })))
@@ -181,19 +196,10 @@ describe('SSE sink', () => {
   })
 
   it('a client that falls behind without losing a frame gets no resync (no repeated id)', async () => {
-    let sinkRef: SseSink | null = null
-    let resyncs = 0
-    const response = await open((sink) => {
-      sinkRef = sink
-      sink.comment('open')
-      sink.onResyncNeeded = () => {
-        resyncs++
-      }
-    }, { maxQueueBytes: 64 * 1024 })
-    response.pause()
+    const { response, sink: sinkRef, counted } = await openStalledCountingResyncs()
     // One frame larger than the bound: the queue goes over it (a stall) but nothing is dropped.
-    sinkRef!.write('text-delta', 1, { text: 'z'.repeat(512 * 1024) })
-    expect(sinkRef!.dropped).toBe(0)
+    sinkRef.write('text-delta', 1, { text: 'z'.repeat(512 * 1024) })
+    expect(sinkRef.dropped).toBe(0)
     const frames: Array<{ id?: string }> = []
     const firstFrame = new Promise<void>((resolve) => {
       readFrames(response, (frame) => {
@@ -203,10 +209,10 @@ describe('SSE sink', () => {
     })
     response.resume()
     await firstFrame
-    sinkRef!.write('text-delta', 2, { text: 'after' })
-    sinkRef!.close()
+    sinkRef.write('text-delta', 2, { text: 'after' })
+    sinkRef.close()
     await new Promise(resolve => response.on('end', resolve))
-    expect(resyncs).toBe(0)
+    expect(counted.resyncs).toBe(0)
     expect(frames.map(frame => frame.id)).toEqual(['1', '2'])
   })
 
@@ -347,51 +353,33 @@ describe('SSE sink', () => {
   })
 
   it('a client that drains between two heartbeats is not cut', async () => {
-    let sinkRef: SseSink | null = null
-    let resyncs = 0
-    const response = await open((sink) => {
-      sinkRef = sink
-      sink.comment('open')
-      sink.onResyncNeeded = () => {
-        resyncs++
-      }
-    }, { maxQueueBytes: 64 * 1024 })
-    response.pause()
+    const { response, sink: sinkRef, counted } = await openStalledCountingResyncs()
     const chunk = { text: 'y'.repeat(16 * 1024) }
-    for (let index = 0; index < 4_000 && sinkRef!.dropped === 0; index++) sinkRef!.write('text-delta', index, chunk)
-    sinkRef!.comment('ping')
+    for (let index = 0; index < 4_000 && sinkRef.dropped === 0; index++) sinkRef.write('text-delta', index, chunk)
+    sinkRef.comment('ping')
     response.on('data', () => {})
     response.resume()
-    await expect.poll(() => resyncs).toBe(1)
-    sinkRef!.comment('ping')
-    sinkRef!.comment('ping')
-    sinkRef!.write('job-end', 9_999, { status: 'completed' })
-    sinkRef!.close()
+    await expect.poll(() => counted.resyncs).toBe(1)
+    sinkRef.comment('ping')
+    sinkRef.comment('ping')
+    sinkRef.write('job-end', 9_999, { status: 'completed' })
+    sinkRef.close()
     await new Promise(resolve => response.on('end', resolve))
   })
 
   it('frames after a snapshot larger than the bound queue behind it, up to the bound: no drop, no new resync', async () => {
-    let sinkRef: SseSink | null = null
-    let resyncs = 0
-    const response = await open((sink) => {
-      sinkRef = sink
-      sink.comment('open')
-      sink.onResyncNeeded = () => {
-        resyncs++
-      }
-    }, { gzip: true, maxQueueBytes: 64 * 1024 })
-    response.pause()
+    const { response, sink: sinkRef, counted } = await openStalledCountingResyncs({ gzip: true })
     await new Promise(resolve => setImmediate(resolve))
     // A resync snapshot of a long answer, then the job streams on while it is being sent.
-    sinkRef!.write('snapshot', 1, { text: randomBytes(3 * 1024 * 1024).toString('base64') })
-    for (let index = 2; index <= 40; index++) sinkRef!.write('text-delta', index, { text: `piece ${index} ` })
-    expect(sinkRef!.dropped).toBe(0)
+    sinkRef.write('snapshot', 1, { text: randomBytes(3 * 1024 * 1024).toString('base64') })
+    for (let index = 2; index <= 40; index++) sinkRef.write('text-delta', index, { text: `piece ${index} ` })
+    expect(sinkRef.dropped).toBe(0)
     const frames: Array<{ id?: string }> = []
     readFrames(response.pipe(createGunzip()), frame => frames.push(frame))
     response.resume()
     await expect.poll(() => frames.length).toBe(40)
-    sinkRef!.close()
-    expect(resyncs).toBe(0)
+    sinkRef.close()
+    expect(counted.resyncs).toBe(0)
     expect(frames.map(frame => Number(frame.id))).toEqual(Array.from({ length: 40 }, (_, index) => index + 1))
   })
 
