@@ -80,7 +80,7 @@ describe('jobs over HTTP', () => {
     expect(snapshot.body.state.content).toBe(UPSTREAM_TEXT)
   })
 
-  it('?after= works like Last-Event-ID; garbage or future ids get a snapshot', async () => {
+  it('?after= and ?lastEventId= work like Last-Event-ID; garbage or future ids get a snapshot', async () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', chatBody)
     for (const after of ['garbage', '99999999', '-1']) {
@@ -92,6 +92,12 @@ describe('jobs over HTTP', () => {
     const stream = await user.stream(`${job.streamUrl}?after=1`)
     await stream.waitFor(frame => frame.event === 'job-end')
     expect(stream.frames[0]!.event).not.toBe('snapshot')
+    // EventSource polyfills that cannot set the header send the id as ?lastEventId=.
+    const polyfilled = await user.stream(`${job.streamUrl}?lastEventId=1`)
+    await polyfilled.waitFor(frame => frame.event === 'job-end')
+    expect(polyfilled.frames[0]!.event).not.toBe('snapshot')
+    expect(polyfilled.frames[0]!.id).toBe(stream.frames[0]!.id)
+    expect(textFromFrames(polyfilled.frames)).toBe(textFromFrames(stream.frames))
   })
 
   it('another user gets 404 on read, stream, abort and input', async () => {

@@ -28,7 +28,9 @@ export function withUserStream<T>(
   serve: (stream: { sink: SseSink, after: StreamPosition | null }) => Promise<T>,
 ): Promise<T> {
   const { event, config } = context
-  const after = parseLastEventId(getRequestHeader(event, 'last-event-id') ?? getQuery(event).after)
+  // `?lastEventId=` is what EventSource polyfills send on reconnect where they cannot set the header.
+  const query = getQuery(event)
+  const after = parseLastEventId(getRequestHeader(event, 'last-event-id') ?? query.after ?? query.lastEventId)
   return withStreamSlot(context, () => serve({
     sink: createSseSink(event.node.req, event.node.res, {
       compression: config.stream.compression,
