@@ -12,6 +12,7 @@ import { follow, idleChain } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
 import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
+import { createWorkSlots } from '../work-slots'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -19,6 +20,12 @@ import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './type
  */
 const USER_CATCH_UP_JOBS = 100
 const USER_CATCH_UP_MARGIN_MS = 5_000
+/**
+ * One reconnect starts the catch-up of every user followed here (thousands of notification
+ * streams): this many run at a time, so the records read at once (each up to a request's size)
+ * and the commands queued stay bounded; the others wait their turn.
+ */
+const USER_CATCH_UPS_AT_ONCE = 4
 
 /** `settled` republishes its marker this often, this many times at most. */
 const SETTLE_RETRY_MS = 50
@@ -50,6 +57,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
   const { prefix, connect, command, onError } = options
   const keys = redisKeys(prefix)
   const followers = new Map<() => void, { follower?: Follower, starting: Promise<void> }>()
+  const catchUps = createWorkSlots(USER_CATCH_UPS_AT_ONCE)
 
   /** Starts a follower and remembers it, so `stopAll` stops it (and `settled` waits for it). */
   function track(start: (hub: ChannelHub) => Follower): () => void {
@@ -166,13 +174,14 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           const record = stopped ? null : await options.get(id)
           if (record && !stopped) listener([record])
         })
-        stopReconnect = hub.onReconnect(() => follower.enqueue(async () => {
+        stopReconnect = hub.onReconnect(() => follower.enqueue(() => catchUps.run(async () => {
+          if (stopped) return
           const since = heardAt - USER_CATCH_UP_MARGIN_MS
           heardAt = options.now()
           const changed = (await options.list({ userId, limit: USER_CATCH_UP_JOBS })).filter(record => record.updatedAt >= since)
           changed.sort((a, b) => a.updatedAt - b.updatedAt)
           if (changed.length > 0 && !stopped) listener(changed)
-        }))
+        })))
         return follower
       })
       return () => {
