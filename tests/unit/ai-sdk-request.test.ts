@@ -62,8 +62,11 @@ describe('AI SDK chat request', () => {
     for (const id of ['.', '..']) expect(bad({ id, messages: [user('hi')] })).toEqual({ status: 400, message: expect.stringContaining('id: must not be "." or ".."') })
     expect(bad({ id: 'c', messages: [] })).toEqual({ status: 400, message: expect.stringContaining('messages: must hold at least one message') })
     expect(bad({ id: 'c', messages: [{ role: 'robot', parts: [] }] })).toEqual({ status: 400, message: expect.stringContaining('messages.0.role') })
-    expect(bad({ id: 'c', messages: [user('hi'), { id: 'a', role: 'assistant', parts: [{ type: 'text', text: 'x' }] }] }))
-      .toEqual({ status: 400, message: expect.stringContaining('the last message must be the user\'s') })
+    expect(bad({ id: 'c', messages: [user('hi'), { role: 'assistant', parts: [{ type: 'text', text: 'x' }] }] }))
+      .toEqual({ status: 400, message: expect.stringContaining('messages.1.id: the last message must be the user\'s, or the assistant\'s with its id') })
+    // The assistant's message last with nothing to answer (the SDK's automatic re-post after tool outputs): nothing new.
+    expect(readChatRequest({ id: 'c', messages: [user('hi'), { id: 'a', role: 'assistant', parts: [{ type: 'tool-x', toolCallId: 't', state: 'output-available' }] }] }))
+      .toMatchObject({ kind: 'settled', messageId: 'a' })
     expect(bad({ id: 'c', messages: [{ id: 'a', role: 'assistant', parts: [{ type: 'tool-x', toolCallId: 'c', state: 'approval-responded', approval: { id: 'r' } }] }] }))
       .toEqual({ status: 400, message: expect.stringContaining('messages.0.parts.0.approval') })
   })

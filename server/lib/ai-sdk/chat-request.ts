@@ -77,10 +77,14 @@ export function answeredApprovals(message: UiMessageInput, messageIndex: number)
   return answers
 }
 
-/** What the request asks for: a new turn, or answers to the pending approvals of a running one. */
+/**
+ * What the request asks for: a new turn, answers to the pending approvals of a running one, or
+ * nothing new (the assistant's message is last with no approval answered: see settled-stream.ts).
+ */
 export type ChatIntent =
   | { kind: 'turn', request: ChatRequest }
   | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[] }
+  | { kind: 'settled', request: ChatRequest, messageId: string }
 
 /** Reads and classifies a transport body. */
 export function readChatRequest(body: unknown): ChatIntent {
@@ -89,7 +93,8 @@ export function readChatRequest(body: unknown): ChatIntent {
   if (last.role === 'assistant') {
     const answers = answeredApprovals(last, request.messages.length - 1)
     if (answers.length === 0) {
-      throw new RequestError(400, 'messages: the last message must be the user\'s, or the assistant\'s with tool approvals answered')
+      if (last.id) return { kind: 'settled', request, messageId: last.id }
+      throw new RequestError(400, `messages.${request.messages.length - 1}.id: the last message must be the user's, or the assistant's with its id`)
     }
     return { kind: 'approvals', request, answers }
   }

@@ -1,0 +1,24 @@
+/**
+ * The AI SDK shows an HTTP error as the response body's text (`chat.error.message`) and drops
+ * the headers, `Retry-After` included. So on the chat routes a 429 or 503 that carries
+ * `Retry-After` also says it in its message ("…; try again in 12 s"); the header stays.
+ */
+
+/** The message of an error that asks the client to come back after `seconds`. */
+export function withRetryAfterText(message: string, seconds: number): string {
+  return `${message.replace(/[.;\s]+$/, '')}; try again in ${Math.max(1, Math.ceil(seconds))} s`
+}
+
+/** Runs a chat route; an error with `retryAfterSeconds` leaves it with the wait in its message. */
+export async function withRetryHint<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  }
+  catch (error) {
+    const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds
+    if (error instanceof Error && typeof seconds === 'number' && Number.isFinite(seconds) && !error.message.includes('try again in')) {
+      error.message = withRetryAfterText(error.message, seconds)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * A new user message while the chat's job waits for tool approvals: the AI SDK's own servers drop
+ * a still-requested approval that a later user message follows (`convertToModelMessages`), so the
+ * tool never runs. Here the job that waits is ended the same way: its pending approvals are
+ * answered "not approved" with a reason saying why (kept in the job's log), then the job is
+ * aborted, which frees its concurrency slot before the new turn starts.
+ */
+import type { JobsRouteContext } from '../http/handler'
+import type { ChatRequest } from './chat-request'
+import { activeChatJobs } from './chat-turn'
+
+/** The reason recorded on each approval the new message left unanswered. */
+export const SUPERSEDED_REASON = 'Not approved: a new message was sent in the chat while this approval was pending'
+
+/**
+ * Ends the chat's jobs that wait for tool approvals and whose message comes before the posted
+ * last user message (the client saw the request and wrote on). Returns the ids of the jobs ended.
+ */
+export async function endSupersededApprovals(context: JobsRouteContext, request: ChatRequest): Promise<string[]> {
+  const { engine, userId } = context
+  const lastUser = request.messages.findLastIndex(message => message.role === 'user')
+  // Only jobs the client shows before its new message: never the job a retried post started.
+  const before = new Set(request.messages.slice(0, lastUser).filter(message => message.role === 'assistant' && message.id).map(message => message.id))
+  const ended: string[] = []
+  for (const job of await activeChatJobs(context, request.id)) {
+    if (job.status !== 'waiting' || !before.has(job.id)) continue
+    const { state } = await engine.getJob(userId, job.id)
+    const approvals = state.pendingInputs.filter(input => input.kind === 'tool-approval')
+    if (approvals.length === 0) continue
+    for (const input of approvals) {
+      await engine.answerInput(userId, job.id, { requestId: input.requestId, answer: { approved: false, reason: SUPERSEDED_REASON } })
+        .catch(() => { /* expired or answered meanwhile: the abort below ends the job all the same */ })
+    }
+    await engine.abortJob(userId, job.id)
+    ended.push(job.id)
+  }
+  return ended
+}

@@ -1,0 +1,177 @@
+/**
+ * Four things an AI SDK app meets that the plain turns do not: the automatic re-post after a
+ * message whose last step ended in tool outputs, a new message while an approval waits, a 429 the
+ * SDK can only show as text, and a resume after the answer ended while the client's stream was
+ * cut. The SDK's own `Chat` and `DefaultChatTransport` drive the built app; one job per user at a
+ * time, so a job left waiting would show as a 429.
+ */
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls } from 'ai'
+import type { UIMessage } from 'ai'
+import { Chat } from '@ai-sdk/vue'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppServer } from '../support/app-server'
+import { startAppServer } from '../support/app-server'
+import { createClient } from '../support/http-client'
+import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
+import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
+import { expectEngineIdle } from '../support/ops-client'
+
+const TOKEN = 'ops-token-for-ai-sdk-followups'
+const RETRY_AFTER_SECONDS = 12
+
+let release: () => void = () => {}
+let held = Promise.resolve()
+
+function upstreamTurn(request: RecordedRequest) {
+  const { prompt, toolResults } = lastTurnOf(request)
+  if (prompt.includes('hold')) return { chunks: ['Held ', 'answer.'], pauseAfterChunks: 1, resume: held }
+  if (prompt.includes('slow')) {
+    return toolResults === 0
+      ? { chunks: ['Working. '], toolCalls: [{ id: 'call_slow', name: 'slow_task', arguments: '{"seconds":0.3}' }] }
+      : { chunks: ['Done ', 'waiting.'] }
+  }
+  if (prompt.includes('delete')) {
+    return toolResults === 0 ? { chunks: [], toolCalls: [{ id: 'call_delete', name: 'delete_file', arguments: '{"path":"notes.txt"}' }] } : { chunks: ['Not deleted.'] }
+  }
+  return { chunks: ['Hello', ' from', ' the mock', ' upstream.'] }
+}
+
+let upstream: MockUpstream
+let app: AppServer
+
+beforeAll(async () => {
+  upstream = await startMockUpstream(request => upstreamTurn(request))
+  app = await startAppServer({
+    NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+    NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
+    NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS_PER_USER: '1',
+    NUXT_BACKGROUND_JOBS_LIMITS_RETRY_AFTER_SECONDS: String(RETRY_AFTER_SECONDS),
+  })
+})
+
+afterAll(async () => {
+  release()
+  await app?.stop()
+  await upstream?.close()
+})
+
+const chatId = () => `chat-${Math.random().toString(36).slice(2)}`
+
+/** A fetch that drops the connection (a TypeError, as a browser reports it) after `chunks` reads of a POST's body. */
+function droppingFetch(chunks: number): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init)
+    if (!response.body || init?.method !== 'POST') return response
+    const reader = response.body.getReader()
+    let reads = 0
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (reads++ >= chunks) {
+          await reader.cancel()
+          controller.error(new TypeError('fetch failed: network connection lost'))
+          return
+        }
+        const next = await reader.read()
+        if (next.done) controller.close()
+        else controller.enqueue(next.value)
+      },
+    })
+    return new Response(body, { status: response.status, headers: response.headers })
+  }
+}
+
+/** A `Chat` with the SDK docs' client-side tools predicate, counting the requests it makes. */
+async function sdkChat(options: { id?: string, cookie?: string, fetch?: typeof fetch } = {}) {
+  const client = createClient(app.url)
+  if (options.cookie) client.jar.cookie = options.cookie
+  else await client.init()
+  const requests: string[] = []
+  const inner = options.fetch ?? fetch
+  const counting: typeof fetch = (input, init) => {
+    requests.push(`${init?.method ?? 'GET'} ${String(input).replace(app.url, '')}`)
+    return inner(input, init)
+  }
+  const transport = new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: client.cookie() }, fetch: counting })
+  const chat = new Chat<UIMessage>({ id: options.id ?? chatId(), transport, sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls })
+  return { client, chat, requests }
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value))
+const textOf = (message: UIMessage | undefined) => (message?.parts ?? []).filter(part => part.type === 'text').map(part => (part as { text: string }).text).join('')
+
+describe('AI SDK follow-ups on /api/jobs/chat', () => {
+  it('a message whose last step ended in tool outputs: the SDK\'s re-post gets a settled stream, once, with no error and no new job', async () => {
+    const { client, chat, requests } = await sdkChat()
+    // As restored from storage after its job was stopped between its tools and the next round.
+    chat.messages = [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'What time is it?' }] },
+      { id: 'a1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-get_current_time', toolCallId: 'call_time', state: 'output-available', input: {}, output: { now: 'noon' } } as UIMessage['parts'][number]] },
+    ]
+    expect(lastAssistantMessageIsCompleteWithToolCalls({ messages: chat.messages })).toBe(true)
+    // What the SDK sends on `sendMessage()` and, with this predicate, after every answer that ends so.
+    await chat.sendMessage()
+    expect(chat.error).toBeUndefined()
+    expect(chat.status).toBe('ready')
+    expect(requests).toEqual(['POST /api/jobs/chat']) // the predicate no longer holds: no re-post loop
+    expect(chat.messages.map(message => message.id)).toEqual(['u1', 'a1'])
+    expect(chat.messages[1]!.parts.at(-1)).toEqual({ type: 'step-start' })
+    expect(lastAssistantMessageIsCompleteWithToolCalls({ messages: chat.messages })).toBe(false)
+    expect((await client.get(`/api/jobs?threadId=${chat.id}`)).body.jobs).toEqual([])
+  })
+
+  it('a new message while an approval waits ends the waiting job (approval not given, with the reason) and starts the new one', async () => {
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'Please delete notes.txt' })
+    const waiting = chat.messages[1]!
+    expect(waiting.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'approval-requested' })
+    // With one job per user, the waiting job would hold the only slot (a 429) until its input timeout.
+    await chat.sendMessage({ text: 'Never mind, say hello' })
+    expect(chat.error).toBeUndefined()
+    expect(textOf(chat.messages.at(-1))).toBe('Hello from the mock upstream.')
+    const old = (await client.get(`/api/jobs/${waiting.id}`)).body
+    expect(old.job.status).toBe('aborted')
+    expect(old.state.status).toBe('aborted')
+    expect(old.state.pendingInputs).toEqual([])
+    expect(old.state.answeredInputs).toEqual([expect.objectContaining({ answer: { approved: false, reason: expect.stringContaining('a new message was sent') } })])
+  })
+
+  it('a 429 says when to retry in chat.error.message (the SDK drops the Retry-After header, which stays)', async () => {
+    held = new Promise(resolve => (release = resolve))
+    const { client, chat } = await sdkChat()
+    const first = chat.sendMessage({ text: 'hold this' })
+    const second = await sdkChat({ cookie: client.cookie() })
+    await second.chat.sendMessage({ text: 'Say hello' })
+    expect(second.chat.status).toBe('error')
+    expect(second.chat.error?.message).toContain(`try again in ${RETRY_AFTER_SECONDS} s`)
+    const raw = await second.client.post('/api/jobs/chat', { id: chatId(), messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] })
+    expect(raw.status).toBe(429)
+    expect(raw.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS))
+    expect(raw.body.message).toMatch(new RegExp(`limits\\.maxConcurrentJobsPerUser.*; try again in ${RETRY_AFTER_SECONDS} s$`))
+    release()
+    await first
+    expect(textOf(chat.messages.at(-1))).toBe('Held answer.')
+  })
+
+  it('the stream was cut and the job ended meanwhile: resumeStream() replays the ended job into the same message, whole', async () => {
+    const { client, chat } = await sdkChat({ fetch: droppingFetch(3) })
+    await chat.sendMessage({ text: 'Run the slow tool' })
+    expect(chat.status).toBe('error')
+    const jobId = chat.messages[1]!.id
+    expect(textOf(chat.messages[1])).not.toContain('Done waiting.')
+    // Wait for the job's end on its native stream (it replays and closes once the job has ended).
+    const native = await client.stream(`/api/jobs/${jobId}/stream`)
+    await native.ended
+    expect(native.frames.at(-1)).toMatchObject({ event: 'job-end' })
+    await chat.resumeStream()
+    expect(chat.status).toBe('ready')
+    expect(chat.messages.map(message => message.id)).toEqual([chat.messages[0]!.id, jobId])
+    expect(textOf(chat.messages[1])).toMatch(/^Working\. \s*Done waiting\.$/)
+    const server = (await client.get(`/api/jobs/chat/${chat.id}/messages`)).body.messages
+    expect(server).toEqual(json(chat.messages))
+  })
+
+  it('nothing is left behind', async () => {
+    await expectEngineIdle(app.url, TOKEN)
+  })
+})
