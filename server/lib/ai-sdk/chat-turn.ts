@@ -21,19 +21,6 @@ export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatI
   return jobs.filter(job => job.type === 'chat')
 }
 
-/**
- * The job a resume (`GET …/:chatId/stream`) serves: the chat's running job, else its newest chat
- * job while it is kept (`limits.retentionMs`), ended or not. A client whose stream stalled or broke
- * while the job ended so gets the whole final message: the replay starts with `start` (the job
- * id), on which the SDK rebuilds the message in place instead of appending. Undefined: none (204).
- */
-export async function resumableChatJob(context: JobsRouteContext, chatId: string): Promise<JobSummary | undefined> {
-  const [running] = await activeChatJobs(context, chatId)
-  if (running) return running
-  const newest = await context.engine.listJobs(context.userId, { threadId: chatId, limit: 1 })
-  return newest[0]?.type === 'chat' ? newest[0] : undefined
-}
-
 /** What a client that has nothing of the job knows: the state before its first event. */
 export function nothingKnown(job: JobSummary): JobState {
   return createJobState({ id: job.id, type: job.type, createdAt: job.createdAt })
