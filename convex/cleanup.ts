@@ -33,14 +33,14 @@ function charge(budget: Budget, doc: Doc<'jobs'> | Deletable) {
   budget.bytes -= getDocumentSize(doc)
 }
 
-type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'rateHits'>
+type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits'>
 
 /**
  * Deletes the documents of an index range while the budget lasts; true when some are left.
  * Streamed, so only the documents taken count as read; deleted after the walk.
  */
 async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, budget: Budget): Promise<boolean> {
-  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'rateHits'>> = []
+  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits'>> = []
   let more = false
   for await (const row of range) {
     if (spent(budget)) {
@@ -55,7 +55,7 @@ async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, bu
 }
 
 /**
- * Deletes a job's event batches, its controls, any active-job entry and its request, while the budget lasts.
+ * Deletes a job's event batches, its controls, any active-job entry, its request and its lease, while the budget lasts.
  * True when none are left (the job document itself may go).
  */
 async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): Promise<boolean> {
@@ -64,6 +64,7 @@ async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): P
     ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)),
     ctx.db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)),
     ctx.db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)),
+    ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', jobId)),
   ]
   for (const range of ranges) {
     if (await deleteRange(ctx, range, budget)) return false

@@ -7,6 +7,8 @@
 import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { MAX_APPEND_BYTES, MAX_BATCH_BYTES, READ_PAGE_BATCHES, READ_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
+import { removeActiveJob } from './activeCount'
+import { findLease } from './leaseStore'
 import { findJob, isTerminal, nextChangedAt } from './model'
 import type { StoredJobStatus } from './schema'
 
@@ -96,8 +98,10 @@ export const appendEvents = serverMutation({
     if (!job) return { ok: false as const, reason: 'not-found' as const, lastSeq: 0 }
     const refuse = (reason: 'terminal' | 'seq-conflict' | 'stale-epoch') => ({ ok: false as const, reason, lastSeq: job.lastSeq })
     if (isTerminal(job.status)) return refuse('terminal')
-    // A job nobody holds a lease on has no writer at all.
-    if (!job.lease || job.lease.epoch !== epoch) return refuse('stale-epoch')
+    // A job nobody holds a lease on has no writer at all. (An older version's lease is in the job document.)
+    const lease = await findLease(ctx.db, jobId)
+    const currentEpoch = lease ? lease.epoch : job.lease?.epoch
+    if (currentEpoch === undefined || currentEpoch !== epoch) return refuse('stale-epoch')
     const { documents, events: perBatch } = plan(batches)
     const events = perBatch.flat()
     if (events.length === 0) return { ok: true as const, lastSeq: job.lastSeq }
@@ -129,9 +133,9 @@ export const appendEvents = serverMutation({
     }
     const last = events[events.length - 1]!
     if (isTerminal(status)) {
-      // It no longer counts against the limits (jobs.ts).
-      const active = await ctx.db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)).unique()
-      if (active) await ctx.db.delete(active._id)
+      // It no longer counts against the limits (jobs.ts), and its lease is no longer recovered.
+      await removeActiveJob(ctx.db, jobId)
+      if (lease) await ctx.db.patch(lease._id, { active: false })
     }
     // Terminal jobs keep updatedAt === endedAt: cleanup finds them by (status, updatedAt).
     const updatedAt = endedAt ?? last.at

@@ -45,7 +45,9 @@ export const userChanges = serverQuery({
         hasMore = true
         break
       }
-      changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc, requestJson) })
+      // No lease: reading it would put every heartbeat in this subscription's read set (the
+      // notifications it feeds never use it; `jobs:get` has it).
+      changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc, requestJson, null) })
     }
     return { lastChangedAt: latest, changes, hasMore }
   },

@@ -10,7 +10,9 @@ import { serverMutation, serverQuery } from './access'
 import { rateArgs, takeHit } from './rates'
 import { MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
 import type { JobRecordValue } from './model'
-import { ALL_STATUSES, compareNewestFirst, countActiveJobs, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
+import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs } from './activeCount'
+import { leaseOf } from './leaseStore'
+import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
 /** `list` returns at most this many jobs when no limit is given. */
@@ -40,9 +42,9 @@ export const create = serverMutation({
     maxActive: v.optional(v.number()),
     /**
      * The active jobs of the deployment as the caller counted them just before. Counted here, in
-     * every creation, the whole `activeJobs` table would be in each one's read set, so every two
+     * every creation, every shard of the count would be in each one's read set, so every two
      * creations (and every job end) would conflict; from the caller the global limit may be passed
-     * by creations racing at the same moment. Without it, counted here.
+     * by creations racing at the same moment. Without it, counted here (a few documents).
      */
     activeNow: v.optional(v.number()),
     /** Count a hit of this rate window for a job really created; refuse when it is full. */
@@ -71,8 +73,9 @@ export const create = serverMutation({
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
-    if (maxActivePerUser !== undefined && await countActiveJobs(ctx.db, userId) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
-    if (maxActive !== undefined && (activeNow ?? await countActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
+    // Counted only as far as the limit: reaching it is all the decision needs.
+    if (maxActivePerUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, maxActivePerUser) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
+    if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
     if (rate) {
       const decision = await takeHit(ctx.db, rate)
       if (!decision.ok) return { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs }
@@ -84,13 +87,14 @@ export const create = serverMutation({
       endedAt: null,
       lastSeq: 0,
       changedAt: await nextChangedAt(ctx.db, userId),
-      ...(lease ? { lease } : {}),
     })
-    // The request in a document of its own: the job document is patched by every append.
+    // The request and the lease in documents of their own: the job document is patched by every
+    // append, and a heartbeat must not touch what viewers' subscriptions read.
     await ctx.db.insert('jobRequests', { jobId: args.jobId, requestJson })
-    await ctx.db.insert('activeJobs', { jobId: args.jobId, userId })
+    if (lease) await ctx.db.insert('leases', { jobId: args.jobId, ...lease, active: true })
+    await addActiveJob(ctx.db, args.jobId, userId)
     const record = await ctx.db.get(id)
-    return { record: toJobRecord(record!, requestJson), created: true }
+    return { record: toJobRecord(record!, requestJson, lease ?? null), created: true }
   },
 })
 
@@ -147,7 +151,7 @@ export const list = serverQuery({
         const requestJson = await requestJsonOf(ctx.db, doc)
         bytes += recordBytes(doc, requestJson) - getDocumentSize(doc)
         if (found.length > 0 && bytes > RECORD_PAGE_BYTES) break
-        found.push(toJobRecord(doc, requestJson))
+        found.push(toJobRecord(doc, requestJson, await leaseOf(ctx.db, doc)))
         if (found.length >= limit) break
       }
       return found.sort(compareNewestFirst)
@@ -158,9 +162,12 @@ export const list = serverQuery({
   },
 })
 
-/** Jobs not in a terminal status; per user when `userId` is given. */
+/**
+ * Jobs not in a terminal status: in the deployment (a few shard documents), or the user's when
+ * `userId` is given (counted up to `MAX_COUNTED_PER_USER`).
+ */
 export const countActive = serverQuery({
   args: { userId: v.optional(v.string()) },
   returns: v.number(),
-  handler: async (ctx, { userId }) => await countActiveJobs(ctx.db, userId),
+  handler: async (ctx, { userId }) => userId === undefined ? await countAllActiveJobs(ctx.db) : await countActiveJobsOfUser(ctx.db, userId),
 })

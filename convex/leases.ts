@@ -3,10 +3,16 @@
  * expiry) and extends it by heartbeat. When it lapses, another instance claims the job with a
  * higher epoch, and `appendEvents` refuses the old owner's writes from then on.
  * Expiry is judged by the Convex server's clock, so instances need not agree on the time.
+ * The lease is a `leases` document of its own (leaseStore.ts): a heartbeat writes nothing else.
  */
 import { v } from 'convex/values'
+import type { Doc } from './_generated/dataModel'
+import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
-import { ACTIVE_STATUSES, countActiveJobs, findJob, isTerminal, jobRecordValidator, mergeRanges } from './model'
+import { countAllActiveJobs } from './activeCount'
+import { findLease, toLease, writeLease } from './leaseStore'
+import { RECORD_PAGE_BYTES } from './limits'
+import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, type JobRecordValue, mergeRanges, recordBytes, requestJsonOf, toJobRecord } from './model'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -20,10 +26,12 @@ export const claimLease = serverMutation({
     const job = await findJob(ctx.db, jobId)
     if (!job || isTerminal(job.status)) return null
     const now = Date.now()
+    const stored = await findLease(ctx.db, jobId)
+    const current = stored ? toLease(stored) : job.lease ?? null
     // A lease is held until `expiresAt`; at that instant it is free. Its holder renews by heartbeat.
-    if (job.lease && job.lease.expiresAt > now) return null
-    const lease = { instanceId, epoch: (job.lease?.epoch ?? 0) + 1, expiresAt: now + leaseMs }
-    await ctx.db.patch(job._id, { lease })
+    if (current && current.expiresAt > now) return null
+    const lease = { instanceId, epoch: (current?.epoch ?? 0) + 1, expiresAt: now + leaseMs }
+    await writeLease(ctx.db, job, stored, lease)
     return lease
   },
 })
@@ -36,11 +44,20 @@ export const heartbeatLease = serverMutation({
   args: { jobId: v.string(), lease: leaseValidator, leaseMs: v.number() },
   returns: v.boolean(),
   handler: async (ctx, { jobId, lease, leaseMs }) => {
+    const sameOwner = (current: { instanceId: string, epoch: number }) => current.instanceId === lease.instanceId && current.epoch === lease.epoch
+    // Only the lease document is read and written: `active` says whether the job still runs, so
+    // the job document (which every viewer's subscription reads) is neither read nor touched.
+    const stored = await findLease(ctx.db, jobId)
+    if (stored) {
+      if (!stored.active || !sameOwner(stored)) return false
+      await ctx.db.patch(stored._id, { expiresAt: Date.now() + leaseMs })
+      return true
+    }
+    // A job of an older version keeps its lease in the job document: moved out now, once.
     const job = await findJob(ctx.db, jobId)
     const current = job?.lease
-    if (!job || !current || isTerminal(job.status)) return false
-    if (current.instanceId !== lease.instanceId || current.epoch !== lease.epoch) return false
-    await ctx.db.patch(job._id, { lease: { ...current, expiresAt: Date.now() + leaseMs } })
+    if (!job || !current || isTerminal(job.status) || !sameOwner(current)) return false
+    await writeLease(ctx.db, job, null, { ...current, expiresAt: Date.now() + leaseMs })
     return true
   },
 })
@@ -55,13 +72,37 @@ export const listExpiredLeases = serverQuery({
   returns: v.array(jobRecordValidator),
   handler: async (ctx, { limit = DEFAULT_EXPIRED_LIMIT }) => {
     const now = Date.now()
+    const expired = await expiredLeaseRecords(ctx.db, now, limit)
+    // Jobs of an older version whose lease is still in the job document (empty once they moved).
+    // The lower bound leaves out jobs with no embedded lease (their expiry is undefined).
     const ranges = ACTIVE_STATUSES.map(status => ctx.db.query('jobs')
-      // The lower bound leaves out jobs that never had a lease (their expiry is undefined).
       .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))
-    // Fewer when the documents pass the byte budget: recovery runs again at the next heartbeat.
-    return await mergeRanges(ctx.db, ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit)
+    const embedded = expired.length < limit ? await mergeRanges(ctx.db, ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit - expired.length) : []
+    return [...expired, ...embedded].sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
   },
 })
+
+/**
+ * Records of active jobs whose lease document expired by `now`, the longest-expired first, at
+ * most `limit`; fewer when the documents pass the byte budget (recovery runs again at the next
+ * heartbeat).
+ */
+async function expiredLeaseRecords(db: DatabaseReader, now: number, limit: number): Promise<JobRecordValue[]> {
+  const records: JobRecordValue[] = []
+  let bytes = 0
+  const range = db.query('leases').withIndex('by_active_expiry', q => q.eq('active', true).lte('expiresAt', now))
+  for await (const stored of range as AsyncIterable<Doc<'leases'>>) {
+    if (records.length >= limit) break
+    const job = await findJob(db, stored.jobId)
+    // `active` turns false in the append that ends the job; a job gone or ended is not recovered.
+    if (!job || isTerminal(job.status)) continue
+    const requestJson = await requestJsonOf(db, job)
+    bytes += recordBytes(job, requestJson)
+    if (records.length > 0 && bytes > RECORD_PAGE_BYTES) break
+    records.push(toJobRecord(job, requestJson, toLease(stored)))
+  }
+  return records
+}
 
 /** Lapsed instance documents one heartbeat deletes at most (the next one deletes more). */
 const LAPSED_INSTANCES_PER_CALL = 100
@@ -100,6 +141,6 @@ export const clusterLoad = serverQuery({
   handler: async (ctx) => {
     const now = Date.now()
     const live = await ctx.db.query('instances').withIndex('by_expiry', q => q.gt('expiresAt', now)).collect()
-    return { instances: live.length, activeJobs: await countActiveJobs(ctx.db) }
+    return { instances: live.length, activeJobs: await countAllActiveJobs(ctx.db) }
   },
 })

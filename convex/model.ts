@@ -6,7 +6,8 @@ import { getDocumentSize, v } from 'convex/values'
 import { RECORD_PAGE_BYTES, utf8Bytes } from './limits'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
-import { jobFields, leaseValidator, type StoredJobStatus } from './schema'
+import { leaseOf } from './leaseStore'
+import { jobFields, leaseValidator, type StoredJobStatus, type StoredLease } from './schema'
 
 /** Statuses a job never leaves. */
 export const TERMINAL_STATUSES: readonly StoredJobStatus[] = ['completed', 'failed', 'aborted']
@@ -38,13 +39,13 @@ export async function requestJsonOf(db: DatabaseReader, doc: Doc<'jobs'>): Promi
   return stored?.requestJson ?? 'null'
 }
 
-/** A job document with its request, in the returned shape. */
+/** A job document with its request and lease, in the returned shape. */
 export async function readJobRecord(db: DatabaseReader, doc: Doc<'jobs'>): Promise<JobRecordValue> {
-  return toJobRecord(doc, await requestJsonOf(db, doc))
+  return toJobRecord(doc, await requestJsonOf(db, doc), await leaseOf(db, doc))
 }
 
-/** Converts a job document and its request to the returned shape (drops Convex system fields). */
-export function toJobRecord(doc: Doc<'jobs'>, requestJson: string): JobRecordValue {
+/** Converts a job document, its request and its lease to the returned shape (drops Convex system fields). */
+export function toJobRecord(doc: Doc<'jobs'>, requestJson: string, lease: StoredLease | null): JobRecordValue {
   return {
     jobId: doc.jobId,
     userId: doc.userId,
@@ -59,7 +60,7 @@ export function toJobRecord(doc: Doc<'jobs'>, requestJson: string): JobRecordVal
     updatedAt: doc.updatedAt,
     endedAt: doc.endedAt,
     lastSeq: doc.lastSeq,
-    lease: doc.lease ?? null,
+    lease,
   }
 }
 
@@ -91,7 +92,7 @@ export async function nextChangedAt(db: DatabaseReader, userId: string): Promise
 }
 
 /**
- * Up to `limit` job records (with their requests) from several index ranges of job documents,
+ * Up to `limit` job records (with their requests and leases) from several index ranges of job documents,
  * each already in `compare` order, merged in that order; it stops early once what it read passes
  * `RECORD_PAGE_BYTES` (at least one is always taken). Only the documents taken (and their
  * requests), and one look-ahead per range, are read.
@@ -111,7 +112,7 @@ export async function mergeRanges(db: DatabaseReader, ranges: Array<AsyncIterabl
     const requestJson = await requestJsonOf(db, doc)
     bytes += recordBytes(doc, requestJson)
     if (taken.length > 0 && bytes > RECORD_PAGE_BYTES) break
-    taken.push(toJobRecord(doc, requestJson))
+    taken.push(toJobRecord(doc, requestJson, await leaseOf(db, doc)))
     heads[best] = await iterators[best]!.next()
   }
   return taken
@@ -120,15 +121,4 @@ export async function mergeRanges(db: DatabaseReader, ranges: Array<AsyncIterabl
 /** What reading a job document and its request costs, in bytes (for the page budgets). */
 export function recordBytes(doc: Doc<'jobs'>, requestJson: string): number {
   return getDocumentSize(doc) + (doc.requestJson === undefined ? utf8Bytes(requestJson) : 0)
-}
-
-/**
- * Counts jobs not in a terminal status; per user when `userId` is given. Reads `activeJobs` (a few
- * bytes per job, bounded by the concurrency limits), not the job documents: those hold requests
- * of up to the body limit each, and are patched by every append — reading them would make a
- * `create` read megabytes and conflict with every running job's writes.
- */
-export async function countActiveJobs(db: DatabaseReader, userId?: string): Promise<number> {
-  const range = userId === undefined ? db.query('activeJobs') : db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId))
-  return (await range.collect()).length
 }

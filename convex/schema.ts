@@ -1,7 +1,7 @@
 /**
- * The Convex tables behind the `convex` provider: one document per job (metadata only), an
- * append-only log of event batches, the controls (abort, input answers) sent to a job's owner,
- * and the hits counted by rate limits.
+ * The Convex tables behind the `convex` provider: one document per job (metadata only), its lease
+ * in a document of its own, an append-only log of event batches, the controls (abort, input
+ * answers) sent to a job's owner, and the hits counted by rate limits.
  * A job's state is never stored: readers reduce the events.
  * Every query the provider makes has an index here; none scans a table.
  */
@@ -54,7 +54,6 @@ export const jobFields = {
   endedAt: v.union(v.number(), v.null()),
   /** Seq of the last stored event. */
   lastSeq: v.number(),
-  lease: v.optional(leaseValidator),
 }
 
 /** The fields of one append-only batch of events. */
@@ -122,6 +121,13 @@ export default defineSchema({
      * written before it existed; not part of the returned record.
      */
     changedAt: v.optional(v.number()),
+    /**
+     * Only in documents written before the `leases` table existed. The lease lives in a document
+     * of its own: a heartbeat that patched the job document re-ran every query that read it —
+     * every viewer's `events:readEvents` subscription among them. An embedded lease is still read
+     * (`leaseOf` in model.ts) and moves to `leases` at the job's next claim or heartbeat.
+     */
+    lease: v.optional(leaseValidator),
   })
     .index('by_job_id', ['jobId'])
     .index('by_user_status', ['userId', 'status', 'createdAt'])
@@ -130,6 +136,7 @@ export default defineSchema({
     .index('by_user_message', ['userId', 'messageId', 'createdAt'])
     .index('by_user_idempotency', ['userId', 'idempotencyKey'])
     .index('by_status_updated', ['status', 'updatedAt'])
+    // Only jobs with an embedded lease (written before `leases`) are in it: `listExpiredLeases` still finds theirs.
     .index('by_status_lease_expiry', ['status', 'lease.expiresAt'])
     .index('by_user_changed', ['userId', 'changedAt']),
   eventBatches: defineTable(eventBatchFields)
@@ -138,9 +145,25 @@ export default defineSchema({
     .index('by_job', ['jobId', 'number']),
   // One small document per job not yet ended, so counting active jobs (every `create` does, for
   // the limits) reads a few bytes per job, not its request, and does not conflict with appends.
-  activeJobs: defineTable({ jobId: v.string(), userId: v.string() })
+  activeJobs: defineTable({
+    jobId: v.string(),
+    userId: v.string(),
+    /** The `activeCounts` shard this job is counted in; absent in documents written before it existed (not counted there). */
+    shard: v.optional(v.number()),
+  })
     .index('by_job', ['jobId'])
     .index('by_user', ['userId']),
+  // The number of active jobs, split over a few shards (`shard` = a hash of the job id), kept by
+  // the transactions that insert and delete `activeJobs`: the global count reads these few
+  // documents, never the whole table, and two creations conflict only when they hit one shard.
+  activeCounts: defineTable({ shard: v.number(), count: v.number() })
+    .index('by_shard', ['shard']),
+  // The lease of the instance that runs a job: the only document a heartbeat patches, and none of
+  // the queries viewers subscribe to reads it. `active` turns false when the job ends, so the
+  // recovery scan (`by_active_expiry`) sees only the leases of jobs still going.
+  leases: defineTable({ jobId: v.string(), ...leaseValidator.fields, active: v.boolean() })
+    .index('by_job', ['jobId'])
+    .index('by_active_expiry', ['active', 'expiresAt']),
   // A job's request (up to the app's body limit), written once at creation and read with the record.
   jobRequests: defineTable({ jobId: v.string(), requestJson: v.string() })
     .index('by_job_id', ['jobId']),

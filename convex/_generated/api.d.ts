@@ -14,12 +14,14 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as access from "../access.js";
+import type * as activeCount from "../activeCount.js";
 import type * as cleanup from "../cleanup.js";
 import type * as controls from "../controls.js";
 import type * as crons from "../crons.js";
 import type * as events from "../events.js";
 import type * as feed from "../feed.js";
 import type * as jobs from "../jobs.js";
+import type * as leaseStore from "../leaseStore.js";
 import type * as leases from "../leases.js";
 import type * as limits from "../limits.js";
 import type * as model from "../model.js";
@@ -36,12 +38,14 @@ import type * as secret from "../secret.js";
  */
 declare const fullApi: ApiFromModules<{
   access: typeof access;
+  activeCount: typeof activeCount;
   cleanup: typeof cleanup;
   controls: typeof controls;
   crons: typeof crons;
   events: typeof events;
   feed: typeof feed;
   jobs: typeof jobs;
+  leaseStore: typeof leaseStore;
   leases: typeof leases;
   limits: typeof limits;
   model: typeof model;

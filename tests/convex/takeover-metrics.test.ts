@@ -24,8 +24,8 @@ async function takeOverSetup(config: BackgroundJobsConfigInput, chat: JobRunners
   await store.appendEvents(job.id, [statusEvent(1, 'running'), ...textDeltas(2, ['partial '])], { epoch: 1 })
   // The owner is gone: its lease lapses (written straight into the backend, as a crash leaves it).
   await backend.run(async ctx => {
-    const row = await ctx.db.query('jobs').filter(q => q.eq(q.field('jobId'), job.id)).first()
-    await ctx.db.patch(row!._id, { lease: LOST_LEASE })
+    const row = await ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', job.id)).unique()
+    await ctx.db.patch(row!._id, { expiresAt: LOST_LEASE.expiresAt })
   })
   const b = createEngineNode(backend, { instanceId: 'B', config: resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, ...config }), chat })
   return { id: job.id, store, b }
