@@ -3,14 +3,17 @@
  * document it read (and is re-run), and a subscribed query is re-run on every such write. These
  * tests run a function's handler on a recording database and check that the hot paths read no
  * document that other instances keep writing: an instance's heartbeat reads no other live
- * instance, and the owner's control subscription reads no job document (patched by every append
- * and lease heartbeat).
+ * instance, the owner's control subscription reads no job document (patched by every append),
+ * and a lease heartbeat writes no table that a query viewers subscribe to reads.
  */
 import { describe, expect, it } from 'vitest'
 import { api } from '../../convex/_generated/api'
-import { readControls } from '../../convex/controls'
-import { heartbeatInstance } from '../../convex/leases'
-import { createBackend, createInstance, newJob, statusEvent, TEST_SECRET, textDeltas, type Backend } from './backend'
+import { readControls, readReply } from '../../convex/controls'
+import { readEvents } from '../../convex/events'
+import { userChanges } from '../../convex/feed'
+import { heartbeatInstance, heartbeatLease } from '../../convex/leases'
+import schema from '../../convex/schema'
+import { createBackend, createInstance, newJob, statusEvent, TEST_SECRET, textDeltas, WRITER_LEASE, type Backend } from './backend'
 
 /** One index range (or document) a function read. */
 interface Read {
@@ -46,14 +49,32 @@ function passThrough(target: object, property: PropertyKey) {
   return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
 }
 
-/** The database of `db`, recording every index range and document it reads into `reads`. */
-function recordingDatabase(db: AnyObject, reads: Read[]): AnyObject {
+/** The table a document id belongs to. */
+function tableOf(db: AnyObject, id: string): string {
+  const normalize = db.normalizeId as (table: string, id: string) => string | null
+  return Object.keys(schema.tables).find(table => normalize.call(db, table, id) !== null) ?? '(unknown)'
+}
+
+/** The database of `db`, recording every index range and document it reads into `reads`, and the table of every write into `writes`. */
+function recordingDatabase(db: AnyObject, reads: Read[], writes: string[] = []): AnyObject {
   return new Proxy(db, {
     get(target, property) {
       if (property === 'get') {
         return (id: string) => {
-          reads.push({ table: '(by id)', index: null, range: [String(id)] })
+          reads.push({ table: tableOf(target, id), index: null, range: ['by id'] })
           return (target.get as (id: string) => unknown).call(target, id)
+        }
+      }
+      if (property === 'insert') {
+        return (table: string, value: unknown) => {
+          writes.push(`insert ${table}`)
+          return (target.insert as (table: string, value: unknown) => unknown).call(target, table, value)
+        }
+      }
+      if (property === 'patch' || property === 'replace' || property === 'delete') {
+        return (id: string, ...rest: unknown[]) => {
+          writes.push(`${property} ${tableOf(target, id)}`)
+          return (target[property] as (id: string, ...rest: unknown[]) => unknown).call(target, id, ...rest)
         }
       }
       if (property !== 'query') return passThrough(target, property)
@@ -79,12 +100,23 @@ function recordingDatabase(db: AnyObject, reads: Read[]): AnyObject {
   })
 }
 
-/** Runs a registered function's handler (with the secret) on a recording database; returns what it read. */
-async function readSetOf(backend: Backend, registered: unknown, args: Record<string, unknown>): Promise<string[]> {
+/** Runs a registered function's handler (with the secret) on a recording database; returns what it read and wrote. */
+async function accessOf(backend: Backend, registered: unknown, args: Record<string, unknown>): Promise<{ reads: string[], writes: string[], result: unknown }> {
   const handler = (registered as { _handler: (ctx: unknown, args: unknown) => Promise<unknown> })._handler
   const reads: Read[] = []
-  await backend.run(async ctx => void await handler({ ...ctx, db: recordingDatabase(ctx.db as unknown as AnyObject, reads) }, { ...args, secret: TEST_SECRET }))
-  return reads.map(read => [`${read.table}${read.index ? `.${read.index}` : ''}`, ...read.range].join(' '))
+  const writes: string[] = []
+  const result = await backend.run(async ctx => await handler({ ...ctx, db: recordingDatabase(ctx.db as unknown as AnyObject, reads, writes) }, { ...args, secret: TEST_SECRET }))
+  return { reads: reads.map(read => [`${read.table}${read.index ? `.${read.index}` : ''}`, ...read.range].join(' ')), writes, result }
+}
+
+/** Runs a registered function's handler (with the secret) on a recording database; returns what it read. */
+async function readSetOf(backend: Backend, registered: unknown, args: Record<string, unknown>): Promise<string[]> {
+  return (await accessOf(backend, registered, args)).reads
+}
+
+/** The tables in a read set. */
+function tablesOf(reads: string[]): Set<string> {
+  return new Set(reads.map(read => read.split(/[ .]/)[0]!))
 }
 
 describe('what the hot paths read', () => {
@@ -111,5 +143,42 @@ describe('what the hot paths read', () => {
     expect(reads.filter(read => read.startsWith('jobs'))).toEqual([])
     // Still null for a job that does not exist.
     expect(await backend.query(api.controls.readControls, { secret: TEST_SECRET, jobId: 'nobody', afterNumber: 0 })).toBeNull()
+  })
+
+  it('a lease heartbeat writes only the job\'s lease document, a table no query viewers subscribe to reads: heartbeats re-run no viewer\'s subscription', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    await provider.appendEvents(job.id, [statusEvent(1, 'waiting'), ...textDeltas(2, ['Hi'])], { epoch: 1 })
+    const controlId = await provider.sendControl!(job.id, { type: 'abort', userId: 'user-1' })
+
+    const heartbeat = await accessOf(backend, heartbeatLease, { jobId: job.id, lease: WRITER_LEASE, leaseMs: 10_000 })
+    expect(heartbeat.result).toBe(true)
+    expect(heartbeat.writes).toEqual(['patch leases'])
+    // Nor does it read the job document, so it does not conflict with the job's appends over it.
+    expect([...tablesOf(heartbeat.reads)]).toEqual(['leases'])
+
+    // Every query a subscription follows (convex-subscription.ts, convex-user-subscription.ts,
+    // convex-control-subscription.ts, subscribeControlReply), in its steady state and with results.
+    const subscribed: Array<[string, unknown, Record<string, unknown>]> = [
+      ['readEvents, from the start', readEvents, { jobId: job.id }],
+      ['readEvents, after a seq', readEvents, { jobId: job.id, afterSeq: 0 }],
+      ['readEvents, at the tail', readEvents, { jobId: job.id, afterSeq: 3 }],
+      ['userChanges, from the start', userChanges, { userId: job.userId }],
+      ['userChanges, with changes', userChanges, { userId: job.userId, afterChangedAt: 0 }],
+      ['readControls', readControls, { jobId: job.id, afterNumber: 0 }],
+      ['readReply', readReply, { jobId: job.id, controlId }],
+    ]
+    // Convex re-runs a subscribed query when a write touches what it read: a write to another
+    // table never does.
+    const written = new Set(heartbeat.writes.map(write => write.split(' ')[1]!))
+    for (const [name, query, args] of subscribed) {
+      const read = tablesOf(await readSetOf(backend, query, args))
+      expect({ name, both: [...read].filter(table => written.has(table)) }).toEqual({ name, both: [] })
+    }
+    // The heartbeat took effect where the lease is read: the job's record.
+    expect((await provider.get(job.id))?.lease).toMatchObject({ instanceId: WRITER_LEASE.instanceId, epoch: 1 })
+    expect((await provider.get(job.id))?.lease?.expiresAt).not.toBe(WRITER_LEASE.expiresAt)
   })
 })
