@@ -23,9 +23,12 @@ const modules = Object.fromEntries(Object.entries(loaded).map(([path, module]) =
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789'
 process.env.BACKGROUND_JOBS_SECRET = TEST_SECRET
 
-/** A fresh, empty backend that enforces Convex's per-transaction limits. */
-export function createBackend() {
-  return convexTest({ schema, modules, transactionLimits: true })
+/**
+ * A fresh, empty backend that enforces Convex's per-transaction limits (`limits`: some of them
+ * lowered, so a test passes them with few documents).
+ */
+export function createBackend(limits?: { documentsRead?: number, bytesRead?: number }) {
+  return convexTest({ schema, modules, transactionLimits: limits ?? true })
 }
 
 /** The backend type. */
