@@ -12,13 +12,14 @@ import type { MutationCtx } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
 import { TERMINAL_STATUSES } from './model'
+import { MAX_RATE_WINDOW_MS } from './rates'
 
 /** Finished jobs are kept this long unless `BACKGROUND_JOBS_RETENTION_MS` says otherwise (1 h). */
 export const DEFAULT_RETENTION_MS = 3_600_000
 /** Jobs looked at per mutation. */
 const DEFAULT_JOB_LIMIT = 100
-/** Rate-limit hits older than this are deleted by the cron (every window is far shorter). */
-const RATE_HIT_MAX_AGE_MS = 3_600_000
+/** Rate-limit hits older than this are deleted by the cron (`rates:take` refuses a longer window). */
+const RATE_HIT_MAX_AGE_MS = MAX_RATE_WINDOW_MS
 
 /** What one mutation may still read and delete. */
 interface Budget {

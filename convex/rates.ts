@@ -3,18 +3,50 @@
  * sliding window of hits per key. One mutation per hit; it also drops the key's hits that left
  * the window, so a key holds at most `limit` documents. Only the servers may call it (access.ts).
  */
-import { v } from 'convex/values'
+import { ConvexError, v } from 'convex/values'
 import type { DatabaseWriter } from './_generated/server'
 import { serverMutation } from './access'
 
 /** Hits older than the window deleted per call (the rest go on later calls). */
 const PRUNE_LIMIT = 100
 
+/**
+ * The most hits one window may allow: a call reads up to that many hit documents, and Convex
+ * reads at most 32,000 documents per call. The engine's windows allow `limits.…PerMinute`.
+ */
+export const MAX_RATE_LIMIT = 10_000
+
+/** The longest window: the retention cron deletes hits older than this (cleanup.ts), so a longer one would forget hits it still counts. */
+export const MAX_RATE_WINDOW_MS = 3_600_000
+
+/** The `data` of the error a call with a rate window that counts nothing sensible throws. */
+export type InvalidRate = {
+  code: 'invalid-rate'
+  message: string
+}
+
+/**
+ * Throws `InvalidRate` unless `limit` is a number from 1 to `MAX_RATE_LIMIT` (a fraction allows the
+ * next whole number of hits, as the memory provider's `count >= limit` does) and `windowMs` one
+ * above 0 and at most `MAX_RATE_WINDOW_MS`. A limit ≤ 0 is "off" in the engine, which then never
+ * calls; here it would refuse everything (0) or count nothing (negative, NaN), silently.
+ */
+function assertRateWindow(key: string, limit: number, windowMs: number): void {
+  const invalid = (message: string) => new ConvexError<InvalidRate>({ code: 'invalid-rate', message: `Rate window ${JSON.stringify(key)}: ${message}` })
+  if (!Number.isFinite(limit) || limit <= 0 || limit > MAX_RATE_LIMIT) throw invalid(`limit must be a number above 0 and at most ${MAX_RATE_LIMIT} (hits per window); got ${limit}`)
+  if (!Number.isFinite(windowMs) || windowMs <= 0 || windowMs > MAX_RATE_WINDOW_MS) throw invalid(`windowMs must be a number above 0 and at most ${MAX_RATE_WINDOW_MS} (1 hour); got ${windowMs}`)
+}
+
 /** The arguments of a hit (also `jobs.create`'s `rate`). */
 export const rateArgs = { key: v.string(), limit: v.number(), windowMs: v.number() }
 
-/** Counts a hit of `key` unless `limit` hits fall in the last `windowMs`; else says when a slot frees. */
-export async function takeHit(db: DatabaseWriter, { key, limit, windowMs }: { key: string, limit: number, windowMs: number }) {
+/**
+ * Counts a hit of `key` unless `limit` hits fall in the last `windowMs`; else says when a slot
+ * frees. Throws `InvalidRate` (nothing counted) for a limit or window that counts nothing sensible.
+ */
+export async function takeHit(db: DatabaseWriter, { key, limit: given, windowMs }: { key: string, limit: number, windowMs: number }) {
+  assertRateWindow(key, given, windowMs)
+  const limit = Math.ceil(given)
   const now = Date.now()
   const stale = await db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).lte('at', now - windowMs)).take(PRUNE_LIMIT)
   for (const hit of stale) await db.delete(hit._id)

@@ -57,6 +57,19 @@ export function assertStorable(what: 'request' | 'answer', json: string | undefi
 }
 
 /**
+ * A rate window Convex cannot count (`rates:take`, `jobs:create`'s `rate`): a limit ≤ 0, not a
+ * number or above 10,000, or a window ≤ 0 or over an hour. A caller's bug, not an outage: a 500
+ * naming the argument, never a 503 that asks to retry the same call. The engine never sends one
+ * (a limit ≤ 0 is off and skips the call).
+ */
+export class ConvexInvalidRateError extends BackgroundJobsError {
+  override readonly name = 'ConvexInvalidRateError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/**
  * Convex answered a call with an error (in production most are just `Server Error`: a conflict
  * that outlasted Convex's retries, an overloaded deployment, a transaction limit): 503 with
  * `Retry-After` and a message naming Convex and the function, never a bare 500. Not a timeout:
@@ -73,7 +86,8 @@ export class ConvexCallError extends ProviderUnavailableError {
 
 /**
  * Rethrows a failed call's error as what the routes should answer: an access refusal of
- * convex/access.ts as `ConvexAccessError` (its message names the settings), our own errors and a
+ * convex/access.ts as `ConvexAccessError` (its message names the settings), a rate window Convex
+ * cannot count as `ConvexInvalidRateError`, our own errors and a
  * missing `convex` package as they are, and anything else Convex said as `ConvexCallError` (503).
  */
 export function explainFailure(error: unknown, what: string, retryAfterSeconds: number): never {
@@ -81,6 +95,7 @@ export function explainFailure(error: unknown, what: string, retryAfterSeconds: 
   if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
     throw new ConvexAccessError(data.message, { cause: error })
   }
+  if (data?.code === 'invalid-rate' && data.message) throw new ConvexInvalidRateError(data.message, { cause: error })
   if (error instanceof BackgroundJobsError || error instanceof ConvexPackageMissingError) throw error
   throw new ConvexCallError(what, error, retryAfterSeconds)
 }

@@ -26,7 +26,7 @@ import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 
-export { ConvexAccessError, ConvexCallError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
+export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
