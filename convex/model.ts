@@ -5,7 +5,7 @@
 import { getDocumentSize, v } from 'convex/values'
 import { RECORD_PAGE_BYTES, utf8Bytes } from './limits'
 import type { Doc } from './_generated/dataModel'
-import type { DatabaseReader } from './_generated/server'
+import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { leaseOf } from './leaseStore'
 import { jobFields, leaseValidator, type StoredJobStatus, type StoredLease } from './schema'
 
@@ -74,21 +74,33 @@ export function compareNewestFirst(a: { createdAt: number, jobId: string }, b: {
   return b.createdAt - a.createdAt || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0)
 }
 
-/** The user's latest `changedAt` (0 before the first). */
+/**
+ * The user's latest `changedAt` (0 before the first): from the user's `userFeeds` document, which
+ * only the changes the feed reports write — not from the top job document of `by_user_changed`,
+ * which every append of that job patches (a feed subscription reading it re-ran on each of them).
+ * Users with no `userFeeds` document yet (changes made by an older version) fall back to the index.
+ */
 export async function lastChangedAt(db: DatabaseReader, userId: string): Promise<number> {
+  const feed = await db.query('userFeeds').withIndex('by_user', q => q.eq('userId', userId)).unique()
+  if (feed) return feed.lastChangedAt
   const latest = await db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId)).order('desc').first()
   return latest?.changedAt ?? 0
 }
 
 /**
- * The `changedAt` for a change a user's notification feed reports: server time, but always above
- * the user's latest one. Reading the user's latest puts the top of that index range in the
- * transaction's read set, so two such changes of one user at once conflict and one retries: values
- * follow the commit order, and a feed that read up to a value never sees a smaller one later.
- * These changes are rare (creation, status changes, input requests), so the conflicts are too.
+ * The `changedAt` for a change a user's notification feed reports, recorded as the user's latest:
+ * server time, but always above the user's latest one. Reading and writing the user's `userFeeds`
+ * document puts it in the transaction's read set, so two such changes of one user at once
+ * conflict and one retries: values follow the commit order, and a feed that read up to a value
+ * never sees a smaller one later. These changes are rare (creation, status changes, input
+ * requests), so the conflicts are too.
  */
-export async function nextChangedAt(db: DatabaseReader, userId: string): Promise<number> {
-  return Math.max(Date.now(), await lastChangedAt(db, userId) + 1)
+export async function nextChangedAt(db: DatabaseWriter, userId: string): Promise<number> {
+  const changedAt = Math.max(Date.now(), await lastChangedAt(db, userId) + 1)
+  const feed = await db.query('userFeeds').withIndex('by_user', q => q.eq('userId', userId)).unique()
+  if (feed) await db.patch(feed._id, { lastChangedAt: changedAt })
+  else await db.insert('userFeeds', { userId, lastChangedAt: changedAt })
+  return changedAt
 }
 
 /**

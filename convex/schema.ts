@@ -170,6 +170,10 @@ export default defineSchema({
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),
+  // A user's latest `changedAt` (model.ts): what a feed subscription reads while nothing changed,
+  // written only by the changes the feed reports, never by appends.
+  userFeeds: defineTable({ userId: v.string(), lastChangedAt: v.number() })
+    .index('by_user', ['userId']),
   // Instances alive until `expiresAt` (server time), renewed by each one's recovery heartbeat: how
   // many share the jobs of a lost one.
   instances: defineTable({ instanceId: v.string(), expiresAt: v.number() })

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import { api } from '../../convex/_generated/api'
 import { readControls, readReply } from '../../convex/controls'
-import { readEvents } from '../../convex/events'
+import { appendEvents, readEvents } from '../../convex/events'
 import { userChanges } from '../../convex/feed'
 import { heartbeatInstance, heartbeatLease } from '../../convex/leases'
 import schema from '../../convex/schema'
@@ -180,5 +180,25 @@ describe('what the hot paths read', () => {
     // The heartbeat took effect where the lease is read: the job's record.
     expect((await provider.get(job.id))?.lease).toMatchObject({ instanceId: WRITER_LEASE.instanceId, epoch: 1 })
     expect((await provider.get(job.id))?.lease?.expiresAt).not.toBe(WRITER_LEASE.expiresAt)
+  })
+
+  it('a user\'s feed subscription, while nothing it reports changed, reads no job document: the appends of the user\'s jobs do not re-run it', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    const job = newJob()
+    await provider.create(job)
+    await provider.appendEvents(job.id, [statusEvent(1, 'running')], { epoch: 1 })
+    const head = (await accessOf(backend, userChanges, { userId: job.userId })).result as { lastChangedAt: number }
+    // The steady state of convex-user-subscription.ts: subscribed after the latest change.
+    const idle = await readSetOf(backend, userChanges, { userId: job.userId, afterChangedAt: head.lastChangedAt })
+    // A text append patches the job document (lastSeq, updatedAt) and reports nothing to the feed.
+    const append = await accessOf(backend, appendEvents, { jobId: job.id, epoch: 1, batches: [JSON.stringify(textDeltas(2, ['Hi']))] })
+    expect(append.result).toMatchObject({ ok: true })
+    const written = new Set(append.writes.map(write => write.split(' ')[1]!))
+    expect([...tablesOf(idle)].filter(table => written.has(table))).toEqual([])
+    // A change the feed reports still moves its cursor.
+    await provider.appendEvents(job.id, [statusEvent(3, 'waiting')], { epoch: 1 })
+    const after = (await accessOf(backend, userChanges, { userId: job.userId, afterChangedAt: head.lastChangedAt })).result as { changes: Array<{ record: { jobId: string, status: string } }> }
+    expect(after.changes.map(change => [change.record.jobId, change.record.status])).toEqual([[job.id, 'waiting']])
   })
 })
