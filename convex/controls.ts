@@ -23,7 +23,7 @@ async function lastControlNumber(db: DatabaseReader, jobId: string): Promise<num
 
 /**
  * Whether the job exists, read from its request document, which is written once and never changed:
- * the job document is patched by every append and lease heartbeat, and reading it would re-run
+ * the job document is patched by every append, and reading it would re-run
  * the owner's control subscription on each of them. Jobs written before `jobRequests` existed
  * are looked up by their job document.
  */

@@ -110,7 +110,7 @@ export default defineSchema({
     ...jobFields,
     /**
      * Only in documents written before `jobRequests` existed. The request lives in a document of
-     * its own: every append and heartbeat patches the job document, and each patch stores (and
+     * its own: every append patches the job document, and each patch stores (and
      * each subscription re-run reads) the whole document again.
      */
     requestJson: v.optional(v.string()),
@@ -125,7 +125,7 @@ export default defineSchema({
      * Only in documents written before the `leases` table existed. The lease lives in a document
      * of its own: a heartbeat that patched the job document re-ran every query that read it —
      * every viewer's `events:readEvents` subscription among them. An embedded lease is still read
-     * (`leaseOf` in model.ts) and moves to `leases` at the job's next claim or heartbeat.
+     * (`leaseOf` in leaseStore.ts) and moves to `leases` at the job's next claim or heartbeat.
      */
     lease: v.optional(leaseValidator),
   })
