@@ -54,7 +54,7 @@ function describe(key: string): string {
   return `backgroundJobs.${key} (${envNameOf(key)})`
 }
 
-/** Every numeric setting must be a finite, non-negative number (most of them positive). */
+/** Every numeric setting must be a finite, non-negative whole number (most of them positive). */
 function checkNumbers(defaults: object, values: Record<string, unknown>, prefix: string, problems: string[]): void {
   for (const [name, fallback] of Object.entries(defaults)) {
     const key = prefix ? `${prefix}.${name}` : name
@@ -66,6 +66,9 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
     if (typeof fallback !== 'number') continue
     if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${typeof value === 'number' ? value : JSON.stringify(value)}`)
     else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
+    // Counts, sizes and times alike: a fraction is a mistake (Retry-After is whole seconds, a
+    // count of 2.5 would reach Redis as a range index it refuses at the first request).
+    else if (!Number.isInteger(value)) problems.push(`${describe(key)} must be a whole number, got ${value}`)
     else if (value === 0 && !ZERO_ALLOWED.has(key)) problems.push(`${describe(key)} must be greater than 0`)
     else if (key.endsWith('Ms') && !NOT_A_TIMER.has(key) && value > MAX_TIMER_MS) problems.push(`${describe(key)} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${value}`)
   }

@@ -15,6 +15,16 @@ describe('configuration checks', () => {
     expect(problems.join('\n')).toContain('NUXT_BACKGROUND_JOBS_LIMITS_TOOL_TIMEOUT_MS) must be a number')
   })
 
+  it('refuses fractions: counts, sizes, seconds and times are whole numbers', () => {
+    const problems = configProblems(resolveConfig({ limits: { createPerMinute: 2.5, maxConcurrentJobsPerUser: 1.5, retryAfterSeconds: 0.5 }, stream: { batchWindowMs: 12.5 } }))
+    expect(problems).toEqual([
+      'backgroundJobs.limits.maxConcurrentJobsPerUser (NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS_PER_USER) must be a whole number, got 1.5',
+      'backgroundJobs.limits.retryAfterSeconds (NUXT_BACKGROUND_JOBS_LIMITS_RETRY_AFTER_SECONDS) must be a whole number, got 0.5',
+      'backgroundJobs.limits.createPerMinute (NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE) must be a whole number, got 2.5',
+      'backgroundJobs.stream.batchWindowMs (NUXT_BACKGROUND_JOBS_STREAM_BATCH_WINDOW_MS) must be a whole number, got 12.5',
+    ])
+  })
+
   it('refuses a time longer than a Node timer can wait (it would fire at once), but not for the retention', () => {
     const days40 = 40 * 24 * 3_600_000
     const problems = configProblems(resolveConfig({ limits: { jobTimeoutMs: days40, retentionMs: days40 }, stream: { heartbeatMs: 2 ** 31 } }))
