@@ -1,0 +1,73 @@
+/**
+ * A TCP proxy on 127.0.0.1 between one app instance and Redis that can cut that instance off:
+ * `partition()` stops forwarding both ways (bytes wait in the proxy, as packets wait for TCP
+ * retransmission on a real network) and `heal()` delivers what waited and forwards again. Neither
+ * side sees a close or a reset: the instance keeps running, reachable by its clients, with its
+ * Redis connections hanging. Connections opened during the partition wait too.
+ */
+import { createConnection, createServer } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+
+/** A running proxy. */
+export interface RedisPartitionProxy {
+  /** `redis://127.0.0.1:<port>` of the proxy. */
+  url: string
+  partition: () => void
+  heal: () => void
+  close: () => Promise<void>
+}
+
+interface Link {
+  from: Socket
+  to: Socket
+  waiting: Buffer[]
+}
+
+/** Starts a proxy to the Redis at `target` (`redis://127.0.0.1:<port>`), on `port` (default: a free one). */
+export async function startRedisPartitionProxy(target: string, port = 0): Promise<RedisPartitionProxy> {
+  const { hostname, port: targetPort } = new URL(target)
+  const links = new Set<Link>()
+  const sockets = new Set<Socket>()
+  let cut = false
+  const forward = (link: Link) => link.from.on('data', (chunk: Buffer) => {
+    if (cut) link.waiting.push(chunk)
+    else link.to.write(chunk)
+  })
+  const server = createServer((client) => {
+    const redis = createConnection(Number(targetPort), hostname)
+    const pair = [{ from: client, to: redis, waiting: [] }, { from: redis, to: client, waiting: [] }] as Link[]
+    for (const link of pair) {
+      links.add(link)
+      forward(link)
+    }
+    sockets.add(client).add(redis)
+    const end = () => {
+      for (const link of pair) links.delete(link)
+      sockets.delete(client)
+      sockets.delete(redis)
+      client.destroy()
+      redis.destroy()
+    }
+    for (const socket of [client, redis]) {
+      socket.on('close', end)
+      socket.on('error', end)
+    }
+  })
+  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve))
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    partition: () => {
+      cut = true
+    },
+    heal: () => {
+      cut = false
+      for (const link of links) {
+        for (const chunk of link.waiting.splice(0)) link.to.write(chunk)
+      }
+    },
+    close: () => new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy()
+      server.close(() => resolve())
+    }),
+  }
+}
