@@ -64,6 +64,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
       return run.live.state
     },
     requestInput: request => run.inputs.request(request),
+    confirmLease: () => run.confirmLease(),
     async prepareModelRequest(request) {
       // The hook gets its own copy: the documented `request.messages.unshift(system)` changed the
       // loop's conversation, so each round sent one more system message than the one before.

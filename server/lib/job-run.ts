@@ -43,6 +43,12 @@ export interface JobRun {
   abandoned: boolean
   /** The run's span (a no-op without a tracing SDK). */
   trace: JobTrace
+  /**
+   * Before the run starts a tool, a node or a model round: `null` while its lease surely holds,
+   * else a promise that settles once the store confirmed it (rejects when the job was lost). Always
+   * `null` on a provider without leases.
+   */
+  confirmLease: () => Promise<void> | null
 }
 
 /** Abort reasons that end a job `aborted`; the others (time limit, shutdown, store trouble) end it `failed`. */
@@ -126,6 +132,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     ending: null,
     abandoned: false,
     trace: options.trace,
+    confirmLease: () => null,
   }
   run.inputs = new InputRequests({
     live,

@@ -77,6 +77,13 @@ export interface RunContext {
    * is `abort` (the engine aborts the job) or `fail` (the engine fails the job).
    */
   requestInput(options: InputRequestOptions): Promise<InputAnswer>
+  /**
+   * Called before a tool, a node or a model round starts: `null` (go on at once) while this
+   * instance surely holds the job's lease, else a promise that settles once the store confirmed it,
+   * or rejects with the abort reason when another instance took the job over meanwhile (an owner
+   * that was frozen or cut off from the store). Absent: no lease to confirm.
+   */
+  confirmLease?(): Promise<void> | null
   /** Lets the app adjust an upstream request (the `background-jobs:upstream-request` hook). */
   prepareModelRequest(request: ModelRequest): Promise<ModelRequest>
   /** Adds to the job's metrics (counts add up; tokens add up). */

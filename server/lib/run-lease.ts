@@ -3,11 +3,14 @@
  * lease every `lease.heartbeatMs` (stopping the run when another instance took it over) and
  * follows the job's controls (abort, input answers sent to any instance), from the start, so
  * nothing sent while nobody owned the job is missed. Each control gets a reply with the real
- * outcome, which the sending instance turns into its HTTP answer.
+ * outcome, which the sending instance turns into its HTTP answer. An owner that was away past its
+ * lease (frozen, cut off from the store) confirms the lease before it acts on anything
+ * (lease-confirmation.ts).
  */
 import { BackgroundJobsError } from './errors'
 import type { JobRun } from './job-run'
 import { createFailureStreakLog } from './failure-streak-log'
+import { createLeaseConfirmation } from './lease-confirmation'
 import type { Logger } from './logger'
 import type { ControlReply, JobLease, JobProvider, StoredJobControl } from './providers/types'
 
@@ -35,33 +38,61 @@ export interface HoldLeaseOptions {
   onControl: (run: JobRun, control: StoredJobControl) => Promise<ControlReply>
   /** Another instance took the job over: stop the run without writing. */
   onLost: (run: JobRun, reason: string) => void
+  /** A monotonic clock in ms (tests). @default performance.now */
+  monotonicNow?: () => number
 }
 
-/** Keeps the lease of a run alive and acts on its controls; returns the cleanup. */
-export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOptions): () => void {
+/** A held lease: its cleanup, and the check an owner makes before it starts anything (lease-confirmation.ts). */
+export interface LeaseHold {
+  release: () => void
+  confirm: () => Promise<void> | null
+}
+
+/** Keeps the lease of a run alive and acts on its controls. */
+export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOptions): LeaseHold {
   const { provider, logger } = options
   const { id } = run.record
-  const unsubscribe = provider.subscribeControls(id, (control) => {
+  // Once per outage, not per beat (failure-streak-log.ts).
+  const heartbeatLog = createFailureStreakLog({ logger, level: 'warn', failed: 'lease heartbeat failed (not logged again until a heartbeat succeeds)', recovered: 'lease heartbeat succeeded again', fields: { jobId: id } })
+  /** The store refused the lease: another instance holds it, or the store lost the job (a restart without its data). */
+  const refused = async () => {
+    // A stored end makes the lease moot (the store refuses it for a finished job); while the end
+    // is being stored its write decides: refused (another owner) stops the run there.
+    if (run.live.ended || run.live.ending) return
+    const record = await provider.get(id)
+    if (!run.live.ended && !run.live.ending) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
+  }
+  const confirmation = createLeaseConfirmation({
+    jobId: id,
+    lease,
+    durationMs: run.config.lease.durationMs,
+    heartbeatMs: run.config.lease.heartbeatMs,
+    heartbeat: (jobId, held, durationMs) => provider.heartbeatLease(jobId, held, durationMs),
+    onRefused: refused,
+    onError: error => heartbeatLog.failed(error),
+    onSucceeded: () => heartbeatLog.succeeded(),
+    signal: run.controller.signal,
+    timers: run.timers,
+    monotonicNow: options.monotonicNow,
+  })
+  const act = (control: StoredJobControl) => {
     // Only the job's owner may steer it; anyone else learns nothing (a 404, as locally).
     const reply: Promise<ControlReply> = control.userId === run.record.userId
       ? options.onControl(run, control).catch(replyOf)
       : Promise.resolve({ ok: false, status: 404, error: 'JobNotFoundError', message: `Job ${id} not found` })
     void reply.then(answer => provider.replyToControl(id, control.id, answer))
       .catch(error => logger.warn('could not reply to a control', { jobId: id, controlId: control.id, error }))
+  }
+  const unsubscribe = provider.subscribeControls(id, (control) => {
+    // A control delivered to an owner that was away past its lease (frozen, cut off) may belong to
+    // the next owner: act on it (and reply) only once the store confirmed the lease; when it was
+    // lost, the real owner answers it.
+    const pending = confirmation.confirm()
+    if (!pending) return act(control)
+    pending.then(() => act(control), () => logger.info('a control reached this instance after it lost the job; left to the owner', { jobId: id, controlId: control.id }))
   }, { fromStart: true })
-  // Once per outage, not per beat (failure-streak-log.ts).
-  const heartbeatLog = createFailureStreakLog({ logger, level: 'warn', failed: 'lease heartbeat failed (not logged again until a heartbeat succeeds)', recovered: 'lease heartbeat succeeded again', fields: { jobId: id } })
   run.timers.interval(() => {
-    void provider.heartbeatLease(id, lease, run.config.lease.durationMs).then((held) => {
-      heartbeatLog.succeeded()
-      // A stored end makes the lease moot (the store refuses it for a finished job); while the end
-      // is being stored its write decides: refused (another owner) stops the run there.
-      if (held || run.live.ended || run.live.ending) return
-      // Refused: another instance holds the lease, or the store lost the job (a restart without its data).
-      return provider.get(id).then((record) => {
-        if (!run.live.ended && !run.live.ending) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
-      })
-    }).catch(error => heartbeatLog.failed(error))
+    void confirmation.beat().then(held => held ? undefined : refused()).catch(error => heartbeatLog.failed(error))
   }, run.config.lease.heartbeatMs)
-  return unsubscribe
+  return { release: unsubscribe, confirm: confirmation.confirm }
 }

@@ -165,9 +165,11 @@ export function createRunManager(options: RunManagerOptions) {
     runs.set(record.id, run)
     // Counted here, not from events: a run taken over mid-stream commits no `job-status` first.
     useMetrics().startRun(record.id, run.live.state.status)
-    const releaseLease = shared && lease
+    const hold = shared && lease
       ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun })
-      : () => {}
+      : null
+    const releaseLease = hold?.release ?? (() => {})
+    if (hold) run.confirmLease = hold.confirm
     timers.timeout(() => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
     for (const pending of resume?.state.pendingInputs ?? []) {

@@ -88,6 +88,7 @@ describe('log lines during a store outage', () => {
       record: { id: 'job-1', userId: 'user-1' },
       timers,
       live: { ended: false, ending: false },
+      controller: new AbortController(),
       config: { lease: { durationMs: 15_000, heartbeatMs: 1_000 } },
     } as unknown as JobRun
     let down = true
@@ -99,7 +100,7 @@ describe('log lines during a store outage', () => {
       },
     } as unknown as SharedProvider
     const { logger, lines } = recordingLogger()
-    const release = holdLease(run, { instanceId: 'a', epoch: 1, expiresAt: 0 }, { provider, logger, onControl: async () => ({ ok: true }), onLost: () => {} })
+    const { release } = holdLease(run, { instanceId: 'a', epoch: 1, expiresAt: 0 }, { provider, logger, onControl: async () => ({ ok: true }), onLost: () => {} })
     await vi.advanceTimersByTimeAsync(60_000)
     down = false
     await vi.advanceTimersByTimeAsync(5_000)

@@ -1,11 +1,14 @@
 /**
  * The owner's lease: a refused heartbeat stops the local run, and the reason says whether another
- * instance took the job over or the store no longer has it (a Redis restart without its data).
+ * instance took the job over or the store no longer has it (a Redis restart without its data). An
+ * owner back from a pause past its lease (frozen, cut off) confirms the lease with the store before
+ * it acts on a control or starts anything, and leaves the control to the real owner when it lost.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobRun } from '../../server/lib/job-run'
 import { silentLogger } from '../../server/lib/logger'
 import type { JobRecord } from '../../server/lib/providers/types'
+import type { ControlReply, StoredJobControl } from '../../server/lib/providers/types'
 import type { SharedProvider } from '../../server/lib/run-lease'
 import { holdLease } from '../../server/lib/run-lease'
 import { createTimerSet } from '../../server/lib/timers'
@@ -18,6 +21,7 @@ function fakeRun() {
       record: { id: 'job-1', userId: 'user-1' },
       timers,
       live: { ended: false, ending: false },
+      controller: new AbortController(),
       config: { lease: { durationMs: 15_000, heartbeatMs: 5_000 } },
     } as unknown as JobRun,
   }
@@ -43,11 +47,99 @@ describe('holdLease', () => {
     for (const [stored, reason] of [[{ id: 'job-1' } as JobRecord, 'lease lost to another instance'], [null, 'the job is no longer in the store']] as const) {
       const { run, timers } = fakeRun()
       const lost: string[] = []
-      const stop = holdLease(run, { instanceId: 'a', epoch: 1, expiresAt: 0 }, { provider: fakeProvider(stored), logger: silentLogger, onControl: async () => ({ ok: true }), onLost: (_, why) => lost.push(why) })
+      const { release: stop } = holdLease(run, { instanceId: 'a', epoch: 1, expiresAt: 0 }, { provider: fakeProvider(stored), logger: silentLogger, onControl: async () => ({ ok: true }), onLost: (_, why) => lost.push(why) })
       await vi.advanceTimersByTimeAsync(5_000)
       expect(lost).toEqual([reason])
       stop()
       timers.clearAll()
     }
+  })
+
+  /** An owner whose lease the store either still extends (`held`) or gave to another instance. */
+  function pausedOwner(held: boolean) {
+    const { run, timers } = fakeRun()
+    let clock = 0
+    let deliver: (control: StoredJobControl) => void = () => {}
+    const replies: Array<[string, ControlReply]> = []
+    const acted: string[] = []
+    const lost: string[] = []
+    const provider = {
+      subscribeControls: (_id: string, listener: (control: StoredJobControl) => void) => {
+        deliver = listener
+        return () => {}
+      },
+      heartbeatLease: async () => held,
+      get: async () => ({ id: 'job-1' }),
+      replyToControl: async (_id: string, controlId: string, reply: ControlReply) => {
+        replies.push([controlId, reply])
+      },
+    } as unknown as SharedProvider
+    const hold = holdLease(run, { instanceId: 'a', epoch: 1, expiresAt: 0 }, {
+      provider,
+      logger: silentLogger,
+      monotonicNow: () => clock,
+      onControl: async (_, control) => {
+        acted.push(control.id)
+        return { ok: true }
+      },
+      onLost: (target, why) => {
+        lost.push(why)
+        target.controller.abort(new Error(why))
+      },
+    })
+    const control = { id: 'c1', type: 'input', userId: 'user-1', requestId: 'r1', answer: true } as unknown as StoredJobControl
+    return {
+      hold,
+      timers,
+      acted,
+      lost,
+      replies,
+      deliver: () => deliver(control),
+      /** The process was frozen for `ms` (no timer ran meanwhile). */
+      freezeFor: (ms: number) => {
+        clock += ms
+      },
+    }
+  }
+
+  it('within the lease nothing waits: confirm is null and a control is acted on at once', async () => {
+    const owner = pausedOwner(false)
+    owner.freezeFor(9_999)
+    expect(owner.hold.confirm()).toBeNull()
+    owner.deliver()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(owner.acted).toEqual(['c1'])
+    expect(owner.replies).toEqual([['c1', { ok: true }]])
+    owner.hold.release()
+    owner.timers.clearAll()
+  })
+
+  it('back from a pause past its lease, lost meanwhile: a control delivered late is not acted on nor answered, the run stops, and confirm rejects', async () => {
+    const owner = pausedOwner(false)
+    owner.freezeFor(20_000)
+    const confirming = owner.hold.confirm()
+    expect(confirming).not.toBeNull()
+    const settled = confirming!.then(() => 'confirmed', (error: Error) => error.message)
+    owner.deliver()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(await settled).toBe('lease lost to another instance')
+    expect(owner.acted).toEqual([])
+    expect(owner.replies).toEqual([])
+    expect(owner.lost).toEqual(['lease lost to another instance'])
+    owner.hold.release()
+    owner.timers.clearAll()
+  })
+
+  it('back from a pause past its lease, still held (nobody took it): the control is acted on once the store confirmed the lease', async () => {
+    const owner = pausedOwner(true)
+    owner.freezeFor(20_000)
+    owner.deliver()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(owner.acted).toEqual(['c1'])
+    expect(owner.replies).toEqual([['c1', { ok: true }]])
+    expect(owner.lost).toEqual([])
+    expect(owner.hold.confirm()).toBeNull()
+    owner.hold.release()
+    owner.timers.clearAll()
   })
 })

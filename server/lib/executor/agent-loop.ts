@@ -79,6 +79,9 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
 
   for (let step = options.firstStep ?? 1; ; step++) {
     if (context.signal.aborted) throw context.signal.reason
+    // An owner back from a pause past its lease asks the upstream nothing before the store confirms the lease.
+    const confirming = context.confirmLease?.()
+    if (confirming) await confirming
     context.emit({ type: 'step-start', step, ...tag })
     context.addMetrics({ total_rounds: 1 })
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }

@@ -68,6 +68,10 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
     const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: parsed.args, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
+  // An owner back from a pause past its lease (frozen, cut off) runs no tool before the store
+  // confirms the lease: another instance may own the job now. Rejects (the job's end) when lost.
+  const confirming = context.confirmLease?.()
+  if (confirming) await confirming
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs

@@ -83,6 +83,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     },
     prepareModelRequest: request => context.prepareModelRequest(request),
     addMetrics: metrics => context.addMetrics(metrics),
+    confirmLease: () => context.confirmLease?.() ?? null,
     flushHeldText() {
       if (heldReasoning) context.reasoning(heldReasoning, nodeId)
       writeText(heldText, nodeId)

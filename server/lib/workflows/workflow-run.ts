@@ -98,6 +98,9 @@ export class WorkflowRun {
   private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }): Promise<unknown> {
     const { context, state, workflow } = this
     const { nodeTimeoutMs } = context.config.limits
+    // An owner back from a pause past its lease starts no node before the store confirms the lease.
+    const confirming = context.confirmLease?.()
+    if (confirming) await confirming
     context.emit({ type: 'node-start', nodeId, kind: node.kind })
     context.addMetrics({ nodes_executed: 1 })
 
