@@ -166,6 +166,43 @@ describe('an owner that comes back after another instance took its job over', ()
     await expectEngineIdle(b.url, TOKEN)
   })
 
+  it('frozen while waiting, aborted meanwhile: the real owner aborts it; A, thawed, runs nothing more', async () => {
+    const user = await createClient(a.url).init()
+    const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { waitMs: 0 } })
+    const onB = await user.at(b.url).stream(job.streamUrl)
+    await onB.waitFor(frame => askedIn(frame) !== undefined)
+    freeze()
+    const aborted = await user.at(b.url).post(`/api/jobs/${job.id}/abort`)
+    expect(aborted).toMatchObject({ status: 200, body: { job: { status: 'aborted' } } })
+    thaw()
+    await expectEngineIdle(a.url, TOKEN)
+    await expectEngineIdle(b.url, TOKEN)
+    const { body: stored } = await user.at(a.url).get(`/api/jobs/${job.id}`)
+    expect(stored.state.status).toBe('aborted')
+    expect(effectsOf(job.id)).toEqual(['instance-a work', 'instance-a next'])
+  })
+
+  it('cut off from Redis while a tool node runs longer than the lease: A starts no further node until the store answers, and none once it learns B took over', async () => {
+    const user = await createClient(a.url).init()
+    const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { waitMs: 2_000 } })
+    const onA = await user.stream(job.streamUrl)
+    const onB = await user.at(b.url).stream(job.streamUrl)
+    await onA.waitFor(toolRunning('work'))
+    proxy.partition()
+    // B took the job over and re-ran it up to the question; A's own tool finished meanwhile (cut off).
+    const asked = askedIn(await onB.waitFor(frame => askedIn(frame) !== undefined))
+    await onA.waitFor(frame => frame.event === 'tool-result' && frame.data.nodeId === 'work')
+    proxy.heal()
+    await expectEngineIdle(a.url, TOKEN)
+    expect((await user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: asked, answer: { go: true } })).status).toBe(200)
+    expect((await onB.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+    expect(effectsOf(job.id)).toEqual(['instance-a work', 'instance-b work', 'instance-b next', 'instance-b last'])
+    const framesOnA = await followToEnd(user, job.streamUrl, {}, await onA.ended.then(() => onA.frames))
+    expect(framesOnA.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    // A's viewer never saw A start the next node (only the stored log's, from B: ids `2:<seq>`).
+    expect(framesOnA.filter(frame => frame.event === 'node-start' && frame.data.nodeId === 'next' && !frame.id?.includes(':'))).toEqual([])
+  })
+
   it('cut off from Redis mid-chat: A answers 503 naming Redis and keeps its viewer\'s stream; B ends the job; once healed A stops its run, its viewer gets the stored end, and A serves again without a restart', async () => {
     const user = await createClient(a.url).init()
     const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `hold ${randomUUID()}` }] })
@@ -175,9 +212,15 @@ describe('an owner that comes back after another instance took its job over', ()
     proxy.partition()
     const end = await onB.waitFor(frame => frame.event === 'job-end')
     expect(end.data).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
-    const refused = await user.post('/api/jobs', { messages: [{ role: 'user', content: 'during the partition' }] })
-    expect(refused.status).toBe(503)
-    expect(refused.body.message).toMatch(/Redis/)
+    // New requests on A need Redis, even a read of the job A runs: 503 naming Redis (after the 5 s command timeout).
+    const [refused, read] = await Promise.all([
+      user.post('/api/jobs', { messages: [{ role: 'user', content: 'during the partition' }] }),
+      user.get(`/api/jobs/${job.id}`),
+    ])
+    for (const answer of [refused, read]) {
+      expect(answer.status).toBe(503)
+      expect(answer.body.message).toMatch(/Redis/)
+    }
     // A's own viewer was not dropped by the partition.
     expect(onA.frames.some(frame => frame.event === 'job-end')).toBe(false)
     proxy.heal()
