@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -42,7 +43,7 @@ const held = new Promise<void>((resolve) => {
 
 beforeAll(async () => {
   redis = await startRedisServer()
-  proxy = await startRedisPartitionProxy(redis.url, 45_103)
+  proxy = await startRedisPartitionProxy(redis.url, await portInRange())
   upstream = await startMockUpstream((request: RecordedRequest) => {
     const prompt = userMessageOf(request)
     if (prompt.includes('hold')) return { chunks: PIECES, delayMs: 5, pauseAfterChunks: 10, resume: held }
@@ -60,16 +61,15 @@ beforeAll(async () => {
     NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
     FIXTURE_SIDE_EFFECTS_FILE: effectsFile,
   }
-  ;[a, b] = await Promise.all([
-    startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' }, 45_101),
-    startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' }, 45_102),
-  ])
+  // One after the other, so a failed start leaves nothing running (afterAll stops what started).
+  a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' }, await portInRange())
+  b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' }, await portInRange())
 })
 
 afterEach(() => {
   // Whatever a test did, A runs and reaches Redis again.
-  process.kill(a.pid, 'SIGCONT')
-  proxy.heal()
+  if (a) process.kill(a.pid, 'SIGCONT')
+  proxy?.heal()
 })
 
 afterAll(async () => {
@@ -80,6 +80,20 @@ afterAll(async () => {
   await redis?.stop()
   rmSync(effectsDir, { recursive: true, force: true })
 })
+
+/** A loopback port of this file's range (45000–45999) that is free now. */
+async function portInRange(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 45_000 + Math.floor(Math.random() * 1_000)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error('no free port in 45000–45999')
+}
 
 /** Which instance ran which tool of a job: "<instance> <label>" lines. */
 function effectsOf(jobId: string): string[] {
