@@ -24,7 +24,7 @@ export interface LeaseConfirmationOptions {
   heartbeat: (jobId: string, lease: JobLease, durationMs: number) => Promise<boolean>
   /** The store refused the lease: decide whether the run is lost (and stop it). */
   onRefused: () => Promise<void>
-  onError: (error: unknown) => void
+  /** A heartbeat the store accepted or refused (it answered); a failed one is the caller's to log. */
   onSucceeded: () => void
   /** The run's signal: an abort ends the wait. */
   signal: AbortSignal
@@ -88,9 +88,8 @@ export function createLeaseConfirmation(options: LeaseConfirmationOptions): Leas
       try {
         held = await beat()
       }
-      catch (error) {
-        // The store cannot be reached: nothing may start until it answers.
-        options.onError(error)
+      catch {
+        // The store cannot be reached (the periodic heartbeat logs it): nothing may start until it answers.
         await pause(heartbeatMs)
         continue
       }

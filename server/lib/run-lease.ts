@@ -58,9 +58,11 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
   const refused = async () => {
     // A stored end makes the lease moot (the store refuses it for a finished job); while the end
     // is being stored its write decides: refused (another owner) stops the run there.
-    if (run.live.ended || run.live.ending) return
+    // Stopped already (the periodic heartbeat and a confirmation may both hear the refusal): once.
+    const settled = () => run.live.ended || Boolean(run.live.ending) || run.controller.signal.aborted
+    if (settled()) return
     const record = await provider.get(id)
-    if (!run.live.ended && !run.live.ending) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
+    if (!settled()) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
   }
   const confirmation = createLeaseConfirmation({
     jobId: id,
@@ -69,7 +71,6 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     heartbeatMs: run.config.lease.heartbeatMs,
     heartbeat: (jobId, held, durationMs) => provider.heartbeatLease(jobId, held, durationMs),
     onRefused: refused,
-    onError: error => heartbeatLog.failed(error),
     onSucceeded: () => heartbeatLog.succeeded(),
     signal: run.controller.signal,
     timers: run.timers,

@@ -55,8 +55,8 @@ describe('holdLease', () => {
     }
   })
 
-  /** An owner whose lease the store either still extends (`held`) or gave to another instance. */
-  function pausedOwner(held: boolean) {
+  /** An owner whose lease the store either still extends (`held`) or gave to another instance; `unreachable` beats throw first. */
+  function pausedOwner(held: boolean, unreachable = 0) {
     const { run, timers } = fakeRun()
     let clock = 0
     let deliver: (control: StoredJobControl) => void = () => {}
@@ -68,7 +68,10 @@ describe('holdLease', () => {
         deliver = listener
         return () => {}
       },
-      heartbeatLease: async () => held,
+      heartbeatLease: async () => {
+        if (unreachable-- > 0) throw new Error('store unreachable')
+        return held
+      },
       get: async () => ({ id: 'job-1' }),
       replyToControl: async (_id: string, controlId: string, reply: ControlReply) => {
         replies.push([controlId, reply])
@@ -139,6 +142,21 @@ describe('holdLease', () => {
     expect(owner.replies).toEqual([['c1', { ok: true }]])
     expect(owner.lost).toEqual([])
     expect(owner.hold.confirm()).toBeNull()
+    owner.hold.release()
+    owner.timers.clearAll()
+  })
+
+  it('back from a pause past its lease while the store cannot be reached: nothing acts until the store answers, then the lost run stops', async () => {
+    const owner = pausedOwner(false, 3)
+    owner.freezeFor(20_000)
+    owner.deliver()
+    await vi.advanceTimersByTimeAsync(9_000)
+    expect(owner.acted).toEqual([])
+    expect(owner.lost).toEqual([])
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(owner.lost).toEqual(['lease lost to another instance'])
+    expect(owner.acted).toEqual([])
+    expect(owner.replies).toEqual([])
     owner.hold.release()
     owner.timers.clearAll()
   })
