@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { CURSOR_HTML, escapeHtml, renderMarkdown } from '../../demo/app/lib/markdown'
 
 const LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
-/** markdown-it puts line breaks between tags; the tests compare the markup without them (code blocks kept as they are). */
+/**
+ * markdown-it puts line breaks between tags; the tests compare the markup without them (code blocks
+ * kept as they are), and without the blocks' `dir="auto"` (its own test below).
+ */
 const render = (text: string, options?: { cursor?: boolean }) =>
-  renderMarkdown(text, options).split(/(<pre tabindex="0">[\s\S]*?<\/pre>)/).map(part => (part.startsWith('<pre tabindex="0">') ? part : part.replace(/>\n|\n(?=<)/g, match => match.slice(0, -1)))).join('')
+  renderMarkdown(text, options).replaceAll(' dir="auto"', '').split(/(<pre tabindex="0">[\s\S]*?<\/pre>)/).map(part => (part.startsWith('<pre tabindex="0">') ? part : part.replace(/>\n|\n(?=<)/g, match => match.slice(0, -1)))).join('')
 const codeBlock = (code: string, language?: string) =>
   `<div class="code-block"><div class="code-head">${language ? `<span class="code-language">${language}</span>` : ''}`
   + `<button type="button" class="code-copy" aria-label="Copy code">Copy</button></div><pre tabindex="0"><code${language ? ` class="hljs language-${language}"` : ''}>${code}</code></pre></div>`
@@ -31,6 +34,18 @@ describe('renderMarkdown blocks', () => {
     expect(render('- a\n- b\n- c')).toBe('<ul><li>a</li><li>b</li><li>c</li></ul>')
     expect(render('1. one\n\n2. two\n3. three')).toBe('<ol><li><p>one</p></li><li><p>two</p></li><li><p>three</p></li></ol>')
     expect(render('Intro:\n- a\n- b\n\nAfter')).toBe('<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>After</p>')
+  })
+
+  it('lets every block find its own direction (dir="auto"), so Hebrew or Arabic reads from the right, but not code', () => {
+    const html = renderMarkdown('שלום עולם\n\n# כותרת\n\n- אחד\n\n1. two\n\n> ציטוט\n\n| a |\n|---|\n| ב |\n\n```\ncode\n```')
+    expect(html).toContain('<p dir="auto">שלום עולם</p>')
+    expect(html).toContain('<h3 dir="auto">כותרת</h3>')
+    expect(html).toContain('<ul dir="auto">')
+    expect(html).toContain('<ol dir="auto">')
+    expect(html).toContain('<blockquote dir="auto">')
+    expect(html).toContain('<th dir="auto">a</th>')
+    expect(html).toContain('<td dir="auto">ב</td>')
+    expect(html).toContain('<pre tabindex="0"><code>code\n</code></pre>')
   })
 
   it('nests lists by indentation', () => {
@@ -179,19 +194,19 @@ describe('renderMarkdown on pathological input', () => {
   it('renders 100 KB runs of *, _ and backticks as literal text', () => {
     for (const character of ['*', '_', '`']) {
       const run = character.repeat(SIZE)
-      expectSameHtml(renderMarkdown(`x${run}`), `<p>x${run}</p>`)
+      expectSameHtml(renderMarkdown(`x${run}`), `<p dir="auto">x${run}</p>`)
     }
   })
 
   it('renders 100 KB of unmatched openers and open brackets as text', () => {
     const openers = '**a *b _c '.repeat(SIZE / 10)
-    expectSameHtml(renderMarkdown(openers), `<p>${openers.trim()}</p>`)
+    expectSameHtml(renderMarkdown(openers), `<p dir="auto">${openers.trim()}</p>`)
     const brackets = '['.repeat(SIZE)
-    expectSameHtml(renderMarkdown(`${brackets}](https://x.y)`), `<p>${brackets.slice(1)}<a href="https://x.y" ${LINK_ATTRIBUTES}></a></p>`)
+    expectSameHtml(renderMarkdown(`${brackets}](https://x.y)`), `<p dir="auto">${brackets.slice(1)}<a href="https://x.y" ${LINK_ATTRIBUTES}></a></p>`)
   })
 
   it('renders 100 KB of alternating emphasis, and markup mixed with markers only as its own tags', () => {
-    expectSameHtml(renderMarkdown('*a'.repeat(SIZE / 2)), `<p>${'<em>a</em>a'.repeat(SIZE / 4)}</p>`)
+    expectSameHtml(renderMarkdown('*a'.repeat(SIZE / 2)), `<p dir="auto">${'<em>a</em>a'.repeat(SIZE / 4)}</p>`)
     const html = renderMarkdown('<img src=x onerror=alert(1)>_*`[x](javascript:y)**'.repeat(SIZE / 50))
     const tags = new Set([...html.matchAll(/<\/?([a-z0-9]+)/g)].map(match => match[1]))
     expect([...tags].every(tag => ['p', 'em', 'strong', 'code'].includes(tag!)), [...tags].join()).toBe(true)

@@ -6,6 +6,9 @@
  * only for an absolute http(s) URL (`validateLink`), bare URLs are linked only when they start with
  * http(s):// (no fuzzy links, no e-mail, no `//`), images are off (no requests to hosts the model
  * names). Every link opens in a new tab without an opener.
+ * Direction: every paragraph, heading, list, quote and table says `dir="auto"`, so a right-to-left
+ * language (Hebrew, Arabic) reads from the right block by block, also in an answer that mixes it with
+ * English; code stays left to right.
  * Streaming: markdown-it renders any prefix sensibly — an unclosed `**` stays literal text, an
  * unclosed fence is a code block that runs to the end. Pure, so SSR and hydration agree.
  */
@@ -37,6 +40,8 @@ interface RenderEnvironment extends Env {
   headingShift: number
 }
 const HTTP_URL = /^https?:\/\//i
+/** The blocks whose direction follows their own first strong character (`dir="auto"`). */
+const AUTO_DIRECTION_BLOCKS = new Set(['paragraph_open', 'heading_open', 'bullet_list_open', 'ordered_list_open', 'blockquote_open', 'th_open', 'td_open'])
 
 /** Escapes the five characters that matter in HTML text and attribute values. */
 export function escapeHtml(text: string): string {
@@ -50,6 +55,12 @@ function createRenderer(): MarkdownRenderer {
   for (const schema of ['mailto:', 'ftp:', '//']) md.linkify.add(schema, null)
   md.disable('image')
 
+  md.core.ruler.push('auto_direction', (state) => {
+    for (const token of state.tokens) {
+      if (AUTO_DIRECTION_BLOCKS.has(token.type)) token.attrSet('dir', 'auto')
+    }
+  })
+
   const rules = md.renderer.rules
   rules.link_open = (tokens, index, options, _env, self) => {
     tokens[index]!.attrSet('target', '_blank')
@@ -57,7 +68,7 @@ function createRenderer(): MarkdownRenderer {
     return self.renderToken(tokens, index, options)
   }
   const shiftHeading = (tag: string, env: Env | undefined) => `h${Math.min(6, Number(tag.slice(1)) + ((env as RenderEnvironment | undefined)?.headingShift ?? 0))}`
-  rules.heading_open = (tokens, index, _options, env) => `<${shiftHeading(tokens[index]!.tag, env)}>`
+  rules.heading_open = (tokens, index, _options, env, self) => `<${shiftHeading(tokens[index]!.tag, env)}${self.renderAttrs(tokens[index]!)}>`
   rules.heading_close = (tokens, index, _options, env) => `</${shiftHeading(tokens[index]!.tag, env)}>\n`
   // Wide tables and code scroll sideways inside the bubble instead of widening it; a scrolling box
   // takes focus, so the keyboard can scroll it too.
