@@ -4,7 +4,8 @@
  * on why), focus back in the box after Stop, Retry on a stopped turn without its own half answer
  * as history, a plain sentence when the server cannot be reached, a waiting thread that hydrates
  * without mismatches with "Show" moving focus to the question, workflow threads titled by their
- * topic, and a compact composer and top bar on a 375 px phone.
+ * topic, and a compact composer and top bar on a 375 px phone, where nothing is cut off, a finger
+ * finds every control (40 px) and the workflows open from one button.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Request } from 'playwright-core'
@@ -160,5 +161,51 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
     expect(stop.x).toBeGreaterThan(box.x + box.width)
     expect(stop.x + stop.width).toBeLessThanOrEqual(375)
     await screenshot(page, 'phone-375-composer')
+  })
+
+  it('on a 375 px touch screen cuts nothing off, makes every control at least 40 px, and opens the workflows from one button', async () => {
+    const page = await openChat({ viewport: { width: 375, height: 740 }, touch: true })
+    const jobId = await send(page, 'please fail')
+    await waitForStatus(page, jobId, 'failed')
+    // Whole controls inside the screen, none of them clipped (the row of chips was: "Research rep…").
+    const cut = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.composer button, .composer label')]
+      .filter(element => element.getClientRects().length && !element.matches('.visually-hidden'))
+      .filter((element) => {
+        const box = element.getBoundingClientRect()
+        const clip = element.parentElement!.getBoundingClientRect()
+        return box.left < 0 || box.right > window.innerWidth || box.right > clip.right + 1 || element.scrollWidth > element.clientWidth + 1
+      })
+      .map(element => element.textContent!.trim()))
+    expect(cut).toEqual([])
+    // A finger's tap targets: the top bar, the turn's Copy and Retry, the composer's controls.
+    const small = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.topbar a, .topbar button, .turn button, .turn summary, .composer button, .composer label')]
+      .filter(element => element.getClientRects().length && !element.matches('.visually-hidden'))
+      .map((element) => {
+        const box = element.getBoundingClientRect()
+        return { name: `${element.className}: ${element.textContent!.trim().slice(0, 20)}`, width: Math.round(box.width), height: Math.round(box.height) }
+      })
+      .filter(target => target.width < 40 || target.height < 40))
+    expect(small).toEqual([])
+
+    const toggle = page.locator('.workflow-menu-toggle')
+    await toggle.tap()
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true')
+    const list = (await page.locator('.workflow-menu-list').boundingBox())!
+    expect(list.x).toBeGreaterThanOrEqual(0)
+    expect(list.x + list.width).toBeLessThanOrEqual(375)
+    await screenshot(page, 'phone-375-workflow-menu')
+    // Escape closes it, focus back on its button; a tap elsewhere closes it too.
+    await page.keyboard.press('Escape')
+    await page.locator('.workflow-menu-list').waitFor({ state: 'hidden' })
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('workflow-menu-toggle'))).toBe(true)
+    await toggle.tap()
+    await page.locator('.turn').first().tap()
+    await page.locator('.workflow-menu-list').waitFor({ state: 'hidden' })
+    // A choice puts the command in the box, ready for its topic.
+    await toggle.tap()
+    await page.locator('.workflow-menu-item', { hasText: 'Research report' }).tap()
+    await page.locator('.workflow-menu-list').waitFor({ state: 'hidden' })
+    expect(await composer(page).inputValue()).toBe('/workflow research-report ')
+    expect(await focusedId(page)).toBe('composer-input')
   })
 })
