@@ -37,9 +37,24 @@ describe('wording for people', () => {
     const invalid = Object.assign(new Error('[POST] "/api/jobs": 400'), { statusCode: 400, data: { statusCode: 400, message: 'Invalid workflow input: topic: Too small: expected string to have >=1 characters' } })
     expect(failureText(invalid, 'send')).toBe('The topic can\'t be empty.')
     const limited = Object.assign(new Error('[POST] "/api/jobs": 429'), { statusCode: 429, data: { statusCode: 429, message: 'Too many jobs running; try again in 3 s' } })
-    expect(failureText(limited, 'send')).toBe('Too many jobs running; try again in 3 s')
+    expect(failureText(limited, 'send')).toBe('Too many requests right now — your message wasn’t sent. Try again in 3 s.')
     expect(failureText(unreachable, 'send')).not.toMatch(/\[POST\]|no response|fetch/)
     expect(unreachableText('answer')).toBe('Couldn’t reach the server — your answer wasn’t sent. Try again.')
+  })
+
+  it('says a limit (429) in the user\'s words, never the operator\'s setting, with the wait the server asks for', () => {
+    const refused = (message: string, retryAfter?: string) => Object.assign(new Error('[POST] "/api/jobs": 429'), {
+      statusCode: 429,
+      data: { statusCode: 429, message },
+      response: new Response(null, { status: 429, headers: retryAfter ? { 'retry-after': retryAfter } : {} }),
+    })
+    expect(failureText(refused('You already have 1 jobs running (limits.maxConcurrentJobsPerUser); wait for one to finish', '5'), 'send'))
+      .toBe('Too many of your answers are running at once — your message wasn’t sent. Wait for one to finish, or stop one, then try again.')
+    expect(failureText(refused('The server is running its maximum of 50 jobs (limits.maxConcurrentJobs); try again shortly', '7'), 'send'))
+      .toBe('Too many requests right now — your message wasn’t sent. Try again in 7 s.')
+    expect(failureText(refused('Too many job creations: at most 20 per minute (limits.jobCreationsPerMinute); retry in 12 s'), 'answer'))
+      .toBe('Too many requests right now — your answer wasn’t sent. Try again in 12 s.')
+    expect(failureText(Object.assign(new Error('429'), { statusCode: 429 }), 'send')).toBe('Too many requests right now — your message wasn’t sent. Try again in a moment.')
   })
 
   it('says why the composer holds a message', () => {

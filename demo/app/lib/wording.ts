@@ -72,10 +72,33 @@ export function unreachableText(action: FailedAction): string {
 export function failureText(failure: unknown, action: FailedAction): string {
   const status = apiErrorStatus(failure)
   const serverMessage = (failure as { data?: { message?: unknown } } | null)?.data?.message
+  if (status === 429) return limitText(typeof serverMessage === 'string' ? serverMessage : '', retryAfterOf(failure), action)
   if (typeof serverMessage === 'string' && serverMessage) return humanizeProblem(serverMessage)
   if (status === undefined) return unreachableText(action)
   if (status >= 500) return `The server had a problem — ${NOT_DONE[action]}. Try again.`
   return `Something went wrong (error ${status}) — ${NOT_DONE[action]}. Try again.`
+}
+
+/**
+ * A limit said no (429), in the user's words rather than the operator's (`You already have 1 jobs
+ * running (limits.maxConcurrentJobsPerUser)…`): too many of their own answers at once, or a busy
+ * server with how long to wait when it says.
+ */
+function limitText(serverMessage: string, retryAfterSeconds: number | undefined, action: FailedAction): string {
+  if (serverMessage.includes('maxConcurrentJobsPerUser')) {
+    return `Too many of your answers are running at once — ${NOT_DONE[action]}. Wait for one to finish, or stop one, then try again.`
+  }
+  const wait = retryAfterSeconds ? `Try again in ${retryAfterSeconds} s.` : 'Try again in a moment.'
+  return `Too many requests right now — ${NOT_DONE[action]}. ${wait}`
+}
+
+/** The seconds a 429 asks to wait: its `Retry-After` header, else the `retry in N s` of its message. */
+function retryAfterOf(failure: unknown): number | undefined {
+  const candidate = failure as { cause?: { response?: Response }, response?: Response, data?: { message?: unknown } } | null
+  const header = (candidate?.response ?? candidate?.cause?.response)?.headers?.get('retry-after')
+  const fromMessage = typeof candidate?.data?.message === 'string' ? /\b(?:retry|try again) in (\d+) s\b/i.exec(candidate.data.message)?.[1] : undefined
+  const seconds = Number(header ?? fromMessage)
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined
 }
 
 /** Why the composer does not send now (`threadHold`), in a few words. */
