@@ -1,7 +1,8 @@
 /**
  * The composer and the turns around it as a chat app's user expects them (Chromium): no second
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
- * on why), focus back in the box after Stop, Retry on a stopped turn without its own half answer
+ * on why), focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
+ * finished one, each without its own answer
  * as history, a plain sentence when the server cannot be reached, a waiting thread that hydrates
  * without mismatches with "Show" moving focus to the question, workflow threads titled by their
  * topic, and a compact composer and top bar on a 375 px phone, where nothing is cut off, a finger
@@ -71,6 +72,28 @@ describe('demo chat: the composer while an answer is unfinished', () => {
       ['user', 'Second question'], ['assistant', '…'], ['user', LONG_PROMPT],
     ])
     await screenshot(page, 'hold-2-retried')
+  })
+
+  it('offers Regenerate on the newest finished answer only: it asks the same again, without that answer as history', async () => {
+    const page = await openChat()
+    const starts = recordStarts(page)
+    const first = await send(page, 'Hello there')
+    await waitForStatus(page, first, 'completed')
+    const second = await send(page, 'And again')
+    await waitForStatus(page, second, 'completed')
+    expect(await turn(page, first).locator('.regenerate-answer').count()).toBe(0)
+    await turn(page, second).getByRole('button', { name: 'Regenerate' }).click()
+    await page.locator('.turn').nth(2).waitFor({ timeout: WAIT_MS })
+    const third = (await page.locator('.turn').nth(2).getAttribute('data-job-id'))!
+    expect(await turn(page, third).locator('.bubble-user').textContent()).toContain('And again')
+    expect(starts[2]!.messages!.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
+      ['user', 'Hello there'], ['assistant', '…'], ['user', 'And again'],
+    ])
+    expect(await focusedId(page)).toBe('composer-input')
+    // The regenerated answer is the newest now: Regenerate moves to it.
+    await waitForStatus(page, third, 'completed')
+    expect(await turn(page, second).locator('.regenerate-answer').count()).toBe(0)
+    expect(await turn(page, third).locator('.regenerate-answer').count()).toBe(1)
   })
 
   it('holds the next message while a job waits for the user; "Show" puts focus on the question', async () => {
