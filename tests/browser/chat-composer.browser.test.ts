@@ -2,8 +2,7 @@
  * The composer and the turns around it as a chat app's user expects them (Chromium): no second
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
  * on why), focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
- * finished one, each without its own answer
- * as history, a plain sentence when the server cannot be reached, a waiting thread that hydrates
+ * finished one, each without its own answer as history, a plain sentence when the server cannot be reached, a waiting thread that hydrates
  * without mismatches with "Show" moving focus to the question, workflow threads titled by their
  * topic, and a compact composer and top bar on a 375 px phone, where nothing is cut off, a finger
  * finds every control (40 px) and the workflows open from one button.
@@ -188,6 +187,8 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
 
   it('on a 375 px touch screen cuts nothing off, makes every control at least 40 px, and opens the workflows from one button', async () => {
     const page = await openChat({ viewport: { width: 375, height: 740 }, touch: true })
+    // The on-screen keyboard shrinks the page (Android) rather than covering the composer.
+    expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toContain('interactive-widget=resizes-content')
     const jobId = await send(page, 'please fail')
     await waitForStatus(page, jobId, 'failed')
     // Whole controls inside the screen, none of them clipped (the row of chips was: "Research rep…").
