@@ -2,10 +2,11 @@
  * The composer and the turns around it as a chat app's user expects them (Chromium): no second
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
  * on why), focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
- * finished one, each without its own answer as history, a plain sentence when the server cannot be reached, a waiting thread that hydrates
- * without mismatches with "Show" moving focus to the question, workflow threads titled by their
- * topic, and a compact composer and top bar on a 375 px phone, where nothing is cut off, a finger
- * finds every control (40 px) and the workflows open from one button.
+ * finished one, each without its own answer as history, a plain sentence when the server cannot
+ * be reached, a waiting thread that hydrates without mismatches with "Show" moving focus to the
+ * question, workflow threads titled by their topic, and a compact composer and top bar on a 375 px
+ * phone, where nothing is cut off, a finger finds every control (40 px) and the workflows open
+ * from one button.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Request } from 'playwright-core'
