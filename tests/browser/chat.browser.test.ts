@@ -188,6 +188,8 @@ describe('demo chat across a server restart (memory provider)', () => {
       expect(await turn(page, jobId).locator('.status-chip').textContent()).toMatch(/reconnecting|unreachable/)
       // Stop cannot work while the server is away: it is not offered.
       expect(await page.locator('.composer-stop').count()).toBe(0)
+      // Nor does the answer pretend to be still writing: no blinking cursor while nothing can arrive.
+      expect(await turn(page, jobId).locator('.cursor').count()).toBe(0)
       await screenshotBothLooks(page, 'restart-1-server-away')
 
       restarting = await startAppServer(restartEnv, port)
