@@ -15,6 +15,7 @@ import { createClient } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
+import { chatId, droppingFetch } from '../support/ai-sdk-fetch'
 
 const TOKEN = 'ops-token-for-ai-sdk-chat-tests'
 
@@ -63,31 +64,6 @@ afterAll(async () => {
   await app?.stop()
   await upstream?.close()
 })
-
-const chatId = () => `chat-${Math.random().toString(36).slice(2)}`
-
-/** A fetch that drops the connection (as a browser reports it: a TypeError) after `chunks` body reads. */
-function droppingFetch(chunks: number): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init)
-    if (!response.body || init?.method !== 'POST') return response
-    const reader = response.body.getReader()
-    let reads = 0
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (reads++ >= chunks) {
-          await reader.cancel()
-          controller.error(new TypeError('fetch failed: network connection lost'))
-          return
-        }
-        const next = await reader.read()
-        if (next.done) controller.close()
-        else controller.enqueue(next.value)
-      },
-    })
-    return new Response(body, { status: response.status, headers: response.headers })
-  }
-}
 
 /** A user of an AI SDK app, and a `Chat` on the layer's URL that records its status changes. */
 async function sdkChat(options: { id?: string, cookie?: string, fetch?: typeof fetch, body?: Record<string, unknown> } = {}) {

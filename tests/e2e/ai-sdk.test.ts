@@ -15,6 +15,7 @@ import { createClient } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
+import { chatId } from '../support/ai-sdk-fetch'
 
 const TOKEN = 'ops-token-for-ai-sdk-tests'
 const HELD_CHUNKS = Array.from({ length: 24 }, (_, index) => `${index % 5 === 0 ? '😀' : ''}piece ${index}; `)
@@ -84,8 +85,6 @@ async function finalMessage(stream: ReadableStream<UIMessageChunk>, errors: unkn
 function textOf(message: UIMessage): string {
   return message.parts.map(part => (part.type === 'text' ? part.text : '')).join('')
 }
-
-const chatId = () => `chat-${Math.random().toString(36).slice(2)}`
 
 describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
   it('answers with a UI message stream: protocol header, start with the job id, text, finish, [DONE]', async () => {
