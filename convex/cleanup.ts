@@ -22,14 +22,16 @@ const DEFAULT_JOB_LIMIT = 100
 const RATE_HIT_MAX_AGE_MS = MAX_RATE_WINDOW_MS
 
 /** What one mutation may still read and delete. */
-interface Budget {
+export interface Budget {
   rows: number
   bytes: number
 }
 
-const spent = (budget: Budget) => budget.rows <= 0 || budget.bytes <= 0
+/** True when the budget is used up. */
+export const spent = (budget: Budget) => budget.rows <= 0 || budget.bytes <= 0
 
-function charge(budget: Budget, doc: Doc<'jobs'> | Deletable) {
+/** Counts one document read against the budget. */
+export function charge(budget: Budget, doc: Doc<'jobs'> | Deletable) {
   budget.rows--
   budget.bytes -= getDocumentSize(doc)
 }
@@ -59,7 +61,7 @@ async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, bu
  * Deletes a job's event batches, its controls, any active-job entry, its request and its lease, while the budget lasts.
  * True when none are left (the job document itself may go).
  */
-async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): Promise<boolean> {
+export async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): Promise<boolean> {
   const ranges: Array<AsyncIterable<Deletable>> = [
     ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId)),
     ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)),

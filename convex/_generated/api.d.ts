@@ -18,6 +18,7 @@ import type * as activeCount from "../activeCount.js";
 import type * as cleanup from "../cleanup.js";
 import type * as controls from "../controls.js";
 import type * as crons from "../crons.js";
+import type * as deletion from "../deletion.js";
 import type * as events from "../events.js";
 import type * as feed from "../feed.js";
 import type * as jobs from "../jobs.js";
@@ -42,6 +43,7 @@ declare const fullApi: ApiFromModules<{
   cleanup: typeof cleanup;
   controls: typeof controls;
   crons: typeof crons;
+  deletion: typeof deletion;
   events: typeof events;
   feed: typeof feed;
   jobs: typeof jobs;

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { START_MS } from './contract-fixtures'
 import { defineControlContract } from './contract-controls'
+import { defineDeletionContract } from './contract-deletion'
 import { defineEventContract } from './contract-events'
 import { defineExpiryContract } from './contract-expiry'
 import { defineLeaseContract } from './contract-leases'
@@ -98,6 +99,7 @@ export function defineProviderContract(name: string, createProvider: ProviderFac
     defineRecordContract(scope)
     defineEventContract(scope)
     defineExpiryContract(scope)
+    defineDeletionContract(scope)
     defineLimitContract(scope)
     if (options.subscribe !== false) defineSubscribeContract(scope)
     if (options.leases !== false) defineLeaseContract(scope)

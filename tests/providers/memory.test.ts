@@ -57,6 +57,17 @@ describe('memory provider', () => {
       expect(await provider.countActive()).toBe(0)
     })
 
+    it('holds nothing once every job is deleted one by one (deleteJob)', async () => {
+      const provider = createMemoryProvider()
+      const job = await createJob(provider, { idempotencyKey: 'key-1' })
+      provider.subscribe(job.id, () => {})
+      await appendAccepted(provider, job.id, chatLog('completed'))
+      const other = await createEndedJob(provider, START_MS, 'failed')
+      expect(await provider.deleteJob(job.id)).toBe('deleted')
+      expect(await provider.deleteJob(other.id)).toBe('deleted')
+      expect(provider.stats()).toEqual(zeroStats)
+    })
+
     it('drops a listener on unsubscribe and holds nothing after dispose', async () => {
       const provider = createMemoryProvider()
       const job = await createJob(provider)

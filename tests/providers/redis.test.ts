@@ -188,6 +188,25 @@ describe('redis provider beyond the contract', () => {
     await provider.dispose()
   })
 
+  it('deleteJob deletes every key of a job, and a follower on another instance learns it is gone', async () => {
+    const prefix = nextPrefix()
+    const provider = await fresh({ keyPrefix: prefix })
+    const follower = await fresh({ keyPrefix: prefix })
+    const job = await createJob(provider, { idempotencyKey: 'key-1', createdAt: START_MS })
+    const [controlId] = [await provider.sendControl(job.id, { type: 'abort', userId: job.userId })]
+    await provider.replyToControl(job.id, controlId!, { ok: true })
+    await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'aborted', START_MS + 10)])
+    let gone = 0
+    const unsubscribe = follower.subscribe(job.id, () => {}, { afterSeq: 2, onGone: () => gone++ })
+    await follower.settled()
+    expect(await provider.deleteJob(job.id)).toBe('deleted')
+    await follower.settled()
+    expect(gone).toBe(1)
+    unsubscribe()
+    expect(await keysOf(prefix)).toEqual([])
+    await Promise.all([provider.dispose(), follower.dispose()])
+  })
+
   it('sends the appends of many jobs in one turn as one script call, each job checked and answered on its own', async () => {
     const provider = await fresh()
     const jobs = await Promise.all(Array.from({ length: 5 }, () => createJob(provider)))

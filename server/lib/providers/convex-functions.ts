@@ -33,6 +33,7 @@ export const convexFunctions = {
   replyToControl: reference<Api['controls']['reply']>('controls:reply'),
   readReply: reference<Api['controls']['readReply']>('controls:readReply'),
   takeRate: reference<Api['rates']['take']>('rates:take'),
+  deleteJob: reference<Api['deletion']['deleteJob']>('deletion:deleteJob'),
   userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
 }
 

@@ -201,6 +201,14 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return 0
     },
 
+    async deleteJob(id) {
+      // A job with more rows than one transaction may delete takes several calls (deletion.ts).
+      for (;;) {
+        const outcome = await mutation(fn.deleteJob, { jobId: id })
+        if (outcome !== 'more') return outcome
+      }
+    },
+
     async takeRate(key, limit, windowMs) {
       return await mutation(fn.takeRate, { key, limit, windowMs })
     },

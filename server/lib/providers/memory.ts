@@ -235,6 +235,14 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return expired.length
     },
 
+    async deleteJob(id) {
+      const job = jobs.get(id)
+      if (!job) return 'not-found'
+      if (!isTerminalStatus(job.record.status)) return 'active'
+      deleteJob(id)
+      return 'deleted'
+    },
+
     async takeRate(key, limit, windowMs) {
       return rateWindows.take(key, limit, windowMs)
     },

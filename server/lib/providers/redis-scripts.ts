@@ -197,11 +197,11 @@ redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now))
 return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active')}
 `
 
-/** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */
-export const DELETE_EXPIRED_SCRIPT = `
-local p = ARGV[1]
-local ids = redis.call('ZRANGEBYSCORE', p .. 'ended', '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(ids) do
+/**
+ * Deletes a finished job with every key of its own and its entries in the shared sets (a finished
+ * job is in no active set and holds no lease entry: it left them when its end was stored).
+ */
+const DELETE_ENDED_JOB = `local function deleteEndedJob(p, id)
   local job = p .. 'job:' .. id
   local fields = redis.call('HMGET', job, 'userId', 'idem')
   if fields[1] then
@@ -210,8 +210,32 @@ for _, id in ipairs(ids) do
   end
   redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id)
   redis.call('ZREM', p .. 'ended', id)
-end
+end`
+
+/** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */
+export const DELETE_EXPIRED_SCRIPT = `
+${DELETE_ENDED_JOB}
+local p = ARGV[1]
+local ids = redis.call('ZRANGEBYSCORE', p .. 'ended', '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do deleteEndedJob(p, id) end
 return #ids
+`
+
+/**
+ * ARGV: prefix, id. Deletes one finished job as retention does and nudges its followers (an empty
+ * batch on its log channel: they look, find it gone and stop). Returns 'deleted', 'not-found', or
+ * 'active' (nothing deleted) when the job has not ended.
+ */
+export const DELETE_JOB_SCRIPT = `
+${TERMINAL}
+${DELETE_ENDED_JOB}
+local p, id = ARGV[1], ARGV[2]
+local status = redis.call('HGET', p .. 'job:' .. id, 'status')
+if not status then return 'not-found' end
+if not terminal(status) then return 'active' end
+deleteEndedJob(p, id)
+redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+return 'deleted'
 `
 
 /**

@@ -23,8 +23,8 @@ import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
-import type { AppendRefusal, ControlReply, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 
 /** Options of `createRedisProvider`. */
@@ -253,6 +253,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     async deleteExpired(endedBefore, limit = Number.MAX_SAFE_INTEGER) {
       return Number(await script<number>(DELETE_EXPIRED_SCRIPT, [String(endedBefore), String(limit)]))
+    },
+
+    async deleteJob(id) {
+      return await script<DeleteOutcome>(DELETE_JOB_SCRIPT, [id])
     },
 
     async takeRate(key, limit, windowMs) {

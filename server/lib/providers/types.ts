@@ -125,6 +125,9 @@ export class RateRefusedError extends Error {
   }
 }
 
+/** The outcome of `deleteJob`: deleted, no such job, or refused because the job has not ended. */
+export type DeleteOutcome = 'deleted' | 'not-found' | 'active'
+
 /** The outcome of `takeRate`. */
 export type RateDecision = { ok: true } | { ok: false, retryAfterMs: number }
 
@@ -221,6 +224,13 @@ export interface JobProvider {
   countActive(filter?: { userId?: string }): Promise<number>
   /** Deletes jobs that ended before `endedBefore`, with their events; returns how many. */
   deleteExpired(endedBefore: number, limit?: number): Promise<number>
+  /**
+   * Deletes one finished job now, with everything of it that retention deletes (record, event log,
+   * controls and replies, per-user list and idempotency entries, lease). Compare-and-set on the
+   * status: a job not yet ended is left as it is (`'active'`), so a running job never loses its
+   * log under its owner. Followers on other instances learn it is gone as after retention.
+   */
+  deleteJob(id: string): Promise<DeleteOutcome>
   /**
    * Counts one hit against `key` in a sliding window of `windowMs`: ok when fewer than `limit`
    * hits were counted in the window (this one is then counted), otherwise refused with the time

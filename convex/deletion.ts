@@ -1,0 +1,28 @@
+/**
+ * Deleting one finished job on request (a user deleting a conversation): the same rows retention
+ * deletes (cleanup.ts), at once. Behind the servers' secret like every public function. A job
+ * with more rows than one transaction may delete loses some of them and answers `more`: the
+ * server calls again until it answers `deleted` (the job document goes last, so it still matches).
+ */
+import { v } from 'convex/values'
+import { serverMutation } from './access'
+import type { Budget } from './cleanup'
+import { charge, deleteJobRows } from './cleanup'
+import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
+import { findJob, isTerminal } from './model'
+
+/** Deletes one finished job with its rows; refuses (`active`) a job that has not ended. */
+export const deleteJob = serverMutation({
+  args: { jobId: v.string() },
+  returns: v.union(v.literal('deleted'), v.literal('more'), v.literal('not-found'), v.literal('active')),
+  handler: async (ctx, { jobId }) => {
+    const job = await findJob(ctx.db, jobId)
+    if (!job) return 'not-found'
+    if (!isTerminal(job.status)) return 'active'
+    const budget: Budget = { rows: CLEANUP_ROWS, bytes: CLEANUP_BYTES }
+    charge(budget, job)
+    if (!await deleteJobRows(ctx, jobId, budget)) return 'more'
+    await ctx.db.delete(job._id)
+    return 'deleted'
+  },
+})
