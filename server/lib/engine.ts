@@ -13,7 +13,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
-import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobActiveError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
@@ -195,6 +195,24 @@ export function createEngine(options: EngineOptions) {
     return summarize(await authorize(userId, jobId))
   }
 
+  /**
+   * Deletes a job of the user that has ended, with everything the store holds of it (as retention
+   * would later). A job not yet ended — or whose end is not stored yet — is refused with
+   * `JobActiveError` (409): abort it first. Followers on other instances learn it is gone
+   * through the provider's subscription, as after retention.
+   */
+  async function deleteJob(userId: string, jobId: string): Promise<void> {
+    assertEnabled(getConfig())
+    const record = await authorize(userId, jobId)
+    if (!isTerminalStatus(record.status)) throw new JobActiveError(jobId, record.status)
+    // Compare-and-set in the store: the end must be stored, not only committed here.
+    const outcome = await provider.deleteJob(jobId)
+    if (outcome === 'not-found') throw new JobNotFoundError(jobId)
+    if (outcome === 'active') throw new JobActiveError(jobId, 'still ending')
+    useMetrics().increment('jobs_deleted_total', { reason: 'user' })
+    logger.info('job deleted', { jobId })
+  }
+
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<void> {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
@@ -267,7 +285,7 @@ export function createEngine(options: EngineOptions) {
     }
     notifications.prune(now() - config.limits.retentionMs)
     useMetrics().increment('cleanup_runs_total')
-    useMetrics().increment('jobs_deleted_total', undefined, deleted)
+    useMetrics().increment('jobs_deleted_total', { reason: 'retention' }, deleted)
     return deleted
   }
 
@@ -340,6 +358,7 @@ export function createEngine(options: EngineOptions) {
     getJob,
     listJobs,
     abortJob,
+    deleteJob,
     answerInput,
     attachViewer,
     attachNotifications,

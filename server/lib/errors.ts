@@ -125,6 +125,15 @@ export class InputConflictError extends BackgroundJobsError {
   }
 }
 
+/** A job asked to be deleted has not ended: it must be aborted (and have ended) first. */
+export class JobActiveError extends BackgroundJobsError {
+  override readonly name = 'JobActiveError'
+  override readonly statusCode = 409
+  constructor(readonly jobId: string, readonly status: string) {
+    super(`Job ${jobId} is ${status}: only a job that has ended can be deleted. Abort it first (POST /api/jobs/${jobId}/abort) and delete it once it has ended`)
+  }
+}
+
 /** The reason a job was aborted (the AbortSignal's `reason`). */
 export class JobAbortedError extends Error {
   override readonly name = 'JobAbortedError'

@@ -18,7 +18,7 @@ export const COUNTER_HELP = {
   tool_runs_total: 'Tool calls that returned, by result status (completed, error, timeout, denied).',
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
-  jobs_deleted_total: 'Finished jobs deleted after retention.',
+  jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention) or by their user (reason=user).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
 } as const satisfies Record<string, string>
 

@@ -59,7 +59,7 @@ describe('methods', () => {
   it('a method a route does not answer is a 405 naming the allowed ones, not "Page not found"', async () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', chat('fine'))
-    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, POST, OPTIONS'], ['DELETE', `/api/jobs/${job.id}`, 'GET, OPTIONS'], ['GET', `/api/jobs/${job.id}/abort`, 'POST, OPTIONS'], ['PATCH', '/api/jobs/catalog', 'GET, OPTIONS']] as const) {
+    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, POST, OPTIONS'], ['PUT', `/api/jobs/${job.id}`, 'GET, DELETE, OPTIONS'], ['GET', `/api/jobs/${job.id}/abort`, 'POST, OPTIONS'], ['PATCH', '/api/jobs/catalog', 'GET, OPTIONS']] as const) {
       const response = await fetch(`${app.url}${path}`, { method, headers: { cookie: user.cookie() } })
       expect(response.status, `${method} ${path}`).toBe(405)
       expect(response.headers.get('allow')).toBe(allow)

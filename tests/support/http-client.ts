@@ -122,6 +122,7 @@ export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
   return {
     get: (path: string, headers?: Record<string, string>) => request('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => request('POST', path, body ?? {}, headers),
+    delete: (path: string, headers?: Record<string, string>) => request('DELETE', path, undefined, headers),
     stream,
     /** The `cookie` header of this user (for other HTTP clients, e.g. the AI SDK's transport). */
     cookie: () => jar.cookie,

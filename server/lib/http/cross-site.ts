@@ -63,7 +63,7 @@ export function crossSiteRefusal(request: SiteCheckRequest): string | null {
     if (host !== null && request.hosts.some(each => each.toLowerCase() === host.toLowerCase())) return null
     why = `Origin ${origin} is not this server's host ${request.hosts[0] ?? '(none)'}`
   }
-  return `Refused a cross-site ${request.method.toUpperCase()} from ${origin || 'a page of another origin'} (${why}): only pages of this server's own origin may start, answer or abort jobs. If that origin is yours, list it in trustedOrigins (${envNameOf('trustedOrigins')})`
+  return `Refused a cross-site ${request.method.toUpperCase()} from ${origin || 'a page of another origin'} (${why}): only pages of this server's own origin may start, answer, abort or delete jobs. If that origin is yours, list it in trustedOrigins (${envNameOf('trustedOrigins')})`
 }
 
 /** Throws `CrossSiteRequestError` (403) for a request `crossSiteRefusal` refuses. */

@@ -20,7 +20,7 @@ export const JOBS_ROUTES: readonly JobsRoute[] = [
   { path: '/api/jobs/chat/:chatId/abort', methods: ['POST'] },
   { path: '/api/jobs/chat/:chatId/messages', methods: ['GET'] },
   { path: '/api/jobs/chat/:chatId/stream', methods: ['GET'] },
-  { path: '/api/jobs/:id', methods: ['GET'] },
+  { path: '/api/jobs/:id', methods: ['GET', 'DELETE'] },
   { path: '/api/jobs/:id/abort', methods: ['POST'] },
   { path: '/api/jobs/:id/input', methods: ['POST'] },
   { path: '/api/jobs/:id/stream', methods: ['GET'] },
