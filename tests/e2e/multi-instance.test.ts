@@ -101,6 +101,33 @@ describe('three instances on one Redis', () => {
     expect(await onB.waitFor(frame => frame.event === 'job-end')).toMatchObject({ data: { status: 'completed' } })
   })
 
+  it('delete on B of a job that ran on A: gone on every instance (a viewer\'s reconnect on A is a 404); a job still running on A is a 409 on C', async () => {
+    const user = await createClient(url(0)).init()
+    const threadId = `thread-${randomUUID()}`
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `quick ${randomUUID()}` }], threadId })
+    const viewer = await user.stream(job.streamUrl)
+    await viewer.ended
+    expect(viewer.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+
+    expect((await user.at(url(1)).delete(`/api/jobs/${job.id}`)).status).toBe(204)
+    const reconnect = await user.stream(job.streamUrl, { 'last-event-id': lastEventId(viewer.frames)! })
+    expect(reconnect.status).toBe(404)
+    for (const index of [0, 1, 2]) {
+      expect((await user.at(url(index)).get(`/api/jobs/${job.id}`)).status, `instance ${index}`).toBe(404)
+      expect((await user.at(url(index)).get(`/api/jobs?threadId=${threadId}`)).body.jobs, `instance ${index}`).toEqual([])
+    }
+
+    const { body: running } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `slow ${randomUUID()}` }] })
+    const watching = await user.stream(running.streamUrl)
+    await watching.waitFor(frame => frame.event === 'text-delta')
+    const refused = await user.at(url(2)).delete(`/api/jobs/${running.id}`)
+    expect(refused.status).toBe(409)
+    expect(refused.body.message).toContain(`POST /api/jobs/${running.id}/abort`)
+    expect((await user.at(url(2)).post(`/api/jobs/${running.id}/abort`)).status).toBe(200)
+    await watching.ended
+    expect((await user.at(url(2)).delete(`/api/jobs/${running.id}`)).status).toBe(204)
+  })
+
   it('AI SDK: a chat sent on A is resumed through B\'s reconnect route with the exact full text, its history read on C, stopped through any instance', async () => {
     const user = await createClient(url(0)).init()
     const transport = (index: number) => new DefaultChatTransport<UIMessage>({ api: `${url(index)}/api/jobs/chat`, headers: { cookie: user.cookie() } })
