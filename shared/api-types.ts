@@ -39,3 +39,10 @@ export interface JobNotification {
   prompt?: string
   at: number
 }
+
+/**
+ * What `DELETE /api/jobs/:id` answered, as the client reads it: `deleted` (204), `gone` (404: no
+ * such job of this user, or already deleted), `active` (409: queued, running or waiting — abort it
+ * first). The 409's body is the usual error `{ statusCode, message }`, naming the status.
+ */
+export type DeleteJobAnswer = 'deleted' | 'gone' | 'active'

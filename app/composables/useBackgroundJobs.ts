@@ -1,12 +1,15 @@
 /**
- * The user's jobs: start one, list them, and find the running ones to reattach to after a reload or
- * on returning to a thread (mount a `useBackgroundJob` for each id it returns).
+ * The user's jobs: start one, list them, find the running ones to reattach to after a reload or
+ * on returning to a thread (mount a `useBackgroundJob` for each id it returns), abort and delete them.
  */
 import type { JobStatus } from '../../shared/events'
 import type { JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
-import { withApiError } from '../lib/api-error'
+import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import { assertJobId } from '../lib/job-id'
-import { rememberPrompt } from '../lib/prompt-cache'
+import { forgetPrompt, rememberPrompt } from '../lib/prompt-cache'
+import type { DeleteAnswer, DeleteJobOptions, JobDeletionRequests } from '../lib/job-deletion'
+import { deleteJobWhenEnded, deleteThreadJobs } from '../lib/job-deletion'
+import { waitForJobEnd } from '../lib/wait-for-end'
 
 /** Filters of `list`. */
 export interface JobListQuery {
@@ -73,5 +76,50 @@ export function useBackgroundJobs() {
     return response.job
   }
 
-  return { list, listRunning, start, abort }
+  /** `DELETE /api/jobs/:id`, its answer mapped: 204 deleted, 404 gone, 409 still active. */
+  async function requestDelete(jobId: string): Promise<DeleteAnswer> {
+    try {
+      await $fetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
+      forgetPrompt(jobId)
+      return 'deleted'
+    }
+    catch (error) {
+      const status = apiErrorStatus(error)
+      if (status === 404) {
+        forgetPrompt(jobId)
+        return 'gone'
+      }
+      if (status === 409) return 'active'
+      throw new BackgroundJobsApiError(error)
+    }
+  }
+
+  const deletion: JobDeletionRequests = {
+    deleteJob: requestDelete,
+    abort,
+    waitForEnd: jobId => waitForJobEnd(jobId),
+    listThread: (threadId, limit) => list({ threadId, limit }),
+  }
+
+  /**
+   * Deletes a job with everything the server holds of it (prompt, answer, events). Only a job that
+   * has ended can be deleted: one still going rejects with `JobStillActiveError`, unless
+   * `{ abort: true }`, which aborts it, waits for its end and then deletes it. Resolves `true` when
+   * deleted now, `false` when it was already gone; other failures reject with a `BackgroundJobsApiError`.
+   */
+  async function remove(jobId: string, options: DeleteJobOptions = {}): Promise<boolean> {
+    assertJobId(jobId, 'useBackgroundJobs().remove')
+    return await deleteJobWhenEnded(jobId, deletion, options)
+  }
+
+  /**
+   * Deletes every job of a thread (a conversation): running ones are aborted first and deleted once
+   * they have ended. Resolves with how many jobs were deleted.
+   */
+  async function removeThread(threadId: string): Promise<number> {
+    if (typeof threadId !== 'string' || threadId.trim() === '') throw new TypeError('useBackgroundJobs().removeThread: the thread id must be a non-empty string')
+    return await deleteThreadJobs(threadId, deletion)
+  }
+
+  return { list, listRunning, start, abort, remove, removeThread }
 }

@@ -39,3 +39,17 @@ export function rememberPrompt(jobId: string, prompt: string): void {
 export function promptOf(job: JobSummary): string {
   return job.prompt ?? read()[job.id] ?? job.title
 }
+
+/** Forgets the prompt of a job (it was deleted: nothing of it stays in this browser either). */
+export function forgetPrompt(jobId: string): void {
+  if (typeof localStorage === 'undefined') return
+  const prompts = read()
+  if (!(jobId in prompts)) return
+  delete prompts[jobId]
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(prompts))
+  }
+  catch {
+    // Storage disabled: nothing was kept.
+  }
+}
