@@ -46,3 +46,9 @@ export function mergeKnownJobs(serverJobs: readonly JobSummary[], known: readonl
   const onServer = new Set(serverJobs.map(job => job.id))
   return [...serverJobs, ...known.filter(job => !onServer.has(job.id)).map(job => ({ ...job, missing: true }))]
 }
+
+/** Forgets every job of a thread (the user deleted it). */
+export function forgetThread(threadId: string): void {
+  if (typeof localStorage === 'undefined') return
+  write(read().filter(job => job.threadId !== threadId))
+}
