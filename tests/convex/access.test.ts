@@ -55,6 +55,7 @@ const CALLS: Record<string, Call> = {
   'controls:readReply': { kind: 'query', reference: api.controls.readReply, args: { jobId: 'job-x', controlId: 'none' } },
   'feed:userChanges': { kind: 'query', reference: api.feed.userChanges, args: { userId: 'user-1', afterChangedAt: 0 } },
   'rates:take': { kind: 'mutation', reference: api.rates.take, args: { key: 'create:user-1', limit: 5, windowMs: 60_000 } },
+  'deletion:deleteJob': { kind: 'mutation', reference: api.deletion.deleteJob, args: { jobId: 'job-x' } },
 }
 
 function call(backend: Backend, entry: Call, args: Record<string, unknown>) {
