@@ -209,6 +209,7 @@ export function createEngine(options: EngineOptions) {
     const outcome = await provider.deleteJob(jobId)
     if (outcome === 'not-found') throw new JobNotFoundError(jobId)
     if (outcome === 'active') throw new JobActiveError(jobId, 'still ending')
+    notifications.forgetJob(userId, jobId)
     useMetrics().increment('jobs_deleted_total', { reason: 'user' })
     logger.info('job deleted', { jobId })
   }

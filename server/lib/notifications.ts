@@ -151,6 +151,15 @@ export class NotificationHub {
     stop?.()
   }
 
+  /**
+   * Forgets a deleted job's notifications: a reconnect's replay no longer carries its title. Its
+   * keys stay, so a late notification of it (from the feed) is still not sent.
+   */
+  forgetJob(userId: string, jobId: string): void {
+    const channel = this.users.get(userId)
+    if (channel) channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId)
+  }
+
   /** Drops users with no open stream and nothing newer than `idleBefore`. */
   prune(idleBefore: number): void {
     for (const [userId, channel] of this.users) {

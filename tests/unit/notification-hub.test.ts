@@ -21,6 +21,19 @@ function recordingSink() {
 const base = { jobId: 'job-1', threadId: null, status: 'running' as const, title: 'hi' }
 
 describe('NotificationHub', () => {
+  it('forgets a deleted job\'s notifications: a reconnect replays only the others, and the job is not notified again', () => {
+    const hub = new NotificationHub(() => 1_000)
+    hub.notify('u1', { ...base, type: 'job-created', title: 'my private question' })
+    hub.notify('u1', { ...base, jobId: 'job-2', type: 'job-created' })
+    hub.notify('u1', { ...base, type: 'job-end', title: 'my private question' })
+    hub.forgetJob('u1', 'job-1')
+    hub.forgetJob('nobody', 'job-1')
+    const { sink, received } = recordingSink()
+    hub.attach('u1', sink, 0)
+    expect(received.map(item => item.jobId)).toEqual(['job-2'])
+    expect(hub.notify('u1', { ...base, type: 'job-end' })).toBe(false)
+  })
+
   it('sends each job + type + request once, numbering what it sends', () => {
     const hub = new NotificationHub(() => 1_000)
     const { sink, received } = recordingSink()
