@@ -29,6 +29,7 @@ import type { JobRecord } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, rateLimitError, rateWindow } from './rate-limit'
+import { localRunFor } from './local-read'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
@@ -121,6 +122,15 @@ export function createEngine(options: EngineOptions) {
     return withLiveState(record)
   }
 
+  /**
+   * `authorize` for reads: a job this instance runs and vouches for is answered from memory, with
+   * no store call (local-read.ts), so its owner serves it while the store is down.
+   */
+  async function authorizeRead(userId: string, jobId: string): Promise<JobRecord> {
+    const run = localRunFor(runs, userId, jobId)
+    return run ? withLiveState(run.record) : await authorize(userId, jobId)
+  }
+
   function assertEnabled(config: BackgroundJobsConfig) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')
   }
@@ -188,7 +198,9 @@ export function createEngine(options: EngineOptions) {
 
   async function abortJob(userId: string, jobId: string): Promise<JobSummary> {
     assertEnabled(getConfig())
-    const record = await authorize(userId, jobId)
+    // The owner acts on its own job's abort while its lease surely holds, also while the store is
+    // down (local-read.ts); the answer still waits for the aborted end to be stored.
+    const record = await authorizeRead(userId, jobId)
     const run = runs.get(jobId)
     if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
     else if (cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
@@ -230,7 +242,7 @@ export function createEngine(options: EngineOptions) {
 
   async function getJob(userId: string, jobId: string) {
     assertEnabled(getConfig())
-    const record = await authorize(userId, jobId)
+    const record = await authorizeRead(userId, jobId)
     const run = runs.get(jobId)
     if (run) {
       run.live.flush()
@@ -250,7 +262,7 @@ export function createEngine(options: EngineOptions) {
   /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
   async function attachViewer(userId: string, jobId: string, sink: ViewerSink, after: StreamPosition | number | null) {
     assertEnabled(getConfig())
-    const record = await authorize(userId, jobId)
+    const record = await authorizeRead(userId, jobId)
     return viewers.attach(record, sink, typeof after === 'number' ? { epoch: 1, seq: after } : after)
   }
 

@@ -49,6 +49,11 @@ export interface JobRun {
    * `null` on a provider without leases.
    */
   confirmLease: () => Promise<void> | null
+  /**
+   * True while no other instance can own the job: its lease surely holds on this instance's clock
+   * (lease-confirmation.ts). Always true on a provider without leases. Asks the store nothing.
+   */
+  leaseHolds: () => boolean
 }
 
 /** Abort reasons that end a job `aborted`; the others (time limit, shutdown, store trouble) end it `failed`. */
@@ -133,6 +138,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     abandoned: false,
     trace: options.trace,
     confirmLease: () => null,
+    leaseHolds: () => true,
   }
   run.inputs = new InputRequests({
     live,

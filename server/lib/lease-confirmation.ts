@@ -43,6 +43,11 @@ export interface LeaseConfirmation {
    * the lease was lost.
    */
   confirm: () => Promise<void> | null
+  /**
+   * True while the lease surely holds on this instance's own clock (no other instance can have
+   * taken the job over). Asks nothing and starts nothing: a read can use it while the store is down.
+   */
+  holds: () => boolean
 }
 
 /** Creates the view of a lease just taken (at create or claim, a moment before this run started). */
@@ -103,6 +108,7 @@ export function createLeaseConfirmation(options: LeaseConfirmationOptions): Leas
 
   return {
     beat,
+    holds: () => monotonicNow() < heldUntil,
     confirm() {
       if (monotonicNow() < heldUntil && !waiting) return null
       waiting ??= ask().finally(() => {

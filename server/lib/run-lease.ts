@@ -46,6 +46,8 @@ export interface HoldLeaseOptions {
 export interface LeaseHold {
   release: () => void
   confirm: () => Promise<void> | null
+  /** True while the lease surely holds (asks the store nothing). */
+  holds: () => boolean
 }
 
 /** Keeps the lease of a run alive and acts on its controls. */
@@ -95,5 +97,5 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
   run.timers.interval(() => {
     void confirmation.beat().then(held => held ? undefined : refused()).catch(error => heartbeatLog.failed(error))
   }, run.config.lease.heartbeatMs)
-  return { release: unsubscribe, confirm: confirmation.confirm }
+  return { release: unsubscribe, confirm: confirmation.confirm, holds: confirmation.holds }
 }

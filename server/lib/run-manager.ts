@@ -169,7 +169,10 @@ export function createRunManager(options: RunManagerOptions) {
       ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun })
       : null
     const releaseLease = hold?.release ?? (() => {})
-    if (hold) run.confirmLease = hold.confirm
+    if (hold) {
+      run.confirmLease = hold.confirm
+      run.leaseHolds = hold.holds
+    }
     timers.timeout(() => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
     for (const pending of resume?.state.pendingInputs ?? []) {

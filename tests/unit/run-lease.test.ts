@@ -160,4 +160,22 @@ describe('holdLease', () => {
     owner.hold.release()
     owner.timers.clearAll()
   })
+
+  it('holds() says whether the lease surely holds without asking the store: true within it, false past it until a heartbeat is accepted', async () => {
+    const owner = pausedOwner(true, 1)
+    // Taken at 0 for 15 s: sure until 10 s (one heartbeat of margin).
+    owner.freezeFor(9_999)
+    expect(owner.hold.holds()).toBe(true)
+    owner.freezeFor(1)
+    expect(owner.hold.holds()).toBe(false)
+    // Asking nothing: no heartbeat was sent by holds() (the first one, unreachable, is still due).
+    expect(owner.hold.holds()).toBe(false)
+    // The periodic heartbeat: the first fails (store unreachable) and changes nothing, the next is accepted.
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(owner.hold.holds()).toBe(false)
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(owner.hold.holds()).toBe(true)
+    owner.hold.release()
+    owner.timers.clearAll()
+  })
 })

@@ -1,0 +1,23 @@
+/**
+ * Reads served by the owner from its own memory. A job this instance runs — live, not ending, not
+ * handed over, its lease surely held — is at least as fresh here as in the store (writes are
+ * batched behind its live log, and no other instance can own it meanwhile), and its record and
+ * owner user are in memory. So reading it (`GET /api/jobs/:id`) or opening a viewer on it needs no
+ * store call at all: it works while the store is down (a Redis restart, failover or network cut),
+ * and answers the same as through the store while it is up. Anything else — a job run elsewhere,
+ * ended here but maybe not stored yet, or a run whose lease this instance can no longer vouch for
+ * (another instance may have taken it over) — is read from the store as before (503 while down).
+ */
+import { JobNotFoundError } from './errors'
+import type { JobRun } from './job-run'
+
+/**
+ * The run of `jobId` when this instance can answer a read of it on its own, else null. Another
+ * user's job is a `JobNotFoundError` at once (a record's owner never changes).
+ */
+export function localRunFor(runs: ReadonlyMap<string, JobRun>, userId: string, jobId: string): JobRun | null {
+  const run = runs.get(jobId)
+  if (!run) return null
+  if (run.record.userId !== userId) throw new JobNotFoundError(jobId)
+  return run.abandoned || run.ending || run.live.ended || run.live.ending || !run.leaseHolds() ? null : run
+}

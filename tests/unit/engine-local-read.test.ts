@@ -1,0 +1,151 @@
+/**
+ * An owner serves the jobs it runs from memory while the store cannot answer: a read, a new viewer
+ * (snapshot, or catch-up from Last-Event-ID then the live tail) and an abort; another user's job is
+ * still a 404, and a job not run here still a 503 naming the store. A run whose lease this
+ * instance cannot vouch for, or that has ended, is read from the store as before.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { JobNotFoundError, ProviderUnavailableError } from '../../server/lib/errors'
+import type { JobRun } from '../../server/lib/job-run'
+import { localRunFor } from '../../server/lib/local-read'
+import type { JobProvider } from '../../server/lib/providers/types'
+import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
+import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
+
+/** A provider every call of which fails (as a Redis command timing out) while `outage.down`. */
+function withOutage(provider: JobProvider) {
+  const outage = { down: false, calls: [] as string[] }
+  const wrapped = new Proxy(provider, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver)
+      if (typeof value !== 'function' || key === 'dispose') return value
+      return (...args: unknown[]) => {
+        if (!outage.down) return value.apply(target, args)
+        outage.calls.push(String(key))
+        return Promise.reject(new ProviderUnavailableError('memory', 'The job store (test) is unavailable; retry shortly', 5))
+      }
+    },
+  })
+  return { wrapped, outage }
+}
+
+/** An engine whose chat job writes `part N ` every 100 ms until aborted; its store fails while `outage.down`. */
+function engineWithOutage() {
+  let outage!: { down: boolean, calls: string[] }
+  const made = createTestEngine({
+    runners: {
+      async chat(context) {
+        for (let part = 0; ; part++) {
+          context.text(`part ${part} `)
+          await wait(100, context.signal)
+        }
+      },
+    },
+    wrap: (inner) => {
+      const made = withOutage(inner)
+      outage = made.outage
+      return made.wrapped
+    },
+  })
+  return { ...made, outage }
+}
+
+describe('an owner serves its own running jobs while the store is down', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('reads, new viewers (with and without a resume position) and another user\'s 404 need no store call; a job not run here is a 503', async () => {
+    const { engine, provider, outage } = engineWithOutage()
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    const finished = await provider.create({ id: 'elsewhere', userId: 'u1', type: 'chat', threadId: null, messageId: null, idempotencyKey: null, title: 't', request: chatRequest, createdAt: 0, lease: null }, {})
+    const first = createRecordingSink()
+    await engine.attachViewer('u1', job.id, first, null)
+    // Text every 100 ms, merged per 50 ms window: times are picked between windows.
+    await vi.advanceTimersByTimeAsync(280)
+    const seen = first.frames.at(-1)!.id
+    outage.down = true
+    await vi.advanceTimersByTimeAsync(170)
+
+    const read = await engine.getJob('u1', job.id)
+    expect(read.job.status).toBe('running')
+    expect(read.state.content).toBe('part 0 part 1 part 2 part 3 part 4 ')
+    const resumed = createRecordingSink()
+    const attachment = await engine.attachViewer('u1', job.id, resumed, seen)
+    const fresh = createRecordingSink()
+    await engine.attachViewer('u1', job.id, fresh, null)
+    // No read reached the store (the run's own writes did, and are retried).
+    expect(outage.calls.filter(call => call !== 'appendEvents')).toEqual([])
+    // Resumed: only what it missed (no snapshot), then the live tail; together the same text as the first viewer.
+    expect(resumed.frames[0]!.event).not.toBe('snapshot')
+    expect(fresh.frames[0]!.event).toBe('snapshot')
+    await vi.advanceTimersByTimeAsync(230)
+    const seenBefore = first.frames.filter(frame => frame.id! <= seen)
+    const joined = [...seenBefore, ...resumed.frames]
+    expect(new Set(joined.map(frame => frame.id)).size).toBe(joined.length)
+    expect(first.state()!.content).toBe('part 0 part 1 part 2 part 3 part 4 part 5 part 6 ')
+    expect(fresh.state()!.content).toBe(first.state()!.content)
+    expect(resumed.textEvents().map(event => (event as { text: string }).text).join('')).toBe('part 3 part 4 part 5 part 6 ')
+
+    await expect(engine.getJob('u2', job.id)).rejects.toBeInstanceOf(JobNotFoundError)
+    await expect(engine.attachViewer('u2', job.id, createRecordingSink(), null)).rejects.toBeInstanceOf(JobNotFoundError)
+    await expect(engine.getJob('u1', finished.record.id)).rejects.toBeInstanceOf(ProviderUnavailableError)
+    await expect(engine.attachViewer('u1', finished.record.id, createRecordingSink(), null)).rejects.toBeInstanceOf(ProviderUnavailableError)
+
+    outage.down = false
+    attachment.detach()
+    // The writes held back during the outage are retried with backoff before the shutdown's end.
+    const disposed = engine.dispose()
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 32)
+    await disposed
+  })
+
+  it('an abort sent to the owner stops the run at once and answers once the aborted end is stored', async () => {
+    const { engine, provider, outage } = engineWithOutage()
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    const viewer = createRecordingSink()
+    await engine.attachViewer('u1', job.id, viewer, null)
+    await vi.advanceTimersByTimeAsync(150)
+    outage.down = true
+    let answered: string | null = null
+    void engine.abortJob('u1', job.id).then((summary) => {
+      answered = summary.status
+    })
+    await vi.advanceTimersByTimeAsync(1_000)
+    // Stopped here (no more text), not yet answered: its end is not stored (nor shown).
+    expect(viewer.state()!.content).toBe('part 0 part 1 ')
+    expect(viewer.frames.some(frame => frame.event === 'job-end')).toBe(false)
+    expect(answered).toBeNull()
+    outage.down = false
+    await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 32)
+    expect(answered).toBe('aborted')
+    expect(await provider.getState(job.id)).toMatchObject({ status: 'aborted', content: 'part 0 part 1 ' })
+    expect(viewer.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'aborted' } })
+    await engine.dispose()
+  })
+})
+
+describe('localRunFor', () => {
+  const run = (fields: { userId?: string, ended?: boolean, ending?: boolean, abandoned?: boolean, holds?: boolean }) => ({
+    record: { id: 'j', userId: fields.userId ?? 'u1' },
+    live: { ended: fields.ended ?? false, ending: fields.ending ?? false },
+    ending: null,
+    abandoned: fields.abandoned ?? false,
+    leaseHolds: () => fields.holds ?? true,
+  }) as unknown as JobRun
+
+  it('vouches only for a live run whose lease surely holds; another user\'s run is a 404 whatever its state', () => {
+    const of = (target: JobRun, userId = 'u1') => localRunFor(new Map([['j', target]]), userId, 'j')
+    expect(of(run({}))).not.toBeNull()
+    expect(localRunFor(new Map(), 'u1', 'j')).toBeNull()
+    expect(of(run({ holds: false }))).toBeNull()
+    expect(of(run({ ended: true }))).toBeNull()
+    expect(of(run({ ending: true }))).toBeNull()
+    expect(of(run({ abandoned: true }))).toBeNull()
+    expect(() => of(run({}), 'u2')).toThrow(JobNotFoundError)
+    expect(() => of(run({ holds: false }), 'u2')).toThrow(JobNotFoundError)
+  })
+})
