@@ -1,0 +1,154 @@
+/**
+ * An owner cut off from Redis (a TCP proxy between instance A and Redis that stops forwarding, as
+ * a restart, failover or network cut looks from A) while it runs a chat, within its lease: it
+ * serves its own job from memory — a viewer reconnecting with Last-Event-ID gets no gap and no
+ * duplicate and then the live tail, a new viewer a snapshot, a read the live state — while
+ * another user's request is still a 404 and a job B runs is a 503 naming Redis. Once healed, the
+ * job ends and the store holds exactly the text the viewers saw.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { AppServer } from '../support/app-server'
+import { startAppServer } from '../support/app-server'
+import { createClient, lastEventId, rebuildStrictly } from '../support/http-client'
+import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
+import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
+import { expectEngineIdle } from '../support/ops-client'
+import type { RedisPartitionProxy } from '../support/redis-partition-proxy'
+import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+
+const TOKEN = 'owner-serves-during-outage-metrics'
+const PIECES = Array.from({ length: 20 }, (_, index) => `piece ${index}; `)
+const HELD_AT = 10
+
+let redis: RedisServer
+let proxy: RedisPartitionProxy
+let upstream: MockUpstream
+let a: AppServer
+let b: AppServer
+/** Releases of the answers held after HELD_AT pieces, by prompt. */
+const releases = new Map<string, () => void>()
+
+function release(prompt: string) {
+  releases.get(prompt)?.()
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer()
+  proxy = await startRedisPartitionProxy(redis.url, await portInRange())
+  upstream = await startMockUpstream((request: RecordedRequest) => {
+    const prompt = userMessageOf(request)
+    const resume = new Promise<void>((resolve) => {
+      releases.set(prompt, resolve)
+    })
+    return { chunks: PIECES, delayMs: 5, pauseAfterChunks: HELD_AT, resume }
+  })
+  const env = {
+    NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+    NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-every-instance-shares-0123456789',
+    NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
+    // The cut is much shorter than the lease: A surely holds its job all along.
+    NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '60000',
+    NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '1000',
+    NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+    NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
+  }
+  // One after the other, so a failed start leaves nothing running (afterAll stops what started).
+  a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' }, await portInRange())
+  b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' }, await portInRange())
+})
+
+afterEach(() => {
+  proxy?.heal()
+  for (const resolve of releases.values()) resolve()
+})
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()])
+  await proxy?.close()
+  await upstream?.close()
+  await redis?.stop()
+})
+
+/** A loopback port of this file's range (41000–41999) that is free now. */
+async function portInRange(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 41_000 + Math.floor(Math.random() * 1_000)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error('no free port in 41000–41999')
+}
+
+describe('an owner cut off from Redis serves the job it runs', () => {
+  it('a reconnecting viewer resumes with no gap or duplicate and gets the live tail, reads answer the live state, another user gets 404, a job run elsewhere 503; once healed the store holds what viewers saw', async () => {
+    const user = await createClient(a.url).init()
+    const stranger = await createClient(a.url).init()
+    const promptA = `on A ${randomUUID()}`
+    const promptB = `on B ${randomUUID()}`
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: promptA }] })
+    const { body: jobOnB } = await user.at(b.url).post('/api/jobs', { messages: [{ role: 'user', content: promptB }] })
+    const onB = await user.at(b.url).stream(jobOnB.streamUrl)
+    await onB.waitFor(frame => frame.event === 'text-delta')
+    // A first viewer sees the answer up to where the upstream holds it, then goes away.
+    const first = await user.stream(job.streamUrl)
+    const heldText = PIECES.slice(0, HELD_AT).join('')
+    await first.waitFor(() => rebuildStrictly(first.frames).text === heldText)
+    first.close()
+    const seen = lastEventId(first.frames)!
+
+    proxy.partition()
+    // Served by A from memory: no wait for Redis.
+    const read = await user.get(`/api/jobs/${job.id}`)
+    expect(read.status).toBe(200)
+    expect(read.body.job.status).toBe('running')
+    expect(read.body.state).toMatchObject({ status: 'running', content: heldText })
+    // Reconnecting with Last-Event-ID: nothing missed yet, so nothing sent yet; a new viewer: a snapshot.
+    const resumed = await user.stream(job.streamUrl, { 'last-event-id': seen })
+    expect(resumed.status).toBe(200)
+    const fresh = await user.stream(job.streamUrl)
+    expect(fresh.status).toBe(200)
+    expect(await fresh.waitFor(frame => frame.event === 'snapshot')).toMatchObject({ data: { content: heldText } })
+    // Another user: 404 at once, as ever.
+    expect((await stranger.get(`/api/jobs/${job.id}`)).status).toBe(404)
+    expect((await stranger.stream(job.streamUrl)).status).toBe(404)
+    // A job A does not run: 503 naming Redis (after the command timeout), never a 404.
+    const [readElsewhere, streamElsewhere] = await Promise.all([user.get(`/api/jobs/${jobOnB.id}`), user.get(jobOnB.streamUrl)])
+    for (const answer of [readElsewhere, streamElsewhere]) {
+      expect(answer.status).toBe(503)
+      expect(answer.body.message).toMatch(/Redis/)
+    }
+    expect(resumed.frames).toEqual([])
+
+    // The live tail reaches the resumed and the new viewer while A is still cut off; its end waits for the store.
+    release(promptA)
+    const whole = PIECES.join('')
+    await resumed.waitFor(() => rebuildStrictly([...first.frames, ...resumed.frames]).text === whole)
+    await fresh.waitFor(() => rebuildStrictly(fresh.frames).text === whole)
+    // A viewer that missed all of that catches up from A's log with the same Last-Event-ID.
+    const late = await user.stream(job.streamUrl, { 'last-event-id': seen })
+    await late.waitFor(() => rebuildStrictly([...first.frames, ...late.frames]).text === whole)
+    expect(late.frames[0]!.event).not.toBe('snapshot')
+    expect([resumed, fresh, late].some(viewer => viewer.frames.some(frame => frame.event === 'job-end'))).toBe(false)
+
+    proxy.heal()
+    release(promptB)
+    for (const viewer of [resumed, fresh, late]) expect((await viewer.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+    expect(rebuildStrictly([...first.frames, ...resumed.frames])).toEqual({ text: whole, problems: [] })
+    expect(rebuildStrictly([...first.frames, ...late.frames])).toEqual({ text: whole, problems: [] })
+    expect(rebuildStrictly(fresh.frames)).toEqual({ text: whole, problems: [] })
+    // What the store holds (read on B, from Redis) is exactly what the viewers saw.
+    const { body: stored } = await user.at(b.url).get(`/api/jobs/${job.id}`)
+    expect(stored.state).toMatchObject({ status: 'completed', content: whole })
+    expect((await onB.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+    await expectEngineIdle(a.url, TOKEN)
+    await expectEngineIdle(b.url, TOKEN)
+  })
+})
