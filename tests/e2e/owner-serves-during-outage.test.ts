@@ -151,4 +151,28 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     await expectEngineIdle(a.url, TOKEN)
     await expectEngineIdle(b.url, TOKEN)
   })
+  it('an abort sent to the owner stops its run at once and answers once the aborted end is stored; an input answer is a 503 (its rate limit is counted in Redis)', async () => {
+    const user = await createClient(a.url).init()
+    const prompt = `abort on A ${randomUUID()}`
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: prompt }] })
+    const viewer = await user.stream(job.streamUrl)
+    const heldText = PIECES.slice(0, HELD_AT).join('')
+    await viewer.waitFor(() => rebuildStrictly(viewer.frames).text === heldText)
+
+    proxy.partition()
+    const aborting = user.post(`/api/jobs/${job.id}/abort`)
+    const answered = await user.post(`/api/jobs/${job.id}/input`, { requestId: 'none', answer: true })
+    expect(answered.status).toBe(503)
+    expect(answered.body.message).toMatch(/Redis/)
+    // Acted on at once: the upstream request is cancelled while A is still cut off.
+    await expect.poll(() => upstream.requests.find(request => userMessageOf(request) === prompt)?.aborted).toBe(true)
+    expect(viewer.frames.some(frame => frame.event === 'job-end')).toBe(false)
+
+    proxy.heal()
+    expect(await aborting).toMatchObject({ status: 200, body: { job: { status: 'aborted' } } })
+    expect((await viewer.waitFor(frame => frame.event === 'job-end')).data.status).toBe('aborted')
+    const { body: stored } = await user.at(b.url).get(`/api/jobs/${job.id}`)
+    expect(stored.state).toMatchObject({ status: 'aborted', content: rebuildStrictly(viewer.frames).text })
+    await expectEngineIdle(a.url, TOKEN)
+  })
 })
