@@ -1,6 +1,7 @@
 /**
  * A Redis restart with a job in flight (provider `redis`, Redis keeping an append-only file): while
- * Redis is down the job keeps streaming to its viewer, new jobs get a 503 naming Redis, and the
+ * Redis is down the job keeps streaming to its viewer, the owner serves a read of it and a viewer
+ * reconnecting with Last-Event-ID from memory, new jobs get a 503 naming Redis, and the
  * job's end is not announced before it is stored; once Redis is back the buffered events are
  * written, the job completes with exactly the upstream text, and the log replays it.
  */
@@ -11,7 +12,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
-import { createClient, rebuildStrictly } from '../support/http-client'
+import { createClient, lastEventId, rebuildStrictly } from '../support/http-client'
 import type { MockUpstream } from '../support/mock-upstream'
 import { startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
@@ -61,6 +62,12 @@ describe('a Redis restart with a job in flight', () => {
 
     await redis.stop()
     const seenAtStop = deltas()
+    // The owner serves its own running job from memory at once (no wait for Redis): a read, and a viewer reconnecting with its Last-Event-ID.
+    const read = await user.get(`/api/jobs/${job.id}`)
+    expect(read).toMatchObject({ status: 200, body: { job: { status: 'running' } } })
+    const seenFrames = [...viewer.frames]
+    const resumed = await user.stream(job.streamUrl, { 'last-event-id': lastEventId(seenFrames)! })
+    expect(resumed.status).toBe(200)
     const refused = await user.post('/api/jobs', { messages: [{ role: 'user', content: 'while Redis is down' }] })
     expect(refused.status).toBe(503)
     expect(refused.body.message).toMatch(/Redis/)
@@ -74,6 +81,8 @@ describe('a Redis restart with a job in flight', () => {
     const end = await viewer.waitFor(frame => frame.event === 'job-end')
     expect(end.data).toMatchObject({ status: 'completed' })
     expect(rebuildStrictly(viewer.frames)).toEqual({ text: UPSTREAM_TEXT, problems: [] })
+    expect((await resumed.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+    expect(rebuildStrictly([...seenFrames, ...resumed.frames])).toEqual({ text: UPSTREAM_TEXT, problems: [] })
 
     // What the store holds after the restart is the whole job: its state, and a replay of its log.
     const { body } = await user.get(`/api/jobs/${job.id}`)
