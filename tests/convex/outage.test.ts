@@ -2,7 +2,7 @@
  * Convex unreachable for a while (the fault-injecting facade; time is fake): calls fail within the
  * timeout with a 503 naming Convex instead of hanging; a write that timed out is delivered once
  * after the reconnect and its retry stores nothing twice; a running job keeps streaming to its
- * local viewer and everything is stored after the reconnect; an owner cut off past its lease
+ * local viewer, its owner serves reads and new viewers of it while its lease surely holds, and everything is stored after the reconnect; an owner cut off past its lease
  * cannot write once another instance took the job over.
  */
 import type { H3Event } from 'h3'
@@ -167,15 +167,27 @@ describe('a Convex outage', () => {
 
     a.faulty.disconnect()
     const framesBefore = sinks.long.frames.length
+    // The owner answers a read of its own running job, and a new viewer of it, from memory while
+    // its lease surely holds (docs/providers.md, "What an owner serves while the store is down").
+    expect((await a.engine.getJob('u1', jobs.long.id)).state.status).toBe('running')
+    const late = createRecordingSink()
+    const attachment = await a.engine.attachViewer('u1', jobs.long.id, late, null)
+    expect(late.frames[0]).toMatchObject({ event: 'snapshot', data: { status: 'running' } })
+    attachment.detach()
     const routes = [
-      a.engine.getJob('u1', jobs.long.id),
       a.engine.listJobs('u1'),
       a.engine.createJob('u1', { request: chat }),
-      a.engine.attachViewer('u1', jobs.long.id, createRecordingSink(), null),
     ].map(route => route.then(() => null, (error: unknown) => asRoute(error)))
     await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
     for (const answer of await Promise.all(routes)) expect(answer).toMatchObject({ status: 503, retryAfter: 5, message: expect.stringMatching(/^Convex did not answer/) })
-    await vi.advanceTimersByTimeAsync(OUTAGE_MS - TIMEOUT_MS)
+    // Past its lease (3 s) the owner no longer vouches for the job (another instance may have taken it over): the store decides.
+    const pastLease = [
+      a.engine.getJob('u1', jobs.long.id),
+      a.engine.attachViewer('u1', jobs.long.id, createRecordingSink(), null),
+    ].map(route => route.then(() => null, (error: unknown) => asRoute(error)))
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
+    for (const answer of await Promise.all(pastLease)) expect(answer).toMatchObject({ status: 503, retryAfter: 5, message: expect.stringMatching(/^Convex did not answer/) })
+    await vi.advanceTimersByTimeAsync(OUTAGE_MS - 2 * TIMEOUT_MS)
     // The local viewers saw the text go on the whole time; the short job's end waits for the store.
     expect(sinks.long.frames.length - framesBefore).toBeGreaterThan(250)
     expect(sinks.short.state()!.content).toBe(wordsText(lengths.short!))
