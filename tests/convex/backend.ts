@@ -88,6 +88,22 @@ export function endEvent(seq: number, status: 'completed' | 'failed' | 'aborted'
   return { type: 'job-end', seq, at, status, metrics: emptyMetrics() }
 }
 
+/**
+ * A finished job with about 18 MB of events (20 batches of 880,000 characters, then its end): more
+ * than one mutation may read (16 MiB), so deleting it takes several calls.
+ */
+export async function createLargeEndedJob(provider: ReturnType<typeof createInstance>['provider']): Promise<NewJobRecord> {
+  const job = newJob()
+  await provider.create(job)
+  const big = 'x'.repeat(880_000)
+  for (let seq = 1; seq <= 20; seq++) {
+    const appended = await provider.appendEvents(job.id, textDeltas(seq, [big], (seq - 1) * big.length), { epoch: 1 })
+    if (!appended.ok) throw new Error(`append ${seq} refused: ${appended.reason}`)
+  }
+  await provider.appendEvents(job.id, [endEvent(21, 'completed', 1_000)], { epoch: 1 })
+  return job
+}
+
 /** Two instances on one fresh backend, and a job created through the first. */
 export async function twoInstancesWithJob(overrides: Partial<NewJobRecord> = {}) {
   const backend = createBackend()

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { internal } from '../../convex/_generated/api'
 import crons from '../../convex/crons'
 import { CLEANUP_ROWS } from '../../convex/limits'
-import { type Backend, createBackend, createInstance, endEvent, newJob, textDeltas } from './backend'
+import { type Backend, createBackend, createInstance, createLargeEndedJob, endEvent, newJob, textDeltas } from './backend'
 
 /** The cron's cleanup mutation, which no server can call. */
 function deleteExpired(backend: Backend, endedBefore: number, limit?: number) {
@@ -83,13 +83,7 @@ describe('convex retention cleanup', () => {
     // The backend enforces Convex's per-transaction limits (16 MiB read), so one call reading it all would throw.
     const backend = createBackend()
     const { provider } = createInstance(backend)
-    const job = newJob()
-    await provider.create(job)
-    const big = 'x'.repeat(880_000)
-    for (let seq = 1; seq <= 20; seq++) {
-      expect(await provider.appendEvents(job.id, textDeltas(seq, [big], (seq - 1) * big.length), { epoch: 1 })).toMatchObject({ ok: true })
-    }
-    await provider.appendEvents(job.id, [endEvent(21, 'completed', 1_000)], { epoch: 1 })
+    const job = await createLargeEndedJob(provider)
     const deletedPerCall: number[] = []
     for (let call = 0; call < 10 && await provider.get(job.id); call++) deletedPerCall.push(await deleteExpired(backend, 5_000))
     expect(deletedPerCall.length).toBeGreaterThan(2)

@@ -3,7 +3,7 @@
  * transactions as its size needs, and a follower on another instance learns it is gone.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas, twoInstancesWithJob } from './backend'
+import { createBackend, createInstance, createLargeEndedJob, endEvent, statusEvent, twoInstancesWithJob } from './backend'
 
 describe('convex deleteJob', () => {
   beforeEach(() => {
@@ -34,13 +34,7 @@ describe('convex deleteJob', () => {
   it('deletes a job larger than one transaction may read over several calls', async () => {
     const backend = createBackend()
     const { provider } = createInstance(backend)
-    const job = newJob()
-    await provider.create(job)
-    const big = 'x'.repeat(880_000)
-    for (let seq = 1; seq <= 20; seq++) {
-      expect(await provider.appendEvents(job.id, textDeltas(seq, [big], (seq - 1) * big.length), { epoch: 1 })).toMatchObject({ ok: true })
-    }
-    await provider.appendEvents(job.id, [endEvent(21, 'completed', 1_000)], { epoch: 1 })
+    const job = await createLargeEndedJob(provider)
     expect(await provider.deleteJob(job.id)).toBe('deleted')
     expect(await provider.get(job.id)).toBeNull()
     expect(await backend.run(ctx => ctx.db.query('eventBatches').collect())).toEqual([])
