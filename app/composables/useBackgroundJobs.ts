@@ -3,11 +3,11 @@
  * on returning to a thread (mount a `useBackgroundJob` for each id it returns), abort and delete them.
  */
 import type { JobStatus } from '../../shared/events'
-import type { JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
+import type { DeleteJobAnswer, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import { assertJobId } from '../lib/job-id'
 import { forgetPrompt, rememberPrompt } from '../lib/prompt-cache'
-import type { DeleteAnswer, DeleteJobOptions, JobDeletionRequests } from '../lib/job-deletion'
+import type { DeleteJobOptions, JobDeletionRequests } from '../lib/job-deletion'
 import { deleteJobWhenEnded, deleteThreadJobs } from '../lib/job-deletion'
 import { waitForJobEnd } from '../lib/wait-for-end'
 
@@ -77,7 +77,7 @@ export function useBackgroundJobs() {
   }
 
   /** `DELETE /api/jobs/:id`, its answer mapped: 204 deleted, 404 gone, 409 still active. */
-  async function requestDelete(jobId: string): Promise<DeleteAnswer> {
+  async function requestDelete(jobId: string): Promise<DeleteJobAnswer> {
     try {
       await $fetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
       forgetPrompt(jobId)
@@ -97,7 +97,7 @@ export function useBackgroundJobs() {
   const deletion: JobDeletionRequests = {
     deleteJob: requestDelete,
     abort,
-    waitForEnd: jobId => waitForJobEnd(jobId),
+    waitForEnd: waitForJobEnd,
     listThread: (threadId, limit) => list({ threadId, limit }),
   }
 

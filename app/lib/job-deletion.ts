@@ -8,13 +8,10 @@
 import type { DeleteJobAnswer } from '../../shared/api-types'
 import type { JobSummary } from './api-types'
 
-/** What the server answered to a delete: deleted (204), already gone (404), or still active (409). */
-export type DeleteAnswer = DeleteJobAnswer
-
 /** The requests the steps need. */
 export interface JobDeletionRequests {
   /** `DELETE /api/jobs/:id`, its answer mapped (any other failure rejects). */
-  deleteJob: (jobId: string) => Promise<DeleteAnswer>
+  deleteJob: (jobId: string) => Promise<DeleteJobAnswer>
   /** `POST /api/jobs/:id/abort`. */
   abort: (jobId: string) => Promise<unknown>
   /** Resolves once the job has ended (or is gone), e.g. when its stream delivered `job-end`. */

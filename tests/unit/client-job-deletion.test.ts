@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { emptyMetrics } from '../../shared/events'
 import { createJobState } from '../../shared/reducer'
 import type { JobSummary } from '../../app/lib/api-types'
-import type { DeleteAnswer, JobDeletionRequests } from '../../app/lib/job-deletion'
+import type { DeleteJobAnswer } from '../../shared/api-types'
+import type { JobDeletionRequests } from '../../app/lib/job-deletion'
 import { deleteJobWhenEnded, deleteThreadJobs, JobStillActiveError, THREAD_PAGE } from '../../app/lib/job-deletion'
 import { waitForJobEnd } from '../../app/lib/wait-for-end'
 import { FakeEventSource } from '../support/fake-event-source'
@@ -21,7 +22,7 @@ function fakeServer(initial: JobSummary[]) {
   const jobs = new Map(initial.map(item => [item.id, { ...item }]))
   const calls: string[] = []
   const requests: JobDeletionRequests = {
-    async deleteJob(jobId): Promise<DeleteAnswer> {
+    async deleteJob(jobId): Promise<DeleteJobAnswer> {
       calls.push(`delete ${jobId}`)
       const found = jobs.get(jobId)
       if (!found) return 'gone'

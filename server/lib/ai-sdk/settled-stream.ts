@@ -11,6 +11,7 @@
  * post again (no re-post loop).
  */
 import type { ServerResponse } from 'node:http'
+import { SSE_RESPONSE_HEADERS } from '../http/sse-writer'
 import type { UiChunk } from './ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from './ui-chunks'
 
@@ -24,8 +25,6 @@ export function settledChunks(messageId: string): UiChunk[] {
 /** Writes the settled answer as a whole UI message stream response. */
 export function sendSettledStream(response: ServerResponse, messageId: string): void {
   response.statusCode = 200
-  response.setHeader('content-type', 'text/event-stream')
-  response.setHeader('cache-control', 'no-cache, no-transform')
-  for (const [name, value] of Object.entries(UI_MESSAGE_STREAM_HEADERS)) response.setHeader(name, value)
+  for (const [name, value] of Object.entries({ ...SSE_RESPONSE_HEADERS, ...UI_MESSAGE_STREAM_HEADERS })) response.setHeader(name, value)
   response.end(settledChunks(messageId).map(formatChunk).join('') + UI_MESSAGE_STREAM_DONE)
 }

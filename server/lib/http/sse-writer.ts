@@ -68,6 +68,15 @@ function chunkSocket(response: ServerResponse): Socket | null {
   return response.writableLength === socket.writableLength ? socket : null
 }
 
+/** The headers of every SSE response the layer sends (job, notification and UI message streams). */
+export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  // A user's job, and maybe a new user cookie: no shared cache may keep it (`private`), none
+  // may store or re-encode it (`no-transform`: a proxy that compresses would buffer the stream).
+  'cache-control': 'private, no-store, no-transform',
+  'x-accel-buffering': 'no',
+}
+
 /** Options of a writer. */
 export interface SseWriterOptions {
   compression: boolean
@@ -141,15 +150,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   function start() {
     if (started) return
     started = true
-    const headers: Record<string, string> = {
-      'content-type': 'text/event-stream; charset=utf-8',
-      // A user's job, and maybe a new user cookie: no shared cache may keep it (`private`), none
-      // may store or re-encode it (`no-transform`: a proxy that compresses would buffer the stream).
-      'cache-control': 'private, no-store, no-transform',
-      'connection': 'keep-alive',
-      'x-accel-buffering': 'no',
-      ...options.headers,
-    }
+    const headers: Record<string, string> = { ...SSE_RESPONSE_HEADERS, 'connection': 'keep-alive', ...options.headers }
     // The body depends on Accept-Encoding whenever compression is on, gzip'd or not; kept beside
     // what the response varies on already (`Origin`, set by the CORS middleware).
     if (options.compression) headers.vary = [response.getHeader('vary'), 'accept-encoding'].flat().filter(Boolean).join(', ')
