@@ -11,6 +11,7 @@
  * (a heartbeat) and waits for the answer: held → go on; refused → the run is stopped (`onRefused`)
  * and nothing starts. While the store cannot be reached it keeps asking, every heartbeat.
  */
+import { abortableDelay } from './model/abortable'
 import type { JobLease } from './providers/types'
 import type { TimerSet } from './timers'
 
@@ -74,18 +75,6 @@ export function createLeaseConfirmation(options: LeaseConfirmationOptions): Leas
     return inFlight
   }
 
-  function pause(delayMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const stop = options.timers.timeout(done, delayMs)
-      function done() {
-        stop()
-        signal.removeEventListener('abort', done)
-        resolve()
-      }
-      signal.addEventListener('abort', done, { once: true })
-    })
-  }
-
   async function ask(): Promise<void> {
     while (monotonicNow() >= heldUntil) {
       signal.throwIfAborted()
@@ -94,8 +83,9 @@ export function createLeaseConfirmation(options: LeaseConfirmationOptions): Leas
         held = await beat()
       }
       catch {
-        // The store cannot be reached (the periodic heartbeat logs it): nothing may start until it answers.
-        await pause(heartbeatMs)
+        // The store cannot be reached (the periodic heartbeat logs it): nothing may start until it
+        // answers. An abort ends the wait (rejecting with its reason).
+        await abortableDelay(heartbeatMs, signal, options.timers)
         continue
       }
       if (held) return
