@@ -29,7 +29,7 @@ import type { JobRecord } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, rateLimitError, rateWindow } from './rate-limit'
-import { localRunFor } from './local-read'
+import { localRunFor, localThreadRuns } from './local-read'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
@@ -259,6 +259,15 @@ export function createEngine(options: EngineOptions) {
     return records.map(record => summarize(withLiveState(record)))
   }
 
+  /**
+   * The user's jobs in thread `threadId` that this instance runs and vouches for (local-read.ts),
+   * newest first, read from memory only: empty when it runs none of them (ask `listJobs` then).
+   */
+  function listLocalJobs(userId: string, threadId: string): JobSummary[] {
+    assertEnabled(getConfig())
+    return localThreadRuns(runs, userId, threadId).map(run => summarize(withLiveState(run.record)))
+  }
+
   /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
   async function attachViewer(userId: string, jobId: string, sink: ViewerSink, after: StreamPosition | number | null) {
     assertEnabled(getConfig())
@@ -370,6 +379,7 @@ export function createEngine(options: EngineOptions) {
     createJob,
     getJob,
     listJobs,
+    listLocalJobs,
     abortJob,
     deleteJob,
     answerInput,

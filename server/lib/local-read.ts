@@ -21,3 +21,17 @@ export function localRunFor(runs: ReadonlyMap<string, JobRun>, userId: string, j
   if (run.record.userId !== userId) throw new JobNotFoundError(jobId)
   return run.abandoned || run.ending || run.live.ended || run.live.ending || !run.leaseHolds() ? null : run
 }
+
+/**
+ * The user's runs in thread `threadId` that this instance can answer on its own (as
+ * `localRunFor`), newest first. What a chat's resume needs when this instance runs its turn: no
+ * store call, so it works while the store is down.
+ */
+export function localThreadRuns(runs: ReadonlyMap<string, JobRun>, userId: string, threadId: string): JobRun[] {
+  const found: JobRun[] = []
+  for (const run of runs.values()) {
+    if (run.record.userId !== userId || run.record.threadId !== threadId) continue
+    if (localRunFor(runs, userId, run.record.id)) found.push(run)
+  }
+  return found.sort((left, right) => right.record.createdAt - left.record.createdAt)
+}

@@ -4,10 +4,13 @@
  * serves its own job from memory — a viewer reconnecting with Last-Event-ID gets no gap and no
  * duplicate and then the live tail, a new viewer a snapshot, a read the live state — while
  * another user's request is still a 404 and a job B runs is a 503 naming Redis. Once healed, the
- * job ends and the store holds exactly the text the viewers saw.
+ * job ends and the store holds exactly the text the viewers saw. The same for the AI SDK's resume
+ * (`GET /api/jobs/chat/:chatId/stream`) of a chat turn A runs.
  */
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
+import { DefaultChatTransport, readUIMessageStream } from 'ai'
+import type { UIMessage, UIMessageChunk } from 'ai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
@@ -117,6 +120,27 @@ async function resumeFrom(user: ReturnType<typeof createClient>, path: string, s
   }
 }
 
+/** The AI SDK's stock transport of `user` on `url`. */
+function transportOf(user: ReturnType<typeof createClient>, url: string) {
+  return new DefaultChatTransport<UIMessage>({ api: `${url}/api/jobs/chat`, headers: { cookie: user.cookie() } })
+}
+
+/** Starts a chat turn in `chat` through the transport; resolves with its job id once its first text arrived (the response is left). */
+async function startChatTurn(transport: DefaultChatTransport<UIMessage>, chat: string, prompt: string): Promise<string> {
+  const leave = new AbortController()
+  const messages: UIMessage[] = [{ id: `u-${randomUUID()}`, role: 'user', parts: [{ type: 'text', text: prompt }] }]
+  const reader = (await transport.sendMessages({ chatId: chat, messages, trigger: 'submit-message', messageId: undefined, abortSignal: leave.signal })).getReader()
+  const seen: UIMessageChunk[] = []
+  while (!seen.some(chunk => chunk.type === 'text-delta')) seen.push((await reader.read()).value!)
+  leave.abort()
+  await reader.cancel().catch(() => {})
+  return (seen[0] as { messageId: string }).messageId
+}
+
+function textOf(message: UIMessage | undefined): string {
+  return message?.parts.map(part => (part.type === 'text' ? part.text : '')).join('') ?? ''
+}
+
 describe('an owner cut off from Redis serves the job it runs', () => {
   it('a reconnecting viewer resumes with no gap or duplicate and gets the live tail, reads answer the live state, another user gets 404, a job run elsewhere 503; once healed the store holds what viewers saw', async () => {
     const user = await createClient(a.url).init()
@@ -200,5 +224,54 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     const { body: stored } = await user.at(b.url).get(`/api/jobs/${job.id}`)
     expect(stored.state).toMatchObject({ status: 'aborted', content: rebuildStrictly(viewer.frames).text })
     await expectEngineIdle(a.url, TOKEN)
+  })
+
+  it('the AI SDK resume of a chat turn A runs replays it and tails it from memory; a stranger and a chat run on B are 503 naming Redis', async () => {
+    const user = await createClient(a.url).init()
+    const stranger = await createClient(a.url).init()
+    const chat = `chat-${randomUUID()}`
+    const chatOnB = `chat-${randomUUID()}`
+    const prompt = `chat on A ${randomUUID()}`
+    const promptB = `chat on B ${randomUUID()}`
+    const jobId = await startChatTurn(transportOf(user, a.url), chat, prompt)
+    await startChatTurn(transportOf(user, b.url), chatOnB, promptB)
+    // A's turn has reached the held point (the native stream shows it) before the cut.
+    const viewer = await user.stream(`/api/jobs/${jobId}/stream`)
+    const heldText = PIECES.slice(0, HELD_AT).join('')
+    await viewer.waitFor(() => rebuildStrictly(viewer.frames).text === heldText)
+    viewer.close()
+
+    proxy.partition()
+    // What useChat's resumeStream() calls: the running turn, replayed from its start, without Redis.
+    const resumed = await transportOf(user, a.url).reconnectToStream({ chatId: chat })
+    expect(resumed).not.toBeNull()
+    // Without Redis, A cannot tell a stranger's chat or one B runs from none: 503 naming Redis, never a 204 or the stream.
+    const [strangers, elsewhere] = await Promise.all([stranger.get(`/api/jobs/chat/${chat}/stream`), user.get(`/api/jobs/chat/${chatOnB}/stream`)])
+    for (const answer of [strangers, elsewhere]) {
+      expect(answer.status).toBe(503)
+      expect(answer.body.message).toMatch(/Redis/)
+    }
+    release(prompt)
+    const whole = PIECES.join('')
+    const messages = readUIMessageStream<UIMessage>({ stream: resumed! })[Symbol.asyncIterator]()
+    let last: UIMessage | undefined
+    // The live tail arrives while A is still cut off; the finish waits for the end to be stored.
+    while (textOf(last) !== whole) {
+      const next = await messages.next()
+      if (next.done) break
+      last = next.value
+    }
+    expect(textOf(last)).toBe(whole)
+    expect(last!.id).toBe(jobId)
+
+    proxy.heal()
+    release(promptB)
+    for (let next = await messages.next(); !next.done; next = await messages.next()) last = next.value
+    expect(textOf(last)).toBe(whole)
+    expect(last!.parts.filter(part => part.type === 'text')).toHaveLength(1)
+    const { body: stored } = await user.at(b.url).get(`/api/jobs/${jobId}`)
+    expect(stored.state).toMatchObject({ status: 'completed', content: whole })
+    await expectEngineIdle(a.url, TOKEN)
+    await expectEngineIdle(b.url, TOKEN)
   })
 })

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JobNotFoundError, ProviderUnavailableError } from '../../server/lib/errors'
 import type { JobRun } from '../../server/lib/job-run'
-import { localRunFor } from '../../server/lib/local-read'
+import { localRunFor, localThreadRuns } from '../../server/lib/local-read'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
 import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
@@ -147,5 +147,29 @@ describe('localRunFor', () => {
     expect(of(run({ abandoned: true }))).toBeNull()
     expect(() => of(run({}), 'u2')).toThrow(JobNotFoundError)
     expect(() => of(run({ holds: false }), 'u2')).toThrow(JobNotFoundError)
+  })
+})
+
+describe('localThreadRuns', () => {
+  const run = (id: string, fields: { userId?: string, threadId?: string, createdAt?: number, ended?: boolean, holds?: boolean }) => [id, {
+    record: { id, userId: fields.userId ?? 'u1', threadId: fields.threadId ?? 't1', createdAt: fields.createdAt ?? 0 },
+    live: { ended: fields.ended ?? false, ending: false },
+    ending: null,
+    abandoned: false,
+    leaseHolds: () => fields.holds ?? true,
+  } as unknown as JobRun] as const
+
+  it('finds the user\'s runs of the thread it vouches for, newest first; others\' runs, other threads and runs it cannot vouch for are left out', () => {
+    const runs = new Map([
+      run('old', { createdAt: 1 }),
+      run('new', { createdAt: 3 }),
+      run('stranger', { userId: 'u2', createdAt: 4 }),
+      run('other-thread', { threadId: 't2', createdAt: 5 }),
+      run('ended', { ended: true, createdAt: 6 }),
+      run('lapsed', { holds: false, createdAt: 7 }),
+    ])
+    expect(localThreadRuns(runs, 'u1', 't1').map(found => found.record.id)).toEqual(['new', 'old'])
+    expect(localThreadRuns(runs, 'u2', 't1').map(found => found.record.id)).toEqual(['stranger'])
+    expect(localThreadRuns(runs, 'u3', 't1')).toEqual([])
   })
 })

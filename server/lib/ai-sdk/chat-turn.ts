@@ -21,6 +21,18 @@ export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatI
   return jobs.filter(job => job.type === 'chat')
 }
 
+/**
+ * The chat's job a resume (`GET …/:chatId/stream`) follows: its newest active one. A turn this
+ * instance runs and vouches for is found in memory with no store call (local-read.ts), so its
+ * owner resumes it while the store is down, as the native stream does; otherwise the store is
+ * asked (503 while it is down). A chat runs one turn at a time: the client sends the next message
+ * once the answer has ended (or after stop + abort, which ends it).
+ */
+export async function resumableChatJob(context: JobsRouteContext, chatId: string): Promise<JobSummary | null> {
+  const [local] = context.engine.listLocalJobs(context.userId, chatId).filter(job => job.type === 'chat')
+  return local ?? (await activeChatJobs(context, chatId))[0] ?? null
+}
+
 /** What a client that has nothing of the job knows: the state before its first event. */
 export function nothingKnown(job: JobSummary): JobState {
   return createJobState({ id: job.id, type: job.type, createdAt: job.createdAt })
