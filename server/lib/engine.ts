@@ -268,6 +268,15 @@ export function createEngine(options: EngineOptions) {
     return localThreadRuns(runs, userId, threadId).map(run => summarize(withLiveState(run.record)))
   }
 
+  /**
+   * The summary of a job the user can see, looked up as a viewer's would be (from memory when this
+   * instance runs it, local-read.ts), with nothing attached: what a HEAD on its stream answers.
+   */
+  async function findJob(userId: string, jobId: string): Promise<JobSummary> {
+    assertEnabled(getConfig())
+    return summarize(await authorizeRead(userId, jobId))
+  }
+
   /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
   async function attachViewer(userId: string, jobId: string, sink: ViewerSink, after: StreamPosition | number | null) {
     assertEnabled(getConfig())
@@ -380,6 +389,7 @@ export function createEngine(options: EngineOptions) {
     getJob,
     listJobs,
     listLocalJobs,
+    findJob,
     abortJob,
     deleteJob,
     answerInput,

@@ -16,7 +16,7 @@ function routesFromFiles(): Map<string, string[]> {
         walk(full)
         continue
       }
-      const match = /^(.+)\.(get|post|put|patch|delete)\.ts$/.exec(entry.name)
+      const match = /^(.+)\.(get|head|post|put|patch|delete)\.ts$/.exec(entry.name)
       if (!match) continue
       const segments = relative(API_DIR, join(dir, match[1]!)).split(/[\\/]/).filter(segment => segment !== 'index').map(segment => segment.replace(/^\[(\w+)\]$/, ':$1'))
       const path = ['/api/jobs', ...segments].join('/').replace(/\/$/, '')
@@ -33,8 +33,14 @@ describe('the methods of the layer\'s routes', () => {
     expect(listed).toEqual(routesFromFiles())
   })
 
+  it('every route that answers GET answers HEAD (its own name.head.ts: Nitro 2 routes a .get.ts handler for GET only)', () => {
+    for (const [path, methods] of routesFromFiles()) {
+      if (methods.includes('GET')) expect(methods, path).toContain('HEAD')
+    }
+  })
+
   it('finds a path\'s route, static names before parameters', () => {
-    expect(jobsRouteOf('/api/jobs')?.methods).toEqual(['GET', 'POST'])
+    expect(jobsRouteOf('/api/jobs')?.methods).toEqual(['GET', 'HEAD', 'POST'])
     expect(jobsRouteOf('/api/jobs/catalog')?.path).toBe('/api/jobs/catalog')
     expect(jobsRouteOf('/api/jobs/chat')?.path).toBe('/api/jobs/chat')
     expect(jobsRouteOf('/api/jobs/5b0f-1/stream')?.path).toBe('/api/jobs/:id/stream')

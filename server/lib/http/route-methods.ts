@@ -2,6 +2,11 @@
  * The layer's routes under `/api/jobs` and the methods each answers (its files under
  * `server/api/jobs/`, `name.<method>.ts`; a unit test keeps the two in step). A request with
  * another method gets a 405 naming the allowed ones (`Allow`), instead of Nitro's "Page not found".
+ *
+ * Every route that answers GET answers HEAD (load balancers and uptime checkers send it): Nitro 2's
+ * router (h3 1.x) matches a `name.get.ts` handler for GET only, so each has a `name.head.ts` beside
+ * it — the GET's own handler, or for a stream one that answers the status and headers without
+ * attaching anything (http/stream-head.ts).
  */
 
 /** One route: its path with `:params`, and its methods. */
@@ -12,18 +17,18 @@ export interface JobsRoute {
 
 /** Every route, static paths before the dynamic ones they would also match (`catalog` before `:id`). */
 export const JOBS_ROUTES: readonly JobsRoute[] = [
-  { path: '/api/jobs', methods: ['GET', 'POST'] },
-  { path: '/api/jobs/catalog', methods: ['GET'] },
-  { path: '/api/jobs/metrics', methods: ['GET'] },
-  { path: '/api/jobs/notifications', methods: ['GET'] },
+  { path: '/api/jobs', methods: ['GET', 'HEAD', 'POST'] },
+  { path: '/api/jobs/catalog', methods: ['GET', 'HEAD'] },
+  { path: '/api/jobs/metrics', methods: ['GET', 'HEAD'] },
+  { path: '/api/jobs/notifications', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/chat', methods: ['POST'] },
   { path: '/api/jobs/chat/:chatId/abort', methods: ['POST'] },
-  { path: '/api/jobs/chat/:chatId/messages', methods: ['GET'] },
-  { path: '/api/jobs/chat/:chatId/stream', methods: ['GET'] },
-  { path: '/api/jobs/:id', methods: ['GET', 'DELETE'] },
+  { path: '/api/jobs/chat/:chatId/messages', methods: ['GET', 'HEAD'] },
+  { path: '/api/jobs/chat/:chatId/stream', methods: ['GET', 'HEAD'] },
+  { path: '/api/jobs/:id', methods: ['GET', 'HEAD', 'DELETE'] },
   { path: '/api/jobs/:id/abort', methods: ['POST'] },
   { path: '/api/jobs/:id/input', methods: ['POST'] },
-  { path: '/api/jobs/:id/stream', methods: ['GET'] },
+  { path: '/api/jobs/:id/stream', methods: ['GET', 'HEAD'] },
 ]
 
 const MATCHERS = JOBS_ROUTES.map(route => ({

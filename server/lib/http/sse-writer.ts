@@ -15,7 +15,9 @@ import { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { constants as zlibConstants, createGzip } from 'node:zlib'
 import type { Gzip } from 'node:zlib'
-import { acceptsGzip } from './accept-encoding'
+import { streamHeaders } from './stream-headers'
+
+export { SSE_RESPONSE_HEADERS } from './stream-headers'
 
 /** Text ready for the wire: its UTF-8 bytes, and the same bytes framed as one HTTP/1.1 chunk. */
 export interface WireBytes {
@@ -68,15 +70,6 @@ function chunkSocket(response: ServerResponse): Socket | null {
   return response.writableLength === socket.writableLength ? socket : null
 }
 
-/** The headers of every SSE response the layer sends (job, notification and UI message streams). */
-export const SSE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  // A user's job, and maybe a new user cookie: no shared cache may keep it (`private`), none
-  // may store or re-encode it (`no-transform`: a proxy that compresses would buffer the stream).
-  'cache-control': 'private, no-store, no-transform',
-  'x-accel-buffering': 'no',
-}
-
 /** Options of a writer. */
 export interface SseWriterOptions {
   compression: boolean
@@ -121,7 +114,6 @@ export interface SseWriter {
 
 /** Creates the writer for one request. */
 export function createSseWriter(request: IncomingMessage, response: ServerResponse, options: SseWriterOptions): SseWriter {
-  const gzipAccepted = acceptsGzip(request.headers['accept-encoding'])
   let gzip: Gzip | null = null
   /** Set while writes go straight to the socket as ready-made chunks. */
   let socket: Socket | null = null
@@ -150,12 +142,8 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   function start() {
     if (started) return
     started = true
-    const headers: Record<string, string> = { ...SSE_RESPONSE_HEADERS, 'connection': 'keep-alive', ...options.headers }
-    // The body depends on Accept-Encoding whenever compression is on, gzip'd or not; kept beside
-    // what the response varies on already (`Origin`, set by the CORS middleware).
-    if (options.compression) headers.vary = [response.getHeader('vary'), 'accept-encoding'].flat().filter(Boolean).join(', ')
-    if (options.compression && gzipAccepted) {
-      headers['content-encoding'] = 'gzip'
+    const { headers, gzip: gzipped } = streamHeaders(request, response, options)
+    if (gzipped) {
       gzip = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH })
       gzip.pipe(response)
     }

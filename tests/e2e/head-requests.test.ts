@@ -1,0 +1,153 @@
+/**
+ * HEAD on every route that answers GET (load balancers, uptime checkers): the GET's status and
+ * headers, no body. On the stream routes a HEAD attaches no viewer, no notification sink and
+ * takes no stream slot. The `Allow` of a 405 lists HEAD where GET is allowed.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppServer } from '../support/app-server'
+import { startAppServer } from '../support/app-server'
+import { createClient } from '../support/http-client'
+import type { MockUpstream } from '../support/mock-upstream'
+import { startMockUpstream } from '../support/mock-upstream'
+import { readMetrics } from '../support/ops-client'
+
+const TOKEN = 'head-requests-metrics'
+/** The headers a HEAD must repeat from its GET. */
+const COMPARED = ['content-type', 'cache-control', 'vary', 'content-encoding', 'x-vercel-ai-ui-message-stream', 'x-accel-buffering'] as const
+
+let upstream: MockUpstream
+let app: AppServer
+let strict: AppServer
+let releaseAll: () => void = () => {}
+const held = new Promise<void>((resolve) => {
+  releaseAll = resolve
+})
+
+/** A loopback port of this file's range (47200–47299) that is free now. */
+async function portInRange(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 47_200 + Math.floor(Math.random() * 100)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error('no free port in 47200–47299')
+}
+
+beforeAll(async () => {
+  // Every answer holds after its first piece until the end of the file: the jobs stay running.
+  upstream = await startMockUpstream(() => ({ chunks: ['Held ', 'then done.'], pauseAfterChunks: 1, resume: held, delayMs: 1 }))
+  const env = {
+    NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
+    NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-head-requests-0123456789',
+    NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
+    NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS_PER_USER: '1',
+  }
+  app = await startAppServer(env, await portInRange())
+  strict = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS: 'false' }, await portInRange())
+})
+
+afterAll(async () => {
+  releaseAll()
+  await Promise.all([app?.stop(), strict?.stop()])
+  await upstream?.close()
+})
+
+/** A request with the user's cookie; the body is read (and must be empty for a HEAD). */
+async function call(method: 'GET' | 'HEAD', url: string, headers: Record<string, string>) {
+  const response = await fetch(url, { method, headers })
+  return { status: response.status, headers: Object.fromEntries(COMPARED.map(name => [name, response.headers.get(name)])), body: await response.text() }
+}
+
+/** A GET stream's status and headers; its body is left at once (the stream slot is released when the server sees it). */
+async function streamGet(url: string, headers: Record<string, string>) {
+  const leave = new AbortController()
+  const response = await fetch(url, { headers, signal: leave.signal })
+  const answer = { status: response.status, headers: Object.fromEntries(COMPARED.map(name => [name, response.headers.get(name)])) }
+  leave.abort()
+  await response.body?.cancel().catch(() => {})
+  return answer
+}
+
+describe('HEAD', () => {
+  it('every JSON route that answers GET answers HEAD with its status and headers and no body', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `json ${randomUUID()}` }] })
+    const cookie = { cookie: user.cookie() }
+    const bearer = { authorization: `Bearer ${TOKEN}` }
+    const cases: Array<[string, Record<string, string>, number]> = [
+      ['/api/jobs', cookie, 200],
+      ['/api/jobs/catalog', cookie, 200],
+      [`/api/jobs/${job.id}`, cookie, 200],
+      [`/api/jobs/${randomUUID()}`, cookie, 404],
+      ['/api/jobs/chat/some-chat/messages', cookie, 200],
+      ['/api/jobs/metrics', bearer, 200],
+      ['/api/jobs/metrics', {}, 401],
+    ]
+    for (const [path, headers, status] of cases) {
+      const [get, head] = [await call('GET', `${app.url}${path}`, headers), await call('HEAD', `${app.url}${path}`, headers)]
+      expect(get.status, `GET ${path}`).toBe(status)
+      expect(head.status, `HEAD ${path}`).toBe(status)
+      expect(head.headers, `HEAD ${path}`).toEqual(get.headers)
+      expect(head.body, `HEAD ${path}`).toBe('')
+    }
+  })
+
+  it('on the stream routes: the status and stream headers, with no viewer, sink or stream slot taken; 404 for a stranger, 204 for a chat with nothing running', async () => {
+    const user = await createClient(app.url).init()
+    const stranger = await createClient(app.url).init()
+    const chat = `chat-${randomUUID()}`
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `stream ${randomUUID()}` }], threadId: chat })
+    const cookie = { cookie: user.cookie() }
+    const streams = [`/api/jobs/${job.id}/stream`, `/api/jobs/chat/${chat}/stream`, '/api/jobs/notifications']
+    // What each GET answers (one at a time: the user has one stream slot).
+    const gets = []
+    for (const path of streams) {
+      gets.push(await streamGet(`${app.url}${path}`, cookie))
+      await expect.poll(async () => (await readMetrics(app.url, TOKEN)).openStreams).toBe(0)
+    }
+    expect(gets.map(get => get.status)).toEqual([200, 200, 200])
+    expect(gets[1]!.headers['x-vercel-ai-ui-message-stream']).toBe('v1')
+
+    // The user's one slot is taken by a viewer: HEADs still answer, and take nothing more.
+    const viewer = await user.stream(`/api/jobs/${job.id}/stream`)
+    expect(viewer.status).toBe(200)
+    expect((await user.get(`/api/jobs/${job.id}/stream`)).status).toBe(429)
+    const before = (await readMetrics(app.url, TOKEN)).engine
+    for (const [index, path] of streams.entries()) {
+      const head = await call('HEAD', `${app.url}${path}`, cookie)
+      expect(head.status, `HEAD ${path}`).toBe(200)
+      expect(head.headers, `HEAD ${path}`).toEqual(gets[index]!.headers)
+      expect(head.body).toBe('')
+    }
+    const after = await readMetrics(app.url, TOKEN)
+    expect(after.openStreams).toBe(1)
+    expect({ viewers: after.engine.viewers, sinks: after.engine.notificationSinks }).toEqual({ viewers: before.viewers, sinks: before.notificationSinks })
+    viewer.close()
+
+    expect((await call('HEAD', `${app.url}/api/jobs/${job.id}/stream`, { cookie: stranger.cookie() })).status).toBe(404)
+    expect((await call('HEAD', `${app.url}/api/jobs/${randomUUID()}/stream`, cookie)).status).toBe(404)
+    expect((await call('HEAD', `${app.url}/api/jobs/chat/${chat}/stream`, { cookie: stranger.cookie() })).status).toBe(204)
+    expect((await call('HEAD', `${app.url}/api/jobs/chat/other-${chat}/stream`, cookie)).status).toBe(204)
+  })
+
+  it('signed out (no anonymous users): 401 as the GET', async () => {
+    for (const path of [`/api/jobs/${randomUUID()}/stream`, '/api/jobs/notifications', '/api/jobs/chat/c/stream', '/api/jobs']) {
+      expect((await call('GET', `${strict.url}${path}`, {})).status, `GET ${path}`).toBe(401)
+      expect((await call('HEAD', `${strict.url}${path}`, {})).status, `HEAD ${path}`).toBe(401)
+    }
+  })
+
+  it('a 405\'s Allow lists HEAD where GET is allowed', async () => {
+    for (const [path, allow] of [['/api/jobs/x/stream', 'GET, HEAD, OPTIONS'], ['/api/jobs/notifications', 'GET, HEAD, OPTIONS'], ['/api/jobs/x/abort', 'POST, OPTIONS']] as const) {
+      const response = await fetch(`${app.url}${path}`, { method: 'PUT' })
+      expect(response.status).toBe(405)
+      expect(response.headers.get('allow')).toBe(allow)
+    }
+  })
+})
