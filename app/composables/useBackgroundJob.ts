@@ -88,7 +88,13 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     }
   }
 
+  /**
+   * Opens (or joins) the job's stream. On the server it does nothing: SSR renders the snapshot, and
+   * the stream opens in the browser (on mount, or when the app calls this there) — so calling it
+   * in `setup` is safe, and the server's module-level follower registry never holds a request's job.
+   */
   function connect(): void {
+    if (import.meta.server) return
     if (hold?.active || lost.value || (state.value && isTerminalStatus(state.value.status))) return
     hold = holdJobFollower(id, stopped => followJobStream({
       url: `${jobUrl}/stream`,
@@ -121,8 +127,9 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     }))
   }
 
-  /** Leaves the job's stream; it closes when no other component follows the job. */
+  /** Leaves the job's stream; it closes when no other component follows the job. A no-op on the server. */
   function disconnect(): void {
+    if (import.meta.server) return
     hold?.release()
     hold = null
     if (!isJobFollowed(id) && connection.value !== 'denied') connection.value = 'closed'

@@ -1,7 +1,7 @@
 /**
  * An existing app that adds `extends: ['nuxt-background-jobs']` (tests/fixtures/adopt: its own
- * home page and one tool) gets the engine and nothing it did not ask for, built for production
- * the way a user builds it. Also the production defaults: no API key → 503 naming the variable;
+ * home page, a job page that calls `connect()` in setup, and one tool) gets the engine and
+ * nothing it did not ask for, built for production the way a user builds it. Also the production defaults: no API key → 503 naming the variable;
  * anonymous users off → 401; boot errors naming the key for settings that make no sense; a
  * malformed cookie is no cookie.
  */
@@ -54,6 +54,35 @@ describe('an app that extends the layer', () => {
     for (const demoText of ['Background jobs chat', 'New thread', 'Notify me', 'Skip to the conversation']) expect(html).not.toContain(demoText)
     expect(html).not.toMatch(/<link[^>]+rel="stylesheet"/)
     expect(html).not.toContain('--color-background')
+  })
+
+  it('a page that calls useBackgroundJob(id).connect() in setup renders on the server (connect is a no-op there) with the job\'s snapshot', async () => {
+    const scripted = await start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true' })
+    try {
+      const client = await createClient(scripted.url).init()
+      const { body: job } = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'hello' }] })
+      const stream = await client.stream(job.streamUrl)
+      await stream.waitFor(frame => frame.event === 'job-end')
+      const { body: read } = await client.get(`/api/jobs/${job.id}`)
+      const response = await fetch(`${scripted.url}/jobs/${job.id}`, { headers: { cookie: client.cookie() } })
+      const html = await response.text()
+      expect(response.status).toBe(200)
+      expect(html).toContain('Acme job')
+      expect(html).toContain(`<p data-status>${read.state.status}</p>`)
+      // Some of its text (a run of plain characters, which HTML does not escape).
+      const plain = /[A-Za-z0-9 ]{10,}/.exec(read.state.content)?.[0]
+      expect(plain).toBeTruthy()
+      expect(html).toContain(plain)
+      expect(html).toContain('<p data-error></p>')
+      // A job it cannot find renders too, saying so (nothing thrown in SSR).
+      const missing = await fetch(`${scripted.url}/jobs/no-such-job`, { headers: { cookie: client.cookie() } })
+      expect(missing.status).toBe(200)
+      expect(await missing.text()).toContain('This job no longer exists on the server.')
+      expect(scripted.output()).not.toMatch(/followJobStream|EventSource/)
+    }
+    finally {
+      await scripted.stop()
+    }
   })
 
   it('has no demo routes', async () => {
