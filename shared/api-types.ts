@@ -25,16 +25,22 @@ export interface JobSummary {
 }
 
 /** Event names of the user-level notification stream. */
-export type NotificationType = 'job-created' | 'job-end' | 'input-request'
+export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'job-deleted'
 
-/** One notification of the user-level stream. `id` counts per user (and per server instance). */
+/**
+ * One notification of the user-level stream. `id` counts per user (and per server instance).
+ * A `job-deleted` carries no `status` and no `title` (the job and its prompt are gone), and
+ * `threadId` only when the server still knew it.
+ */
 export interface JobNotification {
   id: number
   type: NotificationType
   jobId: string
   threadId: string | null
-  status: JobStatus
-  title: string
+  /** Absent on `job-deleted`. */
+  status?: JobStatus
+  /** Absent on `job-deleted`. */
+  title?: string
   requestId?: string
   prompt?: string
   at: number

@@ -150,6 +150,8 @@ export interface BackgroundJobsConfig {
     createPerMinute: number
     /** Input answers per user per minute. @default 120 */
     inputPerMinute: number
+    /** Job deletions (`DELETE /api/jobs/:id`) per user per minute. @default 120 */
+    deletePerMinute: number
   }
   stream: {
     /** Text deltas within this window are merged into one event; one after a quiet window goes out at once and starts it (0 = off). @default 50 */

@@ -27,6 +27,7 @@ const ZERO_ALLOWED = new Set([
   'limits.maxStreams',
   'limits.createPerMinute',
   'limits.inputPerMinute',
+  'limits.deletePerMinute',
   'stream.batchWindowMs',
   'persist.intervalMs',
   'persist.bytes',

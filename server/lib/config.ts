@@ -69,6 +69,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     maxStreams: 10_000,
     createPerMinute: 60,
     inputPerMinute: 120,
+    deletePerMinute: 120,
   },
   stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
   persist: { intervalMs: 0, bytes: 1024, maxPendingBytes: 8_388_608 },

@@ -28,7 +28,7 @@ import type { NotificationSink } from './notifications'
 import type { JobRecord } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
-import { limitRate, rateLimitError, rateWindow } from './rate-limit'
+import { limitRate, RATE_LIMIT_SETTINGS, rateLimitError, rateWindow } from './rate-limit'
 import { localRunFor, localThreadRuns } from './local-read'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
@@ -48,7 +48,14 @@ export function createEngine(options: EngineOptions) {
   const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
   const runs = new Map<string, JobRun>()
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
-  const notifications: NotificationHub = new NotificationHub(now, createUserFeed({ provider, now, logger, isLocal: id => runs.has(id), notify: (userId, notification) => notifications.notify(userId, notification) }))
+  const notifications: NotificationHub = new NotificationHub(now, createUserFeed({
+    provider,
+    now,
+    logger,
+    isLocal: id => runs.has(id),
+    notify: (userId, notification) => notifications.notify(userId, notification),
+    jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
+  }))
   const engineTimers = createTimerSet()
   const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null
@@ -138,7 +145,7 @@ export function createEngine(options: EngineOptions) {
   /** Counts one request of the user against its per-minute limit, in the store (all instances). */
   async function limitRateOf(userId: string, kind: RateLimitKind): Promise<void> {
     const { limits } = getConfig()
-    await limitRate(provider, kind, userId, kind === 'create' ? limits.createPerMinute : limits.inputPerMinute)
+    await limitRate(provider, kind, userId, limits[RATE_LIMIT_SETTINGS[kind]])
   }
 
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
@@ -210,18 +217,21 @@ export function createEngine(options: EngineOptions) {
   /**
    * Deletes a job of the user that has ended, with everything the store holds of it (as retention
    * would later). A job not yet ended — or whose end is not stored yet — is refused with
-   * `JobActiveError` (409): abort it first. Followers on other instances learn it is gone
-   * through the provider's subscription, as after retention.
+   * `JobActiveError` (409): abort it first. Each request counts against `limits.deletePerMinute`
+   * (a 429 past it), found or not: every one is store work. Followers on other instances learn it
+   * is gone through the provider's subscription, as after retention; the user's notification
+   * streams get a `job-deleted` (here at once, elsewhere through the user feed).
    */
   async function deleteJob(userId: string, jobId: string): Promise<void> {
     assertEnabled(getConfig())
+    await limitRateOf(userId, 'delete')
     const record = await authorize(userId, jobId)
     if (!isTerminalStatus(record.status)) throw new JobActiveError(jobId, record.status)
     // Compare-and-set in the store: the end must be stored, not only committed here.
     const outcome = await provider.deleteJob(jobId)
     if (outcome === 'not-found') throw new JobNotFoundError(jobId)
     if (outcome === 'active') throw new JobActiveError(jobId, 'still ending')
-    notifications.forgetJob(userId, jobId)
+    notifications.jobDeleted(userId, jobId, record.threadId)
     useMetrics().increment('jobs_deleted_total', { reason: 'user' })
     logger.info('job deleted', { jobId })
   }

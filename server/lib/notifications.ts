@@ -1,6 +1,6 @@
 /**
- * The user-level stream: completions and input requests of all of a user's jobs, so one tab can
- * tell the user about a job it is not showing. Each user keeps a short numbered backlog, so a
+ * The user-level stream: creations, completions, input requests and deletions of all of a user's
+ * jobs, so one tab can tell the user about a job it is not showing (or drop one deleted elsewhere). Each user keeps a short numbered backlog, so a
  * reconnect with Last-Event-ID replays what it missed. Idle users are dropped after retention,
  * and past `NOTIFICATION_USERS_MAX` users the least recently active idle one goes first.
  * Ids count per user in this process: a reconnect that lands on another instance replays nothing
@@ -95,7 +95,9 @@ export class NotificationHub {
   notify(userId: string, notification: Omit<JobNotification, 'id' | 'at'>): boolean {
     const channel = this.channel(userId)
     const key = notificationKey(notification)
-    if (channel.notified.has(key)) return false
+    // Nothing more of a deleted job (its own `job-deleted` included): a late record from the feed
+    // would bring its title back.
+    if (channel.notified.has(key) || channel.notified.has(notificationKey({ jobId: notification.jobId, type: 'job-deleted' }))) return false
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
     const full: JobNotification = { ...notification, id: channel.nextId++, at: this.now() }
@@ -152,12 +154,20 @@ export class NotificationHub {
   }
 
   /**
-   * Forgets a deleted job's notifications: a reconnect's replay no longer carries its title. Its
-   * keys stay, so a late notification of it (from the feed) is still not sent.
+   * A job was deleted (here, or on another instance: the feed): its earlier notifications leave
+   * the backlog, so a reconnect's replay no longer carries its title, and a `job-deleted` (no
+   * title, no status) goes to the user's streams and into the backlog, so a tab that reconnects
+   * learns it too. Nothing more of the job is sent after it. `threadId`, when not given, is taken
+   * from the job's earlier notifications. Returns whether the `job-deleted` was sent (once per job).
    */
-  forgetJob(userId: string, jobId: string): void {
+  jobDeleted(userId: string, jobId: string, threadId?: string | null): boolean {
     const channel = this.users.get(userId)
-    if (channel) channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId)
+    let knownThreadId = threadId ?? null
+    if (channel) {
+      knownThreadId ??= channel.backlog.find(notification => notification.jobId === jobId)?.threadId ?? null
+      channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type === 'job-deleted')
+    }
+    return this.notify(userId, { type: 'job-deleted', jobId, threadId: knownThreadId })
   }
 
   /** Drops users with no open stream and nothing newer than `idleBefore`. */

@@ -1,5 +1,5 @@
 /**
- * Per-user request rate limits (job creations, input answers): a sliding window of one minute,
+ * Per-user request rate limits (job creations, input answers, deletions): a sliding window of one minute,
  * counted through the provider's `takeRate`, so a limit holds across every instance sharing the
  * store (Redis, Convex) instead of multiplying by the number of instances. The memory provider
  * counts in the process with `createSlidingWindows`.
@@ -16,10 +16,18 @@ const SWEEP_INTERVAL_MS = 60_000
 export const RATE_LIMITS = {
   create: { limitName: 'limits.createPerMinute', what: 'job creations' },
   input: { limitName: 'limits.inputPerMinute', what: 'input answers' },
+  delete: { limitName: 'limits.deletePerMinute', what: 'job deletions' },
 } as const
 
 /** What a rate limit counts. */
 export type RateLimitKind = keyof typeof RATE_LIMITS
+
+/** The `limits` setting of each rate limit. */
+export const RATE_LIMIT_SETTINGS = {
+  create: 'createPerMinute',
+  input: 'inputPerMinute',
+  delete: 'deletePerMinute',
+} as const satisfies Record<RateLimitKind, string>
 
 /**
  * Counts one request of `userId` against `limit` per minute, or throws `RateLimitError` (429,

@@ -3,7 +3,8 @@
  * open here, the hub follows the user's jobs through the provider's `subscribeUserJobs` (a Convex
  * query subscription, no polling) and turns each changed record into the notification a local run
  * would have sent: a new job → `job-created`, `waiting` → `input-request` (one per pending request,
- * read from the stored state), a terminal status → `job-end`. The hub drops what was already sent.
+ * read from the stored state), a terminal status → `job-end`, a deleted job (where the provider
+ * tells) → `job-deleted`. The hub drops what was already sent.
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { Logger } from './logger'
@@ -15,6 +16,8 @@ export interface UserFeedOptions {
   provider: JobProvider
   /** The hub's `notify` (it drops duplicates). */
   notify: (userId: string, notification: Omit<JobNotification, 'id' | 'at'>) => void
+  /** The hub's `jobDeleted`: a job of the user was deleted (on any instance). */
+  jobDeleted: (userId: string, jobId: string) => void
   now: () => number
   logger: Logger
   /** True for a job whose run is in this process: the run notifies by itself. */
@@ -23,7 +26,7 @@ export interface UserFeedOptions {
 
 /** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
 export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
-  const { provider, notify, now, logger, isLocal } = options
+  const { provider, notify, jobDeleted, now, logger, isLocal } = options
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
@@ -57,6 +60,13 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
           logger.error('a notification from another instance failed', { userId, jobId: record.id, error })
         })
       }
+    }, {
+      // In the same queue: a deletion comes after the job's earlier notifications.
+      onDeleted: (jobId) => {
+        queue = queue.then(() => {
+          if (!stopped) jobDeleted(userId, jobId)
+        })
+      },
     })
     return () => {
       stopped = true

@@ -71,11 +71,12 @@ describe('DELETE /api/jobs/:id', () => {
     // Deleting again: nothing there.
     expect((await user.delete(`/api/jobs/${job.id}`)).status).toBe(404)
     expect((await readMetrics(app.url, TOKEN)).counters['jobs_deleted_total{reason="user"}']).toBe(before + 1)
-    // The notification stream's replay no longer carries it (nor its title).
+    // The notification stream's replay no longer carries it (nor its title): only its deletion.
     const notifications = await user.stream('/api/jobs/notifications?after=0')
-    await notifications.waitFor(frame => frame.event === 'job-end' && frame.data.jobId === kept.id)
+    await notifications.waitFor(frame => frame.event === 'job-deleted' && frame.data.jobId === job.id)
     notifications.close()
-    expect(notifications.frames.filter(frame => frame.data?.jobId === job.id)).toEqual([])
+    expect(notifications.frames.filter(frame => frame.data?.jobId === job.id).map(frame => frame.event)).toEqual(['job-deleted'])
+    expect(notifications.frames.some(frame => frame.event === 'job-end' && frame.data.jobId === kept.id)).toBe(true)
     expect(app.output()).toContain(job.id)
     expect(app.output()).not.toContain(SECRET_WORDS)
     expect(app.output()).not.toContain(ANSWER)

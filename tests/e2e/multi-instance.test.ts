@@ -128,6 +128,36 @@ describe('three instances on one Redis', () => {
     expect((await user.at(url(2)).delete(`/api/jobs/${running.id}`)).status).toBe(204)
   })
 
+  it('delete on A: a notification stream on B gets job-deleted (no title), and B\'s replay no longer carries the job\'s title', async () => {
+    const user = await createClient(url(0)).init()
+    const secret = `my private question ${randomUUID()}`
+    const threadId = `thread-${randomUUID()}`
+    const tabOnB = await user.at(url(1)).stream('/api/jobs/notifications')
+    expect(tabOnB.status).toBe(200)
+    // About 0.6 s of text: B's feed is subscribed long before the job ends.
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `quick ${secret}` }], threadId })
+    const viewer = await user.stream(job.streamUrl)
+    await viewer.ended
+    // B learned of the job through the user feed (the title is in what B holds).
+    const ended = await tabOnB.waitFor(frame => frame.event === 'job-end' && frame.data.jobId === job.id)
+    expect(JSON.stringify(ended.data)).toContain('my private question')
+    const first = tabOnB.frames.find(frame => frame.data?.jobId === job.id)!
+
+    expect((await user.delete(`/api/jobs/${job.id}`)).status).toBe(204)
+    const deleted = await tabOnB.waitFor(frame => frame.event === 'job-deleted' && frame.data.jobId === job.id)
+    expect(deleted.data).toMatchObject({ jobId: job.id, threadId })
+    expect(JSON.stringify(deleted.data)).not.toContain('my private question')
+    tabOnB.close()
+
+    // A tab reconnecting to B from before the job: the deletion, nothing with the title.
+    const replay = await user.at(url(1)).stream('/api/jobs/notifications', { 'last-event-id': String(Number(first.id) - 1) })
+    await replay.waitFor(frame => frame.event === 'job-deleted' && frame.data.jobId === job.id)
+    replay.close()
+    const ofJob = replay.frames.filter(frame => frame.data?.jobId === job.id)
+    expect(ofJob.map(frame => frame.event)).toEqual(['job-deleted'])
+    expect(JSON.stringify(replay.frames)).not.toContain('my private question')
+  })
+
   it('AI SDK: a chat sent on A is resumed through B\'s reconnect route with the exact full text, its history read on C, stopped through any instance', async () => {
     const user = await createClient(url(0)).init()
     const transport = (index: number) => new DefaultChatTransport<UIMessage>({ api: `${url(index)}/api/jobs/chat`, headers: { cookie: user.cookie() } })

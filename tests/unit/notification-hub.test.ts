@@ -21,17 +21,37 @@ function recordingSink() {
 const base = { jobId: 'job-1', threadId: null, status: 'running' as const, title: 'hi' }
 
 describe('NotificationHub', () => {
-  it('forgets a deleted job\'s notifications: a reconnect replays only the others, and the job is not notified again', () => {
+  it('forgets a deleted job\'s notifications: a reconnect replays only the others and the deletion (no title), and the job is not notified again', () => {
     const hub = new NotificationHub(() => 1_000)
-    hub.notify('u1', { ...base, type: 'job-created', title: 'my private question' })
+    hub.notify('u1', { ...base, threadId: 't1', type: 'job-created', title: 'my private question' })
     hub.notify('u1', { ...base, jobId: 'job-2', type: 'job-created' })
-    hub.notify('u1', { ...base, type: 'job-end', title: 'my private question' })
-    hub.forgetJob('u1', 'job-1')
-    hub.forgetJob('nobody', 'job-1')
+    expect(hub.jobDeleted('u1', 'job-1')).toBe(true)
+    expect(hub.jobDeleted('u1', 'job-1')).toBe(false) // once per job (here and from the feed)
     const { sink, received } = recordingSink()
     hub.attach('u1', sink, 0)
-    expect(received.map(item => item.jobId)).toEqual(['job-2'])
-    expect(hub.notify('u1', { ...base, type: 'job-end' })).toBe(false)
+    expect(received.map(item => [item.type, item.jobId])).toEqual([['job-created', 'job-2'], ['job-deleted', 'job-1']])
+    // The thread comes from the job's earlier notification; nothing of its title or status.
+    expect(received[1]).toEqual({ id: 3, at: 1_000, type: 'job-deleted', jobId: 'job-1', threadId: 't1' })
+    expect(JSON.stringify(received)).not.toContain('my private question')
+    // A late record of the deleted job (the feed of another instance) is not notified again.
+    expect(hub.notify('u1', { ...base, type: 'job-end', title: 'my private question' })).toBe(false)
+  })
+
+  it('sends a deletion to the user\'s open streams at once, and to a stream that reconnects after it', () => {
+    const hub = new NotificationHub(() => 1_000)
+    const open = recordingSink()
+    hub.attach('u1', open.sink, null)
+    hub.notify('u1', { ...base, type: 'job-end', title: 'secret' })
+    hub.jobDeleted('u1', 'job-1', 't9')
+    expect(open.received.map(item => [item.id, item.type, item.threadId])).toEqual([[1, 'job-end', null], [2, 'job-deleted', 't9']])
+    const reconnecting = recordingSink()
+    hub.attach('u1', reconnecting.sink, 1)
+    expect(reconnecting.received.map(item => item.type)).toEqual(['job-deleted'])
+    // A user with no stream yet: the deletion waits in the backlog.
+    hub.jobDeleted('u2', 'job-7', null)
+    const later = recordingSink()
+    hub.attach('u2', later.sink, 0)
+    expect(later.received.map(item => [item.type, item.jobId])).toEqual([['job-deleted', 'job-7']])
   })
 
   it('sends each job + type + request once, numbering what it sends', () => {
@@ -107,24 +127,26 @@ function record(overrides: Partial<JobRecord>): JobRecord {
 /** A provider that hands records to the feed on demand and answers getState from a map. */
 function stubProvider(states: Record<string, JobState>) {
   let deliver: ((records: JobRecord[]) => void) | null = null
+  let deleted: ((jobId: string) => void) | undefined
   const provider = {
     ...createMemoryProvider(),
     async getState(id: string) {
       return states[id] ?? null
     },
-    subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void) {
+    subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }) {
       deliver = listener
+      deleted = options?.onDeleted
       return () => {
         deliver = null
       }
     },
   } satisfies JobProvider
-  return { provider, deliver: (records: JobRecord[]) => deliver?.(records), subscribed: () => deliver !== null }
+  return { provider, deliver: (records: JobRecord[]) => deliver?.(records), deleted: (jobId: string) => deleted?.(jobId), subscribed: () => deliver !== null }
 }
 
 describe('createUserFeed', () => {
   it('is absent on a provider that cannot follow a user (memory)', () => {
-    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, now: () => 0, logger: silentLogger, isLocal: () => false })).toBeUndefined()
+    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, jobDeleted() {}, now: () => 0, logger: silentLogger, isLocal: () => false })).toBeUndefined()
   })
 
   it('turns records into notifications: new job, each pending request, the end; skips local jobs', async () => {
@@ -142,6 +164,7 @@ describe('createUserFeed', () => {
     const follow = createUserFeed({
       provider: stub.provider,
       notify: (userId, notification) => sent.push([userId, notification.jobId, notification.requestId, `${notification.type}:${notification.status}`]),
+      jobDeleted: () => {},
       now: () => 1_200,
       logger: silentLogger,
       isLocal: id => id === 'local',
@@ -163,5 +186,28 @@ describe('createUserFeed', () => {
     ])
     stop()
     expect(stub.subscribed()).toBe(false)
+  })
+
+  it('a job deleted on another instance (the provider\'s onDeleted) reaches the hub after the job\'s earlier notifications, and its replay loses the title', async () => {
+    const stub = stubProvider({})
+    const hub: NotificationHub = new NotificationHub(() => 1_300, createUserFeed({
+      provider: stub.provider,
+      notify: (userId, notification) => hub.notify(userId, notification),
+      jobDeleted: (userId, jobId) => hub.jobDeleted(userId, jobId),
+      now: () => 1_200,
+      logger: silentLogger,
+      isLocal: () => false,
+    }))
+    const open = recordingSink()
+    const detach = hub.attach('u1', open.sink, null)
+    stub.deliver([record({ id: 'remote', threadId: 't1', title: 'my private question', createdAt: 1_250, status: 'completed' })])
+    stub.deleted('remote')
+    await vi.waitFor(() => expect(open.received.map(item => item.type)).toEqual(['job-created', 'job-end', 'job-deleted']))
+    expect(open.received[2]).toMatchObject({ jobId: 'remote', threadId: 't1' })
+    const reconnecting = recordingSink()
+    hub.attach('u1', reconnecting.sink, 0)
+    expect(reconnecting.received.map(item => item.type)).toEqual(['job-deleted'])
+    expect(JSON.stringify(reconnecting.received)).not.toContain('my private question')
+    detach()
   })
 })

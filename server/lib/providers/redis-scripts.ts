@@ -223,18 +223,21 @@ return #ids
 
 /**
  * ARGV: prefix, id. Deletes one finished job as retention does and nudges its followers (an empty
- * batch on its log channel: they look, find it gone and stop). Returns 'deleted', 'not-found', or
+ * batch on its log channel: they look, find it gone and stop) and its user's feeds (its id on the
+ * user channel: they read the record, find it gone and report the deletion). Returns 'deleted', 'not-found', or
  * 'active' (nothing deleted) when the job has not ended.
  */
 export const DELETE_JOB_SCRIPT = `
 ${TERMINAL}
 ${DELETE_ENDED_JOB}
 local p, id = ARGV[1], ARGV[2]
-local status = redis.call('HGET', p .. 'job:' .. id, 'status')
+local fields = redis.call('HMGET', p .. 'job:' .. id, 'status', 'userId')
+local status, user = fields[1], fields[2]
 if not status then return 'not-found' end
 if not terminal(status) then return 'active' end
 deleteEndedJob(p, id)
 redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+if user then redis.call('PUBLISH', p .. 'user:' .. user, id) end
 return 'deleted'
 `
 

@@ -161,7 +161,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       }))
     },
 
-    subscribeUserJobs(userId, listener) {
+    subscribeUserJobs(userId, listener, subscribeOptions = {}) {
       let stopped = false
       // Messages published while the pub/sub connection was down are lost: after a reconnect, the
       // user's jobs changed since the last message are read (the engine drops what it already sent).
@@ -171,8 +171,12 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       const stop = track((hub) => {
         const follower = chained(hub, keys.user(userId), async (id) => {
           heardAt = options.now()
-          const record = stopped ? null : await options.get(id)
-          if (record && !stopped) listener([record])
+          if (stopped) return
+          const record = await options.get(id)
+          if (stopped) return
+          // The id on the user channel with no record behind it: deleted (DELETE_JOB_SCRIPT).
+          if (record) listener([record])
+          else subscribeOptions.onDeleted?.(id)
         })
         stopReconnect = hub.onReconnect(() => follower.enqueue(() => catchUps.run(async () => {
           if (stopped) return

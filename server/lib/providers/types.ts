@@ -292,9 +292,11 @@ export interface JobProvider {
    * Calls `listener` with the user's jobs that were created, changed status or asked for input
    * after this call, in the order those changes committed, each change at least once (several
    * changes of one job between two deliveries may arrive as one record in its latest state).
-   * Lets an instance notify a user of jobs that run elsewhere. Returns unsubscribe.
+   * Lets an instance notify a user of jobs that run elsewhere. `onDeleted`, when the provider can
+   * tell, is called with the id of a job of the user deleted after this call (`deleteJob`, on any
+   * instance), at most once per job as far as it can. Returns unsubscribe.
    */
-  subscribeUserJobs?(userId: string, listener: (records: JobRecord[]) => void): () => void
+  subscribeUserJobs?(userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */
