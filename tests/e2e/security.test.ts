@@ -39,6 +39,7 @@ beforeAll(async () => {
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
     NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE: '5',
     NUXT_BACKGROUND_JOBS_LIMITS_INPUT_PER_MINUTE: '2',
+    NUXT_BACKGROUND_JOBS_LIMITS_DELETE_PER_MINUTE: '2',
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS_PER_USER: '2',
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_BODY_BYTES: '4000',
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '3',
@@ -107,6 +108,23 @@ describe('abuse limits', () => {
     expect(refused.status).toBe(429)
     expect(refused.headers.get('retry-after')).toBeTruthy()
     expect(refused.body.message).toContain('limits.inputPerMinute')
+  })
+
+  it('deletions: the 3rd DELETE in a minute is 429 with Retry-After naming limits.deletePerMinute, found or not; the job stays', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', chat('fine'))
+    const stream = await user.stream(job.streamUrl)
+    await stream.ended
+    expect((await user.delete('/api/jobs/no-such-job')).status).toBe(404)
+    expect((await user.delete('/api/jobs/no-such-job-either')).status).toBe(404)
+    const refused = await user.delete(`/api/jobs/${job.id}`)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(refused.body.message).toContain('limits.deletePerMinute')
+    expect((await user.get(`/api/jobs/${job.id}`)).status).toBe(200)
+    // Another user's window is their own.
+    const other = await createClient(app.url).init()
+    expect((await other.delete('/api/jobs/no-such-job')).status).toBe(404)
   })
 
   it('open streams: a 3rd concurrent SSE connection is 429 naming limits.maxStreamsPerUser; closing one frees a slot', async () => {
