@@ -1,10 +1,15 @@
 /**
  * The user's jobs: start one, list them, find the running ones to reattach to after a reload or
  * on returning to a thread (mount a `useBackgroundJob` for each id it returns), abort and delete them.
+ * A job deleted by this tab, or elsewhere while a `useJobNotifications` stream is open (its
+ * `job-deleted`), is left out of `list` from then on and announced to `onDeleted` listeners.
  */
+import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
 import type { DeleteJobAnswer, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
+import type { DeletedJobListener } from '../lib/deleted-jobs'
+import { deletedJobs } from '../lib/deleted-jobs'
 import { assertJobId } from '../lib/job-id'
 import { forgetPrompt, rememberPrompt } from '../lib/prompt-cache'
 import type { DeleteJobOptions, JobDeletionRequests } from '../lib/job-deletion'
@@ -44,7 +49,8 @@ export function useBackgroundJobs() {
     if (query.messageId) params.messageId = query.messageId
     if (query.limit) params.limit = String(query.limit)
     const response = await withApiError(() => requestFetch<{ jobs: JobSummary[] }>('/api/jobs', { query: params }))
-    return response.jobs
+    // A list read while a delete was on its way may still have the job.
+    return deletedJobs.without(response.jobs)
   }
 
   /** The jobs still going (optionally of one thread): the ones to reattach to. */
@@ -77,16 +83,18 @@ export function useBackgroundJobs() {
   }
 
   /** `DELETE /api/jobs/:id`, its answer mapped: 204 deleted, 404 gone, 409 still active. */
-  async function requestDelete(jobId: string): Promise<DeleteJobAnswer> {
+  async function requestDelete(jobId: string, threadId: string | null = null): Promise<DeleteJobAnswer> {
     try {
       await $fetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
       forgetPrompt(jobId)
+      deletedJobs.add({ jobId, threadId, origin: 'here' })
       return 'deleted'
     }
     catch (error) {
       const status = apiErrorStatus(error)
       if (status === 404) {
         forgetPrompt(jobId)
+        deletedJobs.add({ jobId, threadId, origin: 'here' })
         return 'gone'
       }
       if (status === 409) return 'active'
@@ -95,7 +103,7 @@ export function useBackgroundJobs() {
   }
 
   const deletion: JobDeletionRequests = {
-    deleteJob: requestDelete,
+    deleteJob: jobId => requestDelete(jobId),
     abort,
     waitForEnd: waitForJobEnd,
     listThread: (threadId, limit) => list({ threadId, limit }),
@@ -118,8 +126,19 @@ export function useBackgroundJobs() {
    */
   async function removeThread(threadId: string): Promise<number> {
     if (typeof threadId !== 'string' || threadId.trim() === '') throw new TypeError('useBackgroundJobs().removeThread: the thread id must be a non-empty string')
-    return await deleteThreadJobs(threadId, deletion)
+    return await deleteThreadJobs(threadId, { ...deletion, deleteJob: jobId => requestDelete(jobId, threadId) })
   }
 
-  return { list, listRunning, start, abort, remove, removeThread }
+  /**
+   * Calls `listener` for each job deleted from now on — by this tab (`origin: 'here'`) or, while a
+   * `useJobNotifications` stream is open, anywhere else (`'elsewhere'`) — once per job. Stops when
+   * the calling component unmounts; returns a function that stops it earlier.
+   */
+  function onDeleted(listener: DeletedJobListener): () => void {
+    const stop = deletedJobs.subscribe(listener)
+    if (getCurrentInstance()) onBeforeUnmount(stop)
+    return stop
+  }
+
+  return { list, listRunning, start, abort, remove, removeThread, onDeleted }
 }

@@ -1,6 +1,7 @@
 /**
  * One user-level stream (`/api/jobs/notifications`) for all of the user's jobs, however many
- * components ask for it: jobs created elsewhere, jobs that ended, jobs that need an answer.
+ * components ask for it: jobs created elsewhere, jobs that ended, jobs that need an answer, jobs
+ * deleted elsewhere (also handed to `useBackgroundJobs().onDeleted`).
  * The stream opens while at least one mounted component uses it; each notification reaches every
  * listener once (a replay after a reconnect is dropped), and while the server is away it is asked
  * again with backoff. What to do with one — a toast, a badge, a browser Notification
@@ -8,6 +9,8 @@
  */
 import { getCurrentInstance, onBeforeUnmount, onMounted } from 'vue'
 import type { JobNotification } from '../lib/api-types'
+import { deletedJobs } from '../lib/deleted-jobs'
+import { forgetPrompt } from '../lib/prompt-cache'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
 import { followNotifications } from '../lib/notification-stream'
 
@@ -25,6 +28,11 @@ function open(): void {
   stream = followNotifications({
     url: STREAM_URL,
     onNotification: (notification) => {
+      // First into the tab's deleted jobs: `useBackgroundJobs().list` leaves the job out from now on.
+      if (notification.type === 'job-deleted') {
+        forgetPrompt(notification.jobId)
+        deletedJobs.add({ jobId: notification.jobId, threadId: notification.threadId, origin: 'elsewhere' })
+      }
       for (const listener of listeners) listener(notification)
     },
   })
