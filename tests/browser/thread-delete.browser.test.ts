@@ -3,11 +3,13 @@
  * modal dialog that opens on Cancel (Escape cancels, focus returns to the button); a confirmed
  * delete removes the thread from the list and the server, focus moving to the next thread; deleting
  * the open thread while its answer is still being written stops it, deletes it and opens a new thread.
+ * A second tab learns of a delete made in the first from its notification stream: the thread
+ * leaves its list, and if it had that thread open, it opens a new one and says why.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { LONG_PROMPT, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { openChat, send, waitForStatus } from './support/chat-page'
+import { gotoChat, openChat, send, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 
@@ -72,5 +74,42 @@ describe('demo chat: deleting a thread', () => {
     await page.reload()
     await page.locator('.thread-list').waitFor({ timeout: WAIT_MS })
     expect(await page.locator('.thread-link').count()).toBe(0)
+  })
+
+  it('a thread deleted in one tab leaves the other tab\'s list, and the other tab showing it opens a new chat with a notice', async () => {
+    const page = await openChat(demo)
+    const doomed = await startThread(page, 'Hello there')
+    await waitForStatus(page, doomed.jobId, 'completed')
+    const kept = await startThread(page, 'Hello again')
+    await waitForStatus(page, kept.jobId, 'completed')
+    // The second tab (same browser, same user) has the doomed thread open.
+    const other = await page.context().newPage()
+    // Marks when the tab's notification stream has opened (nothing the app reads).
+    await other.addInitScript(() => {
+      const Native = window.EventSource
+      window.EventSource = class extends Native {
+        constructor(url: string | URL, init?: EventSourceInit) {
+          super(url, init)
+          if (String(url).includes('/api/jobs/notifications')) this.addEventListener('open', () => document.documentElement.setAttribute('data-test-notifications', 'open'))
+        }
+      }
+    })
+    await gotoChat(other, `${demo.url}/threads/${encodeURIComponent(doomed.threadId)}`)
+    await other.locator(`.thread-link[data-thread-id="${doomed.threadId}"]`).waitFor({ timeout: WAIT_MS })
+    await other.locator('html[data-test-notifications="open"]').waitFor({ state: 'attached', timeout: WAIT_MS })
+
+    await page.locator(`button[data-delete-thread="${doomed.threadId}"]`).click()
+    await page.locator('dialog.confirm-dialog').waitFor({ state: 'visible', timeout: WAIT_MS })
+    await page.locator('[data-confirm-delete]').click()
+    await page.locator(`.thread-link[data-thread-id="${doomed.threadId}"]`).waitFor({ state: 'detached', timeout: WAIT_MS })
+
+    // The other tab: the thread is gone from its list, it is on a new chat, and it says why.
+    await other.locator(`.thread-link[data-thread-id="${doomed.threadId}"]`).waitFor({ state: 'detached', timeout: WAIT_MS })
+    await other.waitForURL(url => !url.pathname.startsWith('/threads/'), { timeout: WAIT_MS })
+    await other.locator('.toast-message', { hasText: 'This conversation was deleted in another tab.' }).waitFor({ timeout: WAIT_MS })
+    expect(await other.locator(`.thread-link[data-thread-id="${kept.threadId}"]`).count()).toBe(1)
+    await screenshot(other, 'thread-deleted-in-another-tab')
+    // The tab that deleted it says nothing of the kind.
+    expect(await page.locator('.toast-message', { hasText: 'deleted in another tab' }).count()).toBe(0)
   })
 })
