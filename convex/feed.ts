@@ -1,6 +1,6 @@
 /**
  * A user's notification feed: the jobs whose creation, status change or input request committed
- * after a cursor, through the `by_user_changed` index. Instances follow it by a query
+ * after a cursor, through the `by_user_changed` index, and the jobs deleted after it (`jobDeletions`). Instances follow it by a query
  * subscription (server/lib/providers/convex-user-subscription.ts) to tell a user about jobs that
  * run on other instances.
  */
@@ -25,11 +25,13 @@ export const userChanges = serverQuery({
     /** The user's latest `changedAt` when this result was read (0 before the first). */
     lastChangedAt: v.number(),
     changes: v.array(v.object({ changedAt: v.number(), record: jobRecordValidator })),
+    /** Jobs of the user deleted after the cursor (deletion.ts), in the same `changedAt` order. */
+    deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()) })),
     hasMore: v.boolean(),
   }),
   handler: async (ctx, { userId, afterChangedAt }) => {
     const latest = await lastChangedAt(ctx.db, userId)
-    if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], hasMore: false }
+    if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], deletions: [], hasMore: false }
     // Records come with their requests: a page also stops at a byte budget (at least one job).
     const changes: Array<{ changedAt: number, record: JobRecordValue }> = []
     let bytes = 0
@@ -49,6 +51,21 @@ export const userChanges = serverQuery({
       // notifications it feeds never use it; `jobs:get` has it).
       changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc, requestJson, null) })
     }
-    return { lastChangedAt: latest, changes, hasMore }
+    const deletions: Array<{ changedAt: number, jobId: string, threadId: string | null }> = []
+    let deletionsCut = false
+    for await (const deletion of ctx.db.query('jobDeletions').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
+      // Never past the last change taken when changes were left out: the cursor moves to the
+      // newest item delivered, and the changes before it would be skipped.
+      if (hasMore && deletion.changedAt > changes.at(-1)!.changedAt) break
+      if (deletions.length >= READ_LIMIT) {
+        deletionsCut = true
+        hasMore = true
+        break
+      }
+      deletions.push({ changedAt: deletion.changedAt, jobId: deletion.jobId, threadId: deletion.threadId })
+    }
+    // Likewise, changes past the last deletion taken wait when deletions were left out.
+    const lastDeletion = deletionsCut ? deletions.at(-1)!.changedAt : Number.POSITIVE_INFINITY
+    return { lastChangedAt: latest, changes: changes.filter(change => change.changedAt <= lastDeletion), deletions, hasMore }
   },
 })

@@ -170,6 +170,17 @@ export default defineSchema({
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),
+  // A job its user deleted (deletion.ts), as the user's notification feed reports it: the job
+  // document is gone, so `feed:userChanges` reads these by the same `changedAt` cursor. Kept for
+  // the retention period, then deleted by the cron (a feed subscription is long past them by then).
+  jobDeletions: defineTable({
+    userId: v.string(),
+    jobId: v.string(),
+    threadId: v.union(v.string(), v.null()),
+    changedAt: v.number(),
+  })
+    .index('by_user_changed', ['userId', 'changedAt'])
+    .index('by_changed', ['changedAt']),
   // A user's latest `changedAt` (model.ts): what a feed subscription reads while nothing changed,
   // written only by the changes the feed reports, never by appends.
   userFeeds: defineTable({ userId: v.string(), lastChangedAt: v.number() })

@@ -1,9 +1,11 @@
 /**
  * `subscribeUserJobs` over the real convex/ functions: a user's jobs that were created, changed
  * status or asked for input after the subscription started, each change once and in commit order,
- * across pages, never another user's, and not again for text batches.
+ * across pages, never another user's, and not again for text batches; a deleted job as `onDeleted`
+ * in its place among the changes, the feed's record of it gone after retention.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { internal } from '../../convex/_generated/api'
 import type { JobEvent } from '../../shared/events'
 import { createBackend, createInstance, endEvent, newJob, statusEvent, textDeltas } from './backend'
 
@@ -63,5 +65,49 @@ describe('subscribeUserJobs (convex)', () => {
     await b.facade.settled()
     expect(seen).toEqual(created)
     await b.provider.dispose()
+  })
+
+  it('a job deleted on another instance comes as onDeleted, in order among the changes, once; never another user\'s', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const b = createInstance(backend)
+    const { record: doomed } = await a.provider.create(newJob({ userId: 'deleting' }))
+    await a.provider.appendEvents(doomed.id, [endEvent(1, 'completed')], { epoch: 1 })
+    const { record: theirs } = await a.provider.create(newJob({ userId: 'other' }))
+    await a.provider.appendEvents(theirs.id, [endEvent(1, 'completed')], { epoch: 1 })
+    const seen: string[] = []
+    const stop = b.provider.subscribeUserJobs('deleting', records => seen.push(...records.map(item => `${item.id}:${item.status}`)), {
+      onDeleted: jobId => seen.push(`${jobId}:deleted`),
+    })
+    await b.facade.settled()
+    const { record: next } = await a.provider.create(newJob({ userId: 'deleting' }))
+    expect(await a.provider.deleteJob(doomed.id)).toBe('deleted')
+    expect(await a.provider.deleteJob(theirs.id)).toBe('deleted')
+    await a.provider.appendEvents(next.id, [statusEvent(1, 'running')], { epoch: 1 })
+    await b.facade.settled()
+    expect(seen).toEqual([`${next.id}:queued`, `${doomed.id}:deleted`, `${next.id}:running`])
+    stop()
+    await b.provider.dispose()
+  })
+
+  it('the feed\'s records of deleted jobs go with retention', async () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] })
+    try {
+      const backend = createBackend()
+      const a = createInstance(backend)
+      const { record: job } = await a.provider.create(newJob({ userId: 'deleting' }))
+      await a.provider.appendEvents(job.id, [endEvent(1, 'completed')], { epoch: 1 })
+      expect(await a.provider.deleteJob(job.id)).toBe('deleted')
+      const count = () => backend.run(async ctx => (await ctx.db.query('jobDeletions').collect()).length)
+      expect(await count()).toBe(1)
+      await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 60_000 })
+      expect(await count()).toBe(1)
+      vi.setSystemTime(1_000_000 + 120_000)
+      await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 60_000 })
+      expect(await count()).toBe(0)
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 })

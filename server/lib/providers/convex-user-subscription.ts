@@ -1,5 +1,5 @@
 /**
- * Follows a user's changed jobs (created, status changed, input requested) through a Convex query
+ * Follows a user's changed jobs (created, status changed, input requested) and deleted ones through a Convex query
  * subscription on `feed:userChanges`, by `changedAt` — which Convex assigns in commit order per
  * user — so each change is handed on once however often results repeat (see
  * convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a delivered job
@@ -14,7 +14,14 @@ import type { JobRecord } from './types'
 export interface UserJobSubscriptionOptions {
   /** Called when the subscription's query fails or the listener throws. */
   onError?: (error: unknown) => void
+  /** Called with the id of each job of the user deleted after this call (`jobDeletions`). */
+  onDeleted?: (jobId: string) => void
 }
+
+type UserChange = StoredUserChangePage['changes'][number]
+type UserDeletion = StoredUserChangePage['deletions'][number]
+/** One item of the feed: a changed job, or a deleted one. */
+type FeedItem = { change: UserChange } | { deletion: UserDeletion }
 
 /** Calls `listener` with the user's jobs changed after this call; returns a function that stops it. */
 export function subscribeToUserJobs(
@@ -29,10 +36,27 @@ export function subscribeToUserJobs(
     args: afterChangedAt => (afterChangedAt === undefined ? { userId } : { userId, afterChangedAt }),
     read: (page: StoredUserChangePage) => ({
       head: page.lastChangedAt,
-      items: page.changes.map(change => ({ cursor: change.changedAt, item: change })),
-      again: page.changes.length > 0,
+      items: [
+        ...page.changes.map(change => ({ cursor: change.changedAt, item: { change } as FeedItem })),
+        // Absent from a deployment that predates deletions.
+        ...(page.deletions ?? []).map(deletion => ({ cursor: deletion.changedAt, item: { deletion } as FeedItem })),
+      ].sort((a, b) => a.cursor - b.cursor),
+      again: page.changes.length > 0 || (page.deletions?.length ?? 0) > 0,
     }),
-    deliver: changes => listener(changes.map(change => toJobRecord(change.record))),
+    deliver: (items) => {
+      // In order: a run of changed records goes out as one batch, a deletion between them on its own.
+      let records: JobRecord[] = []
+      for (const item of items) {
+        if ('change' in item) {
+          records.push(toJobRecord(item.change.record))
+          continue
+        }
+        if (records.length > 0) listener(records)
+        records = []
+        options.onDeleted?.(item.deletion.jobId)
+      }
+      if (records.length > 0) listener(records)
+    },
     onError: options.onError ?? (error => console.error('[background-jobs] convex user feed subscription failed', error)),
   })
 }

@@ -59,8 +59,8 @@ export interface ConvexJobProvider extends JobProvider {
    * stored ones first), once each, in the order sent.
    */
   subscribeControls(id: string, listener: (control: StoredJobControl) => void, options?: Pick<ControlSubscriptionOptions, 'fromStart'>): () => void
-  /** Calls `listener` with the user's jobs changed after this call (see `feed:userChanges`). */
-  subscribeUserJobs(userId: string, listener: (records: JobRecord[]) => void): () => void
+  /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
+  subscribeUserJobs(userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
   ready(): Promise<void>
   dispose(): Promise<void>
@@ -248,8 +248,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: options.onError }))
     },
 
-    subscribeUserJobs(userId, listener) {
-      return track(subscribeToUserJobs(facade, userId, listener, { onError: options.onError }))
+    subscribeUserJobs(userId, listener, subscribeOptions = {}) {
+      return track(subscribeToUserJobs(facade, userId, listener, { onError: options.onError, ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}) }))
     },
 
     async claimLease(id, instanceId, leaseMs) {
