@@ -49,10 +49,7 @@ export function createEngine(options: EngineOptions) {
   const runs = new Map<string, JobRun>()
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
   const notifications: NotificationHub = new NotificationHub(now, createUserFeed({
-    provider,
-    now,
-    logger,
-    isLocal: id => runs.has(id),
+    provider, now, logger, isLocal: id => runs.has(id),
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
   }))

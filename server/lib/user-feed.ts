@@ -65,6 +65,8 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       onDeleted: (jobId) => {
         queue = queue.then(() => {
           if (!stopped) jobDeleted(userId, jobId)
+        }).catch((error: unknown) => {
+          logger.error('a deletion from another instance failed', { userId, jobId, error })
         })
       },
     })
