@@ -1,7 +1,8 @@
 /**
  * User notifications across instances: two engines on one Convex backend (convex-test running the
  * real convex/ functions). A user's notification stream on B hears about jobs that run on A, once
- * each; jobs on B itself are not notified twice; the feed ends with the user's last stream.
+ * each; jobs on B itself are not notified twice; the feed ends with the user's last stream; a job
+ * deleted on A reaches B's stream as job-deleted, and B's replay no longer carries its title.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { wait } from '../support/engine-harness'
@@ -161,6 +162,33 @@ describe('notifications across instances', () => {
     expect(third.received.some(item => item.jobId === unheard.id)).toBe(false)
     detachThird()
     expect(b.engine.stats().userFeeds).toBe(0)
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
+  it('a job deleted on A: B\'s stream gets job-deleted (no title), and B\'s replay keeps only that', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', briefText)
+    const b = createNode(backend, 'B')
+    const open = createNotificationSink()
+    const detach = b.engine.attachNotifications('u1', open.sink, null)
+    await settle(b.facade)
+    const { job } = await a.engine.createJob('u1', { request: { ...chat, messages: [{ role: 'user', content: 'my private question' }] }, threadId: 't1' })
+    await vi.advanceTimersByTimeAsync(2_000)
+    await a.engine.whenSettled(job.id)
+    await settle(b.facade)
+    expect(open.types(job.id)).toEqual(['job-created', 'job-end'])
+    expect(JSON.stringify(open.received)).toContain('my private question')
+
+    await a.engine.deleteJob('u1', job.id)
+    await settle(b.facade)
+    expect(open.types(job.id)).toEqual(['job-created', 'job-end', 'job-deleted'])
+    expect(open.received.at(-1)).toEqual({ type: 'job-deleted', jobId: job.id, threadId: 't1', id: 3, at: expect.any(Number) })
+
+    const replay = createNotificationSink()
+    b.engine.attachNotifications('u1', replay.sink, 0)
+    expect(replay.types(job.id)).toEqual(['job-deleted'])
+    expect(JSON.stringify(replay.received)).not.toContain('my private question')
+    detach()
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 })
