@@ -29,7 +29,8 @@ import type { JobRecord } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMIT_SETTINGS, rateLimitError, rateWindow } from './rate-limit'
-import { localRunFor, localThreadRuns } from './local-read'
+import { localThreadRuns } from './local-read'
+import { createJobAccess } from './job-access'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
@@ -49,7 +50,10 @@ export function createEngine(options: EngineOptions) {
   const runs = new Map<string, JobRun>()
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
   const notifications: NotificationHub = new NotificationHub(now, createUserFeed({
-    provider, now, logger, isLocal: id => runs.has(id),
+    provider,
+    now,
+    logger,
+    isLocal: id => runs.has(id),
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
   }))
@@ -108,32 +112,7 @@ export function createEngine(options: EngineOptions) {
   }
   const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows }) : null
 
-  /**
-   * A record as this instance knows it best: a job running here is ahead of the store (writes
-   * are batched behind), so its live status and position win. Used wherever records are shown.
-   */
-  function withLiveState(record: JobRecord): JobRecord {
-    const run = runs.get(record.id)
-    if (!run) return record
-    const { status, seq, updatedAt, endedAt } = run.live.state
-    return { ...record, status, lastSeq: seq, updatedAt, endedAt }
-  }
-
-  /** Loads a job the user owns, or throws JobNotFoundError (another user's job is a 404 too). */
-  async function authorize(userId: string, jobId: string): Promise<JobRecord> {
-    const record = await provider.get(jobId)
-    if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
-    return withLiveState(record)
-  }
-
-  /**
-   * `authorize` for reads: a job this instance runs and vouches for is answered from memory, with
-   * no store call (local-read.ts), so its owner serves it while the store is down.
-   */
-  async function authorizeRead(userId: string, jobId: string): Promise<JobRecord> {
-    const run = localRunFor(runs, userId, jobId)
-    return run ? withLiveState(run.record) : await authorize(userId, jobId)
-  }
+  const { withLiveState, authorize, authorizeRead } = createJobAccess(provider, runs)
 
   function assertEnabled(config: BackgroundJobsConfig) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')

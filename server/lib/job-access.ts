@@ -1,0 +1,38 @@
+/**
+ * How the engine finds a user's job: the record as this instance knows it best (a job running here
+ * is ahead of the store, whose writes are batched behind), and the ownership check every route
+ * relies on — another user's job is a `JobNotFoundError` (404), exactly like a missing one.
+ */
+import { JobNotFoundError } from './errors'
+import type { JobRun } from './job-run'
+import { localRunFor } from './local-read'
+import type { JobProvider, JobRecord } from './providers/types'
+
+/** The engine's lookups over `provider` and this instance's `runs`. */
+export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: ReadonlyMap<string, JobRun>) {
+  /** A record with the live status and position of its run here, if it runs here. Used wherever records are shown. */
+  function withLiveState(record: JobRecord): JobRecord {
+    const run = runs.get(record.id)
+    if (!run) return record
+    const { status, seq, updatedAt, endedAt } = run.live.state
+    return { ...record, status, lastSeq: seq, updatedAt, endedAt }
+  }
+
+  /** Loads a job the user owns from the store, or throws JobNotFoundError. */
+  async function authorize(userId: string, jobId: string): Promise<JobRecord> {
+    const record = await provider.get(jobId)
+    if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
+    return withLiveState(record)
+  }
+
+  /**
+   * `authorize` for reads: a job this instance runs and vouches for is answered from memory, with
+   * no store call (local-read.ts), so its owner serves it while the store is down.
+   */
+  async function authorizeRead(userId: string, jobId: string): Promise<JobRecord> {
+    const run = localRunFor(runs, userId, jobId)
+    return run ? withLiveState(run.record) : await authorize(userId, jobId)
+  }
+
+  return { withLiveState, authorize, authorizeRead }
+}
