@@ -82,19 +82,23 @@ export function useBackgroundJobs() {
     return response.job
   }
 
+  /** Forgets a deleted job in this tab (on the server there is no tab: the store would be shared by every request). */
+  function recordDeleted(jobId: string, threadId: string | null): void {
+    forgetPrompt(jobId)
+    if (!import.meta.server) deletedJobs.add({ jobId, threadId, origin: 'here' })
+  }
+
   /** `DELETE /api/jobs/:id`, its answer mapped: 204 deleted, 404 gone, 409 still active. */
   async function requestDelete(jobId: string, threadId: string | null = null): Promise<DeleteJobAnswer> {
     try {
       await $fetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
-      forgetPrompt(jobId)
-      deletedJobs.add({ jobId, threadId, origin: 'here' })
+      recordDeleted(jobId, threadId)
       return 'deleted'
     }
     catch (error) {
       const status = apiErrorStatus(error)
       if (status === 404) {
-        forgetPrompt(jobId)
-        deletedJobs.add({ jobId, threadId, origin: 'here' })
+        recordDeleted(jobId, threadId)
         return 'gone'
       }
       if (status === 409) return 'active'
@@ -132,9 +136,11 @@ export function useBackgroundJobs() {
   /**
    * Calls `listener` for each job deleted from now on — by this tab (`origin: 'here'`) or, while a
    * `useJobNotifications` stream is open, anywhere else (`'elsewhere'`) — once per job. Stops when
-   * the calling component unmounts; returns a function that stops it earlier.
+   * the calling component unmounts; returns a function that stops it earlier. A no-op on the server.
    */
   function onDeleted(listener: DeletedJobListener): () => void {
+    // The store is the tab's; on the server it would outlive the request (no unmount runs there).
+    if (import.meta.server) return () => {}
     const stop = deletedJobs.subscribe(listener)
     if (getCurrentInstance()) onBeforeUnmount(stop)
     return stop

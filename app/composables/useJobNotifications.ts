@@ -8,19 +8,18 @@
  * (`showBrowserNotification`) — is the app's choice.
  */
 import { getCurrentInstance, onBeforeUnmount, onMounted } from 'vue'
-import type { JobNotification } from '../lib/api-types'
 import { deletedJobs } from '../lib/deleted-jobs'
 import { forgetPrompt } from '../lib/prompt-cache'
+import type { NotificationListener } from '../lib/notification-listeners'
+import { addNotificationListener, dispatchNotification } from '../lib/notification-listeners'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
 import { followNotifications } from '../lib/notification-stream'
 
 const STREAM_URL = '/api/jobs/notifications'
 
-type Listener = (notification: JobNotification) => void
-
-// Client-only singletons: the stream exists once per tab, never on the server. Reconnects, with
-// backoff while the server is away, and the dedupe of replays: lib/notification-stream.ts.
-const listeners = new Set<Listener>()
+// Client-only singletons: the stream exists once per tab, never on the server (nor do listeners:
+// lib/notification-listeners.ts). Reconnects, with backoff while the server is away, and the
+// dedupe of replays: lib/notification-stream.ts.
 let stream: NotificationStreamHandle | null = null
 let users = 0
 
@@ -33,7 +32,7 @@ function open(): void {
         forgetPrompt(notification.jobId)
         deletedJobs.add({ jobId: notification.jobId, threadId: notification.threadId, origin: 'elsewhere' })
       }
-      for (const listener of listeners) listener(notification)
+      dispatchNotification(notification)
     },
   })
 }
@@ -62,16 +61,21 @@ export function showBrowserNotification(title: string, body: string, onClick?: (
 export function useJobNotifications() {
   const permission = useState<NotificationPermission | 'unsupported'>('background-jobs:notification-permission', () => 'default')
 
-  /** Calls `listener` for every notification until the calling component unmounts. */
-  function onNotification(listener: Listener): () => void {
-    listeners.add(listener)
-    const remove = () => listeners.delete(listener)
+  /**
+   * Calls `listener` for every notification until the calling component unmounts. On the server it
+   * does nothing (there is no stream, and nothing would remove it) and returns a no-op, so calling
+   * it in `setup` is safe.
+   */
+  function onNotification(listener: NotificationListener): () => void {
+    if (import.meta.server) return () => {}
+    const remove = addNotificationListener(listener)
     if (getCurrentInstance()) onBeforeUnmount(remove)
     return remove
   }
 
-  /** Asks for permission to show browser notifications (call it from a click). */
+  /** Asks for permission to show browser notifications (call it from a click). A no-op on the server. */
   async function requestPermission(): Promise<void> {
+    if (import.meta.server) return
     if (typeof Notification === 'undefined') {
       permission.value = 'unsupported'
       return

@@ -53,6 +53,10 @@ export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    /** Listeners subscribed right now (tests count leaks with it, e.g. after SSR renders). */
+    get listenerCount() {
+      return listeners.size
+    },
     /** Jobs remembered (tests). */
     get size() {
       return ids.size

@@ -1,7 +1,9 @@
 /**
  * An existing app that adds `extends: ['nuxt-background-jobs']` (tests/fixtures/adopt: its own
- * home page, a job page that calls `connect()` in setup, and one tool) gets the engine and
- * nothing it did not ask for, built for production the way a user builds it. Also the production defaults: no API key → 503 naming the variable;
+ * home page, a job page that calls `connect()` in setup, a page that subscribes to notifications
+ * in setup, and one tool) gets the engine and nothing it did not ask for, built for production the
+ * way a user builds it; SSR of those pages keeps nothing in the server process. Also the
+ * production defaults: no API key → 503 naming the variable;
  * anonymous users off → 401; boot errors naming the key for settings that make no sense; a
  * malformed cookie is no cookie.
  */
@@ -82,6 +84,22 @@ describe('an app that extends the layer', () => {
     }
     finally {
       await scripted.stop()
+    }
+  })
+
+  it('a page that subscribes to notifications and deletions in setup leaves no listener on the server, and asks for no permission there', async () => {
+    const client = createClient(app.url)
+    await client.get('/api/jobs')
+    for (let render = 0; render < 3; render++) {
+      const response = await fetch(`${app.url}/notified`, { headers: { cookie: client.cookie() } })
+      const html = await response.text()
+      expect(response.status).toBe(200)
+      expect(html).toContain('Acme notifications')
+      // What the server process holds once this render's setup (25 subscriptions of each) has run.
+      expect(html).toContain('<p data-notification-listeners>0</p>')
+      expect(html).toContain('<p data-deleted-listeners>0</p>')
+      // The browser reads the permission on mount: SSR leaves the initial state alone.
+      expect(html).toContain('<p data-permission>default</p>')
     }
   })
 

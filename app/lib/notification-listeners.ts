@@ -1,0 +1,30 @@
+/**
+ * The tab's listeners of the user's job notifications (`useJobNotifications().onNotification`).
+ * Client only: during SSR `onNotification` adds nothing here, since this set lives as long as the
+ * server process — a component's unmount hook never runs on the server, so every render would
+ * leave its listener behind, and a listener could hear another request's user's notifications.
+ */
+import type { JobNotification } from './api-types'
+
+/** A listener of notifications. */
+export type NotificationListener = (notification: JobNotification) => void
+
+const listeners = new Set<NotificationListener>()
+
+/** Adds `listener`; returns a function that removes it (idempotent). */
+export function addNotificationListener(listener: NotificationListener): () => void {
+  listeners.add(listener)
+  return () => {
+    listeners.delete(listener)
+  }
+}
+
+/** Hands a notification to every listener. */
+export function dispatchNotification(notification: JobNotification): void {
+  for (const listener of listeners) listener(notification)
+}
+
+/** The number of listeners right now (tests count leaks with it, e.g. after SSR renders). */
+export function notificationListenerCount(): number {
+  return listeners.size
+}
