@@ -225,7 +225,7 @@ describe('demo chat across a server restart (memory provider)', () => {
 })
 
 describe('demo chat across a graceful restart (memory provider)', () => {
-  it('keeps the part of the answer that had arrived, also after a reload when the server no longer has the job', async () => {
+  it('says the server is unreachable while it is down, that it restarted only once it is back, and keeps the part of the answer that had arrived, also after a reload', async () => {
     const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
     let restarting = await startAppServer(restartEnv)
     try {
@@ -238,18 +238,33 @@ describe('demo chat across a graceful restart (memory provider)', () => {
       // SIGTERM: the server ends its running jobs as interrupted before it exits.
       await restarting.stop()
       const cutOff = turn(page, jobId)
-      await cutOff.locator('.status-chip', { hasText: 'interrupted' }).waitFor({ timeout: WAIT_MS })
+      await waitForStatus(page, jobId, 'failed')
+      // The server is down: the turn and the line above the composer say so — not yet that it restarted.
+      const indicator = page.locator('.composer-status[data-kind="offline"]')
+      await indicator.waitFor({ timeout: WAIT_MS })
+      expect(await cutOff.locator('.status-chip').textContent()).toBe('server unreachable')
+      expect(await cutOff.textContent()).not.toMatch(/restarted/)
+      expect(await cutOff.locator('.lost-note, .retry-answer, .turn-error').count()).toBe(0)
       const partial = await answerOnScreen(page, jobId)
       expect(partial.length).toBeGreaterThan(MID_ANSWER_CHARS)
+      await screenshotBothLooks(page, 'restart-graceful-1-server-down')
 
+      // Back: the line goes, and now the turn says what happened (the memory provider forgot the job).
       restarting = await startAppServer(restartEnv, port)
+      await waitForStatus(page, jobId, 'lost')
+      await indicator.waitFor({ state: 'detached', timeout: WAIT_MS })
+      expect(await cutOff.locator('.status-chip').textContent()).toBe('interrupted')
+      expect(await cutOff.locator('.lost-note').textContent()).toContain('The server restarted before this answer finished')
+      expect(await answerOnScreen(page, jobId)).toBe(partial)
+      await screenshot(page, 'restart-graceful-2-back')
+
       await page.reload()
       await waitForStatus(page, jobId, 'lost')
       expect(await cutOff.locator('.status-chip').textContent()).toBe('interrupted')
       expect(await answerOnScreen(page, jobId)).toBe(partial)
       expect(await cutOff.locator('.lost-note').textContent()).toContain('with the part of the answer that had arrived')
       expect(await cutOff.locator('.bubble-user').textContent()).toContain(LONG_PROMPT)
-      await screenshot(page, 'restart-graceful-1-kept-after-reload')
+      await screenshot(page, 'restart-graceful-3-kept-after-reload')
 
       // Removing the turn forgets its text too.
       await cutOff.getByRole('button', { name: 'Remove' }).click()
