@@ -19,7 +19,11 @@ export interface OpenStream {
   status: number
   headers: Headers
   frames: ReceivedFrame[]
-  /** Resolves when a frame matches (or the stream ended: then rejects). */
+  /**
+   * Resolves when a frame matches; rejects when the stream ended first, or at once when the answer
+   * is no event stream (its status and body in the message: a 503 is never mistaken for a stream
+   * that was cut before any frame).
+   */
   waitFor: (predicate: (frame: ReceivedFrame) => boolean) => Promise<ReceivedFrame>
   /** Resolves when the server closed the stream. */
   ended: Promise<void>
@@ -78,6 +82,8 @@ export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
     const frames: ReceivedFrame[] = []
     const waiters: Array<{ predicate: (frame: ReceivedFrame) => boolean, resolve: (frame: ReceivedFrame) => void, reject: (error: Error) => void }> = []
     let done = false
+    /** Set when the answer is not a 200 event stream: why no frame can ever come. */
+    let refusal: string | null = null
     const parser = createParser({
       onEvent(message) {
         const frame = { id: message.id, event: message.event ?? 'message', data: frameData(message.event, message.id, message.data) }
@@ -90,10 +96,18 @@ export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
         }
       },
     })
+    const isEventStream = response.status === 200 && (response.headers.get('content-type') ?? '').includes('text/event-stream')
+    const endedError = () => new Error(refusal ?? `stream ended before the awaited frame; got ${frames.map(frame => frame.event).join(',')}`)
     const ended = (async () => {
-      if (!response.body) return
-      const decoder = new TextDecoder()
       try {
+        if (!isEventStream) {
+          // An error answer (JSON) or a 204: not fed to the SSE parser, where it would read as a stream without frames.
+          const body = await response.text().catch(() => '')
+          refusal = `no event stream: ${response.status}${body ? ` ${body.slice(0, 300)}` : ''}`
+          return
+        }
+        if (!response.body) return
+        const decoder = new TextDecoder()
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }))
       }
       catch {
@@ -101,7 +115,7 @@ export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
       }
       finally {
         done = true
-        for (const waiter of waiters.splice(0)) waiter.reject(new Error(`stream ended before the awaited frame; got ${frames.map(frame => frame.event).join(',')}`))
+        for (const waiter of waiters.splice(0)) waiter.reject(endedError())
       }
     })()
     return {
@@ -113,7 +127,7 @@ export function createClient(baseUrl: string, jar: CookieJar = { cookie: '' }) {
       waitFor(predicate) {
         const found = frames.find(predicate)
         if (found) return Promise.resolve(found)
-        if (done) return Promise.reject(new Error('stream already ended'))
+        if (done) return Promise.reject(endedError())
         return new Promise((resolve, reject) => waiters.push({ predicate, resolve, reject }))
       },
     }
