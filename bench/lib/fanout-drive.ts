@@ -102,7 +102,7 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const loadCpuSeconds = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore
   const machineAfter = machineTicks()
   const threads = threadCpuSince(threadsBefore, threadCpu(pids[0]!))
-  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: first process by thread ${[...threads.values()].map(thread => `${thread.name} ${thread.userSeconds.toFixed(2)}u+${thread.systemSeconds.toFixed(2)}s`).join(', ')}`)
+  if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: first process by thread ${[...threads.values()].map(thread => `${thread.name} ${thread.userSeconds.toFixed(2)}u+${thread.systemSeconds.toFixed(2)}s ${thread.wakeUps} wake-ups ${thread.preempted} preempted`).join(', ')}`)
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)
   const errors = (options.setupErrors ?? 0) + viewers.filter(viewer => viewer.error || viewer.status !== 200 || viewer.stamps !== chunkCount || viewer.repeatedStamps > 0 || (viewer.counts['job-end'] ?? 0) !== 1).length
   // The stamps of a stream strictly increase (bench/lib/pacer.ts): one not above its predecessor was

@@ -45,6 +45,9 @@ export interface ThreadCpu {
   userSeconds: number
   systemSeconds: number
   minorFaults: number
+  /** Times the thread slept and woke (a wait for I/O or a timer) and was preempted. */
+  wakeUps: number
+  preempted: number
 }
 
 /**
@@ -71,7 +74,13 @@ export function threadCpu(pid: number): Map<string, ThreadCpu> {
     }
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const thread = threads.get(name) ?? { name, userSeconds: 0, systemSeconds: 0, minorFaults: 0 }
+    const thread = threads.get(name) ?? { name, userSeconds: 0, systemSeconds: 0, minorFaults: 0, wakeUps: 0, preempted: 0 }
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${id}/status`, 'utf8')
+      thread.wakeUps += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0)
+      thread.preempted += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0)
+    }
+    catch {}
     thread.userSeconds += Number(fields[11]) / CLOCK_TICKS_PER_SECOND
     thread.systemSeconds += Number(fields[12]) / CLOCK_TICKS_PER_SECOND
     thread.minorFaults += Number(fields[7])
@@ -89,6 +98,8 @@ export function threadCpuSince(before: Map<string, ThreadCpu>, after: Map<string
       userSeconds: thread.userSeconds - (earlier?.userSeconds ?? 0),
       systemSeconds: thread.systemSeconds - (earlier?.systemSeconds ?? 0),
       minorFaults: thread.minorFaults - (earlier?.minorFaults ?? 0),
+      wakeUps: thread.wakeUps - (earlier?.wakeUps ?? 0),
+      preempted: thread.preempted - (earlier?.preempted ?? 0),
     }
   }).filter(thread => thread.userSeconds + thread.systemSeconds > 0 || thread.minorFaults > 0)
 }
