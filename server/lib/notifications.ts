@@ -1,8 +1,9 @@
 /**
  * The user-level stream: creations, completions, input requests and deletions of all of a user's
- * jobs, so one tab can tell the user about a job it is not showing (or drop one deleted elsewhere). Each user keeps a short numbered backlog, so a
- * reconnect with Last-Event-ID replays what it missed. Idle users are dropped after retention,
- * and past `NOTIFICATION_USERS_MAX` users the least recently active idle one goes first.
+ * jobs, so one tab can tell the user about a job it is not showing (or drop one deleted
+ * elsewhere). Each user keeps a short numbered backlog, so a reconnect with Last-Event-ID replays
+ * what it missed. Idle users are dropped after retention, and past `NOTIFICATION_USERS_MAX` users
+ * the least recently active idle one goes first.
  * Ids count per user in this process: a reconnect that lands on another instance replays nothing
  * (these are toasts, not a log). With a shared provider, the hub also follows the user's jobs on
  * other instances while the user has a stream open (`follow`, see user-feed.ts); each notification

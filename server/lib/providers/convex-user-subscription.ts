@@ -1,9 +1,9 @@
 /**
- * Follows a user's changed jobs (created, status changed, input requested) and deleted ones through a Convex query
- * subscription on `feed:userChanges`, by `changedAt` — which Convex assigns in commit order per
- * user — so each change is handed on once however often results repeat (see
- * convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a delivered job
- * that keeps streaming text does not wake it again.
+ * Follows a user's changed jobs (created, status changed, input requested) and deleted ones
+ * through a Convex query subscription on `feed:userChanges`, by `changedAt` — which Convex
+ * assigns in commit order per user — so each change is handed on once however often results
+ * repeat (see convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a
+ * delivered job that keeps streaming text does not wake it again.
  */
 import type { ConvexFacade } from './convex-facade'
 import { subscribeFromCursor } from './convex-cursor-subscription'

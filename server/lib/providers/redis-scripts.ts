@@ -224,8 +224,8 @@ return #ids
 /**
  * ARGV: prefix, id. Deletes one finished job as retention does and nudges its followers (an empty
  * batch on its log channel: they look, find it gone and stop) and its user's feeds (its id on the
- * user channel: they read the record, find it gone and report the deletion). Returns 'deleted', 'not-found', or
- * 'active' (nothing deleted) when the job has not ended.
+ * user channel: they read the record, find it gone and report the deletion). Returns 'deleted',
+ * 'not-found', or 'active' (nothing deleted) when the job has not ended.
  */
 export const DELETE_JOB_SCRIPT = `
 ${TERMINAL}
