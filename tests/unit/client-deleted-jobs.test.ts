@@ -39,15 +39,21 @@ describe('createDeletedJobs', () => {
 })
 
 describe('useBackgroundJobs with the notification stream', () => {
-  it('a job-deleted notification drops the job from list() and reaches onDeleted as elsewhere', async () => {
-    app = createComposableApp(async () => ({ jobs: [summary('nd-1', 'thread-x'), summary('nd-2', 'thread-x')] }))
+  /** useBackgroundJobs beside the notification stream, recording what onDeleted hears. */
+  function mountListening() {
     const heard: DeletedJob[] = []
-    const { result } = app.mount(() => {
+    const { result } = app!.mount(() => {
       useJobNotifications()
       const jobs = useBackgroundJobs()
       jobs.onDeleted(deleted => heard.push(deleted))
       return jobs
     })
+    return { result, heard }
+  }
+
+  it('a job-deleted notification drops the job from list() and reaches onDeleted as elsewhere', async () => {
+    app = createComposableApp(async () => ({ jobs: [summary('nd-1', 'thread-x'), summary('nd-2', 'thread-x')] }))
+    const { result, heard } = mountListening()
     expect((await result.list()).map(job => job.id)).toEqual(['nd-1', 'nd-2'])
     const stream = app.sources.find(source => source.url.includes('/api/jobs/notifications'))!
     stream.open()
@@ -59,13 +65,7 @@ describe('useBackgroundJobs with the notification stream', () => {
 
   it('this tab\'s delete is announced as here, once: the notification of it that comes back is not', async () => {
     app = createComposableApp(async () => undefined)
-    const heard: DeletedJob[] = []
-    const { result } = app.mount(() => {
-      useJobNotifications()
-      const jobs = useBackgroundJobs()
-      jobs.onDeleted(deleted => heard.push(deleted))
-      return jobs
-    })
+    const { result, heard } = mountListening()
     expect(await result.remove('own-1')).toBe(true)
     const stream = app.sources.find(source => source.url.includes('/api/jobs/notifications'))!
     stream.open()
