@@ -9,12 +9,13 @@ import { DefaultChatTransport, readUIMessageStream } from 'ai'
 import type { UIMessage, UIMessageChunk } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Cluster } from '../support/cluster'
-import { CLUSTER_METRICS_TOKEN, startCluster } from '../support/cluster'
-import type { ReceivedFrame } from '../support/http-client'
+import { CLUSTER_LEASE_DURATION_MS, CLUSTER_LEASE_HEARTBEAT_MS, CLUSTER_METRICS_TOKEN, startCluster } from '../support/cluster'
+import type { OpenStream, ReceivedFrame } from '../support/http-client'
 import { createClient, lastEventId, rebuildStrictly } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle, readMetrics } from '../support/ops-client'
+import { within } from '../support/within'
 
 const PIECES = Array.from({ length: 60 }, (_, index) => `piece ${index}; `)
 const UPSTREAM_TEXT = PIECES.join('')
@@ -25,12 +26,37 @@ const userPrompt = (request: RecordedRequest) => ((request.body?.messages ?? [])
 let upstream: MockUpstream
 let cluster: Cluster
 
+/** A draft the upstream holds mid-answer: the next draft request naming `topic` (set by `holdNextDraft`). */
+let draftHold: { topic: string, arrived: () => void, resume: Promise<void> } | null = null
+
+/**
+ * Holds the next draft request for `topic` after a few pieces, until `release()`: its owner is
+ * still in the draft node whenever the test acts, however late the test gets to it. `requested`
+ * resolves once the request reached the upstream.
+ */
+function holdNextDraft(topic: string) {
+  let release!: () => void
+  const resume = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const requested = new Promise<void>((resolve) => {
+    draftHold = { topic, arrived: resolve, resume }
+  })
+  return { requested, release }
+}
+
 beforeAll(async () => {
   upstream = await startMockUpstream((request) => {
     const prompt = userPrompt(request)
-    // Workflow nodes: research is quick, the draft of a "slow" topic takes ~2 s.
+    // Workflow nodes: research and draft are quick, unless a test holds the draft.
     if (prompt.startsWith('Research this topic')) return { chunks: ['Notes: ', 'tides, ', 'rocks.'], delayMs: 5 }
-    if (prompt.startsWith('Write a short report')) return { chunks: PIECES.slice(0, 40), delayMs: prompt.includes('slow') ? 50 : 2 }
+    if (prompt.startsWith('Write a short report')) {
+      const hold = draftHold && prompt.includes(draftHold.topic) ? draftHold : null
+      if (!hold) return { chunks: PIECES.slice(0, 40), delayMs: 2 }
+      draftHold = null
+      hold.arrived()
+      return { chunks: PIECES.slice(0, 40), delayMs: 2, pauseAfterChunks: 3, resume: hold.resume }
+    }
     return { chunks: PIECES, delayMs: prompt.includes('slow') ? 40 : 10 }
   })
   cluster = await startCluster({ size: 3, env: { NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key' } })
@@ -42,6 +68,32 @@ afterAll(async () => {
 })
 
 const url = (index: number) => cluster.instances[index]!.url
+
+/** The id of an input request other than `except` that a frame shows pending (an event, or a snapshot's state). */
+function askOf(frame: ReceivedFrame, except?: string): string | undefined {
+  if (frame.event === 'input-request') return frame.data.requestId !== except ? frame.data.requestId : undefined
+  if (frame.event !== 'snapshot') return undefined
+  return (frame.data.pendingInputs as Array<{ requestId: string }>).find(input => input.requestId !== except)?.requestId
+}
+
+/** True when a frame shows that node `nodeId` completed (its event, or a snapshot's state). */
+function showsCompleted(frame: ReceivedFrame, nodeId: string): boolean {
+  if (frame.event === 'node-end') return frame.data.nodeId === nodeId && frame.data.status === 'completed'
+  return frame.event === 'snapshot' && frame.data.nodeStates[nodeId]?.status === 'completed'
+}
+
+/** What a stream received, for a failure message: `id event/node` per frame. */
+function framesSeen(stream: OpenStream): string {
+  return stream.frames.map(frame => `${frame.id} ${frame.event}${frame.data?.nodeId ? `/${frame.data.nodeId}` : ''}`).join(', ') || 'no frame'
+}
+
+/**
+ * How long a takeover may take, and the bound of every wait in the case that kills two owners: the
+ * lost owner's lease runs out (its duration after the last heartbeat), a survivor's next scan
+ * claims it (one heartbeat), the resumed run reaches its question (one more heartbeat for a quick
+ * draft) — times 8 for a loaded machine (a full `npm test` on two shared cores).
+ */
+const TAKEOVER_BUDGET_MS = 8 * (CLUSTER_LEASE_DURATION_MS + 2 * CLUSTER_LEASE_HEARTBEAT_MS)
 
 /** Reads a stream until `count` frames arrived or it ended. */
 async function readFrames(stream: Awaited<ReturnType<ReturnType<typeof createClient>['stream']>>, count: number) {
@@ -211,27 +263,39 @@ describe('three instances on one Redis', () => {
   it('SIGKILL of the owner mid-workflow, then of the next owner while it waits: each takeover resumes from the last finished node; any instance answers', async () => {
     await cluster.restart(2)
     const user = await createClient(url(0)).init()
-    const topic = `slow ${randomUUID()}`
+    const topic = `held ${randomUUID()}`
+    const draft = holdNextDraft(topic)
     const { body: job } = await user.post('/api/jobs', { workflow: 'research-report', input: { topic } })
+    // B reads the job from the store (it runs on A): B showing research completed means it is
+    // stored, so no takeover runs it again. The viewer may join at any point (a snapshot then
+    // holds what it missed), and A cannot get past the draft while the upstream holds it.
     const viewer = await user.at(url(1)).stream(job.streamUrl)
-    await viewer.waitFor(frame => frame.event === 'node-start' && frame.data.nodeId === 'draft')
-    await viewer.waitFor(frame => frame.event === 'text-delta' && frame.data.nodeId === 'draft')
+    await within(viewer.waitFor(frame => showsCompleted(frame, 'research')), TAKEOVER_BUDGET_MS, () => `research stored; B got ${framesSeen(viewer)}`)
+    await within(draft.requested, TAKEOVER_BUDGET_MS, () => 'A asking the upstream for the draft')
     await cluster.kill(0)
+    draft.release()
 
     // The next owner re-runs the unfinished draft and asks for approval; then it dies too.
-    const firstAsk = await viewer.waitFor(frame => frame.event === 'input-request')
+    const firstAsk = await within(viewer.waitFor(frame => askOf(frame) !== undefined), TAKEOVER_BUDGET_MS, () => `a takeover of A's job asking for approval; B got ${framesSeen(viewer)}`)
+    const firstRequestId = askOf(firstAsk)!
     const owners = await Promise.all([1, 2].map(async index => (await readMetrics(url(index), CLUSTER_METRICS_TOKEN)).engine.runs as number))
+    expect(owners.filter(runs => runs > 0), `runs on B and C once the job waits: ${owners}`).toHaveLength(1)
     const second = owners[0]! > 0 ? 1 : 2
     const survivor = second === 1 ? 2 : 1
     await cluster.kill(second)
-    const secondAsk = await viewer.waitFor(frame => frame.event === 'input-request' && frame.data.requestId !== firstAsk.data.requestId).catch(async () => {
-      // The viewer was on the killed instance: follow on the survivor from where it was.
-      const resumed = await user.at(url(survivor)).stream(job.streamUrl, { 'last-event-id': lastEventId(viewer.frames)! })
-      return await resumed.waitFor(frame => frame.event === 'input-request' && frame.data.requestId !== firstAsk.data.requestId)
-    })
+    // On the survivor, the viewer goes on (or, when it was on the killed instance, resumes from where it was).
+    let watching = viewer
+    const asksAgain = (stream: OpenStream) => stream.waitFor(frame => askOf(frame, firstRequestId) !== undefined)
+    const secondAsk = await within(asksAgain(viewer).catch(async () => {
+      watching = await user.at(url(survivor)).stream(job.streamUrl, { 'last-event-id': lastEventId(viewer.frames)! })
+      return await asksAgain(watching)
+    }), TAKEOVER_BUDGET_MS, () => `instance ${survivor} taking the job over from instance ${second} and asking again; it got ${framesSeen(watching)}`)
+    const secondRequestId = askOf(secondAsk, firstRequestId)!
+    viewer.close()
+    watching.close()
     // The first request was voided by the takeover: answering it now is a conflict.
-    expect((await user.at(url(survivor)).post(`/api/jobs/${job.id}/input`, { requestId: firstAsk.data.requestId, answer: { approved: true } })).status).toBe(409)
-    expect((await user.at(url(survivor)).post(`/api/jobs/${job.id}/input`, { requestId: secondAsk.data.requestId, answer: { approved: true } })).status).toBe(200)
+    expect((await user.at(url(survivor)).post(`/api/jobs/${job.id}/input`, { requestId: firstRequestId, answer: { approved: true } })).status).toBe(409)
+    expect((await user.at(url(survivor)).post(`/api/jobs/${job.id}/input`, { requestId: secondRequestId, answer: { approved: true } })).status).toBe(200)
     const final = await user.at(url(survivor)).stream(job.streamUrl)
     await final.ended
     const state = final.frames[0]!.data

@@ -11,6 +11,10 @@ import { killProcess } from './server-process'
 
 /** The metrics token of cluster instances (engine counts are read through the metrics route). */
 export const CLUSTER_METRICS_TOKEN = 'cluster-metrics-token'
+/** The lease of a job on a cluster instance: a killed owner's jobs lapse this long after its last heartbeat. */
+export const CLUSTER_LEASE_DURATION_MS = 1_500
+/** How often an owner renews its leases, and how often every instance scans for lapsed ones. */
+export const CLUSTER_LEASE_HEARTBEAT_MS = 300
 
 /** Options of a cluster. */
 export interface ClusterOptions {
@@ -38,8 +42,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url,
     NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-every-instance-shares-0123456789',
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: CLUSTER_METRICS_TOKEN,
-    NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '1500',
-    NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '300',
+    NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: String(CLUSTER_LEASE_DURATION_MS),
+    NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: String(CLUSTER_LEASE_HEARTBEAT_MS),
     ...options.env,
   }
   const start = (index: number) => startAppServer({ ...env, NUXT_BACKGROUND_JOBS_INSTANCE_ID: `instance-${index}-${Date.now()}` })
