@@ -243,16 +243,15 @@ describe('three instances on one Redis', () => {
     expect(chunks.at(-1)).toMatchObject({ type: 'abort' })
   })
 
-  it('SIGKILL of the owner mid-chat: another instance ends it failed (owner-lost) with the stored text, within the lease time', async () => {
+  it('SIGKILL of the owner mid-chat: another instance ends it failed (owner-lost) with the stored text once its lease expires', async () => {
     const user = await createClient(url(2)).init()
     const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `slow ${randomUUID()}` }] })
     const onA = await user.at(url(0)).stream(job.streamUrl)
     // A's frames come from the store (the job runs on C): once some arrived, there is stored text to keep.
     await onA.waitFor(() => onA.frames.filter(frame => frame.event === 'text-delta').length >= 5)
-    const killedAt = Date.now()
     await cluster.kill(2)
-    const end = await onA.waitFor(frame => frame.event === 'job-end')
-    expect(Date.now() - killedAt).toBeLessThan(6_000)
+    // Bounded by the lease and heartbeat the cluster runs with, not by a wall-clock assert.
+    const end = await within(onA.waitFor(frame => frame.event === 'job-end'), TAKEOVER_BUDGET_MS, () => `a takeover ending the job owner-lost; A got ${framesSeen(onA)}`)
     expect(end.data).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
     const { body } = await user.at(url(1)).get(`/api/jobs/${job.id}`)
     expect(body.state.content.length).toBeGreaterThan(0)
