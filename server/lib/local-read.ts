@@ -1,12 +1,20 @@
 /**
- * Reads served by the owner from its own memory. A job this instance runs — live, not ending, not
- * handed over, its lease surely held — is at least as fresh here as in the store (writes are
- * batched behind its live log, and no other instance can own it meanwhile), and its record and
- * owner user are in memory. So reading it (`GET /api/jobs/:id`) or opening a viewer on it needs no
- * store call at all: it works while the store is down (a Redis restart, failover or network cut),
- * and answers the same as through the store while it is up. Anything else — a job run elsewhere,
- * ended here but maybe not stored yet, or a run whose lease this instance can no longer vouch for
- * (another instance may have taken it over) — is read from the store as before (503 while down).
+ * Reads served by the owner from its own memory. A job this instance runs — live or ending, not
+ * stopped, not handed over, its lease surely held — is at least as fresh here as in the store
+ * (writes are batched behind its live log, and no other instance can own it meanwhile), and its
+ * record and owner user are in memory. So reading it (`GET /api/jobs/:id`) or opening a viewer on
+ * it needs no store call at all: it works while the store is down (a Redis restart, failover or
+ * network cut), and answers the same as through the store while it is up.
+ *
+ * A run that is ending (its `job-end` numbered, waiting for the store) is served too, as it was a
+ * moment before: a read answers its last active status (the end is told to nobody before it is
+ * stored, live-job.ts), a new viewer gets the catch-up without the end and then the end once it is
+ * stored, like a viewer attached before. If the run is stopped instead (lease lost, end refused,
+ * shutdown), its viewers are closed and reconnect to whoever owns the job then.
+ *
+ * Anything else — a job run elsewhere, a run whose end is stored and reported (the store says the
+ * same), or a run whose lease this instance can no longer vouch for (another instance may have
+ * taken it over) — is read from the store as before (503 while down).
  */
 import { JobNotFoundError } from './errors'
 import type { JobRun } from './job-run'
@@ -19,7 +27,7 @@ export function localRunFor(runs: ReadonlyMap<string, JobRun>, userId: string, j
   const run = runs.get(jobId)
   if (!run) return null
   if (run.record.userId !== userId) throw new JobNotFoundError(jobId)
-  return run.abandoned || run.ending || run.live.ended || run.live.ending || !run.leaseHolds() ? null : run
+  return run.abandoned || run.live.ended || !run.leaseHolds() ? null : run
 }
 
 /**

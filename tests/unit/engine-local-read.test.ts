@@ -2,36 +2,21 @@
  * An owner serves the jobs it runs from memory while the store cannot answer: a read, a new viewer
  * (snapshot, or catch-up from Last-Event-ID then the live tail) and an abort; another user's job is
  * still a 404, and a job not run here still a 503 naming the store. A run whose lease this
- * instance cannot vouch for, or that has ended, is read from the store as before.
+ * instance cannot vouch for, that was stopped, or whose end is stored, is read from the store as
+ * before; one whose end waits for the store is served (engine-ending-viewer.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JobNotFoundError, ProviderUnavailableError } from '../../server/lib/errors'
 import type { JobRun } from '../../server/lib/job-run'
 import { localRunFor, localThreadRuns } from '../../server/lib/local-read'
-import type { JobProvider } from '../../server/lib/providers/types'
 import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
 import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
-
-/** A provider every call of which fails (as a Redis command timing out) while `outage.down`. */
-function withOutage(provider: JobProvider) {
-  const outage = { down: false, calls: [] as string[] }
-  const wrapped = new Proxy(provider, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver)
-      if (typeof value !== 'function' || key === 'dispose') return value
-      return (...args: unknown[]) => {
-        if (!outage.down) return value.apply(target, args)
-        outage.calls.push(String(key))
-        return Promise.reject(new ProviderUnavailableError('memory', 'The job store (test) is unavailable; retry shortly', 5))
-      }
-    },
-  })
-  return { wrapped, outage }
-}
+import type { ProviderOutage } from '../support/provider-outage'
+import { withOutage } from '../support/provider-outage'
 
 /** An engine whose chat job writes `part N ` every 100 ms until aborted; its store fails while `outage.down`. */
 function engineWithOutage() {
-  let outage!: { down: boolean, calls: string[] }
+  let outage!: ProviderOutage
   const made = createTestEngine({
     runners: {
       async chat(context) {
@@ -132,18 +117,21 @@ describe('localRunFor', () => {
   const run = (fields: { userId?: string, ended?: boolean, ending?: boolean, abandoned?: boolean, holds?: boolean }) => ({
     record: { id: 'j', userId: fields.userId ?? 'u1' },
     live: { ended: fields.ended ?? false, ending: fields.ending ?? false },
-    ending: null,
+    ending: fields.ending ? Promise.resolve() : null,
     abandoned: fields.abandoned ?? false,
     leaseHolds: () => fields.holds ?? true,
   }) as unknown as JobRun
 
-  it('vouches only for a live run whose lease surely holds; another user\'s run is a 404 whatever its state', () => {
+  it('vouches only for a live or ending run whose lease surely holds; another user\'s run is a 404 whatever its state', () => {
     const of = (target: JobRun, userId = 'u1') => localRunFor(new Map([['j', target]]), userId, 'j')
     expect(of(run({}))).not.toBeNull()
     expect(localRunFor(new Map(), 'u1', 'j')).toBeNull()
     expect(of(run({ holds: false }))).toBeNull()
     expect(of(run({ ended: true }))).toBeNull()
-    expect(of(run({ ending: true }))).toBeNull()
+    // Its end numbered, not stored yet: served as a moment before (no end shown until stored).
+    expect(of(run({ ending: true }))).not.toBeNull()
+    expect(of(run({ ending: true, holds: false }))).toBeNull()
+    expect(of(run({ ending: true, abandoned: true }))).toBeNull()
     expect(of(run({ abandoned: true }))).toBeNull()
     expect(() => of(run({}), 'u2')).toThrow(JobNotFoundError)
     expect(() => of(run({ holds: false }), 'u2')).toThrow(JobNotFoundError)
