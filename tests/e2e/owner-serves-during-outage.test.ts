@@ -2,7 +2,8 @@
  * An owner cut off from Redis (a TCP proxy between instance A and Redis that stops forwarding, as
  * a restart, failover or network cut looks from A) while it runs a chat, within its lease: it
  * serves its own job from memory — a viewer reconnecting with Last-Event-ID gets no gap and no
- * duplicate and then the live tail, a new viewer a snapshot, a read the live state — while
+ * duplicate and then the live tail, a new viewer a snapshot, a read the live state, also once the
+ * answer is over and its end waits for Redis (then the end once stored) — while
  * another user's request is still a 404 and a job B runs is a 503 naming Redis. Once healed, the
  * job ends and the store holds exactly the text the viewers saw. The same for the AI SDK's resume
  * (`GET /api/jobs/chat/:chatId/stream`) of a chat turn A runs.
@@ -112,7 +113,7 @@ function textOf(message: UIMessage | undefined): string {
 }
 
 describe('an owner cut off from Redis serves the job it runs', () => {
-  it('a reconnecting viewer resumes with no gap or duplicate and gets the live tail, reads answer the live state, another user gets 404, a job run elsewhere 503; once healed the store holds what viewers saw', async () => {
+  it('a reconnecting viewer resumes with no gap or duplicate and gets the live tail, reads answer the live state, viewers arriving while the end waits for Redis get the text then the end, another user gets 404, a job run elsewhere 503; once healed the store holds what viewers saw', async () => {
     const user = await createClient(a.url).init()
     const stranger = await createClient(a.url).init()
     const promptA = `on A ${randomUUID()}`
@@ -157,16 +158,37 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     await resumed.waitFor(() => rebuildStrictly([...first.frames, ...resumed.frames]).text === whole)
     await fresh.waitFor(() => rebuildStrictly(fresh.frames).text === whole)
     expect([resumed.frames, fresh.frames].some(frames => frames.some(frame => frame.event === 'job-end'))).toBe(false)
-    // No viewer is opened now: the text has ended, so the run may be ending (its end numbered, not
-    // stored): A no longer answers it from memory, and through the store it is a 503 naming Redis
-    // after the command timeout (docs/providers.md) — not a stream that got no frames.
+    // The answer's last step is over, so the run is ending: its end numbered, waiting for Redis
+    // (the runner returns within the same turn as its step-end). A reload now — a new viewer, or
+    // one resuming from Last-Event-ID — is attached from memory like one a moment earlier: the
+    // whole text without the unstored end (a read answers `running`), then the end once stored.
+    await fresh.waitFor(frame => frame.event === 'step-end')
+    const late = await user.stream(job.streamUrl)
+    expect(late.status).toBe(200)
+    expect(await late.waitFor(frame => frame.event === 'snapshot')).toMatchObject({ data: { status: 'running', content: whole } })
+    const lateResumed = await user.stream(job.streamUrl, { 'last-event-id': lastEventId(first.frames)! })
+    expect(lateResumed.status).toBe(200)
+    await lateResumed.waitFor(() => rebuildStrictly([...first.frames, ...lateResumed.frames]).text === whole)
+    const lateRead = await user.get(`/api/jobs/${job.id}`)
+    expect(lateRead.status).toBe(200)
+    expect(lateRead.body.job.status).toBe('running')
+    expect(lateRead.body.state).toMatchObject({ status: 'running', content: whole })
+    const viewers = [resumed, fresh, late, lateResumed]
+    expect(viewers.some(viewer => viewer.frames.some(frame => frame.event === 'job-end'))).toBe(false)
 
     proxy.heal()
     release(promptB)
-    for (const viewer of [resumed, fresh]) expect((await viewer.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
-    expect(resumed.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    for (const viewer of viewers) {
+      expect((await viewer.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+      // The end is the last frame, once, and the stream closes after it.
+      await viewer.ended
+      expect(viewer.frames.filter(frame => frame.event === 'job-end')).toHaveLength(1)
+      expect(viewer.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+    }
     expect(rebuildStrictly([...first.frames, ...resumed.frames])).toEqual({ text: whole, problems: [] })
+    expect(rebuildStrictly([...first.frames, ...lateResumed.frames])).toEqual({ text: whole, problems: [] })
     expect(rebuildStrictly(fresh.frames)).toEqual({ text: whole, problems: [] })
+    expect(rebuildStrictly(late.frames)).toEqual({ text: whole, problems: [] })
     // What the store holds (read on B, from Redis) is exactly what the viewers saw.
     const { body: stored } = await user.at(b.url).get(`/api/jobs/${job.id}`)
     expect(stored.state).toMatchObject({ status: 'completed', content: whole })
