@@ -221,7 +221,7 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     await expectEngineIdle(a.url, TOKEN)
   })
 
-  it('the AI SDK resume of a chat turn A runs replays it and tails it from memory; a stranger and a chat run on B are 503 naming Redis', async () => {
+  it('the AI SDK resume of a chat turn A runs replays it and tails it from memory, also once its end waits for Redis; a stranger and a chat run on B are 503 naming Redis', async () => {
     const user = await createClient(a.url).init()
     const stranger = await createClient(a.url).init()
     const chat = `chat-${randomUUID()}`
@@ -258,12 +258,23 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     }
     expect(textOf(last)).toBe(whole)
     expect(last!.id).toBe(jobId)
+    // The turn's last step is over (its end waits for Redis): a reload's resume still replays it from memory.
+    const native = await user.stream(`/api/jobs/${jobId}/stream`)
+    await native.waitFor(frame => frame.event === 'step-end')
+    native.close()
+    const resumedLate = await transportOf(user, a.url).reconnectToStream({ chatId: chat })
+    expect(resumedLate).not.toBeNull()
 
     proxy.heal()
     release(promptB)
     for (let next = await messages.next(); !next.done; next = await messages.next()) last = next.value
     expect(textOf(last)).toBe(whole)
     expect(last!.parts.filter(part => part.type === 'text')).toHaveLength(1)
+    let lastLate: UIMessage | undefined
+    for await (const message of readUIMessageStream<UIMessage>({ stream: resumedLate! })) lastLate = message
+    expect(textOf(lastLate)).toBe(whole)
+    expect(lastLate!.id).toBe(jobId)
+    expect(lastLate!.parts.filter(part => part.type === 'text')).toHaveLength(1)
     const { body: stored } = await user.at(b.url).get(`/api/jobs/${jobId}`)
     expect(stored.state).toMatchObject({ status: 'completed', content: whole })
     await expectEngineIdle(a.url, TOKEN)
