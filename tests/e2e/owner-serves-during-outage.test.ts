@@ -246,6 +246,10 @@ describe('an owner cut off from Redis serves the job it runs', () => {
       expect(answer.status).toBe(503)
       expect(answer.body.message).toMatch(/Redis/)
     }
+    // A native viewer attached before the turn goes on sees its step-end live (one attached after
+    // it would get a snapshot instead).
+    const native = await user.stream(`/api/jobs/${jobId}/stream`)
+    await native.waitFor(frame => frame.event === 'snapshot')
     release(prompt)
     const whole = PIECES.join('')
     const messages = readUIMessageStream<UIMessage>({ stream: resumed! })[Symbol.asyncIterator]()
@@ -259,7 +263,6 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     expect(textOf(last)).toBe(whole)
     expect(last!.id).toBe(jobId)
     // The turn's last step is over (its end waits for Redis): a reload's resume still replays it from memory.
-    const native = await user.stream(`/api/jobs/${jobId}/stream`)
     await native.waitFor(frame => frame.event === 'step-end')
     native.close()
     const resumedLate = await transportOf(user, a.url).reconnectToStream({ chatId: chat })
