@@ -4,6 +4,7 @@
  */
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import type { JobProvider } from '../../server/lib/providers/types'
+import { createTestEngine, wait } from './engine-harness'
 
 /** What a test flips and reads: the store is down, and the calls made meanwhile. */
 export interface ProviderOutage {
@@ -26,4 +27,28 @@ export function withOutage(provider: JobProvider): { wrapped: JobProvider, outag
     },
   })
   return { wrapped, outage }
+}
+
+/**
+ * A test engine whose chat job writes `part 0 `, `part 1 ` … 100 ms apart — `parts` of them, then
+ * completes (endless, until aborted, by default) — over a store that fails while `outage.down`.
+ */
+export function engineWithOutage(parts = Number.POSITIVE_INFINITY) {
+  let outage!: ProviderOutage
+  const made = createTestEngine({
+    runners: {
+      async chat(context) {
+        for (let part = 0; part < parts; part++) {
+          context.text(`part ${part} `)
+          await wait(100, context.signal)
+        }
+      },
+    },
+    wrap: (inner) => {
+      const made = withOutage(inner)
+      outage = made.outage
+      return made.wrapped
+    },
+  })
+  return { ...made, outage }
 }

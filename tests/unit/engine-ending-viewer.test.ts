@@ -10,32 +10,11 @@ import type { JobEvent } from '../../shared/events'
 import { JobNotFoundError } from '../../server/lib/errors'
 import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
 import type { RecordingSink } from '../support/engine-harness'
-import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
-import type { ProviderOutage } from '../support/provider-outage'
-import { withOutage } from '../support/provider-outage'
+import { chatRequest, createRecordingSink } from '../support/engine-harness'
+import { engineWithOutage } from '../support/provider-outage'
 
 const WHOLE = 'part 0 part 1 part 2 '
 
-/** An engine whose chat writes `part 0 ` … `part 2 ` 100 ms apart, then completes; its store fails while `outage.down`. */
-function engineWithOutage() {
-  let outage!: ProviderOutage
-  const made = createTestEngine({
-    runners: {
-      async chat(context) {
-        for (let part = 0; part < 3; part++) {
-          context.text(`part ${part} `)
-          await wait(100, context.signal)
-        }
-      },
-    },
-    wrap: (inner) => {
-      const made = withOutage(inner)
-      outage = made.outage
-      return made.wrapped
-    },
-  })
-  return { ...made, outage }
-}
 
 const endFrames = (sink: RecordingSink) => sink.frames.filter(frame => frame.event === 'job-end')
 const textOf = (sink: RecordingSink) => sink.textEvents().map(event => (event as JobEvent & { text: string }).text).join('')
@@ -49,7 +28,7 @@ describe('a viewer that arrives while the run\'s end waits for the store', () =>
   })
 
   it('gets the catch-up without the end from memory, then the end once stored, once; a read answers running meanwhile', async () => {
-    const { engine, provider, outage } = engineWithOutage()
+    const { engine, provider, outage } = engineWithOutage(3)
     const { job } = await engine.createJob('u1', { request: chatRequest })
     const first = createRecordingSink()
     await engine.attachViewer('u1', job.id, first, null)
@@ -113,7 +92,7 @@ describe('a viewer that arrives while the run\'s end waits for the store', () =>
   })
 
   it('is closed without the end when the run is stopped instead (a shutdown while the store stays down): it reconnects, nothing stays behind', async () => {
-    const { engine, config, outage } = engineWithOutage()
+    const { engine, config, outage } = engineWithOutage(3)
     const { job } = await engine.createJob('u1', { request: chatRequest })
     await vi.advanceTimersByTimeAsync(50)
     outage.down = true

@@ -10,30 +10,9 @@ import { JobNotFoundError, ProviderUnavailableError } from '../../server/lib/err
 import type { JobRun } from '../../server/lib/job-run'
 import { localRunFor, localThreadRuns } from '../../server/lib/local-read'
 import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
-import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
-import type { ProviderOutage } from '../support/provider-outage'
-import { withOutage } from '../support/provider-outage'
+import { chatRequest, createRecordingSink } from '../support/engine-harness'
+import { engineWithOutage } from '../support/provider-outage'
 
-/** An engine whose chat job writes `part N ` every 100 ms until aborted; its store fails while `outage.down`. */
-function engineWithOutage() {
-  let outage!: ProviderOutage
-  const made = createTestEngine({
-    runners: {
-      async chat(context) {
-        for (let part = 0; ; part++) {
-          context.text(`part ${part} `)
-          await wait(100, context.signal)
-        }
-      },
-    },
-    wrap: (inner) => {
-      const made = withOutage(inner)
-      outage = made.outage
-      return made.wrapped
-    },
-  })
-  return { ...made, outage }
-}
 
 describe('an owner serves its own running jobs while the store is down', () => {
   beforeEach(() => {
