@@ -221,6 +221,41 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     await expectEngineIdle(a.url, TOKEN)
   })
 
+  it('the AI SDK stop of a chat turn A runs stops it from memory and answers once the aborted end is stored; a chat run on B stays a 503 naming Redis', async () => {
+    const user = await createClient(a.url).init()
+    const chat = `chat-${randomUUID()}`
+    const chatOnB = `chat-${randomUUID()}`
+    const prompt = `stop on A ${randomUUID()}`
+    const promptB = `stop on B ${randomUUID()}`
+    const jobId = await startChatTurn(transportOf(user, a.url), chat, prompt)
+    await startChatTurn(transportOf(user, b.url), chatOnB, promptB)
+    const viewer = await user.stream(`/api/jobs/${jobId}/stream`)
+    const heldText = PIECES.slice(0, HELD_AT).join('')
+    await viewer.waitFor(() => rebuildStrictly(viewer.frames).text === heldText)
+
+    proxy.partition()
+    // What a useChat app calls next to stop(): the turn A runs is stopped without Redis.
+    const stopping = user.post(`/api/jobs/chat/${chat}/abort`)
+    // Both ask Redis for the chat's turns first; B's chat has none here, so it stays a 503 once
+    // the command times out — by then A's own turn was found in memory and stopped.
+    const elsewhere = await user.post(`/api/jobs/chat/${chatOnB}/abort`)
+    expect(elsewhere.status).toBe(503)
+    expect(elsewhere.body.message).toMatch(/Redis/)
+    await expect.poll(() => upstream.requests.find(request => userMessageOf(request) === prompt)?.aborted).toBe(true)
+    expect(viewer.frames.some(frame => frame.event === 'job-end')).toBe(false)
+
+    proxy.heal()
+    release(promptB)
+    const stopped = await stopping
+    expect(stopped.status).toBe(200)
+    expect(stopped.body.jobs).toEqual([expect.objectContaining({ id: jobId, status: 'aborted' })])
+    expect((await viewer.waitFor(frame => frame.event === 'job-end')).data.status).toBe('aborted')
+    const { body: stored } = await user.at(b.url).get(`/api/jobs/${jobId}`)
+    expect(stored.state).toMatchObject({ status: 'aborted', content: rebuildStrictly(viewer.frames).text })
+    await expectEngineIdle(a.url, TOKEN)
+    await expectEngineIdle(b.url, TOKEN)
+  })
+
   it('the AI SDK resume of a chat turn A runs replays it and tails it from memory, also once its end waits for Redis; a stranger and a chat run on B are 503 naming Redis', async () => {
     const user = await createClient(a.url).init()
     const stranger = await createClient(a.url).init()

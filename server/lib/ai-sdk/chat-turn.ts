@@ -7,7 +7,7 @@ import { getRequestHeader } from 'h3'
 import type { JobState } from '../../../shared/reducer'
 import { createJobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
-import { InputConflictError } from '../errors'
+import { InputConflictError, ProviderUnavailableError } from '../errors'
 import { toChatJobInput } from '../http/chat-job-input'
 import type { JobsRouteContext } from '../http/handler'
 import { idempotencyKeyOf, validate } from '../http/request'
@@ -31,6 +31,24 @@ export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatI
 export async function resumableChatJob(context: JobsRouteContext, chatId: string): Promise<JobSummary | null> {
   const [local] = context.engine.listLocalJobs(context.userId, chatId).filter(job => job.type === 'chat')
   return local ?? (await activeChatJobs(context, chatId))[0] ?? null
+}
+
+/**
+ * The chat's jobs a stop (`POST …/:chatId/abort`) aborts: every active one the store lists. While
+ * the store cannot answer, the turns this instance runs and vouches for are stopped from memory,
+ * as the native abort stops them (local-read.ts); a turn run elsewhere cannot be reached then
+ * anyway (controls go through the store), so with none here the 503 stands.
+ */
+export async function chatJobsToStop(context: JobsRouteContext, chatId: string): Promise<JobSummary[]> {
+  try {
+    return await activeChatJobs(context, chatId)
+  }
+  catch (error) {
+    if (!(error instanceof ProviderUnavailableError)) throw error
+    const local = context.engine.listLocalJobs(context.userId, chatId).filter(job => job.type === 'chat')
+    if (local.length === 0) throw error
+    return local
+  }
 }
 
 /** What a client that has nothing of the job knows: the state before its first event. */
