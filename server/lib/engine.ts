@@ -28,7 +28,7 @@ import type { NotificationSink } from './notifications'
 import type { JobRecord } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
-import { limitRate, RATE_LIMIT_SETTINGS, rateLimitError, rateWindow } from './rate-limit'
+import { limitRate, RATE_LIMITS, rateLimitError, rateWindow } from './rate-limit'
 import { localThreadRuns } from './local-read'
 import { createJobAccess } from './job-access'
 import { isSharedProvider } from './run-lease'
@@ -121,7 +121,7 @@ export function createEngine(options: EngineOptions) {
   /** Counts one request of the user against its per-minute limit, in the store (all instances). */
   async function limitRateOf(userId: string, kind: RateLimitKind): Promise<void> {
     const { limits } = getConfig()
-    await limitRate(provider, kind, userId, limits[RATE_LIMIT_SETTINGS[kind]])
+    await limitRate(provider, kind, userId, limits[RATE_LIMITS[kind].setting])
   }
 
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {

@@ -1,6 +1,6 @@
 /**
- * Per-user request rate limits (job creations, input answers, deletions): a sliding window of one minute,
- * counted through the provider's `takeRate`, so a limit holds across every instance sharing the
+ * Per-user request rate limits (job creations, input answers, deletions): a sliding window of one
+ * minute, counted through the provider's `takeRate`, so a limit holds across every instance sharing the
  * store (Redis, Convex) instead of multiplying by the number of instances. The memory provider
  * counts in the process with `createSlidingWindows`.
  */
@@ -12,22 +12,15 @@ export const RATE_WINDOW_MS = 60_000
 /** Sweep idle keys at most this often. */
 const SWEEP_INTERVAL_MS = 60_000
 
-/** The rate limits, named as in config and messages. */
+/** The rate limits: the `limits` setting of each (named so in messages) and what it counts. */
 export const RATE_LIMITS = {
-  create: { limitName: 'limits.createPerMinute', what: 'job creations' },
-  input: { limitName: 'limits.inputPerMinute', what: 'input answers' },
-  delete: { limitName: 'limits.deletePerMinute', what: 'job deletions' },
+  create: { setting: 'createPerMinute', what: 'job creations' },
+  input: { setting: 'inputPerMinute', what: 'input answers' },
+  delete: { setting: 'deletePerMinute', what: 'job deletions' },
 } as const
 
 /** What a rate limit counts. */
 export type RateLimitKind = keyof typeof RATE_LIMITS
-
-/** The `limits` setting of each rate limit. */
-export const RATE_LIMIT_SETTINGS = {
-  create: 'createPerMinute',
-  input: 'inputPerMinute',
-  delete: 'deletePerMinute',
-} as const satisfies Record<RateLimitKind, string>
 
 /**
  * Counts one request of `userId` against `limit` per minute, or throws `RateLimitError` (429,
@@ -47,9 +40,9 @@ export function rateWindow(kind: RateLimitKind, userId: string, limit: number): 
 
 /** The 429 for a full window: names the setting and when to retry. */
 export function rateLimitError(kind: RateLimitKind, limit: number, retryAfterMs: number): RateLimitError {
-  const { limitName, what } = RATE_LIMITS[kind]
+  const { setting, what } = RATE_LIMITS[kind]
   const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
-  return new RateLimitError(`Too many ${what}: at most ${limit} per minute (${limitName}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
+  return new RateLimitError(`Too many ${what}: at most ${limit} per minute (limits.${setting}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
 }
 
 /**

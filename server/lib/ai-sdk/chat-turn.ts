@@ -21,6 +21,11 @@ export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatI
   return jobs.filter(job => job.type === 'chat')
 }
 
+/** The chat's turns this instance runs and can answer for without the store (local-read.ts). */
+function localChatJobs({ engine, userId }: JobsRouteContext, chatId: string): JobSummary[] {
+  return engine.listLocalJobs(userId, chatId).filter(job => job.type === 'chat')
+}
+
 /**
  * The chat's job a resume (`GET …/:chatId/stream`) follows: its newest active one. A turn this
  * instance runs and vouches for is found in memory with no store call (local-read.ts), so its
@@ -29,7 +34,7 @@ export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatI
  * once the answer has ended (or after stop + abort, which ends it).
  */
 export async function resumableChatJob(context: JobsRouteContext, chatId: string): Promise<JobSummary | null> {
-  const [local] = context.engine.listLocalJobs(context.userId, chatId).filter(job => job.type === 'chat')
+  const [local] = localChatJobs(context, chatId)
   return local ?? (await activeChatJobs(context, chatId))[0] ?? null
 }
 
@@ -45,7 +50,7 @@ export async function chatJobsToStop(context: JobsRouteContext, chatId: string):
   }
   catch (error) {
     if (!(error instanceof ProviderUnavailableError)) throw error
-    const local = context.engine.listLocalJobs(context.userId, chatId).filter(job => job.type === 'chat')
+    const local = localChatJobs(context, chatId)
     if (local.length === 0) throw error
     return local
   }
