@@ -52,3 +52,14 @@ export interface JobNotification {
  * first). The 409's body is the usual error `{ statusCode, message }`, naming the status.
  */
 export type DeleteJobAnswer = 'deleted' | 'gone' | 'active'
+
+/**
+ * The body of `DELETE /api/jobs?threadId=…` (200): the ids of the thread's jobs deleted now, the
+ * ids of those still going (queued, running, waiting, or ending: abort them and delete again once
+ * they have ended), and whether more ended jobs are left than one request deletes (call again).
+ */
+export interface DeleteThreadResult {
+  deleted: string[]
+  active: string[]
+  more: boolean
+}

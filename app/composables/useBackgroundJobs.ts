@@ -6,7 +6,7 @@
  */
 import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
-import type { DeleteJobAnswer, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
+import type { DeleteJobAnswer, DeleteThreadResult, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import type { DeletedJobListener } from '../lib/deleted-jobs'
 import { deletedJobs } from '../lib/deleted-jobs'
@@ -106,11 +106,18 @@ export function useBackgroundJobs() {
     }
   }
 
+  /** `DELETE /api/jobs?threadId=`: every ended job of the thread in one request. */
+  async function requestDeleteThread(threadId: string): Promise<DeleteThreadResult> {
+    const result = await withApiError(() => $fetch<DeleteThreadResult>('/api/jobs', { method: 'DELETE', query: { threadId } }))
+    for (const jobId of result.deleted) recordDeleted(jobId, threadId)
+    return result
+  }
+
   const deletion: JobDeletionRequests = {
     deleteJob: jobId => requestDelete(jobId),
+    deleteThread: requestDeleteThread,
     abort,
     waitForEnd: waitForJobEnd,
-    listThread: (threadId, limit) => list({ threadId, limit }),
   }
 
   /**
@@ -130,7 +137,7 @@ export function useBackgroundJobs() {
    */
   async function removeThread(threadId: string): Promise<number> {
     if (typeof threadId !== 'string' || threadId.trim() === '') throw new TypeError('useBackgroundJobs().removeThread: the thread id must be a non-empty string')
-    return await deleteThreadJobs(threadId, { ...deletion, deleteJob: jobId => requestDelete(jobId, threadId) })
+    return await deleteThreadJobs(threadId, deletion)
   }
 
   /**

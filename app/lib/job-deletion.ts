@@ -1,12 +1,12 @@
 /**
  * Deleting a user's jobs from the browser: one job, or every job of a thread. The server deletes
  * only a job that has ended (`DELETE /api/jobs/:id`: 204, or 409 while it is queued, running or
- * waiting), so a job still going is aborted first (`POST …/abort`) and deleted once its end is
- * stored — known from its stream ending (`waitForEnd`). A job already gone (404) counts as deleted.
- * The requests are passed in, so the steps are tested without a server.
+ * waiting; `DELETE /api/jobs?threadId=`: every ended job of the thread in one request, naming the
+ * ones still going), so a job still going is aborted first (`POST …/abort`) and deleted once its
+ * end is stored — known from its stream ending (`waitForEnd`). A job already gone (404) counts as
+ * deleted. The requests are passed in, so the steps are tested without a server.
  */
-import type { DeleteJobAnswer } from '../../shared/api-types'
-import type { JobSummary } from './api-types'
+import type { DeleteJobAnswer, DeleteThreadResult } from '../../shared/api-types'
 
 /** The requests the steps need. */
 export interface JobDeletionRequests {
@@ -16,8 +16,8 @@ export interface JobDeletionRequests {
   abort: (jobId: string) => Promise<unknown>
   /** Resolves once the job has ended (or is gone), e.g. when its stream delivered `job-end`. */
   waitForEnd: (jobId: string) => Promise<void>
-  /** The user's jobs of a thread, newest first, at most `limit`. */
-  listThread: (threadId: string, limit: number) => Promise<JobSummary[]>
+  /** `DELETE /api/jobs?threadId=`: the thread's ended jobs deleted, the ones still going named. */
+  deleteThread: (threadId: string) => Promise<DeleteThreadResult>
 }
 
 /** Options of `deleteJobWhenEnded`. */
@@ -26,8 +26,6 @@ export interface DeleteJobOptions {
   abort?: boolean
 }
 
-/** Jobs of a thread read per list request (the server's most). */
-export const THREAD_PAGE = 200
 /** How often a delete answered 409 is tried again after waiting for the end (an end not stored yet). */
 const ACTIVE_RETRIES = 2
 
@@ -55,18 +53,23 @@ export async function deleteJobWhenEnded(jobId: string, requests: JobDeletionReq
 }
 
 /**
- * Deletes every job of a thread: the ones still going are aborted first (all at once), and each
- * is deleted once it has ended. Resolves with how many jobs were deleted.
+ * Deletes every job of a thread: the server deletes the ended ones in one request and names those
+ * still going, which are aborted (all at once), awaited, and deleted by the next request. Resolves
+ * with how many jobs were deleted; rejects with `JobStillActiveError` when one never ends.
  */
 export async function deleteThreadJobs(threadId: string, requests: JobDeletionRequests): Promise<number> {
   let deleted = 0
+  let waits = 0
+  const aborted = new Set<string>()
   for (;;) {
-    const jobs = await requests.listThread(threadId, THREAD_PAGE)
-    if (jobs.length === 0) return deleted
-    const results = await Promise.all(jobs.map(job => deleteJobWhenEnded(job.id, requests, { abort: true })))
-    const now = results.filter(Boolean).length
-    deleted += now
-    // A page in which nothing was deleted (every job already gone) cannot shrink the list: stop.
-    if (now === 0 || jobs.length < THREAD_PAGE) return deleted
+    const result = await requests.deleteThread(threadId)
+    deleted += result.deleted.length
+    if (result.more) continue
+    if (result.active.length === 0) return deleted
+    if (waits++ > ACTIVE_RETRIES) throw new JobStillActiveError(result.active[0]!)
+    const toAbort = result.active.filter(jobId => !aborted.has(jobId))
+    for (const jobId of toAbort) aborted.add(jobId)
+    await Promise.all(toAbort.map(jobId => requests.abort(jobId)))
+    await Promise.all(result.active.map(jobId => requests.waitForEnd(jobId)))
   }
 }

@@ -13,7 +13,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
-import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobActiveError, JobNotFoundError, ShuttingDownError } from './errors'
+import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
@@ -31,6 +31,8 @@ import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS, rateLimitError, rateWindow } from './rate-limit'
 import { localThreadRuns } from './local-read'
 import { createJobAccess } from './job-access'
+import { createJobDeletion } from './job-deletion'
+import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
@@ -190,26 +192,21 @@ export function createEngine(options: EngineOptions) {
     return summarize(await authorize(userId, jobId))
   }
 
+  const deletion = createJobDeletion({ provider, notifications, logger, authorize, limitRate: userId => limitRateOf(userId, 'delete') })
+
   /**
-   * Deletes a job of the user that has ended, with everything the store holds of it (as retention
-   * would later). A job not yet ended — or whose end is not stored yet — is refused with
-   * `JobActiveError` (409): abort it first. Each request counts against `limits.deletePerMinute`
-   * (a 429 past it), found or not: every one is store work. Followers on other instances learn it
-   * is gone through the provider's subscription, as after retention; the user's notification
-   * streams get a `job-deleted` (here at once, elsewhere through the user feed).
+   * Deletes a job of the user that has ended (409 while it is going; job-deletion.ts). Followers on
+   * other instances learn it is gone through the provider's subscription, as after retention.
    */
   async function deleteJob(userId: string, jobId: string): Promise<void> {
     assertEnabled(getConfig())
-    await limitRateOf(userId, 'delete')
-    const record = await authorize(userId, jobId)
-    if (!isTerminalStatus(record.status)) throw new JobActiveError(jobId, record.status)
-    // Compare-and-set in the store: the end must be stored, not only committed here.
-    const outcome = await provider.deleteJob(jobId)
-    if (outcome === 'not-found') throw new JobNotFoundError(jobId)
-    if (outcome === 'active') throw new JobActiveError(jobId, 'still ending')
-    notifications.jobDeleted(userId, jobId, record.threadId)
-    useMetrics().increment('jobs_deleted_total', { reason: 'user' })
-    logger.info('job deleted', { jobId })
+    await deletion.deleteJob(userId, jobId)
+  }
+
+  /** Deletes every ended job of the user's thread as one request (job-deletion.ts). */
+  async function deleteThread(userId: string, threadId: string): Promise<DeleteThreadResult> {
+    assertEnabled(getConfig())
+    return await deletion.deleteThread(userId, threadId)
   }
 
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<void> {
@@ -378,6 +375,7 @@ export function createEngine(options: EngineOptions) {
     findJob,
     abortJob,
     deleteJob,
+    deleteThread,
     answerInput,
     attachViewer,
     attachNotifications,

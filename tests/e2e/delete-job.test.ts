@@ -111,3 +111,39 @@ describe('DELETE /api/jobs/:id', () => {
     expect((await owner.delete(`/api/jobs/no-such-${randomUUID()}`)).status).toBe(404)
   })
 })
+
+describe('DELETE /api/jobs?threadId=', () => {
+  it('deletes the thread\'s ended jobs in one request and names the running one; another user\'s thread is untouched; 400 without threadId', async () => {
+    const user = await createClient(app.url).init()
+    const stranger = await createClient(app.url).init()
+    const threadId = `thread-${randomUUID()}`
+    const ended = [await finishedJob(user, threadId), await finishedJob(user, threadId)]
+    const theirs = await finishedJob(stranger, threadId)
+    const { body: running } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `hold ${randomUUID()}` }], threadId })
+    const stream = await user.stream(running.streamUrl)
+    await stream.waitFor(frame => frame.event === 'text-delta')
+    const before = (await readMetrics(app.url, TOKEN)).counters['jobs_deleted_total{reason="user"}'] ?? 0
+
+    const answer = await user.delete(`/api/jobs?threadId=${threadId}`)
+    expect(answer.status).toBe(200)
+    expect([...answer.body.deleted].sort()).toEqual(ended.map(job => job.id).sort())
+    expect(answer.body).toMatchObject({ active: [running.id], more: false })
+    for (const job of ended) expect((await user.get(`/api/jobs/${job.id}`)).status).toBe(404)
+    expect((await user.get(`/api/jobs?threadId=${threadId}`)).body.jobs.map((listed: { id: string }) => listed.id)).toEqual([running.id])
+    expect((await stranger.get(`/api/jobs/${theirs.id}`)).status).toBe(200)
+    expect((await readMetrics(app.url, TOKEN)).counters['jobs_deleted_total{reason="user"}']).toBe(before + 2)
+
+    expect((await user.post(`/api/jobs/${running.id}/abort`)).status).toBe(200)
+    await stream.ended
+    expect((await user.delete(`/api/jobs?threadId=${threadId}`)).body).toEqual({ deleted: [running.id], active: [], more: false })
+
+    const missing = await user.delete('/api/jobs')
+    expect(missing.status).toBe(400)
+    expect(missing.body.message).toMatch(/^threadId: is required/)
+    expect(missing.body.message).toContain('DELETE /api/jobs/:id')
+    const crossSite = await stranger.delete(`/api/jobs?threadId=${threadId}`, { 'origin': 'https://evil.example', 'sec-fetch-site': 'cross-site' })
+    expect(crossSite.status).toBe(403)
+    expect((await stranger.get(`/api/jobs/${theirs.id}`)).status).toBe(200)
+    expect(app.output()).not.toContain(SECRET_WORDS)
+  })
+})

@@ -9,7 +9,7 @@ import { createJobState } from '../../shared/reducer'
 import type { JobSummary } from '../../app/lib/api-types'
 import type { DeleteJobAnswer } from '../../shared/api-types'
 import type { JobDeletionRequests } from '../../app/lib/job-deletion'
-import { deleteJobWhenEnded, deleteThreadJobs, JobStillActiveError, THREAD_PAGE } from '../../app/lib/job-deletion'
+import { deleteJobWhenEnded, deleteThreadJobs, JobStillActiveError } from '../../app/lib/job-deletion'
 import { waitForJobEnd } from '../../app/lib/wait-for-end'
 import { FakeEventSource } from '../support/fake-event-source'
 
@@ -17,8 +17,11 @@ function job(id: string, status: JobSummary['status']): JobSummary {
   return { id, type: 'chat', status, threadId: 't1', messageId: null, title: id, createdAt: 1, updatedAt: 1, endedAt: null, lastSeq: 1 }
 }
 
-/** A fake server: jobs by id with their status; abort makes a job end only once `waitForEnd` is called. */
-function fakeServer(initial: JobSummary[]) {
+/**
+ * A fake server: jobs by id with their status; abort makes a job end only once `waitForEnd` is
+ * called. A thread deletion deletes at most `perRequest` ended jobs (the server's `more`).
+ */
+function fakeServer(initial: JobSummary[], perRequest = 1_000) {
   const jobs = new Map(initial.map(item => [item.id, { ...item }]))
   const calls: string[] = []
   const requests: JobDeletionRequests = {
@@ -38,9 +41,14 @@ function fakeServer(initial: JobSummary[]) {
       const found = jobs.get(jobId)
       if (found) found.status = 'aborted'
     },
-    async listThread(threadId, limit) {
-      calls.push(`list ${threadId}`)
-      return [...jobs.values()].filter(item => item.threadId === threadId).slice(0, limit)
+    async deleteThread(threadId) {
+      calls.push(`delete thread ${threadId}`)
+      const mine = [...jobs.values()].filter(item => item.threadId === threadId)
+      const active = mine.filter(item => ['queued', 'running', 'waiting'].includes(item.status)).map(item => item.id)
+      const ended = mine.filter(item => !active.includes(item.id))
+      const deleted = ended.slice(0, perRequest).map(item => item.id)
+      for (const id of deleted) jobs.delete(id)
+      return { deleted, active, more: ended.length > perRequest }
     },
   }
   return { jobs, calls, requests }
@@ -74,21 +82,33 @@ describe('deleting jobs from the browser', () => {
     expect(server.calls.filter(call => call === 'abort a')).toHaveLength(1)
   })
 
-  it('deletes every job of a thread, aborting the running ones first, and no other thread\'s', async () => {
+  it('deletes every job of a thread with one request, then aborts the running ones, awaits their ends and deletes them; no other thread\'s', async () => {
     const server = fakeServer([job('a', 'completed'), job('b', 'running'), job('c', 'waiting'), { ...job('d', 'completed'), threadId: 't2' }])
     expect(await deleteThreadJobs('t1', server.requests)).toBe(3)
     expect([...server.jobs.keys()]).toEqual(['d'])
-    expect(server.calls).toContain('abort b')
-    expect(server.calls).toContain('abort c')
-    expect(server.calls).not.toContain('abort a')
+    expect(server.calls).toEqual(['delete thread t1', 'abort b', 'abort c', 'wait b', 'wait c', 'delete thread t1'])
   })
 
-  it('pages through a thread longer than one list page', async () => {
-    const many = Array.from({ length: THREAD_PAGE + 5 }, (_, index) => job(`j${index}`, 'completed'))
+  it('an ended thread is one request, however many jobs it has', async () => {
+    const many = Array.from({ length: 500 }, (_, index) => job(`j${index}`, 'completed'))
     const server = fakeServer(many)
-    expect(await deleteThreadJobs('t1', server.requests)).toBe(THREAD_PAGE + 5)
+    expect(await deleteThreadJobs('t1', server.requests)).toBe(500)
     expect(server.jobs.size).toBe(0)
-    expect(server.calls.filter(call => call.startsWith('list'))).toHaveLength(2)
+    expect(server.calls).toEqual(['delete thread t1'])
+  })
+
+  it('asks again while the server says there are more', async () => {
+    const server = fakeServer(Array.from({ length: 5 }, (_, index) => job(`j${index}`, 'completed')), 2)
+    expect(await deleteThreadJobs('t1', server.requests)).toBe(5)
+    expect(server.calls.filter(call => call.startsWith('delete thread'))).toHaveLength(3)
+  })
+
+  it('rejects with JobStillActiveError when a job of the thread never ends, having aborted it once', async () => {
+    const server = fakeServer([job('a', 'completed'), job('b', 'running')])
+    const stuck: JobDeletionRequests = { ...server.requests, waitForEnd: async () => {} }
+    await expect(deleteThreadJobs('t1', stuck)).rejects.toBeInstanceOf(JobStillActiveError)
+    expect(server.calls.filter(call => call === 'abort b')).toHaveLength(1)
+    expect(server.jobs.has('a')).toBe(false)
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * `useBackgroundJobs().remove` / `removeThread` mounted for real (fake `$fetch` and EventSource;
  * tests/support/composable-app.ts): the DELETE answers mapped (204 deleted, 404 already gone, 409
- * still active), a running job aborted, followed to its `job-end`, then deleted.
+ * still active), a running job aborted, followed to its `job-end`, then deleted; a thread deleted
+ * with one request, each deleted job announced.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { useBackgroundJobs } from '../../app/composables/useBackgroundJobs'
@@ -69,5 +70,23 @@ describe('useBackgroundJobs: deleting', () => {
     expect(outcome).toBe(true)
     expect(source.closed).toBe(true)
     expect(calls.at(-1)).toBe('DELETE /api/jobs/j1')
+  })
+
+  it('removeThread: one DELETE /api/jobs?threadId=, each deleted job announced to onDeleted (here)', async () => {
+    const calls: string[] = []
+    app = createComposableApp(async (url, options) => {
+      const { method, query } = (options ?? {}) as { method?: string, query?: Record<string, string> }
+      calls.push(`${method ?? 'GET'} ${url} ${JSON.stringify(query ?? {})}`)
+      return { deleted: ['thread-j1', 'thread-j2'], active: [], more: false }
+    })
+    const { result } = app.mount(() => {
+      const jobs = useBackgroundJobs()
+      const seen: Array<{ jobId: string, threadId: string | null, origin: string }> = []
+      jobs.onDeleted(deleted => seen.push(deleted))
+      return { jobs, seen }
+    })
+    expect(await result.jobs.removeThread('t 1')).toBe(2)
+    expect(calls).toEqual(['DELETE /api/jobs {"threadId":"t 1"}'])
+    expect(result.seen).toEqual([{ jobId: 'thread-j1', threadId: 't 1', origin: 'here' }, { jobId: 'thread-j2', threadId: 't 1', origin: 'here' }])
   })
 })

@@ -17,7 +17,7 @@ export interface JobsRoute {
 
 /** Every route, static paths before the dynamic ones they would also match (`catalog` before `:id`). */
 export const JOBS_ROUTES: readonly JobsRoute[] = [
-  { path: '/api/jobs', methods: ['GET', 'HEAD', 'POST'] },
+  { path: '/api/jobs', methods: ['GET', 'HEAD', 'POST', 'DELETE'] },
   { path: '/api/jobs/catalog', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/metrics', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/notifications', methods: ['GET', 'HEAD'] },

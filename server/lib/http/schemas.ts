@@ -82,3 +82,9 @@ export const listQuerySchema = z.object({
   messageId: emptyAsAbsent(id),
   limit: emptyAsAbsent(z.coerce.number().int().min(1).max(200)),
 })
+
+/** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */
+export const deleteThreadQuerySchema = z.object({
+  threadId: z.string({ error: 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' })
+    .trim().min(1, 'must not be empty').max(200),
+})
