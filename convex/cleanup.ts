@@ -1,6 +1,7 @@
 /**
  * Retention: deletes jobs that ended before a cutoff, with their event batches and controls (and
- * rate-limit hits too old to count, and the feed's records of jobs deleted before the cutoff). Internal only — the cron in crons.ts runs it; no server or client can call it. Each mutation
+ * rate-limit hits too old to count, the feed's records of jobs deleted before the cutoff, and the
+ * feed documents of users with no change since it). Internal only — the cron in crons.ts runs it; no server or client can call it. Each mutation
  * stays inside Convex's per-transaction limits by counting the documents it reads and deletes
  * (rows and bytes, limits.ts) and stops when either budget is spent; `deleteExpiredJobs`
  * then reschedules itself until nothing expired is left.
@@ -36,14 +37,14 @@ export function charge(budget: Budget, doc: Doc<'jobs'> | Deletable) {
   budget.bytes -= getDocumentSize(doc)
 }
 
-type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits' | 'jobDeletions'>
+type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits' | 'jobDeletions' | 'userFeeds'>
 
 /**
  * Deletes the documents of an index range while the budget lasts; true when some are left.
  * Streamed, so only the documents taken count as read; deleted after the walk.
  */
 async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, budget: Budget): Promise<boolean> {
-  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits' | 'jobDeletions'>> = []
+  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits' | 'jobDeletions' | 'userFeeds'>> = []
   let more = false
   for await (const row of range) {
     if (spent(budget)) {
@@ -83,6 +84,16 @@ async function deleteOldRateHits(ctx: MutationCtx, budget: Budget): Promise<bool
 /** Deletes the feed's records of deleted jobs older than `before` while the budget lasts; true when more are left. */
 async function deleteOldDeletions(ctx: MutationCtx, before: number, budget: Budget): Promise<boolean> {
   return await deleteRange(ctx, ctx.db.query('jobDeletions').withIndex('by_changed', q => q.lt('changedAt', before)), budget)
+}
+
+/**
+ * Deletes the feed documents of users with no change since `before` while the budget lasts; true
+ * when more are left. Safe: the next change of such a user is stamped with the server's time
+ * (model.ts, `nextChangedAt`), which is past every value the deleted document held, so a feed
+ * that read up to one never sees a smaller one later.
+ */
+async function deleteIdleFeeds(ctx: MutationCtx, before: number, budget: Budget): Promise<boolean> {
+  return await deleteRange(ctx, ctx.db.query('userFeeds').withIndex('by_changed', q => q.lt('lastChangedAt', before)), budget)
 }
 
 /**
@@ -132,8 +143,9 @@ export const deleteExpiredJobs = internalMutation({
   handler: async (ctx, args) => {
     const retention = args.retentionMs ?? retentionMs()
     const { deleted, more: moreJobs, budget } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
-    // What is left of the budget goes to old rate-limit hits and old records of deleted jobs.
-    const more = await deleteOldRateHits(ctx, budget) || await deleteOldDeletions(ctx, Date.now() - retention, budget) || moreJobs
+    // What is left of the budget goes to old rate-limit hits, old records of deleted jobs and idle feeds.
+    const cutoff = Date.now() - retention
+    const more = await deleteOldRateHits(ctx, budget) || await deleteOldDeletions(ctx, cutoff, budget) || await deleteIdleFeeds(ctx, cutoff, budget) || moreJobs
     if (more) await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention })
     return deleted
   },

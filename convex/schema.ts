@@ -182,9 +182,11 @@ export default defineSchema({
     .index('by_user_changed', ['userId', 'changedAt'])
     .index('by_changed', ['changedAt']),
   // A user's latest `changedAt` (model.ts): what a feed subscription reads while nothing changed,
-  // written only by the changes the feed reports, never by appends.
+  // written only by the changes the feed reports, never by appends. One idle for the retention
+  // period goes with it (cleanup.ts): a user seen once (an anonymous visitor) is not kept forever.
   userFeeds: defineTable({ userId: v.string(), lastChangedAt: v.number() })
-    .index('by_user', ['userId']),
+    .index('by_user', ['userId'])
+    .index('by_changed', ['lastChangedAt']),
   // Instances alive until `expiresAt` (server time), renewed by each one's recovery heartbeat: how
   // many share the jobs of a lost one.
   instances: defineTable({ instanceId: v.string(), expiresAt: v.number() })

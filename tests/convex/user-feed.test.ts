@@ -110,4 +110,41 @@ describe('subscribeUserJobs (convex)', () => {
       vi.useRealTimers()
     }
   })
+
+  it('a user\'s feed document goes once idle for the retention period; a subscription open across it still gets the next change, once', async () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] })
+    try {
+      const backend = createBackend()
+      const a = createInstance(backend)
+      const b = createInstance(backend)
+      const feeds = () => backend.run(async ctx => (await ctx.db.query('userFeeds').collect()).map(feed => feed.userId).sort())
+      const { record: old } = await a.provider.create(newJob({ userId: 'seen-once' }))
+      await a.provider.appendEvents(old.id, [endEvent(1, 'completed')], { epoch: 1 })
+      await a.provider.create(newJob({ userId: 'active' }))
+      const seen: string[] = []
+      const stop = b.provider.subscribeUserJobs('seen-once', records => seen.push(...records.map(item => `${item.id}:${item.status}`)))
+      await b.facade.settled()
+      expect(await feeds()).toEqual(['active', 'seen-once'])
+
+      await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 60_000 })
+      expect(await feeds()).toEqual(['active', 'seen-once'])
+      vi.setSystemTime(1_000_000 + 120_000)
+      const { record: recent } = await a.provider.create(newJob({ userId: 'active' }))
+      await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 60_000 })
+      // The idle user's feed went (with its ended job); the active user's stays.
+      expect(await feeds()).toEqual(['active'])
+      expect(await a.provider.get(recent.id)).not.toBeNull()
+
+      const { record: next } = await a.provider.create(newJob({ userId: 'seen-once' }))
+      await b.facade.settled()
+      expect(seen).toEqual([`${next.id}:queued`])
+      expect(await feeds()).toEqual(['active', 'seen-once'])
+      stop()
+      await a.provider.dispose()
+      await b.provider.dispose()
+    }
+    finally {
+      vi.useRealTimers()
+    }
+  })
 })
