@@ -252,12 +252,12 @@ export function createEngine(options: EngineOptions) {
   }
 
   /**
-   * The summary of a job the user can see, looked up as a viewer's would be (from memory when this
-   * instance runs it, local-read.ts), with nothing attached: what a HEAD on its stream answers.
+   * What a HEAD on a job's stream answers, with nothing attached: the job looked up as a viewer's
+   * would be (404 when the user cannot see it), and whether its GET from `after` would be a 204.
    */
-  async function findJob(userId: string, jobId: string): Promise<JobSummary> {
+  async function probeStream(userId: string, jobId: string, after: StreamPosition | null): Promise<{ upToDate: boolean }> {
     assertEnabled(getConfig())
-    return summarize(await authorizeRead(userId, jobId))
+    return { upToDate: await viewers.upToDate(await authorizeRead(userId, jobId), after) }
   }
 
   /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
@@ -372,7 +372,7 @@ export function createEngine(options: EngineOptions) {
     getJob,
     listJobs,
     listLocalJobs,
-    findJob,
+    probeStream,
     abortJob,
     deleteJob,
     deleteThread,

@@ -218,6 +218,20 @@ export function createViewerHub(options: ViewerHubOptions) {
       }
       return attachFinished(record, sink, after)
     },
+    /**
+     * Whether `attach` from `after` would find the viewer up to date (the route's 204), read the
+     * same way but with nothing attached or written (a HEAD on the stream).
+     */
+    async upToDate(record: JobRecord, after: StreamPosition | null): Promise<boolean> {
+      if (after === null) return false
+      const run = runs.get(record.id)
+      if (run && !run.live.ended && !run.abandoned) return false
+      if (!run && !isTerminalStatus(record.status) && provider.subscribe) return false
+      if (run && run.live.ended) return catchUpFrames(liveLog(run), after).length === 0
+      // Only a position at the stored log's end can be up to date: no need to read it otherwise.
+      if (!run && after.seq !== record.lastSeq) return false
+      return catchUpFrames(await storedLog(record), after).length === 0
+    },
     /** Hook for committed events: the ops counters (server/lib/metrics.ts). */
     onCommit(run: JobRun, event: JobEvent) {
       useMetrics().recordEvent(run.record.id, event)

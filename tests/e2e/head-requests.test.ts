@@ -136,6 +136,33 @@ describe('HEAD', () => {
     expect((await call('HEAD', `${app.url}/api/jobs/chat/other-${chat}/stream`, cookie)).status).toBe(204)
   })
 
+  it('on a finished job\'s stream: 204 as the GET when Last-Event-ID (or ?after=) is already at its end, 200 otherwise', async () => {
+    const user = await createClient(app.url).init()
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `finish ${randomUUID()}` }] })
+    const viewer = await user.stream(job.streamUrl)
+    await viewer.waitFor(frame => frame.event === 'snapshot')
+    expect((await user.post(`/api/jobs/${job.id}/abort`)).status).toBe(200)
+    await viewer.ended
+    const lastId = viewer.frames.at(-1)!.id!
+    expect(viewer.frames.at(-1)!.event).toBe('job-end')
+    const url = `${app.url}/api/jobs/${job.id}/stream`
+    const cookie = user.cookie()
+    const before = String(Number(lastId) - 1)
+    const cases: Array<[string, Record<string, string>, number]> = [
+      [url, { cookie, 'last-event-id': lastId }, 204],
+      [`${url}?after=${lastId}`, { cookie }, 204],
+      [url, { cookie, 'last-event-id': before }, 200],
+      [url, { cookie }, 200],
+    ]
+    for (const [target, headers, status] of cases) {
+      const get = await streamGet(target, headers)
+      const head = await call('HEAD', target, headers)
+      expect(get.status, `GET ${JSON.stringify(headers)}`).toBe(status)
+      expect(head.status, `HEAD ${JSON.stringify(headers)}`).toBe(status)
+      expect(head.body).toBe('')
+    }
+  })
+
   it('signed out (no anonymous users): 401 as the GET', async () => {
     for (const path of [`/api/jobs/${randomUUID()}/stream`, '/api/jobs/notifications', '/api/jobs/chat/c/stream', '/api/jobs']) {
       expect((await call('GET', `${strict.url}${path}`, {})).status, `GET ${path}`).toBe(401)

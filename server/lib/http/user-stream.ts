@@ -3,6 +3,7 @@
  * anything is written, released on every path) and, for the SSE routes, the resume position
  * (`Last-Event-ID` or `?after=`) and the sink.
  */
+import type { H3Event } from 'h3'
 import { getQuery, getRequestHeader } from 'h3'
 import type { StreamPosition } from '../../../shared/event-id'
 import { parseLastEventId } from '../catch-up'
@@ -22,15 +23,20 @@ export async function withStreamSlot<T>({ userId, config }: JobsRouteContext, se
   }
 }
 
+/** The resume position of a stream request: `Last-Event-ID`, else `?after=` or `?lastEventId=`. */
+export function resumePosition(event: H3Event): StreamPosition | null {
+  // `?lastEventId=` is what EventSource polyfills send on reconnect where they cannot set the header.
+  const query = getQuery(event)
+  return parseLastEventId(getRequestHeader(event, 'last-event-id') ?? query.after ?? query.lastEventId)
+}
+
 /** Runs `serve` with an open sink; the stream slot is released when it returns or throws. */
 export function withUserStream<T>(
   context: JobsRouteContext,
   serve: (stream: { sink: SseSink, after: StreamPosition | null }) => Promise<T>,
 ): Promise<T> {
   const { event, config } = context
-  // `?lastEventId=` is what EventSource polyfills send on reconnect where they cannot set the header.
-  const query = getQuery(event)
-  const after = parseLastEventId(getRequestHeader(event, 'last-event-id') ?? query.after ?? query.lastEventId)
+  const after = resumePosition(event)
   return withStreamSlot(context, () => serve({
     sink: createSseSink(event.node.req, event.node.res, {
       compression: config.stream.compression,
