@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CatalogWorkflow, JobSummary } from '../../app/lib/api-types'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobEventPayload } from '../../shared/events'
+import { emptyMetrics } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
 import { parseComposerInput } from '../../demo/app/lib/commands'
 import { forgetAnswer, keepAnswer, KEPT_ANSWER_MAX_CHARS, KEPT_ANSWERS_MAX, keptAnswer } from '../../demo/app/lib/kept-answers'
@@ -9,7 +10,7 @@ import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } fr
 import { decisionOf } from '../../demo/app/lib/schema-form'
 import { groupThreads } from '../../demo/app/lib/threads'
 import type { TurnReport } from '../../demo/app/lib/turn-report'
-import { stoppableJob, threadHold, threadStatusLine } from '../../demo/app/lib/turn-report'
+import { cutOffByLength, stoppableJob, threadHold, threadStatusLine } from '../../demo/app/lib/turn-report'
 import { expiryText, failureText, holdText, humanizeProblem, plainTitle, unreachableText } from '../../demo/app/lib/wording'
 import { latestAgentOutput, resultMarkdown, workflowResult, workflowVisits } from '../../demo/app/lib/workflow-view'
 
@@ -203,5 +204,23 @@ describe('forms and commands', () => {
   it('asks for a workflow\'s topic before sending an empty one', () => {
     const workflows: CatalogWorkflow[] = [{ name: 'research-report', description: '', inputSchema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] }, questions: [] }]
     expect(parseComposerInput('/workflow research-report', workflows)).toEqual({ kind: 'invalid', message: 'Write the topic after the workflow\'s name: /workflow research-report <topic>' })
+  })
+})
+
+describe('demo: an answer cut off by the length limit', () => {
+  const ended = (finishReason: string | null, status: 'completed' | 'failed' = 'completed') => reduceEvents(createJobState({ id: 'j', type: 'chat', createdAt: 1 }), [
+    { seq: 1, at: 1, type: 'job-status', status: 'running' },
+    { seq: 2, at: 1, type: 'step-start', step: 1 },
+    { seq: 3, at: 1, type: 'text-delta', text: 'A long answer that stops mid', offset: 0 },
+    { seq: 4, at: 2, type: 'step-end', step: 1, finishReason },
+    { seq: 5, at: 2, type: 'job-end', status, metrics: emptyMetrics() },
+  ] as JobEvent[])
+
+  it('is told when the last round stopped for length, not when it stopped normally or the job failed', () => {
+    expect(cutOffByLength(ended('length'))).toBe(true)
+    expect(cutOffByLength(ended('stop'))).toBe(false)
+    expect(cutOffByLength(ended(null))).toBe(false)
+    expect(cutOffByLength(ended('length', 'failed'))).toBe(false)
+    expect(cutOffByLength(null)).toBe(false)
   })
 })

@@ -7,6 +7,7 @@ export const INTERRUPTED_CODES: readonly string[] = ['shutdown', 'owner-lost']
  * turn Stop applies to, and the turn that holds the next message back. Pure, so it is unit-tested.
  */
 import type { JobStatus } from '../../../shared/events'
+import type { JobState } from '../../../shared/reducer'
 import type { JobConnectionState } from '../../../app/lib/job-stream'
 
 /** What a turn tells its thread. */
@@ -65,4 +66,12 @@ export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnRe
   const [jobId, report] = unfinished.at(-1)!
   const away = unfinished.some(([, other]) => isAway(other))
   return { kind: away ? 'away' : report.waiting ? 'waiting' : 'running', jobId }
+}
+
+/**
+ * True when a completed answer stopped because the model reached its output limit (its last
+ * round's `finish_reason` is `length`): the text ends mid-thought, and a chat app says so.
+ */
+export function cutOffByLength(state: Pick<JobState, 'status' | 'steps'> | null | undefined): boolean {
+  return state?.status === 'completed' && state.steps.at(-1)?.finishReason === 'length'
 }
