@@ -203,7 +203,8 @@ describe('redis provider beyond the contract', () => {
     await follower.settled()
     expect(gone).toBe(1)
     unsubscribe()
-    expect(await keysOf(prefix)).toEqual([])
+    // Only the user's record of the deletion stays (for feeds that were reconnecting), and expires.
+    expect(await keysOf(prefix)).toEqual([`${prefix}deleted:${job.userId}`])
     await Promise.all([provider.dispose(), follower.dispose()])
   })
 
@@ -278,6 +279,40 @@ describe('redis provider beyond the contract', () => {
     unsubscribe()
     await admin.close()
     expect(provider.followers()).toBe(0)
+    await provider.dispose()
+  })
+
+  it('a user subscription whose pub/sub connection dropped learns of the jobs deleted meanwhile (the deletion is recorded for it)', async () => {
+    const prefix = nextPrefix()
+    const provider = await fresh({ keyPrefix: prefix })
+    const job = await createJob(provider)
+    const kept = await createJob(provider, { userId: job.userId })
+    await appendAccepted(provider, job.id, [endEvent(1, 'completed')])
+    const deleted: string[] = []
+    const unsubscribe = provider.subscribeUserJobs(job.userId, () => {}, { onDeleted: id => deleted.push(id) })
+    await provider.settled()
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    // The delete records what it deleted for the user's feeds…
+    expect(await provider.deleteJob(job.id)).toBe('deleted')
+    await provider.settled()
+    expect(deleted).toEqual([job.id])
+    expect(await admin.zRange(`${prefix}deleted:${job.userId}`, 0, -1)).toEqual([job.id])
+    expect(await admin.pTTL(`${prefix}deleted:${job.userId}`)).toBeGreaterThan(0)
+    // …so a deletion whose message the subscriber never got (published while it was reconnecting:
+    // here recorded without a message) is read after the connection comes back.
+    await appendAccepted(provider, kept.id, [endEvent(1, 'completed')])
+    await provider.settled()
+    expect(deleted).toEqual([job.id])
+    await admin.sendCommand(['DEL', `${prefix}job:${kept.id}`])
+    await admin.zAdd(`${prefix}deleted:${job.userId}`, { score: Date.now(), value: kept.id })
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+    await provider.settled()
+    // Read again after a reconnect, a deletion may come twice (the engine sends each once).
+    expect(deleted.at(-1)).toBe(kept.id)
+    expect(new Set(deleted)).toEqual(new Set([job.id, kept.id]))
+    unsubscribe()
+    await admin.close()
     await provider.dispose()
   })
 

@@ -18,6 +18,7 @@ export function redisKeys(prefix: string) {
     replies: (id: string) => `${prefix}replies:${id}`,
     replyChannel: (id: string) => `${prefix}reply:${id}`,
     user: (userId: string) => `${prefix}user:${userId}`,
+    deletedOfUser: (userId: string) => `${prefix}deleted:${userId}`,
     active: `${prefix}active`,
     activeOfUser: (userId: string) => `${prefix}active:${userId}`,
   }

@@ -222,22 +222,30 @@ return #ids
 `
 
 /**
- * ARGV: prefix, id. Deletes one finished job as retention does and nudges its followers (an empty
- * batch on its log channel: they look, find it gone and stop) and its user's feeds (its id on the
- * user channel: they read the record, find it gone and report the deletion). Returns 'deleted',
+ * ARGV: prefix, id, now, keepMs. Deletes one finished job as retention does and nudges its
+ * followers (an empty batch on its log channel: they look, find it gone and stop) and its user's
+ * feeds (its id on the user channel: they read the record, find it gone and report the deletion).
+ * The deletion is also recorded in the user's `deleted:<userId>` set (by `now`, for `keepMs`): a
+ * feed whose pub/sub connection was down then reads it after reconnecting. Returns 'deleted',
  * 'not-found', or 'active' (nothing deleted) when the job has not ended.
  */
 export const DELETE_JOB_SCRIPT = `
 ${TERMINAL}
 ${DELETE_ENDED_JOB}
-local p, id = ARGV[1], ARGV[2]
+local p, id, now, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local fields = redis.call('HMGET', p .. 'job:' .. id, 'status', 'userId')
 local status, user = fields[1], fields[2]
 if not status then return 'not-found' end
 if not terminal(status) then return 'active' end
 deleteEndedJob(p, id)
 redis.call('PUBLISH', p .. 'log:' .. id, '[]')
-if user then redis.call('PUBLISH', p .. 'user:' .. user, id) end
+if user then
+  local deleted = p .. 'deleted:' .. user
+  redis.call('ZADD', deleted, now, id)
+  redis.call('ZREMRANGEBYSCORE', deleted, '-inf', '(' .. (now - keep))
+  redis.call('PEXPIRE', deleted, keep)
+  redis.call('PUBLISH', p .. 'user:' .. user, id)
+end
 return 'deleted'
 `
 

@@ -21,6 +21,11 @@ import { createWorkSlots } from '../work-slots'
 const USER_CATCH_UP_JOBS = 100
 const USER_CATCH_UP_MARGIN_MS = 5_000
 /**
+ * How long a deletion stays in its user's `deleted:<userId>` set (DELETE_JOB_SCRIPT), for a
+ * catch-up after a reconnect: a pub/sub outage longer than this misses the deletions older than it.
+ */
+export const DELETION_RECORD_MS = 3_600_000
+/**
  * One reconnect starts the catch-up of every user followed here (thousands of notification
  * streams): this many run at a time, so the records read at once (each up to a request's size)
  * and the commands queued stay bounded; the others wait their turn.
@@ -185,6 +190,13 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           const changed = (await options.list({ userId, limit: USER_CATCH_UP_JOBS })).filter(record => record.updatedAt >= since)
           changed.sort((a, b) => a.updatedAt - b.updatedAt)
           if (changed.length > 0 && !stopped) listener(changed)
+          // Jobs deleted meanwhile: their ids on the channel were lost, their records are gone.
+          if (!subscribeOptions.onDeleted || stopped) return
+          const deleted = await command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(since), '+inf'])
+          for (const id of deleted) {
+            if (stopped) return
+            subscribeOptions.onDeleted(id)
+          }
         })))
         return follower
       })

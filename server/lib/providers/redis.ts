@@ -18,7 +18,7 @@ import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
-import { createRedisSubscriptions } from './redis-subscriptions'
+import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { refusalOf } from './redis-refusal'
@@ -256,7 +256,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     },
 
     async deleteJob(id) {
-      return await script<DeleteOutcome>(DELETE_JOB_SCRIPT, [id])
+      return await script<DeleteOutcome>(DELETE_JOB_SCRIPT, [id, String(now()), String(DELETION_RECORD_MS)])
     },
 
     async takeRate(key, limit, windowMs) {
