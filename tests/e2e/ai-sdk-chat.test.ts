@@ -169,6 +169,18 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     expect(chat.status).toBe('ready')
   })
 
+  it('sendMessage with files: a 400 naming the file part (never an answer that ignores the file); the next text turn goes through', async () => {
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'What is on this picture?', files: [{ type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,iVBORw0KGgo=' }] })
+    expect(chat.status).toBe('error')
+    expect(chat.error?.message).toContain('messages.0.parts.0: file parts (image/png) are not supported')
+    expect((await client.get(`/api/jobs?threadId=${encodeURIComponent(chat.id)}`)).body.jobs).toEqual([])
+    // The SDK keeps the refused message; a text message after it is answered.
+    await chat.sendMessage({ text: 'Then just say hello' })
+    expect(chat.status).toBe('ready')
+    expect(chat.messages.at(-1)!.parts.some(part => part.type === 'text')).toBe(true)
+  })
+
   it('a chat whose tool parts outgrow limits.maxBodyBytes still takes the next turn (the client posts them back)', async () => {
     const { chat, statuses } = await sdkChat()
     await chat.sendMessage({ text: 'Please count these words' })

@@ -25,6 +25,18 @@ describe('AI SDK chat request', () => {
     expect(readChatRequest({ id: 'chat', messages: [user('hi')], trigger: 'regenerate-message', messageId: 'a1' }).kind).toBe('turn')
   })
 
+  it('a file in the message to answer is a 400 naming the part (the model gets text only); one in an earlier message is not sent', () => {
+    const file = { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AAAA' }
+    const withFile = { id: 'u2', role: 'user' as const, parts: [{ type: 'text', text: 'What is on it?' }, file] }
+    expect(() => readChatRequest({ id: 'chat', messages: [user('hi'), withFile], trigger: 'submit-message' }))
+      .toThrow(expect.objectContaining({ statusCode: 400, message: expect.stringMatching(/^messages\.1\.parts\.1: file parts \(image\/png\) are not supported/) }))
+    expect(() => readChatRequest({ id: 'chat', messages: [withFile], trigger: 'regenerate-message' })).toThrow(/messages\.0\.parts\.1: file parts/)
+    // The SDK keeps a refused message in its list: the next turn goes through, the file is not sent.
+    const next = readChatRequest({ id: 'chat', messages: [withFile, user('Then just say hi')] })
+    expect(next.kind).toBe('turn')
+    expect(toPlainMessages(next.request.messages).map(message => message.content)).toEqual(['What is on it?', 'Then just say hi'])
+  })
+
   it('a last assistant message with answered approvals carries the answers', () => {
     const intent = readChatRequest({
       id: 'chat',

@@ -86,6 +86,22 @@ export type ChatIntent =
   | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[] }
   | { kind: 'settled', request: ChatRequest, messageId: string }
 
+/**
+ * Refuses file parts in the user message a new turn answers (`sendMessage({ text, files })`): the
+ * model gets text only, so an answer would silently ignore the file. A 400 naming the part, as an
+ * AI SDK server whose model cannot take files fails the request. Earlier messages are not checked:
+ * the SDK keeps a refused message in its list, and the next turn must not fail for it again.
+ */
+function refuseFileParts(request: ChatRequest): void {
+  const index = request.messages.findLastIndex(message => message.role === 'user')
+  if (index === -1) return
+  const parts = request.messages[index]!.parts
+  const file = parts.findIndex(part => part.type === 'file')
+  if (file === -1) return
+  const mediaType = typeof parts[file]!.mediaType === 'string' ? ` (${String(parts[file]!.mediaType).slice(0, 100)})` : ''
+  throw new RequestError(400, `messages.${index}.parts.${file}: file parts${mediaType} are not supported: the model gets the text of the messages only; send the file's content as text`)
+}
+
 /** Reads and classifies a transport body. */
 export function readChatRequest(body: unknown): ChatIntent {
   const request = validate(chatRequestSchema, body)
@@ -98,5 +114,6 @@ export function readChatRequest(body: unknown): ChatIntent {
     }
     return { kind: 'approvals', request, answers }
   }
+  refuseFileParts(request)
   return { kind: 'turn', request }
 }
