@@ -112,6 +112,24 @@ describe('AI SDK follow-ups on /api/jobs/chat', () => {
     expect(old.state.answeredInputs).toEqual([expect.objectContaining({ answer: { approved: false, reason: expect.stringContaining('a new message was sent') } })])
   })
 
+  it('regenerate() while the answer waits for approval ends the waiting job (approval not given, with the reason) and answers again', async () => {
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'Please delete notes.txt' })
+    const waiting = chat.messages[1]!
+    expect(waiting.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'approval-requested' })
+    // One job per user: the waiting job holds the slot, so it is ended before the new answer starts.
+    await chat.regenerate()
+    expect(chat.error).toBeUndefined()
+    expect(chat.messages.map(message => message.id)).toEqual([chat.messages[0]!.id, expect.not.stringMatching(waiting.id)])
+    const old = (await client.get(`/api/jobs/${waiting.id}`)).body
+    expect(old.job.status).toBe('aborted')
+    expect(old.state.pendingInputs).toEqual([])
+    expect(old.state.answeredInputs).toEqual([expect.objectContaining({ answer: { approved: false, reason: expect.stringContaining('a new answer to this message was requested') } })])
+    // The new answer waits for its own approval; a new message ends it, as any waiting answer.
+    await chat.sendMessage({ text: 'Say hello instead' })
+    expect(textOf(chat.messages.at(-1))).toBe('Hello from the mock upstream.')
+  })
+
   it('a 429 says when to retry in chat.error.message (the SDK drops the Retry-After header, which stays)', async () => {
     held = new Promise(resolve => (release = resolve))
     const { client, chat } = await sdkChat()

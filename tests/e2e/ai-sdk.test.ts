@@ -129,6 +129,44 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     expect(textOf(message)).toBe(HELD_TEXT)
   })
 
+  it('regenerate while the answer still runs (stop() only closed it): the old job is aborted, the new one answers; a retried post keeps its job', async () => {
+    hold()
+    const { client, transport } = await sdkUser()
+    const id = chatId()
+    const question = userMessage('Please hold on')
+    const leave = new AbortController()
+    const reader = (await send(transport, id, [question], leave.signal)).getReader()
+    const { messageId: oldId } = (await reader.read()).value as { messageId: string }
+    leave.abort()
+    await reader.cancel().catch(() => {})
+    expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
+    // What the SDK posts on regenerate(): the messages without the dropped answer.
+    const regenerated = await transport.sendMessages({ chatId: id, messages: [question], trigger: 'regenerate-message', messageId: undefined, abortSignal: undefined })
+    expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('aborted')
+    release()
+    const message = await finalMessage(regenerated)
+    expect(message.id).not.toBe(oldId)
+    expect(textOf(message)).toBe(HELD_TEXT)
+
+    // The same post retried with its Idempotency-Key gets its job back, which keeps running.
+    hold()
+    const retried = userMessage('hold, then retry')
+    const post = () => fetch(`${app.url}/api/jobs/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cookie': client.cookie(), 'idempotency-key': `key-${id}` },
+      body: JSON.stringify({ id, messages: [question, message, retried], trigger: 'submit-message' }),
+    })
+    const startOf = async (response: Response) => {
+      const first = (await response.body!.getReader().read()).value!
+      return JSON.parse(new TextDecoder().decode(first).split('\n')[0]!.slice('data: '.length)).messageId as string
+    }
+    const jobId = await startOf(await post())
+    expect(await startOf(await post())).toBe(jobId)
+    expect((await client.get(`/api/jobs/${jobId}`)).body.job.status).toBe('running')
+    expect((await client.post(`/api/jobs/chat/${id}/abort`)).body.jobs).toEqual([expect.objectContaining({ id: jobId, status: 'aborted' })])
+    release()
+  })
+
   it('a finished chat, an unknown chat and another user\'s chat all resume with 204 (null), never the stream', async () => {
     hold()
     const owner = await sdkUser()

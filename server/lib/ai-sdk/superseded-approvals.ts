@@ -5,33 +5,44 @@
  * answered "not approved" with a reason saying why (kept in the job's log), then the job is
  * aborted, which frees its concurrency slot before the new turn starts.
  */
+import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import type { ChatRequest } from './chat-request'
-import { activeChatJobs } from './chat-turn'
 
 /** The reason recorded on each approval the new message left unanswered. */
 export const SUPERSEDED_REASON = 'Not approved: a new message was sent in the chat while this approval was pending'
 
 /**
- * Ends the chat's jobs that wait for tool approvals and whose message comes before the posted
- * last user message (the client saw the request and wrote on). Returns the ids of the jobs ended.
+ * Ends a chat job the client no longer waits for: each pending tool approval is answered "not
+ * approved" with `reason` (so the log says why the tool did not run), then the job is aborted.
  */
-export async function endSupersededApprovals(context: JobsRouteContext, request: ChatRequest): Promise<string[]> {
+export async function endChatJob({ engine, userId }: JobsRouteContext, job: JobSummary, reason: string): Promise<void> {
+  if (job.status === 'waiting') {
+    const { state } = await engine.getJob(userId, job.id)
+    for (const input of state.pendingInputs.filter(pending => pending.kind === 'tool-approval')) {
+      await engine.answerInput(userId, job.id, { requestId: input.requestId, answer: { approved: false, reason } })
+        .catch(() => { /* expired or answered meanwhile: the abort below ends the job all the same */ })
+    }
+  }
+  await engine.abortJob(userId, job.id)
+}
+
+/**
+ * Ends the chat's jobs that wait for tool approvals and whose message comes before the posted
+ * last user message (the client saw the request and wrote on), among the chat's `active` jobs.
+ * Returns the ids of the jobs ended.
+ */
+export async function endSupersededApprovals(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<string[]> {
   const { engine, userId } = context
   const lastUser = request.messages.findLastIndex(message => message.role === 'user')
   // Only jobs the client shows before its new message: never the job a retried post started.
   const before = new Set(request.messages.slice(0, lastUser).filter(message => message.role === 'assistant' && message.id).map(message => message.id))
   const ended: string[] = []
-  for (const job of await activeChatJobs(context, request.id)) {
+  for (const job of active) {
     if (job.status !== 'waiting' || !before.has(job.id)) continue
     const { state } = await engine.getJob(userId, job.id)
-    const approvals = state.pendingInputs.filter(input => input.kind === 'tool-approval')
-    if (approvals.length === 0) continue
-    for (const input of approvals) {
-      await engine.answerInput(userId, job.id, { requestId: input.requestId, answer: { approved: false, reason: SUPERSEDED_REASON } })
-        .catch(() => { /* expired or answered meanwhile: the abort below ends the job all the same */ })
-    }
-    await engine.abortJob(userId, job.id)
+    if (!state.pendingInputs.some(input => input.kind === 'tool-approval')) continue
+    await endChatJob(context, job, SUPERSEDED_REASON)
     ended.push(job.id)
   }
   return ended

@@ -1,13 +1,14 @@
 /**
  * POST /api/jobs/chat — the AI SDK's `DefaultChatTransport` endpoint. A new user message starts a
  * background job in the thread `id` (history from the UI messages), first ending a job of the chat
- * that still waits for tool approvals the client wrote past; it answers with that job's UI message
- * stream. A message with tool approvals answered resumes the job that waits for them and streams
- * the rest; the assistant's message last with nothing to answer gets a settled stream (nothing new
+ * that still waits for tool approvals the client wrote past, and ending the answers to the same
+ * user message that it replaces (regenerate, edit); it answers with that job's UI message stream.
+ * A message with tool approvals answered resumes the job that waits for them and streams the rest; the assistant's message last with nothing to answer gets a settled stream (nothing new
  * runs). Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
-import { answerChatApprovals, nothingKnown, startChatTurn } from '../../../lib/ai-sdk/chat-turn'
+import { activeChatJobs, answerChatApprovals, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
+import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
 import { endSupersededApprovals } from '../../../lib/ai-sdk/superseded-approvals'
@@ -24,7 +25,8 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     const { job, state } = await answerChatApprovals(context, intent.request.id, intent.answers)
     return serveUiStream(context, job.id, state)
   }
-  await endSupersededApprovals(context, intent.request)
-  const job = await startChatTurn(context, intent.request)
+  const active = await activeChatJobs(context, intent.request.id)
+  await endSupersededApprovals(context, intent.request, active)
+  const job = await startReplacingTurn(context, intent.request, active)
   return serveUiStream(context, job.id, nothingKnown(job))
 })))

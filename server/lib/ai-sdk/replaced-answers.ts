@@ -1,0 +1,45 @@
+/**
+ * A turn that asks again for the answer to a user message the chat still has an answer running or
+ * waiting for — `regenerate()` (after `stop()`, or while approvals wait), an edited message
+ * (`sendMessage({ messageId })`), the same message posted again — replaces that answer: the client
+ * has dropped it, and the messages route keeps only the newest answer per user message. So the
+ * jobs giving it are ended (approvals not given, with the reason; then aborted) instead of
+ * running on for an answer nobody sees, or holding a concurrency slot until their approvals
+ * expire. They are ended once the new turn has started, so a retried post (the same
+ * `Idempotency-Key`) gets its job back and never ends it; only when they hold the slot the new
+ * turn needs (a 429) are they ended first.
+ */
+import type { JobSummary } from '../engine-types'
+import { ConcurrencyLimitError } from '../errors'
+import type { JobsRouteContext } from '../http/handler'
+import type { ChatRequest } from './chat-request'
+import { startChatTurn } from './chat-turn'
+import { endChatJob } from './superseded-approvals'
+
+/** The reason recorded on each approval of a replaced answer. */
+export const REPLACED_REASON = 'Not approved: a new answer to this message was requested while this approval was pending'
+
+/**
+ * Starts the turn that answers the last user message, ending the answers to that message among
+ * the chat's `active` jobs (listed before the turn starts).
+ */
+export async function startReplacingTurn(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<JobSummary> {
+  const messageId = request.messages.findLast(message => message.role === 'user')?.id
+  const replaced = messageId ? active.filter(job => job.messageId === messageId) : []
+  const endAll = (jobs: JobSummary[]) => Promise.all(jobs.map(job => endChatJob(context, job, REPLACED_REASON)))
+  if (replaced.length === 0) return await startChatTurn(context, request)
+  let job: JobSummary
+  try {
+    job = await startChatTurn(context, request)
+  }
+  catch (error) {
+    if (!(error instanceof ConcurrencyLimitError)) throw error
+    await endAll(replaced)
+    return await startChatTurn(context, request)
+  }
+  // A retried post got its own job back (listed as active): never ended. The new turn runs
+  // already, so an old one that cannot be ended now (it just ended, the store is down) must not
+  // fail its response.
+  await endAll(replaced.filter(old => old.id !== job.id)).catch(() => {})
+  return job
+}
