@@ -101,6 +101,11 @@ describe('AI SDK follow-ups on /api/jobs/chat', () => {
     await chat.sendMessage({ text: 'Please delete notes.txt' })
     const waiting = chat.messages[1]!
     expect(waiting.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'approval-requested' })
+    // A message the server refuses (a 400 naming the field) ends nothing.
+    await chat.sendMessage({ text: 'Never mind, say hello' }, { body: { model: 'no/such-model' } })
+    expect(chat.error?.message).toContain('model')
+    expect((await client.get(`/api/jobs/${waiting.id}`)).body.job.status).toBe('waiting')
+    chat.messages = chat.messages.slice(0, 2)
     // With one job per user, the waiting job would hold the only slot (a 429) until its input timeout.
     await chat.sendMessage({ text: 'Never mind, say hello' })
     expect(chat.error).toBeUndefined()

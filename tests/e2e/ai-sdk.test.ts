@@ -316,6 +316,9 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     await expect(send(plain.transport, chatId(), [])).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('messages') })
     expect(await plain.client.post('/api/jobs/chat', { id: 'x', messages: [{ role: 'user', parts: 'nope' }] }))
       .toMatchObject({ status: 400, body: { message: expect.stringContaining('messages.0.parts') } })
+    // The history's checks name the UI message's parts (the client sent no `content`).
+    expect(await plain.client.post('/api/jobs/chat', { id: 'x', messages: [{ id: 'm', role: 'user', parts: [{ type: 'data-note', data: 1 }] }] }))
+      .toMatchObject({ status: 400, body: { message: 'messages.0.parts (their text): must not be empty: a user message needs text' } })
     const unknownModel = new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: plain.client.cookie() }, body: { tools: ['no_such_tool'], model: 'x'.repeat(300) } })
     await expect(send(unknownModel, chatId(), [userMessage('hi')])).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('model') })
     const stale = await plain.client.post('/api/jobs/chat', {

@@ -6,11 +6,11 @@
 import { getRequestHeader } from 'h3'
 import type { JobState } from '../../../shared/reducer'
 import { createJobState } from '../../../shared/reducer'
-import type { JobSummary } from '../engine-types'
+import type { CreateJobInput, JobSummary } from '../engine-types'
 import { InputConflictError, ProviderUnavailableError } from '../errors'
 import { toChatJobInput } from '../http/chat-job-input'
 import type { JobsRouteContext } from '../http/handler'
-import { idempotencyKeyOf, validate } from '../http/request'
+import { idempotencyKeyOf, RequestError, validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
@@ -61,22 +61,35 @@ export function nothingKnown(job: JobSummary): JobState {
   return createJobState({ id: job.id, type: job.type, createdAt: job.createdAt })
 }
 
-/** Starts the background job that answers the last user message, in the thread `request.id`. */
-export async function startChatTurn(context: JobsRouteContext, request: ChatRequest): Promise<JobSummary> {
-  const { event, engine, userId, config, flags } = context
+/**
+ * The job a new turn starts, in the thread `request.id`, checked as on `POST /api/jobs` — before
+ * the route changes anything (a 400 never follows ending a waiting job). The checks run on the
+ * plain history, but a 400 names the UI message's `parts`, which is what the client sent.
+ */
+export function chatTurnInput({ event, config, flags }: JobsRouteContext, request: ChatRequest): CreateJobInput {
   const lastUser = request.messages.findLast(message => message.role === 'user')
-  const parsed = validate(chatJobBodySchema(config), {
-    messages: toPlainMessages(request.messages),
-    model: request.model,
-    tools: request.tools,
-    threadId: request.id,
-    messageId: lastUser?.id,
-  })
+  let parsed
+  try {
+    parsed = validate(chatJobBodySchema(config), {
+      messages: toPlainMessages(request.messages),
+      model: request.model,
+      tools: request.tools,
+      threadId: request.id,
+      messageId: lastUser?.id,
+    })
+  }
+  catch (error) {
+    if (error instanceof RequestError) error.message = error.message.replace(/\bmessages\.(\d+)\.content\b/g, 'messages.$1.parts (their text)')
+    throw error
+  }
   // Assistant messages with no text (tool calls only) carry nothing for the model's history.
   parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
-  const idempotencyKey = idempotencyKeyOf(event)
-  const input = toChatJobInput(parsed, config, flags, idempotencyKey)
-  return (await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true })).job
+  return { ...toChatJobInput(parsed, config, flags, idempotencyKeyOf(event)), traceparent: getRequestHeader(event, 'traceparent'), limitRate: true }
+}
+
+/** Starts the background job of a new turn (`chatTurnInput`). */
+export async function startChatTurn({ engine, userId }: JobsRouteContext, input: CreateJobInput): Promise<JobSummary> {
+  return (await engine.createJob(userId, input)).job
 }
 
 /**

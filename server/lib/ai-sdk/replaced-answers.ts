@@ -9,10 +9,9 @@
  * `Idempotency-Key`) gets its job back and never ends it; only when they hold the slot the new
  * turn needs (a 429) are they ended first.
  */
-import type { JobSummary } from '../engine-types'
+import type { CreateJobInput, JobSummary } from '../engine-types'
 import { ConcurrencyLimitError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
-import type { ChatRequest } from './chat-request'
 import { startChatTurn } from './chat-turn'
 import { endChatJob } from './superseded-approvals'
 
@@ -20,22 +19,21 @@ import { endChatJob } from './superseded-approvals'
 export const REPLACED_REASON = 'Not approved: a new answer to this message was requested while this approval was pending'
 
 /**
- * Starts the turn that answers the last user message, ending the answers to that message among
- * the chat's `active` jobs (listed before the turn starts).
+ * Starts the turn `input` (`chatTurnInput`), ending the answers to its user message among the
+ * chat's `active` jobs (listed before the turn starts).
  */
-export async function startReplacingTurn(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<JobSummary> {
-  const messageId = request.messages.findLast(message => message.role === 'user')?.id
-  const replaced = messageId ? active.filter(job => job.messageId === messageId) : []
+export async function startReplacingTurn(context: JobsRouteContext, input: CreateJobInput, active: JobSummary[]): Promise<JobSummary> {
+  const replaced = input.messageId ? active.filter(job => job.messageId === input.messageId) : []
   const endAll = (jobs: JobSummary[]) => Promise.all(jobs.map(job => endChatJob(context, job, REPLACED_REASON)))
-  if (replaced.length === 0) return await startChatTurn(context, request)
+  if (replaced.length === 0) return await startChatTurn(context, input)
   let job: JobSummary
   try {
-    job = await startChatTurn(context, request)
+    job = await startChatTurn(context, input)
   }
   catch (error) {
     if (!(error instanceof ConcurrencyLimitError)) throw error
     await endAll(replaced)
-    return await startChatTurn(context, request)
+    return await startChatTurn(context, input)
   }
   // A retried post got its own job back (listed as active): never ended. The new turn runs
   // already, so an old one that cannot be ended now (it just ended, the store is down) must not

@@ -7,7 +7,7 @@
  * runs). Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
-import { activeChatJobs, answerChatApprovals, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
+import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
@@ -25,8 +25,9 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     const { job, state } = await answerChatApprovals(context, intent.request.id, intent.answers)
     return serveUiStream(context, job.id, state)
   }
+  const input = chatTurnInput(context, intent.request)
   const active = await activeChatJobs(context, intent.request.id)
   await endSupersededApprovals(context, intent.request, active)
-  const job = await startReplacingTurn(context, intent.request, active)
+  const job = await startReplacingTurn(context, input, active)
   return serveUiStream(context, job.id, nothingKnown(job))
 })))
