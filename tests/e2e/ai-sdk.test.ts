@@ -301,6 +301,36 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     release()
   })
 
+  it('callbacks: onFinish once per response, onError once for a failed job; a job aborted by the route ends ready', async () => {
+    const { client, transport } = await sdkUser()
+    const calls: string[] = []
+    const chat = useChat({
+      id: chatId(),
+      transport,
+      onFinish: ({ isAbort, isError, finishReason }) => calls.push(`finish ${finishReason} abort=${isAbort} error=${isError}`),
+      onError: error => calls.push(`error ${error.message}`),
+    })
+    await chat.sendMessage({ text: 'Say hello' })
+    await chat.sendMessage({ text: 'please fail' })
+    expect(chat.status.value).toBe('error')
+    hold()
+    const streaming = new Promise<void>(resolve => watch(() => chat.messages.value.at(-1), (last) => {
+      if (last?.role === 'assistant' && textOf(last).length > 0) resolve()
+    }, { deep: true }))
+    const held = chat.sendMessage({ text: 'hold then abort' })
+    await streaming
+    await client.post(`/api/jobs/chat/${chat.id.value}/abort`)
+    await held
+    release()
+    expect(chat.status.value).toBe('ready')
+    expect(calls).toEqual([
+      'finish stop abort=false error=false',
+      'error The model stream reported an error: upstream broke',
+      'finish undefined abort=false error=true',
+      'finish undefined abort=false error=false',
+    ])
+  })
+
   it('a failed job ends its stream with an error chunk the SDK reports; partial text is kept', async () => {
     const { transport } = await sdkUser()
     const errors: unknown[] = []
