@@ -6,6 +6,7 @@
 import type { JobState } from '../../../shared/reducer'
 import { createUiChunkMapper } from '../ai-sdk/chunk-mapper'
 import { useMetrics } from '../metrics'
+import { clientErrorMessage } from './client-error'
 import type { JobsRouteContext } from './handler'
 import { createUiStreamSink } from './ui-stream-sink'
 
@@ -21,8 +22,9 @@ export async function serveUiStream({ event, engine, userId, config }: JobsRoute
     attachment = await engine.attachViewer(userId, jobId, sink, known.seq)
   }
   catch (error) {
-    // The headers are out (the `start` chunk): the error can only travel inside the stream.
-    sink.fail(error instanceof Error ? error.message : 'The job cannot be read')
+    // The headers are out (the `start` chunk): the error can only travel inside the stream, named
+    // as a route would name it (an unexpected one is logged, not shown).
+    sink.fail(clientErrorMessage(error))
     return
   }
   useMetrics().increment('viewers_attached_total')
