@@ -3,8 +3,8 @@
  * background job in the thread `id` (history from the UI messages), first ending a job of the chat
  * that still waits for tool approvals the client wrote past, and ending the answers to the same
  * user message that it replaces (regenerate, edit); it answers with that job's UI message stream.
- * A message with tool approvals answered resumes the job that waits for them and streams the rest; the assistant's message last with nothing to answer gets a settled stream (nothing new
- * runs). Closing the response never stops the job. A 429/503 says when to retry in its message.
+ * A message with tool approvals answered resumes the job that waits for them and streams the rest;
+ * the assistant's message last with nothing to answer gets a settled stream (nothing new runs). Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
