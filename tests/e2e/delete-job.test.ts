@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
-import { createClient } from '../support/http-client'
+import { createClient, showsText } from '../support/http-client'
 import type { MockUpstream } from '../support/mock-upstream'
 import { startMockUpstream } from '../support/mock-upstream'
 import { readMetrics } from '../support/ops-client'
@@ -86,7 +86,7 @@ describe('DELETE /api/jobs/:id', () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `hold ${randomUUID()}` }] })
     const stream = await user.stream(job.streamUrl)
-    await stream.waitFor(frame => frame.event === 'text-delta')
+    await stream.waitFor(showsText)
     const refused = await user.delete(`/api/jobs/${job.id}`)
     expect(refused.status).toBe(409)
     expect(refused.body.message).toMatch(/is running/)

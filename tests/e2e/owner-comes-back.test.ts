@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import type { ReceivedFrame } from '../support/http-client'
-import { createClient, rebuildStrictly } from '../support/http-client'
+import { createClient, rebuildStrictly, showsText } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { expectEngineIdle, followToEnd } from '../support/ops-client'
@@ -110,13 +110,6 @@ const askedIn = (frame: ReceivedFrame): string | undefined => frame.event === 'i
   ? frame.data.requestId
   : frame.event === 'snapshot' ? frame.data.pendingInputs[0]?.requestId : undefined
 
-/**
- * A frame shows text: a text delta, or the first snapshot already holding some. A viewer that joins
- * after the owner stored the text before the held pause (10 pieces, ~50 ms) gets it all in its
- * snapshot and no text delta until the pause ends (under load, the usual case).
- */
-const hasText = (frame: ReceivedFrame) => frame.event === 'text-delta' || (frame.event === 'snapshot' && frame.data.content.length > 0)
-
 const freeze = () => process.kill(a.pid, 'SIGSTOP')
 const thaw = () => process.kill(a.pid, 'SIGCONT')
 
@@ -128,7 +121,7 @@ describe('an owner that comes back after another instance took its job over', ()
     const onA = await user.stream(job.streamUrl)
     const onB = await user.at(b.url).stream(job.streamUrl)
     // B's frames come from the store: once it has text, A stored some.
-    await onB.waitFor(hasText)
+    await onB.waitFor(showsText)
     freeze()
     const end = await onB.waitFor(frame => frame.event === 'job-end')
     expect(end.data).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
@@ -229,7 +222,7 @@ describe('an owner that comes back after another instance took its job over', ()
     const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `hold ${randomUUID()}` }] })
     const onA = await user.stream(job.streamUrl)
     const onB = await user.at(b.url).stream(job.streamUrl)
-    await onB.waitFor(hasText)
+    await onB.waitFor(showsText)
     proxy.partition()
     const end = await onB.waitFor(frame => frame.event === 'job-end')
     expect(end.data).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })

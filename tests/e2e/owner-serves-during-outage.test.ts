@@ -15,7 +15,7 @@ import type { UIMessage, UIMessageChunk } from 'ai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
-import { createClient, lastEventId, rebuildStrictly } from '../support/http-client'
+import { createClient, lastEventId, rebuildStrictly, showsText } from '../support/http-client'
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
@@ -121,7 +121,7 @@ describe('an owner cut off from Redis serves the job it runs', () => {
     const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: promptA }] })
     const { body: jobOnB } = await user.at(b.url).post('/api/jobs', { messages: [{ role: 'user', content: promptB }] })
     const onB = await user.at(b.url).stream(jobOnB.streamUrl)
-    await onB.waitFor(frame => frame.event === 'text-delta')
+    await onB.waitFor(showsText)
     // A first viewer sees the answer up to where the upstream holds it, then goes away.
     const first = await user.stream(job.streamUrl)
     const heldText = PIECES.slice(0, HELD_AT).join('')

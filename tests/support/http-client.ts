@@ -14,6 +14,16 @@ export interface ReceivedFrame {
   data: any
 }
 
+/**
+ * A frame shows text of the job: a text delta, or a snapshot already holding some. Wait with this,
+ * not for a text delta, when the upstream pauses after a few pieces: a viewer that connects after
+ * the job stored them (its start and the viewer's request race) gets them all in its snapshot and
+ * no text delta until the pause ends.
+ */
+export function showsText(frame: ReceivedFrame): boolean {
+  return frame.event === 'text-delta' || (frame.event === 'snapshot' && frame.data.content.length > 0)
+}
+
 /** An open SSE stream. */
 export interface OpenStream {
   status: number
