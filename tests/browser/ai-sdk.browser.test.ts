@@ -77,6 +77,29 @@ describe('AI SDK page in Chromium', () => {
     await screenshot(page, 'ai-sdk-2-completed')
   })
 
+  it('keeps a message sent while the chat\'s messages are still loading (a late, older list does not wipe it)', async () => {
+    const page = await (await demo.newContext()).newPage()
+    // The page's first read of the chat's messages is answered by the server at once (no messages
+    // yet) but arrives late, once the answer to the first send is streaming (a slow network).
+    let release!: () => void
+    const streaming = new Promise<void>((resolve) => { release = resolve })
+    await page.route('**/api/jobs/chat/*/messages', async (route) => {
+      const response = await route.fetch()
+      await streaming
+      await route.fulfill({ response })
+    })
+    await page.goto(`${demo.url}/ai-sdk`)
+    await page.waitForURL(/[?&]chat=/)
+    await send(page, 'Show me some markdown')
+    await assistantTurns(page).locator('.answer').waitFor({ timeout: WAIT_MS })
+    release()
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    await waitForFullAnswer(page, jobId)
+    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual(['Show me some markdown'])
+    await expect(assistantTurns(page).count()).resolves.toBe(1)
+    await page.unroute('**/api/jobs/chat/*/messages')
+  })
+
   it('renders answers as Markdown, as the main chat does', async () => {
     const page = await openPage()
     await send(page, 'Show me some markdown')
