@@ -13,6 +13,14 @@ import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { killProcess } from '../support/server-process'
 import { startRedisServer } from '../support/redis-server'
+import { STALE_STREAM_MS } from '../../app/lib/job-stream'
+
+/**
+ * How long a test gives the page to say its stream broke when the server died: the stream's own
+ * error tells it at once; the only other way it would notice is the stale-stream check after
+ * STALE_STREAM_MS, which this budget stays well below (a fixed 5 s was missed on a busy machine).
+ */
+const BROKEN_STREAM_NOTICED_MS = STALE_STREAM_MS / 3
 
 const demo = useDemoInBrowser()
 /** A new page in a fresh context (a new anonymous user) on the chat's start page. */
@@ -184,7 +192,7 @@ describe('demo chat across a server restart (memory provider)', () => {
       const { page, jobId, port } = await crashMidAnswer(restarting)
       // The indicator: the follower notices the broken stream at once and the server is unreachable.
       const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
-      await indicator.waitFor({ timeout: 5_000 })
+      await indicator.waitFor({ timeout: BROKEN_STREAM_NOTICED_MS })
       expect(await turn(page, jobId).locator('.status-chip').textContent()).toMatch(/reconnecting|unreachable/)
       // Stop cannot work while the server is away: it is not offered.
       expect(await page.locator('.composer-stop').count()).toBe(0)
@@ -293,7 +301,7 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
     try {
       const { page, jobId, port } = await crashMidAnswer(restarting)
       const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
-      await indicator.waitFor({ timeout: 5_000 })
+      await indicator.waitFor({ timeout: BROKEN_STREAM_NOTICED_MS })
 
       // The new process finds the job in Redis, takes its expired lease and runs it on.
       restarting = await startAppServer(env, port)
