@@ -143,8 +143,9 @@ describe('three instances on one Redis', () => {
 
     const { body: workflow } = await user.post('/api/jobs', { workflow: 'research-report', input: { topic: `tides ${randomUUID()}` } })
     const onB = await user.at(url(1)).stream(workflow.streamUrl)
-    const request = await onB.waitFor(frame => frame.event === 'input-request')
-    const answer = (index: number, value: unknown) => user.at(url(index)).post(`/api/jobs/${workflow.id}/input`, { requestId: request.data.requestId, answer: value })
+    // The question as an event, or in B's snapshot when B's viewer connected after it was asked.
+    const requestId = askOf(await onB.waitFor(frame => askOf(frame) !== undefined))
+    const answer = (index: number, value: unknown) => user.at(url(index)).post(`/api/jobs/${workflow.id}/input`, { requestId, answer: value })
     const wrong = await answer(1, { approved: 'yes' })
     expect(wrong.status).toBe(400)
     expect(wrong.body.message).toContain('approved')

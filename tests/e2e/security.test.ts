@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
-import { createClient } from '../support/http-client'
+import { askedIn, createClient } from '../support/http-client'
 import type { MockUpstream } from '../support/mock-upstream'
 import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { fuzzRoutes } from '../support/route-fuzz'
@@ -185,8 +185,7 @@ describe('ownership', () => {
     const stranger = await createClient(app.url).init()
     const { body: job } = await owner.post('/api/jobs', chat('approval please'))
     const ownerStream = await owner.stream(job.streamUrl)
-    const request = await ownerStream.waitFor(frame => frame.event === 'input-request')
-    const requestId = request.data.requestId
+    const requestId = askedIn(await ownerStream.waitFor(frame => askedIn(frame) !== undefined))
     const answer = { requestId, answer: 'approve' }
     expect((await stranger.get(`/api/jobs/${job.id}`)).status).toBe(404)
     expect((await stranger.stream(job.streamUrl)).status).toBe(404)

@@ -24,6 +24,15 @@ export function showsText(frame: ReceivedFrame): boolean {
   return frame.event === 'text-delta' || (frame.event === 'snapshot' && frame.data.content.length > 0)
 }
 
+/**
+ * The id of the question a frame asks: an input request, or the first pending input of a snapshot
+ * (a viewer that connects after the job asked gets the question in its snapshot, not as an event).
+ */
+export function askedIn(frame: ReceivedFrame): string | undefined {
+  if (frame.event === 'input-request') return frame.data.requestId
+  return frame.event === 'snapshot' ? frame.data.pendingInputs[0]?.requestId : undefined
+}
+
 /** An open SSE stream. */
 export interface OpenStream {
   status: number
