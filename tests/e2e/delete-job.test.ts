@@ -121,7 +121,7 @@ describe('DELETE /api/jobs?threadId=', () => {
     const theirs = await finishedJob(stranger, threadId)
     const { body: running } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `hold ${randomUUID()}` }], threadId })
     const stream = await user.stream(running.streamUrl)
-    await stream.waitFor(frame => frame.event === 'text-delta')
+    await stream.waitFor(showsText)
     const before = (await readMetrics(app.url, TOKEN)).counters['jobs_deleted_total{reason="user"}'] ?? 0
 
     const answer = await user.delete(`/api/jobs?threadId=${threadId}`)
