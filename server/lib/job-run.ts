@@ -7,7 +7,8 @@ import type { JobError, JobEvent, JobMetrics, TerminalStatus } from '../../share
 import { emptyMetrics } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
-import { JobAbortedError } from './errors'
+import { BackgroundJobsError, JobAbortedError } from './errors'
+import { ModelError } from './model/errors'
 import { InputRequests } from './input-requests'
 import { LiveJob } from './live-job'
 import type { PersistQueue } from './persist-queue'
@@ -70,9 +71,20 @@ export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {
   if (error instanceof JobFailure) {
     return { status: 'failed', error: { code: error.code, message: error.message, ...error.details } }
   }
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'internal-error'
-  const message = error instanceof Error ? error.message : String(error)
-  return { status: 'failed', error: { code, message, failedDuring: code.startsWith('upstream') ? 'model' : 'engine' } }
+  if (error instanceof ModelError) return { status: 'failed', error: { code: error.code, message: error.message, failedDuring: 'model' } }
+  // The layer's own errors say what went wrong in words meant for the user.
+  if (error instanceof BackgroundJobsError) return { status: 'failed', error: { code: 'internal-error', message: error.message, failedDuring: 'engine' } }
+  // Anything else is unexpected (a bug, a driver's error): its text can name hosts, paths or
+  // queries, so the job (which its user reads) says only that; the run logs the error itself.
+  return { status: 'failed', error: { code: 'internal-error', message: INTERNAL_ERROR_MESSAGE, failedDuring: 'engine' } }
+}
+
+/** What a job that failed on an unexpected error tells its user (the server logs the error). */
+export const INTERNAL_ERROR_MESSAGE = 'The job stopped on an unexpected server error (logged on the server with the job id)'
+
+/** True when a run's failure is unexpected: the run logs the error itself (`outcomeOf` keeps its text out of the job). */
+export function isUnexpectedFailure(error: unknown, signal: AbortSignal): boolean {
+  return !signal.aborted && !(error instanceof JobAbortedError) && !(error instanceof JobFailure) && !(error instanceof ModelError) && !(error instanceof BackgroundJobsError)
 }
 
 /** Adds partial metrics into a run's totals. */
