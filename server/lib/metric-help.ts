@@ -19,6 +19,7 @@ export const COUNTER_HELP = {
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
   jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention) or by their user (reason=user).',
+  tool_stray_errors_total: 'Errors a tool\'s code raised outside its call (a throw in a callback, a promise left unhandled), caught and logged naming the tool and job, by tool and kind (uncaughtException, unhandledRejection).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
 } as const satisfies Record<string, string>
 

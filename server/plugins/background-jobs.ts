@@ -24,9 +24,11 @@ import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
 import { createConsoleLogger } from '../lib/logger'
+import { useMetrics } from '../lib/metrics'
 import { createModelClientFromConfig } from '../lib/model/create-model-client'
 import { createProviderFromConfig } from '../lib/providers/create-provider'
 import { createToolRegistry } from '../lib/tools/registry'
+import { trapToolStrayErrors } from '../lib/tools/stray-errors'
 import { createWorkflowRegistry } from '../lib/workflows/registry'
 import { runWorkflowJob } from '../lib/workflows/run-workflow-job'
 import '../lib/hooks'
@@ -82,6 +84,15 @@ export default defineNitroPlugin((nitroApp) => {
   // above (one clear error instead of a crash loop of its workers) and runs no engine.
   if (clusterCheck.role === 'primary') return
 
+  // A stray error of an in-process tool (a throw in its timer, a rejection it left unhandled) is
+  // logged naming the tool and job instead of by Nitro's anonymous `[uncaughtException]` line;
+  // the app's `error` hook still gets it. Errors of no tool are left to Nitro as before.
+  const stopTrappingStrayErrors = trapToolStrayErrors({
+    logger,
+    metrics: useMetrics(),
+    capture: (error, kind) => nitroApp.captureError(error as Error, { tags: [kind, 'background-jobs:tool'] }),
+  })
+
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
   const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({
     provider,
@@ -108,6 +119,7 @@ export default defineNitroPlugin((nitroApp) => {
   setBackgroundJobsEngine(startup)
 
   nitroApp.hooks.hook('close', async () => {
+    stopTrappingStrayErrors()
     setBackgroundJobsEngine(null)
     startup.stop()
     await (await startup.settled)?.dispose()

@@ -8,6 +8,7 @@ import type { BackgroundJobsConfig } from '../config'
 import { isolatedToolNames } from '../config'
 import { IsolationUnavailableError } from '../isolation/errors'
 import type { RunContext } from '../run-context'
+import { executeInCallScope } from '../tools/stray-errors'
 import type { ToolContext, ToolDefinition } from '../tools/types'
 import type { ToolResultJson } from './tool-result-json'
 import { toolResultFromJson, toolResultJson } from './tool-result-json'
@@ -35,7 +36,7 @@ export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig)
 export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAttempt {
   const { tool, args, rawArgs, context, timeoutMs } = invocation
   if (!runsIsolated(tool, run.config)) {
-    return async signal => toolResultFromJson(toolResultJson(tool.name, await tool.execute(args, { ...context, signal })))
+    return async signal => toolResultFromJson(toolResultJson(tool.name, await executeInCallScope(tool, args, { ...context, signal })))
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))

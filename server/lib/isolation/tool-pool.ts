@@ -82,6 +82,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     // A worker that dies with no call on it is reported here; unheard, it would crash the server.
     created.on('error', (error: unknown) => logger.error('an isolation worker failed', { error }))
     stopListening ??= listenForStrayErrors(faultChannel, ({ tool, jobId, kind, message }) => {
+      useMetrics().increment('tool_stray_errors_total', { tool: tool ?? 'unknown', kind })
       logger.error(`isolated tool ${tool ? `"${tool}"` : '(unknown)'} raised an error after its call had ended; it was ignored and the worker goes on`, { tool, jobId, kind, error: message })
     })
     started = created
