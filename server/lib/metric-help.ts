@@ -29,6 +29,8 @@ export type CounterName = keyof typeof COUNTER_HELP
 /** Histograms (cumulative buckets `le`, plus `_sum` and `_count`). */
 export const HISTOGRAM_HELP = {
   delta_batch_chars: 'Characters merged into one text or reasoning event by the stream batching window.',
+  job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
+  time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
 } as const satisfies Record<string, string>
 
 /** A histogram name. */

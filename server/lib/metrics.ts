@@ -10,6 +10,19 @@ import { createLabelBound } from './metric-labels'
 /** Histogram bucket bounds (upper bounds, characters) for the characters merged into one text event. */
 export const BATCH_CHARS_BUCKETS = [16, 64, 256, 1024, 4096, 16_384] as const
 
+/** Bucket bounds (ms) of a job run's duration: seconds for a chat answer, up to an hour for a workflow that waited for a human. */
+export const JOB_DURATION_MS_BUCKETS = [1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 900_000, 3_600_000] as const
+
+/** Bucket bounds (ms) of the time to a job's first text or reasoning token. */
+export const FIRST_TOKEN_MS_BUCKETS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000] as const
+
+/** The bucket bounds of each histogram (docs/ops.md lists them). */
+export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
+  delta_batch_chars: BATCH_CHARS_BUCKETS,
+  job_duration_ms: JOB_DURATION_MS_BUCKETS,
+  time_to_first_token_ms: FIRST_TOKEN_MS_BUCKETS,
+}
+
 /** A histogram: cumulative counts per upper bound, plus count and sum. */
 export interface HistogramSnapshot {
   buckets: Record<string, number>
@@ -101,9 +114,11 @@ export function createMetrics() {
 
   const countCommitted = labeledCounter('events_committed_total', 'type')
 
-  function observe(name: HistogramName, value: number, bounds: readonly number[] = BATCH_CHARS_BUCKETS): void {
+  function observe(name: HistogramName, value: number): void {
+    if (!Number.isFinite(value)) return
     let histogram = histograms.get(name)
     if (!histogram) {
+      const bounds = HISTOGRAM_BUCKETS[name]
       histogram = { bounds, counts: bounds.map(() => 0), count: 0, sum: 0 }
       histograms.set(name, histogram)
     }
@@ -135,6 +150,9 @@ export function createMetrics() {
         increment('jobs_ended_total', { status: event.status })
         if (event.error?.code) increment('job_errors_total', { code: event.error.code })
         if (event.error?.code.startsWith('upstream')) increment('upstream_errors_total', { code: event.error.code })
+        // An end written by an older version may lack metrics: counted above, not timed.
+        observe('job_duration_ms', event.metrics?.duration_ms ?? Number.NaN)
+        observe('time_to_first_token_ms', event.metrics?.first_token_ms ?? Number.NaN)
         break
     }
   }

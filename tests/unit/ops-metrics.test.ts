@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
-import { BATCH_CHARS_BUCKETS, createMetrics } from '../../server/lib/metrics'
+import { BATCH_CHARS_BUCKETS, createMetrics, FIRST_TOKEN_MS_BUCKETS, JOB_DURATION_MS_BUCKETS } from '../../server/lib/metrics'
 import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP } from '../../server/lib/metric-help'
 import type { CounterName } from '../../server/lib/metric-help'
 import { engineGauges, toPrometheusText } from '../../server/lib/prometheus'
@@ -37,6 +37,18 @@ describe('metrics', () => {
     expect(snapshot.histograms.delta_batch_chars).toMatchObject({ count: 1, sum: 100, buckets: { 64: 0, 256: 1, '+Inf': 1 } })
     metrics.forgetJob('b')
     expect(metrics.snapshot().jobsByStatus.waiting).toBe(0)
+  })
+
+  it('times every job end: run duration, and time to first token when a token came', () => {
+    const metrics = createMetrics()
+    metrics.recordEvent('a', event({ type: 'job-end', status: 'completed', metrics: { ...emptyMetrics(), duration_ms: 12_000, first_token_ms: 400 } }))
+    metrics.recordEvent('b', event({ type: 'job-end', status: 'failed', error: { code: 'upstream-timeout', message: 'slow' }, metrics: { ...emptyMetrics(), duration_ms: 700, first_token_ms: null } }))
+    // An end without metrics (written by an older version) is counted, not timed.
+    metrics.recordEvent('c', event({ type: 'job-end', status: 'aborted' }))
+    const { histograms, counters } = metrics.snapshot()
+    expect(histograms.job_duration_ms).toMatchObject({ count: 2, sum: 12_700, buckets: { 1000: 1, 5000: 1, 15000: 2, '+Inf': 2 } })
+    expect(histograms.time_to_first_token_ms).toMatchObject({ count: 1, sum: 400, buckets: { 250: 0, 500: 1, '+Inf': 1 } })
+    expect(counters['jobs_ended_total{status="aborted"}']).toBe(1)
   })
 
   it('a one-label counter for hot paths adds to the same series as increment, also after a reset', () => {
@@ -98,5 +110,8 @@ describe('metrics', () => {
     const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
     const listed = /upper bounds, as Prometheus expects: (.+?),\s*`"\+Inf"`/s.exec(docs)?.[1]
     expect(listed?.match(/\d+/g)?.map(Number)).toEqual([...BATCH_CHARS_BUCKETS])
+    const bucketsOf = (name: string) => new RegExp(`\`${name}\` buckets \\(ms\\): (.+?),\\s*\`"\\+Inf"\``, 's').exec(docs)?.[1]?.match(/\d+/g)?.map(Number)
+    expect(bucketsOf('job_duration_ms')).toEqual([...JOB_DURATION_MS_BUCKETS])
+    expect(bucketsOf('time_to_first_token_ms')).toEqual([...FIRST_TOKEN_MS_BUCKETS])
   })
 })
