@@ -15,7 +15,7 @@ export const COUNTER_HELP = {
   jobs_refused_total: 'Job creations refused with a 429 by a limit, by reason (global-limit, user-limit, rate).',
   job_errors_total: 'Jobs that ended with an error, by error code.',
   upstream_errors_total: 'Jobs that failed in the model request, by error code.',
-  tool_runs_total: 'Tool calls that returned, by result status (completed, error, timeout, denied).',
+  tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied).',
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
   jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention) or by their user (reason=user).',

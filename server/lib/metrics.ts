@@ -141,10 +141,6 @@ export function createMetrics() {
       case 'reasoning-delta':
         observe('delta_batch_chars', event.text.length)
         break
-      case 'tool-result':
-        increment('tool_runs_total', { status: event.status })
-        if (event.status === 'timeout') increment('tool_timeouts_total')
-        break
       case 'job-end':
         liveStatus.delete(jobId)
         increment('jobs_ended_total', { status: event.status })

@@ -15,13 +15,12 @@ let seq = 0
 const event = (payload: Record<string, unknown>) => ({ ...payload, seq: ++seq, at: seq }) as unknown as JobEvent
 
 describe('metrics', () => {
-  it('counts jobs by live status and by end status, tool runs, timeouts and upstream errors', () => {
+  it('counts jobs by live status and by end status, and upstream errors', () => {
     const metrics = createMetrics()
     metrics.recordEvent('a', event({ type: 'job-status', status: 'running' }))
     metrics.recordEvent('b', event({ type: 'job-status', status: 'running' }))
     metrics.recordEvent('b', event({ type: 'job-status', status: 'waiting' }))
     metrics.recordEvent('a', event({ type: 'text-delta', offset: 0, text: 'x'.repeat(100) }))
-    metrics.recordEvent('a', event({ type: 'tool-result', id: 't', status: 'timeout', durationMs: 5 }))
     expect(metrics.snapshot().jobsByStatus).toEqual({ queued: 0, running: 1, waiting: 1 })
     metrics.recordEvent('a', event({ type: 'job-end', status: 'failed', error: { code: 'upstream-timeout', message: 'slow' }, metrics: emptyMetrics() }))
     const snapshot = metrics.snapshot()
@@ -30,8 +29,6 @@ describe('metrics', () => {
       'jobs_started_total': 2,
       'jobs_ended_total{status="failed"}': 1,
       'upstream_errors_total{code="upstream-timeout"}': 1,
-      'tool_runs_total{status="timeout"}': 1,
-      'tool_timeouts_total': 1,
       'events_committed_total{type="job-status"}': 3,
     })
     expect(snapshot.histograms.delta_batch_chars).toMatchObject({ count: 1, sum: 100, buckets: { 64: 0, 256: 1, '+Inf': 1 } })

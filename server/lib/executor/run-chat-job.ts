@@ -10,6 +10,7 @@
 import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
+import { countToolResult } from './tool-metrics'
 import { continuationMessages, interruptedCallError, interruptedCalls } from './continuation'
 
 /** Runs one chat job. */
@@ -17,6 +18,7 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
   const resumed = context.resumedFrom
   for (const call of interruptedCalls(resumed)) {
     context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call), durationMs: 0 })
+    countToolResult(context.tools, call.name, 'error')
   }
   await runAgentLoop(context, {
     messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes),

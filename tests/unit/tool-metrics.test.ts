@@ -1,0 +1,54 @@
+/**
+ * Tool results are counted by tool and status (`tool_runs_total{tool,status}`), so an operator
+ * sees which tool fails or times out; a name the model made up is counted as `unknown`, never as
+ * a label value of its own.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { executeToolCall } from '../../server/lib/executor/execute-tool'
+import { useMetrics } from '../../server/lib/metrics'
+import { createFakeRunContext } from '../support/fake-run-context'
+import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
+import { createStepModel } from '../support/step-model'
+
+/** How much each counter grew while `run` ran (the process registry is shared by the file's tests). */
+async function counted(run: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = useMetrics().snapshot().counters
+  await run()
+  const grown: Record<string, number> = {}
+  for (const [key, value] of Object.entries(useMetrics().snapshot().counters)) {
+    if (value !== (before[key] ?? 0)) grown[key] = value - (before[key] ?? 0)
+  }
+  return grown
+}
+
+describe('tool result metrics', () => {
+  it('counts each result by tool and status; unknown names as "unknown"; timeouts also in tool_timeouts_total', async () => {
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: { limits: { toolTimeoutMs: 20 } } })
+    let calls = 0
+    const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `call-${++calls}`, name, args, step: 1 })
+    const grown = await counted(async () => {
+      await call('echo', { text: 'hi' })
+      await call('explode')
+      await call('explode')
+      await call('made_up_by_the_model')
+      // Past its time limit (fake timers: the tool's own timer is dropped with them).
+      vi.useFakeTimers()
+      try {
+        const waiting = call('wait', { ms: 60_000 })
+        await vi.advanceTimersByTimeAsync(20)
+        await waiting
+      }
+      finally {
+        vi.useRealTimers()
+      }
+    })
+    expect(grown).toMatchObject({
+      'tool_runs_total{status="completed",tool="echo"}': 1,
+      'tool_runs_total{status="error",tool="explode"}': 2,
+      'tool_runs_total{status="error",tool="unknown"}': 1,
+      'tool_runs_total{status="timeout",tool="wait"}': 1,
+      'tool_timeouts_total': 1,
+    })
+    expect(Object.keys(grown).some(key => key.includes('made_up'))).toBe(false)
+  })
+})
