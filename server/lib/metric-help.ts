@@ -20,6 +20,8 @@ export const COUNTER_HELP = {
   cleanup_runs_total: 'Retention cleanup passes.',
   jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention) or by their user (reason=user).',
   tool_stray_errors_total: 'Errors a tool\'s code raised outside its call (a throw in a callback, a promise left unhandled), caught and logged naming the tool and job, by tool and kind (uncaughtException, unhandledRejection).',
+  provider_calls_total: 'Calls to the shared job store (Redis, Convex), by operation (create, appendEvents, heartbeatLease, …).',
+  provider_errors_total: 'Calls to the shared job store that failed (not refusals such as a limit), by operation and error class (RedisUnavailableError, ConvexCallError, …).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
 } as const satisfies Record<string, string>
 
@@ -29,6 +31,7 @@ export type CounterName = keyof typeof COUNTER_HELP
 /** Histograms (cumulative buckets `le`, plus `_sum` and `_count`). */
 export const HISTOGRAM_HELP = {
   delta_batch_chars: 'Characters merged into one text or reasoning event by the stream batching window.',
+  provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed.',
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
 } as const satisfies Record<string, string>

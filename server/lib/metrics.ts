@@ -16,11 +16,15 @@ export const JOB_DURATION_MS_BUCKETS = [1_000, 5_000, 15_000, 30_000, 60_000, 12
 /** Bucket bounds (ms) of the time to a job's first text or reasoning token. */
 export const FIRST_TOKEN_MS_BUCKETS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000] as const
 
+/** Bucket bounds (ms) of one call to the shared job store. */
+export const PROVIDER_CALL_MS_BUCKETS = [1, 2.5, 5, 10, 25, 50, 100, 250, 1_000, 5_000] as const
+
 /** The bucket bounds of each histogram (docs/ops.md lists them). */
 export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
   delta_batch_chars: BATCH_CHARS_BUCKETS,
   job_duration_ms: JOB_DURATION_MS_BUCKETS,
   time_to_first_token_ms: FIRST_TOKEN_MS_BUCKETS,
+  provider_call_ms: PROVIDER_CALL_MS_BUCKETS,
 }
 
 /** A histogram: cumulative counts per upper bound, plus count and sum. */

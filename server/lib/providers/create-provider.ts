@@ -1,9 +1,11 @@
 /**
  * Picks the provider named in config. Optional backends are imported lazily, so an app on the
- * memory provider never loads the Convex or Redis client.
+ * memory provider never loads the Convex or Redis client. Shared stores have their calls timed and
+ * counted (instrument-provider.ts).
  */
 import type { BackgroundJobsConfig } from '../config'
 import type { Logger } from '../logger'
+import { instrumentProvider } from './instrument-provider'
 import { createMemoryProvider } from './memory'
 import type { JobProvider } from './types'
 
@@ -33,7 +35,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
     // Loads the `convex` client now, so a missing package fails at boot (ConvexPackageMissingError
     // names it) rather than on the first request.
     await provider.ready()
-    return provider
+    return instrumentProvider(provider)
   }
   if (config.provider === 'redis') {
     const { createRedisProvider, RedisUrlMissingError } = await import('./redis')
@@ -51,7 +53,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
     })
     // Connects now: a missing `redis` package or an unreachable server is a boot error naming it.
     await provider.ready()
-    return provider
+    return instrumentProvider(provider)
   }
   throw new Error(`nuxt-background-jobs: unknown provider "${String(config.provider)}" (use "memory", "redis" or "convex")`)
 }
