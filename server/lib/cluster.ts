@@ -200,21 +200,28 @@ export function createCluster(options: ClusterOptions) {
         if (!lease) continue
         recovered++
         const record = { ...expired, lease }
+        const countTakeover = (outcome: 'resumed' | 'ended' | 'already-ended') => useMetrics().increment('lease_takeovers_total', { type: record.type, outcome })
         // Read after the claim: the lost owner's writes are fenced from now on, so this is final.
         const state = await provider.getState(record.id)
-        if (!state || isTerminalStatus(state.status)) continue
+        if (!state || isTerminalStatus(state.status)) {
+          countTakeover('already-ended')
+          continue
+        }
         if (record.type === 'workflow' || config.recovery.chat === 'continue') {
           // The request comes back from the shared store: it runs again only if a route would accept it.
           const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
           if (!check.ok) {
             logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
+            countTakeover('ended')
             await endRecovered(record, state.seq + 1, check.error)
             continue
           }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
+          countTakeover('resumed')
           options.startRun({ ...record, request: check.request }, config, { state, lease })
           continue
         }
+        countTakeover('ended')
         await endLostChat(record, state.seq + 1, config)
       }
       leftToOthers = left

@@ -1,6 +1,6 @@
 /**
  * The engine's counts of what it holds (runs, viewers, timers, pending inputs, notification sinks,
- * isolated calls): every one returns to zero when nothing runs and nobody watches — the leak check
+ * isolated calls, events not yet stored): every one returns to zero when nothing runs and nobody watches — the leak check
  * of the tests, the benchmarks and the metrics route.
  */
 import type { EngineStats } from './engine-types'
@@ -25,9 +25,11 @@ export function collectStats({ runs, viewers, notifications, engineTimers, isola
   const isolated = isolation?.stats()
   let jobTimers = 0
   let pendingInputs = 0
+  let unpersistedEvents = 0
   for (const run of runs.values()) {
     jobTimers += runTimerCount(run)
     pendingInputs += run.inputs.size
+    unpersistedEvents += run.persist.pendingCount
   }
   return {
     runs: runs.size,
@@ -41,5 +43,6 @@ export function collectStats({ runs, viewers, notifications, engineTimers, isola
     engineTimers: engineTimers.size,
     isolatedCalls: isolated?.calls ?? 0,
     isolationWorkers: isolated?.workers ?? 0,
+    unpersistedEvents,
   }
 }

@@ -87,6 +87,8 @@ export interface EngineStats {
   isolatedCalls: number
   /** Live isolation worker threads (up to `isolation.minWorkers` stay warm when idle). */
   isolationWorkers: number
+  /** Committed events of this instance's runs not yet stored (the write-behind backlog; grows while the store is down or slow). */
+  unpersistedEvents: number
 }
 
 /** Filter for listing a user's jobs (the user id comes from the request). */

@@ -22,6 +22,7 @@ export const COUNTER_HELP = {
   tool_stray_errors_total: 'Errors a tool\'s code raised outside its call (a throw in a callback, a promise left unhandled), caught and logged naming the tool and job, by tool and kind (uncaughtException, unhandledRejection).',
   provider_calls_total: 'Calls to the shared job store (Redis, Convex), by operation (create, appendEvents, heartbeatLease, …).',
   provider_errors_total: 'Calls to the shared job store that failed (not refusals such as a limit), by operation and error class (RedisUnavailableError, ConvexCallError, …).',
+  lease_takeovers_total: 'Jobs this instance took over after their owner stopped renewing its lease, by job type and outcome (resumed: it runs here now; ended: ended here, e.g. a chat as owner-lost; already-ended).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
 } as const satisfies Record<string, string>
 
@@ -52,6 +53,7 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
   engineTimers: 'Engine-wide timers (heartbeat while any viewer, cleanup while any job).',
   isolatedCalls: 'Isolated tool calls running or waiting for a worker (0 when idle).',
   isolationWorkers: 'Live isolation worker threads (isolation.minWorkers stay warm).',
+  unpersistedEvents: 'Committed events of the runs on this instance not yet written to the store (the write-behind backlog; grows while the store is down or slow).',
 }
 
 /** The other gauges. */

@@ -2,7 +2,8 @@
  * The ops counters of an instance that takes over jobs from a lost owner (docs/ops.md › Metrics,
  * Runbook), on engines sharing a provider: a chat it continues counts in `jobs{status="running"}`
  * and `jobs_started_total` while it runs here, and a chat it ends `owner-lost` counts in
- * `jobs_ended_total` and `job_errors_total{code="owner-lost"}` — where the runbook looks after a crash.
+ * `jobs_ended_total` and `job_errors_total{code="owner-lost"}` — where the runbook looks after a crash;
+ * both count in `lease_takeovers_total{type,outcome}` (resumed / ended).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
@@ -53,6 +54,7 @@ describe('metrics of a takeover', () => {
     expect(b.engine.stats().runs).toBe(1)
     expect(useMetrics().snapshot().jobsByStatus).toEqual({ queued: 0, running: 1, waiting: 0 })
     expect(useMetrics().snapshot().counters['jobs_started_total']).toBe(1)
+    expect(useMetrics().snapshot().counters['lease_takeovers_total{outcome="resumed",type="chat"}']).toBe(1)
 
     finish()
     await b.engine.whenSettled(id)
@@ -75,6 +77,7 @@ describe('metrics of a takeover', () => {
     expect(snapshot.counters['jobs_ended_total{status="failed"}']).toBe(1)
     expect(snapshot.counters['job_errors_total{code="owner-lost"}']).toBe(1)
     expect(snapshot.counters['events_committed_total{type="job-end"}']).toBe(1)
+    expect(snapshot.counters['lease_takeovers_total{outcome="ended",type="chat"}']).toBe(1)
     await b.engine.dispose()
   })
 })

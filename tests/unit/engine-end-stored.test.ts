@@ -69,7 +69,8 @@ describe('the end is reported once stored', () => {
     expect(notes).not.toContain('job-end')
     expect(ended).toEqual([])
     expect((await engine.getJob('u1', job.id)).job.status).toBe('running')
-    expect(engine.stats().runs).toBe(1)
+    // The write-behind backlog an operator sees (engine_unpersisted_events): the tail text and the end.
+    expect(engine.stats()).toMatchObject({ runs: 1, unpersistedEvents: 2 })
 
     outage.down = false
     await vi.advanceTimersByTimeAsync(RETRY_BASE_DELAY_MS * 32)
@@ -81,7 +82,7 @@ describe('the end is reported once stored', () => {
     expect(stored).toMatchObject({ status: 'completed', content: 'first tail written during the outage' })
     expect(sink.state()!.content).toBe(stored!.content)
     detach()
-    expect(engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0 })
+    expect(engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0, unpersistedEvents: 0 })
     await engine.dispose()
   })
 
