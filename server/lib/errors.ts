@@ -42,7 +42,11 @@ export class ConcurrencyLimitError extends BackgroundJobsError {
 export class RateLimitError extends BackgroundJobsError {
   override readonly name = 'RateLimitError'
   override readonly statusCode = 429
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  /**
+   * @param setting The `limits` setting that refused (`createPerMinute`, `maxStreamsPerUser`, …):
+   *   the `limit` label of `requests_refused_total`.
+   */
+  constructor(message: string, readonly retryAfterSeconds: number, readonly setting: string = 'other') {
     super(message)
   }
 }

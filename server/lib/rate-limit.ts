@@ -42,7 +42,7 @@ export function rateWindow(kind: RateLimitKind, userId: string, limit: number): 
 export function rateLimitError(kind: RateLimitKind, limit: number, retryAfterMs: number): RateLimitError {
   const { setting, what } = RATE_LIMITS[kind]
   const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
-  return new RateLimitError(`Too many ${what}: at most ${limit} per minute (limits.${setting}); retry in ${retryAfterSeconds} s`, retryAfterSeconds)
+  return new RateLimitError(`Too many ${what}: at most ${limit} per minute (limits.${setting}); retry in ${retryAfterSeconds} s`, retryAfterSeconds, setting)
 }
 
 /**

@@ -20,10 +20,10 @@ export function createStreamGate() {
     acquire(userId: string, limit: number, globalLimit = 0): () => void {
       const current = open.get(userId) ?? 0
       if (limit > 0 && current >= limit) {
-        throw new RateLimitError(`Too many open streams: at most ${limit} per user (limits.maxStreamsPerUser); close a tab or stream first`, STREAM_RETRY_AFTER_SECONDS)
+        throw new RateLimitError(`Too many open streams: at most ${limit} per user (limits.maxStreamsPerUser); close a tab or stream first`, STREAM_RETRY_AFTER_SECONDS, 'maxStreamsPerUser')
       }
       if (globalLimit > 0 && total >= globalLimit) {
-        throw new RateLimitError(`This server holds its maximum of ${globalLimit} open streams (limits.maxStreams); try again shortly`, STREAM_RETRY_AFTER_SECONDS)
+        throw new RateLimitError(`This server holds its maximum of ${globalLimit} open streams (limits.maxStreams); try again shortly`, STREAM_RETRY_AFTER_SECONDS, 'maxStreams')
       }
       open.set(userId, current + 1)
       total++

@@ -1,11 +1,19 @@
 /**
  * Jobs refused by a limit (docs/ops.md › Metrics): counted once in `jobs_refused_total{reason}`,
- * and nothing else moves — no run started or ended, no gauge left behind.
+ * and nothing else moves — no run started or ended, no gauge left behind. Every 429 of the routes
+ * (streams, input answers and deletions too) is counted in `requests_refused_total{limit}`.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { H3Event } from 'h3'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConcurrencyLimitError, RateLimitError } from '../../server/lib/errors'
+import { toHttpError } from '../../server/lib/http/handler'
 import { useMetrics } from '../../server/lib/metrics'
+import { rateLimitError } from '../../server/lib/rate-limit'
+import { createStreamGate } from '../../server/lib/stream-limit'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
+
+// The route helpers import Nitro's runtime, which only exists in a built server.
+vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
 
 describe('refused jobs', () => {
   beforeEach(() => useMetrics().reset())
@@ -36,5 +44,31 @@ describe('refused jobs', () => {
     expect(after.counters.jobs_started_total).toBe(after.counters['jobs_ended_total{status="completed"}']! + (after.counters['jobs_ended_total{status="failed"}'] ?? 0))
     expect(jobsByStatus).toMatchObject({ queued: 0, waiting: 0 })
     expect(after.jobsByStatus).toEqual({ queued: 0, running: 0, waiting: 0 })
+  })
+})
+
+describe('refused requests', () => {
+  beforeEach(() => useMetrics().reset())
+  afterEach(() => useMetrics().reset())
+
+  it('every 429 a route answers is counted by the limits setting that refused it', () => {
+    const headers = new Map<string, unknown>()
+    const event = { context: {}, node: { req: { headers: {} }, res: { setHeader: (name: string, value: unknown) => headers.set(name, value) } } } as unknown as H3Event
+    const gate = createStreamGate()
+    gate.acquire('u1', 1, 0)
+    const refusals: unknown[] = [
+      new ConcurrencyLimitError('user', 1, 5),
+      new ConcurrencyLimitError('global', 2, 5),
+      rateLimitError('create', 3, 1_000),
+      rateLimitError('input', 3, 1_000),
+      rateLimitError('delete', 3, 1_000),
+      (() => { try { gate.acquire('u1', 1, 0) } catch (error) { return error } })(),
+      (() => { try { gate.acquire('u2', 0, 1) } catch (error) { return error } })(),
+    ]
+    for (const error of refusals) expect(toHttpError(event, error)).toMatchObject({ statusCode: 429 })
+    expect(headers.get('retry-after')).toBeDefined()
+    const counted = Object.fromEntries(Object.entries(useMetrics().snapshot().counters).filter(([key]) => key.startsWith('requests_refused_total')))
+    expect(counted).toEqual(Object.fromEntries(['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams']
+      .map(limit => [`requests_refused_total{limit="${limit}"}`, 1])))
   })
 })

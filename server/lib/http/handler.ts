@@ -6,6 +6,7 @@ import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
 import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
+import { useMetrics } from '../metrics'
 import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
 import { resolveFeatureFlags } from './resolve-flags'
@@ -30,6 +31,9 @@ export function toHttpError(event: H3Event, error: unknown) {
   if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
+  // Every 429 of the routes, by the setting that refused it (docs/ops.md › Metrics).
+  if (error instanceof ConcurrencyLimitError) useMetrics().increment('requests_refused_total', { limit: error.scope === 'user' ? 'maxConcurrentJobsPerUser' : 'maxConcurrentJobs' })
+  else if (error instanceof RateLimitError) useMetrics().increment('requests_refused_total', { limit: error.setting })
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
   }
