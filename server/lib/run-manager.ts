@@ -76,7 +76,11 @@ export function createRunManager(options: RunManagerOptions) {
       else run.trace.abandon(`the end was not stored (${stored})`)
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logger.info('job ended', { jobId: run.record.id, status: outcome.status, error: outcome.error?.code })
+      // A failure is a warning naming where it happened (model, tool, node) by id and name only:
+      // its message can quote the upstream's answer or a tool's error, so it stays in the job.
+      const error = outcome.error
+      const cause = error ? { error: error.code, ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}) } : {}
+      logger[outcome.status === 'failed' ? 'warn' : 'info']('job ended', { jobId: run.record.id, type: run.record.type, status: outcome.status, ...cause })
       notifyEnd(run)
     })
     return run.ending

@@ -50,9 +50,12 @@ describe('route logs are redacted', () => {
   })
 
   it('an unexpected error (a 500) whose message holds a bearer token', () => {
-    const answer = toHttpError(fakeEvent(), new Error(`upstream said: invalid Authorization Bearer ${TOKEN}`))
+    const event = { context: {}, method: 'POST', path: `/api/jobs/abc/input?token=${TOKEN}` } as unknown as H3Event
+    const answer = toHttpError(event, new Error(`upstream said: invalid Authorization Bearer ${TOKEN}`))
     expect((answer as { statusCode?: number }).statusCode).toBe(500)
     expect(logged.join('\n')).toContain('unexpected error')
+    // Names the route, never its query string.
+    expect(logged.join('\n')).toContain('"method":"POST","path":"/api/jobs/abc/input"')
     expect(logged.join('\n')).not.toContain(TOKEN)
   })
 })

@@ -38,7 +38,8 @@ export function toHttpError(event: H3Event, error: unknown) {
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
   }
   if ((error as { statusCode?: number })?.statusCode) return error as Error
-  routeLogger.error('unexpected error', { error })
+  // Which route failed (without its query string: it may carry ids or tokens a client put there).
+  routeLogger.error('unexpected error', { method: event.method, path: event.path?.split('?')[0], error })
   return createError({ statusCode: 500, message: 'Internal error' })
 }
 

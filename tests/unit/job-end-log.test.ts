@@ -1,0 +1,41 @@
+/**
+ * The `job ended` log line (docs/ops.md › Logs): a failed job is a warning naming the job, its
+ * error code and where it failed (model, tool, node — by id and name), never the error's message
+ * (it can quote the upstream's answer or a tool's error) nor the prompt.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Logger } from '../../server/lib/logger'
+import { JobFailure } from '../../server/lib/run-context'
+import { chatRequest, createTestEngine } from '../support/engine-harness'
+
+describe('the job ended line', () => {
+  it('a failure is a warning with code and where it happened; a completed job is info; no message, no prompt', async () => {
+    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
+    const logger: Logger = {
+      info: (message, fields) => lines.push({ level: 'info', message, fields }),
+      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+      error: (message, fields) => lines.push({ level: 'error', message, fields }),
+    }
+    let fail = true
+    const { engine } = createTestEngine({
+      logger,
+      runners: {
+        async chat() {
+          if (fail) throw new JobFailure('tool-failed', 'the secret answer quoted by a tool', { failedDuring: 'tool', toolName: 'lookup' })
+        },
+      },
+    })
+    const failed = (await engine.createJob('u1', { request: chatRequest })).job
+    await engine.whenSettled(failed.id)
+    fail = false
+    const completed = (await engine.createJob('u1', { request: chatRequest })).job
+    await engine.whenSettled(completed.id)
+    const ended = lines.filter(line => line.message === 'job ended')
+    expect(ended).toEqual([
+      { level: 'warn', message: 'job ended', fields: { jobId: failed.id, type: 'chat', status: 'failed', error: 'tool-failed', failedDuring: 'tool', toolName: 'lookup' } },
+      { level: 'info', message: 'job ended', fields: { jobId: completed.id, type: 'chat', status: 'completed' } },
+    ])
+    expect(JSON.stringify(lines)).not.toContain('secret answer')
+    await engine.dispose()
+  })
+})
