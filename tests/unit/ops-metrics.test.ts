@@ -103,6 +103,19 @@ describe('metrics', () => {
     await engine.dispose()
   })
 
+  it('docs/ops.md lists every exported metric by its name', () => {
+    const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
+    const { engine } = createTestEngine({ runners: { chat: async () => {} } })
+    const names = [
+      ...Object.keys(COUNTER_HELP),
+      ...Object.keys(HISTOGRAM_HELP),
+      ...Object.keys(GAUGE_HELP),
+      ...Object.keys(engineGauges(engine.stats(), 0)),
+    ]
+    void engine.dispose()
+    expect(names.filter(name => !docs.includes(`\`${name}`))).toEqual([])
+  })
+
   it('docs/ops.md lists the histogram buckets the registry uses', () => {
     const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
     const listed = /upper bounds, as Prometheus expects: (.+?),\s*`"\+Inf"`/s.exec(docs)?.[1]
