@@ -149,19 +149,29 @@ describe('redis provider beyond the contract', () => {
 
   it('built from config, its calls are counted and timed in the process metrics, and its failures counted by operation and error', async () => {
     const own = await startRedisServer()
-    const provider = await createProviderFromConfig(resolveConfig({ provider: 'redis', redisUrl: own.url, redisKeyPrefix: nextPrefix() }), { logger: { info() {}, warn() {}, error() {} } })
-    const counters = () => useMetrics().snapshot().counters
-    const before = { ...counters() }
-    const grown = (key: string) => (counters()[key] ?? 0) - (before[key] ?? 0)
-    const calls = useMetrics().snapshot().histograms.provider_call_ms?.count ?? 0
-    const job = await createJob(provider)
-    expect(grown('provider_calls_total{operation="create"}')).toBe(1)
-    await own.stop()
-    await expect(provider.get(job.id)).rejects.toBeInstanceOf(RedisUnavailableError)
-    expect(grown('provider_calls_total{operation="get"}')).toBe(1)
-    expect(grown('provider_errors_total{error="RedisUnavailableError",operation="get"}')).toBe(1)
-    expect(useMetrics().snapshot().histograms.provider_call_ms!.count - calls).toBe(2)
-    await provider.dispose?.()
+    // Stopped however the test ends (stopping twice is a no-op): a failed assertion must not leave it running.
+    try {
+      const provider = await createProviderFromConfig(resolveConfig({ provider: 'redis', redisUrl: own.url, redisKeyPrefix: nextPrefix() }), { logger: { info() {}, warn() {}, error() {} } })
+      const counters = () => useMetrics().snapshot().counters
+      const before = { ...counters() }
+      const grown = (key: string) => (counters()[key] ?? 0) - (before[key] ?? 0)
+      const calls = useMetrics().snapshot().histograms.provider_call_ms?.count ?? 0
+      try {
+        const job = await createJob(provider)
+        expect(grown('provider_calls_total{operation="create"}')).toBe(1)
+        await own.stop()
+        await expect(provider.get(job.id)).rejects.toBeInstanceOf(RedisUnavailableError)
+        expect(grown('provider_calls_total{operation="get"}')).toBe(1)
+        expect(grown('provider_errors_total{error="RedisUnavailableError",operation="get"}')).toBe(1)
+        expect(useMetrics().snapshot().histograms.provider_call_ms!.count - calls).toBe(2)
+      }
+      finally {
+        await provider.dispose?.()
+      }
+    }
+    finally {
+      await own.stop()
+    }
   })
 
   it('built from config, it reports a dropped connection through the server\'s structured logger', async () => {
