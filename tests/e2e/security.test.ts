@@ -60,7 +60,7 @@ describe('methods', () => {
   it('a method a route does not answer is a 405 naming the allowed ones, not "Page not found"', async () => {
     const user = await createClient(app.url).init()
     const { body: job } = await user.post('/api/jobs', chat('fine'))
-    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, HEAD, POST, OPTIONS'], ['PUT', `/api/jobs/${job.id}`, 'GET, HEAD, DELETE, OPTIONS'], ['GET', `/api/jobs/${job.id}/abort`, 'POST, OPTIONS'], ['PATCH', '/api/jobs/catalog', 'GET, HEAD, OPTIONS']] as const) {
+    for (const [method, path, allow] of [['PUT', '/api/jobs', 'GET, HEAD, POST, DELETE, OPTIONS'], ['PUT', `/api/jobs/${job.id}`, 'GET, HEAD, DELETE, OPTIONS'], ['GET', `/api/jobs/${job.id}/abort`, 'POST, OPTIONS'], ['PATCH', '/api/jobs/catalog', 'GET, HEAD, OPTIONS']] as const) {
       const response = await fetch(`${app.url}${path}`, { method, headers: { cookie: user.cookie() } })
       expect(response.status, `${method} ${path}`).toBe(405)
       expect(response.headers.get('allow')).toBe(allow)
@@ -242,9 +242,9 @@ describe('a front end on a trusted origin (CORS)', () => {
     expect(preflight.status).toBe(204)
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://partner.example')
     expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
-    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST')
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, DELETE')
     expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type, idempotency-key')
-    expect(preflight.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS')
+    expect(preflight.headers.get('allow')).toBe('GET, HEAD, POST, DELETE, OPTIONS')
     const started = await user.post('/api/jobs', chat('fine'), partner)
     expect(started.status).toBe(202)
     expect(started.headers.get('access-control-allow-origin')).toBe('https://partner.example')
