@@ -17,6 +17,7 @@ import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
+import { createRenewals } from './convex-renewals'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
@@ -97,6 +98,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   const query: ConvexFacade['query'] = (reference, args) => deadline(facade.query(reference, args), reference as unknown as string)
   const mutation: ConvexFacade['mutation'] = (reference, args) => deadline(facade.mutation(reference, args), reference as unknown as string)
   const appender = createConvexAppender({ facade, deadline })
+  // Heartbeats come on timers: through an outage, one outstanding per lease or instance, not one per beat.
+  const renewals = createRenewals({ deadline })
 
   /** Remembers a subscription so `dispose` stops it; returns its unsubscribe. */
   function track(stop: () => void): () => void {
@@ -258,7 +261,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     async heartbeatLease(id, lease: JobLease, leaseMs) {
       const { instanceId, epoch, expiresAt } = lease
-      return await mutation(fn.heartbeatLease, { jobId: id, lease: { instanceId, epoch, expiresAt }, leaseMs })
+      return await renewals.renew(`lease\u0000${id}\u0000${instanceId}\u0000${epoch}`, 'leases:heartbeatLease', () => facade.mutation(fn.heartbeatLease, { jobId: id, lease: { instanceId, epoch, expiresAt }, leaseMs }))
     },
 
     async listExpiredLeases(limit) {
@@ -270,7 +273,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     async heartbeatInstance(instanceId, ttlMs) {
       // Judged by the deployment's clock, as leases are. The mutation writes this instance's own
       // document only; the count is a query, so the instances' heartbeats never conflict.
-      await mutation(fn.heartbeatInstance, { instanceId, ttlMs: Math.max(0, Math.floor(ttlMs)) })
+      const ttl = Math.max(0, Math.floor(ttlMs))
+      await renewals.renew(`instance\u0000${instanceId}\u0000${ttl > 0}`, 'leases:heartbeatInstance', () => facade.mutation(fn.heartbeatInstance, { instanceId, ttlMs: ttl }))
       return await query(fn.clusterLoad, {})
     },
 
