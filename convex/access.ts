@@ -1,7 +1,8 @@
 /**
  * Who may call this deployment: only the layer's servers. Every public function is built with
  * `serverQuery` / `serverMutation`, which add a `secret` argument and refuse the call unless it
- * equals the deployment's `BACKGROUND_JOBS_SECRET` (set with `npx convex env set`). The cron's
+ * equals the deployment's `BACKGROUND_JOBS_SECRET` (set with `npx convex env set`), or while the
+ * secret is rotated `BACKGROUND_JOBS_SECRET_PREVIOUS`. The cron's
  * cleanup is internal and takes no secret. See docs/decisions/009-convex-server-secret.md.
  */
 import { ConvexError, v } from 'convex/values'
@@ -9,7 +10,7 @@ import type { ObjectType, PropertyValidators, Validator } from 'convex/values'
 import type { RegisteredMutation, RegisteredQuery } from 'convex/server'
 import { mutation, query } from './_generated/server'
 import type { MutationCtx, QueryCtx } from './_generated/server'
-import { MIN_SECRET_LENGTH, SECRET_VARIABLE, SERVER_SECRET_VARIABLE } from './secret'
+import { MIN_SECRET_LENGTH, PREVIOUS_SECRET_VARIABLE, SECRET_VARIABLE, SERVER_SECRET_VARIABLE } from './secret'
 
 
 /** The `data` of the error a refused call throws (a `ConvexError`, so production keeps it). */
@@ -36,10 +37,16 @@ export function assertServerSecret(given: string): void {
       message: `This Convex deployment has no ${SECRET_VARIABLE} of at least ${MIN_SECRET_LENGTH} characters, so it refuses every call: set it with \`npx convex env set ${SECRET_VARIABLE} <secret>\` to the servers' ${SERVER_SECRET_VARIABLE}`,
     })
   }
-  if (!sameSecret(given, expected)) {
+  // During a rotation the old secret is accepted too (when it is long enough). Both are compared
+  // every time, so the time taken does not tell which one matched, or whether one is set.
+  const previous = process.env.BACKGROUND_JOBS_SECRET_PREVIOUS
+  const hasPrevious = previous !== undefined && previous.length >= MIN_SECRET_LENGTH
+  const current = sameSecret(given, expected)
+  const old = sameSecret(given, hasPrevious ? previous : expected) && hasPrevious
+  if (!current && !old) {
     throw new ConvexError<AccessRefusal>({
       code: 'unauthorized',
-      message: `Refused: the caller's secret is not this deployment's ${SECRET_VARIABLE} (check ${SERVER_SECRET_VARIABLE} on the server)`,
+      message: `Refused: the caller's secret is not this deployment's ${SECRET_VARIABLE} (nor ${PREVIOUS_SECRET_VARIABLE}, during a rotation): check ${SERVER_SECRET_VARIABLE} on the server`,
     })
   }
 }

@@ -128,6 +128,25 @@ describe('who may call the Convex functions', () => {
     expect((await everything(backend)).eventBatches).toEqual([])
   })
 
+  it('rotates the secret without refusing the servers still on the old one: BACKGROUND_JOBS_SECRET_PREVIOUS is accepted too, until it is unset', async () => {
+    const backend = await backendWithJob()
+    const next = 'next-secret-0123456789abcdef0123456789'
+    const on = (secret: string) => createConvexProvider({ facade: createConvexTestFacade(backend as unknown as ConvexTestBackend, secret) })
+    vi.stubEnv('BACKGROUND_JOBS_SECRET', next)
+    vi.stubEnv('BACKGROUND_JOBS_SECRET_PREVIOUS', TEST_SECRET)
+    // Mid-rotation: servers on either secret go on working; anything else is still refused.
+    expect((await on(TEST_SECRET).get('job-x'))?.id).toBe('job-x')
+    expect((await on(next).get('job-x'))?.id).toBe('job-x')
+    await expect(on(`${next}x`).get('job-x')).rejects.toBeInstanceOf(ConvexAccessError)
+    // A previous secret too short to be one is never accepted.
+    vi.stubEnv('BACKGROUND_JOBS_SECRET_PREVIOUS', 'short')
+    await expect(on('short').get('job-x')).rejects.toBeInstanceOf(ConvexAccessError)
+    // Rotation done: the old secret is refused.
+    vi.stubEnv('BACKGROUND_JOBS_SECRET_PREVIOUS', undefined)
+    await expect(on(TEST_SECRET).get('job-x')).rejects.toThrow(/BACKGROUND_JOBS_SECRET_PREVIOUS/)
+    expect((await on(next).get('job-x'))?.id).toBe('job-x')
+  })
+
   it('turns a refused secret into an error naming both settings, without the secret in it', async () => {
     const backend = await backendWithJob()
     const wrong = 'wrong-secret-0123456789abcdef0123456789'
