@@ -136,17 +136,36 @@ function retentionMs(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_RETENTION_MS
 }
 
-/** The cron's entry: one bounded batch, then again right away while more expired jobs remain. */
+/**
+ * The cron's entry: one bounded batch, then again right away while more expired jobs remain. A
+ * backlog can outlast the cron's minute (a first deploy, a lowered retention): a tick that finds
+ * the continuation still scheduled or running does nothing. Before, every tick started a chain of
+ * its own over the same expired rows, so the chains' mutations conflicted with one another.
+ */
 export const deleteExpiredJobs = internalMutation({
-  args: { retentionMs: v.optional(v.number()) },
+  args: {
+    retentionMs: v.optional(v.number()),
+    /** Set by the run that schedules it: the chain goes on even though it is the one scheduled. */
+    continuation: v.optional(v.boolean()),
+  },
   returns: v.number(),
   handler: async (ctx, args) => {
+    const run = await ctx.db.query('cleanupRuns').first()
+    if (run && !args.continuation) {
+      const scheduled = await ctx.db.system.get(run.scheduledId)
+      if (scheduled && (scheduled.state.kind === 'pending' || scheduled.state.kind === 'inProgress')) return 0
+    }
     const retention = args.retentionMs ?? retentionMs()
     const { deleted, more: moreJobs, budget } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
     // What is left of the budget goes to old rate-limit hits, old records of deleted jobs and idle feeds.
     const cutoff = Date.now() - retention
     const more = await deleteOldRateHits(ctx, budget) || await deleteOldDeletions(ctx, cutoff, budget) || await deleteIdleFeeds(ctx, cutoff, budget) || moreJobs
-    if (more) await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention })
+    if (more) {
+      const scheduledId = await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention, continuation: true })
+      if (run) await ctx.db.patch(run._id, { scheduledId })
+      else await ctx.db.insert('cleanupRuns', { scheduledId })
+    }
+    else if (run) await ctx.db.delete(run._id)
     return deleted
   },
 })

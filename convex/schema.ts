@@ -187,6 +187,9 @@ export default defineSchema({
   userFeeds: defineTable({ userId: v.string(), lastChangedAt: v.number() })
     .index('by_user', ['userId'])
     .index('by_changed', ['lastChangedAt']),
+  // The retention cron's continuation while one is scheduled (at most one document): a cron tick
+  // that finds it pending or running starts no second chain over the same expired rows.
+  cleanupRuns: defineTable({ scheduledId: v.id('_scheduled_functions') }),
   // Instances alive until `expiresAt` (server time), renewed by each one's recovery heartbeat: how
   // many share the jobs of a lost one.
   instances: defineTable({ instanceId: v.string(), expiresAt: v.number() })

@@ -113,6 +113,27 @@ describe('convex retention cleanup', () => {
     expect(await backend.run(ctx => ctx.db.query('controls').collect())).toEqual([])
   })
 
+  it('a cron tick while the continuation is still scheduled starts no second chain over the same rows', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    for (let index = 0; index < 250; index++) {
+      const job = newJob()
+      await provider.create(job)
+      await provider.appendEvents(job.id, [endEvent(1, 'completed', 1_000)], { epoch: 1 })
+    }
+    const pending = () => backend.run(async ctx => (await ctx.db.system.query('_scheduled_functions').collect()).filter(run => run.state.kind === 'pending').length)
+    expect(await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 3_600_000 })).toBe(100)
+    // The next minute's tick comes before the continuation ran (a backlog longer than a minute).
+    expect(await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 3_600_000 })).toBe(0)
+    expect(await pending()).toBe(1)
+    await backend.finishAllScheduledFunctions(vi.runAllTimers)
+    expect(await backend.run(ctx => ctx.db.query('jobs').collect())).toEqual([])
+    // The chain is over: the next tick runs (and finds nothing), and nothing is left scheduled.
+    expect(await backend.run(ctx => ctx.db.query('cleanupRuns').collect())).toEqual([])
+    expect(await backend.mutation(internal.cleanup.deleteExpiredJobs, { retentionMs: 3_600_000 })).toBe(0)
+    expect(await pending()).toBe(0)
+  })
+
   it('registers the cleanup as a cron', () => {
     expect(Object.keys(crons.crons)).toEqual(['delete expired background jobs'])
   })
