@@ -11,7 +11,8 @@
  * it is given, once, sized to Convex's limits (convex-append.ts).
  */
 import { createJobState, reduceEvents } from '../../../shared/reducer'
-import type { JobEvent } from '../../../shared/events'
+import { emptyMetrics, type JobEvent } from '../../../shared/events'
+import type { FunctionReturnType } from 'convex/server'
 import { MAX_APPEND_BYTES } from '../../../convex/limits'
 import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
@@ -111,6 +112,21 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     return unsubscribe
   }
 
+  /** Ends a job whose creation committed after the caller gave up on it (it never ran). */
+  async function endUnstarted(late: FunctionReturnType<typeof fn.create>): Promise<void> {
+    if (!('record' in late) || !late.created || !late.record.lease) return
+    const end: JobEvent = {
+      type: 'job-end',
+      seq: late.record.lastSeq + 1,
+      at: Date.now(),
+      status: 'failed',
+      error: { code: 'store-unreachable', message: 'Convex stored this job only after its creation had timed out (answered 503), so it never started', failedDuring: 'engine' },
+      metrics: emptyMetrics(),
+    }
+    await appender.appendEvents(late.record.jobId, [end], { epoch: late.record.lease.epoch })
+      .catch(error => (options.onError ?? console.error)(error))
+  }
+
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
     const start = normalizeSeq(afterSeq)
     const events: JobEvent[] = []
@@ -140,7 +156,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       // The global limit is counted before, outside the creation's transaction (see jobs.create).
       const activeNow = createOptions.maxActive === undefined ? undefined : await query(fn.countActive, {})
       // Named field by field: callers may hand a whole JobRecord, and Convex refuses unknown fields.
-      const result = await mutation(fn.create, {
+      const attempt = facade.mutation(fn.create, {
         jobId: record.id,
         userId: record.userId,
         type: record.type,
@@ -157,6 +173,17 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
         ...(createOptions.rate === undefined ? {} : { rate: createOptions.rate }),
       })
+      let result: Awaited<typeof attempt>
+      try {
+        result = await deadline(attempt, 'jobs:create')
+      }
+      catch (error) {
+        // Timed out, it may still commit: the Convex client sends it again after the reconnect.
+        // The caller answered 503 and started nothing, so a job stored that late is ended at once
+        // (recovery would otherwise run it, or fail it as lost, after its lease lapsed).
+        if ((error as { name?: string })?.name === 'ProviderUnavailableError') void attempt.then(late => endUnstarted(late), () => undefined)
+        throw error
+      }
       if ('refused' in result) {
         if (result.refused === 'rate') throw new RateRefusedError(result.retryAfterMs)
         throw new ActiveLimitError(result.refused, result.limit)
