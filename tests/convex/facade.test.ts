@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ConvexPackageMissingError, createConvexClientFacade } from '../../server/lib/providers/convex-facade'
+import { type ConvexFacade, ConvexPackageMissingError, createConvexClientFacade } from '../../server/lib/providers/convex-facade'
+import { ProviderUnavailableError } from '../../server/lib/errors'
 import { ConvexSecretMissingError, ConvexUrlMissingError, createConvexProvider } from '../../server/lib/providers/convex'
 
 const SECRET = 'facade-test-secret-0123456789abcdef'
@@ -7,6 +8,8 @@ const SECRET = 'facade-test-secret-0123456789abcdef'
 /** A stand-in for `ConvexClient` that records what the facade asks of it. */
 class FakeConvexClient {
   static instances: FakeConvexClient[] = []
+  /** When set, every `onUpdate` is answered with it at once (as the client does with a result it holds). */
+  static answer: { value: unknown } | null = null
   calls: Array<[string, unknown, unknown]> = []
   listeners: Array<{ args: unknown, callback: (value: unknown) => void, stopped: boolean }> = []
   closed = false
@@ -24,10 +27,12 @@ class FakeConvexClient {
     return null
   }
 
-  onUpdate(name: unknown, args: unknown, callback: (value: unknown) => void) {
+  onUpdate(name: unknown, args: unknown, callback: (value: unknown) => void, _onError?: (error: Error) => void) {
     this.calls.push(['onUpdate', name, args])
     const listener = { args, callback, stopped: false }
     this.listeners.push(listener)
+    const { answer } = FakeConvexClient
+    if (answer) queueMicrotask(() => listener.stopped || callback(answer.value))
     return () => {
       listener.stopped = true
     }
@@ -42,6 +47,7 @@ describe('convex client facade', () => {
   afterEach(() => {
     vi.doUnmock('convex/browser')
     FakeConvexClient.instances = []
+    FakeConvexClient.answer = null
   })
 
   it('fails at boot without a deployment URL, naming the variable', () => {
@@ -67,6 +73,7 @@ describe('convex client facade', () => {
 
   it('imports the client once, on first use, and forwards calls by function name with the secret', async () => {
     vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
+    FakeConvexClient.answer = { value: 0 }
     const facade = createConvexClientFacade('https://example.convex.cloud', SECRET)
     expect(FakeConvexClient.instances).toHaveLength(0)
     const provider = createConvexProvider({ facade })
@@ -77,9 +84,52 @@ describe('convex client facade', () => {
     expect(FakeConvexClient.instances).toHaveLength(1)
     expect(client!.url).toBe('https://example.convex.cloud')
     expect(client!.calls).toEqual([
-      ['query', 'jobs:countActive', { userId: 'user-1', secret: SECRET }],
+      // A query the provider makes goes through onUpdate, so it can be dropped at its time limit.
+      ['onUpdate', 'jobs:countActive', { userId: 'user-1', secret: SECRET }],
       ['mutation', 'leases:claimLease', { jobId: 'job-1', instanceId: 'instance-a', leaseMs: 1_000, secret: SECRET }],
     ])
+  })
+
+  it('drops a one-shot query from the client when its caller gives up (the client would keep it until the reconnect)', async () => {
+    vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
+    const facade = createConvexClientFacade('https://example.convex.cloud', SECRET)
+    await facade.ready!()
+    const [client] = FakeConvexClient.instances
+    const answered = facade.query('jobs:get' as never, { jobId: 'a' } as never, { signal: new AbortController().signal })
+    await vi.waitFor(() => expect(client!.listeners).toHaveLength(1))
+    client!.listeners[0]!.callback({ jobId: 'a' })
+    expect(await answered).toEqual({ jobId: 'a' })
+    expect(client!.listeners[0]!.stopped).toBe(true)
+
+    const giveUp = new AbortController()
+    const abandoned = facade.query('jobs:get' as never, { jobId: 'b' } as never, { signal: giveUp.signal }).catch((error: unknown) => error)
+    await vi.waitFor(() => expect(client!.listeners).toHaveLength(2))
+    giveUp.abort(new Error('timed out'))
+    expect(await abandoned).toMatchObject({ message: 'timed out' })
+    expect(client!.listeners[1]!.stopped).toBe(true)
+  })
+
+  it('gives up on a query at its time limit, so the client drops it', async () => {
+    vi.useFakeTimers()
+    try {
+      const signals: AbortSignal[] = []
+      const silent: ConvexFacade = {
+        query: (_query, _args, options) => {
+          signals.push(options!.signal!)
+          return new Promise(() => {})
+        },
+        mutation: () => new Promise(() => {}),
+        subscribe: () => () => {},
+      }
+      const provider = createConvexProvider({ facade: silent, timeoutMs: 1_000 })
+      const failed = provider.get('job-1').catch((error: unknown) => error)
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect(await failed).toBeInstanceOf(ProviderUnavailableError)
+      expect(signals.map(signal => signal.aborted)).toEqual([true])
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 
   it('subscribes through onUpdate, and a subscription stopped before the client loaded never starts', async () => {

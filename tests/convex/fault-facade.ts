@@ -3,7 +3,7 @@
  * `disconnect()` makes Convex unreachable (calls wait, as the Convex client's do while it
  * reconnects; subscriptions get nothing), `reconnect()` brings it back the way the client does —
  * the mutations it had not heard back about are sent once each, in the order made, then the
- * waiting queries run and every subscription gets its latest result. A call may also be made to
+ * waiting queries not given up on (their `signal`) run and every subscription gets its latest result. A call may also be made to
  * fail once with `failNext`. Every call is recorded.
  */
 import type { FunctionReference } from 'convex/server'
@@ -41,7 +41,7 @@ export function createFaultyFacade(inner: ConvexFacade): FaultyFacade {
   const failures = new Map<string, Error>()
   const subscriptions = new Set<{ flush: () => void }>()
 
-  function perform<T>(kind: RecordedCall['kind'], reference: FunctionReference<'query' | 'mutation'>, args: object, send: () => Promise<T>): Promise<T> {
+  function perform<T>(kind: RecordedCall['kind'], reference: FunctionReference<'query' | 'mutation'>, args: object, send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const name = reference as unknown as string
     calls.push({ kind, name, args: args as Record<string, unknown>, waited: !connected })
     const failure = failures.get(name)
@@ -51,7 +51,13 @@ export function createFaultyFacade(inner: ConvexFacade): FaultyFacade {
     }
     if (connected) return send()
     return new Promise<T>((resolve, reject) => {
-      waiting.push({ run: () => send().then(resolve, reject) })
+      const entry = { run: () => send().then(resolve, reject) }
+      waiting.push(entry)
+      // A query its caller gave up on is dropped, as the Convex client facade drops it; a mutation is kept.
+      signal?.addEventListener('abort', () => {
+        waiting = waiting.filter(other => other !== entry)
+        reject(signal.reason)
+      }, { once: true })
     })
   }
 
@@ -62,8 +68,8 @@ export function createFaultyFacade(inner: ConvexFacade): FaultyFacade {
     get connected() {
       return connected
     },
-    query(query, args) {
-      return perform('query', query, args, () => inner.query(query, args))
+    query(query, args, options) {
+      return perform('query', query, args, () => inner.query(query, args), options?.signal)
     },
     mutation(mutation, args) {
       return perform('mutation', mutation, args, () => inner.mutation(mutation, args))

@@ -37,17 +37,17 @@ describe('heartbeats through a Convex outage', () => {
     await provider.create(job)
     faulty.disconnect()
     for (let beat = 0; beat < 6; beat++) {
-      const outcome = provider.heartbeatLease(job.id, job.lease!, 3_000).then(() => null, (error: unknown) => error)
+      const outcome = provider.heartbeatLease!(job.id, job.lease!, 3_000).then(() => null, (error: unknown) => error)
       await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
       expect(await outcome).toBeInstanceOf(ProviderUnavailableError)
     }
     expect(sentWhileDown(faulty, 'leases:heartbeatLease')).toHaveLength(1)
-    const pending = provider.heartbeatLease(job.id, job.lease!, 3_000)
+    const pending = provider.heartbeatLease!(job.id, job.lease!, 3_000)
     await faulty.reconnect()
     // Sent once the outstanding one was answered: a fresh answer, not the stale one's.
     expect(await pending).toBe(true)
     expect(faulty.calls.filter(call => call.name === 'leases:heartbeatLease')).toHaveLength(2)
-    expect(await provider.heartbeatLease(job.id, job.lease!, 3_000)).toBe(true)
+    expect(await provider.heartbeatLease!(job.id, job.lease!, 3_000)).toBe(true)
   })
 
   it('a running job and its instance send one heartbeat each while Convex is down, and the job carries on after the reconnect', async () => {

@@ -13,7 +13,11 @@ export type ServerArgs<Function extends FunctionReference<'query' | 'mutation'>>
 
 /** What the provider calls on Convex. */
 export interface ConvexFacade {
-  query<Query extends FunctionReference<'query'>>(query: Query, args: ServerArgs<Query>): Promise<FunctionReturnType<Query>>
+  /**
+   * Runs a query once. `signal` gives up on it: the query is dropped from the client (its promise
+   * rejects), so one the caller stopped waiting for is not kept, nor run at the reconnect.
+   */
+  query<Query extends FunctionReference<'query'>>(query: Query, args: ServerArgs<Query>, options?: { signal?: AbortSignal }): Promise<FunctionReturnType<Query>>
   mutation<Mutation extends FunctionReference<'mutation'>>(mutation: Mutation, args: ServerArgs<Mutation>): Promise<FunctionReturnType<Mutation>>
   /**
    * Calls `onUpdate` with the query's result now and whenever it may have changed. Results can
@@ -91,8 +95,38 @@ export function createConvexClientFacade(url: string, secret: string): ConvexFac
   const send = <Args extends object>(args: Args) => withSecret(args, secret) as FunctionArgs<AnyReference>
   const redacted = (error: unknown) => { throw redactSecret(error, secret) }
   return {
-    async query(query, args) {
-      return await (await load()).query(query, send(args)).catch(redacted)
+    async query(query, args, options = {}) {
+      const instance = await load()
+      const { signal } = options
+      if (!signal) return await instance.query(query, send(args)).catch(redacted)
+      signal.throwIfAborted()
+      // `ConvexClient.query` keeps its subscription until a result comes: through an outage, every
+      // query that timed out would wait there and run at the reconnect. Through `onUpdate` it can
+      // be dropped when the caller gives up.
+      return await new Promise<FunctionReturnType<typeof query>>((resolve, reject) => {
+        let unsubscribe: (() => void) | undefined
+        let done = false
+        const finish = () => {
+          done = true
+          signal.removeEventListener('abort', abandon)
+          unsubscribe?.()
+        }
+        const abandon = () => {
+          finish()
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', abandon, { once: true })
+        const stop = instance.onUpdate(query, send(args), (value) => {
+          finish()
+          resolve(value)
+        }, (error) => {
+          finish()
+          reject(error)
+        })
+        // The current value may have been delivered already (synchronously).
+        if (done) stop()
+        else unsubscribe = stop
+      }).catch(redacted)
     },
     async mutation(mutation, args) {
       return await (await load()).mutation(mutation, send(args)).catch(redacted)

@@ -96,7 +96,12 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   })
   // Every one-shot call has a time limit; subscriptions wait for the connection to come back.
   const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds)), what)
-  const query: ConvexFacade['query'] = (reference, args) => deadline(facade.query(reference, args), reference as unknown as string)
+  const query: ConvexFacade['query'] = (reference, args) => {
+    // Given up on at its time limit: the client drops it instead of keeping it for the reconnect.
+    const abandon = new AbortController()
+    return deadline(facade.query(reference, args, { signal: abandon.signal }), reference as unknown as string)
+      .finally(() => abandon.abort(new Error('no longer waited for')))
+  }
   const mutation: ConvexFacade['mutation'] = (reference, args) => deadline(facade.mutation(reference, args), reference as unknown as string)
   const appender = createConvexAppender({ facade, deadline })
   // Heartbeats come on timers: through an outage, one outstanding per lease or instance, not one per beat.
