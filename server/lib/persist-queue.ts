@@ -122,40 +122,48 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   }
 
   async function writeLoop(): Promise<void> {
-    while (pending.length > 0 && !outcome) {
-      const batch = takeBatch()
-      try {
-        writes++
-        const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
-        const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
-        if (outcome) return
-        // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
-        // timeout): a refusal whose log ends inside what is pending means those events landed.
-        const landedCount = result.ok || failures === 0 ? 0 : await landedBefore(result.reason, result.lastSeq)
-        if (outcome) return
-        if (landedCount > 0) {
-          acknowledge(landedCount)
-          failures = 0
-          options.onRecovered?.()
-          continue
+    try {
+      while (pending.length > 0 && !outcome) {
+        const batch = takeBatch()
+        try {
+          writes++
+          const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
+          const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
+          if (outcome) return
+          // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
+          // timeout): a refusal whose log ends inside what is pending means those events landed.
+          const landedCount = result.ok || failures === 0 ? 0 : await landedBefore(result.reason, result.lastSeq)
+          if (outcome) return
+          if (landedCount > 0) {
+            acknowledge(landedCount)
+            failures = 0
+            options.onRecovered?.()
+            continue
+          }
+          if (!result.ok) {
+            outcome = 'refused'
+            settleWaiters()
+            options.onRefused(result.reason)
+            return
+          }
         }
-        if (!result.ok) {
-          outcome = 'refused'
-          settleWaiters()
-          options.onRefused(result.reason)
+        catch (error) {
+          // Keep the events (in order) and retry later: nothing is lost on a passing fault.
+          failures++
+          options.onError(error)
+          scheduleRetry()
           return
         }
+        if (failures > 0) options.onRecovered?.()
+        failures = 0
+        acknowledge(batch.length)
       }
-      catch (error) {
-        // Keep the events (in order) and retry later: nothing is lost on a passing fault.
-        failures++
-        options.onError(error)
-        scheduleRetry()
-        return
-      }
-      if (failures > 0) options.onRecovered?.()
-      failures = 0
-      acknowledge(batch.length)
+    }
+    finally {
+      // In the same step as the loop's last look at `pending`, so that an event pushed after it
+      // starts a write of its own. Cleared a microtask later, such an event was left pending until
+      // the next push or flush: for a job that waits for an answer, its question and `waiting`.
+      writing = false
     }
   }
 
@@ -196,9 +204,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     cancelTimer?.()
     cancelTimer = null
     writing = true
-    void writeLoop().finally(() => {
-      writing = false
-      // Events pushed during the last write wait for the next trigger, unless someone flushes.
+    void writeLoop().then(() => {
+      // Deltas pushed during the last write wait for their timer, unless someone flushes.
       if (pending.length > 0 && waiters.length > 0) start()
     })
   }

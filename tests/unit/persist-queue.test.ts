@@ -119,6 +119,25 @@ describe('persist queue', () => {
     expect(stored.flat()[0]).toMatchObject({ fromSeq: 1, text: 'ab' })
   })
 
+  it('writes a boundary event pushed just as the previous write ends, without another push or a flush', async () => {
+    // A tool call's approval: the call is written, and its question and the `waiting` status are
+    // pushed a microtask or more later. Left pending, the store never had them while the job waited
+    // (GET /api/jobs?status=waiting missed it; other instances did not see the question).
+    const waiting = (seq: number): JobEvent => ({ type: 'job-status', seq, at: 1, status: 'waiting' })
+    for (const intervalMs of [0, 500]) {
+      for (let ticks = 0; ticks <= 6; ticks++) {
+        const { provider, stored } = flakyProvider()
+        const { queue } = queueOver(provider, intervalMs)
+        queue.push(waiting(1))
+        for (let tick = 0; tick < ticks; tick++) await Promise.resolve()
+        queue.push(waiting(2))
+        for (let tick = 0; tick < 20; tick++) await Promise.resolve()
+        expect({ intervalMs, ticks, stored: stored.flat().map(event => event.seq) }).toEqual({ intervalMs, ticks, stored: [1, 2] })
+        expect(queue.pendingCount).toBe(0)
+      }
+    }
+  })
+
   it('splits what is pending into writes under the provider\'s maxBatchBytes', async () => {
     const big = 'x'.repeat(300)
     const { provider, stored } = flakyProvider({ maxBatchBytes: 1_000 })
