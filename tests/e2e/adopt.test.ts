@@ -1,15 +1,16 @@
 /**
  * An existing app that adds `extends: ['nuxt-background-jobs']` (tests/fixtures/adopt: its own
  * home page, a job page that calls `connect()` in setup, a page that subscribes to notifications
- * in setup, and one tool) gets the engine and nothing it did not ask for, built for production the
- * way a user builds it; SSR of those pages keeps nothing in the server process. Also the
+ * in setup, two tools — one needs approval — and docs/workflows.md's workflow) gets the engine and
+ * nothing it did not ask for, built for production the way a user builds it; SSR of those pages
+ * keeps nothing in the server process; its jobs that wait for a human are listed as waiting. Also the
  * production defaults: no API key → 503 naming the variable;
  * anonymous users off → 401; boot errors naming the key for settings that make no sense; a
  * malformed cookie is no cookie.
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient } from '../support/http-client'
+import { askedIn, createClient } from '../support/http-client'
 import type { ServerProcess } from '../support/server-process'
 import { buildAppCopy, ROOT, startServerProcess } from '../support/server-process'
 
@@ -108,12 +109,48 @@ describe('an app that extends the layer', () => {
     expect(response.status).toBe(404)
   })
 
-  it('offers only its own tool and no workflows', async () => {
+  it('offers only its own tools and workflow', async () => {
     const { status, body: json } = await createClient(app.url).get('/api/jobs/catalog')
     expect(status).toBe(200)
-    expect(json.tools.map((tool: { name: string }) => tool.name)).toEqual(['acme_lookup'])
-    expect(json.workflows).toEqual([])
+    expect(json.tools.map((tool: { name: string }) => tool.name)).toEqual(['acme_lookup', 'acme_refund'])
+    expect(json.workflows.map((workflow: { name: string }) => workflow.name)).toEqual(['research-report'])
     expect(json.model.scripted).toBe(false)
+  })
+
+  it('a job waiting for a human is listed as waiting (a tool approval, docs/workflows.md\'s question) and takes the answers docs/client.md sends', async () => {
+    const scripted = await start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' })
+    try {
+      const client = await createClient(scripted.url).init()
+      const { body: chat } = await client.post('/api/jobs', { messages: [{ role: 'user', content: 'acme_refund please' }] })
+      const chatStream = await client.stream(chat.streamUrl)
+      const approval = askedIn(await chatStream.waitFor(frame => askedIn(frame) !== undefined))!
+      const { body: workflow } = await client.post('/api/jobs', { workflow: 'research-report', input: { topic: 'tides' } })
+      const workflowStream = await client.stream(workflow.streamUrl)
+      const question = askedIn(await workflowStream.waitFor(frame => askedIn(frame) !== undefined))!
+      // The store had them as `running` (their `waiting` was left unwritten): a filter on waiting missed both.
+      const { body: waiting } = await client.get('/api/jobs?status=waiting')
+      expect(waiting.jobs.map((job: { id: string }) => job.id).sort()).toEqual([chat.id, workflow.id].sort())
+      const { body: running } = await client.get('/api/jobs?status=running')
+      expect(running.jobs).toEqual([])
+
+      expect((await client.post(`/api/jobs/${chat.id}/input`, { requestId: approval, answer: 'approve' })).status).toBe(200)
+      // A workflow's question takes what its schema accepts: 'approve' is a 400 naming the problem.
+      const wrong = await client.post(`/api/jobs/${workflow.id}/input`, { requestId: question, answer: 'approve' })
+      expect(wrong.status).toBe(400)
+      expect(wrong.body.message).toContain('expected object')
+      expect((await client.post(`/api/jobs/${workflow.id}/input`, { requestId: question, answer: { approved: true } })).status).toBe(200)
+      expect((await chatStream.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+      expect((await workflowStream.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
+      const { body: read } = await client.get(`/api/jobs/${workflow.id}`)
+      expect(read.state.executionOrder).toEqual(['research', 'draft', 'approval', 'review', 'final'])
+      expect(read.state.content).toContain('## Report: tides')
+      const { body: refunded } = await client.get(`/api/jobs/${chat.id}`)
+      expect(refunded.state.toolCalls[0]).toMatchObject({ name: 'acme_refund', status: 'completed', result: { order: 'A-1', refundedCents: 5_000 } })
+      expect((await client.get('/api/jobs?status=waiting')).body.jobs).toEqual([])
+    }
+    finally {
+      await scripted.stop()
+    }
   })
 
   it('with no API key, job creation is a 503 naming the variable (never a scripted answer)', async () => {
