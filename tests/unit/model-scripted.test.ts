@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 import { resolveConfig, SCRIPTED_MODEL } from '../../server/lib/config'
 import type { ChatMessage } from '../../server/lib/providers/types'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
@@ -229,6 +230,43 @@ describe('scripted model: reading the prompt', () => {
     const offered = new Set(['calculate'])
     expect(planToolSteps('Please calculate 2+3.', offered)).toEqual([[{ name: 'calculate', args: { expression: '2+3' } }]])
     expect(planToolSteps('calculate 1.5*2', offered)).toEqual([[{ name: 'calculate', args: { expression: '1.5*2' } }]])
+  })
+})
+
+describe('scripted model: an app\'s tool named in the prompt', () => {
+  // What the registry offers the model: the input side of the tool's zod parameters.
+  const offer = (name: string, parameters: z.ZodObject): ModelTool => {
+    const { $schema: _schema, ...schema } = z.toJSONSchema(parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+    return { type: 'function', function: { name, description: name, parameters: schema } }
+  }
+
+  it('gets sample arguments its own schema accepts, so a tool with required parameters runs offline', async () => {
+    const schemas = {
+      // docs/tools.md's get_weather
+      get_weather: z.object({ city: z.string().describe('City name') }),
+      book_room: z.object({
+        hotel: z.string().min(12),
+        nights: z.number().int().min(2),
+        rate: z.number().gt(50),
+        breakfast: z.boolean(),
+        view: z.enum(['sea', 'garden']),
+        guests: z.array(z.object({ name: z.string() })).min(1),
+        address: z.object({ street: z.string(), zip: z.string().optional() }),
+        note: z.string().optional(),
+        currency: z.string().default('EUR'),
+        pet: z.string().nullable(),
+      }),
+      ping: z.object({}),
+    }
+    const tools = Object.entries(schemas).map(([name, parameters]) => offer(name, parameters))
+    for (const [name, parameters] of Object.entries(schemas)) {
+      const { calls } = await round([user(`Use ${name} now`)], tools)
+      expect(calls.map(call => call.name)).toEqual([name])
+      const args = JSON.parse(calls[0]!.arguments)
+      expect(parameters.safeParse(args).error).toBeUndefined()
+    }
+    const { calls } = await round([user('Use get_weather now')], tools)
+    expect(JSON.parse(calls[0]!.arguments)).toEqual({ city: 'example' })
   })
 })
 

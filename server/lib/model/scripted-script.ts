@@ -4,6 +4,7 @@
  */
 import { cutTextWith } from '../../../shared/cut-text'
 import type { ChatMessage } from '../providers/types'
+import { sampleArguments } from './scripted-arguments'
 import type { ModelTool } from './types'
 
 /**
@@ -51,7 +52,8 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
   const sinceUser = messages.slice(lastUserIndex + 1)
   const stepsDone = sinceUser.filter(message => message.role === 'assistant' && message.tool_calls?.length).length
   const offered = new Set((request.tools ?? []).map(tool => tool.function.name))
-  const steps = planToolSteps(prompt, offered)
+  const parameters = new Map((request.tools ?? []).map(tool => [tool.function.name, tool.function.parameters]))
+  const steps = planToolSteps(prompt, offered, parameters)
   const label = messages.some(message => message.role === 'assistant') ? [] : [`${SCRIPTED_LABEL}\n\n`]
 
   const step = steps[stepsDone]
@@ -94,8 +96,11 @@ function toolHint(offered: Set<string>): string {
   return `To see tools at work, ${list}.`
 }
 
-/** The tool steps a prompt asks for, in order; only tools that were offered. */
-export function planToolSteps(prompt: string, offered: Set<string>): ScriptedCall[][] {
+/**
+ * The tool steps a prompt asks for, in order; only tools that were offered. A tool named in the
+ * prompt gets sample arguments made from its `parameters` schema (scripted-arguments.ts).
+ */
+export function planToolSteps(prompt: string, offered: Set<string>, parameters: Map<string, unknown> = new Map()): ScriptedCall[][] {
   const lower = prompt.toLowerCase()
   const calls: ScriptedCall[] = []
   const want = (name: string, args: Record<string, unknown>) => {
@@ -111,7 +116,7 @@ export function planToolSteps(prompt: string, offered: Set<string>): ScriptedCal
   }
   // App-defined tools can be exercised offline by naming them in the prompt.
   for (const name of offered) {
-    if (prompt.includes(name)) want(name, {})
+    if (prompt.includes(name)) want(name, sampleArguments(parameters.get(name)))
   }
   if (!calls.length) return []
   return /\b(?:both|parallel)\b/.test(lower) ? [calls] : calls.map(call => [call])
