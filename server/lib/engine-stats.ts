@@ -1,7 +1,7 @@
 /**
  * The engine's counts of what it holds (runs, viewers, timers, pending inputs, notification sinks,
- * isolated calls, events not yet stored): every one returns to zero when nothing runs and nobody watches — the leak check
- * of the tests, the benchmarks and the metrics route.
+ * isolated calls, events not yet stored): every one returns to zero when nothing runs and nobody
+ * watches — the leak check of the tests, the benchmarks and the metrics route.
  */
 import type { EngineStats } from './engine-types'
 import type { ToolIsolation } from './isolation/tool-pool'
