@@ -16,6 +16,9 @@ export type ActiveStatus = Exclude<JobStatus, TerminalStatus>
 /** The statuses a job never leaves, as a list. */
 export const TERMINAL_STATUSES: readonly TerminalStatus[] = ['completed', 'failed', 'aborted']
 
+/** The statuses of a job still going, as a list (a filter for the jobs to reattach to or abort). */
+export const ACTIVE_STATUSES: readonly ActiveStatus[] = ['queued', 'running', 'waiting']
+
 /** Every job status, as a list (for validation). */
 export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'waiting', 'completed', 'failed', 'aborted']
 

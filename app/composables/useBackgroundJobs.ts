@@ -6,6 +6,7 @@
  */
 import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
+import { ACTIVE_STATUSES } from '../../shared/events'
 import type { DeleteJobAnswer, DeleteThreadResult, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import type { DeletedJobListener } from '../lib/deleted-jobs'
@@ -26,7 +27,7 @@ export interface JobListQuery {
 }
 
 /** Statuses of a job still going. */
-export const ACTIVE_JOB_STATUSES: JobStatus[] = ['queued', 'running', 'waiting']
+export const ACTIVE_JOB_STATUSES: JobStatus[] = [...ACTIVE_STATUSES]
 
 /** Network errors and 5xx are retried this many times, with the same idempotency key. */
 const START_RETRIES = 2

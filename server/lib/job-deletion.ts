@@ -5,7 +5,7 @@
  * (the provider's compare-and-set); each deleted job is announced on the user's notification
  * streams (here at once, elsewhere through the user feed) and counted.
  */
-import { isTerminalStatus, JOB_STATUSES, TERMINAL_STATUSES } from '../../shared/events'
+import { ACTIVE_STATUSES, isTerminalStatus, TERMINAL_STATUSES } from '../../shared/events'
 import type { DeleteThreadResult } from '../../shared/api-types'
 import { JobActiveError, JobNotFoundError } from './errors'
 import type { Logger } from './logger'
@@ -84,7 +84,7 @@ export function createJobDeletion(options: JobDeletionOptions) {
       if (page.length < limit || fresh.length === 0) break
     }
     const more = deleted.length >= THREAD_DELETE_MAX
-    const going = await provider.list({ userId, threadId, status: JOB_STATUSES.filter(status => !isTerminalStatus(status)), limit: ACTIVE_NAMED_MAX })
+    const going = await provider.list({ userId, threadId, status: [...ACTIVE_STATUSES], limit: ACTIVE_NAMED_MAX })
     const active = [...new Set([...going.map(record => record.id), ...stillEnding])]
     return { deleted, active, more }
   }

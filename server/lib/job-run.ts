@@ -72,19 +72,21 @@ export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {
     return { status: 'failed', error: { code: error.code, message: error.message, ...error.details } }
   }
   if (error instanceof ModelError) return { status: 'failed', error: { code: error.code, message: error.message, failedDuring: 'model' } }
-  // The layer's own errors say what went wrong in words meant for the user.
-  if (error instanceof BackgroundJobsError) return { status: 'failed', error: { code: 'internal-error', message: error.message, failedDuring: 'engine' } }
-  // Anything else is unexpected (a bug, a driver's error): its text can name hosts, paths or
-  // queries, so the job (which its user reads) says only that; the run logs the error itself.
-  return { status: 'failed', error: { code: 'internal-error', message: INTERNAL_ERROR_MESSAGE, failedDuring: 'engine' } }
+  // An unexpected error's text can name hosts, paths or queries, so the job (which its user reads)
+  // says only that; the run logs the error itself. The layer's own errors are worded for the user.
+  const message = isUnexpectedError(error) ? INTERNAL_ERROR_MESSAGE : (error as Error).message
+  return { status: 'failed', error: { code: 'internal-error', message, failedDuring: 'engine' } }
 }
 
 /** What a job that failed on an unexpected error tells its user (the server logs the error). */
 export const INTERNAL_ERROR_MESSAGE = 'The job stopped on an unexpected server error (logged on the server with the job id)'
 
-/** True when a run's failure is unexpected: the run logs the error itself (`outcomeOf` keeps its text out of the job). */
-export function isUnexpectedFailure(error: unknown, signal: AbortSignal): boolean {
-  return !signal.aborted && !(error instanceof JobAbortedError) && !(error instanceof JobFailure) && !(error instanceof ModelError) && !(error instanceof BackgroundJobsError)
+/**
+ * True for an error none of the layer's own failures explains (a bug, a driver's error): `outcomeOf`
+ * keeps its text out of the job, and the run logs it.
+ */
+export function isUnexpectedError(error: unknown): boolean {
+  return !(error instanceof JobAbortedError || error instanceof JobFailure || error instanceof ModelError || error instanceof BackgroundJobsError)
 }
 
 /** Adds partial metrics into a run's totals. */

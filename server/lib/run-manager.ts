@@ -12,7 +12,7 @@ import type { BackgroundJobsConfig } from './config'
 import type { JobRunners } from './engine-types'
 import { InvalidRequestError, JobAbortedError } from './errors'
 import type { JobRun, RunOutcome } from './job-run'
-import { createJobRun, isUnexpectedFailure, outcomeOf, releaseRun } from './job-run'
+import { createJobRun, isUnexpectedError, outcomeOf, releaseRun } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
@@ -198,7 +198,7 @@ export function createRunManager(options: RunManagerOptions) {
       catch (error) {
         outcome = outcomeOf(error, run.controller.signal)
         // The job says only that it failed unexpectedly: the error itself goes to the log.
-        if (isUnexpectedFailure(error, run.controller.signal)) logger.error('job failed on an unexpected error', { jobId: record.id, error })
+        if (!run.controller.signal.aborted && isUnexpectedError(error)) logger.error('job failed on an unexpected error', { jobId: record.id, error })
       }
       try {
         await endRun(run, outcome)

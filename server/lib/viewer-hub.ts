@@ -196,27 +196,30 @@ export function createViewerHub(options: ViewerHubOptions) {
     return track(viewer, record.id, remove)
   }
 
-  async function attachFinished(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
-    const log = await storedLog(record)
-    const frames = catchUpFrames(log, after)
-    sendCatchUp(sink, frames)
-    return { detach: () => {}, open: false, upToDate: frames.length === 0 }
+  /**
+   * The whole log of a job that is neither live here nor followed from elsewhere (it has ended):
+   * from memory when it ended here (maybe not written yet: the live log is complete), else from
+   * the store. Null when an attach follows the job live.
+   */
+  function endedLog(record: JobRecord): HeldLog | Promise<HeldLog> | null {
+    const run = runs.get(record.id)
+    if (run && !run.live.ended && !run.abandoned) return null
+    if (!run && !isTerminalStatus(record.status) && provider.subscribe) return null
+    return run && run.live.ended ? liveLog(run) : storedLog(record)
   }
 
   return {
     heartbeat: heartbeatSet,
     /** Attaches a sink to a job the caller was authorized for. */
     async attach(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
-      const run = runs.get(record.id)
-      if (run && !run.live.ended && !run.abandoned) return attachLive(run, sink, after)
-      if (!run && !isTerminalStatus(record.status) && provider.subscribe) return attachRemote(record, sink, after)
-      if (run && run.live.ended) {
-        // Ended here but maybe not written yet: serve from the live log, which is complete.
-        const frames = catchUpFrames(liveLog(run), after)
-        sendCatchUp(sink, frames)
-        return { detach: () => {}, open: false, upToDate: frames.length === 0 }
+      const log = endedLog(record)
+      if (log === null) {
+        const run = runs.get(record.id)
+        return run ? attachLive(run, sink, after) : attachRemote(record, sink, after)
       }
-      return attachFinished(record, sink, after)
+      const frames = catchUpFrames(log instanceof Promise ? await log : log, after)
+      sendCatchUp(sink, frames)
+      return { detach: () => {}, open: false, upToDate: frames.length === 0 }
     },
     /**
      * Whether `attach` from `after` would find the viewer up to date (the route's 204), read the
@@ -224,13 +227,10 @@ export function createViewerHub(options: ViewerHubOptions) {
      */
     async upToDate(record: JobRecord, after: StreamPosition | null): Promise<boolean> {
       if (after === null) return false
-      const run = runs.get(record.id)
-      if (run && !run.live.ended && !run.abandoned) return false
-      if (!run && !isTerminalStatus(record.status) && provider.subscribe) return false
-      if (run && run.live.ended) return catchUpFrames(liveLog(run), after).length === 0
       // Only a position at the stored log's end can be up to date: no need to read it otherwise.
-      if (!run && after.seq !== record.lastSeq) return false
-      return catchUpFrames(await storedLog(record), after).length === 0
+      if (!runs.has(record.id) && after.seq !== record.lastSeq) return false
+      const log = endedLog(record)
+      return log !== null && catchUpFrames(await log, after).length === 0
     },
     /** Hook for committed events: the ops counters (server/lib/metrics.ts). */
     onCommit(run: JobRun, event: JobEvent) {

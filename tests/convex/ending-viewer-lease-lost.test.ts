@@ -10,9 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
-import type { ProviderOutage } from '../support/provider-outage'
-import { withOutage } from '../support/provider-outage'
-import { createRecordingSink, wait } from '../support/engine-harness'
+import { outageWrap, partsChat } from '../support/provider-outage'
+import { createRecordingSink } from '../support/engine-harness'
 import { createBackend } from './backend'
 import { createEngineNode } from './engine-node'
 
@@ -31,22 +30,9 @@ describe('a viewer of an ending run whose job is taken over', () => {
 
   it('is served from memory while the lease holds, then closed without the refused end; reconnecting, it gets the stored end', async () => {
     const backend = createBackend()
-    let outage!: ProviderOutage
-    const a = createEngineNode(backend, {
-      instanceId: 'A',
-      config,
-      chat: async (context) => {
-        for (let part = 0; part < 3; part++) {
-          context.text(`part ${part} `)
-          await wait(100, context.signal)
-        }
-      },
-      wrap: (provider) => {
-        const made = withOutage(provider)
-        outage = made.outage
-        return made.wrapped
-      },
-    })
+    const switched = outageWrap()
+    const a = createEngineNode(backend, { instanceId: 'A', config, chat: partsChat(3), wrap: switched.wrap })
+    const { outage } = switched
     const b = createEngineNode(backend, { instanceId: 'B', config })
     const { job } = await a.engine.createJob('u1', { request: chat })
     await vi.advanceTimersByTimeAsync(50)

@@ -4,6 +4,7 @@
  */
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import type { JobProvider } from '../../server/lib/providers/types'
+import type { RunContext } from '../../server/lib/run-context'
 import { createTestEngine, wait } from './engine-harness'
 
 /** What a test flips and reads: the store is down, and the calls made meanwhile. */
@@ -29,26 +30,35 @@ export function withOutage(provider: JobProvider): { wrapped: JobProvider, outag
   return { wrapped, outage }
 }
 
-/**
- * A test engine whose chat job writes `part 0 `, `part 1 ` … 100 ms apart — `parts` of them, then
- * completes (endless, until aborted, by default) — over a store that fails while `outage.down`.
- */
-export function engineWithOutage(parts = Number.POSITIVE_INFINITY) {
-  let outage!: ProviderOutage
-  const made = createTestEngine({
-    runners: {
-      async chat(context) {
-        for (let part = 0; part < parts; part++) {
-          context.text(`part ${part} `)
-          await wait(100, context.signal)
-        }
-      },
-    },
-    wrap: (inner) => {
+/** A chat runner that writes `part 0 `, `part 1 ` … 100 ms apart — `parts` of them, then completes (endless, until aborted, by default). */
+export function partsChat(parts = Number.POSITIVE_INFINITY) {
+  return async (context: RunContext) => {
+    for (let part = 0; part < parts; part++) {
+      context.text(`part ${part} `)
+      await wait(100, context.signal)
+    }
+  }
+}
+
+/** A `wrap` for a test engine that puts `withOutage` over its provider, and that outage once wrapped. */
+export function outageWrap() {
+  let outage: ProviderOutage | undefined
+  return {
+    wrap: (inner: JobProvider) => {
       const made = withOutage(inner)
       outage = made.outage
       return made.wrapped
     },
-  })
-  return { ...made, outage }
+    get outage(): ProviderOutage {
+      if (!outage) throw new Error('outageWrap: no provider was wrapped yet')
+      return outage
+    },
+  }
+}
+
+/** A test engine whose chat job writes `partsChat(parts)` over a store that fails while `outage.down`. */
+export function engineWithOutage(parts = Number.POSITIVE_INFINITY) {
+  const switched = outageWrap()
+  const made = createTestEngine({ runners: { chat: partsChat(parts) }, wrap: switched.wrap })
+  return { ...made, outage: switched.outage }
 }

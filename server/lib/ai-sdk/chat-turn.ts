@@ -3,6 +3,7 @@
  * only), a new turn started as a background job, and approvals answered on the job that waits
  * for them. Limits, flags and errors are those of the native routes.
  */
+import { ACTIVE_STATUSES } from '../../../shared/events'
 import { getRequestHeader } from 'h3'
 import type { JobState } from '../../../shared/reducer'
 import { createJobState } from '../../../shared/reducer'
@@ -17,7 +18,7 @@ import { toPlainMessages } from './chat-request'
 
 /** The chat's jobs that are still going, newest first (another user's chat has none). */
 export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatId: string): Promise<JobSummary[]> {
-  const jobs = await engine.listJobs(userId, { threadId: chatId, status: ['queued', 'running', 'waiting'] })
+  const jobs = await engine.listJobs(userId, { threadId: chatId, status: [...ACTIVE_STATUSES] })
   return jobs.filter(job => job.type === 'chat')
 }
 
