@@ -43,6 +43,13 @@ export interface BackgroundJobsConfig {
    */
   trustedOrigins: string
   /**
+   * How many reverse proxies in front of the app append the client's address to
+   * `X-Forwarded-For`: the client address is that many entries from its right end. 0 (no proxy)
+   * uses the connection's address, and `X-Forwarded-For` is never read. Only
+   * `limits.anonymousCreatePerMinute` uses the client address. @default 0
+   */
+  trustedProxies: number
+  /**
    * Nitro presets (comma-separated names) to build and run on although the layer refuses them:
    * serverless, edge and static presets stop the build, `node-cluster` with the `memory` provider
    * and several workers stops the boot (docs/ops.md, "Where it runs"). Only for a deployment you
@@ -152,6 +159,13 @@ export interface BackgroundJobsConfig {
     inputPerMinute: number
     /** Job deletions (`DELETE /api/jobs/:id`) per user per minute. @default 120 */
     deletePerMinute: number
+    /**
+     * Job creations per minute by anonymous users from one client address (an IPv4 address, an
+     * IPv6 /64), across instances: a client that drops its cookie is a new anonymous user each
+     * time, which `createPerMinute` cannot hold back. Behind a proxy, set `trustedProxies`. 0 = off.
+     * @default 0
+     */
+    anonymousCreatePerMinute: number
   }
   stream: {
     /** Text deltas within this window are merged into one event; one after a quiet window goes out at once and starts it (0 = off). @default 50 */

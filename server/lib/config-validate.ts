@@ -28,6 +28,8 @@ const ZERO_ALLOWED = new Set([
   'limits.createPerMinute',
   'limits.inputPerMinute',
   'limits.deletePerMinute',
+  'limits.anonymousCreatePerMinute',
+  'trustedProxies',
   'stream.batchWindowMs',
   'persist.intervalMs',
   'persist.bytes',

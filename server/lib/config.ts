@@ -29,6 +29,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   cookieSecret: '',
   allowAnonymous: true,
   trustedOrigins: '',
+  trustedProxies: 0,
   allowPreset: '',
   upstream: {
     baseUrl: DEFAULT_UPSTREAM_BASE_URL,
@@ -70,6 +71,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     createPerMinute: 60,
     inputPerMinute: 120,
     deletePerMinute: 120,
+    anonymousCreatePerMinute: 0,
   },
   stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
   persist: { intervalMs: 0, bytes: 1024, maxPendingBytes: 8_388_608 },

@@ -17,13 +17,15 @@ export const RATE_LIMITS = {
   create: { setting: 'createPerMinute', what: 'job creations' },
   input: { setting: 'inputPerMinute', what: 'input answers' },
   delete: { setting: 'deletePerMinute', what: 'job deletions' },
+  // Counted per client address, not per user (http/anonymous-creation.ts).
+  anonymousCreate: { setting: 'anonymousCreatePerMinute', what: 'job creations by anonymous users from this address' },
 } as const
 
 /** What a rate limit counts. */
 export type RateLimitKind = keyof typeof RATE_LIMITS
 
 /**
- * Counts one request of `userId` against `limit` per minute, or throws `RateLimitError` (429,
+ * Counts one request of `userId` (for `anonymousCreate`, a client address) against `limit` per minute, or throws `RateLimitError` (429,
  * naming the setting and when to retry). A limit ≤ 0 turns it off.
  */
 export async function limitRate(provider: Pick<JobProvider, 'takeRate'>, kind: RateLimitKind, userId: string, limit: number): Promise<void> {

@@ -6,8 +6,10 @@ import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas
 import type { CreateJobInput } from '../../lib/engine-types'
 import { toChatJobInput } from '../../lib/http/chat-job-input'
 import { FeatureDisabledError } from '../../lib/errors'
+import { limitAnonymousCreation } from '../../lib/http/anonymous-creation'
 
-export default defineJobsHandler(async ({ event, engine, userId, config, flags }) => {
+export default defineJobsHandler(async (context) => {
+  const { event, engine, userId, config, flags } = context
   const body = await readJsonBody(event, config.limits.maxBodyBytes)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'body: must be a JSON object')
   const idempotencyKey = idempotencyKeyOf(event)
@@ -21,6 +23,7 @@ export default defineJobsHandler(async ({ event, engine, userId, config, flags }
   else {
     input = toChatJobInput(validate(chatJobBodySchema(config), body), config, flags, idempotencyKey)
   }
+  await limitAnonymousCreation(context)
   // The creation rate is counted by the store with the insert: across instances, and never for an
   // idempotent retry or a request a concurrency limit refuses.
   const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true })

@@ -12,6 +12,11 @@ import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
 import type {} from '../hooks'
 
+/** Whether the request's user is the anonymous cookie's (after `resolveUser`). */
+export function isAnonymousRequest(event: H3Event): boolean {
+  return event.context.backgroundJobsAnonymous === true
+}
+
 /** Returns the user id for this request (cached on the event). */
 export async function resolveUser(event: H3Event, config: BackgroundJobsConfig): Promise<string> {
   const cached = event.context.backgroundJobsUserId as string | undefined
@@ -26,5 +31,6 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
   if (!context.userId && !config.allowAnonymous) throw new UnauthenticatedError()
   const userId = context.userId || await anonymousUserId(event, config.cookieSecret)
   event.context.backgroundJobsUserId = userId
+  event.context.backgroundJobsAnonymous = !context.userId
   return userId
 }

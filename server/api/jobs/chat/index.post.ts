@@ -12,6 +12,7 @@ import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
 import { endSupersededApprovals } from '../../../lib/ai-sdk/superseded-approvals'
+import { limitAnonymousCreation } from '../../../lib/http/anonymous-creation'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody } from '../../../lib/http/request'
 import { serveUiStream } from '../../../lib/http/ui-stream'
@@ -26,6 +27,7 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     return serveUiStream(context, job.id, state)
   }
   const input = chatTurnInput(context, intent.request)
+  await limitAnonymousCreation(context)
   const active = await activeChatJobs(context, intent.request.id)
   await endSupersededApprovals(context, intent.request, active)
   const job = await startReplacingTurn(context, input, active)

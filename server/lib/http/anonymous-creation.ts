@@ -1,0 +1,25 @@
+/**
+ * `limits.anonymousCreatePerMinute`: job creations by anonymous users, counted per client address
+ * (through the provider, so across instances). A client that never sends its cookie back is a new
+ * anonymous user on every request, so the per-user `createPerMinute` never holds it back; its
+ * address does. Users the app names (`background-jobs:resolve-user`) are not counted here.
+ */
+import { getRequestHeader } from 'h3'
+import { envNameOf } from '../config'
+import { clientAddress } from './client-address'
+import type { JobsRouteContext } from './handler'
+import { isAnonymousRequest } from './resolve-user'
+import { routeLogger } from './route-logger'
+
+let warnedAboutProxy = false
+
+/** Counts this job creation against the client address's window, or throws the 429. Call it once the request is known to be valid. */
+export async function limitAnonymousCreation({ event, engine, config }: JobsRouteContext): Promise<void> {
+  if (config.limits.anonymousCreatePerMinute <= 0 || !isAnonymousRequest(event)) return
+  if (config.trustedProxies === 0 && !warnedAboutProxy && getRequestHeader(event, 'x-forwarded-for')) {
+    // Behind a proxy with no proxies trusted, every client is the proxy: one window for everyone.
+    warnedAboutProxy = true
+    routeLogger.warn(`requests come through a proxy (X-Forwarded-For) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute counts every anonymous client as the proxy's address; set it to the number of proxies in front (docs/config.md, "Anonymous clients")`)
+  }
+  await engine.limitRate(clientAddress(event, config.trustedProxies), 'anonymousCreate')
+}

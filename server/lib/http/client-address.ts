@@ -1,0 +1,68 @@
+/**
+ * The client's address, as a rate limit should count it. Behind `trustedProxies` reverse proxies,
+ * each of which appends the address it was connected from to `X-Forwarded-For`, the client is the
+ * entry that many places from the right end (the entries left of it are whatever the client sent,
+ * which anyone can forge). With no proxy the header is never read.
+ *
+ * An IPv6 client counts by its /64: one host usually holds a whole /64, and counting single
+ * addresses would let it take a new one per request. An IPv4 address mapped into IPv6
+ * (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers) counts as that IPv4 address.
+ */
+import { isIPv4, isIPv6 } from 'node:net'
+import type { H3Event } from 'h3'
+import { getRequestHeader } from 'h3'
+
+/** The address `limits.anonymousCreatePerMinute` counts this request by ('unknown' when there is none). */
+export function clientAddress(event: H3Event, trustedProxies: number): string {
+  const socketAddress = event.node.req.socket?.remoteAddress ?? ''
+  if (trustedProxies <= 0) return addressKey(socketAddress)
+  // Nearest first: the proxy we are connected to, then what each trusted proxy appended.
+  const hops = [socketAddress, ...forwardedFor(event).reverse()]
+  return addressKey(hops[Math.min(trustedProxies, hops.length - 1)]!)
+}
+
+/** Every `X-Forwarded-For` entry, in order (Node joins repeated headers with commas). */
+function forwardedFor(event: H3Event): string[] {
+  const header = getRequestHeader(event, 'x-forwarded-for')
+  if (!header) return []
+  return header.split(',').map(entry => entry.trim()).filter(Boolean)
+}
+
+/** The key an address counts under: IPv4 as it is, IPv6 by its /64, anything else verbatim (bounded). */
+export function addressKey(raw: string): string {
+  const address = stripDecoration(raw)
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!
+  if (isIPv4(address)) return address
+  if (isIPv6(address)) return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`
+  // Not an address (a proxy that writes `unknown` or an obfuscated name): counted as given, cut
+  // short so a client cannot make a key of any length.
+  return address ? address.slice(0, 64) : 'unknown'
+}
+
+/** `[2001:db8::1]:443` → `2001:db8::1`; `fe80::1%eth0` → `fe80::1`. */
+function stripDecoration(raw: string): string {
+  let address = raw.trim()
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address)
+  if (bracketed) address = bracketed[1]!
+  // An IPv4 address with a port (some proxies write `192.0.2.1:5678`).
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(':'))
+  const zone = address.indexOf('%')
+  return zone === -1 ? address : address.slice(0, zone)
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, in lower-case hex without leading zeros. */
+function ipv6Groups(address: string): string[] {
+  let text = address.toLowerCase()
+  // A trailing dotted IPv4 part (`::ffff:1.2.3.4`, `64:ff9b::1.2.3.4`) is two groups.
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number]
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined]
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const zeros = tail === undefined ? [] : Array.from({ length: 8 - left.length - right.length }, () => '0')
+  return [...left, ...zeros, ...right].map(group => Number.parseInt(group, 16).toString(16))
+}
