@@ -19,6 +19,7 @@ import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
 import { createRenewals } from './convex-renewals'
+import { createUnansweredGate } from './convex-unanswered'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
@@ -102,7 +103,12 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     return deadline(facade.query(reference, args, { signal: abandon.signal }), reference as unknown as string)
       .finally(() => abandon.abort(new Error('no longer waited for')))
   }
-  const mutation: ConvexFacade['mutation'] = (reference, args) => deadline(facade.mutation(reference, args), reference as unknown as string)
+  // Mutations a request makes (creations, controls, deletions, rate hits): a bounded number held unanswered.
+  const unanswered = createUnansweredGate({ retryAfterSeconds })
+  const mutation: ConvexFacade['mutation'] = (reference, args) => {
+    const what = reference as unknown as string
+    return deadline(unanswered.send(() => facade.mutation(reference, args), what), what)
+  }
   const appender = createConvexAppender({ facade, deadline })
   // Heartbeats come on timers: through an outage, one outstanding per lease or instance, not one per beat.
   const renewals = createRenewals({ deadline })
@@ -161,7 +167,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       // The global limit is counted before, outside the creation's transaction (see jobs.create).
       const activeNow = createOptions.maxActive === undefined ? undefined : await query(fn.countActive, {})
       // Named field by field: callers may hand a whole JobRecord, and Convex refuses unknown fields.
-      const attempt = facade.mutation(fn.create, {
+      const attempt = unanswered.send(() => facade.mutation(fn.create, {
         jobId: record.id,
         userId: record.userId,
         type: record.type,
@@ -177,7 +183,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive, activeNow }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
         ...(createOptions.rate === undefined ? {} : { rate: createOptions.rate }),
-      })
+      }), 'jobs:create')
       let result: Awaited<typeof attempt>
       try {
         result = await deadline(attempt, 'jobs:create')
