@@ -169,6 +169,30 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     release()
   })
 
+  it('a new message after stop() (which only closed the request): the stopped answer is aborted with its partial text kept, the new one answers', async () => {
+    hold()
+    const { client, transport } = await sdkUser()
+    const id = chatId()
+    const question = userMessage('Please hold on')
+    const leave = new AbortController()
+    const reader = (await send(transport, id, [question], leave.signal)).getReader()
+    const seen: UIMessageChunk[] = []
+    while (!seen.some(chunk => chunk.type === 'text-delta')) seen.push((await reader.read()).value!)
+    const oldId = (seen[0] as { messageId: string }).messageId
+    leave.abort()
+    await reader.cancel().catch(() => {})
+    expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
+    // What the SDK posts next: the stopped answer as far as the client got, then the new message.
+    const partial: UIMessage = { id: oldId, role: 'assistant', parts: [{ type: 'text', text: seen.filter(chunk => chunk.type === 'text-delta').map(chunk => (chunk as { delta: string }).delta).join('') }] }
+    const next = await send(transport, id, [question, partial, userMessage('Say hello instead')])
+    const old = (await client.get(`/api/jobs/${oldId}`)).body
+    expect(old.job.status).toBe('aborted')
+    expect(old.state.content.length).toBeGreaterThan(0)
+    expect(HELD_TEXT.startsWith(old.state.content)).toBe(true)
+    expect(textOf(await finalMessage(next))).toBe('Hello from the mock upstream.')
+    release()
+  })
+
   it('a finished chat, an unknown chat and another user\'s chat all resume with 204 (null), never the stream', async () => {
     hold()
     const owner = await sdkUser()

@@ -13,7 +13,7 @@ import type { CreateJobInput, JobSummary } from '../engine-types'
 import { ConcurrencyLimitError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
 import { startChatTurn } from './chat-turn'
-import { endChatJob } from './superseded-approvals'
+import { endChatJob } from './superseded-jobs'
 
 /** The reason recorded on each approval of a replaced answer. */
 export const REPLACED_REASON = 'Not approved: a new answer to this message was requested while this approval was pending'

@@ -1,7 +1,7 @@
 /**
  * POST /api/jobs/chat — the AI SDK's `DefaultChatTransport` endpoint. A new user message starts a
- * background job in the thread `id` (history from the UI messages), first ending a job of the chat
- * that still waits for tool approvals the client wrote past, and ending the answers to the same
+ * background job in the thread `id` (history from the UI messages), first ending the chat's jobs
+ * the client wrote past (waiting for tool approvals, or still running after `stop()`), and ending the answers to the same
  * user message that it replaces (regenerate, edit); it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
  * the assistant's message last with nothing to answer gets a settled stream (nothing new runs). Closing the response never stops the job. A 429/503 says when to retry in its message.
@@ -11,7 +11,7 @@ import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
-import { endSupersededApprovals } from '../../../lib/ai-sdk/superseded-approvals'
+import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
 import { limitAnonymousCreation } from '../../../lib/http/anonymous-creation'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody } from '../../../lib/http/request'
@@ -29,7 +29,7 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const input = chatTurnInput(context, intent.request)
   await limitAnonymousCreation(context)
   const active = await activeChatJobs(context, intent.request.id)
-  await endSupersededApprovals(context, intent.request, active)
+  await endSupersededJobs(context, intent.request, active)
   const job = await startReplacingTurn(context, input, active)
   return serveUiStream(context, job.id, nothingKnown(job))
 })))

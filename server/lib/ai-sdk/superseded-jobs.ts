@@ -1,9 +1,15 @@
 /**
- * A new user message while the chat's job waits for tool approvals: the AI SDK's own servers drop
- * a still-requested approval that a later user message follows (`convertToModelMessages`), so the
- * tool never runs. Here the job that waits is ended the same way: its pending approvals are
- * answered "not approved" with a reason saying why (kept in the job's log), then the job is
- * aborted, which frees its concurrency slot before the new turn starts.
+ * A new user message after answers the client stopped following: the chat's jobs whose assistant
+ * message the client shows before its new message, and that still run or wait, are ended before
+ * the new turn starts.
+ * - One that waits for tool approvals: the AI SDK's own servers drop a still-requested approval
+ *   that a later user message follows (`convertToModelMessages`), so the tool never runs. Here its
+ *   pending approvals are answered "not approved" with a reason saying why (kept in the job's log),
+ *   then the job is aborted, which frees its concurrency slot.
+ * - One still running (the user pressed stop — `stop()` only closes the request — and wrote on):
+ *   the client sends its partial text as history for the new turn, so the rest would be tokens
+ *   spent on an answer nobody sees, holding a concurrency slot. It is aborted; its partial text is
+ *   kept, as with the abort route.
  */
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
@@ -28,20 +34,22 @@ export async function endChatJob({ engine, userId }: JobsRouteContext, job: JobS
 }
 
 /**
- * Ends the chat's jobs that wait for tool approvals and whose message comes before the posted
- * last user message (the client saw the request and wrote on), among the chat's `active` jobs.
- * Returns the ids of the jobs ended.
+ * Ends the chat's `active` jobs whose message comes before the posted last user message (the
+ * client saw them and wrote on): those waiting for tool approvals, and those still queued or
+ * running. Returns the ids of the jobs ended.
  */
-export async function endSupersededApprovals(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<string[]> {
+export async function endSupersededJobs(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<string[]> {
   const { engine, userId } = context
   const lastUser = request.messages.findLastIndex(message => message.role === 'user')
   // Only jobs the client shows before its new message: never the job a retried post started.
   const before = new Set(request.messages.slice(0, lastUser).filter(message => message.role === 'assistant' && message.id).map(message => message.id))
   const ended: string[] = []
   for (const job of active) {
-    if (job.status !== 'waiting' || !before.has(job.id)) continue
-    const { state } = await engine.getJob(userId, job.id)
-    if (!state.pendingInputs.some(input => input.kind === 'tool-approval')) continue
+    if (!before.has(job.id)) continue
+    if (job.status === 'waiting') {
+      const { state } = await engine.getJob(userId, job.id)
+      if (!state.pendingInputs.some(input => input.kind === 'tool-approval')) continue
+    }
     await endChatJob(context, job, SUPERSEDED_REASON)
     ended.push(job.id)
   }
