@@ -75,6 +75,17 @@ function send(transport: DefaultChatTransport<UIMessage>, chatId: string, messag
   return transport.sendMessages({ chatId, messages, trigger: 'submit-message', messageId: undefined, abortSignal })
 }
 
+/** Sends `question` and reads until its first text, then closes the response as `stop()` does. */
+async function sendThenStop(transport: DefaultChatTransport<UIMessage>, chatId: string, question: UIMessage): Promise<{ oldId: string, seen: UIMessageChunk[] }> {
+  const leave = new AbortController()
+  const reader = (await send(transport, chatId, [question], leave.signal)).getReader()
+  const seen: UIMessageChunk[] = []
+  while (!seen.some(chunk => chunk.type === 'text-delta')) seen.push((await reader.read()).value!)
+  leave.abort()
+  await reader.cancel().catch(() => {})
+  return { oldId: (seen[0] as { messageId: string }).messageId, seen }
+}
+
 /** The final message the SDK builds from a stream (errors reported by the stream are collected). */
 async function finalMessage(stream: ReadableStream<UIMessageChunk>, errors: unknown[] = [], message?: UIMessage): Promise<UIMessage> {
   let last: UIMessage | undefined
@@ -134,13 +145,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     const { client, transport } = await sdkUser()
     const id = chatId()
     const question = userMessage('Please hold on')
-    const leave = new AbortController()
-    const reader = (await send(transport, id, [question], leave.signal)).getReader()
-    const seen: UIMessageChunk[] = []
-    while (!seen.some(chunk => chunk.type === 'text-delta')) seen.push((await reader.read()).value!)
-    const oldId = (seen[0] as { messageId: string }).messageId
-    leave.abort()
-    await reader.cancel().catch(() => {})
+    const { oldId, seen } = await sendThenStop(transport, id, question)
     expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
     // What the SDK posts on regenerate(): the messages without the dropped answer.
     const regenerated = await transport.sendMessages({ chatId: id, messages: [question], trigger: 'regenerate-message', messageId: undefined, abortSignal: undefined })
@@ -174,13 +179,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     const { client, transport } = await sdkUser()
     const id = chatId()
     const question = userMessage('Please hold on')
-    const leave = new AbortController()
-    const reader = (await send(transport, id, [question], leave.signal)).getReader()
-    const seen: UIMessageChunk[] = []
-    while (!seen.some(chunk => chunk.type === 'text-delta')) seen.push((await reader.read()).value!)
-    const oldId = (seen[0] as { messageId: string }).messageId
-    leave.abort()
-    await reader.cancel().catch(() => {})
+    const { oldId, seen } = await sendThenStop(transport, id, question)
     expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
     // What the SDK posts next: the stopped answer as far as the client got, then the new message.
     const partial: UIMessage = { id: oldId, role: 'assistant', parts: [{ type: 'text', text: seen.filter(chunk => chunk.type === 'text-delta').map(chunk => (chunk as { delta: string }).delta).join('') }] }
