@@ -58,7 +58,7 @@ afterAll(async () => {
 })
 
 /** A `Chat` with the SDK docs' client-side tools predicate, counting the requests it makes. */
-async function sdkChat(options: { id?: string, cookie?: string, fetch?: typeof fetch } = {}) {
+async function sdkChat(options: { id?: string, cookie?: string, fetch?: typeof fetch, lastMessageOnly?: boolean } = {}) {
   const client = createClient(app.url)
   if (options.cookie) client.jar.cookie = options.cookie
   else await client.init()
@@ -68,7 +68,13 @@ async function sdkChat(options: { id?: string, cookie?: string, fetch?: typeof f
     requests.push(`${init?.method ?? 'GET'} ${String(input).replace(app.url, '')}`)
     return inner(input, init)
   }
-  const transport = new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: client.cookie() }, fetch: counting })
+  const transport = new DefaultChatTransport<UIMessage>({
+    api: `${app.url}/api/jobs/chat`,
+    headers: { cookie: client.cookie() },
+    fetch: counting,
+    // The AI SDK docs' "send only the last message" pattern, for servers that load the history.
+    ...(options.lastMessageOnly ? { prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({ body: { id, message: messages.at(-1), trigger, messageId } }) } : {}),
+  })
   const chat = new Chat<UIMessage>({ id: options.id ?? chatId(), transport, sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls })
   return { client, chat, requests }
 }
@@ -168,6 +174,35 @@ describe('AI SDK follow-ups on /api/jobs/chat', () => {
     const server = (await client.get(`/api/jobs/chat/${chat.id}/messages`)).body.messages as UIMessage[]
     expect(server.map(message => message.id)).toEqual([chat.messages[0]!.id, jobId])
     expect(textOf(server[1])).toMatch(/^Working\. \s*Done waiting\.$/)
+  })
+
+  describe('a client that sends only its newest message ({ id, message })', () => {
+    /** The model's messages of the upstream request for the turn whose prompt is `prompt`. */
+    const modelMessagesOf = (prompt: string) => {
+      const request = upstream.requests.findLast(candidate => lastTurnOf(candidate).prompt === prompt)!
+      return ((request.body?.messages ?? []) as Array<{ role: string, content: string | null }>).filter(message => message.role !== 'system').map(message => `${message.role}: ${message.content}`)
+    }
+
+    it('the history comes from the chat\'s jobs; regenerate() answers the message again from there; a 400 names `message`', async () => {
+      const { chat } = await sdkChat({ lastMessageOnly: true })
+      await chat.sendMessage({ text: 'First question' })
+      await chat.sendMessage({ text: 'Second question' })
+      expect(chat.error).toBeUndefined()
+      expect(textOf(chat.messages.at(-1))).toBe('Hello from the mock upstream.')
+      expect(modelMessagesOf('Second question')).toEqual(['user: First question', 'assistant: Hello from the mock upstream.', 'user: Second question'])
+
+      const replaced = chat.messages.at(-1)!.id
+      await chat.regenerate()
+      expect(chat.error).toBeUndefined()
+      expect(chat.messages.map(message => message.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
+      expect(chat.messages.at(-1)!.id).not.toBe(replaced)
+      // The re-sent message is answered once, after the history before it.
+      expect(modelMessagesOf('Second question')).toEqual(['user: First question', 'assistant: Hello from the mock upstream.', 'user: Second question'])
+
+      await chat.sendMessage({ text: 'With a file', files: [{ type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AAAA' }] })
+      expect(chat.error?.message).toContain('message.parts.')
+      expect(chat.error?.message).not.toContain('messages.')
+    })
   })
 
   it('nothing is left behind', async () => {

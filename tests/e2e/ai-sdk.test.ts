@@ -192,6 +192,27 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     release()
   })
 
+  it('a client that sends only its newest message ({ id, message }): an answer running in another tab is neither in the history nor ended; an approval the client wrote past is ended', async () => {
+    hold()
+    const { client } = await sdkUser()
+    const transport = new DefaultChatTransport<UIMessage>({
+      api: `${app.url}/api/jobs/chat`,
+      headers: { cookie: client.cookie() },
+      prepareSendMessagesRequest: ({ id, messages }) => ({ body: { id, message: messages.at(-1) } }),
+    })
+    const id = chatId()
+    const { oldId: heldId } = await sendThenStop(transport, id, userMessage('Please hold on'))
+    const waiting = await finalMessage(await send(transport, id, [userMessage('Please delete notes.txt')]))
+    expect(waiting.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'approval-requested' })
+    expect(textOf(await finalMessage(await send(transport, id, [userMessage('Never mind')])))).toBe('Hello from the mock upstream.')
+    const request = upstream.requests.findLast(candidate => lastTurnOf(candidate).prompt === 'Never mind')!
+    const modelMessages = (request.body?.messages as Message[]).filter(message => message.role !== 'system').map(message => `${message.role}: ${message.content}`)
+    expect(modelMessages).toEqual(['user: Please hold on', 'user: Please delete notes.txt', 'user: Never mind'])
+    expect((await client.get(`/api/jobs/${waiting.id}`)).body.job.status).toBe('aborted')
+    expect((await client.get(`/api/jobs/${heldId}`)).body.job.status).toBe('running')
+    release()
+  })
+
   it('a finished chat, an unknown chat and another user\'s chat all resume with 204 (null), never the stream', async () => {
     hold()
     const owner = await sdkUser()

@@ -11,6 +11,12 @@ import { RequestError, validate } from '../http/request'
 /** A UI message part: only `type` is read for every part; text and tool parts are read below. */
 const partSchema = z.looseObject({ type: z.string().max(200) })
 
+const messageSchema = z.object({
+  id: z.string().max(200).optional(),
+  role: z.enum(['system', 'user', 'assistant']),
+  parts: z.array(partSchema),
+})
+
 /** The transport's body. `model` and `tools` are checked with the `POST /api/jobs` schema. */
 export const chatRequestSchema = z.object({
   // The chat id is a path segment of the resume, stop and messages routes, compared as it is there:
@@ -21,16 +27,19 @@ export const chatRequestSchema = z.object({
     .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)')
     // The SDK refuses to resume these (its resume URL would be a relative path): refused up front.
     .refine(value => value !== '.' && value !== '..', 'must not be "." or ".." (the SDK cannot resume such a chat)'),
-  messages: z.array(z.object({
-    id: z.string().max(200).optional(),
-    role: z.enum(['system', 'user', 'assistant']),
-    parts: z.array(partSchema),
-  })).min(1, 'must hold at least one message'),
+  messages: z.array(messageSchema).min(1, 'must hold at least one message'),
   trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
   messageId: z.string().max(200).optional(),
   model: z.unknown().optional(),
   tools: z.unknown().optional(),
 })
+
+/**
+ * The body of a client that sends only its newest message (`prepareSendMessagesRequest` returning
+ * `{ id, message }`, the AI SDK docs' pattern for a server that loads the chat's history itself):
+ * the history is then the chat's own jobs (server-history.ts).
+ */
+const lastMessageRequestSchema = chatRequestSchema.omit({ messages: true }).extend({ message: messageSchema })
 
 /** A parsed transport body. */
 export type ChatRequest = z.infer<typeof chatRequestSchema>
@@ -82,7 +91,8 @@ export function answeredApprovals(message: UiMessageInput, messageIndex: number)
  * nothing new (the assistant's message is last with no approval answered: see settled-stream.ts).
  */
 export type ChatIntent =
-  | { kind: 'turn', request: ChatRequest }
+  /** `historyFromServer`: the client sent its newest message only; the chat's history is to be loaded. */
+  | { kind: 'turn', request: ChatRequest, historyFromServer?: boolean }
   | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[] }
   | { kind: 'settled', request: ChatRequest, messageId: string }
 
@@ -102,9 +112,30 @@ function refuseFileParts(request: ChatRequest): void {
   throw new RequestError(400, `messages.${index}.parts.${file}: file parts${mediaType} are not supported: the model gets the text of the messages only; send the file's content as text`)
 }
 
+/** The body as `{ id, messages }`, and whether the client sent its newest `message` only. */
+function readMessages(body: unknown): { request: ChatRequest, historyFromServer: boolean } {
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body)
+  if (isObject && !('messages' in body) && 'message' in body) {
+    const { message, ...rest } = validate(lastMessageRequestSchema, body)
+    return { request: { ...rest, messages: [message] }, historyFromServer: true }
+  }
+  return { request: validate(chatRequestSchema, body), historyFromServer: false }
+}
+
 /** Reads and classifies a transport body. */
 export function readChatRequest(body: unknown): ChatIntent {
-  const request = validate(chatRequestSchema, body)
+  const { request, historyFromServer } = readMessages(body)
+  try {
+    return classify(request, historyFromServer)
+  }
+  catch (error) {
+    // The client sent one `message`: a 400 names it so, not by its place in a list it never sent.
+    if (historyFromServer && error instanceof RequestError) error.message = error.message.replace(/\bmessages\.0\b/g, 'message')
+    throw error
+  }
+}
+
+function classify(request: ChatRequest, historyFromServer: boolean): ChatIntent {
   const last = request.messages.at(-1)!
   if (last.role === 'assistant') {
     const answers = answeredApprovals(last, request.messages.length - 1)
@@ -115,5 +146,5 @@ export function readChatRequest(body: unknown): ChatIntent {
     return { kind: 'approvals', request, answers }
   }
   refuseFileParts(request)
-  return { kind: 'turn', request }
+  return historyFromServer ? { kind: 'turn', request, historyFromServer } : { kind: 'turn', request }
 }

@@ -4,13 +4,16 @@
  * the client wrote past (waiting for tool approvals, or still running after `stop()`), and ending the answers to the same
  * user message that it replaces (regenerate, edit); it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
- * the assistant's message last with nothing to answer gets a settled stream (nothing new runs). Closing the response never stops the job. A 429/503 says when to retry in its message.
+ * the assistant's message last with nothing to answer gets a settled stream (nothing new runs).
+ * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
+ * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
+import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
 import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
 import { limitAnonymousCreation } from '../../../lib/http/anonymous-creation'
 import { defineJobsHandler } from '../../../lib/http/handler'
@@ -26,10 +29,13 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     const { job, state } = await answerChatApprovals(context, intent.request.id, intent.answers)
     return serveUiStream(context, job.id, state)
   }
-  const input = chatTurnInput(context, intent.request)
+  // A body with the newest message only gets the chat's history from its jobs (server-history.ts).
+  const turn = intent.historyFromServer
+    ? await serverHistoryTurn(context, intent.request)
+    : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
   await limitAnonymousCreation(context)
-  const active = await activeChatJobs(context, intent.request.id)
-  await endSupersededJobs(context, intent.request, active)
-  const job = await startReplacingTurn(context, input, active)
+  const active = turn.active ?? await activeChatJobs(context, turn.request.id)
+  await endSupersededJobs(context, turn.request, active)
+  const job = await startReplacingTurn(context, turn.input, active)
   return serveUiStream(context, job.id, nothingKnown(job))
 })))
