@@ -25,6 +25,9 @@ export const COUNTER_HELP = {
   provider_errors_total: 'Calls to the shared job store that failed (not refusals such as a limit), by operation and error class (RedisUnavailableError, ConvexCallError, …).',
   lease_takeovers_total: 'Jobs this instance took over after their owner stopped renewing its lease, by job type and outcome (resumed: it runs here now; ended: ended here, e.g. a chat as owner-lost; already-ended).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
+  model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network).',
+  subscription_failures_total: 'Live-tail subscriptions to the shared store (a job\'s events or controls, a control reply, a user\'s jobs) whose read or query failed or whose listener threw, by provider (redis, convex).',
+  subscription_reconnects_total: 'Times the shared store\'s live-tail connection came back after a drop and every subscription caught up from its cursor, by provider (redis, convex).',
 } as const satisfies Record<string, string>
 
 /** A counter name. */
@@ -36,10 +39,50 @@ export const HISTOGRAM_HELP = {
   provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed.',
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
+  tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by tool (unknown: not a registered tool) and result status (completed, error, timeout).',
 } as const satisfies Record<string, string>
 
 /** A histogram name. */
 export type HistogramName = keyof typeof HISTOGRAM_HELP
+
+/**
+ * The label names of each counter and histogram, in the order they are given. Recording under
+ * other labels does not compile; docs/ops.md lists the same names (a test compares them).
+ */
+export const METRIC_LABELS = {
+  events_committed_total: ['type'],
+  events_sent_total: ['event'],
+  viewers_attached_total: [],
+  jobs_started_total: [],
+  jobs_ended_total: ['status'],
+  jobs_refused_total: ['reason'],
+  requests_refused_total: ['limit'],
+  job_errors_total: ['code'],
+  upstream_errors_total: ['code'],
+  tool_runs_total: ['tool', 'status'],
+  tool_timeouts_total: [],
+  cleanup_runs_total: [],
+  jobs_deleted_total: ['reason'],
+  tool_stray_errors_total: ['tool', 'kind'],
+  provider_calls_total: ['operation'],
+  provider_errors_total: ['operation', 'error'],
+  lease_takeovers_total: ['type', 'outcome'],
+  isolated_calls_stopped_total: ['reason'],
+  model_retries_total: ['reason'],
+  subscription_failures_total: ['provider'],
+  subscription_reconnects_total: ['provider'],
+  delta_batch_chars: [],
+  provider_call_ms: [],
+  job_duration_ms: [],
+  time_to_first_token_ms: [],
+  tool_run_ms: ['tool', 'status'],
+} as const satisfies Record<CounterName | HistogramName, readonly string[]>
+
+/** The label names of a counter or histogram. */
+export type MetricLabelName<Name extends CounterName | HistogramName> = (typeof METRIC_LABELS)[Name][number]
+
+/** The labels of one series of a counter or histogram: every declared label, no other. */
+export type MetricLabels<Name extends CounterName | HistogramName> = { [Label in MetricLabelName<Name>]: string }
 
 /** The `engine.stats()` gauges, exported as `engine_<snake_case key>`. */
 export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {

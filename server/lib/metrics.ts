@@ -4,7 +4,8 @@
  * from committed events, the metrics route reads it as JSON or Prometheus text.
  */
 import type { JobEvent, JobStatus } from '../../shared/events'
-import type { CounterName, HistogramName } from './metric-help'
+import type { CounterName, HistogramName, MetricLabelName, MetricLabels } from './metric-help'
+import { METRIC_LABELS } from './metric-help'
 import { createLabelBound } from './metric-labels'
 
 /** Histogram bucket bounds (upper bounds, characters) for the characters merged into one text event. */
@@ -19,12 +20,47 @@ export const FIRST_TOKEN_MS_BUCKETS = [100, 250, 500, 1_000, 2_500, 5_000, 10_00
 /** Bucket bounds (ms) of one call to the shared job store. */
 export const PROVIDER_CALL_MS_BUCKETS = [1, 2.5, 5, 10, 25, 50, 100, 250, 1_000, 5_000] as const
 
+/** Bucket bounds (ms) of one tool call's execution: a quick lookup up to a long-running tool near its time limit. */
+export const TOOL_RUN_MS_BUCKETS = [10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000] as const
+
 /** The bucket bounds of each histogram (docs/ops.md lists them). */
 export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
   delta_batch_chars: BATCH_CHARS_BUCKETS,
   job_duration_ms: JOB_DURATION_MS_BUCKETS,
   time_to_first_token_ms: FIRST_TOKEN_MS_BUCKETS,
   provider_call_ms: PROVIDER_CALL_MS_BUCKETS,
+  tool_run_ms: TOOL_RUN_MS_BUCKETS,
+}
+
+/** Histograms recorded without labels (`observe`); the others through `labeledHistogram`. */
+export type UnlabeledHistogramName = { [Name in HistogramName]: MetricLabelName<Name> extends never ? Name : never }[HistogramName]
+
+/** Histograms with labels. */
+export type LabeledHistogramName = Exclude<HistogramName, UnlabeledHistogramName>
+
+/** The arguments of `increment` after the name: the labels when the counter has any, then the amount. */
+type IncrementArguments<Name extends CounterName> = [MetricLabelName<Name>] extends [never]
+  ? [labels?: undefined, by?: number]
+  : [labels: MetricLabels<Name>, by?: number]
+
+/** One string per label name of a tuple of label names. */
+type LabelValues<Labels> = Labels extends readonly [unknown, ...infer Rest] ? [string, ...LabelValues<Rest>] : []
+
+/** Observes one value into the series of the given label values (in `METRIC_LABELS` order). */
+export type LabeledObserve<Name extends HistogramName> = (value: number, ...labelValues: LabelValues<(typeof METRIC_LABELS)[Name]>) => void
+
+/** A histogram series: cumulative counts per upper bound, plus count and sum. */
+interface HistogramSeries {
+  bounds: readonly number[]
+  counts: number[]
+  count: number
+  sum: number
+}
+
+/** Cached series keys of a labeled histogram, one level per label value: raw values → key. */
+interface KeyTree {
+  children: Map<string, KeyTree>
+  key?: string
 }
 
 /** A histogram: cumulative counts per upper bound, plus count and sum. */
@@ -38,6 +74,7 @@ export interface HistogramSnapshot {
 export interface MetricsSnapshot {
   /** `name{label="value"}` → count. */
   counters: Record<string, number>
+  /** `name` or `name{label="value"}` → its buckets, count and sum. */
   histograms: Record<string, HistogramSnapshot>
   /** Jobs that run on this instance, by their current status. */
   jobsByStatus: Record<string, number>
@@ -52,7 +89,8 @@ export function metricKey(name: string, labels: Record<string, string> = {}): st
 /** Creates a registry (tests make their own; the process uses `useMetrics()`). */
 export function createMetrics() {
   const counters = new Map<string, number>()
-  const histograms = new Map<string, { bounds: readonly number[], counts: number[], count: number, sum: number }>()
+  // Series key (`name` or `name{labels}`) → series.
+  const histograms = new Map<string, HistogramSeries>()
   const liveStatus = new Map<string, JobStatus>()
 
   // Label values per counter and label, bounded (metric-labels.ts): name\nlabel → bound.
@@ -86,9 +124,9 @@ export function createMetrics() {
     return key
   }
 
-  function increment(name: CounterName, labels?: Record<string, string>, by = 1): void {
+  function increment<Name extends CounterName>(name: Name, ...[labels, by = 1]: IncrementArguments<Name>): void {
     if (!Number.isFinite(by) || by === 0) return
-    const key = keyOf(name, labels)
+    const key = keyOf(name, labels as Record<string, string> | undefined)
     counters.set(key, (counters.get(key) ?? 0) + by)
   }
 
@@ -98,7 +136,7 @@ export function createMetrics() {
    * A counter with one label for hot paths (every frame sent, every event committed): adds one to
    * `name{label="value"}` without building a labels object or its key each time.
    */
-  function labeledCounter(name: CounterName, label: string): (value: string) => void {
+  function labeledCounter<Name extends CounterName>(name: Name, label: MetricLabelName<Name>): (value: string) => void {
     const id = `${name}\n${label}`
     let count = labeledCounters.get(id)
     if (count) return count
@@ -118,19 +156,66 @@ export function createMetrics() {
 
   const countCommitted = labeledCounter('events_committed_total', 'type')
 
-  function observe(name: HistogramName, value: number): void {
-    if (!Number.isFinite(value)) return
-    let histogram = histograms.get(name)
-    if (!histogram) {
+  function add(key: string, name: HistogramName, value: number): void {
+    let series = histograms.get(key)
+    if (!series) {
       const bounds = HISTOGRAM_BUCKETS[name]
-      histogram = { bounds, counts: bounds.map(() => 0), count: 0, sum: 0 }
-      histograms.set(name, histogram)
+      histograms.set(key, series = { bounds, counts: bounds.map(() => 0), count: 0, sum: 0 })
     }
-    histogram.count++
-    histogram.sum += value
-    for (let index = 0; index < histogram.bounds.length; index++) {
-      if (value <= histogram.bounds[index]!) histogram.counts[index]!++
+    series.count++
+    series.sum += value
+    for (let index = 0; index < series.bounds.length; index++) {
+      if (value <= series.bounds[index]!) series.counts[index]!++
     }
+  }
+
+  /** Observes a value into a histogram without labels. */
+  function observe(name: UnlabeledHistogramName, value: number): void {
+    if (Number.isFinite(value)) add(name, name, value)
+  }
+
+  const labeledHistograms = new Map<string, LabeledObserve<LabeledHistogramName>>()
+
+  /**
+   * A histogram with labels (`METRIC_LABELS`): returns a function that observes a value under the
+   * given label values. Each label set's key is built once and cached by its raw values (only
+   * values kept as they are: a value counted as `other` is looked up again, so the cache stays
+   * as bounded as the series).
+   */
+  function labeledHistogram<Name extends LabeledHistogramName>(name: Name): LabeledObserve<Name> {
+    let observeLabeled = labeledHistograms.get(name)
+    if (observeLabeled) return observeLabeled as LabeledObserve<Name>
+    const labelNames: readonly string[] = METRIC_LABELS[name]
+    const root: KeyTree = { children: new Map() }
+    const keyOfValues = (values: readonly string[]): string => {
+      let node: KeyTree | undefined = root
+      for (let index = 0; index < values.length && node; index++) node = node.children.get(values[index]!)
+      if (node?.key !== undefined) return node.key
+      const labels: Record<string, string> = {}
+      let allKept = true
+      labelNames.forEach((label, index) => {
+        const value = String(values[index])
+        const kept = bounded(name, label, value)
+        if (kept !== value) allKept = false
+        labels[label] = kept
+      })
+      const key = metricKey(name, labels)
+      if (allKept) {
+        let parent = root
+        for (const value of values) {
+          let child = parent.children.get(value)
+          if (!child) parent.children.set(value, child = { children: new Map() })
+          parent = child
+        }
+        parent.key = key
+      }
+      return key
+    }
+    observeLabeled = (value, ...labelValues) => {
+      if (Number.isFinite(value)) add(keyOfValues(labelValues), name, value)
+    }
+    labeledHistograms.set(name, observeLabeled)
+    return observeLabeled as LabeledObserve<Name>
   }
 
   /** Counts what one committed event says about the job (called for every event on this instance). */
@@ -175,13 +260,13 @@ export function createMetrics() {
     const jobsByStatus: Record<string, number> = { queued: 0, running: 0, waiting: 0 }
     for (const status of liveStatus.values()) jobsByStatus[status] = (jobsByStatus[status] ?? 0) + 1
     const histogramSnapshots: Record<string, HistogramSnapshot> = {}
-    for (const [name, histogram] of histograms) {
+    for (const [key, histogram] of histograms) {
       const buckets: Record<string, number> = {}
       histogram.bounds.forEach((bound, index) => {
         buckets[String(bound)] = histogram.counts[index]!
       })
       buckets['+Inf'] = histogram.count
-      histogramSnapshots[name] = { buckets, count: histogram.count, sum: histogram.sum }
+      histogramSnapshots[key] = { buckets, count: histogram.count, sum: histogram.sum }
     }
     return { counters: Object.fromEntries(counters), histograms: histogramSnapshots, jobsByStatus }
   }
@@ -194,7 +279,7 @@ export function createMetrics() {
     liveStatus.clear()
   }
 
-  return { increment, labeledCounter, observe, recordEvent, startRun, forgetJob, snapshot, reset }
+  return { increment, labeledCounter, observe, labeledHistogram, recordEvent, startRun, forgetJob, snapshot, reset }
 }
 
 /** A metrics registry. */

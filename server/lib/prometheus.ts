@@ -40,6 +40,26 @@ export function engineGauges(stats: EngineStats, openStreams: number): Record<st
   return gauges
 }
 
+/** Series keys in exposition order: by metric name, then labels, so a family's samples stay together. */
+function byFamily(keys: Iterable<string>): Array<{ key: string, name: string, labels: string }> {
+  return [...keys].map(key => ({ key, ...splitKey(key) }))
+    .sort((a, b) => (a.name === b.name ? (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0) : a.name < b.name ? -1 : 1))
+}
+
+/**
+ * A histogram's buckets in ascending order of their bound, `+Inf` last. A record's own order
+ * will not do: integer-like keys come first, so `2.5` would follow `5000`.
+ */
+function ascendingBuckets(buckets: Record<string, number>): Array<[string, number]> {
+  const bound = (key: string) => (key === '+Inf' ? Number.POSITIVE_INFINITY : Number(key))
+  return Object.entries(buckets).sort(([a], [b]) => bound(a) - bound(b))
+}
+
+/** A bucket's labels: the series' own labels plus `le`. */
+function withBound(labels: string, bound: string): string {
+  return labels ? `${labels.slice(0, -1)},le="${bound}"}` : `{le="${bound}"}`
+}
+
 /** Formats counters, histograms, jobs by status and the given gauges (see `engineGauges`). */
 export function toPrometheusText(snapshot: MetricsSnapshot, gauges: Record<string, number>): string {
   const lines: string[] = []
@@ -51,14 +71,14 @@ export function toPrometheusText(snapshot: MetricsSnapshot, gauges: Record<strin
     lines.push(`# HELP ${full} ${helpText(name)}`, `# TYPE ${full} ${type}`)
     return full
   }
-  for (const [key, value] of Object.entries(snapshot.counters).sort()) {
-    const { name, labels } = splitKey(key)
-    lines.push(`${declare(name, 'counter')}${labels} ${value}`)
+  for (const { key, name, labels } of byFamily(Object.keys(snapshot.counters))) {
+    lines.push(`${declare(name, 'counter')}${labels} ${snapshot.counters[key]}`)
   }
-  for (const [name, histogram] of Object.entries(snapshot.histograms)) {
+  for (const { key, name, labels } of byFamily(Object.keys(snapshot.histograms))) {
     const full = declare(name, 'histogram')
-    for (const [bound, count] of Object.entries(histogram.buckets)) lines.push(`${full}_bucket{le="${bound}"} ${count}`)
-    lines.push(`${full}_sum ${histogram.sum}`, `${full}_count ${histogram.count}`)
+    const histogram = snapshot.histograms[key]!
+    for (const [bound, count] of ascendingBuckets(histogram.buckets)) lines.push(`${full}_bucket${withBound(labels, bound)} ${count}`)
+    lines.push(`${full}_sum${labels} ${histogram.sum}`, `${full}_count${labels} ${histogram.count}`)
   }
   const jobs = declare('jobs', 'gauge')
   for (const [status, count] of Object.entries(snapshot.jobsByStatus)) lines.push(`${jobs}{status="${status}"} ${count}`)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { internal } from '../../convex/_generated/api'
+import { createMetrics } from '../../server/lib/metrics'
 import { createConvexProvider } from '../../server/lib/providers/convex'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { JobEvent } from '../../shared/events'
@@ -139,5 +140,26 @@ describe('convex subscriptions', () => {
     expect(await a.provider.appendEvents(job.id, textDeltas(2, ['b'], 1), { epoch: 1 })).toMatchObject({ ok: true })
     expect(seen).toEqual([1, 2])
     expect(errors).toHaveLength(1)
+  })
+
+  it('counts each failure in subscription_failures_total{provider="convex"}: events and controls alike, before reporting it', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const metrics = createMetrics()
+    const failures = () => metrics.snapshot().counters['subscription_failures_total{provider="convex"}'] ?? 0
+    const counted: number[] = []
+    const b = createConvexProvider({ facade: createInstance(backend).facade, metrics, onError: () => counted.push(failures()) })
+    const job = newJob()
+    await a.provider.create(job)
+    b.subscribe(job.id, () => {
+      throw new Error('viewer broke')
+    }, { afterSeq: 0 })
+    b.subscribeControls(job.id, () => {
+      throw new Error('owner broke')
+    })
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a']), { epoch: 1 })
+    await a.provider.sendControl(job.id, { type: 'abort', userId: job.userId })
+    expect(failures()).toBe(2)
+    expect(counted).toEqual([1, 2])
   })
 })

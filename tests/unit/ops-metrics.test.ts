@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
-import { BATCH_CHARS_BUCKETS, createMetrics, FIRST_TOKEN_MS_BUCKETS, JOB_DURATION_MS_BUCKETS, PROVIDER_CALL_MS_BUCKETS } from '../../server/lib/metrics'
-import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP } from '../../server/lib/metric-help'
+import { BATCH_CHARS_BUCKETS, createMetrics, FIRST_TOKEN_MS_BUCKETS, JOB_DURATION_MS_BUCKETS, PROVIDER_CALL_MS_BUCKETS, TOOL_RUN_MS_BUCKETS } from '../../server/lib/metrics'
+import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP, METRIC_LABELS } from '../../server/lib/metric-help'
 import type { CounterName } from '../../server/lib/metric-help'
 import { engineGauges, toPrometheusText } from '../../server/lib/prometheus'
 import { createTestEngine } from '../support/engine-harness'
@@ -79,7 +79,9 @@ describe('metrics', () => {
 
   it('gives every exported metric a # HELP line from the catalog, right before its # TYPE line', async () => {
     const metrics = createMetrics()
-    for (const name of Object.keys(COUNTER_HELP) as CounterName[]) metrics.increment(name, { status: 'x' })
+    // Every counter under its declared labels (the registry's types take the labels of one name at a time).
+    const increment = metrics.increment as (name: CounterName, labels?: Record<string, string>) => void
+    for (const name of Object.keys(COUNTER_HELP) as CounterName[]) increment(name, Object.fromEntries(METRIC_LABELS[name].map(label => [label, 'x'])))
     metrics.observe('delta_batch_chars', 10)
     const { engine } = createTestEngine({ runners: { chat: async () => {} } })
     const lines = toPrometheusText(metrics.snapshot(), engineGauges(engine.stats(), 0)).split('\n')
@@ -125,5 +127,6 @@ describe('metrics', () => {
     expect(bucketsOf('time_to_first_token_ms')).toEqual([...FIRST_TOKEN_MS_BUCKETS])
     const providerBuckets = /`provider_call_ms` buckets \(ms\): (.+?),\s*`"\+Inf"`/s.exec(docs)?.[1]?.match(/[\d.]+/g)?.map(Number)
     expect(providerBuckets).toEqual([...PROVIDER_CALL_MS_BUCKETS])
+    expect(bucketsOf('tool_run_ms')).toEqual([...TOOL_RUN_MS_BUCKETS])
   })
 })

@@ -51,4 +51,32 @@ describe('tool result metrics', () => {
     })
     expect(Object.keys(grown).some(key => key.includes('made_up'))).toBe(false)
   })
+
+  it('times each call that ran in tool_run_ms{tool,status}; a call that never ran (no such tool) has no duration', async () => {
+    const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: { limits: { toolTimeoutMs: 20 } } })
+    let calls = 0
+    const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `timed-${++calls}`, name, args, step: 1 })
+    const before = useMetrics().snapshot().histograms
+    vi.useFakeTimers()
+    try {
+      const quick = call('wait', { ms: 5 })
+      await vi.advanceTimersByTimeAsync(5)
+      await quick
+      const slow = call('wait', { ms: 60_000 })
+      await vi.advanceTimersByTimeAsync(20)
+      await slow
+    }
+    finally {
+      vi.useRealTimers()
+    }
+    await call('explode')
+    await call('made_up_by_the_model')
+    const after = useMetrics().snapshot().histograms
+    const grown = (key: string) => ({ count: (after[key]?.count ?? 0) - (before[key]?.count ?? 0), sum: (after[key]?.sum ?? 0) - (before[key]?.sum ?? 0) })
+    expect(grown('tool_run_ms{status="completed",tool="wait"}')).toEqual({ count: 1, sum: 5 })
+    expect(after['tool_run_ms{status="completed",tool="wait"}']?.buckets).toMatchObject({ 10: after['tool_run_ms{status="completed",tool="wait"}']?.count })
+    expect(grown('tool_run_ms{status="timeout",tool="wait"}')).toEqual({ count: 1, sum: 20 })
+    expect(grown('tool_run_ms{status="error",tool="explode"}').count).toBe(1)
+    expect(Object.keys(after).filter(key => key.startsWith('tool_run_ms') && (key.includes('unknown') || key.includes('made_up')))).toEqual([])
+  })
 })

@@ -118,7 +118,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: error.message, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
-  countToolResult(context.tools, call.name, outcome.status)
+  countToolResult(context.tools, call.name, outcome.status, timing.startedAt === null ? null : outcome.durationMs)
   context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })
   return outcome
 }

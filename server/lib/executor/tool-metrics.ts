@@ -1,7 +1,8 @@
 /**
- * Counts a tool call's result by tool and status, so an operator sees which tool fails or times
- * out. The `tool` label is the registered tool's name; a name the model made up (no such tool) is
- * counted as `unknown`, so model output never becomes a label value.
+ * Counts a tool call's result by tool and status, and times the calls that ran, so an operator
+ * sees which tool fails, times out or is slow. The `tool` label is the registered tool's name; a
+ * name the model made up (no such tool) is counted as `unknown`, so model output never becomes a
+ * label value: only tools known at build time can appear.
  */
 import type { ToolResultStatus } from '../../../shared/events'
 import { useMetrics } from '../metrics'
@@ -10,9 +11,15 @@ import type { ToolRegistry } from '../tools/types'
 /** The label value for calls of names that are not registered tools. */
 export const UNKNOWN_TOOL_LABEL = 'unknown'
 
-/** Counts one `tool-result` in `tool_runs_total{tool,status}` (and `tool_timeouts_total`). */
-export function countToolResult(tools: Pick<ToolRegistry, 'get'>, name: string, status: ToolResultStatus): void {
+/**
+ * Counts one `tool-result` in `tool_runs_total{tool,status}` (and `tool_timeouts_total`), and its
+ * execution time in `tool_run_ms{tool,status}` when the tool's code ran (`durationMs` not null:
+ * a call refused before it ran — denied, bad arguments, no such tool — has no duration).
+ */
+export function countToolResult(tools: Pick<ToolRegistry, 'get'>, name: string, status: ToolResultStatus, durationMs: number | null = null): void {
   const metrics = useMetrics()
-  metrics.increment('tool_runs_total', { tool: tools.get(name) ? name : UNKNOWN_TOOL_LABEL, status })
+  const tool = tools.get(name) ? name : UNKNOWN_TOOL_LABEL
+  metrics.increment('tool_runs_total', { tool, status })
   if (status === 'timeout') metrics.increment('tool_timeouts_total')
+  if (durationMs !== null) metrics.labeledHistogram('tool_run_ms')(durationMs, tool, status)
 }

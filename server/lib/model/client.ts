@@ -36,6 +36,8 @@ export interface ModelClientOptions {
   retryBaseDelayMs: number
   /** Cap for any retry delay. @default MAX_RETRY_DELAY_MS (20 s) */
   maxRetryDelayMs?: number
+  /** Called before each retry with the error that caused it (metrics: `model_retries_total`). */
+  onRetry?: (error: ModelError) => void
   /** True when `fetch` is the built-in scripted model. @default false */
   scripted?: boolean
   /** Owns the retry delays and the first-token/stall timers (the engine passes the job's). @default a set of the client's own */
@@ -124,6 +126,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
       if (yielded || !retryable || attempt >= options.maxRetries) throw error
+      options.onRetry?.(error)
       await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
     }
   }

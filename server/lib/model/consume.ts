@@ -41,6 +41,7 @@ export async function consumeWithRetries(options: ClientOptions, request: ModelR
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
       if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
+      options.onRetry?.(error)
       await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
     }
   }

@@ -7,6 +7,7 @@ import { usesScriptedModel } from '../config'
 import type { TimerSet } from '../timers'
 import { createModelClient } from './client'
 import type { FetchLike } from './client'
+import { countModelRetry } from './retry-metrics'
 import { createScriptedFetch } from './scripted-model'
 import type { ModelClient } from './types'
 
@@ -29,6 +30,7 @@ export function createModelClientFromConfig(config: BackgroundJobsConfig, option
     stallTimeoutMs: upstream.stallTimeoutMs,
     maxRetries: upstream.maxRetries,
     retryBaseDelayMs: upstream.retryBaseDelayMs,
+    onRetry: countModelRetry,
     ...(options.timers ? { timers: options.timers } : {}),
   }
   if (usesScriptedModel(config)) {

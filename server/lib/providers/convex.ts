@@ -28,6 +28,8 @@ import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subsc
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
+import type { Metrics } from '../metrics'
+import { createSubscriptionMetrics } from './subscription-metrics'
 
 export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
 
@@ -38,6 +40,8 @@ export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
 export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
   /** Called when a subscription fails. @default logs to the console */
   onError?: (error: unknown) => void
+  /** Where subscription failures are counted (subscription-metrics.ts). @default the process registry */
+  metrics?: Metrics
   /** Every query and mutation fails with `ProviderUnavailableError` after this. @default 10000 */
   timeoutMs?: number
   /** The `Retry-After` of that error. @default 5 */
@@ -87,6 +91,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   const ownsFacade = !options.facade
   const facade = facadeOf(options)
   const subscriptions = new Set<() => void>()
+  const subscriptionMetrics = createSubscriptionMetrics('convex', options.metrics)
+  /** A subscription's failure: counted, then given to `onError` (or logged with what failed). */
+  const subscriptionFailed = (what: string) => subscriptionMetrics.failed(options.onError ?? (error => console.error(`[background-jobs] ${what} failed`, error)))
   const retryAfterSeconds = options.retryAfterSeconds ?? 5
   const timeLimit = createCallDeadline({
     provider: 'convex',
@@ -256,7 +263,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     subscribe(id, listener, subscribeOptions = {}) {
       const afterSeq = subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }
-      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: options.onError, ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}) }))
+      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: subscriptionFailed('convex subscription'), ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}) }))
     },
 
     async sendControl(id, control) {
@@ -277,7 +284,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         if (replyJson === null || delivered) return
         delivered = true
         listener(JSON.parse(replyJson) as ControlReply)
-      }, error => (options.onError ?? console.error)(error)))
+      }, subscriptionFailed('convex control reply subscription')))
     },
 
     async readControlReply(id, controlId) {
@@ -286,11 +293,11 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     subscribeControls(id, listener, subscribeOptions = {}) {
-      return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: options.onError }))
+      return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: subscriptionFailed('convex control subscription') }))
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions = {}) {
-      return track(subscribeToUserJobs(facade, userId, listener, { onError: options.onError, ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}) }))
+      return track(subscribeToUserJobs(facade, userId, listener, { onError: subscriptionFailed('convex user feed subscription'), ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}) }))
     },
 
     async claimLease(id, instanceId, leaseMs) {

@@ -26,6 +26,8 @@ import { evictionPolicyWarning } from './redis-eviction-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
+import type { Metrics } from '../metrics'
+import { createSubscriptionMetrics } from './subscription-metrics'
 
 /** Options of `createRedisProvider`. */
 export interface RedisProviderOptions {
@@ -50,6 +52,8 @@ export interface RedisProviderOptions {
   maxPendingCommands?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
+  /** Where subscription failures and pub/sub reconnects are counted (subscription-metrics.ts). @default the process registry */
+  metrics?: Metrics
   /**
    * Called at connect with what is wrong in Redis's own settings (an eviction policy other than
    * `noeviction`, redis-eviction-check.ts). @default logs to the console
@@ -118,6 +122,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const storeNow = () => options.storeClock ? String(options.storeClock()) : ''
   const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
   let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
+  const subscriptionMetrics = createSubscriptionMetrics('redis', options.metrics)
+  // A connection error is logged as it is; a failure on the way to a follower is counted too.
+  const subscriptionFailed = subscriptionMetrics.failed(onError)
 
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`[background-jobs] ${message}`))
   const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, onError })
@@ -125,7 +132,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       // A Redis that may not answer INFO (an ACL user without it) is not refused for that.
       const warning = await evictionPolicyWarning(connection.command).catch(() => null)
       if (warning) onWarning(warning)
-      return { connection, hub: createChannelHub(connection, onError) }
+      // Once per reconnect of the pub/sub connection, however many followers catch up after it.
+      connection.onReconnect(subscriptionMetrics.reconnected)
+      return { connection, hub: createChannelHub(connection, subscriptionFailed) }
     })
   const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
   const script = async <T>(source: string, args: string[]) => (await connect()).connection.script<T>(source, [prefix, ...args])
@@ -182,7 +191,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     send: calls => script<AppendReply[]>(APPEND_SCRIPT, calls.flatMap(call => [call.id, call.epoch, call.heads, call.events])),
   })
 
-  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError })
+  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError: subscriptionFailed })
 
   return {
     name: 'redis',

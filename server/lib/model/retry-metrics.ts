@@ -1,0 +1,22 @@
+/**
+ * Counts model requests sent again (`model_retries_total{reason}`), so an operator sees a rate
+ * limited or flaky upstream before jobs fail: retried-then-succeeded requests leave no other trace.
+ * The reason is one of a few fixed values, never the upstream's status text or message.
+ */
+import { useMetrics } from '../metrics'
+import type { ModelError } from './errors'
+import { UpstreamHttpError } from './errors'
+
+/** Why a request was sent again: a 429, any 5xx, a network failure, or another retryable code. */
+export type ModelRetryReason = 'http-429' | 'http-5xx' | 'network' | 'other'
+
+/** The bounded reason of a retryable error. */
+export function retryReason(error: ModelError): ModelRetryReason {
+  if (error instanceof UpstreamHttpError) return error.status === 429 ? 'http-429' : 'http-5xx'
+  return error.code === 'upstream-network' ? 'network' : 'other'
+}
+
+/** Counts one retry of a model request in the process registry. */
+export function countModelRetry(error: ModelError): void {
+  useMetrics().increment('model_retries_total', { reason: retryReason(error) })
+}
