@@ -1,9 +1,9 @@
 /**
- * A strict reader of Prometheus text exposition (version 0.0.4), for tests: it throws naming the
- * line on anything a scraper could reject or misread — a family's HELP or TYPE twice or after its
- * samples, a family split in two, a bad name, an unescaped label value, a duplicate series, and
- * for histograms buckets out of order, not cumulative, without `+Inf`, or without `_sum`/`_count`
- * (or with a `_count` that differs from `+Inf`) per label set.
+ * A strict parser of the Prometheus text exposition format (0.0.4) for tests: it throws on
+ * anything a scraper could reject or misread — a bad name or label, an escape the format does not
+ * know, HELP or TYPE twice or after samples, a family split in two, a duplicate series, a
+ * negative counter, histogram buckets (per label set) out of order, not cumulative, or missing
+ * `+Inf` = `_count` or `_sum`.
  */
 
 /** One sample line. */
@@ -13,39 +13,38 @@ export interface PrometheusSample {
   value: number
 }
 
-/** One metric family: its type, help and samples in order. */
+/** A metric family: its HELP, TYPE and samples. */
 export interface PrometheusFamily {
-  name: string
-  type: string
-  help: string
+  help?: string
+  type?: string
   samples: PrometheusSample[]
 }
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
+const METRIC_NAME = /^[a-zA-Z_:][\w:]*$/
+const LABEL_NAME = /^[a-zA-Z_]\w*$/
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped'])
 
 function parseValue(text: string, line: string): number {
-  if (text === '+Inf') return Number.POSITIVE_INFINITY
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY
+  if (text === '+Inf') return Infinity
+  if (text === '-Inf') return -Infinity
   if (text === 'NaN') return Number.NaN
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw new Error(`bad value "${text}" in: ${line}`)
   return Number(text)
 }
 
-/** Reads `{a="1",b="x\"y"}` from position `start` (at the `{`); returns the labels and the index after `}`. */
+/** Parses `{a="1",b="x\"y"}` starting at `start` (the brace); returns the labels and the index after `}`. */
 function parseLabels(line: string, start: number): { labels: Record<string, string>, end: number } {
   const labels: Record<string, string> = {}
   let index = start + 1
   while (line[index] !== '}') {
-    const equals = line.indexOf('=', index)
-    if (equals < 0) throw new Error(`label without "=" in: ${line}`)
-    const name = line.slice(index, equals)
+    const eq = line.indexOf('=', index)
+    if (eq < 0) throw new Error(`label without "=" in: ${line}`)
+    const name = line.slice(index, eq)
     if (!LABEL_NAME.test(name)) throw new Error(`bad label name "${name}" in: ${line}`)
     if (name in labels) throw new Error(`label "${name}" twice in: ${line}`)
-    if (line[equals + 1] !== '"') throw new Error(`label value not quoted in: ${line}`)
+    if (line[eq + 1] !== '"') throw new Error(`unquoted label value in: ${line}`)
     let value = ''
-    index = equals + 2
+    index = eq + 2
     for (;;) {
       const char = line[index]
       if (char === undefined) throw new Error(`unterminated label value in: ${line}`)
@@ -55,7 +54,7 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
         if (next === '\\') value += '\\'
         else if (next === '"') value += '"'
         else if (next === 'n') value += '\n'
-        else throw new Error(`bad escape "\\${next}" in: ${line}`)
+        else throw new Error(`unknown escape "\\${next}" in: ${line}`)
         index += 2
         continue
       }
@@ -65,118 +64,103 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
     labels[name] = value
     index++
     if (line[index] === ',') index++
-    else if (line[index] !== '}') throw new Error(`expected "," or "}" after a label value in: ${line}`)
+    else if (line[index] !== '}') throw new Error(`expected "," or "}" in: ${line}`)
   }
   return { labels, end: index + 1 }
 }
 
-function parseSample(line: string): PrometheusSample {
-  const brace = line.indexOf('{')
-  const space = line.indexOf(' ')
-  let name: string
-  let labels: Record<string, string> = {}
-  let rest: string
-  if (brace >= 0 && (space < 0 || brace < space)) {
-    name = line.slice(0, brace)
-    const parsed = parseLabels(line, brace)
-    labels = parsed.labels
-    rest = line.slice(parsed.end)
+function familyOf(name: string, families: Map<string, PrometheusFamily>): string {
+  for (const suffix of ['_bucket', '_sum', '_count']) {
+    const base = name.slice(0, -suffix.length)
+    if (name.endsWith(suffix) && families.get(base)?.type === 'histogram') return base
   }
-  else {
-    name = line.slice(0, space)
-    rest = line.slice(space)
-  }
-  if (!METRIC_NAME.test(name)) throw new Error(`bad metric name "${name}" in: ${line}`)
-  const parts = rest.trim().split(/\s+/)
-  if (!rest.startsWith(' ') || parts.length < 1 || parts.length > 2) throw new Error(`expected " value [timestamp]" in: ${line}`)
-  return { name, labels, value: parseValue(parts[0]!, line) }
+  return name
 }
 
-/** The family a sample belongs to, given the families declared. */
-function familyOf(sample: string, families: Map<string, PrometheusFamily>): string {
-  const base = sample.replace(/_(bucket|sum|count)$/, '')
-  if (base !== sample && families.get(base)?.type === 'histogram') return base
-  return sample
-}
-
-const seriesId = (labels: Record<string, string>, without?: string) =>
-  JSON.stringify(Object.entries(labels).filter(([name]) => name !== without).sort(([a], [b]) => (a < b ? -1 : 1)))
-
-function checkHistogram(family: PrometheusFamily): void {
-  const series = new Map<string, { bounds: Array<[number, number]>, sum?: number, count?: number }>()
+/** Checks each label set of a histogram on its own: ascending cumulative buckets to `+Inf` = `_count`, and `_sum`. */
+function checkHistogram(name: string, family: PrometheusFamily): void {
+  const sets = new Map<string, PrometheusSample[]>()
   for (const sample of family.samples) {
-    const id = seriesId(sample.labels, 'le')
-    let entry = series.get(id)
-    if (!entry) series.set(id, entry = { bounds: [] })
-    if (sample.name.endsWith('_bucket')) {
-      if (!('le' in sample.labels)) throw new Error(`${family.name}: a bucket without le`)
-      entry.bounds.push([parseValue(sample.labels.le!, sample.labels.le!), sample.value])
-    }
-    else if (sample.name.endsWith('_sum')) entry.sum = sample.value
-    else if (sample.name.endsWith('_count')) entry.count = sample.value
-    else throw new Error(`${family.name}: sample ${sample.name} is not _bucket, _sum or _count`)
+    const id = JSON.stringify(Object.entries(sample.labels).filter(([label]) => label !== 'le').sort())
+    let samples = sets.get(id)
+    if (!samples) sets.set(id, samples = [])
+    samples.push(sample)
   }
-  for (const [id, entry] of series) {
-    const where = `${family.name} ${id}`
-    if (entry.sum === undefined || entry.count === undefined) throw new Error(`${where}: _sum or _count missing`)
-    if (entry.bounds.at(-1)?.[0] !== Number.POSITIVE_INFINITY) throw new Error(`${where}: the last bucket is not le="+Inf"`)
-    entry.bounds.forEach(([bound, count], index) => {
-      const previous = entry.bounds[index - 1]
-      if (previous && !(bound > previous[0])) throw new Error(`${where}: le="${bound}" follows le="${previous[0]}"`)
-      if (previous && count < previous[1]) throw new Error(`${where}: le="${bound}" counts fewer than le="${previous[0]}" (not cumulative)`)
-    })
-    if (entry.bounds.at(-1)![1] !== entry.count) throw new Error(`${where}: le="+Inf" differs from _count`)
+  for (const [id, samples] of sets) checkHistogramSeries(id === '[]' ? name : `${name}${id}`, name, samples)
+}
+
+function checkHistogramSeries(where: string, name: string, samples: PrometheusSample[]): void {
+  const buckets = samples.filter(sample => sample.name === `${name}_bucket`)
+  const count = samples.find(sample => sample.name === `${name}_count`)
+  const sum = samples.find(sample => sample.name === `${name}_sum`)
+  if (!count || !sum) throw new Error(`histogram ${where} without _sum or _count`)
+  if (buckets.at(-1)?.labels.le !== '+Inf') throw new Error(`histogram ${where}: the last bucket is not le="+Inf"`)
+  if (buckets.at(-1)!.value !== count.value) throw new Error(`histogram ${where}: le="+Inf" (${buckets.at(-1)!.value}) is not _count (${count.value})`)
+  for (let index = 1; index < buckets.length; index++) {
+    const [previous, current] = [buckets[index - 1]!, buckets[index]!]
+    if (parseValue(current.labels.le!, name) <= parseValue(previous.labels.le!, name)) throw new Error(`histogram ${where}: le not ascending (le="${current.labels.le}" after le="${previous.labels.le}")`)
+    if (current.value < previous.value) throw new Error(`histogram ${where}: buckets not cumulative at le="${current.labels.le}"`)
   }
 }
 
-/** Parses and checks an exposition; returns its families by name. */
+/** Parses exposition text strictly; returns the families by name, in order. */
 export function parsePrometheusText(text: string): Map<string, PrometheusFamily> {
-  if (!text.endsWith('\n')) throw new Error('the exposition does not end with a line break')
+  if (!text.endsWith('\n')) throw new Error('the text does not end with a line break')
   const families = new Map<string, PrometheusFamily>()
-  const closed = new Set<string>()
-  const seen = new Set<string>()
-  let current: string | undefined
+  const series = new Set<string>()
+  let current: string | null = null
   const enter = (name: string) => {
-    if (current === name) return
-    if (closed.has(name)) throw new Error(`family ${name} is split: its lines are not together`)
-    if (current !== undefined) closed.add(current)
+    if (current === name) return families.get(name)!
+    if (families.has(name) && families.get(name)!.samples.length > 0) throw new Error(`family ${name} is split: its samples are not together`)
     current = name
+    let family = families.get(name)
+    if (!family) families.set(name, family = { samples: [] })
+    return family
   }
   for (const line of text.slice(0, -1).split('\n')) {
     if (line === '') continue
-    const comment = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line)
-    if (comment) {
-      const [, kind, name, rest] = comment as unknown as [string, string, string, string]
+    const meta = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line)
+    if (meta) {
+      const [, kind, name, rest] = meta as unknown as [string, 'HELP' | 'TYPE', string, string]
       if (!METRIC_NAME.test(name)) throw new Error(`bad metric name in: ${line}`)
-      enter(name)
-      let family = families.get(name)
-      if (!family) families.set(name, family = { name, type: '', help: '', samples: [] })
-      if (family.samples.length > 0) throw new Error(`# ${kind} of ${name} after its samples`)
+      const family = enter(name)
+      if (family.samples.length > 0) throw new Error(`${kind} of ${name} after its samples`)
       if (kind === 'HELP') {
-        if (family.help) throw new Error(`# HELP of ${name} twice`)
-        if (/\\[^\\n]/.test(rest.replace(/\\\\/g, ''))) throw new Error(`bad escape in: ${line}`)
-        family.help = rest || ' '
+        if (family.help !== undefined) throw new Error(`HELP of ${name} twice`)
+        if (/\\[^\\n]/.test(rest.replace(/\\\\/g, ''))) throw new Error(`unknown escape in HELP of ${name}`)
+        family.help = rest
       }
       else {
-        if (family.type) throw new Error(`# TYPE of ${name} twice`)
-        if (!TYPES.has(rest)) throw new Error(`unknown type in: ${line}`)
+        if (family.type !== undefined) throw new Error(`TYPE of ${name} twice`)
+        if (!TYPES.has(rest)) throw new Error(`unknown TYPE "${rest}" of ${name}`)
         family.type = rest
       }
       continue
     }
     if (line.startsWith('#')) continue
-    const sample = parseSample(line)
-    const name = familyOf(sample.name, families)
-    enter(name)
-    let family = families.get(name)
-    if (!family) families.set(name, family = { name, type: 'untyped', help: '', samples: [] })
-    const id = `${sample.name}${seriesId(sample.labels)}`
-    if (seen.has(id)) throw new Error(`duplicate series: ${line}`)
-    seen.add(id)
-    family.samples.push(sample)
+    const nameEnd = line.search(/[{ ]/)
+    if (nameEnd <= 0) throw new Error(`bad sample line: ${line}`)
+    const name = line.slice(0, nameEnd)
+    if (!METRIC_NAME.test(name)) throw new Error(`bad metric name in: ${line}`)
+    let labels: Record<string, string> = {}
+    let rest = line.slice(nameEnd)
+    if (rest.startsWith('{')) {
+      const parsed = parseLabels(line, nameEnd)
+      labels = parsed.labels
+      rest = line.slice(parsed.end)
+    }
+    const parts = rest.split(' ')
+    if (parts[0] !== '' || parts.length < 2 || parts.length > 3) throw new Error(`bad sample line: ${line}`)
+    const value = parseValue(parts[1]!, line)
+    const seriesKey = `${name}${JSON.stringify(Object.entries(labels).sort())}`
+    if (series.has(seriesKey)) throw new Error(`duplicate series: ${line}`)
+    series.add(seriesKey)
+    const familyName = familyOf(name, families)
+    const family = enter(familyName)
+    if (family.type === 'counter' && !(value >= 0)) throw new Error(`counter below zero: ${line}`)
+    if (family.type === 'histogram' && name.endsWith('_bucket') && labels.le === undefined) throw new Error(`bucket without le: ${line}`)
+    family.samples.push({ name, labels, value })
   }
-  for (const family of families.values()) {
-    if (family.type === 'histogram') checkHistogram(family)
-  }
+  for (const [name, family] of families) if (family.type === 'histogram') checkHistogram(name, family)
   return families
 }

@@ -54,7 +54,7 @@ describe('Prometheus exposition', () => {
     for (const name of [...Object.keys(COUNTER_HELP), ...Object.keys(HISTOGRAM_HELP)]) {
       const family = families.get(PROMETHEUS_PREFIX + name)
       expect(family, name).toBeDefined()
-      expect(family!.help, name).not.toBe('')
+      expect(family!.help, name).toBeTruthy()
       expect(family!.type, name).toBe(name in COUNTER_HELP ? 'counter' : 'histogram')
       // Each sample carries exactly the declared labels (plus le on buckets).
       for (const sample of family!.samples) {
@@ -103,6 +103,9 @@ describe('Prometheus exposition', () => {
       unescapedQuote: '# TYPE a counter\na{x="a"b"} 1\n',
       typeTwice: '# TYPE a counter\n# TYPE a counter\na 1\n',
       duplicate: '# TYPE a counter\na{x="1"} 1\na{x="1"} 2\n',
+      // Per label set: set b's +Inf is not its _count; set a has no _sum.
+      labelSetCount: `${head}h_bucket{k="a",le="+Inf"} 1\nh_bucket{k="b",le="+Inf"} 2\nh_sum{k="a"} 1\nh_count{k="a"} 1\nh_sum{k="b"} 1\nh_count{k="b"} 1\n`,
+      labelSetSum: `${head}h_bucket{k="a",le="+Inf"} 1\nh_bucket{k="b",le="+Inf"} 1\nh_count{k="a"} 1\nh_sum{k="b"} 1\nh_count{k="b"} 1\n`,
     }
     for (const [what, text] of Object.entries(bad)) expect(() => parsePrometheusText(text), what).toThrow()
     expect(() => parsePrometheusText(`${head}h_bucket{k="v",le="1"} 0\nh_bucket{k="v",le="+Inf"} 1\nh_sum{k="v"} 3\nh_count{k="v"} 1\n`)).not.toThrow()
