@@ -27,7 +27,7 @@ export const COUNTER_HELP = {
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
   model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network).',
   subscription_failures_total: 'Live-tail subscriptions to the shared store (a job\'s events or controls, a control reply, a user\'s jobs) whose read or query failed or whose listener threw, by provider (redis, convex).',
-  subscription_reconnects_total: 'Times the shared store\'s live-tail connection came back after a drop and every subscription caught up from its cursor, by provider (redis, convex).',
+  subscription_reconnects_total: 'Times the connection the shared store\'s live-tail subscriptions share came back after a drop (Redis pub/sub, the Convex WebSocket), by provider (redis, convex).',
 } as const satisfies Record<string, string>
 
 /** A counter name. */
@@ -39,7 +39,7 @@ export const HISTOGRAM_HELP = {
   provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed.',
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
-  tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by tool (unknown: not a registered tool) and result status (completed, error, timeout).',
+  tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, timeout); calls that never ran are not timed.',
 } as const satisfies Record<string, string>
 
 /** A histogram name. */

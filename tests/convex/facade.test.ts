@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type ConvexFacade, ConvexPackageMissingError, createConvexClientFacade } from '../../server/lib/providers/convex-facade'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { ConvexSecretMissingError, ConvexUrlMissingError, createConvexProvider } from '../../server/lib/providers/convex'
+import { createMetrics } from '../../server/lib/metrics'
 
 const SECRET = 'facade-test-secret-0123456789abcdef'
 
@@ -13,6 +14,9 @@ class FakeConvexClient {
   calls: Array<[string, unknown, unknown]> = []
   listeners: Array<{ args: unknown, callback: (value: unknown) => void, stopped: boolean }> = []
   closed = false
+  /** What `connectionState()` reports, and who follows its changes. */
+  connection = { connectionCount: 1 }
+  connectionListeners: Array<(state: { connectionCount: number }) => void> = []
   constructor(readonly url: string) {
     FakeConvexClient.instances.push(this)
   }
@@ -40,6 +44,23 @@ class FakeConvexClient {
 
   async close() {
     this.closed = true
+  }
+
+  connectionState() {
+    return { ...this.connection }
+  }
+
+  subscribeToConnectionState(callback: (state: { connectionCount: number }) => void) {
+    this.connectionListeners.push(callback)
+    return () => {
+      this.connectionListeners = this.connectionListeners.filter(each => each !== callback)
+    }
+  }
+
+  /** The WebSocket opened again `times` times. */
+  reconnect(times = 1) {
+    this.connection.connectionCount += times
+    for (const listener of [...this.connectionListeners]) listener(this.connectionState())
   }
 }
 
@@ -88,6 +109,27 @@ describe('convex client facade', () => {
       ['onUpdate', 'jobs:countActive', { userId: 'user-1', secret: SECRET }],
       ['mutation', 'leases:claimLease', { jobId: 'job-1', instanceId: 'instance-a', leaseMs: 1_000, secret: SECRET }],
     ])
+  })
+
+  it('counts each reconnect of the client\'s WebSocket in subscription_reconnects_total{provider="convex"}, not its first connection; stops at dispose', async () => {
+    vi.doMock('convex/browser', () => ({ ConvexClient: FakeConvexClient }))
+    const metrics = createMetrics()
+    const reconnects = () => metrics.snapshot().counters['subscription_reconnects_total{provider="convex"}'] ?? 0
+    const provider = createConvexProvider({ facade: createConvexClientFacade('https://example.convex.cloud', SECRET), metrics })
+    await provider.ready()
+    const [client] = FakeConvexClient.instances
+    expect(client!.connectionListeners).toHaveLength(1)
+    // A state change without a new WebSocket (a request in flight) is no reconnect.
+    client!.reconnect(0)
+    expect(reconnects()).toBe(0)
+    client!.reconnect()
+    expect(reconnects()).toBe(1)
+    // Two reconnects between state reports count as two.
+    client!.reconnect(2)
+    expect(reconnects()).toBe(3)
+    await provider.dispose()
+    client!.reconnect()
+    expect(reconnects()).toBe(3)
   })
 
   it('drops a one-shot query from the client when its caller gives up (the client would keep it until the reconnect)', async () => {

@@ -29,6 +29,12 @@ export interface ConvexFacade {
     onUpdate: (result: FunctionReturnType<Query>) => void,
     onError?: (error: Error) => void,
   ): () => void
+  /**
+   * Calls `listener` each time the client's connection came back after it had connected (its
+   * subscriptions are renewed then). Returns a function that stops listening. Facades without a
+   * connection of their own (tests) leave it out.
+   */
+  onReconnect?(listener: () => void): () => void
   /** Resolves once the client is loaded; rejects with `ConvexPackageMissingError` without it. */
   ready?(): Promise<void>
   /** Closes connections. */
@@ -79,6 +85,19 @@ type ConvexClientInstance = InstanceType<typeof import('convex/browser').ConvexC
 type AnyReference = FunctionReference<'query' | 'mutation'>
 
 /**
+ * Calls `onReconnect` once per WebSocket the client opens after its first (`connectionCount`
+ * counts them all; several between two state reports count as several). It follows the client
+ * for its life: closing the client ends it.
+ */
+function followReconnects(instance: ConvexClientInstance, onReconnect: () => void): void {
+  const reconnects = (count: number) => Math.max(0, count - 1)
+  let seen = reconnects(instance.connectionState().connectionCount)
+  instance.subscribeToConnectionState((state) => {
+    for (const count = reconnects(state.connectionCount); seen < count; seen++) onReconnect()
+  })
+}
+
+/**
  * A facade over `ConvexClient` from `convex/browser` (one WebSocket; `onUpdate` subscriptions are
  * pushed by the server when a query's result changes). The package is imported on first use, so
  * apps on the memory provider need not install it. After a lost connection the client resends
@@ -86,10 +105,15 @@ type AnyReference = FunctionReference<'query' | 'mutation'>
  */
 export function createConvexClientFacade(url: string, secret: string): ConvexFacade {
   let client: Promise<ConvexClientInstance> | undefined
+  const reconnectListeners = new Set<() => void>()
   const load = () => client ??= import('convex/browser').then(
     // The client logs a failed call's server message itself, before any error reaches us; an
     // argument validation failure quotes the arguments, the secret among them: scrubbed here.
-    module => new module.ConvexClient(url, { logger: redactingLogger(secret) }),
+    (module) => {
+      const instance = new module.ConvexClient(url, { logger: redactingLogger(secret) })
+      followReconnects(instance, () => reconnectListeners.forEach(listener => listener()))
+      return instance
+    },
     (error: unknown) => { throw new ConvexPackageMissingError(error) },
   )
   const send = <Args extends object>(args: Args) => withSecret(args, secret) as FunctionArgs<AnyReference>
@@ -144,6 +168,12 @@ export function createConvexClientFacade(url: string, secret: string): ConvexFac
       return () => {
         stopped = true
         unsubscribe?.()
+      }
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => {
+        reconnectListeners.delete(listener)
       }
     },
     async ready() {

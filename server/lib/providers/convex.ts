@@ -93,6 +93,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   const subscriptions = new Set<() => void>()
   const subscriptionMetrics = createSubscriptionMetrics('convex', options.metrics)
   /** A subscription's failure: counted, then given to `onError` (or logged with what failed). */
+  // Counted once per reconnect of the client's WebSocket (it renews every subscription then).
+  const stopCountingReconnects = facade.onReconnect?.(subscriptionMetrics.reconnected)
   const subscriptionFailed = (what: string) => subscriptionMetrics.failed(options.onError ?? (error => console.error(`[background-jobs] ${what} failed`, error)))
   const retryAfterSeconds = options.retryAfterSeconds ?? 5
   const timeLimit = createCallDeadline({
@@ -328,6 +330,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async dispose() {
+      stopCountingReconnects?.()
       for (const unsubscribe of [...subscriptions]) unsubscribe()
       appender.clear()
       if (ownsFacade) await facade.close?.()
