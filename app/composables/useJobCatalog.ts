@@ -1,7 +1,8 @@
 /** What the server offers: the model (and whether it is the built-in scripted one), tools, workflows. */
 import type { JobCatalog } from '../lib/api-types'
+import { DEFAULT_CATALOG_LIMITS } from '../lib/catalog-limits'
 
-const EMPTY_CATALOG: JobCatalog = { model: { scripted: false, name: '' }, tools: [], workflows: [] }
+const EMPTY_CATALOG: JobCatalog = { model: { scripted: false, name: '' }, tools: [], workflows: [], limits: DEFAULT_CATALOG_LIMITS }
 
 /** The catalog, fetched once per app (SSR included) and shared. */
 export function useJobCatalog() {

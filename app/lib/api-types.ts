@@ -81,11 +81,25 @@ export interface CatalogQuestion {
   timeoutMs: number | null
 }
 
+/**
+ * The server's limits on a request body (its `limits.*`): a chat that sends its whole history with
+ * every turn keeps within them (the demo sends the newest turns that fit), or it is refused.
+ */
+export interface CatalogLimits {
+  /** Messages in one chat request. */
+  maxMessages: number
+  /** Characters (UTF-16 code units) in one message. */
+  maxMessageChars: number
+  /** Bytes of a `POST /api/jobs` body. */
+  maxBodyBytes: number
+}
+
 /** `GET /api/jobs/catalog`. */
 export interface JobCatalog {
   model: { scripted: boolean, name: string }
   tools: CatalogTool[]
   workflows: CatalogWorkflow[]
+  limits: CatalogLimits
 }
 
 

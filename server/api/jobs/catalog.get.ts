@@ -1,4 +1,7 @@
-/** GET /api/jobs/catalog — what the client may choose: tools, workflows, and which model answers. */
+/**
+ * GET /api/jobs/catalog — what the client may choose: tools, workflows, which model answers, and
+ * the request limits a client keeps its bodies within (a chat sends its history with every turn).
+ */
 import { defineJobsHandler } from '../../lib/http/handler'
 import { disabledToolNames, SCRIPTED_MODEL, usesScriptedModel } from '../../lib/config'
 
@@ -18,5 +21,10 @@ export default defineJobsHandler(({ engine, config, flags }) => {
     workflows: flags.workflows
       ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null, questions: workflow.questions ?? [] }))
       : [],
+    limits: {
+      maxMessages: config.limits.maxMessages,
+      maxMessageChars: config.limits.maxMessageChars,
+      maxBodyBytes: config.limits.maxBodyBytes,
+    },
   }
 })

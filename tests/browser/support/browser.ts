@@ -54,14 +54,14 @@ export type DemoInBrowser = ReturnType<typeof useDemoInBrowser>
  * The test build of the demo (the fixture app, built once per run by the e2e global setup) with the
  * scripted model at 8 ms per chunk — the long answer takes ~5 s, long enough to leave mid-answer —
  * and Chromium, for one test file: started before its tests, stopped after them with every
- * context it opened.
+ * context it opened. `env` adds settings (`NUXT_BACKGROUND_JOBS_*`) for this file's server.
  */
-export function useDemoInBrowser() {
+export function useDemoInBrowser(env: Record<string, string> = {}) {
   let server: AppServer
   let browser: Browser
   const contexts: BrowserContext[] = []
   beforeAll(async () => {
-    server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8' })
+    server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8', ...env })
     browser = await launchBrowser()
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
