@@ -13,7 +13,7 @@ import { forgetPrompt } from '../lib/prompt-cache'
 import type { NotificationListener } from '../lib/notification-listeners'
 import { addNotificationListener, dispatchNotification } from '../lib/notification-listeners'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
-import { followNotifications } from '../lib/notification-stream'
+import { followNotificationsAcrossTabs } from '../lib/notification-stream-tabs'
 
 const STREAM_URL = '/api/jobs/notifications'
 
@@ -24,7 +24,9 @@ let stream: NotificationStreamHandle | null = null
 let users = 0
 
 function open(): void {
-  stream = followNotifications({
+  // One stream for all of this browser's tabs of the app (an EventSource per tab would use up the
+  // 6 connections an HTTP/1.1 browser opens to a host): notification-stream-tabs.ts.
+  stream = followNotificationsAcrossTabs({
     url: STREAM_URL,
     onNotification: (notification) => {
       // First into the tab's deleted jobs: `useBackgroundJobs().list` leaves the job out from now on.

@@ -30,7 +30,10 @@ export const SEEN_KEYS_MAX = 200
 export interface NotificationStreamOptions {
   /** The stream URL, e.g. `/api/jobs/notifications`. */
   url: string
-  onNotification: (notification: JobNotification) => void
+  /** Each notification once; `id` is its stream id (the resume position after it). */
+  onNotification: (notification: JobNotification, id: string) => void
+  /** Resume after this notification id (another tab's last, notification-stream-tabs.ts). @default none: from now */
+  after?: string
   /** @default `new EventSource(url)` */
   createEventSource?: (url: string) => EventSourceLike
   /** @default setTimeout / clearTimeout */
@@ -61,7 +64,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
   let reopenTimer: unknown = null
   /** Breaks in a row without a stream that opened in between: the backoff. */
   let failedAttempts = 0
-  let lastEventId = ''
+  let lastEventId = options.after ?? ''
   let closed = false
 
   function deliver(type: NotificationType, message: MessageEvent): void {
@@ -79,7 +82,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
     if (seenKeys.includes(key)) return
     seenKeys.push(key)
     if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
-    options.onNotification(notification)
+    options.onNotification(notification, lastEventId)
   }
 
   function open(): void {

@@ -1,0 +1,108 @@
+/**
+ * One notification stream for all of a browser's tabs of the app, not one per tab. Over HTTP/1.1
+ * (`nuxt dev`, or a server without HTTP/2 in front) a browser opens at most 6 connections to a
+ * host, and each open EventSource holds one: with a stream per tab, the 7th tab of the app could
+ * not even load, and fewer tabs left no connection for a request. Here the tabs elect one
+ * (a Web Lock: the first to ask holds it until it closes; then the next one gets it), which follows
+ * the stream (notification-stream.ts) and hands every notification to the others over a
+ * BroadcastChannel, with its id, so the next tab to take over resumes after the last one seen.
+ * Without Web Locks (a page not in a secure context: plain HTTP other than localhost) each tab
+ * follows its own stream, as before.
+ */
+import type { JobNotification } from './api-types'
+import { notificationKey } from './notification-key'
+import type { NotificationStreamHandle, NotificationStreamOptions } from './notification-stream'
+import { followNotifications, SEEN_KEYS_MAX } from './notification-stream'
+
+/** The lock the tab that follows the stream holds, and the channel it broadcasts on. */
+export const NOTIFICATIONS_TAB_LOCK = 'background-jobs:notifications'
+
+/** The part of `BroadcastChannel` used here. */
+export interface TabChannel {
+  postMessage(message: unknown): void
+  onmessage: ((event: MessageEvent) => void) | null
+  close(): void
+}
+
+/** How tabs coordinate: `navigator.locks.request` and a `BroadcastChannel` (injectable for tests). */
+export interface TabCoordination {
+  requestLock: (name: string, signal: AbortSignal, hold: () => Promise<void>) => Promise<unknown>
+  openChannel: (name: string) => TabChannel
+}
+
+/** What one tab tells the others. */
+interface TabMessage {
+  notification: JobNotification
+  id: string
+}
+
+/** The browser's Web Locks and BroadcastChannel, or null where either is missing (no secure context, SSR, Node). */
+export function browserTabCoordination(): TabCoordination | null {
+  if (typeof window === 'undefined' || typeof BroadcastChannel !== 'function' || !window.navigator?.locks) return null
+  const locks = window.navigator.locks
+  return {
+    requestLock: (name, signal, hold) => locks.request(name, { signal }, hold),
+    openChannel: name => new BroadcastChannel(name),
+  }
+}
+
+/**
+ * Follows the notification stream once for every tab (see above); `onNotification` gets each
+ * notification once in this tab, whichever tab follows the stream.
+ */
+export function followNotificationsAcrossTabs(
+  options: NotificationStreamOptions,
+  coordination: TabCoordination | null = browserTabCoordination(),
+): NotificationStreamHandle {
+  if (!coordination) return followNotifications(options)
+  const seenKeys: string[] = []
+  let lastEventId = options.after ?? ''
+  let stream: NotificationStreamHandle | null = null
+  let releaseLock: (() => void) | null = null
+  let closed = false
+  const stopAsking = new AbortController()
+  const channel = coordination.openChannel(NOTIFICATIONS_TAB_LOCK)
+
+  function deliver(notification: JobNotification, id: string): void {
+    if (id) lastEventId = id
+    const key = notificationKey(notification)
+    if (seenKeys.includes(key)) return
+    seenKeys.push(key)
+    if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
+    options.onNotification(notification, id)
+  }
+
+  channel.onmessage = (event) => {
+    const message = event.data as TabMessage | null
+    if (!closed && message?.notification) deliver(message.notification, message.id)
+  }
+
+  // Held until this tab closes the stream (unmount, the tab closing): then the next tab follows it.
+  coordination.requestLock(NOTIFICATIONS_TAB_LOCK, stopAsking.signal, () => new Promise<void>((resolve) => {
+    if (closed) return resolve()
+    releaseLock = resolve
+    stream = followNotifications({
+      ...options,
+      after: lastEventId || undefined,
+      onNotification: (notification, id) => {
+        channel.postMessage({ notification, id } satisfies TabMessage)
+        deliver(notification, id)
+      },
+    })
+  })).catch(() => {
+    // Aborted by close() while still waiting for the lock: nothing to do.
+  })
+
+  return {
+    close() {
+      if (closed) return
+      closed = true
+      stopAsking.abort()
+      stream?.close()
+      stream = null
+      releaseLock?.()
+      channel.onmessage = null
+      channel.close()
+    },
+  }
+}

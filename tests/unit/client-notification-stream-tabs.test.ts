@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest'
+import type { JobNotification } from '../../app/lib/api-types'
+import type { TabChannel, TabCoordination } from '../../app/lib/notification-stream-tabs'
+import { followNotificationsAcrossTabs } from '../../app/lib/notification-stream-tabs'
+import { FakeEventSource } from '../support/fake-event-source'
+
+/** A browser's tabs: one Web Lock queue (first come, first served) and one broadcast hub. */
+function fakeBrowser() {
+  const waiting: Array<{ signal: AbortSignal, hold: () => Promise<void>, settle: (value?: unknown) => void, fail: (error: unknown) => void }> = []
+  let held = false
+  const channels = new Set<TabChannel>()
+  function grantNext(): void {
+    if (held) return
+    const next = waiting.shift()
+    if (!next) return
+    held = true
+    void next.hold().then(() => {
+      held = false
+      next.settle()
+      grantNext()
+    })
+  }
+  const coordination: TabCoordination = {
+    requestLock: (_name, signal, hold) => new Promise((settle, fail) => {
+      const request = { signal, hold, settle, fail }
+      signal.addEventListener('abort', () => {
+        const index = waiting.indexOf(request)
+        if (index >= 0) waiting.splice(index, 1)
+        fail(new DOMException('aborted', 'AbortError'))
+      })
+      waiting.push(request)
+      grantNext()
+    }),
+    openChannel: () => {
+      const channel: TabChannel = {
+        onmessage: null,
+        // A BroadcastChannel delivers to every other channel of the name, never to its sender (structured clone).
+        postMessage: message => channels.forEach(other => other !== channel && other.onmessage?.({ data: structuredClone(message) } as MessageEvent)),
+        close: () => channels.delete(channel),
+      }
+      channels.add(channel)
+      return channel
+    },
+  }
+  const sources: FakeEventSource[] = []
+  function openTab() {
+    const received: JobNotification[] = []
+    const handle = followNotificationsAcrossTabs({
+      url: '/api/jobs/notifications',
+      onNotification: notification => received.push(notification),
+      createEventSource: (url) => {
+        const source = new FakeEventSource(url)
+        sources.push(source)
+        return source
+      },
+      subscribeToWake: () => () => {},
+    }, coordination)
+    return { received, handle }
+  }
+  return { sources, openTab, openSources: () => sources.filter(source => !source.closed), channels }
+}
+
+const ended = (id: number, jobId: string): JobNotification => ({ id, type: 'job-end', jobId, threadId: 't1', status: 'completed', title: 'A job', at: 1 })
+function notify(source: FakeEventSource, notification: JobNotification) {
+  const { type, ...data } = notification
+  source.emit(type, data, String(notification.id))
+}
+const settle = () => new Promise(resolve => setTimeout(resolve, 0))
+
+describe('notification stream shared by the tabs', () => {
+  it('three tabs hold one EventSource, and each hears every notification once', async () => {
+    const browser = fakeBrowser()
+    const tabs = [browser.openTab(), browser.openTab(), browser.openTab()]
+    await settle()
+    expect(browser.openSources()).toHaveLength(1)
+    notify(browser.openSources()[0]!, ended(1, 'job-a'))
+    notify(browser.openSources()[0]!, ended(1, 'job-a'))
+    notify(browser.openSources()[0]!, ended(2, 'job-b'))
+    for (const tab of tabs) expect(tab.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b'])
+    for (const tab of tabs) tab.handle.close()
+    await settle()
+    expect(browser.openSources()).toHaveLength(0)
+    expect(browser.channels.size).toBe(0)
+  })
+
+  it('when the tab that follows the stream closes, the next one follows it, after the last notification seen', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    const second = browser.openTab()
+    await settle()
+    notify(browser.openSources()[0]!, ended(7, 'job-a'))
+    first.handle.close()
+    await settle()
+    expect(browser.sources).toHaveLength(2)
+    const next = browser.openSources()
+    expect(next).toHaveLength(1)
+    expect(next[0]!.url).toBe('/api/jobs/notifications?after=7')
+    notify(next[0]!, ended(8, 'job-b'))
+    expect(second.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b'])
+    second.handle.close()
+  })
+
+  it('a tab closed while it waits for its turn never opens a stream', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    const second = browser.openTab()
+    await settle()
+    second.handle.close()
+    first.handle.close()
+    await settle()
+    expect(browser.sources).toHaveLength(1)
+    expect(browser.openSources()).toHaveLength(0)
+  })
+
+  it('without Web Locks (no secure context) each tab follows its own stream', () => {
+    const sources: FakeEventSource[] = []
+    const handles = [1, 2].map(() => followNotificationsAcrossTabs({
+      url: '/api/jobs/notifications',
+      onNotification: () => {},
+      createEventSource: (url) => {
+        const source = new FakeEventSource(url)
+        sources.push(source)
+        return source
+      },
+      subscribeToWake: () => () => {},
+    }, null))
+    expect(sources).toHaveLength(2)
+    handles.forEach(handle => handle.close())
+  })
+})
