@@ -84,13 +84,22 @@ describe('demo chat: deleting a thread', () => {
     await waitForStatus(page, kept.jobId, 'completed')
     // The second tab (same browser, same user) has the doomed thread open.
     const other = await page.context().newPage()
-    // Marks when the tab's notification stream has opened (nothing the app reads).
+    // Marks when the tab hears notifications (nothing the app reads): the tabs share one stream,
+    // so this tab listens on the channel of the tab that follows it (or opens its own stream).
     await other.addInitScript(() => {
+      const mark = () => document.documentElement.setAttribute('data-test-notifications', 'open')
+      const NativeChannel = window.BroadcastChannel
+      window.BroadcastChannel = class extends NativeChannel {
+        constructor(name: string) {
+          super(name)
+          if (name === 'background-jobs:notifications') mark()
+        }
+      }
       const Native = window.EventSource
       window.EventSource = class extends Native {
         constructor(url: string | URL, init?: EventSourceInit) {
           super(url, init)
-          if (String(url).includes('/api/jobs/notifications')) this.addEventListener('open', () => document.documentElement.setAttribute('data-test-notifications', 'open'))
+          if (String(url).includes('/api/jobs/notifications')) this.addEventListener('open', mark)
         }
       }
     })
