@@ -5,7 +5,8 @@
  * not even load, and fewer tabs left no connection for a request. Here the tabs elect one
  * (a Web Lock: the first to ask holds it until it closes; then the next one gets it), which follows
  * the stream (notification-stream.ts) and hands every notification to the others over a
- * BroadcastChannel, with its id, so the next tab to take over resumes after the last one seen.
+ * BroadcastChannel, with its id, so the next tab to take over resumes after the last one seen. A tab
+ about to be frozen (a background tab on Android) hands the stream over and queues up again.
  * Without Web Locks (a page not in a secure context: plain HTTP other than localhost) each tab
  * follows its own stream, as before.
  */
@@ -28,6 +29,12 @@ export interface TabChannel {
 export interface TabCoordination {
   requestLock: (name: string, signal: AbortSignal, hold: () => Promise<void>) => Promise<unknown>
   openChannel: (name: string) => TabChannel
+  /**
+   * Calls back when the browser is about to freeze this tab (the Page Lifecycle's `freeze`, e.g. a
+   * background tab on Android): a frozen tab would hold the stream while hearing nothing, so it
+   * hands it to the next tab. Returns an unsubscribe.
+   */
+  onFreeze: (callback: () => void) => () => void
 }
 
 /** What one tab tells the others. */
@@ -43,6 +50,10 @@ export function browserTabCoordination(): TabCoordination | null {
   return {
     requestLock: (name, signal, hold) => locks.request(name, { signal }, hold),
     openChannel: name => new BroadcastChannel(name),
+    onFreeze: (callback) => {
+      document.addEventListener('freeze', callback)
+      return () => document.removeEventListener('freeze', callback)
+    },
   }
 }
 
@@ -55,6 +66,7 @@ export function followNotificationsAcrossTabs(
   coordination: TabCoordination | null = browserTabCoordination(),
 ): NotificationStreamHandle {
   if (!coordination) return followNotifications(options)
+  const tabs = coordination
   const seenKeys: string[] = []
   let lastEventId = options.after ?? ''
   let stream: NotificationStreamHandle | null = null
@@ -77,30 +89,47 @@ export function followNotificationsAcrossTabs(
     if (!closed && message?.notification) deliver(message.notification, message.id)
   }
 
-  // Held until this tab closes the stream (unmount, the tab closing): then the next tab follows it.
-  coordination.requestLock(NOTIFICATIONS_TAB_LOCK, stopAsking.signal, () => new Promise<void>((resolve) => {
-    if (closed) return resolve()
-    releaseLock = resolve
-    stream = followNotifications({
-      ...options,
-      after: lastEventId || undefined,
-      onNotification: (notification, id) => {
-        channel.postMessage({ notification, id } satisfies TabMessage)
-        deliver(notification, id)
-      },
+  /** Asks for the lock; held until this tab closes the stream (unmount, the tab closing, a freeze): then the next tab follows it. */
+  function askToLead(): void {
+    tabs.requestLock(NOTIFICATIONS_TAB_LOCK, stopAsking.signal, () => new Promise<void>((resolve) => {
+      if (closed) return resolve()
+      releaseLock = resolve
+      stream = followNotifications({
+        ...options,
+        after: lastEventId || undefined,
+        onNotification: (notification, id) => {
+          channel.postMessage({ notification, id } satisfies TabMessage)
+          deliver(notification, id)
+        },
+      })
+    })).catch(() => {
+      // Aborted by close() while still waiting for the lock: nothing to do.
     })
-  })).catch(() => {
-    // Aborted by close() while still waiting for the lock: nothing to do.
+  }
+
+  /** Stops following the stream and lets the lock go (to the next tab in line). */
+  function stepDown(): void {
+    stream?.close()
+    stream = null
+    releaseLock?.()
+    releaseLock = null
+  }
+
+  // About to be frozen while following the stream: hand it over, and queue up again for later.
+  const stopWatchingFreeze = tabs.onFreeze(() => {
+    if (closed || !stream) return
+    stepDown()
+    askToLead()
   })
+  askToLead()
 
   return {
     close() {
       if (closed) return
       closed = true
+      stopWatchingFreeze()
       stopAsking.abort()
-      stream?.close()
-      stream = null
-      releaseLock?.()
+      stepDown()
       channel.onmessage = null
       channel.close()
     },

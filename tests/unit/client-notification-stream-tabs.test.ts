@@ -9,6 +9,7 @@ function fakeBrowser() {
   const waiting: Array<{ signal: AbortSignal, hold: () => Promise<void>, settle: (value?: unknown) => void, fail: (error: unknown) => void }> = []
   let held = false
   const channels = new Set<TabChannel>()
+  const freezeCallbacks = new Set<() => void>()
   function grantNext(): void {
     if (held) return
     const next = waiting.shift()
@@ -41,9 +42,14 @@ function fakeBrowser() {
       channels.add(channel)
       return channel
     },
+    onFreeze: (callback) => {
+      freezeCallbacks.add(callback)
+      return () => freezeCallbacks.delete(callback)
+    },
   }
   const sources: FakeEventSource[] = []
   function openTab() {
+    const before = new Set(freezeCallbacks)
     const received: JobNotification[] = []
     const handle = followNotificationsAcrossTabs({
       url: '/api/jobs/notifications',
@@ -55,9 +61,10 @@ function fakeBrowser() {
       },
       subscribeToWake: () => () => {},
     }, coordination)
-    return { received, handle }
+    const freeze = [...freezeCallbacks].find(callback => !before.has(callback))!
+    return { received, handle, freeze }
   }
-  return { sources, openTab, openSources: () => sources.filter(source => !source.closed), channels }
+  return { sources, openTab, openSources: () => sources.filter(source => !source.closed), channels, freezeCallbacks }
 }
 
 const ended = (id: number, jobId: string): JobNotification => ({ id, type: 'job-end', jobId, threadId: 't1', status: 'completed', title: 'A job', at: 1 })
@@ -98,6 +105,27 @@ describe('notification stream shared by the tabs', () => {
     notify(next[0]!, ended(8, 'job-b'))
     expect(second.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b'])
     second.handle.close()
+  })
+
+  it('a tab about to be frozen hands the stream to the next tab and queues up again', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    const second = browser.openTab()
+    await settle()
+    notify(browser.openSources()[0]!, ended(3, 'job-a'))
+    first.freeze()
+    await settle()
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=3'])
+    notify(browser.openSources()[0]!, ended(4, 'job-b'))
+    expect(first.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b'])
+    // The second tab goes: the first (back from its freeze) follows the stream again.
+    second.handle.close()
+    await settle()
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=4'])
+    first.handle.close()
+    await settle()
+    expect(browser.openSources()).toHaveLength(0)
+    expect(browser.freezeCallbacks.size).toBe(0)
   })
 
   it('a tab closed while it waits for its turn never opens a stream', async () => {
