@@ -282,7 +282,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     expect((await (await sdkUser()).client.get(`/api/jobs/chat/${id}/messages`)).body).toEqual({ messages: [] })
   })
 
-  it('the messages route keeps every turn when regenerations outnumber its turn limit (limits.maxMessages / 2)', async () => {
+  it('the messages route keeps every turn when regenerations outnumber its turn limit (limits.maxMessages / 2); a chat past limits.maxMessages goes on with its newest turns', async () => {
     // Two turns at most: regenerating the second three times must not push the first one out.
     const small = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key', NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '4' })
     try {
@@ -298,6 +298,11 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
       }
       const { body } = await client.get(`/api/jobs/chat/${id}/messages`)
       expect(body.messages.map((message: UIMessage) => message.id)).toEqual([first.id, answer.id, second.id, latest.id])
+      // Past the limit the chat goes on: the model gets the newest whole turns that fit.
+      const third = await finalMessage(await send(transport, id, [first, answer, second, latest, userMessage('Turn three')]))
+      expect(textOf(third)).toBe('Hello from the mock upstream.')
+      const request = upstream.requests.findLast(candidate => lastTurnOf(candidate).prompt === 'Turn three')!
+      expect((request.body?.messages as Message[]).filter(message => message.role !== 'system').map(message => message.content)).toEqual(['Turn two', 'Hello from the mock upstream.', 'Turn three'])
     }
     finally {
       await small.stop()

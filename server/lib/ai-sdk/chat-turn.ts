@@ -7,6 +7,7 @@ import { ACTIVE_STATUSES } from '../../../shared/events'
 import { getRequestHeader } from 'h3'
 import type { JobState } from '../../../shared/reducer'
 import { createJobState } from '../../../shared/reducer'
+import { newestMessages, postedIndex } from './newest-messages'
 import type { CreateJobInput, JobSummary } from '../engine-types'
 import { InputConflictError, ProviderUnavailableError } from '../errors'
 import { toChatJobInput } from '../http/chat-job-input'
@@ -64,15 +65,17 @@ export function nothingKnown(job: JobSummary): JobState {
 
 /**
  * The job a new turn starts, in the thread `request.id`, checked as on `POST /api/jobs` — before
- * the route changes anything (a 400 never follows ending a waiting job). The checks run on the
+ * the route changes anything (a 400 never follows ending a waiting job). A chat past
+ * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts). The checks run on the
  * plain history, but a 400 names the UI message's `parts`, which is what the client sent.
  */
 export function chatTurnInput({ event, config, flags }: JobsRouteContext, request: ChatRequest): CreateJobInput {
   const lastUser = request.messages.findLast(message => message.role === 'user')
+  const { messages, dropped } = newestMessages(request.messages, config.limits.maxMessages)
   let parsed
   try {
     parsed = validate(chatJobBodySchema(config), {
-      messages: toPlainMessages(request.messages),
+      messages: toPlainMessages(messages),
       model: request.model,
       tools: request.tools,
       threadId: request.id,
@@ -80,7 +83,7 @@ export function chatTurnInput({ event, config, flags }: JobsRouteContext, reques
     })
   }
   catch (error) {
-    if (error instanceof RequestError) error.message = error.message.replace(/\bmessages\.(\d+)\.content\b/g, 'messages.$1.parts (their text)')
+    if (error instanceof RequestError) error.message = postedIndex(error.message, dropped).replace(/\bmessages\.(\d+)\.content\b/g, 'messages.$1.parts (their text)')
     throw error
   }
   // Assistant messages with no text (tool calls only) carry nothing for the model's history.
