@@ -84,13 +84,14 @@ export default defineNitroPlugin((nitroApp) => {
   // above (one clear error instead of a crash loop of its workers) and runs no engine.
   if (clusterCheck.role === 'primary') return
 
-  // A stray error of an in-process tool (a throw in its timer, a rejection it left unhandled) is
-  // logged naming the tool and job instead of by Nitro's anonymous `[uncaughtException]` line;
-  // the app's `error` hook still gets it. Errors of no tool are left to Nitro as before.
+  // A stray error of an in-process tool or of a workflow node's functions (a throw in its timer, a
+  // rejection it left unhandled) is logged naming the tool (or workflow and node) and job instead
+  // of by Nitro's anonymous `[uncaughtException]` line; the app's `error` hook still gets it.
+  // Errors of no tool or node are left to Nitro as before.
   const stopTrappingStrayErrors = trapToolStrayErrors({
     logger,
     metrics: useMetrics(),
-    capture: (error, kind) => nitroApp.captureError(error as Error, { tags: [kind, 'background-jobs:tool'] }),
+    capture: (error, kind, source) => nitroApp.captureError(error as Error, { tags: [kind, `background-jobs:${source}`] }),
   })
 
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).

@@ -13,7 +13,7 @@ import { ToolCallError } from '../executor/tool-errors'
 import { toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
 import type { CallScope } from './call-scope'
-import { currentCallScope, runInCallScope } from './call-scope'
+import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import type { IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError } from './protocol'
 import { noteFaultChannel, trapStrayErrors } from './stray-errors'
@@ -75,12 +75,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
     // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
     // from a callback (trapStrayErrors).
-    let failCall!: (error: unknown) => void
-    const failed = new Promise<never>((_, reject) => {
-      failCall = reject
-    })
-    failed.catch(() => {})
-    const scope: CallScope = { tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel, settled: false, fail: failCall }
+    const { scope, failed, end } = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
     noteFaultChannel(scope)
     try {
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
@@ -100,7 +95,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       return { ok: false, kind: 'threw', error: serializeError(error) }
     }
     finally {
-      scope.settled = true
+      end()
       cancelTimer()
     }
   }

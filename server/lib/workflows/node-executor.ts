@@ -20,7 +20,16 @@ export interface NodeEnvironment<Node extends WorkflowNode = WorkflowNode> {
   graph: WorkflowGraph
   workflowName: string
   runChild: RunChildNode
+  /**
+   * Calls the author's function (`choose`, a `prompt`, `args` or `value` function) as code of
+   * this node run, so an error it leaves behind (a throw in a timer, a rejection nobody handles)
+   * names the workflow, the node and the job (tools/stray-errors.ts).
+   */
+  authorCode: AuthorCode
 }
+
+/** Runs an author's function as code of the node run. */
+export type AuthorCode = <T>(run: () => T) => T
 
 /** An executor of one node kind. */
 export type NodeExecutor<Node extends WorkflowNode = WorkflowNode> = (environment: NodeEnvironment<Node>) => Promise<unknown>

@@ -2,7 +2,8 @@
  * Runs one node's work under its own signal: the parent's (job abort, or a parallel fan-out that
  * gave up) combined with the node's time limit. The work is raced against the signal, so a node
  * whose code ignores the signal still ends on time; its late result or error is dropped. The
- * limit stops counting while the node waits for a human (node-deadline.ts).
+ * limit stops counting while the node waits for a human (node-deadline.ts). A stray error of the
+ * node's own code (`stop`) ends it the same way, with that error.
  */
 import type { TimerSet } from '../timers'
 import type { NodeDeadline } from './node-deadline'
@@ -19,6 +20,8 @@ export interface NodeTimeoutOptions {
   timers: TimerSet
   /** The clock the paused time is measured with. @default Date.now */
   now?: () => number
+  /** Rejects when the node must stop at once, with the error it fails with (a stray error of its code). */
+  stop?: Promise<never>
 }
 
 /** Resolves with the work's result, or rejects with the signal's reason once it fires. */
@@ -31,6 +34,7 @@ export async function runWithNodeTimeout<T>(work: (signal: AbortSignal, deadline
     now: options.now ?? Date.now,
     onExpired: () => timeout.abort(options.timeoutError()),
   })
+  options.stop?.catch((error: unknown) => timeout.abort(error))
   const signal = AbortSignal.any([options.parentSignal, timeout.signal])
   let removeListener = () => {}
   const aborted = new Promise<never>((_resolve, reject) => {

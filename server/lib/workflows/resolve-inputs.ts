@@ -62,9 +62,14 @@ export function resolveTemplates(value: unknown, state: WorkflowState): unknown 
   return value
 }
 
+/** Calls an author's function (a node run passes its `authorCode`). */
+type CallAuthor = <T>(run: () => T) => T
+
+const callDirectly: CallAuthor = run => run()
+
 /** Resolves a node input: calls a function with the state, or resolves the templates in a value. */
-export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: WorkflowState): T {
-  if (typeof mapper === 'function') return (mapper as (state: WorkflowState) => T)(state)
+export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: WorkflowState, call: CallAuthor = callDirectly): T {
+  if (typeof mapper === 'function') return call(() => (mapper as (state: WorkflowState) => T)(state))
   return resolveTemplates(mapper, state) as T
 }
 
@@ -73,8 +78,8 @@ export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: Workflow
  * `'{{input.count}}'` takes the value itself, so a number or an object is written as text here
  * (strings as they are, anything else as JSON) — events and model messages carry strings.
  */
-export function resolveText(mapper: StateMapper<string, unknown>, state: WorkflowState): string {
-  return toText(resolveInput<unknown>(mapper, state))
+export function resolveText(mapper: StateMapper<string, unknown>, state: WorkflowState, call: CallAuthor = callDirectly): string {
+  return toText(resolveInput<unknown>(mapper, state, call))
 }
 
 /** How a value reads inside text: strings as they are, everything else as JSON. */

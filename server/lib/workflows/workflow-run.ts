@@ -7,7 +7,9 @@ import type { RunContext } from '../run-context'
 import type { WorkflowNode, WorkflowNodeKind, WorkflowState } from './define'
 import { createNodeContext } from './node-context'
 import type { NodeContext } from './node-context'
-import type { NodeExecutor } from './node-executor'
+import type { AuthorCode, NodeExecutor } from './node-executor'
+import { openScope, runInCallScope } from '../isolation/call-scope'
+import type { NodeScope } from '../isolation/call-scope'
 import { runWithNodeTimeout } from './node-timeout'
 import { asRecordedOutput } from './recorded-output'
 import { runAgentNode } from './nodes/agent'
@@ -105,12 +107,17 @@ export class WorkflowRun {
     context.addMetrics({ nodes_executed: 1 })
 
     let nodeContext: NodeContext | undefined
+    // The author's functions run as code of this node: an error they leave behind fails it (while
+    // it runs) and is logged naming the workflow, the node and the job (tools/stray-errors.ts).
+    const author = openScope<NodeScope>({ workflow: workflow.name, nodeId, jobId: context.jobId })
+    const authorCode: AuthorCode = run => runInCallScope(author.scope, run)
     try {
       const result = await runWithNodeTimeout((signal, deadline) => {
         nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause })
         const execute = EXECUTORS[node.kind] as NodeExecutor
-        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode })
+        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, authorCode })
       }, {
+        stop: author.failed,
         parentSignal,
         timers: context.timers,
         timeoutMs: TIMED_KINDS.has(node.kind) ? nodeTimeoutMs : null,
@@ -134,6 +141,9 @@ export class WorkflowRun {
       const failure = toNodeFailure(error, nodeId)
       context.emit({ type: 'node-end', nodeId, status: 'failed', error: failure.message })
       throw failure
+    }
+    finally {
+      author.end()
     }
   }
 }

@@ -6,9 +6,9 @@ import type { BranchNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 
 /** Runs a branch node. */
-export const runBranchNode: NodeExecutor<BranchNode> = async ({ nodeId, node, state, graph }) => {
+export const runBranchNode: NodeExecutor<BranchNode> = async ({ nodeId, node, state, graph, authorCode }) => {
   const targets = graph.successors.get(nodeId) ?? []
-  const chosen = node.choose(state)
+  const chosen = authorCode(() => node.choose(state))
   if (typeof chosen !== 'string' || !targets.includes(chosen)) {
     throw new Error(`branch chose ${JSON.stringify(chosen)}, which is not one of its edge targets (${targets.join(', ')})`)
   }

@@ -27,10 +27,10 @@ export function parseAnswer(schema: z.ZodType, answer: unknown): unknown {
 }
 
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
-export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph }) => {
+export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode }) => {
   const answer = await context.requestInput({
     kind: 'workflow-input',
-    prompt: resolveText(node.prompt, state),
+    prompt: resolveText(node.prompt, state, authorCode),
     schema: graph.answerSchemas.get(nodeId) ?? undefined,
     validate: answer => parseAnswer(node.schema, answer),
     onTimeout: node.onTimeout ?? 'fail',

@@ -8,8 +8,8 @@ import { asRecordedOutput } from '../recorded-output'
 import { resolveInput, toText } from '../resolve-inputs'
 
 /** Runs an output node. */
-export const runOutputNode: NodeExecutor<OutputNode> = async ({ node, state, context }) => {
-  const value = resolveInput(node.value, state)
+export const runOutputNode: NodeExecutor<OutputNode> = async ({ node, state, context, authorCode }) => {
+  const value = resolveInput(node.value, state, authorCode)
   // Most likely a value function without a `return`: say so rather than end with empty content.
   if (value === undefined) throw new Error('its value is undefined (does its value function return something?); give it a string or a JSON value')
   const recorded = asRecordedOutput(value)

@@ -18,8 +18,8 @@ export class ToolNodeError extends Error {
 }
 
 /** Runs a tool node. */
-export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context }) => {
-  const args = node.args === undefined ? {} : resolveInput(node.args, state)
+export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
+  const args = node.args === undefined ? {} : resolveInput(node.args, state, authorCode)
   const visit = state.visits[nodeId] ?? 1
   const call = { id: `${nodeId}-${visit}`, name: node.tool, args, step: 1, nodeId }
   const outcome = await traceToolCall(context, call, () => executeToolCall(context, call))
