@@ -166,4 +166,25 @@ describe('workflow resume', () => {
     expect(resumed.nodeLog()).toEqual(['start:step', 'completed:step', 'start:again', 'completed:again', 'start:done', 'completed:done'])
     expect(resumed.state().content).toBe('step#4 after 3 visits')
   })
+  it('a branch whose recorded choice is no longer one of its edge targets (the workflow changed in a deploy) chooses again', async () => {
+    const version = (target: string) => workflow({
+      pick: { kind: 'branch', choose: () => target },
+      [target]: { kind: 'input', prompt: `${target}?`, schema: z.boolean() },
+      done: { kind: 'output', value: 'Done after {{outputs.pick}}' },
+    }, [['pick', target], [target, 'done']])
+    const first = startWorkflow(version('review'), {})
+    await first.nextInput()
+    first.abort()
+    await first.done
+    // The job waited at `review` when its instance went; the new version calls that step `approve`.
+    const resumedFrom = logUntil(first.events, event => event.type === 'input-request')
+
+    const resumed = startWorkflow(version('approve'), {}, { resumedFrom })
+    await resumed.nextInput()
+    resumed.answer(true)
+    await resumed.done
+    expect(resumed.error()).toBeUndefined()
+    expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'start:done', 'completed:done'])
+    expect(resumed.state().content).toBe('Done after approve')
+  })
 })

@@ -82,7 +82,9 @@ export class WorkflowRun {
     const { context, state, workflow } = this
     const node = workflow.graph.nodes.get(nodeId)!
     const reused = this.resume.take(nodeId)
-    if (reused) {
+    // A branch's recorded choice that is no longer one of its targets (the workflow changed in a
+    // deploy while the job waited) would lead nowhere: the branch chooses again.
+    if (reused && !(node.kind === 'branch' && !workflow.graph.successors.get(nodeId)?.includes(reused.output as string))) {
       state.outputs[nodeId] = reused.output
       return reused.output
     }
