@@ -73,6 +73,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
       return adjusted
     },
     addMetrics: add => addMetrics(run.metrics, add),
+    maxEventBytes: run.persist.maxEventBytes,
     resumedFrom: options.resumedFrom,
   }
 }

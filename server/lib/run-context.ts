@@ -88,6 +88,11 @@ export interface RunContext {
   prepareModelRequest(request: ModelRequest): Promise<ModelRequest>
   /** Adds to the job's metrics (counts add up; tokens add up). */
   addMetrics(metrics: Partial<Omit<JobMetrics, 'tokens'>> & { tokens?: Partial<JobMetrics['tokens']> }): void
+  /**
+   * The most UTF-8 bytes of JSON one event may take in the job's store (a bigger one is stored
+   * shortened). Absent: no limit.
+   */
+  readonly maxEventBytes?: number
   /** Runs recorded for restart-safety: outputs of workflow nodes that already finished (from the log). */
   readonly resumedFrom: JobState | null
 }

@@ -17,10 +17,15 @@ import { unusedModel } from './engine-harness'
 export const USER = 'user-1'
 
 /** Creates an engine that knows the given workflows and tools. */
-export function createWorkflowEngine(workflows: unknown[], options: { tools?: AnyToolDefinition[], config?: BackgroundJobsConfigInput } = {}) {
+export function createWorkflowEngine(workflows: unknown[], options: {
+  tools?: AnyToolDefinition[]
+  config?: BackgroundJobsConfigInput
+  /** The store's `maxBatchBytes` (the memory store has none; Redis and Convex hold 4 MiB). */
+  maxBatchBytes?: number
+} = {}) {
   const tools = options.tools ?? []
   const engine = createEngine({
-    provider: createMemoryProvider(),
+    provider: Object.assign(createMemoryProvider(), options.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.maxBatchBytes }),
     getConfig: () => resolveConfig({ scripted: { enabled: true }, ...options.config }),
     createModelClient: () => unusedModel,
     runners: { chat: async () => {}, workflow: runWorkflowJob },

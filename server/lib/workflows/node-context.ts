@@ -61,6 +61,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     timers: context.timers,
     defaultModel: context.defaultModel,
     resumedFrom: context.resumedFrom,
+    ...(context.maxEventBytes !== undefined ? { maxEventBytes: context.maxEventBytes } : {}),
     text(delta, tag) {
       if (holdText) heldText += delta
       else writeText(delta, tag ?? nodeId)

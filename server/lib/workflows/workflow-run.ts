@@ -11,7 +11,7 @@ import type { AuthorCode, NodeExecutor } from './node-executor'
 import { openScope, runInCallScope } from '../isolation/call-scope'
 import type { NodeScope } from '../isolation/call-scope'
 import { runWithNodeTimeout } from './node-timeout'
-import { asRecordedOutput } from './recorded-output'
+import { asRecordedOutput, checkRecordedSize } from './recorded-output'
 import { runAgentNode } from './nodes/agent'
 import { runBranchNode } from './nodes/branch'
 import { runInputNode } from './nodes/input'
@@ -128,6 +128,7 @@ export class WorkflowRun {
       nodeContext?.flushHeldText()
       // Kept as the log keeps it: a later node, and a run resumed from the log, read the same value.
       const output = asRecordedOutput(result)
+      checkRecordedSize(nodeId, output, context.maxEventBytes)
       state.outputs[nodeId] = output
       context.emit({ type: 'node-end', nodeId, status: 'completed', output })
       return output
