@@ -184,6 +184,24 @@ describe('workflow nodes', () => {
     expect((wrong.error() as Error).message).toBe('Node "pick" failed: branch chose "elsewhere", which is not one of its edge targets (done)')
   })
 
+  it('an async node function fails its node saying so, instead of sending "{}" on as a prompt or a choice', async () => {
+    const model = createWorkflowFakeModel()
+    const prompt = startWorkflow(workflow({
+      ask: { kind: 'agent', instructions: 'Be brief.', prompt: async (state: WorkflowState) => `Topic ${String(state.input)}` },
+      done: { kind: 'output', value: 'x' },
+    }, [['ask', 'done']]), { n: 1 }, { model })
+    await prompt.done
+    expect((prompt.error() as Error).message).toBe('Node "ask" failed: a function of the state returned a Promise (an async function?); it must return its value directly — do async work in a tool node and read its output from state.outputs')
+    expect(model.requests).toEqual([])
+
+    const choice = startWorkflow(workflow({
+      pick: { kind: 'branch', choose: async () => 'done' },
+      done: { kind: 'output', value: 'x' },
+    }, [['pick', 'done']]), { n: 0 })
+    await choice.done
+    expect((choice.error() as Error).message).toBe('Node "pick" failed: choose(state) returned a Promise (an async function?); it must return its value directly — do async work in a tool node and read its output from state.outputs')
+  })
+
   it('parallel: runs branches at the same time and joins when all have finished', async () => {
     const slow = gatedTool('slow')
     const fast = gatedTool('fast')

@@ -67,9 +67,20 @@ type CallAuthor = <T>(run: () => T) => T
 
 const callDirectly: CallAuthor = run => run()
 
+/**
+ * Throws when a node function returned a promise (an `async` function): node functions run
+ * synchronously, and a promise would otherwise be sent on as `{}` (a prompt reading "{}"). The
+ * promise's own rejection is handled here, so it is not reported a second time as a stray error.
+ */
+export function refusePromise<T>(value: T, what: string): T {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function') || typeof (value as { then?: unknown }).then !== 'function') return value
+  Promise.resolve(value).catch(() => {})
+  throw new Error(`${what} returned a Promise (an async function?); it must return its value directly — do async work in a tool node and read its output from state.outputs`)
+}
+
 /** Resolves a node input: calls a function with the state, or resolves the templates in a value. */
 export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: WorkflowState, call: CallAuthor = callDirectly): T {
-  if (typeof mapper === 'function') return call(() => (mapper as (state: WorkflowState) => T)(state))
+  if (typeof mapper === 'function') return refusePromise(call(() => (mapper as (state: WorkflowState) => T)(state)), 'a function of the state')
   return resolveTemplates(mapper, state) as T
 }
 

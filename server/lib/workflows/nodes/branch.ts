@@ -4,11 +4,12 @@
  */
 import type { BranchNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
+import { refusePromise } from '../resolve-inputs'
 
 /** Runs a branch node. */
 export const runBranchNode: NodeExecutor<BranchNode> = async ({ nodeId, node, state, graph, authorCode }) => {
   const targets = graph.successors.get(nodeId) ?? []
-  const chosen = authorCode(() => node.choose(state))
+  const chosen = refusePromise(authorCode(() => node.choose(state)), 'choose(state)')
   if (typeof chosen !== 'string' || !targets.includes(chosen)) {
     throw new Error(`branch chose ${JSON.stringify(chosen)}, which is not one of its edge targets (${targets.join(', ')})`)
   }
