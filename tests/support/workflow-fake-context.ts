@@ -63,6 +63,8 @@ export interface WorkflowFakeContextOptions {
   tools?: AnyToolDefinition[]
   config?: BackgroundJobsConfigInput
   resumedFrom?: JobState | null
+  /** Start the job's state from `resumedFrom`, as the engine's resumed run does (its log goes on). @default false */
+  continueLog?: boolean
   model?: ModelClient
 }
 
@@ -89,7 +91,9 @@ export function createWorkflowFakeContext(options: WorkflowFakeContextOptions = 
   const controller = new AbortController()
   const events: JobEvent[] = []
   const metrics = emptyMetrics()
-  let state = createJobState({ id: 'job-1', type: 'workflow', createdAt: 0, status: 'running' })
+  let state = options.continueLog && options.resumedFrom
+    ? { ...options.resumedFrom, status: 'running' as const }
+    : createJobState({ id: 'job-1', type: 'workflow', createdAt: 0, status: 'running' })
   const inputWaiters: Array<(requestId: string) => void> = []
   const openRequests: string[] = []
 

@@ -4,6 +4,7 @@ import { JobFailure } from '../../server/lib/run-context'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
 import type { WorkflowState } from '../../server/lib/workflows/define'
+import type { ModelClient } from '../../server/lib/model/types'
 import { createWorkflowFakeModel, startWorkflow } from '../support/workflow-fake-context'
 
 type Edges = Array<[string, string]>
@@ -182,6 +183,37 @@ describe('workflow nodes', () => {
     }, [['pick', 'done']]), { n: 0 })
     await wrong.done
     expect((wrong.error() as Error).message).toBe('Node "pick" failed: branch chose "elsewhere", which is not one of its edge targets (done)')
+  })
+
+  it('two agent nodes whose model sends calls without ids: every call keeps its own id and result in the job', async () => {
+    // Models that send no id get `call_<step>_<index>`: the same for the first call of each node.
+    const model: ModelClient = {
+      scripted: true,
+      async* stream(request) {
+        const toolMessages = request.messages.filter(message => message.role === 'tool')
+        if (request.tools?.length && !toolMessages.length) {
+          const prompt = request.messages.at(-1)!.content
+          yield { type: 'tool-call', call: { id: '', name: 'add', arguments: prompt === 'first' ? '{"a":1,"b":1}' : '{"a":2,"b":2}' } }
+          yield { type: 'finish', finishReason: 'tool_calls' }
+          return
+        }
+        yield { type: 'text-delta', text: `sum ${toolMessages.at(-1)?.content}` }
+        yield { type: 'finish', finishReason: 'stop' }
+      },
+    }
+    const job = startWorkflow(workflow({
+      one: { kind: 'agent', instructions: 'Add.', prompt: 'first', tools: ['add'] },
+      two: { kind: 'agent', instructions: 'Add.', prompt: 'second', tools: ['add'] },
+      done: { kind: 'output', value: '{{outputs.one}} / {{outputs.two}}' },
+    }, [['one', 'two'], ['two', 'done']]), { n: 0 }, { tools: [add], model })
+    await job.done
+    expect(job.error()).toBeUndefined()
+    const calls = job.state().toolCalls.map(call => ({ id: call.id, nodeId: call.nodeId, result: call.result }))
+    expect(calls).toEqual([
+      { id: 'call_1_0', nodeId: 'one', result: 2 },
+      { id: 'call_1_0_1_0', nodeId: 'two', result: 4 },
+    ])
+    expect(job.state().content).toBe('sum 2\n\nsum 4\n\nsum 2 / sum 4')
   })
 
   it('an async node function fails its node saying so, instead of sending "{}" on as a prompt or a choice', async () => {

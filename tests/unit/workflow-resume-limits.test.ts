@@ -187,4 +187,34 @@ describe('workflow resume', () => {
     expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'start:done', 'completed:done'])
     expect(resumed.state().content).toBe('Done after approve')
   })
+  it('a tool node cut off mid-call and run again after a takeover: the new call gets its own id, the old one is not overwritten', async () => {
+    let hold = true
+    const flaky = defineTool({
+      name: 'fetch',
+      description: 'hangs on the first instance',
+      parameters: z.object({}),
+      execute: () => (hold ? new Promise(() => {}) : 'fetched'),
+      timeoutMs: 10_000_000,
+    })
+    const definition = () => workflow({
+      get: { kind: 'tool', tool: 'fetch' },
+      done: { kind: 'output', value: '{{outputs.get}}' },
+    }, [['get', 'done']])
+    const first = startWorkflow(definition(), {}, { tools: [flaky] })
+    await vi.waitFor(() => expect(first.state().toolCalls).toHaveLength(1))
+    first.abort()
+    await first.done
+    const resumedFrom = logUntil(first.events, event => event.type === 'tool-call')
+
+    hold = false
+    const resumed = startWorkflow(definition(), {}, { tools: [flaky], resumedFrom, continueLog: true })
+    await resumed.done
+    expect(resumed.error()).toBeUndefined()
+    // The cut-off call is as the lost owner left it (the job's end marks it cut off).
+    expect(resumed.state().toolCalls.map(call => [call.id, call.status, call.result])).toEqual([
+      ['get-1', 'running', undefined],
+      ['get-1-attempt-2', 'completed', 'fetched'],
+    ])
+    expect(resumed.state().content).toBe('fetched')
+  })
 })

@@ -21,7 +21,11 @@ export class ToolNodeError extends Error {
 export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
   const args = node.args === undefined ? {} : resolveInput(node.args, state, authorCode)
   const visit = state.visits[nodeId] ?? 1
-  const call = { id: `${nodeId}-${visit}`, name: node.tool, args, step: 1, nodeId }
+  // Unique in the job: a takeover runs a cut-off attempt again with the same visit number.
+  const taken = new Set(context.state().toolCalls.map(call => call.id))
+  let id = `${nodeId}-${visit}`
+  for (let attempt = 2; taken.has(id); attempt++) id = `${nodeId}-${visit}-attempt-${attempt}`
+  const call = { id, name: node.tool, args, step: 1, nodeId }
   const outcome = await traceToolCall(context, call, () => executeToolCall(context, call))
   if (outcome.status === 'completed') return outcome.result ?? null
   if (node.continueOnError) return { status: outcome.status, error: outcome.error ?? null }
