@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import type { InputTimeoutAction } from '../../shared/events'
 import { defineWorkflow } from '../../server/utils/define-workflow'
-import { createWorkflowEngine } from '../support/workflow-engine'
+import { InputConflictError } from '../../server/lib/errors'
+import { createWorkflowEngine, USER } from '../support/workflow-engine'
 
 const TIMEOUT_MS = 1_000
 
@@ -69,5 +70,38 @@ describe('input node onTimeout, through the engine', () => {
     const ended = await state(jobId)
     expect(ended.status).toBe('completed')
     expect(ended.content).toBe('answer: yes')
+  })
+  it.each(['default', 'fail'] as const)('an answer after the expiry (onTimeout %s) is a 409 naming the request; the outcome stays the expiry\'s', async (onTimeout) => {
+    const workflow = defineWorkflow({
+      name: 'ask-late',
+      description: 'asks one question',
+      input: z.object({}),
+      nodes: {
+        ask: { kind: 'input', prompt: 'Ship it?', schema: z.string(), timeoutMs: TIMEOUT_MS, onTimeout, timeoutAnswer: 'not answered' },
+        done: { kind: 'output', value: 'answer: {{outputs.ask}}' },
+      },
+      edges: [['ask', 'done']],
+    })
+    const { engine, start, state, requestOf } = createWorkflowEngine([workflow])
+    const jobId = await start('ask-late')
+    await vi.advanceTimersByTimeAsync(10)
+    const requestId = await requestOf(jobId, 'ask')
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
+    await engine.whenSettled(jobId)
+    const late = engine.answerInput(USER, jobId, { requestId, answer: 'yes' })
+    await expect(late).rejects.toBeInstanceOf(InputConflictError)
+    await expect(late).rejects.toThrow(requestId)
+    const ended = await state(jobId)
+    if (onTimeout === 'default') {
+      expect(ended.status).toBe('completed')
+      expect(ended.content).toBe('answer: not answered')
+    }
+    else {
+      expect(ended.status).toBe('failed')
+      expect(ended.error?.code).toBe('input-timeout')
+    }
+    // The timeout answer is in the log; a failed job's expiry is its error (the question is closed).
+    expect(ended.answeredInputs.map(input => input.answer)).toEqual(onTimeout === 'default' ? ['not answered'] : [])
+    expect(ended.pendingInputs).toEqual([])
   })
 })
