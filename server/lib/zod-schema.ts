@@ -10,3 +10,28 @@ import type { z } from 'zod'
 export function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value && typeof (value as z.ZodType).safeParse === 'function'
 }
+
+/** An async refine or transform met by a synchronous parse (zod's `$ZodAsyncError`, by its constructor name: any copy of zod). */
+function isAsyncParseError(error: unknown): boolean {
+  return error instanceof Error && error.constructor.name === '$ZodAsyncError'
+}
+
+/**
+ * `schema.safeParse(value)`, with the error zod throws for an async refine or transform (every
+ * value the checks before it accept) replaced by one that says what to change: `what` names the
+ * schema (`workflow "x" input`). Workflow inputs and answers are parsed synchronously.
+ */
+export function safeParseSync<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): ReturnType<Schema['safeParse']> {
+  try {
+    return schema.safeParse(value) as ReturnType<Schema['safeParse']>
+  }
+  catch (error) {
+    if (!isAsyncParseError(error)) throw error
+    throw new AsyncSchemaError(`the ${what} schema has an async refine or transform, which this server cannot run (it parses synchronously); make it synchronous, or check the value in a tool node`)
+  }
+}
+
+/** A schema needs an async parse: the app's definition must change (not the request). */
+export class AsyncSchemaError extends Error {
+  override readonly name = 'AsyncSchemaError'
+}

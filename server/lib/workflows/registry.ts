@@ -10,6 +10,7 @@ import { validateWorkflowDefinition, WorkflowDefinitionError } from './validate'
 import { describeIssues } from '../describe-issues'
 import { workflowQuestions } from './questions'
 import { z } from 'zod'
+import { safeParseSync } from '../zod-schema'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -44,7 +45,7 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     questions: workflowQuestions(graph),
     usesModel: Object.values(definition.nodes).some(node => node.kind === 'agent'),
     parseInput(input: unknown) {
-      const parsed = definition.input.safeParse(input)
+      const parsed = safeParseSync(definition.input, input, `workflow "${definition.name}" input`)
       // Reads like the route's other 400s: the field, then what is wrong with it.
       if (!parsed.success) throw new Error(describeIssues(parsed.error))
       return parsed.data

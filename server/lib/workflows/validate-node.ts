@@ -8,7 +8,7 @@ import { WORKFLOW_NODE_KINDS } from './define'
 import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
-import { isZodSchema } from '../zod-schema'
+import { AsyncSchemaError, isZodSchema, safeParseSync } from '../zod-schema'
 
 /** What a node check needs to know about the rest of the workflow. */
 export interface NodeCheckScope {
@@ -75,7 +75,14 @@ function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'inp
   const action = node.onTimeout ?? 'fail'
   if (action === 'fail' || action === 'abort') return null
   const answer = node.timeoutAnswer !== undefined ? node.timeoutAnswer : action === 'default' ? null : action
-  const parsed = node.schema.safeParse(answer)
+  let parsed: ReturnType<z.ZodType['safeParse']>
+  try {
+    parsed = safeParseSync(node.schema, answer, `input node "${id}" answer`)
+  }
+  catch (error) {
+    if (error instanceof AsyncSchemaError) return error.message
+    throw error
+  }
   if (parsed.success) return null
   return `input node "${id}" has onTimeout "${action}" but its timeout answer ${JSON.stringify(answer)} does not fit its schema (${describeIssues(parsed.error)})`
 }

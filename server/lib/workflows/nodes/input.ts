@@ -9,6 +9,7 @@ import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
 import { describeIssues } from '../../describe-issues'
+import { safeParseSync } from '../../zod-schema'
 
 function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
@@ -19,8 +20,8 @@ function hasReason(value: unknown): boolean {
  * `reason` (e.g. the one beside the answer in `POST …/input`) the schema would strip is refused
  * too: it is never dropped unseen.
  */
-export function parseAnswer(schema: z.ZodType, answer: unknown): unknown {
-  const parsed = schema.safeParse(answer)
+export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer'): unknown {
+  const parsed = safeParseSync(schema, answer, what)
   if (!parsed.success) throw new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`)
   if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError('Invalid answer: reason: this input has no field for a reason')
   return parsed.data
@@ -32,12 +33,12 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     kind: 'workflow-input',
     prompt: resolveText(node.prompt, state, authorCode),
     schema: graph.answerSchemas.get(nodeId) ?? undefined,
-    validate: answer => parseAnswer(node.schema, answer),
+    validate: answer => parseAnswer(node.schema, answer, `input node "${nodeId}" answer`),
     onTimeout: node.onTimeout ?? 'fail',
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}),
     nodeId,
   })
   // A timeout answer was checked against the schema at boot; parse it so defaults apply alike.
-  return answer.timedOut ? parseAnswer(node.schema, answer.answer) : answer.answer
+  return answer.timedOut ? parseAnswer(node.schema, answer.answer, `input node "${nodeId}" answer`) : answer.answer
 }
