@@ -187,7 +187,7 @@ describe('workflow resume', () => {
     expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'start:done', 'completed:done'])
     expect(resumed.state().content).toBe('Done after approve')
   })
-  it('a tool node cut off mid-call and run again after a takeover: the new call gets its own id, the old one is not overwritten', async () => {
+  it('a tool node cut off mid-call and run again after a takeover: the cut-off call ends as an error saying so, the new call gets its own id', async () => {
     let hold = true
     const flaky = defineTool({
       name: 'fetch',
@@ -210,9 +210,9 @@ describe('workflow resume', () => {
     const resumed = startWorkflow(definition(), {}, { tools: [flaky], resumedFrom, continueLog: true })
     await resumed.done
     expect(resumed.error()).toBeUndefined()
-    // The cut-off call is as the lost owner left it (the job's end marks it cut off).
-    expect(resumed.state().toolCalls.map(call => [call.id, call.status, call.result])).toEqual([
-      ['get-1', 'running', undefined],
+    // The cut-off call ends as an error saying so; the node's new call has its own id and result.
+    expect(resumed.state().toolCalls.map(call => [call.id, call.status, call.result ?? call.error])).toEqual([
+      ['get-1', 'error', 'The tool "fetch" was interrupted: the server running this job stopped before it answered; node "get" runs again'],
       ['get-1-attempt-2', 'completed', 'fetched'],
     ])
     expect(resumed.state().content).toBe('fetched')

@@ -8,6 +8,8 @@ import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { isCompiledWorkflow } from './registry'
 import { WorkflowRun } from './workflow-run'
+import { isToolOutcome } from '../../../shared/reducer'
+import { countToolResult } from '../executor/tool-metrics'
 
 /** Runs a workflow job. `request.input` was parsed by the workflow's schema when the job was created. */
 export async function runWorkflowJob(context: RunContext, request: WorkflowJobRequest): Promise<void> {
@@ -15,5 +17,22 @@ export async function runWorkflowJob(context: RunContext, request: WorkflowJobRe
   if (!workflow || !isCompiledWorkflow(workflow)) {
     throw new JobFailure('unknown-workflow', `Workflow "${request.workflow}" is not registered on this server`, { failedDuring: 'workflow-node' })
   }
+  endInterruptedCalls(context)
   await new WorkflowRun(context, workflow, request.input).run()
+}
+
+/**
+ * A run resumed after a takeover: the tool calls the lost owner left unanswered (running, or
+ * waiting for an approval the takeover voided) end as errors saying so, as a continued chat's do
+ * (executor/continuation.ts). Their node runs again (it did not finish), with a call of its own.
+ */
+function endInterruptedCalls(context: RunContext): void {
+  for (const call of context.resumedFrom?.toolCalls ?? []) {
+    if (!call.nodeId || isToolOutcome(call.status)) continue
+    const error = call.status === 'waiting-approval'
+      ? `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval; node "${call.nodeId}" runs again`
+      : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; node "${call.nodeId}" runs again`
+    context.emit({ type: 'tool-result', id: call.id, status: 'error', error, durationMs: 0, nodeId: call.nodeId })
+    countToolResult(context.tools, call.name, 'error')
+  }
 }
