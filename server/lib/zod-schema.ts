@@ -12,7 +12,7 @@ export function isZodSchema(value: unknown): value is z.ZodType {
 }
 
 /** An async refine or transform met by a synchronous parse (zod's `$ZodAsyncError`, by its constructor name: any copy of zod). */
-function isAsyncParseError(error: unknown): boolean {
+export function isAsyncParseError(error: unknown): boolean {
   return error instanceof Error && error.constructor.name === '$ZodAsyncError'
 }
 

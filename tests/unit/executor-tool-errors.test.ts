@@ -45,6 +45,14 @@ describe('tool faults become results the model sees', () => {
     expect((told as { error: string }).error).toMatch(/^Invalid arguments for tool "book": city: .+; nights: .*>=1/)
   })
 
+  it('a parameters schema with an async refine: the call fails saying what to change, and the job goes on', async () => {
+    const tool = defineTool({ name: 'lookup', description: 'Looks up', parameters: z.object({ id: z.string().refine(async () => true) }), execute: () => 'found' })
+    const { told, call, result } = await runOneCall({ name: 'lookup', args: { id: 'a' } }, [tool])
+    expect(call.status).toBe('error')
+    expect((told as { error: string }).error).toBe('Tool "lookup" cannot check its arguments: its parameters schema has an async refine or transform, which this server does not run (arguments are checked synchronously); make the schema synchronous and do async checks in execute')
+    expect(result.text).toBe('ok')
+  })
+
   it('arguments that are not JSON: says so, and the event keeps the raw text', async () => {
     const { told, call } = await runOneCall({ name: 'calculate', args: '{"expression": ' }, [calculate])
     expect((told as { error: string }).error).toMatch(/arguments are not valid JSON/)

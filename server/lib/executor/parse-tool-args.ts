@@ -4,7 +4,8 @@
  * problem (zod issues with their paths), so the model can correct the call in its next round.
  */
 import type { z } from 'zod'
-import { InvalidToolArgumentsError } from './tool-errors'
+import { isAsyncParseError } from '../zod-schema'
+import { AsyncToolSchemaError, InvalidToolArgumentsError } from './tool-errors'
 
 /** The arguments as JSON (for events and repeat detection), or the raw text when it is not JSON. */
 export function decodeArguments(args: unknown): { ok: true, value: unknown } | { ok: false, raw: string, reason: string } {
@@ -28,7 +29,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function parseToolArguments(toolName: string, schema: z.ZodType, args: unknown): unknown {
   const decoded = decodeArguments(args)
   if (!decoded.ok) throw new InvalidToolArgumentsError(toolName, [`arguments are not valid JSON (${decoded.reason})`])
-  const parsed = schema.safeParse(decoded.value)
+  let parsed: ReturnType<typeof schema.safeParse>
+  try {
+    parsed = schema.safeParse(decoded.value)
+  }
+  catch (error) {
+    if (isAsyncParseError(error)) throw new AsyncToolSchemaError(toolName)
+    throw error
+  }
   if (!parsed.success) throw new InvalidToolArgumentsError(toolName, parsed.error.issues.map(describeIssue))
   return parsed.data
 }

@@ -68,6 +68,18 @@ export class InvalidToolArgumentsError extends ToolCallError {
   }
 }
 
+/**
+ * The tool's `parameters` schema has an async refine or transform: arguments are checked
+ * synchronously, so the call cannot run until the tool's definition changes (zod would throw its
+ * own "Encountered Promise during synchronous parse", which ended the whole job).
+ */
+export class AsyncToolSchemaError extends ToolCallError {
+  override readonly name = 'AsyncToolSchemaError'
+  constructor(toolName: string) {
+    super(toolName, `Tool "${toolName}" cannot check its arguments: its parameters schema has an async refine or transform, which this server does not run (arguments are checked synchronously); make the schema synchronous and do async checks in execute`)
+  }
+}
+
 /** A `runtime: 'client'` tool: it needs a browser, and nobody may be watching. */
 export class ClientToolUnavailableError extends ToolCallError {
   override readonly name = 'ClientToolUnavailableError'
