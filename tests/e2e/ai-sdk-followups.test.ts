@@ -145,6 +145,8 @@ describe('AI SDK follow-ups on /api/jobs/chat', () => {
     held = new Promise(resolve => (release = resolve))
     const { client, chat } = await sdkChat()
     const first = chat.sendMessage({ text: 'hold this' })
+    // The held answer takes the user's only slot before the second chat asks for one.
+    await expect.poll(async () => (await client.get('/api/jobs?status=running')).body.jobs.length).toBe(1)
     const second = await sdkChat({ cookie: client.cookie() })
     await second.chat.sendMessage({ text: 'Say hello' })
     expect(second.chat.status).toBe('error')
