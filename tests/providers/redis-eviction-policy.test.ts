@@ -1,8 +1,10 @@
 /**
  * A Redis that evicts keys under memory pressure loses running jobs without a trace in the app's
  * log but a `not-found`: the provider checks the policy when it connects and warns, naming the
- * policy and the fix. Each test starts its own redis-server and stops it.
+ * policy and the fix, and again after its command connection reconnects (the URL may reach another
+ * Redis by then). Each test starts its own redis-server and stops it.
  */
+import { createClient } from 'redis'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
@@ -33,6 +35,27 @@ describe('redis provider: the eviction policy', () => {
       expect(warnings).toEqual([])
     }
     finally {
+      await provider.dispose()
+      await own.stop()
+    }
+  })
+
+  it('checks again after its command connection reconnected: a policy changed meanwhile is warned about', async () => {
+    const own = await startRedisServer(['--maxmemory-policy', 'noeviction'])
+    const warnings: string[] = []
+    const provider = createRedisProvider({ url: own.url, onWarning: message => warnings.push(message), onError: () => {} })
+    const admin = createClient({ url: own.url })
+    try {
+      await provider.ready()
+      expect(warnings).toEqual([])
+      await admin.connect()
+      // As a Redis restarted with another config, or a failover to one, looks to the instance.
+      await admin.configSet('maxmemory-policy', 'allkeys-lru')
+      await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal'])
+      await expect.poll(() => warnings, { timeout: 10_000, interval: 20 }).toEqual([expect.stringMatching(/maxmemory-policy allkeys-lru.*Set maxmemory-policy noeviction/)])
+    }
+    finally {
+      await admin.close().catch(() => {})
       await provider.dispose()
       await own.stop()
     }

@@ -74,6 +74,12 @@ export interface RedisConnection {
   unsubscribe(channel: string): Promise<void>
   /** Called after the pub/sub connection came back from a drop (messages may have been missed). */
   onReconnect(listener: () => void): () => void
+  /**
+   * Called after the command connection came back from a drop: the Redis behind the URL may be
+   * another one now (a restart with another config, a failover), so what was checked at connect is
+   * checked again.
+   */
+  onCommandsReconnect(listener: () => void): () => void
   close(): Promise<void>
 }
 
@@ -164,6 +170,20 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     for (const listener of [...reconnectListeners]) listener()
   })
 
+  const commandsReconnectListeners = new Set<() => void>()
+  let commandsReady = true
+  commands.on('end', () => {
+    commandsReady = false
+  })
+  commands.on('reconnecting', () => {
+    commandsReady = false
+  })
+  commands.on('ready', () => {
+    if (commandsReady) return
+    commandsReady = true
+    for (const listener of [...commandsReconnectListeners]) listener()
+  })
+
   const shas = new Map<string, string>()
   // node-redis's own command timeout only covers the wait to be written: once a command is on the
   // socket it waits for its reply for ever (a Redis that is paused, or a network that drops
@@ -211,8 +231,15 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
         reconnectListeners.delete(listener)
       }
     },
+    onCommandsReconnect(listener) {
+      commandsReconnectListeners.add(listener)
+      return () => {
+        commandsReconnectListeners.delete(listener)
+      }
+    },
     async close() {
       reconnectListeners.clear()
+      commandsReconnectListeners.clear()
       // A graceful close waits until every queued command is answered: while Redis is down that is
       // never, and the process could not exit. Wait at most one command timeout, then drop the sockets.
       await deadline(Promise.allSettled([commands.close(), subscriber.close()]), 'closing').catch(() => {})

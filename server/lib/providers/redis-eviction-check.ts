@@ -2,7 +2,8 @@
  * The one Redis setting the provider depends on that Redis does not enforce: `maxmemory-policy
  * noeviction`. Under any other policy Redis deletes keys when it reaches `maxmemory`; a job whose
  * hash or log goes is lost mid-run (its owner stops it without an end, its viewers get 404), and a
- * lost index makes jobs vanish from lists or limits miscount. Checked once at connect, logged.
+ * lost index makes jobs vanish from lists or limits miscount. Checked at connect and after each
+ * reconnect of the command connection (the URL may reach another Redis by then), logged.
  */
 
 /** The warning for the Redis behind `command`, or null when it keeps every key (or cannot tell). */

@@ -130,8 +130,13 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, onError })
     .then(async (connection) => {
       // A Redis that may not answer INFO (an ACL user without it) is not refused for that.
-      const warning = await evictionPolicyWarning(connection.command).catch(() => null)
-      if (warning) onWarning(warning)
+      const checkEvictionPolicy = async () => {
+        const warning = await evictionPolicyWarning(connection.command).catch(() => null)
+        if (warning) onWarning(warning)
+      }
+      await checkEvictionPolicy()
+      // After a drop the URL may reach another Redis (restarted with another config, a failover).
+      connection.onCommandsReconnect(() => void checkEvictionPolicy())
       // Once per reconnect of the pub/sub connection, however many followers catch up after it.
       connection.onReconnect(subscriptionMetrics.reconnected)
       return { connection, hub: createChannelHub(connection, subscriptionFailed) }
