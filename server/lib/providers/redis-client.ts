@@ -67,8 +67,11 @@ export function redactUrl(url: string): string {
 export interface RedisConnection {
   /** Sends one command; resolves with the raw reply (strings, numbers, arrays, null). */
   command<T = unknown>(args: string[]): Promise<T>
-  /** Runs a Lua script (EVALSHA, falling back to EVAL after a Redis restart). */
-  script<T = unknown>(source: string, args: string[]): Promise<T>
+  /**
+   * Runs a Lua script (EVALSHA, falling back to EVAL after a Redis restart). `onLate` gets the
+   * reply of a call that timed out (the caller was told 503) but that Redis ran anyway, later.
+   */
+  script<T = unknown>(source: string, args: string[], onLate?: (reply: T) => void): Promise<T>
   /** Subscribes the pub/sub connection to a channel; resolves once Redis confirmed it. */
   subscribe(channel: string, listener: (message: string) => void): Promise<void>
   unsubscribe(channel: string): Promise<void>
@@ -198,25 +201,41 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
-  const command = <T>(args: string[]) => deadline((commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
+  const send = <T>(args: string[]) => (commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
     if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
     if ((error as Error)?.message === 'The queue is full') {
       throw new RedisUnavailableError(new Error(`${maxPending} commands already wait for its reply (maxPendingCommands): it is slow or paused`, { cause: error }))
     }
     throw new RedisUnavailableError(error)
-  }), args[0] === 'EVALSHA' || args[0] === 'EVAL' ? 'a script call' : args[0] ?? 'a command')
+  })
+  const describeCommand = (args: string[]) => args[0] === 'EVALSHA' || args[0] === 'EVAL' ? 'a script call' : args[0] ?? 'a command'
+  const command = <T>(args: string[]) => deadline(send<T>(args), describeCommand(args))
+  /** As `command`; a reply that comes after the deadline gave up goes to `onLate`. */
+  const commandWithLateReply = async <T>(args: string[], onLate: (reply: T) => void) => {
+    const sent = send<T>(args)
+    try {
+      return await deadline(sent, describeCommand(args))
+    }
+    catch (error) {
+      // Only the deadline's own error (not a refusal, not a closed connection) leaves the command
+      // on its way: Redis may still run it.
+      if ((error as Error)?.name === 'ProviderUnavailableError') void sent.then(onLate, () => undefined)
+      throw error
+    }
+  }
 
   return {
     command,
-    async script<T>(source: string, args: string[]): Promise<T> {
+    async script<T>(source: string, args: string[], onLate?: (reply: T) => void): Promise<T> {
       let sha = shas.get(source)
       if (!sha) shas.set(source, sha = createHash('sha1').update(source).digest('hex'))
+      const run = (call: string[]) => onLate ? commandWithLateReply<T>(call, onLate) : command<T>(call)
       try {
-        return await command<T>(['EVALSHA', sha, '0', ...args])
+        return await run(['EVALSHA', sha, '0', ...args])
       }
       catch (error) {
         if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-        return await command<T>(['EVAL', source, '0', ...args])
+        return await run(['EVAL', source, '0', ...args])
       }
     },
     async subscribe(channel, listener) {

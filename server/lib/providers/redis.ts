@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
+import { emptyMetrics } from '../../../shared/events'
 import { createJobState, reduceEvents } from '../../../shared/reducer'
 import { JobNotFoundError } from '../errors'
 import type { RedisConnection } from './redis-client'
@@ -142,7 +143,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return { connection, hub: createChannelHub(connection, subscriptionFailed) }
     })
   const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
-  const script = async <T>(source: string, args: string[]) => (await connect()).connection.script<T>(source, [prefix, ...args])
+  const script = async <T>(source: string, args: string[], onLate?: (reply: T) => void) => (await connect()).connection.script<T>(source, [prefix, ...args], onLate)
 
   async function get(id: string): Promise<JobRecord | null> {
     return decodeRecord(id, await command<string[]>(['HGETALL', keys.job(id)]))
@@ -196,6 +197,26 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     send: calls => script<AppendReply[]>(APPEND_SCRIPT, calls.flatMap(call => [call.id, call.epoch, call.heads, call.events])),
   })
 
+  /**
+   * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
+   * started nothing, so left alone it would count as active until its lease lapsed, and then be run
+   * (or failed as lost) by recovery — work the user was told had failed.
+   */
+  async function endUnstarted(id: string, epoch: number): Promise<void> {
+    const record = await get(id)
+    if (!record || record.status !== 'queued') return
+    const end: JobEvent = {
+      type: 'job-end',
+      seq: record.lastSeq + 1,
+      at: now(),
+      status: 'failed',
+      error: { code: 'store-unreachable', message: 'Redis stored this job only after its creation had timed out (answered 503), so it never started', failedDuring: 'engine' },
+      metrics: emptyMetrics(),
+    }
+    const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
+    if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
+  }
+
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError: subscriptionFailed })
 
   return {
@@ -225,7 +246,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         rate ? randomUUID() : '',
         // Counted from Redis's clock, as a claim is: the creator's clock may be off.
         lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
-      ])
+      ], (late) => {
+        if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
+      })
       if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
       if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(limit))
       if (outcome === 'rate') throw new RateRefusedError(Number(value))

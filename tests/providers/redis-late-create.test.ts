@@ -1,0 +1,53 @@
+/**
+ * A creation Redis runs only after the provider stopped waiting for it (Redis paused or busy
+ * longer than `commandTimeoutMs`: `CLIENT PAUSE`, `DEBUG SLEEP`, a slow script, a swapping host).
+ * The route answered 503 and nothing started, yet Redis stores the job late, leased to the
+ * instance that gave up on it. Left alone, it counted against the user's active limit until its
+ * lease lapsed, and then recovery ran it (a workflow, or a chat with `recovery.chat: continue`) —
+ * work the user was told had failed. The provider ends such a job as soon as Redis stored it.
+ */
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ProviderUnavailableError } from '../../server/lib/errors'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { createJob, newJob } from './contract-fixtures'
+
+const TIMEOUT_MS = 200
+const PAUSE_MS = 1_000
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+describe('redis provider: a creation Redis runs after the caller gave up on it', () => {
+  it('is refused 503 to the caller, then ended failed (store-unreachable) once Redis stores it, and counts as active no more', async () => {
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: 'late-create:', commandTimeoutMs: TIMEOUT_MS, onError: () => {} })
+    const admin = createClient({ url: redis.url })
+    try {
+      await Promise.all([provider.ready(), admin.connect()])
+      // One creation first, so the script is loaded and the late one runs as it is sent.
+      await createJob(provider, { userId: 'other-user' })
+      // Every client waits PAUSE_MS, longer than the provider waits for an answer.
+      await admin.sendCommand(['CLIENT', 'PAUSE', String(PAUSE_MS), 'ALL'])
+      const job = newJob({ userId: 'late-user', lease: { instanceId: 'gave-up', epoch: 1, expiresAt: Date.now() + 60_000 } })
+      const refused = await provider.create(job).then(() => null, (error: unknown) => error)
+      expect(refused).toBeInstanceOf(ProviderUnavailableError)
+
+      // Redis runs the creation once the pause is over; the provider ends it as soon as it hears so.
+      await expect.poll(async () => (await provider.get(job.id))?.status, { timeout: 10_000, interval: 50 }).toBe('failed')
+      expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'store-unreachable' } })
+      expect(await provider.countActive({ userId: 'late-user' })).toBe(0)
+      expect(await provider.listExpiredLeases()).toEqual([])
+    }
+    finally {
+      await admin.close().catch(() => {})
+      await provider.dispose()
+    }
+  })
+})
