@@ -175,13 +175,24 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
 
   const commandsReconnectListeners = new Set<() => void>()
   let commandsReady = true
+  /**
+   * Why the command connection is down, once an attempt to reconnect failed (null while it is up,
+   * and during the first attempt after a drop, which usually succeeds). Commands then fail at once
+   * naming it, instead of each waiting the whole command timeout in the client's offline queue
+   * while Redis is down.
+   */
+  let downBecause: unknown = null
   commands.on('end', () => {
     commandsReady = false
   })
   commands.on('reconnecting', () => {
     commandsReady = false
   })
+  commands.on('error', (error: unknown) => {
+    if (!commandsReady) downBecause = error
+  })
   commands.on('ready', () => {
+    downBecause = null
     if (commandsReady) return
     commandsReady = true
     for (const listener of [...commandsReconnectListeners]) listener()
@@ -201,7 +212,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
-  const send = <T>(args: string[]) => (commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
+  const send = <T>(args: string[]) => (downBecause !== null && !commands.isReady ? Promise.reject(downBecause) : commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
     if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
     if ((error as Error)?.message === 'The queue is full') {
       throw new RedisUnavailableError(new Error(`${maxPending} commands already wait for its reply (maxPendingCommands): it is slow or paused`, { cause: error }))
