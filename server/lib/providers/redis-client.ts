@@ -177,9 +177,11 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   let commandsReady = true
   /**
    * Why the command connection is down, once an attempt to reconnect failed (null while it is up,
-   * and during the first attempt after a drop, which usually succeeds). Commands then fail at once
-   * naming it, instead of each waiting the whole command timeout in the client's offline queue
-   * while Redis is down.
+   * and during the first attempt after a drop, which usually succeeds). While the pub/sub
+   * connection is down too (Redis is, not just this one socket), commands fail at once naming it,
+   * instead of each waiting the whole command timeout in the client's offline queue. While the
+   * pub/sub connection is up they wait as before: Redis answers, the command connection is about
+   * to come back, and a follower's catch-up after its pub/sub reconnect must not fail meanwhile.
    */
   let downBecause: unknown = null
   commands.on('end', () => {
@@ -212,7 +214,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
-  const send = <T>(args: string[]) => (downBecause !== null && !commands.isReady ? Promise.reject(downBecause) : commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
+  const send = <T>(args: string[]) => (downBecause !== null && !commands.isReady && !subscriber.isReady ? Promise.reject(downBecause) : commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
     if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
     if ((error as Error)?.message === 'The queue is full') {
       throw new RedisUnavailableError(new Error(`${maxPending} commands already wait for its reply (maxPendingCommands): it is slow or paused`, { cause: error }))
