@@ -5,9 +5,17 @@
  * published items past it are delivered at once; a gap (a message missed while the pub/sub
  * connection was down), a reconnect or an empty message (a nudge: the subject may be gone) makes it
  * read the stream from its cursor. Work per follower
- * runs one step at a time, so items arrive once each and in order.
+ * runs one step at a time, so items arrive once each and in order. A catch-up read that fails (a
+ * command timed out just as the connection came back) is tried again on a timer until it succeeds:
+ * the item it was to find may be the last one ever published (a job's end), with no later message
+ * to set off another read.
  */
 import type { RedisConnection } from './redis-client'
+import { createTimerSet } from '../timers'
+
+/** A failed catch-up read is tried again after this, doubling up to `CATCH_UP_RETRY_MAX_MS`. */
+export const CATCH_UP_RETRY_BASE_MS = 500
+export const CATCH_UP_RETRY_MAX_MS = 10_000
 
 /** One pub/sub channel shared by the followers on this instance. */
 interface SharedChannel {
@@ -120,10 +128,50 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
     options.deliver(fresh.map(entry => entry.item))
   }
 
+  const timers = createTimerSet()
+  let failures = 0
+  let retryPending = false
+
+  /** Runs `step` again later (doubling delays), once at a time, after it failed with `error`. */
+  function retryLater(step: () => Promise<void>, error: unknown) {
+    options.onError(error)
+    if (stopped || retryPending) return
+    retryPending = true
+    const delay = Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++)
+    timers.timeout(() => {
+      retryPending = false
+      run(step)
+    }, delay)
+  }
+
   async function catchUp() {
-    const items = await options.readAfter(cursor!)
-    if (items.length === 0 && options.exists && !(await options.exists())) return gone()
+    let items: Array<Numbered<Item>>
+    let exists = true
+    try {
+      items = await options.readAfter(cursor!)
+      if (items.length === 0 && options.exists) exists = await options.exists()
+    }
+    catch (error) {
+      return retryLater(catchUp, error)
+    }
+    failures = 0
+    if (!exists) return gone()
     hand(items)
+  }
+
+  /** Starts from `after` (catching up) or from the head, once the subscription is confirmed. */
+  async function begin() {
+    await listening.ready
+    if (options.after !== undefined) {
+      cursor = options.after
+      return catchUp()
+    }
+    try {
+      cursor = await options.head()
+    }
+    catch (error) {
+      return retryLater(begin, error)
+    }
   }
 
   function gone() {
@@ -135,6 +183,7 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
   function stop() {
     if (stopped) return
     stopped = true
+    timers.clearAll()
     stopReconnect()
     listening.stop()
   }
@@ -154,19 +203,17 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
       return
     }
     run(() => {
+      // Not started yet (the head could not be read): the start's catch-up will have these.
+      if (cursor === undefined) return
       const next = items.find(entry => entry.last > cursor!)
       // A message that does not continue from the cursor means one was missed: read the stream.
       if (next && next.first > cursor! + 1) return catchUp()
       hand(items)
     })
   })
-  const stopReconnect = options.hub.onReconnect(() => run(catchUp))
+  const stopReconnect = options.hub.onReconnect(() => run(() => (cursor === undefined ? undefined : catchUp())))
   // Nothing published before the subscription is confirmed can be missed: the catch-up reads after it.
-  run(async () => {
-    await listening.ready
-    cursor = options.after ?? await options.head()
-    if (options.after !== undefined) await catchUp()
-  })
+  run(begin)
   return {
     stop,
     idle: () => idleChain(() => chain),
