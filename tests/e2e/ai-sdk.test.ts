@@ -86,6 +86,17 @@ async function sendThenStop(transport: DefaultChatTransport<UIMessage>, chatId: 
   return { oldId: (seen[0] as { messageId: string }).messageId, seen }
 }
 
+/** A new user's held answer, left with `stop()` after its first text: it runs on. */
+async function stoppedAnswer() {
+  hold()
+  const { client, transport } = await sdkUser()
+  const id = chatId()
+  const question = userMessage('Please hold on')
+  const { oldId, seen } = await sendThenStop(transport, id, question)
+  expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
+  return { client, transport, id, question, oldId, seen }
+}
+
 /** The final message the SDK builds from a stream (errors reported by the stream are collected). */
 async function finalMessage(stream: ReadableStream<UIMessageChunk>, errors: unknown[] = [], message?: UIMessage): Promise<UIMessage> {
   let last: UIMessage | undefined
@@ -141,12 +152,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
   })
 
   it('regenerate while the answer still runs (stop() only closed it): the old job is aborted, the new one answers; a retried post keeps its job', async () => {
-    hold()
-    const { client, transport } = await sdkUser()
-    const id = chatId()
-    const question = userMessage('Please hold on')
-    const { oldId, seen } = await sendThenStop(transport, id, question)
-    expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
+    const { client, transport, id, question, oldId } = await stoppedAnswer()
     // What the SDK posts on regenerate(): the messages without the dropped answer.
     const regenerated = await transport.sendMessages({ chatId: id, messages: [question], trigger: 'regenerate-message', messageId: undefined, abortSignal: undefined })
     expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('aborted')
@@ -175,12 +181,7 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
   })
 
   it('a new message after stop() (which only closed the request): the stopped answer is aborted with its partial text kept, the new one answers', async () => {
-    hold()
-    const { client, transport } = await sdkUser()
-    const id = chatId()
-    const question = userMessage('Please hold on')
-    const { oldId, seen } = await sendThenStop(transport, id, question)
-    expect((await client.get(`/api/jobs/${oldId}`)).body.job.status).toBe('running')
+    const { client, transport, id, question, oldId, seen } = await stoppedAnswer()
     // What the SDK posts next: the stopped answer as far as the client got, then the new message.
     const partial: UIMessage = { id: oldId, role: 'assistant', parts: [{ type: 'text', text: seen.filter(chunk => chunk.type === 'text-delta').map(chunk => (chunk as { delta: string }).delta).join('') }] }
     const next = await send(transport, id, [question, partial, userMessage('Say hello instead')])

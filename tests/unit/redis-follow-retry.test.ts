@@ -5,23 +5,9 @@
  * (server/lib/providers/redis-follow.ts). Time is fake.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ChannelHub, Numbered } from '../../server/lib/providers/redis-follow'
+import type { Numbered } from '../../server/lib/providers/redis-follow'
+import { fakeChannelHub } from '../support/fake-channel-hub'
 import { CATCH_UP_RETRY_BASE_MS, follow } from '../../server/lib/providers/redis-follow'
-
-function fakeHub() {
-  const reconnects = new Set<() => void>()
-  const hub: ChannelHub = {
-    listen: () => ({ ready: Promise.resolve(), stop: () => {} }),
-    onReconnect(listener) {
-      reconnects.add(listener)
-      return () => reconnects.delete(listener)
-    },
-    get size() {
-      return 0
-    },
-  }
-  return { hub, reconnect: () => [...reconnects].forEach(listener => listener()) }
-}
 
 describe('redis follower: a failed catch-up is read again', () => {
   beforeEach(() => {
@@ -32,7 +18,7 @@ describe('redis follower: a failed catch-up is read again', () => {
   })
 
   function setup() {
-    const { hub, reconnect } = fakeHub()
+    const { hub, reconnect } = fakeChannelHub()
     const stored: Array<Numbered<string>> = [{ first: 1, last: 1, item: 'a' }]
     let failReads = 0
     const errors: unknown[] = []

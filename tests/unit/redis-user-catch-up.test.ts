@@ -5,7 +5,7 @@
  * streams does not read thousands of job lists at once.
  */
 import { describe, expect, it } from 'vitest'
-import type { ChannelHub } from '../../server/lib/providers/redis-follow'
+import { fakeChannelHub } from '../support/fake-channel-hub'
 import { createRedisSubscriptions } from '../../server/lib/providers/redis-subscriptions'
 import type { JobRecord } from '../../server/lib/providers/types'
 import { createWorkSlots } from '../../server/lib/work-slots'
@@ -14,24 +14,9 @@ const flush = async () => {
   for (let turn = 0; turn < 20; turn++) await new Promise(resolve => setImmediate(resolve))
 }
 
-function fakeHub() {
-  const reconnects = new Set<() => void>()
-  const hub: ChannelHub = {
-    listen: () => ({ ready: Promise.resolve(), stop: () => {} }),
-    onReconnect(listener) {
-      reconnects.add(listener)
-      return () => reconnects.delete(listener)
-    },
-    get size() {
-      return 0
-    },
-  }
-  return { hub, reconnect: () => [...reconnects].forEach(listener => listener()) }
-}
-
 describe('redis user subscriptions: catch-up after a reconnect', () => {
   it('runs at most four catch-ups at a time, every followed user in turn, and none for a user no longer followed', async () => {
-    const { hub, reconnect } = fakeHub()
+    const { hub, reconnect } = fakeChannelHub()
     let now = 1_000_000
     const pending: Array<{ userId: string, answer: (records: JobRecord[]) => void }> = []
     let inFlight = 0
