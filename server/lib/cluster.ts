@@ -11,7 +11,8 @@
 import { emptyMetrics, isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
-import { BackgroundJobsError, InputConflictError } from './errors'
+import { BackgroundJobsError, InputConflictError, ProviderUnavailableError } from './errors'
+import { createFailureStreakLog } from './failure-streak-log'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
@@ -172,10 +173,16 @@ export function createCluster(options: ClusterOptions) {
       return Math.ceil(load.activeJobs / Math.max(1, load.instances))
     }
     catch (error) {
+      // The store cannot be reached: nor can the lapsed jobs be listed. The scan fails as a whole
+      // (logged once per outage below) rather than a line for each step every heartbeat.
+      if (error instanceof ProviderUnavailableError) throw error
       logger.warn('could not read the cluster\'s load; taking over every lapsed job', { error })
       return null
     }
   }
+
+  // A store outage fails every scan (one per lease heartbeat): one line when it starts, one when it ends.
+  const scanLog = createFailureStreakLog({ logger, failed: 'recovery scan failed; it runs again every lease heartbeat (not logged again until one succeeds)', recovered: 'recovery scan succeeded again', fields: {} })
 
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
   async function recover(): Promise<number> {
@@ -225,9 +232,10 @@ export function createCluster(options: ClusterOptions) {
         await endLostChat(record, state.seq + 1, config)
       }
       leftToOthers = left
+      scanLog.succeeded()
     }
     catch (error) {
-      logger.error('recovery failed', { error })
+      scanLog.failed(error)
     }
     finally {
       recovering = false
