@@ -8,11 +8,12 @@
  * request passed the checks a route applies (stored-request.ts): an invalid one ends `failed`
  * (`invalid-request`) without reaching the upstream.
  */
-import { emptyMetrics, isTerminalStatus } from '../../shared/events'
+import { isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError, ProviderUnavailableError } from './errors'
 import { createFailureStreakLog } from './failure-streak-log'
+import { failedJobEnd } from './failed-end'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
@@ -130,15 +131,7 @@ export function createCluster(options: ClusterOptions) {
   /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */
   async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, error: JobError) {
     const { epoch } = record.lease
-    const end: JobEvent = {
-      type: 'job-end',
-      status: 'failed',
-      error,
-      metrics: emptyMetrics(),
-      seq,
-      at: now(),
-      ...(epoch > 1 ? { epoch } : {}),
-    }
+    const end = failedJobEnd(seq, now(), error, epoch)
     const result = await provider.appendEvents(record.id, [end], { epoch })
     logger.info('ended a job whose owner was lost', { jobId: record.id, code: error.code, ok: result.ok })
     // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"}).

@@ -129,10 +129,17 @@ export function readChatRequest(body: unknown): ChatIntent {
     return classify(request, historyFromServer)
   }
   catch (error) {
-    // The client sent one `message`: a 400 names it so, not by its place in a list it never sent.
-    if (historyFromServer && error instanceof RequestError) error.message = error.message.replace(/\bmessages\.0\b/g, 'message')
+    if (historyFromServer) nameSentMessage(error, 0)
     throw error
   }
+}
+
+/**
+ * A client that sent one `message` (no `messages`): a 400 about it names it so, not by `index`,
+ * its place in a list the client never sent.
+ */
+export function nameSentMessage(error: unknown, index: number): void {
+  if (error instanceof RequestError) error.message = error.message.replace(new RegExp(`\\bmessages\\.${index}\\b`, 'g'), 'message')
 }
 
 function classify(request: ChatRequest, historyFromServer: boolean): ChatIntent {

@@ -7,9 +7,9 @@
  */
 import type { CreateJobInput, JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
-import { RequestError } from '../http/request'
 import { chatHistory } from './chat-history'
 import { activeChatJobs, chatTurnInput } from './chat-turn'
+import { nameSentMessage } from './chat-request'
 import type { ChatRequest, UiMessageInput } from './chat-request'
 
 /**
@@ -37,13 +37,13 @@ export async function serverHistoryTurn(context: JobsRouteContext, posted: ChatR
   return { request, input: namingMessage(request, () => chatTurnInput(context, request)), active }
 }
 
-/** Runs `check` on such a request; a 400 about the client's message names it `message`, not its place after the history. */
+/** Runs `check` on such a request; a 400 about the client's message names it `message`. */
 function namingMessage<T>(request: ChatRequest, check: () => T): T {
   try {
     return check()
   }
   catch (error) {
-    if (error instanceof RequestError) error.message = error.message.replace(new RegExp(`\\bmessages\\.${request.messages.length - 1}\\b`, 'g'), 'message')
+    nameSentMessage(error, request.messages.length - 1)
     throw error
   }
 }

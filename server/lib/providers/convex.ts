@@ -11,7 +11,7 @@
  * it is given, once, sized to Convex's limits (convex-append.ts).
  */
 import { createJobState, reduceEvents } from '../../../shared/reducer'
-import { emptyMetrics, type JobEvent } from '../../../shared/events'
+import type { JobEvent } from '../../../shared/events'
 import type { FunctionReturnType } from 'convex/server'
 import { MAX_APPEND_BYTES } from '../../../convex/limits'
 import { MIN_SECRET_LENGTH } from '../../../convex/secret'
@@ -20,6 +20,7 @@ import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
 import { createRenewals } from './convex-renewals'
 import { createUnansweredGate } from './convex-unanswered'
+import { lateCreationEnd } from '../failed-end'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
@@ -135,14 +136,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   /** Ends a job whose creation committed after the caller gave up on it (it never ran). */
   async function endUnstarted(late: FunctionReturnType<typeof fn.create>): Promise<void> {
     if (!('record' in late) || !late.created || !late.record.lease) return
-    const end: JobEvent = {
-      type: 'job-end',
-      seq: late.record.lastSeq + 1,
-      at: Date.now(),
-      status: 'failed',
-      error: { code: 'store-unreachable', message: 'Convex stored this job only after its creation had timed out (answered 503), so it never started', failedDuring: 'engine' },
-      metrics: emptyMetrics(),
-    }
+    const end = lateCreationEnd('Convex', late.record.lastSeq + 1, Date.now())
     await appender.appendEvents(late.record.jobId, [end], { epoch: late.record.lease.epoch })
       .catch(error => (options.onError ?? console.error)(error))
   }

@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
-import { emptyMetrics } from '../../../shared/events'
 import { createJobState, reduceEvents } from '../../../shared/reducer'
 import { JobNotFoundError } from '../errors'
 import type { RedisConnection } from './redis-client'
@@ -29,6 +28,7 @@ import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFil
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { Metrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
+import { lateCreationEnd } from '../failed-end'
 
 /** Options of `createRedisProvider`. */
 export interface RedisProviderOptions {
@@ -205,14 +205,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   async function endUnstarted(id: string, epoch: number): Promise<void> {
     const record = await get(id)
     if (!record || record.status !== 'queued') return
-    const end: JobEvent = {
-      type: 'job-end',
-      seq: record.lastSeq + 1,
-      at: now(),
-      status: 'failed',
-      error: { code: 'store-unreachable', message: 'Redis stored this job only after its creation had timed out (answered 503), so it never started', failedDuring: 'engine' },
-      metrics: emptyMetrics(),
-    }
+    const end = lateCreationEnd('Redis', record.lastSeq + 1, now())
     const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
     if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
   }

@@ -1,0 +1,17 @@
+/**
+ * The `job-end` event of a job ended by someone other than its run: recovery (the owner was lost)
+ * or a provider (a creation the store ran only after the caller had given up on it). `failed`,
+ * with no metrics of a run, the stored text kept.
+ */
+import { emptyMetrics } from '../../shared/events'
+import type { JobError, JobEvent } from '../../shared/events'
+
+/** A failed end at `seq`, written under lease `epoch` (1 when absent). */
+export function failedJobEnd(seq: number, at: number, error: JobError, epoch = 1): JobEvent {
+  return { type: 'job-end', status: 'failed', error, metrics: emptyMetrics(), seq, at, ...(epoch > 1 ? { epoch } : {}) }
+}
+
+/** The end of a job `store` committed after its creation had timed out (answered 503): it never started. */
+export function lateCreationEnd(store: string, seq: number, at: number): JobEvent {
+  return failedJobEnd(seq, at, { code: 'store-unreachable', message: `${store} stored this job only after its creation had timed out (answered 503), so it never started`, failedDuring: 'engine' })
+}
