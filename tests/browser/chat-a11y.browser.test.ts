@@ -244,6 +244,16 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
   })
 
+  it('on a touch screen Stop tapped leaves the focus in the thread, not the box (no on-screen keyboard over the answer)', async () => {
+    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const jobId = await send(page, LONG_PROMPT)
+    await waitForAnswerChars(page, jobId, 60)
+    await page.locator('.composer-stop').tap()
+    await waitForStatus(page, jobId, 'aborted')
+    await page.waitForFunction(() => document.activeElement?.closest('section.thread') !== null, null, { timeout: WAIT_MS })
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
+  })
+
   it('never sends on the Enter that ends an input method\'s composition (isComposing, or Safari\'s keyCode 229)', async () => {
     const page = await openChat()
     await composer(page).fill('にほんご')

@@ -129,6 +129,33 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(await composer(page).inputValue()).toBe('Hello?')
     await screenshot(page, 'unreachable-1-send')
   })
+
+  it('stops the answer on Escape in the box, keeping the draft and the focus there', async () => {
+    const page = await openChat()
+    const jobId = await send(page, LONG_PROMPT)
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    await page.locator('.composer-stop').waitFor({ timeout: WAIT_MS })
+    expect(await page.locator('.composer-stop').getAttribute('aria-keyshortcuts')).toBe('Escape')
+    const aborts: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/abort')) aborts.push(request.url())
+    })
+    await composer(page).fill('Next question')
+    // An input method's Escape (it cancels the word being composed) stops nothing.
+    await composer(page).dispatchEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true })
+    expect(await page.locator('.composer-stop').textContent()).toContain('Stop')
+    expect(await page.locator('.composer-stop').isDisabled()).toBe(false)
+    expect(aborts).toEqual([])
+    await composer(page).press('Escape')
+    await waitForStatus(page, jobId, 'aborted')
+    expect(aborts).toHaveLength(1)
+    expect(await focusedId(page)).toBe('composer-input')
+    expect(await composer(page).inputValue()).toBe('Next question')
+    // With nothing running, Escape does nothing (the draft stays).
+    await composer(page).press('Escape')
+    expect(await composer(page).inputValue()).toBe('Next question')
+    expect(aborts).toHaveLength(1)
+  })
 })
 
 describe('demo chat: loading a waiting thread, titles, a phone', () => {
