@@ -25,6 +25,7 @@ import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
 import { traceOwnerLost } from './telemetry/job-trace'
+import type { AnswerOutcome } from './stored-answer'
 
 /** The owner's error, answered by the instance that received the request. */
 export class ForwardedError extends BackgroundJobsError {
@@ -90,9 +91,8 @@ export function createCluster(options: ClusterOptions) {
         for (const stop of stops) stop()
         resolve(result)
       }
-      // The owner stores its reply before the job's end, but the two subscriptions may deliver in
-      // either order: an end seen first is checked for a stored reply (an answer taken just before
-      // the job ended is not a 409).
+      // The job's end and the owner's reply may come in either order (an answer is replied to once
+      // stored, and the job may end meanwhile): an end seen first is checked for a stored reply.
       const endedOrReplied = async () => {
         const reply = await provider.readControlReply?.(record.id, controlId).catch(() => null)
         finish(reply ?? 'ended')
@@ -117,15 +117,26 @@ export function createCluster(options: ClusterOptions) {
   }
 
   /** Forwards an answer to the owner; throws its refusal (400 wrong shape, 409 not pending). */
-  async function answerRemote(record: JobRecord, userId: string, requestId: string, answer: unknown): Promise<void> {
+  async function answerRemote(record: JobRecord, userId: string, requestId: string, answer: unknown): Promise<AnswerOutcome> {
     const timeoutMs = replyTimeoutMs()
     const result = await forward(record, { type: 'input', userId, requestId, answer }, timeoutMs)
     if (typeof result === 'object') {
-      if (result.ok) return
+      if (result.ok) return { stored: result.stored !== false }
       throw new ForwardedError(result)
     }
-    if (result === 'ended') throw new InputConflictError(requestId, 'belongs to a job that has ended')
+    // The owner replies once the answer is stored, and the job may end in between (the answer let
+    // it finish): an answer in the log was taken, whatever came first.
+    if (result === 'ended') {
+      if (await answerStored(record, requestId)) return { stored: true }
+      throw new InputConflictError(requestId, 'belongs to a job that has ended')
+    }
     throw new OwnerUnreachableError(record.id, timeoutMs)
+  }
+
+  /** True when the job's stored log holds the answer to `requestId`. */
+  async function answerStored(record: JobRecord, requestId: string): Promise<boolean> {
+    const range = await provider.readEvents(record.id, record.lastSeq).catch(() => null)
+    return Boolean(range?.events.some(event => event.type === 'input-response' && event.requestId === requestId))
   }
 
   /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */

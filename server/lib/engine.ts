@@ -38,6 +38,8 @@ import { useMetrics } from './metrics'
 import { createTimerSet } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
 import { createUserFeed } from './user-feed'
+import type { AnswerOutcome } from './stored-answer'
+import { answerAndStore } from './stored-answer'
 import type { ViewerSink } from './viewer'
 
 /** Jobs one cleanup call asks the provider to delete at most (the pass repeats until done). */
@@ -209,18 +211,18 @@ export function createEngine(options: EngineOptions) {
     return await deletion.deleteThread(userId, threadId)
   }
 
-  async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<void> {
+  /** Answers an input request; resolves once the answer is stored (`stored: false`: the store is slow, stored-answer.ts). */
+  async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
     const run = runs.get(jobId)
     if (!run && cluster && !isTerminalStatus(record.status)) {
-      await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
-      return
+      return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
     }
     if (!run || run.live.ended || run.live.ending) {
       throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
-    run.inputs.answer(answer.requestId, answer.answer, userId)
+    return await answerAndStore(run, answer.requestId, answer.answer, userId)
   }
 
   async function getJob(userId: string, jobId: string) {

@@ -23,6 +23,7 @@ import type { SharedProvider } from './run-lease'
 import { holdLease } from './run-lease'
 import { createTimerSet } from './timers'
 import { createFailureStreakLog } from './failure-streak-log'
+import { answerAndStore } from './stored-answer'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
@@ -117,8 +118,8 @@ export function createRunManager(options: RunManagerOptions) {
       await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
       return { ok: true }
     }
-    run.inputs.answer(control.requestId, control.answer, control.userId)
-    return { ok: true }
+    const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId)
+    return stored ? { ok: true } : { ok: true, stored: false }
   }
 
   /**

@@ -121,7 +121,9 @@ describe('two instances on one Convex backend', () => {
     expect(waiting.status).toBe('waiting')
     const requestId = waiting.pendingInputs[0]!.requestId
     await expect(b.engine.answerInput('u1', job.id, { requestId: 'unknown', answer: 'approve' })).rejects.toMatchObject({ statusCode: 409 })
-    await b.engine.answerInput('u1', job.id, { requestId, answer: 'approve' })
+    // A answers for B once the answer is stored: it is in the store when B's call returns.
+    expect(await b.engine.answerInput('u1', job.id, { requestId, answer: 'approve' })).toEqual({ stored: true })
+    expect((await a.provider.getState(job.id))!.pendingInputs).toEqual([])
     await vi.advanceTimersByTimeAsync(1_000)
     await a.engine.whenSettled(job.id)
     const { state } = await b.engine.getJob('u1', job.id)

@@ -203,7 +203,7 @@ describe('engines sharing a provider', () => {
     }
     expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: 'yes' } }))).toMatchObject({ error: { statusCode: 400, name: 'InvalidAnswerError' } })
     expect((await b.engine.getJob('u1', job.id)).state.status).toBe('waiting')
-    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toEqual({ value: undefined })
+    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toEqual({ value: { stored: true } })
     expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toMatchObject({ error: { statusCode: 409 } })
     await a.engine.whenSettled(job.id)
     expect((await b.engine.getJob('u1', job.id)).state.status).toBe('completed')

@@ -167,7 +167,7 @@ describe('redis: races between instances', () => {
     await a.engine.whenSettled(job.id)
     await storedStatus(b, job.id, 'completed')
     open()
-    expect(await answering).toEqual({ ok: true, value: undefined })
+    expect(await answering).toEqual({ ok: true, value: { stored: true } })
     const responses = (await storedEvents(a, job.id)).filter(event => event.type === 'input-response')
     expect(responses).toMatchObject([{ answer: { go: true }, answeredBy: 'u1' }])
     await expectIdle(a)

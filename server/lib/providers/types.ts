@@ -191,7 +191,8 @@ export interface ClusterLoad {
 }
 
 export type ControlReply =
-  | { ok: true }
+  /** `stored: false`: an answer the owner took but could not store yet (its store is slow). */
+  | { ok: true, stored?: false }
   | { ok: false, status: number, error: string, message: string }
 
 /** The storage behind the engine. */

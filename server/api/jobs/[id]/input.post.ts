@@ -1,4 +1,8 @@
-/** POST /api/jobs/:id/input — answer a pending input request { requestId, answer, reason? }. */
+/**
+ * POST /api/jobs/:id/input — answer a pending input request { requestId, answer, reason? }.
+ * Answers `{ ok: true, stored }` once the answer is stored (`stored: false`: the store is slow; the
+ * job goes on with the answer and stores it when the store takes writes).
+ */
 import { getRouterParam } from 'h3'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody, validate } from '../../../lib/http/request'
@@ -7,6 +11,6 @@ import { inputBodySchema, withReason } from '../../../lib/http/schemas'
 export default defineJobsHandler(async ({ event, engine, userId, config }) => {
   const body = validate(inputBodySchema, await readJsonBody(event, config.limits.maxBodyBytes))
   await engine.limitRate(userId, 'input')
-  await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: withReason(body.answer, body.reason) })
-  return { ok: true }
+  const { stored } = await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: withReason(body.answer, body.reason) })
+  return { ok: true, stored }
 })
