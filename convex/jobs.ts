@@ -1,24 +1,17 @@
 /**
  * Job documents: create (idempotent per user + key, refused over the active-job limits and the
  * creation rate, counted in the same transaction), get,
- * list (newest first; fewer than asked when the documents pass a byte budget), count active.
+ * list (newest first; the first page of jobPages.ts), count active.
  * Each read goes through an index from schema.ts. Only the servers may call them (access.ts).
  */
-import { ConvexError, getDocumentSize, v } from 'convex/values'
-import type { Doc } from './_generated/dataModel'
+import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { rateArgs, takeHit } from './rates'
-import { MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
-import type { JobRecordValue } from './model'
+import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs } from './activeCount'
-import { leaseOf } from './leaseStore'
-import { ALL_STATUSES, compareNewestFirst, findJob, jobRecordValidator, mergeRanges, nextChangedAt, readJobRecord, recordBytes, requestJsonOf, toJobRecord } from './model'
+import { findJob, jobRecordValidator, nextChangedAt, readJobRecord, toJobRecord } from './model'
+import { readJobPage } from './jobPages'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
-
-/** `list` returns at most this many jobs when no limit is given. */
-const DEFAULT_LIST_LIMIT = 50
-/** … and never more than this. */
-const MAX_LIST_LIMIT = 500
 
 /** Creates a job, or returns the one already created with the same user + idempotency key. */
 export const create = serverMutation({
@@ -108,7 +101,10 @@ export const get = serverQuery({
   },
 })
 
-/** A user's jobs, newest first; every given filter must match. */
+/**
+ * A user's jobs, newest first; every given filter must match. The first page of `jobPages:page`
+ * without its `resume` (kept for servers of an earlier version).
+ */
 export const list = serverQuery({
   args: {
     userId: v.string(),
@@ -118,48 +114,7 @@ export const list = serverQuery({
     limit: v.optional(v.number()),
   },
   returns: v.array(jobRecordValidator),
-  handler: async (ctx, args) => {
-    const limit = Math.max(0, Math.min(args.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT))
-    if (limit === 0) return []
-    const statuses = args.statuses ?? ALL_STATUSES
-    const matches = (doc: Doc<'jobs'>) =>
-      statuses.includes(doc.status)
-      && (args.threadId === undefined || doc.threadId === args.threadId)
-      && (args.messageId === undefined || doc.messageId === args.messageId)
-
-    if (args.threadId !== undefined && args.messageId === undefined && args.statuses !== undefined) {
-      // A thread's jobs in some statuses (the AI SDK routes look for a chat's active job): one index
-      // range per status, never the thread's whole history of finished turns.
-      const ranges = statuses.map(status => ctx.db.query('jobs')
-        .withIndex('by_user_thread_status', q => q.eq('userId', args.userId).eq('threadId', args.threadId!).eq('status', status)).order('desc'))
-      return (await mergeRanges(ctx.db, ranges, compareNewestFirst, limit)).sort(compareNewestFirst)
-    }
-    if (args.messageId !== undefined || args.threadId !== undefined) {
-      // A message or thread selects few jobs: walk that index range newest first, stop at the limit.
-      const range = args.messageId !== undefined
-        ? ctx.db.query('jobs').withIndex('by_user_message', q => q.eq('userId', args.userId).eq('messageId', args.messageId!))
-        : ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', args.userId).eq('threadId', args.threadId!))
-      const found: JobRecordValue[] = []
-      let bytes = 0
-      for await (const doc of range.order('desc')) {
-        // Every document read counts, matching or not, and so does a request read (old job
-        // documents hold theirs): stop early rather than read past a transaction's limit (fewer
-        // than asked, as documented).
-        bytes += getDocumentSize(doc)
-        if (bytes > RECORD_PAGE_BYTES && (found.length > 0 || bytes > 2 * RECORD_PAGE_BYTES)) break
-        if (!matches(doc)) continue
-        const requestJson = await requestJsonOf(ctx.db, doc)
-        bytes += recordBytes(doc, requestJson) - getDocumentSize(doc)
-        if (found.length > 0 && bytes > RECORD_PAGE_BYTES) break
-        found.push(toJobRecord(doc, requestJson, await leaseOf(ctx.db, doc)))
-        if (found.length >= limit) break
-      }
-      return found.sort(compareNewestFirst)
-    }
-    // Otherwise one index range per status, each newest first, merged (stopping early past the byte budget).
-    const ranges = statuses.map(status => ctx.db.query('jobs').withIndex('by_user_status', q => q.eq('userId', args.userId).eq('status', status)).order('desc'))
-    return (await mergeRanges(ctx.db, ranges, compareNewestFirst, limit)).sort(compareNewestFirst)
-  },
+  handler: async (ctx, args) => (await readJobPage(ctx.db, args)).jobs,
 })
 
 /**

@@ -21,6 +21,7 @@ import type * as crons from "../crons.js";
 import type * as deletion from "../deletion.js";
 import type * as events from "../events.js";
 import type * as feed from "../feed.js";
+import type * as jobPages from "../jobPages.js";
 import type * as jobs from "../jobs.js";
 import type * as leaseStore from "../leaseStore.js";
 import type * as leases from "../leases.js";
@@ -46,6 +47,7 @@ declare const fullApi: ApiFromModules<{
   deletion: typeof deletion;
   events: typeof events;
   feed: typeof feed;
+  jobPages: typeof jobPages;
   jobs: typeof jobs;
   leaseStore: typeof leaseStore;
   leases: typeof leases;

@@ -22,10 +22,11 @@ import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
 import { summarize, titleOf } from './job-summary'
+import { readJobPage } from './job-page'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
-import type { JobRecord } from './providers/types'
+import type { JobListBound, JobRecord } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS, rateLimitError, rateWindow } from './rate-limit'
@@ -245,6 +246,16 @@ export function createEngine(options: EngineOptions) {
   }
 
   /**
+   * A page of the user's jobs, newest first, after `filter.before` when given; `next` is where the
+   * next (older) page starts, null when no older matching job exists (job-page.ts).
+   */
+  async function listJobPage(userId: string, filter: ListJobsFilter = {}): Promise<{ jobs: JobSummary[], next: JobListBound | null }> {
+    assertEnabled(getConfig())
+    const page = await readJobPage(provider, { ...filter, userId })
+    return { jobs: page.records.map(record => summarize(withLiveState(record))), next: page.next }
+  }
+
+  /**
    * The user's jobs in thread `threadId` that this instance runs and vouches for (local-read.ts),
    * newest first, read from memory only: empty when it runs none of them (ask `listJobs` then).
    */
@@ -373,6 +384,7 @@ export function createEngine(options: EngineOptions) {
     createJob,
     getJob,
     listJobs,
+    listJobPage,
     listLocalJobs,
     probeStream,
     abortJob,

@@ -41,6 +41,7 @@ const CALLS: Record<string, Call> = {
   'jobs:create': { kind: 'mutation', reference: api.jobs.create, args: { jobId: 'job-new', userId: 'user-1', type: 'chat', threadId: null, messageId: null, idempotencyKey: null, title: 't', requestJson: '{}', createdAt: 1 } },
   'jobs:get': { kind: 'query', reference: api.jobs.get, args: { jobId: 'job-x' } },
   'jobs:list': { kind: 'query', reference: api.jobs.list, args: { userId: 'user-1' } },
+  'jobPages:page': { kind: 'query', reference: api.jobPages.page, args: { userId: 'user-1' } },
   'jobs:countActive': { kind: 'query', reference: api.jobs.countActive, args: {} },
   'events:appendEvents': { kind: 'mutation', reference: api.events.appendEvents, args: { jobId: 'job-x', epoch: 1, batches: [JSON.stringify([statusEvent(1, 'running')])] } },
   'events:readEvents': { kind: 'query', reference: api.events.readEvents, args: { jobId: 'job-x', afterSeq: 0 } },

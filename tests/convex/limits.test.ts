@@ -8,6 +8,7 @@ import { getDocumentSize } from 'convex/values'
 import { describe, expect, it } from 'vitest'
 import { api } from '../../convex/_generated/api'
 import { MAX_APPEND_BYTES, MAX_DOCUMENT_BYTES } from '../../convex/limits'
+import { readJobPage } from '../../server/lib/job-page'
 import { ConvexTooLargeError } from '../../server/lib/providers/convex'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import type { JobEvent } from '../../shared/events'
@@ -135,10 +136,17 @@ describe('a real deployment\'s size limits', () => {
     await provider.create(live)
     const active = await provider.list({ userId: 'user-1', threadId: 'long-chat', status: ['queued', 'running', 'waiting'] })
     expect(active.map(record => record.id)).toEqual([live.id])
-    // The whole thread still lists (fewer than asked past the byte budget, never a failed read).
+    // One query stops past the byte budget and says where to go on; the provider reads on from there,
+    // so the whole thread lists (a short answer would tell the engine there is no older page).
+    const firstQuery = await backend.query(api.jobPages.page, { secret: TEST_SECRET, userId: 'user-1', threadId: 'long-chat', limit: 50 })
+    expect(firstQuery.jobs.length).toBeLessThan(21)
+    expect(firstQuery.resume).toEqual({ createdAt: firstQuery.jobs.at(-1)!.createdAt, jobId: firstQuery.jobs.at(-1)!.jobId })
     const recent = await provider.list({ userId: 'user-1', threadId: 'long-chat', limit: 50 })
-    expect(recent.length).toBeGreaterThan(0)
+    expect(recent).toHaveLength(21)
     expect(recent[0]!.id).toBe(live.id)
+    const page = await readJobPage(provider, { userId: 'user-1', threadId: 'long-chat', limit: 20 })
+    expect(page.next).not.toBeNull()
+    expect((await readJobPage(provider, { userId: 'user-1', threadId: 'long-chat', limit: 20, before: page.next! })).records).toHaveLength(1)
   }, 60_000)
 
   it('keeps the request out of the job document that every append and heartbeat rewrites; reads it back with the record', async () => {
@@ -218,10 +226,14 @@ describe('a real deployment\'s size limits', () => {
     expect(await provider.countActive()).toBe(30)
     const { created } = await provider.create(newJob({ request }), { maxActive: 100, maxActivePerUser: 100 })
     expect(created).toBe(true)
-    // Lists and recovery scans stop early instead of failing; the caller asks again.
+    // A list query and a recovery scan stop early instead of failing; the caller asks again (the
+    // provider's list does, from where the query stopped, so it returns them all).
+    const firstQuery = await backend.query(api.jobPages.page, { secret: TEST_SECRET, userId: 'user-1', limit: 200 })
+    expect(firstQuery.jobs.length).toBeGreaterThan(0)
+    expect(firstQuery.jobs.length).toBeLessThan(31)
+    expect(firstQuery.resume).not.toBeNull()
     const listed = await provider.list({ userId: 'user-1', limit: 200 })
-    expect(listed.length).toBeGreaterThan(0)
-    expect(listed.length).toBeLessThan(31)
+    expect(new Set(listed.map(record => record.id)).size).toBe(31)
     const lost = await provider.listExpiredLeases!()
     expect(lost.length).toBeGreaterThan(0)
     expect(lost.length).toBeLessThan(30)

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ContractScope } from './contract'
+import { definePageContract } from './contract-pages'
 import { appendAccepted, createEndedJob, createJob, endEvent, eventAt, newJob, START_MS, statusEvent, textEvent, WRITER_LEASE } from './contract-fixtures'
 
 /** Defines the record tests. */
@@ -113,6 +114,8 @@ export function defineRecordContract(scope: ContractScope): void {
       expect(await ids({ threadId: 'thread-2', status: ['completed'] })).toEqual([])
     })
   })
+
+  definePageContract(scope)
 
   describe('countActive', () => {
     it('counts jobs not in a terminal status, globally and per user', async () => {

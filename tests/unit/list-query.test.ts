@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { listQuerySchema } from '../../server/lib/http/schemas'
+import { decodeListCursor, encodeListCursor } from '../../server/lib/list-cursor'
 
 describe('the query of GET /api/jobs', () => {
   it('reads a comma-separated status list', () => {
@@ -29,5 +30,35 @@ describe('the query of GET /api/jobs', () => {
     const result = listQuerySchema.safeParse({ status: 'running,sleeping' })
     expect(result.success).toBe(false)
     expect(result.error?.issues[0]?.message).toContain('unknown status "sleeping"')
+  })
+})
+
+describe('the `before` cursor of GET /api/jobs', () => {
+  it('reads back the place a `next` cursor was made from', () => {
+    const bound = { createdAt: 1_700_000_000_123, id: '0f8e2a4c-1b7d-4e59-9c3a-6d2f8b1e7a90' }
+    const cursor = encodeListCursor(bound)
+    expect(cursor).toMatch(/^[\w-]+$/)
+    expect(cursor.length).toBeLessThan(80)
+    expect(listQuerySchema.parse({ before: cursor })).toEqual({ before: bound })
+    expect(listQuerySchema.parse({ before: '' })).toEqual({})
+  })
+
+  it('names `before` for a malformed or foreign cursor', () => {
+    const foreign = [
+      'not a cursor',
+      Buffer.from('{"offset":50}').toString('base64url'),
+      Buffer.from('v2:1:job').toString('base64url'),
+      Buffer.from('v1:-1:job').toString('base64url'),
+      Buffer.from('v1:1:').toString('base64url'),
+      Buffer.from('v1:99999999999999999:job').toString('base64url'),
+      `${encodeListCursor({ createdAt: 1, id: 'job' })}=`,
+      Buffer.from(`v1:1:${'x'.repeat(201)}`).toString('base64url'),
+    ]
+    for (const before of [...foreign, ['a', 'b']]) {
+      const result = listQuerySchema.safeParse({ before })
+      expect(result.success, String(before)).toBe(false)
+      expect(result.error?.issues[0]?.path).toEqual(['before'])
+    }
+    expect(decodeListCursor('djE6MTpqb2I')).toEqual({ createdAt: 1, id: 'job' })
   })
 })

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { JOB_STATUSES } from '../../../shared/events'
 import type { JobStatus } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
+import { decodeListCursor } from '../list-cursor'
 
 const id = z.string().trim().min(1).max(200)
 
@@ -75,12 +76,23 @@ function emptyAsAbsent<Schema extends z.ZodType>(schema: Schema) {
   return z.preprocess(value => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional())
 }
 
+/** A `next` cursor of `GET /api/jobs`, decoded to its place in the list (list-cursor.ts). */
+const listCursor = z.string().transform((cursor, context) => {
+  const bound = decodeListCursor(cursor)
+  if (!bound) {
+    context.addIssue({ code: 'custom', message: 'is not a cursor from the `next` of GET /api/jobs (pass it back unchanged)' })
+    return z.NEVER
+  }
+  return bound
+})
+
 /** The query of `GET /api/jobs`. */
 export const listQuerySchema = z.object({
   status: statusList.optional(),
   threadId: emptyAsAbsent(id),
   messageId: emptyAsAbsent(id),
   limit: emptyAsAbsent(z.coerce.number().int().min(1).max(200)),
+  before: emptyAsAbsent(listCursor),
 })
 
 /** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */

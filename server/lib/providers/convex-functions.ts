@@ -19,7 +19,7 @@ function reference<Reference>(name: string): Reference {
 export const convexFunctions = {
   create: reference<Api['jobs']['create']>('jobs:create'),
   get: reference<Api['jobs']['get']>('jobs:get'),
-  list: reference<Api['jobs']['list']>('jobs:list'),
+  listPage: reference<Api['jobPages']['page']>('jobPages:page'),
   countActive: reference<Api['jobs']['countActive']>('jobs:countActive'),
   appendEvents: reference<Api['events']['appendEvents']>('events:appendEvents'),
   readEvents: reference<Api['events']['readEvents']>('events:readEvents'),

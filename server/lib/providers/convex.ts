@@ -36,6 +36,8 @@ export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexSecre
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
+/** Jobs `list` returns when no limit is given (the contract's default). */
+const DEFAULT_LIST_LIMIT = 50
 
 /** How the provider reaches Convex: a deployment URL and the servers' secret, or a ready facade (tests). */
 export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
@@ -211,14 +213,24 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async list(filter) {
-      const stored = await query(fn.list, {
-        userId: filter.userId,
-        statuses: filter.status,
-        threadId: filter.threadId,
-        messageId: filter.messageId,
-        limit: filter.limit,
-      })
-      return stored.map(toJobRecord)
+      const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
+      const jobs: JobRecord[] = []
+      let before = filter.before
+      // A page stops early to stay under a transaction's read limits: read on from where it stopped.
+      while (jobs.length < limit) {
+        const page = await query(fn.listPage, {
+          userId: filter.userId,
+          statuses: filter.status,
+          threadId: filter.threadId,
+          messageId: filter.messageId,
+          before: before && { createdAt: before.createdAt, jobId: before.id },
+          limit: limit - jobs.length,
+        })
+        jobs.push(...page.jobs.map(toJobRecord))
+        if (!page.resume) break
+        before = { createdAt: page.resume.createdAt, id: page.resume.jobId }
+      }
+      return jobs
     },
 
     /** Requires `{ epoch }`: Convex stores only what the job's lease holder writes. */

@@ -8,6 +8,7 @@ import { isTerminalStatus } from '../../../shared/events'
 import { createJobState } from '../../../shared/reducer'
 import type { LeaseMethods } from './memory-leases'
 import { createMemoryLeases } from './memory-leases'
+import { createUserJobLists } from './memory-user-jobs'
 import type { StoredJob } from './memory-job'
 import { checkAppend, copyRecord, firstIndexAfter, stateOf } from './memory-job'
 import type { JobProvider, JobRecord } from './types'
@@ -63,7 +64,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   const jobs = new Map<string, StoredJob>()
   /** `userId` NUL `idempotencyKey` → job id. */
   const idempotencyIndex = new Map<string, string>()
-  const jobIdsByUser = new Map<string, Set<string>>()
+  const userJobs = createUserJobLists()
   /** Finished job ids in the order they ended: the first is the first to evict. */
   const finishedIds = new Set<string>()
   const activeByUser = new Map<string, number>()
@@ -90,9 +91,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     eventCount -= job.events.length
     job.listeners.clear()
     if (record.idempotencyKey !== null) idempotencyIndex.delete(idempotencyKeyOf(record.userId, record.idempotencyKey))
-    const userJobIds = jobIdsByUser.get(record.userId)
-    userJobIds?.delete(id)
-    if (userJobIds?.size === 0) jobIdsByUser.delete(record.userId)
+    userJobs.remove(record.userId, record)
     if (!isTerminalStatus(record.status)) changeActive(record.userId, -1)
   }
 
@@ -153,9 +152,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         listeners: new Set(),
       })
       if (record.idempotencyKey !== null) idempotencyIndex.set(idempotencyKeyOf(record.userId, record.idempotencyKey), record.id)
-      const userJobIds = jobIdsByUser.get(record.userId) ?? new Set<string>()
-      userJobIds.add(record.id)
-      jobIdsByUser.set(record.userId, userJobIds)
+      userJobs.add(record.userId, record)
       changeActive(record.userId, 1)
       return { record: copyRecord(record), created: true }
     },
@@ -166,20 +163,20 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     },
 
     async list(filter) {
-      const ids = jobIdsByUser.get(filter.userId)
-      if (!ids) return []
+      const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
       const statuses = filter.status ? new Set(filter.status) : null
       const matches: JobRecord[] = []
-      for (const id of ids) {
+      if (limit === 0) return matches
+      // Walked newest first from the bound, stopping at the limit: no sort of the user's jobs.
+      for (const id of userJobs.newestFirst(filter.userId, filter.before)) {
         const { record } = jobs.get(id)!
         if (statuses && !statuses.has(record.status)) continue
         if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
         if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
-        matches.push(record)
+        matches.push(copyRecord(record))
+        if (matches.length >= limit) break
       }
-      // Newest first; equal times fall back to the id (descending) so the order is stable.
-      matches.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      return matches.slice(0, Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)).map(copyRecord)
+      return matches
     },
 
     async appendEvents(id, events, appendOptions) {
@@ -262,7 +259,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       for (const job of jobs.values()) job.listeners.clear()
       jobs.clear()
       idempotencyIndex.clear()
-      jobIdsByUser.clear()
+      userJobs.clear()
       finishedIds.clear()
       activeByUser.clear()
       activeCount = 0
@@ -273,7 +270,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     stats() {
       let listeners = 0
       for (const job of jobs.values()) listeners += job.listeners.size
-      return { jobs: jobs.size, events: eventCount, idempotencyKeys: idempotencyIndex.size, users: jobIdsByUser.size, listeners }
+      return { jobs: jobs.size, events: eventCount, idempotencyKeys: idempotencyIndex.size, users: userJobs.users, listeners }
     },
   }
 }

@@ -19,6 +19,7 @@ import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
 import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
+import { readUserListPage } from './redis-user-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { refusalOf } from './redis-refusal'
@@ -176,16 +177,18 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     const found: JobRecord[] = []
     // Unfiltered, the first `limit` ids are the answer: read no more records than that.
     const page = statuses || filter.threadId !== undefined || filter.messageId !== undefined ? LIST_PAGE : Math.min(LIST_PAGE, Math.max(1, limit))
-    for (let start = 0; found.length < limit; start += page) {
-      const ids = await command<string[]>(['ZRANGE', keys.user(filter.userId), String(start), String(start + page - 1), 'REV'])
-      const records = await Promise.all(ids.map(get))
+    let bound = filter.before
+    while (found.length < limit) {
+      const { entries, end } = await readUserListPage(command, keys.user(filter.userId), bound, page)
+      const records = await Promise.all(entries.map(entry => get(entry.id)))
       for (const record of records) {
         if (!record || (statuses && !statuses.has(record.status))) continue
         if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
         if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
         if (found.length < limit) found.push(record)
       }
-      if (ids.length < page) break
+      if (end || entries.length === 0) break
+      bound = entries.at(-1)
     }
     return found
   }

@@ -131,13 +131,30 @@ export type DeleteOutcome = 'deleted' | 'not-found' | 'active'
 /** The outcome of `takeRate`. */
 export type RateDecision = { ok: true } | { ok: false, retryAfterMs: number }
 
+/**
+ * A place in a user's list of jobs, which is ordered newest first: `createdAt` descending, then
+ * `id` descending (JavaScript string order) for jobs created in the same millisecond.
+ */
+export interface JobListBound {
+  createdAt: number
+  id: string
+}
+
 /** Filters for `list`. All given filters must match. */
 export interface JobListFilter {
   userId: string
   status?: JobStatus[]
   threadId?: string
   messageId?: string
-  /** Newest first; at most this many. @default 50 */
+  /**
+   * Only jobs strictly older than this place in the order (keyset paging: pass the last job of the
+   * previous page). The job it names need not exist any more.
+   */
+  before?: JobListBound
+  /**
+   * Newest first; at most this many. Fewer only when no older matching job exists: a store that
+   * reads in bounded steps (Convex) keeps reading until it has them. @default 50
+   */
   limit?: number
 }
 

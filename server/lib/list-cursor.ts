@@ -1,0 +1,30 @@
+/**
+ * The `before` / `next` cursor of `GET /api/jobs`: opaque to clients, it is the base64url of
+ * `v1:<createdAt>:<job id>`, the place in the user's list after which the next page starts. It
+ * holds nothing secret and grants nothing: a page is always read from the caller's own jobs, so a
+ * cursor taken from another user's list only bounds a range of the caller's jobs.
+ */
+import type { JobListBound } from './providers/types'
+
+const VERSION = 'v1'
+/** Job ids are at most this long (the API refuses longer ones anywhere else too). */
+const MAX_ID_CHARS = 200
+const BASE64URL = /^[\w-]+$/
+
+/** Encodes a place in the list as a cursor. */
+export function encodeListCursor(bound: JobListBound): string {
+  return Buffer.from(`${VERSION}:${bound.createdAt}:${bound.id}`, 'utf8').toString('base64url')
+}
+
+/** Decodes a cursor, or returns null when it is not one this server made. */
+export function decodeListCursor(cursor: string): JobListBound | null {
+  if (!BASE64URL.test(cursor) || cursor.length > 4 * MAX_ID_CHARS) return null
+  const text = Buffer.from(cursor, 'base64url').toString('utf8')
+  const match = /^v1:(\d{1,16}):(.+)$/s.exec(text)
+  if (!match) return null
+  const createdAt = Number(match[1])
+  const id = match[2]!
+  if (!Number.isSafeInteger(createdAt) || id.length > MAX_ID_CHARS) return null
+  // Only a cursor that encodes back to itself: no second spelling of the same place.
+  return encodeListCursor({ createdAt, id }) === cursor ? { createdAt, id } : null
+}
