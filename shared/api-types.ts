@@ -24,6 +24,16 @@ export interface JobSummary {
   lastSeq: number
 }
 
+/** What `GET /api/jobs` answers: a page of jobs, newest first. */
+export interface JobListPage {
+  jobs: JobSummary[]
+  /**
+   * An opaque cursor: pass it back as `before` for the next (older) page. Null when no older job
+   * matches the filters.
+   */
+  next: string | null
+}
+
 /** Event names of the user-level notification stream. */
 export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'job-deleted'
 

@@ -7,7 +7,7 @@
 import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
 import { ACTIVE_STATUSES } from '../../shared/events'
-import type { DeleteJobAnswer, DeleteThreadResult, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
+import type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import type { DeletedJobListener } from '../lib/deleted-jobs'
 import { deletedJobs } from '../lib/deleted-jobs'
@@ -26,6 +26,12 @@ export interface JobListQuery {
   limit?: number
 }
 
+/** Filters of `listPage`: those of `list`, and where the page starts. */
+export interface JobPageQuery extends JobListQuery {
+  /** The `next` of the previous page; without it, the newest page. */
+  before?: string
+}
+
 /** Statuses of a job still going. */
 export const ACTIVE_JOB_STATUSES: JobStatus[] = [...ACTIVE_STATUSES]
 
@@ -42,16 +48,26 @@ export function createClientId(): string {
 export function useBackgroundJobs() {
   const requestFetch = useJobsFetch()
 
-  /** The user's jobs, newest first. */
+  /** The user's jobs, newest first (the newest page of `listPage`). */
   async function list(query: JobListQuery = {}): Promise<JobSummary[]> {
+    return (await listPage(query)).jobs
+  }
+
+  /**
+   * A page of the user's jobs, newest first, and the cursor of the next (older) page: pass `next`
+   * back as `before` (null when nothing older matches). Pages never skip or repeat a job, also
+   * when jobs are started or deleted between two reads.
+   */
+  async function listPage(query: JobPageQuery = {}): Promise<JobListPage> {
     const params: Record<string, string> = {}
     if (query.status?.length) params.status = query.status.join(',')
     if (query.threadId) params.threadId = query.threadId
     if (query.messageId) params.messageId = query.messageId
     if (query.limit) params.limit = String(query.limit)
-    const response = await withApiError(() => requestFetch<{ jobs: JobSummary[] }>('/api/jobs', { query: params }))
+    if (query.before) params.before = query.before
+    const response = await withApiError(() => requestFetch<JobListPage>('/api/jobs', { query: params }))
     // A list read while a delete was on its way may still have the job.
-    return deletedJobs.without(response.jobs)
+    return { jobs: deletedJobs.without(response.jobs), next: response.next ?? null }
   }
 
   /** The jobs still going (optionally of one thread): the ones to reattach to. */
@@ -154,5 +170,5 @@ export function useBackgroundJobs() {
     return stop
   }
 
-  return { list, listRunning, start, abort, remove, removeThread, onDeleted }
+  return { list, listPage, listRunning, start, abort, remove, removeThread, onDeleted }
 }
