@@ -8,6 +8,13 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-11-01',
   // Nuxt DevTools (Shift + Alt + D in `npm run dev`) has the layer's Background jobs tab.
   devtools: { enabled: true },
+  runtimeConfig: {
+    public: {
+      // Turns the thread view reads at a time (demo/app/lib/thread-page-size.ts); a test lowers it
+      // with NUXT_PUBLIC_THREAD_PAGE_SIZE to reach "Show earlier messages" in a few turns.
+      threadPageSize: 100,
+    },
+  },
   backgroundJobs: {
     // A demo must answer without an API key: the built-in, clearly labelled scripted model.
     scripted: { enabled: true },

@@ -50,12 +50,13 @@ export function humanizeProblem(message: string): string {
 }
 
 /** What did not happen when a request failed, for `failureText`. */
-export type FailedAction = 'send' | 'stop' | 'answer'
+export type FailedAction = 'send' | 'stop' | 'answer' | 'load'
 
 const NOT_DONE: Record<FailedAction, string> = {
   send: 'your message wasn’t sent',
   stop: 'the answer wasn’t stopped',
   answer: 'your answer wasn’t sent',
+  load: 'the earlier messages weren’t loaded',
 }
 
 /** A request that got no answer at all: `Couldn’t reach the server — your message wasn’t sent. Try again.` */
