@@ -3,7 +3,8 @@
  * by default), opened on a device that does not remember them: the newest page shows, with "Show
  * earlier messages" above it. The button (by keyboard) puts the page before it above, keeping the
  * text being read where it was; a failed read says so with a retry; once nothing older is left the
- * button gives way to "Start of the conversation", which takes the focus.
+ * button gives way to "Start of the conversation", which takes the focus. Turns this browser
+ * remembers from before the newest page are not taken for lost ones.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -84,5 +85,12 @@ describe('demo chat: a thread longer than one page', () => {
       element.scrollTop = -element.scrollHeight
     })
     await screenshot(page, 'thread-pages-start')
+
+    // This browser now remembers every turn: opened again, the ones before the newest page are not
+    // shown as lost (they are on the server, a page further back), and the button is back.
+    await gotoChat(page, `${demo.url}/threads/${threadId}`)
+    await page.locator('.earlier-button').waitFor({ timeout: WAIT_MS })
+    expect(await shownTurns(page)).toEqual(ids.slice(3))
+    expect(await page.locator('.turn[data-status="lost"]').count()).toBe(0)
   })
 })
