@@ -167,7 +167,7 @@ describe('an app that extends the layer', () => {
       const response = await fetch(`${app.url}/api/jobs`, { headers: { cookie } })
       expect(response.status).toBe(200)
       expect(response.headers.getSetCookie().some(line => line.startsWith('bgjobs_uid=Fe26.2'))).toBe(true)
-      expect(await response.json()).toEqual({ jobs: [] })
+      expect(await response.json()).toEqual({ jobs: [], next: null })
     }
   })
 
