@@ -11,7 +11,7 @@ export type { CreateJobInput } from '../lib/engine-types'
 /**
  * The engine of this server process (resolves once it has booted). Its calls are scoped to the
  * user id you pass: `createJob(userId, { request: { type: 'chat', messages }, threadId? })`,
- * `getJob`, `listJobs`, `abortJob`, `answerInput` (docs/hooks.md).
+ * `getJob`, `listJobs` (`listJobPage` for a page and its `next`), `abortJob`, `answerInput` (docs/hooks.md).
  */
 export function useBackgroundJobsEngine(): Promise<BackgroundJobsEngine> {
   return engineOfThisProcess()
