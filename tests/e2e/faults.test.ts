@@ -42,8 +42,10 @@ let app: AppServer
 
 beforeAll(async () => {
   running = await startScenarioApp(SCENARIOS, {
-    NUXT_BACKGROUND_JOBS_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: '400',
-    NUXT_BACKGROUND_JOBS_UPSTREAM_STALL_TIMEOUT_MS: '400',
+    // Short for the stall scenarios, yet long enough that a loaded machine pausing the flood's
+    // upstream (12 MB sent as fast as it goes) is not taken for a stall.
+    NUXT_BACKGROUND_JOBS_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: '1500',
+    NUXT_BACKGROUND_JOBS_UPSTREAM_STALL_TIMEOUT_MS: '1500',
     NUXT_BACKGROUND_JOBS_UPSTREAM_RETRY_BASE_DELAY_MS: '10',
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
   })
