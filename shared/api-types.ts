@@ -73,3 +73,27 @@ export interface DeleteThreadResult {
   active: string[]
   more: boolean
 }
+
+/**
+ * A thread as `GET /api/jobs/threads` lists it: the user's jobs that share a `threadId`, told by
+ * its first (oldest) and last (newest) job, and whether any of its jobs is still going.
+ */
+export interface ThreadSummary {
+  threadId: string
+  /** The title of the thread's first job. */
+  title: string
+  /** When the thread's first job was created. */
+  createdAt: number
+  /** The thread's newest job (it orders the threads: `lastJob.createdAt`). */
+  lastJob: JobSummary
+  /** Some job of the thread is queued, running or waiting. */
+  active: boolean
+  /** Some job of the thread waits for an answer (tool approval, workflow input). */
+  waiting: boolean
+}
+
+/** The body of `GET /api/jobs/threads`: a page of threads, and the `before` of the next page (null at the end). */
+export interface ThreadPageAnswer {
+  threads: ThreadSummary[]
+  next: string | null
+}

@@ -23,6 +23,9 @@ import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
 import { summarize, titleOf } from './job-summary'
 import { readJobPage } from './job-page'
+import { summarizeThreadPage } from './thread-summary'
+import type { ThreadCursor } from './providers/types'
+import type { ThreadPageAnswer } from '../../shared/api-types'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
@@ -245,6 +248,13 @@ export function createEngine(options: EngineOptions) {
     return records.map(record => summarize(withLiveState(record)))
   }
 
+  /** The user's threads, newest first, a page at a time (thread-summary.ts). */
+  async function listThreads(userId: string, options: { limit: number, before?: ThreadCursor | null }): Promise<ThreadPageAnswer> {
+    assertEnabled(getConfig())
+    const page = await provider.listThreads({ userId, limit: options.limit, before: options.before ?? null })
+    return summarizeThreadPage(page, withLiveState)
+  }
+
   /**
    * A page of the user's jobs, newest first, after `filter.before` when given; `next` is where the
    * next (older) page starts, null when no older matching job exists (job-page.ts).
@@ -385,6 +395,7 @@ export function createEngine(options: EngineOptions) {
     getJob,
     listJobs,
     listJobPage,
+    listThreads,
     listLocalJobs,
     probeStream,
     abortJob,

@@ -16,6 +16,7 @@ import { defineLeaseContract } from './contract-leases'
 import { defineLimitContract } from './contract-limits'
 import { defineRecordContract } from './contract-records'
 import { defineSubscribeContract } from './contract-subscribe'
+import { defineThreadContract } from './contract-threads'
 
 /** What the suite hands to the factory. */
 export interface ProviderContractContext {
@@ -101,6 +102,7 @@ export function defineProviderContract(name: string, createProvider: ProviderFac
     defineExpiryContract(scope)
     defineDeletionContract(scope)
     defineLimitContract(scope)
+    defineThreadContract(scope)
     if (options.subscribe !== false) defineSubscribeContract(scope)
     if (options.leases !== false) defineLeaseContract(scope)
     if (options.controls !== false) defineControlContract(scope)

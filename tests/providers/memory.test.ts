@@ -6,7 +6,7 @@ import { appendAccepted, chatLog, createEndedJob, createJob, endEvent, START_MS,
 defineProviderContract('memory', async ({ now }) => ({ provider: createMemoryProvider({ now }) }), { controls: false })
 
 describe('memory provider', () => {
-  const zeroStats = { jobs: 0, events: 0, idempotencyKeys: 0, users: 0, listeners: 0 }
+  const zeroStats = { jobs: 0, events: 0, idempotencyKeys: 0, users: 0, listeners: 0, threads: 0 }
 
   describe('maxJobs', () => {
     it('evicts the job that finished first to make room', async () => {
@@ -50,7 +50,7 @@ describe('memory provider', () => {
         await appendAccepted(provider, job.id, [endEvent(4, 'completed', START_MS)])
       }
       await createEndedJob(provider, START_MS, 'failed')
-      expect(provider.stats()).toEqual({ jobs: 3, events: 10, idempotencyKeys: 2, users: 2, listeners: 2 })
+      expect(provider.stats()).toEqual({ jobs: 3, events: 10, idempotencyKeys: 2, users: 2, listeners: 2, threads: 0 })
 
       expect(await provider.deleteExpired(START_MS + 1)).toBe(3)
       expect(provider.stats()).toEqual(zeroStats)

@@ -13,7 +13,7 @@ import type { JobProvider } from './types'
 export const TIMED_PROVIDER_CALLS: ReadonlySet<string> = new Set([
   'create', 'get', 'list', 'appendEvents', 'readEvents', 'getState', 'countActive', 'deleteExpired',
   'deleteJob', 'takeRate', 'sendControl', 'replyToControl', 'readControlReply', 'claimLease',
-  'heartbeatLease', 'listExpiredLeases', 'heartbeatInstance',
+  'heartbeatLease', 'listExpiredLeases', 'heartbeatInstance', 'listThreads',
 ])
 
 /** Errors that are the store's answer, not its failure. */

@@ -9,6 +9,7 @@ import { createJobState } from '../../../shared/reducer'
 import type { LeaseMethods } from './memory-leases'
 import { createMemoryLeases } from './memory-leases'
 import { createUserJobLists } from './memory-user-jobs'
+import { createThreadIndex } from './memory-threads'
 import type { StoredJob } from './memory-job'
 import { checkAppend, copyRecord, firstIndexAfter, stateOf } from './memory-job'
 import type { JobProvider, JobRecord } from './types'
@@ -33,6 +34,8 @@ export interface MemoryProviderStats {
   idempotencyKeys: number
   users: number
   listeners: number
+  /** Threads in the thread index (memory-threads.ts). */
+  threads: number
 }
 
 /** The memory provider: the whole contract (subscribe and leases included) plus counts for hygiene tests. */
@@ -67,18 +70,22 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   const userJobs = createUserJobLists()
   /** Finished job ids in the order they ended: the first is the first to evict. */
   const finishedIds = new Set<string>()
-  const activeByUser = new Map<string, number>()
+  /** The ids of each user's jobs not yet ended (counts for the limits, and the live part of threads). */
+  const activeByUser = new Map<string, Set<string>>()
+  const threadIndex = createThreadIndex()
   let activeCount = 0
   let eventCount = 0
   const rateWindows = createSlidingWindows(now)
 
   const idempotencyKeyOf = (userId: string, key: string) => `${userId}\u0000${key}`
 
-  function changeActive(userId: string, delta: 1 | -1): void {
+  function changeActive(record: JobRecord, delta: 1 | -1): void {
     activeCount += delta
-    const count = (activeByUser.get(userId) ?? 0) + delta
-    if (count > 0) activeByUser.set(userId, count)
-    else activeByUser.delete(userId)
+    const ids = activeByUser.get(record.userId) ?? new Set<string>()
+    if (delta > 0) ids.add(record.id)
+    else ids.delete(record.id)
+    if (ids.size > 0) activeByUser.set(record.userId, ids)
+    else activeByUser.delete(record.userId)
   }
 
   /** Removes a finished job and every index entry that points to it. */
@@ -92,7 +99,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     job.listeners.clear()
     if (record.idempotencyKey !== null) idempotencyIndex.delete(idempotencyKeyOf(record.userId, record.idempotencyKey))
     userJobs.remove(record.userId, record)
-    if (!isTerminalStatus(record.status)) changeActive(record.userId, -1)
+    threadIndex.remove(record)
+    if (!isTerminalStatus(record.status)) changeActive(record, -1)
   }
 
   /** Makes room for one more job, or throws when every held job is still active. */
@@ -128,7 +136,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       }
       if (jobs.has(newRecord.id)) throw new Error(`A job with id ${newRecord.id} already exists`)
       const { maxActive, maxActivePerUser } = createOptions
-      if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId) ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
+      if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId)?.size ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
       if (maxActive !== undefined && activeCount >= maxActive) throw new ActiveLimitError('global', maxActive)
       const { rate } = createOptions
       if (rate) {
@@ -153,7 +161,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       })
       if (record.idempotencyKey !== null) idempotencyIndex.set(idempotencyKeyOf(record.userId, record.idempotencyKey), record.id)
       userJobs.add(record.userId, record)
-      changeActive(record.userId, 1)
+      threadIndex.add(record)
+      changeActive(record, 1)
       return { record: copyRecord(record), created: true }
     },
 
@@ -179,6 +188,20 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return matches
     },
 
+    async listThreads({ userId, limit, before }) {
+      const page = threadIndex.page(userId, Math.max(0, limit), before)
+      const activeIds = activeByUser.get(userId) ?? new Set<string>()
+      const active = [...activeIds].map(id => jobs.get(id)!.record)
+      const threads = page.threads.map(({ threadId, firstId, lastId }) => ({
+        threadId,
+        first: copyRecord(jobs.get(firstId)!.record),
+        last: copyRecord(jobs.get(lastId)!.record),
+        active: active.filter(record => record.threadId === threadId).map(copyRecord),
+      }))
+      const last = threads.at(-1)
+      return { threads, next: page.more && last ? { newestAt: last.last.createdAt, threadId: last.threadId } : null }
+    },
+
     async appendEvents(id, events, appendOptions) {
       const job = jobs.get(id)
       if (!job) return { ok: false, reason: 'not-found', lastSeq: 0 }
@@ -194,7 +217,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
           record.status = event.status
           record.endedAt = event.at
           finishedIds.add(id)
-          changeActive(record.userId, -1)
+          changeActive(record, -1)
         }
       }
       eventCount += stored.length
@@ -217,7 +240,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     },
 
     async countActive(filter) {
-      if (filter?.userId !== undefined) return activeByUser.get(filter.userId) ?? 0
+      if (filter?.userId !== undefined) return activeByUser.get(filter.userId)?.size ?? 0
       return activeCount
     },
 
@@ -262,6 +285,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       userJobs.clear()
       finishedIds.clear()
       activeByUser.clear()
+      threadIndex.clear()
       activeCount = 0
       eventCount = 0
       rateWindows.clear()
@@ -270,7 +294,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     stats() {
       let listeners = 0
       for (const job of jobs.values()) listeners += job.listeners.size
-      return { jobs: jobs.size, events: eventCount, idempotencyKeys: idempotencyIndex.size, users: userJobs.users, listeners }
+      return { jobs: jobs.size, events: eventCount, idempotencyKeys: idempotencyIndex.size, users: userJobs.users, listeners, threads: threadIndex.size() }
     },
   }
 }

@@ -6,6 +6,8 @@
  * Every script gets the key prefix as ARGV[1]; key names are documented in docs/providers.md.
  */
 
+import { INDEX_THREAD, UNINDEX_THREAD } from './redis-threads'
+
 const TERMINAL = `local function terminal(status) return status == 'completed' or status == 'failed' or status == 'aborted' end`
 
 /**
@@ -41,12 +43,14 @@ end`
  * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
  * leaseExpiresAt, maxActive|'', maxActivePerUser|'', rateKey|'', rateLimit, rateWindowMs, now|''
  * (Redis's clock), rateMember, leaseMs|'' (when given, the lease expires leaseMs from now, not at
- * leaseExpiresAt, which is the creating instance's clock). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global',
+ * leaseExpiresAt, which is the creating instance's clock), threadId|'' (the job joins its thread's
+ * index in the same step, redis-threads.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global',
  * limit} or {'rate', retryAfterMs}: the rate hit is counted only for a job really created.
  */
 export const CREATE_SCRIPT = `
 ${TAKE_HIT}
 ${CLOCK}
+${INDEX_THREAD}
 local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if idem ~= '' then
   local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
@@ -61,7 +65,7 @@ if ARGV[12] ~= '' then
   if wait >= 0 then return {'rate', tostring(wait)} end
 end
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
-  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0)
+  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[18])
 if ARGV[7] ~= '' then
   local expiresAt = ARGV[9]
   if ARGV[17] ~= '' then expiresAt = string.format('%d', clock(ARGV[15]) + tonumber(ARGV[17])) end
@@ -69,6 +73,7 @@ if ARGV[7] ~= '' then
   redis.call('ZADD', p .. 'leases', expiresAt, id)
 end
 redis.call('ZADD', p .. 'user:' .. user, ARGV[6], id)
+indexThread(p, user, ARGV[18], id, ARGV[6])
 redis.call('SADD', p .. 'active', id)
 redis.call('SADD', p .. 'active:' .. user, id)
 if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end
@@ -201,12 +206,20 @@ return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active')}
  * Deletes a finished job with every key of its own and its entries in the shared sets (a finished
  * job is in no active set and holds no lease entry: it left them when its end was stored).
  */
-const DELETE_ENDED_JOB = `local function deleteEndedJob(p, id)
+const DELETE_ENDED_JOB = `${UNINDEX_THREAD}
+local function deleteEndedJob(p, id)
   local job = p .. 'job:' .. id
-  local fields = redis.call('HMGET', job, 'userId', 'idem')
+  local fields = redis.call('HMGET', job, 'userId', 'idem', 'threadId')
   if fields[1] then
     redis.call('ZREM', p .. 'user:' .. fields[1], id)
     if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
+    local thread = fields[3]
+    if not thread then
+      -- Stored before the threadId field existed (the backfill may have indexed it from its meta).
+      local meta = cjson.decode(redis.call('HGET', job, 'meta'))
+      if type(meta.threadId) == 'string' then thread = meta.threadId end
+    end
+    unindexThread(p, fields[1], thread, id)
   end
   redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id)
   redis.call('ZREM', p .. 'ended', id)

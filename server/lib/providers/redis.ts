@@ -29,6 +29,7 @@ import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFil
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { Metrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
+import { createRedisThreads } from './redis-threads'
 import { lateCreationEnd } from '../failed-end'
 
 /** Options of `createRedisProvider`. */
@@ -171,15 +172,20 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return { events, complete: true }
   }
 
+  const threads = createRedisThreads({ prefix, command, script, get })
+
   async function list(filter: JobListFilter): Promise<JobRecord[]> {
     const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
     const statuses = filter.status ? new Set(filter.status) : null
     const found: JobRecord[] = []
+    // A thread's jobs are read from its own index (redis-threads.ts), not from all of the user's.
+    if (filter.threadId !== undefined) await threads.ensureIndexed(filter.userId)
+    const indexKey = filter.threadId === undefined ? keys.user(filter.userId) : threads.threadKey(filter.userId, filter.threadId)
     // Unfiltered, the first `limit` ids are the answer: read no more records than that.
     const page = statuses || filter.threadId !== undefined || filter.messageId !== undefined ? LIST_PAGE : Math.min(LIST_PAGE, Math.max(1, limit))
     let bound = filter.before
     while (found.length < limit) {
-      const { entries, end } = await readUserListPage(command, keys.user(filter.userId), bound, page)
+      const { entries, end } = await readUserListPage(command, indexKey, bound, page)
       const records = await Promise.all(entries.map(entry => get(entry.id)))
       for (const record of records) {
         if (!record || (statuses && !statuses.has(record.status))) continue
@@ -242,6 +248,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         rate ? randomUUID() : '',
         // Counted from Redis's clock, as a claim is: the creator's clock may be off.
         lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
+        record.threadId ?? '',
       ], (late) => {
         if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
       })
@@ -256,6 +263,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     get,
 
     list,
+
+    async listThreads({ userId, limit, before }) {
+      return await threads.listThreads(userId, limit, before, keys.activeOfUser(userId))
+    },
 
     async appendEvents(id, events, appendOptions = {}) {
       const reply = await appends.append({

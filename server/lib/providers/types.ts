@@ -158,6 +158,41 @@ export interface JobListFilter {
   limit?: number
 }
 
+/** Where a page of threads starts: after this thread (its newest job's `createdAt`, then its id). */
+export interface ThreadCursor {
+  newestAt: number
+  threadId: string
+}
+
+/** Options of `listThreads`. */
+export interface ThreadListOptions {
+  userId: string
+  /** At most this many threads. */
+  limit: number
+  /** Only threads after this one in the order (older, or as old with a smaller id). */
+  before?: ThreadCursor | null
+}
+
+/**
+ * A thread as stored: the user's jobs that share a `threadId`. Threads have no record of their
+ * own; providers keep an index of them (per user, by their newest job's `createdAt`).
+ */
+export interface StoredThread {
+  threadId: string
+  /** The oldest job of the thread (its title and time are the thread's). */
+  first: JobRecord
+  /** The newest job of the thread (it orders the thread: `last.createdAt`). */
+  last: JobRecord
+  /** The thread's jobs in an active status in the store (queued, running, waiting). */
+  active: JobRecord[]
+}
+
+/** A page of `listThreads`: newest first; `next` is where the following page starts, null at the end. */
+export interface ThreadPage {
+  threads: StoredThread[]
+  next: ThreadCursor | null
+}
+
 /** Options of `appendEvents`. */
 export interface AppendOptions {
   /**
@@ -223,6 +258,12 @@ export interface JobProvider {
   create(record: NewJobRecord, options?: CreateOptions): Promise<{ record: JobRecord, created: boolean }>
   get(id: string): Promise<JobRecord | null>
   list(filter: JobListFilter): Promise<JobRecord[]>
+  /**
+   * The user's threads (jobs with a `threadId`, grouped), ordered by their newest job's
+   * `createdAt`, newest first, ties by `threadId` descending; read from an index kept by `create`
+   * and every deletion path, never by reading all of the user's jobs.
+   */
+  listThreads(options: ThreadListOptions): Promise<ThreadPage>
   /**
    * Appends events whose seqs continue the log without a gap (first seq = lastSeq + 1; a merged
    * delta covers `fromSeq`..`seq`). Status follows the events (`job-status`, `job-end`). Refused,

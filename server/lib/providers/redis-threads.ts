@@ -1,0 +1,161 @@
+/**
+ * The `redis` provider's thread index. Per user, `threads:<userId>` is a sorted set of the user's
+ * thread ids scored by their newest job's `createdAt`, and `thread:<userId>\0<threadId>` a sorted
+ * set of the thread's job ids scored by `createdAt`. The create script adds to both in the same
+ * step as the job; every deletion (single delete, thread delete, retention) goes through
+ * `deleteEndedJob`, which removes the job, moves its thread to the next newest job's time and
+ * drops a thread left empty. Jobs stored before the index existed are indexed once per user, the
+ * first time the user's threads are read (`BACKFILL_THREADS_SCRIPT`).
+ */
+import { compareThreads, isAfterCursor } from './thread-order'
+import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
+
+/** Lua: adds a job to its thread (none for a job without one). */
+export const INDEX_THREAD = `local function indexThread(p, user, thread, id, createdAt)
+  if not thread or thread == '' then return end
+  redis.call('ZADD', p .. 'thread:' .. user .. '\\0' .. thread, createdAt, id)
+  redis.call('ZADD', p .. 'threads:' .. user, 'GT', createdAt, thread)
+end`
+
+/** Lua: removes a job from its thread; the thread moves to its next newest job, or goes when empty. */
+export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
+  if not thread or thread == '' then return end
+  local key = p .. 'thread:' .. user .. '\\0' .. thread
+  redis.call('ZREM', key, id)
+  local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if #newest == 0 then
+    redis.call('ZREM', p .. 'threads:' .. user, thread)
+  else
+    redis.call('ZADD', p .. 'threads:' .. user, newest[2], thread)
+  end
+end`
+
+/**
+ * ARGV: prefix, userId, start, count. Indexes the threads of the user's jobs at ranks
+ * start..start+count-1 of `user:<userId>` (oldest first), reading each job's stored thread (the
+ * `threadId` field, or its `meta` for jobs stored before that field existed). Returns how many ids
+ * it read. Only jobs still stored are indexed, in the same step as the read, so a job deleted
+ * meanwhile is never put back.
+ */
+export const BACKFILL_THREADS_SCRIPT = `
+${INDEX_THREAD}
+local p, user, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local ids = redis.call('ZRANGE', p .. 'user:' .. user, start, start + count - 1)
+for _, id in ipairs(ids) do
+  local fields = redis.call('HMGET', p .. 'job:' .. id, 'meta', 'createdAt', 'threadId')
+  if fields[1] then
+    local thread = fields[3]
+    if not thread then
+      local meta = cjson.decode(fields[1])
+      if type(meta.threadId) == 'string' then thread = meta.threadId end
+    end
+    indexThread(p, user, thread, id, fields[2])
+  end
+end
+return #ids
+`
+
+/** A `WITHSCORES` reply: pairs under RESP3, a flat member, score, … list under RESP2. */
+type ScoredReply = Array<[string, number | string]> | string[]
+
+function pairsOf(reply: ScoredReply): Array<[string, number | string]> {
+  if (reply.length === 0 || Array.isArray(reply[0])) return reply as Array<[string, number | string]>
+  const flat = reply as string[]
+  const pairs: Array<[string, string]> = []
+  for (let index = 0; index + 1 < flat.length; index += 2) pairs.push([flat[index]!, flat[index + 1]!])
+  return pairs
+}
+
+/** Jobs the backfill reads per script call (each call blocks Redis while it runs: keep it short). */
+const BACKFILL_PAGE = 200
+/** Threads read per `ZRANGE` while skipping those tied with the cursor. */
+const THREAD_PAGE = 100
+
+/** What the thread listing needs from the provider. */
+export interface RedisThreadReads {
+  prefix: string
+  command: <T>(args: string[]) => Promise<T>
+  script: <T>(source: string, args: string[]) => Promise<T>
+  get: (id: string) => Promise<JobRecord | null>
+}
+
+/** The key names of the thread index. */
+export function threadKeys(prefix: string) {
+  return {
+    threads: (userId: string) => `${prefix}threads:${userId}`,
+    thread: (userId: string, threadId: string) => `${prefix}thread:${userId}\u0000${threadId}`,
+    /** Users whose jobs from before the index are indexed (a set of user ids). */
+    indexedUsers: `${prefix}threads-indexed`,
+  }
+}
+
+/** Creates the thread reads of one `redis` provider. */
+export function createRedisThreads(reads: RedisThreadReads) {
+  const keys = threadKeys(reads.prefix)
+  const { command, script, get } = reads
+
+  /** Indexes the user's jobs stored before the index existed, once per user. */
+  async function ensureIndexed(userId: string): Promise<void> {
+    if (Number(await command<number>(['SISMEMBER', keys.indexedUsers, userId])) === 1) return
+    for (let start = 0; ; start += BACKFILL_PAGE) {
+      const read = Number(await script<number>(BACKFILL_THREADS_SCRIPT, [userId, String(start), String(BACKFILL_PAGE)]))
+      if (read < BACKFILL_PAGE) break
+    }
+    await command(['SADD', keys.indexedUsers, userId])
+  }
+
+  /** Up to `limit` threads after `before`, newest first, and whether more follow. */
+  async function threadIds(userId: string, limit: number, before: ThreadCursor | null | undefined): Promise<{ found: ThreadCursor[], more: boolean }> {
+    const found: ThreadCursor[] = []
+    const max = before ? String(before.newestAt) : '+inf'
+    // Threads tied with the cursor's time and not after it are skipped; ties are rare, so this reads a page or two.
+    for (let offset = 0; found.length <= limit; offset += THREAD_PAGE) {
+      const reply = await command<ScoredReply>(['ZRANGE', keys.threads(userId), max, '-inf', 'BYSCORE', 'REV', 'LIMIT', String(offset), String(THREAD_PAGE), 'WITHSCORES'])
+      const scored = pairsOf(reply)
+      for (const [threadId, score] of scored) {
+        const thread = { threadId, newestAt: Number(score) }
+        if (isAfterCursor(thread, before)) found.push(thread)
+      }
+      if (scored.length < THREAD_PAGE) break
+    }
+    found.sort(compareThreads)
+    return { found: found.slice(0, limit), more: found.length > limit }
+  }
+
+  /** The first and last job of a thread (null when it emptied meanwhile). */
+  async function endsOf(userId: string, threadId: string): Promise<{ first: JobRecord, last: JobRecord } | null> {
+    const [firstIds, lastIds] = await Promise.all([
+      command<string[]>(['ZRANGE', keys.thread(userId, threadId), '0', '0']),
+      command<string[]>(['ZRANGE', keys.thread(userId, threadId), '-1', '-1']),
+    ])
+    if (!firstIds[0] || !lastIds[0]) return null
+    const [first, last] = await Promise.all([get(firstIds[0]), get(lastIds[0])])
+    return first && last ? { first, last } : null
+  }
+
+  return {
+    ensureIndexed,
+
+    async listThreads(userId: string, limit: number, before: ThreadCursor | null | undefined, activeIdsKey: string): Promise<ThreadPage> {
+      await ensureIndexed(userId)
+      const { found, more } = await threadIds(userId, Math.max(0, limit), before)
+      // The user's active jobs: few (the per-user concurrency limit), the live part of every thread.
+      const activeIds = await command<string[]>(['SMEMBERS', activeIdsKey])
+      const [ends, active] = await Promise.all([
+        Promise.all(found.map(thread => endsOf(userId, thread.threadId))),
+        Promise.all(activeIds.map(get)),
+      ])
+      const threads: StoredThread[] = []
+      found.forEach((thread, index) => {
+        const both = ends[index]
+        if (!both) return
+        threads.push({ threadId: thread.threadId, ...both, active: active.filter((record): record is JobRecord => record !== null && record.threadId === thread.threadId) })
+      })
+      const last = found.at(-1)
+      return { threads, next: more && last ? { newestAt: last.newestAt, threadId: last.threadId } : null }
+    },
+
+    /** The key of a thread's job ids (for `list({ threadId })`). */
+    threadKey: keys.thread,
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The Redis thread index beyond the contract: `list({ threadId })` reads only that thread's jobs,
+ * jobs stored before the index existed are indexed once per user, and nothing is left behind.
+ */
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { createEndedJob, START_MS } from './contract-fixtures'
+
+let redis: RedisServer
+let client: ReturnType<typeof createClient>
+let prefixes = 0
+const nextPrefix = () => `threads-${process.pid}-${++prefixes}:`
+
+beforeAll(async () => {
+  redis = await startRedisServer()
+  client = createClient({ url: redis.url })
+  await client.connect()
+})
+afterAll(async () => {
+  await client?.close()
+  await redis?.stop()
+})
+
+/** How many times Redis ran `command` so far (INFO commandstats). */
+async function calls(command: string): Promise<number> {
+  const info = await client.info('commandstats')
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0)
+}
+
+describe('redis thread index', () => {
+  it('list({ threadId }) reads the records of that thread only, however many other jobs the user has', async () => {
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: nextPrefix() })
+    for (let index = 0; index < 250; index++) await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: `other-${index % 5}`, createdAt: START_MS + index })
+    const mine = [
+      await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'mine', createdAt: START_MS + 100 }),
+      await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'mine', createdAt: START_MS + 300 }),
+    ]
+    await provider.listThreads({ userId: 'user-a', limit: 1 })
+    const before = await calls('hgetall')
+    expect((await provider.list({ userId: 'user-a', threadId: 'mine' })).map(job => job.id)).toEqual([mine[1]!.id, mine[0]!.id])
+    expect(await calls('hgetall') - before).toBe(2)
+    await provider.dispose()
+  })
+
+  it('indexes jobs stored before the index once, from their meta, and deletes them from it', async () => {
+    const prefix = nextPrefix()
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
+    const first = await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'old-thread', createdAt: START_MS + 1 })
+    const second = await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'old-thread', createdAt: START_MS + 2 })
+    await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: null, createdAt: START_MS + 3 })
+    // As an older version stored them: no thread keys, no threadId field, no backfill marker.
+    for (const key of await client.keys(`${prefix}thread*`)) await client.del(key)
+    for (const key of await client.keys(`${prefix}job:*`)) await client.hDel(key, 'threadId')
+    expect(await provider.list({ userId: 'user-a', threadId: 'old-thread' })).toHaveLength(2)
+    const page = await provider.listThreads({ userId: 'user-a', limit: 10 })
+    expect(page.threads.map(thread => [thread.threadId, thread.first.id, thread.last.id])).toEqual([['old-thread', first.id, second.id]])
+
+    expect(await provider.deleteJob(second.id)).toBe('deleted')
+    expect((await provider.listThreads({ userId: 'user-a', limit: 10 })).threads.map(thread => thread.last.id)).toEqual([first.id])
+    expect(await provider.deleteExpired(START_MS + 5_001)).toBe(2)
+    expect(await provider.listThreads({ userId: 'user-a', limit: 10 })).toEqual({ threads: [], next: null })
+    // Only the marker that the user was indexed is left of the index.
+    expect((await client.keys(`${prefix}thread*`)).sort()).toEqual([`${prefix}threads-indexed`])
+    await provider.dispose()
+  })
+})
