@@ -11,6 +11,7 @@ import { internal } from './_generated/api'
 import type { Doc, Id } from './_generated/dataModel'
 import type { MutationCtx } from './_generated/server'
 import { internalMutation } from './_generated/server'
+import { unindexThreadJob } from './threads'
 import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
 import { TERMINAL_STATUSES } from './model'
 import { MAX_RATE_WINDOW_MS } from './rates'
@@ -111,6 +112,7 @@ async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: 
       charge(budget, job)
       if (!await deleteJobRows(ctx, job.jobId, budget)) break
       await ctx.db.delete(job._id)
+      await unindexThreadJob(ctx.db, job)
       deleted++
     }
     if (deleted >= jobLimit || spent(budget)) break

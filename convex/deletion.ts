@@ -11,6 +11,7 @@ import type { Budget } from './cleanup'
 import { charge, deleteJobRows } from './cleanup'
 import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
 import { findJob, isTerminal, nextChangedAt } from './model'
+import { unindexThreadJob } from './threads'
 
 /** Deletes one finished job with its rows; refuses (`active`) a job that has not ended. */
 export const deleteJob = serverMutation({
@@ -24,6 +25,7 @@ export const deleteJob = serverMutation({
     charge(budget, job)
     if (!await deleteJobRows(ctx, jobId, budget)) return 'more'
     await ctx.db.delete(job._id)
+    await unindexThreadJob(ctx.db, job)
     // What the user's notification feed reports in its place (feed.ts): instances with the
     // user's stream open tell it the job is gone.
     await ctx.db.insert('jobDeletions', { userId: job.userId, jobId, threadId: job.threadId, changedAt: await nextChangedAt(ctx.db, job.userId) })

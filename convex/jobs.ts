@@ -11,6 +11,7 @@ import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs } from './activeCount'
 import { findJob, jobRecordValidator, nextChangedAt, readJobRecord, toJobRecord } from './model'
 import { readJobPage } from './jobPages'
+import { indexThreadJob } from './threads'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
 /** Creates a job, or returns the one already created with the same user + idempotency key. */
@@ -86,6 +87,7 @@ export const create = serverMutation({
     await ctx.db.insert('jobRequests', { jobId: args.jobId, requestJson })
     if (lease) await ctx.db.insert('leases', { jobId: args.jobId, ...lease, active: true })
     await addActiveJob(ctx.db, args.jobId, userId)
+    await indexThreadJob(ctx.db, args)
     const record = await ctx.db.get(id)
     return { record: toJobRecord(record!, requestJson, lease ?? null), created: true }
   },

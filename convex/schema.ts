@@ -170,6 +170,11 @@ export default defineSchema({
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),
+  // A user's thread (the jobs sharing a threadId): the time of its newest job, kept by every
+  // creation and deletion of its jobs (threads.ts), so the user's threads are listed by index.
+  threads: defineTable({ userId: v.string(), threadId: v.string(), newestAt: v.number() })
+    .index('by_user_newest', ['userId', 'newestAt', 'threadId'])
+    .index('by_user_thread', ['userId', 'threadId']),
   // A job its user deleted (deletion.ts), as the user's notification feed reports it: the job
   // document is gone, so `feed:userChanges` reads these by the same `changedAt` cursor. Kept for
   // the retention period, then deleted by the cron (a feed subscription is long past them by then).

@@ -29,6 +29,7 @@ import type * as limits from "../limits.js";
 import type * as model from "../model.js";
 import type * as rates from "../rates.js";
 import type * as secret from "../secret.js";
+import type * as threads from "../threads.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -55,6 +56,7 @@ declare const fullApi: ApiFromModules<{
   model: typeof model;
   rates: typeof rates;
   secret: typeof secret;
+  threads: typeof threads;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

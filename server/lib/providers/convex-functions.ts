@@ -35,6 +35,7 @@ export const convexFunctions = {
   takeRate: reference<Api['rates']['take']>('rates:take'),
   deleteJob: reference<Api['deletion']['deleteJob']>('deletion:deleteJob'),
   userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
+  listThreads: reference<Api['threads']['listThreads']>('threads:listThreads'),
 }
 
 /** A job as the Convex functions return it. */

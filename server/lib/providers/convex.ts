@@ -233,6 +233,14 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return jobs
     },
 
+    async listThreads({ userId, limit, before }) {
+      const page = await query(fn.listThreads, { userId, limit, before: before ?? null })
+      return {
+        threads: page.threads.map(thread => ({ threadId: thread.threadId, first: toJobRecord(thread.first), last: toJobRecord(thread.last), active: thread.active.map(toJobRecord) })),
+        next: page.next,
+      }
+    },
+
     /** Requires `{ epoch }`: Convex stores only what the job's lease holder writes. */
     appendEvents: appender.appendEvents,
 

@@ -1,0 +1,119 @@
+/**
+ * A user's threads: one `threads` document per user + thread, holding the time of the thread's
+ * newest job, kept by `jobs:create` (`indexThreadJob`) and by every deletion of a job (deletion.ts
+ * and retention in cleanup.ts, through `unindexThreadJob`). `listThreads` reads a page of them by
+ * index, with each thread's first and last job. Jobs stored before this table existed get their
+ * rows from `backfillThreads` (run once after upgrading; docs/providers.md).
+ */
+import { v } from 'convex/values'
+import type { Doc } from './_generated/dataModel'
+import { internal } from './_generated/api'
+import type { DatabaseReader, DatabaseWriter } from './_generated/server'
+import { internalMutation } from './_generated/server'
+import { serverQuery } from './access'
+import { RECORD_PAGE_BYTES } from './limits'
+import { findJob, isTerminal, jobRecordValidator, readJobRecord, recordBytes, requestJsonOf } from './model'
+
+/** Jobs one backfill mutation reads before it schedules the next. */
+const BACKFILL_PAGE = 200
+/** The most threads one page lists. */
+const MAX_THREADS = 100
+
+type ThreadJob = Pick<Doc<'jobs'>, 'userId' | 'threadId' | 'createdAt'>
+
+async function threadRow(db: DatabaseReader, userId: string, threadId: string) {
+  return await db.query('threads').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', threadId)).unique()
+}
+
+/** Counts a new job in its thread (none for a job without one): the thread's newest time moves up. */
+export async function indexThreadJob(db: DatabaseWriter, job: ThreadJob): Promise<void> {
+  if (job.threadId === null) return
+  const row = await threadRow(db, job.userId, job.threadId)
+  if (!row) await db.insert('threads', { userId: job.userId, threadId: job.threadId, newestAt: job.createdAt })
+  else if (job.createdAt > row.newestAt) await db.patch(row._id, { newestAt: job.createdAt })
+}
+
+/** After a job of a thread was deleted: the thread moves to its newest job left, or goes with its last. */
+export async function unindexThreadJob(db: DatabaseWriter, job: ThreadJob): Promise<void> {
+  if (job.threadId === null) return
+  const threadId = job.threadId
+  const row = await threadRow(db, job.userId, threadId)
+  if (!row) return
+  const newest = await db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', job.userId).eq('threadId', threadId)).order('desc').first()
+  if (!newest) await db.delete(row._id)
+  else if (newest.createdAt !== row.newestAt) await db.patch(row._id, { newestAt: newest.createdAt })
+}
+
+const cursorValidator = v.object({ newestAt: v.number(), threadId: v.string() })
+
+/**
+ * A page of the user's threads, newest first (ties by thread id, descending), each with its first
+ * and last job and its jobs not yet ended. Fewer than `limit` (with `next` set) when the records
+ * pass the byte budget of one query.
+ */
+export const listThreads = serverQuery({
+  args: { userId: v.string(), limit: v.number(), before: v.optional(v.union(cursorValidator, v.null())) },
+  returns: v.object({
+    threads: v.array(v.object({ threadId: v.string(), first: jobRecordValidator, last: jobRecordValidator, active: v.array(jobRecordValidator) })),
+    next: v.union(cursorValidator, v.null()),
+  }),
+  handler: async (ctx, { userId, limit: asked, before }) => {
+    const limit = Math.max(0, Math.min(asked, MAX_THREADS))
+    // Tied with the cursor's time and after it, then older: two index ranges, newest first.
+    const ranges = before
+      ? [
+          ctx.db.query('threads').withIndex('by_user_newest', q => q.eq('userId', userId).eq('newestAt', before.newestAt).lt('threadId', before.threadId)).order('desc'),
+          ctx.db.query('threads').withIndex('by_user_newest', q => q.eq('userId', userId).lt('newestAt', before.newestAt)).order('desc'),
+        ]
+      : [ctx.db.query('threads').withIndex('by_user_newest', q => q.eq('userId', userId)).order('desc')]
+    const rows: Doc<'threads'>[] = []
+    for (const range of ranges) {
+      if (rows.length > limit) break
+      rows.push(...await range.take(limit + 1 - rows.length))
+    }
+    // The user's jobs not yet ended: few (the per-user concurrency limit), the live part of every thread.
+    const activeDocs = (await Promise.all((await ctx.db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId)).collect())
+      .map(active => findJob(ctx.db, active.jobId))))
+      .filter((doc): doc is Doc<'jobs'> => doc !== null && !isTerminal(doc.status))
+    const threads = []
+    let bytes = 0
+    for (const row of rows.slice(0, limit)) {
+      const range = () => ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', row.threadId))
+      const [firstDoc, lastDoc] = [await range().order('asc').first(), await range().order('desc').first()]
+      if (!firstDoc || !lastDoc) continue
+      for (const doc of [firstDoc, lastDoc]) bytes += recordBytes(doc, await requestJsonOf(ctx.db, doc))
+      if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) {
+        const previous = threads.at(-1)!
+        return { threads, next: { newestAt: previous.newestAt, threadId: previous.threadId } }
+      }
+      const active = await Promise.all(activeDocs.filter(doc => doc.threadId === row.threadId).map(doc => readJobRecord(ctx.db, doc)))
+      threads.push({ threadId: row.threadId, newestAt: row.newestAt, first: await readJobRecord(ctx.db, firstDoc), last: await readJobRecord(ctx.db, lastDoc), active })
+    }
+    const last = rows[limit - 1]
+    return {
+      threads: threads.map(({ newestAt: _newestAt, ...thread }) => thread),
+      next: rows.length > limit && last ? { newestAt: last.newestAt, threadId: last.threadId } : null,
+    }
+  },
+})
+
+/**
+ * Gives every stored job with a thread its `threads` row (jobs stored before the table existed),
+ * `pageSize` jobs per mutation, scheduling itself until the table is read. Safe to run again, and
+ * while jobs are created or deleted. Run once after upgrading: `npx convex run threads:backfillThreads`.
+ */
+export const backfillThreads = internalMutation({
+  args: { cursor: v.optional(v.union(v.string(), v.null())), pageSize: v.optional(v.number()) },
+  returns: v.object({ indexed: v.number(), done: v.boolean() }),
+  handler: async (ctx, { cursor, pageSize }) => {
+    const page = await ctx.db.query('jobs').paginate({ cursor: cursor ?? null, numItems: pageSize ?? BACKFILL_PAGE })
+    let indexed = 0
+    for (const job of page.page) {
+      if (job.threadId === null) continue
+      await indexThreadJob(ctx.db, job)
+      indexed++
+    }
+    if (!page.isDone) await ctx.scheduler.runAfter(0, internal.threads.backfillThreads, { cursor: page.continueCursor, ...(pageSize === undefined ? {} : { pageSize }) })
+    return { indexed, done: page.isDone }
+  },
+})
