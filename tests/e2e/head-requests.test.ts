@@ -83,6 +83,8 @@ describe('HEAD', () => {
     const cases: Array<[string, Record<string, string>, number]> = [
       ['/api/jobs', cookie, 200],
       ['/api/jobs/catalog', cookie, 200],
+      ['/api/jobs/threads', cookie, 200],
+      ['/api/jobs/threads?before=nonsense', cookie, 400],
       [`/api/jobs/${job.id}`, cookie, 200],
       [`/api/jobs/${randomUUID()}`, cookie, 404],
       ['/api/jobs/chat/some-chat/messages', cookie, 200],
@@ -164,7 +166,7 @@ describe('HEAD', () => {
   })
 
   it('signed out (no anonymous users): 401 as the GET', async () => {
-    for (const path of [`/api/jobs/${randomUUID()}/stream`, '/api/jobs/notifications', '/api/jobs/chat/c/stream', '/api/jobs']) {
+    for (const path of [`/api/jobs/${randomUUID()}/stream`, '/api/jobs/notifications', '/api/jobs/chat/c/stream', '/api/jobs', '/api/jobs/threads']) {
       expect((await call('GET', `${strict.url}${path}`, {})).status, `GET ${path}`).toBe(401)
       expect((await call('HEAD', `${strict.url}${path}`, {})).status, `HEAD ${path}`).toBe(401)
     }

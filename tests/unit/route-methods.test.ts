@@ -42,6 +42,7 @@ describe('the methods of the layer\'s routes', () => {
   it('finds a path\'s route, static names before parameters', () => {
     expect(jobsRouteOf('/api/jobs')?.methods).toEqual(['GET', 'HEAD', 'POST', 'DELETE'])
     expect(jobsRouteOf('/api/jobs/catalog')?.path).toBe('/api/jobs/catalog')
+    expect(jobsRouteOf('/api/jobs/threads')?.path).toBe('/api/jobs/threads')
     expect(jobsRouteOf('/api/jobs/chat')?.path).toBe('/api/jobs/chat')
     expect(jobsRouteOf('/api/jobs/5b0f-1/stream')?.path).toBe('/api/jobs/:id/stream')
     expect(jobsRouteOf('/api/jobs/chat/c-1/messages')?.path).toBe('/api/jobs/chat/:chatId/messages')
