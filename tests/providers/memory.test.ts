@@ -68,6 +68,21 @@ describe('memory provider', () => {
       expect(provider.stats()).toEqual(zeroStats)
     })
 
+    it('holds no thread once the jobs of its threads are deleted, evicted or expired', async () => {
+      const provider = createMemoryProvider({ maxJobs: 2 })
+      const evicted = await createEndedJob(provider, START_MS, 'completed', { threadId: 'evicted' })
+      await createEndedJob(provider, START_MS + 1, 'completed', { threadId: 'kept' })
+      expect(provider.stats().threads).toBe(2)
+      // Room for a third job: the first to end is evicted, and its thread with it.
+      const third = await createEndedJob(provider, START_MS + 2, 'completed', { threadId: 'kept' })
+      expect(await provider.get(evicted.id)).toBeNull()
+      expect((await provider.listThreads({ userId: 'user-a', limit: 10 })).threads.map(thread => thread.threadId)).toEqual(['kept'])
+      expect(provider.stats().threads).toBe(1)
+      expect(await provider.deleteJob(third.id)).toBe('deleted')
+      expect(await provider.deleteExpired(START_MS + 10)).toBe(1)
+      expect(provider.stats()).toEqual(zeroStats)
+    })
+
     it('drops a listener on unsubscribe and holds nothing after dispose', async () => {
       const provider = createMemoryProvider()
       const job = await createJob(provider)

@@ -1,0 +1,63 @@
+/**
+ * The engine's thread listing lays the live state of the runs it owns over the stored records,
+ * as `listJobs` does: while the store is behind, both report the same status.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { JobProvider } from '../../server/lib/providers/types'
+import type { RunContext } from '../../server/lib/run-context'
+import { chatRequest, createTestEngine, wait } from '../support/engine-harness'
+
+async function waitLong(context: RunContext) {
+  await wait(60_000, context.signal)
+}
+
+describe('engine.listThreads', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('reports the live status of a run whose events the store does not hold yet, as listJobs does', async () => {
+    let releaseWrites: () => void = () => {}
+    const writesHeld = new Promise<void>((resolve) => {
+      releaseWrites = resolve
+    })
+    // Every write waits: the store keeps saying `queued` while the run goes on.
+    const holdWrites = (provider: JobProvider): JobProvider => Object.assign(Object.create(provider) as JobProvider, {
+      appendEvents: async (...args: Parameters<JobProvider['appendEvents']>) => {
+        await writesHeld
+        return await provider.appendEvents(...args)
+      },
+    })
+    const { engine, provider } = createTestEngine({ runners: { chat: waitLong }, wrap: holdWrites })
+    const { job: older } = await engine.createJob('u1', { request: chatRequest, threadId: 'older' })
+    await vi.advanceTimersByTimeAsync(1)
+    const { job } = await engine.createJob('u1', { request: chatRequest, threadId: 'live' })
+    await vi.advanceTimersByTimeAsync(10)
+    expect((await provider.get(job.id))?.status).toBe('queued')
+
+    const listed = async () => {
+      const [jobs, page] = [await engine.listJobs('u1'), await engine.listThreads('u1', { limit: 10 })]
+      const live = page.threads.find(thread => thread.threadId === 'live')!
+      return { listed: jobs.find(summary => summary.id === job.id)!.status, thread: live.lastJob.status, active: live.active, waiting: live.waiting }
+    }
+    expect(await listed()).toEqual({ listed: 'running', thread: 'running', active: true, waiting: false })
+
+    // The abort answers once the end is stored (it waits with the writes): meanwhile both agree.
+    const aborting = engine.abortJob('u1', job.id)
+    await vi.advanceTimersByTimeAsync(10)
+    const during = await listed()
+    expect(during.thread).toBe(during.listed)
+    expect((await engine.listThreads('u2', { limit: 10 })).threads).toEqual([])
+
+    releaseWrites()
+    await aborting
+    expect(await listed()).toEqual({ listed: 'aborted', thread: 'aborted', active: false, waiting: false })
+    await engine.abortJob('u1', older.id)
+    await engine.whenSettled(job.id)
+    await engine.whenSettled(older.id)
+    await engine.dispose()
+  })
+})
