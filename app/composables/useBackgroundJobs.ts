@@ -7,7 +7,7 @@
 import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
 import { ACTIVE_STATUSES } from '../../shared/events'
-import type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobSummary, StartJobRequest, StartedJob } from '../lib/api-types'
+import type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobSummary, StartJobRequest, StartedJob, ThreadPageAnswer } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import type { DeletedJobListener } from '../lib/deleted-jobs'
 import { deletedJobs } from '../lib/deleted-jobs'
@@ -30,6 +30,14 @@ export interface JobListQuery {
 export interface JobPageQuery extends JobListQuery {
   /** The `next` of the previous page; without it, the newest page. */
   before?: string
+}
+
+/** Options of `listThreads`. */
+export interface ThreadListQuery {
+  /** Threads per page (1–100). @default the server's (20) */
+  limit?: number
+  /** The `next` of the previous page, as it came: the page after it. */
+  before?: string | null
 }
 
 /** Statuses of a job still going. */
@@ -68,6 +76,19 @@ export function useBackgroundJobs() {
     const response = await withApiError(() => requestFetch<JobListPage>('/api/jobs', { query: params }))
     // A list read while a delete was on its way may still have the job.
     return { jobs: deletedJobs.without(response.jobs), next: response.next ?? null }
+  }
+
+  /**
+   * The user's threads (jobs sharing a `threadId`), newest first, a page at a time: pass the
+   * answer's `next` as `before` for older threads (`next` is null after the last page).
+   */
+  async function listThreads(query: ThreadListQuery = {}): Promise<ThreadPageAnswer> {
+    const params: Record<string, string> = {}
+    if (query.limit) params.limit = String(query.limit)
+    if (query.before) params.before = query.before
+    const page = await withApiError(() => requestFetch<ThreadPageAnswer>('/api/jobs/threads', { query: params }))
+    // A page read while a delete was on its way may still show the thread's deleted last job.
+    return { ...page, threads: page.threads.filter(thread => !deletedJobs.has(thread.lastJob.id)) }
   }
 
   /** The jobs still going (optionally of one thread): the ones to reattach to. */
@@ -170,5 +191,5 @@ export function useBackgroundJobs() {
     return stop
   }
 
-  return { list, listPage, listRunning, start, abort, remove, removeThread, onDeleted }
+  return { list, listPage, listThreads, listRunning, start, abort, remove, removeThread, onDeleted }
 }
