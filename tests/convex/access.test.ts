@@ -57,6 +57,7 @@ const CALLS: Record<string, Call> = {
   'feed:userChanges': { kind: 'query', reference: api.feed.userChanges, args: { userId: 'user-1', afterChangedAt: 0 } },
   'rates:take': { kind: 'mutation', reference: api.rates.take, args: { key: 'create:user-1', limit: 5, windowMs: 60_000 } },
   'deletion:deleteJob': { kind: 'mutation', reference: api.deletion.deleteJob, args: { jobId: 'job-x' } },
+  'threads:listThreads': { kind: 'query', reference: api.threads.listThreads, args: { userId: 'user-1', limit: 10 } },
 }
 
 function call(backend: Backend, entry: Call, args: Record<string, unknown>) {
@@ -73,6 +74,7 @@ function everything(backend: Backend) {
     controls: await ctx.db.query('controls').collect(),
     rateHits: await ctx.db.query('rateHits').collect(),
     instances: await ctx.db.query('instances').collect(),
+    threads: await ctx.db.query('threads').collect(),
   }))
 }
 
@@ -95,7 +97,7 @@ describe('who may call the Convex functions', () => {
       const args = JSON.parse(functions.get(name)!.exportArgs()) as { type: string, value: Record<string, { fieldType: { type: string }, optional: boolean }> }
       expect(args.value.secret, name).toEqual({ fieldType: { type: 'string' }, optional: false })
     }
-    for (const name of ['cleanup:deleteExpired', 'cleanup:deleteExpiredJobs']) expect(functions.get(name)?.isInternal, name).toBe(true)
+    for (const name of ['cleanup:deleteExpired', 'cleanup:deleteExpiredJobs', 'threads:backfillThreads']) expect(functions.get(name)?.isInternal, name).toBe(true)
   })
 
   it.each(Object.keys(CALLS))('%s refuses a call without the secret, with a wrong one, or when the deployment has none', async (name) => {
