@@ -99,11 +99,12 @@ export async function fuzzRoutes(baseUrl: string): Promise<FuzzReport> {
     await check('GET', `/api/jobs/notifications${query}`, undefined, { ...cookieOf(1), 'last-event-id': lastEventId })
   }), { numRuns: FUZZ_RUNS.lastEventIds })
 
-  const queryPart = fc.tuple(fc.constantFrom('status', 'threadId', 'messageId', 'limit', 'after', 'format', 'x'), fc.string({ maxLength: 20 }))
+  const queryPart = fc.tuple(fc.constantFrom('status', 'threadId', 'messageId', 'limit', 'before', 'after', 'format', 'x'), fc.string({ maxLength: 20 }))
   await fc.assert(fc.asyncProperty(fc.array(queryPart, { maxLength: 4 }), fc.nat(3), async (parts, user) => {
     const query = parts.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&')
     await check('GET', `/api/jobs?${query}`, undefined, cookieOf(user))
     await check('GET', `/api/jobs/catalog?${query}`, undefined, cookieOf(user))
+    await check('GET', `/api/jobs/threads?${query}`, undefined, cookieOf(user))
   }), { numRuns: FUZZ_RUNS.queries })
   return report
 }
