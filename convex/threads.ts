@@ -12,7 +12,7 @@ import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { serverQuery } from './access'
 import { RECORD_PAGE_BYTES } from './limits'
-import { findJob, isTerminal, jobRecordValidator, readJobRecord, recordBytes, requestJsonOf } from './model'
+import { findJob, isTerminal, jobRecordValidator, readJobRecord, recordBytes } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
@@ -45,6 +45,9 @@ export async function unindexThreadJob(db: DatabaseWriter, job: ThreadJob): Prom
 }
 
 const cursorValidator = v.object({ newestAt: v.number(), threadId: v.string() })
+
+const cursorOf = (row: Doc<'threads'>) => ({ newestAt: row.newestAt, threadId: row.threadId })
+const withoutRow = <Thread extends { row: Doc<'threads'> }>({ row: _row, ...thread }: Thread) => thread
 
 /**
  * A page of the user's threads, newest first (ties by thread id, descending), each with its first
@@ -81,19 +84,15 @@ export const listThreads = serverQuery({
       const range = () => ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', row.threadId))
       const [firstDoc, lastDoc] = [await range().order('asc').first(), await range().order('desc').first()]
       if (!firstDoc || !lastDoc) continue
-      for (const doc of [firstDoc, lastDoc]) bytes += recordBytes(doc, await requestJsonOf(ctx.db, doc))
-      if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) {
-        const previous = threads.at(-1)!
-        return { threads, next: { newestAt: previous.newestAt, threadId: previous.threadId } }
-      }
+      const [first, last] = [await readJobRecord(ctx.db, firstDoc), await readJobRecord(ctx.db, lastDoc)]
+      bytes += recordBytes(firstDoc, first.requestJson) + recordBytes(lastDoc, last.requestJson)
+      // Each record comes with its request (up to the body limit): past the budget, the page ends here.
+      if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) return { threads: threads.map(withoutRow), next: cursorOf(threads.at(-1)!.row) }
       const active = await Promise.all(activeDocs.filter(doc => doc.threadId === row.threadId).map(doc => readJobRecord(ctx.db, doc)))
-      threads.push({ threadId: row.threadId, newestAt: row.newestAt, first: await readJobRecord(ctx.db, firstDoc), last: await readJobRecord(ctx.db, lastDoc), active })
+      threads.push({ row, threadId: row.threadId, first, last, active })
     }
-    const last = rows[limit - 1]
-    return {
-      threads: threads.map(({ newestAt: _newestAt, ...thread }) => thread),
-      next: rows.length > limit && last ? { newestAt: last.newestAt, threadId: last.threadId } : null,
-    }
+    const lastRow = rows[limit - 1]
+    return { threads: threads.map(withoutRow), next: rows.length > limit && lastRow ? cursorOf(lastRow) : null }
   },
 })
 

@@ -1,9 +1,11 @@
 /**
  * The Convex `threads` table beyond the contract: the paged backfill that gives jobs stored
- * before the table existed their thread rows.
+ * before the table existed their thread rows, and a page that ends early (with `next`) when the
+ * records it returns, each with its request, pass one query's byte budget.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { internal } from '../../convex/_generated/api'
+import type { ThreadCursor } from '../../server/lib/providers/types'
 import { createBackend, createInstance, newJob } from './backend'
 
 beforeEach(() => {
@@ -41,5 +43,26 @@ describe('convex threads', () => {
     expect(await backend.mutation(internal.threads.backfillThreads, {})).toEqual({ indexed: 6, done: true })
     expect(await rows()).toEqual([['alpha', 10_006], ['beta', 10_005], ['gamma', 10_002]])
     expect(await listed()).toEqual(expected)
+  })
+
+  it('ends a page early at the byte budget, and the next page goes on from there without skip or repeat', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    // Six threads of one job each, every request ~900 KB: a page's records pass 4 MB after two threads.
+    const big = 'x'.repeat(900_000)
+    for (let index = 0; index < 6; index++) {
+      await provider.create(newJob({ threadId: `big-${index}`, createdAt: 20_000 + index, request: { type: 'chat', messages: [{ role: 'user', content: big }] } }))
+    }
+    const pages: string[][] = []
+    let before: ThreadCursor | null = null
+    for (let read = 0; read < 10; read++) {
+      const page: Awaited<ReturnType<typeof provider.listThreads>> = await provider.listThreads({ userId: 'user-1', limit: 10, before })
+      pages.push(page.threads.map(thread => thread.threadId))
+      before = page.next
+      if (!before) break
+    }
+    expect(pages.length).toBeGreaterThan(1)
+    expect(pages.every(page => page.length >= 1 && page.length < 6)).toBe(true)
+    expect(pages.flat()).toEqual(['big-5', 'big-4', 'big-3', 'big-2', 'big-1', 'big-0'])
   })
 })
