@@ -66,4 +66,17 @@ describe('redis thread index', () => {
     expect((await client.keys(`${prefix}thread*`)).sort()).toEqual([`${prefix}threads-indexed`])
     await provider.dispose()
   })
+
+  it('indexes more jobs than one backfill call reads, by score, with ties across the page boundary', async () => {
+    const prefix = nextPrefix()
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
+    // 230 jobs, seven at each millisecond: the 200th and 201st share one.
+    for (let index = 0; index < 230; index++) await createEndedJob(provider, START_MS + 9_000, 'completed', { threadId: `thread-${index % 2}`, createdAt: START_MS + Math.floor(index / 7) })
+    for (const key of await client.keys(`${prefix}thread*`)) await client.del(key)
+    for (const key of await client.keys(`${prefix}job:*`)) await client.hDel(key, 'threadId')
+    expect((await provider.list({ userId: 'user-a', threadId: 'thread-0', limit: 500 })).length).toBe(115)
+    expect((await provider.list({ userId: 'user-a', threadId: 'thread-1', limit: 500 })).length).toBe(115)
+    expect((await provider.listThreads({ userId: 'user-a', limit: 10 })).threads.map(thread => thread.threadId).sort()).toEqual(['thread-0', 'thread-1'])
+    await provider.dispose()
+  })
 })

@@ -31,17 +31,21 @@ export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
 end`
 
 /**
- * ARGV: prefix, userId, start, count. Indexes the threads of the user's jobs at ranks
- * start..start+count-1 of `user:<userId>` (oldest first), reading each job's stored thread (the
- * `threadId` field, or its `meta` for jobs stored before that field existed). Returns how many ids
- * it read. Only jobs still stored are indexed, in the same step as the read, so a job deleted
+ * ARGV: prefix, userId, fromScore ('-inf' at first), skip, count. Indexes the threads of the next
+ * `count` jobs of `user:<userId>` from `fromScore` on (oldest first), past the `skip` jobs already
+ * read at exactly that score, reading each job's stored thread (the `threadId` field, or its
+ * `meta` for jobs stored before that field existed). Paged by score, not rank, so jobs deleted
+ * meanwhile do not shift unread ones out of reach. Returns {read, lastScore, skip for the next
+ * call}. Only jobs still stored are indexed, in the same step as the read, so a job deleted
  * meanwhile is never put back.
  */
 export const BACKFILL_THREADS_SCRIPT = `
 ${INDEX_THREAD}
-local p, user, start, count = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local ids = redis.call('ZRANGE', p .. 'user:' .. user, start, start + count - 1)
-for _, id in ipairs(ids) do
+local p, user, from, skip, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local rows = redis.call('ZRANGE', p .. 'user:' .. user, from, '+inf', 'BYSCORE', 'LIMIT', skip, count, 'WITHSCORES')
+local lastScore, atLast = from, skip
+for index = 1, #rows, 2 do
+  local id, score = rows[index], rows[index + 1]
   local fields = redis.call('HMGET', p .. 'job:' .. id, 'meta', 'createdAt', 'threadId')
   if fields[1] then
     local thread = fields[3]
@@ -51,8 +55,9 @@ for _, id in ipairs(ids) do
     end
     indexThread(p, user, thread, id, fields[2])
   end
+  if score == lastScore then atLast = atLast + 1 else lastScore, atLast = score, 1 end
 end
-return #ids
+return {#rows / 2, lastScore, atLast}
 `
 
 /** A `WITHSCORES` reply: pairs under RESP3, a flat member, score, … list under RESP2. */
@@ -97,9 +102,13 @@ export function createRedisThreads(reads: RedisThreadReads) {
   /** Indexes the user's jobs stored before the index existed, once per user. */
   async function ensureIndexed(userId: string): Promise<void> {
     if (Number(await command<number>(['SISMEMBER', keys.indexedUsers, userId])) === 1) return
-    for (let start = 0; ; start += BACKFILL_PAGE) {
-      const read = Number(await script<number>(BACKFILL_THREADS_SCRIPT, [userId, String(start), String(BACKFILL_PAGE)]))
-      if (read < BACKFILL_PAGE) break
+    let from = '-inf'
+    let skip = 0
+    for (;;) {
+      const [read, lastScore, atLast] = await script<[number, string, number]>(BACKFILL_THREADS_SCRIPT, [userId, from, String(skip), String(BACKFILL_PAGE)])
+      if (Number(read) < BACKFILL_PAGE) break
+      from = String(lastScore)
+      skip = Number(atLast)
     }
     await command(['SADD', keys.indexedUsers, userId])
   }
