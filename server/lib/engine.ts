@@ -12,7 +12,7 @@ import { callAppHook } from './app-hook'
 import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
-import type { CreateJobInput, EngineOptions, EngineStats, JobSummary, ListJobsFilter } from './engine-types'
+import type { CreateJobInput, EngineOptions, EngineStats, JobSummary } from './engine-types'
 import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
@@ -22,18 +22,14 @@ import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
 import { summarize, titleOf } from './job-summary'
-import { readJobPage } from './job-page'
-import { summarizeThreadPage } from './thread-summary'
-import type { ThreadCursor } from './providers/types'
-import type { ThreadPageAnswer } from '../../shared/api-types'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
-import type { JobListBound, JobRecord } from './providers/types'
+import type { JobRecord } from './providers/types'
+import { createEngineListing } from './engine-listing'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS, rateLimitError, rateWindow } from './rate-limit'
-import { localThreadRuns } from './local-read'
 import { createJobAccess } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
@@ -242,37 +238,7 @@ export function createEngine(options: EngineOptions) {
     return { job: summarize(record), state }
   }
 
-  async function listJobs(userId: string, filter: ListJobsFilter = {}): Promise<JobSummary[]> {
-    assertEnabled(getConfig())
-    const records = await provider.list({ ...filter, userId })
-    return records.map(record => summarize(withLiveState(record)))
-  }
-
-  /** The user's threads, newest first, a page at a time (thread-summary.ts). */
-  async function listThreads(userId: string, options: { limit: number, before?: ThreadCursor | null }): Promise<ThreadPageAnswer> {
-    assertEnabled(getConfig())
-    const page = await provider.listThreads({ userId, limit: options.limit, before: options.before ?? null })
-    return summarizeThreadPage(page, withLiveState)
-  }
-
-  /**
-   * A page of the user's jobs, newest first, after `filter.before` when given; `next` is where the
-   * next (older) page starts, null when no older matching job exists (job-page.ts).
-   */
-  async function listJobPage(userId: string, filter: ListJobsFilter = {}): Promise<{ jobs: JobSummary[], next: JobListBound | null }> {
-    assertEnabled(getConfig())
-    const page = await readJobPage(provider, { ...filter, userId })
-    return { jobs: page.records.map(record => summarize(withLiveState(record))), next: page.next }
-  }
-
-  /**
-   * The user's jobs in thread `threadId` that this instance runs and vouches for (local-read.ts),
-   * newest first, read from memory only: empty when it runs none of them (ask `listJobs` then).
-   */
-  function listLocalJobs(userId: string, threadId: string): JobSummary[] {
-    assertEnabled(getConfig())
-    return localThreadRuns(runs, userId, threadId).map(run => summarize(withLiveState(run.record)))
-  }
+  const { listJobs, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })
 
   /**
    * What a HEAD on a job's stream answers, with nothing attached: the job looked up as a viewer's

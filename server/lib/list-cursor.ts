@@ -1,5 +1,5 @@
 /**
- * The `before` / `next` cursor of `GET /api/jobs`: opaque to clients, it is the base64url of
+ * The `before` / `next` cursor of `GET /api/jobs` (and of its threads, thread-cursor.ts): opaque to clients, it is the base64url of
  * `v1:<createdAt>:<job id>`, the place in the user's list after which the next page starts. It
  * holds nothing secret and grants nothing: a page is always read from the caller's own jobs, so a
  * cursor taken from another user's list only bounds a range of the caller's jobs.

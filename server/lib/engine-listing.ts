@@ -1,0 +1,61 @@
+/**
+ * The engine's reads of a user's lists — jobs (a page at a time), threads, and the jobs of a
+ * thread this instance runs — each with the live state of the runs this instance owns laid over
+ * the stored records (job-access.ts), so every list agrees with `GET /api/jobs/:id`.
+ */
+import type { ThreadPageAnswer } from '../../shared/api-types'
+import type { JobSummary, ListJobsFilter } from './engine-types'
+import type { JobRun } from './job-run'
+import { readJobPage } from './job-page'
+import { summarize } from './job-summary'
+import { localThreadRuns } from './local-read'
+import type { JobListBound, JobProvider, JobRecord, ThreadCursor } from './providers/types'
+import { summarizeThreadPage } from './thread-summary'
+
+/** What the listing reads from. */
+export interface EngineListingOptions {
+  provider: JobProvider
+  runs: Map<string, JobRun>
+  withLiveState: (record: JobRecord) => JobRecord
+  /** Throws when the layer is switched off. */
+  assertEnabled: () => void
+}
+
+/** Creates the engine's list reads. */
+export function createEngineListing({ provider, runs, withLiveState, assertEnabled }: EngineListingOptions) {
+  const summarizeLive = (record: JobRecord) => summarize(withLiveState(record))
+
+  return {
+    /** The user's jobs, newest first (the newest page of `filter`). */
+    async listJobs(userId: string, filter: ListJobsFilter = {}): Promise<JobSummary[]> {
+      assertEnabled()
+      return (await provider.list({ ...filter, userId })).map(summarizeLive)
+    },
+
+    /**
+     * A page of the user's jobs, newest first, after `filter.before` when given; `next` is where the
+     * next (older) page starts, null when no older matching job exists (job-page.ts).
+     */
+    async listJobPage(userId: string, filter: ListJobsFilter = {}): Promise<{ jobs: JobSummary[], next: JobListBound | null }> {
+      assertEnabled()
+      const page = await readJobPage(provider, { ...filter, userId })
+      return { jobs: page.records.map(summarizeLive), next: page.next }
+    },
+
+    /** The user's threads, newest first, a page at a time (thread-summary.ts). */
+    async listThreads(userId: string, options: { limit: number, before?: ThreadCursor | null }): Promise<ThreadPageAnswer> {
+      assertEnabled()
+      const page = await provider.listThreads({ userId, limit: options.limit, before: options.before ?? null })
+      return summarizeThreadPage(page, withLiveState)
+    },
+
+    /**
+     * The user's jobs in thread `threadId` that this instance runs and vouches for (local-read.ts),
+     * newest first, read from memory only: empty when it runs none of them (ask `listJobs` then).
+     */
+    listLocalJobs(userId: string, threadId: string): JobSummary[] {
+      assertEnabled()
+      return localThreadRuns(runs, userId, threadId).map(run => summarizeLive(run.record))
+    },
+  }
+}
