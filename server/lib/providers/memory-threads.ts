@@ -1,16 +1,12 @@
 /**
- * The memory provider's thread index: per user, per thread, the thread's job ids ordered by
- * creation (then id). Kept by `create` and by the one deletion function every path goes through
- * (delete, retention, eviction); a thread whose last job goes leaves no entry, nor does its user.
+ * The memory provider's thread index: per user, per thread, the thread's job places in list order
+ * (memory-job-places.ts), so `list({ threadId })` reads that thread's jobs and no other. Kept by
+ * `create` and by the one deletion function every path goes through (delete, thread delete,
+ * retention, eviction); a thread whose last job goes leaves no entry, nor does its user.
  */
+import { insertPlace, newestFirst, removePlace } from './memory-job-places'
 import { compareThreads, isAfterCursor } from './thread-order'
-import type { JobRecord, ThreadCursor } from './types'
-
-/** A job's place in its thread. */
-interface ThreadEntry {
-  createdAt: number
-  id: string
-}
+import type { JobListBound, JobRecord, ThreadCursor } from './types'
 
 /** A thread of the index, as `page` returns it. */
 export interface IndexedThread {
@@ -19,41 +15,38 @@ export interface IndexedThread {
   lastId: string
 }
 
-function compareEntries(a: ThreadEntry, b: ThreadEntry): number {
-  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-}
-
 /** Creates an empty thread index. */
 export function createThreadIndex() {
   /** userId → threadId → the thread's jobs, oldest first. */
-  const threadsByUser = new Map<string, Map<string, ThreadEntry[]>>()
+  const threadsByUser = new Map<string, Map<string, JobListBound[]>>()
 
   return {
     /** Adds a job with a thread (others are not threads). */
     add(record: Pick<JobRecord, 'id' | 'userId' | 'threadId' | 'createdAt'>): void {
       if (record.threadId === null) return
-      const threads = threadsByUser.get(record.userId) ?? new Map<string, ThreadEntry[]>()
+      const threads = threadsByUser.get(record.userId) ?? new Map<string, JobListBound[]>()
       threadsByUser.set(record.userId, threads)
       const entries = threads.get(record.threadId) ?? []
       threads.set(record.threadId, entries)
-      const entry = { createdAt: record.createdAt, id: record.id }
-      // Jobs mostly arrive in time order: search from the end.
-      let index = entries.length
-      while (index > 0 && compareEntries(entries[index - 1]!, entry) > 0) index--
-      entries.splice(index, 0, entry)
+      insertPlace(entries, record)
     },
 
     /** Removes a job; its thread goes with its last job, the user with its last thread. */
-    remove(record: Pick<JobRecord, 'id' | 'userId' | 'threadId'>): void {
+    remove(record: Pick<JobRecord, 'id' | 'userId' | 'threadId' | 'createdAt'>): void {
       if (record.threadId === null) return
       const threads = threadsByUser.get(record.userId)
       const entries = threads?.get(record.threadId)
       if (!threads || !entries) return
-      const index = entries.findIndex(entry => entry.id === record.id)
-      if (index >= 0) entries.splice(index, 1)
+      removePlace(entries, record)
       if (entries.length > 0) return
       threads.delete(record.threadId)
       if (threads.size === 0) threadsByUser.delete(record.userId)
+    },
+
+    /** The ids of the thread's jobs newest first (list order), strictly after `before` when given. */
+    * jobsNewestFirst(userId: string, threadId: string, before?: JobListBound): Generator<string> {
+      const entries = threadsByUser.get(userId)?.get(threadId)
+      if (entries) yield* newestFirst(entries, before)
     },
 
     /** One page of the user's threads (see `listThreads`), and whether more follow. */

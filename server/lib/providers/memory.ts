@@ -176,8 +176,12 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const statuses = filter.status ? new Set(filter.status) : null
       const matches: JobRecord[] = []
       if (limit === 0) return matches
-      // Walked newest first from the bound, stopping at the limit: no sort of the user's jobs.
-      for (const id of userJobs.newestFirst(filter.userId, filter.before)) {
+      // Walked newest first from the bound, stopping at the limit: no sort of the user's jobs, and
+      // for one thread only that thread's jobs (its index holds them in the same order).
+      const ids = filter.threadId === undefined
+        ? userJobs.newestFirst(filter.userId, filter.before)
+        : threadIndex.jobsNewestFirst(filter.userId, filter.threadId, filter.before)
+      for (const id of ids) {
         const { record } = jobs.get(id)!
         if (statuses && !statuses.has(record.status)) continue
         if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
