@@ -31,21 +31,37 @@ export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
 end`
 
 /**
- * ARGV: prefix, userId, fromScore ('-inf' at first), skip, count. Indexes the threads of the next
- * `count` jobs of `user:<userId>` from `fromScore` on (oldest first), past the `skip` jobs already
- * read at exactly that score, reading each job's stored thread (the `threadId` field, or its
- * `meta` for jobs stored before that field existed). Paged by score, not rank, so jobs deleted
- * meanwhile do not shift unread ones out of reach. Returns {read, lastScore, skip for the next
- * call}. Only jobs still stored are indexed, in the same step as the read, so a job deleted
- * meanwhile is never put back.
+ * ARGV: prefix, userId, from ('-inf' at first, then the `next` of the previous call), count.
+ * Indexes the threads of the next `count` jobs of `user:<userId>` from `from` on (oldest first),
+ * and of every other job in the millisecond of the last of them, reading each job's stored thread
+ * (the `threadId` field, or its `meta` for jobs stored before that field existed). Returns {read,
+ * next}: `next` is `(<that millisecond>`, so a call never ends inside a millisecond and the next
+ * one starts after it with no count of jobs to skip. (A skip count went wrong when a job it had
+ * counted was deleted between two calls: the next call skipped an unread job of the same
+ * millisecond, which then never entered the index.) Between calls nothing can go missing: a job
+ * created meanwhile is indexed by the create script itself, a job deleted meanwhile is taken out
+ * by the delete script, and a job is indexed only if still stored, in the same step as the read,
+ * so a deleted job never comes back. One call reads more than `count` jobs only when one
+ * millisecond holds more of a user's jobs than that.
  */
 export const BACKFILL_THREADS_SCRIPT = `
 ${INDEX_THREAD}
-local p, user, from, skip, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local rows = redis.call('ZRANGE', p .. 'user:' .. user, from, '+inf', 'BYSCORE', 'LIMIT', skip, count, 'WITHSCORES')
-local lastScore, atLast = from, skip
-for index = 1, #rows, 2 do
-  local id, score = rows[index], rows[index + 1]
+local p, user, from, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local key = p .. 'user:' .. user
+local rows = redis.call('ZRANGE', key, from, '+inf', 'BYSCORE', 'LIMIT', 0, count, 'WITHSCORES')
+if #rows == 0 then return {0, from} end
+local ids = {}
+for index = 1, #rows, 2 do ids[#ids + 1] = rows[index] end
+local last = rows[#rows]
+-- The rest of the last job's millisecond: the rows end with its first jobs (same score, by member).
+local read = 0
+for index = #rows, 2, -2 do
+  if rows[index] ~= last then break end
+  read = read + 1
+end
+local ties = redis.call('ZRANGE', key, last, last, 'BYSCORE')
+for index = read + 1, #ties do ids[#ids + 1] = ties[index] end
+for _, id in ipairs(ids) do
   local fields = redis.call('HMGET', p .. 'job:' .. id, 'meta', 'createdAt', 'threadId')
   if fields[1] then
     local thread = fields[3]
@@ -55,9 +71,8 @@ for index = 1, #rows, 2 do
     end
     indexThread(p, user, thread, id, fields[2])
   end
-  if score == lastScore then atLast = atLast + 1 else lastScore, atLast = score, 1 end
 end
-return {#rows / 2, lastScore, atLast}
+return {#rows / 2, '(' .. last}
 `
 
 /** A `WITHSCORES` reply: pairs under RESP3, a flat member, score, … list under RESP2. */
@@ -75,6 +90,20 @@ function pairsOf(reply: ScoredReply): Array<[string, number | string]> {
 const BACKFILL_PAGE = 200
 /** Threads read per `ZRANGE` while skipping those tied with the cursor. */
 const THREAD_PAGE = 100
+
+/** Where the backfill of a user's jobs goes on (the script's arguments after the user id). */
+export type BackfillCursor = string[]
+/** Where the backfill of a user's jobs starts. */
+export const BACKFILL_START: BackfillCursor = ['-inf']
+
+/**
+ * One call of the backfill: indexes the threads of the next `count` jobs of the user from `cursor`
+ * on; returns where the next call goes on, or null when the user's jobs are all read.
+ */
+export async function backfillStep(script: RedisThreadReads['script'], userId: string, cursor: BackfillCursor, count: number): Promise<BackfillCursor | null> {
+  const [read, next] = await script<[number, string]>(BACKFILL_THREADS_SCRIPT, [userId, ...cursor, String(count)])
+  return Number(read) < count ? null : [String(next)]
+}
 
 /** What the thread listing needs from the provider. */
 export interface RedisThreadReads {
@@ -102,14 +131,8 @@ export function createRedisThreads(reads: RedisThreadReads) {
   /** Indexes the user's jobs stored before the index existed, once per user. */
   async function ensureIndexed(userId: string): Promise<void> {
     if (Number(await command<number>(['SISMEMBER', keys.indexedUsers, userId])) === 1) return
-    let from = '-inf'
-    let skip = 0
-    for (;;) {
-      const [read, lastScore, atLast] = await script<[number, string, number]>(BACKFILL_THREADS_SCRIPT, [userId, from, String(skip), String(BACKFILL_PAGE)])
-      if (Number(read) < BACKFILL_PAGE) break
-      from = String(lastScore)
-      skip = Number(atLast)
-    }
+    let cursor: BackfillCursor | null = BACKFILL_START
+    while (cursor) cursor = await backfillStep(script, userId, cursor, BACKFILL_PAGE)
     await command(['SADD', keys.indexedUsers, userId])
   }
 
