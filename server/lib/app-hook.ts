@@ -1,5 +1,6 @@
 /**
- * Calling an app's hook from the engine (job-created, job-ended, upstream-request; docs/hooks.md).
+ * Calling an app's hook from the engine (job-created, job-ended, upstream-request) and from the
+ * AI SDK streams (chat-message-metadata; docs/hooks.md).
  * A hook that throws is logged; a hook that never settles is waited for at most `HOOK_TIMEOUT_MS`,
  * then the engine goes on without it and says so: an awaited hook that hung held `POST /api/jobs`
  * open forever (job-created), or a job at its first model round until the job's time limit
@@ -16,10 +17,11 @@ export const APP_HOOK_NAMES = {
   jobCreated: 'background-jobs:job-created',
   jobEnded: 'background-jobs:job-ended',
   upstreamRequest: 'background-jobs:upstream-request',
+  chatMessageMetadata: 'background-jobs:chat-message-metadata',
 } as const
 
-/** Runs `hook`; never throws, and settles within `HOOK_TIMEOUT_MS`. */
-export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () => unknown, options: { logger: Logger, timers: TimerSet, jobId?: string }): Promise<void> {
+/** Runs `hook`; never throws, and settles within `HOOK_TIMEOUT_MS`. True when the hook settled without an error. */
+export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () => unknown, options: { logger: Logger, timers: TimerSet, jobId?: string }): Promise<boolean> {
   const hookName = APP_HOOK_NAMES[name]
   const fields = options.jobId ? { jobId: options.jobId } : {}
   // Resolves with the error (or null): never rejects, so a late failure is not an unhandled rejection.
@@ -33,7 +35,18 @@ export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () =>
   if (outcome === 'timeout') {
     options.logger.warn(`hook ${hookName} has not settled after ${HOOK_TIMEOUT_MS} ms; going on without it (does it await something that never ends?)`, fields)
     void settled.then(error => error && options.logger.error(`hook ${hookName} failed`, { ...fields, error }))
-    return
+    return false
   }
   if (outcome) options.logger.error(`hook ${hookName} failed`, { ...fields, error: outcome })
+  return !outcome
+}
+
+/**
+ * Whether Nitro's `hooks` has a hook named `name` now. Its hookable keeps them in `_hooks` and
+ * deletes a name's entry with its last hook; another hookable without it counts as hooked (calling
+ * a name nobody hooked does nothing).
+ */
+export function isHooked(hooks: object, name: string): boolean {
+  const registered = (hooks as { _hooks?: Record<string, unknown[] | undefined> })._hooks
+  return !registered || (registered[name]?.length ?? 0) > 0
 }

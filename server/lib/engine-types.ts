@@ -3,6 +3,7 @@
  */
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
+import type { ChatMessageMetadataContext } from './hooks'
 import type { ToolIsolation } from './isolation/tool-pool'
 import type { Logger } from './logger'
 import type { ModelClient, ModelRequest } from './model/types'
@@ -19,6 +20,10 @@ export interface EngineHooks {
   jobEnded?: (job: JobRecord, state: JobState) => void | Promise<void>
   /** Adjust an upstream request (headers, model, body) per job and round. */
   upstreamRequest?: (context: { job: JobRecord, request: ModelRequest }) => void | Promise<void>
+  /** The AI SDK message metadata of a chat answer's `start` or `finish`: set `context.metadata` (called by the chat routes). */
+  chatMessageMetadata?: (context: ChatMessageMetadataContext) => void | Promise<void>
+  /** Whether an app listens to `chatMessageMetadata` now; when not, the routes skip it (no call, no record read). @default true */
+  hasChatMessageMetadata?: () => boolean
 }
 
 /** What runs a job of each type. */

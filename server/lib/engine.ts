@@ -70,7 +70,7 @@ export function createEngine(options: EngineOptions) {
   const shared = isSharedProvider(provider) ? provider : null
 
   /** Calls an app hook about job `jobId` (named in what it logs). */
-  async function callHook<K extends keyof NonNullable<EngineOptions['hooks']>>(name: K, jobId: string, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
+  async function callHook<K extends 'jobCreated' | 'jobEnded' | 'upstreamRequest'>(name: K, jobId: string, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
     if (!hook) return
     await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
@@ -359,6 +359,8 @@ export function createEngine(options: EngineOptions) {
     provider,
     createJob,
     getJob,
+    /** A job's whole record (with its request), for the app's hooks; routes answer with `getJob`'s summary. */
+    getJobRecord: authorizeRead,
     listJobs,
     listJobPage,
     listThreads,
@@ -377,6 +379,8 @@ export function createEngine(options: EngineOptions) {
     /** Settles when the run of a job on this instance has finished (tests, shutdown). */
     whenSettled: (jobId: string) => runs.get(jobId)?.done ?? Promise.resolve(),
     getConfig,
+    /** The app's hooks (the chat routes call `chatMessageMetadata` themselves). */
+    hooks: options.hooks ?? {},
     tools: options.tools,
     workflows: options.workflows,
     /** Every user's jobs on this instance, for developer tools and tests: never route it unguarded. */

@@ -6,6 +6,16 @@ import type { JobState } from '../../shared/reducer'
 import type { ModelRequest } from './model/types'
 import type { JobRecord } from './providers/types'
 
+/** What the `background-jobs:chat-message-metadata` hook gets (docs/ai-sdk.md › Message metadata). */
+export interface ChatMessageMetadataContext {
+  job: JobRecord
+  /** The job as the client has it at this point: before its first event on `start`, at its end (or waiting for approvals) on `finish`. Read it, do not change it. */
+  state: JobState
+  part: 'start' | 'finish'
+  /** Set it: any JSON value (usually an object), at most 16 KiB of JSON; `undefined` or `null` sends none. */
+  metadata: unknown
+}
+
 /** The hooks, by name. */
 export interface BackgroundJobsHooks {
   /** Set `context.userId` to your app's user id (from your session); leave it null for anonymous. */
@@ -15,6 +25,8 @@ export interface BackgroundJobsHooks {
   'background-jobs:job-ended': (context: { job: JobRecord, state: JobState }) => void | Promise<void>
   /** Adjust the upstream request per job and round: `request.headers`, `request.model`, `request.body`. */
   'background-jobs:upstream-request': (context: { job: JobRecord, request: ModelRequest }) => void | Promise<void>
+  /** Set `context.metadata`: the AI SDK message metadata of a chat job's `start` or `finish` chunk. */
+  'background-jobs:chat-message-metadata': (context: ChatMessageMetadataContext) => void | Promise<void>
 }
 
 declare module 'nitropack/types' {

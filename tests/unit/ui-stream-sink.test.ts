@@ -3,60 +3,21 @@
  * job, the end at a tool approval (after a whole catch-up, not in its middle), a client that stops
  * reading (resynced by a snapshot, exact text), and a stream cut rather than ended with a hole.
  */
-import { createServer, get } from 'node:http'
-import type { IncomingMessage, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { DefaultChatTransport, readUIMessageStream } from 'ai'
 import type { UIMessage } from 'ai'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JobEvent, JobEventPayload } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
-import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import type { UiStreamSink } from '../../server/lib/http/ui-stream-sink'
-import { createUiStreamSink } from '../../server/lib/http/ui-stream-sink'
+import { createLoopback, readAll, sdkMessage } from '../support/ui-stream-loopback'
 
-let server: Server | null = null
-
-afterEach(async () => {
-  server?.closeAllConnections()
-  await new Promise<void>(resolve => (server ? server.close(() => resolve()) : resolve()))
-  server = null
-})
+const loopback = createLoopback()
+afterEach(() => loopback.close())
 
 const base = () => createJobState({ id: 'job', type: 'chat', createdAt: 0 })
 const numbered = (payloads: JobEventPayload[]) => payloads.map((payload, index) => ({ ...payload, seq: index + 1, at: 0 }) as JobEvent)
 const frame = (event: JobEvent) => ({ event: event.type, id: event.seq, data: event })
-
-/** Serves one response through a sink built by the test; returns the raw client response. */
-async function open(handle: (sink: UiStreamSink) => void, maxQueueBytes = 1_000_000) {
-  server = createServer((request, response) => {
-    handle(createUiStreamSink(request, response, createUiChunkMapper({ messageId: 'job', known: base() }), { compression: false, maxQueueBytes }))
-  })
-  await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return await new Promise<IncomingMessage>(resolve => get({ host: '127.0.0.1', port, path: '/' }, resolve))
-}
-
-/** Reads the whole body; `error` when the server cut the connection. */
-function readAll(response: IncomingMessage): Promise<{ body: string, cut: boolean }> {
-  return new Promise((resolve) => {
-    let body = ''
-    response.setEncoding('utf8')
-    response.on('data', (part: string) => (body += part))
-    response.on('end', () => resolve({ body, cut: false }))
-    response.on('error', () => resolve({ body, cut: true }))
-    response.on('aborted', () => resolve({ body, cut: true }))
-  })
-}
-
-/** The message the SDK builds from a body (through its transport's schema). */
-async function sdkMessage(body: string): Promise<UIMessage> {
-  const transport = new DefaultChatTransport<UIMessage>({ fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }) })
-  let last: UIMessage | undefined
-  for await (const message of readUIMessageStream<UIMessage>({ stream: (await transport.reconnectToStream({ chatId: 'c' }))! })) last = message
-  return last!
-}
+const open = (handle: (sink: UiStreamSink) => void, maxQueueBytes = 1_000_000) => loopback.open(handle, { maxQueueBytes })
 
 const text = (message: UIMessage) => message.parts.map(part => (part.type === 'text' ? part.text : '')).join('')
 
@@ -93,8 +54,7 @@ describe('UI message stream sink', () => {
     await new Promise(resolve => setImmediate(resolve))
     replaySink!.send(frame({ type: 'job-end', status: 'completed', metrics: emptyMetrics(), seq: 8, at: 0 }))
     expect(text(await sdkMessage((await replayed).body))).toBe('Done.')
-    server!.closeAllConnections()
-    await new Promise<void>(resolve => server!.close(() => resolve()))
+    await loopback.close()
     // Caught up to a job that waits: the response ends at the request.
     const waiting = await open(sink => numbered(ask).forEach(event => sink.send(frame(event))))
     const { body } = await readAll(waiting)

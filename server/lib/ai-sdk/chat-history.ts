@@ -3,25 +3,41 @@
  * with the id the client gave it; a regenerated answer replaces the earlier one) and the assistant's (the job's log mapped as the stream maps it; a running job as far as it
  * got, which `resumeStream()` then replaces in place since both carry the job id). Lets a page
  * that reloads pass `messages` to `useChat` without storing them anywhere. Jobs past
- * `limits.retentionMs` are gone, and so are their messages.
+ * `limits.retentionMs` are gone, and so are their messages. With the app's message metadata hook,
+ * an assistant message has the metadata the client holds after streaming it (message-metadata.ts).
  */
 import type { ViewerSink } from '../viewer'
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
-import { createUiChunkMapper } from './chunk-mapper'
+import { awaitsApproval, createUiChunkMapper } from './chunk-mapper'
 import { nothingKnown } from './chat-turn'
+import { mergeMetadata } from './message-metadata'
+import { messageMetadataSource } from './metadata-hook'
 import type { UiChunk } from './ui-chunks'
 import type { UiMessage } from './ui-parts'
 import { partsFromChunks } from './ui-parts'
 
-/** The chunks of a job's whole log (read like a viewer that attaches and leaves at once). */
-async function jobChunks({ engine, userId }: JobsRouteContext, job: JobSummary): Promise<UiChunk[]> {
-  const mapper = createUiChunkMapper({ messageId: job.id, known: nothingKnown(job) })
+/** Options of `chatHistory`. */
+export interface ChatHistoryOptions {
+  /** Give assistant messages their metadata (the app's hook is asked). @default false */
+  metadata?: boolean
+}
+
+/** The assistant message of a job's whole log (read like a viewer that attaches and leaves at once). */
+async function jobAnswer(context: JobsRouteContext, job: JobSummary, options: ChatHistoryOptions): Promise<UiMessage> {
+  const from = nothingKnown(job)
+  const mapper = createUiChunkMapper({ messageId: job.id, known: from })
   const chunks: UiChunk[] = []
   const sink: ViewerSink = { send: frame => chunks.push(...mapper.frame(frame)), comment() {}, close() {} }
-  const attachment = await engine.attachViewer(userId, job.id, sink, 0)
+  const attachment = await context.engine.attachViewer(context.userId, job.id, sink, 0)
   attachment.detach()
-  return chunks
+  const message: UiMessage = { id: job.id, role: 'assistant', parts: partsFromChunks(chunks) }
+  const source = options.metadata ? await messageMetadataSource(context, job.id) : null
+  if (!source) return message
+  // As the client merges them: the start's, then the finish's once the answer ended or waits.
+  const finished = mapper.done || awaitsApproval(mapper.state)
+  const metadata = mergeMetadata(await source('start', from), finished ? await source('finish', mapper.state) : undefined)
+  return metadata === undefined ? message : { ...message, metadata }
 }
 
 /** Jobs of one chat read at most, regenerations included (each one is a job of its own). */
@@ -39,7 +55,7 @@ function newestPerMessage(newestFirst: JobSummary[]): JobSummary[] {
 }
 
 /** The messages of chat `chatId` (this user's jobs in that thread only). */
-export async function chatHistory(context: JobsRouteContext, chatId: string): Promise<UiMessage[]> {
+export async function chatHistory(context: JobsRouteContext, chatId: string, options: ChatHistoryOptions = {}): Promise<UiMessage[]> {
   // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
   const turns = Math.ceil(context.config.limits.maxMessages / 2)
   // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
@@ -50,9 +66,9 @@ export async function chatHistory(context: JobsRouteContext, chatId: string): Pr
     if (turnsFound.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) break
   }
   const jobs = turnsFound.slice(0, turns).reverse()
-  const answers = await Promise.all(jobs.map(job => jobChunks(context, job)))
+  const answers = await Promise.all(jobs.map(job => jobAnswer(context, job, options)))
   return jobs.flatMap((job, index): UiMessage[] => [
     { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }] },
-    { id: job.id, role: 'assistant', parts: partsFromChunks(answers[index]!) },
+    answers[index]!,
   ])
 }

@@ -125,6 +125,10 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
     get done() {
       return done
     },
+    /** The job as the client has it now. */
+    get state() {
+      return known
+    },
   }
 }
 

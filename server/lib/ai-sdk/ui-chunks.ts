@@ -18,7 +18,7 @@ export type UiFinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls'
 
 /** The chunks we send (a subset of the SDK's `UIMessageChunk`). */
 export type UiChunk =
-  | { type: 'start', messageId: string }
+  | { type: 'start', messageId: string, messageMetadata?: unknown }
   | { type: 'start-step' }
   | { type: 'finish-step' }
   | { type: 'text-start', id: string }
@@ -35,7 +35,8 @@ export type UiChunk =
   | { type: 'tool-output-denied', toolCallId: string }
   | { type: 'error', errorText: string }
   | { type: 'abort', reason?: string }
-  | { type: 'finish', finishReason: UiFinishReason }
+  | { type: 'finish', finishReason: UiFinishReason, messageMetadata?: unknown }
+  | { type: 'message-metadata', messageMetadata: unknown }
 
 /** One chunk as an SSE line. */
 export function formatChunk(chunk: UiChunk): string {

@@ -29,11 +29,13 @@ export interface UiToolPart {
 /** A part of an assistant message. */
 export type UiPart = { type: 'step-start' } | UiTextPart | UiToolPart
 
-/** A UI message (`UIMessage` without metadata). */
+/** A UI message (`UIMessage`). */
 export interface UiMessage {
   id: string
   role: 'user' | 'assistant'
   parts: UiPart[]
+  /** An assistant message's metadata, from the app's hook (message-metadata.ts); absent without one. */
+  metadata?: unknown
 }
 
 /** The parts a client ends with after reading `chunks`. */

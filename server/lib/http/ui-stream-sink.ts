@@ -5,9 +5,13 @@
  * only; once it drains, the engine's resync snapshot brings it up to date (the mapper sends only
  * what it lacks). A stream that must end while frames are missing is cut instead of ended, so the
  * SDK sees a disconnect (resumable), never a complete-looking answer with a hole in it.
+ * With message metadata (message-metadata.ts), the `start` chunk carries the start metadata and the
+ * response's last chunks wait for the finish metadata of the state the client ends at.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { JobState } from '../../../shared/reducer'
 import type { UiChunkMapper } from '../ai-sdk/chunk-mapper'
+import { withFinishMetadata, withStartMetadata } from '../ai-sdk/message-metadata'
 import type { UiChunk } from '../ai-sdk/ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../ai-sdk/ui-chunks'
 import type { SendOptions, ViewerFrame, ViewerSink } from '../viewer'
@@ -17,6 +21,10 @@ import { createSseWriter } from './sse-writer'
 export interface UiStreamSinkOptions {
   compression: boolean
   maxQueueBytes: number
+  /** The message metadata of this response's `start` chunk (undefined: none). */
+  startMetadata?: unknown
+  /** Gives the finish metadata for the state the client ends at; without it, nothing waits. */
+  finishMetadata?: (state: JobState) => Promise<unknown>
 }
 
 /** The sink, plus a promise that settles when the response is over. */
@@ -34,10 +42,29 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
   let missing = false
   let dropped = 0
   let checkQueued = false
+  /** Set while the last chunks wait for their finish metadata. */
+  let ending: Promise<void> | null = null
   writer.onDrain = () => sink.onResyncNeeded?.()
 
   function write(chunks: UiChunk[], whole = false) {
     if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''), whole)
+  }
+
+  /** Writes the response's last chunks (the mapper is done), then ends it. */
+  function finish(chunks: UiChunk[], whole: boolean) {
+    const { finishMetadata } = options
+    if (!finishMetadata) {
+      write(chunks, whole)
+      sink.close()
+      return
+    }
+    // Never rejects: a failing hook gives no metadata (message-metadata.ts).
+    ending = finishMetadata(mapper.state).then((metadata) => {
+      ending = null
+      if (writer.ended) return
+      write(withFinishMetadata(chunks, metadata), true)
+      sink.close()
+    })
   }
 
   // Once the frames of this turn of the event loop are through (a whole catch-up is sent in one
@@ -46,9 +73,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
     checkQueued = false
     if (writer.ended || missing) return
     const chunks = mapper.endIfAwaitingApproval()
-    if (!chunks) return
-    write(chunks)
-    sink.close()
+    if (chunks) finish(chunks, false)
   }
 
   const sink: UiStreamSink = {
@@ -57,7 +82,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       return dropped
     },
     send(frame: ViewerFrame, options?: SendOptions) {
-      if (writer.ended) return
+      if (writer.ended || ending) return
       // A catch-up is written whole (a long answer's first frame alone may pass the bound).
       const whole = options?.catchUp === true
       if (writer.stalled && !whole) {
@@ -67,9 +92,10 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       }
       // A snapshot after a stall is the engine's resync: the mapper sends what the client lacks.
       if (frame.event === 'snapshot') missing = false
-      write(mapper.frame(frame), whole)
-      if (mapper.done) sink.close()
-      else if (!checkQueued) {
+      const chunks = mapper.frame(frame)
+      if (mapper.done) return finish(chunks, whole)
+      write(chunks, whole)
+      if (!checkQueued) {
         checkQueued = true
         queueMicrotask(checkApproval)
       }
@@ -78,7 +104,8 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       writer.heartbeat(`: ${text}\n\n`)
     },
     close() {
-      if (writer.ended) return
+      // The last chunks still wait for their metadata: the end follows them.
+      if (writer.ended || ending) return
       // Closed by the engine before the end (shutdown, the job moved to another instance) or with
       // frames missing: cut, so the client resumes instead of taking a partial answer as complete.
       if (missing || !mapper.done) {
@@ -94,6 +121,6 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       writer.end()
     },
   }
-  write(mapper.start())
+  write(withStartMetadata(mapper.start(), options.startMetadata))
   return sink
 }

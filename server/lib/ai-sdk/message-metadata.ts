@@ -1,0 +1,115 @@
+/**
+ * AI SDK message metadata (`message.metadata` in the client) from the app's
+ * `background-jobs:chat-message-metadata` hook — what an AI SDK route gives
+ * `toUIMessageStreamResponse({ messageMetadata })`. The hook is asked at most once per response
+ * start and once per finish, with the job and the state the client is brought to at that point,
+ * so a replay or a resume of the same job state gets the same metadata. What it sets goes out as
+ * the client will read it (its JSON), or not at all: a value that is not JSON or is larger than
+ * `MAX_MESSAGE_METADATA_BYTES` is left out with one warning naming the hook and the job.
+ */
+import type { JobState } from '../../../shared/reducer'
+import { callAppHook, APP_HOOK_NAMES } from '../app-hook'
+import { utf8ByteLength } from '../bytes'
+import type { ChatMessageMetadataContext } from '../hooks'
+import type { Logger } from '../logger'
+import type { JobRecord } from '../providers/types'
+import type { TimerSet } from '../timers'
+import type { UiChunk } from './ui-chunks'
+
+/** The most metadata one part may carry, in UTF-8 bytes of its JSON. */
+export const MAX_MESSAGE_METADATA_BYTES = 16 * 1024
+
+/** Which chunk the metadata is for. */
+export type MessageMetadataPart = ChatMessageMetadataContext['part']
+
+/** The metadata of one part for the client at `state` (undefined: none). */
+export type MessageMetadataSource = (part: MessageMetadataPart, state: JobState) => Promise<unknown>
+
+/** Options of a source. */
+export interface MessageMetadataSourceOptions {
+  job: JobRecord
+  /** Calls the app's hook (Nitro's `callHook`). */
+  hook: (context: ChatMessageMetadataContext) => unknown
+  logger: Logger
+  timers: TimerSet
+}
+
+/** Asks the app's hook for job `job`'s metadata, with the failure handling of every app hook (app-hook.ts). */
+export function createMessageMetadataSource(options: MessageMetadataSourceOptions): MessageMetadataSource {
+  const { job, logger } = options
+  return async (part, state) => {
+    const context: ChatMessageMetadataContext = { job, state, part, metadata: undefined }
+    // A hook that threw or has not settled sends nothing, not what it had set so far.
+    if (!await callAppHook('chatMessageMetadata', () => options.hook(context), { logger, timers: options.timers, jobId: job.id })) return undefined
+    const sent = asSent(context.metadata)
+    if ('problem' in sent) {
+      logger.warn(`hook ${APP_HOOK_NAMES.chatMessageMetadata} set ${part} metadata that ${sent.problem}; the ${part} chunk goes without it`, { jobId: job.id })
+      return undefined
+    }
+    return sent.metadata
+  }
+}
+
+/** Refuses what JSON would drop or cannot write (a function, a symbol, a bigint). */
+function strictJson(_key: string, value: unknown): unknown {
+  const kind = typeof value
+  if (kind === 'function' || kind === 'symbol' || kind === 'bigint') throw new TypeError(`holds a ${kind}`)
+  return value
+}
+
+/** The metadata as the client reads it (its JSON round trip), or why it cannot be sent. */
+export function asSent(value: unknown): { metadata: unknown } | { problem: string } {
+  if (value === undefined || value === null) return { metadata: undefined }
+  let json: string
+  try {
+    json = JSON.stringify(value, strictJson)
+  }
+  catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return { problem: `is not JSON-serialisable (${/circular/i.test(reason) ? 'a cycle' : reason.replace(/^holds /, '')})` }
+  }
+  // A `toJSON` that gives undefined: nothing to send, as for undefined itself.
+  if (json === undefined) return { metadata: undefined }
+  const bytes = utf8ByteLength(json)
+  if (bytes > MAX_MESSAGE_METADATA_BYTES) return { problem: `is ${bytes} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed` }
+  return { metadata: JSON.parse(json) }
+}
+
+/** A response's first chunks with the start metadata on its `start` chunk. */
+export function withStartMetadata(chunks: UiChunk[], metadata: unknown): UiChunk[] {
+  if (metadata === undefined) return chunks
+  return chunks.map(chunk => (chunk.type === 'start' ? { ...chunk, messageMetadata: metadata } : chunk))
+}
+
+/**
+ * A response's last chunks with the finish metadata: on its `finish` chunk, or, for an aborted
+ * job (an `abort` chunk, no `finish`), in a `message-metadata` chunk just before the `abort`.
+ */
+export function withFinishMetadata(chunks: UiChunk[], metadata: unknown): UiChunk[] {
+  if (metadata === undefined) return chunks
+  return chunks.flatMap((chunk): UiChunk[] => {
+    if (chunk.type === 'finish') return [{ ...chunk, messageMetadata: metadata }]
+    if (chunk.type === 'abort') return [{ type: 'message-metadata', messageMetadata: metadata }, chunk]
+    return [chunk]
+  })
+}
+
+/** A plain object, as the SDK's merge sees one. */
+function isMergeable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/**
+ * `overrides` merged into `base` as the AI SDK client merges a message's metadata chunks
+ * (its `mergeObjects`): nested objects merged key by key, anything else replaced.
+ */
+export function mergeMetadata(base: unknown, overrides: unknown): unknown {
+  if (base === undefined || base === null) return overrides
+  if (overrides === undefined || overrides === null) return base
+  const result: Record<string, unknown> = { ...(base as Record<string, unknown>) }
+  for (const [key, value] of Object.entries(overrides as Record<string, unknown>)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype' || value === undefined) continue
+    result[key] = isMergeable(value) && isMergeable(result[key]) ? mergeMetadata(result[key], value) : value
+  }
+  return result
+}
