@@ -2,11 +2,15 @@
  * AI SDK message metadata over real HTTP: the fixture's `background-jobs:chat-message-metadata`
  * hook (tests/fixtures/basic/server/plugins/fixture-message-metadata.ts: `createdAt` on start,
  * tokens and status on finish) read through the SDK's own transport and `readUIMessageStream`,
- * on the first response, on a resume of the running job, at a tool approval, and in the messages
- * route; metadata JSON cannot carry is left out with one warning.
+ * on the first response, on a resume of the running job, in `useChat` (with a metadata schema)
+ * across a tool approval, and in the messages route; metadata JSON cannot carry is left out with
+ * one warning.
  */
-import { DefaultChatTransport, readUIMessageStream } from 'ai'
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStream } from 'ai'
 import type { UIMessage, UIMessageChunk } from 'ai'
+import { useChat } from '@ai-sdk/vue'
+import { watch } from 'vue'
+import { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
@@ -124,18 +128,30 @@ describe('AI SDK message metadata from the app hook', () => {
     expect(messages[1]!.id).toBe(jobId)
   })
 
-  it('a job that waits for a tool approval: finish (tool-calls) has the waiting state\'s metadata, as the messages route', async () => {
+  it('useChat (with a metadata schema) across a tool approval: the metadata of the waiting finish, then of the continuation; the messages route gives what the client holds', async () => {
     const { client, transport } = await sdkUser()
-    const id = chatId()
-    const chunks = await readChunks((await transport.sendMessages({ chatId: id, messages: [userMessage('Please delete my notes')], trigger: 'submit-message', messageId: undefined, abortSignal: undefined })).getReader())
-    const jobId = (chunks[0] as { messageId: string }).messageId
-    const { job } = (await client.get(`/api/jobs/${jobId}`)).body
-    expect(chunks.at(-1)).toEqual({ type: 'finish', finishReason: 'tool-calls', messageMetadata: { totalTokens: 42, status: 'waiting' } })
-    const message = await sdkMessage(chunks)
-    expect(message.metadata).toEqual({ createdAt: job.createdAt, totalTokens: 42, status: 'waiting' })
-    const { messages } = (await client.get(`/api/jobs/chat/${id}/messages`)).body as { messages: UIMessage[] }
-    expect(messages[1]!.metadata).toEqual(message.metadata)
-    await client.post(`/api/jobs/chat/${id}/abort`)
+    const messageMetadataSchema = z.object({ createdAt: z.number(), totalTokens: z.number(), status: z.string() }).partial({ totalTokens: true, status: true })
+    const chat = useChat({ id: chatId(), transport, messageMetadataSchema, sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses })
+    const errors: unknown[] = []
+    watch(() => chat.error.value, error => error && errors.push(error))
+    await chat.sendMessage({ text: 'Please delete my notes' })
+    const waiting = chat.messages.value.at(-1)!
+    const { job } = (await client.get(`/api/jobs/${waiting.id}`)).body
+    expect(job.status).toBe('waiting')
+    expect(waiting.metadata).toEqual({ createdAt: job.createdAt, totalTokens: 42, status: 'waiting' })
+    const history = async () => ((await client.get(`/api/jobs/chat/${chat.id.value}/messages`)).body as { messages: UIMessage[] }).messages
+    expect((await history())[1]!.metadata).toEqual(waiting.metadata)
+
+    const part = waiting.parts.find(candidate => candidate.type === 'tool-delete_file') as { approval: { id: string } }
+    const settled = new Promise<void>(resolve => watch(() => [chat.status.value, chat.messages.value], () => {
+      if (chat.status.value === 'ready' && (chat.messages.value.at(-1)!.metadata as { status?: string }).status === 'completed') resolve()
+    }))
+    await chat.addToolApprovalResponse({ id: part.approval.id, approved: true })
+    await settled
+    // Two model rounds of 42 tokens each, in the same message.
+    expect(chat.messages.value.at(-1)!.metadata).toEqual({ createdAt: job.createdAt, totalTokens: 84, status: 'completed' })
+    expect((await history())[1]!.metadata).toEqual(chat.messages.value.at(-1)!.metadata)
+    expect(errors).toEqual([])
   })
 
   it('metadata JSON cannot carry is left out of the finish chunk with one warning naming the hook and the job', async () => {
