@@ -2,18 +2,21 @@
  * AI SDK message metadata: the app's hook on the `start` and `finish` chunks (completed, waiting
  * for approvals, failed; before `abort` for an aborted job), read back by the SDK, which merges it
  * into `message.metadata` exactly as `mergeMetadata` does for the messages route; a replay, a
- * snapshot and the live frames give the same metadata; no hook, no change; and the hook's failures
- * (throws, hangs, not JSON, too large) leave the chunk without metadata, with one log line.
+ * snapshot and the live frames give the same metadata; no hook, no change (no call, no record
+ * read); and the hook's failures (throws, hangs, not JSON, too large) leave the chunk without
+ * metadata, with one log line.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { JobEvent, JobEventPayload } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
-import { HOOK_TIMEOUT_MS } from '../../server/lib/app-hook'
+import { HOOK_TIMEOUT_MS, isHooked } from '../../server/lib/app-hook'
 import type { ChatMessageMetadataContext } from '../../server/lib/hooks'
 import type { Logger } from '../../server/lib/logger'
 import { asSent, createMessageMetadataSource, MAX_MESSAGE_METADATA_BYTES, mergeMetadata } from '../../server/lib/ai-sdk/message-metadata'
+import { messageMetadataSource } from '../../server/lib/ai-sdk/metadata-hook'
+import type { JobsRouteContext } from '../../server/lib/http/handler'
 import type { UiStreamSinkOptions } from '../../server/lib/http/ui-stream-sink'
 import type { JobRecord } from '../../server/lib/providers/types'
 import { mergeDeltas } from '../../server/lib/replay'
@@ -198,5 +201,36 @@ describe('the metadata hook', () => {
     expect(hung.lines).toHaveLength(1)
     expect(hung.lines[0]).toMatchObject({ level: 'warn', fields: { jobId: JOB.id } })
     expect(hung.timers.size).toBe(0)
+  })
+
+  it('is looked up at each response: with none registered (or all removed), no call and no record read', async () => {
+    // Hookable's own storage (5.x, Nitro's, deletes a name's entry with its last hook; 6.x leaves it undefined).
+    const hooks = { _hooks: {} as Record<string, Array<(context: ChatMessageMetadataContext) => void> | undefined> }
+    const name = 'background-jobs:chat-message-metadata'
+    const reads: string[] = []
+    const context = {
+      userId: 'u',
+      engine: {
+        hooks: {
+          chatMessageMetadata: (hookContext: ChatMessageMetadataContext) => hooks._hooks[name]?.forEach(hook => hook(hookContext)),
+          hasChatMessageMetadata: () => isHooked(hooks, name),
+        },
+        getJobRecord: async (_userId: string, jobId: string) => {
+          reads.push(jobId)
+          return JOB
+        },
+      },
+    } as unknown as JobsRouteContext
+    expect(await messageMetadataSource(context, JOB.id)).toBeNull()
+    hooks._hooks[name] = [(hookContext) => {
+      hookContext.metadata = { part: hookContext.part }
+    }]
+    const source = await messageMetadataSource(context, JOB.id)
+    expect(await source!('start', STATE)).toEqual({ part: 'start' })
+    hooks._hooks[name] = undefined
+    expect(await messageMetadataSource(context, JOB.id)).toBeNull()
+    hooks._hooks[name] = []
+    expect(await messageMetadataSource(context, JOB.id)).toBeNull()
+    expect(reads).toEqual([JOB.id])
   })
 })
