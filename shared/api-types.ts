@@ -15,6 +15,8 @@ export interface JobSummary {
   title: string
   /** Chat jobs: the last user message in full (a thread's history is rebuilt from it). */
   prompt?: string
+  /** Chat jobs started by the AI SDK route: the metadata the client put on that message, as sent (absent: none). */
+  promptMetadata?: unknown
   /** Workflow jobs: the workflow and the input it was started with (to show it, or start it again). */
   workflow?: { name: string, input: unknown }
   createdAt: number

@@ -1,9 +1,11 @@
 /**
  * What a new job's request must pass before anything is stored: the feature flags, a workflow the
  * registry knows with an input its schema accepts (the parsed input replaces the client's), and a
- * model to answer (an API key, or the scripted model when it is on). Each refusal is the route's
- * error: 503 naming the flag or the key, 400 naming the workflow or the input's problem.
+ * model to answer (an API key, or the scripted model when it is on), and a chat's `promptMetadata`
+ * as JSON within its bound (its JSON form replaces it). Each refusal is the route's error: 503
+ * naming the flag or the key, 400 naming the workflow, the input's problem or the metadata's.
  */
+import { asSent } from './ai-sdk/metadata-json'
 import type { BackgroundJobsConfig } from './config'
 import { hasModel } from './config'
 import { FeatureDisabledError, InvalidRequestError, ModelNotConfiguredError } from './errors'
@@ -24,6 +26,11 @@ function unknownWorkflow(name: string, workflows: Pick<WorkflowRegistry, 'list'>
 export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, workflows: Pick<WorkflowRegistry, 'get' | 'list'>): void {
   if (request.type === 'chat') {
     if (!hasModel(config)) throw new ModelNotConfiguredError()
+    // The AI SDK route checked it already (naming the message); a job created through the engine is held to the same bound.
+    const metadata = asSent(request.promptMetadata)
+    if ('problem' in metadata) throw new InvalidRequestError(`promptMetadata ${metadata.problem}`)
+    if (metadata.metadata === undefined) delete request.promptMetadata
+    else request.promptMetadata = metadata.metadata
     return
   }
   if (!config.workflows.enabled) throw new FeatureDisabledError('workflows.enabled')

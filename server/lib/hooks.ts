@@ -6,7 +6,7 @@ import type { JobState } from '../../shared/reducer'
 import type { ModelRequest } from './model/types'
 import type { JobRecord } from './providers/types'
 
-/** What the `background-jobs:chat-message-metadata` hook gets (docs/ai-sdk.md › Message metadata). */
+/** What the `background-jobs:chat-message-metadata` hook gets (docs/ai-sdk-metadata.md). */
 export interface ChatMessageMetadataContext {
   job: JobRecord
   /** The job as the client has it at this point: before its first event on `start`, at its end (or waiting for approvals) on `finish`. Read it, do not change it. */

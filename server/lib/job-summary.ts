@@ -1,6 +1,7 @@
 /**
  * What clients see of a job record: no lease, and of the request only what the owner wrote (the
- * last user message of a chat, a workflow's name and input) — never its trace or tool settings.
+ * last user message of a chat and its metadata, a workflow's name and input) — never its trace or
+ * tool settings.
  */
 import { cutText } from '../../shared/cut-text'
 import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
@@ -15,6 +16,7 @@ export function summarize(record: JobRecord): JobSummary {
   return {
     id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq,
     ...(prompt === undefined ? {} : { prompt }),
+    ...(request.type === 'chat' && request.promptMetadata !== undefined ? { promptMetadata: request.promptMetadata } : {}),
     ...(request.type === 'workflow' ? { workflow: { name: request.workflow, input: request.input ?? null } } : {}),
   }
 }

@@ -4,7 +4,8 @@
  * tokens and status on finish) read through the SDK's own transport and `readUIMessageStream`,
  * on the first response, on a resume of the running job, in `useChat` (with a metadata schema)
  * across a tool approval, and in the messages route; metadata JSON cannot carry is left out with
- * one warning.
+ * one warning. And the metadata a client puts on its user message: kept with the job that answers
+ * it, given back by the messages route, a 400 naming the field past 16 KiB.
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStream } from 'ai'
 import type { UIMessage, UIMessageChunk } from 'ai'
@@ -163,5 +164,41 @@ describe('AI SDK message metadata from the app hook', () => {
     const warnings = await logLines('background-jobs:chat-message-metadata', jobId)
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('is not JSON-serialisable (a bigint)')
+  })
+})
+
+describe('AI SDK user message metadata', () => {
+  it('useChat: sendMessage({ text, metadata }) is kept and the messages route gives it back after a reload; one past 16 KiB is a 400 naming the field, and the next turn goes through', async () => {
+    const { client, transport } = await sdkUser()
+    const chat = useChat({ id: chatId(), transport })
+    const history = async () => ((await client.get(`/api/jobs/chat/${chat.id.value}/messages`)).body as { messages: UIMessage[] }).messages
+    await chat.sendMessage({ text: 'Hello with metadata', metadata: { createdAt: 1764547200000, client: { name: 'e2e', tags: ['a'] } } })
+    expect(chat.status.value).toBe('ready')
+    const [sent] = chat.messages.value
+    expect(sent!.metadata).toEqual({ createdAt: 1764547200000, client: { name: 'e2e', tags: ['a'] } })
+    expect((await history())[0]).toEqual(sent)
+
+    await chat.sendMessage({ text: 'Too much', metadata: { text: 'x'.repeat(16 * 1024) } })
+    expect(chat.status.value).toBe('error')
+    // The SDK's error message is the response's JSON body.
+    expect(chat.error.value?.message).toContain('"message": "messages.2.metadata: is 16395 bytes of JSON, over the 16384 allowed')
+    chat.clearError()
+    // The SDK keeps the refused message in its list: the next turn goes through without it being checked again.
+    await chat.sendMessage({ text: 'Then this', metadata: { createdAt: 2 } })
+    expect(chat.status.value).toBe('ready')
+    const users = (await history()).filter(message => message.role === 'user')
+    expect(users.map(message => message.metadata)).toEqual([sent!.metadata, { createdAt: 2 }])
+    expect(users[1]).toEqual(chat.messages.value.at(-2))
+  })
+
+  it('a client that posts its newest message only ({ id, message }): its metadata is kept; past 16 KiB the 400 names `message.metadata`', async () => {
+    const { client } = await sdkUser()
+    const id = chatId()
+    const tooLarge = await client.post('/api/jobs/chat', { id, message: { ...userMessage('Too much'), metadata: { text: 'x'.repeat(16 * 1024) } } })
+    expect(tooLarge).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^message\.metadata: is 16395 bytes of JSON, over the 16384 allowed/) } })
+    const message = { ...userMessage('Hello'), metadata: { createdAt: 3 } }
+    expect(await client.post('/api/jobs/chat', { id, message })).toMatchObject({ status: 200 })
+    const { messages } = (await client.get(`/api/jobs/chat/${id}/messages`)).body as { messages: UIMessage[] }
+    expect(messages[0]).toEqual(message)
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { admitRequest } from '../../server/lib/admit-request'
+import { MAX_MESSAGE_METADATA_BYTES } from '../../server/lib/ai-sdk/metadata-json'
 import { resolveConfig } from '../../server/lib/config'
 import type { RegisteredWorkflow } from '../../server/lib/workflows/types'
 
@@ -17,5 +18,18 @@ describe('admitRequest', () => {
     expect(() => admitRequest(request, config, registry([]))).toThrow('Unknown workflow "nope"; this server has: none')
     const many = Array.from({ length: 25 }, (_, index) => `w${index}`)
     expect(() => admitRequest(request, config, registry(many))).toThrow(/"w19" and 5 more$/)
+  })
+
+  it('a chat\'s promptMetadata: kept in its JSON form; past 16 KiB or not JSON a 400 naming it (as on the AI SDK route)', () => {
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], promptMetadata: { at: new Date(0), skipped: undefined } as unknown }
+    admitRequest(request, config, registry([]))
+    expect(request).toEqual({ type: 'chat', messages: [{ role: 'user', content: 'hi' }], promptMetadata: { at: '1970-01-01T00:00:00.000Z' } })
+    const none = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], promptMetadata: null as unknown }
+    admitRequest(none, config, registry([]))
+    expect(none).not.toHaveProperty('promptMetadata')
+    const large = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], promptMetadata: 'x'.repeat(MAX_MESSAGE_METADATA_BYTES) as unknown }
+    expect(() => admitRequest(large, config, registry([]))).toThrow(expect.objectContaining({ statusCode: 400, message: `promptMetadata is ${MAX_MESSAGE_METADATA_BYTES + 2} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed` }))
+    const notJson = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], promptMetadata: { run: () => {} } as unknown }
+    expect(() => admitRequest(notJson, config, registry([]))).toThrow('promptMetadata is not JSON-serialisable (a function)')
   })
 })

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { MAX_MESSAGE_METADATA_BYTES } from '../../server/lib/ai-sdk/metadata-json'
 import { resolveConfig } from '../../server/lib/config'
 import { checkStoredRequest, INVALID_REQUEST_CODE } from '../../server/lib/stored-request'
 import { createToolRegistry } from '../../server/lib/tools/registry'
@@ -50,6 +51,19 @@ describe('checking a stored request before recovery runs it', () => {
       apiKey: 'sk-stolen',
     }
     expect(checkStoredRequest(stored, context)).toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')], trace: stored.trace } })
+  })
+
+  it('keeps the answered message\'s metadata as the client sent it (JSON within 16 KiB); refuses one past the bound or not JSON', () => {
+    const promptMetadata = { createdAt: 1764547200000, tags: ['a', { nested: true }], note: null }
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], promptMetadata }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')], promptMetadata } })
+    // null is no metadata, as the route reads it.
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], promptMetadata: null }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')] } })
+    const text = 'x'.repeat(MAX_MESSAGE_METADATA_BYTES - '{"text":""}'.length)
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], promptMetadata: { text } }, context)).toMatchObject({ ok: true, request: { promptMetadata: { text } } })
+    expect(refusal({ type: 'chat', messages: [user('hi')], promptMetadata: { text: `${text}x` } })).toMatch(`promptMetadata: is ${MAX_MESSAGE_METADATA_BYTES + 1} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed`)
+    expect(refusal({ type: 'chat', messages: [user('hi')], promptMetadata: { at: 1n } })).toMatch('promptMetadata: is not JSON-serialisable (a bigint)')
   })
 
   it('refuses tool names the registry does not hold (never a definition)', () => {

@@ -1,6 +1,6 @@
 /**
  * A chat's messages rebuilt from its jobs, oldest first: per job, the user's message (its prompt,
- * with the id the client gave it; a regenerated answer replaces the earlier one) and the assistant's (the job's log mapped as the stream maps it; a running job as far as it
+ * with the id and the metadata the client gave it; a regenerated answer replaces the earlier one) and the assistant's (the job's log mapped as the stream maps it; a running job as far as it
  * got, which `resumeStream()` then replaces in place since both carry the job id). Lets a page
  * that reloads pass `messages` to `useChat` without storing them anywhere. Jobs past
  * `limits.retentionMs` are gone, and so are their messages. With the app's message metadata hook,
@@ -68,7 +68,7 @@ export async function chatHistory(context: JobsRouteContext, chatId: string, opt
   const jobs = turnsFound.slice(0, turns).reverse()
   const answers = await Promise.all(jobs.map(job => jobAnswer(context, job, options)))
   return jobs.flatMap((job, index): UiMessage[] => [
-    { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }] },
+    { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
     answers[index]!,
   ])
 }

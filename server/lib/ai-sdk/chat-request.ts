@@ -15,6 +15,8 @@ const messageSchema = z.object({
   id: z.string().max(200).optional(),
   role: z.enum(['system', 'user', 'assistant']),
   parts: z.array(partSchema),
+  /** The app's data: checked (JSON, bounded) only on the user message a new job answers (prompt-metadata.ts). */
+  metadata: z.unknown().optional(),
 })
 
 /** The transport's body. `model` and `tools` are checked with the `POST /api/jobs` schema. */

@@ -16,6 +16,7 @@ import { idempotencyKeyOf, RequestError, validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
+import { promptMetadataOf } from './prompt-metadata'
 
 /** The chat's jobs that are still going, newest first (another user's chat has none). */
 export async function activeChatJobs({ engine, userId }: JobsRouteContext, chatId: string): Promise<JobSummary[]> {
@@ -67,10 +68,12 @@ export function nothingKnown(job: JobSummary): JobState {
  * The job a new turn starts, in the thread `request.id`, checked as on `POST /api/jobs` — before
  * the route changes anything (a 400 never follows ending a waiting job). A chat past
  * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts). The checks run on the
- * plain history, but a 400 names the UI message's `parts`, which is what the client sent.
+ * plain history, but a 400 names the UI message's `parts`, which is what the client sent. The
+ * answered message's metadata goes with the job (prompt-metadata.ts).
  */
 export function chatTurnInput({ event, config, flags }: JobsRouteContext, request: ChatRequest): CreateJobInput {
-  const lastUser = request.messages.findLast(message => message.role === 'user')
+  const lastUserIndex = request.messages.findLastIndex(message => message.role === 'user')
+  const lastUser = request.messages[lastUserIndex]
   const { messages, dropped } = newestMessages(request.messages, config.limits.maxMessages)
   let parsed
   try {
@@ -88,7 +91,9 @@ export function chatTurnInput({ event, config, flags }: JobsRouteContext, reques
   }
   // Assistant messages with no text (tool calls only) carry nothing for the model's history.
   parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
-  return { ...toChatJobInput(parsed, config, flags, idempotencyKeyOf(event)), traceparent: getRequestHeader(event, 'traceparent'), limitRate: true }
+  const promptMetadata = promptMetadataOf(request.messages, lastUserIndex)
+  const input = toChatJobInput(parsed, config, flags, idempotencyKeyOf(event))
+  return { ...input, request: { ...input.request, ...promptMetadata }, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true }
 }
 
 /** Starts the background job of a new turn (`chatTurnInput`). */

@@ -5,19 +5,16 @@
  * start and once per finish, with the job and the state the client is brought to at that point,
  * so a replay or a resume of the same job state gets the same metadata. What it sets goes out as
  * the client will read it (its JSON), or not at all: a value that is not JSON or is larger than
- * `MAX_MESSAGE_METADATA_BYTES` is left out with one warning naming the hook and the job.
+ * `MAX_MESSAGE_METADATA_BYTES` (metadata-json.ts) is left out with one warning naming the hook and the job.
  */
 import type { JobState } from '../../../shared/reducer'
 import { callAppHook, APP_HOOK_NAMES } from '../app-hook'
-import { utf8ByteLength } from '../bytes'
 import type { ChatMessageMetadataContext } from '../hooks'
 import type { Logger } from '../logger'
 import type { JobRecord } from '../providers/types'
 import type { TimerSet } from '../timers'
+import { asSent } from './metadata-json'
 import type { UiChunk } from './ui-chunks'
-
-/** The most metadata one part may carry, in UTF-8 bytes of its JSON. */
-export const MAX_MESSAGE_METADATA_BYTES = 16 * 1024
 
 /** Which chunk the metadata is for. */
 export type MessageMetadataPart = ChatMessageMetadataContext['part']
@@ -48,31 +45,6 @@ export function createMessageMetadataSource(options: MessageMetadataSourceOption
     }
     return sent.metadata
   }
-}
-
-/** Refuses what JSON would drop or cannot write (a function, a symbol, a bigint). */
-function strictJson(_key: string, value: unknown): unknown {
-  const kind = typeof value
-  if (kind === 'function' || kind === 'symbol' || kind === 'bigint') throw new TypeError(`holds a ${kind}`)
-  return value
-}
-
-/** The metadata as the client reads it (its JSON round trip), or why it cannot be sent. */
-export function asSent(value: unknown): { metadata: unknown } | { problem: string } {
-  if (value === undefined || value === null) return { metadata: undefined }
-  let json: string
-  try {
-    json = JSON.stringify(value, strictJson)
-  }
-  catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    return { problem: `is not JSON-serialisable (${/circular/i.test(reason) ? 'a cycle' : reason.replace(/^holds /, '')})` }
-  }
-  // A `toJSON` that gives undefined: nothing to send, as for undefined itself.
-  if (json === undefined) return { metadata: undefined }
-  const bytes = utf8ByteLength(json)
-  if (bytes > MAX_MESSAGE_METADATA_BYTES) return { problem: `is ${bytes} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed` }
-  return { metadata: JSON.parse(json) }
 }
 
 /** A response's first chunks with the start metadata on its `start` chunk. */

@@ -34,7 +34,10 @@ export interface UiMessage {
   id: string
   role: 'user' | 'assistant'
   parts: UiPart[]
-  /** An assistant message's metadata, from the app's hook (message-metadata.ts); absent without one. */
+  /**
+   * A user message's metadata as its client sent it (prompt-metadata.ts); an assistant message's
+   * from the app's hook (message-metadata.ts). Absent without one.
+   */
   metadata?: unknown
 }
 

@@ -7,6 +7,7 @@ import type { z } from 'zod'
 import { allowedModelNames } from '../config'
 import type { BackgroundJobsConfig } from '../config'
 import type { CreateJobInput } from '../engine-types'
+import type { ChatJobRequest } from '../providers/types'
 import type { FeatureFlags } from '../feature-flags'
 import { RequestError } from './request'
 import type { chatJobBodySchema } from './schemas'
@@ -15,7 +16,7 @@ import type { chatJobBodySchema } from './schemas'
 export type ChatJobBody = z.infer<ReturnType<typeof chatJobBodySchema>>
 
 /** Builds the engine input of a chat job, or throws a 400 naming the problem. */
-export function toChatJobInput(parsed: ChatJobBody, config: BackgroundJobsConfig, flags: FeatureFlags, idempotencyKey: string | null): CreateJobInput {
+export function toChatJobInput(parsed: ChatJobBody, config: BackgroundJobsConfig, flags: FeatureFlags, idempotencyKey: string | null): CreateJobInput & { request: ChatJobRequest } {
   const allowedModels = allowedModelNames(config)
   if (parsed.model && allowedModels && !allowedModels.has(parsed.model)) {
     throw new RequestError(400, `model: "${parsed.model}" is not allowed here (upstream.allowedModels: ${[...allowedModels].join(', ')})`)

@@ -26,6 +26,11 @@ export interface ChatJobRequest {
   model?: string
   /** Names of registered tools the client chose; `undefined` means every enabled tool. */
   tools?: string[]
+  /**
+   * The metadata the client put on the user message this job answers (the last user message; AI
+   * SDK route only): JSON within `MAX_MESSAGE_METADATA_BYTES`, kept as sent and never sent upstream.
+   */
+  promptMetadata?: unknown
   trace?: JobTraceContext
 }
 
