@@ -12,9 +12,10 @@ import { describe, expect, it } from 'vitest'
 import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
 import { lastTurnOf } from '../support/mock-upstream'
+import { expectEngineIdle } from '../support/ops-client'
 import { chatId } from '../support/ai-sdk-fetch'
 import type { Message } from '../support/ai-sdk-app'
-import { app, finalMessage, hold, release, sdkUser, send, textOf, upstream, useAiSdkApp, userMessage } from '../support/ai-sdk-app'
+import { app, finalMessage, hold, release, sdkUser, send, textOf, TOKEN, upstream, useAiSdkApp, userMessage } from '../support/ai-sdk-app'
 
 useAiSdkApp()
 
@@ -179,5 +180,10 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
       messages: [userMessage('x'), { id: 'a', role: 'assistant', parts: [{ type: 'tool-delete_file', toolCallId: 'c', state: 'approval-responded', input: {}, approval: { id: 'nope', approved: true } }] }],
     })
     expect(stale).toMatchObject({ status: 409, body: { message: expect.stringContaining('nope') } })
+  })
+
+  it('nothing is left behind: every run, viewer, timer and pending input is gone', async () => {
+    release()
+    await expectEngineIdle(app.url, TOKEN)
   })
 })

@@ -4,7 +4,7 @@
  * echoes the API key back in an error body and an error chunk. A test file calls
  * `useSecurityApp()` once, then reads `app` and `upstream` inside its tests.
  */
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { AppServer } from './app-server'
 import { startAppServer } from './app-server'
 import type { MockUpstream } from './mock-upstream'
@@ -52,8 +52,11 @@ export function useSecurityApp(): void {
   })
 
   afterAll(async () => {
+    // Whatever the file's tests did, the server's log never holds a secret.
+    const log = app?.output() ?? ''
     await app?.stop()
     await upstream?.close()
+    for (const secret of [API_KEY, CLIENT_TOKEN, TOKEN]) expect(log).not.toContain(secret)
   })
 }
 
