@@ -2,12 +2,14 @@
  * The demo's AI SDK page (`@ai-sdk/vue` useChat + the stock DefaultChatTransport on
  * /api/jobs/chat) in Chromium with the scripted model: reloaded mid-answer it ends with the whole
  * answer, once; a tool approval answered from the page continues the job. Waits are on DOM and
- * server conditions; answers are compared with the server's own state of the job.
+ * server conditions (the job's end: for as long as it streams); answers are compared with the
+ * server's own state of the job.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
 import { renderMarkdown } from '../../demo/app/lib/markdown'
+import { waitForJobStatus } from '../support/progress-wait'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 
 const demo = useDemoInBrowser()
@@ -37,8 +39,12 @@ async function serverJob(page: Page, jobId: string): Promise<{ job: { status: st
  * blocks, as the page renders each text part of the message on its own).
  */
 async function waitForFullAnswer(page: Page, jobId: string): Promise<string> {
-  // (waitForFunction does not await an async predicate: poll from here.)
-  await expect.poll(async () => (await serverJob(page, jobId)).job.status, { timeout: WAIT_MS, interval: 100 }).toBe('completed')
+  // (waitForFunction does not await an async predicate: poll from here.) As long as the job streams:
+  // its answer takes hundreds of timer ticks, slower on a loaded machine.
+  await waitForJobStatus(async () => {
+    const { job, state } = await serverJob(page, jobId)
+    return { status: job.status, seq: state.seq }
+  }, 'completed', WAIT_MS)
   const { state } = await serverJob(page, jobId)
   await page.waitForFunction(
     (html) => {

@@ -11,6 +11,7 @@ import type { JobState } from '../../shared/reducer'
 import { LONG_PROMPT, MID_ANSWER_CHARS, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { answerOnScreen, gotoChat, renderedAnswer, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
 import type { NetworkFaultProxy } from '../support/network-fault-proxy'
+import { waitForJobStatus } from '../support/progress-wait'
 import { startNetworkFaultProxy } from '../support/network-fault-proxy'
 
 const demo = useDemoInBrowser()
@@ -53,11 +54,14 @@ async function openChatBehindProxy(): Promise<Page> {
   return page
 }
 
-/** Waits until the server has the job in `status` (asked from here with the page's cookies, so as its user, whatever the page's network). */
+/**
+ * Waits until the server has the job in `status`, for as long as the job streams (asked from here
+ * with the page's cookies, so as its user, whatever the page's network).
+ */
 async function waitForServerStatus(page: Page, jobId: string, status: JobState['status']): Promise<void> {
   const cookie = (await page.context().cookies()).map(({ name, value }) => `${name}=${value}`).join('; ')
-  const read = async () => ((await (await fetch(`${demo.url}/api/jobs/${jobId}`, { headers: { cookie } })).json()) as { state: JobState }).state.status
-  await expect.poll(read, { timeout: WAIT_MS, interval: 200 }).toBe(status)
+  const read = async () => ((await (await fetch(`${demo.url}/api/jobs/${jobId}`, { headers: { cookie } })).json()) as { state: JobState }).state
+  await waitForJobStatus(read, status, WAIT_MS)
 }
 
 describe('demo chat on a bad network', () => {

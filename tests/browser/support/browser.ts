@@ -35,6 +35,13 @@ export const LONG_PROMPT = 'Tell me something long, please'
 export const MID_ANSWER_CHARS = 60
 /** The longest a browser test waits for one condition. */
 export const WAIT_MS = 20_000
+/**
+ * The longest the first page of a file may take (a cold server and browser, in `beforeAll`): on a
+ * loaded two-core machine the first load took 17–26 s, against 1–4 s for the next ones.
+ */
+const WARM_UP_MS = 120_000
+/** The pages a file's warm-up loads: the chat and the AI SDK page, each rendered once by the server. */
+const WARM_UP_PATHS = ['/', '/ai-sdk']
 export const DESKTOP = { width: 1200, height: 820 }
 /** A 390 px wide phone. */
 export const PHONE = { width: 390, height: 844 }
@@ -47,14 +54,38 @@ export interface BrowserLook {
   touch?: boolean
 }
 
+/** Waits until Nuxt has hydrated the page (its handlers are live). */
+export async function waitForHydration(page: Page, timeout = WAIT_MS): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout })
+}
+
+/**
+ * Loads the app's pages once in a throwaway context, so that the cold start (the server's first
+ * render of each page, the browser's first renderer) is paid here, within the hook's budget, and
+ * not by a test's first wait.
+ */
+async function warmUp(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    for (const path of WARM_UP_PATHS) {
+      await page.goto(`${url}${path}`, { timeout: WARM_UP_MS })
+      await waitForHydration(page, WARM_UP_MS)
+    }
+  }
+  finally {
+    await context.close()
+  }
+}
+
 /** What `useDemoInBrowser` gives a test file. */
 export type DemoInBrowser = ReturnType<typeof useDemoInBrowser>
 
 /**
  * The test build of the demo (the fixture app, built once per run by the e2e global setup) with the
  * scripted model at 8 ms per chunk — the long answer takes ~5 s, long enough to leave mid-answer —
- * and Chromium, for one test file: started before its tests, stopped after them with every
- * context it opened. `env` adds settings (`NUXT_BACKGROUND_JOBS_*`) for this file's server.
+ * and Chromium, for one test file: started (and the app loaded once, see `warmUp`) before its
+ * tests, stopped after them with every context it opened. `env` adds settings (`NUXT_BACKGROUND_JOBS_*`) for this file's server.
  */
 export function useDemoInBrowser(env: Record<string, string> = {}) {
   let server: AppServer
@@ -63,6 +94,7 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
   beforeAll(async () => {
     server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8', ...env })
     browser = await launchBrowser()
+    await warmUp(browser, server.url)
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
   afterAll(async () => {

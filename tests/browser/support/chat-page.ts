@@ -6,8 +6,9 @@
 import type { Page } from 'playwright-core'
 import type { JobState } from '../../../shared/reducer'
 import { renderMarkdown } from '../../../demo/app/lib/markdown'
+import { waitWhileProgressing } from '../../support/progress-wait'
 import type { BrowserLook, DemoInBrowser } from './browser'
-import { DESKTOP, PHONE, screenshot, WAIT_MS } from './browser'
+import { DESKTOP, PHONE, screenshot, WAIT_MS, waitForHydration } from './browser'
 
 /** Opens the chat at `path` as a new user (a fresh context) and waits until it is hydrated. */
 export async function openChat(demo: DemoInBrowser, look: BrowserLook = {}, path = '/'): Promise<Page> {
@@ -22,10 +23,7 @@ export async function gotoChat(page: Page, url: string): Promise<void> {
   await waitForHydration(page)
 }
 
-/** Waits until Nuxt has hydrated the page. */
-export async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout: WAIT_MS })
-}
+export { waitForHydration }
 
 /** Types `text` into the composer, sends it with Enter, and returns the new turn's job id. */
 export async function send(page: Page, text: string): Promise<string> {
@@ -41,9 +39,34 @@ export function turn(page: Page, jobId: string) {
   return page.locator(`.turn[data-job-id="${jobId}"]`)
 }
 
-/** Waits for a turn's `data-status` (a job status, or `lost`). */
+/**
+ * Waits for a turn's `data-status` (a job status, or `lost`), for as long as the job moves on the
+ * server: the budget starts again whenever its seq grows (a long answer streams slower on a loaded
+ * machine), and runs out after `WAIT_MS` with no new event (or with no answer from the server).
+ */
 export async function waitForStatus(page: Page, jobId: string, status: string): Promise<void> {
-  await page.waitForSelector(`.turn[data-job-id="${jobId}"][data-status="${status}"]`, { timeout: WAIT_MS })
+  const selector = `.turn[data-job-id="${jobId}"][data-status="${status}"]`
+  await waitWhileProgressing(async () => ({ shown: await page.locator(selector).first().isVisible(), seq: await serverSeq(page, jobId) }), ({ shown }) => shown, {
+    progress: ({ seq }) => seq,
+    stallMs: WAIT_MS,
+    intervalMs: 250,
+    describe: ({ seq }) => `waiting for ${selector}; the job is at seq ${seq ?? 'unknown'} on the server`,
+  })
+}
+
+/**
+ * The seq of the job's last event as the server has it, asked from the test with the page's
+ * cookies (so whatever the page's own network or routes do), or undefined when it does not answer.
+ */
+async function serverSeq(page: Page, jobId: string): Promise<number | undefined> {
+  try {
+    const cookie = (await page.context().cookies()).map(({ name, value }) => `${name}=${value}`).join('; ')
+    const response = await fetch(`${new URL(page.url()).origin}/api/jobs/${jobId}`, { headers: { cookie }, signal: AbortSignal.timeout(WAIT_MS) })
+    return response.ok ? ((await response.json()) as { state: JobState }).state.seq : undefined
+  }
+  catch {
+    return undefined
+  }
 }
 
 /** Waits until the turn's answer shows at least `chars` characters. */
