@@ -5,10 +5,12 @@
  * (a new epoch); then A comes back. The stored result stays one coherent result, A notices it lost
  * the job and stops (no further tool or node, upstream request aborted, engine idle), its viewers
  * end with exactly the stored text, and controls sent meanwhile get the real owner's answer.
- * Leases are 1.5 s (heartbeat 300 ms). A runs the jobs: A's Redis goes through the proxy.
+ * Leases are 3 s (heartbeat 1 s; with 1.5 s / 300 ms a loaded machine starved A past its lease before
+ * the freeze, and B's takeover outlasted a forwarded abort's wait, lease + 2 heartbeats). A runs the
+ * jobs: A's Redis goes through the proxy.
  */
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -55,8 +57,8 @@ beforeAll(async () => {
     NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
     NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-every-instance-shares-0123456789',
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
-    NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '1500',
-    NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '300',
+    NUXT_BACKGROUND_JOBS_LEASE_DURATION_MS: '3000',
+    NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS: '1000',
     NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
     NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
     FIXTURE_SIDE_EFFECTS_FILE: effectsFile,
@@ -64,6 +66,12 @@ beforeAll(async () => {
   // One after the other, so a failed start leaves nothing running (afterAll stops what started).
   a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' }, await portInRange())
   b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' }, await portInRange())
+  // A first job on each instance pays its cold start here (code loaded, Redis scripts), not within a test's lease.
+  for (const server of [a, b]) {
+    const user = await createClient(server.url).init()
+    const { body: job } = await user.post('/api/jobs', { messages: [{ role: 'user', content: `warm up ${randomUUID()}` }] })
+    expect((await followToEnd(user, job.streamUrl)).at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
+  }
 })
 
 afterEach(() => {
@@ -93,6 +101,16 @@ async function portInRange(): Promise<number> {
     if (free) return port
   }
   throw new Error('no free port in 45000–45999')
+}
+
+/**
+ * A hold for the workflow's first tool node (`input.hold`): it runs on each instance until the test
+ * releases it there, so it is still running when the test freezes or cuts off its owner, however
+ * slow the machine (a 600 ms tool had already ended, and the next node run, when the test caught up).
+ */
+function createHold(): { path: string, release: (instance: 'instance-a' | 'instance-b') => void } {
+  const path = join(effectsDir, `hold-${randomUUID()}`)
+  return { path, release: instance => writeFileSync(`${path}.${instance}`, '') }
 }
 
 /** Which instance ran which tool of a job: "<instance> <label>" lines. */
@@ -137,14 +155,17 @@ describe('an owner that comes back after another instance took its job over', ()
 
   it('frozen while a tool node runs: B re-runs the workflow from its last finished node; A, thawed, starts no further node or tool', async () => {
     const user = await createClient(a.url).init()
-    const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { waitMs: 600 } })
+    const hold = createHold()
+    const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { hold: hold.path } })
     const onA = await user.stream(job.streamUrl)
     const onB = await user.at(b.url).stream(job.streamUrl)
     await onA.waitFor(toolRunning('work'))
     freeze()
+    hold.release('instance-b')
     // B's viewer sees the question B asks once it took the job over (A never got that far).
     const asked = askedIn(await onB.waitFor(frame => askedIn(frame) !== undefined))
     thaw()
+    hold.release('instance-a')
     expect((await user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: asked, answer: { go: true } })).status).toBe(200)
     const end = await onB.waitFor(frame => frame.event === 'job-end')
     expect(end.data.status).toBe('completed')
@@ -198,19 +219,22 @@ describe('an owner that comes back after another instance took its job over', ()
 
   it('cut off from Redis while a tool node runs longer than the lease: A starts no further node until the store answers, and none once it learns B took over', async () => {
     const user = await createClient(a.url).init()
-    const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { waitMs: 2_000 } })
+    const hold = createHold()
+    const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { hold: hold.path } })
     const onA = await user.stream(job.streamUrl)
     const onB = await user.at(b.url).stream(job.streamUrl)
     await onA.waitFor(toolRunning('work'))
     proxy.partition()
-    // B took the job over and re-ran it up to the question; A's own tool finished meanwhile (cut off).
+    hold.release('instance-b')
+    // B took the job over and re-ran it up to the question; then A's own tool ends (cut off, past its lease).
     const asked = askedIn(await onB.waitFor(frame => askedIn(frame) !== undefined))
+    hold.release('instance-a')
     await onA.waitFor(frame => frame.event === 'tool-result' && frame.data.nodeId === 'work')
     proxy.heal()
     await expectEngineIdle(a.url, TOKEN)
     expect((await user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: asked, answer: { go: true } })).status).toBe(200)
     expect((await onB.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
-    expect(effectsOf(job.id)).toEqual(['instance-a work', 'instance-b work', 'instance-b next', 'instance-b last'])
+    expect(effectsOf(job.id)).toEqual(['instance-b work', 'instance-b next', 'instance-a work', 'instance-b last'])
     const framesOnA = await followToEnd(user, job.streamUrl, {}, await onA.ended.then(() => onA.frames))
     expect(framesOnA.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
     // A's viewer never saw A start the next node (only the stored log's, from B: ids `2:<seq>`).
