@@ -11,7 +11,8 @@ import { frameData } from './http-client'
 
 /** The metrics route as JSON. */
 export async function readMetrics(baseUrl: string, token: string): Promise<any> {
-  const response = await fetch(`${baseUrl}/api/jobs/metrics`, { headers: { authorization: `Bearer ${token}` } })
+  // `connection: close`: a poll leaves no idle keep-alive socket in the server, whose handles some tests count.
+  const response = await fetch(`${baseUrl}/api/jobs/metrics`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } })
   if (response.status !== 200) throw new Error(`metrics route answered ${response.status}`)
   return await response.json()
 }
