@@ -379,8 +379,9 @@ export function createEngine(options: EngineOptions) {
     /** Settles when the run of a job on this instance has finished (tests, shutdown). */
     whenSettled: (jobId: string) => runs.get(jobId)?.done ?? Promise.resolve(),
     getConfig,
-    /** The app's hooks (the chat routes call `chatMessageMetadata` themselves). */
+    /** The app's hooks (the chat routes call `chatMessageMetadata` themselves, bounded on `hookTimers`). */
     hooks: options.hooks ?? {},
+    hookTimers: engineTimers,
     tools: options.tools,
     workflows: options.workflows,
     /** Every user's jobs on this instance, for developer tools and tests: never route it unguarded. */

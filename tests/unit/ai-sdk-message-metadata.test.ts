@@ -216,6 +216,7 @@ describe('the metadata hook', () => {
           chatMessageMetadata: (hookContext: ChatMessageMetadataContext) => hooks._hooks[name]?.forEach(hook => hook(hookContext)),
           hasChatMessageMetadata: () => isHooked(hooks, name),
         },
+        hookTimers: createTimerSet(),
         getJobRecord: async (_userId: string, jobId: string) => {
           reads.push(jobId)
           return JOB

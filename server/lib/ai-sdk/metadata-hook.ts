@@ -5,12 +5,8 @@
  */
 import type { JobsRouteContext } from '../http/handler'
 import { routeLogger } from '../http/route-logger'
-import { createTimerSet } from '../timers'
 import type { MessageMetadataSource } from './message-metadata'
 import { createMessageMetadataSource } from './message-metadata'
-
-/** The bounds of the hook's calls (each one cancelled once the hook settles). */
-const hookTimers = createTimerSet()
 
 /** The metadata source of job `jobId` for this request's user, or null when the app has no hook. */
 export async function messageMetadataSource({ engine, userId }: JobsRouteContext, jobId: string): Promise<MessageMetadataSource | null> {
@@ -25,5 +21,5 @@ export async function messageMetadataSource({ engine, userId }: JobsRouteContext
     // next, and the stream reports it as it does without a hook.
     return null
   }
-  return createMessageMetadataSource({ job, hook, logger: routeLogger, timers: hookTimers })
+  return createMessageMetadataSource({ job, hook, logger: routeLogger, timers: engine.hookTimers })
 }
