@@ -33,6 +33,15 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
     },
 
     /**
+     * `listJobs` as whole records (the live state laid over, as `getJobRecord` gives them): for a
+     * reader that needs more of each job than its summary, without reading each record again.
+     */
+    async listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
+      assertEnabled()
+      return (await provider.list({ ...filter, userId })).map(withLiveState)
+    },
+
+    /**
      * A page of the user's jobs, newest first, after `filter.before` when given; `next` is where the
      * next (older) page starts, null when no older matching job exists (job-page.ts).
      */

@@ -238,7 +238,7 @@ export function createEngine(options: EngineOptions) {
     return { job: summarize(record), state }
   }
 
-  const { listJobs, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })
+  const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })
 
   /**
    * What a HEAD on a job's stream answers, with nothing attached: the job looked up as a viewer's
@@ -362,6 +362,7 @@ export function createEngine(options: EngineOptions) {
     /** A job's whole record (with its request), for the app's hooks; routes answer with `getJob`'s summary. */
     getJobRecord: authorizeRead,
     listJobs,
+    listJobRecords,
     listJobPage,
     listThreads,
     listLocalJobs,

@@ -9,10 +9,12 @@
 import type { ViewerSink } from '../viewer'
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
+import { summarize } from '../job-summary'
+import type { JobRecord } from '../providers/types'
 import { awaitsApproval, createUiChunkMapper } from './chunk-mapper'
 import { nothingKnown } from './chat-turn'
 import { mergeMetadata } from './message-metadata'
-import { messageMetadataSource } from './metadata-hook'
+import { recordMetadataSource } from './metadata-hook'
 import type { UiChunk } from './ui-chunks'
 import type { UiMessage } from './ui-parts'
 import { partsFromChunks } from './ui-parts'
@@ -23,8 +25,14 @@ export interface ChatHistoryOptions {
   metadata?: boolean
 }
 
+/** One job of the chat: its summary, and its record for the metadata hook (from the same listing). */
+interface ChatJob {
+  job: JobSummary
+  record: JobRecord
+}
+
 /** The assistant message of a job's whole log (read like a viewer that attaches and leaves at once). */
-async function jobAnswer(context: JobsRouteContext, job: JobSummary, options: ChatHistoryOptions): Promise<UiMessage> {
+async function jobAnswer(context: JobsRouteContext, { job, record }: ChatJob, options: ChatHistoryOptions): Promise<UiMessage> {
   const from = nothingKnown(job)
   const mapper = createUiChunkMapper({ messageId: job.id, known: from })
   const chunks: UiChunk[] = []
@@ -32,7 +40,8 @@ async function jobAnswer(context: JobsRouteContext, job: JobSummary, options: Ch
   const attachment = await context.engine.attachViewer(context.userId, job.id, sink, 0)
   attachment.detach()
   const message: UiMessage = { id: job.id, role: 'assistant', parts: partsFromChunks(chunks) }
-  const source = options.metadata ? await messageMetadataSource(context, job.id) : null
+  // The record the listing read: no second read per message.
+  const source = options.metadata ? recordMetadataSource(context, record) : null
   if (!source) return message
   // As the client merges them: the start's, then the finish's once the answer ended or waits.
   const finished = mapper.done || awaitsApproval(mapper.state)
@@ -44,9 +53,9 @@ async function jobAnswer(context: JobsRouteContext, job: JobSummary, options: Ch
 const MAX_JOBS_READ = 2_000
 
 /** The newest answer per user message, newest first: a regenerated (or edited) message keeps its id, as in the client. */
-function newestPerMessage(newestFirst: JobSummary[]): JobSummary[] {
+function newestPerMessage(newestFirst: ChatJob[]): ChatJob[] {
   const seen = new Set<string>()
-  return newestFirst.filter((job) => {
+  return newestFirst.filter(({ job }) => {
     if (!job.messageId) return true
     if (seen.has(job.messageId)) return false
     seen.add(job.messageId)
@@ -59,15 +68,15 @@ export async function chatHistory(context: JobsRouteContext, chatId: string, opt
   // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
   const turns = Math.ceil(context.config.limits.maxMessages / 2)
   // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
-  let turnsFound: JobSummary[] = []
+  let turnsFound: ChatJob[] = []
   for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
-    const newestFirst = await context.engine.listJobs(context.userId, { threadId: chatId, limit })
-    turnsFound = newestPerMessage(newestFirst.filter(job => job.type === 'chat'))
+    const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
+    turnsFound = newestPerMessage(newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record })))
     if (turnsFound.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) break
   }
-  const jobs = turnsFound.slice(0, turns).reverse()
-  const answers = await Promise.all(jobs.map(job => jobAnswer(context, job, options)))
-  return jobs.flatMap((job, index): UiMessage[] => [
+  const chatJobs = turnsFound.slice(0, turns).reverse()
+  const answers = await Promise.all(chatJobs.map(chatJob => jobAnswer(context, chatJob, options)))
+  return chatJobs.flatMap(({ job }, index): UiMessage[] => [
     { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
     answers[index]!,
   ])

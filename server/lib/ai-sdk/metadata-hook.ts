@@ -5,21 +5,33 @@
  */
 import type { JobsRouteContext } from '../http/handler'
 import { routeLogger } from '../http/route-logger'
+import type { JobRecord } from '../providers/types'
 import type { MessageMetadataSource } from './message-metadata'
 import { createMessageMetadataSource } from './message-metadata'
 
-/** The metadata source of job `jobId` for this request's user, or null when the app has no hook. */
-export async function messageMetadataSource({ engine, userId }: JobsRouteContext, jobId: string): Promise<MessageMetadataSource | null> {
+/** The app's hook when it listens now, else null. */
+function listeningHook({ engine }: JobsRouteContext) {
   const hook = engine.hooks?.chatMessageMetadata
-  if (!hook || engine.hooks.hasChatMessageMetadata?.() === false) return null
+  return !hook || engine.hooks.hasChatMessageMetadata?.() === false ? null : hook
+}
+
+/** The metadata source of a job whose record the caller already read for this request's user, or null when the app has no hook. */
+export function recordMetadataSource(context: JobsRouteContext, job: JobRecord): MessageMetadataSource | null {
+  const hook = listeningHook(context)
+  return hook ? createMessageMetadataSource({ job, hook, logger: routeLogger, timers: context.engine.hookTimers }) : null
+}
+
+/** The metadata source of job `jobId` for this request's user, or null when the app has no hook. */
+export async function messageMetadataSource(context: JobsRouteContext, jobId: string): Promise<MessageMetadataSource | null> {
+  if (!listeningHook(context)) return null
   let job
   try {
-    job = await engine.getJobRecord(userId, jobId)
+    job = await context.engine.getJobRecord(context.userId, jobId)
   }
   catch {
     // Not this user's job, or the store cannot answer: attaching to the job fails the same way
     // next, and the stream reports it as it does without a hook.
     return null
   }
-  return createMessageMetadataSource({ job, hook, logger: routeLogger, timers: engine.hookTimers })
+  return recordMetadataSource(context, job)
 }
