@@ -114,3 +114,14 @@ export const at = 1_000
 export const snapshot = (seq: number, content: string): JobState => ({ ...createJobState({ id: 'j1', type: 'chat', createdAt: at, status: 'running' }), seq, content })
 /** A text delta event. */
 export const text = (seq: number, offset: number, value: string): JobEvent => ({ type: 'text-delta', seq, at, offset, text: value })
+
+/**
+ * Brings a follower to offline: its stream opens with a snapshot at seq 3, breaks, and the server
+ * stays unreachable through the six retries of the backoff.
+ */
+export async function breakUntilOffline(test: ReturnType<typeof harness>): Promise<void> {
+  test.sources[0]!.open()
+  test.sources[0]!.emit('snapshot', snapshot(3, 'abc'))
+  test.sources[0]!.fail(0)
+  for (let attempt = 0; attempt < 6; attempt++) await test.runTimer(unreachable())
+}

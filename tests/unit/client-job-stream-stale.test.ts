@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { JobAccessDeniedError } from '../../app/lib/job-probe'
 import { REOPEN_BASE_DELAY_MS, REOPEN_MAX_DELAY_MS, STALE_STREAM_MS, WAKE_QUIET_MS } from '../../app/lib/job-stream'
-import { harness, snapshot, text, unreachable } from '../support/job-stream-harness'
+import { breakUntilOffline, harness, snapshot, text, unreachable } from '../support/job-stream-harness'
 
 describe('followJobStream', () => {
   it('drops a stream that died without an error (no frame for STALE_STREAM_MS while the job went on) and resumes after what the server has', async () => {
@@ -58,10 +58,7 @@ describe('followJobStream', () => {
 
   it('asks at once when the device is back (online, tab shown) instead of waiting out the backoff', async () => {
     const test = harness()
-    test.sources[0]!.open()
-    test.sources[0]!.emit('snapshot', snapshot(3, 'abc'))
-    test.sources[0]!.fail(0)
-    for (let attempt = 0; attempt < 6; attempt++) await test.runTimer(unreachable())
+    await breakUntilOffline(test)
     expect(test.pending().map(timer => timer.delayMs)).toEqual([REOPEN_MAX_DELAY_MS])
     await test.wake(snapshot(8, 'abcdefgh'))
     expect(test.probes()).toBe(7)

@@ -8,7 +8,7 @@ import { emptyMetrics } from '../../shared/events'
 import { JobAccessDeniedError } from '../../app/lib/job-probe'
 import { followJobStream, REOPEN_BASE_DELAY_MS, REOPEN_MAX_ATTEMPTS, REOPEN_MAX_DELAY_MS } from '../../app/lib/job-stream'
 import { FakeEventSource } from '../support/fake-event-source'
-import { at, harness, settle, snapshot, text, unreachable } from '../support/job-stream-harness'
+import { at, breakUntilOffline, harness, settle, snapshot, text, unreachable } from '../support/job-stream-harness'
 
 describe('followJobStream', () => {
   it('builds the text from a snapshot and deltas, ignoring a replayed duplicate', () => {
@@ -72,10 +72,7 @@ describe('followJobStream', () => {
 
   it('is offline while the server cannot be reached, asks again with backoff, and recovers', async () => {
     const test = harness()
-    test.sources[0]!.open()
-    test.sources[0]!.emit('snapshot', snapshot(3, 'abc'))
-    test.sources[0]!.fail(0)
-    for (let attempt = 0; attempt < 6; attempt++) await test.runTimer(unreachable())
+    await breakUntilOffline(test)
     expect(test.states.at(-1)).toBe('offline')
     expect(test.timers.map(timer => timer.delayMs)).toEqual([0, 1_000, 2_000, 4_000, 8_000, REOPEN_MAX_DELAY_MS, REOPEN_MAX_DELAY_MS])
     expect(test.sources).toHaveLength(1)
