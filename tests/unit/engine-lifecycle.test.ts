@@ -245,11 +245,15 @@ describe('engine lifecycle', () => {
 
   it('memory hygiene: 1,000 jobs to completion and past retention leave every count at zero', async () => {
     const { engine, provider } = createTestEngine({ config: { limits: { retentionMs: 10_000, maxConcurrentJobs: 2_000, maxConcurrentJobsPerUser: 2_000 } }, runners: { chat: slowText } })
+    const ids: string[] = []
     for (let index = 0; index < 1_000; index++) {
       const { job } = await engine.createJob(`user${index % 10}`, { request: chatRequest })
+      ids.push(job.id)
       if (index % 100 === 0) await engine.attachViewer(`user${index % 10}`, job.id, createRecordingSink(), null)
     }
     await vi.advanceTimersByTimeAsync(5_000)
+    // Each end is stored and reported one event-loop turn after the job's last text (run-manager.ts).
+    await Promise.all(ids.map(id => engine.whenSettled(id)))
     expect(engine.stats()).toMatchObject({ runs: 0, viewers: 0, jobTimers: 0, pendingInputs: 0, remoteFeeds: 0 })
     vi.setSystemTime(Date.now() + 20_000)
     await vi.advanceTimersByTimeAsync(60_000) // the cleanup interval runs
