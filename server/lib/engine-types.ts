@@ -24,6 +24,8 @@ export interface EngineHooks {
   chatMessageMetadata?: (context: ChatMessageMetadataContext) => void | Promise<void>
   /** Whether an app listens to `chatMessageMetadata` now; when not, the routes skip it (no call, no record read). @default true */
   hasChatMessageMetadata?: () => boolean
+  /** Whether an app listens to a job hook now; when not, the engine skips it (no call, no time bound). @default true */
+  isListening?: (name: 'jobCreated' | 'jobEnded' | 'upstreamRequest') => boolean
 }
 
 /** What runs a job of each type. */

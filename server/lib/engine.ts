@@ -72,7 +72,8 @@ export function createEngine(options: EngineOptions) {
   /** Calls an app hook about job `jobId` (named in what it logs). */
   async function callHook<K extends 'jobCreated' | 'jobEnded' | 'upstreamRequest'>(name: K, jobId: string, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
-    if (!hook) return
+    // Nobody listening: no call, no 10 s bound (every job ends through here).
+    if (!hook || options.hooks?.isListening?.(name) === false) return
     await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
   }
 

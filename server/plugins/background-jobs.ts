@@ -11,7 +11,7 @@ import tools, { files as toolFiles } from '#background-jobs/tools'
 import toolWorkerUrl from '#background-jobs/tool-worker-url'
 import workflows, { files as workflowFiles } from '#background-jobs/workflows'
 import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
-import { isHooked } from '../lib/app-hook'
+import { APP_HOOK_NAMES, isHooked } from '../lib/app-hook'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
 import { unknownEnvNameWarnings } from '../lib/config-env-names'
@@ -113,6 +113,7 @@ export default defineNitroPlugin((nitroApp) => {
       upstreamRequest: context => nitroApp.hooks.callHook('background-jobs:upstream-request', context),
       chatMessageMetadata: context => nitroApp.hooks.callHook('background-jobs:chat-message-metadata', context),
       hasChatMessageMetadata: () => isHooked(nitroApp.hooks, 'background-jobs:chat-message-metadata'),
+      isListening: name => isHooked(nitroApp.hooks, APP_HOOK_NAMES[name]),
     },
   })), {
     provider: bootConfig.provider,

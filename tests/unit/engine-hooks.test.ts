@@ -55,6 +55,32 @@ describe('engine hooks for apps', () => {
     expect(ended).toEqual([{ status: 'completed', content: 'final answer' }])
   })
 
+  it('skips a job hook nobody listens to, and calls it again once somebody does', async () => {
+    const calls: string[] = []
+    let listening = false
+    const asked: string[] = []
+    const engine = engineWithHooks({
+      jobCreated: job => void calls.push(`created ${job.id}`),
+      jobEnded: job => void calls.push(`ended ${job.id}`),
+      upstreamRequest: ({ job }) => void calls.push(`request ${job.id}`),
+      isListening: (name) => {
+        asked.push(name)
+        return listening
+      },
+    })
+    const quiet = (await engine.createJob('u1', { request: chatRequest })).job
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(quiet.id)
+    expect(calls).toEqual([])
+    expect(asked.sort()).toEqual(['jobCreated', 'jobEnded', 'upstreamRequest', 'upstreamRequest'])
+
+    listening = true
+    const heard = (await engine.createJob('u1', { request: chatRequest })).job
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(heard.id)
+    expect(calls.sort()).toEqual([`created ${heard.id}`, `ended ${heard.id}`, `request ${heard.id}`, `request ${heard.id}`])
+  })
+
   it('lets the app adjust each upstream request (headers, model, messages)', async () => {
     const seen: ModelRequest[] = []
     const engine = engineWithHooks({

@@ -17,6 +17,9 @@ import type { ModelEvent, ModelRequest } from './types'
 import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
 
+/** Why an attempt's own controller is aborted once the attempt is over (nothing reads it then). */
+const ATTEMPT_OVER = new DOMException('The model request is over', 'AbortError')
+
 /** An error the consumer threw: it passes through unchanged. */
 class ConsumerError {
   constructor(readonly cause: unknown) {}
@@ -67,8 +70,9 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   finally {
     attempt.release()
     source?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
-    // Ended early (an error, the consumer threw): make sure the upstream request ends too.
-    if (!controller.signal.aborted) controller.abort()
+    // Ended early (an error, the consumer threw): make sure the upstream request ends too. One
+    // reason for all (`abort()` would build a DOMException with a stack per request).
+    if (!controller.signal.aborted) controller.abort(ATTEMPT_OVER)
   }
 }
 
