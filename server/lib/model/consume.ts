@@ -70,8 +70,8 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   finally {
     attempt.release()
     source?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
-    // Ended early (an error, the consumer threw): make sure the upstream request ends too. One
-    // reason for all (`abort()` would build a DOMException with a stack per request).
+    // Over, at its end or early (an error, the consumer threw): make sure the upstream request
+    // ends too. One reason for all (`abort()` would build a DOMException with a stack per request).
     if (!controller.signal.aborted) controller.abort(ATTEMPT_OVER)
   }
 }
