@@ -22,10 +22,11 @@ export interface EngineHooks {
   upstreamRequest?: (context: { job: JobRecord, request: ModelRequest }) => void | Promise<void>
   /** The AI SDK message metadata of a chat answer's `start` or `finish`: set `context.metadata` (called by the chat routes). */
   chatMessageMetadata?: (context: ChatMessageMetadataContext) => void | Promise<void>
-  /** Whether an app listens to `chatMessageMetadata` now; when not, the routes skip it (no call, no record read). @default true */
-  hasChatMessageMetadata?: () => boolean
-  /** Whether an app listens to a job hook now; when not, the engine skips it (no call, no time bound). @default true */
-  isListening?: (name: 'jobCreated' | 'jobEnded' | 'upstreamRequest') => boolean
+  /**
+   * Whether an app listens to a hook now; when not, it is skipped: the engine makes no call and
+   * starts no time bound, the chat routes read no record for `chatMessageMetadata`. @default true
+   */
+  isListening?: (name: 'jobCreated' | 'jobEnded' | 'upstreamRequest' | 'chatMessageMetadata') => boolean
 }
 
 /** What runs a job of each type. */

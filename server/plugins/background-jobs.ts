@@ -112,7 +112,6 @@ export default defineNitroPlugin((nitroApp) => {
       jobEnded: (job, state) => nitroApp.hooks.callHook('background-jobs:job-ended', { job, state }),
       upstreamRequest: context => nitroApp.hooks.callHook('background-jobs:upstream-request', context),
       chatMessageMetadata: context => nitroApp.hooks.callHook('background-jobs:chat-message-metadata', context),
-      hasChatMessageMetadata: () => isHooked(nitroApp.hooks, 'background-jobs:chat-message-metadata'),
       isListening: name => isHooked(nitroApp.hooks, APP_HOOK_NAMES[name]),
     },
   })), {

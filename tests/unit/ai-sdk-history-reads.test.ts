@@ -44,7 +44,7 @@ function setup() {
         asked.push(context)
         context.metadata = { part: context.part, prompt: context.job.request.type === 'chat' ? context.job.request.messages.at(-1)?.content : null }
       },
-      hasChatMessageMetadata: () => listening,
+      isListening: () => listening,
     },
   })
   const context: JobsRouteContext = { event, engine, config, userId: 'user-1', flags: { enabled: true, tools: true, workflows: true } }

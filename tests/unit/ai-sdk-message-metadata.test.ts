@@ -214,7 +214,7 @@ describe('the metadata hook', () => {
       engine: {
         hooks: {
           chatMessageMetadata: (hookContext: ChatMessageMetadataContext) => hooks._hooks[name]?.forEach(hook => hook(hookContext)),
-          hasChatMessageMetadata: () => isHooked(hooks, name),
+          isListening: () => isHooked(hooks, name),
         },
         hookTimers: createTimerSet(),
         getJobRecord: async (_userId: string, jobId: string) => {

@@ -9,21 +9,28 @@ import type { JobRecord } from '../providers/types'
 import type { MessageMetadataSource } from './message-metadata'
 import { createMessageMetadataSource } from './message-metadata'
 
+type MetadataHook = NonNullable<JobsRouteContext['engine']['hooks']['chatMessageMetadata']>
+
 /** The app's hook when it listens now, else null. */
-function listeningHook({ engine }: JobsRouteContext) {
+function listeningHook({ engine }: JobsRouteContext): MetadataHook | null {
   const hook = engine.hooks?.chatMessageMetadata
-  return !hook || engine.hooks.hasChatMessageMetadata?.() === false ? null : hook
+  return !hook || engine.hooks.isListening?.('chatMessageMetadata') === false ? null : hook
+}
+
+function sourceOf(context: JobsRouteContext, hook: MetadataHook, job: JobRecord): MessageMetadataSource {
+  return createMessageMetadataSource({ job, hook, logger: routeLogger, timers: context.engine.hookTimers })
 }
 
 /** The metadata source of a job whose record the caller already read for this request's user, or null when the app has no hook. */
 export function recordMetadataSource(context: JobsRouteContext, job: JobRecord): MessageMetadataSource | null {
   const hook = listeningHook(context)
-  return hook ? createMessageMetadataSource({ job, hook, logger: routeLogger, timers: context.engine.hookTimers }) : null
+  return hook ? sourceOf(context, hook, job) : null
 }
 
 /** The metadata source of job `jobId` for this request's user, or null when the app has no hook. */
 export async function messageMetadataSource(context: JobsRouteContext, jobId: string): Promise<MessageMetadataSource | null> {
-  if (!listeningHook(context)) return null
+  const hook = listeningHook(context)
+  if (!hook) return null
   let job
   try {
     job = await context.engine.getJobRecord(context.userId, jobId)
@@ -33,5 +40,5 @@ export async function messageMetadataSource(context: JobsRouteContext, jobId: st
     // next, and the stream reports it as it does without a hook.
     return null
   }
-  return recordMetadataSource(context, job)
+  return sourceOf(context, hook, job)
 }
