@@ -22,7 +22,7 @@ import type { ServerProcess } from '../support/server-process'
 import { startServerProcess } from '../support/server-process'
 
 const TOKEN = 'churn-metrics-token'
-const CONNECTIONS_PER_ROUND = 600
+const CONNECTIONS_PER_ROUND = 450
 const PARALLEL = 40
 const HELD_JOBS = 4
 const CHUNKS = Array.from({ length: 30 }, (_, index) => `piece ${index} é😀 `)
