@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import DurationSequencer from './tests/support/duration-sequencer'
 
 /**
  * Two projects: `unit` (fast, no build) and `e2e` (builds the fixture app once in globalSetup,
@@ -7,6 +8,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
+    // Longest files first (a fresh clone has no timings of its own): tests/support/duration-sequencer.ts.
+    sequence: { sequencer: DurationSequencer },
     projects: [
       {
         test: {
