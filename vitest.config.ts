@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config'
-import DurationSequencer from './tests/support/duration-sequencer'
 
 /**
  * Two projects: `unit` (fast, no build) and `e2e` (builds the fixture app once in globalSetup,
@@ -8,8 +7,6 @@ import DurationSequencer from './tests/support/duration-sequencer'
 export default defineConfig({
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
-    // Longest files first (a fresh clone has no timings of its own): tests/support/duration-sequencer.ts.
-    sequence: { sequencer: DurationSequencer },
     projects: [
       {
         test: {
