@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { startAppServer } from '../../support/app-server'
 import type { AppServer } from '../../support/app-server'
@@ -54,9 +54,41 @@ export interface BrowserLook {
   touch?: boolean
 }
 
-/** Waits until Nuxt has hydrated the page (its handlers are live). */
-export async function waitForHydration(page: Page, timeout = WAIT_MS): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false, null, { timeout })
+type NuxtWindow = Window & { useNuxtApp?: () => { isHydrating?: boolean, payload?: { error?: unknown } } }
+
+/**
+ * Waits until Nuxt has hydrated the page (its handlers are live). When it does not, the error says
+ * where the page stands (loaded? Nuxt there? an error in its payload?) and, given `recorded`, what
+ * it logged and which requests it still waits for: a page that never hydrates is a bug to find.
+ */
+export async function waitForHydration(page: Page, timeout = WAIT_MS, recorded?: () => string): Promise<void> {
+  try {
+    await page.waitForFunction(() => (window as NuxtWindow).useNuxtApp?.().isHydrating === false, null, { timeout })
+  }
+  catch (error) {
+    const state = await page.evaluate(() => {
+      const nuxt = (window as NuxtWindow).useNuxtApp?.()
+      return { url: location.href, readyState: document.readyState, nuxt: Boolean(nuxt), isHydrating: nuxt?.isHydrating, payloadError: nuxt?.payload?.error ?? null }
+    }).catch((failure: unknown) => String(failure))
+    throw new Error(`The page did not hydrate within ${timeout} ms: ${JSON.stringify(state)}${recorded ? `\n${recorded()}` : ''}`, { cause: error })
+  }
+}
+
+/** Records what a page logs as an error, its failed requests and the requests it still waits for (for `waitForHydration`). */
+function recordPage(page: Page): () => string {
+  const events: string[] = []
+  const pending = new Map<Request, number>()
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') events.push(`console.${message.type()}: ${message.text()}`)
+  })
+  page.on('pageerror', error => events.push(`page error: ${error.message}`))
+  page.on('request', request => pending.set(request, Date.now()))
+  page.on('requestfinished', request => pending.delete(request))
+  page.on('requestfailed', (request) => {
+    pending.delete(request)
+    events.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`)
+  })
+  return () => [...events.slice(-30), ...[...pending].map(([request, sinceMs]) => `still waiting ${Date.now() - sinceMs} ms for ${request.method()} ${request.url()}`)].join('\n')
 }
 
 /**
@@ -68,9 +100,10 @@ async function warmUp(browser: Browser, url: string): Promise<void> {
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
+    const recorded = recordPage(page)
     for (const path of WARM_UP_PATHS) {
       await page.goto(`${url}${path}`, { timeout: WARM_UP_MS })
-      await waitForHydration(page, WARM_UP_MS)
+      await waitForHydration(page, WARM_UP_MS, recorded)
     }
   }
   finally {
