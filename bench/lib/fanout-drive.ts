@@ -3,6 +3,7 @@
  * the gate, wait for every viewer to end (bounded), and charge the CPU of the server processes
  * (and redis-server where one is used) — never the benchmark's own — to the MB delivered.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { ThreadCpu } from './proc.ts'
 import { cpuSeconds, machineTicks, threadCpu, threadCpuSince } from './proc.ts'
 import type { SseViewer } from './sse-viewer.ts'
@@ -60,6 +61,9 @@ export interface DriveOptions {
   timeoutMs: number
 }
 
+/** The load generator's event-loop sampling interval (its lag is what a sample came later than this). */
+const LOOP_RESOLUTION_MS = 5
+
 /** Polls `condition` every 20 ms until it holds or `timeoutMs` passed (setup only, never measured). */
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -91,10 +95,16 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const loadBefore = loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
   const machineBefore = machineTicks()
   const threadsBefore = threadCpu(pids[0]!)
+  // With BENCH_VERBOSE, the load generator's own event loop (the viewers): where it stalls, every system's latency grows alike.
+  const loadLoop = process.env.BENCH_VERBOSE ? monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS }) : null
+  loadLoop?.enable()
   const startedAtMs = performance.now()
   await options.start()
   await Promise.race([Promise.all(viewers.map(viewer => viewer.ended)), new Promise(resolve => setTimeout(resolve, options.timeoutMs))])
   const seconds = (performance.now() - startedAtMs) / 1000
+  loadLoop?.disable()
+  const lagMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS).toFixed(1)
+  if (loadLoop) console.log(`[bench] ${options.system} ${options.jobs}: load generator's event-loop lag p50 ${lagMs(loadLoop.percentile(50))} ms, p99 ${lagMs(loadLoop.percentile(99))} ms, max ${lagMs(loadLoop.max)} ms`)
   const cpuByPid = pids.map((pid, index) => cpuSeconds(pid) - cpuBeforeByPid[index]!)
   const cpu = cpuByPid.reduce((sum, value) => sum + value, 0)
   if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: CPU s by process ${cpuByPid.map(value => value.toFixed(2)).join(' + ')}, load generator ${(loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore).toFixed(2)}`)
