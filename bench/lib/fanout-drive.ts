@@ -102,9 +102,11 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   await options.start()
   await Promise.race([Promise.all(viewers.map(viewer => viewer.ended)), new Promise(resolve => setTimeout(resolve, options.timeoutMs))])
   const seconds = (performance.now() - startedAtMs) / 1000
-  loadLoop?.disable()
-  const lagMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS).toFixed(1)
-  if (loadLoop) console.log(`[bench] ${options.system} ${options.jobs}: load generator's event-loop lag p50 ${lagMs(loadLoop.percentile(50))} ms, p99 ${lagMs(loadLoop.percentile(99))} ms, max ${lagMs(loadLoop.max)} ms`)
+  if (loadLoop) {
+    loadLoop.disable()
+    const lagMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS).toFixed(1)
+    console.log(`[bench] ${options.system} ${options.jobs}: load generator's event-loop lag p50 ${lagMs(loadLoop.percentile(50))} ms, p99 ${lagMs(loadLoop.percentile(99))} ms, max ${lagMs(loadLoop.max)} ms`)
+  }
   const cpuByPid = pids.map((pid, index) => cpuSeconds(pid) - cpuBeforeByPid[index]!)
   const cpu = cpuByPid.reduce((sum, value) => sum + value, 0)
   if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: CPU s by process ${cpuByPid.map(value => value.toFixed(2)).join(' + ')}, load generator ${(loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore).toFixed(2)}`)

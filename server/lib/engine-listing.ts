@@ -25,21 +25,23 @@ export interface EngineListingOptions {
 export function createEngineListing({ provider, runs, withLiveState, assertEnabled }: EngineListingOptions) {
   const summarizeLive = (record: JobRecord) => summarize(withLiveState(record))
 
+  /**
+   * The user's jobs, newest first (the newest page of `filter`), as whole records with the live
+   * state laid over (as `getJobRecord` gives them): for a reader that needs more of each job than
+   * its summary, without reading each record again.
+   */
+  async function listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
+    assertEnabled()
+    return (await provider.list({ ...filter, userId })).map(withLiveState)
+  }
+
   return {
     /** The user's jobs, newest first (the newest page of `filter`). */
     async listJobs(userId: string, filter: ListJobsFilter = {}): Promise<JobSummary[]> {
-      assertEnabled()
-      return (await provider.list({ ...filter, userId })).map(summarizeLive)
+      return (await listJobRecords(userId, filter)).map(summarize)
     },
 
-    /**
-     * `listJobs` as whole records (the live state laid over, as `getJobRecord` gives them): for a
-     * reader that needs more of each job than its summary, without reading each record again.
-     */
-    async listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
-      assertEnabled()
-      return (await provider.list({ ...filter, userId })).map(withLiveState)
-    },
+    listJobRecords,
 
     /**
      * A page of the user's jobs, newest first, after `filter.before` when given; `next` is where the
