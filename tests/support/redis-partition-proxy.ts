@@ -14,6 +14,10 @@ export interface RedisPartitionProxy {
   url: string
   partition: () => void
   heal: () => void
+  /** Closes every connection through the proxy (the clients reconnect; the proxy keeps listening). */
+  drop: () => void
+  /** Connections the proxy accepted so far. */
+  readonly accepted: number
   close: () => Promise<void>
 }
 
@@ -29,11 +33,13 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
   const links = new Set<Link>()
   const sockets = new Set<Socket>()
   let cut = false
+  let accepted = 0
   const forward = (link: Link) => link.from.on('data', (chunk: Buffer) => {
     if (cut) link.waiting.push(chunk)
     else link.to.write(chunk)
   })
   const server = createServer((client) => {
+    accepted++
     const redis = createConnection(Number(targetPort), hostname)
     const pair = [{ from: client, to: redis, waiting: [] }, { from: redis, to: client, waiting: [] }] as Link[]
     for (const link of pair) {
@@ -64,6 +70,12 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
       for (const link of links) {
         for (const chunk of link.waiting.splice(0)) link.to.write(chunk)
       }
+    },
+    get accepted() {
+      return accepted
+    },
+    drop: () => {
+      for (const socket of sockets) socket.destroy()
     },
     close: () => new Promise((resolve) => {
       for (const socket of sockets) socket.destroy()

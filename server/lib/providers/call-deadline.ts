@@ -3,6 +3,11 @@
  * instead of hanging while the store is unreachable. Only the waiting stops: the call itself goes
  * on (a client may still deliver it after a reconnect), which is why the caller keeps the promise.
  *
+ * Every call of one deadline has the same limit, so calls fall due in the order they were made:
+ * the pending ones wait in a list in that order, and one timer, armed for the oldest, serves them
+ * all — no timer set and cleared per call (a store under load makes thousands of calls a second).
+ * A call that settles leaves the list at once; the timer stops when the list is empty.
+ *
  * A timer that fires late means our own process was busy, and an answer may sit unread: then the
  * decision waits one more event-loop turn, so only the store's silence counts (as the upstream
  * timers do, model/attempt-timers.ts).
@@ -25,8 +30,23 @@ export interface CallDeadlineOptions {
   retryAfterSeconds: number
 }
 
-/** Waits for a call at most `timeoutMs`, then rejects with `ProviderUnavailableError`. */
-export type CallDeadline = <T>(promise: Promise<T>, what: string) => Promise<T>
+/**
+ * Waits for a call at most `timeoutMs`, then rejects with `ProviderUnavailableError`; `onExpire`
+ * runs then (e.g. to withdraw a command that was never sent).
+ */
+export type CallDeadline = <T>(promise: Promise<T>, what: string, onExpire?: () => void) => Promise<T>
+
+/** One call that waits, linked in the order calls fall due. */
+interface PendingCall {
+  dueAtMs: number
+  what: string
+  reject: (error: unknown) => void
+  onExpire: (() => void) | undefined
+  previous: PendingCall | null
+  next: PendingCall | null
+  /** Still in the list (not settled, not expired). */
+  waiting: boolean
+}
 
 /** Creates the deadline every call of one provider goes through. */
 export function createCallDeadline(options: CallDeadlineOptions): CallDeadline {
@@ -36,31 +56,73 @@ export function createCallDeadline(options: CallDeadlineOptions): CallDeadline {
     `${options.storeName} did not answer ${what} within ${timeoutMs} ms: the job store is unreachable, retry shortly (${options.timeoutVariable})`,
     options.retryAfterSeconds,
   )
-  return <T>(promise: Promise<T>, what: string) => new Promise<T>((resolve, reject) => {
-    let settled = false
-    const dueAtMs = performance.now() + timeoutMs
-    const expire = () => {
-      if (settled) return
-      settled = true
-      reject(unavailable(what))
-    }
-    let timer = setTimeout(() => {
-      if (performance.now() - dueAtMs >= LATE_TIMER_MS) timer = setTimeout(expire, 0)
-      else expire()
-    }, timeoutMs)
-    const finish = () => {
-      settled = true
+  let oldest: PendingCall | null = null
+  let newest: PendingCall | null = null
+  let timer: ReturnType<typeof setTimeout> | null = null
+  /** When the armed timer is due (the oldest call's due time when it was armed). */
+  let timerDueAtMs = 0
+
+  function unlink(call: PendingCall): void {
+    call.waiting = false
+    if (call.previous) call.previous.next = call.next
+    else oldest = call.next
+    if (call.next) call.next.previous = call.previous
+    else newest = call.previous
+    call.previous = null
+    call.next = null
+    if (!oldest && timer) {
       clearTimeout(timer)
+      timer = null
     }
+  }
+
+  function arm(delayMs: number): void {
+    timerDueAtMs = performance.now() + delayMs
+    timer = setTimeout(fire, delayMs)
+    timer.unref?.()
+  }
+
+  /** Expires every call due by `nowMs`, then waits for the next one. */
+  function expireDue(nowMs: number): void {
+    while (oldest && oldest.dueAtMs <= nowMs) {
+      const call: PendingCall = oldest
+      unlink(call)
+      call.reject(unavailable(call.what))
+      call.onExpire?.()
+    }
+    if (oldest && !timer) arm(Math.max(0, oldest.dueAtMs - performance.now()))
+  }
+
+  function fire(): void {
+    timer = null
+    const nowMs = performance.now()
+    // Late: let the I/O that piled up while we were busy come in first, then decide for what was due.
+    if (nowMs - timerDueAtMs >= LATE_TIMER_MS) {
+      timer = setTimeout(() => {
+        timer = null
+        expireDue(nowMs)
+      }, 0)
+      timer.unref?.()
+      return
+    }
+    expireDue(nowMs)
+  }
+
+  return <T>(promise: Promise<T>, what: string, onExpire?: () => void) => new Promise<T>((resolve, reject) => {
+    const call: PendingCall = { dueAtMs: performance.now() + timeoutMs, what, reject, onExpire, previous: newest, next: null, waiting: true }
+    if (newest) newest.next = call
+    else oldest = call
+    newest = call
+    if (!timer) arm(timeoutMs)
     promise.then(
       (value) => {
-        if (settled) return
-        finish()
+        if (!call.waiting) return
+        unlink(call)
         resolve(value)
       },
       (error: unknown) => {
-        if (settled) return
-        finish()
+        if (!call.waiting) return
+        unlink(call)
         reject(error)
       },
     )

@@ -108,6 +108,9 @@ export interface RedisConnectionOptions {
 
 type NodeRedisClient = ReturnType<typeof import('redis').createClient>
 
+/** Why a command past its deadline is withdrawn from the client's queue (one reason for all). */
+const WITHDRAWN = new Error('The command waited past its deadline without being sent')
+
 /** Longest pause between reconnect attempts after boot. */
 const MAX_RECONNECT_DELAY_MS = 2_000
 
@@ -131,7 +134,10 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
         // At boot one failure is final (a clear error); afterwards reconnect with a short backoff.
         reconnectStrategy: (retries: number, cause: Error) => (booted ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
       },
-      commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
+      // No timeout of the client's own: it would arm an `AbortSignal.timeout` per command (a timer,
+      // and a DOMException when it fires, answered or not). Our deadline below bounds each command
+      // and withdraws one that still waits to be written (`abortSignal`), which is all that timeout did.
+      commandOptions: { timeout: 0 },
       commandsQueueMaxLength: maxPending,
     })
     client.on('error', (error: unknown) => {
@@ -201,9 +207,10 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
 
   const shas = new Map<string, string>()
-  // node-redis's own command timeout only covers the wait to be written: once a command is on the
-  // socket it waits for its reply for ever (a Redis that is paused, or a network that drops
-  // packets without a reset). So every command waits at most `commandTimeoutMs` for its reply.
+  // node-redis's own command timeout would only cover the wait to be written: once a command is on
+  // the socket it waits for its reply for ever (a Redis that is paused, or a network that drops
+  // packets without a reset). So every command waits at most `commandTimeoutMs` for its reply,
+  // and one still unwritten then is withdrawn (`sendWithin`).
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
   const deadline = createCallDeadline({
     provider: 'redis',
@@ -214,7 +221,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
-  const send = <T>(args: string[]) => (downBecause !== null && !commands.isReady && !subscriber.isReady ? Promise.reject(downBecause) : commands.sendCommand(args) as Promise<T>).catch((error: unknown) => {
+  const send = <T>(args: string[], abortSignal: AbortSignal) => (downBecause !== null && !commands.isReady && !subscriber.isReady ? Promise.reject(downBecause) : commands.sendCommand(args, { abortSignal }) as Promise<T>).catch((error: unknown) => {
     if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
     if ((error as Error)?.message === 'The queue is full') {
       throw new RedisUnavailableError(new Error(`${maxPending} commands already wait for its reply (maxPendingCommands): it is slow or paused`, { cause: error }))
@@ -222,12 +229,22 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     throw new RedisUnavailableError(error)
   })
   const describeCommand = (args: string[]) => args[0] === 'EVALSHA' || args[0] === 'EVAL' ? 'a script call' : args[0] ?? 'a command'
-  const command = <T>(args: string[]) => deadline(send<T>(args), describeCommand(args))
+  /**
+   * Sends a command under the deadline. One that is still unwritten when the deadline passes (the
+   * connection is down, it waits in the client's offline queue) is withdrawn, so it never runs
+   * after its caller was told 503; one already written may still run (Redis has it).
+   */
+  const sendWithin = <T>(args: string[]) => {
+    const withdraw = new AbortController()
+    const sent = send<T>(args, withdraw.signal)
+    return { sent, reply: deadline(sent, describeCommand(args), () => withdraw.abort(WITHDRAWN)) }
+  }
+  const command = <T>(args: string[]) => sendWithin<T>(args).reply
   /** As `command`; a reply that comes after the deadline gave up goes to `onLate`. */
   const commandWithLateReply = async <T>(args: string[], onLate: (reply: T) => void) => {
-    const sent = send<T>(args)
+    const { sent, reply } = sendWithin<T>(args)
     try {
-      return await deadline(sent, describeCommand(args))
+      return await reply
     }
     catch (error) {
       // Only the deadline's own error (not a refusal, not a closed connection) leaves the command
