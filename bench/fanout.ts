@@ -45,18 +45,22 @@ interface Measured extends Driven {
 }
 
 /** Waits for every viewer's snapshot and every upstream request, opens the gate, measures. */
-async function drive(system: string, jobs: number, gzip: boolean, viewers: SseViewer[], latencies: number[], pids: number[], setupErrors: number): Promise<Measured> {
+async function drive(system: string, jobs: number, gzip: boolean, viewers: SseViewer[], latencies: number[], pids: number[], setupErrors: number, stampTimes?: number[]): Promise<Measured> {
   await waitUntil(async () => viewers.every(viewer => (viewer.counts.snapshot ?? 0) > 0) && (await upstream.waiting()) >= jobs - setupErrors, 60_000)
-  const result = await measure({ system, jobs, viewers, latencies, pids, setupErrors, loadPids: [upstream.pid], chunkCount: CHUNK_COUNT, timeoutMs: STREAM_SECONDS * 1000 * 6 + 30_000, start: async () => { await upstream.open() } })
+  const result = await measure({ system, jobs, viewers, latencies, stampTimes, pids, setupErrors, loadPids: [upstream.pid], chunkCount: CHUNK_COUNT, timeoutMs: STREAM_SECONDS * 1000 * 6 + 30_000, start: async () => { await upstream.open() } })
   await upstream.closeGate()
   const profiledSince = processStartedAtMs.get(pids[0]!)
   if (profiledSince !== undefined) console.log(`[bench] ${system}, ${jobs} streams: profile span --from=${((result.startedAtMs - profiledSince) / 1000).toFixed(1)} --to=${((result.startedAtMs - profiledSince) / 1000 + result.seconds).toFixed(1)}`)
   return { ...result, gzip }
 }
 
+/** With BENCH_VERBOSE, each latency's stamp is kept too, for the latency by second of the run. */
+const verboseStamps = () => (process.env.BENCH_VERBOSE ? [] as number[] : undefined)
+
 async function runLayer(system: string, app: ServerProcess, jobs: number, gzip: boolean): Promise<Measured> {
   const user = await createUser(app.url)
   const latencies: number[] = []
+  const stampTimes = verboseStamps()
   let setupErrors = 0
   const created = await mapLimit(Array.from({ length: jobs }), SETUP_CONCURRENCY, async () => {
     try {
@@ -68,17 +72,18 @@ async function runLayer(system: string, app: ServerProcess, jobs: number, gzip: 
     }
   })
   const streams = created.flatMap(job => (job ? Array.from({ length: VIEWERS_PER_JOB }, () => job.streamUrl) : []))
-  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, url => user.stream(url, { latencies, gzip }))
-  return await drive(system, jobs, gzip, viewers, latencies, [app.pid], setupErrors)
+  const viewers = await mapLimit(streams, SETUP_CONCURRENCY, url => user.stream(url, { latencies, stampTimes, gzip }))
+  return await drive(system, jobs, gzip, viewers, latencies, [app.pid], setupErrors, stampTimes)
 }
 
 async function runRelay(server: ServerProcess, jobs: number, gzip: boolean): Promise<Measured> {
   const latencies: number[] = []
+  const stampTimes = verboseStamps()
   const started = await fetch(`${server.url}/jobs?count=${jobs}&windowMs=${BATCH_WINDOW_MS}&upstream=${encodeURIComponent(upstream.url)}`, { method: 'POST' })
   const ids = await started.json() as string[]
   const streams = ids.flatMap(id => Array.from({ length: VIEWERS_PER_JOB }, () => `${server.url}/stream/${id}`))
-  const { viewers, setupErrors } = await openViewers(streams, latencies, SETUP_CONCURRENCY, { gzip })
-  return await drive('bare relay', jobs, gzip, viewers, latencies, [server.pid], setupErrors)
+  const { viewers, setupErrors } = await openViewers(streams, latencies, SETUP_CONCURRENCY, { gzip, stampTimes })
+  return await drive('bare relay', jobs, gzip, viewers, latencies, [server.pid], setupErrors, stampTimes)
 }
 
 async function runResumable(server: ServerProcess, redisPid: number, jobs: number): Promise<Measured> {

@@ -47,6 +47,8 @@ export interface DriveOptions {
   jobs: number
   viewers: SseViewer[]
   latencies: number[]
+  /** Each latency's stamp (absolute ms), at the same index: with it, BENCH_VERBOSE prints the latency by second of the run. */
+  stampTimes?: number[]
   /** Processes charged for the work: the servers under test (and their Redis). */
   pids: number[]
   /** Chunks every viewer must receive. */
@@ -71,11 +73,11 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
 }
 
 /** Opens viewers on `urls` (a bounded number at a time); counts the ones that could not connect. */
-export async function openViewers(urls: string[], latencies: number[], concurrency: number, options: { gzip?: boolean } = {}): Promise<{ viewers: SseViewer[], setupErrors: number }> {
+export async function openViewers(urls: string[], latencies: number[], concurrency: number, options: { gzip?: boolean, stampTimes?: number[] } = {}): Promise<{ viewers: SseViewer[], setupErrors: number }> {
   let setupErrors = 0
   const opened = await mapLimit(urls, concurrency, async (url) => {
     try {
-      return await openViewer(url, { latencies, gzip: options.gzip })
+      return await openViewer(url, { latencies, gzip: options.gzip, stampTimes: options.stampTimes })
     }
     catch {
       setupErrors++
@@ -107,6 +109,7 @@ export async function drive(options: DriveOptions): Promise<Measured> {
     const lagMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS).toFixed(1)
     console.log(`[bench] ${options.system} ${options.jobs}: load generator's event-loop lag p50 ${lagMs(loadLoop.percentile(50))} ms, p99 ${lagMs(loadLoop.percentile(99))} ms, max ${lagMs(loadLoop.max)} ms`)
   }
+  if (process.env.BENCH_VERBOSE && options.stampTimes?.length) console.log(`[bench] ${options.system} ${options.jobs}: latency p50/p99 ms by second sent, ${latencyBySecond(latencies, options.stampTimes)}`)
   const cpuByPid = pids.map((pid, index) => cpuSeconds(pid) - cpuBeforeByPid[index]!)
   const cpu = cpuByPid.reduce((sum, value) => sum + value, 0)
   if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: CPU s by process ${cpuByPid.map(value => value.toFixed(2)).join(' + ')}, load generator ${(loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore).toFixed(2)}`)
@@ -125,6 +128,14 @@ export async function drive(options: DriveOptions): Promise<Measured> {
   const textFrames = viewers.reduce((sum, viewer) => sum + viewer.textFrameTimesMs.length, 0)
   for (const viewer of viewers) viewer.close()
   return { system: options.system, jobs: options.jobs, cpuSeconds: cpu, megabytes: bytes / 1e6, wireBytes: bytes, pieces, textFrames, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, lost, duplicated, startedAtMs, seconds, loadCpuSeconds, machineBusy, threads }
+}
+
+/** Latency p50/p99 of the pieces sent in each second of the run (where in the run a tail is made). */
+function latencyBySecond(latencies: number[], stampTimes: number[]): string {
+  const firstMs = stampTimes.reduce((first, stampMs) => Math.min(first, stampMs), Number.POSITIVE_INFINITY)
+  const buckets: number[][] = []
+  for (let index = 0; index < latencies.length; index++) (buckets[Math.floor((stampTimes[index]! - firstMs) / 1000)] ??= []).push(latencies[index]!)
+  return buckets.map((bucket, second) => `${second}: ${Math.round(percentile(bucket, 0.5))}/${Math.round(percentile(bucket, 0.99))}`).join(', ')
 }
 
 /** Server CPU seconds per MB delivered. */

@@ -14,6 +14,8 @@ export interface ViewerOptions {
   gzip?: boolean
   /** Where latencies (ms) of stamps in live text frames go; shared by all viewers of a run. */
   latencies?: number[]
+  /** With `latencies`: each latency's stamp (its send time, absolute ms), at the same index (BENCH_VERBOSE). */
+  stampTimes?: number[]
   /** Keep frame texts (for comparisons in small runs). */
   keepFrames?: boolean
 }
@@ -94,6 +96,7 @@ export function openViewer(url: string, options: ViewerOptions = {}): Promise<Ss
           if (stampMs <= lastStampMs) viewer.repeatedStamps++
           lastStampMs = stampMs
           options.latencies?.push(nowMs - stampMs)
+          options.stampTimes?.push(stampMs)
         }
       }
 

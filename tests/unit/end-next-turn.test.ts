@@ -72,6 +72,32 @@ describe('the end of a job, one turn after its last text', () => {
   })
 })
 
+describe('nextTurn with many waiters (a burst of jobs ending together)', () => {
+  it('settles them in order, one per event-loop turn, so the loop polls for I/O between two ends', async () => {
+    // A chain of immediates that counts the loop's turns (each link runs one turn after the last).
+    let turn = 0
+    let counting = true
+    const count = () => {
+      turn++
+      if (counting) setImmediate(count)
+    }
+    setImmediate(count)
+    const settledIn: Array<[number, number]> = []
+    await Promise.all(Array.from({ length: 5 }, (_, index) => nextTurn().then(() => settledIn.push([index, turn]))))
+    counting = false
+    expect(settledIn.map(([index]) => index)).toEqual([0, 1, 2, 3, 4])
+    const turns = settledIn.map(([, at]) => at)
+    for (let index = 1; index < turns.length; index++) expect(turns[index]).toBeGreaterThan(turns[index - 1]!)
+    // A waiter after the burst is settled again from the start: no queue is left behind.
+    const before = turn
+    counting = true
+    setImmediate(count)
+    await nextTurn()
+    counting = false
+    expect(turn - before).toBeLessThanOrEqual(2)
+  })
+})
+
 /** Waits (microtasks only) until `check` holds. */
 async function untilMicrotasks(check: () => boolean): Promise<void> {
   for (let round = 0; round < 50 && !check(); round++) await new Promise<void>(resolve => process.nextTick(resolve))
