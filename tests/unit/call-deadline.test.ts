@@ -32,7 +32,10 @@ describe('a call deadline', () => {
     const expired: string[] = []
     for (const [index, startMs] of [0, 100, 250].entries()) {
       if (startMs) await vi.advanceTimersByTimeAsync(startMs - [0, 100, 250][index - 1]!)
-      void deadline(new Promise<never>(() => {}), `call ${index}`, () => expired.push(`call ${index}`))
+      void deadline(new Promise<never>(() => {}), `call ${index}`, () => {
+        expired.push(`call ${index}`)
+        return undefined
+      })
         .catch((error: unknown) => outcomes.push(`${index}: ${(error as Error).message}`))
       expect(vi.getTimerCount()).toBe(1)
     }
@@ -71,6 +74,14 @@ describe('a call deadline', () => {
     expect(vi.getTimerCount()).toBe(0)
     await vi.advanceTimersByTimeAsync(5_000)
     expect(onExpire).not.toHaveBeenCalled()
+  })
+
+  it('fails with the error the expiry returns, when it gives one', async () => {
+    const deadline = create()
+    const down = new Error('the connection is down')
+    const waiting = deadline(new Promise<never>(() => {}), 'call', () => down).catch((error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(await waiting).toBe(down)
   })
 
   it('ignores an answer that comes after the deadline', async () => {

@@ -31,17 +31,18 @@ export interface CallDeadlineOptions {
 }
 
 /**
- * Waits for a call at most `timeoutMs`, then rejects with `ProviderUnavailableError`; `onExpire`
- * runs then (e.g. to withdraw a command that was never sent).
+ * Waits for a call at most `timeoutMs`, then rejects with `ProviderUnavailableError`. `onExpire`
+ * runs first (e.g. to withdraw a command that was never sent); an error it returns is the
+ * rejection instead (one that says more, e.g. that the connection is down).
  */
-export type CallDeadline = <T>(promise: Promise<T>, what: string, onExpire?: () => void) => Promise<T>
+export type CallDeadline = <T>(promise: Promise<T>, what: string, onExpire?: () => Error | undefined) => Promise<T>
 
 /** One call that waits, linked in the order calls fall due. */
 interface PendingCall {
   dueAtMs: number
   what: string
   reject: (error: unknown) => void
-  onExpire: (() => void) | undefined
+  onExpire: (() => Error | undefined) | undefined
   previous: PendingCall | null
   next: PendingCall | null
   /** Still in the list (not settled, not expired). */
@@ -87,8 +88,7 @@ export function createCallDeadline(options: CallDeadlineOptions): CallDeadline {
     while (oldest && oldest.dueAtMs <= nowMs) {
       const call: PendingCall = oldest
       unlink(call)
-      call.reject(unavailable(call.what))
-      call.onExpire?.()
+      call.reject(call.onExpire?.() ?? unavailable(call.what))
     }
     if (oldest && !timer) arm(Math.max(0, oldest.dueAtMs - performance.now()))
   }
@@ -108,7 +108,7 @@ export function createCallDeadline(options: CallDeadlineOptions): CallDeadline {
     expireDue(nowMs)
   }
 
-  return <T>(promise: Promise<T>, what: string, onExpire?: () => void) => new Promise<T>((resolve, reject) => {
+  return <T>(promise: Promise<T>, what: string, onExpire?: () => Error | undefined) => new Promise<T>((resolve, reject) => {
     const call: PendingCall = { dueAtMs: performance.now() + timeoutMs, what, reject, onExpire, previous: newest, next: null, waiting: true }
     if (newest) newest.next = call
     else oldest = call

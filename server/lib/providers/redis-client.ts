@@ -232,12 +232,18 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   /**
    * Sends a command under the deadline. One that is still unwritten when the deadline passes (the
    * connection is down, it waits in the client's offline queue) is withdrawn, so it never runs
-   * after its caller was told 503; one already written may still run (Redis has it).
+   * after its caller was told 503, and the 503 says the connection is down; one already written
+   * may still run (Redis has it), and the 503 says Redis did not answer.
    */
   const sendWithin = <T>(args: string[]) => {
     const withdraw = new AbortController()
     const sent = send<T>(args, withdraw.signal)
-    return { sent, reply: deadline(sent, describeCommand(args), () => withdraw.abort(WITHDRAWN)) }
+    const expire = () => {
+      withdraw.abort(WITHDRAWN)
+      if (commands.isReady) return undefined
+      return new RedisUnavailableError(downBecause ?? new Error(`the connection is down: ${describeCommand(args)} waited ${timeoutMs} ms to be sent`))
+    }
+    return { sent, reply: deadline(sent, describeCommand(args), expire) }
   }
   const command = <T>(args: string[]) => sendWithin<T>(args).reply
   /** As `command`; a reply that comes after the deadline gave up goes to `onLate`. */
