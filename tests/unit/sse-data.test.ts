@@ -8,7 +8,7 @@
 import { createParser } from 'eventsource-parser'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createSseDataReader } from '../../server/lib/model/sse-data'
+import { createSseDataReader, SseLineTooLongError } from '../../server/lib/model/sse-data'
 import { splitBytes } from '../support/split-bytes'
 
 const encoder = new TextEncoder()
@@ -56,5 +56,21 @@ describe('SSE data reader', () => {
     const bytes = encoder.encode('data: héllo 😀\r\n\r\ndata: b\n\n')
     const cr = bytes.indexOf(13)
     expect(read([bytes.slice(0, 9), bytes.slice(9, cr + 1), bytes.slice(cr + 1)])).toEqual(['héllo 😀', 'b'])
+  })
+
+  it('refuses a line that grows past the limit without ending, in one piece or across many', () => {
+    const inOne = createSseDataReader(() => {}, 100)
+    expect(() => inOne.feed(encoder.encode(`data: ${'x'.repeat(101)}`))).toThrow(SseLineTooLongError)
+    const data: string[] = []
+    const acrossMany = createSseDataReader(value => data.push(value), 100)
+    acrossMany.feed(encoder.encode('data: ok\n\ndata: '))
+    for (let piece = 0; piece < 9; piece++) acrossMany.feed(encoder.encode('x'.repeat(10)))
+    expect(() => acrossMany.feed(encoder.encode('x'.repeat(10)))).toThrow('a line longer than 100 bytes without ending it')
+    expect(data).toEqual(['ok'])
+    // A line under the limit that ends is read whole.
+    const under = createSseDataReader(value => data.push(value), 100)
+    for (let piece = 0; piece < 9; piece++) under.feed(encoder.encode(piece === 0 ? 'data: ' : 'y'.repeat(10)))
+    under.feed(encoder.encode('\n\n'))
+    expect(data).toEqual(['ok', 'y'.repeat(80)])
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Turns an OpenAI-compatible chat-completions SSE byte stream into `ModelEvent`s.
- * Events are framed from the bytes by sse-data.ts (UTF-8 split across chunks stays intact: only
- * whole lines are decoded); comment lines (`: OPENROUTER PROCESSING`) are ignored.
+ * Events are framed by sse-data.ts (a UTF-8 character split across chunks stays whole: its
+ * decoder holds the first bytes until the rest come); comment lines (`: OPENROUTER PROCESSING`)
+ * are ignored.
  */
 import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'

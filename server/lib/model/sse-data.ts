@@ -1,19 +1,25 @@
 /**
- * The `data` of each event in an SSE byte stream, read straight from the bytes: lines are found
- * by byte (a line break never occurs inside a UTF-8 sequence) and only `data:` values are decoded,
- * so a body piece costs one scan and one string per data line. What the model stream needs of the
- * SSE parsing rules (https://html.spec.whatwg.org/multipage/server-sent-events.html): lines end
- * with `\n`, `\r\n` or `\r` (also when a piece ends between `\r` and `\n`); `data:` with or without
- * one space, or a bare `data` line; several data lines joined with `\n`; a blank line ends the
- * event; comments and other fields are ignored; one leading BOM is dropped.
+ * The `data` of each event in an SSE byte stream. The bytes are decoded as they come (a
+ * `StringDecoder` keeps a character cut between two pieces whole) and lines are found in the text
+ * — the same work a bare relay does, string search included, so a body piece costs one decode and
+ * one string per data line. What the model stream needs of the SSE parsing rules
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html): lines end with `\n`, `\r\n` or
+ * `\r` (also when a piece ends between `\r` and `\n`); `data:` with or without one space, or a
+ * bare `data` line; several data lines joined with `\n`; a blank line ends the event; comments and
+ * other fields are ignored; one leading BOM is dropped.
  */
+import { StringDecoder } from 'node:string_decoder'
 
-const LF = 0x0A
-const CR = 0x0D
-const SPACE = 0x20
-const COLON = 0x3A
+const LF = 10
+const CR = 13
+const SPACE = 32
+const COLON = 58
+const BOM = 0xFEFF
 
-/** Longest line kept while waiting for its end (a chunk is a few KB; this only stops an endless line eating memory). */
+/**
+ * Longest line kept while waiting for its end (a chunk is a few KB; this only stops an endless
+ * line eating memory). Counted in UTF-16 units of the decoded line, each at least one byte.
+ */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024
 
 /** Thrown by `feed` when a line grows past `MAX_LINE_BYTES` without ending. */
@@ -31,27 +37,24 @@ export interface SseDataReader {
   end(): void
 }
 
-function isDataField(bytes: Buffer, start: number, end: number): boolean {
-  return end - start >= 4 && bytes[start] === 0x64 && bytes[start + 1] === 0x61 && bytes[start + 2] === 0x74 && bytes[start + 3] === 0x61
-    && (end - start === 4 || bytes[start + 4] === COLON)
+/** Whether `text[start, end)` is a `data` field (`data`, or `data:` and a value). */
+function isDataField(text: string, start: number, end: number): boolean {
+  return end - start >= 4 && text.startsWith('data', start) && (end - start === 4 || text.charCodeAt(start + 4) === COLON)
 }
 
 /** Creates a reader for one body. */
 export function createSseDataReader(onData: (data: string) => void, maxLineBytes = MAX_LINE_BYTES): SseDataReader {
-  /** Pieces of a line that has not ended yet (kept apart, joined once its end comes). */
-  let partial: Buffer[] = []
-  let partialBytes = 0
+  const decoder = new StringDecoder('utf8')
+  /** The decoded start of a line that has not ended yet. */
+  let partial = ''
   /** The data lines of the event so far (null: none yet, so a blank line dispatches nothing). */
   let data: string | null = null
   /** The last piece ended with `\r`: a `\n` first in the next one belongs to that line end. */
   let skipLineFeed = false
-  let firstLine = true
+  /** Text came already (a BOM counts only before it). */
+  let started = false
 
-  function line(bytes: Buffer, start: number, end: number): void {
-    if (firstLine) {
-      firstLine = false
-      if (end - start >= 3 && bytes[start] === 0xEF && bytes[start + 1] === 0xBB && bytes[start + 2] === 0xBF) start += 3
-    }
+  function line(text: string, start: number, end: number): void {
     if (start === end) {
       if (data === null) return
       const event = data
@@ -59,78 +62,76 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
       onData(event)
       return
     }
-    if (!isDataField(bytes, start, end)) return
+    if (!isDataField(text, start, end)) return
     let valueStart = start + 5
-    if (valueStart < end && bytes[valueStart] === SPACE) valueStart++
-    const value = valueStart >= end ? '' : bytes.toString('utf8', valueStart, end)
+    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+    const value = valueStart >= end ? '' : text.slice(valueStart, end)
     data = data === null ? value : `${data}\n${value}`
   }
 
-  /** Splits `bytes` into lines; returns where the unfinished last line starts (`bytes.length`: none). */
-  function lines(bytes: Buffer): number {
-    const length = bytes.length
+  /** Reads the lines of `text`; what follows the last line end is kept as the partial line. */
+  function lines(text: string): void {
+    const length = text.length
     let position = 0
-    let lineFeed = bytes.indexOf(LF)
-    let carriageReturn = bytes.indexOf(CR)
+    let lineFeed = text.indexOf('\n')
+    let carriageReturn = text.indexOf('\r')
     for (;;) {
       let lineEnd: number
       let next: number
       if (carriageReturn === -1 || (lineFeed !== -1 && lineFeed < carriageReturn)) {
-        if (lineFeed === -1) return position
+        if (lineFeed === -1) break
         lineEnd = lineFeed
         next = lineFeed + 1
       }
       else {
         lineEnd = carriageReturn
-        if (carriageReturn + 1 < length) next = bytes[carriageReturn + 1] === LF ? carriageReturn + 2 : carriageReturn + 1
+        if (carriageReturn + 1 < length) next = text.charCodeAt(carriageReturn + 1) === LF ? carriageReturn + 2 : carriageReturn + 1
         else {
           next = length
           skipLineFeed = true
         }
       }
-      line(bytes, position, lineEnd)
+      line(text, position, lineEnd)
       position = next
-      if (lineFeed !== -1 && lineFeed < position) lineFeed = bytes.indexOf(LF, position)
-      if (carriageReturn !== -1 && carriageReturn < position) carriageReturn = bytes.indexOf(CR, position)
+      if (lineFeed !== -1 && lineFeed < position) lineFeed = text.indexOf('\n', position)
+      if (carriageReturn !== -1 && carriageReturn < position) carriageReturn = text.indexOf('\r', position)
     }
+    if (position < length) keep(position === 0 ? text : text.slice(position))
+  }
+
+  function keep(text: string): void {
+    if (text.length > maxLineBytes) throw new SseLineTooLongError(maxLineBytes)
+    partial = text
   }
 
   return {
-    feed(input) {
-      let bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
-      if (bytes.length === 0) return
-      if (skipLineFeed) {
-        skipLineFeed = false
-        if (bytes[0] === LF) bytes = bytes.subarray(1)
+    feed(bytes) {
+      let text = decoder.write(bytes as Buffer)
+      if (text.length === 0) return
+      if (!started) {
+        started = true
+        if (text.charCodeAt(0) === BOM) text = text.slice(1)
       }
-      if (partialBytes > 0) {
-        // No line end in this piece either: keep it apart (joining every piece would be quadratic).
-        if (bytes.indexOf(LF) === -1 && bytes.indexOf(CR) === -1) {
-          partial.push(bytes)
-          partialBytes += bytes.length
-          if (partialBytes > maxLineBytes) throw new SseLineTooLongError(maxLineBytes)
+      if (skipLineFeed && text.length > 0) {
+        skipLineFeed = false
+        if (text.charCodeAt(0) === LF) text = text.slice(1)
+      }
+      if (partial.length > 0) {
+        // No line end in this piece either: keep adding (a rope: joining is not a copy per piece).
+        if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+          keep(partial + text)
           return
         }
-        partial.push(bytes)
-        bytes = Buffer.concat(partial, partialBytes + bytes.length)
-        partial = []
-        partialBytes = 0
+        text = partial + text
+        partial = ''
       }
-      const rest = lines(bytes)
-      if (rest < bytes.length) {
-        // Copied: the caller may reuse its buffer (a line split across pieces is rare anyway).
-        partialBytes = bytes.length - rest
-        if (partialBytes > maxLineBytes) throw new SseLineTooLongError(maxLineBytes)
-        partial.push(Buffer.from(bytes.subarray(rest)))
-      }
+      lines(text)
     },
     end() {
-      if (partialBytes > 0) {
-        const bytes = Buffer.concat(partial, partialBytes)
-        partial = []
-        partialBytes = 0
-        line(bytes, 0, bytes.length)
-      }
+      // A character the body cut off at its very end comes out as U+FFFD, as any decoder does.
+      const rest = partial + decoder.end()
+      partial = ''
+      if (rest.length > 0) line(rest, 0, rest.length)
       if (data !== null) {
         const event = data
         data = null
