@@ -5,7 +5,7 @@
  * ending together never hold back the text other streams have received (bench/notes/fanout.md).
  */
 import { describe, expect, it } from 'vitest'
-import { nextTurn } from '../../server/lib/next-turn'
+import { nextTurn, WAITERS_PER_TURN } from '../../server/lib/next-turn'
 import type { RunContext } from '../../server/lib/run-context'
 import { createRecordingSink, createTestEngine } from '../support/engine-harness'
 
@@ -73,7 +73,7 @@ describe('the end of a job, one turn after its last text', () => {
 })
 
 describe('nextTurn with many waiters (a burst of jobs ending together)', () => {
-  it('settles them in order, one per event-loop turn, so the loop polls for I/O between two ends', async () => {
+  it('settles them in order, a few per event-loop turn, so the loop polls for I/O between two groups', async () => {
     // A chain of immediates that counts the loop's turns (each link runs one turn after the last).
     let turn = 0
     let counting = true
@@ -83,10 +83,14 @@ describe('nextTurn with many waiters (a burst of jobs ending together)', () => {
     }
     setImmediate(count)
     const settledIn: Array<[number, number]> = []
-    await Promise.all(Array.from({ length: 5 }, (_, index) => nextTurn().then(() => settledIn.push([index, turn]))))
+    const waiters = 3 * WAITERS_PER_TURN + 2
+    await Promise.all(Array.from({ length: waiters }, (_, index) => nextTurn().then(() => settledIn.push([index, turn]))))
     counting = false
-    expect(settledIn.map(([index]) => index)).toEqual([0, 1, 2, 3, 4])
-    const turns = settledIn.map(([, at]) => at)
+    expect(settledIn.map(([index]) => index)).toEqual(Array.from({ length: waiters }, (_, index) => index))
+    const perTurn = new Map<number, number>()
+    for (const [, at] of settledIn) perTurn.set(at, (perTurn.get(at) ?? 0) + 1)
+    expect([...perTurn.values()]).toEqual([WAITERS_PER_TURN, WAITERS_PER_TURN, WAITERS_PER_TURN, 2])
+    const turns = [...perTurn.keys()]
     for (let index = 1; index < turns.length; index++) expect(turns[index]).toBeGreaterThan(turns[index - 1]!)
     // A waiter after the burst is settled again from the start: no queue is left behind.
     const before = turn
