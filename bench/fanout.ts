@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import type { ServerProcess } from './lib/app.ts'
 import { appNodeArgs, startApp, startServerProcess, UNLIMITED_ENV } from './lib/app.ts'
 import type { Measured as Driven } from './lib/fanout-drive.ts'
-import { drive as measure, openViewers, waitUntil } from './lib/fanout-drive.ts'
+import { drive as measure, openViewers, verboseStampTimes, waitUntil } from './lib/fanout-drive.ts'
 import { startRedis } from './lib/redis.ts'
 import { fullScale, report } from './lib/result.ts'
 import type { SseViewer } from './lib/sse-viewer.ts'
@@ -54,13 +54,10 @@ async function drive(system: string, jobs: number, gzip: boolean, viewers: SseVi
   return { ...result, gzip }
 }
 
-/** With BENCH_VERBOSE, each latency's stamp is kept too, for the latency by second of the run. */
-const verboseStamps = () => (process.env.BENCH_VERBOSE ? [] as number[] : undefined)
-
 async function runLayer(system: string, app: ServerProcess, jobs: number, gzip: boolean): Promise<Measured> {
   const user = await createUser(app.url)
   const latencies: number[] = []
-  const stampTimes = verboseStamps()
+  const stampTimes = verboseStampTimes()
   let setupErrors = 0
   const created = await mapLimit(Array.from({ length: jobs }), SETUP_CONCURRENCY, async () => {
     try {
@@ -78,7 +75,7 @@ async function runLayer(system: string, app: ServerProcess, jobs: number, gzip: 
 
 async function runRelay(server: ServerProcess, jobs: number, gzip: boolean): Promise<Measured> {
   const latencies: number[] = []
-  const stampTimes = verboseStamps()
+  const stampTimes = verboseStampTimes()
   const started = await fetch(`${server.url}/jobs?count=${jobs}&windowMs=${BATCH_WINDOW_MS}&upstream=${encodeURIComponent(upstream.url)}`, { method: 'POST' })
   const ids = await started.json() as string[]
   const streams = ids.flatMap(id => Array.from({ length: VIEWERS_PER_JOB }, () => `${server.url}/stream/${id}`))

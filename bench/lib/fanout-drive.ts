@@ -47,7 +47,7 @@ export interface DriveOptions {
   jobs: number
   viewers: SseViewer[]
   latencies: number[]
-  /** Each latency's stamp (absolute ms), at the same index: with it, BENCH_VERBOSE prints the latency by second of the run. */
+  /** Each latency's stamp (absolute ms), at the same index (`verboseStampTimes`): with it, the latency by second of the run is printed. */
   stampTimes?: number[]
   /** Processes charged for the work: the servers under test (and their Redis). */
   pids: number[]
@@ -65,6 +65,9 @@ export interface DriveOptions {
 
 /** The load generator's event-loop sampling interval (its lag is what a sample came later than this). */
 const LOOP_RESOLUTION_MS = 5
+
+/** With BENCH_VERBOSE, where a run keeps each latency's stamp (for the latency by second of the run); otherwise nothing is kept. */
+export const verboseStampTimes = () => (process.env.BENCH_VERBOSE ? [] as number[] : undefined)
 
 /** Polls `condition` every 20 ms until it holds or `timeoutMs` passed (setup only, never measured). */
 export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -109,7 +112,7 @@ export async function drive(options: DriveOptions): Promise<Measured> {
     const lagMs = (nanoseconds: number) => Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS).toFixed(1)
     console.log(`[bench] ${options.system} ${options.jobs}: load generator's event-loop lag p50 ${lagMs(loadLoop.percentile(50))} ms, p99 ${lagMs(loadLoop.percentile(99))} ms, max ${lagMs(loadLoop.max)} ms`)
   }
-  if (process.env.BENCH_VERBOSE && options.stampTimes?.length) console.log(`[bench] ${options.system} ${options.jobs}: latency p50/p99 ms by second sent, ${latencyBySecond(latencies, options.stampTimes)}`)
+  if (options.stampTimes?.length) console.log(`[bench] ${options.system} ${options.jobs}: latency p50/p99 ms by second sent, ${latencyBySecond(latencies, options.stampTimes)}`)
   const cpuByPid = pids.map((pid, index) => cpuSeconds(pid) - cpuBeforeByPid[index]!)
   const cpu = cpuByPid.reduce((sum, value) => sum + value, 0)
   if (process.env.BENCH_VERBOSE) console.log(`[bench] ${options.system} ${options.jobs}: CPU s by process ${cpuByPid.map(value => value.toFixed(2)).join(' + ')}, load generator ${(loadPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - loadBefore).toFixed(2)}`)

@@ -38,6 +38,9 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
     if (cut) link.waiting.push(chunk)
     else link.to.write(chunk)
   })
+  const drop = () => {
+    for (const socket of sockets) socket.destroy()
+  }
   const server = createServer((client) => {
     accepted++
     const redis = createConnection(Number(targetPort), hostname)
@@ -74,11 +77,9 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
     get accepted() {
       return accepted
     },
-    drop: () => {
-      for (const socket of sockets) socket.destroy()
-    },
+    drop,
     close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy()
+      drop()
       server.close(() => resolve())
     }),
   }
