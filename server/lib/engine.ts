@@ -45,6 +45,9 @@ import type { ViewerSink } from './viewer'
 /** Jobs one cleanup call asks the provider to delete at most (the pass repeats until done). */
 export const CLEANUP_BATCH_SIZE = 200
 
+/** How long `dispose` waits, once every run is stopped, for their code to return. */
+export const RUN_RETURN_GRACE_MS = 5_000
+
 /** Creates an engine. Call `dispose()` on shutdown. */
 export function createEngine(options: EngineOptions) {
   const { provider, getConfig } = options
@@ -331,7 +334,10 @@ export function createEngine(options: EngineOptions) {
     if (leaving) await settleWithin(leaving, giveUpAt - now())
     await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), giveUpAt - now())
     for (const run of runs.values()) run.persist.close()
-    await Promise.allSettled([...runs.values()].map(run => run.done))
+    // Every run was aborted or handed off. Code that still does not return (an unbounded wait in
+    // app code that ignores its signal) must not hold the shutdown for ever.
+    await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), RUN_RETURN_GRACE_MS)
+    if (runs.size > 0) logger.error('shut down with jobs whose code had not returned after they were stopped', { jobIds: [...runs.keys()], waitedMs: RUN_RETURN_GRACE_MS })
     await options.isolation?.dispose()
     viewers.closeAll()
     notifications.closeAll()

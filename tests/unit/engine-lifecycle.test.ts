@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, InvalidAnswerError, JobNotFoundError } from '../../server/lib/errors'
 import { JobFailure } from '../../server/lib/run-context'
 import type { RunContext } from '../../server/lib/run-context'
+import { z } from 'zod'
+import { RUN_RETURN_GRACE_MS } from '../../server/lib/engine'
+import { silentLogger } from '../../server/lib/logger'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { defineTool } from '../../server/utils/define-tool'
 import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
 
 async function slowText(context: RunContext) {
   for (let index = 0; index < 50; index++) {
@@ -123,6 +130,35 @@ describe('engine lifecycle', () => {
     await vi.advanceTimersByTimeAsync(2_000)
     await engine.createJob('u3', { request: chatRequest })
     await engine.dispose()
+  })
+
+  it('a chat tool whose needsApproval never answers: abort ends the job and releases the run', async () => {
+    const tool = defineTool({ name: 'lookup', description: 'Looks up', parameters: z.object({}), needsApproval: () => new Promise<boolean>(() => {}), execute: () => 'ran' })
+    const model = createStepModel([toolStep([{ id: 'c1', name: 'lookup', args: {} }]), textStep('done')])
+    const { engine } = createTestEngine({ model, tools: createToolRegistry([tool]), runners: { chat: runChatJob } })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(100)
+    expect((await engine.abortJob('u1', job.id)).status).toBe('aborted')
+    await vi.advanceTimersByTimeAsync(0)
+    await engine.whenSettled(job.id)
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+  })
+
+  it('shutdown never hangs on a job whose code ignores its abort; it says which', async () => {
+    const errors: Array<{ message: string, fields?: Record<string, unknown> }> = []
+    const logger = { ...silentLogger, error: (message: string, fields?: Record<string, unknown>) => errors.push({ message, fields }) }
+    const leaseMs = 2_000
+    const { engine } = createTestEngine({ runners: { chat: () => new Promise<void>(() => {}) }, logger, config: { lease: { durationMs: leaseMs, heartbeatMs: 500 } } })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(0)
+    let disposed = false
+    void engine.dispose().then(() => { disposed = true })
+    // The pending writes get one lease period, then the code its grace.
+    await vi.advanceTimersByTimeAsync(leaseMs + RUN_RETURN_GRACE_MS - 1)
+    expect(disposed).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(disposed).toBe(true)
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('had not returned'), fields: expect.objectContaining({ jobIds: [job.id] }) })])
   })
 
   it('fails a job that exceeds its wall-clock limit, keeping partial text', async () => {

@@ -98,6 +98,45 @@ describe('tool approvals', () => {
     expect(asked.state().status).toBe('waiting')
   })
 
+  it('a needsApproval that never answers: after the tool\'s time limit it asks (fails closed), and its signal fired', async () => {
+    const execute = vi.fn(() => 'ran')
+    let checkSignal: AbortSignal | undefined
+    const hanging = defineTool({
+      name: 'lookup',
+      description: 'Looks up',
+      parameters: z.object({}),
+      timeoutMs: 2_000,
+      // A permission check against a service that stalls, ignoring its signal.
+      needsApproval: (_args, context) => {
+        checkSignal = context.signal
+        return new Promise<boolean>(() => {})
+      },
+      execute,
+    })
+    const { state, context } = start([hanging], {})
+    await vi.advanceTimersByTimeAsync(1_999)
+    expect(state().status).toBe('running')
+    expect(checkSignal?.aborted).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(checkSignal?.aborted).toBe(true)
+    expect(state().status).toBe('waiting')
+    expect(state().toolCalls[0]).toMatchObject({ id: 'd1', status: 'waiting-approval' })
+    expect(execute).not.toHaveBeenCalled()
+    // The check's time limit is not left behind (the fake context's approval waits on plain timers).
+    expect(context.timers.size).toBe(0)
+  })
+
+  it('an abort ends a needsApproval that never answers: the loop stops with the job\'s reason, nothing pending', async () => {
+    const hanging = defineTool({ name: 'lookup', description: 'Looks up', parameters: z.object({}), needsApproval: () => new Promise<boolean>(() => {}), execute: () => 'ran' })
+    const { running, abort, context, pendingRequestIds } = start([hanging], {})
+    const outcome = running.then(() => 'finished', (error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(100)
+    abort('stop')
+    expect(await outcome).toMatchObject({ name: 'JobAbortedError', message: 'stop' })
+    expect(context.timers.size).toBe(0)
+    expect(pendingRequestIds()).toHaveLength(0)
+  })
+
   it('reads the answer forms the input route may pass', () => {
     expect(parseApprovalAnswer('approve')).toEqual({ approved: true })
     expect(parseApprovalAnswer(' Deny ')).toEqual({ approved: false })

@@ -65,7 +65,8 @@ export function toolMessageContent(outcome: ToolCallOutcome): string {
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
 async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }): Promise<ToolResultJson> {
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
-  if (await callNeedsApproval(tool, parsed.args, { ...toolContext, signal: context.signal })) {
+  const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
+  if (await callNeedsApproval(tool, parsed.args, toolContext, { jobSignal: context.signal, timeoutMs, timers: context.timers })) {
     const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: parsed.args, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
@@ -75,7 +76,6 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   if (confirming) await confirming
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
-  const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
   const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs })
   const outcome = await runWithDeadline(async (signal) => {
     try {

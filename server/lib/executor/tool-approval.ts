@@ -6,6 +6,8 @@ import { cutText } from '../../../shared/cut-text'
 import { InvalidAnswerError } from '../errors'
 import type { RunContext } from '../run-context'
 import type { ToolContext, ToolDefinition } from '../tools/types'
+import type { DeadlineOptions } from './run-with-deadline'
+import { runWithDeadline } from './run-with-deadline'
 
 /** A normalised approval answer. */
 export interface ApprovalDecision {
@@ -39,17 +41,18 @@ export function parseApprovalAnswer(answer: unknown): ApprovalDecision {
   throw new InvalidAnswerError('A tool approval takes "approve" or "deny", a boolean, or { approved: boolean, reason?: string }')
 }
 
-/** True when this call must be approved first. A `needsApproval` that throws counts as yes. */
-export async function callNeedsApproval(tool: ToolDefinition, args: unknown, toolContext: ToolContext): Promise<boolean> {
+/**
+ * True when this call must be approved first. The check is app code, so it runs like `execute`:
+ * within the tool's time limit and ended by the job's abort, even if it ignores its signal. A
+ * check that throws or does not answer in time counts as yes (failing closed: a broken or hanging
+ * check must not let a sensitive call run unasked); an abort rejects with the job's reason.
+ */
+export async function callNeedsApproval(tool: ToolDefinition, args: unknown, toolContext: Omit<ToolContext, 'signal'>, deadline: DeadlineOptions): Promise<boolean> {
   const { needsApproval } = tool
   if (typeof needsApproval !== 'function') return Boolean(needsApproval)
-  try {
-    return Boolean(await needsApproval(args, toolContext))
-  }
-  catch {
-    // Failing closed: a broken check must not let a sensitive call run unasked.
-    return true
-  }
+  const outcome = await runWithDeadline(async signal => Boolean(await needsApproval(args, { ...toolContext, signal })), deadline)
+  if (outcome.kind === 'aborted') throw outcome.reason
+  return outcome.kind === 'completed' ? outcome.value : true
 }
 
 /** Asks the human; resolves with the decision. Rejects only when the job ends meanwhile. */
