@@ -191,6 +191,8 @@ export function createViewerHub(options: ViewerHubOptions) {
         if (viewer.closed) return
         sendCatchUp(sink, catchUpFrames(fresh, written ?? null))
         markReady(viewer, Math.max(viewer.cursor, fresh.state.seq))
+        // The job ended while the store was read: its `job-end` was in the catch-up.
+        if (isTerminalStatus(fresh.state.status)) closeViewer(viewer)
       }, () => closeViewer(viewer))
     }
     return track(viewer, record.id, remove)

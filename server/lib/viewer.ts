@@ -68,7 +68,11 @@ export function deliver(viewer: Viewer, event: JobEvent, frame?: ViewerFrame): v
     viewer.backlog.push(event)
     return
   }
-  if (event.seq <= viewer.cursor) return
+  if (event.seq <= viewer.cursor) {
+    // A catch-up already sent it; the stream still ends with it (nothing comes after a `job-end`).
+    if (event.type === 'job-end') closeViewer(viewer)
+    return
+  }
   viewer.cursor = event.seq
   viewer.sink.send(frame ?? eventFrame(event))
   if (event.type === 'job-end') closeViewer(viewer)
