@@ -6,7 +6,7 @@
  */
 import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
-import { rateArgs, takeHit } from './rates'
+import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs } from './activeCount'
 import { findJob, jobRecordValidator, nextChangedAt, readJobRecord, toJobRecord } from './model'
@@ -41,13 +41,15 @@ export const create = serverMutation({
      * by creations racing at the same moment. Without it, counted here (a few documents).
      */
     activeNow: v.optional(v.number()),
-    /** Count a hit of this rate window for a job really created; refuse when it is full. */
+    /** Count a hit of this rate window for a job really created; refuse when it is full (servers of an earlier version). */
     rate: v.optional(v.object(rateArgs)),
+    /** Count a hit of every one of these windows for a job really created; refuse, counting none, when one is full. */
+    rates: v.optional(v.array(v.object(rateArgs))),
   },
   returns: v.union(
     v.object({ record: jobRecordValidator, created: v.boolean() }),
     v.object({ refused: v.union(v.literal('user'), v.literal('global')), limit: v.number() }),
-    v.object({ refused: v.literal('rate'), retryAfterMs: v.number() }),
+    v.object({ refused: v.literal('rate'), retryAfterMs: v.number(), key: v.optional(v.string()) }),
   ),
   handler: async (ctx, args) => {
     const { idempotencyKey, userId } = args
@@ -63,17 +65,19 @@ export const create = serverMutation({
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, requestJson, ...fields } = args
+    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, rates, requestJson, ...fields } = args
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
     // Counted only as far as the limit: reaching it is all the decision needs.
     if (maxActivePerUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, maxActivePerUser) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
     if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
-    if (rate) {
-      const decision = await takeHit(ctx.db, rate)
-      if (!decision.ok) return { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs }
+    const windows = [...(rate ? [rate] : []), ...(rates ?? [])]
+    for (const window of windows) {
+      const decision = await rateRoom(ctx.db, window)
+      if (!decision.ok) return { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs, key: window.key }
     }
+    for (const window of windows) await addHit(ctx.db, window.key)
     const id = await ctx.db.insert('jobs', {
       ...fields,
       status: 'queued',

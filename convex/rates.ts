@@ -41,10 +41,11 @@ function assertRateWindow(key: string, limit: number, windowMs: number): void {
 export const rateArgs = { key: v.string(), limit: v.number(), windowMs: v.number() }
 
 /**
- * Counts a hit of `key` unless `limit` hits fall in the last `windowMs`; else says when a slot
- * frees. Throws `InvalidRate` (nothing counted) for a limit or window that counts nothing sensible.
+ * Whether `key` has room for a hit: `limit` hits in the last `windowMs` fill it, and then it says
+ * when a slot frees. Also drops hits that left the window. Throws `InvalidRate` (nothing counted)
+ * for a limit or window that counts nothing sensible.
  */
-export async function takeHit(db: DatabaseWriter, { key, limit: given, windowMs }: { key: string, limit: number, windowMs: number }) {
+export async function rateRoom(db: DatabaseWriter, { key, limit: given, windowMs }: { key: string, limit: number, windowMs: number }) {
   assertRateWindow(key, given, windowMs)
   const limit = Math.ceil(given)
   const now = Date.now()
@@ -52,8 +53,19 @@ export async function takeHit(db: DatabaseWriter, { key, limit: given, windowMs 
   for (const hit of stale) await db.delete(hit._id)
   const hits = await db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).gt('at', now - windowMs)).take(limit)
   if (hits.length >= limit) return { ok: false as const, retryAfterMs: hits[0]!.at + windowMs - now }
-  await db.insert('rateHits', { key, at: now })
   return { ok: true as const }
+}
+
+/** Counts a hit of `key` now. */
+export async function addHit(db: DatabaseWriter, key: string) {
+  await db.insert('rateHits', { key, at: Date.now() })
+}
+
+/** Counts a hit of `key` unless `limit` hits fall in the last `windowMs`; else says when a slot frees. */
+export async function takeHit(db: DatabaseWriter, window: { key: string, limit: number, windowMs: number }) {
+  const decision = await rateRoom(db, window)
+  if (decision.ok) await addHit(db, window.key)
+  return decision
 }
 
 /** `takeHit` for the servers' own rate limits (input answers). */

@@ -73,6 +73,12 @@ export interface CreateJobInput {
    * idempotent retry or a creation refused by a concurrency limit is never counted.
    */
   limitRate?: boolean
+  /**
+   * With `limitRate`, for an anonymous user: the client address, whose window of
+   * `limits.anonymousCreatePerMinute` counts the creation too — in the same step, so it is
+   * never counted for a retry or a refused creation either (http/anonymous-creation.ts).
+   */
+  anonymousAddress?: string
 }
 
 /** A job as clients see it (shared with the client). */

@@ -25,7 +25,7 @@ import { summarize, titleOf } from './job-summary'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
-import type { JobRecord } from './providers/types'
+import type { JobRecord, RateWindow } from './providers/types'
 import { createEngineListing } from './engine-listing'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
@@ -132,6 +132,13 @@ export function createEngine(options: EngineOptions) {
     await limitRate(provider, kind, userId, limits[RATE_LIMITS[kind].setting])
   }
 
+  /** The windows a creation counts in: the user's, and an anonymous user's client address's. */
+  function creationRates(userId: string, anonymousAddress: string | undefined, config: BackgroundJobsConfig): RateWindow[] {
+    const windows = [rateWindow('create', userId, config.limits.createPerMinute)]
+    if (anonymousAddress !== undefined) windows.push(rateWindow('anonymousCreate', anonymousAddress, config.limits.anonymousCreatePerMinute))
+    return windows.filter(window => window !== null)
+  }
+
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
     const config = getConfig()
     assertEnabled(config)
@@ -162,7 +169,7 @@ export function createEngine(options: EngineOptions) {
         maxActivePerUser: maxConcurrentJobsPerUser,
         maxActive: maxConcurrentJobs,
         ...(lease ? { leaseMs: config.lease.durationMs } : {}),
-        ...(input.limitRate ? { rate: rateWindow('create', userId, config.limits.createPerMinute) ?? undefined } : {}),
+        ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config) } : {}),
       })
     }
     catch (error) {
@@ -172,7 +179,8 @@ export function createEngine(options: EngineOptions) {
       }
       if (error instanceof RateRefusedError) {
         useMetrics().increment('jobs_refused_total', { reason: 'rate' })
-        throw rateLimitError('create', config.limits.createPerMinute, error.retryAfterMs)
+        const kind = error.key.startsWith('anonymousCreate:') ? 'anonymousCreate' : 'create'
+        throw rateLimitError(kind, config.limits[RATE_LIMITS[kind].setting], error.retryAfterMs)
       }
       throw error
     }

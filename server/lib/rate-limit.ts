@@ -5,7 +5,7 @@
  * counts in the process with `createSlidingWindows`.
  */
 import { RateLimitError } from './errors'
-import type { JobProvider, RateDecision } from './providers/types'
+import type { JobProvider, RateDecision, RateWindow } from './providers/types'
 
 /** The window every `…PerMinute` limit counts over. */
 export const RATE_WINDOW_MS = 60_000
@@ -35,8 +35,8 @@ export async function limitRate(provider: Pick<JobProvider, 'takeRate'>, kind: R
   if (!decision.ok) throw rateLimitError(kind, limit, decision.retryAfterMs)
 }
 
-/** The window a request of `userId` counts in (`create`'s `rate` option), or null when the limit is off (≤ 0). */
-export function rateWindow(kind: RateLimitKind, userId: string, limit: number): { key: string, limit: number, windowMs: number } | null {
+/** The window a request of `userId` counts in (one of `create`'s `rates`), or null when the limit is off (≤ 0). */
+export function rateWindow(kind: RateLimitKind, userId: string, limit: number): RateWindow | null {
   return limit > 0 ? { key: `${kind}:${userId}`, limit, windowMs: RATE_WINDOW_MS } : null
 }
 
@@ -68,22 +68,38 @@ export function createSlidingWindows(now: () => number = Date.now) {
     }
   }
 
+  /** The stamps of `key` still in its window (stamps from the future, the clock went back since, dropped). */
+  function current(key: string, windowMs: number, at: number): number[] {
+    // Kept, stamps from the future would hold the key refused for as long as the clock went back, not for at most one window.
+    return (windows.get(key)?.stamps ?? []).filter(stamp => stamp > at - windowMs && stamp <= at)
+  }
+
+  /** The time until a slot of the window frees, or -1 when it has room (the stamps are kept trimmed). */
+  function waitFor(window: RateWindow, at: number): number {
+    const stamps = current(window.key, window.windowMs, at)
+    windows.set(window.key, { stamps, windowMs: window.windowMs })
+    return stamps.length >= window.limit ? stamps[stamps.length - window.limit]! + window.windowMs - at : -1
+  }
+
+  /** Counts a hit in every window, or none when one is full: then the first full one and its wait. */
+  function takeAll(rates: readonly RateWindow[]): { key: string, retryAfterMs: number } | null {
+    const at = now()
+    sweep(at)
+    for (const window of rates) {
+      const wait = waitFor(window, at)
+      if (wait >= 0) return { key: window.key, retryAfterMs: wait }
+    }
+    for (const window of rates) windows.get(window.key)!.stamps.push(at)
+    return null
+  }
+
   return {
     /** Counts a hit of `key`, or refuses with the time until a slot frees. */
     take(key: string, limit: number, windowMs: number): RateDecision {
-      const at = now()
-      sweep(at)
-      // Stamps from the future (the clock went back since) are dropped: kept, they would hold the
-      // key refused for as long as the clock went back, not for at most one window.
-      const stamps = (windows.get(key)?.stamps ?? []).filter(stamp => stamp > at - windowMs && stamp <= at)
-      if (stamps.length >= limit) {
-        windows.set(key, { stamps, windowMs })
-        return { ok: false, retryAfterMs: stamps[stamps.length - limit]! + windowMs - at }
-      }
-      stamps.push(at)
-      windows.set(key, { stamps, windowMs })
-      return { ok: true }
+      const refused = takeAll([{ key, limit, windowMs }])
+      return refused ? { ok: false, retryAfterMs: refused.retryAfterMs } : { ok: true }
     },
+    takeAll,
     /** Keys currently tracked (tests). */
     get size() {
       return windows.size

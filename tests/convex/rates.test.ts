@@ -41,7 +41,7 @@ describe('convex rate windows that count nothing sensible', () => {
     expect((error as Error).message).toMatch(message)
     // The same through a creation's rate, which stores no job.
     const job = newJob()
-    await expect(provider.create(job, { rate: { key: 'create:alice', limit, windowMs } })).rejects.toBeInstanceOf(ConvexInvalidRateError)
+    await expect(provider.create(job, { rates: [{ key: 'create:alice', limit, windowMs }] })).rejects.toBeInstanceOf(ConvexInvalidRateError)
     expect(await provider.get(job.id)).toBeNull()
     expect(await backend.run(async ctx => (await ctx.db.query('rateHits').collect()).length)).toBe(0)
   })

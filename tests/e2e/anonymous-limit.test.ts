@@ -1,8 +1,8 @@
 /**
  * `limits.anonymousCreatePerMinute` over real HTTP, behind one trusted proxy: a client that never
  * keeps its cookie (a new anonymous user every request) is held back by its address, on
- * `POST /api/jobs` and on a new turn of the AI SDK route alike; a request refused as invalid does
- * not count; what the client writes into `X-Forwarded-For` itself does not move it to another window.
+ * `POST /api/jobs` and on a new turn of the AI SDK route alike; a request refused as invalid, or a
+ * retry that gets its job back, does not count; what the client writes into `X-Forwarded-For` itself does not move it to another window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
@@ -24,14 +24,15 @@ afterAll(async () => {
 })
 
 /** A cookieless POST, as if through one proxy that appended `forwardedFor`'s last entry. */
-async function post(path: string, body: unknown, forwardedFor: string) {
+async function post(path: string, body: unknown, forwardedFor: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${app.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor, ...headers },
     body: JSON.stringify(body),
   })
   const text = await response.text()
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), text }
+  const cookie = (response.headers.getSetCookie().find(line => line.startsWith('bgjobs_uid=')) ?? '').split(';')[0]!
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), text, cookie }
 }
 
 const chat = (content: string) => ({ messages: [{ role: 'user', content }] })
@@ -51,6 +52,19 @@ describe('anonymous job creations per client address', () => {
     expect(sdk.text).toContain('limits.anonymousCreatePerMinute')
     expect((await post('/api/jobs', chat('other'), '198.51.100.8')).status).toBe(202)
     expect((await post('/api/jobs/chat', sdkTurn('other sdk'), '198.51.100.8')).status).toBe(200)
+  })
+
+  it('a retried post (same cookie, same Idempotency-Key) gets its job back and does not count again', async () => {
+    const first = await post('/api/jobs', chat('retried'), '198.51.100.30', { 'idempotency-key': 'post-1' })
+    expect(first.status).toBe(202)
+    const again = { 'idempotency-key': 'post-1', 'cookie': first.cookie }
+    for (let index = 0; index < 4; index++) {
+      const retry = await post('/api/jobs', chat('retried'), '198.51.100.30', again)
+      expect(retry.status).toBe(200)
+      expect(JSON.parse(retry.text).id).toBe(JSON.parse(first.text).id)
+    }
+    for (let index = 0; index < 2; index++) expect((await post('/api/jobs', chat(`more ${index}`), '198.51.100.30')).status).toBe(202)
+    expect((await post('/api/jobs', chat('one too many'), '198.51.100.30')).status).toBe(429)
   })
 
   it('a request refused as invalid does not count', async () => {

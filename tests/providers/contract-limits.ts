@@ -39,35 +39,54 @@ export function defineLimitContract(scope: ContractScope): void {
     })
   })
 
-  describe('create with a rate window', () => {
+  describe('create with rate windows', () => {
     const rate = { key: 'create:user-a', limit: 2, windowMs: WINDOW_MS }
+    const rates = [rate]
 
     it('counts each job created, refuses over the limit with RateRefusedError and when a slot frees, storing nothing', async () => {
-      await scope.provider.create(newJob(), { rate })
+      await scope.provider.create(newJob(), { rates })
       await scope.advance(10_000)
-      await scope.provider.create(newJob(), { rate })
+      await scope.provider.create(newJob(), { rates })
       await scope.advance(10_000)
-      const refused = await scope.provider.create(newJob(), { rate }).catch((error: unknown) => error)
+      const refused = await scope.provider.create(newJob(), { rates }).catch((error: unknown) => error)
       expect(refused).toBeInstanceOf(RateRefusedError)
-      expect(refused).toMatchObject({ retryAfterMs: 40_000 })
+      expect(refused).toMatchObject({ retryAfterMs: 40_000, key: rate.key })
       expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(2)
       // The same window as `takeRate` with that key.
       expect(await scope.provider.takeRate(rate.key, 2, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 40_000 })
       await scope.advance(40_000)
-      expect((await scope.provider.create(newJob(), { rate })).created).toBe(true)
+      expect((await scope.provider.create(newJob(), { rates })).created).toBe(true)
     })
 
     it('counts no hit for an idempotent retry or a creation an active-job limit refuses', async () => {
-      const first = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { rate })
+      const first = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { rates })
       for (let retry = 0; retry < 3; retry++) {
-        expect(await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { rate })).toMatchObject({ created: false, record: { id: first.record.id } })
+        expect(await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { rates })).toMatchObject({ created: false, record: { id: first.record.id } })
       }
       for (let refused = 0; refused < 3; refused++) {
-        await expect(scope.provider.create(newJob(), { rate, maxActivePerUser: 1 })).rejects.toBeInstanceOf(ActiveLimitError)
+        await expect(scope.provider.create(newJob(), { rates, maxActivePerUser: 1 })).rejects.toBeInstanceOf(ActiveLimitError)
       }
       // One hit so far: one more job fits in the window, then it is full.
-      expect((await scope.provider.create(newJob(), { rate })).created).toBe(true)
-      await expect(scope.provider.create(newJob(), { rate })).rejects.toBeInstanceOf(RateRefusedError)
+      expect((await scope.provider.create(newJob(), { rates })).created).toBe(true)
+      await expect(scope.provider.create(newJob(), { rates })).rejects.toBeInstanceOf(RateRefusedError)
+    })
+
+    it('counts the creation in every window or in none: a full one refuses, naming its key, and the others keep their hits', async () => {
+      const address = { key: 'anonymousCreate:198.51.100.7', limit: 1, windowMs: WINDOW_MS }
+      const both = [rate, address]
+      expect((await scope.provider.create(newJob(), { rates: both })).created).toBe(true)
+      await scope.advance(10_000)
+      for (let refused = 0; refused < 3; refused++) {
+        const error = await scope.provider.create(newJob(), { rates: both }).catch((caught: unknown) => caught)
+        expect(error).toBeInstanceOf(RateRefusedError)
+        expect(error).toMatchObject({ key: address.key, retryAfterMs: 50_000 })
+      }
+      expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(1)
+      // The refusals took nothing from the user's window: it has its second hit left, then is full.
+      expect((await scope.provider.create(newJob(), { rates })).created).toBe(true)
+      expect(await scope.provider.takeRate(rate.key, 2, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 50_000 })
+      const full = await scope.provider.create(newJob(), { rates: [address, rate] }).catch((caught: unknown) => caught)
+      expect(full).toMatchObject({ key: address.key })
     })
   })
 

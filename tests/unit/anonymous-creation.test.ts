@@ -6,11 +6,12 @@
 import type { H3Event } from 'h3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RateLimitError } from '../../server/lib/errors'
-import { limitAnonymousCreation } from '../../server/lib/http/anonymous-creation'
+import { anonymousCreationAddress } from '../../server/lib/http/anonymous-creation'
 import { addressKey, clientAddress } from '../../server/lib/http/client-address'
 import type { JobsRouteContext } from '../../server/lib/http/handler'
 import { routeLogger } from '../../server/lib/http/route-logger'
-import { createTestEngine } from '../support/engine-harness'
+import type { RunContext } from '../../server/lib/run-context'
+import { chatRequest, createTestEngine } from '../support/engine-harness'
 
 // The route helpers import Nitro's runtime, which only exists in a built server.
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
@@ -53,9 +54,17 @@ describe('the address a request counts by', () => {
 describe('limits.anonymousCreatePerMinute', () => {
   afterEach(() => vi.restoreAllMocks())
 
-  function setup(limits: { anonymousCreatePerMinute: number }, trustedProxies = 0) {
-    const { engine, config } = createTestEngine({ config: { limits, trustedProxies }, runners: { chat: async () => {} } })
-    const attempt = (event: H3Event) => limitAnonymousCreation({ event, engine, config, userId: 'anon_x', flags: {} } as unknown as JobsRouteContext)
+  /** A job that runs until it is aborted. */
+  const untilAborted = (context: RunContext) => new Promise<void>((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }))
+
+  function setup(limits: { anonymousCreatePerMinute: number, createPerMinute?: number, maxConcurrentJobsPerUser?: number }, trustedProxies = 0) {
+    const { engine, config } = createTestEngine({ config: { limits, trustedProxies }, runners: { chat: untilAborted } })
+    let users = 0
+    // As the routes create: a new anonymous user each time (a client that drops its cookie) unless named.
+    const attempt = async (event: H3Event, options: { userId?: string, idempotencyKey?: string } = {}) => {
+      const anonymousAddress = anonymousCreationAddress({ event, engine, config, userId: 'anon_x', flags: {} } as unknown as JobsRouteContext)
+      return await engine.createJob(options.userId ?? `anon_${++users}`, { request: chatRequest, limitRate: true, idempotencyKey: options.idempotencyKey ?? null, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) })
+    }
     return { engine, attempt }
   }
 
@@ -86,6 +95,35 @@ describe('limits.anonymousCreatePerMinute', () => {
     await attempt(requestFrom('10.0.0.2', '198.51.100.7'))
     await attempt(requestFrom('10.0.0.2', '198.51.100.8'))
     await expect(attempt(requestFrom('10.0.0.2', '1.1.1.1, 198.51.100.7'))).rejects.toBeInstanceOf(RateLimitError)
+    await engine.dispose()
+  })
+
+  it('counts only jobs really created: an idempotent retry, or a creation a concurrency or per-user rate limit refuses, takes nothing', async () => {
+    const { engine, attempt } = setup({ anonymousCreatePerMinute: 2, createPerMinute: 1, maxConcurrentJobsPerUser: 1 })
+    const client = requestFrom('198.51.100.7')
+    const first = await attempt(client, { userId: 'anon_a', idempotencyKey: 'k1' })
+    expect(first.created).toBe(true)
+    // The same post again (a network retry): the same job, four times.
+    for (let index = 0; index < 4; index++) expect(await attempt(client, { userId: 'anon_a', idempotencyKey: 'k1' })).toMatchObject({ created: false, job: { id: first.job.id } })
+    // Refused by the user's concurrency limit, then by the user's own rate window: neither counts for the address.
+    await expect(attempt(client, { userId: 'anon_a' })).rejects.toMatchObject({ name: 'ConcurrencyLimitError' })
+    await engine.abortJob('anon_a', first.job.id)
+    const perUser = await attempt(client, { userId: 'anon_a' }).catch((error: unknown) => error)
+    expect((perUser as RateLimitError).message).toContain('limits.createPerMinute')
+    // So the address still has its second creation; the third is refused, naming its own setting.
+    expect((await attempt(client)).created).toBe(true)
+    const refused = await attempt(client).catch((error: unknown) => error)
+    expect((refused as RateLimitError).message).toContain('limits.anonymousCreatePerMinute')
+    await engine.dispose()
+  })
+
+  it('a full address window counts nothing in the user\'s own window', async () => {
+    const { engine, attempt } = setup({ anonymousCreatePerMinute: 1, createPerMinute: 2 })
+    await attempt(requestFrom('198.51.100.7'), { userId: 'anon_a' })
+    await expect(attempt(requestFrom('198.51.100.7'), { userId: 'anon_a' })).rejects.toThrow('limits.anonymousCreatePerMinute')
+    // From another address the same user has its second creation left.
+    expect((await attempt(requestFrom('198.51.100.8'), { userId: 'anon_a' })).created).toBe(true)
+    await expect(attempt(requestFrom('198.51.100.9'), { userId: 'anon_a' })).rejects.toThrow('limits.createPerMinute')
     await engine.dispose()
   })
 

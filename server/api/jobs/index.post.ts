@@ -6,7 +6,7 @@ import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas
 import type { CreateJobInput } from '../../lib/engine-types'
 import { toChatJobInput } from '../../lib/http/chat-job-input'
 import { FeatureDisabledError } from '../../lib/errors'
-import { limitAnonymousCreation } from '../../lib/http/anonymous-creation'
+import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
 
 export default defineJobsHandler(async (context) => {
   const { event, engine, userId, config, flags } = context
@@ -23,10 +23,10 @@ export default defineJobsHandler(async (context) => {
   else {
     input = toChatJobInput(validate(chatJobBodySchema(config), body), config, flags, idempotencyKey)
   }
-  await limitAnonymousCreation(context)
-  // The creation rate is counted by the store with the insert: across instances, and never for an
-  // idempotent retry or a request a concurrency limit refuses.
-  const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true })
+  // The creation rates (the user's, an anonymous client address's) are counted by the store with
+  // the insert: across instances, and never for an idempotent retry or a request a limit refuses.
+  const anonymousAddress = anonymousCreationAddress(context)
+  const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) })
   setResponseStatus(event, created ? 202 : 200)
   return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }
 })

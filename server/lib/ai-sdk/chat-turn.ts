@@ -10,6 +10,7 @@ import { createJobState } from '../../../shared/reducer'
 import { newestMessages, postedIndex } from './newest-messages'
 import type { CreateJobInput, JobSummary } from '../engine-types'
 import { InputConflictError, ProviderUnavailableError } from '../errors'
+import { anonymousCreationAddress } from '../http/anonymous-creation'
 import { toChatJobInput } from '../http/chat-job-input'
 import type { JobsRouteContext } from '../http/handler'
 import { idempotencyKeyOf, RequestError, validate } from '../http/request'
@@ -71,7 +72,8 @@ export function nothingKnown(job: JobSummary): JobState {
  * plain history, but a 400 names the UI message's `parts`, which is what the client sent. The
  * answered message's metadata goes with the job (prompt-metadata.ts).
  */
-export function chatTurnInput({ event, config, flags }: JobsRouteContext, request: ChatRequest): CreateJobInput {
+export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): CreateJobInput {
+  const { event, config, flags } = context
   const lastUserIndex = request.messages.findLastIndex(message => message.role === 'user')
   const lastUser = request.messages[lastUserIndex]
   const { messages, dropped } = newestMessages(request.messages, config.limits.maxMessages)
@@ -93,7 +95,8 @@ export function chatTurnInput({ event, config, flags }: JobsRouteContext, reques
   parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
   const promptMetadata = promptMetadataOf(request.messages, lastUserIndex)
   const input = toChatJobInput(parsed, config, flags, idempotencyKeyOf(event))
-  return { ...input, request: { ...input.request, ...promptMetadata }, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true }
+  const anonymousAddress = anonymousCreationAddress(context)
+  return { ...input, request: { ...input.request, ...promptMetadata }, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) }
 }
 
 /** Starts the background job of a new turn (`chatTurnInput`). */

@@ -13,13 +13,17 @@ import { routeLogger } from './route-logger'
 
 let warnedAboutProxy = false
 
-/** Counts this job creation against the client address's window, or throws the 429. Call it once the request is known to be valid. */
-export async function limitAnonymousCreation({ event, engine, config }: JobsRouteContext): Promise<void> {
-  if (config.limits.anonymousCreatePerMinute <= 0 || !isAnonymousRequest(event)) return
+/**
+ * The client address whose window counts this creation (the engine's `anonymousAddress`), or
+ * undefined when the request is not anonymous or the limit is off. The store counts it with the
+ * insert, as the per-user `createPerMinute`: never for an idempotent retry or a refused creation.
+ */
+export function anonymousCreationAddress({ event, config }: JobsRouteContext): string | undefined {
+  if (config.limits.anonymousCreatePerMinute <= 0 || !isAnonymousRequest(event)) return undefined
   if (config.trustedProxies === 0 && !warnedAboutProxy && getRequestHeader(event, 'x-forwarded-for')) {
     // Behind a proxy with no proxies trusted, every client is the proxy: one window for everyone.
     warnedAboutProxy = true
     routeLogger.warn(`requests come through a proxy (X-Forwarded-For) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute counts every anonymous client as the proxy's address; set it to the number of proxies in front (docs/config.md, "Anonymous clients")`)
   }
-  await engine.limitRate(clientAddress(event, config.trustedProxies), 'anonymousCreate')
+  return clientAddress(event, config.trustedProxies)
 }

@@ -187,7 +187,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(record.lease && createOptions.leaseMs !== undefined ? { leaseMs: createOptions.leaseMs } : {}),
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive, activeNow }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
-        ...(createOptions.rate === undefined ? {} : { rate: createOptions.rate }),
+        ...(createOptions.rates?.length ? { rates: createOptions.rates.map(({ key, limit, windowMs }) => ({ key, limit, windowMs })) } : {}),
       }), 'jobs:create')
       let result: Awaited<typeof attempt>
       try {
@@ -201,7 +201,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         throw error
       }
       if ('refused' in result) {
-        if (result.refused === 'rate') throw new RateRefusedError(result.retryAfterMs)
+        if (result.refused === 'rate') throw new RateRefusedError(result.retryAfterMs, result.key ?? createOptions.rates?.[0]?.key ?? '')
         throw new ActiveLimitError(result.refused, result.limit)
       }
       return { record: toJobRecord(result.record), created: result.created }

@@ -138,11 +138,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const { maxActive, maxActivePerUser } = createOptions
       if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId)?.size ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
       if (maxActive !== undefined && activeCount >= maxActive) throw new ActiveLimitError('global', maxActive)
-      const { rate } = createOptions
-      if (rate) {
-        const decision = rateWindows.take(rate.key, rate.limit, rate.windowMs)
-        if (!decision.ok) throw new RateRefusedError(decision.retryAfterMs)
-      }
+      const refused = createOptions.rates?.length ? rateWindows.takeAll(createOptions.rates) : null
+      if (refused) throw new RateRefusedError(refused.retryAfterMs, refused.key)
       makeRoom()
       const record: JobRecord = {
         ...newRecord,

@@ -24,28 +24,38 @@ const CLOCK = `local function clock(given)
 end`
 
 /**
- * A sliding window of `limit` hits per `window` ms in a sorted set: counts a hit (member) and
- * returns -1, or returns the milliseconds until a hit falls out of the window (nothing counted).
+ * A sliding window of `limit` hits per `window` ms in a sorted set. `rateWait` drops the hits that
+ * left the window and returns -1 when there is room, else the milliseconds until a hit falls out;
+ * `addHit` counts one (member); `takeHit` does both, counting nothing when the window is full.
  */
-const TAKE_HIT = `local function takeHit(key, limit, window, now, member)
+const TAKE_HIT = `local function rateWait(key, limit, window, now)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local count = redis.call('ZCARD', key)
   if count >= limit then
     local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
     return tonumber(oldest[2]) + window - now
   end
+  return -1
+end
+local function addHit(key, window, now, member)
   redis.call('ZADD', key, now, member)
   redis.call('PEXPIRE', key, window)
-  return -1
+end
+local function takeHit(key, limit, window, now, member)
+  local wait = rateWait(key, limit, window, now)
+  if wait < 0 then addHit(key, window, now, member) end
+  return wait
 end`
 
 /**
  * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
- * leaseExpiresAt, maxActive|'', maxActivePerUser|'', rateKey|'', rateLimit, rateWindowMs, now|''
- * (Redis's clock), rateMember, leaseMs|'' (when given, the lease expires leaseMs from now, not at
- * leaseExpiresAt, which is the creating instance's clock), threadId|'' (the job joins its thread's
- * index in the same step, redis-threads.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit', 'user'|'global',
- * limit} or {'rate', retryAfterMs}: the rate hit is counted only for a job really created.
+ * leaseExpiresAt, maxActive|'', maxActivePerUser|'', ratesJson|'' ([[key, limit, windowMs], …]:
+ * every window counts the creation, or none does), now|'' (Redis's clock), rateMember, leaseMs|''
+ * (when given, the lease expires leaseMs from now, not at leaseExpiresAt, which is the creating
+ * instance's clock), threadId|'' (the job joins its thread's index in the same step,
+ * redis-threads.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
+ * 'user'|'global', limit} or {'rate', retryAfterMs, key}: the rate hits are counted only for a job
+ * really created.
  */
 export const CREATE_SCRIPT = `
 ${TAKE_HIT}
@@ -61,19 +71,23 @@ if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
 if ARGV[11] ~= '' and redis.call('SCARD', p .. 'active:' .. user) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
 if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
 if ARGV[12] ~= '' then
-  local wait = takeHit(p .. 'rate:' .. ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14]), clock(ARGV[15]), ARGV[16])
-  if wait >= 0 then return {'rate', tostring(wait)} end
+  local rates, now = cjson.decode(ARGV[12]), clock(ARGV[13])
+  for _, rate in ipairs(rates) do
+    local wait = rateWait(p .. 'rate:' .. rate[1], rate[2], rate[3], now)
+    if wait >= 0 then return {'rate', tostring(wait), rate[1]} end
+  end
+  for _, rate in ipairs(rates) do addHit(p .. 'rate:' .. rate[1], rate[3], now, ARGV[14]) end
 end
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
-  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[18])
+  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[16])
 if ARGV[7] ~= '' then
   local expiresAt = ARGV[9]
-  if ARGV[17] ~= '' then expiresAt = string.format('%d', clock(ARGV[15]) + tonumber(ARGV[17])) end
+  if ARGV[15] ~= '' then expiresAt = string.format('%d', clock(ARGV[13]) + tonumber(ARGV[15])) end
   redis.call('HSET', job, 'leaseInstance', ARGV[7], 'leaseEpoch', ARGV[8], 'leaseExpiresAt', expiresAt)
   redis.call('ZADD', p .. 'leases', expiresAt, id)
 end
 redis.call('ZADD', p .. 'user:' .. user, ARGV[6], id)
-indexThread(p, user, ARGV[18], id, ARGV[6])
+indexThread(p, user, ARGV[16], id, ARGV[6])
 redis.call('SADD', p .. 'active', id)
 redis.call('SADD', p .. 'active:' .. user, id)
 if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end

@@ -229,8 +229,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     async create(record, createOptions = {}) {
       const lease = record.lease ?? null
-      const { rate } = createOptions
-      const [outcome, value, limit] = await script<string[]>(CREATE_SCRIPT, [
+      const rates = createOptions.rates?.length ? createOptions.rates : null
+      const [outcome, value, third] = await script<string[]>(CREATE_SCRIPT, [
         record.id,
         record.userId,
         record.idempotencyKey ?? '',
@@ -241,11 +241,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         String(lease?.expiresAt ?? ''),
         createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
         createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
-        rate?.key ?? '',
-        String(rate?.limit ?? ''),
-        String(rate?.windowMs ?? ''),
+        rates ? JSON.stringify(rates.map(rate => [rate.key, rate.limit, rate.windowMs])) : '',
         storeNow(),
-        rate ? randomUUID() : '',
+        rates ? randomUUID() : '',
         // Counted from Redis's clock, as a claim is: the creator's clock may be off.
         lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
         record.threadId ?? '',
@@ -253,8 +251,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
       })
       if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
-      if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(limit))
-      if (outcome === 'rate') throw new RateRefusedError(Number(value))
+      if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
+      if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
       const stored = await get(value!)
       if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
       return { record: stored, created: outcome === 'created' }

@@ -97,12 +97,12 @@ export interface CreateOptions {
   /** Refuse with `ActiveLimitError('global')` when this many jobs are active in the whole store. */
   maxActive?: number
   /**
-   * Count the creation as one hit of `key` in a sliding window (as `takeRate` does), in the same
-   * step as the insert; refuse with `RateRefusedError` when `limit` hits fall in the window. Only a
-   * job that is really created counts: an idempotent retry or a creation refused by an active-job
-   * limit takes no hit.
+   * Count the creation as one hit of each window (as `takeRate` does), in the same step as the
+   * insert; refuse with `RateRefusedError` (naming the full window's key) when `limit` hits fall in
+   * any of them — then none counts it. Only a job that is really created counts: an idempotent
+   * retry or a creation refused by an active-job limit takes no hit.
    */
-  rate?: { key: string, limit: number, windowMs: number }
+  rates?: readonly RateWindow[]
   /**
    * The length of the new job's lease. A store with a clock of its own that judges expiry (Convex)
    * counts it from there instead of taking `lease.expiresAt` from the creating instance's clock.
@@ -122,11 +122,18 @@ export class ActiveLimitError extends Error {
   }
 }
 
-/** Thrown by `create` when its `rate` window is full (nothing is written, no hit counted). */
+/** A sliding window of `create`'s `rates`: at most `limit` hits of `key` in `windowMs`. */
+export interface RateWindow {
+  key: string
+  limit: number
+  windowMs: number
+}
+
+/** Thrown by `create` when one of its `rates` windows (`key`) is full (nothing is written, no hit counted). */
 export class RateRefusedError extends Error {
   override readonly name = 'RateRefusedError'
-  constructor(readonly retryAfterMs: number) {
-    super(`The rate window is full; a slot frees in ${retryAfterMs} ms`)
+  constructor(readonly retryAfterMs: number, readonly key: string) {
+    super(`The rate window ${key} is full; a slot frees in ${retryAfterMs} ms`)
   }
 }
 

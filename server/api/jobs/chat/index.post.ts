@@ -15,7 +15,6 @@ import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
 import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
 import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
-import { limitAnonymousCreation } from '../../../lib/http/anonymous-creation'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody } from '../../../lib/http/request'
 import { serveUiStream } from '../../../lib/http/ui-stream'
@@ -33,7 +32,6 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const turn = intent.historyFromServer
     ? await serverHistoryTurn(context, intent.request)
     : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
-  await limitAnonymousCreation(context)
   const active = turn.active ?? await activeChatJobs(context, turn.request.id)
   await endSupersededJobs(context, turn.request, active)
   const job = await startReplacingTurn(context, turn.input, active)
