@@ -1,8 +1,9 @@
 /**
  * What a new job's request must pass before anything is stored: the feature flags, a workflow the
  * registry knows with an input its schema accepts (the parsed input replaces the client's), and a
- * model to answer (an API key, or the scripted model when it is on), and a chat's `promptMetadata`
- * as JSON within its bound (its JSON form replaces it). Each refusal is the route's error: 503
+ * model to answer (an API key, or the scripted model when it is on), a chat's `tools` naming only
+ * registered tools (a misspelt name would leave the job silently without it), and a chat's
+ * `promptMetadata` as JSON within its bound (its JSON form replaces it). Each refusal is the route's error: 503
  * naming the flag or the key, 400 naming the workflow, the input's problem or the metadata's.
  */
 import { asSent } from './ai-sdk/metadata-json'
@@ -11,6 +12,8 @@ import { hasModel } from './config'
 import { FeatureDisabledError, InvalidRequestError, ModelNotConfiguredError } from './errors'
 import type { JobRequest } from './providers/types'
 import type { WorkflowRegistry } from './workflows/types'
+import type { ToolRegistry } from './tools/types'
+import { closestName } from './closest-name'
 
 /** Workflow names an unknown workflow's 400 lists at most. */
 const LISTED_WORKFLOWS = 20
@@ -22,9 +25,21 @@ function unknownWorkflow(name: string, workflows: Pick<WorkflowRegistry, 'list'>
   return new InvalidRequestError(`Unknown workflow ${JSON.stringify(name)}; this server has: ${listed}`)
 }
 
+/**
+ * `tools: "get_current_tme" is not a registered tool (did you mean "get_current_time"?)`. A tool
+ * that is registered but switched off (`tools.disabled`, a user's flag) is not an error: the job
+ * just does not get it, as the catalog does not list it.
+ */
+function unknownTool(name: string, tools: Pick<ToolRegistry, 'list'>): InvalidRequestError {
+  const suggestion = closestName(name, tools.list().map(tool => tool.name), 3)
+  return new InvalidRequestError(`tools: ${JSON.stringify(name)} is not a registered tool${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; GET /api/jobs/catalog lists the tools to pick from`)
+}
+
 /** Checks `request` (a workflow's input is parsed in place); throws the error a route answers with. */
-export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, workflows: Pick<WorkflowRegistry, 'get' | 'list'>): void {
+export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, workflows: Pick<WorkflowRegistry, 'get' | 'list'>, tools?: Pick<ToolRegistry, 'get' | 'list'>): void {
   if (request.type === 'chat') {
+    const unknown = tools && request.tools?.find(name => !tools.get(name))
+    if (unknown !== undefined) throw unknownTool(unknown, tools!)
     if (!hasModel(config)) throw new ModelNotConfiguredError()
     // The AI SDK route checked it already (naming the message); a job created through the engine is held to the same bound.
     const metadata = asSent(request.promptMetadata)

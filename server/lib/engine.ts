@@ -144,7 +144,7 @@ export function createEngine(options: EngineOptions) {
     assertEnabled(config)
     if (disposed) throw new ShuttingDownError()
     const request = input.request
-    admitRequest(request, config, options.workflows)
+    admitRequest(request, config, options.workflows, options.tools)
     const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
     const createdAt = now()
     const id = randomUUID()

@@ -32,4 +32,12 @@ describe('admitRequest', () => {
     const notJson = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], promptMetadata: { run: () => {} } as unknown }
     expect(() => admitRequest(notJson, config, registry([]))).toThrow('promptMetadata is not JSON-serialisable (a function)')
   })
+  it('a chat naming a tool that is not registered is a 400 naming it, with the nearest registered name; registered ones pass', () => {
+    const tools = { get: (name: string) => (['get_current_time', 'calculate'].includes(name) ? ({ name }) as never : undefined), list: () => [{ name: 'get_current_time' }, { name: 'calculate' }] as never[] }
+    const chat = (names: string[]) => ({ type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], tools: names })
+    expect(() => admitRequest(chat(['calculate', 'get_current_tme']), config, registry([]), tools)).toThrow(expect.objectContaining({ statusCode: 400, message: 'tools: "get_current_tme" is not a registered tool (did you mean "get_current_time"?); GET /api/jobs/catalog lists the tools to pick from' }))
+    expect(() => admitRequest(chat(['send_rocket']), config, registry([]), tools)).toThrow('tools: "send_rocket" is not a registered tool; GET /api/jobs/catalog lists the tools to pick from')
+    admitRequest(chat(['calculate', 'get_current_time']), config, registry([]), tools)
+    admitRequest(chat([]), config, registry([]), tools)
+  })
 })
