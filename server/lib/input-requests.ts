@@ -15,6 +15,8 @@ interface PendingRequest {
   resolve: (answer: InputAnswer) => void
   reject: (error: unknown) => void
   cancelTimer: () => void
+  /** Stops listening to the asker's signal (on every way the request ends). */
+  unlisten: () => void
 }
 
 /** Options of the input requests of one job. */
@@ -59,11 +61,19 @@ export class InputRequests {
   request(options: InputRequestOptions): Promise<InputAnswer> {
     const { live, signal } = this.options
     if (signal.aborted) return Promise.reject(signal.reason)
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason)
     const requestId = randomUUID()
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs
     return new Promise<InputAnswer>((resolve, reject) => {
       const cancelTimer = this.options.timers.timeout(() => this.expire(requestId), timeoutMs)
-      this.pending.set(requestId, { options, resolve, reject, cancelTimer })
+      let unlisten = () => {}
+      const asker = options.signal
+      if (asker) {
+        const onAbort = () => this.withdraw(requestId, asker.reason)
+        asker.addEventListener('abort', onAbort, { once: true })
+        unlisten = () => asker.removeEventListener('abort', onAbort)
+      }
+      this.pending.set(requestId, { options, resolve, reject, cancelTimer, unlisten })
       live.commit({
         type: 'input-request',
         requestId,
@@ -102,6 +112,7 @@ export class InputRequests {
 
   private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean) {
     request.cancelTimer()
+    request.unlisten()
     this.pending.delete(requestId)
     this.settled.add(requestId)
     const { live, now } = this.options
@@ -120,6 +131,7 @@ export class InputRequests {
     }
     if (action === 'fail') {
       request.cancelTimer()
+      request.unlisten()
       this.pending.delete(requestId)
       this.settled.add(requestId)
       const { nodeId } = request.options
@@ -129,10 +141,30 @@ export class InputRequests {
     this.settle(requestId, request, timeoutAnswer(request.options), 'timeout', true)
   }
 
+  /**
+   * The asker gave up (its signal fired: a parallel branch cancelled because a sibling failed, or
+   * the node's own limit): the request is answered `null` by `system:cancelled` in the log, so it
+   * is no longer shown, counted or timed, and the asker's promise rejects. A job's own abort is
+   * left to `cancelAll`, which its end follows.
+   */
+  private withdraw(requestId: string, reason: unknown) {
+    const request = this.pending.get(requestId)
+    if (!request || this.options.signal.aborted) return
+    request.cancelTimer()
+    request.unlisten()
+    this.pending.delete(requestId)
+    this.settled.add(requestId)
+    const { live, now } = this.options
+    live.commit({ type: 'input-response', requestId, answer: null, answeredAt: now(), answeredBy: 'system:cancelled', ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}) })
+    if (this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
+    request.reject(reason)
+  }
+
   /** Rejects every open request (the job was aborted or is shutting down). */
   cancelAll(reason: unknown): void {
     for (const [requestId, request] of this.pending) {
       request.cancelTimer()
+      request.unlisten()
       this.settled.add(requestId)
       request.reject(reason)
     }

@@ -34,6 +34,12 @@ export interface InputRequestOptions {
    */
   validate?: (answer: unknown) => unknown
   nodeId?: string
+  /**
+   * The asker's own signal (a workflow node's: a parallel fan-out that gave up, the node's time
+   * limit). When it fires before the job's, the request is withdrawn: answered `null` by
+   * `system:cancelled`, its expiry cleared, the promise rejected with the signal's reason.
+   */
+  signal?: AbortSignal
 }
 
 /** The accepted answer. */

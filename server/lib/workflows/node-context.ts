@@ -76,7 +76,8 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     async requestInput(request) {
       const resume = options.pauseDeadline?.() ?? (() => {})
       try {
-        return await context.requestInput({ ...request, nodeId: request.nodeId ?? nodeId })
+        // Withdrawn when the node is cancelled (a sibling branch failed) or stopped, not left open.
+        return await context.requestInput({ ...request, nodeId: request.nodeId ?? nodeId, signal: request.signal ?? options.signal })
       }
       finally {
         resume()
