@@ -141,10 +141,13 @@ function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallStat
 
 /**
  * Applies one event to a state and returns the new state. Events at or below `state.seq` are
- * ignored, so replays and duplicates are harmless; a terminal job only accepts nothing more.
+ * ignored, so replays and duplicates are harmless; so is an event of an earlier lease epoch than
+ * the state's (an owner that lost the job and has not noticed yet: its seqs are not the new
+ * owner's). A terminal job only accepts nothing more.
  */
 export function applyEvent(state: JobState, event: JobEvent): JobState {
   if (event.seq <= state.seq) return state
+  if ((event.epoch ?? 1) < (state.epoch ?? 1)) return state
   if (isTerminalStatus(state.status)) return state
   const next: JobState = { ...state, seq: event.seq, updatedAt: event.at }
   if (event.epoch !== undefined) next.epoch = event.epoch
