@@ -191,15 +191,22 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     source = current
     lastSignOfLife = now()
     watchQuiet(staleAfterMs)
+    /** When this stream opened (null: not yet). */
+    let openedAtMs: number | null = null
     current.onopen = () => {
       if (closed || source !== current) return
       brokenStreams = 0
-      lastSignOfLife = now()
+      openedAtMs = now()
+      lastSignOfLife = openedAtMs
       setState('open')
     }
     // Whatever broke (network, restart, HTTP error), the follower takes over from the browser's own retry.
     current.onerror = () => {
       if (closed || source !== current) return
+      // A stream that stayed open a while (a quiet job sends no frame, only heartbeats) ends the
+      // backoff of the breaks before it: this break is a new one, asked about at once. One that
+      // broke soon after opening keeps it (a server that accepts streams and drops them).
+      if (openedAtMs !== null && now() - openedAtMs >= REOPEN_MAX_DELAY_MS) attempts = 0
       dropSource()
       brokenStreams++
       if (brokenStreams > REOPEN_MAX_ATTEMPTS) {
