@@ -140,10 +140,9 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   onServerPrefetch(async () => {
     if (!state.value) await loadSnapshot()
   })
-  if (options.live !== false) {
-    onMounted(connect)
-    onBeforeUnmount(disconnect)
-  }
+  if (options.live !== false) onMounted(connect)
+  // Also without `live`: a stream `connect()` opened is left when the component goes.
+  onBeforeUnmount(disconnect)
 
   /** Stops the job on the server (idempotent); the stream then delivers `job-end`. */
   async function abort(): Promise<JobSummary | null> {
