@@ -173,6 +173,9 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     // The history's checks name the UI message's parts (the client sent no `content`).
     expect(await plain.client.post('/api/jobs/chat', { id: 'x', messages: [{ id: 'm', role: 'user', parts: [{ type: 'data-note', data: 1 }] }] }))
       .toMatchObject({ status: 400, body: { message: 'messages.0.parts (their text): must not be empty: a user message needs text' } })
+    // A blank id of the answered message is named where the client sent it.
+    const blankId = await plain.client.post('/api/jobs/chat', { id: 'x', messages: [userMessage('one'), { id: 'a', role: 'assistant', parts: [{ type: 'text', text: 'two' }] }, { id: '  ', role: 'user', parts: [{ type: 'text', text: 'three' }] }] })
+    expect(blankId).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^messages\.2\.id: /) } })
     const unknownModel = new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: plain.client.cookie() }, body: { tools: ['no_such_tool'], model: 'x'.repeat(300) } })
     await expect(send(unknownModel, chatId(), [userMessage('hi')])).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('model') })
     const stale = await plain.client.post('/api/jobs/chat', {

@@ -88,7 +88,13 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
     })
   }
   catch (error) {
-    if (error instanceof RequestError) error.message = postedIndex(error.message, dropped).replace(/\bmessages\.(\d+)\.content\b/g, 'messages.$1.parts (their text)')
+    // Named as the client sent them: the chat's `id`, the answered message's `messages.N.id`.
+    if (error instanceof RequestError) {
+      error.message = postedIndex(error.message, dropped)
+        .replace(/\bmessages\.(\d+)\.content\b/g, 'messages.$1.parts (their text)')
+        .replace(/(^|; )threadId:/g, '$1id:')
+        .replace(/(^|; )messageId:/g, `$1messages.${lastUserIndex}.id:`)
+    }
     throw error
   }
   // Assistant messages with no text (tool calls only) carry nothing for the model's history.
