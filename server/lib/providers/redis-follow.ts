@@ -49,8 +49,23 @@ export function createChannelHub(connection: RedisConnection, onError: (error: u
         const dispatch = (message: string) => {
           for (const each of [...created.listeners]) each(message)
         }
+        // A SUBSCRIBE the connection dropped before Redis confirmed it is rejected, and the client
+        // restores only confirmed subscriptions when it reconnects: this one is sent again at the
+        // next reconnect while anyone still listens (followers catch up once `ready` settles).
+        const subscribe = (): Promise<void> => connection.subscribe(channel, dispatch).catch((error: unknown) => {
+          if (created.listeners.size === 0 || channels.get(channel) !== created) throw error
+          onError(error)
+          return new Promise<void>((resolve, reject) => {
+            const stopWaiting = connection.onReconnect(() => {
+              stopWaiting()
+              // Nobody listens any more: nothing to subscribe (its `stop` unsubscribes nothing).
+              if (created.listeners.size === 0 || channels.get(channel) !== created) resolve()
+              else subscribe().then(resolve, reject)
+            })
+          })
+        })
         const left = leaving.get(channel)
-        created.ready = left ? left.then(() => connection.subscribe(channel, dispatch)) : connection.subscribe(channel, dispatch)
+        created.ready = left ? left.then(subscribe) : subscribe()
         channels.set(channel, shared = created)
       }
       shared.listeners.add(listener)

@@ -226,6 +226,8 @@ local function deleteEndedJob(p, id)
   local fields = redis.call('HMGET', job, 'userId', 'idem', 'threadId')
   if fields[1] then
     redis.call('ZREM', p .. 'user:' .. fields[1], id)
+    -- The user's last job: the mark that their threads were indexed goes with it.
+    if redis.call('EXISTS', p .. 'user:' .. fields[1]) == 0 then redis.call('SREM', p .. 'threads-indexed', fields[1]) end
     if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
     local thread = fields[3]
     if not thread then

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
 import { createJobState, reduceEvents } from '../../../shared/reducer'
-import { JobNotFoundError } from '../errors'
+import { JobNotFoundError, ProviderUnavailableError } from '../errors'
 import type { RedisConnection } from './redis-client'
 import { connectRedis } from './redis-client'
 import type { ChannelHub } from './redis-follow'
@@ -25,7 +25,7 @@ import { createAppendBatcher } from './redis-append-batch'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
-import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
+import type { AppendRefusal, ControlReply, CreateOptions, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord, NewJobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { Metrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
@@ -219,6 +219,68 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
   }
 
+  /**
+   * A creation that failed on the way (the connection dropped after the script was sent, or the
+   * read after it failed): the caller answered 503 and started nothing, but Redis may have stored
+   * the job. It is ended as a late one is — tried now, and again whenever the command connection
+   * comes back, until Redis answers (or the provider is disposed, which drops the listener).
+   */
+  function endIfStored(id: string, epoch: number): void {
+    void connect().then(({ connection }) => {
+      let running = false
+      let again = false
+      const attempt = () => {
+        running = true
+        again = false
+        endUnstarted(id, epoch).then(stop, (error: unknown) => {
+          running = false
+          if (!(error instanceof ProviderUnavailableError)) {
+            stop()
+            onError(error)
+          }
+          else if (again) attempt()
+        })
+      }
+      const stop = connection.onCommandsReconnect(() => {
+        if (running) again = true
+        else attempt()
+      })
+      attempt()
+    }, () => {})
+  }
+
+  /** One creation, as `create` describes (a lost connection is handled there). */
+  async function createOnce(record: NewJobRecord, createOptions: CreateOptions): Promise<{ record: JobRecord, created: boolean }> {
+    const lease = record.lease ?? null
+    const rates = createOptions.rates?.length ? createOptions.rates : null
+    const [outcome, value, third] = await script<string[]>(CREATE_SCRIPT, [
+      record.id,
+      record.userId,
+      record.idempotencyKey ?? '',
+      encodeMeta(record),
+      String(record.createdAt),
+      lease?.instanceId ?? '',
+      String(lease?.epoch ?? ''),
+      String(lease?.expiresAt ?? ''),
+      createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
+      createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
+      rates ? JSON.stringify(rates.map(rate => [rate.key, rate.limit, rate.windowMs])) : '',
+      storeNow(),
+      rates ? randomUUID() : '',
+      // Counted from Redis's clock, as a claim is: the creator's clock may be off.
+      lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
+      record.threadId ?? '',
+    ], (late) => {
+      if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
+    })
+    if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
+    if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
+    if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
+    const stored = await get(value!)
+    if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
+    return { record: stored, created: outcome === 'created' }
+  }
+
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError: subscriptionFailed })
 
   return {
@@ -228,34 +290,13 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     writeIntervalMs: 0,
 
     async create(record, createOptions = {}) {
-      const lease = record.lease ?? null
-      const rates = createOptions.rates?.length ? createOptions.rates : null
-      const [outcome, value, third] = await script<string[]>(CREATE_SCRIPT, [
-        record.id,
-        record.userId,
-        record.idempotencyKey ?? '',
-        encodeMeta(record),
-        String(record.createdAt),
-        lease?.instanceId ?? '',
-        String(lease?.epoch ?? ''),
-        String(lease?.expiresAt ?? ''),
-        createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
-        createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
-        rates ? JSON.stringify(rates.map(rate => [rate.key, rate.limit, rate.windowMs])) : '',
-        storeNow(),
-        rates ? randomUUID() : '',
-        // Counted from Redis's clock, as a claim is: the creator's clock may be off.
-        lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
-        record.threadId ?? '',
-      ], (late) => {
-        if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
-      })
-      if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
-      if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
-      if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
-      const stored = await get(value!)
-      if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
-      return { record: stored, created: outcome === 'created' }
+      try {
+        return await createOnce(record, createOptions)
+      }
+      catch (error) {
+        if (record.lease && error instanceof ProviderUnavailableError) endIfStored(record.id, record.lease.epoch)
+        throw error
+      }
     },
 
     get,

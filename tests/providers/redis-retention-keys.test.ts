@@ -1,0 +1,45 @@
+/**
+ * Retention (and deleteJob) delete every key of a job: once all of a user's jobs are gone, the
+ * user's mark in `threads-indexed` (set when their threads were first read) goes too.
+ */
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { appendAccepted, createJob, endEvent, START_MS, statusEvent } from './contract-fixtures'
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+async function keysOf(prefix: string): Promise<string[]> {
+  const client = createClient({ url: redis.url })
+  await client.connect()
+  const keys = await client.keys(`${prefix}*`)
+  await client.close()
+  return keys.sort()
+}
+
+describe('redis provider: retention of a user whose threads were read', () => {
+  it('leaves no key behind once every job of the user expired', async () => {
+    const prefix = 'retention:'
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix, onError: () => {} })
+    try {
+      await provider.ready()
+      const job = await createJob(provider, { userId: 'u1', threadId: 'thread-1', createdAt: START_MS })
+      // The user opens the thread list once (the app's sidebar).
+      expect((await provider.listThreads({ userId: 'u1', limit: 10 })).threads).toHaveLength(1)
+      await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'completed', START_MS + 10)])
+      expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
+      expect(await keysOf(prefix)).toEqual([])
+    }
+    finally {
+      await provider.dispose()
+    }
+  })
+})
