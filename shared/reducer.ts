@@ -237,7 +237,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
         },
       }
       if (state.currentNodeId === event.nodeId) next.currentNodeId = null
-      if (event.status === 'failed') next.failedNodeId = event.nodeId
+      if (event.status === 'failed' && state.failedNodeId === null) next.failedNodeId = event.nodeId
       return next
     }
     case 'job-end':

@@ -162,10 +162,12 @@ describe('workflow resume', () => {
     const resumed = startWorkflow(looping(), {}, { tools: [tool], resumedFrom })
     await resumed.done
     expect(runs.step).toBe(4)
-    // `step` (round 2) and the branch's recorded decision are reused; round 3 runs for real.
-    expect(resumed.nodeLog()).toEqual(['start:step', 'completed:step', 'start:again', 'completed:again', 'start:done', 'completed:done'])
+    // `step` (round 2) is reused; the branch's round 2 never ran before the cut (its recorded
+    // decision is round 1's), so it runs, then round 3 runs for real.
+    expect(resumed.nodeLog()).toEqual(['start:again', 'completed:again', 'start:step', 'completed:step', 'start:again', 'completed:again', 'start:done', 'completed:done'])
     expect(resumed.state().content).toBe('step#4 after 3 visits')
   })
+
   it('a branch whose recorded choice is no longer one of its edge targets (the workflow changed in a deploy) chooses again', async () => {
     const version = (target: string) => workflow({
       pick: { kind: 'branch', choose: () => target },

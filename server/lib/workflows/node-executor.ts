@@ -7,7 +7,13 @@ import type { NodeContext } from './node-context'
 import type { WorkflowGraph } from './validate'
 
 /** Runs another node of the same workflow (used by the parallel node for its branches). */
-export type RunChildNode = (nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }) => Promise<unknown>
+export type RunChildNode = (nodeId: string, parentSignal: AbortSignal, options: RunNodeOptions) => Promise<unknown>
+
+/** How a node is run; `cursor` is the log position of the node before it on its path (resume). */
+export interface RunNodeOptions {
+  holdText: boolean
+  cursor?: { after: number }
+}
 
 /** One node's run. */
 export interface NodeEnvironment<Node extends WorkflowNode = WorkflowNode> {
@@ -20,6 +26,8 @@ export interface NodeEnvironment<Node extends WorkflowNode = WorkflowNode> {
   graph: WorkflowGraph
   workflowName: string
   runChild: RunChildNode
+  /** Where this node's own latest start is in the resumed log (its children may reuse what came after). */
+  resumeAfter: number
   /**
    * Calls the author's function (`choose`, a `prompt`, `args` or `value` function) as code of
    * this node run, so an error it leaves behind (a throw in a timer, a rejection nobody handles)

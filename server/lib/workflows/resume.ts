@@ -8,8 +8,13 @@ import type { JobState } from '../../../shared/reducer'
 
 /** The finished nodes of an earlier run of the job. */
 export interface ResumePoint {
-  /** The recorded output of a completed node, once: a loop's next visit to it runs for real. */
-  take(nodeId: string): { output: unknown } | undefined
+  /**
+   * The recorded output of a completed node, once, when its latest start comes after `after` (the
+   * log position of the node before it on the walk): an older visit's output is a round behind.
+   */
+  take(nodeId: string, after: number): { output: unknown, at: number } | undefined
+  /** Where the node's latest start is in the earlier log (undefined: it never started). */
+  latestStart(nodeId: string): number | undefined
   /** Outputs of every completed node, so later nodes can read them even when reached by a new path. */
   readonly outputs: Record<string, unknown>
   /** Completed visits per node, as the earlier run counted them. */
@@ -22,7 +27,9 @@ export interface ResumePoint {
 export function createResumePoint(state: JobState | null): ResumePoint {
   const completed = new Map<string, unknown>()
   const visits: Record<string, number> = {}
+  const startedAt = new Map<string, number>()
   if (state) {
+    state.executionOrder.forEach((nodeId, index) => startedAt.set(nodeId, index))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status === 'completed') completed.set(nodeId, node.output)
     }
@@ -33,12 +40,14 @@ export function createResumePoint(state: JobState | null): ResumePoint {
     }
   }
   return {
-    take(nodeId) {
-      if (!completed.has(nodeId)) return undefined
+    take(nodeId, after) {
+      const at = startedAt.get(nodeId)
+      if (!completed.has(nodeId) || at === undefined || at <= after) return undefined
       const output = completed.get(nodeId)
       completed.delete(nodeId)
-      return { output }
+      return { output, at }
     },
+    latestStart: nodeId => startedAt.get(nodeId),
     outputs: Object.fromEntries(completed),
     visits,
     nodesStarted: state?.executionOrder.length ?? 0,

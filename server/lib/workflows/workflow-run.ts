@@ -7,7 +7,7 @@ import type { RunContext } from '../run-context'
 import type { WorkflowNode, WorkflowNodeKind, WorkflowState } from './define'
 import { createNodeContext } from './node-context'
 import type { NodeContext } from './node-context'
-import type { AuthorCode, NodeExecutor } from './node-executor'
+import type { AuthorCode, NodeExecutor, RunNodeOptions } from './node-executor'
 import { openScope, runInCallScope } from '../isolation/call-scope'
 import type { NodeScope } from '../isolation/call-scope'
 import { runWithNodeTimeout } from './node-timeout'
@@ -65,8 +65,9 @@ export class WorkflowRun {
   /** Runs from the start node until a node without a next one has finished. */
   async run(): Promise<void> {
     let nodeId: string | null = this.workflow.graph.start
+    const cursor = { after: -1 }
     while (nodeId !== null) {
-      const output = await this.runNode(nodeId, this.context.signal, { holdText: false })
+      const output = await this.runNode(nodeId, this.context.signal, { holdText: false, cursor })
       nodeId = this.nextNode(nodeId, output)
     }
   }
@@ -78,16 +79,23 @@ export class WorkflowRun {
   }
 
   /** Runs one node (or reuses its recorded output) and returns its output. */
-  readonly runNode = async (nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }): Promise<unknown> => {
+  readonly runNode = async (nodeId: string, parentSignal: AbortSignal, options: RunNodeOptions): Promise<unknown> => {
     const { context, state, workflow } = this
     const node = workflow.graph.nodes.get(nodeId)!
-    const reused = this.resume.take(nodeId)
+    const cursor = options.cursor ?? { after: Number.POSITIVE_INFINITY }
+    const reused = this.resume.take(nodeId, cursor.after)
     // A branch's recorded choice that is no longer one of its targets (the workflow changed in a
     // deploy while the job waited) would lead nowhere: the branch chooses again.
     if (reused && !(node.kind === 'branch' && !workflow.graph.successors.get(nodeId)?.includes(reused.output as string))) {
       state.outputs[nodeId] = reused.output
+      cursor.after = reused.at
       return reused.output
     }
+    // Runs for real: what the earlier log recorded after it on this path is a round behind; only
+    // the children of a node cut off in this same round (a parallel node) may still reuse theirs.
+    const latest = this.resume.latestStart(nodeId)
+    const resumeAfter = latest !== undefined && latest > cursor.after ? latest : Number.POSITIVE_INFINITY
+    cursor.after = Number.POSITIVE_INFINITY
     const { maxNodesPerJob } = context.config.limits
     if (this.nodesStarted >= maxNodesPerJob) {
       throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
@@ -95,11 +103,11 @@ export class WorkflowRun {
     this.nodesStarted++
     const visit = state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
     const info = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
-    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, options))
+    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter }))
   }
 
   /** Runs a node that no earlier run finished: `node-start`, the executor under its limits, `node-end`. */
-  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean }): Promise<unknown> {
+  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number }): Promise<unknown> {
     const { context, state, workflow } = this
     const { nodeTimeoutMs } = context.config.limits
     // An owner back from a pause past its lease starts no node before the store confirms the lease.
@@ -117,7 +125,7 @@ export class WorkflowRun {
       const result = await runWithNodeTimeout((signal, deadline) => {
         nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause })
         const execute = EXECUTORS[node.kind] as NodeExecutor
-        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, authorCode })
+        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, resumeAfter: options.resumeAfter, authorCode })
       }, {
         stop: author.failed,
         parentSignal,

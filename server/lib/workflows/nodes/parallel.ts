@@ -8,14 +8,15 @@ import type { ParallelNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 
 /** Runs a parallel node. */
-export const runParallelNode: NodeExecutor<ParallelNode> = async ({ node, context, runChild }) => {
+export const runParallelNode: NodeExecutor<ParallelNode> = async ({ node, context, runChild, resumeAfter }) => {
   const group = new AbortController()
   const signal = AbortSignal.any([context.signal, group.signal])
   const sequences = node.branches.map(branch => (Array.isArray(branch) ? branch : [branch]))
 
   const runSequence = async (sequence: string[]): Promise<[string, unknown]> => {
     let output: unknown = null
-    for (const nodeId of sequence) output = await runChild(nodeId, signal, { holdText: true })
+    const cursor = { after: resumeAfter }
+    for (const nodeId of sequence) output = await runChild(nodeId, signal, { holdText: true, cursor })
     return [sequence.at(-1)!, output]
   }
 
