@@ -52,14 +52,29 @@ async function jobAnswer(context: JobsRouteContext, { job, record }: ChatJob, op
 /** Jobs of one chat read at most, regenerations included (each one is a job of its own). */
 const MAX_JOBS_READ = 2_000
 
-/** The newest answer per user message, newest first: a regenerated (or edited) message keeps its id, as in the client. */
-function newestPerMessage(newestFirst: ChatJob[]): ChatJob[] {
-  const seen = new Set<string>()
-  return newestFirst.filter(({ job }) => {
-    if (!job.messageId) return true
-    if (seen.has(job.messageId)) return false
-    seen.add(job.messageId)
-    return true
+/**
+ * The chat as the client holds it, oldest turn first: per user message its newest answer (a
+ * regenerated or edited message keeps its id, as in the client), at the place the message first
+ * took. An edit or a regeneration of an earlier message drops the turns after it in the client, so
+ * a turn whose newest job is older than the newest job of a turn before it is no longer there.
+ */
+function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
+  // Oldest first, so a message's first job sets its place and its last one is its answer.
+  const turns = new Map<string, { newest: ChatJob, firstAt: number }>()
+  for (let index = newestFirst.length - 1; index >= 0; index--) {
+    const chatJob = newestFirst[index]!
+    const key = chatJob.job.messageId ?? `job:${chatJob.job.id}`
+    const turn = turns.get(key)
+    if (turn) turn.newest = chatJob
+    else turns.set(key, { newest: chatJob, firstAt: chatJob.job.createdAt })
+  }
+  // Stable: turns first seen in the same millisecond keep the listing's order.
+  const inPlace = [...turns.values()].sort((left, right) => left.firstAt - right.firstAt)
+  let newestBefore = Number.NEGATIVE_INFINITY
+  return inPlace.flatMap(({ newest }) => {
+    if (newest.job.createdAt < newestBefore) return []
+    newestBefore = newest.job.createdAt
+    return [newest]
   })
 }
 
@@ -71,10 +86,10 @@ export async function chatHistory(context: JobsRouteContext, chatId: string, opt
   let turnsFound: ChatJob[] = []
   for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
     const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
-    turnsFound = newestPerMessage(newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record })))
+    turnsFound = currentTurns(newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record })))
     if (turnsFound.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) break
   }
-  const chatJobs = turnsFound.slice(0, turns).reverse()
+  const chatJobs = turnsFound.slice(-turns)
   const answers = await Promise.all(chatJobs.map(chatJob => jobAnswer(context, chatJob, options)))
   return chatJobs.flatMap(({ job }, index): UiMessage[] => [
     { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
