@@ -125,18 +125,19 @@ export function createCluster(options: ClusterOptions) {
       throw new ForwardedError(result)
     }
     // The owner replies once the answer is stored, and the job may end in between (the answer let
-    // it finish): an answer in the log was taken, whatever came first.
+    // it finish): this caller's answer in the log was taken, whatever came first. The question's
+    // own timeout (or another answer) in the log means it was not.
     if (result === 'ended') {
-      if (await answerStored(record, requestId)) return { stored: true }
+      if (await answerStored(record, requestId, userId)) return { stored: true }
       throw new InputConflictError(requestId, 'belongs to a job that has ended')
     }
     throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
-  /** True when the job's stored log holds the answer to `requestId`. */
-  async function answerStored(record: JobRecord, requestId: string): Promise<boolean> {
+  /** True when the job's stored log holds `userId`'s answer to `requestId` (not its timeout's). */
+  async function answerStored(record: JobRecord, requestId: string, userId: string): Promise<boolean> {
     const range = await provider.readEvents(record.id, record.lastSeq).catch(() => null)
-    return Boolean(range?.events.some(event => event.type === 'input-response' && event.requestId === requestId))
+    return Boolean(range?.events.some(event => event.type === 'input-response' && event.requestId === requestId && event.answeredBy === userId))
   }
 
   /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */

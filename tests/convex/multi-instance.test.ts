@@ -131,6 +131,29 @@ describe('two instances on one Convex backend', () => {
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 
+  it('an answer sent to B while A\'s question times out: B tells the caller the outcome that was stored (the timeout\'s: a 409)', async () => {
+    const backend = createBackend()
+    // A hears no control (its subscription is slow): B's forwarded answer waits while the question expires.
+    const deaf = (provider: JobProvider): JobProvider => Object.assign(Object.create(provider) as JobProvider, { subscribeControls: () => () => {} })
+    const a = createNode(backend, 'A', {
+      async chat(context) {
+        const answer = await context.requestInput({ kind: 'tool-approval', prompt: 'Allow?', onTimeout: 'deny', timeoutMs: 500 })
+        context.text(`answer: ${String(answer.answer)} by ${answer.answeredBy}`)
+      },
+    }, deaf)
+    const b = createNode(backend, 'B', {})
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(100)
+    const requestId = (await b.engine.getJob('u1', job.id)).state.pendingInputs[0]!.requestId
+    const answering = b.engine.answerInput('u1', job.id, { requestId, answer: 'approve' }).then(() => 'accepted', (error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(1_000)
+    await a.engine.whenSettled(job.id)
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'completed', content: 'answer: deny by timeout' })
+    expect(await answering).toMatchObject({ statusCode: 409 })
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
   it('A goes away mid-job: B ends the chat job failed owner-lost with the partial text', async () => {
     const backend = createBackend()
     const a = createNode(backend, 'A', { chat: words(1_000) })
