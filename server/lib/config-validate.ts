@@ -114,6 +114,25 @@ function redisUrlProblem(url: string | undefined): string | null {
   return null
 }
 
+/** Why `url` is not an http(s) URL, or null when it is one. */
+function httpUrlProblem(url: string | undefined): string | null {
+  let parsed: URL
+  try {
+    parsed = new URL(String(url ?? ''))
+  }
+  catch {
+    return `must be an http(s) URL, got ${url ? `${JSON.stringify(String(url))}` : 'nothing'}`
+  }
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? null : `must start with https:// or http://, not ${parsed.protocol}//`
+}
+
+/** What a value is, without showing it (a secret may have been put in the wrong place). */
+function valueKind(value: unknown): string {
+  if (Array.isArray(value)) return `a list of ${value.length}`
+  if (typeof value === 'string') return `a text of ${value.length} characters`
+  return String(value)
+}
+
 /** True for `scheme://host[:port]` exactly as a browser sends it in `Origin`. */
 function isOrigin(value: string): boolean {
   try {
@@ -152,6 +171,9 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
 export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
   const problems: string[] = []
   checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
+  const baseUrlProblem = httpUrlProblem(config.upstream.baseUrl)
+  if (baseUrlProblem) problems.push(`${describe('upstream.baseUrl')} ${baseUrlProblem}, e.g. https://openrouter.ai/api/v1 (an OpenAI-compatible endpoint)`)
+  if (String(config.upstream.defaultModel ?? '').trim() === '') problems.push(`${describe('upstream.defaultModel')} must name a model, e.g. openai/gpt-4o-mini`)
   // A group replaced by a scalar (`NUXT_BACKGROUND_JOBS_LIMITS=5`): one problem, not one per key of it.
   for (const [group, fallback] of Object.entries(DEFAULT_CONFIG)) {
     if (fallback === null || typeof fallback !== 'object' || options.input === undefined) continue
@@ -160,7 +182,8 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     for (let index = problems.length - 1; index >= 0; index--) {
       if (problems[index]!.startsWith(`backgroundJobs.${group}.`)) problems.splice(index, 1)
     }
-    problems.push(`${describe(group)} must be a group of settings (a JSON object), got ${JSON.stringify(value)}; set its keys one by one, e.g. ${envNameOf(`${group}.${Object.keys(fallback)[0]}`)}`)
+    // Not the value itself: it may be a secret meant for a key of the group (`…_UPSTREAM=sk-…`).
+    problems.push(`${describe(group)} must be a group of settings (a JSON object), got ${valueKind(value)}; set its keys one by one, e.g. ${envNameOf(`${group}.${Object.keys(fallback)[0]}`)}`)
   }
   for (const key of BOOLEAN_KEYS) {
     const problem = options.input === undefined ? null : booleanProblem(valueAt(options.input, key))
@@ -181,7 +204,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (config.cookieSecret && config.cookieSecret.length < 32) {
     problems.push(`${describe('cookieSecret')} must be at least 32 characters long`)
   }
-  if (options.runtime !== false && config.provider !== 'memory' && !config.cookieSecret && config.allowAnonymous) {
+  if (options.runtime !== false && (config.provider === 'redis' || config.provider === 'convex') && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
   }
   for (const origin of trustedOriginSet(config)) {
@@ -192,7 +215,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     if (problem) problems.push(`${describe('redisUrl')} ${problem}`)
   }
   if (options.runtime !== false && config.provider === 'convex') {
+    const convexUrlProblem = config.convexUrl ? httpUrlProblem(config.convexUrl) : null
     if (!config.convexUrl) problems.push(`${describe('convexUrl')} is required with the provider "convex" (https://<deployment>.convex.cloud)`)
+    else if (convexUrlProblem) problems.push(`${describe('convexUrl')} ${convexUrlProblem} (https://<deployment>.convex.cloud)`)
     if (!config.convexSecret || config.convexSecret.length < MIN_SECRET_LENGTH) {
       problems.push(`${describe('convexSecret')} is required with the provider "convex": at least ${MIN_SECRET_LENGTH} characters, the same value as the deployment's ${SECRET_VARIABLE} (npx convex env set ${SECRET_VARIABLE} …)`)
     }

@@ -97,7 +97,7 @@ export interface ConfigContext {
 /** Merges a partial configuration over the defaults and fills derived values. */
 export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
-  textSettingsAsText(config, DEFAULT_CONFIG)
+  textSettingsAsText(config, DEFAULT_CONFIG, env)
   if (!config.upstream.apiKey && env.OPENROUTER_API_KEY) {
     config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
   }
@@ -120,18 +120,22 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
 /**
  * Nitro reads `NUXT_BACKGROUND_JOBS_*` variables with destr, so a text setting whose value looks
  * like a number or a word of JSON arrives as one (`INSTANCE_ID=1` → `1`, `UPSTREAM_DEFAULT_MODEL=true`
- * → `true`): turned back into text, which is what every reader of a text setting expects. A list
- * given as a JSON array (`["a","b"]`) becomes the comma-separated form.
+ * → `true`): turned back into text, which is what every reader of a text setting expects — the
+ * variable's own text when it set it (`String()` of the number would change a token like
+ * `9999999999999999` or `1.50`). A list given as a JSON array (`["a","b"]`) becomes the
+ * comma-separated form.
  */
-function textSettingsAsText(config: object, defaults: object): void {
+function textSettingsAsText(config: object, defaults: object, env: Record<string, string | undefined>, prefix = ''): void {
   const values = config as Record<string, unknown>
   for (const [name, fallback] of Object.entries(defaults)) {
     const value = values[name]
+    const key = `${prefix}${name}`
     if (fallback !== null && typeof fallback === 'object') {
-      if (value !== null && typeof value === 'object') textSettingsAsText(value, fallback)
+      if (value !== null && typeof value === 'object') textSettingsAsText(value, fallback, env, `${key}.`)
     }
     else if (typeof fallback === 'string' && (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value))) {
-      values[name] = Array.isArray(value) ? value.join(',') : String(value)
+      const written = env[envNameOf(key)]
+      values[name] = Array.isArray(value) ? value.join(',') : written !== undefined ? written.trim() : String(value)
     }
   }
 }

@@ -66,6 +66,10 @@ describe('environment variables', () => {
     expect(config.upstream.defaultModel).toBe('true')
     expect(config.redisKeyPrefix).toBe('42')
     expect(config.metricsToken).toBe('1234567890123456')
+    // As the variable wrote it, not as the number it parses to (which would change the token).
+    const env = { NUXT_BACKGROUND_JOBS_METRICS_TOKEN: '9999999999999999', NUXT_BACKGROUND_JOBS_INSTANCE_ID: '1.50', NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: '1e3' }
+    const exact = resolveConfig(bootInput(env), process.env)
+    expect([exact.metricsToken, exact.instanceId, exact.upstream.apiKey]).toEqual(['9999999999999999', '1.50', '1e3'])
   })
 
   it('lists may be separated by commas, spaces or both, or given as a JSON array', () => {
@@ -118,6 +122,11 @@ describe('environment variables', () => {
     expect(configProblems(resolveConfig(scalar), { input: scalar })).toEqual([
       'backgroundJobs.stream (NUXT_BACKGROUND_JOBS_STREAM) must be a group of settings (a JSON object), got 5; set its keys one by one, e.g. NUXT_BACKGROUND_JOBS_STREAM_BATCH_WINDOW_MS',
     ])
+    // A text put on the group is never shown: it may be the secret meant for one of its keys.
+    const misplaced = bootInput({ NUXT_BACKGROUND_JOBS_UPSTREAM: 'sk-or-v1-SECRET' })
+    const problems = configProblems(resolveConfig(misplaced), { input: misplaced }).filter(problem => problem.startsWith('backgroundJobs.upstream'))
+    expect(problems).toEqual([expect.stringContaining('backgroundJobs.upstream (NUXT_BACKGROUND_JOBS_UPSTREAM) must be a group of settings (a JSON object), got a text of 15 characters')])
+    expect(problems.join()).not.toContain('SECRET')
   })
 
   it('warns about a NUXT_BACKGROUND_JOBS_* variable that is no setting, with the one it probably meant, never its value', () => {

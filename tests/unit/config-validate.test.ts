@@ -81,6 +81,16 @@ describe('configuration checks', () => {
     const problems = configProblems(resolveConfig({ provider: 'mongo' as never, cookieSecret: 'short' }))
     expect(problems.some(problem => problem.includes('provider') && problem.includes('"mongo"'))).toBe(true)
     expect(problems.some(problem => problem.includes('at least 32 characters'))).toBe(true)
+    // An unknown provider is that one problem, not also one about the shared providers' cookie secret.
+    expect(configProblems(resolveConfig({ provider: 'postgres' as never }))).toEqual([expect.stringContaining('must be one of memory, redis, convex, got "postgres"')])
+  })
+
+  it('the upstream needs an http(s) base URL and a default model, named by their variables', () => {
+    for (const baseUrl of ['', 'openrouter.ai/api/v1', 'htps://openrouter.ai/api/v1']) {
+      expect(configProblems(resolveConfig({ upstream: { baseUrl } }))).toEqual([expect.stringContaining('backgroundJobs.upstream.baseUrl (NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL) must')])
+    }
+    expect(configProblems(resolveConfig({ upstream: { baseUrl: 'http://127.0.0.1:8080/v1' } }))).toEqual([])
+    expect(configProblems(resolveConfig({ upstream: { defaultModel: ' ' } }))).toEqual(['backgroundJobs.upstream.defaultModel (NUXT_BACKGROUND_JOBS_UPSTREAM_DEFAULT_MODEL) must name a model, e.g. openai/gpt-4o-mini'])
   })
 
   it('a shared provider needs a cookie secret at run time (not at build time), unless anonymous users are off', () => {
@@ -99,6 +109,8 @@ describe('configuration checks', () => {
       expect.stringContaining('backgroundJobs.convexSecret (NUXT_BACKGROUND_JOBS_CONVEX_SECRET) is required with the provider "convex": at least 32 characters'),
     ])
     expect(configProblems(resolveConfig({ provider: 'convex' }), { runtime: false })).toEqual([])
+    const malformed = configProblems(resolveConfig({ provider: 'convex', cookieSecret: 'x'.repeat(32), convexSecret: 's'.repeat(32), convexUrl: 'my-deployment' }))
+    expect(malformed).toEqual(['backgroundJobs.convexUrl (NUXT_BACKGROUND_JOBS_CONVEX_URL) must be an http(s) URL, got "my-deployment" (https://<deployment>.convex.cloud)'])
   })
 
   it('assertValidConfig throws one error listing every problem', () => {
