@@ -17,6 +17,7 @@ import { preset } from '#background-jobs/preset'
 import { defineNitroPlugin } from 'nitropack/runtime'
 import { isClusterPrimary } from '../lib/cluster-check'
 import { useBackgroundJobsEngine } from '../lib/engine-instance'
+import { ProviderUnavailableError } from '../lib/errors'
 import { routeLogger } from '../lib/http/route-logger'
 
 export default defineNitroPlugin((nitroApp) => {
@@ -37,8 +38,11 @@ export default defineNitroPlugin((nitroApp) => {
   for (const signal of signals) {
     const onSignal = () => {
       if (disposing) return
+      // An engine whose store never started has nothing to dispose (its failure was logged then).
       disposing = useBackgroundJobsEngine()
-        .then(engine => engine.dispose())
+        .then(engine => engine.dispose(), (error: unknown) => {
+          if (!(error instanceof ProviderUnavailableError)) throw error
+        })
         .catch(error => routeLogger.error('dispose on shutdown failed', { error }))
       void disposing.finally(() => {
         // No one else handles this signal (a preset without graceful shutdown): exit as Node would.

@@ -125,4 +125,19 @@ describe('an instance that boots while Redis is down', () => {
       await late.stop()
     }
   })
+
+  it('stopped before Redis came: shuts down without an error about disposing an engine that never started', async () => {
+    const never = await startRedisServer()
+    await never.stop()
+    const booted = await startAppServer({
+      NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+      NUXT_BACKGROUND_JOBS_REDIS_URL: never.url,
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'a-secret-for-the-redis-restart-test-0123456789',
+    })
+    const user = await createClient(booted.url).init()
+    expect((await user.post('/api/jobs', { messages: [{ role: 'user', content: 'no Redis' }] })).status).toBe(503)
+    await booted.stop()
+    expect(booted.output()).toContain('could not reach Redis')
+    expect(booted.output()).not.toContain('dispose on shutdown failed')
+  })
 })
