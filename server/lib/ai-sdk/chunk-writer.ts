@@ -11,6 +11,12 @@ import type { UiChunk, UiFinishReason } from './ui-chunks'
 /** The parts that arrive as deltas. */
 type StreamedPart = 'text' | 'reasoning'
 
+/**
+ * Line breaks a part would start with: the job's text puts a paragraph break between two rounds
+ * (model-round.ts), which in a UI message is a new part of its own — as `streamText` sends it, a
+ * part does not start with blank lines (a UI that keeps white space would show them).
+ */
+const PART_LEADING_LINE_BREAKS = /^(?:\r?\n)+/
 
 /** A chunk writer for one response. */
 export class ChunkWriter {
@@ -97,7 +103,8 @@ export class ChunkWriter {
     return this.chunks.splice(0)
   }
 
-  private append(kind: StreamedPart, id: string, delta: string) {
+  private append(kind: StreamedPart, id: string, given: string) {
+    const delta = this.open[kind] ? given : given.replace(PART_LEADING_LINE_BREAKS, '')
     if (!delta) return
     // Text and reasoning never interleave inside a part: the other one ends first.
     this.endPart(kind === 'text' ? 'reasoning' : 'text')
