@@ -152,9 +152,10 @@ export function createCluster(options: ClusterOptions) {
   }
 
   /** Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept. */
-  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig) {
+  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig): Promise<boolean> {
     const ended = await endRecovered(record, seq, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' })
     if (ended) traceOwnerLost(record, record.lease, config, now())
+    return ended
   }
 
   /**
@@ -224,8 +225,8 @@ export function createCluster(options: ClusterOptions) {
           const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
           if (!check.ok) {
             logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
-            countTakeover('ended')
-            await endRecovered(record, state.seq + 1, check.error)
+            // Counted once the end is stored: a write that failed leaves the job for the next scan.
+            if (await endRecovered(record, state.seq + 1, check.error)) countTakeover('ended')
             continue
           }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
@@ -233,8 +234,7 @@ export function createCluster(options: ClusterOptions) {
           options.startRun({ ...record, request: check.request }, config, { state, lease })
           continue
         }
-        countTakeover('ended')
-        await endLostChat(record, state.seq + 1, config)
+        if (await endLostChat(record, state.seq + 1, config)) countTakeover('ended')
       }
       leftToOthers = left
       scanLog.succeeded()

@@ -79,6 +79,12 @@ export interface CreateJobInput {
    * never counted for a retry or a refused creation either (http/anonymous-creation.ts).
    */
   anonymousAddress?: string
+  /**
+   * The caller makes room and tries again when a concurrency limit refuses this creation (a new
+   * answer that replaces a running one): that refusal is no 429, so it is not counted in
+   * `jobs_refused_total` (the second attempt's is, if it comes).
+   */
+  retriedWhenRefused?: boolean
 }
 
 /** A job as clients see it (shared with the client). */

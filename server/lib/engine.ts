@@ -174,7 +174,7 @@ export function createEngine(options: EngineOptions) {
     }
     catch (error) {
       if (error instanceof ActiveLimitError) {
-        useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
+        if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
         throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
       }
       if (error instanceof RateRefusedError) {

@@ -11,14 +11,17 @@ export interface Logger {
 }
 
 const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|cookie)/i
-const SECRET_VALUES = /(?:Bearer\s+[\w.~+/=-]+|sk-[\w-]{8,})/g
+/** A bearer credential (the scheme is case-insensitive) or an API key by its usual prefix. */
+const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|sk-[\w-]{8,})/gi
 /** The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a space. */
 const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)\S*@/gi
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, '$1[redacted]@')
-  if (depth > 6 || value === null || typeof value !== 'object') return value
+  if (value === null || typeof value !== 'object') return value
+  // Deeper than this a line would hide its point anyway: cut off, never written unredacted.
+  if (depth > 6) return '[nested too deep]'
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) }
   if (Array.isArray(value)) return value.map(item => redact(item, depth + 1))
   const copy: Record<string, unknown> = {}

@@ -230,15 +230,19 @@ export function createMetrics() {
       case 'reasoning-delta':
         observe('delta_batch_chars', event.text.length)
         break
-      case 'job-end':
-        liveStatus.delete(jobId)
+      case 'job-end': {
+        // An end this instance wrote for a job that ran elsewhere (recovery after its owner was
+        // lost) has no run behind it here: counted, not timed (its metrics are empty, not 0 ms).
+        const ranHere = liveStatus.delete(jobId)
         increment('jobs_ended_total', { status: event.status })
         if (event.error?.code) increment('job_errors_total', { code: event.error.code })
         if (event.error?.code.startsWith('upstream')) increment('upstream_errors_total', { code: event.error.code })
+        if (!ranHere) break
         // An end written by an older version may lack metrics: counted above, not timed.
         observe('job_duration_ms', event.metrics?.duration_ms ?? Number.NaN)
         observe('time_to_first_token_ms', event.metrics?.first_token_ms ?? Number.NaN)
         break
+      }
     }
   }
 

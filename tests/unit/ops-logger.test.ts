@@ -20,6 +20,17 @@ describe('logger', () => {
     }))
     for (const secret of ['plain-secret', 'abc.def', 'bgjobs_uid=1', 'sk-or-v1-0123456789abcdef', 'sk-live-1234567890']) expect(redacted).not.toContain(secret)
     expect(redacted).toContain('job-1')
+    // The scheme in any case (the metrics route accepts `bearer` too).
+    expect(redact('upstream refused authorization: bearer abcdefghijklmnop0123')).toBe('upstream refused authorization: [redacted]')
+  })
+
+  it('cuts off what is nested too deep instead of writing it unredacted (a hook that threw a plain object)', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const thrown = { response: { request: { options: { agent: { proxy: { auth: { password: 'hunter2-deep' } } } } } } }
+    createConsoleLogger().error('hook background-jobs:resolve-user failed', { error: thrown })
+    const line = error.mock.calls[0]![0] as string
+    expect(line).not.toContain('hunter2-deep')
+    expect(line).toContain('[nested too deep]')
   })
 
   it('redacts the password of a URL anywhere in a line (a Redis or proxy URL in an error message), keeping the host', () => {

@@ -28,7 +28,8 @@ export async function startReplacingTurn(context: JobsRouteContext, input: Creat
   if (replaced.length === 0) return await startChatTurn(context, input)
   let job: JobSummary
   try {
-    job = await startChatTurn(context, input)
+    // Refused for the concurrency limit, it makes room below and tries again: no 429 to count yet.
+    job = await startChatTurn(context, { ...input, retriedWhenRefused: true })
   }
   catch (error) {
     if (!(error instanceof ConcurrencyLimitError)) throw error
