@@ -12,12 +12,16 @@ import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { serverQuery } from './access'
 import { RECORD_PAGE_BYTES } from './limits'
-import { findJob, isTerminal, jobRecordValidator, readJobRecord, recordBytes } from './model'
+import { jobRecordValidator, readJobRecord, recordBytes } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
 /** The most threads one page lists. */
 const MAX_THREADS = 100
+/** A thread's jobs not yet ended, by status (a chat thread runs one turn at a time; a few at most). */
+const ACTIVE_STATUSES = ['queued', 'running', 'waiting'] as const
+/** The most jobs of one status a thread lists as active (a bound on what one query reads). */
+const MAX_ACTIVE_PER_STATUS = 100
 
 type ThreadJob = Pick<Doc<'jobs'>, 'userId' | 'threadId' | 'createdAt'>
 
@@ -74,22 +78,36 @@ export const listThreads = serverQuery({
       if (rows.length > limit) break
       rows.push(...await range.take(limit + 1 - rows.length))
     }
-    // The user's jobs not yet ended: few (the per-user concurrency limit), the live part of every thread.
-    const activeDocs = (await Promise.all((await ctx.db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId)).collect())
-      .map(active => findJob(ctx.db, active.jobId))))
-      .filter((doc): doc is Doc<'jobs'> => doc !== null && !isTerminal(doc.status))
     const threads = []
     let bytes = 0
     for (const row of rows.slice(0, limit)) {
       const range = () => ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', row.threadId))
       const [firstDoc, lastDoc] = [await range().order('asc').first(), await range().order('desc').first()]
       if (!firstDoc || !lastDoc) continue
-      const [first, last] = [await readJobRecord(ctx.db, firstDoc), await readJobRecord(ctx.db, lastDoc)]
-      bytes += recordBytes(firstDoc, first.requestJson) + recordBytes(lastDoc, last.requestJson)
-      // Each record comes with its request (up to the body limit): past the budget, the page ends here.
-      if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) return { threads: threads.map(withoutRow), next: cursorOf(threads.at(-1)!.row) }
-      const active = await Promise.all(activeDocs.filter(doc => doc.threadId === row.threadId).map(doc => readJobRecord(ctx.db, doc)))
-      threads.push({ row, threadId: row.threadId, first, last, active })
+      // The thread's live part, through its own index: never every active job of the user (a user
+      // with thousands running would pass the read limits at any page size).
+      const activeDocs = (await Promise.all(ACTIVE_STATUSES.map(status => ctx.db.query('jobs')
+        .withIndex('by_user_thread_status', q => q.eq('userId', userId).eq('threadId', row.threadId).eq('status', status))
+        .take(MAX_ACTIVE_PER_STATUS))))
+        .flat()
+        .sort((left, right) => left.createdAt - right.createdAt)
+      // Each record comes with its request (up to the body limit), counted as it is read: past the
+      // budget, the page ends before this thread (the first or last job may be active too: read once).
+      const records = new Map<string, Awaited<ReturnType<typeof readJobRecord>>>()
+      let overBudget = false
+      for (const doc of [firstDoc, lastDoc, ...activeDocs]) {
+        if (records.has(doc.jobId)) continue
+        const read = await readJobRecord(ctx.db, doc)
+        records.set(doc.jobId, read)
+        bytes += recordBytes(doc, read.requestJson)
+        if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) {
+          overBudget = true
+          break
+        }
+      }
+      if (overBudget) return { threads: threads.map(withoutRow), next: cursorOf(threads.at(-1)!.row) }
+      const active = activeDocs.map(doc => records.get(doc.jobId)!)
+      threads.push({ row, threadId: row.threadId, first: records.get(firstDoc.jobId)!, last: records.get(lastDoc.jobId)!, active })
     }
     const lastRow = rows[limit - 1]
     return { threads: threads.map(withoutRow), next: rows.length > limit && lastRow ? cursorOf(lastRow) : null }

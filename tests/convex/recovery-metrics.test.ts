@@ -61,7 +61,10 @@ describe('what recovery counts', () => {
     const flakyAppend = (provider: JobProvider): JobProvider => ({
       ...provider,
       appendEvents: async (...args: Parameters<JobProvider['appendEvents']>) => {
-        if (failNext) { failNext = false; throw new ProviderUnavailableError('Convex', 'Convex did not answer appendEvents within 10000 ms') }
+        if (failNext) {
+          failNext = false
+          throw new ProviderUnavailableError('Convex', 'Convex did not answer appendEvents within 10000 ms', 1)
+        }
         return await provider.appendEvents(...args)
       },
     })
