@@ -67,7 +67,9 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
   if (await callNeedsApproval(tool, parsed.args, toolContext, { jobSignal: context.signal, timeoutMs, timers: context.timers })) {
-    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: parsed.args, nodeId: call.nodeId })
+    // The arguments as the model sent them (as in the tool-call event): what the schema made of
+    // them may not be JSON (a BigInt, a Date) and the request is stored and shown as JSON.
+    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: parsed.raw, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
   // An owner back from a pause past its lease (frozen, cut off) runs no tool before the store

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod'
 import { isAsyncParseError } from '../zod-schema'
-import { AsyncToolSchemaError, InvalidToolArgumentsError } from './tool-errors'
+import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError } from './tool-errors'
 
 /** The arguments as JSON (for events and repeat detection), or the raw text when it is not JSON. */
 export function decodeArguments(args: unknown): { ok: true, value: unknown } | { ok: false, raw: string, reason: string } {
@@ -35,7 +35,9 @@ export function parseToolArguments(toolName: string, schema: z.ZodType, args: un
   }
   catch (error) {
     if (isAsyncParseError(error)) throw new AsyncToolSchemaError(toolName)
-    throw error
+    // A refine or transform of the tool's own schema threw (JSON.parse of a model-chosen string…):
+    // the model gets it as an error result, as for arguments the schema refuses.
+    throw new InvalidToolArgumentsError(toolName, [`its parameters schema threw: ${describeThrown(error)}`])
   }
   if (!parsed.success) throw new InvalidToolArgumentsError(toolName, parsed.error.issues.map(describeIssue))
   return parsed.data

@@ -3,6 +3,7 @@
  * its limits, records `node-start` / `node-end`, and skips nodes an earlier run already finished.
  */
 import { JobFailure } from '../run-context'
+import { describeThrown } from '../executor/tool-errors'
 import type { RunContext } from '../run-context'
 import type { WorkflowNode, WorkflowNodeKind, WorkflowState } from './define'
 import { createNodeContext } from './node-context'
@@ -38,16 +39,40 @@ const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode
  */
 const TIMED_KINDS: ReadonlySet<WorkflowNodeKind> = new Set(['agent', 'tool', 'branch', 'output'])
 
-/** Why a node failed, as the job's failure: keeps a code the error carries, adds the node. */
+/** `instanceof` that a revoked Proxy cannot make throw. */
+function isJobFailure(thrown: unknown): thrown is JobFailure {
+  try {
+    return thrown instanceof JobFailure
+  }
+  catch {
+    return false
+  }
+}
+
+/** A field of a thrown value, or undefined when reading it throws (a getter, a revoked Proxy). */
+function fieldOf(thrown: unknown, key: string): unknown {
+  try {
+    return (thrown as Record<string, unknown> | null | undefined)?.[key]
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * Why a node failed, as the job's failure: keeps a code the error carries, adds the node. What the
+ * author's code threw may be anything (no prototype, throwing getters): read with care, so it
+ * fails its node, never the engine.
+ */
 export function toNodeFailure(error: unknown, nodeId: string): JobFailure {
-  if (error instanceof JobFailure) {
+  if (isJobFailure(error)) {
     if (error.details.nodeId) return error
     return new JobFailure(error.code, error.message, { failedDuring: 'workflow-node', ...error.details, nodeId })
   }
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'node-failed'
-  const toolName = typeof (error as { toolName?: unknown })?.toolName === 'string' ? (error as { toolName: string }).toolName : undefined
-  const message = error instanceof Error ? error.message : String(error)
-  return new JobFailure(code, `Node "${nodeId}" failed: ${message}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}) })
+  const [codeValue, toolNameValue] = [fieldOf(error, 'code'), fieldOf(error, 'toolName')]
+  const code = typeof codeValue === 'string' ? codeValue : 'node-failed'
+  const toolName = typeof toolNameValue === 'string' ? toolNameValue : undefined
+  return new JobFailure(code, `Node "${nodeId}" failed: ${describeThrown(error)}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}) })
 }
 
 /** A workflow being run. */
