@@ -37,6 +37,7 @@ const SHAPES: Record<string, (size: number) => string> = {
   'bare URLs': size => 'https://a.example/'.repeat(size / 18),
   'table rows': size => `|a|b|\n|-|-|\n${'|x|y|\n'.repeat(size / 6)}`,
   'highlighted code block': size => `\`\`\`ts\n${'const value = compute("x", 42) // note\n'.repeat(size / 40)}\`\`\``,
+  'one long word in a ts block': size => `\`\`\`ts\n${'a'.repeat(size)}\n\`\`\``,
 }
 
 /** CPU ms `action` takes. */

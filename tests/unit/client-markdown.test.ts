@@ -69,6 +69,11 @@ describe('renderMarkdown blocks', () => {
     expect(render('```inline``` code')).toBe('<p><code>inline</code> code</p>')
     // An unknown language is labelled, escaped and not highlighted.
     expect(render('```made-up\n<b>x</b>\n```')).toBe(codeBlock('&lt;b&gt;x&lt;/b&gt;\n', 'made-up'))
+    // A block with a very long word is shown as it is, not highlighted (highlight.js's time grows
+    // with the square of a word's length: bench/markdown.ts measures it).
+    const word = 'a'.repeat(200)
+    expect(render(`\`\`\`ts\nconst ${word} = <b>1</b>\n\`\`\``)).toBe(codeBlock(`const ${word} = &lt;b&gt;1&lt;/b&gt;\n`, 'ts'))
+    expect(render(`\`\`\`ts\nconst ${word.slice(1)} = 1\n\`\`\``)).toContain('<span class="hljs-keyword">const</span>')
   })
 
   it('renders an indented code block like a fence (a focusable sideways-scrolling box with Copy), not as a page-widening <pre>', () => {

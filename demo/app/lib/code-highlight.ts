@@ -31,10 +31,17 @@ export interface HighlightedCode {
   language: string | null
 }
 
+/**
+ * A run of word characters this long is left unhighlighted: highlight.js's time grows with the
+ * square of the longest word for some grammars (javascript, typescript, bash) — a 40,000-character
+ * word took seconds, re-rendered on every streamed piece and on the server for the page.
+ */
+const LONG_WORD = /[\w$]{200}/
+
 /** Highlights `code` written in `language` (a fence's info word, e.g. `ts`); escapes it either way. */
 export function highlightCode(code: string, language: string): HighlightedCode {
   const label = language ? language.toLowerCase().slice(0, MAX_LABEL_CHARS) : null
-  if (!label || !hljs.getLanguage(label)) return { html: escapeText(code), language: label }
+  if (!label || !hljs.getLanguage(label) || LONG_WORD.test(code)) return { html: escapeText(code), language: label }
   return { html: hljs.highlight(code, { language: label, ignoreIllegals: true }).value, language: label }
 }
 
