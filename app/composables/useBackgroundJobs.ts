@@ -128,6 +128,8 @@ export function useBackgroundJobs() {
 
   /** `DELETE /api/jobs/:id`, its answer mapped: 204 deleted, 404 gone, 409 still active. */
   async function requestDelete(jobId: string, threadId: string | null = null): Promise<DeleteJobAnswer> {
+    // The server tells the notification stream before it answers: that `job-deleted` is this tab's.
+    const done = import.meta.server ? () => {} : deletedJobs.deletingHere(`job:${jobId}`)
     try {
       await $fetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
       recordDeleted(jobId, threadId)
@@ -142,13 +144,22 @@ export function useBackgroundJobs() {
       if (status === 409) return 'active'
       throw new BackgroundJobsApiError(error)
     }
+    finally {
+      done()
+    }
   }
 
   /** `DELETE /api/jobs?threadId=`: every ended job of the thread in one request. */
   async function requestDeleteThread(threadId: string): Promise<DeleteThreadResult> {
-    const result = await withApiError(() => $fetch<DeleteThreadResult>('/api/jobs', { method: 'DELETE', query: { threadId } }))
-    for (const jobId of result.deleted) recordDeleted(jobId, threadId)
-    return result
+    const done = import.meta.server ? () => {} : deletedJobs.deletingHere(`thread:${threadId}`)
+    try {
+      const result = await withApiError(() => $fetch<DeleteThreadResult>('/api/jobs', { method: 'DELETE', query: { threadId } }))
+      for (const jobId of result.deleted) recordDeleted(jobId, threadId)
+      return result
+    }
+    finally {
+      done()
+    }
   }
 
   const deletion: JobDeletionRequests = {

@@ -32,7 +32,7 @@ function open(): void {
       // First into the tab's deleted jobs: `useBackgroundJobs().list` leaves the job out from now on.
       if (notification.type === 'job-deleted') {
         forgetPrompt(notification.jobId)
-        deletedJobs.add({ jobId: notification.jobId, threadId: notification.threadId, origin: 'elsewhere' })
+        deletedJobs.add({ jobId: notification.jobId, threadId: notification.threadId, origin: deletedJobs.originOf(notification.jobId, notification.threadId) })
       }
       dispatchNotification(notification)
     },

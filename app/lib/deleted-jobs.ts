@@ -26,6 +26,8 @@ export type DeletedJobListener = (deleted: DeletedJob) => void
 export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
   const ids = new Set<string>()
   const listeners = new Set<DeletedJobListener>()
+  /** Jobs and threads this tab is deleting now (its DELETE not answered yet), with how many requests. */
+  const deleting = new Map<string, number>()
 
   return {
     /**
@@ -39,6 +41,22 @@ export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
       if (ids.size > kept) ids.delete(ids.values().next().value!)
       for (const listener of [...listeners]) listener(deleted)
       return true
+    },
+    /** Marks a job (`job:<id>`) or thread (`thread:<id>`) as being deleted by this tab until `done` is called. */
+    deletingHere(key: string): () => void {
+      deleting.set(key, (deleting.get(key) ?? 0) + 1)
+      let done = false
+      return () => {
+        if (done) return
+        done = true
+        const left = deleting.get(key)! - 1
+        if (left > 0) deleting.set(key, left)
+        else deleting.delete(key)
+      }
+    },
+    /** Where a deletion the stream announced came from: `here` while this tab's DELETE of it is on its way. */
+    originOf(jobId: string, threadId: string | null): DeletedJob['origin'] {
+      return deleting.has(`job:${jobId}`) || (threadId !== null && deleting.has(`thread:${threadId}`)) ? 'here' : 'elsewhere'
     },
     /** True for a job known deleted. */
     has(jobId: string): boolean {

@@ -83,7 +83,9 @@ export function createJobDeletion(options: JobDeletionOptions) {
       // A short page was the last; a page of only jobs that could not go would come back the same.
       if (page.length < limit || fresh.length === 0) break
     }
+    // Only when an ended job is really left (not at exactly THREAD_DELETE_MAX, nor for one still ending).
     const more = deleted.length >= THREAD_DELETE_MAX
+      && (await provider.list({ userId, threadId, status: [...TERMINAL_STATUSES], limit: stillEnding.size + 1 })).some(record => !stillEnding.has(record.id))
     const going = await provider.list({ userId, threadId, status: [...ACTIVE_STATUSES], limit: ACTIVE_NAMED_MAX })
     const active = [...new Set([...going.map(record => record.id), ...stillEnding])]
     return { deleted, active, more }

@@ -10,6 +10,8 @@ const VERSION = 'v1'
 /** Job ids are at most this long (the API refuses longer ones anywhere else too). */
 const MAX_ID_CHARS = 200
 const BASE64URL = /^[\w-]+$/
+/** The longest cursor: `v1:` + 16 digits + `:` + an id of MAX_ID_CHARS units at 3 UTF-8 bytes each, in base64url. */
+const MAX_CURSOR_CHARS = Math.ceil((3 + 16 + 1 + 3 * MAX_ID_CHARS) * 4 / 3)
 
 /** Encodes a place in the list as a cursor. */
 export function encodeListCursor(bound: JobListBound): string {
@@ -18,7 +20,8 @@ export function encodeListCursor(bound: JobListBound): string {
 
 /** Decodes a cursor, or returns null when it is not one this server made. */
 export function decodeListCursor(cursor: string): JobListBound | null {
-  if (!BASE64URL.test(cursor) || cursor.length > 4 * MAX_ID_CHARS) return null
+  // An id of MAX_ID_CHARS UTF-16 units is up to 3 bytes per unit in UTF-8 (a thread id in CJK).
+  if (!BASE64URL.test(cursor) || cursor.length > MAX_CURSOR_CHARS) return null
   const text = Buffer.from(cursor, 'base64url').toString('utf8')
   const match = /^v1:(\d{1,16}):(.+)$/s.exec(text)
   if (!match) return null

@@ -24,7 +24,6 @@ export interface NotificationSink {
 export type FollowUser = (userId: string) => () => void
 
 interface UserChannel {
-  nextId: number
   backlog: JobNotification[]
   sinks: Set<NotificationSink>
   lastAt: number
@@ -56,6 +55,8 @@ export function notificationKey(notification: Pick<JobNotification, 'jobId' | 't
 /** The notification hub of one engine. */
 export class NotificationHub {
   private readonly users = new Map<string, UserChannel>()
+  /** The last id given, over all users: a user forgotten (pruned, evicted) and back never gets ids a tab already had. */
+  private lastId = 0
 
   /**
    * `follow`, when given, runs from a user's first attached sink until their last detaches.
@@ -83,7 +84,7 @@ export class NotificationHub {
   private channel(userId: string): UserChannel {
     let channel = this.users.get(userId)
     if (!channel) {
-      channel = { nextId: 1, backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null }
+      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null }
       this.users.set(userId, channel)
     }
     return channel
@@ -101,7 +102,7 @@ export class NotificationHub {
     if (channel.notified.has(key) || channel.notified.has(notificationKey({ jobId: notification.jobId, type: 'job-deleted' }))) return false
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
-    const full: JobNotification = { ...notification, id: channel.nextId++, at: this.now() }
+    const full: JobNotification = { ...notification, id: ++this.lastId, at: this.now() }
     channel.lastAt = full.at
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()

@@ -7,6 +7,7 @@
  * an assistant message has the metadata the client holds after streaming it (message-metadata.ts).
  */
 import type { ViewerSink } from '../viewer'
+import { JobNotFoundError } from '../errors'
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import { summarize } from '../job-summary'
@@ -90,9 +91,13 @@ export async function chatHistory(context: JobsRouteContext, chatId: string, opt
     if (turnsFound.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) break
   }
   const chatJobs = turnsFound.slice(-turns)
-  const answers = await Promise.all(chatJobs.map(chatJob => jobAnswer(context, chatJob, options)))
-  return chatJobs.flatMap(({ job }, index): UiMessage[] => [
+  // A job deleted (or past retention) since the listing read it: its turn is gone, not the chat.
+  const answers = await Promise.all(chatJobs.map(chatJob => jobAnswer(context, chatJob, options).catch((error: unknown) => {
+    if (error instanceof JobNotFoundError) return null
+    throw error
+  })))
+  return chatJobs.flatMap(({ job }, index): UiMessage[] => answers[index] ? [
     { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
-    answers[index]!,
-  ])
+    answers[index],
+  ] : [])
 }
