@@ -91,7 +91,7 @@ export const ISOLATION_TEST_TOOLS = [
     name: 'wait',
     description: 'Answers after a while.',
     parameters: z.object({ ms: z.number() }),
-    execute: ({ ms }) => new Promise(resolve => setTimeout(() => resolve({ waited: ms }), ms)),
+    execute: ({ ms }) => new Promise(resolve => setTimeout(() => resolve({ waited: ms, threadId }), ms)),
   }),
   defineTool({
     name: 'stray',
@@ -125,6 +125,25 @@ export const ISOLATION_TEST_TOOLS = [
         setImmediate(() => resolve({ armed: true }))
       }, 1)
     }),
+  }),
+  defineTool({
+    name: 'leave_work',
+    description: 'Answers at once, leaving work behind: a spin from a timer (after `delayMs`), an endless promise chain, or a short harmless timer.',
+    parameters: z.object({ how: z.enum(['spin', 'chain', 'harmless']), delayMs: z.number().default(0) }),
+    execute: ({ how, delayMs }) => {
+      const state = globalThis as { isolationTestLeftovers?: number }
+      const spin = () => {
+        for (;;) state.isolationTestLeftovers = (state.isolationTestLeftovers ?? 0) + 1
+      }
+      if (how === 'spin') setTimeout(spin, delayMs)
+      if (how === 'chain') {
+        void (async () => {
+          for (;;) await (state.isolationTestLeftovers = (state.isolationTestLeftovers ?? 0) + 1)
+        })()
+      }
+      if (how === 'harmless') setTimeout(() => (state.isolationTestLeftovers = 0), delayMs)
+      return { answered: true, threadId }
+    },
   }),
   defineTool({
     name: 'throw_odd',

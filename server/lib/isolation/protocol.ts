@@ -20,7 +20,17 @@ export interface IsolatedToolTask {
   timeoutMs: number
   /** The pool's fault channel (a BroadcastChannel name): where errors left behind by a finished call are reported. */
   faultChannel?: string
+  /** The pool's answer channel (a BroadcastChannel name) and the call's id there (leftovers.ts). */
+  answerChannel?: string
+  callId?: number
 }
+
+/**
+ * What a worker says on the answer channel: the call's answer, as soon as it has one (the task
+ * itself ends only once the call's leftovers are done); or that its leftovers are still pending,
+ * so the worker must be replaced before it runs another call.
+ */
+export type IsolatedCallNews = { callId: number, answer: IsolatedToolAnswer } | { callId: number, retire: true }
 
 /** An error reduced to data. */
 export interface SerializedError {

@@ -25,7 +25,7 @@ export interface StrayErrorReport {
   message: string
 }
 
-/** The fault channel's messages, by channel name (one pool per name). */
+/** The channels to the server, by name (one pool per name). */
 const channels = new Map<string, BroadcastChannel>()
 /** The channel of the last call seen, for errors of no known call (every call of a worker comes from one pool). */
 let lastFaultChannel: string | undefined
@@ -35,9 +35,8 @@ export function noteFaultChannel(scope: CallScope): void {
   lastFaultChannel = scope.faultChannel ?? lastFaultChannel
 }
 
-function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], error: unknown): void {
-  const name = scope?.faultChannel ?? lastFaultChannel
-  if (!name) return
+/** Posts `message` to the server on the channel `name` (also the answer channel, leftovers.ts). */
+export function postToServer(name: string, message: unknown): void {
   let channel = channels.get(name)
   if (!channel) {
     channel = new BroadcastChannel(name)
@@ -45,8 +44,14 @@ function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], er
     channel.unref()
     channels.set(name, channel)
   }
-  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: describeThrown(error) }
   channel.postMessage(message)
+}
+
+function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], error: unknown): void {
+  const name = scope?.faultChannel ?? lastFaultChannel
+  if (!name) return
+  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: describeThrown(error) }
+  postToServer(name, message)
 }
 
 function onStrayError(kind: StrayErrorReport['kind'], error: unknown): void {

@@ -4,7 +4,11 @@
  * V8 heap cap, at most `maxWorkers` run at once, at most `maxQueue` calls wait — one more is
  * refused at once. When a call's signal fires (its time limit, or the job's abort) while it runs,
  * the worker is terminated — the tool stops for real, whatever it is doing — and replaced.
+ * A call resolves with its answer at once, but its worker takes another call only once the work
+ * the call left running is done (leftovers.ts); a worker that says it is not, or does not come
+ * back within `RELEASE_TIMEOUT_MS`, is terminated and replaced first.
  */
+import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
 import type { BackgroundJobsConfig } from '../config'
 import { ToolCallError } from '../executor/tool-errors'
@@ -14,12 +18,13 @@ import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
-import type { IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import type { IsolatedCallNews, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { deserializeError } from './protocol'
+import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 
 /** One call to run isolated. */
-export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel'>
+export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId'>
 
 /** Counts of the pool; all zero when nothing runs (workers stay up to `minWorkers`). */
 export interface IsolationStats {
@@ -55,6 +60,17 @@ export interface ToolIsolationOptions {
 type Pool = import('tinypool').Tinypool
 /** tinypool's refusals when its queue is full (they have no error code). */
 const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
+/**
+ * How long a worker may take, after its call answered, to finish the call's leftovers and come
+ * back (it waits up to `LEFTOVER_WAIT_MS` for them); past it, it is terminated and replaced.
+ */
+export const RELEASE_TIMEOUT_MS = 1_000
+
+/** The answer channel's listeners, by call id. */
+interface AwaitedCall {
+  answer: (answer: IsolatedToolAnswer) => void
+  retire: () => void
+}
 
 /** Creates the isolation of an engine; no thread starts before the first isolated call. */
 export function createToolIsolation(options: ToolIsolationOptions): ToolIsolation {
@@ -67,6 +83,11 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   // Errors a tool's code raised after its call had answered: its worker ignored them and says so here.
   const faultChannel = `background-jobs:isolation-faults:${randomUUID()}`
   let stopListening: (() => void) | null = null
+  // Answers, and workers that must be replaced because of what a call left running (leftovers.ts).
+  const answerChannel = `background-jobs:isolation-answers:${randomUUID()}`
+  let answers: BroadcastChannel | null = null
+  const awaited = new Map<number, AwaitedCall>()
+  let lastCallId = 0
 
   async function startPool(workerUrl: string): Promise<Pool> {
     const { Tinypool } = await import('tinypool')
@@ -85,6 +106,14 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       useMetrics().increment('tool_stray_errors_total', { tool: tool ?? 'unknown', kind })
       logger.error(`isolated tool ${tool ? `"${tool}"` : '(unknown)'} raised an error after its call had ended; it was ignored and the worker goes on`, { tool, jobId, kind, error: message })
     })
+    answers ??= new BroadcastChannel(answerChannel)
+    answers.onmessage = (event) => {
+      const news = (event as { data: IsolatedCallNews }).data
+      const call = awaited.get(news.callId)
+      if ('answer' in news) call?.answer(news.answer)
+      else call?.retire()
+    }
+    answers.unref()
     started = created
     return created
   }
@@ -109,6 +138,47 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     throw deserializeError(answer.error)
   }
 
+  /**
+   * Runs the task; resolves with the call's answer as soon as the worker sends it. The task itself
+   * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
+   * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
+   */
+  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal): Promise<IsolatedToolAnswer> {
+    const call: IsolatedCall = task
+    // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
+    const turn = new AbortController()
+    const stop = () => turn.abort(signal.reason)
+    if (signal.aborted) stop()
+    signal.addEventListener('abort', stop, { once: true })
+    let answered = false
+    let watchdog: ReturnType<typeof setTimeout> | undefined
+    const replace = (why: string) => {
+      if (turn.signal.aborted) return
+      logger.warn(`isolated tool "${call.name}" left work running after its call answered; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId })
+      turn.abort(new Error(why))
+    }
+    const early = new Promise<IsolatedToolAnswer>((resolve) => {
+      awaited.set(task.callId, { answer: resolve, retire: () => replace(`still pending after ${LEFTOVER_WAIT_MS} ms`) })
+    })
+    const done = (running.run(task, { signal: turn.signal }) as Promise<IsolatedToolAnswer>).finally(() => {
+      awaited.delete(task.callId)
+      clearTimeout(watchdog)
+    })
+    try {
+      return await Promise.race([early, done.catch((error: unknown) => {
+        if (answered) return new Promise<never>(() => {})
+        throw toFault(call, error, signal)
+      })])
+    }
+    finally {
+      answered = true
+      signal.removeEventListener('abort', stop)
+      // Once its worker is back (or gone), nothing is left to watch.
+      done.catch(() => {})
+      if (awaited.has(task.callId)) watchdog = setTimeout(() => replace(`not back within ${RELEASE_TIMEOUT_MS} ms`), RELEASE_TIMEOUT_MS).unref()
+    }
+  }
+
   return {
     async run(call, signal) {
       if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
@@ -125,11 +195,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
         const running = await pool.catch((error: unknown) => {
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        const task: IsolatedToolTask = { ...call, file, faultChannel }
-        const answer = await running.run(task, { signal }).catch((error: unknown) => {
-          throw toFault(call, error, signal)
-        }) as IsolatedToolAnswer
-        return fromAnswer(call, answer)
+        return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal))
       }
       finally {
         calls--
@@ -142,6 +208,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       disposed = true
       stopListening?.()
       stopListening = null
+      answers?.close()
+      answers = null
+      awaited.clear()
       const running = await pool?.catch(() => null)
       pool = null
       started = null

@@ -4,7 +4,8 @@
  * once, parses the arguments with the tool's schema, re-creates `ctx` — a signal that fires at
  * the tool's time limit, and the ids — runs `execute` and answers with JSON. Every fault becomes
  * an answer, also an error the tool's code throws from a callback (stray-errors.ts); only the
- * death of the worker itself (heap limit, termination) rejects.
+ * death of the worker itself (heap limit, termination) rejects. The answer goes to the server at
+ * once; the worker is handed back for another call once the call's leftovers are done (leftovers.ts).
  */
 import { isMainThread } from 'node:worker_threads'
 import type { ToolDefinition } from '../tools/types'
@@ -14,9 +15,10 @@ import { toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
 import type { CallScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
-import type { IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import { collectLeftovers, settleLeftovers } from './leftovers'
+import type { IsolatedCallNews, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError } from './protocol'
-import { noteFaultChannel, trapStrayErrors } from './stray-errors'
+import { noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 
 /** A tool file's lazy import. */
 export type ToolFileLoader = () => Promise<{ default?: unknown }>
@@ -70,17 +72,16 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     return tool
   }
 
-  return async function runIsolatedTool(task) {
+  /** Runs one call to its answer (see the file comment); its scope has ended when this resolves. */
+  async function runCall(task: IsolatedToolTask, scope: CallScope, failed: Promise<never>): Promise<IsolatedToolAnswer> {
     const controller = new AbortController()
     const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
-    // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
-    // from a callback (trapStrayErrors).
-    const { scope, failed, end } = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
-    noteFaultChannel(scope)
     try {
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
       const args = parseToolArguments(tool.name, tool.parameters, task.args)
       let value: unknown
+      // Timers its `execute` leaves pending hold the worker (its file's top-level ones do not).
+      collectLeftovers(scope)
       try {
         value = await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
       }
@@ -95,8 +96,29 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       return { ok: false, kind: 'threw', error: serializeError(error) }
     }
     finally {
-      end()
       cancelTimer()
     }
+  }
+
+  return async function runIsolatedTool(task) {
+    // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
+    // from a callback (trapStrayErrors).
+    const { scope, failed, end } = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
+    noteFaultChannel(scope)
+    let answer: IsolatedToolAnswer
+    try {
+      answer = await runCall(task, scope, failed)
+    }
+    finally {
+      end()
+    }
+    if (task.answerChannel === undefined || task.callId === undefined) return answer
+    // The server gets the answer at once; this task — the worker's turn in the pool — ends only
+    // when the call's leftovers are done (leftovers.ts), else the server replaces the worker.
+    const news = (message: IsolatedCallNews) => postToServer(task.answerChannel!, message)
+    news({ callId: task.callId, answer })
+    if (await settleLeftovers(scope)) return answer
+    news({ callId: task.callId, retire: true })
+    return await new Promise<never>(() => {})
   }
 }

@@ -1,0 +1,77 @@
+/**
+ * Work a call leaves running in its isolation worker after it answered: a timer or an immediate
+ * its `execute` started, a promise chain that keeps going. Left alone it would run during the next
+ * call in that worker — often another job's — and a leftover that spins would make that call time
+ * out for it. So a worker is handed back for another call only once the call's leftovers are done:
+ * one turn of the event loop (ticks and promise chains run first), then the one-shot timers and
+ * immediates the call created, ref'd and pending, are waited for up to `LEFTOVER_WAIT_MS`. If they
+ * are still pending then, the worker is replaced instead (tool-pool.ts); if the wait never ends (a
+ * leftover spins), the server replaces it too. Intervals and unref'd timers do not hold a worker:
+ * they are how code keeps a cache fresh or a connection alive, and they run on as before.
+ */
+import { createHook } from 'node:async_hooks'
+import { isMainThread } from 'node:worker_threads'
+import type { CallScope } from './call-scope'
+import { currentCallScope } from './call-scope'
+
+/** How long a worker waits for the timers a call left pending before it gives up and is replaced. */
+export const LEFTOVER_WAIT_MS = 100
+
+/** What Node's Timeout and Immediate objects show (`_destroyed`: fired or cleared; `_repeat`: an interval). */
+interface TimerResource {
+  hasRef(): boolean
+  _destroyed?: boolean
+  _repeat?: unknown
+}
+
+/** The timers and immediates each call created from its `execute` on (not its file's top-level code). */
+const created = new WeakMap<CallScope, Set<TimerResource>>()
+let installed = false
+
+/** Starts noting the timers `scope`'s code creates (installs the hook once; never in the server's thread). */
+export function collectLeftovers(scope: CallScope): void {
+  if (isMainThread) return
+  if (!installed) {
+    installed = true
+    // Promises are not tracked: no promise hook, so no cost for promise-heavy tools.
+    createHook({
+      init(_id, type, _trigger, resource) {
+        if (type !== 'Timeout' && type !== 'Immediate') return
+        const owner = currentCallScope()
+        if (owner) created.get(owner)?.add(resource as TimerResource)
+      },
+      trackPromises: false,
+    } as Parameters<typeof createHook>[0]).enable()
+  }
+  created.set(scope, new Set())
+}
+
+/** True while a one-shot timer or immediate of the call is pending and keeps the event loop alive. */
+function hasPending(timers: Set<TimerResource>): boolean {
+  for (const timer of timers) {
+    if (timer._destroyed) timers.delete(timer)
+    else if (timer._repeat == null && timer.hasRef()) return true
+  }
+  return false
+}
+
+/**
+ * Resolves true once the call's leftovers are done, false when some are still pending after
+ * `LEFTOVER_WAIT_MS` (the worker must then be replaced). Never resolves while a leftover blocks
+ * the thread. Call it after the call answered (its scope ended).
+ */
+export async function settleLeftovers(scope: CallScope): Promise<boolean> {
+  const timers = created.get(scope) ?? new Set()
+  const giveUpAt = performance.now() + LEFTOVER_WAIT_MS
+  try {
+    for (;;) {
+      await new Promise(resolve => setImmediate(resolve))
+      if (!hasPending(timers)) return true
+      if (performance.now() >= giveUpAt) return false
+      await new Promise(resolve => setTimeout(resolve, 1))
+    }
+  }
+  finally {
+    created.delete(scope)
+  }
+}
