@@ -36,16 +36,20 @@ describe('metrics', () => {
     expect(metrics.snapshot().jobsByStatus.waiting).toBe(0)
   })
 
-  it('times every job end: run duration, and time to first token when a token came', () => {
+  it('times the end of every run of this instance: run duration, and time to first token when a token came', () => {
     const metrics = createMetrics()
+    for (const jobId of ['a', 'b', 'c']) metrics.startRun(jobId, 'running')
     metrics.recordEvent('a', event({ type: 'job-end', status: 'completed', metrics: { ...emptyMetrics(), duration_ms: 12_000, first_token_ms: 400 } }))
     metrics.recordEvent('b', event({ type: 'job-end', status: 'failed', error: { code: 'upstream-timeout', message: 'slow' }, metrics: { ...emptyMetrics(), duration_ms: 700, first_token_ms: null } }))
     // An end without metrics (written by an older version) is counted, not timed.
     metrics.recordEvent('c', event({ type: 'job-end', status: 'aborted' }))
+    // An end written here for a job that ran elsewhere (recovery after its owner was lost): counted, not timed.
+    metrics.recordEvent('d', event({ type: 'job-end', status: 'failed', error: { code: 'owner-lost', message: 'lost' }, metrics: emptyMetrics() }))
     const { histograms, counters } = metrics.snapshot()
     expect(histograms.job_duration_ms).toMatchObject({ count: 2, sum: 12_700, buckets: { 1000: 1, 5000: 1, 15000: 2, '+Inf': 2 } })
     expect(histograms.time_to_first_token_ms).toMatchObject({ count: 1, sum: 400, buckets: { 250: 0, 500: 1, '+Inf': 1 } })
     expect(counters['jobs_ended_total{status="aborted"}']).toBe(1)
+    expect(counters['jobs_ended_total{status="failed"}']).toBe(2)
   })
 
   it('a one-label counter for hot paths adds to the same series as increment, also after a reset', () => {
