@@ -49,6 +49,17 @@ describe('demo workflow research-report (built-in scripted model)', () => {
     expect(job.state().executionOrder.filter(nodeId => nodeId === 'draft')).toHaveLength(2)
     expect(job.state().content.endsWith('The report on “tidal power” was not approved: Nobody answered in time.')).toBe(true)
   })
+
+  it('a rejection without feedback (it is optional) ends with the rejection note, not a failed job', async () => {
+    const job = startWorkflow(researchReport, { topic: 'tidal power' }, { model: scriptedModel() })
+    for (let round = 0; round < 2; round++) {
+      await job.nextInput()
+      job.answer({ approved: false })
+    }
+    await job.done
+    expect(job.error()).toBeUndefined()
+    expect(job.state().content.endsWith('The report on “tidal power” was not approved (no feedback was given).')).toBe(true)
+  })
 })
 
 describe('demo workflow parallel-brainstorm (built-in scripted model)', () => {

@@ -53,7 +53,12 @@ export default defineWorkflow({
     },
     rejected: {
       kind: 'output',
-      value: 'The report on “{{input.topic}}” was not approved: {{outputs.approval.feedback}}',
+      // Feedback is optional: a rejection without it still ends the job well.
+      value: (state) => {
+        const review = state.outputs.approval as { feedback?: string } | undefined
+        const why = review?.feedback?.trim() ? `: ${review.feedback.trim()}` : ' (no feedback was given).'
+        return `The report on “${String(state.input.topic)}” was not approved${why}`
+      },
     },
   },
   edges: [
