@@ -89,6 +89,18 @@ describe('known jobs (this browser\'s memory of its threads)', () => {
     Reflect.deleteProperty(globalThis, 'localStorage')
   })
 
+  it('a stale summary never takes an ended job back to running (a list read before it ended, written back later)', () => {
+    rememberJobs([job({ id: 'a', status: 'running', lastSeq: 3 })])
+    rememberJobs([job({ id: 'a', status: 'completed', lastSeq: 3 })])
+    rememberJobs([job({ id: 'a', status: 'running', lastSeq: 3 })])
+    expect(knownJobs().map(known => [known.id, known.status])).toEqual([['a', 'completed']])
+    // While it runs, a later state wins and an earlier one does not.
+    rememberJobs([job({ id: 'b', status: 'running', lastSeq: 9 })])
+    rememberJobs([job({ id: 'b', status: 'queued', lastSeq: 1 })])
+    rememberJobs([job({ id: 'b', status: 'waiting', lastSeq: 12 })])
+    expect(knownJobs().map(known => [known.id, known.status])).toEqual([['a', 'completed'], ['b', 'waiting']])
+  })
+
   it('remembers jobs with a thread, updates them, forgets one, and stays bounded', () => {
     rememberJobs([job({ id: 'a', status: 'running' }), job({ id: 'x', threadId: null })])
     rememberJobs([job({ id: 'a', status: 'completed' }), job({ id: 'b', threadId: 't2' })])

@@ -5,6 +5,7 @@
  * retry) instead of "Start a conversation". The server's list always wins for the jobs it has.
  */
 import type { JobSummary } from '../../../app/lib/api-types'
+import { isTerminalStatus } from '../../../shared/events'
 import { storedList } from './stored-list'
 
 const STORAGE_KEY = 'background-jobs-demo:known-jobs'
@@ -20,13 +21,30 @@ export type ThreadJob = JobSummary & {
 // Storage full or disabled: threads then last as long as the server keeps them.
 const { read, write } = storedList<JobSummary>(STORAGE_KEY, KNOWN_JOBS_MAX)
 
-/** Remembers (or updates) jobs with a thread; the newest write of a job wins. */
+/**
+ * Remembers (or updates) jobs with a thread. A summary older than the one kept never replaces it:
+ * a list read before a job ended (the page's copy, written back when the list changes) must not
+ * turn an ended job into a running one — after a restart it would then show as cut off.
+ */
 export function rememberJobs(jobs: readonly JobSummary[]): void {
   if (typeof localStorage === 'undefined') return
   const withThread = jobs.filter(job => job.threadId)
   if (!withThread.length) return
-  const ids = new Set(withThread.map(job => job.id))
-  write([...read().filter(job => !ids.has(job.id)), ...withThread])
+  const kept = new Map(read().map(job => [job.id, job]))
+  const newer = withThread.filter((job) => {
+    const before = kept.get(job.id)
+    return !before || !isNewer(before, job)
+  })
+  if (!newer.length) return
+  const ids = new Set(newer.map(job => job.id))
+  write([...read().filter(job => !ids.has(job.id)), ...newer])
+}
+
+/** True when `kept` is a later state of the job than `incoming` (it ended, or its log went further). */
+function isNewer(kept: JobSummary, incoming: JobSummary): boolean {
+  const [keptEnded, incomingEnded] = [isTerminalStatus(kept.status), isTerminalStatus(incoming.status)]
+  if (keptEnded !== incomingEnded) return keptEnded
+  return kept.lastSeq > incoming.lastSeq
 }
 
 /** Forgets a job (the user removed a lost turn, or retried it). */
