@@ -215,6 +215,23 @@ describe('demo chat: keyboard and screen reader', () => {
     await page.waitForURL(thread, { timeout: WAIT_MS })
     await waitForComposerFocus(page)
     expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+
+    // Choosing the thread already shown closes the drawer too (the address does not change).
+    await toggle.click()
+    await page.locator(`#thread-sidebar .thread-link[href="${new URL(thread).pathname}"]`).click()
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+    expect(await page.locator('#main').evaluate(element => (element as HTMLElement).inert)).toBe(false)
+
+    // Escape in the delete confirmation closes only the dialog: the drawer stays, focus goes back to ×.
+    await toggle.click()
+    const remove = page.locator('#thread-sidebar .thread-delete').first()
+    await remove.focus()
+    await page.keyboard.press('Enter')
+    await page.locator('dialog[open]').waitFor({ timeout: WAIT_MS })
+    await page.keyboard.press('Escape')
+    await page.locator('dialog[open]').waitFor({ state: 'detached', timeout: WAIT_MS })
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true')
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('thread-delete'))).toBe(true)
   })
 
   it('on a touch screen a thread opened from the list takes focus itself, not the box (no on-screen keyboard popping up)', async () => {
