@@ -80,6 +80,10 @@ describe('AI SDK page in Chromium', () => {
     await expect(assistantTurns(page).count()).resolves.toBe(1)
     await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual([LONG_PROMPT])
     expect(await assistantTurns(page).getAttribute('data-message-id')).toBe(jobId)
+    // The view followed the answer down, as chat apps do (it is longer than the window).
+    const view = await page.locator('.conversation').evaluate(element => ({ overflows: element.scrollHeight > element.clientHeight, fromBottom: element.scrollHeight - element.scrollTop - element.clientHeight }))
+    expect(view.overflows).toBe(true)
+    expect(view.fromBottom).toBeLessThan(80)
     await screenshot(page, 'ai-sdk-2-completed')
   })
 
