@@ -109,6 +109,8 @@ const DEFAULT_EXPIRED_LEASES_LIMIT = 100
 const MAX_BATCH_BYTES = 4 * 1024 * 1024
 /** How long appends of different jobs are gathered into one script call (see the option). */
 export const DEFAULT_APPEND_WINDOW_MS = 5
+/** Creations with an unknown outcome followed at most at once (see `endIfStored`). */
+const MAX_ENDS_AWAITED = 1_000
 
 /** A seq to read after: garbage and negative values mean "from the start". */
 function normalizeSeq(afterSeq: number): number {
@@ -219,6 +221,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
   }
 
+  /** Creations whose outcome is unknown, waiting for Redis to say whether it stored them. */
+  const endsAwaited = new Set<string>()
+
   /**
    * A creation that failed on the way (the connection dropped after the script was sent, or the
    * read after it failed): the caller answered 503 and started nothing, but Redis may have stored
@@ -226,27 +231,35 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
    * comes back, until Redis answers (or the provider is disposed, which drops the listener).
    */
   function endIfStored(id: string, epoch: number): void {
+    // Bounded: during a long outage every refused creation lands here (most never reached Redis).
+    // Past the bound, a job that was stored after all is ended by recovery once its lease lapses.
+    if (endsAwaited.has(id) || endsAwaited.size >= MAX_ENDS_AWAITED) return
+    endsAwaited.add(id)
     void connect().then(({ connection }) => {
       let running = false
       let again = false
       const attempt = () => {
         running = true
         again = false
-        endUnstarted(id, epoch).then(stop, (error: unknown) => {
+        endUnstarted(id, epoch).then(finish, (error: unknown) => {
           running = false
           if (!(error instanceof ProviderUnavailableError)) {
-            stop()
+            finish()
             onError(error)
           }
           else if (again) attempt()
         })
       }
-      const stop = connection.onCommandsReconnect(() => {
+      const stopListening = connection.onCommandsReconnect(() => {
         if (running) again = true
         else attempt()
       })
+      const finish = () => {
+        stopListening()
+        endsAwaited.delete(id)
+      }
       attempt()
-    }, () => {})
+    }, () => endsAwaited.delete(id))
   }
 
   /** One creation, as `create` describes (a lost connection is handled there). */
