@@ -14,6 +14,20 @@ import { createEngineNode } from './engine-node'
 
 const NOW = 1_000_000
 
+/** A chat job whose owner streamed some text, then died: its lease has lapsed. */
+async function jobOfLostOwner() {
+  const backend = createBackend()
+  const store = createInstance(backend).provider
+  const job = newJob({ lease: { instanceId: 'lost', epoch: 1, expiresAt: Number.MAX_SAFE_INTEGER } })
+  await store.create(job)
+  await store.appendEvents(job.id, [statusEvent(1, 'running'), ...textDeltas(2, ['partial '])], { epoch: 1 })
+  await backend.run(async (ctx) => {
+    const row = await ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', job.id)).unique()
+    await ctx.db.patch(row!._id, { expiresAt: NOW - 1 })
+  })
+  return { backend, store, job }
+}
+
 describe('what recovery counts', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -26,16 +40,7 @@ describe('what recovery counts', () => {
   })
 
   it('an owner-lost end is counted, not timed: no 0 ms job duration for a run that happened elsewhere', async () => {
-    const backend = createBackend()
-    const store = createInstance(backend).provider
-    const job = newJob({ lease: { instanceId: 'lost', epoch: 1, expiresAt: Number.MAX_SAFE_INTEGER } })
-    await store.create(job)
-    // the lost owner ran for 10 minutes before it died
-    await store.appendEvents(job.id, [statusEvent(1, 'running'), ...textDeltas(2, ['partial '])], { epoch: 1 })
-    await backend.run(async (ctx) => {
-      const row = await ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', job.id)).unique()
-      await ctx.db.patch(row!._id, { expiresAt: NOW - 1 })
-    })
+    const { backend, store, job } = await jobOfLostOwner()
     const b = createEngineNode(backend, { instanceId: 'B', config: resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } }), chat: async () => {} })
     expect(await b.engine.recover()).toBe(1)
     expect(await store.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
@@ -48,15 +53,7 @@ describe('what recovery counts', () => {
   })
 
   it('an ended takeover is counted once its end is stored: a failed write counts nothing, the next scan counts it once', async () => {
-    const backend = createBackend()
-    const store = createInstance(backend).provider
-    const job = newJob({ lease: { instanceId: 'lost', epoch: 1, expiresAt: Number.MAX_SAFE_INTEGER } })
-    await store.create(job)
-    await store.appendEvents(job.id, [statusEvent(1, 'running'), ...textDeltas(2, ['partial '])], { epoch: 1 })
-    await backend.run(async (ctx) => {
-      const row = await ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', job.id)).unique()
-      await ctx.db.patch(row!._id, { expiresAt: NOW - 1 })
-    })
+    const { backend, store, job } = await jobOfLostOwner()
     let failNext = true
     const flakyAppend = (provider: JobProvider): JobProvider => ({
       ...provider,
