@@ -25,17 +25,17 @@ import { summarize, titleOf } from './job-summary'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
-import type { JobRecord, RateWindow } from './providers/types'
+import type { JobRecord } from './providers/types'
 import { createEngineListing } from './engine-listing'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
-import { limitRate, RATE_LIMITS, rateLimitError, rateWindow } from './rate-limit'
+import { creationRates, limitRate, RATE_LIMITS, rateLimitError } from './rate-limit'
 import { createJobAccess } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
 import { useMetrics } from './metrics'
-import { createTimerSet } from './timers'
+import { createTimerSet, settleWithin } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
@@ -132,13 +132,6 @@ export function createEngine(options: EngineOptions) {
     await limitRate(provider, kind, userId, limits[RATE_LIMITS[kind].setting])
   }
 
-  /** The windows a creation counts in: the user's, and an anonymous user's client address's. */
-  function creationRates(userId: string, anonymousAddress: string | undefined, config: BackgroundJobsConfig): RateWindow[] {
-    const windows = [rateWindow('create', userId, config.limits.createPerMinute)]
-    if (anonymousAddress !== undefined) windows.push(rateWindow('anonymousCreate', anonymousAddress, config.limits.anonymousCreatePerMinute))
-    return windows.filter(window => window !== null)
-  }
-
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
     const config = getConfig()
     assertEnabled(config)
@@ -169,7 +162,7 @@ export function createEngine(options: EngineOptions) {
         maxActivePerUser: maxConcurrentJobsPerUser,
         maxActive: maxConcurrentJobs,
         ...(lease ? { leaseMs: config.lease.durationMs } : {}),
-        ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config) } : {}),
+        ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
       })
     }
     catch (error) {
@@ -330,21 +323,21 @@ export function createEngine(options: EngineOptions) {
       if (shared && run.record.lease && handOff) {
         const lease = run.record.lease
         run.live.flush()
-        handOffs.push(settleWithin(run.persist.flush(), giveUpAt - now()).then(async () => {
+        handOffs.push(settleWithin(engineTimers, run.persist.flush(), giveUpAt - now()).then(async () => {
           abandonRun(run, 'handed off at shutdown', 'info')
-          await settleWithin(shared.heartbeatLease(run.record.id, lease, 0).catch(() => false), giveUpAt - now())
+          await settleWithin(engineTimers, shared.heartbeatLease(run.record.id, lease, 0).catch(() => false), giveUpAt - now())
         }))
         continue
       }
       void abortRun(run, new JobAbortedError('shutdown', 'The server shut down while the job was running'))
     }
     await Promise.all(handOffs)
-    if (leaving) await settleWithin(leaving, giveUpAt - now())
-    await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), giveUpAt - now())
+    if (leaving) await settleWithin(engineTimers, leaving, giveUpAt - now())
+    await settleWithin(engineTimers, Promise.allSettled([...runs.values()].map(run => run.done)), giveUpAt - now())
     for (const run of runs.values()) run.persist.close()
     // Every run was aborted or handed off. Code that still does not return (an unbounded wait in
     // app code that ignores its signal) must not hold the shutdown for ever.
-    await settleWithin(Promise.allSettled([...runs.values()].map(run => run.done)), RUN_RETURN_GRACE_MS)
+    await settleWithin(engineTimers, Promise.allSettled([...runs.values()].map(run => run.done)), RUN_RETURN_GRACE_MS)
     if (runs.size > 0) logger.error('shut down with jobs whose code had not returned after they were stopped', { jobIds: [...runs.keys()], waitedMs: RUN_RETURN_GRACE_MS })
     await options.isolation?.dispose()
     viewers.closeAll()
@@ -353,16 +346,6 @@ export function createEngine(options: EngineOptions) {
     batchClock.dispose()
     cancelCleanup = null
     await provider.dispose?.()
-  }
-
-  /** Waits for `promise`, at most `ms`. */
-  async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-    if (ms <= 0) return
-    let cancel = () => {}
-    await Promise.race([promise, new Promise<void>((resolve) => {
-      cancel = engineTimers.timeout(resolve, ms)
-    })])
-    cancel()
   }
 
   cluster?.start()

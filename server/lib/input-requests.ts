@@ -111,14 +111,24 @@ export class InputRequests {
   }
 
   private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean) {
+    this.close(requestId, request)
+    this.recordAnswer(requestId, request, answer, answeredBy)
+    request.resolve({ requestId, answer, answeredBy, timedOut })
+  }
+
+  /** The request is over, however it ended: no timer, no signal listener, a later answer is a conflict. */
+  private close(requestId: string, request: PendingRequest) {
     request.cancelTimer()
     request.unlisten()
     this.pending.delete(requestId)
     this.settled.add(requestId)
+  }
+
+  /** Logs the request's answer; the job runs on once no other request waits. */
+  private recordAnswer(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string) {
     const { live, now } = this.options
     live.commit({ type: 'input-response', requestId, answer, answeredAt: now(), answeredBy, ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}) })
     if (this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
-    request.resolve({ requestId, answer, answeredBy, timedOut })
   }
 
   private expire(requestId: string) {
@@ -130,10 +140,7 @@ export class InputRequests {
       return
     }
     if (action === 'fail') {
-      request.cancelTimer()
-      request.unlisten()
-      this.pending.delete(requestId)
-      this.settled.add(requestId)
+      this.close(requestId, request)
       const { nodeId } = request.options
       request.reject(new JobFailure('input-timeout', expiredMessage(request.options), nodeId ? { failedDuring: 'workflow-node', nodeId } : {}))
       return
@@ -150,13 +157,8 @@ export class InputRequests {
   private withdraw(requestId: string, reason: unknown) {
     const request = this.pending.get(requestId)
     if (!request || this.options.signal.aborted) return
-    request.cancelTimer()
-    request.unlisten()
-    this.pending.delete(requestId)
-    this.settled.add(requestId)
-    const { live, now } = this.options
-    live.commit({ type: 'input-response', requestId, answer: null, answeredAt: now(), answeredBy: 'system:cancelled', ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}) })
-    if (this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
+    this.close(requestId, request)
+    this.recordAnswer(requestId, request, null, 'system:cancelled')
     request.reject(reason)
   }
 

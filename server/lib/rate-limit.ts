@@ -40,6 +40,13 @@ export function rateWindow(kind: RateLimitKind, userId: string, limit: number): 
   return limit > 0 ? { key: `${kind}:${userId}`, limit, windowMs: RATE_WINDOW_MS } : null
 }
 
+/** The windows a job creation counts in: the user's, and an anonymous user's client address's (none when off). */
+export function creationRates(userId: string, anonymousAddress: string | undefined, limits: { createPerMinute: number, anonymousCreatePerMinute: number }): RateWindow[] {
+  const windows = [rateWindow('create', userId, limits.createPerMinute)]
+  if (anonymousAddress !== undefined) windows.push(rateWindow('anonymousCreate', anonymousAddress, limits.anonymousCreatePerMinute))
+  return windows.filter(window => window !== null)
+}
+
 /** The 429 for a full window: names the setting and when to retry. */
 export function rateLimitError(kind: RateLimitKind, limit: number, retryAfterMs: number): RateLimitError {
   const { setting, what } = RATE_LIMITS[kind]

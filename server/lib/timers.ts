@@ -46,3 +46,13 @@ export function createTimerSet(): TimerSet {
     },
   }
 }
+
+/** Waits for `promise` (its outcome ignored), at most `ms` on a timer of `timers`. */
+export async function settleWithin(timers: TimerSet, promise: Promise<unknown>, ms: number): Promise<void> {
+  if (ms <= 0) return
+  let cancel = () => {}
+  await Promise.race([promise, new Promise<void>((resolve) => {
+    cancel = timers.timeout(resolve, ms)
+  })])
+  cancel()
+}

@@ -11,26 +11,25 @@
 import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
 import { createJobState, reduceEvents } from '../../../shared/reducer'
-import { JobNotFoundError, ProviderUnavailableError } from '../errors'
+import { JobNotFoundError } from '../errors'
 import type { RedisConnection } from './redis-client'
 import { connectRedis } from './redis-client'
 import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
-import { decodeRecord, encodeMeta, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
+import { decodeRecord, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
 import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
 import { readUserListPage } from './redis-user-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
+import { createRedisCreation } from './redis-create'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, CREATE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
-import type { AppendRefusal, ControlReply, CreateOptions, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord, NewJobRecord } from './types'
-import { ActiveLimitError, RateRefusedError } from './types'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
 import { createRedisThreads } from './redis-threads'
-import { lateCreationEnd } from '../failed-end'
 
 /** Options of `createRedisProvider`. */
 export interface RedisProviderOptions {
@@ -109,8 +108,6 @@ const DEFAULT_EXPIRED_LEASES_LIMIT = 100
 const MAX_BATCH_BYTES = 4 * 1024 * 1024
 /** How long appends of different jobs are gathered into one script call (see the option). */
 export const DEFAULT_APPEND_WINDOW_MS = 5
-/** Creations with an unknown outcome followed at most at once (see `endIfStored`). */
-const MAX_ENDS_AWAITED = 1_000
 
 /** A seq to read after: garbage and negative values mean "from the start". */
 function normalizeSeq(afterSeq: number): number {
@@ -208,91 +205,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     send: calls => script<AppendReply[]>(APPEND_SCRIPT, calls.flatMap(call => [call.id, call.epoch, call.heads, call.events])),
   })
 
-  /**
-   * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
-   * started nothing, so left alone it would count as active until its lease lapsed, and then be run
-   * (or failed as lost) by recovery — work the user was told had failed.
-   */
-  async function endUnstarted(id: string, epoch: number): Promise<void> {
-    const record = await get(id)
-    if (!record || record.status !== 'queued') return
-    const end = lateCreationEnd('Redis', record.lastSeq + 1, now())
-    const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
-    if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
-  }
-
-  /** Creations whose outcome is unknown, waiting for Redis to say whether it stored them. */
-  const endsAwaited = new Set<string>()
-
-  /**
-   * A creation that failed on the way (the connection dropped after the script was sent, or the
-   * read after it failed): the caller answered 503 and started nothing, but Redis may have stored
-   * the job. It is ended as a late one is — tried now, and again whenever the command connection
-   * comes back, until Redis answers (or the provider is disposed, which drops the listener).
-   */
-  function endIfStored(id: string, epoch: number): void {
-    // Bounded: during a long outage every refused creation lands here (most never reached Redis).
-    // Past the bound, a job that was stored after all is ended by recovery once its lease lapses.
-    if (endsAwaited.has(id) || endsAwaited.size >= MAX_ENDS_AWAITED) return
-    endsAwaited.add(id)
-    void connect().then(({ connection }) => {
-      let running = false
-      let again = false
-      const attempt = () => {
-        running = true
-        again = false
-        endUnstarted(id, epoch).then(finish, (error: unknown) => {
-          running = false
-          if (!(error instanceof ProviderUnavailableError)) {
-            finish()
-            onError(error)
-          }
-          else if (again) attempt()
-        })
-      }
-      const stopListening = connection.onCommandsReconnect(() => {
-        if (running) again = true
-        else attempt()
-      })
-      const finish = () => {
-        stopListening()
-        endsAwaited.delete(id)
-      }
-      attempt()
-    }, () => endsAwaited.delete(id))
-  }
-
-  /** One creation, as `create` describes (a lost connection is handled there). */
-  async function createOnce(record: NewJobRecord, createOptions: CreateOptions): Promise<{ record: JobRecord, created: boolean }> {
-    const lease = record.lease ?? null
-    const rates = createOptions.rates?.length ? createOptions.rates : null
-    const [outcome, value, third] = await script<string[]>(CREATE_SCRIPT, [
-      record.id,
-      record.userId,
-      record.idempotencyKey ?? '',
-      encodeMeta(record),
-      String(record.createdAt),
-      lease?.instanceId ?? '',
-      String(lease?.epoch ?? ''),
-      String(lease?.expiresAt ?? ''),
-      createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
-      createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
-      rates ? JSON.stringify(rates.map(rate => [rate.key, rate.limit, rate.windowMs])) : '',
-      storeNow(),
-      rates ? randomUUID() : '',
-      // Counted from Redis's clock, as a claim is: the creator's clock may be off.
-      lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
-      record.threadId ?? '',
-    ], (late) => {
-      if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
-    })
-    if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
-    if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
-    if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
-    const stored = await get(value!)
-    if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
-    return { record: stored, created: outcome === 'created' }
-  }
+  const { create } = createRedisCreation({ script, get, connect, appends, now, storeNow, onError })
 
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError: subscriptionFailed })
 
@@ -302,15 +215,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     // A write is one short script: each batch window's events go out as they are committed.
     writeIntervalMs: 0,
 
-    async create(record, createOptions = {}) {
-      try {
-        return await createOnce(record, createOptions)
-      }
-      catch (error) {
-        if (record.lease && error instanceof ProviderUnavailableError) endIfStored(record.id, record.lease.epoch)
-        throw error
-      }
-    },
+    create,
 
     get,
 

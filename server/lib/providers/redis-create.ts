@@ -1,0 +1,132 @@
+/**
+ * Job creation for the `redis` provider: the create script (idempotency, active-job limits and
+ * rate windows checked with the insert), and what follows a creation whose outcome the caller never
+ * learned — a reply that came after its deadline, or a connection that dropped after the script was
+ * sent. The caller answered 503 and started nothing, so a job Redis stored anyway is ended at once
+ * instead of counting as active until its lease lapses and being run (or failed) by recovery.
+ */
+import { randomUUID } from 'node:crypto'
+import { ProviderUnavailableError } from '../errors'
+import { lateCreationEnd } from '../failed-end'
+import type { AppendBatcher } from './redis-append-batch'
+import type { RedisConnection } from './redis-client'
+import { encodeMeta, eventHeads } from './redis-records'
+import { CREATE_SCRIPT } from './redis-scripts'
+import type { CreateOptions, JobProvider, JobRecord, NewJobRecord } from './types'
+import { ActiveLimitError, RateRefusedError } from './types'
+
+/** Creations with an unknown outcome followed at most at once (see `endIfStored`). */
+const MAX_ENDS_AWAITED = 1_000
+
+/** What creation needs of the provider. */
+export interface RedisCreationOptions {
+  script: <T>(source: string, args: string[], onLate?: (reply: T) => void) => Promise<T>
+  get: (id: string) => Promise<JobRecord | null>
+  connect: () => Promise<{ connection: RedisConnection }>
+  appends: AppendBatcher
+  now: () => number
+  /** Redis's clock for the script ('' = its own `TIME`). */
+  storeNow: () => string
+  onError: (error: unknown) => void
+}
+
+/** The provider's `create`. */
+export function createRedisCreation({ script, get, connect, appends, now, storeNow, onError }: RedisCreationOptions): Pick<JobProvider, 'create'> {
+  /**
+   * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
+   * started nothing, so left alone it would count as active until its lease lapsed, and then be run
+   * (or failed as lost) by recovery — work the user was told had failed.
+   */
+  async function endUnstarted(id: string, epoch: number): Promise<void> {
+    const record = await get(id)
+    if (!record || record.status !== 'queued') return
+    const end = lateCreationEnd('Redis', record.lastSeq + 1, now())
+    const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
+    if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
+  }
+
+  /** Creations whose outcome is unknown, waiting for Redis to say whether it stored them. */
+  const endsAwaited = new Set<string>()
+
+  /**
+   * A creation that failed on the way (the connection dropped after the script was sent, or the
+   * read after it failed): the caller answered 503 and started nothing, but Redis may have stored
+   * the job. It is ended as a late one is — tried now, and again whenever the command connection
+   * comes back, until Redis answers (or the provider is disposed, which drops the listener).
+   */
+  function endIfStored(id: string, epoch: number): void {
+    // Bounded: during a long outage every refused creation lands here (most never reached Redis).
+    // Past the bound, a job that was stored after all is ended by recovery once its lease lapses.
+    if (endsAwaited.has(id) || endsAwaited.size >= MAX_ENDS_AWAITED) return
+    endsAwaited.add(id)
+    void connect().then(({ connection }) => {
+      let running = false
+      let again = false
+      const attempt = () => {
+        running = true
+        again = false
+        endUnstarted(id, epoch).then(finish, (error: unknown) => {
+          running = false
+          if (!(error instanceof ProviderUnavailableError)) {
+            finish()
+            onError(error)
+          }
+          else if (again) attempt()
+        })
+      }
+      const stopListening = connection.onCommandsReconnect(() => {
+        if (running) again = true
+        else attempt()
+      })
+      const finish = () => {
+        stopListening()
+        endsAwaited.delete(id)
+      }
+      attempt()
+    }, () => endsAwaited.delete(id))
+  }
+
+  /** One creation, as `create` describes (a lost connection is handled there). */
+  async function createOnce(record: NewJobRecord, createOptions: CreateOptions): Promise<{ record: JobRecord, created: boolean }> {
+    const lease = record.lease ?? null
+    const rates = createOptions.rates?.length ? createOptions.rates : null
+    const [outcome, value, third] = await script<string[]>(CREATE_SCRIPT, [
+      record.id,
+      record.userId,
+      record.idempotencyKey ?? '',
+      encodeMeta(record),
+      String(record.createdAt),
+      lease?.instanceId ?? '',
+      String(lease?.epoch ?? ''),
+      String(lease?.expiresAt ?? ''),
+      createOptions.maxActive === undefined ? '' : String(createOptions.maxActive),
+      createOptions.maxActivePerUser === undefined ? '' : String(createOptions.maxActivePerUser),
+      rates ? JSON.stringify(rates.map(rate => [rate.key, rate.limit, rate.windowMs])) : '',
+      storeNow(),
+      rates ? randomUUID() : '',
+      // Counted from Redis's clock, as a claim is: the creator's clock may be off.
+      lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
+      record.threadId ?? '',
+    ], (late) => {
+      if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
+    })
+    if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
+    if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
+    if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
+    const stored = await get(value!)
+    if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
+    return { record: stored, created: outcome === 'created' }
+  }
+
+  return {
+    async create(record, createOptions = {}) {
+      try {
+        return await createOnce(record, createOptions)
+      }
+      catch (error) {
+        if (record.lease && error instanceof ProviderUnavailableError) endIfStored(record.id, record.lease.epoch)
+        throw error
+      }
+    },
+  }
+}
