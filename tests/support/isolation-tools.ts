@@ -4,7 +4,7 @@
  * must look the same on both sides, or one way a tool misbehaves.
  */
 import { writeFileSync } from 'node:fs'
-import { threadId } from 'node:worker_threads'
+import { isMainThread, threadId } from 'node:worker_threads'
 import { z } from 'zod'
 import { defineTool } from '../../server/utils/define-tool'
 
@@ -55,6 +55,12 @@ export const ISOLATION_TEST_TOOLS = [
     description: 'Tells which thread ran it.',
     parameters: z.object({}),
     execute: () => ({ threadId }),
+  }),
+  defineTool({
+    name: 'schema_thread',
+    description: 'Its schema refuses to be checked on the server\'s thread (stands for a regex that spins there).',
+    parameters: z.object({ text: z.string() }).refine(() => !isMainThread, 'checked on the server thread'),
+    execute: ({ text }) => ({ text }),
   }),
   defineTool({
     name: 'spin',

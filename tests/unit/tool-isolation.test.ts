@@ -115,6 +115,14 @@ describe('isolated calls behave like in-process ones', () => {
   })
 })
 
+describe('where the arguments are parsed', () => {
+  it('an isolated tool\'s schema runs only in its worker (a schema that spins is stopped there), in-process ones on the server', async () => {
+    const isolated = isolatedRun({ tools: { isolated: 'schema_thread' } })
+    expect(await call(isolated, 'schema_thread', { text: 'hi' })).toMatchObject({ status: 'completed', result: { text: 'hi' } })
+    expect(await call(isolatedRun(), 'schema_thread', { text: 'hi' })).toMatchObject({ status: 'error', error: expect.stringContaining('checked on the server thread') })
+  })
+})
+
 describe('hard limits', () => {
   it('a CPU loop is stopped at its time limit: timeout result, worker replaced, the next call runs', async () => {
     const run = isolatedRun({ tools: { isolated: 'spin,thread_id' }, limits: { toolTimeoutMs: 1_000 } })

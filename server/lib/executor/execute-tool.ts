@@ -24,7 +24,7 @@ import {
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
 import { countToolResult } from './tool-metrics'
-import { toolAttempt } from './tool-runner'
+import { runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
 
 /** One call to run. */
@@ -60,6 +60,16 @@ export interface ToolCallOutcome {
 export function toolMessageContent(outcome: ToolCallOutcome): string {
   if (outcome.status === 'completed') return JSON.stringify(outcome.result ?? null)
   return JSON.stringify({ error: outcome.error ?? `tool ${outcome.status}` })
+}
+
+/**
+ * Whether the server's thread parses the arguments with the tool's schema. An isolated tool's
+ * worker parses them itself, so a schema that spins on model-chosen input (a regex, a refine) is
+ * stopped at the tool's time limit there; the server parses them only for a `needsApproval`
+ * function, which runs here and takes the parsed value.
+ */
+function parsesOnServer(tool: ToolDefinition, context: RunContext): boolean {
+  return !runsIsolated(tool, context.config) || typeof tool.needsApproval === 'function'
 }
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
@@ -108,7 +118,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
     if (!tool) throw new NoSuchToolError(call.name, offered)
     if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
-    const parsed = { args: parseToolArguments(tool.name, tool.parameters, call.args), raw: eventArgs }
+    const parsed = { args: parsesOnServer(tool, context) ? parseToolArguments(tool.name, tool.parameters, call.args) : undefined, raw: eventArgs }
     const ran = await invoke(context, tool, call, parsed, timing)
     outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
