@@ -104,6 +104,14 @@ describe('parseChatCompletionStream', () => {
     expect((error as UpstreamStreamError).upstreamCode).toBe(502)
   })
 
+  it('reads an error chunk whose error is a string (text-generation-inference, some proxies) instead of saying "unknown error"', async () => {
+    const text = chunk({ content: 'partial ' }) + `data: {"error":"Input validation error: max_new_tokens must be <= 4096","error_type":"validation"}\n\n`
+    const { events, error } = await collect(streamOf(text))
+    expect(events).toEqual([{ type: 'text-delta', text: 'partial ' }])
+    expect(error).toBeInstanceOf(UpstreamStreamError)
+    expect((error as UpstreamStreamError).message).toBe('The model stream reported an error: Input validation error: max_new_tokens must be <= 4096')
+  })
+
   it('ignores comment lines anywhere, and a stream of only comments is not an event stream', async () => {
     const text = ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'a' }) + ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'b' }, 'stop') + 'data: [DONE]\n\n'
     expect((await collect(streamOf(text))).events).toEqual([

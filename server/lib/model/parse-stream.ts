@@ -24,7 +24,8 @@ interface CompletionChunk {
     finish_reason?: string | null
   }>
   usage?: { prompt_tokens?: number, completion_tokens?: number, total_tokens?: number } | null
-  error?: { message?: string, code?: string | number }
+  /** OpenAI-style `{ message, code }`, or a bare string (text-generation-inference, some proxies). */
+  error?: { message?: unknown, code?: unknown } | string
 }
 
 interface ToolCallFragment {
@@ -223,9 +224,7 @@ function parseChunk(data: string): CompletionChunk {
 }
 
 function handleChunk(state: StreamState, chunk: CompletionChunk): void {
-  if (chunk.error) {
-    throw new UpstreamStreamError(chunk.error.message || 'unknown error', chunk.error.code)
-  }
+  if (chunk.error) throw streamError(chunk.error)
   const choice = chunk.choices?.[0]
   const delta = choice?.delta
   if (delta) {
@@ -241,6 +240,14 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     state.finishReason = choice.finish_reason
     state.pending.push(...flushToolCalls(state))
   }
+}
+
+/** The error a mid-stream `{"error": …}` chunk reports: its message (a string error is the message itself) and code. */
+function streamError(error: NonNullable<CompletionChunk['error']>): UpstreamStreamError {
+  if (typeof error === 'string') return new UpstreamStreamError(error.trim() || 'unknown error')
+  const message = typeof error.message === 'string' && error.message.trim() ? error.message : 'unknown error'
+  const code = typeof error.code === 'string' || typeof error.code === 'number' ? error.code : undefined
+  return new UpstreamStreamError(message, code)
 }
 
 function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
