@@ -176,6 +176,29 @@ describe('parseChatCompletionStream', () => {
     ])
   })
 
+  it('keeps parallel calls apart when the upstream sends each at index 0 with its own id (Gemini\'s OpenAI-compatible API, some gateways)', async () => {
+    const text = chunk({ tool_calls: [{ index: 0, id: 'function-call-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }] })
+      + chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] })
+      + chunk({ tool_calls: [{ index: 0, id: 'function-call-2', type: 'function', function: { name: 'get_time', arguments: '{"zone":"UTC"}' } }] })
+      + chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'ping', arguments: '' } }] }, 'stop')
+    expect((await collect(streamOf(text))).events.filter(event => event.type === 'tool-call')).toEqual([
+      { type: 'tool-call', call: { id: 'function-call-1', name: 'get_weather', arguments: '{"city":"Paris"}' } },
+      { type: 'tool-call', call: { id: 'function-call-2', name: 'get_time', arguments: '{"zone":"UTC"}' } },
+      { type: 'tool-call', call: { id: 'call_b', name: 'ping', arguments: '' } },
+    ])
+  })
+
+  it('takes an id that arrives after the call\'s first fragment, and an id repeated on every fragment continues the call', async () => {
+    const text = chunk({ tool_calls: [{ index: 0, function: { name: 'a', arguments: '{"x":' } }] })
+      + chunk({ tool_calls: [{ index: 0, id: 'call_late', function: { arguments: '1}' } }] })
+      + chunk({ tool_calls: [{ index: 1, id: 'call_same', function: { name: 'b', arguments: '{"y":' } }] })
+      + chunk({ tool_calls: [{ index: 1, id: 'call_same', function: { arguments: '2}' } }] }, 'tool_calls')
+    expect((await collect(streamOf(text))).events.filter(event => event.type === 'tool-call')).toEqual([
+      { type: 'tool-call', call: { id: 'call_late', name: 'a', arguments: '{"x":1}' } },
+      { type: 'tool-call', call: { id: 'call_same', name: 'b', arguments: '{"y":2}' } },
+    ])
+  })
+
   it('fills total tokens when the upstream leaves it out', async () => {
     const text = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } })}\n\n`
     expect((await collect(streamOf(text))).events[0]).toEqual({ type: 'usage', usage: { prompt: 3, completion: 4, total: 7 } })

@@ -128,7 +128,8 @@ export async function* parseChatCompletionStream(source: ByteSource): AsyncGener
 
 interface StreamState {
   pending: ModelEvent[]
-  toolCalls: Map<number, ModelToolCall>
+  /** This round's tool calls so far, in the order their first fragments came. */
+  toolCalls: JoinedCall[]
   finishReason: string | null
   usage: TokenUsage | null
   done: boolean
@@ -145,7 +146,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: new Map(), finishReason: null, usage: null, done: false, failure: null, sawData: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -177,13 +178,13 @@ function* finishEvents(state: StreamState): Generator<ModelEvent> {
 }
 
 function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
-  const indexes = [...state.toolCalls.keys()].sort((left, right) => left - right)
-  for (const index of indexes) {
-    const call = state.toolCalls.get(index)!
+  // By index; calls that share one keep the order they came in (the sort is stable).
+  const calls = [...state.toolCalls].sort((left, right) => left.index - right.index)
+  state.toolCalls = []
+  for (const { index, call } of calls) {
     if (!call.name) throw new UpstreamProtocolError(`The model sent a tool call (index ${index}) without a name`)
     yield { type: 'tool-call', call }
   }
-  state.toolCalls.clear()
 }
 
 /** Bytes kept of a body's start (enough for an HTML page's title or a JSON error). */
@@ -250,25 +251,38 @@ function streamError(error: NonNullable<CompletionChunk['error']>): UpstreamStre
   return new UpstreamStreamError(message, code)
 }
 
+/** A tool call being joined from its fragments. */
+interface JoinedCall {
+  /** The upstream's `index` of its fragments. */
+  index: number
+  call: ModelToolCall
+  /** `call.id` is the upstream's (not the `call_<index>` stand-in). */
+  hasUpstreamId: boolean
+}
+
+/**
+ * Adds a fragment to its call: the latest call at its `index` (some providers omit `index`: then
+ * the latest call). A fragment with an id other than that call's starts a new call — Gemini's
+ * OpenAI-compatible API and some gateways send parallel calls all at index 0, each with its own
+ * id. An id that comes after a call's first fragment becomes the call's id.
+ */
 function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
-  const index = Number.isInteger(fragment.index) ? fragment.index! : indexWithoutNumber(state, fragment)
-  let call = state.toolCalls.get(index)
-  if (!call) {
-    call = { id: stringOrEmpty(fragment.id) || `call_${index}`, name: '', arguments: '' }
-    state.toolCalls.set(index, call)
+  const id = stringOrEmpty(fragment.id)
+  const index = Number.isInteger(fragment.index) ? fragment.index! : state.toolCalls.at(-1)?.index ?? 0
+  let joined = state.toolCalls.findLast(candidate => candidate.index === index)
+  if (joined && id && joined.hasUpstreamId && id !== joined.call.id) joined = undefined
+  if (!joined) {
+    joined = { index, call: { id: id || `call_${index}`, name: '', arguments: '' }, hasUpstreamId: id !== '' }
+    state.toolCalls.push(joined)
   }
+  else if (id && !joined.hasUpstreamId) {
+    joined.call.id = id
+    joined.hasUpstreamId = true
+  }
+  const { call } = joined
   const name = stringOrEmpty(fragment.function?.name)
   if (name && !call.name) call.name = name
   call.arguments += stringOrEmpty(fragment.function?.arguments)
-}
-
-/** Some providers omit `index`: a new id starts a new call, anything else continues the last one. */
-function indexWithoutNumber(state: StreamState, fragment: ToolCallFragment): number {
-  const indexes = [...state.toolCalls.keys()]
-  const last = indexes.length ? Math.max(...indexes) : -1
-  if (last < 0) return 0
-  const lastCall = state.toolCalls.get(last)!
-  return fragment.id && fragment.id !== lastCall.id ? last + 1 : last
 }
 
 function toTokenUsage(usage: NonNullable<CompletionChunk['usage']>): TokenUsage {
