@@ -112,6 +112,20 @@ describe('parseChatCompletionStream', () => {
     expect((error as UpstreamStreamError).message).toBe('The model stream reported an error: Input validation error: max_new_tokens must be <= 4096')
   })
 
+  it('fails on an `error:` line (llama.cpp\'s server sends a streaming error as that SSE field), keeping the text before it', async () => {
+    const error = 'error: {"code":500,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error"}\n\n'
+    const midStream = await collect(streamOf(chunk({ content: 'partial ' }) + error))
+    expect(midStream.events).toEqual([{ type: 'text-delta', text: 'partial ' }])
+    expect(midStream.error).toBeInstanceOf(UpstreamStreamError)
+    expect((midStream.error as UpstreamStreamError).message).toBe('The model stream reported an error: the request exceeds the available context size, try increasing it')
+    expect((midStream.error as UpstreamStreamError).upstreamCode).toBe(500)
+    // Before any token: the same error, not "the endpoint answered without an event stream".
+    const first = await collect(streamOf(error))
+    expect(first.events).toEqual([])
+    expect(first.error).toBeInstanceOf(UpstreamStreamError)
+    expect((await collect(streamOf(chunk({ content: 'a' }) + 'error: upstream gone\n\n'))).error).toMatchObject({ message: 'The model stream reported an error: upstream gone' })
+  })
+
   it('ignores comment lines anywhere, and a stream of only comments is not an event stream', async () => {
     const text = ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'a' }) + ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'b' }, 'stop') + 'data: [DONE]\n\n'
     expect((await collect(streamOf(text))).events).toEqual([

@@ -73,7 +73,12 @@ export function createChatCompletionParser(maxLineBytes?: number): ChatCompletio
       // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
       state.failure = error instanceof ModelError ? error : new UpstreamProtocolError(`The model stream sent a chunk of an unexpected shape: ${(error as Error).message}`)
     }
-  }, maxLineBytes)
+  }, maxLineBytes, (value) => {
+    // llama.cpp's server reports a failure as an `error: {code, message, type}` line, then ends the body.
+    state.sawData = true
+    if (state.done || state.failure) return
+    state.failure = streamError(parseErrorField(value))
+  })
   return {
     feed(bytes) {
       if (!state.sawData) head.keep(bytes)
@@ -241,6 +246,24 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     state.finishReason = choice.finish_reason
     state.pending.push(...flushToolCalls(state))
   }
+}
+
+/** An `error:` line's value: its JSON object (or string), else the text itself. */
+function parseErrorField(value: string): NonNullable<CompletionChunk['error']> {
+  try {
+    const parsed: unknown = JSON.parse(value)
+    if (typeof parsed === 'string') return parsed
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const { error } = parsed as { error?: unknown }
+      // `{"error": {…}}` or `{"error": "…"}` on an error line too.
+      if (typeof error === 'string' || (error && typeof error === 'object')) return error as NonNullable<CompletionChunk['error']>
+      return parsed as NonNullable<CompletionChunk['error']>
+    }
+  }
+  catch {
+    // Plain text.
+  }
+  return value
 }
 
 /** The error a mid-stream `{"error": …}` chunk reports: its message (a string error is the message itself) and code. */

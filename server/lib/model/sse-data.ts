@@ -6,7 +6,8 @@
  * (https://html.spec.whatwg.org/multipage/server-sent-events.html): lines end with `\n`, `\r\n` or
  * `\r` (also when a piece ends between `\r` and `\n`); `data:` with or without one space, or a
  * bare `data` line; several data lines joined with `\n`; a blank line ends the event; comments and
- * other fields are ignored; one leading BOM is dropped.
+ * other fields are ignored; one leading BOM is dropped. One field outside the spec is read: an
+ * `error` line (llama.cpp's server sends a streaming error as `error: {…}`) goes to `onErrorField`.
  */
 import { StringDecoder } from 'node:string_decoder'
 
@@ -42,8 +43,23 @@ function isDataField(text: string, start: number, end: number): boolean {
   return end - start >= 4 && text.startsWith('data', start) && (end - start === 4 || text.charCodeAt(start + 4) === COLON)
 }
 
-/** Creates a reader for one body. */
-export function createSseDataReader(onData: (data: string) => void, maxLineBytes = MAX_LINE_BYTES): SseDataReader {
+/** Whether `text[start, end)` is an `error:` field with a value. */
+function isErrorField(text: string, start: number, end: number): boolean {
+  return end - start > 6 && text.startsWith('error', start) && text.charCodeAt(start + 5) === COLON
+}
+
+/** The value of a field whose name is `nameLength` long: after its colon and one optional space. */
+function fieldValue(text: string, start: number, end: number, nameLength: number): string {
+  let valueStart = start + nameLength + 1
+  if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+  return valueStart >= end ? '' : text.slice(valueStart, end)
+}
+
+/**
+ * Creates a reader for one body; `onErrorField` gets the value of each `error:` line as it comes
+ * (without it, such lines are ignored like any other field).
+ */
+export function createSseDataReader(onData: (data: string) => void, maxLineBytes = MAX_LINE_BYTES, onErrorField?: (value: string) => void): SseDataReader {
   const decoder = new StringDecoder('utf8')
   /** The decoded start of a line that has not ended yet. */
   let partial = ''
@@ -62,10 +78,11 @@ export function createSseDataReader(onData: (data: string) => void, maxLineBytes
       onData(event)
       return
     }
-    if (!isDataField(text, start, end)) return
-    let valueStart = start + 5
-    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
-    const value = valueStart >= end ? '' : text.slice(valueStart, end)
+    if (!isDataField(text, start, end)) {
+      if (onErrorField && isErrorField(text, start, end)) onErrorField(fieldValue(text, start, end, 5))
+      return
+    }
+    const value = fieldValue(text, start, end, 4)
     data = data === null ? value : `${data}\n${value}`
   }
 
