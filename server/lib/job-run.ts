@@ -89,6 +89,24 @@ export function isUnexpectedError(error: unknown): boolean {
   return !(error instanceof JobAbortedError || error instanceof JobFailure || error instanceof ModelError || error instanceof BackgroundJobsError)
 }
 
+/**
+ * The totals a run starts from: none for a new job; for a job taken over from a lost owner, the
+ * rounds, tokens and tool calls its stored events show, so the job's metrics (`job-end`) count the
+ * whole job, not only this run (they said fewer rounds and tokens than its steps). Duration and
+ * first token stay this run's (docs/ops.md: timed from the run start), as does `nodes_executed`.
+ */
+export function metricsSoFar(state: JobState): JobMetrics {
+  const metrics = emptyMetrics()
+  addMetrics(metrics, { total_rounds: state.steps.length, tool_call_count: state.toolCalls.length })
+  for (const step of state.steps) {
+    if (step.usage) addMetrics(metrics, { tokens: step.usage })
+  }
+  for (const call of state.toolCalls) {
+    if (call.durationMs) addMetrics(metrics, { tool_execution_time_ms: call.durationMs })
+  }
+  return metrics
+}
+
 /** Adds partial metrics into a run's totals. */
 export function addMetrics(metrics: JobMetrics, add: Parameters<RunContext['addMetrics']>[0]): void {
   if (add.tool_call_count) metrics.tool_call_count += add.tool_call_count
@@ -145,7 +163,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     timers: options.timers,
     persist: options.persist,
     inputs: undefined as unknown as InputRequests,
-    metrics: emptyMetrics(),
+    metrics: metricsSoFar(options.state),
     startedAt: options.now(),
     done: Promise.resolve(),
     ending: null,

@@ -138,8 +138,8 @@ describe('engines sharing a provider', () => {
     runs.hang = 0
     const backend = createBackend()
     const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' } })
-    const modelA = createStepModel([toolStep([{ id: 'call_w', name: 'weather', args: { city: 'Oslo' } }, { id: 'call_h', name: 'hang' }], { text: 'Checking. ' })])
-    const modelB = createStepModel([textStep('It is sunny in Oslo.')])
+    const modelA = createStepModel([toolStep([{ id: 'call_w', name: 'weather', args: { city: 'Oslo' } }, { id: 'call_h', name: 'hang' }], { text: 'Checking. ', usage: { prompt: 100, completion: 10, total: 110 } })])
+    const modelB = createStepModel([textStep('It is sunny in Oslo.', { prompt: 200, completion: 20, total: 220 })])
     const a = createEngineNode(backend, { instanceId: 'A', config, chat: runChatJob, tools: [weather, hang], model: modelA, wrap: provider => ({ ...provider, heartbeatLease: async () => true }) })
     const b = createEngineNode(backend, { instanceId: 'B', config, chat: runChatJob, tools: [weather, hang], model: modelB })
     const { job } = await a.engine.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'Weather in Oslo?' }] } })
@@ -164,6 +164,8 @@ describe('engines sharing a provider', () => {
     expect(state.toolCalls.map(call => [call.id, call.status])).toEqual([['call_w', 'completed'], ['call_h', 'error']])
     expect(state.toolCalls[1]!.error).toMatch(/stopped before it answered; it was not run again/)
     expect(state.steps.map(step => step.step)).toEqual([1, 2])
+    // The job's totals count the lost owner's round, tokens and calls too (its steps show them).
+    expect(state.metrics).toMatchObject({ total_rounds: 2, tool_call_count: 2, tokens: { prompt: 300, completion: 30, total: 330 } })
     expect(runs).toEqual({ weather: 1, hang: 1 })
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
