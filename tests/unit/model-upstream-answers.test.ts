@@ -76,6 +76,20 @@ describe('an HTTP error answer', () => {
   })
 })
 
+describe('an API key read with a line break around it (a secret file, `echo` into an env var)', () => {
+  it('is sent trimmed, as fetch would send it, and scrubbed from what the upstream echoes', async () => {
+    mock = await startMockUpstream([{ chunks: ['Hello'] }])
+    const answer = await collectStream({ baseUrl: mock.url, apiKey: 'sk-secret-key\n', maxRetries: 0 })
+    expect(answer.error).toBeUndefined()
+    expect(answer.text).toBe('Hello')
+    expect(mock.requests[0]!.headers.authorization).toBe('Bearer sk-secret-key')
+    await mock.close()
+    mock = await startMockUpstream([{ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-secret-key.', code: 'invalid_api_key' } }) }])
+    const refused = await collectStream({ baseUrl: mock.url, apiKey: ' sk-secret-key\r\n', maxRetries: 0 })
+    expect((refused.error as Error).message).toBe('The model endpoint answered HTTP 401: Incorrect API key provided: [redacted]. (invalid_api_key)')
+  })
+})
+
 describe('describeErrorBody', () => {
   it('reads the common error shapes', () => {
     expect(describeErrorBody('{"error":"Rate limit exceeded"}')).toBe('Rate limit exceeded')

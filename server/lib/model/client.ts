@@ -52,7 +52,12 @@ export type ClientOptions = ModelClientOptions & { timers: TimerSet }
  * model, a test double). `stream` is read by pulling; `consume` pushes (the engine's path).
  */
 export function createModelClient(options: ModelClientOptions): ModelClient {
-  const filled: ClientOptions = { ...options, timers: options.timers ?? createTimerSet() }
+  // A key read from a secret file or `echo`ed into the environment often ends with a line break:
+  // fetch trims it from the header, node:http refuses the header (every request then failed as
+  // "Could not reach the model endpoint", after its retries), and an untrimmed key is not
+  // scrubbed from what the upstream echoes.
+  const apiKey = options.apiKey?.trim()
+  const filled: ClientOptions = { ...options, ...(apiKey !== undefined ? { apiKey } : {}), timers: options.timers ?? createTimerSet() }
   return {
     scripted: options.scripted ?? false,
     stream: (request, signal) => streamWithRetries(filled, request, signal),
