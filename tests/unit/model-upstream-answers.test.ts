@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { describeErrorBody } from '../../server/lib/model/error-body'
 import { UpstreamHttpError, UpstreamProtocolError } from '../../server/lib/model/errors'
-import { collectStream } from '../support/collect-stream'
+import { createModelClient } from '../../server/lib/model/client'
+import type { ModelEvent } from '../../server/lib/model/types'
+import { collectStream, TEST_CLIENT_OPTIONS } from '../support/collect-stream'
 import { startMockUpstream } from '../support/mock-upstream'
 import type { MockTurn, MockUpstream } from '../support/mock-upstream'
 
@@ -87,6 +89,15 @@ describe('an API key read with a line break around it (a secret file, `echo` int
     mock = await startMockUpstream([{ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-secret-key.', code: 'invalid_api_key' } }) }])
     const refused = await collectStream({ baseUrl: mock.url, apiKey: ' sk-secret-key\r\n', maxRetries: 0 })
     expect((refused.error as Error).message).toBe('The model endpoint answered HTTP 401: Incorrect API key provided: [redacted]. (invalid_api_key)')
+  })
+
+  it('a header the upstream-request hook set from such a value is sent trimmed too', async () => {
+    mock = await startMockUpstream([{ chunks: ['Hello'] }])
+    const client = createModelClient({ ...TEST_CLIENT_OPTIONS, baseUrl: mock.url, maxRetries: 0 })
+    const events: ModelEvent[] = []
+    await client.consume!({ model: 'mock/model', messages: [{ role: 'user', content: 'Hi' }], headers: { 'HTTP-Referer': 'https://app.example\n', 'X-Title': '\tMy app ' } }, new AbortController().signal, event => events.push(event))
+    expect(events[0]).toEqual({ type: 'text-delta', text: 'Hello' })
+    expect(mock.requests[0]!.headers).toMatchObject({ 'http-referer': 'https://app.example', 'x-title': 'My app' })
   })
 })
 

@@ -68,13 +68,20 @@ function chatCompletionsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/chat/completions`
 }
 
+/** Spaces, tabs and line breaks around a header value: fetch drops them, node:http refuses the header. */
+const HTTP_WHITESPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g
+
 function requestHeaders(apiKey: string, request: ModelRequest): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     'content-type': 'application/json',
     'accept': 'text/event-stream',
     ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-    ...request.headers,
   }
+  // The upstream-request hook's headers, often from the environment (`APP_URL` with a line break).
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    headers[name] = typeof value === 'string' ? value.replace(HTTP_WHITESPACE_AROUND, '') : value
+  }
+  return headers
 }
 
 function requestBody(request: ModelRequest): Record<string, unknown> {
