@@ -31,6 +31,11 @@ export interface BackgroundJobsConfig {
    */
   cookieSecret: string
   /**
+   * While `cookieSecret` is rotated, the previous secret: a cookie sealed with it is still its user,
+   * and is sealed again with `cookieSecret`. Unset it once the rotation is over. @default ''
+   */
+  cookieSecretPrevious: string
+  /**
    * Give users the resolve-user hook did not identify an anonymous id in a sealed cookie. Off:
    * such requests get 401 (an app with its own login). @default true
    */

@@ -201,8 +201,8 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (config.isolation.minWorkers > config.isolation.maxWorkers) {
     problems.push(`${describe('isolation.minWorkers')} (${config.isolation.minWorkers}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers})`)
   }
-  if (config.cookieSecret && config.cookieSecret.length < 32) {
-    problems.push(`${describe('cookieSecret')} must be at least 32 characters long`)
+  for (const key of ['cookieSecret', 'cookieSecretPrevious'] as const) {
+    if (config[key] && config[key].length < 32) problems.push(`${describe(key)} must be at least 32 characters long`)
   }
   if (options.runtime !== false && (config.provider === 'redis' || config.provider === 'convex') && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)

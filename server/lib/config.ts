@@ -27,6 +27,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   redisKeyPrefix: 'bgjobs:',
   instanceId: '',
   cookieSecret: '',
+  cookieSecretPrevious: '',
   allowAnonymous: true,
   trustedOrigins: '',
   trustedProxies: 0,

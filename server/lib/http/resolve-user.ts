@@ -29,7 +29,7 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
     routeLogger.error('resolve-user hook failed', { error })
   }
   if (!context.userId && !config.allowAnonymous) throw new UnauthenticatedError()
-  const userId = context.userId || await anonymousUserId(event, config.cookieSecret)
+  const userId = context.userId || await anonymousUserId(event, config.cookieSecret, config.cookieSecretPrevious)
   event.context.backgroundJobsUserId = userId
   event.context.backgroundJobsAnonymous = !context.userId
   return userId

@@ -4,7 +4,9 @@
  * session utilities (iron-sealed: encrypted and signed with `cookieSecret`). A cookie that does not
  * unseal (forged, from another secret, malformed, expired) is treated as no cookie: a new id.
  * A cookie that unsealed is remembered (session-cache.ts): the next requests with the same cookie
- * value skip the unseal until the session expires.
+ * value skip the unseal until the session expires. While `cookieSecret` is rotated, a cookie
+ * sealed with `cookieSecretPrevious` is still its user and is sealed again with the new secret
+ * (same id, same creation time), so visitors back during the rotation keep their chats.
  *
  * Over https the cookie is `__Host-bgjobs_uid`. The browser only takes a cookie of that name from
  * this very host (Secure, `Path=/`, no `Domain`), so a page on a sibling subdomain cannot plant
@@ -15,7 +17,7 @@
 import { randomBytes } from 'node:crypto'
 import type { H3Event } from 'h3'
 import type { SessionConfig } from 'h3'
-import { getCookie, getRequestProtocol, unsealSession, useSession } from 'h3'
+import { getCookie, getRequestProtocol, unsealSession, updateSession, useSession } from 'h3'
 import { createSessionCache } from './session-cache'
 
 /** The anonymous user cookie over http. */
@@ -32,8 +34,20 @@ const PROCESS_SECRET = randomBytes(32).toString('hex')
 
 const sessions = createSessionCache()
 
-/** Returns the anonymous user id of this client, setting a new sealed cookie when it has none. */
-export async function anonymousUserId(event: H3Event, configuredSecret: string): Promise<string> {
+/** The session in a cookie, when it unseals with `config`'s password and holds an id; else null. */
+async function unsealedSession(event: H3Event, config: SessionConfig, sealed: string): Promise<{ id: string, createdAt: number } | null> {
+  // The same checks as useSession's (seal, signature, ttl, max age).
+  const unsealed = await unsealSession(event, config, sealed).catch(() => null)
+  return unsealed && typeof unsealed.id === 'string' && unsealed.id !== '' && typeof unsealed.createdAt === 'number'
+    ? { id: unsealed.id, createdAt: unsealed.createdAt }
+    : null
+}
+
+/**
+ * Returns the anonymous user id of this client, setting a new sealed cookie when it has none.
+ * `previousSecret`: the secret before a rotation (`cookieSecretPrevious`), or ''.
+ */
+export async function anonymousUserId(event: H3Event, configuredSecret: string, previousSecret = ''): Promise<string> {
   const password = configuredSecret || PROCESS_SECRET
   const secure = getRequestProtocol(event, { xForwardedProto: true }) === 'https'
   const name = secure ? SECURE_USER_COOKIE : USER_COOKIE
@@ -49,11 +63,20 @@ export async function anonymousUserId(event: H3Event, configuredSecret: string):
   if (sealed) {
     const cached = sessions.get(sealed, password)
     if (cached !== undefined) return `anon_${cached}`
-    // The same checks as useSession's (seal, signature, ttl, max age); a refusal falls through to it.
-    const unsealed = await unsealSession(event, config, sealed).catch(() => null)
-    if (unsealed && typeof unsealed.id === 'string' && unsealed.id !== '' && typeof unsealed.createdAt === 'number') {
+    // A refusal falls through to useSession (a new id).
+    const unsealed = await unsealedSession(event, config, sealed)
+    if (unsealed) {
       sessions.set(sealed, password, unsealed.id, unsealed.createdAt + COOKIE_MAX_AGE_SECONDS * 1000)
       return `anon_${unsealed.id}`
+    }
+    // Sealed before a rotation: the same user, sealed again with the current secret (the session
+    // keeps its creation time, so its end is not pushed back). Not cached: the next request sends the new cookie.
+    const previous = previousSecret && previousSecret !== password ? await unsealedSession(event, { ...config, password: previousSecret }, sealed) : null
+    if (previous) {
+      event.context.sessions ??= Object.create(null)
+      event.context.sessions![name] = { ...previous, data: Object.create(null) }
+      await updateSession(event, config)
+      return `anon_${previous.id}`
     }
   }
   const session = await useSession(event, config)
