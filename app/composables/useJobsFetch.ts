@@ -5,8 +5,12 @@
  * render's next calls. Without that, a first visit would get one anonymous user per SSR call and
  * per parallel browser request (each call setting its own cookie, the last one winning), so a job
  * started by one request could be invisible to the next.
+ *
+ * A page rendered with an answer of the API holds that user's jobs (in its HTML and payload): it
+ * is marked `Cache-Control: private, no-store`, as the API answers themselves are, so no shared
+ * cache in front of the app keeps it for the next visitor.
  */
-import { appendResponseHeader, getRequestProtocol } from 'h3'
+import { appendResponseHeader, getRequestProtocol, setResponseHeader } from 'h3'
 import type { H3Event } from 'h3'
 
 /** The anonymous user cookie's names, over http and https (server/lib/http/user.ts). */
@@ -47,7 +51,11 @@ export function useJobsFetch(): typeof $fetch {
       ...options,
       ...(Object.keys(add).length > 0 ? { headers: withHeaders(options.headers, add) } : {}),
       onResponse: [
-        ({ response }: { response: Response }) => adoptUserCookie(event, response),
+        ({ response }: { response: Response }) => {
+          // A call that settles after the page was sent (not awaited by the render) has nothing to mark.
+          if (!event.node.res.headersSent) setResponseHeader(event, 'cache-control', 'private, no-store')
+          adoptUserCookie(event, response)
+        },
         ...[options.onResponse ?? []].flat(),
       ],
     } as FetchOptions)

@@ -5,6 +5,8 @@
 declare global {
   const useJobsFetch: () => typeof $fetch
   const useState: <T>(key: string, init?: () => T) => import('vue').Ref<T>
+  const useRequestEvent: () => import('h3').H3Event | undefined
+  const useRequestFetch: () => typeof $fetch
 }
 
 export {}
