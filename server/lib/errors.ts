@@ -98,13 +98,17 @@ export class ShuttingDownError extends BackgroundJobsError {
 
 /**
  * The job store did not answer in time (or is unreachable): routes answer 503 with `Retry-After`
- * instead of hanging. The message names the store.
+ * instead of hanging. The message names the store and, for the log, why; `clientMessage` is what
+ * a client reads — without the driver's words, which can hold the store's address
+ * (`connect ECONNREFUSED 10.0.3.7:6379`) or advice meant for the operator.
  */
 export class ProviderUnavailableError extends BackgroundJobsError {
   override readonly name: string = 'ProviderUnavailableError'
   override readonly statusCode = 503
-  constructor(readonly provider: string, message: string, readonly retryAfterSeconds: number, options?: { cause?: unknown }) {
+  readonly clientMessage: string
+  constructor(readonly provider: string, message: string, readonly retryAfterSeconds: number, options?: { cause?: unknown, clientMessage?: string }) {
     super(message, options)
+    this.clientMessage = options?.clientMessage ?? message
   }
 }
 

@@ -6,6 +6,7 @@ import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
 import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
+import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
 import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
@@ -26,6 +27,15 @@ export interface JobsRouteContext {
   flags: FeatureFlags
 }
 
+/** The routes' 503s for a store that does not answer: the first with its error, then one line when it answers again. */
+const storeOutageLog = createFailureStreakLog({
+  logger: routeLogger,
+  failed: 'the job store did not answer a request (503); later ones are not logged until it answers again',
+  recovered: 'the job store answers requests again',
+  fields: {},
+  level: 'warn',
+})
+
 /** Maps anything thrown to an h3 error with the right status and a clear message. */
 export function toHttpError(event: H3Event, error: unknown) {
   if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError) {
@@ -34,6 +44,11 @@ export function toHttpError(event: H3Event, error: unknown) {
   // Every 429 of the routes, by the setting that refused it (docs/ops.md › Metrics).
   if (error instanceof ConcurrencyLimitError) useMetrics().increment('requests_refused_total', { limit: error.scope === 'user' ? 'maxConcurrentJobsPerUser' : 'maxConcurrentJobs' })
   else if (error instanceof RateLimitError) useMetrics().increment('requests_refused_total', { limit: error.setting })
+  if (error instanceof ProviderUnavailableError) {
+    // Its detail (the driver's words, the store's address) is for the operator, once per outage.
+    storeOutageLog.failed(error)
+    return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.clientMessage })
+  }
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
   }
@@ -57,7 +72,9 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
       const userId = await resolveUser(event, config)
       const flags = await resolveFeatureFlags(event, userId, config)
       if (!flags.enabled) throw new FeatureDisabledError('enabled')
-      return await handler({ event, engine, userId, config, flags })
+      const answer = await handler({ event, engine, userId, config, flags })
+      storeOutageLog.succeeded()
+      return answer
     }
     catch (error) {
       throw toHttpError(event, error)

@@ -80,7 +80,7 @@ export class ConvexCallError extends ProviderUnavailableError {
   constructor(what: string, cause: unknown, retryAfterSeconds: number) {
     const said = cause instanceof Error ? cause.message : String(cause)
     const cut = said.length > CAUSE_MESSAGE_CHARS ? `${said.slice(0, CAUSE_MESSAGE_CHARS)}…` : said
-    super('convex', `Convex failed ${what}: ${cut || 'no message'}; the job store could not answer, retry shortly`, retryAfterSeconds, { cause })
+    super('convex', `Convex failed ${what}: ${cut || 'no message'}; the job store could not answer, retry shortly`, retryAfterSeconds, { cause, clientMessage: 'The job store (Convex) could not answer; retry shortly' })
   }
 }
 

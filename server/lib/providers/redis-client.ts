@@ -37,7 +37,7 @@ export class RedisUnreachableError extends StoreUnreachableError {
 export class RedisUnavailableError extends ProviderUnavailableError {
   override readonly name = 'RedisUnavailableError'
   constructor(cause: unknown) {
-    super('redis', `The job store (Redis) is unavailable: ${describeCause(cause)}; retry shortly`, REDIS_RETRY_AFTER_SECONDS, { cause })
+    super('redis', `The job store (Redis) is unavailable: ${describeCause(cause)}; retry shortly`, REDIS_RETRY_AFTER_SECONDS, { cause, clientMessage: 'The job store (Redis) is unavailable; retry shortly' })
   }
 }
 

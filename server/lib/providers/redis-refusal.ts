@@ -26,7 +26,7 @@ const STATE_HINTS: Record<string, string> = {
 export class RedisRefusedError extends ProviderUnavailableError {
   override readonly name = 'RedisRefusedError'
   constructor(readonly code: string, replyMessage: string, options?: { cause?: unknown }) {
-    super('redis', `The job store (Redis) refused the command: ${firstLine(replyMessage)} (${STATE_HINTS[code]}); retry shortly`, REFUSED_RETRY_AFTER_SECONDS, options)
+    super('redis', `The job store (Redis) refused the command: ${firstLine(replyMessage)} (${STATE_HINTS[code]}); retry shortly`, REFUSED_RETRY_AFTER_SECONDS, { ...options, clientMessage: 'The job store (Redis) refused the command; retry shortly' })
   }
 }
 
