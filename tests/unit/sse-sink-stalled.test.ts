@@ -16,6 +16,8 @@ describe('SSE sink', () => {
     let sinkRef: SseSink | null = null
     const response = await open((sink) => {
       sinkRef = sink
+      // A job stream's sink always has the engine's resync hook (without one, a drain ends it).
+      sink.onResyncNeeded = () => {}
       sink.comment('open')
     }, { maxQueueBytes: 64 * 1024 })
     response.pause() // the client vanished: nothing is read any more

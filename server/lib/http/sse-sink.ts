@@ -2,7 +2,7 @@
  * The HTTP side of a viewer: SSE frames written to a Node response through an `SseWriter`
  * (gzip, bounded queue). Headers are written on the first frame (or by `open()` once the viewer is
  * attached), so a 404 can still be answered as JSON. A client that stops draining never grows memory past `maxQueueBytes`: frames are
- * dropped and, once it drains, the engine resyncs it.
+ * dropped and, once it drains, the engine resyncs it (a stream without a resync hook ends instead).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StreamPosition } from '../../../shared/event-id'
@@ -65,11 +65,14 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
   /** The last job frame written: a resync sends what came after it. */
   let written: StreamPosition | null = null
   // A resync only when something was dropped: a stall that lost nothing needs none (and its
-  // snapshot would repeat the id of the last frame the client already has).
+  // snapshot would repeat the id of the last frame the client already has). A stream with no one
+  // to resync it (the notification stream) ends instead: the client reconnects with the id of the
+  // last frame it got and the backlog replays what was dropped, rather than a hole nobody sees.
   writer.onDrain = () => {
     if (dropped === droppedBeforeDrain) return
     droppedBeforeDrain = dropped
-    sink.onResyncNeeded?.(written)
+    if (sink.onResyncNeeded) sink.onResyncNeeded(written)
+    else sink.close()
   }
 
   const sink: SseSink = {
