@@ -104,6 +104,33 @@ describe('SSE sink', () => {
     ])
   })
 
+  it('a client that asked to close the connection gets `Connection: close`, and the connection ends with the stream', async () => {
+    const port = await listen((_request, sink) => {
+      sink.write('snapshot', 1, { open: true })
+      setImmediate(() => sink.close())
+    })
+    const socket = connect(port, '127.0.0.1')
+    let raw = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (text: string) => {
+      raw += text
+    })
+    const ended = new Promise<void>(resolve => socket.once('end', resolve))
+    socket.write('GET /only HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    await new Promise<void>((resolve) => {
+      const check = () => (raw.includes('\r\n0\r\n\r\n') ? resolve() : setImmediate(check))
+      check()
+    })
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n')).toLowerCase()
+    // RFC 9112 §9.6: the server closes after answering a `close` request (a keep-alive answer
+    // left the connection open, until Node's keep-alive timeout, against what the client asked).
+    expect(head).toContain('connection: close')
+    expect(head).not.toContain('keep-alive')
+    await ended
+    socket.destroy()
+    expect(decodeChunkedResponses(raw)).toEqual([`retry: 1000\n\n${formatFrame('snapshot', 1, { open: true })}`])
+  })
+
   it('a response whose write a middleware replaced (e.g. compression in front of the app) gets every frame through it', async () => {
     const seen: string[] = []
     const port = await serve((request, response) => {

@@ -23,7 +23,9 @@ export interface StreamHeaderOptions {
 
 /** The headers of a stream response to `request`, and whether its body is gzip'd. */
 export function streamHeaders(request: IncomingMessage, response: ServerResponse, options: StreamHeaderOptions): { headers: Record<string, string>, gzip: boolean } {
-  const headers: Record<string, string> = { ...SSE_RESPONSE_HEADERS, 'connection': 'keep-alive', ...options.headers }
+  // No `Connection` header of our own: Node answers keep-alive, or `close` to a client that asked
+  // to close (then ends the connection with the stream, RFC 9112 §9.6) or to an HTTP/1.0 one.
+  const headers: Record<string, string> = { ...SSE_RESPONSE_HEADERS, ...options.headers }
   // The body depends on Accept-Encoding whenever compression is on, gzip'd or not; kept beside
   // what the response varies on already (`Origin`, set by the CORS middleware).
   if (options.compression) headers.vary = [response.getHeader('vary'), 'accept-encoding'].flat().filter(Boolean).join(', ')
