@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { InputAnswer, InputRequestOptions } from './run-context'
 import { InputConflictError, InvalidAnswerError, JobAbortedError } from './errors'
 import { JobFailure } from './run-context'
+import { jsonProblem } from './json-problem'
 import type { LiveJob } from './live-job'
 import type { TimerSet } from './timers'
 
@@ -106,6 +107,16 @@ export class InputRequests {
       catch (error) {
         throw error instanceof InvalidAnswerError ? error : new InvalidAnswerError(`Invalid answer: ${(error as Error).message}`)
       }
+    }
+    // The asker's schema made a valid answer into something the log cannot keep (a BigInt from
+    // `z.coerce.bigint()`): no answer could ever be recorded, so the answer is recorded as sent and
+    // the asker fails naming the value, rather than the request closing on a throw mid-record.
+    const problem = jsonProblem(accepted, 'answer')
+    if (problem) {
+      this.close(requestId, request)
+      this.recordAnswer(requestId, request, answer, answeredBy)
+      request.reject(new Error(`its answer, as its schema returned it, is not JSON-serialisable: ${problem}`))
+      return
     }
     this.settle(requestId, request, accepted, answeredBy, false)
   }
