@@ -209,7 +209,9 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
         answeredBy: event.answeredBy,
       }]
       if (pending.toolCallId) next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' })
-      if (pending.nodeId && state.nodeStates[pending.nodeId]?.status === 'waiting') {
+      // A node with another open question (an agent asking two approvals at once) still waits.
+      const stillAsking = next.pendingInputs.some(input => input.nodeId === pending.nodeId)
+      if (pending.nodeId && !stillAsking && state.nodeStates[pending.nodeId]?.status === 'waiting') {
         next.nodeStates = { ...state.nodeStates, [pending.nodeId]: { ...state.nodeStates[pending.nodeId]!, status: 'running' } }
       }
       return next
