@@ -73,9 +73,10 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   const conditions = defaultStopConditions(limits, { maxSteps: options.maxSteps, budgetMs: options.budgetMs })
   const messages = [...options.messages]
   const previousCalls = new Map<string, number>()
-  // Filled from the job's calls at the first round that has some: another agent node of the
-  // workflow (or the attempt a takeover cut off) may have used the ids this model sends again.
-  let seenIds: Set<string> | undefined
+  // The job's call ids, brought up to date at every round that has calls: another agent node of
+  // the workflow (one running beside this one in a parallel fan-out, too, between two of its
+  // rounds; or the attempt a takeover cut off) may have used the ids this model sends again.
+  const seenIds = new Set<string>()
   const startedAt = Date.now()
   const tag = nodeId ? { nodeId } : {}
 
@@ -97,7 +98,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
       return { text: round.text, messages, steps: step, finishReason: round.finishReason }
     }
 
-    const calls = withUniqueIds(round.toolCalls, step, seenIds ??= new Set(context.state().toolCalls.map(call => call.id)))
+    for (const call of context.state().toolCalls) seenIds.add(call.id)
+    const calls = withUniqueIds(round.toolCalls, step, seenIds)
     const planned = calls.map(plannedCall)
     const stop = checkStopConditions(conditions, { step, calls: planned, previousCalls, elapsedMs: Date.now() - startedAt })
     if (stop) throw new JobFailure(stop.code, stop.message, { failedDuring: 'tool', ...(stop.toolName ? { toolName: stop.toolName } : {}), ...tag })
