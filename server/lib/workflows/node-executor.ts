@@ -4,6 +4,7 @@
  */
 import type { WorkflowNode, WorkflowState } from './define'
 import type { NodeContext } from './node-context'
+import type { StoredAnswer } from './resume'
 import type { WorkflowGraph } from './validate'
 
 /** Runs another node of the same workflow (used by the parallel node for its branches). */
@@ -28,6 +29,8 @@ export interface NodeEnvironment<Node extends WorkflowNode = WorkflowNode> {
   runChild: RunChildNode
   /** Where this node's own latest start is in the resumed log (its children may reuse what came after). */
   resumeAfter: number
+  /** An input node's answer the earlier run stored before it was cut off (resume.ts): taken instead of asking. */
+  storedAnswer?: StoredAnswer
   /**
    * Calls the author's function (`choose`, a `prompt`, `args` or `value` function) as code of
    * this node run, so an error it leaves behind (a throw in a timer, a rejection nobody handles)

@@ -6,6 +6,13 @@
  */
 import type { JobState } from '../../../shared/reducer'
 
+/** An answer the earlier run stored for an input node it was cut off in (its `node-end` was not stored). */
+export interface StoredAnswer {
+  answer: unknown
+  /** Nobody answered: `onTimeout` gave it (the node parses it, as it parses a timeout answer). */
+  timedOut: boolean
+}
+
 /** The finished nodes of an earlier run of the job. */
 export interface ResumePoint {
   /**
@@ -13,6 +20,11 @@ export interface ResumePoint {
    * log position of the node before it on the walk): an older visit's output is a round behind.
    */
   take(nodeId: string, after: number): { output: unknown, at: number } | undefined
+  /**
+   * The answer the earlier run stored for the node's latest visit, once, when the node was cut off
+   * after it (an input node whose `node-end` was not stored): the node takes it instead of asking again.
+   */
+  takeAnswer(nodeId: string): StoredAnswer | undefined
   /** Where the node's latest start is in the earlier log (undefined: it never started). */
   latestStart(nodeId: string): number | undefined
   /** Outputs of every completed node, so later nodes can read them even when reached by a new path. */
@@ -28,6 +40,7 @@ export function createResumePoint(state: JobState | null): ResumePoint {
   const completed = new Map<string, unknown>()
   const visits: Record<string, number> = {}
   const startedAt = new Map<string, number>()
+  const answers = new Map<string, StoredAnswer>()
   if (state) {
     state.executionOrder.forEach((nodeId, index) => startedAt.set(nodeId, index))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
@@ -38,6 +51,14 @@ export function createResumePoint(state: JobState | null): ResumePoint {
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status !== 'completed' && node.status !== 'skipped') visits[nodeId] = Math.max(0, (visits[nodeId] ?? 1) - 1)
     }
+    // `POST …/input` answers once the answer is stored (stored-answer.ts); the node's end follows
+    // in a later write. An answer asked for in the node's latest visit (not one withdrawn by the
+    // system: a cancelled branch, a lost owner) stands: the question is not asked twice.
+    for (const input of state.answeredInputs) {
+      const node = input.nodeId === undefined ? undefined : state.nodeStates[input.nodeId]
+      if (input.kind !== 'workflow-input' || node?.status !== 'running' || input.requestedAt < node.startedAt || input.answeredBy.startsWith('system:')) continue
+      answers.set(input.nodeId!, { answer: input.answer, timedOut: input.answeredBy === 'timeout' })
+    }
   }
   return {
     take(nodeId, after) {
@@ -46,6 +67,11 @@ export function createResumePoint(state: JobState | null): ResumePoint {
       const output = completed.get(nodeId)
       completed.delete(nodeId)
       return { output, at }
+    },
+    takeAnswer(nodeId) {
+      const answer = answers.get(nodeId)
+      answers.delete(nodeId)
+      return answer
     },
     latestStart: nodeId => startedAt.get(nodeId),
     outputs: Object.fromEntries(completed),

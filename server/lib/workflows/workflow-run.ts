@@ -22,7 +22,7 @@ import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
 import { traceWorkflowNode } from '../telemetry/step-spans'
-import type { ResumePoint } from './resume'
+import type { ResumePoint, StoredAnswer } from './resume'
 
 const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode, { kind: Kind }>> } = {
   agent: runAgentNode,
@@ -128,11 +128,13 @@ export class WorkflowRun {
     this.nodesStarted++
     const visit = state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
     const info = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
-    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter }))
+    // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
+    const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
+    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer }))
   }
 
   /** Runs a node that no earlier run finished: `node-start`, the executor under its limits, `node-end`. */
-  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number }): Promise<unknown> {
+  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer }): Promise<unknown> {
     const { context, state, workflow } = this
     const { nodeTimeoutMs } = context.config.limits
     // An owner back from a pause past its lease starts no node before the store confirms the lease.
@@ -150,7 +152,7 @@ export class WorkflowRun {
       const result = await runWithNodeTimeout((signal, deadline) => {
         nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause })
         const execute = EXECUTORS[node.kind] as NodeExecutor
-        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, resumeAfter: options.resumeAfter, authorCode })
+        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, resumeAfter: options.resumeAfter, storedAnswer: options.storedAnswer, authorCode })
       }, {
         stop: author.failed,
         parentSignal,

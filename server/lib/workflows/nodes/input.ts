@@ -28,8 +28,9 @@ export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer')
 }
 
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
-export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode }) => {
-  const answer = await context.requestInput({
+export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer }) => {
+  // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
+  const answer = storedAnswer ?? await context.requestInput({
     kind: 'workflow-input',
     prompt: resolveText(node.prompt, state, authorCode),
     schema: graph.answerSchemas.get(nodeId) ?? undefined,
