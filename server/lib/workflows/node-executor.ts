@@ -2,6 +2,7 @@
  * What every node kind's executor receives, and returns: the node's output (JSON-serialisable,
  * because it is recorded in the `node-end` event and reused when the job resumes elsewhere).
  */
+import type { JobFailure } from '../run-context'
 import type { WorkflowNode, WorkflowState } from './define'
 import type { NodeContext } from './node-context'
 import type { StoredAnswer } from './resume'
@@ -14,6 +15,8 @@ export type RunChildNode = (nodeId: string, parentSignal: AbortSignal, options: 
 export interface RunNodeOptions {
   holdText: boolean
   cursor?: { after: number }
+  /** Told at once when the node fails (a parallel node cancels the other branches before they go on). */
+  onFailed?: (failure: JobFailure) => void
 }
 
 /** One node's run. */

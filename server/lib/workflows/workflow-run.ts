@@ -130,11 +130,11 @@ export class WorkflowRun {
     const info = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
     // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
     const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
-    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer }))
+    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer, onFailed: options.onFailed }))
   }
 
   /** Runs a node that no earlier run finished: `node-start`, the executor under its limits, `node-end`. */
-  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer }): Promise<unknown> {
+  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer, onFailed?: (failure: JobFailure) => void }): Promise<unknown> {
     const { context, state, workflow } = this
     const { nodeTimeoutMs } = context.config.limits
     // An owner back from a pause past its lease starts no node before the store confirms the lease.
@@ -178,6 +178,7 @@ export class WorkflowRun {
       }
       const failure = toNodeFailure(error, nodeId)
       context.emit({ type: 'node-end', nodeId, status: 'failed', error: failure.message })
+      options.onFailed?.(failure)
       throw failure
     }
     finally {

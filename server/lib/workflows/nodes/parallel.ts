@@ -13,17 +13,27 @@ export const runParallelNode: NodeExecutor<ParallelNode> = async ({ node, contex
   const signal = AbortSignal.any([context.signal, group.signal])
   const sequences = node.branches.map(branch => (Array.isArray(branch) ? branch : [branch]))
 
+  // The first failure cancels the siblings; their own rejections are only the echo of it.
+  const cancelOthers = (error: unknown) => {
+    if (!group.signal.aborted) group.abort(error)
+  }
+
   const runSequence = async (sequence: string[]): Promise<[string, unknown]> => {
     let output: unknown = null
     const cursor = { after: resumeAfter }
-    for (const nodeId of sequence) output = await runChild(nodeId, signal, { holdText: true, cursor })
+    for (const nodeId of sequence) {
+      // A sibling failed while this branch's last node was finishing: no next node starts.
+      signal.throwIfAborted()
+      // Cancelled at the failure itself, not once it has reached this function: a sibling going
+      // on meanwhile would start its next node.
+      output = await runChild(nodeId, signal, { holdText: true, cursor, onFailed: cancelOthers })
+    }
     return [sequence.at(-1)!, output]
   }
 
   const results = await Promise.allSettled(sequences.map(sequence =>
     runSequence(sequence).catch((error: unknown) => {
-      // The first failure cancels the siblings; their own rejections are only the echo of it.
-      if (!group.signal.aborted) group.abort(error)
+      cancelOthers(error)
       throw error
     }),
   ))
