@@ -15,6 +15,15 @@ function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
 }
 
+const NO_REASON_FIELD = 'Invalid answer: reason: this input has no field for a reason'
+
+/** The answer as it was before a reason was put in it (http/schemas.ts `withReason`): the object without it, or the wrapped answer. */
+function withoutReason(answer: unknown): unknown[] {
+  const { reason: _reason, ...rest } = answer as Record<string, unknown>
+  const keys = Object.keys(rest)
+  return keys.length === 1 && keys[0] === 'answer' ? [rest, rest.answer] : [rest]
+}
+
 /**
  * Parses an answer with the node's schema; throws `InvalidAnswerError` naming the problem. A
  * `reason` (e.g. the one beside the answer in `POST …/input`) the schema would strip is refused
@@ -22,8 +31,13 @@ function hasReason(value: unknown): boolean {
  */
 export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer'): unknown {
   const parsed = safeParseSync(schema, answer, what)
-  if (!parsed.success) throw new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`)
-  if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError('Invalid answer: reason: this input has no field for a reason')
+  if (!parsed.success) {
+    // The answer fits without the reason (`{ answer, reason }` from the route, for an answer that
+    // is no object): the reason is the problem, not the answer.
+    if (hasReason(answer) && withoutReason(answer).some(candidate => safeParseSync(schema, candidate, what).success)) throw new InvalidAnswerError(NO_REASON_FIELD)
+    throw new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`)
+  }
+  if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
   return parsed.data
 }
 
