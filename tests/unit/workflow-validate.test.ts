@@ -112,6 +112,15 @@ describe('workflow definition validation', () => {
       .toMatch(/edge a → end touches "a", which is a branch of parallel node "p"/)
   })
 
+  it('names a node listed twice in one parallel node as such (not as a branch of two parallel nodes)', () => {
+    expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['a', 'a'] }, a: agent, end: output }, [['p', 'end']])))
+      .toBe('Workflow "demo" is invalid: parallel node "p" lists "a" twice; a node runs in one branch, once')
+    expect(problemOf(workflow({ p: { kind: 'parallel', branches: [['a', 'b', 'a']] }, a: agent, b: agent, end: output }, [['p', 'end']])))
+      .toBe('Workflow "demo" is invalid: parallel node "p" lists "a" twice; a node runs in one branch, once')
+    expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['a'] }, q: { kind: 'parallel', branches: ['a'] }, a: agent, end: output }, [['p', 'q'], ['q', 'end']])))
+      .toBe('Workflow "demo" is invalid: node "a" is a branch of both "p" and "q"')
+  })
+
   it('refuses a definition that is not one, naming what is missing', () => {
     expect(problemOf(null)).toMatch(/Workflow "\(unnamed\)" is invalid: the definition is not an object/)
     expect(problemOf({ name: 'x', description: 'd', input: {}, nodes: {}, edges: [] })).toBe('Workflow "x" is invalid: input must be a zod schema')

@@ -110,6 +110,7 @@ function parallelMembers(nodes: ReadonlyMap<string, WorkflowNode>, fail: (proble
         const kind = nodes.get(member)?.kind
         if (!kind) fail(`parallel node "${id}" names unknown node "${member}"`)
         if (kind === 'branch' || kind === 'parallel' || kind === 'output') fail(`parallel node "${id}" runs "${member}", a ${kind} node; branches may run agent, tool and input nodes`)
+        if (members.get(member) === id) fail(`parallel node "${id}" lists "${member}" twice; a node runs in one branch, once`)
         if (members.has(member)) fail(`node "${member}" is a branch of both "${members.get(member)}" and "${id}"`)
         members.set(member, id)
       }
