@@ -112,6 +112,13 @@ describe('workflow definition validation', () => {
       .toMatch(/edge a → end touches "a", which is a branch of parallel node "p"/)
   })
 
+  it('names what is wrong with a start node that cannot start the walk', () => {
+    expect(problemOf(workflow({ a: agent, end: output }, [['a', 'end']], { start: 'ghost' })))
+      .toBe('Workflow "demo" is invalid: start names unknown node "ghost"')
+    expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['a'] }, a: agent, end: output }, [['p', 'end']], { start: 'a' })))
+      .toBe('Workflow "demo" is invalid: start node "a" is a branch of parallel node "p"; start at "p" instead')
+  })
+
   it('names a node listed twice in one parallel node as such (not as a branch of two parallel nodes)', () => {
     expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['a', 'a'] }, a: agent, end: output }, [['p', 'end']])))
       .toBe('Workflow "demo" is invalid: parallel node "p" lists "a" twice; a node runs in one branch, once')
