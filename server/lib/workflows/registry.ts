@@ -11,6 +11,7 @@ import { describeIssues } from '../describe-issues'
 import { workflowQuestions } from './questions'
 import { z } from 'zod'
 import { safeParseSync } from '../zod-schema'
+import { jsonProblem } from '../json-problem'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -48,6 +49,10 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
       const parsed = safeParseSync(definition.input, input, `workflow "${definition.name}" input`)
       // Reads like the route's other 400s: the field, then what is wrong with it.
       if (!parsed.success) throw new Error(describeIssues(parsed.error))
+      // The input is stored and shown as JSON (`workflow.input` of every listing): a schema that
+      // makes it a BigInt, say, would break every read of the user's jobs.
+      const problem = jsonProblem(parsed.data, 'input')
+      if (problem) throw new Error(`the workflow "${definition.name}" input schema returned a value JSON cannot keep: ${problem}`)
       return parsed.data
     },
   }
