@@ -2,7 +2,8 @@
  * The RunContext one node runs with: the node's own signal (job abort + node timeout), events and
  * text tagged with the node's id, and a blank line between the text of one node and the next.
  * Nodes of a parallel fan-out hold their text until they finish: the job's content is one string,
- * and chunks of three agents interleaved in it would be unreadable.
+ * and chunks of three agents interleaved in it would be unreadable. Held text is written when the
+ * node ends, and at once when its signal fires (a stop keeps what each agent wrote so far).
  */
 import type { RunContext } from '../run-context'
 
@@ -48,6 +49,17 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     context.text(separator + delta, tag)
   }
 
+  const flushHeldText = () => {
+    options.signal.removeEventListener('abort', flushHeldText)
+    if (heldReasoning) context.reasoning(heldReasoning, nodeId)
+    writeText(heldText, nodeId)
+    heldText = ''
+    heldReasoning = ''
+  }
+  // A job abort ends the job in the same call (run-manager.ts `abortRun`): held text written by
+  // the node's catch a turn later would come after the end and be lost, so it goes in at the abort.
+  if (holdText) options.signal.addEventListener('abort', flushHeldText, { once: true })
+
   return {
     jobId: context.jobId,
     userId: context.userId,
@@ -86,11 +98,6 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     prepareModelRequest: request => context.prepareModelRequest(request),
     addMetrics: metrics => context.addMetrics(metrics),
     confirmLease: () => context.confirmLease?.() ?? null,
-    flushHeldText() {
-      if (heldReasoning) context.reasoning(heldReasoning, nodeId)
-      writeText(heldText, nodeId)
-      heldText = ''
-      heldReasoning = ''
-    },
+    flushHeldText,
   }
 }
