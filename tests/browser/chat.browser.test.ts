@@ -113,6 +113,31 @@ describe('demo chat in Chromium', () => {
     expect(await answerOnScreen(page, jobId)).toBe(await renderedAnswer(page, state.content))
   })
 
+  it('shows what Stop cut off as stopped (neutral), not as a failed step or a tool error', async () => {
+    const page = await openChat()
+    const stop = page.locator('.composer').getByRole('button', { name: 'Stop' })
+    // A workflow stopped while its approval step waits for the user.
+    const workflowId = await send(page, '/workflow research-report cats')
+    await turn(page, workflowId).locator('.input-prompt').waitFor({ timeout: WAIT_MS })
+    await stop.click()
+    await waitForStatus(page, workflowId, 'aborted')
+    const nodes = turn(page, workflowId).locator('.workflow-node')
+    expect(await nodes.evaluateAll(items => items.map(item => `${item.getAttribute('data-node')}:${item.getAttribute('data-status')}`)))
+      .toEqual(['research:completed', 'draft:completed', 'approval:stopped'])
+    expect(await nodes.last().locator('.status-chip').textContent()).toBe('stopped')
+    expect(await turn(page, workflowId).locator('.workflow-error').count()).toBe(0)
+    // A tool call stopped while it waits for approval.
+    const chatId = await send(page, 'Please delete notes.txt')
+    await turn(page, chatId).locator('.input-prompt[data-kind="tool-approval"]').waitFor({ timeout: WAIT_MS })
+    await stop.click()
+    await waitForStatus(page, chatId, 'aborted')
+    const call = turn(page, chatId).locator('.tool-call').first()
+    expect(await call.getAttribute('data-status')).toBe('stopped')
+    expect(await call.locator('.status-chip').textContent()).toBe('stopped')
+    expect(await call.locator('.tool-result').count()).toBe(0)
+    await screenshot(page, 'stop-3-workflow-and-tool-stopped')
+  })
+
   it('tells the user when a job in another thread finishes: a toast and a "new" badge', async () => {
     const page = await openChat()
     const jobId = await send(page, LONG_PROMPT)

@@ -8,6 +8,7 @@ import { parseComposerInput } from '../../demo/app/lib/commands'
 import { forgetAnswer, keepAnswer, KEPT_ANSWER_MAX_CHARS, KEPT_ANSWERS_MAX, keptAnswer } from '../../demo/app/lib/kept-answers'
 import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
 import { decisionOf } from '../../demo/app/lib/schema-form'
+import { isStoppedCall } from '../../demo/app/lib/stopped'
 import { groupThreads } from '../../demo/app/lib/threads'
 import type { TurnReport } from '../../demo/app/lib/turn-report'
 import { cutOffByLength, stoppableJob, threadHold, threadStatusLine } from '../../demo/app/lib/turn-report'
@@ -234,5 +235,32 @@ describe('demo: an answer cut off by the length limit', () => {
     expect(cutOffByLength(ended(null))).toBe(false)
     expect(cutOffByLength(ended('length', 'failed'))).toBe(false)
     expect(cutOffByLength(null)).toBe(false)
+  })
+})
+
+describe('demo: what a Stop cut off is shown stopped, not failed', () => {
+  const aborted = { type: 'job-end' as const, status: 'aborted' as const, error: { code: 'aborted', message: 'Aborted by the user' }, metrics: emptyMetrics() }
+  const failed = { type: 'job-end' as const, status: 'failed' as const, error: { code: 'upstream', message: 'Bad gateway' }, metrics: emptyMetrics() }
+
+  it('lists the workflow nodes still running when the user stopped it as stopped, with no error; a failure stays a failure', () => {
+    const nodes = [start('research', 'agent'), end('research', 'notes'), start('brainstorm', 'parallel'), start('optimist', 'agent')]
+    expect(workflowVisits(workflowState([...nodes, aborted])).map(visit => [visit.label, visit.status, visit.error])).toEqual([
+      ['Research', 'completed', undefined],
+      ['Brainstorm', 'stopped', undefined],
+      ['Optimist', 'stopped', undefined],
+    ])
+    expect(workflowVisits(workflowState([...nodes, failed])).map(visit => visit.status)).toEqual(['completed', 'failed', 'failed'])
+  })
+
+  it('tells a call the Stop cut off from one that failed before it', () => {
+    const state = workflowState([
+      { type: 'tool-call', id: 'a', name: 'calculate', args: {}, step: 1 },
+      { type: 'tool-result', id: 'a', status: 'error', error: 'division by zero', durationMs: 3 },
+      { type: 'tool-call', id: 'b', name: 'slow_task', args: { seconds: 2 }, step: 2 },
+      aborted,
+    ])
+    expect(state.toolCalls.map(call => [call.id, call.status, isStoppedCall(call, state)])).toEqual([['a', 'error', false], ['b', 'error', true]])
+    const failedJob = workflowState([{ type: 'tool-call', id: 'b', name: 'slow_task', args: {}, step: 1 }, failed])
+    expect(isStoppedCall(failedJob.toolCalls[0]!, failedJob)).toBe(false)
   })
 })

@@ -4,6 +4,7 @@
  */
 import type { JobState, NodeState } from '../../../shared/reducer'
 import { humanize } from './schema-form'
+import { isStoppedNode } from './stopped'
 
 /** One run of one node. */
 export interface WorkflowVisit {
@@ -13,7 +14,8 @@ export interface WorkflowVisit {
   /** `Draft`, `Draft (2nd time)`. */
   label: string
   kind: string
-  status: NodeState['status']
+  /** `stopped`: still running (or waiting) when the user stopped the job (lib/stopped.ts). */
+  status: NodeState['status'] | 'stopped'
   /** Only the latest visit of a node has its output and times (the state keeps the last one). */
   output?: unknown
   error?: string
@@ -40,14 +42,16 @@ export function workflowVisits(state: JobState | null): WorkflowVisit[] {
     const visit = (seen.get(nodeId) ?? 0) + 1
     seen.set(nodeId, visit)
     const latest = visit === total.get(nodeId)
+    const stopped = latest && isStoppedNode(node, state)
     return [{
       key: `${nodeId}#${visit}`,
       nodeId,
       label: visitLabel(nodeId, visit),
       kind: node.kind,
       // An earlier visit of a node that ran again had finished.
-      status: latest ? node.status : 'completed',
-      ...(latest ? { output: node.output, error: node.error } : {}),
+      status: stopped ? 'stopped' : latest ? node.status : 'completed',
+      // A stopped node's error is only how the job ended (`job aborted`): the status says it.
+      ...(latest ? { output: node.output, ...(stopped ? {} : { error: node.error }) } : {}),
       ...(latest && node.endedAt ? { durationMs: node.endedAt - node.startedAt } : {}),
       current: latest && state.currentNodeId === nodeId,
     }]
