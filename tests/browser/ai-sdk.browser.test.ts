@@ -134,6 +134,10 @@ describe('AI SDK page in Chromium', () => {
     await send(page, 'Please delete notes.txt')
     const tool = page.locator('.tool-call[data-tool="delete_file"]')
     await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
+    // The response that asked has ended (Send is back): the chip says the chat waits for the user, not "ready".
+    await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
+    const chip = page.locator('[data-chat-status]')
+    expect([await chip.textContent(), await chip.getAttribute('data-status')]).toEqual(['waiting for you', 'waiting'])
     await screenshot(page, 'ai-sdk-3-approval')
     await tool.getByRole('button', { name: 'Approve' }).click()
     await page.locator('.tool-call[data-state="output-available"]').waitFor({ timeout: WAIT_MS })
