@@ -129,6 +129,29 @@ describe('AI SDK page in Chromium', () => {
     await screenshot(page, 'ai-sdk-4-markdown')
   })
 
+  it('after Stop nothing looks still at work: no writing cursor, a cut-off tool call says stopped, not running', async () => {
+    const page = await openPage()
+    const stop = page.locator('.composer').getByRole('button', { name: 'Stop' })
+    const chip = page.locator('[data-chat-status]')
+    await send(page, LONG_PROMPT)
+    await page.waitForFunction(
+      min => (document.querySelector('.turn[data-role="assistant"] .answer')?.textContent?.length ?? 0) >= min,
+      MID_ANSWER_CHARS,
+      { timeout: WAIT_MS },
+    )
+    await stop.click()
+    await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
+    expect([await chip.textContent(), await page.locator('.turn .cursor').count()]).toEqual(['ready', 0])
+
+    await send(page, 'Please ask for something slow')
+    const tool = page.locator('.tool-call[data-tool="slow_task"]')
+    await tool.waitFor({ timeout: WAIT_MS })
+    await stop.click()
+    await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
+    expect(await tool.locator('.status-chip').textContent()).toBe('stopped')
+    await screenshot(page, 'ai-sdk-5-stopped')
+  })
+
   it('a tool approval answered on the page continues the job', async () => {
     const page = await openPage()
     await send(page, 'Please delete notes.txt')
