@@ -168,4 +168,15 @@ describe('AI SDK page in Chromium', () => {
     await waitForFullAnswer(page, jobId)
     await expect(assistantTurns(page).count()).resolves.toBe(1)
   })
+
+  it('an approval a new message passed by offers no Approve or Deny (the server declined it)', async () => {
+    const page = await openPage()
+    await send(page, 'Please delete notes.txt')
+    const tool = page.locator('.tool-call[data-tool="delete_file"]')
+    await page.locator('.tool-call[data-tool="delete_file"][data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
+    await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
+    await send(page, 'Hello again')
+    await page.locator('.turn[data-role="user"]').nth(1).waitFor({ timeout: WAIT_MS })
+    expect([await tool.getByRole('button').count(), await tool.locator('.status-chip').textContent()]).toEqual([0, 'not approved'])
+  })
 })
