@@ -142,6 +142,8 @@ describe('AI SDK page in Chromium', () => {
     await stop.click()
     await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
     expect([await chip.textContent(), await page.locator('.turn .cursor').count()]).toEqual(['ready', 0])
+    // Stop went away under the focus: it is back in the box, for the next message (not on the page).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('ai-sdk-input')
 
     await send(page, 'Please ask for something slow')
     const tool = page.locator('.tool-call[data-tool="slow_task"]')
