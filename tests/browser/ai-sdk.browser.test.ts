@@ -171,6 +171,16 @@ describe('AI SDK page in Chromium', () => {
     await expect(assistantTurns(page).count()).resolves.toBe(1)
   })
 
+  it('a refused message says why in words, not with the response body the SDK puts in its error', async () => {
+    const page = await openPage()
+    await send(page, 'x'.repeat(100_001))
+    const error = page.locator('.turn-error')
+    await error.waitFor({ timeout: WAIT_MS })
+    const text = (await error.textContent())!.trim()
+    expect(text).toContain('must be at most 100000 characters')
+    expect(text).not.toMatch(/^\{|"statusCode"/)
+  })
+
   it('an approval a new message passed by offers no Approve or Deny (the server declined it)', async () => {
     const page = await openPage()
     await send(page, 'Please delete notes.txt')

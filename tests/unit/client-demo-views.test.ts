@@ -4,6 +4,7 @@ import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobEventPayload } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
+import { chatErrorText } from '../../demo/app/lib/chat-error'
 import { parseComposerInput } from '../../demo/app/lib/commands'
 import { forgetAnswer, keepAnswer, KEPT_ANSWER_MAX_CHARS, KEPT_ANSWERS_MAX, keptAnswer } from '../../demo/app/lib/kept-answers'
 import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
@@ -262,5 +263,18 @@ describe('demo: what a Stop cut off is shown stopped, not failed', () => {
     expect(state.toolCalls.map(call => [call.id, call.status, isStoppedCall(call, state)])).toEqual([['a', 'error', false], ['b', 'error', true]])
     const failedJob = workflowState([{ type: 'tool-call', id: 'b', name: 'slow_task', args: {}, step: 1 }, failed])
     expect(isStoppedCall(failedJob.toolCalls[0]!, failedJob)).toBe(false)
+  })
+})
+
+describe('demo AI SDK page: a failed request in words', () => {
+  const refused = (statusCode: number, responseBody: string) => Object.assign(new Error(responseBody), { statusCode, responseBody })
+
+  it('shows the server\'s message, not the response body the SDK puts in its error; no answer is said in a sentence', () => {
+    const body = JSON.stringify({ error: true, url: 'http://127.0.0.1/api/jobs/chat', statusCode: 400, statusMessage: 'RequestError', message: 'messages.0.dueDate: Invalid input: expected string, received number' })
+    expect(chatErrorText(refused(400, body))).toBe('The due date must be a string.')
+    expect(chatErrorText(refused(429, JSON.stringify({ statusCode: 429, message: 'Too many job creations; retry in 12 s' })))).toBe('Too many requests right now — your message wasn’t sent. Try again in 12 s.')
+    expect(chatErrorText(refused(502, '<html>Bad gateway</html>'))).toBe('The server had a problem — your message wasn’t sent. Try again.')
+    expect(chatErrorText(new TypeError('Failed to fetch'))).toBe('Couldn’t reach the server — your message wasn’t sent. Try again.')
+    expect(chatErrorText(new Error('The upstream model failed'))).toBe('The upstream model failed')
   })
 })
