@@ -179,6 +179,9 @@ describe('AI SDK page in Chromium', () => {
     const text = (await error.textContent())!.trim()
     expect(text).toContain('must be at most 100000 characters')
     expect(text).not.toMatch(/^\{|"statusCode"/)
+    // The chip says it in the failure colour, not in the finished answer's green.
+    const chip = page.locator('[data-chat-status]')
+    expect([await chip.textContent(), await chip.getAttribute('data-status')]).toEqual(['error', 'failed'])
   })
 
   it('an approval a new message passed by offers no Approve or Deny (the server declined it)', async () => {
