@@ -171,7 +171,7 @@ describe('AI SDK page in Chromium', () => {
     await expect(assistantTurns(page).count()).resolves.toBe(1)
   })
 
-  it('a refused message says why in words, not with the response body the SDK puts in its error', async () => {
+  it('a refused message says why in words (not with the response body the SDK puts in its error) and goes back to the box', async () => {
     const page = await openPage()
     await send(page, 'x'.repeat(100_001))
     const error = page.locator('.turn-error')
@@ -182,6 +182,12 @@ describe('AI SDK page in Chromium', () => {
     // The chip says it in the failure colour, not in the finished answer's green.
     const chip = page.locator('[data-chat-status]')
     expect([await chip.textContent(), await chip.getAttribute('data-status')]).toEqual(['error', 'failed'])
+    // Not sent, so not part of the chat (every later request would carry it, and be refused too):
+    // its text is back in the box, and the next message gets its answer.
+    expect([await page.locator('.turn').count(), (await page.locator('#ai-sdk-input').inputValue()).length]).toEqual([0, 100_001])
+    await send(page, 'Hello')
+    await page.locator('.turn[data-role="assistant"] .answer').waitFor({ timeout: WAIT_MS })
+    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual(['Hello'])
   })
 
   it('an approval a new message passed by offers no Approve or Deny (the server declined it)', async () => {
