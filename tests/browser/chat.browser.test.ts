@@ -126,6 +126,8 @@ describe('demo chat in Chromium', () => {
       .toEqual(['research:completed', 'draft:completed', 'approval:stopped'])
     expect(await nodes.last().locator('.status-chip').textContent()).toBe('stopped')
     expect(await turn(page, workflowId).locator('.workflow-error').count()).toBe(0)
+    // A workflow shows its steps, not an answer: the note speaks of those.
+    expect(await turn(page, workflowId).locator('.turn-note').textContent()).toBe('Stopped — the steps that finished are kept.')
     // A tool call stopped while it waits for approval.
     const chatId = await send(page, 'Please delete notes.txt')
     await turn(page, chatId).locator('.input-prompt[data-kind="tool-approval"]').waitFor({ timeout: WAIT_MS })
