@@ -15,6 +15,11 @@ export default defineNuxtConfig({
       threadPageSize: 100,
     },
   },
+  // The chat has one-click approvals and deletions: no other site may frame it (clickjacking).
+  // 'self', not 'none': Nuxt DevTools shows the app's own pages in a frame in `npm run dev`.
+  routeRules: {
+    '/**': { headers: { 'x-frame-options': 'SAMEORIGIN', 'content-security-policy': 'frame-ancestors \'self\'' } },
+  },
   backgroundJobs: {
     // A demo must answer without an API key: the built-in, clearly labelled scripted model.
     scripted: { enabled: true },

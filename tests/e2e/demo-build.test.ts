@@ -37,6 +37,9 @@ it('serves the chat page', async () => {
   const response = await fetch(`${demo.url}/`)
   expect(response.status).toBe(200)
   expect(await response.text()).toContain('Background jobs')
+  // Its one-click approvals and deletions cannot be framed by another site.
+  expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+  expect(response.headers.get('content-security-policy')).toBe('frame-ancestors \'self\'')
 })
 
 it('runs a job to the end on the scripted model, with the demo tools and workflows offered', async () => {
