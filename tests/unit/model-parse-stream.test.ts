@@ -126,6 +126,14 @@ describe('parseChatCompletionStream', () => {
     expect((await collect(streamOf(chunk({ content: 'a' }) + 'error: upstream gone\n\n'))).error).toMatchObject({ message: 'The model stream reported an error: upstream gone' })
   })
 
+  it('keeps at most 300 characters of a mid-stream error\'s message, as of an HTTP error body (a proxy may send a whole page)', async () => {
+    const said = `upstream crashed: ${'x'.repeat(100_000)}`
+    const { error } = await collect(streamOf(chunk({ content: 'partial ' }) + `data: ${JSON.stringify({ error: { message: said } })}\n\n`))
+    const { message } = error as UpstreamStreamError
+    expect(message.startsWith('The model stream reported an error: upstream crashed: xxx')).toBe(true)
+    expect(message.length).toBeLessThanOrEqual('The model stream reported an error: '.length + 300)
+  })
+
   it('ignores comment lines anywhere, and a stream of only comments is not an event stream', async () => {
     const text = ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'a' }) + ': OPENROUTER PROCESSING\n\n' + chunk({ content: 'b' }, 'stop') + 'data: [DONE]\n\n'
     expect((await collect(streamOf(text))).events).toEqual([

@@ -4,6 +4,11 @@
  * Messages never contain the API key or the Authorization header.
  */
 
+import { cutText } from '../../../shared/cut-text'
+
+/** Most characters kept of what the upstream said (an error body, a mid-stream error's message). */
+export const UPSTREAM_MESSAGE_CHARS = 300
+
 /** Every model failure extends this. */
 export class ModelError extends Error {
   /** A stable, machine-readable code such as `upstream-http`. */
@@ -42,7 +47,9 @@ export class UpstreamStreamError extends ModelError {
   readonly upstreamCode: string | number | undefined
 
   constructor(message: string, upstreamCode?: string | number) {
-    super('upstream-stream', `The model stream reported an error: ${message}`)
+    // Cut as an HTTP error body is: a proxy may send a whole page (or a stack) as the message,
+    // and it is stored in the job and shown to its user.
+    super('upstream-stream', `The model stream reported an error: ${cutText(message, UPSTREAM_MESSAGE_CHARS)}`)
     this.name = 'UpstreamStreamError'
     this.upstreamCode = upstreamCode
   }

@@ -5,11 +5,8 @@
 import { cutText } from '../../../shared/cut-text'
 import { raceAbort } from './abortable'
 import { describeErrorBody } from './error-body'
-import { ModelError, UpstreamHttpError, UpstreamNetworkError } from './errors'
+import { ModelError, UPSTREAM_MESSAGE_CHARS, UpstreamHttpError, UpstreamNetworkError } from './errors'
 import type { UpstreamResponse } from './transport'
-
-/** Longest part of an error body kept in the message. */
-const BODY_EXCERPT_CHARS = 300
 
 /** An `UpstreamHttpError` for a non-2xx response: status, the gist of its body (error-body.ts), `Retry-After`. */
 export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
@@ -22,7 +19,7 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
     // An unreadable error body still leaves the status to report.
   }
   const gist = isRedirect(response.status) ? describeRedirect(response.headers.get('location')) : describeErrorBody(body)
-  const excerpt = cutText(redact(gist, apiKey), BODY_EXCERPT_CHARS)
+  const excerpt = cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS)
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
 }
 
