@@ -110,6 +110,26 @@ describe('AI SDK page in Chromium', () => {
     await page.unroute('**/api/jobs/chat/*/messages')
   })
 
+  it('a chat whose messages could not be read says so and reads them again on Retry (not an empty new chat)', async () => {
+    const page = await openPage()
+    await send(page, 'Show me some markdown')
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id', { timeout: WAIT_MS }))!
+    await waitForFullAnswer(page, jobId)
+    // The server is unreachable for the reload's read of the messages, then back.
+    await page.route('**/api/jobs/chat/*/messages', route => route.abort('connectionrefused'))
+    await page.reload()
+    const alert = page.locator('[data-load-error]')
+    await alert.waitFor({ timeout: WAIT_MS })
+    await expect(alert.textContent()).resolves.toContain('the earlier messages weren’t loaded')
+    await expect(page.locator('.empty-state').count()).resolves.toBe(0)
+    await page.unroute('**/api/jobs/chat/*/messages')
+    await alert.getByRole('button', { name: 'Retry' }).click()
+    await page.locator('.turn[data-role="user"]').waitFor({ timeout: WAIT_MS })
+    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual(['Show me some markdown'])
+    await expect(assistantTurns(page).count()).resolves.toBe(1)
+    await expect(alert.count()).resolves.toBe(0)
+  })
+
   it('renders answers as Markdown, as the main chat does', async () => {
     const page = await openPage()
     await send(page, 'Show me some markdown')
