@@ -152,6 +152,12 @@ export const ISOLATION_TEST_TOOLS = [
     },
   }),
   defineTool({
+    name: 'nitro_fetch',
+    description: 'Fetches a URL with `$fetch`, as Nitro server code does (README\'s example tool).',
+    parameters: z.object({ url: z.string(), baseURL: z.string().optional() }),
+    execute: async ({ url, baseURL }, { signal }) => await $fetch(url, { signal, baseURL }),
+  }),
+  defineTool({
     name: 'throw_odd',
     description: 'Throws something that is not a plain Error.',
     parameters: z.object({ kind: z.enum(['no-prototype', 'message-getter', 'name-getter', 'symbol']) }),

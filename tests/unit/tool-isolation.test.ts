@@ -5,6 +5,8 @@
  * queue is bounded. No wall-clock asserts: the spinning tool writes a marker file when it starts.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { threadId as mainThreadId } from 'node:worker_threads'
@@ -106,6 +108,23 @@ describe('isolated calls behave like in-process ones', () => {
     expect(echoed.result).toEqual({ text: 'hello', userId: 'user-1', jobId: 'job-1', thread: 'thread-1', step: 1, signalAborted: false })
     // In-process stays the default.
     expect((await call(isolatedRun(), 'thread_id')).result).toEqual({ threadId: mainThreadId })
+  })
+
+  it('`$fetch` works in a worker as in server code (Nitro defines it only in the server\'s thread); a path of the app\'s own routes says why it cannot', async () => {
+    const server = createServer((request, response) => response.setHeader('content-type', 'application/json').end(JSON.stringify({ path: request.url })))
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const isolated = isolatedRun({ tools: { isolated: 'nitro_fetch' } })
+      expect(await call(isolated, 'nitro_fetch', { url: `http://127.0.0.1:${port}/paris` })).toMatchObject({ status: 'completed', result: { path: '/paris' } })
+      // A path with an absolute `baseURL` is an absolute URL.
+      expect(await call(isolated, 'nitro_fetch', { url: '/lyon', baseURL: `http://127.0.0.1:${port}` })).toMatchObject({ status: 'completed', result: { path: '/lyon' } })
+      const byPath = await call(isolated, 'nitro_fetch', { url: '/api/weather' })
+      expect(byPath).toMatchObject({ status: 'error', error: expect.stringContaining('$fetch("/api/weather"): an isolated tool runs in a worker thread') })
+    }
+    finally {
+      server.close()
+    }
   })
 
   it('a thrown error keeps its name, code and cause across the boundary, so a retryable tool is retried', async () => {

@@ -19,6 +19,7 @@ import { collectLeftovers, settleLeftovers } from './leftovers'
 import type { IsolatedCallNews, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError } from './protocol'
 import { noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
+import { provideWorkerFetch } from './worker-fetch'
 
 /** A tool file's lazy import. */
 export type ToolFileLoader = () => Promise<{ default?: unknown }>
@@ -55,6 +56,8 @@ function guardProcessExit(): void {
 export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: IsolatedToolTask) => Promise<IsolatedToolAnswer> {
   guardProcessExit()
   trapStrayErrors()
+  // Before any tool file loads: one may use `$fetch` at its top level.
+  provideWorkerFetch()
   const loaded = new Map<number, Promise<ToolDefinition>>()
   // Timers of the calls running in this worker (one time limit each).
   const timers = createTimerSet()
