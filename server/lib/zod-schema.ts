@@ -11,6 +11,22 @@ export function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value && typeof (value as z.ZodType).safeParse === 'function'
 }
 
+/**
+ * Why a definition's `field` (`\`parameters\``, `\`input\``) is not a zod 4 schema, in words that
+ * point at the fix: a zod 3 schema (an app whose own `zod` is version 3) and a JSON Schema object
+ * are named as such — "must be a zod schema" alone read as wrong for a zod schema.
+ */
+export function zodSchemaProblem(value: unknown, field: string, example: string): string {
+  const object = value as Record<string, unknown> | null | undefined
+  if (object && typeof object === 'object' && '_def' in object && typeof object.safeParse === 'function') {
+    return `${field} is a zod 3 schema (from \`zod/v3\` or zod@3): the layer needs zod 4, \`import { z } from 'zod'\` with zod ≥ 4`
+  }
+  if (object && typeof object === 'object' && ('type' in object || 'properties' in object)) {
+    return `${field} looks like a JSON Schema: write it as a zod schema, such as ${example} (the layer derives the JSON Schema from it)`
+  }
+  return `${field} must be a zod schema, such as ${example}`
+}
+
 /** An async refine or transform met by a synchronous parse (zod's `$ZodAsyncError`, by its constructor name: any copy of zod). */
 export function isAsyncParseError(error: unknown): boolean {
   return error instanceof Error && error.constructor.name === '$ZodAsyncError'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { z as z3 } from 'zod/v3'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { validateWorkflowDefinition, WorkflowDefinitionError } from '../../server/lib/workflows/validate'
 import { findCycles } from '../../server/lib/workflows/find-cycles'
@@ -130,7 +131,17 @@ describe('workflow definition validation', () => {
 
   it('refuses a definition that is not one, naming what is missing', () => {
     expect(problemOf(null)).toMatch(/Workflow "\(unnamed\)" is invalid: the definition is not an object/)
-    expect(problemOf({ name: 'x', description: 'd', input: {}, nodes: {}, edges: [] })).toBe('Workflow "x" is invalid: input must be a zod schema')
+    expect(problemOf({ name: 'x', description: 'd', input: {}, nodes: {}, edges: [] })).toBe('Workflow "x" is invalid: `input` must be a zod schema, such as z.object({ topic: z.string() })')
+  })
+
+  it('a zod 3 or JSON Schema input or answer schema is named as such (as for tool parameters), not only "must be a zod schema"', () => {
+    // An app whose own `zod` is version 3: its schemas are zod schemas, just not zod 4 ones.
+    expect(problemOf(workflow({ end: output }, [], { input: z3.object({ topic: z3.string() }) })))
+      .toMatch(/^Workflow "demo" is invalid: `input` is a zod 3 schema \(from `zod\/v3` or zod@3\): the layer needs zod 4, `import \{ z \} from 'zod'` with zod ≥ 4$/)
+    expect(problemOf(workflow({ end: output }, [], { input: { type: 'object', properties: { topic: { type: 'string' } } } })))
+      .toMatch(/`input` looks like a JSON Schema: write it as a zod schema/)
+    expect(problemOf(workflow({ a: { kind: 'input', prompt: 'p', schema: z3.object({ approved: z3.boolean() }) }, end: output }, [['a', 'end']])))
+      .toMatch(/input node "a" needs a zod schema for its answer: `schema` is a zod 3 schema .*the layer needs zod 4/)
   })
 
   it('names the file of a bad definition, and both files of two workflows with one name', () => {

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
-import { isZodSchema } from '../zod-schema'
+import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -54,18 +54,6 @@ export function toolParametersJsonSchema(tool: ToolDefinition): Record<string, u
   return schema
 }
 
-/** Why `parameters` is not a zod 4 schema, in words that point at the fix. */
-function parametersProblem(parameters: unknown): string {
-  const value = parameters as Record<string, unknown> | null | undefined
-  if (value && typeof value === 'object' && '_def' in value && typeof value.safeParse === 'function') {
-    return '`parameters` is a zod 3 schema (from `zod/v3` or zod@3): the layer needs zod 4, `import { z } from \'zod\'` with zod ≥ 4'
-  }
-  if (value && typeof value === 'object' && ('type' in value || 'properties' in value)) {
-    return '`parameters` looks like a JSON Schema: write it as a zod schema, such as z.object({ city: z.string() }) (the layer derives the JSON Schema from it)'
-  }
-  return '`parameters` must be a zod schema, such as z.object({})'
-}
-
 function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   const invalid = (name: string, reason: string) => new InvalidToolDefinitionError(name, reason, file)
   if (!tool || typeof tool !== 'object') {
@@ -78,7 +66,7 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   if (typeof tool.description !== 'string' || !tool.description.trim()) {
     throw invalid(name, 'a description is required (the model reads it to decide when to call the tool)')
   }
-  if (!isZodSchema(tool.parameters)) throw invalid(name, parametersProblem(tool.parameters))
+  if (!isZodSchema(tool.parameters)) throw invalid(name, zodSchemaProblem(tool.parameters, '`parameters`', 'z.object({ city: z.string() })'))
   if (typeof tool.execute !== 'function') {
     throw invalid(name, '`execute` must be a function')
   }

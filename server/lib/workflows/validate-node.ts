@@ -8,7 +8,7 @@ import { WORKFLOW_NODE_KINDS } from './define'
 import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
-import { AsyncSchemaError, isZodSchema, safeParseSync } from '../zod-schema'
+import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
 /** What a node check needs to know about the rest of the workflow. */
 export interface NodeCheckScope {
@@ -51,7 +51,7 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
       return checkTemplates(id, [typed.args], scope)
     case 'input':
       if (!isText(typed.prompt)) return `input node "${id}" needs a prompt`
-      if (!isZodSchema(typed.schema)) return `input node "${id}" needs a zod schema for its answer`
+      if (!isZodSchema(typed.schema)) return `input node "${id}" needs a zod schema for its answer: ${zodSchemaProblem(typed.schema, '`schema`', 'z.object({ approved: z.boolean() })')}`
       if (typed.onTimeout !== undefined && !INPUT_TIMEOUT_ACTIONS.includes(typed.onTimeout)) {
         return `input node "${id}" has onTimeout ${JSON.stringify(typed.onTimeout)} (expected one of ${INPUT_TIMEOUT_ACTIONS.join(', ')})`
       }

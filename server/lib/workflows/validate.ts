@@ -6,7 +6,7 @@
 import type { WorkflowDefinition, WorkflowNode } from './define'
 import { findCycles } from './find-cycles'
 import { answerJsonSchema, checkNodeFields } from './validate-node'
-import { isZodSchema } from '../zod-schema'
+import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 
 const WORKFLOW_NAME = /^[a-z0-9][\w-]*$/i
 
@@ -44,7 +44,7 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   if (typeof value !== 'object' || value === null) fail('the definition is not an object (export default defineWorkflow({ … }))')
   if (!WORKFLOW_NAME.test(raw.name ?? '')) fail('name must be letters, digits, "-" or "_"')
   if (typeof raw.description !== 'string') fail('description must be a string')
-  if (!isZodSchema(raw.input)) fail('input must be a zod schema')
+  if (!isZodSchema(raw.input)) fail(zodSchemaProblem(raw.input, '`input`', 'z.object({ topic: z.string() })'))
   if (typeof raw.nodes !== 'object' || raw.nodes === null || Object.keys(raw.nodes).length === 0) fail('nodes must name at least one node')
   if (!Array.isArray(raw.edges)) fail('edges must be a list of [from, to] pairs')
 
