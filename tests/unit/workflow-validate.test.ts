@@ -115,9 +115,9 @@ describe('workflow definition validation', () => {
 
   it('names what is wrong with a start node that cannot start the walk', () => {
     expect(problemOf(workflow({ a: agent, end: output }, [['a', 'end']], { start: 'ghost' })))
-      .toBe('Workflow "demo" is invalid: start names unknown node "ghost"')
+      .toBe('Workflow "demo" is invalid: start "ghost" names no node of this workflow (its nodes: a, end)')
     expect(problemOf(workflow({ p: { kind: 'parallel', branches: ['a'] }, a: agent, end: output }, [['p', 'end']], { start: 'a' })))
-      .toBe('Workflow "demo" is invalid: start node "a" is a branch of parallel node "p"; start at "p" instead')
+      .toBe('Workflow "demo" is invalid: start "a" is a branch of parallel node "p"; start at "p" instead')
   })
 
   it('names a node listed twice in one parallel node as such (not as a branch of two parallel nodes)', () => {

@@ -78,8 +78,8 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   }
 
   const start = definition.start ?? [...successors.keys()][0]
-  if (start === undefined || !nodeIds.has(start)) fail(`start names unknown node ${JSON.stringify(start)}`)
-  if (members.has(start!)) fail(`start node "${start}" is a branch of parallel node "${members.get(start!)}"; start at "${members.get(start!)}" instead`)
+  if (start === undefined || !nodeIds.has(start)) fail(`start ${JSON.stringify(start)} names no node of this workflow (its nodes: ${[...nodeIds].join(', ')})`)
+  if (members.has(start!)) fail(`start "${start}" is a branch of parallel node "${members.get(start!)}"; start at "${members.get(start!)}" instead`)
   // Before reachability: a loop without an exit also strands the nodes after it, and the loop is the cause.
   for (const cycle of findCycles(successors)) {
     const inCycle = new Set(cycle)
