@@ -55,8 +55,11 @@ export class RateLimitError extends BackgroundJobsError {
 export class FeatureDisabledError extends BackgroundJobsError {
   override readonly name = 'FeatureDisabledError'
   override readonly statusCode = 503
-  constructor(readonly flag: string) {
-    super(`Background jobs feature is disabled by the flag ${flag} (${envNameOf(flag)})`)
+  /** `byHook`: the global flag is on, the app's `background-jobs:feature-flags` hook switched it off for this user. */
+  constructor(readonly flag: string, readonly byHook = false) {
+    super(byHook
+      ? `Background jobs feature ${flag} is switched off for this user by the app's background-jobs:feature-flags hook (the global flag ${flag}, ${envNameOf(flag)}, is on)`
+      : `Background jobs feature is disabled by the flag ${flag} (${envNameOf(flag)})`)
   }
 }
 

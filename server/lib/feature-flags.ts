@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto'
 import type { H3Event } from 'h3'
 import type { BackgroundJobsConfig } from './config'
+import { FeatureDisabledError } from './errors'
 
 /** The features that can be switched per user. */
 export interface FeatureFlags {
@@ -67,4 +68,14 @@ export function combineFlags(global: FeatureFlags, user: Partial<FeatureFlags>):
     tools: enabled && global.tools && user.tools !== false,
     workflows: enabled && global.workflows && user.workflows !== false,
   }
+}
+
+/**
+ * Throws the 503 for a feature that is off for this user. Its message says which switched it off:
+ * the operator's flag, or — when that flag is on — the app's feature-flags hook (a message naming
+ * only the variable sent an operator to a flag that was set right).
+ */
+export function assertFeatureOn(feature: 'enabled' | 'workflows', flags: FeatureFlags, config: BackgroundJobsConfig): void {
+  if (flags[feature]) return
+  throw new FeatureDisabledError(feature === 'enabled' ? 'enabled' : 'workflows.enabled', globalFlags(config)[feature])
 }

@@ -202,9 +202,12 @@ describe('per-user feature flags (the background-jobs:feature-flags hook)', () =
     const off = await user.get('/api/jobs', { 'x-fixture-flags-off': 'enabled' })
     expect(off.status).toBe(503)
     expect(off.body.message).toContain('NUXT_BACKGROUND_JOBS_ENABLED')
+    // The operator's flag is on: the message says the app's hook switched it off.
+    expect(off.body.message).toContain('switched off for this user by the app\'s background-jobs:feature-flags hook')
     const workflow = await user.post('/api/jobs', { workflow: 'research-report', input: {} }, { 'x-fixture-flags-off': 'workflows' })
     expect(workflow.status).toBe(503)
     expect(workflow.body.message).toContain('workflows.enabled')
+    expect(workflow.body.message).toContain('background-jobs:feature-flags hook')
     const catalog = await user.get('/api/jobs/catalog', { 'x-fixture-flags-off': 'tools' })
     expect(catalog.body.tools).toEqual([])
     expect((await user.get('/api/jobs/catalog')).body.tools.length).toBeGreaterThan(0)

@@ -3,7 +3,8 @@
  * percentage, honours the allowlist, and a global flag that is off always wins.
  */
 import { describe, expect, it } from 'vitest'
-import { combineFlags, globalFlags, inRollout, rolloutBucket } from '../../server/lib/feature-flags'
+import { assertFeatureOn, combineFlags, globalFlags, inRollout, rolloutBucket } from '../../server/lib/feature-flags'
+import { FeatureDisabledError } from '../../server/lib/errors'
 import { resolveConfig } from '../../server/lib/config'
 
 const USERS = Array.from({ length: 2000 }, (_, index) => `user-${index}`)
@@ -40,5 +41,34 @@ describe('combining flags', () => {
     expect(combineFlags(global, { tools: false })).toEqual({ enabled: true, tools: false, workflows: false })
     expect(combineFlags(global, { enabled: false })).toEqual({ enabled: false, tools: false, workflows: false })
     expect(globalFlags(resolveConfig({ enabled: false }))).toEqual({ enabled: false, tools: false, workflows: false })
+  })
+})
+
+describe('the 503 of a feature that is off for a user', () => {
+  const messageOf = (run: () => void) => {
+    try {
+      run()
+    }
+    catch (error) {
+      expect(error).toBeInstanceOf(FeatureDisabledError)
+      return (error as Error).message
+    }
+    throw new Error('expected a FeatureDisabledError')
+  }
+
+  it('says the app\'s feature-flags hook switched it off when the operator\'s flag is on', () => {
+    const config = resolveConfig({})
+    const hookOff = combineFlags(globalFlags(config), { workflows: false })
+    expect(messageOf(() => assertFeatureOn('workflows', hookOff, config)))
+      .toBe('Background jobs feature workflows.enabled is switched off for this user by the app\'s background-jobs:feature-flags hook (the global flag workflows.enabled, NUXT_BACKGROUND_JOBS_WORKFLOWS_ENABLED, is on)')
+    expect(messageOf(() => assertFeatureOn('enabled', combineFlags(globalFlags(config), { enabled: false }), config)))
+      .toContain('switched off for this user by the app\'s background-jobs:feature-flags hook')
+    expect(() => assertFeatureOn('workflows', globalFlags(config), config)).not.toThrow()
+  })
+
+  it('names the variable when the operator turned the feature off', () => {
+    const config = resolveConfig({ workflows: { enabled: false } })
+    expect(messageOf(() => assertFeatureOn('workflows', globalFlags(config), config)))
+      .toBe('Background jobs feature is disabled by the flag workflows.enabled (NUXT_BACKGROUND_JOBS_WORKFLOWS_ENABLED)')
   })
 })

@@ -5,7 +5,7 @@ import { idempotencyKeyOf, readJsonBody, RequestError, validate } from '../../li
 import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
 import { toChatJobInput } from '../../lib/http/chat-job-input'
-import { FeatureDisabledError } from '../../lib/errors'
+import { assertFeatureOn } from '../../lib/feature-flags'
 import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
 
 export default defineJobsHandler(async (context) => {
@@ -16,7 +16,7 @@ export default defineJobsHandler(async (context) => {
   let input: CreateJobInput
   if ('workflow' in body) {
     const parsed = validate(workflowJobBodySchema, body)
-    if (!flags.workflows) throw new FeatureDisabledError('workflows.enabled')
+    assertFeatureOn('workflows', flags, config)
     // Tools switched off for this user reach the workflow's nodes too.
     input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input, ...(!flags.tools ? { tools: [] } : {}) }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
   }

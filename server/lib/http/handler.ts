@@ -12,6 +12,7 @@ import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
 import { resolveFeatureFlags } from './resolve-flags'
 import type { FeatureFlags } from '../feature-flags'
+import { assertFeatureOn } from '../feature-flags'
 import { assertNotCrossSite } from './cross-site'
 import { RequestError } from './request'
 import { resolveUser } from './resolve-user'
@@ -71,7 +72,7 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
       if (!config.enabled) throw new FeatureDisabledError('enabled')
       const userId = await resolveUser(event, config)
       const flags = await resolveFeatureFlags(event, userId, config)
-      if (!flags.enabled) throw new FeatureDisabledError('enabled')
+      assertFeatureOn('enabled', flags, config)
       const answer = await handler({ event, engine, userId, config, flags })
       storeOutageLog.succeeded()
       return answer
