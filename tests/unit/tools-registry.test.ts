@@ -95,6 +95,8 @@ describe('createToolRegistry', () => {
     ['a non-object schema', { ...echo, parameters: z.string() }, /must be an object schema/],
     ['no execute', { ...echo, execute: undefined }, /`execute` must be a function/],
     ['a bad timeout', { ...echo, timeoutMs: -5 }, /timeoutMs/],
+    // Longer than a Node.js timer holds: it would fire at once and end every call `timeout`.
+    ['a timeout past the longest timer', { ...echo, timeoutMs: Number.MAX_SAFE_INTEGER }, /`timeoutMs` must be at most 2147483647 ms/],
     ['a bad runtime', { ...echo, runtime: 'edge' }, /runtime/],
     ['a file without a default export', undefined, /default-export defineTool/],
   ])('refuses %s', (_label, definition, message) => {

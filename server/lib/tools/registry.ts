@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
+import { MAX_TIMER_MS } from '../config-validate'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -72,6 +73,10 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   }
   if (tool.timeoutMs !== undefined && !(Number.isFinite(tool.timeoutMs) && tool.timeoutMs > 0)) {
     throw invalid(name, '`timeoutMs` must be a positive number of milliseconds')
+  }
+  // A longer Node.js timer fires at once: every call would end `timeout` within milliseconds.
+  if (tool.timeoutMs !== undefined && tool.timeoutMs > MAX_TIMER_MS) {
+    throw invalid(name, `\`timeoutMs\` must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node.js timer waits; a longer one fires at once), got ${tool.timeoutMs}`)
   }
   if (tool.runtime !== undefined && tool.runtime !== 'server' && tool.runtime !== 'client') {
     throw invalid(name, '`runtime` must be "server" or "client"')
