@@ -19,6 +19,12 @@ export function setBackgroundJobsEngine(source: EngineSource | null): void {
 
 /** The engine (waits for it to be ready; throws if the layer's plugin did not run). */
 export function useBackgroundJobsEngine(): Promise<BackgroundJobsEngine> {
-  if (!current) return Promise.reject(new Error('nuxt-background-jobs: the engine is not running (is the layer enabled?)'))
-  return current.get()
+  if (current) return current.get()
+  // Nitro runs the plugins in one synchronous loop, an app's before the layer's: an app plugin
+  // that asks at startup (to `register` a tool) asked before the engine was set. Look again once
+  // that loop has ended.
+  return Promise.resolve().then(() => {
+    if (!current) throw new Error('nuxt-background-jobs: the engine is not running (is the layer enabled?)')
+    return current.get()
+  })
 }
