@@ -99,6 +99,8 @@ describe('createToolRegistry', () => {
     ['a timeout past the longest timer', { ...echo, timeoutMs: Number.MAX_SAFE_INTEGER }, /`timeoutMs` must be at most 2147483647 ms/],
     ['a bad runtime', { ...echo, runtime: 'edge' }, /runtime/],
     ['a file without a default export', undefined, /default-export defineTool/],
+    // A workflow file put in server/tools/ by mistake: said, not "`parameters` must be a zod schema".
+    ['a workflow definition', { name: 'research-report', description: 'd', input: z.object({}), nodes: { end: { kind: 'output', value: 1 } }, edges: [] }, /is a workflow definition \(it has nodes and edges\): workflow files go in server\/workflows\//],
   ])('refuses %s', (_label, definition, message) => {
     expect(() => createToolRegistry([definition as unknown as AnyToolDefinition])).toThrow(InvalidToolDefinitionError)
     expect(() => createToolRegistry([definition as unknown as AnyToolDefinition])).toThrow(message)

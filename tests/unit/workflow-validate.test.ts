@@ -144,6 +144,11 @@ describe('workflow definition validation', () => {
       .toMatch(/input node "a" needs a zod schema for its answer: `schema` is a zod 3 schema .*the layer needs zod 4/)
   })
 
+  it('a tool definition in server/workflows/ is named as one, not "`input` must be a zod schema"', () => {
+    expect(problemOf({ name: 'get_weather', description: 'd', parameters: z.object({ city: z.string() }), execute: () => null }))
+      .toBe('Workflow "get_weather" is invalid: this is a tool definition (it has parameters and execute): tool files go in server/tools/, default-exporting defineTool')
+  })
+
   it('names the file of a bad definition, and both files of two workflows with one name', () => {
     expect(() => createWorkflowRegistry([workflow({ a: agent }, [['a', 'ghost']])], { files: ['server/workflows/demo.ts'] }))
       .toThrow(/^Workflow "demo" in server\/workflows\/demo\.ts is invalid: edge a → ghost names unknown node "ghost"/)

@@ -61,6 +61,9 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
     throw invalid('', `a tool file must default-export defineTool({ … }) (got ${tool === null ? 'null' : typeof tool})`)
   }
   const name = typeof tool.name === 'string' ? tool.name : ''
+  if ('nodes' in tool && 'edges' in tool) {
+    throw invalid(name, 'this is a workflow definition (it has nodes and edges): workflow files go in server/workflows/, default-exporting defineWorkflow')
+  }
   if (!TOOL_NAME_PATTERN.test(name)) {
     throw invalid(name, tool.name === undefined ? 'a `name` is required: 1–64 letters, digits, "_" or "-"' : 'the name must be 1–64 letters, digits, "_" or "-"')
   }

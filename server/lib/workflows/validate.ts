@@ -42,6 +42,7 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
     throw new WorkflowDefinitionError(name, problem)
   }
   if (typeof value !== 'object' || value === null) fail('the definition is not an object (export default defineWorkflow({ … }))')
+  if ('parameters' in raw && 'execute' in raw && !('nodes' in raw)) fail('this is a tool definition (it has parameters and execute): tool files go in server/tools/, default-exporting defineTool')
   if (!WORKFLOW_NAME.test(raw.name ?? '')) fail('name must be letters, digits, "-" or "_"')
   if (typeof raw.description !== 'string') fail('description must be a string')
   if (!isZodSchema(raw.input)) fail(zodSchemaProblem(raw.input, '`input`', 'z.object({ topic: z.string() })'))
