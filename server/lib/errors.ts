@@ -100,6 +100,20 @@ export class ShuttingDownError extends BackgroundJobsError {
 }
 
 /**
+ * The app's `background-jobs:resolve-user` hook failed (its session store is down, a bug): the
+ * request cannot know whose it is, so it is refused (503 + Retry-After) — never served as the
+ * anonymous cookie's user, which would show a signed-in user someone else's (empty) list.
+ */
+export class UserUnresolvedError extends BackgroundJobsError {
+  override readonly name = 'UserUnresolvedError'
+  override readonly statusCode = 503
+  readonly retryAfterSeconds = 5
+  constructor(options?: { cause?: unknown }) {
+    super('Could not tell who is asking (the app\'s resolve-user hook failed); retry shortly', options)
+  }
+}
+
+/**
  * The job store did not answer in time (or is unreachable): routes answer 503 with `Retry-After`
  * instead of hanging. The message names the store and, for the log, why; `clientMessage` is what
  * a client reads — without the driver's words, which can hold the store's address

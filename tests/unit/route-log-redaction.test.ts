@@ -6,7 +6,7 @@
 import type { H3Event } from 'h3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_CONFIG } from '../../server/lib/config'
-import { UnauthenticatedError } from '../../server/lib/errors'
+import { UserUnresolvedError } from '../../server/lib/errors'
 import { toHttpError } from '../../server/lib/http/handler'
 import { resolveFeatureFlags } from '../../server/lib/http/resolve-flags'
 import { resolveUser } from '../../server/lib/http/resolve-user'
@@ -37,7 +37,7 @@ const fakeEvent = () => ({ context: {} }) as unknown as H3Event
 describe('route logs are redacted', () => {
   it('a resolve-user hook that throws with the token it refused', async () => {
     failingHooks.error = new Error(`session rejected: Bearer ${TOKEN}`)
-    await expect(resolveUser(fakeEvent(), { ...DEFAULT_CONFIG, allowAnonymous: false })).rejects.toBeInstanceOf(UnauthenticatedError)
+    await expect(resolveUser(fakeEvent(), { ...DEFAULT_CONFIG, allowAnonymous: false })).rejects.toBeInstanceOf(UserUnresolvedError)
     expect(logged.join('\n')).toContain('resolve-user hook failed')
     expect(logged.join('\n')).not.toContain(TOKEN)
   })

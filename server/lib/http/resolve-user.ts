@@ -1,12 +1,13 @@
 /**
  * Resolves the requesting user: the app's `background-jobs:resolve-user` hook first, then (when
- * `allowAnonymous` is on) the anonymous sealed cookie, else 401. A hook that throws is logged and
- * treated as "no user from the app".
+ * `allowAnonymous` is on) the anonymous sealed cookie, else 401. A hook that throws a 4xx (the app's
+ * own "sign in first") answers with it; any other throw is logged and answered 503: whose request
+ * it is cannot be known, and the anonymous cookie's user would be someone else.
  */
 import type { H3Event } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
-import { UnauthenticatedError } from '../errors'
+import { UnauthenticatedError, UserUnresolvedError } from '../errors'
 import { anonymousUserId } from './user'
 import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
@@ -26,7 +27,11 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
     await useNitroApp().hooks.callHook('background-jobs:resolve-user', context)
   }
   catch (error) {
+    // The app's own answer (a 401 of `requireUserSession`, a 403) goes to the client as it is.
+    const status = (error as { statusCode?: unknown } | null)?.statusCode
+    if (typeof status === 'number' && status >= 400 && status < 500) throw error
     routeLogger.error('resolve-user hook failed', { error })
+    throw new UserUnresolvedError({ cause: error })
   }
   if (!context.userId && !config.allowAnonymous) throw new UnauthenticatedError()
   const userId = context.userId || await anonymousUserId(event, config.cookieSecret, config.cookieSecretPrevious)
