@@ -21,7 +21,7 @@ export function describeNotification(notification: JobNotification): Notificatio
     case 'failed':
       return { title: `${name} failed`, body: 'Open the thread to see what went wrong.', tone: 'error' }
     case 'aborted':
-      return { title: `${name} was stopped`, body: 'The partial answer is kept.', tone: 'info' }
+      return { title: `${name} was stopped`, body: 'Open the thread to see how far it got.', tone: 'info' }
     default:
       return null
   }
