@@ -43,3 +43,27 @@ describe('redis provider: retention of a user whose threads were read', () => {
     }
   })
 })
+
+describe('redis provider: the threads-indexed mark of a user without jobs', () => {
+  it('reading the threads of a user who has no job (yet, or any more) leaves no key behind', async () => {
+    const prefix = 'no-jobs:'
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix, onError: () => {} })
+    try {
+      await provider.ready()
+      // A user who never started a job opens the sidebar, and a thread of it.
+      expect(await provider.listThreads({ userId: 'visitor', limit: 10 })).toEqual({ threads: [], next: null })
+      expect(await provider.list({ userId: 'visitor', threadId: 'thread-1' })).toEqual([])
+      expect(await keysOf(prefix)).toEqual([])
+
+      // A user whose jobs all expired opens it again.
+      const job = await createJob(provider, { userId: 'u1', threadId: 'thread-1', createdAt: START_MS })
+      await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'completed', START_MS + 10)])
+      expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
+      expect(await provider.listThreads({ userId: 'u1', limit: 10 })).toEqual({ threads: [], next: null })
+      expect(await keysOf(prefix)).toEqual([])
+    }
+    finally {
+      await provider.dispose()
+    }
+  })
+})

@@ -42,14 +42,24 @@ end`
  * created meanwhile is indexed by the create script itself, a job deleted meanwhile is taken out
  * by the delete script, and a job is indexed only if still stored, in the same step as the read,
  * so a deleted job never comes back. One call reads more than `count` jobs only when one
- * millisecond holds more of a user's jobs than that.
+ * millisecond holds more of a user's jobs than that. The last call (fewer than `count` read) adds
+ * the user to `threads-indexed` if they still have jobs: a user with none is never marked, since
+ * only the deletion of their last job takes the mark away.
  */
 export const BACKFILL_THREADS_SCRIPT = `
 ${INDEX_THREAD}
 local p, user, from, count = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local key = p .. 'user:' .. user
 local rows = redis.call('ZRANGE', key, from, '+inf', 'BYSCORE', 'LIMIT', 0, count, 'WITHSCORES')
-if #rows == 0 then return {0, from} end
+-- The last call marks the user indexed, in the same step: a user with no job left is not marked
+-- (nothing would take the mark away again: it goes with the user's last job, DELETE_ENDED_JOB).
+local function markIfDone(read)
+  if read < count and redis.call('EXISTS', key) == 1 then redis.call('SADD', p .. 'threads-indexed', user) end
+end
+if #rows == 0 then
+  markIfDone(0)
+  return {0, from}
+end
 local ids = {}
 for index = 1, #rows, 2 do ids[#ids + 1] = rows[index] end
 local last = rows[#rows]
@@ -72,6 +82,7 @@ for _, id in ipairs(ids) do
     indexThread(p, user, thread, id, fields[2])
   end
 end
+markIfDone(#rows / 2)
 return {#rows / 2, '(' .. last}
 `
 
@@ -132,8 +143,8 @@ export function createRedisThreads(reads: RedisThreadReads) {
   async function ensureIndexed(userId: string): Promise<void> {
     if (Number(await command<number>(['SISMEMBER', keys.indexedUsers, userId])) === 1) return
     let cursor: BackfillCursor | null = BACKFILL_START
+    // The last step marks the user (when they still have jobs) in the same script as its read.
     while (cursor) cursor = await backfillStep(script, userId, cursor, BACKFILL_PAGE)
-    await command(['SADD', keys.indexedUsers, userId])
   }
 
   /** Up to `limit` threads after `before`, newest first, and whether more follow. */
