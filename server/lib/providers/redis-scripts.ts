@@ -48,6 +48,49 @@ local function takeHit(key, limit, window, now, member)
 end`
 
 /**
+ * Deletes a finished job with every key of its own and its entries in the shared sets (a finished
+ * job is in no active set and holds no lease entry: it left them when its end was stored).
+ */
+const DELETE_ENDED_JOB = `${UNINDEX_THREAD}
+local function deleteEndedJob(p, id)
+  local job = p .. 'job:' .. id
+  local fields = redis.call('HMGET', job, 'userId', 'idem', 'threadId')
+  if fields[1] then
+    redis.call('ZREM', p .. 'user:' .. fields[1], id)
+    -- The user's last job: the mark that their threads were indexed goes with it.
+    if redis.call('EXISTS', p .. 'user:' .. fields[1]) == 0 then redis.call('SREM', p .. 'threads-indexed', fields[1]) end
+    if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
+    local thread = fields[3]
+    if not thread then
+      -- Stored before the threadId field existed (the backfill may have indexed it from its meta).
+      local meta = cjson.decode(redis.call('HGET', job, 'meta'))
+      if type(meta.threadId) == 'string' then thread = meta.threadId end
+    end
+    unindexThread(p, fields[1], thread, id)
+  end
+  redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id)
+  redis.call('ZREM', p .. 'ended', id)
+end`
+
+/**
+ * A job whose log is gone while its hash stays (an eviction picks one key: the stream) cannot be
+ * read or written any more — a log that starts in the middle is no job. `dropIfLogLost` deletes
+ * what is left of it, as if its hash had gone too (its indexes, active sets and lease entry
+ * included), tells its followers (an empty batch: they look and find it gone), and returns true;
+ * the caller answers as for a job that is not there.
+ */
+const DROP_IF_LOG_LOST = `${DELETE_ENDED_JOB}
+local function dropIfLogLost(p, id, lastSeq, user)
+  if (tonumber(lastSeq) or 0) == 0 or redis.call('EXISTS', p .. 'log:' .. id) == 1 then return false end
+  redis.call('SREM', p .. 'active', id)
+  if user then redis.call('SREM', p .. 'active:' .. user, id) end
+  redis.call('ZREM', p .. 'leases', id)
+  deleteEndedJob(p, id)
+  redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+  return true
+end`
+
+/**
  * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
  * leaseExpiresAt, maxActive|'', maxActivePerUser|'', ratesJson|'' ([[key, limit, windowMs], …]:
  * every window counts the creation, or none does), now|'' (Redis's clock), rateMember, leaseMs|''
@@ -104,6 +147,7 @@ return {'created', id}
  */
 export const APPEND_SCRIPT = `
 ${TERMINAL}
+${DROP_IF_LOG_LOST}
 local p = ARGV[1]
 local function append(id, epoch, headsJson, eventsJson)
   local job = p .. 'job:' .. id
@@ -118,6 +162,7 @@ local function append(id, epoch, headsJson, eventsJson)
   local lastSeq = tonumber(fields[2])
   if terminal(status) then return {'terminal', lastSeq} end
   if epoch ~= '' and fields[3] and fields[3] ~= '' and tonumber(epoch) < tonumber(fields[3]) then return {'stale-epoch', lastSeq} end
+  if dropIfLogLost(p, id, lastSeq, fields[4]) then return {'not-found', 0} end
   local heads = cjson.decode(headsJson)
   if #heads == 0 then return {'ok', lastSeq} end
   local expected = lastSeq + 1
@@ -177,9 +222,10 @@ return {ARGV[3], epoch, string.format('%d', expiresAt)}
 export const HEARTBEAT_LEASE_SCRIPT = `
 ${TERMINAL}
 ${CLOCK}
+${DROP_IF_LOG_LOST}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
-local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch')
+local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch', 'lastSeq', 'userId')
 if not fields[1] then
   -- Gone while its owner holds it (a job waiting for input appends nothing): tell its followers, as append does.
   redis.call('PUBLISH', p .. 'log:' .. id, '[]')
@@ -187,6 +233,7 @@ if not fields[1] then
 end
 if terminal(fields[1]) then return 0 end
 if fields[2] ~= ARGV[3] or fields[3] ~= ARGV[4] then return 0 end
+if dropIfLogLost(p, id, fields[4], fields[5]) then return 0 end
 local expiresAt = clock(ARGV[5]) + tonumber(ARGV[6])
 redis.call('HSET', job, 'leaseExpiresAt', string.format('%d', expiresAt))
 redis.call('ZADD', p .. 'leases', expiresAt, id)
@@ -215,31 +262,6 @@ if ttl > 0 then redis.call('ZADD', key, string.format('%d', now + ttl), instance
 redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now))
 return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active')}
 `
-
-/**
- * Deletes a finished job with every key of its own and its entries in the shared sets (a finished
- * job is in no active set and holds no lease entry: it left them when its end was stored).
- */
-const DELETE_ENDED_JOB = `${UNINDEX_THREAD}
-local function deleteEndedJob(p, id)
-  local job = p .. 'job:' .. id
-  local fields = redis.call('HMGET', job, 'userId', 'idem', 'threadId')
-  if fields[1] then
-    redis.call('ZREM', p .. 'user:' .. fields[1], id)
-    -- The user's last job: the mark that their threads were indexed goes with it.
-    if redis.call('EXISTS', p .. 'user:' .. fields[1]) == 0 then redis.call('SREM', p .. 'threads-indexed', fields[1]) end
-    if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
-    local thread = fields[3]
-    if not thread then
-      -- Stored before the threadId field existed (the backfill may have indexed it from its meta).
-      local meta = cjson.decode(redis.call('HGET', job, 'meta'))
-      if type(meta.threadId) == 'string' then thread = meta.threadId end
-    end
-    unindexThread(p, fields[1], thread, id)
-  end
-  redis.call('DEL', job, p .. 'log:' .. id, p .. 'ctl:' .. id, p .. 'replies:' .. id)
-  redis.call('ZREM', p .. 'ended', id)
-end`
 
 /** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */
 export const DELETE_EXPIRED_SCRIPT = `

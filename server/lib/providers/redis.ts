@@ -166,9 +166,21 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     // that exists after the read had its whole log read (checking first could read the empty log
     // of a job deleted in between, and hand on an empty `queued` job).
     const events = await readEntries(id, normalizeSeq(afterSeq))
-    if (!await command<number>(['EXISTS', keys.job(id)])) return null
+    if (!await logHeld(id)) return null
     // Redis keeps a job's whole log until the job is deleted, so a range is always complete.
     return { events, complete: true }
+  }
+
+  /**
+   * Whether the job is still there with its log: a job that stored events but whose log is gone
+   * (evicted on its own) is lost, not a job with an empty log (the next write drops what is left).
+   */
+  async function logHeld(id: string): Promise<boolean> {
+    const [lastSeq, logs] = await Promise.all([
+      command<string | null>(['HGET', keys.job(id), 'lastSeq']),
+      command<number>(['EXISTS', keys.log(id)]),
+    ])
+    return lastSeq !== null && (Number(lastSeq) === 0 || Number(logs) === 1)
   }
 
   const threads = createRedisThreads({ prefix, command, script, get })
@@ -245,6 +257,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       const events = await readEntries(id, 0)
       const record = await get(id)
       if (!record) return null
+      // None read of a job that stored events: its first append may have come in between, or its log was lost.
+      if (record.lastSeq > 0 && events.length === 0 && !await logHeld(id)) return null
       return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), events)
     },
 

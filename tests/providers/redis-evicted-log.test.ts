@@ -1,0 +1,82 @@
+/**
+ * A job whose event log alone is evicted (`maxmemory-policy allkeys-lru` picks the stream, not the
+ * hash): the job is lost, as when its hash goes — its owner's next write or heartbeat is refused
+ * `not-found`, nothing of it is left counting against the limits, followers are told it is gone,
+ * and a read is a clear "gone", never a log that starts in the middle handed on as the whole job.
+ */
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { appendAccepted, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+let prefixes = 0
+const LEASE = { instanceId: 'owner', epoch: 1, expiresAt: Date.now() + 60_000 }
+
+/** Two instances on one prefix, a running job with three stored events, and its log evicted. */
+async function jobWithEvictedLog(end = false) {
+  const keyPrefix = `evicted-log-${++prefixes}:`
+  const owner = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
+  const remote = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
+  await Promise.all([owner.ready(), remote.ready()])
+  const job = await createJob(owner, { userId: 'u1', threadId: 'thread-1', idempotencyKey: 'k1', lease: LEASE })
+  await appendAccepted(owner, job.id, [statusEvent(1), textEvent(2, 0, 'Hello'), textEvent(3, 5, ' world')])
+  if (end) await appendAccepted(owner, job.id, [endEvent(4, 'completed', START_MS + 10)])
+  let gone = 0
+  const unsubscribe = remote.subscribe(job.id, () => {}, { afterSeq: 0, onGone: () => {
+    gone++
+    unsubscribe()
+  } })
+  await remote.settled()
+  const admin = createClient({ url: redis.url })
+  await admin.connect()
+  // What an eviction does to one key: it is gone, the others stay.
+  expect(await admin.del(`${keyPrefix}log:${job.id}`)).toBe(1)
+  const keys = async () => (await admin.keys(`${keyPrefix}*`)).sort()
+  const close = async () => {
+    await admin.close()
+    await Promise.all([owner.dispose(), remote.dispose()])
+  }
+  return { owner, remote, job, keyPrefix, keys, gone: () => gone, close }
+}
+
+describe('redis provider: a job whose log was evicted', () => {
+  it('is lost: the next append is refused not-found, every key and index entry of it goes, followers are told', async () => {
+    const { owner, remote, job, keys, gone, close } = await jobWithEvictedLog()
+    expect(await owner.appendEvents(job.id, [textEvent(4, 11, '!')], { epoch: 1 })).toEqual({ ok: false, reason: 'not-found', lastSeq: 0 })
+    await remote.settled()
+    expect(gone()).toBe(1)
+    expect(await owner.get(job.id)).toBeNull()
+    expect(await owner.countActive({ userId: 'u1' })).toBe(0)
+    expect(await owner.list({ userId: 'u1' })).toEqual([])
+    expect(await keys()).toEqual([])
+    await close()
+  })
+
+  it('a job that appends nothing: its lease heartbeat finds the log gone', async () => {
+    const { owner, remote, job, keys, gone, close } = await jobWithEvictedLog()
+    expect(await owner.heartbeatLease(job.id, LEASE, 15_000)).toBe(false)
+    await remote.settled()
+    expect(gone()).toBe(1)
+    expect(await owner.countActive()).toBe(0)
+    expect(await keys()).toEqual([])
+    await close()
+  })
+
+  it('reads of a job whose log is gone say so, instead of a complete log with no events', async () => {
+    const { owner, job, close } = await jobWithEvictedLog(true)
+    expect(await owner.readEvents(job.id, 0)).toBeNull()
+    expect(await owner.readEvents(job.id, 2)).toBeNull()
+    expect(await owner.getState(job.id)).toBeNull()
+    await close()
+  })
+})
