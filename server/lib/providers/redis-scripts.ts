@@ -7,6 +7,7 @@
  */
 
 import { INDEX_THREAD, UNINDEX_THREAD } from './redis-threads'
+import { FORGET_LOST_JOB } from './redis-lost-job'
 
 const TERMINAL = `local function terminal(status) return status == 'completed' or status == 'failed' or status == 'aborted' end`
 
@@ -148,6 +149,7 @@ return {'created', id}
 export const APPEND_SCRIPT = `
 ${TERMINAL}
 ${DROP_IF_LOG_LOST}
+${FORGET_LOST_JOB}
 local p = ARGV[1]
 local function append(id, epoch, headsJson, eventsJson)
   local job = p .. 'job:' .. id
@@ -156,7 +158,7 @@ local function append(id, epoch, headsJson, eventsJson)
   if not status then
     -- Gone while it ran (FLUSHALL, a restart without its data, an eviction): followers on other
     -- instances hear nothing else from this job, so an empty batch tells them to look (redis-follow.ts).
-    redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+    forgetLostJob(p, id)
     return {'not-found', 0}
   end
   local lastSeq = tonumber(fields[2])
@@ -223,12 +225,13 @@ export const HEARTBEAT_LEASE_SCRIPT = `
 ${TERMINAL}
 ${CLOCK}
 ${DROP_IF_LOG_LOST}
+${FORGET_LOST_JOB}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch', 'lastSeq', 'userId')
 if not fields[1] then
-  -- Gone while its owner holds it (a job waiting for input appends nothing): tell its followers, as append does.
-  redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+  -- Gone while its owner holds it (a job waiting for input appends nothing): as append does.
+  forgetLostJob(p, id)
   return 0
 end
 if terminal(fields[1]) then return 0 end
@@ -242,11 +245,29 @@ return 1
 
 /**
  * ARGV: prefix, now|'' (Redis's clock), limit. Returns the ids of active jobs whose lease expired
- * by now, the longest-expired first (a finished job leaves the set when its end is stored).
+ * by now, the longest-expired first (a finished job leaves the set when its end is stored). An id
+ * whose job is gone (evicted) is forgotten on the way and the next one read in its place.
  */
 export const LIST_EXPIRED_LEASES_SCRIPT = `
 ${CLOCK}
-return redis.call('ZRANGE', ARGV[1] .. 'leases', '-inf', string.format('%d', clock(ARGV[2])), 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
+${FORGET_LOST_JOB}
+local p, limit = ARGV[1], tonumber(ARGV[3])
+local now = string.format('%d', clock(ARGV[2]))
+local found = {}
+while #found < limit do
+  -- The ids kept so far are the first of the range: the ones forgotten left it.
+  local ids = redis.call('ZRANGE', p .. 'leases', '-inf', now, 'BYSCORE', 'LIMIT', #found, limit - #found)
+  local forgotten = 0
+  for _, id in ipairs(ids) do
+    if redis.call('EXISTS', p .. 'job:' .. id) == 1 then found[#found + 1] = id
+    else
+      forgetLostJob(p, id)
+      forgotten = forgotten + 1
+    end
+  end
+  if forgotten == 0 then break end
+end
+return found
 `
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * A running job whose hash alone is evicted (`maxmemory-policy allkeys-lru`): the job is lost, and
+ * what is left of it — its id in the active set and in the lease index, its log — must not linger:
+ * a lease entry whose job is gone sorts before every later one for good, and the recovery scan
+ * (the 100 longest-expired entries) would read only such entries, never taking over a real job.
+ */
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { appendAccepted, newJob, START_MS, statusEvent, textEvent } from './contract-fixtures'
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+let prefixes = 0
+
+async function setUp() {
+  const keyPrefix = `evicted-hash-${++prefixes}:`
+  let clock = START_MS
+  const provider = createRedisProvider({ url: redis.url, keyPrefix, storeClock: () => clock, onError: () => {} })
+  await provider.ready()
+  const admin = createClient({ url: redis.url })
+  await admin.connect()
+  /** A running job whose lease lapses `leaseMs` from now, with one stored batch. */
+  const running = async (id: string, leaseMs: number) => {
+    const { record: job } = await provider.create(newJob({ id, userId: 'u1', lease: { instanceId: 'lost', epoch: 1, expiresAt: 0 } }), { leaseMs })
+    await appendAccepted(provider, job.id, [statusEvent(1), textEvent(2, 0, 'partial')])
+    return job
+  }
+  const evict = async (id: string) => expect(await admin.del(`${keyPrefix}job:${id}`)).toBe(1)
+  const keys = async () => (await admin.keys(`${keyPrefix}*`)).sort()
+  const close = async () => {
+    await admin.close()
+    await provider.dispose()
+  }
+  onTestFinished(close)
+  return { provider, keyPrefix, running, evict, keys, setClock: (at: number) => clock = at }
+}
+
+describe('redis provider: a running job whose hash was evicted', () => {
+  it('does not hide the expired leases of real jobs from the recovery scan, nor count as active', async () => {
+    const { provider, running, evict, setClock } = await setUp()
+    // Two lost owners: the evicted job's lease lapsed first, so it sorts first.
+    await running('evicted-1', 1_000)
+    await running('evicted-2', 1_500)
+    const real = await running('real', 2_000)
+    await evict('evicted-1')
+    await evict('evicted-2')
+    setClock(START_MS + 10_000)
+    expect((await provider.listExpiredLeases(2)).map(job => job.id)).toEqual([real.id])
+    expect(await provider.countActive()).toBe(1)
+    expect(await provider.heartbeatInstance('i1', 30_000)).toEqual({ instances: 1, activeJobs: 1 })
+  })
+
+  it('its owner\'s next append, or heartbeat, takes what is left of it away', async () => {
+    const { provider, keyPrefix, running, evict, keys } = await setUp()
+    await running('appending', 60_000)
+    await running('waiting', 60_000)
+    await evict('appending')
+    await evict('waiting')
+    expect(await provider.appendEvents('appending', [textEvent(3, 7, '!')], { epoch: 1 })).toEqual({ ok: false, reason: 'not-found', lastSeq: 0 })
+    expect(await provider.heartbeatLease('waiting', { instanceId: 'lost', epoch: 1, expiresAt: 0 }, 15_000)).toBe(false)
+    expect(await provider.countActive()).toBe(0)
+    // The user's own entries cannot be found without the hash (it held the user id).
+    expect(await keys()).toEqual([`${keyPrefix}active:u1`, `${keyPrefix}user:u1`])
+  })
+})
