@@ -5,7 +5,7 @@
  * and a read is a clear "gone", never a log that starts in the middle handed on as the whole job.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
@@ -23,12 +23,12 @@ let prefixes = 0
 const LEASE = { instanceId: 'owner', epoch: 1, expiresAt: Date.now() + 60_000 }
 
 /** Two instances on one prefix, a running job with three stored events, and its log evicted. */
-async function jobWithEvictedLog(end = false) {
+async function jobWithEvictedLog(end = false, lease = LEASE) {
   const keyPrefix = `evicted-log-${++prefixes}:`
   const owner = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   const remote = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   await Promise.all([owner.ready(), remote.ready()])
-  const job = await createJob(owner, { userId: 'u1', threadId: 'thread-1', idempotencyKey: 'k1', lease: LEASE })
+  const job = await createJob(owner, { userId: 'u1', threadId: 'thread-1', idempotencyKey: 'k1', lease })
   await appendAccepted(owner, job.id, [statusEvent(1), textEvent(2, 0, 'Hello'), textEvent(3, 5, ' world')])
   if (end) await appendAccepted(owner, job.id, [endEvent(4, 'completed', START_MS + 10)])
   let gone = 0
@@ -46,12 +46,13 @@ async function jobWithEvictedLog(end = false) {
     await admin.close()
     await Promise.all([owner.dispose(), remote.dispose()])
   }
-  return { owner, remote, job, keyPrefix, keys, gone: () => gone, close }
+  onTestFinished(close)
+  return { owner, remote, job, keyPrefix, keys, gone: () => gone }
 }
 
 describe('redis provider: a job whose log was evicted', () => {
   it('is lost: the next append is refused not-found, every key and index entry of it goes, followers are told', async () => {
-    const { owner, remote, job, keys, gone, close } = await jobWithEvictedLog()
+    const { owner, remote, job, keys, gone } = await jobWithEvictedLog()
     expect(await owner.appendEvents(job.id, [textEvent(4, 11, '!')], { epoch: 1 })).toEqual({ ok: false, reason: 'not-found', lastSeq: 0 })
     await remote.settled()
     expect(gone()).toBe(1)
@@ -59,24 +60,33 @@ describe('redis provider: a job whose log was evicted', () => {
     expect(await owner.countActive({ userId: 'u1' })).toBe(0)
     expect(await owner.list({ userId: 'u1' })).toEqual([])
     expect(await keys()).toEqual([])
-    await close()
   })
 
   it('a job that appends nothing: its lease heartbeat finds the log gone', async () => {
-    const { owner, remote, job, keys, gone, close } = await jobWithEvictedLog()
+    const { owner, remote, job, keys, gone } = await jobWithEvictedLog()
     expect(await owner.heartbeatLease(job.id, LEASE, 15_000)).toBe(false)
     await remote.settled()
     expect(gone()).toBe(1)
     expect(await owner.countActive()).toBe(0)
     expect(await keys()).toEqual([])
-    await close()
+  })
+
+  it('its lease lapsed (the owner died too): the recovery claim takes nothing over and leaves nothing', async () => {
+    const { owner, remote, job, keys, gone } = await jobWithEvictedLog(false, { ...LEASE, expiresAt: 0 })
+    expect((await remote.listExpiredLeases()).map(record => record.id)).toEqual([job.id])
+    // A claim would hand a job with no log to recovery, which reads no state and leaves it active,
+    // to be claimed again at every lease period.
+    expect(await remote.claimLease(job.id, 'recovering', 15_000)).toBeNull()
+    await remote.settled()
+    expect(gone()).toBe(1)
+    expect(await owner.countActive()).toBe(0)
+    expect(await keys()).toEqual([])
   })
 
   it('reads of a job whose log is gone say so, instead of a complete log with no events', async () => {
-    const { owner, job, close } = await jobWithEvictedLog(true)
+    const { owner, job } = await jobWithEvictedLog(true)
     expect(await owner.readEvents(job.id, 0)).toBeNull()
     expect(await owner.readEvents(job.id, 2)).toBeNull()
     expect(await owner.getState(job.id)).toBeNull()
-    await close()
   })
 })

@@ -200,16 +200,22 @@ end
 return replies
 `
 
-/** ARGV: prefix, id, instanceId, now|'' (Redis's clock), leaseMs. Returns {instanceId, epoch, expiresAt} or nil. */
+/**
+ * ARGV: prefix, id, instanceId, now|'' (Redis's clock), leaseMs. Returns {instanceId, epoch, expiresAt}
+ * or nil (a lapsed job whose log was lost is deleted instead, as append does).
+ */
 export const CLAIM_LEASE_SCRIPT = `
 ${TERMINAL}
 ${CLOCK}
+${DROP_IF_LOG_LOST}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
-local fields = redis.call('HMGET', job, 'status', 'leaseEpoch', 'leaseExpiresAt')
+local fields = redis.call('HMGET', job, 'status', 'leaseEpoch', 'leaseExpiresAt', 'lastSeq', 'userId')
 if not fields[1] or terminal(fields[1]) then return nil end
 local now = clock(ARGV[4])
 if fields[3] and fields[3] ~= '' and tonumber(fields[3]) > now then return nil end
+-- A job with no log left is not taken over (recovery would find no state and leave it active): it is dropped.
+if dropIfLogLost(p, id, fields[4], fields[5]) then return nil end
 local epoch = (tonumber(fields[2] or '') or 0) + 1
 local expiresAt = now + tonumber(ARGV[5])
 redis.call('HSET', job, 'leaseInstance', ARGV[3], 'leaseEpoch', epoch, 'leaseExpiresAt', string.format('%d', expiresAt))
