@@ -22,11 +22,39 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value
   // Deeper than this a line would hide its point anyway: cut off, never written unredacted.
   if (depth > 6) return '[nested too deep]'
-  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) }
+  if (value instanceof Error) return redactError(value, depth)
   if (Array.isArray(value)) return value.map(item => redact(item, depth + 1))
   const copy: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(item, depth + 1)
   return copy
+}
+
+/** A property of an error, or undefined when reading it throws (a getter, a Proxy). */
+function readSafely(error: Error, key: 'code' | 'cause' | 'errors'): unknown {
+  try {
+    return (error as unknown as Record<string, unknown>)[key]
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * An error as a line shows it: name and message, and what says why — its `code` (ECONNREFUSED, a
+ * driver's SQLSTATE), its `cause` (`fetch failed` → the socket error) and an AggregateError's
+ * `errors` (a connection to each address of a host) — all redacted. Never its stack.
+ */
+function redactError(error: Error, depth: number): Record<string, unknown> {
+  const code = readSafely(error, 'code')
+  const cause = readSafely(error, 'cause')
+  const errors = readSafely(error, 'errors')
+  return {
+    name: error.name,
+    message: redact(error.message, depth + 1),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: redact(code, depth + 1) } : {}),
+    ...(cause === undefined ? {} : { cause: redact(cause, depth + 1) }),
+    ...(Array.isArray(errors) ? { errors: redact(errors, depth + 1) } : {}),
+  }
 }
 
 /** A logger writing one JSON line per entry to the console, redacted. */
