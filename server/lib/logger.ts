@@ -19,14 +19,26 @@ const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)\S*@/gi
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, '$1[redacted]@')
+  // JSON has no BigInt (a row id in what a hook threw): its digits.
+  if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value
   // Deeper than this a line would hide its point anyway: cut off, never written unredacted.
   if (depth > 6) return '[nested too deep]'
   if (value instanceof Error) return redactError(value, depth)
   if (Array.isArray(value)) return value.map(item => redact(item, depth + 1))
   const copy: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(item, depth + 1)
+  for (const key of Object.keys(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(readProperty(value, key), depth + 1)
   return copy
+}
+
+/** A property of a thrown object as a line shows it: a getter that throws is `[unreadable]`, not a throw of the logger. */
+function readProperty(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key]
+  }
+  catch {
+    return '[unreadable]'
+  }
 }
 
 /** A property of an error, or undefined when reading it throws (a getter, a Proxy). */
@@ -60,7 +72,14 @@ function redactError(error: Error, depth: number): Record<string, unknown> {
 /** A logger writing one JSON line per entry to the console, redacted. */
 export function createConsoleLogger(scope = 'background-jobs'): Logger {
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
-    const line = JSON.stringify({ level, scope, message: redact(message), ...(fields ? redact(fields) as object : {}) })
+    let line: string
+    try {
+      line = JSON.stringify({ level, scope, message: redact(message), ...(fields ? redact(fields) as object : {}) })
+    }
+    catch {
+      // Never a throw from the logger (it reports failures on paths that must go on): the line without its fields.
+      line = JSON.stringify({ level, scope, message: redact(String(message)), fields: '[could not be written]' })
+    }
     if (level === 'error') console.error(line)
     else if (level === 'warn') console.warn(line)
     else console.info(line)
