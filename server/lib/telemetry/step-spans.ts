@@ -97,6 +97,11 @@ export interface WorkflowNodeInfo {
   visit: number
   /** The signal of the node's parent (a parallel node cancels its other branches with it). */
   parentSignal: AbortSignal
+  /**
+   * How the runner recorded the node's end when it did not complete (its `node-end`), set before
+   * it throws: a failing branch cancels its siblings (the parent signal) before its error gets here.
+   */
+  ended?: 'failed' | 'skipped'
 }
 
 /** Runs one workflow node in a `background_jobs.workflow_node` span. */
@@ -111,7 +116,7 @@ export function traceWorkflowNode<T>(context: RunContext, info: WorkflowNodeInfo
     onResult: span => span.setAttribute(ATTR.nodeStatus, 'completed'),
     onError(span, error) {
       // Mirrors the node-end the runner records: skipped when a sibling branch failed.
-      const skipped = !context.signal.aborted && info.parentSignal.aborted
+      const skipped = info.ended ? info.ended === 'skipped' : !context.signal.aborted && info.parentSignal.aborted
       span.setAttribute(ATTR.nodeStatus, context.signal.aborted ? 'aborted' : skipped ? 'skipped' : 'failed')
       if (skipped) span.setAttribute(ATTR.errorType, 'skipped')
       else if (context.signal.aborted) markFailure(span, context.signal.reason, settings)

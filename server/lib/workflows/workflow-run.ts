@@ -22,6 +22,7 @@ import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
 import { traceWorkflowNode } from '../telemetry/step-spans'
+import type { WorkflowNodeInfo } from '../telemetry/step-spans'
 import type { ResumePoint, StoredAnswer } from './resume'
 
 const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode, { kind: Kind }>> } = {
@@ -127,14 +128,14 @@ export class WorkflowRun {
     }
     this.nodesStarted++
     const visit = state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
-    const info = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
+    const info: WorkflowNodeInfo = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
     // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
     const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
-    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer, onFailed: options.onFailed }))
+    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer, onFailed: options.onFailed, onEnded: (status) => { info.ended = status } }))
   }
 
   /** Runs a node that no earlier run finished: `node-start`, the executor under its limits, `node-end`. */
-  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer, onFailed?: (failure: JobFailure) => void }): Promise<unknown> {
+  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer, onFailed?: (failure: JobFailure) => void, onEnded?: (status: 'failed' | 'skipped') => void }): Promise<unknown> {
     const { context, state, workflow } = this
     const { nodeTimeoutMs } = context.config.limits
     // An owner back from a pause past its lease starts no node before the store confirms the lease.
@@ -173,10 +174,12 @@ export class WorkflowRun {
       if (context.signal.aborted) throw error
       nodeContext?.flushHeldText()
       if (parentSignal.aborted) {
+        options.onEnded?.('skipped')
         context.emit({ type: 'node-end', nodeId, status: 'skipped', error: 'cancelled: another branch of the parallel node failed' })
         throw error
       }
       const failure = toNodeFailure(error, nodeId)
+      options.onEnded?.('failed')
       context.emit({ type: 'node-end', nodeId, status: 'failed', error: failure.message })
       options.onFailed?.(failure)
       throw failure
