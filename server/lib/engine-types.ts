@@ -101,7 +101,7 @@ export interface EngineStats {
   notificationSinks: number
   /** Users whose jobs on other instances are followed for their notification streams. */
   userFeeds: number
-  /** Engine-wide timers: heartbeat (while any viewer) and cleanup (while any job). */
+  /** Engine-wide timers: the heartbeat (while any viewer) and the retention cleanup interval (from the first job until dispose). */
   engineTimers: number
   /** Isolated tool calls running or waiting for a worker. */
   isolatedCalls: number
