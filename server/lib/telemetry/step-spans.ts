@@ -3,16 +3,30 @@
  * tokens, finish reason), a tool call (name, status, duration, timeout/denied) and a workflow
  * node (id, kind, status). Thin wrappers the executor and the workflow runner put around the work.
  */
-import type { Attributes } from '@opentelemetry/api'
+import type { Attributes, Span } from '@opentelemetry/api'
 import { SpanStatusCode } from '@opentelemetry/api'
 import type { ToolCallOutcome, ToolCallRequest } from '../executor/execute-tool'
 import type { ModelRound } from '../executor/model-round'
 import { runsIsolated } from '../executor/tool-runner'
 import type { ModelRequest } from '../model/types'
 import type { RunContext } from '../run-context'
+import { JobFailure } from '../run-context'
 import { contentValue, markFailure, withContent } from './content'
 import { withChildSpan } from './child-span'
 import { ATTR, SPAN } from './names'
+
+/**
+ * Marks a model round or tool call that ended by `error`. A step of a parallel branch that another
+ * branch's failure cancelled ends with that failure (its node's id on it, not this step's): not a
+ * failure of its own — like its node, it is `skipped`, not an error with the other node's code.
+ */
+function markStepFailure(span: Span, error: unknown, nodeId: string | undefined, settings: RunContext['config']['telemetry']): void {
+  if (error instanceof JobFailure && error.details.nodeId !== undefined && error.details.nodeId !== nodeId) {
+    span.setAttribute(ATTR.errorType, 'skipped')
+    return
+  }
+  markFailure(span, error, settings)
+}
 
 /** Which round of the loop. */
 export interface ModelRoundInfo {
@@ -51,7 +65,7 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
       const text = contentValue(settings, round.text)
       if (text !== undefined) span.setAttribute(ATTR.contentOutput, text)
     },
-    onError: (span, error) => markFailure(span, error, settings),
+    onError: (span, error) => markStepFailure(span, error, info.nodeId, settings),
   })
 }
 
@@ -85,7 +99,7 @@ export function traceToolCall(context: RunContext, call: ToolCallRequest, work: 
         span.setStatus({ code: SpanStatusCode.ERROR, message: `tool-${outcome.status}` })
       }
     },
-    onError: (span, error) => markFailure(span, error, settings),
+    onError: (span, error) => markStepFailure(span, error, call.nodeId, settings),
   })
 }
 
