@@ -104,7 +104,7 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
 
 /** The other gauges. */
 export const GAUGE_HELP = {
-  jobs: 'Jobs running on this instance, by status (queued, running, waiting).',
+  jobs: 'Jobs running on this instance, by status (running, waiting; queued only between creation and start: a job over a limit is refused, never queued).',
   open_streams: 'SSE connections counted against limits.maxStreamsPerUser.',
   process_heap_used_bytes: 'V8 heap used by the server thread (isolation workers have heaps of their own).',
   process_rss_bytes: 'Resident memory of the whole process (isolation workers included).',
