@@ -14,6 +14,7 @@ import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError, ProviderUnavailableError } from './errors'
 import { createFailureStreakLog } from './failure-streak-log'
 import { failedJobEnd } from './failed-end'
+import { logJobEnded } from './job-end-log'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
@@ -146,8 +147,12 @@ export function createCluster(options: ClusterOptions) {
     const end = failedJobEnd(seq, now(), error, epoch)
     const result = await provider.appendEvents(record.id, [end], { epoch })
     logger.info('ended a job whose owner was lost', { jobId: record.id, code: error.code, ok: result.ok })
-    // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"}).
-    if (result.ok) useMetrics().recordEvent(record.id, end)
+    // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
+    // and log it as every end is logged.
+    if (result.ok) {
+      useMetrics().recordEvent(record.id, end)
+      logJobEnded(logger, { jobId: record.id, type: record.type }, 'failed', error)
+    }
     return result.ok
   }
 

@@ -28,6 +28,7 @@ import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
 import { nextTurn } from './next-turn'
+import { logJobEnded } from './job-end-log'
 
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
@@ -81,11 +82,7 @@ export function createRunManager(options: RunManagerOptions) {
       else run.trace.abandon(`the end was not stored (${stored})`)
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      // A failure is a warning naming where it happened (model, tool, node) by id and name only:
-      // its message can quote the upstream's answer or a tool's error, so it stays in the job.
-      const error = outcome.error
-      const cause = error ? { error: error.code, ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}) } : {}
-      logger[outcome.status === 'failed' ? 'warn' : 'info']('job ended', { jobId: run.record.id, type: run.record.type, status: outcome.status, ...cause })
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error)
       notifyEnd(run)
     })
     return run.ending
