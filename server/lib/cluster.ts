@@ -25,7 +25,7 @@ import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
-import { traceOwnerLost } from './telemetry/job-trace'
+import { traceRecoveredEnd } from './telemetry/job-trace'
 import type { AnswerOutcome } from './stored-answer'
 
 /** The owner's error, answered by the instance that received the request. */
@@ -142,7 +142,7 @@ export function createCluster(options: ClusterOptions) {
   }
 
   /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */
-  async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, error: JobError) {
+  async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, error: JobError) {
     const { epoch } = record.lease
     const end = failedJobEnd(seq, now(), error, epoch)
     const result = await provider.appendEvents(record.id, [end], { epoch })
@@ -152,15 +152,14 @@ export function createCluster(options: ClusterOptions) {
     if (result.ok) {
       useMetrics().recordEvent(record.id, end)
       logJobEnded(logger, { jobId: record.id, type: record.type }, 'failed', error)
+      traceRecoveredEnd(record, record.lease, config, now(), error)
     }
     return result.ok
   }
 
   /** Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept. */
   async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig): Promise<boolean> {
-    const ended = await endRecovered(record, seq, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' })
-    if (ended) traceOwnerLost(record, record.lease, config, now())
-    return ended
+    return await endRecovered(record, seq, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' })
   }
 
   /**
@@ -231,7 +230,7 @@ export function createCluster(options: ClusterOptions) {
           if (!check.ok) {
             logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
             // Counted once the end is stored: a write that failed leaves the job for the next scan.
-            if (await endRecovered(record, state.seq + 1, check.error)) countTakeover('ended')
+            if (await endRecovered(record, state.seq + 1, config, check.error)) countTakeover('ended')
             continue
           }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })

@@ -8,7 +8,7 @@
  */
 import type { Attributes, Link, Span } from '@opentelemetry/api'
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
-import type { JobEvent, JobMetrics } from '../../../shared/events'
+import type { JobError, JobEvent, JobMetrics } from '../../../shared/events'
 import { emptyMetrics } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
 import type { RunOutcome } from '../job-run'
@@ -213,10 +213,11 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
 }
 
 /**
- * A job a lost owner left behind that this instance ended (`owner-lost`) without running it:
- * a short job span linked to the first run, with the takeover event.
+ * A job a lost owner left behind that this instance ended without running it (a chat ended
+ * `owner-lost`, a stored request no longer valid): a short job span linked to the first run, with
+ * the takeover event, failed with `error`.
  */
-export function traceOwnerLost(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number): void {
+export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError): void {
   const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
-  ended.end({ status: 'failed', error: { code: 'owner-lost', message: 'The server running this job stopped', failedDuring: 'engine' } }, emptyMetrics(), '')
+  ended.end({ status: 'failed', error }, emptyMetrics(), '')
 }
