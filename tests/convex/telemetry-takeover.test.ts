@@ -50,6 +50,9 @@ describe('job spans across instances', () => {
     const [resumed] = byInstance(tracing, 'B')
     expect(first!.attributes).toMatchObject({ 'background_jobs.job.id': job.id, 'background_jobs.run.outcome': 'handed-off', 'background_jobs.run.epoch': 1, 'background_jobs.run.resumed': false })
     expect(first!.events.map(event => event.name)).toEqual(['background_jobs.input.requested', 'background_jobs.handoff'])
+    // A's question node stopped because the job moved: handed off, not an error of that node.
+    const handedOff = tracing.named('background_jobs.workflow_node').filter(span => span.parentSpanContext?.spanId === first!.spanContext().spanId)
+    expect(handedOff.map(span => [span.attributes['background_jobs.node.id'], span.attributes['background_jobs.run.outcome'], span.status.code])).toEqual([['ask', 'handed-off', SpanStatusCode.UNSET]])
     const { traceId, spanId } = first!.spanContext()
     expect((await b.provider.get(job.id))!.request.trace).toEqual({ traceparent: `00-${traceId}-${spanId}-01` })
 

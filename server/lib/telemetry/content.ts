@@ -52,6 +52,13 @@ export function markFailure(span: Span, error: unknown, settings: TelemetrySetti
     span.setAttribute(ATTR.aborted, true)
     return
   }
+  // The run stopped here because the job went to another instance (a deploy's hand-off, a lost
+  // lease): as for the job's own span, not a failure of this step — every rolling deploy would
+  // otherwise count its running model rounds and tool calls as errors.
+  if (error instanceof JobAbortedError && code === 'owner-lost') {
+    span.setAttribute(ATTR.runOutcome, 'handed-off')
+    return
+  }
   const message = contentValue(settings, error instanceof Error ? error.message : String(error))
   if (message !== undefined) span.setAttribute(ATTR.errorMessage, message)
   span.setStatus({ code: SpanStatusCode.ERROR, message: code })
