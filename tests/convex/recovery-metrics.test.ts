@@ -1,12 +1,14 @@
 /**
- * What recovery after a lost owner counts (convex-test, two instances' worth of store): an end it
- * writes for a job that ran elsewhere is counted, not timed (no run of it happened here, its
+ * What recovery after a lost owner counts and logs (convex-test, two instances' worth of store): an
+ * end it writes for a job that ran elsewhere is counted, not timed (no run of it happened here, its
  * metrics are empty), and `lease_takeovers_total{outcome="ended"}` goes up once the end is stored
- * — a write that failed leaves the job to the next scan, which counts it then, once.
+ * — a write that failed leaves the job to the next scan, which counts it then, once. It gets the
+ * same `job ended` line as any other end (docs/ops.md › Logs), once, by the instance that ended it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { ProviderUnavailableError } from '../../server/lib/errors'
+import type { Logger } from '../../server/lib/logger'
 import { useMetrics } from '../../server/lib/metrics'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { createBackend, createInstance, newJob, statusEvent, textDeltas } from './backend'
@@ -37,6 +39,23 @@ describe('what recovery counts', () => {
   afterEach(() => {
     vi.useRealTimers()
     useMetrics().reset()
+  })
+
+  it('a chat ended owner-lost is a job ended warning, once, on the instance that ended it', async () => {
+    const { backend, store, job } = await jobOfLostOwner()
+    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
+    const logger: Logger = {
+      info: (message, fields) => lines.push({ level: 'info', message, fields }),
+      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+      error: (message, fields) => lines.push({ level: 'error', message, fields }),
+    }
+    const b = createEngineNode(backend, { instanceId: 'B', config: resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } }), logger, chat: async () => {} })
+    expect(await b.engine.recover()).toBe(1)
+    expect(await store.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    expect(lines.filter(line => line.message === 'job ended')).toEqual([
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'owner-lost', failedDuring: 'engine' } },
+    ])
+    await b.engine.dispose()
   })
 
   it('an owner-lost end is counted, not timed: no 0 ms job duration for a run that happened elsewhere', async () => {
