@@ -38,7 +38,8 @@ describe('workflow node spans of a failed parallel branch', () => {
     tracing = useTracing()
   })
 
-  it('the branch that failed is failed (ERROR), the one it cancelled skipped, as the log says', async () => {
+  /** Runs the `flaky` workflow to its end (one branch fails while the other runs). */
+  async function runFlaky() {
     const { engine } = createTestEngine({
       runners: { chat: runChatJob, workflow: runWorkflowJob },
       model: createWorkflowFakeModel(),
@@ -47,6 +48,11 @@ describe('workflow node spans of a failed parallel branch', () => {
     const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'flaky', input: {} } })
     await vi.advanceTimersByTimeAsync(500)
     await engine.whenSettled(job.id)
+    return { engine, job }
+  }
+
+  it('the branch that failed is failed (ERROR), the one it cancelled skipped, as the log says', async () => {
+    const { engine, job } = await runFlaky()
     const { state } = await engine.getJob('u1', job.id)
     expect(state.nodeStates.bad!.status).toBe('failed')
     expect(state.nodeStates.slow!.status).toBe('skipped')
@@ -61,14 +67,7 @@ describe('workflow node spans of a failed parallel branch', () => {
   })
 
   it('the model round the failure cancelled in a sibling branch is skipped like its node, not an error with the other node\'s code', async () => {
-    const { engine } = createTestEngine({
-      runners: { chat: runChatJob, workflow: runWorkflowJob },
-      model: createWorkflowFakeModel(),
-      workflows: createWorkflowRegistry([flaky]),
-    })
-    const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'flaky', input: {} } })
-    await vi.advanceTimersByTimeAsync(500)
-    await engine.whenSettled(job.id)
+    const { engine, job } = await runFlaky()
     const rounds = tracing.named('background_jobs.model_round')
     expect(rounds.map(span => span.attributes['background_jobs.node.id'])).toEqual(['slow'])
     expect({ error: rounds[0]!.attributes['error.type'], status: rounds[0]!.status.code }).toEqual({ error: 'skipped', status: SpanStatusCode.UNSET })
