@@ -68,6 +68,8 @@ export function createEngine(options: EngineOptions) {
   const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null
   let disposed = false
+  // Creations being stored: `dispose` waits for them (their runs stop with the others); then null: one stored later starts no run.
+  let creating: Set<Promise<unknown>> | null = new Set()
 
   const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications, logger })
   const shared = isSharedProvider(provider) ? provider : null
@@ -147,7 +149,7 @@ export function createEngine(options: EngineOptions) {
     let stored: { record: JobRecord, created: boolean }
     try {
       // The limits are counted by the store in the same step as the insert: they hold across instances.
-      stored = await provider.create({
+      const creation = provider.create({
         id,
         userId,
         type: request.type,
@@ -164,6 +166,8 @@ export function createEngine(options: EngineOptions) {
         ...(lease ? { leaseMs: config.lease.durationMs } : {}),
         ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
       })
+      creating?.add(creation)
+      stored = await creation.finally(() => creating?.delete(creation))
     }
     catch (error) {
       if (error instanceof ActiveLimitError) {
@@ -180,6 +184,7 @@ export function createEngine(options: EngineOptions) {
     const { record, created } = stored
     // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).
     if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
+    if (!creating) throw new ShuttingDownError()
     ensureCleanupTimer(config)
     startRun(record, config, undefined, trace)
     logger.info('job created', { jobId: record.id, type: record.type })
@@ -317,6 +322,8 @@ export function createEngine(options: EngineOptions) {
     // A store that stays down cannot hold the shutdown: one lease period in all, for every job at
     // once, then pending writes are given up (the job's lease expires and another instance ends it).
     const giveUpAt = now() + config.lease.durationMs
+    await settleWithin(engineTimers, Promise.allSettled([...creating ?? []]), giveUpAt - now())
+    creating = null
     const handOffs: Promise<void>[] = []
     for (const run of runs.values()) {
       const handOff = disposeOptions.handOff || run.record.type === 'workflow' || config.recovery.chat === 'continue'
