@@ -70,7 +70,9 @@ type ForwardResult = ControlReply | 'ended' | 'timeout'
 export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
   let cancelRecovery: (() => void) | null = null
-  let recovering = false
+  /** The recovery scan under way: `stop` returns it (shutdown waits for the runs it starts) and no new one begins. */
+  let recovering: Promise<number> | null = null
+  let stopped = false
   /** Lapsed jobs this instance left to others at its last scan: taken at this one if still there. */
   let leftToOthers = new Set<string>()
 
@@ -195,15 +197,22 @@ export function createCluster(options: ClusterOptions) {
   const scanLog = createFailureStreakLog({ logger, failed: 'recovery scan failed; it runs again every lease heartbeat (not logged again until one succeeds)', recovered: 'recovery scan succeeded again', fields: {} })
 
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
-  async function recover(): Promise<number> {
-    if (recovering) return 0
-    recovering = true
+  function recover(): Promise<number> {
+    if (recovering || stopped) return Promise.resolve(0)
+    recovering = scanLapsed().finally(() => {
+      recovering = null
+    })
+    return recovering
+  }
+
+  async function scanLapsed(): Promise<number> {
     let recovered = 0
     try {
       const config = options.getConfig()
       const share = await fairShare(config)
       const left = new Set<string>()
       for (const expired of await provider.listExpiredLeases()) {
+        if (stopped) break
         if (options.runs.has(expired.id)) continue
         const runsAgain = expired.type === 'workflow' || config.recovery.chat === 'continue'
         // Spread: past its share, a job that would run again is left to the other instances for
@@ -246,9 +255,6 @@ export function createCluster(options: ClusterOptions) {
     catch (error) {
       scanLog.failed(error)
     }
-    finally {
-      recovering = false
-    }
     return recovered
   }
 
@@ -269,9 +275,12 @@ export function createCluster(options: ClusterOptions) {
       if (provider.heartbeatInstance) void provider.heartbeatInstance(instanceId, instanceTtlMs(options.getConfig())).catch(() => undefined)
       cancelRecovery = options.timers.interval(() => void recover(), options.getConfig().lease.heartbeatMs)
     },
-    stop() {
+    /** Stops recovery; returns the scan under way (its claims in flight may still start runs). */
+    stop(): Promise<number> | null {
+      stopped = true
       cancelRecovery?.()
       cancelRecovery = null
+      return recovering
     },
   }
 }

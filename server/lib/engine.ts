@@ -68,7 +68,7 @@ export function createEngine(options: EngineOptions) {
   const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null
   let disposed = false
-  // Creations being stored: `dispose` waits for them (their runs stop with the others); then null: one stored later starts no run.
+  // Creations being stored: `dispose` waits for them and the recovery scan (their runs stop with the others); then null: no run starts.
   let creating: Set<Promise<unknown>> | null = new Set()
 
   const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications, logger })
@@ -117,6 +117,7 @@ export function createEngine(options: EngineOptions) {
   // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
   // A run taken over from a lost owner notifies too: its instance prunes like one that created jobs.
   const startRecoveredRun: typeof startRun = (record, config, ...rest) => {
+    if (!creating) return // claimed after dispose stopped waiting: its lease lapses to another instance
     ensureCleanupTimer(config)
     startRun(record, config, ...rest)
   }
@@ -315,14 +316,13 @@ export function createEngine(options: EngineOptions) {
   async function dispose(disposeOptions: { handOff?: boolean } = {}): Promise<void> {
     if (disposed) return
     disposed = true
-    cluster?.stop()
     const config = getConfig()
     // The others stop counting this instance in their shares of lapsed jobs (those it hands off too).
     const leaving = cluster?.leave()
     // A store that stays down cannot hold the shutdown: one lease period in all, for every job at
     // once, then pending writes are given up (the job's lease expires and another instance ends it).
     const giveUpAt = now() + config.lease.durationMs
-    await settleWithin(engineTimers, Promise.allSettled([...creating ?? []]), giveUpAt - now())
+    await settleWithin(engineTimers, Promise.allSettled([...creating ?? [], cluster?.stop()]), giveUpAt - now())
     creating = null
     const handOffs: Promise<void>[] = []
     for (const run of runs.values()) {
