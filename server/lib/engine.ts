@@ -27,6 +27,7 @@ import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
 import type { JobRecord } from './providers/types'
 import { createEngineListing } from './engine-listing'
+import { createEngineCleanup } from './engine-cleanup'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { creationRates, limitRate, RATE_LIMITS, rateLimitError } from './rate-limit'
@@ -42,8 +43,7 @@ import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore } from './stored-answer'
 import type { ViewerSink } from './viewer'
 
-/** Jobs one cleanup call asks the provider to delete at most (the pass repeats until done). */
-export const CLEANUP_BATCH_SIZE = 200
+export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
 export const RUN_RETURN_GRACE_MS = 5_000
@@ -281,27 +281,8 @@ export function createEngine(options: EngineOptions) {
     }
   }
 
-  /**
-   * Deletes jobs past retention (the engine's cleanup interval calls this), `CLEANUP_BATCH_SIZE`
-   * at a time with a turn of the event loop between batches: thousands of jobs expiring together
-   * (after a burst, or an instance that was down) never hold the store (one Redis script) or this
-   * process for long.
-   */
-  async function cleanup(): Promise<number> {
-    const config = getConfig()
-    const endedBefore = now() - config.limits.retentionMs
-    let deleted = 0
-    for (;;) {
-      const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE)
-      deleted += count
-      if (count < CLEANUP_BATCH_SIZE || disposed) break
-      await new Promise(resolve => setImmediate(resolve))
-    }
-    notifications.prune(now() - config.limits.retentionMs)
-    useMetrics().increment('cleanup_runs_total')
-    useMetrics().increment('jobs_deleted_total', { reason: 'retention' }, deleted)
-    return deleted
-  }
+  /** Deletes jobs past retention (the engine's cleanup interval calls this; engine-cleanup.ts). */
+  const cleanup = createEngineCleanup({ provider, getConfig, now, notifications, disposed: () => disposed })
 
   function stats(): EngineStats {
     return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation })

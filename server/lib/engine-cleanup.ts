@@ -1,0 +1,41 @@
+/**
+ * The engine's retention pass: deletes jobs past retention, `CLEANUP_BATCH_SIZE` at a time with a
+ * turn of the event loop between batches, so thousands of jobs expiring together (after a burst, or
+ * an instance that was down) never hold the store (one Redis script) or this process for long.
+ */
+import type { BackgroundJobsConfig } from './config'
+import { useMetrics } from './metrics'
+import type { NotificationHub } from './notifications'
+import type { JobProvider } from './providers/types'
+
+/** Jobs one cleanup call asks the provider to delete at most (the pass repeats until done). */
+export const CLEANUP_BATCH_SIZE = 200
+
+/** What the pass reads and prunes. */
+export interface EngineCleanupOptions {
+  provider: JobProvider
+  getConfig: () => BackgroundJobsConfig
+  now: () => number
+  notifications: NotificationHub
+  /** True once the engine is being disposed: the pass stops after its current batch. */
+  disposed: () => boolean
+}
+
+/** Creates the pass (the engine's cleanup interval calls it); resolves with how many jobs it deleted. */
+export function createEngineCleanup({ provider, getConfig, now, notifications, disposed }: EngineCleanupOptions) {
+  return async function cleanup(): Promise<number> {
+    const config = getConfig()
+    const endedBefore = now() - config.limits.retentionMs
+    let deleted = 0
+    for (;;) {
+      const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE)
+      deleted += count
+      if (count < CLEANUP_BATCH_SIZE || disposed()) break
+      await new Promise(resolve => setImmediate(resolve))
+    }
+    notifications.prune(now() - config.limits.retentionMs)
+    useMetrics().increment('cleanup_runs_total')
+    useMetrics().increment('jobs_deleted_total', { reason: 'retention' }, deleted)
+    return deleted
+  }
+}
