@@ -222,6 +222,7 @@ export function createCluster(options: ClusterOptions) {
           left.add(expired.id)
           continue
         }
+        const leaseAskedAtMs = performance.now()
         const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue
         recovered++
@@ -244,7 +245,7 @@ export function createCluster(options: ClusterOptions) {
           }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
           countTakeover('resumed')
-          options.startRun({ ...record, request: check.request }, config, { state, lease })
+          options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs })
           continue
         }
         if (await endLostChat(record, state.seq + 1, config)) countTakeover('ended')

@@ -143,6 +143,8 @@ export function createEngine(options: EngineOptions) {
     admitRequest(request, config, options.workflows, options.tools)
     const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
     const createdAt = now()
+    // The store counts the lease from when it takes the insert: so does the run, not from the reply.
+    const leaseAskedAtMs = performance.now()
     const id = randomUUID()
     const lease = shared ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
     // Started before the record is stored, so its span context is stored with it (request.trace).
@@ -187,7 +189,7 @@ export function createEngine(options: EngineOptions) {
     if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
     if (!creating) throw new ShuttingDownError()
     ensureCleanupTimer(config)
-    startRun(record, config, undefined, trace)
+    startRun(record, config, undefined, trace, leaseAskedAtMs)
     logger.info('job created', { jobId: record.id, type: record.type })
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
     await callHook('jobCreated', record.id, record)

@@ -32,6 +32,12 @@ export interface LeaseConfirmationOptions {
   timers: TimerSet
   /** A monotonic clock in ms (not the wall clock, which may jump). @default performance.now */
   monotonicNow?: () => number
+  /**
+   * When this instance asked the store for the lease (create or claim), on `monotonicNow`: the
+   * store counts the lease from when it took the request, which is no earlier, however late its
+   * reply came (a slow store, an event loop held up by other work). @default now
+   */
+  askedAtMs?: number
 }
 
 /** The owner's view of its lease. */
@@ -51,11 +57,11 @@ export interface LeaseConfirmation {
   holds: () => boolean
 }
 
-/** Creates the view of a lease just taken (at create or claim, a moment before this run started). */
+/** Creates the view of a lease just taken (at create or claim, asked for at `askedAtMs`). */
 export function createLeaseConfirmation(options: LeaseConfirmationOptions): LeaseConfirmation {
   const monotonicNow = options.monotonicNow ?? (() => performance.now())
   const { durationMs, heartbeatMs, signal } = options
-  let heldUntil = monotonicNow() + durationMs - heartbeatMs
+  let heldUntil = (options.askedAtMs ?? monotonicNow()) + durationMs - heartbeatMs
   let inFlight: Promise<boolean> | null = null
   let waiting: Promise<void> | null = null
 

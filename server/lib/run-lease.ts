@@ -40,6 +40,8 @@ export interface HoldLeaseOptions {
   onLost: (run: JobRun, reason: string) => void
   /** A monotonic clock in ms (tests). @default performance.now */
   monotonicNow?: () => number
+  /** When the lease was asked for, on that clock (lease-confirmation.ts). @default now */
+  askedAtMs?: number
 }
 
 /** A held lease: its cleanup, and the check an owner makes before it starts anything (lease-confirmation.ts). */
@@ -77,6 +79,7 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     signal: run.controller.signal,
     timers: run.timers,
     monotonicNow: options.monotonicNow,
+    askedAtMs: options.askedAtMs,
   })
   const act = (control: StoredJobControl) => {
     // Only the job's owner may steer it; anyone else learns nothing (a 404, as locally).

@@ -51,6 +51,8 @@ export interface RunManagerOptions {
 export interface ResumedRun {
   state: JobState
   lease: JobLease
+  /** When the lease was claimed (`performance.now()` before the claim was sent): it is counted from then. */
+  leaseAskedAtMs?: number
 }
 
 /** Creates the run manager of an engine. */
@@ -126,8 +128,9 @@ export function createRunManager(options: RunManagerOptions) {
   /**
    * Starts a run for a stored record. The runner's failure never escapes as a rejection. `trace`:
    * the span `createJob` started (a resumed run starts its own, linked to the first run's).
+   * `leaseAskedAtMs`: `performance.now()` before the create that took the lease was sent.
    */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace) {
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace, leaseAskedAtMs?: number) {
     const timers = createTimerSet()
     const lease = resume?.lease ?? record.lease
     const writeLog = createFailureStreakLog({ logger, failed: 'provider write failed; will retry (not logged again until a write succeeds)', recovered: 'provider write succeeded again', fields: { jobId: record.id } })
@@ -172,7 +175,7 @@ export function createRunManager(options: RunManagerOptions) {
     // Counted here, not from events: a run taken over mid-stream commits no `job-status` first.
     useMetrics().startRun(record.id, run.live.state.status)
     const hold = shared && lease
-      ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun })
+      ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun, askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
       : null
     const releaseLease = hold?.release ?? (() => {})
     if (hold) {
