@@ -129,6 +129,11 @@ export function createEngine(options: EngineOptions) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')
   }
 
+  /** Streams opened after `dispose` would never be closed (it closed them all): 503, the client tries again. */
+  function assertNotDisposed() {
+    if (disposed) throw new ShuttingDownError()
+  }
+
   /** Counts one request of the user against its per-minute limit, in the store (all instances). */
   async function limitRateOf(userId: string, kind: RateLimitKind): Promise<void> {
     const { limits } = getConfig()
@@ -265,13 +270,16 @@ export function createEngine(options: EngineOptions) {
   /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
   async function attachViewer(userId: string, jobId: string, sink: ViewerSink, after: StreamPosition | number | null) {
     assertEnabled(getConfig())
+    assertNotDisposed()
     const record = await authorizeRead(userId, jobId)
+    assertNotDisposed()
     return viewers.attach(record, sink, typeof after === 'number' ? { epoch: 1, seq: after } : after)
   }
 
   function attachNotifications(userId: string, sink: NotificationSink, afterId: number | null): () => void {
     const config = getConfig()
     assertEnabled(config)
+    assertNotDisposed()
     // Its user stays in the hub after the stream closes: pruned by cleanup, also on an instance
     // that serves notification streams but never created a job.
     ensureCleanupTimer(config)
