@@ -8,7 +8,8 @@
  * refused. So the owner counts how long its lease surely lasts on its own monotonic clock (from
  * the moment it *sent* the heartbeat the store accepted, minus one heartbeat of margin); past that
  * moment, before it starts a tool, a node or a model round, or acts on a control, it asks the store
- * (a heartbeat) and waits for the answer: held → go on; refused → the run is stopped (`onRefused`)
+ * (a heartbeat) and waits for the answer: held → go on (unless the answer came after the lease it
+ * renewed ran out: then it asks again); refused → the run is stopped (`onRefused`)
  * and nothing starts. While the store cannot be reached it keeps asking, every heartbeat.
  */
 import { abortableDelay } from './model/abortable'
@@ -94,7 +95,10 @@ export function createLeaseConfirmation(options: LeaseConfirmationOptions): Leas
         await abortableDelay(heartbeatMs, signal, options.timers)
         continue
       }
-      if (held) return
+      // Held: the lease runs from when the heartbeat was sent at the latest. An answer that came
+      // after that ran out (a slow store, an event loop held up while it waited) confirms nothing:
+      // the loop asks again.
+      if (held) continue
       await options.onRefused()
       signal.throwIfAborted()
       // Refused but not stopped: the run is ending (its end's write decides); start nothing more.
