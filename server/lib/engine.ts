@@ -318,6 +318,8 @@ export function createEngine(options: EngineOptions) {
     creating = null
     const handOffs: Promise<void>[] = []
     for (const run of runs.values()) {
+      // Its end is decided and being stored: it ends as usual (reported once stored), not handed off.
+      if (run.ending) continue
       const handOff = disposeOptions.handOff || run.record.type === 'workflow' || config.recovery.chat === 'continue'
       if (shared && run.record.lease && handOff) {
         const lease = run.record.lease
