@@ -32,7 +32,7 @@ import { createEngineCleanup } from './engine-cleanup'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
 import { creationRates, limitRate, RATE_LIMITS, rateLimitError } from './rate-limit'
-import { createJobAccess } from './job-access'
+import { createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
@@ -207,7 +207,7 @@ export function createEngine(options: EngineOptions) {
     // The owner acts on its own job's abort while its lease surely holds, also while the store is
     // down (local-read.ts); the answer still waits for the aborted end to be stored.
     const record = await authorizeRead(userId, jobId)
-    const run = runs.get(jobId)
+    const run = runningHere(runs, jobId)
     if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
     else if (cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
     return summarize(await authorize(userId, jobId))
@@ -234,7 +234,7 @@ export function createEngine(options: EngineOptions) {
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
-    const run = runs.get(jobId)
+    const run = runningHere(runs, jobId)
     if (!run && cluster && !isTerminalStatus(record.status)) {
       return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
     }
@@ -247,7 +247,7 @@ export function createEngine(options: EngineOptions) {
   async function getJob(userId: string, jobId: string) {
     assertEnabled(getConfig())
     const record = await authorizeRead(userId, jobId)
-    const run = runs.get(jobId)
+    const run = runningHere(runs, jobId)
     if (run) {
       run.live.flush()
       return { job: summarize(record), state: run.live.state }

@@ -8,11 +8,21 @@ import type { JobRun } from './job-run'
 import { localRunFor } from './local-read'
 import type { JobProvider, JobRecord } from './providers/types'
 
+/**
+ * The run of a job that this instance runs: not one it gave up (another instance took the job
+ * over, or it was handed off) whose code has not returned yet — that run's state is no longer the
+ * job's, and it acts on no control.
+ */
+export function runningHere(runs: ReadonlyMap<string, JobRun>, jobId: string): JobRun | undefined {
+  const run = runs.get(jobId)
+  return run && !run.abandoned ? run : undefined
+}
+
 /** The engine's lookups over `provider` and this instance's `runs`. */
 export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: ReadonlyMap<string, JobRun>) {
   /** A record with the live status and position of its run here, if it runs here. Used wherever records are shown. */
   function withLiveState(record: JobRecord): JobRecord {
-    const run = runs.get(record.id)
+    const run = runningHere(runs, record.id)
     if (!run) return record
     const { status, seq, updatedAt, endedAt } = run.live.state
     return { ...record, status, lastSeq: seq, updatedAt, endedAt }
