@@ -6,7 +6,7 @@
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { createClient } from '../support/http-client'
@@ -14,8 +14,13 @@ import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
 import { chatId } from '../support/ai-sdk-fetch'
 
+/** Releases the answer held mid-way (a prompt with "hold" in it). */
+let release: () => void = () => {}
+let held = Promise.resolve()
+
 function upstreamTurn(request: RecordedRequest) {
   const { prompt } = lastTurnOf(request)
+  if (prompt.includes('hold')) return { chunks: ['Held ', 'answer ', 'to: ', prompt], pauseAfterChunks: 2, resume: held }
   return { chunks: [`Answer to: ${prompt}`] }
 }
 
@@ -26,6 +31,7 @@ beforeAll(async () => {
   app = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key' })
 })
 afterAll(async () => {
+  release()
   await app?.stop()
   await upstream?.close()
 })
@@ -82,5 +88,31 @@ describe('editing or regenerating an earlier message', () => {
     await chat.sendMessage({ text: 'gamma' })
     const sent = (upstream.requests.slice(before)[0]!.body!.messages as Array<{ role: string, content: string }>).filter(m => m.role !== 'system').map(m => m.content)
     expect(sent).toEqual(['alpha edited', 'Answer to: alpha edited', 'gamma'])
+  })
+
+  it('edit the first message while the second answer still runs (stop() only closed it): a reload\'s resumeStream() does not bring the dropped answer back', async () => {
+    held = new Promise(resolve => (release = resolve))
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'one' })
+    const sending = chat.sendMessage({ text: 'two, hold' })
+    await vi.waitFor(() => expect(chat.messages.at(-1)!.role === 'assistant' && text(chat.messages.at(-1)!)).toBe('Held answer '))
+    await chat.stop()
+    await sending
+    await chat.sendMessage({ text: 'one edited', messageId: chat.messages[0]!.id })
+    expect(chat.messages.map(m => [m.role, text(m)])).toEqual([['user', 'one edited'], ['assistant', 'Answer to: one edited']])
+    // The dropped turn's answer was ended, its partial text kept.
+    const { body: { jobs } } = await client.get(`/api/jobs?threadId=${encodeURIComponent(chat.id)}`)
+    expect(jobs.filter((job: { prompt: string }) => job.prompt === 'two, hold').map((job: { status: string }) => job.status)).toEqual(['aborted'])
+
+    // A reload: the chat's messages from the server, then resume (the docs' code).
+    const reloaded = new Chat<UIMessage>({ id: chat.id, transport: new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: client.cookie() } }) })
+    reloaded.messages = (await client.get(`/api/jobs/chat/${encodeURIComponent(chat.id)}/messages`)).body.messages
+    expect(reloaded.messages.map(m => m.id)).toEqual(chat.messages.map(m => m.id))
+    const resuming = reloaded.resumeStream()
+    // Either nothing to resume (ready) or a stream (streaming): then let the held answer end.
+    await vi.waitFor(() => expect(['ready', 'streaming']).toContain(reloaded.status))
+    release()
+    await resuming
+    expect(reloaded.messages.map(m => [m.role, text(m)])).toEqual([['user', 'one edited'], ['assistant', 'Answer to: one edited']])
   })
 })

@@ -27,7 +27,7 @@ export interface ChatHistoryOptions {
 }
 
 /** One job of the chat: its summary, and its record for the metadata hook (from the same listing). */
-interface ChatJob {
+export interface ChatJob {
   job: JobSummary
   record: JobRecord
 }
@@ -79,18 +79,25 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
   })
 }
 
+/**
+ * The chat's current turns, oldest first (`currentTurns`), read until there are `turns` of them or
+ * no more jobs; `listed` holds the ids of every chat job the reads saw.
+ */
+export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string> }> {
+  // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
+  for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
+    const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
+    const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
+    const current = currentTurns(chatJobs)
+    if (current.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)) }
+  }
+}
+
 /** The messages of chat `chatId` (this user's jobs in that thread only). */
 export async function chatHistory(context: JobsRouteContext, chatId: string, options: ChatHistoryOptions = {}): Promise<UiMessage[]> {
   // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
   const turns = Math.ceil(context.config.limits.maxMessages / 2)
-  // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
-  let turnsFound: ChatJob[] = []
-  for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
-    const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
-    turnsFound = currentTurns(newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record })))
-    if (turnsFound.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) break
-  }
-  const chatJobs = turnsFound.slice(-turns)
+  const chatJobs = (await readCurrentTurns(context, chatId, turns)).current.slice(-turns)
   // A job deleted (or past retention) since the listing read it: its turn is gone, not the chat.
   const answers = await Promise.all(chatJobs.map(chatJob => jobAnswer(context, chatJob, options).catch((error: unknown) => {
     if (error instanceof JobNotFoundError) return null

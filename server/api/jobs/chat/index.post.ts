@@ -2,13 +2,15 @@
  * POST /api/jobs/chat — the AI SDK's `DefaultChatTransport` endpoint. A new user message starts a
  * background job in the thread `id` (history from the UI messages), first ending the chat's jobs
  * the client wrote past (waiting for tool approvals, or still running after `stop()`), and ending the answers to the same
- * user message that it replaces (regenerate, edit); it answers with that job's UI message stream.
+ * user message that it replaces (regenerate, edit) and those of the later turns an edit or a
+ * regeneration of an earlier message drops; it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
  * the assistant's message last with nothing to answer gets a settled stream (nothing new runs).
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
+import { endDroppedTurns } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
@@ -33,7 +35,8 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     ? await serverHistoryTurn(context, intent.request)
     : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
   const active = turn.active ?? await activeChatJobs(context, turn.request.id)
-  await endSupersededJobs(context, turn.request, active)
+  const superseded = await endSupersededJobs(context, turn.request, active)
   const job = await startReplacingTurn(context, turn.input, active)
+  await endDroppedTurns(context, job, active.filter(other => !superseded.includes(other.id)))
   return serveUiStream(context, job.id, nothingKnown(job))
 })))
