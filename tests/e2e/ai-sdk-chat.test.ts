@@ -30,6 +30,7 @@ function upstreamTurn(request: RecordedRequest) {
       ? { chunks: [], toolCalls: [{ id: 'call_count_1', name: 'fixture_word_count', arguments: text }, { id: 'call_count_2', name: 'fixture_word_count', arguments: text }] }
       : { chunks: ['Counted.'] }
   }
+  if (prompt.includes('essay')) return { chunks: Array.from({ length: 30 }, (_, index) => `${index % 2 ? '😀' : 'é'} paragraph ${index} ${'z'.repeat(200)}\n`) }
   if (prompt.includes('think')) return { reasoning: ['Let me ', 'think.'], chunks: ['Thought', ' through.'] }
   if (prompt.includes('slow')) {
     return toolResults === 0
@@ -57,7 +58,8 @@ let app: AppServer
 
 beforeAll(async () => {
   upstream = await startMockUpstream(request => upstreamTurn(request))
-  app = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key', NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN })
+  // maxMessageChars lowered so that an answer can outgrow it (the default is 100 000).
+  app = await startAppServer({ NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url, NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key', NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN, NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGE_CHARS: '5000' })
 })
 
 afterAll(async () => {
@@ -191,6 +193,23 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     // The chat route has its own limit, named in the 413.
     const huge = await createClient(app.url).post('/api/jobs/chat', { id: chatId(), messages: [{ role: 'user', parts: [{ type: 'text', text: 'x'.repeat(4_200_000) }] }] })
     expect(huge).toMatchObject({ status: 413, body: { message: expect.stringContaining('limits.maxChatBodyBytes') } })
+  })
+
+  it('an answer longer than limits.maxMessageChars: the next turn is taken (the model gets it cut), not refused for good', async () => {
+    const { chat, statuses } = await sdkChat()
+    await chat.sendMessage({ text: 'Write an essay' })
+    expect(chat.messages[1]!.parts.filter(part => part.type === 'text').map(part => part.text).join('').length).toBeGreaterThan(5000)
+    const before = upstream.requests.length
+    await chat.sendMessage({ text: 'Say hello' })
+    expect(chat.error?.message).toBeUndefined()
+    expect(statuses.slice(-3)).toEqual(['submitted', 'streaming', 'ready'])
+    const sent = (upstream.requests[before]!.body!.messages as Message[]).filter(message => message.role !== 'system')
+    expect(sent.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
+    expect(sent[1]!.content!.length).toBe(5000)
+    expect(sent[1]!.content!.endsWith('…')).toBe(true)
+    // The message a turn answers is still held to the limit.
+    await chat.sendMessage({ text: 'q'.repeat(5001) })
+    expect(chat.error?.message).toContain('messages.4.parts (their text): must be at most 5000 characters (limits.maxMessageChars)')
   })
 
   it('two approvals and a plain tool in one step: one response ends at both requests; both answers resume the job once', async () => {

@@ -17,6 +17,7 @@ import { idempotencyKeyOf, RequestError, validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
+import { cutEarlierMessages } from './long-messages'
 import { promptMetadataOf } from './prompt-metadata'
 
 /** The chat's jobs that are still going, newest first (another user's chat has none). */
@@ -68,7 +69,8 @@ export function nothingKnown(job: JobSummary): JobState {
 /**
  * The job a new turn starts, in the thread `request.id`, checked as on `POST /api/jobs` — before
  * the route changes anything (a 400 never follows ending a waiting job). A chat past
- * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts). The checks run on the
+ * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts), an earlier
+ * one past `limits.maxMessageChars` cut (long-messages.ts). The checks run on the
  * plain history, but a 400 names the UI message's `parts`, which is what the client sent. The
  * answered message's metadata goes with the job (prompt-metadata.ts).
  */
@@ -80,7 +82,7 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   let parsed
   try {
     parsed = validate(chatJobBodySchema(config), {
-      messages: toPlainMessages(messages),
+      messages: cutEarlierMessages(toPlainMessages(messages), lastUserIndex - dropped, config.limits.maxMessageChars),
       model: request.model,
       tools: request.tools,
       threadId: request.id,
