@@ -183,6 +183,17 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     expect(chat.messages.at(-1)!.parts.some(part => part.type === 'text')).toBe(true)
   })
 
+  it('sendMessage with files and no text: the 400 names the file part; the next text turn goes through (the kept message has no text for the model)', async () => {
+    const { chat } = await sdkChat()
+    await chat.sendMessage({ files: [{ type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,iVBORw0KGgo=' }] })
+    expect(chat.error?.message).toContain('messages.0.parts.0: file parts (image/png) are not supported')
+    const before = upstream.requests.length
+    await chat.sendMessage({ text: 'Then just say hello' })
+    expect(chat.error?.message).toBeUndefined()
+    expect(chat.status).toBe('ready')
+    expect((upstream.requests[before]!.body!.messages as Message[]).filter(message => message.role !== 'system')).toEqual([{ role: 'user', content: 'Then just say hello' }])
+  })
+
   it('a chat whose tool parts outgrow limits.maxBodyBytes still takes the next turn (the client posts them back)', async () => {
     const { chat, statuses } = await sdkChat()
     await chat.sendMessage({ text: 'Please count these words' })

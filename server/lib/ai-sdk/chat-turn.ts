@@ -17,7 +17,7 @@ import { idempotencyKeyOf, RequestError, validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
-import { cutEarlierMessages } from './long-messages'
+import { cutEarlierMessages, sentMessageIndexes } from './earlier-messages'
 import { promptMetadataOf } from './prompt-metadata'
 
 /** The chat's jobs that are still going, newest first (another user's chat has none). */
@@ -69,8 +69,8 @@ export function nothingKnown(job: JobSummary): JobState {
 /**
  * The job a new turn starts, in the thread `request.id`, checked as on `POST /api/jobs` — before
  * the route changes anything (a 400 never follows ending a waiting job). A chat past
- * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts), an earlier
- * one past `limits.maxMessageChars` cut (long-messages.ts). The checks run on the
+ * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts), earlier
+ * ones as they can be taken (earlier-messages.ts). The checks run on the
  * plain history, but a 400 names the UI message's `parts`, which is what the client sent. The
  * answered message's metadata goes with the job (prompt-metadata.ts).
  */
@@ -79,10 +79,12 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   const lastUserIndex = request.messages.findLastIndex(message => message.role === 'user')
   const lastUser = request.messages[lastUserIndex]
   const { messages, dropped } = newestMessages(request.messages, config.limits.maxMessages)
+  const plain = cutEarlierMessages(toPlainMessages(messages), lastUserIndex - dropped, config.limits.maxMessageChars)
+  const sent = sentMessageIndexes(plain, lastUserIndex - dropped)
   let parsed
   try {
     parsed = validate(chatJobBodySchema(config), {
-      messages: cutEarlierMessages(toPlainMessages(messages), lastUserIndex - dropped, config.limits.maxMessageChars),
+      messages: sent.map(index => plain[index]!),
       model: request.model,
       tools: request.tools,
       threadId: request.id,
@@ -92,7 +94,7 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   catch (error) {
     // Named as the client sent them: the chat's `id`, the answered message's `messages.N.id`.
     if (error instanceof RequestError) {
-      error.message = postedIndex(error.message, dropped)
+      error.message = postedIndex(error.message.replace(/\bmessages\.(\d+)\b/g, (_, index: string) => `messages.${sent[Number(index)] ?? index}`), dropped)
         .replace(/\bmessages\.(\d+)\.content\b/g, 'messages.$1.parts (their text)')
         .replace(/(^|; )threadId:/g, '$1id:')
         .replace(/(^|; )messageId:/g, `$1messages.${lastUserIndex}.id:`)
