@@ -90,9 +90,12 @@ async function serverMessages(client: ReturnType<typeof createClient>, id: strin
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value))
 
-/** Resolves once the chat is ready with an answer that has text (an automatic request is not awaited by the SDK). */
-function answered(chat: Chat<UIMessage>): Promise<void> {
-  const done = () => chat.status === 'ready' && (chat.messages.at(-1)?.parts.some(part => part.type === 'text') ?? false)
+/**
+ * Resolves once the chat is ready with an answer that has text (an automatic request is not awaited
+ * by the SDK), or, with `orError`, once its status is `error`.
+ */
+function answered(chat: Chat<UIMessage>, orError = false): Promise<void> {
+  const done = () => (orError && chat.status === 'error') || (chat.status === 'ready' && (chat.messages.at(-1)?.parts.some(part => part.type === 'text') ?? false))
   return new Promise((resolve) => {
     const stop = watch(() => [chat.status, chat.messages], () => {
       if (!done()) return
@@ -144,6 +147,20 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     await settled
     expect(chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file')).toMatchObject({ state: 'output-denied', approval: { approved: false, reason: 'keep it' } })
     expect(statuses.at(-1)).toBe('ready')
+    expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
+  })
+
+  it('an approval denied with a reason past 2000 characters: answered, the reason kept cut as any approval reason (it was a 400 the SDK could only post again)', async () => {
+    const { client, chat } = await sdkChat()
+    await chat.sendMessage({ text: 'Please delete notes.txt' })
+    const part = chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file') as Record<string, any>
+    const settled = answered(chat, true)
+    await chat.addToolApprovalResponse({ id: part.approval.id, approved: false, reason: 'Keep it. '.repeat(250) })
+    await settled
+    expect(chat.error?.message).toBeUndefined()
+    const denied = chat.messages[1]!.parts.find(candidate => candidate.type === 'tool-delete_file') as Record<string, any>
+    expect(denied).toMatchObject({ state: 'output-denied', approval: { approved: false } })
+    expect(denied.approval.reason.startsWith('Keep it. Keep it.')).toBe(true)
     expect(await serverMessages(client, chat.id)).toEqual(json(chat.messages))
   })
 

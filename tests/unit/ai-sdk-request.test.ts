@@ -56,6 +56,19 @@ describe('AI SDK chat request', () => {
     ] })
   })
 
+  it('an approval denied with a long reason is answered (the job keeps it cut, as any approval reason), never a 400 that leaves the approval unanswerable', () => {
+    const reason = 'Because '.repeat(300)
+    const intent = readChatRequest({
+      id: 'chat',
+      messages: [user('delete it'), {
+        id: 'job-1',
+        role: 'assistant',
+        parts: [{ type: 'tool-delete_file', toolCallId: 'c1', state: 'approval-responded', input: {}, approval: { id: 'r1', approved: false, reason } }],
+      }],
+    })
+    expect(intent).toMatchObject({ kind: 'approvals', answers: [{ approvalId: 'r1', toolCallId: 'c1', approved: false, reason }] })
+  })
+
   it('400s name the field', () => {
     const bad = (body: unknown) => {
       try {

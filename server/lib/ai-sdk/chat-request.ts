@@ -71,7 +71,9 @@ export function toPlainMessages(messages: UiMessageInput[]): Array<{ role: UiMes
   return messages.map(message => ({ role: message.role, content: messageText(message) }))
 }
 
-const approvalSchema = z.object({ id: z.string().min(1).max(200), approved: z.boolean(), reason: z.string().max(2000).optional() })
+// The reason's length is not checked here: the job keeps it cut, as any approval reason
+// (tool-approval.ts). A 400 would leave the approval unanswerable: the SDK posts the same answer again.
+const approvalSchema = z.object({ id: z.string().min(1).max(200), approved: z.boolean(), reason: z.string().optional() })
 
 /** The answered approvals of a message (tool parts in state `approval-responded`). */
 export function answeredApprovals(message: UiMessageInput, messageIndex: number): ApprovalAnswer[] {
