@@ -34,8 +34,18 @@ export function toolResultJson(toolName: string, value: unknown): string {
   }
   // A function or symbol serializes to nothing at all.
   if (json === undefined) throw new ToolResultNotSerializableError(toolName, new Error(`a ${typeof value} has no JSON form`))
-  return json
+  return json.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd')
 }
+
+/**
+ * A lone surrogate as `JSON.stringify` writes it (a lowercase `\udxxx` escape; a whole pair is
+ * written as is), not itself escaped (`\\udxxx` is the text `\udxxx`). A tool result holding one
+ * (app code that cut text with `slice` through an emoji) is kept with `�` in its place, as a store
+ * that writes UTF-8 keeps it: held as it was, it reached AI SDK clients in the tool part's output,
+ * and the SDK posts every part back with each later turn, which the chat route refuses (a lone
+ * surrogate in a request is a 400), so the chat could not go on.
+ */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g
 
 /** The plain data of a result's JSON text. */
 export function toolResultFromJson(json: string): ToolResultJson {
