@@ -16,6 +16,7 @@ import type { MockUpstream, RecordedRequest } from '../support/mock-upstream'
 import { lastTurnOf, startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
 import { chatId, droppingFetch } from '../support/ai-sdk-fetch'
+import { toolResultJson } from '../../server/lib/executor/tool-result-json'
 
 const TOKEN = 'ops-token-for-ai-sdk-chat-tests'
 
@@ -209,6 +210,21 @@ describe('AI SDK Chat on /api/jobs/chat', () => {
     expect(chat.error?.message).toBeUndefined()
     expect(chat.status).toBe('ready')
     expect((upstream.requests[before]!.body!.messages as Message[]).filter(message => message.role !== 'system')).toEqual([{ role: 'user', content: 'Then just say hello' }])
+  })
+
+  it('a tool output nested deeper than a request may be (64 levels, 500 for a tool result) does not refuse the next turn (the client posts it back)', async () => {
+    let output: unknown = 'leaf'
+    for (let level = 0; level < 100; level++) output = { child: output }
+    // A result a tool may return (json-problem.ts), so one the stream gives the client.
+    expect(() => toolResultJson('fixture_tree', output)).not.toThrow()
+    const client = await createClient(app.url).init()
+    const answer = await client.post('/api/jobs/chat', { id: chatId(), messages: [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Use the tree tool' }] },
+      { id: 'a1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-fixture_tree', toolCallId: 'c1', state: 'output-available', input: {}, output }] },
+      { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'Say hello' }] },
+    ] })
+    expect(answer.body?.message).toBeUndefined()
+    expect(answer.status).toBe(200)
   })
 
   it('a chat whose tool parts outgrow limits.maxBodyBytes still takes the next turn (the client posts them back)', async () => {

@@ -7,6 +7,16 @@
  */
 import { z } from 'zod'
 import { RequestError, validate } from '../http/request'
+import { MAX_JSON_DEPTH as MAX_RESULT_DEPTH } from '../json-problem'
+
+/**
+ * How deeply a transport body may nest: the SDK posts tool outputs back, and a tool result may
+ * nest up to `MAX_RESULT_DEPTH` levels (json-problem.ts), inside the body, the messages, the
+ * message, its parts and the part. Past the 64 levels of other requests (json-depth.ts), such a
+ * chat's every later turn was refused. Nothing here walks a tool output: only the Unicode check
+ * does, well within the stack at this depth.
+ */
+export const MAX_CHAT_BODY_DEPTH = MAX_RESULT_DEPTH + 8
 
 /** A UI message part: only `type` is read for every part; text and tool parts are read below. */
 const partSchema = z.looseObject({ type: z.string().max(200) })

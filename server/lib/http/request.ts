@@ -72,7 +72,7 @@ function clientLeft(): RequestError {
  * Parses JSON text, or throws a 400 (also for a string that is not well-formed Unicode:
  * well-formed-text.ts, and for nesting deeper than `MAX_JSON_DEPTH`: json-depth.ts).
  */
-export function parseJsonText(raw: string | undefined): unknown {
+export function parseJsonText(raw: string | undefined, maxDepth = MAX_JSON_DEPTH): unknown {
   if (!raw || raw.trim() === '') throw new RequestError(400, 'body: a JSON body is required')
   let value: unknown
   try {
@@ -82,7 +82,7 @@ export function parseJsonText(raw: string | undefined): unknown {
     throw new RequestError(400, 'body: is not valid JSON')
   }
   // Before anything walks the value (the check below, zod, storing it): those recurse.
-  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) throw new RequestError(400, `body: nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
+  if (nestsDeeperThan(raw, maxDepth)) throw new RequestError(400, `body: nests arrays and objects more than ${maxDepth} levels deep`)
   const illFormed = illFormedTextIn(raw, value)
   if (illFormed) throw new RequestError(400, illFormed)
   return value
@@ -90,9 +90,9 @@ export function parseJsonText(raw: string | undefined): unknown {
 
 /**
  * Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes` (the message names
- * `limitName`, the setting to raise), 400 if not UTF-8 or unparsable.
+ * `limitName`, the setting to raise), 400 if not UTF-8 or unparsable, or nested deeper than `maxDepth`.
  */
-export async function readJsonBody(event: H3Event, maxBytes: number, limitName = 'limits.maxBodyBytes'): Promise<unknown> {
+export async function readJsonBody(event: H3Event, maxBytes: number, limitName = 'limits.maxBodyBytes', maxDepth = MAX_JSON_DEPTH): Promise<unknown> {
   if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? '')) {
     throw new RequestError(415, 'content-type: must be application/json')
   }
@@ -107,7 +107,7 @@ export async function readJsonBody(event: H3Event, maxBytes: number, limitName =
   // Decoded strictly: bad bytes would otherwise become `�` in what is stored.
   const raw = bytes ? decodeUtf8(bytes) : undefined
   if (raw === null) throw new RequestError(400, 'body: is not valid UTF-8')
-  return parseJsonText(raw)
+  return parseJsonText(raw, maxDepth)
 }
 
 /** Validates a value with a schema, or throws a 400 naming every problem. */

@@ -9,7 +9,7 @@
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
-import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
+import { MAX_CHAT_BODY_DEPTH, readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { endDroppedTurns } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
@@ -24,7 +24,7 @@ import { withStreamSlot } from '../../../lib/http/user-stream'
 
 export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(context, async () => {
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
-  const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes'))
+  const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes', MAX_CHAT_BODY_DEPTH))
   if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId)
   if (intent.kind === 'approvals') {
     const { job, state } = await answerChatApprovals(context, intent.request.id, intent.answers)
