@@ -7,6 +7,7 @@ import { JOB_STATUSES } from '../../../shared/events'
 import type { JobStatus } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
 import { decodeListCursor } from '../list-cursor'
+import { givenOnce } from './query-once'
 
 const id = z.string().trim().min(1).max(200)
 
@@ -71,9 +72,9 @@ const statusList = z.union([z.string(), z.array(z.string())]).transform(value =>
   return statuses.length > 0 ? statuses as JobStatus[] : undefined
 })
 
-/** An empty query parameter (`?threadId=`) is no filter, as without it (like an empty `status`). */
+/** An empty query parameter (`?threadId=`) is no filter, as without it (like an empty `status`); given twice, a 400. */
 function emptyAsAbsent<Schema extends z.ZodType>(schema: Schema) {
-  return z.preprocess(value => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional())
+  return givenOnce(z.preprocess(value => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional()))
 }
 
 /** A `next` cursor of `GET /api/jobs`, decoded to its place in the list (list-cursor.ts). */
@@ -97,6 +98,6 @@ export const listQuerySchema = z.object({
 
 /** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */
 export const deleteThreadQuerySchema = z.object({
-  threadId: z.string({ error: 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' })
-    .trim().min(1, 'must not be empty').max(200),
+  threadId: givenOnce(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
+    .trim().min(1, 'must not be empty').max(200)),
 })
