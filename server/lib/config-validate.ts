@@ -5,7 +5,7 @@
  * naming the key and its variable, instead of a server that misbehaves later.
  */
 import type { BackgroundJobsConfig } from './config'
-import { DEFAULT_CONFIG, envNameOf, trustedOriginSet } from './config'
+import { DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 
@@ -160,7 +160,7 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   if (inputTimeoutMs >= jobTimeoutMs) {
     warnings.push(`${describe('limits.inputTimeoutMs')} (${inputTimeoutMs}) is not shorter than ${describe('limits.jobTimeoutMs')} (${jobTimeoutMs}): the job's time limit counts waits too, so an unanswered question ends its job as a timeout before its onTimeout applies`)
   }
-  const metricsToken = String(config.metricsToken ?? '')
+  const metricsToken = metricsTokenOf(config)
   if (metricsToken && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
     warnings.push(`${describe('metricsToken')} is shorter than ${MIN_METRICS_TOKEN_CHARS} characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)`)
   }

@@ -161,6 +161,14 @@ export function trustedOriginSet(config: BackgroundJobsConfig): Set<string> {
   return nameSet(config.trustedOrigins)
 }
 
+/**
+ * The metrics token, without whitespace around it (a secret file's trailing newline): a request
+ * header cannot carry that whitespace, so a token kept with it could never be matched. Empty: off.
+ */
+export function metricsTokenOf(config: BackgroundJobsConfig): string {
+  return String(config.metricsToken ?? '').trim()
+}
+
 /** The models a request may name (the default model when none are listed), or null when `*` allows any. */
 export function allowedModelNames(config: BackgroundJobsConfig): Set<string> | null {
   const names = nameSet(config.upstream.allowedModels)

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import { createError, defineEventHandler, getQuery, getRequestHeader, setResponseHeader } from 'h3'
+import { metricsTokenOf } from '../../lib/config'
 import { useBackgroundJobsEngine } from '../../lib/engine-instance'
 import { useMetrics } from '../../lib/metrics'
 import { engineGauges, toPrometheusText } from '../../lib/prometheus'
@@ -19,7 +20,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 export default defineEventHandler(async (event) => {
   const engine = await useBackgroundJobsEngine().catch(() => null)
   if (!engine) throw createError({ statusCode: 503, statusMessage: 'Service Unavailable', message: 'The background jobs engine is not running' })
-  const token = String(engine.getConfig().metricsToken ?? '')
+  const token = metricsTokenOf(engine.getConfig())
   // Off unless configured: answer like a route that does not exist.
   if (!token) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'Not found' })
   if (!tokenMatches(getRequestHeader(event, 'authorization'), token)) {
