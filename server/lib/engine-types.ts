@@ -61,6 +61,12 @@ export interface CreateJobInput {
   threadId?: string | null
   messageId?: string | null
   idempotencyKey?: string | null
+  /**
+   * With `idempotencyKey`: the fingerprint of the request as the client sent it (idempotency.ts).
+   * The key coming again with another fingerprint is refused (422) rather than answered with the
+   * first job. The HTTP route sets it; without it any request gets the key's job back.
+   */
+  requestFingerprint?: string
   title?: string
   /**
    * The creating request's W3C `traceparent` header. The job span links to it when no span is

@@ -43,6 +43,7 @@ import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore } from './stored-answer'
 import type { ViewerSink } from './viewer'
+import { assertSameRequest, withFingerprint } from './idempotency'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 
@@ -166,7 +167,7 @@ export function createEngine(options: EngineOptions) {
         messageId: input.messageId ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
         title: titleOf(input),
-        request: trace.stored ? { ...request, trace: trace.stored } : request,
+        request: withFingerprint(trace.stored ? { ...request, trace: trace.stored } : request, input),
         createdAt,
         lease,
       }, {
@@ -192,6 +193,7 @@ export function createEngine(options: EngineOptions) {
     }
     const { record, created } = stored
     // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).
+    if (!created) assertSameRequest(record, input)
     if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
     if (!creating) throw new ShuttingDownError()
     ensureCleanupTimer(config)

@@ -150,6 +150,15 @@ export class InputConflictError extends BackgroundJobsError {
   }
 }
 
+/** An `Idempotency-Key` came again with another request than the one it started a job for (idempotency.ts). */
+export class IdempotencyKeyReusedError extends BackgroundJobsError {
+  override readonly name = 'IdempotencyKeyReusedError'
+  override readonly statusCode = 422
+  constructor(readonly key: string, readonly jobId: string) {
+    super(`Idempotency-Key ${JSON.stringify(key)} was already used for a different request (job ${jobId}): send a new key with a new request`)
+  }
+}
+
 /** A job asked to be deleted has not ended: it must be aborted (and have ended) first. */
 export class JobActiveError extends BackgroundJobsError {
   override readonly name = 'JobActiveError'

@@ -55,10 +55,13 @@ export function defineRecordContract(scope: ContractScope): void {
     })
 
     it('returns the existing job for the same user and idempotency key', async () => {
-      const first = await createJob(scope.provider, { idempotencyKey: 'key-1', title: 'First' })
+      // With the fingerprint the engine stores in the request (idempotency.ts): a retry is compared with it.
+      const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'first' }], fingerprint: 'fp-1' }
+      const first = await createJob(scope.provider, { idempotencyKey: 'key-1', title: 'First', request })
       const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1', title: 'Retry' }))
       expect(retry.created).toBe(false)
       expect(retry.record).toEqual(first)
+      expect(retry.record.request).toEqual(request)
       expect(await scope.provider.list({ userId: 'user-a' })).toHaveLength(1)
     })
 

@@ -7,6 +7,7 @@ import type { CreateJobInput } from '../../lib/engine-types'
 import { toChatJobInput } from '../../lib/http/chat-job-input'
 import { assertFeatureOn } from '../../lib/feature-flags'
 import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
+import { requestFingerprint } from '../../lib/idempotency'
 
 export default defineJobsHandler(async (context) => {
   const { event, engine, userId, config, flags } = context
@@ -19,9 +20,13 @@ export default defineJobsHandler(async (context) => {
     assertFeatureOn('workflows', flags, config)
     // Tools switched off for this user reach the workflow's nodes too.
     input = { request: { type: 'workflow', workflow: parsed.workflow, input: parsed.input, ...(!flags.tools ? { tools: [] } : {}) }, threadId: parsed.threadId, messageId: parsed.messageId, idempotencyKey }
+    if (idempotencyKey) input.requestFingerprint = requestFingerprint(parsed)
   }
   else {
-    input = toChatJobInput(validate(chatJobBodySchema(config), body), config, flags, idempotencyKey)
+    const parsed = validate(chatJobBodySchema(config), body)
+    input = toChatJobInput(parsed, config, flags, idempotencyKey)
+    // The same key with another body is refused (422), not answered with the first body's job.
+    if (idempotencyKey) input.requestFingerprint = requestFingerprint(parsed)
   }
   // The creation rates (the user's, an anonymous client address's) are counted by the store with
   // the insert: across instances, and never for an idempotent retry or a request a limit refuses.

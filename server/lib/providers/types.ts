@@ -32,6 +32,8 @@ export interface ChatJobRequest {
    */
   promptMetadata?: unknown
   trace?: JobTraceContext
+  /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
+  fingerprint?: string
 }
 
 /** What a workflow job was started with. */
@@ -42,6 +44,8 @@ export interface WorkflowJobRequest {
   /** When set, the only tools its nodes may use (e.g. `[]` when tools are off for this user). */
   tools?: string[]
   trace?: JobTraceContext
+  /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
+  fingerprint?: string
 }
 
 /**

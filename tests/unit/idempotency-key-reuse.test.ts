@@ -1,0 +1,74 @@
+/**
+ * `POST /api/jobs` with an `Idempotency-Key` already used for a different request is refused (422
+ * naming the header), instead of answered `200` with the first request's job as if it were a retry:
+ * a client that reused a key (a bug, a key derived from too little) got another prompt's answer.
+ * A real retry — the same body, in any key order, with keys the route drops — still gets the job back.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { serveRoutes } from '../support/route-app'
+import type { RouteApp } from '../support/route-app'
+import { z } from 'zod'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+
+vi.mock('nitropack/runtime', () => ({
+  useNitroApp: () => ({ hooks: { callHook: async (_name: string, context: { userId?: string | null }) => {
+    if ('userId' in context) context.userId = 'user-1'
+  } } }),
+}))
+
+const echo = { name: 'echo', description: 'says its topic', input: z.object({ topic: z.string() }), nodes: { done: { kind: 'output', value: 'ok' } }, edges: [] }
+
+let app: RouteApp
+beforeAll(async () => {
+  app = await serveRoutes({ workflows: createWorkflowRegistry([echo]) })
+})
+afterAll(async () => {
+  await app.close()
+})
+
+async function post(key: string, body: unknown) {
+  const response = await fetch(`${app.base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) })
+  return { status: response.status, body: await response.json() as { id?: string, created?: boolean, message?: string } }
+}
+
+const chat = { messages: [{ role: 'user', content: 'What time is it?' }], threadId: 't-1' }
+
+describe('an Idempotency-Key used again', () => {
+  it('with the same request (any key order, dropped keys aside) is a retry: the same job', async () => {
+    const first = await post('retry-key', chat)
+    expect(first).toMatchObject({ status: 202, body: { created: true } })
+    const again = await post('retry-key', { threadId: 't-1', extra: 'dropped', messages: [{ content: 'What time is it?', role: 'user' }] })
+    expect(again).toEqual({ status: 200, body: expect.objectContaining({ id: first.body.id, created: false }) })
+  })
+
+  const changed: Array<[string, unknown]> = [
+    ['another prompt', { ...chat, messages: [{ role: 'user', content: 'Delete my files' }] }],
+    ['another thread', { ...chat, threadId: 't-2' }],
+    ['tools chosen', { ...chat, tools: [] }],
+    ['a workflow instead', { workflow: 'echo', input: { topic: 'cats' } }],
+  ]
+  it.each(changed)('with %s is a 422 naming the header, and starts nothing', async (_case, body) => {
+    const first = await post(`key-${_case}`, chat)
+    expect(first.status).toBe(202)
+    const jobs = async () => ((await (await fetch(`${app.base}/api/jobs?limit=200`)).json()) as { jobs: unknown[] }).jobs.length
+    const before = await jobs()
+    const reused = await post(`key-${_case}`, body)
+    expect(reused.status).toBe(422)
+    expect(await jobs()).toBe(before)
+    expect(reused.body.message).toBe(`Idempotency-Key "key-${_case}" was already used for a different request (job ${first.body.id}): send a new key with a new request`)
+  })
+
+  it('for a workflow with another input is a 422 too', async () => {
+    expect((await post('wf-key', { workflow: 'echo', input: { topic: 'cats' } })).status).toBe(202)
+    expect((await post('wf-key', { workflow: 'echo', input: { topic: 'cats' } })).status).toBe(200)
+    expect((await post('wf-key', { workflow: 'echo', input: { topic: 'dogs' } })).status).toBe(422)
+  })
+
+  it('of another user is another key', async () => {
+    // Scoped per user as before: checked through the engine, which the route calls per user.
+    const { job } = await app.engine.createJob('user-2', { request: { type: 'chat', messages: [{ role: 'user', content: 'other user' }] }, idempotencyKey: 'shared-key' })
+    const mine = await post('shared-key', chat)
+    expect(mine).toMatchObject({ status: 202, body: { created: true } })
+    expect(mine.body.id).not.toBe(job.id)
+  })
+})
