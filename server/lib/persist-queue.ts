@@ -100,6 +100,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   let cancelTimer: (() => void) | null = null
   let retryScheduled = false
   let overflowed = false
+  /** Bytes of the batch a write has taken and not given back: handed to the store, not waiting. */
+  let inFlightBytes = 0
   const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
   const waiters: Array<{ target: number, resolve: (outcome: PersistOutcome) => void }> = []
 
@@ -113,11 +115,12 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     }
   }
 
-  /** The next batch: as many pending events as fit under the provider's limit (at least one). */
+  /** The next batch: as many pending events as fit under the provider's limit (at least one); its bytes count as in flight. */
   function takeBatch(): JobEvent[] {
     let bytes = 0
     let count = 0
     while (count < pending.length && (count === 0 || bytes + pending[count]!.bytes <= maxBatchBytes)) bytes += pending[count++]!.bytes
+    inFlightBytes = bytes
     return pending.slice(0, count).map(entry => entry.event)
   }
 
@@ -160,6 +163,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       }
     }
     finally {
+      inFlightBytes = 0
       // In the same step as the loop's last look at `pending`, so that an event pushed after it
       // starts a write of its own. Cleared a microtask later, such an event was left pending until
       // the next push or flush: for a job that waits for an answer, its question and `waiting`.
@@ -233,12 +237,15 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       pending.push({ event, bytes })
       pendingBytes += bytes
       pushed++
-      if (!overflowed && pendingBytes > maxPendingBytes) {
-        overflowed = true
-        options.onOverflow?.(pendingBytes)
-      }
       if (!isDeltaEvent(event) || options.intervalMs === 0 || pendingBytes >= options.bytes) start()
       else schedule(options.intervalMs)
+      // What waits behind the store, after this push's write (if any) took its batch: an event
+      // larger than the bound that a healthy store takes at once is not "waiting".
+      const waitingBytes = pendingBytes - inFlightBytes
+      if (!overflowed && waitingBytes > maxPendingBytes) {
+        overflowed = true
+        options.onOverflow?.(waitingBytes)
+      }
     },
     flush() {
       if (outcome) return Promise.resolve(outcome)
