@@ -89,13 +89,17 @@ export function parseJsonText(raw: string | undefined, maxDepth = MAX_JSON_DEPTH
 }
 
 /**
- * Reads the JSON body of a request: 415 if it is not JSON, 413 past `maxBytes` (the message names
- * `limitName`, the setting to raise), 400 if not UTF-8 or unparsable, or nested deeper than `maxDepth`.
+ * Reads the JSON body of a request: 415 if it is not JSON or is compressed, 413 past `maxBytes` (the
+ * message names `limitName`, the setting to raise), 400 if not UTF-8 or unparsable, or nested deeper
+ * than `maxDepth`.
  */
 export async function readJsonBody(event: H3Event, maxBytes: number, limitName = 'limits.maxBodyBytes', maxDepth = MAX_JSON_DEPTH): Promise<unknown> {
   if (!JSON_TYPE.test(getRequestHeader(event, 'content-type') ?? '')) {
     throw new RequestError(415, 'content-type: must be application/json')
   }
+  // A compressed body is not decoded here: say so (RFC 9110's 415), not that its bytes are bad text.
+  const coding = getRequestHeader(event, 'content-encoding')?.trim()
+  if (coding && coding.toLowerCase() !== 'identity') throw new RequestError(415, `content-encoding: ${coding} is not accepted; send the JSON body uncompressed`)
   const length = getRequestHeader(event, 'content-length')
   if (length && Number(length) > maxBytes) throw tooLarge(maxBytes, limitName)
   const request = event.node.req
