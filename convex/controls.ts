@@ -8,7 +8,7 @@
 import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import type { DatabaseReader } from './_generated/server'
-import { MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
+import { MAX_REPLY_BYTES, MAX_REQUEST_BYTES, RECORD_PAGE_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { findJob } from './model'
 import { controlFields, controlTypeValidator } from './schema'
 
@@ -122,11 +122,17 @@ async function findControl(db: DatabaseReader, jobId: string, controlId: string)
   return control && control.jobId === jobId ? control : null
 }
 
-/** Stores the owner's reply to a control; the first reply wins (later ones are ignored). */
+/**
+ * Stores the owner's reply to a control; the first reply wins (later ones are ignored). A reply
+ * over `MAX_REPLY_BYTES` is refused (`too-large`): with the answer beside it, the document could
+ * pass Convex's 1 MiB and the patch would fail anyway.
+ */
 export const reply = serverMutation({
   args: { ...replyArgs, replyJson: v.string() },
   returns: v.boolean(),
   handler: async (ctx, { jobId, controlId, replyJson }) => {
+    const replyBytes = utf8Bytes(replyJson)
+    if (replyBytes > MAX_REPLY_BYTES) throw new ConvexError<TooLarge>({ code: 'too-large', message: `A control's reply holds at most ${MAX_REPLY_BYTES} bytes of JSON; got ${replyBytes}` })
     const control = await findControl(ctx.db, jobId, controlId)
     if (!control || control.replyJson !== undefined) return false
     await ctx.db.patch(control._id, { replyJson })

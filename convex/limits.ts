@@ -23,6 +23,13 @@ export const MAX_BATCH_BYTES = 900_000
 export const MAX_REQUEST_BYTES = 1_000_000
 
 /**
+ * The owner's reply to a control as JSON (`controls.replyJson`): it is patched into the control's
+ * document, beside an answer of up to `MAX_REQUEST_BYTES`, so it gets what is left of the 1 MiB
+ * with room to spare. The provider cuts a longer refusal message to fit (convex-reply.ts).
+ */
+export const MAX_REPLY_BYTES = 16_384
+
+/**
  * Events JSON in one `appendEvents` call (every document it inserts together): well inside a
  * transaction's argument and write limits. A single event up to this size is stored in pieces by
  * one mutation; a bigger one can never be stored whole.

@@ -18,6 +18,7 @@ import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { createConvexAppender } from './convex-append'
+import { replyJsonOf } from './convex-reply'
 import { createRenewals } from './convex-renewals'
 import { createUnansweredGate } from './convex-unanswered'
 import { lateCreationEnd } from '../failed-end'
@@ -291,7 +292,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async replyToControl(id, controlId, reply) {
-      await mutation(fn.replyToControl, { jobId: id, controlId, replyJson: JSON.stringify(reply) })
+      await mutation(fn.replyToControl, { jobId: id, controlId, replyJson: replyJsonOf(reply) })
     },
 
     subscribeControlReply(id, controlId, listener) {
