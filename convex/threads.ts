@@ -16,6 +16,11 @@ import { jobRecordValidator, readJobRecord, recordBytes } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
+/**
+ * … and job document bytes: a version before `jobRequests` kept each job's request (up to the body
+ * limit) inside its job document, so 200 of them could pass a transaction's 16 MiB read.
+ */
+const BACKFILL_BYTES = 8 * 1_048_576
 /** The most threads one page lists. */
 const MAX_THREADS = 100
 /** A thread's jobs not yet ended, by status (a chat thread runs one turn at a time; a few at most). */
@@ -116,14 +121,15 @@ export const listThreads = serverQuery({
 
 /**
  * Gives every stored job with a thread its `threads` row (jobs stored before the table existed),
- * `pageSize` jobs per mutation, scheduling itself until the table is read. Safe to run again, and
- * while jobs are created or deleted. Run once after upgrading: `npx convex run threads:backfillThreads`.
+ * `pageSize` jobs (and at most `BACKFILL_BYTES` of them) per mutation, scheduling itself until the
+ * table is read. Safe to run again, and while jobs are created or deleted. Run once after upgrading: `npx convex run threads:backfillThreads`.
  */
 export const backfillThreads = internalMutation({
   args: { cursor: v.optional(v.union(v.string(), v.null())), pageSize: v.optional(v.number()) },
   returns: v.object({ indexed: v.number(), done: v.boolean() }),
   handler: async (ctx, { cursor, pageSize }) => {
-    const page = await ctx.db.query('jobs').paginate({ cursor: cursor ?? null, numItems: pageSize ?? BACKFILL_PAGE })
+    // A page stops early at the byte budget (Convex then returns what it read, and the cursor after it).
+    const page = await ctx.db.query('jobs').paginate({ cursor: cursor ?? null, numItems: pageSize ?? BACKFILL_PAGE, maximumBytesRead: BACKFILL_BYTES })
     let indexed = 0
     for (const job of page.page) {
       if (job.threadId === null) continue
