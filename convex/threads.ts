@@ -48,6 +48,10 @@ export async function unindexThreadJob(db: DatabaseWriter, job: ThreadJob): Prom
   const threadId = job.threadId
   const row = await threadRow(db, job.userId, threadId)
   if (!row) return
+  // A job older than the thread's newest leaves the row as it is, and the newest job is not read:
+  // it is often the turn streaming now, patched by every append, and a retention batch or a
+  // deletion that read it would conflict with each of those appends.
+  if (job.createdAt < row.newestAt) return
   const newest = await db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', job.userId).eq('threadId', threadId)).order('desc').first()
   if (!newest) await db.delete(row._id)
   else if (newest.createdAt !== row.newestAt) await db.patch(row._id, { newestAt: newest.createdAt })
