@@ -25,6 +25,16 @@ describe('newestMessages', () => {
     expect(ids(newestMessages(odd, 2).messages)).toEqual(['u2'])
   })
 
+  it('also keeps within `maxBytes` of JSON, starting at a user message, and always keeps the last message', () => {
+    const long = (role: UiMessageInput['role'], text: string): UiMessageInput => ({ id: text, role, parts: [{ type: 'text', text: text.padEnd(1_000, '.') }] })
+    const big = [long('user', 'u1'), long('assistant', 'a1'), long('user', 'u2'), long('assistant', 'a2'), long('user', 'u3')]
+    const bytes = (messages: UiMessageInput[]) => Buffer.byteLength(JSON.stringify(messages))
+    expect(newestMessages(big, 10, bytes(big))).toEqual({ messages: big, dropped: 0 })
+    expect(ids(newestMessages(big, 10, bytes(big) - 1).messages)).toEqual(['u2', 'a2', 'u3'])
+    expect(ids(newestMessages(big, 10, bytes(big.slice(2)) - 1).messages)).toEqual(['u3'])
+    expect(ids(newestMessages(big, 10, 10).messages)).toEqual(['u3'])
+  })
+
   it('names a message by its index in what the client posted', () => {
     expect(postedIndex('messages.1.content: too long; messages.0.role: bad', 3)).toBe('messages.4.content: too long; messages.3.role: bad')
     expect(postedIndex('messages.1.content: too long', 0)).toBe('messages.1.content: too long')

@@ -66,6 +66,9 @@ export function nothingKnown(job: JobSummary): JobState {
   return createJobState({ id: job.id, type: job.type, createdAt: job.createdAt })
 }
 
+/** What a request holds besides its messages (model, tool names, metadata …), kept free under a store's request limit. */
+const REQUEST_ROOM_BYTES = 65_536
+
 /**
  * The job a new turn starts, in the thread `request.id`, checked as on `POST /api/jobs` — before
  * the route changes anything (a 400 never follows ending a waiting job). A chat past
@@ -103,6 +106,10 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   }
   // Assistant messages with no text (tool calls only) carry nothing for the model's history.
   parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
+  // A store that keeps a request in one document (convex: 1,000,000 bytes) gets the newest turns
+  // that fit, as past `limits.maxMessages`, instead of refusing every turn of a long chat (413).
+  const storable = context.engine.provider.maxRequestBytes
+  if (storable !== undefined) parsed.messages = newestMessages(parsed.messages, parsed.messages.length, storable - REQUEST_ROOM_BYTES).messages
   const promptMetadata = promptMetadataOf(request.messages, lastUserIndex)
   const input = toChatJobInput(parsed, config, flags, idempotencyKeyOf(event))
   const anonymousAddress = anonymousCreationAddress(context)

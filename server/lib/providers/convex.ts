@@ -13,7 +13,7 @@
 import { createJobState, reduceEvents } from '../../../shared/reducer'
 import type { JobEvent } from '../../../shared/events'
 import type { FunctionReturnType } from 'convex/server'
-import { MAX_APPEND_BYTES } from '../../../convex/limits'
+import { MAX_APPEND_BYTES, MAX_REQUEST_BYTES } from '../../../convex/limits'
 import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
@@ -165,6 +165,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     name: 'convex',
     // One mutation stores up to this much at once (several documents; a big event in pieces).
     maxBatchBytes: MAX_APPEND_BYTES,
+    // A request is one document: the AI SDK route keeps a chat's history under this.
+    maxRequestBytes: MAX_REQUEST_BYTES,
 
     async create(record, createOptions = {}) {
       const requestJson = JSON.stringify(record.request)

@@ -70,7 +70,7 @@ export interface RedisProviderOptions {
 }
 
 /** The `redis` provider: the whole contract. */
-export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs'>> {
+export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs' | 'maxRequestBytes'>> {
   readonly name: 'redis'
   readonly maxBatchBytes: number
   readonly writeIntervalMs: number

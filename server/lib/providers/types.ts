@@ -319,6 +319,12 @@ export interface JobProvider {
    */
   readonly maxBatchBytes?: number
   /**
+   * The most bytes (UTF-8) of a job's request as JSON this store keeps; `create` refuses a bigger
+   * one (413). The AI SDK route keeps a chat's history under it (ai-sdk/newest-messages.ts).
+   * @default unlimited
+   */
+  readonly maxRequestBytes?: number
+  /**
    * How often the engine writes a running job's events to this store unless `persist.intervalMs`
    * says otherwise: 0 writes each committed event at once (one write in flight, so writes batch
    * themselves under load), more batches them in time. @default 500 on multi-instance providers
