@@ -1,0 +1,57 @@
+/**
+ * What a job was created from — a chat's messages or a workflow's input, with what the engine adds
+ * (the trace context of its first run, the fingerprint of an idempotent body) — stored with the job
+ * so that any instance can run or resume it. Part of the provider contract (types.ts).
+ */
+/** A chat message in the OpenAI chat-completions shape (what the engine sends upstream). */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool'
+  content: string | null
+  /** Assistant messages that asked for tools. */
+  tool_calls?: Array<{ id: string, type: 'function', function: { name: string, arguments: string } }>
+  /** Tool messages: the call this answers. */
+  tool_call_id?: string
+  name?: string
+}
+
+/** What a chat job was started with. */
+export interface ChatJobRequest {
+  type: 'chat'
+  messages: ChatMessage[]
+  model?: string
+  /** Names of registered tools the client chose; `undefined` means every enabled tool. */
+  tools?: string[]
+  /**
+   * The metadata the client put on the user message this job answers (the last user message; AI
+   * SDK route only): JSON within `MAX_MESSAGE_METADATA_BYTES`, kept as sent and never sent upstream.
+   */
+  promptMetadata?: unknown
+  trace?: JobTraceContext
+  /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
+  fingerprint?: string
+}
+
+/** What a workflow job was started with. */
+export interface WorkflowJobRequest {
+  type: 'workflow'
+  workflow: string
+  input: unknown
+  /** When set, the only tools its nodes may use (e.g. `[]` when tools are off for this user). */
+  tools?: string[]
+  trace?: JobTraceContext
+  /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
+  fingerprint?: string
+}
+
+/**
+ * The span context of a job's first run, W3C `traceparent` form (`00-<trace id>-<span id>-<flags>`),
+ * set by the engine when a tracing SDK recorded that run. A run that resumes the job on another
+ * instance links its span to it. Providers store it as part of `request`; nothing reads it but
+ * the engine (server/lib/telemetry/trace-context.ts).
+ */
+export interface JobTraceContext {
+  traceparent: string
+}
+
+/** The request a job was created from; stored so another instance can resume it. */
+export type JobRequest = ChatJobRequest | WorkflowJobRequest
