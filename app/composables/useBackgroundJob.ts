@@ -65,6 +65,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     try {
       const response = await requestFetch<JobSnapshotResponse>(jobUrl)
       state.value = adoptSnapshot(state.value, response.state)
+      // Read again: the message of a read that failed before no longer holds.
+      error.value = null
     }
     catch (failure) {
       if (apiErrorStatus(failure) === 404) markLost()
