@@ -54,6 +54,8 @@ export function createClientId(): string {
 
 /** Starts and lists the user's background jobs. */
 export function useBackgroundJobs() {
+  // Every request goes through it: during SSR it carries the page's cookie (the global `$fetch`
+  // calls the API with no request headers, i.e. as another, new user).
   const requestFetch = useJobsFetch()
 
   /** The user's jobs, newest first (the newest page of `listPage`). */
@@ -102,7 +104,7 @@ export function useBackgroundJobs() {
    */
   async function start(request: StartJobRequest, options: { idempotencyKey?: string, prompt?: string } = {}): Promise<StartedJob> {
     const idempotencyKey = options.idempotencyKey ?? createClientId()
-    const started = await withApiError(() => $fetch<StartedJob>('/api/jobs', {
+    const started = await withApiError(() => requestFetch<StartedJob>('/api/jobs', {
       method: 'POST',
       body: request,
       headers: { 'Idempotency-Key': idempotencyKey },
@@ -116,7 +118,7 @@ export function useBackgroundJobs() {
   /** Stops a job (idempotent; partial content is kept). Resolves with its summary. */
   async function abort(jobId: string): Promise<JobSummary> {
     assertJobId(jobId, 'useBackgroundJobs().abort')
-    const response = await withApiError(() => $fetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(jobId)}/abort`, { method: 'POST' }))
+    const response = await withApiError(() => requestFetch<{ job: JobSummary }>(`/api/jobs/${encodeURIComponent(jobId)}/abort`, { method: 'POST' }))
     return response.job
   }
 
@@ -131,7 +133,7 @@ export function useBackgroundJobs() {
     // The server tells the notification stream before it answers: that `job-deleted` is this tab's.
     const done = import.meta.server ? () => {} : deletedJobs.deletingHere(`job:${jobId}`)
     try {
-      await $fetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
+      await requestFetch(`/api/jobs/${encodeURIComponent(jobId)}`, { method: 'DELETE' })
       recordDeleted(jobId, threadId)
       return 'deleted'
     }
@@ -153,7 +155,7 @@ export function useBackgroundJobs() {
   async function requestDeleteThread(threadId: string): Promise<DeleteThreadResult> {
     const done = import.meta.server ? () => {} : deletedJobs.deletingHere(`thread:${threadId}`)
     try {
-      const result = await withApiError(() => $fetch<DeleteThreadResult>('/api/jobs', { method: 'DELETE', query: { threadId } }))
+      const result = await withApiError(() => requestFetch<DeleteThreadResult>('/api/jobs', { method: 'DELETE', query: { threadId } }))
       for (const jobId of result.deleted) recordDeleted(jobId, threadId)
       return result
     }
