@@ -18,10 +18,15 @@ const USER_COOKIES = ['bgjobs_uid', '__Host-bgjobs_uid']
 
 type FetchOptions = NonNullable<Parameters<typeof $fetch>[1]>
 
-function withHeaders(headers: FetchOptions['headers'], add: Record<string, string>): FetchOptions['headers'] {
+/**
+ * The caller's headers with `add`, as a plain object: the page event's `$fetch` (h3's
+ * `fetchWithEvent`) spreads them over the page request's headers, and a `Headers` instance spreads
+ * to nothing — the added cookie, the https and the caller's own headers (`Idempotency-Key`) were lost.
+ */
+function withHeaders(headers: FetchOptions['headers'], add: Record<string, string>): Record<string, string> {
   const merged = new Headers(headers as HeadersInit | undefined)
   for (const [name, value] of Object.entries(add)) merged.set(name, value)
-  return merged
+  return Object.fromEntries(merged)
 }
 
 /** Passes a new user cookie from an API response on to the page (once) and remembers it for the render. */

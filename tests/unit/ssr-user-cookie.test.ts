@@ -1,0 +1,96 @@
+/**
+ * The SSR calls of one page render are made as one user (useJobsFetch): the page request's user,
+ * or on a first visit the anonymous user the first call created. Here the calls go the way Nitro
+ * makes them — `useRequestFetch()` is the page event's `$fetch`, h3's `fetchWithEvent` over an
+ * in-process request (nitropack's runtime/internal/app.mjs) — to an API that names its user as the
+ * layer's does (server/lib/http/user.ts). `fetchWithEvent` spreads the call's headers over the page
+ * request's: headers handed over as a `Headers` instance spread to nothing.
+ */
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { H3Event } from 'h3'
+import { createApp, createRouter, eventHandler, fetchWithEvent, toNodeListener } from 'h3'
+import { createFetch, Headers } from 'ofetch'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useJobsFetch } from '../../app/composables/useJobsFetch'
+import { anonymousUserId } from '../../server/lib/http/user'
+
+const SECRET = 'a-cookie-secret-of-at-least-32-characters'
+
+/** What the API saw of each call: the user, and the Idempotency-Key header. */
+let seen: { user: string, key: string | null }[]
+
+let server: Server
+let base = ''
+/** The page request is served over TLS by the app itself (no proxy in front to say so in a header). */
+let tls = false
+
+function serve() {
+  const router = createRouter()
+  router.use('/api/jobs', eventHandler(async (event) => {
+    const user = await anonymousUserId(event, SECRET)
+    seen.push({ user, key: event.node.req.headers['idempotency-key'] as string ?? null })
+    return { user }
+  }))
+  let pageEvent: H3Event | undefined
+  router.get('/page', eventHandler(async (event) => {
+    pageEvent = event
+    if (tls) Object.defineProperty(event.node.req, 'connection', { value: { encrypted: true } })
+    const fetchApi = useJobsFetch()
+    await fetchApi('/api/jobs')
+    await fetchApi('/api/jobs', { method: 'POST', headers: { 'Idempotency-Key': 'k1' } })
+    await fetchApi('/api/jobs')
+    return 'ok'
+  }))
+  // Nitro's own in-process $fetch (a request to the same app) and the page event's, which spreads
+  // the call's headers over the page request's.
+  const $fetch = createFetch({ fetch: (input, init) => fetch(`${base}${String(input)}`, init), Headers })
+  vi.stubGlobal('useRequestEvent', () => pageEvent)
+  vi.stubGlobal('useRequestFetch', () => (request: string, init?: RequestInit) => fetchWithEvent(pageEvent!, request, init as never, { fetch: $fetch as never }))
+  return createServer(toNodeListener(createApp().use(router)))
+}
+
+async function render(headers: Record<string, string> = {}, overTls = false): Promise<Response> {
+  tls = overTls
+  return await fetch(`${base}/page`, { headers })
+}
+
+beforeEach(async () => {
+  seen = []
+  server = serve()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterEach(async () => {
+  vi.unstubAllGlobals()
+  server.closeAllConnections()
+  await new Promise(resolve => server.close(resolve))
+})
+
+describe('SSR calls of one render', () => {
+  it('a first visit: every call is the user the first one created, and the page sets that cookie', async () => {
+    const page = await render()
+    expect(page.status).toBe(200)
+    expect(new Set(seen.map(call => call.user)).size).toBe(1)
+    expect(page.headers.getSetCookie().filter(line => line.startsWith('bgjobs_uid='))).toHaveLength(1)
+  })
+
+  it('headers the caller sets (Idempotency-Key) reach the API', async () => {
+    await render()
+    expect(seen[1]!.key).toBe('k1')
+  })
+
+  it('a returning visitor on a page the app serves over TLS itself: every call is that visitor', async () => {
+    // The visitor's __Host- cookie, from an API call over https.
+    const first = await fetch(`${base}/api/jobs`, { headers: { 'x-forwarded-proto': 'https' } })
+    const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!
+    expect(cookie).toMatch(/^__Host-bgjobs_uid=/)
+    seen = []
+    const page = await render({ cookie }, true)
+    expect(page.status).toBe(200)
+    expect(seen.map(call => call.user)).toEqual([(await first.json() as { user: string }).user, expect.any(String), expect.any(String)])
+    expect(new Set(seen.map(call => call.user)).size).toBe(1)
+  })
+})
