@@ -34,8 +34,12 @@ function adoptUserCookie(event: H3Event, response: Response): void {
   for (const line of response.headers.getSetCookie?.() ?? []) {
     if (!USER_COOKIES.some(name => line.startsWith(`${name}=`))) continue
     const pair = line.split(';')[0]!
+    const name = pair.slice(0, pair.indexOf('='))
     const previous = event.context.backgroundJobsCookie as string | undefined
-    event.context.backgroundJobsCookie = [event.node.req.headers.cookie, pair].filter(Boolean).join('; ')
+    // In place of the page's own cookie of that name (one that no longer unseals): the API reads
+    // the first of two, and would make yet another user for each of the render's next calls.
+    const others = (event.node.req.headers.cookie ?? '').split(';').map(part => part.trim()).filter(part => part !== '' && !part.startsWith(`${name}=`))
+    event.context.backgroundJobsCookie = [...others, pair].join('; ')
     if (!previous) appendResponseHeader(event, 'set-cookie', line)
   }
 }

@@ -93,4 +93,11 @@ describe('SSR calls of one render', () => {
     expect(seen.map(call => call.user)).toEqual([(await first.json() as { user: string }).user, expect.any(String), expect.any(String)])
     expect(new Set(seen.map(call => call.user)).size).toBe(1)
   })
+
+  it('a cookie that no longer unseals (another secret, a restarted server without cookieSecret): every call is the one new user', async () => {
+    const page = await render({ cookie: 'theme=dark; bgjobs_uid=Fe26.2**stale' })
+    expect(page.status).toBe(200)
+    expect(new Set(seen.map(call => call.user)).size).toBe(1)
+    expect(page.headers.getSetCookie().filter(line => line.startsWith('bgjobs_uid='))).toHaveLength(1)
+  })
 })
