@@ -21,6 +21,7 @@ import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, keepSameNodes, orderedNodes } from '../lib/job-state'
 import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '../lib/job-probe'
 import { assertJobId } from '../lib/job-id'
+import { underAppBase } from '../lib/app-base'
 import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
 import type { JobFollowerHold } from '../lib/job-follower-registry'
 import { followJobStream } from '../lib/job-stream'
@@ -53,6 +54,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const lost = useState(`background-job:${id}:lost`, () => false)
   const error = useState<string | null>(`background-job:${id}:error`, () => null)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
+  // `$fetch` adds the app's base path by itself; the EventSource is given the whole path.
+  const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, `${jobUrl}/stream`)
   /** This component's hold on the job's one stream (shared by every component following the job). */
   let hold: JobFollowerHold | null = null
 
@@ -99,7 +102,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     if (import.meta.server) return
     if (hold?.active || lost.value || (state.value && isTerminalStatus(state.value.status))) return
     hold = holdJobFollower(id, stopped => followJobStream({
-      url: `${jobUrl}/stream`,
+      url: streamUrl,
       getSeq: () => state.value?.seq ?? 0,
       getEpoch: () => state.value?.epoch ?? 1,
       onSnapshot: snapshot => {

@@ -16,6 +16,7 @@ import { forgetPrompt, rememberPrompt } from '../lib/prompt-cache'
 import type { DeleteJobOptions, JobDeletionRequests } from '../lib/job-deletion'
 import { deleteJobWhenEnded, deleteThreadJobs } from '../lib/job-deletion'
 import { waitForJobEnd } from '../lib/wait-for-end'
+import { underAppBase } from '../lib/app-base'
 
 /** Filters of `list`. */
 export interface JobListQuery {
@@ -57,6 +58,8 @@ export function useBackgroundJobs() {
   // Every request goes through it: during SSR it carries the page's cookie (the global `$fetch`
   // calls the API with no request headers, i.e. as another, new user).
   const requestFetch = useJobsFetch()
+  /** The app's base path: `$fetch` adds it by itself, the stream `remove({ abort })` waits on needs it. */
+  const appBase = underAppBase(useRuntimeConfig().app.baseURL, '')
 
   /** The user's jobs, newest first (the newest page of `listPage`). */
   async function list(query: JobListQuery = {}): Promise<JobSummary[]> {
@@ -168,7 +171,7 @@ export function useBackgroundJobs() {
     deleteJob: jobId => requestDelete(jobId),
     deleteThread: requestDeleteThread,
     abort,
-    waitForEnd: waitForJobEnd,
+    waitForEnd: jobId => waitForJobEnd(jobId, { baseUrl: appBase }),
   }
 
   /**

@@ -14,6 +14,7 @@ import type { NotificationListener } from '../lib/notification-listeners'
 import { addNotificationListener, dispatchNotification } from '../lib/notification-listeners'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
 import { followNotificationsAcrossTabs } from '../lib/notification-stream-tabs'
+import { underAppBase } from '../lib/app-base'
 
 const STREAM_URL = '/api/jobs/notifications'
 
@@ -23,11 +24,11 @@ const STREAM_URL = '/api/jobs/notifications'
 let stream: NotificationStreamHandle | null = null
 let users = 0
 
-function open(): void {
+function open(url: string): void {
   // One stream for all of this browser's tabs of the app (an EventSource per tab would use up the
   // 6 connections an HTTP/1.1 browser opens to a host): notification-stream-tabs.ts.
   stream = followNotificationsAcrossTabs({
-    url: STREAM_URL,
+    url,
     onNotification: (notification) => {
       // First into the tab's deleted jobs: `useBackgroundJobs().list` leaves the job out from now on.
       if (notification.type === 'job-deleted') {
@@ -62,6 +63,7 @@ export function showBrowserNotification(title: string, body: string, onClick?: (
 /** Subscribes to the user's job notifications (the stream is shared and opened on mount). */
 export function useJobNotifications() {
   const permission = useState<NotificationPermission | 'unsupported'>('background-jobs:notification-permission', () => 'default')
+  const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, STREAM_URL)
 
   /**
    * Calls `listener` for every notification until the calling component unmounts. On the server it
@@ -93,7 +95,7 @@ export function useJobNotifications() {
     onMounted(() => {
       permission.value = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
       counted = true
-      if (users++ === 0) open()
+      if (users++ === 0) open(streamUrl)
     })
     onBeforeUnmount(() => {
       if (!counted) return

@@ -42,8 +42,8 @@ export interface ComposableApp {
   dispose: () => void
 }
 
-/** Installs the globals; `fetch` answers the composables' `$fetch` calls. */
-export function createComposableApp(fetch: (url: string, options?: unknown) => Promise<unknown>): ComposableApp {
+/** Installs the globals; `fetch` answers the composables' `$fetch` calls. `baseURL`: the app's `app.baseURL`. */
+export function createComposableApp(fetch: (url: string, options?: unknown) => Promise<unknown>, { baseURL = '/' }: { baseURL?: string } = {}): ComposableApp {
   const sources: FakeEventSource[] = []
   const payload = new Map<string, Ref<unknown>>()
   const holder = ref({}) as Ref<Record<string, unknown>>
@@ -53,6 +53,7 @@ export function createComposableApp(fetch: (url: string, options?: unknown) => P
     payload.set(key, state)
     return state
   })
+  vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL }, public: {} }))
   vi.stubGlobal('location', { href: 'http://127.0.0.1/' })
   vi.stubGlobal('$fetch', fetch)
   vi.stubGlobal('useJobsFetch', () => fetch)

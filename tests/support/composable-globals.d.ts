@@ -7,6 +7,7 @@ declare global {
   const useState: <T>(key: string, init?: () => T) => import('vue').Ref<T>
   const useRequestEvent: () => import('h3').H3Event | undefined
   const useRequestFetch: () => typeof $fetch
+  const useRuntimeConfig: () => { app: { baseURL: string }, public: Record<string, unknown> }
 }
 
 export {}

@@ -27,6 +27,7 @@ beforeAll(async () => {
   const fetchApi = ofetch.create({ baseURL })
   vi.stubGlobal('$fetch', fetchApi)
   vi.stubGlobal('useJobsFetch', () => fetchApi)
+  vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
 })
 
 afterAll(async () => {

@@ -18,6 +18,7 @@ function notFound(): never {
 
 beforeEach(() => {
   asked = []
+  vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
   // The global $fetch during SSR: no cookie, so the API sees a new anonymous user with no jobs.
   vi.stubGlobal('$fetch', async (url: string, options: { method?: string } = {}) => {
     asked.push(`stranger ${options.method ?? 'GET'} ${url}`)
