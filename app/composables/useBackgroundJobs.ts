@@ -16,7 +16,7 @@ import { forgetPrompt, rememberPrompt } from '../lib/prompt-cache'
 import type { DeleteJobOptions, JobDeletionRequests } from '../lib/job-deletion'
 import { deleteJobWhenEnded, deleteThreadJobs } from '../lib/job-deletion'
 import { waitForJobEnd } from '../lib/wait-for-end'
-import { underAppBase } from '../lib/app-base'
+import { underAppBase } from '../../shared/app-base'
 
 /** Filters of `list`. */
 export interface JobListQuery {

@@ -14,7 +14,7 @@ import type { NotificationListener } from '../lib/notification-listeners'
 import { addNotificationListener, dispatchNotification } from '../lib/notification-listeners'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
 import { followNotificationsAcrossTabs } from '../lib/notification-stream-tabs'
-import { underAppBase } from '../lib/app-base'
+import { underAppBase } from '../../shared/app-base'
 
 const STREAM_URL = '/api/jobs/notifications'
 

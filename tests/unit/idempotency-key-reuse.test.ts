@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 
 vi.mock('nitropack/runtime', () => ({
+  useRuntimeConfig: () => ({ app: { baseURL: '/' } }),
   useNitroApp: () => ({ hooks: { callHook: async (_name: string, context: { userId?: string | null }) => {
     if ('userId' in context) context.userId = 'user-1'
   } } }),

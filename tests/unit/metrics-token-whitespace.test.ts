@@ -12,6 +12,7 @@ import { configWarnings } from '../../server/lib/config-validate'
 import { resolveConfig } from '../../server/lib/config'
 
 vi.mock('nitropack/runtime', () => ({
+  useRuntimeConfig: () => ({ app: { baseURL: '/' } }),
   useNitroApp: () => ({ hooks: { callHook: async () => {} } }),
 }))
 

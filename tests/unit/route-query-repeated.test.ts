@@ -9,6 +9,7 @@ import { serveRoutes } from '../support/route-app'
 import type { RouteApp } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => ({
+  useRuntimeConfig: () => ({ app: { baseURL: '/' } }),
   useNitroApp: () => ({ hooks: { callHook: async (_name: string, context: { userId?: string | null }) => {
     if ('userId' in context) context.userId = 'user-1'
   } } }),

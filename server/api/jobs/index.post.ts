@@ -8,6 +8,7 @@ import { toChatJobInput } from '../../lib/http/chat-job-input'
 import { assertFeatureOn } from '../../lib/feature-flags'
 import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
 import { requestFingerprint } from '../../lib/idempotency'
+import { jobStreamUrl } from '../../lib/http/stream-url'
 
 export default defineJobsHandler(async (context) => {
   const { event, engine, userId, config, flags } = context
@@ -33,5 +34,5 @@ export default defineJobsHandler(async (context) => {
   const anonymousAddress = anonymousCreationAddress(context)
   const { job, created } = await engine.createJob(userId, { ...input, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) })
   setResponseStatus(event, created ? 202 : 200)
-  return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: `/api/jobs/${job.id}/stream`, created }
+  return { id: job.id, status: job.status, threadId: job.threadId, streamUrl: jobStreamUrl(event, job.id), created }
 })
