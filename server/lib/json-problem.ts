@@ -35,13 +35,15 @@ function emptyObjectProblem(item: object, path: string): string | null {
 /** The problem with writing `value` as JSON, naming where it is (`result.items[2]`), or null when it has a faithful JSON form. */
 export function jsonProblem(value: unknown, root = 'result'): string | null {
   const ancestors = new Set<object>()
-  function visit(item: unknown, path: string, key: string, depth: number): string | null {
+  // `fromToJSON`: the value a toJSON returned, which JSON writes as it is (it calls toJSON once per place).
+  function visit(item: unknown, path: string, key: string, depth: number, fromToJSON = false): string | null {
     if (typeof item === 'bigint') return `a BigInt at ${shortPath(path)} (return it as a string or a number)`
     if (item === null || typeof item !== 'object') return null
     if (depth > MAX_JSON_DEPTH) return `a value nested more than ${MAX_JSON_DEPTH} levels deep at ${shortPath(path)} (flatten it)`
-    const toJSON = (item as { toJSON?: unknown }).toJSON
-    // A Date, or a class with its own JSON form: what JSON writes is what toJSON returns.
-    if (typeof toJSON === 'function') return ancestors.has(item) ? null : visit(toJSON.call(item, key), path, key, depth + 1)
+    const toJSON = fromToJSON ? undefined : (item as { toJSON?: unknown }).toJSON
+    // A Date, or a class with its own JSON form: what JSON writes is what toJSON returns (even
+    // the object itself: `toJSON() { return this }` writes its fields).
+    if (typeof toJSON === 'function') return visit(toJSON.call(item, key), path, key, depth, true)
     const empty = emptyObjectProblem(item, shortPath(path))
     if (empty) return empty
     if (ancestors.has(item)) return `a cycle at ${shortPath(path)} (a value that contains itself)`

@@ -143,6 +143,16 @@ describe('tool faults become results the model sees', () => {
     expect(call.result).toEqual({ money: { cents: 5 }, at: '1970-01-01T00:00:00.000Z' })
   })
 
+  it('a toJSON that returns its own object is written as that object, as JSON does (toJSON is called once, not 500 times)', async () => {
+    let calls = 0
+    const tool = defineTool({ name: 'record', description: 'record', parameters: z.object({}), execute: () => ({ row: { id: 7, toJSON() { calls++; return this } } }) })
+    const { call, told } = await runOneCall({ name: 'record' }, [tool])
+    expect(told).toEqual({ row: { id: 7 } })
+    expect(call).toMatchObject({ status: 'completed', result: { row: { id: 7 } } })
+    // Once by the check, once by JSON.stringify.
+    expect(calls).toBe(2)
+  })
+
   it('results reach events as plain JSON data', async () => {
     const tool = defineTool({ name: 'when', description: 'Date', parameters: z.object({}), execute: () => ({ at: new Date(0) }) })
     const { call } = await runOneCall({ name: 'when' }, [tool])
