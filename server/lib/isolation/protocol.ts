@@ -32,6 +32,12 @@ export interface IsolatedToolTask {
  */
 export type IsolatedCallNews = { callId: number, answer: IsolatedToolAnswer } | { callId: number, retire: true }
 
+/**
+ * What a worker's task ends with: the answer itself when the task has no answer channel, else only
+ * that the answer went there (a big result must not cross into the server's thread twice).
+ */
+export type IsolatedTaskEnd = IsolatedToolAnswer | { delivered: true }
+
 /** An error reduced to data. */
 export interface SerializedError {
   name: string

@@ -18,7 +18,7 @@ import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
-import type { IsolatedCallNews, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import type { IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { deserializeError } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
@@ -151,6 +151,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     if (signal.aborted) stop()
     signal.addEventListener('abort', stop, { once: true })
     let answered = false
+    // The worker's turn ended (its task settled): the worker is back, or gone.
+    let back = false
     let watchdog: ReturnType<typeof setTimeout> | undefined
     const replace = (why: string) => {
       if (turn.signal.aborted) return
@@ -160,12 +162,14 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     const early = new Promise<IsolatedToolAnswer>((resolve) => {
       awaited.set(task.callId, { answer: resolve, retire: () => replace(`still pending after ${LEFTOVER_WAIT_MS} ms`) })
     })
-    const done = (running.run(task, { signal: turn.signal }) as Promise<IsolatedToolAnswer>).finally(() => {
-      awaited.delete(task.callId)
+    const done = (running.run(task, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
+      back = true
+      // Its answer may still be on its way (the answer channel is not the task's port).
+      if (answered) awaited.delete(task.callId)
       clearTimeout(watchdog)
     })
     try {
-      return await Promise.race([early, done.catch((error: unknown) => {
+      return await Promise.race([early, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
         if (answered) return new Promise<never>(() => {})
         throw toFault(call, error, signal)
       })])
@@ -175,7 +179,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       signal.removeEventListener('abort', stop)
       // Once its worker is back (or gone), nothing is left to watch.
       done.catch(() => {})
-      if (awaited.has(task.callId)) watchdog = setTimeout(() => replace(`not back within ${RELEASE_TIMEOUT_MS} ms`), RELEASE_TIMEOUT_MS).unref()
+      if (back) awaited.delete(task.callId)
+      else watchdog = setTimeout(() => replace(`not back within ${RELEASE_TIMEOUT_MS} ms`), RELEASE_TIMEOUT_MS).unref()
     }
   }
 

@@ -16,7 +16,7 @@ import { createTimerSet } from '../timers'
 import type { CallScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import { collectLeftovers, settleLeftovers } from './leftovers'
-import type { IsolatedCallNews, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import type { IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError } from './protocol'
 import { noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 import { provideWorkerFetch } from './worker-fetch'
@@ -53,7 +53,7 @@ function guardProcessExit(): void {
 }
 
 /** The task handler of the worker (its entry's default export). */
-export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: IsolatedToolTask) => Promise<IsolatedToolAnswer> {
+export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: IsolatedToolTask) => Promise<IsolatedTaskEnd> {
   guardProcessExit()
   trapStrayErrors()
   // Before any tool file loads: one may use `$fetch` at its top level.
@@ -120,7 +120,8 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     // when the call's leftovers are done (leftovers.ts), else the server replaces the worker.
     const news = (message: IsolatedCallNews) => postToServer(task.answerChannel!, message)
     news({ callId: task.callId, answer })
-    if (await settleLeftovers(scope)) return answer
+    // The answer crossed once; the task's end says only that (the pool waits for the answer).
+    if (await settleLeftovers(scope)) return { delivered: true }
     news({ callId: task.callId, retire: true })
     return await new Promise<never>(() => {})
   }
