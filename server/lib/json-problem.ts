@@ -4,8 +4,9 @@
  * throws for some values (a BigInt, a cycle) but silently turns others into something else: a Map
  * or a Set becomes `{}`, so a tool returning `new Map(...)` gave the model an empty object and no
  * one an error. `jsonProblem` finds both kinds, with where in the value they are: also a Promise
- * (a forgotten `await`; JSON writes `{}` and its rejection would go unhandled), an Error (JSON writes
- * `{}`), and a value nested so deep that walking it would overflow the stack.
+ * (a forgotten `await`; JSON writes `{}` and its rejection would go unhandled), an Error, a RegExp,
+ * an ArrayBuffer or a DataView (JSON writes `{}`), a typed array (JSON writes `{"0":…,"1":…}`, one
+ * key per element), and a value nested so deep that walking it would overflow the stack.
  */
 
 /** The deepest nesting a value may have (levels of objects and arrays); no model reads deeper. */
@@ -29,6 +30,13 @@ function emptyObjectProblem(item: object, path: string): string | null {
   }
   if (item instanceof Error) return `an Error at ${path}, which JSON writes as {} (throw it, or return its message)`
   if (item instanceof WeakMap || item instanceof WeakSet) return `a ${item instanceof WeakMap ? 'WeakMap' : 'WeakSet'} at ${path}, which JSON writes as {}`
+  if (item instanceof RegExp) return `a RegExp at ${path}, which JSON writes as {} (return its source)`
+  if (item instanceof ArrayBuffer || item instanceof SharedArrayBuffer || item instanceof DataView || item instanceof WeakRef) {
+    const kind = item instanceof ArrayBuffer ? 'an ArrayBuffer' : item instanceof SharedArrayBuffer ? 'a SharedArrayBuffer' : item instanceof DataView ? 'a DataView' : 'a WeakRef'
+    return `${kind} at ${path}, which JSON writes as {}`
+  }
+  // Checked before its elements are walked: a few MB of bytes are millions of index keys.
+  if (ArrayBuffer.isView(item)) return `a ${item.constructor?.name ?? 'typed array'} at ${path}, which JSON writes as an object keyed by index ({"0":…}) (return Array.from(it), or its bytes as base64 text)`
   return null
 }
 

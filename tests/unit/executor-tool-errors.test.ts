@@ -128,6 +128,11 @@ describe('tool faults become results the model sees', () => {
     ['a value nested 200 000 levels deep', () => { let value: unknown = 1; for (let level = 0; level < 200_000; level++) value = { value }; return value }, /a value nested more than 500 levels deep at result(\.value){10}.*… \(flatten it\)$/],
     ['a getter that throws', () => ({ get total() { throw new Error('not loaded') } }), /not JSON-serializable: not loaded$/],
     ['a toJSON that throws', () => ({ when: { toJSON() { throw new Error('bad date') } } }), /not JSON-serializable: bad date$/],
+    ['a RegExp', () => ({ pattern: /a+/g }), /a RegExp at result\.pattern, which JSON writes as \{\} \(return its source\)/],
+    ['an ArrayBuffer', () => ({ file: new ArrayBuffer(8) }), /an ArrayBuffer at result\.file, which JSON writes as \{\}/],
+    ['a DataView', () => [new DataView(new ArrayBuffer(2))], /a DataView at result\[0\], which JSON writes as \{\}/],
+    // 5 MB of bytes: JSON writes {"0":137,"1":80,…} (59 MB), and walking it pair by pair took seconds of the server's thread.
+    ['a typed array', () => ({ image: new Uint8Array(5_000_000) }), /a Uint8Array at result\.image, which JSON writes as an object keyed by index \(\{"0":…\}\) \(return Array\.from\(it\), or its bytes as base64 text\)/],
   ])('%s in a result is an error result naming where it is, not silently {} or a JSON engine message', async (_label, execute, message) => {
     const tool = defineTool({ name: 'odd', description: 'odd values', parameters: z.object({}), execute: execute as () => unknown })
     const { told, call } = await runOneCall({ name: 'odd' }, [tool])
