@@ -61,6 +61,9 @@ export interface OpenScope<Scope extends CodeScope> {
   end(): void
 }
 
+/** What failing a settled scope does (defined out here: a closure made in `openScope` would keep its `failed`). */
+function ignoreFailure(): void {}
+
 /** Opens a scope for one tool call or node run (see `OpenScope`). */
 export function openScope<Scope extends CodeScope>(owner: Omit<Scope, 'settled' | 'fail'>): OpenScope<Scope> {
   let fail!: (error: unknown) => void
@@ -70,5 +73,15 @@ export function openScope<Scope extends CodeScope>(owner: Omit<Scope, 'settled' 
   // Nobody may be racing it any more when the error comes.
   failed.catch(() => {})
   const scope = { ...owner, settled: false, fail } as Scope
-  return { scope, failed, end: () => { scope.settled = true } }
+  return {
+    scope,
+    failed,
+    end: () => {
+      scope.settled = true
+      // The scope outlives its run in every timer or socket its code created (a cache refresh, a
+      // pool's keep-alive). Through `failed`, whose race settled with the run's result, it would
+      // keep that result in memory for as long: let go of it (failing a settled run does nothing).
+      scope.fail = ignoreFailure
+    },
+  }
 }
