@@ -158,6 +158,20 @@ export const ISOLATION_TEST_TOOLS = [
     execute: async ({ url, baseURL }, { signal }) => await $fetch(url, { signal, baseURL }),
   }),
   defineTool({
+    name: 'process_state',
+    description: 'Changes the process it runs in: its working directory, an environment variable, a global; or reads them.',
+    parameters: z.object({ action: z.enum(['chdir', 'set', 'read']), value: z.string().default('') }),
+    execute: ({ action, value }) => {
+      const state = globalThis as { isolationTestGlobal?: string }
+      if (action === 'chdir') process.chdir('/')
+      if (action === 'set') {
+        process.env.BACKGROUND_JOBS_TEST_TOOL_ENV = value
+        state.isolationTestGlobal = value
+      }
+      return { env: process.env.BACKGROUND_JOBS_TEST_TOOL_ENV ?? null, global: state.isolationTestGlobal ?? null, threadId }
+    },
+  }),
+  defineTool({
     name: 'throw_odd',
     description: 'Throws something that is not a plain Error.',
     parameters: z.object({ kind: z.enum(['no-prototype', 'message-getter', 'name-getter', 'symbol']) }),

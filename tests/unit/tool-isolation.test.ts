@@ -228,6 +228,19 @@ describe('hard limits', () => {
   })
 })
 
+describe('what a tool changes in its process (docs/tools.md: a worker is not a sandbox)', () => {
+  it('isolated: process.chdir fails the call; an env variable or a global it sets stays in its worker, where later calls see it, and never reaches the server', async () => {
+    const run = isolatedRun({ tools: { isolated: 'process_state' } })
+    const cwd = process.cwd()
+    expect(await call(run, 'process_state', { action: 'chdir' })).toMatchObject({ status: 'error', error: expect.stringContaining('process.chdir() is not supported in workers') })
+    const set = await call(run, 'process_state', { action: 'set', value: 'set-by-an-earlier-call' })
+    const later = await call(isolatedRunSharing(run), 'process_state', { action: 'read' })
+    expect(later.result).toEqual({ env: 'set-by-an-earlier-call', global: 'set-by-an-earlier-call', threadId: (set.result as { threadId: number }).threadId })
+    expect(process.env.BACKGROUND_JOBS_TEST_TOOL_ENV).toBeUndefined()
+    expect(process.cwd()).toBe(cwd)
+  })
+})
+
 describe('when a tool cannot be isolated', () => {
   it('an engine without isolation: error result, the tool does not run in-process', async () => {
     const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: { tools: { isolated: 'thread_id' } } })
