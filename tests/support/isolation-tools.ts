@@ -172,6 +172,12 @@ export const ISOLATION_TEST_TOOLS = [
     },
   }),
   defineTool({
+    name: 'import_once_fails',
+    description: 'Its file throws at import the first time any worker loads it (isolation-worker-entry.ts), as a file whose top level awaits a service that is not up yet.',
+    parameters: z.object({}),
+    execute: () => ({ loaded: true, threadId }),
+  }),
+  defineTool({
     name: 'throw_odd',
     description: 'Throws something that is not a plain Error.',
     parameters: z.object({ kind: z.enum(['no-prototype', 'message-getter', 'name-getter', 'symbol']) }),

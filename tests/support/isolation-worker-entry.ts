@@ -1,5 +1,22 @@
 // The worker entry of the isolation tests: the layer's worker runtime over the test tools.
+import { existsSync, writeFileSync } from 'node:fs'
 import { createToolWorker } from '../../server/lib/isolation/worker-runtime'
 import { ISOLATION_TEST_TOOLS } from './isolation-tools'
 
-export default createToolWorker(ISOLATION_TEST_TOOLS.map(tool => async () => ({ default: tool })))
+/**
+ * `import_once_fails`: its "file" throws at import while the marker file named by
+ * BACKGROUND_JOBS_TEST_IMPORT_MARKER does not exist yet, and creates it (so only the first load
+ * in any worker fails). Without the variable it loads as the others do.
+ */
+function loaderOf(tool: (typeof ISOLATION_TEST_TOOLS)[number]) {
+  return async () => {
+    const marker = process.env.BACKGROUND_JOBS_TEST_IMPORT_MARKER
+    if (tool.name === 'import_once_fails' && marker && !existsSync(marker)) {
+      writeFileSync(marker, 'failed once')
+      throw new Error('the service this file connects to at import is not up yet')
+    }
+    return { default: tool }
+  }
+}
+
+export default createToolWorker(ISOLATION_TEST_TOOLS.map(loaderOf))

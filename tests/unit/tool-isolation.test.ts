@@ -228,6 +228,24 @@ describe('hard limits', () => {
   })
 })
 
+describe('a tool file that throws at import in a worker', () => {
+  it('fails that call with the error; the worker is replaced, so the next call imports the file again instead of failing with the same cached error', async () => {
+    const marker = markerPath()
+    process.env.BACKGROUND_JOBS_TEST_IMPORT_MARKER = marker
+    try {
+      // One worker: the second call can only succeed in a fresh one.
+      const run = isolatedRun({ tools: { isolated: 'import_once_fails' } })
+      expect(await call(run, 'import_once_fails')).toMatchObject({ status: 'error', error: 'Tool "import_once_fails" failed: the service this file connects to at import is not up yet' })
+      expect(existsSync(marker)).toBe(true)
+      expect(await call(run, 'import_once_fails')).toMatchObject({ status: 'completed', result: { loaded: true } })
+      expect(run.logged).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringContaining('isolated tool "import_once_fails" could not be loaded; its worker was replaced') }))
+    }
+    finally {
+      delete process.env.BACKGROUND_JOBS_TEST_IMPORT_MARKER
+    }
+  })
+})
+
 describe('what a tool changes in its process (docs/tools.md: a worker is not a sandbox)', () => {
   it('isolated: process.chdir fails the call; an env variable or a global it sets stays in its worker, where later calls see it, and never reaches the server', async () => {
     const run = isolatedRun({ tools: { isolated: 'process_state' } })

@@ -27,10 +27,11 @@ export interface IsolatedToolTask {
 
 /**
  * What a worker says on the answer channel: the call's answer, as soon as it has one (the task
- * itself ends only once the call's leftovers are done); or that its leftovers are still pending,
- * so the worker must be replaced before it runs another call.
+ * itself ends only once the call's leftovers are done); or that the worker must be replaced
+ * before it runs another call: the call's leftovers are still pending, or the tool's file threw
+ * at import (it would stay failed in this worker).
  */
-export type IsolatedCallNews = { callId: number, answer: IsolatedToolAnswer } | { callId: number, retire: true }
+export type IsolatedCallNews = { callId: number, answer: IsolatedToolAnswer } | { callId: number, retire: 'leftovers' | 'load-failed' }
 
 /**
  * What a worker's task ends with: the answer itself when the task has no answer channel, else only

@@ -69,7 +69,7 @@ export const RELEASE_TIMEOUT_MS = 1_000
 /** The answer channel's listeners, by call id. */
 interface AwaitedCall {
   answer: (answer: IsolatedToolAnswer) => void
-  retire: () => void
+  retire: (why: Exclude<IsolatedCallNews, { answer: unknown }>['retire']) => void
 }
 
 /** Creates the isolation of an engine; no thread starts before the first isolated call. */
@@ -111,7 +111,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const news = (event as { data: IsolatedCallNews }).data
       const call = awaited.get(news.callId)
       if ('answer' in news) call?.answer(news.answer)
-      else call?.retire()
+      else call?.retire(news.retire)
     }
     answers.unref()
     started = created
@@ -154,13 +154,18 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     // The worker's turn ended (its task settled): the worker is back, or gone.
     let back = false
     let watchdog: ReturnType<typeof setTimeout> | undefined
-    const replace = (why: string) => {
+    const replace = (why: string, what = 'left work running after its call answered') => {
       if (turn.signal.aborted) return
-      logger.warn(`isolated tool "${call.name}" left work running after its call answered; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId })
+      logger.warn(`isolated tool "${call.name}" ${what}; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId })
       turn.abort(new Error(why))
     }
     const early = new Promise<IsolatedToolAnswer>((resolve) => {
-      awaited.set(task.callId, { answer: resolve, retire: () => replace(`still pending after ${LEFTOVER_WAIT_MS} ms`) })
+      awaited.set(task.callId, {
+        answer: resolve,
+        retire: why => why === 'load-failed'
+          ? replace('the next call loads its file again', 'could not be loaded')
+          : replace(`still pending after ${LEFTOVER_WAIT_MS} ms`),
+      })
     })
     const done = (running.run(task, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
       back = true

@@ -76,7 +76,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   }
 
   /** Runs one call to its answer (see the file comment); its scope has ended when this resolves. */
-  async function runCall(task: IsolatedToolTask, scope: CallScope, failed: Promise<never>): Promise<IsolatedToolAnswer> {
+  async function runCall(task: IsolatedToolTask, scope: CallScope, failed: Promise<never>, loading: { failed: boolean }): Promise<IsolatedToolAnswer> {
     const controller = new AbortController()
     const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
     try {
@@ -96,6 +96,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     catch (error) {
       if (error instanceof ToolCallError) return { ok: false, kind: 'tool-error', error: serializeError(error) }
       // Loading the tool's file failed (it threw at import): the call fails like a throw.
+      loading.failed = true
       return { ok: false, kind: 'threw', error: serializeError(error) }
     }
     finally {
@@ -109,8 +110,9 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     const { scope, failed, end } = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
     noteFaultChannel(scope)
     let answer: IsolatedToolAnswer
+    const loading = { failed: false }
     try {
-      answer = await runCall(task, scope, failed)
+      answer = await runCall(task, scope, failed, loading)
     }
     finally {
       end()
@@ -120,9 +122,13 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     // when the call's leftovers are done (leftovers.ts), else the server replaces the worker.
     const news = (message: IsolatedCallNews) => postToServer(task.answerChannel!, message)
     news({ callId: task.callId, answer })
-    // The answer crossed once; the task's end says only that (the pool waits for the answer).
-    if (await settleLeftovers(scope)) return { delivered: true }
-    news({ callId: task.callId, retire: true })
+    // A module that threw while it was evaluated stays failed in this thread (the loader caches
+    // it, as import() does): a fresh worker loads the file afresh — a service it needed at import
+    // may be up by the next call. Anything else, the answer crossed once; the task's end says
+    // only that (the pool waits for the answer).
+    const retire = loading.failed ? 'load-failed' : await settleLeftovers(scope) ? null : 'leftovers'
+    if (!retire) return { delivered: true }
+    news({ callId: task.callId, retire })
     return await new Promise<never>(() => {})
   }
 }
