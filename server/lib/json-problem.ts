@@ -57,9 +57,18 @@ export function jsonProblem(value: unknown, root = 'result'): string | null {
     if (ancestors.has(item)) return `a cycle at ${shortPath(path)} (a value that contains itself)`
     ancestors.add(item)
     try {
-      const entries: Array<[string, unknown]> = Array.isArray(item) ? item.map((element, index) => [String(index), element]) : Object.entries(item)
-      for (const [childKey, child] of entries) {
-        const problem = visit(child, Array.isArray(item) ? `${path}[${childKey}]` : `${path}.${childKey}`, childKey, depth + 1)
+      // Read as JSON reads it: an array by index up to its length (never through its own `map`,
+      // which an Array subclass may override or build with a constructor of its own), an object
+      // by its enumerable own keys. No copy of the entries: a big result is walked in place.
+      const array = Array.isArray(item) ? item as unknown[] : null
+      const keys = array ? null : Object.keys(item)
+      const count = array ? array.length : keys!.length
+      for (let index = 0; index < count; index++) {
+        const child = array ? array[index] : (item as Record<string, unknown>)[keys![index]!]
+        // Only an object or a BigInt can be a problem: skip the rest before naming a path.
+        if (child === null || (typeof child !== 'object' && typeof child !== 'bigint')) continue
+        const childKey = array ? String(index) : keys![index]!
+        const problem = visit(child, array ? `${path}[${childKey}]` : `${path}.${childKey}`, childKey, depth + 1)
         if (problem) return problem
       }
       return null

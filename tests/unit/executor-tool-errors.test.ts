@@ -158,6 +158,18 @@ describe('tool faults become results the model sees', () => {
     expect(calls).toBe(2)
   })
 
+  it('an Array subclass whose constructor takes no length (a collection class) is written as JSON writes it', async () => {
+    class Rows extends Array<number> {
+      constructor(items: number[]) {
+        super()
+        this.push(...items)
+      }
+    }
+    const tool = defineTool({ name: 'rows', description: 'rows', parameters: z.object({}), execute: () => ({ rows: new Rows([1, 2]) }) })
+    const { call } = await runOneCall({ name: 'rows' }, [tool])
+    expect(call).toMatchObject({ status: 'completed', result: { rows: [1, 2] } })
+  })
+
   it('results reach events as plain JSON data', async () => {
     const tool = defineTool({ name: 'when', description: 'Date', parameters: z.object({}), execute: () => ({ at: new Date(0) }) })
     const { call } = await runOneCall({ name: 'when' }, [tool])
