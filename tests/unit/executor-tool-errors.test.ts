@@ -1,3 +1,6 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ofetch } from 'ofetch'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { runAgentLoop } from '../../server/lib/executor/agent-loop'
@@ -237,6 +240,38 @@ describe('retry on network errors', () => {
     const notRetryable = vi.fn().mockRejectedValue(networkError())
     await runOneCall({ name: 'b' }, [defineTool({ name: 'b', description: 'B', parameters: z.object({}), execute: notRetryable })])
     expect(notRetryable).toHaveBeenCalledTimes(1)
+  })
+
+  it('an HTTP error answer is not a network error: a retryable tool using $fetch (ofetch) does not send its POST again after a 500 or a 409', async () => {
+    let requests = 0
+    const server = createServer((request, response) => {
+      requests++
+      response.statusCode = request.url === '/conflict' ? 409 : 500
+      response.setHeader('content-type', 'application/json')
+      response.end('{"error":"not this time"}')
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const tool = defineTool({
+        name: 'create_order',
+        description: 'Creates an order',
+        parameters: z.object({ path: z.string() }),
+        retryable: true,
+        execute: async ({ path }, { signal }) => await ofetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: {}, retry: 0, signal }),
+      })
+      for (const path of ['/fail', '/conflict']) {
+        const { call } = await runOneCall({ name: 'create_order', args: JSON.stringify({ path }) }, [tool])
+        expect(call).toMatchObject({ status: 'error', error: expect.stringContaining(`Tool "create_order" failed: [POST] "http://127.0.0.1:${port}${path}": ${path === '/fail' ? 500 : 409}`) })
+      }
+      // One request per call: the order was not created twice.
+      expect(requests).toBe(2)
+    }
+    finally {
+      server.close()
+    }
+    // ofetch's error for a request that got no answer is still one (its cause is `fetch failed`).
+    expect(isNetworkError(await ofetch('http://127.0.0.1:1/', { retry: 0 }).catch((error: unknown) => error))).toBe(true)
   })
 
   it('recognises network errors by code, through causes', () => {

@@ -131,6 +131,9 @@ const NETWORK_ERROR_CODES = new Set([
 /**
  * True for a network-type failure (connection refused/reset, DNS, `fetch failed`): the only kind
  * a `retryable` tool is retried on. Looks through `cause`, since fetch wraps the socket error.
+ * ofetch's (`$fetch`) `FetchError` is not one by its name: it is also what an HTTP error answer
+ * (a 500, a 409) throws, and a request the server answered must not be sent again; one that got
+ * no answer has the network error as its cause.
  */
 export function isNetworkError(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 3) return false
@@ -146,6 +149,6 @@ export function isNetworkError(error: unknown, depth = 0): boolean {
   const { code, name, message, cause } = fields
   if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true
   if (name === 'TypeError' && message === 'fetch failed') return true
-  if (name === 'FetchError' || name === 'NetworkError') return true
+  if (name === 'NetworkError') return true
   return isNetworkError(cause, depth + 1)
 }
