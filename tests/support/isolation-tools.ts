@@ -178,6 +178,17 @@ export const ISOLATION_TEST_TOOLS = [
     execute: () => ({ loaded: true, threadId }),
   }),
   defineTool({
+    name: 'hold_buffers',
+    description: 'Allocates Buffers (memory outside the JavaScript heap) and keeps them.',
+    parameters: z.object({ mb: z.number() }),
+    execute: ({ mb }) => {
+      const state = globalThis as { isolationTestBuffers?: Buffer[] }
+      state.isolationTestBuffers ??= []
+      for (let held = 0; held < mb; held += 16) state.isolationTestBuffers.push(Buffer.alloc(16 * 1024 * 1024, 1))
+      return { heldMb: state.isolationTestBuffers.length * 16 }
+    },
+  }),
+  defineTool({
     name: 'throw_odd',
     description: 'Throws something that is not a plain Error.',
     parameters: z.object({ kind: z.enum(['no-prototype', 'message-getter', 'name-getter', 'symbol']) }),

@@ -178,6 +178,11 @@ describe('hard limits', () => {
     expect(await workerThreadId(run)).not.toBe(before)
   })
 
+  it('the heap cap does not cover Buffers and ArrayBuffers (memory outside the JavaScript heap): docs/tools.md says so', async () => {
+    const run = isolatedRun({ tools: { isolated: 'hold_buffers' }, isolation: { heapMb: 32 } })
+    expect(await call(run, 'hold_buffers', { mb: 96 })).toMatchObject({ status: 'completed', result: { heldMb: 96 } })
+  })
+
   it('process.exit in a tool fails its own call at once (also from its timers), never another call; the worker goes on', async () => {
     const run = isolatedRun({ tools: { isolated: 'exit,wait,thread_id' }, limits: { toolTimeoutMs: 600_000 }, isolation: { maxWorkers: 1 } })
     const worker = await workerThreadId(run)
