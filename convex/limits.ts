@@ -75,3 +75,10 @@ export type TooLarge = {
   code: 'too-large'
   message: string
 }
+
+/**
+ * The most hits one rate window may allow (`rates:take`, `jobs:create`'s `rates`): a call reads up
+ * to that many hit documents, and Convex reads at most 32,000 documents per call. The engine's
+ * windows allow `limits.…PerMinute`, which the configuration check holds to it (config-validate.ts).
+ */
+export const MAX_RATE_LIMIT = 10_000

@@ -6,15 +6,13 @@
 import { ConvexError, v } from 'convex/values'
 import type { DatabaseWriter } from './_generated/server'
 import { serverMutation } from './access'
+import { MAX_RATE_LIMIT } from './limits'
 
 /** Hits older than the window deleted per call (the rest go on later calls). */
 const PRUNE_LIMIT = 100
 
-/**
- * The most hits one window may allow: a call reads up to that many hit documents, and Convex
- * reads at most 32,000 documents per call. The engine's windows allow `limits.…PerMinute`.
- */
-export const MAX_RATE_LIMIT = 10_000
+/** The most hits one window may allow (limits.ts); re-exported for the functions' callers. */
+export { MAX_RATE_LIMIT }
 
 /** The longest window: the retention cron deletes hits older than this (cleanup.ts), so a longer one would forget hits it still counts. */
 export const MAX_RATE_WINDOW_MS = 3_600_000

@@ -8,6 +8,8 @@ import type { BackgroundJobsConfig } from './config'
 import { DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
+import { MAX_RATE_LIMIT } from '../../convex/limits'
+import { RATE_LIMITS } from './rate-limit'
 
 /** The providers the layer ships. */
 export const PROVIDER_NAMES = ['memory', 'redis', 'convex'] as const
@@ -213,6 +215,13 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (options.runtime !== false && config.provider === 'redis') {
     const problem = redisUrlProblem(config.redisUrl)
     if (problem) problems.push(`${describe('redisUrl')} ${problem}`)
+  }
+  if (config.provider === 'convex') {
+    // The deployment refuses a window it cannot count (invalid-rate): every request it limits would be a 500.
+    for (const { setting } of Object.values(RATE_LIMITS)) {
+      const value = config.limits[setting]
+      if (typeof value === 'number' && value > MAX_RATE_LIMIT) problems.push(`${describe(`limits.${setting}`)} must be at most ${MAX_RATE_LIMIT} with the provider "convex" (a deployment counts at most that many hits per window; 0 turns the limit off), got ${value}`)
+    }
   }
   if (options.runtime !== false && config.provider === 'convex') {
     const convexUrlProblem = config.convexUrl ? httpUrlProblem(config.convexUrl) : null
