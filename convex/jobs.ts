@@ -73,10 +73,13 @@ export const create = serverMutation({
     if (maxActivePerUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, maxActivePerUser) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
     if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
     const windows = [...(rate ? [rate] : []), ...(rates ?? [])]
+    // Every full window is looked at: the refusal names the one that frees last, when all have room.
+    let refused: { refused: 'rate', retryAfterMs: number, key: string } | null = null
     for (const window of windows) {
       const decision = await rateRoom(ctx.db, window)
-      if (!decision.ok) return { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs, key: window.key }
+      if (!decision.ok && (refused === null || decision.retryAfterMs > refused.retryAfterMs)) refused = { refused: 'rate' as const, retryAfterMs: decision.retryAfterMs, key: window.key }
     }
+    if (refused) return refused
     for (const window of windows) await addHit(ctx.db, window.key)
     const id = await ctx.db.insert('jobs', {
       ...fields,

@@ -88,14 +88,19 @@ export function createSlidingWindows(now: () => number = Date.now) {
     return stamps.length >= window.limit ? stamps[stamps.length - window.limit]! + window.windowMs - at : -1
   }
 
-  /** Counts a hit in every window, or none when one is full: then the first full one and its wait. */
+  /**
+   * Counts a hit in every window, or none when one is full: then the full one that frees last and
+   * its wait (the first such on a tie), so a retry after it finds every window with room.
+   */
   function takeAll(rates: readonly RateWindow[]): { key: string, retryAfterMs: number } | null {
     const at = now()
     sweep(at)
+    let refused: { key: string, retryAfterMs: number } | null = null
     for (const window of rates) {
       const wait = waitFor(window, at)
-      if (wait >= 0) return { key: window.key, retryAfterMs: wait }
+      if (wait >= 0 && (refused === null || wait > refused.retryAfterMs)) refused = { key: window.key, retryAfterMs: wait }
     }
+    if (refused) return refused
     for (const window of rates) windows.get(window.key)!.stamps.push(at)
     return null
   }

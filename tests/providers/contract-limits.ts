@@ -88,6 +88,21 @@ export function defineLimitContract(scope: ContractScope): void {
       const full = await scope.provider.create(newJob(), { rates: [address, rate] }).catch((caught: unknown) => caught)
       expect(full).toMatchObject({ key: address.key })
     })
+
+    it('with several windows full, says when all of them have room: the longest wait, naming that window', async () => {
+      const address = { key: 'anonymousCreate:198.51.100.7', limit: 1, windowMs: WINDOW_MS }
+      const once = { ...rate, limit: 1 }
+      expect((await scope.provider.create(newJob(), { rates: [once] })).created).toBe(true)
+      await scope.advance(30_000)
+      expect((await scope.provider.create(newJob({ userId: 'user-b' }), { rates: [address] })).created).toBe(true)
+      await scope.advance(10_000)
+      // The user's window frees in 20 s, the address's in 50 s: a retry after 20 s would be refused again.
+      const refused = await scope.provider.create(newJob(), { rates: [once, address] }).catch((caught: unknown) => caught)
+      expect(refused).toBeInstanceOf(RateRefusedError)
+      expect(refused).toMatchObject({ key: address.key, retryAfterMs: 50_000 })
+      await scope.advance(50_000)
+      expect((await scope.provider.create(newJob(), { rates: [once, address] })).created).toBe(true)
+    })
   })
 
   describe('takeRate', () => {

@@ -98,8 +98,8 @@ end`
  * (when given, the lease expires leaseMs from now, not at leaseExpiresAt, which is the creating
  * instance's clock), threadId|'' (the job joins its thread's index in the same step,
  * redis-threads.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
- * 'user'|'global', limit} or {'rate', retryAfterMs, key}: the rate hits are counted only for a job
- * really created.
+ * 'user'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
+ * rate hits are counted only for a job really created.
  */
 export const CREATE_SCRIPT = `
 ${TAKE_HIT}
@@ -116,10 +116,13 @@ if ARGV[11] ~= '' and redis.call('SCARD', p .. 'active:' .. user) >= tonumber(AR
 if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
 if ARGV[12] ~= '' then
   local rates, now = cjson.decode(ARGV[12]), clock(ARGV[13])
+  -- Every full window is looked at: the refusal names the one that frees last, when all have room.
+  local refusedWait, refusedKey = -1, nil
   for _, rate in ipairs(rates) do
     local wait = rateWait(p .. 'rate:' .. rate[1], rate[2], rate[3], now)
-    if wait >= 0 then return {'rate', tostring(wait), rate[1]} end
+    if wait > refusedWait then refusedWait, refusedKey = wait, rate[1] end
   end
+  if refusedKey then return {'rate', tostring(refusedWait), refusedKey} end
   for _, rate in ipairs(rates) do addHit(p .. 'rate:' .. rate[1], rate[3], now, ARGV[14]) end
 end
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
