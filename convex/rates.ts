@@ -1,7 +1,8 @@
 /**
  * Rate limits counted in the deployment, so a per-user limit holds across every instance: a
  * sliding window of hits per key. One mutation per hit; it also drops the key's hits that left
- * the window, so a key holds at most `limit` documents. Only the servers may call it (access.ts).
+ * the window, so a key holds at most `limit` documents (more only while the hits of a limit since
+ * lowered age out). Only the servers may call it (access.ts).
  */
 import { ConvexError, v } from 'convex/values'
 import type { DatabaseWriter } from './_generated/server'
@@ -49,8 +50,10 @@ export async function rateRoom(db: DatabaseWriter, { key, limit: given, windowMs
   const now = Date.now()
   const stale = await db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).lte('at', now - windowMs)).take(PRUNE_LIMIT)
   for (const hit of stale) await db.delete(hit._id)
-  const hits = await db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).gt('at', now - windowMs)).take(limit)
-  if (hits.length >= limit) return { ok: false as const, retryAfterMs: hits[0]!.at + windowMs - now }
+  // The newest `limit` hits: there is room once the oldest of them left the window. The key may hold
+  // more (a limit lowered since, another instance's), and then waiting for its oldest hit is not enough.
+  const hits = await db.query('rateHits').withIndex('by_key_at', q => q.eq('key', key).gt('at', now - windowMs)).order('desc').take(limit)
+  if (hits.length >= limit) return { ok: false as const, retryAfterMs: hits[limit - 1]!.at + windowMs - now }
   return { ok: true as const }
 }
 

@@ -119,5 +119,20 @@ export function defineLimitContract(scope: ContractScope): void {
       expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: true })
       expect(await scope.provider.takeRate('create:alice', 2, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 10_000 })
     })
+
+    it('after the limit was lowered (a restart, another instance), says when enough hits left the window, not when the oldest does', async () => {
+      for (let hit = 0; hit < 3; hit++) {
+        expect(await scope.provider.takeRate('create:alice', 3, WINDOW_MS)).toEqual({ ok: true })
+        await scope.advance(10_000)
+      }
+      // Hits at 0, 10 and 20 s; at 30 s a limit of 1 has room once all three left (the newest, 50 s
+      // from now), a limit of 2 once two did (40 s): not when the oldest leaves (30 s).
+      expect(await scope.provider.takeRate('create:alice', 1, WINDOW_MS)).toEqual({ ok: false, retryAfterMs: 50_000 })
+      await expect(scope.provider.create(newJob({ userId: 'alice' }), { rates: [{ key: 'create:alice', limit: 2, windowMs: WINDOW_MS }] })).rejects.toMatchObject({ retryAfterMs: 40_000 })
+      await scope.advance(49_999)
+      expect(await scope.provider.takeRate('create:alice', 1, WINDOW_MS)).toMatchObject({ ok: false })
+      await scope.advance(1)
+      expect(await scope.provider.takeRate('create:alice', 1, WINDOW_MS)).toEqual({ ok: true })
+    })
   })
 }
