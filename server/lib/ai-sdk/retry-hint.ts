@@ -4,9 +4,14 @@
  * `Retry-After` also says it in its message ("…; try again in 12 s"); the header stays.
  */
 
+/** A message that says its wait already: the rate limits' "…; retry in 12 s". */
+const STATED_WAIT = /\b(?:retry|try again) in \d+ s\b/
+/** A vague wait at the end of a message ("; try again shortly"), which the exact one replaces. */
+const VAGUE_WAIT = /[;,]\s*(?:retry|try again) shortly[.;\s]*$/
+
 /** The message of an error that asks the client to come back after `seconds`. */
 export function withRetryAfterText(message: string, seconds: number): string {
-  return `${message.replace(/[.;\s]+$/, '')}; try again in ${Math.max(1, Math.ceil(seconds))} s`
+  return `${message.replace(VAGUE_WAIT, '').replace(/[.;\s]+$/, '')}; try again in ${Math.max(1, Math.ceil(seconds))} s`
 }
 
 /** Runs a chat route; an error with `retryAfterSeconds` leaves it with the wait in its message. */
@@ -16,7 +21,7 @@ export async function withRetryHint<T>(run: () => Promise<T>): Promise<T> {
   }
   catch (error) {
     const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds
-    if (error instanceof Error && typeof seconds === 'number' && Number.isFinite(seconds) && !error.message.includes('try again in')) {
+    if (error instanceof Error && typeof seconds === 'number' && Number.isFinite(seconds) && !STATED_WAIT.test(error.message)) {
       error.message = withRetryAfterText(error.message, seconds)
     }
     throw error

@@ -1,0 +1,41 @@
+/**
+ * The chat routes' 429s and 503s say when to retry in their message (the AI SDK drops the
+ * Retry-After header): exactly once.
+ */
+import type { H3Event } from 'h3'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { withRetryHint } from '../../server/lib/ai-sdk/retry-hint'
+import { toHttpError } from '../../server/lib/http/handler'
+import { ConcurrencyLimitError } from '../../server/lib/errors'
+import { rateLimitError } from '../../server/lib/rate-limit'
+
+vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
+
+beforeEach(() => {
+  for (const level of ['warn', 'error', 'info', 'log'] as const) vi.spyOn(console, level).mockImplementation(() => {})
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+/** What a chat route answers for `error`: its message and Retry-After. */
+async function chatAnswer(error: Error) {
+  const caught = await withRetryHint(() => Promise.reject(error)).catch((thrown: unknown) => thrown)
+  const headers: Record<string, unknown> = {}
+  const event = { node: { res: { setHeader: (name: string, value: unknown) => { headers[name.toLowerCase()] = value } } } } as unknown as H3Event
+  const http = toHttpError(event, caught) as unknown as { message: string }
+  return { message: http.message, retryAfter: headers['retry-after'] }
+}
+
+describe('the retry hint of the chat routes', () => {
+  it('a rate limit says when to retry once, not "retry in 12 s; try again in 12 s"', async () => {
+    const answer = await chatAnswer(rateLimitError('create', 60, 11_500))
+    expect(answer).toEqual({ message: 'Too many job creations: at most 60 per minute (limits.createPerMinute); retry in 12 s', retryAfter: 12 })
+  })
+
+  it('a vague "try again shortly" gives way to the wait, not "try again shortly; try again in 5 s"', async () => {
+    const answer = await chatAnswer(new ConcurrencyLimitError('global', 50, 5))
+    expect(answer).toEqual({ message: 'The server is running its maximum of 50 jobs (limits.maxConcurrentJobs); try again in 5 s', retryAfter: 5 })
+  })
+
+})
