@@ -1,12 +1,14 @@
 /**
  * The chat routes' 429s and 503s say when to retry in their message (the AI SDK drops the
- * Retry-After header): exactly once.
+ * Retry-After header): exactly once, and also for a store outage, whose answer is its
+ * `clientMessage`, not its `message`.
  */
 import type { H3Event } from 'h3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { withRetryHint } from '../../server/lib/ai-sdk/retry-hint'
 import { toHttpError } from '../../server/lib/http/handler'
 import { ConcurrencyLimitError } from '../../server/lib/errors'
+import { RedisUnavailableError } from '../../server/lib/providers/redis-client'
 import { rateLimitError } from '../../server/lib/rate-limit'
 
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
@@ -38,4 +40,9 @@ describe('the retry hint of the chat routes', () => {
     expect(answer).toEqual({ message: 'The server is running its maximum of 50 jobs (limits.maxConcurrentJobs); try again in 5 s', retryAfter: 5 })
   })
 
+
+  it('a store outage (503 with Retry-After) says it in the message the client reads', async () => {
+    const answer = await chatAnswer(new RedisUnavailableError(new Error('connect ECONNREFUSED 10.0.3.7:6379')))
+    expect(answer).toEqual({ message: 'The job store (Redis) is unavailable; try again in 5 s', retryAfter: 5 })
+  })
 })

@@ -3,6 +3,7 @@
  * the headers, `Retry-After` included. So on the chat routes a 429 or 503 that carries
  * `Retry-After` also says it in its message ("…; try again in 12 s"); the header stays.
  */
+import { ProviderUnavailableError } from '../errors'
 
 /** A message that says its wait already: the rate limits' "…; retry in 12 s". */
 const STATED_WAIT = /\b(?:retry|try again) in \d+ s\b/
@@ -23,6 +24,8 @@ export async function withRetryHint<T>(run: () => Promise<T>): Promise<T> {
     const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds
     if (error instanceof Error && typeof seconds === 'number' && Number.isFinite(seconds) && !STATED_WAIT.test(error.message)) {
       error.message = withRetryAfterText(error.message, seconds)
+      // A store outage answers its client message (handler.ts), not the message with the driver's words.
+      if (error instanceof ProviderUnavailableError) (error as { clientMessage: string }).clientMessage = withRetryAfterText(error.clientMessage, seconds)
     }
     throw error
   }
