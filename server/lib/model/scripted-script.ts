@@ -123,9 +123,16 @@ export function planToolSteps(prompt: string, offered: Set<string>, parameters: 
 }
 
 function extractExpression(prompt: string): string {
-  const match = /\b(?:calculate|compute)\s+([-+*/%^().\d\s]*\d[-+*/%^().\d\s]*)/i.exec(prompt)
-  // A sentence's closing full stop is not part of the expression ("calculate 2+3.").
-  return match ? match[1]!.trim().replace(/\.+$/, '') : '6 * 7'
+  // The run starts at a non-space, so the spaces before it split one way only: linear, where a run
+  // that could start with spaces backtracked quadratically over a long one.
+  const match = /\b(?:calculate|compute)\s+([-+*/%^().\d][-+*/%^().\d\s]*)/i.exec(prompt)
+  if (!match || !/\d/.test(match[1]!)) return '6 * 7'
+  // A sentence's closing full stop is not part of the expression ("calculate 2+3."). A loop, not
+  // /\.+$/: that one scans a long run of dots again from each of its dots.
+  const expression = match[1]!.trim()
+  let end = expression.length
+  while (end > 0 && expression[end - 1] === '.') end--
+  return expression.slice(0, end)
 }
 
 interface ToolResult {
