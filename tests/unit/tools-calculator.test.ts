@@ -38,6 +38,11 @@ describe('evaluateArithmetic', () => {
     expect(() => evaluateArithmetic(expression)).toThrow(message)
   })
 
+  it('names a character outside the BMP whole, never half of its surrogate pair', () => {
+    expect(() => evaluateArithmetic('1 + 😀')).toThrow('Unexpected "😀" at position 5')
+    expect(() => evaluateArithmetic('2 😀')).toThrow('Unexpected "😀" at position 3')
+  })
+
   it('never runs code: names, calls and JavaScript syntax are refused', () => {
     const globals = globalThis as Record<string, unknown>
     for (const expression of ['process.exit(1)', 'globalThis.hacked = 1', 'constructor', '(() => 1)()', '1; 2', '`1`', '2 ** 3', 'Math.max(1, 2)']) {

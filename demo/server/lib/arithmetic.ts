@@ -38,6 +38,10 @@ export function evaluateArithmetic(expression: string): number {
     skipSpaces()
     return expression[position]
   }
+  /** The whole character at `at`: an emoji is two UTF-16 units, and half of one is not text. */
+  function characterAt(at: number): string {
+    return String.fromCodePoint(expression.codePointAt(at)!)
+  }
   function enter() {
     if (++depth > MAX_NESTING_DEPTH) throw new ArithmeticError(`The expression is nested more than ${MAX_NESTING_DEPTH} levels deep`, position)
   }
@@ -99,7 +103,7 @@ export function evaluateArithmetic(expression: string): number {
     NUMBER_PATTERN.lastIndex = position
     const match = NUMBER_PATTERN.exec(expression)
     if (!match) {
-      throw new ArithmeticError(next === undefined ? 'The expression ended where a number was expected' : `Unexpected "${next}"`, next === undefined ? undefined : position)
+      throw new ArithmeticError(next === undefined ? 'The expression ended where a number was expected' : `Unexpected "${characterAt(position)}"`, next === undefined ? undefined : position)
     }
     position += match[0].length
     return Number(match[0])
@@ -107,7 +111,7 @@ export function evaluateArithmetic(expression: string): number {
 
   if (peek() === undefined) throw new ArithmeticError('The expression is empty')
   const value = parseExpression()
-  if (peek() !== undefined) throw new ArithmeticError(`Unexpected "${expression[position]}"`, position)
+  if (peek() !== undefined) throw new ArithmeticError(`Unexpected "${characterAt(position)}"`, position)
   if (!Number.isFinite(value)) throw new ArithmeticError('The result is not a finite number')
   return value
 }
