@@ -28,13 +28,11 @@ function sampleValue(schema: unknown, depth: number): unknown {
   switch (type) {
     case 'string': {
       const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0
-      return SAMPLE_TEXT.padEnd(minLength, 'e')
+      const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity
+      return SAMPLE_TEXT.padEnd(minLength, 'e').slice(0, Math.max(minLength, maxLength))
     }
     case 'integer':
-    case 'number': {
-      const minimum = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 1
-      return type === 'integer' ? Math.ceil(minimum) : minimum
-    }
+    case 'number': return sampleNumber(schema, type === 'integer')
     case 'boolean': return true
     case 'array': {
       const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0
@@ -43,6 +41,39 @@ function sampleValue(schema: unknown, depth: number): unknown {
     case 'null': return null
     default: return depth >= MAX_DEPTH ? {} : sampleArguments(schema, depth + 1)
   }
+}
+
+/** A numeric keyword; the safe-integer range zod gives every `z.int()` counts as no bound. */
+function bound(schema: Schema, key: string): number | undefined {
+  const value = schema[key]
+  return typeof value === 'number' && Math.abs(value) < Number.MAX_SAFE_INTEGER ? value : undefined
+}
+
+/**
+ * The minimum (or just above an exclusive one), else 1 — unless that breaks an upper bound or
+ * `multipleOf`: then the first of the maximum, just below an exclusive one, and the middle of the
+ * range that fits (`z.number().negative()` gets -1, not 1).
+ */
+function sampleNumber(schema: Schema, integer: boolean): number {
+  const [minimum, exclusiveMinimum] = [bound(schema, 'minimum'), bound(schema, 'exclusiveMinimum')]
+  const [maximum, exclusiveMaximum] = [bound(schema, 'maximum'), bound(schema, 'exclusiveMaximum')]
+  const step = bound(schema, 'multipleOf')
+  const fits = (value: number) => (minimum === undefined || value >= minimum)
+    && (exclusiveMinimum === undefined || value > exclusiveMinimum)
+    && (maximum === undefined || value <= maximum)
+    && (exclusiveMaximum === undefined || value < exclusiveMaximum)
+    && (!integer || Number.isInteger(value))
+    && (!step || Number.isInteger(value / step))
+  const low = minimum ?? exclusiveMinimum
+  const high = maximum ?? exclusiveMaximum
+  const candidates = [
+    minimum, exclusiveMinimum === undefined ? undefined : exclusiveMinimum + 1, 1,
+    maximum, exclusiveMaximum === undefined ? undefined : exclusiveMaximum - 1,
+    low !== undefined && high !== undefined ? (low + high) / 2 : undefined,
+  ].filter((value): value is number => value !== undefined)
+  const rounded = candidates.flatMap(value => [value, Math.ceil(value), Math.floor(value)])
+  const aligned = step ? rounded.flatMap(value => [Math.ceil(value / step) * step, Math.floor(value / step) * step]) : rounded
+  return [...rounded, ...aligned].find(fits) ?? (integer ? Math.ceil(candidates[0]!) : candidates[0]!)
 }
 
 /** Sample arguments for a tool's parameters schema (an object schema); `{}` when it has none. */
