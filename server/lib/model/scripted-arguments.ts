@@ -7,6 +7,19 @@
 
 /** The text a required string gets when the schema says nothing more. */
 export const SAMPLE_TEXT = 'example'
+/** What a required string with one of these JSON Schema formats gets (zod's `z.email()` and the like). */
+const SAMPLE_FORMATS: Record<string, string> = {
+  'email': 'user@example.com',
+  'uri': 'https://example.com/',
+  'uuid': '00000000-0000-4000-8000-000000000000',
+  'date': '2026-01-01',
+  'date-time': '2026-01-01T00:00:00Z',
+  'time': '00:00:00',
+  'duration': 'P1D',
+  'ipv4': '192.0.2.1',
+  'ipv6': '2001:db8::1',
+  'hostname': 'example.com',
+}
 /** How deep nested objects are filled; below it an object is `{}`. */
 const MAX_DEPTH = 5
 
@@ -14,6 +27,17 @@ type Schema = Record<string, unknown>
 
 function isSchema(value: unknown): value is Schema {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+function matchingSample(pattern: unknown, samples: string[]): string | undefined {
+  if (typeof pattern !== 'string') return undefined
+  try {
+    const regex = new RegExp(pattern, 'u')
+    return samples.find(sample => regex.test(sample))
+  }
+  catch {
+    return undefined
+  }
 }
 
 /** A sample value that fits `schema` as far as a small reading of JSON Schema can tell. */
@@ -27,16 +51,22 @@ function sampleValue(schema: unknown, depth: number): unknown {
   const type = Array.isArray(schema.type) ? schema.type.find(item => item !== 'null') : schema.type
   switch (type) {
     case 'string': {
+      const formatted = typeof schema.format === 'string' ? SAMPLE_FORMATS[schema.format] : undefined
+      if (formatted !== undefined) return formatted
       const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0
       const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity
-      return SAMPLE_TEXT.padEnd(minLength, 'e').slice(0, Math.max(minLength, maxLength))
+      const text = SAMPLE_TEXT.padEnd(minLength, 'e').slice(0, Math.max(minLength, maxLength))
+      // A `pattern` without a known format (zod's `z.iso.time()`): the first sample it accepts.
+      return matchingSample(schema.pattern, [text, ...Object.values(SAMPLE_FORMATS)]) ?? text
     }
     case 'integer':
     case 'number': return sampleNumber(schema, type === 'integer')
     case 'boolean': return true
     case 'array': {
+      // A tuple (`prefixItems`) gets a sample for each of its positions.
+      const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems.map(item => sampleValue(item, depth + 1)) : []
       const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0
-      return Array.from({ length: minItems }, () => sampleValue(schema.items, depth + 1))
+      return [...prefix, ...Array.from({ length: Math.max(0, minItems - prefix.length) }, () => sampleValue(schema.items, depth + 1))]
     }
     case 'null': return null
     default: return depth >= MAX_DEPTH ? {} : sampleArguments(schema, depth + 1)
