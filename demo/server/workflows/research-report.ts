@@ -1,7 +1,8 @@
 /**
- * Demo workflow: research → draft → human approval → final report. A rejection with feedback
- * sends the draft back for one revision; a second rejection (or no answer in time) ends with a
- * short note instead of the report. Runs offline on the built-in scripted model.
+ * Demo workflow: research → draft → human approval → final report. A rejection sends the draft
+ * back for one revision; a second rejection ends with a short note instead of the report. No answer
+ * in time is a rejection with feedback (the timeout answer), so it too revises once, then ends.
+ * Runs offline on the built-in scripted model.
  */
 import { z } from 'zod'
 import { defineWorkflow } from '../../../server/utils/define-workflow'
