@@ -231,6 +231,19 @@ describe('scripted model: reading the prompt', () => {
     expect(planToolSteps('Please calculate 2+3.', offered)).toEqual([[{ name: 'calculate', args: { expression: '2+3' } }]])
     expect(planToolSteps('calculate 1.5*2', offered)).toEqual([[{ name: 'calculate', args: { expression: '1.5*2' } }]])
   })
+
+  // Only a run right after "calculate " was read: "Calculate: 12 * 7" and "What is 12 * 7? Calculate
+  // it." both calculated 6 * 7 and answered 42.
+  it.each([
+    ['Calculate: 12 * 7', '12 * 7'],
+    ['compute = (2 + 3) * 4', '(2 + 3) * 4'],
+    ['What is 12 * 7? Calculate it.', '12 * 7'],
+    ['Hi. What is (2 + 3) * 4? Please compute it', '(2 + 3) * 4'],
+    ['I have 3 cats. Calculate 2 + 2.', '2 + 2'],
+    ['calculate something for me', '6 * 7'],
+  ])('finds the expression in %j', (prompt, expression) => {
+    expect(planToolSteps(prompt, new Set(['calculate']))).toEqual([[{ name: 'calculate', args: { expression } }]])
+  })
 })
 
 describe('scripted model: an app\'s tool named in the prompt', () => {

@@ -25,6 +25,14 @@ describe('the scripted model and the longest prompts a job accepts', () => {
     expect(planToolSteps(`calculate 1 + 2${dots}`, new Set(['calculate']))).toEqual([[{ name: 'calculate', args: { expression: '1 + 2' } }]])
   })
 
+  it('looks for an expression elsewhere in linear time', { timeout: 2000 }, () => {
+    const calculate = new Set(['calculate'])
+    for (const filler of [' .', '-', '( ', 'calculate ', 'calculate: -', '. ']) {
+      const prompt = `calculate it ${filler.repeat(Math.floor((MAX_CHARS - 20) / filler.length))}`
+      expect(planToolSteps(prompt, calculate)).toEqual([[{ name: 'calculate', args: { expression: '6 * 7' } }]])
+    }
+  })
+
   it('still reads the expression after spaces and line breaks', () => {
     expect(planToolSteps('please calculate \n\t (2 + 3) * 4.5. thanks', new Set(['calculate']))).toEqual([[{ name: 'calculate', args: { expression: '(2 + 3) * 4.5' } }]])
     expect(planToolSteps('calculate (x) now', new Set(['calculate']))).toEqual([[{ name: 'calculate', args: { expression: '6 * 7' } }]])

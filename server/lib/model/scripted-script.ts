@@ -122,14 +122,38 @@ export function planToolSteps(prompt: string, offered: Set<string>, parameters: 
   return /\b(?:both|parallel)\b/.test(lower) ? [calls] : calls.map(call => [call])
 }
 
+/** A run of arithmetic characters; it starts at a non-space, so scanning for runs stays linear. */
+const EXPRESSION_RUN = /[-+*/%^().\d][-+*/%^().\d\s]*/y
+
+/** The arithmetic run starting at `index` when it holds a digit. */
+function runAt(prompt: string, index: number): string | undefined {
+  EXPRESSION_RUN.lastIndex = index
+  const run = EXPRESSION_RUN.exec(prompt)?.[0]
+  return run && /\d/.test(run) ? run : undefined
+}
+
+/**
+ * The expression to calculate: the run right after "calculate"/"compute" (past a colon or an equals
+ * sign: "Calculate: 12 * 7"), else the first run with a digit anywhere ("What is 12 * 7? Calculate
+ * it."), else 6 * 7.
+ */
 function extractExpression(prompt: string): string {
-  // The run starts at a non-space, so the spaces before it split one way only: linear, where a run
-  // that could start with spaces backtracked quadratically over a long one.
-  const match = /\b(?:calculate|compute)\s+([-+*/%^().\d][-+*/%^().\d\s]*)/i.exec(prompt)
-  if (!match || !/\d/.test(match[1]!)) return '6 * 7'
+  let run: string | undefined
+  for (const word of prompt.matchAll(/\b(?:calculate|compute)\b[\s:=]*/gi)) {
+    run = runAt(prompt, word.index + word[0].length)
+    if (run) break
+  }
+  // A run elsewhere starts at a number, a sign or "(", not at a sentence's full stop.
+  for (const other of run ? [] : prompt.matchAll(/(?:[-+(]|\.?\d)[-+*/%^().\d\s]*/g)) {
+    if (/\d/.test(other[0])) {
+      run = other[0]
+      break
+    }
+  }
+  if (!run) return '6 * 7'
   // A sentence's closing full stop is not part of the expression ("calculate 2+3."). A loop, not
   // /\.+$/: that one scans a long run of dots again from each of its dots.
-  const expression = match[1]!.trim()
+  const expression = run.trim()
   let end = expression.length
   while (end > 0 && expression[end - 1] === '.') end--
   return expression.slice(0, end)
