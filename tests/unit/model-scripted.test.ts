@@ -241,6 +241,7 @@ describe('scripted model: reading the prompt', () => {
     ['Hi. What is (2 + 3) * 4? Please compute it', '(2 + 3) * 4'],
     ['I have 3 cats. Calculate 2 + 2.', '2 + 2'],
     ['calculate something for me', '6 * 7'],
+    ['calculate 12 × 7 − 10 ÷ 4', '12 * 7 - 10 / 4'],
   ])('finds the expression in %j', (prompt, expression) => {
     expect(planToolSteps(prompt, new Set(['calculate']))).toEqual([[{ name: 'calculate', args: { expression } }]])
   })

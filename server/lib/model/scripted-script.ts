@@ -123,7 +123,7 @@ export function planToolSteps(prompt: string, offered: Set<string>, parameters: 
 }
 
 /** A run of arithmetic characters; it starts at a non-space, so scanning for runs stays linear. */
-const EXPRESSION_RUN = /[-+*/%^().\d][-+*/%^().\d\s]*/y
+const EXPRESSION_RUN = /[-+*/%^().\d×÷−][-+*/%^().\d\s×÷−]*/y
 
 /** The arithmetic run starting at `index` when it holds a digit. */
 function runAt(prompt: string, index: number): string | undefined {
@@ -144,7 +144,7 @@ function extractExpression(prompt: string): string {
     if (run) break
   }
   // A run elsewhere starts at a number, a sign or "(", not at a sentence's full stop.
-  for (const other of run ? [] : prompt.matchAll(/(?:[-+(]|\.?\d)[-+*/%^().\d\s]*/g)) {
+  for (const other of run ? [] : prompt.matchAll(/(?:[-+(−]|\.?\d)[-+*/%^().\d\s×÷−]*/g)) {
     if (/\d/.test(other[0])) {
       run = other[0]
       break
@@ -153,7 +153,8 @@ function extractExpression(prompt: string): string {
   if (!run) return '6 * 7'
   // A sentence's closing full stop is not part of the expression ("calculate 2+3."). A loop, not
   // /\.+$/: that one scans a long run of dots again from each of its dots.
-  const expression = run.trim()
+  // The typographic signs people type (12 × 7, 10 ÷ 4, 5 − 3) are the calculator's * / -.
+  const expression = run.trim().replace(/×/g, '*').replace(/÷/g, '/').replace(/−/g, '-')
   let end = expression.length
   while (end > 0 && expression[end - 1] === '.') end--
   return expression.slice(0, end)
