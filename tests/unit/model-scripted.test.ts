@@ -232,6 +232,14 @@ describe('scripted model: reading the prompt', () => {
     expect(planToolSteps('calculate 1.5*2', offered)).toEqual([[{ name: 'calculate', args: { expression: '1.5*2' } }]])
   })
 
+  // A tool was called when its name appeared anywhere, even inside a word: an app's `search` tool
+  // ran (with sample arguments) for "Tell me about research".
+  it('calls an app\'s tool only when its name stands alone, not inside a longer word', () => {
+    const offered = new Set(['search', 'lookup-order'])
+    expect(planToolSteps('Tell me about research, and the lookup-orders page', offered)).toEqual([])
+    expect(planToolSteps('Use search, then lookup-order.', offered)).toEqual([[{ name: 'search', args: {} }], [{ name: 'lookup-order', args: {} }]])
+  })
+
   // Only a run right after "calculate " was read: "Calculate: 12 * 7" and "What is 12 * 7? Calculate
   // it." both calculated 6 * 7 and answered 42.
   it.each([

@@ -116,10 +116,22 @@ export function planToolSteps(prompt: string, offered: Set<string>, parameters: 
   }
   // App-defined tools can be exercised offline by naming them in the prompt.
   for (const name of offered) {
-    if (prompt.includes(name)) want(name, sampleArguments(parameters.get(name)))
+    if (namedIn(prompt, name)) want(name, sampleArguments(parameters.get(name)))
   }
   if (!calls.length) return []
   return /\b(?:both|parallel)\b/.test(lower) ? [calls] : calls.map(call => [call])
+}
+
+/**
+ * Whether `name` appears in the prompt as a whole name, not inside a longer word: a tool named
+ * `search` is not asked for by "research", nor `time` by "get_current_time".
+ */
+function namedIn(prompt: string, name: string): boolean {
+  const isNameChar = (char: string | undefined) => char !== undefined && /[\w-]/.test(char)
+  for (let index = prompt.indexOf(name); index >= 0; index = prompt.indexOf(name, index + 1)) {
+    if (!isNameChar(prompt[index - 1]) && !isNameChar(prompt[index + name.length])) return true
+  }
+  return false
 }
 
 /** A run of arithmetic characters; it starts at a non-space, so scanning for runs stays linear. */
