@@ -75,8 +75,13 @@ export class LiveJob implements BatchTarget {
   private readonly maxDeltaChars: number
 
   constructor(private readonly options: LiveJobOptions) {
-    this.state = options.state
-    this.baseState = options.state
+    // A run taken over holds the stored state under its own epoch from the start: a snapshot of it
+    // must win over a viewer's state of the lost owner, whose seqs past the stored ones (text it
+    // streamed but never stored) may be higher than this run's — with the old epoch it would not.
+    const epoch = options.epoch ?? 1
+    const state = epoch > (options.state.epoch ?? 1) ? { ...options.state, epoch } : options.state
+    this.state = state
+    this.baseState = state
     // A UTF-16 unit is at most 3 UTF-8 bytes, but up to 6 in JSON: a control character or NUL is `\u0000`.
     this.maxDeltaChars = Math.max(2, Math.floor((options.persist.maxEventBytes - MAX_DELTA_ENVELOPE_BYTES) / MAX_JSON_BYTES_PER_UNIT))
   }

@@ -1,0 +1,224 @@
+/**
+ * One resume fuzz scenario: a job numbered by the real LiveJob (batching windows on a manual
+ * clock, a write-behind queue written when the scenario says), one takeover (a new owner resumes
+ * from what was stored, with the next epoch), and tabs that attach through the real viewer hub
+ * with their resume position (kept, restored from an earlier state, stale epoch, future), receive
+ * the frames as the wire carries them (shared/stream-wire.ts) and keep their state as the browser
+ * composable does (adoptSnapshot / applyLiveEvent). Returns every broken promise it saw.
+ */
+import { isDeepStrictEqual } from 'node:util'
+import type { StreamPosition } from '../../shared/event-id'
+import { formatEventId } from '../../shared/event-id'
+import type { JobEvent, JobEventPayload } from '../../shared/events'
+import { emptyMetrics, isTerminalStatus } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+import { createJobState, reduceEvents } from '../../shared/reducer'
+import { decodeStreamEvent, encodeEventData } from '../../shared/stream-wire'
+import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
+import type { BatchClock, BatchTarget } from '../../server/lib/batch-clock'
+import { LiveJob } from '../../server/lib/live-job'
+import type { PersistQueue } from '../../server/lib/persist-queue'
+import { eventBytes } from '../../server/lib/persist-queue'
+import type { JobRun } from '../../server/lib/job-run'
+import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
+import type { TimerSet } from '../../server/lib/timers'
+import type { ViewerFrame } from '../../server/lib/viewer'
+import { createViewerHub } from '../../server/lib/viewer-hub'
+import type { Random } from './fuzz-random'
+import { createRandom } from './fuzz-random'
+
+const TEXTS = ['a', 'bc', 'é', '😀', 'hello ', 'x\n', 'ü😀z']
+
+/** A batch clock driven by the scenario: `tick` ends the turn, `elapse` ends the windows. */
+function manualClock() {
+  let now = 0
+  const windows = new Map<BatchTarget, number>()
+  const soon = new Set<BatchTarget>()
+  const clock: BatchClock = {
+    now: () => now,
+    open(target, windowMs) {
+      windows.set(target, now + windowMs)
+      return () => windows.delete(target)
+    },
+    soon: target => void soon.add(target),
+    notSoon: target => void soon.delete(target),
+    get openWindows() { return windows.size },
+    dispose: () => { windows.clear(); soon.clear() },
+  }
+  return {
+    clock,
+    tick() {
+      for (const target of [...soon]) { soon.delete(target); target.sendLeading() }
+    },
+    elapse(ms: number) {
+      now += ms
+      for (const [target, endsAt] of [...windows]) {
+        if (endsAt <= now) { windows.delete(target); target.windowEnded() }
+      }
+    },
+  }
+}
+
+const noTimers = { interval: () => () => {}, timeout: () => () => {} } as unknown as TimerSet
+
+interface Tab {
+  name: string
+  state: JobState | null
+  /** The position it resumes from (its state's, unless the scenario gave it another). */
+  position: StreamPosition | null
+  detach: (() => void) | null
+  ended: boolean
+}
+
+/** Runs the scenario of `seed`; returns the violations (empty: it passed). */
+export async function runResumeFuzz(seed: number, steps: number): Promise<string[]> {
+  const random: Random = createRandom(seed)
+  const violations: string[] = []
+  const base = createJobState({ id: 'job', type: 'workflow', createdAt: 0 })
+  const stored: JobEvent[] = []
+  let pending: JobEvent[] = []
+  const manual = manualClock()
+  const persist: PersistQueue = {
+    push: (event: JobEvent) => void pending.push(event),
+    flush: async () => 'stored',
+    sizeOf: eventBytes,
+    maxEventBytes: Number.POSITIVE_INFINITY,
+    get pendingCount() { return pending.length },
+    writes: 0,
+    close: () => {},
+  } as unknown as PersistQueue
+  let epoch = 1
+  let tookOver = false
+  const newLive = (state: JobState) => new LiveJob({ state, clock: manual.clock, persist, batchWindowMs: random.pick([0, 10, 30]), now: () => manual.clock.now(), epoch })
+  const record = { id: 'job', userId: 'u', type: 'workflow', status: 'running', createdAt: 0, lastSeq: 0, lease: { instanceId: 'a', epoch: 1, expiresAt: 1e12 } } as unknown as JobRecord
+  const runs = new Map<string, JobRun>()
+  let live = newLive(base)
+  runs.set('job', { record, live, abandoned: false } as unknown as JobRun)
+  const provider = { readEvents: async () => ({ events: stored, complete: true }), getState: async () => reduceEvents(base, stored) } as unknown as JobProvider
+  const hub = createViewerHub({ provider, runs, timers: noTimers, getConfig: () => ({ stream: { heartbeatMs: 1000 }, persist: { intervalMs: 0 } }) as never, notifications: {} as never })
+  /** Every state any owner had (for tabs restored from an earlier moment). */
+  const history: JobState[] = [base]
+  const tabs: Tab[] = []
+  let calls = 0
+  let nodes = 0
+  let open: { call?: string, request?: string, node?: string } = {}
+
+  function receive(tab: Tab, frame: ViewerFrame) {
+    if (tab.ended) return violations.push(`${tab.name}: frame after job-end`)
+    // As on the wire: the id carries the epoch, plain deltas go compact.
+    const id = formatEventId(frame.id, frame.epoch)
+    const data: unknown = JSON.parse(JSON.stringify(encodeEventData(frame.event, frame.data)))
+    if (frame.event === 'snapshot') {
+      tab.state = adoptSnapshot(tab.state, data as JobState)
+    }
+    else {
+      const event = decodeStreamEvent(frame.event, id, data, 0)
+      if (!event) return violations.push(`${tab.name}: undecodable ${frame.event}`)
+      const before = tab.state
+      if (!before) violations.push(`${tab.name}: ${event.type} ${id} before any snapshot`)
+      else if ((event.epoch ?? 1) >= (before.epoch ?? 1)) {
+        const first = event.fromSeq ?? event.seq
+        if (first !== before.seq + 1) violations.push(`${tab.name}: ${event.type} ${id} (from ${first}) after seq ${before.seq}`)
+        if (event.type === 'text-delta' && event.offset !== before.content.length) violations.push(`${tab.name}: text offset ${event.offset} at length ${before.content.length} (${id})`)
+        if (event.type === 'reasoning-delta' && event.offset !== before.reasoning.length) violations.push(`${tab.name}: reasoning offset ${event.offset} at length ${before.reasoning.length} (${id})`)
+      }
+      tab.state = applyLiveEvent(before, event)
+      if (event.type === 'job-end') tab.ended = true
+    }
+    tab.position = tab.state ? { epoch: tab.state.epoch ?? 1, seq: tab.state.seq } : tab.position
+  }
+
+  async function connect(tab: Tab) {
+    tab.ended = false
+    const sink = { send: (frame: ViewerFrame) => receive(tab, frame), comment: () => {}, close: () => { tab.detach = null } }
+    const attachment = await hub.attach({ ...record, lastSeq: stored.at(-1)?.seq ?? 0 }, sink, tab.position)
+    tab.detach = attachment.open && !tab.ended ? attachment.detach : null
+    if (tab.state && isTerminalStatus(tab.state.status)) tab.ended = true
+  }
+
+  function commit(payload: JobEventPayload & { nodeId?: string }) {
+    live.commit(payload)
+  }
+
+  function remember() {
+    if (history.at(-1) !== live.state) history.push(live.state)
+  }
+
+  for (let step = 0; step < steps; step++) {
+    const action = random.weighted({ text: 8, reasoning: 3, tool: 2, approval: 1, node: 2, tick: 3, elapse: 3, write: 2, takeover: tookOver ? 0 : 1, tab: 2, drop: 2, back: 2 })
+    switch (action) {
+      case 'text': live.delta('text-delta', random.pick(TEXTS), random.chance(0.2) && open.node ? open.node : undefined); break
+      case 'reasoning': live.delta('reasoning-delta', random.pick(TEXTS)); break
+      case 'tool':
+        if (open.call) { commit({ type: 'tool-result', id: open.call, status: 'completed', result: { ok: step }, durationMs: 1 }); open.call = undefined }
+        else { open.call = `call_${++calls}`; commit({ type: 'tool-call', id: open.call, name: 'calc', args: { n: step }, step: 1 }) }
+        break
+      case 'approval':
+        if (open.request) { commit({ type: 'input-response', requestId: open.request, answer: true, answeredAt: step, answeredBy: 'u' }); open.request = undefined }
+        else if (open.call) { open.request = `req_${step}`; commit({ type: 'input-request', requestId: open.request, kind: 'tool-approval', toolCallId: open.call, prompt: 'ok?', expiresAt: 1e9, onTimeout: 'deny' } as JobEventPayload) }
+        break
+      case 'node':
+        if (open.node) { commit({ type: 'node-end', nodeId: open.node, status: random.pick(['completed', 'failed'] as const), output: step }); open.node = undefined }
+        else { open.node = `n${++nodes}`; commit({ type: 'node-start', nodeId: open.node, kind: 'agent' }) }
+        break
+      case 'tick': manual.tick(); break
+      case 'elapse': manual.elapse(random.pick([5, 10, 30])); break
+      case 'write': stored.push(...pending.splice(0, random.int(1, Math.max(1, pending.length)))); break
+      case 'takeover': {
+        // The owner dies: what it had not stored is lost, its streams break.
+        tookOver = true
+        remember()
+        live.close()
+        pending = []
+        epoch++
+        live = newLive(reduceEvents(base, stored))
+        record.lease = { instanceId: 'b', epoch, expiresAt: 1e12 }
+        runs.set('job', { record, live, abandoned: false } as unknown as JobRun)
+        for (const tab of tabs) tab.detach = null
+        open = { node: open.node }
+        break
+      }
+      case 'tab': {
+        const tab: Tab = { name: `tab${tabs.length}`, state: null, position: null, detach: null, ended: false }
+        const kind = random.pick(['fresh', 'restored', 'future'] as const)
+        if (kind === 'restored') {
+          tab.state = random.pick(history)
+          tab.position = { epoch: tab.state.epoch ?? 1, seq: tab.state.seq }
+        }
+        if (kind === 'future') tab.position = { epoch: random.int(1, epoch + 1), seq: live.state.seq + random.int(2, 6) }
+        tab.name += `(${kind} ${tab.position ? formatEventId(tab.position.seq, tab.position.epoch) : '-'})`
+        tabs.push(tab)
+        await connect(tab)
+        break
+      }
+      case 'drop': {
+        const tab = tabs.find(each => each.detach)
+        tab?.detach?.()
+        if (tab) tab.detach = null
+        break
+      }
+      case 'back': {
+        const tab = tabs.find(each => !each.detach && !each.ended)
+        if (tab) await connect(tab)
+        break
+      }
+    }
+    remember()
+  }
+  // The end: stored, then reported; every tab not ended comes back once.
+  live.end({ type: 'job-end', status: 'completed', metrics: emptyMetrics() })
+  stored.push(...pending.splice(0))
+  live.reportEnd()
+  for (const tab of tabs) if (!tab.ended) await connect(tab)
+  const strip = (state: JobState | null) => state && JSON.parse(JSON.stringify({ ...state, updatedAt: 0 })) as JobState
+  const same = (a: unknown, b: unknown) => isDeepStrictEqual(a === undefined ? a : JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)))
+  const final = strip(live.state)
+  if (!same(strip(reduceEvents(base, stored)), final)) violations.push('stored log does not reduce to the final state')
+  for (const tab of tabs) {
+    if (!same(strip(tab.state), final)) {
+      const keys = Object.keys(final!).filter(key => !same((strip(tab.state) as never)?.[key], (final as never)[key]))
+      violations.push(`${tab.name}: final state differs in ${keys.map(key => `${key}: ${JSON.stringify((tab.state as never)?.[key])} vs ${JSON.stringify((live.state as never)[key])}`).join('; ').slice(0, 600)}: content ${JSON.stringify(tab.state?.content)} vs ${JSON.stringify(live.state.content)}, seq ${tab.state?.seq}/${live.state.seq}, epoch ${tab.state?.epoch}/${live.state.epoch}`)
+    }
+  }
+  return violations
+}
