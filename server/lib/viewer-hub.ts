@@ -7,6 +7,7 @@
 import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { HeldLog } from './catch-up'
 import { catchUpFrames } from './catch-up'
@@ -109,9 +110,20 @@ export function createViewerHub(options: ViewerHubOptions) {
     const base = createJobState({ id: record.id, type: record.type, createdAt: record.createdAt })
     const range = await provider.readEvents(record.id, 0)
     if (range === null) throw new JobNotFoundError(record.id)
-    if (range?.complete) return { events: range.events, complete: true, state: reduceEvents(base, range.events), baseState: base }
+    if (range?.complete) return { events: range.events, complete: true, state: underLease(record, reduceEvents(base, range.events)), baseState: base }
     const state = (await provider.getState(record.id)) ?? base
-    return { events: range?.events ?? [], complete: false, state, baseState: base }
+    return { events: range?.events ?? [], complete: false, state: underLease(record, state), baseState: base }
+  }
+
+  /**
+   * The stored state under the lease's epoch when a new owner took the job over and has not stored
+   * an event yet: its snapshot must win over a viewer's state of the lost owner, whose seqs past
+   * the stored ones (text it streamed but never stored) may be higher — as the owner's own does
+   * (live-job.ts). A finished job's state is left as stored.
+   */
+  function underLease(record: JobRecord, state: JobState): JobState {
+    const epoch = record.lease?.epoch ?? 1
+    return epoch > (state.epoch ?? 1) && !isTerminalStatus(state.status) ? { ...state, epoch } : state
   }
 
   /**
