@@ -162,6 +162,7 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     attempts = 0
     brokenStreams = 0
     lastSignOfLife = now()
+    const knownEpoch = options.getEpoch?.() ?? frameEpoch
     frameEpoch = parseEventId(message.lastEventId)?.epoch ?? frameEpoch
     let data: unknown
     try {
@@ -177,6 +178,16 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     // Text deltas come compact (`[offset, text]`, seq from the frame's id): shared/stream-wire.ts.
     const event = decodeStreamEvent(type, message.lastEventId, data, Date.now())
     if (!event) return
+    if ((event.epoch ?? 1) > knownEpoch && (event.fromSeq ?? event.seq) <= options.getSeq()) {
+      // A later owner's event at a seq the caller has: its state holds events an owner streamed
+      // but died before storing (a stream from an instance that follows the store goes on across
+      // the takeover). Applied, the new owner's first events would be dropped as seen and the rest
+      // land on the lost text: take the server's state again instead.
+      dropSource()
+      setState('reconnecting')
+      scheduleCheck()
+      return
+    }
     options.onEvent(event)
     if (event.type === 'job-end') {
       // The server closes after job-end; without this the browser would reconnect and replay it.

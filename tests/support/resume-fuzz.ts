@@ -1,8 +1,10 @@
 /**
  * One resume fuzz scenario: a job numbered by the real LiveJob (batching windows on a manual
- * clock, a write-behind queue written when the scenario says), one takeover (a new owner resumes
- * from what was stored, with the next epoch), and tabs that attach through the real viewer hub
- * with their resume position (kept, restored from an earlier state, stale epoch, future), receive
+ * clock, a write-behind queue written when the scenario says, its batches stored with merged
+ * deltas), one takeover (a new owner resumes from what was stored, with the next epoch), and tabs
+ * that attach through the real viewer hub — of the owning instance, or of one that follows the
+ * store's subscription — with their resume position (kept, restored from an earlier state, stale
+ * epoch, mid-batch, future), receive
  * the frames as the wire carries them (shared/stream-wire.ts) and keep their state as the browser
  * composable does (adoptSnapshot / applyLiveEvent). Returns every broken promise it saw.
  */
@@ -16,6 +18,7 @@ import { createJobState, reduceEvents } from '../../shared/reducer'
 import { decodeStreamEvent, encodeEventData } from '../../shared/stream-wire'
 import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
 import type { BatchClock, BatchTarget } from '../../server/lib/batch-clock'
+import { mergeDeltas } from '../../server/lib/replay'
 import { LiveJob } from '../../server/lib/live-job'
 import type { PersistQueue } from '../../server/lib/persist-queue'
 import { eventBytes } from '../../server/lib/persist-queue'
@@ -59,15 +62,26 @@ function manualClock() {
   }
 }
 
-const noTimers = { interval: () => () => {}, timeout: () => () => {} } as unknown as TimerSet
+/** No heartbeat; a remote viewer's wait for the store gives up at once (the scenario is sequential). */
+const noTimers = {
+  interval: () => () => {},
+  timeout: (callback: () => void) => {
+    queueMicrotask(callback)
+    return () => {}
+  },
+} as unknown as TimerSet
 
 interface Tab {
   name: string
+  /** Attached to the instance that only follows the store. */
+  remote: boolean
   state: JobState | null
   /** The position it resumes from (its state's, unless the scenario gave it another). */
   position: StreamPosition | null
   detach: (() => void) | null
   ended: boolean
+  /** It dropped its stream to take the server's state again (app/lib/job-stream.ts does). */
+  resync: boolean
 }
 
 /** Runs the scenario of `seed`; returns the violations (empty: it passed). */
@@ -94,8 +108,25 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
   const runs = new Map<string, JobRun>()
   let live = newLive(base)
   runs.set('job', { record, live, abandoned: false } as unknown as JobRun)
-  const provider = { readEvents: async () => ({ events: stored, complete: true }), getState: async () => reduceEvents(base, stored) } as unknown as JobProvider
-  const hub = createViewerHub({ provider, runs, timers: noTimers, getConfig: () => ({ stream: { heartbeatMs: 1000 }, persist: { intervalMs: 0 } }) as never, notifications: {} as never })
+  const listeners = new Set<(events: JobEvent[]) => void>()
+  const provider = {
+    readEvents: async () => ({ events: [...stored], complete: true }),
+    getState: async () => reduceEvents(base, stored),
+    subscribe: (_id: string, listener: (events: JobEvent[]) => void) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  } as unknown as JobProvider
+  /** Stores a batch of the write-behind queue as the persist queue does (deltas merged) and feeds it to subscribers. */
+  function write(count: number) {
+    const batch = mergeDeltas(pending.splice(0, count))
+    stored.push(...batch)
+    if (batch.some(event => event.type === 'job-end')) record.status = 'completed'
+    if (batch.length > 0) for (const listener of [...listeners]) listener(batch)
+  }
+  const hubOptions = { provider, timers: noTimers, getConfig: () => ({ stream: { heartbeatMs: 1000 }, persist: { intervalMs: 0 } }) as never, notifications: {} as never }
+  const hub = createViewerHub({ ...hubOptions, runs })
+  const follower = createViewerHub({ ...hubOptions, runs: new Map() })
   /** Every state any owner had (for tabs restored from an earlier moment). */
   const history: JobState[] = [base]
   const tabs: Tab[] = []
@@ -115,12 +146,30 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
       const event = decodeStreamEvent(frame.event, id, data, 0)
       if (!event) return violations.push(`${tab.name}: undecodable ${frame.event}`)
       const before = tab.state
+      if (tab.resync) return
+      if (before && (event.epoch ?? 1) > (before.epoch ?? 1) && (event.fromSeq ?? event.seq) <= before.seq) {
+        // A later owner at seqs the tab has (text a lost owner never stored): as the browser's
+        // follower does, drop the stream, take the server's state and resume after it.
+        tab.detach?.()
+        tab.detach = null
+        tab.resync = true
+        return
+      }
       if (!before) violations.push(`${tab.name}: ${event.type} ${id} before any snapshot`)
+      // A following instance that waited in vain for the store to reach a tab's position sends
+      // the stored snapshot and the feed from there: events the tab has come again, and the
+      // reducer skips them (viewer-hub.ts attachRemote). The owner never sends them twice.
+      else if (tab.remote && event.seq <= before.seq && (event.epoch ?? 1) === (before.epoch ?? 1)) return
       else if ((event.epoch ?? 1) >= (before.epoch ?? 1)) {
         const first = event.fromSeq ?? event.seq
-        if (first !== before.seq + 1) violations.push(`${tab.name}: ${event.type} ${id} (from ${first}) after seq ${before.seq}`)
-        if (event.type === 'text-delta' && event.offset !== before.content.length) violations.push(`${tab.name}: text offset ${event.offset} at length ${before.content.length} (${id})`)
-        if (event.type === 'reasoning-delta' && event.offset !== before.reasoning.length) violations.push(`${tab.name}: reasoning offset ${event.offset} at length ${before.reasoning.length} (${id})`)
+        // A replay that starts inside a stored merged delta sends it whole (docs/decisions/003).
+        if (first > before.seq + 1 || event.seq <= before.seq) violations.push(`${tab.name}: ${event.type} ${id} (from ${first}) after seq ${before.seq}`)
+        if (event.type === 'text-delta' || event.type === 'reasoning-delta') {
+          const had = event.type === 'text-delta' ? before.content : before.reasoning
+          const overlap = had.slice(event.offset)
+          const allowed = first <= before.seq ? event.offset <= had.length : event.offset === had.length
+          if (!allowed || !event.text.startsWith(overlap)) violations.push(`${tab.name}: ${event.type} offset ${event.offset} at length ${had.length} (${id}, from ${first})`)
+        }
       }
       tab.state = applyLiveEvent(before, event)
       if (event.type === 'job-end') tab.ended = true
@@ -130,10 +179,22 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
 
   async function connect(tab: Tab) {
     tab.ended = false
+    if (tab.resync) {
+      // The probe: the owner answers with its state, a following instance with the stored one.
+      tab.resync = false
+      tab.state = adoptSnapshot(tab.state, tab.remote ? reduceEvents(base, stored) : live.state)
+      tab.position = { epoch: tab.state.epoch ?? 1, seq: tab.state.seq }
+    }
     const sink = { send: (frame: ViewerFrame) => receive(tab, frame), comment: () => {}, close: () => { tab.detach = null } }
-    const attachment = await hub.attach({ ...record, lastSeq: stored.at(-1)?.seq ?? 0 }, sink, tab.position)
+    const attachment = await (tab.remote ? follower : hub).attach({ ...record, lastSeq: stored.at(-1)?.seq ?? 0 }, sink, tab.position)
     tab.detach = attachment.open && !tab.ended ? attachment.detach : null
     if (tab.state && isTerminalStatus(tab.state.status)) tab.ended = true
+  }
+
+  /** The epoch the stored event at `seq` was written in. */
+  function epochOfStored(seq: number): number {
+    const event = stored.find(each => (each.fromSeq ?? each.seq) <= seq && seq <= each.seq)
+    return event?.epoch ?? 1
   }
 
   function commit(payload: JobEventPayload & { nodeId?: string }) {
@@ -163,7 +224,7 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
         break
       case 'tick': manual.tick(); break
       case 'elapse': manual.elapse(random.pick([5, 10, 30])); break
-      case 'write': stored.push(...pending.splice(0, random.int(1, Math.max(1, pending.length)))); break
+      case 'write': write(random.int(1, Math.max(1, pending.length))); break
       case 'takeover': {
         // The owner dies: what it had not stored is lost, its streams break.
         tookOver = true
@@ -174,16 +235,23 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
         live = newLive(reduceEvents(base, stored))
         record.lease = { instanceId: 'b', epoch, expiresAt: 1e12 }
         runs.set('job', { record, live, abandoned: false } as unknown as JobRun)
-        for (const tab of tabs) tab.detach = null
+        for (const tab of tabs) if (!tab.remote) tab.detach = null
         open = { node: open.node }
         break
       }
       case 'tab': {
-        const tab: Tab = { name: `tab${tabs.length}`, state: null, position: null, detach: null, ended: false }
-        const kind = random.pick(['fresh', 'restored', 'future'] as const)
+        const remote = random.chance(0.4)
+        const tab: Tab = { name: `${remote ? 'remote' : 'tab'}${tabs.length}`, remote, state: null, position: null, detach: null, ended: false, resync: false }
+        const kind = random.pick(['fresh', 'restored', 'stored', 'future'] as const)
         if (kind === 'restored') {
           tab.state = random.pick(history)
           tab.position = { epoch: tab.state.epoch ?? 1, seq: tab.state.seq }
+        }
+        // At any seq of the stored log, inside a merged delta too.
+        if (kind === 'stored') {
+          const seq = random.int(0, stored.at(-1)?.seq ?? 0)
+          tab.state = history.find(each => each.seq === seq && (each.epoch ?? 1) === epochOfStored(seq)) ?? null
+          tab.position = tab.state && { epoch: tab.state.epoch ?? 1, seq }
         }
         if (kind === 'future') tab.position = { epoch: random.int(1, epoch + 1), seq: live.state.seq + random.int(2, 6) }
         tab.name += `(${kind} ${tab.position ? formatEventId(tab.position.seq, tab.position.epoch) : '-'})`
@@ -204,12 +272,13 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
       }
     }
     remember()
+    for (const tab of tabs) if (tab.resync) await connect(tab)
   }
   // The end: stored, then reported; every tab not ended comes back once.
   live.end({ type: 'job-end', status: 'completed', metrics: emptyMetrics() })
-  stored.push(...pending.splice(0))
+  write(pending.length)
   live.reportEnd()
-  for (const tab of tabs) if (!tab.ended) await connect(tab)
+  for (let round = 0; round < 3; round++) for (const tab of tabs) if (!tab.ended) await connect(tab)
   const strip = (state: JobState | null) => state && JSON.parse(JSON.stringify({ ...state, updatedAt: 0 })) as JobState
   const same = (a: unknown, b: unknown) => isDeepStrictEqual(a === undefined ? a : JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)))
   const final = strip(live.state)
