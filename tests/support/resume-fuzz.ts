@@ -1,7 +1,7 @@
 /**
  * One resume fuzz scenario: a job numbered by the real LiveJob (batching windows on a manual
  * clock, a write-behind queue written when the scenario says, its batches stored with merged
- * deltas), one takeover (a new owner resumes from what was stored, with the next epoch), and tabs
+ * deltas), up to two takeovers (a new owner resumes from what was stored, with the next epoch), and tabs
  * that attach through the real viewer hub — of the owning instance, or of one that follows the
  * store's subscription — with their resume position (kept, restored from an earlier state, stale
  * epoch, mid-batch, future), receive
@@ -102,7 +102,7 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
     close: () => {},
   } as unknown as PersistQueue
   let epoch = 1
-  let tookOver = false
+  let takeovers = 0
   const newLive = (state: JobState) => new LiveJob({ state, clock: manual.clock, persist, batchWindowMs: random.pick([0, 10, 30]), now: () => manual.clock.now(), epoch })
   const record = { id: 'job', userId: 'u', type: 'workflow', status: 'running', createdAt: 0, lastSeq: 0, lease: { instanceId: 'a', epoch: 1, expiresAt: 1e12 } } as unknown as JobRecord
   const runs = new Map<string, JobRun>()
@@ -206,7 +206,7 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
   }
 
   for (let step = 0; step < steps; step++) {
-    const action = random.weighted({ text: 8, reasoning: 3, tool: 2, approval: 1, node: 2, tick: 3, elapse: 3, write: 2, takeover: tookOver ? 0 : 1, tab: 2, drop: 2, back: 2 })
+    const action = random.weighted({ text: 8, reasoning: 3, tool: 2, approval: 1, node: 2, tick: 3, elapse: 3, write: 2, takeover: takeovers < 2 ? 1 : 0, tab: 2, drop: 2, back: 2 })
     switch (action) {
       case 'text': live.delta('text-delta', random.pick(TEXTS), random.chance(0.2) && open.node ? open.node : undefined); break
       case 'reasoning': live.delta('reasoning-delta', random.pick(TEXTS)); break
@@ -227,7 +227,7 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
       case 'write': write(random.int(1, Math.max(1, pending.length))); break
       case 'takeover': {
         // The owner dies: what it had not stored is lost, its streams break.
-        tookOver = true
+        takeovers++
         remember()
         live.close()
         pending = []
