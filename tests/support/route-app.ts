@@ -4,6 +4,7 @@
  * file must mock `nitropack/runtime` (the user and flag hooks), e.g. with `mockNitroRuntime`.
  */
 import { createServer } from 'node:http'
+import { afterAll, beforeAll } from 'vitest'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createApp, createRouter, send, setResponseHeader, setResponseStatus, toNodeListener } from 'h3'
@@ -99,4 +100,20 @@ export async function serveRoutes(options: { config?: BackgroundJobsConfigInput,
       await engine.dispose()
     },
   }
+}
+
+/** `serveRoutes` for a whole test file: served before its tests, closed after them; read it inside a test. */
+export function useServedRoutes(options: Parameters<typeof serveRoutes>[0] = {}): RouteApp {
+  let served: RouteApp | undefined
+  beforeAll(async () => {
+    served = await serveRoutes(options)
+  })
+  afterAll(async () => {
+    await served?.close()
+  })
+  const current = () => {
+    if (!served) throw new Error('the routes are served from beforeAll on')
+    return served
+  }
+  return { get base() { return current().base }, get engine() { return current().engine }, get config() { return current().config }, close: () => current().close() }
 }

@@ -4,28 +4,16 @@
  * a client that reused a key (a bug, a key derived from too little) got another prompt's answer.
  * A real retry — the same body, in any key order, with keys the route drops — still gets the job back.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { serveRoutes } from '../support/route-app'
-import type { RouteApp } from '../support/route-app'
+import { describe, expect, it, vi } from 'vitest'
+import { useServedRoutes } from '../support/route-app'
 import { z } from 'zod'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 
-vi.mock('nitropack/runtime', () => ({
-  useRuntimeConfig: () => ({ app: { baseURL: '/' } }),
-  useNitroApp: () => ({ hooks: { callHook: async (_name: string, context: { userId?: string | null }) => {
-    if ('userId' in context) context.userId = 'user-1'
-  } } }),
-}))
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
 const echo = { name: 'echo', description: 'says its topic', input: z.object({ topic: z.string() }), nodes: { done: { kind: 'output', value: 'ok' } }, edges: [] }
 
-let app: RouteApp
-beforeAll(async () => {
-  app = await serveRoutes({ workflows: createWorkflowRegistry([echo]) })
-})
-afterAll(async () => {
-  await app.close()
-})
+const app = useServedRoutes({ workflows: createWorkflowRegistry([echo]) })
 
 async function post(key: string, body: unknown) {
   const response = await fetch(`${app.base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) })

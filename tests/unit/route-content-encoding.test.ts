@@ -5,24 +5,12 @@
  * was fine) or "is not valid JSON". `identity` is no coding and is read as usual.
  */
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { serveRoutes } from '../support/route-app'
-import type { RouteApp } from '../support/route-app'
+import { describe, expect, it, vi } from 'vitest'
+import { useServedRoutes } from '../support/route-app'
 
-vi.mock('nitropack/runtime', () => ({
-  useRuntimeConfig: () => ({ app: { baseURL: '/' } }),
-  useNitroApp: () => ({ hooks: { callHook: async (_name: string, context: { userId?: string | null }) => {
-    if ('userId' in context) context.userId = 'user-1'
-  } } }),
-}))
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-let app: RouteApp
-beforeAll(async () => {
-  app = await serveRoutes()
-})
-afterAll(async () => {
-  await app.close()
-})
+const app = useServedRoutes()
 
 const chat = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] })
 

@@ -4,24 +4,12 @@
  * `threadId: is required` (DELETE /api/jobs, which had been given one twice) or `limit: expected
  * number, received NaN`. `status`, a list by design, still reads every value.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { serveRoutes } from '../support/route-app'
-import type { RouteApp } from '../support/route-app'
+import { describe, expect, it, vi } from 'vitest'
+import { useServedRoutes } from '../support/route-app'
 
-vi.mock('nitropack/runtime', () => ({
-  useRuntimeConfig: () => ({ app: { baseURL: '/' } }),
-  useNitroApp: () => ({ hooks: { callHook: async (_name: string, context: { userId?: string | null }) => {
-    if ('userId' in context) context.userId = 'user-1'
-  } } }),
-}))
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-let app: RouteApp
-beforeAll(async () => {
-  app = await serveRoutes()
-})
-afterAll(async () => {
-  await app.close()
-})
+const app = useServedRoutes()
 
 const cases: Array<[method: string, path: string, parameter: string]> = [
   ['DELETE', '/api/jobs?threadId=a&threadId=b', 'threadId'],
