@@ -26,9 +26,9 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
   const summarizeLive = (record: JobRecord) => summarize(withLiveState(record))
 
   /**
-   * The user's jobs, newest first (the newest page of `filter`), as whole records with the live
-   * state laid over (as `getJobRecord` gives them): for a reader that needs more of each job than
-   * its summary, without reading each record again.
+   * The user's jobs, newest first (the newest page of `filter`), as records with the live state
+   * laid over: for a reader that needs more of each job than its summary, without reading each
+   * record again. A chat's request may hold its last user message only (`JobProvider.list`).
    */
   async function listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
     assertEnabled()

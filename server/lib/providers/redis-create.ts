@@ -10,7 +10,7 @@ import { ProviderUnavailableError } from '../errors'
 import { lateCreationEnd } from '../failed-end'
 import type { AppendBatcher } from './redis-append-batch'
 import type { RedisConnection } from './redis-client'
-import { encodeMeta, eventHeads } from './redis-records'
+import { encodeMeta, encodeRequest, eventHeads } from './redis-records'
 import { CREATE_SCRIPT } from './redis-scripts'
 import type { CreateOptions, JobProvider, JobRecord, NewJobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
@@ -107,6 +107,7 @@ export function createRedisCreation({ script, get, connect, appends, now, storeN
       // Counted from Redis's clock, as a claim is: the creator's clock may be off.
       lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
       record.threadId ?? '',
+      encodeRequest(record),
     ], (late) => {
       if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
     })

@@ -1,13 +1,32 @@
 /**
  * How the `redis` provider lays out a job in Redis, and decoding it back. A job is one hash: the
- * fields that never change as one JSON (`meta`), the ones scripts read or change as plain fields.
+ * fields that never change as one JSON (`meta`, with the request as a listing needs it), the whole
+ * request as its own JSON (`request`), the ones scripts read or change as plain fields. A listing
+ * reads every field but `request` (`LISTED_FIELDS`): an AI SDK chat stores its whole history in
+ * every turn's request, which one page of a long chat's jobs would read many times over.
  */
 import type { JobEvent, JobStatus } from '../../../shared/events'
-import type { JobRecord, NewJobRecord, StoredJobControl } from './types'
+import type { JobRecord, JobRequest, NewJobRecord, StoredJobControl } from './types'
 import type { Numbered } from './redis-follow'
 
-/** The fields of a record that never change after `create`. */
+/**
+ * The fields of a record that never change after `create`. Records stored before the request had
+ * its own field hold the whole request here (and no `request` field).
+ */
 type JobMeta = Pick<JobRecord, 'userId' | 'type' | 'threadId' | 'messageId' | 'idempotencyKey' | 'title' | 'request' | 'createdAt'>
+
+/** The hash fields a listing reads: all that `decodeRecord` reads but the whole request. */
+export const LISTED_FIELDS = ['meta', 'status', 'updatedAt', 'endedAt', 'lastSeq', 'leaseInstance', 'leaseEpoch', 'leaseExpiresAt'] as const
+
+/**
+ * The request as a listing returns it: a chat's only message is its last user message (what its
+ * summary shows), with its metadata, model, tools, trace and fingerprint; a workflow's is whole.
+ */
+export function listedRequest(request: JobRequest): JobRequest {
+  if (request.type !== 'chat') return request
+  const lastUser = request.messages.findLast(message => message.role === 'user')
+  return { ...request, messages: lastUser ? [lastUser] : [] }
+}
 
 /** The key names of one prefix (see docs/providers.md, "Redis keys"). */
 export function redisKeys(prefix: string) {
@@ -33,13 +52,21 @@ export function encodeMeta(record: NewJobRecord): string {
     messageId: record.messageId,
     idempotencyKey: record.idempotencyKey,
     title: record.title,
-    request: record.request,
+    request: listedRequest(record.request),
     createdAt: record.createdAt,
   }
   return JSON.stringify(meta)
 }
 
-/** A record from the flat `HGETALL` reply (field, value, field, value …), or null for an empty one. */
+/** The `request` field of a new record: the whole request. */
+export function encodeRequest(record: NewJobRecord): string {
+  return JSON.stringify(record.request)
+}
+
+/**
+ * A record from the flat `HGETALL` reply (field, value, field, value …), or null for an empty one;
+ * without a `request` field (a listing's read, or a record stored before it), the request of `meta`.
+ */
 export function decodeRecord(id: string, flat: string[] | Record<string, string> | null): JobRecord | null {
   const fields: Record<string, string> = Array.isArray(flat) ? {} : (flat ?? {})
   if (Array.isArray(flat)) for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index]!] = flat[index + 1]!
@@ -49,12 +76,23 @@ export function decodeRecord(id: string, flat: string[] | Record<string, string>
   return {
     id,
     ...meta,
+    request: fields.request ? JSON.parse(fields.request) as JobRequest : meta.request,
     status: fields.status as JobStatus,
     updatedAt: Number(fields.updatedAt),
     endedAt: fields.endedAt ? Number(fields.endedAt) : null,
     lastSeq: Number(fields.lastSeq),
     lease: hasLease ? { instanceId: fields.leaseInstance!, epoch: Number(fields.leaseEpoch), expiresAt: Number(fields.leaseExpiresAt) } : null,
   }
+}
+
+/** A record as a listing reads it: the `HMGET` reply of `LISTED_FIELDS`, or null for a missing one. */
+export function decodeListedRecord(id: string, values: Array<string | null>): JobRecord | null {
+  const fields: Record<string, string> = {}
+  LISTED_FIELDS.forEach((field, index) => {
+    const value = values[index]
+    if (value !== null && value !== undefined) fields[field] = value
+  })
+  return decodeRecord(id, fields)
 }
 
 /** The `XRANGE` reply: `[[id, [field, value, …]], …]`. */

@@ -97,7 +97,8 @@ end`
  * every window counts the creation, or none does), now|'' (Redis's clock), rateMember, leaseMs|''
  * (when given, the lease expires leaseMs from now, not at leaseExpiresAt, which is the creating
  * instance's clock), threadId|'' (the job joins its thread's index in the same step,
- * redis-threads.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
+ * redis-threads.ts), requestJson (the whole request, its own field: `meta` holds it as a listing
+ * needs it, redis-records.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
  * 'user'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
  * rate hits are counted only for a job really created.
  */
@@ -126,7 +127,7 @@ if ARGV[12] ~= '' then
   for _, rate in ipairs(rates) do addHit(p .. 'rate:' .. rate[1], rate[3], now, ARGV[14]) end
 end
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
-  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[16])
+  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[16], 'request', ARGV[17])
 if ARGV[7] ~= '' then
   local expiresAt = ARGV[9]
   if ARGV[15] ~= '' then expiresAt = string.format('%d', clock(ARGV[13]) + tonumber(ARGV[15])) end

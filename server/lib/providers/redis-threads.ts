@@ -121,7 +121,8 @@ export interface RedisThreadReads {
   prefix: string
   command: <T>(args: string[]) => Promise<T>
   script: <T>(source: string, args: string[]) => Promise<T>
-  get: (id: string) => Promise<JobRecord | null>
+  /** A record as listings return it (no whole request). */
+  getListed: (id: string) => Promise<JobRecord | null>
 }
 
 /** The key names of the thread index. */
@@ -137,7 +138,7 @@ export function threadKeys(prefix: string) {
 /** Creates the thread reads of one `redis` provider. */
 export function createRedisThreads(reads: RedisThreadReads) {
   const keys = threadKeys(reads.prefix)
-  const { command, script, get } = reads
+  const { command, script, getListed } = reads
 
   /** Indexes the user's jobs stored before the index existed, once per user. */
   async function ensureIndexed(userId: string): Promise<void> {
@@ -172,7 +173,7 @@ export function createRedisThreads(reads: RedisThreadReads) {
       command<string[]>(['ZRANGE', keys.thread(userId, threadId), '-1', '-1']),
     ])
     if (!firstIds[0] || !lastIds[0]) return null
-    const [first, last] = await Promise.all([get(firstIds[0]), get(lastIds[0])])
+    const [first, last] = await Promise.all([getListed(firstIds[0]), getListed(lastIds[0])])
     return first && last ? { first, last } : null
   }
 
@@ -186,7 +187,7 @@ export function createRedisThreads(reads: RedisThreadReads) {
       const activeIds = await command<string[]>(['SMEMBERS', activeIdsKey])
       const [ends, active] = await Promise.all([
         Promise.all(found.map(thread => endsOf(userId, thread.threadId))),
-        Promise.all(activeIds.map(get)),
+        Promise.all(activeIds.map(getListed)),
       ])
       const threads: StoredThread[] = []
       found.forEach((thread, index) => {

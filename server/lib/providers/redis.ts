@@ -17,7 +17,7 @@ import { connectRedis } from './redis-client'
 import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
-import { decodeRecord, eventHeads, eventsOfEntries, redisKeys } from './redis-records'
+import { decodeListedRecord, decodeRecord, eventHeads, eventsOfEntries, LISTED_FIELDS, redisKeys } from './redis-records'
 import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
 import { readUserListPage } from './redis-user-list'
 import type { AppendReply } from './redis-append-batch'
@@ -150,6 +150,11 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return decodeRecord(id, await command<string[]>(['HGETALL', keys.job(id)]))
   }
 
+  /** A record as listings return it: without its whole request (a chat's history), redis-records.ts. */
+  async function getListed(id: string): Promise<JobRecord | null> {
+    return decodeListedRecord(id, await command<Array<string | null>>(['HMGET', keys.job(id), ...LISTED_FIELDS]))
+  }
+
   async function readEntries(id: string, afterSeq: number): Promise<JobEvent[]> {
     const events: JobEvent[] = []
     let from = `${afterSeq + 1}-0`
@@ -183,7 +188,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return lastSeq !== null && (Number(lastSeq) === 0 || Number(logs) === 1)
   }
 
-  const threads = createRedisThreads({ prefix, command, script, get })
+  const threads = createRedisThreads({ prefix, command, script, getListed })
 
   async function list(filter: JobListFilter): Promise<JobRecord[]> {
     const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
@@ -197,7 +202,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     let bound = filter.before
     while (found.length < limit) {
       const { entries, end } = await readUserListPage(command, indexKey, bound, page)
-      const records = await Promise.all(entries.map(entry => get(entry.id)))
+      const records = await Promise.all(entries.map(entry => getListed(entry.id)))
       for (const record of records) {
         if (!record || (statuses && !statuses.has(record.status))) continue
         if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue

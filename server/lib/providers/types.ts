@@ -223,12 +223,18 @@ export interface JobProvider {
    * nothing, when `options` limits are reached — checked in the same atomic step as the insert.
    */
   create(record: NewJobRecord, options?: CreateOptions): Promise<{ record: JobRecord, created: boolean }>
+  /** The record with its whole request, as stored. */
   get(id: string): Promise<JobRecord | null>
+  /**
+   * The user's jobs matching `filter`, newest first. A chat's `request` may come with its last user
+   * message as its only message (every other field as stored): what a summary needs, without a
+   * long chat's history once per listed job. Read the whole request with `get`.
+   */
   list(filter: JobListFilter): Promise<JobRecord[]>
   /**
    * The user's threads (jobs with a `threadId`, grouped), ordered by their newest job's
    * `createdAt`, newest first, ties by `threadId` descending; read from an index kept by `create`
-   * and every deletion path, never by reading all of the user's jobs.
+   * and every deletion path, never by reading all of the user's jobs. Records as `list` gives them.
    */
   listThreads(options: ThreadListOptions): Promise<ThreadPage>
   /**
