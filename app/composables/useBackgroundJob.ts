@@ -11,6 +11,9 @@
  *   `denied` when the server refused — signed out — with `error` saying so);
  *   `lost` turns true when the server no longer has the job (404) — e.g. a running job after a
  *   restart of a server with the memory provider. The last known state is kept.
+ * - When the follower gives up (its stream failed to open again and again, e.g. the stream cap's
+ *   429), `connection` is `closed` and `error` says why in the server's words; following resumes by
+ *   itself on the browser's wake signals (online, tab shown) or when the app calls `connect()`.
  */
 import type { MaybeRefOrGetter } from 'vue'
 import { computed, isRef, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
@@ -25,6 +28,8 @@ import { underAppBase } from '../../shared/app-base'
 import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
 import type { JobFollowerHold } from '../lib/job-follower-registry'
 import { followJobStream } from '../lib/job-stream'
+import { describeStreamFailure } from '../lib/stream-failure'
+import { subscribeToWakeSignals } from '../lib/wake-signals'
 import type { JobConnectionState } from '../lib/job-stream'
 
 /** Options of `useBackgroundJob`. */
@@ -53,11 +58,15 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const connection = useState<JobConnectionState>(`background-job:${id}:connection`, () => 'closed')
   const lost = useState(`background-job:${id}:lost`, () => false)
   const error = useState<string | null>(`background-job:${id}:error`, () => null)
+  /** Why the follower gave up (also in `error`), while it stays given up; null otherwise. */
+  const gaveUp = useState<string | null>(`background-job:${id}:gave-up`, () => null)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
   // `$fetch` adds the app's base path by itself; the EventSource is given the whole path.
   const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, `${jobUrl}/stream`)
   /** This component's hold on the job's one stream (shared by every component following the job). */
   let hold: JobFollowerHold | null = null
+  /** This component's wait for a wake signal after the follower it held gave up. */
+  let stopWaking: (() => void) | null = null
 
   function markLost(): void {
     lost.value = true
@@ -94,6 +103,17 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   }
 
   /**
+   * After a give-up: reads the job once (it may have ended meanwhile) and, still going, says why
+   * following stopped — the stream URL asked once with `fetch`, as an EventSource hides the answer.
+   */
+  async function explainGiveUp(): Promise<void> {
+    const [reason] = await Promise.all([describeStreamFailure(streamUrl), loadSnapshot()])
+    if (lost.value || (state.value && isTerminalStatus(state.value.status)) || isJobFollowed(id)) return
+    gaveUp.value = `Live updates stopped: ${reason}. They resume when the network is back or the tab is shown again.`
+    error.value = gaveUp.value
+  }
+
+  /**
    * Opens (or joins) the job's stream. On the server it does nothing: SSR renders the snapshot, and
    * the stream opens in the browser (on mount, or when the app calls this there) — so calling it
    * in `setup` is safe, and the server's module-level follower registry never holds a request's job.
@@ -101,6 +121,11 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   function connect(): void {
     if (import.meta.server) return
     if (hold?.active || lost.value || (state.value && isTerminalStatus(state.value.status))) return
+    if (gaveUp.value !== null) {
+      // Following again after a give-up: its message no longer holds (it comes back if this one gives up too).
+      if (error.value === gaveUp.value) error.value = null
+      gaveUp.value = null
+    }
     hold = holdJobFollower(id, stopped => followJobStream({
       url: streamUrl,
       getSeq: () => state.value?.seq ?? 0,
@@ -122,7 +147,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       },
       onGiveUp: () => {
         stopped()
-        void loadSnapshot()
+        void explainGiveUp()
       },
       onDenied: (denied) => {
         stopped()
@@ -137,6 +162,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     if (import.meta.server) return
     hold?.release()
     hold = null
+    stopWaking?.()
+    stopWaking = null
     if (!isJobFollowed(id) && connection.value !== 'denied') connection.value = 'closed'
   }
 
@@ -182,6 +209,16 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     })
   }
 
+  // Every component whose follower gave up waits for a sign that the device is back and follows
+  // again; when another one (or the app's `connect()`) resumed following, it joins that stream.
+  watch(gaveUp, (message) => {
+    stopWaking?.()
+    stopWaking = null
+    if (!hold || hold.active) return
+    if (message === null) connect()
+    else stopWaking = subscribeToWakeSignals(connect)
+  })
+
   // A status change to a terminal one without the stream (e.g. GET after give-up) needs no stream.
   watch(() => state.value?.status, status => {
     if (status && isTerminalStatus(status)) disconnect()
@@ -190,7 +227,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   return {
     id,
     state,
-    /** How the stream stands: `connecting`, `open`, `reconnecting`, `offline` (server unreachable), `closed`, `denied` (401/403: signed out; `error` says so). */
+    /** How the stream stands: `connecting`, `open`, `reconnecting`, `offline` (server unreachable), `closed` (after a give-up `error` says why), `denied` (401/403: signed out; `error` says so). */
     connection,
     connected: computed(() => connection.value === 'open'),
     /** The server no longer has the job (404): lost in a restart of a memory provider, or past its retention. */
