@@ -4,35 +4,18 @@
  * text for the model, so it is left out of the history, never a 400 on every later turn. A blank
  * message the turn answers is still refused.
  */
-import type { H3Event } from 'h3'
 import { describe, expect, it, vi } from 'vitest'
-import { readChatRequest } from '../../server/lib/ai-sdk/chat-request'
-import { chatTurnInput } from '../../server/lib/ai-sdk/chat-turn'
-import type { JobsRouteContext } from '../../server/lib/http/handler'
-import { createTestEngine } from '../support/engine-harness'
+import { chatTurnHistory } from '../support/chat-turn-history'
 
 // The route helpers import Nitro's runtime, which only exists in a built server.
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
-
-const event = { context: {}, node: { req: { headers: {} } } } as unknown as H3Event
-
-function context(): JobsRouteContext {
-  const { engine, config } = createTestEngine({ runners: { chat: async () => {} } })
-  return { event, engine, config, userId: 'user-1', flags: { enabled: true, tools: true, workflows: true } }
-}
 
 const FILE = { type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,iVBORw0KGgo=' }
 const user = (id: string, ...parts: Array<Record<string, unknown>>) => ({ id, role: 'user' as const, parts })
 const text = (value: string) => ({ type: 'text', text: value })
 
 /** The model's history of the job a post would start. */
-function historyOf(body: unknown): Array<{ role: string, content: string | null }> {
-  const intent = readChatRequest(body)
-  if (intent.kind !== 'turn') throw new Error(`not a turn: ${intent.kind}`)
-  const input = chatTurnInput(context(), intent.request)
-  if (input.request.type !== 'chat') throw new Error('not a chat job')
-  return input.request.messages
-}
+const historyOf = (body: unknown) => chatTurnHistory(body)
 
 describe('an earlier user message with no text', () => {
   it('files only, refused when sent: the next turn is taken, without it in the history', () => {

@@ -5,36 +5,20 @@
  * refuse every later turn: it goes to the model cut, as the demo's own chat sends it. The message a
  * new turn answers is still checked.
  */
-import type { H3Event } from 'h3'
 import { describe, expect, it, vi } from 'vitest'
-import { readChatRequest } from '../../server/lib/ai-sdk/chat-request'
-import { chatTurnInput } from '../../server/lib/ai-sdk/chat-turn'
-import type { JobsRouteContext } from '../../server/lib/http/handler'
 import { RequestError } from '../../server/lib/http/request'
-import { createTestEngine } from '../support/engine-harness'
+import { chatTurnHistory } from '../support/chat-turn-history'
 
 // The route helpers import Nitro's runtime, which only exists in a built server.
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
 
-const event = { context: {}, node: { req: { headers: {} } } } as unknown as H3Event
 const MAX = 1_000
-
-function context(): JobsRouteContext {
-  const { engine, config } = createTestEngine({ runners: { chat: async () => {} }, config: { limits: { maxMessageChars: MAX } } })
-  return { event, engine, config, userId: 'user-1', flags: { enabled: true, tools: true, workflows: true } }
-}
 
 const user = (id: string, text: string) => ({ id, role: 'user' as const, parts: [{ type: 'text', text }] })
 const assistant = (id: string, ...texts: string[]) => ({ id, role: 'assistant' as const, parts: [{ type: 'step-start' }, ...texts.map(text => ({ type: 'text', text, state: 'done' }))] })
 
 /** The model's history of the job a post would start. */
-function historyOf(body: unknown): Array<{ role: string, content: string | null }> {
-  const intent = readChatRequest(body)
-  if (intent.kind !== 'turn') throw new Error(`not a turn: ${intent.kind}`)
-  const input = chatTurnInput(context(), intent.request)
-  if (input.request.type !== 'chat') throw new Error('not a chat job')
-  return input.request.messages
-}
+const historyOf = (body: unknown) => chatTurnHistory(body, { limits: { maxMessageChars: MAX } })
 
 describe('earlier messages past limits.maxMessageChars', () => {
   it('an answer longer than the limit (its steps\' text joined) goes to the model cut; the next turn is taken', () => {
