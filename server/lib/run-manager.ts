@@ -73,14 +73,14 @@ export function createRunManager(options: RunManagerOptions) {
     if (run.abandoned) return Promise.resolve()
     run.live.flush()
     run.metrics.duration_ms = now() - run.startedAt
-    run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
+    const endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
     // The final text went out above; what follows (storing and reporting the end, closing the
     // viewers, the log line, hooks, notifications) waits a turn, so jobs ending together never
     // hold back the text other streams have already received (bench/notes/fanout.md).
     run.ending = nextTurn().then(() => run.persist.flush()).then((stored) => {
       // The span says how the job ended only once that end is stored; a refused (another owner)
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
-      if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content)
+      if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at)
       else run.trace.abandon(`the end was not stored (${stored})`)
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()

@@ -46,8 +46,11 @@ export interface JobTrace {
   observe(event: JobEvent): void
   /** The run is being aborted (user, job time limit, input expiry, shutdown). */
   abort(code: string): void
-  /** The job ended: status, error, totals and (with `recordContent`) its content; ends the span. */
-  end(outcome: RunOutcome, metrics: JobMetrics, content: string): void
+  /**
+   * The job ended: status, error, totals and (with `recordContent`) its content; ends the span.
+   * `endedAt`: the time of its `job-end` (a question due after it did not expire).
+   */
+  end(outcome: RunOutcome, metrics: JobMetrics, content: string, endedAt?: number): void
   /** Another instance owns the job now: ends the span without an end of the job. */
   abandon(reason: string): void
 }
@@ -111,14 +114,14 @@ export function startJobTrace(job: TracedJob, config: BackgroundJobsConfig, star
 }
 
 function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySettings, stored: JobTraceContext | undefined): JobTrace {
-  /** When each open input request was asked, for the wait time. */
-  const asked = new Map<string, number>()
+  /** When each open input request was asked (for the wait time) and when it expires. */
+  const asked = new Map<string, { at: number, expiresAt: number }>()
   let ended = false
 
   function observe(event: JobEvent) {
     if (ended) return
     if (event.type === 'input-request') {
-      asked.set(event.requestId, event.at)
+      asked.set(event.requestId, { at: event.at, expiresAt: event.expiresAt })
       const attributes: Attributes = {
         [ATTR.inputRequestId]: event.requestId,
         [ATTR.inputKind]: event.kind,
@@ -131,7 +134,7 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
       span.addEvent(SPAN_EVENT.inputRequested, withContent(attributes, settings, ATTR.contentInput, event.prompt), event.at)
     }
     else if (event.type === 'input-response') {
-      const askedAt = asked.get(event.requestId)
+      const askedAt = asked.get(event.requestId)?.at
       asked.delete(event.requestId)
       const by = event.answeredBy ?? ''
       const name = by === 'timeout' ? SPAN_EVENT.inputExpired : by.startsWith('system:') ? SPAN_EVENT.inputCancelled : SPAN_EVENT.inputAnswered
@@ -161,12 +164,17 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
     abort(code) {
       if (!ended) safely(() => span.addEvent(SPAN_EVENT.abort, { [ATTR.abortCode]: code }))
     },
-    end(outcome, metrics, content) {
+    end(outcome, metrics, content, endedAt = Number.POSITIVE_INFINITY) {
       if (ended) return
       safely(() => {
         const error = outcome.error
-        // A request that expired with onTimeout abort/fail ends the job without an input-response.
-        if (error?.code === 'input-timeout') for (const requestId of asked.keys()) span.addEvent(SPAN_EVENT.inputExpired, { [ATTR.inputRequestId]: requestId })
+        // A request that expired with onTimeout abort/fail ends the job without an input-response;
+        // another question still open then, its own expiry later, did not expire.
+        if (error?.code === 'input-timeout') {
+          for (const [requestId, request] of asked) {
+            if (request.expiresAt <= endedAt) span.addEvent(SPAN_EVENT.inputExpired, { [ATTR.inputRequestId]: requestId })
+          }
+        }
         span.setAttributes(endAttributes(outcome, metrics))
         const answer = contentValue(settings, content)
         if (answer) span.setAttribute(ATTR.contentOutput, answer)
