@@ -77,7 +77,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   // the workflow (one running beside this one in a parallel fan-out, too, between two of its
   // rounds; or the attempt a takeover cut off) may have used the ids this model sends again.
   const seenIds = new Set<string>()
-  const startedAt = Date.now()
+  // Monotonic: a step of the wall clock (NTP, a VM resumed) must not spend the time budget.
+  const startedAt = performance.now()
   const tag = nodeId ? { nodeId } : {}
 
   for (let step = options.firstStep ?? 1; ; step++) {
@@ -101,7 +102,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     for (const call of context.state().toolCalls) seenIds.add(call.id)
     const calls = withUniqueIds(round.toolCalls, step, seenIds)
     const planned = calls.map(plannedCall)
-    const stop = checkStopConditions(conditions, { step, calls: planned, previousCalls, elapsedMs: Date.now() - startedAt })
+    const stop = checkStopConditions(conditions, { step, calls: planned, previousCalls, elapsedMs: performance.now() - startedAt })
     if (stop) throw new JobFailure(stop.code, stop.message, { failedDuring: 'tool', ...(stop.toolName ? { toolName: stop.toolName } : {}), ...tag })
     for (const call of planned) previousCalls.set(call.key, (previousCalls.get(call.key) ?? 0) + 1)
 
