@@ -9,8 +9,10 @@ import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import type { ModelEvent } from '../../server/lib/model/types'
 import { defineTool } from '../../server/utils/define-tool'
+import { defineWorkflow } from '../../server/utils/define-workflow'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
+import { createWorkflowEngine } from '../support/workflow-engine'
 
 const JOB_TIMEOUT_MS = 600_000
 
@@ -42,5 +44,40 @@ describe('a wall-clock step', () => {
     expect(state.error).toBeNull()
     expect(state.status).toBe('completed')
     expect(state.content).toBe('done')
+  })
+
+  it('does not spend a workflow node\'s limit (limits.nodeTimeoutMs) while it waits for an approval', async () => {
+    const NODE_TIMEOUT_MS = 5_000
+    // The clock steps forward while the node decides whether the call needs approval.
+    const gated = defineTool({
+      name: 'gated',
+      description: 'Needs approval',
+      parameters: z.object({}),
+      needsApproval: () => {
+        vi.setSystemTime(Date.now() + NODE_TIMEOUT_MS + 60_000)
+        return true
+      },
+      execute: () => new Promise(resolve => setTimeout(resolve, 100, 'ran')),
+    })
+    const workflow = defineWorkflow({
+      name: 'gated-call',
+      description: 'one approved tool call',
+      input: z.object({}),
+      nodes: {
+        call: { kind: 'tool', tool: 'gated' },
+        done: { kind: 'output', value: 'done' },
+      },
+      edges: [['call', 'done']],
+    })
+    const { engine, start, state } = createWorkflowEngine([workflow], { tools: [gated], config: { limits: { nodeTimeoutMs: NODE_TIMEOUT_MS } } })
+    const jobId = await start('gated-call')
+    await vi.advanceTimersByTimeAsync(10)
+    const [request] = (await state(jobId)).pendingInputs
+    await engine.answerInput('user-1', jobId, { requestId: request!.requestId, answer: 'approve' })
+    await vi.advanceTimersByTimeAsync(200)
+    await engine.whenSettled(jobId)
+    const ended = await state(jobId)
+    expect(ended.error).toBeNull()
+    expect(ended.status).toBe('completed')
   })
 })

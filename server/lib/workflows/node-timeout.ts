@@ -18,7 +18,7 @@ export interface NodeTimeoutOptions {
   timeoutError: () => Error
   /** The run's timers; the node's time limit is one of them. */
   timers: TimerSet
-  /** The clock the paused time is measured with. @default Date.now */
+  /** The clock the paused time is measured with (monotonic: a wall-clock step is no elapsed time). @default performance.now */
   now?: () => number
   /** Rejects when the node must stop at once, with the error it fails with (a stray error of its code). */
   stop?: Promise<never>
@@ -31,7 +31,7 @@ export async function runWithNodeTimeout<T>(work: (signal: AbortSignal, deadline
   const deadline = createNodeDeadline({
     timeoutMs: options.timeoutMs,
     timers: options.timers,
-    now: options.now ?? Date.now,
+    now: options.now ?? (() => performance.now()),
     onExpired: () => timeout.abort(options.timeoutError()),
   })
   options.stop?.catch((error: unknown) => timeout.abort(error))
