@@ -40,7 +40,8 @@ export interface JobListPage {
 export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'job-deleted'
 
 /**
- * One notification of the user-level stream. `id` counts per user (and per server instance).
+ * One notification of the user-level stream. `id` grows with each notification and follows the
+ * clock (ms), so a reconnect that lands on another server instance resumes in the same order.
  * A `job-deleted` carries no `status` and no `title` (the job and its prompt are gone), and
  * `threadId` only when the server still knew it.
  */

@@ -4,8 +4,10 @@
  * elsewhere). Each user keeps a short numbered backlog, so a reconnect with Last-Event-ID replays
  * what it missed. Idle users are dropped after retention, and past `NOTIFICATION_USERS_MAX` users
  * the least recently active idle one goes first.
- * Ids count per user in this process: a reconnect that lands on another instance replays nothing
- * (these are toasts, not a log). With a shared provider, the hub also follows the user's jobs on
+ * Ids follow the clock (the time of the notification in ms, or one more than the last id given here
+ * when that is not past it), so the ids of instances order alike: a reconnect that lands on another
+ * instance replays what that one notified after the last id the tab had, give or take the
+ * instances' clock skew (the client drops a replayed duplicate). With a shared provider, the hub also follows the user's jobs on
  * other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
  * is sent once per job, type and request, whichever way it arrives first.
  */
@@ -55,7 +57,7 @@ export function notificationKey(notification: Pick<JobNotification, 'jobId' | 't
 /** The notification hub of one engine. */
 export class NotificationHub {
   private readonly users = new Map<string, UserChannel>()
-  /** The last id given, over all users: a user forgotten (pruned, evicted) and back never gets ids a tab already had. */
+  /** The last id given, over all users: ids only grow, also for a user forgotten (pruned, evicted) and back. */
   private lastId = 0
 
   /**
@@ -102,7 +104,11 @@ export class NotificationHub {
     if (channel.notified.has(key) || channel.notified.has(notificationKey({ jobId: notification.jobId, type: 'job-deleted' }))) return false
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
-    const full: JobNotification = { ...notification, id: ++this.lastId, at: this.now() }
+    const at = this.now()
+    // From the clock, so the ids of instances interleave (a reconnect may land on another one),
+    // and one more than the last when the clock stands still or goes back.
+    this.lastId = Math.max(this.lastId + 1, Math.floor(at))
+    const full: JobNotification = { ...notification, id: this.lastId, at }
     channel.lastAt = full.at
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()

@@ -31,7 +31,7 @@ describe('NotificationHub', () => {
     hub.attach('u1', sink, 0)
     expect(received.map(item => [item.type, item.jobId])).toEqual([['job-created', 'job-2'], ['job-deleted', 'job-1']])
     // The thread comes from the job's earlier notification; nothing of its title or status.
-    expect(received[1]).toEqual({ id: 3, at: 1_000, type: 'job-deleted', jobId: 'job-1', threadId: 't1' })
+    expect(received[1]).toEqual({ id: 1_002, at: 1_000, type: 'job-deleted', jobId: 'job-1', threadId: 't1' })
     expect(JSON.stringify(received)).not.toContain('my private question')
     // A late record of the deleted job (the feed of another instance) is not notified again.
     expect(hub.notify('u1', { ...base, type: 'job-end', title: 'my private question' })).toBe(false)
@@ -43,9 +43,9 @@ describe('NotificationHub', () => {
     hub.attach('u1', open.sink, null)
     hub.notify('u1', { ...base, type: 'job-end', title: 'secret' })
     hub.jobDeleted('u1', 'job-1', 't9')
-    expect(open.received.map(item => [item.id, item.type, item.threadId])).toEqual([[1, 'job-end', null], [2, 'job-deleted', 't9']])
+    expect(open.received.map(item => [item.id, item.type, item.threadId])).toEqual([[1_000, 'job-end', null], [1_001, 'job-deleted', 't9']])
     const reconnecting = recordingSink()
-    hub.attach('u1', reconnecting.sink, 1)
+    hub.attach('u1', reconnecting.sink, 1_000)
     expect(reconnecting.received.map(item => item.type)).toEqual(['job-deleted'])
     // A user with no stream yet: the deletion waits in the backlog.
     hub.jobDeleted('u2', 'job-7', null)
@@ -66,10 +66,10 @@ describe('NotificationHub', () => {
     expect(hub.notify('u1', { ...base, type: 'job-end' })).toBe(true)
     expect(hub.notify('u2', { ...base, type: 'job-end' })).toBe(true) // another user's channel
     expect(received.map(item => [item.id, item.type, item.requestId])).toEqual([
-      [1, 'job-created', undefined],
-      [2, 'input-request', 'r1'],
-      [3, 'input-request', 'r2'],
-      [4, 'job-end', undefined],
+      [1_000, 'job-created', undefined],
+      [1_001, 'input-request', 'r1'],
+      [1_002, 'input-request', 'r2'],
+      [1_003, 'job-end', undefined],
     ])
   })
 
