@@ -119,7 +119,7 @@ describe('notification text and formatting', () => {
     expect(describeNotification({ ...base, type: 'job-created', status: 'queued' })).toBeNull()
     // A stopped job may have written nothing (or be a workflow, whose steps are what is kept).
     expect(describeNotification({ ...base, type: 'job-end', status: 'aborted' })).toEqual({ title: '“Report” was stopped', body: 'Open the thread to see how far it got.', tone: 'info' })
-    expect(notificationKey({ ...base, type: 'job-end', status: 'failed' })).toBe('job-end:j::failed')
+    expect(notificationKey({ ...base, type: 'job-end', status: 'failed' })).toBe('job-end:j:')
   })
 
   it('formats durations, arguments and relative times', () => {

@@ -126,4 +126,18 @@ describe('notification stream follower', () => {
     notify(latest(), ended(5, 'j2'))
     expect(received.map(notification => notification.jobId)).toEqual(['j1', 'j2'])
   })
+
+  it('drops a replayed job-created whose status moved on: another instance heard of the job later, the same job once', () => {
+    const { latest, received, handle } = harness()
+    latest().open()
+    // The instance running the job tells it queued...
+    notify(latest(), { id: 1_000, type: 'job-created', jobId: 'a', threadId: 't1', status: 'queued', title: 'A job', at: 1_000 })
+    latest().fail()
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS)
+    latest().open()
+    // ...the reconnect lands on an instance whose feed first saw the job running: the same creation.
+    notify(latest(), { id: 1_001, type: 'job-created', jobId: 'a', threadId: 't1', status: 'running', title: 'A job', at: 1_001 })
+    expect(received.map(item => [item.type, item.jobId])).toEqual([['job-created', 'a']])
+    handle.close()
+  })
 })
