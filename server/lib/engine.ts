@@ -65,6 +65,7 @@ export function createEngine(options: EngineOptions) {
     isLocal: id => runs.has(id),
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
+    inputSettled: (userId, jobId) => notifications.inputSettled(userId, jobId),
   }))
   const engineTimers = createTimerSet()
   const batchClock = createBatchClock()

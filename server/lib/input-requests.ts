@@ -31,6 +31,8 @@ export interface InputRequestsOptions {
   abortJob: (reason: JobAbortedError) => void
   /** Tells the app a job needs input (notifications). */
   onRequest?: (requestId: string, options: InputRequestOptions) => void
+  /** Tells the app a request is over: answered, expired or ended with the job (notifications). */
+  onSettled?: (requestId: string) => void
 }
 
 /** The default answer applied on expiry, per action. */
@@ -133,6 +135,7 @@ export class InputRequests {
     request.unlisten()
     this.pending.delete(requestId)
     this.settled.add(requestId)
+    this.options.onSettled?.(requestId)
   }
 
   /** Logs the request's answer; the job runs on once no other request waits. */

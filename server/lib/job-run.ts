@@ -132,6 +132,8 @@ export interface CreateRunOptions {
   now: () => number
   onCommit: (event: JobEvent) => void
   onInputRequest: (requestId: string, prompt: string) => void
+  /** A request is over (answered, expired, or ended with the run). */
+  onInputSettled: (requestId: string) => void
   abort: (run: JobRun, reason: JobAbortedError) => void
   /** An event too large for the provider was committed shortened (for a log line). */
   onShortened?: (event: JobEvent, bytes: number) => void
@@ -180,6 +182,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     now: options.now,
     abortJob: reason => options.abort(run, reason),
     onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt),
+    onSettled: requestId => options.onInputSettled(requestId),
   })
   return run
 }

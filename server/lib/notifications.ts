@@ -110,6 +110,8 @@ export class NotificationHub {
     this.lastId = Math.max(this.lastId + 1, Math.floor(at))
     const full: JobNotification = { ...notification, id: this.lastId, at }
     channel.lastAt = full.at
+    // An ended job asks nothing any more: a reconnect's replay does not ask again.
+    if (full.type === 'job-end') this.dropRequests(channel, full.jobId)
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
     for (const sink of channel.sinks) sink.send(full)
@@ -176,6 +178,21 @@ export class NotificationHub {
       channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type === 'job-deleted')
     }
     return this.notify(userId, { type: 'job-deleted', jobId, threadId: knownThreadId })
+  }
+
+  /**
+   * A job's input request is over (answered on any tab or instance, or expired): its
+   * `input-request` leaves the user's backlog, so a stream that reconnects is not asked again for
+   * an answer already given. Without `requestId`, every request of the job (it no longer waits).
+   */
+  inputSettled(userId: string, jobId: string, requestId?: string): void {
+    const channel = this.users.get(userId)
+    if (channel) this.dropRequests(channel, jobId, requestId)
+  }
+
+  private dropRequests(channel: UserChannel, jobId: string, requestId?: string): void {
+    channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type !== 'input-request'
+      || (requestId !== undefined && notification.requestId !== requestId))
   }
 
   /** Drops users with no open stream and nothing newer than `idleBefore`. */

@@ -170,6 +170,7 @@ export function createRunManager(options: RunManagerOptions) {
       onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
         type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
       }),
+      onInputSettled: requestId => notifications.inputSettled(record.userId, record.id, requestId),
       abort: (target, reason) => void abortRun(target, reason),
       onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),

@@ -3,7 +3,8 @@
  * open here, the hub follows the user's jobs through the provider's `subscribeUserJobs` (a Convex
  * query subscription, no polling) and turns each changed record into the notification a local run
  * would have sent: a new job → `job-created`, `waiting` → `input-request` (one per pending request,
- * read from the stored state), a terminal status → `job-end`, a deleted job (where the provider
+ * read from the stored state), any other status drops the job's answered requests from the
+ * replay backlog, a terminal status → `job-end`, a deleted job (where the provider
  * tells) → `job-deleted`. The hub drops what was already sent.
  */
 import { isTerminalStatus } from '../../shared/events'
@@ -18,6 +19,8 @@ export interface UserFeedOptions {
   notify: (userId: string, notification: Omit<JobNotification, 'id' | 'at'>) => void
   /** The hub's `jobDeleted`: a job of the user was deleted (on any instance). */
   jobDeleted: (userId: string, jobId: string) => void
+  /** The hub's `inputSettled`: a job of the user no longer waits (its requests were answered). */
+  inputSettled: (userId: string, jobId: string) => void
   now: () => number
   logger: Logger
   /** True for a job whose run is in this process: the run notifies by itself. */
@@ -26,7 +29,7 @@ export interface UserFeedOptions {
 
 /** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
 export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
-  const { provider, notify, jobDeleted, now, logger, isLocal } = options
+  const { provider, notify, jobDeleted, inputSettled, now, logger, isLocal } = options
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
@@ -49,8 +52,10 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
           notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt })
         }
       }
-      else if (isTerminalStatus(record.status)) {
-        notify(userId, { ...base, type: 'job-end', status: record.status })
+      else {
+        // No longer waiting: its questions were answered (here, on another tab or instance).
+        inputSettled(userId, record.id)
+        if (isTerminalStatus(record.status)) notify(userId, { ...base, type: 'job-end', status: record.status })
       }
     }
 

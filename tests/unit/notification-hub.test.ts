@@ -146,7 +146,7 @@ function stubProvider(states: Record<string, JobState>) {
 
 describe('createUserFeed', () => {
   it('is absent on a provider that cannot follow a user (memory)', () => {
-    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, jobDeleted() {}, now: () => 0, logger: silentLogger, isLocal: () => false })).toBeUndefined()
+    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, jobDeleted() {}, inputSettled() {}, now: () => 0, logger: silentLogger, isLocal: () => false })).toBeUndefined()
   })
 
   it('turns records into notifications: new job, each pending request, the end; skips local jobs', async () => {
@@ -165,6 +165,7 @@ describe('createUserFeed', () => {
       provider: stub.provider,
       notify: (userId, notification) => sent.push([userId, notification.jobId, notification.requestId, `${notification.type}:${notification.status}`]),
       jobDeleted: () => {},
+      inputSettled: () => {},
       now: () => 1_200,
       logger: silentLogger,
       isLocal: id => id === 'local',
@@ -194,6 +195,7 @@ describe('createUserFeed', () => {
       provider: stub.provider,
       notify: (userId, notification) => hub.notify(userId, notification),
       jobDeleted: (userId, jobId) => hub.jobDeleted(userId, jobId),
+      inputSettled: (userId, jobId) => hub.inputSettled(userId, jobId),
       now: () => 1_200,
       logger: silentLogger,
       isLocal: () => false,
@@ -208,6 +210,35 @@ describe('createUserFeed', () => {
     hub.attach('u1', reconnecting.sink, 0)
     expect(reconnecting.received.map(item => item.type)).toEqual(['job-deleted'])
     expect(JSON.stringify(reconnecting.received)).not.toContain('my private question')
+    detach()
+  })
+
+  it('a job of another instance that no longer waits (answered on another tab) leaves no question in the replay', async () => {
+    const waitingState: JobState = {
+      ...createJobState({ id: 'remote', type: 'chat', createdAt: 1_250 }),
+      status: 'waiting',
+      pendingInputs: [{ requestId: 'r1', kind: 'tool-approval', prompt: 'Allow?', expiresAt: 9_000, onTimeout: 'deny', requestedAt: 1_260 }],
+    }
+    const stub = stubProvider({ remote: waitingState })
+    const hub: NotificationHub = new NotificationHub(() => 1_300, createUserFeed({
+      provider: stub.provider,
+      notify: (userId, notification) => hub.notify(userId, notification),
+      jobDeleted: (userId, jobId) => hub.jobDeleted(userId, jobId),
+      inputSettled: (userId, jobId) => hub.inputSettled(userId, jobId),
+      now: () => 1_200,
+      logger: silentLogger,
+      isLocal: () => false,
+    }))
+    const open = recordingSink()
+    const detach = hub.attach('u1', open.sink, null)
+    stub.deliver([record({ id: 'remote', createdAt: 1_250, status: 'waiting' })])
+    await vi.waitFor(() => expect(open.received.map(item => item.type)).toEqual(['job-created', 'input-request']))
+    stub.deliver([record({ id: 'remote', createdAt: 1_250, status: 'running' })])
+    await vi.waitFor(() => {
+      const reconnecting = recordingSink()
+      hub.attach('u1', reconnecting.sink, 0)()
+      expect(reconnecting.received.map(item => item.type)).toEqual(['job-created'])
+    })
     detach()
   })
 })
