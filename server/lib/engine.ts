@@ -198,9 +198,10 @@ export function createEngine(options: EngineOptions) {
     if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
     if (!creating) throw new ShuttingDownError()
     ensureCleanupTimer(config)
+    // Told before the run starts: a run that asks at once notifies its input-request from startRun.
+    notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
     startRun(record, config, undefined, trace, leaseAskedAtMs)
     logger.info('job created', { jobId: record.id, type: record.type })
-    notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }
   }
