@@ -10,18 +10,11 @@ import { createHash } from 'node:crypto'
 import { IdempotencyKeyReusedError } from './errors'
 import type { CreateJobInput } from './engine-types'
 import type { JobRecord, JobRequest } from './providers/types'
-
-/** The value with the keys of every object sorted: the same JSON for the same content. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys)
-  if (value === null || typeof value !== 'object') return value
-  const object = value as Record<string, unknown>
-  return Object.fromEntries(Object.keys(object).sort().map(key => [key, sortedKeys(object[key])]))
-}
+import { sortedKeysJson } from './sorted-keys-json'
 
 /** The fingerprint of a validated request body (base64url SHA-256 of its JSON, keys sorted). */
 export function requestFingerprint(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(sortedKeys(body)) ?? '').digest('base64url')
+  return createHash('sha256').update(sortedKeysJson(body)).digest('base64url')
 }
 
 /** The request to store: with the creation's fingerprint when it has a key and one. */

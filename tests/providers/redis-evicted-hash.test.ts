@@ -5,19 +5,12 @@
  * (the 100 longest-expired entries) would read only such entries, never taking over a real job.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, newJob, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 let prefixes = 0
 

@@ -5,19 +5,12 @@
  * and a read is a clear "gone", never a log that starts in the middle handed on as the whole job.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 let prefixes = 0
 const LEASE = { instanceId: 'owner', epoch: 1, expiresAt: Date.now() + 60_000 }

@@ -6,20 +6,13 @@
  * stored before the request had its own field (`request` inside `meta`) still read everywhere.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import type { ChatMessage } from '../../server/lib/providers/job-request'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { newJob, START_MS } from './contract-fixtures'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 let prefixes = 0
 

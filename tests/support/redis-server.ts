@@ -8,6 +8,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
 import { freePort, stopProcess } from './server-process'
+import { afterAll, beforeAll } from 'vitest'
 
 /** A running Redis. */
 export interface RedisServer {
@@ -64,4 +65,21 @@ export async function startRedisServer(extraArgs: string[] = [], options: RedisS
     },
   }
   return server
+}
+
+/** A redis-server for a whole test file: started before its tests, stopped after them; read its `url` inside a test. */
+export function useRedisServer(extraArgs: string[] = []): { readonly url: string } {
+  let server: RedisServer | undefined
+  beforeAll(async () => {
+    server = await startRedisServer(extraArgs)
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+  return {
+    get url() {
+      if (!server) throw new Error('redis-server is started in beforeAll')
+      return server.url
+    },
+  }
 }

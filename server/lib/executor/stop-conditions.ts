@@ -4,6 +4,7 @@
  * A stop fails the job with a clear message (partial content is kept by the engine).
  */
 import type { BackgroundJobsConfig } from '../config'
+import { sortedKeysJson } from '../sorted-keys-json'
 
 /** A tool call the model asked for in this round. */
 export interface PlannedCall {
@@ -37,15 +38,7 @@ export type StopCondition = (progress: LoopProgress) => StopReason | undefined
 
 /** A key that is equal for the same tool with the same arguments (object keys sorted). */
 export function callKey(name: string, args: unknown): string {
-  return `${name}:${JSON.stringify(sortKeys(args))}`
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map(key => [key, sortKeys((value as Record<string, unknown>)[key])]))
-  }
-  return value
+  return `${name}:${sortedKeysJson(args)}`
 }
 
 /** The model still wants tools after `limit` rounds: another round would exceed the limit. */

@@ -81,13 +81,12 @@ end`
  * the caller answers as for a job that is not there.
  */
 const DROP_IF_LOG_LOST = `${DELETE_ENDED_JOB}
+${FORGET_LOST_JOB}
 local function dropIfLogLost(p, id, lastSeq, user)
   if (tonumber(lastSeq) or 0) == 0 or redis.call('EXISTS', p .. 'log:' .. id) == 1 then return false end
-  redis.call('SREM', p .. 'active', id)
   if user then redis.call('SREM', p .. 'active:' .. user, id) end
-  redis.call('ZREM', p .. 'leases', id)
   deleteEndedJob(p, id)
-  redis.call('PUBLISH', p .. 'log:' .. id, '[]')
+  forgetLostJob(p, id)
   return true
 end`
 
@@ -153,7 +152,6 @@ return {'created', id}
 export const APPEND_SCRIPT = `
 ${TERMINAL}
 ${DROP_IF_LOG_LOST}
-${FORGET_LOST_JOB}
 local p = ARGV[1]
 local function append(id, epoch, headsJson, eventsJson)
   local job = p .. 'job:' .. id
@@ -235,7 +233,6 @@ export const HEARTBEAT_LEASE_SCRIPT = `
 ${TERMINAL}
 ${CLOCK}
 ${DROP_IF_LOG_LOST}
-${FORGET_LOST_JOB}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'leaseInstance', 'leaseEpoch', 'lastSeq', 'userId')
