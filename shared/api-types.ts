@@ -36,8 +36,13 @@ export interface JobListPage {
   next: string | null
 }
 
-/** Event names of the user-level notification stream. */
-export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'job-deleted'
+/**
+ * Event names of the user-level notification stream. `input-answered`: a job's `input-request`
+ * (`requestId`) no longer waits — answered on any tab or instance, answered by its timeout, or
+ * withdrawn — while the job runs on (`status` is the job's status after it: `running`,
+ * or `waiting` while another question of it is open); a job that ends sends `job-end` instead.
+ */
+export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'input-answered' | 'job-deleted'
 
 /**
  * One notification of the user-level stream. `id` grows with each notification and follows the

@@ -16,7 +16,7 @@ import type { WakeSubscription } from './wake-signals'
 import { subscribeToWakeSignals } from './wake-signals'
 
 /** Every named event the notification stream sends. */
-export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', 'job-end', 'input-request', 'job-deleted']
+export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', 'job-end', 'input-request', 'input-answered', 'job-deleted']
 /** Delay before reopening after the first break; doubles with each break in a row. */
 export const NOTIFICATIONS_REOPEN_BASE_DELAY_MS = 1_000
 /** Longest delay between attempts while the server stays away. */

@@ -31,7 +31,12 @@ export interface InputRequestsOptions {
   abortJob: (reason: JobAbortedError) => void
   /** Tells the app a job needs input (notifications). */
   onRequest?: (requestId: string, options: InputRequestOptions) => void
-  /** Tells the app a request is over: answered, expired or ended with the job (notifications). */
+  /**
+   * Tells the app a request is over while its job runs on: answered, answered by its timeout, or
+   * withdrawn (notifications). Called once the answer is in the log, so the job's status is
+   * already what follows it. Not called when the request ends the job (a timeout that fails or
+   * aborts it) or the job ends (`cancelAll`): the job's end tells then.
+   */
   onSettled?: (requestId: string) => void
 }
 
@@ -117,6 +122,7 @@ export class InputRequests {
     if (problem) {
       this.close(requestId, request)
       this.recordAnswer(requestId, request, answer, answeredBy)
+      this.options.onSettled?.(requestId)
       request.reject(new Error(`its answer, as its schema returned it, is not JSON-serialisable: ${problem}`))
       return
     }
@@ -126,6 +132,7 @@ export class InputRequests {
   private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean) {
     this.close(requestId, request)
     this.recordAnswer(requestId, request, answer, answeredBy)
+    this.options.onSettled?.(requestId)
     request.resolve({ requestId, answer, answeredBy, timedOut })
   }
 
@@ -135,7 +142,6 @@ export class InputRequests {
     request.unlisten()
     this.pending.delete(requestId)
     this.settled.add(requestId)
-    this.options.onSettled?.(requestId)
   }
 
   /** Logs the request's answer; the job runs on once no other request waits. */
@@ -154,6 +160,7 @@ export class InputRequests {
       return
     }
     if (action === 'fail') {
+      // The asker fails, and with it the job: its `job-end` tells the streams.
       this.close(requestId, request)
       const { nodeId } = request.options
       request.reject(new JobFailure('input-timeout', expiredMessage(request.options), nodeId ? { failedDuring: 'workflow-node', nodeId } : {}))
@@ -173,6 +180,7 @@ export class InputRequests {
     if (!request || this.options.signal.aborted) return
     this.close(requestId, request)
     this.recordAnswer(requestId, request, null, 'system:cancelled')
+    this.options.onSettled?.(requestId)
     request.reject(reason)
   }
 

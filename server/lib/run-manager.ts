@@ -170,7 +170,12 @@ export function createRunManager(options: RunManagerOptions) {
       onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
         type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
       }),
-      onInputSettled: requestId => notifications.inputSettled(record.userId, record.id, requestId),
+      onInputSettled: (requestId) => {
+        // Other tabs stop showing the question: its `input-request` leaves the replay backlog, and
+        // an `input-answered` (with the job's status after the answer) tells the open streams.
+        notifications.inputSettled(record.userId, record.id, requestId)
+        notifications.notify(record.userId, { type: 'input-answered', jobId: record.id, threadId: record.threadId, status: run.live.state.status, title: record.title, requestId })
+      },
       abort: (target, reason) => void abortRun(target, reason),
       onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),

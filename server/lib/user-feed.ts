@@ -3,9 +3,10 @@
  * open here, the hub follows the user's jobs through the provider's `subscribeUserJobs` (a Convex
  * query subscription, no polling) and turns each changed record into the notification a local run
  * would have sent: a new job → `job-created`, `waiting` → `input-request` (one per pending request,
- * read from the stored state), any other status drops the job's answered requests from the
- * replay backlog, a terminal status → `job-end`, a deleted job (where the provider
- * tells) → `job-deleted`. The hub drops what was already sent.
+ * read from the stored state), a request answered since the stream opened → `input-answered` (read
+ * from the stored state when the job waits, or leaves `waiting`), any other status drops the
+ * job's answered requests from the replay backlog, a terminal status → `job-end`, a deleted job
+ * (where the provider tells) → `job-deleted`. The hub drops what was already sent.
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { Logger } from './logger'
@@ -19,13 +20,20 @@ export interface UserFeedOptions {
   notify: (userId: string, notification: Omit<JobNotification, 'id' | 'at'>) => void
   /** The hub's `jobDeleted`: a job of the user was deleted (on any instance). */
   jobDeleted: (userId: string, jobId: string) => void
-  /** The hub's `inputSettled`: a job of the user no longer waits (its requests were answered). */
-  inputSettled: (userId: string, jobId: string) => void
+  /** The hub's `inputSettled`: a request of a job of the user (without `requestId`: every one) no longer waits. */
+  inputSettled: (userId: string, jobId: string, requestId?: string) => void
   now: () => number
   logger: Logger
   /** True for a job whose run is in this process: the run notifies by itself. */
   isLocal: (jobId: string) => boolean
 }
+
+/**
+ * How long before a stream opened an answer is still news to it: the answer's time is the owner's
+ * clock, the stream's start this instance's, and instances' clocks differ a little. An older answer
+ * is not notified (the stream never showed its question as new).
+ */
+export const ANSWER_NEWS_SKEW_MS = 5_000
 
 /** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
 export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
@@ -40,19 +48,41 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
     let stopped = false
     // One record at a time, in delivery order, so a job's notifications keep their order.
     let queue = Promise.resolve()
+    // The last status seen of each of the user's jobs still going (a job that leaves `waiting`
+    // had its questions answered); dropped at the job's end or deletion, and with the follow.
+    const statuses = new Map<string, JobRecord['status']>()
+
+    /** Whether the job may have had a question answered since the last record: read its state then. */
+    function mayHaveAnswers(record: JobRecord, previous: JobRecord['status'] | undefined): boolean {
+      if (record.status === 'waiting') return true
+      if (isTerminalStatus(record.status)) return false
+      // Left `waiting`, or first seen here going on after it existed already (it may have waited).
+      return previous === 'waiting' || (previous === undefined && record.createdAt < startedAt)
+    }
 
     async function handle(record: JobRecord) {
       if (stopped || record.userId !== userId || isLocal(record.id)) return
       const base = { jobId: record.id, threadId: record.threadId, title: record.title }
+      const previous = statuses.get(record.id)
+      if (isTerminalStatus(record.status)) statuses.delete(record.id)
+      else statuses.set(record.id, record.status)
       if (record.createdAt >= startedAt) notify(userId, { ...base, type: 'job-created', status: record.status })
-      if (record.status === 'waiting') {
+      if (mayHaveAnswers(record, previous)) {
         const state = await provider.getState(record.id)
         if (stopped || !state) return
-        for (const pending of state.pendingInputs) {
-          notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt })
+        // Answered here, on another tab or instance, or by a timeout: other tabs stop asking.
+        for (const answered of state.answeredInputs) {
+          if (answered.answeredAt < startedAt - ANSWER_NEWS_SKEW_MS) continue
+          inputSettled(userId, record.id, answered.requestId)
+          notify(userId, { ...base, type: 'input-answered', status: record.status, requestId: answered.requestId })
+        }
+        if (record.status === 'waiting') {
+          for (const pending of state.pendingInputs) {
+            notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt })
+          }
         }
       }
-      else {
+      if (record.status !== 'waiting') {
         // No longer waiting: its questions were answered (here, on another tab or instance).
         inputSettled(userId, record.id)
         if (isTerminalStatus(record.status)) notify(userId, { ...base, type: 'job-end', status: record.status })
@@ -69,6 +99,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       // In the same queue: a deletion comes after the job's earlier notifications.
       onDeleted: (jobId) => {
         queue = queue.then(() => {
+          statuses.delete(jobId)
           if (!stopped) jobDeleted(userId, jobId)
         }).catch((error: unknown) => {
           logger.error('a deletion from another instance failed', { userId, jobId, error })
@@ -77,6 +108,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
     })
     return () => {
       stopped = true
+      statuses.clear()
       unsubscribe()
     }
   }

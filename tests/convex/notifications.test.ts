@@ -22,6 +22,13 @@ const approving: JobRunners['chat'] = async (context) => {
   context.text(`answer: ${String(answer.answer)}`)
 }
 
+/** Asks for approval, then writes for a minute after the answer (the job goes on running). */
+const approvingThenLong: JobRunners['chat'] = async (context) => {
+  const answer = await context.requestInput({ kind: 'tool-approval', prompt: 'Allow?', onTimeout: 'deny' })
+  context.text(`answer: ${String(answer.answer)}`)
+  await wait(60_000, context.signal)
+}
+
 /** Writes a little text for a second, then ends. */
 const briefText: JobRunners['chat'] = async (context) => {
   for (let index = 0; index < 10; index++) {
@@ -92,6 +99,53 @@ describe('notifications across instances', () => {
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 
+  it('a question of A\'s job answered (on A or on B): B\'s open stream hears input-answered while the job runs on', async () => {
+    for (const answerOn of ['A', 'B'] as const) {
+      const backend = createBackend()
+      const a = createNode(backend, 'A', approvingThenLong)
+      const b = createNode(backend, 'B')
+      const { sink, received, types } = createNotificationSink()
+      const detach = b.engine.attachNotifications('u1', sink, null)
+      await settle(b.facade)
+      const { job } = await a.engine.createJob('u1', { request: chat })
+      await vi.advanceTimersByTimeAsync(100)
+      await settle(b.facade)
+      const request = received.find(item => item.type === 'input-request')!
+      await (answerOn === 'A' ? a : b).engine.answerInput('u1', job.id, { requestId: request.requestId!, answer: 'approve' })
+      await vi.advanceTimersByTimeAsync(100)
+      await settle(b.facade)
+      expect(types(job.id), `answered on ${answerOn}`).toEqual(['job-created', 'input-request', 'input-answered'])
+      expect(received.at(-1)).toMatchObject({ type: 'input-answered', jobId: job.id, requestId: request.requestId, status: 'running', title: job.title })
+      // A stream that reconnects now is told the answer, not asked again.
+      const replay = createNotificationSink()
+      b.engine.attachNotifications('u1', replay.sink, 0)
+      expect(replay.types(job.id)).toEqual(['job-created', 'input-answered'])
+      detach()
+      await Promise.all([a.engine.dispose(), b.engine.dispose()])
+    }
+  })
+
+  it('a stream that opened on B while A\'s job was already waiting hears the answer given later', async () => {
+    const backend = createBackend()
+    const a = createNode(backend, 'A', approvingThenLong)
+    const b = createNode(backend, 'B')
+    const { job } = await a.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(100)
+    const { state } = await a.engine.getJob('u1', job.id)
+    const requestId = state.pendingInputs[0]!.requestId
+
+    const { sink, received, types } = createNotificationSink()
+    const detach = b.engine.attachNotifications('u1', sink, null)
+    await settle(b.facade)
+    await a.engine.answerInput('u1', job.id, { requestId, answer: 'approve' })
+    await vi.advanceTimersByTimeAsync(100)
+    await settle(b.facade)
+    expect(types(job.id)).toEqual(['input-answered'])
+    expect(received[0]).toMatchObject({ requestId, status: 'running' })
+    detach()
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+
   it('a job running on B itself is notified once, not again through the feed', async () => {
     const backend = createBackend()
     const b = createNode(backend, 'B', approving)
@@ -107,7 +161,7 @@ describe('notifications across instances', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     await b.engine.whenSettled(job.id)
     await settle(b.facade)
-    expect(types(job.id)).toEqual(['job-created', 'input-request', 'job-end'])
+    expect(types(job.id)).toEqual(['job-created', 'input-request', 'input-answered', 'job-end'])
     await b.engine.dispose()
     expect(b.engine.stats()).toMatchObject({ userFeeds: 0, notificationUsers: 0, notificationSinks: 0 })
   })

@@ -117,6 +117,8 @@ describe('notification text and formatting', () => {
     expect(describeNotification({ ...base, type: 'job-end', status: 'completed' })).toMatchObject({ title: '“Report” finished', tone: 'success' })
     expect(describeNotification({ ...base, type: 'input-request', status: 'waiting', prompt: 'Approve?' })).toMatchObject({ body: 'Approve?', tone: 'warning' })
     expect(describeNotification({ ...base, type: 'job-created', status: 'queued' })).toBeNull()
+    // An answer given elsewhere only refreshes the lists ("needs you" goes), without a toast.
+    expect(describeNotification({ ...base, type: 'input-answered', status: 'running', requestId: 'r1' })).toBeNull()
     // A stopped job may have written nothing (or be a workflow, whose steps are what is kept).
     expect(describeNotification({ ...base, type: 'job-end', status: 'aborted' })).toEqual({ title: '“Report” was stopped', body: 'Open the thread to see how far it got.', tone: 'info' })
     expect(notificationKey({ ...base, type: 'job-end', status: 'failed' })).toBe('job-end:j:')

@@ -64,6 +64,20 @@ describe('notification stream follower', () => {
     handle.close()
   })
 
+  it('hands on every type the server sends, input-answered included', () => {
+    const { latest, received, handle } = harness()
+    latest().open()
+    const base = { jobId: 'a', threadId: 't1', title: 'A job', at: 1 }
+    notify(latest(), { ...base, id: 1, type: 'job-created', status: 'queued' })
+    notify(latest(), { ...base, id: 2, type: 'input-request', status: 'waiting', requestId: 'r1', prompt: 'Allow?' })
+    notify(latest(), { ...base, id: 3, type: 'input-answered', status: 'running', requestId: 'r1' })
+    notify(latest(), { ...base, id: 4, type: 'job-end', status: 'completed' })
+    notify(latest(), { id: 5, type: 'job-deleted', jobId: 'a', threadId: 't1', at: 1 })
+    expect(received.map(item => [item.type, item.id])).toEqual([['job-created', 1], ['input-request', 2], ['input-answered', 3], ['job-end', 4], ['job-deleted', 5]])
+    expect(received[2]).toMatchObject({ requestId: 'r1', status: 'running' })
+    handle.close()
+  })
+
   it('starts again from the base delay once a stream opened, and resumes after the last notification', () => {
     const { sources, latest, received, handle } = harness()
     latest().open()

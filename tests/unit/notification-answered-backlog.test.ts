@@ -1,7 +1,8 @@
 /**
  * An input request answered (on any tab, any instance) leaves the user's notification backlog: a
  * tab that reconnects after it must not be asked again for an answer already given ("needs you"
- * for a job that no longer waits). An ended job's requests leave it too.
+ * for a job that no longer waits): it is told `input-answered` instead, as every open stream is. An
+ * ended job's requests leave it too.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { NotificationHub } from '../../server/lib/notifications'
@@ -50,9 +51,59 @@ describe('answered input requests leave the notification backlog', () => {
     expect(answered).toBe(true)
     const reconnected = recordingSink()
     const detachAgain = engine.attachNotifications('u1', reconnected.sink, before)
-    expect(reconnected.received.map(item => item.type)).toEqual(['job-created'])
+    // Told the answer, not asked again.
+    expect(reconnected.received.map(item => item.type)).toEqual(['job-created', 'input-answered'])
     detachAgain()
     await vi.advanceTimersByTimeAsync(60_000)
+    await engine.dispose()
+  })
+
+  it('a tab with its stream open hears input-answered when another tab answers, with the job\'s status after it', async () => {
+    const { engine } = createTestEngine({
+      runners: {
+        async chat(context: RunContext) {
+          const [first, second] = [
+            context.requestInput({ kind: 'workflow-input', prompt: 'First?', onTimeout: 'fail' }),
+            context.requestInput({ kind: 'workflow-input', prompt: 'Second?', onTimeout: 'fail' }),
+          ]
+          await Promise.all([first, second])
+          await new Promise(resolve => setTimeout(resolve, 60_000))
+        },
+      },
+    })
+    const tab = recordingSink()
+    const detach = engine.attachNotifications('u1', tab.sink, null)
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(10)
+    const { state } = await engine.getJob('u1', job.id)
+    const [first, second] = state.pendingInputs.map(input => input.requestId)
+    await engine.answerInput('u1', job.id, { requestId: first!, answer: 'a' })
+    await vi.advanceTimersByTimeAsync(10)
+    // One question still open: the job still waits.
+    expect(tab.received.at(-1)).toMatchObject({ type: 'input-answered', jobId: job.id, requestId: first, status: 'waiting', title: job.title })
+    await engine.answerInput('u1', job.id, { requestId: second!, answer: 'b' })
+    await vi.advanceTimersByTimeAsync(10)
+    expect(tab.received.at(-1)).toMatchObject({ type: 'input-answered', requestId: second, status: 'running' })
+    expect(tab.received.map(item => item.type)).toEqual(['job-created', 'input-request', 'input-request', 'input-answered', 'input-answered'])
+    detach()
+    await vi.advanceTimersByTimeAsync(60_000)
+    await engine.dispose()
+  })
+
+  it('a question that ends the job when it expires is told by the job\'s end only', async () => {
+    const { engine } = createTestEngine({
+      runners: {
+        async chat(context: RunContext) {
+          await context.requestInput({ kind: 'workflow-input', prompt: 'Which?', onTimeout: 'fail', timeoutMs: 1_000 })
+        },
+      },
+    })
+    const tab = recordingSink()
+    engine.attachNotifications('u1', tab.sink, null)
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(1_100)
+    await engine.whenSettled(job.id)
+    expect(tab.received.map(item => [item.type, item.status])).toEqual([['job-created', 'queued'], ['input-request', 'waiting'], ['job-end', 'failed']])
     await engine.dispose()
   })
 
