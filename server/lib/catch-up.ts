@@ -59,14 +59,25 @@ export function snapshotFrame(state: JobState): ViewerFrame {
   return state.epoch === undefined ? { event: 'snapshot', id: state.seq, data: state } : { event: 'snapshot', id: state.seq, epoch: state.epoch, data: state }
 }
 
+/**
+ * The state of a finished job just before its `job-end`, under the end's epoch when that is later:
+ * an instance that took the job over may have written nothing but the end (a lost owner's chat
+ * ends `owner-lost`). With the lost owner's epoch, the snapshot would lose to a viewer's state of
+ * that owner whose seqs past the stored ones (text it streamed but never stored) reach the end's
+ * seq: the viewer would keep that text and drop the end as seen.
+ */
+function stateBeforeEnd(log: HeldLog, end: JobEvent): JobState {
+  const state = reduceEvents(log.baseState, log.events.slice(0, -1))
+  return (end.epoch ?? 1) > (state.epoch ?? 1) ? { ...state, epoch: end.epoch } : state
+}
+
 /** The frames that bring a viewer at `after` (null: knows nothing) up to the log's end. */
 export function catchUpFrames(log: HeldLog, after: StreamPosition | null): ViewerFrame[] {
   const missed = missedEvents(log, after)
   if (missed) return mergeDeltas(missed).map(eventFrame)
   const last = log.events.at(-1)
   if (isTerminalStatus(log.state.status) && last?.type === 'job-end' && log.complete) {
-    const beforeEnd = reduceEvents(log.baseState, log.events.slice(0, -1))
-    return [snapshotFrame(beforeEnd), eventFrame(last)]
+    return [snapshotFrame(stateBeforeEnd(log, last)), eventFrame(last)]
   }
   return [snapshotFrame(log.state)]
 }
