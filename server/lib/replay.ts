@@ -5,11 +5,14 @@
  */
 import type { JobEvent } from '../../shared/events'
 import { isDeltaEvent } from '../../shared/events'
-import { utf8ByteLength } from './bytes'
+import { jsonByteLength } from './bytes'
 
 /**
  * Merges runs of consecutive text (or reasoning) deltas of one epoch; the merged event keeps the
- * last seq. A merged text never grows past `maxTextBytes` (UTF-8): the next delta starts a new event.
+ * last seq. A merged text never grows past `maxTextBytes` — UTF-8 bytes of the text as JSON, as a
+ * store holds it (a control character is six: `\u001b`) — the next delta starts a new event. A
+ * store that had to split a merged event would cut it between seqs a viewer never saw there: a tab
+ * resuming at one of them would get text that starts past the end of its own.
  */
 export function mergeDeltas(events: readonly JobEvent[], maxTextBytes = Number.POSITIVE_INFINITY): JobEvent[] {
   const merged: JobEvent[] = []
@@ -17,7 +20,7 @@ export function mergeDeltas(events: readonly JobEvent[], maxTextBytes = Number.P
   let mergedBytes = 0
   for (const event of events) {
     const previous = merged.at(-1)
-    const bytes = capped && isDeltaEvent(event) ? utf8ByteLength(event.text) : 0
+    const bytes = capped && isDeltaEvent(event) ? jsonByteLength(event.text) : 0
     if (
       previous
       && (event.type === 'text-delta' || event.type === 'reasoning-delta')
