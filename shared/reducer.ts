@@ -238,7 +238,10 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
           endedAt: event.at,
         },
       }
-      if (state.currentNodeId === event.nodeId) next.currentNodeId = null
+      // A parallel fan-out runs several nodes: when the current one ends, the latest started node
+      // still running or waiting (a sibling branch that waits for a human, or the parallel node
+      // itself) is current, not none.
+      if (state.currentNodeId === event.nodeId) next.currentNodeId = latestLiveNode(state.executionOrder, next.nodeStates)
       if (event.status === 'failed' && state.failedNodeId === null) next.failedNodeId = event.nodeId
       return next
     }
@@ -266,6 +269,15 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
 /** What cut a call or node off: `job aborted`, or `job failed (timeout)` with the job's error code. */
 function howJobEnded(event: { status: string, error?: { code?: string } }): string {
   return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
+}
+
+/** The node started last that is still running or waiting, or null. */
+function latestLiveNode(order: readonly string[], nodes: Record<string, NodeState>): string | null {
+  for (let index = order.length - 1; index >= 0; index--) {
+    const node = nodes[order[index]!]
+    if (node && isLiveNode(node)) return node.nodeId
+  }
+  return null
 }
 
 function isLiveNode(node: NodeState): boolean {
