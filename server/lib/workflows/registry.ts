@@ -12,6 +12,7 @@ import { workflowQuestions } from './questions'
 import { z } from 'zod'
 import { safeParseSync } from '../zod-schema'
 import { jsonProblem } from '../json-problem'
+import { describeThrown } from '../executor/tool-errors'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -58,6 +59,17 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
   }
 }
 
+/** The name a definition gives itself, for an error about it. */
+function definitionName(value: unknown): string {
+  try {
+    const name = (value as { name?: unknown } | null)?.name
+    return typeof name === 'string' && name ? name : '(unnamed)'
+  }
+  catch {
+    return '(unnamed)'
+  }
+}
+
 /** Options of `createWorkflowRegistry`. */
 export interface WorkflowRegistryOptions extends ValidateOptions {
   /** The file each definition came from (same order), named in errors and warnings. */
@@ -80,8 +92,10 @@ export function createWorkflowRegistry(definitions: unknown[], options: Workflow
       workflow = compileWorkflow(value, options)
     }
     catch (error) {
-      if (file && error instanceof WorkflowDefinitionError) throw new WorkflowDefinitionError(error.workflow, error.problem, file)
-      throw error
+      if (error instanceof WorkflowDefinitionError) throw file ? new WorkflowDefinitionError(error.workflow, error.problem, file) : error
+      // Checking the definition threw (its own code, or a value no check expects): the boot error
+      // still names the workflow and its file.
+      throw new WorkflowDefinitionError(definitionName(value), `checking it threw: ${describeThrown(error)}`, file)
     }
     const taken = workflows.get(workflow.name)
     if (taken) options.onSkipped?.(workflow.name, { skipped: file, kept: taken.file })

@@ -8,6 +8,7 @@ import { WORKFLOW_NODE_KINDS } from './define'
 import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
+import { describeThrown } from '../executor/tool-errors'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
 /** What a node check needs to know about the rest of the workflow. */
@@ -81,7 +82,9 @@ function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'inp
   }
   catch (error) {
     if (error instanceof AsyncSchemaError) return error.message
-    throw error
+    // A refine or transform that throws (`a.feedback.length` on an answer without feedback) is a
+    // bug of the definition: named here, not thrown as a bare TypeError that names no workflow.
+    return `input node "${id}" has onTimeout "${action}" but its schema threw while checking its timeout answer ${JSON.stringify(answer)}: ${describeThrown(error)} (a refine or transform must return, not throw)`
   }
   if (parsed.success) return null
   return `input node "${id}" has onTimeout "${action}" but its timeout answer ${JSON.stringify(answer)} does not fit its schema (${describeIssues(parsed.error)})`
