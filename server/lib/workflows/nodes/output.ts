@@ -4,15 +4,17 @@
  */
 import type { OutputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
-import { asRecordedOutput } from '../recorded-output'
+import { asRecordedOutput, checkRecordedSize } from '../recorded-output'
 import { resolveInput, toText } from '../resolve-inputs'
 
 /** Runs an output node. */
-export const runOutputNode: NodeExecutor<OutputNode> = async ({ node, state, context, authorCode }) => {
+export const runOutputNode: NodeExecutor<OutputNode> = async ({ nodeId, node, state, context, authorCode }) => {
   const value = resolveInput(node.value, state, authorCode)
   // Most likely a value function without a `return`: say so rather than end with empty content.
   if (value === undefined) throw new Error('its value is undefined (does its value function return something?); give it a string or a JSON value')
   const recorded = asRecordedOutput(value)
+  // A value the node fails for (too large to record) is not written to the content first.
+  checkRecordedSize(nodeId, recorded, context.maxEventBytes)
   context.text(toText(recorded))
   return recorded
 }
