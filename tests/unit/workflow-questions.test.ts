@@ -13,7 +13,7 @@ describe('workflow questions', () => {
       prompt: 'Approve the draft report on “{{input.topic}}”, or reject it with feedback for a revision.',
       answerSchema: expect.objectContaining({ type: 'object', properties: expect.objectContaining({ approved: { type: 'boolean' } }), required: ['approved'] }),
       onTimeout: 'default',
-      timeoutMs: null,
+      timeoutMs: 240_000,
     }])
   })
 

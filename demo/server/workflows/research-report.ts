@@ -10,6 +10,13 @@ import { defineWorkflow } from '../../../server/utils/define-workflow'
 /** How many drafts the reviewer may ask for before the workflow gives up. */
 const MAX_DRAFTS = 2
 
+/**
+ * How long each approval waits. The job's time limit (`limits.jobTimeoutMs`, 10 min by default)
+ * counts the waits too: two unanswered rounds of the default 5 min, plus the agents' work, would
+ * pass it and the job would end `timeout` instead of with the rejection note.
+ */
+const APPROVAL_TIMEOUT_MS = 4 * 60_000
+
 export default defineWorkflow({
   name: 'research-report',
   description: 'Researches a topic, drafts a short report, asks you to approve it, then publishes it.',
@@ -37,6 +44,7 @@ export default defineWorkflow({
         approved: z.boolean(),
         feedback: z.string().max(2000).optional(),
       }),
+      timeoutMs: APPROVAL_TIMEOUT_MS,
       onTimeout: 'default',
       timeoutAnswer: { approved: false, feedback: 'Nobody answered in time.' },
     },
