@@ -80,8 +80,11 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
     const workflow = typeof stored.workflow === 'string' ? context.workflows.get(stored.workflow) : undefined
     if (!workflow) return refuse(`workflow: "${String(stored.workflow)}" is not registered`)
     try {
-      const input = workflow.parseInput(stored.input)
-      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
+      // Checked, not parsed again into the run: the input is stored as the schema returned it, so
+      // a transform that keeps the shape (dollars to cents) would apply twice, and the resumed run
+      // would read another input than the nodes that already ran.
+      workflow.parseInput(stored.input)
+      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input: stored.input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
     }
     catch (error) {
       return refuse(`input: ${(error as Error).message}`)

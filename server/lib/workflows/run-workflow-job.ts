@@ -18,7 +18,10 @@ export async function runWorkflowJob(context: RunContext, request: WorkflowJobRe
     throw new JobFailure('unknown-workflow', `Workflow "${request.workflow}" is not registered on this server`, { failedDuring: 'workflow-node' })
   }
   endInterruptedCalls(context)
-  await new WorkflowRun(context, workflow, request.input).run()
+  // Read as stored (JSON: a Date as its ISO text), as outputs are: a run resumed on another
+  // instance reads the stored input, and must read what this run's nodes read.
+  const input = request.input === undefined ? undefined : JSON.parse(JSON.stringify(request.input)) as unknown
+  await new WorkflowRun(context, workflow, input).run()
 }
 
 /**
