@@ -65,7 +65,7 @@ export function createEngine(options: EngineOptions) {
     isLocal: id => runs.has(id),
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
-    inputSettled: (userId, jobId, requestId) => notifications.inputSettled(userId, jobId, requestId),
+    inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }))
   const engineTimers = createTimerSet()
   const batchClock = createBatchClock()

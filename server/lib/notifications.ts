@@ -183,16 +183,17 @@ export class NotificationHub {
   /**
    * A job's input request is over (answered on any tab or instance, or expired): its
    * `input-request` leaves the user's backlog, so a stream that reconnects is not asked again for
-   * an answer already given. Without `requestId`, every request of the job (it no longer waits).
+   * an answer already given. Without `requestId`, every request of the job (it no longer waits);
+   * with a list, every request of the job but those (still pending).
    */
-  inputSettled(userId: string, jobId: string, requestId?: string): void {
+  inputSettled(userId: string, jobId: string, requestId?: string | readonly string[]): void {
     const channel = this.users.get(userId)
     if (channel) this.dropRequests(channel, jobId, requestId)
   }
 
-  private dropRequests(channel: UserChannel, jobId: string, requestId?: string): void {
-    channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type !== 'input-request'
-      || (requestId !== undefined && notification.requestId !== requestId))
+  private dropRequests(channel: UserChannel, jobId: string, requestId?: string | readonly string[]): void {
+    const kept = (id: string | undefined) => (typeof requestId === 'string' ? id !== requestId : requestId !== undefined && id !== undefined && requestId.includes(id))
+    channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type !== 'input-request' || kept(notification.requestId))
   }
 
   /** Drops users with no open stream and nothing newer than `idleBefore`. */

@@ -20,8 +20,11 @@ export interface UserFeedOptions {
   notify: (userId: string, notification: Omit<JobNotification, 'id' | 'at'>) => void
   /** The hub's `jobDeleted`: a job of the user was deleted (on any instance). */
   jobDeleted: (userId: string, jobId: string) => void
-  /** The hub's `inputSettled`: a request of a job of the user (without `requestId`: every one) no longer waits. */
-  inputSettled: (userId: string, jobId: string, requestId?: string) => void
+  /**
+   * The hub's `inputSettled`: a request of a job of the user (a list: every one but these, still
+   * pending; nothing: every one) no longer waits.
+   */
+  inputSettled: (userId: string, jobId: string, requests?: string | readonly string[]) => void
   now: () => number
   logger: Logger
   /** True for a job whose run is in this process: the run notifies by itself. */
@@ -77,6 +80,8 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
           notify(userId, { ...base, type: 'input-answered', status: record.status, requestId: answered.requestId })
         }
         if (record.status === 'waiting') {
+          // Still waiting, maybe on other questions: one asked in parallel and answered since leaves.
+          inputSettled(userId, record.id, state.pendingInputs.map(pending => pending.requestId))
           for (const pending of state.pendingInputs) {
             notify(userId, { ...base, type: 'input-request', status: 'waiting', requestId: pending.requestId, prompt: pending.prompt })
           }
