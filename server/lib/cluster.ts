@@ -11,7 +11,7 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
-import { BackgroundJobsError, InputConflictError, ProviderUnavailableError } from './errors'
+import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, ShuttingDownError } from './errors'
 import { createFailureStreakLog } from './failure-streak-log'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded } from './job-end-log'
@@ -63,8 +63,8 @@ export interface ClusterOptions {
   workflows: WorkflowRegistry
 }
 
-/** How a forwarded control came out. */
-type ForwardResult = ControlReply | 'ended' | 'timeout'
+/** How a forwarded control came out (`shutdown`: the engine was disposed while it waited). */
+type ForwardResult = ControlReply | 'ended' | 'timeout' | 'shutdown'
 
 /** Creates the multi-instance side of an engine. */
 export function createCluster(options: ClusterOptions) {
@@ -75,6 +75,11 @@ export function createCluster(options: ClusterOptions) {
   let stopped = false
   /** Lapsed jobs this instance left to others at its last scan: taken at this one if still there. */
   let leftToOthers = new Set<string>()
+  /**
+   * Forwarded controls waiting for the owner: `dispose` clears the engine's timers, their timeout
+   * among them, so it ends them (`cancelForwards`) rather than leave their requests hanging.
+   */
+  const forwarding = new Set<(result: ForwardResult) => void>()
 
   /** How long a request waits for the owner: long enough for a lost owner to be replaced. */
   function replyTimeoutMs(): number {
@@ -91,9 +96,11 @@ export function createCluster(options: ClusterOptions) {
       const finish = (result: ForwardResult) => {
         if (settled) return
         settled = true
+        forwarding.delete(finish)
         for (const stop of stops) stop()
         resolve(result)
       }
+      forwarding.add(finish)
       // The job's end and the owner's reply may come in either order (an answer is replied to once
       // stored, and the job may end meanwhile): an end seen first is checked for a stored reply.
       const endedOrReplied = async () => {
@@ -113,6 +120,7 @@ export function createCluster(options: ClusterOptions) {
   async function abortRemote(record: JobRecord): Promise<void> {
     const timeoutMs = replyTimeoutMs()
     const result = await forward(record, { type: 'abort', userId: record.userId }, timeoutMs)
+    if (result === 'shutdown') throw new ShuttingDownError()
     if (result === 'ended' || (typeof result === 'object' && result.ok)) return
     if (typeof result === 'object') throw new ForwardedError(result)
     const fresh = await provider.get(record.id)
@@ -123,6 +131,7 @@ export function createCluster(options: ClusterOptions) {
   async function answerRemote(record: JobRecord, userId: string, requestId: string, answer: unknown): Promise<AnswerOutcome> {
     const timeoutMs = replyTimeoutMs()
     const result = await forward(record, { type: 'input', userId, requestId, answer }, timeoutMs)
+    if (result === 'shutdown') throw new ShuttingDownError()
     if (typeof result === 'object') {
       if (result.ok) return { stored: result.stored !== false }
       throw new ForwardedError(result)
@@ -277,6 +286,10 @@ export function createCluster(options: ClusterOptions) {
       cancelRecovery = options.timers.interval(() => void recover(), options.getConfig().lease.heartbeatMs)
     },
     /** Stops recovery; returns the scan under way (its claims in flight may still start runs). */
+    /** Ends the forwarded controls still waiting (the engine is disposed): their callers get `ShuttingDownError`. */
+    cancelForwards(): void {
+      for (const finish of [...forwarding]) finish('shutdown')
+    },
     stop(): Promise<number> | null {
       stopped = true
       cancelRecovery?.()

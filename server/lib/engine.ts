@@ -46,7 +46,6 @@ import type { ViewerSink } from './viewer'
 import { assertSameRequest, withFingerprint } from './idempotency'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
-
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
 export const RUN_RETURN_GRACE_MS = 5_000
 
@@ -349,6 +348,7 @@ export function createEngine(options: EngineOptions) {
     await options.isolation?.dispose()
     viewers.closeAll()
     notifications.closeAll()
+    cluster?.cancelForwards() // controls waiting for a remote owner: their time limits are cleared next
     engineTimers.clearAll()
     batchClock.dispose()
     cancelCleanup = null
