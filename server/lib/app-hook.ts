@@ -27,13 +27,16 @@ export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () =>
   // Resolves with the error (or null): never rejects, so a late failure is not an unhandled rejection.
   const settled = Promise.resolve().then(hook).then(() => null, (error: unknown) => error ?? new Error('rejected without a reason'))
   let cancel = () => {}
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    cancel = options.timers.timeout(() => resolve('timeout'), HOOK_TIMEOUT_MS)
+  // The engine's shutdown clears its timers: the wait ends then too, or a hung hook held its caller for ever.
+  const timedOut = new Promise<'timeout' | 'shutdown'>((resolve) => {
+    cancel = options.timers.timeout(() => resolve('timeout'), HOOK_TIMEOUT_MS, { onClear: () => resolve('shutdown') })
   })
   const outcome = await Promise.race([settled, timedOut])
   cancel()
-  if (outcome === 'timeout') {
-    options.logger.warn(`hook ${hookName} has not settled after ${HOOK_TIMEOUT_MS} ms; going on without it (does it await something that never ends?)`, fields)
+  if (outcome === 'timeout' || outcome === 'shutdown') {
+    options.logger.warn(outcome === 'timeout'
+      ? `hook ${hookName} has not settled after ${HOOK_TIMEOUT_MS} ms; going on without it (does it await something that never ends?)`
+      : `hook ${hookName} had not settled when the server shut down; going on without it`, fields)
     void settled.then(error => error && options.logger.error(`hook ${hookName} failed`, { ...fields, error }))
     return false
   }

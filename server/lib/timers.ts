@@ -5,7 +5,11 @@
 
 /** A set of timers owned by one component. */
 export interface TimerSet {
-  timeout(callback: () => void, delayMs: number): () => void
+  /**
+   * `onClear`: called instead when `clearAll` drops the timer before it fired — for a time bound
+   * someone awaits, whose wait must end then too (it would never end otherwise).
+   */
+  timeout(callback: () => void, delayMs: number, options?: { onClear?: () => void }): () => void
   interval(callback: () => void, delayMs: number): () => void
   /** Pending timers. */
   readonly size: number
@@ -14,35 +18,37 @@ export interface TimerSet {
 
 /** Creates a timer set; every timer is unref'd so it never keeps the process alive. */
 export function createTimerSet(): TimerSet {
-  const pending = new Map<ReturnType<typeof setTimeout>, 'timeout' | 'interval'>()
+  const pending = new Map<ReturnType<typeof setTimeout>, { kind: 'timeout' | 'interval', onClear?: () => void }>()
   function clear(handle: ReturnType<typeof setTimeout>) {
-    const kind = pending.get(handle)
-    if (!kind) return
+    const timer = pending.get(handle)
+    if (!timer) return
     pending.delete(handle)
-    if (kind === 'timeout') clearTimeout(handle)
+    if (timer.kind === 'timeout') clearTimeout(handle)
     else clearInterval(handle)
   }
   return {
-    timeout(callback, delayMs) {
+    timeout(callback, delayMs, options) {
       const handle = setTimeout(() => {
         pending.delete(handle)
         callback()
       }, delayMs)
       handle.unref?.()
-      pending.set(handle, 'timeout')
+      pending.set(handle, { kind: 'timeout', onClear: options?.onClear })
       return () => clear(handle)
     },
     interval(callback, delayMs) {
       const handle = setInterval(callback, delayMs)
       handle.unref?.()
-      pending.set(handle, 'interval')
+      pending.set(handle, { kind: 'interval' })
       return () => clear(handle)
     },
     get size() {
       return pending.size
     },
     clearAll() {
-      for (const handle of [...pending.keys()]) clear(handle)
+      const cleared = [...pending.entries()]
+      for (const [handle] of cleared) clear(handle)
+      for (const [, timer] of cleared) timer.onClear?.()
     },
   }
 }
