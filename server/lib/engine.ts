@@ -65,7 +65,7 @@ export function createEngine(options: EngineOptions) {
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
-  }))
+  }), undefined, () => ensureCleanupTimer(getConfig()))
   const engineTimers = createTimerSet()
   const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null

@@ -63,8 +63,10 @@ export class NotificationHub {
   /**
    * `follow`, when given, runs from a user's first attached sink until their last detaches.
    * `maxUsers`: users without an open stream kept at most (see `NOTIFICATION_USERS_MAX`).
+   * `onUser`: a user entered the hub, however (a job, a stream, a deletion): the engine makes sure
+   * its cleanup pass runs, which prunes them once idle (`prune`).
    */
-  constructor(private readonly now: () => number, private readonly follow?: FollowUser, private readonly maxUsers = NOTIFICATION_USERS_MAX) {}
+  constructor(private readonly now: () => number, private readonly follow?: FollowUser, private readonly maxUsers = NOTIFICATION_USERS_MAX, private readonly onUser?: () => void) {}
 
   /** Users with a channel (for leak checks). */
   get size(): number {
@@ -88,6 +90,7 @@ export class NotificationHub {
     if (!channel) {
       channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null }
       this.users.set(userId, channel)
+      this.onUser?.()
     }
     return channel
   }
