@@ -73,6 +73,10 @@ const paths: EndPath[] = [
   { name: 'waiting, then expired', steps: [toolStep([{ name: 'approve' }]), textStep('denied')], status: 'completed', config: { limits: { inputTimeoutMs: 1_000 } }, act: async () => {
     await vi.advanceTimersByTimeAsync(1_500)
   } },
+  { name: 'its thread deleted while it runs (refused for it), then completed', steps: [toolStep([{ name: 'hangs' }]), textStep('done')], status: 'completed', act: async ({ engine, jobId }) => {
+    expect(await engine.deleteThread('u1', 't1')).toEqual({ deleted: [], active: [jobId], more: false })
+    await vi.advanceTimersByTimeAsync(1_500)
+  } },
   { name: 'viewer disconnects mid-stream', steps: [toolStep([{ name: 'hangs' }]), textStep('done')], status: 'completed', viewerLeaves: true, act: async ({ detach }) => {
     detach()
     await vi.advanceTimersByTimeAsync(1_500)
