@@ -80,6 +80,7 @@ export function createCluster(options: ClusterOptions) {
    * among them, so it ends them (`cancelForwards`) rather than leave their requests hanging.
    */
   const forwarding = new Set<(result: ForwardResult) => void>()
+  let forwardsCancelled = false
 
   /** How long a request waits for the owner: long enough for a lost owner to be replaced. */
   function replyTimeoutMs(): number {
@@ -90,6 +91,8 @@ export function createCluster(options: ClusterOptions) {
   /** Sends a control and waits for the owner's reply, the job's end, or the timeout. */
   async function forward(record: JobRecord, control: JobControl, timeoutMs: number): Promise<ForwardResult> {
     const controlId = await provider.sendControl(record.id, control)
+    // Sent while the engine was being disposed: its timers are gone, nothing would end the wait.
+    if (forwardsCancelled) return 'shutdown'
     return await new Promise<ForwardResult>((resolve) => {
       const stops: Array<() => void> = []
       let settled = false
@@ -288,6 +291,7 @@ export function createCluster(options: ClusterOptions) {
     /** Stops recovery; returns the scan under way (its claims in flight may still start runs). */
     /** Ends the forwarded controls still waiting (the engine is disposed): their callers get `ShuttingDownError`. */
     cancelForwards(): void {
+      forwardsCancelled = true
       for (const finish of [...forwarding]) finish('shutdown')
     },
     stop(): Promise<number> | null {

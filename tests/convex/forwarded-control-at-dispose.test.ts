@@ -58,4 +58,38 @@ describe('a control forwarded to a remote owner when the engine is disposed', ()
     expect(outcome).toBeInstanceOf(ShuttingDownError)
     await owner.engine.dispose()
   })
+
+  it('a control whose send was still on its way at dispose ends the same way, with no timer started after', async () => {
+    const backend = createBackend()
+    const owner = createEngineNode(backend, {
+      instanceId: 'A',
+      config,
+      wrap: deafToControls,
+      chat: async (context) => {
+        for (;;) {
+          context.text('word ')
+          await wait(100, context.signal)
+        }
+      },
+    })
+    // The store takes a second to take the control.
+    const slowSend = (provider: JobProvider): JobProvider => Object.assign(Object.create(provider) as JobProvider, {
+      sendControl: async (...args: Parameters<NonNullable<JobProvider['sendControl']>>) => {
+        await wait(1_000)
+        return await provider.sendControl!(...args)
+      },
+    })
+    const other = createEngineNode(backend, { instanceId: 'B', config, wrap: slowSend })
+    const { job } = await owner.engine.createJob('u1', { request: chat })
+    await vi.advanceTimersByTimeAsync(500)
+
+    let outcome: unknown = 'pending'
+    void other.engine.abortJob('u1', job.id).then(value => (outcome = value), (error: unknown) => (outcome = error))
+    await vi.advanceTimersByTimeAsync(100)
+    await other.engine.dispose()
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(outcome).toBeInstanceOf(ShuttingDownError)
+    expect(other.engine.stats().engineTimers).toBe(0)
+    await owner.engine.dispose()
+  })
 })
