@@ -5,7 +5,7 @@
 
 /** Every setting, with its unit in its name. */
 export interface BackgroundJobsConfig {
-  /** Master switch; off → every route answers 503 naming the flag. @default true */
+  /** Master switch; off → every route answers 503 naming the flag (the metrics route still answers). @default true */
   enabled: boolean
   /** Which provider stores jobs. @default 'memory' */
   provider: 'memory' | 'convex' | 'redis'
