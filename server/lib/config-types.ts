@@ -9,16 +9,17 @@ export interface BackgroundJobsConfig {
   enabled: boolean
   /** Which provider stores jobs. @default 'memory' */
   provider: 'memory' | 'convex' | 'redis'
-  /** Convex deployment URL (provider `convex`). */
+  /** Convex deployment URL (provider `convex`). @default '' */
   convexUrl: string
   /**
    * The secret every call to the Convex functions carries (provider `convex`): the deployment's
    * `BACKGROUND_JOBS_SECRET`, at least 32 characters. Required with `convex`; a secret, so never public.
+   * @default ''
    */
   convexSecret: string
   /** Provider `convex`: a call that has not answered after this fails with 503 + Retry-After. @default 10000 */
   convexTimeoutMs: number
-  /** Redis URL (provider `redis`), e.g. `redis://:password@redis:6379/0`. */
+  /** Redis URL (provider `redis`), e.g. `redis://:password@redis:6379/0`. @default '' */
   redisUrl: string
   /** Prepended to every Redis key and channel, so apps can share one Redis. @default 'bgjobs:' */
   redisKeyPrefix: string
@@ -62,11 +63,12 @@ export interface BackgroundJobsConfig {
    */
   allowPreset: string
   upstream: {
-    /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
+    /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. @default 'https://openrouter.ai/api/v1' */
     baseUrl: string
     /**
      * API key. Also read from `OPENROUTER_API_KEY`. Empty: the built-in scripted model answers when
-     * `scripted.enabled` (or in `nuxt dev`); otherwise job creation answers 503 naming this key.
+     * `scripted.enabled` (or in `nuxt dev`); otherwise starting a chat job, or a workflow with an
+     * `agent` node, answers 503 naming this key. @default ''
      */
     apiKey: string
     /** The model used when a request names none. @default 'openai/gpt-4o-mini' */
@@ -97,10 +99,11 @@ export interface BackgroundJobsConfig {
     chunkChars: number
   }
   tools: {
+    /** Off: no tool is offered to the model. @default true */
     enabled: boolean
-    /** Comma-separated tool names that are never offered. */
+    /** Comma-separated tool names that are never offered. @default '' */
     disabled: string
-    /** Comma-separated tool names that always run in an isolation worker, whatever their file says. */
+    /** Comma-separated tool names that always run in an isolation worker, whatever their file says. @default '' */
     isolated: string
   }
   /** The worker threads of isolated tools (docs/tools.md). Read when the first isolated call starts the pool. */
@@ -117,17 +120,23 @@ export interface BackgroundJobsConfig {
     idleTimeoutMs: number
   }
   workflows: {
+    /** Off: starting a workflow job answers 503. @default true */
     enabled: boolean
   }
   limits: {
+    /** Jobs queued, running or waiting at once, all users and instances together (over it: 429). @default 200 */
     maxConcurrentJobs: number
+    /** The same, per user. @default 10 */
     maxConcurrentJobsPerUser: number
     /** Seconds the client is told to wait after a 429 for concurrency. @default 5 */
     retryAfterSeconds: number
     /** Wall-clock limit of one job. @default 600000 (10 min) */
     jobTimeoutMs: number
+    /** One tool call's time limit (a tool's own `timeoutMs` wins). @default 10000 */
     toolTimeoutMs: number
+    /** Model rounds of one chat job or agent node. @default 10 */
     maxSteps: number
+    /** Tool calls the model may ask for in one round. @default 20 */
     maxCallsPerStep: number
     /** Combined tool results per step above this are truncated with a notice. @default 51200 */
     maxResultBytes: number
@@ -151,8 +160,11 @@ export interface BackgroundJobsConfig {
      * outputs included, of which the server reads only the text. @default 4194304 (4 MiB)
      */
     maxChatBodyBytes: number
+    /** Messages of a chat request (`POST /api/jobs`: more is a 400; the AI SDK route sends the newest that fit). @default 200 */
     maxMessages: number
+    /** Characters of one message. @default 100000 */
     maxMessageChars: number
+    /** Tool names one request may pick. @default 32 */
     maxToolsPerRequest: number
     /** Concurrent SSE connections per user. @default 20 */
     maxStreamsPerUser: number
@@ -212,7 +224,7 @@ export interface BackgroundJobsConfig {
      */
     chat: 'fail' | 'continue'
   }
-  /** Bearer token for the ops metrics route; empty → the route is off (404). */
+  /** Bearer token for the ops metrics route; empty → the route is off (404). @default '' */
   metricsToken: string
   /**
    * OpenTelemetry spans (docs/observability.md). Spans go to the SDK the app registers; with none,
