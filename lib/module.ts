@@ -63,7 +63,8 @@ export default defineNuxtModule<ModuleOptions>({
     const runtimeConfig = nuxt.options.runtimeConfig as { backgroundJobs?: BackgroundJobsConfigInput }
     runtimeConfig.backgroundJobs = defu(options, runtimeConfig.backgroundJobs ?? {}) as BackgroundJobsConfigInput
     const problems = [
-      ...unknownConfigKeys(options),
+      // The merged settings: a key misspelt under `backgroundJobs` or under `runtimeConfig.backgroundJobs`.
+      ...unknownConfigKeys(runtimeConfig.backgroundJobs),
       ...configProblems(resolveConfig(runtimeConfig.backgroundJobs, {}, { dev: nuxt.options.dev }), { runtime: false, input: runtimeConfig.backgroundJobs }),
     ]
     if (problems.length > 0) throw new InvalidConfigError(problems)

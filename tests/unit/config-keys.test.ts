@@ -42,4 +42,15 @@ describe('unknown configuration keys', () => {
     })
     await expect(loading).rejects.toThrow('backgroundJobs.limits.maxConcurrentJobsPerUsr is not a setting (did you mean limits.maxConcurrentJobsPerUser?)')
   })
+
+  it('stops the build of an app with a misspelt key under runtimeConfig.backgroundJobs too, where docs/config.md puts every setting', async () => {
+    const loading = loadNuxt({
+      cwd: join(ROOT, 'tests/fixtures/adopt'),
+      ready: true,
+      overrides: { buildDir, telemetry: false, runtimeConfig: { backgroundJobs: { limits: { maxStep: 3 } } } } as Record<string, unknown>,
+    })
+    // Closed if it loads after all (the assertion below then fails), so no Nuxt is left running.
+    void loading.then(nuxt => nuxt.close(), () => {})
+    await expect(loading).rejects.toThrow('backgroundJobs.limits.maxStep is not a setting (did you mean limits.maxSteps?)')
+  })
 })
