@@ -1,0 +1,26 @@
+/**
+ * The nginx settings the docs give (docs/ops.md's snippet, docs/examples/redis/nginx.conf) pass the
+ * host the browser used with its port: `$http_host`, never `$host`, which drops the port. The
+ * cross-site check compares an older browser's `Origin` (no `Sec-Fetch-Site`) with `Host` and
+ * `X-Forwarded-Host`, so a page on a non-default port had its own writes refused with a 403.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { crossSiteRefusal } from '../../server/lib/http/cross-site'
+
+const files = ['docs/ops.md', 'docs/examples/redis/nginx.conf']
+
+describe('nginx settings in the docs', () => {
+  it.each(files)('%s forwards the host with its port', (file) => {
+    const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
+    const forwarded = [...text.matchAll(/proxy_set_header\s+(Host|X-Forwarded-Host)\s+(\$\w+)/gi)].map(match => `${match[1]} ${match[2]}`)
+    expect(forwarded.length).toBeGreaterThan(0)
+    expect(forwarded.filter(header => !header.endsWith('$http_host'))).toEqual([])
+  })
+
+  it('the port is why: an Origin on a non-default port matches only a host that kept it', () => {
+    const request = { method: 'POST', fetchSite: undefined, origin: 'https://example.com:8443', trustedOrigins: new Set<string>() }
+    expect(crossSiteRefusal({ ...request, hosts: ['app', 'example.com'] })).toMatch(/^Refused a cross-site POST/)
+    expect(crossSiteRefusal({ ...request, hosts: ['app', 'example.com:8443'] })).toBeNull()
+  })
+})
