@@ -13,7 +13,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary } from './engine-types'
-import { ConcurrencyLimitError, FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
@@ -22,28 +22,26 @@ import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
-import { summarize, titleOf } from './job-summary'
+import { summarize } from './job-summary'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
-import type { JobRecord } from './providers/types'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
-import { ActiveLimitError, RateRefusedError } from './providers/types'
 import type { RateLimitKind } from './rate-limit'
-import { creationRates, limitRate, RATE_LIMITS, rateLimitError } from './rate-limit'
+import { limitRate, RATE_LIMITS } from './rate-limit'
 import { createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
-import { useMetrics } from './metrics'
 import { createTimerSet, settleWithin } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore } from './stored-answer'
 import type { ViewerSink } from './viewer'
-import { assertSameRequest, withFingerprint } from './idempotency'
+import { assertSameRequest } from './idempotency'
+import { storeCreation } from './store-creation'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
@@ -148,7 +146,6 @@ export function createEngine(options: EngineOptions) {
     if (disposed) throw new ShuttingDownError()
     const request = input.request
     admitRequest(request, config, options.workflows, options.tools)
-    const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
     const createdAt = now()
     // The store counts the lease from when it takes the insert: so does the run, not from the reply.
     const leaseAskedAtMs = performance.now()
@@ -156,42 +153,9 @@ export function createEngine(options: EngineOptions) {
     const lease = shared ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
     // Started before the record is stored, so its span context is stored with it (request.trace).
     const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt, traceparent: input.traceparent })
-    let stored: { record: JobRecord, created: boolean }
-    try {
-      // The limits are counted by the store in the same step as the insert: they hold across instances.
-      const creation = provider.create({
-        id,
-        userId,
-        type: request.type,
-        threadId: input.threadId ?? null,
-        messageId: input.messageId ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-        title: titleOf(input),
-        request: withFingerprint(trace.stored ? { ...request, trace: trace.stored } : request, input),
-        createdAt,
-        lease,
-      }, {
-        maxActivePerUser: maxConcurrentJobsPerUser,
-        maxActive: maxConcurrentJobs,
-        ...(lease ? { leaseMs: config.lease.durationMs } : {}),
-        ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
-      })
-      creating?.add(creation)
-      stored = await creation.finally(() => creating?.delete(creation))
-    }
-    catch (error) {
-      if (error instanceof ActiveLimitError) {
-        if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
-        throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
-      }
-      if (error instanceof RateRefusedError) {
-        useMetrics().increment('jobs_refused_total', { reason: 'rate' })
-        const kind = error.key.startsWith('anonymousCreate:') ? 'anonymousCreate' : 'create'
-        throw rateLimitError(kind, config.limits[RATE_LIMITS[kind].setting], error.retryAfterMs)
-      }
-      throw error
-    }
-    const { record, created } = stored
+    const creation = storeCreation(provider, { id, userId, input, request, trace, createdAt, lease, config })
+    creating?.add(creation)
+    const { record, created } = await creation.finally(() => creating?.delete(creation))
     // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).
     if (!created) assertSameRequest(record, input)
     if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }

@@ -1,0 +1,67 @@
+/**
+ * Storing a new job: one insert that also counts the concurrency and rate limits in the store, so
+ * they hold across instances. A refusal by the store becomes the 429 it means (and is counted in
+ * `jobs_refused_total`); an Idempotency-Key already used returns the stored record (`created: false`).
+ */
+import type { BackgroundJobsConfig } from './config'
+import type { CreateJobInput } from './engine-types'
+import { ConcurrencyLimitError } from './errors'
+import { withFingerprint } from './idempotency'
+import { titleOf } from './job-summary'
+import { useMetrics } from './metrics'
+import type { JobLease, JobProvider, JobRecord, JobRequest } from './providers/types'
+import { ActiveLimitError, RateRefusedError } from './providers/types'
+import { creationRates, RATE_LIMITS, rateLimitError } from './rate-limit'
+import type { JobTrace } from './telemetry/job-trace'
+
+/** What the engine decided about the job before it is stored. */
+export interface NewJob {
+  id: string
+  userId: string
+  input: CreateJobInput
+  /** The admitted request (the input's, checked). */
+  request: JobRequest
+  /** Its span context is stored with the request (`request.trace`). */
+  trace: Pick<JobTrace, 'stored'>
+  createdAt: number
+  /** The first lease, with a shared provider. */
+  lease: JobLease | null
+  config: BackgroundJobsConfig
+}
+
+/** Inserts the job with its limits counted by the store; resolves with the stored record. */
+export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
+  const { id, userId, input, request, trace, createdAt, lease, config } = job
+  const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
+  try {
+    return await provider.create({
+      id,
+      userId,
+      type: request.type,
+      threadId: input.threadId ?? null,
+      messageId: input.messageId ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      title: titleOf(input),
+      request: withFingerprint(trace.stored ? { ...request, trace: trace.stored } : request, input),
+      createdAt,
+      lease,
+    }, {
+      maxActivePerUser: maxConcurrentJobsPerUser,
+      maxActive: maxConcurrentJobs,
+      ...(lease ? { leaseMs: config.lease.durationMs } : {}),
+      ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
+    })
+  }
+  catch (error) {
+    if (error instanceof ActiveLimitError) {
+      if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
+      throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
+    }
+    if (error instanceof RateRefusedError) {
+      useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+      const kind = error.key.startsWith('anonymousCreate:') ? 'anonymousCreate' : 'create'
+      throw rateLimitError(kind, config.limits[RATE_LIMITS[kind].setting], error.retryAfterMs)
+    }
+    throw error
+  }
+}
