@@ -37,7 +37,8 @@ export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: Readon
 
   /**
    * `authorize` for reads: a job this instance runs and vouches for is answered from memory, with
-   * no store call (local-read.ts), so its owner serves it while the store is down.
+   * no store call (local-read.ts), so its owner serves it while the store is down. Anyone else
+   * asking for it goes to the store, as for a missing job.
    */
   async function authorizeRead(userId: string, jobId: string): Promise<JobRecord> {
     const run = localRunFor(runs, userId, jobId)

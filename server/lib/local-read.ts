@@ -12,21 +12,22 @@
  * stored, like a viewer attached before. If the run is stopped instead (lease lost, end refused,
  * shutdown), its viewers are closed and reconnect to whoever owns the job then.
  *
- * Anything else — a job run elsewhere, a run whose end is stored and reported (the store says the
- * same), or a run whose lease this instance can no longer vouch for (another instance may have
+ * Anything else — a job run elsewhere, another user's job (answered as a missing one is), a run
+ * whose end is stored and reported (the store says the same), or a run whose lease this instance can no longer vouch for (another instance may have
  * taken it over) — is read from the store as before (503 while down).
  */
-import { JobNotFoundError } from './errors'
 import type { JobRun } from './job-run'
 
 /**
  * The run of `jobId` when this instance can answer a read of it on its own, else null. Another
- * user's job is a `JobNotFoundError` at once (a record's owner never changes).
+ * user's run is null too: the caller asks the store, exactly as for a job that does not exist, so
+ * the two get the same answer by the same path (a 404, or a 503 while the store is down) — a
+ * refusal from memory would tell, by its status during an outage or by its missing round trip,
+ * that the id names a job running here.
  */
 export function localRunFor(runs: ReadonlyMap<string, JobRun>, userId: string, jobId: string): JobRun | null {
   const run = runs.get(jobId)
-  if (!run) return null
-  if (run.record.userId !== userId) throw new JobNotFoundError(jobId)
+  if (!run || run.record.userId !== userId) return null
   return run.abandoned || run.live.ended || !run.leaseHolds() ? null : run
 }
 

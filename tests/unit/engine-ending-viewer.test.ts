@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
-import { JobNotFoundError } from '../../server/lib/errors'
+import { ProviderUnavailableError } from '../../server/lib/errors'
 import { RETRY_BASE_DELAY_MS } from '../../server/lib/persist-queue'
 import type { RecordingSink } from '../support/engine-harness'
 import { chatRequest, createRecordingSink } from '../support/engine-harness'
@@ -48,10 +48,11 @@ describe('a viewer that arrives while the run\'s end waits for the store', () =>
     const resumed = createRecordingSink()
     await engine.attachViewer('u1', job.id, resumed, seen)
     const read = await engine.getJob('u1', job.id)
-    await expect(engine.attachViewer('u2', job.id, createRecordingSink(), null)).rejects.toBeInstanceOf(JobNotFoundError)
-    await expect(engine.getJob('u2', job.id)).rejects.toBeInstanceOf(JobNotFoundError)
     // Served from memory: the only store calls are the run's own retried writes.
     expect(outage.calls.filter(call => call !== 'appendEvents')).toEqual([])
+    // Another user's ask goes to the store, as for a missing job (other-user-job-path.test.ts).
+    await expect(engine.attachViewer('u2', job.id, createRecordingSink(), null)).rejects.toBeInstanceOf(ProviderUnavailableError)
+    await expect(engine.getJob('u2', job.id)).rejects.toBeInstanceOf(ProviderUnavailableError)
     expect(freshAttachment.open).toBe(true)
     // The catch-up holds the whole text but not the unstored end; a read shows the last active status.
     expect(fresh.frames).toHaveLength(1)
