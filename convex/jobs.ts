@@ -102,11 +102,13 @@ export const create = serverMutation({
 
 /** One job by its engine id, or null. */
 export const get = serverQuery({
-  args: { jobId: v.string() },
+  // `userId`: the reader may only see that user's job; another user's is null, as a missing one,
+  // and its request is neither read nor sent back (the engine's ownership check).
+  args: { jobId: v.string(), userId: v.optional(v.string()) },
   returns: v.union(jobRecordValidator, v.null()),
-  handler: async (ctx, { jobId }) => {
+  handler: async (ctx, { jobId, userId }) => {
     const doc = await findJob(ctx.db, jobId)
-    return doc ? await readJobRecord(ctx.db, doc) : null
+    return doc && (userId === undefined || doc.userId === userId) ? await readJobRecord(ctx.db, doc) : null
   },
 })
 

@@ -28,9 +28,12 @@ export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: Readon
     return { ...record, status, lastSeq: seq, updatedAt, endedAt }
   }
 
-  /** Loads a job the user owns from the store, or throws JobNotFoundError. */
+  /**
+   * Loads a job the user owns from the store, or throws JobNotFoundError. The store is asked for the
+   * user's job only: another user's is not read (nor sent back), as a missing one is not.
+   */
   async function authorize(userId: string, jobId: string): Promise<JobRecord> {
-    const record = await provider.get(jobId)
+    const record = await provider.get(jobId, { userId })
     if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
     return withLiveState(record)
   }

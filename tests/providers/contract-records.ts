@@ -54,6 +54,13 @@ export function defineRecordContract(scope: ContractScope): void {
       expect(await scope.provider.get('no-such-job')).toBeNull()
     })
 
+    it('asked for a user\'s job, returns another user\'s as null, like an unknown one', async () => {
+      const { record } = await scope.provider.create(newJob({ userId: 'user-a' }))
+      expect(await scope.provider.get(record.id, { userId: 'user-b' })).toBeNull()
+      expect(await scope.provider.get('no-such-job', { userId: 'user-b' })).toBeNull()
+      expect(await scope.provider.get(record.id, { userId: 'user-a' })).toEqual(record)
+    })
+
     it('returns the existing job for the same user and idempotency key', async () => {
       // With the fingerprint the engine stores in the request (idempotency.ts): a retry is compared with it.
       const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'first' }], fingerprint: 'fp-1' }

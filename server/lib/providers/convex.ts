@@ -210,8 +210,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return { record: toJobRecord(result.record), created: result.created }
     },
 
-    async get(id) {
-      const stored = await query(fn.get, { jobId: id })
+    async get(id, owner) {
+      const stored = await query(fn.get, owner ? { jobId: id, userId: owner.userId } : { jobId: id })
       return stored ? toJobRecord(stored) : null
     },
 

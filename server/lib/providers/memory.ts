@@ -163,9 +163,9 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return { record: copyRecord(record), created: true }
     },
 
-    async get(id) {
+    async get(id, owner) {
       const job = jobs.get(id)
-      return job ? copyRecord(job.record) : null
+      return job && (!owner || job.record.userId === owner.userId) ? copyRecord(job.record) : null
     },
 
     async list(filter) {

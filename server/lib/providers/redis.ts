@@ -25,7 +25,7 @@ import { createAppendBatcher } from './redis-append-batch'
 import { createRedisCreation } from './redis-create'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
@@ -150,6 +150,12 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return decodeRecord(id, await command<string[]>(['HGETALL', keys.job(id)]))
   }
 
+  /** `get` for a reader who may only see `userId`'s job: another user's is null, unread (GET_OWNED_SCRIPT). */
+  async function getOwned(id: string, owner?: { userId: string }): Promise<JobRecord | null> {
+    if (!owner) return await get(id)
+    return decodeRecord(id, await script<string[]>(GET_OWNED_SCRIPT, [id, owner.userId]))
+  }
+
   /** A record as listings return it: without its whole request (a chat's history), redis-records.ts. */
   async function getListed(id: string): Promise<JobRecord | null> {
     return decodeListedRecord(id, await command<Array<string | null>>(['HMGET', keys.job(id), ...LISTED_FIELDS]))
@@ -234,7 +240,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     create,
 
-    get,
+    get: getOwned,
 
     list,
 

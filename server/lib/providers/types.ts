@@ -223,8 +223,12 @@ export interface JobProvider {
    * nothing, when `options` limits are reached — checked in the same atomic step as the insert.
    */
   create(record: NewJobRecord, options?: CreateOptions): Promise<{ record: JobRecord, created: boolean }>
-  /** The record with its whole request, as stored. */
-  get(id: string): Promise<JobRecord | null>
+  /**
+   * The record with its whole request, as stored. With `owner.userId`, a provider may answer null
+   * for a job of another user without reading it any further, so such a job costs what a missing
+   * one does (redis: no whole record sent back); the caller still compares the owner itself.
+   */
+  get(id: string, owner?: { userId: string }): Promise<JobRecord | null>
   /**
    * The user's jobs matching `filter`, newest first. A chat's `request` may come with its last user
    * message as its only message (every other field as stored): what a summary needs, without a
