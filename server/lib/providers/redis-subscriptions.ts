@@ -157,13 +157,24 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         delivered = true
         listener(JSON.parse(json) as ControlReply)
       }
-      return track(hub => chained(hub, keys.replyChannel(id), (message) => {
-        const space = message.indexOf(' ')
-        if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
-      }, async () => {
-        // A reply stored before the subscription was confirmed is read once it is.
-        hand(await command<string | null>(['HGET', keys.replies(id), controlId]))
-      }))
+      const readStored = async () => {
+        if (!delivered) hand(await command<string | null>(['HGET', keys.replies(id), controlId]))
+      }
+      let stopReconnect = () => {}
+      const stop = track((hub) => {
+        const follower = chained(hub, keys.replyChannel(id), (message) => {
+          const space = message.indexOf(' ')
+          if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
+        }, readStored)
+        // A reply published while the pub/sub connection was down is lost on the way: it is
+        // stored too, so it is read once the connection is back (the sender would wait it out).
+        stopReconnect = hub.onReconnect(() => follower.enqueue(readStored))
+        return follower
+      })
+      return () => {
+        stopReconnect()
+        stop()
+      }
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions = {}) {
