@@ -117,6 +117,13 @@ export interface FollowOptions<Item> {
    */
   exists?: () => Promise<boolean>
   onGone?: () => void
+  /**
+   * What to do when a catch-up finds the stream ending before the cursor: the store restarted from
+   * an older snapshot (or failed over to a replica behind it), and the numbers after its end will
+   * be used again for other items. 'gone': stop and call `onGone` (what was delivered is no longer
+   * what the store holds); 'follow': go on from the stream's new end. @default 'follow'
+   */
+  onRewound?: 'gone' | 'follow'
 }
 
 /** A running follower. */
@@ -162,15 +169,23 @@ export function follow<Item>(options: FollowOptions<Item>): Follower {
   async function catchUp() {
     let items: Array<Numbered<Item>>
     let exists = true
+    let end: number | undefined
     try {
       items = await options.readAfter(cursor!)
       if (items.length === 0 && options.exists) exists = await options.exists()
+      // Nothing after the cursor: is there anything up to it still?
+      if (items.length === 0 && exists) end = await options.head()
     }
     catch (error) {
       return retryLater(catchUp, error)
     }
     failures = 0
     if (!exists) return gone()
+    if (end !== undefined && end < cursor!) {
+      if (options.onRewound === 'gone') return gone()
+      cursor = end
+      return
+    }
     hand(items)
   }
 

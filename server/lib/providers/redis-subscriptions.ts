@@ -131,6 +131,9 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         onError,
         exists: async () => (await command<number>(['EXISTS', keys.job(id)])) === 1,
         onGone: subscribeOptions.onGone,
+        // A log rewound under the follower (Redis back from an older snapshot): its listener's
+        // events are no longer the stored ones, and new ones will reuse their seqs.
+        onRewound: 'gone',
       }))
     },
 

@@ -301,8 +301,9 @@ export interface JobProvider {
    * Calls `listener` with events stored by any instance after `options.afterSeq` (default: after
    * this call), each exactly once, in seq order. Returns unsubscribe. `onGone` is called once when
    * the subscription finds the job no longer stored (lost with a store that restarted without its
-   * data, or deleted): nothing more will come. Redis finds out when it catches up (after its
-   * connection came back), Convex as soon as the job is gone.
+   * data, or deleted), or its stored log ending before what was delivered (a store back from an
+   * older snapshot, whose next events reuse those seqs): nothing more will come. Redis finds out
+   * when it catches up (after its connection came back), Convex as soon as the job is gone.
    */
   subscribe?(id: string, listener: EventListener, options?: { afterSeq?: number, onGone?: () => void }): () => void
   /**
