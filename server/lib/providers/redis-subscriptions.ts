@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
 import type { RedisConnection } from './redis-client'
 import type { ChannelHub, Follower } from './redis-follow'
-import { follow, idleChain } from './redis-follow'
+import { CATCH_UP_RETRY_BASE_MS, CATCH_UP_RETRY_MAX_MS, follow, idleChain } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
 import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
 import { createWorkSlots } from '../work-slots'
+import { createTimerSet } from '../timers'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -185,6 +186,11 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       // Messages published while the pub/sub connection was down are lost: after a reconnect, the
       // user's jobs changed since the last message are read (the engine drops what it already sent).
       let heardAt = options.now()
+      // Where a catch-up that failed was to read from (none: +Infinity), and its retry.
+      let missedSince = Number.POSITIVE_INFINITY
+      let retryPending = false
+      let failures = 0
+      const retryTimers = createTimerSet()
       let stopReconnect = () => {}
       // One job at a time, in publish order: reading each record must not reorder them.
       const stop = track((hub) => {
@@ -197,25 +203,55 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           if (record) listener([record])
           else subscribeOptions.onDeleted?.(id)
         })
-        stopReconnect = hub.onReconnect(() => follower.enqueue(() => catchUps.run(async () => {
+        /**
+         * Reads the jobs changed (and deleted) since the last message heard. A read that fails (a
+         * command timing out just as the connection came back) is tried again on a timer for the
+         * same window until it succeeds, as a job follower's is (redis-follow.ts): the lost
+         * notifications would come back no other way.
+         */
+        const catchUp = async () => {
           if (stopped) return
-          const since = heardAt - USER_CATCH_UP_MARGIN_MS
+          const since = Math.min(missedSince, heardAt - USER_CATCH_UP_MARGIN_MS)
+          missedSince = since
           heardAt = options.now()
-          const changed = (await options.list({ userId, limit: USER_CATCH_UP_JOBS })).filter(record => record.updatedAt >= since)
+          let changed: JobRecord[]
+          let deleted: string[]
+          try {
+            changed = (await options.list({ userId, limit: USER_CATCH_UP_JOBS })).filter(record => record.updatedAt >= since)
+            // Jobs deleted meanwhile: their ids on the channel were lost, their records are gone.
+            deleted = subscribeOptions.onDeleted ? await command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(since), '+inf']) : []
+          }
+          catch (error) {
+            onError(error)
+            if (stopped || retryPending) return
+            retryPending = true
+            retryTimers.timeout(() => {
+              retryPending = false
+              enqueueCatchUp()
+            }, Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++))
+            return
+          }
+          missedSince = Number.POSITIVE_INFINITY
+          failures = 0
           changed.sort((a, b) => a.updatedAt - b.updatedAt)
           if (changed.length > 0 && !stopped) listener(changed)
-          // Jobs deleted meanwhile: their ids on the channel were lost, their records are gone.
-          if (!subscribeOptions.onDeleted || stopped) return
-          const deleted = await command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(since), '+inf'])
           for (const id of deleted) {
             if (stopped) return
-            subscribeOptions.onDeleted(id)
+            subscribeOptions.onDeleted?.(id)
           }
-        })))
-        return follower
+        }
+        const enqueueCatchUp = () => follower.enqueue(() => catchUps.run(catchUp))
+        stopReconnect = hub.onReconnect(enqueueCatchUp)
+        // Stopped by `stopAll` too (dispose): no retry may outlive it.
+        return { ...follower, stop: () => {
+          stopped = true
+          retryTimers.clearAll()
+          follower.stop()
+        } }
       })
       return () => {
         stopped = true
+        retryTimers.clearAll()
         stopReconnect()
         stop()
       }

@@ -1,0 +1,93 @@
+/**
+ * A user subscription's catch-up after a pub/sub reconnect reads the user's jobs changed while the
+ * connection was down (their notifications were lost). When that read fails (a command timing
+ * out just as the connection came back, a Redis still busy or refusing commands) it is read again
+ * on a timer, for the same window, until it succeeds, as a job follower's catch-up is: nothing else
+ * would report those jobs (a job-end toast, a question waiting for an answer). Time is fake.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { fakeChannelHub } from '../support/fake-channel-hub'
+import { CATCH_UP_RETRY_BASE_MS } from '../../server/lib/providers/redis-follow'
+import { createRedisSubscriptions } from '../../server/lib/providers/redis-subscriptions'
+import type { JobRecord } from '../../server/lib/providers/types'
+
+describe('redis user subscriptions: a failed catch-up after a reconnect', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('is read again, for the whole outage, until it succeeds', async () => {
+    const { hub, reconnect } = fakeChannelHub()
+    const start = Date.now()
+    let failures = 1
+    const errors: unknown[] = []
+    // A job that ended while the connection was down, and one that changed long before.
+    const stored = [
+      { id: 'ended-during-outage', updatedAt: start + 30_000 } as JobRecord,
+      { id: 'old', updatedAt: start - 60_000 } as JobRecord,
+    ]
+    const subscriptions = createRedisSubscriptions({
+      prefix: 't:',
+      connect: async () => ({ connection: {} as never, hub }),
+      command: async () => [] as never,
+      readEntries: async () => [],
+      get: async () => null,
+      list: async () => {
+        if (failures > 0) {
+          failures--
+          throw new Error('Redis did not answer HMGET within 5000 ms')
+        }
+        return stored
+      },
+      now: () => Date.now(),
+      onError: error => errors.push(error),
+    })
+    const received: string[] = []
+    const stop = subscriptions.subscribeUserJobs('u', records => received.push(...records.map(record => record.id)))
+    await vi.advanceTimersByTimeAsync(0)
+    // Down for a minute, then back: the first catch-up read fails.
+    await vi.advanceTimersByTimeAsync(60_000)
+    reconnect()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(errors).toHaveLength(1)
+    expect(received).toEqual([])
+    await vi.advanceTimersByTimeAsync(CATCH_UP_RETRY_BASE_MS)
+    expect(received).toEqual(['ended-during-outage'])
+    // Read once more only: nothing is retried after a success.
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(received).toEqual(['ended-during-outage'])
+    expect(errors).toHaveLength(1)
+    stop()
+    subscriptions.stopAll()
+  })
+
+  it('is not read again once the provider stopped its subscriptions (dispose)', async () => {
+    const { hub, reconnect } = fakeChannelHub()
+    let reads = 0
+    const subscriptions = createRedisSubscriptions({
+      prefix: 't:',
+      connect: async () => ({ connection: {} as never, hub }),
+      command: async () => [] as never,
+      readEntries: async () => [],
+      get: async () => null,
+      list: async () => {
+        reads++
+        throw new Error('The job store (Redis) is unavailable: the connection is closed; retry shortly')
+      },
+      now: () => Date.now(),
+      onError: () => {},
+    })
+    subscriptions.subscribeUserJobs('u', () => {})
+    await vi.advanceTimersByTimeAsync(0)
+    reconnect()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(reads).toBe(1)
+    subscriptions.stopAll()
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(reads).toBe(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
