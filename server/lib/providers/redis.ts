@@ -25,6 +25,7 @@ import { createAppendBatcher } from './redis-append-batch'
 import { createRedisCreation } from './redis-create'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
+import { checkChannelAccess } from './redis-channel-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
@@ -131,6 +132,11 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`[background-jobs] ${message}`))
   const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, onError })
     .then(async (connection) => {
+      // A user who may not publish would fail every write after it was made (redis-channel-check.ts).
+      await checkChannelAccess(connection.command, prefix, options.url).catch(async (error: unknown) => {
+        await connection.close()
+        throw error
+      })
       // A Redis that may not answer INFO (an ACL user without it) is not refused for that.
       const checkEvictionPolicy = async () => {
         const warning = await evictionPolicyWarning(connection.command).catch(() => null)
