@@ -186,7 +186,8 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       // Messages published while the pub/sub connection was down are lost: after a reconnect, the
       // user's jobs changed since the last message are read (the engine drops what it already sent).
       let heardAt = options.now()
-      // Where a catch-up that failed was to read from (none: +Infinity), and its retry.
+      // Where a catch-up that failed (or a message whose record was not read) asks the next one to
+      // read from (none: +Infinity), and its retry.
       let missedSince = Number.POSITIVE_INFINITY
       let retryPending = false
       let failures = 0
@@ -195,9 +196,18 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       // One job at a time, in publish order: reading each record must not reorder them.
       const stop = track((hub) => {
         const follower = chained(hub, keys.user(userId), async (id) => {
-          heardAt = options.now()
+          const at = heardAt = options.now()
           if (stopped) return
-          const record = await options.get(id)
+          let record: JobRecord | null
+          try {
+            record = await options.get(id)
+          }
+          catch (error) {
+            // Not read (Redis slow, the connection dropping): the user's jobs changed since this
+            // message are read later, as after a reconnect — the message will not come again.
+            missedSince = Math.min(missedSince, at - USER_CATCH_UP_MARGIN_MS)
+            return retryLater(error)
+          }
           if (stopped) return
           // The id on the user channel with no record behind it: deleted (DELETE_JOB_SCRIPT).
           if (record) listener([record])
@@ -222,14 +232,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
             deleted = subscribeOptions.onDeleted ? await command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(since), '+inf']) : []
           }
           catch (error) {
-            onError(error)
-            if (stopped || retryPending) return
-            retryPending = true
-            retryTimers.timeout(() => {
-              retryPending = false
-              enqueueCatchUp()
-            }, Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++))
-            return
+            return retryLater(error)
           }
           missedSince = Number.POSITIVE_INFINITY
           failures = 0
@@ -241,6 +244,16 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           }
         }
         const enqueueCatchUp = () => follower.enqueue(() => catchUps.run(catchUp))
+        /** Reports a failed read and runs a catch-up later (doubling delays), once at a time. */
+        const retryLater = (error: unknown) => {
+          onError(error)
+          if (stopped || retryPending) return
+          retryPending = true
+          retryTimers.timeout(() => {
+            retryPending = false
+            enqueueCatchUp()
+          }, Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++))
+        }
         stopReconnect = hub.onReconnect(enqueueCatchUp)
         // Stopped by `stopAll` too (dispose): no retry may outlive it.
         return { ...follower, stop: () => {
