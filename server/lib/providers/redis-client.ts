@@ -83,6 +83,12 @@ export interface RedisConnection {
    * checked again.
    */
   onCommandsReconnect(listener: () => void): () => void
+  /**
+   * Redis answered READONLY inside a script's own reply (a job's append in a group): handled as a
+   * READONLY reply to a command is — the connection is dropped, so it reconnects to the URL's
+   * primary (after a failover).
+   */
+  readOnlyReplied(): void
   close(): Promise<void>
 }
 
@@ -110,6 +116,9 @@ type NodeRedisClient = ReturnType<typeof import('redis').createClient>
 
 /** Why a command past its deadline is withdrawn from the client's queue (one reason for all). */
 const WITHDRAWN = new Error('The command waited past its deadline without being sent')
+
+/** Shortest time between two drops of the command connection after READONLY replies. */
+const READONLY_RECONNECT_INTERVAL_MS = 5_000
 
 /** Longest pause between reconnect attempts after boot. */
 const MAX_RECONNECT_DELAY_MS = 2_000
@@ -222,7 +231,10 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
   const send = <T>(args: string[], abortSignal: AbortSignal) => (downBecause !== null && !commands.isReady && !subscriber.isReady ? Promise.reject(downBecause) : commands.sendCommand(args, { abortSignal }) as Promise<T>).catch((error: unknown) => {
-    if (error instanceof redis.ErrorReply) throw refusalOf(error.message, error) ?? error
+    if (error instanceof redis.ErrorReply) {
+      if (error.message.startsWith('READONLY')) readOnlyReplied()
+      throw refusalOf(error.message, error) ?? error
+    }
     if ((error as Error)?.message === 'The queue is full') {
       throw new RedisUnavailableError(new Error(`${maxPending} commands already wait for its reply (maxPendingCommands): it is slow or paused`, { cause: error }))
     }
@@ -246,6 +258,20 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     return { sent, reply: deadline(sent, describeCommand(args), expire) }
   }
   const command = <T>(args: string[]) => sendWithin<T>(args).reply
+  /**
+   * After a failover the URL may reach the new primary while this connection stays with the old
+   * one, now a replica that refuses every write (READONLY): node-redis reconnects when its socket
+   * drops, never on a reply. So a READONLY reply has Redis close this connection (CLIENT KILL of its
+   * own id) and the client connects again through the URL; at most once per interval, so a URL that
+   * does reach a replica (a mistake the 503 names) is not reconnected at every write.
+   */
+  let lastReadOnlyDropMs = Number.NEGATIVE_INFINITY
+  const readOnlyReplied = () => {
+    const nowMs = performance.now()
+    if (nowMs - lastReadOnlyDropMs < READONLY_RECONNECT_INTERVAL_MS || !commands.isReady) return
+    lastReadOnlyDropMs = nowMs
+    void command<number>(['CLIENT', 'ID']).then(id => command(['CLIENT', 'KILL', 'ID', String(id), 'SKIPME', 'no'])).catch(() => {})
+  }
   /** As `command`; a reply that comes after the deadline gave up goes to `onLate`. */
   const commandWithLateReply = async <T>(args: string[], onLate: (reply: T) => void) => {
     const { sent, reply } = sendWithin<T>(args)
@@ -262,6 +288,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
 
   return {
     command,
+    readOnlyReplied,
     async script<T>(source: string, args: string[], onLate?: (reply: T) => void): Promise<T> {
       let sha = shas.get(source)
       if (!sha) shas.set(source, sha = createHash('sha1').update(source).digest('hex'))

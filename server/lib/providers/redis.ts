@@ -231,7 +231,12 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const appends = createAppendBatcher({
     windowMs: options.appendWindowMs ?? DEFAULT_APPEND_WINDOW_MS,
     maxBytes: MAX_BATCH_BYTES,
-    send: calls => script<AppendReply[]>(APPEND_SCRIPT, calls.flatMap(call => [call.id, call.epoch, call.heads, call.events])),
+    send: async (calls) => {
+      const replies = await script<AppendReply[]>(APPEND_SCRIPT, calls.flatMap(call => [call.id, call.epoch, call.heads, call.events]))
+      // Each job's append catches its own error: one refused READONLY means a replica (a failover).
+      if (replies.some(reply => reply[0] === 'error' && String(reply[1]).startsWith('READONLY'))) (await connect()).connection.readOnlyReplied()
+      return replies
+    },
   })
 
   const { create } = createRedisCreation({ script, get, connect, appends, now, storeNow, onError })
