@@ -26,9 +26,9 @@ export interface ModelClientOptions {
    * talks to the upstream over node:http / node:https (less CPU per streamed chunk).
    */
   fetch?: FetchLike
-  /** Fail when no event came this long after the request started. */
+  /** Fail when no event (or tool call fragment) came this long after the request started. */
   firstTokenTimeoutMs: number
-  /** Fail when, after the first event, no bytes came for this long. */
+  /** Fail when, once the model answers (an event, or a tool call's first fragment), no bytes came for this long. */
   stallTimeoutMs: number
   /** Retries on 429/5xx/network errors, only before the first event. */
   maxRetries: number
@@ -89,24 +89,33 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
         controller.signal.addEventListener('abort', cancelRead, { once: true })
         const parser = createChatCompletionParser()
+        // The model began answering: an event went out, or a tool call's first fragment came.
+        let answering = false
         for (;;) {
-          // Before the first event the first-token timer governs; after it, each read has a stall limit.
-          if (yielded) timers.readStarted()
+          // Before the model answers the first-token timer governs; after that, each read has a stall limit.
+          if (answering) timers.readStarted()
           const result = await body.read()
           timers.readEnded()
           // An abort cancels the reader, which ends the read as if the body were done: tell them apart.
           if (controller.signal.aborted) throw abortReason(controller.signal)
           if (result.done) break
           for (const event of parser.feed(result.value)) {
-            if (!yielded) timers.clearFirstToken()
+            if (!answering) timers.clearFirstToken()
+            answering = true
             yielded = true
             yield event
+          }
+          // A call goes out only when the round ends: its fragments streaming in are the answer too.
+          if (!answering && parser.callStarted) {
+            timers.clearFirstToken()
+            answering = true
           }
           if (parser.failure) throw parser.failure
           if (parser.done) break
         }
         for (const event of parser.end()) {
-          if (!yielded) timers.clearFirstToken()
+          if (!answering) timers.clearFirstToken()
+          answering = true
           yielded = true
           yield event
         }

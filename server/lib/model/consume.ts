@@ -28,6 +28,8 @@ class ConsumerError {
 /** Whether an event went out in this attempt (after one, a retry would repeat it). */
 interface Progress {
   yielded: boolean
+  /** The model began answering: an event went out, or a tool call's first fragment came. */
+  answering?: boolean
 }
 
 /** Runs the round with retries before the first event; resolves when the stream ended well. */
@@ -92,7 +94,8 @@ function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimer
     // Hands events over; false when the consumer threw (the round is over then).
     const deliver = (events: ModelEvent[]): boolean => {
       for (let index = 0; index < events.length; index++) {
-        if (!progress.yielded) timers.clearFirstToken()
+        if (!progress.answering) timers.clearFirstToken()
+        progress.answering = true
         progress.yielded = true
         try {
           onEvent(events[index]!)
@@ -118,8 +121,13 @@ function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimer
         if (!deliver(parser.feed(bytes))) return
         if (parser.failure) return settle(parser.failure)
         if (parser.done) return finish()
-        // After the first event, the next piece must come within the stall limit.
-        if (progress.yielded) timers.readStarted()
+        // A call goes out only when the round ends: its fragments streaming in are the answer too.
+        if (!progress.answering && parser.callStarted) {
+          timers.clearFirstToken()
+          progress.answering = true
+        }
+        // Once the model answers, the next piece must come within the stall limit.
+        if (progress.answering) timers.readStarted()
       },
       end() {
         if (!settled) finish()

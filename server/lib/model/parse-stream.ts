@@ -51,6 +51,11 @@ export interface ChatCompletionParser {
   readonly done: boolean
   /** What went wrong (a mid-stream `{error}`, a malformed chunk), once it did. */
   readonly failure: Error | null
+  /**
+   * A tool call's fragment came: the model is answering, though its calls go out only when the
+   * round ends (a call with long arguments streams for a while with no event).
+   */
+  readonly callStarted: boolean
 }
 
 /** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. */
@@ -115,6 +120,9 @@ export function createChatCompletionParser(maxLineBytes?: number): ChatCompletio
     get failure() {
       return state.failure
     },
+    get callStarted() {
+      return state.callStarted
+    },
   }
 }
 
@@ -141,6 +149,8 @@ interface StreamState {
   failure: Error | null
   /** An SSE event with data came (a chunk or `[DONE]`). */
   sawData: boolean
+  /** A tool call's fragment came. */
+  callStarted: boolean
   /**
    * A delta's last code unit when it is the first half of a surrogate pair: an upstream that
    * escapes an emoji as `\ud83d\ude00` may cut between the two, and each delta must be whole
@@ -151,7 +161,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, callStarted: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -290,6 +300,7 @@ interface JoinedCall {
  * id. An id that comes after a call's first fragment becomes the call's id.
  */
 function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
+  state.callStarted = true
   const id = stringOrEmpty(fragment.id)
   const index = Number.isInteger(fragment.index) ? fragment.index! : state.toolCalls.at(-1)?.index ?? 0
   let joined = state.toolCalls.findLast(candidate => candidate.index === index)
