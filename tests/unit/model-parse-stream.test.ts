@@ -221,6 +221,15 @@ describe('parseChatCompletionStream', () => {
     ])
   })
 
+  it('writes out arguments sent as a JSON object instead of its text (llama.cpp\'s server, text-generation-inference), instead of dropping them', async () => {
+    const text = chunk({ tool_calls: [{ index: 0, id: 'call_obj', type: 'function', function: { name: 'get_weather', arguments: { city: 'Paris', days: 2 } } }] })
+      + chunk({ tool_calls: [{ index: 1, id: 'call_empty', type: 'function', function: { name: 'get_time', arguments: {} } }] }, 'tool_calls')
+    expect((await collect(streamOf(text))).events.filter(event => event.type === 'tool-call')).toEqual([
+      { type: 'tool-call', call: { id: 'call_obj', name: 'get_weather', arguments: '{"city":"Paris","days":2}' } },
+      { type: 'tool-call', call: { id: 'call_empty', name: 'get_time', arguments: '{}' } },
+    ])
+  })
+
   it('fills total tokens when the upstream leaves it out', async () => {
     const text = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } })}\n\n`
     expect((await collect(streamOf(text))).events[0]).toEqual({ type: 'usage', usage: { prompt: 3, completion: 4, total: 7 } })

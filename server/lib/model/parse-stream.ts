@@ -31,7 +31,8 @@ interface CompletionChunk {
 interface ToolCallFragment {
   index?: number
   id?: string
-  function?: { name?: string, arguments?: string }
+  /** `arguments` is JSON text; some servers send the object itself (llama.cpp's server, text-generation-inference). */
+  function?: { name?: string, arguments?: string | Record<string, unknown> }
 }
 
 /** Bytes from a `fetch` body or any async source. */
@@ -316,7 +317,13 @@ function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
   const { call } = joined
   const name = stringOrEmpty(fragment.function?.name)
   if (name && !call.name) call.name = name
-  call.arguments += stringOrEmpty(fragment.function?.arguments)
+  call.arguments += argumentsText(fragment.function?.arguments)
+}
+
+/** A fragment's arguments as JSON text: an object some servers send instead of its text is written out. */
+function argumentsText(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value)
+  return stringOrEmpty(value)
 }
 
 function toTokenUsage(usage: NonNullable<CompletionChunk['usage']>): TokenUsage {
