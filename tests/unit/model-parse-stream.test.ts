@@ -230,6 +230,20 @@ describe('parseChatCompletionStream', () => {
     ])
   })
 
+  it('reads content sent as a list of thinking and text parts (Mistral\'s reasoning models) instead of dropping it', async () => {
+    const text = chunk({ role: 'assistant', content: '' })
+      + chunk({ content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'The user ' }, { type: 'text', text: 'greets me.' }] }] })
+      + chunk({ content: [{ type: 'text', text: 'Hello' }, { type: 'reference', reference_ids: [1] }] })
+      + chunk({ content: [{ type: 'text', text: ' there' }] }, 'stop')
+      + 'data: [DONE]\n\n'
+    expect((await collect(streamOf(text))).events).toEqual([
+      { type: 'reasoning-delta', text: 'The user greets me.' },
+      { type: 'text-delta', text: 'Hello' },
+      { type: 'text-delta', text: ' there' },
+      { type: 'finish', finishReason: 'stop' },
+    ])
+  })
+
   it('fills total tokens when the upstream leaves it out', async () => {
     const text = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } })}\n\n`
     expect((await collect(streamOf(text))).events[0]).toEqual({ type: 'usage', usage: { prompt: 3, completion: 4, total: 7 } })

@@ -7,6 +7,7 @@
 import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
+import { contentPieces } from './delta-content'
 import { describeErrorBody } from './error-body'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
@@ -16,7 +17,7 @@ import type { ModelEvent, ModelToolCall } from './types'
 interface CompletionChunk {
   choices?: Array<{
     delta?: {
-      content?: string | null
+      content?: string | unknown[] | null
       reasoning?: string | null
       reasoning_content?: string | null
       tool_calls?: ToolCallFragment[]
@@ -248,8 +249,8 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
     const reasoning = stringOrEmpty(delta.reasoning) || stringOrEmpty(delta.reasoning_content)
     if (reasoning) pushDelta(state, 'reasoning-delta', reasoning)
-    const content = stringOrEmpty(delta.content)
-    if (content) pushDelta(state, 'text-delta', content)
+    // A string, or (Mistral's reasoning models) a list of thinking and text parts.
+    for (const piece of contentPieces(delta.content)) pushDelta(state, piece.type, piece.text)
     for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
   }
   if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
