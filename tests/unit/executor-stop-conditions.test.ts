@@ -36,9 +36,10 @@ describe('stop conditions', () => {
     expect(state().toolCalls.map(call => call.id)).toEqual(['c1', 'c2'])
   })
 
-  it('max steps: a node may pass its own limit', async () => {
-    const { outcome } = run([toolStep([calc('1')]), textStep('never')], {}, [calculate], { maxSteps: 1 })
-    expect(await outcome).toMatchObject({ code: 'max-steps' })
+  it('max steps: a node may pass its own limit, and the message names it (not limits.maxSteps, which would not change it)', async () => {
+    const { outcome } = run([toolStep([calc('1')]), textStep('never')], { limits: { maxSteps: 10 } }, [calculate], { maxSteps: 1, nodeId: 'research' })
+    const failure = await outcome
+    expect(failure).toMatchObject({ code: 'max-steps', message: 'The model was still calling tools after 1 steps (maxSteps of node "research"); the answer is incomplete' })
   })
 
   it('max calls per step: at the limit runs, one over fails before running any', async () => {

@@ -70,7 +70,9 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   const limits = context.config.limits
   const offeredTools = resolveToolNames(context.tools, context.config, options.toolNames)
   const tools = offeredTools.length ? context.tools.toModelTools(offeredTools) : undefined
-  const conditions = defaultStopConditions(limits, { maxSteps: options.maxSteps, budgetMs: options.budgetMs })
+  // A node's own limit is named as such: raising limits.maxSteps would not change it.
+  const maxStepsSetting = nodeId ? `maxSteps of node "${nodeId}"` : 'maxSteps'
+  const conditions = defaultStopConditions(limits, { maxSteps: options.maxSteps, maxStepsSetting, budgetMs: options.budgetMs })
   const messages = [...options.messages]
   const previousCalls = new Map<string, number>()
   // The job's call ids, brought up to date at every round that has calls: another agent node of

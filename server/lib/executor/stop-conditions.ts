@@ -41,10 +41,13 @@ export function callKey(name: string, args: unknown): string {
   return `${name}:${sortedKeysJson(args)}`
 }
 
-/** The model still wants tools after `limit` rounds: another round would exceed the limit. */
-export function maxSteps(limit: number): StopCondition {
+/**
+ * The model still wants tools after `limit` rounds: another round would exceed the limit.
+ * `setting` names where the limit comes from (a workflow node's own `maxSteps` is not `limits.maxSteps`).
+ */
+export function maxSteps(limit: number, setting = 'limits.maxSteps'): StopCondition {
   return ({ step, calls }) => step >= limit
-    ? { code: 'max-steps', message: `The model was still calling tools after ${limit} steps (limits.maxSteps); the answer is incomplete`, toolName: calls[0]?.name }
+    ? { code: 'max-steps', message: `The model was still calling tools after ${limit} steps (${setting}); the answer is incomplete`, toolName: calls[0]?.name }
     : undefined
 }
 
@@ -79,11 +82,14 @@ export function wallClockBudget(budgetMs: number): StopCondition {
     : undefined
 }
 
-/** The default conditions, from `limits` (a workflow node may pass its own steps and budget). */
-export function defaultStopConditions(limits: BackgroundJobsConfig['limits'], overrides: { maxSteps?: number, budgetMs?: number } = {}): StopCondition[] {
+/**
+ * The default conditions, from `limits` (a workflow node may pass its own steps and budget;
+ * `maxStepsSetting` names its steps in the message).
+ */
+export function defaultStopConditions(limits: BackgroundJobsConfig['limits'], overrides: { maxSteps?: number, maxStepsSetting?: string, budgetMs?: number } = {}): StopCondition[] {
   return [
     wallClockBudget(overrides.budgetMs ?? limits.jobTimeoutMs),
-    maxSteps(overrides.maxSteps ?? limits.maxSteps),
+    overrides.maxSteps === undefined ? maxSteps(limits.maxSteps) : maxSteps(overrides.maxSteps, overrides.maxStepsSetting ?? 'maxSteps'),
     maxCallsPerStep(limits.maxCallsPerStep),
     repeatedCall(limits.maxRepeatedCalls),
   ]
