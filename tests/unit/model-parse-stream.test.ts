@@ -244,6 +244,16 @@ describe('parseChatCompletionStream', () => {
     ])
   })
 
+  it('ignores empty `data:` events (a keep-alive some proxies and gateways send) instead of failing the stream', async () => {
+    const text = chunk({ content: 'Hi' }) + 'data: \n\n' + 'data:\r\n\r\n' + 'data\n\n' + chunk({ content: '!' }, 'stop') + 'data: [DONE]\n\n'
+    expect(await collect(streamOf(text))).toEqual({
+      events: [{ type: 'text-delta', text: 'Hi' }, { type: 'text-delta', text: '!' }, { type: 'finish', finishReason: 'stop' }],
+      error: undefined,
+    })
+    // Only keep-alives: still no event stream.
+    expect((await collect(streamOf('data: \n\n'))).error).toBeInstanceOf(UpstreamProtocolError)
+  })
+
   it('fills total tokens when the upstream leaves it out', async () => {
     const text = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } })}\n\n`
     expect((await collect(streamOf(text))).events[0]).toEqual({ type: 'usage', usage: { prompt: 3, completion: 4, total: 7 } })

@@ -66,6 +66,8 @@ export function createChatCompletionParser(maxLineBytes?: number): ChatCompletio
   // The body's first bytes, kept until an SSE event came: a body with none is reported with them.
   const head = createBodyHead()
   const reader = createSseDataReader((data) => {
+    // An empty `data:` event is a keep-alive some proxies and gateways send (as others send comments).
+    if (data.length === 0 || (data.charCodeAt(0) <= 0x20 && data.trim() === '')) return
     state.sawData = true
     if (state.done || state.failure) return
     // A JSON chunk starts with `{`; anything else may be the end marker (spaces around it allowed).
