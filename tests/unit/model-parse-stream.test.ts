@@ -254,6 +254,19 @@ describe('parseChatCompletionStream', () => {
     expect((await collect(streamOf('data: \n\n'))).error).toBeInstanceOf(UpstreamProtocolError)
   })
 
+  it('ignores an empty tool-call fragment sent after the real calls (DeepSeek\'s end marker), before or after finish_reason', async () => {
+    const marker = (index: number) => ({ index, id: '', type: 'function', function: { arguments: null } })
+    const text = chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_time', arguments: '{}' } }] })
+      + chunk({ tool_calls: [marker(1)] })
+      + chunk({ tool_calls: [marker(0)] }, 'tool_calls')
+      + chunk({ tool_calls: [marker(2)] })
+      + 'data: [DONE]\n\n'
+    expect(await collect(streamOf(text))).toEqual({
+      events: [{ type: 'tool-call', call: { id: 'call_a', name: 'get_time', arguments: '{}' } }, { type: 'finish', finishReason: 'tool_calls' }],
+      error: undefined,
+    })
+  })
+
   it('fills total tokens when the upstream leaves it out', async () => {
     const text = `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 4 } })}\n\n`
     expect((await collect(streamOf(text))).events[0]).toEqual({ type: 'usage', usage: { prompt: 3, completion: 4, total: 7 } })

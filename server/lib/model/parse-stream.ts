@@ -304,8 +304,14 @@ interface JoinedCall {
  * id. An id that comes after a call's first fragment becomes the call's id.
  */
 function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
-  state.callStarted = true
   const id = stringOrEmpty(fragment.id)
+  const name = stringOrEmpty(fragment.function?.name)
+  const args = argumentsText(fragment.function?.arguments)
+  // No id, no name, no arguments: an end marker some servers send after the real calls (DeepSeek:
+  // `{index, id: "", function: {arguments: null}}`, often at an index of its own). It adds
+  // nothing; counted as a call it was one without a name, and the round failed.
+  if (!id && !name && !args) return
+  state.callStarted = true
   const index = Number.isInteger(fragment.index) ? fragment.index! : state.toolCalls.at(-1)?.index ?? 0
   let joined = state.toolCalls.findLast(candidate => candidate.index === index)
   if (joined && id && joined.hasUpstreamId && id !== joined.call.id) joined = undefined
@@ -318,9 +324,8 @@ function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
     joined.hasUpstreamId = true
   }
   const { call } = joined
-  const name = stringOrEmpty(fragment.function?.name)
   if (name && !call.name) call.name = name
-  call.arguments += argumentsText(fragment.function?.arguments)
+  call.arguments += args
 }
 
 /** A fragment's arguments as JSON text: an object some servers send instead of its text is written out. */
