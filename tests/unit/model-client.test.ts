@@ -102,6 +102,13 @@ describe('createModelClient: request', () => {
     expect(call!.init.headers).toMatchObject({ 'authorization': `Bearer ${API_KEY}`, 'content-type': 'application/json', 'x-title': 'demo' })
   })
 
+  it('keeps a query of the base URL (Azure\'s api-version) after the path it appends', async () => {
+    const upstream = fakeFetch([okStream()])
+    const azure = client(upstream.fetch, { baseUrl: 'https://example.openai.azure.com/openai/deployments/gpt-4o/?api-version=2024-10-21' })
+    await consume(azure.stream(REQUEST, new AbortController().signal)).finished
+    expect(upstream.calls[0]!.url).toBe('https://example.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21')
+  })
+
   it('omits tools and Authorization when there are none', async () => {
     const upstream = fakeFetch([okStream()])
     await consume(client(upstream.fetch, { apiKey: '' }).stream({ ...REQUEST, tools: [] }, new AbortController().signal)).finished

@@ -17,7 +17,7 @@ export type { FetchLike } from './transport'
 export { MAX_RETRY_DELAY_MS } from './upstream-request'
 
 export interface ModelClientOptions {
-  /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. */
+  /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended to its path (a query, Azure's `?api-version=…`, stays after it). */
   baseUrl: string
   /** Sent as `Authorization: Bearer …` when set; never appears in an error message. */
   apiKey?: string

@@ -64,8 +64,16 @@ export function retryDelayMs(options: ClientOptions, error: ModelError, attempt:
   return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
 }
 
+/**
+ * The endpoint under `baseUrl`. A query the base URL carries (Azure's `?api-version=…`, a
+ * gateway's key) stays after the path; appended after it, the path became part of its value.
+ */
 function chatCompletionsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/chat/completions`
+  const cut = baseUrl.search(/[?#]/)
+  const path = cut === -1 ? baseUrl : baseUrl.slice(0, cut)
+  // A fragment is never sent: only the query is kept.
+  const query = cut === -1 || baseUrl[cut] === '#' ? '' : baseUrl.slice(cut).replace(/#.*$/s, '')
+  return `${path.replace(/\/+$/, '')}/chat/completions${query}`
 }
 
 /** Spaces, tabs and line breaks around a header value: fetch drops them, node:http refuses the header. */
