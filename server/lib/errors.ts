@@ -94,6 +94,8 @@ export class CrossSiteRequestError extends BackgroundJobsError {
 export class ShuttingDownError extends BackgroundJobsError {
   override readonly name = 'ShuttingDownError'
   override readonly statusCode = 503
+  /** What the 503 tells clients to wait (`Retry-After`): another instance, or this one restarted, answers by then. */
+  readonly retryAfterSeconds = 5
   constructor() {
     super('This server is shutting down and takes no new jobs; retry shortly')
   }

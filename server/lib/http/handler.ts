@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, UserUnresolvedError } from '../errors'
+import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, ShuttingDownError, UserUnresolvedError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
@@ -39,7 +39,7 @@ const storeOutageLog = createFailureStreakLog({
 
 /** Maps anything thrown to an h3 error with the right status and a clear message. */
 export function toHttpError(event: H3Event, error: unknown) {
-  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError) {
+  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
   // Every 429 of the routes, by the setting that refused it (docs/ops.md › Metrics).
