@@ -93,6 +93,14 @@ export interface ConfigCheckOptions {
   input?: unknown
 }
 
+/**
+ * The scheme a URL was written with (`redis` of `redis://…`), or null when it has none: the URL
+ * parser reads the host of `localhost:6379` (`localhost:`) as a scheme.
+ */
+function writtenScheme(url: string): string | null {
+  return /^\s*([a-z][a-z\d+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? null
+}
+
 /** What is wrong with a Redis URL (null: nothing), e.g. `redis://:password@host:6379/0`. */
 function redisUrlProblem(url: string | undefined): string | null {
   if (!url) return 'is required with the provider "redis", e.g. redis://127.0.0.1:6379 (rediss:// for TLS)'
@@ -103,7 +111,10 @@ function redisUrlProblem(url: string | undefined): string | null {
   catch {
     return 'is not a URL (expected redis://[user:password@]host[:port][/db] or rediss://…)'
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return `must start with redis:// or rediss://, not ${parsed.protocol}//`
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    const scheme = writtenScheme(url)
+    return scheme ? `must start with redis:// or rediss://, not ${scheme}://` : 'has no scheme: write redis://host:6379 (rediss:// for TLS)'
+  }
   // What the Redis client reads from it: a database number as the path, credentials as escaped text.
   if (!/^\/?\d*$/.test(parsed.pathname)) return 'has a path that is not a database number (redis://host:6379/0)'
   try {
@@ -125,7 +136,9 @@ function httpUrlProblem(url: string | undefined): string | null {
   catch {
     return `must be an http(s) URL, got ${url ? `${JSON.stringify(String(url))}` : 'nothing'}`
   }
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? null : `must start with https:// or http://, not ${parsed.protocol}//`
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return null
+  const scheme = writtenScheme(String(url))
+  return scheme ? `must start with https:// or http://, not ${scheme}://` : 'has no scheme: write https:// or http:// before the host'
 }
 
 /** What a value is, without showing it (a secret may have been put in the wrong place). */
