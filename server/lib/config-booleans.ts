@@ -3,6 +3,7 @@
  * `false` arrive as booleans but `yes`, `off` or a typo (`flase`) arrive as strings. A word that is
  * not an on/off word is a boot error naming the variable, instead of a feature silently left on.
  */
+import { shownValue } from './config-shown-value'
 
 /** The keys that hold a boolean (the same in `DEFAULT_CONFIG`). */
 export const BOOLEAN_KEYS = [
@@ -36,7 +37,7 @@ export function booleanProblem(value: unknown): string | null {
     const word = value.trim().toLowerCase()
     if (TRUE_WORDS.includes(word) || FALSE_WORDS.includes(word)) return null
   }
-  return `must be true or false (also accepted: ${[...TRUE_WORDS, ...FALSE_WORDS.filter(Boolean)].join(', ')}), got ${JSON.stringify(value)}`
+  return `must be true or false (also accepted: ${[...TRUE_WORDS, ...FALSE_WORDS.filter(Boolean)].join(', ')}), got ${shownValue(value)}`
 }
 
 /** The value at a dotted key of a raw configuration. */

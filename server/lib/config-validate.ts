@@ -7,6 +7,7 @@
 import type { BackgroundJobsConfig } from './config'
 import { DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
+import { shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -69,7 +70,7 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
       continue
     }
     if (typeof fallback !== 'number') continue
-    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${typeof value === 'number' ? value : JSON.stringify(value)}`)
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${shownValue(value)}`)
     else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
     // Counts, sizes and times alike: a fraction is a mistake (Retry-After is whole seconds, a
     // count of 2.5 would reach Redis as a range index it refuses at the first request).
@@ -134,18 +135,11 @@ function httpUrlProblem(url: string | undefined): string | null {
     parsed = new URL(String(url ?? ''))
   }
   catch {
-    return `must be an http(s) URL, got ${url ? `${JSON.stringify(String(url))}` : 'nothing'}`
+    return `must be an http(s) URL, got ${url ? shownValue(String(url)) : 'nothing'}`
   }
   if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return null
   const scheme = writtenScheme(String(url))
   return scheme ? `must start with https:// or http://, not ${scheme}://` : 'has no scheme: write https:// or http:// before the host'
-}
-
-/** What a value is, without showing it (a secret may have been put in the wrong place). */
-function valueKind(value: unknown): string {
-  if (Array.isArray(value)) return `a list of ${value.length}`
-  if (typeof value === 'string') return `a text of ${value.length} characters`
-  return String(value)
 }
 
 /** True for `scheme://host[:port]` exactly as a browser sends it in `Origin`. */
@@ -205,10 +199,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     if (problem) problems.push(`${describe(key)} ${problem}`)
   }
   if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {
-    problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${JSON.stringify(config.provider)}`)
+    problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${shownValue(config.provider)}`)
   }
   if (!(CHAT_RECOVERY_MODES as readonly string[]).includes(config.recovery.chat)) {
-    problems.push(`${describe('recovery.chat')} must be one of ${CHAT_RECOVERY_MODES.join(', ')}, got ${JSON.stringify(config.recovery.chat)}`)
+    problems.push(`${describe('recovery.chat')} must be one of ${CHAT_RECOVERY_MODES.join(', ')}, got ${shownValue(config.recovery.chat)}`)
   }
   if (config.lease.heartbeatMs >= config.lease.durationMs) {
     problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)

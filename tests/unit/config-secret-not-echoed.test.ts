@@ -1,0 +1,34 @@
+/**
+ * A boot error goes to the process's output as thrown — past the logger's redaction — so it must
+ * not print a secret an operator put in the wrong variable: the API key pasted into
+ * `…_UPSTREAM_BASE_URL` (its neighbour), the Convex secret into `…_CONVEX_URL`, a token into a
+ * number or on/off variable. config.md promises the error names the key and its variable, never
+ * the value. Short words are still quoted (`"flase"`, `"10m"`, `"mongo"`: that is what helps).
+ */
+import { describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../server/lib/config'
+import { configProblems } from '../../server/lib/config-validate'
+
+const apiKey = `sk-or-v1-${'0123456789abcdef'.repeat(4)}`
+const convexSecret = 'f3a9c1e07b2d4858a6e1c0d9b7f4a2e3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5'
+
+describe('a secret in the wrong variable', () => {
+  it.each([
+    ['upstream.baseUrl', { upstream: { baseUrl: apiKey } }, apiKey, 'NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL'],
+    ['convexUrl', { provider: 'convex' as const, cookieSecret: 'x'.repeat(32), convexSecret: 's'.repeat(32), convexUrl: convexSecret }, convexSecret, 'NUXT_BACKGROUND_JOBS_CONVEX_URL'],
+    ['limits.maxSteps', { limits: { maxSteps: apiKey as never } }, apiKey, 'NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS'],
+    ['provider', { provider: convexSecret as never }, convexSecret, 'NUXT_BACKGROUND_JOBS_PROVIDER'],
+    ['recovery.chat', { recovery: { chat: apiKey as never } }, apiKey, 'NUXT_BACKGROUND_JOBS_RECOVERY_CHAT'],
+  ])('%s: the boot error names the variable, not the value', (_key, input, secret, variable) => {
+    const problems = configProblems(resolveConfig(input)).join('\n')
+    expect(problems).toContain(variable)
+    expect(problems).not.toContain(secret.slice(0, 12))
+  })
+
+  it('an on/off variable holding a secret is named, not printed', () => {
+    const input = { telemetry: { recordContent: apiKey } }
+    const problems = configProblems(resolveConfig(input as never), { input }).join('\n')
+    expect(problems).toContain('NUXT_BACKGROUND_JOBS_TELEMETRY_RECORD_CONTENT')
+    expect(problems).not.toContain(apiKey.slice(0, 12))
+  })
+})
