@@ -10,7 +10,7 @@ afterEach(() => {
 describe('the Convex client logger', () => {
   it('never prints the server secret: scrubbed from text and from errors the client logs', () => {
     const printed: unknown[][] = []
-    for (const method of ['log', 'warn', 'error'] as const) vi.spyOn(console, method).mockImplementation((...parts: unknown[]) => void printed.push(parts))
+    for (const method of ['log', 'info', 'warn', 'error'] as const) vi.spyOn(console, method).mockImplementation((...parts: unknown[]) => void printed.push(parts))
     const logger = redactingLogger(SECRET)
     // What the client prints for a failed mutation: the server's message quoting the arguments.
     logger.error(`[CONVEX M(events:append)] ArgumentValidationError: Value does not match validator. Object: {secret: "${SECRET}", jobId: "j1"}`)

@@ -7,6 +7,8 @@
  * keep it out of the errors they pass on.
  */
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
+import type { Logger } from '../logger'
+import { createConsoleLogger } from '../logger'
 
 /** A function's arguments without the `secret`, which the facade adds. */
 export type ServerArgs<Function extends FunctionReference<'query' | 'mutation'>> = Omit<FunctionArgs<Function>, 'secret'>
@@ -70,14 +72,42 @@ function scrubSecret(text: string, secret: string): string {
   return secret ? text.split(secret).join('[redacted]') : text
 }
 
-/** The Convex client's log lines, with the secret scrubbed from every part, to the console. */
-export function redactingLogger(secret: string) {
+/**
+ * One of the client's log calls as a line: its text parts as the message (a `%c` dropped with the
+ * browser style that follows it), anything else (an Error) as `details`.
+ */
+function clientLine(parts: unknown[]): { message: string, fields?: { details: unknown[] } } {
+  const texts: string[] = []
+  const details: unknown[] = []
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]
+    if (typeof part !== 'string') {
+      details.push(part)
+      continue
+    }
+    const styles = part.split('%c').length - 1
+    texts.push(part.replaceAll('%c', ''))
+    index += styles
+  }
+  return { message: `convex client: ${texts.join(' ')}`, ...(details.length > 0 ? { fields: { details } } : {}) }
+}
+
+/**
+ * The Convex client's own log lines (a dropped WebSocket, each reconnect attempt, a failed call's
+ * server message, the functions' console lines), with the secret scrubbed from every part, as
+ * the server's log lines: one redacted JSON line each, like the layer's own (docs/ops.md › Logs).
+ */
+export function redactingLogger(secret: string, logger: Logger = createConsoleLogger()) {
   const scrub = (parts: unknown[]) => parts.map(part => (typeof part === 'string' ? scrubSecret(part, secret) : redactSecret(part, secret)))
+  const write = (level: 'info' | 'warn' | 'error') => (...parts: unknown[]) => {
+    const { message, fields } = clientLine(scrub(parts))
+    logger[level](message, fields)
+  }
   return {
     logVerbose: () => {},
-    log: (...parts: unknown[]) => console.log(...scrub(parts)),
-    warn: (...parts: unknown[]) => console.warn(...scrub(parts)),
-    error: (...parts: unknown[]) => console.error(...scrub(parts)),
+    log: write('info'),
+    warn: write('warn'),
+    error: write('error'),
   }
 }
 
@@ -103,14 +133,14 @@ function followReconnects(instance: ConvexClientInstance, onReconnect: () => voi
  * apps on the memory provider need not install it. After a lost connection the client resends
  * the mutations it had not heard back about, once each, and renews the subscriptions.
  */
-export function createConvexClientFacade(url: string, secret: string): ConvexFacade {
+export function createConvexClientFacade(url: string, secret: string, logger?: Logger): ConvexFacade {
   let client: Promise<ConvexClientInstance> | undefined
   const reconnectListeners = new Set<() => void>()
   const load = () => client ??= import('convex/browser').then(
     // The client logs a failed call's server message itself, before any error reaches us; an
     // argument validation failure quotes the arguments, the secret among them: scrubbed here.
     (module) => {
-      const instance = new module.ConvexClient(url, { logger: redactingLogger(secret) })
+      const instance = new module.ConvexClient(url, { logger: redactingLogger(secret, logger) })
       followReconnects(instance, () => reconnectListeners.forEach(listener => listener()))
       return instance
     },

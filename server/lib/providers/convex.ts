@@ -30,6 +30,7 @@ import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subsc
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
+import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
 
@@ -44,6 +45,8 @@ const DEFAULT_LIST_LIMIT = 50
 export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
   /** Called when a subscription fails. @default logs to the console */
   onError?: (error: unknown) => void
+  /** Where the Convex client's own log lines go (one JSON line each). @default the console logger */
+  logger?: Logger
   /** Where subscription failures are counted (subscription-metrics.ts). @default the process registry */
   metrics?: Metrics
   /** Every query and mutation fails with `ProviderUnavailableError` after this. @default 10000 */
@@ -82,7 +85,7 @@ function facadeOf(options: ConvexProviderOptions): ConvexFacade {
   if (options.facade) return options.facade
   if (!options.url) throw new ConvexUrlMissingError()
   if (!options.secret || options.secret.length < MIN_SECRET_LENGTH) throw new ConvexSecretMissingError(options.secret ?? '')
-  return createConvexClientFacade(options.url, options.secret)
+  return createConvexClientFacade(options.url, options.secret, options.logger)
 }
 
 /** A seq to read after: garbage and negative values mean "from the start". */

@@ -30,7 +30,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       secret: config.convexSecret,
       timeoutMs: config.convexTimeoutMs,
       retryAfterSeconds: config.limits.retryAfterSeconds,
-      ...(logger ? { onError: (error: unknown) => logger.error('convex subscription failed', { error }) } : {}),
+      ...(logger ? { onError: (error: unknown) => logger.error('convex subscription failed', { error }), logger } : {}),
     })
     // Loads the `convex` client now, so a missing package fails at boot (ConvexPackageMissingError
     // names it) rather than on the first request.
