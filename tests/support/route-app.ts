@@ -18,6 +18,7 @@ import jobsIndexHead from '../../server/api/jobs/index.head'
 import jobsIndexPost from '../../server/api/jobs/index.post'
 import jobsIndexDelete from '../../server/api/jobs/index.delete'
 import catalogGet from '../../server/api/jobs/catalog.get'
+import catalogHead from '../../server/api/jobs/catalog.head'
 import metricsGet from '../../server/api/jobs/metrics.get'
 import threadsGet from '../../server/api/jobs/threads.get'
 import jobGet from '../../server/api/jobs/[id]/index.get'
@@ -44,6 +45,7 @@ const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'delete', EventHandler]> 
   ['/api/jobs', 'post', jobsIndexPost],
   ['/api/jobs', 'delete', jobsIndexDelete],
   ['/api/jobs/catalog', 'get', catalogGet],
+  ['/api/jobs/catalog', 'head', catalogHead],
   ['/api/jobs/metrics', 'get', metricsGet],
   ['/api/jobs/threads', 'get', threadsGet],
   ['/api/jobs/:id', 'get', jobGet],
