@@ -40,6 +40,11 @@ export interface ClusterCheck {
   warning: string | null
 }
 
+/** A preset's name as Nitro reads it (and the build's check, lib/preset-support.ts): any case, `_` for `-` (`node_cluster`). */
+function presetName(name: string): string {
+  return name.trim().toLowerCase().replace(/_/g, '-')
+}
+
 /** True when this process is node-cluster's primary: it forks the workers and serves nothing itself. */
 export function isClusterPrimary(preset: string, clusterWorker: boolean): boolean {
   return preset === CLUSTER_PRESET && !clusterWorker
@@ -54,7 +59,7 @@ export function clusterWorkerCount(env: Record<string, string | undefined>, cpuC
 export function checkCluster(input: ClusterCheckInput): ClusterCheck {
   const { preset, env, config, clusterWorker: worker } = input
   const role = isClusterPrimary(preset, worker) ? 'primary' : worker ? 'worker' : 'single'
-  const allowed = String(config.allowPreset).split(/[\s,]+/).map(name => name.trim()).includes(preset)
+  const allowed = String(config.allowPreset).split(/[\s,]+/).map(presetName).includes(presetName(preset))
   if (config.provider !== 'memory' || allowed) return { role, problem: null, warning: null }
   const fix = `use provider 'redis' or 'convex' (${envNameOf('provider')}=redis, docs/providers.md), so every worker sees every job`
   if (preset === CLUSTER_PRESET) {
