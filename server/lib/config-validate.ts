@@ -207,6 +207,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (config.lease.heartbeatMs >= config.lease.durationMs) {
     problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)
   }
+  const { bytes, maxPendingBytes } = config.persist
+  if ((config.provider === 'redis' || config.provider === 'convex') && maxPendingBytes < bytes) {
+    problems.push(`${describe('persist.maxPendingBytes')} (${maxPendingBytes}) must be at least ${describe('persist.bytes')} (${bytes}): a running job's events wait until that many are pending before they are written, so a smaller bound stops healthy jobs as store-unreachable`)
+  }
   if (config.isolation.minWorkers > config.isolation.maxWorkers) {
     problems.push(`${describe('isolation.minWorkers')} (${config.isolation.minWorkers}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers})`)
   }
