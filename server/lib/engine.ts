@@ -68,6 +68,7 @@ export function createEngine(options: EngineOptions) {
   const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null
   let disposed = false
+  let disposing: Promise<void> | null = null
   // Creations being stored: `dispose` waits for them and the recovery scan (their runs stop with the others); then null: no run starts.
   let creating: Set<Promise<unknown>> | null = new Set()
 
@@ -270,10 +271,9 @@ export function createEngine(options: EngineOptions) {
    * Stops accepting jobs and ends the running ones: `failed` (code `shutdown`) with their partial
    * content. With a shared store, workflows — and chats when `recovery.chat` is `continue`, or every
    * job with `handOff` — are handed off instead: written up to date, lease released, so another
-   * instance takes them over at once (a rolling deploy does not cut answers).
+   * instance takes them over at once. Run once by `dispose`: a second call settles with the first.
    */
-  async function dispose(disposeOptions: { handOff?: boolean } = {}): Promise<void> {
-    if (disposed) return
+  async function shutDown(disposeOptions: { handOff?: boolean } = {}): Promise<void> {
     disposed = true
     const config = getConfig()
     // The others stop counting this instance in their shares of lapsed jobs (those it hands off too).
@@ -345,7 +345,7 @@ export function createEngine(options: EngineOptions) {
     limitRate: limitRateOf,
     cleanup,
     stats,
-    dispose,
+    dispose: (disposeOptions?: { handOff?: boolean }): Promise<void> => disposing ??= shutDown(disposeOptions),
     /** Settles when the run of a job on this instance has finished (tests, shutdown). */
     whenSettled: (jobId: string) => runs.get(jobId)?.done ?? Promise.resolve(),
     getConfig,

@@ -4,7 +4,7 @@
  * `close` hook. An SSE viewer never ends by itself, so without this it would be cut off after the
  * wait with no `job-end`. Here the engine is disposed as soon as the signal arrives: running jobs
  * end `failed` with code `shutdown` (partial content kept), viewers get that `job-end` and their
- * streams close, so Nitro's wait finishes at once. The `close` hook's dispose is then a no-op.
+ * streams close, so Nitro's wait finishes at once. The `close` hook's dispose then settles with this one.
  *
  * node-cluster (server/lib/cluster-check.ts): its primary runs no engine and Nitro's primary only
  * waits for its workers, so a signal sent to the primary alone (`docker stop`, `kill <pid>`) is
@@ -33,7 +33,7 @@ export default defineNitroPlugin((nitroApp) => {
     return
   }
   let disposing: Promise<void> | null = null
-  // The `close` hook's own dispose returns at once when this one runs: wait for it (final flushes) before exit.
+  // Nitro exits once its `close` hooks have settled: wait for this dispose (final flushes) before exit.
   nitroApp.hooks.hook('close', () => disposing ?? undefined)
   for (const signal of signals) {
     const onSignal = () => {
