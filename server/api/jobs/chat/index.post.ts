@@ -5,7 +5,8 @@
  * user message that it replaces (regenerate, edit) and those of the later turns an edit or a
  * regeneration of an earlier message drops; it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
- * the assistant's message last with nothing to answer gets a settled stream (nothing new runs).
+ * the assistant's message last with nothing to answer gets a settled stream (nothing new runs), and
+ * so do approvals posted again for an answer aborted after it took them.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
@@ -15,8 +16,10 @@ import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
+import { answeredBeforeAbort } from '../../../lib/ai-sdk/stopped-approvals'
 import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
 import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
+import { InputConflictError } from '../../../lib/errors'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody } from '../../../lib/http/request'
 import { serveUiStream } from '../../../lib/http/ui-stream'
@@ -27,8 +30,14 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes', MAX_CHAT_BODY_DEPTH))
   if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId)
   if (intent.kind === 'approvals') {
-    const { job, state } = await answerChatApprovals(context, intent.request.id, intent.answers)
-    return serveUiStream(context, job.id, state)
+    const messageId = intent.request.messages.at(-1)!.id
+    const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
+      // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
+      if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null
+      throw error
+    })
+    if (!answered) return sendSettledStream(context.event.node.res, messageId!)
+    return serveUiStream(context, answered.job.id, answered.state)
   }
   // A body with the newest message only gets the chat's history from its jobs (server-history.ts).
   const turn = intent.historyFromServer
