@@ -55,13 +55,15 @@ export function withStartMetadata(chunks: UiChunk[], metadata: unknown): UiChunk
 
 /**
  * A response's last chunks with the finish metadata: on its `finish` chunk, or, for an aborted
- * job (an `abort` chunk, no `finish`), in a `message-metadata` chunk just before the `abort`.
+ * job (an `abort` chunk, no `finish`), in a `message-metadata` chunk just before the `abort`. A
+ * failed job's gets it also just before its `error` chunk: the SDK's `Chat` stops reading the
+ * stream at `error`, so it never reads the `finish` after it.
  */
 export function withFinishMetadata(chunks: UiChunk[], metadata: unknown): UiChunk[] {
   if (metadata === undefined) return chunks
   return chunks.flatMap((chunk): UiChunk[] => {
     if (chunk.type === 'finish') return [{ ...chunk, messageMetadata: metadata }]
-    if (chunk.type === 'abort') return [{ type: 'message-metadata', messageMetadata: metadata }, chunk]
+    if (chunk.type === 'abort' || chunk.type === 'error') return [{ type: 'message-metadata', messageMetadata: metadata }, chunk]
     return [chunk]
   })
 }
