@@ -35,3 +35,20 @@ export async function endDroppedTurns(context: JobsRouteContext, job: JobSummary
     // The store cannot answer now, or a job just ended: the new turn's response goes on.
   }
 }
+
+/**
+ * The chat's `active` jobs (listed before the turn starts) that a new answer to user message
+ * `messageId` will drop once it has started: those of the turns placed after that message's (an
+ * edit or a regeneration of an earlier message), and those dropped already. Asked only when the
+ * new turn is refused for the concurrency limit: they may hold the slot it needs, and would be
+ * ended right after it starts anyway (`endDroppedTurns`).
+ */
+export async function turnsToDrop(context: JobsRouteContext, chatId: string, messageId: string | null | undefined, active: JobSummary[]): Promise<JobSummary[]> {
+  const others = active.filter(other => other.messageId !== messageId)
+  if (others.length === 0 || !messageId) return []
+  const { current, listed } = await readCurrentTurns(context, chatId, Math.ceil(context.config.limits.maxMessages / 2))
+  const place = current.findIndex(turn => turn.job.messageId === messageId)
+  // A new message goes last: it drops no turn (only those dropped already).
+  const kept = new Set((place === -1 ? current : current.slice(0, place)).map(turn => turn.job.id))
+  return others.filter(other => listed.has(other.id) && !kept.has(other.id))
+}

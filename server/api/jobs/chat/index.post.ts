@@ -11,7 +11,7 @@
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
 import { MAX_CHAT_BODY_DEPTH, readChatRequest } from '../../../lib/ai-sdk/chat-request'
-import { endDroppedTurns } from '../../../lib/ai-sdk/dropped-turns'
+import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
@@ -45,7 +45,8 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
   const active = turn.active ?? await activeChatJobs(context, turn.request.id)
   const superseded = await endSupersededJobs(context, turn.request, active)
-  const job = await startReplacingTurn(context, turn.input, active)
-  await endDroppedTurns(context, job, active.filter(other => !superseded.includes(other.id)))
+  const notSuperseded = active.filter(other => !superseded.includes(other.id))
+  const job = await startReplacingTurn(context, turn.input, active, () => turnsToDrop(context, turn.request.id, turn.input.messageId, notSuperseded))
+  await endDroppedTurns(context, job, notSuperseded)
   return serveUiStream(context, job.id, nothingKnown(job))
 })))
