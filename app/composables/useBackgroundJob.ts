@@ -16,7 +16,7 @@
  *   itself on the browser's wake signals (online, tab shown) or when the app calls `connect()`.
  */
 import type { MaybeRefOrGetter } from 'vue'
-import { computed, isRef, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
+import { computed, getCurrentInstance, isRef, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState, NodeState } from '../../shared/reducer'
 import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
@@ -67,6 +67,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   let hold: JobFollowerHold | null = null
   /** This component's wait for a wake signal after the follower it held gave up. */
   let stopWaking: (() => void) | null = null
+  /** The component calling this, while its `setup` runs: a `connect()` then opens the stream on mount. */
+  const instance = getCurrentInstance()
+  /** `connect()` was called before the component mounted (in `setup`). */
+  let connectOnMount = false
 
   function markLost(): void {
     lost.value = true
@@ -117,9 +121,17 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
    * Opens (or joins) the job's stream. On the server it does nothing: SSR renders the snapshot, and
    * the stream opens in the browser (on mount, or when the app calls this there) — so calling it
    * in `setup` is safe, and the server's module-level follower registry never holds a request's job.
+   * Called before the component mounted (in `setup`), it opens the stream on mount, so the render
+   * that hydrates the server's HTML shows the same state (`connection` `closed`).
    */
   function connect(): void {
     if (import.meta.server) return
+    if (instance && !instance.isMounted) {
+      // In `setup`: opened now, `connection` would already say `connecting` in the render that
+      // hydrates the server's HTML (`closed` there, where this does nothing): a hydration mismatch.
+      connectOnMount = true
+      return
+    }
     if (hold?.active || lost.value || (state.value && isTerminalStatus(state.value.status))) return
     if (gaveUp.value !== null) {
       // Following again after a give-up: its message no longer holds (it comes back if this one gives up too).
@@ -160,6 +172,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   /** Leaves the job's stream; it closes when no other component follows the job. A no-op on the server. */
   function disconnect(): void {
     if (import.meta.server) return
+    connectOnMount = false
     hold?.release()
     hold = null
     stopWaking?.()
@@ -172,7 +185,9 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   onServerPrefetch(async () => {
     if (!state.value) await loadSnapshot()
   })
-  if (options.live !== false) onMounted(connect)
+  onMounted(() => {
+    if (options.live !== false || connectOnMount) connect()
+  })
   // Also without `live`: a stream `connect()` opened is left when the component goes.
   onBeforeUnmount(disconnect)
 
