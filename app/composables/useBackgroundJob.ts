@@ -81,8 +81,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     try {
       const response = await requestFetch<JobSnapshotResponse>(jobUrl)
       state.value = adoptSnapshot(state.value, response.state)
-      // Read again: the message of a read that failed before no longer holds.
+      // Read again: the message of a read that failed before no longer holds, nor does a 404's
+      // `lost` (which would also keep `connect()` from following the job again).
       error.value = null
+      lost.value = false
     }
     catch (failure) {
       if (apiErrorStatus(failure) === 404) markLost()
