@@ -28,6 +28,7 @@ import { underAppBase } from '../../shared/app-base'
 import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
 import type { JobFollowerHold } from '../lib/job-follower-registry'
 import { followJobStream } from '../lib/job-stream'
+import { readOncePerRender } from '../lib/render-reads'
 import { describeStreamFailure } from '../lib/stream-failure'
 import { subscribeToWakeSignals } from '../lib/wake-signals'
 import type { JobConnectionState } from '../lib/job-stream'
@@ -67,7 +68,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   let hold: JobFollowerHold | null = null
   /** This component's wait for a wake signal after the follower it held gave up. */
   let stopWaking: (() => void) | null = null
-  /** The component calling this, while its `setup` runs: a `connect()` then opens the stream on mount. */
+  /** The component calling this (null outside one): `connect()` in its `setup` waits for its mount. */
   const instance = getCurrentInstance()
   /** `connect()` was called before the component mounted (in `setup`). */
   let connectOnMount = false
@@ -185,7 +186,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   // Registered on both sides although it only runs on the server: a component with a server
   // prefetch is an async boundary for `useId`, and ids must be the same in SSR and hydration.
   onServerPrefetch(async () => {
-    if (!state.value) await loadSnapshot()
+    if (state.value) return
+    // Siblings prefetch at the same time: one read of the job for all of this render's components.
+    if (instance) await readOncePerRender(instance.appContext, id, loadSnapshot)
+    else await loadSnapshot()
   })
   onMounted(() => {
     if (options.live !== false || connectOnMount) connect()
