@@ -6,6 +6,7 @@
  * what they show at once. Each job is announced once, with where the delete came from, so a view
  * can tell "deleted here" from "deleted in another tab". Framework-free, so it is unit-tested.
  */
+import { callEachListener } from './call-listeners'
 
 /** Deleted job ids remembered at most (oldest forgotten first). */
 export const DELETED_JOBS_KEPT = 1_000
@@ -39,7 +40,7 @@ export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
       if (ids.has(deleted.jobId)) return false
       ids.add(deleted.jobId)
       if (ids.size > kept) ids.delete(ids.values().next().value!)
-      for (const listener of [...listeners]) listener(deleted)
+      callEachListener([...listeners], deleted, 'onDeleted')
       return true
     },
     /** Marks a job (`job:<id>`) or thread (`thread:<id>`) as being deleted by this tab until `done` is called. */

@@ -5,6 +5,7 @@
  * leave its listener behind, and a listener could hear another request's user's notifications.
  */
 import type { JobNotification } from './api-types'
+import { callEachListener } from './call-listeners'
 
 /** A listener of notifications. */
 export type NotificationListener = (notification: JobNotification) => void
@@ -21,7 +22,7 @@ export function addNotificationListener(listener: NotificationListener): () => v
 
 /** Hands a notification to every listener. */
 export function dispatchNotification(notification: JobNotification): void {
-  for (const listener of listeners) listener(notification)
+  callEachListener(listeners, notification, 'onNotification')
 }
 
 /** The number of listeners right now (tests count leaks with it, e.g. after SSR renders). */
