@@ -6,7 +6,8 @@
  * (a Web Lock: the first to ask holds it until it closes; then the next one gets it), which follows
  * the stream (notification-stream.ts) and hands every notification to the others over a
  * BroadcastChannel, with its id, so the next tab to take over resumes after the last one seen. A tab
- about to be frozen (a background tab on Android) hands the stream over and queues up again.
+ * about to be frozen (a background tab on Android) hands the stream over and queues up again. The
+ * tabs' wake signals (online, shown again) go to the tab that follows the stream.
  * Without Web Locks (a page not in a secure context: plain HTTP other than localhost) each tab
  * follows its own stream, as before.
  */
@@ -14,6 +15,7 @@ import type { JobNotification } from './api-types'
 import { notificationKey } from './notification-key'
 import type { NotificationStreamHandle, NotificationStreamOptions } from './notification-stream'
 import { followNotifications, SEEN_KEYS_MAX } from './notification-stream'
+import { subscribeToWakeSignals } from './wake-signals'
 
 /** The lock the tab that follows the stream holds, and the channel it broadcasts on. */
 export const NOTIFICATIONS_TAB_LOCK = 'background-jobs:notifications'
@@ -37,11 +39,8 @@ export interface TabCoordination {
   onFreeze: (callback: () => void) => () => void
 }
 
-/** What one tab tells the others. */
-interface TabMessage {
-  notification: JobNotification
-  id: string
-}
+/** What one tab tells the others: a notification (from the tab that follows the stream), or a wake signal (to it). */
+type TabMessage = { notification: JobNotification, id: string } | { wake: true }
 
 /** The browser's Web Locks and BroadcastChannel, or null where either is missing (no secure context, SSR, Node). */
 export function browserTabCoordination(): TabCoordination | null {
@@ -70,6 +69,8 @@ export function followNotificationsAcrossTabs(
   const seenKeys: string[] = []
   let lastEventId = options.after ?? ''
   let stream: NotificationStreamHandle | null = null
+  /** The wake of the stream this tab follows (null: another tab follows it). */
+  let wakeStream: (() => void) | null = null
   let releaseLock: (() => void) | null = null
   let closed = false
   const stopAsking = new AbortController()
@@ -86,8 +87,19 @@ export function followNotificationsAcrossTabs(
 
   channel.onmessage = (event) => {
     const message = event.data as TabMessage | null
-    if (!closed && message?.notification) deliver(message.notification, message.id)
+    if (closed || !message) return
+    if ('notification' in message) deliver(message.notification, message.id)
+    else if (message.wake) wakeStream?.()
   }
+
+  // A wake signal (online, the tab shown again, a page restored) comes to the tab the user looks
+  // at, seldom the one that follows the stream (a tab in the background): it is passed on to that
+  // one, which reopens its stream if it waits out a delay or has been quiet (notification-stream.ts).
+  const stopWaking = (options.subscribeToWake ?? subscribeToWakeSignals)(() => {
+    if (closed) return
+    if (wakeStream) wakeStream()
+    else channel.postMessage({ wake: true } satisfies TabMessage)
+  })
 
   /** Asks for the lock; held until this tab closes the stream (unmount, the tab closing, a freeze): then the next tab follows it. */
   function askToLead(): void {
@@ -97,6 +109,13 @@ export function followNotificationsAcrossTabs(
       stream = followNotifications({
         ...options,
         after: lastEventId || undefined,
+        // Its wake signals are this tab's and the other tabs' (above).
+        subscribeToWake: (wake) => {
+          wakeStream = wake
+          return () => {
+            if (wakeStream === wake) wakeStream = null
+          }
+        },
         onNotification: (notification, id) => {
           channel.postMessage({ notification, id } satisfies TabMessage)
           deliver(notification, id)
@@ -128,6 +147,7 @@ export function followNotificationsAcrossTabs(
       if (closed) return
       closed = true
       stopWatchingFreeze()
+      stopWaking()
       stopAsking.abort()
       stepDown()
       channel.onmessage = null

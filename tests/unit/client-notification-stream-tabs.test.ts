@@ -48,9 +48,14 @@ function fakeBrowser() {
     },
   }
   const sources: FakeEventSource[] = []
+  /** The browser's clock (every tab's `now`). */
+  let clock = 0
+  /** Every tab's subscriptions to its wake signals. */
+  const wakeSubscriptions = new Set<() => void>()
   function openTab() {
     const before = new Set(freezeCallbacks)
     const received: JobNotification[] = []
+    const wakes = new Set<() => void>()
     const handle = followNotificationsAcrossTabs({
       url: '/api/jobs/notifications',
       onNotification: notification => received.push(notification),
@@ -59,12 +64,25 @@ function fakeBrowser() {
         sources.push(source)
         return source
       },
-      subscribeToWake: () => () => {},
+      subscribeToWake: (wake) => {
+        wakes.add(wake)
+        wakeSubscriptions.add(wake)
+        return () => {
+          wakes.delete(wake)
+          wakeSubscriptions.delete(wake)
+        }
+      },
+      now: () => clock,
     }, coordination)
     const freeze = [...freezeCallbacks].find(callback => !before.has(callback))!
-    return { received, handle, freeze }
+    /** This tab's wake signal (online, shown again, restored from the back/forward cache). */
+    const wake = () => [...wakes].forEach(callback => callback())
+    return { received, handle, freeze, wake }
   }
-  return { sources, openTab, openSources: () => sources.filter(source => !source.closed), channels, freezeCallbacks }
+  const advance = (ms: number) => {
+    clock += ms
+  }
+  return { sources, openTab, openSources: () => sources.filter(source => !source.closed), channels, freezeCallbacks, wakeSubscriptions, advance }
 }
 
 const ended = (id: number, jobId: string): JobNotification => ({ id, type: 'job-end', jobId, threadId: 't1', status: 'completed', title: 'A job', at: 1 })
@@ -126,6 +144,32 @@ describe('notification stream shared by the tabs', () => {
     await settle()
     expect(browser.openSources()).toHaveLength(0)
     expect(browser.freezeCallbacks.size).toBe(0)
+  })
+
+  it('a wake signal in a tab that does not follow the stream (the one the user looks at) reaches the tab that does: its quiet stream is reopened after the last id', async () => {
+    const browser = fakeBrowser()
+    const leader = browser.openTab()
+    const shown = browser.openTab()
+    await settle()
+    notify(browser.openSources()[0]!, ended(5, 'job-a'))
+    // The laptop slept: the stream may have died without an error, and the leader's tab stays hidden.
+    browser.advance(60_000)
+    shown.wake()
+    expect(browser.sources[0]!.closed).toBe(true)
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=5'])
+    notify(browser.openSources()[0]!, ended(6, 'job-b'))
+    expect(shown.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b'])
+    // The leader's own signal still works, and every tab's signals wake one stream at most.
+    browser.advance(60_000)
+    leader.wake()
+    shown.wake()
+    expect(browser.sources).toHaveLength(3)
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=6'])
+    leader.handle.close()
+    shown.handle.close()
+    await settle()
+    expect(browser.openSources()).toHaveLength(0)
+    expect(browser.wakeSubscriptions.size).toBe(0)
   })
 
   it('a tab closed while it waits for its turn never opens a stream', async () => {
