@@ -125,10 +125,14 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
    * the stream opens in the browser (on mount, or when the app calls this there) — so calling it
    * in `setup` is safe, and the server's module-level follower registry never holds a request's job.
    * Called before the component mounted (in `setup`), it opens the stream on mount, so the render
-   * that hydrates the server's HTML shows the same state (`connection` `closed`).
+   * that hydrates the server's HTML shows the same state (`connection` `closed`); after it
+   * unmounted, it does nothing.
    */
   function connect(): void {
     if (import.meta.server) return
+    // Its component is gone (e.g. a Retry handler that awaited `refresh()` while the user left):
+    // no unmount is left to close a stream opened now.
+    if (instance?.isUnmounted) return
     if (instance && !instance.isMounted) {
       // In `setup`: opened now, `connection` would already say `connecting` in the render that
       // hydrates the server's HTML (`closed` there, where this does nothing): a hydration mismatch.
