@@ -95,12 +95,20 @@ export function useJobNotifications() {
     onMounted(() => {
       permission.value = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
       counted = true
-      if (users++ === 0) open(streamUrl)
+      // A stream whose close is still pending (below) is kept.
+      if (users++ === 0 && !stream) open(streamUrl)
     })
     onBeforeUnmount(() => {
       if (!counted) return
       counted = false
-      if (--users === 0) close()
+      // Closed once this update is done, not at once: on a page switch the old page unmounts before
+      // the new one mounts, and a new one that uses it too keeps the stream rather than opening
+      // another — which, starting without `after`, would lose what was notified in between.
+      if (--users === 0) {
+        queueMicrotask(() => {
+          if (users === 0) close()
+        })
+      }
     })
   }
 

@@ -27,13 +27,15 @@ const Notified = defineComponent({
 })
 
 describe('useJobNotifications: the shared stream', () => {
-  it('opens with the first component, stays while one is mounted, closes after the last', () => {
+  it('opens with the first component, stays while one is mounted, closes after the last (once that update is done)', async () => {
     const first = app.mount(() => useJobNotifications())
     const second = app.mount(() => useJobNotifications())
     expect(app.sources).toHaveLength(1)
     first.unmount()
+    await Promise.resolve()
     expect(app.openSources()).toHaveLength(1)
     second.unmount()
+    await Promise.resolve()
     expect(app.openSources()).toHaveLength(0)
   })
 
@@ -61,6 +63,24 @@ describe('useJobNotifications: the shared stream', () => {
     expect(app.openSources()).toHaveLength(1)
     later.unmount()
     tree.unmount()
+    await Promise.resolve()
     expect(app.openSources()).toHaveLength(0)
+  })
+})
+
+describe('useJobNotifications: a page switch', () => {
+  it('from one page that uses it to another keeps the one stream: no reconnect, no gap without `after`', async () => {
+    const page = ref('a')
+    app.mountRoot(defineComponent({
+      // Each page its own component (as a router keys pages): the old one unmounts, then the new one mounts.
+      setup: () => () => h(Notified, { key: page.value }),
+    }))
+    expect(app.sources).toHaveLength(1)
+    app.sources[0]!.emit('job-end', { jobId: 'a', status: 'completed', title: 'A', threadId: null }, '5')
+    page.value = 'b'
+    await nextTick()
+    await Promise.resolve()
+    expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/notifications'])
+    expect(app.openSources()).toHaveLength(1)
   })
 })
