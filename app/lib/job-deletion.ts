@@ -7,6 +7,7 @@
  * deleted. The requests are passed in, so the steps are tested without a server.
  */
 import type { DeleteJobAnswer, DeleteThreadResult } from '../../shared/api-types'
+import { apiErrorStatus } from './api-error'
 
 /** The requests the steps need. */
 export interface JobDeletionRequests {
@@ -29,6 +30,21 @@ export interface DeleteJobOptions {
 /** How often a delete answered 409 is tried again after waiting for the end (an end not stored yet). */
 const ACTIVE_RETRIES = 2
 
+/**
+ * Aborts a job; false when it is gone (404: deleted meanwhile, e.g. from another tab, between the
+ * answer that named it still going and this abort) — nothing to wait for then.
+ */
+async function abortUnlessGone(requests: JobDeletionRequests, jobId: string): Promise<boolean> {
+  try {
+    await requests.abort(jobId)
+    return true
+  }
+  catch (error) {
+    if (apiErrorStatus(error) === 404) return false
+    throw error
+  }
+}
+
 /** Thrown when a job is still going and `abort` was not asked for. */
 export class JobStillActiveError extends Error {
   override name = 'JobStillActiveError'
@@ -45,8 +61,9 @@ export async function deleteJobWhenEnded(jobId: string, requests: JobDeletionReq
   let answer = await requests.deleteJob(jobId)
   for (let attempt = 0; answer === 'active'; attempt++) {
     if (!options.abort || attempt > ACTIVE_RETRIES) throw new JobStillActiveError(jobId)
-    if (attempt === 0) await requests.abort(jobId)
-    await requests.waitForEnd(jobId)
+    // Gone meanwhile: the next DELETE says so (404 → already gone).
+    const found = attempt > 0 || await abortUnlessGone(requests, jobId)
+    if (found) await requests.waitForEnd(jobId)
     answer = await requests.deleteJob(jobId)
   }
   return answer === 'deleted'
@@ -69,7 +86,10 @@ export async function deleteThreadJobs(threadId: string, requests: JobDeletionRe
     if (waits++ > ACTIVE_RETRIES) throw new JobStillActiveError(result.active[0]!)
     const toAbort = result.active.filter(jobId => !aborted.has(jobId))
     for (const jobId of toAbort) aborted.add(jobId)
-    await Promise.all(toAbort.map(jobId => requests.abort(jobId)))
-    await Promise.all(result.active.map(jobId => requests.waitForEnd(jobId)))
+    const gone = new Set<string>()
+    await Promise.all(toAbort.map(async (jobId) => {
+      if (!(await abortUnlessGone(requests, jobId))) gone.add(jobId)
+    }))
+    await Promise.all(result.active.filter(jobId => !gone.has(jobId)).map(jobId => requests.waitForEnd(jobId)))
   }
 }

@@ -35,7 +35,7 @@ describe('an app served under app.baseURL', () => {
     app.mount(() => useJobNotifications())
     const { result: jobs } = app.mount(() => useBackgroundJobs())
     void jobs.remove('j2', { abort: true }).catch(() => {})
-    for (let tick = 0; tick < 5; tick++) await Promise.resolve()
+    for (let tick = 0; tick < 10; tick++) await Promise.resolve()
     expect(app.sources.map(source => source.url)).toEqual([
       '/chat/api/jobs/j1/stream',
       '/chat/api/jobs/notifications',

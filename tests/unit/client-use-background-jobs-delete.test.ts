@@ -72,6 +72,34 @@ describe('useBackgroundJobs: deleting', () => {
     expect(calls.at(-1)).toBe('DELETE /api/jobs/j1')
   })
 
+  it('with abort, a job deleted elsewhere between the 409 and the abort (abort answers 404) counts as already gone, for a job and for a thread', async () => {
+    const calls: string[] = []
+    let deletedElsewhere = false
+    app = createComposableApp(async (url, options) => {
+      const { method } = (options ?? {}) as { method?: string }
+      calls.push(`${method ?? 'GET'} ${url}`)
+      if (url === '/api/jobs' && method === 'DELETE') {
+        const active = deletedElsewhere ? [] : ['t-j1']
+        deletedElsewhere = true
+        return { deleted: [], active, more: false }
+      }
+      if (method === 'POST') throw httpError(404)
+      if (!deletedElsewhere) {
+        deletedElsewhere = true
+        throw httpError(409)
+      }
+      throw httpError(404)
+    })
+    const { result } = app.mount(() => useBackgroundJobs())
+    expect(await result.remove('j1', { abort: true })).toBe(false)
+    expect(calls).toEqual(['DELETE /api/jobs/j1', 'POST /api/jobs/j1/abort', 'DELETE /api/jobs/j1'])
+    deletedElsewhere = false
+    calls.length = 0
+    expect(await result.removeThread('t')).toBe(0)
+    expect(calls).toEqual(['DELETE /api/jobs', 'POST /api/jobs/t-j1/abort', 'DELETE /api/jobs'])
+    expect(app.sources).toHaveLength(0) // nothing to wait for
+  })
+
   it('removeThread: one DELETE /api/jobs?threadId=, each deleted job announced to onDeleted (here)', async () => {
     const calls: string[] = []
     app = createComposableApp(async (url, options) => {
