@@ -99,7 +99,15 @@ export function createLeaseConfirmation(options: LeaseConfirmationOptions): Leas
       // after that ran out (a slow store, an event loop held up while it waited) confirms nothing:
       // the loop asks again.
       if (held) continue
-      await options.onRefused()
+      try {
+        await options.onRefused()
+      }
+      catch {
+        // Deciding what the refusal means needs the store too, and it failed: the store's fault,
+        // not the run's — ask again, as while the store cannot be reached (an abort ends the wait).
+        await abortableDelay(heartbeatMs, signal, options.timers)
+        continue
+      }
       signal.throwIfAborted()
       // Refused but not stopped: the run is ending (its end's write decides); start nothing more.
       throw new Error(`the lease of job ${options.jobId} was refused while the run ends`)
