@@ -71,12 +71,12 @@ export function createRunManager(options: RunManagerOptions) {
   function endRun(run: JobRun, outcome: RunOutcome): Promise<void> {
     if (run.ending) return run.ending
     if (run.abandoned) return Promise.resolve()
-    run.live.flush()
-    run.metrics.duration_ms = now() - run.startedAt
-    const endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
-    // The final text went out above; what follows (storing and reporting the end, closing the
-    // viewers, the log line, hooks, notifications) waits a turn, so jobs ending together never
-    // hold back the text other streams have already received (bench/notes/fanout.md).
+    let endEvent: JobEvent | null = null
+    // The final text and the end go out below, this turn; what follows (storing and reporting the
+    // end, closing the viewers, the log line, hooks, notifications) waits a turn, so jobs ending
+    // together never hold back the text other streams have already received (bench/notes/fanout.md).
+    // Set first: the last pushes may pass persist.maxPendingBytes, whose abort then finds the end
+    // decided — not a second end of its own on top of this one.
     run.ending = nextTurn().then(() => run.persist.flush()).then((stored) => {
       // The span says how the job ended only once that end is stored; a refused (another owner)
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
@@ -87,6 +87,9 @@ export function createRunManager(options: RunManagerOptions) {
       logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error)
       notifyEnd(run)
     })
+    run.live.flush()
+    run.metrics.duration_ms = now() - run.startedAt
+    endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
     return run.ending
   }
 
