@@ -35,6 +35,7 @@ import chatMessages from '../../server/api/jobs/chat/[chatId]/messages.get'
 import chatStream from '../../server/api/jobs/chat/[chatId]/stream.get'
 import chatStreamHead from '../../server/api/jobs/chat/[chatId]/stream.head'
 import type { JobRunners } from '../../server/lib/engine-types'
+import type { JobProvider } from '../../server/lib/providers/types'
 import { createTestEngine } from './engine-harness'
 import type { ToolRegistry } from '../../server/lib/tools/types'
 import type { WorkflowRegistry } from '../../server/lib/workflows/types'
@@ -75,8 +76,8 @@ export const idleRunners: JobRunners = { chat: untilAborted, workflow: untilAbor
 export type RouteApp = Awaited<ReturnType<typeof serveRoutes>>
 
 /** Serves the routes on 127.0.0.1; `close` stops the server and the engine. */
-export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, tools?: ToolRegistry, workflows?: WorkflowRegistry } = {}) {
-  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, tools: options.tools, workflows: options.workflows })
+export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider } = {}) {
+  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, tools: options.tools, workflows: options.workflows, wrap: options.wrap })
   setBackgroundJobsEngine({ get: async () => engine })
   const router = createRouter()
   for (const [path, method, handler] of ROUTES) router[method](path, handler)
