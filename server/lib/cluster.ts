@@ -146,6 +146,9 @@ export function createCluster(options: ClusterOptions) {
       if (await answerStored(record, requestId, userId)) return { stored: true }
       throw new InputConflictError(requestId, 'belongs to a job that has ended')
     }
+    // No reply in time: the owner may have taken and stored the answer while its reply was lost
+    // (that write failed) — then a 503 would have the client retry into a 409 "already answered".
+    if (await answerStored(record, requestId, userId)) return { stored: true }
     throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
