@@ -54,17 +54,15 @@ export function createEngine(options: EngineOptions) {
   const logger = options.logger ?? silentLogger
   const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
   const runs = new Map<string, JobRun>()
+  const engineTimers = createTimerSet()
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
   const notifications: NotificationHub = new NotificationHub(now, createUserFeed({
-    provider,
-    now,
-    logger,
+    provider, now, logger, timers: engineTimers,
     isLocal: id => runs.has(id),
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }), undefined, () => ensureCleanupTimer(getConfig()))
-  const engineTimers = createTimerSet()
   const batchClock = createBatchClock()
   let cancelCleanup: (() => void) | null = null
   let disposed = false

@@ -12,6 +12,15 @@ import { isTerminalStatus } from '../../shared/events'
 import type { Logger } from './logger'
 import type { FollowUser, JobNotification } from './notifications'
 import type { JobProvider, JobRecord } from './providers/types'
+import type { TimerSet } from './timers'
+
+/**
+ * A failed read of a job's questions (and answers) is tried again after this, doubling, up to
+ * `STATE_READ_ATTEMPTS` reads: the feed does not deliver the same record again, so a passing store
+ * fault would lose the `input-request` notification for good.
+ */
+export const STATE_RETRY_BASE_MS = 500
+export const STATE_READ_ATTEMPTS = 5
 
 /** What the feed needs from the engine. */
 export interface UserFeedOptions {
@@ -27,6 +36,8 @@ export interface UserFeedOptions {
   inputSettled: (userId: string, jobId: string, requests?: string | readonly string[]) => void
   now: () => number
   logger: Logger
+  /** The engine's timers (retries of a failed read). */
+  timers: TimerSet
   /** True for a job whose run is in this process: the run notifies by itself. */
   isLocal: (jobId: string) => boolean
 }
@@ -40,7 +51,7 @@ export const ANSWER_NEWS_SKEW_MS = 5_000
 
 /** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
 export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
-  const { provider, notify, jobDeleted, inputSettled, now, logger, isLocal } = options
+  const { provider, notify, jobDeleted, inputSettled, now, logger, timers, isLocal } = options
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
@@ -63,6 +74,21 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       return previous === 'waiting' || (previous === undefined && record.createdAt < startedAt)
     }
 
+    /** The stored state of a job, read again (backing off) while the store fails, until this stream stops. */
+    async function storedState(jobId: string) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await provider.getState(jobId)
+        }
+        catch (error) {
+          if (stopped || attempt >= STATE_READ_ATTEMPTS) throw error
+          // The engine's dispose clears its timers: the wait ends then too (`stopped` follows).
+          await new Promise<void>(resolve => timers.timeout(resolve, STATE_RETRY_BASE_MS * 2 ** (attempt - 1), { onClear: resolve }))
+          if (stopped) return null
+        }
+      }
+    }
+
     async function handle(record: JobRecord) {
       if (stopped || record.userId !== userId || isLocal(record.id)) return
       const base = { jobId: record.id, threadId: record.threadId, title: record.title }
@@ -71,7 +97,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       else statuses.set(record.id, record.status)
       if (record.createdAt >= startedAt) notify(userId, { ...base, type: 'job-created', status: record.status })
       if (mayHaveAnswers(record, previous)) {
-        const state = await provider.getState(record.id)
+        const state = await storedState(record.id)
         if (stopped || !state) return
         // Answered here, on another tab or instance, or by a timeout: other tabs stop asking.
         for (const answered of state.answeredInputs) {

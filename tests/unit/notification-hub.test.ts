@@ -8,6 +8,7 @@ import { NOTIFIED_KEYS_KEPT, NotificationHub } from '../../server/lib/notificati
 import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
+import { createTimerSet } from '../../server/lib/timers'
 import { createUserFeed } from '../../server/lib/user-feed'
 import { createJobState } from '../../shared/reducer'
 import type { JobState } from '../../shared/reducer'
@@ -146,7 +147,7 @@ function stubProvider(states: Record<string, JobState>) {
 
 describe('createUserFeed', () => {
   it('is absent on a provider that cannot follow a user (memory)', () => {
-    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, jobDeleted() {}, inputSettled() {}, now: () => 0, logger: silentLogger, isLocal: () => false })).toBeUndefined()
+    expect(createUserFeed({ provider: createMemoryProvider(), notify() {}, jobDeleted() {}, inputSettled() {}, now: () => 0, logger: silentLogger, timers: createTimerSet(), isLocal: () => false })).toBeUndefined()
   })
 
   it('turns records into notifications: new job, each pending request, the end; skips local jobs', async () => {
@@ -168,6 +169,7 @@ describe('createUserFeed', () => {
       inputSettled: () => {},
       now: () => 1_200,
       logger: silentLogger,
+      timers: createTimerSet(),
       isLocal: id => id === 'local',
     })!
     const stop = follow('u1')
@@ -198,6 +200,7 @@ describe('createUserFeed', () => {
       inputSettled: (userId, jobId) => hub.inputSettled(userId, jobId),
       now: () => 1_200,
       logger: silentLogger,
+      timers: createTimerSet(),
       isLocal: () => false,
     }))
     const open = recordingSink()
@@ -227,6 +230,7 @@ describe('createUserFeed', () => {
       inputSettled: (userId, jobId) => hub.inputSettled(userId, jobId),
       now: () => 1_200,
       logger: silentLogger,
+      timers: createTimerSet(),
       isLocal: () => false,
     }))
     const open = recordingSink()
