@@ -251,8 +251,15 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
     const reasoning = stringOrEmpty(delta.reasoning) || stringOrEmpty(delta.reasoning_content)
     if (reasoning) pushDelta(state, 'reasoning-delta', reasoning)
-    // A string, or (Mistral's reasoning models) a list of thinking and text parts.
-    for (const piece of contentPieces(delta.content)) pushDelta(state, piece.type, piece.text)
+    // A string (every piece of a streamed answer: no list made for it), or (Mistral's reasoning
+    // models) a list of thinking and text parts.
+    const content = delta.content
+    if (typeof content === 'string') {
+      if (content) pushDelta(state, 'text-delta', content)
+    }
+    else if (content) {
+      for (const piece of contentPieces(content)) pushDelta(state, piece.type, piece.text)
+    }
     for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
   }
   if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
