@@ -11,6 +11,7 @@ import { NotificationHub } from '../../server/lib/notifications'
 import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
+import { createTimerSet } from '../../server/lib/timers'
 import { createUserFeed } from '../../server/lib/user-feed'
 import { createJobState } from '../../shared/reducer'
 import type { JobState, PendingInput } from '../../shared/reducer'
@@ -53,6 +54,7 @@ describe('the feed of a job of another instance that still waits', () => {
       inputSettled: (userId, jobId, pending) => hub.inputSettled(userId, jobId, pending),
       now: () => 1_200,
       logger: silentLogger,
+      timers: createTimerSet(),
       isLocal: () => false,
     }))
     const open = recordingSink()
