@@ -80,7 +80,9 @@ function rangesFor(db: DatabaseReader, args: PageArgs): Array<AsyncIterable<Doc<
 }
 
 /** Reads one page (see the file's comment). */
-export async function readJobPage(db: DatabaseReader, args: PageArgs): Promise<Page> {
+export async function readJobPage(db: DatabaseReader, given: PageArgs): Promise<Page> {
+  // A status named twice is one filter: one index range each, or every job in it would come twice.
+  const args = given.statuses ? { ...given, statuses: [...new Set(given.statuses)] } : given
   const limit = Math.max(0, Math.min(args.limit ?? DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT))
   const statuses = args.statuses ?? ALL_STATUSES
   const matches = (doc: Doc<'jobs'>) =>

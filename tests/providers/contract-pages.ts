@@ -56,6 +56,9 @@ export function definePageContract(scope: ContractScope): void {
         { threadId: 'thread-2', status: ['queued'] },
         { messageId: 'message-1' },
         { messageId: 'message-1', status: ['running'] },
+        // A status named twice (`?status=running,running`) is still one filter: each job once.
+        { status: ['running', 'running'] },
+        { threadId: 'thread-2', status: ['queued', 'completed', 'queued'] },
       ]
       for (const filter of filters) {
         const expected = all.filter(record =>
