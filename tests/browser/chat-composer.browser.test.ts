@@ -1,7 +1,7 @@
 /**
  * The composer and the turns around it as a chat app's user expects them (Chromium): no second
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
- * on why), focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
+ * on why, and none either while a thread opened from the list is still loading), focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
  * finished one, each without its own answer as history, a plain sentence when the server cannot
  * be reached, a waiting thread that hydrates without mismatches with "Show" moving focus to the
  * question, workflow threads titled by their topic, and a compact composer and top bar on a 375 px
@@ -13,7 +13,7 @@ import type { Page, Request } from 'playwright-core'
 import type { ChatHistoryMessage } from '../../app/lib/api-types'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { openChat as openChatPage, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+import { gotoChat, openChat as openChatPage, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
@@ -155,6 +155,35 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await composer(page).press('Escape')
     expect(await composer(page).inputValue()).toBe('Next question')
     expect(aborts).toHaveLength(1)
+  })
+
+  it('holds the next message while a thread opened from the list is still loading, then sends it with the thread as history', async () => {
+    const page = await openChat()
+    const first = await send(page, 'My name is Zed')
+    await waitForStatus(page, first, 'completed')
+    // Another page of the same browser opens the thread from the list: the answer's state is on its way.
+    const other = await page.context().newPage()
+    await gotoChat(other, new URL('/', page.url()).href)
+    let release!: () => void
+    const released = new Promise<void>(resolve => release = resolve)
+    await other.route(`**/api/jobs/${first}/stream*`, async (route) => {
+      await released
+      await route.continue().catch(() => {})
+    })
+    const starts = recordStarts(other)
+    await other.locator('#thread-sidebar a', { hasText: 'My name is Zed' }).click()
+    await turn(other, first).waitFor({ timeout: WAIT_MS })
+    await composer(other).fill('What is my name?')
+    await composer(other).press('Enter')
+    // Not sent (the draft stays), and a line says why.
+    expect([await other.locator('.composer-held').count(), await composer(other).inputValue()]).toEqual([1, 'What is my name?'])
+    expect(await other.locator('.composer-held').textContent()).toBe('Wait for the conversation to load.')
+    expect(starts).toEqual([])
+    release()
+    await waitForStatus(other, first, 'completed')
+    await composer(other).press('Enter')
+    await other.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
+    expect(starts[0]!.messages!.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
   })
 })
 

@@ -174,7 +174,7 @@ describe('workflow view', () => {
 })
 
 describe('thread status line and Stop', () => {
-  const report = (patch: Partial<TurnReport>): TurnReport => ({ answer: '', status: 'running', active: true, waiting: false, connection: 'open', ...patch })
+  const report = (patch: Partial<TurnReport>): TurnReport => ({ answer: '', status: 'running', active: true, waiting: false, loading: false, connection: 'open', ...patch })
 
   it('shows the connection first (offline over reconnecting), else the newest waiting question', () => {
     expect(threadStatusLine([['a', report({ connection: 'reconnecting' })], ['b', report({ connection: 'offline' })]])).toEqual({ kind: 'offline', jobId: 'b' })

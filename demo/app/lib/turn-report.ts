@@ -18,6 +18,11 @@ export interface TurnReport {
   /** Not finished yet: queued, running or waiting (also while its state is still on its way). */
   active: boolean
   waiting: boolean
+  /**
+   * Its state is still on its way (a thread opened from the list, before the job's snapshot came):
+   * what it asked and answered is not known yet, so it cannot be history yet.
+   */
+  loading: boolean
   connection: JobConnectionState
 }
 
@@ -30,6 +35,8 @@ export type ThreadStatusLine =
 /** Why the thread holds the next message back: its newest unfinished turn and what it is doing. */
 export type ThreadHold =
   | { kind: 'running' | 'waiting' | 'away', jobId: string }
+  /** The thread's turns, or a turn's answer, still on their way: sent now, the message would go without them as history. */
+  | { kind: 'loading' }
   | null
 
 /** Not followed live: the server is away, or it refused (401/403: signed out) and the follower stopped. */
@@ -58,11 +65,13 @@ export function stoppableJob(reports: ReadonlyArray<[jobId: string, report: Turn
 
 /**
  * The turn that holds the next message back, as a chat app does: while an answer is unfinished the
- * next message would be sent without it (or with half of it), so it waits. Null when sending is free.
+ * next message would be sent without it (or with half of it), so it waits. So it does while the
+ * thread's turns (`turnsLoading`: its list not read yet) or a turn's answer are still on their way:
+ * the message would go to the model without the conversation before it. Null when sending is free.
  */
-export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnReport]>): ThreadHold {
+export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnReport]>, turnsLoading = false): ThreadHold {
   const unfinished = reports.filter(([, report]) => report.active)
-  if (!unfinished.length) return null
+  if (!unfinished.length) return turnsLoading || reports.some(([, report]) => report.loading) ? { kind: 'loading' } : null
   const [jobId, report] = unfinished.at(-1)!
   const away = unfinished.some(([, other]) => isAway(other))
   return { kind: away ? 'away' : report.waiting ? 'waiting' : 'running', jobId }

@@ -106,6 +106,7 @@ function retryAfterOf(failure: unknown): number | undefined {
 export function holdText(hold: NonNullable<ThreadHold>): string {
   if (hold.kind === 'waiting') return 'Answer the job’s question, or stop it, first.'
   if (hold.kind === 'away') return 'Wait for the server to come back.'
+  if (hold.kind === 'loading') return 'Wait for the conversation to load.'
   return 'Wait for this answer to finish, or stop it.'
 }
 
