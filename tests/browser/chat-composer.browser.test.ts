@@ -1,7 +1,8 @@
 /**
  * The composer and the turns around it as a chat app's user expects them (Chromium): no second
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
- * on why, and none either while a thread opened from the list is still loading), focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
+ * on why, and none either while a thread opened from the list is still loading), a thread's
+ * unsent message kept while another thread is open, focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
  * finished one, each without its own answer as history, a plain sentence when the server cannot
  * be reached, a waiting thread that hydrates without mismatches with "Show" moving focus to the
  * question, workflow threads titled by their topic, and a compact composer and top bar on a 375 px
@@ -184,6 +185,18 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await composer(other).press('Enter')
     await other.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
     expect(starts[0]!.messages!.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
+  })
+
+  it('keeps a thread\'s unsent message while another thread is open', async () => {
+    const page = await openChat()
+    await send(page, 'Thread with a draft')
+    await composer(page).fill('Half a thought')
+    await page.locator('#thread-sidebar').getByRole('link', { name: /New thread/ }).click()
+    await page.waitForURL(url => new URL(url).pathname === '/', { timeout: WAIT_MS })
+    expect(await composer(page).inputValue()).toBe('')
+    await page.locator('#thread-sidebar a', { hasText: 'Thread with a draft' }).click()
+    await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
+    expect(await composer(page).inputValue()).toBe('Half a thought')
   })
 })
 
