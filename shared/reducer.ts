@@ -128,6 +128,17 @@ export function createJobState(init: JobStateInit): JobState {
  * text already present is kept, only what goes past the end is added. A delta that starts past the
  * end (a gap) is ignored; the viewer's next snapshot repairs it.
  */
+/**
+ * Whether a live delta would leave a hole in the state's text: it starts past the end of it, so
+ * events between were lost. `applyEvent` keeps the text as it is then and moves `seq` on, so every
+ * later delta would be dropped too; a follower takes the server's state again instead.
+ */
+export function deltaLeavesGap(state: JobState | null | undefined, event: JobEvent): boolean {
+  if (!state || (event.type !== 'text-delta' && event.type !== 'reasoning-delta')) return false
+  if (event.seq <= state.seq || (event.epoch ?? 1) < (state.epoch ?? 1) || isTerminalStatus(state.status)) return false
+  return event.offset > (event.type === 'text-delta' ? state.content : state.reasoning).length
+}
+
 export function applyDelta(current: string, offset: number, text: string): string {
   if (offset > current.length) return current
   const end = offset + text.length

@@ -19,6 +19,7 @@ import type { MaybeRefOrGetter } from 'vue'
 import { computed, getCurrentInstance, isRef, onBeforeUnmount, onMounted, onServerPrefetch, toValue, watch } from 'vue'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState, NodeState } from '../../shared/reducer'
+import { deltaLeavesGap } from '../../shared/reducer'
 import { apiErrorMessage, apiErrorStatus } from '../lib/api-error'
 import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, keepSameNodes, orderedNodes } from '../lib/job-state'
@@ -149,6 +150,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       url: streamUrl,
       getSeq: () => state.value?.seq ?? 0,
       getEpoch: () => state.value?.epoch ?? 1,
+      leavesGap: event => deltaLeavesGap(state.value, event),
       onSnapshot: snapshot => {
         state.value = adoptSnapshot(state.value, snapshot)
         error.value = null

@@ -69,6 +69,8 @@ export const REOPEN_MAX_ATTEMPTS = 6
  * the text as it was for as long as the page stays open.
  */
 export const STALE_STREAM_MS = 45_000
+/** Resyncs in a row for deltas that leave a gap before the follower applies them as they come. */
+export const MAX_GAP_RESYNCS = 3
 /** On a wake signal (wake-signals.ts), a stream quiet for at least this long is checked at once. */
 export const WAKE_QUIET_MS = 5_000
 
@@ -83,6 +85,11 @@ export interface JobStreamOptions {
    * epoch in the id of the last frame received
    */
   getEpoch?: () => number
+  /**
+   * Whether a live event would leave a hole in the caller's text (reducer.ts `deltaLeavesGap`):
+   * the follower then takes the server's state again rather than freeze the text. @default never
+   */
+  leavesGap?: (event: JobEvent) => boolean
   onSnapshot: (state: JobState) => void
   onEvent: (event: JobEvent) => void
   /** The job ended (after its `job-end` was handed to `onEvent`); the stream is closed. */
@@ -148,6 +155,8 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   let closed = false
   /** The epoch in the id of the last frame received (ids are `<seq>` or `<epoch>:<seq>`). */
   let frameEpoch = 1
+  /** Resyncs in a row for a delta that left a gap (a server that keeps sending one is believed). */
+  let gapResyncs = 0
 
   function setState(next: JobConnectionState) {
     if (next === connection) return
@@ -188,6 +197,15 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
       scheduleCheck()
       return
     }
+    if (options.leavesGap?.(event) && gapResyncs < MAX_GAP_RESYNCS) {
+      // Text that starts past the end of ours: something between was lost. Take the state again.
+      gapResyncs++
+      dropSource()
+      setState('reconnecting')
+      scheduleCheck()
+      return
+    }
+    if (event.type === 'text-delta' || event.type === 'reasoning-delta') gapResyncs = 0
     options.onEvent(event)
     if (event.type === 'job-end') {
       // The server closes after job-end; without this the browser would reconnect and replay it.

@@ -3,7 +3,7 @@
  * fake EventSources, timers the test runs, a clock it sets, probe answers it queues and a wake
  * signal it fires; plus small job state and event fixtures.
  */
-import { createJobState } from '../../shared/reducer'
+import { createJobState, deltaLeavesGap } from '../../shared/reducer'
 import type { JobState } from '../../shared/reducer'
 import type { JobEvent } from '../../shared/events'
 import { followJobStream } from '../../app/lib/job-stream'
@@ -37,6 +37,8 @@ export function harness(settings: { staleAfterMs?: number } = {}) {
     url: '/api/jobs/j1/stream',
     getSeq: () => state?.seq ?? 0,
     getEpoch: () => state?.epoch ?? 1,
+    // As useBackgroundJob does.
+    leavesGap: event => deltaLeavesGap(state, event),
     onSnapshot: snapshot => { state = adoptSnapshot(state, snapshot) },
     onEvent: event => { state = applyLiveEvent(state, event) },
     onEnd: () => { ended++ },
