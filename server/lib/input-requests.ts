@@ -65,6 +65,11 @@ export class InputRequests {
     return this.pending.size
   }
 
+  /** True when this run asked `requestId` (it is pending, or was answered or expired here). */
+  asked(requestId: string): boolean {
+    return this.pending.has(requestId) || this.settled.has(requestId)
+  }
+
   /** Asks; resolves with the answer. The job is `waiting` while any request is open. */
   request(options: InputRequestOptions): Promise<InputAnswer> {
     const { live, signal } = this.options

@@ -10,7 +10,7 @@ import type { JobState } from '../../shared/reducer'
 import { createJobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { JobRunners } from './engine-types'
-import { InvalidRequestError, JobAbortedError } from './errors'
+import { InputConflictError, InvalidRequestError, JobAbortedError } from './errors'
 import type { JobRun, RunOutcome } from './job-run'
 import { createJobRun, isUnexpectedError, outcomeOf, releaseRun } from './job-run'
 import type { Logger } from './logger'
@@ -23,7 +23,7 @@ import type { SharedProvider } from './run-lease'
 import { holdLease } from './run-lease'
 import { createTimerSet } from './timers'
 import { createFailureStreakLog } from './failure-streak-log'
-import { answerAndStore } from './stored-answer'
+import { answerAndStore, answeredByLostOwner } from './stored-answer'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
@@ -124,8 +124,15 @@ export function createRunManager(options: RunManagerOptions) {
       await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
       return { ok: true }
     }
-    const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId)
-    return stored ? { ok: true } : { ok: true, stored: false }
+    try {
+      const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId)
+      return stored ? { ok: true } : { ok: true, stored: false }
+    }
+    catch (error) {
+      // Taken and stored by the lost owner, which died before replying: the sender still waits.
+      if (error instanceof InputConflictError && answeredByLostOwner(run, control.requestId, control.userId)) return { ok: true }
+      throw error
+    }
   }
 
   /**

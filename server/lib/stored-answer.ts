@@ -36,3 +36,14 @@ export async function answerAndStore(run: JobRun, requestId: string, answer: unk
   if (outcome === 'slow') return { stored: false }
   throw new InputConflictError(requestId, 'was not stored: the job stopped on this server before its answer was saved; it asks its question again, answer that')
 }
+
+/**
+ * True when the job's log holds `userId`'s answer to `requestId` from an earlier owner: a run that
+ * took the job over reads its controls from the start and meets again an answer the lost owner
+ * took and stored but died before replying to — its sender still waits for that reply, and the
+ * job went on with that answer (a `409` would tell the user it was refused).
+ */
+export function answeredByLostOwner(run: JobRun, requestId: string, userId: string): boolean {
+  if (run.inputs.asked(requestId)) return false
+  return run.live.state.answeredInputs.some(input => input.requestId === requestId && input.answeredBy === userId)
+}
