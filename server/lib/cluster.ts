@@ -12,6 +12,9 @@ import { isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, ShuttingDownError } from './errors'
+import { createJobState } from '../../shared/reducer'
+import type { RoundTextStarts } from './executor/round-text'
+import { roundTextStarts } from './executor/round-text'
 import { createFailureStreakLog } from './failure-streak-log'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded } from './job-end-log'
@@ -158,6 +161,16 @@ export function createCluster(options: ClusterOptions) {
     return Boolean(range?.events.some(event => event.type === 'input-response' && event.requestId === requestId && event.answeredBy === userId))
   }
 
+  /**
+   * Where each round of a continued chat began in its text (round-text.ts), from its stored log;
+   * undefined when that cannot be read (the whole text is then the prefill, as before).
+   */
+  async function chatRoundStarts(record: JobRecord): Promise<RoundTextStarts | undefined> {
+    const range = await provider.readEvents(record.id, 0).catch(() => null)
+    if (!range?.complete) return undefined
+    return roundTextStarts(createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }), range.events)
+  }
+
   /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */
   async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, error: JobError) {
     const { epoch } = record.lease
@@ -260,7 +273,8 @@ export function createCluster(options: ClusterOptions) {
           }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
           countTakeover('resumed')
-          options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs })
+          const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
+          options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}) })
           continue
         }
         if (await endLostChat(record, state.seq + 1, config)) countTakeover('ended')

@@ -3,6 +3,7 @@
  * run's live log, input requests and metrics.
  */
 import type { JobState } from '../../shared/reducer'
+import type { RoundTextStarts } from './executor/round-text'
 import type { JobRun } from './job-run'
 import { addMetrics } from './job-run'
 import type { ToolIsolation } from './isolation/tool-pool'
@@ -17,6 +18,7 @@ import { SCRIPTED_MODEL } from './config'
 export interface RunContextOptions {
   run: JobRun
   resumedFrom: JobState | null
+  resumedTextStarts?: RoundTextStarts
   now: () => number
   model: ModelClient
   tools: ToolRegistry
@@ -75,5 +77,6 @@ export function createRunContext(options: RunContextOptions): RunContext {
     addMetrics: add => addMetrics(run.metrics, add),
     maxEventBytes: run.persist.maxEventBytes,
     resumedFrom: options.resumedFrom,
+    ...(options.resumedTextStarts ? { resumedTextStarts: options.resumedTextStarts } : {}),
   }
 }

@@ -20,6 +20,7 @@ import type { JobRun } from './job-run'
 import { releaseRun } from './job-run'
 import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
+import type { RoundTextStarts } from './executor/round-text'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
 import { summarize } from './job-summary'
@@ -88,9 +89,10 @@ export function createEngine(options: EngineOptions) {
     }, config.limits.cleanupIntervalMs)
   }
 
-  const createContext = (run: JobRun, resumedFrom: JobState | null) => createRunContext({
+  const createContext = (run: JobRun, resumedFrom: JobState | null, resumedTextStarts?: RoundTextStarts) => createRunContext({
     run,
     resumedFrom,
+    resumedTextStarts,
     now,
     model: options.createModelClient(run.config, { timers: run.timers }),
     // A chat request's `tools` and a workflow's (per-user flag) limit what the job can see and run.

@@ -2,6 +2,7 @@
  * What the engine hands to the code that runs inside a job (the chat executor, workflow runner).
  * The engine owns seq numbers, batching, timers, abort and persistence; a runner only emits.
  */
+import type { RoundTextStarts } from './executor/round-text'
 import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
@@ -101,6 +102,8 @@ export interface RunContext {
   readonly maxEventBytes?: number
   /** Runs recorded for restart-safety: outputs of workflow nodes that already finished (from the log). */
   readonly resumedFrom: JobState | null
+  /** A chat continued after a takeover: where each of its rounds began in `resumedFrom.content` (round-text.ts). */
+  readonly resumedTextStarts?: RoundTextStarts
 }
 
 /**

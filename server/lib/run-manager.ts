@@ -10,6 +10,7 @@ import type { JobState } from '../../shared/reducer'
 import { createJobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { JobRunners } from './engine-types'
+import type { RoundTextStarts } from './executor/round-text'
 import { InputConflictError, InvalidRequestError, JobAbortedError } from './errors'
 import type { JobRun, RunOutcome } from './job-run'
 import { createJobRun, isUnexpectedError, outcomeOf, releaseRun } from './job-run'
@@ -42,7 +43,7 @@ export interface RunManagerOptions {
   notifications: NotificationHub
   /** The engine's batching clock. */
   clock: BatchClock
-  createContext: (run: JobRun, resumedFrom: JobState | null) => RunContext
+  createContext: (run: JobRun, resumedFrom: JobState | null, resumedTextStarts?: RoundTextStarts) => RunContext
   onCommit: (run: JobRun, event: JobEvent) => void
   jobEnded: (job: JobRecord, state: JobState) => Promise<void>
 }
@@ -53,6 +54,8 @@ export interface ResumedRun {
   lease: JobLease
   /** When the lease was claimed (`performance.now()` before the claim was sent): it is counted from then. */
   leaseAskedAtMs?: number
+  /** A chat continued: where each of its rounds began in the stored text (round-text.ts). */
+  textStarts?: RoundTextStarts
 }
 
 /** Creates the run manager of an engine. */
@@ -208,7 +211,7 @@ export function createRunManager(options: RunManagerOptions) {
     }
     if (run.live.state.status !== 'running') run.live.commit({ type: 'job-status', status: 'running' })
 
-    const context = options.createContext(run, resume?.state ?? null)
+    const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
     run.done = (async () => {
       let outcome: RunOutcome
       try {

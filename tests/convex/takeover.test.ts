@@ -151,16 +151,16 @@ describe('engines sharing a provider', () => {
     expect(modelB.requests).toHaveLength(1)
     expect(modelB.requests[0]!.messages).toEqual([
       { role: 'user', content: 'Weather in Oslo?' },
-      { role: 'assistant', content: null, tool_calls: [
+      // The round that asked for the tools was over: its text stays with its calls (no prefill).
+      { role: 'assistant', content: 'Checking. ', tool_calls: [
         { id: 'call_w', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
         { id: 'call_h', type: 'function', function: { name: 'hang', arguments: '{}' } },
       ] },
       { role: 'tool', tool_call_id: 'call_w', name: 'weather', content: '{"city":"Oslo","sky":"sunny"}' },
       { role: 'tool', tool_call_id: 'call_h', name: 'hang', content: expect.stringContaining('interrupted') },
-      { role: 'assistant', content: 'Checking. ' },
     ])
     const { state } = await b.engine.getJob('u1', job.id)
-    expect(state).toMatchObject({ status: 'completed', content: 'Checking. It is sunny in Oslo.', epoch: 2 })
+    expect(state).toMatchObject({ status: 'completed', content: 'Checking. \n\nIt is sunny in Oslo.', epoch: 2 })
     expect(state.toolCalls.map(call => [call.id, call.status])).toEqual([['call_w', 'completed'], ['call_h', 'error']])
     expect(state.toolCalls[1]!.error).toMatch(/stopped before it answered; it was not run again/)
     expect(state.steps.map(step => step.step)).toEqual([1, 2])

@@ -2,19 +2,27 @@
  * What a chat job continued after a takeover (`recovery.chat` = `continue`) sends the model: the
  * request's messages, then every round the lost owner finished with tool calls (the assistant's
  * calls and each call's stored result, cut to `limits.maxResultBytes` as the loop does), then the
- * stored text as the start of the assistant's answer (a prefill) — so the model neither forgets
+ * answer so far as the start of the assistant's answer (a prefill) — so the model neither forgets
  * what its tools said nor calls them again, and the viewer sees one text.
+ *
+ * Each round's text goes with that round (round-text.ts): a round that asked for tools was over,
+ * its text stays with its calls; only the text written since the last such round (the lost owner
+ * died while that answer streamed) is the prefill, and with none the next round is a new one
+ * (the paragraph break a round starts with) — so the job reads as it would have without the
+ * takeover. Without the rounds' starts (`starts` absent) the whole text is the prefill.
  *
  * A call the lost owner left unanswered (still running, or waiting for an approval that the
  * takeover voided) is never run again: its effect is unknown. It gets an error result saying so,
  * in the job's log (`interruptedCalls`) and in the model's history.
  */
-import type { ToolCallState } from '../../../shared/reducer'
+import type { JobState, ToolCallState } from '../../../shared/reducer'
 import { isToolOutcome } from '../../../shared/reducer'
 import type { ChatJobRequest, ChatMessage } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
 import { historyArguments } from './history-arguments'
+import type { RoundTexts, RoundTextStarts } from './round-text'
+import { splitRoundTexts } from './round-text'
 import { truncateResults } from './truncate-results'
 
 /** The error result of a call a lost owner left unanswered. */
@@ -34,16 +42,28 @@ export function interruptedCalls(resumedFrom: RunContext['resumedFrom']): ToolCa
   return (resumedFrom?.toolCalls ?? []).filter(call => !call.nodeId && !isToolOutcome(call.status))
 }
 
+/** The rounds' texts of a continued chat; null without the rounds' starts (then the whole text is the answer so far). */
+function textsOf(resumedFrom: JobState, starts?: RoundTextStarts): RoundTexts | null {
+  if (!starts) return null
+  return splitRoundTexts(resumedFrom.content, starts, new Set(resumedFrom.toolCalls.filter(call => !call.nodeId).map(call => call.step)))
+}
+
+/** What a continued run sends the model after the history: the answer so far ('' for none: its next round is a new one). */
+export function prefillOf(resumedFrom: JobState, starts?: RoundTextStarts): string {
+  return textsOf(resumedFrom, starts)?.answerSoFar ?? resumedFrom.content
+}
+
 /** The conversation to send: the request's, plus the stored rounds and answer so far when continuing. */
-export function continuationMessages(request: ChatJobRequest, resumedFrom: RunContext['resumedFrom'], maxResultBytes: number): ChatMessage[] {
+export function continuationMessages(request: ChatJobRequest, resumedFrom: RunContext['resumedFrom'], maxResultBytes: number, starts?: RoundTextStarts): ChatMessage[] {
   if (!resumedFrom) return request.messages
   const messages = [...request.messages]
+  const texts = textsOf(resumedFrom, starts)
   const steps = [...new Set(resumedFrom.toolCalls.filter(call => !call.nodeId).map(call => call.step))].sort((a, b) => a - b)
   for (const step of steps) {
     const calls = resumedFrom.toolCalls.filter(call => !call.nodeId && call.step === step)
     messages.push({
       role: 'assistant',
-      content: null,
+      content: texts?.ofToolRound.get(step) || null,
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: argumentsText(call.args) } })),
     })
     const contents = calls.map(call => isToolOutcome(call.status)
@@ -52,6 +72,7 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
     const cut = truncateResults(contents, maxResultBytes).contents
     calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content: cut[index]! }))
   }
-  if (resumedFrom.content) messages.push({ role: 'assistant', content: resumedFrom.content })
+  const prefill = texts?.answerSoFar ?? resumedFrom.content
+  if (prefill) messages.push({ role: 'assistant', content: prefill })
   return messages
 }

@@ -5,13 +5,14 @@
  * abort reason, and the engine ends the job accordingly with the partial content kept.
  * A job continued after a takeover (`recovery.chat` = `continue`) sends its stored rounds and text
  * (continuation.ts), so the model continues the answer and the viewer sees one text; calls the lost
- * owner left unanswered end as errors first; its rounds go on counting from the stored ones.
+ * owner left unanswered end as errors first; its rounds go on counting from the stored ones (a round
+ * that asked for tools was over: the next one is new, not a prefill).
  */
 import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
 import { countToolResult } from './tool-metrics'
-import { continuationMessages, interruptedCallError, interruptedCalls } from './continuation'
+import { continuationMessages, interruptedCallError, interruptedCalls, prefillOf } from './continuation'
 
 /** Runs one chat job. */
 export async function runChatJob(context: RunContext, request: ChatJobRequest): Promise<void> {
@@ -21,9 +22,9 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
     countToolResult(context.tools, call.name, 'error')
   }
   await runAgentLoop(context, {
-    messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes),
+    messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes, context.resumedTextStarts),
     ...(request.model ? { model: request.model } : {}),
     ...(request.tools ? { toolNames: request.tools } : {}),
-    ...(resumed ? { firstStep: resumed.steps.length + 1, continuesText: resumed.content !== '' } : {}),
+    ...(resumed ? { firstStep: resumed.steps.length + 1, continuesText: prefillOf(resumed, context.resumedTextStarts) !== '' } : {}),
   })
 }
