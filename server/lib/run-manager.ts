@@ -167,6 +167,12 @@ export function createRunManager(options: RunManagerOptions) {
       maxPendingBytes: config.persist.maxPendingBytes,
       onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),
     })
+    // Other tabs stop showing the question: its `input-request` leaves the replay backlog, and
+    // an `input-answered` (with the job's status after the answer) tells the open streams.
+    const requestSettled = (requestId: string) => {
+      notifications.inputSettled(record.userId, record.id, requestId)
+      notifications.notify(record.userId, { type: 'input-answered', jobId: record.id, threadId: record.threadId, status: run.live.state.status, title: record.title, requestId })
+    }
     const run = createJobRun({
       record,
       config,
@@ -183,12 +189,7 @@ export function createRunManager(options: RunManagerOptions) {
       onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
         type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
       }),
-      onInputSettled: (requestId) => {
-        // Other tabs stop showing the question: its `input-request` leaves the replay backlog, and
-        // an `input-answered` (with the job's status after the answer) tells the open streams.
-        notifications.inputSettled(record.userId, record.id, requestId)
-        notifications.notify(record.userId, { type: 'input-answered', jobId: record.id, threadId: record.threadId, status: run.live.state.status, title: record.title, requestId })
-      },
+      onInputSettled: requestSettled,
       abort: (target, reason) => void abortRun(target, reason),
       onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
@@ -206,10 +207,14 @@ export function createRunManager(options: RunManagerOptions) {
     }
     timers.timeout(() => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
-    for (const pending of resume?.state.pendingInputs ?? []) {
+    const voided = resume?.state.pendingInputs ?? []
+    for (const pending of voided) {
       run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: 'system:owner-lost' })
     }
     if (run.live.state.status !== 'running') run.live.commit({ type: 'job-status', status: 'running' })
+    // The user's streams here were told of those questions (this instance followed the job while
+    // another ran it): they stop showing them, as for any question settled here.
+    for (const pending of voided) requestSettled(pending.requestId)
 
     const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
     run.done = (async () => {
