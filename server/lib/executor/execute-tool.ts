@@ -20,6 +20,7 @@ import {
   ToolCallError,
   ToolDeniedError,
   ToolExecutionError,
+  ToolNotRunError,
   ToolTimeoutError,
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
@@ -127,6 +128,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     // Anything that is not a tool fault (abort, a failed approval request) ends the job.
     if (context.signal.aborted) throw context.signal.reason
     if (!isToolCallError(error)) throw error
+    // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
+    if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: error.message, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }

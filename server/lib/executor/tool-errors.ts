@@ -21,6 +21,15 @@ export class ToolCallError extends Error {
   }
 }
 
+/**
+ * A call refused before the tool's code ran, known only once its attempt had started: an
+ * isolation worker that checked the arguments itself, no worker to run it. Like a refusal
+ * in-process (no such tool, bad arguments), it is counted but not timed.
+ */
+export class ToolNotRunError extends ToolCallError {
+  override readonly name: string = 'ToolNotRunError'
+}
+
 /** True for a tool failure of ours — false for anything else, even a value whose prototype lookup throws. */
 export function isToolCallError(value: unknown): value is ToolCallError {
   try {

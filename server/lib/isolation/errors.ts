@@ -3,10 +3,10 @@
  * tool failure these become `tool-result` events with status `error` and a message for the model;
  * none of them ends the job. (Time limits and aborts end as for in-process tools.)
  */
-import { describeThrown, ToolCallError } from '../executor/tool-errors'
+import { describeThrown, ToolCallError, ToolNotRunError } from '../executor/tool-errors'
 
 /** The tool must run isolated, but this server cannot start an isolation worker for it. */
-export class IsolationUnavailableError extends ToolCallError {
+export class IsolationUnavailableError extends ToolNotRunError {
   override readonly name = 'IsolationUnavailableError'
   constructor(toolName: string, reason: string) {
     super(toolName, `Tool "${toolName}" must run in an isolation worker, but ${reason}`)
@@ -14,7 +14,7 @@ export class IsolationUnavailableError extends ToolCallError {
 }
 
 /** Every worker is busy and the wait queue is full: the call is refused, never queued without bound. */
-export class IsolationQueueFullError extends ToolCallError {
+export class IsolationQueueFullError extends ToolNotRunError {
   override readonly name = 'IsolationQueueFullError'
   constructor(toolName: string, readonly maxQueue: number) {
     super(toolName, `Tool "${toolName}" was not run: every isolation worker is busy and ${maxQueue} calls are already waiting (isolation.maxQueue); try again later`)

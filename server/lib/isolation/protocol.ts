@@ -52,8 +52,11 @@ export type IsolatedToolAnswer =
   | { ok: true, json: string }
   /** `execute` threw or rejected. */
   | { ok: false, kind: 'threw', error: SerializedError }
-  /** A tool-call error the worker raised itself (not serializable, bad arguments, unknown tool). */
-  | { ok: false, kind: 'tool-error', error: SerializedError }
+  /**
+   * A tool-call error the worker raised itself (not serializable, bad arguments, unknown tool);
+   * `notRun` when it came before `execute` was called (counted, not timed).
+   */
+  | { ok: false, kind: 'tool-error', error: SerializedError, notRun?: true }
 
 /** Deepest cause chain kept (enough for `fetch failed` → socket error). */
 const MAX_CAUSE_DEPTH = 3

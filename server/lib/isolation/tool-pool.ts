@@ -11,7 +11,7 @@
 import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
 import type { BackgroundJobsConfig } from '../config'
-import { ToolCallError } from '../executor/tool-errors'
+import { ToolCallError, ToolNotRunError } from '../executor/tool-errors'
 import type { ToolResultJson } from '../executor/tool-result-json'
 import { toolResultFromJson } from '../executor/tool-result-json'
 import type { Logger } from '../logger'
@@ -134,7 +134,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
     if (answer.ok) return toolResultFromJson(answer.json)
-    if (answer.kind === 'tool-error') throw new ToolCallError(call.name, answer.error.message)
+    if (answer.kind === 'tool-error') throw answer.notRun ? new ToolNotRunError(call.name, answer.error.message) : new ToolCallError(call.name, answer.error.message)
     throw deserializeError(answer.error)
   }
 

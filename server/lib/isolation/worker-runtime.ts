@@ -79,12 +79,15 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   async function runCall(task: IsolatedToolTask, scope: CallScope, failed: Promise<never>, loading: { failed: boolean }): Promise<IsolatedToolAnswer> {
     const controller = new AbortController()
     const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
+    // Whether `execute` was called: a refusal before it (bad arguments, no such tool) is not timed.
+    let ran = false
     try {
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
       const args = parseToolArguments(tool.name, tool.parameters, task.args)
       let value: unknown
       // Timers its `execute` leaves pending hold the worker (its file's top-level ones do not).
       collectLeftovers(scope)
+      ran = true
       try {
         value = await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
       }
@@ -94,7 +97,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       return { ok: true, json: toolResultJson(tool.name, value) }
     }
     catch (error) {
-      if (error instanceof ToolCallError) return { ok: false, kind: 'tool-error', error: serializeError(error) }
+      if (error instanceof ToolCallError) return { ok: false, kind: 'tool-error', error: serializeError(error), ...(ran ? {} : { notRun: true as const }) }
       // Loading the tool's file failed (it threw at import): the call fails like a throw.
       loading.failed = true
       return { ok: false, kind: 'threw', error: serializeError(error) }
