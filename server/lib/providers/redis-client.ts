@@ -149,8 +149,16 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       commandOptions: { timeout: 0 },
       commandsQueueMaxLength: maxPending,
     })
+    // One report per drop of this connection: while Redis is down every reconnect attempt (about
+    // one a second) emits an error, and a line for each would flood the log for the whole outage.
+    let dropReported = false
     client.on('error', (error: unknown) => {
-      if (booted) onError(error)
+      if (!booted || dropReported) return
+      dropReported = true
+      onError(error)
+    })
+    client.on('ready', () => {
+      dropReported = false
     })
     return client
   }
