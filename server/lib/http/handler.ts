@@ -8,6 +8,7 @@ import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, Provi
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
+import { storeAnswers } from '../providers/instrument-provider'
 import type { BackgroundJobsEngine } from '../engine'
 import type { BackgroundJobsConfig } from '../config'
 import { resolveFeatureFlags } from './resolve-flags'
@@ -28,7 +29,11 @@ export interface JobsRouteContext {
   flags: FeatureFlags
 }
 
-/** The routes' 503s for a store that does not answer: the first with its error, then one line when it answers again. */
+/**
+ * The routes' 503s for a store that does not answer: the first with its error, then one line when
+ * it answers again — once a route succeeded after the store answered a call (storeAnswers): the
+ * catalog a health check polls, or a HEAD, succeed during an outage without asking it.
+ */
 const storeOutageLog = createFailureStreakLog({
   logger: routeLogger,
   failed: 'the job store did not answer a request (503); later ones are not logged until it answers again',
@@ -36,6 +41,9 @@ const storeOutageLog = createFailureStreakLog({
   fields: {},
   level: 'warn',
 })
+
+/** `storeAnswers()` at the last 503 of an outage. */
+let answersAtOutage = Number.POSITIVE_INFINITY
 
 /** Maps anything thrown to an h3 error with the right status and a clear message. */
 export function toHttpError(event: H3Event, error: unknown) {
@@ -48,6 +56,7 @@ export function toHttpError(event: H3Event, error: unknown) {
   if (error instanceof ProviderUnavailableError) {
     // Its detail (the driver's words, the store's address) is for the operator, once per outage.
     storeOutageLog.failed(error)
+    answersAtOutage = storeAnswers()
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.clientMessage })
   }
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
@@ -74,7 +83,7 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
       const flags = await resolveFeatureFlags(event, userId, config)
       assertFeatureOn('enabled', flags, config)
       const answer = await handler({ event, engine, userId, config, flags })
-      storeOutageLog.succeeded()
+      if (storeAnswers() > answersAtOutage) storeOutageLog.succeeded()
       return answer
     }
     catch (error) {

@@ -19,6 +19,17 @@ export const TIMED_PROVIDER_CALLS: ReadonlySet<string> = new Set([
 /** Errors that are the store's answer, not its failure. */
 const REFUSALS = new Set(['ActiveLimitError', 'RateRefusedError', 'JobNotFoundError', 'ProviderFullError'])
 
+/** Calls the shared store answered in this process (a refusal is an answer), any provider. */
+let answeredCalls = 0
+
+/**
+ * How many calls the shared store has answered so far: one answered since a failure says the store
+ * is back (a route that succeeded without asking it says nothing about it).
+ */
+export function storeAnswers(): number {
+  return answeredCalls
+}
+
 /** The `error` label: the error's class name (code-like, bounded by the registry like every label). */
 function errorName(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name
@@ -33,7 +44,8 @@ export function instrumentProvider<P extends JobProvider>(provider: P, metrics: 
     metrics.increment('provider_calls_total', { operation })
     const failed = (error: unknown) => {
       metrics.observe('provider_call_ms', now() - startedAt)
-      if (!REFUSALS.has(errorName(error))) metrics.increment('provider_errors_total', { operation, error: errorName(error) })
+      if (REFUSALS.has(errorName(error))) answeredCalls++
+      else metrics.increment('provider_errors_total', { operation, error: errorName(error) })
       throw error
     }
     let result: unknown
@@ -45,10 +57,12 @@ export function instrumentProvider<P extends JobProvider>(provider: P, metrics: 
     }
     if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') {
       metrics.observe('provider_call_ms', now() - startedAt)
+      answeredCalls++
       return result
     }
     return Promise.resolve(result).then((value) => {
       metrics.observe('provider_call_ms', now() - startedAt)
+      answeredCalls++
       return value
     }, failed)
   }
