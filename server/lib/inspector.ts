@@ -8,6 +8,7 @@ import type { JobEvent, JobStatus, JobType } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobRun } from './job-run'
+import { runningHere } from './job-access'
 import type { JobProvider, JobRecord } from './providers/types'
 
 /** Text and reasoning events: how many, and how many characters each carried (the batching). */
@@ -104,7 +105,9 @@ export function createInspector(options: { runs: Map<string, JobRun>, provider: 
   }
 
   async function load(jobId: string): Promise<{ record: JobRecord, state: JobState, events: readonly JobEvent[], complete: boolean, run?: JobRun } | null> {
-    const run = runs.get(jobId)
+    // As the API reads it (job-access.ts): a run given up here (another instance owns the job
+    // now) whose code has not returned yet is not the job: the store shows the new owner's log.
+    const run = runningHere(runs, jobId)
     if (run) {
       run.live.flush()
       const live = run.live.events
