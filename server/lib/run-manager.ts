@@ -114,6 +114,8 @@ export function createRunManager(options: RunManagerOptions) {
     if (run.abandoned) return
     logger[level](`stopping the local run without writing its end: ${reason}`, { jobId: run.record.id, reason })
     run.abandoned = true
+    // No longer a job of this instance (jobs{status}), however long its code takes to return.
+    useMetrics().forgetJob(run.record.id)
     run.trace.abandon(reason)
     run.controller.abort(new JobAbortedError('owner-lost', reason))
     run.inputs.cancelAll(run.controller.signal.reason)
@@ -183,6 +185,8 @@ export function createRunManager(options: RunManagerOptions) {
       now,
       epoch: lease?.epoch ?? 1,
       onCommit: (event: JobEvent) => {
+        // What the code of a run given up still makes is stored and sent nowhere: not counted either.
+        if (run.abandoned) return
         run.trace.observe(event)
         options.onCommit(run, event)
       },
