@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryProvider, ProviderFullError } from '../../server/lib/providers/memory'
 import { defineProviderContract } from './contract'
-import { appendAccepted, chatLog, createEndedJob, createJob, endEvent, START_MS, statusEvent } from './contract-fixtures'
+import { appendAccepted, chatLog, createEndedJob, createJob, endEvent, newJob, START_MS, statusEvent } from './contract-fixtures'
 
 defineProviderContract('memory', async ({ now }) => ({ provider: createMemoryProvider({ now }) }), { controls: false })
 
@@ -37,6 +37,18 @@ describe('memory provider', () => {
       expect(provider.stats()).toEqual(before)
       // A retry of a job it holds needs no room.
       expect(await provider.create({ ...kept, id: 'ignored' })).toMatchObject({ created: false, record: { id: kept.id } })
+    })
+
+    it('a creation refused with ProviderFullError takes nothing from its rate windows', async () => {
+      const provider = createMemoryProvider({ maxJobs: 1 })
+      const rates = [{ key: 'create:user-a', limit: 1, windowMs: 60_000 }]
+      const first = await createJob(provider, { userId: 'user-b' })
+      // Full: the user's retries (503) store nothing, and count nothing either.
+      for (let retry = 0; retry < 3; retry++) {
+        await expect(provider.create(newJob(), { rates })).rejects.toThrow(ProviderFullError)
+      }
+      await appendAccepted(provider, first.id, [endEvent(1, 'completed')])
+      expect((await provider.create(newJob(), { rates })).created).toBe(true)
     })
   })
 

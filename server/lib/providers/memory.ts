@@ -138,6 +138,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const { maxActive, maxActivePerUser } = createOptions
       if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId)?.size ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
       if (maxActive !== undefined && activeCount >= maxActive) throw new ActiveLimitError('global', maxActive)
+      // Full before anything is counted: a refused creation takes no hit from its rate windows.
+      if (jobs.size - finishedIds.size >= maxJobs) throw new ProviderFullError(maxJobs)
       const refused = createOptions.rates?.length ? rateWindows.takeAll(createOptions.rates) : null
       if (refused) throw new RateRefusedError(refused.retryAfterMs, refused.key)
       makeRoom()
