@@ -8,7 +8,7 @@ import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
-import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs } from './activeCount'
+import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, MAX_COUNTED_PER_USER } from './activeCount'
 import { findJob, jobRecordValidator, nextChangedAt, readJobRecord, toJobRecord } from './model'
 import { readJobPage } from './jobPages'
 import { indexThreadJob } from './threads'
@@ -69,8 +69,10 @@ export const create = serverMutation({
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
-    // Counted only as far as the limit: reaching it is all the decision needs.
-    if (maxActivePerUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, maxActivePerUser) >= maxActivePerUser) return { refused: 'user' as const, limit: maxActivePerUser }
+    // Counted only as far as the limit: reaching it is all the decision needs. A count reads at most
+    // MAX_COUNTED_PER_USER entries, so a larger limit acts as that (compared as given, it was never reached).
+    const perUser = maxActivePerUser === undefined ? undefined : Math.min(maxActivePerUser, MAX_COUNTED_PER_USER)
+    if (perUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, perUser) >= perUser) return { refused: 'user' as const, limit: perUser }
     if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
     const windows = [...(rate ? [rate] : []), ...(rates ?? [])]
     // Every full window is looked at: the refusal names the one that frees last, when all have room.

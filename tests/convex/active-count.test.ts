@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { api } from '../../convex/_generated/api'
-import { ACTIVE_COUNT_SHARDS } from '../../convex/activeCount'
+import { ACTIVE_COUNT_SHARDS, MAX_COUNTED_PER_USER } from '../../convex/activeCount'
 import { createBackend, createInstance, endEvent, newJob, TEST_SECRET } from './backend'
 
 const READ_LIMIT = 300
@@ -46,6 +46,16 @@ describe('counting active jobs at any size', () => {
     // A fractional limit counts as the next whole number, as `count >= limit` did.
     await expect(provider.create(newJob({ userId: 'busy' }), { maxActivePerUser: 2.5 })).rejects.toMatchObject({ scope: 'user' })
     expect(await provider.create(newJob({ userId: 'calm' }), { maxActivePerUser: 5 })).toMatchObject({ created: true })
+  })
+
+  it('a per-user limit above what a count reads acts as that many, not as no limit', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    await backend.run(async (ctx) => {
+      for (let index = 0; index < MAX_COUNTED_PER_USER; index++) await ctx.db.insert('activeJobs', { jobId: `busy-${index}`, userId: 'busy', shard: 0 })
+    })
+    await expect(provider.create(newJob({ userId: 'busy' }), { maxActivePerUser: MAX_COUNTED_PER_USER + 1 })).rejects.toMatchObject({ name: 'ActiveLimitError', scope: 'user', limit: MAX_COUNTED_PER_USER })
+    expect(await provider.create(newJob({ userId: 'calm' }), { maxActivePerUser: MAX_COUNTED_PER_USER + 1 })).toMatchObject({ created: true })
   })
 
   it('an active entry an older version wrote (no shard) counts for its user, not in the global count, and its end takes nothing from it', async () => {
