@@ -64,4 +64,20 @@ describe('redis provider: a running job whose hash was evicted', () => {
     // The user's own entries cannot be found without the hash (it held the user id).
     expect(await keys()).toEqual([`${keyPrefix}active:u1`, `${keyPrefix}user:u1`])
   })
+
+  it('holds none of its user\'s maxConcurrentJobsPerUser slots: the user can still create jobs', async () => {
+    const { provider, running, evict } = await setUp()
+    await running('evicted-1', 60_000)
+    await running('evicted-2', 60_000)
+    const kept = await running('kept', 60_000)
+    await evict('evicted-1')
+    await evict('evicted-2')
+    // Nothing of the lost jobs names the user any more, and nothing ever removes them from the
+    // user's set: counted there, they would hold the user at the limit for good.
+    const created = await provider.create(newJob({ userId: 'u1' }), { maxActivePerUser: 2 })
+    expect(created.created).toBe(true)
+    await expect(provider.create(newJob({ userId: 'u1' }), { maxActivePerUser: 2 })).rejects.toMatchObject({ name: 'ActiveLimitError', scope: 'user', limit: 2 })
+    expect(await provider.countActive({ userId: 'u1' })).toBe(2)
+    expect((await provider.list({ userId: 'u1', status: ['queued', 'running'] })).map(job => job.id).sort()).toEqual([created.record.id, kept.id].sort())
+  })
 })

@@ -105,6 +105,23 @@ export const CREATE_SCRIPT = `
 ${TAKE_HIT}
 ${CLOCK}
 ${INDEX_THREAD}
+${FORGET_LOST_JOB}
+-- The user's active jobs, counted against their limit. At the limit, ids whose hash is gone (evicted: a
+-- lost job) leave the set first: nothing else can, as only the hash knew the user, and counted they
+-- would hold the user at the limit for good.
+local function activeOfUser(p, user, limit)
+  local key = p .. 'active:' .. user
+  local count = redis.call('SCARD', key)
+  if count < limit then return count end
+  for _, id in ipairs(redis.call('SMEMBERS', key)) do
+    if redis.call('EXISTS', p .. 'job:' .. id) == 0 then
+      redis.call('SREM', key, id)
+      forgetLostJob(p, id)
+      count = count - 1
+    end
+  end
+  return count
+end
 local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if idem ~= '' then
   local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
@@ -112,7 +129,7 @@ if idem ~= '' then
 end
 local job = p .. 'job:' .. id
 if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
-if ARGV[11] ~= '' and redis.call('SCARD', p .. 'active:' .. user) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
+if ARGV[11] ~= '' and activeOfUser(p, user, tonumber(ARGV[11])) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
 if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
 if ARGV[12] ~= '' then
   local rates, now = cjson.decode(ARGV[12]), clock(ARGV[13])
