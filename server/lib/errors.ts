@@ -4,6 +4,7 @@
  */
 
 import { envNameOf } from './config'
+import { shownInput } from './shown-input'
 
 /** Base class: every engine error names its HTTP status. */
 export class BackgroundJobsError extends Error {
@@ -23,7 +24,8 @@ export class JobNotFoundError extends BackgroundJobsError {
   override readonly name = 'JobNotFoundError'
   override readonly statusCode = 404
   constructor(readonly jobId: string) {
-    super(`Job ${jobId} not found`)
+    // The id as the client sent it, cut when it is long (shown-input.ts).
+    super(`Job ${shownInput(jobId)} not found`)
   }
 }
 

@@ -1,0 +1,38 @@
+/**
+ * An error answer names what was wrong without quoting a client's long input whole: a 10 KB job id
+ * in the path, a 5 KB path on a method the route does not take, an 8 KB `Content-Encoding`. The
+ * quote is cut at 200 characters (the longest id the routes take) and says how long the value was,
+ * so the answer stays small whatever the client sent; a short value is still quoted as it is.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import { useServedRoutes } from '../support/route-app'
+
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
+
+const app = useServedRoutes()
+const chat = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] })
+
+async function answer(path: string, init: RequestInit = {}) {
+  const response = await fetch(`${app.base}${path}`, init)
+  const text = await response.text()
+  return { status: response.status, length: text.length, message: (JSON.parse(text) as { message: string }).message }
+}
+
+describe('an error answer does not echo a long input whole', () => {
+  it.each([
+    ['GET', ''],
+    ['GET', '/stream'],
+    ['DELETE', ''],
+    ['POST', '/abort'],
+  ])('%s /api/jobs/<10 KB id>%s: a 404 quoting 200 characters of the id and its length', async (method, tail) => {
+    const id = 'i'.repeat(10_000)
+    const { status, length, message } = await answer(`/api/jobs/${id}${tail}`, { method })
+    expect(status).toBe(404)
+    expect(message).toBe(`Job ${'i'.repeat(200)}… (10000 characters) not found`)
+    expect(length).toBeLessThan(500)
+  })
+
+  it('a short job id is still quoted whole', async () => {
+    expect(await answer('/api/jobs/nope')).toMatchObject({ status: 404, message: 'Job nope not found' })
+  })
+})
