@@ -5,6 +5,7 @@
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
 import { allowedMethods } from '../lib/http/cors'
 import { jobsRouteOf } from '../lib/http/route-methods'
+import { shownInput } from '../lib/shown-input'
 
 export default defineEventHandler((event) => {
   if (!event.path.startsWith('/api/jobs')) return
@@ -12,5 +13,5 @@ export default defineEventHandler((event) => {
   const route = jobsRouteOf(path)
   if (!route || route.methods.includes(event.method)) return
   setResponseHeader(event, 'allow', allowedMethods(route.methods))
-  throw createError({ statusCode: 405, statusMessage: 'Method Not Allowed', message: `${event.method} is not allowed on ${path}: use ${route.methods.join(' or ')}` })
+  throw createError({ statusCode: 405, statusMessage: 'Method Not Allowed', message: `${event.method} is not allowed on ${shownInput(path)}: use ${route.methods.join(' or ')}` })
 })

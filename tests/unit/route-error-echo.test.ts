@@ -35,4 +35,12 @@ describe('an error answer does not echo a long input whole', () => {
   it('a short job id is still quoted whole', async () => {
     expect(await answer('/api/jobs/nope')).toMatchObject({ status: 404, message: 'Job nope not found' })
   })
+
+  it('PUT /api/jobs/<5 KB id>: a 405 quoting 200 characters of the path and its length', async () => {
+    const path = `/api/jobs/${'i'.repeat(5000)}`
+    const { status, length, message } = await answer(path, { method: 'PUT' })
+    expect(status).toBe(405)
+    expect(message).toBe(`PUT is not allowed on ${path.slice(0, 200)}… (${path.length} characters): use GET or HEAD or DELETE`)
+    expect(length).toBeLessThan(500)
+  })
 })
