@@ -43,4 +43,17 @@ describe('an error answer does not echo a long input whole', () => {
     expect(message).toBe(`PUT is not allowed on ${path.slice(0, 200)}… (${path.length} characters): use GET or HEAD or DELETE`)
     expect(length).toBeLessThan(500)
   })
+
+  it.each(['/api/jobs', '/api/jobs/chat'])('POST %s with an 8 KB Content-Encoding: a 415 quoting 200 characters of it and its length', async (path) => {
+    const coding = 'x'.repeat(8000)
+    const { status, length, message } = await answer(path, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': coding }, body: chat })
+    expect(status).toBe(415)
+    expect(message).toBe(`content-encoding: ${'x'.repeat(200)}… (8000 characters) is not accepted; send the JSON body uncompressed`)
+    expect(length).toBeLessThan(500)
+  })
+
+  it('a short Content-Encoding is still named as sent', async () => {
+    const { status, message } = await answer('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: chat })
+    expect({ status, message }).toEqual({ status: 415, message: 'content-encoding: gzip is not accepted; send the JSON body uncompressed' })
+  })
 })

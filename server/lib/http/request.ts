@@ -8,6 +8,7 @@ import type { H3Event } from 'h3'
 import { getRequestHeader, readRawBody } from 'h3'
 import type { z } from 'zod'
 import { describeIssues } from '../describe-issues'
+import { shownInput } from '../shown-input'
 import { decodeUtf8, illFormedTextIn } from './well-formed-text'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth'
 
@@ -99,7 +100,7 @@ export async function readJsonBody(event: H3Event, maxBytes: number, limitName =
   }
   // A compressed body is not decoded here: say so (RFC 9110's 415), not that its bytes are bad text.
   const coding = getRequestHeader(event, 'content-encoding')?.trim()
-  if (coding && coding.toLowerCase() !== 'identity') throw new RequestError(415, `content-encoding: ${coding} is not accepted; send the JSON body uncompressed`)
+  if (coding && coding.toLowerCase() !== 'identity') throw new RequestError(415, `content-encoding: ${shownInput(coding)} is not accepted; send the JSON body uncompressed`)
   const length = getRequestHeader(event, 'content-length')
   if (length && Number(length) > maxBytes) throw tooLarge(maxBytes, limitName)
   const request = event.node.req
