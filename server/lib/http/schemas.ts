@@ -8,6 +8,7 @@ import type { JobStatus } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
 import { decodeListCursor } from '../list-cursor'
 import { givenOnce } from './query-once'
+import { pageLimit } from './page-limit'
 
 const id = z.string().trim().min(1).max(200)
 
@@ -92,7 +93,7 @@ export const listQuerySchema = z.object({
   status: statusList.optional(),
   threadId: emptyAsAbsent(id),
   messageId: emptyAsAbsent(id),
-  limit: emptyAsAbsent(z.coerce.number().int().min(1).max(200)),
+  limit: emptyAsAbsent(pageLimit(200)),
   before: emptyAsAbsent(listCursor),
 })
 

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { decodeThreadCursor } from '../thread-cursor'
 import { givenOnce } from './query-once'
+import { pageLimit } from './page-limit'
 
 /** Threads per page unless `limit` says otherwise. */
 export const DEFAULT_THREADS_LIMIT = 20
@@ -13,7 +14,7 @@ const blankAsAbsent = (value: unknown) => (typeof value === 'string' && value.tr
 
 /** Validates `?limit=&before=` (a 400 names the parameter). */
 export const threadsQuerySchema = z.object({
-  limit: givenOnce(z.preprocess(blankAsAbsent, z.coerce.number().int().min(1).max(MAX_THREADS_LIMIT, `must be at most ${MAX_THREADS_LIMIT}`).optional()))
+  limit: givenOnce(z.preprocess(blankAsAbsent, pageLimit(MAX_THREADS_LIMIT).optional()))
     .transform(value => value ?? DEFAULT_THREADS_LIMIT),
   before: givenOnce(z.preprocess(blankAsAbsent, z.string().max(1000).optional())).transform((text, context) => {
     if (text === undefined) return null
