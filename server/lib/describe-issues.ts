@@ -7,9 +7,20 @@ interface IssueLike {
 }
 
 /**
- * One line naming every problem: `messages.0.content: must be …; model: …`. `root` names the
- * whole value when an issue has no path (`body` for a request body, `(root)` elsewhere).
+ * The most problems one line names; past it the rest are counted. A body of thousands of wrong
+ * values (the AI SDK route takes any number of messages) must not come back as megabytes of error.
+ */
+export const MAX_DESCRIBED_ISSUES = 10
+
+/**
+ * One line naming every problem: `messages.0.content: must be …; model: …` (the first
+ * `MAX_DESCRIBED_ISSUES`, then `and N more problems`). `root` names the whole value when an issue
+ * has no path (`body` for a request body, `(root)` elsewhere).
  */
 export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)'): string {
-  return error.issues.map(issue => `${issue.path.length > 0 ? issue.path.map(String).join('.') : root}: ${issue.message}`).join('; ')
+  const { issues } = error
+  const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? issue.path.map(String).join('.') : root}: ${issue.message}`)
+  const more = issues.length - named.length
+  if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)
+  return named.join('; ')
 }
