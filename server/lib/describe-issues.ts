@@ -4,6 +4,7 @@
 interface IssueLike {
   path: ReadonlyArray<PropertyKey>
   message: string
+  code?: string
 }
 
 /**
@@ -18,9 +19,25 @@ export const MAX_DESCRIBED_ISSUES = 10
  * has no path (`body` for a request body, `(root)` elsewhere).
  */
 export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)'): string {
-  const { issues } = error
+  const issues = withoutFollowUps(error.issues)
   const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? issue.path.map(String).join('.') : root}: ${issue.message}`)
   const more = issues.length - named.length
   if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)
   return named.join('; ')
+}
+
+/**
+ * The issues without those on a value already reported as the wrong type: zod 4 still runs a
+ * string's length checks on a list given in its place (`threadId: expected string, received
+ * array; threadId: Too big: expected array to have <=200 items`), a limit of a list the field
+ * cannot be.
+ */
+function withoutFollowUps(issues: readonly IssueLike[]): readonly IssueLike[] {
+  const wrongType = new Set<string>()
+  return issues.filter((issue) => {
+    const path = issue.path.map(String).join('.')
+    if (wrongType.has(path)) return false
+    if (issue.code === 'invalid_type') wrongType.add(path)
+    return true
+  })
 }

@@ -32,3 +32,15 @@ describe('a body with many problems', () => {
     expect(describeIssues(many.error!)).toMatch(/; and 1 more problem$/)
   })
 })
+
+describe('a value of the wrong type', () => {
+  it.each([
+    ['/api/jobs', { messages: [{ role: 'user', content: 'a' }], threadId: Array.from({ length: 201 }, () => 1) }, 'threadId: Invalid input: expected string, received array'],
+    ['/api/jobs', { messages: [{ role: 'user', content: Array.from({ length: 100_001 }, () => 1) }] }, 'messages.0.content: Invalid input: expected string, received array'],
+    ['/api/jobs/nope/input', { requestId: Array.from({ length: 201 }, () => 1), answer: 1 }, 'requestId: Invalid input: expected string, received array'],
+  ])('POST %s: a 400 saying only what type was expected, not a length limit of a list the field cannot be', async (path, body, expected) => {
+    const response = await fetch(`${app.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect(response.status).toBe(400)
+    expect((await response.json() as { message: string }).message).toBe(expected)
+  })
+})
