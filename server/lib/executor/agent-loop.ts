@@ -12,6 +12,7 @@ import type { ModelToolCall } from '../model/types'
 import { executeToolCall, toolMessageContent } from './execute-tool'
 import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
+import { historyToolName } from './history-tool-name'
 import { decodeArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
@@ -111,8 +112,9 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     messages.push({
       role: 'assistant',
       content: round.text || null,
-      // Endpoints refuse arguments that are not a JSON object in history ('' included): see history-arguments.ts.
-      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: historyArguments(call.arguments) } })),
+      // Endpoints refuse arguments that are not a JSON object in history ('' included), and names
+      // outside their pattern: see history-arguments.ts and history-tool-name.ts.
+      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: historyArguments(call.arguments) } })),
     })
     const outcomes = await Promise.all(calls.map((call) => {
       const request = { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }
@@ -120,7 +122,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     }))
     const { contents } = truncateResults(outcomes.map(toolMessageContent), limits.maxResultBytes)
     outcomes.forEach((outcome, index) => {
-      messages.push({ role: 'tool', tool_call_id: outcome.id, name: outcome.name, content: contents[index]! })
+      messages.push({ role: 'tool', tool_call_id: outcome.id, name: historyToolName(outcome.name), content: contents[index]! })
     })
   }
 }

@@ -21,6 +21,7 @@ import type { ChatJobRequest, ChatMessage } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
 import { historyArguments } from './history-arguments'
+import { historyToolName } from './history-tool-name'
 import type { RoundTexts, RoundTextStarts } from './round-text'
 import { splitRoundTexts } from './round-text'
 import { truncateResults } from './truncate-results'
@@ -64,13 +65,13 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
     messages.push({
       role: 'assistant',
       content: texts?.ofToolRound.get(step) || null,
-      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: call.name, arguments: argumentsText(call.args) } })),
+      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
     })
     const contents = calls.map(call => isToolOutcome(call.status)
       ? toolMessageContent({ id: call.id, name: call.name, status: call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
       : JSON.stringify({ error: interruptedCallError(call) }))
     const cut = truncateResults(contents, maxResultBytes).contents
-    calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content: cut[index]! }))
+    calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: historyToolName(call.name), content: cut[index]! }))
   }
   const prefill = texts?.answerSoFar ?? resumedFrom.content
   if (prefill) messages.push({ role: 'assistant', content: prefill })

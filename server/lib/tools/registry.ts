@@ -13,7 +13,7 @@ import { MAX_TIMER_MS } from '../config-validate'
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
  * and the other compatible endpoints follow).
  */
-const TOOL_NAME_PATTERN = /^[\w-]{1,64}$/
+export const TOOL_NAME_PATTERN = /^[\w-]{1,64}$/
 
 /** Options of `createToolRegistry`. */
 export interface ToolRegistryOptions {
