@@ -6,7 +6,8 @@
  * one an error. `jsonProblem` finds both kinds, with where in the value they are: also a Promise
  * (a forgotten `await`; JSON writes `{}` and its rejection would go unhandled), an Error, a RegExp,
  * an ArrayBuffer or a DataView (JSON writes `{}`), a typed array (JSON writes `{"0":…,"1":…}`, one
- * key per element), and a value nested so deep that walking it would overflow the stack.
+ * key per element), a fetch Response, Headers or another web API object (JSON writes `{}`), and a
+ * value nested so deep that walking it would overflow the stack.
  */
 
 /** The deepest nesting a value may have (levels of objects and arrays); no model reads deeper. */
@@ -17,6 +18,35 @@ const MAX_PATH_CHARS = 120
 
 function shortPath(path: string): string {
   return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS)}…` : path
+}
+
+/**
+ * Objects of the fetch and web APIs a tool hands back by mistake — a forgotten `.json()` returns the
+ * Response itself — with what to return instead. They keep their data in internal slots, so JSON
+ * writes each as {}. Looked up on `globalThis` (a runtime may lack one).
+ */
+const WEB_OBJECTS: ReadonlyArray<readonly [name: string, hint: string]> = [
+  ['Response', ' (return await response.json() or .text())'],
+  ['Request', ' (return its url and method)'],
+  ['Headers', ' (return Object.fromEntries(headers))'],
+  ['URLSearchParams', ' (return params.toString(), or Object.fromEntries(params))'],
+  ['FormData', ' (return Object.fromEntries(form))'],
+  ['Blob', ' (return await blob.text())'],
+  ['ReadableStream', ' (read it, and return what it held)'],
+  ['WritableStream', ''],
+  ['AbortSignal', ''],
+]
+let webTypes: Array<readonly [type: abstract new (...args: never[]) => unknown, name: string, hint: string]> | null = null
+
+function webObjectProblem(item: object, path: string): string | null {
+  webTypes ??= WEB_OBJECTS.flatMap(([name, hint]) => {
+    const type = (globalThis as Record<string, unknown>)[name]
+    return typeof type === 'function' ? [[type as abstract new (...args: never[]) => unknown, name, hint] as const] : []
+  })
+  for (const [type, name, hint] of webTypes) {
+    if (item instanceof type) return `${name === 'AbortSignal' ? 'an' : 'a'} ${name} at ${path}, which JSON writes as {}${hint}`
+  }
+  return null
 }
 
 /** What JSON would write as `{}` for a built-in object, and what to return instead; null for plain data. */
@@ -37,7 +67,7 @@ function emptyObjectProblem(item: object, path: string): string | null {
   }
   // Checked before its elements are walked: a few MB of bytes are millions of index keys.
   if (ArrayBuffer.isView(item)) return `a ${item.constructor?.name ?? 'typed array'} at ${path}, which JSON writes as an object keyed by index ({"0":…}) (return Array.from(it), or its bytes as base64 text)`
-  return null
+  return webObjectProblem(item, path)
 }
 
 /** The problem with writing `value` as JSON, naming where it is (`result.items[2]`), or null when it has a faithful JSON form. */

@@ -136,6 +136,13 @@ describe('tool faults become results the model sees', () => {
     ['a DataView', () => [new DataView(new ArrayBuffer(2))], /a DataView at result\[0\], which JSON writes as \{\}/],
     // 5 MB of bytes: JSON writes {"0":137,"1":80,…} (59 MB), and walking it pair by pair took seconds of the server's thread.
     ['a typed array', () => ({ image: new Uint8Array(5_000_000) }), /a Uint8Array at result\.image, which JSON writes as an object keyed by index \(\{"0":…\}\) \(return Array\.from\(it\), or its bytes as base64 text\)/],
+    // A forgotten `.json()`, or parts of a fetch returned as they are: JSON writes each of these as {}.
+    ['a fetch Response', () => new Response('{"temp":21}'), /a Response at result, which JSON writes as \{\} \(return await response\.json\(\) or \.text\(\)\)/],
+    ['Headers', () => ({ status: 200, headers: new Headers({ etag: 'x' }) }), /a Headers at result\.headers, which JSON writes as \{\} \(return Object\.fromEntries\(headers\)\)/],
+    ['URLSearchParams', () => ({ query: new URLSearchParams('q=1') }), /a URLSearchParams at result\.query, which JSON writes as \{\}/],
+    ['a Blob', () => [new Blob(['text'])], /a Blob at result\[0\], which JSON writes as \{\}/],
+    ['FormData', () => ({ form: new FormData() }), /a FormData at result\.form, which JSON writes as \{\}/],
+    ['a ReadableStream', () => ({ body: new Response('x').body }), /a ReadableStream at result\.body, which JSON writes as \{\}/],
   ])('%s in a result is an error result naming where it is, not silently {} or a JSON engine message', async (_label, execute, message) => {
     const tool = defineTool({ name: 'odd', description: 'odd values', parameters: z.object({}), execute: execute as () => unknown })
     const { told, call } = await runOneCall({ name: 'odd' }, [tool])
