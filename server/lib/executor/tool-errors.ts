@@ -3,7 +3,7 @@
  * written for the model (it reads it in the tool message and may correct itself).
  * None of these ever ends a job; they become `tool-result` events with status error/timeout/denied.
  */
-import { cutIndex } from '../../../shared/cut-text'
+import { cutIndex, cutTextWith } from '../../../shared/cut-text'
 import type { ToolResultStatus } from '../../../shared/events'
 
 /**
@@ -42,11 +42,14 @@ export function isToolCallError(value: unknown): value is ToolCallError {
 
 /**
  * What a tool threw, as text — for any value: an Error whose `message` getter throws, an object
- * without a prototype or a hostile Proxy must not turn a tool fault into a failed job.
+ * without a prototype or a hostile Proxy must not turn a tool fault into a failed job. A plain
+ * object thrown instead of an Error (`throw await response.json()`, a client's `{ code, message }`)
+ * is told by its `message`, else as JSON (cut), never as `[object Object]`.
  */
 export function describeThrown(value: unknown): string {
   try {
     if (value instanceof Error) return String(value.message)
+    if (value !== null && typeof value === 'object') return describeObject(value)
     return String(value)
   }
   catch {
@@ -57,6 +60,22 @@ export function describeThrown(value: unknown): string {
       return 'a value that cannot be shown'
     }
   }
+}
+
+/** A thrown object that is not an Error: its `message`, its own `toString`, or its JSON (see `describeThrown`). */
+function describeObject(value: object): string {
+  const { message } = value as { message?: unknown }
+  if (typeof message === 'string') return message
+  const text = typeof (value as { toString?: unknown }).toString === 'function' ? String(value) : '[object Object]'
+  if (text !== '[object Object]') return text
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value)
+  }
+  catch {
+    // A cycle or a BigInt: no JSON form.
+  }
+  return json ? cutTextWith(json, MAX_TOOL_ERROR_CHARS, '…') : text
 }
 
 /** The model called a name that is not a registered tool, or not one offered in this job. */

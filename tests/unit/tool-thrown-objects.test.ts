@@ -1,0 +1,49 @@
+/**
+ * A tool (or a library it calls) that throws a plain object instead of an Error — `throw await
+ * response.json()`, a client's `{ code, message }` error — must tell the model what went wrong,
+ * in-process and across the isolation boundary alike.
+ */
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { runAgentLoop } from '../../server/lib/executor/agent-loop'
+import { describeThrown } from '../../server/lib/executor/tool-errors'
+import { serializeError } from '../../server/lib/isolation/protocol'
+import { defineTool } from '../../server/utils/define-tool'
+import { createFakeRunContext } from '../support/fake-run-context'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
+
+async function toolError(thrown: unknown) {
+  const tool = defineTool({ name: 'lookup', description: 'Looks up', parameters: z.object({}), execute: () => { throw thrown } })
+  const model = createStepModel([toolStep([{ id: 'c1', name: 'lookup' }]), textStep('ok')])
+  const fake = createFakeRunContext({ model, tools: [tool] })
+  await runAgentLoop(fake.context, { messages: [{ role: 'user', content: 'go' }] })
+  return fake.state().toolCalls[0]!.error
+}
+
+describe('a thrown plain object', () => {
+  it('with a message: the model reads the message, not [object Object]', async () => {
+    expect(await toolError({ code: 'PGRST116', message: 'no row matched id 7' })).toBe('Tool "lookup" failed: no row matched id 7')
+  })
+
+  it('without one (an error body thrown as it is): the model reads it as JSON', async () => {
+    expect(await toolError({ error: { status: 404, detail: 'city not found' } })).toBe('Tool "lookup" failed: {"error":{"status":404,"detail":"city not found"}}')
+  })
+
+  it('the isolation boundary carries the same text', () => {
+    expect(serializeError({ code: 'E1', message: 'quota used up' }).message).toBe('quota used up')
+    expect(serializeError({ reason: 'busy' }).message).toBe('{"reason":"busy"}')
+  })
+
+  it('one JSON cannot write, or a huge one, still gives bounded text; strings, null and Errors are as before', () => {
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    expect(describeThrown(cyclic)).toBe('[object Object]')
+    expect(describeThrown({ id: 1n })).toBe('[object Object]')
+    expect(describeThrown({ rows: 'x'.repeat(100_000) }).length).toBeLessThan(5_000)
+    expect(describeThrown(Object.create(null))).toBe('{}')
+    expect(describeThrown('a string')).toBe('a string')
+    expect(describeThrown(null)).toBe('null')
+    expect(describeThrown(new Error('disk full'))).toBe('disk full')
+    expect(describeThrown({ toString: () => 'custom text' })).toBe('custom text')
+  })
+})
