@@ -6,6 +6,7 @@
  * no log line.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import type { Logger } from '../../server/lib/logger'
 import { createMetrics } from '../../server/lib/metrics'
@@ -13,6 +14,7 @@ import { trapToolStrayErrors } from '../../server/lib/tools/stray-errors'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 import { createStepModel } from '../support/step-model'
+import { defineTool } from '../../server/utils/define-tool'
 
 const stops: Array<() => void> = []
 
@@ -20,14 +22,32 @@ afterEach(() => {
   for (const stop of stops.splice(0).reverse()) stop()
 })
 
+/** A tool that ignores its signal and never answers; its code rejects a promise nobody handles when `release` is called. */
+function ignoresSignal() {
+  let release!: () => void
+  const tool = defineTool({
+    name: 'deaf',
+    description: 'Never answers, ignoring its signal; fails later, from a promise chain it started.',
+    parameters: z.object({}),
+    timeoutMs: 1,
+    execute: () => {
+      void new Promise<void>(resolve => (release = resolve)).then(() => {
+        throw new Error('late failure')
+      })
+      return new Promise(() => {})
+    },
+  })
+  return { tool, release: () => release() }
+}
+
 /** A fake run with in-process tools, and a trap that logs into `logged` and counts into `metrics`. */
-function trappedRun() {
+function trappedRun(extra: Parameters<typeof createFakeRunContext>[0]['tools'] = []) {
   const logged: Array<{ message: string, fields?: Record<string, unknown> }> = []
   const logger: Logger = { info() {}, warn() {}, error: (message, fields) => logged.push({ message, fields }) }
   const metrics = createMetrics()
   const captured: unknown[] = []
   stops.push(trapToolStrayErrors({ logger, metrics, capture: error => captured.push(error) }))
-  const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS })
+  const fake = createFakeRunContext({ model: createStepModel([]), tools: [...ISOLATION_TEST_TOOLS, ...extra] })
   let calls = 0
   const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `call-${++calls}`, name, args, step: 1 })
   return { logged, metrics, captured, call }
@@ -60,6 +80,19 @@ describe('stray errors of in-process tools', () => {
       fields: { tool: 'stray', jobId: 'job-1', kind, error: thrown },
     }])
     expect(run.metrics.snapshot().counters[`tool_stray_errors_total{kind="${kind}",tool="stray"}`]).toBe(1)
+  })
+
+  it('a stray error of a call that already ended by its time limit (it ignored its signal) is logged as after the call, not as failing it', async () => {
+    const deaf = ignoresSignal()
+    const run = trappedRun([deaf.tool])
+    expect(await run.call('deaf')).toMatchObject({ status: 'timeout' })
+    deaf.release()
+    // The rejection is reported once the microtasks of this turn are done.
+    await new Promise(resolve => setImmediate(resolve))
+    expect(run.logged).toEqual([{
+      message: expect.stringContaining('tool "deaf" raised an error from a callback or a promise left unhandled after its call had ended; it was ignored'),
+      fields: { tool: 'deaf', jobId: 'job-1', kind: 'unhandledRejection', error: 'late failure' },
+    }])
   })
 
   it('errors of no tool call go to the process listeners unchanged; stopping the trap restores process.emit', () => {

@@ -32,13 +32,19 @@ export type StrayErrorKind = 'uncaughtException' | 'unhandledRejection'
 /** Whose code raised a stray error. */
 export type StrayErrorSource = 'tool' | 'workflow'
 
-/** Runs an in-process tool's `execute` as code of its call (so its stray errors name it). */
+/**
+ * Runs an in-process tool's `execute` as code of its call (so its stray errors name it). The call
+ * ends when `execute` settles or when its signal fires (its time limit, the job's abort): the loop
+ * stops waiting then, so a tool that ignores its signal and fails later does not fail its call.
+ */
 export async function executeInCallScope(tool: ToolDefinition, args: unknown, context: ToolContext): Promise<unknown> {
   const { scope, failed, end } = openScope<CallScope>({ tool: tool.name, jobId: context.jobId, faultChannel: undefined })
+  context.signal.addEventListener('abort', end, { once: true })
   try {
     return await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args as never, context)), failed]))
   }
   finally {
+    context.signal.removeEventListener('abort', end)
     end()
   }
 }
