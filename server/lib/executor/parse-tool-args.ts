@@ -4,19 +4,29 @@
  * problem (zod issues with their paths), so the model can correct the call in its next round.
  */
 import type { z } from 'zod'
+import { nestsDeeperThan } from '../http/json-depth'
+import { MAX_JSON_DEPTH } from '../json-problem'
 import { isAsyncParseError } from '../zod-schema'
 import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError } from './tool-errors'
 
-/** The arguments as JSON (for events and repeat detection), or the raw text when it is not JSON. */
-export function decodeArguments(args: unknown): { ok: true, value: unknown } | { ok: false, raw: string, reason: string } {
+/**
+ * The arguments as JSON (for events and repeat detection), or the raw text when it is not JSON —
+ * or nests deeper than `MAX_JSON_DEPTH`: `JSON.parse` takes any depth, but what walks the value
+ * after it recurses (the repeat check's key, zod, `JSON.stringify` of the `tool-call` event) and a
+ * few thousand levels overflowed the stack there, which failed the job. `problem` says why, for the model.
+ */
+export function decodeArguments(args: unknown): { ok: true, value: unknown } | { ok: false, raw: string, problem: string } {
   if (typeof args !== 'string') return { ok: true, value: args ?? {} }
   if (!args.trim()) return { ok: true, value: {} }
+  let value: unknown
   try {
-    return { ok: true, value: JSON.parse(args) }
+    value = JSON.parse(args)
   }
   catch (error) {
-    return { ok: false, raw: args, reason: (error as Error).message }
+    return { ok: false, raw: args, problem: `arguments are not valid JSON (${(error as Error).message})` }
   }
+  if (nestsDeeperThan(args, MAX_JSON_DEPTH)) return { ok: false, raw: args, problem: `arguments nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep` }
+  return { ok: true, value }
 }
 
 /** One zod issue as a short line: `path.to.field: message`. */
@@ -28,7 +38,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Parses and validates; throws `InvalidToolArgumentsError` listing the problems. */
 export function parseToolArguments(toolName: string, schema: z.ZodType, args: unknown): unknown {
   const decoded = decodeArguments(args)
-  if (!decoded.ok) throw new InvalidToolArgumentsError(toolName, [`arguments are not valid JSON (${decoded.reason})`])
+  if (!decoded.ok) throw new InvalidToolArgumentsError(toolName, [decoded.problem])
   let parsed: ReturnType<typeof schema.safeParse>
   try {
     parsed = schema.safeParse(decoded.value)
