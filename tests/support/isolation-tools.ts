@@ -29,12 +29,13 @@ export const ISOLATION_TEST_TOOLS = [
   }),
   defineTool({
     name: 'flaky',
-    description: 'Fails with a network error the first time for a key, then answers (retryable).',
-    parameters: z.object({ key: z.string() }),
+    description: 'Fails with a network error the first time for a key (an Error, or a plain object with a network code, as some clients throw), then answers (retryable).',
+    parameters: z.object({ key: z.string(), thrown: z.enum(['error', 'object']).default('error') }),
     retryable: true,
-    execute: ({ key }) => {
+    execute: ({ key, thrown }) => {
       if (failedOnce.has(key)) return { key, attempt: 2 }
       failedOnce.add(key)
+      if (thrown === 'object') throw { code: 'ECONNRESET', message: 'socket hang up' }
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })
     },
   }),

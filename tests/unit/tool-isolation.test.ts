@@ -132,6 +132,13 @@ describe('isolated calls behave like in-process ones', () => {
     const outcome = await call(isolated, 'flaky', { key: 'isolated-retry' })
     expect(outcome).toMatchObject({ status: 'completed', result: { key: 'isolated-retry', attempt: 2 } })
   })
+
+  it('a thrown plain object keeps its code too: a retryable tool is retried on it as in-process', async () => {
+    const inProcess = isolatedRun()
+    expect(await call(inProcess, 'flaky', { key: 'object-in-process', thrown: 'object' })).toMatchObject({ status: 'completed', result: { attempt: 2 } })
+    const isolated = isolatedRun({ tools: { isolated: 'flaky' } })
+    expect(await call(isolated, 'flaky', { key: 'object-isolated', thrown: 'object' })).toMatchObject({ status: 'completed', result: { attempt: 2 } })
+  })
 })
 
 describe('where the arguments are parsed', () => {

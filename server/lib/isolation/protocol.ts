@@ -74,10 +74,12 @@ function readSafely(value: object, key: 'name' | 'code' | 'cause'): unknown {
 /**
  * Reduces an error (or any thrown value) to data. The message is what an in-process call would
  * show (`describeThrown`), also for an object without a prototype or an Error whose getters throw.
+ * A thrown object that is not an Error keeps its `name`, `code` and `cause` too: in-process, a retryable
+ * tool is retried on `{ code: 'ECONNRESET' }` whatever threw it.
  */
 export function serializeError(error: unknown, depth = 0): SerializedError {
   const message = describeThrown(error)
-  if (!isError(error)) return { name: 'Error', message }
+  if (error === null || typeof error !== 'object') return { name: 'Error', message }
   const name = readSafely(error, 'name')
   const code = readSafely(error, 'code')
   const cause = readSafely(error, 'cause')
@@ -86,15 +88,6 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     message,
     ...(typeof code === 'string' ? { code } : {}),
     ...(cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
-  }
-}
-
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error
-  }
-  catch {
-    return false
   }
 }
 
