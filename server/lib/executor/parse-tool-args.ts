@@ -8,6 +8,7 @@ import { nestsDeeperThan } from '../http/json-depth'
 import { MAX_JSON_DEPTH } from '../json-problem'
 import { isAsyncParseError } from '../zod-schema'
 import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError } from './tool-errors'
+import { wellFormedJsonText } from './tool-result-json'
 
 /**
  * The arguments as JSON (for events and repeat detection), or the raw text when it is not JSON —
@@ -18,14 +19,17 @@ import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError } from 
 export function decodeArguments(args: unknown): { ok: true, value: unknown } | { ok: false, raw: string, problem: string } {
   if (typeof args !== 'string') return { ok: true, value: args ?? {} }
   if (!args.trim()) return { ok: true, value: {} }
+  // Half of a surrogate pair becomes `�` (tool-result-json.ts): the arguments reach AI SDK clients,
+  // which post them back with each later turn, and the chat route refuses a lone surrogate.
+  const text = wellFormedJsonText(args)
   let value: unknown
   try {
-    value = JSON.parse(args)
+    value = JSON.parse(text)
   }
   catch (error) {
-    return { ok: false, raw: args, problem: `arguments are not valid JSON (${(error as Error).message})` }
+    return { ok: false, raw: text, problem: `arguments are not valid JSON (${(error as Error).message})` }
   }
-  if (nestsDeeperThan(args, MAX_JSON_DEPTH)) return { ok: false, raw: args, problem: `arguments nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep` }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, raw: text, problem: `arguments nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep` }
   return { ok: true, value }
 }
 

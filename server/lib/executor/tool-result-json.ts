@@ -47,6 +47,26 @@ export function toolResultJson(toolName: string, value: unknown): string {
  */
 const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g
 
+/**
+ * A surrogate escape in JSON text written by anyone (a model): a high one with the low one after it
+ * (a whole pair, kept), or either half alone; in either case, not itself escaped.
+ */
+const SURROGATE_ESCAPES = /(?<!\\)((?:\\\\)*)(\\u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|\\u[dD][c-fC-F][0-9a-fA-F]{2})/g
+
+/**
+ * JSON text (or any text) with no lone surrogate, neither as a code unit nor as an escape: `\ufffd`
+ * in its place, as for a result. Tool arguments go through it (parse-tool-args.ts): they reach AI SDK
+ * clients as the tool part's input, which the SDK posts back with each later turn.
+ */
+export function wellFormedJsonText(text: string): string {
+  return text
+    .replace(LONE_SURROGATE, '\ufffd')
+    .replace(SURROGATE_ESCAPES, (whole: string, backslashes: string, escape: string) => escape.length === 12 ? whole : `${backslashes}\\ufffd`)
+}
+
+/** Half of a surrogate pair on its own, as a code unit (`String.prototype.toWellFormed`, ES2024). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
 /** The plain data of a result's JSON text. */
 export function toolResultFromJson(json: string): ToolResultJson {
   return { result: JSON.parse(json) as unknown, json }
