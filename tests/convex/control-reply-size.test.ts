@@ -13,10 +13,14 @@ import { replyOf } from '../../server/lib/run-lease'
 import { replyJsonOf } from '../../server/lib/providers/convex-reply'
 import { TEST_SECRET, twoInstancesWithJob } from './backend'
 
-/** The reply an owner sends for an answer its input node's schema refuses (one issue per bad item). */
+/**
+ * The reply an owner sends for an answer its input node's schema refuses: with a refinement whose
+ * message is about 3.6 MB (a refusal names at most 10 issues, so only a long message makes a long reply).
+ */
+const LONG_REFUSAL = 'not a pick list I can take; '.repeat(130_000)
 function invalidAnswerReply(answer: unknown) {
   try {
-    parseAnswer(z.object({ picks: z.array(z.number()) }), answer)
+    parseAnswer(z.object({ picks: z.array(z.number()).refine(() => false, { message: LONG_REFUSAL }) }), answer)
   }
   catch (error) {
     return replyOf(error)
@@ -35,9 +39,8 @@ describe('convex control replies', () => {
 
   it('a refusal with a long message still fits the control document, and the sender reads it', async () => {
     const { a, b, job, backend } = await twoInstancesWithJob()
-    // About 240 KB of JSON: under the default body limit (256 KiB). Each of its 60,000 items is a
-    // zod issue, so the refusal's message is about 3.7 MB.
-    const answer = { picks: Array.from({ length: 60_000 }, () => 'x') }
+    // About 240 KB of JSON: under the default body limit (256 KiB); the refusal's message is about 3.6 MB.
+    const answer = { picks: Array.from({ length: 60_000 }, () => 1) }
     const reply = invalidAnswerReply(answer)
     expect(reply.ok).toBe(false)
     const controlId = await b.provider.sendControl(job.id, { type: 'input', userId: job.userId, requestId: 'pick', answer })
@@ -48,7 +51,7 @@ describe('convex control replies', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES)
     const read = await b.provider.readControlReply(job.id, controlId)
     expect(read).toMatchObject({ ok: false, status: 400, error: 'InvalidAnswerError' })
-    expect(read && !read.ok && read.message).toMatch(/^Invalid answer: picks\.0: Invalid input: expected number.*\[cut: \d+ more bytes\]$/s)
+    expect(read && !read.ok && read.message).toMatch(/^Invalid answer: picks: not a pick list I can take; .*\[cut: \d+ more bytes\]$/s)
   })
 
   it('a message that escaping makes longer as JSON is cut to fit too', () => {
