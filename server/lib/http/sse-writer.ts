@@ -130,6 +130,9 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
   })
   response.once('close', () => {
     ended = true
+    // The client left (or the end is through): free the compressor's native state and whatever
+    // it still holds for this response now, not at some later garbage collection.
+    gzip?.destroy()
     resolveClosed()
   })
   // The client may have left while the route awaited the store (a Redis round trip): its `close`
