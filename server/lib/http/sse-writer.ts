@@ -194,7 +194,9 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
     }
     else {
       out = gzip ?? response
-      out.write(typeof data === 'string' ? data : data.body)
+      // Bytes, not text: a response (and its socket) counts a string's UTF-16 code units in its
+      // queue, which would let a client hold up to three times the bound in CJK text.
+      out.write(typeof data === 'string' ? Buffer.from(data) : data.body)
     }
     // Stalled only once the stream itself is full too (its `drain` is then certain to come): a
     // bound below the stream's own buffer (16 KiB) would otherwise refuse writes to a client that
