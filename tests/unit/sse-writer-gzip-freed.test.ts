@@ -4,11 +4,13 @@
  * collector. Counted: every compressor the writer made is destroyed once its connection is gone.
  */
 import type { IncomingMessage } from 'node:http'
+import { get } from 'node:http'
 import type { Gzip } from 'node:zlib'
 import { createGunzip } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SseSink } from '../../server/lib/http/sse-sink'
-import { closeServer, open, readFrames } from '../support/sse-sink-server'
+import { createSseSink } from '../../server/lib/http/sse-sink'
+import { closeServer, open, readFrames, serve } from '../support/sse-sink-server'
 
 const made = vi.hoisted(() => [] as Gzip[])
 vi.mock('node:zlib', async (importOriginal) => {
@@ -67,6 +69,28 @@ describe('SSE writer gzip compressor', () => {
     sink.close()
     await sink.closed
     await ended
+    expect(live()).toBe(0)
+  })
+})
+
+describe('SSE writer made after its client left', () => {
+  it('starts no compressor when frames come after the client is gone', async () => {
+    let made_!: (sink: SseSink) => void
+    const sinkMade = new Promise<SseSink>((resolve) => {
+      made_ = resolve
+    })
+    const port = await serve((request, response) => {
+      // The route awaits the store while the client leaves; the sink is made after that.
+      request.socket.once('close', () => made_(createSseSink(request, response, { compression: true, maxQueueBytes: 1_000_000 })))
+    })
+    const client = get({ host: '127.0.0.1', port, path: '/', headers: { 'accept-encoding': 'gzip' } })
+    client.on('error', () => {})
+    client.once('socket', socket => socket.once('connect', () => setImmediate(() => client.destroy())))
+    const sink = await sinkMade
+    await sink.closed
+    // The engine's catch-up still arrives after the client left.
+    expect(sink.write('snapshot', 1, { jobId: 'j' }, true)).toBe(false)
+    sink.close()
     expect(live()).toBe(0)
   })
 })

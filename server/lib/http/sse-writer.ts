@@ -227,8 +227,11 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       if (!ended) start()
     },
     write(text, whole = false) {
+      // Nothing to start for a client already gone (it left while the route awaited the store):
+      // a compressor made now would never see the response's close.
+      if (ended) return false
       start()
-      if (ended || (stalled && !whole)) return false
+      if (stalled && !whole) return false
       // The queue grew while stalled: the next heartbeat must not take that for a client that read nothing.
       if (stalled) atBeat = null
       raw(text)
