@@ -6,13 +6,7 @@
  * (its end is never written), and the job ran on at the new owner while the user was told "stopped".
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveConfig } from '../../server/lib/config'
-import type { JobProvider } from '../../server/lib/providers/types'
-import { wait } from '../support/engine-harness'
-import { createBackend } from './backend'
-import { createEngineNode } from './engine-node'
-
-const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' } })
+import { abandonedRunOnA } from './abandoned-run'
 
 describe('controls of a job this instance abandoned', () => {
   beforeEach(() => {
@@ -23,25 +17,7 @@ describe('controls of a job this instance abandoned', () => {
   })
 
   it('an abort sent to the old owner reaches the new one', async () => {
-    const backend = createBackend()
-    // A stuck owner: its heartbeats claim success but never reach the store, and its chat's code
-    // ignores the abort (it never returns).
-    const stuckHeartbeat = (provider: JobProvider): JobProvider => ({ ...provider, heartbeatLease: async () => true })
-    const a = createEngineNode(backend, { instanceId: 'A', config, wrap: stuckHeartbeat, chat: async (context) => {
-      for (;;) {
-        await wait(20)
-        context.text('a ')
-      }
-    } })
-    const b = createEngineNode(backend, { instanceId: 'B', config, chat: async (context) => {
-      for (;;) {
-        await wait(20, context.signal)
-        context.text('b ')
-      }
-    } })
-    const { job } = await a.engine.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'hi' }] } })
-    await vi.advanceTimersByTimeAsync(4_500) // past the 3 s lease: B's recovery takes the chat over
-    await vi.advanceTimersByTimeAsync(2_000) // A's refused writes make it give the run up
+    const { a, b, job } = await abandonedRunOnA()
     expect((await b.engine.getJob('u1', job.id)).state.status).toBe('running')
     expect(a.engine.stats().runs).toBe(1) // the abandoned run, whose code has not returned
 

@@ -5,13 +5,7 @@
  * still showed the abandoned run: its text that was never stored, a job "running" here.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveConfig } from '../../server/lib/config'
-import type { JobProvider } from '../../server/lib/providers/types'
-import { wait } from '../support/engine-harness'
-import { createBackend } from './backend'
-import { createEngineNode } from './engine-node'
-
-const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' } })
+import { abandonedRunOnA } from './abandoned-run'
 
 describe('the inspector of a job whose run here was abandoned', () => {
   beforeEach(() => {
@@ -22,25 +16,7 @@ describe('the inspector of a job whose run here was abandoned', () => {
   })
 
   it('shows the job as the API does: the stored log of the new owner, not the abandoned run', async () => {
-    const backend = createBackend()
-    // A stuck owner: its heartbeats claim success but never reach the store, and its chat's code
-    // ignores the abort (it never returns).
-    const stuckHeartbeat = (provider: JobProvider): JobProvider => ({ ...provider, heartbeatLease: async () => true })
-    const a = createEngineNode(backend, { instanceId: 'A', config, wrap: stuckHeartbeat, chat: async (context) => {
-      for (;;) {
-        await wait(20)
-        context.text('a ')
-      }
-    } })
-    const b = createEngineNode(backend, { instanceId: 'B', config, chat: async (context) => {
-      for (;;) {
-        await wait(20, context.signal)
-        context.text('b ')
-      }
-    } })
-    const { job } = await a.engine.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'hi' }] } })
-    await vi.advanceTimersByTimeAsync(4_500) // past the 3 s lease: B's recovery takes the chat over
-    await vi.advanceTimersByTimeAsync(2_000) // A's refused writes make it give the run up
+    const { a, b, job } = await abandonedRunOnA()
     expect(a.engine.stats().runs).toBe(1) // the abandoned run, whose code has not returned
 
     const api = (await a.engine.getJob('u1', job.id)).state
