@@ -8,26 +8,12 @@
  * replied to as taken.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
-import { resolveConfig } from '../../server/lib/config'
 import type { JobProvider } from '../../server/lib/providers/types'
-import { defineWorkflow } from '../../server/utils/define-workflow'
 import { createBackend } from './backend'
 import { createEngineNode } from './engine-node'
+import { askTwice, askTwiceConfig } from './ask-twice'
 
-const config = resolveConfig({ scripted: { enabled: true }, workflows: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
-
-const askTwice = defineWorkflow({
-  name: 'ask-twice',
-  description: 'first → second → done',
-  input: z.object({}),
-  nodes: {
-    first: { kind: 'input', prompt: 'First?', schema: z.object({ go: z.boolean() }), onTimeout: 'fail' },
-    second: { kind: 'input', prompt: 'Second?', schema: z.object({ go: z.boolean() }), onTimeout: 'fail' },
-    done: { kind: 'output', value: 'done' },
-  },
-  edges: [['first', 'second'], ['second', 'done']],
-})
+const config = askTwiceConfig
 
 /** An owner that dies right after storing the answer: its reply never lands, its lease is no longer renewed. */
 const diesBeforeReplying = (provider: JobProvider): JobProvider => ({
