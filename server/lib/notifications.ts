@@ -22,8 +22,14 @@ export interface NotificationSink {
   close(): void
 }
 
-/** Starts following a user's jobs that run elsewhere; returns a function that stops it. */
-export type FollowUser = (userId: string) => () => void
+/**
+ * Starts following a user's jobs that run elsewhere; returns a function that stops it. `recheck`
+ * reads again the jobs of `input-request`s the backlog kept while nothing followed them, and
+ * settles (notifies) those no longer pending; it never rejects.
+ */
+export type FollowUser = ((userId: string) => () => void) & {
+  recheck?: (userId: string, requests: readonly JobNotification[]) => Promise<void>
+}
 
 interface UserChannel {
   backlog: JobNotification[]
@@ -146,14 +152,40 @@ export class NotificationHub {
   /** Adds a sink; replays what came after `afterId` when it is still held. Returns detach. */
   attach(userId: string, sink: NotificationSink, afterId: number | null): () => void {
     const channel = this.channel(userId)
-    if (afterId !== null) {
+    // While no stream was open the feed was stopped: a question of a job elsewhere that the replay
+    // would ask may have been answered meanwhile. Those are read again first; the replay (and what
+    // is notified meanwhile) follows once they are settled, so an answered one is not asked again.
+    const unsure = afterId !== null && this.follow?.recheck && !channel.stopFeed
+      ? channel.backlog.filter(notification => notification.type === 'input-request' && notification.id > afterId)
+      : []
+    let attached: NotificationSink = sink
+    let detached = false
+    if (unsure.length > 0) {
+      const held: JobNotification[] = []
+      attached = { send: notification => held.push(notification), comment: text => sink.comment(text), close: () => sink.close() }
+      const join = () => {
+        if (detached) return
+        let lastSent = afterId!
+        for (const notification of [...channel.backlog, ...held]) {
+          if (notification.id <= lastSent) continue
+          sink.send(notification)
+          lastSent = notification.id
+        }
+        channel.sinks.delete(attached)
+        attached = sink
+        channel.sinks.add(sink)
+      }
+      void this.follow!.recheck!(userId, unsure).then(join, join)
+    }
+    else if (afterId !== null) {
       for (const notification of channel.backlog) if (notification.id > afterId) sink.send(notification)
     }
-    channel.sinks.add(sink)
+    channel.sinks.add(attached)
     if (this.follow && !channel.stopFeed) channel.stopFeed = this.follow(userId)
     this.touch(userId, channel)
     return () => {
-      channel.sinks.delete(sink)
+      detached = true
+      channel.sinks.delete(attached)
       channel.lastAt = this.now()
       if (channel.sinks.size === 0) this.stopFeed(channel)
       this.touch(userId, channel)

@@ -55,7 +55,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
-  return (userId) => {
+  const follow: FollowUser = (userId) => {
     // Jobs created from now on are new to this stream. Instances' clocks may differ by a little:
     // at worst a job created right at this moment on another instance gets no `job-created`.
     const startedAt = now()
@@ -143,4 +143,39 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       unsubscribe()
     }
   }
+
+  /**
+   * The questions of jobs elsewhere that the replay backlog still asks, read again: the feed was
+   * stopped while no stream was open, so an answer given meanwhile (or the job's end) never reached
+   * the hub. One no longer pending leaves the backlog and is told as `input-answered` (or the job's
+   * `job-end`); a read that fails keeps it (it may still wait).
+   */
+  follow.recheck = async (userId, requests) => {
+    const jobIds = [...new Set(requests.map(request => request.jobId))].filter(jobId => !isLocal(jobId))
+    await Promise.all(jobIds.map(async (jobId) => {
+      let state: Awaited<ReturnType<JobProvider['getState']>>
+      try {
+        state = await provider.getState(jobId)
+      }
+      catch (error) {
+        logger.error('a question of another instance could not be read again', { userId, jobId, error })
+        return
+      }
+      if (isLocal(jobId)) return
+      const asked = requests.filter(request => request.jobId === jobId)
+      const base = { jobId, threadId: asked[0]!.threadId, title: asked[0]!.title }
+      if (!state) return inputSettled(userId, jobId)
+      if (isTerminalStatus(state.status)) {
+        inputSettled(userId, jobId)
+        return notify(userId, { ...base, type: 'job-end', status: state.status })
+      }
+      const pending = new Set(state.pendingInputs.map(input => input.requestId))
+      for (const { requestId } of asked) {
+        if (!requestId || pending.has(requestId)) continue
+        inputSettled(userId, jobId, requestId)
+        notify(userId, { ...base, type: 'input-answered', status: state.status, requestId })
+      }
+    }))
+  }
+  return follow
 }
