@@ -232,7 +232,10 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
         ...state.nodeStates,
         [event.nodeId]: { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at },
       }
-      next.executionOrder = [...state.executionOrder, event.nodeId]
+      // A node that starts while it still runs or waits is the run taken over by another instance
+      // running the attempt the lost owner cut off again: one visit, listed once (as its latest
+      // start), so a later takeover counts its visits right (workflows/resume.ts).
+      next.executionOrder = [...withoutCutOffAttempt(state, event.nodeId), event.nodeId]
       next.currentNodeId = event.nodeId
       return next
     case 'node-end': {
@@ -280,6 +283,14 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
 /** What cut a call or node off: `job aborted`, or `job failed (timeout)` with the job's error code. */
 function howJobEnded(event: { status: string, error?: { code?: string } }): string {
   return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
+}
+
+/** The execution order without the node's latest start when that attempt never ended (a takeover cut it off). */
+function withoutCutOffAttempt(state: JobState, nodeId: string): readonly string[] {
+  const node = state.nodeStates[nodeId]
+  if (!node || !isLiveNode(node)) return state.executionOrder
+  const index = state.executionOrder.lastIndexOf(nodeId)
+  return state.executionOrder.filter((_id, at) => at !== index)
 }
 
 /** The node started last that is still running or waiting, or null. */
