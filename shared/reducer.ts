@@ -233,9 +233,10 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
         [event.nodeId]: { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at },
       }
       // A node that starts while it still runs or waits is the run taken over by another instance
-      // running the attempt the lost owner cut off again: one visit, listed once (as its latest
-      // start), so a later takeover counts its visits right (workflows/resume.ts).
-      next.executionOrder = [...withoutCutOffAttempt(state, event.nodeId), event.nodeId]
+      // running the attempt the lost owner cut off again: one visit, listed once, where it first
+      // started — a later takeover counts its visits right, and the branches a parallel node ran
+      // in that round stay after it, so their recorded outputs are reused (workflows/resume.ts).
+      if (!isCutOffAttempt(state, event.nodeId)) next.executionOrder = [...state.executionOrder, event.nodeId]
       next.currentNodeId = event.nodeId
       return next
     case 'node-end': {
@@ -285,12 +286,10 @@ function howJobEnded(event: { status: string, error?: { code?: string } }): stri
   return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
 }
 
-/** The execution order without the node's latest start when that attempt never ended (a takeover cut it off). */
-function withoutCutOffAttempt(state: JobState, nodeId: string): readonly string[] {
+/** True when the node's latest start never ended (a takeover cut that attempt off). */
+function isCutOffAttempt(state: JobState, nodeId: string): boolean {
   const node = state.nodeStates[nodeId]
-  if (!node || !isLiveNode(node)) return state.executionOrder
-  const index = state.executionOrder.lastIndexOf(nodeId)
-  return state.executionOrder.filter((_id, at) => at !== index)
+  return node !== undefined && isLiveNode(node)
 }
 
 /** The node started last that is still running or waiting, or null. */
