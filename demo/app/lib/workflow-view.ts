@@ -23,11 +23,16 @@ export interface WorkflowVisit {
   current: boolean
 }
 
-const ORDINALS = ['', '', '2nd', '3rd']
+/** `2nd`, `3rd`, `11th`, `21st`, `112th`. */
+function ordinal(count: number): string {
+  const teen = count % 100 >= 11 && count % 100 <= 13
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[count % 10] ?? 'th'
+  return `${count}${suffix}`
+}
 
 function visitLabel(nodeId: string, visit: number): string {
   if (visit === 1) return humanize(nodeId)
-  return `${humanize(nodeId)} (${ORDINALS[visit] ?? `${visit}th`} time)`
+  return `${humanize(nodeId)} (${ordinal(visit)} time)`
 }
 
 /** Every node visit in the order they started. */
