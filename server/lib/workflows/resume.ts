@@ -31,7 +31,7 @@ export interface ResumePoint {
   readonly outputs: Record<string, unknown>
   /** Completed visits per node, as the earlier run counted them. */
   readonly visits: Record<string, number>
-  /** Nodes the earlier run started (they count against limits.maxNodesPerJob). */
+  /** Visits the earlier run made, the attempts it was cut off in left out: they count against limits.maxNodesPerJob. */
   readonly nodesStarted: number
 }
 
@@ -76,6 +76,7 @@ export function createResumePoint(state: JobState | null): ResumePoint {
     latestStart: nodeId => startedAt.get(nodeId),
     outputs: Object.fromEntries(completed),
     visits,
-    nodesStarted: state?.executionOrder.length ?? 0,
+    // The attempts that were cut off run again and count then: a node is one start, not two.
+    nodesStarted: Object.values(visits).reduce((sum, count) => sum + count, 0),
   }
 }
