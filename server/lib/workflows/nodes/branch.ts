@@ -6,12 +6,27 @@ import type { BranchNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { refusePromise } from '../resolve-inputs'
 
+/**
+ * How a choice reads in the error: as JSON, or for a value JSON has no form for (a BigInt or a
+ * cycle, which make JSON.stringify throw; a Symbol) as itself with its type, never JSON's own error.
+ */
+function describeChoice(chosen: unknown): string {
+  if (typeof chosen === 'bigint') return `${chosen}n (a bigint)`
+  if (typeof chosen === 'symbol') return `${String(chosen)} (a symbol)`
+  try {
+    return JSON.stringify(chosen) ?? String(chosen)
+  }
+  catch {
+    return Array.isArray(chosen) ? 'a list' : 'an object'
+  }
+}
+
 /** Runs a branch node. */
 export const runBranchNode: NodeExecutor<BranchNode> = async ({ nodeId, node, state, graph, authorCode }) => {
   const targets = graph.successors.get(nodeId) ?? []
   const chosen = refusePromise(authorCode(() => node.choose(state)), 'choose(state)')
   if (typeof chosen !== 'string' || !targets.includes(chosen)) {
-    throw new Error(`branch chose ${JSON.stringify(chosen)}, which is not one of its edge targets (${targets.join(', ')})`)
+    throw new Error(`branch chose ${describeChoice(chosen)}, which is not one of its edge targets (${targets.join(', ')})`)
   }
   return chosen
 }
