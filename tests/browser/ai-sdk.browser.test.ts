@@ -162,6 +162,9 @@ describe('AI SDK page in Chromium', () => {
     await stop.click()
     await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
     expect([await chip.textContent(), await page.locator('.turn .cursor').count()]).toEqual(['ready', 0])
+    // Says it was stopped, here and after a reload (the stream's own end never reached this tab).
+    const stoppedNote = page.locator('.turn[data-role="assistant"] [data-answer-end="stopped"]')
+    await stoppedNote.waitFor({ timeout: WAIT_MS })
     // Stop went away under the focus: it is back in the box, for the next message (not on the page).
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('ai-sdk-input')
 
@@ -172,6 +175,20 @@ describe('AI SDK page in Chromium', () => {
     await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
     expect(await tool.locator('.status-chip').textContent()).toBe('stopped')
     await screenshot(page, 'ai-sdk-5-stopped')
+  })
+
+  it('a failed answer still says it failed, and why, after a reload (not a finished answer cut mid-sentence)', async () => {
+    const page = await openPage()
+    await send(page, 'Please fail')
+    const failure = page.getByRole('alert').filter({ hasText: 'Scripted failure' })
+    await failure.waitFor({ timeout: WAIT_MS })
+    await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
+    // Said once (the answer's note, not again by the chat's error under it).
+    await expect(page.getByRole('alert').count()).resolves.toBe(1)
+    await page.reload()
+    // The SDK's error went with the page: the answer itself says it failed, under its partial text.
+    await failure.waitFor({ timeout: WAIT_MS })
+    expect((await page.locator('.turn[data-role="assistant"] [data-answer-end="failed"]').textContent())!.trim()).toMatch(/^Failed: .*Scripted failure/)
   })
 
   it('a tool approval answered on the page continues the job', async () => {

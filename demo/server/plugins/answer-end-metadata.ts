@@ -1,0 +1,16 @@
+/**
+ * The AI SDK page's failed and stopped answers keep saying so after a reload: the finish metadata
+ * of an answer that failed or was stopped says how it ended (demo/app/lib/answer-end.ts). The SDK
+ * keeps a failure only as `chat.error`, which a reload loses; the messages route gives the
+ * metadata back (docs/ai-sdk-metadata.md).
+ */
+import type { AnswerEndMetadata } from '../../app/lib/answer-end'
+
+export default defineNitroPlugin((nitroApp) => {
+  nitroApp.hooks.hook('background-jobs:chat-message-metadata', (context) => {
+    if (context.part !== 'finish') return
+    const { status, error } = context.state
+    if (status === 'failed') context.metadata = { ended: 'failed', ...(error?.message ? { error: error.message } : {}) } satisfies AnswerEndMetadata
+    else if (status === 'aborted') context.metadata = { ended: 'aborted' } satisfies AnswerEndMetadata
+  })
+})
