@@ -208,6 +208,22 @@ describe('AI SDK page in Chromium', () => {
     await expect(assistantTurns(page).count()).resolves.toBe(1)
   })
 
+  it('an approval answered in another tab meanwhile shows what really happened to the call, in words', async () => {
+    const page = await openPage()
+    await send(page, 'Please delete notes.txt')
+    const waiting = '.tool-call[data-tool="delete_file"][data-state="approval-requested"]'
+    await page.locator(waiting).waitFor({ timeout: WAIT_MS })
+    const other = await page.context().newPage()
+    await other.goto(page.url())
+    await other.locator(waiting).getByRole('button', { name: 'Deny' }).waitFor({ timeout: WAIT_MS })
+    await page.locator(waiting).getByRole('button', { name: 'Approve' }).click()
+    await page.locator('.tool-call[data-state="output-available"]').waitFor({ timeout: WAIT_MS })
+    await other.locator(waiting).getByRole('button', { name: 'Deny' }).click()
+    // Not left "answered" (this tab's Deny, which the server refused): done, as the other tab approved it.
+    await other.locator('.tool-call[data-tool="delete_file"][data-state="output-available"]').waitFor({ timeout: WAIT_MS })
+    expect((await other.locator('[data-approval-gone]').textContent())!.trim()).toBe('This approval was already answered or has expired.')
+  })
+
   it('a refused message says why in words (not with the response body the SDK puts in its error) and goes back to the box', async () => {
     const page = await openPage()
     await send(page, 'x'.repeat(100_001))

@@ -4,7 +4,7 @@ import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobEventPayload } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
-import { chatErrorText } from '../../demo/app/lib/chat-error'
+import { chatErrorText, isApprovalGone } from '../../demo/app/lib/chat-error'
 import { parseComposerInput } from '../../demo/app/lib/commands'
 import { forgetAnswer, keepAnswer, KEPT_ANSWER_MAX_CHARS, KEPT_ANSWERS_MAX, keptAnswer } from '../../demo/app/lib/kept-answers'
 import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
@@ -276,5 +276,11 @@ describe('demo AI SDK page: a failed request in words', () => {
     expect(chatErrorText(refused(502, '<html>Bad gateway</html>'))).toBe('The server had a problem — your message wasn’t sent. Try again.')
     expect(chatErrorText(new TypeError('Failed to fetch'))).toBe('Couldn’t reach the server — your message wasn’t sent. Try again.')
     expect(chatErrorText(new Error('The upstream model failed'))).toBe('The upstream model failed')
+  })
+
+  it('an approval answered in another tab (or expired) is said in words, not with the request and chat ids', () => {
+    const body = JSON.stringify({ statusCode: 409, message: 'Input request 8f6caaaf-8e8b-488b-99a5-7436350ff107 is not pending in chat 8049a955-a33b-44e3-b426-73459d9dbcba (answered already, expired, or the job ended)' })
+    expect(chatErrorText(refused(409, body))).toBe('This approval was already answered or has expired.')
+    expect([isApprovalGone(refused(409, body)), isApprovalGone(refused(400, '{}')), isApprovalGone(new Error('x')), isApprovalGone(undefined)]).toEqual([true, false, false, false])
   })
 })

@@ -25,9 +25,20 @@ function bodyMessage(body: unknown): string | undefined {
   }
 }
 
+/** An approval answered on the page that was no longer waiting (the main chat's wording for an input request). */
+export const APPROVAL_GONE_TEXT = 'This approval was already answered or has expired.'
+
+/** A request the server refused for that: the page then reads the chat again, to show where it stands. */
+export function isApprovalGone(error: Error | undefined): boolean {
+  return (error as (Error & CallErrorLike) | undefined)?.statusCode === 409
+}
+
 /** `error.message` of `useChat`, as the page shows it. */
 export function chatErrorText(error: Error): string {
   const { statusCode, responseBody } = error as Error & CallErrorLike
+  // The chat route's only 409: the approval answered here was answered (another tab), expired or
+  // ended meanwhile. Its message names the request and chat by id, which says nothing to a person.
+  if (statusCode === 409) return APPROVAL_GONE_TEXT
   if (typeof statusCode === 'number') {
     const message = bodyMessage(responseBody)
     return failureText({ statusCode, ...(message ? { data: { message } } : {}) }, 'send')
