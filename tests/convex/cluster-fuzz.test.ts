@@ -8,9 +8,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { runClusterFuzz } from './cluster-fuzz'
 
-const SEED_COUNT = Number(process.env.FUZZ_SEEDS) || 6
+const SEED_COUNT = Number(process.env.FUZZ_SEEDS) || 5
 const STEPS = Number(process.env.FUZZ_STEPS) || 100
-const seeds = process.env.FUZZ_SEED ? [Number(process.env.FUZZ_SEED)] : Array.from({ length: SEED_COUNT }, (_, index) => (Number(process.env.FUZZ_FIRST_SEED) || 1) + index)
+/**
+ * Seeds (of 150 steps) that build a tab holding a lost owner's unstored text on a stream that goes
+ * on across the takeover: they fail when the follower's later-epoch resync (job-stream.ts) is off.
+ */
+const KEY_SEEDS = [71, 144]
+const runs = process.env.FUZZ_SEED
+  ? [{ seed: Number(process.env.FUZZ_SEED), steps: STEPS }]
+  : [...Array.from({ length: SEED_COUNT }, (_, index) => ({ seed: (Number(process.env.FUZZ_FIRST_SEED) || 1) + index, steps: STEPS })), ...KEY_SEEDS.map(seed => ({ seed, steps: 150 }))]
 
 describe('cluster fuzz', () => {
   beforeEach(() => {
@@ -20,8 +27,8 @@ describe('cluster fuzz', () => {
     vi.useRealTimers()
   })
 
-  it.each(seeds)('seed %i: every tab ends with the stored state', async (seed) => {
-    const violations = await runClusterFuzz(seed, STEPS)
+  it.each(runs)('seed $seed ($steps steps): every tab ends with the stored state', async ({ seed, steps }) => {
+    const violations = await runClusterFuzz(seed, steps)
     expect(violations, `seed ${seed}`).toEqual([])
   })
 })
