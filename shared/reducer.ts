@@ -175,13 +175,17 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
     case 'step-start':
       next.steps = [...state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }]
       return next
-    case 'step-end':
-      next.steps = state.steps.map(step =>
-        step.step === event.step && step.nodeId === event.nodeId && !step.ended
-          ? { ...step, finishReason: event.finishReason, usage: event.usage, ended: true }
-          : step,
-      )
+    case 'step-end': {
+      // The latest open round with that number: a node run again after a takeover starts at step 1
+      // again, and the round the lost owner cut off never ended (its usage is unknown).
+      let index = state.steps.length - 1
+      while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
+      if (index >= 0) {
+        next.steps = [...state.steps]
+        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ended: true }
+      }
       return next
+    }
     case 'tool-call':
       next.toolCalls = [...state.toolCalls, {
         id: event.id,
@@ -284,6 +288,11 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
 /** What cut a call or node off: `job aborted`, or `job failed (timeout)` with the job's error code. */
 function howJobEnded(event: { status: string, error?: { code?: string } }): string {
   return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
+}
+
+/** True for a round `step` of `nodeId` that started and has not ended. */
+function isOpenStep(state: StepState, step: number, nodeId: string | undefined): boolean {
+  return state.step === step && state.nodeId === nodeId && !state.ended
 }
 
 /** True when the node's latest start never ended (a takeover cut that attempt off). */
