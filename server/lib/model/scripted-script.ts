@@ -45,7 +45,11 @@ export function planScriptedTurn(request: ScriptedRequest): ScriptedTurn {
   if (prefill?.role === 'assistant' && prefill.content && !prefill.tool_calls?.length) {
     const turn = planScriptedTurn({ ...request, messages: messages.slice(0, -1) })
     if (!turn.text.startsWith(prefill.content)) return turn
-    return { reasoning: [], text: turn.text.slice(prefill.content.length), calls: turn.calls }
+    const rest = { reasoning: [], text: turn.text.slice(prefill.content.length), calls: turn.calls }
+    // A "fail" answer still fails at the same point of the whole answer (at once when the stored
+    // text already reaches it), not as if the continuation had succeeded.
+    if (turn.failAfterChars === undefined) return rest
+    return { ...rest, failAfterChars: Math.max(0, turn.failAfterChars - prefill.content.length) }
   }
   const lastUserIndex = findLastIndex(messages, message => message.role === 'user')
   const prompt = lastUserIndex >= 0 ? messages[lastUserIndex]!.content ?? '' : ''
