@@ -138,8 +138,11 @@ function namedIn(prompt: string, name: string): boolean {
   return false
 }
 
-/** A run of arithmetic characters; it starts at a non-space, so scanning for runs stays linear. */
-const EXPRESSION_RUN = /[-+*/%^().\d×÷−][-+*/%^().\d\s×÷−]*/y
+/**
+ * A run of arithmetic characters; it starts at a non-space, so scanning for runs stays linear. A
+ * comma followed by a digit stays in the run ("3,5"), so calculate refuses it rather than getting "3".
+ */
+const EXPRESSION_RUN = /[-+*/%^().\d×÷−](?:[-+*/%^().\d\s×÷−]|,(?=\d))*/y
 
 /** The arithmetic run starting at `index` when it holds a digit. */
 function runAt(prompt: string, index: number): string | undefined {
@@ -153,14 +156,18 @@ function runAt(prompt: string, index: number): string | undefined {
  * sign: "Calculate: 12 * 7"), else the first run with a digit anywhere ("What is 12 * 7? Calculate
  * it."), else 6 * 7.
  */
-function extractExpression(prompt: string): string {
+function extractExpression(original: string): string {
+  // Thousands separators go (1,000 is 1000), and an x between two operands is a product (12 x 7).
+  const prompt = original
+    .replace(/(\d),(?=\d{3}(?!\d))/g, '$1')
+    .replace(/([\d)])[^\S\n]*[xX][^\S\n]*(?=[\d(])/g, '$1 * ')
   let run: string | undefined
   for (const word of prompt.matchAll(/\b(?:calculate|compute)\b[\s:=]*/gi)) {
     run = runAt(prompt, word.index + word[0].length)
     if (run) break
   }
   // A run elsewhere starts at a number, a sign or "(", not at a sentence's full stop.
-  for (const other of run ? [] : prompt.matchAll(/(?:[-+(−]|\.?\d)[-+*/%^().\d\s×÷−]*/g)) {
+  for (const other of run ? [] : prompt.matchAll(/(?:[-+(−]|\.?\d)(?:[-+*/%^().\d\s×÷−]|,(?=\d))*/g)) {
     if (/\d/.test(other[0])) {
       run = other[0]
       break
