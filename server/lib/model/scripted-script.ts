@@ -144,6 +144,10 @@ function namedIn(prompt: string, name: string): boolean {
  */
 const EXPRESSION_RUN = /[-+*/%^().\d×÷−](?:[-+*/%^().\d\s×÷−]|,(?=\d))*/y
 
+/** Operators written as words between two operands ("5 times 3"), by their first word. */
+const WORD_OPERATORS: Record<string, string> = { times: '*', multiplied: '*', divided: '/', plus: '+', minus: '-', to: '^' }
+const WORD_OPERATOR = /([\d)])[^\S\n]+(times|multiplied[^\S\n]+by|divided[^\S\n]+by|plus|minus|to[^\S\n]+the[^\S\n]+power[^\S\n]+of)[^\S\n]+(?=[\d(.])/gi
+
 /** The arithmetic run starting at `index` when it holds a digit. */
 function runAt(prompt: string, index: number): string | undefined {
   EXPRESSION_RUN.lastIndex = index
@@ -157,10 +161,12 @@ function runAt(prompt: string, index: number): string | undefined {
  * it."), else 6 * 7.
  */
 function extractExpression(original: string): string {
-  // Thousands separators go (1,000 is 1000), and an x between two operands is a product (12 x 7).
+  // Thousands separators go (1,000 is 1000), and an x or a word between two operands is an
+  // operator (12 x 7, 5 times 3).
   const prompt = original
     .replace(/(\d),(?=\d{3}(?!\d))/g, '$1')
     .replace(/([\d)])[^\S\n]*[xX][^\S\n]*(?=[\d(])/g, '$1 * ')
+    .replace(WORD_OPERATOR, (_match, left: string, word: string) => `${left} ${WORD_OPERATORS[word.toLowerCase().split(/\s/)[0]!]} `)
   let run: string | undefined
   for (const word of prompt.matchAll(/\b(?:calculate|compute)\b[\s:=]*/gi)) {
     run = runAt(prompt, word.index + word[0].length)
