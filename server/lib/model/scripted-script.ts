@@ -255,9 +255,29 @@ function echoAnswer(prompt: string, offered: Set<string>): string {
   return paragraphs.join('\n\n')
 }
 
+/** `text` on one line, cut to `maxChars`, as Markdown shows it literally (answers are Markdown). */
 function excerpt(text: string, maxChars: number): string {
   const flat = text.replace(/\s+/g, ' ').trim()
-  return cutTextWith(flat, maxChars, '…')
+  return literal(cutTextWith(flat, maxChars, '…'))
+}
+
+const isWordChar = (char: string) => /[\p{L}\p{N}]/u.test(char)
+
+/**
+ * `text` with what Markdown would read as emphasis, strikethrough or an escape backslash-escaped, so
+ * a quoted "2*3*4" or "__init__" shows as typed. A `*` or `_` between spaces ("12 * 7"), a `_`
+ * inside a word ("my_var") and a single `~` cannot do that, so they stay as they are.
+ */
+function literal(text: string): string {
+  return text.replace(/\\(?=[!-/:-@[-`{-~])|[*_~]/g, (char: string, offset: number) => {
+    const before = text[offset - 1] ?? ' '
+    const after = text[offset + 1] ?? ' '
+    if (char === '\\') return '\\\\'
+    if (char === '~' && before !== '~' && after !== '~') return char
+    if (/\s/.test(before) && /\s/.test(after)) return char
+    if (char === '_' && isWordChar(before) && isWordChar(after)) return char
+    return `\\${char}`
+  })
 }
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
