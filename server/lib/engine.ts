@@ -42,6 +42,7 @@ import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore } from './stored-answer'
 import type { ViewerSink } from './viewer'
 import { assertSameRequest } from './idempotency'
+import { admitIds } from './admit-ids'
 import { storeCreation } from './store-creation'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
@@ -147,6 +148,7 @@ export function createEngine(options: EngineOptions) {
     if (disposed) throw new ShuttingDownError()
     const request = input.request
     admitRequest(request, config, options.workflows, options.tools)
+    admitIds(input)
     const createdAt = now()
     // The store counts the lease from when it takes the insert: so does the run, not from the reply.
     const leaseAskedAtMs = performance.now()
