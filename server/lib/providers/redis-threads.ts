@@ -99,6 +99,8 @@ function pairsOf(reply: ScoredReply): Array<[string, number | string]> {
 
 /** Jobs the backfill reads per script call (each call blocks Redis while it runs: keep it short). */
 const BACKFILL_PAGE = 200
+/** Reads of a thread's first and last jobs while jobs of it are deleted in between. */
+const ENDS_READS = 3
 /** Threads read per `ZRANGE` while skipping those tied with the cursor. */
 const THREAD_PAGE = 100
 
@@ -168,13 +170,18 @@ export function createRedisThreads(reads: RedisThreadReads) {
 
   /** The first and last job of a thread (null when it emptied meanwhile). */
   async function endsOf(userId: string, threadId: string): Promise<{ first: JobRecord, last: JobRecord } | null> {
-    const [firstIds, lastIds] = await Promise.all([
-      command<string[]>(['ZRANGE', keys.thread(userId, threadId), '0', '0']),
-      command<string[]>(['ZRANGE', keys.thread(userId, threadId), '-1', '-1']),
-    ])
-    if (!firstIds[0] || !lastIds[0]) return null
-    const [first, last] = await Promise.all([getListed(firstIds[0]), getListed(lastIds[0])])
-    return first && last ? { first, last } : null
+    // A job deleted between the reads of its id and of itself: the thread is read again (with the
+    // jobs it still has) rather than left off the page. Bounded, for an index entry left stale.
+    for (let attempt = 0; attempt < ENDS_READS; attempt++) {
+      const [firstIds, lastIds] = await Promise.all([
+        command<string[]>(['ZRANGE', keys.thread(userId, threadId), '0', '0']),
+        command<string[]>(['ZRANGE', keys.thread(userId, threadId), '-1', '-1']),
+      ])
+      if (!firstIds[0] || !lastIds[0]) return null
+      const [first, last] = await Promise.all([getListed(firstIds[0]), getListed(lastIds[0])])
+      if (first && last) return { first, last }
+    }
+    return null
   }
 
   return {
