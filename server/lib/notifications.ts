@@ -119,8 +119,9 @@ export class NotificationHub {
     this.lastId = Math.max(this.lastId + 1, Math.floor(at))
     const full: JobNotification = { ...notification, id: this.lastId, at }
     channel.lastAt = full.at
-    // An ended job asks nothing any more: a reconnect's replay does not ask again.
+    // An ended job asks nothing any more, nor does an answered question: a reconnect's replay does not ask again.
     if (full.type === 'job-end') this.dropRequests(channel, full.jobId)
+    else if (full.type === 'input-answered' && full.requestId !== undefined) this.dropRequests(channel, full.jobId, full.requestId)
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
     for (const sink of channel.sinks) sink.send(full)

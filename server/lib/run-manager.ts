@@ -169,10 +169,9 @@ export function createRunManager(options: RunManagerOptions) {
       maxPendingBytes: config.persist.maxPendingBytes,
       onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),
     })
-    // Other tabs stop showing the question: its `input-request` leaves the replay backlog, and
-    // an `input-answered` (with the job's status after the answer) tells the open streams.
+    // Other tabs stop showing the question: an `input-answered` (with the job's status after the
+    // answer) tells the open streams, and the hub drops its `input-request` from the replay backlog.
     const requestSettled = (requestId: string) => {
-      notifications.inputSettled(record.userId, record.id, requestId)
       notifications.notify(record.userId, { type: 'input-answered', jobId: record.id, threadId: record.threadId, status: run.live.state.status, title: record.title, requestId })
     }
     const run = createJobRun({

@@ -102,7 +102,6 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
         // Answered here, on another tab or instance, or by a timeout: other tabs stop asking.
         for (const answered of state.answeredInputs) {
           if (answered.answeredAt < startedAt - ANSWER_NEWS_SKEW_MS) continue
-          inputSettled(userId, record.id, answered.requestId)
           notify(userId, { ...base, type: 'input-answered', status: record.status, requestId: answered.requestId })
         }
         if (record.status === 'waiting') {
@@ -172,7 +171,6 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       const pending = new Set(state.pendingInputs.map(input => input.requestId))
       for (const { requestId } of asked) {
         if (!requestId || pending.has(requestId)) continue
-        inputSettled(userId, jobId, requestId)
         notify(userId, { ...base, type: 'input-answered', status: state.status, requestId })
       }
     }))
