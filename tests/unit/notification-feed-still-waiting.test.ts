@@ -6,21 +6,11 @@
  * was asked again for the answered question.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { silentLogger } from '../../server/lib/logger'
-import { NotificationHub } from '../../server/lib/notifications'
-import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
-import { createMemoryProvider } from '../../server/lib/providers/memory'
-import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
-import { createTimerSet } from '../../server/lib/timers'
-import { createUserFeed } from '../../server/lib/user-feed'
+import type { JobNotification } from '../../server/lib/notifications'
+import type { JobRecord } from '../../server/lib/providers/types'
+import { recordingSink, remoteFeedHub } from '../support/remote-feed-hub'
 import { createJobState } from '../../shared/reducer'
 import type { JobState, PendingInput } from '../../shared/reducer'
-
-function recordingSink() {
-  const received: JobNotification[] = []
-  const sink: NotificationSink = { send: notification => received.push(notification), comment() {}, close() {} }
-  return { sink, received }
-}
 
 const record = (status: JobRecord['status']): JobRecord => ({
   id: 'remote', userId: 'u1', type: 'workflow', status, threadId: 't1', messageId: null, idempotencyKey: null, title: 'review',
@@ -33,42 +23,20 @@ const question = (requestId: string, nodeId: string): PendingInput => ({
 
 describe('the feed of a job of another instance that still waits', () => {
   it('drops a question answered meanwhile from the replay, keeps the pending ones', async () => {
-    let state: JobState = { ...createJobState({ id: 'remote', type: 'workflow', createdAt: 1_250 }), status: 'waiting', pendingInputs: [question('r1', 'first'), question('r2', 'second')] }
-    let deliver: ((records: JobRecord[]) => void) | null = null
-    const provider = {
-      ...createMemoryProvider(),
-      async getState() {
-        return state
-      },
-      subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void) {
-        deliver = listener
-        return () => {
-          deliver = null
-        }
-      },
-    } satisfies JobProvider
-    const hub: NotificationHub = new NotificationHub(() => 1_300, createUserFeed({
-      provider,
-      notify: (userId, notification) => hub.notify(userId, notification),
-      jobDeleted: (userId, jobId) => hub.jobDeleted(userId, jobId),
-      inputSettled: (userId, jobId, pending) => hub.inputSettled(userId, jobId, pending),
-      now: () => 1_200,
-      logger: silentLogger,
-      timers: createTimerSet(),
-      isLocal: () => false,
-    }))
+    const feed = remoteFeedHub({ ...createJobState({ id: 'remote', type: 'workflow', createdAt: 1_250 }), status: 'waiting', pendingInputs: [question('r1', 'first'), question('r2', 'second')] }, { feedNow: 1_200 })
+    const { hub } = feed
     const open = recordingSink()
     const detach = hub.attach('u1', open.sink, null)
-    deliver!([record('waiting')])
+    feed.deliver([record('waiting')])
     await vi.waitFor(() => expect(open.received.map(item => item.requestId ?? item.type)).toEqual(['job-created', 'r1', 'r2']))
 
     // r1 was answered on another instance; its branch went on and asks r3: the job still waits.
-    state = {
-      ...state,
+    feed.setState({
+      ...feed.state(),
       pendingInputs: [question('r2', 'second'), question('r3', 'third')],
       answeredInputs: [{ ...question('r1', 'first'), answer: 'yes', answeredAt: 1_280, answeredBy: 'u1' }],
-    }
-    deliver!([record('waiting')])
+    })
+    feed.deliver([record('waiting')])
     const told = (item: JobNotification) => item.type === 'input-answered' ? `answered ${item.requestId}` : item.requestId ?? item.type
     await vi.waitFor(() => expect(open.received.map(told)).toEqual(['job-created', 'r1', 'r2', 'answered r1', 'r3']))
     expect(open.received.find(item => item.type === 'input-answered')).toMatchObject({ status: 'waiting', jobId: 'remote' })

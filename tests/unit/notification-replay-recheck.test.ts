@@ -6,21 +6,11 @@
  * then on, and an answer older than the stream is not news to it).
  */
 import { describe, expect, it, vi } from 'vitest'
-import { silentLogger } from '../../server/lib/logger'
-import { NotificationHub } from '../../server/lib/notifications'
-import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
-import { createMemoryProvider } from '../../server/lib/providers/memory'
-import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
-import { createTimerSet } from '../../server/lib/timers'
-import { createUserFeed } from '../../server/lib/user-feed'
+import type { JobNotification } from '../../server/lib/notifications'
+import type { JobRecord } from '../../server/lib/providers/types'
+import { recordingSink, remoteFeedHub } from '../support/remote-feed-hub'
 import { createJobState } from '../../shared/reducer'
 import type { JobState, PendingInput } from '../../shared/reducer'
-
-function recordingSink() {
-  const received: JobNotification[] = []
-  const sink: NotificationSink = { send: notification => received.push(notification), comment() {}, close() {} }
-  return { sink, received }
-}
 
 const record = (status: JobRecord['status']): JobRecord => ({
   id: 'remote', userId: 'u1', type: 'workflow', status, threadId: 't1', messageId: null, idempotencyKey: null, title: 'review',
@@ -33,51 +23,11 @@ const question = (requestId: string): PendingInput => ({
 
 const told = (item: JobNotification) => `${item.type} ${item.requestId ?? ''}`.trim()
 
-/** A hub following one job of another instance, whose stored state the test sets. */
-function setUp(initial: JobState) {
-  let state = initial
-  let clock = 1_300
-  let deliver: ((records: JobRecord[]) => void) | null = null
-  const provider = {
-    ...createMemoryProvider(),
-    async getState() {
-      return state
-    },
-    subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void) {
-      deliver = listener
-      return () => {
-        deliver = null
-      }
-    },
-  } satisfies JobProvider
-  const hub: NotificationHub = new NotificationHub(() => clock, createUserFeed({
-    provider,
-    notify: (userId, notification) => hub.notify(userId, notification),
-    jobDeleted: (userId, jobId) => hub.jobDeleted(userId, jobId),
-    inputSettled: (userId, jobId, pending) => hub.inputSettled(userId, jobId, pending),
-    now: () => clock,
-    logger: silentLogger,
-    timers: createTimerSet(),
-    isLocal: () => false,
-  }))
-  return {
-    hub,
-    deliver: (records: JobRecord[]) => deliver!(records),
-    following: () => deliver !== null,
-    setState: (next: JobState) => {
-      state = next
-    },
-    setClock: (at: number) => {
-      clock = at
-    },
-  }
-}
-
 describe('a replay after no stream was open reads the questions of jobs elsewhere again', () => {
   const waiting: JobState = { ...createJobState({ id: 'remote', type: 'workflow', createdAt: 1_250 }), status: 'waiting', pendingInputs: [question('r1')] }
 
   it('tells a question answered meanwhile as input-answered, and does not ask it again', async () => {
-    const feed = setUp(waiting)
+    const feed = remoteFeedHub(waiting)
     const open = recordingSink()
     const detach = feed.hub.attach('u1', open.sink, null)
     feed.deliver([record('waiting')])
@@ -101,7 +51,7 @@ describe('a replay after no stream was open reads the questions of jobs elsewher
   })
 
   it('tells a job that ended meanwhile by its job-end, without the question', async () => {
-    const feed = setUp(waiting)
+    const feed = remoteFeedHub(waiting)
     const open = recordingSink()
     const detach = feed.hub.attach('u1', open.sink, null)
     feed.deliver([record('waiting')])
@@ -118,7 +68,7 @@ describe('a replay after no stream was open reads the questions of jobs elsewher
   })
 
   it('still replays a question that waits, with what was notified while it was read, in order', async () => {
-    const feed = setUp(waiting)
+    const feed = remoteFeedHub(waiting)
     const open = recordingSink()
     const detach = feed.hub.attach('u1', open.sink, null)
     feed.deliver([record('waiting')])
