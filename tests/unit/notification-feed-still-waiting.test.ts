@@ -10,7 +10,7 @@ import type { JobNotification } from '../../server/lib/notifications'
 import type { JobRecord } from '../../server/lib/providers/types'
 import { recordingSink, remoteFeedHub } from '../support/remote-feed-hub'
 import { createJobState } from '../../shared/reducer'
-import type { JobState, PendingInput } from '../../shared/reducer'
+import type { PendingInput } from '../../shared/reducer'
 
 const record = (status: JobRecord['status']): JobRecord => ({
   id: 'remote', userId: 'u1', type: 'workflow', status, threadId: 't1', messageId: null, idempotencyKey: null, title: 'review',
