@@ -39,8 +39,11 @@ export interface TabCoordination {
   onFreeze: (callback: () => void) => () => void
 }
 
-/** What one tab tells the others: a notification (from the tab that follows the stream), or a wake signal (to it). */
-type TabMessage = { notification: JobNotification, id: string } | { wake: true }
+/**
+ * What one tab tells the others: a notification or a fresh stream's resume position (from the tab
+ * that follows the stream), or a wake signal (to it).
+ */
+type TabMessage = { notification: JobNotification, id: string } | { position: string } | { wake: true }
 
 /** The browser's Web Locks and BroadcastChannel, or null where either is missing (no secure context, SSR, Node). */
 export function browserTabCoordination(): TabCoordination | null {
@@ -89,6 +92,7 @@ export function followNotificationsAcrossTabs(
     const message = event.data as TabMessage | null
     if (closed || !message) return
     if ('notification' in message) deliver(message.notification, message.id)
+    else if ('position' in message) lastEventId = message.position
     else if (message.wake) wakeStream?.()
   }
 
@@ -119,6 +123,12 @@ export function followNotificationsAcrossTabs(
         onNotification: (notification, id) => {
           channel.postMessage({ notification, id } satisfies TabMessage)
           deliver(notification, id)
+        },
+        // The next tab to take over resumes from it too, even before any notification came.
+        onPosition: (id) => {
+          lastEventId = id
+          channel.postMessage({ position: id } satisfies TabMessage)
+          options.onPosition?.(id)
         },
       })
     })).catch(() => {

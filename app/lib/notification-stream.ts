@@ -17,6 +17,11 @@ import { subscribeToWakeSignals } from './wake-signals'
 
 /** Every named event the notification stream sends. */
 export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', 'job-end', 'input-request', 'input-answered', 'job-deleted']
+/**
+ * The event a stream opened without a resume position starts with: its id is the position, so a
+ * tab that has had no notification yet resumes after a break rather than from the reopening.
+ */
+export const STREAM_START_EVENT = 'stream-start'
 /** Delay before reopening after the first break; doubles with each break in a row. */
 export const NOTIFICATIONS_REOPEN_BASE_DELAY_MS = 1_000
 /** Longest delay between attempts while the server stays away. */
@@ -32,6 +37,8 @@ export interface NotificationStreamOptions {
   url: string
   /** Each notification once; `id` is its stream id (the resume position after it). */
   onNotification: (notification: JobNotification, id: string) => void
+  /** A fresh stream's resume position (`stream-start`), before any notification of it. */
+  onPosition?: (id: string) => void
   /** Resume after this notification id (another tab's last, notification-stream-tabs.ts). @default none: from now */
   after?: string
   /** @default `new EventSource(url)` */
@@ -112,6 +119,12 @@ export function followNotifications(options: NotificationStreamOptions): Notific
         if (!closed && source === current) deliver(type, message)
       })
     }
+    current.addEventListener(STREAM_START_EVENT, message => {
+      if (closed || source !== current || !message.lastEventId) return
+      lastSignOfLife = now()
+      lastEventId = message.lastEventId
+      options.onPosition?.(lastEventId)
+    })
   }
 
   /** The device may be back: reopen now if waiting out a delay, or if the stream has been quiet long enough to be dead. */

@@ -18,6 +18,12 @@ export type { JobNotification } from '../../shared/api-types'
 /** Where a user's notifications go. */
 export interface NotificationSink {
   send(notification: JobNotification): void
+  /**
+   * A stream opened without a resume position gets one at once (`stream-start`): every
+   * notification sent after it has a greater id, so a tab that has had no notification yet can
+   * still resume after a break instead of starting again "from now" (and missing what came between).
+   */
+  position?(id: number): void
   comment(text: string): void
   close(): void
 }
@@ -114,10 +120,7 @@ export class NotificationHub {
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
     const at = this.now()
-    // From the clock, so the ids of instances interleave (a reconnect may land on another one),
-    // and one more than the last when the clock stands still or goes back.
-    this.lastId = Math.max(this.lastId + 1, Math.floor(at))
-    const full: JobNotification = { ...notification, id: this.lastId, at }
+    const full: JobNotification = { ...notification, id: this.nextId(at), at }
     channel.lastAt = full.at
     // An ended job asks nothing any more, nor does an answered question: a reconnect's replay does not ask again.
     if (full.type === 'job-end') this.dropRequests(channel, full.jobId)
@@ -127,6 +130,15 @@ export class NotificationHub {
     for (const sink of channel.sinks) sink.send(full)
     this.touch(userId, channel)
     return true
+  }
+
+  /**
+   * From the clock, so the ids of instances interleave (a reconnect may land on another one), and
+   * one more than the last when the clock stands still or goes back.
+   */
+  private nextId(at: number): number {
+    this.lastId = Math.max(this.lastId + 1, Math.floor(at))
+    return this.lastId
   }
 
   /** Moves a user to the back of the eviction order, then keeps the users within `maxUsers`. */
@@ -182,6 +194,9 @@ export class NotificationHub {
       for (const notification of channel.backlog) if (notification.id > afterId) sink.send(notification)
     }
     channel.sinks.add(attached)
+    // A fresh stream: its resume position is now (an id of its own, so whatever is notified from
+    // here on gets a greater one), or its first reconnect would start from its own moment again.
+    if (afterId === null && sink.position) sink.position(this.nextId(this.now()))
     if (this.follow && !channel.stopFeed) channel.stopFeed = this.follow(userId)
     this.touch(userId, channel)
     return () => {

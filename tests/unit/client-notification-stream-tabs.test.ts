@@ -125,6 +125,19 @@ describe('notification stream shared by the tabs', () => {
     second.handle.close()
   })
 
+  it('the next tab to follow the stream resumes from the first one\'s `stream-start` position when no notification came yet', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    const second = browser.openTab()
+    await settle()
+    browser.openSources()[0]!.emit('stream-start', { type: 'stream-start', id: 5_000 }, '5000')
+    first.handle.close()
+    await settle()
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=5000'])
+    expect(second.received).toEqual([])
+    second.handle.close()
+  })
+
   it('a tab about to be frozen hands the stream to the next tab and queues up again', async () => {
     const browser = fakeBrowser()
     const first = browser.openTab()

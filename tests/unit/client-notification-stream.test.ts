@@ -99,6 +99,17 @@ describe('notification stream follower', () => {
     handle.close()
   })
 
+  it('a tab that has had no notification yet resumes after the break from the stream\'s `stream-start` position, not from the reopening', () => {
+    const { latest, received, handle } = harness()
+    latest().open()
+    latest().emit('stream-start', { type: 'stream-start', id: 5_000 }, '5000')
+    expect(received).toEqual([]) // a position, not a notification
+    latest().fail()
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS)
+    expect(latest().url).toBe('/api/jobs/notifications?after=5000')
+    handle.close()
+  })
+
   it('close stops everything: no reopen is left pending', () => {
     const { sources, latest, handle } = harness()
     latest().fail()

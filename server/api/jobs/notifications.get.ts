@@ -1,7 +1,8 @@
 /**
  * GET /api/jobs/notifications — one SSE stream of the user's job-created / job-end /
- * input-request notifications, resumable by Last-Event-ID. Counts toward
- * limits.maxStreamsPerUser with the job streams.
+ * input-request / input-answered / job-deleted notifications, resumable by Last-Event-ID. A stream
+ * opened without one starts with a `stream-start` event whose id is its resume position. Counts
+ * toward limits.maxStreamsPerUser with the job streams.
  */
 import { defineJobsHandler } from '../../lib/http/handler'
 import { withUserStream } from '../../lib/http/user-stream'
@@ -9,6 +10,7 @@ import { withUserStream } from '../../lib/http/user-stream'
 export default defineJobsHandler(context => withUserStream(context, async ({ sink, after }) => {
   const detach = context.engine.attachNotifications(context.userId, {
     send: notification => sink.write(notification.type, notification.id, notification),
+    position: id => sink.write('stream-start', id, { type: 'stream-start', id }),
     comment: text => sink.comment(text),
     close: () => sink.close(),
   }, after?.epoch === 1 ? after.seq : null)
