@@ -6,9 +6,10 @@
  * the least recently active idle one goes first.
  * Ids follow the clock (the time of the notification in ms, or one more than the last id given here
  * when that is not past it), so the ids of instances order alike: a reconnect that lands on another
- * instance replays what that one notified after the last id the tab had, give or take the
- * instances' clock skew (the client drops a replayed duplicate). With a shared provider, the hub also follows the user's jobs on
- * other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
+ * instance replays what that one notified after the last id the tab had — from
+ * `NOTIFICATION_REPLAY_SKEW_MS` before it, when the id is not one this instance gave, since the
+ * other's clock may run ahead (the client drops a replayed duplicate). With a shared provider, the
+ * hub also follows the user's jobs on other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
  * is sent once per job, type and request, whichever way it arrives first.
  */
 import type { JobNotification } from '../../shared/api-types'
@@ -45,10 +46,23 @@ interface UserChannel {
   notified: Set<string>
   /** Stops the feed of the user's jobs elsewhere (while any sink is attached). */
   stopFeed: (() => void) | null
+  /**
+   * The last ids this instance gave the user's streams (notifications and fresh streams'
+   * positions), oldest first: a resume from one of them needs no clock-skew margin.
+   */
+  given: number[]
 }
 
 /** Notifications kept per user for replays. */
 export const NOTIFICATION_BACKLOG = 100
+
+/**
+ * How far before a resume position it did not give itself an instance replays: that id came from
+ * another instance's clock, and what this one notified just after it (real time) may have a
+ * smaller id here when its clock runs behind. A notification replayed that the tab already had is
+ * dropped by the client (same key); one it never had is at most this much older than its position.
+ */
+export const NOTIFICATION_REPLAY_SKEW_MS = 5_000
 
 /** Notified keys kept per user: far more than the jobs a user can have going at once. */
 export const NOTIFIED_KEYS_KEPT = 1_000
@@ -100,7 +114,7 @@ export class NotificationHub {
   private channel(userId: string): UserChannel {
     let channel = this.users.get(userId)
     if (!channel) {
-      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null }
+      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null, given: [] }
       this.users.set(userId, channel)
       this.onUser?.()
     }
@@ -120,7 +134,7 @@ export class NotificationHub {
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
     const at = this.now()
-    const full: JobNotification = { ...notification, id: this.nextId(at), at }
+    const full: JobNotification = { ...notification, id: this.nextId(at, channel), at }
     channel.lastAt = full.at
     // An ended job asks nothing any more, nor does an answered question: a reconnect's replay does not ask again.
     if (full.type === 'job-end') this.dropRequests(channel, full.jobId)
@@ -136,9 +150,19 @@ export class NotificationHub {
    * From the clock, so the ids of instances interleave (a reconnect may land on another one), and
    * one more than the last when the clock stands still or goes back.
    */
-  private nextId(at: number): number {
+  private nextId(at: number, channel: UserChannel): number {
     this.lastId = Math.max(this.lastId + 1, Math.floor(at))
+    channel.given.push(this.lastId)
+    if (channel.given.length > NOTIFICATION_BACKLOG) channel.given.shift()
     return this.lastId
+  }
+
+  /**
+   * Where a replay from `afterId` starts: there for an id this instance gave the user (its ids only
+   * grow), else `NOTIFICATION_REPLAY_SKEW_MS` before it (another instance's clock may run ahead).
+   */
+  private replayFrom(channel: UserChannel, afterId: number): number {
+    return channel.given.includes(afterId) ? afterId : afterId - NOTIFICATION_REPLAY_SKEW_MS
   }
 
   /** Moves a user to the back of the eviction order, then keeps the users within `maxUsers`. */
@@ -165,11 +189,12 @@ export class NotificationHub {
   /** Adds a sink; replays what came after `afterId` when it is still held. Returns detach. */
   attach(userId: string, sink: NotificationSink, afterId: number | null): () => void {
     const channel = this.channel(userId)
+    const from = afterId === null ? null : this.replayFrom(channel, afterId)
     // While no stream was open the feed was stopped: a question of a job elsewhere that the replay
     // would ask may have been answered meanwhile. Those are read again first; the replay (and what
     // is notified meanwhile) follows once they are settled, so an answered one is not asked again.
-    const unsure = afterId !== null && this.follow?.recheck && !channel.stopFeed
-      ? channel.backlog.filter(notification => notification.type === 'input-request' && notification.id > afterId)
+    const unsure = from !== null && this.follow?.recheck && !channel.stopFeed
+      ? channel.backlog.filter(notification => notification.type === 'input-request' && notification.id > from)
       : []
     let attached: NotificationSink = sink
     let detached = false
@@ -178,7 +203,7 @@ export class NotificationHub {
       attached = { send: notification => held.push(notification), comment: text => sink.comment(text), close: () => sink.close() }
       const join = () => {
         if (detached) return
-        let lastSent = afterId!
+        let lastSent = from!
         for (const notification of [...channel.backlog, ...held]) {
           if (notification.id <= lastSent) continue
           sink.send(notification)
@@ -190,13 +215,13 @@ export class NotificationHub {
       }
       void this.follow!.recheck!(userId, unsure).then(join, join)
     }
-    else if (afterId !== null) {
-      for (const notification of channel.backlog) if (notification.id > afterId) sink.send(notification)
+    else if (from !== null) {
+      for (const notification of channel.backlog) if (notification.id > from) sink.send(notification)
     }
     channel.sinks.add(attached)
     // A fresh stream: its resume position is now (an id of its own, so whatever is notified from
     // here on gets a greater one), or its first reconnect would start from its own moment again.
-    if (afterId === null && sink.position) sink.position(this.nextId(this.now()))
+    if (afterId === null && sink.position) sink.position(this.nextId(this.now(), channel))
     if (this.follow && !channel.stopFeed) channel.stopFeed = this.follow(userId)
     this.touch(userId, channel)
     return () => {

@@ -30,14 +30,15 @@ describe('notification ids across instances', () => {
     for (let index = 0; index < 50; index++) busier.notify(`other-${index}`, { ...base, jobId: `other-${index}`, type: 'job-end' })
     // Before the tab opened, B told u1 of a job that ended long ago (when B is the busy one).
     if (busy === 'B') instanceB.notify('u1', { ...base, jobId: 'old-job', type: 'job-end' })
-    // The tab opens on A and hears of a new job there.
-    nowMs = 2_000
+    // The tab opens on A and hears of a new job there, longer after than instances' clocks may
+    // differ (a replay from another instance's id reaches back that far: notification-replay-skew).
+    nowMs = 10_000
     const tab = recordingSink()
     const detach = instanceA.attach('u1', tab.sink, null)
     instanceA.notify('u1', { ...base, jobId: 'job-a', type: 'job-created', status: 'queued' })
     detach()
     // While the tab reconnects, B hears of another job's end.
-    nowMs = 3_000
+    nowMs = 11_000
     instanceB.notify('u1', { ...base, jobId: 'job-b', type: 'job-end' })
     instanceB.attach('u1', tab.sink, tab.received.at(-1)!.id)
     expect(tab.received.map(item => item.jobId)).toEqual(['job-a', 'job-b'])
