@@ -51,6 +51,11 @@ interface UserChannel {
    * positions), oldest first: a resume from one of them needs no clock-skew margin.
    */
   given: number[]
+  /**
+   * The read-again (`recheck`) of questions the backlog asks, while it runs: a stream that resumes
+   * meanwhile waits for it too, or the backlog would ask it a question answered already.
+   */
+  rechecking: Promise<void> | null
 }
 
 /** Notifications kept per user for replays. */
@@ -114,7 +119,7 @@ export class NotificationHub {
   private channel(userId: string): UserChannel {
     let channel = this.users.get(userId)
     if (!channel) {
-      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null, given: [] }
+      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null, given: [], rechecking: null }
       this.users.set(userId, channel)
       this.onUser?.()
     }
@@ -199,6 +204,15 @@ export class NotificationHub {
     let attached: NotificationSink = sink
     let detached = false
     if (unsure.length > 0) {
+      const rechecking: Promise<void> = this.follow!.recheck!(userId, unsure).catch(() => {}).then(() => {
+        if (channel.rechecking === rechecking) channel.rechecking = null
+      })
+      channel.rechecking = rechecking
+    }
+    // Resuming while questions are read again (this stream's, or another's that came back at the
+    // same moment): the replay waits for the answers.
+    const settling = from === null ? null : channel.rechecking
+    if (settling) {
       const held: JobNotification[] = []
       attached = { send: notification => held.push(notification), comment: text => sink.comment(text), close: () => sink.close() }
       const join = () => {
@@ -213,7 +227,7 @@ export class NotificationHub {
         attached = sink
         channel.sinks.add(sink)
       }
-      void this.follow!.recheck!(userId, unsure).then(join, join)
+      void settling.then(join)
     }
     else if (from !== null) {
       for (const notification of channel.backlog) if (notification.id > from) sink.send(notification)
