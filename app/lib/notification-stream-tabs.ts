@@ -41,9 +41,10 @@ export interface TabCoordination {
 
 /**
  * What one tab tells the others: a notification or a fresh stream's resume position (from the tab
- * that follows the stream), or a wake signal (to it).
+ * that follows the stream), a wake signal (to it), or — from a tab that just opened — a question for
+ * the last id seen, which any tab that has one answers with a `position`.
  */
-type TabMessage = { notification: JobNotification, id: string } | { position: string } | { wake: true }
+type TabMessage = { notification: JobNotification, id: string } | { position: string } | { wake: true } | { ask: true }
 
 /** The browser's Web Locks and BroadcastChannel, or null where either is missing (no secure context, SSR, Node). */
 export function browserTabCoordination(): TabCoordination | null {
@@ -92,9 +93,17 @@ export function followNotificationsAcrossTabs(
     const message = event.data as TabMessage | null
     if (closed || !message) return
     if ('notification' in message) deliver(message.notification, message.id)
-    else if ('position' in message) lastEventId = message.position
+    // A position only fills in a tab that has none: an older id than a newer one it has would just
+    // replay more (the keys drop it), but nothing is gained by going back.
+    else if ('position' in message) lastEventId ||= message.position
+    else if ('ask' in message) {
+      if (lastEventId) channel.postMessage({ position: lastEventId } satisfies TabMessage)
+    }
     else if (message.wake) wakeStream?.()
   }
+  // A tab opened after the last notification would otherwise take the stream over "from now" when
+  // the tab that follows it closes (maybe while it waited out a break): what came meanwhile is lost.
+  if (!lastEventId) channel.postMessage({ ask: true } satisfies TabMessage)
 
   // A wake signal (online, the tab shown again, a page restored) comes to the tab the user looks
   // at, seldom the one that follows the stream (a tab in the background): it is passed on to that

@@ -138,6 +138,22 @@ describe('notification stream shared by the tabs', () => {
     second.handle.close()
   })
 
+  it('a tab opened after the last notification learns its id from the others, and takes over from there', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    await settle()
+    notify(browser.openSources()[0]!, ended(7, 'job-a'))
+    // The stream breaks and waits out its delay; meanwhile a new tab opens, and the first one closes.
+    browser.openSources()[0]!.fail()
+    const second = browser.openTab()
+    await settle()
+    first.handle.close()
+    await settle()
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=7'])
+    expect(second.received).toEqual([])
+    second.handle.close()
+  })
+
   it('a tab about to be frozen hands the stream to the next tab and queues up again', async () => {
     const browser = fakeBrowser()
     const first = browser.openTab()
