@@ -226,7 +226,8 @@ export function createCluster(options: ClusterOptions) {
 
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
   function recover(): Promise<number> {
-    if (recovering || stopped) return Promise.resolve(0)
+    // A disabled instance (`enabled: false`) takes over nothing: it runs no job at all.
+    if (recovering || stopped || !options.getConfig().enabled) return Promise.resolve(0)
     recovering = scanLapsed().finally(() => {
       recovering = null
     })

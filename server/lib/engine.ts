@@ -321,7 +321,10 @@ export function createEngine(options: EngineOptions) {
     await provider.dispose?.()
   }
 
-  cluster?.start()
+  // A disabled instance (`enabled: false`, the operator's kill switch) runs no job at all: no
+  // recovery scan (it takes over no job another instance lost or handed off) and no instance
+  // heartbeat (the others do not count it in their shares of those jobs).
+  if (getConfig().enabled) cluster?.start()
 
   return {
     instanceId,
