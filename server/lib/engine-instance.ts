@@ -8,6 +8,8 @@ import type { BackgroundJobsEngine } from './engine'
 export interface EngineSource {
   /** The engine; a 503 (`ProviderUnavailableError`) while its store cannot be reached yet. */
   get(): Promise<BackgroundJobsEngine>
+  /** Stops a start that has not succeeded (the server shuts down first): nothing starts after it. */
+  stop?(): void
 }
 
 let current: EngineSource | null = null
@@ -15,6 +17,15 @@ let current: EngineSource | null = null
 /** Called by the plugin at boot (and with null when the server closes). */
 export function setBackgroundJobsEngine(source: EngineSource | null): void {
   current = source
+}
+
+/**
+ * Called on a shutdown signal when the engine has not started (its job store never answered): the
+ * start is not tried again, so no engine starts — taking jobs, taking other instances' over — on a
+ * process that is going away. Requests get the shutdown's 503 from then on.
+ */
+export function stopEngineStart(): void {
+  current?.stop?.()
 }
 
 /** The engine (waits for it to be ready; throws if the layer's plugin did not run). */

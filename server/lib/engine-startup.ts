@@ -5,7 +5,7 @@
  * and the instance starts working once the store answers. A start that fails for another reason
  * (a missing package) is not retried: requests get the 503 and the log says why.
  */
-import { ProviderUnavailableError } from './errors'
+import { ProviderUnavailableError, ShuttingDownError } from './errors'
 
 /** The first pause before another attempt; it doubles up to `MAX_RETRY_DELAY_MS`. */
 const FIRST_RETRY_DELAY_MS = 1_000
@@ -36,7 +36,7 @@ export interface Startup<T> {
    * (or after a final failure), a `ProviderUnavailableError` (503) at once.
    */
   get(): Promise<T>
-  /** Stops trying (the server closes); a later `get` rejects. */
+  /** Stops trying (the server shuts down); a later `get` rejects with `ShuttingDownError` (503). */
   stop(): void
   /** Settles with the value once started, with null once stopped or failed for good. */
   readonly settled: Promise<T | null>
@@ -91,7 +91,7 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
 
   return {
     get() {
-      if (stopped) return Promise.reject(new Error('nuxt-background-jobs: the engine is stopped'))
+      if (stopped) return Promise.reject(new ShuttingDownError())
       if (!attempt) return Promise.reject(unavailable())
       return attempt.catch(() => {
         throw unavailable()

@@ -16,7 +16,7 @@ import cluster from 'node:cluster'
 import { preset } from '#background-jobs/preset'
 import { defineNitroPlugin } from 'nitropack/runtime'
 import { isClusterPrimary } from '../lib/cluster-check'
-import { useBackgroundJobsEngine } from '../lib/engine-instance'
+import { stopEngineStart, useBackgroundJobsEngine } from '../lib/engine-instance'
 import { ProviderUnavailableError } from '../lib/errors'
 import { routeLogger } from '../lib/http/route-logger'
 
@@ -38,10 +38,12 @@ export default defineNitroPlugin((nitroApp) => {
   for (const signal of signals) {
     const onSignal = () => {
       if (disposing) return
-      // An engine whose store never started has nothing to dispose (its failure was logged then).
+      // An engine whose store never started has nothing to dispose (its failure was logged then),
+      // but its start must not be tried again: it would start on this dying process.
       disposing = useBackgroundJobsEngine()
         .then(engine => engine.dispose(), (error: unknown) => {
           if (!(error instanceof ProviderUnavailableError)) throw error
+          stopEngineStart()
         })
         .catch(error => routeLogger.error('dispose on shutdown failed', { error }))
       void disposing.finally(() => {

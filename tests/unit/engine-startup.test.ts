@@ -78,6 +78,7 @@ describe('startWithRetry', () => {
     second.attempts[0]!.resolve('late engine')
     await vi.advanceTimersByTimeAsync(0)
     expect(discarded).toEqual(['late engine'])
-    await expect(late.get()).rejects.toThrow('stopped')
+    // The server is shutting down: the 503 that asks clients to come back (Retry-After), not a 500.
+    await expect(late.get()).rejects.toMatchObject({ name: 'ShuttingDownError', statusCode: 503, retryAfterSeconds: 5 })
   })
 })
