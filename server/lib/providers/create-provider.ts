@@ -18,7 +18,9 @@ export interface ProviderFromConfigOptions {
 /** Creates the configured provider, or throws a boot error naming what is missing. */
 export async function createProviderFromConfig(config: BackgroundJobsConfig, options: ProviderFromConfigOptions = {}): Promise<JobProvider> {
   const { logger } = options
-  if (config.provider === 'memory' || !config.provider) return createMemoryProvider()
+  // A disabled instance (`enabled: false`) runs no job and answers every jobs route with the flag's
+  // 503: it needs no store, and one it cannot reach must not hold its start (nor its routes' answer).
+  if (config.provider === 'memory' || !config.provider || !config.enabled) return createMemoryProvider()
   if (config.provider === 'convex') {
     if (!config.convexUrl) {
       throw new Error('nuxt-background-jobs: provider "convex" needs a deployment URL: set NUXT_BACKGROUND_JOBS_CONVEX_URL')
