@@ -8,6 +8,7 @@
 import type { ToolResultStatus } from '../../../shared/events'
 import type { RunContext } from '../run-context'
 import type { ToolDefinition } from '../tools/types'
+import { approvalArguments } from './approval-arguments'
 import { decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { runWithDeadline } from './run-with-deadline'
@@ -78,9 +79,9 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
   if (await callNeedsApproval(tool, parsed.args, toolContext, { jobSignal: context.signal, timeoutMs, timers: context.timers })) {
-    // The arguments as the model sent them (as in the tool-call event): what the schema made of
-    // them may not be JSON (a BigInt, a Date) and the request is stored and shown as JSON.
-    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: parsed.raw, nodeId: call.nodeId })
+    // What `execute` will get (defaults, transforms), as JSON and bounded (approval-arguments.ts).
+    const shown = parsed.args === undefined ? parsed.raw : approvalArguments(parsed.args, parsed.raw)
+    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
   // An owner back from a pause past its lease (frozen, cut off) runs no tool before the store
