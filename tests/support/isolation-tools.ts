@@ -200,6 +200,14 @@ export const ISOLATION_TEST_TOOLS = [
       throw Object.defineProperty(new Error('plain'), kind === 'message-getter' ? 'message' : 'name', getter)
     },
   }),
+  defineTool({
+    name: 'guarded_move',
+    description: 'Needs approval; its schema has a default and refuses to be checked on the server\'s thread.',
+    parameters: z.object({ path: z.string(), overwrite: z.boolean().default(false) }).refine(() => !isMainThread, 'checked on the server thread'),
+    isolation: 'worker',
+    needsApproval: true,
+    execute: ({ path, overwrite }) => ({ moved: path, overwrite }),
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -26,7 +26,7 @@ import {
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
 import { countToolResult } from './tool-metrics'
-import { runsIsolated, toolAttempt } from './tool-runner'
+import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
 
 /** One call to run. */
@@ -67,11 +67,20 @@ export function toolMessageContent(outcome: ToolCallOutcome): string {
 /**
  * Whether the server's thread parses the arguments with the tool's schema. An isolated tool's
  * worker parses them itself, so a schema that spins on model-chosen input (a regex, a refine) is
- * stopped at the tool's time limit there; the server parses them only for a `needsApproval`
- * function, which runs here and takes the parsed value.
+ * stopped at the tool's time limit there (also before an approval: isolatedArgumentsCheck); the
+ * server parses them only for a `needsApproval` function, which runs here and takes the parsed value.
  */
 function parsesOnServer(tool: ToolDefinition, context: RunContext): boolean {
   return !runsIsolated(tool, context.config) || typeof tool.needsApproval === 'function'
+}
+
+/** Runs `run` within the tool's time limit: its value, or the call's error (an abort ends the job). */
+async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const outcome = await runWithDeadline(run, { jobSignal: context.signal, timeoutMs, timers: context.timers })
+  if (outcome.kind === 'aborted') throw outcome.reason
+  if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
+  if (outcome.kind === 'failed') throw isToolCallError(outcome.error) ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
+  return outcome.value
 }
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
@@ -80,7 +89,10 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
   if (await callNeedsApproval(tool, parsed.args, toolContext, { jobSignal: context.signal, timeoutMs, timers: context.timers })) {
     // What `execute` will get (defaults, transforms), as JSON and bounded (approval-arguments.ts).
-    const shown = parsed.args === undefined ? parsed.raw : approvalArguments(parsed.args, parsed.raw)
+    // An isolated tool's worker checks them (its schema never runs here): refused, nobody is asked.
+    const shown = parsed.args !== undefined
+      ? approvalArguments(parsed.args, parsed.raw)
+      : (await withinTimeLimit(context, tool, timeoutMs, isolatedArgumentsCheck(context, { tool, rawArgs: parsed.raw, context: toolContext, timeoutMs }))).result
     const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
@@ -91,7 +103,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
   const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs })
-  const outcome = await runWithDeadline(async (signal) => {
+  return await withinTimeLimit(context, tool, timeoutMs, async (signal) => {
     try {
       return await attempt(signal)
     }
@@ -99,11 +111,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
       if (!tool.retryable || signal.aborted || !isNetworkError(error)) throw error
       return await attempt(signal)
     }
-  }, { jobSignal: context.signal, timeoutMs, timers: context.timers })
-  if (outcome.kind === 'aborted') throw outcome.reason
-  if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
-  if (outcome.kind === 'failed') throw isToolCallError(outcome.error) ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
-  return outcome.value
+  })
 }
 
 /** Runs one call; see the file comment. */

@@ -42,3 +42,15 @@ export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAt
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
   return signal => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal)
 }
+
+/**
+ * For an isolated tool that needs approval: its arguments as its worker's schema makes them (as
+ * JSON, bounded: approval-arguments.ts), without running it — the schema never runs in the server's
+ * thread, and arguments it refuses end the call before a human is asked. `signal` as for an attempt.
+ */
+export function isolatedArgumentsCheck(run: RunContext, invocation: Omit<ToolInvocation, 'args'>): ToolAttempt {
+  const { tool, rawArgs, context, timeoutMs } = invocation
+  const isolation = run.isolation
+  if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
+  return signal => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, check: true }, signal)
+}

@@ -18,6 +18,11 @@ export interface IsolatedToolTask {
   context: { userId: string, jobId: string, threadId: string | null, step: number }
   /** The tool's time limit; the worker's signal fires then. */
   timeoutMs: number
+  /**
+   * Only check the arguments (a call that needs approval, before the human is asked): the answer
+   * is what the schema made of them, as JSON and bounded (approval-arguments.ts); `execute` is not called.
+   */
+  check?: true
   /** The pool's fault channel (a BroadcastChannel name): where errors left behind by a finished call are reported. */
   faultChannel?: string
   /** The pool's answer channel (a BroadcastChannel name) and the call's id there (leftovers.ts). */

@@ -9,6 +9,7 @@
  */
 import { isMainThread } from 'node:worker_threads'
 import type { ToolDefinition } from '../tools/types'
+import { approvalArguments } from '../executor/approval-arguments'
 import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
 import { toolResultJson } from '../executor/tool-result-json'
@@ -84,6 +85,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     try {
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
       const args = parseToolArguments(tool.name, tool.parameters, task.args)
+      if (task.check) return { ok: true, json: JSON.stringify(approvalArguments(args, task.args)) }
       let value: unknown
       // Timers its `execute` leaves pending hold the worker (its file's top-level ones do not).
       collectLeftovers(scope)
