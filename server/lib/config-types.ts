@@ -114,6 +114,11 @@ export interface BackgroundJobsConfig {
     minWorkers: number
     /** Isolated calls that may wait for a worker; a call beyond that ends at once with an error result. @default 16 */
     maxQueue: number
+    /**
+     * Most time an isolated call waits for a free worker; past it, it ends with an error result, not run.
+     * A tool's own time limit (`timeoutMs`) starts only when a worker starts the call. Read at each call. @default 30000
+     */
+    queueTimeoutMs: number
     /** Heap cap of each worker in MB (V8 old generation); a tool above it fails with an error result. @default 128 */
     heapMb: number
     /** A worker above `minWorkers` idle this long is stopped. @default 30000 */

@@ -201,6 +201,14 @@ export const ISOLATION_TEST_TOOLS = [
     },
   }),
   defineTool({
+    name: 'honour_signal',
+    description: 'Waits for its signal and rejects with its reason, as a fetch given the signal does.',
+    parameters: z.object({}),
+    execute: (_args, { signal }) => new Promise((_resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    }),
+  }),
+  defineTool({
     name: 'guarded_move',
     description: 'Needs approval; its schema has a default and refuses to be checked on the server\'s thread.',
     parameters: z.object({ path: z.string(), overwrite: z.boolean().default(false) }).refine(() => !isMainThread, 'checked on the server thread'),

@@ -25,8 +25,10 @@ it('the answer goes over the answer channel only; the task ends with a small ack
   listener.onmessage = event => news.push((event as { data: IsolatedCallNews }).data)
   const runTask = createToolWorker([async () => ({ default: big })])
   const ended = await runTask({ file: 0, name: 'big', args: {}, context: { userId: 'u', jobId: 'j', threadId: null, step: 1 }, timeoutMs: 5_000, answerChannel, callId: 1 })
-  await expect.poll(() => news.length).toBe(1)
-  const posted = news[0] as { callId: number, answer: { ok: true, json: string } }
+  // Besides the answer, only that the call started (no result in it).
+  await expect.poll(() => news.length).toBe(2)
+  expect(news[0]).toEqual({ callId: 1, started: true })
+  const posted = news[1] as { callId: number, answer: { ok: true, json: string } }
   expect(posted).toMatchObject({ callId: 1, answer: { ok: true } })
   expect(posted.answer.json.length).toBeGreaterThan(1_000_000)
   // What the pool sends back for the task itself: not the million characters again.

@@ -11,6 +11,7 @@ import type { ToolDefinition } from '../tools/types'
 import { approvalArguments } from './approval-arguments'
 import { decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
+import { IsolationQueueTimeoutError } from '../isolation/errors'
 import { runWithDeadline } from './run-with-deadline'
 import { callNeedsApproval, requestApproval } from './tool-approval'
 import {
@@ -74,10 +75,16 @@ function parsesOnServer(tool: ToolDefinition, context: RunContext): boolean {
   return !runsIsolated(tool, context.config) || typeof tool.needsApproval === 'function'
 }
 
-/** Runs `run` within the tool's time limit: its value, or the call's error (an abort ends the job). */
-async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const outcome = await runWithDeadline(run, { jobSignal: context.signal, timeoutMs, timers: context.timers })
+/**
+ * Runs `run` within the tool's time limit: its value, or the call's error (an abort ends the job).
+ * An isolated call's limit starts when a worker starts it; its wait for one is bounded on its own
+ * (`isolation.queueTimeoutMs`), and a call no worker started in time was not run.
+ */
+async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: (signal: AbortSignal, started: () => void) => Promise<T>): Promise<T> {
+  const waitMs = runsIsolated(tool, context.config) ? context.config.isolation.queueTimeoutMs : undefined
+  const outcome = await runWithDeadline(run, { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
+  if (outcome.kind === 'not-started') throw new IsolationQueueTimeoutError(tool.name, waitMs!)
   if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
   if (outcome.kind === 'failed') throw isToolCallError(outcome.error) ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
   return outcome.value
@@ -103,13 +110,20 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
   const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs })
-  return await withinTimeLimit(context, tool, timeoutMs, async (signal) => {
+  return await withinTimeLimit(context, tool, timeoutMs, async (signal, started) => {
+    // An isolated call's run (and `durationMs`) starts when a worker takes it from the queue.
+    let begun = false
+    const start = () => {
+      if (!begun) timing.startedAt = Date.now()
+      begun = true
+      started()
+    }
     try {
-      return await attempt(signal)
+      return await attempt(signal, start)
     }
     catch (error) {
       if (!tool.retryable || signal.aborted || !isNetworkError(error)) throw error
-      return await attempt(signal)
+      return await attempt(signal, start)
     }
   })
 }

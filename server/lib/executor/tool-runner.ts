@@ -24,8 +24,11 @@ export interface ToolInvocation {
   timeoutMs: number
 }
 
-/** One attempt at running the tool; `signal` fires on its time limit and on the job's abort. */
-export type ToolAttempt = (signal: AbortSignal) => Promise<ToolResultJson>
+/**
+ * One attempt at running the tool; `signal` fires on its time limit and on the job's abort. An
+ * isolated attempt calls `started` when a worker takes it from the queue (run-with-deadline.ts).
+ */
+export type ToolAttempt = (signal: AbortSignal, started?: () => void) => Promise<ToolResultJson>
 
 /** True when this tool runs in an isolation worker. */
 export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig): boolean {
@@ -40,7 +43,7 @@ export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAt
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return signal => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal)
+  return (signal, started) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal, started)
 }
 
 /**
@@ -52,5 +55,5 @@ export function isolatedArgumentsCheck(run: RunContext, invocation: Omit<ToolInv
   const { tool, rawArgs, context, timeoutMs } = invocation
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return signal => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, check: true }, signal)
+  return (signal, started) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, check: true }, signal, started)
 }

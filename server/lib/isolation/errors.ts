@@ -36,3 +36,11 @@ export class ToolWorkerExitedError extends ToolCallError {
     super(toolName, `Tool "${toolName}" stopped its isolation worker: ${describeThrown(cause)}`, { cause })
   }
 }
+
+/** No worker started the call within `isolation.queueTimeoutMs`: it was not run (its time limit never started). */
+export class IsolationQueueTimeoutError extends ToolNotRunError {
+  override readonly name = 'IsolationQueueTimeoutError'
+  constructor(toolName: string, readonly queueTimeoutMs: number) {
+    super(toolName, `Tool "${toolName}" was not run: no isolation worker was free to start it within ${queueTimeoutMs} ms (isolation.queueTimeoutMs); try again later`)
+  }
+}

@@ -31,12 +31,16 @@ export interface IsolatedToolTask {
 }
 
 /**
- * What a worker says on the answer channel: the call's answer, as soon as it has one (the task
+ * What a worker says on the answer channel: that it started the call; the call's answer, as soon as it has one (the task
  * itself ends only once the call's leftovers are done); or that the worker must be replaced
  * before it runs another call: the call's leftovers are still pending, or the tool's file threw
  * at import (it would stay failed in this worker).
  */
-export type IsolatedCallNews = { callId: number, answer: IsolatedToolAnswer } | { callId: number, retire: 'leftovers' | 'load-failed' }
+export type IsolatedCallNews =
+  | { callId: number, answer: IsolatedToolAnswer }
+  | { callId: number, retire: 'leftovers' | 'load-failed' }
+  /** A worker took the call from the queue: the tool's time limit starts now (run-with-deadline.ts). */
+  | { callId: number, started: true }
 
 /**
  * What a worker's task ends with: the answer itself when the task has no answer channel, else only
@@ -57,6 +61,8 @@ export type IsolatedToolAnswer =
   | { ok: true, json: string }
   /** `execute` threw or rejected. */
   | { ok: false, kind: 'threw', error: SerializedError }
+  /** The tool's time limit passed in the worker (its `ctx.signal` fired) before `execute` settled. */
+  | { ok: false, kind: 'timeout' }
   /**
    * A tool-call error the worker raised itself (not serializable, bad arguments, unknown tool);
    * `notRun` when it came before `execute` was called (counted, not timed).

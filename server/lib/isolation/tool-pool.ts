@@ -11,7 +11,7 @@
 import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
 import type { BackgroundJobsConfig } from '../config'
-import { ToolCallError, ToolNotRunError } from '../executor/tool-errors'
+import { ToolCallError, ToolNotRunError, ToolTimeoutError } from '../executor/tool-errors'
 import type { ToolResultJson } from '../executor/tool-result-json'
 import { toolResultFromJson } from '../executor/tool-result-json'
 import type { Logger } from '../logger'
@@ -38,9 +38,10 @@ export interface ToolIsolation {
   /**
    * Runs one call. Resolves with the result's JSON; rejects with the tool's own error (rebuilt
    * from what crossed the boundary) when it threw, or with a `ToolCallError` for an isolation
-   * fault (queue full, heap cap, worker died, unavailable).
+   * fault (queue full, heap cap, worker died, unavailable). `started` is called when a worker
+   * takes the call from the queue (the tool's time limit starts then).
    */
-  run(call: IsolatedCall, signal: AbortSignal): Promise<ToolResultJson>
+  run(call: IsolatedCall, signal: AbortSignal, started?: () => void): Promise<ToolResultJson>
   stats(): IsolationStats
   dispose(): Promise<void>
 }
@@ -68,8 +69,9 @@ export const RELEASE_TIMEOUT_MS = 1_000
 
 /** The answer channel's listeners, by call id. */
 interface AwaitedCall {
+  started: () => void
   answer: (answer: IsolatedToolAnswer) => void
-  retire: (why: Exclude<IsolatedCallNews, { answer: unknown }>['retire']) => void
+  retire: (why: Extract<IsolatedCallNews, { retire: unknown }>['retire']) => void
 }
 
 /** Creates the isolation of an engine; no thread starts before the first isolated call. */
@@ -111,6 +113,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const news = (event as { data: IsolatedCallNews }).data
       const call = awaited.get(news.callId)
       if ('answer' in news) call?.answer(news.answer)
+      else if ('started' in news) call?.started()
       else call?.retire(news.retire)
     }
     answers.unref()
@@ -134,6 +137,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
     if (answer.ok) return toolResultFromJson(answer.json)
+    if (answer.kind === 'timeout') throw new ToolTimeoutError(call.name, call.timeoutMs)
     if (answer.kind === 'tool-error') throw answer.notRun ? new ToolNotRunError(call.name, answer.error.message) : new ToolCallError(call.name, answer.error.message)
     throw deserializeError(answer.error)
   }
@@ -143,7 +147,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal): Promise<IsolatedToolAnswer> {
+  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
@@ -161,6 +165,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
     const early = new Promise<IsolatedToolAnswer>((resolve) => {
       awaited.set(task.callId, {
+        started,
         answer: resolve,
         retire: why => why === 'load-failed'
           ? replace('the next call loads its file again', 'could not be loaded')
@@ -190,7 +195,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   }
 
   return {
-    async run(call, signal) {
+    async run(call, signal, started = () => {}) {
       if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
       const workerUrl = options.workerUrl()
       if (!workerUrl) throw new IsolationUnavailableError(call.name, 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)')
@@ -205,7 +210,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
         const running = await pool.catch((error: unknown) => {
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal))
+        return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started))
       }
       finally {
         calls--

@@ -94,8 +94,12 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
         value = await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
       }
       catch (error) {
+        // Its time limit passed here first (the server starts its own timer when it hears the call
+        // started, a moment later): the call timed out, as in-process, whatever the tool then threw.
+        if (controller.signal.aborted) return { ok: false, kind: 'timeout' }
         return { ok: false, kind: 'threw', error: serializeError(error) }
       }
+      if (controller.signal.aborted) return { ok: false, kind: 'timeout' }
       return { ok: true, json: toolResultJson(tool.name, value) }
     }
     catch (error) {
@@ -110,6 +114,8 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   }
 
   return async function runIsolatedTool(task) {
+    // Out of the queue: the server starts the tool's time limit now (the wait was not the tool's).
+    if (task.answerChannel !== undefined && task.callId !== undefined) postToServer(task.answerChannel, { callId: task.callId, started: true })
     // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
     // from a callback (trapStrayErrors).
     const { scope, failed, end } = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
