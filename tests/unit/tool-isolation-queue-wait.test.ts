@@ -11,6 +11,7 @@ import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import type { ToolResultJson } from '../../server/lib/executor/tool-result-json'
 import type { IsolatedCall, ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
+import { useMetrics } from '../../server/lib/metrics'
 import { defineTool } from '../../server/utils/define-tool'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOL_NAMES } from '../support/isolation-tools'
@@ -122,5 +123,28 @@ describe('the pool: a worker says when it starts a call', () => {
       .then(() => log.push('second answered'))
     await Promise.all([first, second])
     expect(log).toEqual(['first started', 'first answered', 'second started', 'second answered'])
+  })
+
+  it('a queued call cancelled before any worker started it stopped no worker: isolated_calls_stopped_total counts only the running one', async () => {
+    const config = resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 } })
+    const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
+    pools.push(isolation)
+    const stopped = () => useMetrics().snapshot().counters['isolated_calls_stopped_total{reason="signal"}'] ?? 0
+    const before = stopped()
+    const context = { userId: 'u', jobId: 'j', threadId: null, step: 1 }
+    const running = new AbortController()
+    const waiting = new AbortController()
+    let firstStarted = false
+    const first = isolation.run({ name: 'wait', args: { ms: 60_000 }, context, timeoutMs: 120_000 }, running.signal, () => {
+      firstStarted = true
+    }).catch(() => 'stopped')
+    const second = isolation.run({ name: 'echo', args: {}, context, timeoutMs: 120_000 }, waiting.signal, () => {}).catch(() => 'cancelled')
+    await expect.poll(() => firstStarted, { timeout: 10_000, interval: 5 }).toBe(true)
+    waiting.abort(new Error('queue wait over'))
+    expect(await second).toBe('cancelled')
+    expect(stopped()).toBe(before)
+    running.abort(new Error('time limit'))
+    expect(await first).toBe('stopped')
+    expect(stopped()).toBe(before + 1)
   })
 })

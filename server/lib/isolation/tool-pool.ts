@@ -121,9 +121,10 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     return created
   }
 
-  function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal): unknown {
+  /** `began`: a worker started the call (a queued one is only taken out of the queue: no worker stopped). */
+  function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal, began: boolean): unknown {
     if (signal.aborted) {
-      useMetrics().increment('isolated_calls_stopped_total', { reason: 'signal' })
+      if (began) useMetrics().increment('isolated_calls_stopped_total', { reason: 'signal' })
       return signal.reason
     }
     if ((error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -155,6 +156,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     if (signal.aborted) stop()
     signal.addEventListener('abort', stop, { once: true })
     let answered = false
+    // A worker took the call from the queue (it says so first on the answer channel).
+    let began = false
     // The worker's turn ended (its task settled): the worker is back, or gone.
     let back = false
     let watchdog: ReturnType<typeof setTimeout> | undefined
@@ -165,7 +168,10 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
     const early = new Promise<IsolatedToolAnswer>((resolve) => {
       awaited.set(task.callId, {
-        started,
+        started: () => {
+          began = true
+          started()
+        },
         answer: resolve,
         retire: why => why === 'load-failed'
           ? replace('the next call loads its file again', 'could not be loaded')
@@ -181,7 +187,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     try {
       return await Promise.race([early, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
         if (answered) return new Promise<never>(() => {})
-        throw toFault(call, error, signal)
+        throw toFault(call, error, signal, began)
       })])
     }
     finally {
