@@ -5,6 +5,7 @@ interface IssueLike {
   path: ReadonlyArray<PropertyKey>
   message: string
   code?: string
+  params?: Record<string, unknown>
 }
 
 /**
@@ -14,15 +15,30 @@ interface IssueLike {
 export const MAX_DESCRIBED_ISSUES = 10
 
 /**
+ * The issue a check that stopped early leaves where it stopped (bounded-list.ts): past it nothing
+ * was checked, so the count of further problems is a lower bound.
+ */
+export function checkStopped() {
+  return { code: 'custom' as const, message: 'not checked further', params: { checkStopped: true } }
+}
+
+function isStopMark(issue: IssueLike): boolean {
+  return issue.code === 'custom' && issue.params?.checkStopped === true
+}
+
+/**
  * One line naming every problem: `messages.0.content: must be …; model: …` (the first
- * `MAX_DESCRIBED_ISSUES`, then `and N more problems`). `root` names the whole value when an issue
+ * `MAX_DESCRIBED_ISSUES`, then `and N more problems`, or `and at least N more problems (not all
+ * checked)` when a check stopped early). `root` names the whole value when an issue
  * has no path (`body` for a request body, `(root)` elsewhere).
  */
 export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)'): string {
-  const issues = withoutFollowUps(error.issues)
+  const stopped = error.issues.some(isStopMark)
+  const issues = withoutFollowUps(stopped ? error.issues.filter(issue => !isStopMark(issue)) : error.issues)
   const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? issue.path.map(String).join('.') : root}: ${issue.message}`)
   const more = issues.length - named.length
-  if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)
+  if (stopped) named.push(`and at least ${more} more problem${more === 1 ? '' : 's'} (not all checked)`)
+  else if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)
   return named.join('; ')
 }
 

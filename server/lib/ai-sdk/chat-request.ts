@@ -6,6 +6,7 @@
  * approvals answered (`addToolApprovalResponse`), those answers.
  */
 import { z } from 'zod'
+import { boundedList } from '../http/bounded-list'
 import { RequestError, validate } from '../http/request'
 import { MAX_JSON_DEPTH as MAX_RESULT_DEPTH } from '../json-problem'
 
@@ -24,7 +25,8 @@ const partSchema = z.looseObject({ type: z.string().max(200) })
 const messageSchema = z.object({
   id: z.string().max(200).optional(),
   role: z.enum(['system', 'user', 'assistant']),
-  parts: z.array(partSchema),
+  // Any number of parts: checked until the first problems (bounded-list.ts).
+  parts: boundedList(partSchema),
   /** The app's data: checked (JSON, bounded) only on the user message a new job answers (prompt-metadata.ts). */
   metadata: z.unknown().optional(),
 })
@@ -39,7 +41,7 @@ export const chatRequestSchema = z.object({
     .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)')
     // The SDK refuses to resume these (its resume URL would be a relative path): refused up front.
     .refine(value => value !== '.' && value !== '..', 'must not be "." or ".." (the SDK cannot resume such a chat)'),
-  messages: z.array(messageSchema).min(1, 'must hold at least one message'),
+  messages: boundedList(messageSchema, { items: 1, message: 'must hold at least one message' }),
   trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
   messageId: z.string().max(200).optional(),
   model: z.unknown().optional(),
