@@ -1,6 +1,7 @@
 /**
  * An error answer names what was wrong without quoting a client's long input whole: a 10 KB job id
- * in the path, a 5 KB path on a method the route does not take, an 8 KB `Content-Encoding`. The
+ * in the path, a 5 KB path on a method the route does not take, an 8 KB `Content-Encoding`, an 8 KB
+ * `Origin` or `Sec-Fetch-Site` refused as cross-site. The
  * quote is cut at 200 characters (the longest id the routes take) and says how long the value was,
  * so the answer stays small whatever the client sent; a short value is still quoted as it is.
  */
@@ -50,6 +51,32 @@ describe('an error answer does not echo a long input whole', () => {
     expect(status).toBe(415)
     expect(message).toBe(`content-encoding: ${'x'.repeat(200)}… (8000 characters) is not accepted; send the JSON body uncompressed`)
     expect(length).toBeLessThan(500)
+  })
+
+  it.each([
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['no Sec-Fetch-Site (an older browser)', {}],
+  ])('POST /api/jobs/nope/abort from an 8 KB Origin, %s: a 403 quoting 200 characters of it and its length', async (_name, headers) => {
+    const origin = `https://${'o'.repeat(8000)}.example`
+    const { status, length, message } = await answer('/api/jobs/nope/abort', { method: 'POST', headers: { origin, ...headers } })
+    expect(status).toBe(403)
+    expect(message).toContain(`from ${origin.slice(0, 200)}… (${origin.length} characters) (`)
+    expect(message).not.toContain('o'.repeat(201))
+    expect(length).toBeLessThan(1500)
+  })
+
+  it('POST /api/jobs/nope/abort with an 8 KB Sec-Fetch-Site: a 403 quoting 200 characters of it', async () => {
+    const fetchSite = 's'.repeat(8000)
+    const { status, length, message } = await answer('/api/jobs/nope/abort', { method: 'POST', headers: { 'sec-fetch-site': fetchSite } })
+    expect(status).toBe(403)
+    expect(message).toContain(`(Sec-Fetch-Site: ${fetchSite.slice(0, 200)}… (8000 characters))`)
+    expect(length).toBeLessThan(1500)
+  })
+
+  it('a short Origin is still named as sent in a 403', async () => {
+    const { status, message } = await answer('/api/jobs/nope/abort', { method: 'POST', headers: { 'origin': 'https://evil.example', 'sec-fetch-site': 'cross-site' } })
+    expect(status).toBe(403)
+    expect(message.startsWith('Refused a cross-site POST from https://evil.example (Sec-Fetch-Site: cross-site): ')).toBe(true)
   })
 
   it('a short Content-Encoding is still named as sent', async () => {

@@ -18,6 +18,7 @@ import { getRequestHeader } from 'h3'
 import type { BackgroundJobsConfig } from '../config'
 import { envNameOf, trustedOriginSet } from '../config'
 import { CrossSiteRequestError } from '../errors'
+import { shownInput } from '../shown-input'
 
 /** Methods that never change anything: not checked (a cross-origin read is the browser's CORS business). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -55,15 +56,16 @@ export function crossSiteRefusal(request: SiteCheckRequest): string | null {
   let why: string
   if (fetchSite) {
     if (OWN_FETCH_SITES.has(fetchSite)) return null
-    why = `Sec-Fetch-Site: ${fetchSite}`
+    why = `Sec-Fetch-Site: ${shownInput(fetchSite)}`
   }
   else {
     if (!origin) return null
     const host = hostOf(origin)
     if (host !== null && request.hosts.some(each => each.toLowerCase() === host.toLowerCase())) return null
-    why = `Origin ${origin} is not this server's host ${request.hosts[0] ?? '(none)'}`
+    why = `Origin ${shownInput(origin)} is not this server's host ${shownInput(request.hosts[0] ?? '(none)')}`
   }
-  return `Refused a cross-site ${request.method.toUpperCase()} from ${origin || 'a page of another origin'} (${why}): only pages of this server's own origin may start, answer, abort or delete jobs. If that origin is yours, list it in trustedOrigins (${envNameOf('trustedOrigins')})`
+  // The client's headers are quoted cut (shown-input.ts): an 8 KB Origin must not come back whole, twice.
+  return `Refused a cross-site ${request.method.toUpperCase()} from ${origin ? shownInput(origin) : 'a page of another origin'} (${why}): only pages of this server's own origin may start, answer, abort or delete jobs. If that origin is yours, list it in trustedOrigins (${envNameOf('trustedOrigins')})`
 }
 
 /** Throws `CrossSiteRequestError` (403) for a request `crossSiteRefusal` refuses. */
