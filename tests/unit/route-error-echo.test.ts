@@ -1,7 +1,7 @@
 /**
  * An error answer names what was wrong without quoting a client's long input whole: a 10 KB job id
  * in the path, a 5 KB path on a method the route does not take, an 8 KB `Content-Encoding`, an 8 KB
- * `Origin` or `Sec-Fetch-Site` refused as cross-site. The
+ * `Origin` or `Sec-Fetch-Site` refused as cross-site, a 100 KB key on the path to a lone surrogate. The
  * quote is cut at 200 characters (the longest id the routes take) and says how long the value was,
  * so the answer stays small whatever the client sent; a short value is still quoted as it is.
  */
@@ -77,6 +77,23 @@ describe('an error answer does not echo a long input whole', () => {
     const { status, message } = await answer('/api/jobs/nope/abort', { method: 'POST', headers: { 'origin': 'https://evil.example', 'sec-fetch-site': 'cross-site' } })
     expect(status).toBe(403)
     expect(message.startsWith('Refused a cross-site POST from https://evil.example (Sec-Fetch-Site: cross-site): ')).toBe(true)
+  })
+
+  it.each([
+    ['/api/jobs', (key: string) => `{"messages":[{"role":"user","content":"x"}],"x":{"${key}":"\\ud800"}}`, 'x.'],
+    ['/api/jobs/chat', (key: string) => `{"id":"c","messages":[{"role":"user","parts":[{"type":"text","text":"x","${key}":"\\ud800"}]}]}`, 'messages.0.parts.0.'],
+  ])('POST %s with a lone surrogate under a 100 KB key: a 400 quoting 200 characters of its path', async (path, body, prefix) => {
+    const key = 'k'.repeat(100_000)
+    const { status, length, message } = await answer(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(key) })
+    expect(status).toBe(400)
+    const where = `${prefix}${key}`
+    expect(message).toBe(`${where.slice(0, 200)}… (${where.length} characters): holds a lone surrogate (\\ud800 at character 0), which is not valid Unicode text`)
+    expect(length).toBeLessThan(1000)
+  })
+
+  it('a short path to a lone surrogate is still named whole', async () => {
+    const { status, message } = await answer('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"messages":[{"role":"user","content":"a\\udc00"}]}' })
+    expect({ status, message }).toEqual({ status: 400, message: 'messages.0.content: holds a lone surrogate (\\udc00 at character 1), which is not valid Unicode text' })
   })
 
   it('a short Content-Encoding is still named as sent', async () => {

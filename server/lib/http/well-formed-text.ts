@@ -7,6 +7,7 @@
  */
 
 import { isWellFormedText, loneSurrogateIndex } from '../../../shared/lone-surrogate'
+import { shownInput } from '../shown-input'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -28,8 +29,14 @@ function describe(text: string): string {
   return `holds a lone surrogate (\\u${text.charCodeAt(index).toString(16)} at character ${index}), which is not valid Unicode text`
 }
 
-function findIllFormed(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return isWellFormedText(value) ? null : `${path}: ${describe(value)}`
+/** Where the first ill-formed string is (`.messages.0.content`, '' for the whole value), and its problem. */
+interface IllFormed {
+  path: string
+  problem: string
+}
+
+function findIllFormed(value: unknown, path: string): IllFormed | null {
+  if (typeof value === 'string') return isWellFormedText(value) ? null : { path, problem: describe(value) }
   if (!value || typeof value !== 'object') return null
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
@@ -39,7 +46,7 @@ function findIllFormed(value: unknown, path: string): string | null {
     return null
   }
   for (const [key, item] of Object.entries(value)) {
-    if (!isWellFormedText(key)) return `${path}: a key ${describe(key)}`
+    if (!isWellFormedText(key)) return { path, problem: `a key ${describe(key)}` }
     const found = findIllFormed(item, `${path}.${key}`)
     if (found) return found
   }
@@ -53,6 +60,9 @@ function findIllFormed(value: unknown, path: string): string | null {
  */
 export function illFormedTextIn(json: string, value: unknown): string | null {
   if (!SURROGATE_ESCAPE.test(json)) return null
-  const found = findIllFormed(value, 'body')
-  return found?.replace(/^body\./, '') ?? null
+  const found = findIllFormed(value, '')
+  if (!found) return null
+  // The path holds the client's keys: quoted cut past 200 characters (shown-input.ts), not a 100 KB key whole.
+  const { path, problem } = found
+  return `${path === '' ? 'body' : shownInput(path.slice(1))}: ${problem}`
 }
