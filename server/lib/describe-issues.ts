@@ -1,4 +1,5 @@
 /** Zod validation errors as one readable line: the routes' 400 bodies and workflow validation use it. */
+import { shownInput } from './shown-input'
 
 /** The part of a zod issue this needs (structural: any zod version fits). */
 interface IssueLike {
@@ -13,6 +14,13 @@ interface IssueLike {
  * values (the AI SDK route takes any number of messages) must not come back as megabytes of error.
  */
 export const MAX_DESCRIBED_ISSUES = 10
+
+/**
+ * The longest message of one problem shown whole. zod quotes a client's keys in some (a strict
+ * object's `Unrecognized key: "…"`), as a path names a record's: both are cut past their bound
+ * (shown-input.ts), the path at 200 characters, so a 100 KB key does not come back whole.
+ */
+const MAX_ISSUE_MESSAGE_CHARS = 1000
 
 /**
  * The issue a check that stopped early leaves where it stopped (bounded-list.ts): past it nothing
@@ -35,7 +43,7 @@ function isStopMark(issue: IssueLike): boolean {
 export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)'): string {
   const stopped = error.issues.some(isStopMark)
   const issues = withoutFollowUps(stopped ? error.issues.filter(issue => !isStopMark(issue)) : error.issues)
-  const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? issue.path.map(String).join('.') : root}: ${issue.message}`)
+  const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? shownInput(issue.path.map(String).join('.')) : root}: ${shownInput(issue.message, MAX_ISSUE_MESSAGE_CHARS)}`)
   const more = issues.length - named.length
   if (stopped) named.push(`and at least ${more} more problem${more === 1 ? '' : 's'} (not all checked)`)
   else if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)

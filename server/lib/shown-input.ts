@@ -8,7 +8,7 @@ import { cutText } from '../../shared/cut-text'
 /** The longest client-given text an error message quotes whole. */
 export const MAX_SHOWN_INPUT_CHARS = 200
 
-/** `text` as an error message shows it: whole when short, else its start, `…` and its length. */
-export function shownInput(text: string): string {
-  return text.length <= MAX_SHOWN_INPUT_CHARS ? text : `${cutText(text, MAX_SHOWN_INPUT_CHARS)}… (${text.length} characters)`
+/** `text` as an error message shows it: whole up to `maxChars`, else its start, `…` and its length. */
+export function shownInput(text: string, maxChars = MAX_SHOWN_INPUT_CHARS): string {
+  return text.length <= maxChars ? text : `${cutText(text, maxChars)}… (${text.length} characters)`
 }
