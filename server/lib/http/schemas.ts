@@ -10,7 +10,13 @@ import { decodeListCursor } from '../list-cursor'
 import { givenOnce } from './query-once'
 import { pageLimit } from './page-limit'
 
-const id = z.string().trim().min(1).max(200)
+/**
+ * Checked after the trim, so zod's own words for a blank value (`"   "`) would be "expected string
+ * to have >=1 characters", of a value sent with three.
+ */
+const BLANK = 'must not be empty or only whitespace'
+
+const id = z.string().trim().min(1, BLANK).max(200)
 
 /** The body of `POST /api/jobs` for a chat job. */
 export function chatJobBodySchema(config: BackgroundJobsConfig) {
@@ -24,7 +30,7 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
       message => message.role !== 'user' || message.content.trim() !== '',
       { message: 'must not be empty: a user message needs text', path: ['content'] },
     )).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
-    model: z.string().trim().min(1).max(200).optional(),
+    model: z.string().trim().min(1, BLANK).max(200).optional(),
     threadId: id.optional(),
     messageId: id.optional(),
     tools: z.array(z.string().max(100)).max(maxToolsPerRequest, `must name at most ${maxToolsPerRequest} tools (limits.maxToolsPerRequest)`).optional(),
@@ -33,7 +39,7 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
 
 /** The body of `POST /api/jobs` for a workflow job. */
 export const workflowJobBodySchema = z.object({
-  workflow: z.string().trim().min(1).max(200),
+  workflow: z.string().trim().min(1, BLANK).max(200),
   input: z.unknown().optional(),
   threadId: id.optional(),
   messageId: id.optional(),
