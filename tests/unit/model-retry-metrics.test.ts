@@ -74,6 +74,19 @@ describe('model_retries_total', () => {
     expect(grown).toEqual({ 'model_retries_total{reason="http-5xx"}': 3 })
   })
 
+  it('an error chunk before any event counts as the status it carries (OpenRouter\'s 429 or 502 after a 200)', async () => {
+    const errorChunk = (code: unknown) => () => new Response(`data: ${JSON.stringify({ error: { message: 'Provider returned error', code } })}\n\n`)
+    const fetch = fakeFetch([errorChunk(429), errorChunk('502'), errorChunk('server_error'), () => new Response(OK_BODY)])
+    const grown = await retriesDuring(async () => {
+      expect(await settle(clientFor(fetch).consume!(REQUEST, new AbortController().signal, () => {}))).toBeUndefined()
+    })
+    expect(grown).toEqual({
+      'model_retries_total{reason="http-429"}': 1,
+      'model_retries_total{reason="http-5xx"}': 1,
+      'model_retries_total{reason="other"}': 1,
+    })
+  })
+
   it('counts nothing for an error that is not retried (a 400)', async () => {
     const fetch = fakeFetch([() => new Response('bad', { status: 400 })])
     const grown = await retriesDuring(async () => {

@@ -41,18 +41,40 @@ export class UpstreamHttpError extends ModelError {
   }
 }
 
-/** The stream carried an `{"error": …}` chunk (the upstream gave up mid-answer). */
+/**
+ * The stream carried an `{"error": …}` chunk (the upstream gave up mid-answer). Retryable (as the
+ * same failure as an HTTP status would be, and like it only before the first event) when its code
+ * or type says the endpoint was overloaded, rate-limited or failed on its side: 429 or 5xx
+ * (OpenRouter sends the provider's status as `code` after it already answered 200), or a name
+ * such as `overloaded_error` or `rate_limit_exceeded`.
+ */
 export class UpstreamStreamError extends ModelError {
   /** The `error.code` of the chunk, when it had one. */
   readonly upstreamCode: string | number | undefined
 
-  constructor(message: string, upstreamCode?: string | number) {
+  constructor(message: string, upstreamCode?: string | number, upstreamType?: string) {
     // Cut as an HTTP error body is: a proxy may send a whole page (or a stack) as the message,
     // and it is stored in the job and shown to its user.
-    super('upstream-stream', `The model stream reported an error: ${cutText(message, UPSTREAM_MESSAGE_CHARS)}`)
+    super('upstream-stream', `The model stream reported an error: ${cutText(message, UPSTREAM_MESSAGE_CHARS)}`, {
+      retryable: isTransientCode(upstreamCode) || isTransientCode(upstreamType),
+    })
     this.name = 'UpstreamStreamError'
     this.upstreamCode = upstreamCode
   }
+}
+
+/** Names of transient failures in error chunks (OpenAI, Anthropic through gateways, vLLM, LiteLLM). */
+const TRANSIENT_NAME = /overloaded|rate_?limit|too_many_requests|server_error|service_unavailable|internal_error|unavailable/i
+
+/** An error chunk's code or type that the same request may not meet again: 429, 5xx, or such a name (the statuses an HTTP error is retried for). */
+function isTransientCode(value: string | number | undefined): boolean {
+  if (value === undefined) return false
+  const text = String(value).trim()
+  if (/^\d{3}$/.test(text)) {
+    const status = Number(text)
+    return status === 429 || (status >= 500 && status <= 599)
+  }
+  return TRANSIENT_NAME.test(text)
 }
 
 /** The stream was not valid OpenAI-compatible SSE (bad JSON, a tool call with no name, no body). */

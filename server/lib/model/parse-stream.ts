@@ -26,7 +26,7 @@ interface CompletionChunk {
   }>
   usage?: { prompt_tokens?: number, completion_tokens?: number, total_tokens?: number } | null
   /** OpenAI-style `{ message, code }`, or a bare string (text-generation-inference, some proxies). */
-  error?: { message?: unknown, code?: unknown } | string
+  error?: { message?: unknown, code?: unknown, type?: unknown } | string
 }
 
 interface ToolCallFragment {
@@ -292,7 +292,7 @@ function streamError(error: NonNullable<CompletionChunk['error']>): UpstreamStre
   if (typeof error === 'string') return new UpstreamStreamError(error.trim() || 'unknown error')
   const message = typeof error.message === 'string' && error.message.trim() ? error.message : 'unknown error'
   const code = typeof error.code === 'string' || typeof error.code === 'number' ? error.code : undefined
-  return new UpstreamStreamError(message, code)
+  return new UpstreamStreamError(message, code, typeof error.type === 'string' ? error.type : undefined)
 }
 
 /** A tool call being joined from its fragments. */
