@@ -86,6 +86,11 @@ export interface BackgroundJobsConfig {
     maxRetries: number
     /** First retry delay; doubles each time (a `Retry-After` header wins). @default 500 */
     retryBaseDelayMs: number
+    /**
+     * Longest wait before a retry. A `Retry-After` asking for more is not waited for: the job
+     * fails at once with `upstream-rate-limited`, naming the wait. @default 20000
+     */
+    maxRetryDelayMs: number
   }
   scripted: {
     /**

@@ -41,6 +41,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     stallTimeoutMs: 30_000,
     maxRetries: 2,
     retryBaseDelayMs: 500,
+    maxRetryDelayMs: 20_000,
   },
   scripted: { enabled: false, chunkIntervalMs: 40, chunkChars: 6 },
   tools: { enabled: true, disabled: '', isolated: '' },

@@ -32,9 +32,12 @@ export interface ModelClientOptions {
   stallTimeoutMs: number
   /** Retries on 429/5xx/network errors, only before the first event. */
   maxRetries: number
-  /** First retry delay; doubles each retry. A `Retry-After` header wins. */
+  /** First retry delay; doubles each retry. A `Retry-After` header wins (up to `maxRetryDelayMs`). */
   retryBaseDelayMs: number
-  /** Cap for any retry delay. @default MAX_RETRY_DELAY_MS (20 s) */
+  /**
+   * Longest wait before a retry: the doubling stops there, and a `Retry-After` asking for more is
+   * not waited for (the round fails with `UpstreamRateLimitedError`). @default MAX_RETRY_DELAY_MS (20 s)
+   */
   maxRetryDelayMs?: number
   /** Called before each retry with the error that caused it (metrics: `model_retries_total`). */
   onRetry?: (error: ModelError) => void
@@ -140,8 +143,10 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
       if (yielded || !retryable || attempt >= options.maxRetries) throw error
+      // A Retry-After longer than the cap throws here: no retry is counted or waited for.
+      const delayMs = retryDelayMs(options, error, attempt)
       options.onRetry?.(error)
-      await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
+      await abortableDelay(delayMs, signal, options.timers)
     }
   }
 }

@@ -46,8 +46,10 @@ export async function consumeWithRetries(options: ClientOptions, request: ModelR
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
       if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
+      // A Retry-After longer than the cap throws here: no retry is counted or waited for.
+      const delayMs = retryDelayMs(options, error, attempt)
       options.onRetry?.(error)
-      await abortableDelay(retryDelayMs(options, error, attempt), signal, options.timers)
+      await abortableDelay(delayMs, signal, options.timers)
     }
   }
 }

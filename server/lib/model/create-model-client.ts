@@ -30,6 +30,7 @@ export function createModelClientFromConfig(config: BackgroundJobsConfig, option
     stallTimeoutMs: upstream.stallTimeoutMs,
     maxRetries: upstream.maxRetries,
     retryBaseDelayMs: upstream.retryBaseDelayMs,
+    maxRetryDelayMs: upstream.maxRetryDelayMs,
     onRetry: countModelRetry,
     ...(options.timers ? { timers: options.timers } : {}),
   }

@@ -42,6 +42,29 @@ export class UpstreamHttpError extends ModelError {
 }
 
 /**
+ * A 429 or 5xx whose `Retry-After` asks for a longer wait than `upstream.maxRetryDelayMs`: not
+ * retried (a retry sooner would be refused again, and waiting longer holds the job for nothing),
+ * so the job fails at once, naming the wait. The HTTP error is its `cause`.
+ */
+export class UpstreamRateLimitedError extends ModelError {
+  readonly status: number
+  readonly retryAfterMs: number
+
+  constructor(error: UpstreamHttpError & { retryAfterMs: number }, maxRetryDelayMs: number) {
+    const excerpt = error.message.replace(/^The model endpoint answered /, '')
+    super('upstream-rate-limited', `The model endpoint asked to wait ${seconds(error.retryAfterMs)} before trying again (${excerpt}), longer than upstream.maxRetryDelayMs (${seconds(maxRetryDelayMs)}) allows: not retried`, { cause: error })
+    this.name = 'UpstreamRateLimitedError'
+    this.status = error.status
+    this.retryAfterMs = error.retryAfterMs
+  }
+}
+
+/** A wait in seconds for a message (`60 s`, `1.5 s`). */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`
+}
+
+/**
  * The stream carried an `{"error": …}` chunk (the upstream gave up mid-answer). Retryable (as the
  * same failure as an HTTP status would be, and like it only before the first event) when its code
  * or type says the endpoint was overloaded, rate-limited or failed on its side: 429 or 5xx

@@ -7,7 +7,7 @@ import { abortReason } from './abortable'
 import type { AttemptTimers } from './attempt-timers'
 import { createAttemptTimers } from './attempt-timers'
 import type { ClientOptions } from './client'
-import { UpstreamHttpError } from './errors'
+import { UpstreamHttpError, UpstreamRateLimitedError } from './errors'
 import { nodeTransport } from './node-transport'
 import { fetchTransport } from './transport'
 import type { TransportRequest, UpstreamResponse } from './transport'
@@ -15,7 +15,7 @@ import type { ModelError } from './errors'
 import type { ModelRequest } from './types'
 import { httpErrorFrom } from './upstream-response'
 
-/** Longest wait between retries, whatever `Retry-After` asks. */
+/** Longest wait before a retry by default (`upstream.maxRetryDelayMs`). */
 export const MAX_RETRY_DELAY_MS = 20_000
 
 /** One attempt's controller and timers. */
@@ -57,10 +57,17 @@ export async function openResponse(options: ClientOptions, request: ModelRequest
   return response
 }
 
-/** How long to wait before retry number `attempt + 1`: `Retry-After` when the upstream said, else doubling. */
+/**
+ * How long to wait before retry number `attempt + 1`: `Retry-After` when the upstream said, else
+ * doubling up to the cap. Throws `UpstreamRateLimitedError` when `Retry-After` asks for more than
+ * the cap: a retry at the cap would only be refused again (the round then fails at once).
+ */
 export function retryDelayMs(options: ClientOptions, error: ModelError, attempt: number): number {
   const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
-  if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, capMs)
+  if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) {
+    if (error.retryAfterMs > capMs) throw new UpstreamRateLimitedError(error as UpstreamHttpError & { retryAfterMs: number }, capMs)
+    return error.retryAfterMs
+  }
   return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
 }
 
