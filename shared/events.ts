@@ -122,6 +122,18 @@ export interface StepEndPayload {
   step: number
   finishReason: string | null
   usage?: TokenUsage
+  /**
+   * A chat round that asked for tools and whose reasoning came as `reasoning_content` (DeepSeek,
+   * Kimi): where that reasoning is in the job's reasoning, so that it goes back with the round's
+   * calls in history — also when another instance continues the job after a takeover.
+   */
+  reasoningContent?: TextRange
+}
+
+/** A span of a job's text or reasoning, in UTF-16 code units. */
+export interface TextRange {
+  offset: number
+  length: number
 }
 
 export interface ToolCallPayload {

@@ -11,6 +11,7 @@ import type {
   JobMetrics,
   JobStatus,
   JobType,
+  TextRange,
   TokenUsage,
   ToolResultStatus,
 } from './events'
@@ -40,6 +41,8 @@ export interface StepState {
   nodeId?: string
   finishReason: string | null
   usage?: TokenUsage
+  /** Where the round's `reasoning_content` is in `reasoning` (a chat round that asked for tools; events.ts). */
+  reasoningContent?: TextRange
   ended: boolean
 }
 
@@ -182,7 +185,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
         next.steps = [...state.steps]
-        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ended: true }
+        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ended: true }
       }
       return next
     }

@@ -12,6 +12,8 @@ export interface MockStreamTurn {
   /** Text pieces, one content chunk each. @default ['Hello', ' from', ' the mock', ' upstream.'] */
   chunks?: string[]
   reasoning?: string[]
+  /** The delta field the reasoning goes in: OpenRouter's `reasoning`, or DeepSeek's and Kimi's `reasoning_content`. @default 'reasoning' */
+  reasoningField?: 'reasoning' | 'reasoning_content'
   /** Tool calls, sent as fragments after the text (arguments split in two). */
   toolCalls?: Array<{ id?: string, name: string, arguments?: string }>
   /** Milliseconds before each frame. @default 5 */
@@ -204,7 +206,7 @@ export function streamFrames(turn: MockStreamTurn): string[] {
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
     `data: ${JSON.stringify({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', model: 'mock/model', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`
   const frames: string[] = []
-  for (const reasoning of turn.reasoning ?? []) frames.push(chunk({ reasoning }))
+  for (const reasoning of turn.reasoning ?? []) frames.push(chunk({ [turn.reasoningField ?? 'reasoning']: reasoning }))
   for (const content of turn.chunks ?? ['Hello', ' from', ' the mock', ' upstream.']) frames.push(chunk({ content }))
   ;(turn.toolCalls ?? []).forEach((call, index) => {
     const args = call.arguments ?? ''

@@ -5,7 +5,7 @@ import { continuationMessages, interruptedCalls } from '../../server/lib/executo
 const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Go' }] }
 
 function stored(toolCalls: Partial<ToolCallState>[], content = ''): JobState {
-  return { content, toolCalls: toolCalls.map((call, index) => ({ id: `c${index}`, name: 'tool', args: {}, step: 1, status: 'completed', ...call })) } as unknown as JobState
+  return { content, reasoning: '', steps: [], toolCalls: toolCalls.map((call, index) => ({ id: `c${index}`, name: 'tool', args: {}, step: 1, status: 'completed', ...call })) } as unknown as JobState
 }
 
 describe('continuationMessages (recovery.chat = continue)', () => {

@@ -41,6 +41,8 @@ describe('tool names written back into the conversation', () => {
   it('a job continued after a takeover sends stored made-up names the same way', () => {
     const messages = continuationMessages({ messages: user } as never, {
       content: '',
+      reasoning: '',
+      steps: [],
       toolCalls: [{ id: 'a', name: 'functions.calculate', args: {}, step: 1, status: 'error', error: 'unavailable', durationMs: 0 }],
     } as never, 50_000)
     expect(messages[1]!.tool_calls![0]!.function.name).toMatch(ENDPOINT_NAME)

@@ -36,7 +36,8 @@ const EXPECTED: ModelEvent[] = [
   { type: 'tool-call', call: { id: 'call_a', name: 'calculate', arguments: '{"expression":"12 * 7"}' } },
   { type: 'tool-call', call: { id: 'call_b', name: 'get_current_time', arguments: '' } },
   { type: 'usage', usage: { prompt: 11, completion: 22, total: 33 } },
-  { type: 'finish', finishReason: 'tool_calls' },
+  // Some reasoning came as `reasoning_content`: that is the name it goes back in (reasoning-echo.ts).
+  { type: 'finish', finishReason: 'tool_calls', reasoningField: 'reasoning_content' },
 ]
 
 async function* fromParts(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {

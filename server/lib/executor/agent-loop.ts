@@ -14,6 +14,7 @@ import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
 import { decodeArguments } from './parse-tool-args'
+import { echoedReasoning, echoedReasoningRange } from './reasoning-echo'
 import { resolveToolNames } from './resolve-tools'
 import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
 import type { PlannedCall } from './stop-conditions'
@@ -94,7 +95,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
     const continues = options.continuesText === true && step === (options.firstStep ?? 1)
     const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken, continues))
-    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...tag })
+    const reasoningContent = echoedReasoningRange(context, round, nodeId)
+    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
     if (!round.toolCalls.length) {
@@ -109,9 +111,11 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     if (stop) throw new JobFailure(stop.code, stop.message, { failedDuring: 'tool', ...(stop.toolName ? { toolName: stop.toolName } : {}), ...tag })
     for (const call of planned) previousCalls.set(call.key, (previousCalls.get(call.key) ?? 0) + 1)
 
+    const reasoning = echoedReasoning(round)
     messages.push({
       role: 'assistant',
       content: round.text || null,
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
       // Endpoints refuse arguments that are not a JSON object in history ('' included), and names
       // outside their pattern: see history-arguments.ts and history-tool-name.ts.
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: historyArguments(call.arguments) } })),

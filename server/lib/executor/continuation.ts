@@ -3,7 +3,8 @@
  * request's messages, then every round the lost owner finished with tool calls (the assistant's
  * calls and each call's stored result, cut to `limits.maxResultBytes` as the loop does), then the
  * answer so far as the start of the assistant's answer (a prefill) — so the model neither forgets
- * what its tools said nor calls them again, and the viewer sees one text.
+ * what its tools said nor calls them again, and the viewer sees one text. A round's reasoning that
+ * the endpoint sent as `reasoning_content` goes back with its calls, as the loop sent it (reasoning-echo.ts).
  *
  * Each round's text goes with that round (round-text.ts): a round that asked for tools was over,
  * its text stays with its calls; only the text written since the last such round (the lost owner
@@ -22,6 +23,7 @@ import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
+import { storedEchoedReasoning } from './reasoning-echo'
 import type { RoundTexts, RoundTextStarts } from './round-text'
 import { splitRoundTexts } from './round-text'
 import { truncateResults } from './truncate-results'
@@ -62,9 +64,11 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
   const steps = [...new Set(resumedFrom.toolCalls.filter(call => !call.nodeId).map(call => call.step))].sort((a, b) => a - b)
   for (const step of steps) {
     const calls = resumedFrom.toolCalls.filter(call => !call.nodeId && call.step === step)
+    const reasoning = storedEchoedReasoning(resumedFrom, step)
     messages.push({
       role: 'assistant',
       content: texts?.ofToolRound.get(step) || null,
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
     })
     const contents = calls.map(call => isToolOutcome(call.status)

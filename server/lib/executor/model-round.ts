@@ -12,6 +12,12 @@ import { JobFailure } from '../run-context'
 /** What one round produced. */
 export interface ModelRound {
   text: string
+  /** The round's reasoning as the model sent it. */
+  reasoning: string
+  /** Where the round's reasoning begins in the job's reasoning (after the paragraph break before it); absent without reasoning. */
+  reasoningOffset?: number
+  /** The field the endpoint sent the reasoning in, when it takes it back in history (model/types.ts). */
+  reasoningField?: 'reasoning_content'
   toolCalls: ModelToolCall[]
   finishReason: string | null
   usage?: TokenUsage
@@ -42,7 +48,7 @@ export function separatorAfter(previous: string): string {
  * `continuesText`: the round goes on with the text so far (a prefill), so no paragraph break.
  */
 export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void, continuesText = false): Promise<ModelRound> {
-  const round: ModelRound = { text: '', toolCalls: [], finishReason: null }
+  const round: ModelRound = { text: '', reasoning: '', toolCalls: [], finishReason: null }
   // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
   let textStarted = continuesText
   let reasoningStarted = false
@@ -62,9 +68,16 @@ export async function streamModelRound(context: RunContext, request: ModelReques
         break
       }
       case 'reasoning-delta': {
+        round.reasoning += event.text
         const text = reasoningStarted ? event.text : event.text.replace(LEADING_LINE_BREAKS, '')
         if (!text) break
-        context.reasoning(reasoningStarted ? text : separatorAfter(context.state().reasoning) + text, nodeId)
+        if (reasoningStarted) context.reasoning(text, nodeId)
+        else {
+          const before = context.state().reasoning
+          const separator = separatorAfter(before)
+          round.reasoningOffset = before.length + separator.length
+          context.reasoning(separator + text, nodeId)
+        }
         reasoningStarted = true
         break
       }
@@ -76,6 +89,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
         break
       case 'finish':
         round.finishReason = event.finishReason
+        if (event.reasoningField) round.reasoningField = event.reasoningField
         break
     }
   }

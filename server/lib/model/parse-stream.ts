@@ -155,6 +155,8 @@ interface StreamState {
   sawData: boolean
   /** A tool call's fragment came. */
   callStarted: boolean
+  /** Reasoning came as `reasoning_content` (it goes back under that name in a tool round's history). */
+  reasoningContent: boolean
   /**
    * A delta's last code unit when it is the first half of a surrogate pair: an upstream that
    * escapes an emoji as `\ud83d\ude00` may cut between the two, and each delta must be whole
@@ -165,7 +167,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, callStarted: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, callStarted: false, reasoningContent: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -193,7 +195,9 @@ function* finishEvents(state: StreamState): Generator<ModelEvent> {
   }
   yield* flushToolCalls(state)
   if (state.usage) yield { type: 'usage', usage: state.usage }
-  yield { type: 'finish', finishReason: state.finishReason }
+  yield state.reasoningContent
+    ? { type: 'finish', finishReason: state.finishReason, reasoningField: 'reasoning_content' }
+    : { type: 'finish', finishReason: state.finishReason }
 }
 
 function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
@@ -250,7 +254,11 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
   if (delta) {
     // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
     const reasoning = stringOrEmpty(delta.reasoning) || stringOrEmpty(delta.reasoning_content)
-    if (reasoning) pushDelta(state, 'reasoning-delta', reasoning)
+    if (reasoning) {
+      pushDelta(state, 'reasoning-delta', reasoning)
+      // Checked only on reasoning pieces: whether the endpoint itself uses `reasoning_content`.
+      if (!state.reasoningContent && typeof delta.reasoning_content === 'string' && delta.reasoning_content) state.reasoningContent = true
+    }
     // A string (every piece of a streamed answer: no list made for it), or (Mistral's reasoning
     // models) a list of thinking and text parts.
     const content = delta.content

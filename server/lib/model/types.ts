@@ -36,7 +36,13 @@ export type ModelEvent =
   /** Emitted once per call when the stream finishes (or a finish_reason arrives). */
   | { type: 'tool-call', call: ModelToolCall }
   | { type: 'usage', usage: TokenUsage }
-  | { type: 'finish', finishReason: string | null }
+  /**
+   * `reasoningField`: the round's reasoning came (at least partly) as `reasoning_content` (DeepSeek,
+   * Kimi, vLLM): such an endpoint takes it back on the assistant message of a tool round, and
+   * DeepSeek's and Kimi's thinking models require it there. Absent for any other field (OpenRouter's
+   * `reasoning`, Mistral's thinking parts): an endpoint may refuse a field it never sent.
+   */
+  | { type: 'finish', finishReason: string | null, reasoningField?: 'reasoning_content' }
 
 /** Streams one model round. Throws a `ModelError` subclass on failure; honours `signal`. */
 export interface ModelClient {

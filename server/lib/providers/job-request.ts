@@ -9,6 +9,11 @@ export interface ChatMessage {
   content: string | null
   /** Assistant messages that asked for tools. */
   tool_calls?: Array<{ id: string, type: 'function', function: { name: string, arguments: string } }>
+  /**
+   * An assistant message that asked for tools: the round's reasoning, sent back only to an endpoint
+   * that sent it under this name (DeepSeek's and Kimi's thinking models require it in tool rounds).
+   */
+  reasoning_content?: string
   /** Tool messages: the call this answers. */
   tool_call_id?: string
   name?: string

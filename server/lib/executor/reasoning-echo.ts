@@ -1,0 +1,35 @@
+/**
+ * The reasoning a round that asked for tools sends back with its calls. DeepSeek's (V3.2,
+ * deepseek-reasoner) and Kimi K2's thinking modes stream `reasoning_content` with their tool calls
+ * and require it on that assistant message in the next request (a 400, or a model that lost its
+ * train of thought, without it). It goes back only to an endpoint that sent it under that name: an
+ * endpoint that never did may refuse the unknown field (OpenRouter's `reasoning` and Mistral's
+ * thinking parts are not sent back). A chat continued after a takeover rebuilds it from the stored
+ * log: the round's `step-end` says where it is in the job's reasoning.
+ */
+import type { TextRange } from '../../../shared/events'
+import type { JobState } from '../../../shared/reducer'
+import type { RunContext } from '../run-context'
+import type { ModelRound } from './model-round'
+
+/** The reasoning to send back with a round's tool calls; undefined when there is none to send. */
+export function echoedReasoning(round: ModelRound): string | undefined {
+  return round.toolCalls.length && round.reasoningField === 'reasoning_content' && round.reasoning ? round.reasoning : undefined
+}
+
+/**
+ * Where that reasoning is in the job's reasoning, for the round's `step-end` (chat rounds only: a
+ * workflow node runs again from its start after a takeover, and parallel nodes interleave their
+ * reasoning in the job's).
+ */
+export function echoedReasoningRange(context: RunContext, round: ModelRound, nodeId?: string): TextRange | undefined {
+  if (nodeId || round.reasoningOffset === undefined || echoedReasoning(round) === undefined) return undefined
+  const length = context.state().reasoning.length - round.reasoningOffset
+  return length > 0 ? { offset: round.reasoningOffset, length } : undefined
+}
+
+/** A stored chat round's reasoning to send back with its calls (continuation.ts); undefined when it has none. */
+export function storedEchoedReasoning(state: JobState, step: number): string | undefined {
+  const range = state.steps.findLast(candidate => !candidate.nodeId && candidate.step === step && candidate.reasoningContent)?.reasoningContent
+  return range ? state.reasoning.slice(range.offset, range.offset + range.length) || undefined : undefined
+}
