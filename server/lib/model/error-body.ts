@@ -9,6 +9,9 @@ import { cutTextWith } from '../../../shared/cut-text'
 /** Most characters of an HTML page's text kept (the title, or the start of the visible text). */
 const HTML_TEXT_CHARS = 200
 
+/** Most characters kept of what the provider behind a gateway said (`metadata.raw`). */
+const PROVIDER_TEXT_CHARS = 200
+
 /** The readable gist of an error body ('' for an empty one). */
 export function describeErrorBody(body: string): string {
   const text = body.trim()
@@ -45,7 +48,26 @@ function describeJson(text: string): string | undefined {
   if (!message) return undefined
   const code = [container.code, container.type].find(value => (typeof value === 'string' && value !== '') || typeof value === 'number')
   const detail = collapse(message)
-  return code !== undefined && !detail.includes(String(code)) ? `${detail} (${String(code)})` : detail
+  const described = code !== undefined && !detail.includes(String(code)) ? `${detail} (${String(code)})` : detail
+  const provider = providerDetail(container)
+  return provider ? `${described} — ${provider}` : described
+}
+
+/**
+ * What the provider behind a gateway said. OpenRouter wraps a provider's failure, in an error body
+ * and in a stream's error chunk alike, as `{ message: 'Provider returned error', code,
+ * metadata: { provider_name, raw } }` (`raw`: the provider's own error body): without it the
+ * job's error says only "Provider returned error". `Google: Resource exhausted (429)`, the
+ * provider's name alone, or '' when there is no such metadata.
+ */
+export function providerDetail(error: Record<string, unknown>): string {
+  const { metadata } = error
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return ''
+  const { raw, provider_name: name } = metadata as { raw?: unknown, provider_name?: unknown }
+  const rawText = typeof raw === 'string' ? raw : raw && typeof raw === 'object' ? JSON.stringify(raw) : ''
+  const said = rawText ? cutTextWith(describeErrorBody(rawText), PROVIDER_TEXT_CHARS, '…') : ''
+  const provider = typeof name === 'string' ? collapse(name) : ''
+  return provider && said ? `${provider}: ${said}` : provider || said
 }
 
 function describeHtml(text: string): string {

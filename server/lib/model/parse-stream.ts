@@ -8,7 +8,7 @@ import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
 import { contentPieces } from './delta-content'
-import { describeErrorBody } from './error-body'
+import { describeErrorBody, providerDetail } from './error-body'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
 import type { ModelEvent, ModelToolCall } from './types'
@@ -26,7 +26,7 @@ interface CompletionChunk {
   }>
   usage?: { prompt_tokens?: number, completion_tokens?: number, total_tokens?: number } | null
   /** OpenAI-style `{ message, code }`, or a bare string (text-generation-inference, some proxies). */
-  error?: { message?: unknown, code?: unknown, type?: unknown } | string
+  error?: { message?: unknown, code?: unknown, type?: unknown, metadata?: unknown } | string
 }
 
 interface ToolCallFragment {
@@ -298,7 +298,10 @@ function parseErrorField(value: string): NonNullable<CompletionChunk['error']> {
 /** The error a mid-stream `{"error": …}` chunk reports: its message (a string error is the message itself) and code. */
 function streamError(error: NonNullable<CompletionChunk['error']>): UpstreamStreamError {
   if (typeof error === 'string') return new UpstreamStreamError(error.trim() || 'unknown error')
-  const message = typeof error.message === 'string' && error.message.trim() ? error.message : 'unknown error'
+  const said = typeof error.message === 'string' && error.message.trim() ? error.message : 'unknown error'
+  // OpenRouter: 'Provider returned error', and what the provider said in `metadata` (error-body.ts).
+  const provider = providerDetail(error)
+  const message = provider ? `${said} — ${provider}` : said
   const code = typeof error.code === 'string' || typeof error.code === 'number' ? error.code : undefined
   return new UpstreamStreamError(message, code, typeof error.type === 'string' ? error.type : undefined)
 }
