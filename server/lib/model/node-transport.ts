@@ -62,10 +62,19 @@ function wrapResponse(incoming: IncomingMessage, request: ClientRequest, end: ()
         return Array.isArray(value) ? value.join(', ') : value ?? null
       },
     },
-    async text() {
+    async text(maxBytes) {
       const parts: Buffer[] = []
-      for await (const part of body) parts.push(part as Buffer)
-      return Buffer.concat(parts).toString('utf8')
+      let size = 0
+      for await (const part of body) {
+        parts.push(part as Buffer)
+        size += (part as Buffer).length
+        // Enough for any excerpt: the rest of a huge body is never buffered (the request is released).
+        if (size >= maxBytes) {
+          end()
+          break
+        }
+      }
+      return Buffer.concat(parts, Math.min(size, maxBytes)).toString('utf8')
     },
     reader: () => createBodyReader(body, end),
     source: () => createBodySource(body, end),

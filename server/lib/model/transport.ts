@@ -44,8 +44,11 @@ export interface UpstreamResponse {
   status: number
   ok: boolean
   headers: { get(name: string): string | null }
-  /** The whole body as text (for error excerpts). */
-  text(): Promise<string>
+  /**
+   * The body as text (for error excerpts), at most its first `maxBytes` (a character cut there
+   * becomes U+FFFD); a longer body is not read further and the request is released.
+   */
+  text(maxBytes: number): Promise<string>
   /** A reader of the body; null when the response has none. */
   reader(): ByteReader | null
   /** The body as a pushed source (read it this way or with `reader`, not both); null when there is none. */
@@ -59,10 +62,28 @@ export async function fetchTransport(fetchImpl: FetchLike, url: string, request:
     status: response.status,
     ok: response.ok,
     headers: response.headers,
-    text: () => response.text(),
+    text: maxBytes => response.body ? readText(response.body.getReader(), maxBytes) : Promise.resolve(''),
     reader: () => response.body?.getReader() ?? null,
     source: () => (response.body ? pumpedSource(response.body.getReader()) : null),
   }
+}
+
+/** The first `maxBytes` of a web stream as text; the rest is cancelled, never read. */
+async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number): Promise<string> {
+  const parts: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < maxBytes) {
+      const { done, value } = await reader.read()
+      if (done) break
+      parts.push(value)
+      size += value.length
+    }
+  }
+  finally {
+    reader.cancel().catch(() => {})
+  }
+  return Buffer.concat(parts, Math.min(size, maxBytes)).toString('utf8')
 }
 
 /** A web stream reader as a pushed source: reads in a loop until the body ends or is cancelled. */

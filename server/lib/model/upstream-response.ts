@@ -8,11 +8,17 @@ import { describeErrorBody } from './error-body'
 import { ModelError, UPSTREAM_MESSAGE_CHARS, UpstreamHttpError, UpstreamNetworkError } from './errors'
 import type { UpstreamResponse } from './transport'
 
+/**
+ * Most bytes of an error body read: its gist needs the start (a JSON error, an HTML page's title);
+ * a proxy's multi-megabyte page, or a body that never ends, is not held in memory whole.
+ */
+export const ERROR_BODY_BYTES = 64 * 1024
+
 /** An `UpstreamHttpError` for a non-2xx response: status, the gist of its body (error-body.ts), `Retry-After`. */
 export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
   let body = ''
   try {
-    body = await raceAbort(response.text(), signal)
+    body = await raceAbort(response.text(ERROR_BODY_BYTES), signal)
   }
   catch (error) {
     if (signal.aborted) throw error
