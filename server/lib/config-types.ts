@@ -66,7 +66,8 @@ export interface BackgroundJobsConfig {
     /** OpenAI-compatible base URL (`…/v1`); `/chat/completions` is appended. @default 'https://openrouter.ai/api/v1' */
     baseUrl: string
     /**
-     * API key. Also read from `OPENROUTER_API_KEY`. Empty: the built-in scripted model answers when
+     * API key. Also read from `OPENROUTER_API_KEY` while `baseUrl` is OpenRouter's (never sent
+     * to another host). Empty: the built-in scripted model answers when
      * `scripted.enabled` (or in `nuxt dev`); otherwise starting a chat job, or a workflow with an
      * `agent` node, answers 503 naming this key. @default ''
      */

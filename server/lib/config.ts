@@ -96,11 +96,24 @@ export interface ConfigContext {
   dev?: boolean
 }
 
+/** Whether `baseUrl` is OpenRouter's API (the one upstream `OPENROUTER_API_KEY` is read for). */
+export function isOpenRouterUrl(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname.toLowerCase()
+    return host === 'openrouter.ai' || host.endsWith('.openrouter.ai')
+  }
+  catch {
+    return false
+  }
+}
+
 /** Merges a partial configuration over the defaults and fills derived values. */
 export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
   textSettingsAsText(config, DEFAULT_CONFIG, env)
-  if (!config.upstream.apiKey && env.OPENROUTER_API_KEY) {
+  // OpenRouter's key goes to OpenRouter only: with another base URL it would be sent as the
+  // bearer token to a host it does not belong to (an app that uses OpenRouter elsewhere).
+  if (!config.upstream.apiKey && env.OPENROUTER_API_KEY && isOpenRouterUrl(config.upstream.baseUrl)) {
     config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
   }
   // Env overrides arrive as strings for booleans set to "false" in some setups.

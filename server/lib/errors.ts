@@ -70,7 +70,7 @@ export class ModelNotConfiguredError extends BackgroundJobsError {
   override readonly name = 'ModelNotConfiguredError'
   override readonly statusCode = 503
   constructor() {
-    super(`No model is configured: set ${envNameOf('upstream.apiKey')} (or OPENROUTER_API_KEY), or enable the built-in scripted model for demos with ${envNameOf('scripted.enabled')}=true`)
+    super(`No model is configured: set ${envNameOf('upstream.apiKey')} (or OPENROUTER_API_KEY when upstream.baseUrl is OpenRouter's), or enable the built-in scripted model for demos with ${envNameOf('scripted.enabled')}=true`)
   }
 }
 
