@@ -275,7 +275,9 @@ export function createCluster(options: ClusterOptions) {
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
           countTakeover('resumed')
           const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
-          options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}) })
+          // Controls sent while nobody owned the job (an abort): acted on before the run starts anything.
+          const controls = await provider.readControls?.(record.id)
+          options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
           continue
         }
         if (await endLostChat(record, state.seq + 1, config)) countTakeover('ended')

@@ -50,6 +50,8 @@ export interface LeaseHold {
   confirm: () => Promise<void> | null
   /** True while the lease surely holds (asks the store nothing). */
   holds: () => boolean
+  /** Acts now on controls read from the store (`readControls`); the subscription skips them then. */
+  catchUp: (controls: StoredJobControl[]) => void
 }
 
 /** Keeps the lease of a run alive and acts on its controls. */
@@ -89,16 +91,27 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     void reply.then(answer => provider.replyToControl(id, control.id, answer))
       .catch(error => logger.warn('could not reply to a control', { jobId: id, controlId: control.id, error }))
   }
-  const unsubscribe = provider.subscribeControls(id, (control) => {
+  /** Controls read at a takeover and acted on then: the subscription, from the start, meets them again. */
+  const actedOn = new Set<string>()
+  const receive = (control: StoredJobControl) => {
     // A control delivered to an owner that was away past its lease (frozen, cut off) may belong to
     // the next owner: act on it (and reply) only once the store confirmed the lease; when it was
     // lost, the real owner answers it.
     const pending = confirmation.confirm()
     if (!pending) return act(control)
     pending.then(() => act(control), () => logger.info('a control reached this instance after it lost the job; left to the owner', { jobId: id, controlId: control.id }))
+  }
+  const unsubscribe = provider.subscribeControls(id, (control) => {
+    if (!actedOn.has(control.id)) receive(control)
   }, { fromStart: true })
   run.timers.interval(() => {
     void confirmation.beat().then(held => held ? undefined : refused()).catch(error => heartbeatLog.failed(error))
   }, run.config.lease.heartbeatMs)
-  return { release: unsubscribe, confirm: confirmation.confirm, holds: confirmation.holds }
+  const catchUp = (controls: StoredJobControl[]) => {
+    for (const control of controls) {
+      actedOn.add(control.id)
+      receive(control)
+    }
+  }
+  return { release: unsubscribe, confirm: confirmation.confirm, holds: confirmation.holds, catchUp }
 }

@@ -56,6 +56,8 @@ export interface ResumedRun {
   leaseAskedAtMs?: number
   /** A chat continued: where each of its rounds began in the stored text (round-text.ts). */
   textStarts?: RoundTextStarts
+  /** The job's controls stored before the takeover (`readControls`): acted on before the runner starts. */
+  controls?: StoredJobControl[]
 }
 
 /** Creates the run manager of an engine. */
@@ -218,12 +220,15 @@ export function createRunManager(options: RunManagerOptions) {
     // The user's streams here were told of those questions (this instance followed the job while
     // another ran it): they stop showing them, as for any question settled here.
     for (const pending of voided) requestSettled(pending.requestId)
+    // Controls sent while nobody owned the job (an abort that must stop it before anything runs again).
+    if (resume?.controls) hold?.catchUp(resume.controls)
 
     const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
     run.done = (async () => {
       let outcome: RunOutcome
       try {
-        await run.trace.run(context.defaultModel, async () => {
+        // Aborted already (an abort stored before the takeover): nothing of the job runs again.
+        if (!run.controller.signal.aborted) await run.trace.run(context.defaultModel, async () => {
           if (record.request.type === 'chat') await options.runners.chat(context, record.request)
           else if (options.runners.workflow) await options.runners.workflow(context, record.request)
           else throw new InvalidRequestError('Workflows are not available in this engine')

@@ -71,6 +71,28 @@ export function defineControlContract(scope: ContractScope): void {
       stopFromStart()
     })
 
+    it('reads every stored control once, in the order sent, as subscribeControls gives them (a takeover reads them before it runs)', async () => {
+      const { readControls } = scope.provider
+      if (!readControls) throw new Error(`Provider ${scope.provider.name} lacks readControls`)
+      const calls = controlsOf(scope.provider)
+      const job = await createJob(scope.provider)
+      expect(await readControls.call(scope.provider, job.id)).toEqual([])
+      // More than one page of the store's reads (convex: 100 controls a page).
+      const sent: string[] = []
+      for (let index = 0; index < 101; index++) sent.push(await calls.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: `request-${index}`, answer: { index } }))
+      sent.push(await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' }))
+      const fromStart: StoredJobControl[] = []
+      const stop = calls.subscribeControls(job.id, control => fromStart.push(control), { fromStart: true })
+      await scope.flush()
+      stop()
+      const read = await readControls.call(scope.provider, job.id)
+      expect(read.map(control => control.id)).toEqual(sent)
+      expect(read).toEqual(fromStart)
+      expect(read.at(-1)).toMatchObject({ type: 'abort', userId: 'user-a' })
+      expect(read[100]).toMatchObject({ type: 'input', requestId: 'request-100', answer: { index: 100 } })
+      expect(await readControls.call(scope.provider, 'no-such-job')).toEqual([])
+    })
+
     it('refuses a control for a missing job or another user\'s job with JobNotFoundError', async () => {
       const calls = controlsOf(scope.provider)
       const job = await createJob(scope.provider)

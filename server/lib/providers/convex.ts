@@ -25,7 +25,7 @@ import { lateCreationEnd } from '../failed-end'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
-import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord } from './convex-functions'
+import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord, toStoredJobControl } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
@@ -73,6 +73,8 @@ export interface ConvexJobProvider extends JobProvider {
    * stored ones first), once each, in the order sent.
    */
   subscribeControls(id: string, listener: (control: StoredJobControl) => void, options?: Pick<ControlSubscriptionOptions, 'fromStart'>): () => void
+  /** Every control of the job stored so far, in the order sent (none for a missing job). */
+  readControls(id: string): Promise<StoredJobControl[]>
   /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
   subscribeUserJobs(userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
@@ -312,6 +314,16 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     async readControlReply(id, controlId) {
       const json = await query(fn.readReply, { jobId: id, controlId })
       return json === null ? null : JSON.parse(json) as ControlReply
+    },
+
+    async readControls(id) {
+      const controls: StoredJobControl[] = []
+      for (let afterNumber = 0; ;) {
+        const page = await query(fn.readControls, { jobId: id, afterNumber })
+        for (const stored of page?.controls ?? []) controls.push(toStoredJobControl(stored))
+        if (!page?.hasMore) return controls
+        afterNumber = page.controls.at(-1)!.number
+      }
     },
 
     subscribeControls(id, listener, subscribeOptions = {}) {

@@ -17,7 +17,7 @@ import { connectRedis } from './redis-client'
 import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
-import { decodeListedRecord, decodeRecord, eventHeads, eventsOfEntries, LISTED_FIELDS, redisKeys } from './redis-records'
+import { decodeControl, decodeListedRecord, decodeRecord, eventHeads, eventsOfEntries, LISTED_FIELDS, redisKeys } from './redis-records'
 import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
 import { readUserListPage } from './redis-user-list'
 import type { AppendReply } from './redis-append-batch'
@@ -319,6 +319,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}),
     }),
     subscribeControls: subscriptions.subscribeControls,
+    async readControls(id) {
+      const entries = await command<StreamEntries>(['XRANGE', keys.controls(id), '-', '+'])
+      return entries.map(([, fields]) => decodeControl(fields[1]!).item)
+    },
     subscribeControlReply: subscriptions.subscribeControlReply,
     async readControlReply(id, controlId) {
       const json = await command<string | null>(['HGET', keys.replies(id), controlId])

@@ -332,6 +332,13 @@ export interface JobProvider {
    */
   subscribeControls?(id: string, listener: (control: StoredJobControl) => void, options?: { fromStart?: boolean }): () => void
   /**
+   * Every control of the job stored so far, in the order sent (what `subscribeControls` with
+   * `fromStart` delivers first), read once. An instance taking a job over reads them before it
+   * runs anything, so an abort sent while nobody owned the job stops it before a node or tool
+   * runs again. Optional: without it, such a control is acted on once the subscription delivers it.
+   */
+  readControls?(id: string): Promise<StoredJobControl[]>
+  /**
    * Calls `listener` with the user's jobs that were created, changed status or asked for input
    * after this call, in the order those changes committed, each change at least once (several
    * changes of one job between two deliveries may arrive as one record in its latest state).
