@@ -14,7 +14,7 @@ import { LiveJob } from './live-job'
 import type { PersistQueue } from './persist-queue'
 import type { BatchClock } from './batch-clock'
 import type { JobRecord } from './providers/types'
-import type { RunContext } from './run-context'
+import type { InputRequestOptions, RunContext } from './run-context'
 import type { JobTrace } from './telemetry/job-trace'
 import { JobFailure } from './run-context'
 import type { TimerSet } from './timers'
@@ -131,7 +131,7 @@ export interface CreateRunOptions {
   persist: PersistQueue
   now: () => number
   onCommit: (event: JobEvent) => void
-  onInputRequest: (requestId: string, prompt: string) => void
+  onInputRequest: (requestId: string, prompt: string, request: InputRequestOptions) => void
   /** A request is over (answered, expired, or ended with the run). */
   onInputSettled: (requestId: string) => void
   abort: (run: JobRun, reason: JobAbortedError) => void
@@ -181,7 +181,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     defaultTimeoutMs: options.config.limits.inputTimeoutMs,
     now: options.now,
     abortJob: reason => options.abort(run, reason),
-    onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt),
+    onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt, request),
     onSettled: requestId => options.onInputSettled(requestId),
   })
   return run

@@ -21,7 +21,9 @@ import { createPersistQueue, writeIntervalMs } from './persist-queue'
 import type { ControlReply, JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
 import type { RunContext } from './run-context'
 import type { SharedProvider } from './run-lease'
-import { holdLease } from './run-lease'
+import { holdLease, replyOf } from './run-lease'
+import type { TakeoverAnswers } from './takeover-answers'
+import { createTakeoverAnswers } from './takeover-answers'
 import { createTimerSet } from './timers'
 import { createFailureStreakLog } from './failure-streak-log'
 import { answerAndStore, answeredByLostOwner } from './stored-answer'
@@ -63,6 +65,8 @@ export interface ResumedRun {
 /** Creates the run manager of an engine. */
 export function createRunManager(options: RunManagerOptions) {
   const { provider, shared, runs, now, logger, notifications } = options
+  /** Answers sent while nobody owned a taken-over job, waiting for their questions (takeover-answers.ts). */
+  const takeoverAnswers = new WeakMap<JobRun, TakeoverAnswers>()
 
   function notifyEnd(run: JobRun) {
     const { record, live } = run
@@ -131,6 +135,9 @@ export function createRunManager(options: RunManagerOptions) {
       await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
       return { ok: true }
     }
+    // Sent while nobody owned the job, to a question the takeover voided: the question asked again takes it.
+    const waiting = takeoverAnswers.get(run)?.replyTo(control)
+    if (waiting) return await waiting
     try {
       const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId)
       return stored ? { ok: true } : { ok: true, stored: false }
@@ -191,9 +198,12 @@ export function createRunManager(options: RunManagerOptions) {
         run.trace.observe(event)
         options.onCommit(run, event)
       },
-      onInputRequest: (requestId, prompt) => notifications.notify(record.userId, {
-        type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
-      }),
+      onInputRequest: (requestId, prompt, request) => {
+        notifications.notify(record.userId, {
+          type: 'input-request', jobId: record.id, threadId: record.threadId, status: 'waiting', title: record.title, requestId, prompt,
+        })
+        takeoverAnswers.get(run)?.asked(requestId, request)
+      },
       onInputSettled: requestSettled,
       abort: (target, reason) => void abortRun(target, reason),
       onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
@@ -220,8 +230,18 @@ export function createRunManager(options: RunManagerOptions) {
     // The user's streams here were told of those questions (this instance followed the job while
     // another ran it): they stop showing them, as for any question settled here.
     for (const pending of voided) requestSettled(pending.requestId)
-    // Controls sent while nobody owned the job (an abort that must stop it before anything runs again).
-    if (resume?.controls) hold?.catchUp(resume.controls)
+    // Controls sent while nobody owned the job (an abort that must stop it before anything runs
+    // again, answers to the questions just voided): acted on before the runner starts.
+    if (resume?.controls && hold) {
+      takeoverAnswers.set(run, createTakeoverAnswers({
+        voided,
+        controls: resume.controls,
+        userId: record.userId,
+        answer: (requestId, answer, answeredBy) => answerAndStore(run, requestId, answer, answeredBy)
+          .then(({ stored }): ControlReply => stored ? { ok: true } : { ok: true, stored: false }, replyOf),
+      }))
+      hold.catchUp(resume.controls)
+    }
 
     const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
     run.done = (async () => {
@@ -248,6 +268,8 @@ export function createRunManager(options: RunManagerOptions) {
         logger.error('finishing a job failed', { jobId: record.id, error })
       }
       finally {
+        // A run given up to another instance leaves them unreplied: the next owner reads them at its takeover.
+        if (!run.abandoned) takeoverAnswers.get(run)?.end()
         releaseLease()
         releaseRun(run)
         runs.delete(record.id)
