@@ -38,6 +38,8 @@ export interface AgentLoopOptions {
   firstStep?: number
   /** The first round continues the job's text (a prefill after a takeover): no paragraph break before it. @default false */
   continuesText?: boolean
+  /** How often each call (`callKey`) ran before this loop (a job continued after a takeover): counted by `limits.maxRepeatedCalls`. */
+  previousCalls?: ReadonlyMap<string, number>
 }
 
 /** What the loop produced. */
@@ -76,7 +78,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   const maxStepsSetting = nodeId ? `maxSteps of node "${nodeId}"` : 'maxSteps'
   const conditions = defaultStopConditions(limits, { maxSteps: options.maxSteps, maxStepsSetting, budgetMs: options.budgetMs })
   const messages = [...options.messages]
-  const previousCalls = new Map<string, number>()
+  const previousCalls = new Map<string, number>(options.previousCalls)
   // The job's call ids, brought up to date at every round that has calls: another agent node of
   // the workflow (one running beside this one in a parallel fan-out, too, between two of its
   // rounds; or the attempt a takeover cut off) may have used the ids this model sends again.

@@ -26,6 +26,7 @@ import { historyToolName } from './history-tool-name'
 import { storedEchoedReasoning } from './reasoning-echo'
 import type { RoundTexts, RoundTextStarts } from './round-text'
 import { splitRoundTexts } from './round-text'
+import { callKey } from './stop-conditions'
 import { truncateResults } from './truncate-results'
 
 /** The error result of a call a lost owner left unanswered. */
@@ -38,6 +39,21 @@ export function interruptedCallError(call: Pick<ToolCallState, 'name' | 'status'
 /** The arguments as JSON text, as the loop sent them: `{}` for text that is not a JSON object (history-arguments.ts). */
 function argumentsText(args: unknown): string {
   return historyArguments(typeof args === 'string' ? args : JSON.stringify(args ?? {}))
+}
+
+/**
+ * How often each call (`callKey`) of the stored state ran: the repeated-call limit counts the calls
+ * of the whole job, so a takeover does not start the model's circles afresh.
+ */
+export function previousCallsOf(resumedFrom: JobState): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const call of resumedFrom.toolCalls) {
+    if (call.nodeId) continue
+    // The `tool-call` event holds the arguments as the loop keyed them (decoded, or the raw text).
+    const key = callKey(call.name, call.args)
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return counts
 }
 
 /** The calls of the stored state that have no outcome (the continued run ends them as errors). */

@@ -6,13 +6,14 @@
  * A job continued after a takeover (`recovery.chat` = `continue`) sends its stored rounds and text
  * (continuation.ts), so the model continues the answer and the viewer sees one text; calls the lost
  * owner left unanswered end as errors first; its rounds go on counting from the stored ones (a round
- * that asked for tools was over: the next one is new, not a prefill).
+ * that asked for tools was over: the next one is new, not a prefill), and so do its calls, for the
+ * repeated-call limit.
  */
 import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
 import { countToolResult } from './tool-metrics'
-import { continuationMessages, interruptedCallError, interruptedCalls, prefillOf } from './continuation'
+import { continuationMessages, interruptedCallError, interruptedCalls, prefillOf, previousCallsOf } from './continuation'
 
 /** Runs one chat job. */
 export async function runChatJob(context: RunContext, request: ChatJobRequest): Promise<void> {
@@ -25,6 +26,6 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
     messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes, context.resumedTextStarts),
     ...(request.model ? { model: request.model } : {}),
     ...(request.tools ? { toolNames: request.tools } : {}),
-    ...(resumed ? { firstStep: resumed.steps.length + 1, continuesText: prefillOf(resumed, context.resumedTextStarts) !== '' } : {}),
+    ...(resumed ? { firstStep: resumed.steps.length + 1, continuesText: prefillOf(resumed, context.resumedTextStarts) !== '', previousCalls: previousCallsOf(resumed) } : {}),
   })
 }
