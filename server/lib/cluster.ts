@@ -171,25 +171,30 @@ export function createCluster(options: ClusterOptions) {
     return roundTextStarts(createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }), range.events)
   }
 
-  /** Ends a recovered job without running it: `failed` with `error`, the stored text kept. */
-  async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, error: JobError) {
+  /**
+   * Ends a recovered job without running it: `failed` with `error`, the stored text kept — or
+   * `aborted` when its user aborted it while nobody owned it (`abortedMeanwhile`).
+   */
+  async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false) {
     const { epoch } = record.lease
-    const end = failedJobEnd(seq, now(), error, epoch)
+    const status: 'aborted' | 'failed' = abortedMeanwhile ? 'aborted' : 'failed'
+    const error: JobError = abortedMeanwhile ? { code: 'aborted', message: 'Aborted by the user' } : failure
+    const end = { ...failedJobEnd(seq, now(), error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status }
     const result = await provider.appendEvents(record.id, [end], { epoch })
     logger.info('ended a job whose owner was lost', { jobId: record.id, code: error.code, ok: result.ok })
     // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
     // and log it as every end is logged.
     if (result.ok) {
       useMetrics().recordEvent(record.id, end)
-      logJobEnded(logger, { jobId: record.id, type: record.type }, 'failed', error)
-      traceRecoveredEnd(record, record.lease, config, now(), error)
+      logJobEnded(logger, { jobId: record.id, type: record.type }, status, error)
+      traceRecoveredEnd(record, record.lease, config, now(), error, status)
     }
     return result.ok
   }
 
-  /** Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept. */
-  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig): Promise<boolean> {
-    return await endRecovered(record, seq, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' })
+  /** Ends a chat job whose owner was lost: `failed`, code `owner-lost` (`aborted` if aborted meanwhile), the stored text kept. */
+  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, abortedMeanwhile: boolean): Promise<boolean> {
+    return await endRecovered(record, seq, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile)
   }
 
   /**
@@ -263,24 +268,26 @@ export function createCluster(options: ClusterOptions) {
           countTakeover('already-ended')
           continue
         }
+        // Controls sent while nobody owned the job: the run acts on them before it starts anything,
+        // and a job that is only ended here ends `aborted` when its user aborted it meanwhile.
+        const controls = await provider.readControls?.(record.id)
+        const abortedMeanwhile = Boolean(controls?.some(control => control.type === 'abort' && control.userId === record.userId))
         if (record.type === 'workflow' || config.recovery.chat === 'continue') {
           // The request comes back from the shared store: it runs again only if a route would accept it.
           const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
           if (!check.ok) {
             logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
             // Counted once the end is stored: a write that failed leaves the job for the next scan.
-            if (await endRecovered(record, state.seq + 1, config, check.error)) countTakeover('ended')
+            if (await endRecovered(record, state.seq + 1, config, check.error, abortedMeanwhile)) countTakeover('ended')
             continue
           }
           logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
           countTakeover('resumed')
           const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
-          // Controls sent while nobody owned the job (an abort): acted on before the run starts anything.
-          const controls = await provider.readControls?.(record.id)
           options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
           continue
         }
-        if (await endLostChat(record, state.seq + 1, config)) countTakeover('ended')
+        if (await endLostChat(record, state.seq + 1, config, abortedMeanwhile)) countTakeover('ended')
       }
       leftToOthers = left
       scanLog.succeeded()

@@ -225,7 +225,7 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
  * `owner-lost`, a stored request no longer valid): a short job span linked to the first run, with
  * the takeover event, failed with `error`.
  */
-export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError): void {
+export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError, status: 'failed' | 'aborted' = 'failed'): void {
   const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
-  ended.end({ status: 'failed', error }, emptyMetrics(), '')
+  ended.end({ status, error }, emptyMetrics(), '')
 }
