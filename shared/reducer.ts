@@ -28,6 +28,11 @@ export interface ToolCallState {
   result?: unknown
   error?: string
   durationMs?: number
+  /**
+   * The id of the approval request the call asked (its input request), kept once the request is
+   * answered or the job's end cut it off (`pendingInputs` then no longer has it).
+   */
+  approvalId?: string
 }
 
 /** True once a call has its outcome (not running, not waiting for approval). */
@@ -210,7 +215,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
     case 'input-request': {
       const { type: _type, seq: _seq, at, ...request } = event
       next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
-      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval' })
+      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId })
       if (event.nodeId && state.nodeStates[event.nodeId]) {
         next.nodeStates = { ...state.nodeStates, [event.nodeId]: { ...state.nodeStates[event.nodeId]!, status: 'waiting' } }
       }

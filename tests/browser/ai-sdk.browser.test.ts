@@ -208,6 +208,19 @@ describe('AI SDK page in Chromium', () => {
     await expect(assistantTurns(page).count()).resolves.toBe(1)
   })
 
+  it('an approval the answer was stopped at is not offered again after a reload: the call says stopped', async () => {
+    const page = await openPage()
+    await send(page, 'Please delete notes.txt')
+    await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
+    // Stopped elsewhere (another tab, the main chat): the abort route ends the waiting job.
+    const chatId = new URL(page.url()).searchParams.get('chat')!
+    expect(await page.evaluate(async id => (await fetch(`/api/jobs/chat/${encodeURIComponent(id)}/abort`, { method: 'POST' })).status, chatId)).toBe(200)
+    await page.reload()
+    const tool = page.locator('.tool-call[data-tool="delete_file"]')
+    await tool.locator('.status-chip[data-status="stopped"]').waitFor({ timeout: WAIT_MS })
+    expect([await tool.getAttribute('data-state'), await tool.getByRole('button').count()]).toEqual(['output-error', 0])
+  })
+
   it('an approval answered in another tab meanwhile shows what really happened to the call, in words', async () => {
     const page = await openPage()
     await send(page, 'Please delete notes.txt')

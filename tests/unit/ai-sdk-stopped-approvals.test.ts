@@ -1,9 +1,11 @@
 /**
  * An answer stopped while the tool the user approved ran (the abort route from another tab, or
- * that route alone) ends its response with an `abort` chunk, the tool part still
- * `approval-responded`. The SDK's `lastAssistantMessageIsCompleteWithApprovalResponses` (the
- * approval flow the docs set up) then posts the same answers again. That post must settle with
- * nothing new run, not a 409 that puts the chat in `error` for a stop the user asked for.
+ * that route alone) ends its response with the tool part `output-error` (the job's end cut it
+ * off), then an `abort` chunk, so the approval flow the docs set up
+ * (`lastAssistantMessageIsCompleteWithApprovalResponses`) posts nothing more. A client that still
+ * holds the part `approval-responded` (its response was cut before the stop reached it) posts the
+ * same answers again: that post must settle with nothing new run, not a 409 that puts the chat in
+ * `error` for a stop the user asked for.
  * Real `Chat` from `@ai-sdk/vue` and the stock transport against the real chat route.
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
@@ -59,23 +61,36 @@ describe('approvals posted again after the answer was stopped', () => {
     const running = new Promise<void>(resolve => (toolRuns = resolve))
     await chat.addToolApprovalResponse({ id: asked.approval.id, approved: true })
     await running
-    // Stopped elsewhere: the response in this tab ends with the job's `abort` chunk.
+    // What a tab whose response was cut at this point still holds.
+    const heldBeforeTheStop = JSON.parse(JSON.stringify(chat.messages)) as UIMessage[]
+    // Stopped elsewhere: the response in this tab ends with the cut-off tool, then `abort`.
     const continuationEnds = nextFinish()
     expect((await fetch(`${app.base}/api/jobs/chat/${chatId}/abort`, { method: 'POST' })).status).toBe(200)
     await continuationEnds
-    // The SDK posts the approvals again on its own; wait for that request to end.
-    await nextFinish()
 
-    expect(posts).toEqual(['POST', 'POST', 'POST'])
-    expect(finishes).toEqual([{ isError: false }, { isError: false }, { isError: false }])
-    expect(chat.error?.message).toBeUndefined()
+    expect(posts).toEqual(['POST', 'POST'])
+    expect(finishes).toEqual([{ isError: false }, { isError: false }])
     expect(chat.status).toBe('ready')
     const [job] = await app.engine.listJobs('user-1', { threadId: chatId })
     expect(job!.status).toBe('aborted')
     const answer = chat.messages.at(-1)!
     expect(answer.id).toBe(job!.id)
-    expect(answer.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'approval-responded', approval: { approved: true } })
+    expect(answer.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'output-error', errorText: 'job aborted (aborted)', approval: { approved: true } })
+    expect(lastAssistantMessageIsCompleteWithApprovalResponses({ messages: chat.messages })).toBe(false)
+
+    // A tab that still holds the approval answered posts it again (the SDK does so on its own).
+    const stale = new Chat<UIMessage>({
+      id: chatId,
+      messages: heldBeforeTheStop,
+      transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }),
+      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+    })
+    expect(stale.lastMessage!.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'approval-responded', approval: { approved: true } })
+    await stale.sendMessage()
+    expect(stale.error?.message).toBeUndefined()
+    expect(stale.status).toBe('ready')
     // One settled request: the message's last step is empty, so the SDK does not post again.
-    expect(answer.parts.at(-1)).toEqual({ type: 'step-start' })
+    expect(stale.lastMessage!.id).toBe(job!.id)
+    expect(stale.lastMessage!.parts.at(-1)).toEqual({ type: 'step-start' })
   })
 })

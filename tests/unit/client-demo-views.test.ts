@@ -9,7 +9,7 @@ import { parseComposerInput } from '../../demo/app/lib/commands'
 import { forgetAnswer, keepAnswer, KEPT_ANSWER_MAX_CHARS, KEPT_ANSWERS_MAX, keptAnswer } from '../../demo/app/lib/kept-answers'
 import { forgetJob, KNOWN_JOBS_MAX, knownJobs, mergeKnownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
 import { decisionOf } from '../../demo/app/lib/schema-form'
-import { isStoppedCall } from '../../demo/app/lib/stopped'
+import { isStoppedCall, isStoppedToolPart } from '../../demo/app/lib/stopped'
 import { groupThreads } from '../../demo/app/lib/threads'
 import type { TurnReport } from '../../demo/app/lib/turn-report'
 import { cutOffByLength, stoppableJob, threadHold, threadStatusLine } from '../../demo/app/lib/turn-report'
@@ -263,6 +263,16 @@ describe('demo: what a Stop cut off is shown stopped, not failed', () => {
     expect(state.toolCalls.map(call => [call.id, call.status, isStoppedCall(call, state)])).toEqual([['a', 'error', false], ['b', 'error', true]])
     const failedJob = workflowState([{ type: 'tool-call', id: 'b', name: 'slow_task', args: {}, step: 1 }, failed])
     expect(isStoppedCall(failedJob.toolCalls[0]!, failedJob)).toBe(false)
+  })
+
+  it('on the AI SDK page too: a tool part the abort ended says stopped; a tool\'s own error or a failed job does not', () => {
+    expect([
+      { state: 'output-error', errorText: 'job aborted (aborted)' },
+      { state: 'output-error', errorText: 'job aborted' },
+      { state: 'output-error', errorText: 'job failed (timeout)' },
+      { state: 'output-error', errorText: 'division by zero' },
+      { state: 'output-available' },
+    ].map(isStoppedToolPart)).toEqual([true, true, false, false, false])
   })
 })
 

@@ -15,3 +15,11 @@ export function isStoppedCall(call: ToolCallState, job: JobState | null | undefi
 export function isStoppedNode(node: NodeState, job: JobState | null | undefined): boolean {
   return job?.status === 'aborted' && node.status === 'failed' && node.endedAt !== undefined && node.endedAt === job.endedAt
 }
+
+/**
+ * An AI SDK tool part the job's abort cut off: the chat route ends such a call `output-error` with
+ * the reducer's wording (`job aborted`, `job aborted (aborted)`), as it ends in the job's state.
+ */
+export function isStoppedToolPart(part: { state: string, errorText?: string }): boolean {
+  return part.state === 'output-error' && /^job aborted(?: \(.*\))?$/.test(part.errorText ?? '')
+}

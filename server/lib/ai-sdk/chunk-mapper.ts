@@ -16,7 +16,7 @@ import type { JobState } from '../../../shared/reducer'
 import { applyEvent } from '../../../shared/reducer'
 import type { ViewerFrame } from '../viewer'
 import { ChunkWriter } from './chunk-writer'
-import { writeSnapshotDiff } from './snapshot-chunks'
+import { writeCutOffCalls, writeSnapshotDiff } from './snapshot-chunks'
 import type { UiChunk } from './ui-chunks'
 import { toUiFinishReason } from './ui-chunks'
 
@@ -76,6 +76,7 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
         }
         return
       case 'job-end':
+        writeCutOffCalls(writer, known, applyEvent(known, event))
         writer.end(event.status, event.error, lastFinishReason(known))
         done = true
         return

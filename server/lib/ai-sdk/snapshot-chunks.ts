@@ -21,6 +21,10 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
     const before = knownCalls.get(call.id)
     if (!before) writer.toolCall(call.id, call.name, call.args)
     const approvals = [...snapshot.answeredInputs, ...snapshot.pendingInputs].filter(input => input.kind === 'tool-approval' && input.toolCallId === call.id)
+    // An approval the job's end cut off is in neither list any more: the call keeps its id.
+    if (call.approvalId && !approvals.some(input => input.requestId === call.approvalId) && !knownRequests.has(call.approvalId)) {
+      writer.approvalRequest({ requestId: call.approvalId, toolCallId: call.id })
+    }
     for (const approval of approvals) {
       if (!knownRequests.has(approval.requestId)) writer.approvalRequest(approval)
       if ('answer' in approval && !knownAnswers.has(approval.requestId)) writer.approvalResponse(approval.requestId, approval.answer)
@@ -29,4 +33,19 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
   }
 
   writer.text(id('text'), snapshot.content.slice(known.content.length))
+}
+
+/**
+ * The outcomes the job's end gave the calls it cut off (still running or waiting for approval):
+ * the shared reducer ends them as errors (`job aborted`), which a snapshot of the ended job says,
+ * so the events say it too — else a client that followed them, a replay and the messages route
+ * keep such a call `input-available`, or `approval-requested` and so offering an approval the
+ * job no longer waits for.
+ */
+export function writeCutOffCalls(writer: ChunkWriter, known: JobState, ended: JobState): void {
+  const before = new Map(known.toolCalls.map(call => [call.id, call]))
+  for (const call of ended.toolCalls) {
+    const was = before.get(call.id)
+    if (was && !isToolOutcome(was.status) && isToolOutcome(call.status)) writer.toolOutcome(call.id, call.status, call.result, call.error)
+  }
 }

@@ -2,8 +2,9 @@
  * Approvals posted again for an answer that was stopped after it took them. The SDK's
  * `sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses` posts a message
  * whenever a response ends with its last step's tool calls answered and none run yet — which is
- * what an answer aborted while an approved tool ran looks like (its response ends with an `abort`
- * chunk: stopped from another tab, or with the abort route alone). The job took those answers and
+ * what an answer aborted while an approved tool ran looks like to a client whose response was cut
+ * before the stop reached it (one that read the stop has the call cut off, `output-error`, and
+ * does not post). The job took those answers and
  * was stopped on purpose: running the tool now would undo the stop, and a 409 ("not pending")
  * would put the chat in `error` for a stop the user asked for. So such a post is answered like
  * "Tool outputs last" (settled-stream.ts): nothing new runs.
