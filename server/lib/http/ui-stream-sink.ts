@@ -50,11 +50,16 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
     if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''), whole)
   }
 
-  /** Writes the response's last chunks (the mapper is done), then ends it. */
-  function finish(chunks: UiChunk[], whole: boolean) {
+  /**
+   * Writes the response's last chunks (the mapper is done), then ends it. Written even to a client
+   * that is behind (a few bytes, and nothing follows them): left out like a live frame, the
+   * response would stop short of its `finish` — after a catch-up past the queue bound, an answer
+   * waiting for approvals lost its `finish { finishReason: 'tool-calls' }`.
+   */
+  function finish(chunks: UiChunk[]) {
     const { finishMetadata } = options
     if (!finishMetadata) {
-      write(chunks, whole)
+      write(chunks, true)
       sink.close()
       return
     }
@@ -73,7 +78,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
     checkQueued = false
     if (writer.ended || missing) return
     const chunks = mapper.endIfAwaitingApproval()
-    if (chunks) finish(chunks, false)
+    if (chunks) finish(chunks)
   }
 
   const sink: UiStreamSink = {
@@ -93,7 +98,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       // A snapshot after a stall is the engine's resync: the mapper sends what the client lacks.
       if (frame.event === 'snapshot') missing = false
       const chunks = mapper.frame(frame)
-      if (mapper.done) return finish(chunks, whole)
+      if (mapper.done) return finish(chunks)
       write(chunks, whole)
       if (!checkQueued) {
         checkQueued = true
@@ -112,7 +117,8 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
         writer.destroy()
         return
       }
-      writer.write(UI_MESSAGE_STREAM_DONE)
+      // The end line too: a stalled writer would leave it out.
+      writer.write(UI_MESSAGE_STREAM_DONE, true)
       writer.end()
     },
     fail(message) {
