@@ -17,6 +17,7 @@ import { idempotencyKeyOf, RequestError, validate } from '../http/request'
 import { chatJobBodySchema } from '../http/schemas'
 import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
+import { continuationStart } from './continuation-start'
 import { cutEarlierMessages, sentMessageIndexes } from './earlier-messages'
 import { promptMetadataOf } from './prompt-metadata'
 
@@ -123,8 +124,10 @@ export async function startChatTurn({ engine, userId }: JobsRouteContext, input:
 
 /**
  * Answers the approvals on the chat's job that waits for them. Returns the job and its state
- * before the answers (the client has everything up to there). Answers are applied on the first job
- * that waits for any of them; when none does (answered already, expired, job ended) it is a 409.
+ * before the answers (the client has everything up to there; before an approval of `answers` that
+ * was answered elsewhere meanwhile, when one was: continuation-start.ts). Answers are applied on
+ * the first job that waits for any of them; when none does (answered already, expired, job ended)
+ * it is a 409.
  */
 export async function answerChatApprovals(context: JobsRouteContext, chatId: string, answers: ApprovalAnswer[]): Promise<{ job: JobSummary, state: JobState }> {
   const { engine, userId } = context
@@ -132,6 +135,8 @@ export async function answerChatApprovals(context: JobsRouteContext, chatId: str
     const { state } = await engine.getJob(userId, job.id)
     const pending = answers.filter(answer => state.pendingInputs.some(input => input.requestId === answer.approvalId))
     if (pending.length === 0) continue
+    // Before the answers: the job's log then ends where the client's view of it starts.
+    const start = await continuationStart(context, job, state, answers)
     for (const answer of pending) {
       await engine.limitRate(userId, 'input')
       await engine.answerInput(userId, job.id, {
@@ -139,7 +144,7 @@ export async function answerChatApprovals(context: JobsRouteContext, chatId: str
         answer: { approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) },
       })
     }
-    return { job, state }
+    return { job, state: start }
   }
   throw new InputConflictError(answers[0]!.approvalId, `is not pending in chat ${chatId} (answered already, expired, or the job ended)`)
 }

@@ -1,0 +1,78 @@
+/**
+ * Two approvals wait; one of them is answered elsewhere (the native `POST /api/jobs/:id/input`,
+ * another tab's native UI, or its expiry) while the chat's response is over. The chat then posts
+ * its own answers: the route answers the ones still pending and streams the rest of the job. The
+ * client must end with what the job did to the other one, as the messages route shows it — not
+ * with its own answer, which the job never took.
+ * Real `Chat` from `@ai-sdk/vue` and the stock transport against the real chat route.
+ */
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
+import type { UIMessage } from 'ai'
+import { Chat } from '@ai-sdk/vue'
+import { describe, expect, it, vi } from 'vitest'
+import type { RunContext } from '../../server/lib/run-context'
+import { useServedRoutes } from '../support/route-app'
+
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
+
+const approved = (answer: unknown) => typeof answer === 'object' && answer !== null && (answer as { approved?: unknown }).approved === true
+
+/**
+ * One step asking to delete two files, each call waiting for its own approval and ending on its
+ * own (as the executor runs a step's calls in parallel); then a closing step.
+ */
+async function runner(context: RunContext): Promise<void> {
+  context.emit({ type: 'step-start', step: 1 })
+  context.text('Deleting both. ')
+  context.emit({ type: 'step-end', step: 1, finishReason: 'tool_calls' })
+  const paths = ['a.txt', 'b.txt']
+  paths.forEach((path, index) => context.emit({ type: 'tool-call', id: `call_${index}`, name: 'delete_file', args: { path }, step: 1 }))
+  await Promise.all(paths.map(async (path, index) => {
+    const { answer } = await context.requestInput({ kind: 'tool-approval', prompt: `Delete ${path}?`, onTimeout: 'deny', toolCallId: `call_${index}`, tool: 'delete_file', args: { path } })
+    context.emit(approved(answer)
+      ? { type: 'tool-result', id: `call_${index}`, status: 'completed', result: { deleted: path }, durationMs: 1 }
+      : { type: 'tool-result', id: `call_${index}`, status: 'denied', error: 'not approved', durationMs: 0 })
+  }))
+  context.emit({ type: 'step-start', step: 2 })
+  context.text('Done.')
+  context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })
+}
+
+const app = useServedRoutes({ runners: { chat: runner } })
+
+type ToolPart = { type: string, toolCallId: string, state: string, approval?: { approved?: boolean } }
+const toolStates = (message: UIMessage) => (message.parts.filter(part => part.type === 'tool-delete_file') as ToolPart[]).map(part => [part.toolCallId, part.state, part.approval?.approved])
+
+describe('approvals the chat posts after one was answered elsewhere', () => {
+  it('the client ends with what the job did to each call, as the messages route has it', async () => {
+    const chatId = 'chat-answered-elsewhere'
+    let finished: () => void = () => {}
+    const chat = new Chat<UIMessage>({
+      id: chatId,
+      transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }),
+      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+      onFinish: () => finished(),
+    })
+    await chat.sendMessage({ text: 'Delete a.txt and b.txt' })
+    const asked = (chat.lastMessage!.parts.filter(part => part.type === 'tool-delete_file') as Array<{ approval: { id: string } }>).map(part => part.approval.id)
+    expect(asked).toHaveLength(2)
+    const jobId = chat.lastMessage!.id
+    // Another tab denies b.txt through the native route.
+    expect((await fetch(`${app.base}/api/jobs/${jobId}/input`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId: asked[1], answer: 'deny' }) })).status).toBe(200)
+    // This tab approves both; the SDK posts once both are answered.
+    const continuation = new Promise<void>(resolve => (finished = resolve))
+    await chat.addToolApprovalResponse({ id: asked[0]!, approved: true })
+    await chat.addToolApprovalResponse({ id: asked[1]!, approved: true })
+    await continuation
+    expect(chat.error?.message).toBeUndefined()
+
+    const { messages } = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json() as { messages: UIMessage[] }
+    expect(toolStates(messages.at(-1)!)).toEqual([['call_0', 'output-available', true], ['call_1', 'output-denied', false]])
+    // Before: b.txt stayed ['call_1', 'approval-responded', true] here — this tab's answer, not the job's.
+    expect(toolStates(chat.lastMessage!)).toEqual(toolStates(messages.at(-1)!))
+    // Nothing twice: the text as the job has it.
+    const textOf = (message: UIMessage) => message.parts.flatMap(part => (part.type === 'text' ? [part.text] : [])).join('|')
+    expect(textOf(chat.lastMessage!)).toBe(textOf(messages.at(-1)!))
+    expect(textOf(chat.lastMessage!)).toBe('Deleting both. |Done.')
+  })
+})
