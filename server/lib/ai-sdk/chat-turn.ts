@@ -137,13 +137,25 @@ export async function answerChatApprovals(context: JobsRouteContext, chatId: str
     if (pending.length === 0) continue
     // Before the answers: the job's log then ends where the client's view of it starts.
     const start = await continuationStart(context, job, state, answers)
+    let taken = 0
+    let conflict: InputConflictError | null = null
     for (const answer of pending) {
       await engine.limitRate(userId, 'input')
-      await engine.answerInput(userId, job.id, {
-        requestId: answer.approvalId,
-        answer: { approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) },
-      })
+      try {
+        await engine.answerInput(userId, job.id, {
+          requestId: answer.approvalId,
+          answer: { approved: answer.approved, ...(answer.reason ? { reason: answer.reason } : {}) },
+        })
+        taken++
+      }
+      catch (error) {
+        // Answered elsewhere since the job was read (another tab, its expiry): the job goes on
+        // with that answer, which the continuation brings. Only a post of which none was taken fails.
+        if (!(error instanceof InputConflictError)) throw error
+        conflict ??= error
+      }
     }
+    if (taken === 0 && conflict) throw conflict
     return { job, state: start }
   }
   throw new InputConflictError(answers[0]!.approvalId, `is not pending in chat ${chatId} (answered already, expired, or the job ended)`)
