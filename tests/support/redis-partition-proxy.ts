@@ -3,7 +3,10 @@
  * `partition()` stops forwarding both ways (bytes wait in the proxy, as packets wait for TCP
  * retransmission on a real network) and `heal()` delivers what waited and forwards again. Neither
  * side sees a close or a reset: the instance keeps running, reachable by its clients, with its
- * Redis connections hanging. Connections opened during the partition wait too.
+ * Redis connections hanging. Connections opened during the partition wait too. `blackhole()` kills
+ * the connections open now without a word (a half-open connection: the peer vanished, a NAT or load
+ * balancer forgot the flow): their bytes are dropped both ways for good, neither side sees a close,
+ * and connections opened afterwards work.
  */
 import { createConnection, createServer } from 'node:net'
 import type { AddressInfo, Socket } from 'node:net'
@@ -14,6 +17,8 @@ export interface RedisPartitionProxy {
   url: string
   partition: () => void
   heal: () => void
+  /** The connections open now go silent for good (bytes dropped both ways, no close); new ones work. */
+  blackhole: () => void
   /** Closes every connection through the proxy (the clients reconnect; the proxy keeps listening). */
   drop: () => void
   /** Connections the proxy accepted so far. */
@@ -25,6 +30,8 @@ interface Link {
   from: Socket
   to: Socket
   waiting: Buffer[]
+  /** Blackholed: what arrives is dropped. */
+  dead?: boolean
 }
 
 /** Starts a proxy to the Redis at `target` (`redis://127.0.0.1:<port>`), on `port` (default: a free one). */
@@ -35,6 +42,7 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
   let cut = false
   let accepted = 0
   const forward = (link: Link) => link.from.on('data', (chunk: Buffer) => {
+    if (link.dead) return
     if (cut) link.waiting.push(chunk)
     else link.to.write(chunk)
   })
@@ -67,6 +75,12 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
     url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
     partition: () => {
       cut = true
+    },
+    blackhole: () => {
+      for (const link of links) {
+        link.dead = true
+        link.waiting.length = 0
+      }
     },
     heal: () => {
       cut = false

@@ -7,9 +7,14 @@ import { createHash } from 'node:crypto'
 import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { refusalOf } from './redis-refusal'
+import { newConnectionProbe, watchForStall } from './redis-stall-check'
+import { createTimerSet } from '../timers'
 
 /** How long a command waits for its reply (`commandTimeoutMs`). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
+
+/** How often each connection is probed for a silent death (`healthCheckMs`, redis-stall-check.ts). */
+export const DEFAULT_HEALTH_CHECK_MS = 5_000
 
 /** Commands that may wait for Redis's reply at once, per connection (`maxPendingCommands`). */
 export const DEFAULT_MAX_PENDING_COMMANDS = 50_000
@@ -106,6 +111,17 @@ export interface RedisConnectionOptions {
    * @default 50000
    */
   maxPendingCommands?: number
+  /**
+   * How often each connection sends a PING: one that gets no reply within `commandTimeoutMs` while
+   * a new connection gets Redis's answer went silent without a reset (half-open TCP) and is
+   * replaced (redis-stall-check.ts). 0 turns the probe off. @default 5000
+   */
+  healthCheckMs?: number
+  /**
+   * A channel the probe's new connection publishes to (one the user may publish to, nobody reads).
+   * @default 'bgjobs:log:channel-check'
+   */
+  probeChannel?: string
   /** How long the first connection may take before boot fails. @default 5000 */
   connectTimeoutMs?: number
   /** Called with connection errors after boot (the client reconnects by itself). */
@@ -182,6 +198,11 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   }
   booted = true
 
+  // Replies and messages each connection delivered (the stall check's sign of life).
+  let commandsHeard = 0
+  let subscriberHeard = 0
+  const probeTimers = createTimerSet()
+
   const reconnectListeners = new Set<() => void>()
   let subscriberReady = true
   subscriber.on('end', () => {
@@ -238,8 +259,13 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   })
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
   // (OOM, READONLY …: a 503 naming the cause); anything else means it was not reached.
-  const send = <T>(args: string[], abortSignal: AbortSignal) => (downBecause !== null && !commands.isReady && !subscriber.isReady ? Promise.reject(downBecause) : commands.sendCommand(args, { abortSignal }) as Promise<T>).catch((error: unknown) => {
+  const heardCommand = <T>(reply: T) => {
+    commandsHeard++
+    return reply
+  }
+  const send = <T>(args: string[], abortSignal: AbortSignal) => (downBecause !== null && !commands.isReady && !subscriber.isReady ? Promise.reject(downBecause) : (commands.sendCommand(args, { abortSignal }) as Promise<T>).then(heardCommand)).catch((error: unknown) => {
     if (error instanceof redis.ErrorReply) {
+      commandsHeard++
       if (error.message.startsWith('READONLY')) readOnlyReplied()
       throw refusalOf(error.message, error) ?? error
     }
@@ -294,6 +320,28 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     }
   }
 
+  const answersNewConnection = newConnectionProbe(
+    () => redis.createClient({ url: options.url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false }, commandOptions: { timeout: 0 } }),
+    ['PUBLISH', options.probeChannel ?? 'bgjobs:log:channel-check', '[]'],
+    timeoutMs,
+    probeTimers,
+  )
+  const watch = (client: NodeRedisClient, name: string, heard: () => number) => watchForStall({
+    intervalMs: options.healthCheckMs ?? DEFAULT_HEALTH_CHECK_MS,
+    timeoutMs,
+    timers: probeTimers,
+    ready: () => client.isReady,
+    ping: () => client.sendCommand(['PING']).then(() => true, (error: unknown) => error instanceof redis.ErrorReply),
+    heard,
+    answersNewConnection,
+    replace: () => {
+      onError(new Error(`Redis did not answer a PING on the ${name} connection within ${timeoutMs} ms while a new connection got its answer: the connection went silent (half-open) and is replaced`))
+      client.destroy()
+      client.connect().catch(() => {})
+    },
+  })
+  const stopWatching = [watch(commands, 'command', () => commandsHeard), watch(subscriber, 'pub/sub', () => subscriberHeard)]
+
   return {
     command,
     readOnlyReplied,
@@ -310,10 +358,15 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       }
     },
     async subscribe(channel, listener) {
-      await subscriber.subscribe(channel, message => listener(String(message)))
+      await subscriber.subscribe(channel, (message) => {
+        subscriberHeard++
+        listener(String(message))
+      })
+      subscriberHeard++
     },
     async unsubscribe(channel) {
       await subscriber.unsubscribe(channel)
+      subscriberHeard++
     },
     onReconnect(listener) {
       reconnectListeners.add(listener)
@@ -328,6 +381,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       }
     },
     async close() {
+      for (const stop of stopWatching) stop()
+      probeTimers.clearAll()
       reconnectListeners.clear()
       commandsReconnectListeners.clear()
       // A graceful close waits until every queued command is answered: while Redis is down that is

@@ -53,6 +53,11 @@ export interface RedisProviderOptions {
   commandTimeoutMs?: number
   /** Commands that may wait for Redis's reply at once, per connection; past it a 503 at once (redis-client.ts). @default 50000 */
   maxPendingCommands?: number
+  /**
+   * How often each connection is probed: one silent past `commandTimeoutMs` while a new connection
+   * gets Redis's answer (half-open TCP) is replaced (redis-stall-check.ts); 0 turns it off. @default 5000
+   */
+  healthCheckMs?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
   /** Where subscription failures and pub/sub reconnects are counted (subscription-metrics.ts). @default the process registry */
@@ -130,7 +135,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const subscriptionFailed = subscriptionMetrics.failed(onError)
 
   const onWarning = options.onWarning ?? ((message: string) => console.warn(`[background-jobs] ${message}`))
-  const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, onError })
+  const connect = () => connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError })
     .then(async (connection) => {
       // A user who may not publish would fail every write after it was made (redis-channel-check.ts).
       await checkChannelAccess(connection.command, prefix, options.url).catch(async (error: unknown) => {
