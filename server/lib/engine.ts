@@ -39,7 +39,7 @@ import { createTimerSet, settleWithin } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
-import { answerAndStore } from './stored-answer'
+import { answerAndStore, answeredAlike } from './stored-answer'
 import type { ViewerSink } from './viewer'
 import { assertSameRequest } from './idempotency'
 import { admitIds } from './admit-ids'
@@ -209,6 +209,10 @@ export function createEngine(options: EngineOptions) {
       return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
     }
     if (!run || run.live.ended || run.live.ending) {
+      // The same answer again, taken before the job ended (the first reply was lost): stored.
+      if (run && answeredAlike(run.live.state, answer.requestId, userId, answer.answer)) return await answerAndStore(run, answer.requestId, answer.answer, userId)
+      const stored = await provider.getState(jobId).catch(() => null)
+      if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer)) return { stored: true }
       throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
     return await answerAndStore(run, answer.requestId, answer.answer, userId)

@@ -5,7 +5,10 @@
  * a store that is slow (not down for good) leaves the answer with the run, which stores it as soon
  * as the store takes writes, and the caller is told it is not stored yet.
  */
+import { isDeepStrictEqual } from 'node:util'
+import type { JobState } from '../../shared/reducer'
 import { InputConflictError } from './errors'
+import { parseApprovalAnswer } from './executor/tool-approval'
 import type { JobRun } from './job-run'
 
 /** The longest an answer waits for its write: well inside a forwarded control's reply timeout. */
@@ -18,11 +21,17 @@ export interface AnswerOutcome {
 
 /**
  * Gives the answer to the run (throws `InvalidAnswerError` or `InputConflictError` as the run
- * does), then waits until it is stored. A run that stops before that (its write refused: another
+ * does; the same answer again from the user the run took it from is that answer, `answeredAlike`),
+ * then waits until it is stored. A run that stops before that (its write refused: another
  * instance took the job over; or closed) never stored it: a 409, since the job asks again.
  */
 export async function answerAndStore(run: JobRun, requestId: string, answer: unknown, answeredBy: string): Promise<AnswerOutcome> {
-  run.inputs.answer(requestId, answer, answeredBy)
+  try {
+    run.inputs.answer(requestId, answer, answeredBy)
+  }
+  catch (error) {
+    if (!(error instanceof InputConflictError && answeredAlike(run.live.state, requestId, answeredBy, answer))) throw error
+  }
   const waitMs = Math.min(ANSWER_STORE_WAIT_MS, Math.floor(run.config.lease.durationMs / 2))
   let cancel = () => {}
   const outcome = await Promise.race([
@@ -46,4 +55,28 @@ export async function answerAndStore(run: JobRun, requestId: string, answer: unk
 export function answeredByLostOwner(run: JobRun, requestId: string, userId: string): boolean {
   if (run.inputs.asked(requestId)) return false
   return run.live.state.answeredInputs.some(input => input.requestId === requestId && input.answeredBy === userId)
+}
+
+/**
+ * True when `state` holds `userId`'s answer to `requestId` and it is `answer`: the user sends again
+ * an answer the job took — the retry of a `503` whose answer went through all the same (its
+ * control was stored, but the store's reply to the sender was lost), or of a response lost on its
+ * way back. That is the answer taken, not a conflict. Another value, or another user's, is not.
+ */
+export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string, answer: unknown): boolean {
+  const taken = state.answeredInputs.find(input => input.requestId === requestId && input.answeredBy === userId)
+  if (!taken) return false
+  if (isDeepStrictEqual(taken.answer, answer)) return true
+  // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
+  return taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer))
+}
+
+/** An approval answer as the job stores it, or undefined for one it would refuse. */
+function approvalDecision(answer: unknown): unknown {
+  try {
+    return parseApprovalAnswer(answer)
+  }
+  catch {
+    return undefined
+  }
 }

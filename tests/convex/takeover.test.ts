@@ -191,7 +191,7 @@ describe('engines sharing a provider', () => {
     await a.engine.dispose()
   })
 
-  it('a non-owner answers with the owner\'s real outcome: 400 for a wrong shape, 409 once answered', async () => {
+  it('a non-owner answers with the owner\'s real outcome: 400 for a wrong shape, 409 for another answer once answered', async () => {
     const backend = createBackend()
     const a = createNode(backend, 'A', {})
     const b = createNode(backend, 'B', {})
@@ -206,7 +206,9 @@ describe('engines sharing a provider', () => {
     expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: 'yes' } }))).toMatchObject({ error: { statusCode: 400, name: 'InvalidAnswerError' } })
     expect((await b.engine.getJob('u1', job.id)).state.status).toBe('waiting')
     expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toEqual({ value: { stored: true } })
-    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toMatchObject({ error: { statusCode: 409 } })
+    // The same answer again (a retry) is the answer taken; another one is a 409.
+    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))).toEqual({ value: { stored: true } })
+    expect(await settle(b.engine.answerInput('u1', job.id, { requestId, answer: { go: false } }))).toMatchObject({ error: { statusCode: 409 } })
     await a.engine.whenSettled(job.id)
     expect((await b.engine.getJob('u1', job.id)).state.status).toBe('completed')
     await Promise.all([a.engine.dispose(), b.engine.dispose()])

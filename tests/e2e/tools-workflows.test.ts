@@ -120,7 +120,9 @@ describe('tools in the background', () => {
     expect(waiting.state.pendingInputs[0]).toMatchObject({ kind: 'tool-approval', tool: 'delete_file' })
     expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: request.data.requestId, answer: 'perhaps' })).status).toBe(400)
     expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: request.data.requestId, answer: 'approve' })).status).toBe(200)
-    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: request.data.requestId, answer: 'approve' })).status).toBe(409)
+    // The same answer again is the one taken (a retry); another one is a 409.
+    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: request.data.requestId, answer: 'approve' })).status).toBe(200)
+    expect((await user.post(`/api/jobs/${job.id}/input`, { requestId: request.data.requestId, answer: 'deny' })).status).toBe(409)
     await waitForNotification(user, job.id, 'job-end')
     const { body } = await user.get(`/api/jobs/${job.id}`)
     expect(body.state.status).toBe('completed')

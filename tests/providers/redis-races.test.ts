@@ -112,7 +112,7 @@ describe('redis: races between instances', () => {
     }
   })
 
-  it('one answer sent to two instances at once: one is taken, the other is a 409, one input-response', async () => {
+  it('two answers sent to two instances at once: one is taken, the other is a 409, one input-response', async () => {
     for (let interleaving = 0; interleaving < INTERLEAVINGS; interleaving++) {
       const keyPrefix = nextPrefix()
       const a = await engines.start({ url: redis.url, keyPrefix, instanceId: 'a' })
@@ -124,7 +124,7 @@ describe('redis: races between instances', () => {
       const first = interleaving % 2 === 0 ? a : c
       const answers = [outcome(first.engine.answerInput('u1', job.id, { requestId, answer: { go: true } }))]
       await turns(interleaving >> 1)
-      answers.push(outcome(b.engine.answerInput('u1', job.id, { requestId, answer: { go: true } })))
+      answers.push(outcome(b.engine.answerInput('u1', job.id, { requestId, answer: { go: false } })))
       const results = await Promise.all(answers)
       expect(results.filter(result => result.ok)).toHaveLength(1)
       expect(results.filter(result => !result.ok)).toEqual([{ ok: false, status: 409, name: 'InputConflictError' }])

@@ -2,6 +2,8 @@
  * A TCP proxy on 127.0.0.1 in front of Redis that, once armed, swallows the next reply Redis sends
  * on any connection through it and closes that connection: a command the client wrote whose
  * answer never comes because the connection dropped (a Redis restart, a failover, a reset).
+ * `arm(marker)` aims at one command: the next reply on the connection that next sends a command
+ * holding `marker` (so other traffic of the instance meanwhile is left alone).
  */
 import { createConnection, createServer } from 'node:net'
 import type { AddressInfo, Socket } from 'node:net'
@@ -10,15 +12,24 @@ import type { AddressInfo, Socket } from 'node:net'
 export async function startReplyDroppingProxy(target: string) {
   const { hostname, port } = new URL(target)
   let armed = false
+  let marker: string | undefined
   let cuts = 0
   const sockets = new Set<Socket>()
   const server = createServer((client) => {
     const upstream = createConnection(Number(port), hostname)
     sockets.add(client).add(upstream)
-    client.on('data', chunk => upstream.write(chunk))
+    let aimed = false
+    client.on('data', (chunk: Buffer) => {
+      if (marker !== undefined && chunk.includes(marker)) {
+        marker = undefined
+        aimed = true
+      }
+      upstream.write(chunk)
+    })
     upstream.on('data', (chunk) => {
-      if (armed) {
+      if ((armed && marker === undefined) || aimed) {
         armed = false
+        aimed = false
         cuts++
         client.destroy()
         upstream.destroy()
@@ -37,8 +48,9 @@ export async function startReplyDroppingProxy(target: string) {
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arm: () => {
-      armed = true
+    arm: (aimAt?: string) => {
+      if (aimAt === undefined) armed = true
+      else marker = aimAt
     },
     get cuts() {
       return cuts

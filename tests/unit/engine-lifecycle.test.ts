@@ -216,7 +216,9 @@ describe('engine lifecycle', () => {
     expect((await engine.getJob('u1', job.id)).state.status).toBe('waiting')
     await expect(engine.answerInput('u1', job.id, { requestId: 'nope', answer: 'approve' })).rejects.toBeInstanceOf(InputConflictError)
     await engine.answerInput('u1', job.id, { requestId, answer: 'approve' })
-    await expect(engine.answerInput('u1', job.id, { requestId, answer: 'approve' })).rejects.toBeInstanceOf(InputConflictError)
+    // The same answer again (a retry) is the answer taken; another one is a conflict.
+    await expect(engine.answerInput('u1', job.id, { requestId, answer: 'approve' })).resolves.toEqual({ stored: true })
+    await expect(engine.answerInput('u1', job.id, { requestId, answer: 'deny' })).rejects.toBeInstanceOf(InputConflictError)
     await vi.advanceTimersByTimeAsync(100)
     await engine.whenSettled(job.id)
     state = (await engine.getJob('u1', job.id)).state
