@@ -18,6 +18,7 @@ import { roundTextStarts } from './executor/round-text'
 import { createFailureStreakLog } from './failure-streak-log'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded } from './job-end-log'
+import { answerTaken } from './answer-taken'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
@@ -155,10 +156,13 @@ export function createCluster(options: ClusterOptions) {
     throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
-  /** True when the job's stored log holds `userId`'s answer to `requestId` (not its timeout's). */
+  /** True when the job's stored log holds `userId`'s answer to `requestId` (not its timeout's), or to the question asked again in its place after a takeover. */
   async function answerStored(record: JobRecord, requestId: string, userId: string): Promise<boolean> {
     const range = await provider.readEvents(record.id, record.lastSeq).catch(() => null)
-    return Boolean(range?.events.some(event => event.type === 'input-response' && event.requestId === requestId && event.answeredBy === userId))
+    if (range?.events.some(event => event.type === 'input-response' && event.requestId === requestId && event.answeredBy === userId)) return true
+    // Sent while nobody owned the job: taken by the question asked again in its place (its id is new).
+    const state = await provider.getState(record.id).catch(() => null)
+    return state ? answerTaken(state, requestId, userId) : false
   }
 
   /**

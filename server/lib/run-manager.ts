@@ -24,6 +24,7 @@ import type { SharedProvider } from './run-lease'
 import { holdLease, replyOf } from './run-lease'
 import type { TakeoverAnswers } from './takeover-answers'
 import { createTakeoverAnswers } from './takeover-answers'
+import { VOIDED_BY_TAKEOVER } from './answer-taken'
 import { createTimerSet } from './timers'
 import { createFailureStreakLog } from './failure-streak-log'
 import { answerAndStore, answeredByLostOwner } from './stored-answer'
@@ -224,7 +225,7 @@ export function createRunManager(options: RunManagerOptions) {
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
     const voided = resume?.state.pendingInputs ?? []
     for (const pending of voided) {
-      run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: 'system:owner-lost' })
+      run.live.commit({ type: 'input-response', requestId: pending.requestId, answer: null, answeredAt: now(), answeredBy: VOIDED_BY_TAKEOVER })
     }
     if (run.live.state.status !== 'running') run.live.commit({ type: 'job-status', status: 'running' })
     // The user's streams here were told of those questions (this instance followed the job while

@@ -181,24 +181,25 @@ describe('an owner that comes back after another instance took its job over', ()
     expect(stored.state.status).toBe('completed')
   })
 
-  it('frozen while waiting for an answer sent meanwhile: the real owner answers it (409, voided), and A, thawed, does not act on it', async () => {
+  it('frozen while waiting for an answer sent meanwhile: the real owner gives it to the question it asks again (200), and A, thawed, does not act on it', async () => {
     const user = await createClient(a.url).init()
     const { body: job } = await user.post('/api/jobs', { workflow: 'fixture-side-effects', input: { waitMs: 0 } })
     const onA = await user.stream(job.streamUrl)
     const onB = await user.at(b.url).stream(job.streamUrl)
     const first = askedIn(await onA.waitFor(frame => askedIn(frame) !== undefined))
     freeze()
-    // Sent while A is frozen and still holds the lease: B takes the job over, voids the question, and answers.
-    const early = await user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: first, answer: { go: true } })
-    expect(early.status).toBe(409)
+    // Sent while A is frozen and still holds the lease: B takes the job over, voids the question,
+    // asks it again and gives it this answer — its sender is told it was taken.
+    const early = user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: first, answer: { go: true } })
     const again = askedIn(await onB.waitFor(frame => askedIn(frame) !== undefined && askedIn(frame) !== first))
+    expect((await early).status).toBe(200)
+    expect((await onB.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
     thaw()
     await expectEngineIdle(a.url, TOKEN)
-    expect(effectsOf(job.id)).toEqual(['instance-a work', 'instance-a next'])
-    expect((await user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: again, answer: { go: true } })).status).toBe(200)
-    expect((await onB.waitFor(frame => frame.event === 'job-end')).data.status).toBe('completed')
-    expect(effectsOf(job.id)).toEqual(['instance-a work', 'instance-a next', 'instance-b last'])
     await expectEngineIdle(b.url, TOKEN)
+    expect(effectsOf(job.id)).toEqual(['instance-a work', 'instance-a next', 'instance-b last'])
+    // The question asked again took that answer: another one is refused.
+    expect((await user.at(b.url).post(`/api/jobs/${job.id}/input`, { requestId: again, answer: { go: false } })).status).toBe(409)
   })
 
   it('frozen while waiting, aborted meanwhile: the real owner aborts it; A, thawed, runs nothing more', async () => {

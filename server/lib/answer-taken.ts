@@ -1,0 +1,22 @@
+/**
+ * Whether a job's stored state shows an answer a user sent as taken. Usually: the user's answer to
+ * that request. But an answer sent while nobody owned the job goes to the question its node asks
+ * again once the takeover voided the first one (takeover-answers.ts): the job then holds the user's
+ * answer under the new request's id, and the answer was taken all the same — its sender, told of
+ * the job's end before the owner's reply, must not read a 409.
+ */
+import type { JobState } from '../../shared/reducer'
+
+/** Who voids the questions of a run that was taken over (run-manager.ts). */
+export const VOIDED_BY_TAKEOVER = 'system:owner-lost'
+
+/** True when `state` holds `userId`'s answer to `requestId`, or to a question its node asked again after a takeover voided it. */
+export function answerTaken(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string): boolean {
+  const answered = state.answeredInputs
+  const index = answered.findIndex(input => input.requestId === requestId)
+  if (index < 0) return false
+  const own = answered[index]!
+  if (own.answeredBy === userId) return true
+  if (own.answeredBy !== VOIDED_BY_TAKEOVER || own.nodeId === undefined) return false
+  return answered.slice(index + 1).some(input => input.nodeId === own.nodeId && input.answeredBy === userId)
+}
