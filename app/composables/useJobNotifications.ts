@@ -7,13 +7,16 @@
  * again with backoff. What to do with one — a toast, a badge, a browser Notification
  * (`showBrowserNotification`) — is the app's choice.
  */
-import { getCurrentInstance, onBeforeUnmount, onMounted } from 'vue'
+import { getCurrentInstance, onBeforeUnmount, onMounted, toRaw } from 'vue'
+import type { Ref } from 'vue'
 import { deletedJobs } from '../lib/deleted-jobs'
 import { forgetPrompt } from '../lib/prompt-cache'
 import type { NotificationListener } from '../lib/notification-listeners'
 import { addNotificationListener, dispatchNotification } from '../lib/notification-listeners'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
+import { SEEN_KEYS_MAX } from '../lib/notification-stream'
 import { followNotificationsAcrossTabs } from '../lib/notification-stream-tabs'
+import { notificationKey } from '../lib/notification-key'
 import { underAppBase } from '../../shared/app-base'
 
 const STREAM_URL = '/api/jobs/notifications'
@@ -24,12 +27,35 @@ const STREAM_URL = '/api/jobs/notifications'
 let stream: NotificationStreamHandle | null = null
 let users = 0
 
-function open(url: string): void {
+/**
+ * Where the tab's stream is (the last notification's id, or its `stream-start` position) and the
+ * keys of what it delivered lately. Kept in the app's state, not with the stream: after every
+ * component using it unmounted (a page without it), the next mount resumes from there — opened
+ * "from now", it would lose what was notified in between — and drops what a replay brings again.
+ * `clearNuxtState()` (e.g. on sign-out) forgets it.
+ */
+interface NotificationPosition {
+  id: string
+  keys: string[]
+}
+
+function open(url: string, position: Ref<NotificationPosition | undefined>): void {
+  // Filled in the browser only (nothing of it in the SSR payload); not reactive: nothing renders it.
+  const seen = toRaw(position.value ??= { id: '', keys: [] })
   // One stream for all of this browser's tabs of the app (an EventSource per tab would use up the
   // 6 connections an HTTP/1.1 browser opens to a host): notification-stream-tabs.ts.
   stream = followNotificationsAcrossTabs({
     url,
-    onNotification: (notification) => {
+    after: seen.id || undefined,
+    onPosition: (id) => {
+      seen.id = id
+    },
+    onNotification: (notification, id) => {
+      if (id) seen.id = id
+      const key = notificationKey(notification)
+      if (seen.keys.includes(key)) return
+      seen.keys.push(key)
+      if (seen.keys.length > SEEN_KEYS_MAX) seen.keys.shift()
       // First into the tab's deleted jobs: `useBackgroundJobs().list` leaves the job out from now on.
       if (notification.type === 'job-deleted') {
         forgetPrompt(notification.jobId)
@@ -64,6 +90,7 @@ export function showBrowserNotification(title: string, body: string, onClick?: (
 export function useJobNotifications() {
   const permission = useState<NotificationPermission | 'unsupported'>('background-jobs:notification-permission', () => 'default')
   const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, STREAM_URL)
+  const position = useState<NotificationPosition | undefined>('background-jobs:notification-position')
 
   /**
    * Calls `listener` for every notification until the calling component unmounts. On the server it
@@ -96,7 +123,7 @@ export function useJobNotifications() {
       permission.value = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
       counted = true
       // A stream whose close is still pending (below) is kept.
-      if (users++ === 0 && !stream) open(streamUrl)
+      if (users++ === 0 && !stream) open(streamUrl, position)
     })
     onBeforeUnmount(() => {
       if (!counted) return

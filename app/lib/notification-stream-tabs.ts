@@ -95,7 +95,11 @@ export function followNotificationsAcrossTabs(
     if ('notification' in message) deliver(message.notification, message.id)
     // A position only fills in a tab that has none: an older id than a newer one it has would just
     // replay more (the keys drop it), but nothing is gained by going back.
-    else if ('position' in message) lastEventId ||= message.position
+    else if ('position' in message) {
+      if (lastEventId) return
+      lastEventId = message.position
+      options.onPosition?.(lastEventId)
+    }
     else if ('ask' in message) {
       if (lastEventId) channel.postMessage({ position: lastEventId } satisfies TabMessage)
     }

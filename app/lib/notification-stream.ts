@@ -37,7 +37,7 @@ export interface NotificationStreamOptions {
   url: string
   /** Each notification once; `id` is its stream id (the resume position after it). */
   onNotification: (notification: JobNotification, id: string) => void
-  /** A fresh stream's resume position (`stream-start`), before any notification of it. */
+  /** A fresh stream's resume position (`stream-start`), before any notification of it (across tabs: also one another tab tells). */
   onPosition?: (id: string) => void
   /** Resume after this notification id (another tab's last, notification-stream-tabs.ts). @default none: from now */
   after?: string

@@ -52,13 +52,14 @@ function fakeBrowser() {
   let clock = 0
   /** Every tab's subscriptions to its wake signals. */
   const wakeSubscriptions = new Set<() => void>()
-  function openTab() {
+  function openTab(onPosition?: (id: string) => void) {
     const before = new Set(freezeCallbacks)
     const received: JobNotification[] = []
     const wakes = new Set<() => void>()
     const handle = followNotificationsAcrossTabs({
       url: '/api/jobs/notifications',
       onNotification: notification => received.push(notification),
+      onPosition,
       createEventSource: (url) => {
         const source = new FakeEventSource(url)
         sources.push(source)
@@ -135,6 +136,19 @@ describe('notification stream shared by the tabs', () => {
     await settle()
     expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=5000'])
     expect(second.received).toEqual([])
+    second.handle.close()
+  })
+
+  it('a tab that does not follow the stream reports the position it is told (`onPosition`), as the one that follows it does', async () => {
+    const browser = fakeBrowser()
+    const positions: string[][] = [[], []]
+    const first = browser.openTab(id => positions[0]!.push(id))
+    const second = browser.openTab(id => positions[1]!.push(id))
+    await settle()
+    browser.openSources()[0]!.emit('stream-start', { type: 'stream-start', id: 5_000 }, '5000')
+    // The second tab's app keeps it: opened again after every tab closed its stream, it resumes there.
+    expect(positions).toEqual([['5000'], ['5000']])
+    first.handle.close()
     second.handle.close()
   })
 

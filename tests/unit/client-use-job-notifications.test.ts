@@ -84,3 +84,32 @@ describe('useJobNotifications: a page switch', () => {
     expect(app.openSources()).toHaveLength(1)
   })
 })
+
+describe('useJobNotifications: leaving every page that uses it and coming back', () => {
+  const ended = (jobId: string) => ({ jobId, status: 'completed', title: jobId, threadId: null })
+
+  it('resumes after the last notification the tab had, not "from now": what came meanwhile is not lost', async () => {
+    const heard: string[] = []
+    const first = app.mount(() => useJobNotifications().onNotification(notification => heard.push(notification.jobId)))
+    app.sources[0]!.emit('job-end', ended('a'), '5000')
+    first.unmount()
+    await Promise.resolve()
+    expect(app.openSources()).toHaveLength(0)
+
+    app.mount(() => useJobNotifications().onNotification(notification => heard.push(notification.jobId)))
+    expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/notifications', '/api/jobs/notifications?after=5000'])
+    // What the server replays (another instance reaches back for clock skew): the one already heard is dropped.
+    app.sources[1]!.emit('job-end', ended('a'), '5000')
+    app.sources[1]!.emit('job-end', ended('b'), '6000')
+    expect(heard).toEqual(['a', 'b'])
+  })
+
+  it('resumes after the `stream-start` position when no notification came yet', async () => {
+    const first = app.mount(() => useJobNotifications())
+    app.sources[0]!.emit('stream-start', { type: 'stream-start', id: 4_000 }, '4000')
+    first.unmount()
+    await Promise.resolve()
+    app.mount(() => useJobNotifications())
+    expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/notifications', '/api/jobs/notifications?after=4000'])
+  })
+})
