@@ -6,6 +6,8 @@
  * (a Web Lock: the first to ask holds it until it closes; then the next one gets it), which follows
  * the stream (notification-stream.ts) and hands every notification to the others over a
  * BroadcastChannel, with its id, so the next tab to take over resumes after the last one seen. A tab
+ * that opens again after a while (its app's pages used no stream meanwhile) is told by the others
+ * what came after the last id it had: the tabs keep the last notifications for that. A tab
  * about to be frozen (a background tab on Android) hands the stream over and queues up again. The
  * tabs' wake signals (online, shown again) go to the tab that follows the stream.
  * Without Web Locks (a page not in a secure context: plain HTTP other than localhost) each tab
@@ -42,9 +44,18 @@ export interface TabCoordination {
 /**
  * What one tab tells the others: a notification or a fresh stream's resume position (from the tab
  * that follows the stream), a wake signal (to it), or — from a tab that just opened — a question for
- * the last id seen, which any tab that has one answers with a `position`.
+ * the last id seen, which any tab that has one answers with a `position`, and, when the tab says
+ * where it was (`after`), with the notifications it keeps that came after it, for that tab only
+ * (`to`: a tab opened since then never had them, and they are not its news).
  */
-type TabMessage = { notification: JobNotification, id: string } | { position: string } | { wake: true } | { ask: true }
+type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { ask: true, from: string, after?: string }
+
+/** Whether notification id `id` comes after `than` (ids are the server's clock in ms: numbers). */
+function isLaterId(id: string, than: string): boolean {
+  if (!than) return true
+  const [a, b] = [Number(id), Number(than)]
+  return Number.isFinite(a) && Number.isFinite(b) ? a > b : id !== than
+}
 
 /** The browser's Web Locks and BroadcastChannel, or null where either is missing (no secure context, SSR, Node). */
 export function browserTabCoordination(): TabCoordination | null {
@@ -71,6 +82,10 @@ export function followNotificationsAcrossTabs(
   if (!coordination) return followNotifications(options)
   const tabs = coordination
   const seenKeys: string[] = []
+  /** The last notifications this tab had, with their ids: what a tab that opens again missed. */
+  const recent: { notification: JobNotification, id: string }[] = []
+  /** This tab, as the others answer it. */
+  const tabId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
   let lastEventId = options.after ?? ''
   let stream: NotificationStreamHandle | null = null
   /** The wake of the stream this tab follows (null: another tab follows it). */
@@ -81,18 +96,27 @@ export function followNotificationsAcrossTabs(
   const channel = coordination.openChannel(NOTIFICATIONS_TAB_LOCK)
 
   function deliver(notification: JobNotification, id: string): void {
-    if (id) lastEventId = id
+    // Only forward: a tab told what another one missed may hear older ids than its own.
+    if (id && isLaterId(id, lastEventId)) lastEventId = id
     const key = notificationKey(notification)
     if (seenKeys.includes(key)) return
     seenKeys.push(key)
     if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
+    if (id) {
+      // As the server's backlog: a deleted job's earlier notifications (its title) are not told again.
+      if (notification.type === 'job-deleted') recent.splice(0, recent.length, ...recent.filter(kept => kept.notification.jobId !== notification.jobId))
+      recent.push({ notification, id })
+      if (recent.length > SEEN_KEYS_MAX) recent.shift()
+    }
     options.onNotification(notification, id)
   }
 
   channel.onmessage = (event) => {
     const message = event.data as TabMessage | null
     if (closed || !message) return
-    if ('notification' in message) deliver(message.notification, message.id)
+    if ('notification' in message) {
+      if (message.to === undefined || message.to === tabId) deliver(message.notification, message.id)
+    }
     // A position only fills in a tab that has none: an older id than a newer one it has would just
     // replay more (the keys drop it), but nothing is gained by going back.
     else if ('position' in message) {
@@ -102,12 +126,20 @@ export function followNotificationsAcrossTabs(
     }
     else if ('ask' in message) {
       if (lastEventId) channel.postMessage({ position: lastEventId } satisfies TabMessage)
+      // The others drop what they had already (by key).
+      if (message.after) {
+        for (const kept of recent) {
+          if (isLaterId(kept.id, message.after)) channel.postMessage({ ...kept, to: message.from } satisfies TabMessage)
+        }
+      }
     }
     else if (message.wake) wakeStream?.()
   }
   // A tab opened after the last notification would otherwise take the stream over "from now" when
   // the tab that follows it closes (maybe while it waited out a break): what came meanwhile is lost.
-  if (!lastEventId) channel.postMessage({ ask: true } satisfies TabMessage)
+  // A tab that knows where it was (its pages used no stream for a while) asks what came since: the
+  // tab that follows the stream had it, this one's stream was closed.
+  channel.postMessage((lastEventId ? { ask: true, from: tabId, after: lastEventId } : { ask: true, from: tabId }) satisfies TabMessage)
 
   // A wake signal (online, the tab shown again, a page restored) comes to the tab the user looks
   // at, seldom the one that follows the stream (a tab in the background): it is passed on to that

@@ -52,7 +52,8 @@ function fakeBrowser() {
   let clock = 0
   /** Every tab's subscriptions to its wake signals. */
   const wakeSubscriptions = new Set<() => void>()
-  function openTab(onPosition?: (id: string) => void) {
+  /** `after`: where the tab's app says it was (the last id it had before it closed its stream). */
+  function openTab({ onPosition, after }: { onPosition?: (id: string) => void, after?: string } = {}) {
     const before = new Set(freezeCallbacks)
     const received: JobNotification[] = []
     const wakes = new Set<() => void>()
@@ -60,6 +61,7 @@ function fakeBrowser() {
       url: '/api/jobs/notifications',
       onNotification: notification => received.push(notification),
       onPosition,
+      after,
       createEventSource: (url) => {
         const source = new FakeEventSource(url)
         sources.push(source)
@@ -142,8 +144,8 @@ describe('notification stream shared by the tabs', () => {
   it('a tab that does not follow the stream reports the position it is told (`onPosition`), as the one that follows it does', async () => {
     const browser = fakeBrowser()
     const positions: string[][] = [[], []]
-    const first = browser.openTab(id => positions[0]!.push(id))
-    const second = browser.openTab(id => positions[1]!.push(id))
+    const first = browser.openTab({ onPosition: id => positions[0]!.push(id) })
+    const second = browser.openTab({ onPosition: id => positions[1]!.push(id) })
     await settle()
     browser.openSources()[0]!.emit('stream-start', { type: 'stream-start', id: 5_000 }, '5000')
     // The second tab's app keeps it: opened again after every tab closed its stream, it resumes there.
@@ -166,6 +168,35 @@ describe('notification stream shared by the tabs', () => {
     expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=7'])
     expect(second.received).toEqual([])
     second.handle.close()
+  })
+
+  it('a tab that opens again after the last notification it had hears from the other tabs what it missed meanwhile', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    const second = browser.openTab()
+    await settle()
+    notify(browser.openSources()[0]!, ended(7, 'job-a'))
+    // The second tab's page no longer uses the stream (its app keeps the last id, 7), then does again.
+    second.handle.close()
+    notify(browser.openSources()[0]!, ended(8, 'job-b'))
+    notify(browser.openSources()[0]!, ended(9, 'job-c'))
+    // A job that ended and was deleted meanwhile: only its deletion is told, as the server's replay does.
+    notify(browser.openSources()[0]!, ended(10, 'job-d'))
+    notify(browser.openSources()[0]!, { id: 11, type: 'job-deleted', jobId: 'job-d', threadId: 't1' } as JobNotification)
+    // A tab opened since: what came before it is not its news.
+    const third = browser.openTab()
+    const again = browser.openTab({ after: '7' })
+    await settle()
+    expect(again.received.map(notification => `${notification.type}:${notification.jobId}`)).toEqual(['job-end:job-b', 'job-end:job-c', 'job-deleted:job-d'])
+    expect(first.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b', 'job-c', 'job-d', 'job-d'])
+    expect(third.received).toEqual([])
+    third.handle.close()
+    expect(browser.openSources()).toHaveLength(1)
+    // It moves on from the newest it had, not back: the next tab to follow the stream resumes there.
+    first.handle.close()
+    await settle()
+    expect(browser.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications?after=11'])
+    again.handle.close()
   })
 
   it('a tab about to be frozen hands the stream to the next tab and queues up again', async () => {
