@@ -40,7 +40,9 @@ function adoptUserCookie(event: H3Event, response: Response): void {
     // the first of two, and would make yet another user for each of the render's next calls.
     const others = (event.node.req.headers.cookie ?? '').split(';').map(part => part.trim()).filter(part => part !== '' && !part.startsWith(`${name}=`))
     event.context.backgroundJobsCookie = [...others, pair].join('; ')
-    if (!previous) appendResponseHeader(event, 'set-cookie', line)
+    // A call the render did not wait for may be answered after the page was sent: setting a header
+    // then throws (ERR_HTTP_HEADERS_SENT), and the call would reject though the API did its work.
+    if (!previous && !event.node.res.headersSent) appendResponseHeader(event, 'set-cookie', line)
   }
 }
 

@@ -25,10 +25,15 @@ let server: Server
 let base = ''
 /** The page request is served over TLS by the app itself (no proxy in front to say so in a header). */
 let tls = false
+/** While set, the API answers once it settles (an answer that comes after the page was sent). */
+let held: Promise<void> | null = null
+/** How the call `/late` made and did not wait for settled. */
+let late: Promise<string> | null = null
 
 function serve() {
   const router = createRouter()
   router.use('/api/jobs', eventHandler(async (event) => {
+    if (held) await held
     const user = await anonymousUserId(event, SECRET)
     seen.push({ user, key: event.node.req.headers['idempotency-key'] as string ?? null })
     return { user }
@@ -41,6 +46,12 @@ function serve() {
     await fetchApi('/api/jobs')
     await fetchApi('/api/jobs', { method: 'POST', headers: { 'Idempotency-Key': 'k1' } })
     await fetchApi('/api/jobs')
+    return 'ok'
+  }))
+  // A render that starts a call and does not wait for it (`void remove(id)` in setup).
+  router.get('/late', eventHandler((event) => {
+    pageEvent = event
+    late = useJobsFetch()('/api/jobs').then(() => 'resolved', (error: Error) => `rejected: ${error.message}`)
     return 'ok'
   }))
   // Nitro's own in-process $fetch (a request to the same app) and the page event's, which spreads
@@ -58,6 +69,8 @@ async function render(headers: Record<string, string> = {}, overTls = false): Pr
 
 beforeEach(async () => {
   seen = []
+  held = null
+  late = null
   server = serve()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -99,5 +112,18 @@ describe('SSR calls of one render', () => {
     expect(page.status).toBe(200)
     expect(new Set(seen.map(call => call.user)).size).toBe(1)
     expect(page.headers.getSetCookie().filter(line => line.startsWith('bgjobs_uid='))).toHaveLength(1)
+  })
+
+  it('a call the render did not wait for, answered with a new user cookie after the page was sent, resolves (nothing is set on a sent page)', async () => {
+    let answer!: () => void
+    held = new Promise((resolve) => {
+      answer = resolve
+    })
+    const page = await fetch(`${base}/late`)
+    expect(await page.text()).toBe('ok')
+    expect(page.headers.getSetCookie()).toEqual([])
+    answer()
+    expect(await late).toBe('resolved')
+    expect(seen).toHaveLength(1)
   })
 })
