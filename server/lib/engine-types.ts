@@ -76,7 +76,8 @@ export interface CreateJobInput {
   /**
    * Count the creation against `limits.createPerMinute` (a 429 when the user's window is full).
    * The HTTP routes set it; it is counted by the store in the same step as the insert, so an
-   * idempotent retry or a creation refused by a concurrency limit is never counted.
+   * idempotent retry or a creation refused by a concurrency limit is never counted. A creation
+   * its request's check refuses (a 400) is counted too (refused-creations.ts).
    */
   limitRate?: boolean
   /**

@@ -13,7 +13,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary } from './engine-types'
-import { FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
@@ -30,7 +30,7 @@ import type { NotificationSink } from './notifications'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
 import type { RateLimitKind } from './rate-limit'
-import { limitRate, RATE_LIMITS } from './rate-limit'
+import { creationRates, limitRate, RATE_LIMITS } from './rate-limit'
 import { createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
@@ -44,6 +44,7 @@ import type { ViewerSink } from './viewer'
 import { assertSameRequest } from './idempotency'
 import { admitIds } from './admit-ids'
 import { storeCreation } from './store-creation'
+import { createRefusedCreations } from './refused-creations'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
@@ -142,12 +143,23 @@ export function createEngine(options: EngineOptions) {
     await limitRate(provider, kind, userId, limits[RATE_LIMITS[kind].setting])
   }
 
+  const refusedCreations = createRefusedCreations(provider, now)
+
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
     const config = getConfig()
     assertEnabled(config)
     if (disposed) throw new ShuttingDownError()
     const request = input.request
-    admitRequest(request, config, options.workflows, options.tools)
+    // A refused request counts against the creation rates (refused-creations.ts): its check may be an app's costly schema.
+    const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
+    refusedCreations.assertOpen(rates)
+    try {
+      admitRequest(request, config, options.workflows, options.tools)
+    }
+    catch (error) {
+      if (error instanceof InvalidRequestError) await refusedCreations.count(rates)
+      throw error
+    }
     admitIds(input)
     const createdAt = now()
     // The store counts the lease from when it takes the insert: so does the run, not from the reply.
