@@ -14,6 +14,7 @@ import type { JobRequest } from './providers/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ToolRegistry } from './tools/types'
 import { closestName } from './closest-name'
+import { issueCountOf, withIssueCount } from './validation-budget'
 
 /** Workflow names an unknown workflow's 400 lists at most. */
 const LISTED_WORKFLOWS = 20
@@ -55,7 +56,7 @@ export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, 
     request.input = workflow.parseInput(request.input)
   }
   catch (error) {
-    throw new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`)
+    throw withIssueCount(new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`), issueCountOf(error))
   }
   if (workflow.usesModel && !hasModel(config)) throw new ModelNotConfiguredError()
 }

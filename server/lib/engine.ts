@@ -45,6 +45,7 @@ import { assertSameRequest } from './idempotency'
 import { admitIds } from './admit-ids'
 import { storeCreation } from './store-creation'
 import { createRefusedCreations } from './refused-creations'
+import { issueCountOf, useValidationBudget } from './validation-budget'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
@@ -153,10 +154,14 @@ export function createEngine(options: EngineOptions) {
     // A refused request counts against the creation rates (refused-creations.ts): its check may be an app's costly schema.
     const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
     refusedCreations.assertOpen(rates)
+    // A client's workflow input is checked within its sender's budget of refused work (validation-budget.ts).
+    const budget = input.limitRate && request.type === 'workflow' ? useValidationBudget() : null
+    budget?.assertRoom(userId)
     try {
       admitRequest(request, config, options.workflows, options.tools)
     }
     catch (error) {
+      budget?.spend(userId, issueCountOf(error))
       if (error instanceof InvalidRequestError) await refusedCreations.count(rates)
       throw error
     }

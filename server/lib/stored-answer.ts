@@ -7,8 +7,9 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import type { JobState } from '../../shared/reducer'
-import { InputConflictError } from './errors'
+import { InputConflictError, InvalidAnswerError } from './errors'
 import { parseApprovalAnswer } from './executor/tool-approval'
+import { issueCountOf, useValidationBudget } from './validation-budget'
 import type { JobRun } from './job-run'
 
 /** The longest an answer waits for its write: well inside a forwarded control's reply timeout. */
@@ -26,10 +27,14 @@ export interface AnswerOutcome {
  * instance took the job over; or closed) never stored it: a 409, since the job asks again.
  */
 export async function answerAndStore(run: JobRun, requestId: string, answer: unknown, answeredBy: string): Promise<AnswerOutcome> {
+  // The schema is the app's: a sender whose refused answers cost too much is refused unchecked (validation-budget.ts).
+  const budget = useValidationBudget()
+  budget.assertRoom(answeredBy)
   try {
     run.inputs.answer(requestId, answer, answeredBy)
   }
   catch (error) {
+    if (error instanceof InvalidAnswerError) budget.spend(answeredBy, issueCountOf(error))
     if (!(error instanceof InputConflictError && answeredAlike(run.live.state, requestId, answeredBy, answer))) throw error
   }
   const waitMs = Math.min(ANSWER_STORE_WAIT_MS, Math.floor(run.config.lease.durationMs / 2))

@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { safeParseSync } from '../zod-schema'
 import { jsonProblem } from '../json-problem'
 import { describeThrown } from '../executor/tool-errors'
+import { withIssueCount } from '../validation-budget'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -49,7 +50,8 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     parseInput(input: unknown) {
       const parsed = safeParseSync(definition.input, input, `workflow "${definition.name}" input`)
       // Reads like the route's other 400s: the field, then what is wrong with it.
-      if (!parsed.success) throw new Error(describeIssues(parsed.error))
+      // Carries its issue count: refused values cost their sender's budget (validation-budget.ts).
+      if (!parsed.success) throw withIssueCount(new Error(describeIssues(parsed.error)), parsed.error.issues.length)
       // The input is stored and shown as JSON (`workflow.input` of every listing): a schema that
       // makes it a BigInt, say, would break every read of the user's jobs.
       const problem = jsonProblem(parsed.data, 'input')

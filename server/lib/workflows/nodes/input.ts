@@ -10,6 +10,7 @@ import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
 import { describeIssues } from '../../describe-issues'
 import { safeParseSync } from '../../zod-schema'
+import { withIssueCount } from '../../validation-budget'
 
 function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
@@ -35,7 +36,8 @@ export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer')
     // The answer fits without the reason (`{ answer, reason }` from the route, for an answer that
     // is no object): the reason is the problem, not the answer.
     if (hasReason(answer) && withoutReason(answer).some(candidate => safeParseSync(schema, candidate, what).success)) throw new InvalidAnswerError(NO_REASON_FIELD)
-    throw new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`)
+    // Carries its issue count: refused answers cost their sender's budget (validation-budget.ts).
+    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`), parsed.error.issues.length)
   }
   if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
   return parsed.data
