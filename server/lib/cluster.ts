@@ -124,7 +124,24 @@ export function createCluster(options: ClusterOptions) {
   }
 
   /** Asks the owner on another instance to abort; resolves once the job ended. */
-  async function abortRemote(record: JobRecord): Promise<void> {
+  /**
+   * The aborts of a job this instance forwards, by job id. Aborts are counted by no rate limit, and
+   * each forwarded one is a control stored in the job store (a reply subscription and timer here,
+   * a reply the owner writes): a burst of aborts of one job shares the one in flight instead.
+   * An abort is idempotent and every caller is the job's owner (authorized first), so its outcome
+   * is every caller's.
+   */
+  const abortsInFlight = new Map<string, Promise<void>>()
+
+  function abortRemote(record: JobRecord): Promise<void> {
+    const inFlight = abortsInFlight.get(record.id)
+    if (inFlight) return inFlight
+    const abort = forwardAbort(record).finally(() => abortsInFlight.delete(record.id))
+    abortsInFlight.set(record.id, abort)
+    return abort
+  }
+
+  async function forwardAbort(record: JobRecord): Promise<void> {
     const timeoutMs = replyTimeoutMs()
     const result = await forward(record, { type: 'abort', userId: record.userId }, timeoutMs)
     if (result === 'shutdown') throw new ShuttingDownError()
