@@ -46,6 +46,7 @@ import { admitIds } from './admit-ids'
 import { storeCreation } from './store-creation'
 import { createRefusedCreations } from './refused-creations'
 import { issueCountOf, useValidationBudget } from './validation-budget'
+import { createUnknownToolSettingsCheck } from './unknown-tool-settings'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
@@ -128,6 +129,7 @@ export function createEngine(options: EngineOptions) {
   const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows }) : null
 
   const { withLiveState, authorize, authorizeRead } = createJobAccess(provider, runs)
+  const checkToolSettings = createUnknownToolSettingsCheck(logger)
 
   function assertEnabled(config: BackgroundJobsConfig) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')
@@ -166,6 +168,8 @@ export function createEngine(options: EngineOptions) {
       throw error
     }
     admitIds(input)
+    // Here, not at boot: the tools an app registers from a plugin are in the registry by now.
+    checkToolSettings(config, options.tools)
     const createdAt = now()
     // The store counts the lease from when it takes the insert: so does the run, not from the reply.
     const leaseAskedAtMs = performance.now()
