@@ -179,6 +179,12 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
 /** The problems of a configuration (empty when it is fine). */
 export function configProblems(config: BackgroundJobsConfig, options: ConfigCheckOptions = {}): string[] {
   const problems: string[] = []
+  // `NUXT_BACKGROUND_JOBS=false` (meant as the kill switch): Nitro puts the scalar in place of the
+  // whole object, so every setting of the app and every other variable would be dropped unseen.
+  const { input } = options
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
+    return [`backgroundJobs (NUXT_BACKGROUND_JOBS) must be a group of settings (a JSON object), got ${valueKind(input)}: set to anything else it replaces every setting, and every other NUXT_BACKGROUND_JOBS_* variable is ignored; set the settings one by one (${envNameOf('enabled')}=false switches the layer off)`]
+  }
   checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
   const baseUrlProblem = httpUrlProblem(config.upstream.baseUrl)
   if (baseUrlProblem) problems.push(`${describe('upstream.baseUrl')} ${baseUrlProblem}, e.g. https://openrouter.ai/api/v1 (an OpenAI-compatible endpoint)`)
