@@ -75,8 +75,8 @@ export interface BackgroundJobsConfig {
     /** The model used when a request names none. @default 'openai/gpt-4o-mini' */
     defaultModel: string
     /**
-     * Comma-separated models a request may name (`model` in the body). Empty → only
-     * `defaultModel`; `*` → any model on the operator's key. @default ''
+     * Comma-separated models a request may name (`model` in the body) besides `defaultModel`,
+     * which is always allowed. Empty → only `defaultModel`; `*` → any model on the operator's key. @default ''
      */
     allowedModels: string
     /** Give up when no first token came in this time. @default 30000 */

@@ -183,11 +183,14 @@ export function metricsTokenOf(config: BackgroundJobsConfig): string {
   return String(config.metricsToken ?? '').trim()
 }
 
-/** The models a request may name (the default model when none are listed), or null when `*` allows any. */
+/**
+ * The models a request may name: the listed ones and the default model (which a request naming
+ * none gets anyway), or null when `*` allows any.
+ */
 export function allowedModelNames(config: BackgroundJobsConfig): Set<string> | null {
   const names = nameSet(config.upstream.allowedModels)
   if (names.has('*')) return null
-  return names.size > 0 ? names : new Set([config.upstream.defaultModel])
+  return names.add(config.upstream.defaultModel)
 }
 
 /** True when the built-in scripted model answers: no API key, and the scripted model is enabled. */

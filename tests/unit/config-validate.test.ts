@@ -126,10 +126,10 @@ describe('configuration checks', () => {
 })
 
 describe('model defaults', () => {
-  it('an empty allowedModels allows only the default model; * allows any', () => {
+  it('an empty allowedModels allows only the default model, a list allows those and the default; * allows any', () => {
     expect([...allowedModelNames(resolveConfig())!]).toEqual(['openai/gpt-4o-mini'])
     expect([...allowedModelNames(resolveConfig({ upstream: { defaultModel: 'acme/m1' } }))!]).toEqual(['acme/m1'])
-    expect([...allowedModelNames(resolveConfig({ upstream: { allowedModels: 'a, b' } }))!]).toEqual(['a', 'b'])
+    expect([...allowedModelNames(resolveConfig({ upstream: { allowedModels: 'a, b' } }))!]).toEqual(['a', 'b', 'openai/gpt-4o-mini'])
     expect(allowedModelNames(resolveConfig({ upstream: { allowedModels: '*' } }))).toBeNull()
   })
 
