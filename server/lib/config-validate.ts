@@ -11,6 +11,7 @@ import { shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
+import { DEFAULT_MAX_JOBS } from './providers/memory'
 
 /** The providers the layer ships. */
 export const PROVIDER_NAMES = ['memory', 'redis', 'convex'] as const
@@ -168,6 +169,10 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   const { inputTimeoutMs, jobTimeoutMs } = config.limits
   if (inputTimeoutMs >= jobTimeoutMs) {
     warnings.push(`${describe('limits.inputTimeoutMs')} (${inputTimeoutMs}) is not shorter than ${describe('limits.jobTimeoutMs')} (${jobTimeoutMs}): the job's time limit counts waits too, so an unanswered question ends its job as a timeout before its onTimeout applies`)
+  }
+  const { maxConcurrentJobs } = config.limits
+  if (config.provider === 'memory' && maxConcurrentJobs > DEFAULT_MAX_JOBS) {
+    warnings.push(`${describe('limits.maxConcurrentJobs')} (${maxConcurrentJobs}) is above the ${DEFAULT_MAX_JOBS} jobs the memory provider holds: with ${DEFAULT_MAX_JOBS} jobs active, a creation is refused with a 503 (the store is full), not this limit's 429; use the redis or convex provider for more`)
   }
   const metricsToken = metricsTokenOf(config)
   if (metricsToken && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {

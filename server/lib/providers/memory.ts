@@ -50,7 +50,8 @@ export class ProviderFullError extends BackgroundJobsError {
   /** The server is at capacity: 503, try again later. */
   override readonly statusCode = 503
   constructor(readonly maxJobs: number) {
-    super(`The memory provider holds its maximum of ${maxJobs} jobs and none has finished; raise maxJobs or wait for a job to end`)
+    // No setting raises it (the server warns at boot when limits.maxConcurrentJobs is above it): not named to clients.
+    super(`The memory provider holds its maximum of ${maxJobs} jobs and none has finished; try again when a job has ended`)
   }
 }
 
