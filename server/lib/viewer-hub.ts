@@ -218,7 +218,9 @@ export function createViewerHub(options: ViewerHubOptions) {
   function endedLog(record: JobRecord): HeldLog | Promise<HeldLog> | null {
     const run = runs.get(record.id)
     if (run && !run.live.ended && !run.abandoned) return null
-    if (!run && !isTerminalStatus(record.status) && provider.subscribe) return null
+    // A run given up here (another instance took the job over) whose code has not returned yet is
+    // no end: the job runs on elsewhere and is followed from the store like any other.
+    if ((!run || run.abandoned) && !isTerminalStatus(record.status) && provider.subscribe) return null
     return run && run.live.ended ? liveLog(run) : storedLog(record)
   }
 
@@ -229,7 +231,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       const log = endedLog(record)
       if (log === null) {
         const run = runs.get(record.id)
-        return run ? attachLive(run, sink, after) : attachRemote(record, sink, after)
+        return run && !run.abandoned ? attachLive(run, sink, after) : attachRemote(record, sink, after)
       }
       const frames = catchUpFrames(log instanceof Promise ? await log : log, after)
       sendCatchUp(sink, frames)
