@@ -23,11 +23,13 @@ export async function withStreamSlot<T>({ userId, config }: JobsRouteContext, se
   }
 }
 
-/** The resume position of a stream request: `Last-Event-ID`, else `?after=` or `?lastEventId=`. */
+/** The resume position of a stream request: `Last-Event-ID`, else `?lastEventId=`, else `?after=`. */
 export function resumePosition(event: H3Event): StreamPosition | null {
-  // `?lastEventId=` is what EventSource polyfills send on reconnect where they cannot set the header.
+  // `?lastEventId=` is what EventSource polyfills send on reconnect where they cannot set the header:
+  // added to the URL they were given, which may hold an `?after=` of its own, older — it wins over
+  // that as the header does.
   const query = getQuery(event)
-  return parseLastEventId(getRequestHeader(event, 'last-event-id') ?? query.after ?? query.lastEventId)
+  return parseLastEventId(getRequestHeader(event, 'last-event-id') ?? query.lastEventId ?? query.after)
 }
 
 /** Runs `serve` with an open sink; the stream slot is released when it returns or throws. */
