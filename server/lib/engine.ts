@@ -259,8 +259,16 @@ export function createEngine(options: EngineOptions) {
    * would be (404 when the user cannot see it), and whether its GET from `after` would be a 204.
    */
   async function probeStream(userId: string, jobId: string, after: StreamPosition | null): Promise<{ upToDate: boolean }> {
+    assertStreamsServed()
+    const record = await authorizeRead(userId, jobId)
+    assertNotDisposed()
+    return { upToDate: await viewers.upToDate(record, after) }
+  }
+
+  /** What every stream's GET checks before anything is attached (its HEAD too): the flag on, not shutting down. */
+  function assertStreamsServed() {
     assertEnabled(getConfig())
-    return { upToDate: await viewers.upToDate(await authorizeRead(userId, jobId), after) }
+    assertNotDisposed()
   }
 
   /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
@@ -366,6 +374,7 @@ export function createEngine(options: EngineOptions) {
     listThreads,
     listLocalJobs,
     probeStream,
+    assertStreamsServed,
     abortJob,
     deleteJob,
     deleteThread,

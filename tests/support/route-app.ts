@@ -29,6 +29,7 @@ import jobInput from '../../server/api/jobs/[id]/input.post'
 import jobStream from '../../server/api/jobs/[id]/stream.get'
 import jobStreamHead from '../../server/api/jobs/[id]/stream.head'
 import notificationsGet from '../../server/api/jobs/notifications.get'
+import notificationsHead from '../../server/api/jobs/notifications.head'
 import chatPost from '../../server/api/jobs/chat/index.post'
 import chatAbort from '../../server/api/jobs/chat/[chatId]/abort.post'
 import chatMessages from '../../server/api/jobs/chat/[chatId]/messages.get'
@@ -57,6 +58,7 @@ const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'delete', EventHandler]> 
   ['/api/jobs/:id/stream', 'get', jobStream],
   ['/api/jobs/:id/stream', 'head', jobStreamHead],
   ['/api/jobs/notifications', 'get', notificationsGet],
+  ['/api/jobs/notifications', 'head', notificationsHead],
   ['/api/jobs/chat', 'post', chatPost],
   ['/api/jobs/chat/:chatId/abort', 'post', chatAbort],
   ['/api/jobs/chat/:chatId/messages', 'get', chatMessages],
