@@ -7,13 +7,12 @@ import { randomUUID } from 'node:crypto'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
-import { admitRequest } from './admit-request'
 import { callAppHook } from './app-hook'
 import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary } from './engine-types'
-import { FeatureDisabledError, InputConflictError, InvalidRequestError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
@@ -30,7 +29,7 @@ import type { NotificationSink } from './notifications'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
 import type { RateLimitKind } from './rate-limit'
-import { creationRates, limitRate, RATE_LIMITS } from './rate-limit'
+import { limitRate, RATE_LIMITS } from './rate-limit'
 import { createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
@@ -42,11 +41,8 @@ import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore, answeredAlike } from './stored-answer'
 import type { ViewerSink } from './viewer'
 import { assertSameRequest } from './idempotency'
-import { admitIds } from './admit-ids'
 import { storeCreation } from './store-creation'
-import { createRefusedCreations } from './refused-creations'
-import { issueCountOf, useValidationBudget } from './validation-budget'
-import { createUnknownToolSettingsCheck } from './unknown-tool-settings'
+import { createCreationAdmission } from './admit-creation'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
 /** How long `dispose` waits, once every run is stopped, for their code to return. */
@@ -129,7 +125,7 @@ export function createEngine(options: EngineOptions) {
   const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows }) : null
 
   const { withLiveState, authorize, authorizeRead } = createJobAccess(provider, runs)
-  const checkToolSettings = createUnknownToolSettingsCheck(logger)
+  const admitCreation = createCreationAdmission({ provider, now, logger, tools: options.tools, workflows: options.workflows })
 
   function assertEnabled(config: BackgroundJobsConfig) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')
@@ -146,30 +142,12 @@ export function createEngine(options: EngineOptions) {
     await limitRate(provider, kind, userId, limits[RATE_LIMITS[kind].setting])
   }
 
-  const refusedCreations = createRefusedCreations(provider, now)
-
   async function createJob(userId: string, input: CreateJobInput): Promise<{ job: JobSummary, created: boolean }> {
     const config = getConfig()
     assertEnabled(config)
     if (disposed) throw new ShuttingDownError()
     const request = input.request
-    // A refused request counts against the creation rates (refused-creations.ts): its check may be an app's costly schema.
-    const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
-    refusedCreations.assertOpen(rates)
-    // A client's workflow input is checked within its sender's budget of refused work (validation-budget.ts).
-    const budget = input.limitRate && request.type === 'workflow' ? useValidationBudget() : null
-    budget?.assertRoom(userId)
-    try {
-      admitRequest(request, config, options.workflows, options.tools)
-    }
-    catch (error) {
-      budget?.spend(userId, issueCountOf(error))
-      if (error instanceof InvalidRequestError) await refusedCreations.count(rates)
-      throw error
-    }
-    admitIds(input)
-    // Here, not at boot: the tools an app registers from a plugin are in the registry by now.
-    checkToolSettings(config, options.tools)
+    await admitCreation(userId, input, config)
     const createdAt = now()
     // The store counts the lease from when it takes the insert: so does the run, not from the reply.
     const leaseAskedAtMs = performance.now()

@@ -1,0 +1,53 @@
+/**
+ * The checks a job creation passes before anything is stored: the request itself (`admitRequest`),
+ * within the bounds a refused one costs its sender — a refused request counts against the creation
+ * rates (refused-creations.ts), and a client's workflow input is checked within its sender's budget
+ * of refused work (validation-budget.ts) — then the client's ids, and, once per configuration, the
+ * tool settings that name no registered tool (unknown-tool-settings.ts).
+ */
+import { admitIds } from './admit-ids'
+import { admitRequest } from './admit-request'
+import type { BackgroundJobsConfig } from './config'
+import type { CreateJobInput } from './engine-types'
+import { InvalidRequestError } from './errors'
+import type { Logger } from './logger'
+import type { JobProvider } from './providers/types'
+import { creationRates } from './rate-limit'
+import { createRefusedCreations } from './refused-creations'
+import type { ToolRegistry } from './tools/types'
+import { createUnknownToolSettingsCheck } from './unknown-tool-settings'
+import { issueCountOf, useValidationBudget } from './validation-budget'
+import type { WorkflowRegistry } from './workflows/types'
+
+export interface CreationAdmissionOptions {
+  provider: Pick<JobProvider, 'takeRate'>
+  now: () => number
+  logger: Logger
+  tools: ToolRegistry
+  workflows: WorkflowRegistry
+}
+
+/** Creates the engine's admission of creations; throws the 400 or 429 a refused one gets. */
+export function createCreationAdmission(options: CreationAdmissionOptions) {
+  const refusedCreations = createRefusedCreations(options.provider, options.now)
+  const checkToolSettings = createUnknownToolSettingsCheck(options.logger)
+
+  return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<void> {
+    const { request } = input
+    const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
+    refusedCreations.assertOpen(rates)
+    const budget = input.limitRate && request.type === 'workflow' ? useValidationBudget() : null
+    budget?.assertRoom(userId)
+    try {
+      admitRequest(request, config, options.workflows, options.tools)
+    }
+    catch (error) {
+      budget?.spend(userId, issueCountOf(error))
+      if (error instanceof InvalidRequestError) await refusedCreations.count(rates)
+      throw error
+    }
+    admitIds(input)
+    // Here, not at boot: the tools an app registers from a plugin are in the registry by now.
+    checkToolSettings(config, options.tools)
+  }
+}
