@@ -58,7 +58,7 @@ export interface JobRun {
 }
 
 /** Abort reasons that end a job `aborted`; the others (time limit, shutdown, store trouble) end it `failed`. */
-const ABORTED_CODES: ReadonlySet<JobAbortedError['code']> = new Set(['aborted', 'input-timeout'])
+export const ABORTED_CODES: ReadonlySet<JobAbortedError['code']> = new Set(['aborted', 'input-timeout'])
 
 /** Turns what a runner threw (or why it was aborted) into the job's outcome. */
 export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {

@@ -8,6 +8,7 @@ import { SpanStatusCode } from '@opentelemetry/api'
 import { cutTextWith } from '../../../shared/cut-text'
 import type { BackgroundJobsConfig } from '../config'
 import { JobAbortedError } from '../errors'
+import { ABORTED_CODES } from '../job-run'
 import { ATTR } from './names'
 
 /** The telemetry settings of a job. */
@@ -43,12 +44,14 @@ export function errorCodeOf(error: unknown): string {
 /**
  * Marks a span as ended by `error`: `error.type` = its code and status ERROR with the code as its
  * message. The error's own message only with `recordContent` (messages can quote prompts or
- * arguments). A user's abort is not an error of the operation: it gets `background_jobs.aborted`.
+ * arguments). A user's abort is not an error of the operation: it gets `background_jobs.aborted`,
+ * as does an input request's `onTimeout: 'abort'` (`input-timeout`), which ends the job `aborted`
+ * as if the user had aborted it.
  */
 export function markFailure(span: Span, error: unknown, settings: TelemetrySettings): void {
   const code = errorCodeOf(error)
   span.setAttribute(ATTR.errorType, code)
-  if (error instanceof JobAbortedError && code === 'aborted') {
+  if (error instanceof JobAbortedError && ABORTED_CODES.has(error.code)) {
     span.setAttribute(ATTR.aborted, true)
     return
   }
