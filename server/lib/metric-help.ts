@@ -26,7 +26,7 @@ export const COUNTER_HELP = {
   provider_errors_total: 'Calls to the shared job store that failed (not refusals such as a limit), by operation and error class (RedisUnavailableError, ConvexCallError, …).',
   lease_takeovers_total: 'Jobs this instance took over after their owner stopped renewing its lease, by job type and outcome (resumed: it runs here now; ended: ended here, e.g. a chat as owner-lost; already-ended).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
-  model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network).',
+  model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network, other: a retryable error chunk with no status, such as overloaded_error).',
   subscription_failures_total: 'Live-tail subscriptions to the shared store (a job\'s events or controls, a control reply, a user\'s jobs) whose read or query failed or whose listener threw, by provider (redis, convex).',
   subscription_reconnects_total: 'Times the connection the shared store\'s live-tail subscriptions share came back after a drop (Redis pub/sub, the Convex WebSocket), by provider (redis, convex).',
 } as const satisfies Record<string, string>

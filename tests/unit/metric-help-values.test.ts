@@ -5,11 +5,30 @@
  */
 import { describe, expect, it } from 'vitest'
 import { COUNTER_HELP } from '../../server/lib/metric-help'
+import { ModelError, UpstreamHttpError, UpstreamStreamError } from '../../server/lib/model/errors'
+import { retryReason } from '../../server/lib/model/retry-metrics'
 import { RATE_LIMITS } from '../../server/lib/rate-limit'
 
 describe('the requests_refused_total help', () => {
   it('names every limits setting that answers 429', () => {
     const settings = [...Object.values(RATE_LIMITS).map(limit => limit.setting), 'maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'maxStreamsPerUser', 'maxStreams']
     expect(settings.filter(setting => !COUNTER_HELP.requests_refused_total.includes(setting))).toEqual([])
+  })
+})
+
+/**
+ * The `model_retries_total` help named three reasons; `other` (a retryable error chunk named by
+ * type, such as `server_error` or `overloaded_error`, with no status) is counted too.
+ */
+describe('the model_retries_total help', () => {
+  it('names every reason a retry is counted under', () => {
+    const reasons = [
+      retryReason(new UpstreamHttpError(429, '')),
+      retryReason(new UpstreamHttpError(503, '')),
+      retryReason(new ModelError('upstream-network', 'fetch failed', { retryable: true })),
+      retryReason(new UpstreamStreamError('Overloaded', undefined, 'overloaded_error')),
+    ]
+    expect(reasons).toEqual(['http-429', 'http-5xx', 'network', 'other'])
+    expect(reasons.filter(reason => !COUNTER_HELP.model_retries_total.includes(reason))).toEqual([])
   })
 })
