@@ -157,8 +157,12 @@ export function createRunManager(options: RunManagerOptions) {
    */
   function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace, leaseAskedAtMs?: number) {
     // One run per job on this instance: a create answered after its lease ran out may find the job
-    // taken over meanwhile by this instance's own recovery scan; that run goes on.
-    if (runs.has(record.id)) return
+    // taken over meanwhile by this instance's own recovery scan; that run goes on. The span the
+    // create started (the first run, which the taken-over run links to) ends as handed off.
+    if (runs.has(record.id)) {
+      trace?.abandon('the job was taken over before its creation was answered')
+      return
+    }
     const timers = createTimerSet()
     const lease = resume?.lease ?? record.lease
     const writeLog = createFailureStreakLog({ logger, failed: 'provider write failed; will retry (not logged again until a write succeeds)', recovered: 'provider write succeeded again', fields: { jobId: record.id } })
