@@ -161,7 +161,11 @@ export function createEngine(options: EngineOptions) {
     // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).
     if (!created) assertSameRequest(record, input)
     if (!created) return { job: summarize(await authorize(userId, record.id)), created: false }
-    if (!creating) throw new ShuttingDownError()
+    if (!creating) {
+      // Stored, but never run here: its lease lapses to another instance, whose run links to this span.
+      trace.abandon('the server shut down before the job\'s creation was answered')
+      throw new ShuttingDownError()
+    }
     ensureCleanupTimer(config)
     // Told before the run starts: a run that asks at once notifies its input-request from startRun.
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
