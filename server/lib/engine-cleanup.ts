@@ -27,15 +27,20 @@ export function createEngineCleanup({ provider, getConfig, now, notifications, d
     const config = getConfig()
     const endedBefore = now() - config.limits.retentionMs
     let deleted = 0
-    for (;;) {
-      const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE)
-      deleted += count
-      if (count < CLEANUP_BATCH_SIZE || disposed()) break
-      await new Promise(resolve => setImmediate(resolve))
+    try {
+      for (;;) {
+        const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE)
+        deleted += count
+        if (count < CLEANUP_BATCH_SIZE || disposed()) break
+        await new Promise(resolve => setImmediate(resolve))
+      }
+    }
+    finally {
+      // Also when a later batch failed: the earlier batches' jobs are gone.
+      useMetrics().increment('jobs_deleted_total', { reason: 'retention' }, deleted)
     }
     notifications.prune(now() - config.limits.retentionMs)
     useMetrics().increment('cleanup_runs_total')
-    useMetrics().increment('jobs_deleted_total', { reason: 'retention' }, deleted)
     return deleted
   }
 }
