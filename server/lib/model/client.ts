@@ -39,7 +39,7 @@ export interface ModelClientOptions {
    * not waited for (the round fails with `UpstreamRateLimitedError`). @default MAX_RETRY_DELAY_MS (20 s)
    */
   maxRetryDelayMs?: number
-  /** Called before each retry with the error that caused it (metrics: `model_retries_total`). */
+  /** Called before each retry, once its wait is over, with the error that caused it (metrics: `model_retries_total`). */
   onRetry?: (error: ModelError) => void
   /** True when `fetch` is the built-in scripted model. @default false */
   scripted?: boolean
@@ -145,8 +145,9 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       if (yielded || !retryable || attempt >= options.maxRetries) throw error
       // A Retry-After longer than the cap throws here: no retry is counted or waited for.
       const delayMs = retryDelayMs(options, error, attempt)
-      options.onRetry?.(error)
       await abortableDelay(delayMs, signal, options.timers)
+      // Counted once the request is about to be sent again: an abort during the wait sends none.
+      options.onRetry?.(error)
     }
   }
 }

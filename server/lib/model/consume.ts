@@ -48,8 +48,9 @@ export async function consumeWithRetries(options: ClientOptions, request: ModelR
       if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
       // A Retry-After longer than the cap throws here: no retry is counted or waited for.
       const delayMs = retryDelayMs(options, error, attempt)
-      options.onRetry?.(error)
       await abortableDelay(delayMs, signal, options.timers)
+      // Counted once the request is about to be sent again: an abort during the wait sends none.
+      options.onRetry?.(error)
     }
   }
 }
