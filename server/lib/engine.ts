@@ -28,6 +28,7 @@ import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
+import { createFailureStreakLog } from './failure-streak-log'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS } from './rate-limit'
 import { createJobAccess, runningHere } from './job-access'
@@ -82,10 +83,13 @@ export function createEngine(options: EngineOptions) {
     await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
   }
 
+  // A store outage fails every pass: one line when it starts, one when a pass works again.
+  const cleanupLog = createFailureStreakLog({ logger, failed: 'cleanup failed; it runs again every limits.cleanupIntervalMs (not logged again until a pass succeeds)', recovered: 'cleanup succeeded again', fields: {} })
+
   function ensureCleanupTimer(config: BackgroundJobsConfig) {
     if (cancelCleanup || disposed) return
     cancelCleanup = engineTimers.interval(() => {
-      void cleanup().catch(error => logger.error('cleanup failed', { error }))
+      void cleanup().then(() => cleanupLog.succeeded(), error => cleanupLog.failed(error))
     }, config.limits.cleanupIntervalMs)
   }
 
