@@ -302,10 +302,12 @@ export function createCluster(options: ClusterOptions) {
             if (await endRecovered(record, state.seq + 1, config, check.error, abortedMeanwhile)) countTakeover('ended')
             continue
           }
-          logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
-          countTakeover('resumed')
           const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
           options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
+          // No run when the engine was disposed meanwhile: its lease lapses to another instance, which counts the takeover.
+          if (!options.runs.has(record.id)) continue
+          logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
+          countTakeover('resumed')
           continue
         }
         if (await endLostChat(record, state.seq + 1, config, abortedMeanwhile)) countTakeover('ended')
