@@ -3,8 +3,12 @@
  * on one `setImmediate`: the work is per event-loop turn, not per job (a thousand streaming jobs
  * open twenty thousand windows a second). Windows of the same length end in the order they
  * opened, so the queue is a FIFO: appending is O(1), and one timer is armed for its head.
- * Time is `performance.now()` (monotonic; vitest's fake timers move it too).
+ * Time is `performance.now()` (monotonic; vitest's fake timers move it too). The timer and the
+ * send are armed in the context the clock was created in (the engine's), never in the context of
+ * the job that happened to arm them: what another job's window then commits (its store write, and
+ * any span a store client's instrumentation makes for it) must not land in that job's trace.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 
 /** What a window belongs to (a live job). */
 export interface BatchTarget {
@@ -42,6 +46,8 @@ export interface BatchClock {
 
 /** Creates a clock. */
 export function createBatchClock(): BatchClock {
+  // The async context (OpenTelemetry's and any other AsyncLocalStorage) the timers are armed in.
+  const inClockContext = AsyncLocalStorage.snapshot()
   let queue: Window[] = []
   let head = 0
   let openWindows = 0
@@ -69,7 +75,7 @@ export function createBatchClock(): BatchClock {
     if (timer && timerDueAtMs <= dueAtMs) return
     if (timer) clearTimeout(timer)
     timerDueAtMs = dueAtMs
-    timer = setTimeout(fire, Math.max(0, dueAtMs - performance.now()))
+    timer = inClockContext(() => setTimeout(fire, Math.max(0, dueAtMs - performance.now())))
     timer.unref?.()
   }
 
@@ -122,7 +128,7 @@ export function createBatchClock(): BatchClock {
     soon(target) {
       leading.add(target)
       if (!immediate) {
-        immediate = setImmediate(sendLeading)
+        immediate = inClockContext(() => setImmediate(sendLeading))
         immediate.unref?.()
       }
     },
