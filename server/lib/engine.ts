@@ -3,6 +3,7 @@
  * and timer, enforces the concurrency limits, the job time limit and retention, and never lets a
  * job failure become an unhandled rejection. A provider stores; the engine decides.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
@@ -86,11 +87,15 @@ export function createEngine(options: EngineOptions) {
   // A store outage fails every pass: one line when it starts, one when a pass works again.
   const cleanupLog = createFailureStreakLog({ logger, failed: 'cleanup failed; it runs again every limits.cleanupIntervalMs (not logged again until a pass succeeds)', recovered: 'cleanup succeeded again', fields: {} })
 
+  // The engine's own context (no request's, no job's): engine-wide timers armed lazily run in it.
+  const inEngineContext = AsyncLocalStorage.snapshot()
+
   function ensureCleanupTimer(config: BackgroundJobsConfig) {
     if (cancelCleanup || disposed) return
-    cancelCleanup = engineTimers.interval(() => {
+    // Armed by the first creation, it must not run every pass in that request's trace.
+    cancelCleanup = inEngineContext(() => engineTimers.interval(() => {
       void cleanup().then(() => cleanupLog.succeeded(), error => cleanupLog.failed(error))
-    }, config.limits.cleanupIntervalMs)
+    }, config.limits.cleanupIntervalMs))
   }
 
   const createContext = (run: JobRun, resumedFrom: JobState | null, resumedTextStarts?: RoundTextStarts) => createRunContext({
