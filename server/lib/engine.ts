@@ -38,6 +38,7 @@ import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
 import { createTimerSet, settleWithin } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
+import { withoutActiveSpan } from './telemetry/trace-context'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore, answeredAlike } from './stored-answer'
@@ -178,7 +179,8 @@ export function createEngine(options: EngineOptions) {
     ensureCleanupTimer(config)
     // Told before the run starts: a run that asks at once notifies its input-request from startRun.
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
-    startRun(record, config, undefined, trace, leaseAskedAtMs)
+    // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace.
+    withoutActiveSpan(() => startRun(record, config, undefined, trace, leaseAskedAtMs))
     logger.info('job created', { jobId: record.id, type: record.type })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }

@@ -4,7 +4,7 @@
  * does not depend on which propagator the app registered.
  */
 import type { SpanContext } from '@opentelemetry/api'
-import { isSpanContextValid } from '@opentelemetry/api'
+import { context, isSpanContextValid, trace } from '@opentelemetry/api'
 import type { JobTraceContext } from '../providers/types'
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
@@ -23,4 +23,13 @@ export function fromTraceContext(value: unknown): SpanContext | null {
   if (!match) return null
   const spanContext: SpanContext = { traceId: match[1]!, spanId: match[2]!, traceFlags: Number.parseInt(match[3]!, 16), isRemote: true }
   return isSpanContextValid(spanContext) ? spanContext : null
+}
+
+/**
+ * Runs `work` with no span active (other async context kept): what it starts that outlives the
+ * caller — a job's run, its lease heartbeat and time limit — must not become part of the trace
+ * of the request that started it (a job's span is a root span, linked to that request).
+ */
+export function withoutActiveSpan<T>(work: () => T): T {
+  return context.with(trace.deleteSpan(context.active()), work)
 }
