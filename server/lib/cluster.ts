@@ -6,7 +6,8 @@
  * `failed` (`owner-lost`, partial text kept) or, with `recovery.chat` = `continue`, run on from the
  * stored text; workflow jobs resume from the last finished node — but only after their stored
  * request passed the checks a route applies (stored-request.ts): an invalid one ends `failed`
- * (`invalid-request`) without reaching the upstream.
+ * (`invalid-request`) without reaching the upstream. An instance with `workflows.enabled` off
+ * leaves lapsed workflows to the instances that can resume them, and ends them only when none did.
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
@@ -79,6 +80,11 @@ export function createCluster(options: ClusterOptions) {
   let stopped = false
   /** Lapsed jobs this instance left to others at its last scan: taken at this one if still there. */
   let leftToOthers = new Set<string>()
+  /**
+   * Lapsed workflows this instance cannot run (`workflows.enabled` off here), with when it first saw
+   * each: left to the instances that can resume them, and ended here only once none took them.
+   */
+  let cannotRun = new Map<string, number>()
   /**
    * Forwarded controls waiting for the owner: `dispose` clears the engine's timers, their timeout
    * among them, so it ends them (`cancelForwards`) rather than leave their requests hanging.
@@ -266,14 +272,23 @@ export function createCluster(options: ClusterOptions) {
       const config = options.getConfig()
       const share = await fairShare(config)
       const left = new Set<string>()
+      const unrunnable = new Map<string, number>()
       for (const expired of await provider.listExpiredLeases()) {
         if (stopped) break
         if (options.runs.has(expired.id)) continue
         const runsAgain = expired.type === 'workflow' || config.recovery.chat === 'continue'
+        if (expired.type === 'workflow' && !config.workflows.enabled) {
+          // Workflows are off here (a canary, a rollout), not necessarily elsewhere: an instance
+          // that can resume the job takes it within two of its scans. Still lapsed after as long as
+          // a lost owner takes to be replaced, no instance can: it is ended here (invalid-request).
+          const seenAt = cannotRun.get(expired.id) ?? now()
+          unrunnable.set(expired.id, seenAt)
+          if (now() - seenAt < replyTimeoutMs()) continue
+        }
         // Spread: past its share, a job that would run again is left to the other instances for
         // one scan; still lapsed at the next, it is taken (the others had their turn). Chats that
         // only end are cheap: anyone ends them.
-        if (runsAgain && share !== null && options.runs.size >= share && !leftToOthers.has(expired.id)) {
+        else if (runsAgain && share !== null && options.runs.size >= share && !leftToOthers.has(expired.id)) {
           left.add(expired.id)
           continue
         }
@@ -313,6 +328,7 @@ export function createCluster(options: ClusterOptions) {
         if (await endLostChat(record, state.seq + 1, config, abortedMeanwhile)) countTakeover('ended')
       }
       leftToOthers = left
+      cannotRun = unrunnable
       scanLog.succeeded()
     }
     catch (error) {
