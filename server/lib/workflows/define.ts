@@ -4,10 +4,11 @@
  */
 import type { z } from 'zod'
 import type { InputTimeoutAction } from '../../../shared/events'
+import type { StoredJson } from './stored-json'
 
 /** What node inputs can read while a workflow runs. Everything in it is JSON-serialisable. */
 export interface WorkflowState<Input = unknown> {
-  /** The job's input, parsed by the workflow's zod schema. */
+  /** The job's input as stored: what the workflow's zod schema returned, as JSON (a Date as its ISO text). */
   input: Input
   /** The latest output of every node that finished, by node id. */
   outputs: Record<string, unknown>
@@ -123,7 +124,8 @@ export interface WorkflowDefinition<Schema extends z.ZodType = z.ZodType> {
   input: Schema
   /** The first node. @default the first node in `nodes` */
   start?: string
-  nodes: Record<string, WorkflowNode<z.output<Schema>>>
+  /** Their functions read the input as the job stores it, as JSON (a Date as its ISO text). */
+  nodes: Record<string, WorkflowNode<StoredJson<z.output<Schema>>>>
   /** `[from, to]` pairs. Every node but an output node needs one; only a branch may have several. */
   edges: Array<[from: string, to: string]>
 }
