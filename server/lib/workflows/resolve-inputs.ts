@@ -39,7 +39,8 @@ export function readPath(state: WorkflowState, path: string): unknown {
   let current: unknown = state[root as keyof WorkflowState]
   for (const [index, key] of rest.entries()) {
     const holder = current as Record<string, unknown> | null | undefined
-    if (holder === null || typeof holder !== 'object' || !(key in holder)) {
+    // Own keys only: `{{outputs.constructor}}` names a node, never what every object inherits.
+    if (holder === null || typeof holder !== 'object' || !Object.hasOwn(holder, key)) {
       if (root === 'outputs' && index === 0) throw new WorkflowReferenceError(`{{${path}}}: node "${key}" has no output yet`)
       throw new WorkflowReferenceError(`{{${path}}}: "${key}" does not exist`)
     }

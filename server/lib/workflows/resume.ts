@@ -39,6 +39,8 @@ export interface ResumePoint {
 export function createResumePoint(state: JobState | null): ResumePoint {
   const completed = new Map<string, unknown>()
   const visits: Record<string, number> = {}
+  // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
+  const visitsOf = (nodeId: string): number | undefined => (Object.hasOwn(visits, nodeId) ? visits[nodeId] : undefined)
   const startedAt = new Map<string, number>()
   const answers = new Map<string, StoredAnswer>()
   if (state) {
@@ -46,10 +48,10 @@ export function createResumePoint(state: JobState | null): ResumePoint {
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status === 'completed') completed.set(nodeId, node.output)
     }
-    for (const nodeId of state.executionOrder) visits[nodeId] = (visits[nodeId] ?? 0) + 1
+    for (const nodeId of state.executionOrder) visits[nodeId] = (visitsOf(nodeId) ?? 0) + 1
     // The attempt that was cut off does not count as a visit: it runs again.
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
-      if (node.status !== 'completed' && node.status !== 'skipped') visits[nodeId] = Math.max(0, (visits[nodeId] ?? 1) - 1)
+      if (node.status !== 'completed' && node.status !== 'skipped') visits[nodeId] = Math.max(0, (visitsOf(nodeId) ?? 1) - 1)
     }
     // `POST …/input` answers once the answer is stored (stored-answer.ts); the node's end follows
     // in a later write. An answer asked for in the node's latest visit (not one withdrawn by the

@@ -127,7 +127,8 @@ export class WorkflowRun {
       throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
     }
     this.nodesStarted++
-    const visit = state.visits[nodeId] = (state.visits[nodeId] ?? 0) + 1
+    // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
+    const visit = state.visits[nodeId] = (Object.hasOwn(state.visits, nodeId) ? state.visits[nodeId]! : 0) + 1
     const info: WorkflowNodeInfo = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
     // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
     const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
