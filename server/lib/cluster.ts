@@ -6,8 +6,9 @@
  * `failed` (`owner-lost`, partial text kept) or, with `recovery.chat` = `continue`, run on from the
  * stored text; workflow jobs resume from the last finished node — but only after their stored
  * request passed the checks a route applies (stored-request.ts): an invalid one ends `failed`
- * (`invalid-request`) without reaching the upstream. An instance with `workflows.enabled` off
- * leaves lapsed workflows to the instances that can resume them, and ends them only when none did.
+ * (`invalid-request`) without reaching the upstream. An instance with `workflows.enabled` off, or
+ * without the workflow registered, leaves lapsed workflows to the instances that can resume them,
+ * and ends them only when none did.
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
@@ -81,8 +82,9 @@ export function createCluster(options: ClusterOptions) {
   /** Lapsed jobs this instance left to others at its last scan: taken at this one if still there. */
   let leftToOthers = new Set<string>()
   /**
-   * Lapsed workflows this instance cannot run (`workflows.enabled` off here), with when it first saw
-   * each: left to the instances that can resume them, and ended here only once none took them.
+   * Lapsed workflows this instance cannot run (`workflows.enabled` off here, or a workflow not
+   * registered here), with when it first saw each: left to the instances that can resume them, and
+   * ended here only once none took them.
    */
   let cannotRun = new Map<string, number>()
   /**
@@ -253,6 +255,14 @@ export function createCluster(options: ClusterOptions) {
     }
   }
 
+  /** True for a workflow this instance cannot resume while another may: workflows off here, or its workflow not registered here. */
+  function cannotResumeHere(expired: JobRecord, config: BackgroundJobsConfig): boolean {
+    if (expired.type !== 'workflow') return false
+    if (!config.workflows.enabled) return true
+    const name = (expired.request as { workflow?: unknown } | null | undefined)?.workflow
+    return typeof name === 'string' && !options.workflows.get(name)
+  }
+
   // A store outage fails every scan (one per lease heartbeat): one line when it starts, one when it ends.
   const scanLog = createFailureStreakLog({ logger, failed: 'recovery scan failed; it runs again every lease heartbeat (not logged again until one succeeds)', recovered: 'recovery scan succeeded again', fields: {} })
 
@@ -277,10 +287,11 @@ export function createCluster(options: ClusterOptions) {
         if (stopped) break
         if (options.runs.has(expired.id)) continue
         const runsAgain = expired.type === 'workflow' || config.recovery.chat === 'continue'
-        if (expired.type === 'workflow' && !config.workflows.enabled) {
-          // Workflows are off here (a canary, a rollout), not necessarily elsewhere: an instance
-          // that can resume the job takes it within two of its scans. Still lapsed after as long as
-          // a lost owner takes to be replaced, no instance can: it is ended here (invalid-request).
+        if (cannotResumeHere(expired, config)) {
+          // Workflows are off here (a canary, a rollout), or this one is not registered here (a
+          // deploy that adds it is under way), not necessarily elsewhere: an instance that can
+          // resume the job takes it within two of its scans. Still lapsed after as long as a lost
+          // owner takes to be replaced, no instance can: it is ended here (invalid-request).
           const seenAt = cannotRun.get(expired.id) ?? now()
           unrunnable.set(expired.id, seenAt)
           if (now() - seenAt < replyTimeoutMs()) continue

@@ -49,8 +49,10 @@ describe('recovering a job with a forged request', () => {
       context.text('continued')
     }
     const b = createEngineNode(backend, { instanceId: 'B', config, chat })
-    expect(await b.engine.recover()).toBe(7)
-    await vi.advanceTimersByTimeAsync(1_000)
+    // A workflow not registered here is left for an instance that has it (a deploy under way):
+    // with none, it is ended after lease.durationMs + 2 heartbeats, by B's scans meanwhile.
+    expect(await b.engine.recover()).toBe(6)
+    await vi.advanceTimersByTimeAsync(6_000)
     await b.engine.whenSettled(validChat)
 
     for (const [name, id] of Object.entries(forged)) {
