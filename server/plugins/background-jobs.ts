@@ -77,6 +77,7 @@ export default defineNitroPlugin((nitroApp) => {
   const toolRegistry = bootStep(() => createToolRegistry(tools, { onDuplicate: 'keep-first', files: toolFiles, onSkipped: skipped('tool', 'tools') }))
   const workflowRegistry = bootStep(() => createWorkflowRegistry(workflows, {
     toolNames: toolRegistry.list().map(tool => tool.name),
+    clientToolNames: toolRegistry.list().filter(tool => tool.runtime === 'client').map(tool => tool.name),
     files: workflowFiles,
     onSkipped: skipped('workflow', 'workflows'),
   }))

@@ -16,6 +16,8 @@ export interface NodeCheckScope {
   nodeIds: ReadonlySet<string>
   /** Registered tool names; unknown (no check) when undefined. */
   toolNames?: ReadonlySet<string>
+  /** Registered `runtime: 'client'` tools (a tool node naming one could never succeed). */
+  clientToolNames?: ReadonlySet<string>
 }
 
 const isText = (value: unknown) => typeof value === 'string' || typeof value === 'function'
@@ -49,6 +51,7 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
     case 'tool':
       if (typeof typed.tool !== 'string' || !typed.tool) return `tool node "${id}" needs the name of a tool`
       if (scope.toolNames && !scope.toolNames.has(typed.tool)) return `tool node "${id}" names unknown tool "${typed.tool}"`
+      if (scope.clientToolNames?.has(typed.tool)) return `tool node "${id}" names "${typed.tool}", a runtime: 'client' tool: it runs in the user's browser, never in a job, so the node could only fail; call a server tool here`
       return checkTemplates(id, [typed.args], scope)
     case 'input':
       if (!isText(typed.prompt)) return `input node "${id}" needs a prompt`

@@ -32,6 +32,8 @@ export interface WorkflowGraph {
 export interface ValidateOptions {
   /** Registered tool names; when given, tool and agent nodes may name only these. */
   toolNames?: readonly string[]
+  /** Registered tools with `runtime: 'client'`: they never run in a job, so a tool node may not name one. */
+  clientToolNames?: readonly string[]
 }
 
 /** Checks a definition and builds its graph. */
@@ -54,7 +56,7 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   const nodeIds = new Set(nodes.keys())
   const toolNames = options.toolNames ? new Set(options.toolNames) : undefined
   for (const [id, node] of nodes) {
-    const problem = checkNodeFields(id, node, { nodeIds, toolNames })
+    const problem = checkNodeFields(id, node, { nodeIds, toolNames, clientToolNames: new Set(options.clientToolNames) })
     if (problem) fail(problem)
   }
 
