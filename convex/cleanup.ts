@@ -91,10 +91,35 @@ async function deleteOldDeletions(ctx: MutationCtx, before: number, budget: Budg
  * Deletes the feed documents of users with no change since `before` while the budget lasts; true
  * when more are left. Safe: the next change of such a user is stamped with the server's time
  * (model.ts, `nextChangedAt`), which is past every value the deleted document held, so a feed
- * that read up to one never sees a smaller one later.
+ * that read up to one never sees a smaller one later. A user with a job still active (running
+ * longer than the retention period without a status change) keeps it: without it, the user's feed
+ * subscriptions read the top job document instead (`lastChangedAt`) — that running job, which
+ * every append patches — and re-ran on each append. Its time moves up to now instead (still at
+ * least the user's latest change, which is all its readers need), so the next runs do not read it
+ * again before the documents behind it.
  */
 async function deleteIdleFeeds(ctx: MutationCtx, before: number, budget: Budget): Promise<boolean> {
-  return await deleteRange(ctx, ctx.db.query('userFeeds').withIndex('by_changed', q => q.lt('lastChangedAt', before)), budget)
+  const doomed: Array<Id<'userFeeds'>> = []
+  const kept: Array<Id<'userFeeds'>> = []
+  let more = false
+  for await (const feed of ctx.db.query('userFeeds').withIndex('by_changed', q => q.lt('lastChangedAt', before))) {
+    if (spent(budget)) {
+      more = true
+      break
+    }
+    charge(budget, feed)
+    const active = await ctx.db.query('activeJobs').withIndex('by_user', q => q.eq('userId', feed.userId)).first()
+    if (!active) {
+      doomed.push(feed._id)
+      continue
+    }
+    charge(budget, active)
+    kept.push(feed._id)
+  }
+  for (const id of doomed) await ctx.db.delete(id)
+  const now = Date.now()
+  for (const id of kept) await ctx.db.patch(id, { lastChangedAt: now })
+  return more
 }
 
 /**

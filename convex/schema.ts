@@ -188,7 +188,8 @@ export default defineSchema({
     .index('by_changed', ['changedAt']),
   // A user's latest `changedAt` (model.ts): what a feed subscription reads while nothing changed,
   // written only by the changes the feed reports, never by appends. One idle for the retention
-  // period goes with it (cleanup.ts): a user seen once (an anonymous visitor) is not kept forever.
+  // period goes with it (cleanup.ts) unless the user has a job still active (then its time moves up to
+  // the cron's: still at least the user's latest change): a user seen once (an anonymous visitor) is not kept forever.
   userFeeds: defineTable({ userId: v.string(), lastChangedAt: v.number() })
     .index('by_user', ['userId'])
     .index('by_changed', ['lastChangedAt']),
