@@ -7,9 +7,23 @@ import type { ConvexFacade } from './convex-facade'
 import { subscribeFromCursor } from './convex-cursor-subscription'
 import { convexFunctions, type StoredControlPage, toStoredJobControl } from './convex-functions'
 import type { StoredJobControl } from './types'
+import { utf8ByteLength } from '../bytes'
 
-/** Subscribe afresh from the last delivered control once a result holds this many. */
+/** Subscribe afresh from the last delivered control once a result holds this many … */
 const RESUBSCRIBE_AFTER_CONTROLS = 16
+/**
+ * … or this many bytes of answers and replies: the query re-runs on every control sent and every
+ * reply patched onto one, and each run reads and sends every control after the cursor again — a
+ * large answer (a pasted document) would otherwise go out again with each later control and reply.
+ */
+const RESUBSCRIBE_AFTER_BYTES = 64 * 1024
+
+/** UTF-8 bytes of a page's answers and replies. */
+function pageBytes(page: StoredControlPage): number {
+  let bytes = 0
+  for (const control of page.controls) bytes += utf8ByteLength(control.answerJson ?? '') + utf8ByteLength(control.replyJson ?? '')
+  return bytes
+}
 
 /** Options of `subscribeToControls`. */
 export interface ControlSubscriptionOptions {
@@ -38,7 +52,7 @@ export function subscribeToControls(
     read: (page: StoredControlPage | null) => page && {
       head: page.lastNumber,
       items: page.controls.map(stored => ({ cursor: stored.number, item: stored })),
-      again: page.hasMore || page.controls.length >= RESUBSCRIBE_AFTER_CONTROLS,
+      again: page.hasMore || page.controls.length >= RESUBSCRIBE_AFTER_CONTROLS || pageBytes(page) >= RESUBSCRIBE_AFTER_BYTES,
     },
     deliver(controls, stopped) {
       for (const stored of controls) {
