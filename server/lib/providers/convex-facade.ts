@@ -9,6 +9,7 @@
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
 import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
+import { wellFormed } from './convex-well-formed'
 
 /** A function's arguments without the `secret`, which the facade adds. */
 export type ServerArgs<Function extends FunctionReference<'query' | 'mutation'>> = Omit<FunctionArgs<Function>, 'secret'>
@@ -51,9 +52,9 @@ export class ConvexPackageMissingError extends Error {
   }
 }
 
-/** The arguments as sent: the server's own plus the secret. */
+/** The arguments as sent: the server's own (every string a valid Unicode sequence) plus the secret. */
 export function withSecret<Args extends object>(args: Args, secret: string): Args & { secret: string } {
-  return { ...args, secret }
+  return { ...wellFormed(args), secret }
 }
 
 /**
