@@ -60,16 +60,19 @@ async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, bu
 }
 
 /**
- * Deletes a job's event batches, its controls, any active-job entry, its request and its lease, while the budget lasts.
- * True when none are left (the job document itself may go).
+ * Deletes a job's event batches, its controls, any active-job entry, its lease and its request, while the budget lasts.
+ * True when none are left (the job document itself may go). The request goes last, in the
+ * transaction that deletes the job document: a job left for a later call is still listed, and
+ * every record is read with its request (without it, `request: null`, which readers threw on).
  */
 export async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Budget): Promise<boolean> {
   const ranges: Array<AsyncIterable<Deletable>> = [
     ctx.db.query('eventBatches').withIndex('by_job_seq', q => q.eq('jobId', jobId)),
     ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)),
     ctx.db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)),
-    ctx.db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)),
     ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', jobId)),
+    // One document: once it is read, the range ends without another look at the budget.
+    ctx.db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)),
   ]
   for (const range of ranges) {
     if (await deleteRange(ctx, range, budget)) return false
