@@ -1,0 +1,39 @@
+/**
+ * docs/ops.md's limits table is where an operator looks up what a refused request ran into: every
+ * limit that answers a request with a 413 or a 429 has a row there, and every row's default is the
+ * real one (config.md lists all settings; this table is the ops view of the refusals).
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_CONFIG } from '../../server/lib/config'
+
+/** `limits.maxBodyBytes` → `MAX_BODY_BYTES`, as the table names it after `NUXT_BACKGROUND_JOBS_LIMITS_`. */
+function variable(key: string): string {
+  return key.replace(/([A-Z])/g, '_$1').toUpperCase()
+}
+
+/** The rows of the `## Limits` table: variable → default as written. */
+function limitRows(): Map<string, string> {
+  const text = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
+  const start = text.indexOf('\n## Limits')
+  const section = text.slice(start, text.indexOf('\n## ', start + 1))
+  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)]
+  return new Map(rows.map(([, name, value]) => [name!, value!.trim()]))
+}
+
+describe('docs/ops.md limits table', () => {
+  it('has a row for every limit refusing with a 413 or 429, with its real default', () => {
+    const rows = limitRows()
+    const refusing = Object.keys(DEFAULT_CONFIG.limits).filter(key => /PerMinute$|BodyBytes$|^maxStreams|^maxConcurrentJobs/.test(key))
+    expect(refusing.length).toBeGreaterThan(8)
+    expect(refusing.filter(key => !rows.has(variable(key))), 'missing rows').toEqual([])
+  })
+
+  it('writes each row\'s real default', () => {
+    const limits = DEFAULT_CONFIG.limits as Record<string, number>
+    const wrong = [...limitRows()]
+      .map(([name, written]) => ({ name, written, key: Object.keys(limits).find(key => variable(key) === name) }))
+      .filter(({ key, written }) => key === undefined || Number(written.split(' ')[0]) !== limits[key])
+    expect(wrong).toEqual([])
+  })
+})
