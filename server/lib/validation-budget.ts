@@ -52,7 +52,7 @@ export function createValidationBudget(now: () => number = () => Date.now(), per
       const window = current(userId, at)
       if (!window || window.issues < perMinute) return
       const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + WINDOW_MS - at) / 1000))
-      throw new RateLimitError(`Too many problems in refused values: the values you sent in the last minute had over ${perMinute} problems; fix them and retry in ${retryAfterSeconds} s`, retryAfterSeconds)
+      throw new RateLimitError(`Too many problems in refused values: the values you sent in the last minute had over ${perMinute} problems; fix them and retry in ${retryAfterSeconds} s`, retryAfterSeconds, 'refusedValueProblems')
     },
     /** Counts the issues of a refused value of `userId`. */
     spend(userId: string, issues: number): void {

@@ -3,12 +3,14 @@
  * and nothing else moves — no run started or ended, no gauge left behind. Every 429 of the routes
  * (streams, input answers and deletions too) is counted in `requests_refused_total{limit}`.
  */
+import { readFileSync } from 'node:fs'
 import type { H3Event } from 'h3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConcurrencyLimitError, RateLimitError } from '../../server/lib/errors'
 import { toHttpError } from '../../server/lib/http/handler'
 import { useMetrics } from '../../server/lib/metrics'
 import { rateLimitError } from '../../server/lib/rate-limit'
+import { createValidationBudget } from '../../server/lib/validation-budget'
 import { createStreamGate } from '../../server/lib/stream-limit'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 
@@ -64,11 +66,22 @@ describe('refused requests', () => {
       rateLimitError('delete', 3, 1_000),
       (() => { try { gate.acquire('u1', 1, 0) } catch (error) { return error } })(),
       (() => { try { gate.acquire('u2', 0, 1) } catch (error) { return error } })(),
+      (() => {
+        const budget = createValidationBudget(() => 0, 1)
+        budget.spend('u1', 1)
+        try { budget.assertRoom('u1') } catch (error) { return error }
+      })(),
     ]
     for (const error of refusals) expect(toHttpError(event, error)).toMatchObject({ statusCode: 429 })
     expect(headers.get('retry-after')).toBeDefined()
     const counted = Object.fromEntries(Object.entries(useMetrics().snapshot().counters).filter(([key]) => key.startsWith('requests_refused_total')))
-    expect(counted).toEqual(Object.fromEntries(['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams']
+    expect(counted).toEqual(Object.fromEntries(['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
       .map(limit => [`requests_refused_total{limit="${limit}"}`, 1])))
+  })
+
+  it('docs/ops.md names every `limit` value requests_refused_total is counted under', () => {
+    const row = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`')) ?? ''
+    const limits = ['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'anonymousCreatePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
+    expect(limits.filter(limit => !row.includes(`\`${limit}\``))).toEqual([])
   })
 })
