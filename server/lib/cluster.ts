@@ -13,7 +13,7 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { JobError, JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
-import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, ShuttingDownError } from './errors'
+import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, RateLimitError, ShuttingDownError } from './errors'
 import { createJobState } from '../../shared/reducer'
 import type { RoundTextStarts } from './executor/round-text'
 import { roundTextStarts } from './executor/round-text'
@@ -43,6 +43,12 @@ export class ForwardedError extends BackgroundJobsError {
     this.name = reply.error
     this.statusCode = reply.status
   }
+}
+
+/** The error a refusing reply stands for: a 429 is the owner's RateLimitError again (the sender's `Retry-After`, its limit counted). */
+function forwardedError(reply: Extract<ControlReply, { ok: false }>): BackgroundJobsError {
+  if (reply.status === 429 && reply.retryAfterSeconds !== undefined) return new RateLimitError(reply.message, reply.retryAfterSeconds, reply.limit)
+  return new ForwardedError(reply)
 }
 
 /** The instance running a job did not answer in time (and the job did not end). */
@@ -154,7 +160,7 @@ export function createCluster(options: ClusterOptions) {
     const result = await forward(record, { type: 'abort', userId: record.userId }, timeoutMs)
     if (result === 'shutdown') throw new ShuttingDownError()
     if (result === 'ended' || (typeof result === 'object' && result.ok)) return
-    if (typeof result === 'object') throw new ForwardedError(result)
+    if (typeof result === 'object') throw forwardedError(result)
     const fresh = await provider.get(record.id)
     if (!fresh || !isTerminalStatus(fresh.status)) throw new OwnerUnreachableError(record.id, timeoutMs)
   }
@@ -166,7 +172,7 @@ export function createCluster(options: ClusterOptions) {
     if (result === 'shutdown') throw new ShuttingDownError()
     if (typeof result === 'object') {
       if (result.ok) return { stored: result.stored !== false }
-      throw new ForwardedError(result)
+      throw forwardedError(result)
     }
     // The owner replies once the answer is stored, and the job may end in between (the answer let
     // it finish): this caller's answer in the log was taken, whatever came first. The question's

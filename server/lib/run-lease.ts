@@ -7,7 +7,7 @@
  * lease (frozen, cut off from the store) confirms the lease before it acts on anything
  * (lease-confirmation.ts).
  */
-import { BackgroundJobsError } from './errors'
+import { BackgroundJobsError, RateLimitError } from './errors'
 import type { JobRun } from './job-run'
 import { createFailureStreakLog } from './failure-streak-log'
 import { createLeaseConfirmation } from './lease-confirmation'
@@ -26,6 +26,7 @@ export function isSharedProvider(provider: JobProvider): provider is SharedProvi
 
 /** The reply a control gets for an error thrown while acting on it. */
 export function replyOf(error: unknown): ControlReply {
+  if (error instanceof RateLimitError) return { ok: false, status: error.statusCode, error: error.name, message: error.message, retryAfterSeconds: error.retryAfterSeconds, limit: error.setting }
   if (error instanceof BackgroundJobsError) return { ok: false, status: error.statusCode, error: error.name, message: error.message }
   return { ok: false, status: 500, error: 'InternalError', message: 'The instance running the job could not act on the request' }
 }

@@ -212,7 +212,8 @@ export interface ClusterLoad {
 export type ControlReply =
   /** `stored: false`: an answer the owner took but could not store yet (its store is slow). */
   | { ok: true, stored?: false }
-  | { ok: false, status: number, error: string, message: string }
+  /** A 429 (`RateLimitError`) also carries its wait and the limit that refused, for the sender's `Retry-After`. */
+  | { ok: false, status: number, error: string, message: string, retryAfterSeconds?: number, limit?: string }
 
 /** The storage behind the engine. */
 export interface JobProvider {
