@@ -13,6 +13,7 @@ import { createSlidingWindows, RATE_WINDOW_MS } from '../../server/lib/rate-limi
 import { createStreamGate } from '../../server/lib/stream-limit'
 import type { RunContext } from '../../server/lib/run-context'
 import { createSessionCache, SESSION_CACHE_MAX_ENTRIES } from '../../server/lib/http/session-cache'
+import { createValidationBudget } from '../../server/lib/validation-budget'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 
 const MANY_USERS = 100_000
@@ -149,6 +150,19 @@ describe('per-user bookkeeping of requests', () => {
     expect(cache.size).toBe(SESSION_CACHE_MAX_ENTRIES)
     nowMs = 3 * DAY_MS
     expect(cache.get(`sealed-${MANY_USERS - 1}`, 'secret')).toBeUndefined()
+  })
+
+  it('the refused-values budget keeps at most 10,000 users, the newest', () => {
+    let nowMs = 0
+    const budget = createValidationBudget(() => nowMs, 5)
+    // A refusal every 10 ms from a new user: 6,000 of them in any minute.
+    for (let index = 0; index < MANY_USERS; index++) {
+      nowMs = index * 10
+      budget.spend(`anon_${index}`, 5)
+    }
+    expect(budget.size).toBeLessThanOrEqual(10_000)
+    // The newest user's window is still held: refused unchecked until its minute is over.
+    expect(() => budget.assertRoom(`anon_${MANY_USERS - 1}`)).toThrow(/Too many problems/)
   })
 
   it('the stream gate forgets a user whose last stream closed', () => {
