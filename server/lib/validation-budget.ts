@@ -65,7 +65,11 @@ export function createValidationBudget(now: () => number = () => Date.now(), per
       }
       windows.delete(userId)
       if (windows.size >= MAX_USERS) {
-        for (const [key, each] of windows) if (at - each.startedAt >= WINDOW_MS || at < each.startedAt) windows.delete(key)
+        // Windows are kept in the order they started (a new one goes last): the expired are first.
+        for (const [key, each] of windows) {
+          if (at - each.startedAt < WINDOW_MS && at >= each.startedAt) break
+          windows.delete(key)
+        }
         while (windows.size >= MAX_USERS) windows.delete(windows.keys().next().value!)
       }
       windows.set(userId, { startedAt: at, issues })
