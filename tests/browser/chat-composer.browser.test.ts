@@ -108,7 +108,9 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(starts).toHaveLength(1)
     expect(await page.locator('.composer-held').textContent()).toBe('Answer the job’s question, or stop it, first.')
 
-    await page.locator('.composer-status').getByRole('button', { name: 'Show' }).click()
+    // The question is on screen, so the line is drawn only once the keyboard reaches its Show.
+    await page.locator('.composer-status').getByRole('button', { name: 'Show' }).focus()
+    await page.keyboard.press('Enter')
     await page.waitForFunction(() => document.activeElement?.closest('.input-prompt') !== null, null, { timeout: WAIT_MS })
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve')
 
@@ -117,6 +119,37 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await composer(page).press('Enter')
     await page.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
     expect(starts[1]!.messages!.at(-1)).toEqual({ role: 'user', content: 'And another thing' })
+  })
+
+  it('keeps the "waiting for your answer" line out of sight while the question is on screen, but not from a screen reader or the keyboard', async () => {
+    // Low enough that scrolling to the top takes Approve out of sight.
+    const page = await openChat({ viewport: { width: 1200, height: 440 } })
+    const jobId = await send(page, 'Please delete notes.txt')
+    await turn(page, jobId).locator('.input-prompt').waitFor({ timeout: WAIT_MS })
+    const line = page.locator('.composer-status[data-kind="waiting"]')
+    const lineHeight = () => line.evaluate(element => element.getBoundingClientRect().height)
+    /** Waits until the line is drawn (`shown`) or is down to a screen reader's 1 px. */
+    const waitForLine = (shown: boolean) => page.waitForFunction(([want]) => {
+      const height = document.querySelector('.composer-status[data-kind="waiting"]')?.getBoundingClientRect().height
+      return height !== undefined && (want ? height > 1 : height <= 1)
+    }, [shown], { timeout: WAIT_MS })
+    // The Approve button is on screen: the line would repeat it. It is still there for a screen reader.
+    await waitForLine(false)
+    expect(await line.getAttribute('role')).toBe('status')
+    expect(await line.textContent()).toContain('A job is waiting for your answer.')
+    // The keyboard reaches its Show, which is then drawn.
+    await line.getByRole('button', { name: 'Show' }).focus()
+    expect(await lineHeight()).toBeGreaterThan(1)
+    await composer(page).focus()
+    await waitForLine(false)
+    // Scrolled up to the message, the question is out of sight: the line comes back.
+    await page.locator('.conversation').evaluate((element) => {
+      element.scrollTop = -element.scrollHeight
+    })
+    await waitForLine(true)
+    await line.getByRole('button', { name: 'Show' }).click()
+    await waitForLine(false)
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve')
   })
 
   it('says in a sentence that the server could not be reached, and keeps the message', async () => {
