@@ -266,4 +266,27 @@ describe('AI SDK page in Chromium', () => {
     await page.locator('.turn[data-role="user"]').nth(1).waitFor({ timeout: WAIT_MS })
     expect([await tool.getByRole('button').count(), await tool.locator('.status-chip').textContent()]).toEqual([0, 'not approved'])
   })
+
+  it('a chat deleted from the thread list leaves the page, here and in another tab: the next message does not carry it', async () => {
+    const page = await openPage()
+    await send(page, 'Hello there, my secret is 42')
+    await page.locator('.turn[data-role="assistant"] .answer').waitFor({ timeout: WAIT_MS })
+    await page.waitForFunction(() => document.querySelector('[data-chat-status]')?.textContent === 'ready', undefined, { timeout: WAIT_MS })
+    const chat = new URL(page.url()).searchParams.get('chat')!
+    const other = await page.context().newPage()
+    await other.goto(page.url())
+    await other.locator('.turn[data-role="assistant"] .answer').waitFor({ timeout: WAIT_MS })
+    await page.locator(`button[data-delete-thread="${chat}"]`).click()
+    await page.locator('[data-confirm-delete]').click()
+    // Both tabs open a new chat; the other one says why.
+    for (const tab of [page, other]) {
+      await tab.waitForURL(url => url.searchParams.has('chat') && url.searchParams.get('chat') !== chat, { timeout: WAIT_MS })
+      expect(await tab.locator('.turn').count()).toBe(0)
+    }
+    await other.locator('.toast', { hasText: 'This conversation was deleted in another tab.' }).waitFor({ timeout: WAIT_MS })
+    const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
+    await send(page, 'What is my secret?')
+    const { messages } = (await posted).postDataJSON() as { messages: Array<{ role: string }> }
+    expect(messages.map(message => message.role)).toEqual(['user'])
+  })
 })
