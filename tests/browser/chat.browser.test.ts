@@ -191,6 +191,31 @@ describe('demo chat in Chromium', () => {
     await page.waitForFunction(() => (window as unknown as { __shown: Array<{ title: string }> }).__shown.some(note => note.title.includes('finished')), null, { timeout: WAIT_MS })
     const shown = await page.evaluate(() => (window as unknown as { __shown: Array<{ title: string, body?: string }> }).__shown)
     expect(shown.filter(note => note.title.includes('finished'))).toEqual([expect.objectContaining({ body: 'The answer is ready.' })])
+
+    // Back on the tab, the answer is on screen: no "new" badge is left on its thread for later.
+    const threadId = new URL(page.url()).pathname.split('/').at(-1)!
+    const showTab = () => page.evaluate(() => {
+      Object.assign(window, { __hidden: false })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await showTab()
+    await page.getByRole('link', { name: '+ New thread' }).click()
+    await page.waitForURL(`${demo.url}/`)
+    expect(await page.locator(`.thread-link[data-thread-id="${threadId}"] .badge-unseen`).count()).toBe(0)
+
+    // The AI SDK page too: its open chat, answered while the tab was hidden, is not badged "new".
+    const sdkStreamOpen = page.waitForResponse(response => response.url().includes('/api/jobs/notifications'), { timeout: WAIT_MS })
+    await gotoChat(page, `${demo.url}/ai-sdk`)
+    await page.waitForURL(/[?&]chat=/)
+    await sdkStreamOpen
+    const chat = new URL(page.url()).searchParams.get('chat')!
+    await page.evaluate(() => Object.assign(window, { __hidden: true }))
+    await page.locator('#ai-sdk-input').fill('Another short question while I look away')
+    await page.locator('#ai-sdk-input').press('Enter')
+    await page.waitForFunction(() => (window as unknown as { __shown: Array<{ title: string }> }).__shown.some(note => note.title.includes('finished')), null, { timeout: WAIT_MS })
+    await page.locator(`.thread-link[data-thread-id="${chat}"]`).waitFor({ timeout: WAIT_MS })
+    await showTab()
+    await page.waitForFunction(id => !document.querySelector(`.thread-link[data-thread-id="${id}"] .badge-unseen`), chat, { timeout: WAIT_MS })
   })
 })
 

@@ -14,8 +14,18 @@ export function useViewingThread() {
 export function useChatNotifications() {
   const { onNotification } = useJobNotifications()
   const { push } = useToasts()
-  const { markUnseen } = useUnseenThreads()
+  const { markUnseen, markSeen } = useUnseenThreads()
   const viewingThreadId = useViewingThread()
+
+  // A result that came while the tab was hidden marked the thread on screen unseen: once the tab
+  // is shown again (or a page opens a thread: the AI SDK page too), the user sees it — no "new"
+  // badge left on a thread they have read.
+  const seeViewed = () => {
+    if (viewingThreadId.value && !document.hidden) markSeen(viewingThreadId.value)
+  }
+  watch(viewingThreadId, seeViewed)
+  onMounted(() => document.addEventListener('visibilitychange', seeViewed))
+  onBeforeUnmount(() => document.removeEventListener('visibilitychange', seeViewed))
 
   onNotification((notification) => {
     const text = describeNotification(notification)
