@@ -85,7 +85,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       let reader: ByteReader | null = null
       let cancelRead: (() => void) | undefined
       try {
-        reader = (await openResponse(options, request, apiKey, controller.signal)).reader()
+        reader = (await openResponse(options, request, apiKey, attempt)).reader()
         if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
         const body = reader
         // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.

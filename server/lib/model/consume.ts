@@ -62,7 +62,7 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   const { controller, timers } = attempt
   let source: BodySource | null = null
   try {
-    source = (await openResponse(options, request, apiKey, controller.signal)).source()
+    source = (await openResponse(options, request, apiKey, attempt)).source()
     if (!source) throw new UpstreamProtocolError('The model endpoint answered without a body')
     await pump(source, controller.signal, timers, onEvent, progress)
   }

@@ -43,8 +43,12 @@ export function startAttempt(options: ClientOptions, signal: AbortSignal): Attem
   }
 }
 
-/** Sends the request; a non-2xx answer throws its HTTP error. */
-export async function openResponse(options: ClientOptions, request: ModelRequest, apiKey: string, signal: AbortSignal): Promise<UpstreamResponse> {
+/**
+ * Sends the request; a non-2xx answer throws its HTTP error. Its status is the answer: the
+ * first-token limit stops, and its body is read within its own limit (`ERROR_BODY_READ_MS`).
+ */
+export async function openResponse(options: ClientOptions, request: ModelRequest, apiKey: string, attempt: Attempt): Promise<UpstreamResponse> {
+  const { signal } = attempt.controller
   const transportRequest: TransportRequest = {
     method: 'POST',
     headers: requestHeaders(apiKey, request),
@@ -53,7 +57,10 @@ export async function openResponse(options: ClientOptions, request: ModelRequest
   }
   const url = chatCompletionsUrl(options.baseUrl)
   const response = options.fetch ? await fetchTransport(options.fetch, url, transportRequest) : await nodeTransport(url, transportRequest)
-  if (!response.ok) throw await httpErrorFrom(response, apiKey, signal)
+  if (!response.ok) {
+    attempt.timers.clearFirstToken()
+    throw await httpErrorFrom(response, apiKey, signal, options.timers)
+  }
   return response
 }
 

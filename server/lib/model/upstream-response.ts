@@ -3,6 +3,7 @@
  * scrubbed from anything that ends up in a message.
  */
 import { cutText } from '../../../shared/cut-text'
+import type { TimerSet } from '../timers'
 import { raceAbort } from './abortable'
 import { describeErrorBody } from './error-body'
 import { ModelError, UPSTREAM_MESSAGE_CHARS, UpstreamHttpError, UpstreamNetworkError } from './errors'
@@ -14,17 +15,38 @@ import type { UpstreamResponse } from './transport'
  */
 export const ERROR_BODY_BYTES = 64 * 1024
 
-/** An `UpstreamHttpError` for a non-2xx response: status, the gist of its body (error-body.ts), `Retry-After`. */
-export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal): Promise<UpstreamHttpError> {
+/**
+ * Longest time spent reading an error body. The status is known once the headers came: a body that
+ * never ends (a proxy that keeps the connection open) must not hold the round until the
+ * first-token timeout, which would report `upstream-timeout` (not retried) instead of the status.
+ */
+export const ERROR_BODY_READ_MS = 5_000
+
+/**
+ * An `UpstreamHttpError` for a non-2xx response: status, the gist of its body (error-body.ts),
+ * `Retry-After`. With `timers`, the body is read for at most `ERROR_BODY_READ_MS`.
+ */
+export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 'headers' | 'text'>, apiKey: string, signal: AbortSignal, timers?: TimerSet): Promise<UpstreamHttpError> {
   let body = ''
+  let timedOut = false
+  const readLimit = new AbortController()
+  const cancelTimer = timers?.timeout(() => {
+    timedOut = true
+    readLimit.abort()
+  }, ERROR_BODY_READ_MS)
   try {
-    body = await raceAbort(response.text(ERROR_BODY_BYTES), signal)
+    body = await raceAbort(response.text(ERROR_BODY_BYTES), timers ? AbortSignal.any([signal, readLimit.signal]) : signal)
   }
   catch (error) {
     if (signal.aborted) throw error
     // An unreadable error body still leaves the status to report.
   }
-  const gist = isRedirect(response.status) ? describeRedirect(response.headers.get('location')) : describeErrorBody(body)
+  finally {
+    cancelTimer?.()
+  }
+  const gist = isRedirect(response.status)
+    ? describeRedirect(response.headers.get('location'))
+    : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(body)
   const excerpt = cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS)
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
 }
