@@ -40,8 +40,11 @@ export interface EngineOptions {
   provider: JobProvider
   /** Read on every call, so a changed configuration applies without rebuilding. */
   getConfig: () => BackgroundJobsConfig
-  /** Makes the model client of one run; its timers should be the run's. */
-  createModelClient: (config: BackgroundJobsConfig, run: { timers: TimerSet }) => ModelClient
+  /**
+   * Makes the model client of one run; its timers should be the run's. `timeLeftMs`: the time the
+   * job has left before `limits.jobTimeoutMs` (a `Retry-After` longer than that is not waited for).
+   */
+  createModelClient: (config: BackgroundJobsConfig, run: { timers: TimerSet, timeLeftMs: () => number }) => ModelClient
   runners: JobRunners
   tools: ToolRegistry
   /** Runs isolated tools; the engine disposes it. Without it an isolated tool ends with an error result. */

@@ -104,7 +104,7 @@ export function createEngine(options: EngineOptions) {
     resumedFrom,
     resumedTextStarts,
     now,
-    model: options.createModelClient(run.config, { timers: run.timers }),
+    model: options.createModelClient(run.config, { timers: run.timers, timeLeftMs: () => run.timeLimitEndsAt - performance.now() }),
     // A chat request's `tools` and a workflow's (per-user flag) limit what the job can see and run.
     tools: restrictTools(options.tools, run.record.request.tools),
     isolation: options.isolation,

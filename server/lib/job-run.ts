@@ -36,6 +36,8 @@ export interface JobRun {
   inputs: InputRequests
   metrics: JobMetrics
   startedAt: number
+  /** When the job's time limit (`limits.jobTimeoutMs`, armed as the run starts) ends, on `performance.now()`'s clock. */
+  timeLimitEndsAt: number
   /** Settles when the runner returned and the end was written. */
   done: Promise<void>
   /** Set once the end is decided: settles when it was stored and reported (or the run was abandoned). */
@@ -167,6 +169,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     inputs: undefined as unknown as InputRequests,
     metrics: metricsSoFar(options.state),
     startedAt: options.now(),
+    timeLimitEndsAt: performance.now() + options.config.limits.jobTimeoutMs,
     done: Promise.resolve(),
     ending: null,
     abandoned: false,

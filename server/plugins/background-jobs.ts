@@ -102,7 +102,7 @@ export default defineNitroPlugin((nitroApp) => {
     instanceId: workerInstanceId(bootConfig.instanceId, cluster.worker?.id),
     getConfig,
     logger,
-    createModelClient: (config, run) => createModelClientFromConfig(config, { timers: run.timers }),
+    createModelClient: (config, run) => createModelClientFromConfig(config, { timers: run.timers, timeLeftMs: run.timeLeftMs }),
     runners: { chat: runChatJob, workflow: runWorkflowJob },
     tools: toolRegistry,
     // A tool's index in `tools` is its file's index in the worker entry.

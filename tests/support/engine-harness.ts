@@ -8,7 +8,7 @@ import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
-import type { EngineHooks, JobRunners } from '../../server/lib/engine-types'
+import type { EngineHooks, EngineOptions, JobRunners } from '../../server/lib/engine-types'
 import type { ModelClient } from '../../server/lib/model/types'
 import type { Logger } from '../../server/lib/logger'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
@@ -70,14 +70,14 @@ export const unusedModel: ModelClient = {
  * Creates an engine for tests (no tools or workflows unless given); `wrap` can put a faulty or
  * counting layer over its memory provider.
  */
-export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger }) {
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, createModelClient?: EngineOptions['createModelClient'], tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger }) {
   const provider = createMemoryProvider()
   // The harness injects its own model: count it as configured, as the demo's scripted model is.
   const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
   const engine = createEngine({
     provider: options.wrap ? options.wrap(provider) : provider,
     getConfig: () => config,
-    createModelClient: () => options.model ?? unusedModel,
+    createModelClient: options.createModelClient ?? (() => options.model ?? unusedModel),
     runners: options.runners,
     hooks: options.hooks,
     ...(options.logger ? { logger: options.logger } : {}),

@@ -39,6 +39,12 @@ export interface ModelClientOptions {
    * not waited for (the round fails with `UpstreamRateLimitedError`). @default MAX_RETRY_DELAY_MS (20 s)
    */
   maxRetryDelayMs?: number
+  /**
+   * How long the caller can still wait (the engine passes the time the job has left before
+   * `limits.jobTimeoutMs`): a `Retry-After` at least this long is not waited for, the round fails
+   * at once with `UpstreamRateLimitedError` instead of the job ending as a timeout during the wait.
+   */
+  timeLeftMs?: () => number
   /** Called before each retry, once its wait is over, with the error that caused it (metrics: `model_retries_total`). */
   onRetry?: (error: ModelError) => void
   /** True when `fetch` is the built-in scripted model. @default false */

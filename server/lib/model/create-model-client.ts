@@ -20,6 +20,8 @@ export interface ModelClientFromConfigOptions {
   fetch?: FetchLike
   /** The job's timers (retry delays, first-token/stall limits, the scripted model's pacing). */
   timers?: TimerSet
+  /** The time the job has left before its time limit (`ModelClientOptions.timeLeftMs`). */
+  timeLeftMs?: () => number
 }
 
 /** Creates the client for this configuration. */
@@ -33,6 +35,7 @@ export function createModelClientFromConfig(config: BackgroundJobsConfig, option
     maxRetryDelayMs: upstream.maxRetryDelayMs,
     onRetry: countModelRetry,
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.timeLeftMs ? { timeLeftMs: options.timeLeftMs } : {}),
   }
   if (usesScriptedModel(config)) {
     return createModelClient({

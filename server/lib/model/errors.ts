@@ -42,17 +42,22 @@ export class UpstreamHttpError extends ModelError {
 }
 
 /**
- * A 429 or 5xx whose `Retry-After` asks for a longer wait than `upstream.maxRetryDelayMs`: not
- * retried (a retry sooner would be refused again, and waiting longer holds the job for nothing),
+ * A 429 or 5xx whose `Retry-After` asks for a longer wait than `upstream.maxRetryDelayMs`, or than
+ * the job has left before its time limit (`limits.jobTimeoutMs`): not retried (a retry sooner
+ * would be refused again, and waiting longer holds the job for nothing or ends it as a timeout),
  * so the job fails at once, naming the wait. The HTTP error is its `cause`.
  */
 export class UpstreamRateLimitedError extends ModelError {
   readonly status: number
   readonly retryAfterMs: number
 
-  constructor(error: UpstreamHttpError & { retryAfterMs: number }, maxRetryDelayMs: number) {
+  /** `limitMs`: `upstream.maxRetryDelayMs`, or with `limit: 'job-time'` the time the job has left. */
+  constructor(error: UpstreamHttpError & { retryAfterMs: number }, limitMs: number, limit: 'retry-cap' | 'job-time' = 'retry-cap') {
     const excerpt = error.message.replace(/^The model endpoint answered /, '')
-    super('upstream-rate-limited', `The model endpoint asked to wait ${seconds(error.retryAfterMs)} before trying again (${excerpt}), longer than upstream.maxRetryDelayMs (${seconds(maxRetryDelayMs)}) allows: not retried`, { cause: error })
+    const allows = limit === 'job-time'
+      ? `longer than the job has left before its time limit (${seconds(Math.max(0, limitMs))}, limits.jobTimeoutMs)`
+      : `longer than upstream.maxRetryDelayMs (${seconds(limitMs)}) allows`
+    super('upstream-rate-limited', `The model endpoint asked to wait ${seconds(error.retryAfterMs)} before trying again (${excerpt}), ${allows}: not retried`, { cause: error })
     this.name = 'UpstreamRateLimitedError'
     this.status = error.status
     this.retryAfterMs = error.retryAfterMs

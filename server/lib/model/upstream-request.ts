@@ -67,12 +67,17 @@ export async function openResponse(options: ClientOptions, request: ModelRequest
 /**
  * How long to wait before retry number `attempt + 1`: `Retry-After` when the upstream said, else
  * doubling up to the cap. Throws `UpstreamRateLimitedError` when `Retry-After` asks for more than
- * the cap: a retry at the cap would only be refused again (the round then fails at once).
+ * the cap (a retry at the cap would only be refused again) or than `timeLeftMs()` (the job's time
+ * limit would end it during the wait): the round then fails at once.
  */
 export function retryDelayMs(options: ClientOptions, error: ModelError, attempt: number): number {
   const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
   if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) {
-    if (error.retryAfterMs > capMs) throw new UpstreamRateLimitedError(error as UpstreamHttpError & { retryAfterMs: number }, capMs)
+    const limited = error as UpstreamHttpError & { retryAfterMs: number }
+    if (error.retryAfterMs > capMs) throw new UpstreamRateLimitedError(limited, capMs)
+    // The job's time limit would end it during the wait (a `timeout` that hides the rate limit).
+    const leftMs = options.timeLeftMs?.()
+    if (leftMs !== undefined && error.retryAfterMs >= leftMs) throw new UpstreamRateLimitedError(limited, leftMs, 'job-time')
     return error.retryAfterMs
   }
   return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
