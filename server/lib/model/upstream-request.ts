@@ -68,7 +68,8 @@ export async function openResponse(options: ClientOptions, request: ModelRequest
  * How long to wait before retry number `attempt + 1`: `Retry-After` when the upstream said, else
  * doubling up to the cap. Throws `UpstreamRateLimitedError` when `Retry-After` asks for more than
  * the cap (a retry at the cap would only be refused again) or than `timeLeftMs()` (the job's time
- * limit would end it during the wait): the round then fails at once.
+ * limit would end it during the wait): the round then fails at once. A doubling wait that the
+ * job's time limit would cut short throws `error` itself (not retried).
  */
 export function retryDelayMs(options: ClientOptions, error: ModelError, attempt: number): number {
   const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
@@ -80,7 +81,12 @@ export function retryDelayMs(options: ClientOptions, error: ModelError, attempt:
     if (leftMs !== undefined && error.retryAfterMs >= leftMs) throw new UpstreamRateLimitedError(limited, leftMs, 'job-time')
     return error.retryAfterMs
   }
-  return Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
+  const delayMs = Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
+  // The job's time limit would end it during the wait: the failure itself ends the round instead
+  // (a 503, not a `timeout` that hides it).
+  const leftMs = options.timeLeftMs?.()
+  if (leftMs !== undefined && delayMs >= leftMs) throw error
+  return delayMs
 }
 
 /**
