@@ -12,6 +12,7 @@ import { approvalArguments } from './approval-arguments'
 import { decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { IsolationQueueTimeoutError } from '../isolation/errors'
+import type { GuardedRun } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { callNeedsApproval, requestApproval } from './tool-approval'
 import {
@@ -80,7 +81,7 @@ function parsesOnServer(tool: ToolDefinition, context: RunContext): boolean {
  * An isolated call's limit starts when a worker starts it; its wait for one is bounded on its own
  * (`isolation.queueTimeoutMs`), and a call no worker started in time was not run.
  */
-async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: (signal: AbortSignal, started: () => void) => Promise<T>): Promise<T> {
+async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: GuardedRun<T>): Promise<T> {
   const waitMs = runsIsolated(tool, context.config) ? context.config.isolation.queueTimeoutMs : undefined
   const outcome = await runWithDeadline(run, { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
@@ -110,7 +111,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
   const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs })
-  return await withinTimeLimit(context, tool, timeoutMs, async (signal, started) => {
+  return await withinTimeLimit(context, tool, timeoutMs, async (signal, started, onWaiting) => {
     // An isolated call's run (and `durationMs`) starts when a worker takes it from the queue.
     let begun = false
     const start = () => {
@@ -119,11 +120,11 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
       started()
     }
     try {
-      return await attempt(signal, start)
+      return await attempt(signal, start, onWaiting)
     }
     catch (error) {
       if (!tool.retryable || signal.aborted || !isNetworkError(error)) throw error
-      return await attempt(signal, start)
+      return await attempt(signal, start, onWaiting)
     }
   })
 }

@@ -7,7 +7,10 @@
  * An isolated call first waits for a free worker: its time limit must measure its run, not that
  * wait (a call queued behind slow ones would time out without having run). With `waitMs`, the time
  * limit starts only when `run` calls `started()` (its worker started it); the wait before is
- * bounded by `waitMs` on its own, and ends with the outcome `not-started`.
+ * bounded by `waitMs` on its own, and ends with the outcome `not-started`. The wait can end in the
+ * same moment a worker takes the call, before its start report is read: `run` hands over how to
+ * cancel its start (`onWaiting`), and the worker's start decides. A run that had started is not
+ * `not-started`: its time limit starts then; one cancelled first never starts.
  */
 import type { TimerSet } from '../timers'
 
@@ -19,6 +22,15 @@ export type DeadlineOutcome<T> =
   | { kind: 'aborted', reason: unknown }
   /** With `waitMs`: `run` did not call `started()` within it. */
   | { kind: 'not-started' }
+
+/**
+ * Cancels a waiting run's start: true when it will never start, false when it had started already
+ * (its start report may still be on its way).
+ */
+export type CancelStart = () => boolean
+
+/** What `run` gets: its signal; `started()` when it starts; `onWaiting(cancel)` to say how to cancel its start. */
+export type GuardedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart) => void) => Promise<T>
 
 /** Options of `runWithDeadline`. */
 export interface DeadlineOptions {
@@ -39,7 +51,7 @@ export interface DeadlineOptions {
  * `started()`, see the file comment) and on `jobSignal`. `jobSignal` wins over the time limits when
  * both have fired, so an abort is never reported as a timeout.
  */
-export async function runWithDeadline<T>(run: (signal: AbortSignal, started: () => void) => Promise<T>, options: DeadlineOptions): Promise<DeadlineOutcome<T>> {
+export async function runWithDeadline<T>(run: GuardedRun<T>, options: DeadlineOptions): Promise<DeadlineOutcome<T>> {
   const { jobSignal, timeoutMs, timers, waitMs } = options
   if (jobSignal.aborted) return { kind: 'aborted', reason: jobSignal.reason }
   const timeout = new AbortController()
@@ -50,11 +62,14 @@ export async function runWithDeadline<T>(run: (signal: AbortSignal, started: () 
     cancelTimer = timers.timeout(() => timeout.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
   }
   let started: () => void = () => {}
+  let cancelStart: CancelStart | null = null
   if (waitMs === undefined) {
     armTimeLimit()
   }
   else {
     cancelTimer = timers.timeout(() => {
+      // A worker took it meanwhile (its report is on its way): it runs, under its time limit from now.
+      if (cancelStart && !cancelStart()) return started()
       notStarted = true
       timeout.abort(new Error(`not started within ${waitMs} ms`))
     }, waitMs)
@@ -72,7 +87,9 @@ export async function runWithDeadline<T>(run: (signal: AbortSignal, started: () 
   })
   try {
     const result = await Promise.race([
-      Promise.resolve().then(() => run(signal, () => started())).then(value => ({ value }), (error: unknown) => ({ error })),
+      Promise.resolve().then(() => run(signal, () => started(), (cancel) => {
+        cancelStart = cancel
+      })).then(value => ({ value }), (error: unknown) => ({ error })),
       stopped,
     ])
     if (jobSignal.aborted) return { kind: 'aborted', reason: jobSignal.reason }

@@ -10,6 +10,7 @@ import { IsolationUnavailableError } from '../isolation/errors'
 import type { RunContext } from '../run-context'
 import { executeInCallScope } from '../tools/stray-errors'
 import type { ToolContext, ToolDefinition } from '../tools/types'
+import type { CancelStart } from './run-with-deadline'
 import type { ToolResultJson } from './tool-result-json'
 import { toolResultFromJson, toolResultJson } from './tool-result-json'
 
@@ -26,9 +27,10 @@ export interface ToolInvocation {
 
 /**
  * One attempt at running the tool; `signal` fires on its time limit and on the job's abort. An
- * isolated attempt calls `started` when a worker takes it from the queue (run-with-deadline.ts).
+ * isolated attempt calls `started` when a worker takes it from the queue, and hands `onWaiting` how
+ * to cancel its start meanwhile (run-with-deadline.ts).
  */
-export type ToolAttempt = (signal: AbortSignal, started?: () => void) => Promise<ToolResultJson>
+export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart) => void) => Promise<ToolResultJson>
 
 /** True when this tool runs in an isolation worker. */
 export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig): boolean {
@@ -43,7 +45,7 @@ export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAt
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return (signal, started) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal, started)
+  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal, started, onWaiting)
 }
 
 /**
@@ -55,5 +57,5 @@ export function isolatedArgumentsCheck(run: RunContext, invocation: Omit<ToolInv
   const { tool, rawArgs, context, timeoutMs } = invocation
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return (signal, started) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, check: true }, signal, started)
+  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, check: true }, signal, started, onWaiting)
 }

@@ -28,7 +28,15 @@ export interface IsolatedToolTask {
   /** The pool's answer channel (a BroadcastChannel name) and the call's id there (leftovers.ts). */
   answerChannel?: string
   callId?: number
+  /**
+   * Who moved first, in shared memory (`START_GATE`): the worker that starts the call, or the server
+   * that gave up waiting for one (`isolation.queueTimeoutMs`). The first to change it decides.
+   */
+  startGate?: Int32Array
 }
+
+/** The values of a task's `startGate`. */
+export const START_GATE = { waiting: 0, started: 1, cancelled: 2 } as const
 
 /**
  * What a worker says on the answer channel: that it started the call; the call's answer, as soon as it has one (the task

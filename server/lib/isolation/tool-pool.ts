@@ -12,6 +12,7 @@ import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
 import type { BackgroundJobsConfig } from '../config'
 import { ToolCallError, ToolNotRunError, ToolTimeoutError } from '../executor/tool-errors'
+import type { CancelStart } from '../executor/run-with-deadline'
 import type { ToolResultJson } from '../executor/tool-result-json'
 import { toolResultFromJson } from '../executor/tool-result-json'
 import type { Logger } from '../logger'
@@ -19,12 +20,12 @@ import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
 import type { IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { deserializeError } from './protocol'
+import { deserializeError, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 
 /** One call to run isolated. */
-export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId'>
+export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId' | 'startGate'>
 
 /** Counts of the pool; all zero when nothing runs (workers stay up to `minWorkers`). */
 export interface IsolationStats {
@@ -39,9 +40,11 @@ export interface ToolIsolation {
    * Runs one call. Resolves with the result's JSON; rejects with the tool's own error (rebuilt
    * from what crossed the boundary) when it threw, or with a `ToolCallError` for an isolation
    * fault (queue full, heap cap, worker died, unavailable). `started` is called when a worker
-   * takes the call from the queue (the tool's time limit starts then).
+   * takes the call from the queue (the tool's time limit starts then). `onWaiting` gets how to
+   * cancel the call's start: false when a worker had started it (its report may be on its way),
+   * true when no worker ever will (then abort `signal` to take it out of the queue).
    */
-  run(call: IsolatedCall, signal: AbortSignal, started?: () => void): Promise<ToolResultJson>
+  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart) => void): Promise<ToolResultJson>
   stats(): IsolationStats
   dispose(): Promise<void>
 }
@@ -148,8 +151,12 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void): Promise<IsolatedToolAnswer> {
+  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart) => void): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
+    // The worker's start and the server's giving up on it: whichever comes first decides.
+    const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
+    onWaiting?.(() => Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled) !== START_GATE.started)
+    const workerStarted = () => Atomics.load(gate, 0) === START_GATE.started
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
     const stop = () => turn.abort(signal.reason)
@@ -178,7 +185,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           : replace(`still pending after ${LEFTOVER_WAIT_MS} ms`),
       })
     })
-    const done = (running.run(task, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
+    const done = (running.run({ ...task, startGate: gate }, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
       back = true
       // Its answer may still be on its way (the answer channel is not the task's port).
       if (answered) awaited.delete(task.callId)
@@ -187,7 +194,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     try {
       return await Promise.race([early, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
         if (answered) return new Promise<never>(() => {})
-        throw toFault(call, error, signal, began)
+        throw toFault(call, error, signal, began || workerStarted())
       })])
     }
     finally {
@@ -201,7 +208,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   }
 
   return {
-    async run(call, signal, started = () => {}) {
+    async run(call, signal, started = () => {}, onWaiting) {
       if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
       const workerUrl = options.workerUrl()
       if (!workerUrl) throw new IsolationUnavailableError(call.name, 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)')
@@ -216,7 +223,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
         const running = await pool.catch((error: unknown) => {
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started))
+        return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
       }
       finally {
         calls--

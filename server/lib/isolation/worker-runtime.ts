@@ -18,7 +18,7 @@ import type { CallScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import { collectLeftovers, settleLeftovers } from './leftovers'
 import type { IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { serializeError } from './protocol'
+import { serializeError, START_GATE } from './protocol'
 import { noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 import { provideWorkerFetch } from './worker-fetch'
 
@@ -114,6 +114,11 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   }
 
   return async function runIsolatedTool(task) {
+    // The server gave up waiting for a worker first: it told the model the call was not run.
+    if (task.startGate && Atomics.compareExchange(task.startGate, 0, START_GATE.waiting, START_GATE.started) !== START_GATE.waiting) {
+      const error = new ToolCallError(task.name, `Tool "${task.name}" was not run: the server stopped waiting for a worker to start it`)
+      return { ok: false, kind: 'tool-error', error: serializeError(error), notRun: true }
+    }
     // Out of the queue: the server starts the tool's time limit now (the wait was not the tool's).
     if (task.answerChannel !== undefined && task.callId !== undefined) postToServer(task.answerChannel, { callId: task.callId, started: true })
     // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
