@@ -87,6 +87,14 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   if (tool.isolation !== undefined && tool.isolation !== 'none' && tool.isolation !== 'worker') {
     throw invalid(name, '`isolation` must be "none" or "worker"')
   }
+  // Read as truthy, a word would flip them: `retryable: 'false'` would retry a call with side
+  // effects, `needsApproval: 'no'` would ask before every call.
+  if (tool.needsApproval !== undefined && typeof tool.needsApproval !== 'boolean' && typeof tool.needsApproval !== 'function') {
+    throw invalid(name, `\`needsApproval\` must be true, false or a function of the arguments, got ${typeof tool.needsApproval === 'string' ? JSON.stringify(tool.needsApproval) : typeof tool.needsApproval}`)
+  }
+  if (tool.retryable !== undefined && typeof tool.retryable !== 'boolean') {
+    throw invalid(name, `\`retryable\` must be true or false, got ${typeof tool.retryable === 'string' ? JSON.stringify(tool.retryable) : typeof tool.retryable}`)
+  }
 }
 
 /** Creates a registry holding `tools` (in order). */
