@@ -16,7 +16,7 @@ import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
-import { sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
+import { asksApproval, sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
 import { answeredBeforeAbort } from '../../../lib/ai-sdk/stopped-approvals'
 import { answeredAlready } from '../../../lib/ai-sdk/answered-approvals'
 import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
@@ -30,7 +30,7 @@ import { withStreamSlot } from '../../../lib/http/user-stream'
 export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(context, async () => {
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
   const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes', MAX_CHAT_BODY_DEPTH))
-  if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId)
+  if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.request.messages.at(-1)!))
   if (intent.kind === 'approvals') {
     const messageId = intent.request.messages.at(-1)!.id
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
