@@ -23,6 +23,8 @@ export interface RedisPartitionProxy {
   drop: () => void
   /** Connections the proxy accepted so far. */
   readonly accepted: number
+  /** Connections from the clients that are open now (closed by neither side yet). */
+  readonly open: number
   close: () => Promise<void>
 }
 
@@ -39,6 +41,7 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
   const { hostname, port: targetPort } = new URL(target)
   const links = new Set<Link>()
   const sockets = new Set<Socket>()
+  const clients = new Set<Socket>()
   let cut = false
   let accepted = 0
   const forward = (link: Link) => link.from.on('data', (chunk: Buffer) => {
@@ -58,8 +61,10 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
       forward(link)
     }
     sockets.add(client).add(redis)
+    clients.add(client)
     const end = () => {
       for (const link of pair) links.delete(link)
+      clients.delete(client)
       sockets.delete(client)
       sockets.delete(redis)
       client.destroy()
@@ -90,6 +95,9 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
     },
     get accepted() {
       return accepted
+    },
+    get open() {
+      return clients.size
     },
     drop,
     close: () => new Promise((resolve) => {

@@ -7,8 +7,11 @@ import { createHash } from 'node:crypto'
 import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { refusalOf } from './redis-refusal'
+import { redactUrl } from './redis-url-redaction'
 import { newConnectionProbe, watchForStall } from './redis-stall-check'
 import { createTimerSet } from '../timers'
+
+export { redactUrl }
 
 /** How long a command waits for its reply (`commandTimeoutMs`). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
@@ -51,21 +54,6 @@ function describeCause(cause: unknown): string {
   const error = cause as { message?: unknown, code?: unknown, name?: unknown } | null
   const text = typeof error?.message === 'string' && error.message ? error.message : typeof error?.code === 'string' ? error.code : ''
   return text || (typeof error?.name === 'string' && error.name !== 'Error' ? error.name : 'the connection is closed')
-}
-
-/**
- * A URL with its password replaced, for messages and logs: everything from the first `:` after
- * `//` to the last `@` (a password may hold `@` or `/` itself; hiding too much is harmless). User
- * info without a `:` is hidden whole: `redis://secret@host` is a password written in the user's
- * place as often as it is a user name.
- */
-export function redactUrl(url: string): string {
-  const start = url.indexOf('//')
-  const at = url.lastIndexOf('@')
-  if (start === -1 || at < start) return url
-  const colon = url.indexOf(':', start + 2)
-  if (colon === -1 || colon > at) return `${url.slice(0, start + 2)}***${url.slice(at)}`
-  return `${url.slice(0, colon + 1)}***${url.slice(at)}`
 }
 
 /** What the provider calls on Redis. */
@@ -389,7 +377,13 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       // never, and the process could not exit. Wait at most one command timeout, then drop the sockets.
       await deadline(Promise.allSettled([commands.close(), subscriber.close()]), 'closing').catch(() => {})
       for (const client of [commands, subscriber]) {
-        if (client.isOpen) client.destroy()
+        // Not only when `isOpen`: close() clears it at once, while its socket stays open waiting
+        // for the queued replies (for ever on a dead connection). Destroying a closed client is a
+        // no-op in node-redis 6 and throws in 5: nothing is left to drop then.
+        try {
+          client.destroy()
+        }
+        catch {}
       }
     },
   }

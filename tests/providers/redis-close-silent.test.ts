@@ -1,0 +1,39 @@
+/**
+ * Disposing the provider while a command still waits for Redis's reply (a half-open connection, a
+ * paused Redis): the graceful close waits at most one command timeout and then drops the sockets,
+ * so nothing keeps the process alive nor holds a connection open after `dispose()`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import { createJob } from './contract-fixtures'
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+describe('redis provider: dispose while a reply never comes', () => {
+  it('closes both connections once the graceful close timed out', async () => {
+    const proxy = await startRedisPartitionProxy(redis.url)
+    const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'close-silent:', commandTimeoutMs: 100, healthCheckMs: 0, onError: () => {} })
+    try {
+      await provider.ready()
+      const job = await createJob(provider)
+      expect(proxy.open).toBe(2)
+      proxy.blackhole()
+      // Its caller is told 503; the GET stays queued on the connection, waiting for a reply.
+      await expect(provider.get(job.id)).rejects.toThrow(/did not answer/)
+      await provider.dispose()
+      await expect.poll(() => proxy.open, { timeout: 2_000, interval: 10 }).toBe(0)
+    }
+    finally {
+      await proxy.close()
+    }
+  })
+})
