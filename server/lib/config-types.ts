@@ -23,6 +23,12 @@ export interface BackgroundJobsConfig {
   redisUrl: string
   /** Prepended to every Redis key and channel, so apps can share one Redis. @default 'bgjobs:' */
   redisKeyPrefix: string
+  /**
+   * Provider `redis`: how often each connection sends a PING; one unanswered within the command
+   * timeout while a new connection gets Redis's answer went silent without a reset (half-open TCP)
+   * and is replaced. 0 turns the probe off. @default 5000
+   */
+  redisHealthCheckMs: number
   /** This instance's id (multi-instance providers). @default a random id per process */
   instanceId: string
   /**

@@ -34,6 +34,7 @@ const ZERO_ALLOWED = new Set([
   'limits.deletePerMinute',
   'limits.anonymousCreatePerMinute',
   'trustedProxies',
+  'redisHealthCheckMs',
   'stream.batchWindowMs',
   'persist.intervalMs',
   'persist.bytes',

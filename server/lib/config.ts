@@ -25,6 +25,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   convexTimeoutMs: 10_000,
   redisUrl: '',
   redisKeyPrefix: 'bgjobs:',
+  redisHealthCheckMs: 5_000,
   instanceId: '',
   cookieSecret: '',
   cookieSecretPrevious: '',

@@ -45,6 +45,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
     const provider = createRedisProvider({
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix || undefined,
+      healthCheckMs: config.redisHealthCheckMs,
       // One JSON line per failure (a dropped connection or subscription), like every other log line.
       ...(logger
         ? {
