@@ -57,16 +57,24 @@ export function watchForStall(options: StallCheckOptions): () => void {
       resolve(true)
     })
   })
-  const silent = (before: number) => !stopped && options.ready() && options.heard() === before
   async function probe(): Promise<void> {
     if (!options.ready()) return
     const before = options.heard()
-    if (await repliedWithin(options.ping()) || !silent(before)) return
-    if (!await options.answersNewConnection().catch(() => false) || !silent(before)) return
+    // The PING's own reply is a sign of life too, also when it comes after its timeout: on an idle
+    // connection it is the only traffic, and a Redis that stalled a little longer than the timeout
+    // (or an event loop blocked as long) answers it just after, with the new connection.
+    let answered = false
+    const replied = options.ping().then((yes) => {
+      answered ||= yes
+      return yes
+    })
+    const silent = () => !stopped && !answered && options.ready() && options.heard() === before
+    if (await repliedWithin(replied) || !silent()) return
+    if (!await options.answersNewConnection().catch(() => false) || !silent()) return
     // A pause that just ended releases both connections at once, the new one's short reply first:
     // the old one gets the same time again to show it lives.
     await new Promise<void>(resolve => timers.timeout(resolve, timeoutMs, { onClear: resolve }))
-    if (silent(before)) options.replace()
+    if (silent()) options.replace()
   }
   schedule()
   return () => {
