@@ -41,6 +41,20 @@ export function createChannelHub(connection: RedisConnection, onError: (error: u
    * unsubscribes, so the other order would leave the new listener deaf.
    */
   const leaving = new Map<string, Promise<void>>()
+  /**
+   * An UNSUBSCRIBE the connection dropped before Redis confirmed it (a drop, the half-open check
+   * replacing a silent connection) is rejected, but the client keeps the channel's listener and
+   * subscribes it again when it reconnects: this instance would get the channel's every message,
+   * for nobody, for good. So it is sent again after the reconnect, unless the channel is listened
+   * to again by then.
+   */
+  const unsubscribe = (channel: string): Promise<void> => connection.unsubscribe(channel).catch((error: unknown) => {
+    const stopWaiting = connection.onReconnect(() => {
+      stopWaiting()
+      if (!channels.has(channel)) unsubscribe(channel).catch(onError)
+    })
+    throw error
+  })
   return {
     listen(channel, listener) {
       let shared = channels.get(channel)
@@ -75,7 +89,7 @@ export function createChannelHub(connection: RedisConnection, onError: (error: u
         stop() {
           if (!current.listeners.delete(listener) || current.listeners.size > 0) return
           if (channels.get(channel) === current) channels.delete(channel)
-          const left = current.ready.then(() => connection.unsubscribe(channel)).catch(onError)
+          const left = current.ready.then(() => unsubscribe(channel)).catch(onError)
           leaving.set(channel, left)
           void left.then(() => {
             if (leaving.get(channel) === left) leaving.delete(channel)
