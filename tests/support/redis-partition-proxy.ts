@@ -21,6 +21,11 @@ export interface RedisPartitionProxy {
   blackhole: () => void
   /** Closes every connection through the proxy (the clients reconnect; the proxy keeps listening). */
   drop: () => void
+  /**
+   * While on, connections opened are accepted and then silent for good (bytes dropped both ways):
+   * a client connecting then never finishes its handshake. Connections opened after it is off work.
+   */
+  blackholeNew: (on: boolean) => void
   /** Connections the proxy accepted so far. */
   readonly accepted: number
   /** Connections from the clients that are open now (closed by neither side yet). */
@@ -43,6 +48,7 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
   const sockets = new Set<Socket>()
   const clients = new Set<Socket>()
   let cut = false
+  let swallowNew = false
   let accepted = 0
   const forward = (link: Link) => link.from.on('data', (chunk: Buffer) => {
     if (link.dead) return
@@ -55,7 +61,7 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
   const server = createServer((client) => {
     accepted++
     const redis = createConnection(Number(targetPort), hostname)
-    const pair = [{ from: client, to: redis, waiting: [] }, { from: redis, to: client, waiting: [] }] as Link[]
+    const pair = [{ from: client, to: redis, waiting: [], dead: swallowNew }, { from: redis, to: client, waiting: [], dead: swallowNew }] as Link[]
     for (const link of pair) {
       links.add(link)
       forward(link)
@@ -100,6 +106,9 @@ export async function startRedisPartitionProxy(target: string, port = 0): Promis
       return clients.size
     },
     drop,
+    blackholeNew: (on) => {
+      swallowNew = on
+    },
     close: () => new Promise((resolve) => {
       drop()
       server.close(() => resolve())

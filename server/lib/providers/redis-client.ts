@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
 import { createCallDeadline } from './call-deadline'
 import { refusalOf } from './redis-refusal'
+import { withinHandshakeDeadline } from './redis-handshake-deadline'
 import { redactUrl } from './redis-url-redaction'
 import { newConnectionProbe, watchForStall } from './redis-stall-check'
 import { createTimerSet } from '../timers'
@@ -110,7 +111,7 @@ export interface RedisConnectionOptions {
    * @default 'bgjobs:log:channel-check'
    */
   probeChannel?: string
-  /** How long the first connection may take before boot fails. @default 5000 */
+  /** How long the first connection (TCP and handshake) may take before boot fails. @default 5000 */
   connectTimeoutMs?: number
   /** Called with connection errors after boot (the client reconnects by itself). */
   onError?: (error: unknown) => void
@@ -177,7 +178,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     throw new Error(`The redis provider cannot use the URL in NUXT_BACKGROUND_JOBS_REDIS_URL: ${(error as Error)?.message ?? String(error)}`, { cause: error })
   }
   try {
-    await Promise.all([commands.connect(), subscriber.connect()])
+    // Bounded whole: a handshake Redis never answers would hold the boot for ever.
+    await withinHandshakeDeadline(Promise.all([commands.connect(), subscriber.connect()]), options.connectTimeoutMs ?? 5_000)
   }
   catch (error) {
     commands.destroy()
