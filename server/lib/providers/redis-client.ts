@@ -9,7 +9,7 @@ import { createCallDeadline } from './call-deadline'
 import { refusalOf } from './redis-refusal'
 import { withinHandshakeDeadline } from './redis-handshake-deadline'
 import { redactUrl } from './redis-url-redaction'
-import { newConnectionProbe, watchForStall } from './redis-stall-check'
+import { newConnectionProbe, silentSocketMs, watchForStall } from './redis-stall-check'
 import { createTimerSet } from '../timers'
 
 export { redactUrl }
@@ -147,6 +147,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
         connectTimeout: options.connectTimeoutMs ?? 5_000,
         // At boot one failure is final (a clear error); afterwards reconnect with a short backoff.
         reconnectStrategy: (retries: number, cause: Error) => (booted ? Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS) : cause),
+        // A dead socket the probe cannot see (a handshake never answered) is dropped too.
+        socketTimeout: silentSocketMs(options.healthCheckMs ?? DEFAULT_HEALTH_CHECK_MS, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
       },
       // No timeout of the client's own: it would arm an `AbortSignal.timeout` per command (a timer,
       // and a DOMException when it fires, answered or not). Our deadline below bounds each command

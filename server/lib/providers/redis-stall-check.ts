@@ -113,3 +113,14 @@ export function newConnectionProbe(open: () => ProbeClient, command: string[], t
     }
   }
 }
+
+/**
+ * How long a connection's socket may be silent (nothing read, nothing written) before it is
+ * dropped (node-redis's `socketTimeout`; it connects again by itself). A ready connection writes a
+ * PING at least once per probe (`intervalMs`, and up to three timeouts while one waits), so only a
+ * dead socket stays silent twice that long — including one stuck in a handshake Redis never
+ * answered, which the probe does not see (it probes ready connections only). Off with the probe.
+ */
+export function silentSocketMs(intervalMs: number, timeoutMs: number): number | undefined {
+  return intervalMs > 0 ? 2 * (intervalMs + 3 * timeoutMs) : undefined
+}
