@@ -3,6 +3,7 @@
  * is ahead of the store, whose writes are batched behind), and the ownership check every route
  * relies on — another user's job is a `JobNotFoundError` (404), exactly like a missing one.
  */
+import { isTerminalStatus } from '../../shared/events'
 import { JobNotFoundError } from './errors'
 import type { JobRun } from './job-run'
 import { localRunFor } from './local-read'
@@ -20,10 +21,15 @@ export function runningHere(runs: ReadonlyMap<string, JobRun>, jobId: string): J
 
 /** The engine's lookups over `provider` and this instance's `runs`. */
 export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: ReadonlyMap<string, JobRun>) {
-  /** A record with the live status and position of its run here, if it runs here. Used wherever records are shown. */
+  /**
+   * A record with the live status and position of its run here, if it runs here. Used wherever records are shown.
+   * A stored end is ahead of the run: its live state keeps the last active status until that end is
+   * reported (live-job.ts), and an instance that forwarded an abort, then took the job over, hears
+   * the stored end first — the stored record is the job's then.
+   */
   function withLiveState(record: JobRecord): JobRecord {
     const run = runningHere(runs, record.id)
-    if (!run) return record
+    if (!run || isTerminalStatus(record.status)) return record
     const { status, seq, updatedAt, endedAt } = run.live.state
     return { ...record, status, lastSeq: seq, updatedAt, endedAt }
   }
