@@ -41,13 +41,34 @@ function epochAt(log: HeldLog, seq: number): number | null {
 }
 
 /**
+ * True when a viewer at `after` holds the log's state at that seq. Its epoch is the one that wrote
+ * that seq; or a later lease's, when that seq is where the later lease began: the owner of a job
+ * taken over holds the stored state under its own epoch (live-job.ts), a following instance
+ * snapshots it so (`underLease` in viewer-hub.ts), a recovered end's snapshot is under the end's
+ * epoch. That is the stored state at that seq, written before the lease was claimed (the store
+ * refuses older epochs after), so the events from there follow it. It is that seq only when every
+ * event after it is of that epoch or a later one: an event of an older epoch after it means the
+ * later lease began further on.
+ */
+function holdsPosition(log: HeldLog, after: StreamPosition): boolean {
+  if (after.seq === 0) return true
+  const epoch = epochAt(log, after.seq)
+  if (epoch === null || epoch > after.epoch) return false
+  if (epoch === after.epoch) return true
+  const next = after.seq === log.baseState.seq ? 0 : log.events.findIndex(event => event.seq === after.seq) + 1
+  // Inside a merged delta of the older epoch: no lease began there.
+  if (next === 0 && after.seq !== log.baseState.seq) return false
+  return log.events.slice(next).every(event => (event.epoch ?? 1) >= after.epoch)
+}
+
+/**
  * Events the viewer misses after its position, or null when a snapshot must be sent instead: the
  * position is past the log, older than what is held, or from another epoch at that seq (the
  * viewer's text came from an owner that died before storing it).
  */
 function missedEvents(log: HeldLog, after: StreamPosition | null): JobEvent[] | null {
   if (after === null || after.seq > log.state.seq) return null
-  if (after.seq > 0 && epochAt(log, after.seq) !== after.epoch) return null
+  if (!holdsPosition(log, after)) return null
   if (after.seq === log.state.seq) return []
   const first = log.events[0]
   if (!first || !log.complete || (first.fromSeq ?? first.seq) > after.seq + 1) return null

@@ -48,12 +48,14 @@ describe('catch-up across epochs', () => {
     expect(catchUpFrames(log, { epoch: 1, seq: 3 }).map(frame => [frame.event, frame.id, frame.epoch])).toEqual([['text-delta', 5, 2]])
     expect(catchUpFrames(log, { epoch: 2, seq: 4 }).map(frame => frame.id)).toEqual([5])
     expect(catchUpFrames(log, { epoch: 2, seq: 5 })).toEqual([])
+    // Where epoch 2 began: the stored state at 3 under the new lease's epoch (a snapshot of it).
+    expect(catchUpFrames(log, { epoch: 2, seq: 3 }).map(frame => [frame.event, frame.id, frame.epoch])).toEqual([['text-delta', 5, 2]])
   })
 
   it('sends a snapshot (with its epoch) to a position the new owner rewrote', () => {
     const log = takenOverLog()
     // The lost owner had streamed seq 4 and 5 with other text before dying.
-    for (const stale of [{ epoch: 1, seq: 4 }, { epoch: 1, seq: 5 }, { epoch: 2, seq: 3 }]) {
+    for (const stale of [{ epoch: 1, seq: 4 }, { epoch: 1, seq: 5 }, { epoch: 2, seq: 2 }]) {
       const frames = catchUpFrames(log, stale)
       expect(frames).toHaveLength(1)
       expect(frames[0]).toMatchObject({ event: 'snapshot', id: 5, epoch: 2, data: { content: 'abcde', epoch: 2 } })
@@ -65,6 +67,8 @@ describe('catch-up across epochs', () => {
     const events = [delta(3, 2, 'c', 2)]
     const log: HeldLog = { events, complete: true, state: reduceEvents(resumedFrom, events), baseState: resumedFrom }
     expect(catchUpFrames(log, { epoch: 1, seq: 2 }).map(frame => frame.id)).toEqual([3])
-    expect(catchUpFrames(log, { epoch: 2, seq: 2 })[0]!.event).toBe('snapshot')
+    // The state it resumed from, under the new lease's epoch (live-job.ts, underLease): the same state.
+    expect(catchUpFrames(log, { epoch: 2, seq: 2 }).map(frame => frame.id)).toEqual([3])
+    expect(catchUpFrames(log, { epoch: 2, seq: 1 })[0]!.event).toBe('snapshot')
   })
 })
