@@ -191,6 +191,9 @@ export function createEngine(options: EngineOptions) {
     // The owner acts on its own job's abort while its lease surely holds, also while the store is
     // down (local-read.ts); the answer still waits for the aborted end to be stored.
     const record = await authorizeRead(userId, jobId)
+    // An owner back from away past its lease may have lost the job unawares (its end refused, the abort
+    // lost): it asks the store first, as for a forwarded control; lost, the abort goes to the owner now.
+    await runningHere(runs, jobId)?.confirmLease()?.catch(() => undefined)
     const run = runningHere(runs, jobId)
     if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
     else if (cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
