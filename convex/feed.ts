@@ -4,11 +4,11 @@
  * subscription (server/lib/providers/convex-user-subscription.ts) to tell a user about jobs that
  * run on other instances.
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
 import { serverQuery } from './access'
 import { RECORD_PAGE_BYTES } from './limits'
-import type { JobRecordValue } from './model'
-import { jobRecordValidator, lastChangedAt, recordBytes, requestJsonOf, toJobRecord } from './model'
+import { lastChangedAt } from './model'
+import { changedJobValidator, toChangedJob } from './changedJob'
 
 /** `userChanges` returns at most this many jobs; the caller asks again after the last. */
 const READ_LIMIT = 50
@@ -24,7 +24,7 @@ export const userChanges = serverQuery({
   returns: v.object({
     /** The user's latest `changedAt` when this result was read (0 before the first). */
     lastChangedAt: v.number(),
-    changes: v.array(v.object({ changedAt: v.number(), record: jobRecordValidator })),
+    changes: v.array(v.object({ changedAt: v.number(), record: changedJobValidator })),
     /** Jobs of the user deleted after the cursor (deletion.ts), in the same `changedAt` order. */
     deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()) })),
     hasMore: v.boolean(),
@@ -32,8 +32,9 @@ export const userChanges = serverQuery({
   handler: async (ctx, { userId, afterChangedAt }) => {
     const latest = await lastChangedAt(ctx.db, userId)
     if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], deletions: [], hasMore: false }
-    // Records come with their requests: a page also stops at a byte budget (at least one job).
-    const changes: Array<{ changedAt: number, record: JobRecordValue }> = []
+    // Without their requests (the feed never reads them) nor leases. A page also stops at a byte
+    // budget of documents read (at least one job): a document an older version wrote holds its request.
+    const changes: Array<{ changedAt: number, record: typeof changedJobValidator.type }> = []
     let bytes = 0
     let hasMore = false
     for await (const doc of ctx.db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
@@ -41,15 +42,15 @@ export const userChanges = serverQuery({
         hasMore = true
         break
       }
-      const requestJson = await requestJsonOf(ctx.db, doc)
-      bytes += recordBytes(doc, requestJson)
+      bytes += getDocumentSize(doc)
       if (changes.length > 0 && bytes > RECORD_PAGE_BYTES) {
         hasMore = true
         break
       }
       // No lease: reading it would put every heartbeat in this subscription's read set (the
-      // notifications it feeds never use it; `jobs:get` has it).
-      changes.push({ changedAt: doc.changedAt ?? 0, record: toJobRecord(doc, requestJson, null) })
+      // notifications it feeds never use it; `jobs:get` has it). No request either: it is up to
+      // 1 MB, and would go to every instance following the user on every change of the job.
+      changes.push({ changedAt: doc.changedAt ?? 0, record: toChangedJob(doc) })
     }
     const deletions: Array<{ changedAt: number, jobId: string, threadId: string | null }> = []
     let deletionsCut = false

@@ -15,6 +15,7 @@ import type {
 } from "convex/server";
 import type * as access from "../access.js";
 import type * as activeCount from "../activeCount.js";
+import type * as changedJob from "../changedJob.js";
 import type * as cleanup from "../cleanup.js";
 import type * as controls from "../controls.js";
 import type * as crons from "../crons.js";
@@ -42,6 +43,7 @@ import type * as threads from "../threads.js";
 declare const fullApi: ApiFromModules<{
   access: typeof access;
   activeCount: typeof activeCount;
+  changedJob: typeof changedJob;
   cleanup: typeof cleanup;
   controls: typeof controls;
   crons: typeof crons;

@@ -11,7 +11,7 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { Logger } from './logger'
 import type { FollowUser, JobNotification } from './notifications'
-import type { JobProvider, JobRecord } from './providers/types'
+import type { ChangedJobRecord, JobProvider } from './providers/types'
 import type { TimerSet } from './timers'
 
 /**
@@ -64,10 +64,10 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
     let queue = Promise.resolve()
     // The last status seen of each of the user's jobs still going (a job that leaves `waiting`
     // had its questions answered); dropped at the job's end or deletion, and with the follow.
-    const statuses = new Map<string, JobRecord['status']>()
+    const statuses = new Map<string, ChangedJobRecord['status']>()
 
     /** Whether the job may have had a question answered since the last record: read its state then. */
-    function mayHaveAnswers(record: JobRecord, previous: JobRecord['status'] | undefined): boolean {
+    function mayHaveAnswers(record: ChangedJobRecord, previous: ChangedJobRecord['status'] | undefined): boolean {
       if (record.status === 'waiting') return true
       if (isTerminalStatus(record.status)) return false
       // Left `waiting`, or first seen here going on after it existed already (it may have waited).
@@ -89,7 +89,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       }
     }
 
-    async function handle(record: JobRecord) {
+    async function handle(record: ChangedJobRecord) {
       if (stopped || record.userId !== userId || isLocal(record.id)) return
       const base = { jobId: record.id, threadId: record.threadId, title: record.title }
       const previous = statuses.get(record.id)

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { JobNotFoundError } from '../../server/lib/errors'
-import type { ControlReply, JobProvider, JobRecord, StoredJobControl } from '../../server/lib/providers/types'
+import type { ChangedJobRecord, ControlReply, JobProvider, StoredJobControl } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
 import { appendAccepted, createJob, statusEvent } from './contract-fixtures'
 
@@ -131,7 +131,7 @@ export function defineControlContract(scope: ContractScope): void {
   describe('subscribeUserJobs', () => {
     it('delivers the user\'s jobs that were created or changed status, not other users\' jobs', async () => {
       const calls = controlsOf(scope.provider)
-      const seen: JobRecord[] = []
+      const seen: ChangedJobRecord[] = []
       const unsubscribe = calls.subscribeUserJobs('user-a', records => seen.push(...records))
       await scope.flush()
       const job = await createJob(scope.provider)

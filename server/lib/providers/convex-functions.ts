@@ -7,7 +7,7 @@
 import type { FunctionReturnType } from 'convex/server'
 import type { api } from '../../../convex/_generated/api'
 import type { JobEvent } from '../../../shared/events'
-import type { JobControl, JobRecord, JobRequest, StoredJobControl } from './types'
+import type { ChangedJobRecord, JobControl, JobRecord, JobRequest, StoredJobControl } from './types'
 
 type Api = typeof api
 
@@ -77,6 +77,15 @@ export function toStoredJobControl(stored: StoredControl): StoredJobControl {
 export function toJobRecord(stored: StoredJobRecord): JobRecord {
   const { jobId, requestJson, ...fields } = stored
   return { id: jobId, ...fields, request: JSON.parse(requestJson) as JobRequest }
+}
+
+/**
+ * Converts a changed job as `feed:userChanges` returns it to the contract's `ChangedJobRecord`.
+ * Takes only those fields: a deployment older than this version still sends the request and lease.
+ */
+export function toChangedJobRecord(stored: StoredUserChangePage['changes'][number]['record']): ChangedJobRecord {
+  const { jobId, userId, type, status, threadId, messageId, idempotencyKey, title, createdAt, updatedAt, endedAt, lastSeq } = stored
+  return { id: jobId, userId, type, status, threadId, messageId, idempotencyKey, title, createdAt, updatedAt, endedAt, lastSeq }
 }
 
 /** The events of a page with seq > `afterSeq`, in order (the first batch may start earlier). */

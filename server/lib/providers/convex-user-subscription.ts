@@ -1,5 +1,6 @@
 /**
- * Follows a user's changed jobs (created, status changed, input requested) and deleted ones
+ * Follows a user's changed jobs (created, status changed, input requested; without their
+ * requests) and deleted ones
  * through a Convex query subscription on `feed:userChanges`, by `changedAt` — which Convex
  * assigns in commit order per user — so each change is handed on once however often results
  * repeat (see convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a
@@ -7,8 +8,8 @@
  */
 import type { ConvexFacade } from './convex-facade'
 import { subscribeFromCursor } from './convex-cursor-subscription'
-import { convexFunctions, type StoredUserChangePage, toJobRecord } from './convex-functions'
-import type { JobRecord } from './types'
+import { convexFunctions, type StoredUserChangePage, toChangedJobRecord } from './convex-functions'
+import type { ChangedJobRecord } from './types'
 
 /** Options of `subscribeToUserJobs`. */
 export interface UserJobSubscriptionOptions {
@@ -27,7 +28,7 @@ type FeedItem = { change: UserChange } | { deletion: UserDeletion }
 export function subscribeToUserJobs(
   facade: ConvexFacade,
   userId: string,
-  listener: (records: JobRecord[]) => void,
+  listener: (records: ChangedJobRecord[]) => void,
   options: UserJobSubscriptionOptions = {},
 ): () => void {
   return subscribeFromCursor({
@@ -45,10 +46,10 @@ export function subscribeToUserJobs(
     }),
     deliver: (items) => {
       // In order: a run of changed records goes out as one batch, a deletion between them on its own.
-      let records: JobRecord[] = []
+      let records: ChangedJobRecord[] = []
       for (const item of items) {
         if ('change' in item) {
-          records.push(toJobRecord(item.change.record))
+          records.push(toChangedJobRecord(item.change.record))
           continue
         }
         if (records.length > 0) listener(records)

@@ -28,7 +28,7 @@ import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord, toStoredJobControl } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
-import type { ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
+import type { ChangedJobRecord, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
@@ -76,7 +76,7 @@ export interface ConvexJobProvider extends JobProvider {
   /** Every control of the job stored so far, in the order sent (none for a missing job). */
   readControls(id: string): Promise<StoredJobControl[]>
   /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
-  subscribeUserJobs(userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
+  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
   ready(): Promise<void>
   dispose(): Promise<void>

@@ -40,6 +40,13 @@ export interface JobRecord {
   lease: JobLease | null
 }
 
+/**
+ * A job as `subscribeUserJobs` hands it on: the record without its request and lease, which a
+ * user's notification feed never reads (a request can be a whole chat history, up to 1 MB).
+ * A provider may pass whole records.
+ */
+export type ChangedJobRecord = Omit<JobRecord, 'request' | 'lease'>
+
 /** What the engine passes to `create`. */
 export type NewJobRecord = Omit<JobRecord, 'status' | 'updatedAt' | 'endedAt' | 'lastSeq' | 'lease'> & {
   lease?: JobLease | null
@@ -340,14 +347,14 @@ export interface JobProvider {
    */
   readControls?(id: string): Promise<StoredJobControl[]>
   /**
-   * Calls `listener` with the user's jobs that were created, changed status or asked for input
+   * Calls `listener` with the user's jobs (without their requests) that were created, changed status or asked for input
    * after this call, in the order those changes committed, each change at least once (several
    * changes of one job between two deliveries may arrive as one record in its latest state).
    * Lets an instance notify a user of jobs that run elsewhere. `onDeleted`, when the provider can
    * tell, is called with the id of a job of the user deleted after this call (`deleteJob`, on any
    * instance), at most once per job as far as it can. Returns unsubscribe.
    */
-  subscribeUserJobs?(userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
+  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */
