@@ -64,13 +64,15 @@ const withoutRow = <Thread extends { row: Doc<'threads'> }>({ row: _row, ...thre
 
 /**
  * A page of the user's threads, newest first (ties by thread id, descending), each with its first
- * and last job and its jobs not yet ended. Fewer than `limit` (with `next` set) when the records
- * pass the byte budget of one query.
+ * and last job and its jobs not yet ended: each of those jobs once in `jobs` (a thread's only job is
+ * its first, its last and active, and its request is up to 1 MB), named by id in `firstId`, `lastId`
+ * and `activeIds`. Fewer than `limit` (with `next` set) when the records pass the byte budget of one
+ * query.
  */
 export const listThreads = serverQuery({
   args: { userId: v.string(), limit: v.number(), before: v.optional(v.union(cursorValidator, v.null())) },
   returns: v.object({
-    threads: v.array(v.object({ threadId: v.string(), first: jobRecordValidator, last: jobRecordValidator, active: v.array(jobRecordValidator) })),
+    threads: v.array(v.object({ threadId: v.string(), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()) })),
     next: v.union(cursorValidator, v.null()),
   }),
   handler: async (ctx, { userId, limit: asked, before }) => {
@@ -115,8 +117,7 @@ export const listThreads = serverQuery({
         }
       }
       if (overBudget) return { threads: threads.map(withoutRow), next: cursorOf(threads.at(-1)!.row) }
-      const active = activeDocs.map(doc => records.get(doc.jobId)!)
-      threads.push({ row, threadId: row.threadId, first: records.get(firstDoc.jobId)!, last: records.get(lastDoc.jobId)!, active })
+      threads.push({ row, threadId: row.threadId, jobs: [...records.values()], firstId: firstDoc.jobId, lastId: lastDoc.jobId, activeIds: activeDocs.map(doc => doc.jobId) })
     }
     const lastRow = rows[limit - 1]
     return { threads: threads.map(withoutRow), next: rows.length > limit && lastRow ? cursorOf(lastRow) : null }

@@ -29,7 +29,7 @@ describe('listThreads and the read limits', () => {
       }
     })
     const page = await backend.query(api.threads.listThreads, { secret: TEST_SECRET, userId: 'svc', limit: 1 })
-    expect(page.threads.map(thread => [thread.threadId, thread.active.map(record => record.jobId)])).toEqual([['t-4199', ['job-4199']]])
+    expect(page.threads.map(thread => [thread.threadId, thread.activeIds])).toEqual([['t-4199', ['job-4199']]])
     expect(page.next).not.toBeNull()
   }, 300_000)
 
@@ -46,7 +46,7 @@ describe('listThreads and the read limits', () => {
     }
     // The newest thread and its 10 active records fill the budget: the page ends there, with a cursor.
     const page = await backend.query(api.threads.listThreads, { secret: TEST_SECRET, userId: 'user-1', limit: 10 })
-    expect(page.threads.map(thread => [thread.threadId, thread.active.length])).toEqual([['now', 10]])
+    expect(page.threads.map(thread => [thread.threadId, thread.activeIds.length])).toEqual([['now', 10]])
     expect(page.next).not.toBeNull()
   }, 120_000)
 })

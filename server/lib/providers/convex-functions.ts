@@ -7,7 +7,7 @@
 import type { FunctionReturnType } from 'convex/server'
 import type { api } from '../../../convex/_generated/api'
 import type { JobEvent } from '../../../shared/events'
-import type { ChangedJobRecord, JobControl, JobRecord, JobRequest, StoredJobControl } from './types'
+import type { ChangedJobRecord, JobControl, JobRecord, JobRequest, StoredJobControl, StoredThread } from './types'
 
 type Api = typeof api
 
@@ -86,6 +86,20 @@ export function toJobRecord(stored: StoredJobRecord): JobRecord {
 export function toChangedJobRecord(stored: StoredUserChangePage['changes'][number]['record']): ChangedJobRecord {
   const { jobId, userId, type, status, threadId, messageId, idempotencyKey, title, createdAt, updatedAt, endedAt, lastSeq } = stored
   return { id: jobId, userId, type, status, threadId, messageId, idempotencyKey, title, createdAt, updatedAt, endedAt, lastSeq }
+}
+
+/** A thread as `threads:listThreads` returns it: its jobs once each, named by id. */
+type ConvexThread = FunctionReturnType<Api['threads']['listThreads']>['threads'][number]
+
+/** Converts a stored thread to the contract's thread (the same record may be first, last and active). */
+export function toStoredThread(stored: ConvexThread): StoredThread {
+  const records = new Map(stored.jobs.map(job => [job.jobId, toJobRecord(job)]))
+  const record = (jobId: string) => {
+    const found = records.get(jobId)
+    if (!found) throw new Error(`threads:listThreads named job ${jobId} without its record`)
+    return found
+  }
+  return { threadId: stored.threadId, first: record(stored.firstId), last: record(stored.lastId), active: stored.activeIds.map(record) }
 }
 
 /** The events of a page with seq > `afterSeq`, in order (the first batch may start earlier). */

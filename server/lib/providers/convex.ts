@@ -25,7 +25,7 @@ import { lateCreationEnd } from '../failed-end'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
-import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord, toStoredJobControl } from './convex-functions'
+import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord, toStoredJobControl, toStoredThread } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ChangedJobRecord, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
@@ -244,7 +244,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     async listThreads({ userId, limit, before }) {
       const page = await query(fn.listThreads, { userId, limit, before: before ?? null })
       return {
-        threads: page.threads.map(thread => ({ threadId: thread.threadId, first: toJobRecord(thread.first), last: toJobRecord(thread.last), active: thread.active.map(toJobRecord) })),
+        threads: page.threads.map(toStoredThread),
         next: page.next,
       }
     },
