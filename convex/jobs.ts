@@ -1,6 +1,6 @@
 /**
  * Job documents: create (idempotent per user + key, refused over the active-job limits and the
- * creation rate, counted in the same transaction), get,
+ * creation rate, counted in the same transaction), get (and `getHead`, without the request),
  * list (newest first; the first page of jobPages.ts), count active.
  * Each read goes through an index from schema.ts. Only the servers may call them (access.ts).
  */
@@ -11,6 +11,7 @@ import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, MAX_COUNTED_PER_USER } from './activeCount'
 import { findJob, jobRecordValidator, nextChangedAt, readJobRecord, toJobRecord } from './model'
 import { readJobPage } from './jobPages'
+import { changedJobValidator, toChangedJob } from './changedJob'
 import { indexThreadJob } from './threads'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
@@ -111,6 +112,19 @@ export const get = serverQuery({
   handler: async (ctx, { jobId, userId }) => {
     const doc = await findJob(ctx.db, jobId)
     return doc && (userId === undefined || doc.userId === userId) ? await readJobRecord(ctx.db, doc) : null
+  },
+})
+
+/**
+ * One job by its engine id without its request and lease (`getState` needs only its type and
+ * creation time; the request is up to 1 MB), or null. Reads the job document only.
+ */
+export const getHead = serverQuery({
+  args: { jobId: v.string() },
+  returns: v.union(changedJobValidator, v.null()),
+  handler: async (ctx, { jobId }) => {
+    const doc = await findJob(ctx.db, jobId)
+    return doc && toChangedJob(doc)
   },
 })
 

@@ -19,6 +19,7 @@ function reference<Reference>(name: string): Reference {
 export const convexFunctions = {
   create: reference<Api['jobs']['create']>('jobs:create'),
   get: reference<Api['jobs']['get']>('jobs:get'),
+  getHead: reference<Api['jobs']['getHead']>('jobs:getHead'),
   listPage: reference<Api['jobPages']['page']>('jobPages:page'),
   countActive: reference<Api['jobs']['countActive']>('jobs:countActive'),
   appendEvents: reference<Api['events']['appendEvents']>('events:appendEvents'),

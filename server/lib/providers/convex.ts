@@ -255,7 +255,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     readEvents,
 
     async getState(id) {
-      const record = await this.get(id)
+      // Not `get`: the request (up to 1 MB) is not needed for the state.
+      const record = await query(fn.getHead, { jobId: id })
       if (!record) return null
       const range = await readEvents(id, 0)
       return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), range?.events ?? [])
