@@ -9,9 +9,9 @@ import { serverMutation, serverQuery } from './access'
 import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, MAX_COUNTED_PER_USER } from './activeCount'
-import { findJob, jobRecordValidator, nextChangedAt, readJobRecord, toJobRecord } from './model'
+import { findJob, jobRecordValidator, nextChangedAt, readJobRecord } from './model'
 import { readJobPage } from './jobPages'
-import { changedJobValidator, toChangedJob } from './changedJob'
+import { changedJobValidator, createdJobValidator, toChangedJob } from './changedJob'
 import { indexThreadJob } from './threads'
 import { jobFields, jobStatusValidator, leaseValidator } from './schema'
 
@@ -48,7 +48,10 @@ export const create = serverMutation({
     rates: v.optional(v.array(v.object(rateArgs))),
   },
   returns: v.union(
+    // An idempotent retry: the job stored before, with its request (it may differ from this call's).
     v.object({ record: jobRecordValidator, created: v.boolean() }),
+    // A new job: without the request the caller has just sent (up to 1 MB).
+    v.object({ record: createdJobValidator, created: v.literal(true) }),
     v.object({ refused: v.union(v.literal('user'), v.literal('global')), limit: v.number() }),
     v.object({ refused: v.literal('rate'), retryAfterMs: v.number(), key: v.optional(v.string()) }),
   ),
@@ -99,7 +102,7 @@ export const create = serverMutation({
     await addActiveJob(ctx.db, args.jobId, userId)
     await indexThreadJob(ctx.db, args)
     const record = await ctx.db.get(id)
-    return { record: toJobRecord(record!, requestJson, lease ?? null), created: true }
+    return { record: { ...toChangedJob(record!), lease: lease ?? null }, created: true as const }
   },
 })
 

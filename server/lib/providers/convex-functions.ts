@@ -84,7 +84,7 @@ export function toJobRecord(stored: StoredJobRecord): JobRecord {
  * Converts a changed job as `feed:userChanges` returns it to the contract's `ChangedJobRecord`.
  * Takes only those fields: a deployment older than this version still sends the request and lease.
  */
-export function toChangedJobRecord(stored: StoredUserChangePage['changes'][number]['record']): ChangedJobRecord {
+export function toChangedJobRecord(stored: Omit<StoredJobRecord, 'requestJson' | 'lease'>): ChangedJobRecord {
   const { jobId, userId, type, status, threadId, messageId, idempotencyKey, title, createdAt, updatedAt, endedAt, lastSeq } = stored
   return { id: jobId, userId, type, status, threadId, messageId, idempotencyKey, title, createdAt, updatedAt, endedAt, lastSeq }
 }

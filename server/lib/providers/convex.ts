@@ -25,7 +25,7 @@ import { lateCreationEnd } from '../failed-end'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
-import { convexFunctions as fn, eventsAfter, toControlArgs, toJobRecord, toStoredJobControl, toStoredThread } from './convex-functions'
+import { convexFunctions as fn, eventsAfter, toChangedJobRecord, toControlArgs, toJobRecord, toStoredJobControl, toStoredThread } from './convex-functions'
 import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ChangedJobRecord, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
@@ -212,7 +212,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         if (result.refused === 'rate') throw new RateRefusedError(result.retryAfterMs, result.key ?? createOptions.rates?.[0]?.key ?? '')
         throw new ActiveLimitError(result.refused, result.limit)
       }
-      return { record: toJobRecord(result.record), created: result.created }
+      // A new job comes back without its request (the one just sent); a retry's with the stored one.
+      const { record: stored } = result
+      return { record: 'requestJson' in stored ? toJobRecord(stored) : { ...toChangedJobRecord(stored), request: JSON.parse(requestJson) as JobRecord['request'], lease: stored.lease }, created: result.created }
     },
 
     async get(id, owner) {
