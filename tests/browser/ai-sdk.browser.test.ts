@@ -221,6 +221,26 @@ describe('AI SDK page in Chromium', () => {
     expect([await tool.getAttribute('data-state'), await tool.getByRole('button').count()]).toEqual(['output-error', 0])
   })
 
+  it('Stop also stops an answer that waits for a tool approval, as in the main chat (not only Deny)', async () => {
+    const page = await openPage()
+    await send(page, 'Please delete notes.txt')
+    const tool = page.locator('.tool-call[data-tool="delete_file"]')
+    await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
+    await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
+    await page.locator('.composer').getByRole('button', { name: 'Stop' }).click({ timeout: WAIT_MS })
+    await page.locator('.turn[data-role="assistant"] [data-answer-end="stopped"]').waitFor({ timeout: WAIT_MS })
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    expect((await serverJob(page, jobId)).job.status).toBe('aborted')
+    // Nothing offers the approval any more, the call says stopped, and the chat no longer waits.
+    expect([
+      await tool.getByRole('button').count(),
+      await tool.locator('.status-chip').textContent(),
+      await page.locator('[data-chat-status]').textContent(),
+      await page.locator('.composer').getByRole('button', { name: 'Stop' }).count(),
+    ]).toEqual([0, 'stopped', 'ready', 0])
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('ai-sdk-input')
+  })
+
   it('an approval answered in another tab meanwhile shows what really happened to the call, in words', async () => {
     const page = await openPage()
     await send(page, 'Please delete notes.txt')

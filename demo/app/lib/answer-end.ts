@@ -26,6 +26,11 @@ export function answerEndNote(metadata: unknown, answered = true): { kind: 'fail
   return null
 }
 
+/** True for an answer that was stopped (its metadata says `ended: 'aborted'`). */
+export function isStoppedAnswer(metadata: unknown): boolean {
+  return Boolean(metadata && typeof metadata === 'object' && (metadata as Partial<AnswerEndMetadata>).ended === 'aborted')
+}
+
 /**
  * The messages with the answers the abort route just stopped marked so: the tab that pressed Stop
  * closed its response first, so the stream's own finish metadata never reaches it.
