@@ -219,6 +219,7 @@ describe('AI SDK page in Chromium', () => {
     const tool = page.locator('.tool-call[data-tool="delete_file"]')
     await tool.locator('.status-chip[data-status="stopped"]').waitFor({ timeout: WAIT_MS })
     expect([await tool.getAttribute('data-state'), await tool.getByRole('button').count()]).toEqual(['output-error', 0])
+    expect(await tool.locator('.tool-note').textContent()).toBe('Stopped while it waited for approval; it did not run.')
   })
 
   it('Stop also stops an answer that waits for a tool approval, as in the main chat (not only Deny)', async () => {
@@ -238,6 +239,8 @@ describe('AI SDK page in Chromium', () => {
       await page.locator('[data-chat-status]').textContent(),
       await page.locator('.composer').getByRole('button', { name: 'Stop' }).count(),
     ]).toEqual([0, 'stopped', 'ready', 0])
+    // It never started: said so, not "Stopped before it finished.".
+    expect(await tool.locator('.tool-note').textContent()).toBe('Stopped while it waited for approval; it did not run.')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('ai-sdk-input')
   })
 

@@ -137,6 +137,8 @@ describe('demo chat in Chromium', () => {
     expect(await call.getAttribute('data-status')).toBe('stopped')
     expect(await call.locator('.status-chip').textContent()).toBe('stopped')
     expect(await call.locator('.tool-result').count()).toBe(0)
+    // It never started: not "Stopped before it finished.".
+    expect(await call.locator('.tool-note').textContent()).toBe('Stopped while it waited for approval; it did not run.')
     await screenshot(page, 'stop-3-workflow-and-tool-stopped')
   })
 

@@ -23,3 +23,23 @@ export function isStoppedNode(node: NodeState, job: JobState | null | undefined)
 export function isStoppedToolPart(part: { state: string, errorText?: string }): boolean {
   return part.state === 'output-error' && /^job aborted(?: \(.*\))?$/.test(part.errorText ?? '')
 }
+
+/** The note under a call the Stop cut off while it ran. */
+export const STOPPED_RUNNING_NOTE = 'Stopped before it finished.'
+/** The note under a call the Stop cut off while it waited for approval: it never started. */
+export const STOPPED_AT_APPROVAL_NOTE = 'Stopped while it waited for approval; it did not run.'
+
+/** What a call the Stop cut off says: one still waiting for its approval never ran. */
+export function stoppedCallNote(call: ToolCallState, job: JobState | null | undefined): string {
+  const waited = call.approvalId !== undefined && !job?.answeredInputs.some(input => input.requestId === call.approvalId)
+  return waited ? STOPPED_AT_APPROVAL_NOTE : STOPPED_RUNNING_NOTE
+}
+
+/**
+ * The same on the AI SDK page: a part still asking (`approval-requested`), or ended by the job's
+ * abort with its approval never answered (the messages route keeps the request's id).
+ */
+export function stoppedToolPartNote(part: { state: string, approval?: { approved?: boolean } }): string {
+  const waited = part.state === 'approval-requested' || (part.approval !== undefined && part.approval.approved === undefined)
+  return waited ? STOPPED_AT_APPROVAL_NOTE : STOPPED_RUNNING_NOTE
+}
