@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import type { JobState } from '../../shared/reducer'
+import { answersTaken } from './answer-taken'
 import { InputConflictError, InvalidAnswerError } from './errors'
 import { parseApprovalAnswer } from './executor/tool-approval'
 import { issueCountOf, useValidationBudget } from './validation-budget'
@@ -69,11 +70,10 @@ export function answeredByLostOwner(run: JobRun, requestId: string, userId: stri
  * way back. That is the answer taken, not a conflict. Another value, or another user's, is not.
  */
 export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string, answer: unknown): boolean {
-  const taken = state.answeredInputs.find(input => input.requestId === requestId && input.answeredBy === userId)
-  if (!taken) return false
-  if (isDeepStrictEqual(taken.answer, answer)) return true
-  // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
-  return taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer))
+  // Sent while nobody owned the job, it was taken by the question asked again in its place (answer-taken.ts).
+  return answersTaken(state, requestId, userId).some(taken => isDeepStrictEqual(taken.answer, answer)
+    // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
+    || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer))))
 }
 
 /** An approval answer as the job stores it, or undefined for one it would refuse. */
