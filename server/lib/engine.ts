@@ -228,7 +228,8 @@ export function createEngine(options: EngineOptions) {
     if (!run || run.live.ended || run.live.ending) {
       // The same answer again, taken before the job ended (the first reply was lost): stored.
       if (run && answeredAlike(run.live.state, answer.requestId, userId, answer.answer)) return await answerAndStore(run, answer.requestId, answer.answer, userId)
-      const stored = await provider.getState(jobId).catch(() => null)
+      // A store that does not answer is its 503 (retry): whether the job took this answer is unknown, not refused.
+      const stored = await provider.getState(jobId)
       if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer)) return { stored: true }
       throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
