@@ -20,7 +20,6 @@ import { roundTextStarts } from './executor/round-text'
 import { createFailureStreakLog } from './failure-streak-log'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded } from './job-end-log'
-import { answerTaken } from './answer-taken'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
@@ -33,6 +32,7 @@ import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
 import { traceRecoveredEnd } from './telemetry/job-trace'
 import type { AnswerOutcome } from './stored-answer'
+import { answeredAlike } from './stored-answer'
 
 /** The owner's error, answered by the instance that received the request. */
 export class ForwardedError extends BackgroundJobsError {
@@ -178,22 +178,23 @@ export function createCluster(options: ClusterOptions) {
     // it finish): this caller's answer in the log was taken, whatever came first. The question's
     // own timeout (or another answer) in the log means it was not.
     if (result === 'ended') {
-      if (await answerStored(record, requestId, userId)) return { stored: true }
+      if (await answerStored(record, requestId, userId, answer)) return { stored: true }
       throw new InputConflictError(requestId, 'belongs to a job that has ended')
     }
     // No reply in time: the owner may have taken and stored the answer while its reply was lost
     // (that write failed) — then a 503 would have the client retry into a 409 "already answered".
-    if (await answerStored(record, requestId, userId)) return { stored: true }
+    if (await answerStored(record, requestId, userId, answer)) return { stored: true }
     throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
-  /** True when the job's stored log holds `userId`'s answer to `requestId` (not its timeout's), or to the question asked again in its place after a takeover. */
-  async function answerStored(record: JobRecord, requestId: string, userId: string): Promise<boolean> {
-    const range = await provider.readEvents(record.id, record.lastSeq).catch(() => null)
-    if (range?.events.some(event => event.type === 'input-response' && event.requestId === requestId && event.answeredBy === userId)) return true
-    // Sent while nobody owned the job: taken by the question asked again in its place (its id is new).
+  /**
+   * True when the job's stored log holds this answer of `userId`'s to `requestId` (not its
+   * timeout's, nor another answer of the same user's), or to the question asked again in its place
+   * after a takeover (answeredAlike).
+   */
+  async function answerStored(record: JobRecord, requestId: string, userId: string, answer: unknown): Promise<boolean> {
     const state = await provider.getState(record.id).catch(() => null)
-    return state ? answerTaken(state, requestId, userId) : false
+    return state ? answeredAlike(state, requestId, userId, answer) : false
   }
 
   /**

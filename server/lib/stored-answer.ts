@@ -73,7 +73,19 @@ export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId
   // Sent while nobody owned the job, it was taken by the question asked again in its place (answer-taken.ts).
   return answersTaken(state, requestId, userId).some(taken => isDeepStrictEqual(taken.answer, answer)
     // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
-    || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer))))
+    || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer)))
+    // A workflow answer is stored as its schema read it: keys the schema does not know are dropped.
+    || (taken.kind === 'workflow-input' && storedAs(taken.answer, answer)))
+}
+
+/** True when `stored` is `sent` with keys left out (as a schema strips the keys it does not know). */
+function storedAs(stored: unknown, sent: unknown): boolean {
+  if (!isPlainObject(stored) || !isPlainObject(sent)) return false
+  return Object.keys(stored).every(key => Object.hasOwn(sent, key) && isDeepStrictEqual(stored[key], sent[key]))
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** An approval answer as the job stores it, or undefined for one it would refuse. */
