@@ -145,7 +145,7 @@ export function createRunManager(options: RunManagerOptions) {
     }
     catch (error) {
       // Taken and stored by the lost owner, which died before replying: the sender still waits.
-      if (error instanceof InputConflictError && answeredByLostOwner(run, control.requestId, control.userId)) return { ok: true }
+      if (error instanceof InputConflictError && answeredByLostOwner(run, control.requestId, control.userId, control.answer)) return { ok: true }
       throw error
     }
   }

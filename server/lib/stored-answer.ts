@@ -53,14 +53,15 @@ export async function answerAndStore(run: JobRun, requestId: string, answer: unk
 }
 
 /**
- * True when the job's log holds `userId`'s answer to `requestId` from an earlier owner: a run that
+ * True when the job's log holds this answer of `userId`'s to `requestId` from an earlier owner: a run that
  * took the job over reads its controls from the start and meets again an answer the lost owner
  * took and stored but died before replying to — its sender still waits for that reply, and the
  * job went on with that answer (a `409` would tell the user it was refused).
  */
-export function answeredByLostOwner(run: JobRun, requestId: string, userId: string): boolean {
+export function answeredByLostOwner(run: JobRun, requestId: string, userId: string, answer: unknown): boolean {
   if (run.inputs.asked(requestId)) return false
-  return run.live.state.answeredInputs.some(input => input.requestId === requestId && input.answeredBy === userId)
+  // That answer: another one of the same user's (sent while the owner was away) was not taken.
+  return answeredAlike(run.live.state, requestId, userId, answer)
 }
 
 /**
