@@ -39,7 +39,7 @@ const topicWorkflow = defineWorkflow({
 })
 
 /** A model whose every round is drawn from the seed: text, pauses, then a tool call or the end. */
-function seededModel(random: Random): ModelClient {
+export function seededModel(random: Random): ModelClient {
   let calls = 0
   return {
     scripted: false,

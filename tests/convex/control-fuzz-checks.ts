@@ -5,7 +5,7 @@
 import { vi } from 'vitest'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
-import { answerTaken } from '../../server/lib/answer-taken'
+import { answeredAlike } from '../../server/lib/stored-answer'
 import type { ClusterTab } from './cluster-tab'
 import type { Node, Sent } from './control-fuzz'
 
@@ -52,21 +52,21 @@ export async function checkEnd({ seed, nodes, jobs, tabs, sent, violations, kill
       if (isTerminalStatus(said as never) && said !== stored.status) violations.push(`${abort.what}: 200 says ${said}, the job ended ${stored.status}`)
     }
     for (const input of stored.answeredInputs) {
-      if (input.answeredBy === 'u1' && (typeof input.answer !== 'object' || typeof (input.answer as { go?: unknown }).go !== 'boolean')) violations.push(`job ${jobId}: a wrong-shaped answer is stored: ${JSON.stringify(input.answer)}`)
+      if (input.answeredBy === 'u1' && input.kind === 'workflow-input' && (typeof input.answer !== 'object' || typeof (input.answer as { go?: unknown }).go !== 'boolean')) violations.push(`job ${jobId}: a wrong-shaped answer is stored: ${JSON.stringify(input.answer)}`)
     }
   }
   for (const answer of sent.filter(each => each.kind === 'answer')) {
     const final = finalOf.get(answer.jobId)
     if (!final || answer.status === undefined) continue
-    const stored = final.answeredInputs.filter(input => input.answeredBy === 'u1' && tagOf(input.answer) === answer.n)
-    const taken = answerTaken(final, answer.requestId!, 'u1') && stored.length > 0
+    // Under its request, or the question asked again in its place after a takeover (answer-taken.ts).
+    const taken = answeredAlike(final, answer.requestId!, 'u1', answer.body)
     if (answer.status === 200 && answer.detail !== 'unconfirmed' && !taken) violations.push(`${answer.what}: 200, not in the log (${JSON.stringify(final.answeredInputs.map(input => [input.requestId, input.answeredBy, input.answer]))})`)
-    if ((answer.status === 400 || answer.status === 409) && stored.length > 0) violations.push(`${answer.what}: ${answer.status}, yet the log holds it (${JSON.stringify(final.answeredInputs.map(input => [input.requestId, input.answeredBy, input.answer]))})`)
+    if ((answer.status === 400 || answer.status === 409) && taken) violations.push(`${answer.what}: ${answer.status}, yet the log holds it (${JSON.stringify(final.answeredInputs.map(input => [input.requestId, input.answeredBy, input.answer]))})`)
     if (answer.status === 200 && !answer.valid) violations.push(`${answer.what}: a wrong shape answered 200`)
   }
   // Every answer in a log was answered 200 to some sender (or its reply never came).
   for (const [jobId, final] of finalOf) {
-    for (const input of final.answeredInputs.filter(each => each.answeredBy === 'u1')) {
+    for (const input of final.answeredInputs.filter(each => each.answeredBy === 'u1' && each.kind === 'workflow-input')) {
       const senders = sent.filter(each => each.kind === 'answer' && each.jobId === jobId && each.n === tagOf(input.answer))
       if (senders.length > 0 && senders.every(each => each.status === 400 || each.status === 409)) violations.push(`job ${jobId}: answer ${String(tagOf(input.answer))} is in the log, every sender was refused (${senders.map(each => each.status).join(', ')})`)
     }

@@ -1,7 +1,8 @@
 /**
  * The cluster fuzz of controls (a sibling of cluster-fuzz.ts, on its tabs and faults): three
  * engines on one convex-test backend run workflows that call a tool, ask a question, then call the
- * tool again, while owners are paused or killed. Answers go to random instances — valid ones,
+ * tool again, and chats (cluster-fuzz.ts's seeded model) whose tool asks for approval, while owners
+ * are paused or killed. Answers go to random instances — valid ones,
  * the same one again, wrong-shaped ones, answers to questions a takeover voided — and so do aborts.
  * Checks at the end: every answer's outcome agrees with the log (a 200 ⇔ the answer is in it, under
  * its request or the question asked again in its place), a wrong-shaped answer is never stored, an
@@ -16,6 +17,8 @@ import { VOIDED_BY_TAKEOVER } from '../../server/lib/answer-taken'
 import { defineTool } from '../../server/utils/define-tool'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import type { JobProvider } from '../../server/lib/providers/types'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import { fuzzTools } from '../support/fuzz-world'
 import { pause } from '../support/fuzz-model'
 import { createRandom } from '../support/fuzz-random'
 import { createBackend } from './backend'
@@ -24,6 +27,7 @@ import type { FaultyFacade } from './fault-facade'
 import { createFaultyFacade } from './fault-facade'
 import type { ClusterTab, TabInstance } from './cluster-tab'
 import { openTab } from './cluster-tab'
+import { seededModel } from './cluster-fuzz'
 import { checkEnd } from './control-fuzz-checks'
 
 /** How often the tool started, per job and node. */
@@ -83,12 +87,14 @@ export async function runControlFuzz(seed: number, steps: number): Promise<strin
   const config = resolveConfig({
     scripted: { enabled: true },
     lease: { durationMs: 3_000, heartbeatMs: 1_000 },
+    recovery: { chat: random.pick(['fail', 'continue'] as const) },
     stream: { batchWindowMs: random.pick([0, 50]) },
     limits: { jobTimeoutMs: 30_000, inputTimeoutMs: 5_000, maxConcurrentJobsPerUser: 100, maxConcurrentJobs: 100 },
   })
+  const model = seededModel(random)
   const nodes: Node[] = ['A', 'B', 'C'].map((name) => {
     let facade!: FaultyFacade
-    const node = createEngineNode(backend, { instanceId: name, config, tools: [effect], workflows: [effectsWorkflow], wrapFacade: (inner) => {
+    const node = createEngineNode(backend, { instanceId: name, config, chat: runChatJob, model, tools: [effect, ...fuzzTools], workflows: [effectsWorkflow], wrapFacade: (inner) => {
       facade = createFaultyFacade(inner)
       return facade
     } })
@@ -125,7 +131,9 @@ export async function runControlFuzz(seed: number, steps: number): Promise<strin
     switch (operation) {
       case 'create': {
         const node = pick()
-        send({ node, jobId: '', kind: 'create', what: `create on ${node.name}${node.facade.connected ? '' : ' (paused)'}` }, node.engine.createJob('u1', { request: { type: 'workflow', workflow: 'effects', input: { ms: random.pick([0, 300, 2_000]) } } }).then(({ job }) => {
+        send({ node, jobId: '', kind: 'create', what: `create on ${node.name}${node.facade.connected ? '' : ' (paused)'}` }, node.engine.createJob('u1', { request: random.chance(0.3)
+          ? { type: 'chat', messages: [{ role: 'user', content: `job ${jobs.length}` }], tools: ['echo', 'guarded'] }
+          : { type: 'workflow', workflow: 'effects', input: { ms: random.pick([0, 300, 2_000]) } } }).then(({ job }) => {
           jobs.push(job.id)
         }))
         await vi.advanceTimersByTimeAsync(0)
@@ -166,7 +174,9 @@ export async function runControlFuzz(seed: number, steps: number): Promise<strin
         const node = pick()
         const n = ++tag
         const valid = operation !== 'wrong'
-        const answer = valid ? { go: random.chance(0.5), n } : random.pick([{ go: 'yes', n }, { n }, 'go', { go: true, n: String(n) }])
+        const answer = input.kind === 'tool-approval'
+          ? (valid ? random.pick(['approve', 'deny']) : random.pick(['maybe', { approved: 'yes' }]))
+          : valid ? { go: random.chance(0.5), n } : random.pick([{ go: 'yes', n }, { n }, 'go', { go: true, n: String(n) }])
         send({ node, jobId, kind: 'answer', what: `answer ${n}${valid ? '' : ' (wrong shape)'} to ${input.requestId} on ${node.name}${node.facade.connected ? '' : ' (paused)'}`, n, valid, requestId: input.requestId, body: answer }, node.engine.answerInput('u1', jobId, { requestId: input.requestId, answer }))
         break
       }
