@@ -221,7 +221,9 @@ export function createEngine(options: EngineOptions) {
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
     assertEnabled(getConfig())
     const record = await authorize(userId, jobId)
-    const run = runningHere(runs, jobId)
+    const here = runningHere(runs, jobId)
+    // A run whose lease this instance cannot vouch for knows only its own questions: another is the owner's to judge.
+    const run = here && !here.leaseHolds() && !here.inputs.asked(answer.requestId) ? undefined : here
     if (!run && cluster && !isTerminalStatus(record.status)) {
       return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
     }
