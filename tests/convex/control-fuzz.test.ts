@@ -15,9 +15,10 @@ const STEPS = Number(process.env.FUZZ_STEPS) || 100
  * answering made the same answer again a 409), 11 (a user's other answer, met again at a takeover,
  * was told ok), 15 (and 11: another answer was told "stored" once the job ended before the owner's
  * reply), 15 and 22 (the same answer again, after a takeover gave it to the question asked again,
- * was a 409).
+ * was a 409), 197 (the same answer again, sent to a lost owner whose store was down, was refused by
+ * its stale run).
  */
-const KEY_SEEDS = [6, 11, 15, 22]
+const KEY_SEEDS = [6, 11, 15, 22, 197]
 const runs = process.env.FUZZ_SEED
   ? [{ seed: Number(process.env.FUZZ_SEED), steps: STEPS }]
   : [...Array.from({ length: SEED_COUNT }, (_, index) => ({ seed: (Number(process.env.FUZZ_FIRST_SEED) || 1) + index, steps: STEPS })), ...(process.env.FUZZ_SEEDS ? [] : KEY_SEEDS.map(seed => ({ seed, steps: 100 })))]
