@@ -196,7 +196,8 @@ export function createEngine(options: EngineOptions) {
     await runningHere(runs, jobId)?.confirmLease()?.catch(() => undefined)
     const run = runningHere(runs, jobId)
     if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
-    else if (cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
+    // A run whose aborted end the store refused (another instance owns the job now) leaves the abort to that owner.
+    if ((!run || run.abandoned) && cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
     return summarize(await authorize(userId, jobId))
   }
 
