@@ -13,7 +13,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary } from './engine-types'
-import { FeatureDisabledError, InputConflictError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
+import { FeatureDisabledError, JobAbortedError, JobNotFoundError, ShuttingDownError } from './errors'
 import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
@@ -41,7 +41,7 @@ import { startJobTrace } from './telemetry/job-trace'
 import { withoutActiveSpan } from './telemetry/trace-context'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
-import { answerAndStore, answeredAlike } from './stored-answer'
+import { createAnswerInput } from './answer-input'
 import type { ViewerSink } from './viewer'
 import { assertSameRequest } from './idempotency'
 import { storeCreation } from './store-creation'
@@ -218,25 +218,11 @@ export function createEngine(options: EngineOptions) {
     return await deletion.deleteThread(userId, threadId)
   }
 
-  /** Answers an input request; resolves once the answer is stored (`stored: false`: the store is slow, stored-answer.ts). */
+  const answerWith = createAnswerInput({ provider, runs, cluster, authorize })
+  /** Answers an input request; resolves once the answer is stored (answer-input.ts). */
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
     assertEnabled(getConfig())
-    const record = await authorize(userId, jobId)
-    const here = runningHere(runs, jobId)
-    // A run whose lease this instance cannot vouch for knows only its own questions: another is the owner's to judge.
-    const run = here && !here.leaseHolds() && !here.inputs.asked(answer.requestId) ? undefined : here
-    if (!run && cluster && !isTerminalStatus(record.status)) {
-      return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
-    }
-    if (!run || run.live.ended || run.live.ending) {
-      // The same answer again, taken before the job ended (the first reply was lost): stored.
-      if (run && answeredAlike(run.live.state, answer.requestId, userId, answer.answer)) return await answerAndStore(run, answer.requestId, answer.answer, userId)
-      // A store that does not answer is its 503 (retry): whether the job took this answer is unknown, not refused.
-      const stored = await provider.getState(jobId)
-      if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer)) return { stored: true }
-      throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
-    }
-    return await answerAndStore(run, answer.requestId, answer.answer, userId)
+    return await answerWith(userId, jobId, answer)
   }
 
   async function getJob(userId: string, jobId: string) {

@@ -1,0 +1,45 @@
+/**
+ * An answer to a job's input request, on any instance: the run here takes it when this instance
+ * owns the job and can vouch for its lease (or asked the question itself); otherwise it goes to the
+ * owner through the store (cluster.ts). An answer to a job that ended, or that no run here holds,
+ * is the same answer again (taken before, its reply lost: stored) or a 409.
+ */
+import { isTerminalStatus } from '../../shared/events'
+import type { createCluster } from './cluster'
+import { InputConflictError } from './errors'
+import { runningHere } from './job-access'
+import type { JobRun } from './job-run'
+import type { JobProvider, JobRecord } from './providers/types'
+import type { AnswerOutcome } from './stored-answer'
+import { answerAndStore, answeredAlike } from './stored-answer'
+
+export interface AnswerInputOptions {
+  provider: Pick<JobProvider, 'getState'>
+  runs: ReadonlyMap<string, JobRun>
+  cluster: Pick<ReturnType<typeof createCluster>, 'answerRemote'> | null
+  /** The job, checked to be the user's (a 404 otherwise). */
+  authorize: (userId: string, jobId: string) => Promise<JobRecord>
+}
+
+/** Creates the engine's `answerInput`; resolves once the answer is stored (`stored: false`: the store is slow, stored-answer.ts). */
+export function createAnswerInput(options: AnswerInputOptions) {
+  const { provider, runs, cluster } = options
+  return async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
+    const record = await options.authorize(userId, jobId)
+    const here = runningHere(runs, jobId)
+    // A run whose lease this instance cannot vouch for knows only its own questions: another is the owner's to judge.
+    const run = here && !here.leaseHolds() && !here.inputs.asked(answer.requestId) ? undefined : here
+    if (!run && cluster && !isTerminalStatus(record.status)) {
+      return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
+    }
+    if (!run || run.live.ended || run.live.ending) {
+      // The same answer again, taken before the job ended (the first reply was lost): stored.
+      if (run && answeredAlike(run.live.state, answer.requestId, userId, answer.answer)) return await answerAndStore(run, answer.requestId, answer.answer, userId)
+      // A store that does not answer is its 503 (retry): whether the job took this answer is unknown, not refused.
+      const stored = await provider.getState(jobId)
+      if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer)) return { stored: true }
+      throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
+    }
+    return await answerAndStore(run, answer.requestId, answer.answer, userId)
+  }
+}
