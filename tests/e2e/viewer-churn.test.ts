@@ -4,7 +4,7 @@
  * mid-frame, during a gzip flush, after a half-close) on job streams with and without
  * Last-Event-ID, the notification stream and the AI SDK resume route, while jobs run. Afterwards
  * every count the engine keeps returns to zero (runs, viewers, feeds, timers, notification sinks,
- * open stream slots), and a second and third round of the same churn leave the process's
+ * open stream slots), and a second round of the same churn leaves the process's
  * handles where the first left them (read after a forced GC; the heap is the memory benchmark's
  * business, bench/memory.ts). Every choice comes from a seeded generator; every wait is for an event or
  * a count.
@@ -22,7 +22,7 @@ import type { ServerProcess } from '../support/server-process'
 import { startServerProcess } from '../support/server-process'
 
 const TOKEN = 'churn-metrics-token'
-const CONNECTIONS_PER_ROUND = 450
+const CONNECTIONS_PER_ROUND = 300
 const PARALLEL = 40
 const HELD_JOBS = 4
 const CHUNKS = Array.from({ length: 30 }, (_, index) => `piece ${index} é😀 `)
@@ -235,7 +235,7 @@ describe.each(['memory', 'redis'] as const)('viewer churn (%s)', (provider) => {
   it('thousands of viewers leaving at random moments: every count returns to zero, handles stay flat', async () => {
     const cookie = await anonymousCookie(server.url)
     let first: Sample | undefined
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       holdJobs()
       const target = await startHeldJobs(server.url, cookie)
       await churn(target, CONNECTIONS_PER_ROUND, 1_000 + round)
@@ -246,7 +246,7 @@ describe.each(['memory', 'redis'] as const)('viewer churn (%s)', (provider) => {
       expect(frames.at(-1)!.data.status).toBe('completed')
       expect(textFromFrames(frames)).toBe(CHUNKS.join(''))
       await expectNothingHeld(server.url, engineTimersIdle)
-      // Rounds 2 and 3 run the same churn as round 1: what it left must not grow.
+      // Round 2 runs the same churn as round 1: what it left must not grow.
       if (first) await expectHandlesBackTo(server, first)
       else first = await sampleOf(server)
     }
