@@ -6,6 +6,7 @@ import { getDocumentSize, v } from 'convex/values'
 import { RECORD_PAGE_BYTES, utf8Bytes } from './limits'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader, DatabaseWriter } from './_generated/server'
+import { toChangedJob } from './changedJob'
 import { leaseOf } from './leaseStore'
 import { jobFields, leaseValidator, type StoredJobStatus, type StoredLease } from './schema'
 
@@ -46,22 +47,7 @@ export async function readJobRecord(db: DatabaseReader, doc: Doc<'jobs'>): Promi
 
 /** Converts a job document, its request and its lease to the returned shape (drops Convex system fields). */
 export function toJobRecord(doc: Doc<'jobs'>, requestJson: string, lease: StoredLease | null): JobRecordValue {
-  return {
-    jobId: doc.jobId,
-    userId: doc.userId,
-    type: doc.type,
-    status: doc.status,
-    threadId: doc.threadId,
-    messageId: doc.messageId,
-    idempotencyKey: doc.idempotencyKey,
-    title: doc.title,
-    requestJson,
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
-    endedAt: doc.endedAt,
-    lastSeq: doc.lastSeq,
-    lease,
-  }
+  return { ...toChangedJob(doc), requestJson, lease }
 }
 
 /** The job document with this engine id, or null. */
