@@ -8,12 +8,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike } from '../../server/lib/model/client'
 import { UpstreamHttpError } from '../../server/lib/model/errors'
-import type { ModelClient, ModelEvent, ModelRequest } from '../../server/lib/model/types'
+import type { ModelClient } from '../../server/lib/model/types'
+import { ANSWER, REQUEST, startRound } from '../support/model-round-run'
 
 /** ERROR_BODY_READ_MS in upstream-response.ts. */
 const ERROR_BODY_READ_MS = 5_000
-const REQUEST: ModelRequest = { model: 'test/model', messages: [{ role: 'user', content: 'Hi' }] }
-const ANSWER = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hello' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`
 
 /** A 502 whose body starts and never ends, then (when asked again) an answer. */
 function endlessErrorThenOk() {
@@ -28,22 +27,6 @@ function client(fetch: FetchLike, maxRetries: number, onRetry = vi.fn()): ModelC
   return createModelClient({ baseUrl: 'https://upstream.test/v1', apiKey: 'sk-test', fetch, firstTokenTimeoutMs: 60_000, stallTimeoutMs: 5_000, maxRetries, retryBaseDelayMs: 100, onRetry })
 }
 
-function start(model: ModelClient, path: 'stream' | 'consume') {
-  const run = { events: [] as ModelEvent[], error: undefined as unknown, done: false }
-  const signal = new AbortController().signal
-  void (async () => {
-    try {
-      if (path === 'consume') await model.consume!(REQUEST, signal, event => run.events.push(event))
-      else for await (const event of model.stream(REQUEST, signal)) run.events.push(event)
-    }
-    catch (error) {
-      run.error = error
-    }
-    run.done = true
-  })()
-  return run
-}
-
 beforeEach(() => {
   vi.useFakeTimers()
 })
@@ -55,7 +38,7 @@ afterEach(() => {
 describe.each(['stream', 'consume'] as const)('an error body that never ends (%s)', (path) => {
   it('fails with its HTTP status once ERROR_BODY_READ_MS passed, not with the first-token timeout', async () => {
     const upstream = endlessErrorThenOk()
-    const run = start(client(upstream.fetch, 0), path)
+    const run = startRound(client(upstream.fetch, 0), path)
     await vi.advanceTimersByTimeAsync(ERROR_BODY_READ_MS)
     expect(run.done).toBe(true)
     expect(run.error).toBeInstanceOf(UpstreamHttpError)
@@ -66,7 +49,7 @@ describe.each(['stream', 'consume'] as const)('an error body that never ends (%s
   it('is retried as its status is, and the retry answers', async () => {
     const upstream = endlessErrorThenOk()
     const onRetry = vi.fn()
-    const run = start(client(upstream.fetch, 1, onRetry), path)
+    const run = startRound(client(upstream.fetch, 1, onRetry), path)
     await vi.advanceTimersByTimeAsync(ERROR_BODY_READ_MS + 100)
     expect(run.done).toBe(true)
     expect(run.error).toBeUndefined()

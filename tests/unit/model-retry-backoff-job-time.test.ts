@@ -9,11 +9,9 @@ import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike, ModelClientOptions } from '../../server/lib/model/client'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
 import { UpstreamHttpError } from '../../server/lib/model/errors'
-import type { ModelClient, ModelEvent, ModelRequest } from '../../server/lib/model/types'
+import type { ModelClient } from '../../server/lib/model/types'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
-
-const REQUEST: ModelRequest = { model: 'test/model', messages: [{ role: 'user', content: 'Hi' }] }
-const ANSWER = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hello' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`
+import { ANSWER, REQUEST, startRound } from '../support/model-round-run'
 
 /** A 503 without Retry-After, then an answer; counts the requests. */
 function unavailableThenOk() {
@@ -28,22 +26,6 @@ function client(fetch: FetchLike, overrides: Partial<ModelClientOptions> = {}): 
   return createModelClient({ baseUrl: 'https://upstream.test/v1', apiKey: 'sk-test', fetch, firstTokenTimeoutMs: 10_000, stallTimeoutMs: 5_000, maxRetries: 2, retryBaseDelayMs: 4_000, ...overrides })
 }
 
-function start(model: ModelClient, path: 'stream' | 'consume') {
-  const run = { events: [] as ModelEvent[], error: undefined as unknown, done: false }
-  const signal = new AbortController().signal
-  void (async () => {
-    try {
-      if (path === 'consume') await model.consume!(REQUEST, signal, event => run.events.push(event))
-      else for await (const event of model.stream(REQUEST, signal)) run.events.push(event)
-    }
-    catch (error) {
-      run.error = error
-    }
-    run.done = true
-  })()
-  return run
-}
-
 beforeEach(() => {
   vi.useFakeTimers()
 })
@@ -55,7 +37,7 @@ describe.each(['stream', 'consume'] as const)('a backoff past the job\'s time le
   it('fails at once with the upstream\'s failure, not retried', async () => {
     const upstream = unavailableThenOk()
     const onRetry = vi.fn()
-    const run = start(client(upstream.fetch, { onRetry, timeLeftMs: () => 3_000 }), path)
+    const run = startRound(client(upstream.fetch, { onRetry, timeLeftMs: () => 3_000 }), path)
     await vi.advanceTimersByTimeAsync(0)
     expect(run.done).toBe(true)
     expect(upstream.calls()).toBe(1)
@@ -67,7 +49,7 @@ describe.each(['stream', 'consume'] as const)('a backoff past the job\'s time le
 
   it('still waits out a backoff that fits in the time left', async () => {
     const upstream = unavailableThenOk()
-    const run = start(client(upstream.fetch, { timeLeftMs: () => 10_000 }), path)
+    const run = startRound(client(upstream.fetch, { timeLeftMs: () => 10_000 }), path)
     await vi.advanceTimersByTimeAsync(3_999)
     expect(upstream.calls()).toBe(1)
     await vi.advanceTimersByTimeAsync(1)

@@ -1,0 +1,35 @@
+/**
+ * A model request run in the background on either of the client's paths (`stream`, the iterator;
+ * `consume`, the push path), so a test with fake timers can move time and look at where it stands.
+ */
+import type { ModelClient, ModelEvent, ModelRequest } from '../../server/lib/model/types'
+
+/** The request every such test sends. */
+export const REQUEST: ModelRequest = { model: 'test/model', messages: [{ role: 'user', content: 'Hi' }] }
+
+/** A whole streamed answer: `Hello`, then the end. */
+export const ANSWER = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hello' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`
+
+/** Where a background request stands: its events so far, its error, and whether it is over. */
+export interface RoundRun {
+  events: ModelEvent[]
+  error: unknown
+  done: boolean
+}
+
+/** Starts `REQUEST` on `model` through `path`; returns its standing, updated as it goes. */
+export function startRound(model: ModelClient, path: 'stream' | 'consume'): RoundRun {
+  const run: RoundRun = { events: [], error: undefined, done: false }
+  const signal = new AbortController().signal
+  void (async () => {
+    try {
+      if (path === 'consume') await model.consume!(REQUEST, signal, event => run.events.push(event))
+      else for await (const event of model.stream(REQUEST, signal)) run.events.push(event)
+    }
+    catch (error) {
+      run.error = error
+    }
+    run.done = true
+  })()
+  return run
+}
