@@ -5,11 +5,7 @@
  * answered 200 ends the job aborted — not leave it running on the new owner.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createBackend } from './backend'
-import { createEngineNode } from './engine-node'
-import type { FaultyFacade } from './fault-facade'
-import { createFaultyFacade } from './fault-facade'
-import { askTwice, askTwiceConfig } from './ask-twice'
+import { cutOffOwner } from './cut-off-owner'
 
 describe('an abort sent to a lost owner whose store is unreachable', () => {
   beforeEach(() => {
@@ -20,17 +16,7 @@ describe('an abort sent to a lost owner whose store is unreachable', () => {
   })
 
   it('ends the job aborted on the instance that took it over', async () => {
-    const backend = createBackend()
-    let facade!: FaultyFacade
-    const a = createEngineNode(backend, { instanceId: 'A', config: askTwiceConfig, workflows: [askTwice], wrapFacade: (inner) => {
-      facade = createFaultyFacade(inner)
-      return facade
-    } })
-    const b = createEngineNode(backend, { instanceId: 'B', config: askTwiceConfig, workflows: [askTwice] })
-    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask-twice', input: {} } })
-    await vi.advanceTimersByTimeAsync(500)
-    facade.disconnect()
-    await vi.advanceTimersByTimeAsync(8_000)
+    const { a, b, job, facade } = await cutOffOwner()
     expect((await b.engine.getJob('u1', job.id)).state).toMatchObject({ epoch: 2, status: 'waiting' })
     const aborting = a.engine.abortJob('u1', job.id).then(summary => summary.status, (error: unknown) => error)
     await vi.advanceTimersByTimeAsync(1_000)

@@ -5,11 +5,7 @@
  * with a 409 "not pending for this job": that instance cannot tell, and the job took that answer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createBackend } from './backend'
-import { createEngineNode } from './engine-node'
-import type { FaultyFacade } from './fault-facade'
-import { createFaultyFacade } from './fault-facade'
-import { askTwice, askTwiceConfig } from './ask-twice'
+import { cutOffOwner } from './cut-off-owner'
 
 describe('the same answer again, sent to a lost owner whose store is unreachable', () => {
   beforeEach(() => {
@@ -20,17 +16,7 @@ describe('the same answer again, sent to a lost owner whose store is unreachable
   })
 
   it('is not a 409 from its stale run', async () => {
-    const backend = createBackend()
-    let facade!: FaultyFacade
-    const a = createEngineNode(backend, { instanceId: 'A', config: askTwiceConfig, workflows: [askTwice], wrapFacade: (inner) => {
-      facade = createFaultyFacade(inner)
-      return facade
-    } })
-    const b = createEngineNode(backend, { instanceId: 'B', config: askTwiceConfig, workflows: [askTwice] })
-    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask-twice', input: {} } })
-    await vi.advanceTimersByTimeAsync(500)
-    facade.disconnect()
-    await vi.advanceTimersByTimeAsync(8_000)
+    const { a, b, job, facade } = await cutOffOwner()
     const { state } = await b.engine.getJob('u1', job.id)
     expect(state.epoch).toBe(2)
     const asked = state.pendingInputs.find(input => input.prompt === 'First?')!
