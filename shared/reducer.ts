@@ -24,7 +24,8 @@ export interface ToolCallState {
   args: unknown
   step: number
   nodeId?: string
-  status: 'running' | 'waiting-approval' | ToolResultStatus
+  /** `stopped`: still running or waiting for approval when the job was aborted (it never got a result). */
+  status: 'running' | 'waiting-approval' | ToolCallOutcomeStatus
   result?: unknown
   error?: string
   durationMs?: number
@@ -35,8 +36,11 @@ export interface ToolCallState {
   approvalId?: string
 }
 
+/** A call's outcome: its `tool-result`'s status, or `stopped` (the job's abort cut it off). */
+export type ToolCallOutcomeStatus = ToolResultStatus | 'stopped'
+
 /** True once a call has its outcome (not running, not waiting for approval). */
-export function isToolOutcome(status: ToolCallState['status']): status is ToolResultStatus {
+export function isToolOutcome(status: ToolCallState['status']): status is ToolCallOutcomeStatus {
   return status !== 'running' && status !== 'waiting-approval'
 }
 
@@ -55,7 +59,8 @@ export interface StepState {
 export interface NodeState {
   nodeId: string
   kind: string
-  status: 'running' | 'waiting' | 'completed' | 'failed' | 'skipped'
+  /** `stopped`: still running or waiting when the job was aborted. */
+  status: 'running' | 'waiting' | 'completed' | 'failed' | 'skipped' | 'stopped'
   output?: unknown
   error?: string
   startedAt: number
@@ -280,13 +285,15 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       next.pendingInputs = []
       next.currentNodeId = null
       // Calls and workflow nodes still running (or waiting) when the job ended will never finish:
-      // show them as cut off.
+      // show them as cut off — `stopped` by an abort (the user stopped them, nothing broke),
+      // `error` / `failed` by a failed job. Their error says how the job ended either way.
       if (state.toolCalls.some(call => !isToolOutcome(call.status))) {
+        const cutOff = event.status === 'aborted' ? 'stopped' : 'error'
         next.toolCalls = state.toolCalls.map(call =>
-          isToolOutcome(call.status) ? call : { ...call, status: 'error', error: call.error ?? howJobEnded(event) },
+          isToolOutcome(call.status) ? call : { ...call, status: cutOff, error: call.error ?? howJobEnded(event) },
         )
       }
-      if (Object.values(state.nodeStates).some(isLiveNode)) next.nodeStates = cutOffNodes(state.nodeStates, howJobEnded(event), event.at)
+      if (Object.values(state.nodeStates).some(isLiveNode)) next.nodeStates = cutOffNodes(state.nodeStates, event.status === 'aborted' ? 'stopped' : 'failed', howJobEnded(event), event.at)
       return next
     default:
       return next
@@ -322,10 +329,10 @@ function isLiveNode(node: NodeState): boolean {
   return node.status === 'running' || node.status === 'waiting'
 }
 
-/** The nodes, with the live ones ended `failed` by the job's end (their error says how it ended). */
-function cutOffNodes(nodes: Record<string, NodeState>, ended: string, at: number): Record<string, NodeState> {
+/** The nodes, with the live ones ended `status` by the job's end (their error says how it ended). */
+function cutOffNodes(nodes: Record<string, NodeState>, status: 'failed' | 'stopped', ended: string, at: number): Record<string, NodeState> {
   const cut: Record<string, NodeState> = {}
-  for (const [nodeId, node] of Object.entries(nodes)) cut[nodeId] = isLiveNode(node) ? { ...node, status: 'failed', error: node.error ?? ended, endedAt: at } : node
+  for (const [nodeId, node] of Object.entries(nodes)) cut[nodeId] = isLiveNode(node) ? { ...node, status, error: node.error ?? ended, endedAt: at } : node
   return cut
 }
 

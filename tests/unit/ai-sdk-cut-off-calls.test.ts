@@ -3,7 +3,8 @@
  * streams a call's arguments, while a tool runs): the UI message built from the job's events (live,
  * a replay, the messages route) and the one built from a snapshot (a log not held from the start,
  * a resync) must have the same parts, read back by the SDK itself. The shared reducer ends such
- * calls as errors (`job aborted`); before, the event path left them `approval-requested` /
+ * calls as `stopped` (an abort) or errors (a failure), both with an error such as `job aborted`, which
+ * the SDK reads as `output-error`; before, the event path left them `approval-requested` /
  * `input-available`, so a reload still offered an approval the job no longer waited for.
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStream } from 'ai'
@@ -151,6 +152,6 @@ describe('a reload after the abort route stopped a job waiting for an approval',
     expect(messages.at(-1)!.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'output-error', errorText: 'job aborted (aborted)' })
     // What GET /api/jobs/:id says of the call.
     const { state } = await app.engine.getJob('user-1', job!.id)
-    expect(state.toolCalls).toMatchObject([{ id: 'call_delete', status: 'error', error: 'job aborted (aborted)' }])
+    expect(state.toolCalls).toMatchObject([{ id: 'call_delete', status: 'stopped', error: 'job aborted (aborted)' }])
   })
 })

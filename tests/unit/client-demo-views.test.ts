@@ -260,9 +260,9 @@ describe('demo: what a Stop cut off is shown stopped, not failed', () => {
       { type: 'tool-call', id: 'b', name: 'slow_task', args: { seconds: 2 }, step: 2 },
       aborted,
     ])
-    expect(state.toolCalls.map(call => [call.id, call.status, isStoppedCall(call, state)])).toEqual([['a', 'error', false], ['b', 'error', true]])
+    expect(state.toolCalls.map(call => [call.id, call.status, isStoppedCall(call)])).toEqual([['a', 'error', false], ['b', 'stopped', true]])
     const failedJob = workflowState([{ type: 'tool-call', id: 'b', name: 'slow_task', args: {}, step: 1 }, failed])
-    expect(isStoppedCall(failedJob.toolCalls[0]!, failedJob)).toBe(false)
+    expect(isStoppedCall(failedJob.toolCalls[0]!)).toBe(false)
   })
 
   it('on the AI SDK page too: a tool part the abort ended says stopped; a tool\'s own error or a failed job does not', () => {

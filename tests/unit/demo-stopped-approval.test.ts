@@ -23,7 +23,7 @@ describe('demo: a call stopped while it waited for approval', () => {
   it('says it did not run, not that it was stopped before it finished (main chat)', () => {
     const waiting = chatState([call, asked, aborted])
     const tool = waiting.toolCalls[0]!
-    expect([isStoppedCall(tool, waiting), stoppedCallNote(tool, waiting)]).toEqual([true, 'Stopped while it waited for approval; it did not run.'])
+    expect([isStoppedCall(tool), stoppedCallNote(tool, waiting)]).toEqual([true, 'Stopped while it waited for approval; it did not run.'])
     // Approved, then stopped while it ran: it had started.
     const running = chatState([call, asked, approved, aborted])
     expect(stoppedCallNote(running.toolCalls[0]!, running)).toBe('Stopped before it finished.')

@@ -112,7 +112,7 @@ describe('applyEvent', () => {
       { seq: 7, at: 2_000, type: 'job-end', status: 'aborted', metrics: emptyMetrics() },
     ] as JobEvent[])
     expect(state.nodeStates.done).toMatchObject({ status: 'completed', output: 'x' })
-    for (const nodeId of ['left', 'right', 'ask']) expect(state.nodeStates[nodeId]).toMatchObject({ status: 'failed', error: 'job aborted', endedAt: 2_000 })
+    for (const nodeId of ['left', 'right', 'ask']) expect(state.nodeStates[nodeId]).toMatchObject({ status: 'stopped', error: 'job aborted', endedAt: 2_000 })
     // The job was ended from outside: no node is named as the one that failed it.
     expect(state.failedNodeId).toBeNull()
     expect(state.pendingInputs).toEqual([])

@@ -1,19 +1,19 @@
 /**
  * What a Stop cut off. When a job ends `aborted`, the shared reducer ends the tool calls and
- * workflow nodes that were still live as `error` / `failed` (their error reads `job aborted …`):
- * to the user they were stopped, not broken, and the demo shows them so — neutral, like the
- * turn's own "stopped" chip. Pure, so it is unit-tested.
+ * workflow nodes that were still live as `stopped` (their error reads `job aborted …`): to the
+ * user they were stopped, not broken, and the demo shows them so — neutral, like the turn's own
+ * "stopped" chip. Pure, so it is unit-tested.
  */
 import type { JobState, NodeState, ToolCallState } from '../../../shared/reducer'
 
-/** A call the job's abort cut off: it never got a result (every `tool-result` carries a duration). */
-export function isStoppedCall(call: ToolCallState, job: JobState | null | undefined): boolean {
-  return job?.status === 'aborted' && call.status === 'error' && call.durationMs === undefined
+/** A call the job's abort cut off (the reducer's `stopped`). */
+export function isStoppedCall(call: ToolCallState): boolean {
+  return call.status === 'stopped'
 }
 
-/** A node the job's abort cut off: ended `failed` by the job's end itself, at the same moment. */
-export function isStoppedNode(node: NodeState, job: JobState | null | undefined): boolean {
-  return job?.status === 'aborted' && node.status === 'failed' && node.endedAt !== undefined && node.endedAt === job.endedAt
+/** A node the job's abort cut off (the reducer's `stopped`). */
+export function isStoppedNode(node: NodeState): boolean {
+  return node.status === 'stopped'
 }
 
 /**

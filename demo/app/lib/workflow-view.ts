@@ -47,7 +47,7 @@ export function workflowVisits(state: JobState | null): WorkflowVisit[] {
     const visit = (seen.get(nodeId) ?? 0) + 1
     seen.set(nodeId, visit)
     const latest = visit === total.get(nodeId)
-    const stopped = latest && isStoppedNode(node, state)
+    const stopped = latest && isStoppedNode(node)
     return [{
       key: `${nodeId}#${visit}`,
       nodeId,

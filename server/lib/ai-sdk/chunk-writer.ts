@@ -3,8 +3,8 @@
  * reasoning parts (a delta needs its `*-start`, a part ends before anything else starts) and the
  * open step. Used by the event mapper and by the snapshot diff.
  */
-import type { JobError, TerminalStatus, ToolResultStatus } from '../../../shared/events'
-import type { PendingInput } from '../../../shared/reducer'
+import type { JobError, TerminalStatus } from '../../../shared/events'
+import type { PendingInput, ToolCallOutcomeStatus } from '../../../shared/reducer'
 import { parseApprovalAnswer } from '../executor/tool-approval'
 import type { UiChunk, UiFinishReason } from './ui-chunks'
 
@@ -55,8 +55,8 @@ export class ChunkWriter {
     this.chunks.push({ type: 'tool-input-available', toolCallId, toolName, input })
   }
 
-  /** A tool call's outcome. */
-  toolOutcome(toolCallId: string, status: ToolResultStatus, result: unknown, error: string | undefined): void {
+  /** A tool call's outcome (`stopped`, a call the job's abort cut off, is an error to the SDK: `job aborted`). */
+  toolOutcome(toolCallId: string, status: ToolCallOutcomeStatus, result: unknown, error: string | undefined): void {
     if (status === 'completed') this.chunks.push({ type: 'tool-output-available', toolCallId, output: result ?? null })
     else if (status === 'denied') this.chunks.push({ type: 'tool-output-denied', toolCallId })
     else this.chunks.push({ type: 'tool-output-error', toolCallId, errorText: error || `tool ${status}` })

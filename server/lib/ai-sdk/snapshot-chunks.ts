@@ -37,7 +37,8 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
 
 /**
  * The outcomes the job's end gave the calls it cut off (still running or waiting for approval):
- * the shared reducer ends them as errors (`job aborted`), which a snapshot of the ended job says,
+ * the shared reducer ends them `stopped` by an abort, `error` by a failure (both with an error such
+ * as `job aborted`, an `output-error` to the SDK), which a snapshot of the ended job says,
  * so the events say it too — else a client that followed them, a replay and the messages route
  * keep such a call `input-available`, or `approval-requested` and so offering an approval the
  * job no longer waits for.

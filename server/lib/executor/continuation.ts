@@ -88,7 +88,7 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
     })
     const contents = calls.map(call => isToolOutcome(call.status)
-      ? toolMessageContent({ id: call.id, name: call.name, status: call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
+      ? toolMessageContent({ id: call.id, name: call.name, status: call.status === 'stopped' ? 'error' : call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
       : JSON.stringify({ error: interruptedCallError(call) }))
     const cut = truncateResults(contents, maxResultBytes).contents
     calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: historyToolName(call.name), content: cut[index]! }))
