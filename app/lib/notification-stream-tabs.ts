@@ -57,6 +57,12 @@ function isLaterId(id: string, than: string): boolean {
   return Number.isFinite(a) && Number.isFinite(b) ? a > b : id !== than
 }
 
+/** Whether `notification` is a question that `closing` (its job's end, or its answer) closed. */
+function isClosedBy(notification: JobNotification, closing: JobNotification): boolean {
+  if (notification.type !== 'input-request' || notification.jobId !== closing.jobId) return false
+  return closing.type === 'job-end' || notification.requestId === closing.requestId
+}
+
 /** The browser's Web Locks and BroadcastChannel, or null where either is missing (no secure context, SSR, Node). */
 export function browserTabCoordination(): TabCoordination | null {
   if (typeof window === 'undefined' || typeof BroadcastChannel !== 'function' || !window.navigator?.locks) return null
@@ -103,8 +109,10 @@ export function followNotificationsAcrossTabs(
     seenKeys.push(key)
     if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
     if (id) {
-      // As the server's backlog: a deleted job's earlier notifications (its title) are not told again.
+      // As the server's backlog: a deleted job's earlier notifications (its title) are not told
+      // again, nor is a question its answer or its job's end closed (a tab told it would ask again).
       if (notification.type === 'job-deleted') recent.splice(0, recent.length, ...recent.filter(kept => kept.notification.jobId !== notification.jobId))
+      else if (notification.type === 'job-end' || notification.type === 'input-answered') recent.splice(0, recent.length, ...recent.filter(kept => !isClosedBy(kept.notification, notification)))
       recent.push({ notification, id })
       if (recent.length > SEEN_KEYS_MAX) recent.shift()
     }

@@ -199,6 +199,27 @@ describe('notification stream shared by the tabs', () => {
     again.handle.close()
   })
 
+  it('a tab that opens again is not asked a question answered or ended meanwhile (as the server\'s replay)', async () => {
+    const browser = fakeBrowser()
+    const first = browser.openTab()
+    const second = browser.openTab()
+    await settle()
+    notify(browser.openSources()[0]!, ended(7, 'job-a'))
+    second.handle.close()
+    const asked = (id: number, jobId: string, requestId: string): JobNotification => ({ id, type: 'input-request', jobId, threadId: 't1', status: 'waiting', title: 'A job', requestId, prompt: 'ok?', at: 1 })
+    notify(browser.openSources()[0]!, asked(8, 'job-q', 'r1'))
+    notify(browser.openSources()[0]!, { id: 9, type: 'input-answered', jobId: 'job-q', threadId: 't1', status: 'running', title: 'A job', requestId: 'r1', at: 1 })
+    notify(browser.openSources()[0]!, asked(10, 'job-r', 'r2'))
+    notify(browser.openSources()[0]!, ended(11, 'job-r'))
+    notify(browser.openSources()[0]!, asked(12, 'job-s', 'r3'))
+    const again = browser.openTab({ after: '7' })
+    await settle()
+    // Still open: job-s's question. The others were answered, or their job ended.
+    expect(again.received.map(notification => `${notification.type}:${notification.jobId}`)).toEqual(['input-answered:job-q', 'job-end:job-r', 'input-request:job-s'])
+    first.handle.close()
+    again.handle.close()
+  })
+
   it('a tab about to be frozen hands the stream to the next tab and queues up again', async () => {
     const browser = fakeBrowser()
     const first = browser.openTab()
