@@ -177,23 +177,26 @@ export function createCluster(options: ClusterOptions) {
     // The owner replies once the answer is stored, and the job may end in between (the answer let
     // it finish): this caller's answer in the log was taken, whatever came first. The question's
     // own timeout (or another answer) in the log means it was not.
+    // A store that does not answer that read is its 503 (retry): whether the job took this answer
+    // is unknown, not refused.
     if (result === 'ended') {
       if (await answerStored(record, requestId, userId, answer)) return { stored: true }
       throw new InputConflictError(requestId, 'belongs to a job that has ended')
     }
     // No reply in time: the owner may have taken and stored the answer while its reply was lost
     // (that write failed) — then a 503 would have the client retry into a 409 "already answered".
-    if (await answerStored(record, requestId, userId, answer)) return { stored: true }
+    // A log that cannot be read leaves the owner's 503.
+    if (await answerStored(record, requestId, userId, answer).catch(() => false)) return { stored: true }
     throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
   /**
    * True when the job's stored log holds this answer of `userId`'s to `requestId` (not its
    * timeout's, nor another answer of the same user's), or to the question asked again in its place
-   * after a takeover (answeredAlike).
+   * after a takeover (answeredAlike). Rejects with the store's error when it cannot be read.
    */
   async function answerStored(record: JobRecord, requestId: string, userId: string, answer: unknown): Promise<boolean> {
-    const state = await provider.getState(record.id).catch(() => null)
+    const state = await provider.getState(record.id)
     return state ? answeredAlike(state, requestId, userId, answer) : false
   }
 
