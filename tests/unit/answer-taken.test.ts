@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AnsweredInput } from '../../shared/reducer'
-import { answerTaken, VOIDED_BY_TAKEOVER } from '../../server/lib/answer-taken'
+import { answersTaken, VOIDED_BY_TAKEOVER } from '../../server/lib/answer-taken'
+
+const answerTaken = (state: { answeredInputs: AnsweredInput[] }, requestId: string, userId: string) => answersTaken(state, requestId, userId).length > 0
 
 function answered(requestId: string, answeredBy: string, nodeId?: string): AnsweredInput {
   return { requestId, kind: 'workflow-input', prompt: 'Go?', expiresAt: 0, onTimeout: 'fail', requestedAt: 0, answer: null, answeredAt: 0, answeredBy, ...(nodeId ? { nodeId } : {}) } as AnsweredInput
 }
 
-describe('answerTaken', () => {
+describe('answersTaken', () => {
   it('is the user\'s own answer to the request', () => {
     expect(answerTaken({ answeredInputs: [answered('r1', 'alice', 'ask')] }, 'r1', 'alice')).toBe(true)
     expect(answerTaken({ answeredInputs: [answered('r1', 'bob', 'ask')] }, 'r1', 'alice')).toBe(false)
