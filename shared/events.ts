@@ -128,6 +128,12 @@ export interface StepEndPayload {
    * calls in history — also when another instance continues the job after a takeover.
    */
   reasoningContent?: TextRange
+  /**
+   * How many tool calls the round asked for (0: the model answered; a chat round without calls is
+   * its last). Its `tool-call` events follow in a later write: after a takeover, the count tells a
+   * stored final round from a round whose calls were not stored. Absent in logs written before it.
+   */
+  toolCallCount?: number
 }
 
 /** A span of a job's text or reasoning, in UTF-16 code units. */

@@ -52,6 +52,8 @@ export interface StepState {
   usage?: TokenUsage
   /** Where the round's `reasoning_content` is in `reasoning` (a chat round that asked for tools; events.ts). */
   reasoningContent?: TextRange
+  /** How many tool calls the round asked for (absent in logs written before it; events.ts). */
+  toolCallCount?: number
   ended: boolean
 }
 
@@ -195,7 +197,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
         next.steps = [...state.steps]
-        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ended: true }
+        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }
       }
       return next
     }

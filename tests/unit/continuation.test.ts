@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { JobState, ToolCallState } from '../../shared/reducer'
-import { continuationMessages, interruptedCalls } from '../../server/lib/executor/continuation'
+import { answeredBefore, continuationMessages, interruptedCalls } from '../../server/lib/executor/continuation'
 
 const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Go' }] }
 
@@ -39,5 +39,21 @@ describe('continuationMessages (recovery.chat = continue)', () => {
     expect(contents[0].error).toMatch(/interrupted: the server running this job stopped before it answered/)
     expect(contents[1].error).toMatch(/was not run: the server running this job stopped while the call waited for approval/)
     expect(interruptedCalls(null)).toEqual([])
+  })
+})
+
+describe('answeredBefore (recovery.chat = continue)', () => {
+  const withSteps = (steps: Array<Partial<JobState['steps'][number]>>) => ({ ...stored([]), steps: steps.map(step => ({ step: 1, finishReason: 'stop', ended: true, ...step })) }) as JobState
+
+  it('is a last chat round that ended asking for no tools', () => {
+    expect(answeredBefore(withSteps([{ toolCallCount: 0 }]))).toBe(true)
+    expect(answeredBefore(withSteps([{ toolCallCount: 0 }, { step: 1, nodeId: 'n', ended: false }]))).toBe(true)
+  })
+
+  it('is not a round that asked for tools, one cut off, none, nor a log written before the count existed', () => {
+    expect(answeredBefore(withSteps([{ toolCallCount: 1, finishReason: 'stop' }]))).toBe(false)
+    expect(answeredBefore(withSteps([{ toolCallCount: 0 }, { step: 2, finishReason: null, ended: false }]))).toBe(false)
+    expect(answeredBefore(withSteps([]))).toBe(false)
+    expect(answeredBefore(withSteps([{ finishReason: 'stop' }]))).toBe(false)
   })
 })

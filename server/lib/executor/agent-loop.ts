@@ -98,7 +98,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     const continues = options.continuesText === true && step === (options.firstStep ?? 1)
     const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken, continues))
     const reasoningContent = echoedReasoningRange(context, round, nodeId)
-    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...tag })
+    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), toolCallCount: round.toolCalls.length, ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
     if (!round.toolCalls.length) {

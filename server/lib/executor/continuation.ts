@@ -56,6 +56,17 @@ export function previousCallsOf(resumedFrom: JobState): Map<string, number> {
   return counts
 }
 
+/**
+ * True when the stored state's last chat round ended without asking for tools: the model's answer
+ * is complete (only the job's end, one write later, was not stored). A round that asked for tools
+ * leaves the same log until its `tool-call` events are stored: its `toolCallCount` tells them
+ * apart (a log without it, written before it existed, is not taken as complete).
+ */
+export function answeredBefore(resumedFrom: JobState): boolean {
+  const last = resumedFrom.steps.findLast(step => !step.nodeId)
+  return last?.ended === true && last.toolCallCount === 0
+}
+
 /** The calls of the stored state that have no outcome (the continued run ends them as errors). */
 export function interruptedCalls(resumedFrom: RunContext['resumedFrom']): ToolCallState[] {
   return (resumedFrom?.toolCalls ?? []).filter(call => !call.nodeId && !isToolOutcome(call.status))

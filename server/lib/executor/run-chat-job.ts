@@ -7,13 +7,15 @@
  * (continuation.ts), so the model continues the answer and the viewer sees one text; calls the lost
  * owner left unanswered end as errors first; its rounds go on counting from the stored ones (a round
  * that asked for tools was over: the next one is new, not a prefill), and so do its calls, for the
- * repeated-call limit.
+ * repeated-call limit. A lost owner that stored its final round (a round without tool calls) but
+ * died before the job's end was stored left a complete answer: the job ends `completed` with it,
+ * asking the model nothing more (`answeredBefore`).
  */
 import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
 import { countToolResult } from './tool-metrics'
-import { continuationMessages, interruptedCallError, interruptedCalls, prefillOf, previousCallsOf } from './continuation'
+import { answeredBefore, continuationMessages, interruptedCallError, interruptedCalls, prefillOf, previousCallsOf } from './continuation'
 
 /** Runs one chat job. */
 export async function runChatJob(context: RunContext, request: ChatJobRequest): Promise<void> {
@@ -22,6 +24,7 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
     context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call), durationMs: 0 })
     countToolResult(context.tools, call.name, 'error')
   }
+  if (resumed && answeredBefore(resumed)) return
   await runAgentLoop(context, {
     messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes, context.resumedTextStarts),
     ...(request.model ? { model: request.model } : {}),
