@@ -3,26 +3,25 @@
  * instance, and recovery of jobs whose owner was lost. An abort or input answer for a remote job
  * is sent to the owner as a control and the caller gets the owner's real reply (ok, 400, 409), or
  * the job's end when it ended meanwhile. Jobs whose lease expired are taken over: chat jobs end
- * `failed` (`owner-lost`, partial text kept) or, with `recovery.chat` = `continue`, run on from the
- * stored text; workflow jobs resume from the last finished node — but only after their stored
- * request passed the checks a route applies (stored-request.ts): an invalid one ends `failed`
- * (`invalid-request`) without reaching the upstream. An instance with `workflows.enabled` off, or
+ * `failed` (`owner-lost`, partial text kept; `completed` when their final round was stored,
+ * recovered-end.ts) or, with `recovery.chat` = `continue`, run on from the stored text; workflow
+ * jobs resume from the last finished node — but only after their stored request passed the checks
+ * a route applies (stored-request.ts): an invalid one ends `failed` (`invalid-request`) without
+ * reaching the upstream. An instance with `workflows.enabled` off, or
  * without the workflow registered, leaves lapsed workflows to the instances that can resume them,
  * and ends them only when none did.
  */
 import { isTerminalStatus } from '../../shared/events'
-import type { JobError, JobEvent } from '../../shared/events'
+import type { JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, RateLimitError, ShuttingDownError } from './errors'
 import { createJobState } from '../../shared/reducer'
 import type { RoundTextStarts } from './executor/round-text'
 import { roundTextStarts } from './executor/round-text'
 import { createFailureStreakLog } from './failure-streak-log'
-import { failedJobEnd } from './failed-end'
-import { logJobEnded } from './job-end-log'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
-import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
+import type { ControlReply, JobControl, JobRecord } from './providers/types'
 import type { SharedProvider } from './run-lease'
 import { checkStoredRequest } from './stored-request'
 import { useMetrics } from './metrics'
@@ -30,7 +29,7 @@ import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
-import { traceRecoveredEnd } from './telemetry/job-trace'
+import { createRecoveredEnds } from './recovered-end'
 import type { AnswerOutcome } from './stored-answer'
 import { answeredAlike } from './stored-answer'
 
@@ -81,6 +80,7 @@ type ForwardResult = ControlReply | 'ended' | 'timeout' | 'shutdown'
 /** Creates the multi-instance side of an engine. */
 export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
+  const { endRecovered, endLostChat } = createRecoveredEnds({ provider, logger, now })
   let cancelRecovery: (() => void) | null = null
   /** The recovery scan under way: `stop` returns it (shutdown waits for the runs it starts) and no new one begins. */
   let recovering: Promise<number> | null = null
@@ -211,32 +211,6 @@ export function createCluster(options: ClusterOptions) {
   }
 
   /**
-   * Ends a recovered job without running it: `failed` with `error`, the stored text kept — or
-   * `aborted` when its user aborted it while nobody owned it (`abortedMeanwhile`).
-   */
-  async function endRecovered(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false) {
-    const { epoch } = record.lease
-    const status: 'aborted' | 'failed' = abortedMeanwhile ? 'aborted' : 'failed'
-    const error: JobError = abortedMeanwhile ? { code: 'aborted', message: 'Aborted by the user' } : failure
-    const end = { ...failedJobEnd(seq, now(), error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status }
-    const result = await provider.appendEvents(record.id, [end], { epoch })
-    logger.info('ended a job whose owner was lost', { jobId: record.id, code: error.code, ok: result.ok })
-    // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
-    // and log it as every end is logged.
-    if (result.ok) {
-      useMetrics().recordEvent(record.id, end)
-      logJobEnded(logger, { jobId: record.id, type: record.type }, status, error)
-      traceRecoveredEnd(record, record.lease, config, now(), error, status)
-    }
-    return result.ok
-  }
-
-  /** Ends a chat job whose owner was lost: `failed`, code `owner-lost` (`aborted` if aborted meanwhile), the stored text kept. */
-  async function endLostChat(record: JobRecord & { lease: JobLease }, seq: number, config: BackgroundJobsConfig, abortedMeanwhile: boolean): Promise<boolean> {
-    return await endRecovered(record, seq, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile)
-  }
-
-  /**
    * How long this instance counts as alive after each scan: lapsed before the leases of its jobs
    * do (a lost instance is no longer counted when its jobs are shared out), yet past the next scan.
    */
@@ -335,7 +309,7 @@ export function createCluster(options: ClusterOptions) {
           if (!check.ok) {
             logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
             // Counted once the end is stored: a write that failed leaves the job for the next scan.
-            if (await endRecovered(record, state.seq + 1, config, check.error, abortedMeanwhile)) countTakeover('ended')
+            if (await endRecovered(record, state, config, check.error, abortedMeanwhile)) countTakeover('ended')
             continue
           }
           const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
@@ -346,7 +320,7 @@ export function createCluster(options: ClusterOptions) {
           countTakeover('resumed')
           continue
         }
-        if (await endLostChat(record, state.seq + 1, config, abortedMeanwhile)) countTakeover('ended')
+        if (await endLostChat(record, state, config, abortedMeanwhile)) countTakeover('ended')
       }
       leftToOthers = left
       cannotRun = unrunnable

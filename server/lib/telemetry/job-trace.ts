@@ -222,10 +222,10 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
 
 /**
  * A job a lost owner left behind that this instance ended without running it (a chat ended
- * `owner-lost`, a stored request no longer valid): a short job span linked to the first run, with
- * the takeover event, failed with `error`.
+ * `owner-lost`, a stored request no longer valid; or `completed`: its final round was stored): a
+ * short job span linked to the first run, with the takeover event, ended as the job was.
  */
-export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError, status: 'failed' | 'aborted' = 'failed'): void {
+export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed'): void {
   const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
-  ended.end({ status, error }, emptyMetrics(), '')
+  ended.end({ status, ...(error ? { error } : {}) }, emptyMetrics(), '')
 }

@@ -1,0 +1,69 @@
+/**
+ * Ending a job a lost owner left behind without running it again (cluster.ts): `failed` with the
+ * stored text kept (`owner-lost`, or `invalid-request` for a stored request no longer valid),
+ * `aborted` when its user aborted it while nobody owned it — or `completed` for a chat whose
+ * final round the lost owner stored before it died (only the end, one write later, was not):
+ * its answer is whole, not cut off.
+ */
+import type { JobError, JobEvent } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
+import type { BackgroundJobsConfig } from './config'
+import { answeredBefore } from './executor/continuation'
+import { failedJobEnd } from './failed-end'
+import { logJobEnded } from './job-end-log'
+import { metricsSoFar } from './job-run'
+import type { Logger } from './logger'
+import { useMetrics } from './metrics'
+import type { JobLease, JobProvider, JobRecord } from './providers/types'
+import { traceRecoveredEnd } from './telemetry/job-trace'
+
+/** What ending recovered jobs needs. */
+export interface RecoveredEndsOptions {
+  provider: Pick<JobProvider, 'appendEvents'>
+  logger: Logger
+  now: () => number
+}
+
+/** How a recovered job ends. */
+type RecoveredOutcome = { status: 'completed' } | { status: 'failed' | 'aborted', error: JobError }
+
+/** Creates the ends of recovered jobs. */
+export function createRecoveredEnds(options: RecoveredEndsOptions) {
+  const { provider, logger, now } = options
+
+  /** Stores `outcome` as the job's end under the claimed lease; true once stored. */
+  async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome): Promise<boolean> {
+    const { epoch } = record.lease
+    const seq = state.seq + 1
+    const end: Extract<JobEvent, { type: 'job-end' }> = outcome.status === 'completed'
+      ? { type: 'job-end', status: 'completed', metrics: metricsSoFar(state), seq, at: now(), ...(epoch > 1 ? { epoch } : {}) }
+      : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status }
+    const error = outcome.status === 'completed' ? undefined : outcome.error
+    const result = await provider.appendEvents(record.id, [end], { epoch })
+    logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok })
+    // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
+    // and log it as every end is logged.
+    if (result.ok) {
+      useMetrics().recordEvent(record.id, end)
+      logJobEnded(logger, { jobId: record.id, type: record.type }, outcome.status, error)
+      traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status)
+    }
+    return result.ok
+  }
+
+  /** Ends a recovered job `failed` with `failure` — `aborted` when its user aborted it while nobody owned it (`abortedMeanwhile`). */
+  function endRecovered(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false): Promise<boolean> {
+    return store(record, state, config, abortedMeanwhile ? { status: 'aborted', error: { code: 'aborted', message: 'Aborted by the user' } } : { status: 'failed', error: failure })
+  }
+
+  /**
+   * Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept
+   * (`aborted` if aborted meanwhile); `completed` when its final round was stored (answeredBefore).
+   */
+  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean): Promise<boolean> {
+    if (!abortedMeanwhile && answeredBefore(state)) return store(record, state, config, { status: 'completed' })
+    return endRecovered(record, state, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile)
+  }
+
+  return { endRecovered, endLostChat }
+}

@@ -1,0 +1,68 @@
+/**
+ * `recovery.chat = fail` (the default) when the lost owner died after its final round was stored
+ * (the round's `step-end`, with `toolCallCount: 0`) and before the job's end was (one store round
+ * trip later). The answer was complete, yet the job ended `failed` (`owner-lost`: "The server
+ * running this job stopped; the text so far is kept"), telling the user a whole answer was cut
+ * off. It now ends `completed` with that answer and its stored rounds' metrics. A job aborted
+ * while nobody owned it still ends `aborted`; a round cut off still ends `failed`.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { resolveConfig } from '../../server/lib/config'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import type { JobProvider } from '../../server/lib/providers/types'
+import { createStepModel, textStep } from '../support/step-model'
+import { createBackend } from './backend'
+import { createEngineNode } from './engine-node'
+
+const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
+const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Say hello' }] }
+
+/** An owner that dies at the first write holding an event of `type`: what came before it lands, nothing after does. */
+const diesBefore = (type: JobEvent['type']) => (provider: JobProvider): JobProvider => ({
+  ...provider,
+  heartbeatLease: async () => true,
+  appendEvents: async (id, events, options) => {
+    const at = events.findIndex(event => event.type === type)
+    if (at < 0) return await provider.appendEvents(id, events, options)
+    if (at > 0) await provider.appendEvents(id, events.slice(0, at), options)
+    return await new Promise(() => {})
+  },
+})
+
+describe('recovery.chat = fail after the final round was stored', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('ends the job completed with its answer, not failed (owner-lost)', async () => {
+    expect(config.recovery.chat).toBe('fail')
+    const backend = createBackend()
+    const a = createEngineNode(backend, { instanceId: 'A', config, chat: runChatJob, model: createStepModel([textStep('Hello.', { prompt: 3, completion: 2, total: 5 })]), wrap: diesBefore('job-end') })
+    const b = createEngineNode(backend, { instanceId: 'B', config, chat: runChatJob })
+    const { job } = await a.engine.createJob('u1', { request })
+    await vi.advanceTimersByTimeAsync(8_000)
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'completed', content: 'Hello.', error: null })
+    expect(state.metrics).toMatchObject({ total_rounds: 1, tokens: { total: 5 } })
+    const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
+    await vi.advanceTimersByTimeAsync(10_000)
+    await disposed
+  })
+
+  it('still ends a round cut off `failed` (owner-lost)', async () => {
+    const backend = createBackend()
+    const a = createEngineNode(backend, { instanceId: 'A', config, chat: runChatJob, model: createStepModel([textStep('Hello.')]), wrap: diesBefore('step-end') })
+    const b = createEngineNode(backend, { instanceId: 'B', config, chat: runChatJob })
+    const { job } = await a.engine.createJob('u1', { request })
+    await vi.advanceTimersByTimeAsync(8_000)
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
+    await vi.advanceTimersByTimeAsync(10_000)
+    await disposed
+  })
+})
