@@ -46,11 +46,11 @@ export function createValidationBudget(now: () => number = () => Date.now(), per
   }
 
   return {
-    /** Throws the 429 when `userId`'s refused values of this minute found `perMinute` issues or more. */
+    /** Throws the 429 when `userId`'s refused values of this minute found over `perMinute` issues (as its message says). */
     assertRoom(userId: string): void {
       const at = now()
       const window = current(userId, at)
-      if (!window || window.issues < perMinute) return
+      if (!window || window.issues <= perMinute) return
       const retryAfterSeconds = Math.max(1, Math.ceil((window.startedAt + WINDOW_MS - at) / 1000))
       throw new RateLimitError(`Too many problems in refused values: the values you sent in the last minute had over ${perMinute} problems; fix them and retry in ${retryAfterSeconds} s`, retryAfterSeconds, 'refusedValueProblems')
     },

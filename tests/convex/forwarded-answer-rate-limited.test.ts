@@ -37,7 +37,7 @@ describe('a forwarded answer over the refused-values budget', () => {
     expect(first?.prompt).toBe('First?')
 
     // The user's refused values of this minute spent the budget (on the owner's process).
-    useValidationBudget().spend('u-budget', VALIDATION_ISSUES_PER_MINUTE)
+    useValidationBudget().spend('u-budget', VALIDATION_ISSUES_PER_MINUTE + 1)
     const answering = b.engine.answerInput('u-budget', job.id, { requestId: first!.requestId, answer: { go: true } }).then(() => undefined, (error: unknown) => error)
     await vi.advanceTimersByTimeAsync(2_000)
     const error = await answering

@@ -68,7 +68,7 @@ describe('refused requests', () => {
       (() => { try { gate.acquire('u2', 0, 1) } catch (error) { return error } })(),
       (() => {
         const budget = createValidationBudget(() => 0, 1)
-        budget.spend('u1', 1)
+        budget.spend('u1', 2)
         try { budget.assertRoom('u1') } catch (error) { return error }
       })(),
     ]

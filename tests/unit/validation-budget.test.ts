@@ -94,3 +94,17 @@ describe('the budget of refused values', () => {
     expect(() => budget.assertRoom('user')).not.toThrow()
   })
 })
+
+describe('the budget\'s boundary', () => {
+  it('refuses only once the minute\'s problems are over the budget, as its message says', () => {
+    const clock = { now: 0 }
+    const budget = createValidationBudget(() => clock.now)
+    budget.spend('user', VALIDATION_ISSUES_PER_MINUTE - 1)
+    expect(() => budget.assertRoom('user')).not.toThrow()
+    budget.spend('user', 1)
+    // Exactly the budget: not over it yet.
+    expect(() => budget.assertRoom('user')).not.toThrow()
+    budget.spend('user', 1)
+    expect(() => budget.assertRoom('user')).toThrow(`the values you sent in the last minute had over ${VALIDATION_ISSUES_PER_MINUTE} problems`)
+  })
+})
