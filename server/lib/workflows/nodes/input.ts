@@ -9,8 +9,8 @@ import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
 import { describeIssues } from '../../describe-issues'
-import { safeParseSync } from '../../zod-schema'
-import { withIssueCount } from '../../validation-budget'
+import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
+import { issueCountOf, withIssueCount } from '../../validation-budget'
 
 function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
@@ -31,7 +31,15 @@ function withoutReason(answer: unknown): unknown[] {
  * too: it is never dropped unseen.
  */
 export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer'): unknown {
-  const parsed = safeParseSync(schema, answer, what)
+  let parsed: ReturnType<typeof safeParseSync>
+  try {
+    parsed = safeParseSync(schema, answer, what)
+  }
+  catch (error) {
+    // Carries its issue count too (the budget's whole minute: it cost that much).
+    if (error instanceof TooManyProblemsError) throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${error.message}`), issueCountOf(error))
+    throw error
+  }
   if (!parsed.success) {
     // The answer fits without the reason (`{ answer, reason }` from the route, for an answer that
     // is no object): the reason is the problem, not the answer.
