@@ -84,6 +84,24 @@ describe('the budget of refused values', () => {
     await engine.dispose()
   })
 
+  it('counts the problems of every check of an answer sent with a reason, not only the first', async () => {
+    // `POST …/input` puts a reason beside an answer that is no object (`{ answer, reason }`): the
+    // first check fails on the wrapper alone (1 problem), and the answer itself is checked again
+    // without it, where its wrong items are. Those must cost the budget too.
+    const { engine } = createWorkflowEngine([tagged])
+    const user = 'budget-reason-user'
+    const { job } = await engine.createJob(user, { request: { type: 'workflow', workflow: 'tagged', input: { tags: [] } } })
+    await vi.advanceTimersByTimeAsync(10)
+    parses = 0
+    const requestId = (await engine.getJob(user, job.id)).state.pendingInputs[0]!.requestId
+    const outcomes: string[] = []
+    for (let index = 0; index < 10; index++) outcomes.push(await outcome(engine.answerInput(user, job.id, { requestId, answer: { answer: wrongItems, reason: 'because' } })))
+    expect(outcomes).toEqual(['400', '400', '429', '429', '429', '429', '429', '429', '429', '429'])
+    expect(parses).toBe(6)
+    expect((await engine.getJob(user, job.id)).state.status).toBe('waiting')
+    await engine.dispose()
+  })
+
   it('never holds back a user who sends a few wrong values', () => {
     const clock = { now: 0 }
     const budget = createValidationBudget(() => clock.now)

@@ -28,24 +28,35 @@ function withoutReason(answer: unknown): unknown[] {
 /**
  * Parses an answer with the node's schema; throws `InvalidAnswerError` naming the problem. A
  * `reason` (e.g. the one beside the answer in `POST …/input`) the schema would strip is refused
- * too: it is never dropped unseen.
+ * too: it is never dropped unseen. A refusal carries the issues of every check it ran: refused
+ * answers cost their sender's budget (validation-budget.ts).
  */
 export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer'): unknown {
-  let parsed: ReturnType<typeof safeParseSync>
   try {
-    parsed = safeParseSync(schema, answer, what)
+    return checkedAnswer(schema, answer, what)
   }
   catch (error) {
-    // Carries its issue count too (the budget's whole minute: it cost that much).
+    // Its issue count too (the budget's whole minute: it cost that much).
     if (error instanceof TooManyProblemsError) throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${error.message}`), issueCountOf(error))
     throw error
   }
+}
+
+function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknown {
+  const parsed = safeParseSync(schema, answer, what)
   if (!parsed.success) {
+    let issues = parsed.error.issues.length
     // The answer fits without the reason (`{ answer, reason }` from the route, for an answer that
-    // is no object): the reason is the problem, not the answer.
-    if (hasReason(answer) && withoutReason(answer).some(candidate => safeParseSync(schema, candidate, what).success)) throw new InvalidAnswerError(NO_REASON_FIELD)
-    // Carries its issue count: refused answers cost their sender's budget (validation-budget.ts).
-    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`), parsed.error.issues.length)
+    // is no object): the reason is the problem, not the answer. The checks without it count too:
+    // for `{ answer, reason }` the first fails on the wrapper alone, the answer's own items after.
+    if (hasReason(answer)) {
+      for (const candidate of withoutReason(answer)) {
+        const again = safeParseSync(schema, candidate, what)
+        if (again.success) throw withIssueCount(new InvalidAnswerError(NO_REASON_FIELD), issues)
+        issues += again.error.issues.length
+      }
+    }
+    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`), issues)
   }
   if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
   return parsed.data
