@@ -8,6 +8,7 @@ import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { MAX_TIMER_MS } from '../config-validate'
+import { nonJsonParametersProblem } from './non-json-parameters'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -123,6 +124,8 @@ export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], opt
     if (schema.type !== 'object') {
       throw new InvalidToolDefinitionError(tool.name, '`parameters` must be an object schema (z.object({ … })): models pass arguments as a JSON object', file)
     }
+    const nonJson = nonJsonParametersProblem(tool.parameters)
+    if (nonJson) throw new InvalidToolDefinitionError(tool.name, nonJson, file)
     byName.set(tool.name, { tool, schema, file })
   }
 
