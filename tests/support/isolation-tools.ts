@@ -11,6 +11,14 @@ import { defineTool } from '../../server/utils/define-tool'
 /** Keys `flaky` has failed for once (per thread: each worker has its own). */
 const failedOnce = new Set<string>()
 
+/** A refine that never returns: it writes its `marker` file (the schema is running), then spins. */
+function spinAfterMarker({ marker }: { marker: string }): boolean {
+  writeFileSync(marker, 'checking')
+  // The global write keeps a bundler from dropping the loop as code without effect.
+  const state = globalThis as { isolationTestSchemaSpins?: number }
+  for (;;) state.isolationTestSchemaSpins = (state.isolationTestSchemaSpins ?? 0) + 1
+}
+
 /** Every test tool, in the worker entry's order. */
 export const ISOLATION_TEST_TOOLS = [
   defineTool({
@@ -215,6 +223,24 @@ export const ISOLATION_TEST_TOOLS = [
     isolation: 'worker',
     needsApproval: true,
     execute: ({ path, overwrite }) => ({ moved: path, overwrite }),
+  }),
+  defineTool({
+    name: 'spin_schema',
+    description: 'Its schema writes a marker file, then spins forever (a refine that never returns on these arguments); `execute` writes `ran`.',
+    parameters: z.object({ marker: z.string(), ran: z.string() }).refine(spinAfterMarker),
+    isolation: 'worker',
+    execute: ({ ran }) => {
+      writeFileSync(ran, 'ran')
+      return { ran: true }
+    },
+  }),
+  defineTool({
+    name: 'spin_schema_approval',
+    description: 'Needs approval; its schema writes a marker file, then spins forever.',
+    parameters: z.object({ marker: z.string() }).refine(spinAfterMarker),
+    isolation: 'worker',
+    needsApproval: true,
+    execute: () => ({ ran: true }),
   }),
 ]
 

@@ -28,9 +28,10 @@ export interface ToolInvocation {
 /**
  * One attempt at running the tool; `signal` fires on its time limit and on the job's abort. An
  * isolated attempt calls `started` when a worker takes it from the queue, and hands `onWaiting` how
- * to cancel its start meanwhile (run-with-deadline.ts).
+ * to cancel its start meanwhile (run-with-deadline.ts), with whether its worker is still checking the
+ * arguments (`checkingArguments`: a time limit that passes then is not the tool's, it never ran).
  */
-export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart) => void) => Promise<ToolResultJson>
+export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, checkingArguments?: () => boolean) => void) => Promise<ToolResultJson>
 
 /** True when this tool runs in an isolation worker. */
 export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig): boolean {

@@ -37,6 +37,19 @@ export class ToolWorkerExitedError extends ToolCallError {
   }
 }
 
+/**
+ * The tool's time limit passed while its worker was still checking the arguments with the tool's
+ * schema (a refine, transform or regex that never returns on them): `execute` was never called.
+ * Told apart from the tool timing out, so the model (and whoever reads the log) knows it never ran.
+ */
+export class ToolArgumentsCheckTimeoutError extends ToolNotRunError {
+  override readonly name = 'ToolArgumentsCheckTimeoutError'
+  override readonly status = 'timeout' as const
+  constructor(toolName: string, readonly timeoutMs: number) {
+    super(toolName, `Tool "${toolName}" was not run: checking its arguments with its parameters schema did not finish within its time limit of ${timeoutMs} ms (a refine, transform or regex of the schema did not return on these arguments)`)
+  }
+}
+
 /** No worker started the call within `isolation.queueTimeoutMs`: it was not run (its time limit never started). */
 export class IsolationQueueTimeoutError extends ToolNotRunError {
   override readonly name = 'IsolationQueueTimeoutError'

@@ -30,13 +30,23 @@ export interface IsolatedToolTask {
   callId?: number
   /**
    * Who moved first, in shared memory (`START_GATE`): the worker that starts the call, or the server
-   * that gave up waiting for one (`isolation.queueTimeoutMs`). The first to change it decides.
+   * that gave up waiting for one (`isolation.queueTimeoutMs`). The first to change it decides. The
+   * worker then marks when it checks the arguments and when it calls `execute`: a time limit that
+   * passes while the schema still runs is not the tool's (it never ran).
    */
   startGate?: Int32Array
 }
 
 /** The values of a task's `startGate`. */
-export const START_GATE = { waiting: 0, started: 1, cancelled: 2 } as const
+export const START_GATE = {
+  waiting: 0,
+  started: 1,
+  cancelled: 2,
+  /** The worker loaded the tool's file and checks the arguments with its schema. */
+  checking: 3,
+  /** The arguments passed: the worker called `execute`. */
+  running: 4,
+} as const
 
 /**
  * What a worker says on the answer channel: that it started the call; the call's answer, as soon as it has one (the task

@@ -42,9 +42,11 @@ export interface ToolIsolation {
    * fault (queue full, heap cap, worker died, unavailable). `started` is called when a worker
    * takes the call from the queue (the tool's time limit starts then). `onWaiting` gets how to
    * cancel the call's start: false when a worker had started it (its report may be on its way),
-   * true when no worker ever will (then abort `signal` to take it out of the queue).
+   * true when no worker ever will (then abort `signal` to take it out of the queue); and
+   * `checkingArguments`, true while the worker checks the arguments with the tool's schema (read
+   * when the time limit passes: `execute` was not called yet).
    */
-  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart) => void): Promise<ToolResultJson>
+  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, checkingArguments: () => boolean) => void): Promise<ToolResultJson>
   stats(): IsolationStats
   dispose(): Promise<void>
 }
@@ -151,12 +153,18 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart) => void): Promise<IsolatedToolAnswer> {
+  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart, checkingArguments: () => boolean) => void): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // The worker's start and the server's giving up on it: whichever comes first decides.
     const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
-    onWaiting?.(() => Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled) !== START_GATE.started)
-    const workerStarted = () => Atomics.load(gate, 0) === START_GATE.started
+    const workerStarted = () => {
+      const state = Atomics.load(gate, 0)
+      return state !== START_GATE.waiting && state !== START_GATE.cancelled
+    }
+    onWaiting?.(() => {
+      const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
+      return before === START_GATE.waiting || before === START_GATE.cancelled
+    }, () => Atomics.load(gate, 0) === START_GATE.checking)
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
     const stop = () => turn.abort(signal.reason)

@@ -84,8 +84,11 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     let ran = false
     try {
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
+      // The schema may spin on these arguments: a time limit that passes now is the check's, not the tool's.
+      if (task.startGate) Atomics.store(task.startGate, 0, START_GATE.checking)
       const args = parseToolArguments(tool.name, tool.parameters, task.args)
       if (task.check) return { ok: true, json: JSON.stringify(approvalArguments(args, task.args)) }
+      if (task.startGate) Atomics.store(task.startGate, 0, START_GATE.running)
       let value: unknown
       // Timers its `execute` leaves pending hold the worker (its file's top-level ones do not).
       collectLeftovers(scope)
