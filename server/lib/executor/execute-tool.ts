@@ -9,7 +9,7 @@ import type { ToolResultStatus } from '../../../shared/events'
 import type { RunContext } from '../run-context'
 import type { ToolDefinition } from '../tools/types'
 import { approvalArguments } from './approval-arguments'
-import { decodeArguments, parseToolArguments } from './parse-tool-args'
+import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError } from '../isolation/errors'
 import type { CancelStart } from './run-with-deadline'
@@ -154,7 +154,9 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
     if (!tool) throw new NoSuchToolError(call.name, offered)
     if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
-    const parsed = { args: parsesOnServer(tool, context) ? parseToolArguments(tool.name, tool.parameters, call.args) : undefined, raw: eventArgs }
+    // An isolated tool's worker gets JSON (a model's arguments are; a workflow tool node's object may not be).
+    const raw = runsIsolated(tool, context.config) && typeof call.args !== 'string' ? argumentsAsJson(tool.name, eventArgs) : eventArgs
+    const parsed = { args: parsesOnServer(tool, context) ? parseToolArguments(tool.name, tool.parameters, runsIsolated(tool, context.config) ? raw : call.args) : undefined, raw }
     const ran = await invoke(context, tool, call, parsed, timing)
     outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })

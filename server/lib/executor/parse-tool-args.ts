@@ -33,6 +33,26 @@ export function decodeArguments(args: unknown): { ok: true, value: unknown } | {
   return { ok: true, value }
 }
 
+/**
+ * The arguments as an isolation worker gets them: JSON data, as docs/tools.md says. A model's
+ * arguments already are; a workflow tool node may pass any object, and the worker would get a
+ * structured clone of it: a function in it (which JSON, and in-process zod, leave out) made the
+ * clone throw, and the call ended as if the tool had stopped its worker. Here a function or
+ * `undefined` is left out and a Date becomes its ISO text, as JSON does; a value with no JSON form
+ * (a BigInt, a cycle) is an *Invalid arguments* error.
+ */
+export function argumentsAsJson(toolName: string, value: unknown): unknown {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value)
+  }
+  catch (error) {
+    throw new InvalidToolArgumentsError(toolName, [`arguments have no JSON form (${describeThrown(error)}); an isolated tool gets its arguments as JSON`])
+  }
+  if (text === undefined) throw new InvalidToolArgumentsError(toolName, [`arguments have no JSON form (got ${typeof value}); an isolated tool gets its arguments as JSON`])
+  return JSON.parse(text) as unknown
+}
+
 /** One zod issue as a short line: `path.to.field: message`. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.')
