@@ -45,6 +45,11 @@ export interface ModelClientOptions {
    * at once with `UpstreamRateLimitedError` instead of the job ending as a timeout during the wait.
    */
   timeLeftMs?: () => number
+  /**
+   * The time the workflow node making the request has left before `limits.nodeTimeoutMs`
+   * (`ModelClient.withNodeTimeLeft`): a retry wait at least this long is not waited either.
+   */
+  nodeTimeLeftMs?: () => number
   /** Called before each retry, once its wait is over, with the error that caused it (metrics: `model_retries_total`). */
   onRetry?: (error: ModelError) => void
   /** True when `fetch` is the built-in scripted model. @default false */
@@ -67,10 +72,15 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
   // scrubbed from what the upstream echoes.
   const apiKey = options.apiKey?.trim()
   const filled: ClientOptions = { ...options, ...(apiKey !== undefined ? { apiKey } : {}), timers: options.timers ?? createTimerSet() }
+  return clientWith(filled)
+}
+
+function clientWith(options: ClientOptions): ModelClient {
   return {
     scripted: options.scripted ?? false,
-    stream: (request, signal) => streamWithRetries(filled, request, signal),
-    consume: (request, signal, onEvent) => consumeWithRetries(filled, request, signal, onEvent),
+    stream: (request, signal) => streamWithRetries(options, request, signal),
+    consume: (request, signal, onEvent) => consumeWithRetries(options, request, signal, onEvent),
+    withNodeTimeLeft: nodeTimeLeftMs => clientWith({ ...options, nodeTimeLeftMs }),
   }
 }
 

@@ -43,7 +43,8 @@ export class UpstreamHttpError extends ModelError {
 
 /**
  * A 429 or 5xx whose `Retry-After` asks for a longer wait than `upstream.maxRetryDelayMs`, or than
- * the job has left before its time limit (`limits.jobTimeoutMs`): not retried (a retry sooner
+ * the job has left before its time limit (`limits.jobTimeoutMs`) or a workflow's agent node before
+ * its own (`limits.nodeTimeoutMs`): not retried (a retry sooner
  * would be refused again, and waiting longer holds the job for nothing or ends it as a timeout),
  * so the job fails at once, naming the wait. The HTTP error is its `cause`.
  */
@@ -51,12 +52,17 @@ export class UpstreamRateLimitedError extends ModelError {
   readonly status: number
   readonly retryAfterMs: number
 
-  /** `limitMs`: `upstream.maxRetryDelayMs`, or with `limit: 'job-time'` the time the job has left. */
-  constructor(error: UpstreamHttpError & { retryAfterMs: number }, limitMs: number, limit: 'retry-cap' | 'job-time' = 'retry-cap') {
+  /**
+   * `limitMs`: `upstream.maxRetryDelayMs`, or with `limit: 'job-time'` the time the job has left,
+   * with `'node-time'` the time the workflow node has left.
+   */
+  constructor(error: UpstreamHttpError & { retryAfterMs: number }, limitMs: number, limit: 'retry-cap' | 'job-time' | 'node-time' = 'retry-cap') {
     const excerpt = error.message.replace(/^The model endpoint answered /, '')
     const allows = limit === 'job-time'
       ? `longer than the job has left before its time limit (${seconds(Math.max(0, limitMs))}, limits.jobTimeoutMs)`
-      : `longer than upstream.maxRetryDelayMs (${seconds(limitMs)}) allows`
+      : limit === 'node-time'
+        ? `longer than the node has left before its time limit (${seconds(Math.max(0, limitMs))}, limits.nodeTimeoutMs)`
+        : `longer than upstream.maxRetryDelayMs (${seconds(limitMs)}) allows`
     super('upstream-rate-limited', `The model endpoint asked to wait ${seconds(error.retryAfterMs)} before trying again (${excerpt}), ${allows}: not retried`, { cause: error })
     this.name = 'UpstreamRateLimitedError'
     this.status = error.status

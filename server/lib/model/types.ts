@@ -53,6 +53,12 @@ export interface ModelClient {
    * throws. Optional: callers fall back to `stream` (test doubles often only iterate).
    */
   consume?(request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void): Promise<void>
+  /**
+   * The same client for a workflow node's rounds: a retry wait at least `timeLeftMs()` (the time
+   * the node has left before `limits.nodeTimeoutMs`) is not waited, as for the job's time limit.
+   * Optional: without it, a node's rounds have the job's limit only.
+   */
+  withNodeTimeLeft?(timeLeftMs: () => number): ModelClient
   /** True when this client talks to the built-in scripted model. */
   readonly scripted: boolean
 }

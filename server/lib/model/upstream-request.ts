@@ -67,26 +67,34 @@ export async function openResponse(options: ClientOptions, request: ModelRequest
 /**
  * How long to wait before retry number `attempt + 1`: `Retry-After` when the upstream said, else
  * doubling up to the cap. Throws `UpstreamRateLimitedError` when `Retry-After` asks for more than
- * the cap (a retry at the cap would only be refused again) or than `timeLeftMs()` (the job's time
- * limit would end it during the wait): the round then fails at once. A doubling wait that the
- * job's time limit would cut short throws `error` itself (not retried).
+ * the cap (a retry at the cap would only be refused again) or than `timeLeftMs()` /
+ * `nodeTimeLeftMs()` (the job's or the workflow node's time limit would end it during the wait):
+ * the round then fails at once. A doubling wait that either limit would cut short throws `error`
+ * itself (not retried).
  */
 export function retryDelayMs(options: ClientOptions, error: ModelError, attempt: number): number {
   const capMs = options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS
+  // The job's time limit, or a workflow node's when it is sooner, would end it during the wait.
+  const left = timeLeft(options)
   if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) {
     const limited = error as UpstreamHttpError & { retryAfterMs: number }
     if (error.retryAfterMs > capMs) throw new UpstreamRateLimitedError(limited, capMs)
-    // The job's time limit would end it during the wait (a `timeout` that hides the rate limit).
-    const leftMs = options.timeLeftMs?.()
-    if (leftMs !== undefined && error.retryAfterMs >= leftMs) throw new UpstreamRateLimitedError(limited, leftMs, 'job-time')
+    // Waiting would end as a `timeout` (or `node-timeout`) that hides the rate limit.
+    if (left && error.retryAfterMs >= left.ms) throw new UpstreamRateLimitedError(limited, left.ms, left.limit)
     return error.retryAfterMs
   }
   const delayMs = Math.min(options.retryBaseDelayMs * 2 ** attempt, capMs)
-  // The job's time limit would end it during the wait: the failure itself ends the round instead
-  // (a 503, not a `timeout` that hides it).
-  const leftMs = options.timeLeftMs?.()
-  if (leftMs !== undefined && delayMs >= leftMs) throw error
+  // The failure itself ends the round instead (a 503, not a `timeout` that hides it).
+  if (left && delayMs >= left.ms) throw error
   return delayMs
+}
+
+/** The sooner of the job's and the node's time left, and which limit it is; undefined without either. */
+function timeLeft(options: ClientOptions): { ms: number, limit: 'job-time' | 'node-time' } | undefined {
+  const jobMs = options.timeLeftMs?.()
+  const nodeMs = options.nodeTimeLeftMs?.()
+  if (nodeMs !== undefined && (jobMs === undefined || nodeMs < jobMs)) return { ms: nodeMs, limit: 'node-time' }
+  return jobMs === undefined ? undefined : { ms: jobMs, limit: 'job-time' }
 }
 
 /**

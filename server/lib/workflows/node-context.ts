@@ -21,6 +21,8 @@ export interface NodeContextOptions {
   holdText?: boolean
   /** Stops the node's time limit while one of its input requests waits; returns the restart. */
   pauseDeadline?: () => () => void
+  /** The time the node has left before `limits.nodeTimeoutMs`: its model rounds wait no retry past it. */
+  timeLeftMs?: () => number
 }
 
 /**
@@ -66,7 +68,8 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     threadId: context.threadId,
     signal: options.signal,
     config: context.config,
-    model: context.model,
+    // A retry wait the node's limit would cut short is not waited (model/upstream-request.ts).
+    model: options.timeLeftMs ? context.model.withNodeTimeLeft?.(options.timeLeftMs) ?? context.model : context.model,
     tools: context.tools,
     ...(context.isolation ? { isolation: context.isolation } : {}),
     workflows: context.workflows,

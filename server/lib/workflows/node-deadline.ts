@@ -10,6 +10,8 @@ import type { TimerSet } from '../timers'
 export interface NodeDeadline {
   /** Stops the clock until the returned function is called (calls nest: it restarts after the last). */
   pause(): () => void
+  /** The time the node has left (Infinity without a limit; what was left at the pause while paused). */
+  timeLeftMs(): number
   /** Clears the timer (on every path). */
   cancel(): void
 }
@@ -27,7 +29,7 @@ export interface NodeDeadlineOptions {
 /** Starts a node's time limit. */
 export function createNodeDeadline(options: NodeDeadlineOptions): NodeDeadline {
   const { timeoutMs, timers, now, onExpired } = options
-  if (timeoutMs === null) return { pause: () => () => {}, cancel() {} }
+  if (timeoutMs === null) return { pause: () => () => {}, timeLeftMs: () => Number.POSITIVE_INFINITY, cancel() {} }
   let remainingMs = timeoutMs
   let startedAt = now()
   let pauses = 0
@@ -54,6 +56,10 @@ export function createNodeDeadline(options: NodeDeadlineOptions): NodeDeadline {
         startedAt = now()
         cancelTimer = timers.timeout(expire, remainingMs)
       }
+    },
+    timeLeftMs() {
+      if (done) return 0
+      return pauses > 0 ? remainingMs : Math.max(0, remainingMs - (now() - startedAt))
     },
     cancel() {
       done = true

@@ -152,7 +152,7 @@ export class WorkflowRun {
     const authorCode: AuthorCode = run => runInCallScope(author.scope, run)
     try {
       const result = await runWithNodeTimeout((signal, deadline) => {
-        nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause })
+        nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause, timeLeftMs: deadline.timeLeftMs })
         const execute = EXECUTORS[node.kind] as NodeExecutor
         return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, resumeAfter: options.resumeAfter, storedAnswer: options.storedAnswer, authorCode })
       }, {
