@@ -134,6 +134,18 @@ export interface StepEndPayload {
    * stored final round from a round whose calls were not stored. Absent in logs written before it.
    */
   toolCallCount?: number
+  /**
+   * A chat round that asked for tools and whose endpoint sent OpenRouter's `reasoning_details`
+   * (Anthropic's thinking, Gemini's thought signatures): the joined blocks, sent back with the
+   * round's calls in history, also after a takeover (model/reasoning-details.ts).
+   */
+  reasoningDetails?: ReasoningDetail[]
+}
+
+/** One of OpenRouter's reasoning blocks (`reasoning.text`, `reasoning.summary`, `reasoning.encrypted`): opaque, kept as it came. */
+export interface ReasoningDetail {
+  type: string
+  [field: string]: unknown
 }
 
 /** A span of a job's text or reasoning, in UTF-16 code units. */

@@ -11,6 +11,7 @@ import type {
   JobMetrics,
   JobStatus,
   JobType,
+  ReasoningDetail,
   TextRange,
   TokenUsage,
   ToolResultStatus,
@@ -54,6 +55,8 @@ export interface StepState {
   reasoningContent?: TextRange
   /** How many tool calls the round asked for (absent in logs written before it; events.ts). */
   toolCallCount?: number
+  /** The round's OpenRouter `reasoning_details` (a chat round that asked for tools; events.ts). */
+  reasoningDetails?: ReasoningDetail[]
   ended: boolean
 }
 
@@ -197,7 +200,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
         next.steps = [...state.steps]
-        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }
+        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }
       }
       return next
     }

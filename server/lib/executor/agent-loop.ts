@@ -14,7 +14,7 @@ import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
 import { decodeArguments } from './parse-tool-args'
-import { echoedReasoning, echoedReasoningRange } from './reasoning-echo'
+import { echoedReasoning, echoedReasoningDetails, echoedReasoningRange, storedReasoningDetailsOf } from './reasoning-echo'
 import { resolveToolNames } from './resolve-tools'
 import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
 import type { PlannedCall } from './stop-conditions'
@@ -98,7 +98,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     const continues = options.continuesText === true && step === (options.firstStep ?? 1)
     const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken, continues))
     const reasoningContent = echoedReasoningRange(context, round, nodeId)
-    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), toolCallCount: round.toolCalls.length, ...tag })
+    const reasoningDetails = storedReasoningDetailsOf(round, nodeId)
+    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), toolCallCount: round.toolCalls.length, ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
     if (!round.toolCalls.length) {
@@ -114,10 +115,12 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     for (const call of planned) previousCalls.set(call.key, (previousCalls.get(call.key) ?? 0) + 1)
 
     const reasoning = echoedReasoning(round)
+    const details = echoedReasoningDetails(round)
     messages.push({
       role: 'assistant',
       content: round.text || null,
       ...(reasoning ? { reasoning_content: reasoning } : {}),
+      ...(details ? { reasoning_details: details } : {}),
       // Endpoints refuse arguments that are not a JSON object in history ('' included), and names
       // outside their pattern: see history-arguments.ts and history-tool-name.ts.
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: historyArguments(call.arguments) } })),

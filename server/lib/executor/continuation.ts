@@ -23,7 +23,7 @@ import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
-import { storedEchoedReasoning } from './reasoning-echo'
+import { storedEchoedReasoning, storedEchoedReasoningDetails } from './reasoning-echo'
 import type { RoundTexts, RoundTextStarts } from './round-text'
 import { splitRoundTexts } from './round-text'
 import { callKey } from './stop-conditions'
@@ -92,10 +92,12 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
   for (const step of steps) {
     const calls = resumedFrom.toolCalls.filter(call => !call.nodeId && call.step === step)
     const reasoning = storedEchoedReasoning(resumedFrom, step)
+    const details = storedEchoedReasoningDetails(resumedFrom, step)
     messages.push({
       role: 'assistant',
       content: texts?.ofToolRound.get(step) || null,
       ...(reasoning ? { reasoning_content: reasoning } : {}),
+      ...(details ? { reasoning_details: details } : {}),
       tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
     })
     const contents = calls.map(call => isToolOutcome(call.status)

@@ -3,7 +3,7 @@
  * they arrive, and collects the tool calls, usage and finish reason. A model failure becomes a
  * `JobFailure` that says it happened in the model; an abort rethrows the job's abort reason.
  */
-import type { TokenUsage } from '../../../shared/events'
+import type { ReasoningDetail, TokenUsage } from '../../../shared/events'
 import { ModelError } from '../model/errors'
 import type { ModelEvent, ModelRequest, ModelToolCall } from '../model/types'
 import type { RunContext } from '../run-context'
@@ -18,6 +18,8 @@ export interface ModelRound {
   reasoningOffset?: number
   /** The field the endpoint sent the reasoning in, when it takes it back in history (model/types.ts). */
   reasoningField?: 'reasoning_content'
+  /** OpenRouter's reasoning blocks of the round, when the endpoint sent them (model/reasoning-details.ts). */
+  reasoningDetails?: ReasoningDetail[]
   toolCalls: ModelToolCall[]
   finishReason: string | null
   usage?: TokenUsage
@@ -90,6 +92,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
       case 'finish':
         round.finishReason = event.finishReason
         if (event.reasoningField) round.reasoningField = event.reasoningField
+        if (event.reasoningDetails) round.reasoningDetails = event.reasoningDetails
         break
     }
   }

@@ -5,9 +5,11 @@
  * train of thought, without it). It goes back only to an endpoint that sent it under that name: an
  * endpoint that never did may refuse the unknown field (OpenRouter's `reasoning` and Mistral's
  * thinking parts are not sent back). A chat continued after a takeover rebuilds it from the stored
- * log: the round's `step-end` says where it is in the job's reasoning.
+ * log: the round's `step-end` says where it is in the job's reasoning. OpenRouter's
+ * `reasoning_details` (Anthropic's thinking, Gemini's thought signatures) go back the same way:
+ * the round's `step-end` stores the blocks themselves (model/reasoning-details.ts).
  */
-import type { TextRange } from '../../../shared/events'
+import type { ReasoningDetail, TextRange } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 import type { RunContext } from '../run-context'
 import type { ModelRound } from './model-round'
@@ -32,4 +34,21 @@ export function echoedReasoningRange(context: RunContext, round: ModelRound, nod
 export function storedEchoedReasoning(state: JobState, step: number): string | undefined {
   const range = state.steps.findLast(candidate => !candidate.nodeId && candidate.step === step && candidate.reasoningContent)?.reasoningContent
   return range ? state.reasoning.slice(range.offset, range.offset + range.length) || undefined : undefined
+}
+
+/** OpenRouter's reasoning blocks to send back with a round's tool calls; undefined when there are none. */
+export function echoedReasoningDetails(round: ModelRound): ReasoningDetail[] | undefined {
+  return round.toolCalls.length && round.reasoningDetails?.length ? round.reasoningDetails : undefined
+}
+
+/** The blocks a chat round's `step-end` stores (chat rounds only, as `echoedReasoningRange`). */
+export function storedReasoningDetailsOf(round: ModelRound, nodeId?: string): ReasoningDetail[] | undefined {
+  return nodeId ? undefined : echoedReasoningDetails(round)
+}
+
+/** A stored chat round's reasoning blocks to send back with its calls (continuation.ts); undefined when it has none. */
+export function storedEchoedReasoningDetails(state: JobState, step: number): ReasoningDetail[] | undefined {
+  const details = state.steps.findLast(candidate => !candidate.nodeId && candidate.step === step && candidate.reasoningDetails)?.reasoningDetails
+  // An event too big for its store had its largest field replaced by a notice (event-size.ts).
+  return Array.isArray(details) && details.length ? details : undefined
 }

@@ -10,6 +10,8 @@ import type { TokenUsage } from '../../../shared/events'
 import { contentPieces } from './delta-content'
 import { describeErrorBody, providerDetail } from './error-body'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
+import { createReasoningDetailsJoiner } from './reasoning-details'
+import type { ReasoningDetailsJoiner } from './reasoning-details'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
 import type { ModelEvent, ModelToolCall } from './types'
 
@@ -20,6 +22,8 @@ interface CompletionChunk {
       content?: string | unknown[] | null
       reasoning?: string | null
       reasoning_content?: string | null
+      /** OpenRouter's reasoning blocks, in fragments (reasoning-details.ts). */
+      reasoning_details?: unknown
       tool_calls?: ToolCallFragment[]
     }
     finish_reason?: string | null
@@ -157,6 +161,8 @@ interface StreamState {
   callStarted: boolean
   /** Reasoning came as `reasoning_content` (it goes back under that name in a tool round's history). */
   reasoningContent: boolean
+  /** OpenRouter's reasoning blocks, once a fragment of one came. */
+  reasoningDetails: ReasoningDetailsJoiner | null
   /**
    * A delta's last code unit when it is the first half of a surrogate pair: an upstream that
    * escapes an emoji as `\ud83d\ude00` may cut between the two, and each delta must be whole
@@ -167,7 +173,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, callStarted: false, reasoningContent: false, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -195,9 +201,13 @@ function* finishEvents(state: StreamState): Generator<ModelEvent> {
   }
   yield* flushToolCalls(state)
   if (state.usage) yield { type: 'usage', usage: state.usage }
-  yield state.reasoningContent
-    ? { type: 'finish', finishReason: state.finishReason, reasoningField: 'reasoning_content' }
-    : { type: 'finish', finishReason: state.finishReason }
+  const reasoningDetails = state.reasoningDetails?.blocks()
+  yield {
+    type: 'finish',
+    finishReason: state.finishReason,
+    ...(state.reasoningContent ? { reasoningField: 'reasoning_content' as const } : {}),
+    ...(reasoningDetails ? { reasoningDetails } : {}),
+  }
 }
 
 function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
@@ -259,6 +269,9 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
       // Checked only on reasoning pieces: whether the endpoint itself uses `reasoning_content`.
       if (!state.reasoningContent && typeof delta.reasoning_content === 'string' && delta.reasoning_content) state.reasoningContent = true
     }
+    // OpenRouter's reasoning blocks: also on deltas without reasoning text (an encrypted block comes alone).
+    const details = delta.reasoning_details
+    if (Array.isArray(details) && details.length) (state.reasoningDetails ??= createReasoningDetailsJoiner()).add(details)
     // A string (every piece of a streamed answer: no list made for it), or (Mistral's reasoning
     // models) a list of thinking and text parts.
     const content = delta.content

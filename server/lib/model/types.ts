@@ -1,7 +1,7 @@
 /**
  * What the model client yields: a normalised view of an OpenAI-compatible chat-completions stream.
  */
-import type { TokenUsage } from '../../../shared/events'
+import type { ReasoningDetail, TokenUsage } from '../../../shared/events'
 import type { ChatMessage } from '../providers/types'
 
 /** A tool as offered to the model (the JSON Schema comes from the tool's zod parameters). */
@@ -41,8 +41,10 @@ export type ModelEvent =
    * Kimi, vLLM): such an endpoint takes it back on the assistant message of a tool round, and
    * DeepSeek's and Kimi's thinking models require it there. Absent for any other field (OpenRouter's
    * `reasoning`, Mistral's thinking parts): an endpoint may refuse a field it never sent.
+   * `reasoningDetails`: OpenRouter's reasoning blocks of the round, joined from their fragments
+   * (reasoning-details.ts); absent when none came (or too many bytes of them).
    */
-  | { type: 'finish', finishReason: string | null, reasoningField?: 'reasoning_content' }
+  | { type: 'finish', finishReason: string | null, reasoningField?: 'reasoning_content', reasoningDetails?: ReasoningDetail[] }
 
 /** Streams one model round. Throws a `ModelError` subclass on failure; honours `signal`. */
 export interface ModelClient {

@@ -3,6 +3,8 @@
  * (the trace context of its first run, the fingerprint of an idempotent body) — stored with the job
  * so that any instance can run or resume it. Part of the provider contract (types.ts).
  */
+import type { ReasoningDetail } from '../../../shared/events'
+
 /** A chat message in the OpenAI chat-completions shape (what the engine sends upstream). */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool'
@@ -14,6 +16,8 @@ export interface ChatMessage {
    * that sent it under this name (DeepSeek's and Kimi's thinking models require it in tool rounds).
    */
   reasoning_content?: string
+  /** An assistant message that asked for tools: OpenRouter's reasoning blocks of the round, as they came. */
+  reasoning_details?: ReasoningDetail[]
   /** Tool messages: the call this answers. */
   tool_call_id?: string
   name?: string
