@@ -4,6 +4,8 @@
  * Nodes of a parallel fan-out hold their text until they finish: the job's content is one string,
  * and chunks of three agents interleaved in it would be unreadable. Held text is written when the
  * node ends, and at once when its signal fires (a stop keeps what each agent wrote so far).
+ * Meanwhile the node's `state()` shows its held text as `content` and `reasoning`: what its next
+ * model round follows (a new round starts a new paragraph after it).
  */
 import type { RunContext } from '../run-context'
 
@@ -53,7 +55,8 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
 
   const flushHeldText = () => {
     options.signal.removeEventListener('abort', flushHeldText)
-    if (heldReasoning) context.reasoning(heldReasoning, nodeId)
+    // A new paragraph of the job's reasoning, as its text gets (the rounds' breaks were judged on the held reasoning).
+    if (heldReasoning) context.reasoning(paragraphBreak(context.state().reasoning, heldReasoning) + heldReasoning, nodeId)
     writeText(heldText, nodeId)
     heldText = ''
     heldReasoning = ''
@@ -86,7 +89,9 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
       else context.reasoning(delta, tag ?? nodeId)
     },
     emit: event => context.emit({ ...event, nodeId: event.nodeId ?? nodeId }),
-    state: () => context.state(),
+    // Held: a round's paragraph break is judged on the node's own text so far (model-round.ts),
+    // which the job's content does not have yet; judged on the job's, the rounds ran together.
+    state: holdText ? () => ({ ...context.state(), content: heldText, reasoning: heldReasoning }) : () => context.state(),
     // A human's wait has its own expiry: it does not count against the node's time limit.
     async requestInput(request) {
       const resume = options.pauseDeadline?.() ?? (() => {})
