@@ -9,7 +9,8 @@ import { serverMutation, serverQuery } from './access'
 import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, MAX_COUNTED_PER_USER } from './activeCount'
-import { findJob, jobRecordValidator, nextChangedAt, readJobRecord } from './model'
+import { findJob, jobRecordValidator, listedRequestJson, nextChangedAt, readJobRecord, requestJsonOf, toJobRecord } from './model'
+import { leaseOf } from './leaseStore'
 import { readJobPage } from './jobPages'
 import { changedJobValidator, createdJobValidator, toChangedJob } from './changedJob'
 import { indexThreadJob } from './threads'
@@ -115,6 +116,22 @@ export const get = serverQuery({
   handler: async (ctx, { jobId, userId }) => {
     const doc = await findJob(ctx.db, jobId)
     return doc && (userId === undefined || doc.userId === userId) ? await readJobRecord(ctx.db, doc) : null
+  },
+})
+
+/**
+ * One job by its engine id as a listing returns it: a chat's request with its last user message as
+ * its only message (what the job's summary shows), or null. The servers' ownership check of every
+ * route (a stream's connect, a snapshot, an abort, an answer): the whole request (up to 1 MB, a
+ * long chat's history) is not sent back. With `userId`, another user's job is null, as in `get`.
+ */
+export const getListed = serverQuery({
+  args: { jobId: v.string(), userId: v.optional(v.string()) },
+  returns: v.union(jobRecordValidator, v.null()),
+  handler: async (ctx, { jobId, userId }) => {
+    const doc = await findJob(ctx.db, jobId)
+    if (!doc || (userId !== undefined && doc.userId !== userId)) return null
+    return toJobRecord(doc, listedRequestJson(await requestJsonOf(ctx.db, doc)), await leaseOf(ctx.db, doc))
   },
 })
 

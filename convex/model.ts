@@ -40,6 +40,17 @@ export async function requestJsonOf(db: DatabaseReader, doc: Doc<'jobs'>): Promi
   return stored?.requestJson ?? 'null'
 }
 
+/**
+ * A request's JSON as a listing returns it: a chat's only message is its last user message (what
+ * its summary shows), every other field as stored; any other request whole.
+ */
+export function listedRequestJson(requestJson: string): string {
+  const request = JSON.parse(requestJson) as { type?: unknown, messages?: unknown } | null
+  if (request?.type !== 'chat' || !Array.isArray(request.messages)) return requestJson
+  const lastUser = (request.messages as Array<{ role?: unknown }>).findLast(message => message?.role === 'user')
+  return JSON.stringify({ ...request, messages: lastUser ? [lastUser] : [] })
+}
+
 /** A job document with its request and lease, in the returned shape. */
 export async function readJobRecord(db: DatabaseReader, doc: Doc<'jobs'>): Promise<JobRecordValue> {
   return toJobRecord(doc, await requestJsonOf(db, doc), await leaseOf(db, doc))

@@ -134,7 +134,7 @@ export function createEngine(options: EngineOptions) {
   }
   const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows }) : null
 
-  const { withLiveState, authorize, authorizeRead } = createJobAccess(provider, runs)
+  const { withLiveState, authorize, authorizeRead, authorizeWholeRead } = createJobAccess(provider, runs)
   const admitCreation = createCreationAdmission({ provider, now, logger, tools: options.tools, workflows: options.workflows })
 
   function assertEnabled(config: BackgroundJobsConfig) {
@@ -353,7 +353,7 @@ export function createEngine(options: EngineOptions) {
     createJob,
     getJob,
     /** A job's whole record (with its request), for the app's hooks; routes answer with `getJob`'s summary. */
-    getJobRecord: authorizeRead,
+    getJobRecord: authorizeWholeRead,
     listJobs,
     listJobRecords,
     listJobPage,

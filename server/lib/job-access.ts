@@ -20,7 +20,7 @@ export function runningHere(runs: ReadonlyMap<string, JobRun>, jobId: string): J
 }
 
 /** The engine's lookups over `provider` and this instance's `runs`. */
-export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: ReadonlyMap<string, JobRun>) {
+export function createJobAccess(provider: Pick<JobProvider, 'get' | 'getListed'>, runs: ReadonlyMap<string, JobRun>) {
   /**
    * A record with the live status and position of its run here, if it runs here. Used wherever records are shown.
    * A stored end is ahead of the run: its live state keeps the last active status until that end is
@@ -36,10 +36,12 @@ export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: Readon
 
   /**
    * Loads a job the user owns from the store, or throws JobNotFoundError. The store is asked for the
-   * user's job only: another user's is not read (nor sent back), as a missing one is not.
+   * user's job only: another user's is not read (nor sent back), as a missing one is not. Its
+   * request comes as a listing gives it (`getListed`: what a summary shows), not a long chat's
+   * whole history; `whole` reads all of it.
    */
-  async function authorize(userId: string, jobId: string): Promise<JobRecord> {
-    const record = await provider.get(jobId, { userId })
+  async function authorize(userId: string, jobId: string, whole = false): Promise<JobRecord> {
+    const record = !whole && provider.getListed ? await provider.getListed(jobId, { userId }) : await provider.get(jobId, { userId })
     if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
     return withLiveState(record)
   }
@@ -49,10 +51,10 @@ export function createJobAccess(provider: Pick<JobProvider, 'get'>, runs: Readon
    * no store call (local-read.ts), so its owner serves it while the store is down. Anyone else
    * asking for it goes to the store, as for a missing job.
    */
-  async function authorizeRead(userId: string, jobId: string): Promise<JobRecord> {
+  async function authorizeRead(userId: string, jobId: string, whole = false): Promise<JobRecord> {
     const run = localRunFor(runs, userId, jobId)
-    return run ? withLiveState(run.record) : await authorize(userId, jobId)
+    return run ? withLiveState(run.record) : await authorize(userId, jobId, whole)
   }
 
-  return { withLiveState, authorize, authorizeRead }
+  return { withLiveState, authorize: (userId: string, jobId: string) => authorize(userId, jobId), authorizeRead: (userId: string, jobId: string) => authorizeRead(userId, jobId), authorizeWholeRead: (userId: string, jobId: string) => authorizeRead(userId, jobId, true) }
 }

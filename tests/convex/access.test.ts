@@ -41,6 +41,7 @@ const CALLS: Record<string, Call> = {
   'jobs:create': { kind: 'mutation', reference: api.jobs.create, args: { jobId: 'job-new', userId: 'user-1', type: 'chat', threadId: null, messageId: null, idempotencyKey: null, title: 't', requestJson: '{}', createdAt: 1 } },
   'jobs:get': { kind: 'query', reference: api.jobs.get, args: { jobId: 'job-x' } },
   'jobs:getHead': { kind: 'query', reference: api.jobs.getHead, args: { jobId: 'job-x' } },
+  'jobs:getListed': { kind: 'query', reference: api.jobs.getListed, args: { jobId: 'job-x' } },
   'jobs:list': { kind: 'query', reference: api.jobs.list, args: { userId: 'user-1' } },
   'jobPages:page': { kind: 'query', reference: api.jobPages.page, args: { userId: 'user-1' } },
   'jobs:countActive': { kind: 'query', reference: api.jobs.countActive, args: {} },

@@ -61,6 +61,27 @@ export function defineRecordContract(scope: ContractScope): void {
       expect(await scope.provider.get(record.id, { userId: 'user-a' })).toEqual(record)
     })
 
+    it('getListed (optional: `get` without it) reads the job as `get`, a chat\'s request as a listing gives it; another user\'s is null', async () => {
+      const getListed = scope.provider.getListed?.bind(scope.provider) ?? scope.provider.get.bind(scope.provider)
+      const messages = [
+        { role: 'user' as const, content: 'First' },
+        { role: 'assistant' as const, content: 'Answer' },
+        { role: 'user' as const, content: 'Second' },
+        { role: 'assistant' as const, content: 'Partial' },
+      ]
+      const { record: chat } = await scope.provider.create(newJob({ userId: 'user-a', request: { type: 'chat', messages, model: 'm', promptMetadata: { n: 1 } } }))
+      const { record: workflow } = await scope.provider.create(newJob({ userId: 'user-a', type: 'workflow', request: { type: 'workflow', workflow: 'w', input: { topic: 'x' } } }))
+      const listed = await getListed(chat.id, { userId: 'user-a' })
+      expect({ ...listed, request: null }).toEqual({ ...chat, request: null })
+      expect(listed?.request).toMatchObject({ type: 'chat', model: 'm', promptMetadata: { n: 1 } })
+      // The whole history, or only the last user message (what the job's summary shows).
+      expect([messages, [messages[2]]]).toContainEqual(listed?.request.type === 'chat' ? listed.request.messages : null)
+      expect(await getListed(workflow.id, { userId: 'user-a' })).toEqual(workflow)
+      expect(await getListed(chat.id, { userId: 'user-b' })).toBeNull()
+      expect(await getListed('no-such-job', { userId: 'user-a' })).toBeNull()
+      expect(await getListed('no-such-job')).toBeNull()
+    })
+
     it('returns the existing job for the same user and idempotency key', async () => {
       // With the fingerprint the engine stores in the request (idempotency.ts): a retry is compared with it.
       const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'first' }], fingerprint: 'fp-1' }

@@ -20,6 +20,7 @@ export const convexFunctions = {
   create: reference<Api['jobs']['create']>('jobs:create'),
   get: reference<Api['jobs']['get']>('jobs:get'),
   getHead: reference<Api['jobs']['getHead']>('jobs:getHead'),
+  getListed: reference<Api['jobs']['getListed']>('jobs:getListed'),
   listPage: reference<Api['jobPages']['page']>('jobPages:page'),
   countActive: reference<Api['jobs']['countActive']>('jobs:countActive'),
   appendEvents: reference<Api['events']['appendEvents']>('events:appendEvents'),

@@ -222,6 +222,12 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return stored ? toJobRecord(stored) : null
     },
 
+    async getListed(id, owner) {
+      // Not `get`: an ownership check needs what a summary shows, not a long chat's whole history.
+      const stored = await query(fn.getListed, owner ? { jobId: id, userId: owner.userId } : { jobId: id })
+      return stored ? toJobRecord(stored) : null
+    },
+
     async list(filter) {
       const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
       const jobs: JobRecord[] = []

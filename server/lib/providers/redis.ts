@@ -75,8 +75,8 @@ export interface RedisProviderOptions {
   appendWindowMs?: number
 }
 
-/** The `redis` provider: the whole contract. */
-export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs' | 'maxRequestBytes'>> {
+/** The `redis` provider: the whole contract (but `getListed`: the engine's ownership checks read with `get`). */
+export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs' | 'maxRequestBytes' | 'getListed'>> {
   readonly name: 'redis'
   readonly maxBatchBytes: number
   readonly writeIntervalMs: number

@@ -238,6 +238,12 @@ export interface JobProvider {
    */
   get(id: string, owner?: { userId: string }): Promise<JobRecord | null>
   /**
+   * `get` with the request as `list` gives it (a chat's last user message as its only message):
+   * what the engine's ownership check of a route needs (the job's owner, status, lease and
+   * summary), without a long chat's whole history. Optional: without it, the engine uses `get`.
+   */
+  getListed?(id: string, owner?: { userId: string }): Promise<JobRecord | null>
+  /**
    * The user's jobs matching `filter`, newest first. A chat's `request` may come with its last user
    * message as its only message (every other field as stored): what a summary needs, without a
    * long chat's history once per listed job. Read the whole request with `get`.
