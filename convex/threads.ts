@@ -12,7 +12,7 @@ import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { serverQuery } from './access'
 import { RECORD_PAGE_BYTES } from './limits'
-import { jobRecordValidator, readJobRecord, recordBytes } from './model'
+import { jobRecordValidator, listedRequestJson, readJobRecord, recordBytes } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
@@ -109,7 +109,8 @@ export const listThreads = serverQuery({
       for (const doc of [firstDoc, lastDoc, ...activeDocs]) {
         if (records.has(doc.jobId)) continue
         const read = await readJobRecord(ctx.db, doc)
-        records.set(doc.jobId, read)
+        // Sent back as a listing's (what a summary shows), counted as read.
+        records.set(doc.jobId, { ...read, requestJson: listedRequestJson(read.requestJson) })
         bytes += recordBytes(doc, read.requestJson)
         if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) {
           overBudget = true

@@ -8,6 +8,11 @@ import type { JobRecord } from './providers/types'
 
 /** What the `background-jobs:chat-message-metadata` hook gets (docs/ai-sdk-metadata.md). */
 export interface ChatMessageMetadataContext {
+  /**
+   * The job's record. On the chat's messages route (rebuilt from a listing of its jobs) a shared
+   * store may give a chat's `request` with its last user message as its only message (`redis`,
+   * `convex`); every other field is as stored.
+   */
   job: JobRecord
   /** The job as the client has it at this point: before its first event on `start`, at its end (or waiting for approvals) on `finish`. Read it, do not change it. */
   state: JobState
