@@ -29,6 +29,11 @@ export interface BackgroundJobsConfig {
    * and is replaced. 0 turns the probe off. @default 5000
    */
   redisHealthCheckMs: number
+  /**
+   * Provider `redis`: how long a command waits for Redis's reply (and an unsent one waits to be
+   * sent) before it fails with 503 + Retry-After. Also the half-open probe's wait. @default 5000
+   */
+  redisCommandTimeoutMs: number
   /** This instance's id (multi-instance providers). @default a random id per process */
   instanceId: string
   /**

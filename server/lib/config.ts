@@ -26,6 +26,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   redisUrl: '',
   redisKeyPrefix: 'bgjobs:',
   redisHealthCheckMs: 5_000,
+  redisCommandTimeoutMs: 5_000,
   instanceId: '',
   cookieSecret: '',
   cookieSecretPrevious: '',

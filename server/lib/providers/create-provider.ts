@@ -46,6 +46,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix || undefined,
       healthCheckMs: config.redisHealthCheckMs,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
       // One JSON line per failure (a dropped connection or subscription), like every other log line.
       ...(logger
         ? {

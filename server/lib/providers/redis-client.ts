@@ -246,7 +246,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     provider: 'redis',
     storeName: 'Redis',
     timeoutMs,
-    timeoutVariable: 'the redis provider\'s commandTimeoutMs',
+    timeoutVariable: 'NUXT_BACKGROUND_JOBS_REDIS_COMMAND_TIMEOUT_MS',
     retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS,
   })
   // Redis's own replies (ERR, NOSCRIPT) pass as they are, except those that describe its state
