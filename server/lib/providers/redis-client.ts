@@ -10,6 +10,7 @@ import { refusalOf } from './redis-refusal'
 import { withinHandshakeDeadline } from './redis-handshake-deadline'
 import { redactUrl } from './redis-url-redaction'
 import { newConnectionProbe, silentSocketMs, watchForStall } from './redis-stall-check'
+import { closeClients } from './redis-close'
 import { createTimerSet } from '../timers'
 
 export { redactUrl }
@@ -377,18 +378,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
       probeTimers.clearAll()
       reconnectListeners.clear()
       commandsReconnectListeners.clear()
-      // A graceful close waits until every queued command is answered: while Redis is down that is
-      // never, and the process could not exit. Wait at most one command timeout, then drop the sockets.
-      await deadline(Promise.allSettled([commands.close(), subscriber.close()]), 'closing').catch(() => {})
-      for (const client of [commands, subscriber]) {
-        // Not only when `isOpen`: close() clears it at once, while its socket stays open waiting
-        // for the queued replies (for ever on a dead connection). Destroying a closed client is a
-        // no-op in node-redis 6 and throws in 5: nothing is left to drop then.
-        try {
-          client.destroy()
-        }
-        catch {}
-      }
+      // At most one command timeout, then the sockets are dropped (at once for a connection that is down).
+      await closeClients([commands, subscriber], closing => deadline(closing, 'closing'))
     },
   }
 }
