@@ -22,7 +22,7 @@ describe('redis provider: Redis down after boot', () => {
       await provider.ready()
       await redis.stop()
       // Once attempts to reconnect are refused on both connections, a command fails at once (one
-      // sent before waits in the offline queue until Redis is back: not waited for here).
+      // sent before, waiting in the offline queue, fails then too: redis-down-queued-command).
       let refused: unknown = null
       await expect.poll(async () => {
         refused = await Promise.race([provider.get('any-job').then(() => null, (error: unknown) => error), new Promise(resolve => setTimeout(resolve, 100, null))])

@@ -35,7 +35,10 @@ export interface CallDeadlineOptions {
  * runs first (e.g. to withdraw a command that was never sent); an error it returns is the
  * rejection instead (one that says more, e.g. that the connection is down).
  */
-export type CallDeadline = <T>(promise: Promise<T>, what: string, onExpire?: () => Error | undefined) => Promise<T>
+export type CallDeadline = (<T>(promise: Promise<T>, what: string, onExpire?: () => Error | undefined) => Promise<T>) & {
+  /** Expires every waiting call now, as if its time were up (the store is known to be unreachable). */
+  expireAll: () => void
+}
 
 /** One call that waits, linked in the order calls fall due. */
 interface PendingCall {
@@ -108,7 +111,7 @@ export function createCallDeadline(options: CallDeadlineOptions): CallDeadline {
     expireDue(nowMs)
   }
 
-  return <T>(promise: Promise<T>, what: string, onExpire?: () => Error | undefined) => new Promise<T>((resolve, reject) => {
+  const deadline = <T>(promise: Promise<T>, what: string, onExpire?: () => Error | undefined) => new Promise<T>((resolve, reject) => {
     const call: PendingCall = { dueAtMs: performance.now() + timeoutMs, what, reject, onExpire, previous: newest, next: null, waiting: true }
     if (newest) newest.next = call
     else oldest = call
@@ -127,4 +130,5 @@ export function createCallDeadline(options: CallDeadlineOptions): CallDeadline {
       },
     )
   })
+  return Object.assign(deadline, { expireAll: () => expireDue(Number.POSITIVE_INFINITY) })
 }

@@ -216,11 +216,14 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
    * Why the command connection is down, once an attempt to reconnect failed (null while it is up,
    * and during the first attempt after a drop, which usually succeeds). While the pub/sub
    * connection is down too (Redis is, not just this one socket), commands fail at once naming it,
-   * instead of each waiting the whole command timeout in the client's offline queue. While the
-   * pub/sub connection is up they wait as before: Redis answers, the command connection is about
-   * to come back, and a follower's catch-up after its pub/sub reconnect must not fail meanwhile.
+   * those already waiting in the client's offline queue too (`withdrawIfDown`). While the
+   * pub/sub connection is up they wait: Redis answers, the command connection is about to come
+   * back, and a follower's catch-up after its pub/sub reconnect must not fail meanwhile.
    */
   let downBecause: unknown = null
+  // Every call still waiting then waits unsent (a written one's socket is gone, and with it the
+  // call): its deadline expires at once, which withdraws it from the queue (`sendWithin`).
+  const withdrawIfDown = () => downBecause !== null && !commands.isReady && !subscriber.isReady && deadline.expireAll()
   commands.on('end', () => {
     commandsReady = false
   })
@@ -230,6 +233,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   commands.on('error', (error: unknown) => {
     if (!commandsReady) downBecause = error
   })
+  for (const client of [commands, subscriber]) client.on('error', withdrawIfDown)
   commands.on('ready', () => {
     downBecause = null
     if (commandsReady) return
