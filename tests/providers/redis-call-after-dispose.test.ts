@@ -1,0 +1,42 @@
+/**
+ * A call on the provider after `dispose()` (a request still being served while the server shuts
+ * down, a timer that fires late): the provider connected again, lazily as at boot, and nothing
+ * would ever close those connections — two sockets holding the process open after its shutdown.
+ * Now such a call is a 503 (RedisUnavailableError) and opens no connection.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import { RedisUnavailableError } from '../../server/lib/providers/redis-client'
+import type { RedisServer } from '../support/redis-server'
+import { startRedisServer } from '../support/redis-server'
+import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+describe('redis provider: a call after dispose', () => {
+  it('is refused and opens no connection', async () => {
+    const proxy = await startRedisPartitionProxy(redis.url)
+    const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'after-dispose:', onError: () => {} })
+    try {
+      await provider.ready()
+      expect(await provider.get('any-job')).toBeNull()
+      await provider.dispose()
+      await expect.poll(() => proxy.open, { timeout: 5_000, interval: 10 }).toBe(0)
+      const accepted = proxy.accepted
+      await expect(provider.get('any-job')).rejects.toBeInstanceOf(RedisUnavailableError)
+      await expect(provider.ready()).rejects.toBeInstanceOf(RedisUnavailableError)
+      expect(proxy.accepted - accepted).toBe(0)
+      expect(proxy.open).toBe(0)
+    }
+    finally {
+      await provider.dispose()
+      await proxy.close()
+    }
+  })
+})
