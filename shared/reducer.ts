@@ -35,6 +35,11 @@ export interface ToolCallState {
    * answered or the job's end cut it off (`pendingInputs` then no longer has it).
    */
   approvalId?: string
+  /**
+   * The arguments that approval request asked with (the tool's schema applied: what the tool would
+   * run with), kept with `approvalId` for when the request is no longer in `pendingInputs`.
+   */
+  approvalArgs?: unknown
 }
 
 /** A call's outcome: its `tool-result`'s status, or `stopped` (the job's abort cut it off). */
@@ -225,7 +230,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
     case 'input-request': {
       const { type: _type, seq: _seq, at, ...request } = event
       next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
-      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId })
+      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId, ...(event.args !== undefined ? { approvalArgs: event.args } : {}) })
       if (event.nodeId && state.nodeStates[event.nodeId]) {
         next.nodeStates = { ...state.nodeStates, [event.nodeId]: { ...state.nodeStates[event.nodeId]!, status: 'waiting' } }
       }

@@ -62,10 +62,13 @@ export class ChunkWriter {
     else this.chunks.push({ type: 'tool-output-error', toolCallId, errorText: error || `tool ${status}` })
   }
 
-  /** A tool approval request (the SDK's approval id is our input request id). */
-  approvalRequest(input: Pick<PendingInput, 'requestId' | 'toolCallId'>): void {
+  /**
+   * A tool approval request (the SDK's approval id is our input request id), with the arguments
+   * it asks about as its descriptor (ui-chunks.ts `UiApprovalDescriptor`).
+   */
+  approvalRequest(input: Pick<PendingInput, 'requestId' | 'toolCallId' | 'args'>): void {
     this.closeParts()
-    this.chunks.push({ type: 'tool-approval-request', approvalId: input.requestId, toolCallId: input.toolCallId! })
+    this.chunks.push({ type: 'tool-approval-request', approvalId: input.requestId, toolCallId: input.toolCallId!, ...(input.args !== undefined ? { approvalDescriptor: { args: input.args } } : {}) })
   }
 
   /** The answer to a tool approval request. */

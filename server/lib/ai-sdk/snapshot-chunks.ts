@@ -23,7 +23,7 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
     const approvals = [...snapshot.answeredInputs, ...snapshot.pendingInputs].filter(input => input.kind === 'tool-approval' && input.toolCallId === call.id)
     // An approval the job's end cut off is in neither list any more: the call keeps its id.
     if (call.approvalId && !approvals.some(input => input.requestId === call.approvalId) && !knownRequests.has(call.approvalId)) {
-      writer.approvalRequest({ requestId: call.approvalId, toolCallId: call.id })
+      writer.approvalRequest({ requestId: call.approvalId, toolCallId: call.id, args: call.approvalArgs })
     }
     for (const approval of approvals) {
       if (!knownRequests.has(approval.requestId)) writer.approvalRequest(approval)

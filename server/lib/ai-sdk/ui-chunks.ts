@@ -16,6 +16,16 @@ export const UI_MESSAGE_STREAM_DONE = 'data: [DONE]\n\n'
 /** Why a response ended, in the SDK's words. */
 export type UiFinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other'
 
+/**
+ * What a tool approval request carries besides its ids (the SDK's opaque `approvalDescriptor`,
+ * kept as the part's `approval.descriptor` and never sent to the model): `args`, the arguments the
+ * job asks about — the call's input after the tool's schema (defaults, transforms), what the tool
+ * would run with. The part's `input` stays the model's own arguments, which go back to the model.
+ */
+export interface UiApprovalDescriptor {
+  args: unknown
+}
+
 /** The chunks we send (a subset of the SDK's `UIMessageChunk`). */
 export type UiChunk =
   | { type: 'start', messageId: string, messageMetadata?: unknown }
@@ -28,7 +38,7 @@ export type UiChunk =
   | { type: 'reasoning-delta', id: string, delta: string }
   | { type: 'reasoning-end', id: string }
   | { type: 'tool-input-available', toolCallId: string, toolName: string, input: unknown }
-  | { type: 'tool-approval-request', approvalId: string, toolCallId: string }
+  | { type: 'tool-approval-request', approvalId: string, toolCallId: string, approvalDescriptor?: UiApprovalDescriptor }
   | { type: 'tool-approval-response', approvalId: string, approved: boolean, reason?: string }
   | { type: 'tool-output-available', toolCallId: string, output: unknown }
   | { type: 'tool-output-error', toolCallId: string, errorText: string }

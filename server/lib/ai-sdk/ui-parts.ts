@@ -3,7 +3,7 @@
  * compare the two), so the server can hand a chat's history to `useChat({ messages })` without
  * depending on `ai`.
  */
-import type { UiChunk } from './ui-chunks'
+import type { UiApprovalDescriptor, UiChunk } from './ui-chunks'
 
 /** A text or reasoning part. */
 export interface UiTextPart {
@@ -23,7 +23,8 @@ export interface UiToolPart {
   input: unknown
   output?: unknown
   errorText?: string
-  approval?: { id: string, approved?: boolean, reason?: string }
+  /** `descriptor`: what the request carried (ui-chunks.ts), kept once it is answered, as the SDK does. */
+  approval?: { id: string, approved?: boolean, reason?: string, descriptor?: UiApprovalDescriptor }
 }
 
 /** A part of an assistant message. */
@@ -83,13 +84,13 @@ export function partsFromChunks(chunks: readonly UiChunk[]): UiPart[] {
         break
       }
       case 'tool-approval-request':
-        tool(chunk.toolCallId, { state: 'approval-requested', approval: { id: chunk.approvalId } })
+        tool(chunk.toolCallId, { state: 'approval-requested', approval: { id: chunk.approvalId, ...(chunk.approvalDescriptor ? { descriptor: chunk.approvalDescriptor } : {}) } })
         break
       case 'tool-approval-response':
         for (const part of tools.values()) {
           if (part.approval?.id !== chunk.approvalId) continue
           part.state = 'approval-responded'
-          part.approval = { id: chunk.approvalId, approved: chunk.approved, ...(chunk.reason ? { reason: chunk.reason } : {}) }
+          part.approval = { ...part.approval, id: chunk.approvalId, approved: chunk.approved, ...(chunk.reason ? { reason: chunk.reason } : {}) }
         }
         break
       case 'tool-output-available':
