@@ -201,7 +201,14 @@ describe('AI SDK page in Chromium', () => {
     const chip = page.locator('[data-chat-status]')
     expect([await chip.textContent(), await chip.getAttribute('data-status')]).toEqual(['waiting for you', 'waiting'])
     await screenshot(page, 'ai-sdk-3-approval')
+    // It asks with what the tool would run with (the schema's default included), as the main chat
+    // does — not the model's raw arguments.
+    expect(await tool.locator('.tool-args').textContent()).toBe('path: "notes.txt", recursive: false')
+    const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
     await tool.getByRole('button', { name: 'Approve' }).click()
+    // What goes back to the model is unchanged: the call's own input.
+    const { messages } = (await posted).postDataJSON() as { messages: Array<{ parts: Array<{ type: string, input?: unknown }> }> }
+    expect(messages.at(-1)!.parts.find(part => part.type === 'tool-delete_file')?.input).toEqual({ path: 'notes.txt' })
     await page.locator('.tool-call[data-state="output-available"]').waitFor({ timeout: WAIT_MS })
     const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
     await waitForFullAnswer(page, jobId)
@@ -252,6 +259,8 @@ describe('AI SDK page in Chromium', () => {
     const other = await page.context().newPage()
     await other.goto(page.url())
     await other.locator(waiting).getByRole('button', { name: 'Deny' }).waitFor({ timeout: WAIT_MS })
+    // Loaded from the messages route: its approval carries the checked arguments too.
+    expect(await other.locator(waiting).locator('.tool-args').textContent()).toBe('path: "notes.txt", recursive: false')
     await page.locator(waiting).getByRole('button', { name: 'Approve' }).click()
     await page.locator('.tool-call[data-state="output-available"]').waitFor({ timeout: WAIT_MS })
     await other.locator(waiting).getByRole('button', { name: 'Deny' }).click()

@@ -50,6 +50,8 @@ describe('demo tools', () => {
 
   it('delete_file: needs approval and touches nothing', async () => {
     expect(deleteFile.needsApproval).toBe(true)
-    expect(await deleteFile.execute({ path: '/etc/passwd' }, toolContext())).toEqual({ deleted: '/etc/passwd', note: expect.stringContaining('no file was touched') })
+    expect(await deleteFile.execute({ path: '/etc/passwd', recursive: false }, toolContext())).toEqual({ deleted: '/etc/passwd', note: expect.stringContaining('no file was touched') })
+    // The model may leave `recursive` out: the schema's default is what runs (and what an approval shows).
+    expect(deleteFile.parameters.parse({ path: 'notes.txt' })).toEqual({ path: 'notes.txt', recursive: false })
   })
 })

@@ -10,6 +10,7 @@ export default defineTool({
   description: 'Deletes a file (demo: pretends to, nothing is touched). The user must approve each call.',
   parameters: z.object({
     path: z.string().min(1).max(500).describe('Path of the file to delete'),
+    recursive: z.boolean().default(false).describe('Also delete a directory and everything in it'),
   }),
   needsApproval: true,
   execute({ path }) {
