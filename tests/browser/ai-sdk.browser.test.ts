@@ -251,6 +251,24 @@ describe('AI SDK page in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('ai-sdk-input')
   })
 
+  it('Stop after Approve, before the answer went on: the approved call says stopped, not "answered"', async () => {
+    const page = await openPage()
+    await send(page, 'Please delete notes.txt')
+    const tool = page.locator('.tool-call[data-tool="delete_file"]')
+    await page.locator('.tool-call[data-state="approval-requested"]').waitFor({ timeout: WAIT_MS })
+    // The post that carries the approval is held (a slow network, a slow tool): the user stops meanwhile.
+    await page.route('**/api/jobs/chat', () => {})
+    await tool.getByRole('button', { name: 'Approve' }).click()
+    await page.locator('.tool-call[data-state="approval-responded"]').waitFor({ timeout: WAIT_MS })
+    await page.locator('.composer').getByRole('button', { name: 'Stop' }).click({ timeout: WAIT_MS })
+    await page.locator('.turn[data-role="assistant"] [data-answer-end="stopped"]').waitFor({ timeout: WAIT_MS })
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    expect((await serverJob(page, jobId)).job.status).toBe('aborted')
+    // The call will get no outcome on this page: stopped, as every call the Stop cut off says.
+    expect([await tool.locator('.status-chip').getAttribute('data-status'), await tool.locator('.status-chip').textContent(), await tool.locator('.tool-note').count()]).toEqual(['stopped', 'stopped', 1])
+    await page.unroute('**/api/jobs/chat')
+  })
+
   it('an approval answered in another tab meanwhile shows what really happened to the call, in words', async () => {
     const page = await openPage()
     await send(page, 'Please delete notes.txt')
