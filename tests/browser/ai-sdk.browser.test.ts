@@ -269,6 +269,23 @@ describe('AI SDK page in Chromium', () => {
     await page.unroute('**/api/jobs/chat')
   })
 
+  it('a Stop whose abort failed says the answer was not stopped (the job goes on), as the main chat does', async () => {
+    const page = await openPage()
+    await send(page, LONG_PROMPT)
+    await page.locator('.turn[data-role="assistant"] .answer').waitFor({ timeout: WAIT_MS })
+    const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
+    // The abort route cannot answer (the store is down, the network is gone): a 503.
+    await page.route('**/api/jobs/chat/*/abort', route => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: true, statusCode: 503, message: '' }) }))
+    await page.locator('.composer').getByRole('button', { name: 'Stop' }).click({ timeout: WAIT_MS })
+    const said = page.locator('[data-stop-error]')
+    await said.waitFor({ timeout: WAIT_MS })
+    expect([await said.textContent(), await said.getAttribute('role')]).toEqual(['The server had a problem — the answer wasn’t stopped. Try again.', 'alert'])
+    expect((await serverJob(page, jobId)).job.status).toBe('running')
+    await page.unroute('**/api/jobs/chat/*/abort')
+    const chatId = new URL(page.url()).searchParams.get('chat')!
+    expect(await page.evaluate(async id => (await fetch(`/api/jobs/chat/${encodeURIComponent(id)}/abort`, { method: 'POST' })).status, chatId)).toBe(200)
+  })
+
   it('an approval answered in another tab meanwhile shows what really happened to the call, in words', async () => {
     const page = await openPage()
     await send(page, 'Please delete notes.txt')
