@@ -111,7 +111,9 @@ export function createViewerHub(options: ViewerHubOptions) {
     const range = await provider.readEvents(record.id, 0)
     if (range === null) throw new JobNotFoundError(record.id)
     if (range?.complete) return { events: range.events, complete: true, state: underLease(record, reduceEvents(base, range.events)), baseState: base }
-    const state = (await provider.getState(record.id)) ?? base
+    // A log read cut short may be a job deleted between its pages (Convex): its state is gone too.
+    const state = await provider.getState(record.id)
+    if (state === null) throw new JobNotFoundError(record.id)
     return { events: range?.events ?? [], complete: false, state: underLease(record, state), baseState: base }
   }
 
