@@ -122,11 +122,14 @@ export function createInspector(options: { runs: Map<string, JobRun>, provider: 
     const record = await provider.get(jobId)
     if (!record) return null
     const range = await provider.readEvents(jobId, 0)
-    const events = range?.events ?? []
-    const state = range?.complete
+    if (range === null) return null
+    const events = range.events
+    // A log read cut short may be a job deleted between its pages (Convex): its state is gone too.
+    const state = range.complete
       ? reduceEvents(createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }), events)
-      : (await provider.getState(jobId)) ?? createJobState({ id: record.id, type: record.type, createdAt: record.createdAt })
-    return { record, state, events, complete: range?.complete ?? false }
+      : await provider.getState(jobId)
+    if (!state) return null
+    return { record, state, events, complete: range.complete }
   }
 
   return {
