@@ -94,8 +94,14 @@ export function createEngine(options: EngineOptions) {
   function ensureCleanupTimer(config: BackgroundJobsConfig) {
     if (cancelCleanup || disposed) return
     // Armed by the first creation, it must not run every pass in that request's trace.
+    // A pass still going (a backlog, a slow store) is not joined by another: the next tick tries again.
+    let cleaning = false
     cancelCleanup = inEngineContext(() => engineTimers.interval(() => {
-      void cleanup().then(() => cleanupLog.succeeded(), error => cleanupLog.failed(error))
+      if (cleaning) return
+      cleaning = true
+      void cleanup().then(() => cleanupLog.succeeded(), error => cleanupLog.failed(error)).finally(() => {
+        cleaning = false
+      })
     }, config.limits.cleanupIntervalMs))
   }
 
