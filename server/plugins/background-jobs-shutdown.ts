@@ -10,7 +10,8 @@
  * waits for its workers, so a signal sent to the primary alone (`docker stop`, `kill <pid>`) is
  * passed on to every worker, which shuts down (and hands its jobs off) as above. A worker may so
  * get the signal twice (also from a signal sent to the whole process group): it keeps listening,
- * so the second one does not kill it mid-shutdown.
+ * so the second one does not kill it mid-shutdown. So does the primary (a second signal is passed
+ * on too): were it killed, its workers would exit at once.
  */
 import cluster from 'node:cluster'
 import { preset } from '#background-jobs/preset'
@@ -25,8 +26,10 @@ export default defineNitroPlugin((nitroApp) => {
   if (import.meta.dev || process.env.NITRO_SHUTDOWN_DISABLED) return
   const signals = (process.env.NITRO_SHUTDOWN_SIGNALS || 'SIGTERM SIGINT').split(' ').map(signal => signal.trim()).filter(Boolean)
   if (isClusterPrimary(preset, cluster.isWorker)) {
+    // Kept listening: Nitro's primary listens once, so a second signal (Ctrl-C twice) would end the
+    // primary at once, and a worker whose primary is gone exits at once, in the middle of its shutdown.
     for (const signal of signals) {
-      process.once(signal, () => {
+      process.on(signal, () => {
         for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal as NodeJS.Signals)
       })
     }
