@@ -2,11 +2,11 @@
  * A call on the provider after `dispose()` (a request still being served while the server shuts
  * down, a timer that fires late): the provider connected again, lazily as at boot, and nothing
  * would ever close those connections — two sockets holding the process open after its shutdown.
- * Now such a call is a 503 (RedisUnavailableError) and opens no connection.
+ * Now such a call is a 503 (ShuttingDownError) and opens no connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { RedisUnavailableError } from '../../server/lib/providers/redis-client'
+import { ShuttingDownError } from '../../server/lib/errors'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
@@ -29,8 +29,8 @@ describe('redis provider: a call after dispose', () => {
       await provider.dispose()
       await expect.poll(() => proxy.open, { timeout: 5_000, interval: 10 }).toBe(0)
       const accepted = proxy.accepted
-      await expect(provider.get('any-job')).rejects.toBeInstanceOf(RedisUnavailableError)
-      await expect(provider.ready()).rejects.toBeInstanceOf(RedisUnavailableError)
+      await expect(provider.get('any-job')).rejects.toBeInstanceOf(ShuttingDownError)
+      await expect(provider.ready()).rejects.toBeInstanceOf(ShuttingDownError)
       expect(proxy.accepted - accepted).toBe(0)
       expect(proxy.open).toBe(0)
     }

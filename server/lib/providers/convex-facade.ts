@@ -7,6 +7,7 @@
  * keep it out of the errors they pass on.
  */
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
+import { ShuttingDownError } from '../errors'
 import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
 import { wellFormed } from './convex-well-formed'
@@ -136,8 +137,11 @@ function followReconnects(instance: ConvexClientInstance, onReconnect: () => voi
  */
 export function createConvexClientFacade(url: string, secret: string, logger?: Logger): ConvexFacade {
   let client: Promise<ConvexClientInstance> | undefined
+  // A closed client leaves every later call unanswered (it never settles): a call once closed (a
+  // request still in flight at shutdown) is refused at once instead of waiting out its time limit.
+  let closed = false
   const reconnectListeners = new Set<() => void>()
-  const load = () => client ??= import('convex/browser').then(
+  const load = () => closed ? Promise.reject(new ShuttingDownError()) : (client ??= import('convex/browser').then(
     // The client logs a failed call's server message itself, before any error reaches us; an
     // argument validation failure quotes the arguments, the secret among them: scrubbed here.
     (module) => {
@@ -146,7 +150,7 @@ export function createConvexClientFacade(url: string, secret: string, logger?: L
       return instance
     },
     (error: unknown) => { throw new ConvexPackageMissingError(error) },
-  )
+  ))
   const send = <Args extends object>(args: Args) => withSecret(args, secret) as FunctionArgs<AnyReference>
   const redacted = (error: unknown) => { throw redactSecret(error, secret) }
   return {
@@ -211,6 +215,7 @@ export function createConvexClientFacade(url: string, secret: string, logger?: L
       await load()
     },
     async close() {
+      closed = true
       if (client) await (await client).close()
     },
   }

@@ -11,9 +11,9 @@
 import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
 import { createJobState, reduceEvents } from '../../../shared/reducer'
-import { JobNotFoundError } from '../errors'
+import { JobNotFoundError, ShuttingDownError } from '../errors'
 import type { RedisConnection } from './redis-client'
-import { connectRedis, RedisUnavailableError } from './redis-client'
+import { connectRedis } from './redis-client'
 import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
@@ -138,7 +138,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   // Once disposed, a call (a request served during shutdown, a late timer) must not connect again:
   // nothing would close that connection, and its sockets would hold the process open.
   let disposed = false
-  const connect = () => disposed ? Promise.reject(new RedisUnavailableError(new Error('the provider was disposed (the server is shutting down)'))) : connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError })
+  const connect = () => disposed ? Promise.reject(new ShuttingDownError()) : connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError })
     .then(async (connection) => {
       // A user who may not publish would fail every write after it was made (redis-channel-check.ts).
       await checkChannelAccess(connection.command, prefix, options.url).catch(async (error: unknown) => {
