@@ -4,7 +4,10 @@
  * with no metrics of a run, the stored text kept.
  */
 import { emptyMetrics } from '../../shared/events'
-import type { JobError, JobEvent } from '../../shared/events'
+import type { JobError, JobEvent, JobType } from '../../shared/events'
+import { logJobEnded } from './job-end-log'
+import type { Logger } from './logger'
+import type { Metrics } from './metrics'
 
 /** A failed end at `seq`, written under lease `epoch` (1 when absent). */
 export function failedJobEnd(seq: number, at: number, error: JobError, epoch = 1): JobEvent {
@@ -14,4 +17,15 @@ export function failedJobEnd(seq: number, at: number, error: JobError, epoch = 1
 /** The end of a job `store` committed after its creation had timed out (answered 503): it never started. */
 export function lateCreationEnd(store: string, seq: number, at: number): JobEvent {
   return failedJobEnd(seq, at, { code: 'store-unreachable', message: `${store} stored this job only after its creation had timed out (answered 503), so it never started`, failedDuring: 'engine' })
+}
+
+/**
+ * Reports the end a provider stored for a late creation, as every stored end is reported: counted
+ * (`jobs_ended_total`, `job_errors_total`; not timed, it never ran) and logged (`job ended`). The
+ * user sees the failed job in their list; without this the operator had no line with its id.
+ */
+export function reportLateCreationEnd(report: { logger: Logger, metrics: Metrics }, job: { id: string, type: JobType }, end: JobEvent): void {
+  if (end.type !== 'job-end') return
+  report.metrics.recordEvent(job.id, end)
+  logJobEnded(report.logger, { jobId: job.id, type: job.type }, end.status, end.error)
 }

@@ -4,11 +4,15 @@
  * The route answered 503 and nothing started, yet Redis stores the job late, leased to the
  * instance that gave up on it. Left alone, it counted against the user's active limit until its
  * lease lapsed, and then recovery ran it (a workflow, or a chat with `recovery.chat: continue`) —
- * work the user was told had failed. The provider ends such a job as soon as Redis stored it.
+ * work the user was told had failed. The provider ends such a job as soon as Redis stored it —
+ * a stored end like any other, so it is logged (`job ended`) and counted (it was neither: the user
+ * found a failed job in their list, the operator no line with its id).
  */
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
+import type { Logger } from '../../server/lib/logger'
+import { createMetrics } from '../../server/lib/metrics'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
@@ -27,7 +31,14 @@ afterAll(async () => {
 
 describe('redis provider: a creation Redis runs after the caller gave up on it', () => {
   it('is refused 503 to the caller, then ended failed (store-unreachable) once Redis stores it, and counts as active no more', async () => {
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: 'late-create:', commandTimeoutMs: TIMEOUT_MS, onError: () => {} })
+    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
+    const logger: Logger = {
+      info: (message, fields) => lines.push({ level: 'info', message, fields }),
+      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+      error: (message, fields) => lines.push({ level: 'error', message, fields }),
+    }
+    const metrics = createMetrics()
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: 'late-create:', commandTimeoutMs: TIMEOUT_MS, onError: () => {}, logger, metrics })
     const admin = createClient({ url: redis.url })
     try {
       await Promise.all([provider.ready(), admin.connect()])
@@ -44,6 +55,10 @@ describe('redis provider: a creation Redis runs after the caller gave up on it',
       expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'store-unreachable' } })
       expect(await provider.countActive({ userId: 'late-user' })).toBe(0)
       expect(await provider.listExpiredLeases()).toEqual([])
+      expect(lines.filter(line => line.message === 'job ended')).toEqual([
+        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine' } },
+      ])
+      expect(metrics.snapshot().counters).toMatchObject({ 'jobs_ended_total{status="failed"}': 1, 'job_errors_total{code="store-unreachable"}': 1 })
     }
     finally {
       await admin.close().catch(() => {})

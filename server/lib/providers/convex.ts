@@ -21,7 +21,7 @@ import { createConvexAppender } from './convex-append'
 import { replyJsonOf } from './convex-reply'
 import { createRenewals } from './convex-renewals'
 import { createUnansweredGate } from './convex-unanswered'
-import { lateCreationEnd } from '../failed-end'
+import { lateCreationEnd, reportLateCreationEnd } from '../failed-end'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
@@ -31,7 +31,9 @@ import { subscribeToUserJobs } from './convex-user-subscription'
 import type { ChangedJobRecord, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { Logger } from '../logger'
+import { createConsoleLogger } from '../logger'
 import type { Metrics } from '../metrics'
+import { useMetrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
 
 export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
@@ -45,9 +47,12 @@ const DEFAULT_LIST_LIMIT = 50
 export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
   /** Called when a subscription fails. @default logs to the console */
   onError?: (error: unknown) => void
-  /** Where the Convex client's own log lines go (one JSON line each). @default the console logger */
+  /**
+   * Where the Convex client's own log lines go (one JSON line each), and the `job ended` line of a
+   * creation the provider ended because it was stored after its caller gave up. @default the console logger
+   */
   logger?: Logger
-  /** Where subscription failures are counted (subscription-metrics.ts). @default the process registry */
+  /** Where subscription failures, and the ends of creations stored too late, are counted. @default the process registry */
   metrics?: Metrics
   /** Every query and mutation fails with `ProviderUnavailableError` after this. @default 10000 */
   timeoutMs?: number
@@ -145,8 +150,13 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   async function endUnstarted(late: FunctionReturnType<typeof fn.create>): Promise<void> {
     if (!('record' in late) || !late.created || !late.record.lease) return
     const end = lateCreationEnd('Convex', late.record.lastSeq + 1, Date.now())
-    await appender.appendEvents(late.record.jobId, [end], { epoch: late.record.lease.epoch })
-      .catch(error => (options.onError ?? console.error)(error))
+    const stored = await appender.appendEvents(late.record.jobId, [end], { epoch: late.record.lease.epoch })
+      .catch((error) => {
+        (options.onError ?? console.error)(error)
+        return null
+      })
+    // A stored end like any other: counted and logged (`job ended`).
+    if (stored?.ok) reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type }, end)
   }
 
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {

@@ -52,6 +52,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
         ? {
             onError: (error: unknown) => logger.error('redis connection or subscription failed', { error }),
             onWarning: (message: string) => logger.warn(message),
+            logger,
           }
         : {}),
     })

@@ -6,6 +6,7 @@
  * instead of counting as active until its lease lapses and being run (or failed) by recovery.
  */
 import { randomUUID } from 'node:crypto'
+import type { JobEvent } from '../../../shared/events'
 import { ProviderUnavailableError } from '../errors'
 import { lateCreationEnd } from '../failed-end'
 import type { AppendBatcher } from './redis-append-batch'
@@ -28,10 +29,12 @@ export interface RedisCreationOptions {
   /** Redis's clock for the script ('' = its own `TIME`). */
   storeNow: () => string
   onError: (error: unknown) => void
+  /** A late creation's end was stored (counted and logged as every stored end: failed-end.ts). */
+  onEnded: (job: Pick<JobRecord, 'id' | 'type'>, end: JobEvent) => void
 }
 
 /** The provider's `create`. */
-export function createRedisCreation({ script, get, connect, appends, now, storeNow, onError }: RedisCreationOptions): Pick<JobProvider, 'create'> {
+export function createRedisCreation({ script, get, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
   /**
    * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
    * started nothing, so left alone it would count as active until its lease lapsed, and then be run
@@ -43,6 +46,7 @@ export function createRedisCreation({ script, get, connect, appends, now, storeN
     const end = lateCreationEnd('Redis', record.lastSeq + 1, now())
     const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
     if (reply[0] === 'error') throw new Error(`Redis refused to end job ${id}, stored after its creation timed out: ${reply[1]}`)
+    if (reply[0] === 'ok') onEnded(record, end)
   }
 
   /** Creations whose outcome is unknown, waiting for Redis to say whether it stored them. */

@@ -29,6 +29,10 @@ import { checkChannelAccess } from './redis-channel-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
+import { useMetrics } from '../metrics'
+import type { Logger } from '../logger'
+import { createConsoleLogger } from '../logger'
+import { reportLateCreationEnd } from '../failed-end'
 import { createSubscriptionMetrics } from './subscription-metrics'
 import { createRedisThreads } from './redis-threads'
 
@@ -60,8 +64,10 @@ export interface RedisProviderOptions {
   healthCheckMs?: number
   /** Called when a subscription or connection fails after boot. @default logs to the console */
   onError?: (error: unknown) => void
-  /** Where subscription failures and pub/sub reconnects are counted (subscription-metrics.ts). @default the process registry */
+  /** Where subscription failures and pub/sub reconnects, and the ends of creations stored too late, are counted. @default the process registry */
   metrics?: Metrics
+  /** Where the `job ended` line of a creation the provider ended (stored after its caller gave up) goes. @default the console logger */
+  logger?: Logger
   /**
    * Called at connect with what is wrong in Redis's own settings (an eviction policy other than
    * `noeviction`, redis-eviction-check.ts). @default logs to the console
@@ -247,7 +253,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     },
   })
 
-  const { create } = createRedisCreation({ script, get, connect, appends, now, storeNow, onError })
+  const { create } = createRedisCreation({ script, get, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
 
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError: subscriptionFailed })
 
