@@ -19,7 +19,7 @@ export const COUNTER_HELP = {
   tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied).',
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
-  jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention) or by their user (reason=user).',
+  jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention), by their user (reason=user), or by the memory provider to make room past its 10,000 jobs, usually before their retention ran out (reason=evicted).',
   tool_stray_errors_total: 'Errors a tool\'s code raised outside its call (a throw in a callback, a promise left unhandled), caught and logged naming the tool and job, by tool and kind (uncaughtException, unhandledRejection).',
   workflow_stray_errors_total: 'Errors a workflow node\'s own code (its choose, prompt, instructions, args or value function) raised outside the node\'s run (a throw in a callback, a promise left unhandled), caught and logged naming the workflow, node and job, by workflow, node and kind (uncaughtException, unhandledRejection).',
   provider_calls_total: 'Calls to the shared job store (Redis, Convex), by operation (create, appendEvents, heartbeatLease, …).',

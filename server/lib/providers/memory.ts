@@ -16,6 +16,8 @@ import type { JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 import { BackgroundJobsError } from '../errors'
 import { createSlidingWindows } from '../rate-limit'
+import type { Metrics } from '../metrics'
+import { useMetrics } from '../metrics'
 
 /** Options of `createMemoryProvider`. */
 export interface MemoryProviderOptions {
@@ -25,6 +27,8 @@ export interface MemoryProviderOptions {
   now?: () => number
   /** Called when a subscriber throws (the append itself already succeeded). @default console.error */
   onListenerError?: (error: unknown) => void
+  /** Where finished jobs evicted to make room are counted (`jobs_deleted_total{reason="evicted"}`). @default the process registry */
+  metrics?: Metrics
 }
 
 /** Counts of everything the provider holds; all zero once every job is gone. */
@@ -64,6 +68,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   const maxJobs = options.maxJobs ?? DEFAULT_MAX_JOBS
   const now = options.now ?? Date.now
   const onListenerError = options.onListenerError ?? ((error: unknown) => console.error('[background-jobs] memory provider listener failed', error))
+  const metrics = options.metrics ?? useMetrics()
 
   const jobs = new Map<string, StoredJob>()
   /** `userId` NUL `idempotencyKey` → job id. */
@@ -110,6 +115,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const oldest = finishedIds.values().next()
       if (oldest.done) throw new ProviderFullError(maxJobs)
       deleteJob(oldest.value)
+      // Before its retention ran out: an operator sees retention cut short here.
+      metrics.increment('jobs_deleted_total', { reason: 'evicted' })
     }
   }
 
