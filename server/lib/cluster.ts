@@ -16,6 +16,7 @@ import type { JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, RateLimitError, ShuttingDownError } from './errors'
 import { createJobState } from '../../shared/reducer'
+import type { JobState } from '../../shared/reducer'
 import type { RoundTextStarts } from './executor/round-text'
 import { roundTextStarts } from './executor/round-text'
 import { createFailureStreakLog } from './failure-streak-log'
@@ -72,6 +73,8 @@ export interface ClusterOptions {
   /** What a recovered job's request is checked against before it runs again. */
   tools: ToolRegistry
   workflows: WorkflowRegistry
+  /** A job ended here without running again (recovered-end.ts): the app's `job-ended` hook. */
+  jobEnded?: (job: JobRecord, state: JobState) => Promise<void>
 }
 
 /** How a forwarded control came out (`shutdown`: the engine was disposed while it waited). */
@@ -80,7 +83,7 @@ type ForwardResult = ControlReply | 'ended' | 'timeout' | 'shutdown'
 /** Creates the multi-instance side of an engine. */
 export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
-  const { endRecovered, endLostChat } = createRecoveredEnds({ provider, logger, now })
+  const { endRecovered, endLostChat } = createRecoveredEnds({ provider, logger, now, jobEnded: options.jobEnded })
   let cancelRecovery: (() => void) | null = null
   /** The recovery scan under way: `stop` returns it (shutdown waits for the runs it starts) and no new one begins. */
   let recovering: Promise<number> | null = null

@@ -138,7 +138,7 @@ export function createEngine(options: EngineOptions) {
     ensureCleanupTimer(config)
     startRun(record, config, ...rest)
   }
-  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows }) : null
+  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows, jobEnded: (job, state) => callHook('jobEnded', job.id, job, state) }) : null
 
   const { withLiveState, authorize, authorizeRead, authorizeWholeRead } = createJobAccess(provider, runs)
   const admitCreation = createCreationAdmission({ provider, now, logger, tools: options.tools, workflows: options.workflows })

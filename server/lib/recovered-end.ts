@@ -7,6 +7,7 @@
  */
 import type { JobError, JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
+import { applyEvent } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import { answeredBefore } from './executor/continuation'
 import { failedJobEnd } from './failed-end'
@@ -22,6 +23,8 @@ export interface RecoveredEndsOptions {
   provider: Pick<JobProvider, 'appendEvents'>
   logger: Logger
   now: () => number
+  /** An end stored here: the app's `job-ended` hook hears of it, as of every end (not awaited: the scan goes on). */
+  jobEnded?: (job: JobRecord, state: JobState) => Promise<void>
 }
 
 /** How a recovered job ends. */
@@ -47,6 +50,8 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       useMetrics().recordEvent(record.id, end)
       logJobEnded(logger, { jobId: record.id, type: record.type }, outcome.status, error)
       traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status)
+      const ended = applyEvent(state, end)
+      void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)
     }
     return result.ok
   }

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { BackgroundJobsConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
-import type { JobRunners } from '../../server/lib/engine-types'
+import type { EngineHooks, JobRunners } from '../../server/lib/engine-types'
 import type { ModelClient } from '../../server/lib/model/types'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import type { Logger } from '../../server/lib/logger'
@@ -53,6 +53,8 @@ export interface EngineNodeOptions {
   logger?: Logger
   /** The instance's own clock (one that runs ahead or behind). @default Date.now */
   now?: () => number
+  /** The app's hooks. @default none */
+  hooks?: EngineHooks
 }
 
 /** One simulated instance on the backend. */
@@ -69,6 +71,7 @@ export function createEngineNode(backend: Backend, options: EngineNodeOptions) {
     workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: tools.map(tool => tool.name) }),
     logger: options.logger ?? silentLogger,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
   })
   return { engine, provider, facade }
 }
