@@ -11,8 +11,11 @@ export interface Logger {
 }
 
 const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|cookie)/i
-/** A bearer credential (the scheme is case-insensitive) or an API key by its usual prefix. */
-const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|sk-[\w-]{8,})/gi
+/**
+ * A bearer credential (the scheme is case-insensitive) or an API key by its usual prefix, where it
+ * starts a word: a name with "sk-" inside (`risk-assessment`, `ask-for-approval`) is no key.
+ */
+const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
 /** The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a space. */
 const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)\S*@/gi
 
