@@ -8,7 +8,7 @@ import type { EngineStats } from './engine-types'
 /** Counters (monotonic, labels in braces). */
 export const COUNTER_HELP = {
   events_committed_total: 'Events committed to job logs on this instance, by event type.',
-  events_sent_total: 'SSE frames handed to job-stream viewers (snapshots included), by event type.',
+  events_sent_total: 'SSE frames handed to job-stream viewers (snapshots included; not frames dropped for a viewer that stopped reading), by event type.',
   viewers_attached_total: 'Job-stream connections accepted.',
   jobs_started_total: 'Job runs started on this instance.',
   jobs_ended_total: 'Jobs that ended on this instance, by status (completed, failed, aborted).',

@@ -31,7 +31,7 @@ export interface SseSink extends ViewerSink {
   readonly dropped: number
   /** Bytes handed to the socket (after compression) — for metrics and benchmarks. */
   readonly bytesWritten: () => number
-  /** Called with the event name of every frame handed to `send` (the route counts them). */
+  /** Called with the event name of every frame `send` wrote (the route counts them): not one dropped or sent after the end. */
   onSent?: (event: string) => void
 }
 
@@ -86,8 +86,10 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     bytesWritten: () => writer.bytesWritten(),
     open: () => writer.open(),
     send(frame: ViewerFrame, options?: SendOptions) {
+      if (!sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data, options?.catchUp)) return
+      written = { seq: frame.id, epoch: frame.epoch ?? 1 }
+      // Only a frame written: one dropped (a viewer that stopped reading) or sent after the end was not sent.
       sink.onSent?.(frame.event)
-      if (sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data, options?.catchUp)) written = { seq: frame.id, epoch: frame.epoch ?? 1 }
     },
     write(event, id, data, whole = false) {
       if (writer.write(encodeFrame(event, id, data), whole)) return true
