@@ -8,6 +8,7 @@ import { traceToolCall } from '../../telemetry/step-spans'
 import type { ToolNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveInput } from '../resolve-inputs'
+import { jsonProblem } from '../../json-problem'
 
 /** A tool node's call failed (its code names the tool status, e.g. `tool-error`, `tool-timeout`). */
 export class ToolNodeError extends Error {
@@ -17,9 +18,23 @@ export class ToolNodeError extends Error {
   }
 }
 
+/**
+ * The node's arguments as its `tool-call` event records them: JSON (a Date as its ISO text, a
+ * function left out). The tool gets this same value, in-process or isolated, live or resumed. A
+ * value JSON cannot keep (a BigInt, a cycle, a Map) fails the node naming where it is: before, the
+ * event could not be written and the node failed with JSON's own error, naming no field.
+ */
+function asRecordedArgs(args: unknown): unknown {
+  if (args === undefined) return {}
+  const problem = typeof args === 'function' || typeof args === 'symbol' ? `a ${typeof args} has no JSON form` : jsonProblem(args, 'args')
+  const text = problem ? undefined : JSON.stringify(args)
+  if (text === undefined) throw new Error(`its args are not JSON-serialisable: ${problem ?? 'their toJSON() returned undefined'}`)
+  return JSON.parse(text) as unknown
+}
+
 /** Runs a tool node. */
 export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
-  const args = node.args === undefined ? {} : resolveInput(node.args, state, authorCode)
+  const args = node.args === undefined ? {} : asRecordedArgs(resolveInput(node.args, state, authorCode))
   const visit = state.visits[nodeId] ?? 1
   // Unique in the job: a takeover runs a cut-off attempt again with the same visit number.
   const taken = new Set(context.state().toolCalls.map(call => call.id))
