@@ -72,6 +72,12 @@ export interface NodeState {
   /** `stopped`: still running or waiting when the job was aborted. */
   status: 'running' | 'waiting' | 'completed' | 'failed' | 'skipped' | 'stopped'
   output?: unknown
+  /**
+   * While a node that finished before runs again (a loop's next round), the output of its latest
+   * finished visit: the node's own code reads it (`state.outputs`) in the live run, and a run
+   * resumed from the log reads it there too.
+   */
+  previousOutput?: unknown
   error?: string
   startedAt: number
   endedAt?: number
@@ -254,10 +260,13 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       }
       return next
     }
-    case 'node-start':
+    case 'node-start': {
+      const previous = state.nodeStates[event.nodeId]
+      // Kept through a takeover's re-run of a cut-off attempt too (workflows/resume.ts reads it).
+      const previousOutput = previous?.status === 'completed' ? previous.output : previous?.previousOutput
       next.nodeStates = {
         ...state.nodeStates,
-        [event.nodeId]: { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at },
+        [event.nodeId]: { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}) },
       }
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
@@ -266,6 +275,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       if (!isCutOffAttempt(state, event.nodeId)) next.executionOrder = [...state.executionOrder, event.nodeId]
       next.currentNodeId = event.nodeId
       return next
+    }
     case 'node-end': {
       const previous = state.nodeStates[event.nodeId]
       next.nodeStates = {

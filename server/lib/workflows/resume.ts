@@ -27,7 +27,10 @@ export interface ResumePoint {
   takeAnswer(nodeId: string): StoredAnswer | undefined
   /** Where the node's latest start is in the earlier log (undefined: it never started). */
   latestStart(nodeId: string): number | undefined
-  /** Outputs of every completed node, so later nodes can read them even when reached by a new path. */
+  /**
+   * Outputs of every completed node, so later nodes can read them even when reached by a new path;
+   * for a node cut off while it ran again (a loop), its previous visit's output, as the live run had it.
+   */
   readonly outputs: Record<string, unknown>
   /** Completed visits per node, as the earlier run counted them. */
   readonly visits: Record<string, number>
@@ -43,10 +46,14 @@ export function createResumePoint(state: JobState | null): ResumePoint {
   const visitsOf = (nodeId: string): number | undefined => (Object.hasOwn(visits, nodeId) ? visits[nodeId] : undefined)
   const startedAt = new Map<string, number>()
   const answers = new Map<string, StoredAnswer>()
+  const previousOutputs = new Map<string, unknown>()
   if (state) {
     state.executionOrder.forEach((nodeId, index) => startedAt.set(nodeId, index))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status === 'completed') completed.set(nodeId, node.output)
+      // Cut off while it ran again: it re-runs reading its previous output, as the live run did
+      // (a loop node revising its own draft). Read, never reused as this visit's output.
+      else if (node.previousOutput !== undefined) previousOutputs.set(nodeId, node.previousOutput)
     }
     for (const nodeId of state.executionOrder) visits[nodeId] = (visitsOf(nodeId) ?? 0) + 1
     // The attempt that was cut off does not count as a visit: it runs again.
@@ -76,7 +83,7 @@ export function createResumePoint(state: JobState | null): ResumePoint {
       return answer
     },
     latestStart: nodeId => startedAt.get(nodeId),
-    outputs: Object.fromEntries(completed),
+    outputs: Object.fromEntries([...previousOutputs, ...completed]),
     visits,
     // The attempts that were cut off run again and count then: a node is one start, not two.
     nodesStarted: Object.values(visits).reduce((sum, count) => sum + count, 0),
