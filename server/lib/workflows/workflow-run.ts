@@ -119,9 +119,11 @@ export class WorkflowRun {
     }
     // Runs for real: what the earlier log recorded after it on this path is a round behind; only
     // the children of a node cut off in this same round (a parallel node) may still reuse theirs.
+    // A node the earlier log never started (one a deploy added while the job waited) came before
+    // none of it: the nodes after it still reuse what this round finished.
     const latest = this.resume.latestStart(nodeId)
     const resumeAfter = latest !== undefined && latest > cursor.after ? latest : Number.POSITIVE_INFINITY
-    cursor.after = Number.POSITIVE_INFINITY
+    if (latest !== undefined) cursor.after = Number.POSITIVE_INFINITY
     const { maxNodesPerJob } = context.config.limits
     if (this.nodesStarted >= maxNodesPerJob) {
       throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
