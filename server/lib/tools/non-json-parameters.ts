@@ -87,11 +87,27 @@ function neverJson(schema: z.ZodType): boolean {
   return typeof Class === 'function' && Class !== Object && Class !== Array
 }
 
+/** How a problem is worded for a schema other than a tool's `parameters` (a workflow's input or an input node's answer). */
+export interface NonJsonWording {
+  /** What has the field, e.g. '`parameters`'. */
+  has: string
+  /** The name of the whole value, when the schema itself is the problem. */
+  whole: string
+  /** What can never be it, and why. */
+  never: string
+}
+
+const PARAMETERS_WORDING: NonJsonWording = {
+  has: '`parameters` has',
+  whole: 'a field',
+  never: 'JSON arguments can never be (the model sends JSON, so every call that fills it would fail)',
+}
+
 /**
  * Why `parameters` cannot be filled by JSON arguments (the first such field, and what to write
- * instead), or null.
+ * instead), or null. Other schemas filled by JSON (a workflow's input, an answer) pass their own wording.
  */
-export function nonJsonParametersProblem(parameters: z.ZodType): string | null {
+export function nonJsonParametersProblem(parameters: z.ZodType, wording: NonJsonWording = PARAMETERS_WORDING): string | null {
   const fed = fedByCode(parameters)
   const problems: string[] = []
   z.toJSONSchema(parameters, {
@@ -101,7 +117,7 @@ export function nonJsonParametersProblem(parameters: z.ZodType): string | null {
       if (!fed.has(schema) && neverJson(schema) && !path.includes('anyOf') && !path.includes('oneOf')) {
         const type = schemaDef(schema).type
         const what = type === 'custom' ? 'z.instanceof(…)' : `z.${type}()`
-        problems.push(`\`parameters\` has ${fieldPath(path) || 'a field'}: ${what}, which JSON arguments can never be (the model sends JSON, so every call that fills it would fail); use ${INSTEAD[type]}`)
+        problems.push(`${wording.has} ${fieldPath(path) || wording.whole}: ${what}, which ${wording.never}; use ${INSTEAD[type]}`)
       }
       return 'any'
     },

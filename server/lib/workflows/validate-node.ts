@@ -8,6 +8,7 @@ import { WORKFLOW_NODE_KINDS } from './define'
 import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
+import { nonJsonAnswerProblem } from './non-json-schemas'
 import { describeThrown } from '../executor/tool-errors'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
@@ -62,7 +63,7 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
       if (typed.timeoutMs !== undefined && !isPositiveInteger(typed.timeoutMs, MAX_TIMER_MS)) {
         return `input node "${id}" has timeoutMs ${JSON.stringify(typed.timeoutMs)}; it must be a whole number of milliseconds above 0 and at most ${MAX_TIMER_MS} (a longer timer would fire at once)`
       }
-      return checkTimeoutAnswer(id, typed) ?? checkTemplates(id, [typed.prompt], scope)
+      return nonJsonAnswerProblem(id, typed.schema) ?? checkTimeoutAnswer(id, typed) ?? checkTemplates(id, [typed.prompt], scope)
     case 'branch':
       return typeof typed.choose === 'function' ? null : `branch node "${id}" needs a choose(state) function`
     case 'parallel':

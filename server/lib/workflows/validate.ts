@@ -7,6 +7,7 @@ import type { WorkflowDefinition, WorkflowNode } from './define'
 import { findCycles } from './find-cycles'
 import { answerJsonSchema, checkNodeFields } from './validate-node'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
+import { nonJsonInputProblem } from './non-json-schemas'
 
 const WORKFLOW_NAME = /^[a-z0-9][\w-]*$/i
 
@@ -48,6 +49,8 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   if (!WORKFLOW_NAME.test(raw.name ?? '')) fail('name must be letters, digits, "-" or "_"')
   if (typeof raw.description !== 'string') fail('description must be a string')
   if (!isZodSchema(raw.input)) fail(zodSchemaProblem(raw.input, '`input`', 'z.object({ topic: z.string() })'))
+  const inputNotJson = nonJsonInputProblem(raw.input!)
+  if (inputNotJson) fail(inputNotJson)
   if (typeof raw.nodes !== 'object' || raw.nodes === null || Object.keys(raw.nodes).length === 0) fail('nodes must name at least one node')
   if (!Array.isArray(raw.edges)) fail('edges must be a list of [from, to] pairs')
 
