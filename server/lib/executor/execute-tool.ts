@@ -25,6 +25,7 @@ import {
   ToolExecutionError,
   ToolNotRunError,
   ToolTimeoutError,
+  ToolTurnedOffError,
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
 import { countToolResult } from './tool-metrics'
@@ -152,6 +153,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
+    // A workflow tool node names its tool (no offer): a registered one is missing only when turned off.
+    if (!tool && !call.offeredTools && context.tools.get(call.name)) throw new ToolTurnedOffError(call.name, context.config.tools.enabled ? 'tools.disabled' : 'tools.enabled is false')
     if (!tool) throw new NoSuchToolError(call.name, offered)
     if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
     // An isolated tool's worker gets JSON (a model's arguments are; a workflow tool node's object may not be).

@@ -116,6 +116,18 @@ export class ClientToolUnavailableError extends ToolCallError {
   }
 }
 
+/**
+ * A registered tool the operator turned off (`tools.disabled`, or `tools.enabled` false), called by
+ * name by a workflow tool node: no model chose it, so "Model tried to call unavailable tool" would
+ * mislead; this names the setting.
+ */
+export class ToolTurnedOffError extends ToolCallError {
+  override readonly name = 'ToolTurnedOffError'
+  constructor(toolName: string, setting: 'tools.disabled' | 'tools.enabled is false') {
+    super(toolName, `Tool "${toolName}" is turned off on this server (${setting}); it was not run`)
+  }
+}
+
 /** The tool threw (or rejected). */
 export class ToolExecutionError extends ToolCallError {
   override readonly name = 'ToolExecutionError'
