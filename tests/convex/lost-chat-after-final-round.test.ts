@@ -6,6 +6,7 @@
  * off. It now ends `completed` with that answer and its stored rounds' metrics. A job aborted
  * while nobody owned it still ends `aborted`; a round cut off still ends `failed`.
  */
+import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
@@ -64,5 +65,14 @@ describe('recovery.chat = fail after the final round was stored', () => {
     const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
     await vi.advanceTimersByTimeAsync(10_000)
     await disposed
+  })
+
+  it('is what config.md and ops.md tell of recovery.chat = fail', () => {
+    const docs = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8').replace(/\s+/g, ' ')
+    const config = docs('config.md')
+    const recovery = config.slice(config.indexOf('**Recovery**'), config.indexOf('- **Users**'))
+    const ops = docs('ops.md')
+    const instanceDies = ops.slice(ops.indexOf('when an instance dies'), ops.indexOf('- an instance that stops and comes back'))
+    for (const text of [recovery, instanceDies]) expect(text).toMatch(/`owner-lost`[^.]*`completed`/)
   })
 })
