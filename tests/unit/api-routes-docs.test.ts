@@ -1,0 +1,35 @@
+/**
+ * docs/api.md's route table has a row for every route file under server/api (HEAD excepted: every
+ * GET route answers it, as the page says once), and no row for a route that does not exist: a
+ * client developer reads the API from that table.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const API_DIR = fileURLToPath(new URL('../../server/api', import.meta.url))
+
+/** `GET /api/jobs/:id/stream` for server/api/jobs/[id]/stream.get.ts. */
+function routesOnDisk(dir = API_DIR): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return routesOnDisk(path)
+    const match = /^(.*)\.(get|post|delete|put|patch)\.ts$/.exec(relative(API_DIR, path))
+    if (!match) return []
+    const route = `/api/${match[1]!.replace(/\[(\w+)\]/g, ':$1')}`.replace(/\/index$/, '')
+    return [`${match[2]!.toUpperCase()} ${route}`]
+  })
+}
+
+/** The first cell of each row, without its query string. */
+function routesDocumented(): string[] {
+  const text = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8')
+  return [...text.matchAll(/^\| `(GET|POST|DELETE|PUT|PATCH) ([^`?]+)[^`]*` \|/gm)].map(([, method, path]) => `${method} ${path}`)
+}
+
+describe('api.md\'s route table', () => {
+  it('has one row per route', () => {
+    expect(routesDocumented().sort()).toEqual(routesOnDisk().sort())
+  })
+})
