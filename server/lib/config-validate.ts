@@ -82,6 +82,23 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
   }
 }
 
+/**
+ * Every text setting must be a text. Nitro parses a variable that reads as JSON, and a JSON object
+ * (a secret manager injecting a whole JSON secret, `{"metricsToken":"…"}`) stays an object, which
+ * readers turn into the text `[object Object]` (a metrics token anyone can send) or choke on. Never
+ * shown: it may hold a secret. (Numbers, words and lists were turned into text by `resolveConfig`.)
+ */
+function checkTexts(defaults: object, values: Record<string, unknown>, prefix: string, problems: string[]): void {
+  for (const [name, fallback] of Object.entries(defaults)) {
+    const key = prefix ? `${prefix}.${name}` : name
+    const value = values?.[name]
+    if (fallback !== null && typeof fallback === 'object') checkTexts(fallback, (value ?? {}) as Record<string, unknown>, key, problems)
+    else if (typeof fallback === 'string' && typeof value !== 'string') {
+      problems.push(`${describe(key)} must be a text, got ${value !== null && typeof value === 'object' ? 'a JSON object' : valueKind(value)}: a variable holding JSON is parsed, so give the text itself, not a JSON document around it`)
+    }
+  }
+}
+
 /** Options of `configProblems`. */
 export interface ConfigCheckOptions {
   /**
@@ -192,6 +209,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     return [`backgroundJobs (NUXT_BACKGROUND_JOBS) must be a group of settings (a JSON object), got ${valueKind(input)}: set to anything else it replaces every setting, and every other NUXT_BACKGROUND_JOBS_* variable is ignored; set the settings one by one (${envNameOf('enabled')}=false switches the layer off)`]
   }
   checkNumbers(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
+  checkTexts(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
   const baseUrlProblem = httpUrlProblem(config.upstream.baseUrl)
   if (baseUrlProblem) problems.push(`${describe('upstream.baseUrl')} ${baseUrlProblem}, e.g. https://openrouter.ai/api/v1 (an OpenAI-compatible endpoint)`)
   if (String(config.upstream.defaultModel ?? '').trim() === '') problems.push(`${describe('upstream.defaultModel')} must name a model, e.g. openai/gpt-4o-mini`)
