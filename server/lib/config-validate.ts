@@ -192,6 +192,11 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   if (config.provider === 'memory' && maxConcurrentJobs > DEFAULT_MAX_JOBS) {
     warnings.push(`${describe('limits.maxConcurrentJobs')} (${maxConcurrentJobs}) is above the ${DEFAULT_MAX_JOBS} jobs the memory provider holds: with ${DEFAULT_MAX_JOBS} jobs active, a creation is refused with a 503 (the store is full), not this limit's 429; use the redis or convex provider for more`)
   }
+  // Convex deletes in the deployment's cron, with the deployment's own setting (providers.md, "Retention").
+  const { retentionMs } = config.limits
+  if (config.provider === 'convex' && retentionMs !== DEFAULT_CONFIG.limits.retentionMs) {
+    warnings.push(`${describe('limits.retentionMs')} (${retentionMs}) does not apply with the provider "convex": the deployment's cron deletes finished jobs after its own BACKGROUND_JOBS_RETENTION_MS (1 hour unless set there); set the retention there (npx convex env set BACKGROUND_JOBS_RETENTION_MS ${retentionMs})`)
+  }
   const metricsToken = metricsTokenOf(config)
   if (metricsToken && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
     warnings.push(`${describe('metricsToken')} is shorter than ${MIN_METRICS_TOKEN_CHARS} characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)`)
