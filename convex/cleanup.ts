@@ -160,10 +160,26 @@ export const deleteExpired = internalMutation({
   },
 })
 
-/** Reads the retention from the deployment's environment, falling back to the default. */
-function retentionMs(): number {
-  const configured = Number(process.env.BACKGROUND_JOBS_RETENTION_MS)
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_RETENTION_MS
+/** A decimal number as JSON writes one (exponent included), nothing else: `Number` would read `0x10` as 16 ms. */
+const DECIMAL = /^\s*\d+(?:\.\d+)?(?:e\+?\d+)?\s*$/i
+
+/**
+ * The retention the deployment's `BACKGROUND_JOBS_RETENTION_MS` sets: the default when it is unset
+ * or empty, null when it is no whole number of milliseconds above 0 (`24h`, `1d`, `86_400_000`).
+ * Read as the default instead, a junk value would delete jobs sooner than the operator asked.
+ */
+function retentionMs(): number | null {
+  const text = process.env.BACKGROUND_JOBS_RETENTION_MS
+  if (text === undefined || text.trim() === '') return DEFAULT_RETENTION_MS
+  const configured = DECIMAL.test(text) ? Number(text) : Number.NaN
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : null
+}
+
+/** The cron's log line for a `BACKGROUND_JOBS_RETENTION_MS` it cannot read (a short value quoted, a long one only measured). */
+function retentionProblem(): string {
+  const text = process.env.BACKGROUND_JOBS_RETENTION_MS ?? ''
+  const shown = text.length <= 32 ? JSON.stringify(text) : `(a text of ${text.length} characters)`
+  return `BACKGROUND_JOBS_RETENTION_MS ${shown} is not a whole number of milliseconds above 0 (86400000 for a day; unset for 1 hour): no finished job is deleted until it is fixed (npx convex env set BACKGROUND_JOBS_RETENTION_MS 86400000)`
 }
 
 /**
@@ -186,12 +202,16 @@ export const deleteExpiredJobs = internalMutation({
       if (scheduled && (scheduled.state.kind === 'pending' || scheduled.state.kind === 'inProgress')) return 0
     }
     const retention = args.retentionMs ?? retentionMs()
-    const { deleted, more: moreJobs, budget } = await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
+    if (retention === null) console.error(retentionProblem())
+    // An unreadable retention deletes nothing that it decides (jobs, records of deleted jobs, idle feeds): only old rate-limit hits.
+    const { deleted, more: moreJobs, budget } = retention === null
+      ? { deleted: 0, more: false, budget: { rows: CLEANUP_ROWS, bytes: CLEANUP_BYTES } }
+      : await deleteEndedJobs(ctx, Date.now() - retention, DEFAULT_JOB_LIMIT)
     // What is left of the budget goes to old rate-limit hits, old records of deleted jobs and idle feeds.
-    const cutoff = Date.now() - retention
-    const more = await deleteOldRateHits(ctx, budget) || await deleteOldDeletions(ctx, cutoff, budget) || await deleteIdleFeeds(ctx, cutoff, budget) || moreJobs
+    const cutoff = retention === null ? null : Date.now() - retention
+    const more = await deleteOldRateHits(ctx, budget) || (cutoff !== null && (await deleteOldDeletions(ctx, cutoff, budget) || await deleteIdleFeeds(ctx, cutoff, budget))) || moreJobs
     if (more) {
-      const scheduledId = await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { retentionMs: retention, continuation: true })
+      const scheduledId = await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { ...(retention === null ? {} : { retentionMs: retention }), continuation: true })
       if (run) await ctx.db.patch(run._id, { scheduledId })
       else await ctx.db.insert('cleanupRuns', { scheduledId })
     }
