@@ -5,7 +5,7 @@
  * naming the key and its variable, instead of a server that misbehaves later.
  */
 import type { BackgroundJobsConfig } from './config'
-import { DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
+import { convexSecretOf, DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
@@ -273,7 +273,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     const convexUrlProblem = config.convexUrl ? httpUrlProblem(config.convexUrl) : null
     if (!config.convexUrl) problems.push(`${describe('convexUrl')} is required with the provider "convex" (https://<deployment>.convex.cloud)`)
     else if (convexUrlProblem) problems.push(`${describe('convexUrl')} ${convexUrlProblem} (https://<deployment>.convex.cloud)`)
-    if (!config.convexSecret || config.convexSecret.length < MIN_SECRET_LENGTH) {
+    if (convexSecretOf(config).length < MIN_SECRET_LENGTH) {
       problems.push(`${describe('convexSecret')} is required with the provider "convex": at least ${MIN_SECRET_LENGTH} characters, the same value as the deployment's ${SECRET_VARIABLE} (npx convex env set ${SECRET_VARIABLE} …)`)
     }
   }

@@ -186,6 +186,15 @@ export function metricsTokenOf(config: BackgroundJobsConfig): string {
 }
 
 /**
+ * The Convex secret, without whitespace around it (a secret file's trailing newline): the
+ * deployment compares it exactly with its own `BACKGROUND_JOBS_SECRET`, so sent with it every call
+ * was refused, although the two looked alike. Empty: none.
+ */
+export function convexSecretOf(config: BackgroundJobsConfig): string {
+  return String(config.convexSecret ?? '').trim()
+}
+
+/**
  * The models a request may name: the listed ones and the default model (which a request naming
  * none gets anyway), or null when `*` allows any.
  */

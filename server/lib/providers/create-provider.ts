@@ -4,6 +4,7 @@
  * counted (instrument-provider.ts).
  */
 import type { BackgroundJobsConfig } from '../config'
+import { convexSecretOf } from '../config'
 import type { Logger } from '../logger'
 import { instrumentProvider } from './instrument-provider'
 import { createMemoryProvider } from './memory'
@@ -29,7 +30,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
     // Throws ConvexSecretMissingError (naming NUXT_BACKGROUND_JOBS_CONVEX_SECRET) without a usable secret.
     const provider = createConvexProvider({
       url: config.convexUrl,
-      secret: config.convexSecret,
+      secret: convexSecretOf(config),
       timeoutMs: config.convexTimeoutMs,
       retryAfterSeconds: config.limits.retryAfterSeconds,
       ...(logger ? { onError: (error: unknown) => logger.error('convex subscription failed', { error }), logger } : {}),
