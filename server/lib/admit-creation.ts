@@ -10,7 +10,9 @@ import { admitRequest } from './admit-request'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput } from './engine-types'
 import { InvalidRequestError } from './errors'
+import type { RateLimitError } from './errors'
 import type { Logger } from './logger'
+import { useMetrics } from './metrics'
 import type { JobProvider } from './providers/types'
 import { creationRates } from './rate-limit'
 import { createRefusedCreations } from './refused-creations'
@@ -32,10 +34,22 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
   const refusedCreations = createRefusedCreations(options.provider, options.now)
   const checkToolSettings = createUnknownToolSettingsCheck(options.logger)
 
-  return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<void> {
+  /**
+   * Throws the 400 or 429 of a refused creation. Resolves with the 429 to answer unless the store
+   * holds the key's job (a request with an Idempotency-Key while refused creations fill its window),
+   * else null: admitted.
+   */
+  return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<RateLimitError | null> {
     const { request } = input
     const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
-    refusedCreations.assertOpen(rates)
+    const refused = refusedCreations.refusalOf(rates)
+    // With an Idempotency-Key it may be the retry of a job it created, which the store gives back
+    // before counting anything: the caller looks the key up (storeCreation's `refusal`), unchecked.
+    if (refused && input.idempotencyKey) return refused
+    if (refused) {
+      useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+      throw refused
+    }
     const budget = input.limitRate && request.type === 'workflow' ? useValidationBudget() : null
     budget?.assertRoom(userId)
     try {
@@ -49,5 +63,6 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
     admitIds(input)
     // Here, not at boot: the tools an app registers from a plugin are in the registry by now.
     checkToolSettings(config, options.tools)
+    return null
   }
 }

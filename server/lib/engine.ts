@@ -163,7 +163,8 @@ export function createEngine(options: EngineOptions) {
     assertEnabled(config)
     if (disposed) throw new ShuttingDownError()
     const request = input.request
-    await admitCreation(userId, input, config)
+    // Non-null: only the Idempotency-Key's job may be answered (storeCreation's `refusal`).
+    const refusal = await admitCreation(userId, input, config)
     const createdAt = now()
     // The store counts the lease from when it takes the insert: so does the run, not from the reply.
     const leaseAskedAtMs = performance.now()
@@ -171,7 +172,7 @@ export function createEngine(options: EngineOptions) {
     const lease = shared ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
     // Started before the record is stored, so its span context is stored with it (request.trace).
     const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt, traceparent: input.traceparent })
-    const creation = storeCreation(provider, { id, userId, input, request, trace, createdAt, lease, config })
+    const creation = storeCreation(provider, { id, userId, input, request, trace, createdAt, lease, config, refusal })
     creating?.add(creation)
     const { record, created } = await creation.finally(() => creating?.delete(creation))
     // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).

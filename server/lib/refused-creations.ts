@@ -5,11 +5,13 @@
  * so its work cannot be bounded by the layer: a body of many wrong items within
  * `limits.maxBodyBytes` costs a second of zod work, and a 400 that counted nothing could be sent
  * again at once, holding the event loop. A window found full here is remembered until it frees, so
- * later creations of that window are refused with the 429 before their body is checked.
+ * later creations of that window are refused with the 429 before their body is checked (one with
+ * an Idempotency-Key is looked up first, unchecked: a retry gets its job back, admit-creation.ts).
  */
 import { useMetrics } from './metrics'
 import type { JobProvider, RateWindow } from './providers/types'
 import { rateLimitError } from './rate-limit'
+import type { RateLimitError } from './errors'
 
 /** Full windows remembered at most (the oldest are dropped past it; each took `limit` requests to fill). */
 const MAX_REMEMBERED = 10_000
@@ -27,21 +29,22 @@ export function createRefusedCreations(provider: Pick<JobProvider, 'takeRate'>, 
     if (fullUntil.size > MAX_REMEMBERED) fullUntil.delete(fullUntil.keys().next().value!)
   }
 
-  function refusal(window: RateWindow, retryAfterMs: number) {
-    useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+  function refusal(window: RateWindow, retryAfterMs: number, counted = true) {
+    if (counted) useMetrics().increment('jobs_refused_total', { reason: 'rate' })
     return rateLimitError(window.key.startsWith('anonymousCreate:') ? 'anonymousCreate' : 'create', window.limit, retryAfterMs)
   }
 
   return {
-    /** Throws the 429 of a window this instance found full and that has not freed yet. */
-    assertOpen(windows: readonly RateWindow[]): void {
+    /** The 429 of a window this instance found full and that has not freed yet, or null (not counted in metrics: the caller counts what it answers). */
+    refusalOf(windows: readonly RateWindow[]): RateLimitError | null {
       const at = now()
       for (const window of windows) {
         const until = fullUntil.get(window.key)
         if (until === undefined) continue
-        if (until > at) throw refusal(window, until - at)
+        if (until > at) return refusal(window, until - at, false)
         fullUntil.delete(window.key)
       }
+      return null
     },
     /**
      * Counts a refused creation in each window; throws the 429 (and remembers it) when one is full.

@@ -6,6 +6,7 @@
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput } from './engine-types'
 import { ConcurrencyLimitError } from './errors'
+import type { RateLimitError } from './errors'
 import { withFingerprint } from './idempotency'
 import { titleOf } from './job-summary'
 import { useMetrics } from './metrics'
@@ -27,11 +28,16 @@ export interface NewJob {
   /** The first lease, with a shared provider. */
   lease: JobLease | null
   config: BackgroundJobsConfig
+  /**
+   * The key's job only, or this 429 (admit-creation.ts): asked with a per-user limit of 0, which
+   * every store checks after the Idempotency-Key, so nothing is created or counted.
+   */
+  refusal?: RateLimitError | null
 }
 
 /** Inserts the job with its limits counted by the store; resolves with the stored record. */
 export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
-  const { id, userId, input, request, trace, createdAt, lease, config } = job
+  const { id, userId, input, request, trace, createdAt, lease, config, refusal } = job
   const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
   try {
     return await provider.create({
@@ -45,14 +51,20 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
       request: withFingerprint(trace.stored ? { ...request, trace: trace.stored } : request, input),
       createdAt,
       lease,
-    }, {
-      maxActivePerUser: maxConcurrentJobsPerUser,
-      maxActive: maxConcurrentJobs,
-      ...(lease ? { leaseMs: config.lease.durationMs } : {}),
-      ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
-    })
+    }, refusal
+      ? { maxActivePerUser: 0 }
+      : {
+          maxActivePerUser: maxConcurrentJobsPerUser,
+          maxActive: maxConcurrentJobs,
+          ...(lease ? { leaseMs: config.lease.durationMs } : {}),
+          ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
+        })
   }
   catch (error) {
+    if (refusal && error instanceof ActiveLimitError) {
+      useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+      throw refusal
+    }
     if (error instanceof ActiveLimitError) {
       if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
       throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)

@@ -37,6 +37,16 @@ export function defineLimitContract(scope: ContractScope): void {
       const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { maxActivePerUser: 1, maxActive: 1 })
       expect(retry).toMatchObject({ created: false, record: { id: first.id } })
     })
+
+    it('a per-user limit of 0 looks the key up only: its job back, or a refusal that stores nothing (admit-creation.ts)', async () => {
+      const first = await createJob(scope.provider, { idempotencyKey: 'key-1' })
+      await appendAccepted(scope.provider, first.id, [endEvent(1, 'completed')])
+      expect(await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { maxActivePerUser: 0 })).toMatchObject({ created: false, record: { id: first.id } })
+      await expect(scope.provider.create(newJob({ idempotencyKey: 'key-2' }), { maxActivePerUser: 0 })).rejects.toBeInstanceOf(ActiveLimitError)
+      await expect(scope.provider.create(newJob({ userId: 'user-b' }), { maxActivePerUser: 0 })).rejects.toBeInstanceOf(ActiveLimitError)
+      expect((await scope.provider.list({ userId: 'user-a' })).map(job => job.id)).toEqual([first.id])
+      expect(await scope.provider.list({ userId: 'user-b' })).toEqual([])
+    })
   })
 
   describe('create with rate windows', () => {
