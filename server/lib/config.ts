@@ -118,6 +118,9 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   if (!config.upstream.apiKey && env.OPENROUTER_API_KEY && isOpenRouterUrl(config.upstream.baseUrl)) {
     config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
   }
+  // A model id holds no whitespace: around it (`--env-file` keeps a trailing space) it would be sent
+  // upstream as an unknown model, and a request naming the model (trimmed) refused as not allowed.
+  if (typeof config.upstream.defaultModel === 'string') config.upstream = { ...config.upstream, defaultModel: config.upstream.defaultModel.trim() }
   // Env overrides arrive as strings for booleans set to "false" in some setups.
   config.enabled = parseBoolean(config.enabled)
   config.tools = { ...config.tools, enabled: parseBoolean(config.tools.enabled) }
