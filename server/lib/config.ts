@@ -121,6 +121,11 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   // A model id holds no whitespace: around it (`--env-file` keeps a trailing space) it would be sent
   // upstream as an unknown model, and a request naming the model (trimmed) refused as not allowed.
   if (typeof config.upstream.defaultModel === 'string') config.upstream = { ...config.upstream, defaultModel: config.upstream.defaultModel.trim() }
+  // Nor does a URL: the boot check's `new URL` drops it, but the chat endpoint became `…/v1%20/chat/completions`
+  // and the Convex client refused the address with a bare "Invalid URL".
+  if (typeof config.upstream.baseUrl === 'string') config.upstream = { ...config.upstream, baseUrl: config.upstream.baseUrl.trim() }
+  if (typeof config.convexUrl === 'string') config.convexUrl = config.convexUrl.trim()
+  if (typeof config.redisUrl === 'string') config.redisUrl = config.redisUrl.trim()
   // Env overrides arrive as strings for booleans set to "false" in some setups.
   config.enabled = parseBoolean(config.enabled)
   config.tools = { ...config.tools, enabled: parseBoolean(config.tools.enabled) }
