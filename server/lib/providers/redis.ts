@@ -81,8 +81,8 @@ export interface RedisProviderOptions {
   appendWindowMs?: number
 }
 
-/** The `redis` provider: the whole contract (but `getListed`: the engine's ownership checks read with `get`). */
-export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs' | 'maxRequestBytes' | 'getListed'>> {
+/** The `redis` provider: the whole contract. */
+export interface RedisJobProvider extends Required<Omit<JobProvider, 'maxBatchBytes' | 'writeIntervalMs' | 'maxRequestBytes'>> {
   readonly name: 'redis'
   readonly maxBatchBytes: number
   readonly writeIntervalMs: number
@@ -181,6 +181,12 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return decodeListedRecord(id, await command<Array<string | null>>(['HMGET', keys.job(id), ...LISTED_FIELDS]))
   }
 
+  /** `getListed` for a reader who may only see `userId`'s job: another user's is null, unread (GET_OWNED_SCRIPT). */
+  async function getListedOwned(id: string, owner?: { userId: string }): Promise<JobRecord | null> {
+    if (!owner) return await getListed(id)
+    return decodeListedRecord(id, await script<Array<string | null>>(GET_OWNED_SCRIPT, [id, owner.userId, ...LISTED_FIELDS]))
+  }
+
   async function readEntries(id: string, afterSeq: number): Promise<JobEvent[]> {
     const events: JobEvent[] = []
     let from = `${afterSeq + 1}-0`
@@ -266,6 +272,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     create,
 
     get: getOwned,
+
+    // The engine's ownership check of a route: what a summary shows, not a long chat's whole history.
+    getListed: getListedOwned,
 
     list,
 
