@@ -300,7 +300,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     async getState(id) {
       // The log before the record, as in readEvents: a job deleted meanwhile is null, not empty.
       const events = await readEntries(id, 0)
-      const record = await get(id)
+      // Its head only (type, createdAt, lastSeq): not a long chat's whole request.
+      const record = await getListed(id)
       if (!record) return null
       // None read of a job that stored events: its first append may have come in between, or its log was lost.
       if (record.lastSeq > 0 && events.length === 0 && !await logHeld(id)) return null
