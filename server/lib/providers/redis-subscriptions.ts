@@ -44,6 +44,7 @@ export interface RedisSubscriptionOptions {
   command: <T>(args: string[]) => Promise<T>
   /** Every stored event of a job after a seq. */
   readEntries: (id: string, afterSeq: number) => Promise<JobEvent[]>
+  /** A job's record as a user feed hands it on (its request need not be read: a listing's read). */
   get: (id: string) => Promise<JobRecord | null>
   /** A user's jobs, newest first (a user subscription's catch-up after a reconnect). */
   list: (filter: JobListFilter) => Promise<JobRecord[]>

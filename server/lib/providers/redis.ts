@@ -261,7 +261,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
   const { create } = createRedisCreation({ script, get, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
 
-  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get, list, now, onError: subscriptionFailed })
+  // A user feed hands on records without their request (ChangedJobRecord): it reads none.
+  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get: getListed, list, now, onError: subscriptionFailed })
 
   return {
     name: 'redis',
