@@ -23,6 +23,8 @@ const MAX_ENDS_AWAITED = 1_000
 export interface RedisCreationOptions {
   script: <T>(source: string, args: string[], onLate?: (reply: T) => void) => Promise<T>
   get: (id: string) => Promise<JobRecord | null>
+  /** `get` without the request (a listing's read, redis-records.ts). */
+  getListed: (id: string) => Promise<JobRecord | null>
   connect: () => Promise<{ connection: RedisConnection }>
   appends: AppendBatcher
   now: () => number
@@ -34,14 +36,14 @@ export interface RedisCreationOptions {
 }
 
 /** The provider's `create`. */
-export function createRedisCreation({ script, get, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
+export function createRedisCreation({ script, get, getListed, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
   /**
    * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
    * started nothing, so left alone it would count as active until its lease lapsed, and then be run
    * (or failed as lost) by recovery — work the user was told had failed.
    */
   async function endUnstarted(id: string, epoch: number): Promise<void> {
-    const record = await get(id)
+    const record = await getListed(id)
     if (!record || record.status !== 'queued') return
     const end = lateCreationEnd('Redis', record.lastSeq + 1, now())
     const reply = await appends.append({ id, epoch: String(epoch), heads: eventHeads([end]), events: JSON.stringify([end]) })
@@ -94,6 +96,7 @@ export function createRedisCreation({ script, get, connect, appends, now, storeN
   async function createOnce(record: NewJobRecord, createOptions: CreateOptions): Promise<{ record: JobRecord, created: boolean }> {
     const lease = record.lease ?? null
     const rates = createOptions.rates?.length ? createOptions.rates : null
+    const requestJson = encodeRequest(record)
     const [outcome, value, third] = await script<string[]>(CREATE_SCRIPT, [
       record.id,
       record.userId,
@@ -111,16 +114,19 @@ export function createRedisCreation({ script, get, connect, appends, now, storeN
       // Counted from Redis's clock, as a claim is: the creator's clock may be off.
       lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
       record.threadId ?? '',
-      encodeRequest(record),
+      requestJson,
     ], (late) => {
       if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
     })
     if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
     if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
     if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
-    const stored = await get(value!)
+    // A new job comes back with the request just sent (as stored: parsed from its JSON), not read
+    // back (a long chat's whole history again); an existing one (the same idempotency key) with the one stored.
+    const created = outcome === 'created'
+    const stored = created ? await getListed(value!) : await get(value!)
     if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
-    return { record: stored, created: outcome === 'created' }
+    return { record: created ? { ...stored, request: JSON.parse(requestJson) as JobRecord['request'] } : stored, created }
   }
 
   return {

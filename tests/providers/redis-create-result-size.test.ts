@@ -1,0 +1,41 @@
+/**
+ * `create` answers with the record it stored; on Redis it read the new job back whole (`HGETALL`),
+ * so Redis sent back the request the server had just sent it — up to 1 MB for an AI SDK chat, which
+ * stores its whole history in every turn's request, on every turn. A new job now comes back with
+ * the request the server sent and the rest as stored; a retry with the same idempotency key still
+ * gets the stored request. The bytes Redis sends (its `total_net_output_bytes`) must not grow with
+ * a new job's request.
+ */
+import { createClient } from 'redis'
+import { expect, it, onTestFinished } from 'vitest'
+import { createRedisProvider } from '../../server/lib/providers/redis'
+import { useRedisServer } from '../support/redis-server'
+import { newJob, WRITER_LEASE } from './contract-fixtures'
+
+const redis = useRedisServer()
+
+it('answers a new long chat without sending its request back; a retry gets the stored one', async () => {
+  const provider = createRedisProvider({ url: redis.url, keyPrefix: `create-size-${process.pid}:`, onError: () => {} })
+  await provider.ready()
+  const admin = createClient({ url: redis.url })
+  await admin.connect()
+  onTestFinished(async () => {
+    await admin.close()
+    await provider.dispose()
+  })
+  /** The bytes Redis has sent to its clients so far (an INFO reply is a few KB). */
+  const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
+  const history = 'h'.repeat(500_000)
+  const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: history }, { role: 'assistant' as const, content: 'Sure.' }, { role: 'user' as const, content: 'And now?' }], fingerprint: 'fp-1' }
+  const job = newJob({ userId: 'u1', idempotencyKey: 'key-1', request, lease: WRITER_LEASE })
+
+  const before = await sentBytes()
+  const { record, created } = await provider.create(job, { leaseMs: 60_000 })
+  expect(await sentBytes() - before).toBeLessThan(history.length / 10)
+  expect(created).toBe(true)
+  expect(record).toEqual(await provider.get(job.id))
+
+  const retry = await provider.create({ ...job, id: 'another-id' })
+  expect(retry).toEqual({ record: await provider.get(job.id), created: false })
+  expect(retry.record.request).toEqual(request)
+})
