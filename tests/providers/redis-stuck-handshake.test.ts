@@ -33,9 +33,9 @@ describe('redis provider: a handshake that never gets an answer at boot', () => 
       }, (error: unknown) => {
         outcome = error
       })
-      await expect.poll(() => outcome, { timeout: 3_000, interval: 20 }).toBeInstanceOf(StoreUnreachableError)
+      await expect.poll(() => outcome, { timeout: 10_000, interval: 20 }).toBeInstanceOf(StoreUnreachableError)
       expect(String((outcome as Error).message)).toMatch(/could not reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(NUXT_BACKGROUND_JOBS_REDIS_URL\): .*handshake.* 200 ms/)
-      await expect.poll(() => proxy.open, { timeout: 2_000, interval: 10 }).toBe(0)
+      await expect.poll(() => proxy.open, { timeout: 10_000, interval: 10 }).toBe(0)
     }
     finally {
       await proxy.close()
