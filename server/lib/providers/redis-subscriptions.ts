@@ -157,13 +157,37 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
 
     subscribeControlReply(id, controlId, listener) {
       let delivered = false
+      let stopped = false
       const hand = (json: string | null) => {
-        if (json === null || delivered) return
+        if (json === null || delivered || stopped) return
         delivered = true
         listener(JSON.parse(json) as ControlReply)
       }
+      // A read that fails (a command timed out or was refused) is made again on a timer, as a
+      // follower's catch-up is (redis-follow.ts): the reply may already be stored, and no later
+      // message would ever bring it.
+      const retryTimers = createTimerSet()
+      let failures = 0
+      let retryPending = false
+      let enqueue: (work: () => Promise<void>) => void = () => {}
       const readStored = async () => {
-        if (!delivered) hand(await command<string | null>(['HGET', keys.replies(id), controlId]))
+        if (delivered || stopped) return
+        let json: string | null
+        try {
+          json = await command<string | null>(['HGET', keys.replies(id), controlId])
+        }
+        catch (error) {
+          onError(error)
+          if (stopped || retryPending) return
+          retryPending = true
+          retryTimers.timeout(() => {
+            retryPending = false
+            enqueue(readStored)
+          }, Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++))
+          return
+        }
+        failures = 0
+        hand(json)
       }
       let stopReconnect = () => {}
       const stop = track((hub) => {
@@ -171,12 +195,20 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           const space = message.indexOf(' ')
           if (message.slice(0, space) === controlId) hand(message.slice(space + 1))
         }, readStored)
+        enqueue = follower.enqueue
         // A reply published while the pub/sub connection was down is lost on the way: it is
         // stored too, so it is read once the connection is back (the sender would wait it out).
         stopReconnect = hub.onReconnect(() => follower.enqueue(readStored))
-        return follower
+        // Stopped by `stopAll` too (dispose): no retry may outlive it.
+        return { ...follower, stop: () => {
+          stopped = true
+          retryTimers.clearAll()
+          follower.stop()
+        } }
       })
       return () => {
+        stopped = true
+        retryTimers.clearAll()
         stopReconnect()
         stop()
       }
