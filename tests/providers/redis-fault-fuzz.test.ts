@@ -5,7 +5,8 @@
  * a second a step, leases last four), batches appended by the holder with its epoch (a batch whose
  * append threw sent again unchanged), controls sent and answered by the holder, followers
  * subscribed from a random seq — while a proxy partitions its instance for a few steps (bytes wait,
- * then arrive: a timed-out command may still run), drops its connections or black-holes them.
+ * then arrive: a timed-out command may still run), drops its connections or black-holes them, or
+ * Redis itself takes no writes for a moment (CLIENT PAUSE WRITE, as in a failover).
  * Then every fault heals, each job is ended by a claim, and the checks (redis-fault-checks.ts)
  * read the store: no acknowledged append lost or duplicated, seqs and text offsets contiguous, no
  * write of an older epoch after a newer one, no renewal of a lease after a later claim was
@@ -16,6 +17,7 @@
  * Replay one seed: `FUZZ_SEED=<n>`; more: `FUZZ_SEEDS=<count>` from `FUZZ_FIRST_SEED` (default 1),
  * `FUZZ_STEPS` steps each (default 40).
  */
+import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
@@ -32,10 +34,14 @@ const STEPS = Number(process.env.FUZZ_STEPS) || 40
 const TIMEOUT_MS = 80
 
 let redis: RedisServer
+let admin: ReturnType<typeof createClient>
 beforeAll(async () => {
   redis = await startRedisServer()
+  admin = createClient({ url: redis.url })
+  await admin.connect()
 })
 afterAll(async () => {
+  await admin?.close()
   await redis?.stop()
 })
 
@@ -58,13 +64,15 @@ async function runSeed(seed: number, world: World, unexpected: string[]): Promis
       }
     }
     const target = random.pick(world.instances)
-    const fault = random.weighted({ none: 10, partition: 1, drop: 1, blackhole: 1 })
+    const fault = random.weighted({ none: 10, partition: 1, drop: 1, blackhole: 1, pauseWrites: 1 })
     if (fault === 'partition' && target.partitionedUntil < 0) {
       target.proxy.partition()
       target.partitionedUntil = step + random.int(1, 3)
     }
     else if (fault === 'drop') target.proxy.drop()
     else if (fault === 'blackhole') target.proxy.blackhole()
+    // Redis itself takes no writes for a while (as in a failover): every instance's writes wait, reads behind them too.
+    else if (fault === 'pauseWrites') await admin.sendCommand(['CLIENT', 'PAUSE', String(random.int(50, 250)), 'WRITE'])
     const calls: Array<Promise<unknown>> = []
     for (let count = random.int(1, 3); count > 0; count--) {
       const action = random.weighted({ claim: 2, renew: 3, append: 8, control: 2, reply: 2, follow: 1 })
@@ -93,7 +101,7 @@ async function runSeed(seed: number, world: World, unexpected: string[]): Promis
   for (const job of world.jobs) {
     const instance = world.instances[0]!
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 50) throw new Error(`${job} could not be ended: ${JSON.stringify(await instance.provider.get(job).catch(String))} ${JSON.stringify([...instance.held.get(job)?.pending?.events ?? []])} ${unexpected.join("\n")}`)
+      if (attempt > 100) throw new Error(`${job} could not be ended: ${JSON.stringify(await instance.provider.get(job).catch(String))} ${JSON.stringify([...instance.held.get(job)?.pending?.events ?? []])} ${unexpected.join("\n")}`)
       const record = await instance.provider.get(job).catch(() => null)
       if (record && record.status === 'completed') break
       if (!instance.held.has(job)) await settle(claim(world, instance, job))
@@ -119,7 +127,7 @@ describe('redis provider fuzz: two or three instances through faulty connections
     const unexpected: string[] = []
     try {
       await runSeed(seed, world, unexpected)
-      for (let attempt = 0; attempt < 250 && !await followersCaughtUp(world, store); attempt++) {
+      for (let attempt = 0; attempt < 500 && !await followersCaughtUp(world, store); attempt++) {
         await Promise.all(world.instances.map(instance => instance.provider.settled().catch(() => {})))
         await pause(20)
       }

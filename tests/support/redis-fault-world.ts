@@ -105,8 +105,20 @@ export async function createWorld(url: string, prefix: string, instanceCount: nu
   const instances: Instance[] = []
   for (let index = 0; index < instanceCount; index++) {
     const proxy = await startRedisPartitionProxy(url)
-    const provider = createRedisProvider({ url: proxy.url, keyPrefix: prefix, storeClock: () => clock.now, commandTimeoutMs: timeoutMs, healthCheckMs: timeoutMs, onError: () => {} })
-    await provider.ready()
+    // The short command timeout bounds the handshake too: a loaded machine may need another try
+    // (a provider whose first connection failed stays failed, so a new one).
+    let provider: RedisJobProvider
+    for (let attempt = 0; ; attempt++) {
+      provider = createRedisProvider({ url: proxy.url, keyPrefix: prefix, storeClock: () => clock.now, commandTimeoutMs: timeoutMs, healthCheckMs: timeoutMs, onError: () => {} })
+      try {
+        await provider.ready()
+        break
+      }
+      catch (error) {
+        await provider.dispose()
+        if (attempt >= 20) throw error
+      }
+    }
     instances.push({ index, provider, proxy, held: new Map(), partitionedUntil: -1 })
   }
   const jobs: string[] = []
