@@ -154,4 +154,29 @@ describe('demo chat: typing, reading, answering', () => {
     expect(await stranger.getByText('Start a conversation').count()).toBe(0)
     await screenshotBothLooks(stranger, 'not-found-1')
   })
+
+  it('says a thread could not be loaded, with Retry, when the server fails to list it (not "Thread not found")', async () => {
+    // A thread of this user started elsewhere (another device): nothing of it in this browser's memory.
+    const context = await demo.newContext()
+    const threadId = `elsewhere-${Date.now()}`
+    const created = await context.request.post(`${demo.url}/api/jobs`, { data: { messages: [{ role: 'user', content: 'hello from the first device' }], threadId }, headers: { origin: demo.url } })
+    expect(created.status()).toBe(202)
+    const other = await context.newPage()
+    await other.goto(`${demo.url}/`)
+    await waitForHydration(other)
+    const failing = (route: Route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'The job store is unreachable.' }) })
+    await other.route(/\/api\/jobs\?threadId=/, failing)
+    await other.locator(`.thread-link[data-thread-id="${threadId}"]`).click()
+    await other.getByRole('heading', { name: 'Couldn’t load this conversation' }).waitFor({ timeout: WAIT_MS })
+    expect(await other.getByRole('heading', { name: 'Thread not found' }).count()).toBe(0)
+    expect(await other.locator('.load-failed').textContent()).toContain('The job store is unreachable.')
+    // No box: a message sent now would go to the model without the conversation before it.
+    expect(await composer(other).count()).toBe(0)
+    await other.unroute(/\/api\/jobs\?threadId=/, failing)
+    await other.getByRole('button', { name: 'Retry' }).click()
+    await other.locator('.turn .user-text').waitFor({ timeout: WAIT_MS })
+    expect(await other.locator('.turn .user-text').textContent()).toBe('hello from the first device')
+    await composer(other).waitFor({ timeout: WAIT_MS })
+    expect(await other.evaluate(() => document.activeElement?.id)).toBe('composer-input')
+  })
 })

@@ -15,7 +15,7 @@ export function useThreadTurns(threadId: string) {
   const { listPage } = useBackgroundJobs()
   // The newest page of turns; older ones come a page at a time with "Show earlier messages".
   const pageSize = threadPageSize(useRuntimeConfig().public.threadPageSize)
-  const { data: newestPage, refresh, status: listStatus } = useAsyncData(
+  const { data: newestPage, refresh, status: listStatus, error: listError } = useAsyncData(
     `background-jobs:thread:${threadId}`,
     () => listPage({ threadId, limit: pageSize }),
     { default: (): JobListPage => ({ jobs: [], next: null }) },
@@ -61,5 +61,5 @@ export function useThreadTurns(threadId: string) {
     removed.value = [...removed.value, jobId]
   }
 
-  return { jobs, refresh, listStatus, earlier, hasEarlier, loadingEarlier, earlierFailed, loadEarlier, mounted, turns, addLocalJob, remove }
+  return { jobs, refresh, listStatus, listError, earlier, hasEarlier, loadingEarlier, earlierFailed, loadEarlier, mounted, turns, addLocalJob, remove }
 }

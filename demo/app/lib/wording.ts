@@ -50,13 +50,14 @@ export function humanizeProblem(message: string): string {
 }
 
 /** What did not happen when a request failed, for `failureText`. */
-export type FailedAction = 'send' | 'stop' | 'answer' | 'load'
+export type FailedAction = 'send' | 'stop' | 'answer' | 'load' | 'open'
 
 const NOT_DONE: Record<FailedAction, string> = {
   send: 'your message wasn’t sent',
   stop: 'the answer wasn’t stopped',
   answer: 'your answer wasn’t sent',
   load: 'the earlier messages weren’t loaded',
+  open: 'the conversation wasn’t loaded',
 }
 
 /** A request that got no answer at all: `Couldn’t reach the server — your message wasn’t sent. Try again.` */
