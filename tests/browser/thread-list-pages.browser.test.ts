@@ -6,7 +6,7 @@
  * would send), many at once, so the limits on active jobs and creations are raised for this file.
  */
 import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { SIDEBAR_THREADS_PAGE } from '../../demo/app/lib/sidebar-threads'
 import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { gotoChat, openChat } from './support/chat-page'
@@ -67,5 +67,36 @@ describe('demo chat: the thread list', () => {
     expect(await more.count()).toBe(0)
     await page.locator('.thread-link[data-thread-id="other-00"]').scrollIntoViewIfNeeded()
     await screenshot(page, 'thread-list-all-pages')
+  })
+
+  it('keeps the threads shown when a refresh of the list fails, says so, and reads again on Retry', async () => {
+    const page = await openChat(demo)
+    // A thread of this user started on another device: only the server's list knows it here.
+    await startJobs(page, [{ threadId: 'from-my-phone', prompt: 'Hello from my phone' }])
+    // Its notification refreshes the list.
+    await page.locator('.thread-link[data-thread-id="from-my-phone"]').waitFor({ timeout: WAIT_MS })
+    const threadsRoute = /\/api\/jobs\/threads/
+    const failing = (route: Route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'The job store is unreachable.' }) })
+    await page.route(threadsRoute, failing)
+    // Sending refreshes the list (and so do the notifications of the new job).
+    const refused = page.waitForResponse(response => threadsRoute.test(response.url()) && response.status() === 503)
+    await page.locator('#composer-input').fill('Hello from this browser')
+    await page.locator('#composer-input').press('Enter')
+    await refused
+    await page.waitForFunction(() => document.querySelector('.thread-list-error') || !document.querySelector('.thread-link[data-thread-id="from-my-phone"]'), null, { timeout: WAIT_MS })
+    // Kept, and the thread just started here is listed too (this browser remembers it).
+    await page.waitForURL(/\/threads\//, { timeout: WAIT_MS })
+    const startedHere = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!)
+    await expect.poll(() => listedThreads(page), { timeout: WAIT_MS }).toEqual([startedHere, 'from-my-phone'])
+    expect(await page.locator('.thread-list-error').textContent()).toContain('The job store is unreachable.')
+    // Retry reads again (refused again here: the threads stay).
+    const refusedAgain = page.waitForResponse(response => threadsRoute.test(response.url()) && response.status() === 503)
+    await page.locator('.thread-list-error').getByRole('button', { name: 'Retry' }).click()
+    await refusedAgain
+    await page.unroute(threadsRoute, failing)
+    // Retry again (unless a notification's refresh already read the list): the line goes.
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('.thread-list-error button')?.click())
+    await page.locator('.thread-list-error').waitFor({ state: 'detached', timeout: WAIT_MS })
+    expect(await listedThreads(page)).toContain('from-my-phone')
   })
 })
