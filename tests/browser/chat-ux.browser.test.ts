@@ -179,4 +179,30 @@ describe('demo chat: typing, reading, answering', () => {
     await composer(other).waitFor({ timeout: WAIT_MS })
     expect(await other.evaluate(() => document.activeElement?.id)).toBe('composer-input')
   })
+
+  it('keeps a thread\'s turns on screen when a refresh of them fails', async () => {
+    // A thread of this user started elsewhere: only the server's list knows its turns here.
+    const context = await demo.newContext()
+    const threadId = `refreshed-${Date.now()}`
+    const startTurn = async (content: string) => {
+      const created = await context.request.post(`${demo.url}/api/jobs`, { data: { messages: [{ role: 'user', content }], threadId }, headers: { origin: demo.url } })
+      expect(created.status()).toBe(202)
+    }
+    await startTurn('the first turn, from another device')
+    const page = await context.newPage()
+    await page.goto(`${demo.url}/threads/${threadId}`)
+    await waitForHydration(page)
+    expect(await page.locator('.turn .user-text').allTextContents()).toEqual(['the first turn, from another device'])
+    const threadRoute = /\/api\/jobs\?threadId=/
+    await page.route(threadRoute, route => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'The job store is unreachable.' }) }))
+    // A turn started elsewhere: its notification makes the thread read its turns again, which fails.
+    const refused = page.waitForResponse(response => threadRoute.test(response.url()) && response.status() === 503)
+    await startTurn('a second turn, from another device')
+    await refused
+    const key = `background-jobs:thread:${threadId}`
+    type AsyncDataWindow = Window & { useNuxtApp: () => { _asyncData: Record<string, { status: { value: string } }> } }
+    await page.waitForFunction(name => (window as unknown as AsyncDataWindow).useNuxtApp()._asyncData[name]?.status.value !== 'pending', key, { timeout: WAIT_MS })
+    expect(await page.locator('.turn .user-text').allTextContents()).toEqual(['the first turn, from another device'])
+    expect(await page.locator('.load-failed').count()).toBe(0)
+  })
 })

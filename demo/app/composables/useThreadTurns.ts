@@ -17,7 +17,17 @@ export function useThreadTurns(threadId: string) {
   const pageSize = threadPageSize(useRuntimeConfig().public.threadPageSize)
   const { data: newestPage, refresh, status: listStatus, error: listError } = useAsyncData(
     `background-jobs:thread:${threadId}`,
-    () => listPage({ threadId, limit: pageSize }),
+    async (): Promise<JobListPage> => {
+      try {
+        return await listPage({ threadId, limit: pageSize })
+      }
+      catch (failure) {
+        // A failed re-read (a notification's refresh) keeps the turns shown: useAsyncData would empty the page.
+        const shown = newestPage.value
+        if (!shown?.jobs.length) throw failure
+        return shown
+      }
+    },
     { default: (): JobListPage => ({ jobs: [], next: null }) },
   )
   /** The newest page's turns (writable: a turn started here or deleted elsewhere changes them at once). */
