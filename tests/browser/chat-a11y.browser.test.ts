@@ -271,6 +271,17 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
   })
 
+  it('on a touch screen Retry tapped leaves the focus in the thread, not the box (no on-screen keyboard over the new answer)', async () => {
+    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const jobId = await send(page, 'please fail')
+    await waitForStatus(page, jobId, 'failed')
+    await page.locator(`.turn[data-job-id="${jobId}"] .retry-answer`).tap()
+    await page.locator('.turn').nth(1).waitFor({ timeout: WAIT_MS })
+    await page.waitForFunction(() => document.activeElement !== document.body && !document.activeElement?.closest('.turn-footer'), null, { timeout: WAIT_MS })
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
+    expect(await page.evaluate(() => document.activeElement?.closest('section.thread') !== null)).toBe(true)
+  })
+
   it('never sends on the Enter that ends an input method\'s composition (isComposing, or Safari\'s keyCode 229)', async () => {
     const page = await openChat()
     await composer(page).fill('にほんご')
