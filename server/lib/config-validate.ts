@@ -242,6 +242,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (config.lease.heartbeatMs >= config.lease.durationMs) {
     problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)
   }
+  else if (config.lease.durationMs + 2 * config.lease.heartbeatMs > MAX_TIMER_MS) {
+    // An abort or answer forwarded to the owner waits this long on one timer, which would fire at once.
+    problems.push(`${describe('lease.durationMs')} (${config.lease.durationMs}) + 2 × ${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits): an abort or answer forwarded to the job's instance waits that long for its reply`)
+  }
   const { bytes, maxPendingBytes } = config.persist
   if ((config.provider === 'redis' || config.provider === 'convex') && maxPendingBytes < bytes) {
     problems.push(`${describe('persist.maxPendingBytes')} (${maxPendingBytes}) must be at least ${describe('persist.bytes')} (${bytes}): a running job's events wait until that many are pending before they are written, so a smaller bound stops healthy jobs as store-unreachable`)
