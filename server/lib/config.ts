@@ -113,6 +113,10 @@ export function isOpenRouterUrl(baseUrl: string): boolean {
 export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
   textSettingsAsText(config, DEFAULT_CONFIG, env)
+  // A key is never whitespace (a secret file's newline, `KEY= ` in an `--env-file`): the model client
+  // sends it trimmed, so one of only whitespace was no key there, yet counted as one here (no boot
+  // warning, no OPENROUTER_API_KEY, no scripted model in dev), and every job failed on a 401.
+  if (typeof config.upstream.apiKey === 'string') config.upstream = { ...config.upstream, apiKey: config.upstream.apiKey.trim() }
   // OpenRouter's key goes to OpenRouter only: with another base URL it would be sent as the
   // bearer token to a host it does not belong to (an app that uses OpenRouter elsewhere).
   if (!config.upstream.apiKey && env.OPENROUTER_API_KEY && isOpenRouterUrl(config.upstream.baseUrl)) {
