@@ -84,7 +84,10 @@ export class WorkflowRun {
 
   constructor(private readonly context: RunContext, private readonly workflow: CompiledWorkflow, input: unknown) {
     this.resume = createResumePoint(context.resumedFrom)
-    this.state = { input, outputs: { ...this.resume.outputs }, visits: { ...this.resume.visits } }
+    // Every node's count, 0 until it runs: `{{visits.review}}` (accepted at boot: the node exists)
+    // and `state.visits.review` read 0 before the first review, not a missing key.
+    const unvisited = Object.fromEntries([...workflow.graph.nodes.keys()].map(nodeId => [nodeId, 0]))
+    this.state = { input, outputs: { ...this.resume.outputs }, visits: { ...unvisited, ...this.resume.visits } }
     this.nodesStarted = this.resume.nodesStarted
   }
 
