@@ -107,7 +107,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
         cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
         controller.signal.addEventListener('abort', cancelRead, { once: true })
-        const parser = createChatCompletionParser()
+        const parser = createChatCompletionParser(undefined, apiKey)
         // The model began answering: an event went out, or a tool call's first fragment came.
         let answering = false
         for (;;) {

@@ -64,7 +64,7 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   try {
     source = (await openResponse(options, request, apiKey, attempt)).source()
     if (!source) throw new UpstreamProtocolError('The model endpoint answered without a body')
-    await pump(source, controller.signal, timers, onEvent, progress)
+    await pump(source, controller.signal, timers, onEvent, progress, apiKey)
   }
   catch (error) {
     if (error instanceof ConsumerError) throw error
@@ -82,9 +82,9 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
 }
 
 /** Parses the pushed body and hands its events over; settles at `[DONE]`, the end, a failure or the abort. */
-function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
+function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress, apiKey: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const parser = createChatCompletionParser()
+    const parser = createChatCompletionParser(undefined, apiKey)
     let settled = false
     const settle = (error?: unknown) => {
       if (settled) return

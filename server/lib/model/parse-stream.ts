@@ -12,8 +12,10 @@ import { describeErrorBody, providerDetail } from './error-body'
 import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
 import { createReasoningDetailsJoiner } from './reasoning-details'
 import type { ReasoningDetailsJoiner } from './reasoning-details'
+import { scrubbedError, withErrorScrubbed } from './scrubbed-error'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
 import type { ModelEvent, ModelToolCall } from './types'
+import { redact } from './upstream-response'
 
 /** The parts of one chat-completions chunk this parser reads. */
 interface CompletionChunk {
@@ -64,8 +66,8 @@ export interface ChatCompletionParser {
   readonly callStarted: boolean
 }
 
-/** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. */
-export function createChatCompletionParser(maxLineBytes?: number): ChatCompletionParser {
+/** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. `apiKey`: scrubbed from what an error quotes. */
+export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): ChatCompletionParser {
   const state = createStreamState()
   // The body's first bytes, kept until an SSE event came: a body with none is reported with them.
   const head = createBodyHead()
@@ -80,7 +82,7 @@ export function createChatCompletionParser(maxLineBytes?: number): ChatCompletio
       return
     }
     try {
-      handleChunk(state, parseChunk(data))
+      handleChunk(state, withErrorScrubbed(parseChunk(data, apiKey), apiKey))
     }
     catch (error) {
       // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
@@ -90,7 +92,7 @@ export function createChatCompletionParser(maxLineBytes?: number): ChatCompletio
     // llama.cpp's server reports a failure as an `error: {code, message, type}` line, then ends the body.
     state.sawData = true
     if (state.done || state.failure) return
-    state.failure = streamError(parseErrorField(value))
+    state.failure = streamError(scrubbedError(parseErrorField(value), apiKey))
   })
   return {
     feed(bytes) {
@@ -111,7 +113,7 @@ export function createChatCompletionParser(maxLineBytes?: number): ChatCompletio
       if (state.failure) return events
       // Not one `data:` event: a JSON (non-streamed) answer, an HTML page, an empty body — never an empty answer.
       if (!state.sawData) {
-        state.failure = notAnEventStream(head.text())
+        state.failure = notAnEventStream(redact(head.text(), apiKey))
         return events
       }
       try {
@@ -245,7 +247,7 @@ function notAnEventStream(head: string): UpstreamProtocolError {
   return new UpstreamProtocolError(`The model endpoint answered without an event stream (no \`data:\` event; ${what}). Is upstream.baseUrl an OpenAI-compatible endpoint that streams chat completions?`)
 }
 
-function parseChunk(data: string): CompletionChunk {
+function parseChunk(data: string, apiKey: string): CompletionChunk {
   try {
     const parsed: unknown = JSON.parse(data)
     if (parsed && typeof parsed === 'object') return parsed as CompletionChunk
@@ -253,7 +255,7 @@ function parseChunk(data: string): CompletionChunk {
   catch {
     // Reported below with an excerpt.
   }
-  const excerpt = cutTextWith(data, 120, '…')
+  const excerpt = cutTextWith(redact(data, apiKey), 120, '…')
   throw new UpstreamProtocolError(`The model stream sent a chunk that is not a JSON object: ${excerpt}`)
 }
 

@@ -46,7 +46,7 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
   }
   const gist = isRedirect(response.status)
     ? describeRedirect(response.headers.get('location'))
-    : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(body)
+    : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(redact(body, apiKey))
   const excerpt = cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS)
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
 }
