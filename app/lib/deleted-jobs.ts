@@ -7,6 +7,7 @@
  * can tell "deleted here" from "deleted in another tab". Framework-free, so it is unit-tested.
  */
 import { callEachListener } from './call-listeners'
+import { createListenerSet } from './listener-set'
 
 /** Deleted job ids remembered at most (oldest forgotten first). */
 export const DELETED_JOBS_KEPT = 1_000
@@ -26,7 +27,7 @@ export type DeletedJobListener = (deleted: DeletedJob) => void
 /** Creates a store of deleted jobs (the app has one per tab: `deletedJobs`). */
 export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
   const ids = new Set<string>()
-  const listeners = new Set<DeletedJobListener>()
+  const listeners = createListenerSet<DeletedJob>()
   /** Jobs and threads this tab is deleting now (its DELETE not answered yet), with how many requests. */
   const deleting = new Map<string, number>()
 
@@ -40,7 +41,7 @@ export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
       if (ids.has(deleted.jobId)) return false
       ids.add(deleted.jobId)
       if (ids.size > kept) ids.delete(ids.values().next().value!)
-      callEachListener([...listeners], deleted, 'onDeleted')
+      callEachListener(listeners.snapshot(), deleted, 'onDeleted')
       return true
     },
     /** Marks a job (`job:<id>`) or thread (`thread:<id>`) as being deleted by this tab until `done` is called. */
@@ -69,8 +70,7 @@ export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
     },
     /** Calls `listener` for each deletion from now on; returns a function that stops it. */
     subscribe(listener: DeletedJobListener): () => void {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+      return listeners.add(listener)
     },
     /** Listeners subscribed right now (tests count leaks with it, e.g. after SSR renders). */
     get listenerCount() {

@@ -6,23 +6,21 @@
  */
 import type { JobNotification } from './api-types'
 import { callEachListener } from './call-listeners'
+import { createListenerSet } from './listener-set'
 
 /** A listener of notifications. */
 export type NotificationListener = (notification: JobNotification) => void
 
-const listeners = new Set<NotificationListener>()
+const listeners = createListenerSet<JobNotification>()
 
 /** Adds `listener`; returns a function that removes it (idempotent). */
 export function addNotificationListener(listener: NotificationListener): () => void {
-  listeners.add(listener)
-  return () => {
-    listeners.delete(listener)
-  }
+  return listeners.add(listener)
 }
 
 /** Hands a notification to every listener. */
 export function dispatchNotification(notification: JobNotification): void {
-  callEachListener(listeners, notification, 'onNotification')
+  callEachListener(listeners.snapshot(), notification, 'onNotification')
 }
 
 /** The number of listeners right now (tests count leaks with it, e.g. after SSR renders). */
