@@ -199,6 +199,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   })
   onMounted(() => {
     if (options.live !== false || connectOnMount) connect()
+    // A static view (`live: false`) the browser navigated to has no server render's state, and no
+    // stream brings one (unless another component follows the job): read the job once, or it
+    // would show `queued` and no text.
+    else if (!state.value && !lost.value && !isJobFollowed(id)) void loadSnapshot()
   })
   // Also without `live`: a stream `connect()` opened is left when the component goes.
   onBeforeUnmount(disconnect)
