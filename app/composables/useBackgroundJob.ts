@@ -62,6 +62,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const error = useState<string | null>(`background-job:${id}:error`, () => null)
   /** Why the follower gave up (also in `error`), while it stays given up; null otherwise. */
   const gaveUp = useState<string | null>(`background-job:${id}:gave-up`, () => null)
+  /** The server's refusal (401/403, also in `error`) that stopped the follower, until it follows again; null otherwise. */
+  const denied = useState<string | null>(`background-job:${id}:denied`, () => null)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
   // `$fetch` adds the app's base path by itself; the EventSource is given the whole path.
   const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, `${jobUrl}/stream`)
@@ -146,6 +148,12 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       if (error.value === gaveUp.value) error.value = null
       gaveUp.value = null
     }
+    if (denied.value !== null) {
+      // Following again after a refusal (e.g. signed in again): a stream resumed with `?after=`
+      // brings events, not a snapshot, so nothing else would clear it (it comes back if refused again).
+      if (error.value === denied.value) error.value = null
+      denied.value = null
+    }
     hold = holdJobFollower(id, stopped => followJobStream({
       url: streamUrl,
       getSeq: () => state.value?.seq ?? 0,
@@ -170,9 +178,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
         stopped()
         void explainGiveUp()
       },
-      onDenied: (denied) => {
+      onDenied: (refusal) => {
         stopped()
-        error.value = denied.message
+        denied.value = refusal.message
+        error.value = refusal.message
       },
       probe,
     }))
