@@ -35,7 +35,7 @@ export class ConcurrencyLimitError extends BackgroundJobsError {
   override readonly statusCode = 429
   constructor(readonly scope: 'global' | 'user', readonly limit: number, readonly retryAfterSeconds: number) {
     super(scope === 'user'
-      ? `You already have ${limit} jobs running (limits.maxConcurrentJobsPerUser); wait for one to finish`
+      ? `You already have ${limit} ${limit === 1 ? 'job' : 'jobs'} running (limits.maxConcurrentJobsPerUser); wait for ${limit === 1 ? 'it' : 'one'} to finish`
       : `The server is running its maximum of ${limit} jobs (limits.maxConcurrentJobs); try again shortly`)
   }
 }
