@@ -5,33 +5,19 @@
  * layer builds the provider itself, so an option of createRedisProvider alone could not be tuned,
  * although every such 503 named it.
  */
-import { applyEnv } from 'nitropack/runtime/internal/utils.env'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_CONFIG, resolveConfig } from '../../server/lib/config'
-import type { BackgroundJobsConfigInput } from '../../server/lib/config'
+import { resolveConfig } from '../../server/lib/config'
 import { configProblems } from '../../server/lib/config-validate'
 import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
+import { bootInputWith } from '../support/redis-config-boot'
 
 const created = vi.hoisted(() => [] as unknown[])
-vi.mock('../../server/lib/providers/redis', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../server/lib/providers/redis')>()
-  return {
-    ...original,
-    createRedisProvider: (options: unknown) => {
-      created.push(options)
-      return { name: 'redis', ready: async () => {} }
-    },
-  }
-})
+vi.mock('../../server/lib/providers/redis', async (importOriginal) =>
+  (await import('../support/redis-config-boot')).recordingRedisModule(importOriginal, created))
 
 const VARIABLE = 'NUXT_BACKGROUND_JOBS_REDIS_COMMAND_TIMEOUT_MS'
 
-/** The runtime config as Nitro builds it at boot with the variable set. */
-function bootInput(value: string): BackgroundJobsConfigInput {
-  process.env[VARIABLE] = value
-  const runtimeConfig = applyEnv({ backgroundJobs: structuredClone(DEFAULT_CONFIG) }, { prefix: 'NUXT_', altPrefix: 'NUXT_', envExpansion: false })
-  return runtimeConfig.backgroundJobs as BackgroundJobsConfigInput
-}
+const bootInput = (value: string) => bootInputWith(VARIABLE, value)
 afterEach(() => {
   delete process.env[VARIABLE]
   created.length = 0
