@@ -10,29 +10,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { JobProvider } from '../../server/lib/providers/types'
 import { defineTool } from '../../server/utils/define-tool'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 import { createBackend } from './backend'
+import { diesBefore, sayHelloRequest as request } from './dies-before'
 import { createEngineNode } from './engine-node'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' } })
-const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Say hello' }] }
-
-/** An owner that dies at the first write holding an event of `type`: what came before it lands, nothing after does. */
-const diesBefore = (type: JobEvent['type']) => (provider: JobProvider): JobProvider => ({
-  ...provider,
-  heartbeatLease: async () => true,
-  appendEvents: async (id, events, options) => {
-    const at = events.findIndex(event => event.type === type)
-    if (at < 0) return await provider.appendEvents(id, events, options)
-    if (at > 0) await provider.appendEvents(id, events.slice(0, at), options)
-    return await new Promise(() => {})
-  },
-})
 
 describe('recovery.chat = continue after the final round was stored', () => {
   beforeEach(() => {

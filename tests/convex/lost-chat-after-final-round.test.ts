@@ -8,28 +8,14 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { JobProvider } from '../../server/lib/providers/types'
 import { createStepModel, textStep } from '../support/step-model'
 import { createBackend } from './backend'
+import { diesBefore, sayHelloRequest as request } from './dies-before'
 import { createEngineNode } from './engine-node'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
-const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'Say hello' }] }
-
-/** An owner that dies at the first write holding an event of `type`: what came before it lands, nothing after does. */
-const diesBefore = (type: JobEvent['type']) => (provider: JobProvider): JobProvider => ({
-  ...provider,
-  heartbeatLease: async () => true,
-  appendEvents: async (id, events, options) => {
-    const at = events.findIndex(event => event.type === type)
-    if (at < 0) return await provider.appendEvents(id, events, options)
-    if (at > 0) await provider.appendEvents(id, events.slice(0, at), options)
-    return await new Promise(() => {})
-  },
-})
 
 describe('recovery.chat = fail after the final round was stored', () => {
   beforeEach(() => {
