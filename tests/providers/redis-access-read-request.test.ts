@@ -6,11 +6,11 @@
  * The bytes Redis sends (its `total_net_output_bytes`) must not grow with the history; the app's
  * hooks still get the whole record (`getJobRecord`), and another user's job is still a 404.
  */
-import { createClient } from 'redis'
-import { expect, it, onTestFinished } from 'vitest'
+import { expect, it } from 'vitest'
 import { JobNotFoundError } from '../../server/lib/errors'
 import type { ViewerSink } from '../../server/lib/viewer'
 import { useRedisEngines } from '../support/redis-engines'
+import { redisSentBytes } from '../support/redis-sent-bytes'
 import { appendAccepted, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
 
 const { redis, engines } = useRedisEngines()
@@ -22,13 +22,7 @@ function quietSink(): ViewerSink {
 
 it('reads a long chat\'s job without its whole history for streams, aborts and deletions', async () => {
   const { engine, provider } = await engines.start({ url: redis.url, keyPrefix: `access-read-${process.pid}:`, instanceId: 'b' })
-  const admin = createClient({ url: redis.url })
-  await admin.connect()
-  onTestFinished(async () => {
-    await admin.close()
-  })
-  /** The bytes Redis has sent to its clients so far (an INFO reply is a few KB). */
-  const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
+  const { sentBytes } = await redisSentBytes(redis.url)
   const history = 'h'.repeat(500_000)
   const messages = [
     { role: 'user' as const, content: history },

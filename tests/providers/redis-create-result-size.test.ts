@@ -6,10 +6,10 @@
  * gets the stored request. The bytes Redis sends (its `total_net_output_bytes`) must not grow with
  * a new job's request.
  */
-import { createClient } from 'redis'
 import { expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
+import { redisSentBytes } from '../support/redis-sent-bytes'
 import { newJob, WRITER_LEASE } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -17,14 +17,10 @@ const redis = useRedisServer()
 it('answers a new long chat without sending its request back; a retry gets the stored one', async () => {
   const provider = createRedisProvider({ url: redis.url, keyPrefix: `create-size-${process.pid}:`, onError: () => {} })
   await provider.ready()
-  const admin = createClient({ url: redis.url })
-  await admin.connect()
+  const { sentBytes } = await redisSentBytes(redis.url)
   onTestFinished(async () => {
-    await admin.close()
     await provider.dispose()
   })
-  /** The bytes Redis has sent to its clients so far (an INFO reply is a few KB). */
-  const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
   const history = 'h'.repeat(500_000)
   const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: history }, { role: 'assistant' as const, content: 'Sure.' }, { role: 'user' as const, content: 'And now?' }], fingerprint: 'fp-1' }
   const job = newJob({ userId: 'u1', idempotencyKey: 'key-1', request, lease: WRITER_LEASE })

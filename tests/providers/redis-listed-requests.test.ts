@@ -5,11 +5,11 @@
  * list page must not grow with the requests; `get` still returns the whole request, and records
  * stored before the request had its own field (`request` inside `meta`) still read everywhere.
  */
-import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import type { ChatMessage } from '../../server/lib/providers/job-request'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
+import { redisSentBytes } from '../support/redis-sent-bytes'
 import { newJob, START_MS } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -20,14 +20,10 @@ async function setUp() {
   const keyPrefix = `listed-requests-${++prefixes}:`
   const provider = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   await provider.ready()
-  const admin = createClient({ url: redis.url })
-  await admin.connect()
+  const { admin, sentBytes } = await redisSentBytes(redis.url)
   onTestFinished(async () => {
-    await admin.close()
     await provider.dispose()
   })
-  /** The bytes Redis has sent to its clients so far (this INFO reply's own bytes aside, a few KB). */
-  const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
   return { provider, admin, keyPrefix, sentBytes }
 }
 

@@ -6,12 +6,12 @@
  * against nothing for a missing id. The bytes Redis sends (`total_net_output_bytes`) for another
  * user's job must be those of a missing one; the owner still gets the whole record.
  */
-import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { JobNotFoundError } from '../../server/lib/errors'
 import { createJobAccess } from '../../server/lib/job-access'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
+import { redisSentBytes } from '../support/redis-sent-bytes'
 import { newJob } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -20,14 +20,10 @@ describe('redis provider: another user\'s job is not read for them', () => {
   it('sends no more bytes for another user\'s long chat than for a missing job; its owner gets it whole', async () => {
     const provider = createRedisProvider({ url: redis.url, keyPrefix: 'other-user-get:', onError: () => {} })
     await provider.ready()
-    const admin = createClient({ url: redis.url })
-    await admin.connect()
+    const { sentBytes } = await redisSentBytes(redis.url)
     onTestFinished(async () => {
-      await admin.close()
       await provider.dispose()
     })
-    /** The bytes Redis has sent to its clients so far. */
-    const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
     const request = { type: 'chat' as const, messages: Array.from({ length: 30 }, (_, index) => ({ role: 'user' as const, content: `${index} ${'x'.repeat(100_000)}` })) }
     const { record } = await provider.create(newJob({ id: 'long-chat', userId: 'owner', request }))
     const access = createJobAccess(provider, new Map())

@@ -6,22 +6,16 @@
  * change a user feed hands on. The bytes Redis sends (its `total_net_output_bytes`) must not grow
  * with the request.
  */
-import { createClient } from 'redis'
-import { expect, it, onTestFinished } from 'vitest'
+import { expect, it } from 'vitest'
 import { useRedisEngines } from '../support/redis-engines'
+import { redisSentBytes } from '../support/redis-sent-bytes'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
 
 const { redis, engines } = useRedisEngines()
 
 it('reduces a long chat\'s events without reading its request, for getState and a snapshot', async () => {
   const { engine, provider } = await engines.start({ url: redis.url, keyPrefix: `state-read-${process.pid}:`, instanceId: 'b' })
-  const admin = createClient({ url: redis.url })
-  await admin.connect()
-  onTestFinished(async () => {
-    await admin.close()
-  })
-  /** The bytes Redis has sent to its clients so far (an INFO reply is a few KB). */
-  const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
+  const { sentBytes } = await redisSentBytes(redis.url)
   const history = 'h'.repeat(500_000)
   const job = await createJob(provider, { userId: 'u1', request: { type: 'chat', messages: [{ role: 'user', content: history }, { role: 'assistant', content: 'Sure.' }, { role: 'user', content: 'And now?' }] } })
   await appendAccepted(provider, job.id, [statusEvent(1), textEvent(2, 0, 'Hello')])

@@ -6,11 +6,11 @@
  * what it hands on (`ChangedJobRecord`) has no request. The bytes Redis sends (its
  * `total_net_output_bytes`) must not grow with the request.
  */
-import { createClient } from 'redis'
 import { expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { ChangedJobRecord } from '../../server/lib/providers/types'
 import { useRedisServer } from '../support/redis-server'
+import { redisSentBytes } from '../support/redis-sent-bytes'
 import { appendAccepted, createJob, statusEvent } from './contract-fixtures'
 
 const redis = useRedisServer()
@@ -20,15 +20,11 @@ it('hands on a long chat\'s status changes without reading its request', async (
   const writer = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   const follower = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   await Promise.all([writer.ready(), follower.ready()])
-  const admin = createClient({ url: redis.url })
-  await admin.connect()
+  const { sentBytes } = await redisSentBytes(redis.url)
   onTestFinished(async () => {
-    await admin.close()
     await follower.dispose()
     await writer.dispose()
   })
-  /** The bytes Redis has sent to its clients so far (an INFO reply is a few KB). */
-  const sentBytes = async () => Number(/total_net_output_bytes:(\d+)/.exec(await admin.info('stats'))![1])
   const history = 'h'.repeat(500_000)
   const job = await createJob(writer, { userId: 'u1', request: { type: 'chat', messages: [{ role: 'user', content: history }, { role: 'assistant', content: 'Sure.' }, { role: 'user', content: 'And now?' }] } })
   const seen: ChangedJobRecord[] = []
