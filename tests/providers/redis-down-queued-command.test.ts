@@ -4,35 +4,21 @@
  * (Redis is down, not one socket) new commands are a 503 at once (redis-down-fails-fast); the one
  * already waiting is too, instead of holding its caller for the whole command timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRedisProvider } from '../../server/lib/providers/redis'
+import { describe, expect, it } from 'vitest'
 import { RedisUnavailableError } from '../../server/lib/providers/redis-client'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
-import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import { useRedisServer } from '../support/redis-server'
+import { reconnectingRedisProvider } from '../support/redis-reconnecting'
 
 // Far longer than the test's own timeout: a command that waits for it fails the test.
 const COMMAND_TIMEOUT_MS = 600_000
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: a command sent while the first reconnect runs', () => {
   it('fails naming the connection error once Redis refuses the reconnect, not after the command timeout', async () => {
-    const proxy = await startRedisPartitionProxy(redis.url)
-    const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'down-queued:', commandTimeoutMs: COMMAND_TIMEOUT_MS, healthCheckMs: 0, onError: () => {} })
+    // Both connections are reconnecting, their handshakes held: nothing has failed yet.
+    const { proxy, provider } = await reconnectingRedisProvider(redis.url, 'down-queued:', COMMAND_TIMEOUT_MS)
     try {
-      await provider.ready()
-      const before = proxy.accepted
-      proxy.blackholeNew(true)
-      proxy.drop()
-      // Both connections are reconnecting, their handshakes held: nothing has failed yet.
-      await expect.poll(() => proxy.accepted, { timeout: 5_000, interval: 10 }).toBeGreaterThanOrEqual(before + 2)
       let outcome: unknown = 'waiting'
       void provider.get('any-job').then(() => 'answered', (error: unknown) => error).then((settled) => {
         outcome = settled
