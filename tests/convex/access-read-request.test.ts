@@ -8,24 +8,12 @@
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { JobNotFoundError } from '../../server/lib/errors'
-import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import type { ViewerSink } from '../../server/lib/viewer'
 import { createBackend, endEvent, newJob, statusEvent, textDeltas } from './backend'
 import { createEngineNode } from './engine-node'
+import { countingQueries } from './counting-queries'
 
 const config = resolveConfig({})
-
-/** Wraps a facade so every query result is counted, in UTF-8 bytes of JSON. */
-function countingQueries(counter: { bytes: number }) {
-  return (facade: ConvexFacade): ConvexFacade => ({
-    ...facade,
-    async query(query, args, options) {
-      const result = await facade.query(query, args, options)
-      counter.bytes += Buffer.byteLength(JSON.stringify(result))
-      return result
-    },
-  })
-}
 
 /** A sink that keeps nothing (the stream's frames are not what is measured). */
 function quietSink(): ViewerSink {

@@ -6,22 +6,10 @@
  * that history n times over — only for summaries, which show the last user message.
  */
 import { describe, expect, it } from 'vitest'
-import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import type { ChatMessage } from '../../server/lib/providers/types'
 import { summarize } from '../../server/lib/job-summary'
 import { createBackend, createInstance, newJob } from './backend'
-
-/** Wraps a facade so every query result is counted, in UTF-8 bytes of JSON. */
-function countingQueries(counter: { bytes: number }) {
-  return (facade: ConvexFacade): ConvexFacade => ({
-    ...facade,
-    async query(query, args, options) {
-      const result = await facade.query(query, args, options)
-      counter.bytes += Buffer.byteLength(JSON.stringify(result))
-      return result
-    },
-  })
-}
+import { countingQueries } from './counting-queries'
 
 describe('convex listings and a long chat\'s history', () => {
   it('send each listed chat job with its last user message only', async () => {

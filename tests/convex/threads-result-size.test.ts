@@ -4,26 +4,14 @@
  * counted it once.
  */
 import { describe, expect, it } from 'vitest'
-import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import { createBackend, createInstance, newJob } from './backend'
-
-/** Wraps a facade so every `threads:listThreads` result is counted, in UTF-8 bytes of JSON. */
-function countingThreadResults(counter: { bytes: number }) {
-  return (facade: ConvexFacade): ConvexFacade => ({
-    ...facade,
-    async query(query, args, options) {
-      const result = await facade.query(query, args, options)
-      if (String(query) === 'threads:listThreads') counter.bytes += Buffer.byteLength(JSON.stringify(result))
-      return result
-    },
-  })
-}
+import { countingQueries } from './counting-queries'
 
 describe('convex listThreads result size', () => {
   it('sends a job that is a thread\'s first, last and active job once', async () => {
     const backend = createBackend()
     const counter = { bytes: 0 }
-    const { provider } = createInstance(backend, { wrap: countingThreadResults(counter) })
+    const { provider } = createInstance(backend, { wrap: countingQueries(counter, 'threads:listThreads') })
     const history = 'h'.repeat(300_000)
     const { record: only } = await provider.create(newJob({ threadId: 'one-turn', request: { type: 'chat', messages: [{ role: 'user', content: history }] } }))
     const first = await provider.create(newJob({ threadId: 'two-turns', createdAt: 50_000 }))
