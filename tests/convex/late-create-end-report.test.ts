@@ -8,8 +8,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
-import type { Logger } from '../../server/lib/logger'
 import { createMetrics } from '../../server/lib/metrics'
+import { recordingLogger } from '../support/recording-logger'
 import { createBackend, createInstance, newJob } from './backend'
 import { createFaultyFacade, type FaultyFacade } from './fault-facade'
 
@@ -24,12 +24,7 @@ describe('the end Convex stored for a creation that timed out', () => {
   })
 
   it('is logged as `job ended` and counted as a failed end', async () => {
-    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
-    const logger: Logger = {
-      info: (message, fields) => lines.push({ level: 'info', message, fields }),
-      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-      error: (message, fields) => lines.push({ level: 'error', message, fields }),
-    }
+    const { logger, lines } = recordingLogger()
     const metrics = createMetrics()
     let faulty!: FaultyFacade
     const { provider } = createInstance(createBackend(), {

@@ -8,9 +8,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { ProviderUnavailableError } from '../../server/lib/errors'
-import type { Logger } from '../../server/lib/logger'
 import { useMetrics } from '../../server/lib/metrics'
 import type { JobProvider } from '../../server/lib/providers/types'
+import { recordingLogger } from '../support/recording-logger'
 import { createBackend, createInstance, newJob, statusEvent, textDeltas } from './backend'
 import { createEngineNode } from './engine-node'
 
@@ -43,12 +43,7 @@ describe('what recovery counts', () => {
 
   it('a chat ended owner-lost is a job ended warning, once, on the instance that ended it', async () => {
     const { backend, store, job } = await jobOfLostOwner()
-    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
-    const logger: Logger = {
-      info: (message, fields) => lines.push({ level: 'info', message, fields }),
-      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-      error: (message, fields) => lines.push({ level: 'error', message, fields }),
-    }
+    const { logger, lines } = recordingLogger()
     const b = createEngineNode(backend, { instanceId: 'B', config: resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } }), logger, chat: async () => {} })
     expect(await b.engine.recover()).toBe(1)
     expect(await store.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })

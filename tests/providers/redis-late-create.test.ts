@@ -11,11 +11,11 @@
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
-import type { Logger } from '../../server/lib/logger'
 import { createMetrics } from '../../server/lib/metrics'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisServer } from '../support/redis-server'
 import { startRedisServer } from '../support/redis-server'
+import { recordingLogger } from '../support/recording-logger'
 import { createJob, newJob } from './contract-fixtures'
 
 const TIMEOUT_MS = 200
@@ -31,12 +31,7 @@ afterAll(async () => {
 
 describe('redis provider: a creation Redis runs after the caller gave up on it', () => {
   it('is refused 503 to the caller, then ended failed (store-unreachable) once Redis stores it, and counts as active no more', async () => {
-    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
-    const logger: Logger = {
-      info: (message, fields) => lines.push({ level: 'info', message, fields }),
-      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-      error: (message, fields) => lines.push({ level: 'error', message, fields }),
-    }
+    const { logger, lines } = recordingLogger()
     const metrics = createMetrics()
     const provider = createRedisProvider({ url: redis.url, keyPrefix: 'late-create:', commandTimeoutMs: TIMEOUT_MS, onError: () => {}, logger, metrics })
     const admin = createClient({ url: redis.url })

@@ -13,7 +13,6 @@ import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { HOOK_TIMEOUT_MS, isHooked } from '../../server/lib/app-hook'
 import type { ChatMessageMetadataContext } from '../../server/lib/hooks'
-import type { Logger } from '../../server/lib/logger'
 import { createMessageMetadataSource, mergeMetadata } from '../../server/lib/ai-sdk/message-metadata'
 import { asSent, MAX_MESSAGE_METADATA_BYTES } from '../../server/lib/ai-sdk/metadata-json'
 import { messageMetadataSource } from '../../server/lib/ai-sdk/metadata-hook'
@@ -24,6 +23,7 @@ import { mergeDeltas } from '../../server/lib/replay'
 import { createTimerSet } from '../../server/lib/timers'
 import type { ViewerFrame } from '../../server/lib/viewer'
 import { createLoopback, readAll, sdkMessage } from '../support/ui-stream-loopback'
+import { recordingLogger } from '../support/recording-logger'
 
 const loopback = createLoopback()
 afterEach(async () => {
@@ -124,16 +124,6 @@ describe('message metadata on the UI message stream', () => {
 })
 
 const JOB = { id: 'job-7', userId: 'u', type: 'chat', status: 'running', threadId: 'c', messageId: 'm', idempotencyKey: null, title: 't', request: { type: 'chat', messages: [] }, createdAt: 5, updatedAt: 5, endedAt: null, lastSeq: 0, lease: null } satisfies JobRecord
-
-function recordingLogger() {
-  const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
-  const logger: Logger = {
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => lines.push({ level: 'error', message, fields }),
-  }
-  return { logger, lines }
-}
 
 function sourceWith(hook: (context: ChatMessageMetadataContext) => unknown) {
   const { logger, lines } = recordingLogger()

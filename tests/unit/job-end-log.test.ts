@@ -4,18 +4,13 @@
  * (it can quote the upstream's answer or a tool's error) nor the prompt.
  */
 import { describe, expect, it } from 'vitest'
-import type { Logger } from '../../server/lib/logger'
 import { JobFailure } from '../../server/lib/run-context'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { recordingLogger } from '../support/recording-logger'
 
 describe('the job ended line', () => {
   it('a failure is a warning with code and where it happened; a completed job is info; no message, no prompt', async () => {
-    const lines: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
-    const logger: Logger = {
-      info: (message, fields) => lines.push({ level: 'info', message, fields }),
-      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-      error: (message, fields) => lines.push({ level: 'error', message, fields }),
-    }
+    const { logger, lines } = recordingLogger()
     let fail = true
     const { engine } = createTestEngine({
       logger,

@@ -16,12 +16,12 @@ import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
-import type { Logger } from '../../server/lib/logger'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 import type { BuiltIsolationWorker } from '../support/isolation-worker'
 import { buildIsolationWorker } from '../support/isolation-worker'
 import { createStepModel } from '../support/step-model'
+import { recordingLogger } from '../support/recording-logger'
 
 let worker: BuiltIsolationWorker
 let markers: string
@@ -44,12 +44,7 @@ afterAll(() => {
 /** A fake run whose calls go through a fresh isolation pool (one worker unless configured). */
 function isolatedRun(config: BackgroundJobsConfigInput = {}) {
   const resolved = resolveConfig({ ...config, isolation: { maxWorkers: 1, minWorkers: 1, ...config.isolation } })
-  const logged: Array<{ level: string, message: string, fields?: Record<string, unknown> }> = []
-  const logger: Logger = {
-    info: (message, fields) => logged.push({ level: 'info', message, fields }),
-    warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
-    error: (message, fields) => logged.push({ level: 'error', message, fields }),
-  }
+  const { logger, lines: logged } = recordingLogger()
   const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => resolved, logger })
   pools.push(isolation)
   const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: resolved, isolation })
