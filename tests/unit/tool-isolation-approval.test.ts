@@ -4,33 +4,16 @@
  * what `execute` will get, and arguments the schema refuses end the call without asking anyone.
  * Real worker threads (the worker entry is bundled once, as Nitro would).
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
-import { createStepModel } from '../support/step-model'
+import { useIsolationPools } from '../support/isolation-pools'
 
-let worker: BuiltIsolationWorker
-const pools: ToolIsolation[] = []
-
-beforeAll(async () => {
-  worker = await buildIsolationWorker()
-})
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-})
-afterAll(() => worker?.remove())
+const pools = useIsolationPools()
 
 function isolatedRun() {
   const config = resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 }, limits: { inputTimeoutMs: 600_000 } })
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
-  pools.push(isolation)
-  return { ...createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation }), isolation }
+  return pools.run(config)
 }
 
 it('the approval shows the arguments as the worker\'s schema made them (its default included); approved, the tool runs', async () => {

@@ -9,39 +9,25 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
-import { createStepModel } from '../support/step-model'
+import { useIsolationPools } from '../support/isolation-pools'
 
-let worker: BuiltIsolationWorker
+const pools = useIsolationPools()
 let markers: string
-const pools: ToolIsolation[] = []
 
-beforeAll(async () => {
-  worker = await buildIsolationWorker()
+beforeAll(() => {
   markers = mkdtempSync(join(tmpdir(), 'bgjobs-check-timeout-'))
 })
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-})
 afterAll(() => {
-  worker?.remove()
   rmSync(markers, { recursive: true, force: true })
 })
 
 function isolatedRun() {
   // A second is ample for a warm worker to reach the schema, even on a busy machine (the marker proves it did).
   const config = resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 }, limits: { toolTimeoutMs: 1_000, inputTimeoutMs: 600_000 } })
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
-  pools.push(isolation)
-  return { ...createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation }), isolation }
+  return pools.run(config)
 }
 
 const expectedError = 'Tool "NAME" was not run: checking its arguments with its parameters schema did not finish within its time limit of 1000 ms (a refine, transform or regex of the schema did not return on these arguments)'

@@ -6,28 +6,13 @@
  * nothing, or a short harmless timer, keep their warm worker. No wall-clock asserts: outcomes and
  * thread ids only (a timeout would be the innocent call's outcome).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
 import type { Logger } from '../../server/lib/logger'
-import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
-import { createStepModel } from '../support/step-model'
+import { useIsolationPools } from '../support/isolation-pools'
 
-let worker: BuiltIsolationWorker
-const pools: ToolIsolation[] = []
-
-beforeAll(async () => {
-  worker = await buildIsolationWorker()
-})
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-})
-afterAll(() => worker?.remove())
+const pools = useIsolationPools()
 
 /** A fake run on a fresh pool of one worker; its calls get 5 s each (ample for any of them). */
 function isolatedRun() {
@@ -38,9 +23,7 @@ function isolatedRun() {
     warn: message => logged.push({ level: 'warn', message }),
     error: message => logged.push({ level: 'error', message }),
   }
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config, logger })
-  pools.push(isolation)
-  const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+  const fake = pools.run(config, logger)
   let calls = 0
   const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `call-${++calls}`, name, args, step: 1 })
   const threadOf = async (name: string, args: unknown = {}) => {
@@ -48,7 +31,7 @@ function isolatedRun() {
     expect(outcome).toMatchObject({ status: 'completed' })
     return (outcome.result as { threadId: number }).threadId
   }
-  return { isolation, logged, call, threadOf }
+  return { isolation: fake.isolation, logged, call, threadOf }
 }
 
 describe('work a call leaves behind in its isolation worker', () => {

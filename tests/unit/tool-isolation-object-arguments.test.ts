@@ -6,34 +6,17 @@
  * stopped its isolation worker: () => 1 could not be cloned.`, counted as a stopped worker.
  * Real worker threads.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { useMetrics } from '../../server/lib/metrics'
-import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
-import { createStepModel } from '../support/step-model'
+import { useIsolationPools } from '../support/isolation-pools'
 
-let worker: BuiltIsolationWorker
-const pools: ToolIsolation[] = []
-
-beforeAll(async () => {
-  worker = await buildIsolationWorker()
-})
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-})
-afterAll(() => worker?.remove())
+const pools = useIsolationPools()
 
 function run(isolated: boolean) {
   const config = resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 }, tools: { isolated: isolated ? 'echo' : '' } })
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
-  pools.push(isolation)
-  return createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+  return pools.run(config)
 }
 
 function stoppedWorkers(): number {

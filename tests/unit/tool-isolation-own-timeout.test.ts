@@ -3,34 +3,18 @@
  * time limit ends `timeout`, as in-process — whichever thread's timer fires first: the worker's own
  * (its `ctx.signal`), or the server's. Real worker threads.
  */
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createToolWorker } from '../../server/lib/isolation/worker-runtime'
-import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
-import { createStepModel } from '../support/step-model'
+import { useIsolationPools } from '../support/isolation-pools'
+import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 
-let worker: BuiltIsolationWorker
-const pools: ToolIsolation[] = []
-
-beforeAll(async () => {
-  worker = await buildIsolationWorker()
-})
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-})
-afterAll(() => worker?.remove())
+const pools = useIsolationPools()
 
 it('a call that honours its signal ends timeout at its time limit, not "failed"', async () => {
   const config = resolveConfig({ tools: { isolated: 'honour_signal' }, isolation: { maxWorkers: 1, minWorkers: 1 }, limits: { toolTimeoutMs: 200 } })
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
-  pools.push(isolation)
-  const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+  const fake = pools.run(config)
   const outcome = await executeToolCall(fake.context, { id: 'h1', name: 'honour_signal', args: {}, step: 1 })
   expect(outcome).toMatchObject({ status: 'timeout', error: 'Tool "honour_signal" timed out after 200 ms' })
 })

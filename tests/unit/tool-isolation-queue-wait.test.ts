@@ -4,19 +4,16 @@
  * on its own by `isolation.queueTimeoutMs`, named in the error of a call no worker started in time.
  * The executor side runs on fake timers with a fake pool; the pool side on real worker threads.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import type { ToolResultJson } from '../../server/lib/executor/tool-result-json'
 import type { IsolatedCall, ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { useMetrics } from '../../server/lib/metrics'
 import { defineTool } from '../../server/utils/define-tool'
 import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
+import { useIsolationPools } from '../support/isolation-pools'
 import { createStepModel } from '../support/step-model'
 
 interface QueuedCall {
@@ -100,20 +97,11 @@ describe('the executor: the time limit starts when a worker starts the call', ()
 })
 
 describe('the pool: a worker says when it starts a call', () => {
-  let worker: BuiltIsolationWorker
-  const pools: ToolIsolation[] = []
-  beforeAll(async () => {
-    worker = await buildIsolationWorker()
-  })
-  afterEach(async () => {
-    await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-  })
-  afterAll(() => worker?.remove())
+  const pools = useIsolationPools()
 
   it('a queued call is started only once the busy worker is free, before its answer', async () => {
     const config = resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 } })
-    const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
-    pools.push(isolation)
+    const isolation = pools.pool(config)
     const context = { userId: 'u', jobId: 'j', threadId: null, step: 1 }
     const log: string[] = []
     const signal = new AbortController().signal
@@ -127,8 +115,7 @@ describe('the pool: a worker says when it starts a call', () => {
 
   it('a queued call cancelled before any worker started it stopped no worker: isolated_calls_stopped_total counts only the running one', async () => {
     const config = resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 } })
-    const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config })
-    pools.push(isolation)
+    const isolation = pools.pool(config)
     const stopped = () => useMetrics().snapshot().counters['isolated_calls_stopped_total{reason="signal"}'] ?? 0
     const before = stopped()
     const context = { userId: 'u', jobId: 'j', threadId: null, step: 1 }

@@ -4,40 +4,22 @@
  * Metrics). An isolated tool's worker checks the arguments itself, after the call's clock has
  * started: the refusal came back timed like a call that ran, unlike the same call in-process.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
-import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { useMetrics } from '../../server/lib/metrics'
 import { silentLogger } from '../../server/lib/logger'
 import { createFakeRunContext } from '../support/fake-run-context'
-import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
-import type { BuiltIsolationWorker } from '../support/isolation-worker'
-import { buildIsolationWorker } from '../support/isolation-worker'
+import { useIsolationPools } from '../support/isolation-pools'
+import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 import { createStepModel } from '../support/step-model'
 
-let worker: BuiltIsolationWorker
-const pools: ToolIsolation[] = []
-
-beforeAll(async () => {
-  worker = await buildIsolationWorker()
-})
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map(pool => pool.dispose()))
-})
-
-afterAll(() => {
-  worker?.remove()
-})
+const pools = useIsolationPools()
 
 /** A fake run whose `echo` calls run in-process, or in an isolation worker. */
 function run(isolated: boolean) {
   const config = resolveConfig({ tools: { isolated: isolated ? 'echo' : '' }, isolation: { maxWorkers: 1, minWorkers: 1 } })
-  const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config, logger: silentLogger })
-  pools.push(isolation)
-  return createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+  return pools.run(config, silentLogger)
 }
 
 /** How many calls `tool_run_ms{tool="echo",status}` holds. */

@@ -1,0 +1,42 @@
+/**
+ * For tests of isolated tool calls in real worker threads: the bundled worker entry, built once
+ * for the file (or describe) and removed after it, and fresh pools of the test tools on it,
+ * disposed after each test.
+ */
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import type { BackgroundJobsConfig } from '../../server/lib/config'
+import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
+import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
+import type { Logger } from '../../server/lib/logger'
+import { createFakeRunContext } from './fake-run-context'
+import { ISOLATION_TEST_TOOL_NAMES, ISOLATION_TEST_TOOLS } from './isolation-tools'
+import type { BuiltIsolationWorker } from './isolation-worker'
+import { buildIsolationWorker } from './isolation-worker'
+import { createStepModel } from './step-model'
+
+export function useIsolationPools() {
+  let worker: BuiltIsolationWorker | undefined
+  const pools: ToolIsolation[] = []
+  beforeAll(async () => {
+    worker = await buildIsolationWorker()
+  })
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map(pool => pool.dispose()))
+  })
+  afterAll(() => worker?.remove())
+
+  /** A fresh pool of the test tools on the worker, reading `config`. */
+  function pool(config: BackgroundJobsConfig, logger?: Logger): ToolIsolation {
+    const isolation = createToolIsolation({ workerUrl: () => worker!.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config, logger })
+    pools.push(isolation)
+    return isolation
+  }
+
+  /** A fake run of the test tools (its model answers nothing) whose isolated calls go through a fresh pool. */
+  function run(config: BackgroundJobsConfig, logger?: Logger) {
+    const isolation = pool(config, logger)
+    return { ...createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation }), isolation }
+  }
+
+  return { pool, run }
+}
