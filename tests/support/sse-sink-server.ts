@@ -62,3 +62,12 @@ export function readFrames(stream: NodeJS.ReadableStream, onFrame: (frame: { id?
   stream.setEncoding('utf8')
   stream.on('data', (chunk: string) => parser.feed(chunk))
 }
+
+/** Resumes a paused `response` and reads it to its end; returns its frames. */
+export async function readPausedToEnd(response: IncomingMessage) {
+  const frames: Array<{ id?: string, event?: string, data: string }> = []
+  readFrames(response, frame => frames.push(frame))
+  response.resume()
+  await new Promise(resolve => response.on('end', resolve))
+  return frames
+}

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SseSink } from '../../server/lib/http/sse-sink'
-import { closeServer, open, readFrames } from '../support/sse-sink-server'
+import { closeServer, open, readPausedToEnd } from '../support/sse-sink-server'
 
 afterEach(closeServer)
 
@@ -29,10 +29,7 @@ describe('the frames a job-stream sink counts as sent', () => {
     response.pause()
     await new Promise(resolve => setImmediate(resolve))
     expect(sinkRef!.dropped).toBe(1)
-    const frames: Array<{ id?: string }> = []
-    readFrames(response, frame => frames.push(frame))
-    response.resume()
-    await new Promise(resolve => response.on('end', resolve))
+    const frames = await readPausedToEnd(response)
     sinkRef!.send({ event: 'job-end', id: 11, data: { type: 'job-end', seq: 11 } as never })
     expect(frames.map(frame => frame.id)).toEqual(['7', '8', '9'])
     expect(counted).toEqual(['snapshot', 'step-start', 'text-delta'])

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { createGunzip } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SseSink } from '../../server/lib/http/sse-sink'
-import { closeServer, open, openStalledCountingResyncs, readFrames } from '../support/sse-sink-server'
+import { closeServer, open, openStalledCountingResyncs, readFrames, readPausedToEnd } from '../support/sse-sink-server'
 
 afterEach(closeServer)
 
@@ -32,10 +32,7 @@ describe('SSE sink', () => {
     for (let index = 0; index < 100; index++) sinkRef!.write('text-delta', 5_000 + index, chunk)
     expect(sinkRef!.dropped).toBeGreaterThan(100)
     // Resume: once drained, the engine's resync hook runs exactly once.
-    const frames: Array<{ data: string }> = []
-    readFrames(response, frame => frames.push(frame))
-    response.resume()
-    await new Promise(resolve => response.on('end', resolve))
+    const frames = await readPausedToEnd(response)
     expect(resyncs).toBe(1)
     expect(JSON.parse(frames.at(-1)!.data)).toEqual({ resync: true })
   })
@@ -61,10 +58,7 @@ describe('SSE sink', () => {
     response.pause()
     await new Promise(resolve => setImmediate(resolve))
     expect(sinkRef!.dropped).toBe(1)
-    const frames: Array<{ id?: string }> = []
-    readFrames(response, frame => frames.push(frame))
-    response.resume()
-    await new Promise(resolve => response.on('end', resolve))
+    const frames = await readPausedToEnd(response)
     expect(frames.map(frame => frame.id)).toEqual(['7', '8', '9', '10'])
     expect(positions).toEqual([{ seq: 10, epoch: 1 }])
   })
