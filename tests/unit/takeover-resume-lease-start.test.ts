@@ -9,15 +9,13 @@ import { describe, expect, it } from 'vitest'
 import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
 import type { HeldLog } from '../../server/lib/catch-up'
 import { catchUpFrames } from '../../server/lib/catch-up'
-import type { JobRun } from '../../server/lib/job-run'
 import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
-import type { TimerSet } from '../../server/lib/timers'
 import type { ViewerFrame } from '../../server/lib/viewer'
-import { createViewerHub } from '../../server/lib/viewer-hub'
 import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
+import { inertViewerHub } from '../support/inert-viewer-hub'
 
 const base = createJobState({ id: 'job', type: 'chat', createdAt: 0 })
 const delta = (seq: number, offset: number, text: string, epoch?: number, fromSeq?: number): JobEvent =>
@@ -29,13 +27,7 @@ function followingInstance(stored: JobEvent[]) {
     getState: async () => reduceEvents(base, stored),
     subscribe: () => () => {},
   } as unknown as JobProvider
-  const hub = createViewerHub({
-    provider,
-    runs: new Map<string, JobRun>(),
-    timers: { interval: () => () => {}, timeout: () => () => {} } as unknown as TimerSet,
-    getConfig: () => ({ stream: { heartbeatMs: 1000 }, persist: { intervalMs: 0 } }) as never,
-    notifications: {} as never,
-  })
+  const hub = inertViewerHub(provider)
   // Taken over by epoch 2, which has stored nothing yet.
   const record = { id: 'job', userId: 'u', type: 'chat', status: 'running', createdAt: 0, lastSeq: 2, lease: { instanceId: 'b', epoch: 2, expiresAt: 1e12 } } as unknown as JobRecord
   let tab: JobState | null = null

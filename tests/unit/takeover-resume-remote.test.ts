@@ -7,15 +7,13 @@
  */
 import { describe, expect, it } from 'vitest'
 import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
-import type { JobRun } from '../../server/lib/job-run'
 import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
-import type { TimerSet } from '../../server/lib/timers'
 import type { ViewerFrame } from '../../server/lib/viewer'
-import { createViewerHub } from '../../server/lib/viewer-hub'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
+import { inertViewerHub } from '../support/inert-viewer-hub'
 
 describe('resuming across a takeover on a following instance', () => {
   it('replaces the text the lost owner never stored with the new owner\'s', async () => {
@@ -30,13 +28,7 @@ describe('resuming across a takeover on a following instance', () => {
         return () => {}
       },
     } as unknown as JobProvider
-    const hub = createViewerHub({
-      provider,
-      runs: new Map<string, JobRun>(),
-      timers: { interval: () => () => {}, timeout: () => () => {} } as unknown as TimerSet,
-      getConfig: () => ({ stream: { heartbeatMs: 1000 }, persist: { intervalMs: 0 } }) as never,
-      notifications: {} as never,
-    })
+    const hub = inertViewerHub(provider)
     // The tab saw "ab" (stored) and "cd" (seq 2, lost with its owner).
     let tab: JobState | null = reduceEvents(base, [...stored, { type: 'text-delta', offset: 2, text: 'cd', seq: 2, at: 2 }])
     const sink = {

@@ -7,12 +7,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import { JobNotFoundError } from '../../server/lib/errors'
-import type { JobRun } from '../../server/lib/job-run'
 import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
-import type { TimerSet } from '../../server/lib/timers'
 import type { ViewerFrame } from '../../server/lib/viewer'
-import { createViewerHub } from '../../server/lib/viewer-hub'
 import type { JobEvent } from '../../shared/events'
+import { inertViewerHub } from '../support/inert-viewer-hub'
 
 const firstPage: JobEvent[] = [
   { type: 'job-status', status: 'running', seq: 1, at: 1 },
@@ -26,13 +24,7 @@ function hubOverDeletedJob() {
     getState: async () => null,
     subscribe: () => () => {},
   } as unknown as JobProvider
-  const hub = createViewerHub({
-    provider,
-    runs: new Map<string, JobRun>(),
-    timers: { interval: () => () => {}, timeout: () => () => {} } as unknown as TimerSet,
-    getConfig: () => ({ stream: { heartbeatMs: 1000 }, persist: { intervalMs: 0 } }) as never,
-    notifications: {} as never,
-  })
+  const hub = inertViewerHub(provider)
   const record = { id: 'job', userId: 'u', type: 'chat', status: 'completed', createdAt: 0, lastSeq: 900 } as unknown as JobRecord
   return { hub, record }
 }
