@@ -7,8 +7,7 @@
  * model's own arguments. Before, the stream carried only the model's arguments: an AI SDK client
  * could not show what it was asked to approve (the main chat shows the checked ones).
  */
-import { convertToModelMessages, DefaultChatTransport, readUIMessageStream } from 'ai'
-import type { UIMessage } from 'ai'
+import { convertToModelMessages } from 'ai'
 import { describe, expect, it } from 'vitest'
 import type { JobEvent, JobEventPayload } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
@@ -16,9 +15,9 @@ import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import type { UiChunk } from '../../server/lib/ai-sdk/ui-chunks'
-import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../../server/lib/ai-sdk/ui-chunks'
 import { partsFromChunks } from '../../server/lib/ai-sdk/ui-parts'
 import type { ViewerFrame } from '../../server/lib/viewer'
+import { sdkMessage } from '../support/sdk-message'
 
 const JOB = 'job-args'
 const empty = () => createJobState({ id: JOB, type: 'chat', createdAt: 0 })
@@ -32,19 +31,6 @@ function mapFrames(frames: ViewerFrame[], known: JobState = empty()): UiChunk[] 
   for (const item of frames) chunks.push(...mapper.frame(item))
   chunks.push(...mapper.endIfAwaitingApproval() ?? [])
   return chunks
-}
-
-/** The message the SDK builds from our chunks (its transport validates each one). */
-async function sdkMessage(chunks: UiChunk[]): Promise<UIMessage> {
-  const body = chunks.map(formatChunk).join('') + UI_MESSAGE_STREAM_DONE
-  const transport = new DefaultChatTransport<UIMessage>({
-    fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream', ...UI_MESSAGE_STREAM_HEADERS } }),
-  })
-  const stream = await transport.reconnectToStream({ chatId: 'chat' })
-  let last: UIMessage | undefined
-  for await (const next of readUIMessageStream<UIMessage>({ stream: stream! })) last = next
-  // Only what a part says: the SDK leaves `undefined` keys behind on updated parts.
-  return JSON.parse(JSON.stringify(last!))
 }
 
 const toolParts = (parts: Array<{ type: string }>) => parts.filter(part => part.type.startsWith('tool-'))

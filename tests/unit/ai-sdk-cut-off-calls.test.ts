@@ -7,7 +7,7 @@
  * the SDK reads as `output-error`; before, the event path left them `approval-requested` /
  * `input-available`, so a reload still offered an approval the job no longer waited for.
  */
-import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStream } from 'ai'
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
@@ -17,12 +17,12 @@ import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import type { UiChunk } from '../../server/lib/ai-sdk/ui-chunks'
-import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../../server/lib/ai-sdk/ui-chunks'
 import { partsFromChunks } from '../../server/lib/ai-sdk/ui-parts'
 import { mergeDeltas } from '../../server/lib/replay'
 import type { RunContext } from '../../server/lib/run-context'
 import type { ViewerFrame } from '../../server/lib/viewer'
 import { useServedRoutes } from '../support/route-app'
+import { sdkMessage } from '../support/sdk-message'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -46,15 +46,7 @@ function mapFrames(frames: ViewerFrame[], known: JobState = empty()): UiChunk[] 
 
 /** The tool parts of the message the SDK builds from our chunks (its transport validates each one). */
 async function sdkToolParts(chunks: UiChunk[]): Promise<unknown[]> {
-  const body = chunks.map(formatChunk).join('') + UI_MESSAGE_STREAM_DONE
-  const transport = new DefaultChatTransport<UIMessage>({
-    fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream', ...UI_MESSAGE_STREAM_HEADERS } }),
-  })
-  const stream = await transport.reconnectToStream({ chatId: 'chat' })
-  let last: UIMessage | undefined
-  for await (const next of readUIMessageStream<UIMessage>({ stream: stream! })) last = next
-  // Only what a part says: the SDK leaves `undefined` keys behind on updated parts.
-  return toolParts(JSON.parse(JSON.stringify(last!.parts)))
+  return toolParts((await sdkMessage(chunks)).parts)
 }
 
 /**
