@@ -14,6 +14,8 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'tests/providers/**/*.test.ts', 'tests/convex/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // Projects that run together share one pool, so they must name the same size (e2e below).
+          maxWorkers: 4,
         },
       },
       {
@@ -24,10 +26,10 @@ export default defineConfig({
           globalSetup: ['./tests/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
-          // Each file runs its own server processes. Three at a time on two cores: most of an e2e
-          // file's time is waiting (leases, timers, a browser rendering), and with two the run
-          // kept the cores about half busy.
-          maxWorkers: 3,
+          // Each file runs its own server processes. The pool of both projects (four on two cores):
+          // most of an e2e file's time is waiting (leases, timers, a browser rendering); with three
+          // the run kept the cores about 60% busy, and the unit files waited for the e2e ones.
+          maxWorkers: 4,
         },
       },
     ],
