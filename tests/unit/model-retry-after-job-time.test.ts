@@ -6,26 +6,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createModelClient } from '../../server/lib/model/client'
-import type { FetchLike, ModelClientOptions } from '../../server/lib/model/client'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
 import { UpstreamHttpError, UpstreamRateLimitedError } from '../../server/lib/model/errors'
-import type { ModelClient } from '../../server/lib/model/types'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
-import { ANSWER, REQUEST, startRound } from '../support/model-round-run'
+import { failingThenOk, rateLimited, REQUEST, startRound, testModelClient } from '../support/model-round-run'
 
-/** A 429 asking for `seconds`, then an answer; counts the requests. */
-function limitedThenOk(seconds: number) {
-  let calls = 0
-  const fetch: FetchLike = async () => calls++ === 0
-    ? new Response(JSON.stringify({ error: { message: 'Rate limit exceeded' } }), { status: 429, headers: { 'retry-after': String(seconds) } })
-    : new Response(ANSWER, { status: 200 })
-  return { fetch, calls: () => calls }
-}
-
-function client(fetch: FetchLike, overrides: Partial<ModelClientOptions> = {}): ModelClient {
-  return createModelClient({ baseUrl: 'https://upstream.test/v1', apiKey: 'sk-test', fetch, firstTokenTimeoutMs: 10_000, stallTimeoutMs: 5_000, maxRetries: 2, retryBaseDelayMs: 100, ...overrides })
-}
+const limitedThenOk = (seconds: number) => failingThenOk(rateLimited(seconds))
+const client = testModelClient
 
 beforeEach(() => {
   vi.useFakeTimers()

@@ -12,7 +12,7 @@ import { createModelClientFromConfig } from '../../server/lib/model/create-model
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 import { createTestEngine } from '../support/engine-harness'
-import { ANSWER } from '../support/model-round-run'
+import { failingThenOk, rateLimited, unavailable as unavailableResponse } from '../support/model-round-run'
 
 const flow = defineWorkflow({
   name: 'ask-model',
@@ -22,15 +22,7 @@ const flow = defineWorkflow({
   edges: [['write', 'done']],
 })
 
-/** `failures` answers from `failed()`, then the whole answer; counts the requests. */
-function failingThenOk(failed: () => Response, failures = 1) {
-  let calls = 0
-  const fetch: FetchLike = async () => calls++ < failures ? failed() : new Response(ANSWER, { status: 200 })
-  return { fetch, calls: () => calls }
-}
-
-const rateLimited = (seconds: number) => () => new Response(JSON.stringify({ error: { message: 'Rate limit exceeded' } }), { status: 429, headers: { 'retry-after': String(seconds) } })
-const unavailable = () => new Response('{"error":{"message":"Service Unavailable"}}', { status: 503 })
+const unavailable = unavailableResponse('Service Unavailable')
 
 /** A workflow job on the real client, with `nodeTimeoutMs` 10 s and the job's limit far away. */
 async function startFlow(fetch: FetchLike, upstream: Record<string, number> = {}) {

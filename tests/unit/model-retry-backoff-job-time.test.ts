@@ -5,26 +5,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike, ModelClientOptions } from '../../server/lib/model/client'
 import { createModelClientFromConfig } from '../../server/lib/model/create-model-client'
 import { UpstreamHttpError } from '../../server/lib/model/errors'
-import type { ModelClient } from '../../server/lib/model/types'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
-import { ANSWER, REQUEST, startRound } from '../support/model-round-run'
+import { failingThenOk, REQUEST, startRound, testModelClient, unavailable } from '../support/model-round-run'
 
 /** A 503 without Retry-After, then an answer; counts the requests. */
-function unavailableThenOk() {
-  let calls = 0
-  const fetch: FetchLike = async () => calls++ === 0
-    ? new Response(JSON.stringify({ error: { message: 'Service unavailable' } }), { status: 503 })
-    : new Response(ANSWER, { status: 200 })
-  return { fetch, calls: () => calls }
-}
-
-function client(fetch: FetchLike, overrides: Partial<ModelClientOptions> = {}): ModelClient {
-  return createModelClient({ baseUrl: 'https://upstream.test/v1', apiKey: 'sk-test', fetch, firstTokenTimeoutMs: 10_000, stallTimeoutMs: 5_000, maxRetries: 2, retryBaseDelayMs: 4_000, ...overrides })
-}
+const unavailableThenOk = () => failingThenOk(unavailable())
+const client = (fetch: FetchLike, overrides: Partial<ModelClientOptions> = {}) => testModelClient(fetch, { retryBaseDelayMs: 4_000, ...overrides })
 
 beforeEach(() => {
   vi.useFakeTimers()
