@@ -11,11 +11,10 @@ import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { RunContext } from '../../server/lib/run-context'
+import { askToDelete } from '../support/delete-approvals'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
-
-const approved = (answer: unknown) => typeof answer === 'object' && answer !== null && (answer as { approved?: unknown }).approved === true
 
 /** Held open after the tool's outcome until the test lets it end (`gate(jobId).open()`). */
 const gates = new Map<string, { opened: Promise<void>, open: () => void }>()
@@ -31,14 +30,7 @@ function gate(jobId: string) {
 }
 
 async function runner(context: RunContext): Promise<void> {
-  context.emit({ type: 'step-start', step: 1 })
-  context.text('Deleting. ')
-  context.emit({ type: 'step-end', step: 1, finishReason: 'tool_calls' })
-  context.emit({ type: 'tool-call', id: 'call_0', name: 'delete_file', args: { path: 'a.txt' }, step: 1 })
-  const { answer } = await context.requestInput({ kind: 'tool-approval', prompt: 'Delete a.txt?', onTimeout: 'deny', toolCallId: 'call_0', tool: 'delete_file', args: { path: 'a.txt' } })
-  context.emit(approved(answer)
-    ? { type: 'tool-result', id: 'call_0', status: 'completed', result: { deleted: 'a.txt' }, durationMs: 1 }
-    : { type: 'tool-result', id: 'call_0', status: 'denied', error: 'not approved', durationMs: 0 })
+  await askToDelete(context, ['a.txt'], 'Deleting. ')
   await gate(context.jobId).opened
   context.emit({ type: 'step-start', step: 2 })
   context.text('Done.')

@@ -11,28 +11,17 @@ import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
 import type { RunContext } from '../../server/lib/run-context'
+import { askToDelete } from '../support/delete-approvals'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
-
-const approved = (answer: unknown) => typeof answer === 'object' && answer !== null && (answer as { approved?: unknown }).approved === true
 
 /**
  * One step asking to delete two files, each call waiting for its own approval and ending on its
  * own (as the executor runs a step's calls in parallel); then a closing step.
  */
 async function runner(context: RunContext): Promise<void> {
-  context.emit({ type: 'step-start', step: 1 })
-  context.text('Deleting both. ')
-  context.emit({ type: 'step-end', step: 1, finishReason: 'tool_calls' })
-  const paths = ['a.txt', 'b.txt']
-  paths.forEach((path, index) => context.emit({ type: 'tool-call', id: `call_${index}`, name: 'delete_file', args: { path }, step: 1 }))
-  await Promise.all(paths.map(async (path, index) => {
-    const { answer } = await context.requestInput({ kind: 'tool-approval', prompt: `Delete ${path}?`, onTimeout: 'deny', toolCallId: `call_${index}`, tool: 'delete_file', args: { path } })
-    context.emit(approved(answer)
-      ? { type: 'tool-result', id: `call_${index}`, status: 'completed', result: { deleted: path }, durationMs: 1 }
-      : { type: 'tool-result', id: `call_${index}`, status: 'denied', error: 'not approved', durationMs: 0 })
-  }))
+  await askToDelete(context, ['a.txt', 'b.txt'], 'Deleting both. ')
   context.emit({ type: 'step-start', step: 2 })
   context.text('Done.')
   context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })

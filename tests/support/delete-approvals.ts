@@ -1,0 +1,23 @@
+/**
+ * The first step of a chat runner asking to delete files, each `delete_file` call waiting for its
+ * own approval and ending on its own (as the executor runs a step's calls in parallel): the shape
+ * the AI SDK route's approval tests stream.
+ */
+import type { RunContext } from '../../server/lib/run-context'
+
+/** Whether an approval's answer approves. */
+export const approved = (answer: unknown) => typeof answer === 'object' && answer !== null && (answer as { approved?: unknown }).approved === true
+
+/** Step 1: `text`, then one call per path (`call_0`, …), each answered then ended. */
+export async function askToDelete(context: RunContext, paths: readonly string[], text: string): Promise<void> {
+  context.emit({ type: 'step-start', step: 1 })
+  context.text(text)
+  context.emit({ type: 'step-end', step: 1, finishReason: 'tool_calls' })
+  paths.forEach((path, index) => context.emit({ type: 'tool-call', id: `call_${index}`, name: 'delete_file', args: { path }, step: 1 }))
+  await Promise.all(paths.map(async (path, index) => {
+    const { answer } = await context.requestInput({ kind: 'tool-approval', prompt: `Delete ${path}?`, onTimeout: 'deny', toolCallId: `call_${index}`, tool: 'delete_file', args: { path } })
+    context.emit(approved(answer)
+      ? { type: 'tool-result', id: `call_${index}`, status: 'completed', result: { deleted: path }, durationMs: 1 }
+      : { type: 'tool-result', id: `call_${index}`, status: 'denied', error: 'not approved', durationMs: 0 })
+  }))
+}
