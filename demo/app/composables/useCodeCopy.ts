@@ -1,18 +1,18 @@
 /**
  * The Copy buttons inside rendered code blocks (see lib/markdown.ts). The HTML comes from v-html,
  * so one click listener on the rendered answer serves them all; the clicked button says "Copied"
- * for a moment.
+ * for a moment ("Copy failed" when the browser would not copy).
  */
 import { watch } from 'vue'
 import { CODE_COPY_LABEL } from '../lib/code-highlight'
 import { useCopy } from './useCopy'
 
-/** `onCodeClick` goes on the element that holds rendered Markdown (`@click`); `copied` is `'code'` for a moment after a copy. */
+/** `onCodeClick` goes on the element that holds rendered Markdown (`@click`); `copied` (or `failed`) is `'code'` for a moment after a copy. */
 export function useCodeCopy() {
-  const { copied, copy } = useCopy()
+  const { copied, failed, copy } = useCopy()
   let button: HTMLButtonElement | null = null
-  watch(copied, (value) => {
-    if (button) button.textContent = value === 'code' ? 'Copied' : CODE_COPY_LABEL
+  watch([copied, failed], ([done, refused]) => {
+    if (button) button.textContent = done === 'code' ? 'Copied' : refused === 'code' ? 'Copy failed' : CODE_COPY_LABEL
   })
 
   function onCodeClick(event: MouseEvent): void {
@@ -24,5 +24,5 @@ export function useCodeCopy() {
     void copy('code', code)
   }
 
-  return { copied, onCodeClick }
+  return { copied, failed, onCodeClick }
 }
