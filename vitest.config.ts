@@ -1,3 +1,4 @@
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -9,6 +10,8 @@ export default defineConfig({
     reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       {
+        // Demo components (.vue) mounted in unit tests: tests/support/demo-component.ts.
+        plugins: [vue()],
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/providers/**/*.test.ts', 'tests/convex/**/*.test.ts'],
