@@ -61,6 +61,19 @@ export interface ThreadTurn {
   answer: string
   /** How the turn stands (see `TurnReport`). */
   status: TurnReport['status']
+  /**
+   * The user message it answers (`messageKeyOf`): a Regenerate or Retry answers the same message
+   * again, and only the newest of the turns sharing one continues the conversation.
+   */
+  messageKey?: string
+}
+
+/**
+ * The message a job answers: the `messageId` it was started with (Regenerate and Retry send the
+ * key of the turn they repeat), else the job itself (a message's first answer).
+ */
+export function messageKeyOf(job: Pick<JobSummary, 'id' | 'messageId'>): string {
+  return job.messageId ?? job.id
 }
 
 /** Turns whose answer is an answer: finished, or stopped by the user (who chose to keep the part written). */
@@ -70,12 +83,19 @@ const ANSWERED_STATUSES: ReadonlyArray<TurnReport['status']> = ['completed', 'ab
  * The messages the next chat job is sent: every earlier chat prompt and its answer, then the new
  * prompt. Workflow jobs are not chat history. A failed turn's prompt is kept without its text
  * (cut off, not an answer); a turn not finished, or lost, is left out whole: the model never
- * finished it, and half an answer must never pass for a whole one.
+ * finished it, and half an answer must never pass for a whole one. Of the turns that answer the
+ * same message (Regenerate, Retry) only the newest is history, as in chat apps, where only the
+ * chosen answer goes on; none of them when the new prompt answers that message again (`nextKey`).
  */
-export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string): ChatHistoryMessage[] {
+export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string, nextKey?: string): ChatHistoryMessage[] {
+  const newest = new Map<string, ThreadTurn>()
+  for (const turn of turns) {
+    if (turn.messageKey !== undefined) newest.set(turn.messageKey, turn)
+  }
   const messages: ChatHistoryMessage[] = []
   for (const turn of turns) {
     if (turn.type !== 'chat' || !turn.prompt) continue
+    if (turn.messageKey !== undefined && (turn.messageKey === nextKey || newest.get(turn.messageKey) !== turn)) continue
     const answered = ANSWERED_STATUSES.includes(turn.status)
     if (!answered && turn.status !== 'failed') continue
     messages.push({ role: 'user', content: turn.prompt })
