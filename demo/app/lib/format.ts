@@ -1,14 +1,18 @@
 /** Small display helpers for the demo chat. */
 import { cutTextWith } from '../../../shared/cut-text'
 
-/** `850 ms`, `1.2 s`, `2 min 5 s`. */
+/**
+ * `850 ms`, `1.2 s`, `2 min 5 s`. Rounded to what is shown before the unit is chosen, so a value
+ * just under a unit's edge moves up to it (119.7 s is `2 min 0 s`, never `1 min 60 s`).
+ */
 export function formatDuration(durationMs: number | undefined | null): string {
   if (durationMs === undefined || durationMs === null || !Number.isFinite(durationMs)) return ''
-  if (durationMs < 1_000) return `${Math.round(durationMs)} ms`
-  const seconds = durationMs / 1_000
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`
-  const minutes = Math.floor(seconds / 60)
-  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
+  if (Math.round(durationMs) < 1_000) return `${Math.round(durationMs)} ms`
+  const tenths = Math.round(durationMs / 100)
+  if (tenths < 100) return `${(tenths / 10).toFixed(1)} s`
+  const seconds = Math.round(durationMs / 1_000)
+  if (seconds < 60) return `${seconds} s`
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`
 }
 
 /** A value as readable text: strings as they are, everything else as indented JSON, cut at `maxChars`. */
