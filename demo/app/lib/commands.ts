@@ -10,7 +10,8 @@ export type ComposerIntent =
   | { kind: 'workflow', workflow: string, input: unknown, label: string }
   | { kind: 'invalid', message: string }
 
-const WORKFLOW_COMMAND = /^\/(?:workflow|wf)(?:\s+(\S+))?\s*([\s\S]*)$/
+/** `/workflow` or `/wf` as a whole word (`/wfh tips` is a chat message), then the name, then the input. */
+const WORKFLOW_COMMAND = /^\/(?:workflow|wf)(?=\s|$)(?:\s+(\S+))?\s*([\s\S]*)$/
 
 /** Parses the composer text against the workflows the server offers. */
 export function parseComposerInput(text: string, workflows: readonly CatalogWorkflow[]): ComposerIntent {
