@@ -29,6 +29,16 @@ function withHeaders(headers: FetchOptions['headers'], add: Record<string, strin
   return Object.fromEntries(merged)
 }
 
+/** The page request carries an anonymous user cookie (valid or not: only the API can tell). */
+function hasUserCookie(event: H3Event): boolean {
+  return (event.node.req.headers.cookie ?? '').split(';').some(part => USER_COOKIES.some(name => part.trim().startsWith(`${name}=`)))
+}
+
+/** A method that only reads (the default GET). */
+function isRead(method: string | undefined): boolean {
+  return method === undefined || ['GET', 'HEAD'].includes(method.toUpperCase())
+}
+
 /** Passes a new user cookie from an API response on to the page (once) and remembers it for the render. */
 function adoptUserCookie(event: H3Event, response: Response): void {
   for (const line of response.headers.getSetCookie?.() ?? []) {
@@ -36,13 +46,17 @@ function adoptUserCookie(event: H3Event, response: Response): void {
     const pair = line.split(';')[0]!
     const name = pair.slice(0, pair.indexOf('='))
     const previous = event.context.backgroundJobsCookie as string | undefined
+    // Calls made at once on a first visit each get a new user: the first one answered is the
+    // page's (its cookie is the one set), and the render's next calls must be that user too, or a
+    // job they start would belong to a user the browser never is.
+    if (previous) continue
     // In place of the page's own cookie of that name (one that no longer unseals): the API reads
     // the first of two, and would make yet another user for each of the render's next calls.
     const others = (event.node.req.headers.cookie ?? '').split(';').map(part => part.trim()).filter(part => part !== '' && !part.startsWith(`${name}=`))
     event.context.backgroundJobsCookie = [...others, pair].join('; ')
     // A call the render did not wait for may be answered after the page was sent: setting a header
     // then throws (ERR_HTTP_HEADERS_SENT), and the call would reject though the API did its work.
-    if (!previous && !event.node.res.headersSent) appendResponseHeader(event, 'set-cookie', line)
+    if (!event.node.res.headersSent) appendResponseHeader(event, 'set-cookie', line)
   }
 }
 
@@ -55,21 +69,39 @@ export function useJobsFetch(): typeof $fetch {
   // The API call is made inside the server, over no socket: it names the page's https (a server
   // that serves TLS itself, with no proxy's header to pass on) so the user cookie is the same one.
   const https = getRequestProtocol(event, { xForwardedProto: true }) === 'https'
-  const jobsFetch = (request: Parameters<typeof $fetch>[0], options: FetchOptions = {}) => {
+  const jobsFetch = async (request: Parameters<typeof $fetch>[0], options: FetchOptions = {}) => {
+    // A first visit (no user cookie): the render's first call names the user. A write made while
+    // it is on its way waits for it, or it would be another new user (a job the browser never
+    // sees); a read goes at once (a new user has nothing to read), its new user left unused — and
+    // nothing waits when no cookie comes (a user the app's resolve-user hook names).
+    let naming = event.context.backgroundJobsNaming as Promise<unknown> | undefined
+    if (naming && !isRead(options.method)) {
+      await naming.catch(() => {})
+      naming = event.context.backgroundJobsNaming as Promise<unknown> | undefined
+    }
     const cookie = event.context.backgroundJobsCookie as string | undefined
+    const names = !cookie && !naming && !hasUserCookie(event)
     const add: Record<string, string> = { ...(cookie ? { cookie } : {}), ...(https ? { 'x-forwarded-proto': 'https' } : {}) }
-    return requestFetch(request, {
+    const call = requestFetch(request, {
       ...options,
       ...(Object.keys(add).length > 0 ? { headers: withHeaders(options.headers, add) } : {}),
       onResponse: [
         ({ response }: { response: Response }) => {
           // A call that settles after the page was sent (not awaited by the render) has nothing to mark.
           if (!event.node.res.headersSent) setResponseHeader(event, 'cache-control', 'private, no-store')
-          adoptUserCookie(event, response)
+          if (names || !event.context.backgroundJobsNaming) adoptUserCookie(event, response)
         },
         ...[options.onResponse ?? []].flat(),
       ],
     } as FetchOptions)
+    if (names) {
+      event.context.backgroundJobsNaming = call
+      const named = () => {
+        if (event.context.backgroundJobsNaming === call) event.context.backgroundJobsNaming = undefined
+      }
+      call.then(named, named)
+    }
+    return await call
   }
   return jobsFetch as typeof $fetch
 }

@@ -19,7 +19,7 @@ import { anonymousUserId } from '../../server/lib/http/user'
 const SECRET = 'a-cookie-secret-of-at-least-32-characters'
 
 /** What the API saw of each call: the user, and the Idempotency-Key header. */
-let seen: { user: string, key: string | null }[]
+let seen: { user: string, key: string | null, method?: string, first?: boolean }[]
 
 let server: Server
 let base = ''
@@ -35,7 +35,7 @@ function serve() {
   router.use('/api/jobs', eventHandler(async (event) => {
     if (held) await held
     const user = await anonymousUserId(event, SECRET)
-    seen.push({ user, key: event.node.req.headers['idempotency-key'] as string ?? null })
+    seen.push({ user, key: event.node.req.headers['idempotency-key'] as string ?? null, method: event.method, first: (event.node.req.url ?? '').includes('first=1') })
     return { user }
   }))
   let pageEvent: H3Event | undefined
@@ -47,6 +47,35 @@ function serve() {
     await fetchApi('/api/jobs', { method: 'POST', headers: { 'Idempotency-Key': 'k1' } })
     await fetchApi('/api/jobs')
     return 'ok'
+  }))
+  // A read and a start at once, two reads at once (`Promise.all([list(), listThreads()])`), then
+  // two starts at once, then a start.
+  router.get('/parallel', eventHandler(async (event) => {
+    pageEvent = event
+    const fetchApi = useJobsFetch()
+    await Promise.all([fetchApi('/api/jobs', { query: { first: '1' } }), fetchApi('/api/jobs', { method: 'POST' })])
+    await Promise.all([fetchApi('/api/jobs'), fetchApi('/api/jobs', { query: { limit: '1' } })])
+    await Promise.all([fetchApi('/api/jobs', { method: 'POST' }), fetchApi('/api/jobs', { method: 'POST' })])
+    await fetchApi('/api/jobs', { method: 'POST' })
+    return 'ok'
+  }))
+  // A user the app names (its resolve-user hook): no cookie is set, and reads made at once go at
+  // once (this API answers the first only once the second came).
+  let signedArrivals = 0
+  let bothSigned!: () => void
+  const signedTogether = new Promise<void>((resolve) => {
+    bothSigned = resolve
+  })
+  router.use('/api/signed', eventHandler(async () => {
+    if (++signedArrivals === 2) bothSigned()
+    await signedTogether
+    return { user: 'signed-in' }
+  }))
+  router.get('/signed', eventHandler(async (event) => {
+    pageEvent = event
+    const fetchApi = useJobsFetch()
+    const answers = await Promise.all([fetchApi<{ user: string }>('/api/signed'), fetchApi<{ user: string }>('/api/signed')])
+    return answers.map(answer => answer.user).join(',')
   }))
   // A render that starts a call and does not wait for it (`void remove(id)` in setup).
   router.get('/late', eventHandler((event) => {
@@ -88,6 +117,27 @@ describe('SSR calls of one render', () => {
     expect(page.status).toBe(200)
     expect(new Set(seen.map(call => call.user)).size).toBe(1)
     expect(page.headers.getSetCookie().filter(line => line.startsWith('bgjobs_uid='))).toHaveLength(1)
+  })
+
+  it('a first visit whose render makes calls at once: the first call and every start are the user whose cookie the page sets', async () => {
+    const page = await fetch(`${base}/parallel`)
+    expect(page.status).toBe(200)
+    const cookies = page.headers.getSetCookie().filter(line => line.startsWith('bgjobs_uid='))
+    expect(cookies).toHaveLength(1)
+    const calls = seen
+    seen = []
+    // The user the browser will be from now on: the one its jobs must belong to.
+    await fetch(`${base}/api/jobs`, { headers: { cookie: cookies[0]!.split(';')[0]! } })
+    const browserUser = seen[0]!.user
+    expect(calls).toHaveLength(7)
+    expect(calls.find(call => call.first)!.user).toBe(browserUser)
+    const starts = calls.filter(call => call.method === 'POST').map(call => call.user)
+    expect(starts).toEqual([browserUser, browserUser, browserUser, browserUser])
+  })
+
+  it('a user the app names (no cookie set): reads made at once are not made to wait for each other', async () => {
+    const page = await fetch(`${base}/signed`)
+    expect(await page.text()).toBe('signed-in,signed-in')
   })
 
   it('headers the caller sets (Idempotency-Key) reach the API', async () => {
