@@ -81,16 +81,23 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     error.value = 'This job no longer exists on the server.'
   }
 
+  /** Reads of the job this call started; only the latest one's outcome is told (`error`, `lost`). */
+  let reads = 0
+
   async function loadSnapshot(): Promise<void> {
+    const read = ++reads
     try {
       const response = await requestFetch<JobSnapshotResponse>(jobUrl)
       state.value = adoptSnapshot(state.value, response.state)
+      // A read started before another one answered last: `error` and `lost` tell the latest read.
+      if (read !== reads) return
       // Read again: the message of a read that failed before no longer holds, nor does a 404's
       // `lost` (which would also keep `connect()` from following the job again).
       error.value = null
       lost.value = false
     }
     catch (failure) {
+      if (read !== reads) return
       if (apiErrorStatus(failure) === 404) markLost()
       else error.value = apiErrorMessage(failure)
     }

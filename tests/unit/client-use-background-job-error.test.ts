@@ -36,3 +36,38 @@ describe('useBackgroundJob: error after a read that failed', () => {
     expect(view.result.error.value).toBeNull()
   })
 })
+
+describe('useBackgroundJob: error after reads that overlap', () => {
+  const failed = () => Object.assign(new Error('[GET] "/api/jobs/j1": 503 Service Unavailable'), { statusCode: 503, data: { statusCode: 503, message: 'Background jobs are restarting; retry in 5 s' } })
+  const found = { state: { ...createJobState({ id: 'j1', type: 'chat', createdAt: 0 }), status: 'running', seq: 3, content: 'abc' } }
+
+  /** Two `refresh()` calls at once; the first one's answer comes last. */
+  async function overlap(first: 'ok' | 'fail', second: 'ok' | 'fail') {
+    // With a state already (no read on mount): only the two reads below ask the server.
+    const view = app.mount(() => useBackgroundJob('j1', { live: false, initialState: createJobState({ id: 'j1', type: 'chat', createdAt: 0 }) }))
+    const answers: (() => void)[] = []
+    answer = () => new Promise((resolve, reject) => {
+      const outcome = answers.length === 0 ? first : second
+      answers.push(() => (outcome === 'ok' ? resolve(found) : reject(failed())))
+    })
+    const older = view.result.refresh()
+    const newer = view.result.refresh()
+    expect(answers).toHaveLength(2)
+    answers[1]!()
+    await newer
+    answers[0]!()
+    await older
+    return view.result
+  }
+
+  it('a slow read that failed does not put its message back after a later read succeeded', async () => {
+    const view = await overlap('fail', 'ok')
+    expect(view.text.value).toBe('abc')
+    expect(view.error.value).toBeNull()
+  })
+
+  it('a slow read that succeeded does not clear the message of a later read that failed', async () => {
+    const view = await overlap('ok', 'fail')
+    expect(view.error.value).toBe('Background jobs are restarting; retry in 5 s')
+  })
+})
