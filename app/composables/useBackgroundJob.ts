@@ -173,12 +173,12 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       onEvent: event => {
         state.value = applyLiveEvent(state.value, event)
       },
-      onEnd: stopped,
+      onEnd: () => stopped('ended'),
       onStateChange: next => {
         connection.value = next
       },
       onLost: () => {
-        stopped()
+        stopped('lost')
         markLost()
       },
       onGiveUp: () => {

@@ -8,9 +8,17 @@
  */
 import type { JobStreamHandle } from './job-stream'
 
+/**
+ * How a follower stopped: the job ended (its `job-end`, or a terminal state), the server no longer
+ * has it (404), or it stopped otherwise (gave up, refused, or its last component left).
+ */
+export type JobFollowerExit = 'ended' | 'lost' | 'stopped'
+
 interface Entry {
   handle: JobStreamHandle | null
   users: number
+  /** Told once, when the follower stops (`watchJobFollower`). */
+  watchers: Set<(exit: JobFollowerExit) => void>
 }
 
 /** One component's hold on a job's follower. */
@@ -33,18 +41,41 @@ export function isJobFollowed(key: string): boolean {
   return entries.has(key)
 }
 
+/** Tells the watchers of a follower that stopped how (once). */
+function tellWatchers(entry: Entry, exit: JobFollowerExit): void {
+  const watchers = [...entry.watchers]
+  entry.watchers.clear()
+  for (const watcher of watchers) watcher(exit)
+}
+
+/**
+ * Calls `watcher` once when the follower of `key` stops (e.g. `remove({ abort: true })` waiting for
+ * the job's end on the stream a component already has, rather than open a second one). Returns a
+ * function that stops watching, or null when nothing follows `key`.
+ */
+export function watchJobFollower(key: string, watcher: (exit: JobFollowerExit) => void): (() => void) | null {
+  const entry = entries.get(key)
+  if (!entry) return null
+  entry.watchers.add(watcher)
+  return () => {
+    entry.watchers.delete(watcher)
+  }
+}
+
 /**
  * Joins the follower of `key`, starting it with `start` when there is none. `start` gets `stopped`,
- * to call when the follower stops by itself.
+ * to call when the follower stops by itself (saying how: `stopped` when not given).
  */
-export function holdJobFollower(key: string, start: (stopped: () => void) => JobStreamHandle): JobFollowerHold {
+export function holdJobFollower(key: string, start: (stopped: (exit?: JobFollowerExit) => void) => JobStreamHandle): JobFollowerHold {
   let entry = entries.get(key)
   if (!entry) {
-    const created: Entry = { handle: null, users: 0 }
+    const created: Entry = { handle: null, users: 0, watchers: new Set() }
     entry = created
     entries.set(key, created)
-    const stopped = () => {
-      if (entries.get(key) === created) entries.delete(key)
+    const stopped = (exit: JobFollowerExit = 'stopped') => {
+      if (entries.get(key) !== created) return
+      entries.delete(key)
+      tellWatchers(created, exit)
     }
     try {
       created.handle = start(stopped)
@@ -67,6 +98,7 @@ export function holdJobFollower(key: string, start: (stopped: () => void) => Job
       if (entries.get(key) !== joined || --joined.users > 0) return
       entries.delete(key)
       joined.handle?.close()
+      tellWatchers(joined, 'stopped')
     },
   }
 }

@@ -1,10 +1,13 @@
 /**
  * Waits for a job's end through its stream (the same follower `useBackgroundJob` uses): resolves
  * once `job-end` arrived — the server sends it only once the end is stored — or the job is gone
- * (404); rejects when the follower gives up or is refused.
+ * (404); rejects when the follower gives up or is refused. A job a component of the tab already
+ * follows is waited for on that stream (job-follower-registry.ts); a stream of its own opens only
+ * when that follower stops otherwise (its last component left, it gave up or was refused).
  */
 import type { JobStreamOptions } from './job-stream'
 import { followJobStream } from './job-stream'
+import { watchJobFollower } from './job-follower-registry'
 
 /** Options passed through to the follower (tests: an event source, timers). */
 export type WaitForEndOptions = Partial<Pick<JobStreamOptions, 'createEventSource' | 'probe' | 'setTimer' | 'clearTimer' | 'subscribeToWake'>> & {
@@ -14,6 +17,17 @@ export type WaitForEndOptions = Partial<Pick<JobStreamOptions, 'createEventSourc
 
 /** Resolves once the job `jobId` has ended (or no longer exists). */
 export function waitForJobEnd(jobId: string, options: WaitForEndOptions = {}): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const joined = watchJobFollower(jobId, (exit) => {
+      if (exit === 'stopped') followToEnd(jobId, options).then(resolve, reject)
+      else resolve()
+    })
+    if (!joined) followToEnd(jobId, options).then(resolve, reject)
+  })
+}
+
+/** Follows the job's stream of its own until it has ended (or no longer exists). */
+function followToEnd(jobId: string, options: WaitForEndOptions): Promise<void> {
   const { baseUrl = '', ...follower } = options
   return new Promise<void>((resolve, reject) => {
     let handle: { close: () => void } | null = null
