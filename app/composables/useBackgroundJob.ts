@@ -92,8 +92,9 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       // A read started before another one answered last: `error` and `lost` tell the latest read.
       if (read !== reads) return
       // Read again: the message of a read that failed before no longer holds, nor does a 404's
-      // `lost` (which would also keep `connect()` from following the job again).
-      error.value = null
+      // `lost` (which would also keep `connect()` from following the job again). A give-up's does,
+      // while the job still runs: live updates are still stopped.
+      error.value = gaveUp.value !== null && !isTerminalStatus(state.value.status) ? gaveUp.value : null
       lost.value = false
     }
     catch (failure) {

@@ -127,6 +127,22 @@ describe('useBackgroundJob: after the follower gave up', () => {
     expect(activeJobFollowers()).toBe(0)
   })
 
+  it('refresh() that reads the still running job keeps saying live updates stopped (they still are)', async () => {
+    const view = app.mount(() => useBackgroundJob('j1', { initialState: job }))
+    await failUntilGiveUp()
+    const stopped = view.result.error.value
+    expect(stopped).toMatch(/^Live updates stopped: /)
+    job = running(2, 'ab')
+    await view.result.refresh()
+    expect(view.result.text.value).toBe('ab')
+    expect(view.result.connection.value).toBe('closed')
+    expect(view.result.error.value).toBe(stopped)
+    // Once read as ended, live updates have nothing left to say.
+    job = { ...running(3, 'abc'), status: 'completed' }
+    await view.result.refresh()
+    expect(view.result.error.value).toBeNull()
+  })
+
   it('a component unmounted after the give-up leaves no wake listener behind', async () => {
     const view = app.mount(() => useBackgroundJob('j1', { initialState: job }))
     await failUntilGiveUp()
