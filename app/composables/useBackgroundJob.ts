@@ -25,6 +25,7 @@ import type { JobSnapshotResponse, JobSummary } from '../lib/api-types'
 import { adoptSnapshot, applyLiveEvent, keepSameNodes, orderedNodes } from '../lib/job-state'
 import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '../lib/job-probe'
 import { assertJobId } from '../lib/job-id'
+import { deletedJobs } from '../lib/deleted-jobs'
 import { underAppBase } from '../../shared/app-base'
 import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
 import type { JobFollowerHold } from '../lib/job-follower-registry'
@@ -215,6 +216,14 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     else await loadSnapshot()
   })
   onMounted(() => {
+    // A job this tab knows deleted (its own `remove`, or another tab's `job-deleted`) shown again
+    // after a client-side navigation: the state kept of it would show it as if it still existed
+    // (an ended job asks the server nothing). Nothing of it stays, as with its prompt.
+    if (deletedJobs.has(id)) {
+      state.value = null
+      markLost()
+      return
+    }
     if (options.live !== false || connectOnMount) connect()
     // A static view (`live: false`) the browser navigated to has no server render's state, and no
     // stream brings one (unless another component follows the job): read the job once, or it
