@@ -98,6 +98,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   async function startPool(workerUrl: string): Promise<Pool> {
     const { Tinypool } = await import('tinypool')
+    // Disposed while tinypool was loading: no pool, and no channel `dispose` could no longer close.
+    if (disposed) throw new Error('the server is shutting down')
     const { maxWorkers, minWorkers, maxQueue, heapMb, idleTimeoutMs } = settings!
     const created = new Tinypool({
       filename: workerUrl,
@@ -229,6 +231,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       try {
         pool ??= startPool(workerUrl)
         const running = await pool.catch((error: unknown) => {
+          if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
         return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
