@@ -116,6 +116,8 @@ export interface RedisConnectionOptions {
   connectTimeoutMs?: number
   /** Called with connection errors after boot (the client reconnects by itself). */
   onError?: (error: unknown) => void
+  /** Aborted when the provider is disposed: a first connection still under way is dropped at once. */
+  signal?: AbortSignal
 }
 
 type NodeRedisClient = ReturnType<typeof import('redis').createClient>
@@ -182,11 +184,12 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   }
   try {
     // Bounded whole: a handshake Redis never answers would hold the boot for ever.
-    await withinHandshakeDeadline(Promise.all([commands.connect(), subscriber.connect()]), options.connectTimeoutMs ?? 5_000)
+    await withinHandshakeDeadline(Promise.all([commands.connect(), subscriber.connect()]), options.connectTimeoutMs ?? 5_000, options.signal)
   }
   catch (error) {
     commands.destroy()
     subscriber.destroy()
+    if (options.signal?.aborted) throw options.signal.reason
     throw new RedisUnreachableError(options.url, error)
   }
   booted = true

@@ -5,17 +5,25 @@
  * it — for ever. So the first connection is bounded as a whole.
  */
 
-/** `connecting`, or a rejection once `timeoutMs` passed without it settling. */
-export async function withinHandshakeDeadline<T>(connecting: Promise<T>, timeoutMs: number): Promise<T> {
+/**
+ * `connecting`, or a rejection once `timeoutMs` passed without it settling, or with `signal`'s
+ * reason as soon as it aborts (the provider is disposed: nothing waits for the handshake then).
+ */
+export async function withinHandshakeDeadline<T>(connecting: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
+  let onAbort: (() => void) | undefined
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the connection opened but Redis did not finish the handshake within ${timeoutMs} ms`)), timeoutMs)
     timer.unref?.()
+    onAbort = () => reject(signal!.reason)
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
   })
   try {
     return await Promise.race([connecting, timedOut])
   }
   finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort!)
   }
 }

@@ -144,7 +144,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   // Once disposed, a call (a request served during shutdown, a late timer) must not connect again:
   // nothing would close that connection, and its sockets would hold the process open.
   let disposed = false
-  const connect = () => disposed ? Promise.reject(new ShuttingDownError()) : connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError })
+  // A first connection still in its handshake when disposed is dropped at once, not waited out.
+  const disposing = new AbortController()
+  const connect = () => disposed ? Promise.reject(new ShuttingDownError()) : connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError, signal: disposing.signal })
     .then(async (connection) => {
       // A user who may not publish would fail every write after it was made (redis-channel-check.ts).
       await checkChannelAccess(connection.command, prefix, options.url).catch(async (error: unknown) => {
@@ -385,6 +387,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     async dispose() {
       disposed = true
+      disposing.abort(new ShuttingDownError())
       appends.close()
       subscriptions.stopAll()
       const current = connecting
