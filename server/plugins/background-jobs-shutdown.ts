@@ -12,6 +12,10 @@
  * get the signal twice (also from a signal sent to the whole process group): it keeps listening,
  * so the second one does not kill it mid-shutdown. So does the primary (a second signal is passed
  * on too): were it killed, its workers would exit at once.
+ *
+ * Presets where Nitro traps no signal (bun, deno-server, node-listener): the layer's listener stays
+ * until the dispose is done (a second signal meanwhile is ignored, as Nitro's node server does),
+ * then the process ends with the signal, as it would have without the layer.
  */
 import cluster from 'node:cluster'
 import { preset } from '#background-jobs/preset'
@@ -50,11 +54,14 @@ export default defineNitroPlugin((nitroApp) => {
         })
         .catch(error => routeLogger.error('dispose on shutdown failed', { error }))
       void disposing.finally(() => {
+        if (cluster.isWorker) return
+        process.removeListener(signal, onSignal)
         // No one else handles this signal (a preset without graceful shutdown): exit as Node would.
         if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
       })
     }
-    if (cluster.isWorker) process.on(signal, onSignal)
-    else process.once(signal, onSignal)
+    // Listening until the dispose is done: where Nitro has no handler (bun, deno-server,
+    // node-listener) a second signal would otherwise end the process in the middle of it.
+    process.on(signal, onSignal)
   }
 })
