@@ -140,6 +140,13 @@ export function createConvexClientFacade(url: string, secret: string, logger?: L
   // A closed client leaves every later call unanswered (it never settles): a call once closed (a
   // request still in flight at shutdown) is refused at once instead of waiting out its time limit.
   let closed = false
+  // Calls waiting for their answer: once closed, the client never settles them either.
+  const inFlight = new Set<(error: unknown) => void>()
+  const untilClosed = <T>(call: Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
+    if (closed) return reject(new ShuttingDownError())
+    inFlight.add(reject)
+    void call.then(resolve, reject).finally(() => inFlight.delete(reject))
+  })
   const reconnectListeners = new Set<() => void>()
   const load = () => closed ? Promise.reject(new ShuttingDownError()) : (client ??= import('convex/browser').then(
     // The client logs a failed call's server message itself, before any error reaches us; an
@@ -157,12 +164,12 @@ export function createConvexClientFacade(url: string, secret: string, logger?: L
     async query(query, args, options = {}) {
       const instance = await load()
       const { signal } = options
-      if (!signal) return await instance.query(query, send(args)).catch(redacted)
+      if (!signal) return await untilClosed(instance.query(query, send(args))).catch(redacted)
       signal.throwIfAborted()
       // `ConvexClient.query` keeps its subscription until a result comes: through an outage, every
       // query that timed out would wait there and run at the reconnect. Through `onUpdate` it can
       // be dropped when the caller gives up.
-      return await new Promise<FunctionReturnType<typeof query>>((resolve, reject) => {
+      return await untilClosed(new Promise<FunctionReturnType<typeof query>>((resolve, reject) => {
         let unsubscribe: (() => void) | undefined
         let done = false
         const finish = () => {
@@ -185,10 +192,10 @@ export function createConvexClientFacade(url: string, secret: string, logger?: L
         // The current value may have been delivered already (synchronously).
         if (done) stop()
         else unsubscribe = stop
-      }).catch(redacted)
+      })).catch(redacted)
     },
     async mutation(mutation, args) {
-      return await (await load()).mutation(mutation, send(args)).catch(redacted)
+      return await untilClosed((await load()).mutation(mutation, send(args))).catch(redacted)
     },
     subscribe(query, args, onUpdate, onError) {
       let stopped = false
@@ -216,6 +223,8 @@ export function createConvexClientFacade(url: string, secret: string, logger?: L
     },
     async close() {
       closed = true
+      for (const reject of [...inFlight]) reject(new ShuttingDownError())
+      inFlight.clear()
       if (client) await (await client).close()
     },
   }
