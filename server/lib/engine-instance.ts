@@ -20,9 +20,10 @@ export function setBackgroundJobsEngine(source: EngineSource | null): void {
 }
 
 /**
- * Called on a shutdown signal when the engine has not started (its job store never answered): the
- * start is not tried again, so no engine starts — taking jobs, taking other instances' over — on a
- * process that is going away. Requests get the shutdown's 503 from then on.
+ * Called on a shutdown signal: a start that has not succeeded (its job store never answered, or
+ * has not yet) is not waited for nor tried again, so no engine starts — taking jobs, taking other
+ * instances' over — on a process that is going away. Requests get the shutdown's 503 from then on.
+ * A started engine is left for the caller to dispose.
  */
 export function stopEngineStart(): void {
   current?.stop?.()

@@ -36,7 +36,10 @@ export interface Startup<T> {
    * (or after a final failure), a `ProviderUnavailableError` (503) at once.
    */
   get(): Promise<T>
-  /** Stops trying (the server shuts down); a later `get` rejects with `ShuttingDownError` (503). */
+  /**
+   * Stops a start that has not succeeded (the server shuts down): a later `get`, and one waiting
+   * for the attempt under way, rejects with `ShuttingDownError` (503). A started value is kept.
+   */
   stop(): void
   /** Settles with the value once started, with null once stopped or failed for good. */
   readonly settled: Promise<T | null>
@@ -54,6 +57,10 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
   const settled = new Promise<T | null>((resolve) => {
     settle = resolve
   })
+  let started = false
+  // Ends the `get`s waiting for the attempt under way when the start is stopped (one per attempt:
+  // nothing waits on it once the attempt has settled).
+  let stopAttempt: ((error: unknown) => void) | null = null
   /** True once a failure was final: nothing is tried again. */
   let final = false
   const unavailable = () => new ProviderUnavailableError(
@@ -65,10 +72,15 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
 
   function run(): void {
     const current = start()
-    attempt = current
+    attempt = new Promise<T>((resolve, reject) => {
+      stopAttempt = reject
+      current.then(resolve, reject)
+    })
+    attempt.catch(() => {})
     current.then((value) => {
       if (stopped) return options.discard(value)
       failure = null
+      started = true
       settle(value)
     }, (error: unknown) => {
       if (stopped) return
@@ -93,15 +105,16 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
     get() {
       if (stopped) return Promise.reject(new ShuttingDownError())
       if (!attempt) return Promise.reject(unavailable())
-      return attempt.catch(() => {
-        throw unavailable()
+      return attempt.catch((error: unknown) => {
+        throw error instanceof ShuttingDownError && stopped ? error : unavailable()
       })
     },
     stop() {
-      if (stopped) return
+      if (stopped || started) return
       stopped = true
       clearTimeout(retryTimer)
       settle(null)
+      stopAttempt?.(new ShuttingDownError())
     },
     settled,
   }

@@ -22,7 +22,7 @@ import { preset } from '#background-jobs/preset'
 import { defineNitroPlugin } from 'nitropack/runtime'
 import { isClusterPrimary } from '../lib/cluster-check'
 import { stopEngineStart, useBackgroundJobsEngine } from '../lib/engine-instance'
-import { ProviderUnavailableError } from '../lib/errors'
+import { ProviderUnavailableError, ShuttingDownError } from '../lib/errors'
 import { routeLogger } from '../lib/http/route-logger'
 
 export default defineNitroPlugin((nitroApp) => {
@@ -45,12 +45,13 @@ export default defineNitroPlugin((nitroApp) => {
   for (const signal of signals) {
     const onSignal = () => {
       if (disposing) return
-      // An engine whose store never started has nothing to dispose (its failure was logged then),
-      // but its start must not be tried again: it would start on this dying process.
+      // A start that has not succeeded is stopped, not waited for (a store slow to answer at boot
+      // would hold the shutdown), nor tried again: no engine starts on this dying process. An
+      // engine that never started has nothing to dispose (a failed start was logged then).
+      stopEngineStart()
       disposing = useBackgroundJobsEngine()
         .then(engine => engine.dispose(), (error: unknown) => {
-          if (!(error instanceof ProviderUnavailableError)) throw error
-          stopEngineStart()
+          if (!(error instanceof ProviderUnavailableError) && !(error instanceof ShuttingDownError)) throw error
         })
         .catch(error => routeLogger.error('dispose on shutdown failed', { error }))
       void disposing.finally(() => {
