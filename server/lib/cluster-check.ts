@@ -89,3 +89,13 @@ export function checkCluster(input: ClusterCheckInput): ClusterCheck {
 export function workerInstanceId(configured: string, workerId: number | undefined): string {
   return configured && workerId !== undefined ? `${configured}-worker-${workerId}` : configured
 }
+
+/**
+ * Whether a disposed engine keeps its instance registration (it lapses by itself within the
+ * instance TTL). `nuxt dev` starts the reloaded server before the old one is closed (up to 5 s
+ * later): with a configured `instanceId` both are the same instance, and the old one's leave would
+ * remove the registration the new one has just made, until its next heartbeat.
+ */
+export function devReloadKeepsRegistration(dev: boolean, configuredInstanceId: string): boolean {
+  return dev && configuredInstanceId !== ''
+}

@@ -56,6 +56,12 @@ export interface EngineOptions {
   now?: () => number
   /** @default config.instanceId or a random id */
   instanceId?: string
+  /**
+   * Whether `dispose` tells the other instances this one is gone (its registration removed). False
+   * where a successor with the same id may already be up (`devReloadKeepsRegistration`).
+   * @default true
+   */
+  leaveOnDispose?: boolean
 }
 
 /** What a caller asks to start. */

@@ -305,7 +305,7 @@ export function createEngine(options: EngineOptions) {
     disposed = true
     const config = getConfig()
     // The others stop counting this instance in their shares of lapsed jobs (those it hands off too).
-    const leaving = cluster?.leave()
+    const leaving = options.leaveOnDispose === false ? undefined : cluster?.leave()
     // A store that stays down cannot hold the shutdown: one lease period in all, for every job at
     // once, then pending writes are given up (the job's lease expires and another instance ends it).
     const giveUpAt = now() + config.lease.durationMs

@@ -16,7 +16,7 @@ import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
 import { unknownEnvNameWarnings } from '../lib/config-env-names'
 import { unknownConfigKeys } from '../lib/config-keys'
-import { checkCluster, workerInstanceId } from '../lib/cluster-check'
+import { checkCluster, devReloadKeepsRegistration, workerInstanceId } from '../lib/cluster-check'
 import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/config'
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
@@ -100,6 +100,7 @@ export default defineNitroPlugin((nitroApp) => {
   const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({
     provider,
     instanceId: workerInstanceId(bootConfig.instanceId, cluster.worker?.id),
+    leaveOnDispose: !devReloadKeepsRegistration(Boolean(import.meta.dev), bootConfig.instanceId),
     getConfig,
     logger,
     createModelClient: (config, run) => createModelClientFromConfig(config, { timers: run.timers, timeLeftMs: run.timeLeftMs }),
