@@ -16,8 +16,12 @@ const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|cookie)/
  * starts a word: a name with "sk-" inside (`risk-assessment`, `ask-for-approval`) is no key.
  */
 const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
-/** The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a space. */
-const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)\S*@/gi
+/**
+ * The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a
+ * space. A host's port followed by a path, query or fragment (`https://host:8443/u/bob@x.com`) is
+ * no user info: a URL parser reads it as host and port, so it is kept.
+ */
+const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)(?!\d{1,5}[/?#])\S*@/gi
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
