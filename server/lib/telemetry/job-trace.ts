@@ -13,6 +13,7 @@ import { emptyMetrics } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
 import type { RunOutcome } from '../job-run'
 import type { JobLease, JobRecord, JobTraceContext } from '../providers/types'
+import { upstreamStatusOf } from '../upstream-status'
 import type { TelemetrySettings } from './content'
 import { contentValue, withContent } from './content'
 import { safely } from './child-span'
@@ -216,6 +217,8 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
     if (outcome.error.failedDuring) attributes[ATTR.errorDuring] = outcome.error.failedDuring
     if (outcome.error.toolName) attributes[ATTR.toolName] = outcome.error.toolName
     if (outcome.error.nodeId) attributes[ATTR.nodeId] = outcome.error.nodeId
+    const httpStatus = upstreamStatusOf(outcome.error)
+    if (httpStatus !== undefined) attributes[ATTR.httpStatus] = httpStatus
   }
   return attributes
 }

@@ -44,6 +44,8 @@ export const ATTR = {
   errorCode: 'background_jobs.error.code',
   errorDuring: 'background_jobs.error.failed_during',
   errorType: 'error.type',
+  /** The model endpoint's HTTP status of an `upstream-http` or `upstream-rate-limited` failure. */
+  httpStatus: 'http.response.status_code',
   userId: 'user.id',
   instanceId: 'background_jobs.instance.id',
   epoch: 'background_jobs.run.epoch',

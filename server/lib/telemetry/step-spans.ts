@@ -11,6 +11,7 @@ import { runsIsolated } from '../executor/tool-runner'
 import type { ModelRequest } from '../model/types'
 import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
+import { upstreamStatusOf } from '../upstream-status'
 import { contentValue, markFailure, withContent } from './content'
 import { withChildSpan } from './child-span'
 import { ATTR, SPAN } from './names'
@@ -65,7 +66,12 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
       const text = contentValue(settings, round.text)
       if (text !== undefined) span.setAttribute(ATTR.contentOutput, text)
     },
-    onError: (span, error) => markStepFailure(span, error, info.nodeId, settings),
+    onError(span, error) {
+      markStepFailure(span, error, info.nodeId, settings)
+      // The round's own failure (a cancelled branch's round ends with another node's).
+      const httpStatus = error instanceof JobFailure && (error.details.nodeId ?? info.nodeId) === info.nodeId ? upstreamStatusOf(error) : undefined
+      if (httpStatus !== undefined) span.setAttribute(ATTR.httpStatus, httpStatus)
+    },
   })
 }
 
