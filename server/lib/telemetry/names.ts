@@ -24,7 +24,10 @@ export const SPAN_EVENT = {
   inputRequested: 'background_jobs.input.requested',
   inputAnswered: 'background_jobs.input.answered',
   inputExpired: 'background_jobs.input.expired',
-  /** A pending request voided because its run was taken over (`system:owner-lost`). */
+  /**
+   * A pending request no answer will come for: voided because its run was taken over
+   * (`system:owner-lost`), or withdrawn because its node stopped (`system:cancelled`).
+   */
   inputCancelled: 'background_jobs.input.cancelled',
   /** This run took the job over from a lost owner. */
   takeover: 'background_jobs.takeover',
