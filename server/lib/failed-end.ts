@@ -1,7 +1,8 @@
 /**
  * The `job-end` event of a job ended by someone other than its run: recovery (the owner was lost)
  * or a provider (a creation the store ran only after the caller had given up on it). `failed`,
- * with no metrics of a run, the stored text kept.
+ * with no metrics of a run (recovery puts in the totals of the lost owner's stored steps), the
+ * stored text kept.
  */
 import { emptyMetrics } from '../../shared/events'
 import type { JobError, JobEvent, JobType } from '../../shared/events'

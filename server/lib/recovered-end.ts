@@ -38,9 +38,12 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
   async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome): Promise<boolean> {
     const { epoch } = record.lease
     const seq = state.seq + 1
+    // What the lost owner's stored steps and calls add up to, as a takeover run's end counts them
+    // (not timed: no run here).
+    const metrics = metricsSoFar(state)
     const end: Extract<JobEvent, { type: 'job-end' }> = outcome.status === 'completed'
-      ? { type: 'job-end', status: 'completed', metrics: metricsSoFar(state), seq, at: now(), ...(epoch > 1 ? { epoch } : {}) }
-      : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status }
+      ? { type: 'job-end', status: 'completed', metrics, seq, at: now(), ...(epoch > 1 ? { epoch } : {}) }
+      : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status, metrics }
     const error = outcome.status === 'completed' ? undefined : outcome.error
     const result = await provider.appendEvents(record.id, [end], { epoch })
     logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok })
@@ -49,7 +52,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
     if (result.ok) {
       useMetrics().recordEvent(record.id, end)
       logJobEnded(logger, { jobId: record.id, type: record.type }, outcome.status, error)
-      traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status)
+      traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
       const ended = applyEvent(state, end)
       void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)
     }

@@ -226,9 +226,10 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
 /**
  * A job a lost owner left behind that this instance ended without running it (a chat ended
  * `owner-lost`, a stored request no longer valid; or `completed`: its final round was stored): a
- * short job span linked to the first run, with the takeover event, ended as the job was.
+ * short job span linked to the first run, with the takeover event, ended as the job was, with the
+ * totals its stored end holds (`metrics`: the rounds, calls and tokens the lost owner stored).
  */
-export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed'): void {
+export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed', metrics: JobMetrics = emptyMetrics()): void {
   const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
-  ended.end({ status, ...(error ? { error } : {}) }, emptyMetrics(), '')
+  ended.end({ status, ...(error ? { error } : {}) }, metrics, '')
 }
