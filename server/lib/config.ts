@@ -119,8 +119,10 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   if (typeof config.upstream.apiKey === 'string') config.upstream = { ...config.upstream, apiKey: config.upstream.apiKey.trim() }
   // OpenRouter's key goes to OpenRouter only: with another base URL it would be sent as the
   // bearer token to a host it does not belong to (an app that uses OpenRouter elsewhere).
-  if (!config.upstream.apiKey && env.OPENROUTER_API_KEY && isOpenRouterUrl(config.upstream.baseUrl)) {
-    config.upstream = { ...config.upstream, apiKey: env.OPENROUTER_API_KEY }
+  // Trimmed too: one of only whitespace is no key.
+  const openRouterKey = env.OPENROUTER_API_KEY?.trim()
+  if (!config.upstream.apiKey && openRouterKey && isOpenRouterUrl(config.upstream.baseUrl)) {
+    config.upstream = { ...config.upstream, apiKey: openRouterKey }
   }
   // A model id holds no whitespace: around it (`--env-file` keeps a trailing space) it would be sent
   // upstream as an unknown model, and a request naming the model (trimmed) refused as not allowed.
