@@ -96,7 +96,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     context.addMetrics({ total_rounds: 1 })
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
     const continues = options.continuesText === true && step === (options.firstStep ?? 1)
-    const round = await traceModelRound(context, { step, request, nodeId }, firstToken => streamModelRound(context, request, nodeId, firstToken, continues))
+    const round = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, nodeId, firstToken, continues, sent))
     const reasoningContent = echoedReasoningRange(context, round, nodeId)
     const reasoningDetails = storedReasoningDetailsOf(round, nodeId)
     context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), toolCallCount: round.toolCalls.length, ...tag })

@@ -48,8 +48,9 @@ export function separatorAfter(previous: string): string {
 /**
  * Streams one round; `firstToken` is called at its first text, reasoning or tool call (telemetry).
  * `continuesText`: the round goes on with the text so far (a prefill), so no paragraph break.
+ * `sent` gets the request as the `upstream-request` hook left it, before it is sent (telemetry).
  */
-export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void, continuesText = false): Promise<ModelRound> {
+export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void, continuesText = false, sent?: (request: ModelRequest) => void): Promise<ModelRound> {
   const round: ModelRound = { text: '', reasoning: '', toolCalls: [], finishReason: null }
   // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
   let textStarted = continuesText
@@ -98,6 +99,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   }
   try {
     const prepared = await context.prepareModelRequest(request)
+    sent?.(prepared)
     // Pushed when the client can (no async step per chunk), else iterated.
     if (context.model.consume) await context.model.consume(prepared, context.signal, onEvent)
     else for await (const event of context.model.stream(prepared, context.signal)) onEvent(event)

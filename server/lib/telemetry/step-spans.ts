@@ -13,7 +13,7 @@ import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { upstreamStatusOf } from '../upstream-status'
 import { contentValue, markFailure, withContent } from './content'
-import { withChildSpan } from './child-span'
+import { safely, withChildSpan } from './child-span'
 import { ATTR, SPAN } from './names'
 
 /**
@@ -36,8 +36,12 @@ export interface ModelRoundInfo {
   nodeId?: string
 }
 
-/** Runs one model round in a `background_jobs.model_round` span; `work` calls `firstToken` once. */
-export function traceModelRound(context: RunContext, info: ModelRoundInfo, work: (firstToken?: () => void) => Promise<ModelRound>): Promise<ModelRound> {
+/**
+ * Runs one model round in a `background_jobs.model_round` span; `work` calls `firstToken` once,
+ * and `sent` with the request as the `upstream-request` hook left it (its model and messages are
+ * what the span says was asked).
+ */
+export function traceModelRound(context: RunContext, info: ModelRoundInfo, work: (firstToken?: () => void, sent?: (request: ModelRequest) => void) => Promise<ModelRound>): Promise<ModelRound> {
   const settings = context.config.telemetry
   let startedAt = 0
   return withChildSpan(SPAN.modelRound, () => {
@@ -57,7 +61,7 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
       if (seen) return
       seen = true
       span.setAttribute(ATTR.firstTokenMs, Date.now() - startedAt)
-    })
+    }, request => safely(() => span.setAttributes(withContent({ [ATTR.requestModel]: request.model }, settings, ATTR.contentInput, request.messages))))
   }, {
     onResult(span, round) {
       span.setAttribute(ATTR.toolCalls, round.toolCalls.length)
