@@ -1,6 +1,7 @@
 /**
  * Structured logs for the job lifecycle. Secrets never get in: known secret fields and anything
- * that looks like a bearer token, an API key or a URL's password are redacted before a line is written.
+ * that looks like a bearer token, an API key, a URL's password or a secret in a URL's query are
+ * redacted before a line is written.
  */
 
 /** A structured logger. */
@@ -22,10 +23,22 @@ const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
  * no user info: a URL parser reads it as host and port, so it is kept.
  */
 const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)(?!\d{1,5}[/?#])\S*@/gi
+/**
+ * The value of a URL's query or fragment parameter named like a secret field (`access_token`,
+ * `api_key`, `client_secret`, `password`), or `key` (an API key in the query): `$fetch` puts the
+ * whole URL in its error's message, so a hook's failing call would log the token it sent.
+ */
+const QUERY_PARAMETER = /([?&#;][\w.~%-]+=)([^&#\s"'<>]+)/g
+
+/** A query parameter (`?name=`) with its value redacted when its name is a secret's. */
+function redactParameter(parameter: string, name: string): string {
+  const key = name.slice(1, -1)
+  return SECRET_KEYS.test(key) || key.toLowerCase() === 'key' ? `${name}[redacted]` : parameter
+}
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, '$1[redacted]@')
+  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, '$1[redacted]@').replace(QUERY_PARAMETER, redactParameter)
   // JSON has no BigInt (a row id in what a hook threw): its digits.
   if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value
