@@ -83,7 +83,7 @@ type ForwardResult = ControlReply | 'ended' | 'timeout' | 'shutdown'
 /** Creates the multi-instance side of an engine. */
 export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
-  const { endRecovered, endLostChat } = createRecoveredEnds({ provider, logger, now, jobEnded: options.jobEnded })
+  const { endRecovered, endLostChat } = createRecoveredEnds({ provider, logger, now, tools: options.tools, jobEnded: options.jobEnded })
   let cancelRecovery: (() => void) | null = null
   /** The recovery scan under way: `stop` returns it (shutdown waits for the runs it starts) and no new one begins. */
   let recovering: Promise<number> | null = null

@@ -7,9 +7,10 @@
  */
 import type { JobError, JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
-import { applyEvent } from '../../shared/reducer'
+import { applyEvent, isToolOutcome } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import { answeredBefore } from './executor/continuation'
+import { countToolResult } from './executor/tool-metrics'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded } from './job-end-log'
 import { metricsSoFar } from './job-run'
@@ -17,12 +18,15 @@ import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { JobLease, JobProvider, JobRecord } from './providers/types'
 import { traceRecoveredEnd } from './telemetry/job-trace'
+import type { ToolRegistry } from './tools/types'
 
 /** What ending recovered jobs needs. */
 export interface RecoveredEndsOptions {
   provider: Pick<JobProvider, 'appendEvents'>
   logger: Logger
   now: () => number
+  /** The registered tools (a call's `tool` label in `tool_runs_total`). */
+  tools: Pick<ToolRegistry, 'get'>
   /** An end stored here: the app's `job-ended` hook hears of it, as of every end (not awaited: the scan goes on). */
   jobEnded?: (job: JobRecord, state: JobState) => Promise<void>
 }
@@ -51,6 +55,9 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
     // and log it as every end is logged.
     if (result.ok) {
       useMetrics().recordEvent(record.id, end)
+      // Calls the lost owner left unanswered end `error` with the failed job: counted, as a run
+      // that resumes a job counts them (tool_runs_total).
+      if (end.status === 'failed') for (const call of state.toolCalls) if (!isToolOutcome(call.status)) countToolResult(options.tools, call.name, 'error')
       logJobEnded(logger, { jobId: record.id, type: record.type }, outcome.status, error)
       traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
       const ended = applyEvent(state, end)
