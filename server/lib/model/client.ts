@@ -124,8 +124,9 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
             yielded = true
             yield event
           }
-          // A call goes out only when the round ends: its fragments streaming in are the answer too.
-          if (!answering && parser.callStarted) {
+          // A call goes out only when the round ends: its fragments streaming in are the answer too, as
+          // are reasoning blocks (an encrypted one comes with no reasoning text).
+          if (!answering && parser.answerStarted) {
             timers.clearFirstToken()
             answering = true
           }

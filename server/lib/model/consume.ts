@@ -124,8 +124,9 @@ function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimer
         if (!deliver(parser.feed(bytes))) return
         if (parser.failure) return settle(parser.failure)
         if (parser.done) return finish()
-        // A call goes out only when the round ends: its fragments streaming in are the answer too.
-        if (!progress.answering && parser.callStarted) {
+        // A call goes out only when the round ends: its fragments streaming in are the answer too, as
+        // are reasoning blocks (an encrypted one comes with no reasoning text).
+        if (!progress.answering && parser.answerStarted) {
           timers.clearFirstToken()
           progress.answering = true
         }

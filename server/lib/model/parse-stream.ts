@@ -60,10 +60,10 @@ export interface ChatCompletionParser {
   /** What went wrong (a mid-stream `{error}`, a malformed chunk), once it did. */
   readonly failure: Error | null
   /**
-   * A tool call's fragment came: the model is answering, though its calls go out only when the
-   * round ends (a call with long arguments streams for a while with no event).
+   * A tool call's fragment or a `reasoning_details` block came: the model is answering, though
+   * neither yields an event before the round ends (a call's long arguments, an encrypted block).
    */
-  readonly callStarted: boolean
+  readonly answerStarted: boolean
 }
 
 /** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. `apiKey`: scrubbed from what an error quotes. */
@@ -130,8 +130,8 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
     get failure() {
       return state.failure
     },
-    get callStarted() {
-      return state.callStarted
+    get answerStarted() {
+      return state.callStarted || state.reasoningDetails !== null
     },
   }
 }
