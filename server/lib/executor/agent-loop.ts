@@ -14,7 +14,7 @@ import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
 import { decodeArguments } from './parse-tool-args'
-import { echoedReasoning, echoedReasoningDetails, echoedReasoningRange, storedReasoningDetailsOf } from './reasoning-echo'
+import { echoedReasoning, echoedReasoningDetails, echoedReasoningRange, storedReasoningDetailsOf, withRenamedCallIds } from './reasoning-echo'
 import { resolveToolNames } from './resolve-tools'
 import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
 import type { PlannedCall } from './stop-conditions'
@@ -96,7 +96,11 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     context.addMetrics({ total_rounds: 1 })
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
     const continues = options.continuesText === true && step === (options.firstStep ?? 1)
-    const round = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, nodeId, firstToken, continues, sent))
+    const streamed = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, nodeId, firstToken, continues, sent))
+    if (streamed.toolCalls.length) for (const call of context.state().toolCalls) seenIds.add(call.id)
+    const calls = withUniqueIds(streamed.toolCalls, step, seenIds)
+    // Before its blocks are stored: a reasoning block naming a renamed call names its new id.
+    const round = withRenamedCallIds(streamed, calls)
     const reasoningContent = echoedReasoningRange(context, round, nodeId)
     const reasoningDetails = storedReasoningDetailsOf(round, nodeId)
     context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), toolCallCount: round.toolCalls.length, ...tag })
@@ -107,8 +111,6 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
       return { text: round.text, messages, steps: step, finishReason: round.finishReason }
     }
 
-    for (const call of context.state().toolCalls) seenIds.add(call.id)
-    const calls = withUniqueIds(round.toolCalls, step, seenIds)
     const planned = calls.map(plannedCall)
     const stop = checkStopConditions(conditions, { step, calls: planned, previousCalls, elapsedMs: performance.now() - startedAt })
     if (stop) throw new JobFailure(stop.code, stop.message, { failedDuring: 'tool', ...(stop.toolName ? { toolName: stop.toolName } : {}), ...tag })

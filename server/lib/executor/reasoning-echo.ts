@@ -11,6 +11,7 @@
  */
 import type { ReasoningDetail, TextRange } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
+import type { ModelToolCall } from '../model/types'
 import type { RunContext } from '../run-context'
 import type { ModelRound } from './model-round'
 
@@ -51,4 +52,22 @@ export function storedEchoedReasoningDetails(state: JobState, step: number): Rea
   const details = state.steps.findLast(candidate => !candidate.nodeId && candidate.step === step && candidate.reasoningDetails)?.reasoningDetails
   // An event too big for its store had its largest field replaced by a notice (event-size.ts).
   return Array.isArray(details) && details.length ? details : undefined
+}
+
+/**
+ * The round with its reasoning blocks naming its calls by the ids the job gives them (`calls`, in
+ * the round's order): Gemini's signature block has the `id` of the round's first call, and a call
+ * whose id the job already used gets a new one (agent-loop.ts). A block still naming the old id
+ * would belong to no call of the message, and Gemini refuses a call without its signature.
+ */
+export function withRenamedCallIds(round: ModelRound, calls: readonly ModelToolCall[]): ModelRound {
+  if (!round.reasoningDetails?.length) return round
+  const renamed = new Map<string, string>()
+  round.toolCalls.forEach((call, index) => {
+    // Two calls of the round with one id: a block names the first.
+    if (!renamed.has(call.id)) renamed.set(call.id, calls[index]!.id)
+  })
+  const renames = (block: ReasoningDetail) => typeof block.id === 'string' && renamed.has(block.id) && renamed.get(block.id) !== block.id
+  if (!round.reasoningDetails.some(renames)) return round
+  return { ...round, reasoningDetails: round.reasoningDetails.map(block => renames(block) ? { ...block, id: renamed.get(block.id as string) } : block) }
 }
