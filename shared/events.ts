@@ -137,7 +137,8 @@ export interface StepEndPayload {
   /**
    * A chat round that asked for tools and whose endpoint sent OpenRouter's `reasoning_details`
    * (Anthropic's thinking, Gemini's thought signatures): the joined blocks, sent back with the
-   * round's calls in history, also after a takeover (model/reasoning-details.ts).
+   * round's calls in history, also after a takeover (model/reasoning-details.ts). Stored only:
+   * viewers never get it (stream frames, snapshots and `GET /api/jobs/:id` leave it out).
    */
   reasoningDetails?: ReasoningDetail[]
 }

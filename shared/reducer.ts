@@ -60,7 +60,7 @@ export interface StepState {
   reasoningContent?: TextRange
   /** How many tool calls the round asked for (absent in logs written before it; events.ts). */
   toolCallCount?: number
-  /** The round's OpenRouter `reasoning_details` (a chat round that asked for tools; events.ts). */
+  /** The round's OpenRouter `reasoning_details` (a chat round that asked for tools; events.ts): on the server only. */
   reasoningDetails?: ReasoningDetail[]
   ended: boolean
 }

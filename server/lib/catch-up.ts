@@ -10,6 +10,7 @@ import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { reduceEvents } from '../../shared/reducer'
 import { mergeDeltas } from './replay'
+import { viewedState } from './viewed-log'
 import type { ViewerFrame } from './viewer'
 import { eventFrame } from './viewer'
 
@@ -75,9 +76,10 @@ function missedEvents(log: HeldLog, after: StreamPosition | null): JobEvent[] | 
   return log.events.filter(event => event.seq > after.seq)
 }
 
-/** The snapshot frame of a state. */
+/** The snapshot frame of a state, without the fields only the engine reads (viewed-log.ts). */
 export function snapshotFrame(state: JobState): ViewerFrame {
-  return state.epoch === undefined ? { event: 'snapshot', id: state.seq, data: state } : { event: 'snapshot', id: state.seq, epoch: state.epoch, data: state }
+  const data = viewedState(state)
+  return state.epoch === undefined ? { event: 'snapshot', id: state.seq, data } : { event: 'snapshot', id: state.seq, epoch: state.epoch, data }
 }
 
 /**

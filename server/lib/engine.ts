@@ -43,6 +43,7 @@ import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
 import { createAnswerInput } from './answer-input'
 import type { ViewerSink } from './viewer'
+import { viewedState } from './viewed-log'
 import { assertSameRequest } from './idempotency'
 import { storeCreation } from './store-creation'
 import { createCreationAdmission } from './admit-creation'
@@ -232,17 +233,18 @@ export function createEngine(options: EngineOptions) {
     return await answerWith(userId, jobId, answer)
   }
 
+  /** The job and its state as viewers see it (`GET /api/jobs/:id`; without the engine's own fields, viewed-log.ts). */
   async function getJob(userId: string, jobId: string) {
     assertEnabled(getConfig())
     const record = await authorizeRead(userId, jobId)
     const run = runningHere(runs, jobId)
     if (run) {
       run.live.flush()
-      return { job: summarize(record), state: run.live.state }
+      return { job: summarize(record), state: viewedState(run.live.state) }
     }
     const state = await provider.getState(jobId)
     if (!state) throw new JobNotFoundError(jobId)
-    return { job: summarize(record), state }
+    return { job: summarize(record), state: viewedState(state) }
   }
 
   const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })

@@ -5,6 +5,7 @@
 import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
+import { viewedEvent } from './viewed-log'
 
 /**
  * One SSE frame: `id: <seq>` (or `<epoch>:<seq>` after a takeover, see shared/event-id.ts) /
@@ -14,9 +15,13 @@ export type ViewerFrame =
   | { event: 'snapshot', id: number, epoch?: number, data: JobState }
   | { event: JobEvent['type'], id: number, epoch?: number, data: JobEvent }
 
-/** The frame of an event (the one place event frames are made); made once per event and handed to every viewer. */
+/**
+ * The frame of an event (the one place event frames are made); made once per event and handed to
+ * every viewer. Fields only the engine reads are left out (viewed-log.ts).
+ */
 export function eventFrame(event: JobEvent): ViewerFrame {
-  return event.epoch === undefined ? { event: event.type, id: event.seq, data: event } : { event: event.type, id: event.seq, epoch: event.epoch, data: event }
+  const data = viewedEvent(event)
+  return event.epoch === undefined ? { event: event.type, id: event.seq, data } : { event: event.type, id: event.seq, epoch: event.epoch, data }
 }
 
 /** How a frame is sent. */
