@@ -8,12 +8,14 @@ import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
 import { contentPieces } from './delta-content'
-import { describeErrorBody, providerDetail } from './error-body'
-import { ModelError, UpstreamProtocolError, UpstreamStreamError } from './errors'
+import { describeErrorBody } from './error-body'
+import { ModelError, UpstreamProtocolError } from './errors'
 import { createReasoningDetailsJoiner } from './reasoning-details'
 import type { ReasoningDetailsJoiner } from './reasoning-details'
 import { scrubbedError, withErrorScrubbed } from './scrubbed-error'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
+import { finishedWithError, parseErrorField, streamError } from './stream-error'
+import type { StreamErrorValue } from './stream-error'
 import type { ModelEvent, ModelToolCall } from './types'
 import { redact } from './upstream-response'
 
@@ -29,10 +31,12 @@ interface CompletionChunk {
       tool_calls?: ToolCallFragment[]
     }
     finish_reason?: string | null
+    /** OpenRouter: the provider's own reason beside the normalised one (`MALFORMED_FUNCTION_CALL`). */
+    native_finish_reason?: unknown
   }>
   usage?: { prompt_tokens?: number, completion_tokens?: number, total_tokens?: number } | null
   /** OpenAI-style `{ message, code }`, or a bare string (text-generation-inference, some proxies). */
-  error?: { message?: unknown, code?: unknown, type?: unknown, metadata?: unknown } | string
+  error?: StreamErrorValue
 }
 
 interface ToolCallFragment {
@@ -287,38 +291,11 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
   }
   if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
   if (choice?.finish_reason && typeof choice.finish_reason === 'string') {
+    // OpenRouter's normalised `error`: the generation failed (its half-made calls are not run).
+    if (choice.finish_reason === 'error') throw finishedWithError(choice.native_finish_reason)
     state.finishReason = choice.finish_reason
     state.pending.push(...flushToolCalls(state))
   }
-}
-
-/** An `error:` line's value: its JSON object (or string), else the text itself. */
-function parseErrorField(value: string): NonNullable<CompletionChunk['error']> {
-  try {
-    const parsed: unknown = JSON.parse(value)
-    if (typeof parsed === 'string') return parsed
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      const { error } = parsed as { error?: unknown }
-      // `{"error": {…}}` or `{"error": "…"}` on an error line too.
-      if (typeof error === 'string' || (error && typeof error === 'object')) return error as NonNullable<CompletionChunk['error']>
-      return parsed as NonNullable<CompletionChunk['error']>
-    }
-  }
-  catch {
-    // Plain text.
-  }
-  return value
-}
-
-/** The error a mid-stream `{"error": …}` chunk reports: its message (a string error is the message itself) and code. */
-function streamError(error: NonNullable<CompletionChunk['error']>): UpstreamStreamError {
-  if (typeof error === 'string') return new UpstreamStreamError(error.trim() || 'unknown error')
-  const said = typeof error.message === 'string' && error.message.trim() ? error.message : 'unknown error'
-  // OpenRouter: 'Provider returned error', and what the provider said in `metadata` (error-body.ts).
-  const provider = providerDetail(error)
-  const message = provider ? `${said} — ${provider}` : said
-  const code = typeof error.code === 'string' || typeof error.code === 'number' ? error.code : undefined
-  return new UpstreamStreamError(message, code, typeof error.type === 'string' ? error.type : undefined)
 }
 
 /** A tool call being joined from its fragments. */
