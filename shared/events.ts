@@ -141,6 +141,12 @@ export interface StepEndPayload {
    * viewers never get it (stream frames, snapshots and `GET /api/jobs/:id` leave it out).
    */
   reasoningDetails?: ReasoningDetail[]
+  /**
+   * A chat round whose calls came with an `extra_content` (Gemini's OpenAI-compatible endpoint: each
+   * call's thought signature), by call id: sent back on those calls, also after a takeover
+   * (model/types.ts). Stored only, as `reasoningDetails`.
+   */
+  toolCallExtras?: Record<string, Record<string, unknown>>
 }
 
 /** One of OpenRouter's reasoning blocks (`reasoning.text`, `reasoning.summary`, `reasoning.encrypted`): opaque, kept as it came. */

@@ -62,6 +62,8 @@ export interface StepState {
   toolCallCount?: number
   /** The round's OpenRouter `reasoning_details` (a chat round that asked for tools; events.ts): on the server only. */
   reasoningDetails?: ReasoningDetail[]
+  /** The `extra_content` of the round's calls, by call id (events.ts): on the server only. */
+  toolCallExtras?: Record<string, Record<string, unknown>>
   ended: boolean
 }
 
@@ -211,7 +213,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
         next.steps = [...state.steps]
-        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }
+        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }
       }
       return next
     }

@@ -14,7 +14,7 @@ import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
 import { decodeArguments } from './parse-tool-args'
-import { echoedReasoning, echoedReasoningDetails, echoedReasoningRange, storedReasoningDetailsOf, withRenamedCallIds } from './reasoning-echo'
+import { echoedReasoning, echoedReasoningDetails, echoedReasoningRange, storedCallExtrasOf, storedReasoningDetailsOf, withRenamedCallIds } from './reasoning-echo'
 import { resolveToolNames } from './resolve-tools'
 import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
 import type { PlannedCall } from './stop-conditions'
@@ -103,7 +103,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     const round = withRenamedCallIds(streamed, calls)
     const reasoningContent = echoedReasoningRange(context, round, nodeId)
     const reasoningDetails = storedReasoningDetailsOf(round, nodeId)
-    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), toolCallCount: round.toolCalls.length, ...tag })
+    const toolCallExtras = storedCallExtrasOf(calls, nodeId)
+    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), ...(toolCallExtras ? { toolCallExtras } : {}), toolCallCount: round.toolCalls.length, ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
     if (!round.toolCalls.length) {
@@ -125,7 +126,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
       ...(details ? { reasoning_details: details } : {}),
       // Endpoints refuse arguments that are not a JSON object in history ('' included), and names
       // outside their pattern: see history-arguments.ts and history-tool-name.ts.
-      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: historyArguments(call.arguments) } })),
+      // Gemini's thought signature (`extra_content`) goes back on its call.
+      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: historyArguments(call.arguments) }, ...(call.extraContent ? { extra_content: call.extraContent } : {}) })),
     })
     const outcomes = await Promise.all(calls.map((call) => {
       const request = { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }

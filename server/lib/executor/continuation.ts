@@ -23,7 +23,7 @@ import type { RunContext } from '../run-context'
 import { toolMessageContent } from './execute-tool'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
-import { storedEchoedReasoning, storedEchoedReasoningDetails } from './reasoning-echo'
+import { storedCallExtra, storedEchoedReasoning, storedEchoedReasoningDetails } from './reasoning-echo'
 import type { RoundTexts, RoundTextStarts } from './round-text'
 import { splitRoundTexts } from './round-text'
 import { callKey } from './stop-conditions'
@@ -98,7 +98,10 @@ export function continuationMessages(request: ChatJobRequest, resumedFrom: RunCo
       content: texts?.ofToolRound.get(step) || null,
       ...(reasoning ? { reasoning_content: reasoning } : {}),
       ...(details ? { reasoning_details: details } : {}),
-      tool_calls: calls.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
+      tool_calls: calls.map((call) => {
+        const extra = storedCallExtra(resumedFrom, step, call.id)
+        return { id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) }, ...(extra ? { extra_content: extra } : {}) }
+      }),
     })
     const contents = calls.map(call => isToolOutcome(call.status)
       ? toolMessageContent({ id: call.id, name: call.name, status: call.status === 'stopped' ? 'error' : call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })

@@ -71,3 +71,18 @@ export function withRenamedCallIds(round: ModelRound, calls: readonly ModelToolC
   if (!round.reasoningDetails.some(renames)) return round
   return { ...round, reasoningDetails: round.reasoningDetails.map(block => renames(block) ? { ...block, id: renamed.get(block.id as string) } : block) }
 }
+
+/** The `extra_content` of a chat round's calls, by id, for its `step-end` (Gemini's thought signatures; chat rounds only). */
+export function storedCallExtrasOf(calls: readonly ModelToolCall[], nodeId?: string): Record<string, Record<string, unknown>> | undefined {
+  if (nodeId) return undefined
+  const extras = calls.filter(call => call.extraContent).map(call => [call.id, call.extraContent!] as const)
+  return extras.length ? Object.fromEntries(extras) : undefined
+}
+
+/** A stored chat round's `extra_content` of its call `id` (continuation.ts); undefined when it has none. */
+export function storedCallExtra(state: JobState, step: number, id: string): Record<string, unknown> | undefined {
+  const extras = state.steps.findLast(candidate => !candidate.nodeId && candidate.step === step && candidate.toolCallExtras)?.toolCallExtras
+  // An event too big for its store had its largest field replaced by a notice (event-size.ts).
+  const extra = extras && typeof extras === 'object' ? extras[id] : undefined
+  return extra && typeof extra === 'object' ? extra : undefined
+}

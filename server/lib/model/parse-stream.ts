@@ -44,6 +44,8 @@ interface ToolCallFragment {
   id?: string
   /** `arguments` is JSON text; some servers send the object itself (llama.cpp's server, text-generation-inference). */
   function?: { name?: string, arguments?: string | Record<string, unknown> }
+  /** Gemini's OpenAI-compatible endpoint: the call's thought signature (`{ google: { thought_signature } }`). */
+  extra_content?: unknown
 }
 
 /** Bytes from a `fetch` body or any async source. */
@@ -317,10 +319,12 @@ function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
   const id = stringOrEmpty(fragment.id)
   const name = stringOrEmpty(fragment.function?.name)
   const args = argumentsText(fragment.function?.arguments)
+  const extra = fragment.extra_content
+  const extraContent = extra && typeof extra === 'object' && !Array.isArray(extra) ? extra as Record<string, unknown> : undefined
   // No id, no name, no arguments: an end marker some servers send after the real calls (DeepSeek:
   // `{index, id: "", function: {arguments: null}}`, often at an index of its own). It adds
   // nothing; counted as a call it was one without a name, and the round failed.
-  if (!id && !name && !args) return
+  if (!id && !name && !args && !extraContent) return
   state.callStarted = true
   const index = Number.isInteger(fragment.index) ? fragment.index! : state.toolCalls.at(-1)?.index ?? 0
   let joined = state.toolCalls.findLast(candidate => candidate.index === index)
@@ -336,6 +340,7 @@ function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
   const { call } = joined
   if (name && !call.name) call.name = name
   call.arguments += args
+  if (extraContent) call.extraContent = extraContent
 }
 
 /** A fragment's arguments as JSON text: an object some servers send instead of its text is written out. */

@@ -27,6 +27,11 @@ export interface ModelToolCall {
   name: string
   /** The raw JSON text of the arguments ('' for a tool without arguments). */
   arguments: string
+  /**
+   * The call's `extra_content`, as it came: Gemini's OpenAI-compatible endpoint puts the call's
+   * thought signature there (`{ google: { thought_signature } }`) and wants it back on the call.
+   */
+  extraContent?: Record<string, unknown>
 }
 
 /** What the stream yields, in order. */

@@ -10,7 +10,7 @@ export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool'
   content: string | null
   /** Assistant messages that asked for tools. */
-  tool_calls?: Array<{ id: string, type: 'function', function: { name: string, arguments: string } }>
+  tool_calls?: Array<{ id: string, type: 'function', function: { name: string, arguments: string }, extra_content?: Record<string, unknown> }>
   /**
    * An assistant message that asked for tools: the round's reasoning, sent back only to an endpoint
    * that sent it under this name (DeepSeek's and Kimi's thinking models require it in tool rounds).
