@@ -45,7 +45,7 @@ function epochAt(log: HeldLog, seq: number): number | null {
  * True when a viewer at `after` holds the log's state at that seq. Its epoch is the one that wrote
  * that seq; or a later lease's, when that seq is where the later lease began: the owner of a job
  * taken over holds the stored state under its own epoch (live-job.ts), a following instance
- * snapshots it so (`underLease` in viewer-hub.ts), a recovered end's snapshot is under the end's
+ * snapshots it so (`underLease`, under-lease.ts), a recovered end's snapshot is under the end's
  * epoch. That is the stored state at that seq, written before the lease was claimed (the store
  * refuses older epochs after), so the events from there follow it. It is that seq only when every
  * event after it is of that epoch or a later one: an event of an older epoch after it means the

@@ -24,6 +24,7 @@ import type { RoundTextStarts } from './executor/round-text'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
 import { summarize } from './job-summary'
+import { underLease } from './under-lease'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
 import type { NotificationSink } from './notifications'
@@ -244,7 +245,8 @@ export function createEngine(options: EngineOptions) {
     }
     const state = await provider.getState(jobId)
     if (!state) throw new JobNotFoundError(jobId)
-    return { job: summarize(record), state: viewedState(state) }
+    // Taken over and nothing of the new owner's stored yet: the epoch its stream snapshots carry.
+    return { job: summarize(record), state: viewedState(underLease(record, state)) }
   }
 
   const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })

@@ -7,8 +7,8 @@
 import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
-import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
+import { underLease } from './under-lease'
 import type { HeldLog } from './catch-up'
 import { catchUpFrames } from './catch-up'
 import type { BackgroundJobsConfig } from './config'
@@ -115,17 +115,6 @@ export function createViewerHub(options: ViewerHubOptions) {
     const state = await provider.getState(record.id)
     if (state === null) throw new JobNotFoundError(record.id)
     return { events: range?.events ?? [], complete: false, state: underLease(record, state), baseState: base }
-  }
-
-  /**
-   * The stored state under the lease's epoch when a new owner took the job over and has not stored
-   * an event yet: its snapshot must win over a viewer's state of the lost owner, whose seqs past
-   * the stored ones (text it streamed but never stored) may be higher — as the owner's own does
-   * (live-job.ts). A finished job's state is left as stored.
-   */
-  function underLease(record: JobRecord, state: JobState): JobState {
-    const epoch = record.lease?.epoch ?? 1
-    return epoch > (state.epoch ?? 1) && !isTerminalStatus(state.status) ? { ...state, epoch } : state
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * A tab on an instance that only follows a job taken over gets the stored state under the new
- * lease's epoch (`underLease` in viewer-hub.ts): a snapshot with id `<newEpoch>:<storedSeq>`. That
+ * lease's epoch (`underLease`, under-lease.ts): a snapshot with id `<newEpoch>:<storedSeq>`. That
  * position is the stored state at the seq where the new lease began, so a reconnect from it needs
  * only what came after — not the whole snapshot again on every reconnect, which for a long answer
  * is the whole answer each time.
