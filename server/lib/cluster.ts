@@ -15,22 +15,17 @@ import { isTerminalStatus } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, RateLimitError, ShuttingDownError } from './errors'
-import { createJobState } from '../../shared/reducer'
 import type { JobState } from '../../shared/reducer'
-import type { RoundTextStarts } from './executor/round-text'
-import { roundTextStarts } from './executor/round-text'
 import { createFailureStreakLog } from './failure-streak-log'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
-import type { ControlReply, JobControl, JobRecord } from './providers/types'
+import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
 import type { SharedProvider } from './run-lease'
-import { checkStoredRequest } from './stored-request'
-import { useMetrics } from './metrics'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
 import type { TimerSet } from './timers'
-import { createRecoveredEnds } from './recovered-end'
+import { createTakeOver } from './take-over'
 import type { AnswerOutcome } from './stored-answer'
 import { answeredAlike } from './stored-answer'
 
@@ -60,6 +55,9 @@ export class OwnerUnreachableError extends BackgroundJobsError {
   }
 }
 
+/** How many times a scan takes over a job it claimed before it leaves the lease to lapse (a store read or write failed each time). */
+const MAX_TAKEOVER_TRIES = 3
+
 /** What the cluster needs from the engine. */
 export interface ClusterOptions {
   provider: SharedProvider
@@ -83,7 +81,7 @@ type ForwardResult = ControlReply | 'ended' | 'timeout' | 'shutdown'
 /** Creates the multi-instance side of an engine. */
 export function createCluster(options: ClusterOptions) {
   const { provider, instanceId, now, logger } = options
-  const { endRecovered, endLostChat } = createRecoveredEnds({ provider, logger, now, tools: options.tools, jobEnded: options.jobEnded })
+  const takeOver = createTakeOver(options)
   let cancelRecovery: (() => void) | null = null
   /** The recovery scan under way: `stop` returns it (shutdown waits for the runs it starts) and no new one begins. */
   let recovering: Promise<number> | null = null
@@ -96,6 +94,12 @@ export function createCluster(options: ClusterOptions) {
    * ended here only once none took them.
    */
   let cannotRun = new Map<string, number>()
+  /**
+   * Jobs claimed here whose takeover failed after the claim (a store read or the end's write): the
+   * lease is this instance's, so no scan lists them as lapsed until it lapses too. Each scan tries
+   * them again first, a few times at most (then the lease is left to lapse, to any instance).
+   */
+  const claimedNotTaken = new Map<string, { record: JobRecord & { lease: JobLease }, tries: number }>()
   /**
    * Forwarded controls waiting for the owner: `dispose` clears the engine's timers, their timeout
    * among them, so it ends them (`cancelForwards`) rather than leave their requests hanging.
@@ -204,16 +208,6 @@ export function createCluster(options: ClusterOptions) {
   }
 
   /**
-   * Where each round of a continued chat began in its text (round-text.ts), from its stored log;
-   * undefined when that cannot be read (the whole text is then the prefill, as before).
-   */
-  async function chatRoundStarts(record: JobRecord): Promise<RoundTextStarts | undefined> {
-    const range = await provider.readEvents(record.id, 0).catch(() => null)
-    if (!range?.complete) return undefined
-    return roundTextStarts(createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }), range.events)
-  }
-
-  /**
    * How long this instance counts as alive after each scan: lapsed before the leases of its jobs
    * do (a lost instance is no longer counted when its jobs are shared out), yet past the next scan.
    */
@@ -268,6 +262,7 @@ export function createCluster(options: ClusterOptions) {
     try {
       const config = options.getConfig()
       const share = await fairShare(config)
+      await retryClaimed(config)
       const left = new Set<string>()
       const unrunnable = new Map<string, number>()
       for (const expired of await provider.listExpiredLeases()) {
@@ -294,36 +289,7 @@ export function createCluster(options: ClusterOptions) {
         const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue
         recovered++
-        const record = { ...expired, lease }
-        const countTakeover = (outcome: 'resumed' | 'ended' | 'already-ended') => useMetrics().increment('lease_takeovers_total', { type: record.type, outcome })
-        // Read after the claim: the lost owner's writes are fenced from now on, so this is final.
-        const state = await provider.getState(record.id)
-        if (!state || isTerminalStatus(state.status)) {
-          countTakeover('already-ended')
-          continue
-        }
-        // Controls sent while nobody owned the job: the run acts on them before it starts anything,
-        // and a job that is only ended here ends `aborted` when its user aborted it meanwhile.
-        const controls = await provider.readControls?.(record.id)
-        const abortedMeanwhile = Boolean(controls?.some(control => control.type === 'abort' && control.userId === record.userId))
-        if (record.type === 'workflow' || config.recovery.chat === 'continue') {
-          // The request comes back from the shared store: it runs again only if a route would accept it.
-          const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
-          if (!check.ok) {
-            logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
-            // Counted once the end is stored: a write that failed leaves the job for the next scan.
-            if (await endRecovered(record, state, config, check.error, abortedMeanwhile)) countTakeover('ended')
-            continue
-          }
-          const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
-          options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
-          // No run when the engine was disposed meanwhile: its lease lapses to another instance, which counts the takeover.
-          if (!options.runs.has(record.id)) continue
-          logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq })
-          countTakeover('resumed')
-          continue
-        }
-        if (await endLostChat(record, state, config, abortedMeanwhile)) countTakeover('ended')
+        await takeOverHeld({ ...expired, lease }, leaseAskedAtMs, config, 1)
       }
       leftToOthers = left
       cannotRun = unrunnable
@@ -333,6 +299,32 @@ export function createCluster(options: ClusterOptions) {
       scanLog.failed(error)
     }
     return recovered
+  }
+
+  /** Takes over a job whose lease this instance holds; on a failure it is kept to be tried again (`tries` so far) and the error thrown. */
+  async function takeOverHeld(record: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig, tries: number): Promise<void> {
+    try {
+      await takeOver(record, leaseAskedAtMs, config)
+    }
+    catch (error) {
+      if (tries < MAX_TAKEOVER_TRIES) claimedNotTaken.set(record.id, { record, tries })
+      throw error
+    }
+  }
+
+  /** Tries again the takeovers that failed after their claim, under the lease renewed first (false: another instance has the job now). */
+  async function retryClaimed(config: BackgroundJobsConfig): Promise<void> {
+    for (const [id, { record, tries }] of claimedNotTaken) {
+      if (stopped) return
+      if (options.runs.has(id)) {
+        claimedNotTaken.delete(id)
+        continue
+      }
+      const leaseAskedAtMs = performance.now()
+      const held = await provider.heartbeatLease(id, record.lease, config.lease.durationMs)
+      claimedNotTaken.delete(id)
+      if (held) await takeOverHeld(record, leaseAskedAtMs, config, tries + 1)
+    }
   }
 
   /** Tells the others this instance is gone (shutdown): they no longer count it in their shares. */
