@@ -137,8 +137,8 @@ export function createRunManager(options: RunManagerOptions) {
       return { ok: true }
     }
     // Sent while nobody owned the job, to a question the takeover voided: the question asked again takes it.
-    const waiting = takeoverAnswers.get(run)?.replyTo(control)
-    if (waiting) return await waiting
+    const waiting = await takeoverAnswers.get(run)?.replyTo(control)
+    if (waiting) return waiting
     try {
       const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId)
       return stored ? { ok: true } : { ok: true, stored: false }
@@ -237,15 +237,18 @@ export function createRunManager(options: RunManagerOptions) {
     for (const pending of voided) requestSettled(pending.requestId)
     // Controls sent while nobody owned the job (an abort that must stop it before anything runs
     // again, answers to the questions just voided): acted on before the runner starts.
-    if (resume?.controls && hold) {
-      takeoverAnswers.set(run, createTakeoverAnswers({
+    if (resume?.controls && shared && hold) {
+      const answers = createTakeoverAnswers({
         voided,
         controls: resume.controls,
         userId: record.userId,
         answer: (requestId, answer, answeredBy) => answerAndStore(run, requestId, answer, answeredBy)
           .then(({ stored }): ControlReply => stored ? { ok: true } : { ok: true, stored: false }, replyOf),
-      }))
+      })
+      takeoverAnswers.set(run, answers)
       hold.catchUp(resume.controls)
+      // Answers stored after the takeover's read and before the voids: read again once those are stored.
+      answers.readAgain(async () => await run.persist.flush() === 'stored' ? await shared.readControls?.(record.id) ?? null : null)
     }
 
     const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
