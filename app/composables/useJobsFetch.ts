@@ -10,8 +10,9 @@
  * is marked `Cache-Control: private, no-store`, as the API answers themselves are, so no shared
  * cache in front of the app keeps it for the next visitor.
  */
-import { appendResponseHeader, getRequestProtocol, setResponseHeader } from 'h3'
+import { appendResponseHeader, setResponseHeader } from 'h3'
 import type { H3Event } from 'h3'
+import { isHttpsRequest } from '../../shared/forwarded-https'
 
 /** The anonymous user cookie's names, over http and https (server/lib/http/user.ts). */
 const USER_COOKIES = ['bgjobs_uid', '__Host-bgjobs_uid']
@@ -68,7 +69,7 @@ export function useJobsFetch(): typeof $fetch {
   if (!event) return requestFetch as typeof $fetch
   // The API call is made inside the server, over no socket: it names the page's https (a server
   // that serves TLS itself, with no proxy's header to pass on) so the user cookie is the same one.
-  const https = getRequestProtocol(event, { xForwardedProto: true }) === 'https'
+  const https = isHttpsRequest(event)
   const jobsFetch = async (request: Parameters<typeof $fetch>[0], options: FetchOptions = {}) => {
     // A first visit (no user cookie): the render's first call names the user. A write made while
     // it is on its way waits for it, or it would be another new user (a job the browser never

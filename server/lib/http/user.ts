@@ -17,7 +17,8 @@
 import { randomBytes } from 'node:crypto'
 import type { H3Event } from 'h3'
 import type { SessionConfig } from 'h3'
-import { getCookie, getRequestProtocol, unsealSession, updateSession, useSession } from 'h3'
+import { getCookie, unsealSession, updateSession, useSession } from 'h3'
+import { isHttpsRequest } from '../../../shared/forwarded-https'
 import { createSessionCache } from './session-cache'
 
 /** The anonymous user cookie over http. */
@@ -49,7 +50,7 @@ async function unsealedSession(event: H3Event, config: SessionConfig, sealed: st
  */
 export async function anonymousUserId(event: H3Event, configuredSecret: string, previousSecret = ''): Promise<string> {
   const password = configuredSecret || PROCESS_SECRET
-  const secure = getRequestProtocol(event, { xForwardedProto: true }) === 'https'
+  const secure = isHttpsRequest(event)
   const name = secure ? SECURE_USER_COOKIE : USER_COOKIE
   const config: SessionConfig = {
     name,

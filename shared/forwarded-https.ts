@@ -1,0 +1,23 @@
+/**
+ * Whether the browser reached this app over https: TLS on this server, or a proxy in front that
+ * ended it and says so in `X-Forwarded-Proto`. Behind two proxies that each set the header (a CDN
+ * ending TLS, then a load balancer or nginx), Node joins the lines into one value, `https, https`
+ * (or `https, http` when the inner hop is plain http): the leftmost is the scheme the browser used.
+ * h3's `getRequestProtocol` takes only an exact `https`, so such a chain lost the `Secure`
+ * `__Host-` anonymous cookie (server/lib/http/user.ts) and read a plain one a sibling subdomain
+ * can plant. A client that claims https over plain http only gets a `Secure` cookie its browser
+ * drops; one on a TLS connection is https whatever it claims.
+ */
+
+/** What is read of a request (an h3 event): its headers and whether its socket is TLS. */
+export interface ProtocolRequest {
+  node: { req: { headers: Record<string, string | string[] | undefined>, connection?: unknown } }
+}
+
+/** True when the request came over https (its own TLS, or the first `X-Forwarded-Proto` value). */
+export function isHttpsRequest(event: ProtocolRequest): boolean {
+  const header = event.node.req.headers['x-forwarded-proto']
+  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase()
+  // As h3's: a TLS connection stays https whatever the header says.
+  return first === 'https' || Boolean((event.node.req.connection as { encrypted?: boolean } | null | undefined)?.encrypted)
+}
