@@ -6,8 +6,9 @@
  * regeneration of an earlier message drops; it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
  * the assistant's message last with nothing to answer gets a settled stream (nothing new runs), and
- * so do approvals posted again for an answer aborted after it took them. The same approvals posted
- * again to a job that took them (the post's response was lost) get its stream from before them.
+ * so do approvals posted again for an answer aborted after it took them. Approvals the job has
+ * all answered already (the post's response was lost; another tab or their expiry answered them
+ * first) get its stream from before those answers.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
@@ -36,7 +37,7 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
       // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
       if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null
-      // The same answers again (their response was lost): the job's stream from before them (answered-approvals.ts).
+      // All answered already (this post's lost response, another tab, expiry): the job's stream from before them (answered-approvals.ts).
       const taken = error instanceof InputConflictError ? await answeredAlready(context, intent.request.id, messageId, intent.answers) : null
       if (taken) return taken
       throw error
