@@ -11,7 +11,11 @@
  * first of those answers (continuation-start.ts), so the chat shows the answers the job took and
  * what it did with them — also when the job has ended since. The same answers on an answer ended
  * aborted are left to stopped-approvals.ts (nothing new runs), which the route asks first.
+ * An approval the job asked and never answered because it ended meanwhile (stopped from another
+ * tab while it waited, `onTimeout: 'abort'`) was the same `409`: such a post gets the job's stream
+ * from just before its end, so the call shows cut off (`output-error`) and the answer as it ended.
  */
+import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
 import { JobNotFoundError } from '../errors'
@@ -22,7 +26,7 @@ import { continuationStart } from './continuation-start'
 /**
  * The job `messageId` of chat `chatId` (the assistant message the answers are on) and the state its
  * stream starts from, when it holds an answer to every one of `answers`' approvals (this user's
- * same answer, or any other); otherwise null.
+ * same answer, or any other) or has ended without one to those it asked; otherwise null.
  */
 export async function answeredAlready(context: JobsRouteContext, chatId: string, messageId: string | undefined, answers: ApprovalAnswer[]): Promise<{ job: JobSummary, state: JobState } | null> {
   if (!messageId || answers.length === 0) return null
@@ -36,7 +40,9 @@ export async function answeredAlready(context: JobsRouteContext, chatId: string,
   }
   const { job, state } = found
   if (job.type !== 'chat' || job.threadId !== chatId) return null
-  const taken = answers.every(answer => state.answeredInputs.some(input => input.requestId === answer.approvalId))
-  if (!taken) return null
+  const ended = isTerminalStatus(state.status)
+  const over = answers.every(answer => state.answeredInputs.some(input => input.requestId === answer.approvalId)
+    || (ended && state.toolCalls.some(call => call.approvalId === answer.approvalId)))
+  if (!over) return null
   return { job, state: await continuationStart(context, job, state, answers) }
 }

@@ -6,9 +6,12 @@
  * went on with it (its tool ran or was denied). Started from the state when the answers arrive,
  * the response left that out: the client kept its own answer on a call the job never ran with it
  * (`approval-responded`, `approved: true` on a call the job denied). So the response then starts
- * just before the first such answer, which it brings with what followed.
+ * just before the first such answer, which it brings with what followed. Likewise, when the job
+ * ended with an approval of `answers` still unanswered (stopped while it waited), the response
+ * starts just before the end, which it brings (the call cut off), unless an answer came first.
  */
 import type { JobEvent } from '../../../shared/events'
+import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 import { applyEvent, createJobState } from '../../../shared/reducer'
 import type { JobSummary } from '../engine-types'
@@ -19,7 +22,9 @@ import type { ApprovalAnswer } from './chat-request'
 /** The state the continuation of `job` (now at `state`) starts from, for the client's `answers`. */
 export async function continuationStart(context: JobsRouteContext, job: JobSummary, state: JobState, answers: ApprovalAnswer[]): Promise<JobState> {
   const elsewhere = new Set(answers.filter(answer => state.answeredInputs.some(input => input.requestId === answer.approvalId)).map(answer => answer.approvalId))
-  if (elsewhere.size === 0) return state
+  // An approval the job never answered, ended since: the client lacks that end.
+  const cutOff = isTerminalStatus(state.status) && answers.some(answer => !elsewhere.has(answer.approvalId))
+  if (elsewhere.size === 0 && !cutOff) return state
   // The job's log, read like a viewer that attaches and leaves at once (chat-history.ts).
   const frames: ViewerFrame[] = []
   const sink: ViewerSink = { send: frame => frames.push(frame), comment() {}, close() {} }
@@ -31,6 +36,7 @@ export async function continuationStart(context: JobsRouteContext, job: JobSumma
     if (frame.event === 'snapshot') return state
     const event = frame.data as JobEvent
     if (event.type === 'input-response' && elsewhere.has(event.requestId)) return known
+    if (event.type === 'job-end' && cutOff) return known
     known = applyEvent(known, event)
   }
   return state

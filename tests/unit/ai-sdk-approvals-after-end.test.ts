@@ -1,0 +1,69 @@
+/**
+ * An approval answered in the chat after its job ended while it waited: stopped from another tab
+ * (the abort route), so the request was never answered. The route answered a 409: `useChat` went to
+ * `error`, the part kept this tab's answer (`approval-responded`) on a call that never ran, and its
+ * retry (`sendMessage()`, which posts the pending approval message again) got the same 409 — a
+ * chat stuck in `error`. The post now streams the job's end, so the chat ends as the job and the
+ * messages route have it: the call cut off (`output-error`), the answer aborted.
+ * Real `Chat` from `@ai-sdk/vue` and the stock transport against the real chat route.
+ */
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
+import type { UIMessage } from 'ai'
+import { Chat } from '@ai-sdk/vue'
+import { describe, expect, it, vi } from 'vitest'
+import type { RunContext } from '../../server/lib/run-context'
+import { askToDelete } from '../support/delete-approvals'
+import { useServedRoutes } from '../support/route-app'
+
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
+
+async function runner(context: RunContext): Promise<void> {
+  await askToDelete(context, ['a.txt'], 'Deleting. ')
+  context.emit({ type: 'step-start', step: 2 })
+  context.text('Done.')
+  context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })
+}
+
+const app = useServedRoutes({ runners: { chat: runner } })
+
+type ToolPart = { type: string, toolCallId: string, state: string, errorText?: string }
+const toolStates = (message: UIMessage) => (message.parts.filter(part => part.type === 'tool-delete_file') as ToolPart[]).map(part => [part.toolCallId, part.state, part.errorText])
+const textOf = (message: UIMessage) => message.parts.flatMap(part => (part.type === 'text' ? [part.text] : [])).join('|')
+
+describe('an approval answered after its job ended while it waited', () => {
+  it('the post streams the job\'s end: no 409, no chat stuck in error', async () => {
+    const chatId = 'chat-approval-after-end'
+    let finished: () => void = () => {}
+    const errors: string[] = []
+    const chat = new Chat<UIMessage>({
+      id: chatId,
+      transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }),
+      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+      onFinish: () => finished(),
+      onError: error => errors.push(error.message),
+    })
+    await chat.sendMessage({ text: 'Delete a.txt' })
+    const [asked] = (chat.lastMessage!.parts.filter(part => part.type === 'tool-delete_file') as Array<{ approval: { id: string } }>).map(part => part.approval.id)
+    const jobId = chat.lastMessage!.id
+    // Another tab stops the answer while the approval waits.
+    const stopped = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/abort`, { method: 'POST' })).json() as { jobs: Array<{ id: string, status: string }> }
+    expect(stopped.jobs).toMatchObject([{ id: jobId, status: 'aborted' }])
+    // This tab approves; the SDK posts.
+    let continuation = new Promise<void>(resolve => (finished = resolve))
+    await chat.addToolApprovalResponse({ id: asked!, approved: true })
+    await continuation
+    // The retry a chat in error offers: before, the same 409 again.
+    continuation = new Promise<void>(resolve => (finished = resolve))
+    await chat.sendMessage()
+    await continuation
+    // Before: ['{"error":true,…"statusCode":409,…"is not pending in chat …"}', the same again].
+    expect(errors).toEqual([])
+    expect(chat.status).toBe('ready')
+
+    const { messages } = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json() as { messages: UIMessage[] }
+    expect(toolStates(messages.at(-1)!)).toEqual([['call_0', 'output-error', 'job aborted (aborted)']])
+    // Before: [['call_0', 'approval-responded', undefined]] — a call that never ran, shown as answered.
+    expect(toolStates(chat.lastMessage!)).toEqual(toolStates(messages.at(-1)!))
+    expect(textOf(chat.lastMessage!)).toBe('Deleting. ')
+  })
+})
