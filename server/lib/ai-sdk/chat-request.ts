@@ -160,6 +160,10 @@ export function nameSentMessage(error: unknown, index: number): void {
 
 function classify(request: ChatRequest, historyFromServer: boolean): ChatIntent {
   const last = request.messages.at(-1)!
+  // Dropped before the model: the turn would answer the user message before it again, replacing its answer.
+  if (last.role === 'system') {
+    throw new RequestError(400, `messages.${request.messages.length - 1}.role: the last message must be the user's (a new answer) or the assistant's (tool approvals); system messages are not sent to the model: set prompts in the background-jobs:upstream-request hook`)
+  }
   if (last.role === 'assistant') {
     const answers = answeredApprovals(last, request.messages.length - 1)
     if (answers.length === 0) {
