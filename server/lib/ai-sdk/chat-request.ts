@@ -2,8 +2,9 @@
  * The body `DefaultChatTransport` posts — `{ id, messages, trigger, messageId, …body }` with UI
  * messages made of parts — read into what a background job needs: the chat id (the job's thread),
  * the history as plain `{ role, content }` messages (text parts only; system messages are dropped
- * later, as on `POST /api/jobs`), and, when the last message is the assistant's with tool
- * approvals answered (`addToolApprovalResponse`), those answers.
+ * later, as on `POST /api/jobs`), and, when the last message (or the assistant message the SDK
+ * names in `messageId`) is the assistant's with tool approvals answered (`addToolApprovalResponse`),
+ * those answers.
  */
 import { z } from 'zod'
 import { boundedList } from '../http/bounded-list'
@@ -109,8 +110,9 @@ export function answeredApprovals(message: UiMessageInput, messageIndex: number)
 export type ChatIntent =
   /** `historyFromServer`: the client sent its newest message only; the chat's history is to be loaded. */
   | { kind: 'turn', request: ChatRequest, historyFromServer?: boolean }
-  | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[] }
-  | { kind: 'settled', request: ChatRequest, messageId: string }
+  /** `message`: the assistant message the answers are on, which the response continues (`answeredMessage`). */
+  | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[], message: UiMessageInput }
+  | { kind: 'settled', request: ChatRequest, messageId: string, message: UiMessageInput }
 
 /**
  * Refuses file parts in the user message a new turn answers (`sendMessage({ text, files })`): the
@@ -158,19 +160,37 @@ export function nameSentMessage(error: unknown, index: number): void {
   if (error instanceof RequestError) error.message = error.message.replace(new RegExp(`\\bmessages\\.${index}\\b`, 'g'), 'message')
 }
 
+/**
+ * The index of the assistant message the response is for, when the post is about one: the SDK's
+ * `messageId` (`trigger: 'submit-message'`) names it when it posts for an approval or a tool output
+ * (`sendMessage()` with no message, `sendAutomaticallyWhen`), and the SDK writes the response into
+ * that message — also when it is not the last (an approval answered on an earlier message): a new
+ * turn, or the settled answer of the last message, would overwrite it there (or the last message
+ * with its copy). Otherwise the last message, when it is the assistant's; -1 for a new turn.
+ */
+function answeredMessage(request: ChatRequest): number {
+  const named = request.trigger !== 'regenerate-message' && request.messageId !== undefined
+    ? request.messages.findLastIndex(message => message.id === request.messageId)
+    : -1
+  if (named !== -1 && request.messages[named]!.role === 'assistant') return named
+  return request.messages.at(-1)!.role === 'assistant' ? request.messages.length - 1 : -1
+}
+
 function classify(request: ChatRequest, historyFromServer: boolean): ChatIntent {
   const last = request.messages.at(-1)!
+  const index = answeredMessage(request)
   // Dropped before the model: the turn would answer the user message before it again, replacing its answer.
-  if (last.role === 'system') {
+  if (index === -1 && last.role === 'system') {
     throw new RequestError(400, `messages.${request.messages.length - 1}.role: the last message must be the user's (a new answer) or the assistant's (tool approvals); system messages are not sent to the model: set prompts in the background-jobs:upstream-request hook`)
   }
-  if (last.role === 'assistant') {
-    const answers = answeredApprovals(last, request.messages.length - 1)
+  if (index !== -1) {
+    const message = request.messages[index]!
+    const answers = answeredApprovals(message, index)
     if (answers.length === 0) {
-      if (last.id) return { kind: 'settled', request, messageId: last.id }
-      throw new RequestError(400, `messages.${request.messages.length - 1}.id: the last message must be the user's, or the assistant's with its id`)
+      if (message.id) return { kind: 'settled', request, messageId: message.id, message }
+      throw new RequestError(400, `messages.${index}.id: the last message must be the user's, or the assistant's with its id`)
     }
-    return { kind: 'approvals', request, answers }
+    return { kind: 'approvals', request, answers, message }
   }
   refuseFileParts(request)
   return historyFromServer ? { kind: 'turn', request, historyFromServer } : { kind: 'turn', request }

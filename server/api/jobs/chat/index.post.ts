@@ -31,9 +31,9 @@ import { withStreamSlot } from '../../../lib/http/user-stream'
 export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(context, async () => {
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
   const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes', MAX_CHAT_BODY_DEPTH))
-  if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.request.messages.at(-1)!))
+  if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.message))
   if (intent.kind === 'approvals') {
-    const messageId = intent.request.messages.at(-1)!.id
+    const messageId = intent.message.id
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
       // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
       if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null
