@@ -36,8 +36,9 @@ export function isApprovalGone(error: Error | undefined): boolean {
 /** `error.message` of `useChat`, as the page shows it. */
 export function chatErrorText(error: Error): string {
   const { statusCode, responseBody } = error as Error & CallErrorLike
-  // The chat route's only 409: the approval answered here was answered (another tab), expired or
-  // ended meanwhile. Its message names the request and chat by id, which says nothing to a person.
+  // The chat route's only 409: an approval its message's job never asked (an answer taken elsewhere,
+  // expired or ended meanwhile streams the job instead, and the page notes it on the call). Its
+  // message names the request and chat by id, which says nothing to a person.
   if (statusCode === 409) return APPROVAL_GONE_TEXT
   if (typeof statusCode === 'number') {
     const message = bodyMessage(responseBody)
