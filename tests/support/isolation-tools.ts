@@ -242,6 +242,13 @@ export const ISOLATION_TEST_TOOLS = [
     needsApproval: true,
     execute: () => ({ ran: true }),
   }),
+  defineTool({
+    name: 'import_hangs',
+    description: 'Its file never finishes loading in a worker (isolation-worker-entry.ts), as a file whose top level awaits a service that never answers.',
+    parameters: z.object({}),
+    isolation: 'worker',
+    execute: () => ({ ran: true }),
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -4,12 +4,15 @@ import { createToolWorker } from '../../server/lib/isolation/worker-runtime'
 import { ISOLATION_TEST_TOOLS } from './isolation-tools'
 
 /**
+ * `import_hangs`: its "file" never finishes loading.
  * `import_once_fails`: its "file" throws at import while the marker file named by
  * BACKGROUND_JOBS_TEST_IMPORT_MARKER does not exist yet, and creates it (so only the first load
  * in any worker fails). Without the variable it loads as the others do.
  */
 function loaderOf(tool: (typeof ISOLATION_TEST_TOOLS)[number]) {
   return async () => {
+    // Its import never settles (a top-level await on something that never answers).
+    if (tool.name === 'import_hangs') return await new Promise<never>(() => {})
     const marker = process.env.BACKGROUND_JOBS_TEST_IMPORT_MARKER
     if (tool.name === 'import_once_fails' && marker && !existsSync(marker)) {
       writeFileSync(marker, 'failed once')

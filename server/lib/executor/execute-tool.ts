@@ -11,7 +11,8 @@ import type { ToolDefinition } from '../tools/types'
 import { approvalArguments } from './approval-arguments'
 import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
-import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError } from '../isolation/errors'
+import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
+import type { IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { callNeedsApproval, requestApproval } from './tool-approval'
@@ -81,27 +82,29 @@ function parsesOnServer(tool: ToolDefinition, context: RunContext): boolean {
  * Runs `run` within the tool's time limit: its value, or the call's error (an abort ends the job).
  * An isolated call's limit starts when a worker starts it; its wait for one is bounded on its own
  * (`isolation.queueTimeoutMs`), and a call no worker started in time was not run. A limit that
- * passes while its worker still checks the arguments (the schema spins) is not the tool's: it
- * never ran, and the error says so.
+ * passes while its worker still loads the tool's file (its import hangs) or checks the arguments
+ * (the schema spins) is not the tool's: it never ran, and the error says so.
  */
 async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: IsolatedRun<T>): Promise<T> {
   const waitMs = runsIsolated(tool, context.config) ? context.config.isolation.queueTimeoutMs : undefined
   // The last attempt's (a retry is a new one), told by its pool; absent in-process.
-  const attempt: { checkingArguments?: () => boolean } = {}
-  const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, started, (cancel, checkingArguments) => {
-    attempt.checkingArguments = checkingArguments
+  const attempt: { stage?: () => IsolatedCallStage } = {}
+  const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, started, (cancel, stage) => {
+    attempt.stage = stage
     onWaiting(cancel)
   }), { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'not-started') throw new IsolationQueueTimeoutError(tool.name, waitMs!)
-  if (outcome.kind === 'timeout' && attempt.checkingArguments?.()) throw new ToolArgumentsCheckTimeoutError(tool.name, timeoutMs)
+  const stage = outcome.kind === 'timeout' ? attempt.stage?.() : undefined
+  if (stage === 'loading') throw new ToolFileLoadTimeoutError(tool.name, timeoutMs)
+  if (stage === 'checking') throw new ToolArgumentsCheckTimeoutError(tool.name, timeoutMs)
   if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
   if (outcome.kind === 'failed') throw isToolCallError(outcome.error) ? outcome.error : new ToolExecutionError(tool.name, outcome.error)
   return outcome.value
 }
 
-/** A guarded run whose isolated attempts also tell whether their worker is still checking the arguments (tool-runner.ts). */
-type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, checkingArguments?: () => boolean) => void) => Promise<T>
+/** A guarded run whose isolated attempts also tell where their worker is in the call (tool-runner.ts). */
+type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, stage?: () => IsolatedCallStage) => void) => Promise<T>
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
 async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }): Promise<ToolResultJson> {

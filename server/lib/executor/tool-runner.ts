@@ -7,6 +7,7 @@
 import type { BackgroundJobsConfig } from '../config'
 import { isolatedToolNames } from '../config'
 import { IsolationUnavailableError } from '../isolation/errors'
+import type { IsolatedCallStage } from '../isolation/protocol'
 import type { RunContext } from '../run-context'
 import { executeInCallScope } from '../tools/stray-errors'
 import type { ToolContext, ToolDefinition } from '../tools/types'
@@ -28,10 +29,11 @@ export interface ToolInvocation {
 /**
  * One attempt at running the tool; `signal` fires on its time limit and on the job's abort. An
  * isolated attempt calls `started` when a worker takes it from the queue, and hands `onWaiting` how
- * to cancel its start meanwhile (run-with-deadline.ts), with whether its worker is still checking the
- * arguments (`checkingArguments`: a time limit that passes then is not the tool's, it never ran).
+ * to cancel its start meanwhile (run-with-deadline.ts), with where its worker is in the call
+ * (`stage`: a time limit that passes while it still loads the tool's file or checks the arguments
+ * is not the tool's, it never ran).
  */
-export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, checkingArguments?: () => boolean) => void) => Promise<ToolResultJson>
+export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, stage?: () => IsolatedCallStage) => void) => Promise<ToolResultJson>
 
 /** True when this tool runs in an isolation worker. */
 export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig): boolean {

@@ -50,6 +50,18 @@ export class ToolArgumentsCheckTimeoutError extends ToolNotRunError {
   }
 }
 
+/**
+ * The tool's time limit passed while its worker was still loading the tool's file (its top level
+ * awaits something that never settles): the arguments were not checked, `execute` was never called.
+ */
+export class ToolFileLoadTimeoutError extends ToolNotRunError {
+  override readonly name = 'ToolFileLoadTimeoutError'
+  override readonly status = 'timeout' as const
+  constructor(toolName: string, readonly timeoutMs: number) {
+    super(toolName, `Tool "${toolName}" was not run: its file did not finish loading in the isolation worker within its time limit of ${timeoutMs} ms (its top level awaits something that did not settle)`)
+  }
+}
+
 /** No worker started the call within `isolation.queueTimeoutMs`: it was not run (its time limit never started). */
 export class IsolationQueueTimeoutError extends ToolNotRunError {
   override readonly name = 'IsolationQueueTimeoutError'

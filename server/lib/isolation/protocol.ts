@@ -40,6 +40,7 @@ export interface IsolatedToolTask {
 /** The values of a task's `startGate`. */
 export const START_GATE = {
   waiting: 0,
+  /** The worker took the call: it loads the tool's file (until `checking`). */
   started: 1,
   cancelled: 2,
   /** The worker loaded the tool's file and checks the arguments with its schema. */
@@ -47,6 +48,20 @@ export const START_GATE = {
   /** The arguments passed: the worker called `execute`. */
   running: 4,
 } as const
+
+/**
+ * Where a started call is in its worker, read from its `startGate` when its time limit passes:
+ * `loading` the tool's file (its import has not finished), `checking` the arguments with the
+ * tool's schema, or `running` (`execute` was called). Only the last is the tool's own time.
+ */
+export type IsolatedCallStage = 'loading' | 'checking' | 'running'
+
+/** The stage a gate value means (`waiting` and `cancelled`, never started, read as `running`: not asked then). */
+export function stageOfGate(gate: number): IsolatedCallStage {
+  if (gate === START_GATE.started) return 'loading'
+  if (gate === START_GATE.checking) return 'checking'
+  return 'running'
+}
 
 /**
  * What a worker says on the answer channel: that it started the call; the call's answer, as soon as it has one (the task

@@ -19,8 +19,8 @@ import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
-import type { IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { deserializeError, START_GATE } from './protocol'
+import type { IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import { deserializeError, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 
@@ -43,10 +43,10 @@ export interface ToolIsolation {
    * takes the call from the queue (the tool's time limit starts then). `onWaiting` gets how to
    * cancel the call's start: false when a worker had started it (its report may be on its way),
    * true when no worker ever will (then abort `signal` to take it out of the queue); and
-   * `checkingArguments`, true while the worker checks the arguments with the tool's schema (read
-   * when the time limit passes: `execute` was not called yet).
+   * `stage`, where the worker is in the call (read when the time limit passes: while it still
+   * loads the tool's file or checks the arguments, `execute` was not called yet).
    */
-  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, checkingArguments: () => boolean) => void): Promise<ToolResultJson>
+  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, stage: () => IsolatedCallStage) => void): Promise<ToolResultJson>
   stats(): IsolationStats
   dispose(): Promise<void>
 }
@@ -155,7 +155,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart, checkingArguments: () => boolean) => void): Promise<IsolatedToolAnswer> {
+  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart, stage: () => IsolatedCallStage) => void): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // The worker's start and the server's giving up on it: whichever comes first decides.
     const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
@@ -166,7 +166,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     onWaiting?.(() => {
       const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
       return before === START_GATE.waiting || before === START_GATE.cancelled
-    }, () => Atomics.load(gate, 0) === START_GATE.checking)
+    }, () => stageOfGate(Atomics.load(gate, 0)))
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
     const stop = () => turn.abort(signal.reason)
