@@ -24,8 +24,10 @@ export class ToolNodeError extends Error {
  * value JSON cannot keep (a BigInt, a cycle, a Map) fails the node naming where it is: before, the
  * event could not be written and the node failed with JSON's own error, naming no field.
  */
-function asRecordedArgs(args: unknown): unknown {
-  if (args === undefined) return {}
+function asRecordedArgs(args: unknown, toolName: string): unknown {
+  // Most likely an args function without a `return`, or one reading a field the state lacks: the
+  // tool would run with `{}` (its defaults), hiding the mistake. A node without `args` gets `{}`.
+  if (args === undefined) throw new Error(`its args for tool "${toolName}" are undefined (does its args function return something? \`s => { ({ … }) }\` returns nothing, \`s => ({ … })\` returns the object); give it an object, or leave args out to call the tool with {}`)
   const problem = typeof args === 'function' || typeof args === 'symbol' ? `a ${typeof args} has no JSON form` : jsonProblem(args, 'args')
   const text = problem ? undefined : JSON.stringify(args)
   if (text === undefined) throw new Error(`its args are not JSON-serialisable: ${problem ?? 'their toJSON() returned undefined'}`)
@@ -34,7 +36,7 @@ function asRecordedArgs(args: unknown): unknown {
 
 /** Runs a tool node. */
 export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
-  const args = node.args === undefined ? {} : asRecordedArgs(resolveInput(node.args, state, authorCode))
+  const args = node.args === undefined ? {} : asRecordedArgs(resolveInput(node.args, state, authorCode), node.tool)
   const visit = state.visits[nodeId] ?? 1
   // Unique in the job: a takeover runs a cut-off attempt again with the same visit number.
   const taken = new Set(context.state().toolCalls.map(call => call.id))
