@@ -25,7 +25,10 @@ export interface ToolCallState {
   args: unknown
   step: number
   nodeId?: string
-  /** `stopped`: still running or waiting for approval when the job was aborted (it never got a result). */
+  /**
+   * `stopped`: still running or waiting for approval when the job was aborted, or when its workflow
+   * node was cancelled because a sibling branch of a parallel node failed (it never got a result).
+   */
   status: 'running' | 'waiting-approval' | ToolCallOutcomeStatus
   result?: unknown
   error?: string
@@ -42,7 +45,7 @@ export interface ToolCallState {
   approvalArgs?: unknown
 }
 
-/** A call's outcome: its `tool-result`'s status, or `stopped` (the job's abort cut it off). */
+/** A call's outcome: its `tool-result`'s status, or `stopped` (the job's abort, or its node's cancellation, cut it off). */
 export type ToolCallOutcomeStatus = ToolResultStatus | 'stopped'
 
 /** True once a call has its outcome (not running, not waiting for approval). */
@@ -297,6 +300,13 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       // itself) is current, not none.
       if (state.currentNodeId === event.nodeId) next.currentNodeId = latestLiveNode(state.executionOrder, next.nodeStates)
       if (event.status === 'failed' && state.failedNodeId === null) next.failedNodeId = event.nodeId
+      // A node a sibling branch's failure cancelled cut off its open calls (their signals fired;
+      // no result comes): `stopped`, as by an abort, with the cancellation as their error.
+      if (event.status === 'skipped' && state.toolCalls.some(call => call.nodeId === event.nodeId && !isToolOutcome(call.status))) {
+        next.toolCalls = state.toolCalls.map(call =>
+          call.nodeId === event.nodeId && !isToolOutcome(call.status) ? { ...call, status: 'stopped', error: call.error ?? event.error ?? 'cancelled' } : call,
+        )
+      }
       return next
     }
     case 'job-end':
