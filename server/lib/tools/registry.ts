@@ -8,7 +8,7 @@ import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { MAX_TIMER_MS } from '../config-validate'
-import { nonJsonParametersProblem } from './non-json-parameters'
+import { dropNonJsonOptions, nonJsonParametersProblem } from './non-json-parameters'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -50,9 +50,13 @@ export class DuplicateToolError extends Error {
   }
 }
 
-/** The JSON Schema the model sees for a tool's zod parameters (the input side, no `$schema`). */
+/**
+ * The JSON Schema the model sees for a tool's zod parameters (the input side, no `$schema`), without
+ * the union options JSON arguments can never fill (non-json-parameters.ts).
+ */
 export function toolParametersJsonSchema(tool: ToolDefinition): Record<string, unknown> {
-  const { $schema: _schema, ...schema } = z.toJSONSchema(tool.parameters, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  const override = dropNonJsonOptions(tool.parameters) as (context: unknown) => void
+  const { $schema: _schema, ...schema } = z.toJSONSchema(tool.parameters, { io: 'input', unrepresentable: 'any', override }) as Record<string, unknown>
   return schema
 }
 
