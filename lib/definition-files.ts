@@ -1,6 +1,9 @@
 /**
  * The tool and workflow files of an app and its layers: `server/tools/*` and `server/workflows/*`
- * (direct children, `.ts` / `.js` / `.mjs`, no `.d.ts`, no dotfiles such as editor swap files).
+ * (direct children, `.ts` / `.js` / `.mjs`, no `.d.ts`, no dotfiles such as editor swap files),
+ * without what Nuxt's `ignore` option leaves out of its server folders, as Nitro does for
+ * `server/api` (by default test and spec files, a `-` prefix, and `.nuxtignore`): a test kept
+ * beside its tool was bundled into the server as a tool file, and the server refused to boot.
  *
  * Under `nuxt dev`, Nitro rebuilds when a file the server bundle imports changes, and reloads when
  * a file is added to one of *its own* folders (api, routes, middleware, plugins). The definition
@@ -22,14 +25,17 @@ export function isDefinitionFileName(name: string): boolean {
   return DEFINITION_FILE.test(name) && !name.endsWith('.d.ts')
 }
 
-/** The definition files in `folder` of each server dir, in order (app first, so an app's file can shadow a layer's by name). */
-export function findDefinitionFiles(serverDirs: string[], folder: string): string[] {
+/**
+ * The definition files in `folder` of each server dir, in order (app first, so an app's file can
+ * shadow a layer's by name); `ignored` is Nuxt's check of its `ignore` option (kit's `createIsIgnored`).
+ */
+export function findDefinitionFiles(serverDirs: string[], folder: string, ignored: (path: string) => boolean = () => false): string[] {
   const files: string[] = []
   for (const serverDir of serverDirs) {
     const dir = join(serverDir, folder)
     if (!existsSync(dir)) continue
     for (const name of readdirSync(dir).sort()) {
-      if (isDefinitionFileName(name)) files.push(join(dir, name))
+      if (isDefinitionFileName(name) && !ignored(join(dir, name))) files.push(join(dir, name))
     }
   }
   return files

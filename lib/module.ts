@@ -14,7 +14,7 @@
  *   (`#background-jobs/preset`, for the node-cluster boot check in server/lib/cluster-check.ts).
  */
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import { addServerTemplate, addTypeTemplate, defineNuxtModule, useLogger } from '@nuxt/kit'
+import { addServerTemplate, addTypeTemplate, createIsIgnored, defineNuxtModule, useLogger } from '@nuxt/kit'
 import { defu } from 'defu'
 import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { envNameOf, resolveConfig } from '../server/lib/config'
@@ -72,15 +72,20 @@ export default defineNuxtModule<ModuleOptions>({
     const serverDirs = nuxt.options._layers.map(layer =>
       resolve(layer.config.rootDir, (layer.config as { serverDir?: string }).serverDir ?? 'server'),
     )
+    // What Nuxt's `ignore` option (test and spec files, a `-` prefix, `.nuxtignore`) leaves out of
+    // its server folders is left out here too. Asked once now: its patterns are read in Nuxt's context.
+    const isIgnored = createIsIgnored(nuxt)
+    isIgnored(nuxt.options.rootDir)
+    const ignored = (path: string) => isIgnored(path)
     for (const [kind, folder] of Object.entries(DEFINITION_FOLDERS)) {
       addServerTemplate({
         filename: `#background-jobs/${kind}`,
-        getContents: () => moduleCode(findDefinitionFiles(serverDirs, folder), nuxt.options.rootDir),
+        getContents: () => moduleCode(findDefinitionFiles(serverDirs, folder, ignored), nuxt.options.rootDir),
       })
     }
     addServerTemplate({
       filename: TOOL_WORKER_ENTRY,
-      getContents: () => toolWorkerEntryCode(findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.tools), resolve(__dirname, '../server/lib/isolation/worker-runtime')),
+      getContents: () => toolWorkerEntryCode(findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.tools, ignored), resolve(__dirname, '../server/lib/isolation/worker-runtime')),
     })
     // Resolved by the plugin below; this fallback (no worker entry) serves a build without it.
     addServerTemplate({ filename: TOOL_WORKER_URL, getContents: () => 'export default function toolWorkerUrl() { return null }\n' })
