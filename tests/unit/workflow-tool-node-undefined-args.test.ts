@@ -5,7 +5,8 @@
  * have defaults then ran with them (a message sent to the default recipient), one with a required
  * field failed naming that field, never the node's mapping. It must fail the node, naming the node
  * and the tool, before the tool runs — as an output node whose value is `undefined` does. A node
- * with no `args` at all still calls its tool with `{}`.
+ * with no `args` at all still calls its tool with `{}`. Args that resolve to `null` (a field the
+ * state holds as null: a lookup that found nothing) were also read as `{}`, and fail the same way.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { z } from 'zod'
@@ -54,6 +55,13 @@ it('args that resolve to undefined fail the node naming the node and the tool; t
   expect(ended.error).toMatchObject({ code: 'node-failed', nodeId: 'send' })
   expect(ended.error?.message).toBe('Node "send" failed: its args for tool "notify" are undefined (does its args function return something? `s => { ({ … }) }` returns nothing, `s => ({ … })` returns the object); give it an object, or leave args out to call the tool with {}')
   expect(ended.toolCalls).toEqual([])
+  expect(sent).toEqual([])
+})
+
+it('args that resolve to null (a field the state holds as null) fail the node the same way', async () => {
+  const ended = await run(() => null)
+  expect(ended.status).toBe('failed')
+  expect(ended.error?.message).toBe('Node "send" failed: its args for tool "notify" are null; give it an object, or leave args out to call the tool with {}')
   expect(sent).toEqual([])
 })
 

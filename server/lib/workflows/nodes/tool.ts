@@ -28,6 +28,8 @@ function asRecordedArgs(args: unknown, toolName: string): unknown {
   // Most likely an args function without a `return`, or one reading a field the state lacks: the
   // tool would run with `{}` (its defaults), hiding the mistake. A node without `args` gets `{}`.
   if (args === undefined) throw new Error(`its args for tool "${toolName}" are undefined (does its args function return something? \`s => { ({ … }) }\` returns nothing, \`s => ({ … })\` returns the object); give it an object, or leave args out to call the tool with {}`)
+  // The executor reads null arguments as `{}` too (a mapping that read a field holding null).
+  if (args === null) throw new Error(`its args for tool "${toolName}" are null; give it an object, or leave args out to call the tool with {}`)
   const problem = typeof args === 'function' || typeof args === 'symbol' ? `a ${typeof args} has no JSON form` : jsonProblem(args, 'args')
   const text = problem ? undefined : JSON.stringify(args)
   if (text === undefined) throw new Error(`its args are not JSON-serialisable: ${problem ?? 'their toJSON() returned undefined'}`)
