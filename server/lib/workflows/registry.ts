@@ -14,6 +14,7 @@ import { safeParseSync } from '../zod-schema'
 import { jsonProblem } from '../json-problem'
 import { describeThrown } from '../executor/tool-errors'
 import { withIssueCount } from '../validation-budget'
+import { dropNonJsonOptions } from '../tools/non-json-parameters'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -26,10 +27,10 @@ export function isCompiledWorkflow(workflow: RegisteredWorkflow): workflow is Co
   return 'graph' in workflow && 'definition' in workflow
 }
 
-/** The JSON Schema of a zod schema, or null for types JSON Schema cannot express. */
+/** The JSON Schema of a zod schema (without union options JSON can never fill), or null for types JSON Schema cannot express. */
 function toJsonSchema(schema: z.ZodType): unknown {
   try {
-    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: dropNonJsonOptions(schema) as (context: unknown) => void })
   }
   catch {
     return null

@@ -9,6 +9,7 @@ import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
 import { nonJsonAnswerProblem } from './non-json-schemas'
+import { dropNonJsonOptions } from '../tools/non-json-parameters'
 import { describeThrown } from '../executor/tool-errors'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
@@ -107,10 +108,13 @@ function checkTemplates(id: string, values: unknown[], scope: NodeCheckScope): s
   return null
 }
 
-/** The JSON Schema of an answer, for clients to render a form; null when zod cannot express it. */
+/**
+ * The JSON Schema of an answer, for clients to render a form (without union options an answer, sent
+ * as JSON, can never fill); null when zod cannot express it.
+ */
 export function answerJsonSchema(schema: z.ZodType): unknown {
   try {
-    return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' })
+    return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input', override: dropNonJsonOptions(schema) as (context: unknown) => void })
   }
   catch {
     return null
