@@ -3,6 +3,7 @@
  * built by `buildIsolationWorker` lists them in this order). Each one exercises one thing that
  * must look the same on both sides, or one way a tool misbehaves.
  */
+import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { isMainThread, threadId } from 'node:worker_threads'
 import { z } from 'zod'
@@ -241,6 +242,22 @@ export const ISOLATION_TEST_TOOLS = [
     isolation: 'worker',
     needsApproval: true,
     execute: () => ({ ran: true }),
+  }),
+  defineTool({
+    name: 'random_id_approval',
+    description: 'Needs approval; its schema gives a new random id each time it runs.',
+    parameters: z.object({ id: z.string().default(() => randomUUID()) }),
+    isolation: 'worker',
+    needsApproval: true,
+    execute: ({ id }) => ({ id }),
+  }),
+  defineTool({
+    name: 'random_id_approval_fn',
+    description: 'As random_id_approval, with a needsApproval function (the server parses the arguments for it).',
+    parameters: z.object({ id: z.string().default(() => randomUUID()) }),
+    isolation: 'worker',
+    needsApproval: () => true,
+    execute: ({ id }) => ({ id }),
   }),
   defineTool({
     name: 'import_hangs',

@@ -9,10 +9,11 @@ import type { ToolResultStatus } from '../../../shared/events'
 import type { RunContext } from '../run-context'
 import type { ToolDefinition } from '../tools/types'
 import { approvalArguments } from './approval-arguments'
+import { approvedArguments } from './approved-arguments'
 import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
-import type { IsolatedCallStage } from '../isolation/protocol'
+import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { callNeedsApproval, requestApproval } from './tool-approval'
@@ -110,12 +111,21 @@ type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (can
 async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }): Promise<ToolResultJson> {
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
+  // An isolated call a human approved runs on the value approved (approved-arguments.ts).
+  let approvedArgs: { value: unknown } | undefined
   if (await callNeedsApproval(tool, parsed.args, toolContext, { jobSignal: context.signal, timeoutMs, timers: context.timers })) {
     // What `execute` will get (defaults, transforms), as JSON and bounded (approval-arguments.ts).
     // An isolated tool's worker checks them (its schema never runs here): refused, nobody is asked.
-    const shown = parsed.args !== undefined
-      ? approvalArguments(parsed.args, parsed.raw)
-      : (await withinTimeLimit(context, tool, timeoutMs, isolatedArgumentsCheck(context, { tool, rawArgs: parsed.raw, context: toolContext, timeoutMs }))).result
+    let shown: unknown
+    if (parsed.args !== undefined) {
+      shown = approvalArguments(parsed.args, parsed.raw)
+      approvedArgs = approvedArguments(parsed.args)
+    }
+    else {
+      const checked = (await withinTimeLimit(context, tool, timeoutMs, isolatedArgumentsCheck(context, { tool, rawArgs: parsed.raw, context: toolContext, timeoutMs }))).result as IsolatedArgumentsCheck
+      shown = checked.shown
+      approvedArgs = checked.exact
+    }
     const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
@@ -125,7 +135,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   if (confirming) await confirming
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
-  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs })
+  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs })
   return await withinTimeLimit(context, tool, timeoutMs, async (signal, started, onWaiting) => {
     // An isolated call's run (and `durationMs`) starts when a worker takes it from the queue.
     let begun = false

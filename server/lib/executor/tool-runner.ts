@@ -24,6 +24,8 @@ export interface ToolInvocation {
   rawArgs: unknown
   context: Omit<ToolContext, 'signal'>
   timeoutMs: number
+  /** An isolated call a human approved: the value approved, which its worker runs as it is (approved-arguments.ts). */
+  approvedArgs?: { value: unknown }
 }
 
 /**
@@ -42,21 +44,22 @@ export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig)
 
 /** How to run this invocation: in-process, or through the run's isolation pool. */
 export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAttempt {
-  const { tool, args, rawArgs, context, timeoutMs } = invocation
+  const { tool, args, rawArgs, context, timeoutMs, approvedArgs } = invocation
   if (!runsIsolated(tool, run.config)) {
     return async signal => toolResultFromJson(toolResultJson(tool.name, await executeInCallScope(tool, args, { ...context, signal })))
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs }, signal, started, onWaiting)
+  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting)
 }
 
 /**
- * For an isolated tool that needs approval: its arguments as its worker's schema makes them (as
- * JSON, bounded: approval-arguments.ts), without running it — the schema never runs in the server's
+ * For an isolated tool that needs approval: its arguments as its worker's schema makes them (an
+ * `IsolatedArgumentsCheck`: to show, as JSON and bounded, and the exact value to run with when it
+ * is plain JSON data), without running it — the schema never runs in the server's
  * thread, and arguments it refuses end the call before a human is asked. `signal` as for an attempt.
  */
-export function isolatedArgumentsCheck(run: RunContext, invocation: Omit<ToolInvocation, 'args'>): ToolAttempt {
+export function isolatedArgumentsCheck(run: RunContext, invocation: Omit<ToolInvocation, 'args' | 'approvedArgs'>): ToolAttempt {
   const { tool, rawArgs, context, timeoutMs } = invocation
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))

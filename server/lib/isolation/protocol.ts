@@ -20,9 +20,16 @@ export interface IsolatedToolTask {
   timeoutMs: number
   /**
    * Only check the arguments (a call that needs approval, before the human is asked): the answer
-   * is what the schema made of them, as JSON and bounded (approval-arguments.ts); `execute` is not called.
+   * is what the schema made of them (`IsolatedArgumentsCheck`: to show, as JSON and bounded, and
+   * the exact value when it is plain JSON data); `execute` is not called.
    */
   check?: true
+  /**
+   * The arguments as the schema made them when a human approved the call (plain JSON data:
+   * executor/approved-arguments.ts): the worker gives `execute` exactly these, without parsing
+   * the model's arguments again (a default or transform may not be the same each time).
+   */
+  approvedArgs?: { value: unknown }
   /** The pool's fault channel (a BroadcastChannel name): where errors left behind by a finished call are reported. */
   faultChannel?: string
   /** The pool's answer channel (a BroadcastChannel name) and the call's id there (leftovers.ts). */
@@ -35,6 +42,14 @@ export interface IsolatedToolTask {
    * passes while the schema still runs is not the tool's (it never ran).
    */
   startGate?: Int32Array
+}
+
+/** What a check task (`check`) answers, as its JSON: the arguments to show, and the exact value when it is plain JSON data. */
+export interface IsolatedArgumentsCheck {
+  /** As JSON and bounded (approval-arguments.ts). */
+  shown: unknown
+  /** What `execute` would get, when it can cross to a worker unchanged (approved-arguments.ts). */
+  exact?: { value: unknown }
 }
 
 /** The values of a task's `startGate`. */

@@ -10,6 +10,7 @@
 import { isMainThread } from 'node:worker_threads'
 import type { ToolDefinition } from '../tools/types'
 import { approvalArguments } from '../executor/approval-arguments'
+import { approvedArguments } from '../executor/approved-arguments'
 import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
 import { toolResultJson } from '../executor/tool-result-json'
@@ -17,7 +18,7 @@ import { createTimerSet } from '../timers'
 import type { CallScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import { collectLeftovers, settleLeftovers } from './leftovers'
-import type { IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError, START_GATE } from './protocol'
 import { noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 import { provideWorkerFetch } from './worker-fetch'
@@ -86,8 +87,13 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
       // The schema may spin on these arguments: a time limit that passes now is the check's, not the tool's.
       if (task.startGate) Atomics.store(task.startGate, 0, START_GATE.checking)
-      const args = parseToolArguments(tool.name, tool.parameters, task.args)
-      if (task.check) return { ok: true, json: JSON.stringify(approvalArguments(args, task.args)) }
+      // Approved: exactly what the human was shown the schema made of them (approved-arguments.ts).
+      const args = task.approvedArgs ? task.approvedArgs.value : parseToolArguments(tool.name, tool.parameters, task.args)
+      if (task.check) {
+        const exact = approvedArguments(args)
+        const checked: IsolatedArgumentsCheck = { shown: approvalArguments(args, task.args), ...(exact ? { exact } : {}) }
+        return { ok: true, json: JSON.stringify(checked) }
+      }
       if (task.startGate) Atomics.store(task.startGate, 0, START_GATE.running)
       let value: unknown
       // Timers its `execute` leaves pending hold the worker (its file's top-level ones do not).
