@@ -12,6 +12,7 @@ import { approvalArguments } from './approval-arguments'
 import { approvedArguments } from './approved-arguments'
 import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
+import { disabledToolNames } from '../config'
 import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
@@ -154,6 +155,12 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   })
 }
 
+/** Which switch holds back a registered tool a tool node names: the operator's, else the user's flag. */
+function turnedOffBy(config: RunContext['config'], name: string): 'tools.disabled' | 'tools.enabled is false' | 'user flag' {
+  if (!config.tools.enabled) return 'tools.enabled is false'
+  return disabledToolNames(config).has(name) ? 'tools.disabled' : 'user flag'
+}
+
 /** Runs one call; see the file comment. */
 export async function executeToolCall(context: RunContext, call: ToolCallRequest): Promise<ToolCallOutcome> {
   const decoded = decodeArguments(call.args)
@@ -166,8 +173,9 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
-    // A workflow tool node names its tool (no offer): a registered one is missing only when turned off.
-    if (!tool && !call.offeredTools && context.tools.get(call.name)) throw new ToolTurnedOffError(call.name, context.config.tools.enabled ? 'tools.disabled' : 'tools.enabled is false')
+    // A workflow tool node names its tool (no offer): a registered one is missing only when turned
+    // off, by the operator or (a job created with no tools) for this user.
+    if (!tool && !call.offeredTools && (context.tools.get(call.name) || context.tools.withheld?.(call.name))) throw new ToolTurnedOffError(call.name, turnedOffBy(context.config, call.name))
     if (!tool) throw new NoSuchToolError(call.name, offered)
     if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
     // An isolated tool's worker gets JSON (a model's arguments are; a workflow tool node's object may not be).

@@ -117,14 +117,17 @@ export class ClientToolUnavailableError extends ToolCallError {
 }
 
 /**
- * A registered tool the operator turned off (`tools.disabled`, or `tools.enabled` false), called by
- * name by a workflow tool node: no model chose it, so "Model tried to call unavailable tool" would
- * mislead; this names the setting.
+ * A registered tool the operator turned off (`tools.disabled`, or `tools.enabled` false), or the
+ * app turned off for this user (its feature-flags hook: the job was created with no tools), called
+ * by name by a workflow tool node: no model chose it, so "Model tried to call unavailable tool"
+ * would mislead; this names the setting.
  */
 export class ToolTurnedOffError extends ToolCallError {
   override readonly name = 'ToolTurnedOffError'
-  constructor(toolName: string, setting: 'tools.disabled' | 'tools.enabled is false') {
-    super(toolName, `Tool "${toolName}" is turned off on this server (${setting}); it was not run`)
+  constructor(toolName: string, setting: 'tools.disabled' | 'tools.enabled is false' | 'user flag') {
+    super(toolName, setting === 'user flag'
+      ? `Tool "${toolName}" is turned off for this user (the app's background-jobs:feature-flags hook set flags.tools to false); it was not run`
+      : `Tool "${toolName}" is turned off on this server (${setting}); it was not run`)
   }
 }
 

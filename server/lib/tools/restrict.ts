@@ -14,5 +14,6 @@ export function restrictTools(registry: ToolRegistry, allowed: readonly string[]
     get: name => (names.has(name) ? registry.get(name) : undefined),
     list: () => registry.list().filter(tool => names.has(tool.name)),
     toModelTools: requested => registry.toModelTools(requested.filter(name => names.has(name))),
+    withheld: name => !names.has(name) && registry.get(name) !== undefined,
   }
 }

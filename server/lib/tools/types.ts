@@ -55,4 +55,9 @@ export interface ToolRegistry {
   list(): ToolDefinition[]
   /** The tools offered to the model for this request, as chat-completions tool specs. */
   toModelTools(names: string[]): ModelTool[]
+  /**
+   * True for a registered tool this view holds back (a job's own list of tools: restrict.ts), which
+   * `get` answers as unknown. Absent on a registry that holds nothing back.
+   */
+  withheld?(name: string): boolean
 }
