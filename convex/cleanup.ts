@@ -38,14 +38,14 @@ export function charge(budget: Budget, doc: Doc<'jobs'> | Deletable) {
   budget.bytes -= getDocumentSize(doc)
 }
 
-type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits' | 'jobDeletions' | 'userFeeds'>
+type Deletable = Doc<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'listedRequests' | 'leases' | 'rateHits' | 'jobDeletions' | 'userFeeds'>
 
 /**
  * Deletes the documents of an index range while the budget lasts; true when some are left.
  * Streamed, so only the documents taken count as read; deleted after the walk.
  */
 async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, budget: Budget): Promise<boolean> {
-  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'leases' | 'rateHits' | 'jobDeletions' | 'userFeeds'>> = []
+  const doomed: Array<Id<'eventBatches' | 'controls' | 'activeJobs' | 'jobRequests' | 'listedRequests' | 'leases' | 'rateHits' | 'jobDeletions' | 'userFeeds'>> = []
   let more = false
   for await (const row of range) {
     if (spent(budget)) {
@@ -60,7 +60,7 @@ async function deleteRange(ctx: MutationCtx, range: AsyncIterable<Deletable>, bu
 }
 
 /**
- * Deletes a job's event batches, its controls, any active-job entry, its lease and its request, while the budget lasts.
+ * Deletes a job's event batches, its controls, any active-job entry, its lease, its listed request and its request, while the budget lasts.
  * True when none are left (the job document itself may go). The request goes last, in the
  * transaction that deletes the job document: a job left for a later call is still listed, and
  * every record is read with its request (without it, `request: null`, which readers threw on).
@@ -71,6 +71,7 @@ export async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Bud
     ctx.db.query('controls').withIndex('by_job', q => q.eq('jobId', jobId)),
     ctx.db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)),
     ctx.db.query('leases').withIndex('by_job', q => q.eq('jobId', jobId)),
+    ctx.db.query('listedRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)),
     // One document: once it is read, the range ends without another look at the budget.
     ctx.db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)),
   ]

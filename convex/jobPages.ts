@@ -13,7 +13,7 @@ import type { DatabaseReader } from './_generated/server'
 import { serverQuery } from './access'
 import { leaseOf } from './leaseStore'
 import { RECORD_PAGE_BYTES } from './limits'
-import { ALL_STATUSES, compareNewestFirst, jobRecordValidator, type JobRecordValue, listedRequestJson, recordBytes, requestJsonOf, toJobRecord } from './model'
+import { ALL_STATUSES, compareNewestFirst, jobRecordValidator, type JobRecordValue, listedRequestOf, toJobRecord } from './model'
 import { jobStatusValidator, type StoredJobStatus } from './schema'
 
 /** A page returns at most this many jobs when no limit is given. */
@@ -109,11 +109,11 @@ export async function readJobPage(db: DatabaseReader, given: PageArgs): Promise<
     if (last && bytes > RECORD_PAGE_BYTES) return { jobs, resume: boundOf(last) }
     const doc = heads[best]!.value as Doc<'jobs'>
     if (matches(doc)) {
-      const requestJson = await requestJsonOf(db, doc)
-      bytes += recordBytes(doc, requestJson) - getDocumentSize(doc)
-      if (last && bytes > RECORD_PAGE_BYTES) return { jobs, resume: boundOf(last) }
       // Sent back as a listing's (what a summary shows): an AI SDK chat's every turn holds its whole history.
-      jobs.push(toJobRecord(doc, listedRequestJson(requestJson), await leaseOf(db, doc)))
+      const listed = await listedRequestOf(db, doc)
+      bytes += listed.bytesRead
+      if (last && bytes > RECORD_PAGE_BYTES) return { jobs, resume: boundOf(last) }
+      jobs.push(toJobRecord(doc, listed.requestJson, await leaseOf(db, doc)))
     }
     last = doc
     heads[best] = await iterators[best]!.next()

@@ -9,7 +9,7 @@ import { serverMutation, serverQuery } from './access'
 import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
 import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, MAX_COUNTED_PER_USER } from './activeCount'
-import { findJob, jobRecordValidator, listedRequestJson, nextChangedAt, readJobRecord, requestJsonOf, toJobRecord } from './model'
+import { findJob, jobRecordValidator, listedRequestOf, nextChangedAt, readJobRecord, storeListedRequest, toJobRecord } from './model'
 import { leaseOf } from './leaseStore'
 import { readJobPage } from './jobPages'
 import { changedJobValidator, createdJobValidator, toChangedJob } from './changedJob'
@@ -99,6 +99,7 @@ export const create = serverMutation({
     // The request and the lease in documents of their own: the job document is patched by every
     // append, and a heartbeat must not touch what viewers' subscriptions read.
     await ctx.db.insert('jobRequests', { jobId: args.jobId, requestJson })
+    if (args.type === 'chat') await storeListedRequest(ctx.db, args.jobId, requestJson)
     if (lease) await ctx.db.insert('leases', { jobId: args.jobId, ...lease, active: true })
     await addActiveJob(ctx.db, args.jobId, userId)
     await indexThreadJob(ctx.db, args)
@@ -131,7 +132,7 @@ export const getListed = serverQuery({
   handler: async (ctx, { jobId, userId }) => {
     const doc = await findJob(ctx.db, jobId)
     if (!doc || (userId !== undefined && doc.userId !== userId)) return null
-    return toJobRecord(doc, listedRequestJson(await requestJsonOf(ctx.db, doc)), await leaseOf(ctx.db, doc))
+    return toJobRecord(doc, (await listedRequestOf(ctx.db, doc)).requestJson, await leaseOf(ctx.db, doc))
   },
 })
 

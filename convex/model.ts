@@ -51,6 +51,36 @@ export function listedRequestJson(requestJson: string): string {
   return JSON.stringify({ ...request, messages: lastUser ? [lastUser] : [] })
 }
 
+/**
+ * Stores a new job's request as a listing returns it (`listedRequests`), when that is at most half
+ * the whole request (a chat with a history before its last user message): listings and `getListed`
+ * then read it instead of the whole history. A chat that is mostly its last message is not stored
+ * twice for the little a listing would save.
+ */
+export async function storeListedRequest(db: DatabaseWriter, jobId: string, requestJson: string): Promise<void> {
+  let listed: string
+  try {
+    listed = listedRequestJson(requestJson)
+  }
+  catch {
+    return
+  }
+  if (utf8Bytes(listed) * 2 <= utf8Bytes(requestJson)) await db.insert('listedRequests', { jobId, requestJson: listed })
+}
+
+/**
+ * A job's request as a listing returns it, and the request bytes read for it (for the page
+ * budgets): the stored listed request when there is one, else the whole request, cut.
+ */
+export async function listedRequestOf(db: DatabaseReader, doc: Doc<'jobs'>): Promise<{ requestJson: string, bytesRead: number }> {
+  if (doc.requestJson === undefined) {
+    const stored = await db.query('listedRequests').withIndex('by_job_id', q => q.eq('jobId', doc.jobId)).unique()
+    if (stored) return { requestJson: stored.requestJson, bytesRead: utf8Bytes(stored.requestJson) }
+  }
+  const whole = await requestJsonOf(db, doc)
+  return { requestJson: listedRequestJson(whole), bytesRead: recordBytes(doc, whole) - getDocumentSize(doc) }
+}
+
 /** A job document with its request and lease, in the returned shape. */
 export async function readJobRecord(db: DatabaseReader, doc: Doc<'jobs'>): Promise<JobRecordValue> {
   return toJobRecord(doc, await requestJsonOf(db, doc), await leaseOf(db, doc))

@@ -167,6 +167,12 @@ export default defineSchema({
   // A job's request (up to the app's body limit), written once at creation and read with the record.
   jobRequests: defineTable({ jobId: v.string(), requestJson: v.string() })
     .index('by_job_id', ['jobId']),
+  // A chat's request as listings and `getListed` return it (its last user message as its only
+  // message), written once at creation beside `jobRequests` when it is at most half of it: a listing or a
+  // route's ownership check reads this, not the whole history. Jobs without one (other types,
+  // jobs stored before it existed) are listed from their whole request.
+  listedRequests: defineTable({ jobId: v.string(), requestJson: v.string() })
+    .index('by_job_id', ['jobId']),
   rateHits: defineTable(rateHitFields)
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),

@@ -5,14 +5,15 @@
  * index, with each thread's first and last job. Jobs stored before this table existed get their
  * rows from `backfillThreads` (run once after upgrading; docs/providers.md).
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import { internal } from './_generated/api'
 import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { serverQuery } from './access'
+import { leaseOf } from './leaseStore'
 import { RECORD_PAGE_BYTES } from './limits'
-import { jobRecordValidator, listedRequestJson, readJobRecord, recordBytes } from './model'
+import { jobRecordValidator, type JobRecordValue, listedRequestOf, toJobRecord } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
@@ -104,14 +105,14 @@ export const listThreads = serverQuery({
         .sort((left, right) => left.createdAt - right.createdAt)
       // Each record comes with its request (up to the body limit), counted as it is read: past the
       // budget, the page ends before this thread (the first or last job may be active too: read once).
-      const records = new Map<string, Awaited<ReturnType<typeof readJobRecord>>>()
+      const records = new Map<string, JobRecordValue>()
       let overBudget = false
       for (const doc of [firstDoc, lastDoc, ...activeDocs]) {
         if (records.has(doc.jobId)) continue
-        const read = await readJobRecord(ctx.db, doc)
         // Sent back as a listing's (what a summary shows), counted as read.
-        records.set(doc.jobId, { ...read, requestJson: listedRequestJson(read.requestJson) })
-        bytes += recordBytes(doc, read.requestJson)
+        const listed = await listedRequestOf(ctx.db, doc)
+        records.set(doc.jobId, toJobRecord(doc, listed.requestJson, await leaseOf(ctx.db, doc)))
+        bytes += getDocumentSize(doc) + listed.bytesRead
         if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) {
           overBudget = true
           break

@@ -25,7 +25,7 @@ describe('convex deleteJob', () => {
     expect(await a.provider.deleteJob(job.id)).toBe('deleted')
     await b.facade.settled()
     expect(gone).toBe(1)
-    for (const table of ['jobs', 'eventBatches', 'controls', 'activeJobs', 'jobRequests', 'leases'] as const) {
+    for (const table of ['jobs', 'eventBatches', 'controls', 'activeJobs', 'jobRequests', 'listedRequests', 'leases'] as const) {
       const rows = await backend.run(ctx => ctx.db.query(table).collect())
       expect(rows.filter(row => 'jobId' in row && row.jobId === job.id), table).toEqual([])
     }
