@@ -25,12 +25,14 @@ async function lastControlNumber(db: DatabaseReader, jobId: string): Promise<num
  * Whether the job exists, read from documents that are never patched: the job document is patched
  * by every append, and reading it would re-run the owner's control subscription on each of them.
  * A job still going has its small `activeJobs` document (deleted by the append that ends it, which
- * re-runs a subscription once); only then is its request document read, which holds up to 1 MB
- * (a chat's history) and would be read again on every run. Jobs written before `jobRequests`
- * existed are looked up by their job document.
+ * re-runs a subscription once); only then is a chat's listed request read, or else its request
+ * document, which holds up to 1 MB (a chat's history) and would be read again on every run. Jobs
+ * written before `jobRequests` existed are looked up by their job document.
  */
 async function jobExists(db: DatabaseReader, jobId: string): Promise<boolean> {
   if (await db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', jobId)).first()) return true
+  // The append that ends a job re-runs this subscription: each chat turn's end read the whole history again.
+  if (await db.query('listedRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)).first()) return true
   if (await db.query('jobRequests').withIndex('by_job_id', q => q.eq('jobId', jobId)).first()) return true
   return await findJob(db, jobId) !== null
 }

@@ -52,4 +52,18 @@ describe('convex control subscription and the job\'s request', () => {
     expect((await tablesRead(ended, { jobId: small.id, afterNumber: 0 })).result).toEqual({ lastNumber: 0, controls: [], hasMore: false })
     expect((await tablesRead(ended, { jobId: 'no-such-job', afterNumber: 0 })).result).toBeNull()
   })
+
+  it('does not read the whole history of a chat job once it ended (the owner\'s subscription re-runs at the end)', async () => {
+    // The append that ends a job deletes its `activeJobs` document: the owner's control
+    // subscription re-runs then, and read the chat's whole history (up to 1 MB) at every turn's end.
+    const backend = createBackend({ bytesRead: 300_000 })
+    const { provider } = createInstance(backend)
+    const job = newJob({ request: { type: 'chat', messages: [{ role: 'user', content: 'h'.repeat(450_000) }, { role: 'assistant', content: 'a'.repeat(450_000) }, { role: 'user', content: 'Latest' }] } })
+    await provider.create(job)
+    await provider.appendEvents(job.id, [statusEvent(1, 'running'), endEvent(2, 'completed')], { epoch: 1 })
+
+    const ended = await tablesRead(backend, { jobId: job.id, afterNumber: 0 })
+    expect(ended.tables).not.toContain('jobRequests')
+    expect(await backend.query(api.controls.readControls, { secret: TEST_SECRET, jobId: job.id, afterNumber: 0 })).toEqual({ lastNumber: 0, controls: [], hasMore: false })
+  })
 })
