@@ -232,8 +232,12 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           const at = heardAt = options.now()
           if (stopped) return
           let record: JobRecord | null
+          let deleted = false
           try {
             record = await options.get(id)
+            // No record: deleted here (DELETE_JOB_SCRIPT recorded it), or an id this database never
+            // held — an app with the same prefix in another database (channels are not per database).
+            if (!record) deleted = await command<number | null>(['ZSCORE', keys.deletedOfUser(userId), id]) !== null
           }
           catch (error) {
             // Not read (Redis slow, the connection dropping): the user's jobs changed since this
@@ -242,9 +246,8 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
             return retryLater(error)
           }
           if (stopped) return
-          // The id on the user channel with no record behind it: deleted (DELETE_JOB_SCRIPT).
           if (record) listener([record])
-          else subscribeOptions.onDeleted?.(id)
+          else if (deleted) subscribeOptions.onDeleted?.(id)
         })
         /**
          * Reads the jobs changed (and deleted) since the last message heard. A read that fails (a
