@@ -20,6 +20,7 @@ import type { StreamEntries } from './redis-records'
 import { decodeControl, decodeListedRecord, decodeRecord, eventHeads, eventsOfEntries, LISTED_FIELDS, redisKeys } from './redis-records'
 import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
 import { readUserListPage } from './redis-user-list'
+import { asksOnlyActive, listActiveJobs } from './redis-active-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { createRedisCreation } from './redis-create'
@@ -227,6 +228,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   async function list(filter: JobListFilter): Promise<JobRecord[]> {
     const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
     const statuses = filter.status ? new Set(filter.status) : null
+    if (statuses && asksOnlyActive(statuses)) return limit === 0 ? [] : await listActiveJobs(await command<string[]>(['SMEMBERS', keys.activeOfUser(filter.userId)]), getListed, filter, statuses, limit)
     const found: JobRecord[] = []
     // A thread's jobs are read from its own index (redis-threads.ts), not from all of the user's.
     if (filter.threadId !== undefined) await threads.ensureIndexed(filter.userId)
