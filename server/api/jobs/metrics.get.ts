@@ -1,5 +1,5 @@
 /**
- * GET /api/jobs/metrics — ops counters as JSON, or Prometheus text with `Accept: text/plain` or
+ * GET /api/jobs/metrics — ops counters as JSON, or Prometheus text when `Accept` prefers `text/plain` (metrics-format.ts) or with
  * `?format=prometheus`. Off (404) unless `metricsToken` is configured; then it needs
  * `Authorization: Bearer <token>` (401 otherwise). Not scoped to a user: it never shows job content.
  */
@@ -10,6 +10,7 @@ import { useBackgroundJobsEngine } from '../../lib/engine-instance'
 import { useMetrics } from '../../lib/metrics'
 import { engineGauges, toPrometheusText } from '../../lib/prometheus'
 import { useStreamGate } from '../../lib/stream-limit'
+import { wantsPrometheusText } from '../../lib/http/metrics-format'
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '')
@@ -32,7 +33,7 @@ export default defineEventHandler(async (event) => {
   const openStreams = useStreamGate().total()
   // This thread's heap (isolation workers have their own, capped by isolation.heapMb); RSS is the whole process.
   const { heapUsed, rss } = process.memoryUsage()
-  const wantsText = getQuery(event).format === 'prometheus' || /\btext\/plain\b/.test(getRequestHeader(event, 'accept') ?? '')
+  const wantsText = wantsPrometheusText(getRequestHeader(event, 'accept'), getQuery(event).format)
   setResponseHeader(event, 'cache-control', 'no-store')
   if (wantsText) {
     setResponseHeader(event, 'content-type', 'text/plain; version=0.0.4; charset=utf-8')
