@@ -10,7 +10,7 @@ import { admitRequest } from './admit-request'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput } from './engine-types'
 import { InvalidRequestError } from './errors'
-import type { RateLimitError } from './errors'
+import { RateLimitError } from './errors'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { JobProvider } from './providers/types'
@@ -19,7 +19,20 @@ import { createRefusedCreations } from './refused-creations'
 import type { ToolRegistry } from './tools/types'
 import { createUnknownToolSettingsCheck } from './unknown-tool-settings'
 import { issueCountOf, useValidationBudget } from './validation-budget'
+import type { ValidationBudget } from './validation-budget'
 import type { WorkflowRegistry } from './workflows/types'
+
+/** The 429 of a spent validation budget (validation-budget.ts), or null while it has room. */
+function budgetRefusal(budget: ValidationBudget | null, userId: string): RateLimitError | null {
+  try {
+    budget?.assertRoom(userId)
+    return null
+  }
+  catch (error) {
+    if (error instanceof RateLimitError) return error
+    throw error
+  }
+}
 
 export interface CreationAdmissionOptions {
   provider: Pick<JobProvider, 'takeRate'>
@@ -36,7 +49,8 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
 
   /**
    * Throws the 400 or 429 of a refused creation. Resolves with the 429 to answer unless the store
-   * holds the key's job (a request with an Idempotency-Key while refused creations fill its window),
+   * holds the key's job (a request with an Idempotency-Key while refused creations fill its window,
+   * or while refused values spent the user's validation budget),
    * else null: admitted.
    */
   return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<RateLimitError | null> {
@@ -51,7 +65,10 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
       throw refused
     }
     const budget = input.limitRate && request.type === 'workflow' ? useValidationBudget() : null
-    budget?.assertRoom(userId)
+    const spent = budgetRefusal(budget, userId)
+    // As above: a spent budget refuses what would be checked, not the retry of a job the key started.
+    if (spent && input.idempotencyKey) return spent
+    if (spent) throw spent
     try {
       admitRequest(request, config, options.workflows, options.tools)
     }

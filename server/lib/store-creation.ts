@@ -62,7 +62,8 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
   }
   catch (error) {
     if (refusal && error instanceof ActiveLimitError) {
-      useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+      // A spent budget of refused problems is no creation rate (ops.md): not counted here, as without a key.
+      if (refusal.setting !== 'refusedValueProblems') useMetrics().increment('jobs_refused_total', { reason: 'rate' })
       throw refusal
     }
     if (error instanceof ActiveLimitError) {
