@@ -23,8 +23,8 @@ export interface ChatMessageMetadataContext {
 
 /** The hooks, by name. */
 export interface BackgroundJobsHooks {
-  /** Set `context.userId` to your app's user id (from your session); leave it null for anonymous. */
-  'background-jobs:resolve-user': (context: { event: H3Event, userId: string | null }) => void | Promise<void>
+  /** Set `context.userId` to your app's user id (from your session; a number is taken as its digits); leave it null for anonymous. */
+  'background-jobs:resolve-user': (context: { event: H3Event, userId: string | number | null }) => void | Promise<void>
   'background-jobs:job-created': (context: { job: JobRecord }) => void | Promise<void>
   /** With the final state: store the answer in your own database here. */
   'background-jobs:job-ended': (context: { job: JobRecord, state: JobState }) => void | Promise<void>

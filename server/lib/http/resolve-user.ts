@@ -18,11 +18,23 @@ export function isAnonymousRequest(event: H3Event): boolean {
   return event.context.backgroundJobsAnonymous === true
 }
 
+/**
+ * The user the hook named, as text: a database's numeric id (`session.user.id`) is its digits — the
+ * stores keep the owner as text (Redis refused a number outright: a 503 for every request), and
+ * user 0 is a user, not "none". Another kind of value is the app's bug: a 500, logged.
+ */
+function namedUser(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null
+  if (typeof value === 'string') return value
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
+  throw new TypeError(`The background-jobs:resolve-user hook set userId to ${typeof value === 'number' ? String(value) : typeof value === 'object' ? 'an object' : `a ${typeof value}`}: set your user's id (a string or a number), or leave it null for no user`)
+}
+
 /** Returns the user id for this request (cached on the event). */
 export async function resolveUser(event: H3Event, config: BackgroundJobsConfig): Promise<string> {
   const cached = event.context.backgroundJobsUserId as string | undefined
   if (cached) return cached
-  const context: { event: H3Event, userId: string | null } = { event, userId: null }
+  const context: { event: H3Event, userId: string | number | null } = { event, userId: null }
   try {
     await useNitroApp().hooks.callHook('background-jobs:resolve-user', context)
   }
@@ -33,9 +45,10 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
     routeLogger.error('resolve-user hook failed', { error })
     throw new UserUnresolvedError({ cause: error })
   }
-  if (!context.userId && !config.allowAnonymous) throw new UnauthenticatedError()
-  const userId = context.userId || await anonymousUserId(event, config.cookieSecret, config.cookieSecretPrevious)
+  const named = namedUser(context.userId)
+  if (!named && !config.allowAnonymous) throw new UnauthenticatedError()
+  const userId = named || await anonymousUserId(event, config.cookieSecret, config.cookieSecretPrevious)
   event.context.backgroundJobsUserId = userId
-  event.context.backgroundJobsAnonymous = !context.userId
+  event.context.backgroundJobsAnonymous = !named
   return userId
 }
