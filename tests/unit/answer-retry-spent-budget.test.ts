@@ -1,0 +1,61 @@
+/**
+ * The same answer sent again by the user the job took it from — the retry of a 503 that went
+ * through, or of a response lost on its way back — is `200 { ok: true, stored: true }` (api.md,
+ * stored-answer.ts). But the budget of refused problems (validation-budget.ts) was checked first:
+ * once the user's refused values had spent it, that retry was a 429 "Too many problems in refused
+ * values", though the answer had been taken and there was nothing to check, so the client was told
+ * its answer had not gone through. A retry of a taken answer is now recognised before the budget;
+ * a new answer is still refused unchecked.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { InvalidRequestError, RateLimitError } from '../../server/lib/errors'
+import { defineWorkflow } from '../../server/utils/define-workflow'
+import { createWorkflowEngine, USER } from '../support/workflow-engine'
+
+const survey = defineWorkflow({
+  name: 'survey',
+  description: 'asks two questions',
+  input: z.object({ tags: z.array(z.string()) }),
+  nodes: {
+    first: { kind: 'input', prompt: 'First?', schema: z.object({ pick: z.string() }) },
+    second: { kind: 'input', prompt: 'Second?', schema: z.object({ pick: z.string() }) },
+    done: { kind: 'output', value: 'Done' },
+  },
+  edges: [['first', 'second'], ['second', 'done']],
+})
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+async function until(check: () => Promise<boolean>) {
+  for (let attempt = 0; attempt < 100 && !await check(); attempt++) await vi.advanceTimersByTimeAsync(10)
+}
+
+describe('the same answer again once refused values spent the validation budget', () => {
+  it('is the answer taken (stored), not a 429; a new answer is still refused', async () => {
+    const { engine, start, state, requestOf } = createWorkflowEngine([survey], { config: { limits: { createPerMinute: 0 } } })
+    const jobId = await start('survey', { tags: [] })
+    await until(async () => (await state(jobId)).pendingInputs.some(input => input.nodeId === 'first'))
+    const first = await requestOf(jobId, 'first')
+    await expect(engine.answerInput(USER, jobId, { requestId: first, answer: { pick: 'a' } })).resolves.toEqual({ stored: true })
+    await until(async () => (await state(jobId)).pendingInputs.some(input => input.nodeId === 'second'))
+
+    // One workflow input with 10,001 wrong items spends the minute's budget (over 10,000 problems).
+    const refused = await engine.createJob(USER, { request: { type: 'workflow', workflow: 'survey', input: { tags: Array.from({ length: 10_001 }, () => 1) } }, limitRate: true }).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(InvalidRequestError)
+
+    // The retry of the first answer (its response was lost) is that answer, stored.
+    await expect(engine.answerInput(USER, jobId, { requestId: first, answer: { pick: 'a' } })).resolves.toEqual({ stored: true })
+    // A new answer is refused unchecked until the minute is over.
+    const second = await engine.answerInput(USER, jobId, { requestId: await requestOf(jobId, 'second'), answer: { pick: 'b' } }).catch((error: unknown) => error)
+    expect(second).toBeInstanceOf(RateLimitError)
+    expect((second as Error).message).toMatch(/Too many problems in refused values/)
+    expect((await state(jobId)).status).toBe('waiting')
+    await engine.dispose()
+  })
+})
