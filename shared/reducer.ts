@@ -17,6 +17,7 @@ import type {
   ToolResultStatus,
 } from './events'
 import { isTerminalStatus } from './events'
+import { setOwn } from './own-key'
 
 /** A tool call as a viewer sees it. */
 export interface ToolCallState {
@@ -364,7 +365,7 @@ function isLiveNode(node: NodeState): boolean {
 /** The nodes, with the live ones ended `status` by the job's end (their error says how it ended). */
 function cutOffNodes(nodes: Record<string, NodeState>, status: 'failed' | 'stopped', ended: string, at: number): Record<string, NodeState> {
   const cut: Record<string, NodeState> = {}
-  for (const [nodeId, node] of Object.entries(nodes)) cut[nodeId] = isLiveNode(node) ? { ...node, status, error: node.error ?? ended, endedAt: at } : node
+  for (const [nodeId, node] of Object.entries(nodes)) setOwn(cut, nodeId, isLiveNode(node) ? { ...node, status, error: node.error ?? ended, endedAt: at } : node)
   return cut
 }
 

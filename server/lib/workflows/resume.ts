@@ -5,6 +5,7 @@
  * running or waiting when the instance died runs again.
  */
 import type { JobState } from '../../../shared/reducer'
+import { setOwn } from '../../../shared/own-key'
 
 /** An answer the earlier run stored for an input node it was cut off in (its `node-end` was not stored). */
 export interface StoredAnswer {
@@ -55,10 +56,10 @@ export function createResumePoint(state: JobState | null): ResumePoint {
       // (a loop node revising its own draft). Read, never reused as this visit's output.
       else if (node.previousOutput !== undefined) previousOutputs.set(nodeId, node.previousOutput)
     }
-    for (const nodeId of state.executionOrder) visits[nodeId] = (visitsOf(nodeId) ?? 0) + 1
+    for (const nodeId of state.executionOrder) setOwn(visits, nodeId, (visitsOf(nodeId) ?? 0) + 1)
     // The attempt that was cut off does not count as a visit: it runs again.
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
-      if (node.status !== 'completed' && node.status !== 'skipped') visits[nodeId] = Math.max(0, (visitsOf(nodeId) ?? 1) - 1)
+      if (node.status !== 'completed' && node.status !== 'skipped') setOwn(visits, nodeId, Math.max(0, (visitsOf(nodeId) ?? 1) - 1))
     }
     // `POST …/input` answers once the answer is stored (stored-answer.ts); the node's end follows
     // in a later write. An answer asked for in the node's latest visit (not one withdrawn by the

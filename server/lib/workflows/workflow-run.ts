@@ -22,6 +22,7 @@ import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
 import { traceWorkflowNode } from '../telemetry/step-spans'
+import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
 import type { ResumePoint, StoredAnswer } from './resume'
 
@@ -116,7 +117,7 @@ export class WorkflowRun {
     // A branch's recorded choice that is no longer one of its targets (the workflow changed in a
     // deploy while the job waited) would lead nowhere: the branch chooses again.
     if (reused && !(node.kind === 'branch' && !workflow.graph.successors.get(nodeId)?.includes(reused.output as string))) {
-      state.outputs[nodeId] = reused.output
+      setOwn(state.outputs, nodeId, reused.output)
       cursor.after = reused.at
       return reused.output
     }
@@ -133,7 +134,7 @@ export class WorkflowRun {
     }
     this.nodesStarted++
     // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
-    const visit = state.visits[nodeId] = (Object.hasOwn(state.visits, nodeId) ? state.visits[nodeId]! : 0) + 1
+    const visit = setOwn(state.visits, nodeId, (Object.hasOwn(state.visits, nodeId) ? state.visits[nodeId]! : 0) + 1)
     const info: WorkflowNodeInfo = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
     // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
     const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
@@ -171,7 +172,7 @@ export class WorkflowRun {
       // Kept as the log keeps it: a later node, and a run resumed from the log, read the same value.
       const output = asRecordedOutput(result)
       checkRecordedSize(nodeId, output, context.maxEventBytes)
-      state.outputs[nodeId] = output
+      setOwn(state.outputs, nodeId, output)
       context.emit({ type: 'node-end', nodeId, status: 'completed', output })
       return output
     }
