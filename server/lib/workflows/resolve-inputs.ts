@@ -4,6 +4,7 @@
  * objects and arrays) are replaced. A string that is exactly one template takes the value itself.
  */
 import type { StateMapper, WorkflowState } from './define'
+import { authorState } from './author-state'
 
 const TEMPLATE = /\{\{\s*([^{}]+?)\s*\}\}/g
 const WHOLE_TEMPLATE = /^\{\{\s*([^{}]+?)\s*\}\}$/
@@ -81,7 +82,8 @@ export function refusePromise<T>(value: T, what: string): T {
 
 /** Resolves a node input: calls a function with the state, or resolves the templates in a value. */
 export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: WorkflowState, call: CallAuthor = callDirectly): T {
-  if (typeof mapper === 'function') return refusePromise(call(() => (mapper as (state: WorkflowState) => T)(state)), 'a function of the state')
+  // Its own copy of the state: what it changes in place is not the recorded outputs (author-state.ts).
+  if (typeof mapper === 'function') return refusePromise(call(() => (mapper as (state: WorkflowState) => T)(authorState(state))), 'a function of the state')
   return resolveTemplates(mapper, state) as T
 }
 

@@ -5,6 +5,7 @@
 import type { BranchNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { refusePromise } from '../resolve-inputs'
+import { authorState } from '../author-state'
 
 /**
  * How a choice reads in the error: as JSON, or for a value JSON has no form for (a BigInt or a
@@ -24,7 +25,7 @@ function describeChoice(chosen: unknown): string {
 /** Runs a branch node. */
 export const runBranchNode: NodeExecutor<BranchNode> = async ({ nodeId, node, state, graph, authorCode }) => {
   const targets = graph.successors.get(nodeId) ?? []
-  const chosen = refusePromise(authorCode(() => node.choose(state)), 'choose(state)')
+  const chosen = refusePromise(authorCode(() => node.choose(authorState(state))), 'choose(state)')
   if (typeof chosen !== 'string' || !targets.includes(chosen)) {
     throw new Error(`branch chose ${describeChoice(chosen)}, which is not one of its edge targets (${targets.join(', ')})`)
   }
