@@ -38,7 +38,9 @@ export function createAnswerInput(options: AnswerInputOptions) {
       // A store that does not answer is its 503 (retry): whether the job took this answer is unknown, not refused.
       const stored = await provider.getState(jobId)
       if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer)) return { stored: true }
-      throw new InputConflictError(answer.requestId, isTerminalStatus(record.status) ? 'belongs to a job that has ended' : 'is not pending on this server')
+      // The record was read before the job ended here (an abort or a failure that came first): ended all the same.
+      const ended = isTerminalStatus(record.status) || run?.live.ended === true || run?.live.ending === true
+      throw new InputConflictError(answer.requestId, ended ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
     return await answerAndStore(run, answer.requestId, answer.answer, userId)
   }
