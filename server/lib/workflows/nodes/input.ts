@@ -16,6 +16,16 @@ function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
 }
 
+/**
+ * True when the answer's reason says something. A null or blank one (a form's empty reason box)
+ * is none, as a tool approval reads it: a schema with no field for it takes the answer without it.
+ */
+function givesReason(value: unknown): boolean {
+  if (!hasReason(value)) return false
+  const reason = (value as { reason: unknown }).reason
+  return reason !== null && !(typeof reason === 'string' && !reason.trim())
+}
+
 const NO_REASON_FIELD = 'Invalid answer: reason: this input has no field for a reason'
 
 /** The answer as it was before a reason was put in it (http/schemas.ts `withReason`): the object without it, or the wrapped answer. */
@@ -52,13 +62,14 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
     if (hasReason(answer)) {
       for (const candidate of withoutReason(answer)) {
         const again = safeParseSync(schema, candidate, what)
+        if (again.success && !givesReason(answer)) return again.data
         if (again.success) throw withIssueCount(new InvalidAnswerError(NO_REASON_FIELD), issues)
         issues += again.error.issues.length
       }
     }
     throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`), issues)
   }
-  if (hasReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
+  if (givesReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
   return parsed.data
 }
 
