@@ -12,6 +12,8 @@ import type { JobRun } from './job-run'
 import type { JobProvider, JobRecord } from './providers/types'
 import type { AnswerOutcome } from './stored-answer'
 import { answerAndStore, answeredAlike } from './stored-answer'
+import { workflowAnswerReader } from './workflows/answer-as-read'
+import type { WorkflowRegistry } from './workflows/types'
 
 export interface AnswerInputOptions {
   provider: Pick<JobProvider, 'getState'>
@@ -19,6 +21,8 @@ export interface AnswerInputOptions {
   cluster: Pick<ReturnType<typeof createCluster>, 'answerRemote'> | null
   /** The job, checked to be the user's (a 404 otherwise). */
   authorize: (userId: string, jobId: string) => Promise<JobRecord>
+  /** The workflows: an answer sent again is compared as its input node's schema reads it. */
+  workflows?: Pick<WorkflowRegistry, 'get'>
 }
 
 /** Creates the engine's `answerInput`; resolves once the answer is stored (`stored: false`: the store is slow, stored-answer.ts). */
@@ -32,16 +36,17 @@ export function createAnswerInput(options: AnswerInputOptions) {
     if (!run && cluster && !isTerminalStatus(record.status)) {
       return await cluster.answerRemote(record, userId, answer.requestId, answer.answer)
     }
+    const readWorkflowAnswer = workflowAnswerReader(options.workflows, (run ?? here)?.record.request ?? record.request)
     if (!run || run.live.ended || run.live.ending) {
       // The same answer again, taken before the job ended (the first reply was lost): stored.
-      if (run && answeredAlike(run.live.state, answer.requestId, userId, answer.answer)) return await answerAndStore(run, answer.requestId, answer.answer, userId)
+      if (run && answeredAlike(run.live.state, answer.requestId, userId, answer.answer, readWorkflowAnswer)) return await answerAndStore(run, answer.requestId, answer.answer, userId, readWorkflowAnswer)
       // A store that does not answer is its 503 (retry): whether the job took this answer is unknown, not refused.
       const stored = await provider.getState(jobId)
-      if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer)) return { stored: true }
+      if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer, readWorkflowAnswer)) return { stored: true }
       // The record was read before the job ended here (an abort or a failure that came first): ended all the same.
       const ended = isTerminalStatus(record.status) || run?.live.ended === true || run?.live.ending === true
       throw new InputConflictError(answer.requestId, ended ? 'belongs to a job that has ended' : 'is not pending on this server')
     }
-    return await answerAndStore(run, answer.requestId, answer.answer, userId)
+    return await answerAndStore(run, answer.requestId, answer.answer, userId, readWorkflowAnswer)
   }
 }

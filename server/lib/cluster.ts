@@ -28,6 +28,7 @@ import type { TimerSet } from './timers'
 import { createTakeOver } from './take-over'
 import type { AnswerOutcome } from './stored-answer'
 import { answeredAlike } from './stored-answer'
+import { workflowAnswerReader } from './workflows/answer-as-read'
 
 /** The owner's error, answered by the instance that received the request. */
 export class ForwardedError extends BackgroundJobsError {
@@ -204,7 +205,7 @@ export function createCluster(options: ClusterOptions) {
    */
   async function answerStored(record: JobRecord, requestId: string, userId: string, answer: unknown): Promise<boolean> {
     const state = await provider.getState(record.id)
-    return state ? answeredAlike(state, requestId, userId, answer) : false
+    return state ? answeredAlike(state, requestId, userId, answer, workflowAnswerReader(options.workflows, record.request)) : false
   }
 
   /**

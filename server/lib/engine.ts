@@ -132,6 +132,7 @@ export function createEngine(options: EngineOptions) {
     createContext,
     onCommit: (run, event) => viewers.onCommit(run, event),
     jobEnded: (job, state) => callHook('jobEnded', job.id, job, state),
+    workflows: options.workflows,
   })
   // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
   // A run taken over from a lost owner notifies too: its instance prunes like one that created jobs.
@@ -227,7 +228,7 @@ export function createEngine(options: EngineOptions) {
     return await deletion.deleteThread(userId, threadId)
   }
 
-  const answerWith = createAnswerInput({ provider, runs, cluster, authorize })
+  const answerWith = createAnswerInput({ provider, runs, cluster, authorize, workflows: options.workflows })
   /** Answers an input request; resolves once the answer is stored (answer-input.ts). */
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
     assertEnabled(getConfig())

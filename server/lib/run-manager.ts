@@ -33,6 +33,8 @@ import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
 import { nextTurn } from './next-turn'
 import { logJobEnded } from './job-end-log'
+import { workflowAnswerReader } from './workflows/answer-as-read'
+import type { WorkflowRegistry } from './workflows/types'
 
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
@@ -49,6 +51,8 @@ export interface RunManagerOptions {
   createContext: (run: JobRun, resumedFrom: JobState | null, resumedTextStarts?: RoundTextStarts) => RunContext
   onCommit: (run: JobRun, event: JobEvent) => void
   jobEnded: (job: JobRecord, state: JobState) => Promise<void>
+  /** The workflows: an answer sent again is compared as its input node's schema reads it. */
+  workflows?: Pick<WorkflowRegistry, 'get'>
 }
 
 /** A run resumed on this instance after its owner was lost. */
@@ -139,13 +143,15 @@ export function createRunManager(options: RunManagerOptions) {
     // Sent while nobody owned the job, to a question the takeover voided: the question asked again takes it.
     const waiting = await takeoverAnswers.get(run)?.replyTo(control)
     if (waiting) return waiting
+    // An answer sent again is compared as the input node's schema reads it (workflows/answer-as-read.ts).
+    const readWorkflowAnswer = workflowAnswerReader(options.workflows, run.record.request)
     try {
-      const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId)
+      const { stored } = await answerAndStore(run, control.requestId, control.answer, control.userId, readWorkflowAnswer)
       return stored ? { ok: true } : { ok: true, stored: false }
     }
     catch (error) {
       // Taken and stored by the lost owner, which died before replying: the sender still waits.
-      if (error instanceof InputConflictError && answeredByLostOwner(run, control.requestId, control.userId, control.answer)) return { ok: true }
+      if (error instanceof InputConflictError && answeredByLostOwner(run, control.requestId, control.userId, control.answer, readWorkflowAnswer)) return { ok: true }
       throw error
     }
   }

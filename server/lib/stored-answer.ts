@@ -12,6 +12,7 @@ import { InputConflictError, InvalidAnswerError } from './errors'
 import { parseApprovalAnswer } from './executor/tool-approval'
 import { issueCountOf, useValidationBudget } from './validation-budget'
 import type { JobRun } from './job-run'
+import type { ReadWorkflowAnswer } from './workflows/answer-as-read'
 
 /** The longest an answer waits for its write: well inside a forwarded control's reply timeout. */
 export const ANSWER_STORE_WAIT_MS = 5_000
@@ -27,7 +28,7 @@ export interface AnswerOutcome {
  * then waits until it is stored. A run that stops before that (its write refused: another
  * instance took the job over; or closed) never stored it: a 409, since the job asks again.
  */
-export async function answerAndStore(run: JobRun, requestId: string, answer: unknown, answeredBy: string): Promise<AnswerOutcome> {
+export async function answerAndStore(run: JobRun, requestId: string, answer: unknown, answeredBy: string, readWorkflowAnswer?: ReadWorkflowAnswer): Promise<AnswerOutcome> {
   // The schema is the app's: a sender whose refused answers cost too much is refused unchecked (validation-budget.ts).
   // The same answer again (its reply was lost) is nothing to check: it is the answer taken, never refused so.
   const budget = useValidationBudget()
@@ -37,7 +38,7 @@ export async function answerAndStore(run: JobRun, requestId: string, answer: unk
   }
   catch (error) {
     if (error instanceof InvalidAnswerError) budget.spend(answeredBy, issueCountOf(error))
-    if (!(error instanceof InputConflictError && answeredAlike(run.live.state, requestId, answeredBy, answer))) throw error
+    if (!(error instanceof InputConflictError && answeredAlike(run.live.state, requestId, answeredBy, answer, readWorkflowAnswer))) throw error
   }
   const waitMs = Math.min(ANSWER_STORE_WAIT_MS, Math.floor(run.config.lease.durationMs / 2))
   let cancel = () => {}
@@ -59,10 +60,10 @@ export async function answerAndStore(run: JobRun, requestId: string, answer: unk
  * took and stored but died before replying to — its sender still waits for that reply, and the
  * job went on with that answer (a `409` would tell the user it was refused).
  */
-export function answeredByLostOwner(run: JobRun, requestId: string, userId: string, answer: unknown): boolean {
+export function answeredByLostOwner(run: JobRun, requestId: string, userId: string, answer: unknown, readWorkflowAnswer?: ReadWorkflowAnswer): boolean {
   if (run.inputs.asked(requestId)) return false
   // That answer: another one of the same user's (sent while the owner was away) was not taken.
-  return answeredAlike(run.live.state, requestId, userId, answer)
+  return answeredAlike(run.live.state, requestId, userId, answer, readWorkflowAnswer)
 }
 
 /**
@@ -71,13 +72,21 @@ export function answeredByLostOwner(run: JobRun, requestId: string, userId: stri
  * control was stored, but the store's reply to the sender was lost), or of a response lost on its
  * way back. That is the answer taken, not a conflict. Another value, or another user's, is not.
  */
-export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string, answer: unknown): boolean {
+export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string, answer: unknown, readWorkflowAnswer?: ReadWorkflowAnswer): boolean {
   // Sent while nobody owned the job, it was taken by the question asked again in its place (answer-taken.ts).
   return answersTaken(state, requestId, userId).some(taken => isDeepStrictEqual(taken.answer, answer)
     // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
     || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer)))
     // A workflow answer is stored as its schema read it: keys the schema does not know are dropped.
-    || (taken.kind === 'workflow-input' && storedAs(taken.answer, answer)))
+    || (taken.kind === 'workflow-input' && storedAs(taken.answer, answer))
+    // …and as its schema returned it: a default filled in, text trimmed, a number coerced.
+    || (taken.kind === 'workflow-input' && readAlike(taken.answer, taken.nodeId, answer, readWorkflowAnswer)))
+}
+
+/** True when the node's schema reads `sent` as the `stored` answer (both as JSON, as a store keeps them). */
+function readAlike(stored: unknown, nodeId: string | undefined, sent: unknown, read: ReadWorkflowAnswer | undefined): boolean {
+  const readSent = nodeId === undefined || !read ? undefined : read(nodeId, sent)
+  return readSent !== undefined && stored !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(stored)), readSent)
 }
 
 /** True when `stored` is `sent` with keys left out (as a schema strips the keys it does not know). */

@@ -1,0 +1,31 @@
+/**
+ * An answer as a workflow's input node reads it: parsed by the node's schema, as the job stored it
+ * when it took the answer. The same answer sent again (the retry of a `503` or of a lost response)
+ * is compared with the stored one this way (stored-answer.ts `answeredAlike`): a schema that fills
+ * in a default, trims text or coerces a number stores another value than the one sent.
+ */
+import type { JobRequest } from '../providers/types'
+import { parseAnswer } from './nodes/input'
+import { isCompiledWorkflow } from './registry'
+import type { WorkflowRegistry } from './types'
+
+/** The answer as the node `nodeId` reads it, as JSON; undefined when the node would refuse it (or is unknown). */
+export type ReadWorkflowAnswer = (nodeId: string, answer: unknown) => unknown
+
+/** How the job's workflow reads its answers; undefined for a chat, or a workflow not registered here. */
+export function workflowAnswerReader(workflows: Pick<WorkflowRegistry, 'get'> | undefined, request: Pick<JobRequest, 'type'> & { workflow?: unknown } | undefined): ReadWorkflowAnswer | undefined {
+  if (!workflows || request?.type !== 'workflow' || typeof request.workflow !== 'string') return undefined
+  const workflow = workflows.get(request.workflow)
+  if (!workflow || !isCompiledWorkflow(workflow)) return undefined
+  return (nodeId, answer) => {
+    const node = workflow.graph.nodes.get(nodeId)
+    if (node?.kind !== 'input') return undefined
+    try {
+      const read = parseAnswer(node.schema, answer, `input node "${nodeId}" answer`)
+      return read === undefined ? undefined : JSON.parse(JSON.stringify(read)) as unknown
+    }
+    catch {
+      return undefined
+    }
+  }
+}
