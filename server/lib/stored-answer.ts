@@ -77,16 +77,23 @@ export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId
   return answersTaken(state, requestId, userId).some(taken => isDeepStrictEqual(taken.answer, answer)
     // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
     || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer)))
-    // A workflow answer is stored as its schema read it: keys the schema does not know are dropped.
-    || (taken.kind === 'workflow-input' && storedAs(taken.answer, answer))
-    // …and as its schema returned it: a default filled in, text trimmed, a number coerced.
-    || (taken.kind === 'workflow-input' && readAlike(taken.answer, taken.nodeId, answer, readWorkflowAnswer)))
+    // A workflow answer is stored as its schema returned it (keys it does not know dropped, a
+    // default filled in, text trimmed): compared as the node reads it, where this server knows the node.
+    || (taken.kind === 'workflow-input' && workflowAnswerAlike(taken.answer, taken.nodeId, answer, readWorkflowAnswer)))
 }
 
-/** True when the node's schema reads `sent` as the `stored` answer (both as JSON, as a store keeps them). */
-function readAlike(stored: unknown, nodeId: string | undefined, sent: unknown, read: ReadWorkflowAnswer | undefined): boolean {
-  const readSent = nodeId === undefined || !read ? undefined : read(nodeId, sent)
-  return readSent !== undefined && stored !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(stored)), readSent)
+/**
+ * True when the input node reads `sent` as the `stored` answer (both as JSON, as a store keeps
+ * them). Without the node here, keys left out of the stored answer are taken for keys its schema strips.
+ */
+function workflowAnswerAlike(stored: unknown, nodeId: string | undefined, sent: unknown, read: ReadWorkflowAnswer | undefined): boolean {
+  const judged = nodeId === undefined || !read ? undefined : read(nodeId, sent)
+  if (!judged) return storedAs(stored, sent)
+  return 'read' in judged && isDeepStrictEqual(asJson(stored), judged.read)
+}
+
+function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value)) as unknown
 }
 
 /** True when `stored` is `sent` with keys left out (as a schema strips the keys it does not know). */

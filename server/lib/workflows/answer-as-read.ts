@@ -9,8 +9,11 @@ import { parseAnswer } from './nodes/input'
 import { isCompiledWorkflow } from './registry'
 import type { WorkflowRegistry } from './types'
 
-/** The answer as the node `nodeId` reads it, as JSON; undefined when the node would refuse it (or is unknown). */
-export type ReadWorkflowAnswer = (nodeId: string, answer: unknown) => unknown
+/**
+ * The answer as the node `nodeId` reads it, as JSON (`refused`: the node would refuse it);
+ * undefined when this workflow has no such input node here (a deploy changed it): no judgement.
+ */
+export type ReadWorkflowAnswer = (nodeId: string, answer: unknown) => { read: unknown } | { refused: true } | undefined
 
 /** How the job's workflow reads its answers; undefined for a chat, or a workflow not registered here. */
 export function workflowAnswerReader(workflows: Pick<WorkflowRegistry, 'get'> | undefined, request: Pick<JobRequest, 'type'> & { workflow?: unknown } | undefined): ReadWorkflowAnswer | undefined {
@@ -22,10 +25,10 @@ export function workflowAnswerReader(workflows: Pick<WorkflowRegistry, 'get'> | 
     if (node?.kind !== 'input') return undefined
     try {
       const read = parseAnswer(node.schema, answer, `input node "${nodeId}" answer`)
-      return read === undefined ? undefined : JSON.parse(JSON.stringify(read)) as unknown
+      return { read: read === undefined ? undefined : JSON.parse(JSON.stringify(read)) as unknown }
     }
     catch {
-      return undefined
+      return { refused: true }
     }
   }
 }
