@@ -9,6 +9,7 @@ import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { MAX_TIMER_MS } from '../config-validate'
 import { dropNonJsonOptions, nonJsonParametersProblem } from './non-json-parameters'
+import { unknownToolKeyProblem } from './definition-keys'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -72,6 +73,9 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   if (!TOOL_NAME_PATTERN.test(name)) {
     throw invalid(name, tool.name === undefined ? 'a `name` is required: 1–64 letters, digits, "_" or "-"' : 'the name must be 1–64 letters, digits, "_" or "-"')
   }
+  // Before the other checks: a misspelt key (`timeoutMS`) would otherwise read as the real one missing.
+  const unknownKey = unknownToolKeyProblem(tool)
+  if (unknownKey) throw invalid(name, unknownKey)
   if (typeof tool.description !== 'string' || !tool.description.trim()) {
     throw invalid(name, 'a description is required (the model reads it to decide when to call the tool)')
   }

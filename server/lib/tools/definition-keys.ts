@@ -1,0 +1,22 @@
+/**
+ * The keys a tool definition has. A key outside them is a typo the engine would silently ignore:
+ * `needsAproval: true` ran the tool without asking anyone, `timeout: 5000` kept the default limit.
+ * TypeScript flags them only where the app type-checks (`nuxt build` does not; a `.js` tool file
+ * never), so the registry refuses them, naming the closest key.
+ */
+import { closestName } from '../closest-name'
+import type { ToolDefinition } from './types'
+
+/** Every key of `ToolDefinition`. */
+export const TOOL_DEFINITION_KEYS = [
+  'name', 'description', 'parameters', 'execute', 'timeoutMs', 'runtime', 'needsApproval', 'retryable', 'isolation',
+] as const satisfies readonly (keyof ToolDefinition)[]
+
+/** The problem with a definition's first key that is not a tool's, or null. */
+export function unknownToolKeyProblem(tool: object): string | null {
+  const known: readonly string[] = TOOL_DEFINITION_KEYS
+  const unknown = Object.keys(tool).find(key => !known.includes(key))
+  if (unknown === undefined) return null
+  const closest = closestName(unknown, known, 3)
+  return `unknown key \`${unknown}\`${closest ? ` (did you mean \`${closest}\`?)` : ''}; a tool definition takes ${known.join(', ')}`
+}
