@@ -10,6 +10,7 @@ import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
 import { nonJsonAnswerProblem } from './non-json-schemas'
 import { dropNonJsonOptions } from '../tools/non-json-parameters'
+import { NODE_KEYS, unknownKeyProblem } from './definition-keys'
 import { describeThrown } from '../executor/tool-errors'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
@@ -40,6 +41,8 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
     return `node "${id}" has unknown kind ${JSON.stringify(kind)} (expected one of ${WORKFLOW_NODE_KINDS.join(', ')})`
   }
   const typed = node as WorkflowNode
+  const unknownKey = unknownKeyProblem(typed, NODE_KEYS[typed.kind], `${typed.kind} node "${id}"`)
+  if (unknownKey) return unknownKey
   switch (typed.kind) {
     case 'agent':
       if (!isText(typed.instructions)) return `agent node "${id}" needs instructions (a string or a function)`

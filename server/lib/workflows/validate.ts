@@ -8,6 +8,7 @@ import { findCycles } from './find-cycles'
 import { answerJsonSchema, checkNodeFields } from './validate-node'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { nonJsonInputProblem } from './non-json-schemas'
+import { unknownKeyProblem, WORKFLOW_DEFINITION_KEYS } from './definition-keys'
 
 const WORKFLOW_NAME = /^[a-z0-9][\w-]*$/i
 
@@ -47,6 +48,8 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   if (typeof value !== 'object' || value === null) fail('the definition is not an object (export default defineWorkflow({ … }))')
   if ('parameters' in raw && 'execute' in raw && !('nodes' in raw)) fail('this is a tool definition (it has parameters and execute): tool files go in server/tools/, default-exporting defineTool')
   if (!WORKFLOW_NAME.test(raw.name ?? '')) fail('name must be letters, digits, "-" or "_"')
+  const unknownKey = unknownKeyProblem(raw, WORKFLOW_DEFINITION_KEYS, 'the definition')
+  if (unknownKey) fail(unknownKey)
   if (typeof raw.description !== 'string') fail('description must be a string')
   if (!isZodSchema(raw.input)) fail(zodSchemaProblem(raw.input, '`input`', 'z.object({ topic: z.string() })'))
   const inputNotJson = nonJsonInputProblem(raw.input!)
