@@ -66,6 +66,13 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
   if (!tool || typeof tool !== 'object') {
     throw invalid('', `a tool file must default-export defineTool({ … }) (got ${tool === null ? 'null' : typeof tool})`)
   }
+  // Read as one definition, a list of tools or a Promise of one was refused as having no `name`.
+  if (Array.isArray(tool)) {
+    throw invalid('', `a tool file default-exports one tool, got a list of ${tool.length}: put each defineTool({ … }) in a file of its own in server/tools/`)
+  }
+  if (typeof (tool as { then?: unknown }).then === 'function') {
+    throw invalid('', 'a tool file default-exports the definition, got a Promise: `export default defineTool({ … })` (await what it needs inside `execute`, or at the top level of the file)')
+  }
   const name = typeof tool.name === 'string' ? tool.name : ''
   if ('nodes' in tool && 'edges' in tool) {
     throw invalid(name, 'this is a workflow definition (it has nodes and edges): workflow files go in server/workflows/, default-exporting defineWorkflow')

@@ -46,6 +46,8 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
     throw new WorkflowDefinitionError(name, problem)
   }
   if (typeof value !== 'object' || value === null) fail('the definition is not an object (export default defineWorkflow({ … }))')
+  // Read as one definition, a list was refused as having no valid name.
+  if (Array.isArray(value)) fail(`a workflow file default-exports one workflow, got a list of ${value.length}: put each defineWorkflow({ … }) in a file of its own in server/workflows/`)
   if ('parameters' in raw && 'execute' in raw && !('nodes' in raw)) fail('this is a tool definition (it has parameters and execute): tool files go in server/tools/, default-exporting defineTool')
   if (!WORKFLOW_NAME.test(raw.name ?? '')) fail('name must be letters, digits, "-" or "_"')
   const unknownKey = unknownKeyProblem(raw, WORKFLOW_DEFINITION_KEYS, 'the definition')
