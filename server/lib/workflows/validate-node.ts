@@ -11,6 +11,7 @@ import { describeIssues } from '../describe-issues'
 import { nonJsonAnswerProblem } from './non-json-schemas'
 import { dropNonJsonOptions } from '../tools/non-json-parameters'
 import { NODE_KEYS, unknownKeyProblem } from './definition-keys'
+import { unknownToolProblem } from './unknown-tool'
 import { describeThrown } from '../executor/tool-errors'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
@@ -50,12 +51,12 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
       if (typed.maxSteps !== undefined && !isPositiveInteger(typed.maxSteps)) return `agent node "${id}" has maxSteps ${JSON.stringify(typed.maxSteps)}; it must be a whole number above 0`
       if (typed.tools !== undefined && (!Array.isArray(typed.tools) || typed.tools.some(tool => typeof tool !== 'string'))) return `agent node "${id}" has tools that are not a list of tool names`
       for (const tool of typed.tools ?? []) {
-        if (scope.toolNames && !scope.toolNames.has(tool)) return `agent node "${id}" names unknown tool "${tool}"`
+        if (scope.toolNames && !scope.toolNames.has(tool)) return unknownToolProblem(`agent node "${id}"`, tool, scope.toolNames)
       }
       return checkTemplates(id, [typed.instructions, typed.prompt], scope)
     case 'tool':
       if (typeof typed.tool !== 'string' || !typed.tool) return `tool node "${id}" needs the name of a tool`
-      if (scope.toolNames && !scope.toolNames.has(typed.tool)) return `tool node "${id}" names unknown tool "${typed.tool}"`
+      if (scope.toolNames && !scope.toolNames.has(typed.tool)) return unknownToolProblem(`tool node "${id}"`, typed.tool, scope.toolNames)
       if (scope.clientToolNames?.has(typed.tool)) return `tool node "${id}" names "${typed.tool}", a runtime: 'client' tool: it runs in the user's browser, never in a job, so the node could only fail; call a server tool here`
       return checkTemplates(id, [typed.args], scope)
     case 'input':
