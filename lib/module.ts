@@ -24,7 +24,7 @@ import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-fil
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 import type { Nitro, RollupConfig } from 'nitropack/types'
 import { quietOptionalPeers } from './optional-peers'
-import { checkPreset } from './preset-support'
+import { allowPresetAtBuild, checkPreset } from './preset-support'
 import { TOOL_WORKER_ENTRY, TOOL_WORKER_URL, toolWorkerEntryCode, toolWorkerPlugin } from './tool-worker'
 
 const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
@@ -94,7 +94,7 @@ export default defineNuxtModule<ModuleOptions>({
     nuxt.hook('nitro:init', (nitro: Nitro) => {
       preset = nitro.options.preset
       // `allowPreset` from nuxt.config or, for a CI that sets it there, the environment.
-      const allowPreset = [runtimeConfig.backgroundJobs?.allowPreset, process.env[envNameOf('allowPreset')]].filter(Boolean).join(',')
+      const allowPreset = allowPresetAtBuild(runtimeConfig.backgroundJobs?.allowPreset, process.env[envNameOf('allowPreset')])
       checkPreset(preset, allowPreset, message => useLogger('nuxt-background-jobs').warn(message))
       configureServerBundle(nitro)
       // A tool or workflow file added, deleted or renamed under `nuxt dev` takes effect without a restart.

@@ -95,6 +95,29 @@ export function presetDecision(preset: string, allowPreset = ''): PresetDecision
   }
 }
 
+/**
+ * `allowPreset` as the build reads it: nuxt.config's value and `NUXT_BACKGROUND_JOBS_ALLOW_PRESET`,
+ * each a list separated by commas or spaces, or a JSON array (`["vercel"]`, which Nitro turns into a
+ * list at boot: config.md, "Lists"), as one comma-separated list.
+ */
+export function allowPresetAtBuild(configured: unknown, env: string | undefined): string {
+  return [configured, env].map(listText).filter(Boolean).join(',')
+}
+
+/** A list setting's value as text: a JSON array's items joined by commas. */
+function listText(value: unknown): string {
+  if (Array.isArray(value)) return value.join(',')
+  if (typeof value !== 'string') return ''
+  if (!value.trim().startsWith('[')) return value
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return Array.isArray(parsed) ? parsed.join(',') : value
+  }
+  catch {
+    return value
+  }
+}
+
 /** A preset the layer refuses (the build stops with this error). */
 export class UnsupportedPresetError extends Error {
   override readonly name = 'UnsupportedPresetError'

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadNuxt } from 'nuxt/kit'
 import { afterAll, describe, expect, it } from 'vitest'
-import { checkPreset, presetDecision, presetKind, UnsupportedPresetError } from '../../lib/preset-support'
+import { allowPresetAtBuild, checkPreset, presetDecision, presetKind, UnsupportedPresetError } from '../../lib/preset-support'
 import { ROOT } from '../support/server-process'
 
 const buildDir = mkdtempSync(join(tmpdir(), 'bgjobs-preset-'))
@@ -61,6 +61,17 @@ describe('preset support', () => {
     expect(presetDecision('vercel', 'vercel')).toEqual({ action: 'build' })
     expect(presetDecision('aws-lambda', 'vercel, aws_lambda')).toEqual({ action: 'build' })
     expect(presetDecision('netlify', 'vercel').action).toBe('refuse')
+  })
+
+  it('reads allowPreset at build time as a list: commas, spaces or a JSON array (config.md, "Lists")', () => {
+    // NUXT_BACKGROUND_JOBS_ALLOW_PRESET='["vercel"]' was read as the one name `["vercel"]`: the build stopped.
+    for (const env of ['vercel', 'netlify vercel', '["vercel"]', '["netlify", "vercel"]']) {
+      expect(presetDecision('vercel', allowPresetAtBuild(undefined, env)), env).toEqual({ action: 'build' })
+    }
+    expect(presetDecision('vercel', allowPresetAtBuild('netlify', '["aws-lambda","vercel"]'))).toEqual({ action: 'build' })
+    expect(presetDecision('vercel', allowPresetAtBuild('vercel', undefined))).toEqual({ action: 'build' })
+    expect(presetDecision('vercel', allowPresetAtBuild('', '["netlify"]')).action).toBe('refuse')
+    expect(allowPresetAtBuild('', undefined)).toBe('')
   })
 
   it('warns for a preset it does not know, and builds it', () => {
