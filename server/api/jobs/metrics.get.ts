@@ -6,6 +6,8 @@
 import { timingSafeEqual } from 'node:crypto'
 import { createError, defineEventHandler, getQuery, getRequestHeader, setResponseHeader } from 'h3'
 import { metricsTokenOf } from '../../lib/config'
+import { ProviderUnavailableError, ShuttingDownError } from '../../lib/errors'
+import { toHttpError } from '../../lib/http/handler'
 import { useBackgroundJobsEngine } from '../../lib/engine-instance'
 import { useMetrics } from '../../lib/metrics'
 import { engineGauges, toPrometheusText } from '../../lib/prometheus'
@@ -19,7 +21,12 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 export default defineEventHandler(async (event) => {
-  const engine = await useBackgroundJobsEngine().catch(() => null)
+  const engine = await useBackgroundJobsEngine().catch((error: unknown) => {
+    // The job store not reachable yet (the start is tried again) or a shutdown: the 503 every
+    // route gives, with its Retry-After and the store named (api.md), not "not running".
+    if (error instanceof ProviderUnavailableError || error instanceof ShuttingDownError) throw toHttpError(event, error)
+    return null
+  })
   if (!engine) throw createError({ statusCode: 503, statusMessage: 'Service Unavailable', message: 'The background jobs engine is not running' })
   const token = metricsTokenOf(engine.getConfig())
   // Off unless configured: answer like a route that does not exist.
