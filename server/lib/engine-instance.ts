@@ -2,6 +2,7 @@
  * The engine of this Nitro process: started once by the layer's plugin (engine-startup.ts: tried
  * again while the job store cannot be reached), awaited by routes.
  */
+import type { BackgroundJobsConfig } from './config'
 import type { BackgroundJobsEngine } from './engine'
 
 /** Where routes get the engine from. */
@@ -10,6 +11,8 @@ export interface EngineSource {
   get(): Promise<BackgroundJobsEngine>
   /** Stops a start that has not succeeded (the server shuts down first): nothing starts after it. */
   stop?(): void
+  /** The settings, known before the engine has started (CORS answers a boot-time store outage too). */
+  config?(): BackgroundJobsConfig
 }
 
 let current: EngineSource | null = null
@@ -27,6 +30,11 @@ export function setBackgroundJobsEngine(source: EngineSource | null): void {
  */
 export function stopEngineStart(): void {
   current?.stop?.()
+}
+
+/** The settings of the engine, also while its start waits for the job store; null without the layer's plugin. */
+export function backgroundJobsConfig(): BackgroundJobsConfig | null {
+  return current?.config?.() ?? null
 }
 
 /** The engine (waits for it to be ready; throws if the layer's plugin did not run). */

@@ -5,7 +5,7 @@
  */
 import { appendResponseHeader, defineEventHandler, getRequestHeader, sendNoContent, setResponseHeader } from 'h3'
 import { trustedOriginSet } from '../lib/config'
-import { useBackgroundJobsEngine } from '../lib/engine-instance'
+import { backgroundJobsConfig, useBackgroundJobsEngine } from '../lib/engine-instance'
 import { corsAnswer } from '../lib/http/cors'
 import { jobsRouteOf } from '../lib/http/route-methods'
 
@@ -16,8 +16,10 @@ export default defineEventHandler(async (event) => {
   const origin = getRequestHeader(event, 'origin')
   // Whether the answer depends on Origin, for a cache in front (an error answer too).
   if (origin) appendResponseHeader(event, 'vary', 'origin')
-  // No engine (it failed to start): no origin is trusted; the route itself answers the error.
-  const config = origin ? await useBackgroundJobsEngine().then(engine => engine.getConfig(), () => null) : null
+  // The settings are known while the engine's start waits for the job store: a trusted front end
+  // can read the routes' 503 and its Retry-After then. Without them (no layer plugin, a test's
+  // engine source), the engine's; none at all: no origin is trusted, the route answers the error.
+  const config = origin ? backgroundJobsConfig() ?? await useBackgroundJobsEngine().then(engine => engine.getConfig(), () => null) : null
   const answer = corsAnswer({
     method: event.method,
     origin,

@@ -122,7 +122,7 @@ export default defineNitroPlugin((nitroApp) => {
     onFailure: (error, retryInMs) => logger.error(retryInMs === null ? 'engine failed to start' : `engine failed to start; trying again in ${retryInMs} ms`, { error }),
     discard: engine => void engine.dispose(),
   })
-  setBackgroundJobsEngine(startup)
+  setBackgroundJobsEngine({ get: () => startup.get(), stop: () => startup.stop(), config: getConfig })
 
   nitroApp.hooks.hook('close', async () => {
     stopTrappingStrayErrors()
