@@ -18,6 +18,7 @@
  * An error of no tool call or node goes to the process's listeners exactly as before (Nitro logs
  * it; with no listener Node ends the process as it always did).
  */
+import { getEventListeners } from 'node:events'
 import type { ToolContext, ToolDefinition } from './types'
 import type { CodeScope } from '../isolation/call-scope'
 import { currentCodeScope, openScope, runInCallScope } from '../isolation/call-scope'
@@ -40,11 +41,20 @@ export type StrayErrorSource = 'tool' | 'workflow'
 export async function executeInCallScope(tool: ToolDefinition, args: unknown, context: ToolContext): Promise<unknown> {
   const { scope, failed, end } = openScope<CallScope>({ tool: tool.name, jobId: context.jobId, faultChannel: undefined })
   context.signal.addEventListener('abort', end, { once: true })
+  // The tool's signal is aborted as code of its call: the time limit or the job's abort that fires
+  // it is not, so a throw from an abort listener the tool added would reach the process unnamed.
+  // It still fires on the job's abort after the call answered when the tool left a listener on it.
+  const own = new AbortController()
+  const forward = () => runInCallScope(scope, () => own.abort(context.signal.reason))
+  if (context.signal.aborted) forward()
+  else context.signal.addEventListener('abort', forward, { once: true })
   try {
-    return await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args as never, context)), failed]))
+    return await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args as never, { ...context, signal: own.signal })), failed]))
   }
   finally {
     context.signal.removeEventListener('abort', end)
+    // Else nothing of the call stays on the run's signal (a listener there keeps it for the whole job).
+    if (!getEventListeners(own.signal, 'abort').length) context.signal.removeEventListener('abort', forward)
     end()
   }
 }
