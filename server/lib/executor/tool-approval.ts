@@ -8,6 +8,7 @@ import type { RunContext } from '../run-context'
 import type { ToolContext, ToolDefinition } from '../tools/types'
 import type { DeadlineOptions } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
+import { runAsToolCode } from '../tools/stray-errors'
 
 /** A normalised approval answer. */
 export interface ApprovalDecision {
@@ -50,7 +51,8 @@ export function parseApprovalAnswer(answer: unknown): ApprovalDecision {
 export async function callNeedsApproval(tool: ToolDefinition, args: unknown, toolContext: Omit<ToolContext, 'signal'>, deadline: DeadlineOptions): Promise<boolean> {
   const { needsApproval } = tool
   if (typeof needsApproval !== 'function') return Boolean(needsApproval)
-  const outcome = await runWithDeadline(async signal => Boolean(await needsApproval(args, { ...toolContext, signal })), deadline)
+  // As code of the call (stray-errors.ts): its stray errors name the tool; one raised while it runs fails it.
+  const outcome = await runWithDeadline(async signal => Boolean(await runAsToolCode(tool.name, { ...toolContext, signal }, context => needsApproval(args, context))), deadline)
   if (outcome.kind === 'aborted') throw outcome.reason
   return outcome.kind === 'completed' ? outcome.value : true
 }

@@ -39,7 +39,15 @@ export type StrayErrorSource = 'tool' | 'workflow'
  * stops waiting then, so a tool that ignores its signal and fails later does not fail its call.
  */
 export async function executeInCallScope(tool: ToolDefinition, args: unknown, context: ToolContext): Promise<unknown> {
-  const { scope, failed, end } = openScope<CallScope>({ tool: tool.name, jobId: context.jobId, faultChannel: undefined })
+  return await runAsToolCode(tool.name, context, toolContext => tool.execute(args as never, toolContext))
+}
+
+/**
+ * Runs a tool's own code (its `execute`, its `needsApproval` function) as code of its call: a
+ * stray error it raises names the tool, and one raised while `run` runs rejects with it.
+ */
+export async function runAsToolCode<T>(toolName: string, context: ToolContext, run: (context: ToolContext) => T | Promise<T>): Promise<T> {
+  const { scope, failed, end } = openScope<CallScope>({ tool: toolName, jobId: context.jobId, faultChannel: undefined })
   context.signal.addEventListener('abort', end, { once: true })
   // The tool's signal is aborted as code of its call: the time limit or the job's abort that fires
   // it is not, so a throw from an abort listener the tool added would reach the process unnamed.
@@ -49,7 +57,7 @@ export async function executeInCallScope(tool: ToolDefinition, args: unknown, co
   if (context.signal.aborted) forward()
   else context.signal.addEventListener('abort', forward, { once: true })
   try {
-    return await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args as never, { ...context, signal: own.signal })), failed]))
+    return await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => run({ ...context, signal: own.signal })), failed]))
   }
   finally {
     context.signal.removeEventListener('abort', end)
