@@ -15,7 +15,7 @@ import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
 import { toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
-import type { CallScope } from './call-scope'
+import type { CallScope, OpenScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import { collectLeftovers, settleLeftovers } from './leftovers'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
@@ -78,9 +78,14 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
   }
 
   /** Runs one call to its answer (see the file comment); its scope has ended when this resolves. */
-  async function runCall(task: IsolatedToolTask, scope: CallScope, failed: Promise<never>, loading: { failed: boolean }): Promise<IsolatedToolAnswer> {
+  async function runCall(task: IsolatedToolTask, { scope, failed, end }: OpenScope<CallScope>, loading: { failed: boolean }): Promise<IsolatedToolAnswer> {
     const controller = new AbortController()
-    const cancelTimer = timers.timeout(() => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)), task.timeoutMs)
+    // At its time limit the call has ended (timeout). Its signal is aborted as code of the call: a
+    // throw from an abort listener the tool added is then reported naming it, as after its end.
+    const cancelTimer = timers.timeout(() => {
+      end()
+      runInCallScope(scope, () => controller.abort(new Error(`timed out after ${task.timeoutMs} ms`)))
+    }, task.timeoutMs)
     // Whether `execute` was called: a refusal before it (bad arguments, no such tool) is not timed.
     let ran = false
     try {
@@ -132,12 +137,13 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     if (task.answerChannel !== undefined && task.callId !== undefined) postToServer(task.answerChannel, { callId: task.callId, started: true })
     // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
     // from a callback (trapStrayErrors).
-    const { scope, failed, end } = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
+    const open = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
+    const { scope, end } = open
     noteFaultChannel(scope)
     let answer: IsolatedToolAnswer
     const loading = { failed: false }
     try {
-      answer = await runCall(task, scope, failed, loading)
+      answer = await runCall(task, open, loading)
     }
     finally {
       end()
