@@ -266,6 +266,15 @@ export const ISOLATION_TEST_TOOLS = [
     isolation: 'worker',
     execute: () => ({ ran: true }),
   }),
+  defineTool({
+    name: 'stray_long',
+    description: 'Answers, then rejects a promise nobody handles with an error whose message is `chars` characters long (a response body in it).',
+    parameters: z.object({ chars: z.number().int() }),
+    execute: ({ chars }) => {
+      setImmediate(() => void Promise.reject(new Error('a.'.repeat(chars / 2))))
+      return { answered: true }
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -12,12 +12,17 @@ import type { ToolResultStatus } from '../../../shared/events'
  */
 export const MAX_TOOL_ERROR_CHARS = 4_000
 
+/** A tool failure's text cut to `MAX_TOOL_ERROR_CHARS`, saying how much was cut (also a stray error's log line). */
+export function cutToolErrorText(message: string): string {
+  const kept = cutIndex(message, MAX_TOOL_ERROR_CHARS)
+  return kept < message.length ? `${message.slice(0, kept)}… (${message.length - kept} more characters cut)` : message
+}
+
 /** Every tool failure extends this; `status` is what the `tool-result` event says. */
 export class ToolCallError extends Error {
   readonly status: Exclude<ToolResultStatus, 'completed'> = 'error'
   constructor(readonly toolName: string, message: string, options?: { cause?: unknown }) {
-    const kept = cutIndex(message, MAX_TOOL_ERROR_CHARS)
-    super(kept < message.length ? `${message.slice(0, kept)}… (${message.length - kept} more characters cut)` : message, options)
+    super(cutToolErrorText(message), options)
   }
 }
 

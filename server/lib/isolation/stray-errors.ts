@@ -11,7 +11,7 @@
  * The worker goes on serving calls either way.
  */
 import { BroadcastChannel, isMainThread } from 'node:worker_threads'
-import { describeThrown } from '../executor/tool-errors'
+import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
 import type { CallScope } from './call-scope'
 import { currentCallScope } from './call-scope'
 
@@ -50,7 +50,7 @@ export function postToServer(name: string, message: unknown): void {
 function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], error: unknown): void {
   const name = scope?.faultChannel ?? lastFaultChannel
   if (!name) return
-  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: describeThrown(error) }
+  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: cutToolErrorText(describeThrown(error)) }
   postToServer(name, message)
 }
 

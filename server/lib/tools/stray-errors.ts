@@ -23,7 +23,7 @@ import type { ToolContext, ToolDefinition } from './types'
 import type { CodeScope } from '../isolation/call-scope'
 import { currentCodeScope, openScope, runInCallScope } from '../isolation/call-scope'
 import type { CallScope } from '../isolation/call-scope'
-import { describeThrown } from '../executor/tool-errors'
+import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 
@@ -105,7 +105,8 @@ function onStrayError(options: StrayErrorTrapOptions, scope: CodeScope, kind: St
   try {
     const during = !scope.settled
     if (during) scope.fail(error)
-    const described = describeThrown(error)
+    // Cut as the call's own error is: a line holding a whole response body would be as long.
+    const described = cutToolErrorText(describeThrown(error))
     if ('tool' in scope) {
       options.metrics.increment('tool_stray_errors_total', { tool: scope.tool, kind })
       options.logger.error(during
