@@ -21,8 +21,19 @@ const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
  * The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a
  * space. A host's port followed by a path, query or fragment (`https://host:8443/u/bob@x.com`) is
  * no user info: a URL parser reads it as host and port, so it is kept.
+ *
+ * Linear in the text's length: a scheme starts only where a run of scheme characters starts (the
+ * lookbehind), and the rest of the word is taken whole and searched for its last `@` in code — no
+ * backtracking. The earlier pattern (`\b` and `\S*@`) tried every position of a long run such as
+ * `a.a.a.…` or `a://a://…` to its end: 40,000 characters held the event loop for seconds.
  */
-const URL_PASSWORD = /(\b[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)(?!\d{1,5}[/?#])\S*@/gi
+const URL_PASSWORD = /((?<![a-z\d+.-])[a-z][a-z\d+.-]*:\/\/[^\s:/?#@]*:)(?!\d{1,5}[/?#])(\S*)/gi
+
+/** A URL's user info with its password redacted (see `URL_PASSWORD`); a word with no `@` is kept. */
+function redactUrlPassword(match: string, start: string, rest: string): string {
+  const at = rest.lastIndexOf('@')
+  return at < 0 ? match : `${start}[redacted]${rest.slice(at)}`
+}
 /**
  * The value of a URL's query or fragment parameter named like a secret field (`access_token`,
  * `api_key`, `client_secret`, `password`), or `key` (an API key in the query): `$fetch` puts the
@@ -38,7 +49,7 @@ function redactParameter(parameter: string, name: string): string {
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, '$1[redacted]@').replace(QUERY_PARAMETER, redactParameter)
+  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, redactUrlPassword).replace(QUERY_PARAMETER, redactParameter)
   // JSON has no BigInt (a row id in what a hook threw): its digits.
   if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value
