@@ -20,6 +20,7 @@ import { createFailureStreakLog } from './failure-streak-log'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { ControlReply, JobControl, JobLease, JobRecord } from './providers/types'
+import { getListedRecord } from './listed-record'
 import type { SharedProvider } from './run-lease'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
@@ -169,7 +170,8 @@ export function createCluster(options: ClusterOptions) {
     if (result === 'shutdown') throw new ShuttingDownError()
     if (result === 'ended' || (typeof result === 'object' && result.ok)) return
     if (typeof result === 'object') throw forwardedError(result)
-    const fresh = await provider.get(record.id)
+    // Its status is all this needs: not a long chat's whole history.
+    const fresh = await getListedRecord(provider, record.id)
     if (!fresh || !isTerminalStatus(fresh.status)) throw new OwnerUnreachableError(record.id, timeoutMs)
   }
 
