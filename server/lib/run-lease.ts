@@ -11,6 +11,7 @@ import { BackgroundJobsError, RateLimitError } from './errors'
 import type { JobRun } from './job-run'
 import { createFailureStreakLog } from './failure-streak-log'
 import { createLeaseConfirmation } from './lease-confirmation'
+import { getListedRecord } from './listed-record'
 import type { Logger } from './logger'
 import type { ControlReply, JobLease, JobProvider, StoredJobControl } from './providers/types'
 
@@ -68,7 +69,8 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     // Stopped already (the periodic heartbeat and a confirmation may both hear the refusal): once.
     const settled = () => run.live.ended || Boolean(run.live.ending) || run.controller.signal.aborted
     if (settled()) return
-    const record = await provider.get(id)
+    // Whether the job is still stored is all this asks: not a long chat's whole history.
+    const record = await getListedRecord(provider, id)
     if (!settled()) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
   }
   const confirmation = createLeaseConfirmation({
