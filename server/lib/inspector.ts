@@ -9,6 +9,7 @@ import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobRun } from './job-run'
 import { runningHere } from './job-access'
+import { getListedRecord } from './listed-record'
 import type { JobProvider, JobRecord } from './providers/types'
 
 /** Text and reasoning events: how many, and how many characters each carried (the batching). */
@@ -119,7 +120,8 @@ export function createInspector(options: { runs: Map<string, JobRun>, provider: 
       const complete = Boolean(range?.complete) && (before.at(-1)?.seq ?? 0) === firstLive - 1
       return { record: run.record, state: run.live.state, events: [...before, ...live], complete, run }
     }
-    const record = await provider.get(jobId)
+    // What the inspection shows of the record is its summary: not a long chat's whole history.
+    const record = await getListedRecord(provider, jobId)
     if (!record) return null
     const range = await provider.readEvents(jobId, 0)
     if (range === null) return null
@@ -161,7 +163,7 @@ export function createInspector(options: { runs: Map<string, JobRun>, provider: 
     },
     /** The owner of a job (the DevTools abort acts for them), or null. */
     async ownerOf(jobId: string): Promise<string | null> {
-      return runs.get(jobId)?.record.userId ?? (await provider.get(jobId))?.userId ?? null
+      return runs.get(jobId)?.record.userId ?? (await getListedRecord(provider, jobId))?.userId ?? null
     },
   }
 }
