@@ -5,14 +5,14 @@
  * Expiry is judged by the Convex server's clock, so instances need not agree on the time.
  * The lease is a `leases` document of its own (leaseStore.ts): a heartbeat writes nothing else.
  */
-import { v } from 'convex/values'
+import { getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import type { DatabaseReader } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
 import { countAllActiveJobs } from './activeCount'
 import { findLease, toLease, writeLease } from './leaseStore'
 import { RECORD_PAGE_BYTES } from './limits'
-import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, type JobRecordValue, mergeRanges, recordBytes, requestJsonOf, toJobRecord } from './model'
+import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, type JobRecordValue, listedRequestJson, listedRequestOf, mergeRanges, toJobRecord } from './model'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -78,7 +78,8 @@ export const listExpiredLeases = serverQuery({
     const ranges = ACTIVE_STATUSES.map(status => ctx.db.query('jobs')
       .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))
     const embedded = expired.length < limit ? await mergeRanges(ctx.db, ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit - expired.length) : []
-    return [...expired, ...embedded].sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
+    const listed = embedded.map(record => ({ ...record, requestJson: listedRequestJson(record.requestJson) }))
+    return [...expired, ...listed].sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
   },
 })
 
@@ -96,8 +97,9 @@ async function expiredLeaseRecords(db: DatabaseReader, now: number, limit: numbe
     const job = await findJob(db, stored.jobId)
     // `active` turns false in the append that ends the job; a job gone or ended is not recovered.
     if (!job || isTerminal(job.status)) continue
-    const requestJson = await requestJsonOf(db, job)
-    bytes += recordBytes(job, requestJson)
+    // As a listing gives it (a chat's last user message): recovery reads a job it claims whole.
+    const { requestJson, bytesRead } = await listedRequestOf(db, job)
+    bytes += getDocumentSize(job) + bytesRead
     if (records.length > 0 && bytes > RECORD_PAGE_BYTES) break
     records.push(toJobRecord(job, requestJson, toLease(stored)))
   }

@@ -52,15 +52,19 @@ export function createTakeOver(options: TakeOverOptions) {
    * `leaseAskedAtMs` on `performance.now()`). Rejects with the store's error when a read or the
    * end's write fails: the lease is still this instance's then (the caller tries again).
    */
-  return async function takeOver(record: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig): Promise<void> {
-    const { lease } = record
-    const countTakeover = (outcome: 'resumed' | 'ended' | 'already-ended') => useMetrics().increment('lease_takeovers_total', { type: record.type, outcome })
+  return async function takeOver(listed: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig): Promise<void> {
+    const { lease } = listed
+    const countTakeover = (outcome: 'resumed' | 'ended' | 'already-ended') => useMetrics().increment('lease_takeovers_total', { type: listed.type, outcome })
+    // The scan lists lapsed jobs without their whole requests (`listExpiredLeases`): the job's is
+    // read now that this instance holds it (its run and its end's hook get the record whole).
+    const stored = await provider.get(listed.id)
     // Read after the claim: the lost owner's writes are fenced from now on, so this is final.
-    const state = await provider.getState(record.id)
-    if (!state || isTerminalStatus(state.status)) {
+    const state = stored && await provider.getState(listed.id)
+    if (!stored || !state || isTerminalStatus(state.status)) {
       countTakeover('already-ended')
       return
     }
+    const record = { ...stored, lease }
     // Controls sent while nobody owned the job: the run acts on them before it starts anything,
     // and a job that is only ended here ends `aborted` when its user aborted it meanwhile.
     const controls = await provider.readControls?.(record.id)

@@ -371,7 +371,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     async listExpiredLeases(limit = DEFAULT_EXPIRED_LEASES_LIMIT) {
       if (limit <= 0) return []
       const ids = await script<string[]>(LIST_EXPIRED_LEASES_SCRIPT, [storeNow(), String(limit)])
-      const records = await Promise.all(ids.map(get))
+      const records = await Promise.all(ids.map(getListed))
       return records.filter((record): record is JobRecord => record !== null && record.lease !== null)
     },
 

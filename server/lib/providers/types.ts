@@ -368,7 +368,10 @@ export interface JobProvider {
   /**
    * Active jobs whose lease expired (for recovery), the longest-expired first. Expiry is judged by
    * the store's clock, the one `claimLease` and `heartbeatLease` count from, never the caller's:
-   * instances whose clocks disagree must still agree on which leases lapsed.
+   * instances whose clocks disagree must still agree on which leases lapsed. Records as `list`
+   * gives them (a chat's request may be its last user message only): every instance scans, and
+   * most of what it lists another claims first or it leaves to others; recovery reads the whole
+   * record with `get` once it holds the lease.
    */
   listExpiredLeases?(limit?: number): Promise<JobRecord[]>
   /**
