@@ -29,6 +29,8 @@ interface CompletionChunk {
       /** OpenRouter's reasoning blocks, in fragments (reasoning-details.ts). */
       reasoning_details?: unknown
       tool_calls?: ToolCallFragment[]
+      /** OpenAI's structured outputs: the model's refusal, in pieces, instead of `content`. */
+      refusal?: string | null
     }
     finish_reason?: string | null
     /** OpenRouter: the provider's own reason beside the normalised one (`MALFORMED_FUNCTION_CALL`). */
@@ -289,6 +291,8 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     else if (content) {
       for (const piece of contentPieces(content)) pushDelta(state, piece.type, piece.text)
     }
+    // A refusal is what the model answered: without it, the job completed with an empty answer.
+    if (typeof delta.refusal === 'string' && delta.refusal) pushDelta(state, 'text-delta', delta.refusal)
     for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
   }
   if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
