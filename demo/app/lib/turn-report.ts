@@ -84,3 +84,11 @@ export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnRe
 export function cutOffByLength(state: Pick<JobState, 'status' | 'steps'> | null | undefined): boolean {
   return state?.status === 'completed' && state.steps.at(-1)?.finishReason === 'length'
 }
+
+/**
+ * True when a completed answer stopped because the provider's content filter cut it (its last
+ * round's `finish_reason` is `content_filter`, after some text: with none the job fails).
+ */
+export function cutOffByFilter(state: Pick<JobState, 'status' | 'steps'> | null | undefined): boolean {
+  return state?.status === 'completed' && state.steps.at(-1)?.finishReason === 'content_filter'
+}
