@@ -10,6 +10,7 @@ import { JobFailure } from '../run-context'
 import type { ChatMessage } from '../providers/types'
 import type { ModelToolCall } from '../model/types'
 import { executeToolCall, toolMessageContent } from './execute-tool'
+import { filteredAnswer, isFilteredAnswer } from './filtered-answer'
 import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
 import { historyToolName } from './history-tool-name'
@@ -63,15 +64,6 @@ function withUniqueIds(calls: ModelToolCall[], step: number, seen: Set<string>):
   })
 }
 
-/**
- * A round the provider's content filter ended before any text, without calls: completed, the job
- * would show an empty answer and no reason. Earlier rounds' text is kept, as for any failure.
- */
-function filteredAnswer(nodeId?: string): JobFailure {
-  const message = 'The model provider\'s content filter stopped the answer before any text (finish_reason "content_filter")'
-  return new JobFailure('upstream-content-filter', message, { failedDuring: 'model', ...(nodeId ? { nodeId } : {}) })
-}
-
 function plannedCall(call: ModelToolCall): PlannedCall {
   const decoded = decodeArguments(call.arguments)
   return { name: call.name, key: callKey(call.name, decoded.ok ? decoded.value : decoded.raw) }
@@ -117,7 +109,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
     if (!round.toolCalls.length) {
-      if (round.finishReason === 'content_filter' && !round.text.trim()) throw filteredAnswer(nodeId)
+      if (isFilteredAnswer(round.finishReason, round.text)) throw filteredAnswer(nodeId)
       messages.push({ role: 'assistant', content: round.text })
       return { text: round.text, messages, steps: step, finishReason: round.finishReason }
     }

@@ -9,12 +9,14 @@
  * that asked for tools was over: the next one is new, not a prefill), and so do its calls, for the
  * repeated-call limit. A lost owner that stored its final round (a round without tool calls) but
  * died before the job's end was stored left a complete answer: the job ends `completed` with it,
- * asking the model nothing more (`answeredBefore`).
+ * asking the model nothing more (`answeredBefore`) — or fails, when the provider's content filter
+ * ended that round before any text (filtered-answer.ts).
  */
 import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
 import { countToolResult } from './tool-metrics'
+import { filteredAnswer, isFilteredAnswer } from './filtered-answer'
 import { answeredBefore, continuationMessages, interruptedCallError, interruptedCalls, prefillOf, previousCallsOf } from './continuation'
 
 /** Runs one chat job. */
@@ -24,7 +26,11 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
     context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call), durationMs: 0 })
     countToolResult(context.tools, call.name, 'error')
   }
-  if (resumed && answeredBefore(resumed)) return
+  if (resumed && answeredBefore(resumed)) {
+    // Its last round was filtered before any text: the job fails, as the lost owner's run would have.
+    if (isFilteredAnswer(resumed.steps.findLast(step => !step.nodeId)?.finishReason, prefillOf(resumed, context.resumedTextStarts))) throw filteredAnswer()
+    return
+  }
   await runAgentLoop(context, {
     messages: continuationMessages(request, resumed, context.config.limits.maxResultBytes, context.resumedTextStarts),
     ...(request.model ? { model: request.model } : {}),
