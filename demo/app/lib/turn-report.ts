@@ -79,10 +79,12 @@ export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnRe
 
 /**
  * True when a completed answer stopped because the model reached its output limit (its last
- * round's `finish_reason` is `length`): the text ends mid-thought, and a chat app says so.
+ * round's `finish_reason` is `length`, or Mistral's `model_length`: its context window): the text
+ * ends mid-thought, and a chat app says so.
  */
 export function cutOffByLength(state: Pick<JobState, 'status' | 'steps'> | null | undefined): boolean {
-  return state?.status === 'completed' && state.steps.at(-1)?.finishReason === 'length'
+  const reason = state?.status === 'completed' ? state.steps.at(-1)?.finishReason : undefined
+  return reason === 'length' || reason === 'model_length'
 }
 
 /**

@@ -60,6 +60,9 @@ export function toUiFinishReason(reason: string | null | undefined): UiFinishRea
     case 'length':
     case 'error':
       return reason
+    // Mistral: the model's context window was reached (`length` is its output limit).
+    case 'model_length':
+      return 'length'
     case 'tool_calls':
     case 'tool-calls':
       return 'tool-calls'
