@@ -14,7 +14,7 @@ import { createReasoningDetailsJoiner } from './reasoning-details'
 import type { ReasoningDetailsJoiner } from './reasoning-details'
 import { scrubbedError, withErrorScrubbed } from './scrubbed-error'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
-import { finishedWithError, parseErrorField, streamError } from './stream-error'
+import { finishedWithError, interruptedForCapacity, parseErrorField, streamError } from './stream-error'
 import type { StreamErrorValue } from './stream-error'
 import type { ModelEvent, ModelToolCall } from './types'
 import { redact } from './upstream-response'
@@ -299,6 +299,8 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
   if (choice?.finish_reason && typeof choice.finish_reason === 'string') {
     // OpenRouter's normalised `error`: the generation failed (its half-made calls are not run).
     if (choice.finish_reason === 'error') throw finishedWithError(choice.native_finish_reason)
+    // DeepSeek: its servers interrupted the generation (the answer is cut short).
+    if (choice.finish_reason === 'insufficient_system_resource') throw interruptedForCapacity()
     state.finishReason = choice.finish_reason
     state.pending.push(...flushToolCalls(state))
   }

@@ -1,6 +1,7 @@
 /**
  * The errors a model stream reports in its body, after a 200: a `{"error": …}` chunk, llama.cpp's
- * `error:` line, and OpenRouter's `finish_reason: "error"` with no error object (parse-stream.ts).
+ * `error:` line, OpenRouter's `finish_reason: "error"` with no error object, and DeepSeek's
+ * `finish_reason: "insufficient_system_resource"` (parse-stream.ts).
  */
 import { providerDetail } from './error-body'
 import { UpstreamStreamError } from './errors'
@@ -41,4 +42,12 @@ export function streamError(error: StreamErrorValue): UpstreamStreamError {
 export function finishedWithError(nativeReason: unknown): UpstreamStreamError {
   const native = typeof nativeReason === 'string' && nativeReason.trim() ? ` (${nativeReason.trim()})` : ''
   return new UpstreamStreamError(`the generation ended with finish_reason "error"${native}`)
+}
+
+/**
+ * The error of a round DeepSeek's servers interrupted (`finish_reason: "insufficient_system_resource"`):
+ * the answer is cut short. A capacity failure, retried as an overloaded error is (before any event).
+ */
+export function interruptedForCapacity(): UpstreamStreamError {
+  return new UpstreamStreamError('the generation was interrupted: the provider ran out of capacity (finish_reason "insufficient_system_resource")', undefined, 'service_unavailable')
 }
