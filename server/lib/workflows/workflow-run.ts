@@ -68,6 +68,11 @@ function fieldOf(thrown: unknown, key: string): unknown {
  */
 export function toNodeFailure(error: unknown, nodeId: string): JobFailure {
   if (isJobFailure(error)) {
+    // limits.maxNodesPerJob reached before a branch node of this parallel node started: this node is
+    // the one that fails (it ends `failed`, so failedNodeId names it); the job's error names it too.
+    if (error.code === 'max-nodes' && error.details.nodeId !== nodeId) {
+      return new JobFailure(error.code, `${error.message} (a branch of parallel node "${nodeId}")`, { ...error.details, nodeId })
+    }
     if (error.details.nodeId) return error
     return new JobFailure(error.code, error.message, { failedDuring: 'workflow-node', ...error.details, nodeId })
   }
