@@ -12,31 +12,42 @@ export function findCycles(successors: ReadonlyMap<string, readonly string[]>): 
   const stack: string[] = []
   const components: string[][] = []
 
-  // Recursion depth is bounded by the node count, which is small for a hand-written workflow.
-  function visit(node: string) {
-    index.set(node, counter)
-    lowLink.set(node, counter)
-    counter++
-    stack.push(node)
-    onStack.add(node)
-    for (const next of successors.get(node) ?? []) {
-      if (!index.has(next)) {
-        visit(next)
-        lowLink.set(node, Math.min(lowLink.get(node)!, lowLink.get(next)!))
-      }
-      else if (onStack.has(next)) {
-        lowLink.set(node, Math.min(lowLink.get(node)!, index.get(next)!))
-      }
+  // Depth-first with a stack of its own, not recursion: a generated workflow of thousands of
+  // chained nodes would otherwise overflow the call stack at boot.
+  function visit(root: string) {
+    const frames: { node: string, next: number }[] = []
+    const enter = (node: string) => {
+      index.set(node, counter)
+      lowLink.set(node, counter)
+      counter++
+      stack.push(node)
+      onStack.add(node)
+      frames.push({ node, next: 0 })
     }
-    if (lowLink.get(node) !== index.get(node)) return
-    const component: string[] = []
-    let member: string
-    do {
-      member = stack.pop()!
-      onStack.delete(member)
-      component.push(member)
-    } while (member !== node)
-    components.push(component.reverse())
+    enter(root)
+    while (frames.length) {
+      const frame = frames.at(-1)!
+      const targets = successors.get(frame.node) ?? []
+      if (frame.next < targets.length) {
+        const next = targets[frame.next++]!
+        if (!index.has(next)) enter(next)
+        else if (onStack.has(next)) lowLink.set(frame.node, Math.min(lowLink.get(frame.node)!, index.get(next)!))
+        continue
+      }
+      frames.pop()
+      const { node } = frame
+      const parent = frames.at(-1)
+      if (parent) lowLink.set(parent.node, Math.min(lowLink.get(parent.node)!, lowLink.get(node)!))
+      if (lowLink.get(node) !== index.get(node)) continue
+      const component: string[] = []
+      let member: string
+      do {
+        member = stack.pop()!
+        onStack.delete(member)
+        component.push(member)
+      } while (member !== node)
+      components.push(component.reverse())
+    }
   }
 
   for (const node of successors.keys()) {
