@@ -50,3 +50,20 @@ export function speakableText(markdown: string): string {
     .replace(/\s+/g, ' ')
     .trim()
 }
+
+/** A line of a live region (its key keeps each paragraph where it is). */
+export interface LiveLine {
+  id: number
+  text: string
+}
+
+/**
+ * Lines kept in a live region; then it starts over. Only additions are read, and never a sliding
+ * window: Vue would move the kept paragraphs, and a moved node is read again.
+ */
+export const LIVE_LINES_KEPT = 100
+
+/** `lines` with `line` added at the end (or alone, once LIVE_LINES_KEPT are there). */
+export function withLiveLine(lines: readonly LiveLine[], line: LiveLine): LiveLine[] {
+  return lines.length < LIVE_LINES_KEPT ? [...lines, line] : [line]
+}
