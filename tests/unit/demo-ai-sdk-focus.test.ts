@@ -2,8 +2,9 @@
  * Where the keyboard focus goes on the /ai-sdk page (demo/app/pages/ai-sdk.vue, its template
  * compiled for the browser by tests/support/demo-client-render.ts, with the real `useChat`): a
  * control that goes away with the focus on it must hand the focus on, as the main chat's do — Send
- * (Stop takes its place once the message is on its way) gives it to the box (ChatComposer.vue).
- * Before, the focus fell to the page's body: a keyboard user had to find the box again from the top.
+ * (Stop takes its place once the message is on its way) gives it to the box (ChatComposer.vue), and
+ * Approve / Deny (the approval goes once answered) to the box too (InputPrompt.vue). Before, the
+ * focus fell to the page's body: a keyboard user had to find the box again from the top.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { UIMessage } from 'ai'
@@ -80,5 +81,21 @@ describe('/ai-sdk page: the focus', () => {
     expect(buttons(page, 'Send')).toEqual([])
     expect(buttons(page, 'Stop')).toHaveLength(1)
     expect(focusState.active).toBe(box)
+  })
+
+  it('goes on to the box once an approval is answered (its buttons go)', async () => {
+    loaded = [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Delete notes.txt' }] },
+      { id: 'job-1', role: 'assistant', parts: [{ type: 'step-start' }, { type: 'tool-delete_file', toolCallId: 'call-1', state: 'approval-requested', input: { path: 'notes.txt' }, approval: { id: 'r1' } }] },
+    ]
+    const page = mountPage()
+    await settle()
+    const [approve] = buttons(page, 'Approve')
+    approve!.focus()
+    ;(approve!.props.onClick as () => void)()
+    await settle()
+    expect(requests).toContain('POST /api/jobs/chat')
+    expect(buttons(page, 'Approve')).toEqual([])
+    expect(focusState.active).toBe(allNodes(page).find(item => item.tag === 'textarea'))
   })
 })
