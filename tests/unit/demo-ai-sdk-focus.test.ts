@@ -2,9 +2,11 @@
  * Where the keyboard focus goes on the /ai-sdk page (demo/app/pages/ai-sdk.vue, its template
  * compiled for the browser by tests/support/demo-client-render.ts, with the real `useChat`): a
  * control that goes away with the focus on it must hand the focus on, as the main chat's do — Send
- * (Stop takes its place once the message is on its way) gives it to the box (ChatComposer.vue), and
- * Approve / Deny (the approval goes once answered) to the box too (InputPrompt.vue). Before, the
- * focus fell to the page's body: a keyboard user had to find the box again from the top.
+ * (Stop takes its place once the message is on its way) gives it to the box (ChatComposer.vue),
+ * Approve / Deny (the approval goes once answered) too (InputPrompt.vue), and Retry after the
+ * messages could not be read stays until they are, then hands it to the box (ThreadView.vue's
+ * retryTurns). Before, the focus fell to the page's body: a keyboard user had to find the box
+ * again from the top.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { UIMessage } from 'ai'
@@ -23,6 +25,8 @@ const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/
 
 let app: ComposableApp
 let loaded: UIMessage[]
+/** Answers the page's next reads of the messages instead of `loaded` (oldest first), when set. */
+let messageReads: Array<() => Promise<unknown>>
 /** Requests the SDK's transport made (method and URL); each answered with a stream left open. */
 let requests: string[]
 
@@ -39,9 +43,10 @@ function mountPage(): FakeNode {
 
 beforeEach(() => {
   loaded = []
+  messageReads = []
   requests = []
   app = createComposableApp(async (url) => {
-    if (url.endsWith('/messages')) return { messages: loaded }
+    if (url.endsWith('/messages')) return messageReads.shift()?.() ?? { messages: loaded }
     throw new Error(`unexpected $fetch ${url}`)
   })
   vi.stubGlobal('useRoute', () => ({ query: { chat: 'c1' } }))
@@ -96,6 +101,29 @@ describe('/ai-sdk page: the focus', () => {
     await settle()
     expect(requests).toContain('POST /api/jobs/chat')
     expect(buttons(page, 'Approve')).toEqual([])
+    expect(focusState.active).toBe(allNodes(page).find(item => item.tag === 'textarea'))
+  })
+
+  it('stays on Retry while the messages are read again, then goes on to the box', async () => {
+    let answer!: (value: unknown) => void
+    messageReads = [
+      async () => Promise.reject(Object.assign(new Error('fetch failed'), { statusCode: 503 })),
+      async () => new Promise((resolve) => {
+        answer = resolve
+      }),
+    ]
+    const page = mountPage()
+    await settle()
+    const [retry] = buttons(page, 'Retry')
+    retry!.focus()
+    ;(retry!.props.onClick as () => void)()
+    await settle()
+    // Still there while it reads (the chat is not shown as a new, empty one meanwhile).
+    expect(focusState.active).toBe(retry)
+    expect(buttons(page, 'Loading…')).toEqual([retry])
+    answer({ messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hello' }] }, { id: 'job-1', role: 'assistant', parts: [{ type: 'text', text: 'Hi.', state: 'done' }] }] })
+    await settle()
+    expect(allNodes(page).some(item => item.props['data-load-error'] !== undefined)).toBe(false)
     expect(focusState.active).toBe(allNodes(page).find(item => item.tag === 'textarea'))
   })
 })
