@@ -1,0 +1,83 @@
+/**
+ * The demo's /ai-sdk page (demo/app/pages/ai-sdk.vue) rendered in Node with its template compiled
+ * for the browser (tests/support/demo-client-render.ts) and the real `useChat`: the messages route
+ * answers as the test says, the SDK's transport gets a `204` to its resume and a stream left open
+ * to each post (the answer is on its way). Call `usePage()` at the top of a test file.
+ */
+import { afterEach, beforeEach, vi } from 'vitest'
+import type { UIMessage } from 'ai'
+import { ref } from 'vue'
+import type { Component } from 'vue'
+import { createComposableApp } from './composable-app'
+import type { ComposableApp } from './composable-app'
+import { mountDemoComponent } from './demo-component'
+import type { FakeNode } from './demo-client-render'
+import { mountClient, stubDocument, withClientTemplate } from './demo-client-render'
+import AiSdkPageSsr from '../../demo/app/pages/ai-sdk.vue'
+import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
+
+const AiSdkPage = withClientTemplate(AiSdkPageSsr, 'demo/app/pages/ai-sdk.vue')
+const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/AiSdkToolPart.vue')
+
+/** What a test sets up and reads; reset before each test. */
+export interface PageWorld {
+  /** The chat's messages as the messages route gives them. */
+  loaded: UIMessage[]
+  /** Answers the page's next reads of the messages instead of `loaded` (oldest first). */
+  messageReads: Array<() => Promise<unknown>>
+  /** Requests the SDK's transport made (method and URL). */
+  requests: string[]
+  /** The bodies it posted, parsed. */
+  posted: Array<{ messages: UIMessage[] }>
+  /** Mounts the page; returns its root. */
+  mount: () => FakeNode
+}
+
+/** Lets the streams, the SDK and Vue's watchers run (no timers involved). */
+export async function settle(): Promise<void> {
+  for (let round = 0; round < 30; round++) await new Promise(resolve => setImmediate(resolve))
+}
+
+export function usePage(): PageWorld {
+  let app: ComposableApp
+  const world: PageWorld = {
+    loaded: [],
+    messageReads: [],
+    requests: [],
+    posted: [],
+    mount: () => {
+      // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
+      mountDemoComponent(app, { render: () => null } as Component, {})
+      return mountClient(AiSdkPage, { AiSdkToolPart }).container
+    },
+  }
+  beforeEach(() => {
+    world.loaded = []
+    world.messageReads = []
+    world.requests = []
+    world.posted = []
+    app = createComposableApp(async (url) => {
+      if (url.endsWith('/messages')) return world.messageReads.shift()?.() ?? { messages: world.loaded }
+      throw new Error(`unexpected $fetch ${url}`)
+    })
+    vi.stubGlobal('useRoute', () => ({ query: { chat: 'c1' } }))
+    vi.stubGlobal('useRouter', () => ({ replace: vi.fn() }))
+    vi.stubGlobal('useViewingThread', () => ref(null))
+    vi.stubGlobal('useBackgroundJobs', () => ({ onDeleted: () => {} }))
+    vi.stubGlobal('useToasts', () => ({ push: () => {} }))
+    vi.stubGlobal('createClientId', () => 'c2')
+    vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
+    stubDocument()
+    vi.stubGlobal('fetch', async (url: string, init?: { method?: string, body?: string }) => {
+      world.requests.push(`${init?.method ?? 'GET'} ${url}`)
+      // Nothing runs to resume; a posted message's answer stays open (it is on its way).
+      if (!init?.method || init.method === 'GET') return new Response(null, { status: 204 })
+      world.posted.push(JSON.parse(init.body ?? '{}') as { messages: UIMessage[] })
+      return new Response(new ReadableStream(), { headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' } })
+    })
+  })
+  afterEach(() => {
+    app.dispose()
+  })
+  return world
+}

@@ -1,0 +1,47 @@
+/**
+ * A message sent on the /ai-sdk page while the chat's messages are still being read (just after a
+ * reload) went without them as history — the model did not see the conversation — and the page
+ * then dropped the late list, so the conversation vanished from the screen. Send waits until they
+ * are read, as the main chat does ("Wait for the conversation to load."). Page rendered by
+ * tests/support/ai-sdk-page.ts.
+ */
+import { describe, expect, it } from 'vitest'
+import type { FakeNode } from '../support/demo-client-render'
+import { allNodes, buttons, textOf } from '../support/demo-client-render'
+import { settle, usePage } from '../support/ai-sdk-page'
+
+const page = usePage()
+
+async function type(root: FakeNode, text: string): Promise<void> {
+  const box = allNodes(root).find(item => item.tag === 'textarea')!
+  box.value = text
+  for (const listener of box.listeners.input ?? []) listener({ target: box })
+  await settle()
+}
+
+async function submit(root: FakeNode): Promise<void> {
+  const form = allNodes(root).find(item => item.tag === 'form')!
+  ;(form.props.onSubmit as (event: unknown) => void)({ preventDefault: () => {}, stopPropagation: () => {} })
+  await settle()
+}
+
+describe('/ai-sdk page: a message while the chat loads', () => {
+  it('waits for the messages, then goes with them as history', async () => {
+    let answer!: (value: unknown) => void
+    page.messageReads = [async () => new Promise((resolve) => {
+      answer = resolve
+    })]
+    const root = page.mount()
+    await settle()
+    await type(root, 'And tomorrow?')
+    await submit(root)
+    expect(page.posted).toEqual([])
+    expect(buttons(root, 'Send')[0]!.props.disabled).toBe(true)
+    expect(allNodes(root).some(item => textOf(item) === 'Wait for the conversation to load.')).toBe(true)
+
+    answer({ messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather today?' }] }, { id: 'job-1', role: 'assistant', parts: [{ type: 'text', text: 'Sunny.', state: 'done' }] }] })
+    await settle()
+    await submit(root)
+    expect(page.posted.map(body => body.messages.map(message => message.role))).toEqual([['user', 'assistant', 'user']])
+  })
+})
