@@ -70,6 +70,8 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
 
   const members = parallelMembers(nodes, fail)
   const successors = new Map<string, string[]>([...nodeIds].filter(id => !members.has(id)).map(id => [id, []]))
+  // Each edge once, found in a set (a branch node's list of targets, searched per edge, was quadratic).
+  const seenEdges = new Set<string>()
   for (const edge of definition.edges) {
     if (!Array.isArray(edge) || edge.length !== 2 || typeof edge[0] !== 'string' || typeof edge[1] !== 'string') fail(`edge ${JSON.stringify(edge)} is not a [from, to] pair of node ids`)
     const [from, to] = edge
@@ -77,7 +79,9 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
       if (!nodeIds.has(end)) fail(`edge ${from} → ${to} names unknown node "${end}"`)
       if (members.has(end)) fail(`edge ${from} → ${to} touches "${end}", which is a branch of parallel node "${members.get(end)}" (branches have no edges)`)
     }
-    if (successors.get(from)!.includes(to)) fail(`edge ${from} → ${to} is listed twice`)
+    const key = JSON.stringify(edge)
+    if (seenEdges.has(key)) fail(`edge ${from} → ${to} is listed twice`)
+    seenEdges.add(key)
     successors.get(from)!.push(to)
   }
 
