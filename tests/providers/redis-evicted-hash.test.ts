@@ -61,8 +61,9 @@ describe('redis provider: a running job whose hash was evicted', () => {
     expect(await provider.appendEvents('appending', [textEvent(3, 7, '!')], { epoch: 1 })).toEqual({ ok: false, reason: 'not-found', lastSeq: 0 })
     expect(await provider.heartbeatLease('waiting', { instanceId: 'lost', epoch: 1, expiresAt: 0 }, 15_000)).toBe(false)
     expect(await provider.countActive()).toBe(0)
-    // The user's own entries cannot be found without the hash (it held the user id).
-    expect(await keys()).toEqual([`${keyPrefix}active:u1`, `${keyPrefix}user:u1`])
+    // The user's own entries cannot be found without the hash (it held the user id); the recent
+    // changes expire by themselves.
+    expect(await keys()).toEqual([`${keyPrefix}active:u1`, `${keyPrefix}changed:u1`, `${keyPrefix}user:u1`])
   })
 
   it('holds none of its user\'s maxConcurrentJobsPerUser slots: the user can still create jobs', async () => {

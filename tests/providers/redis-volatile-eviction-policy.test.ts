@@ -29,12 +29,12 @@ it('warns about what a volatile policy evicts (rate windows, deletions), not abo
   expect(warnings[0]).not.toMatch(/running job[^.]*is lost/)
 
   // What the warning says: a job's keys have no expiry (Redis cannot evict them under this policy),
-  // the rate windows do.
+  // the rate windows and the user's recent changes (a feed's start) do.
   const job = await createJob(provider, { userId: 'u1' })
   await appendAccepted(provider, job.id, [statusEvent(1)])
   expect(await provider.takeRate('u1:create', 10, 60_000)).toEqual({ ok: true })
   const keys = await admin.keys(`${keyPrefix}*`)
   const expiring: string[] = []
   for (const key of keys) if (await admin.pTTL(key) >= 0) expiring.push(key.slice(keyPrefix.length))
-  expect(expiring).toEqual(['rate:u1:create'])
+  expect(expiring.sort()).toEqual(['changed:u1', 'rate:u1:create'])
 })

@@ -210,7 +210,7 @@ describe('redis provider beyond the contract', () => {
     const [controlId] = [await provider.sendControl(job.id, { type: 'abort', userId: job.userId })]
     await provider.replyToControl(job.id, controlId!, { ok: true })
     await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'aborted', START_MS + 10)])
-    expect(await keysOf(prefix)).toEqual([`${prefix}ctl:${job.id}`, `${prefix}ended`, `${prefix}idem`, `${prefix}job:${job.id}`, `${prefix}log:${job.id}`, `${prefix}replies:${job.id}`, `${prefix}user:${job.userId}`])
+    expect(await keysOf(prefix)).toEqual([`${prefix}changed:${job.userId}`, `${prefix}ctl:${job.id}`, `${prefix}ended`, `${prefix}idem`, `${prefix}job:${job.id}`, `${prefix}log:${job.id}`, `${prefix}replies:${job.id}`, `${prefix}user:${job.userId}`])
     expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
     expect(await keysOf(prefix)).toEqual([])
     await provider.dispose()

@@ -24,7 +24,7 @@ describe('redis user subscriptions: catch-up after a reconnect', () => {
     const subscriptions = createRedisSubscriptions({
       prefix: 't:',
       connect: async () => ({ connection: {} as never, hub }),
-      command: async () => null as never,
+      command: async () => [] as never,
       readEntries: async () => [],
       get: async () => null,
       list: filter => new Promise((resolve) => {

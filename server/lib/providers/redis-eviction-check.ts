@@ -3,7 +3,7 @@
  * noeviction`. Under any other policy Redis deletes keys when it reaches `maxmemory`; a job whose
  * hash or log goes is lost mid-run (its owner stops it without an end, its viewers get 404), and a
  * lost index makes jobs vanish from lists or limits miscount. A `volatile-*` policy takes only keys
- * with an expiry: the rate windows and recent deletions, never a job's keys. Checked at connect and after each
+ * with an expiry: the rate windows and users' recent deletions and changes, never a job's keys. Checked at connect and after each
  * reconnect of the command connection (the URL may reach another Redis by then), logged.
  */
 
@@ -13,6 +13,6 @@ export async function evictionPolicyWarning(command: <T>(args: string[]) => Prom
   const policy = /^maxmemory_policy:(\S+)/m.exec(String(info))?.[1]
   if (!policy || policy === 'noeviction') return null
   // `volatile-*` evicts only keys with an expiry: no job key has one, so no job is lost.
-  if (policy.startsWith('volatile-')) return `Redis evicts keys that have an expiry when it reaches maxmemory (maxmemory-policy ${policy}): jobs are kept (their keys have none, so a full Redis refuses writes with a 503), but the job store's rate-limit windows (rate:*) and recent deletions (deleted:*) may be evicted — a user may then pass a rate limit, and notification streams may miss a deletion. Set maxmemory-policy noeviction on this Redis (redis.conf, or CONFIG SET maxmemory-policy noeviction) to keep them too`
+  if (policy.startsWith('volatile-')) return `Redis evicts keys that have an expiry when it reaches maxmemory (maxmemory-policy ${policy}): jobs are kept (their keys have none, so a full Redis refuses writes with a 503), but the job store's rate-limit windows (rate:*), recent deletions (deleted:*) and recent changes (changed:*) may be evicted — a user may then pass a rate limit, notification streams may miss a deletion, and one that just opened may miss a change. Set maxmemory-policy noeviction on this Redis (redis.conf, or CONFIG SET maxmemory-policy noeviction) to keep them too`
   return `Redis evicts keys when it reaches maxmemory (maxmemory-policy ${policy}): a running job whose keys are evicted is lost (its run stops without an end, viewers get 404). Set maxmemory-policy noeviction on this Redis (redis.conf, or CONFIG SET maxmemory-policy noeviction); then a full Redis refuses writes with a 503 instead`
 }

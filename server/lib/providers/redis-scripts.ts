@@ -8,6 +8,7 @@
 
 import { INDEX_THREAD, UNINDEX_THREAD } from './redis-threads'
 import { FORGET_LOST_JOB } from './redis-lost-job'
+import { USER_CHANGED } from './redis-user-changes'
 
 const TERMINAL = `local function terminal(status) return status == 'completed' or status == 'failed' or status == 'aborted' end`
 
@@ -58,6 +59,7 @@ local function deleteEndedJob(p, id)
   local fields = redis.call('HMGET', job, 'userId', 'idem', 'threadId')
   if fields[1] then
     redis.call('ZREM', p .. 'user:' .. fields[1], id)
+    redis.call('ZREM', p .. 'changed:' .. fields[1], id)
     -- The user's last job: the mark that their threads were indexed goes with it.
     if redis.call('EXISTS', p .. 'user:' .. fields[1]) == 0 then redis.call('SREM', p .. 'threads-indexed', fields[1]) end
     if fields[2] and fields[2] ~= '' then redis.call('HDEL', p .. 'idem', fields[1] .. '\\0' .. fields[2]) end
@@ -106,6 +108,7 @@ ${TAKE_HIT}
 ${CLOCK}
 ${INDEX_THREAD}
 ${FORGET_LOST_JOB}
+${USER_CHANGED}
 -- The user's active jobs, counted against their limit. At the limit, ids whose hash is gone (evicted: a
 -- lost job) leave the set first: nothing else can, as only the hash knew the user, and counted they
 -- would hold the user at the limit for good.
@@ -155,7 +158,7 @@ indexThread(p, user, ARGV[16], id, ARGV[6])
 redis.call('SADD', p .. 'active', id)
 redis.call('SADD', p .. 'active:' .. user, id)
 if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end
-redis.call('PUBLISH', p .. 'user:' .. user, id)
+userChanged(p, user, id, ARGV[6])
 return {'created', id}
 `
 
@@ -168,6 +171,7 @@ return {'created', id}
  */
 export const APPEND_SCRIPT = `
 ${TERMINAL}
+${USER_CHANGED}
 ${DROP_IF_LOG_LOST}
 local p = ARGV[1]
 local function append(id, epoch, headsJson, eventsJson)
@@ -208,7 +212,7 @@ local function append(id, epoch, headsJson, eventsJson)
     redis.call('ZADD', p .. 'ended', endedAt, id)
   end
   redis.call('PUBLISH', p .. 'log:' .. id, eventsJson)
-  if newStatus ~= status or asksInput then redis.call('PUBLISH', p .. 'user:' .. user, id) end
+  if newStatus ~= status or asksInput then userChanged(p, user, id, string.format('%d', endedAt or last[5])) end
   return {'ok', last[2]}
 end
 local replies = {}

@@ -14,6 +14,7 @@ import { decodeControl, numberEvents, redisKeys } from './redis-records'
 import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
 import { createWorkSlots } from '../work-slots'
 import { createTimerSet } from '../timers'
+import { USER_CHANGES_KEPT } from './redis-user-changes'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -32,6 +33,10 @@ export const DELETION_RECORD_MS = 3_600_000
  * and the commands queued stay bounded; the others wait their turn.
  */
 const USER_CATCH_UPS_AT_ONCE = 4
+
+/** What a record handed on by a feed's start says (a later message that reads the same is dropped). */
+const changeOf = (record: JobRecord) => `${record.status}\u0000${record.updatedAt}\u0000${record.lastSeq}`
+const DELETED = '\u0000deleted'
 
 /** `settled` republishes its marker this often, this many times at most. */
 const SETTLE_RETRY_MS = 50
@@ -219,6 +224,10 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       // Messages published while the pub/sub connection was down are lost: after a reconnect, the
       // user's jobs changed since the last message are read (the engine drops what it already sent).
       let heardAt = options.now()
+      // What happened from here until Redis confirms the SUBSCRIBE went to nobody: it is read from
+      // the user's recorded changes then (redis-user-changes.ts), and not again when heard.
+      const openedAt = heardAt
+      const startRead = new Map<string, string>()
       // Where a catch-up that failed (or a message whose record was not read) asks the next one to
       // read from (none: +Infinity), and its retry.
       let missedSince = Number.POSITIVE_INFINITY
@@ -246,8 +255,40 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
             return retryLater(error)
           }
           if (stopped) return
+          const read = startRead.get(id)
+          if (read !== undefined) {
+            // The start's read handed this record (or deletion) on already.
+            if (read === (record ? changeOf(record) : deleted ? DELETED : '')) return
+            startRead.delete(id)
+          }
           if (record) listener([record])
           else if (deleted) subscribeOptions.onDeleted?.(id)
+        }, async () => {
+          if (stopped) return
+          let records: JobRecord[]
+          let deleted: string[]
+          try {
+            const [ids, gone] = await Promise.all([
+              command<string[]>(['ZRANGEBYSCORE', keys.changedOfUser(userId), String(openedAt), '+inf', 'LIMIT', '0', String(USER_CHANGES_KEPT)]),
+              subscribeOptions.onDeleted ? command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(openedAt), '+inf']) : [],
+            ])
+            records = (await Promise.all(ids.map(id => options.get(id)))).filter(record => record !== null)
+            deleted = gone
+          }
+          catch (error) {
+            // As a message not read: the retry's catch-up reads the user's jobs changed since.
+            missedSince = Math.min(missedSince, openedAt)
+            return retryLater(error)
+          }
+          if (stopped) return
+          records.sort((a, b) => a.updatedAt - b.updatedAt)
+          for (const record of records) startRead.set(record.id, changeOf(record))
+          for (const id of deleted) startRead.set(id, DELETED)
+          if (records.length > 0) listener(records)
+          for (const id of deleted) {
+            if (stopped) return
+            subscribeOptions.onDeleted?.(id)
+          }
         })
         /**
          * Reads the jobs changed (and deleted) since the last message heard. A read that fails (a
