@@ -121,6 +121,9 @@ describe('subscribeUserJobs (convex)', () => {
       const { record: old } = await a.provider.create(newJob({ userId: 'seen-once' }))
       await a.provider.appendEvents(old.id, [endEvent(1, 'completed')], { epoch: 1 })
       await a.provider.create(newJob({ userId: 'active' }))
+      // The clock moves on before the feed starts: with it stopped, every change of a user is
+      // numbered one past the last (model.ts), so those above would look later than the start.
+      vi.setSystemTime(1_000_000 + 1_000)
       const seen: string[] = []
       const stop = b.provider.subscribeUserJobs('seen-once', records => seen.push(...records.map(item => `${item.id}:${item.status}`)))
       await b.facade.settled()

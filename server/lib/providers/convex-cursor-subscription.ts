@@ -27,6 +27,12 @@ export interface CursorSubscriptionOptions<Query extends FunctionReference<'quer
   args: (cursor: number | undefined) => ServerArgs<Query>
   /** Deliver items after this cursor (catch-up, then live). @default the head when it starts */
   start?: number
+  /**
+   * Without `start`: start from the first result's head, but not after this cursor. A cursor that
+   * is a time (a user's `changedAt`) is "now" when the caller subscribed; the first result comes a
+   * round trip later, and its head would skip what was written in between.
+   */
+  startAtMost?: number
   /** Reads a result; null when there is nothing to read (the subject is gone). */
   read: (result: FunctionReturnType<Query>) => CursorReading<Item> | null
   /** Hands fresh items on, in order; `stopped()` turns true if the listener unsubscribed meanwhile. */
@@ -62,7 +68,7 @@ export function subscribeFromCursor<Query extends FunctionReference<'query'>, It
       return
     }
     if (cursor === undefined) {
-      cursor = reading.head
+      cursor = options.startAtMost === undefined ? reading.head : Math.min(reading.head, options.startAtMost)
       listen()
       return
     }

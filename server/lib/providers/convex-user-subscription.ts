@@ -24,7 +24,11 @@ type UserDeletion = StoredUserChangePage['deletions'][number]
 /** One item of the feed: a changed job, or a deleted one. */
 type FeedItem = { change: UserChange } | { deletion: UserDeletion }
 
-/** Calls `listener` with the user's jobs changed after this call; returns a function that stops it. */
+/**
+ * Calls `listener` with the user's jobs changed after this call (by this instance's clock against
+ * the deployment's `changedAt`, or from the first result when that is earlier); returns a function
+ * that stops it.
+ */
 export function subscribeToUserJobs(
   facade: ConvexFacade,
   userId: string,
@@ -35,6 +39,9 @@ export function subscribeToUserJobs(
     facade,
     query: convexFunctions.userChanges,
     args: afterChangedAt => (afterChangedAt === undefined ? { userId } : { userId, afterChangedAt }),
+    // `changedAt` is the deployment's clock (model.ts): a change committed after this call but
+    // before the first result (a round trip to the deployment) is delivered, not taken as "before".
+    startAtMost: Date.now(),
     read: (page: StoredUserChangePage) => ({
       head: page.lastChangedAt,
       items: [
