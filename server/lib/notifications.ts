@@ -30,11 +30,12 @@ export interface NotificationSink {
 }
 
 /**
- * Starts following a user's jobs that run elsewhere; returns a function that stops it. `recheck`
+ * Starts following a user's jobs that run elsewhere — from `since` (a stream's resume position)
+ * when given, else from now; returns a function that stops it. `recheck`
  * reads again the jobs of `input-request`s the backlog kept while nothing followed them, and
  * settles (notifies) those no longer pending; it never rejects.
  */
-export type FollowUser = ((userId: string) => () => void) & {
+export type FollowUser = ((userId: string, since?: number) => () => void) & {
   recheck?: (userId: string, requests: readonly JobNotification[]) => Promise<void>
 }
 
@@ -236,7 +237,9 @@ export class NotificationHub {
     // A fresh stream: its resume position is now (an id of its own, so whatever is notified from
     // here on gets a greater one), or its first reconnect would start from its own moment again.
     if (afterId === null && sink.position) sink.position(this.nextId(this.now(), channel))
-    if (this.follow && !channel.stopFeed) channel.stopFeed = this.follow(userId)
+    // Nothing here followed the user's jobs elsewhere since this stream's position: the feed starts
+    // from there, or what they did during the break would never reach it.
+    if (this.follow && !channel.stopFeed) channel.stopFeed = from === null ? this.follow(userId) : this.follow(userId, from)
     this.touch(userId, channel)
     return () => {
       detached = true

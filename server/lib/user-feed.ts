@@ -55,10 +55,11 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
-  const follow: FollowUser = (userId) => {
-    // Jobs created from now on are new to this stream. Instances' clocks may differ by a little:
-    // at worst a job created right at this moment on another instance gets no `job-created`.
-    const startedAt = now()
+  const follow: FollowUser = (userId, since) => {
+    // Jobs created from now on (or from the position a stream resumes from) are new to this stream.
+    // Instances' clocks may differ by a little: at worst a job created right at this moment on
+    // another instance gets no `job-created`.
+    const startedAt = Math.min(now(), since ?? Number.POSITIVE_INFINITY)
     let stopped = false
     // One record at a time, in delivery order, so a job's notifications keep their order.
     let queue = Promise.resolve()
@@ -126,6 +127,8 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
         })
       }
     }, {
+      // What changed since the stream's position, while nothing here followed the user, too.
+      ...(since === undefined ? {} : { since: startedAt }),
       // In the same queue: a deletion comes after the job's earlier notifications.
       onDeleted: (jobId) => {
         queue = queue.then(() => {

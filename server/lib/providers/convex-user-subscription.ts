@@ -17,6 +17,8 @@ export interface UserJobSubscriptionOptions {
   onError?: (error: unknown) => void
   /** Called with the id of each job of the user deleted after this call (`jobDeletions`). */
   onDeleted?: (jobId: string) => void
+  /** Start from this time (epoch ms) rather than from the call. */
+  since?: number
 }
 
 type UserChange = StoredUserChangePage['changes'][number]
@@ -41,7 +43,7 @@ export function subscribeToUserJobs(
     args: afterChangedAt => (afterChangedAt === undefined ? { userId } : { userId, afterChangedAt }),
     // `changedAt` is the deployment's clock (model.ts): a change committed after this call but
     // before the first result (a round trip to the deployment) is delivered, not taken as "before".
-    startAtMost: Date.now(),
+    startAtMost: Math.min(Date.now(), options.since ?? Number.POSITIVE_INFINITY),
     read: (page: StoredUserChangePage) => ({
       head: page.lastChangedAt,
       items: [

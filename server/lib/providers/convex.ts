@@ -81,7 +81,7 @@ export interface ConvexJobProvider extends JobProvider {
   /** Every control of the job stored so far, in the order sent (none for a missing job). */
   readControls(id: string): Promise<StoredJobControl[]>
   /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
-  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
+  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }): () => void
   /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
   ready(): Promise<void>
   dispose(): Promise<void>
@@ -350,7 +350,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions = {}) {
-      return track(subscribeToUserJobs(facade, userId, listener, { onError: subscriptionFailed('convex user feed subscription'), ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}) }))
+      return track(subscribeToUserJobs(facade, userId, listener, { onError: subscriptionFailed('convex user feed subscription'), ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}), ...(subscribeOptions.since === undefined ? {} : { since: subscribeOptions.since }) }))
     },
 
     async claimLease(id, instanceId, leaseMs) {

@@ -224,9 +224,9 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       // Messages published while the pub/sub connection was down are lost: after a reconnect, the
       // user's jobs changed since the last message are read (the engine drops what it already sent).
       let heardAt = options.now()
-      // What happened from here until Redis confirms the SUBSCRIBE went to nobody: it is read from
-      // the user's recorded changes then (redis-user-changes.ts), and not again when heard.
-      const openedAt = heardAt
+      // What happened from here (or `since`) until Redis confirms the SUBSCRIBE went to nobody: it
+      // is read from the user's recorded changes then (redis-user-changes.ts), not again when heard.
+      const openedAt = Math.min(heardAt, subscribeOptions.since ?? heardAt)
       const startRead = new Map<string, string>()
       // Where a catch-up that failed (or a message whose record was not read) asks the next one to
       // read from (none: +Infinity), and its retry.
@@ -269,7 +269,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           let deleted: string[]
           try {
             const [ids, gone] = await Promise.all([
-              command<string[]>(['ZRANGEBYSCORE', keys.changedOfUser(userId), String(openedAt), '+inf', 'LIMIT', '0', String(USER_CHANGES_KEPT)]),
+              command<string[]>(['ZRANGE', keys.changedOfUser(userId), '+inf', String(openedAt), 'BYSCORE', 'REV', 'LIMIT', '0', String(USER_CHANGES_KEPT)]),
               subscribeOptions.onDeleted ? command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(openedAt), '+inf']) : [],
             ])
             records = (await Promise.all(ids.map(id => options.get(id)))).filter(record => record !== null)

@@ -5,7 +5,8 @@
  * `updatedAt`), in the same script step. A user feed that starts reads the entries from the moment
  * it started being set up once Redis confirmed its SUBSCRIBE (redis-subscriptions.ts): a change
  * published between the two was heard by nobody, and the tab that just opened would never learn
- * that a job of another instance asked it a question or ended. The set keeps the newest
+ * that a job of another instance asked it a question or ended. A feed started for a stream that
+ * resumes reads from the stream's position instead (`since`). The set keeps the newest
  * `USER_CHANGES_KEPT` entries (a job deleted leaves it) and expires `USER_CHANGES_KEEP_MS` after
  * its last change, so a feed's start costs one range read (usually empty), never a walk over the
  * user's jobs.

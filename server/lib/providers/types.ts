@@ -358,9 +358,12 @@ export interface JobProvider {
    * changes of one job between two deliveries may arrive as one record in its latest state).
    * Lets an instance notify a user of jobs that run elsewhere. `onDeleted`, when the provider can
    * tell, is called with the id of a job of the user deleted after this call (`deleteJob`, on any
-   * instance), at most once per job as far as it can. Returns unsubscribe.
+   * instance), at most once per job as far as it can. `since` (this instance's clock): start from
+   * then rather than from the call — a notification stream that resumes from its position after a
+   * break in which nothing here followed the user — as far as the provider still knows the changes
+   * (`redis`: the user's newest 100 of the last hour). Returns unsubscribe.
    */
-  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }): () => void
+  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }): () => void
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */
