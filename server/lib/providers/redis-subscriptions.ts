@@ -18,7 +18,8 @@ import { USER_CHANGES_KEPT } from './redis-user-changes'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
- * and hands on those changed since its last message, less this margin for instances' clocks.
+ * and those in the user's recorded changes, and hands on those changed since its last message,
+ * less this margin for instances' clocks.
  */
 const USER_CATCH_UP_JOBS = 100
 const USER_CATCH_UP_MARGIN_MS = 5_000
@@ -304,7 +305,15 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           let changed: JobRecord[]
           let deleted: string[]
           try {
-            changed = (await options.list({ userId, limit: USER_CATCH_UP_JOBS })).filter(record => record.updatedAt >= since)
+            // The newest jobs, and the user's recorded changes (redis-user-changes.ts): a job created
+            // before the newest 100 that changed meanwhile is only there.
+            const [listed, recorded] = await Promise.all([
+              options.list({ userId, limit: USER_CATCH_UP_JOBS }),
+              command<string[]>(['ZRANGE', keys.changedOfUser(userId), '+inf', String(since), 'BYSCORE', 'REV', 'LIMIT', '0', String(USER_CHANGES_KEPT)]),
+            ])
+            const listedIds = new Set(listed.map(record => record.id))
+            const older = await Promise.all(recorded.filter(id => !listedIds.has(id)).map(id => options.get(id)))
+            changed = [...listed, ...older.filter(record => record !== null)].filter(record => record.updatedAt >= since)
             // Jobs deleted meanwhile: their ids on the channel were lost, their records are gone.
             deleted = subscribeOptions.onDeleted ? await command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(since), '+inf']) : []
           }
