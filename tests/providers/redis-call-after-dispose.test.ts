@@ -4,20 +4,13 @@
  * would ever close those connections — two sockets holding the process open after its shutdown.
  * Now such a call is a 503 (ShuttingDownError) and opens no connection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { ShuttingDownError } from '../../server/lib/errors'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: a call after dispose', () => {
   it('is refused and opens no connection', async () => {

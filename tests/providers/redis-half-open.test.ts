@@ -9,25 +9,18 @@
  * for writes only) is left alone.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { startRedisServer, useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
 
 const TIMEOUT_MS = 200
 const HEALTH_CHECK_MS = 100
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: connections that went silent without a reset', () => {
   it('are replaced: commands answer again and a follower gets the events written after', async () => {

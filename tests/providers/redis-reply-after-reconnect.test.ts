@@ -6,21 +6,14 @@
  * reconnect — instead of waiting out the forward's whole timeout and telling the caller that the
  * owner did not answer (a 503 for an answer that was taken).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ControlReply } from '../../server/lib/providers/types'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
 import { appendAccepted, createJob, statusEvent } from './contract-fixtures'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: a control reply published while the waiting instance\'s pub/sub connection was down', () => {
   it('is read from the store once the connection is back', async () => {

@@ -6,20 +6,13 @@
  * connection is bounded as a whole: past `connectTimeoutMs` the boot fails naming the URL (and
  * the engine tries again, as for an unreachable Redis).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { connectRedis } from '../../server/lib/providers/redis-client'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: a handshake that never gets an answer at boot', () => {
   it('fails the boot after connectTimeoutMs naming the URL, and leaves no connection open', async () => {

@@ -6,20 +6,13 @@
  * work. A socket silent for longer than the health check could ever leave a live one (its PINGs
  * are written every interval) is dropped, and the client connects again by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
 import { createJob } from './contract-fixtures'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: a reconnect whose handshake is never answered', () => {
   it('is given up and tried again: commands are answered once new connections work', async () => {
