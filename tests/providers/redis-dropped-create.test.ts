@@ -4,21 +4,14 @@
  * counted as active and later be handed to recovery — it ends `failed` once Redis answers again,
  * as a create that answered after its deadline does (redis-late-create.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { createJob, newJob, START_MS } from './contract-fixtures'
 import { startReplyDroppingProxy } from '../support/redis-reply-dropping-proxy'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: the connection drops between running the create script and its reply', () => {
   it('a creation the caller was refused (503) is not left queued, active and leased for recovery to run', async () => {

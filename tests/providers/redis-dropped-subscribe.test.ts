@@ -4,22 +4,15 @@
  * the channel hub subscribes again at the reconnect, so the follower (and every later one of the
  * same job on this instance) still gets the live tail, and an owner still gets its controls.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import type { StoredJobControl } from '../../server/lib/providers/types'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
 import { startReplyDroppingProxy } from '../support/redis-reply-dropping-proxy'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: the pub/sub connection drops while a SUBSCRIBE is unconfirmed', () => {
   it('a remote follower still gets the job\'s events (and a later follower of the same job too)', async () => {

@@ -6,20 +6,13 @@
  * job's every event for nobody (and restore the channel at every later reconnect) for good.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
 import { startReplyDroppingProxy } from '../support/redis-reply-dropping-proxy'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: the pub/sub connection drops while an UNSUBSCRIBE is unconfirmed', () => {
   it('the channel is not subscribed again for nobody after the reconnect', async () => {
