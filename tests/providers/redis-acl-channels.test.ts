@@ -8,20 +8,13 @@
  * restart once granted), and leaves no connection open.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: an ACL user without pub/sub channels', () => {
   it('fails at boot naming the ACL to grant, stores nothing, and boots once the channels are granted', async () => {

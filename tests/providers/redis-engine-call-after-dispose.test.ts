@@ -5,23 +5,16 @@
  * so they held Redis clients and kept the stopping process alive. Now it is refused with the
  * shutdown's 503 and nothing connects.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createClient } from 'redis'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
 import { ShuttingDownError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { chatRequest, unusedModel } from '../support/engine-harness'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 /** Clients connected to Redis other than the one asking. */
 async function otherClients(): Promise<number> {

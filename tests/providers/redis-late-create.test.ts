@@ -9,25 +9,18 @@
  * found a failed job in their list, the operator no line with its id).
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createMetrics } from '../../server/lib/metrics'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { recordingLogger } from '../support/recording-logger'
 import { createJob, newJob } from './contract-fixtures'
 
 const TIMEOUT_MS = 200
 const PAUSE_MS = 1_000
 
-let redis: RedisServer
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = useRedisServer()
 
 describe('redis provider: a creation Redis runs after the caller gave up on it', () => {
   it('is refused 503 to the caller, then ended failed (store-unreachable) once Redis stores it, and counts as active no more', async () => {
