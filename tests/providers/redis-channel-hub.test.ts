@@ -7,19 +7,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { connectRedis } from '../../server/lib/providers/redis-client'
 import type { RedisConnection } from '../../server/lib/providers/redis-client'
 import { createChannelHub } from '../../server/lib/providers/redis-follow'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 
-let redis: RedisServer
+const redis = useRedisServer()
 let connection: RedisConnection
 
 beforeAll(async () => {
-  redis = await startRedisServer()
   connection = await connectRedis({ url: redis.url })
 })
 afterAll(async () => {
   await connection?.close()
-  await redis?.stop()
 })
 
 /** A listener that records what it got, and a promise of its first message. */

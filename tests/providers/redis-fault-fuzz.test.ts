@@ -22,8 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { createRandom } from '../support/fuzz-random'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { followersCaughtUp, worldProblems } from '../support/redis-fault-checks'
 import type { Instance, World } from '../support/redis-fault-world'
 import { LEASE_MS, append, claim, createWorld, disposeWorld, follow, renew, reply, sendControl } from '../support/redis-fault-world'
@@ -33,16 +32,14 @@ const SEEDS = process.env.FUZZ_SEED ? [Number(process.env.FUZZ_SEED)] : Array.fr
 const STEPS = Number(process.env.FUZZ_STEPS) || 40
 const TIMEOUT_MS = 80
 
-let redis: RedisServer
+const redis = useRedisServer()
 let admin: ReturnType<typeof createClient>
 beforeAll(async () => {
-  redis = await startRedisServer()
   admin = createClient({ url: redis.url })
   await admin.connect()
 })
 afterAll(async () => {
   await admin?.close()
-  await redis?.stop()
 })
 
 /** Waits on the real clock (the proxies and Redis run on it); never asserted on. */

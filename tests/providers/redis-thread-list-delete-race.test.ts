@@ -12,17 +12,15 @@ import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisJobProvider } from '../../server/lib/providers/redis'
 import { createRedisThreads } from '../../server/lib/providers/redis-threads'
 import type { JobRecord } from '../../server/lib/providers/types'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { createEndedJob, START_MS } from './contract-fixtures'
 
-let redis: RedisServer
+const redis = useRedisServer()
 let connection: RedisConnection
 let provider: RedisJobProvider
 const prefix = `thread-race-${process.pid}:`
 
 beforeAll(async () => {
-  redis = await startRedisServer()
   connection = await connectRedis({ url: redis.url })
   provider = createRedisProvider({ url: redis.url, keyPrefix: prefix, onError: () => {} })
   await provider.ready()
@@ -30,7 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await provider?.dispose()
   await connection?.close()
-  await redis?.stop()
 })
 
 describe('redis listThreads while a job of a listed thread is deleted', () => {

@@ -7,23 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { BackfillCursor } from '../../server/lib/providers/redis-threads'
 import { BACKFILL_START, backfillStep } from '../../server/lib/providers/redis-threads'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { createEndedJob, createJob, START_MS } from './contract-fixtures'
 
-let redis: RedisServer
+const redis = useRedisServer()
 let client: ReturnType<typeof createClient>
 let prefixes = 0
 const nextPrefix = () => `threads-${process.pid}-${++prefixes}:`
 
 beforeAll(async () => {
-  redis = await startRedisServer()
   client = createClient({ url: redis.url })
   await client.connect()
 })
 afterAll(async () => {
   await client?.close()
-  await redis?.stop()
 })
 
 /** How many times Redis ran `command` so far (INFO commandstats). */
