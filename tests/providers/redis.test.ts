@@ -3,7 +3,7 @@
  * stopped after), plus what the Redis provider does beyond the contract.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
 import { useMetrics } from '../../server/lib/metrics'
@@ -11,23 +11,15 @@ import { createProviderFromConfig } from '../../server/lib/providers/create-prov
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { RedisUnavailableError, redactUrl, RedisUnreachableError } from '../../server/lib/providers/redis-client'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { startRedisServer, useRedisServer } from '../support/redis-server'
 import { freePort } from '../support/server-process'
 import { defineProviderContract } from './contract'
 import { appendAccepted, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
-let redis: RedisServer
+const redis = useRedisServer()
 let prefixes = 0
 /** Each test gets its own key prefix: tests never see each other's keys. */
 const nextPrefix = () => `test-${process.pid}-${++prefixes}:`
-
-beforeAll(async () => {
-  redis = await startRedisServer()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 defineProviderContract('redis', async ({ now }) => {
   // The suite moves time: the scripts read its clock instead of Redis's (redis-clock-skew.test.ts runs Redis's).
