@@ -38,7 +38,11 @@ async function spawnRedis(args: string[]): Promise<ChildProcess> {
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
   for (let attempt = 0; !output.includes('Ready to accept connections'); attempt++) {
-    if (child.exitCode !== null || attempt > 400) throw new Error(`redis-server did not start:\n${output}`)
+    if (child.exitCode !== null || attempt > 400) {
+      // Not ready in time: stopped, or it would outlive the test run (nothing else holds it).
+      await stopProcess(child)
+      throw new Error(`redis-server did not start:\n${output}`)
+    }
     await new Promise(resolve => setTimeout(resolve, 25))
   }
   return child
