@@ -2,20 +2,21 @@
  * A Redis under memory pressure (`maxmemory` reached with `noeviction`) refuses writes with
  * `OOM command not allowed …`: each call that writes is a 503 naming Redis and the cause (never a
  * bare error that a route turns into a 500), reads go on, and everything works again once memory
- * is freed. Each test starts its own redis-server and stops it.
+ * is freed. The file's redis-server runs with `noeviction` (useRedisServer).
  */
 import { createClient } from 'redis'
 import { describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
+
+const redis = useRedisServer(['--maxmemory-policy', 'noeviction'])
 
 describe('redis provider under memory pressure', () => {
   it('refuses writes with a 503 naming Redis, its maxmemory and OOM, and recovers when memory frees', async () => {
-    const own = await startRedisServer(['--maxmemory-policy', 'noeviction'])
-    const provider = createRedisProvider({ url: own.url, keyPrefix: 'oom:', onError: () => {} })
-    const admin = createClient({ url: own.url })
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: 'oom:', onError: () => {} })
+    const admin = createClient({ url: redis.url })
     try {
       await provider.ready()
       await admin.connect()
@@ -45,7 +46,6 @@ describe('redis provider under memory pressure', () => {
     finally {
       await admin.close().catch(() => {})
       await provider.dispose()
-      await own.stop()
     }
   })
 })

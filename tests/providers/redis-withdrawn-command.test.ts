@@ -8,11 +8,12 @@
 import { describe, expect, it } from 'vitest'
 import { connectRedis, RedisUnavailableError } from '../../server/lib/providers/redis-client'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
+
+const redis = useRedisServer()
 
 describe('redis commands past their deadline', () => {
   it('withdraws a command still unsent at its deadline; the commands after it go through once the connection is back', async () => {
-    const redis = await startRedisServer()
     const proxy = await startRedisPartitionProxy(redis.url)
     const connection = await connectRedis({ url: proxy.url, commandTimeoutMs: 300, onError: () => {} })
     try {
@@ -38,7 +39,6 @@ describe('redis commands past their deadline', () => {
     finally {
       await connection.close()
       await proxy.close()
-      await redis.stop()
     }
   })
 })
