@@ -8,14 +8,15 @@
 import { describe, expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { RedisUnavailableError } from '../../server/lib/providers/redis-client'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 
 // Far longer than the test's own timeout: a command that waits for it fails the test.
 const COMMAND_TIMEOUT_MS = 120_000
 
+const redis = useRedisServer()
+
 describe('redis provider: Redis down after boot', () => {
   it('fails commands at once naming the connection error once a reconnect failed, and serves again when Redis is back', { timeout: 30_000 }, async () => {
-    const redis = await startRedisServer()
     const errors: unknown[] = []
     const provider = createRedisProvider({ url: redis.url, keyPrefix: 'down:', commandTimeoutMs: COMMAND_TIMEOUT_MS, onError: error => errors.push(error) })
     try {
@@ -39,7 +40,6 @@ describe('redis provider: Redis down after boot', () => {
     }
     finally {
       await provider.dispose()
-      await redis.stop()
     }
   })
 })

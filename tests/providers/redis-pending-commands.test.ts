@@ -8,27 +8,28 @@ import { createClient } from 'redis'
 import { describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
+
+const redis = useRedisServer()
 
 describe('redis provider with a paused Redis', () => {
   it('keeps at most maxPendingCommands waiting: the rest are 503s at once, and Redis runs only the bounded queue late', async () => {
-    const own = await startRedisServer()
-    const provider = createRedisProvider({ url: own.url, keyPrefix: 'paused:', commandTimeoutMs: 300, maxPendingCommands: 100, onError: () => {} })
-    const admin = createClient({ url: own.url })
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: 'paused:', commandTimeoutMs: 300, maxPendingCommands: 100, onError: () => {} })
+    const admin = createClient({ url: redis.url })
     try {
       await provider.ready()
       await admin.connect()
       const job = await createJob(provider)
       const calls = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0)
       const before = await calls()
-      process.kill(own.pid, 'SIGSTOP')
+      process.kill(redis.pid, 'SIGSTOP')
       let failures: unknown[]
       try {
         failures = await Promise.all(Array.from({ length: 1_000 }, () => provider.get(job.id).then(() => null, (error: unknown) => error)))
       }
       finally {
-        process.kill(own.pid, 'SIGCONT')
+        process.kill(redis.pid, 'SIGCONT')
       }
       for (const failure of failures) expect(failure).toBeInstanceOf(ProviderUnavailableError)
       const messages = failures.map(failure => (failure as Error).message)
@@ -49,14 +50,12 @@ describe('redis provider with a paused Redis', () => {
     finally {
       await admin.close().catch(() => {})
       await provider.dispose()
-      await own.stop()
     }
   })
 
   it('an unfiltered list reads only as many records as it returns (a reconnect\'s catch-up per user stays small)', async () => {
-    const own = await startRedisServer()
-    const provider = createRedisProvider({ url: own.url, keyPrefix: 'listed:', onError: () => {} })
-    const admin = createClient({ url: own.url })
+    const provider = createRedisProvider({ url: redis.url, keyPrefix: 'listed:', onError: () => {} })
+    const admin = createClient({ url: redis.url })
     try {
       await provider.ready()
       await admin.connect()
@@ -72,7 +71,6 @@ describe('redis provider with a paused Redis', () => {
     finally {
       await admin.close().catch(() => {})
       await provider.dispose()
-      await own.stop()
     }
   })
 })

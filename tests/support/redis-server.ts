@@ -71,8 +71,12 @@ export async function startRedisServer(extraArgs: string[] = [], options: RedisS
   return server
 }
 
-/** A redis-server for a whole test file: started before its tests, stopped after them; read its `url` inside a test. */
-export function useRedisServer(extraArgs: string[] = []): { readonly url: string } {
+/**
+ * A redis-server for a whole test file: started before its tests, stopped after them. Read its
+ * `url` (and `pid`, e.g. to SIGSTOP it) inside a test; `stop`/`start` take it down and bring it
+ * back on the same port within a test.
+ */
+export function useRedisServer(extraArgs: string[] = []): Readonly<Pick<RedisServer, 'url' | 'pid' | 'stop' | 'start'>> {
   let server: RedisServer | undefined
   beforeAll(async () => {
     server = await startRedisServer(extraArgs)
@@ -80,10 +84,18 @@ export function useRedisServer(extraArgs: string[] = []): { readonly url: string
   afterAll(async () => {
     await server?.stop()
   })
+  const started = () => {
+    if (!server) throw new Error('redis-server is started in beforeAll')
+    return server
+  }
   return {
     get url() {
-      if (!server) throw new Error('redis-server is started in beforeAll')
-      return server.url
+      return started().url
     },
+    get pid() {
+      return started().pid
+    },
+    stop: () => started().stop(),
+    start: () => started().start(),
   }
 }
