@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { startRedisServer } from '../support/redis-server'
+import { useTestRedisServer } from '../support/redis-server'
 
 describe('redis provider: the eviction policy', () => {
   it('warns at connect when Redis may evict keys, naming the policy and noeviction', async () => {
-    const own = await startRedisServer(['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'])
+    const own = await useTestRedisServer(['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'])
     const warnings: string[] = []
     const provider = createRedisProvider({ url: own.url, onWarning: message => warnings.push(message) })
     try {
@@ -27,7 +27,7 @@ describe('redis provider: the eviction policy', () => {
   })
 
   it('says nothing with noeviction', async () => {
-    const own = await startRedisServer(['--maxmemory-policy', 'noeviction'])
+    const own = await useTestRedisServer(['--maxmemory-policy', 'noeviction'])
     const warnings: string[] = []
     const provider = createRedisProvider({ url: own.url, onWarning: message => warnings.push(message) })
     try {
@@ -41,7 +41,7 @@ describe('redis provider: the eviction policy', () => {
   })
 
   it('checks again after its command connection reconnected: a policy changed meanwhile is warned about', async () => {
-    const own = await startRedisServer(['--maxmemory-policy', 'noeviction'])
+    const own = await useTestRedisServer(['--maxmemory-policy', 'noeviction'])
     const warnings: string[] = []
     const provider = createRedisProvider({ url: own.url, onWarning: message => warnings.push(message), onError: () => {} })
     const admin = createClient({ url: own.url })
@@ -62,7 +62,7 @@ describe('redis provider: the eviction policy', () => {
   })
 
   it('built from config, it warns through the server\'s logger', async () => {
-    const own = await startRedisServer(['--maxmemory-policy', 'volatile-lru'])
+    const own = await useTestRedisServer(['--maxmemory-policy', 'volatile-lru'])
     const logged: string[] = []
     const logger = { info() {}, error() {}, warn: (message: string) => void logged.push(message) }
     const provider = await createProviderFromConfig(resolveConfig({ provider: 'redis', redisUrl: own.url }), { logger })

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { startRedisFailoverProxy } from '../support/redis-failover-proxy'
-import { startRedisServer } from '../support/redis-server'
+import { useTestRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
 
 async function admin(url: string) {
@@ -28,8 +28,8 @@ describe('redis provider: a failover that leaves its connection on the old prima
     // A replica's sync starts at once (no wait for other replicas); the file it loads from is
     // written in a folder of the test's own.
     const dirs = [mkdtempSync(join(tmpdir(), 'bgjobs-failover-')), mkdtempSync(join(tmpdir(), 'bgjobs-failover-'))]
-    const oldPrimary = await startRedisServer(['--repl-diskless-sync-delay', '0', '--dir', dirs[0]!])
-    const newPrimary = await startRedisServer(['--repl-diskless-sync-delay', '0', '--dir', dirs[1]!])
+    const oldPrimary = await useTestRedisServer(['--repl-diskless-sync-delay', '0', '--dir', dirs[0]!])
+    const newPrimary = await useTestRedisServer(['--repl-diskless-sync-delay', '0', '--dir', dirs[1]!])
     const proxy = await startRedisFailoverProxy(oldPrimary.url)
     const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'failover:', onError: () => {} })
     const [oldAdmin, newAdmin] = await Promise.all([admin(oldPrimary.url), admin(newPrimary.url)])

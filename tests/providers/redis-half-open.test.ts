@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { startRedisServer, useRedisServer } from '../support/redis-server'
+import { useRedisServer, useTestRedisServer } from '../support/redis-server'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
 
@@ -77,7 +77,7 @@ describe('redis provider: connections that went silent without a reset', () => {
   })
 
   it('are not taken for a paused Redis: a new connection gets no answer either, so the connections are kept', async () => {
-    const own = await startRedisServer()
+    const own = await useTestRedisServer()
     const proxy = await startRedisPartitionProxy(own.url)
     const errors: string[] = []
     const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'paused-probe:', commandTimeoutMs: TIMEOUT_MS, healthCheckMs: HEALTH_CHECK_MS, onError: error => errors.push(String((error as Error)?.message)) })
@@ -114,7 +114,7 @@ describe('redis provider: connections that went silent without a reset', () => {
   })
 
   it('are not taken for a Redis paused for writes (CLIENT PAUSE WRITE, as in a failover): the new connection\'s PUBLISH waits too', async () => {
-    const own = await startRedisServer()
+    const own = await useTestRedisServer()
     const proxy = await startRedisPartitionProxy(own.url)
     const errors: string[] = []
     const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'write-paused:', commandTimeoutMs: TIMEOUT_MS, healthCheckMs: HEALTH_CHECK_MS, onError: error => errors.push(String((error as Error)?.message)) })

@@ -16,13 +16,13 @@ import { describe, expect, it } from 'vitest'
 import type { StoredJobControl } from '../../server/lib/providers/types'
 import type { RedisJobProvider } from '../../server/lib/providers/redis'
 import { createRedisProvider } from '../../server/lib/providers/redis'
-import { startRedisServer } from '../support/redis-server'
+import { useTestRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
 
 /** Two instances on a Redis that can be saved and restarted from that save. */
 async function withSnapshotRedis(test: (world: { writer: RedisJobProvider, follower: RedisJobProvider, save: () => Promise<void>, restartFromSave: () => Promise<void> }) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 'bgjobs-rewound-'))
-  const redis = await startRedisServer(['--dir', dir])
+  const redis = await useTestRedisServer(['--dir', dir])
   const prefix = 'rewound:'
   const writer = createRedisProvider({ url: redis.url, keyPrefix: prefix, onError: () => {} })
   const follower = createRedisProvider({ url: redis.url, keyPrefix: prefix, onError: () => {} })

@@ -11,7 +11,7 @@ import { createProviderFromConfig } from '../../server/lib/providers/create-prov
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { RedisUnavailableError, redactUrl, RedisUnreachableError } from '../../server/lib/providers/redis-client'
-import { startRedisServer, useRedisServer } from '../support/redis-server'
+import { useRedisServer, useTestRedisServer } from '../support/redis-server'
 import { freePort } from '../support/server-process'
 import { defineProviderContract } from './contract'
 import { appendAccepted, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
@@ -69,7 +69,7 @@ describe('redis provider beyond the contract', () => {
   })
 
   it('answers 503 naming Redis while it is down, and works again once it is back', async () => {
-    const own = await startRedisServer()
+    const own = await useTestRedisServer()
     const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
     await provider.ready()
     const job = await createJob(provider)
@@ -83,7 +83,7 @@ describe('redis provider beyond the contract', () => {
   })
 
   it('dispose does not wait for Redis to come back: a command queued while it is down cannot hold a shutdown', async () => {
-    const own = await startRedisServer()
+    const own = await useTestRedisServer()
     const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
     await provider.ready()
     const job = await createJob(provider)
@@ -95,7 +95,7 @@ describe('redis provider beyond the contract', () => {
   })
 
   it('a command Redis never answers (paused: the connection stays open) is a 503 after commandTimeoutMs, not a hang', async () => {
-    const own = await startRedisServer()
+    const own = await useTestRedisServer()
     const provider = createRedisProvider({ url: own.url, keyPrefix: nextPrefix(), commandTimeoutMs: 300, onError: () => {} })
     await provider.ready()
     const job = await createJob(provider)
@@ -140,7 +140,7 @@ describe('redis provider beyond the contract', () => {
   })
 
   it('built from config, its calls are counted and timed in the process metrics, and its failures counted by operation and error', async () => {
-    const own = await startRedisServer()
+    const own = await useTestRedisServer()
     // Stopped however the test ends (stopping twice is a no-op): a failed assertion must not leave it running.
     try {
       const provider = await createProviderFromConfig(resolveConfig({ provider: 'redis', redisUrl: own.url, redisKeyPrefix: nextPrefix() }), { logger: { info() {}, warn() {}, error() {} } })

@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
 import { freePort, stopProcess } from './server-process'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, onTestFinished } from 'vitest'
 
 /** A running Redis. */
 export interface RedisServer {
@@ -98,4 +98,14 @@ export function useRedisServer(extraArgs: string[] = []): Readonly<Pick<RedisSer
     stop: () => started().stop(),
     start: () => started().start(),
   }
+}
+
+/**
+ * A redis-server for one test (its own flags, its own data folder), called inside the test: stopped
+ * when the test ends, also when it failed or timed out before its own `finally` could run.
+ */
+export async function useTestRedisServer(extraArgs: string[] = [], options: RedisServerOptions = {}): Promise<RedisServer> {
+  const server = await startRedisServer(extraArgs, options)
+  onTestFinished(() => server.stop())
+  return server
 }
