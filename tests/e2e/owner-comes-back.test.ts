@@ -24,13 +24,12 @@ import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { expectEngineIdle, followToEnd } from '../support/ops-client'
 import type { RedisPartitionProxy } from '../support/redis-partition-proxy'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 
 const TOKEN = 'owner-comes-back-metrics'
 const PIECES = Array.from({ length: 30 }, (_, index) => `piece ${index}; `)
 
-let redis: RedisServer
+const redis = useRedisServer()
 let proxy: RedisPartitionProxy
 let upstream: MockUpstream
 let a: AppServer
@@ -44,7 +43,6 @@ const held = new Promise<void>((resolve) => {
 })
 
 beforeAll(async () => {
-  redis = await startRedisServer()
   proxy = await startRedisPartitionProxy(redis.url, await portInRange())
   upstream = await startMockUpstream((request: RecordedRequest) => {
     const prompt = userMessageOf(request)
@@ -85,7 +83,6 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()])
   await proxy?.close()
   await upstream?.close()
-  await redis?.stop()
   rmSync(effectsDir, { recursive: true, force: true })
 })
 

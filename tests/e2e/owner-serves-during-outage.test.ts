@@ -21,14 +21,13 @@ import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
 import type { RedisPartitionProxy } from '../support/redis-partition-proxy'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 
 const TOKEN = 'owner-serves-during-outage-metrics'
 const PIECES = Array.from({ length: 20 }, (_, index) => `piece ${index}; `)
 const HELD_AT = 10
 
-let redis: RedisServer
+const redis = useRedisServer()
 let proxy: RedisPartitionProxy
 let upstream: MockUpstream
 let a: AppServer
@@ -41,7 +40,6 @@ function release(prompt: string) {
 }
 
 beforeAll(async () => {
-  redis = await startRedisServer()
   proxy = await startRedisPartitionProxy(redis.url, await portInRange())
   upstream = await startMockUpstream((request: RecordedRequest) => {
     const prompt = userMessageOf(request)
@@ -74,7 +72,6 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()])
   await proxy?.close()
   await upstream?.close()
-  await redis?.stop()
 })
 
 /** A loopback port of this file's range (41000–41999) that is free now. */
