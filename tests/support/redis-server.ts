@@ -2,8 +2,9 @@
  * A throwaway redis-server on 127.0.0.1 and a free port, with no persistence by default (nothing
  * written to disk, no service left behind), for the Redis provider tests, the multi-instance e2e
  * tests and the benchmarks. `persistIn` keeps an append-only file in a folder, so a test can stop
- * Redis and start it again on the same port with its data (a Redis restart). No test-runner
- * imports here: the benchmarks run it under plain Node.
+ * Redis and start it again on the same port with its data (a Redis restart). The benchmarks run
+ * `startRedisServer` under plain Node: only `useRedisServer` and `useTestRedisServer` call the
+ * test runner's hooks (importing vitest outside a run is harmless; calling them is not).
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn, spawnSync } from 'node:child_process'
