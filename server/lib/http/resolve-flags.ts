@@ -7,6 +7,7 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { combineFlags, globalFlags, inRollout } from '../feature-flags'
 import type { FeatureFlags, FeatureFlagsContext } from '../feature-flags'
+import { hookFlags } from './hook-flags'
 import { routeLogger } from './route-logger'
 
 declare module 'nitropack/types' {
@@ -16,7 +17,10 @@ declare module 'nitropack/types' {
   }
 }
 
-/** Runs the app's hook for this request's user (once per request). A hook that throws is logged; the global flags apply. */
+/**
+ * Runs the app's hook for this request's user (once per request). A hook that throws is logged; the
+ * global flags apply. A flag it set to anything but a boolean is logged and off (hook-flags.ts).
+ */
 export async function resolveFeatureFlags(event: H3Event, userId: string, config: BackgroundJobsConfig): Promise<FeatureFlags> {
   const cached = event.context.backgroundJobsFlags as FeatureFlags | undefined
   if (cached) return cached
@@ -26,7 +30,7 @@ export async function resolveFeatureFlags(event: H3Event, userId: string, config
     const context: FeatureFlagsContext = { event, userId, flags: { ...global }, rollout: rule => inRollout(userId, rule) }
     try {
       await useNitroApp().hooks.callHook('background-jobs:feature-flags', context)
-      flags = combineFlags(global, context.flags)
+      flags = combineFlags(global, hookFlags(context.flags, routeLogger))
     }
     catch (error) {
       routeLogger.error('feature-flags hook failed; using the global flags', { error })
