@@ -28,7 +28,8 @@ export interface FeatureFlags {
 export interface RolloutRule {
   /** 0–100; the same user always lands in the same bucket for the same `salt`. @default 0 */
   percentage?: number
-  allowlist?: readonly string[]
+  /** User ids; a number is taken as its digits, as the `resolve-user` hook's user id is (`42` → `'42'`). */
+  allowlist?: readonly (string | number)[]
   /** Changes which users fall in the percentage (use one per feature). @default '' */
   salt?: string
 }
@@ -50,7 +51,8 @@ export function rolloutBucket(userId: string, salt = ''): number {
 
 /** True when the user is in the allowlist or its bucket is below the percentage. */
 export function inRollout(userId: string, rule: RolloutRule): boolean {
-  if (rule.allowlist?.includes(userId)) return true
+  // The user id is text even when the app's resolve-user hook gave a number: so is each entry here.
+  if (rule.allowlist?.some(entry => String(entry) === userId)) return true
   const percentage = Math.min(100, Math.max(0, rule.percentage ?? 0))
   return rolloutBucket(userId, rule.salt) < percentage
 }
