@@ -25,7 +25,8 @@ export interface RunContextOptions {
   isolation?: ToolIsolation
   workflows: WorkflowRegistry
   /** The app's `upstream-request` hook (errors are contained by the caller). */
-  upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<void>
+  /** False when the app's hook threw or did not settle in time: its changes are then not sent. */
+  upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<boolean>
 }
 
 /** Creates the context handed to a runner. */
@@ -70,9 +71,12 @@ export function createRunContext(options: RunContextOptions): RunContext {
     async prepareModelRequest(request) {
       // The hook gets its own copy: the documented `request.messages.unshift(system)` changed the
       // loop's conversation, so each round sent one more system message than the one before.
-      const adjusted = { ...request, headers: { ...request.headers }, messages: structuredClone(request.messages), ...(request.body ? { body: structuredClone(request.body) } : {}) }
-      await options.upstreamRequest({ job: run.record, request: adjusted })
-      return adjusted
+      const copy = () => ({ ...request, headers: { ...request.headers }, messages: structuredClone(request.messages), ...(request.body ? { body: structuredClone(request.body) } : {}) })
+      const adjusted = copy()
+      // A hook that threw or has not settled sends none of its changes (as chat-message-metadata):
+      // not half of them (a model switched, its header not yet set), nor, from a hook still running
+      // past its bound, changes made to the request while it is sent or retried.
+      return await options.upstreamRequest({ job: run.record, request: adjusted }) ? adjusted : copy()
     },
     addMetrics: add => addMetrics(run.metrics, add),
     maxEventBytes: run.persist.maxEventBytes,

@@ -79,12 +79,12 @@ export function createEngine(options: EngineOptions) {
   const viewers = createViewerHub({ provider, runs, timers: engineTimers, getConfig, notifications, logger })
   const shared = isSharedProvider(provider) ? provider : null
 
-  /** Calls an app hook about job `jobId` (named in what it logs). */
-  async function callHook<K extends 'jobCreated' | 'jobEnded' | 'upstreamRequest'>(name: K, jobId: string, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>) {
+  /** Calls an app hook about job `jobId` (named in what it logs). False when it threw or did not settle in time. */
+  async function callHook<K extends 'jobCreated' | 'jobEnded' | 'upstreamRequest'>(name: K, jobId: string, ...args: Parameters<NonNullable<NonNullable<EngineOptions['hooks']>[K]>>): Promise<boolean> {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
     // Nobody listening: no call, no 10 s bound (every job ends through here).
-    if (!hook || options.hooks?.isListening?.(name) === false) return
-    await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
+    if (!hook || options.hooks?.isListening?.(name) === false) return true
+    return await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
   }
 
   // A store outage fails every pass: one line when it starts, one when a pass works again.
@@ -131,7 +131,7 @@ export function createEngine(options: EngineOptions) {
     clock: batchClock,
     createContext,
     onCommit: (run, event) => viewers.onCommit(run, event),
-    jobEnded: (job, state) => callHook('jobEnded', job.id, job, state),
+    jobEnded: async (job, state) => void await callHook('jobEnded', job.id, job, state),
     workflows: options.workflows,
   })
   // With a shared provider: remote controls and recovery of lost owners (it starts runs itself).
@@ -141,7 +141,7 @@ export function createEngine(options: EngineOptions) {
     ensureCleanupTimer(config)
     startRun(record, config, ...rest)
   }
-  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows, jobEnded: (job, state) => callHook('jobEnded', job.id, job, state) }) : null
+  const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows, jobEnded: async (job, state) => void await callHook('jobEnded', job.id, job, state) }) : null
 
   const { withLiveState, authorize, authorizeRead, authorizeWholeRead } = createJobAccess(provider, runs)
   const admitCreation = createCreationAdmission({ provider, now, logger, tools: options.tools, workflows: options.workflows })
