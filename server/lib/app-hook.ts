@@ -6,6 +6,7 @@
  * open forever (job-created), or a job at its first model round until the job's time limit
  * (upstream-request), with nothing in the log.
  */
+import type { EngineHooks } from './engine-types'
 import type { Logger } from './logger'
 import type { TimerSet } from './timers'
 
@@ -52,4 +53,20 @@ export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () =>
 export function isHooked(hooks: object, name: string): boolean {
   const registered = (hooks as { _hooks?: Record<string, unknown[] | undefined> })._hooks
   return !registered || (registered[name]?.length ?? 0) > 0
+}
+
+type JobHookName = 'jobCreated' | 'jobEnded' | 'upstreamRequest'
+type JobHookArgs<K extends JobHookName> = Parameters<NonNullable<EngineHooks[K]>>
+
+/**
+ * What the engine gives a hook about a job: copies, never its own objects. The record given to
+ * `job-created` was the memory store's own: a hook that redacted `job.request.messages` in place
+ * (before writing them to its analytics) redacted the stored job — the chat's history — which
+ * Redis and Convex (they store a serialized copy) never did. `upstream-request` keeps its request
+ * (already its own copy, create-run-context.ts: changing it is the point) and gets a copy of the job.
+ */
+export function hookArgs<K extends JobHookName>(name: K, args: JobHookArgs<K>): JobHookArgs<K> {
+  if (name !== 'upstreamRequest') return structuredClone(args)
+  const [context] = args as JobHookArgs<'upstreamRequest'>
+  return [{ ...context, job: structuredClone(context.job) }] as JobHookArgs<K>
 }

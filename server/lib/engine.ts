@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
-import { callAppHook } from './app-hook'
+import { callAppHook, hookArgs } from './app-hook'
 import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
@@ -84,7 +84,7 @@ export function createEngine(options: EngineOptions) {
     const hook = options.hooks?.[name] as ((...hookArgs: unknown[]) => unknown) | undefined
     // Nobody listening: no call, no 10 s bound (every job ends through here).
     if (!hook || options.hooks?.isListening?.(name) === false) return true
-    return await callAppHook(name, () => hook(...args), { logger, timers: engineTimers, jobId })
+    return await callAppHook(name, () => hook(...hookArgs(name, args)), { logger, timers: engineTimers, jobId })
   }
 
   // A store outage fails every pass: one line when it starts, one when a pass works again.
