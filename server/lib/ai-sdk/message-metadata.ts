@@ -35,7 +35,9 @@ export interface MessageMetadataSourceOptions {
 export function createMessageMetadataSource(options: MessageMetadataSourceOptions): MessageMetadataSource {
   const { job, logger } = options
   return async (part, state) => {
-    const context: ChatMessageMetadataContext = { job, state, part, metadata: undefined }
+    // A copy of the job: the memory store's record shares its `request` with the stored job, so a
+    // hook that redacted `job.request.messages` in place redacted the chat's history.
+    const context: ChatMessageMetadataContext = { job: structuredClone(job), state, part, metadata: undefined }
     // A hook that threw or has not settled sends nothing, not what it had set so far.
     if (!await callAppHook('chatMessageMetadata', () => options.hook(context), { logger, timers: options.timers, jobId: job.id })) return undefined
     const sent = asSent(context.metadata)
