@@ -1,6 +1,6 @@
 /**
  * How `followJobStream` opens its stream when the caller does not say: the browser's
- * `EventSource`. Outside a browser (Node, a worker without one, a test) that fails with a bare
+ * `EventSource` (with credentials). Outside a browser (Node, a worker without one, a test) that fails with a bare
  * `EventSource is not defined`, and a relative URL such as `/api/jobs/<id>/stream` cannot be
  * resolved at all — the probe's `fetch` would fail on every attempt and the follower would sit
  * `offline` for ever. Both are named here instead, when the follower starts.
@@ -29,5 +29,7 @@ export function resolveEventSourceFactory(url: string, custom: EventSourceFactor
   if (typeof EventSource === 'undefined') {
     throw new TypeError('followJobStream: this runtime has no EventSource; pass `createEventSource` (e.g. `url => new EventSource(url)` from the "eventsource" package)')
   }
-  return url => new EventSource(url) as EventSourceLike
+  // With credentials: a front end on another origin than the API (`trustedOrigins`) must send the
+  // user's cookie, or the stream answers 404 (a new anonymous user). Same-origin it changes nothing.
+  return url => new EventSource(url, { withCredentials: true }) as EventSourceLike
 }

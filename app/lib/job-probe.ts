@@ -32,7 +32,8 @@ export function isAccessDeniedStatus(status: number | undefined): status is 401 
 export function createFetchProbe(streamUrl: string): JobProbe {
   const jobUrl = streamUrl.replace(/\/stream(?=\?|$)/, '').replace(/\?.*$/, '')
   return async () => {
-    const response = await fetch(jobUrl, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
+    // `include`: an API on another origin (`trustedOrigins`) gets the user's cookie, as the stream does.
+    const response = await fetch(jobUrl, { headers: { accept: 'application/json' }, credentials: 'include', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
     if (response.status === 404) return null
     if (isAccessDeniedStatus(response.status)) throw new JobAccessDeniedError(response.status)
     if (!response.ok) throw new Error(`job probe answered ${response.status}`)

@@ -111,7 +111,7 @@ export interface JobStreamOptions {
   subscribeToWake?: WakeSubscription
   /** @default Date.now */
   now?: () => number
-  /** @default `new EventSource(url)`; outside a browser pass one (and an absolute `url`): event-source-factory.ts */
+  /** @default `new EventSource(url, { withCredentials: true })`; outside a browser pass one (and an absolute `url`): event-source-factory.ts */
   createEventSource?: (url: string) => EventSourceLike
   /** @default setTimeout / clearTimeout */
   setTimer?: (callback: () => void, delayMs: number) => unknown
