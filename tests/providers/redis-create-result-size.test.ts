@@ -2,8 +2,9 @@
  * `create` answers with the record it stored; on Redis it read the new job back whole (`HGETALL`),
  * so Redis sent back the request the server had just sent it — up to 1 MB for an AI SDK chat, which
  * stores its whole history in every turn's request, on every turn. A new job now comes back with
- * the request the server sent and the rest as stored; a retry with the same idempotency key still
- * gets the stored request. The bytes Redis sends (its `total_net_output_bytes`) must not grow with
+ * the request the server sent and the rest as stored; a retry with the same idempotency key gets the
+ * stored job with its request as a listing gives it, fingerprint included (what the retry is compared
+ * by: redis-idempotent-retry-read-request.test.ts). The bytes Redis sends (its `total_net_output_bytes`) must not grow with
  * a new job's request.
  */
 import { expect, it, onTestFinished } from 'vitest'
@@ -14,7 +15,7 @@ import { newJob, WRITER_LEASE } from './contract-fixtures'
 
 const redis = useRedisServer()
 
-it('answers a new long chat without sending its request back; a retry gets the stored one', async () => {
+it('answers a new long chat without sending its request back; a retry gets the stored one, as listed', async () => {
   const provider = createRedisProvider({ url: redis.url, keyPrefix: `create-size-${process.pid}:`, onError: () => {} })
   await provider.ready()
   const { sentBytes } = await redisSentBytes(redis.url)
@@ -32,6 +33,6 @@ it('answers a new long chat without sending its request back; a retry gets the s
   expect(record).toEqual(await provider.get(job.id))
 
   const retry = await provider.create({ ...job, id: 'another-id' })
-  expect(retry).toEqual({ record: await provider.get(job.id), created: false })
-  expect(retry.record.request).toEqual(request)
+  expect(retry).toEqual({ record: await provider.getListed(job.id), created: false })
+  expect(retry.record.request).toEqual({ ...request, messages: [request.messages[2]] })
 })

@@ -22,8 +22,7 @@ const MAX_ENDS_AWAITED = 1_000
 /** What creation needs of the provider. */
 export interface RedisCreationOptions {
   script: <T>(source: string, args: string[], onLate?: (reply: T) => void) => Promise<T>
-  get: (id: string) => Promise<JobRecord | null>
-  /** `get` without the request (a listing's read, redis-records.ts). */
+  /** A record without its whole request (a listing's read, redis-records.ts). */
   getListed: (id: string) => Promise<JobRecord | null>
   connect: () => Promise<{ connection: RedisConnection }>
   appends: AppendBatcher
@@ -36,7 +35,7 @@ export interface RedisCreationOptions {
 }
 
 /** The provider's `create`. */
-export function createRedisCreation({ script, get, getListed, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
+export function createRedisCreation({ script, getListed, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
   /**
    * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
    * started nothing, so left alone it would count as active until its lease lapsed, and then be run
@@ -122,9 +121,10 @@ export function createRedisCreation({ script, get, getListed, connect, appends, 
     if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
     if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
     // A new job comes back with the request just sent (as stored: parsed from its JSON), not read
-    // back (a long chat's whole history again); an existing one (the same idempotency key) with the one stored.
+    // back (a long chat's whole history again); an existing one (the same idempotency key) with its
+    // request as a listing gives it: the retry is compared by the fingerprint that keeps (idempotency.ts).
     const created = outcome === 'created'
-    const stored = created ? await getListed(value!) : await get(value!)
+    const stored = await getListed(value!)
     if (!stored) throw new Error(`The job ${value} vanished right after it was created`)
     return { record: created ? { ...stored, request: JSON.parse(requestJson) as JobRecord['request'] } : stored, created }
   }

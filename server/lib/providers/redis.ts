@@ -263,7 +263,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     },
   })
 
-  const { create } = createRedisCreation({ script, get, getListed, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
+  const { create } = createRedisCreation({ script, getListed, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
 
   // A user feed hands on records without their request (ChangedJobRecord): it reads none.
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get: getListed, list, now, onError: subscriptionFailed })

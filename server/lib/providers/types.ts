@@ -227,7 +227,8 @@ export interface JobProvider {
   readonly name: string
   /**
    * Creates a job, or returns the existing one when `userId` + `idempotencyKey` was seen before
-   * (then `created` is false, never refused by a limit). Throws `ActiveLimitError`, writing
+   * (then `created` is false, never refused by a limit; its request may be as `getListed` gives
+   * it, which keeps the fingerprint the retry is compared by, not a chat's whole history). Throws `ActiveLimitError`, writing
    * nothing, when `options` limits are reached — checked in the same atomic step as the insert.
    */
   create(record: NewJobRecord, options?: CreateOptions): Promise<{ record: JobRecord, created: boolean }>
