@@ -49,7 +49,7 @@ export const create = serverMutation({
     rates: v.optional(v.array(v.object(rateArgs))),
   },
   returns: v.union(
-    // An idempotent retry: the job stored before, with its request (it may differ from this call's).
+    // An idempotent retry: the job stored before, with its request as a listing gives it (it may differ from this call's).
     v.object({ record: jobRecordValidator, created: v.boolean() }),
     // A new job: without the request the caller has just sent (up to 1 MB).
     v.object({ record: createdJobValidator, created: v.literal(true) }),
@@ -66,7 +66,9 @@ export const create = serverMutation({
       : await ctx.db.query('jobs')
           .withIndex('by_user_idempotency', q => q.eq('userId', userId).eq('idempotencyKey', idempotencyKey))
           .first()
-    if (previous) return { record: await readJobRecord(ctx.db, previous), created: false }
+    // With its request as a listing gives it: the retry is compared by the fingerprint that keeps
+    // (idempotency.ts), not by a chat's whole history (up to 1 MB, on every retry).
+    if (previous) return { record: toJobRecord(previous, (await listedRequestOf(ctx.db, previous)).requestJson, await leaseOf(ctx.db, previous)), created: false }
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.

@@ -1,7 +1,8 @@
 /**
  * `jobs:create` does not send a new job's request back: the server has just sent it (up to 1 MB, a
  * chat's whole history, on every turn) and already holds it. An idempotent retry still gets the
- * stored job's request (it may be another one than the retry's).
+ * stored job's request (it may be another one than the retry's), as a listing gives it: here, a
+ * chat of one message, the whole request.
  */
 import { describe, expect, it } from 'vitest'
 import type { ConvexFacade } from '../../server/lib/providers/convex-facade'

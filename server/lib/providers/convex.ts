@@ -222,7 +222,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         if (result.refused === 'rate') throw new RateRefusedError(result.retryAfterMs, result.key ?? createOptions.rates?.[0]?.key ?? '')
         throw new ActiveLimitError(result.refused, result.limit)
       }
-      // A new job comes back without its request (the one just sent); a retry's with the stored one.
+      // A new job comes back without its request (the one just sent); a retry's with the stored one, as listed.
       const { record: stored } = result
       return { record: 'requestJson' in stored ? toJobRecord(stored) : { ...toChangedJobRecord(stored), request: JSON.parse(requestJson) as JobRecord['request'], lease: stored.lease }, created: result.created }
     },
