@@ -111,11 +111,19 @@ describe('three instances on one Redis', () => {
     const hops: ReceivedFrame[] = []
     for (const [index, count] of [[0, 8], [1, 8]] as const) {
       const stream = await onA.at(url(index)).stream(job.streamUrl, hops.length ? { 'last-event-id': lastEventId(hops)! } : {})
-      hops.push(...await readFrames(stream, count))
+      // Each hop really is served by its instance: a refused or empty hop would leave the next one
+      // to resume from the previous instance's position, and the rebuild below would still pass.
+      expect(stream.status, `hop to instance ${index}`).toBe(200)
+      const frames = await readFrames(stream, count)
+      expect(frames.length, `frames from instance ${index}: ${framesSeen(stream)}`).toBeGreaterThanOrEqual(count)
+      expect(frames.some(frame => frame.event === 'job-end'), `the job still ran while instance ${index} served: ${framesSeen(stream)}`).toBe(false)
+      hops.push(...frames)
     }
     const last = await onA.at(url(2)).stream(job.streamUrl, { 'last-event-id': lastEventId(hops)! })
+    expect(last.status, 'hop to instance 2').toBe(200)
     await last.ended
     hops.push(...last.frames)
+    expect(last.frames.filter(frame => frame.event === 'text-delta').length, `text deltas from instance 2: ${framesSeen(last)}`).toBeGreaterThan(0)
 
     const fromB = await viewerOnB
     await fromB.ended
