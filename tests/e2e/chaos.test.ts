@@ -30,10 +30,15 @@ const RETRY_PAUSE_MS = 50
 type Message = { role: string, content: string | null }
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
+/** The text a request asks the model to continue: its trailing assistant message (a prefill), '' for none. */
+function prefillOf(request: RecordedRequest): string {
+  const last = ((request.body?.messages ?? []) as Message[]).at(-1)
+  return last?.role === 'assistant' ? last.content ?? '' : ''
+}
+
 /** The answer, continued after the text a lost owner stored when the request ends with it (a prefill). */
 function continuingAnswer(request: RecordedRequest) {
-  const last = ((request.body?.messages ?? []) as Message[]).at(-1)
-  const done = last?.role === 'assistant' ? last.content ?? '' : ''
+  const done = prefillOf(request)
   const rest = FULL_TEXT.startsWith(done) ? FULL_TEXT.slice(done.length) : FULL_TEXT
   const chunks = rest.match(/.{1,7}/gs) ?? []
   return { chunks, delayMs: 40 }
@@ -149,6 +154,13 @@ it('200 jobs through a balancer while instances are SIGKILLed and restarted: all
   // Some jobs really were cut: their viewers reconnected, and some were continued by another owner.
   expect(results.filter(result => result.connections > 1).length).toBeGreaterThan(0)
   expect(results.filter(result => (result.state.epoch ?? 1) > 1).length).toBeGreaterThan(0)
+  // Continued, not started over: some new owner sent the model the text its lost owner stored as
+  // the start of its answer (a prefill, docs/providers.md), and every such start is the answer's
+  // start. The checks below compare final texts only: they cannot tell a continuation from a fresh
+  // answer that happens to end with the same text.
+  const prefills = upstream.requests.map(prefillOf).filter(prefill => prefill !== '')
+  expect(prefills.length, 'upstream requests that continued a stored text').toBeGreaterThan(0)
+  for (const prefill of prefills) expect(FULL_TEXT.startsWith(prefill), `a prefill that is not the answer's start: ${JSON.stringify(prefill)}`).toBe(true)
   for (const result of results) {
     expect(result.problems).toEqual([])
     expect(result.state.status).toBe('completed')
