@@ -84,21 +84,26 @@ async function startJob(user: User): Promise<{ id: string, streamUrl: string }> 
   }
 }
 
-/** Follows a job through the proxy to its end, reconnecting with Last-Event-ID whenever cut. */
-async function followToEnd(user: User, streamUrl: string): Promise<{ frames: ReceivedFrame[], connections: number }> {
+/**
+ * Follows a job through the proxy to its end, reconnecting with Last-Event-ID whenever cut. Counts
+ * the reconnects answered with events (no snapshot first): the ones that really resumed.
+ */
+async function followToEnd(user: User, streamUrl: string): Promise<{ frames: ReceivedFrame[], connections: number, resumed: number }> {
   const frames: ReceivedFrame[] = []
   let connections = 0
+  let resumed = 0
   while (!frames.some(frame => frame.event === 'job-end')) {
     const id = lastEventId(frames)
     const stream = await user.stream(streamUrl, id ? { 'last-event-id': id } : {}).catch(() => null)
     if (stream?.status === 200) {
       connections++
       await stream.ended
+      if (id && stream.frames.length > 0 && stream.frames[0]!.event !== 'snapshot') resumed++
       frames.push(...stream.frames)
     }
     if (!frames.some(frame => frame.event === 'job-end')) await pause(RETRY_PAUSE_MS)
   }
-  return { frames, connections }
+  return { frames, connections, resumed }
 }
 
 /** Reads through the proxy this many times at most before taking an active status as the answer. */
@@ -133,26 +138,29 @@ it('200 jobs through a balancer while instances are SIGKILLed and restarted: all
     }
   })()
 
-  const results: Array<{ text: string, problems: string[], state: any, connections: number }> = []
+  const results: Array<{ text: string, problems: string[], state: any, connections: number, resumed: number }> = []
   let next = 0
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < JOBS) {
       const index = next++
       const user = users[index % USERS]!
       const job = await startJob(user)
-      const { frames, connections } = await followToEnd(user, job.streamUrl)
+      const { frames, connections, resumed } = await followToEnd(user, job.streamUrl)
       const state = await storedState(user, job.id)
-      results.push({ ...rebuildStrictly(frames), state, connections })
+      results.push({ ...rebuildStrictly(frames), state, connections, resumed })
     }
   }))
   running = false
   await killer
 
-  console.log(`[chaos] ${kills} kills; ${results.filter(result => result.connections > 1).length} viewers reconnected; ${results.filter(result => (result.state.epoch ?? 1) > 1).length} jobs continued by another owner`)
+  console.log(`[chaos] ${kills} kills; ${results.filter(result => result.connections > 1).length} viewers reconnected (${results.filter(result => result.resumed > 0).length} resumed with events); ${results.filter(result => (result.state.epoch ?? 1) > 1).length} jobs continued by another owner`)
   expect(results).toHaveLength(JOBS)
   expect(kills).toBeGreaterThanOrEqual(3)
   // Some jobs really were cut: their viewers reconnected, and some were continued by another owner.
   expect(results.filter(result => result.connections > 1).length).toBeGreaterThan(0)
+  // Some of those reconnects resumed from their Last-Event-ID with events: a server that answered
+  // every reconnect with a whole snapshot would also rebuild the right text below.
+  expect(results.filter(result => result.resumed > 0).length, 'viewers whose reconnect resumed with events').toBeGreaterThan(0)
   expect(results.filter(result => (result.state.epoch ?? 1) > 1).length).toBeGreaterThan(0)
   // Continued, not started over: some new owner sent the model the text its lost owner stored as
   // the start of its answer (a prefill, docs/providers.md), and every such start is the answer's
