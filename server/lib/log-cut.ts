@@ -29,3 +29,29 @@ export function cutLogStrings(value: unknown): unknown {
   for (const [key, item] of Object.entries(value)) copy[key] = cutLogStrings(item)
   return copy
 }
+
+/**
+ * The longest line (UTF-8 bytes) written as it is. Past it — a thrown object that holds a whole
+ * JSON answer, a list of 100,000 short items: each string is short, the line is megabytes — each
+ * field whose JSON is over `MAX_LOG_STRING_BYTES` becomes that JSON as a string, cut by
+ * `cutLogString`. The line's own fields (`jobId`, `tool`) are small and stay as they are.
+ */
+export const MAX_LOG_LINE_BYTES = 64_000
+
+/** Whether `text` is over `maxBytes` UTF-8 bytes (measured only when its length cannot tell). */
+function isOver(text: string, maxBytes: number): boolean {
+  return text.length * 3 > maxBytes && utf8ByteLength(text) > maxBytes
+}
+
+/** The JSON line of a redacted entry, each string cut, and bounded by `MAX_LOG_LINE_BYTES` as said above. */
+export function logLine(entry: Record<string, unknown>): string {
+  const cut = cutLogStrings(entry) as Record<string, unknown>
+  const line = JSON.stringify(cut)
+  if (!isOver(line, MAX_LOG_LINE_BYTES)) return line
+  const bounded: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(cut)) {
+    const json = JSON.stringify(value) ?? ''
+    bounded[key] = isOver(json, MAX_LOG_STRING_BYTES) ? cutLogString(json) : value
+  }
+  return JSON.stringify(bounded)
+}

@@ -3,7 +3,7 @@
  * that looks like a bearer token, an API key, a URL's password or a secret in a URL's query are
  * redacted before a line is written. Each string is then cut to `MAX_LOG_STRING_BYTES` (log-cut.ts).
  */
-import { cutLogStrings } from './log-cut'
+import { logLine } from './log-cut'
 
 /** A structured logger. */
 export interface Logger {
@@ -102,18 +102,19 @@ function redactError(error: Error, depth: number): Record<string, unknown> {
 }
 
 /**
- * A logger writing one JSON line per entry to the console, redacted, then each string cut to its
- * bound: the whole text is redacted first, so a secret that straddles the cut is not left half visible.
+ * A logger writing one JSON line per entry to the console, redacted, then each string and the line
+ * cut to their bounds (`logLine`): the whole text is redacted first, so a secret that straddles a
+ * cut is not left half visible.
  */
 export function createConsoleLogger(scope = 'background-jobs'): Logger {
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
     let line: string
     try {
-      line = JSON.stringify(cutLogStrings({ level, scope, message: redact(message), ...(fields ? redact(fields) as object : {}) }))
+      line = logLine({ level, scope, message: redact(message), ...(fields ? redact(fields) as object : {}) })
     }
     catch {
       // Never a throw from the logger (it reports failures on paths that must go on): the line without its fields.
-      line = JSON.stringify(cutLogStrings({ level, scope, message: redact(String(message)), fields: '[could not be written]' }))
+      line = logLine({ level, scope, message: redact(String(message)), fields: '[could not be written]' })
     }
     if (level === 'error') console.error(line)
     else if (level === 'warn') console.warn(line)
