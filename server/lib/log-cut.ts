@@ -6,6 +6,7 @@
  * already `[redacted]`.
  */
 import { truncateUtf8, utf8ByteLength } from './bytes'
+import { cutStackFrames } from './log-stack-cut'
 
 /** The longest string a log line holds in one field (UTF-8 bytes), the marker aside. */
 export const MAX_LOG_STRING_BYTES = 8_000
@@ -20,13 +21,16 @@ export function cutLogString(text: string): string {
   return `${kept}… [${bytes - utf8ByteLength(kept)} more bytes cut]`
 }
 
-/** A redacted line's value (plain objects, arrays, scalars: what `redact` returns) with each string cut by `cutLogString`. */
+/**
+ * A redacted line's value (plain objects, arrays, scalars: what `redact` returns) with each string
+ * cut by `cutLogString`, a `stack` field first to its first frames (`cutStackFrames`).
+ */
 export function cutLogStrings(value: unknown): unknown {
   if (typeof value === 'string') return cutLogString(value)
   if (Array.isArray(value)) return value.map(cutLogStrings)
   if (value === null || typeof value !== 'object') return value
   const copy: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) copy[key] = cutLogStrings(item)
+  for (const [key, item] of Object.entries(value)) copy[key] = cutLogStrings(key === 'stack' && typeof item === 'string' ? cutStackFrames(item) : item)
   return copy
 }
 
