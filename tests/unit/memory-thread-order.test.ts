@@ -78,9 +78,12 @@ describe('memory thread index order', () => {
   it('reads a page without sorting the user\'s threads', () => {
     const index = createThreadIndex()
     for (let thread = 0; thread < 200; thread++) index.add({ id: `job-${thread}`, userId: 'ann', threadId: `t${thread}`, createdAt: 1_000 + (thread * 7919) % 200 })
+    // Both ways an array sorts: toSorted does not go through sort.
     const sort = vi.spyOn(Array.prototype, 'sort')
+    const toSorted = vi.spyOn(Array.prototype, 'toSorted')
     const page = index.page('ann', 5, undefined)
     expect(sort).not.toHaveBeenCalled()
+    expect(toSorted).not.toHaveBeenCalled()
     expect(page.more).toBe(true)
     expect(page.threads.map(thread => thread.threadId)).toEqual(bruteForce(
       Array.from({ length: 200 }, (_, thread) => ({ id: `job-${thread}`, userId: 'ann', threadId: `t${thread}`, createdAt: 1_000 + (thread * 7919) % 200 })),
