@@ -38,7 +38,10 @@ describe('cross-site requests that change something', () => {
   it('without Sec-Fetch-Site (an older browser) compares Origin with Host or X-Forwarded-Host', () => {
     expect(crossSiteRefusal(request({ origin: 'https://app.example.com' }))).toBeNull()
     expect(crossSiteRefusal(request({ origin: 'http://127.0.0.1:3000', hosts: ['127.0.0.1:3000'] }))).toBeNull()
+    // Host names are case-insensitive. An upper-case Origin is lower-cased by URL parsing already;
+    // a Host (or X-Forwarded-Host) header arrives as sent, so that is the side the comparison must fold.
     expect(crossSiteRefusal(request({ origin: 'https://APP.example.com' }))).toBeNull()
+    expect(crossSiteRefusal(request({ origin: 'https://app.example.com', hosts: ['APP.Example.com'] }))).toBeNull()
     expect(crossSiteRefusal(request({ origin: 'https://app.example.com', hosts: ['127.0.0.1:3000', 'app.example.com'] }))).toBeNull()
     expect(crossSiteRefusal(request({ origin: 'https://evil.example.com' }))).toContain('Origin https://evil.example.com is not this server\'s host app.example.com')
     expect(crossSiteRefusal(request({ origin: 'https://app.example.com:8443' }))).not.toBeNull()
