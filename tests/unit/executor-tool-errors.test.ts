@@ -151,6 +151,15 @@ describe('tool faults become results the model sees', () => {
     expect((told as { error: string }).error).toMatch(message)
   })
 
+  it('the depth limit is 500 levels: a result that deep is fine, one level more is refused', async () => {
+    const nested = (levels: number) => { let value: unknown = 1; for (let level = 0; level < levels; level++) value = [value]; return value }
+    const deep = (levels: number) => runOneCall({ name: 'deep' }, [defineTool({ name: 'deep', description: 'deep', parameters: z.object({}), execute: () => nested(levels) })])
+    expect((await deep(500)).call.status).toBe('completed')
+    const { told, call } = await deep(501)
+    expect(call.status).toBe('error')
+    expect((told as { error: string }).error).toMatch(/a value nested more than 500 levels deep at result(\[0\]){10}/)
+  })
+
   it('a value whose toJSON gives plain data (a Date, a class with toJSON) is fine, even when it holds itself', async () => {
     class Money { constructor(readonly cents: number, readonly self = {} as unknown) {} toJSON() { return { cents: this.cents } } }
     const tool = defineTool({ name: 'money', description: 'money', parameters: z.object({}), execute: () => { const money = new Money(5); (money as { self: unknown }).self = money; return { money, at: new Date(0) } } })
