@@ -96,12 +96,18 @@ describe('anonymous user cookie', () => {
     const request = await listen()
     const first = await request()
     const cookie = first.setCookie!.split(';')[0]!
+    // Another user whose cookie is first read (and cached) only near its end.
+    const late = await request()
+    const lateCookie = late.setCookie!.split(';')[0]!
     expect((await request(cookie)).id).toBe(first.id)
     vi.setSystemTime(start + YEAR_MS - 60_000)
     expect((await request(cookie)).id).toBe(first.id)
+    expect((await request(lateCookie)).id).toBe(late.id)
     vi.setSystemTime(start + YEAR_MS + 60_000)
     const expired = await request(cookie)
     expect(expired.id).not.toBe(first.id)
     expect(expired.setCookie).toContain(`${USER_COOKIE}=`)
+    // Cached for what was left of its session, not for a whole one from the read.
+    expect((await request(lateCookie)).id).not.toBe(late.id)
   })
 })
