@@ -21,7 +21,10 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
   const { logger } = options
   // A disabled instance (`enabled: false`) runs no job and answers every jobs route with the flag's
   // 503: it needs no store, and one it cannot reach must not hold its start (nor its routes' answer).
-  if (config.provider === 'memory' || !config.provider || !config.enabled) return createMemoryProvider()
+  if (config.provider === 'memory' || !config.provider || !config.enabled) {
+    // A listener's throw is logged as every other line is (redacted, cut), not by console.error.
+    return createMemoryProvider(logger ? { onListenerError: (error: unknown) => logger.error('memory provider listener failed', { error }) } : {})
+  }
   if (config.provider === 'convex') {
     if (!config.convexUrl) {
       throw new Error('nuxt-background-jobs: provider "convex" needs a deployment URL: set NUXT_BACKGROUND_JOBS_CONVEX_URL')
