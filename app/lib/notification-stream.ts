@@ -41,7 +41,7 @@ export interface NotificationStreamOptions {
   onPosition?: (id: string) => void
   /** Resume after this notification id (another tab's last, notification-stream-tabs.ts). @default none: from now */
   after?: string
-  /** @default `new EventSource(url)` */
+  /** @default `new EventSource(url, { withCredentials: true })` (as `followJobStream`: an API on another origin gets the user's cookie) */
   createEventSource?: (url: string) => EventSourceLike
   /** @default setTimeout / clearTimeout */
   setTimer?: (callback: () => void, delayMs: number) => unknown
@@ -60,7 +60,7 @@ export interface NotificationStreamHandle {
 
 /** Starts following the notification stream. */
 export function followNotifications(options: NotificationStreamOptions): NotificationStreamHandle {
-  const createEventSource = options.createEventSource ?? (url => new EventSource(url) as EventSourceLike)
+  const createEventSource = options.createEventSource ?? (url => new EventSource(url, { withCredentials: true }) as EventSourceLike)
   const setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs))
   const clearTimer = options.clearTimer ?? (timer => clearTimeout(timer as ReturnType<typeof setTimeout>))
   const now = options.now ?? Date.now

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createFetchProbe } from '../../app/lib/job-probe'
+import { followNotifications } from '../../app/lib/notification-stream'
 import { followJobStream } from '../../app/lib/job-stream'
 import { snapshot } from '../support/job-stream-harness'
 
@@ -32,6 +33,25 @@ describe('a follower of another origin\'s API sends credentials', () => {
     const handle = followJobStream({ url: API_STREAM, getSeq: () => 0, onSnapshot: () => {}, onEvent: () => {}, staleAfterMs: 0, subscribeToWake: () => () => {} })
     handle.close()
     expect(opened).toEqual([{ url: API_STREAM, init: { withCredentials: true } }])
+  })
+
+  it('opens the notification stream\'s default EventSource with credentials too', () => {
+    const opened: { url: string, init?: EventSourceInit }[] = []
+    vi.stubGlobal('EventSource', class {
+      onopen = null
+      onmessage = null
+      onerror = null
+      constructor(url: string, init?: EventSourceInit) {
+        opened.push({ url, init })
+      }
+
+      addEventListener() {}
+      close() {}
+    })
+    const url = 'https://api.example.com/api/jobs/notifications'
+    const handle = followNotifications({ url, onNotification: () => {}, subscribeToWake: () => () => {} })
+    handle.close()
+    expect(opened).toEqual([{ url, init: { withCredentials: true } }])
   })
 
   it('asks GET /api/jobs/:id with credentials', async () => {
