@@ -18,7 +18,7 @@ describe('memory provider built from config: a listener that throws', () => {
     const raw = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')))
     const provider = await createProviderFromConfig(resolveConfig({}), { logger: createConsoleLogger() })
     const job = await createJob(provider)
-    provider.subscribe(job.id, () => {
+    provider.subscribe!(job.id, () => {
       throw new Error('viewer broke with Bearer abcdefghijklmnop')
     })
     await appendAccepted(provider, job.id, [statusEvent(1)])
