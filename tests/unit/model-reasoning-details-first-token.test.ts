@@ -6,13 +6,11 @@
  * (`consume`) path (fake timers).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createModelClient } from '../../server/lib/model/client'
-import type { FetchLike } from '../../server/lib/model/client'
 import { UpstreamTimeoutError } from '../../server/lib/model/errors'
-import type { ModelEvent, ModelRequest } from '../../server/lib/model/types'
+import type { ModelRequest } from '../../server/lib/model/types'
+import { runOnPushedBody } from '../support/pushed-model-body'
 
 const REQUEST: ModelRequest = { model: 'openai/o4-mini', messages: [{ role: 'user', content: 'Think hard, then answer' }] }
-const encoder = new TextEncoder()
 const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
   `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`
 const ENCRYPTED = { type: 'reasoning.encrypted', data: 'gAAAAB-opaque', format: 'openai-responses-v1', index: 0 }
@@ -22,41 +20,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function controllableBody() {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  let open = true
-  const stream = new ReadableStream<Uint8Array>({
-    start(streamController) {
-      controller = streamController
-    },
-    cancel() {
-      open = false
-    },
-  })
-  return {
-    stream,
-    push: (text: string) => open && controller.enqueue(encoder.encode(text)),
-    end: () => open && controller.close(),
-  }
-}
-
-/** Runs one round on `mode`'s path against a body the test pushes into. */
-function run(mode: 'pull' | 'push') {
-  const body = controllableBody()
-  const fetch: FetchLike = async () => new Response(body.stream, { status: 200 })
-  const client = createModelClient({ baseUrl: 'https://openrouter.test/api/v1', fetch, firstTokenTimeoutMs: 10_000, stallTimeoutMs: 5_000, maxRetries: 0, retryBaseDelayMs: 100 })
-  const result = { events: [] as ModelEvent[], error: undefined as unknown }
-  const signal = new AbortController().signal
-  const finished = (mode === 'push'
-    ? client.consume!(REQUEST, signal, event => result.events.push(event))
-    : (async () => {
-        for await (const event of client.stream(REQUEST, signal)) result.events.push(event)
-      })()
-  ).catch((error: unknown) => {
-    result.error = error
-  })
-  return { body, result, finished }
-}
+const run = (mode: 'pull' | 'push') => runOnPushedBody(mode, REQUEST)
 
 describe.each(['pull', 'push'] as const)('model client (%s): a delta carrying only reasoning_details', (mode) => {
   it('stops the first-token limit: the answer that follows within the stall limit is not cut off', async () => {

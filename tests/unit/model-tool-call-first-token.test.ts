@@ -5,13 +5,11 @@
  * pull (`stream`) and the push (`consume`) path (fake timers).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createModelClient } from '../../server/lib/model/client'
-import type { FetchLike } from '../../server/lib/model/client'
 import { UpstreamTimeoutError } from '../../server/lib/model/errors'
-import type { ModelEvent, ModelRequest } from '../../server/lib/model/types'
+import type { ModelRequest } from '../../server/lib/model/types'
+import { runOnPushedBody } from '../support/pushed-model-body'
 
 const REQUEST: ModelRequest = { model: 'test/model', messages: [{ role: 'user', content: 'Write the report to a file' }] }
-const encoder = new TextEncoder()
 const chunk = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`
 const fragment = (value: Record<string, unknown>, finishReason: string | null = null) =>
   chunk({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...value }] }, finish_reason: finishReason }] })
@@ -21,42 +19,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-function controllableBody() {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  // After the client cancelled the body, what the upstream still sends goes nowhere.
-  let open = true
-  const stream = new ReadableStream<Uint8Array>({
-    start(streamController) {
-      controller = streamController
-    },
-    cancel() {
-      open = false
-    },
-  })
-  return {
-    stream,
-    push: (text: string) => open && controller.enqueue(encoder.encode(text)),
-    end: () => open && controller.close(),
-  }
-}
-
-/** Runs one round on `mode`'s path against a body the test pushes into. */
-function run(mode: 'pull' | 'push') {
-  const body = controllableBody()
-  const fetch: FetchLike = async () => new Response(body.stream, { status: 200 })
-  const client = createModelClient({ baseUrl: 'https://upstream.test/v1', fetch, firstTokenTimeoutMs: 10_000, stallTimeoutMs: 5_000, maxRetries: 0, retryBaseDelayMs: 100 })
-  const result = { events: [] as ModelEvent[], error: undefined as unknown }
-  const signal = new AbortController().signal
-  const finished = (mode === 'push'
-    ? client.consume!(REQUEST, signal, event => result.events.push(event))
-    : (async () => {
-        for await (const event of client.stream(REQUEST, signal)) result.events.push(event)
-      })()
-  ).catch((error: unknown) => {
-    result.error = error
-  })
-  return { body, result, finished }
-}
+const run = (mode: 'pull' | 'push') => runOnPushedBody(mode, REQUEST)
 
 describe.each(['pull', 'push'] as const)('model client (%s): a tool call streaming its arguments', (mode) => {
   it('is not cut off by the first-token limit while its fragments keep coming', async () => {
