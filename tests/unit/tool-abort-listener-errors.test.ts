@@ -11,10 +11,8 @@ import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { Logger } from '../../server/lib/logger'
-import { createMetrics } from '../../server/lib/metrics'
-import { trapToolStrayErrors } from '../../server/lib/tools/stray-errors'
 import { defineTool } from '../../server/utils/define-tool'
+import { trapStrayErrors } from '../support/stray-error-trap'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel } from '../support/step-model'
 
@@ -42,21 +40,7 @@ const listenerTool = defineTool({
 
 /** A fake run with the trap; what reaches the process's own listeners lands in `unnamed`. */
 function trappedRun() {
-  const unnamed: unknown[] = []
-  const real = process.emit
-  process.emit = function (this: NodeJS.Process, name: string | symbol, ...args: unknown[]) {
-    if (name === 'uncaughtException' || name === 'unhandledRejection') {
-      unnamed.push(args[0])
-      return true
-    }
-    return (real as (...all: unknown[]) => boolean).call(this, name, ...args)
-  } as typeof process.emit
-  stops.push(() => {
-    process.emit = real
-  })
-  const logged: Array<{ message: string, fields?: Record<string, unknown> }> = []
-  const logger: Logger = { info() {}, warn() {}, error: (message, fields) => logged.push({ message, fields }) }
-  stops.push(trapToolStrayErrors({ logger, metrics: createMetrics() }))
+  const { unnamed, logged } = trapStrayErrors(stops)
   const fake = createFakeRunContext({ model: createStepModel([]), tools: [listenerTool] })
   const call = (answer: boolean) => executeToolCall(fake.context, { id: 'call-1', name: 'listens', args: { answer }, step: 1 })
   return { fake, unnamed, logged, call }

@@ -9,10 +9,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { Logger } from '../../server/lib/logger'
-import { createMetrics } from '../../server/lib/metrics'
-import { trapToolStrayErrors } from '../../server/lib/tools/stray-errors'
 import { defineTool } from '../../server/utils/define-tool'
+import { trapStrayErrors } from '../support/stray-error-trap'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel } from '../support/step-model'
 
@@ -40,21 +38,7 @@ const strayCheck = defineTool({
 
 /** A fake run with the trap; what reaches the process's own listeners lands in `unnamed`. */
 function trappedRun() {
-  const unnamed: unknown[] = []
-  const real = process.emit
-  process.emit = function (this: NodeJS.Process, name: string | symbol, ...args: unknown[]) {
-    if (name === 'uncaughtException' || name === 'unhandledRejection') {
-      unnamed.push(args[0])
-      return true
-    }
-    return (real as (...all: unknown[]) => boolean).call(this, name, ...args)
-  } as typeof process.emit
-  stops.push(() => {
-    process.emit = real
-  })
-  const logged: Array<{ message: string, fields?: Record<string, unknown> }> = []
-  const logger: Logger = { info() {}, warn() {}, error: (message, fields) => logged.push({ message, fields }) }
-  stops.push(trapToolStrayErrors({ logger, metrics: createMetrics() }))
+  const { unnamed, logged } = trapStrayErrors(stops)
   const fake = createFakeRunContext({ model: createStepModel([]), tools: [strayCheck] })
   const call = (answer: boolean) => executeToolCall(fake.context, { id: 'call-1', name: 'checked', args: { answer }, step: 1 })
   return { fake, unnamed, logged, call }

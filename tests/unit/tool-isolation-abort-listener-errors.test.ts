@@ -11,10 +11,8 @@
 import { afterEach, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createToolWorker } from '../../server/lib/isolation/worker-runtime'
-import type { Logger } from '../../server/lib/logger'
-import { createMetrics } from '../../server/lib/metrics'
-import { trapToolStrayErrors } from '../../server/lib/tools/stray-errors'
 import { defineTool } from '../../server/utils/define-tool'
+import { trapStrayErrors } from '../support/stray-error-trap'
 
 const stops: Array<() => void> = []
 
@@ -37,21 +35,7 @@ const listens = defineTool({
 })
 
 it('a throw from the tool\'s abort listener at the worker\'s time limit is found as its call\'s; the call ends timeout', async () => {
-  const unnamed: unknown[] = []
-  const real = process.emit
-  process.emit = function (this: NodeJS.Process, name: string | symbol, ...args: unknown[]) {
-    if (name === 'uncaughtException' || name === 'unhandledRejection') {
-      unnamed.push(args[0])
-      return true
-    }
-    return (real as (...all: unknown[]) => boolean).call(this, name, ...args)
-  } as typeof process.emit
-  stops.push(() => {
-    process.emit = real
-  })
-  const logged: Array<{ message: string, fields?: Record<string, unknown> }> = []
-  const logger: Logger = { info() {}, warn() {}, error: (message, fields) => logged.push({ message, fields }) }
-  stops.push(trapToolStrayErrors({ logger, metrics: createMetrics() }))
+  const { unnamed, logged } = trapStrayErrors(stops)
   vi.useFakeTimers()
   const runTask = createToolWorker([async () => ({ default: listens })])
   const answer = runTask({ file: 0, name: 'listens', args: {}, context: { userId: 'u', jobId: 'j', threadId: null, step: 1 }, timeoutMs: 200 })
