@@ -7,22 +7,11 @@
  * The key is now looked up in the store, with nothing checked, created or counted.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { InvalidRequestError, RateLimitError } from '../../server/lib/errors'
-import { defineWorkflow } from '../../server/utils/define-workflow'
+import { parseCountingWorkflow } from '../support/parse-counting-workflow'
 import { createWorkflowEngine, USER } from '../support/workflow-engine'
 
-let parses = 0
-const tagged = defineWorkflow({
-  name: 'tagged',
-  description: 'keeps a list of tags',
-  input: z.preprocess((value) => {
-    parses++
-    return value
-  }, z.object({ tags: z.array(z.string()) })),
-  nodes: { say: { kind: 'output', value: 'Tagged' } },
-  edges: [],
-})
+const { tagged, parses } = parseCountingWorkflow()
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -41,13 +30,13 @@ describe('an Idempotency-Key retry while refused creations fill the window', () 
     for (let index = 0; index < 3; index++) refused.push(await create({ tags: [1] }).catch((error: unknown) => error))
     expect(refused.map(error => (error as Error).constructor)).toEqual([InvalidRequestError, InvalidRequestError, RateLimitError])
 
-    parses = 0
+    parses.count = 0
     const retry = await create({ tags: ['a'] }, 'key-1').catch((error: unknown) => error)
     expect(retry).toEqual({ job: expect.objectContaining({ id: first.job.id }), created: false })
     // A new key, or none, is still refused unchecked (the gate saves the schema's work), and nothing is created.
     await expect(create({ tags: [2] }, 'key-2')).rejects.toThrow(/limits\.createPerMinute/)
     await expect(create({ tags: ['b'] })).rejects.toBeInstanceOf(RateLimitError)
-    expect(parses).toBe(0)
+    expect(parses.count).toBe(0)
     expect((await engine.listJobs(USER)).map(job => job.id)).toEqual([first.job.id])
     await engine.dispose()
   })

@@ -8,23 +8,12 @@
  * store first, with nothing checked, created or counted; a new creation is still refused unchecked.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { InvalidRequestError, RateLimitError } from '../../server/lib/errors'
 import { useMetrics } from '../../server/lib/metrics'
-import { defineWorkflow } from '../../server/utils/define-workflow'
+import { parseCountingWorkflow } from '../support/parse-counting-workflow'
 import { createWorkflowEngine, USER } from '../support/workflow-engine'
 
-let parses = 0
-const tagged = defineWorkflow({
-  name: 'tagged',
-  description: 'keeps a list of tags',
-  input: z.preprocess((value) => {
-    parses++
-    return value
-  }, z.object({ tags: z.array(z.string()) })),
-  nodes: { say: { kind: 'output', value: 'Tagged' } },
-  edges: [],
-})
+const { tagged, parses } = parseCountingWorkflow()
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -42,14 +31,14 @@ describe('an Idempotency-Key retry once refused inputs spent the validation budg
     await expect(create({ tags: Array.from({ length: 10_001 }, () => 1) })).rejects.toBeInstanceOf(InvalidRequestError)
     await expect(create({ tags: ['b'] })).rejects.toThrow(/Too many problems in refused values/)
 
-    parses = 0
+    parses.count = 0
     const retry = await create({ tags: ['a'] }, 'key-1').catch((error: unknown) => error)
     expect(retry).toEqual({ job: expect.objectContaining({ id: first.job.id }), created: false })
     // A new key is still refused before its input is checked, and nothing is created.
     const fresh = await create({ tags: ['c'] }, 'key-2').catch((error: unknown) => error)
     expect(fresh).toBeInstanceOf(RateLimitError)
     expect((fresh as RateLimitError).message).toMatch(/Too many problems in refused values/)
-    expect(parses).toBe(0)
+    expect(parses.count).toBe(0)
     // Not a creation rate: no jobs_refused_total{reason="rate"} (ops.md), as for a refusal without a key.
     expect(useMetrics().snapshot().counters['jobs_refused_total{reason="rate"}']).toBeUndefined()
     expect((await engine.listJobs(USER)).map(job => job.id)).toEqual([first.job.id])

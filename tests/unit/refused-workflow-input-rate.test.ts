@@ -6,30 +6,17 @@
  * could send it again and again and keep the event loop busy; the test counts the schema's runs.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { InvalidRequestError, RateLimitError } from '../../server/lib/errors'
-import { defineWorkflow } from '../../server/utils/define-workflow'
+import { parseCountingWorkflow } from '../support/parse-counting-workflow'
 import { createWorkflowEngine, USER } from '../support/workflow-engine'
 
-let parses = 0
-const tagged = defineWorkflow({
-  name: 'tagged',
-  description: 'keeps a list of tags',
-  input: z.preprocess((value) => {
-    parses++
-    return value
-  }, z.object({ tags: z.array(z.string()) })),
-  nodes: {
-    say: { kind: 'output', value: 'Tagged' },
-  },
-  edges: [],
-})
+const { tagged, parses } = parseCountingWorkflow()
 
 const wrong = { tags: [1, 2, 3] }
 
 beforeEach(() => {
   vi.useFakeTimers()
-  parses = 0
+  parses.count = 0
 })
 afterEach(() => {
   vi.useRealTimers()
@@ -55,7 +42,7 @@ describe('a workflow input its schema refuses', () => {
     for (let index = 0; index < 10; index++) outcomes.push(await outcome(create(wrong)))
     // Three 400s fill the window; the fourth is checked, refused by the window, and the rest are not checked.
     expect(outcomes).toEqual(['400', '400', '400', '429', '429', '429', '429', '429', '429', '429'])
-    expect(parses).toBe(4)
+    expect(parses.count).toBe(4)
     const refused = await create({ tags: ['a'] }).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(RateLimitError)
     expect((refused as RateLimitError).message).toContain('limits.createPerMinute')
@@ -72,7 +59,7 @@ describe('a workflow input its schema refuses', () => {
       outcomes.push(await outcome(engine.createJob(`anon_${index}`, { request: { type: 'workflow', workflow: 'tagged', input: wrong }, limitRate: true, anonymousAddress: '203.0.113.7' })))
     }
     expect(outcomes).toEqual(['400', '400', '429', '429', '429', '429'])
-    expect(parses).toBe(3)
+    expect(parses.count).toBe(3)
     await engine.dispose()
   })
 
