@@ -21,3 +21,18 @@ export async function askToDelete(context: RunContext, paths: readonly string[],
       : { type: 'tool-result', id: `call_${index}`, status: 'denied', error: 'not approved', durationMs: 0 })
   }))
 }
+
+/** Step 2, the closing one: `Done.`, then the end. */
+export function doneStep(context: RunContext): void {
+  context.emit({ type: 'step-start', step: 2 })
+  context.text('Done.')
+  context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })
+}
+
+/** A chat runner: step 1 asks to delete `paths` (`askToDelete`), step 2 says `Done.`. */
+export function deleteThenDone(paths: readonly string[], text: string): (context: RunContext) => Promise<void> {
+  return async (context) => {
+    await askToDelete(context, paths, text)
+    doneStep(context)
+  }
+}

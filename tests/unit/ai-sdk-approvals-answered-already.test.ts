@@ -11,7 +11,7 @@ import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { RunContext } from '../../server/lib/run-context'
-import { askToDelete } from '../support/delete-approvals'
+import { askToDelete, doneStep } from '../support/delete-approvals'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -32,9 +32,7 @@ function gate(jobId: string) {
 async function runner(context: RunContext): Promise<void> {
   await askToDelete(context, ['a.txt'], 'Deleting. ')
   await gate(context.jobId).opened
-  context.emit({ type: 'step-start', step: 2 })
-  context.text('Done.')
-  context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })
+  doneStep(context)
 }
 
 const app = useServedRoutes({ runners: { chat: runner } })

@@ -11,18 +11,12 @@ import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalRespons
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
-import type { RunContext } from '../../server/lib/run-context'
-import { askToDelete } from '../support/delete-approvals'
+import { deleteThenDone } from '../support/delete-approvals'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-async function runner(context: RunContext): Promise<void> {
-  await askToDelete(context, ['a.txt'], 'Deleting. ')
-  context.emit({ type: 'step-start', step: 2 })
-  context.text('Done.')
-  context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })
-}
+const runner = deleteThenDone(['a.txt'], 'Deleting. ')
 
 const app = useServedRoutes({ runners: { chat: runner } })
 
