@@ -7,11 +7,10 @@
  * messages route have it: the call cut off (`output-error`), the answer aborted.
  * Real `Chat` from `@ai-sdk/vue` and the stock transport against the real chat route.
  */
-import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
 import type { UIMessage } from 'ai'
-import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
 import { deleteThenDone } from '../support/delete-approvals'
+import { approvalChat } from '../support/approval-chat'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -27,15 +26,7 @@ const textOf = (message: UIMessage) => message.parts.flatMap(part => (part.type 
 describe('an approval answered after its job ended while it waited', () => {
   it('the post streams the job\'s end: no 409, no chat stuck in error', async () => {
     const chatId = 'chat-approval-after-end'
-    let finished: () => void = () => {}
-    const errors: string[] = []
-    const chat = new Chat<UIMessage>({
-      id: chatId,
-      transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }),
-      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
-      onFinish: () => finished(),
-      onError: error => errors.push(error.message),
-    })
+    const { chat, errors, nextFinish } = approvalChat(app, chatId)
     await chat.sendMessage({ text: 'Delete a.txt' })
     const [asked] = (chat.lastMessage!.parts.filter(part => part.type === 'tool-delete_file') as Array<{ approval: { id: string } }>).map(part => part.approval.id)
     const jobId = chat.lastMessage!.id
@@ -43,11 +34,11 @@ describe('an approval answered after its job ended while it waited', () => {
     const stopped = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/abort`, { method: 'POST' })).json() as { jobs: Array<{ id: string, status: string }> }
     expect(stopped.jobs).toMatchObject([{ id: jobId, status: 'aborted' }])
     // This tab approves; the SDK posts.
-    let continuation = new Promise<void>(resolve => (finished = resolve))
+    let continuation = nextFinish()
     await chat.addToolApprovalResponse({ id: asked!, approved: true })
     await continuation
     // The retry a chat in error offers: before, the same 409 again.
-    continuation = new Promise<void>(resolve => (finished = resolve))
+    continuation = nextFinish()
     await chat.sendMessage()
     await continuation
     // Before: ['{"error":true,…"statusCode":409,…"is not pending in chat …"}', the same again].

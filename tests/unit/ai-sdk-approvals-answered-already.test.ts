@@ -12,6 +12,7 @@ import { Chat } from '@ai-sdk/vue'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { RunContext } from '../../server/lib/run-context'
 import { askToDelete, doneStep } from '../support/delete-approvals'
+import { jobEnded } from '../support/approval-chat'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -87,16 +88,6 @@ async function ask(chat: Chat<UIMessage>) {
   return { approvalId: part!.approval.id, jobId: chat.lastMessage!.id }
 }
 
-/** Waits (in event-loop turns, not time) until the job is no longer running. */
-async function ended(jobId: string): Promise<void> {
-  for (let turn = 0; turn < 1000; turn++) {
-    const { state } = await app.engine.getJob('user-1', jobId)
-    if (state.status !== 'running' && state.status !== 'waiting') return
-    await new Promise(resolve => setImmediate(resolve))
-  }
-  throw new Error(`job ${jobId} did not end`)
-}
-
 async function messagesOf(chatId: string): Promise<UIMessage[]> {
   return ((await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json()) as { messages: UIMessage[] }).messages
 }
@@ -137,7 +128,7 @@ describe('approvals the chat posts again after their response was lost', () => {
     const { approvalId, jobId } = await ask(lossy.chat)
     await answerLost(lossy, approvalId, jobId)
     gate(jobId).open()
-    await ended(jobId)
+    await jobEnded(app, jobId)
     const finish = lossy.nextFinish()
     await lossy.chat.sendMessage()
     expect(lossy.chat.error?.message).toBeUndefined()
@@ -153,7 +144,7 @@ describe('approvals the chat posts again after their response was lost', () => {
     const { approvalId, jobId } = await ask(lossy.chat)
     await answerLost(lossy, approvalId, jobId)
     expect((await fetch(`${app.base}/api/jobs/${jobId}/abort`, { method: 'POST' })).status).toBe(200)
-    await ended(jobId)
+    await jobEnded(app, jobId)
     const finish = lossy.nextFinish()
     await lossy.chat.sendMessage()
     expect(lossy.chat.error?.message).toBeUndefined()
