@@ -7,30 +7,17 @@
  * waiting for it get the shutdown's 503, the shutdown's dispose settles, and an attempt that still
  * succeeds is released (its engine disposed), as between two attempts.
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { setBackgroundJobsEngine, useBackgroundJobsEngine } from '../../server/lib/engine-instance'
 import { startWithRetry } from '../../server/lib/engine-startup'
 import { ShuttingDownError, StoreUnreachableError } from '../../server/lib/errors'
 import { createTestEngine } from '../support/engine-harness'
+import { installShutdownPlugin, SIGNAL, useShutdownSignal } from '../support/shutdown-signal'
 
 vi.mock('#background-jobs/preset', () => ({ preset: 'node-server' }))
 vi.mock('nitropack/runtime', () => ({ defineNitroPlugin: (plugin: unknown) => plugin }))
 
-// A signal of its own, so the test process never gets a real one; Nitro's listener keeps it handled.
-const SIGNAL = 'SIGUSR2'
-const nitroListener = () => {}
-
-beforeEach(() => {
-  vi.useFakeTimers()
-  vi.stubEnv('NITRO_SHUTDOWN_SIGNALS', SIGNAL)
-  process.on(SIGNAL, nitroListener)
-})
-afterEach(() => {
-  process.removeAllListeners(SIGNAL)
-  vi.unstubAllEnvs()
-  vi.useRealTimers()
-  setBackgroundJobsEngine(null)
-})
+useShutdownSignal()
 
 /** What a promise came to so far. */
 function outcome(promise: Promise<unknown>) {
@@ -50,9 +37,7 @@ it('a signal during a start attempt stops it at once: the shutdown and the waiti
     }
   }), { provider: 'redis', isRetryable: error => error instanceof StoreUnreachableError, onFailure: (_, retryInMs) => failures.push(retryInMs), discard: engine => void discarded.push(engine.dispose()) })
   setBackgroundJobsEngine(startup)
-  const closeHooks: Array<() => unknown> = []
-  const { default: shutdownPlugin } = await import('../../server/plugins/background-jobs-shutdown')
-  ;(shutdownPlugin as unknown as (app: unknown) => void)({ hooks: { hook: (_name: string, hook: () => unknown) => closeHooks.push(hook) } })
+  const closeHooks = await installShutdownPlugin()
   // A request that came during the boot waits for the attempt.
   const request = outcome(useBackgroundJobsEngine())
 

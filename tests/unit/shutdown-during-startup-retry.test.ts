@@ -7,30 +7,17 @@
  * taking over other instances' jobs. Now the signal stops the start: nothing is tried again and
  * requests get the shutdown's 503 with `Retry-After`.
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { setBackgroundJobsEngine, useBackgroundJobsEngine } from '../../server/lib/engine-instance'
 import { startWithRetry } from '../../server/lib/engine-startup'
 import { ShuttingDownError, StoreUnreachableError } from '../../server/lib/errors'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { installShutdownPlugin, SIGNAL, useShutdownSignal } from '../support/shutdown-signal'
 
 vi.mock('#background-jobs/preset', () => ({ preset: 'node-server' }))
 vi.mock('nitropack/runtime', () => ({ defineNitroPlugin: (plugin: unknown) => plugin }))
 
-// A signal of its own, so the test process never gets a real one; Nitro's listener keeps it handled.
-const SIGNAL = 'SIGUSR2'
-const nitroListener = () => {}
-
-beforeEach(() => {
-  vi.useFakeTimers()
-  vi.stubEnv('NITRO_SHUTDOWN_SIGNALS', SIGNAL)
-  process.on(SIGNAL, nitroListener)
-})
-afterEach(() => {
-  process.removeAllListeners(SIGNAL)
-  vi.unstubAllEnvs()
-  vi.useRealTimers()
-  setBackgroundJobsEngine(null)
-})
+useShutdownSignal()
 
 it('a signal between two attempts stops the start: no engine starts on the dying process', async () => {
   let attempts = 0
@@ -43,9 +30,7 @@ it('a signal between two attempts stops the start: no engine starts on the dying
     return engine
   }, { provider: 'redis', isRetryable: error => error instanceof StoreUnreachableError, onFailure: () => {}, discard: engine => void engine.dispose() })
   setBackgroundJobsEngine(startup)
-  const closeHooks: Array<() => unknown> = []
-  const { default: shutdownPlugin } = await import('../../server/plugins/background-jobs-shutdown')
-  ;(shutdownPlugin as unknown as (app: unknown) => void)({ hooks: { hook: (_name: string, hook: () => unknown) => closeHooks.push(hook) } })
+  const closeHooks = await installShutdownPlugin()
   await vi.advanceTimersByTimeAsync(0) // the first attempt failed: the next one waits 1 s
 
   process.emit(SIGNAL as NodeJS.Signals) // SIGTERM of the deploy
