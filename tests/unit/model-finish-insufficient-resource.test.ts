@@ -10,33 +10,17 @@ import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike } from '../../server/lib/model/client'
 import { UpstreamStreamError } from '../../server/lib/model/errors'
-import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
-import type { ModelEvent } from '../../server/lib/model/types'
 import { TEST_CLIENT_OPTIONS } from '../support/collect-stream'
 import { createFakeRunContext } from '../support/fake-run-context'
+import { parseBody } from '../support/parse-body'
 
 const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
   `data: ${JSON.stringify({ id: 'c-1', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`
 const INTERRUPTED = chunk({ content: '' }, 'insufficient_system_resource')
 
-async function parse(body: string) {
-  const events: ModelEvent[] = []
-  let error: unknown
-  try {
-    const bytes = (async function* () {
-      yield new TextEncoder().encode(body)
-    })()
-    for await (const event of parseChatCompletionStream(bytes)) events.push(event)
-  }
-  catch (caught) {
-    error = caught
-  }
-  return { events, error }
-}
-
 describe('finish_reason "insufficient_system_resource"', () => {
   it('fails the stream after the text before it, as a transient failure', async () => {
-    const { events, error } = await parse(chunk({ content: 'The answer is' }) + INTERRUPTED + 'data: [DONE]\n\n')
+    const { events, error } = await parseBody(chunk({ content: 'The answer is' }) + INTERRUPTED + 'data: [DONE]\n\n')
     expect(events).toEqual([{ type: 'text-delta', text: 'The answer is' }])
     expect(error).toBeInstanceOf(UpstreamStreamError)
     expect((error as UpstreamStreamError).message).toBe('The model stream reported an error: the generation was interrupted: the provider ran out of capacity (finish_reason "insufficient_system_resource")')

@@ -10,34 +10,18 @@ import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike } from '../../server/lib/model/client'
 import { UpstreamStreamError } from '../../server/lib/model/errors'
-import { parseChatCompletionStream } from '../../server/lib/model/parse-stream'
-import type { ModelEvent } from '../../server/lib/model/types'
 import { TEST_CLIENT_OPTIONS } from '../support/collect-stream'
 import { createFakeRunContext } from '../support/fake-run-context'
+import { parseBody } from '../support/parse-body'
 
 const chunk = (delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}) =>
   `data: ${JSON.stringify({ id: 'gen-1', choices: [{ index: 0, delta, finish_reason: finishReason, ...extra }] })}\n\n`
 const FAILED = chunk({ role: 'assistant', content: '' }, 'error', { native_finish_reason: 'MALFORMED_FUNCTION_CALL' })
 const USAGE = `data: ${JSON.stringify({ id: 'gen-1', choices: [], usage: { prompt_tokens: 2595, completion_tokens: 0, total_tokens: 2595 } })}\n\n`
 
-async function parse(body: string) {
-  const events: ModelEvent[] = []
-  let error: unknown
-  try {
-    const bytes = (async function* () {
-      yield new TextEncoder().encode(body)
-    })()
-    for await (const event of parseChatCompletionStream(bytes)) events.push(event)
-  }
-  catch (caught) {
-    error = caught
-  }
-  return { events, error }
-}
-
 describe('finish_reason "error"', () => {
   it('fails the stream after the text before it, naming the native reason; the round\'s calls are not emitted', async () => {
-    const { events, error } = await parse([
+    const { events, error } = await parseBody([
       chunk({ content: 'Let me check.' }),
       chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"city":' } }] }),
       FAILED,
@@ -58,7 +42,7 @@ describe('finish_reason "error"', () => {
   })
 
   it('other finish reasons still end the round normally', async () => {
-    const { events, error } = await parse(chunk({ content: 'Cut' }, 'length') + 'data: [DONE]\n\n')
+    const { events, error } = await parseBody(chunk({ content: 'Cut' }, 'length') + 'data: [DONE]\n\n')
     expect(error).toBeUndefined()
     expect(events).toEqual([{ type: 'text-delta', text: 'Cut' }, { type: 'finish', finishReason: 'length' }])
   })
