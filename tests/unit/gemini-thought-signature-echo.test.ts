@@ -12,22 +12,15 @@ import type { JobEvent } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { roundTextStarts } from '../../server/lib/executor/round-text'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike } from '../../server/lib/model/client'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import { viewedEvent, viewedState } from '../../server/lib/viewed-log'
 import { defineTool } from '../../server/utils/define-tool'
-import { TEST_CLIENT_OPTIONS } from '../support/collect-stream'
-import { createFakeRunContext } from '../support/fake-run-context'
+import { fakeRunOn, recordingUpstream, sse } from '../support/recording-upstream'
 
 const lookup = defineTool({ name: 'lookup', description: 'Looks a city up', parameters: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, population: 1 }) })
 const REQUEST: ChatJobRequest = { type: 'chat', messages: [{ role: 'user', content: 'Paris and Lyon?' }] }
 
-const sse = (deltas: Array<Record<string, unknown>>, finishReason: string) => [
-  ...deltas.map(delta => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`),
-  `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: finishReason }] })}\n\n`,
-  'data: [DONE]\n\n',
-].join('')
 const signed = (signature: string) => ({ google: { thought_signature: signature } })
 // Gemini's OpenAI-compatible stream: parallel calls all at index 0, each whole, the first one signed.
 const TOOL_ROUND = sse([
@@ -40,19 +33,8 @@ const SENT_CALLS = [
   { id: 'function-call-2', type: 'function', function: { name: 'lookup', arguments: '{"city":"Lyon"}' } },
 ]
 
-function upstream(bodies: string[]) {
-  const sent: Array<Record<string, unknown>> = []
-  const fetch: FetchLike = async (_url, init) => {
-    sent.push(JSON.parse(String(init?.body)))
-    return new Response(bodies[sent.length - 1] ?? ANSWER, { status: 200, headers: { 'content-type': 'text/event-stream' } })
-  }
-  return { fetch, messagesOf: (index: number) => sent[index]!.messages as Array<Record<string, unknown>> }
-}
-
-function runOn(fetch: FetchLike) {
-  const model = createModelClient({ ...TEST_CLIENT_OPTIONS, baseUrl: 'https://generativelanguage.test/v1beta/openai', apiKey: 'key', fetch })
-  return createFakeRunContext({ model, tools: [lookup] })
-}
+const upstream = (bodies: string[]) => recordingUpstream(bodies, ANSWER)
+const runOn = (fetch: FetchLike) => fakeRunOn(fetch, [lookup], 'https://generativelanguage.test/v1beta/openai', 'key')
 
 describe('Gemini thought signatures on tool calls (extra_content)', () => {
   it('go back on their calls in the next request', async () => {

@@ -13,25 +13,17 @@ import type { JobEvent } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { roundTextStarts } from '../../server/lib/executor/round-text'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike } from '../../server/lib/model/client'
 import { createReasoningDetailsJoiner, REASONING_DETAILS_MAX_BYTES } from '../../server/lib/model/reasoning-details'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import { defineTool } from '../../server/utils/define-tool'
-import { TEST_CLIENT_OPTIONS } from '../support/collect-stream'
-import { createFakeRunContext } from '../support/fake-run-context'
+import { fakeRunOn, recordingUpstream, sse } from '../support/recording-upstream'
 
 const lookup = defineTool({ name: 'lookup', description: 'Looks a city up', parameters: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, population: 2_100_000 }) })
 const REQUEST: ChatJobRequest = { type: 'chat', messages: [{ role: 'user', content: 'How many people live in Paris?' }] }
 
 const ANTHROPIC = 'anthropic-claude-v1'
 const GEMINI = 'google-gemini-v1'
-
-const sse = (deltas: Array<Record<string, unknown>>, finishReason: string) => [
-  ...deltas.map(delta => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`),
-  `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: finishReason }] })}\n\n`,
-  'data: [DONE]\n\n',
-].join('')
 
 /** A tool round as OpenRouter streams it from a thinking model; `encrypted` is the Gemini-style block's data. */
 function toolRound(encrypted = 'enc-gemini-1') {
@@ -48,20 +40,8 @@ function toolRound(encrypted = 'enc-gemini-1') {
 }
 const ANSWER = sse([{ content: 'About 2.1 million.' }], 'stop')
 
-/** Answers each request with the next body; keeps what each request sent. */
-function upstream(bodies: string[]) {
-  const sent: Array<Record<string, unknown>> = []
-  const fetch: FetchLike = async (_url, init) => {
-    sent.push(JSON.parse(String(init?.body)))
-    return new Response(bodies[sent.length - 1] ?? ANSWER, { status: 200, headers: { 'content-type': 'text/event-stream' } })
-  }
-  return { fetch, messagesOf: (index: number) => sent[index]!.messages as Array<Record<string, unknown>> }
-}
-
-function runOn(fetch: FetchLike) {
-  const model = createModelClient({ ...TEST_CLIENT_OPTIONS, baseUrl: 'https://openrouter.test/api/v1', apiKey: 'sk-test', fetch })
-  return createFakeRunContext({ model, tools: [lookup] })
-}
+const upstream = (bodies: string[]) => recordingUpstream(bodies, ANSWER)
+const runOn = (fetch: FetchLike) => fakeRunOn(fetch, [lookup])
 
 const JOINED = [
   { type: 'reasoning.text', text: 'The user asks for Paris.', signature: 'sig-abc', format: ANTHROPIC, index: 0 },

@@ -12,21 +12,13 @@ import type { JobEvent } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { roundTextStarts } from '../../server/lib/executor/round-text'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createModelClient } from '../../server/lib/model/client'
 import type { FetchLike } from '../../server/lib/model/client'
 import type { ChatJobRequest } from '../../server/lib/providers/types'
 import { defineTool } from '../../server/utils/define-tool'
-import { TEST_CLIENT_OPTIONS } from '../support/collect-stream'
-import { createFakeRunContext } from '../support/fake-run-context'
+import { fakeRunOn, recordingUpstream, sse } from '../support/recording-upstream'
 
 const lookup = defineTool({ name: 'lookup', description: 'Looks a city up', parameters: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, population: 1 }) })
 const REQUEST: ChatJobRequest = { type: 'chat', messages: [{ role: 'user', content: 'Paris, then Lyon' }] }
-
-const sse = (deltas: Array<Record<string, unknown>>, finishReason: string) => [
-  ...deltas.map(delta => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`),
-  `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: finishReason }] })}\n\n`,
-  'data: [DONE]\n\n',
-].join('')
 
 /** A Gemini tool round through OpenRouter: the signature block names the call's id (the same id every round). */
 const geminiRound = (city: string, signature: string) => sse([
@@ -35,19 +27,8 @@ const geminiRound = (city: string, signature: string) => sse([
 ], 'tool_calls')
 const ANSWER = sse([{ content: 'Done.' }], 'stop')
 
-function upstream(bodies: string[]) {
-  const sent: Array<Record<string, unknown>> = []
-  const fetch: FetchLike = async (_url, init) => {
-    sent.push(JSON.parse(String(init?.body)))
-    return new Response(bodies[sent.length - 1] ?? ANSWER, { status: 200, headers: { 'content-type': 'text/event-stream' } })
-  }
-  return { fetch, messagesOf: (index: number) => sent[index]!.messages as Array<Record<string, any>> }
-}
-
-function runOn(fetch: FetchLike) {
-  const model = createModelClient({ ...TEST_CLIENT_OPTIONS, baseUrl: 'https://openrouter.test/api/v1', apiKey: 'sk-test', fetch })
-  return createFakeRunContext({ model, tools: [lookup] })
-}
+const upstream = (bodies: string[]) => recordingUpstream(bodies, ANSWER)
+const runOn = (fetch: FetchLike) => fakeRunOn(fetch, [lookup])
 
 /** Each assistant message with calls: the id of its first call and the id its signature block names. */
 const pairs = (messages: Array<Record<string, any>>) => messages

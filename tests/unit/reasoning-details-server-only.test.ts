@@ -14,14 +14,10 @@ import type { FetchLike } from '../../server/lib/model/client'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { createRecordingSink, createTestEngine } from '../support/engine-harness'
+import { sse } from '../support/recording-upstream'
 
 const lookup = defineTool({ name: 'lookup', description: 'Looks a city up', parameters: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, population: 2_100_000 }) })
 
-const sse = (deltas: Array<Record<string, unknown>>, finishReason: string) => [
-  ...deltas.map(delta => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`),
-  `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: finishReason }] })}\n\n`,
-  'data: [DONE]\n\n',
-].join('')
 const SECRET = 'enc-signature-blob'
 const BLOCK = { type: 'reasoning.encrypted', data: SECRET, id: 'call_1', format: 'google-gemini-v1', index: 0 }
 const BODIES = [
