@@ -5,14 +5,12 @@
  * id, same creation time: the session's one-year limit is not extended). Once every cookie was
  * re-sealed, the old secret is unset and opens nothing.
  */
-import { createServer } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { createApp, eventHandler, toNodeListener } from 'h3'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eventHandler } from 'h3'
+import { describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { configProblems } from '../../server/lib/config-validate'
 import { resolveUser } from '../../server/lib/http/resolve-user'
+import { useH3Server } from '../support/h3-server'
 
 // resolve-user calls the app's hook through Nitro's runtime, which only exists in a built server.
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
@@ -20,27 +18,14 @@ vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: a
 const OLD = 'the-old-secret-of-at-least-32-characters!'
 const NEW = 'the-new-secret-of-at-least-32-characters!'
 
-let server: Server
-let port = 0
-
-beforeEach(async () => {
-  // The secrets of each request come from its headers, as a restart with new variables would set them.
-  const app = createApp().use(eventHandler(event => resolveUser(event, resolveConfig({
-    cookieSecret: String(event.node.req.headers['x-secret']),
-    cookieSecretPrevious: String(event.node.req.headers['x-previous'] ?? ''),
-  }))))
-  server = createServer(toNodeListener(app))
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
-})
-
-afterEach(async () => {
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-})
+// The secrets of each request come from its headers, as a restart with new variables would set them.
+const served = useH3Server(eventHandler(event => resolveUser(event, resolveConfig({
+  cookieSecret: String(event.node.req.headers['x-secret']),
+  cookieSecretPrevious: String(event.node.req.headers['x-previous'] ?? ''),
+}))))
 
 async function visit(secrets: { secret: string, previous?: string }, cookie?: string) {
-  const response = await fetch(`http://127.0.0.1:${port}/`, {
+  const response = await fetch(`http://127.0.0.1:${served.port}/`, {
     headers: { 'x-secret': secrets.secret, ...(secrets.previous ? { 'x-previous': secrets.previous } : {}), ...(cookie ? { cookie } : {}) },
   })
   const setCookie = response.headers.get('set-cookie')

@@ -4,33 +4,18 @@
  * `bgjobs_uid` for the whole domain (cookie tossing), and would then share — and read — the
  * visitor's chats. Such a cookie is not read over https, however validly sealed it is.
  */
-import { createServer } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { createApp, eventHandler, toNodeListener } from 'h3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { eventHandler } from 'h3'
+import { describe, expect, it } from 'vitest'
 import { anonymousUserId, SECURE_USER_COOKIE, USER_COOKIE } from '../../server/lib/http/user'
+import { useH3Server } from '../support/h3-server'
 
 const SECRET = 'a-secret-of-at-least-32-characters!!'
 
-let server: Server
-let port = 0
-
-beforeEach(async () => {
-  const app = createApp().use(eventHandler(event => anonymousUserId(event, SECRET)))
-  server = createServer(toNodeListener(app))
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
-})
-
-afterEach(async () => {
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-})
+const served = useH3Server(eventHandler(event => anonymousUserId(event, SECRET)))
 
 /** One request; `https` as a TLS-terminating proxy says it (X-Forwarded-Proto). */
 async function visit(options: { https: boolean, cookie?: string }) {
-  const response = await fetch(`http://127.0.0.1:${port}/`, {
+  const response = await fetch(`http://127.0.0.1:${served.port}/`, {
     headers: { ...(options.https ? { 'x-forwarded-proto': 'https' } : {}), ...(options.cookie ? { cookie: options.cookie } : {}) },
   })
   const setCookie = response.headers.get('set-cookie')

@@ -6,35 +6,21 @@
  * `bgjobs_uid` (what a sibling subdomain can plant) must still not be read over https.
  */
 import { request as httpRequest } from 'node:http'
-import { createServer } from 'node:http'
-import type { OutgoingHttpHeaders, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { createApp, eventHandler, toNodeListener } from 'h3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { eventHandler } from 'h3'
+import { describe, expect, it } from 'vitest'
 import { anonymousUserId, SECURE_USER_COOKIE, USER_COOKIE } from '../../server/lib/http/user'
 import { isHttpsRequest } from '../../shared/forwarded-https'
+import { useH3Server } from '../support/h3-server'
 
 const SECRET = 'a-secret-of-at-least-32-characters!!'
 
-let server: Server
-let port = 0
-
-beforeEach(async () => {
-  const app = createApp().use(eventHandler(event => anonymousUserId(event, SECRET)))
-  server = createServer(toNodeListener(app))
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
-})
-
-afterEach(async () => {
-  server.closeAllConnections()
-  await new Promise(resolve => server.close(resolve))
-})
+const served = useH3Server(eventHandler(event => anonymousUserId(event, SECRET)))
 
 /** One request with these headers (an array value is sent as repeated header lines, as a proxy chain does). */
 function visit(headers: OutgoingHttpHeaders): Promise<{ id: string, setCookie: string | null, pair: string | null }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/', headers }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port: served.port, path: '/', headers }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
