@@ -10,6 +10,7 @@ import { resolveConfig } from '../../server/lib/config'
 import { createBackend, newJob, statusEvent } from './backend'
 import { createEngineNode } from './engine-node'
 import { countingQueries } from './counting-queries'
+import { longHistoryChat } from '../support/long-history'
 
 const config = resolveConfig({})
 
@@ -25,12 +26,7 @@ describe('convex: an abort the owner did not answer and the job\'s request', () 
     const backend = createBackend()
     const counter = { bytes: 0 }
     const viewer = createEngineNode(backend, { instanceId: 'B', config, wrapFacade: countingQueries(counter) })
-    const history = 'h'.repeat(500_000)
-    const messages = [
-      { role: 'user' as const, content: history },
-      { role: 'assistant' as const, content: 'Sure.' },
-      { role: 'user' as const, content: 'And now?' },
-    ]
+    const { history, messages } = longHistoryChat()
     // Run by an owner whose lease never lapses (no takeover) and who answers no control.
     const { record: job } = await viewer.provider.create(newJob({ userId: 'u1', request: { type: 'chat', messages } }))
     await viewer.provider.appendEvents(job.id, [statusEvent(1, 'running')], { epoch: 1 })

@@ -12,6 +12,7 @@ import type { ViewerSink } from '../../server/lib/viewer'
 import { createBackend, endEvent, newJob, statusEvent, textDeltas } from './backend'
 import { createEngineNode } from './engine-node'
 import { countingQueries } from './counting-queries'
+import { longHistoryChat } from '../support/long-history'
 
 const config = resolveConfig({})
 
@@ -26,12 +27,7 @@ describe('convex: the ownership check of a job run elsewhere and its request', (
     const owner = createEngineNode(backend, { instanceId: 'A', config })
     const counter = { bytes: 0 }
     const viewer = createEngineNode(backend, { instanceId: 'B', config, wrapFacade: countingQueries(counter) })
-    const history = 'h'.repeat(500_000)
-    const messages = [
-      { role: 'user' as const, content: history },
-      { role: 'assistant' as const, content: 'Sure.' },
-      { role: 'user' as const, content: 'And now?' },
-    ]
+    const { history, messages } = longHistoryChat()
     const { record: job } = await owner.provider.create(newJob({ userId: 'u1', request: { type: 'chat', messages } }))
     await owner.provider.appendEvents(job.id, [statusEvent(1, 'running'), ...textDeltas(2, ['Hello']), endEvent(3, 'completed')], { epoch: 1 })
 

@@ -12,6 +12,7 @@ import type { JobRecord } from '../../server/lib/providers/types'
 import { createBackend, newJob, statusEvent } from './backend'
 import { createEngineNode } from './engine-node'
 import { countingQueries } from './counting-queries'
+import { longHistoryChat } from '../support/long-history'
 
 const config = resolveConfig({})
 
@@ -21,12 +22,7 @@ describe('convex: the recovery scan\'s listing of lapsed jobs and their requests
     const counter = { bytes: 0 }
     const ended: JobRecord[] = []
     const node = createEngineNode(backend, { instanceId: 'B', config, wrapFacade: countingQueries(counter), hooks: { jobEnded: (job) => { ended.push(job) } } })
-    const history = 'h'.repeat(500_000)
-    const messages = [
-      { role: 'user' as const, content: history },
-      { role: 'assistant' as const, content: 'Sure.' },
-      { role: 'user' as const, content: 'And now?' },
-    ]
+    const { history, messages } = longHistoryChat()
     // Its owner A is gone: its lease lapsed long ago.
     const { record: job } = await node.provider.create(newJob({ userId: 'u1', request: { type: 'chat', messages }, lease: { instanceId: 'A', epoch: 1, expiresAt: 1 } }))
     await node.provider.appendEvents(job.id, [statusEvent(1, 'running')], { epoch: 1 })

@@ -13,6 +13,7 @@ import type { ConvexFacade } from '../../server/lib/providers/convex-facade'
 import { createBackend, newJob } from './backend'
 import { countingQueries } from './counting-queries'
 import { createEngineNode } from './engine-node'
+import { longHistoryChat } from '../support/long-history'
 
 const config = resolveConfig({ scripted: { enabled: true } })
 
@@ -36,12 +37,7 @@ describe('convex: an idempotent retry and its request', () => {
     const backend = createBackend()
     const counter = { bytes: 0 }
     const node = createEngineNode(backend, { instanceId: 'A', config, wrapFacade: countingResults(counter) })
-    const history = 'h'.repeat(500_000)
-    const messages = [
-      { role: 'user' as const, content: history },
-      { role: 'assistant' as const, content: 'Sure.' },
-      { role: 'user' as const, content: 'And now?' },
-    ]
+    const { history, messages } = longHistoryChat()
     // Stored as the route stores a keyed creation: with the fingerprint of its body.
     const { record: job } = await node.provider.create(newJob({ userId: 'u1', idempotencyKey: 'turn-2', request: { type: 'chat', messages, fingerprint: 'fp-1' } }))
 

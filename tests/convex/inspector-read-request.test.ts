@@ -9,6 +9,7 @@ import { resolveConfig } from '../../server/lib/config'
 import { createBackend, endEvent, newJob, statusEvent, textDeltas } from './backend'
 import { createEngineNode } from './engine-node'
 import { countingQueries } from './counting-queries'
+import { longHistoryChat } from '../support/long-history'
 
 const config = resolveConfig({})
 
@@ -17,12 +18,7 @@ describe('convex: the inspector of a job run elsewhere and its request', () => {
     const backend = createBackend()
     const counter = { bytes: 0 }
     const node = createEngineNode(backend, { instanceId: 'B', config, wrapFacade: countingQueries(counter) })
-    const history = 'h'.repeat(500_000)
-    const messages = [
-      { role: 'user' as const, content: history },
-      { role: 'assistant' as const, content: 'Sure.' },
-      { role: 'user' as const, content: 'And now?' },
-    ]
+    const { history, messages } = longHistoryChat()
     const { record: job } = await node.provider.create(newJob({ userId: 'u1', title: 'And now?', request: { type: 'chat', messages } }))
     await node.provider.appendEvents(job.id, [statusEvent(1, 'running'), ...textDeltas(2, ['Hello']), endEvent(3, 'completed')], { epoch: 1 })
 

@@ -11,6 +11,7 @@ import { partsChat } from '../support/provider-outage'
 import { createBackend } from './backend'
 import { createEngineNode } from './engine-node'
 import { countingQueries } from './counting-queries'
+import { longHistoryChat } from '../support/long-history'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
 
@@ -31,12 +32,7 @@ describe('convex: a refused lease and the job\'s request', () => {
       heartbeatLease: async (id, lease, leaseMs) => refuse ? false : await provider.heartbeatLease!(id, lease, leaseMs),
     })
     const owner = createEngineNode(backend, { instanceId: 'A', config, chat: partsChat(), wrap: refusing, wrapFacade: countingQueries(counter) })
-    const history = 'h'.repeat(500_000)
-    const messages = [
-      { role: 'user' as const, content: history },
-      { role: 'assistant' as const, content: 'Sure.' },
-      { role: 'user' as const, content: 'And now?' },
-    ]
+    const { history, messages } = longHistoryChat()
     const { job } = await owner.engine.createJob('u1', { request: { type: 'chat', messages } })
     await vi.advanceTimersByTimeAsync(500)
     expect(owner.engine.stats().runs).toBe(1)

@@ -12,6 +12,7 @@ import type { ViewerSink } from '../../server/lib/viewer'
 import { useRedisEngines } from '../support/redis-engines'
 import { redisSentBytes } from '../support/redis-sent-bytes'
 import { appendAccepted, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
+import { longHistoryChat } from '../support/long-history'
 
 const { redis, engines } = useRedisEngines()
 
@@ -23,12 +24,7 @@ function quietSink(): ViewerSink {
 it('reads a long chat\'s job without its whole history for streams, aborts and deletions', async () => {
   const { engine, provider } = await engines.start({ url: redis.url, keyPrefix: `access-read-${process.pid}:`, instanceId: 'b' })
   const { sentBytes } = await redisSentBytes(redis.url)
-  const history = 'h'.repeat(500_000)
-  const messages = [
-    { role: 'user' as const, content: history },
-    { role: 'assistant' as const, content: 'Sure.' },
-    { role: 'user' as const, content: 'And now?' },
-  ]
+  const { history, messages } = longHistoryChat()
   const job = await createJob(provider, { userId: 'u1', request: { type: 'chat', messages } })
   await appendAccepted(provider, job.id, [statusEvent(1), textEvent(2, 0, 'Hello'), endEvent(3)])
 

@@ -11,18 +11,14 @@ import { IdempotencyKeyReusedError } from '../../server/lib/errors'
 import { useRedisEngines } from '../support/redis-engines'
 import { redisSentBytes } from '../support/redis-sent-bytes'
 import { createJob } from './contract-fixtures'
+import { longHistoryChat } from '../support/long-history'
 
 const { redis, engines } = useRedisEngines()
 
 it('answers a retry of a long chat\'s creation without reading its whole history', async () => {
   const { engine, provider } = await engines.start({ url: redis.url, keyPrefix: `idem-read-${process.pid}:`, instanceId: 'b' })
   const { sentBytes } = await redisSentBytes(redis.url)
-  const history = 'h'.repeat(500_000)
-  const messages = [
-    { role: 'user' as const, content: history },
-    { role: 'assistant' as const, content: 'Sure.' },
-    { role: 'user' as const, content: 'And now?' },
-  ]
+  const { history, messages } = longHistoryChat()
   // Stored as the route stores a keyed creation: with the fingerprint of its body.
   const job = await createJob(provider, { userId: 'u1', idempotencyKey: 'turn-2', request: { type: 'chat', messages, fingerprint: 'fp-1' } })
 
