@@ -6,11 +6,11 @@
  */
 import { afterEach, beforeEach, vi } from 'vitest'
 import type { UIMessage } from 'ai'
-import { ref } from 'vue'
 import type { Component } from 'vue'
 import { createComposableApp } from './composable-app'
 import type { ComposableApp } from './composable-app'
 import { mountDemoComponent } from './demo-component'
+import { stubAiSdkPageGlobals } from './ai-sdk-page-globals'
 import type { FakeNode } from './demo-client-render'
 import { mountClient, stubDocument, withClientTemplate } from './demo-client-render'
 import AiSdkPageSsr from '../../demo/app/pages/ai-sdk.vue'
@@ -60,12 +60,7 @@ export function usePage(): PageWorld {
       if (url.endsWith('/messages')) return world.messageReads.shift()?.() ?? { messages: world.loaded }
       throw new Error(`unexpected $fetch ${url}`)
     })
-    vi.stubGlobal('useRoute', () => ({ query: { chat: 'c1' } }))
-    vi.stubGlobal('useRouter', () => ({ replace: vi.fn() }))
-    vi.stubGlobal('useViewingThread', () => ref(null))
-    vi.stubGlobal('useBackgroundJobs', () => ({ onDeleted: () => {} }))
-    vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-    vi.stubGlobal('createClientId', () => 'c2')
+    stubAiSdkPageGlobals()
     vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
     stubDocument()
     vi.stubGlobal('fetch', async (url: string, init?: { method?: string, body?: string }) => {

@@ -8,12 +8,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { UIMessage } from 'ai'
-import { ref } from 'vue'
 import type { UiChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../../server/lib/ai-sdk/ui-chunks'
 import { createComposableApp } from '../support/composable-app'
 import type { ComposableApp } from '../support/composable-app'
 import { mountDemoComponent } from '../support/demo-component'
+import { stubAiSdkPageGlobals } from '../support/ai-sdk-page-globals'
 
 /** Every line the page put in its live region. */
 const heard: string[] = []
@@ -55,12 +55,7 @@ beforeEach(() => {
     if (url.endsWith('/abort')) return { jobs: [] }
     throw new Error(`unexpected $fetch ${url}`)
   })
-  vi.stubGlobal('useRoute', () => ({ query: { chat: 'c1' } }))
-  vi.stubGlobal('useRouter', () => ({ replace: vi.fn() }))
-  vi.stubGlobal('useViewingThread', () => ref(null))
-  vi.stubGlobal('useBackgroundJobs', () => ({ onDeleted: () => {} }))
-  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-  vi.stubGlobal('createClientId', () => 'c2')
+  stubAiSdkPageGlobals()
   vi.stubGlobal('fetch', async (url: string) => {
     let controller!: ReadableStreamDefaultController<Uint8Array>
     const body = new ReadableStream<Uint8Array>({ start: (opened) => {
