@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import type { EngineHooks } from '../../server/lib/engine-types'
 import { HOOK_TIMEOUT_MS } from '../../server/lib/app-hook'
 import type { Logger } from '../../server/lib/logger'
 import { silentLogger } from '../../server/lib/logger'
 import type { ModelRequest } from '../../server/lib/model/types'
-import { createMemoryProvider } from '../../server/lib/providers/memory'
-import { chatRequest, unusedModel, wait } from '../support/engine-harness'
+import { chatRequest, createTestEngine, wait } from '../support/engine-harness'
 
 function engineWithHooks(hooks: EngineHooks, seen: ModelRequest[] = [], logger: Logger = silentLogger) {
-  return createEngine({
-    provider: createMemoryProvider(),
-    getConfig: () => resolveConfig({ scripted: { enabled: true } }),
-    createModelClient: () => unusedModel,
+  return createTestEngine({
     runners: {
       async chat(context) {
         // Two rounds over one conversation, as the executor loop does.
@@ -25,11 +19,9 @@ function engineWithHooks(hooks: EngineHooks, seen: ModelRequest[] = [], logger: 
         context.text('final answer')
       },
     },
-    tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
-    workflows: { get: () => undefined, list: () => [] },
-    logger,
     hooks,
-  })
+    logger,
+  }).engine
 }
 
 describe('engine hooks for apps', () => {

@@ -8,30 +8,22 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HOOK_TIMEOUT_MS } from '../../server/lib/app-hook'
-import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import type { EngineHooks } from '../../server/lib/engine-types'
 import { silentLogger } from '../../server/lib/logger'
 import type { ModelRequest } from '../../server/lib/model/types'
-import { createMemoryProvider } from '../../server/lib/providers/memory'
-import { chatRequest, unusedModel } from '../support/engine-harness'
+import { chatRequest, createTestEngine } from '../support/engine-harness'
 
 function engineWithHooks(hooks: EngineHooks, seen: ModelRequest[]) {
-  return createEngine({
-    provider: createMemoryProvider(),
-    getConfig: () => resolveConfig({ scripted: { enabled: true } }),
-    createModelClient: () => unusedModel,
+  return createTestEngine({
     runners: {
       async chat(context) {
         seen.push(await context.prepareModelRequest({ model: 'm', headers: { 'x-base': '1' }, messages: [{ role: 'user', content: 'hi' }] }))
         context.text('final answer')
       },
     },
-    tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
-    workflows: { get: () => undefined, list: () => [] },
-    logger: silentLogger,
     hooks,
-  })
+    logger: silentLogger,
+  }).engine
 }
 
 describe('an upstream-request hook that fails sends none of its changes', () => {
