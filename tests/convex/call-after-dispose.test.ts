@@ -8,8 +8,7 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { ShuttingDownError } from '../../server/lib/errors'
-import { createConvexProvider } from '../../server/lib/providers/convex'
-import { silentLogger } from '../../server/lib/logger'
+import { outcome, unansweredProvider } from './unanswered-provider'
 
 const SECRET = 'call-after-dispose-secret-0123456789abcdef'
 
@@ -22,19 +21,9 @@ afterEach(() => {
 
 it('a query or a mutation after dispose is refused at once', async () => {
   // The real client, on a port nobody listens on: the calls below never reach a deployment.
-  const provider = createConvexProvider({ url: 'http://127.0.0.1:9', secret: SECRET, logger: silentLogger, onError: () => {} })
-  await provider.ready()
+  const provider = await unansweredProvider(SECRET)
   await provider.dispose()
 
-  const outcome = (call: Promise<unknown>) => {
-    const seen: { value: unknown } = { value: 'pending' }
-    call.then(() => {
-      seen.value = 'answered'
-    }, (error: unknown) => {
-      seen.value = error
-    })
-    return seen
-  }
   const read = outcome(provider.get('job-1'))
   const control = outcome(provider.sendControl!('job-1', { type: 'abort', userId: 'u1' }))
   await vi.advanceTimersByTimeAsync(0)
