@@ -5,9 +5,8 @@
  * running, the usual case, cost one read per job kept by retention. The user's active jobs are
  * their own set (`active:<userId>`, few: the per-user concurrency limit), read instead.
  */
-import { createClient } from 'redis'
-import { expect, it, onTestFinished } from 'vitest'
-import { createRedisProvider } from '../../server/lib/providers/redis'
+import { expect, it } from 'vitest'
+import { redisProviderWithAdmin } from '../support/redis-provider-admin'
 import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, createEndedJob, createJob, START_MS, statusEvent } from './contract-fixtures'
 
@@ -17,13 +16,7 @@ const ACTIVE = ['queued', 'running', 'waiting'] as const
 
 it('reads the user\'s active jobs, not every job they have', async () => {
   const keyPrefix = `active-list-${process.pid}:`
-  const provider = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
-  const admin = createClient({ url: redis.url })
-  await Promise.all([provider.ready(), admin.connect()])
-  onTestFinished(async () => {
-    await provider.dispose()
-    await admin.close()
-  })
+  const { provider, admin } = await redisProviderWithAdmin({ url: redis.url, keyPrefix, onError: () => {} })
   const hmgetCalls = async () => Number(/cmdstat_hmget:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0)
 
   // Three jobs still going, created first (the oldest), then 300 that ended.

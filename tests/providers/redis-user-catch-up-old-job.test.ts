@@ -5,9 +5,8 @@
  * connection was down was never handed on. The catch-up now also reads the user's recorded changes
  * (`changed:<userId>`), whatever the job's age.
  */
-import { createClient } from 'redis'
 import { expect, it, onTestFinished } from 'vitest'
-import { createRedisProvider } from '../../server/lib/providers/redis'
+import { redisProviderWithAdmin } from '../support/redis-provider-admin'
 import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
 
@@ -15,13 +14,7 @@ const redis = useRedisServer()
 
 it('a job older than the user\'s 100 newest that changed during a reconnect is handed on', async () => {
   const keyPrefix = `catch-up-old-${process.pid}:`
-  const provider = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
-  const admin = createClient({ url: redis.url })
-  await Promise.all([provider.ready(), admin.connect()])
-  onTestFinished(async () => {
-    await provider.dispose()
-    await admin.close()
-  })
+  const { provider, admin } = await redisProviderWithAdmin({ url: redis.url, keyPrefix, onError: () => {} })
   const at = Date.now()
   const old = await createJob(provider, { userId: 'u1', createdAt: at - 60_000 })
   for (let index = 0; index < 100; index++) await createJob(provider, { userId: 'u1', createdAt: at - 50_000 + index })

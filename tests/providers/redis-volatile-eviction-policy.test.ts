@@ -5,9 +5,8 @@
  * ever evicted — at maxmemory Redis refuses writes, as under `noeviction`. The warning told the
  * operator that running jobs would be lost; it now says what such a policy does take.
  */
-import { createClient } from 'redis'
-import { expect, it, onTestFinished } from 'vitest'
-import { createRedisProvider } from '../../server/lib/providers/redis'
+import { expect, it } from 'vitest'
+import { redisProviderWithAdmin } from '../support/redis-provider-admin'
 import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, statusEvent } from './contract-fixtures'
 
@@ -16,13 +15,7 @@ const redis = useRedisServer(['--maxmemory-policy', 'volatile-lru'])
 it('warns about what a volatile policy evicts (rate windows, deletions), not about losing jobs', async () => {
   const warnings: string[] = []
   const keyPrefix = `volatile-${process.pid}:`
-  const provider = createRedisProvider({ url: redis.url, keyPrefix, onWarning: message => warnings.push(message), onError: () => {} })
-  const admin = createClient({ url: redis.url })
-  await Promise.all([provider.ready(), admin.connect()])
-  onTestFinished(async () => {
-    await provider.dispose()
-    await admin.close()
-  })
+  const { provider, admin } = await redisProviderWithAdmin({ url: redis.url, keyPrefix, onWarning: message => warnings.push(message), onError: () => {} })
   expect(warnings).toHaveLength(1)
   expect(warnings[0]).toMatch(/maxmemory-policy volatile-lru/)
   expect(warnings[0]).toMatch(/rate-limit windows/)
