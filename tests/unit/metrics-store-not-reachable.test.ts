@@ -5,42 +5,19 @@
  * `The background jobs engine is not running`, without `Retry-After`, whereas every other route
  * (here the catalog) said the store is not reachable yet and when to come back.
  */
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { createApp, createRouter, send, setResponseHeader, setResponseStatus, toNodeListener } from 'h3'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createRouter } from 'h3'
+import { describe, expect, it, vi } from 'vitest'
 import catalogGet from '../../server/api/jobs/catalog.get'
 import metricsGet from '../../server/api/jobs/metrics.get'
-import { setBackgroundJobsEngine } from '../../server/lib/engine-instance'
-import { ProviderUnavailableError } from '../../server/lib/errors'
+import { storeNotReachable, useStoreUnreachableApp } from '../support/store-unreachable-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const server = createServer()
-let base = ''
-
-beforeAll(async () => {
-  // What engine-startup.ts gives between attempts to reach the store.
-  setBackgroundJobsEngine({ get: () => Promise.reject(new ProviderUnavailableError('redis', 'The job store is not reachable yet (the server keeps trying); retry shortly', 5)) })
-  const router = createRouter().get('/api/jobs/metrics', metricsGet).get('/api/jobs/catalog', catalogGet)
-  const app = createApp({
-    onError: async (error, event) => {
-      setResponseStatus(event, error.statusCode || 500, error.statusMessage)
-      await send(event, JSON.stringify({ statusCode: error.statusCode, message: error.message }), 'application/json')
-    },
-  }).use(router)
-  server.on('request', toNodeListener(app))
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-})
-
-afterAll(async () => {
-  setBackgroundJobsEngine(null)
-  await new Promise(resolve => server.close(resolve))
-})
+// What engine-startup.ts gives between attempts to reach the store.
+const served = useStoreUnreachableApp(() => ({ get: storeNotReachable }), app => void app.use(createRouter().get('/api/jobs/metrics', metricsGet).get('/api/jobs/catalog', catalogGet)))
 
 async function answer(path: string) {
-  const response = await fetch(`${base}${path}`, { headers: { authorization: 'Bearer whatever' } })
+  const response = await fetch(`${served.base}${path}`, { headers: { authorization: 'Bearer whatever' } })
   const body = await response.json() as { message: string }
   return { status: response.status, retryAfter: response.headers.get('retry-after'), message: body.message }
 }
