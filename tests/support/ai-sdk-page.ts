@@ -29,6 +29,12 @@ export interface PageWorld {
   requests: string[]
   /** The bodies it posted, parsed. */
   posted: Array<{ messages: UIMessage[] }>
+  /** The chats the page asked the abort route to stop (one entry a request). */
+  aborts: string[]
+  /** Answers the page's next abort requests instead of `{ jobs: [] }` (oldest first). */
+  abortReads: Array<() => Promise<unknown>>
+  /** Writes SSE text to the newest posted answer's stream (`close`: then ends it). */
+  answer: (text: string, close?: boolean) => void
   /** Mounts the page; returns its root. */
   mount: () => FakeNode
 }
@@ -40,11 +46,19 @@ export async function settle(): Promise<void> {
 
 export function usePage(): PageWorld {
   let app: ComposableApp
+  let answers: ReadableStreamDefaultController<Uint8Array>[] = []
   const world: PageWorld = {
     loaded: [],
     messageReads: [],
     requests: [],
     posted: [],
+    aborts: [],
+    abortReads: [],
+    answer: (text, close = false) => {
+      const stream = answers.at(-1)!
+      stream.enqueue(new TextEncoder().encode(text))
+      if (close) stream.close()
+    },
     mount: () => {
       // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
       mountDemoComponent(app, { render: () => null } as Component, {})
@@ -56,8 +70,15 @@ export function usePage(): PageWorld {
     world.messageReads = []
     world.requests = []
     world.posted = []
+    world.aborts = []
+    world.abortReads = []
+    answers = []
     app = createComposableApp(async (url) => {
       if (url.endsWith('/messages')) return world.messageReads.shift()?.() ?? { messages: world.loaded }
+      if (url.endsWith('/abort')) {
+        world.aborts.push(url)
+        return world.abortReads.shift()?.() ?? { jobs: [] }
+      }
       throw new Error(`unexpected $fetch ${url}`)
     })
     stubAiSdkPageGlobals()
@@ -68,7 +89,7 @@ export function usePage(): PageWorld {
       // Nothing runs to resume; a posted message's answer stays open (it is on its way).
       if (!init?.method || init.method === 'GET') return new Response(null, { status: 204 })
       world.posted.push(JSON.parse(init.body ?? '{}') as { messages: UIMessage[] })
-      return new Response(new ReadableStream(), { headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' } })
+      return new Response(new ReadableStream<Uint8Array>({ start: controller => void answers.push(controller) }), { headers: { 'content-type': 'text/event-stream', 'x-vercel-ai-ui-message-stream': 'v1' } })
     })
   })
   afterEach(() => {
