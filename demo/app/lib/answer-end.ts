@@ -4,23 +4,44 @@
  * `{ ended: 'failed', error }` or `{ ended: 'aborted' }` in the assistant message's finish
  * metadata, which the messages route gives back after a reload. Without it a failed answer came
  * back as a finished one, cut mid-sentence: the SDK's `error` is gone with the page. Pure, so it
- * is unit-tested.
+ * is unit-tested. A completed answer the model's length limit or the provider's content filter cut
+ * gets `{ ended: 'cut-off', by }`, so the page says so as the job page does.
  */
+import type { JobState } from '../../../shared/reducer'
 
-/** What the hook sets on an answer that failed or was stopped. */
+/** What the hook sets on an answer that failed, was stopped, or completed cut off. */
 export interface AnswerEndMetadata {
-  ended: 'failed' | 'aborted'
+  ended: 'failed' | 'aborted' | 'cut-off'
   /** The job's error message (a failed answer). */
   error?: string
+  /** What cut a completed answer (`cut-off`): the model's length limit or the provider's content filter. */
+  by?: 'length' | 'content-filter'
 }
 
 /**
- * The note under a failed or stopped answer (`answered`: it has text), worded as the main chat
- * words it; null when it ended well or runs.
+ * What cut a completed answer short, read from its last round's finish reason as the job page's
+ * `cutOffByLength` / `cutOffByFilter` (lib/turn-report.ts) read it, or null. Not imported from
+ * there: the demo's server plugin uses this file, and turn-report's types pull in browser code.
  */
-export function answerEndNote(metadata: unknown, answered = true): { kind: 'failed' | 'stopped', text: string } | null {
+export function cutOffBy(state: Pick<JobState, 'status' | 'steps'>): AnswerEndMetadata['by'] | null {
+  const reason = state.status === 'completed' ? state.steps.at(-1)?.finishReason : undefined
+  return reason === 'length' || reason === 'model_length' ? 'length' : reason === 'content_filter' ? 'content-filter' : null
+}
+
+/** The note under an answer that completed cut off, as the job page words it (JobTurn.vue). */
+const CUT_OFF_NOTES: Record<NonNullable<AnswerEndMetadata['by']>, string> = {
+  'length': 'Cut off — the model reached its length limit. Ask it to continue.',
+  'content-filter': 'Cut off — the provider\'s content filter stopped the answer.',
+}
+
+/**
+ * The note under a failed, stopped or cut-off answer (`answered`: it has text), worded as the main
+ * chat words it; null when it ended well or runs.
+ */
+export function answerEndNote(metadata: unknown, answered = true): { kind: 'failed' | 'stopped' | 'cut-off', text: string } | null {
   if (!metadata || typeof metadata !== 'object') return null
-  const { ended, error } = metadata as Partial<AnswerEndMetadata>
+  const { ended, error, by } = metadata as Partial<AnswerEndMetadata>
+  if (ended === 'cut-off' && (by === 'length' || by === 'content-filter')) return { kind: 'cut-off', text: CUT_OFF_NOTES[by] }
   if (ended === 'failed') return { kind: 'failed', text: typeof error === 'string' && error ? error : 'The answer failed.' }
   if (ended === 'aborted') return { kind: 'stopped', text: answered ? 'Stopped — the partial answer is kept.' : 'Stopped before any answer came.' }
   return null
