@@ -17,6 +17,10 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'tests/providers/**/*.test.ts', 'tests/convex/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // `expect.poll` waits on real sockets and streams in some files (an SSE sink, a Redis
+          // server): its 1 s default failed one of them with the machine loaded (4 MB through gzip,
+          // sse-sink-backpressure). The condition still decides; only a failure takes longer to show.
+          expect: { poll: { timeout: 10_000 } },
           // Projects that run together share one pool, so they must name the same size (e2e below).
           maxWorkers: 4,
         },
