@@ -47,6 +47,8 @@ interface UserChannel {
   notified: Set<string>
   /** Stops the feed of the user's jobs elsewhere (while any sink is attached). */
   stopFeed: (() => void) | null
+  /** Since when (this instance's clock) the running feed follows the user's jobs elsewhere. */
+  feedFrom: number
   /**
    * The last ids this instance gave the user's streams (notifications and fresh streams'
    * positions), oldest first: a resume from one of them needs no clock-skew margin.
@@ -120,7 +122,7 @@ export class NotificationHub {
   private channel(userId: string): UserChannel {
     let channel = this.users.get(userId)
     if (!channel) {
-      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null, given: [], rechecking: null }
+      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null, feedFrom: 0, given: [], rechecking: null }
       this.users.set(userId, channel)
       this.onUser?.()
     }
@@ -237,9 +239,16 @@ export class NotificationHub {
     // A fresh stream: its resume position is now (an id of its own, so whatever is notified from
     // here on gets a greater one), or its first reconnect would start from its own moment again.
     if (afterId === null && sink.position) sink.position(this.nextId(this.now(), channel))
-    // Nothing here followed the user's jobs elsewhere since this stream's position: the feed starts
-    // from there, or what they did during the break would never reach it.
-    if (this.follow && !channel.stopFeed) channel.stopFeed = from === null ? this.follow(userId) : this.follow(userId, from)
+    // Nothing here followed the user's jobs elsewhere since this stream's position (no feed runs, or
+    // the one running, another tab's, started after it): the feed starts from there, or what they
+    // did during the break would never reach it. A running one is replaced once the new one runs
+    // (the hub drops what both tell).
+    if (this.follow && (!channel.stopFeed || (from !== null && from < channel.feedFrom))) {
+      const previous = channel.stopFeed
+      channel.stopFeed = from === null ? this.follow(userId) : this.follow(userId, from)
+      channel.feedFrom = Math.min(from ?? Number.POSITIVE_INFINITY, this.now())
+      previous?.()
+    }
     this.touch(userId, channel)
     return () => {
       detached = true

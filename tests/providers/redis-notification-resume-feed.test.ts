@@ -52,3 +52,34 @@ it('a stream resumed after a break hears of a question a job on another instance
   expect(resumed.got.map(notification => notification.type)).toEqual(['job-created', 'input-request'])
   detachResumed()
 })
+
+it('a stream resumed on an instance where another tab opened after its break hears of the question asked during it', async () => {
+  const keyPrefix = `resume-running-feed-${process.pid}:`
+  const a = await engines.start({ url: redis.url, keyPrefix, instanceId: 'a' })
+  const b = await engines.start({ url: redis.url, keyPrefix, instanceId: 'b' })
+
+  const tab2 = sink()
+  const detach = b.engine.attachNotifications('u1', tab2.value, null)
+  await b.provider.settled()
+  const position = tab2.position()!
+  // Tab 2's connection drops; a job on A asks the user a question meanwhile.
+  detach()
+  await b.provider.settled()
+  const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
+  await vi.waitFor(async () => expect((await a.provider.get(job.id))?.status).toBe('waiting'))
+
+  // Tab 1 opens on B: B follows u1's jobs elsewhere again, from now.
+  const tab1 = sink()
+  const detachTab1 = b.engine.attachNotifications('u1', tab1.value, null)
+  await b.provider.settled()
+  expect(tab1.got).toEqual([])
+
+  // Tab 2 reconnects to B from its position, before the question.
+  const resumed = sink()
+  const detachResumed = b.engine.attachNotifications('u1', resumed.value, position)
+  await b.provider.settled()
+  await vi.waitFor(() => expect(resumed.got.map(notification => `${notification.type}:${notification.jobId}`)).toContain(`input-request:${job.id}`))
+  expect(resumed.got.map(notification => notification.type)).toEqual(['job-created', 'input-request'])
+  detachResumed()
+  detachTab1()
+})

@@ -126,23 +126,38 @@ function record(overrides: Partial<JobRecord>): JobRecord {
 }
 
 /** A provider that hands records to the feed on demand and answers getState from a map. */
+/**
+ * A user feed driven by the test. As a provider does, a subscription with `since` is first handed
+ * the latest record of each job delivered since then (a feed that starts again from an older
+ * stream's position replaces the running one).
+ */
 function stubProvider(states: Record<string, JobState>) {
   let deliver: ((records: JobRecord[]) => void) | null = null
   let deleted: ((jobId: string) => void) | undefined
+  const latest = new Map<string, JobRecord>()
   const provider = {
     ...createMemoryProvider(),
     async getState(id: string) {
       return states[id] ?? null
     },
-    subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void }) {
+    subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }) {
       deliver = listener
       deleted = options?.onDeleted
+      const since = options?.since
+      if (since !== undefined) {
+        const changed = [...latest.values()].filter(record => record.updatedAt >= since)
+        if (changed.length > 0) queueMicrotask(() => listener(changed))
+      }
       return () => {
-        deliver = null
+        if (deliver === listener) deliver = null
       }
     },
   } satisfies JobProvider
-  return { provider, deliver: (records: JobRecord[]) => deliver?.(records), deleted: (jobId: string) => deleted?.(jobId), subscribed: () => deliver !== null }
+  const handOn = (records: JobRecord[]) => {
+    for (const record of records) latest.set(record.id, record)
+    deliver?.(records)
+  }
+  return { provider, deliver: handOn, deleted: (jobId: string) => deleted?.(jobId), subscribed: () => deliver !== null }
 }
 
 describe('createUserFeed', () => {
