@@ -198,11 +198,16 @@ export class NotificationHub {
   attach(userId: string, sink: NotificationSink, afterId: number | null): () => void {
     const channel = this.channel(userId)
     const from = afterId === null ? null : this.replayFrom(channel, afterId)
+    // Nothing here followed the user's jobs elsewhere since this stream's position (no feed runs, or
+    // the one running, another tab's, started after it).
+    const behind = from !== null && (!channel.stopFeed || from < channel.feedFrom)
     // While no stream was open the feed was stopped: a question of a job elsewhere that the replay
-    // would ask may have been answered meanwhile. Those are read again first; the replay (and what
-    // is notified meanwhile) follows once they are settled, so an answered one is not asked again.
-    const unsure = from !== null && this.follow?.recheck && !channel.stopFeed
-      ? channel.backlog.filter(notification => notification.type === 'input-request' && notification.id > from)
+    // would ask may have been answered meanwhile (one asked before the running feed started, too).
+    // Those are read again first; the replay (and what is notified meanwhile) follows once they are
+    // settled, so an answered one is not asked again.
+    const unsure = behind && this.follow?.recheck
+      ? channel.backlog.filter(notification => notification.type === 'input-request' && notification.id > from
+        && (!channel.stopFeed || notification.id < channel.feedFrom))
       : []
     let attached: NotificationSink = sink
     let detached = false
@@ -239,11 +244,10 @@ export class NotificationHub {
     // A fresh stream: its resume position is now (an id of its own, so whatever is notified from
     // here on gets a greater one), or its first reconnect would start from its own moment again.
     if (afterId === null && sink.position) sink.position(this.nextId(this.now(), channel))
-    // Nothing here followed the user's jobs elsewhere since this stream's position (no feed runs, or
-    // the one running, another tab's, started after it): the feed starts from there, or what they
-    // did during the break would never reach it. A running one is replaced once the new one runs
-    // (the hub drops what both tell).
-    if (this.follow && (!channel.stopFeed || (from !== null && from < channel.feedFrom))) {
+    // The feed starts from this stream's position when it is behind (or from now when none runs),
+    // or what the user's jobs elsewhere did during the break would never reach it. A running one is
+    // replaced once the new one runs (the hub drops what both tell).
+    if (this.follow && (!channel.stopFeed || behind)) {
       const previous = channel.stopFeed
       channel.stopFeed = from === null ? this.follow(userId) : this.follow(userId, from)
       channel.feedFrom = Math.min(from ?? Number.POSITIVE_INFINITY, this.now())

@@ -32,7 +32,8 @@ export function remoteFeedHub(initial: JobState, options: { feedNow?: number } =
     subscribeUserJobs(_userId: string, listener: (records: JobRecord[]) => void) {
       deliver = listener
       return () => {
-        deliver = null
+        // A feed started again (from an older stream's position) replaces this one: keep the new one.
+        if (deliver === listener) deliver = null
       }
     },
   } satisfies JobProvider
