@@ -248,7 +248,8 @@ export function createRunManager(options: RunManagerOptions) {
         voided,
         controls: resume.controls,
         userId: record.userId,
-        answer: (requestId, answer, answeredBy) => answerAndStore(run, requestId, answer, answeredBy)
+        // A second control of the same answer is compared as the node reads it, as on every path (answer-as-read.ts).
+        answer: (requestId, answer, answeredBy) => answerAndStore(run, requestId, answer, answeredBy, workflowAnswerReader(options.workflows, record.request))
           .then(({ stored }): ControlReply => stored ? { ok: true } : { ok: true, stored: false }, replyOf),
       })
       takeoverAnswers.set(run, answers)
