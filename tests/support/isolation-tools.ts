@@ -275,6 +275,15 @@ export const ISOLATION_TEST_TOOLS = [
       return { answered: true }
     },
   }),
+  defineTool({
+    name: 'stray_text',
+    description: 'Answers, then rejects a promise nobody handles with an error whose message is `text`.',
+    parameters: z.object({ text: z.string() }),
+    execute: ({ text }) => {
+      setImmediate(() => void Promise.reject(new Error(text)))
+      return { answered: true }
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -12,6 +12,7 @@
  */
 import { BroadcastChannel, isMainThread } from 'node:worker_threads'
 import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
+import { redact } from '../logger'
 import type { CallScope } from './call-scope'
 import { currentCallScope } from './call-scope'
 
@@ -47,10 +48,11 @@ export function postToServer(name: string, message: unknown): void {
   channel.postMessage(message)
 }
 
+/** The report carries the error's text redacted, then cut (a cut before would leave a split URL password unredacted). */
 function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], error: unknown): void {
   const name = scope?.faultChannel ?? lastFaultChannel
   if (!name) return
-  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: cutToolErrorText(describeThrown(error)) }
+  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: cutToolErrorText(redact(describeThrown(error)) as string) }
   postToServer(name, message)
 }
 

@@ -25,6 +25,7 @@ import { currentCodeScope, openScope, runInCallScope } from '../isolation/call-s
 import type { CallScope } from '../isolation/call-scope'
 import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
 import type { Logger } from '../logger'
+import { redact } from '../logger'
 import type { Metrics } from '../metrics'
 
 /** How a stray error reached the process. */
@@ -106,7 +107,8 @@ function onStrayError(options: StrayErrorTrapOptions, scope: CodeScope, kind: St
     const during = !scope.settled
     if (during) scope.fail(error)
     // Cut as the call's own error is: a line holding a whole response body would be as long.
-    const described = cutToolErrorText(describeThrown(error))
+    // Redacted first: a URL whose `@host` the cut drops would no longer read as having a password.
+    const described = cutToolErrorText(redact(describeThrown(error)) as string)
     if ('tool' in scope) {
       options.metrics.increment('tool_stray_errors_total', { tool: scope.tool, kind })
       options.logger.error(during
