@@ -30,9 +30,10 @@ export interface AnswerOutcome {
  */
 export async function answerAndStore(run: JobRun, requestId: string, answer: unknown, answeredBy: string, readWorkflowAnswer?: ReadWorkflowAnswer): Promise<AnswerOutcome> {
   // The schema is the app's: a sender whose refused answers cost too much is refused unchecked (validation-budget.ts).
-  // The same answer again (its reply was lost) is nothing to check: it is the answer taken, never refused so.
+  // The same answer again (its reply was lost) is nothing to check: it is the answer taken, never refused so
+  // (judged as everywhere: as its input node reads it, answer-as-read.ts).
   const budget = useValidationBudget()
-  if (!answeredAlike(run.live.state, requestId, answeredBy, answer)) budget.assertRoom(answeredBy)
+  if (!answeredAlike(run.live.state, requestId, answeredBy, answer, readWorkflowAnswer)) budget.assertRoom(answeredBy)
   try {
     run.inputs.answer(requestId, answer, answeredBy)
   }
