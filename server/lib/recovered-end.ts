@@ -9,7 +9,9 @@ import type { JobError, JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { applyEvent, isToolOutcome } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
-import { answeredBefore } from './executor/continuation'
+import { answeredBefore, prefillOf } from './executor/continuation'
+import { filteredAnswer, isFilteredAnswer } from './executor/filtered-answer'
+import type { RoundTextStarts } from './executor/round-text'
 import { countToolResult } from './executor/tool-metrics'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded } from './job-end-log'
@@ -73,10 +75,16 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
 
   /**
    * Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept
-   * (`aborted` if aborted meanwhile); `completed` when its final round was stored (answeredBefore).
+   * (`aborted` if aborted meanwhile); `completed` when its final round was stored (answeredBefore),
+   * but `failed` with `upstream-content-filter` when the content filter ended that round before any
+   * text, as its owner would have (filtered-answer.ts; `textStarts`: where each round began, round-text.ts).
    */
-  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean): Promise<boolean> {
-    if (!abortedMeanwhile && answeredBefore(state)) return store(record, state, config, { status: 'completed' })
+  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean, textStarts?: RoundTextStarts): Promise<boolean> {
+    if (!abortedMeanwhile && answeredBefore(state)) {
+      if (!isFilteredAnswer(state.steps.findLast(step => !step.nodeId)?.finishReason, prefillOf(state, textStarts))) return store(record, state, config, { status: 'completed' })
+      const filtered = filteredAnswer()
+      return endRecovered(record, state, config, { code: filtered.code, message: filtered.message, ...filtered.details })
+    }
     return endRecovered(record, state, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile)
   }
 

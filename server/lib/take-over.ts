@@ -86,6 +86,9 @@ export function createTakeOver(options: TakeOverOptions) {
       countTakeover('resumed')
       return
     }
-    if (await endLostChat(record, state, config, abortedMeanwhile)) countTakeover('ended')
+    // A last round the content filter ended: whether it wrote anything needs the rounds' starts (a log read, only then).
+    const filtered = state.steps.findLast(step => !step.nodeId)?.finishReason === 'content_filter'
+    const textStarts = filtered ? await chatRoundStarts(record) : undefined
+    if (await endLostChat(record, state, config, abortedMeanwhile, textStarts)) countTakeover('ended')
   }
 }

@@ -8,9 +8,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 import { resolveConfig } from '../../server/lib/config'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createStepModel, textStep } from '../support/step-model'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
 import { createBackend } from './backend'
 import { diesBefore, sayHelloRequest as request } from './dies-before'
 import { createEngineNode } from './engine-node'
@@ -48,6 +49,23 @@ describe('recovery.chat = fail after the final round was stored', () => {
     await vi.advanceTimersByTimeAsync(8_000)
     const { state } = await b.engine.getJob('u1', job.id)
     expect(state).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
+    await vi.advanceTimersByTimeAsync(10_000)
+    await disposed
+  })
+
+  it('ends a final round the content filter ended before any text `failed` (upstream-content-filter), as its owner would have', async () => {
+    const backend = createBackend()
+    // A first round that wrote text and called a tool, then the filtered one: only the rounds' starts tell its text apart.
+    const tool = { name: 'lookup', description: 'Looks it up', parameters: z.object({}), execute: () => 'found' }
+    const filtered = [{ type: 'text-delta', text: '' }, { type: 'finish', finishReason: 'content_filter' }] as const
+    const model = createStepModel([toolStep([{ id: 'call-1', name: 'lookup' }], { text: 'Let me look.' }), [...filtered]])
+    const a = createEngineNode(backend, { instanceId: 'A', config, chat: runChatJob, model, tools: [tool], wrap: diesBefore('job-end') })
+    const b = createEngineNode(backend, { instanceId: 'B', config, chat: runChatJob, tools: [tool] })
+    const { job } = await a.engine.createJob('u1', { request: { ...request, tools: ['lookup'] } })
+    await vi.advanceTimersByTimeAsync(8_000)
+    const { state } = await b.engine.getJob('u1', job.id)
+    expect(state).toMatchObject({ status: 'failed', content: 'Let me look.', error: { code: 'upstream-content-filter', failedDuring: 'model' } })
     const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
     await vi.advanceTimersByTimeAsync(10_000)
     await disposed
