@@ -64,7 +64,9 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
   const turns = new Map<string, { newest: ChatJob, firstAt: number }>()
   for (let index = newestFirst.length - 1; index >= 0; index--) {
     const chatJob = newestFirst[index]!
-    const key = chatJob.job.messageId ?? `job:${chatJob.job.id}`
+    // A first answer started without one is keyed by its own id: the main chat's Regenerate and
+    // Retry answer it again with `messageId` set to that id (demo/app/lib/threads.ts).
+    const key = chatJob.job.messageId ?? chatJob.job.id
     const turn = turns.get(key)
     if (turn) turn.newest = chatJob
     else turns.set(key, { newest: chatJob, firstAt: chatJob.job.createdAt })
