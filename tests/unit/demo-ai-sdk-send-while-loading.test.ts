@@ -44,4 +44,22 @@ describe('/ai-sdk page: a message while the chat loads', () => {
     await submit(root)
     expect(page.posted.map(body => body.messages.map(message => message.role))).toEqual([['user', 'assistant', 'user']])
   })
+
+  it('waits too while they could not be read (Retry shown), then goes with them once read', async () => {
+    page.messageReads = [async () => Promise.reject(Object.assign(new Error('fetch failed'), { statusCode: 503 }))]
+    const root = page.mount()
+    await settle()
+    expect(buttons(root, 'Retry')).toHaveLength(1)
+    await type(root, 'And tomorrow?')
+    await submit(root)
+    // Sent now, it would go to the model without the conversation (the main chat offers no box then).
+    expect(page.posted).toEqual([])
+    expect(buttons(root, 'Send')[0]!.props.disabled).toBe(true)
+
+    page.loaded = [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Weather today?' }] }, { id: 'job-1', role: 'assistant', parts: [{ type: 'text', text: 'Sunny.', state: 'done' }] }]
+    ;(buttons(root, 'Retry')[0]!.props.onClick as () => void)()
+    await settle()
+    await submit(root)
+    expect(page.posted.map(body => body.messages.map(message => message.role))).toEqual([['user', 'assistant', 'user']])
+  })
 })
