@@ -82,16 +82,19 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     error.value = 'This job no longer exists on the server.'
   }
 
-  /** Reads of the job this call started; only the latest one's outcome is told (`error`, `lost`). */
-  let reads = 0
+  /**
+   * Reads of the job started (by every component of it: they share `error` and `lost`); only the
+   * latest one's outcome is told.
+   */
+  const reads = useState(`background-job:${id}:reads`, () => 0)
 
   async function loadSnapshot(): Promise<void> {
-    const read = ++reads
+    const read = ++reads.value
     try {
       const response = await requestFetch<JobSnapshotResponse>(jobUrl)
       state.value = adoptSnapshot(state.value, response.state)
       // A read started before another one answered last: `error` and `lost` tell the latest read.
-      if (read !== reads) return
+      if (read !== reads.value) return
       // Read again: the message of a read that failed before no longer holds, nor does a 404's
       // `lost` (which would also keep `connect()` from following the job again). A give-up's does,
       // while the job still runs: live updates are still stopped.
@@ -99,7 +102,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       lost.value = false
     }
     catch (failure) {
-      if (read !== reads) return
+      if (read !== reads.value) return
       if (apiErrorStatus(failure) === 404) markLost()
       else error.value = apiErrorMessage(failure)
     }

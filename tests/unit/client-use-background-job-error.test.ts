@@ -71,3 +71,29 @@ describe('useBackgroundJob: error after reads that overlap', () => {
     expect(view.error.value).toBe('Background jobs are restarting; retry in 5 s')
   })
 })
+
+describe('useBackgroundJob: error after reads of two components of one job', () => {
+  it('a slow failed read of one component does not put its message back after the other one read the job', async () => {
+    // Two components of one job share its state, `error` included (useState): the latest read of
+    // either tells it.
+    const initialState = createJobState({ id: 'j1', type: 'chat', createdAt: 0 })
+    const first = app.mount(() => useBackgroundJob('j1', { live: false, initialState }))
+    const second = app.mount(() => useBackgroundJob('j1', { live: false, initialState }))
+    const answers: (() => void)[] = []
+    answer = () => new Promise((resolve, reject) => {
+      const fails = answers.length === 0
+      answers.push(() => (fails
+        ? reject(Object.assign(new Error('[GET] "/api/jobs/j1": 503 Service Unavailable'), { statusCode: 503, data: { statusCode: 503, message: 'Background jobs are restarting; retry in 5 s' } }))
+        : resolve({ state: { ...initialState, status: 'running', seq: 3, content: 'abc' } })))
+    })
+    const older = first.result.refresh()
+    const newer = second.result.refresh()
+    expect(answers).toHaveLength(2)
+    answers[1]!()
+    await newer
+    answers[0]!()
+    await older
+    expect(second.result.text.value).toBe('abc')
+    expect(second.result.error.value).toBeNull()
+  })
+})
