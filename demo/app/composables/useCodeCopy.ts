@@ -5,14 +5,20 @@
  */
 import { watch } from 'vue'
 import { CODE_COPY_LABEL } from '../lib/code-highlight'
+import { copyAnnouncement } from '../lib/copy-announcements'
 import { useCopy } from './useCopy'
 
-/** `onCodeClick` goes on the element that holds rendered Markdown (`@click`); `copied` (or `failed`) is `'code'` for a moment after a copy. */
-export function useCodeCopy() {
+/**
+ * `onCodeClick` goes on the element that holds rendered Markdown (`@click`); `copied` (or `failed`)
+ * is `'code'` for a moment after a copy. `announce`: where the outcome is said for a screen reader
+ * (a view's live region), when the view does not say it itself.
+ */
+export function useCodeCopy(announce?: (lines: string[]) => void) {
   const { copied, failed, copy } = useCopy()
   let button: HTMLButtonElement | null = null
   watch([copied, failed], ([done, refused]) => {
     if (button) button.textContent = done === 'code' ? 'Copied' : refused === 'code' ? 'Copy failed' : CODE_COPY_LABEL
+    announce?.(copyAnnouncement(done, refused))
   })
 
   function onCodeClick(event: MouseEvent): void {
