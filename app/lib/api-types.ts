@@ -30,6 +30,8 @@ export interface StartWorkflowRequest {
   workflow: string
   input: unknown
   threadId?: string
+  /** The message this job answers (api.md: as for a chat job). */
+  messageId?: string
 }
 
 /** Either kind of start request. */
