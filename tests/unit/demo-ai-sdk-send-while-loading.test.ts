@@ -5,7 +5,8 @@
  * are read, as the main chat does ("Wait for the conversation to load."). Page rendered by
  * tests/support/ai-sdk-page.ts.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { reactive } from 'vue'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
@@ -61,5 +62,24 @@ describe('/ai-sdk page: a message while the chat loads', () => {
     await settle()
     await submit(root)
     expect(page.posted.map(body => body.messages.map(message => message.role))).toEqual([['user', 'assistant', 'user']])
+  })
+})
+
+describe('/ai-sdk page: a new chat this page opened', () => {
+  it('sends at once while its (empty) messages are still being read', async () => {
+    // No `?chat=`: the page opens a new chat (its id in the URL) and reads its messages, slowly.
+    const route = reactive({ query: {} as Record<string, string> })
+    vi.stubGlobal('useRoute', () => route)
+    vi.stubGlobal('useRouter', () => ({ replace: ({ query }: { query: Record<string, string> }) => void (route.query = query) }))
+    page.messageReads = [async () => new Promise(() => {})]
+    const root = page.mount()
+    await settle()
+    expect(route.query).toEqual({ chat: 'c2' })
+    await type(root, 'Show me some markdown')
+    await submit(root)
+    // Nothing to wait for: a chat opened here has no conversation (the browser test of a late,
+    // older list keeps the message sent meanwhile).
+    expect(page.posted.map(body => body.messages.map(message => message.role))).toEqual([['user']])
+    expect(allNodes(root).some(item => textOf(item) === 'Wait for the conversation to load.')).toBe(false)
   })
 })
