@@ -66,8 +66,8 @@ describe('/ai-sdk page: a message while the chat loads', () => {
 })
 
 describe('/ai-sdk page: a new chat this page opened', () => {
-  it('sends at once while its (empty) messages are still being read', async () => {
-    // No `?chat=`: the page opens a new chat (its id in the URL) and reads its messages, slowly.
+  it('sends at once: it has no messages to read or answer to resume first', async () => {
+    // No `?chat=`: the page opens a new chat (its id in the URL). A read would be slow here.
     const route = reactive({ query: {} as Record<string, string> })
     vi.stubGlobal('useRoute', () => route)
     vi.stubGlobal('useRouter', () => ({ replace: ({ query }: { query: Record<string, string> }) => void (route.query = query) }))
@@ -81,5 +81,7 @@ describe('/ai-sdk page: a new chat this page opened', () => {
     // older list keeps the message sent meanwhile).
     expect(page.posted.map(body => body.messages.map(message => message.role))).toEqual([['user']])
     expect(allNodes(root).some(item => textOf(item) === 'Wait for the conversation to load.')).toBe(false)
+    // Nothing read, nothing resumed: no moment in which Enter is swallowed while a resume is asked.
+    expect([page.messageReads.length, page.requests.filter(request => request.startsWith('GET'))]).toEqual([1, []])
   })
 })
