@@ -16,38 +16,33 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+/** A stand-in EventSource that records what each one was opened with. */
+function stubEventSource(): Array<{ url: string, init?: EventSourceInit }> {
+  const opened: Array<{ url: string, init?: EventSourceInit }> = []
+  vi.stubGlobal('EventSource', class {
+    onopen = null
+    onmessage = null
+    onerror = null
+    constructor(url: string, init?: EventSourceInit) {
+      opened.push({ url, init })
+    }
+
+    addEventListener() {}
+    close() {}
+  })
+  return opened
+}
+
 describe('a follower of another origin\'s API sends credentials', () => {
   it('opens the default EventSource with credentials', () => {
-    const opened: { url: string, init?: EventSourceInit }[] = []
-    vi.stubGlobal('EventSource', class {
-      onopen = null
-      onmessage = null
-      onerror = null
-      constructor(url: string, init?: EventSourceInit) {
-        opened.push({ url, init })
-      }
-
-      addEventListener() {}
-      close() {}
-    })
+    const opened = stubEventSource()
     const handle = followJobStream({ url: API_STREAM, getSeq: () => 0, onSnapshot: () => {}, onEvent: () => {}, staleAfterMs: 0, subscribeToWake: () => () => {} })
     handle.close()
     expect(opened).toEqual([{ url: API_STREAM, init: { withCredentials: true } }])
   })
 
   it('opens the notification stream\'s default EventSource with credentials too', () => {
-    const opened: { url: string, init?: EventSourceInit }[] = []
-    vi.stubGlobal('EventSource', class {
-      onopen = null
-      onmessage = null
-      onerror = null
-      constructor(url: string, init?: EventSourceInit) {
-        opened.push({ url, init })
-      }
-
-      addEventListener() {}
-      close() {}
-    })
+    const opened = stubEventSource()
     const url = 'https://api.example.com/api/jobs/notifications'
     const handle = followNotifications({ url, onNotification: () => {}, subscribeToWake: () => () => {} })
     handle.close()
