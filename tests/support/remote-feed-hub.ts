@@ -10,7 +10,9 @@ import { createMemoryProvider } from '../../server/lib/providers/memory'
 import type { JobProvider, JobRecord } from '../../server/lib/providers/types'
 import { createTimerSet } from '../../server/lib/timers'
 import { createUserFeed } from '../../server/lib/user-feed'
-import type { JobState } from '../../shared/reducer'
+import { expect, vi } from 'vitest'
+import { createJobState } from '../../shared/reducer'
+import type { JobState, PendingInput } from '../../shared/reducer'
 
 /** A sink that keeps what it is sent. */
 export function recordingSink() {
@@ -59,4 +61,34 @@ export function remoteFeedHub(initial: JobState, options: { feedNow?: number } =
       clock = at
     },
   }
+}
+
+/** The job on another instance the replay tests follow ("remote", user u1's workflow "review"). */
+export const remoteRecord = (status: JobRecord['status']): JobRecord => ({
+  id: 'remote', userId: 'u1', type: 'workflow', status, threadId: 't1', messageId: null, idempotencyKey: null, title: 'review',
+  request: { type: 'workflow', workflow: 'review', input: {} }, createdAt: 1_250, updatedAt: 1_250, endedAt: null, lastSeq: 1, lease: null,
+})
+
+/** One of its questions. */
+export const remoteQuestion = (requestId: string): PendingInput => ({
+  requestId, kind: 'workflow-input', prompt: `${requestId}?`, expiresAt: 90_000, onTimeout: 'fail', nodeId: requestId, requestedAt: 1_260,
+})
+
+/** The job waiting on `questions`. */
+export const remoteWaiting = (...questions: PendingInput[]): JobState => ({ ...createJobState({ id: 'remote', type: 'workflow', createdAt: 1_250 }), status: 'waiting', pendingInputs: questions })
+
+/** A notification as the tests compare them: its type and request id. */
+export const told = (item: JobNotification) => `${item.type} ${item.requestId ?? ''}`.trim()
+
+/**
+ * A tab's stream is told the job's question r1, then breaks (nothing here follows the job any
+ * more) and the clock moves to 60,000: what the tests then change on the job happened meanwhile.
+ */
+export async function askedThenStreamBroke(feed: ReturnType<typeof remoteFeedHub>): Promise<void> {
+  const open = recordingSink()
+  const detach = feed.hub.attach('u1', open.sink, null)
+  feed.deliver([remoteRecord('waiting')])
+  await vi.waitFor(() => expect(open.received.map(told)).toEqual(['input-request r1']))
+  detach()
+  feed.setClock(60_000)
 }

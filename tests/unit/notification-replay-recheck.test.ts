@@ -6,38 +6,24 @@
  * then on, and an answer older than the stream is not news to it).
  */
 import { describe, expect, it, vi } from 'vitest'
-import type { JobNotification } from '../../server/lib/notifications'
-import type { JobRecord } from '../../server/lib/providers/types'
-import { recordingSink, remoteFeedHub } from '../support/remote-feed-hub'
-import { createJobState } from '../../shared/reducer'
-import type { JobState, PendingInput } from '../../shared/reducer'
-
-const record = (status: JobRecord['status']): JobRecord => ({
-  id: 'remote', userId: 'u1', type: 'workflow', status, threadId: 't1', messageId: null, idempotencyKey: null, title: 'review',
-  request: { type: 'workflow', workflow: 'review', input: {} }, createdAt: 1_250, updatedAt: 1_250, endedAt: null, lastSeq: 1, lease: null,
-})
-
-const question = (requestId: string): PendingInput => ({
-  requestId, kind: 'workflow-input', prompt: `${requestId}?`, expiresAt: 90_000, onTimeout: 'fail', nodeId: requestId, requestedAt: 1_260,
-})
-
-const told = (item: JobNotification) => `${item.type} ${item.requestId ?? ''}`.trim()
+import { askedThenStreamBroke, recordingSink, remoteFeedHub, remoteQuestion, remoteRecord, remoteWaiting, told } from '../support/remote-feed-hub'
+import type { JobState } from '../../shared/reducer'
 
 describe('a replay after no stream was open reads the questions of jobs elsewhere again', () => {
-  const waiting: JobState = { ...createJobState({ id: 'remote', type: 'workflow', createdAt: 1_250 }), status: 'waiting', pendingInputs: [question('r1')] }
+  const waiting: JobState = remoteWaiting(remoteQuestion('r1'))
 
   it('tells a question answered meanwhile as input-answered, and does not ask it again', async () => {
     const feed = remoteFeedHub(waiting)
     const open = recordingSink()
     const detach = feed.hub.attach('u1', open.sink, null)
-    feed.deliver([record('waiting')])
+    feed.deliver([remoteRecord('waiting')])
     await vi.waitFor(() => expect(open.received.map(told)).toEqual(['input-request r1']))
     // The tab's stream breaks (before it got r1, say): no stream is open, nothing follows the job.
     detach()
     expect(feed.following()).toBe(false)
     // Answered on another instance a minute later; the job runs on.
     feed.setClock(60_000)
-    feed.setState({ ...waiting, status: 'running', pendingInputs: [], answeredInputs: [{ ...question('r1'), answer: 'yes', answeredAt: 30_000, answeredBy: 'u1' }] })
+    feed.setState({ ...waiting, status: 'running', pendingInputs: [], answeredInputs: [{ ...remoteQuestion('r1'), answer: 'yes', answeredAt: 30_000, answeredBy: 'u1' }] })
 
     const back = recordingSink()
     const detachBack = feed.hub.attach('u1', back.sink, 0)
@@ -52,13 +38,8 @@ describe('a replay after no stream was open reads the questions of jobs elsewher
 
   it('tells a job that ended meanwhile by its job-end, without the question', async () => {
     const feed = remoteFeedHub(waiting)
-    const open = recordingSink()
-    const detach = feed.hub.attach('u1', open.sink, null)
-    feed.deliver([record('waiting')])
-    await vi.waitFor(() => expect(open.received.map(told)).toEqual(['input-request r1']))
-    detach()
-    feed.setClock(60_000)
-    feed.setState({ ...waiting, status: 'completed', pendingInputs: [], answeredInputs: [{ ...question('r1'), answer: 'yes', answeredAt: 30_000, answeredBy: 'u1' }] })
+    await askedThenStreamBroke(feed)
+    feed.setState({ ...waiting, status: 'completed', pendingInputs: [], answeredInputs: [{ ...remoteQuestion('r1'), answer: 'yes', answeredAt: 30_000, answeredBy: 'u1' }] })
 
     const back = recordingSink()
     const detachBack = feed.hub.attach('u1', back.sink, 0)
@@ -69,12 +50,7 @@ describe('a replay after no stream was open reads the questions of jobs elsewher
 
   it('still replays a question that waits, with what was notified while it was read, in order', async () => {
     const feed = remoteFeedHub(waiting)
-    const open = recordingSink()
-    const detach = feed.hub.attach('u1', open.sink, null)
-    feed.deliver([record('waiting')])
-    await vi.waitFor(() => expect(open.received.map(told)).toEqual(['input-request r1']))
-    detach()
-    feed.setClock(60_000)
+    await askedThenStreamBroke(feed)
 
     const back = recordingSink()
     const detachBack = feed.hub.attach('u1', back.sink, 0)
