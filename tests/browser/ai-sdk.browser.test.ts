@@ -352,7 +352,11 @@ describe('AI SDK page in Chromium', () => {
     }
     await other.locator('.toast', { hasText: 'This conversation was deleted in another tab.' }).waitFor({ timeout: WAIT_MS })
     const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
-    await send(page, 'What is my secret?')
+    // Typed, then sent once the page offers Send (not while the new chat is still being set up: a
+    // full CI run on a loaded machine pressed Enter in a moment the page did not take it).
+    await page.locator('#ai-sdk-input').fill('What is my secret?')
+    await page.locator('button.composer-send:enabled').waitFor({ timeout: WAIT_MS })
+    await page.locator('#ai-sdk-input').press('Enter')
     const { messages } = (await posted).postDataJSON() as { messages: Array<{ role: string }> }
     expect(messages.map(message => message.role)).toEqual(['user'])
   })
