@@ -28,8 +28,24 @@ export interface AnswerInputOptions {
 /** Creates the engine's `answerInput`; resolves once the answer is stored (`stored: false`: the store is slow, stored-answer.ts). */
 export function createAnswerInput(options: AnswerInputOptions) {
   const { provider, runs, cluster } = options
-  return async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
+  /** Whether the job took this answer of `userId`'s already (in the run here, or as stored). */
+  async function takenBefore(record: JobRecord, userId: string, answer: { requestId: string, answer: unknown }): Promise<boolean> {
+    const here = runningHere(runs, record.id)
+    const read = workflowAnswerReader(options.workflows, here?.record.request ?? record.request)
+    if (here && answeredAlike(here.live.state, answer.requestId, userId, answer.answer, read)) return true
+    // A run whose lease holds has every answer the store has: no read of the log (a refused flood to a job run here reads none).
+    if (here?.leaseHolds()) return false
+    const stored = await provider.getState(record.id)
+    return stored !== null && answeredAlike(stored, answer.requestId, userId, answer.answer, read)
+  }
+
+  /**
+   * `refusal`: the caller's rate limit refused this answer (`limits.inputPerMinute`); it is thrown
+   * unless the answer is the same one again, taken before (its reply was lost): that one is answered.
+   */
+  return async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }, refusal?: Error): Promise<AnswerOutcome> {
     const record = await options.authorize(userId, jobId)
+    if (refusal && !await takenBefore(record, userId, answer)) throw refusal
     const here = runningHere(runs, jobId)
     // A run whose lease this instance cannot vouch for knows only its own questions: another is the owner's to judge.
     const run = here && !here.leaseHolds() && !here.inputs.asked(answer.requestId) ? undefined : here

@@ -229,10 +229,10 @@ export function createEngine(options: EngineOptions) {
   }
 
   const answerWith = createAnswerInput({ provider, runs, cluster, authorize, workflows: options.workflows })
-  /** Answers an input request; resolves once the answer is stored (answer-input.ts). */
-  async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }): Promise<AnswerOutcome> {
+  /** Answers an input request; resolves once the answer is stored; `refusal` answers only a retry (answer-input.ts). */
+  async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }, refusal?: Error): Promise<AnswerOutcome> {
     assertEnabled(getConfig())
-    return await answerWith(userId, jobId, answer)
+    return await answerWith(userId, jobId, answer, refusal)
   }
 
   /** The job and its state as viewers see it (`GET /api/jobs/:id`; without the engine's own fields, viewed-log.ts). */

@@ -35,6 +35,15 @@ export async function limitRate(provider: Pick<JobProvider, 'takeRate'>, kind: R
   if (!decision.ok) throw rateLimitError(kind, limit, decision.retryAfterMs)
 }
 
+/**
+ * For `limitRate(…).then(() => undefined, rateRefusal)`: a full window's 429 as a value, for a caller
+ * that still answers a retry of what was taken before (an input answer); any other failure is thrown.
+ */
+export function rateRefusal(error: unknown): RateLimitError {
+  if (error instanceof RateLimitError) return error
+  throw error
+}
+
 /** The window a request of `userId` counts in (one of `create`'s `rates`), or null when the limit is off (≤ 0). */
 export function rateWindow(kind: RateLimitKind, userId: string, limit: number): RateWindow | null {
   return limit > 0 ? { key: `${kind}:${userId}`, limit, windowMs: RATE_WINDOW_MS } : null

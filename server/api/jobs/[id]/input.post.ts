@@ -6,11 +6,13 @@
 import { getRouterParam } from 'h3'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { readJsonBody, validate } from '../../../lib/http/request'
+import { rateRefusal } from '../../../lib/rate-limit'
 import { inputBodySchema, withReason } from '../../../lib/http/schemas'
 
 export default defineJobsHandler(async ({ event, engine, userId, config }) => {
   const body = validate(inputBodySchema, await readJsonBody(event, config.limits.maxBodyBytes))
-  await engine.limitRate(userId, 'input')
-  const { stored } = await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: withReason(body.answer, body.reason) })
+  // Over limits.inputPerMinute, only the same answer again (taken before, its reply lost) is answered.
+  const refusal = await engine.limitRate(userId, 'input').then(() => undefined, rateRefusal)
+  const { stored } = await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: withReason(body.answer, body.reason) }, refusal)
   return { ok: true, stored }
 })
