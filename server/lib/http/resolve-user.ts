@@ -8,10 +8,22 @@ import type { H3Event } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { UnauthenticatedError, UserUnresolvedError } from '../errors'
+import { createFailureStreakLog } from '../failure-streak-log'
 import { anonymousUserId } from './user'
 import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
 import type {} from '../hooks'
+
+/**
+ * The hook's failures, once per outage of what it reads (the app's session store): every request
+ * fails the same way until it answers again, and a line per request would bury everything else.
+ */
+const hookFailureLog = createFailureStreakLog({
+  logger: routeLogger,
+  failed: 'resolve-user hook failed; later failures are not logged until it succeeds again',
+  recovered: 'resolve-user hook succeeds again',
+  fields: {},
+})
 
 /** Whether the request's user is the anonymous cookie's (after `resolveUser`). */
 export function isAnonymousRequest(event: H3Event): boolean {
@@ -42,9 +54,10 @@ export async function resolveUser(event: H3Event, config: BackgroundJobsConfig):
     // The app's own answer (a 401 of `requireUserSession`, a 403) goes to the client as it is.
     const status = (error as { statusCode?: unknown } | null)?.statusCode
     if (typeof status === 'number' && status >= 400 && status < 500) throw error
-    routeLogger.error('resolve-user hook failed', { error })
+    hookFailureLog.failed(error)
     throw new UserUnresolvedError({ cause: error })
   }
+  hookFailureLog.succeeded()
   const named = namedUser(context.userId)
   if (!named && !config.allowAnonymous) throw new UnauthenticatedError()
   const userId = named || await anonymousUserId(event, config.cookieSecret, config.cookieSecretPrevious)
