@@ -8,7 +8,7 @@ describe('log redaction of URL passwords', () => {
   it.each([
     ['redis://user:pa55@host:6379/0', 'redis://user:[redacted]@host:6379/0'],
     ['redis://:p@ss@host', 'redis://:[redacted]@host'],
-    ['see foo.http://u:p@h and https://h:8443/u/bob@x.com', 'see foo.http://u:[redacted]@h and https://h:8443/u/bob@x.com'],
+    ['see foo.http://u:p@h and https://h.example:8443/u/bob@x.com', 'see foo.http://u:[redacted]@h and https://h.example:8443/u/bob@x.com'],
     ['ahttps://u:p@h', 'ahttps://u:[redacted]@h'],
     ['http://a:b@h/x?u=redis://c:d@e', 'http://a:[redacted]@e'],
     ['two: http://a:b@h and redis://c:d@e', 'two: http://a:[redacted]@h and redis://c:[redacted]@e'],
