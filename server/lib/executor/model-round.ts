@@ -106,6 +106,8 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   }
   catch (error) {
     if (context.signal.aborted) throw context.signal.reason
+    // A failed round's tokens, when the upstream counted them (a usage chunk after `finish_reason: "error"`).
+    if (error instanceof ModelError && error.usage) context.addMetrics({ tokens: error.usage })
     throw modelFailure(error, nodeId)
   }
   if (context.signal.aborted) throw context.signal.reason

@@ -100,6 +100,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       const { controller, timers } = attempt
       let reader: ByteReader | null = null
       let cancelRead: (() => void) | undefined
+      const parser = createChatCompletionParser(undefined, apiKey)
       try {
         reader = (await openResponse(options, request, apiKey, attempt)).reader()
         if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
@@ -107,7 +108,6 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
         cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
         controller.signal.addEventListener('abort', cancelRead, { once: true })
-        const parser = createChatCompletionParser(undefined, apiKey)
         // The model began answering: an event went out, or a tool call's first fragment came.
         let answering = false
         for (;;) {
@@ -143,8 +143,9 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         return
       }
       catch (error) {
-        // A timeout or the caller's abort: report why it was aborted, not how the read failed.
-        if (controller.signal.aborted) throw abortReason(controller.signal)
+        // A timeout or the caller's abort: report why it was aborted, not how the read failed — but
+        // a round a finish reason failed, waiting only for its usage, failed that way.
+        if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
         throw toModelError(error, apiKey)
       }
       finally {

@@ -12,6 +12,7 @@ import type { AttemptTimers } from './attempt-timers'
 import type { ClientOptions } from './client'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
+import type { ChatCompletionParser } from './parse-stream'
 import type { BodySource } from './transport'
 import type { ModelEvent, ModelRequest } from './types'
 import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
@@ -61,15 +62,17 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   const attempt = startAttempt(options, signal)
   const { controller, timers } = attempt
   let source: BodySource | null = null
+  const parser = createChatCompletionParser(undefined, apiKey)
   try {
     source = (await openResponse(options, request, apiKey, attempt)).source()
     if (!source) throw new UpstreamProtocolError('The model endpoint answered without a body')
-    await pump(source, controller.signal, timers, onEvent, progress, apiKey)
+    await pump(source, parser, controller.signal, timers, onEvent, progress)
   }
   catch (error) {
     if (error instanceof ConsumerError) throw error
-    // A timeout or the caller's abort: report why it was aborted, not how the read failed.
-    if (controller.signal.aborted) throw abortReason(controller.signal)
+    // A timeout or the caller's abort: report why it was aborted, not how the read failed — but a
+    // round a finish reason failed, waiting only for its usage, failed that way.
+    if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
     throw toModelError(error, apiKey)
   }
   finally {
@@ -82,9 +85,8 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
 }
 
 /** Parses the pushed body and hands its events over; settles at `[DONE]`, the end, a failure or the abort. */
-function pump(source: BodySource, abortSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress, apiKey: string): Promise<void> {
+function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const parser = createChatCompletionParser(undefined, apiKey)
     let settled = false
     const settle = (error?: unknown) => {
       if (settled) return

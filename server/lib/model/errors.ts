@@ -5,6 +5,7 @@
  */
 
 import { cutText } from '../../../shared/cut-text'
+import type { TokenUsage } from '../../../shared/events'
 
 /** Most characters kept of what the upstream said (an error body, a mid-stream error's message). */
 export const UPSTREAM_MESSAGE_CHARS = 300
@@ -15,6 +16,8 @@ export class ModelError extends Error {
   readonly code: string
   /** True when the same request may succeed if sent again (before any event was yielded). */
   readonly retryable: boolean
+  /** The tokens the upstream counted for the failed round, when it said (a `usage` chunk after `finish_reason: "error"`). */
+  usage?: TokenUsage
 
   constructor(code: string, message: string, options: { retryable?: boolean, cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })

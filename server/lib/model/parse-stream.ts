@@ -7,8 +7,8 @@
 import { cutTextWith } from '../../../shared/cut-text'
 import { isHighSurrogate } from '../../../shared/lone-surrogate'
 import type { TokenUsage } from '../../../shared/events'
+import { createBodyHead, notAnEventStream } from './body-head'
 import { contentPieces } from './delta-content'
-import { describeErrorBody } from './error-body'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createReasoningDetailsJoiner } from './reasoning-details'
 import type { ReasoningDetailsJoiner } from './reasoning-details'
@@ -72,6 +72,12 @@ export interface ChatCompletionParser {
    * neither yields an event before the round ends (a call's long arguments, an encrypted block).
    */
   readonly answerStarted: boolean
+  /**
+   * The failure a `finish_reason` reported (with the usage that came after it so far), when the
+   * wait for the body's end is cut short (the attempt's stall limit: an endpoint that keeps the
+   * body open after it). The round failed that way, not by a timeout. Null without one.
+   */
+  finishFailure(): Error | null
 }
 
 /** Creates a push parser for one response body; a line longer than `maxLineBytes` (default 16 MiB) fails it. `apiKey`: scrubbed from what an error quotes. */
@@ -90,9 +96,12 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
       return
     }
     try {
-      handleChunk(state, withErrorScrubbed(parseChunk(data, apiKey), apiKey))
+      // After a failing finish only the usage counts (the body's end gives the failure).
+      if (state.failedFinish) takeUsage(state, parseChunk(data, apiKey))
+      else handleChunk(state, withErrorScrubbed(parseChunk(data, apiKey), apiKey))
     }
     catch (error) {
+      if (state.failedFinish) return
       // A chunk of an unexpected shape is a protocol error, never a TypeError out of the job.
       state.failure = error instanceof ModelError ? error : new UpstreamProtocolError(`The model stream sent a chunk of an unexpected shape: ${(error as Error).message}`)
     }
@@ -118,6 +127,7 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
       // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
       if (!state.done) reader.end()
       const events = takePending(state)
+      settleFinish(state)
       if (state.failure) return events
       // Not one `data:` event: a JSON (non-streamed) answer, an HTML page, an empty body — never an empty answer.
       if (!state.sawData) {
@@ -140,6 +150,11 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
     },
     get answerStarted() {
       return state.callStarted || state.reasoningDetails !== null
+    },
+    finishFailure() {
+      if (!state.failedFinish) return null
+      settleFinish(state)
+      return state.failure
     },
   }
 }
@@ -165,6 +180,11 @@ interface StreamState {
   usage: TokenUsage | null
   done: boolean
   failure: Error | null
+  /**
+   * A `finish_reason` that failed the round: the failure once the body ends, so that the `usage`
+   * chunk an endpoint sends after it still counts (its tokens were spent; ModelError.usage).
+   */
+  failedFinish: ModelError | null
   /** An SSE event with data came (a chunk or `[DONE]`). */
   sawData: boolean
   /** A tool call's fragment came. */
@@ -183,7 +203,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -230,31 +250,6 @@ function* flushToolCalls(state: StreamState): Generator<ModelEvent> {
   }
 }
 
-/** Bytes kept of a body's start (enough for an HTML page's title or a JSON error). */
-const HEAD_BYTES = 4096
-
-/** The first `HEAD_BYTES` of a body, kept while no event came. */
-function createBodyHead() {
-  const pieces: Buffer[] = []
-  let size = 0
-  return {
-    keep(bytes: Uint8Array) {
-      if (size >= HEAD_BYTES) return
-      const piece = Buffer.from(bytes.subarray(0, HEAD_BYTES - size))
-      pieces.push(piece)
-      size += piece.length
-    },
-    text: () => Buffer.concat(pieces, size).toString('utf8'),
-  }
-}
-
-/** The error for a successful answer that held no SSE event at all. */
-function notAnEventStream(head: string): UpstreamProtocolError {
-  const gist = cutTextWith(describeErrorBody(head), 200, '…')
-  const what = gist ? `it sent: ${gist}` : 'the body was empty'
-  return new UpstreamProtocolError(`The model endpoint answered without an event stream (no \`data:\` event; ${what}). Is upstream.baseUrl an OpenAI-compatible endpoint that streams chat completions?`)
-}
-
 function parseChunk(data: string, apiKey: string): CompletionChunk {
   try {
     const parsed: unknown = JSON.parse(data)
@@ -295,15 +290,25 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     if (typeof delta.refusal === 'string' && delta.refusal) pushDelta(state, 'text-delta', delta.refusal)
     for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
   }
-  if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
+  takeUsage(state, chunk)
   if (choice?.finish_reason && typeof choice.finish_reason === 'string') {
     // OpenRouter's normalised `error`: the generation failed (its half-made calls are not run).
-    if (choice.finish_reason === 'error') throw finishedWithError(choice.native_finish_reason)
+    if (choice.finish_reason === 'error') state.failedFinish = finishedWithError(choice.native_finish_reason)
     // DeepSeek: its servers interrupted the generation (the answer is cut short).
-    if (choice.finish_reason === 'insufficient_system_resource') throw interruptedForCapacity()
+    else if (choice.finish_reason === 'insufficient_system_resource') state.failedFinish = interruptedForCapacity()
+    if (state.failedFinish) return
     state.finishReason = choice.finish_reason
     state.pending.push(...flushToolCalls(state))
   }
+}
+
+/** A failing finish becomes the failure, with the round's usage on it. */
+function settleFinish(state: StreamState): void {
+  if (state.failedFinish && !state.failure) state.failure = Object.assign(state.failedFinish, state.usage ? { usage: state.usage } : {})
+}
+
+function takeUsage(state: StreamState, chunk: CompletionChunk): void {
+  if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
 }
 
 /** A tool call being joined from its fragments. */
