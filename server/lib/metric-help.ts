@@ -16,7 +16,7 @@ export const COUNTER_HELP = {
   requests_refused_total: 'Requests answered 429, by the limits setting that refused them (maxConcurrentJobs, maxConcurrentJobsPerUser, createPerMinute, anonymousCreatePerMinute, inputPerMinute, deletePerMinute, maxStreamsPerUser, maxStreams; refusedValueProblems: the per-minute budget of problems in refused workflow inputs and answers).',
   job_errors_total: 'Jobs that ended with an error, by error code.',
   upstream_errors_total: 'Jobs that failed in the model request, by error code.',
-  tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied).',
+  tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied; stopped: the job\'s end cut the call off).',
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
   jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention), by their user (reason=user), or by the memory provider to make room past its 10,000 jobs, usually before their retention ran out (reason=evicted).',

@@ -131,6 +131,10 @@ export function createFakeRunContext(options: FakeRunContextOptions) {
     abort(message = 'Aborted by the user') {
       controller.abort(new JobAbortedError('aborted', message))
     },
+    /** Ends the job with `reason` (its time limit, a shutdown, a hand-off) as the engine would. */
+    abortWith(reason: JobAbortedError) {
+      controller.abort(reason)
+    },
   }
 }
 

@@ -13,6 +13,7 @@ import { approvedArguments } from './approved-arguments'
 import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-tool-args'
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
+import { JobAbortedError } from '../errors'
 import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
@@ -161,6 +162,11 @@ function turnedOffBy(config: RunContext['config'], name: string): 'tools.disable
   return disabledToolNames(config).has(name) ? 'tools.disabled' : 'user flag'
 }
 
+/** Whether the job's abort says another instance owns the job now (`owner-lost`). */
+function isOwnerLost(reason: unknown): boolean {
+  return reason instanceof JobAbortedError && reason.code === 'owner-lost'
+}
+
 /** Runs one call; see the file comment. */
 export async function executeToolCall(context: RunContext, call: ToolCallRequest): Promise<ToolCallOutcome> {
   const decoded = decodeArguments(call.args)
@@ -187,7 +193,12 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   }
   catch (error) {
     // Anything that is not a tool fault (abort, a failed approval request) ends the job.
-    if (context.signal.aborted) throw context.signal.reason
+    if (context.signal.aborted) {
+      // Cut off by the end of its job or node (a time limit, a shutdown, an abort): `stopped`. A
+      // run that lost the job (handed off, taken over) leaves the call to the new owner to count.
+      if (!isOwnerLost(context.signal.reason)) countToolResult(context.tools, call.name, 'stopped')
+      throw context.signal.reason
+    }
     if (!isToolCallError(error)) throw error
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null

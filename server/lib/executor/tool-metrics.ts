@@ -4,7 +4,7 @@
  * name the model made up (no such tool) is counted as `unknown`, so model output never becomes a
  * label value: only tools known at build time can appear.
  */
-import type { ToolResultStatus } from '../../../shared/events'
+import type { ToolCallOutcomeStatus } from '../../../shared/reducer'
 import { useMetrics } from '../metrics'
 import type { ToolRegistry } from '../tools/types'
 
@@ -14,9 +14,10 @@ export const UNKNOWN_TOOL_LABEL = 'unknown'
 /**
  * Counts one `tool-result` in `tool_runs_total{tool,status}` (and `tool_timeouts_total`), and its
  * execution time in `tool_run_ms{tool,status}` when the tool's code ran (`durationMs` not null:
- * a call refused before it ran — denied, bad arguments, no such tool — has no duration).
+ * a call refused before it ran — denied, bad arguments, no such tool — has no duration). A call
+ * the job's end cut off has no result: it counts as `stopped`, untimed.
  */
-export function countToolResult(tools: Pick<ToolRegistry, 'get'>, name: string, status: ToolResultStatus, durationMs: number | null = null): void {
+export function countToolResult(tools: Pick<ToolRegistry, 'get'>, name: string, status: ToolCallOutcomeStatus, durationMs: number | null = null): void {
   const metrics = useMetrics()
   const tool = tools.get(name) ? name : UNKNOWN_TOOL_LABEL
   metrics.increment('tool_runs_total', { tool, status })
