@@ -5,6 +5,7 @@
 import type { H3Event } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
+import { createFailureStreakLog } from '../failure-streak-log'
 import { combineFlags, globalFlags, inRollout } from '../feature-flags'
 import type { FeatureFlags, FeatureFlagsContext } from '../feature-flags'
 import { hookFlags } from './hook-flags'
@@ -16,6 +17,17 @@ declare module 'nitropack/types' {
     'background-jobs:feature-flags': (context: FeatureFlagsContext) => void | Promise<void>
   }
 }
+
+/**
+ * The hook's failures, once per outage of what it asks (a flag service): every request fails the
+ * same way until it answers again, and a line per request would bury everything else.
+ */
+const hookFailureLog = createFailureStreakLog({
+  logger: routeLogger,
+  failed: 'feature-flags hook failed; using the global flags (later failures are not logged until it succeeds again)',
+  recovered: 'feature-flags hook succeeds again',
+  fields: {},
+})
 
 /**
  * Runs the app's hook for this request's user (once per request). A hook that throws is logged; the
@@ -30,10 +42,11 @@ export async function resolveFeatureFlags(event: H3Event, userId: string, config
     const context: FeatureFlagsContext = { event, userId, flags: { ...global }, rollout: rule => inRollout(userId, rule) }
     try {
       await useNitroApp().hooks.callHook('background-jobs:feature-flags', context)
+      hookFailureLog.succeeded()
       flags = combineFlags(global, hookFlags(context.flags, routeLogger))
     }
     catch (error) {
-      routeLogger.error('feature-flags hook failed; using the global flags', { error })
+      hookFailureLog.failed(error)
     }
   }
   event.context.backgroundJobsFlags = flags

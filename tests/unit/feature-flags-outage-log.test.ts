@@ -1,0 +1,55 @@
+/**
+ * While the service an app's `background-jobs:feature-flags` hook asks is down, the hook throws on
+ * every request, and each one logged `feature-flags hook failed; using the global flags` with its
+ * error: a line per request for the whole outage. Like the other repeated faults
+ * (failure-streak-log.ts), it is logged once per outage, then once when the hook works again.
+ */
+import type { H3Event } from 'h3'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { DEFAULT_CONFIG } from '../../server/lib/config'
+import { resolveFeatureFlags } from '../../server/lib/http/resolve-flags'
+
+const hook = vi.hoisted(() => ({ down: true }))
+vi.mock('nitropack/runtime', () => ({
+  useNitroApp: () => ({
+    hooks: {
+      callHook: async () => {
+        if (hook.down) throw new Error('flag service: connect ECONNREFUSED')
+      },
+    },
+  }),
+}))
+
+let lines: Array<{ level: string, message: string, failures?: unknown }>
+
+beforeEach(() => {
+  lines = []
+  for (const level of ['error', 'warn', 'info'] as const) {
+    vi.spyOn(console, level).mockImplementation((line: string) => {
+      const parsed = JSON.parse(line) as { message: string, failures?: unknown }
+      lines.push({ level, message: parsed.message, ...(parsed.failures === undefined ? {} : { failures: parsed.failures }) })
+    })
+  }
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const fakeEvent = () => ({ context: {} }) as unknown as H3Event
+
+describe('a feature-flags hook failing on every request', () => {
+  it('is logged once per outage, then once when it works again; the global flags apply meanwhile', async () => {
+    hook.down = true
+    for (let request = 0; request < 50; request++) {
+      await expect(resolveFeatureFlags(fakeEvent(), 'user-1', DEFAULT_CONFIG)).resolves.toMatchObject({ enabled: true })
+    }
+    hook.down = false
+    await resolveFeatureFlags(fakeEvent(), 'user-1', DEFAULT_CONFIG)
+    await resolveFeatureFlags(fakeEvent(), 'user-1', DEFAULT_CONFIG)
+    const hookLines = lines.filter(line => /feature-flags hook/.test(line.message))
+    expect(hookLines.map(line => line.level)).toEqual(['error', 'info'])
+    expect(hookLines[0]!.message).toMatch(/^feature-flags hook failed; using the global flags/)
+    expect(hookLines[1]).toMatchObject({ failures: 50 })
+  })
+})
