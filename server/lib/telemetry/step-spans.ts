@@ -6,6 +6,7 @@
 import type { Attributes, Span } from '@opentelemetry/api'
 import { SpanStatusCode } from '@opentelemetry/api'
 import type { ToolCallOutcome, ToolCallRequest } from '../executor/execute-tool'
+import { filteredAnswer, isFilteredAnswer } from '../executor/filtered-answer'
 import type { ModelRound } from '../executor/model-round'
 import { runsIsolated } from '../executor/tool-runner'
 import type { ModelRequest } from '../model/types'
@@ -69,6 +70,8 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
       if (round.usage) span.setAttributes({ [ATTR.inputTokens]: round.usage.prompt, [ATTR.outputTokens]: round.usage.completion })
       const text = contentValue(settings, round.text)
       if (text !== undefined) span.setAttribute(ATTR.contentOutput, text)
+      // The loop fails the job on such a round once this span has ended (agent-loop.ts): it says so here.
+      if (!round.toolCalls.length && isFilteredAnswer(round.finishReason, round.text)) markFailure(span, filteredAnswer(info.nodeId), settings)
     },
     onError(span, error) {
       markStepFailure(span, error, info.nodeId, settings)
