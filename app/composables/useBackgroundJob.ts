@@ -96,9 +96,10 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       // A read started before another one answered last: `error` and `lost` tell the latest read.
       if (read !== reads.value) return
       // Read again: the message of a read that failed before no longer holds, nor does a 404's
-      // `lost` (which would also keep `connect()` from following the job again). A give-up's does,
-      // while the job still runs: live updates are still stopped.
-      error.value = gaveUp.value !== null && !isTerminalStatus(state.value.status) ? gaveUp.value : null
+      // `lost` (which would also keep `connect()` from following the job again). A refusal's or a
+      // give-up's does, while the job still runs: live updates are still stopped (only `connect()`
+      // follows again).
+      error.value = isTerminalStatus(state.value.status) ? null : (denied.value ?? gaveUp.value)
       lost.value = false
     }
     catch (failure) {

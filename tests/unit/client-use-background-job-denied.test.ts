@@ -55,4 +55,27 @@ describe('useBackgroundJob: following again after a refusal', () => {
     expect(view.result.connection.value).toBe('denied')
     expect(view.result.error.value).toMatch(/signed out/)
   })
+
+  it('a refresh() that reads the job keeps the refusal\'s message while the follower stays stopped', async () => {
+    const view = app.mount(() => useBackgroundJob('d1', { initialState: running }))
+    app.sources[0]!.open()
+    app.sources[0]!.fail()
+    await vi.runAllTimersAsync()
+    expect(view.result.connection.value).toBe('denied')
+    const refusal = view.result.error.value
+    expect(refusal).toMatch(/signed out/)
+
+    // The read succeeds (e.g. a cookie came back), but nothing follows the job: live updates are
+    // still stopped, and `connection` still says `denied`.
+    signedIn = true
+    await view.result.refresh()
+    expect(app.openSources()).toHaveLength(0)
+    expect(view.result.connection.value).toBe('denied')
+    expect(view.result.error.value).toBe(refusal)
+
+    // Following again clears it, as before.
+    view.result.connect()
+    app.sources[1]!.open()
+    expect(view.result.error.value).toBeNull()
+  })
 })
