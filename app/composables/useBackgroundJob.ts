@@ -65,6 +65,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const gaveUp = useState<string | null>(`background-job:${id}:gave-up`, () => null)
   /** The server's refusal (401/403, also in `error`) that stopped the follower, until it follows again; null otherwise. */
   const denied = useState<string | null>(`background-job:${id}:denied`, () => null)
+  /** The message of a read that failed (also in `error`), until the job is read again or the stream brings news of it; null otherwise. */
+  const readFailed = useState<string | null>(`background-job:${id}:read-failed`, () => null)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
   // `$fetch` adds the app's base path by itself; the EventSource is given the whole path.
   const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, `${jobUrl}/stream`)
@@ -101,11 +103,12 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       // follows again).
       error.value = isTerminalStatus(state.value.status) ? null : (denied.value ?? gaveUp.value)
       lost.value = false
+      readFailed.value = null
     }
     catch (failure) {
       if (read !== reads.value) return
       if (apiErrorStatus(failure) === 404) markLost()
-      else error.value = apiErrorMessage(failure)
+      else error.value = readFailed.value = apiErrorMessage(failure)
     }
   }
 
@@ -175,9 +178,16 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       onSnapshot: snapshot => {
         state.value = adoptSnapshot(state.value, snapshot)
         error.value = null
+        readFailed.value = null
       },
       onEvent: event => {
         state.value = applyLiveEvent(state.value, event)
+        // The stream brings the job: a read that failed before no longer says it cannot be read
+        // (an `abort()` failure, in the same slot, still holds: the job was not stopped).
+        if (readFailed.value !== null) {
+          if (error.value === readFailed.value) error.value = null
+          readFailed.value = null
+        }
       },
       onEnd: () => stopped('ended'),
       onStateChange: next => {
@@ -245,6 +255,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     }
     catch (failure) {
       error.value = apiErrorMessage(failure)
+      // The slot now tells this failure, which a live event does not undo.
+      readFailed.value = null
       return null
     }
   }

@@ -97,3 +97,30 @@ describe('useBackgroundJob: error after reads of two components of one job', () 
     expect(second.result.error.value).toBeNull()
   })
 })
+
+describe('useBackgroundJob: a failed read while the stream goes on', () => {
+  const restarting = () => Object.assign(new Error('[GET] "/api/jobs/j1": 503 Service Unavailable'), { statusCode: 503, data: { statusCode: 503, message: 'Background jobs are restarting; retry in 5 s' } })
+  const running = { ...createJobState({ id: 'j1', type: 'chat', createdAt: 0 }), status: 'running' as const, seq: 3, content: 'abc' }
+
+  it('the next live event clears the failed read\'s message: the job is evidently being read', async () => {
+    const view = app.mount(() => useBackgroundJob('j1', { initialState: running }))
+    app.sources[0]!.open()
+    answer = async () => { throw restarting() }
+    await view.result.refresh()
+    expect(view.result.error.value).toBe('Background jobs are restarting; retry in 5 s')
+
+    app.sources[0]!.emit('text-delta', [3, 'd'], '4')
+    expect(view.result.text.value).toBe('abcd')
+    expect(view.result.connection.value).toBe('open')
+    expect(view.result.error.value).toBeNull()
+  })
+
+  it('a live event keeps the message of an abort() that failed: the job was not stopped', async () => {
+    const view = app.mount(() => useBackgroundJob('j1', { initialState: running }))
+    app.sources[0]!.open()
+    vi.stubGlobal('$fetch', async () => { throw restarting() })
+    expect(await view.result.abort()).toBeNull()
+    app.sources[0]!.emit('text-delta', [3, 'd'], '4')
+    expect(view.result.error.value).toBe('Background jobs are restarting; retry in 5 s')
+  })
+})
