@@ -148,4 +148,17 @@ describe('/ai-sdk page: what a screen reader hears', () => {
     await settle()
     expect(heard).toEqual(['Once upon'])
   })
+
+  it('says an answer cut at the length limit was cut off, as the note under it does, not that it finished', async () => {
+    loaded = [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Write a long story' }] }]
+    mountDemoComponent(app, AiSdkPage, {})
+    await settle()
+    const resume = responses.at(-1)!
+    resume.write({ type: 'start', messageId: 'job-1' }, { type: 'start-step' }, { type: 'text-start', id: 't1' }, delta('Once upon a'))
+    // As the route ends a job its model's length limit cut, with the demo's finish metadata.
+    resume.write({ type: 'text-end', id: 't1' }, { type: 'finish-step' }, { type: 'finish', finishReason: 'length', messageMetadata: { ended: 'cut-off', by: 'length' } })
+    resume.close()
+    await settle()
+    expect(heard).toEqual(['Once upon a', 'Cut off — the model reached its length limit. Ask it to continue.'])
+  })
 })

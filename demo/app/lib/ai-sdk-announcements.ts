@@ -10,6 +10,7 @@
 import type { UIMessage } from 'ai'
 import { isStaticToolUIPart } from 'ai'
 import type { ToolCallState } from '../../../shared/reducer'
+import { answerEndNote } from './answer-end'
 import { nextAnnouncement } from './announcements'
 import { isStoppedToolPart } from './stopped'
 import type { HeardToolCalls } from './tool-call-announcements'
@@ -97,7 +98,10 @@ export class AnswerAnnouncer {
       }
     }
     heard.ended = true
-    lines.push(outcome === 'stopped' ? 'Answer stopped.' : 'Answer finished.')
+    // One cut off (length limit, content filter) is not said to have finished: the reader hears
+    // the note the page shows under it.
+    const note = answerEndNote(message.metadata)
+    lines.push(outcome === 'stopped' ? 'Answer stopped.' : note?.kind === 'cut-off' ? note.text : 'Answer finished.')
     return lines
   }
 
