@@ -1,0 +1,60 @@
+/**
+ * The /ai-sdk page's Stop (and Escape): `stop()` only closes the SDK's response, so the chat's
+ * jobs are aborted too — also one that waits for an approval, with no response open. The answers
+ * the abort route stopped are marked so, and a screen reader hears it. `stopError` says why a Stop
+ * did not stop the answer (its abort failed: the job goes on), as the main chat says it, until the
+ * next Stop or message.
+ */
+import type { UIMessage } from 'ai'
+import type { Ref } from 'vue'
+import { ref } from 'vue'
+import { isStoppedAnswer, withStoppedAnswers } from './answer-end'
+import type { AnswerAnnouncer } from './ai-sdk-announcements'
+import { failureText } from './wording'
+
+export interface AiSdkStopOptions {
+  chatId: Ref<string>
+  messages: Ref<UIMessage[]>
+  /** A response is open (the SDK's `submitted` or `streaming`). */
+  busy: Ref<boolean>
+  /** The SDK's `stop()`. */
+  stop: () => Promise<void>
+  /** Puts the page's lines in its live region. */
+  announce: (lines: string[]) => void
+  /** The page's announcer of the moment (a new one for each chat). */
+  announcer: () => AnswerAnnouncer
+  /** Where the focus goes when Stop goes away. */
+  focusAfterStop: () => void
+}
+
+export function useAiSdkStop(options: AiSdkStopOptions) {
+  const { chatId, messages, busy } = options
+  /** Why the last Stop did not stop the answer; null otherwise. */
+  const stopError = ref<string | null>(null)
+  /** A stop under way (a repeated Escape must not abort again meanwhile). */
+  let stopping = false
+  /** Stop (`keepFocus`: by Escape, from the box, where the focus stays as in the main chat). */
+  async function stopAnswer({ keepFocus = false } = {}): Promise<void> {
+    if (stopping) return
+    stopping = true
+    if (!keepFocus) options.focusAfterStop()
+    stopError.value = null
+    // `stop()` only closes the response (the job would keep running): abort the job too — also
+    // one that waits for an approval, with no response open.
+    if (busy.value) await options.stop()
+    try {
+      const { jobs } = await $fetch<{ jobs: { id: string, status: string }[] }>(`/api/jobs/chat/${encodeURIComponent(chatId.value)}/abort`, { method: 'POST' })
+      messages.value = withStoppedAnswers(messages.value, jobs)
+      const newest = messages.value.at(-1)
+      if (isStoppedAnswer(newest?.metadata)) options.announce(options.announcer().end(newest, 'stopped'))
+      else if (newest?.role === 'user' && jobs.some(job => job.status === 'aborted')) options.announce(['Answer stopped.'])
+    }
+    catch (failure) {
+      stopError.value = failureText(failure, 'stop')
+    }
+    finally {
+      stopping = false
+    }
+  }
+  return { stopError, stopAnswer, isStopping: () => stopping }
+}
