@@ -3,11 +3,12 @@
  * jobs are aborted too — also one that waits for an approval, with no response open. The answers
  * the abort route stopped are marked so, and a screen reader hears it. `stopError` says why a Stop
  * did not stop the answer (its abort failed: the job goes on), as the main chat says it, until the
- * next Stop or message.
+ * next Stop or message. While a stop is under way, `stopping` is true: Stop says "Stopping…" and
+ * takes no second press, as the main chat's does.
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
-import { ref } from 'vue'
+import { readonly, ref } from 'vue'
 import { isStoppedAnswer, withStoppedAnswers } from './answer-end'
 import type { AnswerAnnouncer } from './ai-sdk-announcements'
 import { failureText } from './wording'
@@ -31,12 +32,12 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
   const { chatId, messages, busy } = options
   /** Why the last Stop did not stop the answer; null otherwise. */
   const stopError = ref<string | null>(null)
-  /** A stop under way (a repeated Escape must not abort again meanwhile). */
-  let stopping = false
+  /** A stop under way (a repeated Escape or press must not abort again meanwhile). */
+  const stopping = ref(false)
   /** Stop (`keepFocus`: by Escape, from the box, where the focus stays as in the main chat). */
   async function stopAnswer({ keepFocus = false } = {}): Promise<void> {
-    if (stopping) return
-    stopping = true
+    if (stopping.value) return
+    stopping.value = true
     if (!keepFocus) options.focusAfterStop()
     stopError.value = null
     // `stop()` only closes the response (the job would keep running): abort the job too — also
@@ -53,8 +54,8 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
       stopError.value = failureText(failure, 'stop')
     }
     finally {
-      stopping = false
+      stopping.value = false
     }
   }
-  return { stopError, stopAnswer, isStopping: () => stopping }
+  return { stopError, stopAnswer, stopping: readonly(stopping) }
 }
