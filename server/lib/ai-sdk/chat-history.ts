@@ -56,23 +56,32 @@ const MAX_JOBS_READ = 2_000
 /**
  * The chat as the client holds it, oldest turn first: per user message its newest answer (a
  * regenerated or edited message keeps its id, as in the client), at the place the message first
- * took. An edit or a regeneration of an earlier message drops the turns after it in the client, so
- * a turn whose newest job is older than the newest job of a turn before it is no longer there.
+ * took — one the main chat answered again (keyed by the id of a job started without a
+ * `messageId`) at its newest answer's place, as the main chat shows it. An edit or a regeneration
+ * of an earlier message drops the turns after it in the client, so a turn whose newest job is
+ * older than the newest job of a turn before it is no longer there.
  */
 function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
+  /** Jobs started without a `messageId`: their ids key the main chat's answers again. */
+  const startedWithout = new Set(newestFirst.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
   // Oldest first, so a message's first job sets its place and its last one is its answer.
-  const turns = new Map<string, { newest: ChatJob, firstAt: number }>()
+  const turns = new Map<string, { newest: ChatJob, placeAt: number }>()
   for (let index = newestFirst.length - 1; index >= 0; index--) {
     const chatJob = newestFirst[index]!
     // A first answer started without one is keyed by its own id: the main chat's Regenerate and
-    // Retry answer it again with `messageId` set to that id (demo/app/lib/threads.ts).
+    // Retry answer it again with `messageId` set to that id (demo/app/lib/threads.ts). The main
+    // chat shows such an answer last, the turns between kept (they stay its history): a Retry of
+    // a failed turn mid-thread must not read as an edit of an earlier message, which drops them.
     const key = chatJob.job.messageId ?? chatJob.job.id
     const turn = turns.get(key)
-    if (turn) turn.newest = chatJob
-    else turns.set(key, { newest: chatJob, firstAt: chatJob.job.createdAt })
+    if (!turn) turns.set(key, { newest: chatJob, placeAt: chatJob.job.createdAt })
+    else {
+      turn.newest = chatJob
+      if (startedWithout.has(key)) turn.placeAt = chatJob.job.createdAt
+    }
   }
-  // Stable: turns first seen in the same millisecond keep the listing's order.
-  const inPlace = [...turns.values()].sort((left, right) => left.firstAt - right.firstAt)
+  // Stable: turns placed in the same millisecond keep the listing's order.
+  const inPlace = [...turns.values()].sort((left, right) => left.placeAt - right.placeAt)
   let newestBefore = Number.NEGATIVE_INFINITY
   return inPlace.flatMap(({ newest }) => {
     if (newest.job.createdAt < newestBefore) return []
