@@ -12,7 +12,7 @@ import { serverMutation, serverQuery } from './access'
 import { countAllActiveJobs } from './activeCount'
 import { findLease, toLease, writeLease } from './leaseStore'
 import { RECORD_PAGE_BYTES } from './limits'
-import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, type JobRecordValue, listedRequestJson, listedRequestOf, mergeRanges, toJobRecord } from './model'
+import { ACTIVE_STATUSES, findJob, isTerminal, jobRecordValidator, type JobRecordValue, listedRequestJson, listedRequestOf, mergeRanges, recordBytes, requestJsonOf, toJobRecord } from './model'
 import { leaseValidator } from './schema'
 
 /** `listExpiredLeases` returns at most this many jobs by default. */
@@ -66,29 +66,34 @@ export const heartbeatLease = serverMutation({
  * Active jobs holding a lease that expired by the deployment's clock (the one claims count from;
  * an instance's own clock may be off), the longest-expired first (for recovery). Reading the time
  * makes Convex re-run this query rather than serve it from its cache.
+ *
+ * With `listed`, each record comes with its request as a listing gives it (a chat's last user
+ * message): the servers that ask so read a job they claim whole. Without it, whole — a server of
+ * the version before (still running during a rolling deploy, these functions already deployed)
+ * runs the record it listed as it is, and a chat it continued got its last message only.
  */
 export const listExpiredLeases = serverQuery({
-  args: { limit: v.optional(v.number()) },
+  args: { limit: v.optional(v.number()), listed: v.optional(v.boolean()) },
   returns: v.array(jobRecordValidator),
-  handler: async (ctx, { limit = DEFAULT_EXPIRED_LIMIT }) => {
+  handler: async (ctx, { limit = DEFAULT_EXPIRED_LIMIT, listed = false }) => {
     const now = Date.now()
-    const expired = await expiredLeaseRecords(ctx.db, now, limit)
+    const expired = await expiredLeaseRecords(ctx.db, now, limit, listed)
     // Jobs of an older version whose lease is still in the job document (empty once they moved).
     // The lower bound leaves out jobs with no embedded lease (their expiry is undefined).
     const ranges = ACTIVE_STATUSES.map(status => ctx.db.query('jobs')
       .withIndex('by_status_lease_expiry', q => q.eq('status', status).gte('lease.expiresAt', 0).lte('lease.expiresAt', now)))
     const embedded = expired.length < limit ? await mergeRanges(ctx.db, ranges, (a, b) => a.lease!.expiresAt - b.lease!.expiresAt, limit - expired.length) : []
-    const listed = embedded.map(record => ({ ...record, requestJson: listedRequestJson(record.requestJson) }))
-    return [...expired, ...listed].sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
+    const cut = listed ? embedded.map(record => ({ ...record, requestJson: listedRequestJson(record.requestJson) })) : embedded
+    return [...expired, ...cut].sort((a, b) => a.lease!.expiresAt - b.lease!.expiresAt)
   },
 })
 
 /**
  * Records of active jobs whose lease document expired by `now`, the longest-expired first, at
  * most `limit`; fewer when the documents pass the byte budget (recovery runs again at the next
- * heartbeat).
+ * heartbeat). Requests as listed, or whole.
  */
-async function expiredLeaseRecords(db: DatabaseReader, now: number, limit: number): Promise<JobRecordValue[]> {
+async function expiredLeaseRecords(db: DatabaseReader, now: number, limit: number, listed: boolean): Promise<JobRecordValue[]> {
   const records: JobRecordValue[] = []
   let bytes = 0
   const range = db.query('leases').withIndex('by_active_expiry', q => q.eq('active', true).lte('expiresAt', now))
@@ -98,12 +103,18 @@ async function expiredLeaseRecords(db: DatabaseReader, now: number, limit: numbe
     // `active` turns false in the append that ends the job; a job gone or ended is not recovered.
     if (!job || isTerminal(job.status)) continue
     // As a listing gives it (a chat's last user message): recovery reads a job it claims whole.
-    const { requestJson, bytesRead } = await listedRequestOf(db, job)
+    const { requestJson, bytesRead } = listed ? await listedRequestOf(db, job) : await wholeRequestOf(db, job)
     bytes += getDocumentSize(job) + bytesRead
     if (records.length > 0 && bytes > RECORD_PAGE_BYTES) break
     records.push(toJobRecord(job, requestJson, toLease(stored)))
   }
   return records
+}
+
+/** A job's whole request and the request bytes read for it (none more when it is in the job document). */
+async function wholeRequestOf(db: DatabaseReader, job: Doc<'jobs'>): Promise<{ requestJson: string, bytesRead: number }> {
+  const requestJson = await requestJsonOf(db, job)
+  return { requestJson, bytesRead: recordBytes(job, requestJson) - getDocumentSize(job) }
 }
 
 /** Lapsed instance documents one heartbeat deletes at most (the next one deletes more). */

@@ -364,7 +364,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     async listExpiredLeases(limit) {
       // Judged by the deployment's clock, as claims are (the instance's may be off).
-      const stored = await query(fn.listExpiredLeases, limit === undefined ? {} : { limit })
+      // Listed (a chat's last user message): takeOver reads the job it claims whole.
+      const stored = await query(fn.listExpiredLeases, limit === undefined ? { listed: true } : { limit, listed: true })
       return stored.map(toJobRecord)
     },
 
