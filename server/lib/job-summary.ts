@@ -11,13 +11,16 @@ import type { JobRecord } from './providers/types'
 /** A summary safe to send to the job's owner (no lease, no request internals). */
 export function summarize(record: JobRecord): JobSummary {
   const { id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq } = record
-  const { request } = record
-  const prompt = request.type === 'chat' ? lastUserMessage(request.messages) : undefined
+  // Null for a Convex job whose deletion, under a version before this one, stopped after its
+  // request went and before its job document did: it is listed until retention or a deletion ends
+  // it, and one such job made every list of its user fail.
+  const request = record.request as JobRecord['request'] | null
+  const prompt = request?.type === 'chat' ? lastUserMessage(request.messages) : undefined
   return {
     id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq,
     ...(prompt === undefined ? {} : { prompt }),
-    ...(request.type === 'chat' && request.promptMetadata !== undefined ? { promptMetadata: request.promptMetadata } : {}),
-    ...(request.type === 'workflow' ? { workflow: { name: request.workflow, input: request.input ?? null } } : {}),
+    ...(request?.type === 'chat' && request.promptMetadata !== undefined ? { promptMetadata: request.promptMetadata } : {}),
+    ...(request?.type === 'workflow' ? { workflow: { name: request.workflow, input: request.input ?? null } } : {}),
   }
 }
 
