@@ -212,7 +212,10 @@ export const deleteExpiredJobs = internalMutation({
     const cutoff = retention === null ? null : Date.now() - retention
     const more = await deleteOldRateHits(ctx, budget) || (cutoff !== null && (await deleteOldDeletions(ctx, cutoff, budget) || await deleteIdleFeeds(ctx, cutoff, budget))) || moreJobs
     if (more) {
-      const scheduledId = await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { ...(retention === null ? {} : { retentionMs: retention }), continuation: true })
+      // The cron's chain reads the variable again at each run: a retention raised (or made
+      // unreadable) meanwhile applies to the rest of the backlog. Only a retention given to the run
+      // goes on with it.
+      const scheduledId = await ctx.scheduler.runAfter(0, internal.cleanup.deleteExpiredJobs, { ...(args.retentionMs === undefined ? {} : { retentionMs: args.retentionMs }), continuation: true })
       if (run) await ctx.db.patch(run._id, { scheduledId })
       else await ctx.db.insert('cleanupRuns', { scheduledId })
     }
