@@ -343,21 +343,37 @@ describe('AI SDK page in Chromium', () => {
     const other = await page.context().newPage()
     await other.goto(page.url())
     await other.locator('.turn[data-role="assistant"] .answer').waitFor({ timeout: WAIT_MS })
-    await page.locator(`button[data-delete-thread="${chat}"]`).click()
-    await page.locator('[data-confirm-delete]').click()
-    // Both tabs open a new chat; the other one says why.
-    for (const tab of [page, other]) {
-      await tab.waitForURL(url => url.searchParams.has('chat') && url.searchParams.get('chat') !== chat, { timeout: WAIT_MS })
-      expect(await tab.locator('.turn').count()).toBe(0)
+    // The thread list's reads after the delete are held until the message is posted: on a loaded
+    // machine that read was slow, and the confirmation dialog, left open over the page until it
+    // ended, kept the new chat from taking any typing (no POST, about one full CI run in three).
+    let releaseListReads!: () => void
+    const listReadsHeld = new Promise<void>((resolve) => {
+      releaseListReads = resolve
+    })
+    await page.route(url => url.pathname === '/api/jobs/threads', async (route) => {
+      await listReadsHeld
+      await route.continue()
+    })
+    try {
+      await page.locator(`button[data-delete-thread="${chat}"]`).click()
+      await page.locator('[data-confirm-delete]').click()
+      // Both tabs open a new chat; the other one says why.
+      for (const tab of [page, other]) {
+        await tab.waitForURL(url => url.searchParams.has('chat') && url.searchParams.get('chat') !== chat, { timeout: WAIT_MS })
+        expect(await tab.locator('.turn').count()).toBe(0)
+      }
+      await other.locator('.toast', { hasText: 'This conversation was deleted in another tab.' }).waitFor({ timeout: WAIT_MS })
+      // Typed (the box takes it: no dialog left over the page), then sent once the page offers Send.
+      await page.locator('#ai-sdk-input').fill('What is my secret?')
+      await expect(page.locator('#ai-sdk-input').inputValue()).resolves.toBe('What is my secret?')
+      await page.locator('button.composer-send:enabled').waitFor({ timeout: WAIT_MS })
+      const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
+      await page.locator('#ai-sdk-input').press('Enter')
+      const { messages } = (await posted).postDataJSON() as { messages: Array<{ role: string }> }
+      expect(messages.map(message => message.role)).toEqual(['user'])
     }
-    await other.locator('.toast', { hasText: 'This conversation was deleted in another tab.' }).waitFor({ timeout: WAIT_MS })
-    const posted = page.waitForRequest(request => request.method() === 'POST' && new URL(request.url()).pathname === '/api/jobs/chat', { timeout: WAIT_MS })
-    // Typed, then sent once the page offers Send (not while the new chat is still being set up: a
-    // full CI run on a loaded machine pressed Enter in a moment the page did not take it).
-    await page.locator('#ai-sdk-input').fill('What is my secret?')
-    await page.locator('button.composer-send:enabled').waitFor({ timeout: WAIT_MS })
-    await page.locator('#ai-sdk-input').press('Enter')
-    const { messages } = (await posted).postDataJSON() as { messages: Array<{ role: string }> }
-    expect(messages.map(message => message.role)).toEqual(['user'])
+    finally {
+      releaseListReads()
+    }
   })
 })
