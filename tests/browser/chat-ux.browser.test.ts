@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
+import { waitForJobStatus } from '../support/progress-wait'
 import type { BrowserLook } from './support/browser'
 import { PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { isOnScreen, openChat as openChatPage, screenshotBothLooks, send, turn, waitForHydration, waitForStatus } from './support/chat-page'
@@ -161,6 +162,14 @@ describe('demo chat: typing, reading, answering', () => {
     const threadId = `elsewhere-${Date.now()}`
     const created = await context.request.post(`${demo.url}/api/jobs`, { data: { messages: [{ role: 'user', content: 'hello from the first device' }], threadId }, headers: { origin: demo.url } })
     expect(created.status()).toBe(202)
+    // Its answer ends before the page opens: the end's notification makes the thread read its turns
+    // again, and once the failure below is lifted that read shows them by itself. Arriving late (a
+    // loaded machine), it took the failed state, and its Retry, away under the click below.
+    const { id: jobId } = await created.json() as { id: string }
+    await waitForJobStatus(async () => {
+      const { state } = await (await context.request.get(`${demo.url}/api/jobs/${jobId}`)).json() as { state: { status: string, seq: number } }
+      return state
+    }, 'completed', WAIT_MS)
     const other = await context.newPage()
     await other.goto(`${demo.url}/`)
     await waitForHydration(other)
