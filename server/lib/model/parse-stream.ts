@@ -16,7 +16,9 @@ import { scrubbedError, withErrorScrubbed } from './scrubbed-error'
 import { createSseDataReader, SseLineTooLongError } from './sse-data'
 import { finishedWithError, interruptedForCapacity, parseErrorField, streamError } from './stream-error'
 import type { StreamErrorValue } from './stream-error'
-import type { ModelEvent, ModelToolCall } from './types'
+import { joinFragment } from './tool-call-join'
+import type { JoinedCall, ToolCallFragment } from './tool-call-join'
+import type { ModelEvent } from './types'
 import { redact } from './upstream-response'
 
 /** The parts of one chat-completions chunk this parser reads. */
@@ -39,15 +41,6 @@ interface CompletionChunk {
   usage?: { prompt_tokens?: number, completion_tokens?: number, total_tokens?: number } | null
   /** OpenAI-style `{ message, code }`, or a bare string (text-generation-inference, some proxies). */
   error?: StreamErrorValue
-}
-
-interface ToolCallFragment {
-  index?: number
-  id?: string
-  /** `arguments` is JSON text; some servers send the object itself (llama.cpp's server, text-generation-inference). */
-  function?: { name?: string, arguments?: string | Record<string, unknown> }
-  /** Gemini's OpenAI-compatible endpoint: the call's thought signature (`{ google: { thought_signature } }`). */
-  extra_content?: unknown
 }
 
 /** Bytes from a `fetch` body or any async source. */
@@ -288,7 +281,9 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     }
     // A refusal is what the model answered: without it, the job completed with an empty answer.
     if (typeof delta.refusal === 'string' && delta.refusal) pushDelta(state, 'text-delta', delta.refusal)
-    for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) joinFragment(state, fragment)
+    for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      if (joinFragment(state.toolCalls, fragment)) state.callStarted = true
+    }
   }
   takeUsage(state, chunk)
   if (choice?.finish_reason && typeof choice.finish_reason === 'string') {
@@ -309,55 +304,6 @@ function settleFinish(state: StreamState): void {
 
 function takeUsage(state: StreamState, chunk: CompletionChunk): void {
   if (chunk.usage && typeof chunk.usage === 'object') state.usage = toTokenUsage(chunk.usage)
-}
-
-/** A tool call being joined from its fragments. */
-interface JoinedCall {
-  /** The upstream's `index` of its fragments. */
-  index: number
-  call: ModelToolCall
-  /** `call.id` is the upstream's (not the `call_<index>` stand-in). */
-  hasUpstreamId: boolean
-}
-
-/**
- * Adds a fragment to its call: the latest call at its `index` (some providers omit `index`: then
- * the latest call). A fragment with an id other than that call's starts a new call — Gemini's
- * OpenAI-compatible API and some gateways send parallel calls all at index 0, each with its own
- * id. An id that comes after a call's first fragment becomes the call's id.
- */
-function joinFragment(state: StreamState, fragment: ToolCallFragment): void {
-  const id = stringOrEmpty(fragment.id)
-  const name = stringOrEmpty(fragment.function?.name)
-  const args = argumentsText(fragment.function?.arguments)
-  const extra = fragment.extra_content
-  const extraContent = extra && typeof extra === 'object' && !Array.isArray(extra) ? extra as Record<string, unknown> : undefined
-  // No id, no name, no arguments: an end marker some servers send after the real calls (DeepSeek:
-  // `{index, id: "", function: {arguments: null}}`, often at an index of its own). It adds
-  // nothing; counted as a call it was one without a name, and the round failed.
-  if (!id && !name && !args && !extraContent) return
-  state.callStarted = true
-  const index = Number.isInteger(fragment.index) ? fragment.index! : state.toolCalls.at(-1)?.index ?? 0
-  let joined = state.toolCalls.findLast(candidate => candidate.index === index)
-  if (joined && id && joined.hasUpstreamId && id !== joined.call.id) joined = undefined
-  if (!joined) {
-    joined = { index, call: { id: id || `call_${index}`, name: '', arguments: '' }, hasUpstreamId: id !== '' }
-    state.toolCalls.push(joined)
-  }
-  else if (id && !joined.hasUpstreamId) {
-    joined.call.id = id
-    joined.hasUpstreamId = true
-  }
-  const { call } = joined
-  if (name && !call.name) call.name = name
-  call.arguments += args
-  if (extraContent) call.extraContent = extraContent
-}
-
-/** A fragment's arguments as JSON text: an object some servers send instead of its text is written out. */
-function argumentsText(value: unknown): string {
-  if (value && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value)
-  return stringOrEmpty(value)
 }
 
 function toTokenUsage(usage: NonNullable<CompletionChunk['usage']>): TokenUsage {
