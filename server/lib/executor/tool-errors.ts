@@ -67,6 +67,32 @@ export function describeThrown(value: unknown): string {
   }
 }
 
+/**
+ * `describeThrown` for the text after "failed: ", never empty: `throw new Error()` (or `throw ''`)
+ * read `Tool "x" failed: ` with nothing after the colon. A value with no message is told by its
+ * `name` and `code` (`it threw a TypeError with no message`), which an isolation worker carries too.
+ */
+export function describeFailureCause(value: unknown): string {
+  const text = describeThrown(value)
+  if (text.trim()) return text
+  if (typeof value === 'string') return 'it threw an empty string'
+  const name = fieldText(value, 'name') || 'value'
+  const code = fieldText(value, 'code')
+  return `it threw ${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name} with no message${code ? ` (code ${code})` : ''}`
+}
+
+/** A thrown value's string field, trimmed ('' when it has none, or reading it throws). */
+function fieldText(value: unknown, key: 'name' | 'code'): string {
+  if (value === null || typeof value !== 'object') return ''
+  try {
+    const field = (value as Record<string, unknown>)[key]
+    return typeof field === 'string' ? field.trim() : ''
+  }
+  catch {
+    return ''
+  }
+}
+
 /** A thrown object that is not an Error: its `message`, its own `toString`, or its JSON (see `describeThrown`). */
 function describeObject(value: object): string {
   const { message } = value as { message?: unknown }
@@ -140,7 +166,7 @@ export class ToolTurnedOffError extends ToolCallError {
 export class ToolExecutionError extends ToolCallError {
   override readonly name = 'ToolExecutionError'
   constructor(toolName: string, cause: unknown) {
-    super(toolName, `Tool "${toolName}" failed: ${describeThrown(cause)}`, { cause })
+    super(toolName, `Tool "${toolName}" failed: ${describeFailureCause(cause)}`, { cause })
   }
 }
 

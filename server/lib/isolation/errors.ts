@@ -3,7 +3,7 @@
  * tool failure these become `tool-result` events with status `error` and a message for the model;
  * none of them ends the job. (Time limits and aborts end as for in-process tools.)
  */
-import { describeThrown, ToolCallError, ToolNotRunError } from '../executor/tool-errors'
+import { describeFailureCause, ToolCallError, ToolNotRunError } from '../executor/tool-errors'
 
 /** The tool must run isolated, but this server cannot start an isolation worker for it. */
 export class IsolationUnavailableError extends ToolNotRunError {
@@ -33,7 +33,7 @@ export class ToolHeapLimitError extends ToolCallError {
 export class ToolWorkerExitedError extends ToolCallError {
   override readonly name = 'ToolWorkerExitedError'
   constructor(toolName: string, cause: unknown) {
-    super(toolName, `Tool "${toolName}" stopped its isolation worker: ${describeThrown(cause)}`, { cause })
+    super(toolName, `Tool "${toolName}" stopped its isolation worker: ${describeFailureCause(cause)}`, { cause })
   }
 }
 

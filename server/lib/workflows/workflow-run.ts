@@ -3,7 +3,7 @@
  * its limits, records `node-start` / `node-end`, and skips nodes an earlier run already finished.
  */
 import { JobFailure } from '../run-context'
-import { describeThrown } from '../executor/tool-errors'
+import { describeFailureCause } from '../executor/tool-errors'
 import type { RunContext } from '../run-context'
 import type { WorkflowNode, WorkflowNodeKind, WorkflowState } from './define'
 import { createNodeContext } from './node-context'
@@ -79,7 +79,7 @@ export function toNodeFailure(error: unknown, nodeId: string): JobFailure {
   const [codeValue, toolNameValue] = [fieldOf(error, 'code'), fieldOf(error, 'toolName')]
   const code = typeof codeValue === 'string' ? codeValue : 'node-failed'
   const toolName = typeof toolNameValue === 'string' ? toolNameValue : undefined
-  return new JobFailure(code, `Node "${nodeId}" failed: ${describeThrown(error)}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}) })
+  return new JobFailure(code, `Node "${nodeId}" failed: ${describeFailureCause(error)}`, { failedDuring: 'workflow-node', nodeId, ...(toolName ? { toolName } : {}) })
 }
 
 /** A workflow being run. */
