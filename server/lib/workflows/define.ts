@@ -55,7 +55,7 @@ export interface AgentNode<Input = unknown> extends NodeBase {
 export interface ToolNode<Input = unknown> extends NodeBase {
   kind: 'tool'
   tool: string
-  /** The tool's arguments (left out: `{}`; a function that returns `undefined` fails the node). @default {} */
+  /** The tool's arguments (left out: `{}`; a string is read as JSON text; `undefined`, `null` or an empty string fails the node). @default {} */
   args?: ValueMapper<Input>
   /**
    * When the tool fails, continue with `{ status, error }` as the output instead of failing the job.

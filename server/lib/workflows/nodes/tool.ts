@@ -30,6 +30,9 @@ function asRecordedArgs(args: unknown, toolName: string): unknown {
   if (args === undefined) throw new Error(`its args for tool "${toolName}" are undefined (does its args function return something? \`s => { ({ … }) }\` returns nothing, \`s => ({ … })\` returns the object); give it an object, or leave args out to call the tool with {}`)
   // The executor reads null arguments as `{}` too (a mapping that read a field holding null).
   if (args === null) throw new Error(`its args for tool "${toolName}" are null; give it an object, or leave args out to call the tool with {}`)
+  // A string is read as JSON text (execute-tool.ts), and an empty one as `{}`, the same hidden
+  // mistake (an agent node that answered nothing, an input field left empty).
+  if (typeof args === 'string' && !args.trim()) throw new Error(`its args for tool "${toolName}" are an empty string (a string is read as JSON text, as a model's arguments are); give it an object, or leave args out to call the tool with {}`)
   const problem = typeof args === 'function' || typeof args === 'symbol' ? `a ${typeof args} has no JSON form` : jsonProblem(args, 'args')
   const text = problem ? undefined : JSON.stringify(args)
   if (text === undefined) throw new Error(`its args are not JSON-serialisable: ${problem ?? 'their toJSON() returned undefined'}`)
