@@ -8,6 +8,8 @@ import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { MAX_TIMER_MS } from '../config-validate'
+import { createDefaultsWatch } from './computed-defaults'
+import type { DefaultsWatch } from './computed-defaults'
 import { dropNonJsonOptions, nonJsonParametersProblem } from './non-json-parameters'
 import { unknownToolKeyProblem } from './definition-keys'
 
@@ -53,10 +55,16 @@ export class DuplicateToolError extends Error {
 
 /**
  * The JSON Schema the model sees for a tool's zod parameters (the input side, no `$schema`), without
- * the union options JSON arguments can never fill (non-json-parameters.ts).
+ * the union options JSON arguments can never fill (non-json-parameters.ts), nor the defaults
+ * `defaults` knows a function computes (computed-defaults.ts).
  */
-export function toolParametersJsonSchema(tool: ToolDefinition): Record<string, unknown> {
-  const override = dropNonJsonOptions(tool.parameters) as (context: unknown) => void
+export function toolParametersJsonSchema(tool: ToolDefinition, defaults?: DefaultsWatch): Record<string, unknown> {
+  const dropOptions = dropNonJsonOptions(tool.parameters)
+  defaults?.begin()
+  const override = ((context: Parameters<typeof dropOptions>[0] & Parameters<DefaultsWatch['override']>[0]) => {
+    dropOptions(context)
+    defaults?.override(context)
+  }) as (context: unknown) => void
   const { $schema: _schema, ...schema } = z.toJSONSchema(tool.parameters, { io: 'input', unrepresentable: 'any', override }) as Record<string, unknown>
   return schema
 }
@@ -115,7 +123,8 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
 
 /** Creates a registry holding `tools` (in order). */
 export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], options: ToolRegistryOptions = {}): ToolRegistry {
-  const byName = new Map<string, { tool: ToolDefinition, schema: Record<string, unknown>, file?: string }>()
+  // `defaults`: a default a function computes is left out once its value changed (computed-defaults.ts).
+  const byName = new Map<string, { tool: ToolDefinition, schema: Record<string, unknown>, defaults: DefaultsWatch, file?: string }>()
   const onDuplicate = options.onDuplicate ?? 'error'
 
   function add(tool: AnyToolDefinition, duplicate: 'error' | 'keep-first', file?: string) {
@@ -130,8 +139,9 @@ export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], opt
       throw new DuplicateToolError(tool.name, files)
     }
     let schema: Record<string, unknown>
+    const defaults = createDefaultsWatch()
     try {
-      schema = toolParametersJsonSchema(tool)
+      schema = toolParametersJsonSchema(tool, defaults)
     }
     catch (error) {
       throw new InvalidToolDefinitionError(tool.name, `its parameters cannot be turned into JSON Schema: ${(error as Error).message}`, file)
@@ -141,7 +151,9 @@ export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], opt
     }
     const nonJson = nonJsonParametersProblem(tool.parameters)
     if (nonJson) throw new InvalidToolDefinitionError(tool.name, nonJson, file)
-    byName.set(tool.name, { tool, schema, file })
+    // Read once more now: a default that differs at each read (an id, a counter) is never shown.
+    if (defaults.changed()) schema = toolParametersJsonSchema(tool, defaults)
+    byName.set(tool.name, { tool, schema, defaults, file })
   }
 
   tools.forEach((tool, index) => add(tool, onDuplicate, options.files?.[index]))
@@ -155,6 +167,8 @@ export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], opt
       return names.map((name) => {
         const entry = byName.get(name)
         if (!entry) throw new Error(`Tool "${name}" is not registered; resolve the request's tool names first`)
+        // A default from the clock shown at boot is not shown once the clock has moved on.
+        if (entry.defaults.changed()) entry.schema = toolParametersJsonSchema(entry.tool, entry.defaults)
         return {
           type: 'function',
           function: { name, description: entry.tool.description, parameters: entry.schema },
