@@ -260,6 +260,22 @@ export const ISOLATION_TEST_TOOLS = [
     execute: ({ id }) => ({ id }),
   }),
   defineTool({
+    name: 'random_id_dated_approval',
+    description: 'As random_id_approval, with a date the schema makes a Date.',
+    parameters: z.object({ id: z.string().default(() => randomUUID()), due: z.coerce.date() }),
+    isolation: 'worker',
+    needsApproval: true,
+    execute: ({ id, due }) => ({ id, due: due instanceof Date ? due.toISOString() : null }),
+  }),
+  defineTool({
+    name: 'random_id_dated_approval_fn',
+    description: 'As random_id_dated_approval, with a needsApproval function (the server parses the arguments for it).',
+    parameters: z.object({ id: z.string().default(() => randomUUID()), due: z.coerce.date() }),
+    isolation: 'worker',
+    needsApproval: () => true,
+    execute: ({ id, due }) => ({ id, due: due instanceof Date ? due.toISOString() : null }),
+  }),
+  defineTool({
     name: 'import_hangs',
     description: 'Its file never finishes loading in a worker (isolation-worker-entry.ts), as a file whose top level awaits a service that never answers.',
     parameters: z.object({}),

@@ -21,12 +21,12 @@ export interface IsolatedToolTask {
   /**
    * Only check the arguments (a call that needs approval, before the human is asked): the answer
    * is what the schema made of them (`IsolatedArgumentsCheck`: to show, as JSON and bounded, and
-   * the exact value when it is plain JSON data); `execute` is not called.
+   * the exact value when it crosses to a worker unchanged); `execute` is not called.
    */
   check?: true
   /**
-   * The arguments as the schema made them when a human approved the call (plain JSON data:
-   * executor/approved-arguments.ts): the worker gives `execute` exactly these, without parsing
+   * The arguments as the schema made them when a human approved the call (data a structured clone
+   * keeps as it is: executor/approved-arguments.ts): the worker gives `execute` exactly these, without parsing
    * the model's arguments again (a default or transform may not be the same each time).
    */
   approvedArgs?: { value: unknown }
@@ -44,7 +44,10 @@ export interface IsolatedToolTask {
   startGate?: Int32Array
 }
 
-/** What a check task (`check`) answers, as its JSON: the arguments to show, and the exact value when it is plain JSON data. */
+/**
+ * What a check task (`check`) answers: the arguments to show (its JSON), and the exact value when
+ * it crosses to a worker unchanged (beside the JSON, in the answer's `exact`: a Date stays a Date).
+ */
 export interface IsolatedArgumentsCheck {
   /** As JSON and bounded (approval-arguments.ts). */
   shown: unknown
@@ -106,7 +109,7 @@ export interface SerializedError {
 
 /** How the call ended inside the worker. */
 export type IsolatedToolAnswer =
-  | { ok: true, json: string }
+  | { ok: true, json: string, /** A check task's exact value (`IsolatedArgumentsCheck.exact`), cloned as it is. */ exact?: { value: unknown } }
   /** `execute` threw or rejected. */
   | { ok: false, kind: 'threw', error: SerializedError }
   /** The tool's time limit passed in the worker (its `ctx.signal` fired) before `execute` settled. */

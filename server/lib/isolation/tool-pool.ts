@@ -19,7 +19,7 @@ import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
-import type { IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { deserializeError, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
@@ -144,7 +144,12 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   }
 
   function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
-    if (answer.ok) return toolResultFromJson(answer.json)
+    if (answer.ok) {
+      const read = toolResultFromJson(answer.json)
+      // A check task's exact value came beside its JSON (protocol.ts).
+      if (answer.exact) (read.result as IsolatedArgumentsCheck).exact = answer.exact
+      return read
+    }
     if (answer.kind === 'timeout') throw new ToolTimeoutError(call.name, call.timeoutMs)
     if (answer.kind === 'tool-error') throw answer.notRun ? new ToolNotRunError(call.name, answer.error.message) : new ToolCallError(call.name, answer.error.message)
     throw deserializeError(answer.error)

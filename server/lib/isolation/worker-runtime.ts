@@ -95,9 +95,10 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       // Approved: exactly what the human was shown the schema made of them (approved-arguments.ts).
       const args = task.approvedArgs ? task.approvedArgs.value : parseToolArguments(tool.name, tool.parameters, task.args)
       if (task.check) {
+        // The exact value goes beside the JSON: a structured clone keeps a Date or a Map JSON would not.
         const exact = approvedArguments(args)
-        const checked: IsolatedArgumentsCheck = { shown: approvalArguments(args, task.args), ...(exact ? { exact } : {}) }
-        return { ok: true, json: JSON.stringify(checked) }
+        const checked: IsolatedArgumentsCheck = { shown: approvalArguments(args, task.args) }
+        return { ok: true, json: JSON.stringify(checked), ...(exact ? { exact } : {}) }
       }
       if (task.startGate) Atomics.store(task.startGate, 0, START_GATE.running)
       let value: unknown
