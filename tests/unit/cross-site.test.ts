@@ -60,6 +60,17 @@ describe('cross-site requests that change something', () => {
     expect(crossSiteRefusal(request({ fetchSite: 'cross-site', origin: 'https://other.example.com', trustedOrigins }))).not.toBeNull()
   })
 
+  it('reads Origin and Sec-Fetch-Site trimmed, as a header value is meant (a hand-made or proxied header may carry spaces)', () => {
+    const trustedOrigins = new Set(['https://admin.example.com'])
+    expect(crossSiteRefusal(request({ fetchSite: 'same-site', origin: ' https://admin.example.com\t', trustedOrigins }))).toBeNull()
+    expect(crossSiteRefusal(request({ fetchSite: ' same-origin ' }))).toBeNull()
+    expect(crossSiteRefusal(request({ fetchSite: '  ', origin: 'https://app.example.com ' }))).toBeNull()
+    // A blank Origin is no Origin: a client that is no browser, not a page of another origin.
+    expect(crossSiteRefusal(request({ origin: '  ' }))).toBeNull()
+    // Trimmed is not trusted by accident: a refused origin is still refused, and quoted without the spaces.
+    expect(crossSiteRefusal(request({ fetchSite: ' cross-site ', origin: ' https://evil.example.com ' }))).toContain('from https://evil.example.com (Sec-Fetch-Site: cross-site)')
+  })
+
   it('never checks reads: GET, HEAD and OPTIONS pass from anywhere', () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS', 'get']) {
       expect(crossSiteRefusal(request({ method, fetchSite: 'cross-site', origin: 'https://evil.example.com' })), method).toBeNull()
