@@ -8,7 +8,7 @@
  * restart once granted), and leaves no connection open.
  */
 import { createClient } from 'redis'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
@@ -19,11 +19,12 @@ const redis = useRedisServer()
 describe('redis provider: an ACL user without pub/sub channels', () => {
   it('fails at boot naming the ACL to grant, stores nothing, and boots once the channels are granted', async () => {
     const admin = createClient({ url: redis.url })
-    await admin.connect()
     try {
+      await admin.connect()
       await admin.sendCommand(['ACL', 'SETUSER', 'app', 'on', '>secret', '~acl:*', '+@all'])
       const url = redis.url.replace('redis://', 'redis://app:secret@')
       const denied = createRedisProvider({ url, keyPrefix: 'acl:', onError: () => {} })
+      onTestFinished(() => denied.dispose())
       const failure = await denied.ready().then(() => null, (error: unknown) => error)
       const created = await createJob(denied).then(() => 'created', (error: unknown) => String(error))
       await denied.dispose()
@@ -35,12 +36,14 @@ describe('redis provider: an ACL user without pub/sub channels', () => {
 
       await admin.sendCommand(['ACL', 'SETUSER', 'app', '&acl:*'])
       const granted = createRedisProvider({ url, keyPrefix: 'acl:', onError: () => {} })
+      // Closed however the test ends: a failed assertion leaves no connection open.
+      onTestFinished(() => granted.dispose())
       await granted.ready()
       expect((await createJob(granted)).status).toBe('queued')
       await granted.dispose()
     }
     finally {
-      await admin.close()
+      await admin.close().catch(() => {})
     }
   })
 })

@@ -5,7 +5,7 @@
  * so they held Redis clients and kept the stopping process alive. Now it is refused with the
  * shutdown's 503 and nothing connects.
  */
-import { expect, it } from 'vitest'
+import { expect, it, onTestFinished } from 'vitest'
 import { createClient } from 'redis'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
@@ -31,6 +31,8 @@ async function otherClients(): Promise<number> {
 
 it('a call after dispose is a 503 and opens no connection', async () => {
   const provider = createRedisProvider({ url: redis.url, keyPrefix: 'after-dispose:', onError: () => {} })
+  // Closed however the test ends (the engine's dispose closes it first when the test gets there).
+  onTestFinished(() => provider.dispose())
   await provider.ready()
   const config = resolveConfig({ scripted: { enabled: true } })
   const engine = createEngine({

@@ -20,6 +20,12 @@ async function jobWithEvictedLog(end = false, lease = LEASE) {
   const keyPrefix = `evicted-log-${++prefixes}:`
   const owner = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   const remote = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
+  const admin = createClient({ url: redis.url })
+  // Closed however the test ends, also when a step of this setup fails.
+  onTestFinished(async () => {
+    await admin.close().catch(() => {})
+    await Promise.all([owner.dispose(), remote.dispose()])
+  })
   await Promise.all([owner.ready(), remote.ready()])
   const job = await createJob(owner, { userId: 'u1', threadId: 'thread-1', idempotencyKey: 'k1', lease })
   await appendAccepted(owner, job.id, [statusEvent(1), textEvent(2, 0, 'Hello'), textEvent(3, 5, ' world')])
@@ -30,16 +36,10 @@ async function jobWithEvictedLog(end = false, lease = LEASE) {
     unsubscribe()
   } })
   await remote.settled()
-  const admin = createClient({ url: redis.url })
   await admin.connect()
   // What an eviction does to one key: it is gone, the others stay.
   expect(await admin.del(`${keyPrefix}log:${job.id}`)).toBe(1)
   const keys = async () => (await admin.keys(`${keyPrefix}*`)).sort()
-  const close = async () => {
-    await admin.close()
-    await Promise.all([owner.dispose(), remote.dispose()])
-  }
-  onTestFinished(close)
   return { owner, remote, job, keyPrefix, keys, gone: () => gone }
 }
 

@@ -5,7 +5,7 @@
  * events that will never come.
  */
 import { createClient } from 'redis'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
@@ -18,6 +18,10 @@ async function twoInstances() {
   const keyPrefix = `flushed-${++prefixes}:`
   const owner = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
   const remote = createRedisProvider({ url: redis.url, keyPrefix, onError: () => {} })
+  // Closed however the test ends: a failed assertion must not leave their connections open.
+  onTestFinished(async () => {
+    await Promise.all([owner.dispose(), remote.dispose()])
+  })
   await Promise.all([owner.ready(), remote.ready()])
   const job = await createJob(owner, { lease: { instanceId: 'owner', epoch: 1, expiresAt: Date.now() + 60_000 } })
   await appendAccepted(owner, job.id, [statusEvent(1)])
@@ -30,9 +34,13 @@ async function twoInstances() {
   } })
   await remote.settled()
   const admin = createClient({ url: redis.url })
-  await admin.connect()
-  await admin.flushAll()
-  await admin.close()
+  try {
+    await admin.connect()
+    await admin.flushAll()
+  }
+  finally {
+    await admin.close().catch(() => {})
+  }
   return { owner, remote, job, received, gone: () => gone }
 }
 
@@ -44,7 +52,6 @@ describe('redis provider: a job flushed away while it runs', () => {
     expect(gone()).toBe(1)
     expect(received).toEqual([1])
     expect(remote.followers()).toBe(0)
-    await Promise.all([owner.dispose(), remote.dispose()])
   })
 
   it('a job that appends nothing (waiting for an answer): the owner\'s lease heartbeat tells the follower', async () => {
@@ -53,6 +60,5 @@ describe('redis provider: a job flushed away while it runs', () => {
     await remote.settled()
     expect(gone()).toBe(1)
     expect(remote.followers()).toBe(0)
-    await Promise.all([owner.dispose(), remote.dispose()])
   })
 })

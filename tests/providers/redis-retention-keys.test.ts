@@ -12,10 +12,13 @@ const redis = useRedisServer()
 
 async function keysOf(prefix: string): Promise<string[]> {
   const client = createClient({ url: redis.url })
-  await client.connect()
-  const keys = await client.keys(`${prefix}*`)
-  await client.close()
-  return keys.sort()
+  try {
+    await client.connect()
+    return (await client.keys(`${prefix}*`)).sort()
+  }
+  finally {
+    await client.close().catch(() => {})
+  }
 }
 
 describe('redis provider: retention of a user whose threads were read', () => {

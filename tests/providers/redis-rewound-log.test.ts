@@ -34,9 +34,13 @@ async function withSnapshotRedis(test: (world: { writer: RedisJobProvider, follo
       follower,
       async save() {
         const admin = createClient({ url: redis.url })
-        await admin.connect()
-        await admin.sendCommand(['SAVE'])
-        await admin.close()
+        try {
+          await admin.connect()
+          await admin.sendCommand(['SAVE'])
+        }
+        finally {
+          await admin.close().catch(() => {})
+        }
       },
       async restartFromSave() {
         // Stopped without saving (no save points): it comes back with the last SAVE.

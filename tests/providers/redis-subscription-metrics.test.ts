@@ -5,7 +5,7 @@
  * however many followers catch up). A dropped connection is logged, not counted as a failure.
  */
 import { createClient } from 'redis'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createMetrics } from '../../server/lib/metrics'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
@@ -17,6 +17,8 @@ async function providerWithMetrics(prefix: string) {
   const metrics = createMetrics()
   const errors: unknown[] = []
   const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix, metrics, onError: error => errors.push(error) })
+  // Closed however the test ends: a failed assertion must not leave its connections open.
+  onTestFinished(() => provider.dispose())
   await provider.ready()
   const counted = (name: string) => metrics.snapshot().counters[`${name}{provider="redis"}`] ?? 0
   return { provider, errors, counted }
@@ -36,8 +38,8 @@ describe('redis subscription metrics', () => {
     await provider.settled()
     expect(counted('subscription_reconnects_total')).toBe(0)
     const admin = createClient({ url: redis.url })
-    await admin.connect()
     try {
+      await admin.connect()
       await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
       await provider.settled()
       expect(counted('subscription_reconnects_total')).toBe(1)
@@ -55,7 +57,6 @@ describe('redis subscription metrics', () => {
     expect(errors.length).toBeGreaterThan(0)
     expect(counted('subscription_failures_total')).toBe(0)
     for (const stop of stops) stop()
-    await provider.dispose()
   })
 
   it('counts a listener that throws as a subscription failure, and reports it as before', async () => {
@@ -69,6 +70,5 @@ describe('redis subscription metrics', () => {
     expect(counted('subscription_failures_total')).toBe(1)
     expect(errors).toEqual([expect.objectContaining({ message: 'viewer broke' })])
     stop()
-    await provider.dispose()
   })
 })

@@ -3,7 +3,7 @@
  * jobs stored before the index existed are indexed once per user, and nothing is left behind.
  */
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { BackfillCursor } from '../../server/lib/providers/redis-threads'
 import { BACKFILL_START, backfillStep } from '../../server/lib/providers/redis-threads'
@@ -23,6 +23,13 @@ afterAll(async () => {
   await client?.close()
 })
 
+/** A provider on `keyPrefix`, closed however the test ends (a failed assertion leaves no connection open). */
+function threadsProvider(keyPrefix: string) {
+  const provider = createRedisProvider({ url: redis.url, keyPrefix })
+  onTestFinished(() => provider.dispose())
+  return provider
+}
+
 /** How many times Redis ran `command` so far (INFO commandstats). */
 async function calls(command: string): Promise<number> {
   const info = await client.info('commandstats')
@@ -37,7 +44,7 @@ async function forgetThreadIndex(prefix: string): Promise<void> {
 
 describe('redis thread index', () => {
   it('list({ threadId }) reads the records of that thread only, however many other jobs the user has', async () => {
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: nextPrefix() })
+    const provider = threadsProvider(nextPrefix())
     for (let index = 0; index < 250; index++) await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: `other-${index % 5}`, createdAt: START_MS + index })
     const mine = [
       await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'mine', createdAt: START_MS + 100 }),
@@ -48,12 +55,11 @@ describe('redis thread index', () => {
     const before = await calls('hmget')
     expect((await provider.list({ userId: 'user-a', threadId: 'mine' })).map(job => job.id)).toEqual([mine[1]!.id, mine[0]!.id])
     expect(await calls('hmget') - before).toBe(2)
-    await provider.dispose()
   })
 
   it('indexes jobs stored before the index once, from their meta, and deletes them from it', async () => {
     const prefix = nextPrefix()
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
+    const provider = threadsProvider(prefix)
     const first = await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'old-thread', createdAt: START_MS + 1 })
     const second = await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'old-thread', createdAt: START_MS + 2 })
     await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: null, createdAt: START_MS + 3 })
@@ -68,24 +74,22 @@ describe('redis thread index', () => {
     expect(await provider.listThreads({ userId: 'user-a', limit: 10 })).toEqual({ threads: [], next: null })
     // Nothing is left of the index: the user has no job, so reading their threads does not mark them.
     expect((await client.keys(`${prefix}thread*`)).sort()).toEqual([])
-    await provider.dispose()
   })
 
   it('indexes more jobs than one backfill call reads, by score, with ties across the page boundary', async () => {
     const prefix = nextPrefix()
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
+    const provider = threadsProvider(prefix)
     // 230 jobs, seven at each millisecond: the 200th and 201st share one.
     for (let index = 0; index < 230; index++) await createEndedJob(provider, START_MS + 9_000, 'completed', { threadId: `thread-${index % 2}`, createdAt: START_MS + Math.floor(index / 7) })
     await forgetThreadIndex(prefix)
     expect((await provider.list({ userId: 'user-a', threadId: 'thread-0', limit: 500 })).length).toBe(115)
     expect((await provider.list({ userId: 'user-a', threadId: 'thread-1', limit: 500 })).length).toBe(115)
     expect((await provider.listThreads({ userId: 'user-a', limit: 10 })).threads.map(thread => thread.threadId).sort()).toEqual(['thread-0', 'thread-1'])
-    await provider.dispose()
   })
 
   it('backfill: jobs deleted and created between two calls, in the millisecond where the first call stopped, neither hide a job nor come back', async () => {
     const prefix = nextPrefix()
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
+    const provider = threadsProvider(prefix)
     const tieAt = START_MS + 10
     const ended = (id: string, createdAt: number) => createEndedJob(provider, START_MS + 5_000, 'completed', { id, threadId: 'old', createdAt })
     await ended('old-1', tieAt - 1)
@@ -110,12 +114,11 @@ describe('redis thread index', () => {
     const threadKey = `${prefix}thread:user-a\u0000old`
     expect((await client.zRange(threadKey, 0, -1)).sort()).toEqual(['after', 'old-1', 'tie-b', 'tie-c', 'tie-d', 'tie-new'])
     expect(await client.zScore(`${prefix}threads:user-a`, 'old')).toBe(tieAt + 1)
-    await provider.dispose()
   })
 
   it('backfill: one call reads the whole millisecond it stops in, however many jobs it holds', async () => {
     const prefix = nextPrefix()
-    const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
+    const provider = threadsProvider(prefix)
     for (const suffix of ['e', 'a', 'd', 'b', 'c']) await createEndedJob(provider, START_MS + 5_000, 'completed', { id: `same-${suffix}`, threadId: 'burst', createdAt: START_MS + 20 })
     await createEndedJob(provider, START_MS + 5_000, 'completed', { id: 'next', threadId: 'burst', createdAt: START_MS + 21 })
     await forgetThreadIndex(prefix)
@@ -126,6 +129,5 @@ describe('redis thread index', () => {
     expect((await client.zRange(threadKey, 0, -1)).sort()).toEqual(['same-a', 'same-b', 'same-c', 'same-d', 'same-e'])
     expect(await backfillStep(script, 'user-a', cursor!, 2)).toBeNull()
     expect(await client.zCard(threadKey)).toBe(6)
-    await provider.dispose()
   })
 })

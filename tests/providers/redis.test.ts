@@ -3,7 +3,7 @@
  * stopped after), plus what the Redis provider does beyond the contract.
  */
 import { createClient } from 'redis'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { resolveConfig } from '../../server/lib/config'
 import { useMetrics } from '../../server/lib/metrics'
@@ -32,6 +32,8 @@ describe('redis provider beyond the contract', () => {
   async function fresh(options: { keyPrefix?: string } = {}) {
     // Connection drops are on purpose here: their log lines are noise.
     const provider = createRedisProvider({ url: redis.url, keyPrefix: options.keyPrefix ?? nextPrefix(), onError: () => {} })
+    // Closed however the test ends (its own dispose stays; a second one does nothing): a failed assertion leaves no connection open.
+    onTestFinished(() => provider.dispose())
     await provider.ready()
     return provider
   }
@@ -39,11 +41,14 @@ describe('redis provider beyond the contract', () => {
   async function keysOf(prefix: string): Promise<string[]> {
     const probe = await fresh()
     const client = createClient({ url: redis.url })
-    await client.connect()
-    const keys = await client.keys(`${prefix}*`)
-    await client.close()
-    await probe.dispose()
-    return keys.sort()
+    try {
+      await client.connect()
+      return (await client.keys(`${prefix}*`)).sort()
+    }
+    finally {
+      await client.close().catch(() => {})
+      await probe.dispose()
+    }
   }
 
   it('hides the whole password in logged URLs, also one holding @ or /', () => {
