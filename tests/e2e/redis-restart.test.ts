@@ -16,21 +16,21 @@ import { createClient, lastEventId, rebuildStrictly } from '../support/http-clie
 import type { MockUpstream } from '../support/mock-upstream'
 import { startMockUpstream } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer, useTestRedisServer } from '../support/redis-server'
 
 const TOKEN = 'redis-restart-metrics-token'
 const PIECES = Array.from({ length: 60 }, (_, index) => `piece ${index}; `)
 const UPSTREAM_TEXT = PIECES.join('')
 
-let dataDir: string
-let redis: RedisServer
+const dataDir = mkdtempSync(join(tmpdir(), 'bgjobs-redis-'))
+// Registered before the server's hooks, so it runs after the server has stopped (after-hooks run in reverse).
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+// Keeps an append-only file: stopped and started again on the same port within the test, with its data.
+const redis = useRedisServer([], { persistIn: dataDir })
 let upstream: MockUpstream
 let app: AppServer
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bgjobs-redis-'))
-  redis = await startRedisServer([], { persistIn: dataDir })
   upstream = await startMockUpstream(() => ({ chunks: PIECES, delayMs: 50 }))
   app = await startAppServer({
     NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
@@ -48,8 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop()
   await upstream?.close()
-  await redis?.stop()
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 })
 
 describe('a Redis restart with a job in flight', () => {
@@ -99,7 +97,8 @@ describe('a Redis restart with a job in flight', () => {
 
 describe('an instance that boots while Redis is down', () => {
   it('answers 503 (not a 500, not a hang) until Redis is reachable, then works without a restart', async () => {
-    const late = await startRedisServer()
+    // Its own server, stopped also when the test fails or times out before its `finally`.
+    const late = await useTestRedisServer()
     await late.stop()
     const booted = await startAppServer({
       NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
@@ -127,7 +126,7 @@ describe('an instance that boots while Redis is down', () => {
   })
 
   it('stopped before Redis came: shuts down without an error about disposing an engine that never started', async () => {
-    const never = await startRedisServer()
+    const never = await useTestRedisServer()
     await never.stop()
     const booted = await startAppServer({
       NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',

@@ -75,12 +75,12 @@ export async function startRedisServer(extraArgs: string[] = [], options: RedisS
 /**
  * A redis-server for a whole test file: started before its tests, stopped after them. Read its
  * `url` (and `pid`, e.g. to SIGSTOP it) inside a test; `stop`/`start` take it down and bring it
- * back on the same port within a test.
+ * back on the same port within a test (with its data, given `persistIn`).
  */
-export function useRedisServer(extraArgs: string[] = []): Readonly<Pick<RedisServer, 'url' | 'pid' | 'stop' | 'start'>> {
+export function useRedisServer(extraArgs: string[] = [], options: RedisServerOptions = {}): Readonly<Pick<RedisServer, 'url' | 'pid' | 'stop' | 'start'>> {
   let server: RedisServer | undefined
   beforeAll(async () => {
-    server = await startRedisServer(extraArgs)
+    server = await startRedisServer(extraArgs, options)
   })
   afterAll(async () => {
     await server?.stop()
