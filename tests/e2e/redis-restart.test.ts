@@ -85,9 +85,11 @@ describe('a Redis restart with a job in flight', () => {
     // What the store holds after the restart is the whole job: its state, and a replay of its log.
     const { body } = await user.get(`/api/jobs/${job.id}`)
     expect(body.state).toMatchObject({ status: 'completed', content: UPSTREAM_TEXT })
+    // Event 1 is the job's `running` status: the replay after it carries the whole text, exactly.
     const replay = await user.stream(job.streamUrl, { 'last-event-id': '1' })
     await replay.ended
     expect(replay.frames.filter(frame => frame.event === 'snapshot')).toHaveLength(0)
+    expect(rebuildStrictly(replay.frames)).toEqual({ text: UPSTREAM_TEXT, problems: [] })
     expect(replay.frames.at(-1)).toMatchObject({ event: 'job-end', data: { status: 'completed' } })
 
     expect((await user.post('/api/jobs', { messages: [{ role: 'user', content: 'after the restart' }] })).status).toBe(202)
