@@ -16,15 +16,15 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { createClient as createRedisClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import type { ServerProcess } from '../support/server-process'
 import { buildAppCopy, freePort, ROOT, startServerProcess, stopProcess } from '../support/server-process'
 
 const INSTANCE_ID = 'cluster-e2e'
 
 let build: { entry: string, cleanup: () => void }
-let redis: RedisServer
+// Started before the build and the client below, stopped after them (its hooks come first).
+const redis = useRedisServer()
 let store: ReturnType<typeof createRedisClient>
 const servers: ServerProcess[] = []
 
@@ -33,7 +33,6 @@ const BUILD_BUDGET_MS = 480_000
 
 beforeAll(async () => {
   build = buildAppCopy(join(ROOT, 'tests/fixtures/node-cluster'))
-  redis = await startRedisServer()
   store = createRedisClient({ url: redis.url })
   await store.connect()
 }, BUILD_BUDGET_MS)
@@ -41,7 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const server of servers) await server.stop()
   await store?.quit()
-  await redis?.stop()
   build?.cleanup()
 })
 
