@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** One HTTP request on a connection of its own (no keep-alive: the primary picks a worker for each). */
 async function call(url: string, options: { method?: string, body?: unknown, cookie?: string, readBytes?: number } = {}) {
-  return await new Promise<{ status: number, text: string, cookie: string }>((resolve, reject) => {
+  return await new Promise<{ status: number, text: string, cookie: string, servedBy: string }>((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body)
     const req = request(url, {
       method: options.method ?? 'GET',
@@ -56,7 +56,8 @@ async function call(url: string, options: { method?: string, body?: unknown, coo
       const done = () => {
         response.destroy()
         const cookie = (response.headers['set-cookie'] ?? []).map(line => line.split(';')[0]).find(line => line?.startsWith('bgjobs_uid=')) ?? ''
-        resolve({ status: response.statusCode ?? 0, text, cookie })
+        // The worker that answered (the fixture's server/middleware/served-by.ts).
+        resolve({ status: response.statusCode ?? 0, text, cookie, servedBy: String(response.headers['x-served-by'] ?? '') })
       }
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => {
@@ -137,14 +138,26 @@ describe('node-cluster', () => {
     }
     expect(owners.size).toBe(2)
 
-    // Each job, asked on both workers: found on both, and its stream starts with its snapshot.
+    // Each job, asked on both workers: found on both, and its stream starts with its snapshot. The
+    // primary hands new connections to the workers in turn, so a GET and a stream read one after
+    // the other would put every GET on one worker and every stream on the other: each kind of
+    // read is repeated until both workers have answered it.
     for (const id of jobs) {
-      for (let read = 0; read < 2; read++) {
-        expect((await call(`${first.url}/api/jobs/${id}`, { cookie })).status).toBe(200)
+      const gotBy = new Set<string>()
+      const streamedBy = new Set<string>()
+      for (let read = 0; read < 10 && gotBy.size < 2; read++) {
+        const got = await call(`${first.url}/api/jobs/${id}`, { cookie })
+        expect(got.status).toBe(200)
+        gotBy.add(got.servedBy)
+      }
+      for (let read = 0; read < 10 && streamedBy.size < 2; read++) {
         const stream = await call(`${first.url}/api/jobs/${id}/stream`, { cookie, readBytes: 60 })
         expect(stream.status).toBe(200)
         expect(stream.text).toContain('event: snapshot')
+        streamedBy.add(stream.servedBy)
       }
+      expect([...gotBy].sort(), `workers that answered GET /api/jobs/${id}`).toEqual(['1', '2'])
+      expect([...streamedBy].sort(), `workers that streamed job ${id}`).toEqual(['1', '2'])
     }
 
     // SIGTERM to the primary only, as `docker stop` sends it.
