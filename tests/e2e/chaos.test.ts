@@ -26,6 +26,12 @@ const KILL_EVERY_MS = 2_500
 const FULL_TEXT = Array.from({ length: 30 }, (_, index) => `word${index} `).join('')
 /** A client retries a request or reconnects a stream after this pause (an EventSource waits 1 s). */
 const RETRY_PAUSE_MS = 50
+/**
+ * Every this many jobs, the create is sent again once answered (the same Idempotency-Key and body),
+ * as a client whose first answer was lost would: the proxy hands it to another instance. So the
+ * check that no retry made a second job always has retries to check, besides the ones the kills cause.
+ */
+const SENT_AGAIN_EVERY = 10
 
 type Message = { role: string, content: string | null }
 const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
@@ -74,12 +80,31 @@ afterAll(async () => {
 
 type User = ReturnType<typeof createClient>
 
-/** Starts a job through the proxy, retrying (same Idempotency-Key) when the instance died under it. */
-async function startJob(user: User): Promise<{ id: string, streamUrl: string }> {
+/**
+ * Starts a job through the proxy, retrying (same Idempotency-Key) when the instance died under it,
+ * and with `sendAgain` sending it once more after its answer. The job is the last answer's; `sends`
+ * counts the POSTs.
+ */
+async function startJob(user: User, sendAgain: boolean): Promise<{ id: string, streamUrl: string, sends: number }> {
   const key = randomUUID()
+  let sends = 0
+  let answers = 0
   for (;;) {
+    sends++
     const created = await user.post('/api/jobs', { messages: [{ role: 'user', content: `chaos ${key}` }] }, { 'idempotency-key': key }).catch(() => null)
-    if (created && created.status < 300) return created.body
+    if (created && created.status < 300) {
+      if (++answers > 1 || !sendAgain) return { ...created.body, sends }
+      continue
+    }
+    await pause(RETRY_PAUSE_MS)
+  }
+}
+
+/** The ids of every job in the user's list, read through the proxy (retrying while an instance restarts). */
+async function listedJobIds(user: User): Promise<string[]> {
+  for (;;) {
+    const answer = await user.get('/api/jobs?limit=200').catch(() => null)
+    if (answer?.status === 200) return (answer.body.jobs as Array<{ id: string }>).map(job => job.id).sort()
     await pause(RETRY_PAUSE_MS)
   }
 }
@@ -139,12 +164,17 @@ it('200 jobs through a balancer while instances are SIGKILLed and restarted: all
   })()
 
   const results: Array<{ text: string, problems: string[], state: any, connections: number, resumed: number }> = []
+  // The jobs each user's creates were answered with, and how many creates took more than one POST.
+  const startedBy = new Map<User, string[]>(users.map(user => [user, []]))
+  let sentAgain = 0
   let next = 0
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < JOBS) {
       const index = next++
       const user = users[index % USERS]!
-      const job = await startJob(user)
+      const job = await startJob(user, index % SENT_AGAIN_EVERY === 0)
+      startedBy.get(user)!.push(job.id)
+      if (job.sends > 1) sentAgain++
       const { frames, connections, resumed } = await followToEnd(user, job.streamUrl)
       const state = await storedState(user, job.id)
       results.push({ ...rebuildStrictly(frames), state, connections, resumed })
@@ -153,8 +183,14 @@ it('200 jobs through a balancer while instances are SIGKILLed and restarted: all
   running = false
   await killer
 
-  console.log(`[chaos] ${kills} kills; ${results.filter(result => result.connections > 1).length} viewers reconnected (${results.filter(result => result.resumed > 0).length} resumed with events); ${results.filter(result => (result.state.epoch ?? 1) > 1).length} jobs continued by another owner`)
+  console.log(`[chaos] ${kills} kills; ${sentAgain} creates sent more than once; ${results.filter(result => result.connections > 1).length} viewers reconnected (${results.filter(result => result.resumed > 0).length} resumed with events); ${results.filter(result => (result.state.epoch ?? 1) > 1).length} jobs continued by another owner`)
   expect(results).toHaveLength(JOBS)
+  // No create sent again with its Idempotency-Key made a second job: each user's list holds exactly
+  // the jobs their creates were answered with (a second job would also run, and pass every check below).
+  expect(sentAgain).toBeGreaterThanOrEqual(JOBS / SENT_AGAIN_EVERY)
+  for (const user of users) {
+    expect(await listedJobIds(user), 'a user\'s jobs: the ones their creates were answered with, and no other').toEqual([...startedBy.get(user)!].sort())
+  }
   expect(kills).toBeGreaterThanOrEqual(3)
   // Some jobs really were cut: their viewers reconnected, and some were continued by another owner.
   expect(results.filter(result => result.connections > 1).length).toBeGreaterThan(0)
