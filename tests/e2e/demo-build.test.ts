@@ -14,8 +14,7 @@ import { createClient, rebuildStrictly } from '../support/http-client'
 import type { Nginx } from '../support/nginx'
 import { startNginx } from '../support/nginx'
 import { expectEngineIdle, followToEnd, readMetrics } from '../support/ops-client'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import type { ServerProcess } from '../support/server-process'
 import { buildAppCopy, ROOT, startServerProcess } from '../support/server-process'
 
@@ -90,12 +89,12 @@ describe('the Redis deployment example (docs/examples/redis): the image, its env
   const EXAMPLE = join(ROOT, 'docs/examples/redis')
   const COMPOSE = join(EXAMPLE, 'docker-compose.yml')
   const METRICS_TOKEN = randomBytes(16).toString('hex')
-  let redis: RedisServer
+  // Started before the instances and nginx below, stopped after them (its hooks come first).
+  const redis = useRedisServer()
   let instances: ServerProcess[] = []
   let nginx: Nginx
 
   beforeAll(async () => {
-    redis = await startRedisServer()
     // What `NUXT_BACKGROUND_JOBS_COOKIE_SECRET=… NUXT_BACKGROUND_JOBS_RECOVERY_CHAT=continue docker compose up` sets.
     const env = composeEnv(COMPOSE, {
       NUXT_BACKGROUND_JOBS_COOKIE_SECRET: randomBytes(32).toString('hex'),
@@ -116,7 +115,6 @@ describe('the Redis deployment example (docs/examples/redis): the image, its env
   afterAll(async () => {
     await nginx?.stop()
     await Promise.all(instances.map(instance => instance.stop()))
-    await redis?.stop()
   })
 
   it('each instance runs under its service name; a job posted through nginx streams whole to viewers on both', async () => {

@@ -16,8 +16,7 @@ import { createClient, textFromFrames } from '../support/http-client'
 import type { MockTurn, MockUpstream } from '../support/mock-upstream'
 import { startScenarioUpstream } from '../support/mock-upstream'
 import { anonymousCookie, followToEnd, readMetrics } from '../support/ops-client'
-import type { RedisServer } from '../support/redis-server'
-import { startRedisServer } from '../support/redis-server'
+import { useRedisServer } from '../support/redis-server'
 import type { ServerProcess } from '../support/server-process'
 import { startServerProcess } from '../support/server-process'
 
@@ -193,13 +192,13 @@ function holdJobs() {
 
 describe.each(['memory', 'redis'] as const)('viewer churn (%s)', (provider) => {
   let upstream: MockUpstream
-  let redis: RedisServer | null = null
+  // The Redis case only: started before this block's server, stopped after it (its hooks come first).
+  const redis = provider === 'redis' ? useRedisServer() : null
   let server: ServerProcess
   let engineTimersIdle = 0
 
   beforeAll(async () => {
     upstream = await startScenarioUpstream(SCENARIOS)
-    if (provider === 'redis') redis = await startRedisServer()
     server = await startServerProcess(inject('appEntry'), {
       NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
       NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-churn-suite-key-0123456789',
@@ -229,7 +228,6 @@ describe.each(['memory', 'redis'] as const)('viewer churn (%s)', (provider) => {
     release()
     await server?.stop()
     await upstream?.close()
-    await redis?.stop()
   })
 
   it('thousands of viewers leaving at random moments: every count returns to zero, handles stay flat', async () => {
