@@ -12,7 +12,7 @@ import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, scr
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
 import { killProcess } from '../support/server-process'
-import { startRedisServer } from '../support/redis-server'
+import { useTestRedisServer } from '../support/redis-server'
 import { STALE_STREAM_MS } from '../../app/lib/job-stream'
 
 /**
@@ -341,7 +341,8 @@ describe('demo chat across a graceful restart (memory provider)', () => {
 
 describe('demo chat across a server restart (Redis, recovery.chat = continue)', () => {
   it('a job the restarted server takes over comes back: the turn is never lost and ends with the whole answer', async () => {
-    const redis = await startRedisServer()
+    // Stopped when the test ends, also when the first server fails to start (outside the try) or the test times out.
+    const redis = await useTestRedisServer()
     const env = {
       NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '10',
       NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
@@ -376,7 +377,6 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
     }
     finally {
       await restarting.stop()
-      await redis.stop()
     }
   })
 })
