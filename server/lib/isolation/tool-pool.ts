@@ -128,6 +128,27 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     return created
   }
 
+  /**
+   * Starts a worker for the calls waiting, after one was lost (terminated or dead): tinypool
+   * replaces it only up to `minThreads`, so with `maxWorkers` above `minWorkers` they would wait
+   * for a busy worker — up to `isolation.queueTimeoutMs` — while the pool runs below its size. A
+   * task submitted while calls wait starts a worker (up to `maxThreads`); withdrawn at once, it
+   * leaves only the worker, which takes the first waiting call. Past a full queue too: the
+   * waiting calls were all accepted.
+   */
+  function refill(running: Pool): void {
+    if (disposed || running.queueSize === 0 || running.threads.length >= running.options.maxThreads) return
+    const nudge = new AbortController()
+    running.options.maxQueue++
+    try {
+      running.run(null, { signal: nudge.signal }).catch(() => {})
+    }
+    finally {
+      running.options.maxQueue--
+    }
+    nudge.abort()
+  }
+
   /** `began`: a worker started the call (a queued one is only taken out of the queue: no worker stopped). */
   function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal, began: boolean): unknown {
     if (signal.aborted) {
@@ -202,6 +223,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     })
     const done = (running.run({ ...task, startGate: gate }, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
       back = true
+      // Rejected: its worker was terminated or died.
+      done.catch(() => refill(running))
       // Its answer may still be on its way (the answer channel is not the task's port).
       if (answered) awaited.delete(task.callId)
       clearTimeout(watchdog)
