@@ -105,7 +105,11 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       filename: workerUrl,
       maxThreads: Math.max(1, maxWorkers),
       minThreads: Math.max(0, Math.min(minWorkers, maxWorkers)),
-      maxQueue: Math.max(0, maxQueue),
+      // `run` bounds the calls (`maxWorkers` + `maxQueue`). A worker is back for the next call only
+      // after a turn checking the last one's leftovers (leftovers.ts): a call made meanwhile waits
+      // for it, and tinypool, sized `maxQueue` alone, would refuse it (with 0, every call right
+      // after another answered).
+      maxQueue: Math.max(0, maxQueue) + Math.max(1, maxWorkers),
       idleTimeout: idleTimeoutMs,
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     })
