@@ -300,6 +300,17 @@ export const ISOLATION_TEST_TOOLS = [
       return { answered: true }
     },
   }),
+  defineTool({
+    name: 'stray_burst',
+    description: 'Answers, then rejects `count` promises nobody handles, all in one turn (a tool whose leftover timers keep throwing).',
+    parameters: z.object({ count: z.number().int() }),
+    execute: ({ count }) => {
+      setImmediate(() => {
+        for (let index = 0; index < count; index++) void Promise.reject(new Error(`stray ${index}`))
+      })
+      return { answered: true }
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

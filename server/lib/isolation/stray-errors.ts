@@ -15,6 +15,7 @@ import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
 import { redact } from '../logger'
 import type { CallScope } from './call-scope'
 import { currentCallScope } from './call-scope'
+import { createStrayReportLimit } from './stray-report-limit'
 
 /** What a worker reports about an error it ignored. */
 export interface StrayErrorReport {
@@ -24,6 +25,11 @@ export interface StrayErrorReport {
   /** `uncaughtException` (a throw in a callback) or `unhandledRejection`. */
   kind: 'uncaughtException' | 'unhandledRejection'
   message: string
+  /**
+   * Set on a report that stands for this many errors (the message is the last one's): the worker
+   * counted them instead of reporting each (more than `STRAY_REPORTS_PER_WINDOW` a second).
+   */
+  suppressed?: number
 }
 
 /** The channels to the server, by name (one pool per name). */
@@ -48,12 +54,20 @@ export function postToServer(name: string, message: unknown): void {
   channel.postMessage(message)
 }
 
+/** Errors reported one by one up to a rate, the rest counted (stray-report-limit.ts). */
+const limit = createStrayReportLimit(postToServer)
+
+/** Sends the errors counted and not reported yet (at the end of a worker's turn). */
+export function flushStrayReports(): void {
+  limit.flush()
+}
+
 /** The report carries the error's text redacted, then cut (a cut before would leave a split URL password unredacted). */
 function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], error: unknown): void {
   const name = scope?.faultChannel ?? lastFaultChannel
   if (!name) return
   const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: cutToolErrorText(redact(describeThrown(error)) as string) }
-  postToServer(name, message)
+  limit.report(name, message)
 }
 
 function onStrayError(kind: StrayErrorReport['kind'], error: unknown): void {

@@ -23,6 +23,7 @@ import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, Isola
 import { deserializeError, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
+import { STRAY_REPORTS_PER_WINDOW } from './stray-report-limit'
 
 /** One call to run isolated. */
 export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId' | 'startGate'>
@@ -115,9 +116,11 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     })
     // A worker that dies with no call on it is reported here; unheard, it would crash the server.
     created.on('error', (error: unknown) => logger.error('an isolation worker failed', { error }))
-    stopListening ??= listenForStrayErrors(faultChannel, ({ tool, jobId, kind, message }) => {
-      useMetrics().increment('tool_stray_errors_total', { tool: tool ?? 'unknown', kind })
-      logger.error(`isolated tool ${tool ? `"${tool}"` : '(unknown)'} raised an error after its call had ended; it was ignored and the worker goes on`, { tool, jobId, kind, error: message })
+    stopListening ??= listenForStrayErrors(faultChannel, ({ tool, jobId, kind, message, suppressed }) => {
+      useMetrics().increment('tool_stray_errors_total', { tool: tool ?? 'unknown', kind }, suppressed ?? 1)
+      const who = `isolated tool ${tool ? `"${tool}"` : '(unknown)'}`
+      if (suppressed) logger.error(`${who} raised ${suppressed} more errors after its call had ended (over ${STRAY_REPORTS_PER_WINDOW} a second, so not logged one by one; the last is shown); they were ignored and the worker goes on`, { tool, jobId, kind, error: message, suppressed })
+      else logger.error(`${who} raised an error after its call had ended; it was ignored and the worker goes on`, { tool, jobId, kind, error: message })
     })
     answers ??= new BroadcastChannel(answerChannel)
     answers.onmessage = (event) => {

@@ -20,7 +20,7 @@ import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import { collectLeftovers, settleLeftovers } from './leftovers'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { serializeError, START_GATE } from './protocol'
-import { noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
+import { flushStrayReports, noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 import { provideWorkerFetch } from './worker-fetch'
 
 /** A tool file's lazy import. */
@@ -159,6 +159,8 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     // may be up by the next call. Anything else, the answer crossed once; the task's end says
     // only that (the pool waits for the answer).
     const retire = loading.failed ? 'load-failed' : await settleLeftovers(scope) ? null : 'leftovers'
+    // Errors counted, not reported one by one, while the call and its leftovers ran.
+    flushStrayReports()
     if (!retire) return { delivered: true }
     news({ callId: task.callId, retire })
     return await new Promise<never>(() => {})

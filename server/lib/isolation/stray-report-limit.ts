@@ -1,0 +1,47 @@
+/**
+ * How often an isolation worker reports its ignored errors to the server. Each report crosses to
+ * the server's thread and becomes a log line there: a tool that left timers throwing (a few
+ * hundred intervals, each throwing every millisecond) would keep the server's thread busy with
+ * them — every job of the instance stalled — while the worker, serving other calls, never stops.
+ * So a worker reports `STRAY_REPORTS_PER_WINDOW` errors one by one per `STRAY_REPORT_WINDOW_MS`;
+ * beyond that it counts them, by tool, job and kind, and sends one report for each with the count
+ * (`suppressed`) and the last message, when the next window starts or the worker's turn ends.
+ */
+import type { StrayErrorReport } from './stray-errors'
+
+/** The errors a worker reports one by one in a window. */
+export const STRAY_REPORTS_PER_WINDOW = 10
+export const STRAY_REPORT_WINDOW_MS = 1_000
+
+/** Reports through `send`, at most `STRAY_REPORTS_PER_WINDOW` one by one per window. */
+export function createStrayReportLimit(send: (channel: string, report: StrayErrorReport) => void, now: () => number = () => performance.now()) {
+  let windowStart = -Infinity
+  let sent = 0
+  // The counted ones: the report to send for each (its count so far, its last message).
+  const held = new Map<string, { channel: string, report: StrayErrorReport }>()
+
+  /** Sends the counts held so far. */
+  function flush(): void {
+    const counted = [...held.values()]
+    held.clear()
+    for (const { channel, report } of counted) send(channel, report)
+  }
+
+  function report(channel: string, report: StrayErrorReport): void {
+    const at = now()
+    if (at - windowStart >= STRAY_REPORT_WINDOW_MS) {
+      flush()
+      windowStart = at
+      sent = 0
+    }
+    if (sent < STRAY_REPORTS_PER_WINDOW) {
+      sent++
+      send(channel, report)
+      return
+    }
+    const key = JSON.stringify([channel, report.tool, report.jobId, report.kind])
+    held.set(key, { channel, report: { ...report, suppressed: (held.get(key)?.report.suppressed ?? 0) + 1 } })
+  }
+
+  return { report, flush }
+}
