@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
-import { isMainThread, threadId } from 'node:worker_threads'
+import { isMainThread, parentPort, threadId } from 'node:worker_threads'
 import { z } from 'zod'
 import { defineTool } from '../../server/utils/define-tool'
 
@@ -308,6 +308,15 @@ export const ISOLATION_TEST_TOOLS = [
       setImmediate(() => {
         for (let index = 0; index < count; index++) void Promise.reject(new Error(`stray ${index}`))
       })
+      return { answered: true }
+    },
+  }),
+  defineTool({
+    name: 'post_after',
+    description: 'Answers, then posts a message to its thread\'s parent (as code that thinks it runs in a worker of its own), which ends its worker.',
+    parameters: z.object({}),
+    execute: () => {
+      setImmediate(() => parentPort?.postMessage({ progress: 100 }))
       return { answered: true }
     },
   }),

@@ -171,6 +171,14 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     return new ToolWorkerExitedError(call.name, error)
   }
 
+  /** Says that a worker died after its call answered, naming the tool and the job (it took no call with it). */
+  function diedAfterAnswer(call: IsolatedCall, error: unknown): void {
+    const what = (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? `used more memory than its heap limit of ${settings!.heapMb} MB (isolation.heapMb) after its call answered`
+      : `stopped its isolation worker after its call answered (${error instanceof Error ? error.message : String(error)})`
+    logger.warn(`isolated tool "${call.name}" ${what}; its worker died (its answer was used; a new worker takes the next call)`, { tool: call.name, jobId: call.context.jobId })
+  }
+
   function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
     if (answer.ok) {
       const read = toolResultFromJson(answer.json)
@@ -238,7 +246,11 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     })
     try {
       return await Promise.race([early, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
-        if (answered) return new Promise<never>(() => {})
+        if (answered) {
+          // The worker died under work the call left running (not terminated by the pool): its answer stands.
+          if (!turn.signal.aborted && !disposed) diedAfterAnswer(call, error)
+          return new Promise<never>(() => {})
+        }
         throw toFault(call, error, signal, began || workerStarted())
       })])
     }
