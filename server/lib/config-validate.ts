@@ -42,6 +42,9 @@ const ZERO_ALLOWED = new Set([
   'isolation.maxQueue',
 ])
 
+/** The smallest `isolation.heapMb` a worker starts and loads tools with (Node's own start takes a few MB). */
+export const MIN_ISOLATION_HEAP_MB = 16
+
 /**
  * The longest time a timer can wait: Node fires a longer `setTimeout` at once (with a
  * TimeoutOverflowWarning), so a 40-day job limit would end every job as it starts. Every `…Ms`
@@ -249,6 +252,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   const { bytes, maxPendingBytes } = config.persist
   if ((config.provider === 'redis' || config.provider === 'convex') && maxPendingBytes < bytes) {
     problems.push(`${describe('persist.maxPendingBytes')} (${maxPendingBytes}) must be at least ${describe('persist.bytes')} (${bytes}): a running job's events wait until that many are pending before they are written, so a smaller bound stops healthy jobs as store-unreachable`)
+  }
+  const { heapMb } = config.isolation
+  if (heapMb > 0 && heapMb < MIN_ISOLATION_HEAP_MB) {
+    problems.push(`${describe('isolation.heapMb')} must be at least ${MIN_ISOLATION_HEAP_MB}, got ${heapMb}: a worker needs that much to start and load the tools (with 1 or 2 MB Node aborts the whole server when the first isolated call starts a worker; below ${MIN_ISOLATION_HEAP_MB} every call fails over its heap limit)`)
   }
   if (config.isolation.minWorkers > config.isolation.maxWorkers) {
     problems.push(`${describe('isolation.minWorkers')} (${config.isolation.minWorkers}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers})`)

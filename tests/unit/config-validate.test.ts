@@ -75,6 +75,9 @@ describe('configuration checks', () => {
     expect(configProblems(resolveConfig({ isolation: { minWorkers: 0, maxQueue: 0 } }))).toEqual([])
     expect(configProblems(resolveConfig({ isolation: { minWorkers: 3, maxWorkers: 2 } }))).toEqual([expect.stringContaining('isolation.minWorkers (NUXT_BACKGROUND_JOBS_ISOLATION_MIN_WORKERS) (3) must not exceed')])
     expect(configProblems(resolveConfig({ isolation: { heapMb: 0 } }))).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_ISOLATION_HEAP_MB) must be greater than 0')])
+    // 2 MB: Node aborts the whole process (fatal OOM) when the first isolated call starts a worker; 3–12 MB: every call, even a trivial one, fails over the heap limit.
+    expect(configProblems(resolveConfig({ isolation: { heapMb: 2 } }))).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_ISOLATION_HEAP_MB) must be at least 16, got 2')])
+    expect(configProblems(resolveConfig({ isolation: { heapMb: 16 } }))).toEqual([])
   })
 
   it('refuses an unknown provider and a short cookie secret', () => {
