@@ -15,9 +15,11 @@ import type { FakeNode } from './demo-client-render'
 import { mountClient, stubDocument, withClientTemplate } from './demo-client-render'
 import AiSdkPageSsr from '../../demo/app/pages/ai-sdk.vue'
 import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
+import AiSdkTextPartSsr from '../../demo/app/components/AiSdkTextPart.vue'
 
 const AiSdkPage = withClientTemplate(AiSdkPageSsr, 'demo/app/pages/ai-sdk.vue')
 const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/AiSdkToolPart.vue')
+const AiSdkTextPart = withClientTemplate(AiSdkTextPartSsr, 'demo/app/components/AiSdkTextPart.vue')
 
 /** What a test sets up and reads; reset before each test. */
 export interface PageWorld {
@@ -62,7 +64,7 @@ export function usePage(): PageWorld {
     mount: () => {
       // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
       mountDemoComponent(app, { render: () => null } as Component, {})
-      return mountClient(AiSdkPage, { AiSdkToolPart }).container
+      return mountClient(AiSdkPage, { AiSdkToolPart, AiSdkTextPart }).container
     },
   }
   beforeEach(() => {
