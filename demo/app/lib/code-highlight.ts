@@ -38,11 +38,46 @@ export interface HighlightedCode {
  */
 const LONG_WORD = /[\w$]{200}/
 
+/**
+ * Blocks highlighted lately, the most recently used last. A streaming answer is rendered again on
+ * every piece, and its finished blocks come back unchanged each time: highlighting them all again
+ * made every piece cost more the longer the answer got.
+ */
+const highlighted = new Map<string, HighlightedCode>()
+/**
+ * What `highlighted` may hold (each block's code and HTML), in characters: a long answer's blocks
+ * fit; a chat left open for hours (and the server's render, which shares it) keeps no more.
+ */
+const HIGHLIGHTED_MAX_CHARS = 1_000_000
+let highlightedChars = 0
+
 /** Highlights `code` written in `language` (a fence's info word, e.g. `ts`); escapes it either way. */
 export function highlightCode(code: string, language: string): HighlightedCode {
   const label = language ? language.toLowerCase().slice(0, MAX_LABEL_CHARS) : null
-  if (!label || !hljs.getLanguage(label) || LONG_WORD.test(code)) return { html: escapeText(code), language: label }
-  return { html: hljs.highlight(code, { language: label, ignoreIllegals: true }).value, language: label }
+  if (!label || !hljs.getLanguage(label)) return { html: escapeText(code), language: label }
+  const key = `${label}\n${code}`
+  const known = highlighted.get(key)
+  if (known) {
+    highlighted.delete(key)
+    highlighted.set(key, known)
+    return known
+  }
+  const html = LONG_WORD.test(code) ? escapeText(code) : hljs.highlight(code, { language: label, ignoreIllegals: true }).value
+  remember(key, { html, language: label })
+  return { html, language: label }
+}
+
+/** Keeps a highlighted block, dropping the least recently used ones beyond the bound. */
+function remember(key: string, block: HighlightedCode): void {
+  const chars = key.length + block.html.length
+  if (chars > HIGHLIGHTED_MAX_CHARS) return
+  highlighted.set(key, block)
+  highlightedChars += chars
+  for (const [oldKey, old] of highlighted) {
+    if (highlightedChars <= HIGHLIGHTED_MAX_CHARS) break
+    highlighted.delete(oldKey)
+    highlightedChars -= oldKey.length + old.html.length
+  }
 }
 
 function escapeText(text: string): string {
