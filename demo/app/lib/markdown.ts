@@ -10,11 +10,15 @@
  * language (Hebrew, Arabic) reads from the right block by block, also in an answer that mixes it with
  * English; code stays left to right.
  * Streaming: markdown-it renders any prefix sensibly — an unclosed `**` stays literal text, an
- * unclosed fence is a code block that runs to the end. Pure, so SSR and hydration agree.
+ * unclosed fence is a code block that runs to the end. Pure, so SSR and hydration agree. Rendered
+ * again on every streamed piece, an answer's closed blocks are not parsed again: only the block
+ * being written is (lib/markdown-prefixes.ts); the HTML is the same as reading the text whole.
  */
 import MarkdownIt from 'markdown-it'
-import type { Env, MarkdownIt as MarkdownRenderer } from 'markdown-it'
+import type { Env, MarkdownIt as MarkdownRenderer, Token } from 'markdown-it'
 import { CODE_COPY_LABEL, highlightCode } from './code-highlight'
+import type { RenderedPrefix } from './markdown-prefixes'
+import { keepPrefix, NO_HEADING, prefixOf } from './markdown-prefixes'
 
 /** Options of `renderMarkdown`. */
 export interface RenderMarkdownOptions {
@@ -114,9 +118,63 @@ function insertBeforeClosingTags(html: string, insertion: string): string {
 
 /** Renders a (possibly partial) Markdown answer to safe HTML. */
 export function renderMarkdown(text: string, options: RenderMarkdownOptions = {}): string {
-  const tokens = renderer.parse(text, {})
-  const topLevel = tokens.reduce((top, token) => (token.type === 'heading_open' ? Math.min(top, Number(token.tag.slice(1))) : top), 6)
-  const env: RenderEnvironment = { headingShift: TOP_HEADING_LEVEL - topLevel }
-  const rendered = renderer.renderer.render(tokens, renderer.options, env).trimEnd()
+  // A reference definition (`[a]: url`) makes links anywhere in the text, and markdown-it counts
+  // the lines of text with `\r` or NUL differently: such text is read whole every time.
+  const rendered = (/\]:|[\r\0]/.test(text) ? renderBlocks(text, null) : renderBlocks(text, prefixOf(text))).trimEnd()
   return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
+}
+
+/** The same as `renderMarkdown`, read whole (no closed blocks taken from lib/markdown-prefixes.ts). */
+export function renderMarkdownWhole(text: string, options: RenderMarkdownOptions = {}): string {
+  const rendered = renderBlocks(text, null).trimEnd()
+  return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
+}
+
+/** The smallest heading level in `tokens` (`NO_HEADING`: none). */
+function topHeadingLevel(tokens: Token[]): number {
+  return tokens.reduce((top, token) => (token.type === 'heading_open' ? Math.min(top, Number(token.tag.slice(1))) : top), NO_HEADING)
+}
+
+/**
+ * `text` as HTML, its closed blocks up to `known.end` taken as rendered before; keeps the closed
+ * blocks it reads for the next piece. A block is closed once the next one starts on a whole line
+ * (a line still being written may yet join the block before it: `#` then `#x`).
+ */
+function renderBlocks(text: string, known: RenderedPrefix | null): string {
+  const start = known?.end ?? 0
+  const rest = text.slice(start)
+  const tokens = renderer.parse(rest, {})
+  const knownTokens = (known?.tokens ?? []) as Token[]
+  const topLevel = Math.min(known?.topLevel ?? NO_HEADING, topHeadingLevel(tokens))
+  const env: RenderEnvironment = { headingShift: TOP_HEADING_LEVEL - topLevel }
+  // A heading above the earlier ones moves them all down: their tokens are rendered again (once a shift).
+  let before = known?.html.get(env.headingShift) ?? (known?.topLevel === NO_HEADING ? known.html.values().next().value! : null)
+  if (known && before === null) {
+    before = renderer.renderer.render(knownTokens, renderer.options, env)
+    known.html.set(env.headingShift, before)
+  }
+  before ??= ''
+  let last = tokens.length - 1
+  while (last > 0 && (tokens[last]!.level !== 0 || tokens[last]!.nesting === -1)) last--
+  const lastLine = tokens[last]?.map?.[0] ?? 0
+  const lastLineStart = last > 0 ? lineStart(rest, lastLine) : -1
+  const lastLineEnd = lastLineStart < 0 ? -1 : rest.indexOf('\n', lastLineStart)
+  if (lastLineEnd < 0) return before + renderer.renderer.render(tokens, renderer.options, env)
+  const closed = tokens.slice(0, last)
+  const closedHtml = before + renderer.renderer.render(closed, renderer.options, env)
+  keepPrefix({
+    key: text.slice(0, start + lastLineEnd + 1),
+    end: start + lastLineStart,
+    tokens: knownTokens.concat(closed),
+    html: new Map([[env.headingShift, closedHtml]]),
+    topLevel: Math.min(known?.topLevel ?? NO_HEADING, topHeadingLevel(closed)),
+  }, known)
+  return closedHtml + renderer.renderer.render(tokens.slice(last), renderer.options, env)
+}
+
+/** Where line `line` (from 0) of `text` starts. */
+function lineStart(text: string, line: number): number {
+  let at = 0
+  for (let count = 0; count < line; count++) at = text.indexOf('\n', at) + 1
+  return at
 }
