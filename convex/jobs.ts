@@ -47,11 +47,17 @@ export const create = serverMutation({
     rate: v.optional(v.object(rateArgs)),
     /** Count a hit of every one of these windows for a job really created; refuse, counting none, when one is full. */
     rates: v.optional(v.array(v.object(rateArgs))),
+    /**
+     * A new job comes back without the request just sent (this version's servers ask so). Without
+     * it, with its whole request: a server of an earlier version (still running during a rolling
+     * deploy, these functions already deployed) reads the request from the answer.
+     */
+    withoutRequest: v.optional(v.boolean()),
   },
   returns: v.union(
     // An idempotent retry: the job stored before, with its request as a listing gives it (it may differ from this call's).
     v.object({ record: jobRecordValidator, created: v.boolean() }),
-    // A new job: without the request the caller has just sent (up to 1 MB).
+    // A new job: without the request the caller has just sent (up to 1 MB), when it asks so.
     v.object({ record: createdJobValidator, created: v.literal(true) }),
     v.object({ refused: v.union(v.literal('user'), v.literal('global')), limit: v.number() }),
     v.object({ refused: v.literal('rate'), retryAfterMs: v.number(), key: v.optional(v.string()) }),
@@ -72,7 +78,7 @@ export const create = serverMutation({
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, rates, requestJson, ...fields } = args
+    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, rates, requestJson, withoutRequest, ...fields } = args
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
@@ -106,6 +112,7 @@ export const create = serverMutation({
     await addActiveJob(ctx.db, args.jobId, userId)
     await indexThreadJob(ctx.db, args)
     const record = await ctx.db.get(id)
+    if (!withoutRequest) return { record: toJobRecord(record!, requestJson, lease ?? null), created: true }
     return { record: { ...toChangedJob(record!), lease: lease ?? null }, created: true as const }
   },
 })

@@ -206,6 +206,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive, activeNow }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
         ...(createOptions.rates?.length ? { rates: createOptions.rates.map(({ key, limit, windowMs }) => ({ key, limit, windowMs })) } : {}),
+        // The request just sent need not come back (servers of an earlier version read it from the answer).
+        withoutRequest: true,
       }), 'jobs:create')
       let result: Awaited<typeof attempt>
       try {
