@@ -63,20 +63,47 @@ const cursorValidator = v.object({ newestAt: v.number(), threadId: v.string() })
 const cursorOf = (row: Doc<'threads'>) => ({ newestAt: row.newestAt, threadId: row.threadId })
 const withoutRow = <Thread extends { row: Doc<'threads'> }>({ row: _row, ...thread }: Thread) => thread
 
+/** A listed thread: its jobs once each, named by id. */
+interface ListedThread { threadId: string, jobs: JobRecordValue[], firstId: string, lastId: string, activeIds: string[] }
+
+/**
+ * A thread for a caller that did not ask `byId`, in both shapes of earlier versions: servers
+ * before d6a1d7bd read the `first`, `last` and `active` records (one job may be all three), the
+ * servers after it until `byId` existed read `jobs` by `firstId`, `lastId` and `activeIds`; both
+ * call with the same arguments.
+ */
+function olderShapes(thread: ListedThread) {
+  const record = (jobId: string) => thread.jobs.find(job => job.jobId === jobId)!
+  return { ...thread, first: record(thread.firstId), last: record(thread.lastId), active: thread.activeIds.map(record) }
+}
+
 /**
  * A page of the user's threads, newest first (ties by thread id, descending), each with its first
  * and last job and its jobs not yet ended: each of those jobs once in `jobs` (a thread's only job is
  * its first, its last and active, and its request is up to 1 MB), named by id in `firstId`, `lastId`
- * and `activeIds`. Fewer than `limit` (with `next` set) when the records pass the byte budget of one
- * query.
+ * and `activeIds` (without `byId`, also as `first`, `last` and `active`). Fewer than `limit` (with `next`
+ * set) when the records pass the byte budget of one query.
  */
 export const listThreads = serverQuery({
-  args: { userId: v.string(), limit: v.number(), before: v.optional(v.union(cursorValidator, v.null())) },
+  args: {
+    userId: v.string(),
+    limit: v.number(),
+    before: v.optional(v.union(cursorValidator, v.null())),
+    /**
+     * Each job once, named by id (this version's servers ask so). Without it, each thread's
+     * `first`, `last` and `active` records too, as servers of earlier versions (still running during
+     * a rolling deploy, these functions already deployed) read them.
+     */
+    byId: v.optional(v.boolean()),
+  },
   returns: v.object({
-    threads: v.array(v.object({ threadId: v.string(), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()) })),
+    threads: v.array(v.union(
+      v.object({ threadId: v.string(), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()) }),
+      v.object({ threadId: v.string(), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()), first: jobRecordValidator, last: jobRecordValidator, active: v.array(jobRecordValidator) }),
+    )),
     next: v.union(cursorValidator, v.null()),
   }),
-  handler: async (ctx, { userId, limit: asked, before }) => {
+  handler: async (ctx, { userId, limit: asked, before, byId = false }) => {
     const limit = Math.max(0, Math.min(asked, MAX_THREADS))
     // Tied with the cursor's time and after it, then older: two index ranges, newest first.
     const ranges = before
@@ -90,7 +117,8 @@ export const listThreads = serverQuery({
       if (rows.length > limit) break
       rows.push(...await range.take(limit + 1 - rows.length))
     }
-    const threads = []
+    const threads: Array<ListedThread & { row: Doc<'threads'> }> = []
+    const shaped = (thread: ListedThread & { row: Doc<'threads'> }) => byId ? withoutRow(thread) : olderShapes(withoutRow(thread))
     let bytes = 0
     for (const row of rows.slice(0, limit)) {
       const range = () => ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', row.threadId))
@@ -118,11 +146,11 @@ export const listThreads = serverQuery({
           break
         }
       }
-      if (overBudget) return { threads: threads.map(withoutRow), next: cursorOf(threads.at(-1)!.row) }
+      if (overBudget) return { threads: threads.map(shaped), next: cursorOf(threads.at(-1)!.row) }
       threads.push({ row, threadId: row.threadId, jobs: [...records.values()], firstId: firstDoc.jobId, lastId: lastDoc.jobId, activeIds: activeDocs.map(doc => doc.jobId) })
     }
     const lastRow = rows[limit - 1]
-    return { threads: threads.map(withoutRow), next: rows.length > limit && lastRow ? cursorOf(lastRow) : null }
+    return { threads: threads.map(shaped), next: rows.length > limit && lastRow ? cursorOf(lastRow) : null }
   },
 })
 

@@ -28,7 +28,7 @@ describe('listThreads and the read limits', () => {
         await ctx.db.insert('threads', { userId: 'svc', threadId: `t-${index}`, newestAt: 1_000 + index })
       }
     })
-    const page = await backend.query(api.threads.listThreads, { secret: TEST_SECRET, userId: 'svc', limit: 1 })
+    const page = await backend.query(api.threads.listThreads, { secret: TEST_SECRET, userId: 'svc', limit: 1, byId: true })
     expect(page.threads.map(thread => [thread.threadId, thread.activeIds])).toEqual([['t-4199', ['job-4199']]])
     expect(page.next).not.toBeNull()
   }, 300_000)
@@ -45,7 +45,7 @@ describe('listThreads and the read limits', () => {
       await provider.create(newJob({ threadId: 'now', createdAt: 40_000 + index, request: { type: 'chat', messages: [{ role: 'user', content: big }] } }), { maxActivePerUser: 100 })
     }
     // The newest thread and its 10 active records fill the budget: the page ends there, with a cursor.
-    const page = await backend.query(api.threads.listThreads, { secret: TEST_SECRET, userId: 'user-1', limit: 10 })
+    const page = await backend.query(api.threads.listThreads, { secret: TEST_SECRET, userId: 'user-1', limit: 10, byId: true })
     expect(page.threads.map(thread => [thread.threadId, thread.activeIds.length])).toEqual([['now', 10]])
     expect(page.next).not.toBeNull()
   }, 120_000)

@@ -262,7 +262,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async listThreads({ userId, limit, before }) {
-      const page = await query(fn.listThreads, { userId, limit, before: before ?? null })
+      // Each job once, named by id (servers of an earlier version read first, last and active records).
+      const page = await query(fn.listThreads, { userId, limit, before: before ?? null, byId: true })
       return {
         threads: page.threads.map(toStoredThread),
         next: page.next,
