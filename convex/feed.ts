@@ -7,7 +7,7 @@
 import { getDocumentSize, v } from 'convex/values'
 import { serverQuery } from './access'
 import { RECORD_PAGE_BYTES } from './limits'
-import { lastChangedAt } from './model'
+import { jobRecordValidator, lastChangedAt, listedRequestOf, toJobRecord } from './model'
 import { changedJobValidator, toChangedJob } from './changedJob'
 
 /** `userChanges` returns at most this many jobs; the caller asks again after the last. */
@@ -20,21 +20,30 @@ const READ_LIMIT = 50
  * latest `changedAt` (a subscription's start).
  */
 export const userChanges = serverQuery({
-  args: { userId: v.string(), afterChangedAt: v.optional(v.number()) },
+  args: {
+    userId: v.string(),
+    afterChangedAt: v.optional(v.number()),
+    /**
+     * Records without request and lease (this version's servers ask so). Without it, with the
+     * request as a listing gives it and `lease: null`: a server of an earlier version (still running
+     * during a rolling deploy, these functions already deployed) decodes the request of each record.
+     */
+    withoutRequests: v.optional(v.boolean()),
+  },
   returns: v.object({
     /** The user's latest `changedAt` when this result was read (0 before the first). */
     lastChangedAt: v.number(),
-    changes: v.array(v.object({ changedAt: v.number(), record: changedJobValidator })),
+    changes: v.array(v.object({ changedAt: v.number(), record: v.union(changedJobValidator, jobRecordValidator) })),
     /** Jobs of the user deleted after the cursor (deletion.ts), in the same `changedAt` order. */
     deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()) })),
     hasMore: v.boolean(),
   }),
-  handler: async (ctx, { userId, afterChangedAt }) => {
+  handler: async (ctx, { userId, afterChangedAt, withoutRequests = false }) => {
     const latest = await lastChangedAt(ctx.db, userId)
     if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], deletions: [], hasMore: false }
     // Without their requests (the feed never reads them) nor leases. A page also stops at a byte
     // budget of documents read (at least one job): a document an older version wrote holds its request.
-    const changes: Array<{ changedAt: number, record: typeof changedJobValidator.type }> = []
+    const changes: Array<{ changedAt: number, record: typeof changedJobValidator.type | typeof jobRecordValidator.type }> = []
     let bytes = 0
     let hasMore = false
     for await (const doc of ctx.db.query('jobs').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
@@ -42,7 +51,9 @@ export const userChanges = serverQuery({
         hasMore = true
         break
       }
-      bytes += getDocumentSize(doc)
+      // For a server of an earlier version, the request as listed (its feed never reads it, but decodes it).
+      const listed = withoutRequests ? null : await listedRequestOf(ctx.db, doc)
+      bytes += getDocumentSize(doc) + (listed?.bytesRead ?? 0)
       if (changes.length > 0 && bytes > RECORD_PAGE_BYTES) {
         hasMore = true
         break
@@ -50,7 +61,7 @@ export const userChanges = serverQuery({
       // No lease: reading it would put every heartbeat in this subscription's read set (the
       // notifications it feeds never use it; `jobs:get` has it). No request either: it is up to
       // 1 MB, and would go to every instance following the user on every change of the job.
-      changes.push({ changedAt: doc.changedAt ?? 0, record: toChangedJob(doc) })
+      changes.push({ changedAt: doc.changedAt ?? 0, record: listed ? toJobRecord(doc, listed.requestJson, null) : toChangedJob(doc) })
     }
     const deletions: Array<{ changedAt: number, jobId: string, threadId: string | null }> = []
     let deletionsCut = false

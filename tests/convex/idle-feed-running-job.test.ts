@@ -46,13 +46,13 @@ describe('retention and a job running longer than the retention period', () => {
       const idleFeeds = await backend.run(async ctx => await ctx.db.query('userFeeds').withIndex('by_changed', q => q.lt('lastChangedAt', Date.now() - 60_000)).collect())
       expect(idleFeeds).toEqual([])
 
-      const head = (await tablesRead(backend, { userId: job.userId })).result
-      const idle = await tablesRead(backend, { userId: job.userId, afterChangedAt: head.lastChangedAt })
+      const head = (await tablesRead(backend, { userId: job.userId, withoutRequests: true })).result
+      const idle = await tablesRead(backend, { userId: job.userId, afterChangedAt: head.lastChangedAt, withoutRequests: true })
       expect(idle.tables).toEqual(['userFeeds'])
 
       // Its end is still reported after the cursor.
       await provider.appendEvents(job.id, [endEvent(3, 'completed', 1_120_000)], { epoch: 1 })
-      const after = (await tablesRead(backend, { userId: job.userId, afterChangedAt: head.lastChangedAt })).result as unknown as { changes: Array<{ record: { status: string } }> }
+      const after = (await tablesRead(backend, { userId: job.userId, afterChangedAt: head.lastChangedAt, withoutRequests: true })).result as unknown as { changes: Array<{ record: { status: string } }> }
       expect(after.changes.map(change => change.record.status)).toEqual(['completed'])
       await provider.dispose()
     }

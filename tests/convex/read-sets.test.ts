@@ -165,8 +165,8 @@ describe('what the hot paths read', () => {
       ['readEvents, from the start', readEvents, { jobId: job.id }],
       ['readEvents, after a seq', readEvents, { jobId: job.id, afterSeq: 0 }],
       ['readEvents, at the tail', readEvents, { jobId: job.id, afterSeq: 3 }],
-      ['userChanges, from the start', userChanges, { userId: job.userId }],
-      ['userChanges, with changes', userChanges, { userId: job.userId, afterChangedAt: 0 }],
+      ['userChanges, from the start', userChanges, { userId: job.userId, withoutRequests: true }],
+      ['userChanges, with changes', userChanges, { userId: job.userId, afterChangedAt: 0, withoutRequests: true }],
       ['readControls', readControls, { jobId: job.id, afterNumber: 0 }],
       ['readReply', readReply, { jobId: job.id, controlId }],
     ]
@@ -188,9 +188,9 @@ describe('what the hot paths read', () => {
     const job = newJob()
     await provider.create(job)
     await provider.appendEvents(job.id, [statusEvent(1, 'running')], { epoch: 1 })
-    const head = (await accessOf(backend, userChanges, { userId: job.userId })).result as { lastChangedAt: number }
+    const head = (await accessOf(backend, userChanges, { userId: job.userId, withoutRequests: true })).result as { lastChangedAt: number }
     // The steady state of convex-user-subscription.ts: subscribed after the latest change.
-    const idle = await readSetOf(backend, userChanges, { userId: job.userId, afterChangedAt: head.lastChangedAt })
+    const idle = await readSetOf(backend, userChanges, { userId: job.userId, afterChangedAt: head.lastChangedAt, withoutRequests: true })
     // A text append patches the job document (lastSeq, updatedAt) and reports nothing to the feed.
     const append = await accessOf(backend, appendEvents, { jobId: job.id, epoch: 1, batches: [JSON.stringify(textDeltas(2, ['Hi']))] })
     expect(append.result).toMatchObject({ ok: true })
@@ -198,7 +198,7 @@ describe('what the hot paths read', () => {
     expect([...tablesOf(idle)].filter(table => written.has(table))).toEqual([])
     // A change the feed reports still moves its cursor.
     await provider.appendEvents(job.id, [statusEvent(3, 'waiting')], { epoch: 1 })
-    const after = (await accessOf(backend, userChanges, { userId: job.userId, afterChangedAt: head.lastChangedAt })).result as { changes: Array<{ record: { jobId: string, status: string } }> }
+    const after = (await accessOf(backend, userChanges, { userId: job.userId, afterChangedAt: head.lastChangedAt, withoutRequests: true })).result as { changes: Array<{ record: { jobId: string, status: string } }> }
     expect(after.changes.map(change => [change.record.jobId, change.record.status])).toEqual([[job.id, 'waiting']])
   })
 })

@@ -40,7 +40,8 @@ export function subscribeToUserJobs(
   return subscribeFromCursor({
     facade,
     query: convexFunctions.userChanges,
-    args: afterChangedAt => (afterChangedAt === undefined ? { userId } : { userId, afterChangedAt }),
+    // Without requests (servers of an earlier version get them, and decode them).
+    args: afterChangedAt => (afterChangedAt === undefined ? { userId, withoutRequests: true } : { userId, afterChangedAt, withoutRequests: true }),
     // `changedAt` is the deployment's clock (model.ts): a change committed after this call but
     // before the first result (a round trip to the deployment) is delivered, not taken as "before".
     startAtMost: Math.min(Date.now(), options.since ?? Number.POSITIVE_INFINITY),
