@@ -8,7 +8,8 @@
  * when that is not past it), so the ids of instances order alike: a reconnect that lands on another
  * instance replays what that one notified after the last id the tab had — from
  * `NOTIFICATION_REPLAY_SKEW_MS` before it, when the id is not one this instance gave, since the
- * other's clock may run ahead (the client drops a replayed duplicate). With a shared provider, the
+ * other's clock may run ahead (the client drops a replayed duplicate). A position over a year old
+ * (a counter id of the version before) is taken as none (`placeable`). With a shared provider, the
  * hub also follows the user's jobs on other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
  * is sent once per job, type and request, whichever way it arrives first.
  */
@@ -71,6 +72,12 @@ export const NOTIFICATION_BACKLOG = 100
  * dropped by the client (same key); one it never had is at most this much older than its position.
  */
 export const NOTIFICATION_REPLAY_SKEW_MS = 5_000
+
+/**
+ * The oldest resume position taken (see `placeable`): far past any retention and any tab's sleep,
+ * and far short of the age of a counter id of the version before ids followed the clock.
+ */
+export const NOTIFICATION_POSITION_MAX_AGE_MS = 365 * 24 * 3_600_000
 
 /** Notified keys kept per user: far more than the jobs a user can have going at once. */
 export const NOTIFIED_KEYS_KEPT = 1_000
@@ -173,6 +180,18 @@ export class NotificationHub {
     return channel.given.includes(afterId) ? afterId : afterId - NOTIFICATION_REPLAY_SKEW_MS
   }
 
+  /**
+   * Whether a stream can resume from `afterId`: one this instance gave the user, 0 (asks for
+   * everything still held), or any time less than `NOTIFICATION_POSITION_MAX_AGE_MS` ago. An older
+   * one is no position of this version: an id of a version whose ids were a counter (1, 2, 3 …),
+   * read as a time near 1970, replayed every change of the user the stores still held (or the
+   * whole backlog) as news, though the tab may have had them all. It starts afresh instead.
+   */
+  private placeable(channel: UserChannel, afterId: number): boolean {
+    if (afterId === 0 || channel.given.includes(afterId)) return true
+    return afterId >= this.now() - NOTIFICATION_POSITION_MAX_AGE_MS
+  }
+
   /** Moves a user to the back of the eviction order, then keeps the users within `maxUsers`. */
   private touch(userId: string, channel: UserChannel): void {
     if (this.users.get(userId) !== channel) return
@@ -194,9 +213,13 @@ export class NotificationHub {
     }
   }
 
-  /** Adds a sink; replays what came after `afterId` when it is still held. Returns detach. */
-  attach(userId: string, sink: NotificationSink, afterId: number | null): () => void {
+  /**
+   * Adds a sink; replays what came after `afterId` when it is still held. A position it cannot
+   * place (`placeable`) is taken as none: a fresh stream. Returns detach.
+   */
+  attach(userId: string, sink: NotificationSink, resumeId: number | null): () => void {
     const channel = this.channel(userId)
+    const afterId = resumeId !== null && this.placeable(channel, resumeId) ? resumeId : null
     const from = afterId === null ? null : this.replayFrom(channel, afterId)
     // Nothing here followed the user's jobs elsewhere since this stream's position (no feed runs, or
     // the one running, another tab's, started after it).
