@@ -9,7 +9,8 @@
  * instance replays what that one notified after the last id the tab had — from
  * `NOTIFICATION_REPLAY_SKEW_MS` before it, when the id is not one this instance gave, since the
  * other's clock may run ahead (the client drops a replayed duplicate). A position over a year old
- * (a counter id of the version before) is taken as none (`placeable`). With a shared provider, the
+ * (a counter id of the version before), or past the clock by more than that margin, is taken as
+ * none (`placeable`). With a shared provider, the
  * hub also follows the user's jobs on other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
  * is sent once per job, type and request, whichever way it arrives first.
  */
@@ -182,14 +183,19 @@ export class NotificationHub {
 
   /**
    * Whether a stream can resume from `afterId`: one this instance gave the user, 0 (asks for
-   * everything still held), or any time less than `NOTIFICATION_POSITION_MAX_AGE_MS` ago. An older
+   * everything still held), or any time less than `NOTIFICATION_POSITION_MAX_AGE_MS` ago and not
+   * past this instance's clock (or last id) by more than `NOTIFICATION_REPLAY_SKEW_MS`. An older
    * one is no position of this version: an id of a version whose ids were a counter (1, 2, 3 …),
    * read as a time near 1970, replayed every change of the user the stores still held (or the
-   * whole backlog) as news, though the tab may have had them all. It starts afresh instead.
+   * whole backlog) as news, though the tab may have had them all. One further ahead (another
+   * instance's clock far ahead, this one's set back) kept the tab there with nothing replayable: a
+   * tab that heard nothing before its next break came back with it, and missed what was notified
+   * meanwhile. Either starts afresh instead, with a position of this instance.
    */
   private placeable(channel: UserChannel, afterId: number): boolean {
     if (afterId === 0 || channel.given.includes(afterId)) return true
-    return afterId >= this.now() - NOTIFICATION_POSITION_MAX_AGE_MS
+    const now = this.now()
+    return afterId >= now - NOTIFICATION_POSITION_MAX_AGE_MS && afterId <= Math.max(now, this.lastId) + NOTIFICATION_REPLAY_SKEW_MS
   }
 
   /** Moves a user to the back of the eviction order, then keeps the users within `maxUsers`. */
