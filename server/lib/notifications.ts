@@ -278,8 +278,11 @@ export class NotificationHub {
     // replaced once the new one runs (the hub drops what both tell).
     if (this.follow && (!channel.stopFeed || behind)) {
       const previous = channel.stopFeed
-      channel.stopFeed = from === null ? this.follow(userId) : this.follow(userId, from)
-      channel.feedFrom = Math.min(from ?? Number.POSITIVE_INFINITY, this.now())
+      // The skew margin before the position, also one this instance gave: the changes the feed reads
+      // carry other instances' clocks (Redis) or the deployment's (Convex), which may run behind.
+      const since = afterId === null ? null : afterId - NOTIFICATION_REPLAY_SKEW_MS
+      channel.stopFeed = since === null ? this.follow(userId) : this.follow(userId, since)
+      channel.feedFrom = Math.min(since ?? Number.POSITIVE_INFINITY, this.now())
       previous?.()
     }
     this.touch(userId, channel)
