@@ -17,7 +17,10 @@ import type {
   ToolResultStatus,
 } from './events'
 import { isTerminalStatus } from './events'
-import { setOwn } from './own-key'
+import { cutOffNodes, isLiveNode, latestLiveNode, withNode } from './live-nodes'
+import type { Owned } from './state-writes'
+import { appended, replacedAt } from './state-writes'
+import { carryToolCallIndex, toolCallPosition } from './tool-call-index'
 
 /** A tool call as a viewer sees it. */
 export interface ToolCallState {
@@ -181,8 +184,13 @@ export function applyDelta(current: string, offset: number, text: string): strin
   return current + text.slice(current.length - offset)
 }
 
-function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallState>): ToolCallState[] {
-  return state.toolCalls.map(call => (call.id === id ? { ...call, ...patch } : call))
+/** The calls with call `id` patched (the latest, should an id repeat; found through the index, not by walking them). */
+function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallState>, owned: Owned): ToolCallState[] {
+  const index = toolCallPosition(state.toolCalls, id)
+  if (index === undefined) return state.toolCalls
+  const calls = replacedAt(state.toolCalls, index, { ...state.toolCalls[index]!, ...patch }, owned)
+  carryToolCallIndex(state.toolCalls, calls)
+  return calls
 }
 
 /**
@@ -192,6 +200,16 @@ function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallStat
  * owner's). A terminal job only accepts nothing more.
  */
 export function applyEvent(state: JobState, event: JobEvent): JobState {
+  return applyTo(state, event, undefined)
+}
+
+/**
+ * `applyEvent` for a caller that keeps only the newest state: the lists and maps in `owned` (made by
+ * earlier calls with the same set, which adds the ones it makes) are changed in place, so appending
+ * to a long run's lists costs O(1). A state whose lists are in `owned` must not be handed to code
+ * that keeps it: start a new set first (server/lib/live-job.ts).
+ */
+export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobState {
   if (event.seq <= state.seq) return state
   if ((event.epoch ?? 1) < (state.epoch ?? 1)) return state
   if (isTerminalStatus(state.status)) return state
@@ -208,7 +226,7 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
       return next
     case 'step-start':
-      next.steps = [...state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }]
+      next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }, owned)
       return next
     case 'step-end': {
       // The latest open round with that number: a node run again after a takeover starts at step 1
@@ -216,35 +234,30 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       let index = state.steps.length - 1
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
-        next.steps = [...state.steps]
-        next.steps[index] = { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }
+        next.steps = replacedAt(state.steps, index, { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }, owned)
       }
       return next
     }
-    case 'tool-call':
-      next.toolCalls = [...state.toolCalls, {
-        id: event.id,
-        name: event.name,
-        args: event.args,
-        step: event.step,
-        nodeId: event.nodeId,
-        status: 'running',
-      }]
+    case 'tool-call': {
+      const call: ToolCallState = { id: event.id, name: event.name, args: event.args, step: event.step, nodeId: event.nodeId, status: 'running' }
+      next.toolCalls = appended(state.toolCalls, call, owned)
+      carryToolCallIndex(state.toolCalls, next.toolCalls, call)
       return next
+    }
     case 'tool-result':
       next.toolCalls = updateToolCall(state, event.id, {
         status: event.status,
         result: event.result,
         error: event.error,
         durationMs: event.durationMs,
-      })
+      }, owned)
       return next
     case 'input-request': {
       const { type: _type, seq: _seq, at, ...request } = event
       next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
-      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId, ...(event.args !== undefined ? { approvalArgs: event.args } : {}) })
+      if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId, ...(event.args !== undefined ? { approvalArgs: event.args } : {}) }, owned)
       if (event.nodeId && state.nodeStates[event.nodeId]) {
-        next.nodeStates = { ...state.nodeStates, [event.nodeId]: { ...state.nodeStates[event.nodeId]!, status: 'waiting' } }
+        next.nodeStates = withNode(state.nodeStates, event.nodeId, { ...state.nodeStates[event.nodeId]!, status: 'waiting' }, owned)
       }
       return next
     }
@@ -252,17 +265,17 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       const pending = state.pendingInputs.find(input => input.requestId === event.requestId)
       if (!pending) return next
       next.pendingInputs = state.pendingInputs.filter(input => input.requestId !== event.requestId)
-      next.answeredInputs = [...state.answeredInputs, {
+      next.answeredInputs = appended(state.answeredInputs, {
         ...pending,
         answer: event.answer,
         answeredAt: event.answeredAt,
         answeredBy: event.answeredBy,
-      }]
-      if (pending.toolCallId) next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' })
+      }, owned)
+      if (pending.toolCallId) next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' }, owned)
       // A node with another open question (an agent asking two approvals at once) still waits.
       const stillAsking = next.pendingInputs.some(input => input.nodeId === pending.nodeId)
       if (pending.nodeId && !stillAsking && state.nodeStates[pending.nodeId]?.status === 'waiting') {
-        next.nodeStates = { ...state.nodeStates, [pending.nodeId]: { ...state.nodeStates[pending.nodeId]!, status: 'running' } }
+        next.nodeStates = withNode(state.nodeStates, pending.nodeId, { ...state.nodeStates[pending.nodeId]!, status: 'running' }, owned)
       }
       return next
     }
@@ -270,32 +283,28 @@ export function applyEvent(state: JobState, event: JobEvent): JobState {
       const previous = state.nodeStates[event.nodeId]
       // Kept through a takeover's re-run of a cut-off attempt too (workflows/resume.ts reads it).
       const previousOutput = previous?.status === 'completed' ? previous.output : previous?.previousOutput
-      next.nodeStates = {
-        ...state.nodeStates,
-        [event.nodeId]: { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}) },
-      }
+      // Read before the write below: `reduceEvents` changes the map it made in place.
+      const cutOff = isCutOffAttempt(state, event.nodeId)
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}) }, owned)
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
       // started — a later takeover counts its visits right, and the branches a parallel node ran
       // in that round stay after it, so their recorded outputs are reused (workflows/resume.ts).
-      if (!isCutOffAttempt(state, event.nodeId)) next.executionOrder = [...state.executionOrder, event.nodeId]
+      if (!cutOff) next.executionOrder = appended(state.executionOrder, event.nodeId, owned)
       next.currentNodeId = event.nodeId
       return next
     }
     case 'node-end': {
       const previous = state.nodeStates[event.nodeId]
-      next.nodeStates = {
-        ...state.nodeStates,
-        [event.nodeId]: {
-          nodeId: event.nodeId,
-          kind: previous?.kind ?? 'unknown',
-          startedAt: previous?.startedAt ?? event.at,
-          status: event.status,
-          output: event.output,
-          error: event.error,
-          endedAt: event.at,
-        },
-      }
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, {
+        nodeId: event.nodeId,
+        kind: previous?.kind ?? 'unknown',
+        startedAt: previous?.startedAt ?? event.at,
+        status: event.status,
+        output: event.output,
+        error: event.error,
+        endedAt: event.at,
+      }, owned)
       // A parallel fan-out runs several nodes: when the current one ends, the latest started node
       // still running or waiting (a sibling branch that waits for a human, or the parallel node
       // itself) is current, not none.
@@ -349,29 +358,14 @@ function isCutOffAttempt(state: JobState, nodeId: string): boolean {
   return node !== undefined && isLiveNode(node)
 }
 
-/** The node started last that is still running or waiting, or null. */
-function latestLiveNode(order: readonly string[], nodes: Record<string, NodeState>): string | null {
-  for (let index = order.length - 1; index >= 0; index--) {
-    const node = nodes[order[index]!]
-    if (node && isLiveNode(node)) return node.nodeId
-  }
-  return null
-}
-
-function isLiveNode(node: NodeState): boolean {
-  return node.status === 'running' || node.status === 'waiting'
-}
-
-/** The nodes, with the live ones ended `status` by the job's end (their error says how it ended). */
-function cutOffNodes(nodes: Record<string, NodeState>, status: 'failed' | 'stopped', ended: string, at: number): Record<string, NodeState> {
-  const cut: Record<string, NodeState> = {}
-  for (const [nodeId, node] of Object.entries(nodes)) setOwn(cut, nodeId, isLiveNode(node) ? { ...node, status, error: node.error ?? ended, endedAt: at } : node)
-  return cut
-}
-
-/** Applies a list of events in order. */
+/**
+ * Applies a list of events in order. The states between are never seen, so the lists and maps it
+ * copied from `state` once are changed in place after: linear in the log's length (`state` itself
+ * is never changed).
+ */
 export function reduceEvents(state: JobState, events: readonly JobEvent[]): JobState {
+  const owned: Owned = new WeakSet()
   let current = state
-  for (const event of events) current = applyEvent(current, event)
+  for (const event of events) current = applyTo(current, event, owned)
   return current
 }

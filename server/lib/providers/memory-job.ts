@@ -4,7 +4,7 @@
 import type { JobEvent } from '../../../shared/events'
 import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
-import { applyEvent } from '../../../shared/reducer'
+import { reduceEvents } from '../../../shared/reducer'
 import type { AppendResult, EventListener, JobRecord } from './types'
 
 /** One job as held in memory. */
@@ -20,8 +20,7 @@ export interface StoredJob {
 
 /** The job's state after every stored event: the events appended since the last read are applied now. */
 export function stateOf(job: StoredJob): JobState {
-  let state = job.state
-  for (let index = job.stateEvents; index < job.events.length; index++) state = applyEvent(state, job.events[index]!)
+  const state = job.stateEvents < job.events.length ? reduceEvents(job.state, job.events.slice(job.stateEvents)) : job.state
   job.state = state
   job.stateEvents = job.events.length
   return state
