@@ -64,7 +64,8 @@ export function createRunContext(options: RunContextOptions): RunContext {
     },
     state() {
       run.live.flush()
-      return run.live.state
+      // The runners read it and let go before their next event (ids, text lengths): no copy kept.
+      return run.live.peek()
     },
     requestInput: request => run.inputs.request(request),
     confirmLease: () => run.confirmLease(),

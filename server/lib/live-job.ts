@@ -16,7 +16,7 @@ import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/even
 import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
 import { isHighSurrogate } from '../../shared/lone-surrogate'
 import type { JobState } from '../../shared/reducer'
-import { applyEvent } from '../../shared/reducer'
+import { applyTo } from '../../shared/reducer'
 import type { BatchClock, BatchTarget } from './batch-clock'
 import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
@@ -60,7 +60,13 @@ export interface LiveJobOptions {
 
 /** The in-memory side of a running job. */
 export class LiveJob implements BatchTarget {
-  state: JobState
+  private current: JobState
+  /**
+   * The lists and maps of `current` this job made and handed to nobody: the next event changes them
+   * in place (a long run appends in O(1)). Handing the state out (`state`) starts a new set, so what
+   * the reader holds is never changed; `peek` does not, for reads that do not keep it.
+   */
+  private owned = new WeakSet<object>()
   /** The state before this run's first event. */
   readonly baseState: JobState
   /** Every committed event of this run, for replays to viewers on this instance. */
@@ -80,15 +86,26 @@ export class LiveJob implements BatchTarget {
     // streamed but never stored) may be higher than this run's — with the old epoch it would not.
     const epoch = options.epoch ?? 1
     const state = epoch > (options.state.epoch ?? 1) ? { ...options.state, epoch } : options.state
-    this.state = state
+    this.current = state
     this.baseState = state
     // A UTF-16 unit is at most 3 UTF-8 bytes, but up to 6 in JSON: a control character or NUL is `\u0000`.
     this.maxDeltaChars = Math.max(2, Math.floor((options.persist.maxEventBytes - MAX_DELTA_ENVELOPE_BYTES) / MAX_JSON_BYTES_PER_UNIT))
   }
 
+  /** The reduced state, for the reader to keep: later events never change it. */
+  get state(): JobState {
+    this.owned = new WeakSet()
+    return this.current
+  }
+
+  /** The reduced state, for a read that is done before the next event (it does not keep it). */
+  peek(): JobState {
+    return this.current
+  }
+
   /** True once `job-end` is stored and reported. */
   get ended(): boolean {
-    return isTerminalStatus(this.state.status)
+    return isTerminalStatus(this.current.status)
   }
 
   /** True between `end` and `reportEnd`: no more events are accepted, the end is being stored. */
@@ -154,7 +171,7 @@ export class LiveJob implements BatchTarget {
       if (end < pending.text.length && isHighSurrogate(pending.text.charCodeAt(end - 1))) end--
       const text = pending.text.slice(start, end)
       start = end
-      const base = pending.type === 'text-delta' ? this.state.content : this.state.reasoning
+      const base = pending.type === 'text-delta' ? this.current.content : this.current.reasoning
       this.apply(this.numberDelta(pending.type, base.length, text, pending.nodeId))
     }
   }
@@ -162,7 +179,7 @@ export class LiveJob implements BatchTarget {
   /** Numbers a payload as the next event (with this run's epoch after a takeover). */
   private number(payload: JobEventPayload & { nodeId?: string }): JobEvent {
     const epoch = this.options.epoch ?? 1
-    return { ...payload, seq: this.state.seq + 1, at: this.options.now(), ...(epoch > 1 ? { epoch } : {}) } as JobEvent
+    return { ...payload, seq: this.current.seq + 1, at: this.options.now(), ...(epoch > 1 ? { epoch } : {}) } as JobEvent
   }
 
   /**
@@ -170,7 +187,7 @@ export class LiveJob implements BatchTarget {
    * shape for every plain delta (no copy of a payload object per event).
    */
   private numberDelta(type: DeltaType, offset: number, text: string, nodeId: string | undefined): JobEvent {
-    const seq = this.state.seq + 1
+    const seq = this.current.seq + 1
     const at = this.options.now()
     const event = (nodeId ? { type, offset, text, nodeId, seq, at } : { type, offset, text, seq, at }) as JobEvent
     const epoch = this.options.epoch ?? 1
@@ -221,7 +238,7 @@ export class LiveJob implements BatchTarget {
   }
 
   private apply(event: JobEvent, persist = true): void {
-    this.state = applyEvent(this.state, event)
+    this.current = applyTo(this.current, event, this.owned)
     this.events.push(event)
     if (persist) this.options.persist.push(event)
     if (this.viewers.size > 0) {

@@ -76,7 +76,10 @@ export interface RunContext {
   reasoning(delta: string, nodeId?: string): void
   /** Emits any other event; it flushes pending deltas first, so order is kept. */
   emit(event: RunnerEventPayload & { nodeId?: string }): void
-  /** The current reduced state (includes pending deltas). */
+  /**
+   * The current reduced state (includes pending deltas). Read it, do not keep it: the run's next
+   * event may change its lists in place (copy what must outlive that).
+   */
   state(): JobState
   /**
    * Asks a human. The job shows `waiting` until answered; resolves with the answer (or the
