@@ -21,6 +21,7 @@ import { traceModelRound, traceToolCall } from '../telemetry/step-spans'
 import type { PlannedCall } from './stop-conditions'
 import { callKey, checkStopConditions, defaultStopConditions } from './stop-conditions'
 import { truncateResults } from './truncate-results'
+import { toolCallIndex } from '../../../shared/tool-call-index'
 
 /** What to run. */
 export interface AgentLoopOptions {
@@ -55,10 +56,10 @@ export interface AgentLoopResult {
 }
 
 /** Gives every call an id that is unique in the job (models sometimes send none, or repeat one). */
-function withUniqueIds(calls: ModelToolCall[], step: number, seen: Set<string>): ModelToolCall[] {
+function withUniqueIds(calls: ModelToolCall[], step: number, seen: Set<string>, jobIds: ReadonlyMap<string, number>): ModelToolCall[] {
   return calls.map((call, index) => {
     let id = call.id || `call_${step}_${index}`
-    while (seen.has(id)) id = `${id}_${step}_${index}`
+    while (seen.has(id) || jobIds.has(id)) id = `${id}_${step}_${index}`
     seen.add(id)
     return { ...call, id }
   })
@@ -80,9 +81,9 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   const conditions = defaultStopConditions(limits, { maxSteps: options.maxSteps, maxStepsSetting, budgetMs: options.budgetMs })
   const messages = [...options.messages]
   const previousCalls = new Map<string, number>(options.previousCalls)
-  // The job's call ids, brought up to date at every round that has calls: another agent node of
-  // the workflow (one running beside this one in a parallel fan-out, too, between two of its
-  // rounds; or the attempt a takeover cut off) may have used the ids this model sends again.
+  // The ids this loop gave, beside the job's calls (looked up at every round that has calls): another
+  // agent node of the workflow (one running beside this one in a parallel fan-out, too, between two
+  // of its rounds; or the attempt a takeover cut off) may have used the ids this model sends again.
   const seenIds = new Set<string>()
   // Monotonic: a step of the wall clock (NTP, a VM resumed) must not spend the time budget.
   const startedAt = performance.now()
@@ -98,8 +99,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
     const continues = options.continuesText === true && step === (options.firstStep ?? 1)
     const streamed = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, nodeId, firstToken, continues, sent))
-    if (streamed.toolCalls.length) for (const call of context.state().toolCalls) seenIds.add(call.id)
-    const calls = withUniqueIds(streamed.toolCalls, step, seenIds)
+    // Looked up in the job's call index, not copied from its calls each round (a long run has many).
+    const calls = streamed.toolCalls.length ? withUniqueIds(streamed.toolCalls, step, seenIds, toolCallIndex(context.state().toolCalls)) : []
     // Before its blocks are stored: a reasoning block naming a renamed call names its new id.
     const round = withRenamedCallIds(streamed, calls)
     const reasoningContent = echoedReasoningRange(context, round, nodeId)

@@ -9,6 +9,7 @@ import type { ToolNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveInput } from '../resolve-inputs'
 import { jsonProblem } from '../../json-problem'
+import { toolCallIndex } from '../../../../shared/tool-call-index'
 
 /** A tool node's call failed (its code names the tool status, e.g. `tool-error`, `tool-timeout`). */
 export class ToolNodeError extends Error {
@@ -44,7 +45,7 @@ export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state,
   const args = node.args === undefined ? {} : asRecordedArgs(resolveInput(node.args, state, authorCode), node.tool)
   const visit = state.visits[nodeId] ?? 1
   // Unique in the job: a takeover runs a cut-off attempt again with the same visit number.
-  const taken = new Set(context.state().toolCalls.map(call => call.id))
+  const taken = toolCallIndex(context.state().toolCalls)
   let id = `${nodeId}-${visit}`
   for (let attempt = 2; taken.has(id); attempt++) id = `${nodeId}-${visit}-attempt-${attempt}`
   const call = { id, name: node.tool, args, step: 1, nodeId }
