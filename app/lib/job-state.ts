@@ -28,9 +28,18 @@ export function applyLiveEvent(current: JobState | null, event: JobEvent): JobSt
   return applyEvent(current, event)
 }
 
-/** Workflow nodes in the order they started (a node that ran twice is listed once, last state). */
+/** The list `orderedNodes` made for a node map, and the execution order it made it from. */
+const orderedByNodes = new WeakMap<object, { order: readonly string[], length: number, nodes: NodeState[] }>()
+
+/**
+ * Workflow nodes in the order they started (a node that ran twice is listed once, last state). An
+ * event that changes neither the nodes nor their order (a text delta) gets the same list back,
+ * without a walk through a long run's execution order.
+ */
 export function orderedNodes(state: JobState | null): NodeState[] {
   if (!state) return []
+  const made = orderedByNodes.get(state.nodeStates)
+  if (made && made.order === state.executionOrder && made.length === state.executionOrder.length) return made.nodes
   const seen = new Set<string>()
   const nodes: NodeState[] = []
   for (const nodeId of state.executionOrder) {
@@ -39,6 +48,7 @@ export function orderedNodes(state: JobState | null): NodeState[] {
     const node = state.nodeStates[nodeId]
     if (node) nodes.push(node)
   }
+  orderedByNodes.set(state.nodeStates, { order: state.executionOrder, length: state.executionOrder.length, nodes })
   return nodes
 }
 
@@ -48,6 +58,6 @@ export function orderedNodes(state: JobState | null): NodeState[] {
  * whatever renders the nodes would render again on every delta of a long answer.
  */
 export function keepSameNodes(previous: NodeState[] | undefined, next: NodeState[]): NodeState[] {
-  if (!previous || previous.length !== next.length) return next
+  if (!previous || previous === next || previous.length !== next.length) return next
   return previous.every((node, index) => node === next[index]) ? previous : next
 }
