@@ -67,6 +67,10 @@ export function createRunContext(options: RunContextOptions): RunContext {
       // The runners read it and let go before their next event (ids, text lengths): no copy kept.
       return run.live.peek()
     },
+    textEnd(kind) {
+      run.live.flush()
+      return run.live.textEnd(kind)
+    },
     requestInput: request => run.inputs.request(request),
     confirmLease: () => run.confirmLease(),
     async prepareModelRequest(request) {

@@ -67,6 +67,8 @@ export class LiveJob implements BatchTarget {
    * the reader holds is never changed; `peek` does not, for reads that do not keep it.
    */
   private owned = new WeakSet<object>()
+  /** The last two units of the content and reasoning, and the length they were read at (`textEnd`). */
+  private readonly ends = { content: { text: '', length: 0 }, reasoning: { text: '', length: 0 } }
   /** The state before this run's first event. */
   readonly baseState: JobState
   /** Every committed event of this run, for replays to viewers on this instance. */
@@ -101,6 +103,18 @@ export class LiveJob implements BatchTarget {
   /** The reduced state, for a read that is done before the next event (it does not keep it). */
   peek(): JobState {
     return this.current
+  }
+
+  /**
+   * The last two UTF-16 units of the content or reasoning, kept up to date from each delta: read
+   * from the whole text (which flattens it, a copy of all of it) only when the deltas do not
+   * account for its length (the state a takeover started from).
+   */
+  textEnd(kind: 'content' | 'reasoning'): string {
+    const whole = this.current[kind]
+    const end = this.ends[kind]
+    if (end.length !== whole.length) this.ends[kind] = { text: whole.slice(-2), length: whole.length }
+    return this.ends[kind].text
   }
 
   /** True once `job-end` is stored and reported. */
@@ -238,7 +252,10 @@ export class LiveJob implements BatchTarget {
   }
 
   private apply(event: JobEvent, persist = true): void {
+    const kind = event.type === 'text-delta' ? 'content' : event.type === 'reasoning-delta' ? 'reasoning' : null
+    const before = kind ? this.current[kind].length : 0
     this.current = applyTo(this.current, event, this.owned)
+    if (kind && 'text' in event) this.keepEnd(kind, before, event.text)
     this.events.push(event)
     if (persist) this.options.persist.push(event)
     if (this.viewers.size > 0) {
@@ -250,6 +267,13 @@ export class LiveJob implements BatchTarget {
       }
     }
     this.options.onCommit?.(event)
+  }
+
+  /** Moves the kept end of the text on by a delta appended at its end (what `textEnd` reads). */
+  private keepEnd(kind: 'content' | 'reasoning', before: number, text: string): void {
+    const end = this.ends[kind]
+    const length = this.current[kind].length
+    if (end.length === before && length === before + text.length) this.ends[kind] = { text: text.length >= 2 ? text.slice(-2) : (end.text + text).slice(-2), length }
   }
 
   /** Removes a viewer (its stream closed). */

@@ -82,6 +82,12 @@ export interface RunContext {
    */
   state(): JobState
   /**
+   * The last two UTF-16 units of the job's content or reasoning so far (pending deltas included):
+   * what a paragraph break is judged on. Read without the whole text: `endsWith` on a long job's
+   * text (a string built by appending) copies all of it first. Absent: read from `state()`.
+   */
+  textEnd?(kind: 'content' | 'reasoning'): string
+  /**
    * Asks a human. The job shows `waiting` until answered; resolves with the answer (or the
    * `onTimeout` answer); rejects with the abort reason if the job is aborted, or if `onTimeout`
    * is `abort` (the engine aborts the job) or `fail` (the engine fails the job).

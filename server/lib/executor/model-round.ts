@@ -8,6 +8,7 @@ import { ModelError } from '../model/errors'
 import type { ModelEvent, ModelRequest, ModelToolCall } from '../model/types'
 import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
+import { textEnd } from '../text-end'
 
 /** What one round produced. */
 export interface ModelRound {
@@ -66,7 +67,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
         // Line breaks a round's text starts with would stack up with the paragraph break before it.
         const text = textStarted ? event.text : event.text.replace(LEADING_LINE_BREAKS, '')
         if (!text) break
-        context.text(textStarted ? text : separatorAfter(context.state().content) + text, nodeId)
+        context.text(textStarted ? text : separatorAfter(textEnd(context, 'content')) + text, nodeId)
         textStarted = true
         break
       }
@@ -76,9 +77,8 @@ export async function streamModelRound(context: RunContext, request: ModelReques
         if (!text) break
         if (reasoningStarted) context.reasoning(text, nodeId)
         else {
-          const before = context.state().reasoning
-          const separator = separatorAfter(before)
-          round.reasoningOffset = before.length + separator.length
+          const separator = separatorAfter(textEnd(context, 'reasoning'))
+          round.reasoningOffset = context.state().reasoning.length + separator.length
           context.reasoning(separator + text, nodeId)
         }
         reasoningStarted = true

@@ -8,6 +8,7 @@
  * model round follows (a new round starts a new paragraph after it).
  */
 import type { RunContext } from '../run-context'
+import { textEnd } from '../text-end'
 
 /** A RunContext for one node. */
 export interface NodeContext extends RunContext {
@@ -32,9 +33,9 @@ export interface NodeContextOptions {
  * line breaks a blank line still needs after those the content ends with and those the text
  * starts with (an agent's model round opens its text with a paragraph break of its own).
  */
-function paragraphBreak(content: string, text: string): string {
-  if (!content) return ''
-  const trailing = content.endsWith('\n\n') ? 2 : content.endsWith('\n') ? 1 : 0
+function paragraphBreak(end: string, text: string): string {
+  if (!end) return ''
+  const trailing = end.endsWith('\n\n') ? 2 : end.endsWith('\n') ? 1 : 0
   const leading = text.startsWith('\n\n') ? 2 : text.startsWith('\n') ? 1 : 0
   return '\n'.repeat(Math.max(0, 2 - trailing - leading))
 }
@@ -48,7 +49,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
 
   const writeText = (delta: string, tag: string) => {
     if (!delta) return
-    const separator = started ? '' : paragraphBreak(context.state().content, delta)
+    const separator = started ? '' : paragraphBreak(textEnd(context, 'content'), delta)
     started = true
     context.text(separator + delta, tag)
   }
@@ -56,7 +57,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
   const flushHeldText = () => {
     options.signal.removeEventListener('abort', flushHeldText)
     // A new paragraph of the job's reasoning, as its text gets (the rounds' breaks were judged on the held reasoning).
-    if (heldReasoning) context.reasoning(paragraphBreak(context.state().reasoning, heldReasoning) + heldReasoning, nodeId)
+    if (heldReasoning) context.reasoning(paragraphBreak(textEnd(context, 'reasoning'), heldReasoning) + heldReasoning, nodeId)
     writeText(heldText, nodeId)
     heldText = ''
     heldReasoning = ''
@@ -92,6 +93,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     // Held: a round's paragraph break is judged on the node's own text so far (model-round.ts),
     // which the job's content does not have yet; judged on the job's, the rounds ran together.
     state: holdText ? () => ({ ...context.state(), content: heldText, reasoning: heldReasoning }) : () => context.state(),
+    textEnd: holdText ? kind => (kind === 'content' ? heldText : heldReasoning).slice(-2) : kind => textEnd(context, kind),
     // A human's wait has its own expiry: it does not count against the node's time limit.
     async requestInput(request) {
       const resume = options.pauseDeadline?.() ?? (() => {})
