@@ -32,7 +32,7 @@ describe('workflow definition validation', () => {
     const { graph } = validateWorkflowDefinition(researchReport)
     expect(graph.start).toBe('research')
     expect(graph.successors.get('review')).toEqual(['final', 'draft', 'rejected'])
-    expect(graph.answerSchemas.get('approval')).toMatchObject({ type: 'object', properties: { approved: { type: 'boolean' } } })
+    expect(graph.answerSchemas.get('approval')!.read()).toMatchObject({ type: 'object', properties: { approved: { type: 'boolean' } } })
   })
 
   it('names the workflow and an unknown node in an edge', () => {

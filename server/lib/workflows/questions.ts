@@ -26,7 +26,7 @@ export function workflowQuestions(graph: WorkflowGraph): WorkflowQuestion[] {
     questions.push({
       nodeId,
       prompt: typeof node.prompt === 'string' ? node.prompt : null,
-      answerSchema: graph.answerSchemas.get(nodeId) ?? null,
+      answerSchema: graph.answerSchemas.get(nodeId)?.read() ?? null,
       onTimeout: node.onTimeout ?? 'fail',
       timeoutMs: node.timeoutMs ?? null,
     })

@@ -9,12 +9,11 @@ import type { ValidateOptions, WorkflowGraph } from './validate'
 import { validateWorkflowDefinition, WorkflowDefinitionError } from './validate'
 import { describeIssues } from '../describe-issues'
 import { workflowQuestions } from './questions'
-import { z } from 'zod'
 import { safeParseSync } from '../zod-schema'
 import { jsonProblem } from '../json-problem'
 import { describeThrown } from '../executor/tool-errors'
 import { withIssueCount } from '../validation-budget'
-import { dropNonJsonOptions } from '../tools/non-json-parameters'
+import { createFormSchema } from './form-schema'
 
 /** A validated workflow: what the engine sees, plus what the runner walks. */
 export interface CompiledWorkflow extends RegisteredWorkflow {
@@ -27,26 +26,22 @@ export function isCompiledWorkflow(workflow: RegisteredWorkflow): workflow is Co
   return 'graph' in workflow && 'definition' in workflow
 }
 
-/** The JSON Schema of a zod schema (without union options JSON can never fill), or null for types JSON Schema cannot express. */
-function toJsonSchema(schema: z.ZodType): unknown {
-  try {
-    return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: dropNonJsonOptions(schema) as (context: unknown) => void })
-  }
-  catch {
-    return null
-  }
-}
-
 /** Validates one definition and prepares it for the registry. */
 export function compileWorkflow(value: unknown, options: ValidateOptions = {}): CompiledWorkflow {
   const { definition, graph } = validateWorkflowDefinition(value, options)
+  const inputSchema = createFormSchema(definition.input)
   return {
     name: definition.name,
     description: definition.description,
     definition,
     graph,
-    inputSchema: toJsonSchema(definition.input),
-    questions: workflowQuestions(graph),
+    // Getters: a default a function computes is left out once its value changed (form-schema.ts).
+    get inputSchema() {
+      return inputSchema.read()
+    },
+    get questions() {
+      return workflowQuestions(graph)
+    },
     usesModel: Object.values(definition.nodes).some(node => node.kind === 'agent'),
     parseInput(input: unknown) {
       const parsed = safeParseSync(definition.input, input, `workflow "${definition.name}" input`)

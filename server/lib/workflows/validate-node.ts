@@ -2,14 +2,13 @@
  * Boot-time checks of one node's fields. Each returns the problem as a sentence naming the node,
  * or null when the node is fine; the workflow validator adds the workflow's name.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { WorkflowNode } from './define'
 import { WORKFLOW_NODE_KINDS } from './define'
 import type { InputTimeoutAction } from '../../../shared/events'
 import { collectTemplatePaths, TEMPLATE_ROOTS } from './resolve-inputs'
 import { describeIssues } from '../describe-issues'
 import { nonJsonAnswerProblem } from './non-json-schemas'
-import { dropNonJsonOptions } from '../tools/non-json-parameters'
 import { NODE_KEYS, unknownKeyProblem } from './definition-keys'
 import { unknownToolProblem } from './unknown-tool'
 import { describeThrown } from '../executor/tool-errors'
@@ -110,17 +109,4 @@ function checkTemplates(id: string, values: unknown[], scope: NodeCheckScope): s
     }
   }
   return null
-}
-
-/**
- * The JSON Schema of an answer, for clients to render a form (without union options an answer, sent
- * as JSON, can never fill); null when zod cannot express it.
- */
-export function answerJsonSchema(schema: z.ZodType): unknown {
-  try {
-    return z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input', override: dropNonJsonOptions(schema) as (context: unknown) => void })
-  }
-  catch {
-    return null
-  }
 }

@@ -5,7 +5,9 @@
  */
 import type { WorkflowDefinition, WorkflowNode } from './define'
 import { findCycles } from './find-cycles'
-import { answerJsonSchema, checkNodeFields } from './validate-node'
+import { checkNodeFields } from './validate-node'
+import type { FormSchema } from './form-schema'
+import { createFormSchema } from './form-schema'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { nonJsonInputProblem } from './non-json-schemas'
 import { unknownKeyProblem, WORKFLOW_DEFINITION_KEYS } from './definition-keys'
@@ -26,8 +28,8 @@ export interface WorkflowGraph {
   nodes: ReadonlyMap<string, WorkflowNode>
   /** Edge targets of each node, in the order the edges were written. */
   successors: ReadonlyMap<string, readonly string[]>
-  /** JSON Schema of each input node's answer. */
-  answerSchemas: ReadonlyMap<string, unknown>
+  /** JSON Schema of each input node's answer, read when handed out (form-schema.ts). */
+  answerSchemas: ReadonlyMap<string, FormSchema>
 }
 
 /** Options of the validation. */
@@ -107,9 +109,9 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
     if (!reached.has(id)) fail(`node "${id}" is unreachable from the start node "${start}" (missing edge?)`)
   }
 
-  const answerSchemas = new Map<string, unknown>()
+  const answerSchemas = new Map<string, FormSchema>()
   for (const [id, node] of nodes) {
-    if (node.kind === 'input') answerSchemas.set(id, answerJsonSchema(node.schema))
+    if (node.kind === 'input') answerSchemas.set(id, createFormSchema(node.schema))
   }
   return { definition, graph: { start: start!, nodes, successors, answerSchemas } }
 }

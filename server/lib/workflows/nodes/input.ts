@@ -79,7 +79,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
   const answer = storedAnswer ?? await context.requestInput({
     kind: 'workflow-input',
     prompt: resolveText(node.prompt, state, authorCode),
-    schema: graph.answerSchemas.get(nodeId) ?? undefined,
+    schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
     validate: answer => parseAnswer(node.schema, answer, `input node "${nodeId}" answer`),
     onTimeout: node.onTimeout ?? 'fail',
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),

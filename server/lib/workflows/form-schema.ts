@@ -1,0 +1,46 @@
+/**
+ * The JSON Schema clients are shown for a workflow's input and for an input node's answer (the
+ * catalog, the input request), without the union options JSON can never fill
+ * (non-json-parameters.ts) nor the defaults a function computes (computed-defaults.ts). zod reads a
+ * `.default(() => …)` when the schema is built, once at boot, so the boot time or one id would be
+ * shown as every job's default; each read checks the shown defaults again, and once one changed the
+ * schema is built again without it, for good. Null when zod cannot express the schema.
+ */
+import { z } from 'zod'
+import { createDefaultsWatch } from '../tools/computed-defaults'
+import { dropNonJsonOptions } from '../tools/non-json-parameters'
+
+/** A form's JSON Schema, read when it is handed out. */
+export interface FormSchema {
+  read(): unknown
+}
+
+/** The form schema of a zod schema. */
+export function createFormSchema(schema: z.ZodType): FormSchema {
+  const defaults = createDefaultsWatch()
+  let dropOptions: ReturnType<typeof dropNonJsonOptions> | undefined
+  const build = (): unknown => {
+    defaults.begin()
+    try {
+      // Inside the try, as before: a schema walking it throws on is shown as null, not a boot error.
+      const drop = dropOptions ??= dropNonJsonOptions(schema)
+      const override = ((context: Parameters<typeof drop>[0]) => {
+        drop(context)
+        defaults.override(context)
+      }) as (context: unknown) => void
+      return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override })
+    }
+    catch {
+      return null
+    }
+  }
+  let shown = build()
+  // Read once more now: a default that differs at each read (an id, a counter) is never shown.
+  if (shown !== null && defaults.changed()) shown = build()
+  return {
+    read() {
+      if (shown !== null && defaults.changed()) shown = build()
+      return shown
+    },
+  }
+}
