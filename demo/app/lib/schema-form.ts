@@ -1,6 +1,9 @@
 /**
  * A small form model from a JSON Schema, enough for workflow input requests: an object of strings,
  * numbers, booleans and enums becomes fields; any other schema becomes one field for the whole answer.
+ * A field that also takes null (`type: ['number', 'null']`, an `anyOf` with `{ type: 'null' }`) is
+ * shown as its other type and sent as null when left empty; an enum of numbers (or other non-text
+ * values) sends the value chosen, not its text; any other union, list or object is a JSON field.
  */
 
 /** One form field. */
@@ -11,6 +14,10 @@ export interface FormField {
   control: 'text' | 'textarea' | 'number' | 'checkbox' | 'select' | 'json'
   required: boolean
   options?: string[]
+  /** The value each option stands for, when they are not all text (an enum of numbers): sent instead of its text. */
+  optionValues?: unknown[]
+  /** The schema also takes null: the field left empty is sent as null. */
+  nullable?: boolean
   description?: string
 }
 
@@ -19,6 +26,11 @@ interface SchemaNode {
   title?: string
   description?: string
   enum?: unknown[]
+  const?: unknown
+  anyOf?: SchemaNode[]
+  oneOf?: SchemaNode[]
+  allOf?: SchemaNode[]
+  $ref?: string
   maxLength?: number
   properties?: Record<string, SchemaNode>
   required?: string[]
@@ -38,8 +50,40 @@ export function formFields(schema: unknown): FormField[] {
 }
 
 function fieldFor(node: SchemaNode, required: boolean): Omit<FormField, 'name' | 'label'> {
-  const base = { required, description: node.description }
-  if (node.enum) return { ...base, control: 'select', options: node.enum.map(String) }
+  const { shape, nullable } = withoutNull(node)
+  // zod puts a nullable field's `.describe()` on its option when the field was described first.
+  const field = controlFor(shape, { required, description: node.description ?? shape.description })
+  // May be left empty (it is then null), so the browser does not ask for it.
+  return nullable ? { ...field, required: false, nullable: true } : field
+}
+
+/** The schema without the null it also takes (and whether it took null). */
+function withoutNull(node: SchemaNode): { shape: SchemaNode, nullable: boolean } {
+  const enumNull = node.enum?.includes(null) ?? false
+  const shape: SchemaNode = enumNull ? { ...node, enum: node.enum!.filter(value => value !== null) } : node
+  if (Array.isArray(node.type)) {
+    const types = node.type.filter(type => type !== 'null')
+    return { shape: types.length === 1 ? { ...shape, type: types[0] } : shape, nullable: enumNull || types.length < node.type.length }
+  }
+  const options = node.type === undefined ? node.anyOf ?? node.oneOf : undefined
+  if (!options) return { shape, nullable: enumNull }
+  const others = options.filter(option => option.type !== 'null')
+  const nullable = others.length < options.length
+  if (others.length === 1) return { shape: { description: node.description, ...others[0]! }, nullable }
+  // A union of fixed values (`z.literal(1)` or `'one'`) is a choice between them.
+  const choices = others.flatMap(option => option.enum ?? ('const' in option ? [option.const] : [undefined]))
+  if (others.length > 1 && !choices.includes(undefined)) return { shape: { enum: choices }, nullable }
+  return { shape: { ...shape, anyOf: others, oneOf: undefined }, nullable }
+}
+
+function controlFor(node: SchemaNode, base: { required: boolean, description?: string }): Omit<FormField, 'name' | 'label'> {
+  const choices = node.enum ?? ('const' in node ? [node.const] : undefined)
+  if (choices) {
+    const options = choices.map(String)
+    return { ...base, control: 'select', options, ...(choices.every(value => typeof value === 'string') ? {} : { optionValues: choices }) }
+  }
+  // Any other union, or a schema defined elsewhere (a recursive one's `$ref`): the user writes the value as JSON.
+  if (node.anyOf || node.oneOf || node.allOf || node.$ref) return { ...base, control: 'json' }
   switch (node.type) {
     case 'boolean':
       return { ...base, control: 'checkbox', required: false }
@@ -70,8 +114,15 @@ export function formAnswer(fields: readonly FormField[], values: Record<string, 
     if (field.control === 'checkbox') return Boolean(raw)
     // Vue's v-model on a number input already yields a number.
     const text = raw === undefined || typeof raw === 'boolean' ? '' : String(raw)
+    // Left empty: null where the schema takes it; an optional field of JSON is left out.
+    if (field.nullable && text.trim() === '') return null
     if (field.control === 'number') return text.trim() === '' ? undefined : Number(text)
+    if (field.control === 'select' && field.optionValues) {
+      const index = field.options?.indexOf(text) ?? -1
+      return index === -1 ? undefined : field.optionValues[index]
+    }
     if (field.control === 'json') {
+      if (text.trim() === '' && !field.required) return undefined
       try {
         return JSON.parse(text)
       }
