@@ -35,9 +35,21 @@ export function parseComposerInput(text: string, workflows: readonly CatalogWork
 /**
  * Turns the text after the workflow name into its input: JSON when it parses as an object;
  * otherwise the text fills the schema's first required string property (e.g. `topic`). Without a
- * schema it becomes `{ topic }`, the demo workflows' convention.
+ * schema it becomes `{ topic }`, the demo workflows' convention. An input that is not an object is
+ * the text itself when it is text, else the text read as JSON (`3`, `["a","b"]`).
  */
 export function workflowInput(text: string, schema: unknown): unknown {
+  const shape = notObjectShape(schema)
+  if (shape === 'text') return text
+  if (shape === 'json') {
+    try {
+      return JSON.parse(text)
+    }
+    catch {
+      // Not JSON: sent as it is, and the server's 400 says what the input must be.
+      return text
+    }
+  }
   if (text.startsWith('{')) {
     try {
       return JSON.parse(text)
@@ -48,6 +60,15 @@ export function workflowInput(text: string, schema: unknown): unknown {
   }
   const property = firstStringProperty(schema)
   return { [property ?? 'topic']: text }
+}
+
+/** `text` for an input schema of text alone, `json` for another one that is no object, else null. */
+function notObjectShape(schema: unknown): 'text' | 'json' | null {
+  if (!schema || typeof schema !== 'object') return null
+  const { type, anyOf, oneOf, properties } = schema as { type?: unknown, anyOf?: unknown, oneOf?: unknown, properties?: unknown }
+  if (type === 'object' || properties) return null
+  if (type === 'string') return 'text'
+  return type !== undefined || anyOf || oneOf ? 'json' : null
 }
 
 interface ObjectSchema {
