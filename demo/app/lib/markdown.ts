@@ -138,7 +138,8 @@ function topHeadingLevel(tokens: Token[]): number {
 /**
  * `text` as HTML, its closed blocks up to `known.end` taken as rendered before; keeps the closed
  * blocks it reads for the next piece. A block is closed once the next one starts on a whole line
- * (a line still being written may yet join the block before it: `#` then `#x`).
+ * (a line still being written may yet join the block before it: `#` then `#x`) — a table on its
+ * first two lines.
  */
 function renderBlocks(text: string, known: RenderedPrefix | null): string {
   const start = known?.end ?? 0
@@ -158,7 +159,10 @@ function renderBlocks(text: string, known: RenderedPrefix | null): string {
   while (last > 0 && (tokens[last]!.level !== 0 || tokens[last]!.nesting === -1)) last--
   const lastLine = tokens[last]?.map?.[0] ?? 0
   const lastLineStart = last > 0 ? lineStart(rest, lastLine) : -1
-  const lastLineEnd = lastLineStart < 0 ? -1 : rest.indexOf('\n', lastLineStart)
+  let lastLineEnd = lastLineStart < 0 ? -1 : rest.indexOf('\n', lastLineStart)
+  // A table is one only with its delimiter row, the line under its first: until that line is
+  // whole too, a paragraph right above may yet take both lines back (`a|b` then `--|--|--`).
+  if (lastLineEnd >= 0 && tokens[last]!.type === 'table_open') lastLineEnd = rest.indexOf('\n', lastLineEnd + 1)
   if (lastLineEnd < 0) return before + renderer.renderer.render(tokens, renderer.options, env)
   const closed = tokens.slice(0, last)
   const closedHtml = before + renderer.renderer.render(closed, renderer.options, env)
