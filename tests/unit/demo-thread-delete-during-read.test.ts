@@ -4,6 +4,8 @@
  * then. With the dialog closed, the page took input during the read (the point of closing it at
  * once): a user who had gone on to the message box lost the focus to a thread link mid-typing, and
  * their Enter opened that thread. The focus now moves only when nothing else took it meanwhile.
+ * And the delete counted as under way until that read was back: another thread's delete asked
+ * meanwhile opened a dialog saying "Deleting…", its buttons disabled and Escape ignored.
  * ThreadList.vue rendered by tests/support/demo-client-render.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -17,10 +19,11 @@ vi.mock('../../demo/app/components/ThreadDeleteDialog.vue', async () => {
   const { defineComponent, h } = await import('vue')
   return {
     default: defineComponent({
+      props: { busy: Boolean },
       emits: ['confirm', 'cancel'],
-      setup(_props, { emit, expose }) {
+      setup(props, { emit, expose }) {
         expose({ open: () => {}, close: () => {} })
-        return () => h('button', { 'data-confirm-delete': true, 'onClick': () => emit('confirm') })
+        return () => h('button', { 'data-confirm-delete': true, 'disabled': props.busy, 'onClick': () => emit('confirm') })
       },
     }),
   }
@@ -39,6 +42,8 @@ function thread(threadId: string, at: number) {
 
 let listed: ReturnType<typeof thread>[] = []
 let listReads: Array<() => Promise<unknown>> = []
+/** Holds the next removal until it is called, when set. */
+let removal: Promise<void> | null = null
 let mounted: { unmount: () => void } | null = null
 
 beforeEach(() => {
@@ -46,12 +51,14 @@ beforeEach(() => {
   for (const name of ['ref', 'computed', 'watch', 'nextTick', 'onMounted', 'onBeforeUnmount'] as const) vi.stubGlobal(name, vue[name])
   listed = [thread('a', 3), thread('b', 2), thread('c', 1)]
   listReads = []
+  removal = null
   vi.stubGlobal('useRoute', () => ({ params: {} }))
   vi.stubGlobal('navigateTo', async () => {})
   vi.stubGlobal('CSS', { escape: (value: string) => value })
   vi.stubGlobal('useBackgroundJobs', () => ({
     listThreads: async () => (listReads.shift()?.() ?? { threads: listed, next: null }),
     removeThread: async (threadId: string) => {
+      await removal
       listed = listed.filter(item => item.threadId !== threadId)
     },
     onDeleted: () => {},
@@ -118,6 +125,38 @@ describe('ThreadList: the focus after a delete', () => {
     await settle()
     expect(focusState.active?.tag).toBe('textarea')
     expect(focusState.active).toBe(messageBox)
+  })
+
+  it('lets another thread be deleted while the list is read again', async () => {
+    const root = mount()
+    await settle()
+    withQuerySelector(root)
+    click(allNodes(root).find(item => item.props['data-delete-thread'] === 'b')!)
+    await settle()
+    let answer!: (value: unknown) => void
+    listReads.push(async () => new Promise((resolve) => {
+      answer = resolve
+    }))
+    click(allNodes(root).find(item => item.props['data-confirm-delete'])!)
+    await settle()
+    // The first dialog closed; the next one asked before the read is back is not busy with the first delete.
+    click(allNodes(root).find(item => item.props['data-delete-thread'] === 'c')!)
+    await settle()
+    const confirm = () => allNodes(root).find(item => item.props['data-confirm-delete'])!
+    expect(confirm().props.disabled).toBe(false)
+    let removed!: () => void
+    removal = new Promise((resolve) => {
+      removed = resolve
+    })
+    click(confirm())
+    await settle()
+    // The first read back while the second delete is under way: that one is still busy.
+    answer({ threads: listed, next: null })
+    await settle()
+    expect(confirm().props.disabled).toBe(true)
+    removed()
+    await settle()
+    expect(listed.map(item => item.threadId)).toEqual(['a'])
   })
 
   it('still goes to the neighbouring thread when nothing took it', async () => {
