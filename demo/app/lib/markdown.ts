@@ -120,13 +120,15 @@ function insertBeforeClosingTags(html: string, insertion: string): string {
 export function renderMarkdown(text: string, options: RenderMarkdownOptions = {}): string {
   // A reference definition (`[a]: url`) makes links anywhere in the text, and markdown-it counts
   // the lines of text with `\r` or NUL differently: such text is read whole every time.
-  const rendered = (/\]:|[\r\0]/.test(text) ? renderBlocks(text, null) : renderBlocks(text, prefixOf(text))).trimEnd()
+  // Its blocks are not kept either: rendered with its definitions (or lines), they would lend them
+  // to another text that starts the same.
+  const rendered = (/\]:|[\r\0]/.test(text) ? renderBlocks(text, null, false) : renderBlocks(text, prefixOf(text))).trimEnd()
   return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
 }
 
 /** The same as `renderMarkdown`, read whole (no closed blocks taken from lib/markdown-prefixes.ts). */
 export function renderMarkdownWhole(text: string, options: RenderMarkdownOptions = {}): string {
-  const rendered = renderBlocks(text, null).trimEnd()
+  const rendered = renderBlocks(text, null, false).trimEnd()
   return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
 }
 
@@ -137,11 +139,11 @@ function topHeadingLevel(tokens: Token[]): number {
 
 /**
  * `text` as HTML, its closed blocks up to `known.end` taken as rendered before; keeps the closed
- * blocks it reads for the next piece. A block is closed once the next one starts on a whole line
- * (a line still being written may yet join the block before it: `#` then `#x`) — a table on its
- * first two lines.
+ * blocks it reads for the next piece (unless `keep` is false: a text read whole keeps none). A
+ * block is closed once the next one starts on a whole line (a line still being written may yet
+ * join the block before it: `#` then `#x`) — a table on its first two lines.
  */
-function renderBlocks(text: string, known: RenderedPrefix | null): string {
+function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): string {
   const start = known?.end ?? 0
   const rest = text.slice(start)
   const tokens = renderer.parse(rest, {})
@@ -163,7 +165,7 @@ function renderBlocks(text: string, known: RenderedPrefix | null): string {
   // A table is one only with its delimiter row, the line under its first: until that line is
   // whole too, a paragraph right above may yet take both lines back (`a|b` then `--|--|--`).
   if (lastLineEnd >= 0 && tokens[last]!.type === 'table_open') lastLineEnd = rest.indexOf('\n', lastLineEnd + 1)
-  if (lastLineEnd < 0) return before + renderer.renderer.render(tokens, renderer.options, env)
+  if (lastLineEnd < 0 || !keep) return before + renderer.renderer.render(tokens, renderer.options, env)
   const closed = tokens.slice(0, last)
   const closedHtml = before + renderer.renderer.render(closed, renderer.options, env)
   keepPrefix({
