@@ -5,7 +5,7 @@
  * a thrown error comes back as its name, message, code and causes. `signal` cannot cross: the
  * worker makes its own, which fires at the tool's time limit.
  */
-import { describeThrown } from '../executor/tool-errors'
+import { describeFailureCause, describeThrown } from '../executor/tool-errors'
 
 /** One call, as the server sends it to a worker. */
 export interface IsolatedToolTask {
@@ -140,7 +140,9 @@ function readSafely(value: object, key: 'name' | 'code' | 'cause'): unknown {
  * tool is retried on `{ code: 'ECONNRESET' }` whatever threw it.
  */
 export function serializeError(error: unknown, depth = 0): SerializedError {
-  const message = describeThrown(error)
+  // What is not an Error crosses as one named `Error`: one that tells nothing (`throw ''`, an
+  // object with an empty `message`) is said here, as in-process, not as "an Error with no message".
+  const message = isError(error) ? describeThrown(error) : describeFailureCause(error)
   if (error === null || typeof error !== 'object') return { name: 'Error', message }
   const name = readSafely(error, 'name')
   const code = readSafely(error, 'code')
@@ -150,6 +152,15 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     message,
     ...(typeof code === 'string' ? { code } : {}),
     ...(cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
+  }
+}
+
+function isError(value: unknown): boolean {
+  try {
+    return value instanceof Error
+  }
+  catch {
+    return false
   }
 }
 
