@@ -11,7 +11,7 @@
  * The worker goes on serving calls either way.
  */
 import { BroadcastChannel, isMainThread } from 'node:worker_threads'
-import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
+import { cutToolErrorText, describeFailureCause } from '../executor/tool-errors'
 import { redact } from '../logger'
 import type { CallScope } from './call-scope'
 import { currentCallScope } from './call-scope'
@@ -66,7 +66,7 @@ export function flushStrayReports(): void {
 function report(scope: CallScope | undefined, kind: StrayErrorReport['kind'], error: unknown): void {
   const name = scope?.faultChannel ?? lastFaultChannel
   if (!name) return
-  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: cutToolErrorText(redact(describeThrown(error)) as string) }
+  const message: StrayErrorReport = { tool: scope?.tool ?? null, jobId: scope?.jobId ?? null, kind, message: cutToolErrorText(redact(describeFailureCause(error)) as string) }
   limit.report(name, message)
 }
 

@@ -23,7 +23,7 @@ import type { ToolContext, ToolDefinition } from './types'
 import type { CodeScope } from '../isolation/call-scope'
 import { currentCodeScope, openScope, runInCallScope } from '../isolation/call-scope'
 import type { CallScope } from '../isolation/call-scope'
-import { cutToolErrorText, describeThrown } from '../executor/tool-errors'
+import { cutToolErrorText, describeFailureCause } from '../executor/tool-errors'
 import type { Logger } from '../logger'
 import { redact } from '../logger'
 import type { Metrics } from '../metrics'
@@ -108,7 +108,7 @@ function onStrayError(options: StrayErrorTrapOptions, scope: CodeScope, kind: St
     if (during) scope.fail(error)
     // Cut as the call's own error is: a line holding a whole response body would be as long.
     // Redacted first: a URL whose `@host` the cut drops would no longer read as having a password.
-    const described = cutToolErrorText(redact(describeThrown(error)) as string)
+    const described = cutToolErrorText(redact(describeFailureCause(error)) as string)
     if ('tool' in scope) {
       options.metrics.increment('tool_stray_errors_total', { tool: scope.tool, kind })
       options.logger.error(during
