@@ -227,9 +227,12 @@ export class NotificationHub {
     const channel = this.channel(userId)
     const afterId = resumeId !== null && this.placeable(channel, resumeId) ? resumeId : null
     const from = afterId === null ? null : this.replayFrom(channel, afterId)
-    // Nothing here followed the user's jobs elsewhere since this stream's position (no feed runs, or
-    // the one running, another tab's, started after it).
-    const behind = from !== null && (!channel.stopFeed || from < channel.feedFrom)
+    // Where the feed starts for this position: the skew margin before it, also one this instance
+    // gave (the changes the feed reads carry other instances' clocks, Redis, or the deployment's, Convex).
+    const since = afterId === null ? null : afterId - NOTIFICATION_REPLAY_SKEW_MS
+    // Nothing here followed the user's jobs elsewhere since that start (no feed runs, or the one
+    // running, another tab's, started after it).
+    const behind = from !== null && since !== null && (!channel.stopFeed || since < channel.feedFrom)
     // While no stream was open the feed was stopped: a question of a job elsewhere that the replay
     // would ask may have been answered meanwhile (one asked before the running feed started, too).
     // Those are read again first; the replay (and what is notified meanwhile) follows once they are
@@ -278,9 +281,6 @@ export class NotificationHub {
     // replaced once the new one runs (the hub drops what both tell).
     if (this.follow && (!channel.stopFeed || behind)) {
       const previous = channel.stopFeed
-      // The skew margin before the position, also one this instance gave: the changes the feed reads
-      // carry other instances' clocks (Redis) or the deployment's (Convex), which may run behind.
-      const since = afterId === null ? null : afterId - NOTIFICATION_REPLAY_SKEW_MS
       channel.stopFeed = since === null ? this.follow(userId) : this.follow(userId, since)
       channel.feedFrom = Math.min(since ?? Number.POSITIVE_INFINITY, this.now())
       previous?.()
