@@ -5,7 +5,8 @@
  * them — every job of the instance stalled — while the worker, serving other calls, never stops.
  * So a worker reports `STRAY_REPORTS_PER_WINDOW` errors one by one per `STRAY_REPORT_WINDOW_MS`;
  * beyond that it counts them, by tool, job and kind, and sends one report for each with the count
- * (`suppressed`) and the last message, when the next window starts or the worker's turn ends.
+ * (`suppressed`) and the last message, when the window ends (a timer, also with no later error)
+ * or the worker's turn ends.
  */
 import type { StrayErrorReport } from './stray-errors'
 
@@ -19,9 +20,14 @@ export function createStrayReportLimit(send: (channel: string, report: StrayErro
   let sent = 0
   // The counted ones: the report to send for each (its count so far, its last message).
   const held = new Map<string, { channel: string, report: StrayErrorReport }>()
+  // Sends what is held when the window ends: a burst after a call's turn would otherwise wait for
+  // the next error or the next turn's end (hours on a quiet worker), or be lost when it idles out.
+  let windowEnd: ReturnType<typeof setTimeout> | undefined
 
   /** Sends the counts held so far. */
   function flush(): void {
+    clearTimeout(windowEnd)
+    windowEnd = undefined
     const counted = [...held.values()]
     held.clear()
     for (const { channel, report } of counted) send(channel, report)
@@ -41,6 +47,11 @@ export function createStrayReportLimit(send: (channel: string, report: StrayErro
     }
     const key = JSON.stringify([channel, report.tool, report.jobId, report.kind])
     held.set(key, { channel, report: { ...report, suppressed: (held.get(key)?.report.suppressed ?? 0) + 1 } })
+    if (windowEnd === undefined) {
+      windowEnd = setTimeout(flush, Math.max(0, windowStart + STRAY_REPORT_WINDOW_MS - at))
+      // Unref'd: it keeps no worker alive, and holds none back as a call's leftover (leftovers.ts).
+      windowEnd.unref?.()
+    }
   }
 
   return { report, flush }
