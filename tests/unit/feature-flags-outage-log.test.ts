@@ -5,9 +5,10 @@
  * (failure-streak-log.ts), it is logged once per outage, then once when the hook works again.
  */
 import type { H3Event } from 'h3'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEFAULT_CONFIG } from '../../server/lib/config'
 import { resolveFeatureFlags } from '../../server/lib/http/resolve-flags'
+import { useConsoleLines } from '../support/console-lines'
 
 const hook = vi.hoisted(() => ({ down: true }))
 vi.mock('nitropack/runtime', () => ({
@@ -20,21 +21,7 @@ vi.mock('nitropack/runtime', () => ({
   }),
 }))
 
-let lines: Array<{ level: string, message: string, failures?: unknown }>
-
-beforeEach(() => {
-  lines = []
-  for (const level of ['error', 'warn', 'info'] as const) {
-    vi.spyOn(console, level).mockImplementation((line: string) => {
-      const parsed = JSON.parse(line) as { message: string, failures?: unknown }
-      lines.push({ level, message: parsed.message, ...(parsed.failures === undefined ? {} : { failures: parsed.failures }) })
-    })
-  }
-})
-
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const { lines } = useConsoleLines()
 
 const fakeEvent = () => ({ context: {} }) as unknown as H3Event
 
@@ -47,7 +34,7 @@ describe('a feature-flags hook failing on every request', () => {
     hook.down = false
     await resolveFeatureFlags(fakeEvent(), 'user-1', DEFAULT_CONFIG)
     await resolveFeatureFlags(fakeEvent(), 'user-1', DEFAULT_CONFIG)
-    const hookLines = lines.filter(line => /feature-flags hook/.test(line.message))
+    const hookLines = lines().filter(line => /feature-flags hook/.test(line.message))
     expect(hookLines.map(line => line.level)).toEqual(['error', 'info'])
     expect(hookLines[0]!.message).toMatch(/^feature-flags hook failed; using the global flags/)
     expect(hookLines[1]).toMatchObject({ failures: 50 })

@@ -5,10 +5,11 @@
  * (failure-streak-log.ts), it is logged once per outage, then once when the hook works again.
  */
 import type { H3Event } from 'h3'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEFAULT_CONFIG } from '../../server/lib/config'
 import { UserUnresolvedError } from '../../server/lib/errors'
 import { resolveUser } from '../../server/lib/http/resolve-user'
+import { useConsoleLines } from '../support/console-lines'
 
 const hook = vi.hoisted(() => ({ down: true }))
 vi.mock('nitropack/runtime', () => ({
@@ -22,21 +23,7 @@ vi.mock('nitropack/runtime', () => ({
   }),
 }))
 
-let lines: Array<{ level: string, message: string, failures?: unknown }>
-
-beforeEach(() => {
-  lines = []
-  for (const level of ['error', 'warn', 'info'] as const) {
-    vi.spyOn(console, level).mockImplementation((line: string) => {
-      const parsed = JSON.parse(line) as { message: string, failures?: unknown }
-      lines.push({ level, message: parsed.message, ...(parsed.failures === undefined ? {} : { failures: parsed.failures }) })
-    })
-  }
-})
-
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const { lines } = useConsoleLines()
 
 const fakeEvent = () => ({ context: {} }) as unknown as H3Event
 
@@ -49,7 +36,7 @@ describe('a resolve-user hook failing on every request', () => {
     hook.down = false
     await expect(resolveUser(fakeEvent(), DEFAULT_CONFIG)).resolves.toBe('user-7')
     await expect(resolveUser(fakeEvent(), DEFAULT_CONFIG)).resolves.toBe('user-7')
-    const hookLines = lines.filter(line => /resolve-user hook/.test(line.message))
+    const hookLines = lines().filter(line => /resolve-user hook/.test(line.message))
     expect(hookLines.map(line => line.level)).toEqual(['error', 'info'])
     expect(hookLines[0]!.message).toMatch(/^resolve-user hook failed/)
     expect(hookLines[1]).toMatchObject({ failures: 50 })
@@ -57,6 +44,6 @@ describe('a resolve-user hook failing on every request', () => {
     // The next outage is logged again.
     hook.down = true
     await expect(resolveUser(fakeEvent(), DEFAULT_CONFIG)).rejects.toBeInstanceOf(UserUnresolvedError)
-    expect(lines.filter(line => /resolve-user hook/.test(line.message)).map(line => line.level)).toEqual(['error', 'info', 'error'])
+    expect(lines().filter(line => /resolve-user hook/.test(line.message)).map(line => line.level)).toEqual(['error', 'info', 'error'])
   })
 })
