@@ -316,10 +316,8 @@ export const ISOLATION_TEST_TOOLS = [
     description: 'Answers, then posts a message to its thread\'s parent (as code that thinks it runs in a worker of its own), which ends its worker.',
     parameters: z.object({}),
     execute: () => {
-      // 50 ms on: the answer (on its own channel) is read before the stray message that ends the
-      // worker (the two channels keep no order between them: with setImmediate, a loaded machine
-      // read the message first, and the call itself failed). Still inside the leftover wait (100 ms).
-      setTimeout(() => parentPort?.postMessage({ progress: 100 }), 50)
+      // Right after the answer was posted (its worker's death may be read before it: the pool waits for it).
+      setImmediate(() => parentPort?.postMessage({ progress: 100 }))
       return { answered: true }
     },
   }),

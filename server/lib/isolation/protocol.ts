@@ -39,7 +39,8 @@ export interface IsolatedToolTask {
    * Who moved first, in shared memory (`START_GATE`): the worker that starts the call, or the server
    * that gave up waiting for one (`isolation.queueTimeoutMs`). The first to change it decides. The
    * worker then marks when it checks the arguments and when it calls `execute`: a time limit that
-   * passes while the schema still runs is not the tool's (it never ran).
+   * passes while the schema still runs is not the tool's (it never ran). Its second slot marks that
+   * the answer was posted (`ANSWER_POSTED_SLOT`).
    */
   startGate?: Int32Array
 }
@@ -66,6 +67,16 @@ export const START_GATE = {
   /** The arguments passed: the worker called `execute`. */
   running: 4,
 } as const
+
+/**
+ * The second slot of a task's `startGate` (the first holds `START_GATE`): the worker sets it to 1
+ * just before it posts the call's answer on the answer channel. The pool learns of a worker's death
+ * on another channel (the task's rejection), with no order between the two: a rejection read while
+ * it is set means the answer is on its way, not that the call failed.
+ */
+export const ANSWER_POSTED_SLOT = 1
+/** How many slots (Int32) a task's `startGate` has. */
+export const GATE_LENGTH = 2
 
 /**
  * Where a started call is in its worker, read from its `startGate` when its time limit passes:

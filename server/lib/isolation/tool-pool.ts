@@ -20,7 +20,7 @@ import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { deserializeError, stageOfGate, START_GATE } from './protocol'
+import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 import { STRAY_REPORTS_PER_WINDOW } from './stray-report-limit'
@@ -72,6 +72,12 @@ const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue av
  * back (it waits up to `LEFTOVER_WAIT_MS` for them); past it, it is terminated and replaced.
  */
 export const RELEASE_TIMEOUT_MS = 1_000
+/**
+ * How long a call whose worker died right after posting its answer waits for that answer (it is on
+ * its way on the answer channel, which keeps no order with the task's rejection); past it, the call
+ * fails saying so.
+ */
+export const ANSWER_WAIT_MS = 1_000
 
 /** The answer channel's listeners, by call id. */
 interface AwaitedCall {
@@ -199,7 +205,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart, stage: () => IsolatedCallStage) => void): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // The worker's start and the server's giving up on it: whichever comes first decides.
-    const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
+    const gate = new Int32Array(new SharedArrayBuffer(GATE_LENGTH * Int32Array.BYTES_PER_ELEMENT))
     const workerStarted = () => {
       const state = Atomics.load(gate, 0)
       return state !== START_GATE.waiting && state !== START_GATE.cancelled
@@ -219,6 +225,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     // The worker's turn ended (its task settled): the worker is back, or gone.
     let back = false
     let watchdog: ReturnType<typeof setTimeout> | undefined
+    let answerWait: ReturnType<typeof setTimeout> | undefined
     const replace = (why: string, what = 'left work running after its call answered') => {
       if (turn.signal.aborted) return
       logger.warn(`isolated tool "${call.name}" ${what}; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId })
@@ -251,11 +258,23 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           if (!turn.signal.aborted && !disposed) diedAfterAnswer(call, error)
           return new Promise<never>(() => {})
         }
+        if (!signal.aborted && Atomics.load(gate, ANSWER_POSTED_SLOT) === 1) {
+          // It posted its answer, then died: the answer is on its way (`early` settles the call) and stands.
+          void early.then(() => !turn.signal.aborted && !disposed && diedAfterAnswer(call, error))
+          return new Promise<never>((_resolve, reject) => {
+            answerWait = setTimeout(() => {
+              // It never came (it could not be posted whole: over the heap cap, say): the death is the call's fault.
+              const fault = toFault(call, error, signal, true)
+              reject(fault instanceof ToolWorkerExitedError ? new ToolWorkerExitedError(call.name, new Error(`it died after posting the call's answer, which did not arrive within ${ANSWER_WAIT_MS} ms (${error instanceof Error ? error.message : String(error)})`)) : fault)
+            }, ANSWER_WAIT_MS).unref()
+          })
+        }
         throw toFault(call, error, signal, began || workerStarted())
       })])
     }
     finally {
       answered = true
+      clearTimeout(answerWait)
       signal.removeEventListener('abort', stop)
       // Once its worker is back (or gone), nothing is left to watch.
       done.catch(() => {})

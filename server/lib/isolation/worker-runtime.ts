@@ -19,7 +19,7 @@ import type { CallScope, OpenScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
 import { collectLeftovers, settleLeftovers } from './leftovers'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { serializeError, START_GATE } from './protocol'
+import { ANSWER_POSTED_SLOT, serializeError, START_GATE } from './protocol'
 import { flushStrayReports, noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 import { provideWorkerFetch } from './worker-fetch'
 
@@ -153,7 +153,18 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     // The server gets the answer at once; this task — the worker's turn in the pool — ends only
     // when the call's leftovers are done (leftovers.ts), else the server replaces the worker.
     const news = (message: IsolatedCallNews) => postToServer(task.answerChannel!, message)
-    news({ callId: task.callId, answer })
+    // Marked before it is posted: should this worker die right after, the pool may read the death
+    // first (another channel), and then waits for the answer instead of failing the call.
+    const mark = task.startGate && task.startGate.length > ANSWER_POSTED_SLOT ? task.startGate : undefined
+    if (mark) Atomics.store(mark, ANSWER_POSTED_SLOT, 1)
+    try {
+      news({ callId: task.callId, answer })
+    }
+    catch (error) {
+      // It did not go (it could not be cloned): nothing is on its way.
+      if (mark) Atomics.store(mark, ANSWER_POSTED_SLOT, 0)
+      throw error
+    }
     // A module that threw while it was evaluated stays failed in this thread (the loader caches
     // it, as import() does): a fresh worker loads the file afresh — a service it needed at import
     // may be up by the next call. Anything else, the answer crossed once; the task's end says
