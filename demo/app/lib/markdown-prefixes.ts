@@ -3,7 +3,8 @@
  * again on every piece, and only its last block can still change: the blocks before it (a
  * paragraph, a list, a code block that a later block already closed) come back unchanged, so they
  * are taken from here instead of being parsed and rendered again — without it each piece cost the
- * whole answer again, and a long answer's pieces grew slower as it went.
+ * whole answer again, and a long answer's pieces grew slower as it went. They are shared by every
+ * render (the server's too), so what they hold is bounded by the length of their texts as well.
  */
 
 /** Closed blocks of a text: the text up to their end is `key`; `html` is what they render to. */
@@ -24,6 +25,13 @@ export interface RenderedPrefix<BlockToken = unknown> {
 export const NO_HEADING = 7
 /** How many prefixes are kept: a few answers (and their reasoning) may stream at once. */
 const MAX_PREFIXES = 8
+/**
+ * How much text the kept prefixes may stand for (their keys), in characters. Each holds its text's
+ * HTML and markdown-it tokens too, together about 40 bytes a character: without this, eight long
+ * answers (or workflow outputs) rendered once kept hundreds of MB until eight others came. An
+ * answer longer than this alone (past most models' output limits) is read whole on each piece.
+ */
+const MAX_PREFIX_CHARS = 500_000
 
 /** The kept prefixes, the most recently used last. */
 const prefixes: RenderedPrefix[] = []
@@ -38,13 +46,19 @@ export function prefixOf(text: string): RenderedPrefix | null {
   return found
 }
 
-/** Keeps `prefix`; `replaced` (a shorter one it grew from) is no longer needed. */
+/**
+ * Keeps `prefix`; `replaced` (a shorter one it grew from) is no longer needed. The least recently
+ * used go beyond `MAX_PREFIXES` or `MAX_PREFIX_CHARS`; one longer than that alone is not kept.
+ */
 export function keepPrefix(prefix: RenderedPrefix, replaced: RenderedPrefix | null): void {
   for (let index = prefixes.length - 1; index >= 0; index--) {
     if (prefixes[index] === replaced || prefixes[index]!.key === prefix.key) prefixes.splice(index, 1)
   }
+  // Longer than all may hold: not kept, and the others stay.
+  if (prefix.key.length > MAX_PREFIX_CHARS) return
   prefixes.push(prefix)
-  if (prefixes.length > MAX_PREFIXES) prefixes.shift()
+  let chars = prefixes.reduce((sum, kept) => sum + kept.key.length, 0)
+  while (prefixes.length > MAX_PREFIXES || (prefixes.length > 0 && chars > MAX_PREFIX_CHARS)) chars -= prefixes.shift()!.key.length
 }
 
 function touch(prefix: RenderedPrefix): void {
