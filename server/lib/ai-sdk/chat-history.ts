@@ -19,6 +19,7 @@ import { recordMetadataSource } from './metadata-hook'
 import type { UiChunk } from './ui-chunks'
 import type { UiMessage } from './ui-parts'
 import { partsFromChunks } from './ui-parts'
+import { namedJobIdOf, userMessageIdOf } from './user-message-ids'
 
 /** Options of `chatHistory`. */
 export interface ChatHistoryOptions {
@@ -72,12 +73,16 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
     // Retry answer it again with `messageId` set to that id (demo/app/lib/threads.ts). The main
     // chat shows such an answer last, the turns between kept (they stay its history): a Retry of
     // a failed turn mid-thread must not read as an edit of an earlier message, which drops them.
-    const key = chatJob.job.messageId ?? chatJob.job.id
+    // An AI SDK client answers such a message again under the id this route gave it,
+    // `<jobId>:user` (user-message-ids.ts): the same turn, in place, as its own edits are.
+    const named = namedJobIdOf(chatJob.job.messageId)
+    const sameTurn = named !== undefined && startedWithout.has(named) ? named : undefined
+    const key = sameTurn ?? chatJob.job.messageId ?? chatJob.job.id
     const turn = turns.get(key)
     if (!turn) turns.set(key, { newest: chatJob, placeAt: chatJob.job.createdAt })
     else {
       turn.newest = chatJob
-      if (startedWithout.has(key)) turn.placeAt = chatJob.job.createdAt
+      if (startedWithout.has(key) && sameTurn === undefined) turn.placeAt = chatJob.job.createdAt
     }
   }
   // Stable: turns placed in the same millisecond keep the listing's order.
@@ -115,7 +120,7 @@ export async function chatHistory(context: JobsRouteContext, chatId: string, opt
     throw error
   })))
   return chatJobs.flatMap(({ job }, index): UiMessage[] => answers[index] ? [
-    { id: job.messageId ?? `${job.id}:user`, role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
+    { id: userMessageIdOf(job), role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
     answers[index],
   ] : [])
 }

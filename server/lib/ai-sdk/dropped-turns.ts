@@ -11,6 +11,7 @@ import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import { readCurrentTurns } from './chat-history'
 import { endChatJob } from './superseded-jobs'
+import { answersMessage } from './user-message-ids'
 
 /** The reason recorded on each approval of a dropped turn's answer. */
 export const DROPPED_REASON = 'Not approved: an earlier message of the chat was edited or answered again while this approval was pending'
@@ -22,7 +23,7 @@ export const DROPPED_REASON = 'Not approved: an earlier message of the chat was 
  * the new turn runs already.
  */
 export async function endDroppedTurns(context: JobsRouteContext, job: JobSummary, active: JobSummary[]): Promise<void> {
-  const others = active.filter(other => other.id !== job.id && other.messageId !== job.messageId)
+  const others = active.filter(other => other.id !== job.id && other.messageId !== job.messageId && !answersMessage(other, job.messageId))
   if (others.length === 0 || !job.threadId) return
   try {
     // The turns the messages route reads: a job those reads did not reach is not judged.
@@ -44,10 +45,10 @@ export async function endDroppedTurns(context: JobsRouteContext, job: JobSummary
  * ended right after it starts anyway (`endDroppedTurns`).
  */
 export async function turnsToDrop(context: JobsRouteContext, chatId: string, messageId: string | null | undefined, active: JobSummary[]): Promise<JobSummary[]> {
-  const others = active.filter(other => other.messageId !== messageId)
+  const others = active.filter(other => other.messageId !== messageId && !answersMessage(other, messageId))
   if (others.length === 0 || !messageId) return []
   const { current, listed } = await readCurrentTurns(context, chatId, Math.ceil(context.config.limits.maxMessages / 2))
-  const place = current.findIndex(turn => turn.job.messageId === messageId)
+  const place = current.findIndex(turn => answersMessage(turn.job, messageId))
   // A new message goes last: it drops no turn (only those dropped already).
   const kept = new Set((place === -1 ? current : current.slice(0, place)).map(turn => turn.job.id))
   return others.filter(other => listed.has(other.id) && !kept.has(other.id))

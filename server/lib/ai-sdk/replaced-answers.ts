@@ -16,6 +16,7 @@ import type { JobsRouteContext } from '../http/handler'
 import { startChatTurn } from './chat-turn'
 import { DROPPED_REASON } from './dropped-turns'
 import { endChatJob } from './superseded-jobs'
+import { answersMessage } from './user-message-ids'
 
 /** The reason recorded on each approval of a replaced answer. */
 export const REPLACED_REASON = 'Not approved: a new answer to this message was requested while this approval was pending'
@@ -27,7 +28,7 @@ export const REPLACED_REASON = 'Not approved: a new answer to this message was r
  * concurrency limit, they are then ended first too, as the replaced ones.
  */
 export async function startReplacingTurn(context: JobsRouteContext, input: CreateJobInput, active: JobSummary[], toDrop: () => Promise<JobSummary[]> = async () => []): Promise<JobSummary> {
-  const replaced = input.messageId ? active.filter(job => job.messageId === input.messageId) : []
+  const replaced = active.filter(job => answersMessage(job, input.messageId))
   const endAll = (jobs: JobSummary[], reason = REPLACED_REASON) => Promise.all(jobs.map(job => endChatJob(context, job, reason)))
   if (active.length === 0) return await startChatTurn(context, input)
   let job: JobSummary
