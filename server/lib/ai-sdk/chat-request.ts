@@ -140,9 +140,22 @@ function readMessages(body: unknown): { request: ChatRequest, historyFromServer:
   return { request: validate(chatRequestSchema, body), historyFromServer: false }
 }
 
+/**
+ * A newest-message-only body that names (`messageId`, `trigger: 'submit-message'`) another message
+ * than the one it holds: the SDK writes the response into the message it names (an approval
+ * answered on an earlier answer), so an answer for the message sent would land in that message's
+ * place — the sent one then twice, the named one gone. A 400 saying which message to send.
+ */
+function refuseOtherNamedMessage(request: ChatRequest): void {
+  const sent = request.messages[0]!
+  if (request.trigger !== 'submit-message' || request.messageId === undefined || request.messageId === sent.id) return
+  throw new RequestError(400, `messageId: names message ${JSON.stringify(request.messageId.slice(0, 200))}, which the SDK writes this response into, but the body holds message ${JSON.stringify(sent.id ?? '')}: send the message the SDK names (prepareSendMessagesRequest: message: messages.find(message => message.id === messageId) ?? messages.at(-1))`)
+}
+
 /** Reads and classifies a transport body. */
 export function readChatRequest(body: unknown): ChatIntent {
   const { request, historyFromServer } = readMessages(body)
+  if (historyFromServer) refuseOtherNamedMessage(request)
   try {
     return classify(request, historyFromServer)
   }
