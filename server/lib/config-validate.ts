@@ -7,6 +7,7 @@
 import type { BackgroundJobsConfig } from './config'
 import { convexSecretOf, DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
+import { noValueEnvProblems } from './config-env-null'
 import { shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
@@ -291,8 +292,11 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   return problems
 }
 
-/** Throws `InvalidConfigError` naming every bad key. */
-export function assertValidConfig(config: BackgroundJobsConfig, input?: unknown): void {
-  const problems = configProblems(config, { input })
+/**
+ * Throws `InvalidConfigError` naming every bad key; with the process's `env` (at boot), also every
+ * `NUXT_BACKGROUND_JOBS_*` variable Nitro read as no value (config-env-null.ts).
+ */
+export function assertValidConfig(config: BackgroundJobsConfig, input?: unknown, env?: Record<string, string | undefined>): void {
+  const problems = [...(env ? noValueEnvProblems(env) : []), ...configProblems(config, { input })]
   if (problems.length > 0) throw new InvalidConfigError(problems)
 }

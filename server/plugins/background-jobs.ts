@@ -48,7 +48,7 @@ export default defineNitroPlugin((nitroApp) => {
   const logger = createConsoleLogger()
   // A setting that makes no sense stops the boot here, naming the key and its variable.
   const bootConfig = getConfig()
-  assertValidConfig(bootConfig, useRuntimeConfig().backgroundJobs)
+  assertValidConfig(bootConfig, useRuntimeConfig().backgroundJobs, process.env)
   // node-cluster with the memory provider cannot work: stopped here, in the primary, before it forks.
   const clusterCheck = checkCluster({ preset, clusterWorker: cluster.isWorker, env: process.env, cpuCount: cpus().length, config: bootConfig })
   if (clusterCheck.problem) throw new Error(clusterCheck.problem)
