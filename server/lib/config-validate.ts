@@ -177,6 +177,22 @@ function isOrigin(value: string): boolean {
 }
 
 /**
+ * The origin an http(s) URL listed in `trustedOrigins` probably meant (a path or a trailing slash
+ * too many). Shown in place of the entry, which is quoted only when short (`shownValue`): an entry
+ * may be a secret put in the wrong variable, or carry a password (`https://user:pass@host`), and
+ * the boot error is printed past the logs' redaction. The origin holds neither.
+ */
+function originHint(value: string): string {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== value ? ` (did you mean ${url.origin}?)` : ''
+  }
+  catch {
+    return ''
+  }
+}
+
+/**
  * The shortest metrics token that is not warned about: the route answers every guess (no limit on
  * 401s), so a short one can be found by trying.
  */
@@ -268,7 +284,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
   }
   for (const origin of trustedOriginSet(config)) {
-    if (!isOrigin(origin)) problems.push(`${describe('trustedOrigins')} lists ${JSON.stringify(origin)}, which is not an origin: write scheme://host[:port] with no path, e.g. https://app.example.com`)
+    if (!isOrigin(origin)) problems.push(`${describe('trustedOrigins')} lists ${shownValue(origin)}, which is not an origin${originHint(origin)}: write scheme://host[:port] with no path, e.g. https://app.example.com`)
   }
   if (options.runtime !== false && config.provider === 'redis') {
     const problem = redisUrlProblem(config.redisUrl)

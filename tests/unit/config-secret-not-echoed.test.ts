@@ -25,6 +25,14 @@ describe('a secret in the wrong variable', () => {
     expect(problems).not.toContain(secret.slice(0, 12))
   })
 
+  it('a list of origins holding a secret, or a URL with a password, is named, not printed', () => {
+    const problems = configProblems(resolveConfig({ trustedOrigins: `https://app.example.com,${apiKey},https://deploy:${convexSecret}@app.example.com/` })).join('\n')
+    expect(problems).toContain('NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS')
+    expect(problems).not.toContain(apiKey.slice(0, 12))
+    expect(problems).not.toContain(convexSecret.slice(0, 12))
+    expect(problems).toContain('(did you mean https://app.example.com?)')
+  })
+
   it('an on/off variable holding a secret is named, not printed', () => {
     const input = { telemetry: { recordContent: apiKey } }
     const problems = configProblems(resolveConfig(input as never), { input }).join('\n')

@@ -84,6 +84,7 @@ describe('cross-site requests that change something', () => {
     expect(configProblems(resolveConfig({ trustedOrigins: 'https://a.example.com, http://localhost:3000' }))).toEqual([])
     const problems = configProblems(resolveConfig({ trustedOrigins: 'https://a.example.com/,a.example.com,https://b.example.com/app' }))
     expect(problems).toHaveLength(3)
-    expect(problems[0]).toContain('trustedOrigins (NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS) lists "https://a.example.com/", which is not an origin')
+    expect(problems[0]).toContain('trustedOrigins (NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS) lists a text of 22 characters, which is not an origin (did you mean https://a.example.com?)')
+    expect(problems[1]).toContain('lists "a.example.com", which is not an origin: write scheme://host[:port]')
   })
 })
