@@ -113,6 +113,7 @@ export function isOpenRouterUrl(baseUrl: string): boolean {
 export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
   textSettingsAsText(config, DEFAULT_CONFIG, env)
+  quotedNumbersAsNumbers(config, DEFAULT_CONFIG, env)
   // A key is never whitespace (a secret file's newline, `KEY= ` in an `--env-file`): the model client
   // sends it trimmed, so one of only whitespace was no key there, yet counted as one here (no boot
   // warning, no OPENROUTER_API_KEY, no scripted model in dev), and every job failed on a 401.
@@ -167,6 +168,30 @@ function textSettingsAsText(config: object, defaults: object, env: Record<string
     else if (typeof fallback === 'string' && (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value))) {
       const written = env[envNameOf(key)]
       values[name] = Array.isArray(value) ? value.join(',') : written !== undefined ? written.trim() : String(value)
+    }
+  }
+}
+
+/** A decimal number as JSON writes it (what Nitro reads as a number when it stands unquoted). */
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?([Ee][+-]?\d+)?$/
+
+/**
+ * A number setting whose variable wrote the number in double quotes (`…_MAX_STEPS="5"`: `docker
+ * run --env-file` keeps quotes) arrives as the text `5`: Nitro's destr takes the quotes off, as it
+ * does for a quoted text or on/off word, which then work. Read as the number it is, instead of the
+ * boot error `must be a number, got "5"`, which showed what looked like a number. Only for a
+ * variable written in quotes: a text given in nuxt.config stays a type error.
+ */
+function quotedNumbersAsNumbers(config: object, defaults: object, env: Record<string, string | undefined>, prefix = ''): void {
+  const values = config as Record<string, unknown>
+  for (const [name, fallback] of Object.entries(defaults)) {
+    const value = values[name]
+    const key = `${prefix}${name}`
+    if (fallback !== null && typeof fallback === 'object') {
+      if (value !== null && typeof value === 'object') quotedNumbersAsNumbers(value, fallback, env, `${key}.`)
+    }
+    else if (typeof fallback === 'number' && typeof value === 'string' && DECIMAL_NUMBER.test(value.trim()) && env[envNameOf(key)]?.trim().startsWith('"')) {
+      values[name] = Number(value.trim())
     }
   }
 }

@@ -113,6 +113,21 @@ describe('environment variables', () => {
     ])
   })
 
+  it('numbers written in double quotes (docker run --env-file keeps them) are read, as quoted text and on/off words are', () => {
+    const read = resolveConfig(bootInput({
+      NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '"5"',
+      NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS: '"1e3"',
+      NUXT_BACKGROUND_JOBS_TOOLS_ENABLED: '"false"',
+      NUXT_BACKGROUND_JOBS_INSTANCE_ID: '"pod-1"',
+    }), process.env)
+    expect([read.limits.maxSteps, read.limits.jobTimeoutMs, read.tools.enabled, read.instanceId, configProblems(read)]).toEqual([5, 1000, false, 'pod-1', []])
+    const bad = resolveConfig(bootInput({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '"10m"', NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS: '"-1"' }), process.env)
+    expect(configProblems(bad)).toEqual([
+      'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "10m"',
+      'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1',
+    ])
+  })
+
   it('a group set as JSON is merged and its misspelt keys named; a group set to a scalar is one problem', () => {
     const input = bootInput({ NUXT_BACKGROUND_JOBS_LIMITS: '{"maxSteps":3,"maxStep":4}', NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '9' })
     const config = resolveConfig(input)
