@@ -11,12 +11,18 @@ export const MIN_HIDDEN_CHARS = 16
 /** What a value is, without showing it. */
 export function valueKind(value: unknown): string {
   if (Array.isArray(value)) return `a list of ${value.length}`
+  if (value !== null && typeof value === 'object') return 'a JSON object'
   if (typeof value === 'string') return `a text of ${value.length} characters`
   return String(value)
 }
 
-/** The value as a boot error shows it: quoted when it is a short text, else what it is. */
+/**
+ * The value as a boot error shows it: quoted when it is a short text, else what it is. A list or a
+ * JSON object (a secret manager's whole JSON secret injected into the wrong variable) is never
+ * shown: its texts may be secrets.
+ */
 export function shownValue(value: unknown): string {
   if (typeof value === 'string') return value.length < MIN_HIDDEN_CHARS ? JSON.stringify(value) : valueKind(value)
+  if (value !== null && typeof value === 'object') return valueKind(value)
   return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)
 }

@@ -25,6 +25,18 @@ describe('a secret in the wrong variable', () => {
     expect(problems).not.toContain(secret.slice(0, 12))
   })
 
+  it.each([
+    ['limits.maxSteps', { limits: { maxSteps: { apiKey } } }, 'NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got a JSON object'],
+    ['telemetry.recordContent', { telemetry: { recordContent: { apiKey } } }, 'NUXT_BACKGROUND_JOBS_TELEMETRY_RECORD_CONTENT) must be true or false (also accepted: true, 1, yes, on, false, 0, no, off), got a JSON object'],
+    ['provider', { provider: { apiKey } }, 'NUXT_BACKGROUND_JOBS_PROVIDER) must be one of memory, redis, convex, got a JSON object'],
+    ['recovery.chat', { recovery: { chat: { apiKey } } }, 'NUXT_BACKGROUND_JOBS_RECOVERY_CHAT) must be one of fail, continue, got a JSON object'],
+    ['limits.jobTimeoutMs (a list)', { limits: { jobTimeoutMs: [apiKey] } }, 'NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got a list of 1'],
+  ])('%s: a whole JSON secret (what a secret manager injects) in the variable is named, not printed', (_key, input, expected) => {
+    const problems = configProblems(resolveConfig(input as never), { input }).join('\n')
+    expect(problems).not.toContain(apiKey.slice(0, 12))
+    expect(problems).toContain(expected)
+  })
+
   it('a list of origins holding a secret, or a URL with a password, is named, not printed', () => {
     const problems = configProblems(resolveConfig({ trustedOrigins: `https://app.example.com,${apiKey},https://deploy:${convexSecret}@app.example.com/` })).join('\n')
     expect(problems).toContain('NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS')
