@@ -1,8 +1,9 @@
 /**
  * An operator configures the built fixture app only through `NUXT_BACKGROUND_JOBS_*` variables
  * (no rebuild): a list separated by spaces takes effect, a misspelt variable is warned about at
- * boot by name (its value, maybe a secret, never printed), and an on/off word that is neither
- * stops the boot naming the variable.
+ * boot by name (its value, maybe a secret, never printed), and an on/off word that is neither,
+ * a `null`, or a JSON object in a number variable stops the boot naming the variable; a number in
+ * double quotes is read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildAppCopy, FIXTURE_DIR, startServerProcess } from '../support/server-process'
@@ -43,6 +44,19 @@ describe('configured by environment variables', () => {
     expect(server.output()).toContain('NUXT_BACKGROUND_JOBS_UPSTREAM_APIKEY is not a setting and is ignored (did you mean NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY?)')
     expect(server.output()).toContain('backgroundJobs.limits.maxStep is not a setting (did you mean limits.maxSteps?)')
     expect(server.output()).not.toContain(SECRET)
+  })
+
+  it('refuses to boot on a variable Nitro reads as no value, or a JSON secret in a number variable, without printing it', async () => {
+    const error = await start({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS: 'null', NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: JSON.stringify({ apiKey: SECRET }) }).then(() => null, (failure: Error) => failure)
+    expect(error?.message).toContain('NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS is "null", which Nitro reads as no value')
+    expect(error?.message).toContain('backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got a JSON object')
+    expect(error?.message).not.toContain(SECRET)
+  })
+
+  it('reads a number written in double quotes (docker run --env-file keeps them)', async () => {
+    const server = await start({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '"7"' })
+    const catalog = await (await fetch(`${server.url}/api/jobs/catalog`)).json() as { limits: { maxMessages: number } }
+    expect(catalog.limits.maxMessages).toBe(7)
   })
 
   it('refuses to boot on an on/off word that is neither, naming the variable', async () => {
