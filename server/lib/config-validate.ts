@@ -237,6 +237,11 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   checkTexts(DEFAULT_CONFIG, config as unknown as Record<string, unknown>, '', problems)
   const baseUrlProblem = httpUrlProblem(config.upstream.baseUrl)
   if (baseUrlProblem) problems.push(`${describe('upstream.baseUrl')} ${baseUrlProblem}, e.g. https://openrouter.ai/api/v1 (an OpenAI-compatible endpoint)`)
+  // The client appends `/chat/completions`: the endpoint itself (what Azure's portal shows) would
+  // send every round to `…/chat/completions/chat/completions`, and every job failed on a 404.
+  else if (/\/chat\/completions\/*$/i.test(new URL(config.upstream.baseUrl).pathname)) {
+    problems.push(`${describe('upstream.baseUrl')} ends with /chat/completions, which the model client appends itself: give the base URL without it (https://openrouter.ai/api/v1, not https://openrouter.ai/api/v1/chat/completions; a query such as ?api-version=… may stay)`)
+  }
   if (String(config.upstream.defaultModel ?? '').trim() === '') problems.push(`${describe('upstream.defaultModel')} must name a model, e.g. openai/gpt-4o-mini`)
   // A group replaced by a scalar (`NUXT_BACKGROUND_JOBS_LIMITS=5`): one problem, not one per key of it.
   for (const [group, fallback] of Object.entries(DEFAULT_CONFIG)) {
