@@ -288,7 +288,8 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (options.runtime !== false && (config.provider === 'redis' || config.provider === 'convex') && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
   }
-  for (const origin of trustedOriginSet(config)) {
+  // Not a text (a JSON object: checkTexts names it): its `[object Object]` holds no origins to judge.
+  for (const origin of typeof config.trustedOrigins === 'string' ? trustedOriginSet(config) : []) {
     if (!isOrigin(origin)) problems.push(`${describe('trustedOrigins')} lists ${shownValue(origin)}, which is not an origin${originHint(origin)}: write scheme://host[:port] with no path, e.g. https://app.example.com`)
   }
   if (options.runtime !== false && config.provider === 'redis') {

@@ -41,6 +41,13 @@ describe('a text setting given a JSON object', () => {
     expect(problems.join('\n')).not.toContain(SECRET)
   })
 
+  it('a JSON object in trustedOrigins is one problem, not also its `[object Object]` judged as origins', () => {
+    const input = bootInput({ NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS: JSON.stringify({ origins: 'https://app.example.com' }) })
+    expect(configProblems(resolveConfig(input as BackgroundJobsConfigInput), { input })).toEqual([
+      expect.stringMatching(/^backgroundJobs\.trustedOrigins \(NUXT_BACKGROUND_JOBS_TRUSTED_ORIGINS\) must be a text, got a JSON object/),
+    ])
+  })
+
   it('leaves texts, numbers, words and lists that read as text alone', () => {
     const input = bootInput({
       NUXT_BACKGROUND_JOBS_INSTANCE_ID: '1',
