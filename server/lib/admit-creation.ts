@@ -3,7 +3,11 @@
  * within the bounds a refused one costs its sender — a refused request counts against the creation
  * rates (refused-creations.ts), and a client's workflow input is checked within its sender's budget
  * of refused work (validation-budget.ts) — then the client's ids, and, once per configuration, the
- * tool settings that name no registered tool (unknown-tool-settings.ts).
+ * tool settings that name no registered tool (unknown-tool-settings.ts). A creation with an
+ * Idempotency-Key that would be refused may be the retry of a job the key started (api.md: the same
+ * job on retry), also one a later version of the app no longer accepts (a workflow renamed or
+ * removed, its input schema narrowed, a tool removed in a deploy): the store is asked for the key's
+ * job first, and the refusal stands, counted as without a key, only when there is none.
  */
 import { admitIds } from './admit-ids'
 import { admitRequest } from './admit-request'
@@ -22,6 +26,12 @@ import { issueCountOf, useValidationBudget } from './validation-budget'
 import type { ValidationBudget } from './validation-budget'
 import type { WorkflowRegistry } from './workflows/types'
 
+/** Throws a 429 of the gate before the checks; a spent budget of refused problems is no creation rate (ops.md): not counted as one. */
+async function rateRefusal(refusal: RateLimitError): Promise<never> {
+  if (refusal.setting !== 'refusedValueProblems') useMetrics().increment('jobs_refused_total', { reason: 'rate' })
+  throw refusal
+}
+
 /** The 429 of a spent validation budget (validation-budget.ts), or null while it has room. */
 function budgetRefusal(budget: ValidationBudget | null, userId: string): RateLimitError | null {
   try {
@@ -32,6 +42,14 @@ function budgetRefusal(budget: ValidationBudget | null, userId: string): RateLim
     if (error instanceof RateLimitError) return error
     throw error
   }
+}
+
+/**
+ * A refusal that stands unless the store holds the Idempotency-Key's job (storeCreation's
+ * `refusal`): `refuse()` counts it as a refusal without a key would have been, then throws it.
+ */
+export interface KeyRefusal {
+  refuse: () => Promise<never>
 }
 
 export interface CreationAdmissionOptions {
@@ -48,34 +66,37 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
   const checkToolSettings = createUnknownToolSettingsCheck(options.logger)
 
   /**
-   * Throws the 400 or 429 of a refused creation. Resolves with the 429 to answer unless the store
-   * holds the key's job (a request with an Idempotency-Key while refused creations fill its window,
-   * or while refused values spent the user's validation budget),
-   * else null: admitted.
+   * Throws the 400 or 429 of a refused creation. Resolves with the refusal to answer unless the
+   * store holds the key's job (a request with an Idempotency-Key while refused creations fill its
+   * window, while refused values spent the user's validation budget, or that this version refuses
+   * with a 400), else null: admitted.
    */
-  return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<RateLimitError | null> {
+  return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<KeyRefusal | null> {
     const { request } = input
     const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
     const refused = refusedCreations.refusalOf(rates)
     // With an Idempotency-Key it may be the retry of a job it created, which the store gives back
     // before counting anything: the caller looks the key up (storeCreation's `refusal`), unchecked.
-    if (refused && input.idempotencyKey) return refused
-    if (refused) {
-      useMetrics().increment('jobs_refused_total', { reason: 'rate' })
-      throw refused
-    }
+    if (refused && input.idempotencyKey) return { refuse: () => rateRefusal(refused) }
+    if (refused) return await rateRefusal(refused)
     const budget = input.limitRate && request.type === 'workflow' ? useValidationBudget() : null
     const spent = budgetRefusal(budget, userId)
     // As above: a spent budget refuses what would be checked, not the retry of a job the key started.
-    if (spent && input.idempotencyKey) return spent
+    if (spent && input.idempotencyKey) return { refuse: () => rateRefusal(spent) }
     if (spent) throw spent
     try {
       admitRequest(request, config, options.workflows, options.tools)
     }
     catch (error) {
-      budget?.spend(userId, issueCountOf(error))
-      if (error instanceof InvalidRequestError) await refusedCreations.count(rates)
-      throw error
+      const refuse = async (): Promise<never> => {
+        budget?.spend(userId, issueCountOf(error))
+        if (error instanceof InvalidRequestError) await refusedCreations.count(rates)
+        throw error
+      }
+      // A request this version refuses may be the retry of a job an earlier one started (a
+      // workflow renamed or its input narrowed in a deploy since): its job, if the key has one.
+      if (error instanceof InvalidRequestError && input.idempotencyKey) return { refuse }
+      return await refuse()
     }
     admitIds(input)
     // Here, not at boot: the tools an app registers from a plugin are in the registry by now.

@@ -6,7 +6,7 @@
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput } from './engine-types'
 import { ConcurrencyLimitError } from './errors'
-import type { RateLimitError } from './errors'
+import type { KeyRefusal } from './admit-creation'
 import { withFingerprint } from './idempotency'
 import { titleOf } from './job-summary'
 import { useMetrics } from './metrics'
@@ -29,10 +29,10 @@ export interface NewJob {
   lease: JobLease | null
   config: BackgroundJobsConfig
   /**
-   * The key's job only, or this 429 (admit-creation.ts): asked with a per-user limit of 0, which
+   * The key's job only, or this refusal (admit-creation.ts): asked with a per-user limit of 0, which
    * every store checks after the Idempotency-Key, so nothing is created or counted.
    */
-  refusal?: RateLimitError | null
+  refusal?: KeyRefusal | null
 }
 
 /** Inserts the job with its limits counted by the store; resolves with the stored record. */
@@ -61,11 +61,8 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
         })
   }
   catch (error) {
-    if (refusal && error instanceof ActiveLimitError) {
-      // A spent budget of refused problems is no creation rate (ops.md): not counted here, as without a key.
-      if (refusal.setting !== 'refusedValueProblems') useMetrics().increment('jobs_refused_total', { reason: 'rate' })
-      throw refusal
-    }
+    // No job for the key: the refusal stands, counted as without a key.
+    if (refusal && error instanceof ActiveLimitError) return await refusal.refuse()
     if (error instanceof ActiveLimitError) {
       if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
       throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
