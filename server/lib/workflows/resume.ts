@@ -39,8 +39,14 @@ export interface ResumePoint {
   readonly nodesStarted: number
 }
 
-/** Reads the resume point from the job's earlier state (null: a fresh run). */
-export function createResumePoint(state: JobState | null): ResumePoint {
+/**
+ * Reads the resume point from the job's earlier state (null: a fresh run). `kindOf` gives a node's
+ * kind in the workflow as registered here: a node whose kind changed in a deploy since (a tool
+ * check made a human's question) is another node under the same id, read as one the earlier log
+ * never started — it runs, its old output is nobody's (a question would be answered by a tool's
+ * text), and the nodes after it still reuse what they finished.
+ */
+export function createResumePoint(state: JobState | null, kindOf: (nodeId: string) => string | undefined = () => undefined): ResumePoint {
   const completed = new Map<string, unknown>()
   const visits: Record<string, number> = {}
   // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
@@ -48,7 +54,22 @@ export function createResumePoint(state: JobState | null): ResumePoint {
   const startedAt = new Map<string, number>()
   const answers = new Map<string, StoredAnswer>()
   const previousOutputs = new Map<string, unknown>()
+  // Starts of nodes whose kind changed: they count against limits.maxNodesPerJob all the same.
+  let changedStarts = 0
   if (state) {
+    const changed = new Set(Object.entries(state.nodeStates).filter(([nodeId, node]) => {
+      const kind = kindOf(nodeId)
+      return kind !== undefined && kind !== node.kind
+    }).map(([nodeId]) => nodeId))
+    if (changed.size > 0) {
+      changedStarts = state.executionOrder.filter(nodeId => changed.has(nodeId)).length
+      state = {
+        ...state,
+        executionOrder: state.executionOrder.filter(nodeId => !changed.has(nodeId)),
+        nodeStates: Object.fromEntries(Object.entries(state.nodeStates).filter(([nodeId]) => !changed.has(nodeId))),
+        answeredInputs: state.answeredInputs.filter(input => input.nodeId === undefined || !changed.has(input.nodeId)),
+      }
+    }
     state.executionOrder.forEach((nodeId, index) => startedAt.set(nodeId, index))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status === 'completed') completed.set(nodeId, node.output)
@@ -87,6 +108,6 @@ export function createResumePoint(state: JobState | null): ResumePoint {
     outputs: Object.fromEntries([...previousOutputs, ...completed]),
     visits,
     // The attempts that were cut off run again and count then: a node is one start, not two.
-    nodesStarted: Object.values(visits).reduce((sum, count) => sum + count, 0),
+    nodesStarted: Object.values(visits).reduce((sum, count) => sum + count, changedStarts),
   }
 }

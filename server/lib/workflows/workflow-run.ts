@@ -89,7 +89,8 @@ export class WorkflowRun {
   private nodesStarted: number
 
   constructor(private readonly context: RunContext, private readonly workflow: CompiledWorkflow, input: unknown) {
-    this.resume = createResumePoint(context.resumedFrom)
+    // A node whose kind changed in a deploy since is another node under that id: it runs (resume.ts).
+    this.resume = createResumePoint(context.resumedFrom, nodeId => workflow.graph.nodes.get(nodeId)?.kind)
     // Every node's count, 0 until it runs: `{{visits.review}}` (accepted at boot: the node exists)
     // and `state.visits.review` read 0 before the first review, not a missing key.
     const unvisited = Object.fromEntries([...workflow.graph.nodes.keys()].map(nodeId => [nodeId, 0]))
