@@ -6,7 +6,7 @@
  * as the store takes writes, and the caller is told it is not stored yet.
  */
 import { isDeepStrictEqual } from 'node:util'
-import type { JobState } from '../../shared/reducer'
+import type { AnsweredInput, JobState } from '../../shared/reducer'
 import { answersTaken } from './answer-taken'
 import { InputConflictError, InvalidAnswerError } from './errors'
 import { parseApprovalAnswer } from './executor/tool-approval'
@@ -80,17 +80,18 @@ export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId
     || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer)))
     // A workflow answer is stored as its schema returned it (keys it does not know dropped, a
     // default filled in, text trimmed): compared as the node reads it, where this server knows the node.
-    || (taken.kind === 'workflow-input' && workflowAnswerAlike(taken.answer, taken.nodeId, answer, readWorkflowAnswer)))
+    || (taken.kind === 'workflow-input' && workflowAnswerAlike(taken, answer, readWorkflowAnswer)))
 }
 
 /**
- * True when the input node reads `sent` as the `stored` answer (both as JSON, as a store keeps
- * them). Without the node here, keys left out of the stored answer are taken for keys its schema strips.
+ * True when the input node reads `sent` as the `taken` answer (both as JSON, as a store keeps
+ * them). Without the node here, or with its answer schema changed since the question was asked (a
+ * deploy), keys left out of the stored answer are taken for keys its schema strips.
  */
-function workflowAnswerAlike(stored: unknown, nodeId: string | undefined, sent: unknown, read: ReadWorkflowAnswer | undefined): boolean {
-  const judged = nodeId === undefined || !read ? undefined : read(nodeId, sent)
-  if (!judged) return storedAs(stored, sent)
-  return 'read' in judged && isDeepStrictEqual(asJson(stored), judged.read)
+function workflowAnswerAlike(taken: Pick<AnsweredInput, 'answer' | 'nodeId' | 'schema'>, sent: unknown, read: ReadWorkflowAnswer | undefined): boolean {
+  const judged = taken.nodeId === undefined || !read ? undefined : read(taken.nodeId, sent, taken.schema)
+  if (!judged) return storedAs(taken.answer, sent)
+  return 'read' in judged && isDeepStrictEqual(asJson(taken.answer), judged.read)
 }
 
 function asJson(value: unknown): unknown {
