@@ -52,6 +52,24 @@ function traceOf(stored: Record<string, unknown>): { trace?: JobTraceContext } {
   return typeof trace?.traceparent === 'string' && trace.traceparent.length <= 100 ? { trace: { traceparent: trace.traceparent } } : {}
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** `stored` with the top-level fields of `parsed` it lacks (both objects; else `stored` as it is). */
+function withAddedFields(stored: unknown, parsed: unknown): unknown {
+  if (!isPlainObject(stored) || !isPlainObject(parsed)) return stored
+  const added = Object.entries(parsed).filter(([key, value]) => !Object.hasOwn(stored, key) && value !== undefined)
+  if (added.length === 0) return stored
+  try {
+    // As a store keeps it (JSON), as the rest of the input is.
+    return { ...stored, ...JSON.parse(JSON.stringify(Object.fromEntries(added))) as Record<string, unknown> }
+  }
+  catch {
+    return stored
+  }
+}
+
 /** Checks a stored request as the routes would have; never throws. */
 export function checkStoredRequest(request: unknown, context: StoredRequestContext): StoredRequestCheck {
   if (typeof request !== 'object' || request === null) return refuse('not an object')
@@ -82,9 +100,11 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
     try {
       // Checked, not parsed again into the run: the input is stored as the schema returned it, so
       // a transform that keeps the shape (dollars to cents) would apply twice, and the resumed run
-      // would read another input than the nodes that already ran.
-      workflow.parseInput(stored.input)
-      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input: stored.input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
+      // would read another input than the nodes that already ran. Only a field the stored input
+      // lacks is taken from the parse: a default a deploy added since (`depth: z.number().default(3)`,
+      // which the new version's nodes read: without it, `{{input.depth}}` failed the resumed job).
+      const input = withAddedFields(stored.input, workflow.parseInput(stored.input))
+      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
     }
     catch (error) {
       return refuse(`input: ${(error as Error).message}`)
