@@ -11,6 +11,7 @@
 import type { JobError } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
 import { asSent } from './ai-sdk/metadata-json'
+import { withAddedFields } from './added-fields'
 import { describeIssues } from './describe-issues'
 import { toChatJobInput } from './http/chat-job-input'
 import { chatJobBodySchema } from './http/schemas'
@@ -50,24 +51,6 @@ function unknownTools(names: unknown, tools: ToolRegistry): string | null {
 function traceOf(stored: Record<string, unknown>): { trace?: JobTraceContext } {
   const trace = stored.trace as { traceparent?: unknown } | undefined
   return typeof trace?.traceparent === 'string' && trace.traceparent.length <= 100 ? { trace: { traceparent: trace.traceparent } } : {}
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** `stored` with the top-level fields of `parsed` it lacks (both objects; else `stored` as it is). */
-function withAddedFields(stored: unknown, parsed: unknown): unknown {
-  if (!isPlainObject(stored) || !isPlainObject(parsed)) return stored
-  const added = Object.entries(parsed).filter(([key, value]) => !Object.hasOwn(stored, key) && value !== undefined)
-  if (added.length === 0) return stored
-  try {
-    // As a store keeps it (JSON), as the rest of the input is.
-    return { ...stored, ...JSON.parse(JSON.stringify(Object.fromEntries(added))) as Record<string, unknown> }
-  }
-  catch {
-    return stored
-  }
 }
 
 /** Checks a stored request as the routes would have; never throws. */

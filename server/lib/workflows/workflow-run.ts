@@ -21,6 +21,7 @@ import { runParallelNode } from './nodes/parallel'
 import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
+import { recordedAnswerAsReadNow } from './recorded-answer'
 import { traceWorkflowNode } from '../telemetry/step-spans'
 import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
@@ -123,9 +124,11 @@ export class WorkflowRun {
     // A branch's recorded choice that is no longer one of its targets (the workflow changed in a
     // deploy while the job waited) would lead nowhere: the branch chooses again.
     if (reused && !(node.kind === 'branch' && !workflow.graph.successors.get(nodeId)?.includes(reused.output as string))) {
-      setOwn(state.outputs, nodeId, reused.output)
+      // An answer read as the node's schema reads it now (a default a deploy added since: recorded-answer.ts).
+      const output = recordedAnswerAsReadNow(node, reused.output)
+      setOwn(state.outputs, nodeId, output)
       cursor.after = reused.at
-      return reused.output
+      return output
     }
     // Runs for real: what the earlier log recorded after it on this path is a round behind; only
     // the children of a node cut off in this same round (a parallel node) may still reuse theirs.

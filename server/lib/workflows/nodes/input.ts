@@ -8,6 +8,7 @@ import { InvalidAnswerError } from '../../errors'
 import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
+import { recordedAnswerAsReadNow } from '../recorded-answer'
 import { describeIssues } from '../../describe-issues'
 import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
 import { issueCountOf, withIssueCount } from '../../validation-budget'
@@ -76,7 +77,7 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
 export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer }) => {
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
-  const answer = storedAnswer ?? await context.requestInput({
+  const answer = (storedAnswer && !storedAnswer.timedOut ? { ...storedAnswer, answer: recordedAnswerAsReadNow(node, storedAnswer.answer) } : storedAnswer) ?? await context.requestInput({
     kind: 'workflow-input',
     prompt: resolveText(node.prompt, state, authorCode),
     schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
