@@ -12,13 +12,22 @@ function variable(key: string): string {
   return key.replace(/([A-Z])/g, '_$1').toUpperCase()
 }
 
-/** The rows of the `## Limits` table: variable → default as written. */
-function limitRows(): Map<string, string> {
+/** The `## Limits` section of docs/ops.md. */
+function limitsSection(): string {
   const text = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
   const start = text.indexOf('\n## Limits')
-  const section = text.slice(start, text.indexOf('\n## ', start + 1))
-  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)]
+  return text.slice(start, text.indexOf('\n## ', start + 1))
+}
+
+/** The rows of the `## Limits` table: variable → default as written. */
+function limitRows(): Map<string, string> {
+  const rows = [...limitsSection().matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)]
   return new Map(rows.map(([, name, value]) => [name!, value!.trim()]))
+}
+
+/** The whole row of `variable` in the `## Limits` table. */
+function limitRow(variable: string): string {
+  return limitsSection().split('\n').find(line => line.startsWith(`| \`${variable}\` |`)) ?? ''
 }
 
 describe('docs/ops.md limits table', () => {
@@ -35,5 +44,12 @@ describe('docs/ops.md limits table', () => {
       .map(([name, written]) => ({ name, written, key: Object.keys(limits).find(key => variable(key) === name) }))
       .filter(({ key, written }) => key === undefined || Number(written.split(' ')[0]) !== limits[key])
     expect(wrong).toEqual([])
+  })
+
+  // A retry a per-minute limit lets through is said in its row (an operator reading a 429 there would
+  // otherwise take a retried answer over the limit for a refused one): answer-retry-input-rate.test.ts.
+  it('says a retry of an answer the job took is answered over INPUT_PER_MINUTE, as its Idempotency-Key retry for CREATE_PER_MINUTE', () => {
+    expect(limitRow('CREATE_PER_MINUTE')).toMatch(/not an `Idempotency-Key` retry/)
+    expect(limitRow('INPUT_PER_MINUTE')).toMatch(/the same answer again[^|]*answered over it/)
   })
 })
