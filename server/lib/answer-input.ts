@@ -23,6 +23,11 @@ export interface AnswerInputOptions {
   authorize: (userId: string, jobId: string) => Promise<JobRecord>
   /** The workflows: an answer sent again is compared as its input node's schema reads it. */
   workflows?: Pick<WorkflowRegistry, 'get'>
+  /**
+   * Whether a refused answer of `userId` may have its job's log read to see if it is a retry
+   * (rate-limit.ts, `takeRetryCheck`); absent: always.
+   */
+  mayReadForRetry?: (userId: string) => Promise<boolean>
 }
 
 /** Creates the engine's `answerInput`; resolves once the answer is stored (`stored: false`: the store is slow, stored-answer.ts). */
@@ -35,6 +40,8 @@ export function createAnswerInput(options: AnswerInputOptions) {
     if (here && answeredAlike(here.live.state, answer.requestId, userId, answer.answer, read)) return true
     // A run whose lease holds has every answer the store has: no read of the log (a refused flood to a job run here reads none).
     if (here?.leaseHolds()) return false
+    // A read of the whole log per refused answer would let a flood over the limit cost that each time.
+    if (options.mayReadForRetry && !await options.mayReadForRetry(userId)) return false
     const stored = await provider.getState(record.id)
     return stored !== null && answeredAlike(stored, answer.requestId, userId, answer.answer, read)
   }

@@ -32,7 +32,7 @@ import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
 import { createFailureStreakLog } from './failure-streak-log'
 import type { RateLimitKind } from './rate-limit'
-import { limitRate, RATE_LIMITS } from './rate-limit'
+import { limitRate, RATE_LIMITS, takeRetryCheck } from './rate-limit'
 import { createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
@@ -228,7 +228,7 @@ export function createEngine(options: EngineOptions) {
     return await deletion.deleteThread(userId, threadId)
   }
 
-  const answerWith = createAnswerInput({ provider, runs, cluster, authorize, workflows: options.workflows })
+  const answerWith = createAnswerInput({ provider, runs, cluster, authorize, workflows: options.workflows, mayReadForRetry: userId => takeRetryCheck(provider, userId, getConfig().limits.inputPerMinute) })
   /** Answers an input request; resolves once the answer is stored; `refusal` answers only a retry (answer-input.ts). */
   async function answerInput(userId: string, jobId: string, answer: { requestId: string, answer: unknown }, refusal?: Error): Promise<AnswerOutcome> {
     assertEnabled(getConfig())

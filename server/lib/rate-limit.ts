@@ -44,6 +44,17 @@ export function rateRefusal(error: unknown): RateLimitError {
   throw error
 }
 
+/**
+ * Whether one more answer of `userId` that `limits.inputPerMinute` refused may be checked against
+ * its job's stored log for a retry of an answer taken before: as many such reads a minute as the
+ * limit allows answers (a window of their own, `input-retry:<user>`), so a flood of refused answers
+ * does not read a job's whole log each. Always with the limit off (nothing is refused then).
+ */
+export async function takeRetryCheck(provider: Pick<JobProvider, 'takeRate'>, userId: string, limit: number): Promise<boolean> {
+  if (limit <= 0) return true
+  return (await provider.takeRate(`input-retry:${userId}`, limit, RATE_WINDOW_MS)).ok
+}
+
 /** The window a request of `userId` counts in (one of `create`'s `rates`), or null when the limit is off (≤ 0). */
 export function rateWindow(kind: RateLimitKind, userId: string, limit: number): RateWindow | null {
   return limit > 0 ? { key: `${kind}:${userId}`, limit, windowMs: RATE_WINDOW_MS } : null
