@@ -141,7 +141,7 @@ function topHeadingLevel(tokens: Token[]): number {
  * `text` as HTML, its closed blocks up to `known.end` taken as rendered before; keeps the closed
  * blocks it reads for the next piece (unless `keep` is false: a text read whole keeps none). A
  * block is closed once the next one starts on a whole line (a line still being written may yet
- * join the block before it: `#` then `#x`) — a table on its first two lines.
+ * join the block before it: `#` then `#x`) — a first line with a `|` (a table's, maybe) with its next.
  */
 function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): string {
   const start = known?.end ?? 0
@@ -163,8 +163,11 @@ function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): 
   const lastLineStart = last > 0 ? lineStart(rest, lastLine) : -1
   let lastLineEnd = lastLineStart < 0 ? -1 : rest.indexOf('\n', lastLineStart)
   // A table is one only with its delimiter row, the line under its first: until that line is
-  // whole too, a paragraph right above may yet take both lines back (`a|b` then `--|--|--`).
-  if (lastLineEnd >= 0 && tokens[last]!.type === 'table_open') lastLineEnd = rest.indexOf('\n', lastLineEnd + 1)
+  // whole too, a paragraph right above may yet take both lines back (`a|b` then `--|--|--`). The
+  // same holds for any first line with a `|`, table or not here: one that a list item above would
+  // have taken as a lazy line ends that item only where it starts a table inside the item, which
+  // its next line decides (`- a`, `b|c`, then `    --|--` or not).
+  if (lastLineEnd >= 0 && rest.slice(lastLineStart, lastLineEnd).includes('|')) lastLineEnd = rest.indexOf('\n', lastLineEnd + 1)
   if (lastLineEnd < 0 || !keep) return before + renderer.renderer.render(tokens, renderer.options, env)
   const closed = tokens.slice(0, last)
   const closedHtml = before + renderer.renderer.render(closed, renderer.options, env)
