@@ -19,7 +19,7 @@ export class RedisChannelsDeniedError extends StoreUnreachableError {
 }
 
 /** The user name in a Redis URL (`default` when it names none). */
-function userOf(url: string): string {
+export function userOf(url: string): string {
   try {
     return decodeURIComponent(new URL(url).username) || 'default'
   }

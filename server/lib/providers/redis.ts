@@ -26,7 +26,7 @@ import { createAppendBatcher } from './redis-append-batch'
 import { createRedisCreation } from './redis-create'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
-import { checkChannelAccess } from './redis-channel-check'
+import { checkAccess } from './redis-key-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
@@ -149,8 +149,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const disposing = new AbortController()
   const connect = () => disposed ? Promise.reject(new ShuttingDownError()) : connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError, signal: disposing.signal })
     .then(async (connection) => {
-      // A user who may not publish would fail every write after it was made (redis-channel-check.ts).
-      await checkChannelAccess(connection.command, prefix, options.url).catch(async (error: unknown) => {
+      // A user without the keys, or who may not publish, would fail every call (redis-key-check.ts).
+      await checkAccess(connection.command, prefix, options.url).catch(async (error: unknown) => {
         await connection.close()
         throw error
       })

@@ -1,0 +1,34 @@
+/**
+ * Whether the Redis user may read and write the provider's keys. Every call reads or writes them,
+ * so a user who may not makes every request fail with Redis's bare `NOPERM` or script error (a
+ * 500 each). The usual cause on a shared Redis is an ACL written for the app's prefix (`~myapp:*`)
+ * while the provider runs on another one (NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX left unset: the
+ * default `bgjobs:`); a user granted the keys read-only (`%R~`) is another. Checked at connect,
+ * before the channels (redis-channel-check.ts, whose fix alone would not be enough): the boot fails
+ * naming both ways out, and is tried again like an unreachable Redis.
+ */
+import { StoreUnreachableError } from '../errors'
+import { checkChannelAccess, userOf } from './redis-channel-check'
+
+/** The Redis user may not read and write the provider's keys. */
+export class RedisKeysDeniedError extends StoreUnreachableError {
+  override name = 'RedisKeysDeniedError'
+  constructor(user: string, prefix: string, cause: unknown) {
+    super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not read and write the redis provider's keys (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them (ACL SETUSER ${user} ~${prefix}* &${prefix}* +@all), or set NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX to the prefix the user's ACL grants (now ${prefix})`, { cause })
+  }
+}
+
+/**
+ * Reads and deletes a key of the provider's that is never stored (`GETDEL` needs both
+ * permissions and changes nothing), then checks the channels. Throws `RedisKeysDeniedError` when
+ * Redis refuses the key; any other failure (a replica's `READONLY`) is left to the calls that follow.
+ */
+export async function checkAccess(command: <T>(args: string[]) => Promise<T>, prefix: string, url: string): Promise<void> {
+  try {
+    await command(['GETDEL', `${prefix}access-check`])
+  }
+  catch (error) {
+    if (/^NOPERM.*\bkeys?\b/.test(String((error as Error)?.message))) throw new RedisKeysDeniedError(userOf(url), prefix, error)
+  }
+  await checkChannelAccess(command, prefix, url)
+}
