@@ -141,6 +141,14 @@ function redisUrlProblem(url: string | undefined): string | null {
   }
   // What the Redis client reads from it: a database number as the path, credentials as escaped text.
   if (!/^\/?\d*$/.test(parsed.pathname)) return 'has a path that is not a database number (redis://host:6379/0)'
+  // node-redis reads no query: `?db=2` (how ioredis and redis-py take it) would run on database 0,
+  // sharing every key with an app there on the same prefix. Names only: a value may be a password.
+  const names = [...new Set(parsed.searchParams.keys())]
+  if (names.length > 0) {
+    const db = parsed.searchParams.get('db')
+    const fix = db !== null && /^\d+$/.test(db) ? `write the database number as the path (redis://host:6379/${db})` : 'remove it (the database number is the path: redis://host:6379/0)'
+    return `has query parameters (${names.join(', ')}), which the Redis client ignores: ${fix}`
+  }
   try {
     decodeURIComponent(parsed.username)
     decodeURIComponent(parsed.password)

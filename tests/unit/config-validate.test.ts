@@ -66,6 +66,17 @@ describe('configuration checks', () => {
     expect(configProblems(resolveConfig({ provider: 'redis', redisUrl: '', cookieSecret: 'x'.repeat(32) }), { runtime: false })).toEqual([])
   })
 
+  it('refuses a Redis URL with a query: the client reads none of it, so ?db=2 (ioredis and redis-py spell it so) ran on database 0', async () => {
+    const problemsOf = (redisUrl: string) => configProblems(resolveConfig({ provider: 'redis', redisUrl, cookieSecret: 'x'.repeat(32) }))
+    // What node-redis makes of it: no database, so two apps on ?db=1 and ?db=2 with one prefix share every key.
+    const { createClient } = await import('redis')
+    expect(createClient({ url: 'redis://127.0.0.1:6379?db=2' }).options?.database).toBeUndefined()
+    expect(problemsOf('redis://:secret-pw@127.0.0.1:6379?db=2')).toEqual([expect.stringMatching(/NUXT_BACKGROUND_JOBS_REDIS_URL\) has query parameters \(db\), which the Redis client ignores: write the database number as the path \(redis:\/\/host:6379\/2\)/)])
+    expect(problemsOf('rediss://cache.internal:6380/1?ssl_cert_reqs=none')).toEqual([expect.stringContaining('has query parameters (ssl_cert_reqs), which the Redis client ignores')])
+    expect(problemsOf('redis://:secret-pw@127.0.0.1:6379/2?')).toEqual([])
+    for (const problem of problemsOf('redis://:secret-pw@127.0.0.1:6379?db=2&password=secret-pw')) expect(problem).not.toContain('secret-pw')
+  })
+
   it('refuses a lease heartbeat that is not shorter than the lease', () => {
     const problems = configProblems(resolveConfig({ lease: { durationMs: 5_000, heartbeatMs: 5_000 } }))
     expect(problems).toEqual([expect.stringContaining('lease.heartbeatMs (NUXT_BACKGROUND_JOBS_LEASE_HEARTBEAT_MS) (5000) must be shorter than')])
