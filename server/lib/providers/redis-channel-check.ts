@@ -14,8 +14,16 @@ import { StoreUnreachableError } from '../errors'
 export class RedisChannelsDeniedError extends StoreUnreachableError {
   override name = 'RedisChannelsDeniedError'
   constructor(user: string, prefix: string, cause: unknown) {
-    super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not use the redis provider's pub/sub channels (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them: ACL SETUSER ${user} &${prefix}* +@pubsub (Redis 7 gives an ACL user no channels unless acl-pubsub-default is allchannels)`, { cause })
+    super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not use the redis provider's pub/sub channels (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them: ACL SETUSER ${user} &${aclPatternOf(prefix)} +@pubsub (Redis 7 gives an ACL user no channels unless acl-pubsub-default is allchannels)`, { cause })
   }
+}
+
+/**
+ * The ACL rule pattern that matches the prefix's keys or channels: Redis reads rules as globs, so
+ * a `*`, `?`, `[`, `]` or `\\` of the prefix is escaped (`&tenant[eu]:*` would match `tenanteu:…`).
+ */
+export function aclPatternOf(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
 }
 
 /** The user name in a Redis URL (`default` when it names none). */

@@ -8,13 +8,13 @@
  * naming both ways out, and is tried again like an unreachable Redis.
  */
 import { StoreUnreachableError } from '../errors'
-import { checkChannelAccess, userOf } from './redis-channel-check'
+import { aclPatternOf, checkChannelAccess, userOf } from './redis-channel-check'
 
 /** The Redis user may not read and write the provider's keys. */
 export class RedisKeysDeniedError extends StoreUnreachableError {
   override name = 'RedisKeysDeniedError'
   constructor(user: string, prefix: string, cause: unknown) {
-    super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not read and write the redis provider's keys (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them (ACL SETUSER ${user} ~${prefix}* &${prefix}* +@all), or set NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX to the prefix the user's ACL grants (now ${prefix})`, { cause })
+    super(`The Redis user "${user}" of NUXT_BACKGROUND_JOBS_REDIS_URL may not read and write the redis provider's keys (${prefix}*): ${(cause as Error)?.message ?? String(cause)}. Grant them (ACL SETUSER ${user} ~${aclPatternOf(prefix)} &${aclPatternOf(prefix)} +@all), or set NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX to the prefix the user's ACL grants (now ${prefix})`, { cause })
   }
 }
 
