@@ -23,16 +23,29 @@ async function admin(url: string) {
   return client
 }
 
+/**
+ * An app's ACL user as often hardened, `+@all -@dangerous`: it may not run `CLIENT KILL`, with which
+ * the provider dropped its connection, so every write stayed a READONLY 503 for as long as the
+ * process ran. ACL users are per server: both get it.
+ */
+const HARDENED_USER = ['app', 'on', '>secret', 'resetchannels', '~failover:*', '&failover:*', '+@all', '-@dangerous']
+
 describe('redis provider: a failover that leaves its connection on the old primary, now a replica', () => {
-  it('writes are refused READONLY (503), then reach the new primary without a restart', { timeout: 30_000 }, async () => {
+  it('writes are refused READONLY (503), then reach the new primary without a restart', { timeout: 30_000 }, () => failover())
+
+  it('the same for an ACL user that may not run CLIENT KILL (-@dangerous)', { timeout: 30_000 }, () => failover(HARDENED_USER))
+
+  async function failover(aclUser?: string[]) {
     // A replica's sync starts at once (no wait for other replicas); the file it loads from is
     // written in a folder of the test's own.
     const dirs = [mkdtempSync(join(tmpdir(), 'bgjobs-failover-')), mkdtempSync(join(tmpdir(), 'bgjobs-failover-'))]
     const oldPrimary = await useTestRedisServer(['--repl-diskless-sync-delay', '0', '--dir', dirs[0]!])
     const newPrimary = await useTestRedisServer(['--repl-diskless-sync-delay', '0', '--dir', dirs[1]!])
     const proxy = await startRedisFailoverProxy(oldPrimary.url)
-    const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'failover:', onError: () => {} })
     const [oldAdmin, newAdmin] = await Promise.all([admin(oldPrimary.url), admin(newPrimary.url)])
+    if (aclUser) await Promise.all([oldAdmin, newAdmin].map(client => client.sendCommand(['ACL', 'SETUSER', ...aclUser])))
+    const url = aclUser ? proxy.url.replace('redis://', `redis://${aclUser[0]}:secret@`) : proxy.url
+    const provider = createRedisProvider({ url, keyPrefix: 'failover:', onError: () => {} })
     try {
       // The replica is in sync with the primary.
       await newAdmin.sendCommand(['REPLICAOF', '127.0.0.1', String(oldPrimary.port)])
@@ -62,5 +75,5 @@ describe('redis provider: a failover that leaves its connection on the old prima
       await Promise.all([oldPrimary.stop(), newPrimary.stop()])
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
     }
-  })
+  }
 })

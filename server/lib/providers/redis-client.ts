@@ -296,7 +296,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
    * After a failover the URL may reach the new primary while this connection stays with the old
    * one, now a replica that refuses every write (READONLY): node-redis reconnects when its socket
    * drops, never on a reply. So a READONLY reply has Redis close this connection (CLIENT KILL of its
-   * own id) and the client connects again through the URL; at most once per interval, so a URL that
+   * own id; the client closes it itself when Redis refuses that) and the client connects again
+   * through the URL; at most once per interval, so a URL that
    * does reach a replica (a mistake the 503 names) is not reconnected at every write.
    */
   let lastReadOnlyDropMs = Number.NEGATIVE_INFINITY
@@ -304,7 +305,12 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     const nowMs = performance.now()
     if (nowMs - lastReadOnlyDropMs < READONLY_RECONNECT_INTERVAL_MS || !commands.isReady) return
     lastReadOnlyDropMs = nowMs
-    void command<number>(['CLIENT', 'ID']).then(id => command(['CLIENT', 'KILL', 'ID', String(id), 'SKIPME', 'no'])).catch(() => {})
+    void command<number>(['CLIENT', 'ID']).then(id => command(['CLIENT', 'KILL', 'ID', String(id), 'SKIPME', 'no'])).catch((error: unknown) => {
+      // Refused (an ACL user without it, `-@dangerous`; a renamed command): the client drops it.
+      if (!(error instanceof redis.ErrorReply) || !commands.isReady) return
+      commands.destroy()
+      commands.connect().catch(() => {})
+    })
   }
   /** As `command`; a reply that comes after the deadline gave up goes to `onLate`. */
   const commandWithLateReply = async <T>(args: string[], onLate: (reply: T) => void) => {
