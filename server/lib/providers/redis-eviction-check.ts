@@ -7,9 +7,21 @@
  * reconnect of the command connection (the URL may reach another Redis by then), logged.
  */
 
-/** The warning for the Redis behind `command`, or null when it keeps every key (or cannot tell). */
+/**
+ * The warning for the Redis behind `command`, or null when it keeps every key. A Redis that refuses
+ * `INFO` (an ACL user hardened with `-@dangerous`, a managed Redis that renamed it) gets a warning
+ * that the policy was not checked; one that fails otherwise (a timeout) rejects.
+ */
 export async function evictionPolicyWarning(command: <T>(args: string[]) => Promise<T>): Promise<string | null> {
-  const info = await command<string>(['INFO', 'memory'])
+  let info: string
+  try {
+    info = await command<string>(['INFO', 'memory'])
+  }
+  catch (error) {
+    const message = String((error as Error)?.message)
+    if (!/^(NOPERM|ERR unknown command)/.test(message)) throw error
+    return `Could not read Redis's maxmemory-policy (INFO memory: ${message}): make sure it is noeviction (CONFIG GET maxmemory-policy as an admin user): under any other policy a full Redis deletes keys, and a running job whose keys are evicted is lost`
+  }
   const policy = /^maxmemory_policy:(\S+)/m.exec(String(info))?.[1]
   if (!policy || policy === 'noeviction') return null
   // `volatile-*` evicts only keys with an expiry: no job key has one, so no job is lost.
