@@ -156,6 +156,9 @@ function redisUrlProblem(url: string | undefined): string | null {
   catch {
     return 'has a user name or password with a broken %-escape (write % as %25)'
   }
+  // node-redis sends no AUTH without a password: it would run as `default`, not as the user named.
+  // The user part is not shown: it is as often a password written in the user's place.
+  if (parsed.username && !parsed.password) return 'names a user but no password, so the Redis client logs in as the default user: write redis://user:password@host (any password for an ACL user with nopass), or redis://:password@host for a password alone'
   return null
 }
 
