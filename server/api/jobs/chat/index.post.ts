@@ -12,7 +12,8 @@
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
-import { MAX_CHAT_BODY_DEPTH, readChatRequest } from '../../../lib/ai-sdk/chat-request'
+import { readChatBody } from '../../../lib/ai-sdk/chat-body'
+import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
@@ -24,13 +25,12 @@ import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
 import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
 import { InputConflictError } from '../../../lib/errors'
 import { defineJobsHandler } from '../../../lib/http/handler'
-import { readJsonBody } from '../../../lib/http/request'
 import { serveUiStream } from '../../../lib/http/ui-stream'
 import { withStreamSlot } from '../../../lib/http/user-stream'
 
 export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(context, async () => {
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
-  const intent = readChatRequest(await readJsonBody(context.event, context.config.limits.maxChatBodyBytes, 'limits.maxChatBodyBytes', MAX_CHAT_BODY_DEPTH))
+  const intent = readChatRequest(await readChatBody(context.event, context.config.limits.maxChatBodyBytes))
   if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.message))
   if (intent.kind === 'approvals') {
     const messageId = intent.message.id
