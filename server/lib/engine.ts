@@ -3,13 +3,11 @@
  * and timer, enforces the concurrency limits, the job time limit and retention, and never lets a
  * job failure become an unhandled rejection. A provider stores; the engine decides.
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { createViewerHub } from './viewer-hub'
 import { callAppHook, hookArgs } from './app-hook'
-import type { StreamPosition } from '../../shared/event-id'
 import { createCluster } from './cluster'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput, EngineOptions, EngineStats, JobSummary } from './engine-types'
@@ -27,10 +25,10 @@ import { summarize } from './job-summary'
 import { underLease } from './under-lease'
 import { silentLogger } from './logger'
 import { NotificationHub } from './notifications'
-import type { NotificationSink } from './notifications'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
-import { createFailureStreakLog } from './failure-streak-log'
+import { createEngineStreams } from './engine-streams'
+import { createCleanupInterval } from './cleanup-interval'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS, takeRetryCheck } from './rate-limit'
 import { createJobAccess, runningHere } from './job-access'
@@ -43,7 +41,6 @@ import { withoutActiveSpan } from './telemetry/trace-context'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
 import { createAnswerInput } from './answer-input'
-import type { ViewerSink } from './viewer'
 import { viewedState } from './viewed-log'
 import { assertSameRequest } from './idempotency'
 import { storeCreation } from './store-creation'
@@ -70,7 +67,6 @@ export function createEngine(options: EngineOptions) {
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }), undefined, () => ensureCleanupTimer(getConfig()))
   const batchClock = createBatchClock()
-  let cancelCleanup: (() => void) | null = null
   let disposed = false
   let disposing: Promise<void> | null = null
   // Creations being stored: `dispose` waits for them and the recovery scan (their runs stop with the others); then null: no run starts.
@@ -87,25 +83,9 @@ export function createEngine(options: EngineOptions) {
     return await callAppHook(name, () => hook(...hookArgs(name, args)), { logger, timers: engineTimers, jobId })
   }
 
-  // A store outage fails every pass: one line when it starts, one when a pass works again.
-  const cleanupLog = createFailureStreakLog({ logger, failed: 'cleanup failed; it runs again every limits.cleanupIntervalMs (not logged again until a pass succeeds)', recovered: 'cleanup succeeded again', fields: {} })
-
-  // The engine's own context (no request's, no job's): engine-wide timers armed lazily run in it.
-  const inEngineContext = AsyncLocalStorage.snapshot()
-
-  function ensureCleanupTimer(config: BackgroundJobsConfig) {
-    if (cancelCleanup || disposed) return
-    // Armed by the first creation, it must not run every pass in that request's trace.
-    // A pass still going (a backlog, a slow store) is not joined by another: the next tick tries again.
-    let cleaning = false
-    cancelCleanup = inEngineContext(() => engineTimers.interval(() => {
-      if (cleaning) return
-      cleaning = true
-      void cleanup().then(() => cleanupLog.succeeded(), error => cleanupLog.failed(error)).finally(() => {
-        cleaning = false
-      })
-    }, config.limits.cleanupIntervalMs))
-  }
+  // Retention passes, armed lazily (cleanup-interval.ts); `cleanup` is defined below.
+  const cleanupInterval = createCleanupInterval({ logger, timers: engineTimers, cleanup: () => cleanup(), disposed: () => disposed })
+  const ensureCleanupTimer = cleanupInterval.ensure
 
   const createContext = (run: JobRun, resumedFrom: JobState | null, resumedTextStarts?: RoundTextStarts) => createRunContext({
     run,
@@ -148,11 +128,6 @@ export function createEngine(options: EngineOptions) {
 
   function assertEnabled(config: BackgroundJobsConfig) {
     if (!config.enabled) throw new FeatureDisabledError('enabled')
-  }
-
-  /** Streams opened after `dispose` would never be closed (it closed them all): 503, the client tries again. */
-  function assertNotDisposed() {
-    if (disposed) throw new ShuttingDownError()
   }
 
   /** Counts one request of the user against its per-minute limit, in the store (all instances). */
@@ -252,46 +227,7 @@ export function createEngine(options: EngineOptions) {
 
   const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })
 
-  /**
-   * What a HEAD on a job's stream answers, with nothing attached: the job looked up as a viewer's
-   * would be (404 when the user cannot see it), and whether its GET from `after` would be a 204.
-   */
-  async function probeStream(userId: string, jobId: string, after: StreamPosition | null): Promise<{ upToDate: boolean }> {
-    assertStreamsServed()
-    const record = await authorizeRead(userId, jobId)
-    assertNotDisposed()
-    return { upToDate: await viewers.upToDate(record, after) }
-  }
-
-  /** What every stream's GET checks before anything is attached (its HEAD too): the flag on, not shutting down. */
-  function assertStreamsServed() {
-    assertEnabled(getConfig())
-    assertNotDisposed()
-  }
-
-  /** Attaches a viewer; `after` is its resume position (a plain number is a seq of the first epoch). */
-  async function attachViewer(userId: string, jobId: string, sink: ViewerSink, after: StreamPosition | number | null) {
-    assertEnabled(getConfig())
-    assertNotDisposed()
-    const record = await authorizeRead(userId, jobId)
-    assertNotDisposed()
-    return viewers.attach(record, sink, typeof after === 'number' ? { epoch: 1, seq: after } : after)
-  }
-
-  function attachNotifications(userId: string, sink: NotificationSink, afterId: number | null): () => void {
-    const config = getConfig()
-    assertEnabled(config)
-    assertNotDisposed()
-    // Its user stays in the hub after the stream closes: pruned by cleanup, also on an instance
-    // that serves notification streams but never created a job.
-    ensureCleanupTimer(config)
-    const detach = notifications.attach(userId, sink, afterId)
-    viewers.heartbeat.add(sink)
-    return () => {
-      detach()
-      viewers.heartbeat.delete(sink)
-    }
-  }
+  const { probeStream, assertStreamsServed, attachViewer, attachNotifications } = createEngineStreams({ getConfig, assertEnabled, disposed: () => disposed, authorizeRead, viewers, notifications, ensureCleanupTimer })
 
   /** Deletes jobs past retention (the engine's cleanup interval calls this; engine-cleanup.ts). */
   const cleanup = createEngineCleanup({ provider, getConfig, now, notifications, disposed: () => disposed })
@@ -348,7 +284,7 @@ export function createEngine(options: EngineOptions) {
     cluster?.cancelForwards() // controls waiting for a remote owner: their time limits are cleared next
     engineTimers.clearAll()
     batchClock.dispose()
-    cancelCleanup = null
+    cleanupInterval.forget()
     await provider.dispose?.()
   }
 
