@@ -2,25 +2,24 @@
  * The `redis` provider: jobs shared by many Nitro instances through one Redis (standalone or
  * Sentinel-managed; not Redis Cluster, whose scripts cannot span key slots). A job is a hash; its
  * log is a Stream of batches whose entry ids are the batch's last seq (`XRANGE` from a seq is the
- * catch-up); every write that checks and changes several keys is one Lua script (redis-scripts.ts),
- * the compare-and-set point for terminal status, seq continuity and the lease epoch. Viewers and
- * owners on other instances follow a job by pub/sub (one channel per job per instance, no polling;
- * redis-follow.ts), user lists and retention are sorted sets. Key names: docs/providers.md.
+ * catch-up; redis-log-read.ts); every write that checks and changes several keys is one Lua script
+ * (redis-scripts.ts), the compare-and-set point for terminal status, seq continuity and the lease
+ * epoch. Viewers and owners on other instances follow a job by pub/sub (one channel per job per
+ * instance, no polling; redis-follow.ts), user lists (redis-job-list.ts) and retention are sorted
+ * sets. Key names: docs/providers.md.
  * Batching writes in time is the engine's part: this provider writes what it is given, once.
  */
 import { randomUUID } from 'node:crypto'
-import type { JobEvent } from '../../../shared/events'
-import { createJobState, reduceEvents } from '../../../shared/reducer'
 import { JobNotFoundError, ShuttingDownError } from '../errors'
 import type { RedisConnection } from './redis-client'
 import { connectRedis } from './redis-client'
 import type { ChannelHub } from './redis-follow'
 import { createChannelHub } from './redis-follow'
 import type { StreamEntries } from './redis-records'
-import { decodeControl, decodeListedRecord, decodeRecord, eventHeads, eventsOfEntries, LISTED_FIELDS, redisKeys } from './redis-records'
+import { decodeControl, decodeListedRecord, decodeRecord, eventHeads, LISTED_FIELDS, redisKeys } from './redis-records'
 import { createRedisSubscriptions, DELETION_RECORD_MS } from './redis-subscriptions'
-import { readUserListPage } from './redis-user-list'
-import { asksOnlyActive, listActiveJobs } from './redis-active-list'
+import { createRedisLogReads, normalizeSeq } from './redis-log-read'
+import { createRedisJobList } from './redis-job-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { createRedisCreation } from './redis-create'
@@ -28,7 +27,7 @@ import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
 import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
-import type { AppendRefusal, ControlReply, DeleteOutcome, EventRange, JobListFilter, JobProvider, JobRecord } from './types'
+import type { AppendRefusal, ControlReply, DeleteOutcome, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'
 import type { Logger } from '../logger'
@@ -108,11 +107,6 @@ export class RedisUrlMissingError extends Error {
 
 /** The default key prefix. */
 export const DEFAULT_REDIS_KEY_PREFIX = 'bgjobs:'
-/** Stream entries read per `XRANGE` page. */
-const READ_PAGE = 500
-/** Per-user list pages (job ids) read at a time. */
-const LIST_PAGE = 200
-const DEFAULT_LIST_LIMIT = 50
 const DEFAULT_EXPIRED_LEASES_LIMIT = 100
 /**
  * Batches larger than this are split by the engine. Redis takes far more (512 MB per value), but a
@@ -121,11 +115,6 @@ const DEFAULT_EXPIRED_LEASES_LIMIT = 100
 const MAX_BATCH_BYTES = 4 * 1024 * 1024
 /** How long appends of different jobs are gathered into one script call (see the option). */
 export const DEFAULT_APPEND_WINDOW_MS = 5
-
-/** A seq to read after: garbage and negative values mean "from the start". */
-function normalizeSeq(afterSeq: number): number {
-  return Number.isFinite(afterSeq) && afterSeq > 0 ? Math.floor(afterSeq) : 0
-}
 
 /** Creates the `redis` provider; it connects on `ready()` (or the first call). */
 export function createRedisProvider(options: RedisProviderOptions): RedisJobProvider {
@@ -190,66 +179,12 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     return decodeListedRecord(id, await script<Array<string | null>>(GET_OWNED_SCRIPT, [id, owner.userId, ...LISTED_FIELDS]))
   }
 
-  async function readEntries(id: string, afterSeq: number): Promise<JobEvent[]> {
-    const events: JobEvent[] = []
-    let from = `${afterSeq + 1}-0`
-    for (;;) {
-      const entries = await command<StreamEntries>(['XRANGE', keys.log(id), from, '+', 'COUNT', String(READ_PAGE)])
-      events.push(...eventsOfEntries(entries).filter(event => event.seq > afterSeq))
-      if (entries.length < READ_PAGE) return events
-      from = `(${entries.at(-1)![0]}`
-    }
-  }
-
-  async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
-    // The log first, then whether the job is still there: retention deletes both at once, so a job
-    // that exists after the read had its whole log read (checking first could read the empty log
-    // of a job deleted in between, and hand on an empty `queued` job).
-    const events = await readEntries(id, normalizeSeq(afterSeq))
-    if (!await logHeld(id)) return null
-    // Redis keeps a job's whole log until the job is deleted, so a range is always complete.
-    return { events, complete: true }
-  }
-
-  /**
-   * Whether the job is still there with its log: a job that stored events but whose log is gone
-   * (evicted on its own) is lost, not a job with an empty log (the next write drops what is left).
-   */
-  async function logHeld(id: string): Promise<boolean> {
-    const [lastSeq, logs] = await Promise.all([
-      command<string | null>(['HGET', keys.job(id), 'lastSeq']),
-      command<number>(['EXISTS', keys.log(id)]),
-    ])
-    return lastSeq !== null && (Number(lastSeq) === 0 || Number(logs) === 1)
-  }
+  // A job's log, from a seq, and its state (redis-log-read.ts).
+  const { readEntries, readEvents, getState } = createRedisLogReads({ prefix, command, getListed })
 
   const threads = createRedisThreads({ prefix, command, script, getListed })
 
-  async function list(filter: JobListFilter): Promise<JobRecord[]> {
-    const limit = Math.max(0, filter.limit ?? DEFAULT_LIST_LIMIT)
-    const statuses = filter.status ? new Set(filter.status) : null
-    if (statuses && asksOnlyActive(statuses)) return limit === 0 ? [] : await listActiveJobs(await command<string[]>(['SMEMBERS', keys.activeOfUser(filter.userId)]), getListed, filter, statuses, limit)
-    const found: JobRecord[] = []
-    // A thread's jobs are read from its own index (redis-threads.ts), not from all of the user's.
-    if (filter.threadId !== undefined) await threads.ensureIndexed(filter.userId)
-    const indexKey = filter.threadId === undefined ? keys.user(filter.userId) : threads.threadKey(filter.userId, filter.threadId)
-    // Unfiltered, the first `limit` ids are the answer: read no more records than that.
-    const page = statuses || filter.threadId !== undefined || filter.messageId !== undefined ? LIST_PAGE : Math.min(LIST_PAGE, Math.max(1, limit))
-    let bound = filter.before
-    while (found.length < limit) {
-      const { entries, end } = await readUserListPage(command, indexKey, bound, page)
-      const records = await Promise.all(entries.map(entry => getListed(entry.id)))
-      for (const record of records) {
-        if (!record || (statuses && !statuses.has(record.status))) continue
-        if (filter.threadId !== undefined && record.threadId !== filter.threadId) continue
-        if (filter.messageId !== undefined && record.messageId !== filter.messageId) continue
-        if (found.length < limit) found.push(record)
-      }
-      if (end || entries.length === 0) break
-      bound = entries.at(-1)
-    }
-    return found
-  }
+  const list = createRedisJobList({ prefix, command, getListed, threads })
 
   // One script call per group of appends; a group stays under what one append may hold.
   const appends = createAppendBatcher({
@@ -302,16 +237,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     readEvents,
 
-    async getState(id) {
-      // The log before the record, as in readEvents: a job deleted meanwhile is null, not empty.
-      const events = await readEntries(id, 0)
-      // Its head only (type, createdAt, lastSeq): not a long chat's whole request.
-      const record = await getListed(id)
-      if (!record) return null
-      // None read of a job that stored events: its first append may have come in between, or its log was lost.
-      if (record.lastSeq > 0 && events.length === 0 && !await logHeld(id)) return null
-      return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), events)
-    },
+    getState,
 
     async countActive(filter = {}) {
       return await command<number>(['SCARD', filter.userId === undefined ? keys.active : keys.activeOfUser(filter.userId)])
