@@ -8,7 +8,7 @@ import type { BackgroundJobsConfig } from './config'
 import { convexSecretOf, DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { noValueEnvProblems } from './config-env-null'
-import { shownValue, valueKind } from './config-shown-value'
+import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -142,8 +142,9 @@ function redisUrlProblem(url: string | undefined): string | null {
   // What the Redis client reads from it: a database number as the path, credentials as escaped text.
   if (!/^\/?\d*$/.test(parsed.pathname)) return 'has a path that is not a database number (redis://host:6379/0)'
   // node-redis reads no query: `?db=2` (how ioredis and redis-py take it) would run on database 0,
-  // sharing every key with an app there on the same prefix. Names only: a value may be a password.
-  const names = [...new Set(parsed.searchParams.keys())]
+  // sharing every key with an app there on the same prefix. Names only: a value may be a password;
+  // a long name by its length, as any value (a password's unescaped `?` makes its rest one).
+  const names = [...new Set(parsed.searchParams.keys())].map(name => name.length < MIN_HIDDEN_CHARS ? name : valueKind(name))
   if (names.length > 0) {
     const db = parsed.searchParams.get('db')
     const fix = db !== null && /^\d+$/.test(db) ? `write the database number as the path (redis://host:6379/${db})` : 'remove it (the database number is the path: redis://host:6379/0)'

@@ -45,6 +45,18 @@ describe('a secret in the wrong variable', () => {
     expect(problems).toContain('(did you mean https://app.example.com?)')
   })
 
+  it('a Redis URL whose query holds a secret (a password with an unescaped "?") is named, not printed', () => {
+    const redis = { provider: 'redis' as const, cookieSecret: 'x'.repeat(32) }
+    // The `?` ends the URL's authority: the password's rest and the host read as a query parameter's name.
+    const problems = configProblems(resolveConfig({ ...redis, redisUrl: `redis://default:2024?${convexSecret}@redis.example.com:6379` })).join('\n')
+    expect(problems).toContain('NUXT_BACKGROUND_JOBS_REDIS_URL')
+    expect(problems).toContain('has query parameters (a text of 87 characters), which the Redis client ignores')
+    expect(problems).not.toContain(convexSecret.slice(0, 12))
+    const bare = configProblems(resolveConfig({ ...redis, redisUrl: `redis://127.0.0.1:6379/0?${apiKey}` })).join('\n')
+    expect(bare).toContain('has query parameters (a text of 73 characters)')
+    expect(bare).not.toContain(apiKey.slice(0, 12))
+  })
+
   it('an on/off variable holding a secret is named, not printed', () => {
     const input = { telemetry: { recordContent: apiKey } }
     const problems = configProblems(resolveConfig(input as never), { input }).join('\n')
