@@ -13,7 +13,7 @@ import { admitIds } from './admit-ids'
 import { admitRequest } from './admit-request'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput } from './engine-types'
-import { InvalidRequestError } from './errors'
+import { InvalidRequestError, SchemaCheckFailedError } from './errors'
 import { RateLimitError } from './errors'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
@@ -95,7 +95,8 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
       }
       // A request this version refuses may be the retry of a job an earlier one started (a
       // workflow renamed or its input narrowed in a deploy since): its job, if the key has one.
-      if (error instanceof InvalidRequestError && input.idempotencyKey) return { refuse }
+      // So may a request whose schema check threw (the app's database down): its 5xx only without a job for the key.
+      if ((error instanceof InvalidRequestError || error instanceof SchemaCheckFailedError) && input.idempotencyKey) return { refuse }
       return await refuse()
     }
     admitIds(input)

@@ -9,7 +9,7 @@
 import { asSent } from './ai-sdk/metadata-json'
 import type { BackgroundJobsConfig } from './config'
 import { hasModel } from './config'
-import { FeatureDisabledError, InvalidRequestError, ModelNotConfiguredError } from './errors'
+import { FeatureDisabledError, InvalidRequestError, ModelNotConfiguredError, SchemaCheckFailedError } from './errors'
 import type { JobRequest } from './providers/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ToolRegistry } from './tools/types'
@@ -56,6 +56,7 @@ export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, 
     request.input = workflow.parseInput(request.input)
   }
   catch (error) {
+    if (error instanceof SchemaCheckFailedError) throw error
     throw withIssueCount(new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`), issueCountOf(error))
   }
   if (workflow.usesModel && !hasModel(config)) throw new ModelNotConfiguredError()

@@ -145,6 +145,24 @@ export class InvalidAnswerError extends BackgroundJobsError {
   override readonly statusCode = 400
 }
 
+/**
+ * The app's own code in a schema check (a refine, superRefine, transform or preprocess that looks
+ * something up) threw: the check could not run, which says nothing about the client's value (its
+ * database was down). A 500 — or the 5xx the thrown error carries as `statusCode` (an app's
+ * `createError({ statusCode: 503 })` for an outage) — with a message that quotes nothing of the
+ * error; the route logs it whole (http/handler.ts), naming the schema.
+ */
+export class SchemaCheckFailedError extends BackgroundJobsError {
+  override readonly name = 'SchemaCheckFailedError'
+  override readonly statusCode: number
+  /** @param schema What was checked: `workflow "x" input`, `input node "ask" answer`. */
+  constructor(readonly schema: string, error: unknown) {
+    super(`The ${schema} could not be checked: the app's schema check failed on the server (it is logged); this is not a problem with the value sent, retry later`, { cause: error })
+    const status = (error as { statusCode?: unknown } | null)?.statusCode
+    this.statusCode = typeof status === 'number' && Number.isInteger(status) && status >= 500 && status <= 599 ? status : 500
+  }
+}
+
 /** The input request was already answered, expired, or never existed for this job. */
 export class InputConflictError extends BackgroundJobsError {
   override readonly name = 'InputConflictError'

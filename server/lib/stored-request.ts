@@ -13,6 +13,8 @@ import type { BackgroundJobsConfig } from './config'
 import { asSent } from './ai-sdk/metadata-json'
 import { withAddedFields } from './added-fields'
 import { describeIssues } from './describe-issues'
+import { SchemaCheckFailedError } from './errors'
+import { describeThrown } from './executor/tool-errors'
 import { toChatJobInput } from './http/chat-job-input'
 import { chatJobBodySchema } from './http/schemas'
 import type { JobRequest, JobTraceContext } from './providers/types'
@@ -90,7 +92,8 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
       return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
     }
     catch (error) {
-      return refuse(`input: ${(error as Error).message}`)
+      // A schema check that threw: its own error, as before (this text is logged and ends the job, never a client's answer).
+      return refuse(`input: ${error instanceof SchemaCheckFailedError ? describeThrown(error.cause) : (error as Error).message}`)
     }
   }
   return refuse(`type: must be "chat" or "workflow", got ${JSON.stringify(stored.type)}`)

@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, ShuttingDownError, UserUnresolvedError } from '../errors'
+import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
@@ -58,6 +58,10 @@ export function toHttpError(event: H3Event, error: unknown) {
     storeOutageLog.failed(error)
     answersAtOutage = storeAnswers()
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.clientMessage })
+  }
+  if (error instanceof SchemaCheckFailedError) {
+    // The app's schema code threw: its error (redacted and cut by the logger) is for the operator.
+    routeLogger.error('an app schema check threw', { method: event.method, path: event.path?.split('?')[0], schema: error.schema, error: error.cause })
   }
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
