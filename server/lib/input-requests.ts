@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { InputAnswer, InputRequestOptions } from './run-context'
-import { InputConflictError, InvalidAnswerError, JobAbortedError } from './errors'
+import { InputConflictError, InvalidAnswerError, JobAbortedError, SchemaCheckFailedError } from './errors'
 import { JobFailure } from './run-context'
 import { jsonProblem } from './json-problem'
 import type { LiveJob } from './live-job'
@@ -105,7 +105,7 @@ export class InputRequests {
     })
   }
 
-  /** Accepts an answer from a user. Throws InvalidAnswerError (still waiting) or InputConflictError. */
+  /** Accepts an answer from a user. Throws InvalidAnswerError or SchemaCheckFailedError (still waiting), or InputConflictError. */
   answer(requestId: string, answer: unknown, answeredBy: string): void {
     const request = this.pending.get(requestId)
     if (!request) {
@@ -117,7 +117,7 @@ export class InputRequests {
         accepted = request.options.validate(answer)
       }
       catch (error) {
-        throw error instanceof InvalidAnswerError ? error : new InvalidAnswerError(`Invalid answer: ${(error as Error).message}`)
+        throw error instanceof InvalidAnswerError || error instanceof SchemaCheckFailedError ? error : new InvalidAnswerError(`Invalid answer: ${(error as Error).message}`)
       }
     }
     // The asker's schema made a valid answer into something the log cannot keep (a BigInt from

@@ -11,7 +11,7 @@ import { createJobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { JobRunners } from './engine-types'
 import type { RoundTextStarts } from './executor/round-text'
-import { InputConflictError, InvalidRequestError, JobAbortedError } from './errors'
+import { InputConflictError, InvalidRequestError, JobAbortedError, SchemaCheckFailedError } from './errors'
 import type { JobRun, RunOutcome } from './job-run'
 import { createJobRun, isUnexpectedError, outcomeOf, releaseRun } from './job-run'
 import type { Logger } from './logger'
@@ -152,6 +152,8 @@ export function createRunManager(options: RunManagerOptions) {
     catch (error) {
       // Taken and stored by the lost owner, which died before replying: the sender still waits.
       if (error instanceof InputConflictError && answeredByLostOwner(run, control.requestId, control.userId, control.answer, readWorkflowAnswer)) return { ok: true }
+      // The sender answers the 5xx (replyOf) and logs nothing: the app's error is logged here, where it is known.
+      if (error instanceof SchemaCheckFailedError) logger.error('an app schema check threw', { jobId: run.record.id, schema: error.schema, error: error.cause })
       throw error
     }
   }

@@ -4,13 +4,13 @@
  * naming the field (the route answers 400) and the job keeps waiting. On expiry `onTimeout` applies.
  */
 import type { z } from 'zod'
-import { InvalidAnswerError } from '../../errors'
+import { BackgroundJobsError, InvalidAnswerError, SchemaCheckFailedError } from '../../errors'
 import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
 import { recordedAnswerAsReadNow } from '../recorded-answer'
 import { describeIssues } from '../../describe-issues'
-import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
+import { AsyncSchemaError, safeParseSync, TooManyProblemsError } from '../../zod-schema'
 import { issueCountOf, withIssueCount } from '../../validation-budget'
 
 function hasReason(value: unknown): boolean {
@@ -74,6 +74,21 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
   return parsed.data
 }
 
+/**
+ * `parseAnswer` for a user's answer: a throw of the schema's own code (a refine whose database
+ * lookup failed) is the app's failure, not the answer's — `SchemaCheckFailedError` (a 5xx; the
+ * route logs it) — and the job keeps waiting.
+ */
+function parseUserAnswer(schema: z.ZodType, answer: unknown, what: string): unknown {
+  try {
+    return parseAnswer(schema, answer, what)
+  }
+  catch (error) {
+    if (error instanceof BackgroundJobsError || error instanceof AsyncSchemaError) throw error
+    throw new SchemaCheckFailedError(what, error)
+  }
+}
+
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
 export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer }) => {
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
@@ -81,7 +96,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     kind: 'workflow-input',
     prompt: resolveText(node.prompt, state, authorCode),
     schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
-    validate: answer => parseAnswer(node.schema, answer, `input node "${nodeId}" answer`),
+    validate: answer => parseUserAnswer(node.schema, answer, `input node "${nodeId}" answer`),
     onTimeout: node.onTimeout ?? 'fail',
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}),
