@@ -8,6 +8,7 @@ import type { JobRun } from './job-run'
 import { addMetrics } from './job-run'
 import type { ToolIsolation } from './isolation/tool-pool'
 import type { ModelClient, ModelRequest } from './model/types'
+import type { Logger } from './logger'
 import type { JobRecord } from './providers/types'
 import type { RunContext } from './run-context'
 import type { ToolRegistry } from './tools/types'
@@ -24,6 +25,7 @@ export interface RunContextOptions {
   tools: ToolRegistry
   isolation?: ToolIsolation
   workflows: WorkflowRegistry
+  logger?: Logger
   /** The app's `upstream-request` hook (errors are contained by the caller). */
   /** False when the app's hook threw or did not settle in time: its changes are then not sent. */
   upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<boolean>
@@ -51,6 +53,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
     workflows: options.workflows,
     timers: run.timers,
     defaultModel: model.scripted ? SCRIPTED_MODEL : config.upstream.defaultModel,
+    ...(options.logger ? { logger: options.logger } : {}),
     text(delta, nodeId) {
       markFirstToken()
       run.live.delta('text-delta', delta, nodeId)

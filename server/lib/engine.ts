@@ -97,6 +97,7 @@ export function createEngine(options: EngineOptions) {
     tools: restrictTools(options.tools, run.record.request.tools),
     isolation: options.isolation,
     workflows: options.workflows,
+    logger,
     upstreamRequest: context => callHook('upstreamRequest', context.job.id, context),
   })
 

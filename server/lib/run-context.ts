@@ -8,6 +8,7 @@ import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { ToolIsolation } from './isolation/tool-pool'
 import type { ModelClient, ModelRequest } from './model/types'
+import type { Logger } from './logger'
 import type { TimerSet } from './timers'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
@@ -70,6 +71,8 @@ export interface RunContext {
   timers: TimerSet
   /** The model to use when the request names none. */
   defaultModel: string
+  /** The engine's logger: what the app's own code does wrong in a run (a tool's schema that throws). */
+  logger?: Logger
   /** Appends streamed text (merged in the batching window; offsets are the engine's job). */
   text(delta: string, nodeId?: string): void
   /** Appends streamed reasoning. */

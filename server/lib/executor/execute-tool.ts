@@ -28,6 +28,7 @@ import {
   ToolDeniedError,
   ToolExecutionError,
   ToolNotRunError,
+  ToolSchemaThrewError,
   ToolTimeoutError,
   ToolTurnedOffError,
 } from './tool-errors'
@@ -200,6 +201,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
       throw context.signal.reason
     }
     if (!isToolCallError(error)) throw error
+    // The tool's own schema code threw (its database down): the operator's to see, not only the model's.
+    if (error instanceof ToolSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }

@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import { nestsDeeperThan } from '../http/json-depth'
 import { MAX_JSON_DEPTH } from '../json-problem'
 import { isAsyncParseError } from '../zod-schema'
-import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError } from './tool-errors'
+import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError, ToolSchemaThrewError } from './tool-errors'
 import { wellFormedJsonText } from './tool-result-json'
 
 /**
@@ -69,9 +69,10 @@ export function parseToolArguments(toolName: string, schema: z.ZodType, args: un
   }
   catch (error) {
     if (isAsyncParseError(error)) throw new AsyncToolSchemaError(toolName)
-    // A refine or transform of the tool's own schema threw (JSON.parse of a model-chosen string…):
-    // the model gets it as an error result, as for arguments the schema refuses.
-    throw new InvalidToolArgumentsError(toolName, [`its parameters schema threw: ${describeThrown(error)}`])
+    // A refine or transform of the tool's own schema threw (a lookup whose database is down,
+    // JSON.parse of a model-chosen string…): the call fails naming the tool, as a throw of
+    // `execute` does — not "Invalid arguments", which would send the model to change good ones.
+    throw new ToolSchemaThrewError(toolName, error)
   }
   if (!parsed.success) throw new InvalidToolArgumentsError(toolName, parsed.error.issues.map(describeIssue))
   return parsed.data

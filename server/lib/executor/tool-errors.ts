@@ -170,6 +170,18 @@ export class ToolExecutionError extends ToolCallError {
   }
 }
 
+/**
+ * The tool's `parameters` schema threw in its own code (a refine whose lookup failed, a transform's
+ * `JSON.parse`): the check could not run, so the call fails naming the tool, as a throw of
+ * `execute` does, without telling the model its arguments were wrong. Logged (execute-tool.ts).
+ */
+export class ToolSchemaThrewError extends ToolCallError {
+  override readonly name = 'ToolSchemaThrewError'
+  constructor(toolName: string, cause: unknown) {
+    super(toolName, `Tool "${toolName}" failed: its parameters schema threw while checking the arguments (the tool's own check, not a problem the arguments were found to have): ${describeFailureCause(cause)}`, { cause })
+  }
+}
+
 /** The tool did not finish within its time limit (its signal was fired). */
 export class ToolTimeoutError extends ToolCallError {
   override readonly name = 'ToolTimeoutError'
