@@ -9,8 +9,8 @@ import type { ValidateOptions, WorkflowGraph } from './validate'
 import { validateWorkflowDefinition, WorkflowDefinitionError } from './validate'
 import { describeIssues } from '../describe-issues'
 import { workflowQuestions } from './questions'
-import { AsyncSchemaError, safeParseSync, TooManyProblemsError } from '../zod-schema'
-import { SchemaCheckFailedError } from '../errors'
+import { safeParseSync } from '../zod-schema'
+import { checkedByAppSchema } from './app-schema-check'
 import { jsonProblem } from '../json-problem'
 import { describeThrown } from '../executor/tool-errors'
 import { withIssueCount } from '../validation-budget'
@@ -46,15 +46,8 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     usesModel: Object.values(definition.nodes).some(node => node.kind === 'agent'),
     parseInput(input: unknown) {
       const what = `workflow "${definition.name}" input`
-      let parsed: ReturnType<typeof definition.input.safeParse>
-      try {
-        parsed = safeParseSync(definition.input, input, what)
-      }
-      catch (error) {
-        // The schema's own code threw (a refine that reads a database that is down): not the client's input.
-        if (error instanceof AsyncSchemaError || error instanceof TooManyProblemsError) throw error
-        throw new SchemaCheckFailedError(what, error)
-      }
+      // The schema's own code may throw (a refine that reads a database that is down): not the client's input.
+      const parsed = checkedByAppSchema(what, () => safeParseSync(definition.input, input, what))
       // Reads like the route's other 400s: the field, then what is wrong with it.
       // Carries its issue count: refused values cost their sender's budget (validation-budget.ts).
       if (!parsed.success) throw withIssueCount(new Error(describeIssues(parsed.error)), parsed.error.issues.length)

@@ -4,13 +4,14 @@
  * naming the field (the route answers 400) and the job keeps waiting. On expiry `onTimeout` applies.
  */
 import type { z } from 'zod'
-import { BackgroundJobsError, InvalidAnswerError, SchemaCheckFailedError } from '../../errors'
+import { InvalidAnswerError } from '../../errors'
 import type { InputNode } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
 import { recordedAnswerAsReadNow } from '../recorded-answer'
 import { describeIssues } from '../../describe-issues'
-import { AsyncSchemaError, safeParseSync, TooManyProblemsError } from '../../zod-schema'
+import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
+import { checkedByAppSchema } from '../app-schema-check'
 import { issueCountOf, withIssueCount } from '../../validation-budget'
 
 function hasReason(value: unknown): boolean {
@@ -80,13 +81,7 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
  * route logs it) — and the job keeps waiting.
  */
 function parseUserAnswer(schema: z.ZodType, answer: unknown, what: string): unknown {
-  try {
-    return parseAnswer(schema, answer, what)
-  }
-  catch (error) {
-    if (error instanceof BackgroundJobsError || error instanceof AsyncSchemaError) throw error
-    throw new SchemaCheckFailedError(what, error)
-  }
+  return checkedByAppSchema(what, () => parseAnswer(schema, answer, what))
 }
 
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
