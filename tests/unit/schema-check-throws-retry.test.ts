@@ -5,25 +5,13 @@
  * check that threw was answered 500 before the key was looked up.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
+import { bookingLookup as lookup, bookingWorkflow as booking } from '../support/booking-workflow'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-const lookup = { fail: null as null | (() => never) }
-
-const booking = {
-  name: 'booking',
-  description: 'books a room',
-  input: z.object({ room: z.string().refine(() => {
-    lookup.fail?.()
-    return true
-  }) }),
-  nodes: { done: { kind: 'output', value: 'Booked' } },
-  edges: [],
-}
 const app = useServedRoutes({
   runners: { chat: async () => {}, workflow: runWorkflowJob },
   workflows: createWorkflowRegistry([booking]),
