@@ -3,6 +3,7 @@
  * own approval and ending on its own (as the executor runs a step's calls in parallel): the shape
  * the AI SDK route's approval tests stream.
  */
+import type { ChatJobRequest } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 
 /** Whether an approval's answer approves. */
@@ -35,4 +36,12 @@ export function deleteThenDone(paths: readonly string[], text: string): (context
     await askToDelete(context, paths, text)
     doneStep(context)
   }
+}
+
+/** A chat runner: a last message asking to `delete` gets `Deleting. ` and the approval for `a.txt` (`askToDelete`); any other, `Plain answer.`. */
+export async function deleteOrPlainAnswer(context: RunContext, request: ChatJobRequest): Promise<void> {
+  if (request.messages.at(-1)?.content?.includes('delete')) return await askToDelete(context, ['a.txt'], 'Deleting. ')
+  context.emit({ type: 'step-start', step: 1 })
+  context.text('Plain answer.')
+  context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
 }

@@ -12,21 +12,12 @@ import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
-import type { ChatJobRequest } from '../../server/lib/providers/types'
-import type { RunContext } from '../../server/lib/run-context'
-import { askToDelete } from '../support/delete-approvals'
+import { deleteOrPlainAnswer } from '../support/delete-approvals'
 import { useServedRoutes } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-async function runner(context: RunContext, request: ChatJobRequest): Promise<void> {
-  if (request.messages.at(-1)?.content?.includes('delete')) return await askToDelete(context, ['a.txt'], 'Deleting. ')
-  context.emit({ type: 'step-start', step: 1 })
-  context.text('Plain answer.')
-  context.emit({ type: 'step-end', step: 1, finishReason: 'stop' })
-}
-
-const app = useServedRoutes({ runners: { chat: runner } })
+const app = useServedRoutes({ runners: { chat: deleteOrPlainAnswer } })
 
 type ToolPart = { type: string, state: string, approval?: { approved?: boolean } }
 const shown = (messages: UIMessage[]) => messages.map(message => [
