@@ -157,7 +157,10 @@ export interface StoredThread {
   first: JobRecord
   /** The newest job of the thread (it orders the thread: `last.createdAt`). */
   last: JobRecord
-  /** The thread's jobs in an active status in the store (queued, running, waiting). */
+  /**
+   * The thread's jobs in an active status in the store (queued, running, waiting). `convex` may
+   * send some with `request: null` when one thread's records pass a query's byte budget.
+   */
   active: JobRecord[]
 }
 
