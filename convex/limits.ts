@@ -1,7 +1,7 @@
 /**
  * The sizes the functions and the provider keep to, under Convex's limits
  * (https://docs.convex.dev/production/state/limits): a document holds at most 1 MiB, and one
- * query or mutation reads and writes at most 16 MiB, 32 000 documents read and 16 000 written.
+ * query or mutation reads and writes at most 16 MiB, 32 000 documents read and 16 000 written, and reads at most 4 096 index ranges (each `db.query`).
  * Sizes are UTF-8 bytes, as Convex counts them. Imported by the server's provider too, so both
  * sides agree on them.
  */
@@ -49,6 +49,13 @@ export const READ_PAGE_BATCHES = 2_000
  * stops early: each record comes with its request, up to the app's body limit each.
  */
 export const RECORD_PAGE_BYTES = 4_000_000
+
+/**
+ * Index ranges (each `db.query`, Convex allows 4,096 per call) a page of `listThreads` reads before it
+ * ends early: a thread reads 5 and each of its records up to 3 (listed request, request, lease), and
+ * a thread can list up to 302 records, so the thread that passes this still fits.
+ */
+export const THREAD_PAGE_QUERIES = 3_000
 
 /** Document bytes one cleanup mutation reads and deletes before it stops (the last one may overshoot by a document). */
 export const CLEANUP_BYTES = 6 * 1_048_576

@@ -12,7 +12,7 @@ import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { serverQuery } from './access'
 import { leaseOf } from './leaseStore'
-import { RECORD_PAGE_BYTES } from './limits'
+import { RECORD_PAGE_BYTES, THREAD_PAGE_QUERIES } from './limits'
 import { jobRecordValidator, type JobRecordValue, listedRequestOf, toJobRecord } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
@@ -82,8 +82,8 @@ function olderShapes(thread: ListedThread) {
  * and last job and its jobs not yet ended: each of those jobs once in `jobs` (a thread's only job is
  * its first, its last and active, and its request is up to 1 MB), named by id in `firstId`, `lastId`
  * and `activeIds` (without `byId`, also as `first`, `last` and `active`). Fewer than `limit` (with `next`
- * set) when the records pass the byte budget of one query; a first thread that alone passes it lists
- * its further active jobs without their request (`requestJson: 'null'`).
+ * set) when the records pass the byte or index-range budget of one query; a first thread that alone
+ * passes the byte budget lists its further active jobs without their request (`requestJson: 'null'`).
  */
 export const listThreads = serverQuery({
   args: {
@@ -121,7 +121,10 @@ export const listThreads = serverQuery({
     const threads: Array<ListedThread & { row: Doc<'threads'> }> = []
     const shaped = (thread: ListedThread & { row: Doc<'threads'> }) => byId ? withoutRow(thread) : olderShapes(withoutRow(thread))
     let bytes = 0
+    // Index ranges read, counted as each thread's most: many small records pass Convex's 4,096 long before the byte budget.
+    let queries = ranges.length
     for (const row of rows.slice(0, limit)) {
+      queries += 2 + ACTIVE_STATUSES.length
       const range = () => ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', row.threadId))
       const [firstDoc, lastDoc] = [await range().order('asc').first(), await range().order('desc').first()]
       if (!firstDoc || !lastDoc) continue
@@ -145,13 +148,15 @@ export const listThreads = serverQuery({
         if (threads.length === 0 && bytes > RECORD_PAGE_BYTES) {
           records.set(doc.jobId, toJobRecord(doc, 'null', await leaseOf(ctx.db, doc)))
           bytes += getDocumentSize(doc)
+          queries += 1
           continue
         }
         // Sent back as a listing's (what a summary shows), counted as read.
         const listed = await listedRequestOf(ctx.db, doc)
         records.set(doc.jobId, toJobRecord(doc, listed.requestJson, await leaseOf(ctx.db, doc)))
         bytes += getDocumentSize(doc) + listed.bytesRead
-        if (threads.length > 0 && bytes > RECORD_PAGE_BYTES) {
+        queries += 3
+        if (threads.length > 0 && (bytes > RECORD_PAGE_BYTES || queries > THREAD_PAGE_QUERIES)) {
           overBudget = true
           break
         }
