@@ -35,7 +35,8 @@ describe('a main-chat regeneration on the AI SDK page', () => {
 
     const messages = await chatHistory(context, 'chat')
     expect(messages.map(message => [message.role, message.id])).toEqual([
-      ['user', first.id],
+      // Named as before the regeneration (`<jobId>:user`): an AI SDK edit of it is then this turn, in place.
+      ['user', `${first.id}:user`],
       ['assistant', regenerated.id],
       ['user', `${next.id}:user`],
       ['assistant', next.id],

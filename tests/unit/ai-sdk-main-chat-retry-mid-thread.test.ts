@@ -41,7 +41,8 @@ describe('a main-chat Retry of a failed turn mid-thread on the AI SDK page', () 
     expect(messages.map(message => [message.role, message.id])).toEqual([
       ['user', `${second.id}:user`],
       ['assistant', second.id],
-      ['user', failed.id],
+      // Named as the failed turn's (`<jobId>:user`): an AI SDK edit of it is then this turn, in place.
+      ['user', `${failed.id}:user`],
       ['assistant', retried.id],
     ])
   })

@@ -19,7 +19,7 @@ import { recordMetadataSource } from './metadata-hook'
 import type { UiChunk } from './ui-chunks'
 import type { UiMessage } from './ui-parts'
 import { partsFromChunks } from './ui-parts'
-import { namedJobIdOf, userMessageIdOf } from './user-message-ids'
+import { namedJobIdOf, shownUserMessageIdOf } from './user-message-ids'
 
 /** Options of `chatHistory`. */
 export interface ChatHistoryOptions {
@@ -62,9 +62,7 @@ const MAX_JOBS_READ = 2_000
  * of an earlier message drops the turns after it in the client, so a turn whose newest job is
  * older than the newest job of a turn before it is no longer there.
  */
-function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
-  /** Jobs started without a `messageId`: their ids key the main chat's answers again. */
-  const startedWithout = new Set(newestFirst.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
+function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string>): ChatJob[] {
   // Oldest first, so a message's first job sets its place and its last one is its answer.
   const turns = new Map<string, { newest: ChatJob, placeAt: number }>()
   for (let index = newestFirst.length - 1; index >= 0; index--) {
@@ -97,15 +95,17 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
 
 /**
  * The chat's current turns, oldest first (`currentTurns`), read until there are `turns` of them or
- * no more jobs; `listed` holds the ids of every chat job the reads saw.
+ * no more jobs; `listed` holds the ids of every chat job the reads saw, `startedWithout` those
+ * started without a `messageId` (their ids key the main chat's answers again).
  */
-export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string> }> {
+export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string>, startedWithout: Set<string> }> {
   // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
   for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
     const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
     const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
-    const current = currentTurns(chatJobs)
-    if (current.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)) }
+    const startedWithout = new Set(chatJobs.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
+    const current = currentTurns(chatJobs, startedWithout)
+    if (current.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
   }
 }
 
@@ -113,14 +113,15 @@ export async function readCurrentTurns(context: JobsRouteContext, chatId: string
 export async function chatHistory(context: JobsRouteContext, chatId: string, options: ChatHistoryOptions = {}): Promise<UiMessage[]> {
   // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
   const turns = Math.ceil(context.config.limits.maxMessages / 2)
-  const chatJobs = (await readCurrentTurns(context, chatId, turns)).current.slice(-turns)
+  const { current, startedWithout } = await readCurrentTurns(context, chatId, turns)
+  const chatJobs = current.slice(-turns)
   // A job deleted (or past retention) since the listing read it: its turn is gone, not the chat.
   const answers = await Promise.all(chatJobs.map(chatJob => jobAnswer(context, chatJob, options).catch((error: unknown) => {
     if (error instanceof JobNotFoundError) return null
     throw error
   })))
   return chatJobs.flatMap(({ job }, index): UiMessage[] => answers[index] ? [
-    { id: userMessageIdOf(job), role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
+    { id: shownUserMessageIdOf(job, startedWithout), role: 'user', parts: [{ type: 'text', text: job.prompt ?? '' }], ...(job.promptMetadata === undefined ? {} : { metadata: job.promptMetadata }) },
     answers[index],
   ] : [])
 }

@@ -4,6 +4,10 @@
  * main chat's first answer to a message, `POST /api/jobs`). An AI SDK client that loaded the chat
  * from the messages route answers such a message again (`regenerate()`, an edit) under that id,
  * so a job started with `messageId: '<jobId>:user'` answers the same message as job `<jobId>`.
+ * The main chat's Regenerate and Retry of such a turn start a job with `messageId: '<jobId>'` (its
+ * key, shown last as the main chat shows it): the messages route names that message `<jobId>:user`
+ * too, so an AI SDK edit of it is not read as one more main-chat retry (placed last, the turns it
+ * dropped kept) but as the same turn, in place.
  */
 
 /** What the messages route appends to a job id to name the user message of a job started without `messageId`. */
@@ -19,8 +23,20 @@ export function namedJobIdOf(messageId: string | null | undefined): string | und
   return messageId?.endsWith(SUFFIX) ? messageId.slice(0, -SUFFIX.length) : undefined
 }
 
-/** Whether `job` answers user message `messageId`: its own, or the one the messages route named after it. */
+/**
+ * The user message id the messages route shows for `job`'s turn: `userMessageIdOf`, except that a
+ * main-chat Regenerate or Retry of a job in `startedWithout` (the chat's jobs started without a
+ * `messageId`) is named as that job's message, `<jobId>:user`.
+ */
+export function shownUserMessageIdOf(job: { id: string, messageId?: string | null }, startedWithout: ReadonlySet<string>): string {
+  return job.messageId && startedWithout.has(job.messageId) ? `${job.messageId}${SUFFIX}` : userMessageIdOf(job)
+}
+
+/**
+ * Whether `job` answers user message `messageId`: its own, the one the messages route named after
+ * it, or (a main-chat Regenerate or Retry of job `<jobId>`) the `<jobId>:user` it is shown as.
+ */
 export function answersMessage(job: { id: string, messageId?: string | null }, messageId: string | null | undefined): boolean {
   if (!messageId) return false
-  return job.messageId ? job.messageId === messageId : userMessageIdOf(job) === messageId
+  return job.messageId ? job.messageId === messageId || job.messageId === namedJobIdOf(messageId) : userMessageIdOf(job) === messageId
 }
