@@ -69,10 +69,19 @@ export interface ThreadTurn {
 }
 
 /**
+ * What the AI SDK's messages route appends to a job id to name the user message of a job started
+ * without `messageId` (server/lib/ai-sdk/user-message-ids.ts): a `regenerate()` or edit of such a
+ * turn on the AI SDK page starts a job with `messageId: '<jobId>:user'`.
+ */
+const AI_SDK_USER_SUFFIX = ':user'
+
+/**
  * The message a job answers: the `messageId` it was started with (Regenerate and Retry send the
- * key of the turn they repeat), else the job itself (a message's first answer).
+ * key of the turn they repeat; `<jobId>:user`, the AI SDK page's answer to that turn, is job
+ * `<jobId>`'s), else the job itself (a message's first answer).
  */
 export function messageKeyOf(job: Pick<JobSummary, 'id' | 'messageId'>): string {
+  if (job.messageId?.endsWith(AI_SDK_USER_SUFFIX)) return job.messageId.slice(0, -AI_SDK_USER_SUFFIX.length)
   return job.messageId ?? job.id
 }
 
