@@ -3,11 +3,11 @@
  * run, so e2e and browser files (and concurrent runs on a developer's machine) never see a
  * build being replaced under them. Builds are serialised with the fixture's build lock.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { buildFixture, FIXTURE_DIR, withBuildLock } from './server-process'
+import { buildFixture, copyBuildOutput, FIXTURE_DIR, withBuildLock } from './server-process'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,7 +18,7 @@ declare module 'vitest' {
 
 export default function setup(project: TestProject) {
   const runDir = mkdtempSync(join(tmpdir(), 'bgjobs-app-'))
-  const copy = (outputDir: string) => cpSync(outputDir, runDir, { recursive: true })
+  const copy = (outputDir: string) => copyBuildOutput(outputDir, runDir)
   const output = join(FIXTURE_DIR, '.output')
   if (process.env.BACKGROUND_JOBS_SKIP_BUILD === '1' && existsSync(join(output, 'server/index.mjs'))) withBuildLock(() => copy(output))
   else buildFixture(copy)

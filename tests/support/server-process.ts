@@ -55,6 +55,18 @@ export function buildApp(appDir: string, after: (outputDir: string) => void = ()
   }, appDir)
 }
 
+/**
+ * Copies a built app's `.output` to `copyDir` so that the copy runs on its own. Nitro links a package
+ * that its output holds in two versions to one of them (`server/node_modules/entities ->
+ * .nitro/entities@8.1.0`, relative): the links are copied as they are, so they point inside the copy.
+ * `cpSync` otherwise rewrites them as absolute links back into the build folder, and a server run
+ * from the copy failed its first page render (`Cannot find module 'entities/decode'`, a 500) while
+ * another test file or run rebuilt that folder.
+ */
+export function copyBuildOutput(outputDir: string, copyDir: string): void {
+  cpSync(outputDir, copyDir, { recursive: true, verbatimSymlinks: true })
+}
+
 /** Builds the fixture app (see `buildApp`). */
 export function buildFixture(after: (outputDir: string) => void = () => {}): void {
   buildApp(FIXTURE_DIR, after)
@@ -63,7 +75,7 @@ export function buildFixture(after: (outputDir: string) => void = () => {}): voi
 /** Builds an app into a private copy (removed by the returned cleanup); resolves its server entry. */
 export function buildAppCopy(appDir: string): { entry: string, cleanup: () => void } {
   const copyDir = mkdtempSync(join(tmpdir(), 'bgjobs-build-'))
-  buildApp(appDir, outputDir => cpSync(outputDir, copyDir, { recursive: true }))
+  buildApp(appDir, outputDir => copyBuildOutput(outputDir, copyDir))
   return { entry: join(copyDir, 'server/index.mjs'), cleanup: () => rmSync(copyDir, { recursive: true, force: true }) }
 }
 
