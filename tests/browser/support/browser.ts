@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { startAppServer } from '../../support/app-server'
 import type { AppServer } from '../../support/app-server'
+import { within } from '../../support/within'
 
 /** Where the browser tests save their screenshots. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots', import.meta.url))
@@ -61,7 +62,7 @@ type NuxtWindow = Window & { useNuxtApp?: () => { isHydrating?: boolean, payload
  * where the page stands (loaded? Nuxt there? an error in its payload?) and, given `recorded`, what
  * it logged and which requests it still waits for: a page that never hydrates is a bug to find.
  */
-export async function waitForHydration(page: Page, timeout = WAIT_MS, recorded?: () => string): Promise<void> {
+export async function waitForHydration(page: Page, timeout = WAIT_MS, recorded?: () => Promise<string>): Promise<void> {
   try {
     await page.waitForFunction(() => (window as NuxtWindow).useNuxtApp?.().isHydrating === false, null, { timeout })
   }
@@ -70,13 +71,29 @@ export async function waitForHydration(page: Page, timeout = WAIT_MS, recorded?:
       const nuxt = (window as NuxtWindow).useNuxtApp?.()
       return { url: location.href, readyState: document.readyState, nuxt: Boolean(nuxt), isHydrating: nuxt?.isHydrating, payloadError: nuxt?.payload?.error ?? null }
     }).catch((failure: unknown) => String(failure))
-    throw new Error(`The page did not hydrate within ${timeout} ms: ${JSON.stringify(state)}${recorded ? `\n${recorded()}` : ''}`, { cause: error })
+    throw new Error(`The page did not hydrate within ${timeout} ms: ${JSON.stringify(state)}${recorded ? `\n${await recorded()}` : ''}`, { cause: error })
   }
 }
 
-/** Records what a page logs as an error, its failed requests and the requests it still waits for (for `waitForHydration`). */
-function recordPage(page: Page): () => string {
+/** The most of a server error's body a failure quotes (UTF-8 bytes). */
+const ERROR_BODY_BYTES = 1_000
+/** The longest a failure waits for such a body (one still arriving must not hold the failure back). */
+const ERROR_BODY_WAIT_MS = 5_000
+
+/** `text` cut to `ERROR_BODY_BYTES` (a character cut in two becomes U+FFFD). */
+function quoted(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  return bytes.length <= ERROR_BODY_BYTES ? text : `${new TextDecoder().decode(bytes.subarray(0, ERROR_BODY_BYTES))}… (${bytes.length} bytes)`
+}
+
+/**
+ * Records what a page logs as an error, its failed requests, the requests it still waits for and
+ * every answer of 500 or more with its URL and body (Chromium's console line for one names neither),
+ * for `waitForHydration`.
+ */
+export function recordPage(page: Page): () => Promise<string> {
   const events: string[] = []
+  const serverErrors: Array<{ heading: string, body: Promise<string> }> = []
   const pending = new Map<Request, number>()
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') events.push(`console.${message.type()}: ${message.text()}`)
@@ -88,22 +105,46 @@ function recordPage(page: Page): () => string {
     pending.delete(request)
     events.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`)
   })
-  return () => [...events.slice(-30), ...[...pending].map(([request, sinceMs]) => `still waiting ${Date.now() - sinceMs} ms for ${request.method()} ${request.url()}`)].join('\n')
+  page.on('response', (response) => {
+    if (response.status() < 500) return
+    // Read at once: Chromium forgets a body once the page navigates away. A body that cannot be
+    // read (or is still arriving when the report is written) is said to be so.
+    const body = response.text().then(quoted, (error: unknown) => `(body not read: ${error instanceof Error ? error.message : String(error)})`)
+    serverErrors.push({ heading: `answered ${response.status()}: ${response.request().method()} ${response.url()}`, body })
+  })
+  const described = async ({ heading, body }: { heading: string, body: Promise<string> }) =>
+    `${heading}\n${await within(body, ERROR_BODY_WAIT_MS, () => 'its body').catch((error: Error) => `(body not read: ${error.message})`)}`
+  return async () => [
+    ...(await Promise.all(serverErrors.slice(-10).map(described))),
+    ...events.slice(-30),
+    ...[...pending].map(([request, sinceMs]) => `still waiting ${Date.now() - sinceMs} ms for ${request.method()} ${request.url()}`),
+  ].join('\n')
+}
+
+/** The end of the server's log a warm-up failure quotes (UTF-8 bytes). */
+const SERVER_LOG_BYTES = 4_000
+
+/** The last `SERVER_LOG_BYTES` of a log (a character cut in two becomes U+FFFD). */
+function logTail(log: string): string {
+  const bytes = new TextEncoder().encode(log)
+  return bytes.length <= SERVER_LOG_BYTES ? log : `…${new TextDecoder().decode(bytes.subarray(bytes.length - SERVER_LOG_BYTES))}`
 }
 
 /**
  * Loads the app's pages once in a throwaway context, so that the cold start (the server's first
  * render of each page, the browser's first renderer) is paid here, within the hook's budget, and
- * not by a test's first wait.
+ * not by a test's first wait. A page that does not hydrate fails with what `recordPage` saw and the
+ * end of the server's log (where a 500's cause is: the page's own body only says "Server Error").
  */
-async function warmUp(browser: Browser, url: string): Promise<void> {
+async function warmUp(browser: Browser, server: AppServer): Promise<void> {
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
     const recorded = recordPage(page)
+    const report = async () => `${await recorded()}\nthe server's log:\n${logTail(server.output())}`
     for (const path of WARM_UP_PATHS) {
-      await page.goto(`${url}${path}`, { timeout: WARM_UP_MS })
-      await waitForHydration(page, WARM_UP_MS, recorded)
+      await page.goto(`${server.url}${path}`, { timeout: WARM_UP_MS })
+      await waitForHydration(page, WARM_UP_MS, report)
     }
   }
   finally {
@@ -127,7 +168,7 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
   beforeAll(async () => {
     server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8', ...env })
     browser = await launchBrowser()
-    await warmUp(browser, server.url)
+    await warmUp(browser, server)
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
   afterAll(async () => {
