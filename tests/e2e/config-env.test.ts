@@ -5,24 +5,20 @@
  * a `null`, or a JSON object in a number variable stops the boot naming the variable; a number in
  * double quotes is read.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildAppCopy, FIXTURE_DIR, startServerProcess } from '../support/server-process'
-import type { ServerProcess } from '../support/server-process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startAppServer } from '../support/app-server'
+import type { AppServer } from '../support/app-server'
 
 const SECRET = 'sk-or-v1-do-not-print-this-0123456789'
-let build: { entry: string, cleanup: () => void }
-const servers: ServerProcess[] = []
+const servers: AppServer[] = []
 
-beforeAll(() => {
-  build = buildAppCopy(FIXTURE_DIR)
-})
 afterAll(async () => {
   for (const server of servers) await server.stop()
-  build?.cleanup()
 })
 
-async function start(env: Record<string, string>): Promise<ServerProcess> {
-  const server = await startServerProcess(build.entry, { NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', ...env }, '/api/jobs/catalog')
+/** This run's build of the fixture app (the global setup's), configured by `env` only. */
+async function start(env: Record<string, string>): Promise<AppServer> {
+  const server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', ...env })
   servers.push(server)
   return server
 }
