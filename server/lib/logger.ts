@@ -25,14 +25,17 @@ const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
  * is a host's (it has a dot, or is `localhost`): after a plain user name (`default`, `app`, none)
  * the digits are a password's start, and a password may hold a raw `/` (`user:2024/Zk9+aB@host`, a
  * base64 secret pasted in). The host test reads the name to its first dot, then to its end (no
- * backtracking over the dots).
+ * backtracking over the dots). And only in a web URL (`http`, `https`, `ws`, `wss`: the lookbehind
+ * in the lookahead reads the scheme): a path with an `@` is theirs (`/@nuxt/kit`), while in a
+ * connection string (`redis://`, `postgres://`, `amqp://`) an `@` ends the user info, so
+ * `redis://first.last:12/ab@host` is a dotted user name and a password, not a host and a port.
  *
  * Linear in the text's length: a scheme starts only where a run of scheme characters starts (the
  * lookbehind), and the rest of the word is taken whole and searched for its last `@` in code — no
  * backtracking. The earlier pattern (`\b` and `\S*@`) tried every position of a long run such as
  * `a.a.a.…` or `a://a://…` to its end: 40,000 characters held the event loop for seconds.
  */
-const URL_PASSWORD = /((?<![a-z\d+.-])[a-z][a-z\d+.-]*:\/\/(?!(?:[^\s:/?#@.]*\.[^\s:/?#@]*|localhost):\d{1,5}[/?#])[^\s:/?#@]*:)(\S*)/gi
+const URL_PASSWORD = /((?<![a-z\d+.-])[a-z][a-z\d+.-]*:\/\/(?!(?<=(?<![a-z\d+.-])(?:https?|wss?):\/\/)(?:[^\s:/?#@.]*\.[^\s:/?#@]*|localhost):\d{1,5}[/?#])[^\s:/?#@]*:)(\S*)/gi
 
 /** A URL's user info with its password redacted (see `URL_PASSWORD`); a word with no `@` is kept. */
 function redactUrlPassword(match: string, start: string, rest: string): string {
