@@ -4,6 +4,9 @@
  * any other value (`0`, `null`, `'false'`, `1`, a rollout result it forgot to call) is the app's
  * bug — logged, naming the hook and the flag, and taken as off (the hook meant to decide that
  * flag; `'false'` was taken as on, so a feature the app switched off stayed on).
+ *
+ * The hook returns the same wrong value on every request until the app is fixed: each flag's value
+ * is logged once (per process), like the hooks' other faults, not once per request.
  */
 import type { FeatureFlags } from '../feature-flags'
 import type { Logger } from '../logger'
@@ -18,6 +21,20 @@ function described(value: unknown): string {
   return `a value of type ${typeof value}`
 }
 
+/** How many flag-and-value lines are remembered; past it they are forgotten and may be logged again. */
+const MAX_LOGGED_VALUES = 100
+/** The flag-and-value lines already logged (`tools=the number 0`). */
+const loggedValues = new Set<string>()
+
+/** True the first time this flag's value is seen (bounded: see `MAX_LOGGED_VALUES`). */
+function firstSeen(name: string, shown: string): boolean {
+  const key = `${name}=${shown}`
+  if (loggedValues.has(key)) return false
+  if (loggedValues.size >= MAX_LOGGED_VALUES) loggedValues.clear()
+  loggedValues.add(key)
+  return true
+}
+
 /** The hook's flags, each `true`, `false` or left out (undefined). */
 export function hookFlags(flags: Partial<Record<keyof FeatureFlags, unknown>>, logger: Logger): Partial<FeatureFlags> {
   const read: Partial<FeatureFlags> = {}
@@ -27,7 +44,8 @@ export function hookFlags(flags: Partial<Record<keyof FeatureFlags, unknown>>, l
       read[name] = value as boolean | undefined
       continue
     }
-    logger.error(`the background-jobs:feature-flags hook set flags.${name} to ${described(value)}, not true or false; ${name} is off for this user`, { flag: name })
+    const shown = described(value)
+    if (firstSeen(name, shown)) logger.error(`the background-jobs:feature-flags hook set flags.${name} to ${shown}, not true or false; ${name} is off for this user (logged once per flag and value)`, { flag: name })
     read[name] = false
   }
   return read
