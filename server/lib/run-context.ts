@@ -3,7 +3,7 @@
  * The engine owns seq numbers, batching, timers, abort and persistence; a runner only emits.
  */
 import type { RoundTextStarts } from './executor/round-text'
-import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload } from '../../shared/events'
+import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload, TokenUsage } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { ToolIsolation } from './isolation/tool-pool'
@@ -124,6 +124,8 @@ export interface RunContext {
  */
 export class JobFailure extends Error {
   override readonly name = 'JobFailure'
+  /** The tokens a model round that failed this way spent, when the upstream said (its span shows them). */
+  usage?: TokenUsage
   constructor(
     readonly code: string,
     message: string,

@@ -107,8 +107,12 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   catch (error) {
     if (context.signal.aborted) throw context.signal.reason
     // A failed round's tokens, when the upstream counted them (a usage chunk after `finish_reason: "error"`).
-    if (error instanceof ModelError && error.usage) context.addMetrics({ tokens: error.usage })
-    throw modelFailure(error, nodeId)
+    const failure = modelFailure(error, nodeId)
+    if (error instanceof ModelError && error.usage) {
+      context.addMetrics({ tokens: error.usage })
+      failure.usage = error.usage
+    }
+    throw failure
   }
   if (context.signal.aborted) throw context.signal.reason
   return round

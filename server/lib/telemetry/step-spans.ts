@@ -75,6 +75,8 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
     },
     onError(span, error) {
       markStepFailure(span, error, info.nodeId, settings)
+      // A round that failed by its finish reason still spent the tokens the upstream counted (model-round.ts).
+      if (error instanceof JobFailure && error.usage) span.setAttributes({ [ATTR.inputTokens]: error.usage.prompt, [ATTR.outputTokens]: error.usage.completion })
       // The round's own failure (a cancelled branch's round ends with another node's).
       const httpStatus = error instanceof JobFailure && (error.details.nodeId ?? info.nodeId) === info.nodeId ? upstreamStatusOf(error) : undefined
       if (httpStatus !== undefined) span.setAttribute(ATTR.httpStatus, httpStatus)
