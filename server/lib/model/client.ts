@@ -8,6 +8,7 @@ import { abortableDelay, abortReason } from './abortable'
 import { consumeWithRetries } from './consume'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
+import { createRetriedUsage } from './retried-usage'
 import type { ByteReader, FetchLike } from './transport'
 import type { ModelClient, ModelEvent, ModelRequest } from './types'
 import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
@@ -90,6 +91,7 @@ function clientWith(options: ClientOptions): ModelClient {
  * the socket and the caller (each nested async generator would add its own promise hops).
  */
 async function* streamWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+  const usage = createRetriedUsage()
   for (let attempt = 0; ; attempt++) {
     // Once an event went out, a retry would repeat it: never retry after that.
     let yielded = false
@@ -122,7 +124,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
             if (!answering) timers.clearFirstToken()
             answering = true
             yielded = true
-            yield event
+            yield usage.event(event)
           }
           // A call goes out only when the round ends: its fragments streaming in are the answer too, as
           // are reasoning blocks (an encrypted one comes with no reasoning text).
@@ -137,10 +139,9 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
           if (!answering) timers.clearFirstToken()
           answering = true
           yielded = true
-          yield event
+          yield usage.event(event)
         }
         if (parser.failure) throw parser.failure
-        return
       }
       catch (error) {
         // A timeout or the caller's abort: report why it was aborted, not how the read failed — but
@@ -156,16 +157,21 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         // Stopped early (consumer broke out, or an error): make sure the upstream request ends too.
         if (!controller.signal.aborted) controller.abort()
       }
+      break
     }
     catch (error) {
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
-      if (yielded || !retryable || attempt >= options.maxRetries) throw error
+      if (yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
+      usage.retried(error)
       // A Retry-After longer than the cap throws here: no retry is counted or waited for.
-      const delayMs = retryDelayMs(options, error, attempt)
+      const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
       await abortableDelay(delayMs, signal, options.timers)
       // Counted once the request is about to be sent again: an abort during the wait sends none.
       options.onRetry?.(error)
     }
   }
+  // The retried attempts' usage, when the last attempt reported none (retried-usage.ts).
+  const spent = usage.end()
+  if (spent) yield spent
 }

@@ -14,6 +14,7 @@ import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
 import type { ChatCompletionParser } from './parse-stream'
 import type { BodySource } from './transport'
+import { createRetriedUsage } from './retried-usage'
 import type { ModelEvent, ModelRequest } from './types'
 import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
@@ -35,25 +36,31 @@ interface Progress {
 
 /** Runs the round with retries before the first event; resolves when the stream ended well. */
 export async function consumeWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void): Promise<void> {
+  const usage = createRetriedUsage()
+  const forward = (event: ModelEvent) => onEvent(usage.event(event))
   for (let attempt = 0; ; attempt++) {
     const progress: Progress = { yielded: false }
     try {
       if (signal.aborted) throw abortReason(signal)
-      await consumeAttempt(options, request, signal, onEvent, progress)
-      return
+      await consumeAttempt(options, request, signal, forward, progress)
+      break
     }
     catch (error) {
       if (error instanceof ConsumerError) throw error.cause
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
-      if (progress.yielded || !retryable || attempt >= options.maxRetries) throw error
+      if (progress.yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
+      usage.retried(error)
       // A Retry-After longer than the cap throws here: no retry is counted or waited for.
-      const delayMs = retryDelayMs(options, error, attempt)
+      const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
       await abortableDelay(delayMs, signal, options.timers)
       // Counted once the request is about to be sent again: an abort during the wait sends none.
       options.onRetry?.(error)
     }
   }
+  // Outside the retries: an error the consumer throws here passes through as it is.
+  const spent = usage.end()
+  if (spent) onEvent(spent)
 }
 
 /** One request: open it, push its body through the parser, clean up on every path. */

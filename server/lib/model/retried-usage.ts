@@ -1,0 +1,50 @@
+/**
+ * The tokens of a round's attempts that were sent again. An attempt a retryable finish reason
+ * failed before any event (`insufficient_system_resource`) may still report its usage (on its
+ * error, `ModelError.usage`): the upstream billed those tokens, so the round reports them, added to
+ * its last attempt's usage — or to its failure, when that attempt fails too.
+ */
+import type { TokenUsage } from '../../../shared/events'
+import { ModelError } from './errors'
+import type { ModelEvent } from './types'
+
+/** Sums two usages. */
+function added(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { prompt: a.prompt + b.prompt, completion: a.completion + b.completion, total: a.total + b.total }
+}
+
+/** Carries the usage of retried attempts over to the round's last attempt. */
+export function createRetriedUsage() {
+  let carried: TokenUsage | null = null
+  let reported = false
+  return {
+    /** An attempt failed and is sent again: keeps its usage. */
+    retried(error: ModelError): void {
+      if (error.usage) carried = carried ? added(carried, error.usage) : error.usage
+    },
+    /** An event of the last attempt: its usage with the retried attempts' added. */
+    event(event: ModelEvent): ModelEvent {
+      if (event.type !== 'usage' || !carried) return event
+      reported = true
+      return { type: 'usage', usage: added(carried, event.usage) }
+    },
+    /** The round ended well: the retried attempts' usage when the last attempt reported none. */
+    end(): ModelEvent | null {
+      return carried && !reported ? { type: 'usage', usage: carried } : null
+    },
+    /** Runs `decide` (the retry's wait): an error it throws ends the round, with the usage so far. */
+    whileRetrying<T>(decide: () => T): T {
+      try {
+        return decide()
+      }
+      catch (error) {
+        throw this.failed(error)
+      }
+    },
+    /** The round failed: its error, with the retried attempts' usage added. */
+    failed(error: unknown): unknown {
+      if (carried && error instanceof ModelError) error.usage = error.usage ? added(carried, error.usage) : carried
+      return error
+    },
+  }
+}
