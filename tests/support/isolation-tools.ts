@@ -321,6 +321,14 @@ export const ISOLATION_TEST_TOOLS = [
       return { answered: true }
     },
   }),
+  defineTool({
+    name: 'schema_throws',
+    description: 'Its schema\'s refine throws (a lookup whose database is down); `execute` never runs.',
+    parameters: z.object({ id: z.string().refine(() => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.3.7:5432 (orders db)'), { code: 'ECONNREFUSED' })
+    }) }),
+    execute: () => ({ ran: true }),
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -14,7 +14,7 @@ import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-to
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
 import { JobAbortedError } from '../errors'
-import { IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
+import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
@@ -202,7 +202,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     }
     if (!isToolCallError(error)) throw error
     // The tool's own schema code threw (its database down): the operator's to see, not only the model's.
-    if (error instanceof ToolSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
+    if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }

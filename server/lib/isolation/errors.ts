@@ -69,3 +69,14 @@ export class IsolationQueueTimeoutError extends ToolNotRunError {
     super(toolName, `Tool "${toolName}" was not run: no isolation worker was free to start it within ${queueTimeoutMs} ms (isolation.queueTimeoutMs); try again later`)
   }
 }
+
+/**
+ * The tool's parameters schema threw in its worker (`ToolSchemaThrewError` there): the call was not
+ * run, and, as in-process, the operator gets the error (its `cause`, rebuilt from what crossed).
+ */
+export class IsolatedSchemaThrewError extends ToolNotRunError {
+  override readonly name = 'IsolatedSchemaThrewError'
+  constructor(toolName: string, message: string, cause: unknown) {
+    super(toolName, message, { cause })
+  }
+}

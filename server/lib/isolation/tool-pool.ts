@@ -18,7 +18,7 @@ import { toolResultFromJson } from '../executor/tool-result-json'
 import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
-import { IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
+import { IsolatedSchemaThrewError, IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
@@ -193,6 +193,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       return read
     }
     if (answer.kind === 'timeout') throw new ToolTimeoutError(call.name, call.timeoutMs)
+    // The schema's own throw keeps its cause: the server logs it (execute-tool.ts).
+    if (answer.kind === 'tool-error' && answer.error.name === 'ToolSchemaThrewError') throw new IsolatedSchemaThrewError(call.name, answer.error.message, answer.error.cause ? deserializeError(answer.error.cause) : undefined)
     if (answer.kind === 'tool-error') throw answer.notRun ? new ToolNotRunError(call.name, answer.error.message) : new ToolCallError(call.name, answer.error.message)
     throw deserializeError(answer.error)
   }
