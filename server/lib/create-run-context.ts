@@ -6,6 +6,7 @@ import type { JobState } from '../../shared/reducer'
 import type { RoundTextStarts } from './executor/round-text'
 import type { JobRun } from './job-run'
 import { addMetrics } from './job-run'
+import { whenEndStored } from './end-stored'
 import type { ToolIsolation } from './isolation/tool-pool'
 import type { ModelClient, ModelRequest } from './model/types'
 import type { Logger } from './logger'
@@ -87,6 +88,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
       return await options.upstreamRequest({ job: run.record, request: adjusted }) ? adjusted : copy()
     },
     addMetrics: add => addMetrics(run.metrics, add),
+    afterEndStored: action => whenEndStored(run, action),
     maxEventBytes: run.persist.maxEventBytes,
     resumedFrom: options.resumedFrom,
     ...(options.resumedTextStarts ? { resumedTextStarts: options.resumedTextStarts } : {}),

@@ -7,6 +7,8 @@ import type { JobError, JobEvent, JobMetrics, TerminalStatus } from '../../share
 import { emptyMetrics } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
+import type { EndStoredActions } from './end-stored'
+import { settleEndStored } from './end-stored'
 import { BackgroundJobsError, JobAbortedError } from './errors'
 import { ModelError } from './model/errors'
 import { InputRequests } from './input-requests'
@@ -44,6 +46,8 @@ export interface JobRun {
   ending: Promise<void> | null
   /** True when another instance took the job over: end locally without writing. */
   abandoned: boolean
+  /** What waits for the run's end to be stored (end-stored.ts: a cut-off tool call's count). */
+  endStored: EndStoredActions
   /** The run's span (a no-op without a tracing SDK). */
   trace: JobTrace
   /**
@@ -173,6 +177,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     done: Promise.resolve(),
     ending: null,
     abandoned: false,
+    endStored: [],
     trace: options.trace,
     confirmLease: () => null,
     leaseHolds: () => true,
@@ -197,6 +202,7 @@ export function runTimerCount(run: JobRun): number {
 
 /** Frees everything a run holds. Safe to call twice. */
 export function releaseRun(run: JobRun): void {
+  settleEndStored(run, false)
   run.timers.clearAll()
   run.persist.close()
   run.live.close()

@@ -105,6 +105,12 @@ export interface RunContext {
   confirmLease?(): Promise<void> | null
   /** Lets the app adjust an upstream request (the `background-jobs:upstream-request` hook). */
   prepareModelRequest(request: ModelRequest): Promise<ModelRequest>
+  /**
+   * Runs `action` once the job's end is stored by this run (at once when it already is), never
+   * when it is not (another instance ends the job): a count of what the end cut off (end-stored.ts).
+   * Absent: run it at once.
+   */
+  afterEndStored?(action: () => void): void
   /** Adds to the job's metrics (counts add up; tokens add up). */
   addMetrics(metrics: Partial<Omit<JobMetrics, 'tokens'>> & { tokens?: Partial<JobMetrics['tokens']> }): void
   /**

@@ -32,6 +32,7 @@ import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
 import { nextTurn } from './next-turn'
+import { settleEndStored } from './end-stored'
 import { logJobEnded } from './job-end-log'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
@@ -96,6 +97,8 @@ export function createRunManager(options: RunManagerOptions) {
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
       if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at)
       else run.trace.abandon(`the end was not stored (${stored})`)
+      // A call the end cut off is counted only with an end stored: else the next owner counts it.
+      settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
       logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error)
@@ -125,6 +128,7 @@ export function createRunManager(options: RunManagerOptions) {
     if (run.abandoned) return
     logger[level](`stopping the local run without writing its end: ${reason}`, { jobId: run.record.id, reason })
     run.abandoned = true
+    settleEndStored(run, false)
     // No longer a job of this instance (jobs{status}), however long its code takes to return.
     useMetrics().forgetJob(run.record.id)
     run.trace.abandon(reason)

@@ -195,9 +195,14 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   catch (error) {
     // Anything that is not a tool fault (abort, a failed approval request) ends the job.
     if (context.signal.aborted) {
-      // Cut off by the end of its job or node (a time limit, a shutdown, an abort): `stopped`. A
-      // run that lost the job (handed off, taken over) leaves the call to the new owner to count.
-      if (!isOwnerLost(context.signal.reason)) countToolResult(context.tools, call.name, 'stopped')
+      // Cut off by the end of its job or node (a time limit, a shutdown, an abort): `stopped`, once
+      // the job's end is stored. A run that lost the job (handed off, taken over, its end refused)
+      // leaves the call to the new owner to count.
+      if (!isOwnerLost(context.signal.reason)) {
+        const count = () => countToolResult(context.tools, call.name, 'stopped')
+        if (context.afterEndStored) context.afterEndStored(count)
+        else count()
+      }
       throw context.signal.reason
     }
     if (!isToolCallError(error)) throw error

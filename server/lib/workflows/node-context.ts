@@ -107,6 +107,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     },
     prepareModelRequest: request => context.prepareModelRequest(request),
     addMetrics: metrics => context.addMetrics(metrics),
+    ...(context.afterEndStored ? { afterEndStored: (action: () => void) => context.afterEndStored!(action) } : {}),
     confirmLease: () => context.confirmLease?.() ?? null,
     flushHeldText,
   }
