@@ -5,12 +5,12 @@
  * when the layer's sources are newer than the copy (or with BENCH_REBUILD=1).
  */
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ServerProcess } from '../../tests/support/server-process.ts'
-import { buildFixture, startServerProcess } from '../../tests/support/server-process.ts'
+import { buildFixture, copyBuildOutput, startServerProcess } from '../../tests/support/server-process.ts'
 
 export { freePort, startServerProcess } from '../../tests/support/server-process.ts'
 export type { ServerProcess } from '../../tests/support/server-process.ts'
@@ -29,23 +29,6 @@ function newestMtimeMs(path: string): number {
   return newest
 }
 
-/**
- * Nitro links some packages into its output (`node_modules/x -> <fixture>/.output/…/.nitro/x@v`,
- * absolute): copy what they point to, or the next fixture build would pull them from under the copy.
- */
-function replaceLinksWithCopies(folder: string): void {
-  if (!existsSync(folder)) return
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name)
-    if (entry.isSymbolicLink()) {
-      const target = realpathSync(path)
-      rmSync(path)
-      cpSync(target, path, { recursive: true })
-    }
-    else if (entry.isDirectory() && entry.name.startsWith('@')) replaceLinksWithCopies(path)
-  }
-}
-
 /** Returns the server entry of a build that is not older than the layer's sources. */
 export function ensureBuiltApp(): string {
   const entry = join(CACHE_DIR, 'server/index.mjs')
@@ -58,8 +41,9 @@ export function ensureBuiltApp(): string {
   buildFixture((outputDir) => {
     rmSync(CACHE_DIR, { recursive: true, force: true })
     mkdirSync(CACHE_DIR, { recursive: true })
-    cpSync(outputDir, CACHE_DIR, { recursive: true })
-    replaceLinksWithCopies(join(CACHE_DIR, 'server/node_modules'))
+    // Nitro's package links are relative (`node_modules/x -> .nitro/x@v`, some nested): kept as
+    // they are, they point inside the copy, never back into the fixture a later build cleans.
+    copyBuildOutput(outputDir, CACHE_DIR)
   })
   return entry
 }
