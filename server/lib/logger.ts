@@ -44,15 +44,18 @@ function redactUrlPassword(match: string, start: string, rest: string): string {
 }
 /**
  * The value of a URL's query or fragment parameter named like a secret field (`access_token`,
- * `api_key`, `client_secret`, `password`), or `key` (an API key in the query): `$fetch` puts the
- * whole URL in its error's message, so a hook's failing call would log the token it sent.
+ * `api_key`, `client_secret`, `password`), or `key` (an API key in the query), or a signed URL's
+ * signature (`X-Amz-Signature`, `X-Goog-Signature`, CloudFront's `Signature`, Azure SAS `sig`,
+ * Firebase's `auth`: anyone holding the URL can use it until it expires): `$fetch` puts the whole
+ * URL in its error's message, so a hook's failing call would log the token it sent.
  *
- * The name is checked in the pattern (the lookahead: `SECRET_KEYS` within the name, or `key`), so
+ * The name is checked in the pattern (the lookahead: `SECRET_KEYS` or `signature` within the name,
+ * or exactly `key`, `sig` or `auth`), so
  * only a secret's parameter is a match. Matching every parameter and deciding in a callback cost a
  * call per `&a=b` pair: 3.2 MB of them held the event loop for about 1.8 s. The lookahead reads
  * only the name's characters after one separator, so the pattern stays linear.
  */
-const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?${SECRET_KEYS.source}|key=)[\\w.~%-]+=)[^&#\\s"'<>]+`, 'gi')
+const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source}|signature)|(?:key|sig|auth)=)[\\w.~%-]+=)[^&#\\s"'<>]+`, 'gi')
 
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -33,4 +33,14 @@ describe('a URL with a secret in its query', () => {
     expect(redact('https://x.example/login?user=bob&password=hunter2')).toBe('https://x.example/login?user=bob&password=[redacted]')
     for (const kept of ['https://example.com/search?q=monkey&keyword=tokenizer&sort=asc', 'see ?page=2&limit=10']) expect(redact(kept)).toBe(kept)
   })
+
+  it('a signed URL\'s signature (S3, Google Cloud Storage, CloudFront, Azure SAS, Firebase): the URL works for anyone until it expires', () => {
+    expect(redact('PUT https://b.s3.amazonaws.com/f.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261202&X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024 failed'))
+      .toBe('PUT https://b.s3.amazonaws.com/f.png?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20261202&X-Amz-Signature=[redacted] failed')
+    expect(redact('https://storage.googleapis.com/b/o?X-Goog-Expires=900&X-Goog-Signature=0a1b2c3d')).toBe('https://storage.googleapis.com/b/o?X-Goog-Expires=900&X-Goog-Signature=[redacted]')
+    expect(redact('https://d1.cloudfront.net/v.mp4?Expires=1767225600&Signature=Q~abc-def&Key-Pair-Id=K2')).toBe('https://d1.cloudfront.net/v.mp4?Expires=1767225600&Signature=[redacted]&Key-Pair-Id=K2')
+    expect(redact('https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2026-12-03&sp=r&sig=Zm9vYmFy%3D')).toBe('https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2026-12-03&sp=r&sig=[redacted]')
+    expect(redact('https://app.firebaseio.com/users.json?auth=eyJhbGci&print=pretty')).toBe('https://app.firebaseio.com/users.json?auth=[redacted]&print=pretty')
+    for (const kept of ['https://example.com/a?signed=yes&sigma=2&author=ann', 'https://example.com/?design=flat']) expect(redact(kept)).toBe(kept)
+  })
 })
