@@ -94,12 +94,13 @@ export const ISOLATION_TEST_TOOLS = [
   }),
   defineTool({
     name: 'exit',
-    description: 'Calls process.exit: now, from a timer while it runs, or from a timer after it answered.',
-    parameters: z.object({ when: z.enum(['now', 'timer', 'after']).default('now'), delayMs: z.number().default(0) }),
-    execute: ({ when, delayMs }) => {
-      if (when === 'now') process.exit(3)
-      if (when === 'timer') return new Promise(() => setTimeout(() => process.exit(4), delayMs))
-      setTimeout(() => process.exit(5), delayMs)
+    description: 'Calls process.exit (or Node\'s internal process.reallyExit): now, from a timer while it runs, or from a timer after it answered.',
+    parameters: z.object({ when: z.enum(['now', 'timer', 'after']).default('now'), delayMs: z.number().default(0), via: z.enum(['exit', 'reallyExit']).default('exit') }),
+    execute: ({ when, delayMs, via }) => {
+      const exit = via === 'exit' ? process.exit : (process as unknown as { reallyExit: (code: number) => void }).reallyExit
+      if (when === 'now') exit(3)
+      if (when === 'timer') return new Promise(() => setTimeout(() => exit(4), delayMs))
+      setTimeout(() => exit(5), delayMs)
       return { answered: true }
     },
   }),

@@ -32,7 +32,8 @@ export async function listToolNames(loaders: readonly ToolFileLoader[]): Promise
 }
 
 /**
- * `process.exit()` in a worker thread ends the thread quietly, and the pool settles a call only
+ * `process.exit()` (or Node's internal `process.reallyExit()`, which it calls) in a worker thread
+ * ends the thread quietly, and the pool settles a call only
  * when its worker fails: the call would wait for its whole time limit, and a call that happened to
  * run next in that worker would be blamed. `process.abort()` would end the whole server. In an
  * isolation worker neither ends anything: the call whose code asked for it (found by its async
@@ -52,6 +53,14 @@ function guardProcessExit(): void {
     refuse(`process.exit(${code ?? ''})`)
   }) as typeof process.exit
   process.abort = (() => refuse('process.abort()')) as typeof process.abort
+  // Node's internal exit, which `process.exit` calls: called directly, it too ends the thread
+  // quietly. Node's own way out (marked as exiting first, as above) still goes through.
+  const internal = process as unknown as { reallyExit: (code?: number) => void }
+  const reallyExit = internal.reallyExit.bind(process)
+  internal.reallyExit = (code?: number) => {
+    if ((process as { _exiting?: boolean })._exiting) return reallyExit(code)
+    refuse(`process.reallyExit(${code ?? ''})`)
+  }
 }
 
 /** The task handler of the worker (its entry's default export). */
