@@ -6,6 +6,9 @@
  * A mock upstream asks for the tools; the user message of a job names its scenario.
  */
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer, ScenarioApp } from '../support/app-server'
 import { startScenarioApp } from '../support/app-server'
@@ -30,9 +33,30 @@ const SCENARIOS: Record<string, (attempt: number) => MockTurn> = {
 
 let running: ScenarioApp
 let app: AppServer
+/** Where fixture_spin_long says a worker runs it (FIXTURE_SPIN_STARTED_URL): the job ids it POSTed. */
+let startedServer: Server
+const spinStarted = new Map<string, () => void>()
+const spinStarts = new Map<string, Promise<void>>()
+
+/** Resolves once fixture_spin_long runs in a worker for job `id` (it POSTed the id). */
+function spinRunning(id: string): Promise<void> {
+  if (!spinStarts.has(id)) spinStarts.set(id, new Promise(resolve => spinStarted.set(id, resolve)))
+  return spinStarts.get(id)!
+}
 
 beforeAll(async () => {
+  startedServer = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => { body += chunk })
+    request.on('end', () => {
+      void spinRunning(body)
+      spinStarted.get(body)!()
+      response.end()
+    })
+  })
+  await new Promise<void>(resolve => startedServer.listen(0, '127.0.0.1', resolve))
   running = await startScenarioApp(SCENARIOS, {
+    FIXTURE_SPIN_STARTED_URL: `http://127.0.0.1:${(startedServer.address() as AddressInfo).port}/`,
     NUXT_BACKGROUND_JOBS_TOOLS_ISOLATED: 'fixture_throw,fixture_word_count',
     NUXT_BACKGROUND_JOBS_ISOLATION_MAX_WORKERS: '1',
     NUXT_BACKGROUND_JOBS_ISOLATION_HEAP_MB: String(HEAP_MB),
@@ -43,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.stop()
+  await new Promise(resolve => startedServer?.close(resolve))
 })
 
 /** Starts a job of a scenario as a new user; returns its open stream. */
@@ -112,7 +137,9 @@ describe('isolated tools in the production build', () => {
   it('aborting the job terminates the isolated call at once', async () => {
     const before = await workerThreadId()
     const spin = await startScenario('spin-long')
-    await untilToolCalled(spin)
+    // Its worker runs it: the tool-call event alone can come while the call still waits for the
+    // only worker (back from the last call's leftover turn), and aborting it then stops no worker.
+    await spinRunning(spin.id)
     expect((await spin.user.post(`/api/jobs/${spin.id}/abort`)).status).toBe(200)
     const end = await spin.stream.waitFor(frame => frame.event === 'job-end')
     expect(end.data).toMatchObject({ status: 'aborted' })
