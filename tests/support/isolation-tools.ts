@@ -330,6 +330,12 @@ export const ISOLATION_TEST_TOOLS = [
     }) }),
     execute: () => ({ ran: true }),
   }),
+  defineTool({
+    name: 'held_start',
+    description: 'Never starts: the worker entry (isolation-worker-entry.ts) writes its `marker` file and spins before the task reaches the layer\'s handler (a task handed to a worker, not started yet).',
+    parameters: z.object({ marker: z.string() }),
+    execute: () => ({ started: true }),
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

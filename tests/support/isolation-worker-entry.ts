@@ -22,4 +22,19 @@ function loaderOf(tool: (typeof ISOLATION_TEST_TOOLS)[number]) {
   }
 }
 
-export default createToolWorker(ISOLATION_TEST_TOOLS.map(loaderOf))
+const handler = createToolWorker(ISOLATION_TEST_TOOLS.map(loaderOf))
+
+/**
+ * `held_start`: its task reaches this worker and stops here, before the layer's handler takes it
+ * (the worker thread is busy: tinypool handed it the task, no start was marked). It writes its
+ * `marker` file, then spins until the worker is terminated.
+ */
+export default function runTask(task: Parameters<typeof handler>[0]): ReturnType<typeof handler> {
+  if (task.name === 'held_start') {
+    writeFileSync((task.args as { marker: string }).marker, 'handed to the worker')
+    // The global write keeps a bundler from dropping the loop as code without effect.
+    const state = globalThis as { isolationTestHeldSpins?: number }
+    for (;;) state.isolationTestHeldSpins = (state.isolationTestHeldSpins ?? 0) + 1
+  }
+  return handler(task)
+}

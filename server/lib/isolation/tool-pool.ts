@@ -218,12 +218,18 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }, () => stageOfGate(Atomics.load(gate, 0)))
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
-    const stop = () => turn.abort(signal.reason)
+    // A worker took the call from the queue (it says so first on the answer channel).
+    let began = false
+    const stop = () => {
+      const workers = running.threads
+      turn.abort(signal.reason)
+      // Handed to a worker that had not started it yet (no news, no mark in the gate): tinypool
+      // terminated that worker too, it did not just take the call out of its queue.
+      if (workers.some(worker => !running.threads.includes(worker))) began = true
+    }
     if (signal.aborted) stop()
     signal.addEventListener('abort', stop, { once: true })
     let answered = false
-    // A worker took the call from the queue (it says so first on the answer channel).
-    let began = false
     // The worker's turn ended (its task settled): the worker is back, or gone.
     let back = false
     let watchdog: ReturnType<typeof setTimeout> | undefined
