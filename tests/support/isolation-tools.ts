@@ -4,7 +4,7 @@
  * must look the same on both sides, or one way a tool misbehaves.
  */
 import { randomUUID } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { isMainThread, parentPort, threadId } from 'node:worker_threads'
 import { z } from 'zod'
 import { defineTool } from '../../server/utils/define-tool'
@@ -329,6 +329,18 @@ export const ISOLATION_TEST_TOOLS = [
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.3.7:5432 (orders db)'), { code: 'ECONNREFUSED' })
     }) }),
     execute: () => ({ ran: true }),
+  }),
+  defineTool({
+    name: 'leak_later',
+    description: 'Answers at once, leaving an interval (a cache refresh, say) that allocates without bound once its `marker` file exists.',
+    parameters: z.object({ marker: z.string() }),
+    execute: ({ marker }) => {
+      const kept: number[][] = []
+      setInterval(() => {
+        if (existsSync(marker)) for (;;) kept.push(Array.from({ length: 100_000 }, (_, index) => index))
+      }, 1)
+      return { answered: true }
+    },
   }),
   defineTool({
     name: 'held_start',

@@ -21,11 +21,17 @@ export class IsolationQueueFullError extends ToolNotRunError {
   }
 }
 
-/** The tool allocated past the worker's heap cap; the worker was stopped and replaced. */
+/**
+ * The tool allocated past the worker's heap cap; the worker was stopped and replaced. With
+ * `leftoversOf` (tools whose earlier calls left intervals or unref'd timers running in that
+ * worker), the memory may have been theirs: V8 cannot say which code allocated it.
+ */
 export class ToolHeapLimitError extends ToolCallError {
   override readonly name = 'ToolHeapLimitError'
-  constructor(toolName: string, readonly heapMb: number) {
-    super(toolName, `Tool "${toolName}" was stopped: it used more memory than its heap limit of ${heapMb} MB (isolation.heapMb)`)
+  constructor(toolName: string, readonly heapMb: number, readonly leftoversOf: readonly string[] = []) {
+    super(toolName, leftoversOf.length
+      ? `Tool "${toolName}" was stopped: its isolation worker used more memory than its heap limit of ${heapMb} MB (isolation.heapMb), maybe not for this call: an interval or unref'd timer that an earlier call of ${leftoversOf.map(tool => `"${tool}"`).join(', ')} left running there was still running`
+      : `Tool "${toolName}" was stopped: it used more memory than its heap limit of ${heapMb} MB (isolation.heapMb)`)
   }
 }
 

@@ -26,6 +26,12 @@ interface TimerResource {
 
 /** The timers and immediates each call created from its `execute` on (not its file's top-level code). */
 const created = new WeakMap<CallScope, Set<TimerResource>>()
+/**
+ * Intervals and unref'd timers calls left running in this worker (they do not hold it), by the
+ * tool whose call created them: should the worker die over its heap cap during a later call, they
+ * may be what allocated (`backgroundTools`).
+ */
+const background = new Map<TimerResource, string>()
 let installed = false
 
 /** Starts noting the timers `scope`'s code creates (installs the hook once; never in the server's thread). */
@@ -55,6 +61,14 @@ function hasPending(timers: Set<TimerResource>): boolean {
   return false
 }
 
+/** The tools whose calls left intervals or unref'd timers running in this worker (each once). */
+export function backgroundTools(): string[] {
+  for (const timer of background.keys()) {
+    if (timer._destroyed) background.delete(timer)
+  }
+  return [...new Set(background.values())]
+}
+
 /**
  * Resolves true once the call's leftovers are done, false when some are still pending after
  * `LEFTOVER_WAIT_MS` (the worker must then be replaced). Never resolves while a leftover blocks
@@ -66,7 +80,12 @@ export async function settleLeftovers(scope: CallScope): Promise<boolean> {
   try {
     for (;;) {
       await new Promise(resolve => setImmediate(resolve))
-      if (!hasPending(timers)) return true
+      if (!hasPending(timers)) {
+        for (const timer of timers) {
+          if (!timer._destroyed) background.set(timer, scope.tool)
+        }
+        return true
+      }
       if (performance.now() >= giveUpAt) return false
       await new Promise(resolve => setTimeout(resolve, 1))
     }

@@ -101,8 +101,12 @@ export function stageOfGate(gate: number): IsolatedCallStage {
 export type IsolatedCallNews =
   | { callId: number, answer: IsolatedToolAnswer }
   | { callId: number, retire: 'leftovers' | 'load-failed' }
-  /** A worker took the call from the queue: the tool's time limit starts now (run-with-deadline.ts). */
-  | { callId: number, started: true }
+  /**
+   * A worker took the call from the queue: the tool's time limit starts now (run-with-deadline.ts).
+   * `leftoversOf`: tools whose earlier calls left intervals or unref'd timers running in that
+   * worker (leftovers.ts), named should it die over its heap cap during this call.
+   */
+  | { callId: number, started: true, leftoversOf?: string[] }
 
 /**
  * What a worker's task ends with: the answer itself when the task has no answer channel, else only

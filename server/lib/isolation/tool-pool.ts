@@ -81,7 +81,7 @@ export const ANSWER_WAIT_MS = 1_000
 
 /** The answer channel's listeners, by call id. */
 interface AwaitedCall {
-  started: () => void
+  started: (leftoversOf: readonly string[]) => void
   answer: (answer: IsolatedToolAnswer) => void
   retire: (why: Extract<IsolatedCallNews, { retire: unknown }>['retire']) => void
 }
@@ -133,7 +133,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const news = (event as { data: IsolatedCallNews }).data
       const call = awaited.get(news.callId)
       if ('answer' in news) call?.answer(news.answer)
-      else if ('started' in news) call?.started()
+      else if ('started' in news) call?.started(news.leftoversOf ?? [])
       else call?.retire(news.retire)
     }
     answers.unref()
@@ -162,15 +162,18 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     nudge.abort()
   }
 
-  /** `began`: a worker started the call (a queued one is only taken out of the queue: no worker stopped). */
-  function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal, began: boolean): unknown {
+  /**
+   * `began`: a worker started the call (a queued one is only taken out of the queue: no worker
+   * stopped). `leftoversOf`: tools whose earlier calls left timers running in that worker.
+   */
+  function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal, began: boolean, leftoversOf: readonly string[] = []): unknown {
     if (signal.aborted) {
       if (began) useMetrics().increment('isolated_calls_stopped_total', { reason: 'signal' })
       return signal.reason
     }
     if ((error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       useMetrics().increment('isolated_calls_stopped_total', { reason: 'heap' })
-      return new ToolHeapLimitError(call.name, settings!.heapMb)
+      return new ToolHeapLimitError(call.name, settings!.heapMb, leftoversOf)
     }
     if (QUEUE_FULL_MESSAGES.has((error as Error)?.message)) return new IsolationQueueFullError(call.name, settings!.maxQueue)
     useMetrics().increment('isolated_calls_stopped_total', { reason: 'exit' })
@@ -220,6 +223,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     const turn = new AbortController()
     // A worker took the call from the queue (it says so first on the answer channel).
     let began = false
+    // Tools whose earlier calls left timers running in the worker that started this call.
+    let leftoversOf: readonly string[] = []
     const stop = () => {
       const workers = running.threads
       turn.abort(signal.reason)
@@ -241,8 +246,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
     const early = new Promise<IsolatedToolAnswer>((resolve) => {
       awaited.set(task.callId, {
-        started: () => {
+        started: (others) => {
           began = true
+          leftoversOf = others
           started()
         },
         answer: resolve,
@@ -272,12 +278,12 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           return new Promise<never>((_resolve, reject) => {
             answerWait = setTimeout(() => {
               // It never came (it could not be posted whole: over the heap cap, say): the death is the call's fault.
-              const fault = toFault(call, error, signal, true)
+              const fault = toFault(call, error, signal, true, leftoversOf)
               reject(fault instanceof ToolWorkerExitedError ? new ToolWorkerExitedError(call.name, new Error(`it died after posting the call's answer, which did not arrive within ${ANSWER_WAIT_MS} ms (${error instanceof Error ? error.message : String(error)})`)) : fault)
             }, ANSWER_WAIT_MS).unref()
           })
         }
-        throw toFault(call, error, signal, began || workerStarted())
+        throw toFault(call, error, signal, began || workerStarted(), leftoversOf)
       })])
     }
     finally {

@@ -17,7 +17,7 @@ import { toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
 import type { CallScope, OpenScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
-import { collectLeftovers, settleLeftovers } from './leftovers'
+import { backgroundTools, collectLeftovers, settleLeftovers } from './leftovers'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { ANSWER_POSTED_SLOT, serializeError, START_GATE } from './protocol'
 import { flushStrayReports, noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
@@ -144,7 +144,10 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       return { ok: false, kind: 'tool-error', error: serializeError(error), notRun: true }
     }
     // Out of the queue: the server starts the tool's time limit now (the wait was not the tool's).
-    if (task.answerChannel !== undefined && task.callId !== undefined) postToServer(task.answerChannel, { callId: task.callId, started: true })
+    if (task.answerChannel !== undefined && task.callId !== undefined) {
+      const leftoversOf = backgroundTools()
+      postToServer(task.answerChannel, { callId: task.callId, started: true, ...(leftoversOf.length ? { leftoversOf } : {}) })
+    }
     // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
     // from a callback (trapStrayErrors).
     const open = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
