@@ -95,7 +95,7 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
   const attempt: { stage?: () => IsolatedCallStage } = {}
   const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, started, (cancel, stage) => {
     attempt.stage = stage
-    onWaiting(cancel)
+    onWaiting(cancel, () => stage?.() === 'answered')
   }), { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'not-started') throw new IsolationQueueTimeoutError(tool.name, waitMs!)

@@ -11,8 +11,16 @@
  * same moment a worker takes the call, before its start report is read: `run` hands over how to
  * cancel its start (`onWaiting`), and the worker's start decides. A run that had started is not
  * `not-started`: its time limit starts then; one cancelled first never starts.
+ *
+ * An isolated call's answer crosses from its worker on a channel the server reads after its timers
+ * in a turn of the event loop: an answer given within the time limit can be read just after it
+ * passed. `run` also hands over whether its answer is on its way (`onWaiting`'s `answered`): then
+ * the time limit waits for it, up to `ANSWER_ON_ITS_WAY_MS`, and it is used.
  */
 import type { TimerSet } from '../timers'
+
+/** How long a time limit that passed waits for an answer its run says is on its way. */
+export const ANSWER_ON_ITS_WAY_MS = 1_000
 
 /** How a guarded run ended. */
 export type DeadlineOutcome<T> =
@@ -29,8 +37,11 @@ export type DeadlineOutcome<T> =
  */
 export type CancelStart = () => boolean
 
-/** What `run` gets: its signal; `started()` when it starts; `onWaiting(cancel)` to say how to cancel its start. */
-export type GuardedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart) => void) => Promise<T>
+/**
+ * What `run` gets: its signal; `started()` when it starts; `onWaiting(cancel, answered)` to say how
+ * to cancel its start, and whether its answer is on its way (given, not read yet).
+ */
+export type GuardedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, answered?: () => boolean) => void) => Promise<T>
 
 /** Options of `runWithDeadline`. */
 export interface DeadlineOptions {
@@ -58,11 +69,20 @@ export async function runWithDeadline<T>(run: GuardedRun<T>, options: DeadlineOp
   const signal = AbortSignal.any([jobSignal, timeout.signal])
   let notStarted = false
   let cancelTimer = () => {}
-  const armTimeLimit = () => {
-    cancelTimer = timers.timeout(() => timeout.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
-  }
   let started: () => void = () => {}
   let cancelStart: CancelStart | null = null
+  let answered: (() => boolean) | undefined
+  const armTimeLimit = () => {
+    const passed = (waited: boolean) => {
+      // Given in time, on its way: it is used when it comes (soon), not read as a timeout.
+      if (!waited && answered?.()) {
+        cancelTimer = timers.timeout(() => passed(true), ANSWER_ON_ITS_WAY_MS)
+        return
+      }
+      timeout.abort(new Error(`timed out after ${timeoutMs} ms`))
+    }
+    cancelTimer = timers.timeout(() => passed(false), timeoutMs)
+  }
   if (waitMs === undefined) {
     armTimeLimit()
   }
@@ -87,8 +107,9 @@ export async function runWithDeadline<T>(run: GuardedRun<T>, options: DeadlineOp
   })
   try {
     const result = await Promise.race([
-      Promise.resolve().then(() => run(signal, () => started(), (cancel) => {
+      Promise.resolve().then(() => run(signal, () => started(), (cancel, isAnswered) => {
         cancelStart = cancel
+        answered = isAnswered
       })).then(value => ({ value }), (error: unknown) => ({ error })),
       stopped,
     ])

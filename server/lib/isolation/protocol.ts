@@ -82,13 +82,16 @@ export const GATE_LENGTH = 2
  * Where a started call is in its worker, read from its `startGate` when its time limit passes:
  * `loading` the tool's file (its import has not finished), `checking` the arguments with the
  * tool's schema, or `running` (`execute` was called). Only the last is the tool's own time.
+ * `answered`: the worker posted the call's answer (`ANSWER_POSTED_SLOT`), which is on its way.
  */
-export type IsolatedCallStage = 'loading' | 'checking' | 'running'
+export type IsolatedCallStage = 'loading' | 'checking' | 'running' | 'answered'
 
-/** The stage a gate value means (`waiting` and `cancelled`, never started, read as `running`: not asked then). */
-export function stageOfGate(gate: number): IsolatedCallStage {
-  if (gate === START_GATE.started) return 'loading'
-  if (gate === START_GATE.checking) return 'checking'
+/** The stage a gate means (`waiting` and `cancelled`, never started, read as `running`: not asked then). */
+export function stageOfGate(gate: Int32Array): IsolatedCallStage {
+  if (Atomics.load(gate, ANSWER_POSTED_SLOT) === 1) return 'answered'
+  const state = Atomics.load(gate, 0)
+  if (state === START_GATE.started) return 'loading'
+  if (state === START_GATE.checking) return 'checking'
   return 'running'
 }
 

@@ -218,7 +218,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     onWaiting?.(() => {
       const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
       return before === START_GATE.waiting || before === START_GATE.cancelled
-    }, () => stageOfGate(Atomics.load(gate, 0)))
+    }, () => stageOfGate(gate))
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
     // A worker took the call from the queue (it says so first on the answer channel).
