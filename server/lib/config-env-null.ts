@@ -19,13 +19,15 @@ function settingEnvNames(defaults: object, prefix = ''): string[] {
   })
 }
 
+/** The settings' variables whose value Nitro reads as no value. */
+export function noValueEnvNames(env: Record<string, string | undefined>): string[] {
+  return settingEnvNames(DEFAULT_CONFIG).filter((name) => {
+    const value = env[name]
+    return value !== undefined && NO_VALUE_WORDS.includes(value.trim().toLowerCase())
+  })
+}
+
 /** A problem for each setting's variable whose value Nitro reads as no value. */
 export function noValueEnvProblems(env: Record<string, string | undefined>): string[] {
-  const problems: string[] = []
-  for (const name of settingEnvNames(DEFAULT_CONFIG)) {
-    const value = env[name]
-    if (value === undefined || !NO_VALUE_WORDS.includes(value.trim().toLowerCase())) continue
-    problems.push(`${name} is ${JSON.stringify(value.trim())}, which Nitro reads as no value: its setting would silently keep its default; give it a value or unset it`)
-  }
-  return problems
+  return noValueEnvNames(env).map(name => `${name} is ${JSON.stringify(env[name]!.trim())}, which Nitro reads as no value: its setting would silently keep its default; give it a value or unset it`)
 }

@@ -7,7 +7,7 @@
 import type { BackgroundJobsConfig } from './config'
 import { convexSecretOf, DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
-import { noValueEnvProblems } from './config-env-null'
+import { noValueEnvNames, noValueEnvProblems } from './config-env-null'
 import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
@@ -331,6 +331,12 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
  * `NUXT_BACKGROUND_JOBS_*` variable Nitro read as no value (config-env-null.ts).
  */
 export function assertValidConfig(config: BackgroundJobsConfig, input?: unknown, env?: Record<string, string | undefined>): void {
-  const problems = [...(env ? noValueEnvProblems(env) : []), ...configProblems(config, { input })]
+  // A variable read as no value is named once: not again for the default it left (`…_REDIS_URL=null`
+  // is also a Redis URL missing), which would read as a second mistake to fix.
+  const noValue = new Set(env ? noValueEnvNames(env) : [])
+  const problems = [
+    ...(env ? noValueEnvProblems(env) : []),
+    ...configProblems(config, { input }).filter(problem => !noValue.has(/^backgroundJobs\.\S+ \((\w+)\)/.exec(problem)?.[1] ?? '')),
+  ]
   if (problems.length > 0) throw new InvalidConfigError(problems)
 }

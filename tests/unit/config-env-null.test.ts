@@ -50,3 +50,21 @@ describe('a variable Nitro reads as no value', () => {
     expect([config.instanceId, config.limits.maxSteps, error]).toEqual(['null', 3, null])
   })
 })
+
+describe('a variable Nitro reads as no value, whose default is itself a problem', () => {
+  it('is named once, not a second time for the empty default it left (NUXT_BACKGROUND_JOBS_REDIS_URL=null)', () => {
+    const { error } = boot({ NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_REDIS_URL: 'null', NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'x'.repeat(32) })
+    const lines = (error ?? '').split('\n').filter(line => line.includes('NUXT_BACKGROUND_JOBS_REDIS_URL'))
+    expect(lines).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_REDIS_URL is "null", which Nitro reads as no value')])
+  })
+
+  it('still names every other problem', () => {
+    const { error } = boot({ NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'null', NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '-1' })
+    const problems = (error ?? '').split('\n').slice(1)
+    expect(problems).toEqual([
+      expect.stringContaining('NUXT_BACKGROUND_JOBS_COOKIE_SECRET is "null"'),
+      expect.stringContaining('backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must not be negative'),
+      expect.stringContaining('backgroundJobs.redisUrl (NUXT_BACKGROUND_JOBS_REDIS_URL) is required'),
+    ])
+  })
+})
