@@ -128,6 +128,12 @@ function writtenScheme(url: string): string | null {
 /** What is wrong with a Redis URL (null: nothing), e.g. `redis://:password@host:6379/0`. */
 function redisUrlProblem(url: string | undefined): string | null {
   if (!url) return 'is required with the provider "redis", e.g. redis://127.0.0.1:6379 (rediss:// for TLS)'
+  // A raw `/`, `?` or `#` in the user info ends the host part there (an `@` after it): the client
+  // would connect to a host made of the user name (`default:1234#…@host` → default:1234), or the
+  // URL is none. Named as such, not as the path, query or "not a URL" it turns into; never shown.
+  if (/^rediss?$/.test(writtenScheme(url) ?? '') && /^[^/?#]*[/?#].*@/s.test(url.trim().replace(/^[a-z][a-z\d+.-]*:\/\//i, ''))) {
+    return 'has a user name or password holding a raw /, ? or #, which ends the host part there (the Redis client would connect to another host, or read no URL): write them %-escaped, / as %2F, ? as %3F and # as %23 (encodeURIComponent)'
+  }
   let parsed: URL
   try {
     parsed = new URL(url)
