@@ -314,6 +314,11 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     const problem = redisUrlProblem(config.redisUrl)
     if (problem) problems.push(`${describe('redisUrl')} ${problem}`)
   }
+  // Set empty (a template's missing value, or "no prefix" meant): the provider would run on the
+  // default `bgjobs:`, so two apps each given an empty prefix to keep apart would share every key.
+  if (config.provider === 'redis' && config.redisKeyPrefix === '') {
+    problems.push(`${describe('redisKeyPrefix')} is empty: every key needs a prefix, and an empty one would silently be the default ${DEFAULT_CONFIG.redisKeyPrefix}; unset the variable for that default, or give the prefix meant (e.g. myapp:)`)
+  }
   if (config.provider === 'convex') {
     // The deployment refuses a window it cannot count (invalid-rate): every request it limits would be a 500.
     for (const { setting } of Object.values(RATE_LIMITS)) {
