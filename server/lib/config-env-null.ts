@@ -31,3 +31,25 @@ export function noValueEnvNames(env: Record<string, string | undefined>): string
 export function noValueEnvProblems(env: Record<string, string | undefined>): string[] {
   return noValueEnvNames(env).map(name => `${name} is ${JSON.stringify(env[name]!.trim())}, which Nitro reads as no value: its setting would silently keep its default; give it a value or unset it`)
 }
+
+/**
+ * The settings that are `null` in the configuration as given: a JSON null inside a group variable
+ * (`NUXT_BACKGROUND_JOBS_LIMITS='{"maxSteps":null}'`, or in `NUXT_BACKGROUND_JOBS`) is merged in by
+ * Nitro as it is, and then read as no value: the setting kept its default with nothing said, as a
+ * variable set to `null` did. (nuxt.config's own nulls are merged away before.)
+ */
+export function nullSettingKeys(input: unknown, defaults: object = DEFAULT_CONFIG, prefix = ''): string[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return []
+  const values = input as Record<string, unknown>
+  return Object.entries(defaults).flatMap(([name, fallback]) => {
+    const key = prefix ? `${prefix}.${name}` : name
+    if (fallback !== null && typeof fallback === 'object') return nullSettingKeys(values[name], fallback, key)
+    return values[name] === null ? [key] : []
+  })
+}
+
+/** The problem of a setting that is `null` in a group variable's JSON (`nullSettingKeys`). */
+export function nullInGroupProblem(key: string): string {
+  const group = key.includes('.') ? [envNameOf(key.slice(0, key.lastIndexOf('.')))] : []
+  return `backgroundJobs.${key} (${envNameOf(key)}) is null in the JSON of ${[...group, 'NUXT_BACKGROUND_JOBS'].join(' or ')}, which reads as no value: the setting would silently keep its default; give it a value or leave the key out`
+}

@@ -7,7 +7,7 @@
 import type { BackgroundJobsConfig } from './config'
 import { convexSecretOf, DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOriginSet } from './config'
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
-import { noValueEnvNames, noValueEnvProblems } from './config-env-null'
+import { noValueEnvNames, noValueEnvProblems, nullInGroupProblem, nullSettingKeys } from './config-env-null'
 import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
@@ -334,7 +334,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
       problems.push(`${describe('convexSecret')} is required with the provider "convex": at least ${MIN_SECRET_LENGTH} characters, the same value as the deployment's ${SECRET_VARIABLE} (npx convex env set ${SECRET_VARIABLE} …)`)
     }
   }
-  return problems
+  // A JSON null in a group variable is named once: not again for the default it left.
+  const nullKeys = nullSettingKeys(input)
+  return [...nullKeys.map(nullInGroupProblem), ...problems.filter(problem => !nullKeys.some(key => problem.startsWith(`${describe(key)} `)))]
 }
 
 /**

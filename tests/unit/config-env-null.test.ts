@@ -68,3 +68,25 @@ describe('a variable Nitro reads as no value, whose default is itself a problem'
     ])
   })
 })
+
+describe('a JSON null inside a group variable', () => {
+  it('stops the boot naming the key and its group variable, where it kept the default', () => {
+    const { config, error } = boot({ NUXT_BACKGROUND_JOBS_LIMITS: '{"maxSteps":null,"maxMessages":50}', NUXT_BACKGROUND_JOBS: '{"metricsToken":null}' })
+    // What Nitro and the defaults made of them: the defaults, silently (maxMessages shows the group was read).
+    expect([config.limits.maxSteps, config.limits.maxMessages, config.metricsToken]).toEqual([10, 50, ''])
+    expect(error ?? 'no boot error').toContain('backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) is null in the JSON of NUXT_BACKGROUND_JOBS_LIMITS')
+    expect(error ?? 'no boot error').toContain('backgroundJobs.metricsToken (NUXT_BACKGROUND_JOBS_METRICS_TOKEN) is null in the JSON of NUXT_BACKGROUND_JOBS')
+  })
+
+  it('is no problem once the key\'s own variable gives it a value', () => {
+    const { config, error } = boot({ NUXT_BACKGROUND_JOBS_LIMITS: '{"maxSteps":null}', NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '4' })
+    expect([config.limits.maxSteps, error]).toEqual([4, null])
+  })
+})
+
+describe('a JSON null inside a group variable, whose default is itself a problem', () => {
+  it('is named once (NUXT_BACKGROUND_JOBS=\'{"redisUrl":null}\' with the provider redis)', () => {
+    const { error } = boot({ NUXT_BACKGROUND_JOBS: '{"provider":"redis","redisUrl":null}', NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'x'.repeat(32) })
+    expect((error ?? '').split('\n').slice(1)).toEqual([expect.stringContaining('backgroundJobs.redisUrl (NUXT_BACKGROUND_JOBS_REDIS_URL) is null in the JSON of NUXT_BACKGROUND_JOBS,')])
+  })
+})
