@@ -44,6 +44,8 @@ export interface RedisEngineOptions {
   config?: BackgroundJobsConfigInput
   /** @default [askWorkflow] */
   workflows?: unknown[]
+  /** The provider's warnings. @default none kept */
+  onWarning?: (message: string) => void
   /** What the engine sees of its provider (a test that delays one call). @default the provider */
   wrapProvider?: (provider: RedisJobProvider) => RedisJobProvider
 }
@@ -55,7 +57,7 @@ export function createRedisEngines() {
     async start(options: RedisEngineOptions) {
       const offsetMs = options.offsetMs ?? 0
       const now = () => Date.now() + offsetMs
-      const provider = createRedisProvider({ url: options.url, keyPrefix: options.keyPrefix, now, onError: () => {} })
+      const provider = createRedisProvider({ url: options.url, keyPrefix: options.keyPrefix, now, onError: () => {}, ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
       await provider.ready()
       const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 15_000, heartbeatMs: 5_000 }, ...options.config })
       const engine = createEngine({

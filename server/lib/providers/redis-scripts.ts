@@ -19,7 +19,7 @@ const TERMINAL = `local function terminal(status) return status == 'completed' o
  * `storeClock` option). Redis 7 replicates a script's effects, not the script, so reading `TIME`
  * before writing is allowed and replicas store the same values.
  */
-const CLOCK = `local function clock(given)
+export const CLOCK = `local function clock(given)
   if given ~= '' then return tonumber(given) end
   local time = redis.call('TIME')
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -296,20 +296,6 @@ while #found < limit do
   if forgotten == 0 then break end
 end
 return found
-`
-
-/**
- * ARGV: prefix, instanceId, ttlMs, now|'' (Redis's clock). Marks the instance alive until now +
- * ttlMs (0: removes it), forgets instances that lapsed; returns {live instances, active jobs}.
- */
-export const HEARTBEAT_INSTANCE_SCRIPT = `
-${CLOCK}
-local p, instance, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local now = clock(ARGV[4])
-local key = p .. 'instances'
-if ttl > 0 then redis.call('ZADD', key, string.format('%d', now + ttl), instance) else redis.call('ZREM', key, instance) end
-redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now))
-return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active')}
 `
 
 /** ARGV: prefix, endedBefore, limit. Deletes expired jobs with every key of theirs; returns how many. */

@@ -26,7 +26,8 @@ import { createRedisCreation } from './redis-create'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_INSTANCE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import { createInstanceRegistration } from './redis-instance-registration'
+import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
 import type { AppendRefusal, ControlReply, DeleteOutcome, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'
@@ -301,10 +302,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return records.filter((record): record is JobRecord => record !== null && record.lease !== null)
     },
 
-    async heartbeatInstance(instanceId, ttlMs) {
-      const [instances, activeJobs] = await script<[number, number]>(HEARTBEAT_INSTANCE_SCRIPT, [instanceId, String(Math.max(0, Math.floor(ttlMs))), storeNow()])
-      return { instances: Number(instances), activeJobs: Number(activeJobs) }
-    },
+    heartbeatInstance: createInstanceRegistration({ script, storeNow, onWarning }),
 
     async ready() {
       await connect()
