@@ -3,7 +3,8 @@
  * (no rebuild): a list separated by spaces takes effect, a misspelt variable is warned about at
  * boot by name (its value, maybe a secret, never printed), and an on/off word that is neither,
  * a `null`, or a JSON object in a number variable stops the boot naming the variable; a number in
- * double quotes is read.
+ * double quotes is read. A JSON null in a group, an empty Redis key prefix and a raw `#` in a Redis
+ * password stop the boot too, and a Redis URL set to `null` is named once.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { startAppServer } from '../support/app-server'
@@ -53,6 +54,26 @@ describe('configured by environment variables', () => {
     const server = await start({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '"7"' })
     const catalog = await (await fetch(`${server.url}/api/jobs/catalog`)).json() as { limits: { maxMessages: number } }
     expect(catalog.limits.maxMessages).toBe(7)
+  })
+
+  it('refuses to boot on a JSON null in a group, an empty Redis key prefix and a raw # in a Redis password, naming each variable', async () => {
+    const error = await start({
+      NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+      NUXT_BACKGROUND_JOBS_REDIS_URL: `redis://default:1234#${SECRET}@cache.internal:6379`,
+      NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: '',
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'c'.repeat(32),
+      NUXT_BACKGROUND_JOBS_LIMITS: '{"maxSteps":null}',
+    }).then(() => null, (failure: Error) => failure)
+    expect(error?.message).toContain('backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) is null in the JSON of NUXT_BACKGROUND_JOBS_LIMITS')
+    expect(error?.message).toContain('backgroundJobs.redisKeyPrefix (NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX) is empty')
+    expect(error?.message).toContain('backgroundJobs.redisUrl (NUXT_BACKGROUND_JOBS_REDIS_URL) has a user name or password holding a raw /, ? or #')
+    expect(error?.message).not.toContain(SECRET)
+  })
+
+  it('names a Redis URL set to null once', async () => {
+    const error = await start({ NUXT_BACKGROUND_JOBS_PROVIDER: 'redis', NUXT_BACKGROUND_JOBS_REDIS_URL: 'null', NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'c'.repeat(32) }).then(() => null, (failure: Error) => failure)
+    // The problems as listed under "invalid configuration:" (the thrown error's `problems` are printed after it).
+    expect(error?.message.match(/^ {2}- .*NUXT_BACKGROUND_JOBS_REDIS_URL.*$/gm)).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_REDIS_URL is "null", which Nitro reads as no value')])
   })
 
   it('refuses to boot on an on/off word that is neither, naming the variable', async () => {
