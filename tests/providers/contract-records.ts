@@ -2,6 +2,7 @@
  * Contract: creating, reading, listing and counting jobs.
  */
 import { describe, expect, it } from 'vitest'
+import type { JobRequest } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
 import { definePageContract } from './contract-pages'
 import { appendAccepted, createEndedJob, createJob, endEvent, eventAt, newJob, START_MS, statusEvent, textEvent, WRITER_LEASE } from './contract-fixtures'
@@ -33,6 +34,21 @@ export function defineRecordContract(scope: ContractScope): void {
       expect((await scope.provider.get(chat.id))!.request).toEqual(chat.request)
       expect((await scope.provider.get(workflow.id))!.request).toEqual(workflow.request)
       expect((await scope.provider.list({ userId: 'user-a' })).map(record => record.request.trace)).toEqual([trace, trace])
+    })
+
+    it('keeps the route that started a chat job (request.startedBy) in get and in listings, its history cut', async () => {
+      // A history a listing cuts to the last user message (stored apart when that is under half: redis, convex).
+      const messages = [
+        { role: 'user' as const, content: 'First' },
+        { role: 'assistant' as const, content: 'An answer '.repeat(50) },
+        { role: 'user' as const, content: 'First' },
+      ]
+      const chat = newJob({ threadId: 'thread-started-by', messageId: 'message-1', request: { type: 'chat', messages, startedBy: 'jobs' } })
+      await scope.provider.create(chat)
+      const startedBy = (record: { request: JobRequest } | null) => (record?.request.type === 'chat' ? record.request.startedBy : null)
+      expect(startedBy(await scope.provider.get(chat.id))).toBe('jobs')
+      expect((await scope.provider.list({ userId: 'user-a', threadId: 'thread-started-by' })).map(startedBy)).toEqual(['jobs'])
+      expect(startedBy(await (scope.provider.getListed ?? scope.provider.get).call(scope.provider, chat.id, { userId: 'user-a' }))).toBe('jobs')
     })
 
     it('keeps text in any script as given: user, thread, message, idempotency key, title, request and event text', async () => {

@@ -25,7 +25,9 @@ export default defineJobsHandler(async (context) => {
   }
   else {
     const parsed = validate(chatJobBodySchema(config), body)
-    input = toChatJobInput(parsed, config, flags, idempotencyKey)
+    const chat = toChatJobInput(parsed, config, flags, idempotencyKey)
+    // Said in the request: the AI SDK messages route places this route's answers again by it (chat-history.ts).
+    input = { ...chat, request: { ...chat.request, startedBy: 'jobs' } }
     // The same key with another body is refused (422), not answered with the first body's job.
     if (idempotencyKey) input.requestFingerprint = requestFingerprint(parsed)
   }

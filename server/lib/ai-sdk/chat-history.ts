@@ -55,12 +55,20 @@ async function jobAnswer(context: JobsRouteContext, { job, record }: ChatJob, op
 const MAX_JOBS_READ = 2_000
 
 /**
+ * Whether `POST /api/jobs` started the job (the demo's main chat), where an answer to a message
+ * again is a new turn after the others, not an edit in place (`ChatJobRequest.startedBy`).
+ */
+function startedByJobsRoute({ record }: ChatJob): boolean {
+  return record.request?.type === 'chat' && record.request.startedBy === 'jobs'
+}
+
+/**
  * The chat as the client holds it, oldest turn first: per user message its newest answer (a
  * regenerated or edited message keeps its id, as in the client), at the place the message first
- * took — one the main chat answered again (keyed by the id of a job started without a
- * `messageId`) at its newest answer's place, as the main chat shows it. An edit or a regeneration
- * of an earlier message drops the turns after it in the client, so a turn whose newest job is
- * older than the newest job of a turn before it is no longer there.
+ * took — one the main chat answered again (`POST /api/jobs`, or keyed by the id of a job started
+ * without a `messageId`) at its newest answer's place, as the main chat shows it. An edit or a
+ * regeneration of an earlier message drops the turns after it in the client, so a turn whose
+ * newest job is older than the newest job of a turn before it is no longer there.
  */
 function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string>): ChatJob[] {
   // Oldest first, so a message's first job sets its place and its last one is its answer.
@@ -72,7 +80,9 @@ function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string
     // chat shows such an answer last, the turns between kept (they stay its history): a Retry of
     // a failed turn mid-thread must not read as an edit of an earlier message, which drops them.
     // An AI SDK client answers such a message again under the id this route gave it,
-    // `<jobId>:user` (user-message-ids.ts): the same turn, in place, as its own edits are.
+    // `<jobId>:user` (user-message-ids.ts): the same turn, in place, as its own edits are. The
+    // main chat's Retry of a turn started on the AI SDK route posts that turn's AI SDK message id,
+    // as an AI SDK edit does: only the route that started the job tells the two apart.
     const named = namedJobIdOf(chatJob.job.messageId)
     const sameTurn = named !== undefined && startedWithout.has(named) ? named : undefined
     const key = sameTurn ?? chatJob.job.messageId ?? chatJob.job.id
@@ -80,7 +90,7 @@ function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string
     if (!turn) turns.set(key, { newest: chatJob, placeAt: chatJob.job.createdAt })
     else {
       turn.newest = chatJob
-      if (startedWithout.has(key) && sameTurn === undefined) turn.placeAt = chatJob.job.createdAt
+      if (startedByJobsRoute(chatJob) || (startedWithout.has(key) && sameTurn === undefined)) turn.placeAt = chatJob.job.createdAt
     }
   }
   // Stable: turns placed in the same millisecond keep the listing's order.

@@ -35,6 +35,13 @@ export interface ChatJobRequest {
    * SDK route only): JSON within `MAX_MESSAGE_METADATA_BYTES`, kept as sent and never sent upstream.
    */
   promptMetadata?: unknown
+  /**
+   * `'jobs'` for a job `POST /api/jobs` started (the demo's main chat): a thread's turns there follow
+   * one another in time, so an answer to an earlier message again (its Regenerate and Retry) comes
+   * after the turns between. Absent for the AI SDK route's (an answer again takes its message's
+   * place: a regeneration or an edit) and in jobs stored before this field (chat-history.ts).
+   */
+  startedBy?: 'jobs'
   trace?: JobTraceContext
   /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
   fingerprint?: string
