@@ -89,8 +89,11 @@ function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string
     const turn = turns.get(key)
     if (!turn) turns.set(key, { newest: chatJob, placeAt: chatJob.job.createdAt })
     else {
-      turn.newest = chatJob
-      if (startedByJobsRoute(chatJob) || (startedWithout.has(key) && sameTurn === undefined)) turn.placeAt = chatJob.job.createdAt
+      const jobsRoute = startedByJobsRoute(chatJob)
+      // `POST /api/jobs` takes no message metadata: the message keeps what its client sent on it.
+      const kept = jobsRoute && chatJob.job.promptMetadata === undefined ? turn.newest.job.promptMetadata : undefined
+      turn.newest = kept === undefined ? chatJob : { ...chatJob, job: { ...chatJob.job, promptMetadata: kept } }
+      if (jobsRoute || (startedWithout.has(key) && sameTurn === undefined)) turn.placeAt = chatJob.job.createdAt
     }
   }
   // Stable: turns placed in the same millisecond keep the listing's order.
