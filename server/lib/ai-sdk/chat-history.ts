@@ -73,6 +73,9 @@ function startedByJobsRoute({ record }: ChatJob): boolean {
 function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string>): ChatJob[] {
   // Oldest first, so a message's first job sets its place and its last one is its answer.
   const turns = new Map<string, { newest: ChatJob, placeAt: number }>()
+  // Messages answered again by id: a main chat's answer again of job `<jobId>` keys its turn after
+  // job `<jobId>` has gone (past retention first, being the turn's oldest; or deleted).
+  const answeredAgain = new Set(newestFirst.flatMap(({ job }) => (job.messageId ? [job.messageId] : [])))
   for (let index = newestFirst.length - 1; index >= 0; index--) {
     const chatJob = newestFirst[index]!
     // A first answer started without one is keyed by its own id: the main chat's Regenerate and
@@ -80,11 +83,12 @@ function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string
     // chat shows such an answer last, the turns between kept (they stay its history): a Retry of
     // a failed turn mid-thread must not read as an edit of an earlier message, which drops them.
     // An AI SDK client answers such a message again under the id this route gave it,
-    // `<jobId>:user` (user-message-ids.ts): the same turn, in place, as its own edits are. The
-    // main chat's Retry of a turn started on the AI SDK route posts that turn's AI SDK message id,
-    // as an AI SDK edit does: only the route that started the job tells the two apart.
+    // `<jobId>:user` (user-message-ids.ts): the same turn, in place, as its own edits are (also
+    // once job `<jobId>` is gone, while a job answering it again keys the turn, as `answersMessage`
+    // reads it). The main chat's Retry of a turn started on the AI SDK route posts that turn's AI
+    // SDK message id, as an AI SDK edit does: only the route that started the job tells the two apart.
     const named = namedJobIdOf(chatJob.job.messageId)
-    const sameTurn = named !== undefined && startedWithout.has(named) ? named : undefined
+    const sameTurn = named !== undefined && (startedWithout.has(named) || answeredAgain.has(named)) ? named : undefined
     const key = sameTurn ?? chatJob.job.messageId ?? chatJob.job.id
     const turn = turns.get(key)
     if (!turn) turns.set(key, { newest: chatJob, placeAt: chatJob.job.createdAt })
