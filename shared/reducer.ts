@@ -281,8 +281,11 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
     }
     case 'node-start': {
       const previous = state.nodeStates[event.nodeId]
-      // Kept through a takeover's re-run of a cut-off attempt too (workflows/resume.ts reads it).
-      const previousOutput = previous?.status === 'completed' ? previous.output : previous?.previousOutput
+      // Kept through a takeover's re-run of a cut-off attempt too (workflows/resume.ts reads it). A
+      // node started under another kind (a deploy turned a tool check into a question under its id)
+      // is another node: the old kind's output is not its previous round.
+      const sameNode = previous?.kind === event.kind
+      const previousOutput = !sameNode ? undefined : previous.status === 'completed' ? previous.output : previous.previousOutput
       // Read before the write below: `reduceEvents` changes the map it made in place.
       const cutOff = isCutOffAttempt(state, event.nodeId)
       next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}) }, owned)
