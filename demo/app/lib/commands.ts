@@ -35,7 +35,8 @@ export function parseComposerInput(text: string, workflows: readonly CatalogWork
 /**
  * Turns the text after the workflow name into its input: JSON when it parses as an object;
  * otherwise the text fills the schema's first required string property (e.g. `topic`). Without a
- * schema it becomes `{ topic }`, the demo workflows' convention. An input that is not an object is
+ * schema it becomes `{ topic }`, the demo workflows' convention; no text for a schema whose fields
+ * are optional is `{}`. An input that is not an object is
  * the text itself when it is text, else the text read as JSON (`3`, `["a","b"]`).
  */
 export function workflowInput(text: string, schema: unknown): unknown {
@@ -59,6 +60,9 @@ export function workflowInput(text: string, schema: unknown): unknown {
     }
   }
   const property = firstStringProperty(schema)
+  // No text for an input whose fields are optional: leave the field out (its default applies; a
+  // `.min(1).optional()` field refuses an empty string).
+  if (!text && schema && !(property && requiredNames(schema).includes(property))) return {}
   return { [property ?? 'topic']: text }
 }
 
