@@ -201,6 +201,11 @@ export interface InputResponsePayload {
   answeredAt: number
   /** The user id that answered, or `timeout` when `onTimeout` applied. */
   answeredBy: string
+  /**
+   * When the asker's schema stored another value than the one sent (a default, a trim): a digest
+   * of the answer as sent, so the same answer sent again is told apart by its bytes (server/lib/answer-digest.ts).
+   */
+  sent?: string
 }
 
 export interface NodeStartPayload {

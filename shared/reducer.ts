@@ -100,6 +100,8 @@ export interface AnsweredInput extends PendingInput {
   answer: unknown
   answeredAt: number
   answeredBy: string
+  /** The digest of the answer as sent, when the schema stored another value (`input-response` `sent`). */
+  sent?: string
 }
 
 /** The reduced state of a job at `seq`. */
@@ -270,6 +272,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
         answer: event.answer,
         answeredAt: event.answeredAt,
         answeredBy: event.answeredBy,
+        ...(typeof event.sent === 'string' ? { sent: event.sent } : {}),
       }, owned)
       if (pending.toolCallId) next.toolCalls = updateToolCall(next, pending.toolCallId, { status: 'running' }, owned)
       // A node with another open question (an agent asking two approvals at once) still waits.

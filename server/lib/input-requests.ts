@@ -8,6 +8,7 @@ import type { InputAnswer, InputRequestOptions } from './run-context'
 import { InputConflictError, InvalidAnswerError, JobAbortedError, SchemaCheckFailedError } from './errors'
 import { JobFailure } from './run-context'
 import { jsonProblem } from './json-problem'
+import { sentDigestFor } from './answer-digest'
 import type { LiveJob } from './live-job'
 import type { TimerSet } from './timers'
 
@@ -131,12 +132,14 @@ export class InputRequests {
       request.reject(new Error(`its answer, as its schema returned it, is not JSON-serialisable: ${problem}`))
       return
     }
-    this.settle(requestId, request, accepted, answeredBy, false)
+    // Stored as the schema returned it: what was sent is kept as a digest, so the same answer sent
+    // again is known by its bytes after a deploy changed how the schema reads it (answer-digest.ts).
+    this.settle(requestId, request, accepted, answeredBy, false, request.options.validate ? sentDigestFor(answer, accepted) : undefined)
   }
 
-  private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean) {
+  private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean, sent?: string) {
     this.close(requestId, request)
-    this.recordAnswer(requestId, request, answer, answeredBy)
+    this.recordAnswer(requestId, request, answer, answeredBy, sent)
     this.options.onSettled?.(requestId)
     request.resolve({ requestId, answer, answeredBy, timedOut })
   }
@@ -150,9 +153,9 @@ export class InputRequests {
   }
 
   /** Logs the request's answer; the job runs on once no other request waits. */
-  private recordAnswer(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string) {
+  private recordAnswer(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, sent?: string) {
     const { live, now } = this.options
-    live.commit({ type: 'input-response', requestId, answer, answeredAt: now(), answeredBy, ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}) })
+    live.commit({ type: 'input-response', requestId, answer, answeredAt: now(), answeredBy, ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}), ...(sent ? { sent } : {}) })
     if (this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
   }
 

@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import type { AnsweredInput, JobState } from '../../shared/reducer'
+import { answerDigest } from './answer-digest'
 import { answersTaken } from './answer-taken'
 import { InputConflictError, InvalidAnswerError } from './errors'
 import { parseApprovalAnswer } from './executor/tool-approval'
@@ -76,6 +77,9 @@ export function answeredByLostOwner(run: JobRun, requestId: string, userId: stri
 export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string, answer: unknown, readWorkflowAnswer?: ReadWorkflowAnswer): boolean {
   // Sent while nobody owned the job, it was taken by the question asked again in its place (answer-taken.ts).
   return answersTaken(state, requestId, userId).some(taken => isDeepStrictEqual(taken.answer, answer)
+    // Stored as its schema read it, with the digest of what was sent: the same bytes, whatever
+    // the schema here reads them as (a deploy may have changed a default, a trim, a coercion).
+    || (taken.sent !== undefined && taken.sent === answerDigest(answer))
     // An approval is stored as read (`'approve'` as `{ approved: true }`): compared the same way too.
     || (taken.kind === 'tool-approval' && isDeepStrictEqual(taken.answer, approvalDecision(answer)))
     // A workflow answer is stored as its schema returned it (keys it does not know dropped, a
