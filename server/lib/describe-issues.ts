@@ -7,6 +7,8 @@ interface IssueLike {
   message: string
   code?: string
   params?: Record<string, unknown>
+  /** An `invalid_union`'s problems with each option (their paths relative to the union's). */
+  errors?: unknown
 }
 
 /**
@@ -42,12 +44,30 @@ function isStopMark(issue: IssueLike): boolean {
  */
 export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)'): string {
   const stopped = error.issues.some(isStopMark)
-  const issues = withoutFollowUps(stopped ? error.issues.filter(issue => !isStopMark(issue)) : error.issues)
+  const issues = withoutFollowUps((stopped ? error.issues.filter(issue => !isStopMark(issue)) : error.issues).flatMap(issue => narrowedUnion(issue)))
   const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? shownInput(issue.path.map(String).join('.')) : root}: ${shownInput(issue.message, MAX_ISSUE_MESSAGE_CHARS)}`)
   const more = issues.length - named.length
   if (stopped) named.push(`and at least ${more} more problem${more === 1 ? '' : 's'} (not all checked)`)
   else if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)
   return named.join('; ')
+}
+
+/** Unions inside unions are followed this deep at most. */
+const MAX_UNION_DEPTH = 8
+
+/**
+ * A union no option took is one issue at the union, `Invalid input`, naming no field: for an
+ * answer `approve | reject with a reason`, `{ approved: false }` read `(root): Invalid input`. When
+ * exactly one option failed on no literal or enum value (its tags matched; every other option's
+ * did not), its problems are the ones named, under the union's path; otherwise the issue as it is.
+ */
+function narrowedUnion(issue: IssueLike, depth = 0): IssueLike[] {
+  if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors) || depth >= MAX_UNION_DEPTH) return [issue]
+  const options = (issue.errors as unknown[]).filter((option): option is IssueLike[] => Array.isArray(option) && option.length > 0)
+  if (options.length !== issue.errors.length) return [issue]
+  const chosen = options.filter(option => !option.some(inner => inner.code === 'invalid_value'))
+  if (chosen.length !== 1) return [issue]
+  return chosen[0]!.flatMap(inner => narrowedUnion({ ...inner, path: [...issue.path, ...(Array.isArray(inner.path) ? inner.path : [])] }, depth + 1))
 }
 
 /**
