@@ -42,7 +42,7 @@ export interface InputRequestsOptions {
 }
 
 /** The default answer applied on expiry, per action. */
-function timeoutAnswer(options: InputRequestOptions): unknown {
+export function timeoutAnswer(options: Pick<InputRequestOptions, 'timeoutAnswer' | 'onTimeout'>): unknown {
   if (options.timeoutAnswer !== undefined) return options.timeoutAnswer
   if (options.onTimeout === 'approve') return 'approve'
   if (options.onTimeout === 'deny') return 'deny'
@@ -50,7 +50,7 @@ function timeoutAnswer(options: InputRequestOptions): unknown {
 }
 
 /** Why a job ended when nobody answered: the question, and the workflow node that asked it. */
-function expiredMessage(options: InputRequestOptions): string {
+export function expiredMessage(options: Pick<InputRequestOptions, 'prompt' | 'nodeId'>): string {
   return `Nobody answered "${options.prompt}"${options.nodeId ? ` (node "${options.nodeId}")` : ''} in time`
 }
 

@@ -13,6 +13,8 @@ import { describeIssues } from '../../describe-issues'
 import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
 import { checkedByAppSchema } from '../app-schema-check'
 import { issueCountOf, withIssueCount } from '../../validation-budget'
+import { expiredMessage, timeoutAnswer } from '../../input-requests'
+import { JobFailure } from '../../run-context'
 
 function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
@@ -98,5 +100,23 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     nodeId,
   })
   // A timeout answer was checked against the schema at boot; parse it so defaults apply alike.
-  return answer.timedOut ? parseAnswer(node.schema, answer.answer, `input node "${nodeId}" answer`) : answer.answer
+  if (!answer.timedOut) return answer.answer
+  try {
+    return parseAnswer(node.schema, answer.answer, `input node "${nodeId}" answer`)
+  }
+  catch (error) {
+    // Stored by an earlier version of the node, whose schema a deploy changed since: nobody
+    // answered, so the node's timeout as registered now applies, not a refusal of an answer nobody sent.
+    if (answer !== storedAnswer || !(error instanceof InvalidAnswerError)) throw error
+    return timedOutNow(node, nodeId, state, authorCode)
+  }
+}
+
+/** The outcome of a question that timed out, by the node's `onTimeout` as registered now. */
+function timedOutNow(node: InputNode, nodeId: string, state: Parameters<typeof resolveText>[1], authorCode: Parameters<typeof resolveText>[2]): unknown {
+  const onTimeout = node.onTimeout ?? 'fail'
+  if (onTimeout === 'fail' || onTimeout === 'abort') {
+    throw new JobFailure('input-timeout', expiredMessage({ prompt: resolveText(node.prompt, state, authorCode), nodeId }), { failedDuring: 'workflow-node', nodeId })
+  }
+  return parseAnswer(node.schema, timeoutAnswer({ onTimeout, ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}) }), `input node "${nodeId}" answer`)
 }
