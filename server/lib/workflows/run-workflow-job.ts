@@ -8,6 +8,7 @@ import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { isCompiledWorkflow } from './registry'
 import { WorkflowRun } from './workflow-run'
+import { withDeclaredFields } from './declared-input'
 import { isToolOutcome } from '../../../shared/reducer'
 import { countToolResult } from '../executor/tool-metrics'
 
@@ -20,7 +21,9 @@ export async function runWorkflowJob(context: RunContext, request: WorkflowJobRe
   endInterruptedCalls(context)
   // Read as stored (JSON: a Date as its ISO text), as outputs are: a run resumed on another
   // instance reads the stored input, and must read what this run's nodes read.
-  const input = request.input === undefined ? undefined : JSON.parse(JSON.stringify(request.input)) as unknown
+  const stored = request.input === undefined ? undefined : JSON.parse(JSON.stringify(request.input)) as unknown
+  // A field the schema declares and the input left out reads as nothing, not "does not exist".
+  const input = withDeclaredFields(stored, workflow.definition.input)
   await new WorkflowRun(context, workflow, input).run()
 }
 

@@ -1,0 +1,49 @@
+/**
+ * The workflow's input as its nodes read it: the stored input, plus each field its object schema
+ * declares but the input left out (an optional field not sent), as an own key holding undefined.
+ * A template naming such a field (`'Notes: {{input.note}}'`) read `"note" does not exist` and failed
+ * the job that the schema had accepted; it now reads as nothing ('' in text), as a field given as
+ * undefined does. A name the schema does not declare (a typo) still fails. Nested objects are
+ * filled the same way; a record, a list or a union is left as it is.
+ */
+
+interface ZodLike {
+  _zod?: { def?: { type?: string, shape?: Record<string, ZodLike>, innerType?: ZodLike } }
+}
+
+/** Wrappers that keep the object they wrap. */
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'])
+
+/** The fields of an object schema, through its wrappers; undefined for any other schema. */
+function shapeOf(schema: ZodLike | undefined, depth = 0): Record<string, ZodLike> | undefined {
+  const def = schema?._zod?.def
+  if (!def || depth > 16) return undefined
+  if (def.type === 'object') return def.shape
+  return WRAPPERS.has(def.type ?? '') ? shapeOf(def.innerType, depth + 1) : undefined
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** `input` with the fields `schema` declares and it lacks, as own keys holding undefined (at any depth). */
+export function withDeclaredFields(input: unknown, schema: unknown, depth = 0): unknown {
+  const shape = shapeOf(schema as ZodLike)
+  if (!shape || !isPlainObject(input) || depth > 64) return input
+  const result: Record<string, unknown> = { ...input }
+  for (const key of Object.keys(shape)) {
+    const value = Object.hasOwn(input, key) ? withDeclaredFields(input[key], shape[key], depth + 1) : undefined
+    // Defined, not assigned: a `__proto__` field stays a field.
+    Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true })
+  }
+  return result
+}
+
+/**
+ * A node's output as later nodes read it (`state.outputs`): an input node's answer holds the
+ * fields its answer schema declares, as the input does (`{{outputs.approval.feedback}}` when the
+ * reviewer left the optional feedback out); other outputs as recorded. Not what the log records.
+ */
+export function outputAsRead(node: { kind: string, schema?: unknown } | undefined, output: unknown): unknown {
+  return node?.kind === 'input' ? withDeclaredFields(output, node.schema) : output
+}
