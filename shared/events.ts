@@ -199,7 +199,10 @@ export interface InputResponsePayload {
   requestId: string
   answer: unknown
   answeredAt: number
-  /** The user id that answered, or `timeout` when `onTimeout` applied. */
+  /**
+   * The user id that answered; `timeout` when `onTimeout` applied; `system:cancelled` (withdrawn:
+   * its branch was cancelled) or `system:owner-lost` (voided by a takeover), both with `answer: null`.
+   */
   answeredBy: string
   /**
    * When the asker's schema stored another value than the one sent (a default, a trim): a digest
