@@ -217,8 +217,10 @@ export function createEngine(options: EngineOptions) {
     const record = await authorizeRead(userId, jobId)
     const run = runningHere(runs, jobId)
     if (run) {
+      // The pending text is committed first, and the summary laid over again after it: its
+      // `lastSeq` and `updatedAt` are those of the state it is answered with.
       run.live.flush()
-      return { job: summarize(record), state: viewedState(run.live.state) }
+      return { job: summarize(withLiveState(record)), state: viewedState(run.live.state) }
     }
     const state = await provider.getState(jobId)
     if (!state) throw new JobNotFoundError(jobId)
