@@ -11,6 +11,7 @@ import type { JobState } from '../../shared/reducer'
 import { renderMarkdown } from '../../demo/app/lib/markdown'
 import { waitForJobStatus } from '../support/progress-wait'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { markdownOnScreen } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 
@@ -141,7 +142,7 @@ describe('AI SDK page in Chromium', () => {
     expect(await answer.locator('.code-block .hljs-keyword').count()).toBeGreaterThan(0)
     expect(await answer.textContent()).not.toContain('```')
     // The same HTML as the main chat renders from the same text.
-    expect(await answer.innerHTML()).toBe(await page.evaluate((html) => {
+    expect(await markdownOnScreen(answer)).toBe(await page.evaluate((html) => {
       const template = document.createElement('template')
       template.innerHTML = html
       return template.innerHTML

@@ -16,10 +16,12 @@ import { mountClient, stubDocument, withClientTemplate } from './demo-client-ren
 import AiSdkPageSsr from '../../demo/app/pages/ai-sdk.vue'
 import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
 import AiSdkTextPartSsr from '../../demo/app/components/AiSdkTextPart.vue'
+import MarkdownBlocksSsr from '../../demo/app/components/MarkdownBlocks.vue'
 
 const AiSdkPage = withClientTemplate(AiSdkPageSsr, 'demo/app/pages/ai-sdk.vue')
 const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/AiSdkToolPart.vue')
 const AiSdkTextPart = withClientTemplate(AiSdkTextPartSsr, 'demo/app/components/AiSdkTextPart.vue')
+const MarkdownBlocks = withClientTemplate(MarkdownBlocksSsr, 'demo/app/components/MarkdownBlocks.vue')
 
 /** What a test sets up and reads; reset before each test. */
 export interface PageWorld {
@@ -64,7 +66,7 @@ export function usePage(): PageWorld {
     mount: () => {
       // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
       mountDemoComponent(app, { render: () => null } as Component, {})
-      return mountClient(AiSdkPage, { AiSdkToolPart, AiSdkTextPart }).container
+      return mountClient(AiSdkPage, { AiSdkToolPart, AiSdkTextPart, MarkdownBlocks }).container
     },
   }
   beforeEach(() => {

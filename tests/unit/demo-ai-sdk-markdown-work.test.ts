@@ -17,9 +17,9 @@ vi.mock('../../demo/app/lib/markdown', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../demo/app/lib/markdown')>()
   return {
     ...original,
-    renderMarkdown: (text: string, options?: Parameters<typeof original.renderMarkdown>[1]) => {
+    renderMarkdownBlocks: (text: string, options?: Parameters<typeof original.renderMarkdownBlocks>[1]) => {
       rendered.push(text)
-      return original.renderMarkdown(text, options)
+      return original.renderMarkdownBlocks(text, options)
     },
   }
 })

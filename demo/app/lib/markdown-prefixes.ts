@@ -15,8 +15,8 @@ export interface RenderedPrefix<BlockToken = unknown> {
   end: number
   /** Their tokens, to render them again when a heading above theirs moves them down. */
   tokens: BlockToken[]
-  /** Their HTML by how far their headings are moved down. */
-  html: Map<number, string>
+  /** Their HTML (one string a top-level block) by how far their headings are moved down. */
+  html: Map<number, string[]>
   /** The smallest heading level among them (`NO_HEADING`: none). */
   topLevel: number
 }

@@ -118,18 +118,63 @@ function insertBeforeClosingTags(html: string, insertion: string): string {
 
 /** Renders a (possibly partial) Markdown answer to safe HTML. */
 export function renderMarkdown(text: string, options: RenderMarkdownOptions = {}): string {
+  return renderMarkdownBlocks(text, options).join('')
+}
+
+/**
+ * The HTML of `renderMarkdown`, one string per top-level block (a paragraph, a list, a code block,
+ * a table…): joined, they are that HTML. A streaming answer shown block by block
+ * (components/MarkdownBlocks.vue) writes only the blocks that changed, not the whole answer.
+ */
+export function renderMarkdownBlocks(text: string, options: RenderMarkdownOptions = {}): string[] {
   // A reference definition (`[a]: url`) makes links anywhere in the text, and markdown-it counts
   // the lines of text with `\r` or NUL differently: such text is read whole every time.
   // Its blocks are not kept either: rendered with its definitions (or lines), they would lend them
   // to another text that starts the same.
-  const rendered = (/\]:|[\r\0]/.test(text) ? renderBlocks(text, null, false) : renderBlocks(text, prefixOf(text))).trimEnd()
+  const blocks = /\]:|[\r\0]/.test(text) ? renderBlocks(text, null, false) : renderBlocks(text, prefixOf(text))
+  return finishBlocks(blocks, options)
+}
+
+/** The same as `renderMarkdown`, read and rendered whole (no closed blocks taken from lib/markdown-prefixes.ts). */
+export function renderMarkdownWhole(text: string, options: RenderMarkdownOptions = {}): string {
+  const tokens = renderer.parse(text, {})
+  const env: RenderEnvironment = { headingShift: TOP_HEADING_LEVEL - topHeadingLevel(tokens) }
+  const rendered = renderer.renderer.render(tokens, renderer.options, env).trimEnd()
   return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
 }
 
-/** The same as `renderMarkdown`, read whole (no closed blocks taken from lib/markdown-prefixes.ts). */
-export function renderMarkdownWhole(text: string, options: RenderMarkdownOptions = {}): string {
-  const rendered = renderBlocks(text, null, false).trimEnd()
-  return options.cursor ? insertBeforeClosingTags(rendered, CURSOR_HTML) : rendered
+/**
+ * `blocks` as shown: the white space that ends each (markdown-it's line break after a block) starts
+ * the next one instead, so a block's HTML stays the same once another follows it; the last one's is
+ * dropped (trimmed, as the text's end). The cursor goes in the last block, if asked.
+ */
+function finishBlocks(blocks: string[], options: RenderMarkdownOptions): string[] {
+  const shown: string[] = []
+  let carried = ''
+  for (const block of blocks) {
+    const body = block.trimEnd()
+    shown.push(carried + body)
+    carried = block.slice(body.length)
+  }
+  while (shown.length && !shown.at(-1)!.trim()) shown.pop()
+  if (options.cursor) {
+    if (shown.length) shown[shown.length - 1] = insertBeforeClosingTags(shown.at(-1)!, CURSOR_HTML)
+    else shown.push(CURSOR_HTML)
+  }
+  return shown
+}
+
+/** `tokens` rendered one top-level block at a time (a block ends with a level-0 token that opens nothing). */
+function blocksOf(tokens: Token[], env: RenderEnvironment): string[] {
+  const blocks: string[] = []
+  let start = 0
+  tokens.forEach((token, index) => {
+    if (token.level !== 0 || token.nesting === 1) return
+    blocks.push(renderer.renderer.render(tokens.slice(start, index + 1), renderer.options, env))
+    start = index + 1
+  })
+  if (start < tokens.length) blocks.push(renderer.renderer.render(tokens.slice(start), renderer.options, env))
+  return blocks
 }
 
 /** The smallest heading level in `tokens` (`NO_HEADING`: none). */
@@ -143,7 +188,7 @@ function topHeadingLevel(tokens: Token[]): number {
  * block is closed once the next one starts on a whole line (a line still being written may yet
  * join the block before it: `#` then `#x`) — a first line with a `|` (a table's, maybe) with its next.
  */
-function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): string {
+function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): string[] {
   const start = known?.end ?? 0
   const rest = text.slice(start)
   const tokens = renderer.parse(rest, {})
@@ -153,10 +198,10 @@ function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): 
   // A heading above the earlier ones moves them all down: their tokens are rendered again (once a shift).
   let before = known?.html.get(env.headingShift) ?? (known?.topLevel === NO_HEADING ? known.html.values().next().value! : null)
   if (known && before === null) {
-    before = renderer.renderer.render(knownTokens, renderer.options, env)
+    before = blocksOf(knownTokens, env)
     known.html.set(env.headingShift, before)
   }
-  before ??= ''
+  before ??= []
   let last = tokens.length - 1
   while (last > 0 && (tokens[last]!.level !== 0 || tokens[last]!.nesting === -1)) last--
   const lastLine = tokens[last]?.map?.[0] ?? 0
@@ -168,9 +213,9 @@ function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): 
   // have taken as a lazy line ends that item only where it starts a table inside the item, which
   // its next line decides (`- a`, `b|c`, then `    --|--` or not).
   if (lastLineEnd >= 0 && rest.slice(lastLineStart, lastLineEnd).includes('|')) lastLineEnd = rest.indexOf('\n', lastLineEnd + 1)
-  if (lastLineEnd < 0 || !keep) return before + renderer.renderer.render(tokens, renderer.options, env)
+  if (lastLineEnd < 0 || !keep) return before.concat(blocksOf(tokens, env))
   const closed = tokens.slice(0, last)
-  const closedHtml = before + renderer.renderer.render(closed, renderer.options, env)
+  const closedHtml = before.concat(blocksOf(closed, env))
   keepPrefix({
     key: text.slice(0, start + lastLineEnd + 1),
     end: start + lastLineStart,
@@ -178,7 +223,7 @@ function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): 
     html: new Map([[env.headingShift, closedHtml]]),
     topLevel: Math.min(known?.topLevel ?? NO_HEADING, topHeadingLevel(closed)),
   }, known)
-  return closedHtml + renderer.renderer.render(tokens.slice(last), renderer.options, env)
+  return closedHtml.concat(blocksOf(tokens.slice(last), env))
 }
 
 /** Where line `line` (from 0) of `text` starts. */

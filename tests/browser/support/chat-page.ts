@@ -3,7 +3,7 @@
  * phone size, light or dark): opening it, sending a message, waiting on a turn's state, reading
  * the server's own state of a job. Every wait is on a DOM condition, never a sleep.
  */
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import type { JobState } from '../../../shared/reducer'
 import { renderMarkdown } from '../../../demo/app/lib/markdown'
 import { waitWhileProgressing } from '../../support/progress-wait'
@@ -80,7 +80,12 @@ export async function waitForAnswerChars(page: Page, jobId: string, chars: numbe
 
 /** The answer's HTML as the page shows it (rendered Markdown). */
 export async function answerOnScreen(page: Page, jobId: string): Promise<string> {
-  return await turn(page, jobId).locator('.answer').innerHTML()
+  return await markdownOnScreen(turn(page, jobId).locator('.answer'))
+}
+
+/** The HTML of rendered Markdown on the page: its blocks' (components/MarkdownBlocks.vue), joined as lib/markdown.ts renders them. */
+export async function markdownOnScreen(container: Locator): Promise<string> {
+  return await container.evaluate(element => [...element.querySelectorAll(':scope > .markdown-block')].map(block => block.innerHTML).join(''))
 }
 
 /** The server's text rendered to HTML the way the page does, then serialized by this browser (as `innerHTML` is). */
