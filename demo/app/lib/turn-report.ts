@@ -78,6 +78,16 @@ export function threadHold(reports: ReadonlyArray<[jobId: string, report: TurnRe
 }
 
 /**
+ * `next`, or `previous` when it says the same (the same kind, for the same job). The thread derives
+ * its line and its hold again from every report — each streamed piece of an answer — and a new
+ * object saying the same would render the whole thread again: the one it had is kept instead.
+ */
+export function keptIfSame<Line extends ThreadStatusLine | ThreadHold>(previous: Line | undefined, next: Line): Line {
+  if (!previous || !next || previous.kind !== next.kind) return next
+  return ('jobId' in previous ? previous.jobId : null) === ('jobId' in next ? next.jobId : null) ? previous : next
+}
+
+/**
  * True when a completed answer stopped because the model reached its output limit (its last
  * round's `finish_reason` is `length`, or Mistral's `model_length`: its context window): the text
  * ends mid-thought, and a chat app says so.
