@@ -198,7 +198,8 @@ function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): 
   // A heading above the earlier ones moves them all down: their tokens are rendered again (once a shift).
   let before = known?.html.get(env.headingShift) ?? (known?.topLevel === NO_HEADING ? known.html.values().next().value! : null)
   if (known && before === null) {
-    before = blocksOf(knownTokens, env)
+    // Their tokens not kept (a text over the kept prefixes' limit): read again, once a shift.
+    before = blocksOf(known.tokens ? knownTokens : renderer.parse(text.slice(0, known.end), {}), env)
     known.html.set(env.headingShift, before)
   }
   before ??= []
@@ -219,7 +220,7 @@ function renderBlocks(text: string, known: RenderedPrefix | null, keep = true): 
   keepPrefix({
     key: text.slice(0, start + lastLineEnd + 1),
     end: start + lastLineStart,
-    tokens: knownTokens.concat(closed),
+    tokens: known && !known.tokens ? null : knownTokens.concat(closed),
     html: new Map([[env.headingShift, closedHtml]]),
     topLevel: Math.min(known?.topLevel ?? NO_HEADING, topHeadingLevel(closed)),
   }, known)
