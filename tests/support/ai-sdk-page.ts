@@ -17,11 +17,13 @@ import AiSdkPageSsr from '../../demo/app/pages/ai-sdk.vue'
 import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
 import AiSdkTextPartSsr from '../../demo/app/components/AiSdkTextPart.vue'
 import MarkdownBlocksSsr from '../../demo/app/components/MarkdownBlocks.vue'
+import AiSdkMessageSsr from '../../demo/app/components/AiSdkMessage.vue'
 
 const AiSdkPage = withClientTemplate(AiSdkPageSsr, 'demo/app/pages/ai-sdk.vue')
 const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/AiSdkToolPart.vue')
 const AiSdkTextPart = withClientTemplate(AiSdkTextPartSsr, 'demo/app/components/AiSdkTextPart.vue')
 const MarkdownBlocks = withClientTemplate(MarkdownBlocksSsr, 'demo/app/components/MarkdownBlocks.vue')
+const AiSdkMessage = withClientTemplate(AiSdkMessageSsr, 'demo/app/components/AiSdkMessage.vue')
 
 /** What a test sets up and reads; reset before each test. */
 export interface PageWorld {
@@ -66,7 +68,7 @@ export function usePage(): PageWorld {
     mount: () => {
       // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
       mountDemoComponent(app, { render: () => null } as Component, {})
-      return mountClient(AiSdkPage, { AiSdkToolPart, AiSdkTextPart, MarkdownBlocks }).container
+      return mountClient(AiSdkPage, { AiSdkMessage, AiSdkToolPart, AiSdkTextPart, MarkdownBlocks }).container
     },
   }
   beforeEach(() => {

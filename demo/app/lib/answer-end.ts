@@ -47,6 +47,12 @@ export function answerEndNote(metadata: unknown, answered = true): { kind: 'fail
   return null
 }
 
+/** `answerEndNote` of a message: an assistant's, answered when it has text; null for the user's. */
+export function messageEndNote(message: { role: string, metadata?: unknown, parts: ReadonlyArray<{ type: string, text?: unknown }> } | undefined): ReturnType<typeof answerEndNote> {
+  if (message?.role !== 'assistant') return null
+  return answerEndNote(message.metadata, message.parts.some(part => part.type === 'text' && typeof part.text === 'string' && part.text.trim() !== ''))
+}
+
 /** True for an answer that was stopped (its metadata says `ended: 'aborted'`). */
 export function isStoppedAnswer(metadata: unknown): boolean {
   return Boolean(metadata && typeof metadata === 'object' && (metadata as Partial<AnswerEndMetadata>).ended === 'aborted')
