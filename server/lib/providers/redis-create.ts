@@ -12,7 +12,7 @@ import { lateCreationEnd } from '../failed-end'
 import type { AppendBatcher } from './redis-append-batch'
 import type { RedisConnection } from './redis-client'
 import { encodeMeta, encodeRequest, eventHeads } from './redis-records'
-import { CREATE_SCRIPT } from './redis-scripts'
+import { CREATE_SCRIPT } from './redis-create-script'
 import type { CreateOptions, JobProvider, JobRecord, NewJobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 

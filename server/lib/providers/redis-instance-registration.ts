@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ClusterLoad } from './types'
-import { CLOCK } from './redis-scripts'
+import { CLOCK } from './redis-lua-parts'
 
 /**
  * ARGV: prefix, instanceId, ttlMs, now|'' (Redis's clock), token. Marks the instance alive until

@@ -6,7 +6,7 @@
  * so enough of them hide every real expired lease — and an `active` entry would count against the
  * global limit and the takeover share for ever. The user's own entries (`active:<userId>`,
  * `user:<userId>`) cannot be found: the hash held the user id. The create script takes such ids
- * out of `active:<userId>` when the user is at their limit (redis-scripts.ts, `activeOfUser`).
+ * out of `active:<userId>` when the user is at their limit (redis-create-script.ts, `activeOfUser`).
  */
 
 /** Lua: forgets a job whose hash is gone and tells its followers (an empty batch: they look, find it gone). */

@@ -3,8 +3,8 @@
  * Sentinel-managed; not Redis Cluster, whose scripts cannot span key slots). A job is a hash; its
  * log is a Stream of batches whose entry ids are the batch's last seq (`XRANGE` from a seq is the
  * catch-up; redis-log-read.ts); every write that checks and changes several keys is one Lua script
- * (redis-scripts.ts), the compare-and-set point for terminal status, seq continuity and the lease
- * epoch. Viewers and owners on other instances follow a job by pub/sub (one channel per job per
+ * (the redis-*-script(s).ts files, their shared pieces in redis-lua-parts.ts), the compare-and-set
+ * point for terminal status, seq continuity and the lease epoch. Viewers and owners on other instances follow a job by pub/sub (one channel per job per
  * instance, no polling; redis-follow.ts), user lists (redis-job-list.ts) and retention are sorted
  * sets. Key names: docs/providers.md.
  * Batching writes in time is the engine's part: this provider writes what it is given, once.
@@ -27,7 +27,12 @@ import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
 import { createInstanceRegistration } from './redis-instance-registration'
-import { APPEND_SCRIPT, CLAIM_LEASE_SCRIPT, DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT, GET_OWNED_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT, REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT, TAKE_RATE_SCRIPT } from './redis-scripts'
+import { APPEND_SCRIPT } from './redis-append-script'
+import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
+import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts'
+import { REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT } from './redis-control-scripts'
+import { TAKE_RATE_SCRIPT } from './redis-rate-script'
+import { GET_OWNED_SCRIPT } from './redis-owned-script'
 import type { AppendRefusal, ControlReply, DeleteOutcome, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'

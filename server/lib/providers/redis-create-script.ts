@@ -1,0 +1,76 @@
+/** The `redis` provider's create script: idempotency, the active-job limits, the rate windows, the indexes. */
+
+import { CLOCK, TAKE_HIT } from './redis-lua-parts'
+import { INDEX_THREAD } from './redis-threads'
+import { FORGET_LOST_JOB } from './redis-lost-job'
+import { USER_CHANGED } from './redis-user-changes'
+
+/**
+ * ARGV: prefix, id, userId, idempotencyKey|'', metaJson, createdAt, leaseInstance|'', leaseEpoch,
+ * leaseExpiresAt, maxActive|'', maxActivePerUser|'', ratesJson|'' ([[key, limit, windowMs], …]:
+ * every window counts the creation, or none does), now|'' (Redis's clock), rateMember, leaseMs|''
+ * (when given, the lease expires leaseMs from now, not at leaseExpiresAt, which is the creating
+ * instance's clock), threadId|'' (the job joins its thread's index in the same step,
+ * redis-threads.ts), requestJson (the whole request, its own field: `meta` holds it as a listing
+ * needs it, redis-records.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
+ * 'user'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
+ * rate hits are counted only for a job really created.
+ */
+export const CREATE_SCRIPT = `
+${TAKE_HIT}
+${CLOCK}
+${INDEX_THREAD}
+${FORGET_LOST_JOB}
+${USER_CHANGED}
+-- The user's active jobs, counted against their limit. At the limit, ids whose hash is gone (evicted: a
+-- lost job) leave the set first: nothing else can, as only the hash knew the user, and counted they
+-- would hold the user at the limit for good.
+local function activeOfUser(p, user, limit)
+  local key = p .. 'active:' .. user
+  local count = redis.call('SCARD', key)
+  if count < limit then return count end
+  for _, id in ipairs(redis.call('SMEMBERS', key)) do
+    if redis.call('EXISTS', p .. 'job:' .. id) == 0 then
+      redis.call('SREM', key, id)
+      forgetLostJob(p, id)
+      count = count - 1
+    end
+  end
+  return count
+end
+local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if idem ~= '' then
+  local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
+  if existing and redis.call('EXISTS', p .. 'job:' .. existing) == 1 then return {'existing', existing} end
+end
+local job = p .. 'job:' .. id
+if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
+if ARGV[11] ~= '' and activeOfUser(p, user, tonumber(ARGV[11])) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
+if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
+if ARGV[12] ~= '' then
+  local rates, now = cjson.decode(ARGV[12]), clock(ARGV[13])
+  -- Every full window is looked at: the refusal names the one that frees last, when all have room.
+  local refusedWait, refusedKey = -1, nil
+  for _, rate in ipairs(rates) do
+    local wait = rateWait(p .. 'rate:' .. rate[1], rate[2], rate[3], now)
+    if wait > refusedWait then refusedWait, refusedKey = wait, rate[1] end
+  end
+  if refusedKey then return {'rate', tostring(refusedWait), refusedKey} end
+  for _, rate in ipairs(rates) do addHit(p .. 'rate:' .. rate[1], rate[3], now, ARGV[14]) end
+end
+redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
+  'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[16], 'request', ARGV[17])
+if ARGV[7] ~= '' then
+  local expiresAt = ARGV[9]
+  if ARGV[15] ~= '' then expiresAt = string.format('%d', clock(ARGV[13]) + tonumber(ARGV[15])) end
+  redis.call('HSET', job, 'leaseInstance', ARGV[7], 'leaseEpoch', ARGV[8], 'leaseExpiresAt', expiresAt)
+  redis.call('ZADD', p .. 'leases', expiresAt, id)
+end
+redis.call('ZADD', p .. 'user:' .. user, ARGV[6], id)
+indexThread(p, user, ARGV[16], id, ARGV[6])
+redis.call('SADD', p .. 'active', id)
+redis.call('SADD', p .. 'active:' .. user, id)
+if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end
+userChanged(p, user, id, ARGV[6])
+return {'created', id}
+`
