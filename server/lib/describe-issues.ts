@@ -52,6 +52,11 @@ export function describeIssues(error: { issues: readonly IssueLike[] }, root = '
   return named.join('; ')
 }
 
+/** The option's own type was not the value's (`expected object, received string`): none of its fields could match. */
+function isWrongType(issue: IssueLike): boolean {
+  return issue.code === 'invalid_type' && Array.isArray(issue.path) && issue.path.length === 0
+}
+
 /** Unions inside unions are followed this deep at most. */
 const MAX_UNION_DEPTH = 8
 
@@ -60,12 +65,14 @@ const MAX_UNION_DEPTH = 8
  * answer `approve | reject with a reason`, `{ approved: false }` read `(root): Invalid input`. When
  * exactly one option failed on no literal or enum value (its tags matched; every other option's
  * did not), its problems are the ones named, under the union's path; otherwise the issue as it is.
+ * An option the value is not even the type of (an object option given a string) matched no tag:
+ * `'aprove'` for `'approve' | { approved: false, reason }` is not "expected object".
  */
 function narrowedUnion(issue: IssueLike, depth = 0): IssueLike[] {
   if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors) || depth >= MAX_UNION_DEPTH) return [issue]
   const options = (issue.errors as unknown[]).filter((option): option is IssueLike[] => Array.isArray(option) && option.length > 0)
   if (options.length !== issue.errors.length) return [issue]
-  const chosen = options.filter(option => !option.some(inner => inner.code === 'invalid_value'))
+  const chosen = options.filter(option => !option.some(inner => inner.code === 'invalid_value' || isWrongType(inner)))
   if (chosen.length !== 1) return [issue]
   return chosen[0]!.flatMap(inner => narrowedUnion({ ...inner, path: [...issue.path, ...(Array.isArray(inner.path) ? inner.path : [])] }, depth + 1))
 }
