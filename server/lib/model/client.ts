@@ -163,9 +163,11 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
       if (signal.aborted) throw abortReason(signal)
       const retryable = error instanceof ModelError && error.retryable
       if (yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
-      usage.retried(error)
-      // A Retry-After longer than the cap throws here: no retry is counted or waited for.
+      // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
+      // this attempt's usage kept for a retry before one is decided: on the error that ends the
+      // round (this one, the time left refusing the wait), it would count twice.
       const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
+      usage.retried(error)
       await abortableDelay(delayMs, signal, options.timers)
       // Counted once the request is about to be sent again: an abort during the wait sends none.
       options.onRetry?.(error)
