@@ -50,7 +50,7 @@ export function humanizeProblem(message: string): string {
 }
 
 /** What did not happen when a request failed, for `failureText`. */
-export type FailedAction = 'send' | 'stop' | 'answer' | 'load' | 'open'
+export type FailedAction = 'send' | 'stop' | 'answer' | 'load' | 'open' | 'threads' | 'refresh' | 'more' | 'delete'
 
 const NOT_DONE: Record<FailedAction, string> = {
   send: 'your message wasn’t sent',
@@ -58,6 +58,10 @@ const NOT_DONE: Record<FailedAction, string> = {
   answer: 'your answer wasn’t sent',
   load: 'the earlier messages weren’t loaded',
   open: 'the conversation wasn’t loaded',
+  threads: 'your threads weren’t loaded',
+  refresh: 'the thread list wasn’t refreshed',
+  more: 'no more threads were loaded',
+  delete: 'the thread wasn’t deleted',
 }
 
 /** A request that got no answer at all: `Couldn’t reach the server — your message wasn’t sent. Try again.` */
