@@ -121,7 +121,9 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     let count = 0
     while (count < pending.length && (count === 0 || bytes + pending[count]!.bytes <= maxBatchBytes)) bytes += pending[count++]!.bytes
     inFlightBytes = bytes
-    return pending.slice(0, count).map(entry => entry.event)
+    const batch = new Array<JobEvent>(count)
+    for (let index = 0; index < count; index++) batch[index] = pending[index]!.event
+    return batch
   }
 
   async function writeLoop(): Promise<void> {
@@ -198,7 +200,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
 
   /** The first `count` pending events are stored. */
   function acknowledge(count: number) {
-    for (const entry of pending.splice(0, count)) pendingBytes -= entry.bytes
+    for (let index = 0; index < count; index++) pendingBytes -= pending[index]!.bytes
+    // All of it (one event per write, usually): no array of the removed entries is made.
+    if (count === pending.length) pending.length = 0
+    else pending.splice(0, count)
     stored += count
     settleWaiters()
   }
@@ -208,10 +213,12 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     cancelTimer?.()
     cancelTimer = null
     writing = true
-    void writeLoop().then(() => {
-      // Deltas pushed during the last write wait for their timer, unless someone flushes.
-      if (pending.length > 0 && waiters.length > 0) start()
-    })
+    void writeLoop().then(afterWrites)
+  }
+
+  /** Deltas pushed during the last write wait for their timer, unless someone flushes. */
+  function afterWrites() {
+    if (pending.length > 0 && waiters.length > 0) start()
   }
 
   function schedule(delayMs: number) {
