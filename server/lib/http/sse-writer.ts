@@ -22,9 +22,24 @@ export { SSE_RESPONSE_HEADERS } from './stream-headers'
 /** Text ready for the wire: its UTF-8 bytes, and the same bytes framed as one HTTP/1.1 chunk. */
 export interface WireBytes {
   /** The text's bytes (for gzip, or a response that frames its own chunks); a view into `chunk`. */
-  body: Buffer
+  readonly body: Buffer
   /** `<size in hex>\r\n<body>\r\n`: written to the socket as it is. */
-  chunk: Buffer
+  readonly chunk: Buffer
+  /** The text's size in UTF-8 bytes (`body.length`). */
+  readonly size: number
+}
+
+/**
+ * Both forms over one buffer. `body` is made when first read: most frames only ever go to sockets
+ * as `chunk`, and a view is an object per frame.
+ */
+class FramedText implements WireBytes {
+  private view: Buffer | null = null
+  constructor(readonly chunk: Buffer, private readonly start: number, readonly size: number) {}
+
+  get body(): Buffer {
+    return this.view ??= this.chunk.subarray(this.start, this.start + this.size)
+  }
 }
 
 /** Encodes text once in both forms (one allocation; `body` is a view, not a copy). */
@@ -36,7 +51,7 @@ export function toWireBytes(text: string): WireBytes {
   chunk.write(text, head.length, 'utf8')
   chunk[chunk.length - 2] = 13
   chunk[chunk.length - 1] = 10
-  return { body: chunk.subarray(head.length, head.length + length), chunk }
+  return new FramedText(chunk, head.length, length)
 }
 
 function uncorkSocket(socket: Socket): void {
@@ -176,7 +191,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
 
   function raw(data: string | WireBytes) {
     if (ended) return
-    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.body.length
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.size
     // A frame larger than the bound by itself (a resync snapshot): the bound applies to what is
     // queued besides it, until the queue is back under the bound. Counted in the bound, the
     // snapshot would stall the client by itself, drop the next frame and bring on another
