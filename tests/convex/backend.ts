@@ -27,7 +27,7 @@ process.env.BACKGROUND_JOBS_SECRET = TEST_SECRET
  * A fresh, empty backend that enforces Convex's per-transaction limits (`limits`: some of them
  * lowered, so a test passes them with few documents).
  */
-export function createBackend(limits?: { documentsRead?: number, bytesRead?: number }) {
+export function createBackend(limits?: { documentsRead?: number, bytesRead?: number, databaseQueries?: number }) {
   return convexTest({ schema, modules, transactionLimits: limits ?? true })
 }
 
