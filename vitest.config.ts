@@ -2,8 +2,8 @@ import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 /**
- * Two projects: `unit` (fast, no build) and `e2e` (builds the fixture app once in globalSetup,
- * then each file starts real server processes from that build). `npm test` runs both.
+ * Three projects: `unit` and `unit-convex` (fast, no build) and `e2e` (builds the fixture app once in
+ * globalSetup, then each file starts real server processes from that build). `npm test` runs all.
  */
 export default defineConfig({
   test: {
@@ -14,7 +14,7 @@ export default defineConfig({
         plugins: [vue()],
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/providers/**/*.test.ts', 'tests/convex/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/providers/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           // `expect.poll` waits on real sockets and streams in some files (an SSE sink, a Redis
@@ -22,6 +22,21 @@ export default defineConfig({
           // sse-sink-backpressure). The condition still decides; only a failure takes longer to show.
           expect: { poll: { timeout: 10_000 } },
           // Projects that run together share one pool, so they must name the same size (e2e below).
+          maxWorkers: 4,
+        },
+      },
+      {
+        test: {
+          // The convex-test files, in workers shared across files (`isolate: false`): each file
+          // evaluated convex-test and every convex/ module (tests/convex/backend.ts loads them
+          // eagerly) in a fresh worker, ~2/3 of these files' CPU time. They keep no state between
+          // files: each test makes its own backend, and restores real timers after fake ones.
+          name: 'unit-convex',
+          include: ['tests/convex/**/*.test.ts'],
+          environment: 'node',
+          isolate: false,
+          testTimeout: 30_000,
+          expect: { poll: { timeout: 10_000 } },
           maxWorkers: 4,
         },
       },
