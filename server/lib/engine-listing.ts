@@ -4,9 +4,12 @@
  * the stored records (job-access.ts), so every list agrees with `GET /api/jobs/:id`.
  */
 import type { ThreadPageAnswer } from '../../shared/api-types'
+import { ACTIVE_STATUSES } from '../../shared/events'
 import type { JobSummary, ListJobsFilter } from './engine-types'
 import type { JobRun } from './job-run'
+import type { JobPageView } from './job-page'
 import { readJobPage } from './job-page'
+import { runningHere } from './job-access'
 import { summarize } from './job-summary'
 import { localThreadRuns } from './local-read'
 import type { JobListBound, JobProvider, JobRecord, ThreadCursor } from './providers/types'
@@ -26,13 +29,22 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
   const summarizeLive = (record: JobRecord) => summarize(withLiveState(record))
 
   /**
+   * Lists show, and filter by, the live status of the runs here (job-page.ts): while one of the
+   * user's jobs runs here, its stored status may be any active one whatever it shows.
+   */
+  function pageView(userId: string): JobPageView {
+    const runsHere = [...runs.keys()].some(id => runningHere(runs, id)?.record.userId === userId)
+    return { show: withLiveState, widen: runsHere ? ACTIVE_STATUSES : [] }
+  }
+
+  /**
    * The user's jobs, newest first (the newest page of `filter`), as records with the live state
    * laid over: for a reader that needs more of each job than its summary, without reading each
    * record again. A chat's request may hold its last user message only (`JobProvider.list`).
    */
   async function listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
     assertEnabled()
-    return (await provider.list({ ...filter, userId })).map(withLiveState)
+    return (await readJobPage(provider, { ...filter, userId }, pageView(userId))).records
   }
 
   return {
@@ -49,8 +61,8 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
      */
     async listJobPage(userId: string, filter: ListJobsFilter = {}): Promise<{ jobs: JobSummary[], next: JobListBound | null }> {
       assertEnabled()
-      const page = await readJobPage(provider, { ...filter, userId })
-      return { jobs: page.records.map(summarizeLive), next: page.next }
+      const page = await readJobPage(provider, { ...filter, userId }, pageView(userId))
+      return { jobs: page.records.map(summarize), next: page.next }
     },
 
     /** The user's threads, newest first, a page at a time (thread-summary.ts). */
