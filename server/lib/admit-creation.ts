@@ -6,8 +6,10 @@
  * tool settings that name no registered tool (unknown-tool-settings.ts). A creation with an
  * Idempotency-Key that would be refused may be the retry of a job the key started (api.md: the same
  * job on retry), also one a later version of the app no longer accepts (a workflow renamed or
- * removed, its input schema narrowed, a tool removed in a deploy): the store is asked for the key's
- * job first, and the refusal stands, counted as without a key, only when there is none.
+ * removed, its input schema narrowed, a tool removed in a deploy; a chat body over a limit lowered
+ * since, or naming a model no longer allowed, which the route refused: `refusedBySettings`): the
+ * store is asked for the key's job first, and the refusal stands, counted as without a key, only
+ * when there is none.
  */
 import { admitIds } from './admit-ids'
 import { admitRequest } from './admit-request'
@@ -73,6 +75,12 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
    */
   return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<KeyRefusal | null> {
     const { request } = input
+    // The route's 400 of a body an earlier version may have taken (http/chat-job-retry.ts): only the key's job.
+    const routeRefusal = input.refusedBySettings
+    if (routeRefusal) {
+      if (!input.idempotencyKey) throw routeRefusal
+      return { refuse: async () => { throw routeRefusal } }
+    }
     const rates = input.limitRate ? creationRates(userId, input.anonymousAddress, config.limits) : []
     const refused = refusedCreations.refusalOf(rates)
     // With an Idempotency-Key it may be the retry of a job it created, which the store gives back

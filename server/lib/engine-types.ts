@@ -76,6 +76,13 @@ export interface CreateJobInput {
    * first job. The HTTP route sets it; without it any request gets the key's job back.
    */
   requestFingerprint?: string
+  /**
+   * The 400 the route answers this request with under the current settings (a lower limit, a model
+   * no longer allowed), when it came with `idempotencyKey`: it may be the retry of a job an earlier
+   * version of the app took. Only the key's job is answered (nothing is created); without one,
+   * this error is thrown.
+   */
+  refusedBySettings?: Error
   title?: string
   /**
    * The creating request's W3C `traceparent` header. The job span links to it when no span is

@@ -2,9 +2,9 @@
 import { getRequestHeader, setResponseStatus } from 'h3'
 import { defineJobsHandler } from '../../lib/http/handler'
 import { idempotencyKeyOf, readJsonBody, RequestError, validate } from '../../lib/http/request'
-import { chatJobBodySchema, workflowJobBodySchema } from '../../lib/http/schemas'
+import { workflowJobBodySchema } from '../../lib/http/schemas'
 import type { CreateJobInput } from '../../lib/engine-types'
-import { toChatJobInput } from '../../lib/http/chat-job-input'
+import { chatJobInputOf } from '../../lib/http/chat-job-retry'
 import { assertFeatureOn } from '../../lib/feature-flags'
 import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
 import { requestFingerprint } from '../../lib/idempotency'
@@ -24,12 +24,10 @@ export default defineJobsHandler(async (context) => {
     if (idempotencyKey) input.requestFingerprint = requestFingerprint(parsed)
   }
   else {
-    const parsed = validate(chatJobBodySchema(config), body)
-    const chat = toChatJobInput(parsed, config, flags, idempotencyKey)
+    // With a key, a body this version's settings refuse may be the retry of an earlier one's job (chat-job-retry.ts).
+    const chat = chatJobInputOf(body, config, flags, idempotencyKey)
     // Said in the request: the AI SDK messages route places this route's answers again by it (chat-history.ts).
     input = { ...chat, request: { ...chat.request, startedBy: 'jobs' } }
-    // The same key with another body is refused (422), not answered with the first body's job.
-    if (idempotencyKey) input.requestFingerprint = requestFingerprint(parsed)
   }
   // The creation rates (the user's, an anonymous client address's) are counted by the store with
   // the insert: across instances, and never for an idempotent retry or a request a limit refuses.
