@@ -6,6 +6,7 @@
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { createCluster } from './cluster'
+import { endedInputConflict } from './ended-input-conflict'
 import { InputConflictError } from './errors'
 import { runningHere } from './job-access'
 import type { JobRun } from './job-run'
@@ -16,7 +17,7 @@ import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
 
 export interface AnswerInputOptions {
-  provider: Pick<JobProvider, 'getState'>
+  provider: Pick<JobProvider, 'getState' | 'readEvents'>
   runs: ReadonlyMap<string, JobRun>
   cluster: Pick<ReturnType<typeof createCluster>, 'answerRemote'> | null
   /** The job, checked to be the user's (a 404 otherwise). */
@@ -68,7 +69,8 @@ export function createAnswerInput(options: AnswerInputOptions) {
       if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer, readWorkflowAnswer)) return { stored: true }
       // The record was read before the job ended here (an abort or a failure that came first): ended all the same.
       const ended = isTerminalStatus(record.status) || run?.live.ended === true || run?.live.ending === true
-      throw new InputConflictError(answer.requestId, ended ? 'belongs to a job that has ended' : 'is not pending on this server')
+      if (ended) throw await endedInputConflict(provider, jobId, answer.requestId, run?.inputs.asked(answer.requestId) === true)
+      throw new InputConflictError(answer.requestId, 'is not pending on this server')
     }
     return await answerAndStore(run, answer.requestId, answer.answer, userId, readWorkflowAnswer)
   }

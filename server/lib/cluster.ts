@@ -14,7 +14,8 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
-import { BackgroundJobsError, InputConflictError, ProviderUnavailableError, RateLimitError, ShuttingDownError } from './errors'
+import { BackgroundJobsError, ProviderUnavailableError, RateLimitError, ShuttingDownError } from './errors'
+import { endedInputConflict } from './ended-input-conflict'
 import type { JobState } from '../../shared/reducer'
 import { createFailureStreakLog } from './failure-streak-log'
 import type { JobRun } from './job-run'
@@ -191,7 +192,7 @@ export function createCluster(options: ClusterOptions) {
     // is unknown, not refused.
     if (result === 'ended') {
       if (await answerStored(record, requestId, userId, answer)) return { stored: true }
-      throw new InputConflictError(requestId, 'belongs to a job that has ended')
+      throw await endedInputConflict(provider, record.id, requestId)
     }
     // No reply in time: the owner may have taken and stored the answer while its reply was lost
     // (that write failed) — then a 503 would have the client retry into a 409 "already answered".

@@ -1,0 +1,21 @@
+/**
+ * The 409 of an answer to a job that has ended, which did not take it. It said the request
+ * "belongs to a job that has ended" for any request id, also one the job never asked (a typo, an
+ * id from another job): the client was told to stop waiting on a question that never existed
+ * instead of that its id is wrong. The job's stored log says which: a request it asked (or one
+ * the run here asked, its end not stored yet) still gets that message; one it never asked is
+ * named so; when the log no longer holds the job's start (trimmed), only that the job has ended.
+ */
+import { InputConflictError } from './errors'
+import type { JobProvider } from './providers/types'
+
+/** The refusal of an answer to `requestId` of the ended job `jobId`; `askedHere`: the run here asked it. */
+export async function endedInputConflict(provider: Pick<JobProvider, 'readEvents'>, jobId: string, requestId: string, askedHere = false): Promise<InputConflictError> {
+  if (askedHere) return new InputConflictError(requestId, 'belongs to a job that has ended')
+  // A store that does not answer leaves the words that do not depend on it.
+  const range = await provider.readEvents(jobId, 0).catch(() => null)
+  const asked = range?.events.some(event => event.type === 'input-request' && event.requestId === requestId) ?? false
+  if (asked) return new InputConflictError(requestId, 'belongs to a job that has ended')
+  if (range?.complete) return new InputConflictError(requestId, `was never asked by job ${jobId}, which has ended: check the request id`)
+  return new InputConflictError(requestId, 'is not pending: its job has ended')
+}
