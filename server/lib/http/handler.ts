@@ -15,6 +15,7 @@ import { resolveFeatureFlags } from './resolve-flags'
 import type { FeatureFlags } from '../feature-flags'
 import { assertFeatureOn } from '../feature-flags'
 import { assertNotCrossSite } from './cross-site'
+import { routesUnderAppBase } from './message-routes'
 import { RequestError } from './request'
 import { resolveUser } from './resolve-user'
 import { routeLogger } from './route-logger'
@@ -64,7 +65,8 @@ export function toHttpError(event: H3Event, error: unknown) {
     routeLogger.error('an app schema check threw', { method: event.method, path: event.path?.split('?')[0], schema: error.schema, error: error.cause })
   }
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
-    return createError({ statusCode: error.statusCode, statusMessage: error.name, message: error.message })
+    // A route the message names is named under the app's base path (message-routes.ts).
+    return createError({ statusCode: error.statusCode, statusMessage: error.name, message: routesUnderAppBase(event, error.message) })
   }
   if ((error as { statusCode?: number })?.statusCode) return error as Error
   // Which route failed (without its query string: it may carry ids or tokens a client put there).
