@@ -17,6 +17,12 @@ export interface JobSummary {
   prompt?: string
   /** Chat jobs started by the AI SDK route: the metadata the client put on that message, as sent (absent: none). */
   promptMetadata?: unknown
+  /**
+   * Chat jobs started by `POST /api/jobs` (as the demo's main chat does): `'jobs'`. An answer there
+   * to a message again is a new turn after the others, where an AI SDK route's is an edit in place
+   * (shared/current-turns.ts). Absent: started by the AI SDK route, or stored before this field.
+   */
+  startedBy?: 'jobs'
   /** Workflow jobs: the workflow and the input it was started with (to show it, or start it again). */
   workflow?: { name: string, input: unknown }
   createdAt: number

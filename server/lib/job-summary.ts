@@ -20,6 +20,7 @@ export function summarize(record: JobRecord): JobSummary {
     id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq,
     ...(prompt === undefined ? {} : { prompt }),
     ...(request?.type === 'chat' && request.promptMetadata !== undefined ? { promptMetadata: request.promptMetadata } : {}),
+    ...(request?.type === 'chat' && request.startedBy === 'jobs' ? { startedBy: request.startedBy } : {}),
     ...(request?.type === 'workflow' ? { workflow: { name: request.workflow, input: request.input ?? null } } : {}),
   }
 }

@@ -45,7 +45,7 @@ async function mainChatHistory(chatId: string, next: string, nextKey?: string): 
   const { jobs } = await (await fetch(`${app.base}/api/jobs?threadId=${chatId}`)).json() as { jobs: JobSummary[] }
   const turns = await Promise.all(sortOldestFirst(jobs).map(async (job) => {
     const { state } = await (await fetch(`${app.base}/api/jobs/${job.id}`)).json() as { state: { content: string, status: 'completed' | 'failed' } }
-    return { type: job.type, prompt: job.prompt ?? '', answer: state.content, status: state.status, messageKey: messageKeyOf(job) }
+    return { ...job, prompt: job.prompt ?? '', answer: state.content, status: state.status }
   }))
   return buildHistory(turns, next, nextKey)
 }

@@ -26,10 +26,10 @@ describe('threads', () => {
   it('sorts oldest first and builds the chat history with the new prompt last', () => {
     expect(sortOldestFirst([job({ id: 'b', createdAt: 2 }), job({ id: 'a', createdAt: 1 })]).map(item => item.id)).toEqual(['a', 'b'])
     expect(buildHistory([
-      { type: 'chat', prompt: 'Hi', answer: 'Hello!', status: 'completed' },
-      { type: 'workflow', prompt: '/workflow x', answer: 'report', status: 'completed' },
-      { type: 'chat', prompt: 'Fail please', answer: '', status: 'failed' },
-      { type: 'chat', prompt: 'Stop early', answer: 'The first half', status: 'aborted' },
+      { id: 'j1', messageId: null, createdAt: 1, type: 'chat', prompt: 'Hi', answer: 'Hello!', status: 'completed' },
+      { id: 'j2', messageId: null, createdAt: 2, type: 'workflow', prompt: '/workflow x', answer: 'report', status: 'completed' },
+      { id: 'j3', messageId: null, createdAt: 3, type: 'chat', prompt: 'Fail please', answer: '', status: 'failed' },
+      { id: 'j4', messageId: null, createdAt: 4, type: 'chat', prompt: 'Stop early', answer: 'The first half', status: 'aborted' },
     ], 'Next')).toEqual([
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },
@@ -42,13 +42,13 @@ describe('threads', () => {
 
   it('never sends half an answer as a whole one: unfinished and lost turns are left out, a failed turn keeps only its prompt', () => {
     expect(buildHistory([
-      { type: 'chat', prompt: 'Hi', answer: 'Hello!', status: 'completed' },
-      { type: 'chat', prompt: 'Long answer one', answer: 'Cut mid-sent', status: 'running' },
-      { type: 'chat', prompt: 'Delete notes.txt', answer: '', status: 'waiting' },
-      { type: 'chat', prompt: 'Just sent', answer: '', status: 'queued' },
-      { type: 'chat', prompt: 'Not loaded yet', answer: '', status: 'connecting' },
-      { type: 'chat', prompt: 'Lost in a restart', answer: 'Part', status: 'lost' },
-      { type: 'chat', prompt: 'Upstream broke', answer: 'Half of it', status: 'failed' },
+      { id: 'j5', messageId: null, createdAt: 5, type: 'chat', prompt: 'Hi', answer: 'Hello!', status: 'completed' },
+      { id: 'j6', messageId: null, createdAt: 6, type: 'chat', prompt: 'Long answer one', answer: 'Cut mid-sent', status: 'running' },
+      { id: 'j7', messageId: null, createdAt: 7, type: 'chat', prompt: 'Delete notes.txt', answer: '', status: 'waiting' },
+      { id: 'j8', messageId: null, createdAt: 8, type: 'chat', prompt: 'Just sent', answer: '', status: 'queued' },
+      { id: 'j9', messageId: null, createdAt: 9, type: 'chat', prompt: 'Not loaded yet', answer: '', status: 'connecting' },
+      { id: 'j10', messageId: null, createdAt: 10, type: 'chat', prompt: 'Lost in a restart', answer: 'Part', status: 'lost' },
+      { id: 'j11', messageId: null, createdAt: 11, type: 'chat', prompt: 'Upstream broke', answer: 'Half of it', status: 'failed' },
     ], 'Next')).toEqual([
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },

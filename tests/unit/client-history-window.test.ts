@@ -10,7 +10,7 @@ const LIMITS: CatalogLimits = { maxMessages: 200, maxMessageChars: 100_000, maxB
 const bodyBytes = (messages: ChatHistoryMessage[]) => new TextEncoder().encode(JSON.stringify({ messages, threadId: 't'.repeat(200), tools: [] })).length
 
 function turns(count: number, answer = (index: number) => `Answer ${index}`): ThreadTurn[] {
-  return Array.from({ length: count }, (_, index) => ({ type: 'chat', prompt: `Question ${index}`, answer: answer(index), status: 'completed' }))
+  return Array.from({ length: count }, (_, index) => ({ id: `j${index}`, messageId: null, createdAt: index, type: 'chat', prompt: `Question ${index}`, answer: answer(index), status: 'completed' }))
 }
 
 describe('history window', () => {
@@ -39,9 +39,9 @@ describe('history window', () => {
 
   it('counts a failed turn (its prompt alone) as one message and never splits a turn', () => {
     const thread: ThreadTurn[] = [
-      { type: 'chat', prompt: 'A', answer: 'a', status: 'completed' },
-      { type: 'chat', prompt: 'B', answer: '', status: 'failed' },
-      { type: 'chat', prompt: 'C', answer: 'c', status: 'completed' },
+      { id: 'j1', messageId: null, createdAt: 1, type: 'chat', prompt: 'A', answer: 'a', status: 'completed' },
+      { id: 'j2', messageId: null, createdAt: 2, type: 'chat', prompt: 'B', answer: '', status: 'failed' },
+      { id: 'j3', messageId: null, createdAt: 3, type: 'chat', prompt: 'C', answer: 'c', status: 'completed' },
     ]
     expect(fitHistory(buildHistory(thread, 'Next'), { ...LIMITS, maxMessages: 4 }).map(message => message.content)).toEqual(['B', 'C', 'c', 'Next'])
     expect(fitHistory(buildHistory(thread, 'Next'), { ...LIMITS, maxMessages: 3 }).map(message => message.content)).toEqual(['C', 'c', 'Next'])

@@ -20,8 +20,8 @@ describe('main chat: a turn the AI SDK page answered again', () => {
     const again = job({ id: 'job-2', messageId: 'job-1:user' })
     expect(messageKeyOf(again)).toBe(messageKeyOf(first))
     const turns = [
-      { type: 'chat' as const, prompt: 'First', answer: 'Old answer', status: 'completed' as const, messageKey: messageKeyOf(first) },
-      { type: 'chat' as const, prompt: 'First', answer: 'New answer', status: 'completed' as const, messageKey: messageKeyOf(again) },
+      { ...first, type: 'chat' as const, prompt: 'First', answer: 'Old answer', status: 'completed' as const },
+      { ...again, createdAt: 2, type: 'chat' as const, prompt: 'First', answer: 'New answer', status: 'completed' as const },
     ]
     expect(buildHistory(turns, 'Next')).toEqual([
       { role: 'user', content: 'First' },

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest'
 import { buildHistory, messageKeyOf } from '../../demo/app/lib/threads'
 import type { ThreadTurn } from '../../demo/app/lib/threads'
 
-const chat = (prompt: string, answer: string, status: ThreadTurn['status'], messageKey: string): ThreadTurn => ({ type: 'chat', prompt, answer, status, messageKey })
+let created = 0
+/** A main-chat turn answering message `messageKey` (its job's `messageId`, as a Regenerate or Retry posts it). */
+const chat = (prompt: string, answer: string, status: ThreadTurn['status'], messageKey: string): ThreadTurn => {
+  created++
+  return { id: `job-${created}`, messageId: messageKey, createdAt: created, startedBy: 'jobs', type: 'chat', prompt, answer, status }
+}
 
 describe('only the newest answer to a message continues the conversation', () => {
   it('a regenerated answer replaces the one it was asked from in the next message\'s history', () => {

@@ -3,6 +3,8 @@
  * group a job list into threads and rebuild the chat history the next job is sent.
  */
 import type { ChatHistoryMessage, JobSummary } from '../../../app/lib/api-types'
+import type { TurnJob } from '../../../shared/current-turns'
+import { currentTurns } from '../../../shared/current-turns'
 import { isTerminalStatus } from '../../../shared/events'
 import type { ThreadJob } from './known-jobs'
 import type { TurnReport } from './turn-report'
@@ -53,19 +55,17 @@ export function sortOldestFirst<Job extends JobSummary>(jobs: readonly Job[]): J
   return [...jobs].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
 }
 
-/** One exchange of a thread, as the history needs it. */
-export interface ThreadTurn {
+/**
+ * One exchange of a thread, as the history needs it: its job's id, `messageId`, `createdAt` and
+ * `startedBy` place it among the thread's turns, as the AI SDK messages route does.
+ */
+export interface ThreadTurn extends TurnJob {
   type: JobSummary['type']
   prompt: string
   /** The answer text; empty when the job produced none. */
   answer: string
   /** How the turn stands (see `TurnReport`). */
   status: TurnReport['status']
-  /**
-   * The user message it answers (`messageKeyOf`): a Regenerate or Retry answers the same message
-   * again, and only the newest of the turns sharing one continues the conversation.
-   */
-  messageKey?: string
 }
 
 /**
@@ -89,22 +89,22 @@ export function messageKeyOf(job: Pick<JobSummary, 'id' | 'messageId'>): string 
 const ANSWERED_STATUSES: ReadonlyArray<TurnReport['status']> = ['completed', 'aborted']
 
 /**
- * The messages the next chat job is sent: every earlier chat prompt and its answer, then the new
- * prompt. Workflow jobs are not chat history. A failed turn's prompt is kept without its text
- * (cut off, not an answer); a turn not finished, or lost, is left out whole: the model never
- * finished it, and half an answer must never pass for a whole one. Of the turns that answer the
- * same message (Regenerate, Retry) only the newest is history, as in chat apps, where only the
- * chosen answer goes on; none of them when the new prompt answers that message again (`nextKey`).
+ * The messages the next chat job is sent: the thread's current chat turns and their answers, then
+ * the new prompt. `turns`: the thread's jobs the server lists, oldest first. Workflow jobs are not
+ * chat history. The current turns are the ones the AI SDK messages route shows for the thread
+ * (`currentTurns`, shared/current-turns.ts): of the jobs that answer the same message (Regenerate,
+ * Retry, an edit) only the newest is history, as in chat apps, where only the chosen answer goes
+ * on; none of them when the new prompt answers that message again (`nextKey`, `messageKeyOf`); a
+ * turn that an edit of an earlier message dropped (on the AI SDK page) is not history either. A
+ * failed turn's prompt is kept without its text (cut off, not an answer); a turn not finished, or
+ * lost, is left out whole: the model never finished it, and half an answer must never pass for a
+ * whole one.
  */
 export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string, nextKey?: string): ChatHistoryMessage[] {
-  const newest = new Map<string, ThreadTurn>()
-  for (const turn of turns) {
-    if (turn.messageKey !== undefined) newest.set(turn.messageKey, turn)
-  }
   const messages: ChatHistoryMessage[] = []
-  for (const turn of turns) {
-    if (turn.type !== 'chat' || !turn.prompt) continue
-    if (turn.messageKey !== undefined && (turn.messageKey === nextKey || newest.get(turn.messageKey) !== turn)) continue
+  for (const jobs of currentTurns(turns.filter(turn => turn.type === 'chat'))) {
+    const turn = jobs.at(-1)!
+    if (!turn.prompt || (nextKey !== undefined && messageKeyOf(turn) === nextKey)) continue
     const answered = ANSWERED_STATUSES.includes(turn.status)
     if (!answered && turn.status !== 'failed') continue
     messages.push({ role: 'user', content: turn.prompt })

@@ -8,6 +8,7 @@
  */
 import type { ViewerSink } from '../viewer'
 import { JobNotFoundError } from '../errors'
+import { currentTurns as sharedCurrentTurns } from '../../../shared/current-turns'
 import type { JobSummary } from '../engine-types'
 import type { JobsRouteContext } from '../http/handler'
 import { summarize } from '../job-summary'
@@ -19,7 +20,7 @@ import { recordMetadataSource } from './metadata-hook'
 import type { UiChunk } from './ui-chunks'
 import type { UiMessage } from './ui-parts'
 import { partsFromChunks } from './ui-parts'
-import { namedJobIdOf, shownUserMessageIdOf } from './user-message-ids'
+import { shownUserMessageIdOf } from './user-message-ids'
 
 /** Options of `chatHistory`. */
 export interface ChatHistoryOptions {
@@ -55,58 +56,21 @@ async function jobAnswer(context: JobsRouteContext, { job, record }: ChatJob, op
 const MAX_JOBS_READ = 2_000
 
 /**
- * Whether `POST /api/jobs` started the job (the demo's main chat), where an answer to a message
- * again is a new turn after the others, not an edit in place (`ChatJobRequest.startedBy`).
+ * The chat as the client holds it, oldest turn first: per current turn (shared/current-turns.ts,
+ * the rule the demo's main chat sends its history by too) its newest answer. `POST /api/jobs` takes
+ * no message metadata: a message answered again there (`startedBy: 'jobs'`) keeps what its client
+ * sent on it.
  */
-function startedByJobsRoute({ record }: ChatJob): boolean {
-  return record.request?.type === 'chat' && record.request.startedBy === 'jobs'
-}
-
-/**
- * The chat as the client holds it, oldest turn first: per user message its newest answer (a
- * regenerated or edited message keeps its id, as in the client), at the place the message first
- * took — one the main chat answered again (`POST /api/jobs`, or keyed by the id of a job started
- * without a `messageId`) at its newest answer's place, as the main chat shows it. An edit or a
- * regeneration of an earlier message drops the turns after it in the client, so a turn whose
- * newest job is older than the newest job of a turn before it is no longer there.
- */
-function currentTurns(newestFirst: ChatJob[], startedWithout: ReadonlySet<string>): ChatJob[] {
-  // Oldest first, so a message's first job sets its place and its last one is its answer.
-  const turns = new Map<string, { newest: ChatJob, placeAt: number }>()
-  // Messages answered again by id: a main chat's answer again of job `<jobId>` keys its turn after
-  // job `<jobId>` has gone (past retention first, being the turn's oldest; or deleted).
-  const answeredAgain = new Set(newestFirst.flatMap(({ job }) => (job.messageId ? [job.messageId] : [])))
-  for (let index = newestFirst.length - 1; index >= 0; index--) {
-    const chatJob = newestFirst[index]!
-    // A first answer started without one is keyed by its own id: the main chat's Regenerate and
-    // Retry answer it again with `messageId` set to that id (demo/app/lib/threads.ts). The main
-    // chat shows such an answer last, the turns between kept (they stay its history): a Retry of
-    // a failed turn mid-thread must not read as an edit of an earlier message, which drops them.
-    // An AI SDK client answers such a message again under the id this route gave it,
-    // `<jobId>:user` (user-message-ids.ts): the same turn, in place, as its own edits are (also
-    // once job `<jobId>` is gone, while a job answering it again keys the turn, as `answersMessage`
-    // reads it). The main chat's Retry of a turn started on the AI SDK route posts that turn's AI
-    // SDK message id, as an AI SDK edit does: only the route that started the job tells the two apart.
-    const named = namedJobIdOf(chatJob.job.messageId)
-    const sameTurn = named !== undefined && (startedWithout.has(named) || answeredAgain.has(named)) ? named : undefined
-    const key = sameTurn ?? chatJob.job.messageId ?? chatJob.job.id
-    const turn = turns.get(key)
-    if (!turn) turns.set(key, { newest: chatJob, placeAt: chatJob.job.createdAt })
-    else {
-      const jobsRoute = startedByJobsRoute(chatJob)
-      // `POST /api/jobs` takes no message metadata: the message keeps what its client sent on it.
-      const kept = jobsRoute && chatJob.job.promptMetadata === undefined ? turn.newest.job.promptMetadata : undefined
-      turn.newest = kept === undefined ? chatJob : { ...chatJob, job: { ...chatJob.job, promptMetadata: kept } }
-      if (jobsRoute || (startedWithout.has(key) && sameTurn === undefined)) turn.placeAt = chatJob.job.createdAt
+function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
+  const turns = sharedCurrentTurns([...newestFirst].reverse().map(chatJob => ({ ...chatJob.job, chatJob })))
+  return turns.map((jobs) => {
+    let promptMetadata: unknown
+    for (const { chatJob } of jobs) {
+      const kept = chatJob.job.startedBy === 'jobs' && chatJob.job.promptMetadata === undefined
+      if (!kept) promptMetadata = chatJob.job.promptMetadata
     }
-  }
-  // Stable: turns placed in the same millisecond keep the listing's order.
-  const inPlace = [...turns.values()].sort((left, right) => left.placeAt - right.placeAt)
-  let newestBefore = Number.NEGATIVE_INFINITY
-  return inPlace.flatMap(({ newest }) => {
-    if (newest.job.createdAt < newestBefore) return []
-    newestBefore = newest.job.createdAt
-    return [newest]
+    const { chatJob } = jobs.at(-1)!
+    return promptMetadata === chatJob.job.promptMetadata ? chatJob : { ...chatJob, job: { ...chatJob.job, promptMetadata } }
   })
 }
 
@@ -121,7 +85,7 @@ export async function readCurrentTurns(context: JobsRouteContext, chatId: string
     const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
     const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
     const startedWithout = new Set(chatJobs.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
-    const current = currentTurns(chatJobs, startedWithout)
+    const current = currentTurns(chatJobs)
     if (current.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
   }
 }

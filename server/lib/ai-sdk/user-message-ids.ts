@@ -10,17 +10,13 @@
  * dropped kept) but as the same turn, in place.
  */
 
-/** What the messages route appends to a job id to name the user message of a job started without `messageId`. */
-const SUFFIX = ':user'
+import { NAMED_JOB_SUFFIX as SUFFIX, namedJobIdOf } from '../../../shared/current-turns'
+
+export { namedJobIdOf }
 
 /** The user message id the messages route gives the turn of `job`. */
 export function userMessageIdOf(job: { id: string, messageId?: string | null }): string {
   return job.messageId ?? `${job.id}${SUFFIX}`
-}
-
-/** The job id in a user message id the messages route named after a job, if it is one. */
-export function namedJobIdOf(messageId: string | null | undefined): string | undefined {
-  return messageId?.endsWith(SUFFIX) ? messageId.slice(0, -SUFFIX.length) : undefined
 }
 
 /**
