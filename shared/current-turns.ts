@@ -24,12 +24,14 @@ export function namedJobIdOf(messageId: string | null | undefined): string | und
 
 /**
  * The chat's turns now, oldest first, each as the jobs that answered its user message, oldest
- * first (the last is its answer): a regenerated or edited message keeps its id, as in the client,
- * at the place the message first took — one the main chat answered again (`startedBy: 'jobs'`, or
- * a legacy job keyed by the id of a job started without a `messageId`) at its newest answer's
- * place, as the main chat shows it. An edit or a regeneration of an earlier message drops the
- * turns after it in the client, so a turn whose newest job is older than the newest job of a turn
- * before it is no longer there. `oldestFirst`: the chat jobs (no workflows), oldest first.
+ * first (the last is its answer), replayed job by job as the clients held them: a new message is
+ * a turn after the others; an answer again from the AI SDK route (a regeneration, an edit: the
+ * message keeps its id, as in the client) replaces its turn in place and drops the turns after it;
+ * one from the main chat (`startedBy: 'jobs'`, or a legacy job keyed by the id of a job started
+ * without a `messageId`) moves its turn last, the turns between kept, as the main chat shows it. A
+ * dropped turn stays dropped, also when a turn before it moves: its message is asked again only
+ * by a job of its own, which places it last. `oldestFirst`: the chat jobs (no workflows), oldest
+ * first.
  */
 export function currentTurns<Job extends TurnJob>(oldestFirst: readonly Job[]): Job[][] {
   // Jobs started without one: their ids key the main chat's answers again.
@@ -37,7 +39,9 @@ export function currentTurns<Job extends TurnJob>(oldestFirst: readonly Job[]): 
   // Messages answered again by id: a main chat's answer again of job `<jobId>` keys its turn after
   // job `<jobId>` has gone (past retention first, being the turn's oldest; or deleted).
   const answeredAgain = new Set(oldestFirst.flatMap(job => (job.messageId ? [job.messageId] : [])))
-  const turns = new Map<string, { jobs: Job[], placeAt: number }>()
+  // Every message's jobs so far; `order` holds the keys of the turns now, oldest first.
+  const jobsOf = new Map<string, Job[]>()
+  let order: string[] = []
   for (const job of oldestFirst) {
     // A first answer started without one is keyed by its own id: the main chat's Regenerate and
     // Retry answer it again with `messageId` set to that id. The main chat shows such an answer
@@ -50,20 +54,14 @@ export function currentTurns<Job extends TurnJob>(oldestFirst: readonly Job[]): 
     const named = namedJobIdOf(job.messageId)
     const sameTurn = named !== undefined && (startedWithout.has(named) || answeredAgain.has(named)) ? named : undefined
     const key = sameTurn ?? job.messageId ?? job.id
-    const turn = turns.get(key)
-    if (!turn) turns.set(key, { jobs: [job], placeAt: job.createdAt })
-    else {
-      turn.jobs.push(job)
-      if (job.startedBy === 'jobs' || (startedWithout.has(key) && sameTurn === undefined)) turn.placeAt = job.createdAt
-    }
+    const jobs = jobsOf.get(key)
+    if (jobs) jobs.push(job)
+    else jobsOf.set(key, [job])
+    const at = order.indexOf(key)
+    const moves = job.startedBy === 'jobs' || (startedWithout.has(key) && sameTurn === undefined)
+    if (at === -1) order.push(key)
+    else if (moves) order = [...order.slice(0, at), ...order.slice(at + 1), key]
+    else order = order.slice(0, at + 1)
   }
-  // Stable: turns placed in the same millisecond keep the listing's order.
-  const inPlace = [...turns.values()].sort((left, right) => left.placeAt - right.placeAt)
-  let newestBefore = Number.NEGATIVE_INFINITY
-  return inPlace.flatMap(({ jobs }) => {
-    const newest = jobs.at(-1)!
-    if (newest.createdAt < newestBefore) return []
-    newestBefore = newest.createdAt
-    return [jobs]
-  })
+  return order.map(key => jobsOf.get(key)!)
 }
