@@ -2,7 +2,8 @@
 import type { JobCatalog } from '../lib/api-types'
 import { DEFAULT_CATALOG_LIMITS } from '../lib/catalog-limits'
 
-const EMPTY_CATALOG: JobCatalog = { model: { scripted: false, name: '' }, tools: [], workflows: [], limits: DEFAULT_CATALOG_LIMITS }
+// Until it has loaded, chat counts as available: the composer is not held off by a slow catalog.
+const EMPTY_CATALOG: JobCatalog = { model: { scripted: false, name: '' }, chat: { available: true, reason: null }, tools: [], workflows: [], limits: DEFAULT_CATALOG_LIMITS }
 
 /** The catalog, fetched once per app (SSR included) and shared. */
 export function useJobCatalog() {

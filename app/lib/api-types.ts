@@ -68,6 +68,18 @@ export interface CatalogWorkflow {
   inputSchema: unknown
   /** What it will ask the human: each input node's prompt (null when computed), answer schema and timeout. */
   questions: CatalogQuestion[]
+  /** False when it cannot run for this user: it asks the model and none is configured, or a tool node's tool is off (the server always sends it; absent reads as available). */
+  available?: boolean
+  /** Why not, in plain words for the user; null when available. */
+  reason?: string | null
+}
+
+/** Whether chats can start (`GET /api/jobs/catalog`'s `chat`). */
+export interface CatalogChat {
+  /** False when no model is configured: every chat start answers 503. */
+  available: boolean
+  /** Why not, in plain words for the user; null when available. */
+  reason: string | null
 }
 
 /** A question a workflow will ask: an input node's prompt, answer JSON Schema and timeout. */
@@ -99,6 +111,7 @@ export interface CatalogLimits {
 /** `GET /api/jobs/catalog`. */
 export interface JobCatalog {
   model: { scripted: boolean, name: string }
+  chat: CatalogChat
   tools: CatalogTool[]
   workflows: CatalogWorkflow[]
   limits: CatalogLimits

@@ -1,15 +1,18 @@
 /**
  * GET /api/jobs/catalog — what the client may choose: tools, workflows, which model answers, and
- * the request limits a client keeps its bodies within (a chat sends its history with every turn).
+ * the request limits a client keeps its bodies within (a chat sends its history with every turn),
+ * and whether a chat and each workflow can start for this user (catalog-availability.ts).
  */
 import { defineJobsHandler } from '../../lib/http/handler'
 import { disabledToolNames, SCRIPTED_MODEL, usesScriptedModel } from '../../lib/config'
+import { chatAvailability, workflowAvailability } from '../../lib/catalog-availability'
 
 export default defineJobsHandler(({ engine, config, flags }) => {
   const disabled = disabledToolNames(config)
   const scripted = usesScriptedModel(config)
   return {
     model: { scripted, name: scripted ? SCRIPTED_MODEL : config.upstream.defaultModel },
+    chat: chatAvailability(config),
     tools: flags.tools
       ? engine.tools.list().filter(tool => !disabled.has(tool.name)).map(tool => ({
           name: tool.name,
@@ -19,7 +22,7 @@ export default defineJobsHandler(({ engine, config, flags }) => {
         }))
       : [],
     workflows: flags.workflows
-      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null, questions: workflow.questions ?? [] }))
+      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null, questions: workflow.questions ?? [], ...workflowAvailability(workflow, config, flags) }))
       : [],
     limits: {
       maxMessages: config.limits.maxMessages,
