@@ -21,6 +21,8 @@ export interface FakeNode {
   /** A form field's value (v-model reads and writes it). */
   value?: string
   focus: () => void
+  /** Inline style (v-show sets `display`). */
+  style: Record<string, string>
   /** Listeners added by directives (v-model's `input`). */
   listeners: Record<string, Array<(event: unknown) => void>>
   addEventListener: (type: string, listener: (event: unknown) => void) => void
@@ -54,6 +56,7 @@ function node(tag: string, text = ''): FakeNode {
     children: [],
     parent: null,
     text,
+    style: {},
     focus: () => {
       focusState.active = made
     },

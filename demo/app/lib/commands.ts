@@ -2,7 +2,7 @@
  * What the composer's text asks for: a chat message, or a slash command that starts a workflow
  * (`/workflow <name> <input>`). Pure, so it is unit-tested.
  */
-import type { CatalogWorkflow } from '../../../app/lib/api-types'
+import type { CatalogChat, CatalogWorkflow } from '../../../app/lib/api-types'
 
 /** The outcome of parsing the composer text. */
 export type ComposerIntent =
@@ -13,17 +13,33 @@ export type ComposerIntent =
 /** `/workflow` or `/wf` as a whole word (`/wfh tips` is a chat message), then the name, then the input. */
 const WORKFLOW_COMMAND = /^\/(?:workflow|wf)(?=\s|$)(?:\s+(\S+))?\s*([\s\S]*)$/
 
-/** Parses the composer text against the workflows the server offers. */
-export function parseComposerInput(text: string, workflows: readonly CatalogWorkflow[]): ComposerIntent {
+/** True when the catalog says a workflow cannot run (absent: it can). */
+export function workflowUnavailable(workflow: CatalogWorkflow): boolean {
+  return workflow.available === false
+}
+
+/** The composer's line when chat cannot start (the catalog's `chat`), or null when it can. */
+export function chatUnavailableText(chat: CatalogChat | undefined, workflows: readonly CatalogWorkflow[]): string | null {
+  if (!chat || chat.available) return null
+  const runnable = workflows.some(workflow => !workflowUnavailable(workflow))
+  return `Chat is unavailable: ${chat.reason ?? 'this server cannot start chats.'}${runnable ? ' You can still start a workflow (/workflow <name>).' : ''}`
+}
+
+/** Parses the composer text against the workflows the server offers, and whether chat can start. */
+export function parseComposerInput(text: string, workflows: readonly CatalogWorkflow[], chat?: CatalogChat): ComposerIntent {
   const trimmed = text.trim()
   if (!trimmed) return { kind: 'invalid', message: 'Write a message first.' }
   const match = WORKFLOW_COMMAND.exec(trimmed)
-  if (!match) return { kind: 'chat', prompt: trimmed }
+  if (!match) {
+    const unavailable = chatUnavailableText(chat, workflows)
+    return unavailable ? { kind: 'invalid', message: unavailable } : { kind: 'chat', prompt: trimmed }
+  }
   const names = workflows.map(workflow => workflow.name)
   const name = match[1]
   if (!name) return { kind: 'invalid', message: `Name a workflow: ${names.join(', ') || '(none available)'}.` }
   const workflow = workflows.find(candidate => candidate.name === name)
   if (!workflow) return { kind: 'invalid', message: `Unknown workflow “${name}”. Available: ${names.join(', ') || 'none'}.` }
+  if (workflowUnavailable(workflow)) return { kind: 'invalid', message: `The ${name} workflow cannot run now: ${workflow.reason ?? 'this server cannot run it.'}` }
   const rest = match[2]!.trim()
   const property = firstStringProperty(workflow.inputSchema)
   if (!rest && property && requiredNames(workflow.inputSchema).includes(property)) {
