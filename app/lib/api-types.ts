@@ -58,6 +58,10 @@ export interface CatalogTool {
   needsApproval: boolean
   /** Where it runs: on the server, or in the browser (`runtime: 'client'`). */
   runtime: 'server' | 'client'
+  /** False when it must run in an isolation worker this server cannot start for it (absent reads as available). */
+  available?: boolean
+  /** Why not, in plain words; null when available. */
+  reason?: string | null
 }
 
 /** One workflow in the catalog. */

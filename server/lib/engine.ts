@@ -329,6 +329,8 @@ export function createEngine(options: EngineOptions) {
     hooks: options.hooks ?? {},
     hookTimers: engineTimers,
     tools: options.tools,
+    /** Tool isolation (the catalog asks which isolated tools no worker can run here). */
+    isolation: options.isolation,
     workflows: options.workflows,
     /** Every user's jobs on this instance, for developer tools and tests: never route it unguarded. */
     inspector: createInspector({ runs, provider, now }),

@@ -70,7 +70,7 @@ export const unusedModel: ModelClient = {
  * Creates an engine for tests (no tools or workflows unless given); `wrap` can put a faulty or
  * counting layer over its memory provider.
  */
-export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, createModelClient?: EngineOptions['createModelClient'], tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger }) {
+export function createTestEngine(options: { config?: BackgroundJobsConfigInput, runners: JobRunners, model?: ModelClient, createModelClient?: EngineOptions['createModelClient'], tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, hooks?: EngineHooks, logger?: Logger, isolation?: EngineOptions['isolation'] }) {
   const provider = createMemoryProvider()
   // The harness injects its own model: count it as configured, as the demo's scripted model is.
   const config = resolveConfig({ scripted: { enabled: true }, ...options.config })
@@ -81,6 +81,7 @@ export function createTestEngine(options: { config?: BackgroundJobsConfigInput, 
     runners: options.runners,
     hooks: options.hooks,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.isolation ? { isolation: options.isolation } : {}),
     tools: options.tools ?? { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
     workflows: options.workflows ?? { get: () => undefined, list: () => [] },
   })

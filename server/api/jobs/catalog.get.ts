@@ -5,7 +5,7 @@
  */
 import { defineJobsHandler } from '../../lib/http/handler'
 import { disabledToolNames, SCRIPTED_MODEL, usesScriptedModel } from '../../lib/config'
-import { chatAvailability, workflowAvailability } from '../../lib/catalog-availability'
+import { chatAvailability, toolAvailability, workflowAvailability } from '../../lib/catalog-availability'
 
 export default defineJobsHandler(({ engine, config, flags }) => {
   const disabled = disabledToolNames(config)
@@ -19,10 +19,11 @@ export default defineJobsHandler(({ engine, config, flags }) => {
           description: tool.description,
           needsApproval: tool.needsApproval === true || typeof tool.needsApproval === 'function',
           runtime: tool.runtime ?? 'server',
+          ...toolAvailability(tool, config, engine.isolation),
         }))
       : [],
     workflows: flags.workflows
-      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null, questions: workflow.questions ?? [], ...workflowAvailability(workflow, config, flags) }))
+      ? engine.workflows.list().map(workflow => ({ name: workflow.name, description: workflow.description, inputSchema: workflow.inputSchema ?? null, questions: workflow.questions ?? [], ...workflowAvailability(workflow, config, flags, engine.tools, engine.isolation) }))
       : [],
     limits: {
       maxMessages: config.limits.maxMessages,

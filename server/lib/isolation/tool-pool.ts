@@ -48,6 +48,8 @@ export interface ToolIsolation {
    * loads the tool's file or checks the arguments, `execute` was not called yet).
    */
   run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, stage: () => IsolatedCallStage) => void): Promise<ToolResultJson>
+  /** Why no worker can ever run this tool here (no worker entry in the build, not from a server/tools file), or null. */
+  unavailable?(name: string): string | null
   stats(): IsolationStats
   dispose(): Promise<void>
 }
@@ -297,13 +299,20 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
   }
 
+  function unavailable(name: string): string | null {
+    if (!options.workerUrl()) return 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)'
+    if (options.toolFiles.indexOf(name) < 0) return 'it was registered in code, not loaded from a server/tools file, so a worker cannot load it'
+    return null
+  }
+
   return {
+    unavailable,
     async run(call, signal, started = () => {}, onWaiting) {
       if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
-      const workerUrl = options.workerUrl()
-      if (!workerUrl) throw new IsolationUnavailableError(call.name, 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)')
+      const why = unavailable(call.name)
+      if (why) throw new IsolationUnavailableError(call.name, why)
+      const workerUrl = options.workerUrl()!
       const file = options.toolFiles.indexOf(call.name)
-      if (file < 0) throw new IsolationUnavailableError(call.name, 'it was registered in code, not loaded from a server/tools file, so a worker cannot load it')
       settings ??= options.getConfig().isolation
       const { maxWorkers, maxQueue } = settings
       if (calls >= Math.max(1, maxWorkers) + Math.max(0, maxQueue)) throw new IsolationQueueFullError(call.name, maxQueue)
