@@ -9,7 +9,7 @@
 import * as vue from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CatalogChat, CatalogWorkflow } from '../../app/lib/api-types'
-import { parseComposerInput } from '../../demo/app/lib/commands'
+import { parseComposerInput, suggestedWorkflow } from '../../demo/app/lib/commands'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
 import ChatComposerSsr from '../../demo/app/components/ChatComposer.vue'
@@ -68,5 +68,14 @@ describe('the demo when chat is unavailable', () => {
     expect(parseComposerInput('/workflow research-report cats', [report, plan], NO_CHAT)).toEqual({ kind: 'invalid', message: expect.stringContaining('cannot run now') })
     expect(parseComposerInput('/workflow trip-plan Lisbon', [report, plan], NO_CHAT)).toMatchObject({ kind: 'workflow', workflow: 'trip-plan' })
     expect(parseComposerInput('hello', [report, plan], { available: true, reason: null })).toEqual({ kind: 'chat', prompt: 'hello' })
+  })
+})
+
+describe('a new thread\'s hints', () => {
+  it('name the first workflow this user can start, not one marked unavailable', () => {
+    expect(suggestedWorkflow([report, plan])).toBe('trip-plan')
+    expect(suggestedWorkflow([report])).toBeUndefined()
+    expect(suggestedWorkflow([{ ...report, available: undefined, reason: undefined }])).toBe('research-report')
+    expect(suggestedWorkflow(undefined)).toBeUndefined()
   })
 })

@@ -18,6 +18,11 @@ export function workflowUnavailable(workflow: CatalogWorkflow): boolean {
   return workflow.available === false
 }
 
+/** The workflow a new thread's hints name: the first one this user can start (none when none can). */
+export function suggestedWorkflow(workflows: readonly CatalogWorkflow[] | undefined): string | undefined {
+  return workflows?.find(workflow => !workflowUnavailable(workflow))?.name
+}
+
 /** The composer's line when chat cannot start (the catalog's `chat`), or null when it can. */
 export function chatUnavailableText(chat: CatalogChat | undefined, workflows: readonly CatalogWorkflow[]): string | null {
   if (!chat || chat.available) return null
