@@ -4,15 +4,15 @@
  * deleted elsewhere (also handed to `useBackgroundJobs().onDeleted`).
  * The stream opens while at least one mounted component uses it; each notification reaches every
  * listener once (a replay after a reconnect is dropped), and while the server is away it is asked
- * again with backoff. What to do with one — a toast, a badge, a browser Notification
- * (`showBrowserNotification`) — is the app's choice.
+ * again with backoff; `onReconnect` says when it opened again. What to do with one — a toast, a
+ * badge, a browser Notification (`showBrowserNotification`) — is the app's choice.
  */
 import { getCurrentInstance, onBeforeUnmount, onMounted, toRaw } from 'vue'
 import type { Ref } from 'vue'
 import { deletedJobs } from '../lib/deleted-jobs'
 import { forgetPrompt } from '../lib/prompt-cache'
-import type { NotificationListener } from '../lib/notification-listeners'
-import { addNotificationListener, dispatchNotification } from '../lib/notification-listeners'
+import type { NotificationListener, ReconnectListener } from '../lib/notification-listeners'
+import { addNotificationListener, addReconnectListener, dispatchNotification, dispatchReconnect } from '../lib/notification-listeners'
 import type { NotificationStreamHandle } from '../lib/notification-stream'
 import { SEEN_KEYS_MAX } from '../lib/notification-stream'
 import { followNotificationsAcrossTabs } from '../lib/notification-stream-tabs'
@@ -50,6 +50,7 @@ function open(url: string, position: Ref<NotificationPosition | undefined>): voi
     onPosition: (id) => {
       seen.id = id
     },
+    onReconnect: dispatchReconnect,
     onNotification: (notification, id) => {
       if (id) seen.id = id
       const key = notificationKey(notification)
@@ -104,6 +105,19 @@ export function useJobNotifications() {
     return remove
   }
 
+  /**
+   * Calls `listener` each time the stream opens again after a break (the server restarted, the
+   * network came back, the device woke), until the calling component unmounts. Notifications missed
+   * meanwhile are replayed to `onNotification`, but what failed to load while the server was away
+   * (a list's refresh) is not: re-read it here. A no-op on the server, as `onNotification`.
+   */
+  function onReconnect(listener: ReconnectListener): () => void {
+    if (import.meta.server) return () => {}
+    const remove = addReconnectListener(listener)
+    if (getCurrentInstance()) onBeforeUnmount(remove)
+    return remove
+  }
+
   /** Asks for permission to show browser notifications (call it from a click). A no-op on the server. */
   async function requestPermission(): Promise<void> {
     if (import.meta.server) return
@@ -139,5 +153,5 @@ export function useJobNotifications() {
     })
   }
 
-  return { onNotification, requestPermission, permission }
+  return { onNotification, onReconnect, requestPermission, permission }
 }

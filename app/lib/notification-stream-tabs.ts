@@ -48,7 +48,7 @@ export interface TabCoordination {
  * where it was (`after`), with the notifications it keeps that came after it, for that tab only
  * (`to`: a tab opened since then never had them, and they are not its news).
  */
-type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { ask: true, from: string, after?: string }
+type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { reconnected: true } | { ask: true, from: string, after?: string }
 
 /** Whether notification id `id` comes after `than` (ids are the server's clock in ms: numbers). */
 function isLaterId(id: string, than: string): boolean {
@@ -141,6 +141,8 @@ export function followNotificationsAcrossTabs(
         }
       }
     }
+    // The stream another tab follows opened again after a break: the server is back for this tab too.
+    else if ('reconnected' in message) options.onReconnect?.()
     else if (message.wake) wakeStream?.()
   }
   // A tab opened after the last notification would otherwise take the stream over "from now" when
@@ -176,6 +178,10 @@ export function followNotificationsAcrossTabs(
         onNotification: (notification, id) => {
           channel.postMessage({ notification, id } satisfies TabMessage)
           deliver(notification, id)
+        },
+        onReconnect: () => {
+          channel.postMessage({ reconnected: true } satisfies TabMessage)
+          options.onReconnect?.()
         },
         // The next tab to take over resumes from it too, even before any notification came.
         onPosition: (id) => {

@@ -39,6 +39,12 @@ export interface NotificationStreamOptions {
   onNotification: (notification: JobNotification, id: string) => void
   /** A fresh stream's resume position (`stream-start`), before any notification of it (across tabs: also one another tab tells). */
   onPosition?: (id: string) => void
+  /**
+   * A stream opened again after a break (an error, or a wake that reopened a quiet stream): the
+   * server answers again. Notifications missed meanwhile are replayed, but what the app read or
+   * failed to read while it was away (a list, a job's state) is not: read it again here.
+   */
+  onReconnect?: () => void
   /** Resume after this notification id (another tab's last, notification-stream-tabs.ts). @default none: from now */
   after?: string
   /** @default `new EventSource(url, { withCredentials: true })` (as `followJobStream`: an API on another origin gets the user's cookie) */
@@ -73,6 +79,8 @@ export function followNotifications(options: NotificationStreamOptions): Notific
   let failedAttempts = 0
   let lastEventId = options.after ?? ''
   let closed = false
+  /** The stream broke (or was reopened as dead) since one last opened: the next open is a reconnect. */
+  let broken = false
 
   function deliver(type: NotificationType, message: MessageEvent): void {
     lastSignOfLife = now()
@@ -102,12 +110,16 @@ export function followNotifications(options: NotificationStreamOptions): Notific
       if (source !== current) return
       failedAttempts = 0
       lastSignOfLife = now()
+      if (!broken) return
+      broken = false
+      options.onReconnect?.()
     }
     // Whatever broke (network, restart, HTTP error): no retry by the browser, ours after a delay.
     current.onerror = () => {
       if (closed || source !== current) return
       current.close()
       source = null
+      broken = true
       const delayMs = Math.min(NOTIFICATIONS_REOPEN_BASE_DELAY_MS * 2 ** failedAttempts++, NOTIFICATIONS_REOPEN_MAX_DELAY_MS)
       reopenTimer = setTimer(() => {
         reopenTimer = null
@@ -139,6 +151,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
     if (source && now() - lastSignOfLife >= NOTIFICATIONS_WAKE_QUIET_MS) {
       source.close()
       source = null
+      broken = true
       open()
     }
   }
