@@ -9,7 +9,7 @@ export interface Toast {
   to?: string
 }
 
-/** How long a toast stays. */
+/** How long a toast stays while the user is not on it (timed by ToastList.vue, held while hovered or focused). */
 export const TOAST_DURATION_MS = 6_000
 /** Most toasts shown at once; older ones go first. */
 const MAX_TOASTS = 4
@@ -27,7 +27,6 @@ export function useToasts() {
   function push(toast: Omit<Toast, 'id'>): number {
     const id = nextToastId++
     toasts.value = [...toasts.value, { ...toast, id }].slice(-MAX_TOASTS)
-    if (import.meta.client) setTimeout(() => dismiss(id), TOAST_DURATION_MS)
     return id
   }
 
