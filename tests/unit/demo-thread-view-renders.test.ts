@@ -66,7 +66,7 @@ beforeEach(() => {
   vi.stubGlobal('useToasts', () => ({ push: () => {} }))
   vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
   vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
-  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {} }))
+  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
   vi.stubGlobal('useViewingThread', () => vue.ref(null))
   vi.stubGlobal('useQuestionInView', () => vue.ref(false))
   vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
