@@ -9,10 +9,9 @@ import type { Page } from 'playwright-core'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
-import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
-import { killProcess } from '../support/server-process'
 import { useTestRedisServer } from '../support/redis-server'
+import { crashMidAnswer } from './support/crash-mid-answer'
 import { STALE_STREAM_MS } from '../../app/lib/job-stream'
 
 /**
@@ -243,21 +242,6 @@ describe('demo chat in Chromium', () => {
   })
 })
 
-/**
- * A user asks for the long answer on `server`; mid-answer the server is SIGKILLed (a crash, or
- * `nuxt dev` restarting: no graceful shutdown). Returns the page, the job and the port to start
- * the server again on.
- */
-async function crashMidAnswer(server: AppServer) {
-  const page = await (await demo.newContext()).newPage()
-  await gotoChat(page, `${server.url}/`)
-  const jobId = await send(page, LONG_PROMPT)
-  await page.waitForURL(/\/threads\//)
-  await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
-  await killProcess(server.process)
-  return { page, jobId, port: Number(new URL(server.url).port) }
-}
-
 describe('demo chat across a server restart (memory provider)', () => {
   it('says the connection is lost within seconds, shows the turn as lost with its prompt and Retry, then retries', async () => {
     // Its own server, killed mid-answer and started again on the same port. Slow enough that the
@@ -265,7 +249,7 @@ describe('demo chat across a server restart (memory provider)', () => {
     const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
     let restarting = await startAppServer(restartEnv)
     try {
-      const { page, jobId, port } = await crashMidAnswer(restarting)
+      const { page, jobId, port } = await crashMidAnswer(demo, restarting)
       // The indicator: the follower notices the broken stream at once and the server is unreachable.
       const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
       await indicator.waitFor({ timeout: BROKEN_STREAM_NOTICED_MS })
@@ -376,7 +360,7 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
     }
     let restarting = await startAppServer(env)
     try {
-      const { page, jobId, port } = await crashMidAnswer(restarting)
+      const { page, jobId, port } = await crashMidAnswer(demo, restarting)
       const indicator = page.locator('.composer-status[data-kind="offline"], .composer-status[data-kind="reconnecting"]')
       await indicator.waitFor({ timeout: BROKEN_STREAM_NOTICED_MS })
 
