@@ -2,14 +2,15 @@
  * The demo chat as a user lives in it (Chromium, desktop and a 390 px phone, light and dark):
  * typing is never lost, long messages fold, the thread follows the newest message and offers a way
  * back to it, a waiting workflow's question is on screen with Approve and Reject, its result comes
- * first, Markdown renders tables and highlighted code, and a thread that is not yours is "not found".
+ * first, Markdown renders tables and highlighted code, a text selection in an answer outlives the
+ * rest of the answer streaming in, and a thread that is not yours is "not found".
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
 import { waitForJobStatus } from '../support/progress-wait'
 import type { BrowserLook } from './support/browser'
-import { PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { isOnScreen, openChat as openChatPage, screenshotBothLooks, send, turn, waitForHydration, waitForStatus } from './support/chat-page'
+import { LONG_PROMPT, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { isOnScreen, openChat as openChatPage, screenshotBothLooks, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
@@ -154,6 +155,28 @@ describe('demo chat: typing, reading, answering', () => {
     await stranger.getByRole('heading', { name: 'Thread not found' }).waitFor({ timeout: WAIT_MS })
     expect(await stranger.getByText('Start a conversation').count()).toBe(0)
     await screenshotBothLooks(stranger, 'not-found-1')
+  })
+
+  it('keeps a text selection in an earlier paragraph while the answer streams on', async () => {
+    const page = await openChat()
+    const jobId = await send(page, LONG_PROMPT)
+    const answer = turn(page, jobId).locator('.answer')
+    // The first paragraph is finished once the second one has begun.
+    await answer.locator('p').nth(1).waitFor({ timeout: WAIT_MS })
+    const selected = await answer.evaluate((element) => {
+      const paragraph = element.querySelector('p')!
+      const range = document.createRange()
+      range.selectNodeContents(paragraph)
+      getSelection()!.removeAllRanges()
+      getSelection()!.addRange(range)
+      ;(window as { selectedParagraph?: Element }).selectedParagraph = paragraph
+      return getSelection()!.toString()
+    })
+    expect(selected).toMatch(/^You said/)
+    const charsThen = await answer.evaluate(element => element.textContent!.length)
+    await waitForAnswerChars(page, jobId, charsThen + 200)
+    expect(await page.evaluate(() => getSelection()!.toString())).toBe(selected)
+    expect(await answer.locator('p').first().evaluate(paragraph => paragraph === (window as { selectedParagraph?: Element }).selectedParagraph)).toBe(true)
   })
 
   it('says a thread could not be loaded, with Retry, when the server fails to list it (not "Thread not found")', async () => {

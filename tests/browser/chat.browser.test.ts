@@ -52,28 +52,6 @@ describe('demo chat in Chromium', () => {
     expect(await page.locator('.turn').count()).toBe(1)
   })
 
-  it('keeps a text selection in an earlier paragraph while the answer streams on', async () => {
-    const page = await openChat()
-    const jobId = await send(page, LONG_PROMPT)
-    const answer = turn(page, jobId).locator('.answer')
-    // The first paragraph is finished once the second one has begun.
-    await answer.locator('p').nth(1).waitFor({ timeout: WAIT_MS })
-    const selected = await answer.evaluate((element) => {
-      const paragraph = element.querySelector('p')!
-      const range = document.createRange()
-      range.selectNodeContents(paragraph)
-      getSelection()!.removeAllRanges()
-      getSelection()!.addRange(range)
-      ;(window as { selectedParagraph?: Element }).selectedParagraph = paragraph
-      return getSelection()!.toString()
-    })
-    expect(selected).toMatch(/^You said/)
-    const charsThen = await answer.evaluate(element => element.textContent!.length)
-    await waitForAnswerChars(page, jobId, charsThen + 200)
-    expect(await page.evaluate(() => getSelection()!.toString())).toBe(selected)
-    expect(await answer.locator('p').first().evaluate(paragraph => paragraph === (window as { selectedParagraph?: Element }).selectedParagraph)).toBe(true)
-  })
-
   it('reattaches after a reload mid-answer and finishes', async () => {
     const page = await openChat()
     const jobId = await send(page, LONG_PROMPT)
