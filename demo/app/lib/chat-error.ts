@@ -33,8 +33,11 @@ export function isApprovalGone(error: Error | undefined): boolean {
   return (error as (Error & CallErrorLike) | undefined)?.statusCode === 409
 }
 
-/** `error.message` of `useChat`, as the page shows it. */
-export function chatErrorText(error: Error): string {
+/** A post the chat route answered (its job took the message) whose stream then broke (the connection dropped). */
+export const STREAM_BROKE_TEXT = 'Lost the connection to the server — your message was sent and its answer goes on there. Reload to follow it.'
+
+/** `error.message` of `useChat`, as the page shows it; `answered`: the chat route answered the post that failed. */
+export function chatErrorText(error: Error, answered = false): string {
   const { statusCode, responseBody } = error as Error & CallErrorLike
   // The chat route's only 409: an approval its message's job never asked (an answer taken elsewhere,
   // expired or ended meanwhile streams the job instead, and the page notes it on the call). Its
@@ -44,6 +47,6 @@ export function chatErrorText(error: Error): string {
     const message = bodyMessage(responseBody)
     return failureText({ statusCode, ...(message ? { data: { message } } : {}) }, 'send')
   }
-  if (error instanceof TypeError) return unreachableText('send')
+  if (error instanceof TypeError) return answered ? STREAM_BROKE_TEXT : unreachableText('send')
   return error.message
 }
