@@ -115,22 +115,26 @@ describe('isolated tools in the production build', () => {
   })
 
   it('a CPU loop is stopped at its time limit while other jobs keep streaming; the job goes on', async () => {
-    const before = await workerThreadId()
-    const spin = await startScenario('spin')
-    await untilToolCalled(spin)
     // A whole other job runs from start to end — every one of its events committed and streamed —
-    // while the tool spins (an in-process loop would freeze it, and this server, until the limit).
+    // while a worker spins (an in-process loop would freeze it, and this server, until the limit).
+    // The spin is fixture_spin_long (60 s limit), running in its worker before the control job
+    // starts: the control job's pace on a loaded machine cannot outlast it, as it did fixture_spin's 2 s.
+    const long = await startScenario('spin-long')
+    await spinRunning(long.id)
     const control = await runScenario('control')
     expect(control.end).toMatchObject({ status: 'completed' })
     expect(control.text).toBe(CONTROL_CHUNKS.join(''))
     expect(control.state.seq).toBeGreaterThan(5)
-    expect((await spin.state()).toolCalls[0]).toMatchObject({ name: 'fixture_spin', status: 'running' })
+    expect((await long.state()).toolCalls[0]).toMatchObject({ name: 'fixture_spin_long', status: 'running' })
+    expect((await long.user.post(`/api/jobs/${long.id}/abort`)).status).toBe(200)
+    await long.stream.waitFor(frame => frame.event === 'job-end')
 
-    const end = await spin.stream.waitFor(frame => frame.event === 'job-end')
-    expect(end.data).toMatchObject({ status: 'completed' })
-    const state = await spin.state()
-    expect(state.toolCalls[0]).toMatchObject({ status: 'timeout', error: 'Tool "fixture_spin" timed out after 2000 ms' })
-    expect(state.content).toContain('Recovered.')
+    // The time limit: the loop never looks at its signal, so only terminating its worker stops it.
+    const before = await workerThreadId()
+    const spin = await runScenario('spin')
+    expect(spin.end).toMatchObject({ status: 'completed' })
+    expect(spin.call).toMatchObject({ status: 'timeout', error: 'Tool "fixture_spin" timed out after 2000 ms' })
+    expect(spin.text).toContain('Recovered.')
     expect(await workerThreadId()).not.toBe(before)
   })
 
@@ -162,6 +166,7 @@ describe('isolated tools in the production build', () => {
     await expectEngineIdle(app.url, TOKEN)
     const metrics = await readMetrics(app.url, TOKEN)
     expect(metrics.engine).toMatchObject({ isolatedCalls: 0, isolationWorkers: 1 })
-    expect(metrics.counters).toMatchObject({ 'isolated_calls_stopped_total{reason="signal"}': 2, 'isolated_calls_stopped_total{reason="heap"}': 1 })
+    // Signal stops: fixture_spin at its time limit, and the two aborted fixture_spin_long calls.
+    expect(metrics.counters).toMatchObject({ 'isolated_calls_stopped_total{reason="signal"}': 3, 'isolated_calls_stopped_total{reason="heap"}': 1 })
   })
 })
