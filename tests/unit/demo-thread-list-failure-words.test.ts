@@ -10,38 +10,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as vue from 'vue'
 import type { Component } from 'vue'
 import type { FakeNode } from '../support/demo-client-render'
-import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
-import { BackgroundJobsApiError } from '../../app/lib/api-error'
-import ThreadListSsr from '../../demo/app/components/ThreadList.vue'
+import { allNodes, mountClient, stubDocument, textOf } from '../support/demo-client-render'
+import { NuxtLink, ThreadList, unreachable } from '../support/thread-list-client'
 
-vi.mock('../../demo/app/components/ThreadDeleteDialog.vue', async () => {
-  const { defineComponent, h } = await import('vue')
-  return {
-    default: defineComponent({
-      props: { busy: Boolean, error: { type: String, default: null } },
-      emits: ['confirm', 'cancel'],
-      setup(props, { emit, expose }) {
-        expose({ open: () => {}, close: () => {} })
-        return () => h('div', {}, [
-          h('button', { 'data-confirm-delete': true, 'onClick': () => emit('confirm') }),
-          props.error ? h('p', { 'data-delete-error': true }, props.error) : null,
-        ])
-      },
-    }),
-  }
-})
-
-const ThreadList = withClientTemplate(ThreadListSsr, 'demo/app/components/ThreadList.vue')
-
-const NuxtLink = vue.defineComponent({
-  props: { to: { type: String, required: true } },
-  setup: (_props, { slots }) => () => vue.h('a', {}, slots.default?.()),
-})
-
-/** What `useBackgroundJobs()` rejects with when the request got no answer (the server is down). */
-function unreachable(method: string, path: string): BackgroundJobsApiError {
-  return new BackgroundJobsApiError(new TypeError(`[${method}] "${path}": <no response> Failed to fetch`))
-}
+vi.mock('../../demo/app/components/ThreadDeleteDialog.vue', () => import('../support/thread-delete-dialog-stub'))
 
 const listed = [{ threadId: 'a', title: 'Thread a', active: false, waiting: false, lastJob: { id: 'job-a', threadId: 'a', status: 'completed', createdAt: 1, updatedAt: 1 } }]
 let serverDown = false
