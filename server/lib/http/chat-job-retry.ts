@@ -19,8 +19,8 @@ import { chatJobBodySchema } from './schemas'
 /** What the engine starts for a chat body. */
 type ChatJobInput = CreateJobInput & { request: ChatJobRequest }
 
-/** `config` with no bound a chat body is checked against, and every model allowed. */
-function unbounded(config: BackgroundJobsConfig): BackgroundJobsConfig {
+/** `config` with no bound a chat body is checked against, and every model allowed (also the AI SDK route's retried turns). */
+export function unboundedChatConfig(config: BackgroundJobsConfig): BackgroundJobsConfig {
   const limits = { ...config.limits, maxMessages: Infinity, maxMessageChars: Infinity, maxToolsPerRequest: Infinity }
   return { ...config, limits, upstream: { ...config.upstream, allowedModels: '*' } }
 }
@@ -41,7 +41,7 @@ export function chatJobInputOf(body: unknown, config: BackgroundJobsConfig, flag
     if (!idempotencyKey || !(error instanceof RequestError) || error.statusCode !== 400) throw error
     let input: ChatJobInput
     try {
-      input = read(body, unbounded(config), flags, idempotencyKey)
+      input = read(body, unboundedChatConfig(config), flags, idempotencyKey)
     }
     catch {
       // Refused whatever the settings: no version took it.

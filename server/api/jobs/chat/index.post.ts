@@ -21,6 +21,7 @@ import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { asksApproval, sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
 import { answeredBeforeAbort } from '../../../lib/ai-sdk/stopped-approvals'
 import { answeredAlready } from '../../../lib/ai-sdk/answered-approvals'
+import { retriedTurnJob } from '../../../lib/ai-sdk/retried-turn'
 import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
 import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
 import { InputConflictError } from '../../../lib/errors'
@@ -45,6 +46,9 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     if (!answered) return sendSettledStream(context.event.node.res, messageId!)
     return serveUiStream(context, answered.job.id, answered.state)
   }
+  // Posted again with its Idempotency-Key: the key's job, before anything is checked or ended (retried-turn.ts).
+  const retried = await retriedTurnJob(context, intent.request)
+  if (retried) return serveUiStream(context, retried.id, nothingKnown(retried))
   // A body with the newest message only gets the chat's history from its jobs (server-history.ts).
   const turn = intent.historyFromServer
     ? await serverHistoryTurn(context, intent.request)
