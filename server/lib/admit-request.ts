@@ -31,7 +31,7 @@ function unknownWorkflow(name: string, workflows: Pick<WorkflowRegistry, 'list'>
  * that is registered but switched off (`tools.disabled`, a user's flag) is not an error: the job
  * just does not get it, as the catalog does not list it.
  */
-function unknownTool(name: string, tools: Pick<ToolRegistry, 'list'>): InvalidRequestError {
+export function unknownTool(name: string, tools: Pick<ToolRegistry, 'list'>): InvalidRequestError {
   const suggestion = closestName(name, tools.list().map(tool => tool.name), 3)
   return new InvalidRequestError(`tools: ${JSON.stringify(name)} is not a registered tool${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; GET /api/jobs/catalog lists the tools to pick from`)
 }

@@ -8,6 +8,7 @@ import { getRequestHeader } from 'h3'
 import type { JobState } from '../../../shared/reducer'
 import { createJobState } from '../../../shared/reducer'
 import { newestMessages, postedIndex } from './newest-messages'
+import { unknownTool } from '../admit-request'
 import type { CreateJobInput, JobSummary } from '../engine-types'
 import { InputConflictError, ProviderUnavailableError } from '../errors'
 import { anonymousCreationAddress } from '../http/anonymous-creation'
@@ -115,6 +116,17 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   const input = toChatJobInput(parsed, config, flags, idempotencyKeyOf(event))
   const anonymousAddress = anonymousCreationAddress(context)
   return { ...input, request: { ...input.request, ...promptMetadata }, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) }
+}
+
+/**
+ * Refuses (400, as the engine's creation check words it: admit-request.ts) a turn naming a tool the
+ * server has not registered — called before the route ends any job, which that check, run only
+ * with the creation, came after. Not part of `chatTurnInput`: a retried post (retried-turn.ts)
+ * gets its job also once the tool is gone, as on `POST /api/jobs`.
+ */
+export function refuseUnknownTools({ engine }: JobsRouteContext, input: CreateJobInput): void {
+  const unknown = input.request.type === 'chat' ? input.request.tools?.find(name => !engine.tools.get(name)) : undefined
+  if (unknown !== undefined) throw unknownTool(unknown, engine.tools)
 }
 
 /** Starts the background job of a new turn (`chatTurnInput`). */

@@ -15,7 +15,7 @@
 import { readChatBody } from '../../../lib/ai-sdk/chat-body'
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
-import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown } from '../../../lib/ai-sdk/chat-turn'
+import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown, refuseUnknownTools } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
 import { withRetryHint } from '../../../lib/ai-sdk/retry-hint'
 import { asksApproval, sendSettledStream } from '../../../lib/ai-sdk/settled-stream'
@@ -53,6 +53,7 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const turn = intent.historyFromServer
     ? await serverHistoryTurn(context, intent.request)
     : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
+  refuseUnknownTools(context, turn.input)
   const active = turn.active ?? await activeChatJobs(context, turn.request.id)
   const superseded = await endSupersededJobs(context, turn.request, active)
   const notSuperseded = active.filter(other => !superseded.includes(other.id))
