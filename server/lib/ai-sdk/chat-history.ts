@@ -75,18 +75,20 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
 }
 
 /**
- * The chat's current turns, oldest first (`currentTurns`), read until there are `turns` of them or
- * no more jobs; `listed` holds the ids of every chat job the reads saw, `startedWithout` those
- * started without a `messageId` (their ids key the main chat's answers again).
+ * The chat's current turns, oldest first (`currentTurns`), read from the chat's every job (at most
+ * `MAX_JOBS_READ`), not only until there are `turns` of them: the rule replays the jobs in order,
+ * and an edit of a message whose first job was left unread would read as a new message, appended,
+ * keeping the turns it dropped. `listed` holds the ids of every chat job the reads saw,
+ * `startedWithout` those started without a `messageId` (their ids key the main chat's answers again).
  */
 export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string>, startedWithout: Set<string> }> {
-  // Regenerations are jobs too but not turns: read more jobs until there are enough turns (or none left).
+  // Regenerations are jobs too but not turns, and an older job places the newer ones: read them all.
   for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
     const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
     const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
     const startedWithout = new Set(chatJobs.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
     const current = currentTurns(chatJobs)
-    if (current.length >= turns || newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
+    if (newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
   }
 }
 
