@@ -48,7 +48,7 @@ export interface TabCoordination {
  * where it was (`after`), with the notifications it keeps that came after it, for that tab only
  * (`to`: a tab opened since then never had them, and they are not its news).
  */
-type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { reconnected: true } | { ask: true, from: string, after?: string }
+type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { broke: true } | { reconnected: true } | { ask: true, from: string, after?: string }
 
 /** Whether notification id `id` comes after `than` (ids are the server's clock in ms: numbers). */
 function isLaterId(id: string, than: string): boolean {
@@ -98,6 +98,8 @@ export function followNotificationsAcrossTabs(
   let wakeStream: (() => void) | null = null
   let releaseLock: (() => void) | null = null
   let closed = false
+  /** The stream broke and has not opened again since, whichever tab followed it: the next open is a reconnect. */
+  let broken = false
   const stopAsking = new AbortController()
   const channel = coordination.openChannel(NOTIFICATIONS_TAB_LOCK)
 
@@ -142,7 +144,12 @@ export function followNotificationsAcrossTabs(
       }
     }
     // The stream another tab follows opened again after a break: the server is back for this tab too.
-    else if ('reconnected' in message) options.onReconnect?.()
+    else if ('reconnected' in message) {
+      broken = false
+      options.onReconnect?.()
+    }
+    // It broke: should that tab close before it opens again, the tab taking it over tells the reconnect.
+    else if ('broke' in message) broken = true
     else if (message.wake) wakeStream?.()
   }
   // A tab opened after the last notification would otherwise take the stream over "from now" when
@@ -168,6 +175,7 @@ export function followNotificationsAcrossTabs(
       stream = followNotifications({
         ...options,
         after: lastEventId || undefined,
+        broken,
         // Its wake signals are this tab's and the other tabs' (above).
         subscribeToWake: (wake) => {
           wakeStream = wake
@@ -179,7 +187,12 @@ export function followNotificationsAcrossTabs(
           channel.postMessage({ notification, id } satisfies TabMessage)
           deliver(notification, id)
         },
+        onBreak: () => {
+          broken = true
+          channel.postMessage({ broke: true } satisfies TabMessage)
+        },
         onReconnect: () => {
+          broken = false
           channel.postMessage({ reconnected: true } satisfies TabMessage)
           options.onReconnect?.()
         },

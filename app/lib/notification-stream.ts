@@ -45,6 +45,10 @@ export interface NotificationStreamOptions {
    * failed to read while it was away (a list, a job's state) is not: read it again here.
    */
   onReconnect?: () => void
+  /** The stream broke (an error, or a wake found it quiet): across tabs, what the next tab to follow it is told (notification-stream-tabs.ts). */
+  onBreak?: () => void
+  /** The stream broke before this one follows it (another tab followed it, and closed meanwhile): its first open is a reconnect too. @default false */
+  broken?: boolean
   /** Resume after this notification id (another tab's last, notification-stream-tabs.ts). @default none: from now */
   after?: string
   /** @default `new EventSource(url, { withCredentials: true })` (as `followJobStream`: an API on another origin gets the user's cookie) */
@@ -80,7 +84,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
   let lastEventId = options.after ?? ''
   let closed = false
   /** The stream broke (or was reopened as dead) since one last opened: the next open is a reconnect. */
-  let broken = false
+  let broken = options.broken ?? false
 
   function deliver(type: NotificationType, message: MessageEvent): void {
     lastSignOfLife = now()
@@ -120,6 +124,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
       current.close()
       source = null
       broken = true
+      options.onBreak?.()
       const delayMs = Math.min(NOTIFICATIONS_REOPEN_BASE_DELAY_MS * 2 ** failedAttempts++, NOTIFICATIONS_REOPEN_MAX_DELAY_MS)
       reopenTimer = setTimer(() => {
         reopenTimer = null
@@ -152,6 +157,7 @@ export function followNotifications(options: NotificationStreamOptions): Notific
       source.close()
       source = null
       broken = true
+      options.onBreak?.()
       open()
     }
   }
