@@ -136,6 +136,8 @@ export function followNotificationsAcrossTabs(
     }
     else if ('ask' in message) {
       if (lastEventId) channel.postMessage({ position: lastEventId } satisfies TabMessage)
+      // A tab opened while the stream is broken: should it take the stream over, its first open is a reconnect.
+      if (broken) channel.postMessage({ broke: true } satisfies TabMessage)
       // The others drop what they had already (by key).
       if (message.after) {
         for (const kept of recent) {

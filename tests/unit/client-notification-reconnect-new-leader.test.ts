@@ -91,4 +91,33 @@ describe('followNotificationsAcrossTabs: the tab following the stream closes whi
     expect(reconnects).toBe(2)
     other.close()
   })
+
+  it('a tab opened after the break is told of it, and says the server is back when it takes the stream over', async () => {
+    const coordination = fakeTabs()
+    const sources: FakeEventSource[] = []
+    let reconnects = 0
+    const tab = (onReconnect: () => void) => followNotificationsAcrossTabs({
+      url: '/api/jobs/notifications',
+      onNotification: () => {},
+      onReconnect,
+      createEventSource: (url) => {
+        const source = new FakeEventSource(url)
+        sources.push(source)
+        return source
+      },
+      subscribeToWake: () => () => {},
+    }, coordination)
+    const leader = tab(() => {})
+    await Promise.resolve()
+    sources[0]!.open()
+    sources[0]!.fail()
+    // A tab opened while the server is away (its own reads fail too), then the leader closes.
+    const late = tab(() => reconnects++)
+    leader.close()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sources).toHaveLength(2)
+    sources[1]!.open()
+    expect(reconnects).toBe(1)
+    late.close()
+  })
 })
