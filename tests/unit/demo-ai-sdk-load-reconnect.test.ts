@@ -29,6 +29,32 @@ describe('/ai-sdk page: the server comes back', () => {
     expect(textOf(root)).toContain('Hello')
   })
 
+  it('a Retry pressed while the reconnect read is under way: the slower, failed read does not hide the chat Retry read', async () => {
+    let failReconnectRead!: (error: unknown) => void
+    page.messageReads = [
+      async () => Promise.reject(new TypeError('[GET] "/api/jobs/chat/c1/messages": <no response> Failed to fetch')),
+      // The reconnect's read: it was sent as the connection flapped, and fails late.
+      async () => new Promise((_resolve, reject) => {
+        failReconnectRead = reject
+      }),
+    ]
+    page.loaded = [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hello' }] }, { id: 'job-1', role: 'assistant', parts: [{ type: 'text', text: 'Hi there.', state: 'done' }] }]
+    const root = page.mount()
+    await settle()
+    for (const listener of reconnectListeners) listener()
+    await settle()
+    // The user presses Retry meanwhile (still shown: the reconnect's read has not answered); it reads the chat.
+    const retry = allNodes(root).find(item => item.tag === 'button' && textOf(item) === 'Retry')
+    ;(retry!.props.onClick as () => void)()
+    await settle()
+    expect(loadError(root), 'once Retry read the chat').toBeUndefined()
+    expect(textOf(root)).toContain('Hello')
+    failReconnectRead(new TypeError('[GET] "/api/jobs/chat/c1/messages": <no response> Failed to fetch'))
+    await settle()
+    expect(loadError(root), 'once the older read failed').toBeUndefined()
+    expect(textOf(root)).toContain('Hello')
+  })
+
   it('a chat read fine is not read again', async () => {
     let readAgain = false
     page.messageReads = [async () => ({ messages: [] }), async () => {
