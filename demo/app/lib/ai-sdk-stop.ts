@@ -4,7 +4,9 @@
  * the abort route stopped are marked so, and a screen reader hears it. `stopError` says why a Stop
  * did not stop the answer (its abort failed: the job goes on), as the main chat says it, until the
  * next Stop or message. While a stop is under way, `stopping` is true: Stop says "Stopping…" and
- * takes no second press, as the main chat's does.
+ * takes no second press, as the main chat's does. `unfollowed` says a failed Stop had closed the
+ * answer's response: the answer may run on unseen, so Stop stays (to try again) and the page reads
+ * the chat again when the server is back.
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
@@ -34,17 +36,21 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
   const stopError = ref<string | null>(null)
   /** A stop under way (a repeated Escape or press must not abort again meanwhile). */
   const stopping = ref(false)
+  /** The last Stop closed the answer's response but could not stop its job (the page clears it on a re-read, a message, another chat). */
+  const unfollowed = ref(false)
   /** Stop (`keepFocus`: by Escape, from the box, where the focus stays as in the main chat). */
   async function stopAnswer({ keepFocus = false } = {}): Promise<void> {
     if (stopping.value) return
     stopping.value = true
     if (!keepFocus) options.focusAfterStop()
     stopError.value = null
+    const closed = busy.value || unfollowed.value
     // `stop()` only closes the response (the job would keep running): abort the job too — also
     // one that waits for an approval, with no response open.
     if (busy.value) await options.stop()
     try {
       const { jobs } = await $fetch<{ jobs: { id: string, status: string }[] }>(`/api/jobs/chat/${encodeURIComponent(chatId.value)}/abort`, { method: 'POST' })
+      unfollowed.value = false
       messages.value = withStoppedAnswers(messages.value, jobs)
       const newest = messages.value.at(-1)
       if (isStoppedAnswer(newest?.metadata)) options.announce(options.announcer().end(newest, 'stopped'))
@@ -52,10 +58,11 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
     }
     catch (failure) {
       stopError.value = failureText(failure, 'stop')
+      unfollowed.value = closed
     }
     finally {
       stopping.value = false
     }
   }
-  return { stopError, stopAnswer, stopping: readonly(stopping) }
+  return { stopError, stopAnswer, stopping: readonly(stopping), unfollowed }
 }
