@@ -10,6 +10,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
+import { STREAM_BROKE_TEXT } from '../../demo/app/lib/chat-error'
 
 const page = usePage()
 
@@ -53,6 +54,6 @@ describe('/ai-sdk page: a sent message whose answer stream broke before its firs
     expect(userMessages(root)).toEqual(['Are you there?'])
     expect(box(root).value).toBe('')
     const said = allNodes(root).filter(item => item.props.role === 'alert').map(item => textOf(item).trim())
-    expect(said).toEqual(['Lost the connection to the server — your message was sent and its answer goes on there. Reload to follow it.'])
+    expect(said).toEqual([STREAM_BROKE_TEXT])
   })
 })

@@ -33,8 +33,12 @@ export function isApprovalGone(error: Error | undefined): boolean {
   return (error as (Error & CallErrorLike) | undefined)?.statusCode === 409
 }
 
-/** A post the chat route answered (its job took the message) whose stream then broke (the connection dropped). */
-export const STREAM_BROKE_TEXT = 'Lost the connection to the server — your message was sent and its answer goes on there. Reload to follow it.'
+/**
+ * A post the chat route answered (its job took the message) whose stream then broke (the connection
+ * dropped, the server restarted): the answer may run on there; the page reads the chat again once
+ * the server is back (its notification stream reconnects).
+ */
+export const STREAM_BROKE_TEXT = 'Lost the connection to the server — your message was sent and its answer may still be running there. It is shown again once the server is back.'
 
 /** `error.message` of `useChat`, as the page shows it; `answered`: the chat route answered the post that failed. */
 export function chatErrorText(error: Error, answered = false): string {
