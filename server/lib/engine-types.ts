@@ -108,6 +108,12 @@ export interface CreateJobInput {
    * `jobs_refused_total` (the second attempt's is, if it comes).
    */
   retriedWhenRefused?: boolean
+  /**
+   * How many of the user's active jobs the caller ends once this one is created (the answers a new
+   * AI SDK turn supersedes or replaces): the concurrency limits count them as free, so the
+   * creation takes its slot — and its rate — before any of them is ended, and a refusal ends none.
+   */
+  endsActiveJobs?: number
 }
 
 /** A job as clients see it (shared with the client). */

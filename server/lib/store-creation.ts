@@ -39,6 +39,8 @@ export interface NewJob {
 export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
   const { id, userId, input, request, trace, createdAt, lease, config, refusal } = job
   const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
+  // Jobs the caller ends once this one is stored hold slots that are this one's (`endsActiveJobs`).
+  const freed = Math.max(0, input.endsActiveJobs ?? 0)
   try {
     return await provider.create({
       id,
@@ -54,8 +56,8 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
     }, refusal
       ? { maxActivePerUser: 0 }
       : {
-          maxActivePerUser: maxConcurrentJobsPerUser,
-          maxActive: maxConcurrentJobs,
+          maxActivePerUser: maxConcurrentJobsPerUser + freed,
+          maxActive: maxConcurrentJobs + freed,
           ...(lease ? { leaseMs: config.lease.durationMs } : {}),
           ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
         })
@@ -65,7 +67,8 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
     if (refusal && error instanceof ActiveLimitError) return await refusal.refuse()
     if (error instanceof ActiveLimitError) {
       if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
-      throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
+      // The configured limit, as the 429 names it (not the one raised by `freed`).
+      throw new ConcurrencyLimitError(error.scope, error.limit - freed, retryAfterSeconds)
     }
     if (error instanceof RateRefusedError) {
       useMetrics().increment('jobs_refused_total', { reason: 'rate' })

@@ -5,46 +5,59 @@
  * has dropped it, and the messages route keeps only the newest answer per user message. So the
  * jobs giving it are ended (approvals not given, with the reason; then aborted) instead of
  * running on for an answer nobody sees, or holding a concurrency slot until their approvals
- * expire. They are ended once the new turn has started, so a retried post (the same
- * `Idempotency-Key`) gets its job back and never ends it; only when they hold the slot the new
- * turn needs (a 429) are they ended first — and so are the answers of the later turns an edit of
- * an earlier message drops (dropped-turns.ts), which would otherwise keep that slot.
+ * expire. So are the answers the client wrote past (superseded-jobs.ts), and those of the later
+ * turns an edit of an earlier message drops (dropped-turns.ts).
+ * All of them are ended only once the new turn has started: it is created with their slots counted
+ * as free (`endsActiveJobs`), so a refused turn — the creation rate's `429`, a concurrency limit
+ * that ending them would not bring it under, no model configured (`503`) — ends none of them, and a
+ * retried post (the same `Idempotency-Key`) gets its job back and never ends it. The dropped ones
+ * are looked for only when the limits refuse the turn without them.
  */
 import type { CreateJobInput, JobSummary } from '../engine-types'
 import { ConcurrencyLimitError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
 import { startChatTurn } from './chat-turn'
 import { DROPPED_REASON } from './dropped-turns'
-import { endChatJob } from './superseded-jobs'
+import { endChatJob, SUPERSEDED_REASON } from './superseded-jobs'
 import { answersMessage } from './user-message-ids'
 
 /** The reason recorded on each approval of a replaced answer. */
 export const REPLACED_REASON = 'Not approved: a new answer to this message was requested while this approval was pending'
 
+/** What the new turn ends once started, besides the answers it replaces. */
+export interface EndedByTurn {
+  /** The answers the client wrote past (`supersededJobs`). */
+  superseded?: JobSummary[]
+  /** The other active jobs the turn drops (dropped-turns.ts): asked only when a limit refuses it. */
+  toDrop?: () => Promise<JobSummary[]>
+}
+
 /**
- * Starts the turn `input` (`chatTurnInput`), ending the answers to its user message among the
- * chat's `active` jobs (listed before the turn starts). `toDrop` gives the other active jobs the
- * turn drops once started (dropped-turns.ts): asked only when the turn is refused for the
- * concurrency limit, they are then ended first too, as the replaced ones.
+ * Starts the turn `input` (`chatTurnInput`), then ends the answers to its user message among the
+ * chat's `active` jobs (listed before the turn starts) and the `superseded` ones; refused for a
+ * concurrency limit, it looks for the turns it drops (`toDrop`) and tries again with theirs counted
+ * as free too, ending them as well once started.
  */
-export async function startReplacingTurn(context: JobsRouteContext, input: CreateJobInput, active: JobSummary[], toDrop: () => Promise<JobSummary[]> = async () => []): Promise<JobSummary> {
-  const replaced = active.filter(job => answersMessage(job, input.messageId))
-  const endAll = (jobs: JobSummary[], reason = REPLACED_REASON) => Promise.all(jobs.map(job => endChatJob(context, job, reason)))
+export async function startReplacingTurn(context: JobsRouteContext, input: CreateJobInput, active: JobSummary[], { superseded = [], toDrop = async () => [] }: EndedByTurn = {}): Promise<JobSummary> {
+  const replaced = active.filter(job => answersMessage(job, input.messageId) && !superseded.includes(job))
+  const ending = [...superseded, ...replaced]
   if (active.length === 0) return await startChatTurn(context, input)
+  // Others may be dropped turns: refused for a limit, it looks for them and tries again (no 429 to count yet).
+  const mayDrop = active.some(job => !ending.includes(job))
   let job: JobSummary
+  let dropped: JobSummary[] = []
   try {
-    // Refused for the concurrency limit, it makes room below and tries again: no 429 to count yet.
-    job = await startChatTurn(context, { ...input, retriedWhenRefused: true })
+    job = await startChatTurn(context, { ...input, endsActiveJobs: ending.length, ...(mayDrop ? { retriedWhenRefused: true } : {}) })
   }
   catch (error) {
-    if (!(error instanceof ConcurrencyLimitError)) throw error
-    await endAll(replaced)
-    await endAll(await toDrop(), DROPPED_REASON)
-    return await startChatTurn(context, input)
+    if (!mayDrop || !(error instanceof ConcurrencyLimitError)) throw error
+    dropped = await toDrop()
+    job = await startChatTurn(context, { ...input, endsActiveJobs: ending.length + dropped.length })
   }
   // A retried post got its own job back (listed as active): never ended. The new turn runs
   // already, so an old one that cannot be ended now (it just ended, the store is down) must not
   // fail its response.
-  await endAll(replaced.filter(old => old.id !== job.id)).catch(() => {})
+  const end = (jobs: JobSummary[], reason: string) => jobs.filter(old => old.id !== job.id).map(old => endChatJob(context, old, reason).catch(() => {}))
+  await Promise.all([...end(superseded, SUPERSEDED_REASON), ...end(replaced, REPLACED_REASON), ...end(dropped, DROPPED_REASON)])
   return job
 }

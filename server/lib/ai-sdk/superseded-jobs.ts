@@ -1,7 +1,8 @@
 /**
  * A new user message after answers the client stopped following: the chat's jobs whose assistant
- * message the client shows before its new message, and that still run or wait, are ended before
- * the new turn starts.
+ * message the client shows before its new message, and that still run or wait, are ended once the
+ * new turn has started — which takes the concurrency slots they hold (replaced-answers.ts), so a
+ * turn refused (a `429` for the creation rate or a limit, a `503`) ends none of them.
  * - One that waits for tool approvals: the AI SDK's own servers drop a still-requested approval
  *   that a later user message follows (`convertToModelMessages`), so the tool never runs. Here its
  *   pending approvals are answered "not approved" with a reason saying why (kept in the job's log),
@@ -34,24 +35,24 @@ export async function endChatJob({ engine, userId }: JobsRouteContext, job: JobS
 }
 
 /**
- * Ends the chat's `active` jobs whose message comes before the posted last user message (the
- * client saw them and wrote on): those waiting for tool approvals, and those still queued or
- * running. Returns the ids of the jobs ended.
+ * The chat's `active` jobs whose message comes before the posted last user message (the client saw
+ * them and wrote on): those waiting for tool approvals, and those still queued or running. They are
+ * ended (`endChatJob`) only once the new turn has started (replaced-answers.ts), so a turn refused
+ * (a `429`, a `503`) leaves them as they were.
  */
-export async function endSupersededJobs(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<string[]> {
+export async function supersededJobs(context: JobsRouteContext, request: ChatRequest, active: JobSummary[]): Promise<JobSummary[]> {
   const { engine, userId } = context
   const lastUser = request.messages.findLastIndex(message => message.role === 'user')
   // Only jobs the client shows before its new message: never the job a retried post started.
   const before = new Set(request.messages.slice(0, lastUser).filter(message => message.role === 'assistant' && message.id).map(message => message.id))
-  const ended: string[] = []
+  const superseded: JobSummary[] = []
   for (const job of active) {
     if (!before.has(job.id)) continue
     if (job.status === 'waiting') {
       const { state } = await engine.getJob(userId, job.id)
       if (!state.pendingInputs.some(input => input.kind === 'tool-approval')) continue
     }
-    await endChatJob(context, job, SUPERSEDED_REASON)
-    ended.push(job.id)
+    superseded.push(job)
   }
-  return ended
+  return superseded
 }

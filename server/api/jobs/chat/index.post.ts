@@ -1,9 +1,10 @@
 /**
  * POST /api/jobs/chat — the AI SDK's `DefaultChatTransport` endpoint. A new user message starts a
- * background job in the thread `id` (history from the UI messages), first ending the chat's jobs
- * the client wrote past (waiting for tool approvals, or still running after `stop()`), and ending the answers to the same
+ * background job in the thread `id` (history from the UI messages), then ends the chat's jobs
+ * the client wrote past (waiting for tool approvals, or still running after `stop()`), the answers to the same
  * user message that it replaces (regenerate, edit) and those of the later turns an edit or a
- * regeneration of an earlier message drops; it answers with that job's UI message stream.
+ * regeneration of an earlier message drops — their slots counted as the new job's, so a refused
+ * turn (429, 503) ends none; it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
  * the assistant's message last with nothing to answer gets a settled stream (nothing new runs), and
  * so do approvals posted again for an answer aborted after it took them. Approvals the job has
@@ -23,7 +24,7 @@ import { answeredBeforeAbort } from '../../../lib/ai-sdk/stopped-approvals'
 import { answeredAlready } from '../../../lib/ai-sdk/answered-approvals'
 import { retriedTurnJob } from '../../../lib/ai-sdk/retried-turn'
 import { serverHistoryTurn } from '../../../lib/ai-sdk/server-history'
-import { endSupersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
+import { supersededJobs } from '../../../lib/ai-sdk/superseded-jobs'
 import { InputConflictError } from '../../../lib/errors'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { serveUiStream } from '../../../lib/http/ui-stream'
@@ -55,9 +56,10 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
   refuseUnknownTools(context, turn.input)
   const active = turn.active ?? await activeChatJobs(context, turn.request.id)
-  const superseded = await endSupersededJobs(context, turn.request, active)
-  const notSuperseded = active.filter(other => !superseded.includes(other.id))
-  const job = await startReplacingTurn(context, turn.input, active, () => turnsToDrop(context, turn.request.id, turn.input.messageId, notSuperseded))
+  // Ended once the new turn has started, which takes their slots: a 429 or 503 ends none (replaced-answers.ts).
+  const superseded = await supersededJobs(context, turn.request, active)
+  const notSuperseded = active.filter(other => !superseded.includes(other))
+  const job = await startReplacingTurn(context, turn.input, active, { superseded, toDrop: () => turnsToDrop(context, turn.request.id, turn.input.messageId, notSuperseded) })
   await endDroppedTurns(context, job, notSuperseded)
   return serveUiStream(context, job.id, nothingKnown(job))
 })))
