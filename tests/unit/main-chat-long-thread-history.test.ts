@@ -1,0 +1,125 @@
+/**
+ * A thread longer than the main chat's newest page, edited on the AI SDK page: First and Second
+ * sent there, then First edited (the page shows [First edited]). The main chat read only its
+ * newest page (two jobs here: Second and First edited) and ran the place-and-drop rule
+ * (`currentTurns`) over those: First's first job was not among them, so the edit read as a new
+ * message, and the next message sent the model Second, a turn the edit dropped. Before a send on
+ * such a thread the main chat now reads the thread's job summaries (lib/thread-current-jobs.ts).
+ * The real routes serve the thread; ThreadView is mounted with its newest page, its turns are
+ * stand-ins that report the answers the routes gave, and the composer a stand-in that sends.
+ */
+import * as vue from 'vue'
+import type { Component } from 'vue'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ChatHistoryMessage, JobListPage } from '../../app/lib/api-types'
+import type { ThreadJob } from '../../demo/app/lib/known-jobs'
+import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
+import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { useServedRoutes } from '../support/route-app'
+import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+
+vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
+
+const app = useServedRoutes({ runners: { chat: echoAnswer } })
+const { loaded, editedOnAiSdkPage } = crossPageChat(app)
+const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
+
+/** The list route, as `useBackgroundJobs().listPage` reads it. */
+async function listPage(query: { threadId: string, limit?: number, before?: string }): Promise<JobListPage> {
+  const params = new URLSearchParams({ threadId: query.threadId, ...(query.limit ? { limit: String(query.limit) } : {}), ...(query.before ? { before: query.before } : {}) })
+  return await (await fetch(`${app.base}/api/jobs?${params}`)).json() as JobListPage
+}
+
+/** A stand-in turn: reports its job finished with the echo runner's answer. */
+const JobTurn = vue.defineComponent({
+  props: { job: { type: Object, required: true } },
+  emits: ['update'],
+  setup(props, { emit }) {
+    vue.onMounted(() => emit('update', { answer: `Answer to ${(props.job as ThreadJob).prompt}`, status: 'completed', active: false, waiting: false, loading: false, connection: 'closed' }))
+    return () => vue.h('article')
+  },
+})
+const Empty = vue.defineComponent({ setup: () => () => null })
+
+let sendFromComposer: ((text: string) => Promise<boolean>) | undefined
+const ChatComposer = vue.defineComponent({
+  props: { send: { type: Function, required: true } },
+  setup(props) {
+    sendFromComposer = props.send as (text: string) => Promise<boolean>
+    return () => null
+  },
+})
+
+/** What ThreadView, showing the newest `pageSize` jobs of `chatId`, sends the model with `text`, and how many list reads that took. */
+async function mainChatSends(chatId: string, text: string, pageSize: number): Promise<{ messages: ChatHistoryMessage[], reads: number }> {
+  const newest = await listPage({ threadId: chatId, limit: pageSize })
+  const sent: ChatHistoryMessage[][] = []
+  let reads = 0
+  vi.stubGlobal('useThreadTurns', () => {
+    const turns = vue.ref([...newest.jobs].reverse())
+    return {
+      jobs: turns, refresh: async () => {}, listStatus: vue.ref('success'), listError: vue.ref(null),
+      earlier: vue.ref([]), hasEarlier: vue.ref(newest.next !== null), loadingEarlier: vue.ref(false), earlierFailed: vue.ref(null),
+      loadEarlier: async () => 0, mounted: vue.ref(true), turns, addLocalJob: () => {}, remove: () => {},
+    }
+  })
+  vi.stubGlobal('useBackgroundJobs', () => ({
+    start: async (request: { messages: ChatHistoryMessage[] }) => {
+      sent.push(request.messages)
+      return { id: 'started', status: 'queued' }
+    },
+    abort: vi.fn(),
+    onDeleted: () => {},
+    listPage: (query: Parameters<typeof listPage>[0]) => {
+      reads++
+      return listPage(query)
+    },
+  }))
+  const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: chatId }) }), { JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
+  await vue.nextTick()
+  for (const node of allNodes(container)) Object.assign(node, { scrollTo: () => {} })
+  expect(await sendFromComposer!(text)).toBe(true)
+  unmount()
+  return { messages: sent[0]!, reads }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  stubDocument()
+  vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
+  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
+  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
+  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
+  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
+  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
+  vi.stubGlobal('useViewingThread', () => vue.ref(null))
+  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
+  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
+  vi.stubGlobal('useHead', () => {})
+  vi.stubGlobal('refreshNuxtData', async () => {})
+  vi.stubGlobal('navigateTo', async () => {})
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+describe('the main chat on a thread longer than the page it has read', () => {
+  it('sends the model the turns the AI SDK page shows after an edit of a message on an earlier page', async () => {
+    const chatId = 'chat-long-edited-then-main-chat'
+    await editedOnAiSdkPage(chatId)
+    // Before: [Second, Answer to Second, First edited, Answer to First edited, Next].
+    const { messages, reads } = await mainChatSends(chatId, 'Next', 2)
+    expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
+    // Three jobs: one read of the thread's summaries.
+    expect(reads).toBe(1)
+  })
+
+  it('a thread on one page is sent the same, without reading it again', async () => {
+    const chatId = 'chat-short-edited-then-main-chat'
+    await editedOnAiSdkPage(chatId)
+    const { messages, reads } = await mainChatSends(chatId, 'Next', 100)
+    expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
+    expect(reads).toBe(0)
+  })
+})
