@@ -3,8 +3,9 @@
  * sent there, then First edited (the page shows [First edited]). The main chat read only its
  * newest page (two jobs here: Second and First edited) and ran the place-and-drop rule
  * (`currentTurns`) over those: First's first job was not among them, so the edit read as a new
- * message, and the next message sent the model Second, a turn the edit dropped. Before a send on
- * such a thread the main chat now reads the thread's job summaries (lib/thread-current-jobs.ts).
+ * message, and the next message sent the model Second, a turn the edit dropped, shown unmarked.
+ * On such a thread the main chat now reads the thread's job summaries when it opens and before a
+ * send (lib/thread-current-jobs.ts).
  * The real routes serve the thread; ThreadView is mounted with its newest page, its turns are
  * stand-ins that report the answers the routes gave, and the composer a stand-in that sends.
  */
@@ -13,8 +14,10 @@ import type { Component } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ChatHistoryMessage, JobListPage } from '../../app/lib/api-types'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
+import { ANSWERED_AGAIN, DROPPED_BY_EDIT } from '../../demo/app/lib/out-of-conversation'
+import { withThreadJobs } from '../../demo/app/lib/thread-current-jobs'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
-import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
 import { useServedRoutes } from '../support/route-app'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
@@ -30,13 +33,13 @@ async function listPage(query: { threadId: string, limit?: number, before?: stri
   return await (await fetch(`${app.base}/api/jobs?${params}`)).json() as JobListPage
 }
 
-/** A stand-in turn: reports its job finished with the echo runner's answer. */
+/** A stand-in turn: reports its job finished with the echo runner's answer, and shows its out-of-conversation line. */
 const JobTurn = vue.defineComponent({
-  props: { job: { type: Object, required: true } },
+  props: { job: { type: Object, required: true }, outOfConversation: { type: String, default: null } },
   emits: ['update'],
   setup(props, { emit }) {
     vue.onMounted(() => emit('update', { answer: `Answer to ${(props.job as ThreadJob).prompt}`, status: 'completed', active: false, waiting: false, loading: false, connection: 'closed' }))
-    return () => vue.h('article')
+    return () => vue.h('article', { 'data-prompt': (props.job as ThreadJob).prompt }, props.outOfConversation ?? '')
   },
 })
 const Empty = vue.defineComponent({ setup: () => () => null })
@@ -50,10 +53,14 @@ const ChatComposer = vue.defineComponent({
   },
 })
 
-/** What ThreadView, showing the newest `pageSize` jobs of `chatId`, sends the model with `text`, and how many list reads that took. */
-async function mainChatSends(chatId: string, text: string, pageSize: number): Promise<{ messages: ChatHistoryMessage[], reads: number }> {
+/**
+ * ThreadView showing the newest `pageSize` jobs of `chatId`: each turn's out-of-conversation line
+ * once the thread is open, what it sends the model with `text`, and how many list reads that took.
+ */
+async function mainChatSends(chatId: string, text: string, pageSize: number): Promise<{ lines: Record<string, string>, messages: ChatHistoryMessage[], reads: number }> {
   const newest = await listPage({ threadId: chatId, limit: pageSize })
   const sent: ChatHistoryMessage[][] = []
+  const reading: Array<Promise<JobListPage>> = []
   let reads = 0
   vi.stubGlobal('useThreadTurns', () => {
     const turns = vue.ref([...newest.jobs].reverse())
@@ -72,15 +79,20 @@ async function mainChatSends(chatId: string, text: string, pageSize: number): Pr
     onDeleted: () => {},
     listPage: (query: Parameters<typeof listPage>[0]) => {
       reads++
-      return listPage(query)
+      const read = listPage(query)
+      reading.push(read)
+      return read
     },
   }))
   const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: chatId }) }), { JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
   await vue.nextTick()
+  await Promise.all(reading)
+  await vue.nextTick()
+  const lines = Object.fromEntries(allNodes(container).filter(node => node.tag === 'article').map(node => [String(node.props['data-prompt']), textOf(node)]))
   for (const node of allNodes(container)) Object.assign(node, { scrollTo: () => {} })
   expect(await sendFromComposer!(text)).toBe(true)
   unmount()
-  return { messages: sent[0]!, reads }
+  return { lines, messages: sent[0]!, reads }
 }
 
 beforeEach(() => {
@@ -109,17 +121,30 @@ describe('the main chat on a thread longer than the page it has read', () => {
     const chatId = 'chat-long-edited-then-main-chat'
     await editedOnAiSdkPage(chatId)
     // Before: [Second, Answer to Second, First edited, Answer to First edited, Next].
-    const { messages, reads } = await mainChatSends(chatId, 'Next', 2)
+    const { lines, messages, reads } = await mainChatSends(chatId, 'Next', 2)
+    // Before: { Second: '', 'First edited': '' }.
+    expect(lines).toEqual({ 'Second': DROPPED_BY_EDIT, 'First edited': '' })
     expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
-    // Three jobs: one read of the thread's summaries.
-    expect(reads).toBe(1)
+    // Three jobs: one read of the thread's summaries when it opens, one before the message.
+    expect(reads).toBe(2)
   })
 
   it('a thread on one page is sent the same, without reading it again', async () => {
     const chatId = 'chat-short-edited-then-main-chat'
     await editedOnAiSdkPage(chatId)
-    const { messages, reads } = await mainChatSends(chatId, 'Next', 100)
+    const { lines, messages, reads } = await mainChatSends(chatId, 'Next', 100)
+    expect(lines).toEqual({ 'First': ANSWERED_AGAIN, 'Second': DROPPED_BY_EDIT, 'First edited': '' })
     expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
     expect(reads).toBe(0)
+  })
+})
+
+describe('withThreadJobs', () => {
+  const job = (id: string, createdAt: number): ThreadJob => ({ id, type: 'chat', status: 'completed', threadId: 't', messageId: null, title: id, prompt: id, createdAt, updatedAt: createdAt, endedAt: createdAt, lastSeq: 0 })
+
+  it('adds the jobs read from before the turns shown, not one deleted from among them since', () => {
+    const read = [job('j4', 4), job('j3', 3), job('j2', 2), job('j1', 1)]
+    // j4 was deleted after the read: the thread no longer shows it.
+    expect(withThreadJobs([job('j3', 3)], read).map(({ id }) => id)).toEqual(['j3', 'j2', 'j1'])
   })
 })

@@ -3,12 +3,12 @@
  * now. The place-and-drop rule (`currentTurns`, shared/current-turns.ts) replays a thread's jobs
  * in order: read from the newest pages only, an /ai-sdk edit of a message whose first job is on a
  * page not read yet looks like a new message, and the turns the edit dropped would go on as
- * history. Before a message is sent on such a thread, the main chat reads every job summary of
- * the thread (small: no answers), as the AI SDK messages route reads the chat's jobs, and sends
- * only the loaded turns this says are current.
+ * history, unmarked. On such a thread the main chat reads every job summary of the thread (small:
+ * no answers), as the AI SDK messages route reads the chat's jobs, when it opens and before each
+ * message, and marks and sends the loaded turns by the rule over all of them.
  */
 import type { JobListPage, JobSummary } from '../../../app/lib/api-types'
-import { currentTurns } from '../../../shared/current-turns'
+import type { ThreadJob } from './known-jobs'
 import { sortOldestFirst } from './threads'
 
 /** Summaries per read: the most the list route gives in one page. */
@@ -19,11 +19,8 @@ export const MAX_SUMMARIES_READ = 2_000
 /** `useBackgroundJobs().listPage`, as much of it as this needs. */
 export type ListThreadPage = (query: { threadId: string, limit: number, before?: string }) => Promise<JobListPage>
 
-/**
- * The ids of the newest job of each current chat turn of `threadId`, read over the thread's jobs
- * (its newest `MAX_SUMMARIES_READ`); rejects when a read fails.
- */
-export async function currentChatJobIds(listPage: ListThreadPage, threadId: string): Promise<Set<string>> {
+/** The thread's job summaries, newest first (its newest `MAX_SUMMARIES_READ`); rejects when a read fails. */
+export async function readThreadJobs(listPage: ListThreadPage, threadId: string): Promise<JobSummary[]> {
   const jobs: JobSummary[] = []
   let before: string | undefined
   do {
@@ -31,6 +28,17 @@ export async function currentChatJobIds(listPage: ListThreadPage, threadId: stri
     jobs.push(...page.jobs)
     before = page.next ?? undefined
   } while (before && jobs.length < MAX_SUMMARIES_READ)
-  const chat = sortOldestFirst(jobs.filter(job => job.type === 'chat'))
-  return new Set(currentTurns(chat).map(turn => turn.at(-1)!.id))
+  return jobs
+}
+
+/**
+ * What the rule replays: the turns shown (a turn started here, one this browser remembers lost) and
+ * the thread's jobs read from before the oldest of them (on pages not loaded). A job read that is
+ * among the pages shown but no longer shown (deleted meanwhile) is not brought back.
+ */
+export function withThreadJobs(turns: readonly ThreadJob[], read: readonly JobSummary[]): ThreadJob[] {
+  const oldest = sortOldestFirst(turns)[0]
+  if (!oldest) return [...read]
+  const isBefore = (job: JobSummary) => job.createdAt < oldest.createdAt || (job.createdAt === oldest.createdAt && job.id < oldest.id)
+  return [...turns, ...read.filter(isBefore)]
 }
