@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ChatHistoryMessage, JobSummary } from '../../app/lib/api-types'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { sortOldestFirst } from '../../demo/app/lib/threads'
-import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
+import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
@@ -52,8 +53,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(BROWSER_NOW)
   sent.length = 0
-  stubDocument()
-  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
+  stubThreadViewGlobals()
   const turns = vue.ref<ThreadJob[]>([job('j1', SERVER_NOW - 60_000), job('j2', SERVER_NOW - 30_000)])
   let started = 2
   vi.stubGlobal('useThreadTurns', () => ({
@@ -82,16 +82,6 @@ beforeEach(() => {
     abort: vi.fn(),
     onDeleted: () => {},
   }))
-  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
-  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
-  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
-  vi.stubGlobal('useViewingThread', () => vue.ref(null))
-  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
-  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
-  vi.stubGlobal('useHead', () => {})
-  vi.stubGlobal('refreshNuxtData', async () => {})
-  vi.stubGlobal('navigateTo', async () => {})
 })
 afterEach(() => {
   vi.unstubAllGlobals()

@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { BackgroundJobsApiError } from '../../app/lib/api-error'
 import type { FakeNode } from '../support/demo-client-render'
-import { allNodes, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
+import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
@@ -38,8 +39,7 @@ let refreshes = 0
 beforeEach(() => {
   reconnectListeners = []
   serverDown = true
-  stubDocument()
-  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
+  stubThreadViewGlobals()
   const turns = vue.ref<ThreadJob[]>([])
   const listStatus = vue.ref('error')
   const listError = vue.ref<unknown>(unreachable())
@@ -71,10 +71,6 @@ beforeEach(() => {
     addLocalJob: () => {},
     remove: () => {},
   }))
-  vi.stubGlobal('useBackgroundJobs', () => ({ start: vi.fn(), abort: vi.fn(), onDeleted: () => {} }))
-  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
-  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
   vi.stubGlobal('useJobNotifications', () => ({
     onNotification: () => {},
     onReconnect: (listener: () => void) => {
@@ -82,12 +78,6 @@ beforeEach(() => {
       return () => {}
     },
   }))
-  vi.stubGlobal('useViewingThread', () => vue.ref(null))
-  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
-  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
-  vi.stubGlobal('useHead', () => {})
-  vi.stubGlobal('refreshNuxtData', async () => {})
-  vi.stubGlobal('navigateTo', async () => {})
 })
 afterEach(() => {
   vi.unstubAllGlobals()

@@ -10,7 +10,8 @@ import type { Component } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TurnReport } from '../../demo/app/lib/turn-report'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
-import { mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { mountClient, withClientTemplate } from '../support/demo-client-render'
+import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
 const base = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as { render: (...args: unknown[]) => unknown }
@@ -44,8 +45,7 @@ function report(answer: string, overrides: Partial<TurnReport> = {}): TurnReport
 beforeEach(() => {
   renders = 0
   reporters.clear()
-  stubDocument()
-  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
+  stubThreadViewGlobals()
   const turns = vue.ref([job('j1', 'completed'), job('j2', 'completed'), job('j3', 'running')])
   vi.stubGlobal('useThreadTurns', () => ({
     jobs: vue.ref(turns.value),
@@ -62,17 +62,6 @@ beforeEach(() => {
     addLocalJob: () => {},
     remove: () => {},
   }))
-  vi.stubGlobal('useBackgroundJobs', () => ({ start: vi.fn(), abort: vi.fn(), onDeleted: () => {} }))
-  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
-  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
-  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
-  vi.stubGlobal('useViewingThread', () => vue.ref(null))
-  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
-  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
-  vi.stubGlobal('useHead', () => {})
-  vi.stubGlobal('refreshNuxtData', async () => {})
-  vi.stubGlobal('navigateTo', async () => {})
 })
 afterEach(() => {
   vi.unstubAllGlobals()

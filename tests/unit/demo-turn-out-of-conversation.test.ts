@@ -11,7 +11,8 @@ import type { Component } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import type { FakeNode } from '../support/demo-client-render'
-import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, textOf, withClientTemplate } from '../support/demo-client-render'
+import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import JobTurnSsr from '../../demo/app/components/JobTurn.vue'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
@@ -31,8 +32,7 @@ function job(id: string, prompt: string, createdAt: number, extra: Partial<Threa
 let shown: ThreadJob[] = []
 
 beforeEach(() => {
-  stubDocument()
-  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
+  stubThreadViewGlobals()
   vi.stubGlobal('useThreadTurns', () => {
     const turns = vue.ref(shown)
     return {
@@ -51,17 +51,6 @@ beforeEach(() => {
       remove: () => {},
     }
   })
-  vi.stubGlobal('useBackgroundJobs', () => ({ start: vi.fn(), abort: vi.fn(), onDeleted: () => {} }))
-  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
-  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
-  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
-  vi.stubGlobal('useViewingThread', () => vue.ref(null))
-  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
-  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
-  vi.stubGlobal('useHead', () => {})
-  vi.stubGlobal('refreshNuxtData', async () => {})
-  vi.stubGlobal('navigateTo', async () => {})
 })
 afterEach(() => {
   vi.unstubAllGlobals()

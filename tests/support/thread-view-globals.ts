@@ -1,0 +1,25 @@
+/**
+ * The globals the demo's ThreadView reads (Nuxt's auto-imports and the demo's composables), stubbed
+ * for a client render (tests/support/demo-client-render.ts) with quiet defaults. A test stubs
+ * `useThreadTurns` itself, and again whatever it drives (`useBackgroundJobs`, `useJobNotifications`…)
+ * after this call; `vi.unstubAllGlobals()` in its `afterEach` undoes both.
+ */
+import { vi } from 'vitest'
+import * as vue from 'vue'
+import { stubDocument } from './demo-client-render'
+
+export function stubThreadViewGlobals(): void {
+  stubDocument()
+  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
+  vi.stubGlobal('useBackgroundJobs', () => ({ start: vi.fn(), abort: vi.fn(), onDeleted: () => {} }))
+  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
+  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
+  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
+  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
+  vi.stubGlobal('useViewingThread', () => vue.ref(null))
+  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
+  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
+  vi.stubGlobal('useHead', () => {})
+  vi.stubGlobal('refreshNuxtData', async () => {})
+  vi.stubGlobal('navigateTo', async () => {})
+}
