@@ -7,34 +7,12 @@
  * tests/support/ai-sdk-page.ts.
  */
 import { describe, expect, it, vi } from 'vitest'
-import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
+import { composerBox as box, typeMessage as type, submitMessage as submit, userMessages } from '../support/ai-sdk-composer'
 import { STREAM_BROKE_TEXT } from '../../demo/app/lib/chat-error'
 
 const page = usePage()
-
-function box(root: FakeNode): FakeNode {
-  return allNodes(root).find(item => item.tag === 'textarea')!
-}
-
-async function type(root: FakeNode, text: string): Promise<void> {
-  const input = box(root)
-  input.value = text
-  for (const listener of input.listeners.input ?? []) listener({ target: input })
-  await settle()
-}
-
-async function submit(root: FakeNode): Promise<void> {
-  const form = allNodes(root).find(item => item.tag === 'form')!
-  ;(form.props.onSubmit as (event: unknown) => void)({ preventDefault: () => {}, stopPropagation: () => {} })
-  await settle()
-}
-
-/** The user's messages shown in the conversation. */
-function userMessages(root: FakeNode): string[] {
-  return allNodes(root).filter(item => String(item.props.class ?? '').includes('bubble-user')).map(item => textOf(item).trim())
-}
 
 describe('/ai-sdk page: a sent message whose answer stream broke before its first piece', () => {
   it('stays in the conversation (the server took it), and is not offered to send again', async () => {

@@ -7,24 +7,11 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { reactive } from 'vue'
-import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
+import { typeMessage as type, submitMessage as submit } from '../support/ai-sdk-composer'
 
 const page = usePage()
-
-async function type(root: FakeNode, text: string): Promise<void> {
-  const box = allNodes(root).find(item => item.tag === 'textarea')!
-  box.value = text
-  for (const listener of box.listeners.input ?? []) listener({ target: box })
-  await settle()
-}
-
-async function submit(root: FakeNode): Promise<void> {
-  const form = allNodes(root).find(item => item.tag === 'form')!
-  ;(form.props.onSubmit as (event: unknown) => void)({ preventDefault: () => {}, stopPropagation: () => {} })
-  await settle()
-}
 
 describe('/ai-sdk page: a message while the chat loads', () => {
   it('waits for the messages, then goes with them as history', async () => {

@@ -7,28 +7,11 @@
  * offers no Send beside "Stopping…". Page rendered by tests/support/ai-sdk-page.ts.
  */
 import { describe, expect, it } from 'vitest'
-import type { FakeNode } from '../support/demo-client-render'
-import { allNodes, buttons } from '../support/demo-client-render'
+import { buttons } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
+import { composerBox as box, typeMessage as type, submitMessage as submit } from '../support/ai-sdk-composer'
 
 const page = usePage()
-
-function box(root: FakeNode): FakeNode {
-  return allNodes(root).find(item => item.tag === 'textarea')!
-}
-
-async function type(root: FakeNode, text: string): Promise<void> {
-  const input = box(root)
-  input.value = text
-  for (const listener of input.listeners.input ?? []) listener({ target: input })
-  await settle()
-}
-
-async function submit(root: FakeNode): Promise<void> {
-  const form = allNodes(root).find(item => item.tag === 'form')!
-  ;(form.props.onSubmit as (event: unknown) => void)({ preventDefault: () => {}, stopPropagation: () => {} })
-  await settle()
-}
 
 describe('/ai-sdk page: a message while the stop is under way', () => {
   it('is not sent until the abort route has answered', async () => {
