@@ -6,7 +6,8 @@
  * next Stop or message. While a stop is under way, `stopping` is true: Stop says "Stopping…" and
  * takes no second press, as the main chat's does. `unfollowed` says a failed Stop had closed the
  * answer's response: the answer may run on unseen, so Stop stays (to try again) and the page reads
- * the chat again when the server is back.
+ * the chat again when the server is back — or when a Stop then works: the answer it stopped holds
+ * what it wrote unseen, which the server keeps as its partial answer.
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
@@ -28,6 +29,8 @@ export interface AiSdkStopOptions {
   announcer: () => AnswerAnnouncer
   /** Where the focus goes when Stop goes away. */
   focusAfterStop: () => void
+  /** Reads the chat's messages again (after a Stop that stopped an answer the page no longer followed). */
+  reread: () => void
 }
 
 export function useAiSdkStop(options: AiSdkStopOptions) {
@@ -44,7 +47,8 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
     stopping.value = true
     if (!keepFocus) options.focusAfterStop()
     stopError.value = null
-    const closed = busy.value || unfollowed.value
+    const unseen = unfollowed.value
+    const closed = busy.value || unseen
     // `stop()` only closes the response (the job would keep running): abort the job too — also
     // one that waits for an approval, with no response open.
     if (busy.value) await options.stop()
@@ -52,6 +56,8 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
       const { jobs } = await $fetch<{ jobs: { id: string, status: string }[] }>(`/api/jobs/chat/${encodeURIComponent(chatId.value)}/abort`, { method: 'POST' })
       unfollowed.value = false
       messages.value = withStoppedAnswers(messages.value, jobs)
+      // The answer ran on after the page stopped following it: show what the server kept.
+      if (unseen) options.reread()
       const newest = messages.value.at(-1)
       if (isStoppedAnswer(newest?.metadata)) options.announce(options.announcer().end(newest, 'stopped'))
       else if (newest?.role === 'user' && jobs.some(job => job.status === 'aborted')) options.announce(['Answer stopped.'])

@@ -1,0 +1,84 @@
+/**
+ * A second Stop on the /ai-sdk page after the first could not stop the answer: the first Stop
+ * closed the answer's response, then the abort route could not be reached, and the answer ran on
+ * on the server unseen. When the second Stop worked, the page marked the answer stopped but kept
+ * only the text shown at the first Stop — the partial answer the server kept (and a reload shows)
+ * was missing until a reload. The chat is now read again after such a Stop. Page rendered by
+ * tests/support/ai-sdk-page.ts.
+ */
+import { describe, expect, it } from 'vitest'
+import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
+import type { FakeNode } from '../support/demo-client-render'
+import { allNodes, buttons, textOf } from '../support/demo-client-render'
+import { settle, usePage } from '../support/ai-sdk-page'
+import { submitMessage, typeMessage } from '../support/ai-sdk-composer'
+
+const page = usePage()
+
+const UNREACHABLE = () => Promise.reject(new TypeError('[POST] "/api/jobs/chat/c1/abort": <no response> Failed to fetch'))
+
+/** The answers' Markdown as the page renders it (v-html). */
+const answerHtml = (root: FakeNode) => allNodes(root).map(item => String(item.props.innerHTML ?? '')).join('')
+
+function click(button: FakeNode): void {
+  ;(button.props.onClick as (event: unknown) => void)({})
+}
+
+describe('/ai-sdk page: a Stop that works after one that did not', () => {
+  it('shows the partial answer the server kept, not the text shown at the first Stop', async () => {
+    page.abortReads = [UNREACHABLE, async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
+    const root = page.mount()
+    await settle()
+    await typeMessage(root, 'Hello')
+    await submitMessage(root)
+    page.answer([
+      formatChunk({ type: 'start', messageId: 'job-1' }),
+      formatChunk({ type: 'start-step' }),
+      formatChunk({ type: 'text-start', id: 't1' }),
+      formatChunk({ type: 'text-delta', id: 't1', delta: 'Once upon' }),
+    ].join(''))
+    await settle()
+    click(buttons(root, 'Stop')[0]!)
+    await settle()
+    expect(answerHtml(root)).toContain('Once upon')
+    // Meanwhile the answer ran on on the server; the second Stop stops it there.
+    page.loaded = [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hello' }] },
+      { id: 'job-1', role: 'assistant', metadata: { ended: 'aborted' }, parts: [{ type: 'text', text: 'Once upon a time, there was', state: 'done' }] },
+    ]
+    const readsBefore = page.requests.length
+    click(buttons(root, 'Stop')[0]!)
+    await settle()
+    expect(page.aborts).toHaveLength(2)
+    expect(answerHtml(root)).toContain('Once upon a time, there was')
+    expect(textOf(root)).toContain('Stopped — the partial answer is kept.')
+    // Nothing runs any more: the resume after the read finds nothing (204), and Stop is gone.
+    expect(page.requests.slice(readsBefore).filter(request => request.startsWith('GET'))).toHaveLength(1)
+    expect(buttons(root, 'Stop')).toHaveLength(0)
+  })
+
+  it('does not read the chat again after a Stop that worked the first time', async () => {
+    page.abortReads = [async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
+    const root = page.mount()
+    await settle()
+    await typeMessage(root, 'Hello')
+    await submitMessage(root)
+    page.answer([
+      formatChunk({ type: 'start', messageId: 'job-1' }),
+      formatChunk({ type: 'start-step' }),
+      formatChunk({ type: 'text-start', id: 't1' }),
+      formatChunk({ type: 'text-delta', id: 't1', delta: 'Once upon' }),
+    ].join(''))
+    await settle()
+    let reads = 0
+    page.messageReads = [async () => {
+      reads++
+      return { messages: [] }
+    }]
+    click(buttons(root, 'Stop')[0]!)
+    await settle()
+    expect(reads).toBe(0)
+    expect(answerHtml(root)).toContain('Once upon')
+    expect(textOf(root)).toContain('Stopped — the partial answer is kept.')
+  })
+})
