@@ -105,7 +105,8 @@ export interface CreateJobInput {
   /**
    * The caller makes room and tries again when a concurrency limit refuses this creation (a new
    * answer that replaces a running one): that refusal is no 429, so it is not counted in
-   * `jobs_refused_total` (the second attempt's is, if it comes).
+   * `jobs_refused_total` (the second attempt's is, if it comes; a caller that finds no room to make
+   * counts it itself: `countConcurrencyRefusal`).
    */
   retriedWhenRefused?: boolean
   /**

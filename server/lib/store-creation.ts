@@ -35,6 +35,14 @@ export interface NewJob {
   refusal?: KeyRefusal | null
 }
 
+/**
+ * Counts a creation a concurrency limit refused in `jobs_refused_total`: here, or by a caller that
+ * asked with `retriedWhenRefused` and then lets the refusal stand without trying again.
+ */
+export function countConcurrencyRefusal(error: Pick<ConcurrencyLimitError, 'scope'>): void {
+  useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
+}
+
 /** Inserts the job with its limits counted by the store; resolves with the stored record. */
 export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
   const { id, userId, input, request, trace, createdAt, lease, config, refusal } = job
@@ -66,7 +74,7 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
     // No job for the key: the refusal stands, counted as without a key.
     if (refusal && error instanceof ActiveLimitError) return await refusal.refuse()
     if (error instanceof ActiveLimitError) {
-      if (!input.retriedWhenRefused) useMetrics().increment('jobs_refused_total', { reason: `${error.scope}-limit` })
+      if (!input.retriedWhenRefused) countConcurrencyRefusal(error)
       // The configured limit, as the 429 names it (not the one raised by `freed`).
       throw new ConcurrencyLimitError(error.scope, error.limit - freed, retryAfterSeconds)
     }

@@ -11,11 +11,13 @@
  * as free (`endsActiveJobs`), so a refused turn — the creation rate's `429`, a concurrency limit
  * that ending them would not bring it under, no model configured (`503`) — ends none of them, and a
  * retried post (the same `Idempotency-Key`) gets its job back and never ends it. The dropped ones
- * are looked for only when the limits refuse the turn without them.
+ * are looked for only when the limits refuse the turn without them; when there are none, that
+ * refusal stands (the same creation is not asked again).
  */
 import type { CreateJobInput, JobSummary } from '../engine-types'
 import { ConcurrencyLimitError } from '../errors'
 import type { JobsRouteContext } from '../http/handler'
+import { countConcurrencyRefusal } from '../store-creation'
 import { startChatTurn } from './chat-turn'
 import { DROPPED_REASON } from './dropped-turns'
 import { endChatJob, SUPERSEDED_REASON } from './superseded-jobs'
@@ -52,6 +54,11 @@ export async function startReplacingTurn(context: JobsRouteContext, input: Creat
   catch (error) {
     if (!mayDrop || !(error instanceof ConcurrencyLimitError)) throw error
     dropped = await toDrop()
+    // No slot more to count as free: the same creation would be refused again (one store call more).
+    if (dropped.length === 0) {
+      countConcurrencyRefusal(error)
+      throw error
+    }
     job = await startChatTurn(context, { ...input, endsActiveJobs: ending.length + dropped.length })
   }
   // A retried post got its own job back (listed as active): never ended. The new turn runs
