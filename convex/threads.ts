@@ -5,7 +5,7 @@
  * index, with each thread's first and last job. Jobs stored before this table existed get their
  * rows from `backfillThreads` (run once after upgrading; docs/providers.md).
  */
-import { getDocumentSize, v } from 'convex/values'
+import { ConvexError, getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import { internal } from './_generated/api'
 import type { DatabaseReader, DatabaseWriter } from './_generated/server'
@@ -17,6 +17,12 @@ import { jobRecordValidator, type JobRecordValue, listedRequestOf, toJobRecord }
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
+/**
+ * The largest `pageSize` an operator may ask for: each job of a page reads its thread's row (one
+ * index range of Convex's 4,096 per mutation), so a page of more than ~4,000 jobs with threads
+ * failed whole, every time it was scheduled again.
+ */
+export const MAX_BACKFILL_PAGE = 1_000
 /**
  * … and job document bytes: a version before `jobRequests` kept each job's request (up to the body
  * limit) inside its job document, so 200 of them could pass a transaction's 16 MiB read.
@@ -178,6 +184,11 @@ export const backfillThreads = internalMutation({
   args: { cursor: v.optional(v.union(v.string(), v.null())), pageSize: v.optional(v.number()) },
   returns: v.object({ indexed: v.number(), done: v.boolean() }),
   handler: async (ctx, { cursor, pageSize }) => {
+    // Checked before anything is read: 0, NaN or a fraction is no page size, and a size past the
+    // limit failed only once enough jobs were stored, on a later page of the chain.
+    if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= MAX_BACKFILL_PAGE)) {
+      throw new ConvexError(`pageSize must be a whole number from 1 to ${MAX_BACKFILL_PAGE} (leave it out for ${BACKFILL_PAGE}), got ${pageSize}`)
+    }
     // A page stops early at the byte budget (Convex then returns what it read, and the cursor after it).
     const page = await ctx.db.query('jobs').paginate({ cursor: cursor ?? null, numItems: pageSize ?? BACKFILL_PAGE, maximumBytesRead: BACKFILL_BYTES })
     let indexed = 0
