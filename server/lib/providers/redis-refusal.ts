@@ -25,8 +25,11 @@ const STATE_HINTS: Record<string, string> = {
 /** Redis refused a command because of its own state (see above): 503 + Retry-After. */
 export class RedisRefusedError extends ProviderUnavailableError {
   override readonly name = 'RedisRefusedError'
+  /** Redis's reply, its first line (`READONLY You can't write against a read only replica.`). */
+  readonly reply: string
   constructor(readonly code: string, replyMessage: string, options?: { cause?: unknown }) {
     super('redis', `The job store (Redis) refused the command: ${firstLine(replyMessage)} (${STATE_HINTS[code]}); retry shortly`, REFUSED_RETRY_AFTER_SECONDS, { ...options, clientMessage: 'The job store (Redis) refused the command; retry shortly' })
+    this.reply = firstLine(replyMessage)
   }
 }
 
