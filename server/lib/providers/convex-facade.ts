@@ -11,6 +11,7 @@ import { ShuttingDownError } from '../errors'
 import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
 import { wellFormed } from './convex-well-formed'
+import { packageMissingMessage } from './package-missing'
 
 /** A function's arguments without the `secret`, which the facade adds. */
 export type ServerArgs<Function extends FunctionReference<'query' | 'mutation'>> = Omit<FunctionArgs<Function>, 'secret'>
@@ -48,7 +49,7 @@ export interface ConvexFacade {
 /** Thrown when the `convex` provider is selected but the `convex` package is not installed. */
 export class ConvexPackageMissingError extends Error {
   constructor(cause: unknown) {
-    super('The convex provider needs the `convex` package: install it with `npm install convex`.', { cause })
+    super(packageMissingMessage('convex', 'convex', '', cause), { cause })
     this.name = 'ConvexPackageMissingError'
   }
 }

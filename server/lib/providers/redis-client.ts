@@ -11,6 +11,7 @@ import { withinHandshakeDeadline } from './redis-handshake-deadline'
 import { redactUrl } from './redis-url-redaction'
 import { newConnectionProbe, silentSocketMs, watchForStall } from './redis-stall-check'
 import { closeClients } from './redis-close'
+import { packageMissingMessage } from './package-missing'
 import { createTimerSet } from '../timers'
 
 export { redactUrl }
@@ -30,7 +31,7 @@ const REDIS_RETRY_AFTER_SECONDS = 5
 /** Thrown when the `redis` provider is selected but the `redis` package is not installed. */
 export class RedisPackageMissingError extends Error {
   constructor(cause: unknown) {
-    super('The redis provider needs the `redis` package (node-redis): install it with `npm install redis`.', { cause })
+    super(packageMissingMessage('redis', 'redis', 'node-redis', cause), { cause })
     this.name = 'RedisPackageMissingError'
   }
 }
