@@ -128,19 +128,22 @@ const LAPSED_INSTANCES_PER_CALL = 100
  * instances there are). The live ones are counted by a query, `clusterLoad`.
  */
 export const heartbeatInstance = serverMutation({
-  args: { instanceId: v.string(), ttlMs: v.number() },
-  returns: v.null(),
-  handler: async (ctx, { instanceId, ttlMs }) => {
+  // `token`: the calling process's own (an older server sends none, and gets null back).
+  args: { instanceId: v.string(), ttlMs: v.number(), token: v.optional(v.string()) },
+  // The token the registration had before ('' for none), when called with one.
+  returns: v.union(v.null(), v.string()),
+  handler: async (ctx, { instanceId, ttlMs, token }) => {
     const now = Date.now()
     const own = await ctx.db.query('instances').withIndex('by_instance', q => q.eq('instanceId', instanceId)).unique()
     if (ttlMs > 0) {
-      if (own) await ctx.db.patch(own._id, { expiresAt: now + ttlMs })
-      else await ctx.db.insert('instances', { instanceId, expiresAt: now + ttlMs })
+      const renewal = { expiresAt: now + ttlMs, ...(token === undefined ? {} : { token }) }
+      if (own) await ctx.db.patch(own._id, renewal)
+      else await ctx.db.insert('instances', { instanceId, ...renewal })
     }
     else if (own) await ctx.db.delete(own._id)
     const lapsed = await ctx.db.query('instances').withIndex('by_expiry', q => q.lte('expiresAt', now)).take(LAPSED_INSTANCES_PER_CALL)
     for (const instance of lapsed) await ctx.db.delete(instance._id)
-    return null
+    return token === undefined ? null : (own?.token ?? '')
   },
 })
 

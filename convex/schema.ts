@@ -203,8 +203,9 @@ export default defineSchema({
   // that finds it pending or running starts no second chain over the same expired rows.
   cleanupRuns: defineTable({ scheduledId: v.id('_scheduled_functions') }),
   // Instances alive until `expiresAt` (server time), renewed by each one's recovery heartbeat: how
-  // many share the jobs of a lost one.
-  instances: defineTable({ instanceId: v.string(), expiresAt: v.number() })
+  // many share the jobs of a lost one. `token`: the process that renewed it last (none from an
+  // older server), so two live processes under one instance id are noticed.
+  instances: defineTable({ instanceId: v.string(), expiresAt: v.number(), token: v.optional(v.string()) })
     .index('by_instance', ['instanceId'])
     .index('by_expiry', ['expiresAt']),
 })

@@ -32,6 +32,7 @@ import type { ChangedJobRecord, ControlReply, EventListener, EventRange, JobCont
 import { ActiveLimitError, RateRefusedError } from './types'
 import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
+import { createSharedInstanceIdWatch } from './shared-instance-id'
 import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
@@ -135,6 +136,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   const appender = createConvexAppender({ facade, deadline })
   // Heartbeats come on timers: through an outage, one outstanding per lease or instance, not one per beat.
   const renewals = createRenewals({ deadline })
+  // Another live process heartbeating under this instance's id is warned about (shared-instance-id.ts).
+  const instanceIdWatch = createSharedInstanceIdWatch(message => (options.logger ?? createConsoleLogger()).warn(message))
 
   /** Remembers a subscription so `dispose` stops it; returns its unsubscribe. */
   function track(stop: () => void): () => void {
@@ -376,7 +379,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       // Judged by the deployment's clock, as leases are. The mutation writes this instance's own
       // document only; the count is a query, so the instances' heartbeats never conflict.
       const ttl = Math.max(0, Math.floor(ttlMs))
-      await renewals.renew(`instance\u0000${instanceId}\u0000${ttl > 0}`, 'leases:heartbeatInstance', () => facade.mutation(fn.heartbeatInstance, { instanceId, ttlMs: ttl }))
+      const previous = await renewals.renew(`instance\u0000${instanceId}\u0000${ttl > 0}`, 'leases:heartbeatInstance', () => facade.mutation(fn.heartbeatInstance, { instanceId, ttlMs: ttl, token: instanceIdWatch.token }))
+      instanceIdWatch.heartbeat(instanceId, ttl, previous ?? '')
       return await query(fn.clusterLoad, {})
     },
 
