@@ -140,7 +140,8 @@ export const heartbeatInstance = serverMutation({
       if (own) await ctx.db.patch(own._id, renewal)
       else await ctx.db.insert('instances', { instanceId, ...renewal })
     }
-    else if (own) await ctx.db.delete(own._id)
+    // Another live process's registration under the same id (its token there) is left to it.
+    else if (own && (token === undefined || own.token === undefined || own.token === token)) await ctx.db.delete(own._id)
     const lapsed = await ctx.db.query('instances').withIndex('by_expiry', q => q.lte('expiresAt', now)).take(LAPSED_INSTANCES_PER_CALL)
     for (const instance of lapsed) await ctx.db.delete(instance._id)
     return token === undefined ? null : (own?.token ?? '')

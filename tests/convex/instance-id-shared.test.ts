@@ -56,3 +56,20 @@ describe('convex: two live instances with one instance id', () => {
     expect((await current.provider.heartbeatInstance!('pod-1', TTL)).instances).toBe(2)
   })
 })
+
+describe('convex: one of two live instances with one id shuts down', () => {
+  it('leaves the other\'s registration in place; the last one to leave removes it', async () => {
+    const backend = createBackend()
+    const a = instance(backend)
+    const b = instance(backend)
+    const c = instance(backend)
+    await a.provider.heartbeatInstance!('pod-1', TTL)
+    await b.provider.heartbeatInstance!('pod-1', TTL)
+    await c.provider.heartbeatInstance!('pod-2', TTL)
+    // a leaves (ttl 0) while b, which renewed the registration last, runs on.
+    await a.provider.heartbeatInstance!('pod-1', 0)
+    expect((await c.provider.heartbeatInstance!('pod-2', TTL)).instances).toBe(2)
+    await b.provider.heartbeatInstance!('pod-1', 0)
+    expect((await c.provider.heartbeatInstance!('pod-2', TTL)).instances).toBe(1)
+  })
+})

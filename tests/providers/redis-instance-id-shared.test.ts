@@ -1,10 +1,11 @@
 /**
  * Two live instances given the same `NUXT_BACKGROUND_JOBS_INSTANCE_ID` (every pod given the same
  * environment) share one registration in `<prefix>instances`: the others count them as one when
- * they share out a lost instance's jobs, and one's shutdown unregisters both. Nothing said so. The
+ * they share out a lost instance's jobs, and one's shutdown unregistered both. Nothing said so. The
  * Redis provider now notices another process heartbeating under its id (each registration carries
  * the process's own token) and warns, naming the variable; a restart under the same id (the old
- * registration has not lapsed yet, but nobody renews it) is not warned about.
+ * registration has not lapsed yet, but nobody renews it) is not warned about. One of the two
+ * shutting down now leaves the registration the other renewed last.
  */
 import { expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
@@ -46,4 +47,17 @@ it('a restart under the same id, while the old registration is still alive, is n
   const after = await instance(keyPrefix, 'pod-1')
   for (let round = 0; round < 4; round++) await after.engine.recover()
   expect(after.warnings).toEqual([])
+})
+
+it('one of two live instances with the same id shutting down leaves the other\'s registration; the last one removes it', async () => {
+  const keyPrefix = `same-id-${process.pid}-${++prefixes}:`
+  const a = await instance(keyPrefix, 'pod-1')
+  const b = await instance(keyPrefix, 'pod-1')
+  const c = await instance(keyPrefix, 'pod-2')
+  for (const { engine } of [a, b, c]) await engine.recover()
+  // a leaves (its engine unregisters it) while b, which renewed the registration last, runs on.
+  await a.stop()
+  expect((await c.provider.heartbeatInstance('pod-2', 600_000)).instances).toBe(2)
+  await b.stop()
+  expect((await c.provider.heartbeatInstance('pod-2', 600_000)).instances).toBe(1)
 })

@@ -10,7 +10,7 @@ import { createSharedInstanceIdWatch } from './shared-instance-id'
 
 /**
  * ARGV: prefix, instanceId, ttlMs, now|'' (Redis's clock), token. Marks the instance alive until
- * now + ttlMs, by this token (0: removes it), forgets instances that lapsed; returns {live
+ * now + ttlMs, by this token (0: removes it, unless another process renewed it last), forgets instances that lapsed; returns {live
  * instances, active jobs, the token the registration had before ('' for none)}.
  */
 export const HEARTBEAT_INSTANCE_SCRIPT = `
@@ -22,7 +22,8 @@ local previous = redis.call('HGET', owners, instance) or ''
 if ttl > 0 then
   redis.call('ZADD', key, string.format('%d', now + ttl), instance)
   redis.call('HSET', owners, instance, token)
-else
+elseif previous == '' or previous == token then
+  -- Another live process's registration under the same id (its token there) is left to it.
   redis.call('ZREM', key, instance)
   redis.call('HDEL', owners, instance)
 end

@@ -1,11 +1,12 @@
 /**
  * Two live processes given the same `NUXT_BACKGROUND_JOBS_INSTANCE_ID` (every pod given the same
  * environment) share one instance registration: counted as one instance when a lost instance's
- * jobs are shared out, and one's shutdown unregistering both. Each registration records the
+ * jobs are shared out. Each registration records the
  * process that wrote it last (a token per provider); a process that finds its registration
  * rewritten by another between its own heartbeats is warned, naming the variable. A restart under
  * the same id finds the old process's token once, at its first heartbeat (nobody renews it after),
- * and is not warned about. Shared by the Redis and Convex registrations.
+ * and is not warned about. A process that leaves removes the registration only when it renewed it
+ * last: one renewed by the other live process stays. Shared by the Redis and Convex registrations.
  */
 import { randomUUID } from 'node:crypto'
 
@@ -27,7 +28,7 @@ export function createSharedInstanceIdWatch(onWarning: (message: string) => void
         const seen = sightings.get(instanceId)! + 1
         sightings.set(instanceId, seen >= SIGHTINGS_TO_WARN ? null : seen)
         if (seen >= SIGHTINGS_TO_WARN) {
-          onWarning(`another live instance uses the instance id ${JSON.stringify(instanceId)} (NUXT_BACKGROUND_JOBS_INSTANCE_ID): it rewrote this instance's registration between its heartbeats, so the two count as one instance when a lost instance's jobs are shared out, and one's shutdown unregisters both; give every instance its own id, or leave it unset for a random one`)
+          onWarning(`another live instance uses the instance id ${JSON.stringify(instanceId)} (NUXT_BACKGROUND_JOBS_INSTANCE_ID): it rewrote this instance's registration between its heartbeats, so the two count as one instance when a lost instance's jobs are shared out; give every instance its own id, or leave it unset for a random one`)
         }
       }
     },
