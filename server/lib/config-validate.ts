@@ -9,6 +9,7 @@ import { convexSecretOf, DEFAULT_CONFIG, envNameOf, metricsTokenOf, trustedOrigi
 import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { noValueEnvNames, noValueEnvProblems, nullInGroupProblem, nullSettingKeys } from './config-env-null'
 import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
+import { convexAddressProblem } from './convex-url-check'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -328,8 +329,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   }
   if (options.runtime !== false && config.provider === 'convex') {
     const convexUrlProblem = config.convexUrl ? httpUrlProblem(config.convexUrl) : null
+    const addressProblem = config.convexUrl && !convexUrlProblem ? convexAddressProblem(config.convexUrl) : null
     if (!config.convexUrl) problems.push(`${describe('convexUrl')} is required with the provider "convex" (https://<deployment>.convex.cloud)`)
     else if (convexUrlProblem) problems.push(`${describe('convexUrl')} ${convexUrlProblem} (https://<deployment>.convex.cloud)`)
+    else if (addressProblem) problems.push(`${describe('convexUrl')} ${addressProblem}`)
     if (convexSecretOf(config).length < MIN_SECRET_LENGTH) {
       problems.push(`${describe('convexSecret')} is required with the provider "convex": at least ${MIN_SECRET_LENGTH} characters, the same value as the deployment's ${SECRET_VARIABLE} (npx convex env set ${SECRET_VARIABLE} …)`)
     }

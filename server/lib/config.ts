@@ -131,7 +131,8 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   // Nor does a URL: the boot check's `new URL` drops it, but the chat endpoint became `…/v1%20/chat/completions`
   // and the Convex client refused the address with a bare "Invalid URL".
   if (typeof config.upstream.baseUrl === 'string') config.upstream = { ...config.upstream, baseUrl: config.upstream.baseUrl.trim() }
-  if (typeof config.convexUrl === 'string') config.convexUrl = config.convexUrl.trim()
+  // The Convex client appends its path to the address as written: `…convex.cloud/` became `//api/…`.
+  if (typeof config.convexUrl === 'string') config.convexUrl = config.convexUrl.trim().replace(/(?<=^[a-z][a-z\d+.-]*:\/\/[^/?#]+)\/+$/i, '')
   if (typeof config.redisUrl === 'string') config.redisUrl = config.redisUrl.trim()
   // Env overrides arrive as strings for booleans set to "false" in some setups.
   config.enabled = parseBoolean(config.enabled)
