@@ -7,6 +7,7 @@
  * registration has not lapsed yet, but nobody renews it) is not warned about. One of the two
  * shutting down now leaves the registration the other renewed last.
  */
+import { createClient } from 'redis'
 import { expect, it } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisEngines } from '../support/redis-engines'
@@ -60,4 +61,21 @@ it('one of two live instances with the same id shutting down leaves the other\'s
   expect((await c.provider.heartbeatInstance('pod-2', 600_000)).instances).toBe(2)
   await b.stop()
   expect((await c.provider.heartbeatInstance('pod-2', 600_000)).instances).toBe(1)
+})
+
+it('an owner left by an older server\'s cleanup (its instance gone, its owner kept) is forgotten at the next heartbeat', async () => {
+  const keyPrefix = `same-id-${process.pid}-${++prefixes}:`
+  const a = await instance(keyPrefix, 'pod-1')
+  await a.provider.heartbeatInstance('crashed', 600_000)
+  const admin = createClient({ url: redis.url })
+  await admin.connect()
+  try {
+    // What an older server's heartbeat did to a lapsed instance: removed from the set, its owner kept.
+    await admin.sendCommand(['ZREM', `${keyPrefix}instances`, 'crashed'])
+    await a.provider.heartbeatInstance('pod-1', 600_000)
+    expect(await admin.sendCommand(['HKEYS', `${keyPrefix}instance-owners`])).toEqual(['pod-1'])
+  }
+  finally {
+    await admin.close()
+  }
 })

@@ -29,6 +29,13 @@ elseif previous == '' or previous == token then
 end
 for _, lapsed in ipairs(redis.call('ZRANGE', key, '-inf', string.format('%d', now), 'BYSCORE')) do redis.call('HDEL', owners, lapsed) end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now))
+-- A server of the version before kept no owners and removed lapsed instances without theirs: an
+-- owner left of an instance no longer registered (more owners than instances) is forgotten.
+if redis.call('HLEN', owners) > redis.call('ZCARD', key) then
+  for _, id in ipairs(redis.call('HKEYS', owners)) do
+    if not redis.call('ZSCORE', key, id) then redis.call('HDEL', owners, id) end
+  end
+end
 return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active'), previous}
 `
 
