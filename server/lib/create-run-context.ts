@@ -6,6 +6,7 @@ import type { JobState } from '../../shared/reducer'
 import type { RoundTextStarts } from './executor/round-text'
 import type { JobRun } from './job-run'
 import { addMetrics } from './job-run'
+import { countTokens } from './token-metrics'
 import { whenEndStored } from './end-stored'
 import type { ToolIsolation } from './isolation/tool-pool'
 import type { ModelClient, ModelRequest } from './model/types'
@@ -87,7 +88,10 @@ export function createRunContext(options: RunContextOptions): RunContext {
       // past its bound, changes made to the request while it is sent or retried.
       return await options.upstreamRequest({ job: run.record, request: adjusted }) ? adjusted : copy()
     },
-    addMetrics: add => addMetrics(run.metrics, add),
+    addMetrics: (add) => {
+      addMetrics(run.metrics, add)
+      if (add.tokens) countTokens(add.tokens)
+    },
     afterEndStored: action => whenEndStored(run, action),
     maxEventBytes: run.persist.maxEventBytes,
     resumedFrom: options.resumedFrom,
