@@ -3,15 +3,18 @@
  * ended the job, or recovery ending a job whose owner was lost. A failure is a warning naming
  * where it happened (model, tool, node) by id and name only, and the upstream's HTTP status for a
  * model endpoint's error answer: its message can quote the upstream's answer or a tool's error, so
- * it stays in the job.
+ * it stays in the job. What the job spent is there too — its rounds, tool calls and token `usage`
+ * (its `job-end` metrics: the whole job, a lost owner's stored rounds included) — so the jobs behind
+ * a token bill can be found in the logs; named `usage`, as a field named like `tokens` is redacted.
  */
-import type { JobError, JobStatus, JobType } from '../../shared/events'
+import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/events'
 import type { Logger } from './logger'
 import { upstreamStatusOf } from './upstream-status'
 
-/** Logs the end of job `jobId`. */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType }, status: JobStatus, error?: JobError): void {
+/** Logs the end of job `jobId`, with the metrics of its `job-end` event. */
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   const cause = error ? { error: error.code, ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}), ...(httpStatus === undefined ? {} : { httpStatus }) } : {}
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause })
+  const spent = { rounds: metrics.total_rounds, toolCalls: metrics.tool_call_count, usage: { ...metrics.tokens } }
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent })
 }

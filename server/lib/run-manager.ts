@@ -101,7 +101,7 @@ export function createRunManager(options: RunManagerOptions) {
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error)
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
     })
     run.live.flush()

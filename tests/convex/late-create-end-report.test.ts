@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createMetrics } from '../../server/lib/metrics'
-import { recordingLogger } from '../support/recording-logger'
+import { NOTHING_SPENT, recordingLogger } from '../support/recording-logger'
 import { createBackend, createInstance, newJob } from './backend'
 import { createFaultyFacade, type FaultyFacade } from './fault-facade'
 
@@ -43,7 +43,7 @@ describe('the end Convex stored for a creation that timed out', () => {
     await vi.waitFor(async () => expect((await provider.get(job.id))?.status).toBe('failed'))
 
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine' } },
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT } },
     ])
     expect(metrics.snapshot().counters).toMatchObject({
       'jobs_ended_total{status="failed"}': 1,

@@ -10,7 +10,7 @@ import { resolveConfig } from '../../server/lib/config'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { useMetrics } from '../../server/lib/metrics'
 import type { JobProvider } from '../../server/lib/providers/types'
-import { recordingLogger } from '../support/recording-logger'
+import { NOTHING_SPENT, recordingLogger } from '../support/recording-logger'
 import { createBackend, createInstance, newJob, statusEvent, textDeltas } from './backend'
 import { createEngineNode } from './engine-node'
 
@@ -48,7 +48,7 @@ describe('what recovery counts', () => {
     expect(await b.engine.recover()).toBe(1)
     expect(await store.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'owner-lost', failedDuring: 'engine' } },
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'owner-lost', failedDuring: 'engine', ...NOTHING_SPENT } },
     ])
     await b.engine.dispose()
   })

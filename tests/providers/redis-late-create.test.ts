@@ -14,7 +14,7 @@ import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createMetrics } from '../../server/lib/metrics'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
-import { recordingLogger } from '../support/recording-logger'
+import { NOTHING_SPENT, recordingLogger } from '../support/recording-logger'
 import { createJob, newJob } from './contract-fixtures'
 
 const TIMEOUT_MS = 200
@@ -44,7 +44,7 @@ describe('redis provider: a creation Redis runs after the caller gave up on it',
       expect(await provider.countActive({ userId: 'late-user' })).toBe(0)
       expect(await provider.listExpiredLeases()).toEqual([])
       expect(lines.filter(line => line.message === 'job ended')).toEqual([
-        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine' } },
+        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT } },
       ])
       expect(metrics.snapshot().counters).toMatchObject({ 'jobs_ended_total{status="failed"}': 1, 'job_errors_total{code="store-unreachable"}': 1 })
     }

@@ -13,3 +13,6 @@ export function recordingLogger() {
   }
   return { logger, lines }
 }
+
+/** What the `job ended` line says a job spent when it ran no model round and no tool (job-end-log-usage.test.ts). */
+export const NOTHING_SPENT = { rounds: 0, toolCalls: 0, usage: { prompt: 0, completion: 0, total: 0 } }

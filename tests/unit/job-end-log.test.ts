@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { JobFailure } from '../../server/lib/run-context'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
-import { recordingLogger } from '../support/recording-logger'
+import { NOTHING_SPENT, recordingLogger } from '../support/recording-logger'
 
 describe('the job ended line', () => {
   it('a failure is a warning with code and where it happened; a completed job is info; no message, no prompt', async () => {
@@ -27,8 +27,8 @@ describe('the job ended line', () => {
     await engine.whenSettled(completed.id)
     const ended = lines.filter(line => line.message === 'job ended')
     expect(ended).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: failed.id, type: 'chat', status: 'failed', error: 'tool-failed', failedDuring: 'tool', toolName: 'lookup' } },
-      { level: 'info', message: 'job ended', fields: { jobId: completed.id, type: 'chat', status: 'completed' } },
+      { level: 'warn', message: 'job ended', fields: { jobId: failed.id, type: 'chat', status: 'failed', error: 'tool-failed', failedDuring: 'tool', toolName: 'lookup', ...NOTHING_SPENT } },
+      { level: 'info', message: 'job ended', fields: { jobId: completed.id, type: 'chat', status: 'completed', ...NOTHING_SPENT } },
     ])
     expect(JSON.stringify(lines)).not.toContain('secret answer')
     await engine.dispose()

@@ -7,6 +7,7 @@
  * wherever it starts a word.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { emptyMetrics } from '../../shared/events'
 import { logJobEnded } from '../../server/lib/job-end-log'
 import { createConsoleLogger, redact } from '../../server/lib/logger'
 
@@ -17,7 +18,7 @@ afterEach(() => {
 describe('a name with "sk-" inside a word', () => {
   it('is written whole in a log line', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    logJobEnded(createConsoleLogger(), { jobId: 'j1', type: 'workflow' }, 'failed', { code: 'node-failed', message: 'm', failedDuring: 'workflow-node', nodeId: 'ask-for-approval', toolName: 'risk-assessment' })
+    logJobEnded(createConsoleLogger(), { jobId: 'j1', type: 'workflow' }, 'failed', { code: 'node-failed', message: 'm', failedDuring: 'workflow-node', nodeId: 'ask-for-approval', toolName: 'risk-assessment' }, emptyMetrics())
     expect(JSON.parse(warn.mock.calls[0]![0] as string)).toMatchObject({ message: 'job ended', nodeId: 'ask-for-approval', toolName: 'risk-assessment' })
     expect(redact('workflow "desk-booking-flow" node "task-reviewer1"')).toBe('workflow "desk-booking-flow" node "task-reviewer1"')
   })
