@@ -105,7 +105,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     else for await (const event of context.model.stream(prepared, context.signal)) onEvent(event)
   }
   catch (error) {
-    if (context.signal.aborted) throw context.signal.reason
+    if (context.signal.aborted) throw abortedRound(context, round)
     // A failed round's tokens, when the upstream counted them (a usage chunk after `finish_reason: "error"`).
     const failure = modelFailure(error, nodeId)
     if (error instanceof ModelError && error.usage) {
@@ -114,6 +114,15 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     }
     throw failure
   }
-  if (context.signal.aborted) throw context.signal.reason
+  if (context.signal.aborted) throw abortedRound(context, round)
   return round
+}
+
+/**
+ * The abort that stops a round, its tokens counted: the usage it reported (the client reports a
+ * retried attempt's before the abort) was billed, though no `step-end` will carry it.
+ */
+function abortedRound(context: RunContext, round: ModelRound): unknown {
+  if (round.usage) context.addMetrics({ tokens: round.usage })
+  return context.signal.reason
 }

@@ -92,86 +92,95 @@ function clientWith(options: ClientOptions): ModelClient {
  */
 async function* streamWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
   const usage = createRetriedUsage()
-  for (let attempt = 0; ; attempt++) {
-    // Once an event went out, a retry would repeat it: never retry after that.
-    let yielded = false
-    try {
-      if (signal.aborted) throw abortReason(signal)
-      const apiKey = options.apiKey ?? ''
-      const attempt = startAttempt(options, signal)
-      const { controller, timers } = attempt
-      let reader: ByteReader | null = null
-      let cancelRead: (() => void) | undefined
-      const parser = createChatCompletionParser(undefined, apiKey)
+  // One generator, not one per attempt: a nested generator would add its promise hops to every chunk.
+  try {
+    for (let attempt = 0; ; attempt++) {
+      // Once an event went out, a retry would repeat it: never retry after that.
+      let yielded = false
       try {
-        reader = (await openResponse(options, request, apiKey, attempt)).reader()
-        if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
-        const body = reader
-        // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
-        cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
-        controller.signal.addEventListener('abort', cancelRead, { once: true })
-        // The model began answering: an event went out, or a tool call's first fragment came.
-        let answering = false
-        for (;;) {
-          // Before the model answers the first-token timer governs; after that, each read has a stall limit.
-          if (answering) timers.readStarted()
-          const result = await body.read()
-          timers.readEnded()
-          // An abort cancels the reader, which ends the read as if the body were done: tell them apart.
-          if (controller.signal.aborted) throw abortReason(controller.signal)
-          if (result.done) break
-          for (const event of parser.feed(result.value)) {
+        if (signal.aborted) throw abortReason(signal)
+        const apiKey = options.apiKey ?? ''
+        const attempt = startAttempt(options, signal)
+        const { controller, timers } = attempt
+        let reader: ByteReader | null = null
+        let cancelRead: (() => void) | undefined
+        const parser = createChatCompletionParser(undefined, apiKey)
+        try {
+          reader = (await openResponse(options, request, apiKey, attempt)).reader()
+          if (!reader) throw new UpstreamProtocolError('The model endpoint answered without a body')
+          const body = reader
+          // One listener per attempt (not one per read): an abort or a timeout ends the pending read at once.
+          cancelRead = () => void body.cancel(abortReason(controller.signal)).catch(() => {})
+          controller.signal.addEventListener('abort', cancelRead, { once: true })
+          // The model began answering: an event went out, or a tool call's first fragment came.
+          let answering = false
+          for (;;) {
+            // Before the model answers the first-token timer governs; after that, each read has a stall limit.
+            if (answering) timers.readStarted()
+            const result = await body.read()
+            timers.readEnded()
+            // An abort cancels the reader, which ends the read as if the body were done: tell them apart.
+            if (controller.signal.aborted) throw abortReason(controller.signal)
+            if (result.done) break
+            for (const event of parser.feed(result.value)) {
+              if (!answering) timers.clearFirstToken()
+              answering = true
+              yielded = true
+              yield usage.event(event)
+            }
+            // A call goes out only when the round ends: its fragments streaming in are the answer too, as
+            // are reasoning blocks (an encrypted one comes with no reasoning text).
+            if (!answering && parser.answerStarted) {
+              timers.clearFirstToken()
+              answering = true
+            }
+            if (parser.failure) throw parser.failure
+            if (parser.done) break
+          }
+          for (const event of parser.end()) {
             if (!answering) timers.clearFirstToken()
             answering = true
             yielded = true
             yield usage.event(event)
           }
-          // A call goes out only when the round ends: its fragments streaming in are the answer too, as
-          // are reasoning blocks (an encrypted one comes with no reasoning text).
-          if (!answering && parser.answerStarted) {
-            timers.clearFirstToken()
-            answering = true
-          }
           if (parser.failure) throw parser.failure
-          if (parser.done) break
         }
-        for (const event of parser.end()) {
-          if (!answering) timers.clearFirstToken()
-          answering = true
-          yielded = true
-          yield usage.event(event)
+        catch (error) {
+          // A timeout or the caller's abort: report why it was aborted, not how the read failed — but
+          // a round a finish reason failed, waiting only for its usage, failed that way.
+          if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
+          throw toModelError(error, apiKey)
         }
-        if (parser.failure) throw parser.failure
+        finally {
+          timers.readEnded()
+          attempt.release()
+          reader?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
+          if (cancelRead) controller.signal.removeEventListener('abort', cancelRead)
+          // Stopped early (consumer broke out, or an error): make sure the upstream request ends too.
+          if (!controller.signal.aborted) controller.abort()
+        }
+        break
       }
       catch (error) {
-        // A timeout or the caller's abort: report why it was aborted, not how the read failed — but
-        // a round a finish reason failed, waiting only for its usage, failed that way.
-        if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
-        throw toModelError(error, apiKey)
+        if (signal.aborted) throw abortReason(signal)
+        const retryable = error instanceof ModelError && error.retryable
+        if (yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
+        // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
+        // this attempt's usage kept for a retry before one is decided: on the error that ends the
+        // round (this one, the time left refusing the wait), it would count twice.
+        const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
+        usage.retried(error)
+        await abortableDelay(delayMs, signal, options.timers)
+        // Counted once the request is about to be sent again: an abort during the wait sends none.
+        options.onRetry?.(error)
       }
-      finally {
-        timers.readEnded()
-        attempt.release()
-        reader?.cancel(controller.signal.aborted ? abortReason(controller.signal) : undefined).catch(() => {})
-        if (cancelRead) controller.signal.removeEventListener('abort', cancelRead)
-        // Stopped early (consumer broke out, or an error): make sure the upstream request ends too.
-        if (!controller.signal.aborted) controller.abort()
-      }
-      break
     }
-    catch (error) {
-      if (signal.aborted) throw abortReason(signal)
-      const retryable = error instanceof ModelError && error.retryable
-      if (yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
-      // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
-      // this attempt's usage kept for a retry before one is decided: on the error that ends the
-      // round (this one, the time left refusing the wait), it would count twice.
-      const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
-      usage.retried(error)
-      await abortableDelay(delayMs, signal, options.timers)
-      // Counted once the request is about to be sent again: an abort during the wait sends none.
-      options.onRetry?.(error)
-    }
+  }
+  catch (error) {
+    // Stopped during an attempt or a retry's wait: the retried attempts' tokens were billed all the same.
+    const spent = signal.aborted ? usage.end() : null
+    if (spent) yield spent
+    throw error
   }
   // The retried attempts' usage, when the last attempt reported none (retried-usage.ts).
   const spent = usage.end()

@@ -38,27 +38,35 @@ interface Progress {
 export async function consumeWithRetries(options: ClientOptions, request: ModelRequest, signal: AbortSignal, onEvent: (event: ModelEvent) => void): Promise<void> {
   const usage = createRetriedUsage()
   const forward = (event: ModelEvent) => onEvent(usage.event(event))
-  for (let attempt = 0; ; attempt++) {
-    const progress: Progress = { yielded: false }
-    try {
-      if (signal.aborted) throw abortReason(signal)
-      await consumeAttempt(options, request, signal, forward, progress)
-      break
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const progress: Progress = { yielded: false }
+      try {
+        if (signal.aborted) throw abortReason(signal)
+        await consumeAttempt(options, request, signal, forward, progress)
+        break
+      }
+      catch (error) {
+        if (error instanceof ConsumerError) throw error.cause
+        if (signal.aborted) throw abortReason(signal)
+        const retryable = error instanceof ModelError && error.retryable
+        if (progress.yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
+        // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
+        // this attempt's usage kept for a retry before one is decided: on the error that ends the
+        // round (this one, the time left refusing the wait), it would count twice.
+        const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
+        usage.retried(error)
+        await abortableDelay(delayMs, signal, options.timers)
+        // Counted once the request is about to be sent again: an abort during the wait sends none.
+        options.onRetry?.(error)
+      }
     }
-    catch (error) {
-      if (error instanceof ConsumerError) throw error.cause
-      if (signal.aborted) throw abortReason(signal)
-      const retryable = error instanceof ModelError && error.retryable
-      if (progress.yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
-      // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
-      // this attempt's usage kept for a retry before one is decided: on the error that ends the
-      // round (this one, the time left refusing the wait), it would count twice.
-      const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
-      usage.retried(error)
-      await abortableDelay(delayMs, signal, options.timers)
-      // Counted once the request is about to be sent again: an abort during the wait sends none.
-      options.onRetry?.(error)
-    }
+  }
+  catch (error) {
+    // Stopped during an attempt or a retry's wait: the retried attempts' tokens were billed all the same.
+    const spent = signal.aborted ? usage.end() : null
+    if (spent) onEvent(spent)
+    throw error
   }
   // Outside the retries: an error the consumer throws here passes through as it is.
   const spent = usage.end()

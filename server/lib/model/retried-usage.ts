@@ -2,7 +2,8 @@
  * The tokens of a round's attempts that were sent again. An attempt a retryable finish reason
  * failed before any event (`insufficient_system_resource`) may still report its usage (on its
  * error, `ModelError.usage`): the upstream billed those tokens, so the round reports them, added to
- * its last attempt's usage — or to its failure, when that attempt fails too.
+ * its last attempt's usage — or to its failure, when that attempt fails too, or as a last usage
+ * event before the abort, when the job is stopped during an attempt or a retry's wait.
  */
 import type { TokenUsage } from '../../../shared/events'
 import { ModelError } from './errors'
@@ -28,7 +29,10 @@ export function createRetriedUsage() {
       reported = true
       return { type: 'usage', usage: added(carried, event.usage) }
     },
-    /** The round ended well: the retried attempts' usage when the last attempt reported none. */
+    /**
+     * The round ended well, or was aborted (by the job, during an attempt or a retry's wait): the
+     * retried attempts' usage when the last attempt reported none — billed either way.
+     */
     end(): ModelEvent | null {
       return carried && !reported ? { type: 'usage', usage: carried } : null
     },
@@ -48,3 +52,6 @@ export function createRetriedUsage() {
     },
   }
 }
+
+/** The usage carried over a round's attempts. */
+export type RetriedUsage = ReturnType<typeof createRetriedUsage>
