@@ -26,7 +26,8 @@ const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
  * the digits are a password's start, and a password may hold a raw `/` (`user:2024/Zk9+aB@host`, a
  * base64 secret pasted in). The host test reads the name to its first dot, then to its end (no
  * backtracking over the dots). And only in a web URL (`http`, `https`, `ws`, `wss`: the lookbehind
- * in the lookahead reads the scheme): a path with an `@` is theirs (`/@nuxt/kit`), while in a
+ * in the lookahead reads the scheme; also after a `+`, as in a package manager's `git+https`): a
+ * path with an `@` is theirs (`/@nuxt/kit`, `repo.git@v1.2.0`), while in a
  * connection string (`redis://`, `postgres://`, `amqp://`) an `@` ends the user info, so
  * `redis://first.last:12/ab@host` is a dotted user name and a password, not a host and a port.
  *
@@ -35,7 +36,7 @@ const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
  * backtracking. The earlier pattern (`\b` and `\S*@`) tried every position of a long run such as
  * `a.a.a.…` or `a://a://…` to its end: 40,000 characters held the event loop for seconds.
  */
-const URL_PASSWORD = /((?<![a-z\d+.-])[a-z][a-z\d+.-]*:\/\/(?!(?<=(?<![a-z\d+.-])(?:https?|wss?):\/\/)(?:[^\s:/?#@.]*\.[^\s:/?#@]*|localhost):\d{1,5}[/?#])[^\s:/?#@]*:)(\S*)/gi
+const URL_PASSWORD = /((?<![a-z\d+.-])[a-z][a-z\d+.-]*:\/\/(?!(?<=(?<![a-z\d+.-])(?:[a-z][a-z\d.-]*\+)?(?:https?|wss?):\/\/)(?:[^\s:/?#@.]*\.[^\s:/?#@]*|localhost):\d{1,5}[/?#])[^\s:/?#@]*:)(\S*)/gi
 
 /** A URL's user info with its password redacted (see `URL_PASSWORD`); a word with no `@` is kept. */
 function redactUrlPassword(match: string, start: string, rest: string): string {
