@@ -13,7 +13,7 @@ export const COUNTER_HELP = {
   jobs_started_total: 'Job runs started on this instance.',
   jobs_ended_total: 'Jobs that ended on this instance, by status (completed, failed, aborted).',
   jobs_refused_total: 'Job creations refused with a 429 by a limit, by reason (global-limit, user-limit, rate).',
-  requests_refused_total: 'Requests answered 429, by the limits setting that refused them (maxConcurrentJobs, maxConcurrentJobsPerUser, createPerMinute, anonymousCreatePerMinute, inputPerMinute, deletePerMinute, maxStreamsPerUser, maxStreams; refusedValueProblems: the per-minute budget of problems in refused workflow inputs and answers).',
+  requests_refused_total: 'Requests answered 429, by the limits setting that refused them (maxConcurrentJobs, maxConcurrentJobsPerUser, createPerMinute, anonymousCreatePerMinute, inputPerMinute, deletePerMinute, maxStreamsPerUser, maxStreams; refusedValueProblems: the per-minute budget of problems in refused workflow inputs and answers; other: a refusal forwarded from the job\'s owner on another instance whose reply named no setting, an older server during a rolling deploy).',
   job_errors_total: 'Jobs that ended with an error, by error code.',
   upstream_errors_total: 'Jobs that failed in the model request, by error code.',
   tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied; stopped: the job\'s end cut the call off).',

@@ -3,7 +3,9 @@
  * every `limits` setting that answers a 429: it left out `anonymousCreatePerMinute` (the anonymous
  * creations per client address), so an operator reading the help could not place that series.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { RateLimitError } from '../../server/lib/errors'
 import { COUNTER_HELP } from '../../server/lib/metric-help'
 import { ModelError, UpstreamHttpError, UpstreamStreamError } from '../../server/lib/model/errors'
 import { retryReason } from '../../server/lib/model/retry-metrics'
@@ -13,6 +15,19 @@ describe('the requests_refused_total help', () => {
   it('names every limits setting that answers 429', () => {
     const settings = [...Object.values(RATE_LIMITS).map(limit => limit.setting), 'maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'maxStreamsPerUser', 'maxStreams']
     expect(settings.filter(setting => !COUNTER_HELP.requests_refused_total.includes(setting))).toEqual([])
+  })
+
+  /**
+   * A 429 the job's owner answered (an input or a stream forwarded to another instance) is counted
+   * under the limit its reply names; an older server's reply names none, and it was counted as
+   * `limit="other"`, a value neither the help nor docs/ops.md mentioned.
+   */
+  it('and docs/ops.md name "other", the limit of a forwarded refusal that names none', () => {
+    const unnamed = new RateLimitError('refused by an older server', 1).setting
+    expect(unnamed).toBe('other')
+    expect(COUNTER_HELP.requests_refused_total).toMatch(/\bother\b/)
+    const row = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`'))
+    expect(row).toContain('`other`')
   })
 })
 
