@@ -3,7 +3,8 @@
  * from a database column) does so on every request until the app is fixed, and each request
  * logged the same `… not true or false …` line: a line per request, burying everything else, where
  * the hooks' other faults are logged once per outage. Now each flag's value is logged once; a new
- * value (or another flag) gets its own line. The flag is still off on every request.
+ * kind of value (or another flag) gets its own line (feature-flags-value-log-bound.test.ts: not
+ * each new value). The flag is still off on every request.
  */
 import type { H3Event } from 'h3'
 import { describe, expect, it, vi } from 'vitest'

@@ -5,8 +5,10 @@
  * bug — logged, naming the hook and the flag, and taken as off (the hook meant to decide that
  * flag; `'false'` was taken as on, so a feature the app switched off stayed on).
  *
- * The hook returns the same wrong value on every request until the app is fixed: each flag's value
- * is logged once (per process), like the hooks' other faults, not once per request.
+ * The hook returns the same wrong value on every request until the app is fixed: each flag's kind
+ * of value (`null`, a number, a string, …) is logged once (per process), showing the first such
+ * value, like the hooks' other faults, not once per request. Not once per value: a value that
+ * differs per user or request (a rollout number, a plan name) logged a line per request.
  */
 import type { FeatureFlags } from '../feature-flags'
 import type { Logger } from '../logger'
@@ -21,17 +23,14 @@ function described(value: unknown): string {
   return `a value of type ${typeof value}`
 }
 
-/** How many flag-and-value lines are remembered; past it they are forgotten and may be logged again. */
-const MAX_LOGGED_VALUES = 100
-/** The flag-and-value lines already logged (`tools=the number 0`). */
-const loggedValues = new Set<string>()
+/** The flag-and-kind lines already logged (`tools=number`): at most 3 flags × 8 kinds of value. */
+const loggedKinds = new Set<string>()
 
-/** True the first time this flag's value is seen (bounded: see `MAX_LOGGED_VALUES`). */
-function firstSeen(name: string, shown: string): boolean {
-  const key = `${name}=${shown}`
-  if (loggedValues.has(key)) return false
-  if (loggedValues.size >= MAX_LOGGED_VALUES) loggedValues.clear()
-  loggedValues.add(key)
+/** True the first time this flag is set to a value of this kind. */
+function firstSeen(name: string, value: unknown): boolean {
+  const key = `${name}=${value === null ? 'null' : typeof value}`
+  if (loggedKinds.has(key)) return false
+  loggedKinds.add(key)
   return true
 }
 
@@ -44,8 +43,7 @@ export function hookFlags(flags: Partial<Record<keyof FeatureFlags, unknown>>, l
       read[name] = value as boolean | undefined
       continue
     }
-    const shown = described(value)
-    if (firstSeen(name, shown)) logger.error(`the background-jobs:feature-flags hook set flags.${name} to ${shown}, not true or false; ${name} is off for this user (logged once per flag and value)`, { flag: name })
+    if (firstSeen(name, value)) logger.error(`the background-jobs:feature-flags hook set flags.${name} to ${described(value)}, not true or false; ${name} is off for this user (logged once per flag and kind of value)`, { flag: name })
     read[name] = false
   }
   return read
