@@ -10,6 +10,7 @@ import { ProviderUnavailableError, ShuttingDownError } from '../../lib/errors'
 import { toHttpError } from '../../lib/http/handler'
 import { useBackgroundJobsEngine } from '../../lib/engine-instance'
 import { useMetrics } from '../../lib/metrics'
+import { withKnownSeries } from '../../lib/metric-known-series'
 import { engineGauges, toPrometheusText } from '../../lib/prometheus'
 import { useStreamGate } from '../../lib/stream-limit'
 import { wantsPrometheusText } from '../../lib/http/metrics-format'
@@ -35,7 +36,8 @@ export default defineEventHandler(async (event) => {
     setResponseHeader(event, 'www-authenticate', 'Bearer')
     throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'The metrics route needs Authorization: Bearer <metricsToken>' })
   }
-  const snapshot = useMetrics().snapshot()
+  // Series known in advance are there from the start, at 0 (metric-known-series.ts).
+  const snapshot = withKnownSeries(useMetrics().snapshot())
   const engineStats = engine.stats()
   const openStreams = useStreamGate().total()
   // This thread's heap (isolation workers have their own, capped by isolation.heapMb); RSS is the whole process.

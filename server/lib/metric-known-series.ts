@@ -1,0 +1,47 @@
+/**
+ * The series /metrics exports from the start, at 0. A counter's series otherwise appears only at
+ * its first count, and Prometheus reads a series that appears already at 1 as no increase: an
+ * alert on `increase(…jobs_ended_total{status="failed"}[5m]) > 0` missed the first failure after
+ * every start, and a dashboard showed "no data" rather than 0. Counters without labels, counters
+ * whose one label has a fixed set of values, and histograms without labels are known in advance;
+ * error codes, tools and operations are not (they appear with their first count).
+ */
+import { HISTOGRAM_BUCKETS, metricKey } from './metrics'
+import type { HistogramSnapshot, MetricsSnapshot } from './metrics'
+import type { CounterName, HistogramName } from './metric-help'
+import { COUNTER_HELP, HISTOGRAM_HELP, METRIC_LABELS } from './metric-help'
+
+/** The values of each counter whose one label has a fixed set of them (docs/ops.md lists them). */
+export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } = {
+  jobs_ended_total: ['completed', 'failed', 'aborted'],
+  jobs_refused_total: ['global-limit', 'user-limit', 'rate'],
+  jobs_deleted_total: ['retention', 'user', 'evicted'],
+  model_tokens_total: ['prompt', 'completion'],
+  model_retries_total: ['http-429', 'http-5xx', 'network', 'other'],
+  isolated_calls_stopped_total: ['signal', 'heap', 'exit'],
+}
+
+/** Every series known in advance, at 0. */
+function zeroSeries(): Pick<MetricsSnapshot, 'counters' | 'histograms'> {
+  const counters: Record<string, number> = {}
+  for (const name of Object.keys(COUNTER_HELP) as CounterName[]) {
+    const labels: readonly string[] = METRIC_LABELS[name]
+    const values = FIXED_LABEL_VALUES[name]
+    if (labels.length === 0) counters[name] = 0
+    else if (labels.length === 1 && values) for (const value of values) counters[metricKey(name, { [labels[0]!]: value })] = 0
+  }
+  const histograms: Record<string, HistogramSnapshot> = {}
+  for (const name of Object.keys(HISTOGRAM_HELP) as HistogramName[]) {
+    if (METRIC_LABELS[name].length > 0) continue
+    const buckets: Record<string, number> = Object.fromEntries(HISTOGRAM_BUCKETS[name].map(bound => [String(bound), 0]))
+    buckets['+Inf'] = 0
+    histograms[name] = { buckets, count: 0, sum: 0 }
+  }
+  return { counters, histograms }
+}
+
+/** The snapshot with every series known in advance that has no count yet, at 0. */
+export function withKnownSeries(snapshot: MetricsSnapshot): MetricsSnapshot {
+  const zero = zeroSeries()
+  return { ...snapshot, counters: { ...zero.counters, ...snapshot.counters }, histograms: { ...zero.histograms, ...snapshot.histograms } }
+}
