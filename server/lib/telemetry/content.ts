@@ -1,7 +1,7 @@
 /**
  * What a span may say about a job's content. By default nothing: spans carry ids, names, counts
  * and codes. With `telemetry.recordContent`, prompts, answers, arguments, results and error
- * messages are added, each cut to `telemetry.maxContentChars`.
+ * messages are added, each cut to `telemetry.maxContentChars` (error messages redacted first).
  */
 import type { Attributes, Span } from '@opentelemetry/api'
 import { SpanStatusCode } from '@opentelemetry/api'
@@ -9,6 +9,7 @@ import { cutTextWith } from '../../../shared/cut-text'
 import type { BackgroundJobsConfig } from '../config'
 import { JobAbortedError } from '../errors'
 import { ABORTED_CODES } from '../job-run'
+import { redact } from '../logger'
 import { ATTR } from './names'
 
 /** The telemetry settings of a job. */
@@ -26,6 +27,15 @@ export function contentValue(settings: TelemetrySettings, value: unknown): strin
   }
   const limit = Math.max(0, Number(settings.maxContentChars) || 0)
   return cutTextWith(text, limit, '…')
+}
+
+/**
+ * An error's text as a span shows it: content (only with `recordContent`), redacted as a log line
+ * is — a tool's or a node's error can quote a URL's token, a bearer header or a connection
+ * string's password, and no secret reaches a span, whatever the settings.
+ */
+export function errorContentValue(settings: TelemetrySettings, error: unknown): string | undefined {
+  return settings.recordContent ? contentValue(settings, redact(error)) : undefined
 }
 
 /** Adds `key: content` when content is recorded. */
@@ -62,7 +72,7 @@ export function markFailure(span: Span, error: unknown, settings: TelemetrySetti
     span.setAttribute(ATTR.runOutcome, 'handed-off')
     return
   }
-  const message = contentValue(settings, error instanceof Error ? error.message : String(error))
+  const message = errorContentValue(settings, error instanceof Error ? error.message : String(error))
   if (message !== undefined) span.setAttribute(ATTR.errorMessage, message)
   span.setStatus({ code: SpanStatusCode.ERROR, message: code })
 }

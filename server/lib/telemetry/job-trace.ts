@@ -15,7 +15,7 @@ import type { RunOutcome } from '../job-run'
 import type { JobLease, JobRecord, JobTraceContext } from '../providers/types'
 import { upstreamStatusOf } from '../upstream-status'
 import type { TelemetrySettings } from './content'
-import { contentValue, withContent } from './content'
+import { contentValue, errorContentValue, withContent } from './content'
 import { safely } from './child-span'
 import { ATTR, SPAN, SPAN_EVENT, TRACER_NAME } from './names'
 import { fromTraceContext, toTraceContext } from './trace-context'
@@ -180,7 +180,7 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
         const answer = contentValue(settings, content)
         if (answer) span.setAttribute(ATTR.contentOutput, answer)
         if (error && outcome.status === 'failed') {
-          const message = contentValue(settings, error.message)
+          const message = errorContentValue(settings, error.message)
           if (message !== undefined) span.setAttribute(ATTR.errorMessage, message)
           span.setStatus({ code: SpanStatusCode.ERROR, message: error.code })
         }
