@@ -125,7 +125,8 @@ export function createMetrics() {
   }
 
   function increment<Name extends CounterName>(name: Name, ...[labels, by = 1]: IncrementArguments<Name>): void {
-    if (!Number.isFinite(by) || by === 0) return
+    // Counters only go up: Prometheus reads a decrease as a restart and counts the whole value again.
+    if (!Number.isFinite(by) || by <= 0) return
     const key = keyOf(name, labels as Record<string, string> | undefined)
     counters.set(key, (counters.get(key) ?? 0) + by)
   }

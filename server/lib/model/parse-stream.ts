@@ -309,7 +309,7 @@ function takeUsage(state: StreamState, chunk: CompletionChunk): void {
 function toTokenUsage(usage: NonNullable<CompletionChunk['usage']>): TokenUsage {
   const prompt = countOrZero(usage.prompt_tokens)
   const completion = countOrZero(usage.completion_tokens)
-  return { prompt, completion, total: typeof usage.total_tokens === 'number' && Number.isFinite(usage.total_tokens) ? usage.total_tokens : prompt + completion }
+  return { prompt, completion, total: isCount(usage.total_tokens) ? usage.total_tokens : prompt + completion }
 }
 
 /** Upstream JSON is untrusted: a field that should be text counts only when it is a string. */
@@ -317,8 +317,16 @@ function stringOrEmpty(value: unknown): string {
   return typeof value === 'string' ? value : ''
 }
 
+/**
+ * A token count as the upstream sent it, when it is one: a number from 0 up. A negative count (a
+ * proxy's bug) would take the job's tokens, and the `model_tokens_total` counter, backwards.
+ */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+}
+
 function countOrZero(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0
+  return isCount(value) ? value : 0
 }
 
 async function* iterate(source: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
