@@ -208,6 +208,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     if (!isToolCallError(error)) throw error
     // The tool's own schema code threw (its database down): the operator's to see, not only the model's.
     if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
+    // Its `execute` threw (an API's 500, a database down): the model goes on, the operator needs the why.
+    else if (error instanceof ToolExecutionError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error.cause })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
