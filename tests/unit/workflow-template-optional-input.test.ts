@@ -5,7 +5,9 @@
  * answer: a reviewer who left the optional `feedback` out failed the job at the node reading
  * `{{outputs.approval.feedback}}`. A field the schema declares reads as nothing when it was left
  * out ('' in text); a name it does not declare (a typo) still fails, and functions of the state
- * read `undefined` as before.
+ * read `undefined` as before. Inside an optional object the start (or an answer) left out
+ * (`{{input.extra.depth}}`), a path its schema declares read `"depth" does not exist` and failed the
+ * job the route had accepted: it reads as nothing too.
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -17,6 +19,7 @@ const input = z.object({
   topic: z.string(),
   note: z.string().optional(),
   options: z.object({ depth: z.number().optional(), lang: z.string().default('en') }).default({ lang: 'en' }),
+  extra: z.object({ depth: z.number(), style: z.object({ tone: z.string() }).optional() }).optional(),
 })
 
 const research = (value: string) => defineWorkflow({
@@ -33,6 +36,38 @@ describe('a template naming an optional input field the start left out', () => {
     await job.done
     expect(String(job.error())).toBe('undefined')
     expect(job.state().content).toBe('cats|||en')
+  })
+
+  it('reads as nothing inside an optional object the start left out, at any depth', async () => {
+    const job = startWorkflow(research('{{input.topic}}|{{input.extra.depth}}|{{input.extra.style.tone}}|{{input.extra}}'), { topic: 'cats' })
+    await job.done
+    expect(String(job.error())).toBe('undefined')
+    expect(job.state().content).toBe('cats|||')
+  })
+
+  it('still fails for a name the left-out object does not declare', async () => {
+    const job = startWorkflow(research('{{input.extra.dpth}}'), { topic: 'cats' })
+    await job.done
+    expect(String(job.error())).toContain('{{input.extra.dpth}}: "dpth" does not exist')
+  })
+
+  it('reads as nothing inside an optional object an answer left out', async () => {
+    const review = defineWorkflow({
+      name: 'review-nested',
+      description: 'an optional nested object in an answer',
+      input: z.object({}),
+      nodes: {
+        approval: { kind: 'input', prompt: 'Approve?', schema: z.object({ approved: z.boolean(), details: z.object({ reason: z.string() }).optional() }) },
+        out: { kind: 'output', value: 'approved {{outputs.approval.approved}}, reason: {{outputs.approval.details.reason}}' },
+      },
+      edges: [['approval', 'out']],
+    })
+    const job = startWorkflow(review, {})
+    await job.nextInput()
+    job.answer({ approved: true })
+    await job.done
+    expect(String(job.error())).toBe('undefined')
+    expect(job.state().content).toBe('approved true, reason: ')
   })
 
   it('reads as nothing in an answer that left it out, in this run and in one resumed from the log', async () => {

@@ -4,7 +4,9 @@
  * A template naming such a field (`'Notes: {{input.note}}'`) read `"note" does not exist` and failed
  * the job that the schema had accepted; it now reads as nothing ('' in text), as a field given as
  * undefined does. A name the schema does not declare (a typo) still fails. Nested objects are
- * filled the same way; a record, a list or a union is left as it is.
+ * filled the same way; a record, a list or a union is left as it is. An optional object left out
+ * stays undefined (a function of the state reads `undefined`), but a template reading inside it
+ * (`{{input.options.depth}}`) reads as nothing when its object schema declares that path.
  */
 
 interface ZodLike {
@@ -22,6 +24,12 @@ function shapeOf(schema: ZodLike | undefined, depth = 0): Record<string, ZodLike
   return WRAPPERS.has(def.type ?? '') ? shapeOf(def.innerType, depth + 1) : undefined
 }
 
+/**
+ * Per object this module made: its fields that were left out and whose schema is an object, with
+ * that schema. Weak: an entry goes with the state that holds its object.
+ */
+const leftOutObjects = new WeakMap<object, Map<string, ZodLike>>()
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -32,11 +40,28 @@ export function withDeclaredFields(input: unknown, schema: unknown, depth = 0): 
   if (!shape || !isPlainObject(input) || depth > 64) return input
   const result: Record<string, unknown> = { ...input }
   for (const key of Object.keys(shape)) {
-    const value = Object.hasOwn(input, key) ? withDeclaredFields(input[key], shape[key], depth + 1) : undefined
+    const given = Object.hasOwn(input, key)
+    const value = given ? withDeclaredFields(input[key], shape[key], depth + 1) : undefined
+    if (!given && shapeOf(shape[key])) leftOutObjects.set(result, (leftOutObjects.get(result) ?? new Map()).set(key, shape[key]!))
     // Defined, not assigned: a `__proto__` field stays a field.
     Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true })
   }
   return result
+}
+
+/**
+ * True when `holder[key]` is an object field that was left out and `path` names fields its schema
+ * declares below it (`['style', 'tone']` for `{{input.extra.style.tone}}`): the template reads as
+ * nothing there, as it does for a left-out field at the top.
+ */
+export function declaredBelowLeftOut(holder: object, key: string, path: readonly string[]): boolean {
+  let schema = leftOutObjects.get(holder)?.get(key)
+  for (const name of path) {
+    const shape = shapeOf(schema)
+    if (!shape || !Object.hasOwn(shape, name)) return false
+    schema = shape[name]
+  }
+  return schema !== undefined
 }
 
 /**

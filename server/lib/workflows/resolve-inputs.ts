@@ -5,6 +5,7 @@
  */
 import type { StateMapper, WorkflowState } from './define'
 import { authorState } from './author-state'
+import { declaredBelowLeftOut } from './declared-input'
 
 const TEMPLATE = /\{\{\s*([^{}]+?)\s*\}\}/g
 const WHOLE_TEMPLATE = /^\{\{\s*([^{}]+?)\s*\}\}$/
@@ -46,6 +47,8 @@ export function readPath(state: WorkflowState, path: string): unknown {
       throw new WorkflowReferenceError(`{{${path}}}: "${key}" does not exist`)
     }
     current = holder[key]
+    // Inside an optional object the start (or an answer) left out: nothing, when its schema declares the path.
+    if (current === undefined && index < rest.length - 1 && declaredBelowLeftOut(holder, key, rest.slice(index + 1))) return undefined
   }
   return current
 }
