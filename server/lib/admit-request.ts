@@ -11,7 +11,7 @@ import type { BackgroundJobsConfig } from './config'
 import { hasModel } from './config'
 import { FeatureDisabledError, InvalidRequestError, ModelNotConfiguredError, SchemaCheckFailedError } from './errors'
 import type { JobRequest } from './providers/types'
-import type { WorkflowRegistry } from './workflows/types'
+import type { RegisteredWorkflow, WorkflowRegistry } from './workflows/types'
 import type { ToolRegistry } from './tools/types'
 import { closestName } from './closest-name'
 import { issueCountOf, withIssueCount } from './validation-budget'
@@ -36,6 +36,16 @@ export function unknownTool(name: string, tools: Pick<ToolRegistry, 'list'>): In
   return new InvalidRequestError(`tools: ${JSON.stringify(name)} is not a registered tool${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; GET /api/jobs/catalog lists the tools to pick from`)
 }
 
+/**
+ * A body without `input` whose workflow's schema refuses a missing one: named as the body's field
+ * (the schema's own words read `(root): … received undefined`, naming nothing the client sent).
+ */
+function missingInput(workflow: RegisteredWorkflow, problem: string): string {
+  const takesObject = (workflow.inputSchema as { type?: unknown } | null | undefined)?.type === 'object'
+  if (takesObject) return `input: is required — the workflow ${JSON.stringify(workflow.name)} takes an object (send "input": {} when none of its fields is needed)`
+  return `input: is required — the workflow ${JSON.stringify(workflow.name)} input schema refuses a missing input (${problem.replace(/^\(root\): /, '')})`
+}
+
 /** Checks `request` (a workflow's input is parsed in place); throws the error a route answers with. */
 export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, workflows: Pick<WorkflowRegistry, 'get' | 'list'>, tools?: Pick<ToolRegistry, 'get' | 'list'>): void {
   if (request.type === 'chat') {
@@ -57,7 +67,8 @@ export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, 
   }
   catch (error) {
     if (error instanceof SchemaCheckFailedError) throw error
-    throw withIssueCount(new InvalidRequestError(`Invalid workflow input: ${(error as Error).message}`), issueCountOf(error))
+    const problem = request.input === undefined ? missingInput(workflow, (error as Error).message) : (error as Error).message
+    throw withIssueCount(new InvalidRequestError(`Invalid workflow input: ${problem}`), issueCountOf(error))
   }
   if (workflow.usesModel && !hasModel(config)) throw new ModelNotConfiguredError()
 }
