@@ -79,7 +79,7 @@ describe('input node onTimeout, through the engine', () => {
       description: 'asks one question',
       input: z.object({}),
       nodes: {
-        ask: { kind: 'input', prompt: 'Ship it?', schema: z.string(), timeoutMs: TIMEOUT_MS, onTimeout, timeoutAnswer: 'not answered' },
+        ask: { kind: 'input', prompt: 'Ship it?', schema: z.string(), timeoutMs: TIMEOUT_MS, onTimeout, ...(onTimeout === 'default' ? { timeoutAnswer: 'not answered' } : {}) },
         done: { kind: 'output', value: 'answer: {{outputs.ask}}' },
       },
       edges: [['ask', 'done']],

@@ -79,10 +79,17 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
   }
 }
 
-/** The answer applied on expiry must fit the schema, or the workflow would fail later, unseen. */
+/**
+ * The answer applied on expiry must fit the schema, or the workflow would fail later, unseen; and
+ * a `timeoutAnswer` needs an `onTimeout` that applies it.
+ */
 function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'input' }>): string | null {
   const action = node.onTimeout ?? 'fail'
-  if (action === 'fail' || action === 'abort') return null
+  if (action === 'fail' || action === 'abort') {
+    // Written to be used, never used: nobody's answer in time would fail (or abort) the job instead.
+    if (node.timeoutAnswer === undefined) return null
+    return `input node "${id}" has a timeoutAnswer, which onTimeout "${action}"${node.onTimeout === undefined ? ' (the default)' : ''} never uses: set onTimeout: 'default' to go on with it when nobody answers, or remove it`
+  }
   const answer = node.timeoutAnswer !== undefined ? node.timeoutAnswer : action === 'default' ? null : action
   let parsed: ReturnType<z.ZodType['safeParse']>
   try {
