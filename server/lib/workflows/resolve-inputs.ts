@@ -93,10 +93,17 @@ export function resolveInput<T>(mapper: StateMapper<T, unknown>, state: Workflow
 /**
  * Resolves a text field (a prompt, instructions) to a string: a whole template such as
  * `'{{input.count}}'` takes the value itself, so a number or an object is written as text here
- * (strings as they are, anything else as JSON) — events and model messages carry strings.
+ * (strings as they are, anything else as JSON) — events and model messages carry strings. A
+ * function that returns nothing (a block body without `return`) throws naming `field`: the model
+ * or the person would otherwise be asked an empty question. A template of a field left out still
+ * reads as nothing.
  */
-export function resolveText(mapper: StateMapper<string, unknown>, state: WorkflowState, call: CallAuthor = callDirectly): string {
-  return toText(resolveInput<unknown>(mapper, state, call))
+export function resolveText(mapper: StateMapper<string, unknown>, state: WorkflowState, call: CallAuthor = callDirectly, field = 'text'): string {
+  const value = resolveInput<unknown>(mapper, state, call)
+  if (value === undefined && typeof mapper === 'function') {
+    throw new Error(`its ${field} function returned undefined (does it return something? \`s => { \`…\` }\` returns nothing, \`s => \`…\`\` returns the text)`)
+  }
+  return toText(value)
 }
 
 /** How a value reads inside text: strings as they are, everything else as JSON. */

@@ -17,8 +17,8 @@ export function defaultAgentPrompt(state: WorkflowState): string {
 
 /** Runs an agent node. */
 export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, state, context, authorCode }) => {
-  const instructions = resolveText(node.instructions, state, authorCode)
-  const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveText(node.prompt, state, authorCode)
+  const instructions = resolveText(node.instructions, state, authorCode, 'instructions')
+  const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveText(node.prompt, state, authorCode, 'prompt')
   const result = await runAgentLoop(context, {
     messages: [
       { role: 'system', content: instructions },

@@ -91,7 +91,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
   const answer = (storedAnswer && !storedAnswer.timedOut ? { ...storedAnswer, answer: recordedAnswerAsReadNow(node, storedAnswer.answer) } : storedAnswer) ?? await context.requestInput({
     kind: 'workflow-input',
-    prompt: resolveText(node.prompt, state, authorCode),
+    prompt: resolveText(node.prompt, state, authorCode, 'prompt'),
     schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
     validate: answer => parseUserAnswer(node.schema, answer, `input node "${nodeId}" answer`),
     onTimeout: node.onTimeout ?? 'fail',
@@ -116,7 +116,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
 function timedOutNow(node: InputNode, nodeId: string, state: Parameters<typeof resolveText>[1], authorCode: Parameters<typeof resolveText>[2]): unknown {
   const onTimeout = node.onTimeout ?? 'fail'
   if (onTimeout === 'fail' || onTimeout === 'abort') {
-    throw new JobFailure('input-timeout', expiredMessage({ prompt: resolveText(node.prompt, state, authorCode), nodeId }), { failedDuring: 'workflow-node', nodeId })
+    throw new JobFailure('input-timeout', expiredMessage({ prompt: resolveText(node.prompt, state, authorCode, 'prompt'), nodeId }), { failedDuring: 'workflow-node', nodeId })
   }
   return parseAnswer(node.schema, timeoutAnswer({ onTimeout, ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}) }), `input node "${nodeId}" answer`)
 }
