@@ -110,7 +110,7 @@ export class InputRequests {
   answer(requestId: string, answer: unknown, answeredBy: string): void {
     const request = this.pending.get(requestId)
     if (!request) {
-      throw new InputConflictError(requestId, this.settled.has(requestId) ? 'was already answered or expired' : 'is not pending for this job')
+      throw new InputConflictError(requestId, this.settled.has(requestId) ? this.settledReason(requestId) : 'is not pending for this job')
     }
     let accepted = answer
     if (request.options.validate) {
@@ -135,6 +135,25 @@ export class InputRequests {
     // Stored as the schema returned it: what was sent is kept as a digest, so the same answer sent
     // again is known by its bytes after a deploy changed how the schema reads it (answer-digest.ts).
     this.settle(requestId, request, accepted, answeredBy, false, request.options.validate ? sentDigestFor(answer, accepted) : undefined)
+  }
+
+  /**
+   * Why a settled request takes no answer, from its `input-response` in the log: a second tab's
+   * late answer learns whether another answer was taken (read the job for it) or nobody answered in
+   * time, not just "answered or expired".
+   */
+  private settledReason(requestId: string): string {
+    const answered = this.options.live.state.answeredInputs
+    for (let index = answered.length - 1; index >= 0; index--) {
+      const input = answered[index]!
+      if (input.requestId !== requestId) continue
+      const at = new Date(input.answeredAt).toISOString()
+      if (input.answeredBy === 'timeout') return `expired (at ${at}): nobody answered in time, so its timeout answer was taken`
+      if (input.answeredBy.startsWith('system:')) return `was withdrawn (at ${at}): what asked it no longer waits for an answer`
+      return `was already answered (at ${at}): read the job again for the answer taken`
+    }
+    // Expired with no answer recorded (its job fails or is aborted for it).
+    return 'was already answered or expired'
   }
 
   private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean, sent?: string) {
