@@ -14,6 +14,7 @@ import { defineNitroPlugin, useRuntimeConfig } from 'nitropack/runtime'
 import { APP_HOOK_NAMES, isHooked } from '../lib/app-hook'
 import { envNameOf, hasModel, resolveConfig } from '../lib/config'
 import { assertValidConfig, configWarnings } from '../lib/config-validate'
+import { workflowWaitWarnings } from '../lib/workflows/wait-warnings'
 import { unknownEnvNameWarnings } from '../lib/config-env-names'
 import { unknownConfigKeys } from '../lib/config-keys'
 import { checkCluster, devReloadKeepsRegistration, workerInstanceId } from '../lib/cluster-check'
@@ -81,6 +82,7 @@ export default defineNitroPlugin((nitroApp) => {
     files: workflowFiles,
     onSkipped: skipped('workflow', 'workflows'),
   }))
+  for (const warning of workflowWaitWarnings(workflowRegistry.list(), bootConfig)) logger.warn(warning)
 
   // node-cluster's primary serves no request: it checked the configuration and the definitions
   // above (one clear error instead of a crash loop of its workers) and runs no engine.

@@ -1,0 +1,25 @@
+/**
+ * Input nodes that wait as long as a job may run, or longer: the job's time limit
+ * (`limits.jobTimeoutMs`) counts waits too, so such a question's `onTimeout` never applies — the job
+ * ends as a `timeout` first, while its input request (and a client's "if nobody answers by …")
+ * still named the node's own expiry. Warned about at boot, as `limits.inputTimeoutMs` is for the
+ * default wait (config-validate.ts).
+ */
+import type { BackgroundJobsConfig } from '../config'
+import { envNameOf } from '../config'
+import { isCompiledWorkflow } from './registry'
+import type { RegisteredWorkflow } from './types'
+
+/** One warning per input node whose own `timeoutMs` is not shorter than `limits.jobTimeoutMs`. */
+export function workflowWaitWarnings(workflows: readonly RegisteredWorkflow[], config: BackgroundJobsConfig): string[] {
+  const { jobTimeoutMs } = config.limits
+  const warnings: string[] = []
+  for (const workflow of workflows) {
+    if (!isCompiledWorkflow(workflow)) continue
+    for (const [nodeId, node] of workflow.graph.nodes) {
+      if (node.kind !== 'input' || node.timeoutMs === undefined || node.timeoutMs < jobTimeoutMs) continue
+      warnings.push(`workflow "${workflow.name}" input node "${nodeId}" waits up to timeoutMs ${node.timeoutMs} ms for an answer, not less than backgroundJobs.limits.jobTimeoutMs (${envNameOf('limits.jobTimeoutMs')}, ${jobTimeoutMs} ms): the job's time limit counts waits too, so an unanswered question ends its job as a timeout before its onTimeout "${node.onTimeout ?? 'fail'}" applies`)
+    }
+  }
+  return warnings
+}
