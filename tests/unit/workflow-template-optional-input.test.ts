@@ -45,6 +45,15 @@ describe('a template naming an optional input field the start left out', () => {
     expect(job.state().content).toBe('cats|||')
   })
 
+  // An output node's value that is one such template failed the job, blaming a value function it did not have.
+  it('as an output node\'s whole value, writes nothing and records \'\'', async () => {
+    const job = startWorkflow(research('{{input.note}}'), { topic: 'cats' })
+    await job.done
+    expect(String(job.error())).toBe('undefined')
+    expect(job.state().content).toBe('')
+    expect(job.state().nodeStates.out).toMatchObject({ status: 'completed', output: '' })
+  })
+
   it('still fails for a name the left-out object does not declare', async () => {
     const job = startWorkflow(research('{{input.extra.dpth}}'), { topic: 'cats' })
     await job.done

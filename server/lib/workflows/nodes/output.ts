@@ -9,9 +9,11 @@ import { resolveInput, toText } from '../resolve-inputs'
 
 /** Runs an output node. */
 export const runOutputNode: NodeExecutor<OutputNode> = async ({ nodeId, node, state, context, authorCode }) => {
-  const value = resolveInput(node.value, state, authorCode)
+  const resolved = resolveInput(node.value, state, authorCode)
   // Most likely a value function without a `return`: say so rather than end with empty content.
-  if (value === undefined) throw new Error('its value is undefined (does its value function return something?); give it a string or a JSON value')
+  if (resolved === undefined && typeof node.value === 'function') throw new Error('its value is undefined (does its value function return something?); give it a string or a JSON value')
+  // A template of an optional field left out (`'{{input.note}}'`) reads as nothing, as inside text.
+  const value = resolved === undefined ? '' : resolved
   const recorded = asRecordedOutput(value)
   // A value the node fails for (too large to record) is not written to the content first.
   checkRecordedSize(nodeId, recorded, context.maxEventBytes)
