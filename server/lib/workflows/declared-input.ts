@@ -10,18 +10,43 @@
  */
 
 interface ZodLike {
-  _zod?: { def?: { type?: string, shape?: Record<string, ZodLike>, innerType?: ZodLike } }
+  _zod?: { def?: ObjectDefLike }
 }
+
+interface ObjectDefLike { type?: string, shape?: Record<string, ZodLike>, innerType?: ZodLike, catchall?: ZodLike }
 
 /** Wrappers that keep the object they wrap. */
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'])
 
-/** The fields of an object schema, through its wrappers; undefined for any other schema. */
-function shapeOf(schema: ZodLike | undefined, depth = 0): Record<string, ZodLike> | undefined {
+/** The definition of an object schema, through its wrappers; undefined for any other schema. */
+function objectDefOf(schema: ZodLike | undefined, depth = 0): ObjectDefLike & { shape: Record<string, ZodLike> } | undefined {
   const def = schema?._zod?.def
   if (!def || depth > 16) return undefined
-  if (def.type === 'object') return def.shape
-  return WRAPPERS.has(def.type ?? '') ? shapeOf(def.innerType, depth + 1) : undefined
+  if (def.type === 'object') return def.shape ? def as ObjectDefLike & { shape: Record<string, ZodLike> } : undefined
+  return WRAPPERS.has(def.type ?? '') ? objectDefOf(def.innerType, depth + 1) : undefined
+}
+
+/** The fields of an object schema, through its wrappers; undefined for any other schema. */
+function shapeOf(schema: ZodLike | undefined): Record<string, ZodLike> | undefined {
+  return objectDefOf(schema)?.shape
+}
+
+/**
+ * The first name of `path` (read below a value `schema` returns, as a template does) that its
+ * object schemas do not declare, with the names they do: a template naming it could only fail the
+ * node at run time (`{{input.topik}}`). Undefined when every name is declared, or when the schema
+ * cannot tell: a record, a list, a union, a transform, an object that keeps unknown keys.
+ */
+export function undeclaredName(schema: unknown, path: readonly string[]): { name: string, declared: string[] } | undefined {
+  let current = schema as ZodLike | undefined
+  for (const name of path) {
+    const object = objectDefOf(current)
+    const catchall = object?.catchall?._zod?.def?.type
+    if (!object || (catchall !== undefined && catchall !== 'never')) return undefined
+    if (!Object.hasOwn(object.shape, name)) return { name, declared: Object.keys(object.shape) }
+    current = object.shape[name]
+  }
+  return undefined
 }
 
 /**

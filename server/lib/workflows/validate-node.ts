@@ -12,6 +12,8 @@ import { nonJsonAnswerProblem } from './non-json-schemas'
 import { NODE_KEYS, unknownKeyProblem } from './definition-keys'
 import { unknownToolProblem } from './unknown-tool'
 import { describeThrown } from '../executor/tool-errors'
+import { closestName } from '../closest-name'
+import { undeclaredName } from './declared-input'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
 
 /** What a node check needs to know about the rest of the workflow. */
@@ -21,6 +23,10 @@ export interface NodeCheckScope {
   toolNames?: ReadonlySet<string>
   /** Registered `runtime: 'client'` tools (a tool node naming one could never succeed). */
   clientToolNames?: ReadonlySet<string>
+  /** The workflow's input schema: `{{input.…}}` must name fields it declares (when it can tell). */
+  inputSchema?: unknown
+  /** An input node's answer schema: `{{outputs.<node>.…}}` must name fields it declares. */
+  answerSchemaOf?: (nodeId: string) => unknown
 }
 
 const isText = (value: unknown) => typeof value === 'string' || typeof value === 'function'
@@ -114,6 +120,21 @@ function checkTemplates(id: string, values: unknown[], scope: NodeCheckScope): s
     if (root !== 'input' && nodeId !== undefined && !scope.nodeIds.has(nodeId)) {
       return `node "${id}" uses {{${path}}}, which names unknown node "${nodeId}"`
     }
+    const fieldProblem = undeclaredFieldProblem(id, path, scope)
+    if (fieldProblem) return fieldProblem
   }
   return null
+}
+
+/** `{{input.topik}}`, or a field an input node's answer has no room for: it could only fail the node when it runs. */
+function undeclaredFieldProblem(id: string, path: string, scope: NodeCheckScope): string | null {
+  const [root, nodeId, ...below] = path.split('.')
+  const [schema, fields, what] = root === 'input'
+    ? [scope.inputSchema, path.split('.').slice(1), 'the workflow\'s input schema']
+    : root === 'outputs' && nodeId !== undefined ? [scope.answerSchemaOf?.(nodeId), below, `the answer schema of input node "${nodeId}"`] : [undefined, [], '']
+  const undeclared = schema === undefined ? undefined : undeclaredName(schema, fields)
+  if (!undeclared) return null
+  const suggestion = closestName(undeclared.name, undeclared.declared, 3)
+  const hint = suggestion ? `did you mean "${suggestion}"?` : undeclared.declared.length > 0 ? `it declares ${undeclared.declared.map(name => `"${name}"`).join(', ')}` : 'it declares none'
+  return `node "${id}" uses {{${path}}}, but ${what} declares no "${undeclared.name}" there (${hint}), so the node could only fail`
 }

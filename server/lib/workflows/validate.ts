@@ -65,8 +65,12 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
   const nodes = new Map(Object.entries(definition.nodes))
   const nodeIds = new Set(nodes.keys())
   const toolNames = options.toolNames ? new Set(options.toolNames) : undefined
+  const answerSchemaOf = (nodeId: string) => {
+    const node = nodes.get(nodeId) as { kind?: unknown, schema?: unknown } | undefined
+    return node?.kind === 'input' ? node.schema : undefined
+  }
   for (const [id, node] of nodes) {
-    const problem = checkNodeFields(id, node, { nodeIds, toolNames, clientToolNames: new Set(options.clientToolNames) })
+    const problem = checkNodeFields(id, node, { nodeIds, toolNames, clientToolNames: new Set(options.clientToolNames), inputSchema: raw.input, answerSchemaOf })
     if (problem) fail(problem)
   }
 
