@@ -110,7 +110,7 @@ export class InputRequests {
   answer(requestId: string, answer: unknown, answeredBy: string): void {
     const request = this.pending.get(requestId)
     if (!request) {
-      throw new InputConflictError(requestId, this.settled.has(requestId) ? this.settledReason(requestId) : 'is not pending for this job')
+      throw new InputConflictError(requestId, this.settledReason(requestId) ?? (this.settled.has(requestId) ? 'was already answered or expired' : 'is not pending for this job'))
     }
     let accepted = answer
     if (request.options.validate) {
@@ -140,20 +140,22 @@ export class InputRequests {
   /**
    * Why a settled request takes no answer, from its `input-response` in the log: a second tab's
    * late answer learns whether another answer was taken (read the job for it) or nobody answered in
-   * time, not just "answered or expired".
+   * time, not just "answered or expired"; a stale tab's answer to a question a takeover voided (an
+   * earlier run asked it) learns it was asked again. Undefined when the log has no answer to it.
    */
-  private settledReason(requestId: string): string {
+  private settledReason(requestId: string): string | undefined {
     const answered = this.options.live.state.answeredInputs
     for (let index = answered.length - 1; index >= 0; index--) {
       const input = answered[index]!
       if (input.requestId !== requestId) continue
       const at = new Date(input.answeredAt).toISOString()
       if (input.answeredBy === 'timeout') return `expired (at ${at}): nobody answered in time, so its timeout answer was taken`
+      if (input.answeredBy === 'system:owner-lost') return `was asked again under a new id (at ${at}), after another server took the job over: read the job again and answer the new request`
       if (input.answeredBy.startsWith('system:')) return `was withdrawn (at ${at}): what asked it no longer waits for an answer`
       return `was already answered (at ${at}): read the job again for the answer taken`
     }
-    // Expired with no answer recorded (its job fails or is aborted for it).
-    return 'was already answered or expired'
+    // Expired with no answer recorded (its job fails or is aborted for it), or never asked.
+    return undefined
   }
 
   private settle(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, timedOut: boolean, sent?: string) {

@@ -2,12 +2,16 @@
  * A second tab (or a stale one) answers a question of a running job after it was settled. The 409
  * said `was already answered or expired` whatever had happened: the person could not tell whether
  * another tab had answered it (read the job for that answer) or nobody had in time (its timeout
- * answer was taken). It now says which, with when.
+ * answer was taken). It now says which, with when. A tab still showing a question that a takeover
+ * voided and asked again under a new id got `is not pending for this job`: it now says the
+ * question was asked again, to answer the new request.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { defineWorkflow } from '../../server/utils/define-workflow'
+import { reduceEvents } from '../../shared/reducer'
 import { createWorkflowEngine, USER } from '../support/workflow-engine'
+import { startWorkflow } from '../support/workflow-fake-context'
 
 const TIMEOUT_MS = 1_000
 const START = Date.UTC(2026, 0, 2, 3, 4, 5)
@@ -56,5 +60,20 @@ describe('an answer to a question settled already', () => {
     const late = engine.answerInput(USER, jobId, { requestId, answer: { ok: true } })
     await expect(late).rejects.toMatchObject({ statusCode: 409, message: `Input request ${requestId} expired (at 2026-01-02T03:04:06.000Z): nobody answered in time, so its timeout answer was taken` })
     await engine.dispose()
+  })
+
+  it('says a question a takeover voided was asked again under a new id', async () => {
+    const first = startWorkflow(twoQuestions, {})
+    const voidedId = await first.nextInput()
+    const before = first.state()
+    const voided = reduceEvents(before, [{ type: 'input-response', requestId: voidedId, answer: null, answeredAt: START + 20, answeredBy: 'system:owner-lost', nodeId: 'first', seq: before.seq + 1, at: START + 20 }])
+    first.abort()
+    await first.done
+    const resumed = startWorkflow(twoQuestions, {}, { resumedFrom: voided, continueLog: true })
+    const askedAgain = await resumed.nextInput()
+    expect(askedAgain).not.toBe(voidedId)
+    expect(() => resumed.inputs.answer(voidedId, { ok: true }, USER)).toThrow(`Input request ${voidedId} was asked again under a new id (at 2026-01-02T03:04:05.020Z), after another server took the job over: read the job again and answer the new request`)
+    resumed.abort()
+    await resumed.done
   })
 })
