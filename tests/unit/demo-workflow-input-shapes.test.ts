@@ -36,4 +36,11 @@ describe('the /workflow command with an input that is not an object', () => {
   it('an object input is as before: the text fills its first required string property', () => {
     expect(started(z.object({ depth: z.number().optional(), topic: z.string() }), 'sails')).toEqual({ topic: 'sails' })
   })
+
+  // A nullable text field is `"type": ["string", "null"]` in the catalog: it was passed over, the
+  // text went to `topic`, and the start was refused (`subject: expected string, received undefined`).
+  it('a nullable text field is filled as a text field is', () => {
+    expect(started(z.object({ subject: z.string().nullable() }), 'sails')).toEqual({ subject: 'sails' })
+    expect(started(z.object({ note: z.string().optional(), subject: z.string().min(1).nullable() }), 'sails')).toEqual({ subject: 'sails' })
+  })
 })

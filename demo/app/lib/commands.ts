@@ -96,9 +96,21 @@ function notObjectShape(schema: unknown): 'text' | 'json' | null {
   return type !== undefined || anyOf || oneOf ? 'json' : null
 }
 
+interface PropertySchema {
+  type?: unknown
+  anyOf?: unknown
+}
+
 interface ObjectSchema {
-  properties?: Record<string, { type?: unknown }>
+  properties?: Record<string, PropertySchema | undefined>
   required?: string[]
+}
+
+/** A property that takes text: `"type": "string"`, or a nullable one (`["string", "null"]`, or `anyOf` with a string). */
+function takesText(property: PropertySchema | undefined): boolean {
+  if (!property) return false
+  if (property.type === 'string' || (Array.isArray(property.type) && property.type.includes('string'))) return true
+  return Array.isArray(property.anyOf) && property.anyOf.some(option => takesText(option as PropertySchema))
 }
 
 function requiredNames(schema: unknown): string[] {
@@ -108,6 +120,6 @@ function requiredNames(schema: unknown): string[] {
 function firstStringProperty(schema: unknown): string | undefined {
   if (!schema || typeof schema !== 'object') return undefined
   const { properties = {}, required = [] } = schema as ObjectSchema
-  const stringNames = Object.keys(properties).filter(name => properties[name]?.type === 'string')
+  const stringNames = Object.keys(properties).filter(name => takesText(properties[name]))
   return stringNames.find(name => required.includes(name)) ?? stringNames[0]
 }
