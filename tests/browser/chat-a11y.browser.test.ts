@@ -251,6 +251,24 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
   })
 
+  it('"+ New thread" in the phone\'s drawer on a new thread leaves the focus in the page: the box from a keyboard, the thread on a touch screen', async () => {
+    // The page behind the open drawer is inert: the box could not take the focus while the drawer
+    // was still open, and the link kept it only until the closed drawer hid it (focus on the body).
+    const page = await openChat({ viewport: PHONE_375 })
+    const toggle = page.getByRole('button', { name: 'Threads' })
+    await toggle.click()
+    await page.locator('#thread-sidebar .new-thread').focus()
+    await page.keyboard.press('Enter')
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false')
+    await waitForComposerFocus(page)
+
+    const touch = await openChat({ viewport: PHONE_375, touch: true })
+    await touch.getByRole('button', { name: 'Threads' }).tap()
+    await touch.locator('#thread-sidebar .new-thread').tap()
+    await touch.waitForFunction(() => document.activeElement?.closest('section.thread') !== null, null, { timeout: WAIT_MS })
+    expect(await touch.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
+  })
+
   it('on a touch screen an approval tapped leaves the focus in the thread, not the box (no on-screen keyboard over the answer)', async () => {
     const page = await openChat({ viewport: PHONE_375, touch: true })
     const jobId = await send(page, 'Please delete a file')
