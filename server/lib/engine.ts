@@ -31,7 +31,7 @@ import { createEngineStreams } from './engine-streams'
 import { createCleanupInterval } from './cleanup-interval'
 import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS, takeRetryCheck } from './rate-limit'
-import { createJobAccess, runningHere } from './job-access'
+import { atStoredState, createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
 import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
@@ -225,7 +225,7 @@ export function createEngine(options: EngineOptions) {
     const state = await provider.getState(jobId)
     if (!state) throw new JobNotFoundError(jobId)
     // Taken over and nothing of the new owner's stored yet: the epoch its stream snapshots carry.
-    return { job: summarize(record), state: viewedState(underLease(record, state)) }
+    return { job: summarize(atStoredState(record, state)), state: viewedState(underLease(record, state)) }
   }
 
   const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })

@@ -4,6 +4,7 @@
  * relies on — another user's job is a `JobNotFoundError` (404), exactly like a missing one.
  */
 import { isTerminalStatus } from '../../shared/events'
+import type { JobState } from '../../shared/reducer'
 import { JobNotFoundError } from './errors'
 import type { JobRun } from './job-run'
 import { localRunFor } from './local-read'
@@ -17,6 +18,17 @@ import type { JobProvider, JobRecord } from './providers/types'
 export function runningHere(runs: ReadonlyMap<string, JobRun>, jobId: string): JobRun | undefined {
   const run = runs.get(jobId)
   return run && !run.abandoned ? run : undefined
+}
+
+/**
+ * A record with the position of the job's stored state read after it (`GET /api/jobs/:id` of a job
+ * another instance runs): the job may have moved on, even ended, between the two reads, and the
+ * summary answered with a state tells that state's status and seq, not the older record's.
+ */
+export function atStoredState(record: JobRecord, state: Pick<JobState, 'status' | 'seq' | 'updatedAt' | 'endedAt'>): JobRecord {
+  if (state.seq <= record.lastSeq) return record
+  const { status, seq, updatedAt, endedAt } = state
+  return { ...record, status, lastSeq: seq, updatedAt, endedAt }
 }
 
 /** The engine's lookups over `provider` and this instance's `runs`. */
