@@ -7,7 +7,7 @@
  * again with backoff; `onReconnect` says when it opened again. What to do with one — a toast, a
  * badge, a browser Notification (`showBrowserNotification`) — is the app's choice.
  */
-import { getCurrentInstance, onBeforeUnmount, onMounted, toRaw } from 'vue'
+import { getCurrentInstance, onBeforeUnmount, onMounted, toRaw, watch } from 'vue'
 import type { Ref } from 'vue'
 import { deletedJobs } from '../lib/deleted-jobs'
 import { forgetPrompt } from '../lib/prompt-cache'
@@ -39,7 +39,7 @@ interface NotificationPosition {
   keys: string[]
 }
 
-function open(url: string, position: Ref<NotificationPosition | undefined>): void {
+function open(url: string, position: Ref<NotificationPosition | undefined>, renew = false): void {
   // Filled in the browser only (nothing of it in the SSR payload); not reactive: nothing renders it.
   const seen = toRaw(position.value ??= { id: '', keys: [] })
   // One stream for all of this browser's tabs of the app (an EventSource per tab would use up the
@@ -47,6 +47,7 @@ function open(url: string, position: Ref<NotificationPosition | undefined>): voi
   stream = followNotificationsAcrossTabs({
     url,
     after: seen.id || undefined,
+    renew,
     onPosition: (id) => {
       seen.id = id
     },
@@ -139,6 +140,18 @@ export function useJobNotifications() {
       // A stream whose close is still pending (below) is kept.
       if (users++ === 0 && !stream) open(streamUrl, position)
     })
+    // The position cleared (`clearNuxtState()`, e.g. on sign-out) while the stream is open: the
+    // server follows the user a stream was opened for as long as it stays open, so the next user
+    // signed in here would hear the last one's notifications. It opens again (the tab that follows
+    // it for the others too) within the call that cleared it, before the app goes on. (A sync
+    // watcher would run during SSR too, where there is no stream.)
+    if (!import.meta.server) {
+      watch(position, () => {
+        if (position.value !== undefined || !stream) return
+        close()
+        open(streamUrl, position, true)
+      }, { flush: 'sync' })
+    }
     onBeforeUnmount(() => {
       if (!counted) return
       counted = false

@@ -48,7 +48,7 @@ export interface TabCoordination {
  * where it was (`after`), with the notifications it keeps that came after it, for that tab only
  * (`to`: a tab opened since then never had them, and they are not its news).
  */
-type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { broke: true } | { reconnected: true } | { ask: true, from: string, after?: string }
+type TabMessage = { notification: JobNotification, id: string, to?: string } | { position: string } | { wake: true } | { broke: true } | { reconnected: true } | { ask: true, from: string, after?: string } | { renew: true }
 
 /** Whether notification id `id` comes after `than` (ids are the server's clock in ms: numbers). */
 function isLaterId(id: string, than: string): boolean {
@@ -82,7 +82,14 @@ export function browserTabCoordination(): TabCoordination | null {
  * notification once in this tab, whichever tab follows the stream.
  */
 export function followNotificationsAcrossTabs(
-  options: NotificationStreamOptions,
+  options: NotificationStreamOptions & {
+    /**
+     * The signed-in user may have changed (the app cleared its state, e.g. on sign-out): the tab
+     * that follows the stream opens it again, as the user the server now sees (an open stream
+     * stays its first user's), and the tabs drop the notifications they kept for a tab that asks.
+     */
+    renew?: boolean
+  },
   coordination: TabCoordination | null = browserTabCoordination(),
 ): NotificationStreamHandle {
   if (!coordination) return followNotifications(options)
@@ -152,12 +159,21 @@ export function followNotificationsAcrossTabs(
     }
     // It broke: should that tab close before it opens again, the tab taking it over tells the reconnect.
     else if ('broke' in message) broken = true
+    else if ('renew' in message) {
+      recent.length = 0
+      if (stream) {
+        stepDown()
+        askToLead()
+      }
+    }
     else if (message.wake) wakeStream?.()
   }
   // A tab opened after the last notification would otherwise take the stream over "from now" when
   // the tab that follows it closes (maybe while it waited out a break): what came meanwhile is lost.
   // A tab that knows where it was (its pages used no stream for a while) asks what came since: the
   // tab that follows the stream had it, this one's stream was closed.
+  // Renewing: first, so the others keep nothing of the last user's to tell this tab.
+  if (options.renew) channel.postMessage({ renew: true } satisfies TabMessage)
   channel.postMessage((lastEventId ? { ask: true, from: tabId, after: lastEventId } : { ask: true, from: tabId }) satisfies TabMessage)
 
   // A wake signal (online, the tab shown again, a page restored) comes to the tab the user looks

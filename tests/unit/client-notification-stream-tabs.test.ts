@@ -53,7 +53,7 @@ function fakeBrowser() {
   /** Every tab's subscriptions to its wake signals. */
   const wakeSubscriptions = new Set<() => void>()
   /** `after`: where the tab's app says it was (the last id it had before it closed its stream). */
-  function openTab({ onPosition, after }: { onPosition?: (id: string) => void, after?: string } = {}) {
+  function openTab({ onPosition, after, renew }: { onPosition?: (id: string) => void, after?: string, renew?: boolean } = {}) {
     const before = new Set(freezeCallbacks)
     const received: JobNotification[] = []
     const wakes = new Set<() => void>()
@@ -62,6 +62,7 @@ function fakeBrowser() {
       onNotification: notification => received.push(notification),
       onPosition,
       after,
+      renew,
       createEventSource: (url) => {
         const source = new FakeEventSource(url)
         sources.push(source)
@@ -265,6 +266,30 @@ describe('notification stream shared by the tabs', () => {
     await settle()
     expect(browser.openSources()).toHaveLength(0)
     expect(browser.wakeSubscriptions.size).toBe(0)
+  })
+
+  it('a tab opened again to renew the stream (the app cleared its state: another user may be signed in) makes the tab that follows it open it again, and gets none of what the tabs kept', async () => {
+    const browser = fakeBrowser()
+    const leader = browser.openTab()
+    const other = browser.openTab()
+    await settle()
+    const before = browser.openSources()[0]!
+    notify(before, ended(7, 'job-a'))
+    other.handle.close()
+    const renewed = browser.openTab({ renew: true, after: '5' })
+    await settle()
+    expect(before.closed).toBe(true)
+    const now = browser.openSources()
+    expect(now).toHaveLength(1)
+    expect(now[0]!.url).toBe('/api/jobs/notifications?after=7')
+    expect(renewed.received).toEqual([])
+    notify(now[0]!, ended(8, 'job-b'))
+    expect(renewed.received.map(notification => notification.jobId)).toEqual(['job-b'])
+    expect(leader.received.map(notification => notification.jobId)).toEqual(['job-a', 'job-b'])
+    leader.handle.close()
+    renewed.handle.close()
+    await settle()
+    expect(browser.openSources()).toHaveLength(0)
   })
 
   it('a tab closed while it waits for its turn never opens a stream', async () => {

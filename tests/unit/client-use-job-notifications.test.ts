@@ -113,3 +113,17 @@ describe('useJobNotifications: leaving every page that uses it and coming back',
     expect(app.sources.map(source => source.url)).toEqual(['/api/jobs/notifications', '/api/jobs/notifications?after=4000'])
   })
 })
+
+describe('useJobNotifications: the app clears its state (clearNuxtState() on sign-out)', () => {
+  it('opens the stream again from now: an open stream stays the user it was opened for, whose notifications the next user would hear', async () => {
+    const heard: string[] = []
+    app.mount(() => useJobNotifications().onNotification(notification => heard.push(notification.jobId)))
+    app.sources[0]!.emit('job-end', { jobId: 'a', status: 'completed', title: 'Their question', threadId: null }, '5000')
+    // As clearNuxtState() does to a state without a default.
+    app.payload.get('background-jobs:notification-position')!.value = undefined
+    expect(app.sources[0]!.closed).toBe(true)
+    expect(app.openSources().map(source => source.url)).toEqual(['/api/jobs/notifications'])
+    app.sources[0]!.emit('job-end', { jobId: 'b', status: 'completed', title: 'Their next question', threadId: null }, '6000')
+    expect(heard).toEqual(['a'])
+  })
+})
