@@ -348,6 +348,18 @@ export const ISOLATION_TEST_TOOLS = [
     parameters: z.object({ marker: z.string() }),
     execute: () => ({ started: true }),
   }),
+  defineTool({
+    name: 'spin_later',
+    description: 'Answers at once, leaving an interval (a cache refresh, say) that spins forever once its `marker` file exists.',
+    parameters: z.object({ marker: z.string() }),
+    execute: ({ marker }) => {
+      const state = globalThis as { isolationTestSpinLater?: number }
+      setInterval(() => {
+        if (existsSync(marker)) for (;;) state.isolationTestSpinLater = (state.isolationTestSpinLater ?? 0) + 1
+      }, 10)
+      return { answered: true }
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

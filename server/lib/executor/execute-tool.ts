@@ -14,7 +14,7 @@ import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-to
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
 import { JobAbortedError } from '../errors'
-import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
+import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
@@ -92,13 +92,17 @@ function parsesOnServer(tool: ToolDefinition, context: RunContext): boolean {
 async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, timeoutMs: number, run: IsolatedRun<T>): Promise<T> {
   const waitMs = runsIsolated(tool, context.config) ? context.config.isolation.queueTimeoutMs : undefined
   // The last attempt's (a retry is a new one), told by its pool; absent in-process.
-  const attempt: { stage?: () => IsolatedCallStage } = {}
-  const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, started, (cancel, stage) => {
+  const attempt: { stage?: () => IsolatedCallStage, leftover?: () => string | null } = {}
+  const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, started, (cancel, stage, leftover) => {
     attempt.stage = stage
+    attempt.leftover = leftover
     onWaiting(cancel, () => stage?.() === 'answered')
   }), { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'not-started') throw new IsolationQueueTimeoutError(tool.name, waitMs!)
+  // An earlier call's leftover blocks the worker: whatever stage the call was in, it is to blame.
+  const leftoverOf = outcome.kind === 'timeout' ? attempt.leftover?.() : null
+  if (leftoverOf) throw new LeftoverBlockedTimeoutError(tool.name, timeoutMs, leftoverOf)
   const stage = outcome.kind === 'timeout' ? attempt.stage?.() : undefined
   if (stage === 'loading') throw new ToolFileLoadTimeoutError(tool.name, timeoutMs)
   if (stage === 'checking') throw new ToolArgumentsCheckTimeoutError(tool.name, timeoutMs)
@@ -108,7 +112,7 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
 }
 
 /** A guarded run whose isolated attempts also tell where their worker is in the call (tool-runner.ts). */
-type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, stage?: () => IsolatedCallStage) => void) => Promise<T>
+type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, stage?: () => IsolatedCallStage, leftover?: () => string | null) => void) => Promise<T>
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
 async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }): Promise<ToolResultJson> {

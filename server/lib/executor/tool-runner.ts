@@ -7,11 +7,10 @@
 import type { BackgroundJobsConfig } from '../config'
 import { isolatedToolNames } from '../config'
 import { IsolationUnavailableError } from '../isolation/errors'
-import type { IsolatedCallStage } from '../isolation/protocol'
 import type { RunContext } from '../run-context'
 import { executeInCallScope } from '../tools/stray-errors'
 import type { ToolContext, ToolDefinition } from '../tools/types'
-import type { CancelStart } from './run-with-deadline'
+import type { IsolatedOnWaiting } from '../isolation/tool-pool'
 import type { ToolResultJson } from './tool-result-json'
 import { toolResultFromJson, toolResultJson } from './tool-result-json'
 
@@ -33,9 +32,9 @@ export interface ToolInvocation {
  * isolated attempt calls `started` when a worker takes it from the queue, and hands `onWaiting` how
  * to cancel its start meanwhile (run-with-deadline.ts), with where its worker is in the call
  * (`stage`: a time limit that passes while it still loads the tool's file or checks the arguments
- * is not the tool's, it never ran).
+ * is not the tool's, it never ran; `leftover`: an earlier call's timer runs there now).
  */
-export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, stage?: () => IsolatedCallStage) => void) => Promise<ToolResultJson>
+export type ToolAttempt = (signal: AbortSignal, started?: () => void, onWaiting?: IsolatedOnWaiting) => Promise<ToolResultJson>
 
 /** True when this tool runs in an isolation worker. */
 export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig): boolean {

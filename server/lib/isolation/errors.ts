@@ -3,7 +3,7 @@
  * tool failure these become `tool-result` events with status `error` and a message for the model;
  * none of them ends the job. (Time limits and aborts end as for in-process tools.)
  */
-import { describeFailureCause, ToolCallError, ToolNotRunError } from '../executor/tool-errors'
+import { describeFailureCause, ToolCallError, ToolNotRunError, ToolTimeoutError } from '../executor/tool-errors'
 
 /** The tool must run isolated, but this server cannot start an isolation worker for it. */
 export class IsolationUnavailableError extends ToolNotRunError {
@@ -32,6 +32,17 @@ export class ToolHeapLimitError extends ToolCallError {
     super(toolName, leftoversOf.length
       ? `Tool "${toolName}" was stopped: its isolation worker used more memory than its heap limit of ${heapMb} MB (isolation.heapMb), maybe not for this call: an interval or unref'd timer that an earlier call of ${leftoversOf.map(tool => `"${tool}"`).join(', ')} left running there was still running`
       : `Tool "${toolName}" was stopped: it used more memory than its heap limit of ${heapMb} MB (isolation.heapMb)`)
+  }
+}
+
+/**
+ * The tool's time limit passed while its worker ran a timer an earlier call (of `leftoverOf`) left
+ * running there (an interval that blocks the thread): the call could not finish, not for its own work.
+ */
+export class LeftoverBlockedTimeoutError extends ToolTimeoutError {
+  constructor(toolName: string, timeoutMs: number, readonly leftoverOf: string) {
+    super(toolName, timeoutMs)
+    this.message = `Tool "${toolName}" timed out after ${timeoutMs} ms while its isolation worker was running an interval or timer that an earlier call of "${leftoverOf}" left running there (not this call's own work); the worker was replaced`
   }
 }
 

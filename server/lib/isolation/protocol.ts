@@ -75,8 +75,15 @@ export const START_GATE = {
  * it is set means the answer is on its way, not that the call failed.
  */
 export const ANSWER_POSTED_SLOT = 1
+/**
+ * The third slot of a task's `startGate`: while a timer an earlier call left running in the worker
+ * (leftovers.ts) runs its callback during this call, the worker holds that call's tool file index
+ * + 1 there (0 otherwise). Read when the call's time limit passes: a leftover that blocks the
+ * thread made the call time out, not the call's own work (`leftoverRunning`).
+ */
+export const LEFTOVER_RUNNING_SLOT = 2
 /** How many slots (Int32) a task's `startGate` has. */
-export const GATE_LENGTH = 2
+export const GATE_LENGTH = 3
 
 /**
  * Where a started call is in its worker, read from its `startGate` when its time limit passes:
@@ -93,6 +100,13 @@ export function stageOfGate(gate: Int32Array): IsolatedCallStage {
   if (state === START_GATE.started) return 'loading'
   if (state === START_GATE.checking) return 'checking'
   return 'running'
+}
+
+/** The tool file index whose leftover timer runs in the call's worker now (`LEFTOVER_RUNNING_SLOT`), or null. */
+export function leftoverRunning(gate: Int32Array): number | null {
+  if (gate.length <= LEFTOVER_RUNNING_SLOT) return null
+  const file = Atomics.load(gate, LEFTOVER_RUNNING_SLOT)
+  return file > 0 ? file - 1 : null
 }
 
 /**

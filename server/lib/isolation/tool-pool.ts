@@ -20,7 +20,7 @@ import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import { IsolatedSchemaThrewError, IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, stageOfGate, START_GATE } from './protocol'
+import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, leftoverRunning, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 import { STRAY_REPORTS_PER_WINDOW } from './stray-report-limit'
@@ -45,14 +45,19 @@ export interface ToolIsolation {
    * cancel the call's start: false when a worker had started it (its report may be on its way),
    * true when no worker ever will (then abort `signal` to take it out of the queue); and
    * `stage`, where the worker is in the call (read when the time limit passes: while it still
-   * loads the tool's file or checks the arguments, `execute` was not called yet).
+   * loads the tool's file or checks the arguments, `execute` was not called yet); and
+   * `leftover`, the tool whose timer, left running by an earlier call, runs in the worker now
+   * (read then too: blocking the thread, it made the call time out).
    */
-  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: (cancel: CancelStart, stage: () => IsolatedCallStage) => void): Promise<ToolResultJson>
+  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: IsolatedOnWaiting): Promise<ToolResultJson>
   /** Why no worker can ever run this tool here (no worker entry in the build, not from a server/tools file), or null. */
   unavailable?(name: string): string | null
   stats(): IsolationStats
   dispose(): Promise<void>
 }
+
+/** How a call tells where its worker is (`ToolIsolation.run`). */
+export type IsolatedOnWaiting = (cancel: CancelStart, stage: () => IsolatedCallStage, leftover?: () => string | null) => void
 
 /** Options of `createToolIsolation`. */
 export interface ToolIsolationOptions {
@@ -209,7 +214,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: (cancel: CancelStart, stage: () => IsolatedCallStage) => void): Promise<IsolatedToolAnswer> {
+  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: IsolatedOnWaiting): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // The worker's start and the server's giving up on it: whichever comes first decides.
     const gate = new Int32Array(new SharedArrayBuffer(GATE_LENGTH * Int32Array.BYTES_PER_ELEMENT))
@@ -220,7 +225,10 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     onWaiting?.(() => {
       const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
       return before === START_GATE.waiting || before === START_GATE.cancelled
-    }, () => stageOfGate(gate))
+    }, () => stageOfGate(gate), () => {
+      const file = leftoverRunning(gate)
+      return file === null ? null : options.toolFiles[file] ?? null
+    })
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
     // A worker took the call from the queue (it says so first on the answer channel).

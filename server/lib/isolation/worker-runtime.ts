@@ -17,7 +17,7 @@ import { toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
 import type { CallScope, OpenScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
-import { backgroundTools, collectLeftovers, settleLeftovers } from './leftovers'
+import { backgroundTools, collectLeftovers, settleLeftovers, watchLeftovers } from './leftovers'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { ANSWER_POSTED_SLOT, serializeError, START_GATE } from './protocol'
 import { flushStrayReports, noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
@@ -148,6 +148,9 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       const leftoversOf = backgroundTools()
       postToServer(task.answerChannel, { callId: task.callId, started: true, ...(leftoversOf.length ? { leftoversOf } : {}) })
     }
+    // A timer an earlier call left running that runs now is marked in this call's gate: should it
+    // block the thread past this call's time limit, the server names its tool.
+    watchLeftovers(task.startGate)
     // Settles the call early when its code asks the process to exit (guardProcessExit) or throws
     // from a callback (trapStrayErrors).
     const open = openScope<CallScope>({ tool: task.name, jobId: task.context.jobId, faultChannel: task.faultChannel })
@@ -160,6 +163,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     }
     finally {
       end()
+      watchLeftovers(undefined)
     }
     if (task.answerChannel === undefined || task.callId === undefined) return answer
     // The server gets the answer at once; this task — the worker's turn in the pool — ends only
@@ -181,7 +185,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     // it, as import() does): a fresh worker loads the file afresh — a service it needed at import
     // may be up by the next call. Anything else, the answer crossed once; the task's end says
     // only that (the pool waits for the answer).
-    const retire = loading.failed ? 'load-failed' : await settleLeftovers(scope) ? null : 'leftovers'
+    const retire = loading.failed ? 'load-failed' : await settleLeftovers(scope, task.file) ? null : 'leftovers'
     // Errors counted, not reported one by one, while the call and its leftovers ran.
     flushStrayReports()
     if (!retire) return { delivered: true }

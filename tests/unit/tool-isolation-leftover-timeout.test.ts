@@ -1,0 +1,60 @@
+/**
+ * An interval a call left running (it does not hold its worker: leftovers.ts) that later blocks
+ * the thread makes the call running then in that worker time out — a call of another tool or job
+ * that did nothing wrong. Its error said only `Tool "wait" timed out`, blaming it, and nobody could
+ * tell which tool to fix. The worker now marks, in the call's shared gate, while a timer an earlier
+ * call left behind runs its callback; a time limit that passes meanwhile names that tool.
+ * Real worker threads.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, expect, it } from 'vitest'
+import { resolveConfig } from '../../server/lib/config'
+import { executeToolCall } from '../../server/lib/executor/execute-tool'
+import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
+import { createFakeRunContext } from '../support/fake-run-context'
+import { useIsolationPools } from '../support/isolation-pools'
+import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
+import { createStepModel } from '../support/step-model'
+
+const pools = useIsolationPools()
+const markers = mkdtempSync(join(tmpdir(), 'bgjobs-isolation-leftover-timeout-'))
+afterAll(() => rmSync(markers, { recursive: true, force: true }))
+
+/** A run whose pool writes `marker` when a worker starts a call of `wait` (the leftover interval then spins). */
+function runArming(marker: string, toolTimeoutMs: number) {
+  const config = resolveConfig({ tools: { isolated: 'spin_later,wait,honour_signal' }, isolation: { maxWorkers: 1, minWorkers: 1 }, limits: { toolTimeoutMs } })
+  const pool = pools.pool(config)
+  const isolation: ToolIsolation = {
+    ...pool,
+    run: (call, signal, started, onWaiting) => pool.run(call, signal, () => {
+      if (call.name === 'wait') writeFileSync(marker, 'go')
+      started?.()
+    }, onWaiting),
+  }
+  return { ...createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation }), pool }
+}
+
+it('a later call timed out while an earlier call\'s leftover interval blocked its worker: the error names that tool', async () => {
+  const marker = join(markers, 'spin')
+  const run = runArming(marker, 500)
+  const first = await executeToolCall(run.context, { id: 's1', name: 'spin_later', args: JSON.stringify({ marker }), step: 1 })
+  expect(first).toMatchObject({ status: 'completed', result: { answered: true } })
+  // The same worker (one) takes the next call; once it has started it, the interval spins.
+  const innocent = await executeToolCall(run.context, { id: 'w1', name: 'wait', args: '{"ms":60000}', step: 1 })
+  expect(innocent).toMatchObject({
+    status: 'timeout',
+    error: 'Tool "wait" timed out after 500 ms while its isolation worker was running an interval or timer that an earlier call of "spin_later" left running there (not this call\'s own work); the worker was replaced',
+  })
+  expect(run.context.timers.size).toBe(0)
+  await expect.poll(() => run.pool.stats().calls).toBe(0)
+})
+
+it('a call that times out on its own work in a worker where a harmless interval runs is not blamed on it', async () => {
+  const marker = join(markers, 'never')
+  const run = runArming(join(markers, 'unused'), 300)
+  await executeToolCall(run.context, { id: 's2', name: 'spin_later', args: JSON.stringify({ marker }), step: 1 })
+  const own = await executeToolCall(run.context, { id: 'w2', name: 'honour_signal', args: '{}', step: 1 })
+  expect(own).toMatchObject({ status: 'timeout', error: 'Tool "honour_signal" timed out after 300 ms' })
+})
