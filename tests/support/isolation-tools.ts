@@ -360,6 +360,12 @@ export const ISOLATION_TEST_TOOLS = [
       return { answered: true }
     },
   }),
+  defineTool({
+    name: 'big_result',
+    description: 'Returns about `bytes` UTF-8 bytes of JSON: rows with two-byte characters.',
+    parameters: z.object({ bytes: z.number() }),
+    execute: ({ bytes }) => ({ rows: Array.from({ length: Math.ceil(bytes / 40) }, (_, index) => ({ index, text: 'é'.repeat(12) })) }),
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -9,7 +9,7 @@ import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import type { ChatMessage } from '../providers/types'
 import type { ModelToolCall } from '../model/types'
-import { executeToolCall, toolMessageContent } from './execute-tool'
+import { executeToolCall, toolMessageBytes, toolMessageContent } from './execute-tool'
 import { filteredAnswer, isFilteredAnswer } from './filtered-answer'
 import { streamModelRound } from './model-round'
 import { historyArguments } from './history-arguments'
@@ -136,7 +136,8 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
       const request = { id: call.id, name: call.name, args: call.arguments, step, offeredTools, ...tag }
       return traceToolCall(context, request, () => executeToolCall(context, request))
     }))
-    const { contents } = truncateResults(outcomes.map(toolMessageContent), limits.maxResultBytes)
+    const whole = outcomes.map(toolMessageContent)
+    const { contents } = truncateResults(whole, limits.maxResultBytes, outcomes.map((outcome, index) => toolMessageBytes(outcome, whole[index]!)))
     outcomes.forEach((outcome, index) => {
       messages.push({ role: 'tool', tool_call_id: outcome.id, name: historyToolName(outcome.name), content: contents[index]! })
     })

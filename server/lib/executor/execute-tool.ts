@@ -36,6 +36,7 @@ import type { ToolResultJson } from './tool-result-json'
 import { countToolResult } from './tool-metrics'
 import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
+import { utf8ByteLength } from '../bytes'
 
 /** One call to run. */
 export interface ToolCallRequest {
@@ -62,14 +63,21 @@ export interface ToolCallOutcome {
   name: string
   status: ToolResultStatus
   result?: unknown
+  /** A result too large to be used whole (`ToolResultJson.cutBytes`): the first bytes of its JSON, and its size; `result` is null. */
+  cut?: { json: string, bytes: number }
   error?: string
   durationMs: number
 }
 
-/** The tool message content for an outcome: the result as JSON, or `{ "error": … }`. */
+/** The tool message content for an outcome: the result as JSON (only its first bytes when `cut`), or `{ "error": … }`. */
 export function toolMessageContent(outcome: ToolCallOutcome): string {
-  if (outcome.status === 'completed') return JSON.stringify(outcome.result ?? null)
+  if (outcome.status === 'completed') return outcome.cut ? outcome.cut.json : JSON.stringify(outcome.result ?? null)
   return JSON.stringify({ error: outcome.error ?? `tool ${outcome.status}` })
+}
+
+/** The whole size in UTF-8 bytes of an outcome's `content` (toolMessageContent), also when it was cut. */
+export function toolMessageBytes(outcome: ToolCallOutcome, content: string): number {
+  return outcome.cut?.bytes ?? utf8ByteLength(content)
 }
 
 /**
@@ -193,8 +201,9 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     const raw = runsIsolated(tool, context.config) && typeof call.args !== 'string' ? argumentsAsJson(tool.name, eventArgs) : eventArgs
     const parsed = { args: parsesOnServer(tool, context) ? parseToolArguments(tool.name, tool.parameters, runsIsolated(tool, context.config) ? raw : call.args) : undefined, raw }
     const ran = await invoke(context, tool, call, parsed, timing)
-    outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, durationMs: durationMs() }
-    context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+    const cut = ran.cutBytes === undefined ? undefined : { json: ran.json, bytes: ran.cutBytes }
+    outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, ...(cut ? { cut } : {}), durationMs: durationMs() }
+    context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json, undefined, cut?.bytes), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
   catch (error) {
     // Anything that is not a tool fault (abort, a failed approval request) ends the job.

@@ -11,6 +11,12 @@ export interface ToolResultJson {
   /** Plain data: no class instances, Dates as strings (what the model sees). */
   result: unknown
   json: string
+  /**
+   * Set when `json` holds only the first bytes of the result's JSON (an isolated tool's result too
+   * large for anything to use whole, cut in its worker): its whole size in UTF-8 bytes. `result`
+   * is then null, not the tool's.
+   */
+  cutBytes?: number
 }
 
 /**

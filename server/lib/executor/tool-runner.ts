@@ -10,6 +10,7 @@ import { IsolationUnavailableError } from '../isolation/errors'
 import type { RunContext } from '../run-context'
 import { executeInCallScope } from '../tools/stray-errors'
 import type { ToolContext, ToolDefinition } from '../tools/types'
+import { MAX_NODE_END_BYTES } from '../workflows/recorded-output'
 import type { IsolatedOnWaiting } from '../isolation/tool-pool'
 import type { ToolResultJson } from './tool-result-json'
 import { toolResultFromJson, toolResultJson } from './tool-result-json'
@@ -41,6 +42,15 @@ export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig)
   return tool.isolation === 'worker' || isolatedToolNames(config).has(tool.name)
 }
 
+/**
+ * The most of an isolated result's JSON the server takes from its worker: the model reads at most
+ * `limits.maxResultBytes` of one, and a workflow's tool node fails on more than `MAX_NODE_END_BYTES`.
+ * Beyond it, its worker sends only that much and the size (`ToolResultJson.cutBytes`).
+ */
+export function maxIsolatedResultBytes(config: BackgroundJobsConfig): number {
+  return Math.max(config.limits.maxResultBytes, MAX_NODE_END_BYTES)
+}
+
 /** How to run this invocation: in-process, or through the run's isolation pool. */
 export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAttempt {
   const { tool, args, rawArgs, context, timeoutMs, approvedArgs } = invocation
@@ -49,7 +59,8 @@ export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAt
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting)
+  const maxResultJsonBytes = maxIsolatedResultBytes(run.config)
+  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, maxResultJsonBytes, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting)
 }
 
 /**

@@ -18,9 +18,11 @@ export interface TruncatedResults {
   truncated: boolean
 }
 
-/** Cuts the contents of one step's tool messages to fit `maxResultBytes` together. */
-export function truncateResults(contents: readonly string[], maxResultBytes: number): TruncatedResults {
-  const sizes = contents.map(utf8ByteLength)
+/**
+ * Cuts the contents of one step's tool messages to fit `maxResultBytes` together. `sizes`: their
+ * whole sizes, when a content is only the first bytes of its result (`ToolResultJson.cutBytes`).
+ */
+export function truncateResults(contents: readonly string[], maxResultBytes: number, sizes: readonly number[] = contents.map(utf8ByteLength)): TruncatedResults {
   const total = sizes.reduce((sum, size) => sum + size, 0)
   if (total <= maxResultBytes) return { contents: [...contents], truncated: false }
 
@@ -50,8 +52,7 @@ export const RESULT_EVENT_MAX_BYTES = 4096
  * What a `tool-result` event carries: the result itself when its JSON is small, otherwise a
  * preview string; the model still gets the whole (step-limited) result.
  */
-export function summarizeResult(result: unknown, json: string, maxBytes = RESULT_EVENT_MAX_BYTES): unknown {
-  const size = utf8ByteLength(json)
+export function summarizeResult(result: unknown, json: string, maxBytes = RESULT_EVENT_MAX_BYTES, size = utf8ByteLength(json)): unknown {
   if (size <= maxBytes) return result
   return `${truncateUtf8(json, maxBytes)}… (${size} bytes in all)`
 }

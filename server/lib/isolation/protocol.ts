@@ -19,6 +19,11 @@ export interface IsolatedToolTask {
   /** The tool's time limit; the worker's signal fires then. */
   timeoutMs: number
   /**
+   * The most UTF-8 bytes of the result's JSON the server takes: over it, the answer holds only its
+   * first bytes and the whole size (the server reads no more of it: `IsolatedToolAnswer.bytes`).
+   */
+  maxResultJsonBytes?: number
+  /**
    * Only check the arguments (a call that needs approval, before the human is asked): the answer
    * is what the schema made of them (`IsolatedArgumentsCheck`: to show, as JSON and bounded, and
    * the exact value when it crosses to a worker unchanged); `execute` is not called.
@@ -141,7 +146,15 @@ export interface SerializedError {
 
 /** How the call ended inside the worker. */
 export type IsolatedToolAnswer =
-  | { ok: true, json: string, /** A check task's exact value (`IsolatedArgumentsCheck.exact`), cloned as it is. */ exact?: { value: unknown } }
+  | {
+    ok: true
+    /** The result's JSON; with `bytes`, only its first `maxResultJsonBytes` bytes. */
+    json: string
+    /** Set when the JSON was over the task's `maxResultJsonBytes`: its whole size in UTF-8 bytes. */
+    bytes?: number
+    /** A check task's exact value (`IsolatedArgumentsCheck.exact`), cloned as it is. */
+    exact?: { value: unknown }
+  }
   /** `execute` threw or rejected. */
   | { ok: false, kind: 'threw', error: SerializedError }
   /** The tool's time limit passed in the worker (its `ctx.signal` fired) before `execute` settled. */

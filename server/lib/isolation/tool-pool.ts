@@ -197,6 +197,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
     if (answer.ok) {
+      // Too large to be used whole (tool-runner.ts): kept as text, never parsed here.
+      if (answer.bytes !== undefined) return { result: null, json: answer.json, cutBytes: answer.bytes }
       const read = toolResultFromJson(answer.json)
       // A check task's exact value came beside its JSON (protocol.ts).
       if (answer.exact) (read.result as IsolatedArgumentsCheck).exact = answer.exact

@@ -14,6 +14,7 @@ import { approvedArguments } from '../executor/approved-arguments'
 import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
 import { toolResultJson } from '../executor/tool-result-json'
+import { truncateUtf8, utf8ByteLength } from '../bytes'
 import { createTimerSet } from '../timers'
 import type { CallScope, OpenScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
@@ -61,6 +62,17 @@ function guardProcessExit(): void {
     if ((process as { _exiting?: boolean })._exiting) return reallyExit(code)
     refuse(`process.reallyExit(${code ?? ''})`)
   }
+}
+
+/**
+ * A result's answer: its JSON, or, over `maxBytes`, only as much of it as the server can use and its
+ * whole size — the server's thread then neither receives nor parses the rest (a result of tens of MB
+ * held it for about a second).
+ */
+function resultAnswer(json: string, maxBytes: number | undefined): IsolatedToolAnswer {
+  if (maxBytes === undefined || json.length <= maxBytes / 3) return { ok: true, json }
+  const bytes = utf8ByteLength(json)
+  return bytes <= maxBytes ? { ok: true, json } : { ok: true, json: truncateUtf8(json, maxBytes), bytes }
 }
 
 /** The task handler of the worker (its entry's default export). */
@@ -124,7 +136,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
         return { ok: false, kind: 'threw', error: serializeError(error) }
       }
       if (controller.signal.aborted) return { ok: false, kind: 'timeout' }
-      return { ok: true, json: toolResultJson(tool.name, value) }
+      return resultAnswer(toolResultJson(tool.name, value), task.maxResultJsonBytes)
     }
     catch (error) {
       if (error instanceof ToolCallError) return { ok: false, kind: 'tool-error', error: serializeError(error), ...(ran ? {} : { notRun: true as const }) }

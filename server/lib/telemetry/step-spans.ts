@@ -106,7 +106,7 @@ export function traceToolCall(context: RunContext, call: ToolCallRequest, work: 
         [ATTR.toolTimedOut]: outcome.status === 'timeout',
         [ATTR.toolDenied]: outcome.status === 'denied',
       })
-      const output = outcome.status === 'completed' ? contentValue(settings, outcome.result) : errorContentValue(settings, outcome.error)
+      const output = outcome.status === 'completed' ? contentValue(settings, outcome.cut ? outcome.cut.json : outcome.result) : errorContentValue(settings, outcome.error)
       if (output !== undefined) span.setAttribute(ATTR.contentOutput, output)
       // A denial is the human's decision, not a failure of the call.
       if (outcome.status === 'error' || outcome.status === 'timeout') {

@@ -38,8 +38,16 @@ export class NodeOutputTooLargeError extends Error {
  * `MAX_NODE_END_BYTES`).
  */
 export function checkRecordedSize(nodeId: string, output: unknown, maxEventBytes = Number.POSITIVE_INFINITY): void {
+  failWhenOver(jsonByteLength({ type: 'node-end', nodeId, status: 'completed', output }) + ENVELOPE_BYTES, maxEventBytes)
+}
+
+/** `checkRecordedSize` for an output known by the size of its JSON (an isolated tool's result cut in its worker). */
+export function checkRecordedBytes(nodeId: string, outputBytes: number, maxEventBytes = Number.POSITIVE_INFINITY): void {
+  failWhenOver(jsonByteLength({ type: 'node-end', nodeId, status: 'completed', output: null }) - 'null'.length + outputBytes + ENVELOPE_BYTES, maxEventBytes)
+}
+
+function failWhenOver(bytes: number, maxEventBytes: number): void {
   const maxBytes = Math.min(maxEventBytes, MAX_NODE_END_BYTES)
-  const bytes = jsonByteLength({ type: 'node-end', nodeId, status: 'completed', output }) + ENVELOPE_BYTES
   if (bytes <= maxBytes) return
   throw new NodeOutputTooLargeError(`its output is ${bytes} bytes as JSON, more than the job's log keeps in one event (${maxBytes} bytes); return less — for big data, where it is stored`)
 }

@@ -10,6 +10,7 @@ import type { NodeExecutor } from '../node-executor'
 import { resolveInput } from '../resolve-inputs'
 import { jsonProblem } from '../../json-problem'
 import { toolCallIndex } from '../../../../shared/tool-call-index'
+import { checkRecordedBytes } from '../recorded-output'
 
 /** A tool node's call failed (its code names the tool status, e.g. `tool-error`, `tool-timeout`). */
 export class ToolNodeError extends Error {
@@ -50,6 +51,8 @@ export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state,
   for (let attempt = 2; taken.has(id); attempt++) id = `${nodeId}-${visit}-attempt-${attempt}`
   const call = { id, name: node.tool, args, step: 1, nodeId }
   const outcome = await traceToolCall(context, call, () => executeToolCall(context, call))
+  // Too large to be used whole (cut in its worker): the node fails as for any output over the limit.
+  if (outcome.status === 'completed' && outcome.cut) checkRecordedBytes(nodeId, outcome.cut.bytes, context.maxEventBytes)
   if (outcome.status === 'completed') return outcome.result ?? null
   if (node.continueOnError) return { status: outcome.status, error: outcome.error ?? null }
   throw new ToolNodeError(`tool-${outcome.status}`, node.tool, `tool "${node.tool}" ended with ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`)
