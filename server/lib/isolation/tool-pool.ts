@@ -10,6 +10,8 @@
  */
 import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { BackgroundJobsConfig } from '../config'
 import { ToolCallError, ToolNotRunError, ToolTimeoutError } from '../executor/tool-errors'
 import type { CancelStart } from '../executor/run-with-deadline'
@@ -309,9 +311,31 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
   }
 
+  // The worker entry found on disk (checked until it is: a redeploy may bring it back), and whether its absence was logged.
+  let entryFound: string | null = null
+  let missingLogged = false
+  /**
+   * Whether the worker entry's file is there: an output deployed without it would start workers
+   * that fail to load it, each call blamed on its tool. Only a `file:` URL is checked.
+   */
+  function entryPresent(url: string): boolean {
+    if (entryFound === url || !url.startsWith('file:')) return true
+    const path = fileURLToPath(url)
+    if (existsSync(path)) {
+      entryFound = url
+      return true
+    }
+    if (!missingLogged) logger.error(`isolated tools cannot run: this build's worker entry ${path} is missing; deploy the whole server output, its chunks/background-jobs folder included`)
+    missingLogged = true
+    return false
+  }
+
   function unavailable(name: string): string | null {
-    if (!options.workerUrl()) return 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)'
+    const url = options.workerUrl()
+    if (!url) return 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)'
     if (options.toolFiles.indexOf(name) < 0) return 'it was registered in code, not loaded from a server/tools file, so a worker cannot load it'
+    // Named in the log, not here: the model and the user read this.
+    if (!entryPresent(url)) return 'this server\'s build output lacks its worker entry (it was deployed without it)'
     return null
   }
 
