@@ -350,12 +350,15 @@ export const ISOLATION_TEST_TOOLS = [
   }),
   defineTool({
     name: 'spin_later',
-    description: 'Answers at once, leaving an interval (a cache refresh, say) that spins forever once its `marker` file exists.',
-    parameters: z.object({ marker: z.string() }),
-    execute: ({ marker }) => {
-      const state = globalThis as { isolationTestSpinLater?: number }
+    description: 'Answers at once, leaving an interval (a cache refresh, say) that spins forever once its `marker` file exists — or, `allocate`, takes far more memory than any heap cap at once.',
+    parameters: z.object({ marker: z.string(), allocate: z.boolean().default(false) }),
+    execute: ({ marker, allocate }) => {
+      const state = globalThis as { isolationTestSpinLater?: number, isolationTestKept?: number[][] }
       setInterval(() => {
-        if (existsSync(marker)) for (;;) state.isolationTestSpinLater = (state.isolationTestSpinLater ?? 0) + 1
+        if (!existsSync(marker)) return
+        const kept: number[][] = state.isolationTestKept = []
+        if (allocate) for (;;) kept.push(new Array<number>(100_000).fill(kept.length))
+        for (;;) state.isolationTestSpinLater = (state.isolationTestSpinLater ?? 0) + 1
       }, 10)
       return { answered: true }
     },
@@ -365,6 +368,16 @@ export const ISOLATION_TEST_TOOLS = [
     description: 'Returns about `bytes` UTF-8 bytes of JSON: rows with two-byte characters.',
     parameters: z.object({ bytes: z.number() }),
     execute: ({ bytes }) => ({ rows: Array.from({ length: Math.ceil(bytes / 40) }, (_, index) => ({ index, text: 'é'.repeat(12) })) }),
+  }),
+  defineTool({
+    name: 'arm_and_answer',
+    description: 'Writes its `marker` file and answers, leaving a one-shot timer of 1 s (its worker waits for it before the next call).',
+    parameters: z.object({ marker: z.string() }),
+    execute: ({ marker }) => {
+      writeFileSync(marker, 'armed')
+      setTimeout(() => {}, 1_000)
+      return { answered: true }
+    },
   }),
 ]
 

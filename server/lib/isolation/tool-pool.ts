@@ -189,12 +189,23 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     return new ToolWorkerExitedError(call.name, error)
   }
 
-  /** Says that a worker died after its call answered, naming the tool and the job (it took no call with it). */
-  function diedAfterAnswer(call: IsolatedCall, error: unknown): void {
+  /** The tool whose timer, left running by an earlier call, runs in the worker of the call of `gate` now. */
+  function leftoverOfGate(gate: Int32Array): string | undefined {
+    const file = leftoverRunning(gate)
+    return file === null ? undefined : options.toolFiles[file]
+  }
+
+  /**
+   * Says that a worker died after its call answered, naming the tool and the job (it took no call
+   * with it), and the tool whose leftover timer, of an earlier call, was running then (`gate`).
+   */
+  function diedAfterAnswer(call: IsolatedCall, error: unknown, gate: Int32Array): void {
+    const leftoverOf = leftoverOfGate(gate)
+    const during = leftoverOf ? `, while an interval or timer that an earlier call of "${leftoverOf}" left running there ran` : ''
     const what = (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? `used more memory than its heap limit of ${settings!.heapMb} MB (isolation.heapMb) after its call answered`
-      : `stopped its isolation worker after its call answered (${error instanceof Error ? error.message : String(error)})`
-    logger.warn(`isolated tool "${call.name}" ${what}; its worker died (its answer was used; a new worker takes the next call)`, { tool: call.name, jobId: call.context.jobId })
+      ? `used more memory than its heap limit of ${settings!.heapMb} MB (isolation.heapMb) after its call answered${during}`
+      : `stopped its isolation worker after its call answered${during} (${error instanceof Error ? error.message : String(error)})`
+    logger.warn(`isolated tool "${call.name}" ${what}; its worker died (its answer was used; a new worker takes the next call)`, { tool: call.name, jobId: call.context.jobId, ...(leftoverOf ? { leftoverOf } : {}) })
   }
 
   function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
@@ -229,10 +240,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     onWaiting?.(() => {
       const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
       return before === START_GATE.waiting || before === START_GATE.cancelled
-    }, () => stageOfGate(gate), () => {
-      const file = leftoverRunning(gate)
-      return file === null ? null : options.toolFiles[file] ?? null
-    })
+    }, () => stageOfGate(gate), () => leftoverOfGate(gate) ?? null)
     // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
     const turn = new AbortController()
     // A worker took the call from the queue (it says so first on the answer channel).
@@ -255,7 +263,10 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     let answerWait: ReturnType<typeof setTimeout> | undefined
     const replace = (why: string, what = 'left work running after its call answered') => {
       if (turn.signal.aborted) return
-      logger.warn(`isolated tool "${call.name}" ${what}; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId })
+      // Not the call's own work: a timer an earlier call left running there runs now.
+      const leftoverOf = leftoverOfGate(gate)
+      const said = leftoverOf ? `answered, then its worker ran an interval or timer that an earlier call of "${leftoverOf}" left running there` : what
+      logger.warn(`isolated tool "${call.name}" ${said}; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId, ...(leftoverOf ? { leftoverOf } : {}) })
       turn.abort(new Error(why))
     }
     const early = new Promise<IsolatedToolAnswer>((resolve) => {
@@ -283,12 +294,12 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       return await Promise.race([early, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
         if (answered) {
           // The worker died under work the call left running (not terminated by the pool): its answer stands.
-          if (!turn.signal.aborted && !disposed) diedAfterAnswer(call, error)
+          if (!turn.signal.aborted && !disposed) diedAfterAnswer(call, error, gate)
           return new Promise<never>(() => {})
         }
         if (!signal.aborted && Atomics.load(gate, ANSWER_POSTED_SLOT) === 1) {
           // It posted its answer, then died: the answer is on its way (`early` settles the call) and stands.
-          void early.then(() => !turn.signal.aborted && !disposed && diedAfterAnswer(call, error))
+          void early.then(() => !turn.signal.aborted && !disposed && diedAfterAnswer(call, error, gate))
           return new Promise<never>((_resolve, reject) => {
             answerWait = setTimeout(() => {
               // It never came (it could not be posted whole: over the heap cap, say): the death is the call's fault.

@@ -175,7 +175,6 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     }
     finally {
       end()
-      watchLeftovers(undefined)
     }
     if (task.answerChannel === undefined || task.callId === undefined) return answer
     // The server gets the answer at once; this task — the worker's turn in the pool — ends only
@@ -197,7 +196,9 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     // it, as import() does): a fresh worker loads the file afresh — a service it needed at import
     // may be up by the next call. Anything else, the answer crossed once; the task's end says
     // only that (the pool waits for the answer).
+    // Marked until the call's leftovers are done: should one of an earlier call kill the worker meanwhile, the server names it.
     const retire = loading.failed ? 'load-failed' : await settleLeftovers(scope, task.file) ? null : 'leftovers'
+    watchLeftovers(undefined)
     // Errors counted, not reported one by one, while the call and its leftovers ran.
     flushStrayReports()
     if (!retire) return { delivered: true }
