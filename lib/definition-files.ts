@@ -13,7 +13,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import type { Nuxt } from '@nuxt/schema'
+import type { Nuxt } from 'nuxt/schema'
 import type { Nitro } from 'nitropack/types'
 
 const DEFINITION_FILE = /^[^.].*\.(?:ts|js|mjs)$/
