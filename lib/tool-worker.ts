@@ -9,7 +9,24 @@
  * This works the same in `nuxt build` and `nuxt dev`; in dev Nitro's bundle is one inlined file
  * by default, so the module turns that off (chunks instead).
  */
-import type { GetModuleInfo, ManualChunksOption, Plugin } from 'rollup'
+import type { RollupConfig } from 'nitropack/types'
+
+// Rollup's types as Nitro's config has them: `rollup` is Nitro's dependency, not the layer's, and
+// an app with a strict layout (pnpm `hoist=false`) cannot resolve it from here (decision 014).
+type OutputOptions = RollupConfig['output']
+type ManualChunksOption = NonNullable<OutputOptions['manualChunks']>
+type GetManualChunk = Extract<ManualChunksOption, (...args: never[]) => unknown>
+type GetModuleInfo = Parameters<GetManualChunk>[1]['getModuleInfo']
+
+/** A Rollup plugin with this one's hooks, each given the part of Rollup's plugin context it uses. */
+export interface ToolWorkerPlugin {
+  name: string
+  buildStart: (this: { emitFile: (file: { type: 'chunk', id: string, fileName: string }) => string }) => void
+  buildEnd: (this: { resolve: (source: string) => Promise<{ id: string } | null> }) => Promise<void>
+  outputOptions: (output: OutputOptions) => OutputOptions | null
+  resolveId: (id: string) => string | null
+  load: (id: string) => string | null
+}
 
 /** The virtual worker entry (a Nitro server template). */
 export const TOOL_WORKER_ENTRY = '#background-jobs/tool-worker'
@@ -44,7 +61,7 @@ export function toolWorkerEntryCode(toolFiles: readonly string[], runtimePath: s
  * `emit: false` (an output that must stay one file) the URL is null and isolated calls end with
  * an error result saying isolation is unavailable.
  */
-export function toolWorkerPlugin(options: { emit: boolean }): Plugin {
+export function toolWorkerPlugin(options: { emit: boolean }): ToolWorkerPlugin {
   let referenceId: string | null = null
   let entryId: string | null = null
   return {
@@ -78,7 +95,7 @@ export function toolWorkerPlugin(options: { emit: boolean }): Plugin {
  * of its own. Otherwise Nitro's grouping would pull them into its runtime chunk (a manual chunk
  * takes in its dependencies), and loading a tool in a worker would load — and start — the server.
  */
-function keepWorkerModulesApart(manualChunks: Extract<ManualChunksOption, (...args: never[]) => unknown>, entryId: string): ManualChunksOption {
+function keepWorkerModulesApart(manualChunks: GetManualChunk, entryId: string): ManualChunksOption {
   let workerModules: Set<string> | null = null
   return (id, meta) => {
     workerModules ??= reachableFrom(entryId, meta.getModuleInfo)
