@@ -226,7 +226,7 @@ describe('AI SDK page in Chromium', () => {
     await page.reload()
     const tool = page.locator('.tool-call[data-tool="delete_file"]')
     await tool.locator('.status-chip[data-status="stopped"]').waitFor({ timeout: WAIT_MS })
-    expect([await tool.getAttribute('data-state'), await tool.getByRole('button').count()]).toEqual(['output-error', 0])
+    expect([await tool.getAttribute('data-state'), await tool.getByRole('button').count()]).toEqual(['output-denied', 0])
     expect(await tool.locator('.tool-note').textContent()).toBe('Stopped while it waited for approval; it did not run.')
   })
 

@@ -79,7 +79,7 @@ describe('a tool approval carries the arguments the tool would run with', () => 
   it('cut off by an abort: the same from the events and from a snapshot of the ended job', async () => {
     const events = numbered([...ASKED, ABORTED])
     const live = toolParts((await sdkMessage(mapFrames(events.map(frame)))).parts)
-    expect(live).toMatchObject([{ state: 'output-error', approval: { id: 'r1', descriptor: { args: CHECKED } } }])
+    expect(live).toMatchObject([{ state: 'output-denied', approval: { id: 'r1', approved: false, descriptor: { args: CHECKED } } }])
     const ended = toolParts((await sdkMessage(mapFrames([snapshot(reduceEvents(empty(), events))]))).parts)
     expect(ended).toEqual(live)
   })

@@ -4,7 +4,8 @@
  * a replay, the messages route) and the one built from a snapshot (a log not held from the start,
  * a resync) must have the same parts, read back by the SDK itself. The shared reducer ends such
  * calls as `stopped` (an abort) or errors (a failure), both with an error such as `job aborted`, which
- * the SDK reads as `output-error`; before, the event path left them `approval-requested` /
+ * the SDK reads as `output-error` — or, for a call whose approval still waited (it never ran), as
+ * `output-denied` with the reason; before, the event path left them `approval-requested` /
  * `input-available`, so a reload still offered an approval the job no longer waited for.
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
@@ -13,6 +14,7 @@ import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
 import type { JobEvent, JobEventPayload } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
+import { STOPPED_BEFORE_APPROVAL_REASON } from '../../shared/ended-before-approval'
 import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
@@ -105,10 +107,10 @@ describe('tool calls a job\'s end cut off: the event path and the snapshot path 
           // The messages route builds its parts itself, as the SDK does.
           expect({ path, parts: toolParts(partsFromChunks(chunks)) }).toEqual({ path, parts: live })
         }
-        // No call is left offering an approval or looking as if it still ran.
-        const states = (live as Array<{ type: string, state?: string }>).filter(part => part.type.startsWith('tool-')).map(part => part.state)
-        expect(states.every(state => state === 'output-error')).toBe(true)
-        expect(states).toHaveLength(final.toolCalls.length)
+        // No call is left offering an approval or looking as if it still ran: one whose approval
+        // was never granted never ran (denied, ended-shapes-validate.test.ts), the others are cut off.
+        const states = (live as Array<{ type: string, state?: string, approval?: { approved?: boolean } }>).filter(part => part.type.startsWith('tool-')).map(part => [part.state, part.approval?.approved])
+        expect(states).toEqual(final.toolCalls.map(call => (call.approvalId && !final.answeredInputs.some(input => input.requestId === call.approvalId) ? ['output-denied', false] : ['output-error', call.approvalId ? true : undefined])))
       })
     }
   }
@@ -141,7 +143,7 @@ describe('a reload after the abort route stopped a job waiting for an approval',
     const { messages } = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json() as { messages: UIMessage[] }
     const [job] = await app.engine.listJobs('user-1', { threadId: chatId })
     expect(job!.status).toBe('aborted')
-    expect(messages.at(-1)!.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'output-error', errorText: 'job aborted (aborted)' })
+    expect(messages.at(-1)!.parts.find(part => part.type === 'tool-delete_file')).toMatchObject({ state: 'output-denied', approval: { approved: false, reason: STOPPED_BEFORE_APPROVAL_REASON } })
     // What GET /api/jobs/:id says of the call.
     const { state } = await app.engine.getJob('user-1', job!.id)
     expect(state.toolCalls).toMatchObject([{ id: 'call_delete', status: 'stopped', error: 'job aborted (aborted)' }])

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { UIMessage } from 'ai'
+import { STOPPED_BEFORE_APPROVAL_REASON } from '../../shared/ended-before-approval'
 import type { UiChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../../server/lib/ai-sdk/ui-chunks'
 import { createComposableApp } from '../support/composable-app'
@@ -135,6 +136,22 @@ describe('/ai-sdk page: what a screen reader hears', () => {
     resume.close()
     await settle()
     expect(heard).toEqual(['Once upon', 'Answer stopped.'])
+  })
+
+  it('says a call stopped while its approval waited was stopped with the answer, not that it was denied', async () => {
+    loaded = [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Delete a.txt' }] }]
+    mountDemoComponent(app, AiSdkPage, {})
+    await settle()
+    const resume = responses.at(-1)!
+    resume.write({ type: 'start', messageId: 'job-1' }, { type: 'start-step' }, { type: 'tool-input-available', toolCallId: 'c1', toolName: 'delete_file', input: { path: 'a.txt' } }, { type: 'tool-approval-request', approvalId: 'r1', toolCallId: 'c1' }, { type: 'tool-input-available', toolCallId: 'c2', toolName: 'get_time', input: {} })
+    await settle()
+    // Stopped from another tab: as the route ends the job (snapshot-chunks.ts writeCutOffCalls).
+    resume.write({ type: 'tool-approval-response', approvalId: 'r1', approved: false, reason: STOPPED_BEFORE_APPROVAL_REASON }, { type: 'tool-output-denied', toolCallId: 'c1' }, { type: 'tool-output-error', toolCallId: 'c2', errorText: 'job aborted (aborted)' }, { type: 'message-metadata', messageMetadata: { ended: 'aborted' } }, { type: 'abort', reason: 'Aborted by the user' })
+    resume.close()
+    await settle()
+    // Before the route denied such a call, nothing said "denied"; it must not start to.
+    expect(heard.filter(line => /denied/i.test(line))).toEqual([])
+    expect(heard.at(-1)).toBe('Answer stopped.')
   })
 
   it('leaves a failed answer to the page\'s alert: its last words, no "Answer finished."', async () => {

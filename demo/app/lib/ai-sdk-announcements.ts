@@ -12,7 +12,7 @@ import { isStaticToolUIPart } from 'ai'
 import type { ToolCallState } from '../../../shared/reducer'
 import { answerEndNote } from './answer-end'
 import { nextAnnouncement } from './announcements'
-import { isStoppedToolPart } from './stopped'
+import { isStoppedToolPart, toolPartEndedBeforeApproval } from './stopped'
 import type { HeardToolCalls } from './tool-call-announcements'
 import { toolCallAnnouncement } from './tool-call-announcements'
 
@@ -46,7 +46,11 @@ function toolCallsOf(message: UIMessage): ToolCallState[] {
     switch (part.state) {
       case 'approval-requested': return [{ ...call, status: 'waiting-approval' }]
       case 'output-available': return [{ ...call, status: 'completed' }]
-      case 'output-denied': return [{ ...call, status: 'denied' }]
+      case 'output-denied': {
+        // Denied by the answer's end while its approval waited (lib/stopped.ts), not by the user.
+        const ended = toolPartEndedBeforeApproval(part)
+        return [ended === 'stopped' ? { ...call, status: 'stopped' } : ended === 'failed' ? { ...call, status: 'error', error: part.approval.reason } : { ...call, status: 'denied' }]
+      }
       case 'output-error': return [isStoppedToolPart(part) ? { ...call, status: 'stopped' } : { ...call, status: 'error', error: part.errorText }]
       default: return [{ ...call, status: 'running' }]
     }

@@ -4,6 +4,8 @@
  * user they were stopped, not broken, and the demo shows them so — neutral, like the turn's own
  * "stopped" chip. Pure, so it is unit-tested.
  */
+import type { EndedBeforeApproval } from '../../../shared/ended-before-approval'
+import { endedBeforeApproval } from '../../../shared/ended-before-approval'
 import type { JobState, NodeState, ToolCallState } from '../../../shared/reducer'
 
 /** A call the job's abort cut off (the reducer's `stopped`). */
@@ -16,12 +18,29 @@ export function isStoppedNode(node: NodeState): boolean {
   return node.status === 'stopped'
 }
 
+/** An AI SDK tool part as these helpers read it. */
+interface ToolPartLike {
+  state: string
+  errorText?: string
+  approval?: { approved?: boolean, reason?: string }
+}
+
+/**
+ * An AI SDK tool part the job's end cut off before its approval was granted (it never ran): the
+ * chat route denies such a call with a reason saying the answer was stopped, or failed, first
+ * (shared/ended-before-approval.ts) — the user did not deny it. Null for any other part.
+ */
+export function toolPartEndedBeforeApproval(part: ToolPartLike): EndedBeforeApproval | null {
+  return part.state === 'output-denied' ? endedBeforeApproval(part.approval?.reason) : null
+}
+
 /**
  * An AI SDK tool part the job's abort cut off: the chat route ends such a call `output-error` with
- * the reducer's wording (`job aborted`, `job aborted (aborted)`), as it ends in the job's state.
+ * the reducer's wording (`job aborted`, `job aborted (aborted)`), as it ends in the job's state, or
+ * denied if its approval still waited (`toolPartEndedBeforeApproval`).
  */
-export function isStoppedToolPart(part: { state: string, errorText?: string }): boolean {
-  return part.state === 'output-error' && /^job aborted(?: \(.*\))?$/.test(part.errorText ?? '')
+export function isStoppedToolPart(part: ToolPartLike): boolean {
+  return (part.state === 'output-error' && /^job aborted(?: \(.*\))?$/.test(part.errorText ?? '')) || toolPartEndedBeforeApproval(part) === 'stopped'
 }
 
 /** The note under a call the Stop cut off while it ran. */
@@ -37,9 +56,10 @@ export function stoppedCallNote(call: ToolCallState, job: JobState | null | unde
 
 /**
  * The same on the AI SDK page: a part still asking (`approval-requested`), or ended by the job's
- * abort with its approval never answered (the messages route keeps the request's id).
+ * abort with its approval never answered (denied with the route's reason; an answer stored before
+ * that change kept the request's id alone).
  */
-export function stoppedToolPartNote(part: { state: string, approval?: { approved?: boolean } }): string {
-  const waited = part.state === 'approval-requested' || (part.approval !== undefined && part.approval.approved === undefined)
+export function stoppedToolPartNote(part: ToolPartLike): string {
+  const waited = part.state === 'approval-requested' || (part.approval !== undefined && part.approval.approved === undefined) || toolPartEndedBeforeApproval(part) === 'stopped'
   return waited ? STOPPED_AT_APPROVAL_NOTE : STOPPED_RUNNING_NOTE
 }

@@ -13,7 +13,8 @@
  * aborted are left to stopped-approvals.ts (nothing new runs), which the route asks first.
  * An approval the job asked and never answered because it ended meanwhile (stopped from another
  * tab while it waited, `onTimeout: 'abort'`) was the same `409`: such a post gets the job's stream
- * from just before its end, so the call shows cut off (`output-error`) and the answer as it ended.
+ * from just before its end, so the call shows it never ran (`output-denied`, with the answer's end
+ * as the reason: snapshot-chunks.ts `writeOutcome`) and the answer as it ended.
  */
 import { isTerminalStatus } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'

@@ -73,8 +73,13 @@ export class ChunkWriter {
 
   /** The answer to a tool approval request. */
   approvalResponse(requestId: string, answer: unknown): void {
-    const decision = readDecision(answer)
+    const decision = approvalDecision(answer)
     this.chunks.push({ type: 'tool-approval-response', approvalId: requestId, approved: decision.approved, ...(decision.reason ? { reason: decision.reason } : {}) })
+  }
+
+  /** A tool approval nobody answered, denied by the job's end (snapshot-chunks.ts `writeOutcome`). */
+  approvalDenied(requestId: string, reason: string): void {
+    this.chunks.push({ type: 'tool-approval-response', approvalId: requestId, approved: false, reason })
   }
 
   /** The end of this response: the job ended, or it waits for approvals (`tool-calls`). */
@@ -128,7 +133,7 @@ export class ChunkWriter {
 }
 
 /** An approval answer as recorded (the validated decision, or `approve`/`deny` on timeout). */
-function readDecision(answer: unknown): { approved: boolean, reason?: string } {
+export function approvalDecision(answer: unknown): { approved: boolean, reason?: string } {
   try {
     return parseApprovalAnswer(answer)
   }

@@ -5,9 +5,11 @@
  * a job's log is not held from the start (a job resumed after a restart) or to resync a client
  * that stopped reading; the text is always exact, only the part layout may differ from the live one.
  */
-import type { JobState } from '../../../shared/reducer'
+import { endedBeforeApprovalReason } from '../../../shared/ended-before-approval'
+import type { JobState, ToolCallState } from '../../../shared/reducer'
 import { isToolOutcome } from '../../../shared/reducer'
 import type { ChunkWriter } from './chunk-writer'
+import { approvalDecision } from './chunk-writer'
 
 /** Writes the chunks that bring a client at `known` to `snapshot`. */
 export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot: JobState): void {
@@ -29,7 +31,7 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
       if (!knownRequests.has(approval.requestId)) writer.approvalRequest(approval)
       if ('answer' in approval && !knownAnswers.has(approval.requestId)) writer.approvalResponse(approval.requestId, approval.answer)
     }
-    if (isToolOutcome(call.status) && !(before && isToolOutcome(before.status))) writer.toolOutcome(call.id, call.status, call.result, call.error)
+    if (isToolOutcome(call.status) && !(before && isToolOutcome(before.status))) writeOutcome(writer, call, snapshot)
   }
 
   writer.text(id('text'), snapshot.content.slice(known.content.length))
@@ -37,16 +39,38 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
 
 /**
  * The outcomes the job's end gave the calls it cut off (still running or waiting for approval):
- * the shared reducer ends them `stopped` by an abort, `error` by a failure (both with an error such
- * as `job aborted`, an `output-error` to the SDK), which a snapshot of the ended job says,
- * so the events say it too — else a client that followed them, a replay and the messages route
- * keep such a call `input-available`, or `approval-requested` and so offering an approval the
- * job no longer waits for.
+ * the shared reducer ends them `stopped` by an abort, `error` by a failure (with an error such as
+ * `job aborted`), which a snapshot of the ended job says, so the events say it too — else a client
+ * that followed them, a replay and the messages route keep such a call `input-available`, or
+ * `approval-requested` and so offering an approval the job no longer waits for. A call that ran is
+ * an `output-error`; one whose approval was never granted is denied (`writeOutcome`).
  */
 export function writeCutOffCalls(writer: ChunkWriter, known: JobState, ended: JobState): void {
   const before = new Map(known.toolCalls.map(call => [call.id, call]))
   for (const call of ended.toolCalls) {
     const was = before.get(call.id)
-    if (was && !isToolOutcome(was.status) && isToolOutcome(call.status)) writer.toolOutcome(call.id, call.status, call.result, call.error)
+    if (was && !isToolOutcome(was.status) && isToolOutcome(call.status)) writeOutcome(writer, call, ended)
   }
+}
+
+/**
+ * A call's outcome (`call` as job `state` has it). A call the job's end cut off before its approval
+ * was granted never ran: the SDK takes an ended call with an approval only as granted
+ * (`output-error`, `output-available`) or denied (`output-denied`) — `validateUIMessages` refuses
+ * an `output-error` with the approval unanswered, so an app that stores and validates its chat's
+ * messages could not load it. So such a call is denied, with a reason saying why
+ * (shared/ended-before-approval.ts) when nobody answered it, which the model is told next turn.
+ */
+function writeOutcome(writer: ChunkWriter, call: ToolCallState, state: JobState): void {
+  if (!isToolOutcome(call.status)) return
+  const cutOff = call.status === 'stopped' || call.status === 'error'
+  if (cutOff && call.approvalId !== undefined && (state.status === 'aborted' || state.status === 'failed')) {
+    const answer = state.answeredInputs.find(input => input.requestId === call.approvalId)
+    if (!answer || !approvalDecision(answer.answer).approved) {
+      if (!answer) writer.approvalDenied(call.approvalId, endedBeforeApprovalReason(state.status, state.error?.code))
+      writer.toolOutcome(call.id, 'denied', undefined, undefined)
+      return
+    }
+  }
+  writer.toolOutcome(call.id, call.status, call.result, call.error)
 }
