@@ -16,6 +16,7 @@ import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { useIsolationPools } from '../support/isolation-pools'
 import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
+import { recordingLogger } from '../support/recording-logger'
 import { createStepModel } from '../support/step-model'
 
 const pools = useIsolationPools()
@@ -33,8 +34,14 @@ function runArming(marker: string, toolTimeoutMs: number) {
       started?.()
     }, onWaiting),
   }
-  return { ...createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation }), pool }
+  const run = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config, isolation })
+  const { logger, lines } = recordingLogger()
+  run.context.logger = logger
+  return { ...run, pool, lines }
 }
+
+/** The warnings that name a tool whose leftover made another call time out. */
+const leftoverWarnings = (lines: ReturnType<typeof recordingLogger>['lines']) => lines.filter(line => line.fields?.leftoverOf !== undefined)
 
 it('a later call timed out while an earlier call\'s leftover interval blocked its worker: the error names that tool', async () => {
   const marker = join(markers, 'spin')
@@ -47,6 +54,12 @@ it('a later call timed out while an earlier call\'s leftover interval blocked it
     status: 'timeout',
     error: 'Tool "wait" timed out after 500 ms while its isolation worker was running an interval or timer that an earlier call of "spin_later" left running there (not this call\'s own work); the worker was replaced',
   })
+  // The operator's to see too (not only the model's and the job's): the tool to fix, not the one counted as timed out.
+  expect(leftoverWarnings(run.lines)).toEqual([{
+    level: 'warn',
+    message: 'isolated tool "wait" timed out while its worker ran an interval or timer that an earlier call of "spin_later" left running there; its worker was replaced',
+    fields: { tool: 'wait', jobId: run.context.jobId, callId: 'w1', leftoverOf: 'spin_later' },
+  }])
   expect(run.context.timers.size).toBe(0)
   await expect.poll(() => run.pool.stats().calls).toBe(0)
 })
@@ -57,4 +70,5 @@ it('a call that times out on its own work in a worker where a harmless interval 
   await executeToolCall(run.context, { id: 's2', name: 'spin_later', args: JSON.stringify({ marker }), step: 1 })
   const own = await executeToolCall(run.context, { id: 'w2', name: 'honour_signal', args: '{}', step: 1 })
   expect(own).toMatchObject({ status: 'timeout', error: 'Tool "honour_signal" timed out after 300 ms' })
+  expect(leftoverWarnings(run.lines)).toEqual([])
 })

@@ -223,6 +223,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
     // Its `execute` threw (an API's 500, a database down): the model goes on, the operator needs the why.
     else if (error instanceof ToolExecutionError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error.cause })
+    // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
+    else if (error instanceof LeftoverBlockedTimeoutError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran an interval or timer that an earlier call of "${error.leftoverOf}" left running there; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
