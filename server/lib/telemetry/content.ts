@@ -30,6 +30,20 @@ export function contentValue(settings: TelemetrySettings, value: unknown): strin
 }
 
 /**
+ * The content of a result cut in its isolation worker (`ToolCallOutcome.cut`: only the first bytes
+ * of its JSON) as a span shows it, the same as for the whole result in-process: a string result is
+ * its text (`contentValue` does not quote a string), not its JSON with quotes and escapes — decoded
+ * from only as much of the JSON as the span keeps, never the megabytes.
+ */
+export function cutResultContent(settings: TelemetrySettings, json: string): string | undefined {
+  if (!settings.recordContent) return undefined
+  // One character is at most 6 units of JSON (`\uXXXX`); one more than the span keeps tells a cut.
+  const limit = Math.max(0, Number(settings.maxContentChars) || 0)
+  const whole = /^"((?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*)/.exec(json.slice(0, (limit + 2) * 6))
+  return contentValue(settings, whole ? JSON.parse(`"${whole[1]}"`) as string : json)
+}
+
+/**
  * An error's text as a span shows it: content (only with `recordContent`), redacted as a log line
  * is — a tool's or a node's error can quote a URL's token, a bearer header or a connection
  * string's password, and no secret reaches a span, whatever the settings.

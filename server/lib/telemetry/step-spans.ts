@@ -13,7 +13,7 @@ import type { ModelRequest } from '../model/types'
 import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { upstreamStatusOf } from '../upstream-status'
-import { contentValue, errorContentValue, markFailure, withContent } from './content'
+import { contentValue, cutResultContent, errorContentValue, markFailure, withContent } from './content'
 import { safely, withChildSpan } from './child-span'
 import { ATTR, SPAN } from './names'
 
@@ -106,7 +106,7 @@ export function traceToolCall(context: RunContext, call: ToolCallRequest, work: 
         [ATTR.toolTimedOut]: outcome.status === 'timeout',
         [ATTR.toolDenied]: outcome.status === 'denied',
       })
-      const output = outcome.status === 'completed' ? contentValue(settings, outcome.cut ? outcome.cut.json : outcome.result) : errorContentValue(settings, outcome.error)
+      const output = outcome.status === 'completed' ? (outcome.cut ? cutResultContent(settings, outcome.cut.json) : contentValue(settings, outcome.result)) : errorContentValue(settings, outcome.error)
       if (output !== undefined) span.setAttribute(ATTR.contentOutput, output)
       // A denial is the human's decision, not a failure of the call.
       if (outcome.status === 'error' || outcome.status === 'timeout') {
