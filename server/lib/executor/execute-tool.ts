@@ -14,7 +14,7 @@ import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-to
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
 import { JobAbortedError } from '../errors'
-import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
+import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
@@ -224,7 +224,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     // Its `execute` threw (an API's 500, a database down): the model goes on, the operator needs the why.
     else if (error instanceof ToolExecutionError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error.cause })
     // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
-    else if (error instanceof LeftoverBlockedTimeoutError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran an interval or timer that an earlier call of "${error.leftoverOf}" left running there; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
+    else if (error instanceof LeftoverBlockedTimeoutError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }

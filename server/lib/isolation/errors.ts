@@ -35,6 +35,11 @@ export class ToolHeapLimitError extends ToolCallError {
   }
 }
 
+/** How a message names a timer an earlier call of `tool` left running in the worker (an interval, an unref'd timer). */
+export function leftoverTimerOf(tool: string): string {
+  return `an interval or timer that an earlier call of "${tool}" left running there`
+}
+
 /**
  * The tool's time limit passed while its worker ran a timer an earlier call (of `leftoverOf`) left
  * running there (an interval that blocks the thread): the call could not finish, not for its own work.
@@ -42,7 +47,7 @@ export class ToolHeapLimitError extends ToolCallError {
 export class LeftoverBlockedTimeoutError extends ToolTimeoutError {
   constructor(toolName: string, timeoutMs: number, readonly leftoverOf: string) {
     super(toolName, timeoutMs)
-    this.message = `Tool "${toolName}" timed out after ${timeoutMs} ms while its isolation worker was running an interval or timer that an earlier call of "${leftoverOf}" left running there (not this call's own work); the worker was replaced`
+    this.message = `Tool "${toolName}" timed out after ${timeoutMs} ms while its isolation worker was running ${leftoverTimerOf(leftoverOf)} (not this call's own work); the worker was replaced`
   }
 }
 

@@ -20,7 +20,7 @@ import { toolResultFromJson } from '../executor/tool-result-json'
 import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
-import { IsolatedSchemaThrewError, IsolationQueueFullError, IsolationUnavailableError, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
+import { IsolatedSchemaThrewError, IsolationQueueFullError, IsolationUnavailableError, leftoverTimerOf, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
 import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, leftoverRunning, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
@@ -201,7 +201,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    */
   function diedAfterAnswer(call: IsolatedCall, error: unknown, gate: Int32Array): void {
     const leftoverOf = leftoverOfGate(gate)
-    const during = leftoverOf ? `, while an interval or timer that an earlier call of "${leftoverOf}" left running there ran` : ''
+    const during = leftoverOf ? `, while ${leftoverTimerOf(leftoverOf)} ran` : ''
     const what = (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? `used more memory than its heap limit of ${settings!.heapMb} MB (isolation.heapMb) after its call answered${during}`
       : `stopped its isolation worker after its call answered${during} (${error instanceof Error ? error.message : String(error)})`
@@ -265,7 +265,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       if (turn.signal.aborted) return
       // Not the call's own work: a timer an earlier call left running there runs now.
       const leftoverOf = leftoverOfGate(gate)
-      const said = leftoverOf ? `answered, then its worker ran an interval or timer that an earlier call of "${leftoverOf}" left running there` : what
+      const said = leftoverOf ? `answered, then its worker ran ${leftoverTimerOf(leftoverOf)}` : what
       logger.warn(`isolated tool "${call.name}" ${said}; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId, ...(leftoverOf ? { leftoverOf } : {}) })
       turn.abort(new Error(why))
     }
