@@ -14,7 +14,7 @@ import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-to
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
 import { JobAbortedError } from '../errors'
-import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
+import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError, ToolHeapLimitError, ToolWorkerExitedError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
@@ -221,8 +221,9 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     if (!isToolCallError(error)) throw error
     // The tool's own schema code threw (its database down): the operator's to see, not only the model's.
     if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
-    // Its `execute` threw (an API's 500, a database down): the model goes on, the operator needs the why.
-    else if (error instanceof ToolExecutionError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error.cause })
+    // Its `execute` threw (an API's 500, a database down), or its isolation worker died under it (over
+    // its heap cap, a crash): the model goes on, the operator needs the why.
+    else if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error instanceof ToolHeapLimitError ? error : error.cause })
     // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
     else if (error instanceof LeftoverBlockedTimeoutError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
