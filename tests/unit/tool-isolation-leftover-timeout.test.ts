@@ -23,14 +23,14 @@ const pools = useIsolationPools()
 const markers = mkdtempSync(join(tmpdir(), 'bgjobs-isolation-leftover-timeout-'))
 afterAll(() => rmSync(markers, { recursive: true, force: true }))
 
-/** A run whose pool writes `marker` when a worker starts a call of `wait` (the leftover interval then spins). */
-function runArming(marker: string, toolTimeoutMs: number) {
-  const config = resolveConfig({ tools: { isolated: 'spin_later,wait,honour_signal' }, isolation: { maxWorkers: 1, minWorkers: 1 }, limits: { toolTimeoutMs } })
+/** A run whose pool writes `marker` when a worker starts a call of `arming` (the leftover interval then spins). */
+function runArming(marker: string, toolTimeoutMs: number, arming = 'wait') {
+  const config = resolveConfig({ tools: { isolated: 'spin_later,wait,honour_signal,import_hangs' }, isolation: { maxWorkers: 1, minWorkers: 1 }, limits: { toolTimeoutMs } })
   const pool = pools.pool(config)
   const isolation: ToolIsolation = {
     ...pool,
     run: (call, signal, started, onWaiting) => pool.run(call, signal, () => {
-      if (call.name === 'wait') writeFileSync(marker, 'go')
+      if (call.name === arming) writeFileSync(marker, 'go')
       started?.()
     }, onWaiting),
   }
@@ -60,6 +60,22 @@ it('a later call timed out while an earlier call\'s leftover interval blocked it
     message: 'isolated tool "wait" timed out while its worker ran an interval or timer that an earlier call of "spin_later" left running there; its worker was replaced',
     fields: { tool: 'wait', jobId: run.context.jobId, callId: 'w1', leftoverOf: 'spin_later' },
   }])
+  expect(run.context.timers.size).toBe(0)
+  await expect.poll(() => run.pool.stats().calls).toBe(0)
+})
+
+it('a call whose worker had not called execute yet (its file still loading) when that leftover blocked it: not run, and its file not blamed', async () => {
+  const marker = join(markers, 'spin-loading')
+  const run = runArming(marker, 500, 'import_hangs')
+  await executeToolCall(run.context, { id: 's3', name: 'spin_later', args: JSON.stringify({ marker }), step: 1 })
+  // Its file's import never settles: the worker yields, and the interval (now armed) spins.
+  const notRun = await executeToolCall(run.context, { id: 'i1', name: 'import_hangs', args: '{}', step: 1 })
+  expect(notRun).toMatchObject({
+    status: 'timeout',
+    error: 'Tool "import_hangs" was not run: its time limit of 500 ms passed while its isolation worker was running an interval or timer that an earlier call of "spin_later" left running there (not this call\'s own work); the worker was replaced',
+    durationMs: 0,
+  })
+  expect(leftoverWarnings(run.lines)).toMatchObject([{ fields: { tool: 'import_hangs', callId: 'i1', leftoverOf: 'spin_later' } }])
   expect(run.context.timers.size).toBe(0)
   await expect.poll(() => run.pool.stats().calls).toBe(0)
 })

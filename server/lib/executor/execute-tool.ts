@@ -14,7 +14,7 @@ import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-to
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
 import { JobAbortedError } from '../errors'
-import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError, ToolHeapLimitError, ToolWorkerExitedError } from '../isolation/errors'
+import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedStartError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError, ToolHeapLimitError, ToolWorkerExitedError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
@@ -108,10 +108,11 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
   }), { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'not-started') throw new IsolationQueueTimeoutError(tool.name, waitMs!)
-  // An earlier call's leftover blocks the worker: whatever stage the call was in, it is to blame.
-  const leftoverOf = outcome.kind === 'timeout' ? attempt.leftover?.() : null
-  if (leftoverOf) throw new LeftoverBlockedTimeoutError(tool.name, timeoutMs, leftoverOf)
   const stage = outcome.kind === 'timeout' ? attempt.stage?.() : undefined
+  // An earlier call's leftover blocks the worker: whatever stage the call was in, it is to blame
+  // (before `execute` was called, the call was not run).
+  const leftoverOf = outcome.kind === 'timeout' ? attempt.leftover?.() : null
+  if (leftoverOf) throw stage === 'loading' || stage === 'checking' ? new LeftoverBlockedStartError(tool.name, timeoutMs, leftoverOf) : new LeftoverBlockedTimeoutError(tool.name, timeoutMs, leftoverOf)
   if (stage === 'loading') throw new ToolFileLoadTimeoutError(tool.name, timeoutMs)
   if (stage === 'checking') throw new ToolArgumentsCheckTimeoutError(tool.name, timeoutMs)
   if (outcome.kind === 'timeout') throw new ToolTimeoutError(tool.name, timeoutMs)
@@ -225,7 +226,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     // its heap cap, a crash): the model goes on, the operator needs the why.
     else if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error instanceof ToolHeapLimitError ? error : error.cause })
     // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
-    else if (error instanceof LeftoverBlockedTimeoutError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
+    else if (error instanceof LeftoverBlockedTimeoutError || error instanceof LeftoverBlockedStartError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }

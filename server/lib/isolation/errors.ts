@@ -51,6 +51,19 @@ export class LeftoverBlockedTimeoutError extends ToolTimeoutError {
   }
 }
 
+/**
+ * `LeftoverBlockedTimeoutError` for a call whose worker had not called `execute` yet (it still
+ * loaded the tool's file or checked the arguments): it was not run — a retry cannot do it twice —
+ * and neither its file nor its schema is to blame.
+ */
+export class LeftoverBlockedStartError extends ToolNotRunError {
+  override readonly name = 'LeftoverBlockedStartError'
+  override readonly status = 'timeout' as const
+  constructor(toolName: string, readonly timeoutMs: number, readonly leftoverOf: string) {
+    super(toolName, `Tool "${toolName}" was not run: its time limit of ${timeoutMs} ms passed while its isolation worker was running ${leftoverTimerOf(leftoverOf)} (not this call's own work); the worker was replaced`)
+  }
+}
+
 /** The worker thread died under the tool for another reason (it exited, or crashed). */
 export class ToolWorkerExitedError extends ToolCallError {
   override readonly name = 'ToolWorkerExitedError'
