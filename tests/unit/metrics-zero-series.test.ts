@@ -54,6 +54,14 @@ describe('the metrics of an instance that has counted nothing yet', () => {
     expect(json.histograms.time_to_first_token_ms?.count).toBe(0)
   })
 
+  it('has every requests_refused_total{limit} series at 0: a first 429 after a start is an increase', async () => {
+    app = await serveRoutes({ config: { metricsToken: TOKEN } })
+    const text = await (await fetch(`${app.base}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+    const limits = ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'createPerMinute', 'anonymousCreatePerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems', 'other']
+    const samples = text.split('\n').filter(line => line.startsWith('background_jobs_requests_refused_total{'))
+    expect(samples.sort()).toEqual(limits.map(limit => `background_jobs_requests_refused_total{limit="${limit}"} 0`).sort())
+  })
+
   it('names only values each counter\'s help names (the series it records)', () => {
     for (const [name, values] of Object.entries(FIXED_LABEL_VALUES)) {
       expect(values!.filter(value => !COUNTER_HELP[name as keyof typeof COUNTER_HELP].includes(value)), name).toEqual([])
