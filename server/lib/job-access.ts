@@ -20,13 +20,20 @@ export function runningHere(runs: ReadonlyMap<string, JobRun>, jobId: string): J
   return run && !run.abandoned ? run : undefined
 }
 
+/** What of a job's state a summary's record takes from it. */
+type StatePosition = Pick<JobState, 'status' | 'seq' | 'updatedAt' | 'endedAt'>
+
 /**
  * A record with the position of the job's stored state read after it (`GET /api/jobs/:id` of a job
  * another instance runs): the job may have moved on, even ended, between the two reads, and the
  * summary answered with a state tells that state's status and seq, not the older record's.
  */
-export function atStoredState(record: JobRecord, state: Pick<JobState, 'status' | 'seq' | 'updatedAt' | 'endedAt'>): JobRecord {
-  if (state.seq <= record.lastSeq) return record
+export function atStoredState(record: JobRecord, state: StatePosition): JobRecord {
+  return state.seq <= record.lastSeq ? record : atPosition(record, state)
+}
+
+/** `record` with the status and position of `state` (stored, or a run's live state). */
+function atPosition(record: JobRecord, state: StatePosition): JobRecord {
   const { status, seq, updatedAt, endedAt } = state
   return { ...record, status, lastSeq: seq, updatedAt, endedAt }
 }
@@ -42,8 +49,7 @@ export function createJobAccess(provider: Pick<JobProvider, 'get' | 'getListed'>
   function withLiveState(record: JobRecord): JobRecord {
     const run = runningHere(runs, record.id)
     if (!run || isTerminalStatus(record.status)) return record
-    const { status, seq, updatedAt, endedAt } = run.live.state
-    return { ...record, status, lastSeq: seq, updatedAt, endedAt }
+    return atPosition(record, run.live.state)
   }
 
   /**
