@@ -11,17 +11,20 @@ import type { HistogramSnapshot, MetricsSnapshot } from './metrics'
 import type { CounterName, HistogramName } from './metric-help'
 import { COUNTER_HELP, HISTOGRAM_HELP, METRIC_LABELS } from './metric-help'
 import { RATE_LIMITS } from './rate-limit'
+import { MODEL_RETRY_REASONS } from './model/retry-metrics'
+import { TERMINAL_STATUSES } from '../../shared/events'
 
 /** The values of each counter whose one label has a fixed set of them (docs/ops.md lists them). */
 export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } = {
-  jobs_ended_total: ['completed', 'failed', 'aborted'],
+  // The lists the counted values are typed from: a status or reason added there is here too.
+  jobs_ended_total: TERMINAL_STATUSES,
   jobs_refused_total: ['global-limit', 'user-limit', 'rate'],
   // The 429 an alert is most often written on: the concurrency limits, the rate limits, the stream
   // caps, the refused-value budget, and `other` (a forwarded refusal that named no setting).
   requests_refused_total: ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', ...Object.values(RATE_LIMITS).map(limit => limit.setting), 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems', 'other'],
   jobs_deleted_total: ['retention', 'user', 'evicted'],
   model_tokens_total: ['prompt', 'completion'],
-  model_retries_total: ['http-429', 'http-5xx', 'network', 'other'],
+  model_retries_total: MODEL_RETRY_REASONS,
   isolated_calls_stopped_total: ['signal', 'heap', 'exit'],
 }
 

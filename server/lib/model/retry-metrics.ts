@@ -8,7 +8,10 @@ import type { ModelError } from './errors'
 import { UpstreamHttpError, UpstreamStreamError } from './errors'
 
 /** Why a request was sent again: a 429, any 5xx, a network failure, or another retryable code. */
-export type ModelRetryReason = 'http-429' | 'http-5xx' | 'network' | 'other'
+export const MODEL_RETRY_REASONS = ['http-429', 'http-5xx', 'network', 'other'] as const
+
+/** One of `MODEL_RETRY_REASONS`. */
+export type ModelRetryReason = typeof MODEL_RETRY_REASONS[number]
 
 /**
  * The bounded reason of a retryable error. An error chunk that carries the status (OpenRouter
