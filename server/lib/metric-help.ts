@@ -24,7 +24,7 @@ export const COUNTER_HELP = {
   workflow_stray_errors_total: 'Errors a workflow node\'s own code (its choose, prompt, instructions, args or value function) raised outside the node\'s run (a throw in a callback, a promise left unhandled), caught and logged naming the workflow, node and job, by workflow, node and kind (uncaughtException, unhandledRejection).',
   provider_calls_total: 'Calls to the shared job store (Redis, Convex), by operation (create, appendEvents, heartbeatLease, …).',
   provider_errors_total: 'Calls to the shared job store that failed (not refusals such as a limit), by operation and error class (RedisUnavailableError, ConvexCallError, …).',
-  lease_takeovers_total: 'Jobs this instance took over after their owner stopped renewing its lease, by job type and outcome (resumed: it runs here now; ended: ended here, e.g. a chat as owner-lost; already-ended).',
+  lease_takeovers_total: 'Jobs this instance took over after their owner stopped renewing its lease, by job type (chat, workflow) and outcome (resumed: it runs here now; ended: ended here, e.g. a chat as owner-lost; already-ended).',
   isolated_calls_stopped_total: 'Isolated tool calls whose worker was stopped, by reason (signal: time limit or job abort; heap: over isolation.heapMb; exit: the worker died).',
   model_tokens_total: 'Tokens the model endpoint counted for the rounds run on this instance (failed rounds that reported their usage included), by kind (prompt, completion).',
   model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network, other: a retryable error chunk with no status, such as overloaded_error).',

@@ -28,6 +28,23 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
   isolated_calls_stopped_total: ['signal', 'heap', 'exit'],
 }
 
+/**
+ * The values of each label of the counters with more than one label, each with a fixed set: every
+ * combination is a series. A takeover most often follows a deploy that started this instance (the
+ * old one stopped without handing its jobs off): its first one after the start is the one to see.
+ */
+export const FIXED_LABEL_SETS: { [Name in CounterName]?: Readonly<Record<string, readonly string[]>> } = {
+  lease_takeovers_total: { type: ['chat', 'workflow'], outcome: ['resumed', 'ended', 'already-ended'] },
+}
+
+/** Every combination of one value per label. */
+function combinations(sets: Readonly<Record<string, readonly string[]>>): Array<Record<string, string>> {
+  return Object.entries(sets).reduce<Array<Record<string, string>>>(
+    (partial, [label, values]) => partial.flatMap(labels => values.map(value => ({ ...labels, [label]: value }))),
+    [{}],
+  )
+}
+
 /** Every series known in advance, at 0. */
 function zeroSeries(): Pick<MetricsSnapshot, 'counters' | 'histograms'> {
   const counters: Record<string, number> = {}
@@ -36,6 +53,8 @@ function zeroSeries(): Pick<MetricsSnapshot, 'counters' | 'histograms'> {
     const values = FIXED_LABEL_VALUES[name]
     if (labels.length === 0) counters[name] = 0
     else if (labels.length === 1 && values) for (const value of values) counters[metricKey(name, { [labels[0]!]: value })] = 0
+    const sets = FIXED_LABEL_SETS[name]
+    if (sets) for (const combination of combinations(sets)) counters[metricKey(name, combination)] = 0
   }
   const histograms: Record<string, HistogramSnapshot> = {}
   for (const name of Object.keys(HISTOGRAM_HELP) as HistogramName[]) {

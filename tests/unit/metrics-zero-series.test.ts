@@ -7,8 +7,8 @@
  * labels are exported from the start at 0 now, in Prometheus text and JSON.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { COUNTER_HELP } from '../../server/lib/metric-help'
-import { FIXED_LABEL_VALUES } from '../../server/lib/metric-known-series'
+import { COUNTER_HELP, METRIC_LABELS } from '../../server/lib/metric-help'
+import { FIXED_LABEL_SETS, FIXED_LABEL_VALUES } from '../../server/lib/metric-known-series'
 import { useMetrics } from '../../server/lib/metrics'
 import { parsePrometheusText } from '../support/prometheus-parser'
 import { serveRoutes } from '../support/route-app'
@@ -60,6 +60,23 @@ describe('the metrics of an instance that has counted nothing yet', () => {
     const limits = ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'createPerMinute', 'anonymousCreatePerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems', 'other']
     const samples = text.split('\n').filter(line => line.startsWith('background_jobs_requests_refused_total{'))
     expect(samples.sort()).toEqual(limits.map(limit => `background_jobs_requests_refused_total{limit="${limit}"} 0`).sort())
+  })
+
+  it('has every lease_takeovers_total{type,outcome} series at 0: the first takeover after a start is an increase', async () => {
+    app = await serveRoutes({ config: { metricsToken: TOKEN } })
+    const text = await (await fetch(`${app.base}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
+    const samples = text.split('\n').filter(line => line.startsWith('background_jobs_lease_takeovers_total{'))
+    expect(samples).toHaveLength(6)
+    expect(samples).toContain('background_jobs_lease_takeovers_total{outcome="resumed",type="workflow"} 0')
+    expect(samples).toContain('background_jobs_lease_takeovers_total{outcome="already-ended",type="chat"} 0')
+  })
+
+  it('names each label of a counter with fixed label sets, and only values its help names', () => {
+    for (const [name, sets] of Object.entries(FIXED_LABEL_SETS)) {
+      const counter = name as keyof typeof COUNTER_HELP
+      expect(Object.keys(sets!).sort(), name).toEqual([...METRIC_LABELS[counter]].sort())
+      expect(Object.values(sets!).flat().filter(value => !COUNTER_HELP[counter].includes(value)), name).toEqual([])
+    }
   })
 
   it('names only values each counter\'s help names (the series it records)', () => {
