@@ -39,4 +39,17 @@ describe('an input node waiting as long as the job may run, or longer', () => {
     // The default wait (`limits.inputTimeoutMs`) has its own warning (config-validate.ts).
     expect(workflowWaitWarnings(createWorkflowRegistry([approval({})]).list(), resolveConfig({ limits: { inputTimeoutMs: 900_000 } }))).toEqual([])
   })
+
+  // An explicit `fail`/`abort` next to a timeoutAnswer is a setting that contradicts itself but
+  // says what it does, so it boots, with a warning naming the node (left out, it is refused:
+  // workflow-validate.test.ts).
+  it('warns about a timeoutAnswer that an onTimeout written out as fail or abort never uses', () => {
+    const workflows = createWorkflowRegistry([approval({ onTimeout: 'abort', timeoutAnswer: false })])
+    expect(workflowWaitWarnings(workflows.list(), resolveConfig({}))).toEqual([
+      'workflow "expense" input node "ask" has a timeoutAnswer, which its onTimeout "abort" never uses: when nobody answers, the job is aborted; set onTimeout: \'default\' to go on with the answer, or remove it',
+    ])
+    const failing = createWorkflowRegistry([approval({ onTimeout: 'fail', timeoutAnswer: false })])
+    expect(workflowWaitWarnings(failing.list(), resolveConfig({}))[0]).toContain('its onTimeout "fail" never uses: when nobody answers, the job fails;')
+    expect(workflowWaitWarnings(createWorkflowRegistry([approval({ onTimeout: 'default', timeoutAnswer: false })]).list(), resolveConfig({}))).toEqual([])
+  })
 })

@@ -92,9 +92,12 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
 function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'input' }>): string | null {
   const action = node.onTimeout ?? 'fail'
   if (action === 'fail' || action === 'abort') {
-    // Written to be used, never used: nobody's answer in time would fail (or abort) the job instead.
-    if (node.timeoutAnswer === undefined) return null
-    return `input node "${id}" has a timeoutAnswer, which onTimeout "${action}"${node.onTimeout === undefined ? ' (the default)' : ''} never uses: set onTimeout: 'default' to go on with it when nobody answers, or remove it`
+    // Written to be used, never used: nobody's answer in time would fail the job instead. Refused
+    // only when onTimeout is left out (the default `fail` is almost surely not what was meant); an
+    // onTimeout written out says what the node does — maybe chosen per environment — so that case
+    // is a boot warning (wait-warnings.ts).
+    if (node.timeoutAnswer === undefined || node.onTimeout !== undefined) return null
+    return `input node "${id}" has a timeoutAnswer, which onTimeout "fail" (the default) never uses: set onTimeout: 'default' to go on with it when nobody answers, or remove it`
   }
   const answer = node.timeoutAnswer !== undefined ? node.timeoutAnswer : action === 'default' ? null : action
   let parsed: ReturnType<z.ZodType['safeParse']>
