@@ -22,6 +22,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 export default defineEventHandler(async (event) => {
+  setResponseHeader(event, 'x-content-type-options', 'nosniff')
   const engine = await useBackgroundJobsEngine().catch((error: unknown) => {
     // The job store not reachable yet (the start is tried again) or a shutdown: the 503 every
     // route gives, with its Retry-After and the store named (api.md), not "not running".

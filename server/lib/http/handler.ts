@@ -80,6 +80,8 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
     // Every answer is the requesting user's (or says whether a job exists for them): no shared
     // cache in front of the app may keep it for the next client. The streams set their own.
     setResponseHeader(event, 'cache-control', 'private, no-store')
+    // Model text and tool results are never taken for HTML or script (a stream keeps it too).
+    setResponseHeader(event, 'x-content-type-options', 'nosniff')
     try {
       const engine = await useBackgroundJobsEngine()
       const config = engine.getConfig()
