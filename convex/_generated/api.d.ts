@@ -22,6 +22,7 @@ import type * as crons from "../crons.js";
 import type * as deletion from "../deletion.js";
 import type * as events from "../events.js";
 import type * as feed from "../feed.js";
+import type * as health from "../health.js";
 import type * as jobPages from "../jobPages.js";
 import type * as jobs from "../jobs.js";
 import type * as leaseStore from "../leaseStore.js";
@@ -31,6 +32,7 @@ import type * as model from "../model.js";
 import type * as rates from "../rates.js";
 import type * as secret from "../secret.js";
 import type * as threads from "../threads.js";
+import type * as version from "../version.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -50,6 +52,7 @@ declare const fullApi: ApiFromModules<{
   deletion: typeof deletion;
   events: typeof events;
   feed: typeof feed;
+  health: typeof health;
   jobPages: typeof jobPages;
   jobs: typeof jobs;
   leaseStore: typeof leaseStore;
@@ -59,6 +62,7 @@ declare const fullApi: ApiFromModules<{
   rates: typeof rates;
   secret: typeof secret;
   threads: typeof threads;
+  version: typeof version;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

@@ -52,6 +52,7 @@ const CALLS: Record<string, Call> = {
   'leases:listExpiredLeases': { kind: 'query', reference: api.leases.listExpiredLeases, args: {} },
   'leases:heartbeatInstance': { kind: 'mutation', reference: api.leases.heartbeatInstance, args: { instanceId: 'intruder', ttlMs: 60_000 } },
   'leases:clusterLoad': { kind: 'query', reference: api.leases.clusterLoad, args: {} },
+  'health:check': { kind: 'query', reference: api.health.check, args: {} },
   'controls:send': { kind: 'mutation', reference: api.controls.send, args: { jobId: 'job-x', type: 'abort', userId: 'user-1' } },
   'controls:readControls': { kind: 'query', reference: api.controls.readControls, args: { jobId: 'job-x', afterNumber: 0 } },
   'controls:reply': { kind: 'mutation', reference: api.controls.reply, args: { jobId: 'job-x', controlId: 'none', replyJson: '{"ok":true}' } },

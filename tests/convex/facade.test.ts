@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FUNCTIONS_VERSION } from '../../convex/version'
 import { type ConvexFacade, ConvexPackageMissingError, createConvexClientFacade } from '../../server/lib/providers/convex-facade'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { ConvexSecretMissingError, ConvexUrlMissingError, createConvexProvider } from '../../server/lib/providers/convex'
@@ -35,7 +36,8 @@ class FakeConvexClient {
     this.calls.push(['onUpdate', name, args])
     const listener = { args, callback, stopped: false }
     this.listeners.push(listener)
-    const { answer } = FakeConvexClient
+    // A deployment with this version's functions answers the boot check (provider.ready()).
+    const answer = name === 'health:check' ? { value: { version: FUNCTIONS_VERSION } } : FakeConvexClient.answer
     if (answer) queueMicrotask(() => listener.stopped || callback(answer.value))
     return () => {
       listener.stopped = true
@@ -106,6 +108,7 @@ describe('convex client facade', () => {
     expect(client!.url).toBe('https://example.convex.cloud')
     expect(client!.calls).toEqual([
       // A query the provider makes goes through onUpdate, so it can be dropped at its time limit.
+      ['onUpdate', 'health:check', { secret: SECRET }],
       ['onUpdate', 'jobs:countActive', { userId: 'user-1', secret: SECRET }],
       ['mutation', 'leases:claimLease', { jobId: 'job-1', instanceId: 'instance-a', leaseMs: 1_000, secret: SECRET }],
     ])

@@ -4,9 +4,11 @@
  * passed those straight to the console: plain text, an Error with its stack, among the layer's
  * JSON lines (docs/ops.md › Logs: one JSON line per event). A JSON log pipeline broke on them
  * exactly during a Convex outage. They now go through the server's logger: one redacted JSON line
- * each, `convex client: …`, the secret scrubbed as before.
+ * each, `convex client: …`, the secret scrubbed as before. (Since the boot check, such a provider
+ * fails its boot once its call has had no answer for `convexTimeoutMs`: the lines come before.)
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { StoreUnreachableError } from '../../server/lib/errors'
 import { createConsoleLogger } from '../../server/lib/logger'
 import { createProviderFromConfig } from '../../server/lib/providers/create-provider'
 import { redactingLogger } from '../../server/lib/providers/convex-facade'
@@ -61,16 +63,16 @@ describe('the Convex client\'s own log lines', () => {
   it('a provider whose deployment cannot be reached logs its reconnects as JSON lines', async () => {
     const printed = captureConsole()
     const port = await freePort()
-    const config = resolveConfig({ provider: 'convex', convexUrl: `http://127.0.0.1:${port}`, convexSecret: SECRET, cookieSecret: 'x'.repeat(32) })
-    const provider = await createProviderFromConfig(config, { logger: createConsoleLogger() })
-    try {
-      // The client connects when it is created (ready) and logs the refused socket and its next attempt.
-      await vi.waitFor(() => expect(printed.length).toBeGreaterThan(0), { timeout: 10_000 })
-      expect(printed.filter(parts => !isJsonLine(parts))).toEqual([])
-      expect(printed.map(parts => JSON.parse(parts[0]!).message as string).join('\n')).toContain('convex client: ')
-    }
-    finally {
-      await provider.dispose?.()
-    }
+    const config = resolveConfig({ provider: 'convex', convexUrl: `http://127.0.0.1:${port}`, convexSecret: SECRET, cookieSecret: 'x'.repeat(32), convexTimeoutMs: 5_000 })
+    const boot = createProviderFromConfig(config, { logger: createConsoleLogger() }).then(provider => provider, (error: unknown) => error)
+    // The client connects when it is created (ready) and logs the refused socket and its next attempt.
+    await vi.waitFor(() => expect(printed.length).toBeGreaterThan(0), { timeout: 10_000 })
+    expect(printed.filter(parts => !isJsonLine(parts))).toEqual([])
+    expect(printed.map(parts => JSON.parse(parts[0]!).message as string).join('\n')).toContain('convex client: ')
+    // The boot check gets no answer: the boot fails naming the URL (tried again by the engine), its client closed.
+    const outcome = await boot
+    if (!(outcome instanceof Error)) await (outcome as { dispose?: () => Promise<void> }).dispose?.()
+    expect(outcome).toBeInstanceOf(StoreUnreachableError)
+    expect((outcome as Error).message).toContain('(NUXT_BACKGROUND_JOBS_CONVEX_URL) did not answer')
   })
 })

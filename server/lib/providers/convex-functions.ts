@@ -38,6 +38,7 @@ export const convexFunctions = {
   deleteJob: reference<Api['deletion']['deleteJob']>('deletion:deleteJob'),
   userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
   listThreads: reference<Api['threads']['listThreads']>('threads:listThreads'),
+  healthCheck: reference<Api['health']['check']>('health:check'),
 }
 
 /** A job as the Convex functions return it. */

@@ -17,6 +17,7 @@ import { MAX_APPEND_BYTES, MAX_REQUEST_BYTES } from '../../../convex/limits'
 import { MIN_SECRET_LENGTH } from '../../../convex/secret'
 import { JobNotFoundError } from '../errors'
 import { createCallDeadline } from './call-deadline'
+import { checkConvexDeployment } from './convex-boot-check'
 import { createConvexAppender } from './convex-append'
 import { replyJsonOf } from './convex-reply'
 import { createRenewals } from './convex-renewals'
@@ -83,7 +84,7 @@ export interface ConvexJobProvider extends JobProvider {
   readControls(id: string): Promise<StoredJobControl[]>
   /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
   subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }): () => void
-  /** Loads the Convex client: call it at boot to fail early when the `convex` package is missing. */
+  /** Loads the client and checks the deployment (convex-boot-check.ts): call it at boot to fail early. */
   ready(): Promise<void>
   dispose(): Promise<void>
 }
@@ -386,6 +387,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     async ready() {
       await facade.ready?.()
+      await checkConvexDeployment({ check: () => query(fn.healthCheck, {}), url: options.url })
     },
 
     async dispose() {

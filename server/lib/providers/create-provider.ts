@@ -38,9 +38,14 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       retryAfterSeconds: config.limits.retryAfterSeconds,
       ...(logger ? { onError: (error: unknown) => logger.error('convex subscription failed', { error }), logger } : {}),
     })
-    // Loads the `convex` client now, so a missing package fails at boot (ConvexPackageMissingError
-    // names it) rather than on the first request.
-    await provider.ready()
+    // Loads the `convex` client and checks the deployment now, so a missing package
+    // (ConvexPackageMissingError), a deployment that does not answer, refuses the secret or lacks the
+    // functions fails at boot naming the setting, rather than on the first request. A failed
+    // attempt closes its client: the engine's next attempt makes a new one.
+    await provider.ready().catch(async (error: unknown) => {
+      await provider.dispose().catch(() => {})
+      throw error
+    })
     return instrumentProvider(provider)
   }
   if (config.provider === 'redis') {

@@ -1,0 +1,9 @@
+/**
+ * The version of the layer's Convex functions, which `health:check` reports and the server checks
+ * at boot (server/lib/providers/convex-boot-check.ts). No Convex imports, so the server can read it
+ * without loading `convex`. Raise it when a server starts to need a function, argument or shape
+ * that deployments of the current version lack: a server then refuses to start against older
+ * functions, naming what to deploy, instead of failing requests. Deployments of a higher version
+ * answer servers of a lower one (older shapes are kept at least one release; docs/providers.md).
+ */
+export const FUNCTIONS_VERSION = 1
