@@ -320,6 +320,11 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (config.provider === 'redis' && config.redisKeyPrefix === '') {
     problems.push(`${describe('redisKeyPrefix')} is empty: every key needs a prefix, and an empty one would silently be the default ${DEFAULT_CONFIG.redisKeyPrefix}; unset the variable for that default, or give the prefix meant (e.g. myapp:)`)
   }
+  // `myapp: ` from an env file put the space into every key: instances given it with and without
+  // the space shared nothing. Not trimmed: an app already running on it would find none of its jobs.
+  else if (config.provider === 'redis' && typeof config.redisKeyPrefix === 'string' && config.redisKeyPrefix.trim() !== config.redisKeyPrefix) {
+    problems.push(`${describe('redisKeyPrefix')} ${shownValue(config.redisKeyPrefix)} starts or ends with whitespace, which would be part of every key: remove it (jobs stored under the prefix with the whitespace are not found under the one without)`)
+  }
   if (config.provider === 'convex') {
     // The deployment refuses a window it cannot count (invalid-rate): every request it limits would be a 500.
     for (const { setting } of Object.values(RATE_LIMITS)) {

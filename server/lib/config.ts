@@ -134,6 +134,12 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   // The Convex client appends its path to the address as written: `…convex.cloud/` became `//api/…`.
   if (typeof config.convexUrl === 'string') config.convexUrl = config.convexUrl.trim().replace(/(?<=^[a-z][a-z\d+.-]*:\/\/[^/?#]+)\/+$/i, '')
   if (typeof config.redisUrl === 'string') config.redisUrl = config.redisUrl.trim()
+  // Names hold none either (`KEY=redis ` in an env file): `redis ` stopped the boot as an unknown
+  // provider, and an instance id was registered and logged with the space. The Redis key prefix is
+  // not trimmed but refused (config-validate.ts): trimmed, an app running on it would lose its keys.
+  if (typeof config.provider === 'string') config.provider = config.provider.trim() as BackgroundJobsConfig['provider']
+  if (typeof config.recovery.chat === 'string') config.recovery = { ...config.recovery, chat: config.recovery.chat.trim() as BackgroundJobsConfig['recovery']['chat'] }
+  if (typeof config.instanceId === 'string') config.instanceId = config.instanceId.trim()
   // Env overrides arrive as strings for booleans set to "false" in some setups.
   config.enabled = parseBoolean(config.enabled)
   config.tools = { ...config.tools, enabled: parseBoolean(config.tools.enabled) }
