@@ -92,9 +92,14 @@ export function workerInstanceId(configured: string, workerId: number | undefine
 
 /**
  * Whether a disposed engine keeps its instance registration (it lapses by itself within the
- * instance TTL). `nuxt dev` starts the reloaded server before the old one is closed (up to 5 s
- * later): with a configured `instanceId` both are the same instance, and the old one's leave would
- * remove the registration the new one has just made, until its next heartbeat.
+ * instance TTL): in `nuxt dev` with a configured `instanceId`. `nuxt dev` starts the reloaded
+ * server before the old one is closed (up to 5 s later), both under that id. The old one's leave
+ * once removed the registration the new one had just made; since leaving removes only a
+ * registration the process itself heartbeated last (its token: redis-instance-registration.ts,
+ * convex/leases.ts `heartbeatInstance`), it no longer does: this guard is redundant with that
+ * check (tests/providers/redis-dev-reload-registration.test.ts still holds without it). Its one
+ * remaining effect: the last dev server's registration lapses within the TTL instead of being
+ * removed at its stop, which nothing in dev waits on. Kept so as not to change that.
  */
 export function devReloadKeepsRegistration(dev: boolean, configuredInstanceId: string): boolean {
   return dev && configuredInstanceId !== ''
