@@ -1,7 +1,8 @@
 /**
  * The engine's counts of what it holds (runs, viewers, timers, pending inputs, notification sinks,
- * isolated calls, events not yet stored): every one returns to zero when nothing runs and nobody
- * watches — the leak check of the tests, the benchmarks and the metrics route.
+ * isolated calls, events not yet stored) and the ages of its oldest run and oldest open input
+ * request: every one returns to zero when nothing runs and nobody watches — the leak check of the
+ * tests, the benchmarks and the metrics route. Read when asked (a scrape), from what the runs hold.
  */
 import type { EngineStats } from './engine-types'
 import type { ToolIsolation } from './isolation/tool-pool'
@@ -18,19 +19,29 @@ export interface EngineParts {
   notifications: NotificationHub
   engineTimers: Pick<TimerSet, 'size'>
   isolation?: Pick<ToolIsolation, 'stats'>
+  /** The engine's clock (the one runs and input requests were stamped with). */
+  now: () => number
 }
 
 /** Counts what the engine holds now. */
-export function collectStats({ runs, viewers, notifications, engineTimers, isolation }: EngineParts): EngineStats {
+export function collectStats({ runs, viewers, notifications, engineTimers, isolation, now }: EngineParts): EngineStats {
   const isolated = isolation?.stats()
   let jobTimers = 0
   let pendingInputs = 0
   let unpersistedEvents = 0
+  let oldestStart = Number.POSITIVE_INFINITY
+  let oldestAsked = Number.POSITIVE_INFINITY
   for (const run of runs.values()) {
     jobTimers += runTimerCount(run)
     pendingInputs += run.inputs.size
     unpersistedEvents += run.persist.pendingCount
+    // A run another instance took over is no longer this instance's job, however long its code takes to return.
+    if (run.abandoned) continue
+    oldestStart = Math.min(oldestStart, run.startedAt)
+    oldestAsked = Math.min(oldestAsked, run.inputs.oldestAskedAt() ?? Number.POSITIVE_INFINITY)
   }
+  const at = now()
+  const ageMs = (since: number) => (since === Number.POSITIVE_INFINITY ? 0 : Math.max(0, at - since))
   return {
     runs: runs.size,
     viewers: viewers.count(),
@@ -44,5 +55,7 @@ export function collectStats({ runs, viewers, notifications, engineTimers, isola
     isolatedCalls: isolated?.calls ?? 0,
     isolationWorkers: isolated?.workers ?? 0,
     unpersistedEvents,
+    oldestRunAgeMs: ageMs(oldestStart),
+    oldestInputWaitMs: ageMs(oldestAsked),
   }
 }

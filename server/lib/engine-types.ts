@@ -139,6 +139,10 @@ export interface EngineStats {
   isolationWorkers: number
   /** Committed events of this instance's runs not yet stored (the write-behind backlog; grows while the store is down or slow). */
   unpersistedEvents: number
+  /** Ms since the oldest run this instance owns started here (its creation or takeover); 0 with none. */
+  oldestRunAgeMs: number
+  /** Ms since the oldest input request open on this instance's runs was asked; 0 with none. */
+  oldestInputWaitMs: number
 }
 
 /** Filter for listing a user's jobs (the user id comes from the request). */

@@ -236,7 +236,7 @@ export function createEngine(options: EngineOptions) {
   const cleanup = createEngineCleanup({ provider, getConfig, now, notifications, disposed: () => disposed })
 
   function stats(): EngineStats {
-    return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation })
+    return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation, now })
   }
 
   /**

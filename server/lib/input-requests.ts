@@ -19,6 +19,8 @@ interface PendingRequest {
   cancelTimer: () => void
   /** Stops listening to the asker's signal (on every way the request ends). */
   unlisten: () => void
+  /** When it was asked (`now()`), for the oldest open request's wait (engine-stats.ts). */
+  askedAt: number
 }
 
 /** Options of the input requests of one job. */
@@ -66,6 +68,13 @@ export class InputRequests {
     return this.pending.size
   }
 
+  /** When the oldest open request was asked (`now()`), or undefined with none open. */
+  oldestAskedAt(): number | undefined {
+    let oldest: number | undefined
+    for (const { askedAt } of this.pending.values()) if (oldest === undefined || askedAt < oldest) oldest = askedAt
+    return oldest
+  }
+
   /** True when this run asked `requestId` (it is pending, or was answered or expired here). */
   asked(requestId: string): boolean {
     return this.pending.has(requestId) || this.settled.has(requestId)
@@ -87,13 +96,14 @@ export class InputRequests {
         asker.addEventListener('abort', onAbort, { once: true })
         unlisten = () => asker.removeEventListener('abort', onAbort)
       }
-      this.pending.set(requestId, { options, resolve, reject, cancelTimer, unlisten })
+      const askedAt = this.options.now()
+      this.pending.set(requestId, { options, resolve, reject, cancelTimer, unlisten, askedAt })
       live.commit({
         type: 'input-request',
         requestId,
         kind: options.kind,
         prompt: options.prompt,
-        expiresAt: this.options.now() + timeoutMs,
+        expiresAt: askedAt + timeoutMs,
         onTimeout: options.onTimeout,
         ...(options.toolCallId ? { toolCallId: options.toolCallId } : {}),
         ...(options.tool ? { tool: options.tool } : {}),

@@ -102,6 +102,8 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
   isolatedCalls: 'Isolated tool calls running or waiting for a worker (0 when idle).',
   isolationWorkers: 'Live isolation worker threads (isolation.minWorkers stay warm).',
   unpersistedEvents: 'Committed events of the runs on this instance not yet written to the store (the write-behind backlog; grows while the store is down or slow).',
+  oldestRunAgeMs: 'Ms since the oldest job run this instance owns started here (its creation or takeover), waits for an answer included; 0 with none. Past limits.jobTimeoutMs it is stuck.',
+  oldestInputWaitMs: 'Ms since the oldest human input request open on this instance was asked; 0 with none.',
 }
 
 /** The other gauges. */
