@@ -1,12 +1,14 @@
 /**
  * Calling an app's hook from the engine (job-created, job-ended, upstream-request) and from the
  * AI SDK streams (chat-message-metadata; docs/hooks.md).
- * A hook that throws is logged; a hook that never settles is waited for at most `HOOK_TIMEOUT_MS`,
+ * A hook that throws is logged (one called at every round or read that keeps failing: once a
+ * minute with a count, hook-failure-log.ts); a hook that never settles is waited for at most `HOOK_TIMEOUT_MS`,
  * then the engine goes on without it and says so: an awaited hook that hung held `POST /api/jobs`
  * open forever (job-created), or a job at its first model round until the job's time limit
  * (upstream-request), with nothing in the log.
  */
 import type { EngineHooks } from './engine-types'
+import { logHookFailure } from './hook-failure-log'
 import type { Logger } from './logger'
 import type { TimerSet } from './timers'
 
@@ -34,14 +36,20 @@ export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () =>
   })
   const outcome = await Promise.race([settled, timedOut])
   cancel()
+  // A hook called at every round or read that keeps failing is logged once a minute with a count (hook-failure-log.ts).
+  const failed = (log: () => void, error: unknown) => logHookFailure({ hookName, logger: options.logger, timers: options.timers, jobId: options.jobId, log, error })
   if (outcome === 'timeout' || outcome === 'shutdown') {
-    options.logger.warn(outcome === 'timeout'
+    const message = outcome === 'timeout'
       ? `hook ${hookName} has not settled after ${HOOK_TIMEOUT_MS} ms; going on without it (does it await something that never ends?)`
-      : `hook ${hookName} had not settled when the server shut down; going on without it`, fields)
+      : `hook ${hookName} had not settled when the server shut down; going on without it`
+    const warn = () => options.logger.warn(message, fields)
+    // At shutdown the engine's timers are cleared: logged as it is, no count armed.
+    if (outcome === 'shutdown') warn()
+    else failed(warn, new Error(message))
     void settled.then(error => error && options.logger.error(`hook ${hookName} failed`, { ...fields, error }))
     return false
   }
-  if (outcome) options.logger.error(`hook ${hookName} failed`, { ...fields, error: outcome })
+  if (outcome) failed(() => options.logger.error(`hook ${hookName} failed`, { ...fields, error: outcome }), outcome)
   return !outcome
 }
 
