@@ -1,5 +1,12 @@
 /** What a notification says, as a toast and as a browser Notification. Pure, so it is unit-tested. */
 import type { JobNotification } from '../../../app/lib/api-types'
+import { cutTextWith } from '../../../shared/cut-text'
+
+/**
+ * The most of an input prompt a notification shows (then '…'), on one line: a prompt may embed a whole draft,
+ * which the thread shows in full — a toast or a system notification only says what is asked.
+ */
+export const NOTIFICATION_BODY_MAX_CHARS = 200
 
 /** The words and tone of one notification, or null when it is not worth showing. */
 export interface NotificationText {
@@ -12,7 +19,8 @@ export interface NotificationText {
 export function describeNotification(notification: JobNotification): NotificationText | null {
   const name = notification.title ? `“${notification.title}”` : 'A job'
   if (notification.type === 'input-request') {
-    return { title: `${name} needs your answer`, body: notification.prompt ?? 'A job is waiting for you.', tone: 'warning' }
+    const prompt = cutTextWith((notification.prompt ?? '').replace(/\s+/g, ' ').trim(), NOTIFICATION_BODY_MAX_CHARS, '…')
+    return { title: `${name} needs your answer`, body: prompt || 'A job is waiting for you.', tone: 'warning' }
   }
   if (notification.type !== 'job-end') return null
   switch (notification.status) {
