@@ -6,6 +6,15 @@
 declare global {
   const ref: typeof import('vue')['ref']
   const onBeforeUnmount: typeof import('vue')['onBeforeUnmount']
+  const onMounted: typeof import('vue')['onMounted']
+  const watch: typeof import('vue')['watch']
+  /** The layer's and the demo's composables useChatNotifications calls (tests/unit/demo-unseen-threads.test.ts). */
+  const useJobNotifications: typeof import('../../app/composables/useJobNotifications')['useJobNotifications']
+  const showBrowserNotification: typeof import('../../app/composables/useJobNotifications')['showBrowserNotification']
+  const useBackgroundJobs: typeof import('../../app/composables/useBackgroundJobs')['useBackgroundJobs']
+  const useToasts: typeof import('../../demo/app/composables/useToasts')['useToasts']
+  const useUnseenThreads: typeof import('../../demo/app/composables/useUnseenThreads')['useUnseenThreads']
+  const navigateTo: (to: string) => unknown
   /** Nitro's auto-import, for the demo's server plugins a test loads (stubbed with `vi.stubGlobal`). */
   const defineNitroPlugin: typeof import('nitropack/runtime')['defineNitroPlugin']
 }

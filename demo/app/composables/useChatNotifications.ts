@@ -1,6 +1,6 @@
 /**
  * The demo's reaction to the user's job notifications (the layer's `useJobNotifications` stream):
- * a toast unless the thread is on screen, an "unseen" badge on its thread, and a browser
+ * a toast unless the thread is on screen, an "unseen" badge on its thread (gone with the thread), and a browser
  * Notification when the tab is hidden and permission was given. Call it once, in app.vue.
  */
 import { describeNotification } from '../lib/notification-text'
@@ -13,6 +13,7 @@ export function useViewingThread() {
 /** Turns notifications into toasts, badges and browser notifications for as long as the caller is mounted. */
 export function useChatNotifications() {
   const { onNotification } = useJobNotifications()
+  const { onDeleted } = useBackgroundJobs()
   const { push } = useToasts()
   const { markUnseen, markSeen } = useUnseenThreads()
   const viewingThreadId = useViewingThread()
@@ -26,6 +27,11 @@ export function useChatNotifications() {
   watch(viewingThreadId, seeViewed)
   onMounted(() => document.addEventListener('visibilitychange', seeViewed))
   onBeforeUnmount(() => document.removeEventListener('visibilitychange', seeViewed))
+
+  // A deleted thread's badge goes with it (its jobs deleted in this tab or, told by the stream, elsewhere).
+  onDeleted(({ threadId }) => {
+    if (threadId) markSeen(threadId)
+  })
 
   onNotification((notification) => {
     const text = describeNotification(notification)

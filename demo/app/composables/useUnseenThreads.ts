@@ -1,48 +1,33 @@
 /**
  * Threads with results the user has not looked at yet (a badge in the thread list). Kept in this
- * browser only; a thread is marked seen when it is opened.
+ * browser only, shared by its tabs (lib/unseen-threads.ts): a thread is marked seen when it is
+ * opened, and dropped when it is deleted.
  */
-const STORAGE_KEY = 'background-jobs:unseen-threads'
+import { changeUnseen, readUnseen, UNSEEN_THREADS_KEY } from '../lib/unseen-threads'
 
 /** Marks and clears unseen threads. */
 export function useUnseenThreads() {
   const unseen = useState<string[]>('background-jobs:unseen', () => [])
-  const loaded = useState('background-jobs:unseen-loaded', () => false)
 
-  // Read once on the client; SSR renders no badges, so hydration matches.
-  if (import.meta.client && !loaded.value) {
+  // Read on the client once mounted (SSR renders no badges, so hydration matches), then followed
+  // as other tabs change it (the `storage` event: only other tabs' writes fire it).
+  if (!import.meta.server) {
+    const follow = (event: StorageEvent) => {
+      if (event.key === UNSEEN_THREADS_KEY || event.key === null) unseen.value = readUnseen() ?? unseen.value
+    }
     onMounted(() => {
-      if (loaded.value) return
-      loaded.value = true
-      try {
-        const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]') as unknown
-        if (Array.isArray(stored)) unseen.value = [...new Set([...stored.map(String), ...unseen.value])]
-      }
-      catch {
-        // Unreadable storage: start with no badges.
-      }
+      unseen.value = readUnseen() ?? unseen.value
+      window.addEventListener('storage', follow)
     })
-  }
-
-  function save(): void {
-    try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(unseen.value))
-    }
-    catch {
-      // Storage disabled: badges last for this page only.
-    }
+    onBeforeUnmount(() => window.removeEventListener('storage', follow))
   }
 
   function markUnseen(threadId: string): void {
-    if (unseen.value.includes(threadId)) return
-    unseen.value = [...unseen.value, threadId]
-    save()
+    unseen.value = changeUnseen(unseen.value, ids => (ids.includes(threadId) ? ids : [...ids, threadId]))
   }
 
   function markSeen(threadId: string): void {
-    if (!unseen.value.includes(threadId)) return
-    unseen.value = unseen.value.filter(id => id !== threadId)
-    save()
+    unseen.value = changeUnseen(unseen.value, ids => ids.filter(id => id !== threadId))
   }
 
   return { unseen, isUnseen: (threadId: string) => unseen.value.includes(threadId), markUnseen, markSeen }

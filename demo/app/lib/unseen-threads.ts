@@ -1,0 +1,37 @@
+/**
+ * The unseen-threads list in `localStorage` (the "new" badges), shared by every tab of this
+ * browser: each change is read-modify-write on what is stored — never a tab's own copy written
+ * over another tab's change — and the list keeps the newest `UNSEEN_THREADS_MAX` marks.
+ */
+import { storedList } from './stored-list'
+
+export const UNSEEN_THREADS_KEY = 'background-jobs:unseen-threads'
+/** Marks kept; the oldest go first (a thread unseen that long is not "new" any more). */
+export const UNSEEN_THREADS_MAX = 100
+
+const stored = storedList<unknown>(UNSEEN_THREADS_KEY, UNSEEN_THREADS_MAX)
+
+/** Whether storage can be read (missing on the server, or disabled: then a tab keeps its own marks). */
+function storageReadable(): boolean {
+  try {
+    return typeof localStorage !== 'undefined' && (localStorage.getItem(UNSEEN_THREADS_KEY), true)
+  }
+  catch {
+    return false
+  }
+}
+
+/** The stored marks, oldest first; null when storage cannot be read. */
+export function readUnseen(): string[] | null {
+  if (!storageReadable()) return null
+  return [...new Set(stored.read().filter((id): id is string => typeof id === 'string'))].slice(-UNSEEN_THREADS_MAX)
+}
+
+/** Applies `edit` to the stored marks (to `shown`, this tab's, when storage cannot be read), stores the result if it changed, and returns it. */
+export function changeUnseen(shown: string[], edit: (ids: string[]) => string[]): string[] {
+  const before = readUnseen() ?? shown
+  const next = [...new Set(edit(before))].slice(-UNSEEN_THREADS_MAX)
+  // Unchanged (a thread seen again each time the tab is shown): no write, so no other tab re-reads.
+  if (next.length !== before.length || next.some((id, index) => id !== before[index])) stored.write(next)
+  return next
+}
