@@ -27,9 +27,11 @@ import { isAccessDeniedStatus, JobAccessDeniedError, PROBE_TIMEOUT_MS } from '..
 import { assertJobId } from '../lib/job-id'
 import { deletedJobs } from '../lib/deleted-jobs'
 import { underAppBase } from '../../shared/app-base'
-import { holdJobFollower, isJobFollowed } from '../lib/job-follower-registry'
+import { holdJobFollower, isJobFollowed, renewJobFollower } from '../lib/job-follower-registry'
 import type { JobFollowerHold } from '../lib/job-follower-registry'
 import { followJobStream } from '../lib/job-stream'
+import { newSessionToken, SESSION_STATE_KEY, watchStateCleared } from '../lib/state-cleared'
+import type { SessionToken } from '../lib/state-cleared'
 import { readOncePerRender } from '../lib/render-reads'
 import { describeStreamFailure } from '../lib/stream-failure'
 import { subscribeToWakeSignals } from '../lib/wake-signals'
@@ -67,6 +69,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const denied = useState<string | null>(`background-job:${id}:denied`, () => null)
   /** The message of a read that failed (also in `error`), until the job is read again or the stream brings news of it; null otherwise. */
   const readFailed = useState<string | null>(`background-job:${id}:read-failed`, () => null)
+  /** Replaced by `clearNuxtState()` (lib/state-cleared.ts): the stream then opens again, as the user signed in now. */
+  const session = useState<SessionToken | undefined>(SESSION_STATE_KEY, newSessionToken)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
   // `$fetch` adds the app's base path by itself; the EventSource is given the whole path.
   const streamUrl = underAppBase(useRuntimeConfig().app.baseURL, `${jobUrl}/stream`)
@@ -207,7 +211,7 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
         error.value = refusal.message
       },
       probe,
-    }))
+    }), session.value)
   }
 
   /** Leaves the job's stream; it closes when no other component follows the job. A no-op on the server. */
@@ -279,6 +283,19 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
       if (next === id) return
       stopWatching()
       console.warn(`useBackgroundJob follows one job: its id changed from "${id}" to "${String(next)}", and it still follows "${id}". Key the component by the job id (\`<JobView :key="jobId" :job-id="jobId" />\`) so a new one follows the new job.`)
+    })
+  }
+
+  // The app cleared its state (`clearNuxtState()`: the signed-in user changed without a page load):
+  // the server checked the user when the stream opened and would go on sending the last user's job.
+  // The stream opens again (once for all components following the job), from nothing: the new user
+  // gets the job if it is theirs, else the server's refusal (or 404).
+  if (!import.meta.server) {
+    watchStateCleared(session, (token) => {
+      if (!hold?.active) return
+      // Whichever of the app's state keys the clear reaches first: nothing of the last user's job stays.
+      state.value = null
+      renewJobFollower(id, token)
     })
   }
 

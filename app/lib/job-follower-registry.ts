@@ -17,6 +17,10 @@ export type JobFollowerExit = 'ended' | 'lost' | 'stopped'
 interface Entry {
   handle: JobStreamHandle | null
   users: number
+  /** Opens the stream again (`renewJobFollower`). */
+  restart: () => void
+  /** The app's session token (lib/state-cleared.ts) the stream was opened under. */
+  session: object | undefined
   /** Told once, when the follower stops (`watchJobFollower`). */
   watchers: Set<(exit: JobFollowerExit) => void>
 }
@@ -63,13 +67,28 @@ export function watchJobFollower(key: string, watcher: (exit: JobFollowerExit) =
 }
 
 /**
+ * Opens the follower of `key` again, its holds kept, unless it was opened (or renewed) under
+ * `session` already: once per `clearNuxtState()` however many components follow the job. The
+ * server checks the user when a stream opens, so a stream opened before the signed-in user changed
+ * would go on sending the last user's job.
+ */
+export function renewJobFollower(key: string, session: object): void {
+  const entry = entries.get(key)
+  if (!entry || entry.session === session) return
+  entry.session = session
+  entry.handle?.close()
+  entry.handle = null
+  entry.restart()
+}
+
+/**
  * Joins the follower of `key`, starting it with `start` when there is none. `start` gets `stopped`,
  * to call when the follower stops by itself (saying how: `stopped` when not given).
  */
-export function holdJobFollower(key: string, start: (stopped: (exit?: JobFollowerExit) => void) => JobStreamHandle): JobFollowerHold {
+export function holdJobFollower(key: string, start: (stopped: (exit?: JobFollowerExit) => void) => JobStreamHandle, session?: object): JobFollowerHold {
   let entry = entries.get(key)
   if (!entry) {
-    const created: Entry = { handle: null, users: 0, watchers: new Set() }
+    const created: Entry = { handle: null, users: 0, restart: () => {}, session, watchers: new Set() }
     entry = created
     entries.set(key, created)
     const stopped = (exit: JobFollowerExit = 'stopped') => {
@@ -77,13 +96,16 @@ export function holdJobFollower(key: string, start: (stopped: (exit?: JobFollowe
       entries.delete(key)
       tellWatchers(created, exit)
     }
-    try {
-      created.handle = start(stopped)
+    created.restart = () => {
+      try {
+        created.handle = start(stopped)
+      }
+      catch (error) {
+        stopped()
+        throw error
+      }
     }
-    catch (error) {
-      stopped()
-      throw error
-    }
+    created.restart()
   }
   const joined = entry
   joined.users++
