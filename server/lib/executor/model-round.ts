@@ -97,6 +97,15 @@ export async function streamModelRound(context: RunContext, request: ModelReques
         break
     }
   }
+  // The tokens reported when the job is stopped were billed: counted as the abort comes (its end is
+  // written at once, from the metrics of that moment), or as the round unwinds for usage after it.
+  let countedUsage: TokenUsage | undefined
+  const countUsage = () => {
+    if (!round.usage || round.usage === countedUsage) return
+    context.addMetrics({ tokens: countedUsage ? subtracted(round.usage, countedUsage) : round.usage })
+    countedUsage = round.usage
+  }
+  context.signal.addEventListener('abort', countUsage, { once: true })
   try {
     const prepared = await context.prepareModelRequest(request)
     sent?.(prepared)
@@ -105,7 +114,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     else for await (const event of context.model.stream(prepared, context.signal)) onEvent(event)
   }
   catch (error) {
-    if (context.signal.aborted) throw abortedRound(context, round)
+    if (context.signal.aborted) throw abortedRound(context, countUsage)
     // A failed round's tokens, when the upstream counted them (a usage chunk after `finish_reason: "error"`).
     const failure = modelFailure(error, nodeId)
     if (error instanceof ModelError && error.usage) {
@@ -114,7 +123,10 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     }
     throw failure
   }
-  if (context.signal.aborted) throw abortedRound(context, round)
+  finally {
+    context.signal.removeEventListener('abort', countUsage)
+  }
+  if (context.signal.aborted) throw abortedRound(context, countUsage)
   return round
 }
 
@@ -122,7 +134,12 @@ export async function streamModelRound(context: RunContext, request: ModelReques
  * The abort that stops a round, its tokens counted: the usage it reported (the client reports a
  * retried attempt's before the abort) was billed, though no `step-end` will carry it.
  */
-function abortedRound(context: RunContext, round: ModelRound): unknown {
-  if (round.usage) context.addMetrics({ tokens: round.usage })
+function abortedRound(context: RunContext, countUsage: () => void): unknown {
+  countUsage()
   return context.signal.reason
+}
+
+/** What `usage` adds to `counted` (a later usage event of the round reports its whole usage so far). */
+function subtracted(usage: TokenUsage, counted: TokenUsage): TokenUsage {
+  return { prompt: usage.prompt - counted.prompt, completion: usage.completion - counted.completion, total: usage.total - counted.total }
 }

@@ -169,7 +169,9 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         // this attempt's usage kept for a retry before one is decided: on the error that ends the
         // round (this one, the time left refusing the wait), it would count twice.
         const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
-        usage.retried(error)
+        // Reported before the wait: a job stopped during it stores them in its end (written at once).
+        const billed = usage.retried(error)
+        if (billed) yield billed
         await abortableDelay(delayMs, signal, options.timers)
         // Counted once the request is about to be sent again: an abort during the wait sends none.
         options.onRetry?.(error)

@@ -2,8 +2,9 @@
  * The tokens of a round's attempts that were sent again. An attempt a retryable finish reason
  * failed before any event (`insufficient_system_resource`) may still report its usage (on its
  * error, `ModelError.usage`): the upstream billed those tokens, so the round reports them, added to
- * its last attempt's usage — or to its failure, when that attempt fails too, or as a last usage
- * event before the abort, when the job is stopped during an attempt or a retry's wait.
+ * its last attempt's usage — or to its failure, when that attempt fails too. The usage so far is
+ * also reported as a usage event when a retry is decided, before its wait: a job stopped during the
+ * wait has those tokens in its metrics when its end is written (at once, as the abort comes).
  */
 import type { TokenUsage } from '../../../shared/events'
 import { ModelError } from './errors'
@@ -19,9 +20,15 @@ export function createRetriedUsage() {
   let carried: TokenUsage | null = null
   let reported = false
   return {
-    /** An attempt failed and is sent again: keeps its usage. */
-    retried(error: ModelError): void {
-      if (error.usage) carried = carried ? added(carried, error.usage) : error.usage
+    /**
+     * An attempt failed and is sent again: keeps its usage, and returns the usage billed so far
+     * (to report before the retry's wait) when it had any.
+     */
+    retried(error: ModelError): ModelEvent | null {
+      if (!error.usage) return null
+      carried = carried ? added(carried, error.usage) : error.usage
+      reported = true
+      return { type: 'usage', usage: carried }
     },
     /** An event of the last attempt: its usage with the retried attempts' added. */
     event(event: ModelEvent): ModelEvent {
@@ -31,7 +38,7 @@ export function createRetriedUsage() {
     },
     /**
      * The round ended well, or was aborted (by the job, during an attempt or a retry's wait): the
-     * retried attempts' usage when the last attempt reported none — billed either way.
+     * retried attempts' usage when it was not reported yet — billed either way.
      */
     end(): ModelEvent | null {
       return carried && !reported ? { type: 'usage', usage: carried } : null

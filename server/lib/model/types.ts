@@ -40,6 +40,7 @@ export type ModelEvent =
   | { type: 'reasoning-delta', text: string }
   /** Emitted once per call when the stream finishes (or a finish_reason arrives). */
   | { type: 'tool-call', call: ModelToolCall }
+  /** The round's whole usage so far: a later one replaces an earlier one (a retried attempt's comes before the retry's wait). */
   | { type: 'usage', usage: TokenUsage }
   /**
    * `reasoningField`: the round's reasoning came (at least partly) as `reasoning_content` (DeepSeek,
