@@ -9,7 +9,7 @@
  * for writes only) is left alone.
  */
 import { createClient } from 'redis'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { ProviderUnavailableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
@@ -60,17 +60,31 @@ describe('redis provider: connections that went silent without a reset', () => {
 
   it('are replaced also when the command queue is full (every PING refused at once: the silence decides)', async () => {
     const proxy = await startRedisPartitionProxy(redis.url)
+    // The probe's PING waits in the queue too: one sent while the job was created, its reply not
+    // yet read at the blackhole (a slow event loop), would take one of the five places. So the
+    // probes' clock stands still until the queue is full, then runs with the real one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const viewer = createRedisProvider({ url: proxy.url, keyPrefix: 'half-open-full:', commandTimeoutMs: TIMEOUT_MS, healthCheckMs: HEALTH_CHECK_MS, maxPendingCommands: 5, onError: () => {} })
+    let clock: ReturnType<typeof setInterval> | undefined
     try {
       await viewer.ready()
       const job = await createJob(viewer)
       proxy.blackhole()
       // Requests keep coming: the dead connection's queue fills and stays full.
-      const refused = await Promise.all(Array.from({ length: 20 }, () => viewer.get(job.id).then(() => null, (error: unknown) => error)))
+      const calls = Array.from({ length: 20 }, () => viewer.get(job.id).then(() => null, (error: unknown) => error))
+      let clockMs = performance.now()
+      clock = setInterval(() => {
+        const nowMs = performance.now()
+        vi.advanceTimersByTime(nowMs - clockMs)
+        clockMs = nowMs
+      }, 10)
+      const refused = await Promise.all(calls)
       expect(refused.filter(error => /maxPendingCommands/.test(String((error as Error)?.message)))).toHaveLength(15)
       await expect.poll(() => viewer.get(job.id).then(record => record?.id, () => null), { timeout: 10_000, interval: 20 }).toBe(job.id)
     }
     finally {
+      clearInterval(clock)
+      vi.useRealTimers()
       await viewer.dispose()
       await proxy.close()
     }
