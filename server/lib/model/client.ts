@@ -4,14 +4,15 @@
  */
 import type { TimerSet } from '../timers'
 import { createTimerSet } from '../timers'
-import { abortableDelay, abortReason } from './abortable'
+import { abortReason } from './abortable'
 import { consumeWithRetries } from './consume'
 import { ModelError, UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
 import { createRetriedUsage } from './retried-usage'
+import { planRetry, waitToRetry } from './retry-plan'
 import type { ByteReader, FetchLike } from './transport'
 import type { ModelClient, ModelEvent, ModelRequest } from './types'
-import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
+import { openResponse, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
 
 export type { FetchLike } from './transport'
@@ -162,19 +163,9 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
         break
       }
       catch (error) {
-        if (signal.aborted) throw abortReason(signal)
-        const retryable = error instanceof ModelError && error.retryable
-        if (yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
-        // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
-        // this attempt's usage kept for a retry before one is decided: on the error that ends the
-        // round (this one, the time left refusing the wait), it would count twice.
-        const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
-        // Reported before the wait: a job stopped during it stores them in its end (written at once).
-        const billed = usage.retried(error)
-        if (billed) yield billed
-        await abortableDelay(delayMs, signal, options.timers)
-        // Counted once the request is about to be sent again: an abort during the wait sends none.
-        options.onRetry?.(error)
+        const retry = planRetry(error, attempt, yielded, options, signal, usage)
+        if (retry.billed) yield retry.billed
+        await waitToRetry(retry, signal, options)
       }
     }
   }

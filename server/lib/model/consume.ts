@@ -7,16 +7,17 @@
  * `onEvent` must not wait: it runs while the socket's data is being handed over. An error it
  * throws ends the request and is rethrown as it is (never retried, never wrapped).
  */
-import { abortableDelay, abortReason } from './abortable'
+import { abortReason } from './abortable'
 import type { AttemptTimers } from './attempt-timers'
 import type { ClientOptions } from './client'
-import { ModelError, UpstreamProtocolError } from './errors'
+import { UpstreamProtocolError } from './errors'
 import { createChatCompletionParser } from './parse-stream'
 import type { ChatCompletionParser } from './parse-stream'
 import type { BodySource } from './transport'
 import { createRetriedUsage } from './retried-usage'
 import type { ModelEvent, ModelRequest } from './types'
-import { openResponse, retryDelayMs, startAttempt } from './upstream-request'
+import { planRetry, waitToRetry } from './retry-plan'
+import { openResponse, startAttempt } from './upstream-request'
 import { toModelError } from './upstream-response'
 
 /** Why an attempt's own controller is aborted once the attempt is over (nothing reads it then). */
@@ -48,19 +49,9 @@ export async function consumeWithRetries(options: ClientOptions, request: ModelR
       }
       catch (error) {
         if (error instanceof ConsumerError) throw error.cause
-        if (signal.aborted) throw abortReason(signal)
-        const retryable = error instanceof ModelError && error.retryable
-        if (progress.yielded || !retryable || attempt >= options.maxRetries) throw usage.failed(error)
-        // A Retry-After longer than the cap throws here: no retry is counted or waited for. Nor is
-        // this attempt's usage kept for a retry before one is decided: on the error that ends the
-        // round (this one, the time left refusing the wait), it would count twice.
-        const delayMs = usage.whileRetrying(() => retryDelayMs(options, error, attempt))
-        // Reported before the wait: a job stopped during it stores them in its end (written at once).
-        const billed = usage.retried(error)
-        if (billed) onEvent(billed)
-        await abortableDelay(delayMs, signal, options.timers)
-        // Counted once the request is about to be sent again: an abort during the wait sends none.
-        options.onRetry?.(error)
+        const retry = planRetry(error, attempt, progress.yielded, options, signal, usage)
+        if (retry.billed) onEvent(retry.billed)
+        await waitToRetry(retry, signal, options)
       }
     }
   }

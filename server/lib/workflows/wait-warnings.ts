@@ -13,7 +13,7 @@ import { envNameOf } from '../config'
 import { isCompiledWorkflow } from './registry'
 import type { RegisteredWorkflow } from './types'
 
-/** One warning per input node whose own `timeoutMs` is not shorter than `limits.jobTimeoutMs`. */
+/** One warning per input node whose `timeoutAnswer` its written-out `onTimeout` never uses, and per one whose own `timeoutMs` is not shorter than `limits.jobTimeoutMs`. */
 export function workflowWaitWarnings(workflows: readonly RegisteredWorkflow[], config: BackgroundJobsConfig): string[] {
   const { jobTimeoutMs } = config.limits
   const warnings: string[] = []
