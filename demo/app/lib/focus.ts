@@ -15,6 +15,14 @@ export function scrollBehavior(): ScrollBehavior {
  * the box there pops up the on-screen keyboard.
  */
 export function focusNewThread(): void {
-  if (!window.matchMedia('(pointer: coarse)').matches) return document.getElementById('composer-input')?.focus()
-  document.querySelector<HTMLElement>('section.thread')?.focus({ preventScroll: true })
+  focusForNextMessage(document.getElementById('composer-input'), document.querySelector<HTMLElement>('section.thread'))
+}
+
+/**
+ * Focus for the next message: the box — on a touch screen `thread` instead (focusing the box there
+ * pops up the on-screen keyboard). The main chat's thread, its "+ New thread" and /ai-sdk share it.
+ */
+export function focusForNextMessage(box: { focus: () => void } | null | undefined, thread: HTMLElement | null | undefined): void {
+  if (window.matchMedia('(pointer: coarse)').matches) thread?.focus({ preventScroll: true })
+  else box?.focus()
 }
