@@ -1,6 +1,8 @@
-/** Driving the /ai-sdk page's composer in a client render (tests/support/ai-sdk-page.ts): type, send, read the user's messages. */
+/** Driving the /ai-sdk page's composer in a client render (tests/support/ai-sdk-page.ts): type, send, read the user's messages, click. */
 import type { FakeNode } from './demo-client-render'
 import { allNodes, textOf } from './demo-client-render'
+import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
+import type { PageWorld } from './ai-sdk-page'
 import { settle } from './ai-sdk-page'
 
 /** The message box. */
@@ -26,4 +28,25 @@ export async function submitMessage(root: FakeNode): Promise<void> {
 /** The user's messages shown in the conversation. */
 export function userMessages(root: FakeNode): string[] {
   return allNodes(root).filter(item => String(item.props.class ?? '').includes('bubble-user')).map(item => textOf(item).trim())
+}
+
+/** Clicks a rendered button. */
+export function click(button: FakeNode): void {
+  ;(button.props.onClick as (event: unknown) => void)({})
+}
+
+/** An abort read of chat `c1` that never reaches the server (for `page.abortReads`). */
+export const ABORT_UNREACHABLE = () => Promise.reject(new TypeError('[POST] "/api/jobs/chat/c1/abort": <no response> Failed to fetch'))
+
+/** Sends "Hello" and streams the start of its answer, job `job-1`: "Once upon". */
+export async function sendHelloAndStream(page: PageWorld, root: FakeNode): Promise<void> {
+  await typeMessage(root, 'Hello')
+  await submitMessage(root)
+  page.answer([
+    formatChunk({ type: 'start', messageId: 'job-1' }),
+    formatChunk({ type: 'start-step' }),
+    formatChunk({ type: 'text-start', id: 't1' }),
+    formatChunk({ type: 'text-delta', id: 't1', delta: 'Once upon' }),
+  ].join(''))
+  await settle()
 }

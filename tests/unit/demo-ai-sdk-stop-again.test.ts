@@ -7,37 +7,22 @@
  * tests/support/ai-sdk-page.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
-import { submitMessage, typeMessage } from '../support/ai-sdk-composer'
+import { ABORT_UNREACHABLE, click, sendHelloAndStream } from '../support/ai-sdk-composer'
 
 const page = usePage()
-
-const UNREACHABLE = () => Promise.reject(new TypeError('[POST] "/api/jobs/chat/c1/abort": <no response> Failed to fetch'))
 
 /** The answers' Markdown as the page renders it (v-html). */
 const answerHtml = (root: FakeNode) => allNodes(root).map(item => String(item.props.innerHTML ?? '')).join('')
 
-function click(button: FakeNode): void {
-  ;(button.props.onClick as (event: unknown) => void)({})
-}
-
 describe('/ai-sdk page: a Stop that works after one that did not', () => {
   it('shows the partial answer the server kept, not the text shown at the first Stop', async () => {
-    page.abortReads = [UNREACHABLE, async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
+    page.abortReads = [ABORT_UNREACHABLE, async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
     const root = page.mount()
     await settle()
-    await typeMessage(root, 'Hello')
-    await submitMessage(root)
-    page.answer([
-      formatChunk({ type: 'start', messageId: 'job-1' }),
-      formatChunk({ type: 'start-step' }),
-      formatChunk({ type: 'text-start', id: 't1' }),
-      formatChunk({ type: 'text-delta', id: 't1', delta: 'Once upon' }),
-    ].join(''))
-    await settle()
+    await sendHelloAndStream(page, root)
     click(buttons(root, 'Stop')[0]!)
     await settle()
     expect(answerHtml(root)).toContain('Once upon')
@@ -61,15 +46,7 @@ describe('/ai-sdk page: a Stop that works after one that did not', () => {
     page.abortReads = [async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
     const root = page.mount()
     await settle()
-    await typeMessage(root, 'Hello')
-    await submitMessage(root)
-    page.answer([
-      formatChunk({ type: 'start', messageId: 'job-1' }),
-      formatChunk({ type: 'start-step' }),
-      formatChunk({ type: 'text-start', id: 't1' }),
-      formatChunk({ type: 'text-delta', id: 't1', delta: 'Once upon' }),
-    ].join(''))
-    await settle()
+    await sendHelloAndStream(page, root)
     let reads = 0
     page.messageReads = [async () => {
       reads++
