@@ -8,36 +8,13 @@
  * notification stream reconnects. Page rendered by tests/support/ai-sdk-page.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
 import { settle, usePage } from '../support/ai-sdk-page'
 import { reconnectListeners } from '../support/ai-sdk-page-globals'
+import { ABORT_UNREACHABLE, click, sendHelloAndStream } from '../support/ai-sdk-composer'
 
 const page = usePage()
-
-const UNREACHABLE = () => Promise.reject(new TypeError('[POST] "/api/jobs/chat/c1/abort": <no response> Failed to fetch'))
-
-async function sendHello(root: FakeNode): Promise<void> {
-  const input = allNodes(root).find(item => item.tag === 'textarea')!
-  input.value = 'Hello'
-  for (const listener of input.listeners.input ?? []) listener({ target: input })
-  await settle()
-  const form = allNodes(root).find(item => item.tag === 'form')!
-  ;(form.props.onSubmit as (event: unknown) => void)({ preventDefault: () => {}, stopPropagation: () => {} })
-  await settle()
-  page.answer([
-    formatChunk({ type: 'start', messageId: 'job-1' }),
-    formatChunk({ type: 'start-step' }),
-    formatChunk({ type: 'text-start', id: 't1' }),
-    formatChunk({ type: 'text-delta', id: 't1', delta: 'Once upon' }),
-  ].join(''))
-  await settle()
-}
-
-function click(button: FakeNode): void {
-  ;(button.props.onClick as (event: unknown) => void)({})
-}
 
 /** The answers' Markdown as the page renders it (v-html). */
 const answerHtml = (root: FakeNode) => allNodes(root).map(item => String(item.props.innerHTML ?? '')).join('')
@@ -46,10 +23,10 @@ const stopError = (root: FakeNode) => allNodes(root).find(item => item.props['da
 
 describe('/ai-sdk page: Stop while the server is away', () => {
   it('keeps Stop, so the "Try again" it says can be done', async () => {
-    page.abortReads = [UNREACHABLE, async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
+    page.abortReads = [ABORT_UNREACHABLE, async () => ({ jobs: [{ id: 'job-1', status: 'aborted' }] })]
     const root = page.mount()
     await settle()
-    await sendHello(root)
+    await sendHelloAndStream(page, root)
     click(buttons(root, 'Stop')[0]!)
     await settle()
     expect(textOf(stopError(root)!)).toContain('the answer wasn’t stopped. Try again.')
@@ -62,10 +39,10 @@ describe('/ai-sdk page: Stop while the server is away', () => {
   })
 
   it('shows the answer as the server has it once the server is back', async () => {
-    page.abortReads = [UNREACHABLE]
+    page.abortReads = [ABORT_UNREACHABLE]
     const root = page.mount()
     await settle()
-    await sendHello(root)
+    await sendHelloAndStream(page, root)
     click(buttons(root, 'Stop')[0]!)
     await settle()
     expect(stopError(root)).toBeDefined()
