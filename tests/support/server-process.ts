@@ -8,9 +8,11 @@ import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './free-port'
+
+export { freePort }
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -77,18 +79,6 @@ export function buildAppCopy(appDir: string): { entry: string, cleanup: () => vo
   const copyDir = mkdtempSync(join(tmpdir(), 'bgjobs-build-'))
   buildApp(appDir, outputDir => copyBuildOutput(outputDir, copyDir))
   return { entry: join(copyDir, 'server/index.mjs'), cleanup: () => rmSync(copyDir, { recursive: true, force: true }) }
-}
-
-/** A free loopback port. */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** A running server process. */
