@@ -82,14 +82,19 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
  * `startedWithout` those started without a `messageId` (their ids key the main chat's answers again).
  */
 export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string>, startedWithout: Set<string> }> {
-  // Regenerations are jobs too but not turns, and an older job places the newer ones: read them all.
+  // Regenerations are jobs too but not turns, and an older job places the newer ones: read them
+  // all, in widening pages, each after the last (a wider read from the newest read them again).
+  const newestFirst: JobRecord[] = []
   for (let limit = turns; ; limit = Math.min(limit * 4, MAX_JOBS_READ)) {
-    const newestFirst = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit })
-    const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
-    const startedWithout = new Set(chatJobs.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
-    const current = currentTurns(chatJobs)
-    if (newestFirst.length < limit || limit >= MAX_JOBS_READ) return { current, listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
+    const last = newestFirst.at(-1)
+    const asked = limit - newestFirst.length
+    const page = await context.engine.listJobRecords(context.userId, { threadId: chatId, limit: asked, ...(last ? { before: { createdAt: last.createdAt, id: last.id } } : {}) })
+    newestFirst.push(...page)
+    if (page.length < asked || limit >= MAX_JOBS_READ) break
   }
+  const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
+  const startedWithout = new Set(chatJobs.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
+  return { current: currentTurns(chatJobs), listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
 }
 
 /** The messages of chat `chatId` (this user's jobs in that thread only). */
