@@ -7,12 +7,15 @@
  * takes no second press, as the main chat's does. `unfollowed` says a failed Stop had closed the
  * answer's response: the answer may run on unseen, so Stop stays (to try again) and the page reads
  * the chat again when the server is back — or when a Stop then works: the answer it stopped holds
- * what it wrote unseen, which the server keeps as its partial answer.
+ * what it wrote unseen, which the server keeps as its partial answer. A Stop that closed a response
+ * takes the stopped answer as the server kept it before Send is back: the job wrote on during the
+ * abort's round trip (kept-stopped-answers.ts).
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
 import { readonly, ref } from 'vue'
 import { isStoppedAnswer, withStoppedAnswers } from './answer-end'
+import { withKeptAnswers } from './kept-stopped-answers'
 import type { AnswerAnnouncer } from './ai-sdk-announcements'
 import { failureText } from './wording'
 
@@ -41,6 +44,21 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
   const stopping = ref(false)
   /** The last Stop closed the answer's response but could not stop its job (the page clears it on a re-read, a message, another chat). */
   const unfollowed = ref(false)
+  /**
+   * The stopped answers (and `followed`, the one the closed response wrote) as the server kept
+   * them. A read that fails leaves the text shown (the answer is stopped all the same).
+   */
+  async function keepServerText(jobs: { id: string, status: string }[], followed: string | null): Promise<void> {
+    const id = chatId.value
+    const ids = new Set([...jobs.filter(job => job.status === 'aborted').map(job => job.id), ...(followed ? [followed] : [])])
+    try {
+      const { messages: server } = await $fetch<{ messages: UIMessage[] }>(`/api/jobs/chat/${encodeURIComponent(id)}/messages`)
+      if (id === chatId.value) messages.value = withKeptAnswers(messages.value, server, ids)
+    }
+    catch {
+      // Shown as it was: the job is stopped, its kept text is there after a reload.
+    }
+  }
   /** Stop (`keepFocus`: by Escape, from the box, where the focus stays as in the main chat). */
   async function stopAnswer({ keepFocus = false } = {}): Promise<void> {
     if (stopping.value) return
@@ -49,18 +67,23 @@ export function useAiSdkStop(options: AiSdkStopOptions) {
     stopError.value = null
     const unseen = unfollowed.value
     const closed = busy.value || unseen
+    // The answer the closed response was writing (it may have ended during the abort's round trip).
+    const newest = messages.value.at(-1)
+    const followed = busy.value && newest?.role === 'assistant' ? newest.id : null
     // `stop()` only closes the response (the job would keep running): abort the job too — also
     // one that waits for an approval, with no response open.
     if (busy.value) await options.stop()
     try {
       const { jobs } = await $fetch<{ jobs: { id: string, status: string }[] }>(`/api/jobs/chat/${encodeURIComponent(chatId.value)}/abort`, { method: 'POST' })
       unfollowed.value = false
-      messages.value = withStoppedAnswers(messages.value, jobs)
       // The answer ran on after the page stopped following it: show what the server kept.
       if (unseen) options.reread()
-      const newest = messages.value.at(-1)
-      if (isStoppedAnswer(newest?.metadata)) options.announce(options.announcer().end(newest, 'stopped'))
-      else if (newest?.role === 'user' && jobs.some(job => job.status === 'aborted')) options.announce(['Answer stopped.'])
+      // What it wrote while the abort was on its way: read before Send is given back (kept-stopped-answers.ts).
+      else if (closed) await keepServerText(jobs, followed)
+      messages.value = withStoppedAnswers(messages.value, jobs)
+      const last = messages.value.at(-1)
+      if (isStoppedAnswer(last?.metadata)) options.announce(options.announcer().end(last, 'stopped'))
+      else if (last?.role === 'user' && jobs.some(job => job.status === 'aborted')) options.announce(['Answer stopped.'])
     }
     catch (failure) {
       stopError.value = failureText(failure, 'stop')

@@ -1,0 +1,24 @@
+/**
+ * A Stop's answer as the server kept it. `stop()` closes the response first, then the abort route
+ * stops the job: what the job wrote during that round trip never reached the page, which showed a
+ * few words less than the server keeps (and a reload shows) — and sent the shorter text as the
+ * next turn's history. Once the abort has answered (the aborted end is stored by then), the page
+ * reads the chat's messages and takes the stopped answers from there.
+ */
+import type { UIMessage } from 'ai'
+
+/**
+ * `messages` with each answer named in `ids` as `server` (the messages route) has it; one the page
+ * never got (stopped before its first chunk arrived) is added after its user message, when that is
+ * the page's last message. Everything else stays as the page holds it.
+ */
+export function withKeptAnswers(messages: UIMessage[], server: readonly UIMessage[], ids: ReadonlySet<string>): UIMessage[] {
+  const kept = new Map(server.filter(message => message.role === 'assistant' && ids.has(message.id)).map(message => [message.id, message]))
+  if (kept.size === 0) return messages
+  const patched = messages.map(message => (message.role === 'assistant' ? kept.get(message.id) : undefined) ?? message)
+  const last = patched.at(-1)
+  if (last?.role !== 'user') return patched
+  const after = server[server.findIndex(message => message.role === 'user' && message.id === last.id) + 1]
+  const missing = after && last.id && kept.has(after.id) && !patched.some(message => message.id === after.id)
+  return missing ? [...patched, after] : patched
+}
