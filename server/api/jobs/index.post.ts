@@ -9,6 +9,7 @@ import { assertFeatureOn } from '../../lib/feature-flags'
 import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
 import { requestFingerprint } from '../../lib/idempotency'
 import { jobStreamUrl } from '../../lib/http/stream-url'
+import { answersJobTurn } from '../../lib/ai-sdk/job-turn-answers'
 
 export default defineJobsHandler(async (context) => {
   const { event, engine, userId, config, flags } = context
@@ -26,8 +27,10 @@ export default defineJobsHandler(async (context) => {
   else {
     // With a key, a body this version's settings refuse may be the retry of an earlier one's job (chat-job-retry.ts).
     const chat = chatJobInputOf(body, config, flags, idempotencyKey)
-    // Said in the request: the AI SDK messages route places this route's answers again by it (chat-history.ts).
-    input = { ...chat, request: { ...chat.request, startedBy: 'jobs' } }
+    // Said in the request: the AI SDK messages route places this route's answers again by it
+    // (chat-history.ts), and names their turn after the job they answer again (job-turn-answers.ts).
+    const answersJob = await answersJobTurn(context, chat.threadId, chat.messageId)
+    input = { ...chat, request: { ...chat.request, startedBy: 'jobs', ...(answersJob ? { answersJob } : {}) } }
   }
   // The creation rates (the user's, an anonymous client address's) are counted by the store with
   // the insert: across instances, and never for an idempotent retry or a request a limit refuses.

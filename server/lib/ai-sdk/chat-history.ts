@@ -79,7 +79,8 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
  * `MAX_JOBS_READ`), not only until there are `turns` of them: the rule replays the jobs in order,
  * and an edit of a message whose first job was left unread would read as a new message, appended,
  * keeping the turns it dropped. `listed` holds the ids of every chat job the reads saw,
- * `startedWithout` those started without a `messageId` (their ids key the main chat's answers again).
+ * `startedWithout` those started without a `messageId` (their ids key the main chat's answers
+ * again), gone ones included when a main-chat job answering them again says so.
  */
 export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string>, startedWithout: Set<string> }> {
   // Regenerations are jobs too but not turns, and an older job places the newer ones: read them
@@ -93,7 +94,8 @@ export async function readCurrentTurns(context: JobsRouteContext, chatId: string
     if (page.length < asked || limit >= MAX_JOBS_READ) break
   }
   const chatJobs = newestFirst.filter(record => record.type === 'chat').map(record => ({ job: summarize(record), record }))
-  const startedWithout = new Set(chatJobs.filter(({ job }) => !job.messageId).map(({ job }) => job.id))
+  // Also those gone whose turn the main chat answered again (`answersJob`: job-turn-answers.ts).
+  const startedWithout = new Set(chatJobs.flatMap(({ job, record }) => !job.messageId ? [job.id] : record.request.type === 'chat' && record.request.answersJob ? [job.messageId] : []))
   return { current: currentTurns(chatJobs), listed: new Set(chatJobs.map(({ job }) => job.id)), startedWithout }
 }
 

@@ -42,6 +42,13 @@ export interface ChatJobRequest {
    * place: a regeneration or an edit) and in jobs stored before this field (chat-history.ts).
    */
   startedBy?: 'jobs'
+  /**
+   * `true` for a `POST /api/jobs` job whose `messageId` is the id of a chat job of its thread
+   * started without one (the main chat's Regenerate and Retry of that turn): the AI SDK messages
+   * route names that turn's user message `<messageId>:user` also once that job is gone
+   * (ai-sdk/job-turn-answers.ts). Absent otherwise, and in jobs stored before this field.
+   */
+  answersJob?: true
   trace?: JobTraceContext
   /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
   fingerprint?: string
