@@ -2,7 +2,8 @@
  * The JSON Schema clients are shown for a workflow's input and for an input node's answer (the
  * catalog, the input request), without the union options JSON can never fill
  * (non-json-parameters.ts) nor the defaults a function computes (computed-defaults.ts), and without
- * `.catch()` fields in `required` (missing-accepted.ts). zod reads a
+ * `.catch()` fields in `required` (missing-accepted.ts), and with a `z.coerce.date()` as a date-time
+ * string (coerced-date.ts). zod reads a
  * `.default(() => …)` when the schema is built, once at boot, so the boot time or one id would be
  * shown as every job's default; each read checks the shown defaults again, and once one changed the
  * schema is built again without it, for good. Null when zod cannot express the schema.
@@ -11,6 +12,7 @@ import { z } from 'zod'
 import { createDefaultsWatch } from '../tools/computed-defaults'
 import { dropNonJsonOptions } from '../tools/non-json-parameters'
 import { dropCaughtRequired } from './missing-accepted'
+import { describeCoercedDate } from './coerced-date'
 
 /** A form's JSON Schema, read when it is handed out. */
 export interface FormSchema {
@@ -30,6 +32,7 @@ export function createFormSchema(schema: z.ZodType): FormSchema {
         drop(context)
         defaults.override(context)
         dropCaughtRequired(context)
+        describeCoercedDate(context)
       }) as (context: unknown) => void
       return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override })
     }
