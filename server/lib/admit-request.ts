@@ -38,12 +38,12 @@ export function unknownTool(name: string, tools: Pick<ToolRegistry, 'list'>): In
 
 /**
  * A body without `input` whose workflow's schema refuses a missing one: named as the body's field
- * (the schema's own words read `(root): … received undefined`, naming nothing the client sent).
+ * (the schema's own words read `input: … received undefined`, which does not say it is missing).
  */
 function missingInput(workflow: RegisteredWorkflow, problem: string): string {
   const takesObject = (workflow.inputSchema as { type?: unknown } | null | undefined)?.type === 'object'
   if (takesObject) return `input: is required — the workflow ${JSON.stringify(workflow.name)} takes an object (send "input": {} when none of its fields is needed)`
-  return `input: is required — the workflow ${JSON.stringify(workflow.name)} input schema refuses a missing input (${problem.replace(/^\(root\): /, '')})`
+  return `input: is required — the workflow ${JSON.stringify(workflow.name)} input schema refuses a missing input (${problem.replace(/^input: /, '')})`
 }
 
 /** Checks `request` (a workflow's input is parsed in place); throws the error a route answers with. */

@@ -4,7 +4,7 @@
  * field is `input`, and "(root)" named nothing the client sent (api.md lists `input` as required).
  * The 400 now names `input` as required, and for a workflow that takes an object says what to send
  * when all its fields are optional. A schema that accepts a missing input (`.optional()`) still
- * starts without one, and a wrong `input` reads as before.
+ * starts without one.
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -38,9 +38,9 @@ describe('a workflow started without an input', () => {
     })
   })
 
-  it('starts when the schema accepts a missing input, and a wrong input reads as before', async () => {
+  it('starts when the schema accepts a missing input, and a wrong input names `input` (workflow-wrong-input-names-input.test.ts)', async () => {
     const { created } = await start('anything')
     expect(created).toBe(true)
-    await expect(start('digest', 'cats')).rejects.toThrow('Invalid workflow input: (root): Invalid input: expected object, received string')
+    await expect(start('digest', 'cats')).rejects.toThrow('Invalid workflow input: input: Invalid input: expected object, received string')
   })
 })

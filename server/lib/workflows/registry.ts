@@ -48,9 +48,11 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
       const what = `workflow "${definition.name}" input`
       // The schema's own code may throw (a refine that reads a database that is down): not the client's input.
       const parsed = checkedByAppSchema(what, () => safeParseSync(definition.input, input, what))
-      // Reads like the route's other 400s: the field, then what is wrong with it.
+      // Reads like the route's other 400s: the field, then what is wrong with it; a problem with the
+      // whole input (a string for an object, an unknown key, a refine of the object) names the
+      // body's field, `input`, not `(root)`.
       // Carries its issue count: refused values cost their sender's budget (validation-budget.ts).
-      if (!parsed.success) throw withIssueCount(new Error(describeIssues(parsed.error)), parsed.error.issues.length)
+      if (!parsed.success) throw withIssueCount(new Error(describeIssues(parsed.error, 'input')), parsed.error.issues.length)
       // The input is stored and shown as JSON (`workflow.input` of every listing): a schema that
       // makes it a BigInt, say, would break every read of the user's jobs.
       const problem = jsonProblem(parsed.data, 'input')
