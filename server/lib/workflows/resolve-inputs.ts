@@ -53,6 +53,11 @@ export function readPath(state: WorkflowState, path: string): unknown {
   return current
 }
 
+/** True when `value` is a string that is exactly one template (`'{{input.options}}'`): it takes the value itself. */
+export function isWholeTemplate(value: unknown): value is string {
+  return typeof value === 'string' && WHOLE_TEMPLATE.test(value)
+}
+
 /** Resolves templates inside a value. */
 export function resolveTemplates(value: unknown, state: WorkflowState): unknown {
   if (typeof value === 'string') {

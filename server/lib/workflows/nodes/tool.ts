@@ -5,9 +5,9 @@
  */
 import { executeToolCall } from '../../executor/execute-tool'
 import { traceToolCall } from '../../telemetry/step-spans'
-import type { ToolNode } from '../define'
-import type { NodeExecutor } from '../node-executor'
-import { resolveInput } from '../resolve-inputs'
+import type { ToolNode, WorkflowState } from '../define'
+import type { AuthorCode, NodeExecutor } from '../node-executor'
+import { isWholeTemplate, resolveInput } from '../resolve-inputs'
 import { jsonProblem } from '../../json-problem'
 import { toolCallIndex } from '../../../../shared/tool-call-index'
 import { checkRecordedBytes } from '../recorded-output'
@@ -41,9 +41,22 @@ function asRecordedArgs(args: unknown, toolName: string): unknown {
   return JSON.parse(text) as unknown
 }
 
+/**
+ * The node's args as the tool gets them. Args that are one template of a field the start (or an
+ * answer) left out (`args: '{{input.filters}}'`, `filters` optional) read as nothing, as such a
+ * template does everywhere (a field left out of an args object is left out of the call): the tool
+ * is called as a node without args is, with `{}`. A template of a field that does not exist still
+ * fails (readPath), and so does an args function that returns undefined (asRecordedArgs).
+ */
+function argsOf(node: ToolNode, state: WorkflowState, authorCode: AuthorCode): unknown {
+  const resolved = resolveInput(node.args, state, authorCode)
+  if (resolved === undefined && isWholeTemplate(node.args)) return {}
+  return asRecordedArgs(resolved, node.tool)
+}
+
 /** Runs a tool node. */
 export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
-  const args = node.args === undefined ? {} : asRecordedArgs(resolveInput(node.args, state, authorCode), node.tool)
+  const args = node.args === undefined ? {} : argsOf(node, state, authorCode)
   const visit = state.visits[nodeId] ?? 1
   // Unique in the job: a takeover runs a cut-off attempt again with the same visit number.
   const taken = toolCallIndex(context.state().toolCalls)
