@@ -6,14 +6,15 @@
  * undefined does. A name the schema does not declare (a typo) still fails. Nested objects are
  * filled the same way; a record, a list or a union is left as it is. An optional object left out
  * stays undefined (a function of the state reads `undefined`), but a template reading inside it
- * (`{{input.options.depth}}`) reads as nothing when its object schema declares that path.
+ * (`{{input.options.depth}}`) reads as nothing when its object schema declares that path. An object
+ * behind a `z.preprocess` counts as that object: the preprocess's schema is what the input holds.
  */
 
 interface ZodLike {
-  _zod?: { def?: ObjectDefLike }
+  _zod?: { def?: ObjectDefLike, traits?: Set<string> }
 }
 
-interface ObjectDefLike { type?: string, shape?: Record<string, ZodLike>, innerType?: ZodLike, catchall?: ZodLike }
+interface ObjectDefLike { type?: string, shape?: Record<string, ZodLike>, innerType?: ZodLike, catchall?: ZodLike, in?: ZodLike, out?: ZodLike }
 
 /** Wrappers that keep the object they wrap. */
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'])
@@ -23,6 +24,8 @@ function objectDefOf(schema: ZodLike | undefined, depth = 0): ObjectDefLike & { 
   const def = schema?._zod?.def
   if (!def || depth > 16) return undefined
   if (def.type === 'object') return def.shape ? def as ObjectDefLike & { shape: Record<string, ZodLike> } : undefined
+  // A `z.preprocess(fn, object)`: what it returns (and the job stores) is that object's output.
+  if (def.type === 'pipe' && def.in?._zod?.traits?.has('$ZodTransform')) return objectDefOf(def.out, depth + 1)
   return WRAPPERS.has(def.type ?? '') ? objectDefOf(def.innerType, depth + 1) : undefined
 }
 
