@@ -30,6 +30,11 @@ export interface InputRequestsOptions {
   signal: AbortSignal
   defaultTimeoutMs: number
   now: () => number
+  /**
+   * When the job's time limit (`limits.jobTimeoutMs`) ends, on `now()`'s clock: a request that
+   * would expire later says this time, and that the job fails then (see `request`).
+   */
+  jobEndsAt?: () => number
   /** Aborts the job (onTimeout = abort). */
   abortJob: (reason: JobAbortedError) => void
   /** Tells the app a job needs input (notifications). */
@@ -103,8 +108,7 @@ export class InputRequests {
         requestId,
         kind: options.kind,
         prompt: options.prompt,
-        expiresAt: askedAt + timeoutMs,
-        onTimeout: options.onTimeout,
+        ...this.expiry(askedAt + timeoutMs, options.onTimeout),
         ...(options.toolCallId ? { toolCallId: options.toolCallId } : {}),
         ...(options.tool ? { tool: options.tool } : {}),
         ...(options.args !== undefined ? { args: options.args } : {}),
@@ -114,6 +118,18 @@ export class InputRequests {
       if (live.state.status !== 'waiting') live.commit({ type: 'job-status', status: 'waiting' })
       this.options.onRequest?.(requestId, options)
     })
+  }
+
+  /**
+   * When the request expires and what happens then, as its `input-request` says. The job's time
+   * limit counts the wait: a request that would expire after it (a node's `timeoutMs` of an hour,
+   * a question asked late in the job) said its own expiry and `onTimeout` ("if nobody answers by
+   * 15:00, the draft is rejected") while the job failed as a `timeout` at 14:10. It says the job's
+   * end and `fail` then (the job's timer, armed first, wins a tie).
+   */
+  private expiry(expiresAt: number, onTimeout: InputRequestOptions['onTimeout']): { expiresAt: number, onTimeout: InputRequestOptions['onTimeout'] } {
+    const jobEndsAt = this.options.jobEndsAt?.()
+    return jobEndsAt !== undefined && jobEndsAt <= expiresAt ? { expiresAt: jobEndsAt, onTimeout: 'fail' } : { expiresAt, onTimeout }
   }
 
   /** Accepts an answer from a user. Throws InvalidAnswerError or SchemaCheckFailedError (still waiting), or InputConflictError. */

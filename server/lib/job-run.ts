@@ -188,6 +188,8 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     signal: controller.signal,
     defaultTimeoutMs: options.config.limits.inputTimeoutMs,
     now: options.now,
+    // The time limit is armed as the run starts (run-manager.ts), on the same clock.
+    jobEndsAt: () => run.startedAt + options.config.limits.jobTimeoutMs,
     abortJob: reason => options.abort(run, reason),
     onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt, request),
     onSettled: requestId => options.onInputSettled(requestId),

@@ -4,9 +4,8 @@
  * `onTimeout` defaults to `fail` and that is refused: validate-node.ts). And nodes that wait as long
  * as a job may run, or longer: the job's time limit
  * (`limits.jobTimeoutMs`) counts waits too, so such a question's `onTimeout` never applies — the job
- * ends as a `timeout` first, while its input request (and a client's "if nobody answers by …")
- * still named the node's own expiry. Warned about at boot, as `limits.inputTimeoutMs` is for the
- * default wait (config-validate.ts).
+ * ends as a `timeout` first (its input request says so: input-requests.ts). Warned about at boot,
+ * as `limits.inputTimeoutMs` is for the default wait (config-validate.ts).
  */
 import type { BackgroundJobsConfig } from '../config'
 import { envNameOf } from '../config'
