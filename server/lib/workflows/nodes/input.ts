@@ -71,7 +71,8 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
         issues += again.error.issues.length
       }
     }
-    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error)}`), issues)
+    // A problem with the answer as a whole names the body's field, `answer`, not `(root)`.
+    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error, 'answer')}`), issues)
   }
   if (givesReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
   return parsed.data
