@@ -25,6 +25,7 @@ import { startWithRetry } from '../lib/engine-startup'
 import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
+import { createIsolationAvailability, isolationBootWarnings } from '../lib/isolation/worker-entry'
 import { createConsoleLogger } from '../lib/logger'
 import { useMetrics } from '../lib/metrics'
 import { createModelClientFromConfig } from '../lib/model/create-model-client'
@@ -83,6 +84,9 @@ export default defineNitroPlugin((nitroApp) => {
     onSkipped: skipped('workflow', 'workflows'),
   }))
   for (const warning of workflowWaitWarnings(workflowRegistry.list(), bootConfig)) logger.warn(warning)
+  // Isolated tools no worker can run here (no worker entry in this build or on disk, registered in code).
+  const isolationUnavailable = createIsolationAvailability({ workerUrl: toolWorkerUrl, toolFiles: tools.map(tool => tool?.name), logger })
+  for (const warning of isolationBootWarnings(toolRegistry.list(), bootConfig, isolationUnavailable)) logger.warn(warning)
 
   // node-cluster's primary serves no request: it checked the configuration and the definitions
   // above (one clear error instead of a crash loop of its workers) and runs no engine.
@@ -109,7 +113,7 @@ export default defineNitroPlugin((nitroApp) => {
     runners: { chat: runChatJob, workflow: runWorkflowJob },
     tools: toolRegistry,
     // A tool's index in `tools` is its file's index in the worker entry.
-    isolation: createToolIsolation({ workerUrl: toolWorkerUrl, toolFiles: tools.map(tool => tool?.name), getConfig, logger }),
+    isolation: createToolIsolation({ workerUrl: toolWorkerUrl, toolFiles: tools.map(tool => tool?.name), getConfig, logger, unavailable: isolationUnavailable }),
     workflows: workflowRegistry,
     hooks: {
       jobCreated: job => nitroApp.hooks.callHook('background-jobs:job-created', { job }),

@@ -10,8 +10,6 @@
  */
 import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { BackgroundJobsConfig } from '../config'
 import { ToolCallError, ToolNotRunError, ToolTimeoutError } from '../executor/tool-errors'
 import type { CancelStart } from '../executor/run-with-deadline'
@@ -26,6 +24,8 @@ import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, leftoverRunning, sta
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 import { STRAY_REPORTS_PER_WINDOW } from './stray-report-limit'
+import type { IsolationAvailability } from './worker-entry'
+import { createIsolationAvailability } from './worker-entry'
 
 /** One call to run isolated. */
 export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId' | 'startGate'>
@@ -71,6 +71,8 @@ export interface ToolIsolationOptions {
   getConfig: () => BackgroundJobsConfig
   /** Where a worker that fails outside any call (at start-up, say) is reported. */
   logger?: Logger
+  /** Shared with the boot check (worker-entry.ts), so a missing entry is logged once; made from the above when absent. */
+  unavailable?: IsolationAvailability
 }
 
 type Pool = import('tinypool').Tinypool
@@ -322,33 +324,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
   }
 
-  // The worker entry found on disk (checked until it is: a redeploy may bring it back), and whether its absence was logged.
-  let entryFound: string | null = null
-  let missingLogged = false
-  /**
-   * Whether the worker entry's file is there: an output deployed without it would start workers
-   * that fail to load it, each call blamed on its tool. Only a `file:` URL is checked.
-   */
-  function entryPresent(url: string): boolean {
-    if (entryFound === url || !url.startsWith('file:')) return true
-    const path = fileURLToPath(url)
-    if (existsSync(path)) {
-      entryFound = url
-      return true
-    }
-    if (!missingLogged) logger.error(`isolated tools cannot run: this build's worker entry ${path} is missing; deploy the whole server output, its chunks/background-jobs folder included`)
-    missingLogged = true
-    return false
-  }
-
-  function unavailable(name: string): string | null {
-    const url = options.workerUrl()
-    if (!url) return 'this build has no worker entry (the server output is a single file, or the preset has no Node worker threads)'
-    if (options.toolFiles.indexOf(name) < 0) return 'it was registered in code, not loaded from a server/tools file, so a worker cannot load it'
-    // Named in the log, not here: the model and the user read this.
-    if (!entryPresent(url)) return 'this server\'s build output lacks its worker entry (it was deployed without it)'
-    return null
-  }
+  const unavailable = options.unavailable ?? createIsolationAvailability({ workerUrl: options.workerUrl, toolFiles: options.toolFiles, logger })
 
   return {
     unavailable,
