@@ -34,6 +34,7 @@ import {
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
 import { countToolResult } from './tool-metrics'
+import { useMetrics } from '../metrics'
 import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
 import { utf8ByteLength } from '../bytes'
@@ -226,7 +227,11 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     // its heap cap, a crash): the model goes on, the operator needs the why.
     else if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error instanceof ToolHeapLimitError ? error : error.cause })
     // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
-    else if (error instanceof LeftoverBlockedTimeoutError || error instanceof LeftoverBlockedStartError) context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
+    else if (error instanceof LeftoverBlockedTimeoutError || error instanceof LeftoverBlockedStartError) {
+      context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
+      // Counted under the tool to fix too (a registered tool's file: a bounded label).
+      useMetrics().increment('isolated_leftover_blocks_total', { tool: error.leftoverOf })
+    }
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
