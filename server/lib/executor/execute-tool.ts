@@ -152,7 +152,8 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   if (confirming) await confirming
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = Date.now()
-  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs })
+  // A workflow's tool node names its tool (no offer) and uses its value; a model reads only part of it.
+  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs, forNode: !call.offeredTools })
   return await withinTimeLimit(context, tool, timeoutMs, async (signal, started, onWaiting) => {
     // An isolated call's run (and `durationMs`) starts when a worker takes it from the queue.
     let begun = false

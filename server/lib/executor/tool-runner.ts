@@ -14,6 +14,7 @@ import { MAX_NODE_END_BYTES } from '../workflows/recorded-output'
 import type { IsolatedOnWaiting } from '../isolation/tool-pool'
 import type { ToolResultJson } from './tool-result-json'
 import { toolResultFromJson, toolResultJson } from './tool-result-json'
+import { RESULT_EVENT_MAX_BYTES } from './truncate-results'
 
 /** One call, ready to run. */
 export interface ToolInvocation {
@@ -26,6 +27,8 @@ export interface ToolInvocation {
   timeoutMs: number
   /** An isolated call a human approved: the value approved, which its worker runs as it is (approved-arguments.ts). */
   approvedArgs?: { value: unknown }
+  /** A workflow's tool node runs it and uses its value (not a model, which reads only part of it): `maxIsolatedResultBytes`. */
+  forNode?: boolean
 }
 
 /**
@@ -43,12 +46,20 @@ export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig)
 }
 
 /**
- * The most of an isolated result's JSON the server takes from its worker: the model reads at most
- * `limits.maxResultBytes` of one, and a workflow's tool node fails on more than `MAX_NODE_END_BYTES`.
- * Beyond it, its worker sends only that much and the size (`ToolResultJson.cutBytes`).
+ * The most of an isolated result's JSON the server takes from its worker: what reads it. Beyond it,
+ * its worker sends only that much and the size (`ToolResultJson.cutBytes`), and the server parses
+ * none of it. A workflow's tool node (`forNode`) uses the value itself, and fails on more than
+ * `MAX_NODE_END_BYTES`. A model's call is read only in part: the model reads at most
+ * `limits.maxResultBytes` of it, its `tool-result` event `RESULT_EVENT_MAX_BYTES`, and a trace with
+ * `telemetry.recordContent` `maxContentChars` characters (at most 6 bytes of JSON each, and two
+ * more: telemetry/content.ts). 3 bytes more: a cut ends on a whole character.
  */
-export function maxIsolatedResultBytes(config: BackgroundJobsConfig): number {
-  return Math.max(config.limits.maxResultBytes, MAX_NODE_END_BYTES)
+export function maxIsolatedResultBytes(config: BackgroundJobsConfig, forNode = true): number {
+  const whole = Math.max(config.limits.maxResultBytes, MAX_NODE_END_BYTES)
+  if (forNode) return whole
+  const { recordContent, maxContentChars } = config.telemetry
+  const traced = recordContent ? (Math.max(0, Number(maxContentChars) || 0) + 2) * 6 : 0
+  return Math.min(whole, Math.max(config.limits.maxResultBytes, RESULT_EVENT_MAX_BYTES, traced) + 3)
 }
 
 /** How to run this invocation: in-process, or through the run's isolation pool. */
@@ -59,7 +70,7 @@ export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAt
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  const maxResultJsonBytes = maxIsolatedResultBytes(run.config)
+  const maxResultJsonBytes = maxIsolatedResultBytes(run.config, invocation.forNode)
   return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, maxResultJsonBytes, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting)
 }
 
