@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { isMainThread, parentPort, threadId } from 'node:worker_threads'
 import { z } from 'zod'
 import { defineTool } from '../../server/utils/define-tool'
+import { HELD_TOOLS } from './isolation-tools-held'
 
 /** Keys `flaky` has failed for once (per thread: each worker has its own). */
 const failedOnce = new Set<string>()
@@ -379,6 +380,7 @@ export const ISOLATION_TEST_TOOLS = [
       return { answered: true }
     },
   }),
+  ...HELD_TOOLS,
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

@@ -27,7 +27,8 @@ const handler = createToolWorker(ISOLATION_TEST_TOOLS.map(loaderOf))
 /**
  * `held_start`: its task reaches this worker and stops here, before the layer's handler takes it
  * (the worker thread is busy: tinypool handed it the task, no start was marked). It writes its
- * `marker` file, then spins until the worker is terminated.
+ * `marker` file, then spins until the worker is terminated. `held_until` writes its `marker` file
+ * and waits the same way until its `release` file exists, then goes on to the handler.
  */
 export default function runTask(task: Parameters<typeof handler>[0]): ReturnType<typeof handler> {
   if (task.name === 'held_start') {
@@ -35,6 +36,11 @@ export default function runTask(task: Parameters<typeof handler>[0]): ReturnType
     // The global write keeps a bundler from dropping the loop as code without effect.
     const state = globalThis as { isolationTestHeldSpins?: number }
     for (;;) state.isolationTestHeldSpins = (state.isolationTestHeldSpins ?? 0) + 1
+  }
+  if (task.name === 'held_until') {
+    const { marker, release } = task.args as { marker: string, release: string }
+    writeFileSync(marker, 'handed to the worker')
+    while (!existsSync(release)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
   }
   return handler(task)
 }

@@ -113,6 +113,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   let answers: BroadcastChannel | null = null
   const awaited = new Map<number, AwaitedCall>()
   let lastCallId = 0
+  // Calls waiting for a free worker (each is given to tinypool by `pump`), and tinypool turns under way.
+  const waiting: Array<{ enter: () => void, refuse: (error?: unknown) => void }> = []
+  let turns = 0
 
   async function startPool(workerUrl: string): Promise<Pool> {
     const { Tinypool } = await import('tinypool')
@@ -123,11 +126,10 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       filename: workerUrl,
       maxThreads: Math.max(1, maxWorkers),
       minThreads: Math.max(0, Math.min(minWorkers, maxWorkers)),
-      // `run` bounds the calls (`maxWorkers` + `maxQueue`). A worker is back for the next call only
-      // after a turn checking the last one's leftovers (leftovers.ts): a call made meanwhile waits
-      // for it, and tinypool, sized `maxQueue` alone, would refuse it (with 0, every call right
-      // after another answered).
-      maxQueue: Math.max(0, maxQueue) + Math.max(1, maxWorkers),
+      // Calls wait in the pool's own queue (`waiting`): tinypool is given one only when a worker is
+      // free, and holds it only while the worker it starts for it loads (`run` bounds the calls,
+      // `maxWorkers` + `maxQueue`).
+      maxQueue: Math.max(1, maxWorkers) + Math.max(0, maxQueue),
       idleTimeout: idleTimeoutMs,
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
     })
@@ -153,24 +155,18 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   }
 
   /**
-   * Starts a worker for the calls waiting, after one was lost (terminated or dead): tinypool
-   * replaces it only up to `minThreads`, so with `maxWorkers` above `minWorkers` they would wait
-   * for a busy worker — up to `isolation.queueTimeoutMs` — while the pool runs below its size. A
-   * task submitted while calls wait starts a worker (up to `maxThreads`); withdrawn at once, it
-   * leaves only the worker, which takes the first waiting call. Past a full queue too: the
-   * waiting calls were all accepted.
+   * Gives waiting calls to tinypool while fewer than `maxWorkers` of its turns are under way, in
+   * order. A call is given only when a worker is free (or, after one was lost, is started for it),
+   * so tinypool never holds one behind busy workers: a call given up in the queue (its job aborted,
+   * `isolation.queueTimeoutMs` passed) is only taken out of `waiting`, and one given up after it
+   * was given is left to its worker, which answers it "not run" at once — no worker is stopped for
+   * either (tinypool would terminate the worker it had handed one to).
    */
-  function refill(running: Pool): void {
-    if (disposed || running.queueSize === 0 || running.threads.length >= running.options.maxThreads) return
-    const nudge = new AbortController()
-    running.options.maxQueue++
-    try {
-      running.run(null, { signal: nudge.signal }).catch(() => {})
+  function pump(): void {
+    while (turns < Math.max(1, settings!.maxWorkers) && waiting.length > 0) {
+      turns++
+      waiting.shift()!.enter()
     }
-    finally {
-      running.options.maxQueue--
-    }
-    nudge.abort()
   }
 
   /**
@@ -243,31 +239,60 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
       return before === START_GATE.waiting || before === START_GATE.cancelled
     }, () => stageOfGate(gate), () => leftoverOfGate(gate) ?? null)
-    // Aborting it terminates the worker (tinypool); the call's signal does so until the call answered.
+    // Aborting it terminates the worker (tinypool); the call's signal does so once a worker started the call, until it answered.
     const turn = new AbortController()
     // A worker took the call from the queue (it says so first on the answer channel).
     let began = false
     // Tools whose earlier calls left timers running in the worker that started this call.
     let leftoversOf: readonly string[] = []
+    // Rejects with the signal's reason when the call is given up before any worker started it.
+    let giveUp!: (reason: unknown) => void
+    const givenUp = new Promise<never>((_resolve, reject) => {
+      giveUp = reject
+    })
+    givenUp.catch(() => {})
+    // Its place in `waiting` until `pump` gives it to tinypool.
+    let queued: (typeof waiting)[number] | null = null
+    const given = new Promise<void>((resolve) => {
+      queued = {
+        enter: () => {
+          queued = null
+          resolve()
+        },
+        // No error: the server shuts down.
+        refuse: (error = new IsolationUnavailableError(call.name, 'the server is shutting down')) => {
+          queued = null
+          giveUp(error)
+        },
+      }
+      waiting.push(queued)
+    })
     const stop = () => {
-      const workers = running.threads
+      // Still waiting for a free worker: taken out of the queue.
+      if (queued) {
+        waiting.splice(waiting.indexOf(queued), 1)
+        return queued.refuse(signal.reason)
+      }
+      // Given to a worker that has not started it: marked, it answers "not run" at once (if it does
+      // not take it within `RELEASE_TIMEOUT_MS`, the watchdog replaces it). Started: it is stopped.
+      const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
+      if (before === START_GATE.waiting || before === START_GATE.cancelled) return giveUp(signal.reason)
       turn.abort(signal.reason)
-      // Handed to a worker that had not started it yet (no news, no mark in the gate): tinypool
-      // terminated that worker too, it did not just take the call out of its queue.
-      if (workers.some(worker => !running.threads.includes(worker))) began = true
     }
     if (signal.aborted) stop()
+    else pump()
     signal.addEventListener('abort', stop, { once: true })
     let answered = false
-    // The worker's turn ended (its task settled): the worker is back, or gone.
-    let back = false
+    // The worker's turn ended (its task settled): the worker is back, or gone. True until it had one.
+    let back = true
     let watchdog: ReturnType<typeof setTimeout> | undefined
     let answerWait: ReturnType<typeof setTimeout> | undefined
     const replace = (why: string, what = 'left work running after its call answered') => {
       if (turn.signal.aborted) return
       // Not the call's own work: a timer an earlier call left running there runs now.
       const leftoverOf = leftoverOfGate(gate)
-      const said = leftoverOf ? `answered, then its worker ran ${leftoverTimerOf(leftoverOf)}` : what
+      const said = leftoverOf ? `answered, then its worker ran ${leftoverTimerOf(leftoverOf)}` : workerStarted() ? what : 'was given up before its worker started it, and that worker did not take it'
+      if (!workerStarted()) useMetrics().increment('isolated_calls_stopped_total', { reason: 'signal' })
       logger.warn(`isolated tool "${call.name}" ${said}; its worker was replaced (${why})`, { tool: call.name, jobId: call.context.jobId, ...(leftoverOf ? { leftoverOf } : {}) })
       turn.abort(new Error(why))
     }
@@ -284,16 +309,19 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           : replace(`still pending after ${LEFTOVER_WAIT_MS} ms`),
       })
     })
-    const done = (running.run({ ...task, startGate: gate }, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
-      back = true
-      // Rejected: its worker was terminated or died.
-      done.catch(() => refill(running))
-      // Its answer may still be on its way (the answer channel is not the task's port).
-      if (answered) awaited.delete(task.callId)
-      clearTimeout(watchdog)
-    })
     try {
-      return await Promise.race([early, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
+      await Promise.race([given, givenUp])
+      back = false
+      const done = (running.run({ ...task, startGate: gate }, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
+        back = true
+        turns--
+        pump()
+        // Its answer may still be on its way (the answer channel is not the task's port).
+        if (answered) awaited.delete(task.callId)
+        clearTimeout(watchdog)
+      })
+      done.catch(() => {})
+      return await Promise.race([early, givenUp, done.then(end => ('delivered' in end ? early : end), (error: unknown) => {
         if (answered) {
           // The worker died under work the call left running (not terminated by the pool): its answer stands.
           if (!turn.signal.aborted && !disposed) diedAfterAnswer(call, error, gate)
@@ -317,8 +345,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       answered = true
       clearTimeout(answerWait)
       signal.removeEventListener('abort', stop)
-      // Once its worker is back (or gone), nothing is left to watch.
-      done.catch(() => {})
+      // Once its worker is back (or gone), or when it never had one, nothing is left to watch.
       if (back) awaited.delete(task.callId)
       else watchdog = setTimeout(() => replace(`not back within ${RELEASE_TIMEOUT_MS} ms`), RELEASE_TIMEOUT_MS).unref()
     }
@@ -360,6 +387,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       answers?.close()
       answers = null
       awaited.clear()
+      // Calls still waiting for a worker get none.
+      for (const call of waiting.splice(0)) call.refuse()
       const running = await pool?.catch(() => null)
       pool = null
       started = null
