@@ -7,7 +7,8 @@
  * immediates the call created, ref'd and pending, are waited for up to `LEFTOVER_WAIT_MS`. If they
  * are still pending then, the worker is replaced instead (tool-pool.ts); if the wait never ends (a
  * leftover spins), the server replaces it too. Intervals and unref'd timers do not hold a worker:
- * they are how code keeps a cache fresh or a connection alive, and they run on as before; while
+ * they are how code keeps a cache fresh or a connection alive, and they run on as before (while
+ * the worker runs calls: an idle tinypool worker blocks until its next call comes); while
  * one runs its callback, the gate of the call running then says whose it is (`watchLeftovers`), so
  * a call that times out because one blocked the thread names the tool that left it.
  */
