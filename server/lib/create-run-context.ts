@@ -93,6 +93,9 @@ export function createRunContext(options: RunContextOptions): RunContext {
       if (add.tokens) countTokens(add.tokens)
     },
     afterEndStored: action => whenEndStored(run, action),
+    afterStored: action => void run.persist.flush().then((outcome) => {
+      if (outcome === 'stored') action()
+    }),
     maxEventBytes: run.persist.maxEventBytes,
     resumedFrom: options.resumedFrom,
     ...(options.resumedTextStarts ? { resumedTextStarts: options.resumedTextStarts } : {}),

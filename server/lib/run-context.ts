@@ -111,6 +111,12 @@ export interface RunContext {
    * Absent: run it at once.
    */
   afterEndStored?(action: () => void): void
+  /**
+   * Runs `action` once every event this run emitted so far is stored (its writes are not refused
+   * or given up: another instance owns the job then, and reads the store), never when it is not: a
+   * tool call's count, so one call counts once across a takeover (tool-metrics.ts). Absent: run it at once.
+   */
+  afterStored?(action: () => void): void
   /** Adds to the job's metrics (counts add up; tokens add up). */
   addMetrics(metrics: Partial<Omit<JobMetrics, 'tokens'>> & { tokens?: Partial<JobMetrics['tokens']> }): void
   /**

@@ -33,7 +33,7 @@ import {
   ToolTurnedOffError,
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
-import { countToolResult } from './tool-metrics'
+import { countStoredToolResult, countToolResult } from './tool-metrics'
 import { useMetrics } from '../metrics'
 import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
@@ -238,7 +238,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: error.message, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
-  countToolResult(context.tools, call.name, outcome.status, timing.startedAt === null ? null : outcome.durationMs)
+  countStoredToolResult(context, call.name, outcome.status, timing.startedAt === null ? null : outcome.durationMs)
   context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })
   return outcome
 }

@@ -15,7 +15,7 @@
 import type { ChatJobRequest } from '../providers/types'
 import type { RunContext } from '../run-context'
 import { runAgentLoop } from './agent-loop'
-import { countToolResult } from './tool-metrics'
+import { countStoredToolResult } from './tool-metrics'
 import { filteredAnswer, isFilteredAnswer } from './filtered-answer'
 import { answeredBefore, continuationMessages, interruptedCallError, interruptedCalls, prefillOf, previousCallsOf } from './continuation'
 
@@ -24,7 +24,7 @@ export async function runChatJob(context: RunContext, request: ChatJobRequest): 
   const resumed = context.resumedFrom
   for (const call of interruptedCalls(resumed)) {
     context.emit({ type: 'tool-result', id: call.id, status: 'error', error: interruptedCallError(call), durationMs: 0 })
-    countToolResult(context.tools, call.name, 'error')
+    countStoredToolResult(context, call.name, 'error')
   }
   if (resumed && answeredBefore(resumed)) {
     // Its last round was filtered before any text: the job fails, as the lost owner's run would have.

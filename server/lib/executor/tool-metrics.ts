@@ -6,6 +6,7 @@
  */
 import type { ToolCallOutcomeStatus } from '../../../shared/reducer'
 import { useMetrics } from '../metrics'
+import type { RunContext } from '../run-context'
 import type { ToolRegistry } from '../tools/types'
 
 /** The label value for calls of names that are not registered tools. */
@@ -23,4 +24,17 @@ export function countToolResult(tools: Pick<ToolRegistry, 'get'>, name: string, 
   metrics.increment('tool_runs_total', { tool, status })
   if (status === 'timeout') metrics.increment('tool_timeouts_total')
   if (durationMs !== null) metrics.labeledHistogram('tool_run_ms')(durationMs, tool, status)
+}
+
+/**
+ * Counts a call's `tool-result` that this run emitted (`countToolResult`) once the store holds it.
+ * A run that lost the job without knowing yet (its heartbeats did not reach the store) has its
+ * result refused; the instance that took the job over reads the call unanswered and counts it
+ * `error`. Counted by whoever stored the result, one call is one count: not `completed` on the
+ * lost owner and `error` on the new one.
+ */
+export function countStoredToolResult(context: Pick<RunContext, 'tools' | 'afterStored'>, name: string, status: ToolCallOutcomeStatus, durationMs: number | null = null): void {
+  const count = () => countToolResult(context.tools, name, status, durationMs)
+  if (context.afterStored) context.afterStored(count)
+  else count()
 }

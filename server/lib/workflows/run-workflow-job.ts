@@ -10,7 +10,7 @@ import { isCompiledWorkflow } from './registry'
 import { WorkflowRun } from './workflow-run'
 import { withDeclaredFields } from './declared-input'
 import { isToolOutcome } from '../../../shared/reducer'
-import { countToolResult } from '../executor/tool-metrics'
+import { countStoredToolResult } from '../executor/tool-metrics'
 
 /** Runs a workflow job. `request.input` was parsed by the workflow's schema when the job was created. */
 export async function runWorkflowJob(context: RunContext, request: WorkflowJobRequest): Promise<void> {
@@ -39,6 +39,6 @@ function endInterruptedCalls(context: RunContext): void {
       ? `The tool "${call.name}" was not run: the server running this job stopped while the call waited for approval; node "${call.nodeId}" runs again`
       : `The tool "${call.name}" was interrupted: the server running this job stopped before it answered; node "${call.nodeId}" runs again`
     context.emit({ type: 'tool-result', id: call.id, status: 'error', error, durationMs: 0, nodeId: call.nodeId })
-    countToolResult(context.tools, call.name, 'error')
+    countStoredToolResult(context, call.name, 'error')
   }
 }
