@@ -31,6 +31,8 @@ export interface RunContextOptions {
   /** The app's `upstream-request` hook (errors are contained by the caller). */
   /** False when the app's hook threw or did not settle in time: its changes are then not sent. */
   upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<boolean>
+  /** Logs a tool's failure in a job, or counts it when that tool failed just before (repeated-failure-log.ts). */
+  toolFailed?: (tool: string, jobId: string, log: () => void, error: unknown) => void
 }
 
 /** Creates the context handed to a runner. */
@@ -93,6 +95,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
       if (add.tokens) countTokens(add.tokens)
     },
     afterEndStored: action => whenEndStored(run, action),
+    ...(options.toolFailed ? { toolFailed: (tool: string, log: () => void, error: unknown) => options.toolFailed!(tool, run.record.id, log, error) } : {}),
     afterStored: action => void run.persist.flush().then((outcome) => {
       if (outcome === 'stored') action()
     }),

@@ -18,6 +18,7 @@ import type { JobRun } from './job-run'
 import { releaseRun } from './job-run'
 import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
+import { logToolFailure } from './tool-failure-log'
 import type { RoundTextStarts } from './executor/round-text'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
@@ -99,6 +100,7 @@ export function createEngine(options: EngineOptions) {
     workflows: options.workflows,
     logger,
     upstreamRequest: context => callHook('upstreamRequest', context.job.id, context),
+    toolFailed: (tool, jobId, log, error) => logToolFailure({ tool, jobId, log, error, logger, timers: engineTimers }),
   })
 
   const { startRun, abortRun, abandonRun } = createRunManager({

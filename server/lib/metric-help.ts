@@ -100,7 +100,7 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
   notificationUsers: 'Users with recent notifications kept for reconnects.',
   notificationSinks: 'Open notification streams.',
   userFeeds: 'Users whose jobs on other instances are followed for their notification streams.',
-  engineTimers: 'Engine-wide timers (the heartbeat while any viewer is attached; the retention cleanup interval from the first job until shutdown; with Redis or Convex the recovery scan too, from the start; for a minute, the count line of an upstream-request or chat-message-metadata hook failing again and again), so 1 when idle, 2 with Redis or Convex.',
+  engineTimers: 'Engine-wide timers (the heartbeat while any viewer is attached; the retention cleanup interval from the first job until shutdown; with Redis or Convex the recovery scan too, from the start; for a minute, the count line of an upstream-request or chat-message-metadata hook, or a tool, failing again and again), so 1 when idle, 2 with Redis or Convex.',
   isolatedCalls: 'Isolated tool calls running or waiting for a worker (0 when idle).',
   isolationWorkers: 'Live isolation worker threads (isolation.minWorkers stay warm).',
   unpersistedEvents: 'Committed events of the runs on this instance not yet written to the store (the write-behind backlog; grows while the store is down or slow).',

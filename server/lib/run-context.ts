@@ -117,6 +117,12 @@ export interface RunContext {
    * tool call's count, so one call counts once across a takeover (tool-metrics.ts). Absent: run it at once.
    */
   afterStored?(action: () => void): void
+  /**
+   * Logs a failure of the tool `tool` (`log`, the whole line), or counts it when that tool failed
+   * just before, in any job of this engine: a tool that fails at every call (its API down) logs its
+   * first failure and one count line a minute (repeated-failure-log.ts). Absent: `log` at once.
+   */
+  toolFailed?(tool: string, log: () => void, error: unknown): void
   /** Adds to the job's metrics (counts add up; tokens add up). */
   addMetrics(metrics: Partial<Omit<JobMetrics, 'tokens'>> & { tokens?: Partial<JobMetrics['tokens']> }): void
   /**

@@ -226,7 +226,13 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
     // Its `execute` threw (an API's 500, a database down), or its isolation worker died under it (over
     // its heap cap, a crash): the model goes on, the operator needs the why.
-    else if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: error instanceof ToolHeapLimitError ? error : error.cause })
+    // Once, then a count line a minute while it keeps failing (its API down: a line per call buried the log).
+    else if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) {
+      const cause = error instanceof ToolHeapLimitError ? error : error.cause
+      const log = () => context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: cause })
+      if (context.toolFailed) context.toolFailed(call.name, log, cause)
+      else log()
+    }
     // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
     else if (error instanceof LeftoverBlockedTimeoutError || error instanceof LeftoverBlockedStartError) {
       context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })

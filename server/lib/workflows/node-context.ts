@@ -109,6 +109,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     addMetrics: metrics => context.addMetrics(metrics),
     ...(context.afterEndStored ? { afterEndStored: (action: () => void) => context.afterEndStored!(action) } : {}),
     ...(context.afterStored ? { afterStored: (action: () => void) => context.afterStored!(action) } : {}),
+    ...(context.toolFailed ? { toolFailed: (tool: string, log: () => void, error: unknown) => context.toolFailed!(tool, log, error) } : {}),
     confirmLease: () => context.confirmLease?.() ?? null,
     flushHeldText,
   }
