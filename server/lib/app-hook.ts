@@ -46,7 +46,8 @@ export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () =>
     // At shutdown the engine's timers are cleared: logged as it is, no count armed.
     if (outcome === 'shutdown') warn()
     else failed(warn, new Error(message))
-    void settled.then(error => error && options.logger.error(`hook ${hookName} failed`, { ...fields, error }))
+    // Its failure after all: for a hook failing at every call, part of the count, not a line per call.
+    void settled.then(error => error && logHookFailure({ hookName, logger: options.logger, timers: options.timers, jobId: options.jobId, log: () => options.logger.error(`hook ${hookName} failed`, { ...fields, error }), error, again: true }))
     return false
   }
   if (outcome) failed(() => options.logger.error(`hook ${hookName} failed`, { ...fields, error: outcome }), outcome)

@@ -24,10 +24,12 @@ export interface HookFailure {
   /** The whole line, for a failure that is logged. */
   log: () => void
   error: unknown
+  /** The failure of a call whose timeout was logged or counted already (repeated-failure-log.ts). */
+  again?: boolean
 }
 
 /** Logs one failure of a hook (a throw or no answer in time), or counts it when its hook failed just before. */
-export function logHookFailure({ hookName, logger, timers, jobId, log, error }: HookFailure): void {
+export function logHookFailure({ hookName, logger, timers, jobId, log, error, again }: HookFailure): void {
   if (!REPEATED_HOOKS.has(hookName)) return log()
   logRepeatedFailure({
     key: hookName,
@@ -36,6 +38,7 @@ export function logHookFailure({ hookName, logger, timers, jobId, log, error }: 
     ...(jobId ? { jobId } : {}),
     log,
     error,
+    ...(again ? { again } : {}),
     count: { level: 'error', message: failures => `hook ${hookName} failed ${failures} more times after the failure logged before (not logged one by one; the last error is shown)` },
   })
 }

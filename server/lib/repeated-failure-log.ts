@@ -44,16 +44,27 @@ export interface RepeatedFailure {
   /** The whole line, for a failure that is logged. */
   log: () => void
   error: unknown
+  /**
+   * A later error of a failure already logged or counted (a hook that did not settle in time, then
+   * failed): while a count line is due it is that line's last error, not one more failure; else logged.
+   */
+  again?: boolean
   /** The count line: its level, its message for a number of failures, and fields of its own. */
   count: { level: 'warn' | 'error', message: (failures: number) => string, fields?: Record<string, unknown> }
 }
 
 /** Logs one failure, or counts it when the same key failed just before. */
-export function logRepeatedFailure({ key, logger, timers, jobId, log, error, count }: RepeatedFailure): void {
+export function logRepeatedFailure({ key, logger, timers, jobId, log, error, again, count }: RepeatedFailure): void {
   let failing = byTimers.get(timers)
   if (!failing) byTimers.set(timers, failing = new Map())
   const now = Date.now()
   const state = failing.get(key)
+  if (again && state?.armed) {
+    state.lastError = error
+    return
+  }
+  // The error of the one failure logged so far in this window: logged too, and nothing armed.
+  if (again && state && now < state.countedUntil) return log()
   if (!state || (!state.armed && now >= state.countedUntil)) {
     log()
     failing.set(key, { countedUntil: now + HOOK_FAILURE_WINDOW_MS, failures: 0, jobIds: new Set(), otherJobFailures: 0, lastError: undefined, armed: false })
