@@ -6,7 +6,7 @@
 import type { JobEvent, JobStatus } from '../../shared/events'
 import type { CounterName, HistogramName, MetricLabelName, MetricLabels } from './metric-help'
 import { METRIC_LABELS } from './metric-help'
-import { createLabelBound } from './metric-labels'
+import { createLabelBound, maxLabelValues } from './metric-labels'
 
 /** Histogram bucket bounds (upper bounds, characters) for the characters merged into one text event. */
 export const BATCH_CHARS_BUCKETS = [16, 64, 256, 1024, 4096, 16_384] as const
@@ -98,7 +98,7 @@ export function createMetrics() {
   function bounded(name: string, label: string, value: string): string {
     const id = `${name}\n${label}`
     let bound = labelBounds.get(id)
-    if (!bound) labelBounds.set(id, bound = createLabelBound())
+    if (!bound) labelBounds.set(id, bound = createLabelBound(maxLabelValues(label)))
     return bound(String(value))
   }
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { COUNTER_HELP, HISTOGRAM_HELP, METRIC_LABELS } from '../../server/lib/metric-help'
 import type { CounterName } from '../../server/lib/metric-help'
-import { MAX_LABEL_VALUES } from '../../server/lib/metric-labels'
+import { MAX_REGISTERED_LABEL_VALUES } from '../../server/lib/metric-labels'
 import { createMetrics, HISTOGRAM_BUCKETS } from '../../server/lib/metrics'
 import type { Metrics, UnlabeledHistogramName } from '../../server/lib/metrics'
 import { engineGauges, PROMETHEUS_PREFIX, toPrometheusText } from '../../server/lib/prometheus'
@@ -117,10 +117,11 @@ describe('labeled histograms', () => {
     const metrics = createMetrics()
     const observe = metrics.labeledHistogram('tool_run_ms')
     expect(metrics.labeledHistogram('tool_run_ms')).toBe(observe)
-    for (let index = 0; index < MAX_LABEL_VALUES + 10; index++) observe(1, `tool_${index}`, 'completed')
+    // `tool` is a label of registered names: bounded at MAX_REGISTERED_LABEL_VALUES, not the codes' 64.
+    for (let index = 0; index < MAX_REGISTERED_LABEL_VALUES + 10; index++) observe(1, `tool_${index}`, 'completed')
     observe(Number.NaN, 'lookup', 'completed')
     const keys = Object.keys(metrics.snapshot().histograms)
-    expect(keys).toHaveLength(MAX_LABEL_VALUES + 1)
+    expect(keys).toHaveLength(MAX_REGISTERED_LABEL_VALUES + 1)
     expect(metrics.snapshot().histograms['tool_run_ms{status="completed",tool="other"}']?.count).toBe(10)
     expect(keys.some(key => key.includes('lookup'))).toBe(false)
   })
