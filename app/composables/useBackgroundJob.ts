@@ -289,13 +289,22 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   // The app cleared its state (`clearNuxtState()`: the signed-in user changed without a page load):
   // the server checked the user when the stream opened and would go on sending the last user's job.
   // The stream opens again (once for all components following the job), from nothing: the new user
-  // gets the job if it is theirs, else the server's refusal (or 404).
+  // gets the job if it is theirs, else the server's refusal (or 404). A follower that had stopped
+  // is started again too: a sign-out's clear reopened it as nobody and the server refused it, and
+  // the sign-in's clear must follow the job again (else only `connect()` or a remount would).
   if (!import.meta.server) {
     watchStateCleared(session, (token) => {
-      if (!hold?.active) return
+      // Not following (never connected, or left): nothing to open again.
+      if (!hold) return
       // Whichever of the app's state keys the clear reaches first: nothing of the last user's job stays.
       state.value = null
-      renewJobFollower(id, token)
+      if (hold.active) {
+        renewJobFollower(id, token)
+        return
+      }
+      hold = null
+      lost.value = false
+      connect()
     })
   }
 

@@ -13,6 +13,8 @@ import { createComposableApp } from '../support/composable-app'
 import type { ComposableApp } from '../support/composable-app'
 
 let app: ComposableApp
+/** Whether the server sees a signed-in user (else it refuses: 401). */
+let signedIn: boolean
 
 function running(seq: number, content: string): JobState {
   return { ...createJobState({ id: 'j1', type: 'chat', createdAt: 0 }), status: 'running', seq, content }
@@ -25,7 +27,11 @@ function clearNuxtState() {
 
 beforeEach(() => {
   vi.useFakeTimers()
-  app = createComposableApp(async () => ({ state: running(1, '') }))
+  signedIn = true
+  app = createComposableApp(async () => {
+    if (!signedIn) throw Object.assign(new Error('[GET] 401'), { statusCode: 401, data: { statusCode: 401, message: 'Unauthorized' } })
+    return { state: running(1, '') }
+  })
 })
 
 afterEach(() => {
@@ -65,5 +71,31 @@ describe('clearNuxtState() with a useBackgroundJob mounted', () => {
     expect(app.openSources().map(source => source.url)).toEqual(['/api/jobs/j1/stream'])
     expect(view.result.text.value).toBe('')
     view.unmount()
+  })
+
+  it('follows the job again at the next sign-in\'s clear after the sign-out\'s clear was refused', async () => {
+    const view = app.mount(() => useBackgroundJob('j1'))
+    app.sources[0]!.open()
+    app.sources[0]!.emit('snapshot', running(3, 'Their answer'), '3')
+
+    // Sign-out: the stream opens again as nobody, and the server refuses it.
+    signedIn = false
+    clearNuxtState()
+    app.openSources()[0]!.fail()
+    await vi.runAllTimersAsync()
+    expect(view.result.connection.value).toBe('denied')
+    expect(app.openSources()).toHaveLength(0)
+
+    // Sign-in (the app clears its state again, as docs/client.md says): the job is followed again, from nothing.
+    signedIn = true
+    clearNuxtState()
+    expect(app.openSources().map(source => source.url)).toEqual(['/api/jobs/j1/stream'])
+    app.openSources()[0]!.open()
+    app.openSources()[0]!.emit('snapshot', running(4, 'Mine now'), '4')
+    expect(view.result.text.value).toBe('Mine now')
+    expect(view.result.connection.value).toBe('open')
+    expect(view.result.error.value).toBeNull()
+    view.unmount()
+    expect(activeJobFollowers()).toBe(0)
   })
 })
