@@ -79,7 +79,7 @@ describe('AI SDK page in Chromium', () => {
     const answer = await waitForFullAnswer(page, jobId)
     expect(answer.length).toBeGreaterThan(2_000)
     await expect(assistantTurns(page).count()).resolves.toBe(1)
-    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual([LONG_PROMPT])
+    await expect(page.locator('.turn[data-role="user"] .user-text').allTextContents()).resolves.toEqual([LONG_PROMPT])
     expect(await assistantTurns(page).getAttribute('data-message-id')).toBe(jobId)
     // The view followed the answer down, as chat apps do (it is longer than the window).
     const view = await page.locator('.conversation').evaluate(element => ({ overflows: element.scrollHeight > element.clientHeight, fromBottom: element.scrollHeight - element.scrollTop - element.clientHeight }))
@@ -106,7 +106,7 @@ describe('AI SDK page in Chromium', () => {
     release()
     const jobId = (await assistantTurns(page).getAttribute('data-message-id'))!
     await waitForFullAnswer(page, jobId)
-    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual(['Show me some markdown'])
+    await expect(page.locator('.turn[data-role="user"] .user-text').allTextContents()).resolves.toEqual(['Show me some markdown'])
     await expect(assistantTurns(page).count()).resolves.toBe(1)
     await page.unroute('**/api/jobs/chat/*/messages')
   })
@@ -126,7 +126,7 @@ describe('AI SDK page in Chromium', () => {
     await page.unroute('**/api/jobs/chat/*/messages')
     await alert.getByRole('button', { name: 'Retry' }).click()
     await page.locator('.turn[data-role="user"]').waitFor({ timeout: WAIT_MS })
-    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual(['Show me some markdown'])
+    await expect(page.locator('.turn[data-role="user"] .user-text').allTextContents()).resolves.toEqual(['Show me some markdown'])
     await expect(assistantTurns(page).count()).resolves.toBe(1)
     await expect(alert.count()).resolves.toBe(0)
   })
@@ -321,7 +321,7 @@ describe('AI SDK page in Chromium', () => {
     expect([await page.locator('.turn').count(), (await page.locator('#ai-sdk-input').inputValue()).length]).toEqual([0, 100_001])
     await send(page, 'Hello')
     await page.locator('.turn[data-role="assistant"] .answer').waitFor({ timeout: WAIT_MS })
-    await expect(page.locator('.turn[data-role="user"]').allTextContents()).resolves.toEqual(['Hello'])
+    await expect(page.locator('.turn[data-role="user"] .user-text').allTextContents()).resolves.toEqual(['Hello'])
   })
 
   it('an approval a new message passed by offers no Approve or Deny (the server declined it)', async () => {

@@ -25,9 +25,9 @@ export async function submitMessage(root: FakeNode): Promise<void> {
   await settle()
 }
 
-/** The user's messages shown in the conversation. */
+/** The user's messages shown in the conversation (each bubble's text, not its heading for screen readers). */
 export function userMessages(root: FakeNode): string[] {
-  return allNodes(root).filter(item => String(item.props.class ?? '').includes('bubble-user')).map(item => textOf(item).trim())
+  return allNodes(root).filter(item => String(item.props.class ?? '').includes('user-text')).map(item => textOf(item).trim())
 }
 
 /** Clicks a rendered button. */

@@ -18,12 +18,14 @@ import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
 import AiSdkTextPartSsr from '../../demo/app/components/AiSdkTextPart.vue'
 import MarkdownBlocksSsr from '../../demo/app/components/MarkdownBlocks.vue'
 import AiSdkMessageSsr from '../../demo/app/components/AiSdkMessage.vue'
+import UserMessageSsr from '../../demo/app/components/UserMessage.vue'
 
 const AiSdkPage = withClientTemplate(AiSdkPageSsr, 'demo/app/pages/ai-sdk.vue')
 const AiSdkToolPart = withClientTemplate(AiSdkToolPartSsr, 'demo/app/components/AiSdkToolPart.vue')
 const AiSdkTextPart = withClientTemplate(AiSdkTextPartSsr, 'demo/app/components/AiSdkTextPart.vue')
 const MarkdownBlocks = withClientTemplate(MarkdownBlocksSsr, 'demo/app/components/MarkdownBlocks.vue')
 const AiSdkMessage = withClientTemplate(AiSdkMessageSsr, 'demo/app/components/AiSdkMessage.vue')
+const UserMessage = withClientTemplate(UserMessageSsr, 'demo/app/components/UserMessage.vue')
 
 /** What a test sets up and reads; reset before each test. */
 export interface PageWorld {
@@ -68,7 +70,7 @@ export function usePage(): PageWorld {
     mount: () => {
       // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
       mountDemoComponent(app, { render: () => null } as Component, {})
-      return mountClient(AiSdkPage, { AiSdkMessage, AiSdkToolPart, AiSdkTextPart, MarkdownBlocks }).container
+      return mountClient(AiSdkPage, { AiSdkMessage, AiSdkToolPart, AiSdkTextPart, MarkdownBlocks, UserMessage }).container
     },
   }
   beforeEach(() => {

@@ -14,7 +14,7 @@ import { useCopy } from '../../demo/app/composables/useCopy'
 import { useServerReturn } from '../../demo/app/composables/useServerReturn'
 import type { ComposableApp } from './composable-app'
 
-const VUE_AUTO_IMPORTS = ['ref', 'shallowRef', 'computed', 'reactive', 'readonly', 'watch', 'watchEffect', 'nextTick', 'onMounted', 'onBeforeUnmount', 'onUnmounted', 'toRef', 'toValue'] as const
+const VUE_AUTO_IMPORTS = ['ref', 'shallowRef', 'computed', 'reactive', 'readonly', 'watch', 'watchEffect', 'nextTick', 'onMounted', 'onBeforeUnmount', 'onUnmounted', 'toRef', 'toValue', 'useId'] as const
 
 const consoleWarn = console.warn.bind(console)
 
