@@ -25,9 +25,9 @@ export function useIsolationPools() {
   })
   afterAll(() => worker?.remove())
 
-  /** A fresh pool of the test tools on the worker, reading `config`. */
-  function pool(config: BackgroundJobsConfig, logger?: Logger): ToolIsolation {
-    const isolation = createToolIsolation({ workerUrl: () => worker!.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config, logger })
+  /** A fresh pool of the test tools on the worker, reading `config` (`releaseTimeoutMs` as in ToolIsolationOptions). */
+  function pool(config: BackgroundJobsConfig, logger?: Logger, releaseTimeoutMs?: number): ToolIsolation {
+    const isolation = createToolIsolation({ workerUrl: () => worker!.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => config, logger, releaseTimeoutMs })
     pools.push(isolation)
     return isolation
   }

@@ -22,7 +22,9 @@ const context = { userId: 'u', jobId: 'job-late', threadId: null, step: 1 }
 /** `spin_later` leaves its interval; `arm_and_answer` (same worker) answers, then waits for its own timer while the interval runs. */
 async function answerThenLeftover(allocate: boolean) {
   const { logger, lines } = recordingLogger()
-  const isolation = pools.pool(resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1, heapMb: 32 } }), logger)
+  // Filling the heap took a loaded machine's worker over the 1 s release time, and the watchdog
+  // replaced it as stuck first: the heap case gives it a minute, so only the heap cap can end it.
+  const isolation = pools.pool(resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1, heapMb: 32 } }), logger, allocate ? 60_000 : undefined)
   const marker = join(markers, allocate ? 'allocate' : 'spin')
   const signal = new AbortController().signal
   expect((await isolation.run({ name: 'spin_later', args: { marker, allocate }, context, timeoutMs: 60_000 }, signal)).result).toEqual({ answered: true })

@@ -73,6 +73,8 @@ export interface ToolIsolationOptions {
   logger?: Logger
   /** Shared with the boot check (worker-entry.ts), so a missing entry is logged once; made from the above when absent. */
   unavailable?: IsolationAvailability
+  /** How long a worker may take to come back after its call answered (tests). @default RELEASE_TIMEOUT_MS */
+  releaseTimeoutMs?: number
 }
 
 type Pool = import('tinypool').Tinypool
@@ -84,9 +86,8 @@ const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue av
  */
 export const RELEASE_TIMEOUT_MS = 1_000
 /**
- * How long a call whose worker died right after posting its answer waits for that answer (it is on
- * its way on the answer channel, which keeps no order with the task's rejection); past it, the call
- * fails saying so.
+ * How long a call whose worker died right after posting its answer waits for that answer (on its way
+ * on the answer channel, which keeps no order with the task's rejection); past it, the call fails.
  */
 export const ANSWER_WAIT_MS = 1_000
 
@@ -105,6 +106,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   let calls = 0
   let disposed = false
   const logger = options.logger ?? silentLogger
+  const releaseMs = options.releaseTimeoutMs ?? RELEASE_TIMEOUT_MS
   // Errors a tool's code raised after its call had answered: its worker ignored them and says so here.
   const faultChannel = `background-jobs:isolation-faults:${randomUUID()}`
   let stopListening: (() => void) | null = null
@@ -347,7 +349,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       signal.removeEventListener('abort', stop)
       // Once its worker is back (or gone), or when it never had one, nothing is left to watch.
       if (back) awaited.delete(task.callId)
-      else watchdog = setTimeout(() => replace(`not back within ${RELEASE_TIMEOUT_MS} ms`), RELEASE_TIMEOUT_MS).unref()
+      else watchdog = setTimeout(() => replace(`not back within ${releaseMs} ms`), releaseMs).unref()
     }
   }
 
