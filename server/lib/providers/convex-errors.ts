@@ -29,11 +29,17 @@ export class ConvexSecretMissingError extends Error {
   }
 }
 
-/** Convex refused the servers' secret, or the deployment has none: a configuration error. */
-export class ConvexAccessError extends BackgroundJobsError {
+/**
+ * Convex refused the servers' secret, or the deployment has none: a configuration error. At boot
+ * it fails the check (convex-boot-check.ts); after boot (a rotation done wrong, the deployment's
+ * secret changed or removed) every call meets it: a 503 with `Retry-After` whose client message
+ * names no setting, its message (naming the settings, never the secret) logged once per outage by
+ * the routes — it was a 500 that told each client the operator's variables and logged nothing.
+ */
+export class ConvexAccessError extends ProviderUnavailableError {
   override readonly name = 'ConvexAccessError'
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super('convex', message, retryAfterSeconds, { ...options, clientMessage: 'The job store (Convex) refused this server: its configuration needs fixing; retry later' })
   }
 }
 
@@ -93,7 +99,7 @@ export class ConvexCallError extends ProviderUnavailableError {
 export function explainFailure(error: unknown, what: string, retryAfterSeconds: number): never {
   const data = (error as { data?: { code?: string, message?: string } })?.data
   if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
-    throw new ConvexAccessError(data.message, { cause: error })
+    throw new ConvexAccessError(data.message, retryAfterSeconds, { cause: error })
   }
   if (data?.code === 'invalid-rate' && data.message) throw new ConvexInvalidRateError(data.message, { cause: error })
   if (error instanceof BackgroundJobsError || error instanceof ConvexPackageMissingError) throw error
