@@ -10,6 +10,7 @@ import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { noValueEnvNames, noValueEnvProblems, nullInGroupProblem, nullSettingKeys } from './config-env-null'
 import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { convexAddressProblem } from './convex-url-check'
+import { unitWarnings } from './config-units'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -240,6 +241,8 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   if (metricsToken && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
     warnings.push(`${describe('metricsToken')} is shorter than ${MIN_METRICS_TOKEN_CHARS} characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)`)
   }
+  // A time meant in seconds (config-units.ts).
+  warnings.push(...unitWarnings(config))
   return warnings
 }
 
