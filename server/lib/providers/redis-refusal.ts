@@ -14,7 +14,10 @@ const REFUSED_RETRY_AFTER_SECONDS = 5
 const STATE_HINTS: Record<string, string> = {
   OOM: 'Redis reached its maxmemory: free memory, raise maxmemory or shorten limits.retentionMs',
   MISCONF: 'Redis cannot write its snapshot and refuses writes until it can (see the Redis log)',
-  READONLY: 'the URL reaches a read-only replica (after a failover, point it at the primary)',
+  // After boot (the boot check names it too, redis-key-check.ts): a failover; the command
+  // connection is dropped and made again to the URL (redis-client.ts), so only a URL that keeps
+  // reaching the replica needs changing.
+  READONLY: 'NUXT_BACKGROUND_JOBS_REDIS_URL reaches a read-only replica: after a failover the connection is made again to the URL; if this goes on, point it at the primary',
   LOADING: 'Redis is loading its data after a restart',
   BUSY: 'a script on Redis runs too long',
   MASTERDOWN: 'the replica lost its primary',
