@@ -22,6 +22,7 @@ import type { BackgroundJobsConfig, BackgroundJobsConfigInput } from '../lib/con
 import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
 import { startWithRetry } from '../lib/engine-startup'
+import { createStartupLog } from '../lib/startup-log'
 import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
@@ -103,6 +104,7 @@ export default defineNitroPlugin((nitroApp) => {
   })
 
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
+  const startupLog = createStartupLog(logger)
   const startup = startWithRetry(() => createProviderFromConfig(getConfig(), { logger }).then(provider => createEngine({
     provider,
     instanceId: workerInstanceId(bootConfig.instanceId, cluster.worker?.id),
@@ -125,9 +127,10 @@ export default defineNitroPlugin((nitroApp) => {
   })), {
     provider: bootConfig.provider,
     isRetryable: error => error instanceof StoreUnreachableError,
-    onFailure: (error, retryInMs) => logger.error(retryInMs === null ? 'engine failed to start' : `engine failed to start; trying again in ${retryInMs} ms`, { error }),
+    onFailure: startupLog.failed,
     discard: engine => void engine.dispose(),
   })
+  void startup.settled.then(engine => engine && startupLog.started())
   setBackgroundJobsEngine({ get: () => startup.get(), stop: () => startup.stop(), config: getConfig })
 
   nitroApp.hooks.hook('close', async () => {
