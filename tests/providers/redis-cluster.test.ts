@@ -67,6 +67,28 @@ describe('redis provider: a Redis Cluster behind the URL', () => {
     expect(await b.admin.sendCommand(['DBSIZE'])).toBe(0)
   })
 
+  it('fails at boot when CLUSTER SLOTS is refused (a proxy in front of the cluster, an ACL user without it), naming the URL', async () => {
+    const a = await clusterNode()
+    const b = await clusterNode()
+    await a.admin.sendCommand(['CLUSTER', 'ADDSLOTSRANGE', '0', '8191'])
+    await b.admin.sendCommand(['CLUSTER', 'ADDSLOTSRANGE', '8192', '16383'])
+    await a.admin.sendCommand(['CLUSTER', 'MEET', '127.0.0.1', new URL(b.server.url).port, b.busPort])
+    await until(a.admin, (info, slots) => slots.length === 2 && info.includes('cluster_state:ok'))
+    // What a proxy (Envoy, predixy) answers too: no CLUSTER commands; everything else reaches a node.
+    await a.admin.sendCommand(['ACL', 'SETUSER', 'app', 'on', '>secret', '~*', '&*', '+@all', '-cluster'])
+    const url = a.server.url.replace('redis://', 'redis://app:secret@')
+
+    const failure = await boot(url)
+    expect(failure).toBeInstanceOf(StoreUnreachableError)
+    const message = String((failure as Error)?.message)
+    expect(message).toMatch(/^NUXT_BACKGROUND_JOBS_REDIS_URL \(redis:\/\/app:\*+@127\.0\.0\.1:\d+\) could not run a script of the redis provider/)
+    expect(message).toMatch(/non local key/)
+    expect(message).toMatch(/Redis Cluster or a proxy in front of one/)
+    expect(message).not.toContain('secret')
+    expect(await a.admin.sendCommand(['DBSIZE'])).toBe(0)
+    expect(await b.admin.sendCommand(['DBSIZE'])).toBe(0)
+  })
+
   it('runs on a cluster whose one primary holds every slot', async () => {
     const node = await clusterNode()
     await node.admin.sendCommand(['CLUSTER', 'ADDSLOTSRANGE', '0', '16383'])

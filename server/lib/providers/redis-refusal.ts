@@ -37,7 +37,7 @@ export class RedisRefusedError extends ProviderUnavailableError {
 }
 
 /** The first line of a reply, without the `script: <sha>, on @user_script:N.` tail a script error carries. */
-function firstLine(message: string): string {
+export function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/\s*script: [0-9a-f]{40}, on @user_script:\d+\.?$/, '').trim()
 }
 
