@@ -7,9 +7,16 @@ import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secre
 import { utf8ByteLength } from '../bytes'
 import { BackgroundJobsError, ProviderUnavailableError } from '../errors'
 import { ConvexPackageMissingError } from './convex-facade'
+import type { Logger } from '../logger'
+import { createConsoleLogger } from '../logger'
 
 /** At most this much of Convex's own message is kept in a `ConvexCallError`'s message. */
 const CAUSE_MESSAGE_CHARS = 500
+
+/** Convex's own message, cut to `CAUSE_MESSAGE_CHARS`. */
+function cut(said: string): string {
+  return said.length > CAUSE_MESSAGE_CHARS ? `${said.slice(0, CAUSE_MESSAGE_CHARS)}…` : said
+}
 
 /** Thrown at boot when the `convex` provider is selected without a deployment URL. */
 export class ConvexUrlMissingError extends Error {
@@ -76,6 +83,26 @@ export class ConvexInvalidRateError extends BackgroundJobsError {
 }
 
 /**
+ * What Convex (a development deployment, convex-test) says when a function passes one of its
+ * limits: bytes, documents or index ranges read or written in one execution, a value, document or
+ * array too large. Production deployments say only `Server Error`, which stays a `ConvexCallError`.
+ */
+const LIMIT_WORDING = /in a single function execution|this is a convex limit|\b(value|document|array|object|arguments?|return value)\b[^.]{0,40}\btoo (large|long|many)\b/i
+
+/**
+ * A call Convex refused for passing one of its limits: the same call fails the same way however
+ * often it is sent, so a 500 naming the function and the limit, without `Retry-After` — it was a
+ * 503 "retry shortly". The provider logs it (convex.ts): it is a case the layer does not keep
+ * under Convex's limits yet.
+ */
+export class ConvexLimitError extends BackgroundJobsError {
+  override readonly name = 'ConvexLimitError'
+  constructor(what: string, said: string, options?: { cause?: unknown }) {
+    super(`Convex refused ${what}: it passes one of Convex's limits (${said}); sending it again will not help`, options)
+  }
+}
+
+/**
  * Convex answered a call with an error (in production most are just `Server Error`: a conflict
  * that outlasted Convex's retries, an overloaded deployment, a transaction limit): 503 with
  * `Retry-After` and a message naming Convex and the function, never a bare 500. Not a timeout:
@@ -85,23 +112,31 @@ export class ConvexCallError extends ProviderUnavailableError {
   override readonly name = 'ConvexCallError'
   constructor(what: string, cause: unknown, retryAfterSeconds: number) {
     const said = cause instanceof Error ? cause.message : String(cause)
-    const cut = said.length > CAUSE_MESSAGE_CHARS ? `${said.slice(0, CAUSE_MESSAGE_CHARS)}…` : said
-    super('convex', `Convex failed ${what}: ${cut || 'no message'}; the job store could not answer, retry shortly`, retryAfterSeconds, { cause, clientMessage: 'The job store (Convex) could not answer; retry shortly' })
+    super('convex', `Convex failed ${what}: ${cut(said) || 'no message'}; the job store could not answer, retry shortly`, retryAfterSeconds, { cause, clientMessage: 'The job store (Convex) could not answer; retry shortly' })
   }
 }
 
 /**
  * Rethrows a failed call's error as what the routes should answer: an access refusal of
  * convex/access.ts as `ConvexAccessError` (its message names the settings), a rate window Convex
- * cannot count as `ConvexInvalidRateError`, our own errors and a
- * missing `convex` package as they are, and anything else Convex said as `ConvexCallError` (503).
+ * cannot count as `ConvexInvalidRateError`, our own errors and a missing `convex` package as they
+ * are, a limit of Convex's passed as `ConvexLimitError` (500, logged to `logger`), and anything else Convex said as
+ * `ConvexCallError` (503).
  */
-export function explainFailure(error: unknown, what: string, retryAfterSeconds: number): never {
+export function explainFailure(error: unknown, what: string, retryAfterSeconds: number, logger?: Logger): never {
   const data = (error as { data?: { code?: string, message?: string } })?.data
   if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
     throw new ConvexAccessError(data.message, retryAfterSeconds, { cause: error })
   }
   if (data?.code === 'invalid-rate' && data.message) throw new ConvexInvalidRateError(data.message, { cause: error })
   if (error instanceof BackgroundJobsError || error instanceof ConvexPackageMissingError) throw error
+  const said = error instanceof Error ? error.message : String(error)
+  if (LIMIT_WORDING.test(said)) {
+    const limitError = new ConvexLimitError(what, cut(said), { cause: error })
+    // Routes map a 500 of the layer's without a log line: this one is for the operator too.
+    const log = logger ?? createConsoleLogger()
+    log.error('a Convex call passed one of Convex\'s limits', { function: what, error: limitError })
+    throw limitError
+  }
   throw new ConvexCallError(what, error, retryAfterSeconds)
 }

@@ -38,7 +38,7 @@ import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
 
-export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
+export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexLimitError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
@@ -121,7 +121,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     retryAfterSeconds,
   })
   // Every one-shot call has a time limit; subscriptions wait for the connection to come back.
-  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds)), what)
+  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds, options.logger)), what)
   const query: ConvexFacade['query'] = (reference, args) => {
     // Given up on at its time limit: the client drops it instead of keeping it for the reconnect.
     const abandon = new AbortController()
