@@ -17,4 +17,4 @@ export default defineJobsHandler(context => withUserStream(context, async ({ sin
   sink.comment('connected')
   await sink.closed
   detach()
-}))
+}), { liveStream: true })

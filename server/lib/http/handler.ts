@@ -74,8 +74,18 @@ export function toHttpError(event: H3Event, error: unknown) {
   return createError({ statusCode: 500, message: 'Internal error' })
 }
 
-/** Defines a jobs route: never cached, engine ready, cross-site writes refused, flag checked, user resolved, errors mapped. */
-export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Promise<T> | T) {
+/** How a route is checked beyond what every route gets. */
+export interface JobsRouteOptions {
+  /**
+   * The route's GET opens a live stream (it holds a stream slot): refused from a page of another
+   * origin like a write (cross-site.ts).
+   * @default false
+   */
+  liveStream?: boolean
+}
+
+/** Defines a jobs route: never cached, engine ready, cross-site writes (and live streams) refused, flag checked, user resolved, errors mapped. */
+export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Promise<T> | T, options: JobsRouteOptions = {}) {
   return defineEventHandler(async (event) => {
     // Every answer is the requesting user's (or says whether a job exists for them): no shared
     // cache in front of the app may keep it for the next client. The streams set their own.
@@ -85,7 +95,7 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
     try {
       const engine = await useBackgroundJobsEngine()
       const config = engine.getConfig()
-      assertNotCrossSite(event, config)
+      assertNotCrossSite(event, config, options.liveStream)
       if (!config.enabled) throw new FeatureDisabledError('enabled')
       const userId = await resolveUser(event, config)
       const flags = await resolveFeatureFlags(event, userId, config)

@@ -25,4 +25,4 @@ export default defineJobsHandler(context => withUserStream(context, async ({ sin
   // Disconnecting a viewer never cancels the job: it only detaches.
   await sink.closed
   attachment.detach()
-}))
+}), { liveStream: true })

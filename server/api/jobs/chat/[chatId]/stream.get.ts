@@ -15,4 +15,4 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const job = await resumableChatJob(context, getRouterParam(context.event, 'chatId', { decode: true }) ?? '')
   if (!job) return sendNoContent(context.event)
   return serveUiStream(context, job.id, nothingKnown(job))
-})))
+})), { liveStream: true })
