@@ -14,10 +14,29 @@ export interface ProtocolRequest {
   node: { req: { headers: Record<string, string | string[] | undefined>, connection?: unknown } }
 }
 
+/** The first `X-Forwarded-Proto` value, lower-cased (the scheme the browser used), or undefined. */
+function forwardedProto(event: ProtocolRequest): string | undefined {
+  const header = event.node.req.headers['x-forwarded-proto']
+  return (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase() || undefined
+}
+
+function isTlsConnection(event: ProtocolRequest): boolean {
+  return Boolean((event.node.req.connection as { encrypted?: boolean } | null | undefined)?.encrypted)
+}
+
 /** True when the request came over https (its own TLS, or the first `X-Forwarded-Proto` value). */
 export function isHttpsRequest(event: ProtocolRequest): boolean {
-  const header = event.node.req.headers['x-forwarded-proto']
-  const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase()
   // As h3's: a TLS connection stays https whatever the header says.
-  return first === 'https' || Boolean((event.node.req.connection as { encrypted?: boolean } | null | undefined)?.encrypted)
+  return forwardedProto(event) === 'https' || isTlsConnection(event)
+}
+
+/**
+ * The scheme the browser used, when the request says: `https` on a TLS connection, else the first
+ * `X-Forwarded-Proto` value when it is `http` or `https`; null when neither tells (plain http with
+ * no such header: served directly, or by a proxy that ended TLS and does not say so).
+ */
+export function knownRequestScheme(event: ProtocolRequest): 'http' | 'https' | null {
+  if (isTlsConnection(event)) return 'https'
+  const proto = forwardedProto(event)
+  return proto === 'http' || proto === 'https' ? proto : null
 }

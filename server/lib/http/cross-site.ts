@@ -11,14 +11,21 @@
  * user's own tabs got 429. So, as Go's `http.CrossOriginProtection` does:
  * - `Sec-Fetch-Site` (every current browser sends it): only `same-origin` and `none` (the user's
  *   own action) pass;
- * - without it (an older browser), an `Origin` whose host is not this server's `Host` (or
- *   `X-Forwarded-Host`, behind a proxy) is refused;
+ * - without it (an older browser), an `Origin` that is not this server's origin is refused: the
+ *   origins are compared as the URL standard does (scheme, host, port; a default port the same as
+ *   none, host names in any case, IPv6 in any spelling), a host's trailing dot the same as none
+ *   (the same name in DNS). This server is reached at `Host` (or `X-Forwarded-Host`, behind a
+ *   proxy) over the request's scheme: `https` on TLS, else `X-Forwarded-Proto`; when neither says
+ *   (a proxy that ended TLS and does not tell), the Origin's own. A page of another origin cannot
+ *   make a browser send `X-Forwarded-*` (not CORS-safelisted: a preflight nobody grants), so they
+ *   are read whatever `trustedProxies` says;
  * - neither header: not a browser (curl, a server, the AI SDK from Node) — allowed;
  * - an origin listed in `trustedOrigins` always passes.
  */
 import type { H3Event } from 'h3'
 import { getRequestHeader } from 'h3'
 import type { BackgroundJobsConfig } from '../config'
+import { knownRequestScheme } from '../../../shared/forwarded-https'
 import { envNameOf, trustedOriginSet } from '../config'
 import { CrossSiteRequestError } from '../errors'
 import { shownInput } from '../shown-input'
@@ -40,16 +47,38 @@ export interface SiteCheckRequest {
   origin: string | undefined
   /** The hosts this server is reached at: `Host`, and each `X-Forwarded-Host`. */
   hosts: readonly string[]
+  /** The scheme the request came over, when it is known (knownRequestScheme); else the Origin's is taken. */
+  scheme?: 'http' | 'https' | null
   trustedOrigins: ReadonlySet<string>
 }
 
-function hostOf(origin: string): string | null {
+/**
+ * An http(s) origin as the URL standard serialises it (`scheme://host[:port]`: a default port
+ * dropped, the host lower-cased, IPv6 compressed), with one trailing dot of the host dropped; null
+ * when `text` is no http(s) URL.
+ */
+function normalisedOrigin(text: string): string | null {
   try {
-    return new URL(origin).host
+    const url = new URL(text)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
+    return `${url.protocol}//${url.hostname.replace(/(?<=.)\.$/, '')}${url.port ? `:${url.port}` : ''}`
   }
   catch {
     return null
   }
+}
+
+/** This server's origin at `host` (a `Host` value: host[:port], nothing else) over `scheme`; null when `host` is none. */
+function serverOrigin(scheme: string, host: string): string | null {
+  return /^[^/?#@\\\s]+$/.test(host) ? normalisedOrigin(`${scheme}://${host}`) : null
+}
+
+/** Whether `origin` is this server's origin at one of `hosts` over `scheme` (null: the Origin's own scheme). */
+function isOwnOrigin(origin: string, hosts: readonly string[], scheme: string | null): boolean {
+  const given = normalisedOrigin(origin)
+  if (given === null) return false
+  const over = scheme ?? given.slice(0, given.indexOf(':'))
+  return hosts.some(host => serverOrigin(over, host) === given)
 }
 
 /** Null when the request may go on; otherwise the message of its 403. */
@@ -65,9 +94,10 @@ export function crossSiteRefusal(request: SiteCheckRequest): string | null {
   }
   else {
     if (!origin) return null
-    const host = hostOf(origin)
-    if (host !== null && request.hosts.some(each => each.toLowerCase() === host.toLowerCase())) return null
-    why = `Origin ${shownInput(origin)} is not this server's host ${shownInput(request.hosts[0] ?? '(none)')}`
+    const scheme = request.scheme ?? null
+    if (isOwnOrigin(origin, request.hosts, scheme)) return null
+    const host = request.hosts[0] ?? '(none)'
+    why = `Origin ${shownInput(origin)} is not this server's ${scheme ? `origin ${shownInput(`${scheme}://${host}`)}` : `host ${shownInput(host)}`}`
   }
   // The client's headers are quoted cut (shown-input.ts): an 8 KB Origin must not come back whole, twice.
   return `Refused a cross-site ${request.method.toUpperCase()} from ${origin ? shownInput(origin) : 'a page of another origin'} (${why}): only pages of this server's own origin may ${request.liveStream ? 'follow its live streams' : 'start, answer, abort or delete jobs'}. If that origin is yours, list it in trustedOrigins (${envNameOf('trustedOrigins')})`
@@ -83,6 +113,7 @@ export function assertNotCrossSite(event: H3Event, config: BackgroundJobsConfig,
     fetchSite: getRequestHeader(event, 'sec-fetch-site'),
     origin: getRequestHeader(event, 'origin'),
     hosts: [...(host ? [host] : []), ...forwarded],
+    scheme: knownRequestScheme(event),
     trustedOrigins: trustedOriginSet(config),
   })
   if (message) throw new CrossSiteRequestError(message)
