@@ -213,8 +213,9 @@ function originHint(value: string): string {
 }
 
 /**
- * The shortest metrics token that is not warned about: the route answers every guess (no limit on
- * 401s), so a short one can be found by trying.
+ * The shortest metrics token that is not warned about: the route takes 10 wrong tokens a minute
+ * from each client address (http/metrics-guesses.ts), and many addresses can guess at once, so a
+ * short one can still be found by trying.
  */
 export const MIN_METRICS_TOKEN_CHARS = 16
 
@@ -239,7 +240,7 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   }
   const metricsToken = metricsTokenOf(config)
   if (metricsToken && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
-    warnings.push(`${describe('metricsToken')} is shorter than ${MIN_METRICS_TOKEN_CHARS} characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)`)
+    warnings.push(`${describe('metricsToken')} is shorter than ${MIN_METRICS_TOKEN_CHARS} characters: GET /api/jobs/metrics takes 10 guesses a minute from every client address, so many addresses can find a short one: use a long random value (openssl rand -hex 32)`)
   }
   // A time meant in seconds (config-units.ts).
   warnings.push(...unitWarnings(config))

@@ -126,6 +126,13 @@ export function createSlidingWindows(now: () => number = Date.now) {
   }
 
   return {
+    /** The time until `key` has room (ms), or -1 when it has: nothing is counted, no key is added. */
+    wait(key: string, limit: number, windowMs: number): number {
+      const at = now()
+      sweep(at)
+      const stamps = current(key, windowMs, at)
+      return stamps.length >= limit ? stamps[stamps.length - limit]! + windowMs - at : -1
+    },
     /** Counts a hit of `key`, or refuses with the time until a slot frees. */
     take(key: string, limit: number, windowMs: number): RateDecision {
       const refused = takeAll([{ key, limit, windowMs }])

@@ -43,7 +43,7 @@ describe('configuration checks', () => {
     expect(configWarnings(resolveConfig())).toEqual([])
     // A short metrics token can be guessed: the route answers every try.
     expect(configWarnings(resolveConfig({ metricsToken: 'letmein' }))).toEqual([
-      'backgroundJobs.metricsToken (NUXT_BACKGROUND_JOBS_METRICS_TOKEN) is shorter than 16 characters: GET /api/jobs/metrics answers any number of guesses, so use a long random value (openssl rand -hex 32)',
+      'backgroundJobs.metricsToken (NUXT_BACKGROUND_JOBS_METRICS_TOKEN) is shorter than 16 characters: GET /api/jobs/metrics takes 10 guesses a minute from every client address, so many addresses can find a short one: use a long random value (openssl rand -hex 32)',
     ])
     expect(configWarnings(resolveConfig({ metricsToken: 'x'.repeat(16) }))).toEqual([])
     expect(configWarnings(resolveConfig({ limits: { inputTimeoutMs: 600_000, jobTimeoutMs: 600_000 } }))).toEqual([

@@ -1,7 +1,8 @@
 /**
  * GET /api/jobs/metrics — ops counters as JSON, or Prometheus text when `Accept` prefers `text/plain` (metrics-format.ts) or with
  * `?format=prometheus`. Off (404) unless `metricsToken` is configured; then it needs
- * `Authorization: Bearer <token>` (401 otherwise). Not scoped to a user: it never shows job content.
+ * `Authorization: Bearer <token>` (401 otherwise; past 10 wrong tokens a minute from one client
+ * address, 429: metrics-guesses.ts). Not scoped to a user: it never shows job content.
  */
 import { timingSafeEqual } from 'node:crypto'
 import { createError, defineEventHandler, getQuery, getRequestHeader, setResponseHeader } from 'h3'
@@ -14,6 +15,8 @@ import { withKnownSeries } from '../../lib/metric-known-series'
 import { engineGauges, toPrometheusText } from '../../lib/prometheus'
 import { useStreamGate } from '../../lib/stream-limit'
 import { wantsPrometheusText } from '../../lib/http/metrics-format'
+import { clientAddress } from '../../lib/http/client-address'
+import { countWrongMetricsToken, METRICS_GUESSES_PER_MINUTE, metricsGuessWaitSeconds } from '../../lib/http/metrics-guesses'
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '')
@@ -33,7 +36,14 @@ export default defineEventHandler(async (event) => {
   const token = metricsTokenOf(engine.getConfig())
   // Off unless configured: answer like a route that does not exist.
   if (!token) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'Not found' })
+  const address = clientAddress(event, engine.getConfig().trustedProxies)
+  const waitSeconds = metricsGuessWaitSeconds(address)
+  if (waitSeconds > 0) {
+    setResponseHeader(event, 'retry-after', waitSeconds)
+    throw createError({ statusCode: 429, statusMessage: 'Too Many Requests', message: `Too many wrong metrics tokens from this address: at most ${METRICS_GUESSES_PER_MINUTE} a minute; retry in ${waitSeconds} s` })
+  }
   if (!tokenMatches(getRequestHeader(event, 'authorization'), token)) {
+    countWrongMetricsToken(address)
     setResponseHeader(event, 'www-authenticate', 'Bearer')
     throw createError({ statusCode: 401, statusMessage: 'Unauthorized', message: 'The metrics route needs Authorization: Bearer <metricsToken>' })
   }
