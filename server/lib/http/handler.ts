@@ -46,8 +46,21 @@ const storeOutageLog = createFailureStreakLog({
 /** `storeAnswers()` at the last 503 of an outage. */
 let answersAtOutage = Number.POSITIVE_INFINITY
 
+/**
+ * The challenge of the routes' 401s. A 401 must name one (RFC 9110 §15.5.2); the login is the
+ * app's session cookie, which no registered HTTP scheme names, so it is the scheme of the
+ * cookie-based authentication draft (draft-broyer-http-cookie-auth). Browsers show no login dialog
+ * for it (they would for `Basic`).
+ */
+export const SESSION_CHALLENGE = 'Cookie realm="background-jobs"'
+
 /** Maps anything thrown to an h3 error with the right status and a clear message. */
 export function toHttpError(event: H3Event, error: unknown) {
+  // Ours (allowAnonymous off) and the app's hook's own 401 alike; a challenge the app set (a login
+  // by its own header) is kept.
+  if ((error as { statusCode?: unknown } | null)?.statusCode === 401 && !event.node.res.hasHeader('www-authenticate')) {
+    setResponseHeader(event, 'www-authenticate', SESSION_CHALLENGE)
+  }
   if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
