@@ -92,8 +92,8 @@ const LIMIT_WORDING = /in a single function execution|this is a convex limit|\b(
 /**
  * A call Convex refused for passing one of its limits: the same call fails the same way however
  * often it is sent, so a 500 naming the function and the limit, without `Retry-After` — it was a
- * 503 "retry shortly". The provider logs it (convex.ts): it is a case the layer does not keep
- * under Convex's limits yet.
+ * 503 "retry shortly". The provider logs it (`createLimitErrorLog`): it is a case the layer does
+ * not keep under Convex's limits yet.
  */
 export class ConvexLimitError extends BackgroundJobsError {
   override readonly name = 'ConvexLimitError'
@@ -101,6 +101,34 @@ export class ConvexLimitError extends BackgroundJobsError {
     super(`Convex refused ${what}: it passes one of Convex's limits (${said}); sending it again will not help`, options)
   }
 }
+
+/** How long after a function's limit error is logged whole the next ones of that function are only counted. */
+export const LIMIT_LOG_WINDOW_MS = 60_000
+
+/**
+ * The log of `ConvexLimitError`s. The same call is sent again and again (every probe, poll and tab
+ * that reads a job too large to read; the persist queue's retries of an append): logged whole at
+ * every call, one line per request buried the log. A function's error is logged whole at most
+ * once per `LIMIT_LOG_WINDOW_MS`; the next line says how many were not (`notLoggedSince`). Keyed
+ * by function name (a bounded set); no timer.
+ */
+export function createLimitErrorLog(logger: Logger, now: () => number = () => Date.now()) {
+  const lastLine = new Map<string, { at: number, notLogged: number }>()
+  return (what: string, error: ConvexLimitError): void => {
+    const at = now()
+    const last = lastLine.get(what)
+    // A clock set back logs at once, rather than staying quiet until it caught up.
+    if (last && at >= last.at && at - last.at < LIMIT_LOG_WINDOW_MS) {
+      last.notLogged++
+      return
+    }
+    lastLine.set(what, { at, notLogged: 0 })
+    logger.error('a Convex call passed one of Convex\'s limits', { function: what, error, ...(last?.notLogged ? { notLoggedSince: last.notLogged } : {}) })
+  }
+}
+
+/** The log of the calls made without a provider's own (`createLimitErrorLog` on the console). */
+let consoleLimitLog: ReturnType<typeof createLimitErrorLog> | null = null
 
 /**
  * Convex answered a call with an error (in production most are just `Server Error`: a conflict
@@ -120,10 +148,10 @@ export class ConvexCallError extends ProviderUnavailableError {
  * Rethrows a failed call's error as what the routes should answer: an access refusal of
  * convex/access.ts as `ConvexAccessError` (its message names the settings), a rate window Convex
  * cannot count as `ConvexInvalidRateError`, our own errors and a missing `convex` package as they
- * are, a limit of Convex's passed as `ConvexLimitError` (500, logged to `logger`), and anything else Convex said as
+ * are, a limit of Convex's passed as `ConvexLimitError` (500, logged by `logLimit`: createLimitErrorLog), and anything else Convex said as
  * `ConvexCallError` (503).
  */
-export function explainFailure(error: unknown, what: string, retryAfterSeconds: number, logger?: Logger): never {
+export function explainFailure(error: unknown, what: string, retryAfterSeconds: number, logLimit?: (what: string, error: ConvexLimitError) => void): never {
   const data = (error as { data?: { code?: string, message?: string } })?.data
   if (data && (data.code === 'unauthorized' || data.code === 'not-configured') && data.message) {
     throw new ConvexAccessError(data.message, retryAfterSeconds, { cause: error })
@@ -134,8 +162,8 @@ export function explainFailure(error: unknown, what: string, retryAfterSeconds: 
   if (LIMIT_WORDING.test(said)) {
     const limitError = new ConvexLimitError(what, cut(said), { cause: error })
     // Routes map a 500 of the layer's without a log line: this one is for the operator too.
-    const log = logger ?? createConsoleLogger()
-    log.error('a Convex call passed one of Convex\'s limits', { function: what, error: limitError })
+    const log = logLimit ?? (consoleLimitLog ??= createLimitErrorLog(createConsoleLogger()))
+    log(what, limitError)
     throw limitError
   }
   throw new ConvexCallError(what, error, retryAfterSeconds)

@@ -23,7 +23,7 @@ import { replyJsonOf } from './convex-reply'
 import { createRenewals } from './convex-renewals'
 import { createUnansweredGate } from './convex-unanswered'
 import { lateCreationEnd, reportLateCreationEnd } from '../failed-end'
-import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, explainFailure } from './convex-errors'
+import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, createLimitErrorLog, explainFailure } from './convex-errors'
 import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toChangedJobRecord, toControlArgs, toJobRecord, toStoredJobControl, toStoredThread } from './convex-functions'
@@ -121,7 +121,9 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     retryAfterSeconds,
   })
   // Every one-shot call has a time limit; subscriptions wait for the connection to come back.
-  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds, options.logger)), what)
+  // A call past one of Convex's limits, logged at most once a minute per function (it is sent again and again).
+  const logLimit = createLimitErrorLog(options.logger ?? createConsoleLogger())
+  const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds, logLimit)), what)
   const query: ConvexFacade['query'] = (reference, args) => {
     // Given up on at its time limit: the client drops it instead of keeping it for the reconnect.
     const abandon = new AbortController()
