@@ -18,7 +18,9 @@ export function withKeptAnswers(messages: UIMessage[], server: readonly UIMessag
   const patched = messages.map(message => (message.role === 'assistant' ? kept.get(message.id) : undefined) ?? message)
   const last = patched.at(-1)
   if (last?.role !== 'user') return patched
-  const after = server[server.findIndex(message => message.role === 'user' && message.id === last.id) + 1]
+  const at = server.findIndex(message => message.role === 'user' && message.id === last.id)
+  // Not in the server's list (a read window that starts after it): nothing to add.
+  const after = at < 0 ? undefined : server[at + 1]
   const missing = after && last.id && kept.has(after.id) && !patched.some(message => message.id === after.id)
   return missing ? [...patched, after] : patched
 }
