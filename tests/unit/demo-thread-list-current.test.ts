@@ -1,8 +1,9 @@
 /**
- * The thread list marks the conversation on screen (highlighted, `aria-current="page"`) on the
- * /ai-sdk page too, whose chat id is in `?chat=`: before, it marked only a thread opened at
- * /threads/<id>, so on /ai-sdk no thread looked open — a user could not see which of the list's
- * conversations they were in (and a screen reader heard none as current).
+ * The thread list marks the conversation on screen (highlighted, `aria-current`) on the /ai-sdk
+ * page too, whose chat id is in `?chat=`: before, it marked only a thread opened at /threads/<id>,
+ * so on /ai-sdk no thread looked open — a user could not see which of the list's conversations
+ * they were in (and a screen reader heard none as current). Its link leads to another page (the
+ * thread in the main chat), so there it is the current item (`true`), not the current `page`.
  * ThreadList.vue rendered by tests/support/demo-client-render.ts.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -36,13 +37,14 @@ function mount(): FakeNode {
   return list.root
 }
 
-const currentOf = (root: FakeNode) => allNodes(root).filter(item => item.props['aria-current'] === 'page').map(item => item.props['data-thread-id'])
+const currentOf = (root: FakeNode, as = 'page') => allNodes(root).filter(item => item.props['aria-current'] === as).map(item => item.props['data-thread-id'])
 
 describe('ThreadList: the conversation on screen', () => {
-  it('is marked current on /ai-sdk (its ?chat=) as on /threads/<id>', async () => {
+  it('is marked the current item on /ai-sdk (its ?chat=), not the current page its link leads to', async () => {
     const root = mount()
     await settle()
-    expect(currentOf(root)).toEqual(['a'])
+    expect(currentOf(root, 'true')).toEqual(['a'])
+    expect(currentOf(root)).toEqual([])
   })
 
   it('is the thread of /threads/<id>, and none on another page', async () => {
@@ -50,10 +52,12 @@ describe('ThreadList: the conversation on screen', () => {
     const root = mount()
     await settle()
     expect(currentOf(root)).toEqual(['b'])
+    expect(currentOf(root, 'true')).toEqual([])
     mounted!.unmount()
     page.route = { path: '/workflows', params: {}, query: { chat: 'a' } }
     const again = mount()
     await settle()
     expect(currentOf(again)).toEqual([])
+    expect(currentOf(again, 'true')).toEqual([])
   })
 })
