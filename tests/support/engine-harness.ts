@@ -2,6 +2,7 @@
  * An engine on the memory provider with injectable runners and recording viewer sinks, for
  * deterministic engine tests (drive time with vitest fake timers).
  */
+import { vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { JobState } from '../../shared/reducer'
@@ -101,3 +102,18 @@ export function wait(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** A chat request body for tests. */
 export const chatRequest = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }] }
+
+/**
+ * Runs `count` chat jobs of user `u1` one after another on fake timers (each given 100 ms, then
+ * awaited to its end) and returns their ids.
+ */
+export async function runChatJobsInTurn(engine: ReturnType<typeof createTestEngine>['engine'], count: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let index = 0; index < count; index++) {
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    ids.push(job.id)
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.whenSettled(job.id)
+  }
+  return ids
+}

@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HOOK_FAILURE_JOB_IDS_MAX, HOOK_FAILURE_WINDOW_MS } from '../../server/lib/hook-failure-log'
 import type { RunContext } from '../../server/lib/run-context'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { createTestEngine, runChatJobsInTurn } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 
 const ROUNDS = 5
@@ -39,16 +39,6 @@ function engineWithFailingHooks() {
   return { engine, hookLines }
 }
 
-async function runJobs(engine: ReturnType<typeof engineWithFailingHooks>['engine'], count: number): Promise<string[]> {
-  const ids: string[] = []
-  for (let index = 0; index < count; index++) {
-    const { job } = await engine.createJob('u1', { request: chatRequest })
-    ids.push(job.id)
-    await vi.advanceTimersByTimeAsync(100)
-    await engine.whenSettled(job.id)
-  }
-  return ids
-}
 
 describe('a job hook that fails at every round', () => {
   beforeEach(() => {
@@ -60,7 +50,7 @@ describe('a job hook that fails at every round', () => {
 
   it('is logged once, then counted in one line a minute later naming the jobs; job-ended at every failure', async () => {
     const { engine, hookLines } = engineWithFailingHooks()
-    const ids = await runJobs(engine, 4)
+    const ids = await runChatJobsInTurn(engine, 4)
     const upstream = () => hookLines().filter(line => line.message.startsWith('hook background-jobs:upstream-request'))
     expect(upstream()).toEqual([{ level: 'error', message: UPSTREAM_FAILED, fields: { jobId: ids[0], error: new Error('vault down') } }])
     expect(hookLines().filter(line => line.message === 'hook background-jobs:job-ended failed').map(line => line.fields?.jobId)).toEqual(ids)
@@ -72,7 +62,7 @@ describe('a job hook that fails at every round', () => {
       fields: { failures: 4 * ROUNDS - 1, jobIds: ids, error: new Error('vault down') },
     })
     // After the count line, the next failure is logged whole again.
-    const [next] = await runJobs(engine, 1)
+    const [next] = await runChatJobsInTurn(engine, 1)
     expect(upstream().slice(2)).toEqual([{ level: 'error', message: UPSTREAM_FAILED, fields: { jobId: next, error: new Error('vault down') } }])
     // Shutdown: what was counted so far is logged, and no timer is left.
     await engine.dispose()
@@ -83,7 +73,7 @@ describe('a job hook that fails at every round', () => {
   it('names at most HOOK_FAILURE_JOB_IDS_MAX jobs in the count line and counts the failures of the others', async () => {
     const { engine, hookLines } = engineWithFailingHooks()
     const extra = 3
-    const ids = await runJobs(engine, HOOK_FAILURE_JOB_IDS_MAX + extra)
+    const ids = await runChatJobsInTurn(engine, HOOK_FAILURE_JOB_IDS_MAX + extra)
     await vi.advanceTimersByTimeAsync(HOOK_FAILURE_WINDOW_MS)
     const count = hookLines().filter(line => line.message.startsWith('hook background-jobs:upstream-request')).at(-1)!
     // The first job's first round was logged whole; its next rounds are the first counted.

@@ -12,7 +12,7 @@ import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { HOOK_FAILURE_WINDOW_MS } from '../../server/lib/hook-failure-log'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { createTestEngine, runChatJobsInTurn } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 
@@ -36,16 +36,6 @@ function engineWithFailingTool() {
   return { engine, toolLines }
 }
 
-async function runJobs(engine: ReturnType<typeof engineWithFailingTool>['engine'], count: number): Promise<string[]> {
-  const ids: string[] = []
-  for (let index = 0; index < count; index++) {
-    const { job } = await engine.createJob('u1', { request: chatRequest })
-    ids.push(job.id)
-    await vi.advanceTimersByTimeAsync(100)
-    await engine.whenSettled(job.id)
-  }
-  return ids
-}
 
 describe('a tool that fails at every call', () => {
   beforeEach(() => {
@@ -57,10 +47,10 @@ describe('a tool that fails at every call', () => {
 
   it('is logged once, then counted in one line a minute later naming the jobs; another tool on its own', async () => {
     const { engine, toolLines } = engineWithFailingTool()
-    const ids = await runJobs(engine, 4)
+    const ids = await runChatJobsInTurn(engine, 4)
     expect(toolLines('read_orders')).toEqual([{ level: 'warn', message: 'tool "read_orders" failed; the model got the error as its result', fields: { tool: 'read_orders', jobId: ids[0], callId: 'call_1', error: expect.objectContaining({ code: 'ECONNREFUSED' }) } }])
     // Within the minute, another tool's first failure is its own line.
-    const [stockJob] = await runJobs(engine, 1)
+    const [stockJob] = await runChatJobsInTurn(engine, 1)
     expect(toolLines('read_stock')).toEqual([expect.objectContaining({ fields: expect.objectContaining({ tool: 'read_stock', jobId: stockJob }) })])
     await vi.advanceTimersByTimeAsync(HOOK_FAILURE_WINDOW_MS)
     const counted = 4 * 2 - 1 + 1
