@@ -12,6 +12,7 @@ import { createDefaultsWatch } from './computed-defaults'
 import type { DefaultsWatch } from './computed-defaults'
 import { dropNonJsonOptions, nonJsonParametersProblem } from './non-json-parameters'
 import { unknownToolKeyProblem } from './definition-keys'
+import { describeCoercedDate } from '../coerced-date'
 
 /**
  * What chat-completions endpoints accept as a function name (OpenAI's rule, which OpenRouter
@@ -56,14 +57,16 @@ export class DuplicateToolError extends Error {
 /**
  * The JSON Schema the model sees for a tool's zod parameters (the input side, no `$schema`), without
  * the union options JSON arguments can never fill (non-json-parameters.ts), nor the defaults
- * `defaults` knows a function computes (computed-defaults.ts).
+ * `defaults` knows a function computes (computed-defaults.ts); a `z.coerce.date()` is a date-time
+ * string (coerced-date.ts).
  */
 export function toolParametersJsonSchema(tool: ToolDefinition, defaults?: DefaultsWatch): Record<string, unknown> {
   const dropOptions = dropNonJsonOptions(tool.parameters)
   defaults?.begin()
-  const override = ((context: Parameters<typeof dropOptions>[0] & Parameters<DefaultsWatch['override']>[0]) => {
+  const override = ((context: Parameters<typeof dropOptions>[0] & Parameters<DefaultsWatch['override']>[0] & Parameters<typeof describeCoercedDate>[0]) => {
     dropOptions(context)
     defaults?.override(context)
+    describeCoercedDate(context)
   }) as (context: unknown) => void
   const { $schema: _schema, ...schema } = z.toJSONSchema(tool.parameters, { io: 'input', unrepresentable: 'any', override }) as Record<string, unknown>
   return schema

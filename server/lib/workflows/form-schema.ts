@@ -12,7 +12,7 @@ import { z } from 'zod'
 import { createDefaultsWatch } from '../tools/computed-defaults'
 import { dropNonJsonOptions } from '../tools/non-json-parameters'
 import { dropCaughtRequired } from './missing-accepted'
-import { describeCoercedDate } from './coerced-date'
+import { describeCoercedDate } from '../coerced-date'
 
 /** A form's JSON Schema, read when it is handed out. */
 export interface FormSchema {
