@@ -24,70 +24,26 @@ import { createRenewals } from './convex-renewals'
 import { createUnansweredGate } from './convex-unanswered'
 import { lateCreationEnd, reportLateCreationEnd } from '../failed-end'
 import { assertStorable, ConvexSecretMissingError, ConvexUrlMissingError, createLimitErrorLog, explainFailure } from './convex-errors'
-import { type ControlSubscriptionOptions, subscribeToControls } from './convex-control-subscription'
+import { subscribeToControls } from './convex-control-subscription'
 import { type ConvexFacade, createConvexClientFacade } from './convex-facade'
 import { convexFunctions as fn, eventsAfter, toChangedJobRecord, toControlArgs, toJobRecord, toStoredJobControl, toStoredThread } from './convex-functions'
-import { type EventSubscriptionOptions, subscribeToEvents } from './convex-subscription'
+import { subscribeToEvents } from './convex-subscription'
 import { subscribeToUserJobs } from './convex-user-subscription'
-import type { ChangedJobRecord, ControlReply, EventListener, EventRange, JobControl, JobLease, JobProvider, JobRecord, StoredJobControl } from './types'
+import type { ControlReply, EventRange, JobLease, JobRecord, StoredJobControl } from './types'
+import type { ConvexJobProvider, ConvexProviderOptions } from './convex-types'
 import { ActiveLimitError, RateRefusedError } from './types'
-import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
 import { createSharedInstanceIdWatch } from './shared-instance-id'
-import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'
 import { createSubscriptionMetrics } from './subscription-metrics'
 
+export type { ConvexJobProvider, ConvexProviderOptions } from './convex-types'
 export { ConvexAccessError, ConvexCallError, ConvexInvalidRateError, ConvexLimitError, ConvexSecretMissingError, ConvexTooLargeError, ConvexUrlMissingError } from './convex-errors'
 
 /** A Convex call that has not answered after this long fails (503 on routes). */
 export const DEFAULT_CONVEX_TIMEOUT_MS = 10_000
 /** Jobs `list` returns when no limit is given (the contract's default). */
 const DEFAULT_LIST_LIMIT = 50
-
-/** How the provider reaches Convex: a deployment URL and the servers' secret, or a ready facade (tests). */
-export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
-  /** Called when a subscription fails. @default logs to the console */
-  onError?: (error: unknown) => void
-  /**
-   * Where the Convex client's own log lines go (one JSON line each), and the `job ended` line of a
-   * creation the provider ended because it was stored after its caller gave up. @default the console logger
-   */
-  logger?: Logger
-  /** Where subscription failures, and the ends of creations stored too late, are counted. @default the process registry */
-  metrics?: Metrics
-  /** Every query and mutation fails with `ProviderUnavailableError` after this. @default 10000 */
-  timeoutMs?: number
-  /** The `Retry-After` of that error. @default 5 */
-  retryAfterSeconds?: number
-}
-
-/** The `convex` provider: every multi-instance call of the contract is there. */
-export interface ConvexJobProvider extends JobProvider {
-  /**
-   * Calls `listener` with the events after `options.afterSeq` (catch-up first, then live; default:
-   * from the job's last seq when the subscription starts), each once, in seq order. A negative or
-   * garbage `afterSeq` means 0.
-   */
-  subscribe(id: string, listener: EventListener, options?: Pick<EventSubscriptionOptions, 'afterSeq' | 'onGone'>): () => void
-  /** Stores a control for the job's owner and returns its id; throws `JobNotFoundError` for a missing or another user's job. */
-  sendControl(id: string, control: JobControl): Promise<string>
-  replyToControl(id: string, controlId: string, reply: ControlReply): Promise<void>
-  subscribeControlReply(id: string, controlId: string, listener: (reply: ControlReply) => void): () => void
-  readControlReply(id: string, controlId: string): Promise<ControlReply | null>
-  /**
-   * Calls `listener` with each control sent to the job after this call (with `fromStart`, the
-   * stored ones first), once each, in the order sent.
-   */
-  subscribeControls(id: string, listener: (control: StoredJobControl) => void, options?: Pick<ControlSubscriptionOptions, 'fromStart'>): () => void
-  /** Every control of the job stored so far, in the order sent (none for a missing job). */
-  readControls(id: string): Promise<StoredJobControl[]>
-  /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
-  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }): () => void
-  /** Loads the client and checks the deployment (convex-boot-check.ts): call it at boot to fail early. */
-  ready(): Promise<void>
-  dispose(): Promise<void>
-}
 
 /** The facade the options describe; throws a boot error naming what is missing. */
 function facadeOf(options: ConvexProviderOptions): ConvexFacade {
@@ -105,6 +61,7 @@ function normalizeSeq(afterSeq: number): number {
 /** Creates the `convex` provider. */
 export function createConvexProvider(options: ConvexProviderOptions): ConvexJobProvider {
   const ownsFacade = !options.facade
+  const logger = options.logger ?? createConsoleLogger()
   const facade = facadeOf(options)
   const subscriptions = new Set<() => void>()
   const subscriptionMetrics = createSubscriptionMetrics('convex', options.metrics)
@@ -122,7 +79,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   })
   // Every one-shot call has a time limit; subscriptions wait for the connection to come back.
   // A call past one of Convex's limits, logged at most once a minute per function (it is sent again and again).
-  const logLimit = createLimitErrorLog(options.logger ?? createConsoleLogger())
+  const logLimit = createLimitErrorLog(logger)
   const deadline = <T>(promise: Promise<T>, what: string) => timeLimit(promise.catch(error => explainFailure(error, what, retryAfterSeconds, logLimit)), what)
   const query: ConvexFacade['query'] = (reference, args) => {
     // Given up on at its time limit: the client drops it instead of keeping it for the reconnect.
@@ -140,7 +97,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   // Heartbeats come on timers: through an outage, one outstanding per lease or instance, not one per beat.
   const renewals = createRenewals({ deadline })
   // Another live process heartbeating under this instance's id is warned about (shared-instance-id.ts).
-  const instanceIdWatch = createSharedInstanceIdWatch(message => (options.logger ?? createConsoleLogger()).warn(message))
+  const instanceIdWatch = createSharedInstanceIdWatch(message => logger.warn(message))
 
   /** Remembers a subscription so `dispose` stops it; returns its unsubscribe. */
   function track(stop: () => void): () => void {
@@ -162,7 +119,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         return null
       })
     // A stored end like any other: counted and logged (`job ended`).
-    if (stored?.ok) reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type }, end)
+    if (stored?.ok) reportLateCreationEnd({ logger, metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type }, end)
   }
 
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
