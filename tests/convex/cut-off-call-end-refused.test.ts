@@ -16,21 +16,12 @@ import { wait } from '../support/engine-harness'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 import { createBackend } from './backend'
 import { createEngineNode } from './engine-node'
+import { toolRunCounts } from '../support/tool-run-counts'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, limits: { jobTimeoutMs: 6_000, toolTimeoutMs: 60_000 } })
 const slow = defineTool({ name: 'slow', description: 'x', parameters: z.object({}), execute: async (_args, { signal }) => void await wait(30_000, signal) })
 // A stuck owner: its heartbeats claim success but never reach the store, so B takes the job over.
 const stuckHeartbeat = (provider: JobProvider): JobProvider => ({ ...provider, heartbeatLease: async () => true })
-
-/** `tool_runs_total{tool="slow"}` by status. */
-function slowCounts(): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const [key, value] of Object.entries(useMetrics().snapshot().counters)) {
-    const match = /^tool_runs_total\{status="(\w+)",tool="slow"\}$/.exec(key)
-    if (match) counts[match[1]!] = value
-  }
-  return counts
-}
 
 describe('a call cut off by its job\'s time limit on an owner whose end is refused', () => {
   beforeEach(() => {
@@ -54,7 +45,7 @@ describe('a call cut off by its job\'s time limit on an owner whose end is refus
     await a.engine.whenSettled(job.id)
     const { state } = await b.engine.getJob('u1', job.id)
     expect({ error: state.error?.code, call: state.toolCalls[0]?.status }).toEqual({ error: 'owner-lost', call: 'error' })
-    expect(slowCounts()).toEqual({ error: 1 })
+    expect(toolRunCounts('slow')).toEqual({ error: 1 })
     const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
     await vi.advanceTimersByTimeAsync(10_000)
     await disposed
@@ -68,7 +59,7 @@ describe('a call cut off by its job\'s time limit on an owner whose end is refus
     await vi.advanceTimersByTimeAsync(7_000)
     await a.engine.whenSettled(job.id)
     expect((await a.provider.getState(job.id))!.error?.code).toBe('timeout')
-    expect(slowCounts()).toEqual({ stopped: 1 })
+    expect(toolRunCounts('slow')).toEqual({ stopped: 1 })
     const disposed = a.engine.dispose()
     await vi.advanceTimersByTimeAsync(10_000)
     await disposed

@@ -14,6 +14,7 @@ import type { JobProvider } from '../../server/lib/providers/types'
 import { defineTool } from '../../server/utils/define-tool'
 import { wait } from '../support/engine-harness'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
+import { toolRunCounts, toolRunTimedStatuses } from '../support/tool-run-counts'
 import { createBackend } from './backend'
 import { createEngineNode } from './engine-node'
 
@@ -28,14 +29,7 @@ const stuckHeartbeat = (provider: JobProvider): JobProvider => ({ ...provider, h
 
 /** `tool_runs_total{tool="slow"}` by status, and the statuses `tool_run_ms{tool="slow"}` timed. */
 function slowCounts(): { runs: Record<string, number>, timed: string[] } {
-  const { counters, histograms } = useMetrics().snapshot()
-  const runs: Record<string, number> = {}
-  for (const [key, value] of Object.entries(counters)) {
-    const match = /^tool_runs_total\{status="(\w+)",tool="slow"\}$/.exec(key)
-    if (match) runs[match[1]!] = value
-  }
-  const timed = Object.keys(histograms).flatMap(key => /^tool_run_ms\{status="(\w+)",tool="slow"\}$/.exec(key)?.[1] ?? [])
-  return { runs, timed }
+  return { runs: toolRunCounts('slow'), timed: toolRunTimedStatuses('slow') }
 }
 
 describe('a tool call that finished on an owner that had lost the job', () => {

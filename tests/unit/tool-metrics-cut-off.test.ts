@@ -13,6 +13,7 @@ import { useMetrics } from '../../server/lib/metrics'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 import { createStepModel } from '../support/step-model'
+import { toolRunCounts } from '../support/tool-run-counts'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -22,27 +23,17 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-/** The `tool_runs_total` series of the `wait` tool, by status. */
-function waitCounts(): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const [key, value] of Object.entries(useMetrics().snapshot().counters)) {
-    const match = /^tool_runs_total\{status="(\w+)",tool="wait"\}$/.exec(key)
-    if (match) counts[match[1]!] = value
-  }
-  return counts
-}
-
 /** Runs a long `wait` call and ends the job with `reason` while it runs; returns how its series grew. */
 async function cutOffBy(reason: JobAbortedError): Promise<Record<string, number>> {
   const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: { limits: { toolTimeoutMs: 120_000 } } })
-  const before = waitCounts()
+  const before = toolRunCounts('wait')
   const call = executeToolCall(fake.context, { id: 'call-1', name: 'wait', args: { ms: 60_000 }, step: 1 })
   const settled = call.catch((error: unknown) => error)
   await vi.advanceTimersByTimeAsync(1_000)
   fake.abortWith(reason)
   expect(await settled).toBe(reason)
   const grown: Record<string, number> = {}
-  for (const [status, value] of Object.entries(waitCounts())) {
+  for (const [status, value] of Object.entries(toolRunCounts('wait'))) {
     if (value !== (before[status] ?? 0)) grown[status] = value - (before[status] ?? 0)
   }
   return grown
