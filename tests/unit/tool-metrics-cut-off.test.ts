@@ -9,7 +9,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { JobAbortedError } from '../../server/lib/errors'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import { useMetrics } from '../../server/lib/metrics'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
 import { createStepModel } from '../support/step-model'
