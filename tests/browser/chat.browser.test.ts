@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { BrowserLook } from './support/browser'
-import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, RESTART_TEST_MS, screenshot, useDemoInBrowser, WAIT_MS, WARM_UP_MS } from './support/browser'
 import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
 import { useTestRedisServer } from '../support/redis-server'
@@ -267,7 +267,7 @@ describe('demo chat across a server restart (memory provider)', () => {
     finally {
       await restarting.stop()
     }
-  })
+  }, RESTART_TEST_MS)
 })
 
 describe('demo chat across a graceful restart (memory provider)', () => {
@@ -276,7 +276,7 @@ describe('demo chat across a graceful restart (memory provider)', () => {
     let restarting = await startAppServer(restartEnv)
     try {
       const page = await (await demo.newContext()).newPage()
-      await gotoChat(page, `${restarting.url}/`)
+      await gotoChat(page, `${restarting.url}/`, WARM_UP_MS)
       const jobId = await send(page, LONG_PROMPT)
       await page.waitForURL(/\/threads\//)
       await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
@@ -320,7 +320,7 @@ describe('demo chat across a graceful restart (memory provider)', () => {
     finally {
       await restarting.stop()
     }
-  })
+  }, RESTART_TEST_MS)
 })
 
 describe('demo chat across a server restart (Redis, recovery.chat = continue)', () => {
@@ -362,5 +362,5 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
     finally {
       await restarting.stop()
     }
-  })
+  }, RESTART_TEST_MS)
 })

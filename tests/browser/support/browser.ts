@@ -40,7 +40,14 @@ export const WAIT_MS = 20_000
  * The longest the first page of a file may take (a cold server and browser, in `beforeAll`): on a
  * loaded two-core machine the first load took 17–26 s, against 1–4 s for the next ones.
  */
-const WARM_UP_MS = 120_000
+export const WARM_UP_MS = 120_000
+/**
+ * The longest a test may take that starts a server of its own and then starts it again: two cold
+ * starts, each with a first page or first answers as slow as a file's warm-up (`WARM_UP_MS`), on
+ * top of the test's own steps. Such a test takes ~6 s alone; with the whole suite running on two
+ * cores, 60 s were not enough.
+ */
+export const RESTART_TEST_MS = 180_000
 /** The pages a file's warm-up loads: the chat and the AI SDK page, each rendered once by the server. */
 const WARM_UP_PATHS = ['/', '/ai-sdk']
 export const DESKTOP = { width: 1200, height: 820 }

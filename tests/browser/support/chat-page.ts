@@ -17,10 +17,13 @@ export async function openChat(demo: DemoInBrowser, look: BrowserLook = {}, path
   return page
 }
 
-/** Opens `path` and waits until the app is hydrated (its handlers are live). */
-export async function gotoChat(page: Page, url: string): Promise<void> {
-  await page.goto(url)
-  await waitForHydration(page)
+/**
+ * Opens `path` and waits until the app is hydrated (its handlers are live). `timeout` is for a
+ * server's first page (`WARM_UP_MS`); otherwise Playwright's own and `WAIT_MS` apply.
+ */
+export async function gotoChat(page: Page, url: string, timeout?: number): Promise<void> {
+  await page.goto(url, timeout === undefined ? undefined : { timeout })
+  await waitForHydration(page, timeout)
 }
 
 export { waitForHydration }

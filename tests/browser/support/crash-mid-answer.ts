@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import type { AppServer } from '../../support/app-server'
 import { killProcess } from '../../support/server-process'
 import type { DemoInBrowser } from './browser'
-import { LONG_PROMPT, MID_ANSWER_CHARS } from './browser'
+import { LONG_PROMPT, MID_ANSWER_CHARS, WARM_UP_MS } from './browser'
 import { gotoChat, send, waitForAnswerChars } from './chat-page'
 
 /**
@@ -13,7 +13,8 @@ import { gotoChat, send, waitForAnswerChars } from './chat-page'
  */
 export async function crashMidAnswer(demo: DemoInBrowser, server: AppServer): Promise<{ page: Page, jobId: string, port: number }> {
   const page = await (await demo.newContext()).newPage()
-  await gotoChat(page, `${server.url}/`)
+  // The server's first page: as slow as a file's warm-up on a loaded machine.
+  await gotoChat(page, `${server.url}/`, WARM_UP_MS)
   const jobId = await send(page, LONG_PROMPT)
   await page.waitForURL(/\/threads\//)
   await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
