@@ -264,10 +264,11 @@ export function createRunManager(options: RunManagerOptions) {
       answers.readAgain(async () => await run.persist.flush() === 'stored' ? await shared.readControls?.(record.id) ?? null : null)
     }
 
-    const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
     run.done = (async () => {
       let outcome: RunOutcome
       try {
+        // Built in here: one that throws (the app's `createModelClient`) fails the job like its runner would.
+        const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
         // Aborted already (an abort stored before the takeover): nothing of the job runs again.
         if (!run.controller.signal.aborted) await run.trace.run(context.defaultModel, async () => {
           if (record.request.type === 'chat') await options.runners.chat(context, record.request)
