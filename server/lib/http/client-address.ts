@@ -2,7 +2,11 @@
  * The client's address, as a rate limit should count it. Behind `trustedProxies` reverse proxies,
  * each of which appends the address it was connected from to `X-Forwarded-For`, the client is the
  * entry that many places from the right end (the entries left of it are whatever the client sent,
- * which anyone can forge). With no proxy the header is never read.
+ * which anyone can forge). With no proxy the header is never read. The standard `Forwarded` header
+ * (RFC 7239) is not read, here or anywhere else (cross-site.ts reads `X-Forwarded-Host` and
+ * `-Proto`): a proxy that writes only `Forwarded` leaves every client counted as the proxy — and a
+ * client that sends its own `X-Forwarded-For` through it names its address — so the first such
+ * request is logged once, naming the setting and the header to send instead.
  *
  * An IPv6 client counts by its /64: one host usually holds a whole /64, and counting single
  * addresses would let it take a new one per request. An IPv4 address mapped into IPv6
@@ -11,14 +15,31 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import type { H3Event } from 'h3'
 import { getRequestHeader } from 'h3'
+import { envNameOf } from '../config'
+import { routeLogger } from './route-logger'
+
+let warnedAboutForwarded = false
+
+/** Tests: the next request with only a `Forwarded` header is logged again. */
+export function forgetForwardedWarning(): void {
+  warnedAboutForwarded = false
+}
 
 /** The address `limits.anonymousCreatePerMinute` counts this request by ('unknown' when there is none). */
 export function clientAddress(event: H3Event, trustedProxies: number): string {
   const socketAddress = event.node.req.socket?.remoteAddress ?? ''
   if (trustedProxies <= 0) return addressKey(socketAddress)
+  warnAboutForwardedOnly(event, trustedProxies)
   // Nearest first: the proxy we are connected to, then what each trusted proxy appended.
   const hops = [socketAddress, ...forwardedFor(event).reverse()]
   return addressKey(hops[Math.min(trustedProxies, hops.length - 1)]!)
+}
+
+/** One `warn` line, the first time a request behind trusted proxies has `Forwarded` but no `X-Forwarded-For`. */
+function warnAboutForwardedOnly(event: H3Event, trustedProxies: number): void {
+  if (warnedAboutForwarded || !getRequestHeader(event, 'forwarded') || getRequestHeader(event, 'x-forwarded-for')) return
+  warnedAboutForwarded = true
+  routeLogger.warn(`a request came with a Forwarded header (RFC 7239) and no X-Forwarded-For, with ${envNameOf('trustedProxies')} at ${trustedProxies}: only X-Forwarded-For is read, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
 }
 
 /** Every `X-Forwarded-For` entry, in order (Node joins repeated headers with commas). */
