@@ -4,9 +4,9 @@
  * `Authorization: Bearer <token>` (401 otherwise; past 10 wrong tokens a minute from one client
  * address, 429: metrics-guesses.ts). Not scoped to a user: it never shows job content.
  */
-import { timingSafeEqual } from 'node:crypto'
 import { createError, defineEventHandler, getQuery, getRequestHeader, setResponseHeader } from 'h3'
 import { metricsTokenOf } from '../../lib/config'
+import { sameSecret } from '../../lib/same-secret'
 import { ProviderUnavailableError, ShuttingDownError } from '../../lib/errors'
 import { toHttpError } from '../../lib/http/handler'
 import { useBackgroundJobsEngine } from '../../lib/engine-instance'
@@ -19,9 +19,7 @@ import { clientAddress } from '../../lib/http/client-address'
 import { countWrongMetricsToken, METRICS_GUESSES_PER_MINUTE, metricsGuessWaitSeconds } from '../../lib/http/metrics-guesses'
 
 function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '')
-  const expected = Buffer.from(token)
-  return given.length === expected.length && timingSafeEqual(given, expected)
+  return sameSecret(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '', token)
 }
 
 export default defineEventHandler(async (event) => {

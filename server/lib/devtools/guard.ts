@@ -8,7 +8,7 @@
  * no use here: behind the dev server's proxy every request comes from loopback, and the proxy keeps
  * an `x-forwarded-for` the client sent.)
  */
-import { timingSafeEqual } from 'node:crypto'
+import { sameSecret } from '../same-secret'
 
 /** The path every DevTools route lives under. */
 export const DEVTOOLS_ROUTE = '/__background-jobs/devtools'
@@ -27,17 +27,11 @@ export interface DevtoolsRequest {
   api: boolean
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const left = Buffer.from(given)
-  const right = Buffer.from(expected)
-  return left.length === right.length && timingSafeEqual(left, right)
-}
-
 /** Null when allowed; otherwise the status and message to answer with. */
 export function checkDevtoolsRequest(request: DevtoolsRequest): { statusCode: number, message: string } | null {
   // Not a dev server: answer like a route that does not exist.
   if (!request.dev || !request.token) return { statusCode: 404, message: 'Not found' }
-  if (request.api && !sameToken(request.header ?? '', request.token)) {
+  if (request.api && !sameSecret(request.header ?? '', request.token)) {
     return { statusCode: 403, message: `DevTools data needs the ${DEVTOOLS_HEADER} header with this dev server's token (open it from the Nuxt DevTools tab)` }
   }
   return null
