@@ -8,16 +8,22 @@
  * can plant. A client that claims https over plain http only gets a `Secure` cookie its browser
  * drops; one on a TLS connection is https whatever it claims.
  */
+import { forwardedElements } from './forwarded-header'
 
 /** What is read of a request (an h3 event): its headers and whether its socket is TLS. */
 export interface ProtocolRequest {
   node: { req: { headers: Record<string, string | string[] | undefined>, connection?: unknown } }
 }
 
-/** The first `X-Forwarded-Proto` value, lower-cased (the scheme the browser used), or undefined. */
+/**
+ * The first `X-Forwarded-Proto` value, lower-cased (the scheme the browser used); without that
+ * header, the `proto` of the standard `Forwarded` header's first element (forwarded-header.ts); else undefined.
+ */
 function forwardedProto(event: ProtocolRequest): string | undefined {
   const header = event.node.req.headers['x-forwarded-proto']
-  return (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase() || undefined
+  const proto = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase()
+  if (header !== undefined) return proto || undefined
+  return forwardedElements(event.node.req.headers.forwarded)[0]?.proto?.trim().toLowerCase() || undefined
 }
 
 function isTlsConnection(event: ProtocolRequest): boolean {

@@ -69,4 +69,13 @@ describe('through the routes: the scheme and host a proxy names', () => {
     expect(await abort({ origin: app.base.replace('http:', 'https:') })).toBe(404)
     expect(await abort({ 'x-forwarded-proto': 'http', 'origin': app.base.replace('http:', 'https:') })).toBe(403)
   })
+
+  it('the standard Forwarded header\'s host and proto, without X-Forwarded-*: the page of that origin passes, an http page of the host does not', async () => {
+    const proxied = { forwarded: 'for=192.0.2.60;host="app.example:443";proto=https' }
+    expect(await abort({ ...proxied, origin: 'https://app.example' })).toBe(404)
+    expect(await abort({ ...proxied, origin: 'http://app.example' })).toBe(403)
+    expect(await abort({ ...proxied, origin: 'https://evil.example' })).toBe(403)
+    // X-Forwarded-Host, when sent, is the one read.
+    expect(await abort({ ...proxied, 'x-forwarded-host': 'other.example', 'origin': 'https://app.example' })).toBe(403)
+  })
 })

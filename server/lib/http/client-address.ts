@@ -2,11 +2,11 @@
  * The client's address, as a rate limit should count it. Behind `trustedProxies` reverse proxies,
  * each of which appends the address it was connected from to `X-Forwarded-For`, the client is the
  * entry that many places from the right end (the entries left of it are whatever the client sent,
- * which anyone can forge). With no proxy the header is never read. The standard `Forwarded` header
- * (RFC 7239) is not read, here or anywhere else (cross-site.ts reads `X-Forwarded-Host` and
- * `-Proto`): a proxy that writes only `Forwarded` leaves every client counted as the proxy — and a
- * client that sends its own `X-Forwarded-For` through it names its address — so the first such
- * request is logged once, naming the setting and the header to send instead.
+ * which anyone can forge). With no proxy the header is never read. The `for` of the standard
+ * `Forwarded` header (RFC 7239) is not read (its `proto` and `host` are, without the `X-Forwarded-`
+ * ones: shared/forwarded-header.ts): a proxy that writes only `Forwarded` leaves every client
+ * counted as the proxy — and a client that sends its own `X-Forwarded-For` through it names its
+ * address — so the first such request is logged once, naming the setting and the header to send.
  *
  * An IPv6 client counts by its /64: one host usually holds a whole /64, and counting single
  * addresses would let it take a new one per request. An IPv4 address mapped into IPv6
@@ -39,7 +39,7 @@ export function clientAddress(event: H3Event, trustedProxies: number): string {
 function warnAboutForwardedOnly(event: H3Event, trustedProxies: number): void {
   if (warnedAboutForwarded || !getRequestHeader(event, 'forwarded') || getRequestHeader(event, 'x-forwarded-for')) return
   warnedAboutForwarded = true
-  routeLogger.warn(`a request came with a Forwarded header (RFC 7239) and no X-Forwarded-For, with ${envNameOf('trustedProxies')} at ${trustedProxies}: only X-Forwarded-For is read, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
+  routeLogger.warn(`a request came with a Forwarded header (RFC 7239) and no X-Forwarded-For, with ${envNameOf('trustedProxies')} at ${trustedProxies}: its for= is not read, only X-Forwarded-For is, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
 }
 
 /** Every `X-Forwarded-For` entry, in order (Node joins repeated headers with commas). */

@@ -15,9 +15,10 @@
  *   origins are compared as the URL standard does (scheme, host, port; a default port the same as
  *   none, host names in any case, IPv6 in any spelling), a host's trailing dot the same as none
  *   (the same name in DNS). This server is reached at `Host` (or `X-Forwarded-Host`, behind a
- *   proxy) over the request's scheme: `https` on TLS, else `X-Forwarded-Proto`; when neither says
+ *   proxy; without it, the `host` of the standard `Forwarded` header) over the request's scheme:
+ *   `https` on TLS, else `X-Forwarded-Proto` (or `Forwarded`'s `proto`); when neither says
  *   (a proxy that ended TLS and does not tell), the Origin's own. A page of another origin cannot
- *   make a browser send `X-Forwarded-*` (not CORS-safelisted: a preflight nobody grants), so they
+ *   make a browser send `X-Forwarded-*` or `Forwarded` (not CORS-safelisted: a preflight nobody grants), so they
  *   are read whatever `trustedProxies` says;
  * - neither header: not a browser (curl, a server, the AI SDK from Node) — allowed;
  * - an origin listed in `trustedOrigins` always passes.
@@ -25,6 +26,7 @@
 import type { H3Event } from 'h3'
 import { getRequestHeader } from 'h3'
 import type { BackgroundJobsConfig } from '../config'
+import { forwardedElements } from '../../../shared/forwarded-header'
 import { knownRequestScheme } from '../../../shared/forwarded-https'
 import { envNameOf, trustedOriginSet } from '../config'
 import { CrossSiteRequestError } from '../errors'
@@ -105,7 +107,11 @@ export function crossSiteRefusal(request: SiteCheckRequest): string | null {
 
 /** Throws `CrossSiteRequestError` (403) for a request `crossSiteRefusal` refuses; `liveStream`: the route opens one. */
 export function assertNotCrossSite(event: H3Event, config: BackgroundJobsConfig, liveStream = false): void {
-  const forwarded = getRequestHeader(event, 'x-forwarded-host')?.split(',').map(host => host.trim()).filter(Boolean) ?? []
+  const forwardedHost = getRequestHeader(event, 'x-forwarded-host')
+  // Without X-Forwarded-Host, the `host` of each element of the standard Forwarded header.
+  const forwarded = forwardedHost !== undefined
+    ? forwardedHost.split(',').map(host => host.trim()).filter(Boolean)
+    : forwardedElements(getRequestHeader(event, 'forwarded')).flatMap(element => element.host?.trim() || [])
   const host = getRequestHeader(event, 'host')
   const message = crossSiteRefusal({
     method: event.method,
