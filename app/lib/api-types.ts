@@ -13,6 +13,11 @@ export type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobNotification,
 export interface ChatHistoryMessage {
   role: 'user' | 'assistant' | 'system'
   content: string
+  /**
+   * An assistant answer: the id of the job that wrote it (same user, same thread). The server then
+   * sends the model that job's stored tool calls and results before the text (docs/api.md).
+   */
+  jobId?: string
 }
 
 /** The body of `POST /api/jobs` for a chat job. */

@@ -32,10 +32,10 @@ describe('threads', () => {
       { id: 'j4', messageId: null, createdAt: 4, type: 'chat', prompt: 'Stop early', answer: 'The first half', status: 'aborted' },
     ], 'Next')).toEqual([
       { role: 'user', content: 'Hi' },
-      { role: 'assistant', content: 'Hello!' },
+      { role: 'assistant', content: 'Hello!', jobId: 'j1' },
       { role: 'user', content: 'Fail please' },
       { role: 'user', content: 'Stop early' },
-      { role: 'assistant', content: 'The first half' },
+      { role: 'assistant', content: 'The first half', jobId: 'j4' },
       { role: 'user', content: 'Next' },
     ])
   })
@@ -51,7 +51,7 @@ describe('threads', () => {
       { id: 'j11', messageId: null, createdAt: 11, type: 'chat', prompt: 'Upstream broke', answer: 'Half of it', status: 'failed' },
     ], 'Next')).toEqual([
       { role: 'user', content: 'Hi' },
-      { role: 'assistant', content: 'Hello!' },
+      { role: 'assistant', content: 'Hello!', jobId: 'j5' },
       { role: 'user', content: 'Upstream broke' },
       { role: 'user', content: 'Next' },
     ])

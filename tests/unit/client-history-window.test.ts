@@ -33,7 +33,7 @@ describe('history window', () => {
     // 99 whole turns (198 messages) and the prompt: one more turn would make 201.
     expect(fitted).toHaveLength(199)
     expect(fitted[0]).toEqual({ role: 'user', content: 'Question 51' })
-    expect(fitted.at(-2)).toEqual({ role: 'assistant', content: 'Answer 149' })
+    expect(fitted.at(-2)).toEqual({ role: 'assistant', content: 'Answer 149', jobId: 'j149' })
     expect(fitted.at(-1)).toEqual({ role: 'user', content: 'Next' })
   })
 

@@ -25,7 +25,7 @@ describe('main chat: a turn the AI SDK page answered again', () => {
     ]
     expect(buildHistory(turns, 'Next')).toEqual([
       { role: 'user', content: 'First' },
-      { role: 'assistant', content: 'New answer' },
+      { role: 'assistant', content: 'New answer', jobId: 'job-2' },
       { role: 'user', content: 'Next' },
     ])
   })

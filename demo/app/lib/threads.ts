@@ -108,7 +108,8 @@ export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string, n
     const answered = ANSWERED_STATUSES.includes(turn.status)
     if (!answered && turn.status !== 'failed') continue
     messages.push({ role: 'user', content: turn.prompt })
-    if (answered && turn.answer) messages.push({ role: 'assistant', content: turn.answer })
+    // Named by its job: the server puts that job's tool calls and results before it (the model learns what its tools said).
+    if (answered && turn.answer) messages.push({ role: 'assistant', content: turn.answer, jobId: turn.id })
   }
   messages.push({ role: 'user', content: nextPrompt })
   return messages

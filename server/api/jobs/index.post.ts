@@ -10,6 +10,7 @@ import { anonymousCreationAddress } from '../../lib/http/anonymous-creation'
 import { requestFingerprint } from '../../lib/idempotency'
 import { jobStreamUrl } from '../../lib/http/stream-url'
 import { answersJobTurn } from '../../lib/ai-sdk/job-turn-answers'
+import { withEarlierToolOutcomes } from '../../lib/http/earlier-tool-outcomes'
 
 export default defineJobsHandler(async (context) => {
   const { event, engine, userId, config, flags } = context
@@ -31,6 +32,8 @@ export default defineJobsHandler(async (context) => {
     // (chat-history.ts), and names their turn after the job they answer again (job-turn-answers.ts).
     const answersJob = await answersJobTurn(context, chat.threadId, chat.messageId)
     input = { ...chat, request: { ...chat.request, startedBy: 'jobs', ...(answersJob ? { answersJob } : {}) } }
+    // Earlier answers that name their job go to the model with that job's stored tool calls and results.
+    input = await withEarlierToolOutcomes(context, input)
   }
   // The creation rates (the user's, an anonymous client address's) are counted by the store with
   // the insert: across instances, and never for an idempotent retry or a request a limit refuses.

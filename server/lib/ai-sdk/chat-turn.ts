@@ -84,7 +84,12 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   const lastUserIndex = request.messages.findLastIndex(message => message.role === 'user')
   const lastUser = request.messages[lastUserIndex]
   const { messages, dropped } = newestMessages(request.messages, config.limits.maxMessages)
-  const plain = cutEarlierMessages(toPlainMessages(messages), lastUserIndex - dropped, config.limits.maxMessageChars)
+  // An answer's id is its job's: the route sends the model that job's stored tool rounds (http/earlier-tool-outcomes.ts).
+  const named = toPlainMessages(messages).map((message, index) => {
+    const id = messages[index]!.id
+    return message.role === 'assistant' && id && id.trim() === id ? { ...message, jobId: id } : message
+  })
+  const plain = cutEarlierMessages(named, lastUserIndex - dropped, config.limits.maxMessageChars)
   const sent = sentMessageIndexes(plain, lastUserIndex - dropped)
   let parsed
   try {
@@ -106,8 +111,9 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
     }
     throw error
   }
-  // Assistant messages with no text (tool calls only) carry nothing for the model's history.
-  parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '')
+  // Assistant messages with no text (tool calls only) carry nothing for the model's history, but
+  // for the stored tool rounds of the job they name (read by the route, which drops them without).
+  parsed.messages = parsed.messages.filter(message => message.role !== 'assistant' || message.content !== '' || message.jobId !== undefined)
   // A store that keeps a request in one document (convex: 1,000,000 bytes) gets the newest turns
   // that fit, as past `limits.maxMessages`, instead of refusing every turn of a long chat (413).
   const storable = context.engine.provider.maxRequestBytes

@@ -25,6 +25,8 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
     messages: z.array(z.object({
       role: z.enum(['system', 'user', 'assistant']),
       content: z.string().max(maxMessageChars, `must be at most ${maxMessageChars} characters (limits.maxMessageChars)`),
+      /** An assistant answer's job: its tool calls and results go to the model from the store (http/earlier-tool-outcomes.ts). */
+      jobId: id.optional(),
     }).refine(
       // A blank user turn would reach the model as nothing to answer (or an upstream 400 mid-job).
       message => message.role !== 'user' || message.content.trim() !== '',

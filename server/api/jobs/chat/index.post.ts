@@ -29,6 +29,7 @@ import { InputConflictError } from '../../../lib/errors'
 import { defineJobsHandler } from '../../../lib/http/handler'
 import { serveUiStream } from '../../../lib/http/ui-stream'
 import { withStreamSlot } from '../../../lib/http/user-stream'
+import { withEarlierToolOutcomes } from '../../../lib/http/earlier-tool-outcomes'
 
 export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(context, async () => {
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
@@ -55,6 +56,8 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
     ? await serverHistoryTurn(context, intent.request)
     : { request: intent.request, input: chatTurnInput(context, intent.request), active: null }
   refuseUnknownTools(context, turn.input)
+  // Earlier answers (named by their job's id) go to the model with that job's stored tool calls and results.
+  turn.input = await withEarlierToolOutcomes(context, turn.input)
   const active = turn.active ?? await activeChatJobs(context, turn.request.id)
   // Ended once the new turn has started, which takes their slots: a 429 or 503 ends none (replaced-answers.ts).
   const superseded = await supersededJobs(context, turn.request, active)

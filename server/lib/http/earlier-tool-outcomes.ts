@@ -1,0 +1,152 @@
+/**
+ * The tool calls and outcomes of a chat's earlier turns, put back into the next turn's history
+ * (docs/decisions/015-tool-outcomes-in-history.md). A client sends an earlier answer as its text;
+ * an assistant message may name the job that wrote it (`jobId`: the demo's main chat on
+ * `POST /api/jobs`; the AI SDK route names it by the message's id, which is the job's). Such a
+ * message is sent to the model as the job's own rounds — per round an assistant message with its
+ * `tool_calls`, then one `tool` message per call — and then the answer text the client sent.
+ *
+ * Calls and results come from the server's stored job only, never from the client: the named job
+ * must be this user's (another user's reads as not found), a chat job of the same thread, and
+ * ended. Anything else keeps the message as text only (a job gone past retention is not an error).
+ *
+ * Bounded: the newest turns first, while the history stays within `limits.maxMessages` and its
+ * JSON within `limits.maxBodyBytes` (and the store's request limit); each round's results within
+ * `limits.maxResultBytes` together, as the loop cuts them, and each within `limits.maxMessageChars`,
+ * cut with a marker. Older turns past the budget keep their text only.
+ */
+import { isTerminalStatus } from '../../../shared/events'
+import { cutTextWith } from '../../../shared/cut-text'
+import type { JobState } from '../../../shared/reducer'
+import { isToolOutcome } from '../../../shared/reducer'
+import { jsonByteLength } from '../bytes'
+import type { CreateJobInput } from '../engine-types'
+import { JobNotFoundError } from '../errors'
+import { toolMessageContent } from '../executor/execute-tool'
+import { historyArguments } from '../executor/history-arguments'
+import { historyToolName } from '../executor/history-tool-name'
+import { truncateResults } from '../executor/truncate-results'
+import type { ChatMessage } from '../providers/types'
+import type { JobsRouteContext } from './handler'
+
+/** A history message as a route reads it: the job that wrote an assistant answer may be named. */
+export type NamedChatMessage = ChatMessage & { jobId?: string }
+
+/** Most earlier jobs read for one turn (each read is the job's whole log). */
+export const MAX_EARLIER_JOBS_READ = 20
+
+/** What a request holds besides its messages, kept free under a store's request limit (as chat-turn.ts). */
+const REQUEST_ROOM_BYTES = 65_536
+
+/** Marks a tool result cut to `limits.maxMessageChars`. */
+const CUT_MARK = '… [cut: this earlier tool result was longer than limits.maxMessageChars]'
+
+function argumentsText(args: unknown): string {
+  return historyArguments(typeof args === 'string' ? args : JSON.stringify(args ?? {}))
+}
+
+/** The rounds of a finished job's own loop (not a workflow node's) as model messages. */
+export function toolRoundMessages(state: JobState, limits: { maxResultBytes: number, maxMessageChars: number }): ChatMessage[] {
+  const calls = state.toolCalls.filter(call => !call.nodeId)
+  const steps = [...new Set(calls.map(call => call.step))].sort((a, b) => a - b)
+  const messages: ChatMessage[] = []
+  for (const step of steps) {
+    const round = calls.filter(call => call.step === step)
+    messages.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: round.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
+    })
+    const contents = round.map(call => isToolOutcome(call.status)
+      ? toolMessageContent({ id: call.id, name: call.name, status: call.status === 'stopped' ? 'error' : call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
+      : JSON.stringify({ error: `The tool "${call.name}" got no result: the job ended before it answered` }))
+    const cut = truncateResults(contents, limits.maxResultBytes).contents
+    round.forEach((call, index) => messages.push({
+      role: 'tool',
+      tool_call_id: call.id,
+      name: historyToolName(call.name),
+      content: cutTextWith(cut[index]!, Math.max(0, limits.maxMessageChars - CUT_MARK.length), CUT_MARK),
+    }))
+  }
+  return messages
+}
+
+/** The rounds of job `jobId` when it is this user's ended chat job of `threadId`; null otherwise. */
+async function storedRounds(context: JobsRouteContext, jobId: string, threadId: string): Promise<ChatMessage[] | null> {
+  let read
+  try {
+    read = await context.engine.getJob(context.userId, jobId)
+  }
+  catch (error) {
+    if (error instanceof JobNotFoundError) return null
+    throw error
+  }
+  const { job, state } = read
+  if (job.type !== 'chat' || job.threadId !== threadId || !isTerminalStatus(job.status)) return null
+  return toolRoundMessages(state, context.config.limits)
+}
+
+/**
+ * `rounds` with every call id not in `used` (two jobs' models may both have said `call_1`; an
+ * endpoint may refuse a history that answers one id twice), and their ids added to it.
+ */
+function uniqueCallIds(rounds: ChatMessage[], used: Set<string>): ChatMessage[] {
+  const renamed = new Map<string, string>()
+  return rounds.map((message) => {
+    if (message.tool_calls) {
+      return { ...message, tool_calls: message.tool_calls.map((call) => {
+        let id = call.id
+        for (let n = 2; used.has(id); n++) id = `${call.id}_${n}`
+        used.add(id)
+        renamed.set(call.id, id)
+        return { ...call, id }
+      }) }
+    }
+    return message.tool_call_id === undefined ? message : { ...message, tool_call_id: renamed.get(message.tool_call_id) ?? message.tool_call_id }
+  })
+}
+
+/** `message` without the route's `jobId`: the upstream gets the chat-completions fields only. */
+function plain({ jobId: _jobId, ...message }: NamedChatMessage): ChatMessage {
+  return message
+}
+
+/**
+ * `input` with the earlier answers that name a job sent as that job's tool rounds and then their
+ * text (an answer with no text: the rounds only); `jobId` is dropped from every message.
+ */
+export async function withEarlierToolOutcomes(context: JobsRouteContext, input: CreateJobInput): Promise<CreateJobInput> {
+  if (input.request.type !== 'chat') return input
+  const messages = input.request.messages as NamedChatMessage[]
+  if (!messages.some(message => message.jobId !== undefined)) return input
+  const { limits } = context.config
+  const storable = context.engine.provider.maxRequestBytes
+  const maxBytes = Math.min(limits.maxBodyBytes, storable === undefined ? Infinity : storable - REQUEST_ROOM_BYTES)
+  let roomMessages = limits.maxMessages - messages.length
+  let roomBytes = maxBytes - jsonByteLength(messages.map(plain))
+  const rounds = new Map<number, ChatMessage[]>()
+  const seen = new Set<string>()
+  let reads = 0
+  // Newest first: the turns the next question most likely follows up on.
+  for (let index = messages.length - 1; index >= 0 && input.threadId && reads < MAX_EARLIER_JOBS_READ; index--) {
+    const { role, jobId } = messages[index]!
+    if (role !== 'assistant' || jobId === undefined || seen.has(jobId)) continue
+    seen.add(jobId)
+    reads++
+    const stored = await storedRounds(context, jobId, input.threadId)
+    if (!stored?.length) continue
+    const bytes = jsonByteLength(stored)
+    if (stored.length > roomMessages || bytes > roomBytes) break
+    roomMessages -= stored.length
+    roomBytes -= bytes
+    rounds.set(index, stored)
+  }
+  const ids = new Set<string>()
+  const sent = messages.flatMap((message, index) => {
+    const stored = rounds.has(index) ? uniqueCallIds(rounds.get(index)!, ids) : undefined
+    // A named answer with no text (tool calls only) carries nothing without its rounds.
+    if (!stored) return message.jobId !== undefined && message.role === 'assistant' && !message.content ? [] : [plain(message)]
+    return message.content ? [...stored, plain(message)] : stored
+  })
+  return { ...input, request: { ...input.request, messages: sent } }
+}
