@@ -3,7 +3,8 @@
  * typing is never lost, long messages fold, the thread follows the newest message and offers a way
  * back to it, a waiting workflow's question is on screen with Approve and Reject, its result comes
  * first, Markdown renders tables and highlighted code, a text selection in an answer outlives the
- * rest of the answer streaming in, and a thread that is not yours is "not found".
+ * rest of the answer streaming in, a thread that is not yours is "not found", and Edit on a
+ * message asks it again in its place, the later turns gone (also after a reload).
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Route } from 'playwright-core'
@@ -236,5 +237,40 @@ describe('demo chat: typing, reading, answering', () => {
     await page.waitForFunction(name => (window as unknown as AsyncDataWindow).useNuxtApp()._asyncData[name]?.status.value !== 'pending', key, { timeout: WAIT_MS })
     expect(await page.locator('.turn .user-text').allTextContents()).toEqual(['the first turn, from another device'])
     expect(await page.locator('.load-failed').count()).toBe(0)
+  })
+
+  it('edits a message as chat apps do: Edit on hover or by keyboard, Escape cancels, Enter asks again from there', async () => {
+    const page = await openChat()
+    const first = await send(page, 'The first question')
+    await waitForStatus(page, first, 'completed')
+    const second = await send(page, 'The second question')
+    await waitForStatus(page, second, 'completed')
+    const edit = turn(page, first).getByRole('button', { name: 'Edit message' })
+    const opacity = () => edit.evaluate(element => getComputedStyle(element).opacity)
+    await page.mouse.move(0, 0)
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.edit-button')!).opacity === '0')
+    await turn(page, first).hover()
+    await expect.poll(opacity).toBe('1')
+    // By keyboard: Escape cancels, the focus back on Edit.
+    await edit.focus()
+    await page.keyboard.press('Enter')
+    const box = page.getByRole('textbox', { name: 'Edit your message' })
+    expect(await box.evaluate(element => element === document.activeElement)).toBe(true)
+    expect(await box.inputValue()).toBe('The first question')
+    await screenshot(page, 'edit-1-editing')
+    await page.keyboard.press('Escape')
+    expect(await box.count()).toBe(0)
+    expect(await edit.evaluate(element => element === document.activeElement)).toBe(true)
+    // Enter saves: the edited message is asked again, the later turn is gone.
+    await edit.click()
+    await box.fill('The first question, edited')
+    await box.press('Enter')
+    await page.waitForFunction(() => document.querySelectorAll('.turn').length === 1 && document.querySelector('.turn .user-text')?.textContent === 'The first question, edited', undefined, { timeout: WAIT_MS })
+    const edited = (await page.locator('.turn').getAttribute('data-job-id'))!
+    await waitForStatus(page, edited, 'completed')
+    await screenshot(page, 'edit-2-asked-again')
+    await page.reload()
+    await waitForHydration(page)
+    expect(await page.locator('.turn .user-text').allTextContents()).toEqual(['The first question, edited'])
   })
 })

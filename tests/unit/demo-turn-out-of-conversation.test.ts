@@ -70,7 +70,7 @@ const EDITED = 'Not part of the conversation any more — edited on the AI SDK p
 const AGAIN = 'Not part of the conversation any more — answered again below.'
 
 describe('ThreadView: turns the model no longer sees are marked', () => {
-  it('marks the turns an /ai-sdk edit of an earlier message dropped, and the edited message\'s first answer', async () => {
+  it('leaves out the turns an /ai-sdk edit of an earlier message dropped, and the edited message\'s first answer', async () => {
     // /ai-sdk sent First and Second, then edited First (same message id, a new job).
     const lines = await linesOf([
       job('j1', 'First', 1, { messageId: 'm1' }),
@@ -78,7 +78,9 @@ describe('ThreadView: turns the model no longer sees are marked', () => {
       job('j3', 'First edited', 3, { messageId: 'm1' }),
       job('j4', 'Next', 4, { startedBy: 'jobs' }),
     ])
-    expect(lines).toEqual({ j1: AGAIN, j2: EDITED, j3: '', j4: '' })
+    // Before the main chat had Edit: { j1: AGAIN, j2: EDITED, j3: '', j4: '' }, shown and marked.
+    // An edit's replaced and dropped turns now leave the view, as in ChatGPT (lib/edited-away.ts).
+    expect(lines).toEqual({ j3: '', j4: '' })
   })
 
   it('marks an answer a Regenerate or Retry in the main chat replaced, and nothing else', async () => {

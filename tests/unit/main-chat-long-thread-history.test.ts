@@ -14,7 +14,6 @@ import type { Component } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ChatHistoryMessage, JobListPage } from '../../app/lib/api-types'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
-import { ANSWERED_AGAIN, DROPPED_BY_EDIT } from '../../demo/app/lib/out-of-conversation'
 import { withThreadJobs } from '../../demo/app/lib/thread-current-jobs'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
 import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
@@ -123,7 +122,8 @@ describe('the main chat on a thread longer than the page it has read', () => {
     // Before: [Second, Answer to Second, First edited, Answer to First edited, Next].
     const { lines, messages, reads } = await mainChatSends(chatId, 'Next', 2)
     // Before: { Second: '', 'First edited': '' }.
-    expect(lines).toEqual({ 'Second': DROPPED_BY_EDIT, 'First edited': '' })
+    // Then { Second: DROPPED_BY_EDIT, 'First edited': '' }: shown, marked. An edit's dropped turns now leave the view (lib/edited-away.ts).
+    expect(lines).toEqual({ 'First edited': '' })
     expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
     // Three jobs: one read of the thread's summaries when it opens, one before the message.
     expect(reads).toBe(2)
@@ -133,7 +133,8 @@ describe('the main chat on a thread longer than the page it has read', () => {
     const chatId = 'chat-short-edited-then-main-chat'
     await editedOnAiSdkPage(chatId)
     const { lines, messages, reads } = await mainChatSends(chatId, 'Next', 100)
-    expect(lines).toEqual({ 'First': ANSWERED_AGAIN, 'Second': DROPPED_BY_EDIT, 'First edited': '' })
+    // Was { First: ANSWERED_AGAIN, Second: DROPPED_BY_EDIT, 'First edited': '' }: shown, marked. Now they leave the view.
+    expect(lines).toEqual({ 'First edited': '' })
     expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
     expect(reads).toBe(0)
   })

@@ -1,0 +1,101 @@
+/**
+ * "Edit" in the main chat (lib/message-edit.ts): posts the edited message to the AI SDK route, which
+ * answers it again in its place and drops the turns after it (ending their answers that still run
+ * or wait), and resolves once the stream names the new job. The request is then closed: the job
+ * runs on, and its turn follows it like any other (JobTurn.vue). The thread then leaves out the
+ * replaced and dropped turns (lib/edited-away.ts), here, in other tabs and after a reload.
+ */
+import type { Ref } from 'vue'
+import { DEFAULT_CATALOG_LIMITS } from '../../../app/lib/catalog-limits'
+import { createClientId } from '../../../app/composables/useBackgroundJobs'
+import { cutText } from '../../../shared/cut-text'
+import { TITLE_MAX_CHARS } from '../../../shared/job-title'
+import { promptProblem } from '../lib/history-window'
+import type { ThreadJob } from '../lib/known-jobs'
+import { editBody, editedMessageId, startedJobIdOf } from '../lib/message-edit'
+import type { ListThreadPage } from '../lib/thread-current-jobs'
+import { readThreadJobs, withThreadJobs } from '../lib/thread-current-jobs'
+import { failureText } from '../lib/wording'
+
+/** A refused edit, shaped as the fetch errors `failureText` (lib/wording.ts) reads: status and the server's message. */
+class EditRefused extends Error {
+  constructor(readonly statusCode: number, readonly data: { message?: string }, readonly response: Response) {
+    super(data.message ?? `Edit refused (${statusCode})`)
+  }
+}
+
+/** Starts the answer to the edited message `messageId`; resolves with its job id, rejects with the refusal (or a network error). */
+async function postEdit(body: Record<string, unknown>): Promise<string> {
+  const response = await fetch('/api/jobs/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': createClientId() },
+    body: JSON.stringify(body),
+  })
+  if (!response.ok || !response.body) {
+    const data = await response.json().catch(() => ({})) as { message?: string }
+    throw new EditRefused(response.status, data, response)
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+  let read = ''
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      read += value
+      const jobId = startedJobIdOf(read)
+      if (jobId) return jobId
+    }
+  }
+  finally {
+    void reader.cancel().catch(() => {})
+  }
+  throw new EditRefused(502, { message: 'The answer to the edited message did not start.' }, response)
+}
+
+export interface MessageEditOptions {
+  threadId: string
+  turns: Ref<ThreadJob[]>
+  threadJobs: Ref<ThreadJob[]>
+  hasEarlier: Ref<boolean>
+  useTools: Ref<boolean>
+  listPage: ListThreadPage
+  /** The new turn, to show at once (the list refresh brings the same). */
+  onStarted: (job: ThreadJob) => void
+}
+
+export function useMessageEdit(options: MessageEditOptions) {
+  const { catalog } = useJobCatalog()
+  let inFlight = false
+
+  /** Asks `job`'s message again as `text`: null once sent, else why not (shown by the edit box). */
+  async function editMessage(job: ThreadJob, text: string): Promise<string | null> {
+    if (inFlight) return 'The edit is still being sent.'
+    const limits = catalog.value?.limits ?? DEFAULT_CATALOG_LIMITS
+    const tooLong = promptProblem(text, limits)
+    if (tooLong) return tooLong
+    inFlight = true
+    try {
+      // The message's id depends on the thread's first jobs, maybe on pages not loaded.
+      if (options.hasEarlier.value) options.threadJobs.value = await readThreadJobs(options.listPage, options.threadId)
+      const messageId = editedMessageId(job, withThreadJobs(options.turns.value, options.threadJobs.value))
+      const now = Date.now()
+      const id = await postEdit(editBody(options.threadId, messageId, text, options.useTools.value))
+      options.onStarted({
+        id, type: 'chat', status: 'queued', threadId: options.threadId, messageId,
+        title: cutText(text.replace(/\s+/g, ' ').trim(), TITLE_MAX_CHARS), prompt: text,
+        // Never before a turn shown (the server's clock may be ahead): the thread is in createdAt order.
+        createdAt: Math.max(now, ...options.turns.value.map(turn => turn.createdAt + 1)),
+        updatedAt: now, endedAt: null, lastSeq: 0,
+      })
+      void refreshNuxtData('background-jobs:threads')
+      return null
+    }
+    catch (failure) {
+      return failureText(failure, 'send')
+    }
+    finally {
+      inFlight = false
+    }
+  }
+  return { editMessage }
+}
