@@ -40,12 +40,15 @@ function isStopMark(issue: IssueLike): boolean {
  * One line naming every problem: `messages.0.content: must be …; model: …` (the first
  * `MAX_DESCRIBED_ISSUES`, then `and N more problems`, or `and at least N more problems (not all
  * checked)` when a check stopped early). `root` names the whole value when an issue
- * has no path (`body` for a request body, `(root)` elsewhere).
+ * has no path (`body` for a request body, `(root)` elsewhere). With `underRoot`, every field's path
+ * starts with `root` too (`answer.approved`, `answer` for the whole answer): a field that is itself
+ * named `answer` then reads `answer.answer`, never like the whole value.
  */
-export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)'): string {
+export function describeIssues(error: { issues: readonly IssueLike[] }, root = '(root)', underRoot = false): string {
   const stopped = error.issues.some(isStopMark)
   const issues = withoutFollowUps((stopped ? error.issues.filter(issue => !isStopMark(issue)) : error.issues).flatMap(issue => narrowedUnion(issue)))
-  const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${issue.path.length > 0 ? shownInput(issue.path.map(String).join('.')) : root}: ${shownInput(issue.message, MAX_ISSUE_MESSAGE_CHARS)}`)
+  const pathOf = (issue: IssueLike) => issue.path.length === 0 ? root : shownInput((underRoot ? [root, ...issue.path.map(String)] : issue.path.map(String)).join('.'))
+  const named = issues.slice(0, MAX_DESCRIBED_ISSUES).map(issue => `${pathOf(issue)}: ${shownInput(issue.message, MAX_ISSUE_MESSAGE_CHARS)}`)
   const more = issues.length - named.length
   if (stopped) named.push(`and at least ${more} more problem${more === 1 ? '' : 's'} (not all checked)`)
   else if (more > 0) named.push(`and ${more} more problem${more === 1 ? '' : 's'}`)

@@ -86,7 +86,7 @@ describe('workflow definition validation', () => {
   it('refuses a timeout answer that does not fit the input schema', () => {
     const ask = { kind: 'input', prompt: 'ok?', schema: z.object({ approved: z.boolean() }), onTimeout: 'approve' }
     expect(problemOf(workflow({ ask, end: output }, [['ask', 'end']])))
-      .toMatch(/input node "ask" has onTimeout "approve" but its timeout answer "approve" does not fit its schema \(\(root\): /)
+      .toMatch(/input node "ask" has onTimeout "approve" but its timeout answer "approve" does not fit its schema \(answer: Invalid input: expected object, received string\)$/)
   })
 
   // A node with `timeoutAnswer` and no `onTimeout` (it defaults to `fail`) failed its job on

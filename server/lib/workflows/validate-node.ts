@@ -111,7 +111,10 @@ function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'inp
     return `input node "${id}" has onTimeout "${action}" but its schema threw while checking its timeout answer ${JSON.stringify(answer)}: ${describeThrown(error)} (a refine or transform must return, not throw)`
   }
   if (parsed.success) return null
-  return `input node "${id}" has onTimeout "${action}" but its timeout answer ${JSON.stringify(answer)} does not fit its schema (${describeIssues(parsed.error)})`
+  // Named as written in the node (`timeoutAnswer.approved`), or as the answer onTimeout takes
+  // (`answer` for 'approve'), not `(root)`.
+  const field = node.timeoutAnswer !== undefined ? 'timeoutAnswer' : 'answer'
+  return `input node "${id}" has onTimeout "${action}" but its timeout answer ${JSON.stringify(answer)} does not fit its schema (${describeIssues(parsed.error, field, true)})`
 }
 
 function checkTemplates(id: string, values: unknown[], scope: NodeCheckScope): string | null {
