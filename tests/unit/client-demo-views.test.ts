@@ -22,9 +22,11 @@ function job(patch: Partial<JobSummary> & { id: string }): JobSummary {
 
 describe('wording for people', () => {
   it('turns a validation 400 into a sentence naming the field, and leaves other messages alone', () => {
-    expect(humanizeProblem('Invalid workflow input: topic: Too small: expected string to have >=1 characters')).toBe('The topic can\'t be empty.')
-    expect(humanizeProblem('Invalid answer: feedback: Too big: expected string to have <=2000 characters; approved: Invalid input: expected boolean, received undefined'))
+    expect(humanizeProblem('Invalid workflow input: input.topic: Too small: expected string to have >=1 characters')).toBe('The topic can\'t be empty.')
+    expect(humanizeProblem('Invalid answer: answer.feedback: Too big: expected string to have <=2000 characters; answer.approved: Invalid input: expected boolean, received undefined'))
       .toBe('The feedback is too long (at most 2000 characters). The approved is required.')
+    expect(humanizeProblem('Invalid answer: answer: Invalid input: expected boolean, received string')).toBe('The answer must be a boolean.')
+    expect(humanizeProblem('Invalid workflow input: input.input: Invalid input: expected string, received number')).toBe('The input must be a string.')
     expect(humanizeProblem('messages.0.dueDate: Invalid input: expected string, received number')).toBe('The due date must be a string.')
     expect(humanizeProblem('Too many jobs running; try again in 3 s')).toBe('Too many jobs running; try again in 3 s')
     expect(humanizeProblem('topic: something the mapper does not know')).toBe('topic: something the mapper does not know')
@@ -37,7 +39,7 @@ describe('wording for people', () => {
     expect(failureText(unreachable, 'stop')).toBe('Couldn’t reach the server — the answer wasn’t stopped. Try again.')
     const badGateway = Object.assign(new Error('[POST] "/api/jobs": 502 Bad Gateway'), { statusCode: 502, data: '<html>…</html>' })
     expect(failureText(badGateway, 'send')).toBe('The server had a problem — your message wasn’t sent. Try again.')
-    const invalid = Object.assign(new Error('[POST] "/api/jobs": 400'), { statusCode: 400, data: { statusCode: 400, message: 'Invalid workflow input: topic: Too small: expected string to have >=1 characters' } })
+    const invalid = Object.assign(new Error('[POST] "/api/jobs": 400'), { statusCode: 400, data: { statusCode: 400, message: 'Invalid workflow input: input.topic: Too small: expected string to have >=1 characters' } })
     expect(failureText(invalid, 'send')).toBe('The topic can\'t be empty.')
     const limited = Object.assign(new Error('[POST] "/api/jobs": 429'), { statusCode: 429, data: { statusCode: 429, message: 'Too many jobs running; try again in 3 s' } })
     expect(failureText(limited, 'send')).toBe('Too many requests right now — your message wasn’t sent. Try again in 3 s.')

@@ -82,7 +82,7 @@ describe('a refused workflow input while the store cannot count it', () => {
     }
     const refused = engine.createJob(USER, { request: { type: 'workflow', workflow: 'tagged', input: wrong }, limitRate: true })
     await expect(refused).rejects.toBeInstanceOf(InvalidRequestError)
-    await expect(refused).rejects.toThrow('Invalid workflow input: tags.0')
+    await expect(refused).rejects.toThrow('Invalid workflow input: input.tags.0')
     await engine.dispose()
   })
 })

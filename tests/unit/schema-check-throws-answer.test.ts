@@ -90,6 +90,6 @@ describe('POST /api/jobs/:id/input with an answer schema whose refine throws', (
 
   it('an answer the refine refuses is still the 400 naming the field', async () => {
     const { id, requestId } = await waitingJob()
-    expect(await answer(id, requestId, 'nobody')).toEqual({ status: 400, body: expect.objectContaining({ message: 'Invalid answer: reviewer: no such reviewer' }) })
+    expect(await answer(id, requestId, 'nobody')).toEqual({ status: 400, body: expect.objectContaining({ message: 'Invalid answer: answer.reviewer: no such reviewer' }) })
   })
 })

@@ -55,6 +55,6 @@ describe('POST /api/jobs with a workflow input schema whose refine throws', () =
 
   it('a value the refine refuses is still the 400 naming the field', async () => {
     const answer = await start('gone')
-    expect(answer).toEqual({ status: 400, message: 'Invalid workflow input: room: no such room' })
+    expect(answer).toEqual({ status: 400, message: 'Invalid workflow input: input.room: no such room' })
   })
 })

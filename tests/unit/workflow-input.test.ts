@@ -70,7 +70,7 @@ describe('workflow input node', () => {
       refused = error
     }
     expect(refused).toBeInstanceOf(InvalidAnswerError)
-    expect((refused as Error).message).toMatch(/^Invalid answer: approved: .*expected boolean/)
+    expect((refused as Error).message).toMatch(/^Invalid answer: answer.approved: .*expected boolean/)
     expect(job.state().status).toBe('waiting')
     expect(job.state().pendingInputs).toHaveLength(1)
 

@@ -24,8 +24,8 @@ const shipping = z.union([
 
 describe('a refused answer or input to a union of tagged objects', () => {
   it('names the field of the option its tag chose', () => {
-    expect(() => parseAnswer(decision, { approved: false })).toThrow('Invalid answer: reason: Invalid input: expected string, received undefined')
-    expect(() => parseAnswer(z.object({ ship: shipping }), { ship: { method: 'pickup', store: 'north' } })).toThrow('Invalid answer: ship.store: Invalid input: expected number, received string')
+    expect(() => parseAnswer(decision, { approved: false })).toThrow('Invalid answer: answer.reason: Invalid input: expected string, received undefined')
+    expect(() => parseAnswer(z.object({ ship: shipping }), { ship: { method: 'pickup', store: 'north' } })).toThrow('Invalid answer: answer.ship.store: Invalid input: expected number, received string')
   })
 
   it('names it in a workflow input too', () => {
@@ -43,9 +43,9 @@ describe('a refused answer or input to a union of tagged objects', () => {
     // A word answer or an object with a reason: a misspelt word is not "expected object".
     const approveOrReject = z.union([z.literal('approve'), z.object({ approved: z.literal(false), reason: z.string().min(1) })])
     expect(() => parseAnswer(approveOrReject, 'aprove')).toThrow(/^Invalid answer: answer: Invalid input$/)
-    expect(() => parseAnswer(z.object({ ship: z.union([z.literal('pickup'), shipping]) }), { ship: 'pick-up' })).toThrow(/^Invalid answer: ship: Invalid input$/)
+    expect(() => parseAnswer(z.object({ ship: z.union([z.literal('pickup'), shipping]) }), { ship: 'pick-up' })).toThrow(/^Invalid answer: answer.ship: Invalid input$/)
     // The option whose type it is still names its field.
-    expect(() => parseAnswer(approveOrReject, { approved: false })).toThrow('Invalid answer: reason: Invalid input: expected string, received undefined')
+    expect(() => parseAnswer(approveOrReject, { approved: false })).toThrow('Invalid answer: answer.reason: Invalid input: expected string, received undefined')
   })
 
   it('reads as before when no option, or several, matched their tags', () => {

@@ -2,7 +2,7 @@
  * An answer that is wrong as a whole — a word where the question takes yes/no, an unknown key of
  * a strict object, a refine of the object — was refused `400 Invalid answer: (root): …`, as a
  * workflow's input was: "(root)" is nothing the client sent. It names the body's field of
- * `POST /api/jobs/:id/input`, `answer`, now; a field inside it is named as before. The job keeps
+ * `POST /api/jobs/:id/input`, `answer`, now; a field inside it is named under it (`answer.approved`). The job keeps
  * waiting either way.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -40,7 +40,7 @@ describe('a wrong answer as a whole', () => {
     expect(await refusal(schema, answer)).toEqual({ statusCode: 400, message, status: 'waiting' })
   })
 
-  it('still names a field inside it by its own path', async () => {
-    expect((await refusal(z.object({ approved: z.boolean() }), { approved: 'yes' })).message).toBe('Invalid answer: approved: Invalid input: expected boolean, received string')
+  it('names a field inside it by its path under the body field', async () => {
+    expect((await refusal(z.object({ approved: z.boolean() }), { approved: 'yes' })).message).toBe('Invalid answer: answer.approved: Invalid input: expected boolean, received string')
   })
 })

@@ -2,7 +2,7 @@
  * A workflow input that is wrong as a whole — not an object where the schema takes one, an
  * unknown key of a strict object, a refine of the object, a union none of whose options took it —
  * was refused `400 Invalid workflow input: (root): …`: "(root)" is no field the client sent. It
- * names the body's field, `input`, now (a field inside it is named as before: `topic: …`).
+ * names the body's field, `input`, now, and a field inside it is named under it (`input.topic: …`).
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -35,8 +35,8 @@ describe('a wrong (not missing) workflow input', () => {
     expect(await refusal(name, input)).toBe(message)
   })
 
-  it('still names a field inside it by its own path', async () => {
-    expect(await refusal('digest', { topic: 1 })).toBe('Invalid workflow input: topic: Invalid input: expected string, received number')
+  it('names a field inside it by its path under the body field', async () => {
+    expect(await refusal('digest', { topic: 1 })).toBe('Invalid workflow input: input.topic: Invalid input: expected string, received number')
   })
 
   it('reads in the demo as a sentence about the input', () => {

@@ -27,17 +27,21 @@ function capitalize(text: string): string {
 }
 
 /**
- * A server's 400 message in plain words: `Invalid workflow input: topic: Too small: expected string
+ * A server's 400 message in plain words: `Invalid workflow input: input.topic: Too small: expected string
  * to have >=1 characters` → `The topic can't be empty.` Messages it does not recognise pass through.
  */
 export function humanizeProblem(message: string): string {
   const body = message.replace(/^Invalid (?:workflow input|answer|request body|body): /i, '')
+  // A workflow input's and an answer's fields are named under the body's field (`input.topic`,
+  // `answer.approved`; `answer` alone is the whole answer).
+  const root = /^Invalid workflow input: /i.test(message) ? 'input' : /^Invalid answer: /i.test(message) ? 'answer' : null
   const issues = body.split('; ')
   const sentences: string[] = []
   for (const issue of issues) {
     const separator = issue.indexOf(': ')
     if (separator < 0) return message
-    const path = issue.slice(0, separator)
+    const named = issue.slice(0, separator)
+    const path = root && named === root ? root : root && named.startsWith(`${root}.`) ? named.slice(root.length + 1) : named
     const text = issue.slice(separator + 2)
     const phrase = ZOD_PHRASES.map(([pattern, say]) => {
       const match = pattern.exec(text)

@@ -52,7 +52,7 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
       // whole input (a string for an object, an unknown key, a refine of the object) names the
       // body's field, `input`, not `(root)`.
       // Carries its issue count: refused values cost their sender's budget (validation-budget.ts).
-      if (!parsed.success) throw withIssueCount(new Error(describeIssues(parsed.error, 'input')), parsed.error.issues.length)
+      if (!parsed.success) throw withIssueCount(new Error(describeIssues(parsed.error, 'input', true)), parsed.error.issues.length)
       // The input is stored and shown as JSON (`workflow.input` of every listing): a schema that
       // makes it a BigInt, say, would break every read of the user's jobs.
       const problem = jsonProblem(parsed.data, 'input')

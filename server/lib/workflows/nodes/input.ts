@@ -72,7 +72,7 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
       }
     }
     // A problem with the answer as a whole names the body's field, `answer`, not `(root)`.
-    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error, 'answer')}`), issues)
+    throw withIssueCount(new InvalidAnswerError(`Invalid answer: ${describeIssues(parsed.error, 'answer', true)}`), issues)
   }
   if (givesReason(answer) && !hasReason(parsed.data)) throw new InvalidAnswerError(NO_REASON_FIELD)
   return parsed.data
