@@ -3,10 +3,13 @@
  * JSON Schema (io `input`) states a `.catch(…)` field's declared type, which is required, but the
  * parse gives a missing value the catch value. A client that builds its form from the catalog or
  * an input request (the demo's) then refused to send a start or an answer the server takes. This
- * `z.toJSONSchema` override leaves such a field out of its object's `required`. A `z.preprocess`
- * field stays as zod lists it unless its schema catches: whether the function accepts a missing
- * value is not known without running the app's code (docs/workflows.md).
+ * `z.toJSONSchema` override leaves such a field out of its object's `required`. So does a
+ * `z.preprocess` field whose function fills a missing value (`v => v ?? 'en'`): zod lists it as its
+ * schema (required), the server accepts it missing. That is known only by running the app's
+ * function, so the field is checked once, when the form schema is built (at boot): an object of it
+ * alone parsed from `{}`. A function that throws on a missing value, or is async, keeps it required.
  */
+import { z } from 'zod'
 
 interface ZodLike {
   _zod?: { def?: { type?: string, shape?: Record<string, ZodLike>, in?: ZodLike, out?: ZodLike }, traits?: Set<string> }
@@ -17,8 +20,19 @@ function catchesMissing(field: ZodLike | undefined): boolean {
   const def = field?._zod?.def
   if (def?.type === 'catch') return true
   // A preprocess: its function runs first, then the schema; a schema that catches takes whatever it gives.
-  if (def?.type === 'pipe' && def.in?._zod?.traits?.has('$ZodTransform')) return catchesMissing(def.out)
+  if (def?.type === 'pipe' && def.in?._zod?.traits?.has('$ZodTransform')) return catchesMissing(def.out) || preprocessFillsMissing(field!)
   return false
+}
+
+/** True when the server takes the object with this (preprocess) field left out, as it parses a start or an answer. */
+function preprocessFillsMissing(field: ZodLike): boolean {
+  try {
+    return z.object({ field: field as z.ZodType }).safeParse({}).success
+  }
+  catch {
+    // Async (zod throws for a sync parse) or the app's function threw: not known to be accepted.
+    return false
+  }
 }
 
 /** The override: an object's fields that catch a missing value are not listed as required. */
