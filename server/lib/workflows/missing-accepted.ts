@@ -27,6 +27,14 @@ function catchesMissing(field: ZodLike | undefined): boolean {
 /** True when the server takes the object with this (preprocess) field left out, as it parses a start or an answer. */
 function preprocessFillsMissing(field: ZodLike): boolean {
   try {
+    // An async function is called here first, so that its promise is caught: zod would drop it
+    // (it throws for a sync parse), and one that rejects on a missing value would be unhandled.
+    const transform = (field._zod?.def?.in?._zod?.def as { transform?: (value: unknown, payload: unknown) => unknown } | undefined)?.transform
+    const probe = transform?.(undefined, { value: undefined, issues: [], addIssue: () => {} })
+    if (probe instanceof Promise) {
+      probe.catch(() => {})
+      return false
+    }
     return z.object({ field: field as z.ZodType }).safeParse({}).success
   }
   catch {
