@@ -66,6 +66,7 @@ export function checkNodeFields(id: string, node: unknown, scope: NodeCheckScope
       return checkTemplates(id, [typed.args], scope)
     case 'input':
       if (!isText(typed.prompt)) return `input node "${id}" needs a prompt`
+      if (typeof typed.prompt === 'string' && !typed.prompt.trim()) return `input node "${id}" has a blank prompt: the person would be asked nothing (write the question)`
       if (!isZodSchema(typed.schema)) return `input node "${id}" needs a zod schema for its answer: ${zodSchemaProblem(typed.schema, '`schema`', 'z.object({ approved: z.boolean() })')}`
       if (typed.onTimeout !== undefined && !INPUT_TIMEOUT_ACTIONS.includes(typed.onTimeout)) {
         return `input node "${id}" has onTimeout ${JSON.stringify(typed.onTimeout)} (expected one of ${INPUT_TIMEOUT_ACTIONS.join(', ')})`

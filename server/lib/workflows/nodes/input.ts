@@ -92,7 +92,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
   const answer = (storedAnswer && !storedAnswer.timedOut ? { ...storedAnswer, answer: recordedAnswerAsReadNow(node, storedAnswer.answer) } : storedAnswer) ?? await context.requestInput({
     kind: 'workflow-input',
-    prompt: resolveText(node.prompt, state, authorCode, 'prompt'),
+    prompt: askedPrompt(node, state, authorCode),
     schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
     validate: answer => parseUserAnswer(node.schema, answer, `input node "${nodeId}" answer`),
     onTimeout: node.onTimeout ?? 'fail',
@@ -111,6 +111,17 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     if (answer !== storedAnswer || !(error instanceof InvalidAnswerError)) throw error
     return timedOutNow(node, nodeId, state, authorCode)
   }
+}
+
+/**
+ * The question as the person reads it. A blank one (a prompt function or a template of a field the
+ * start left out that gives '') would ask nothing, and the job would wait for an answer to it: the
+ * node fails naming it instead.
+ */
+function askedPrompt(node: InputNode, state: Parameters<typeof resolveText>[1], authorCode: Parameters<typeof resolveText>[2]): string {
+  const prompt = resolveText(node.prompt, state, authorCode, 'prompt')
+  if (!prompt.trim()) throw new Error(`its prompt is blank, so the person would be asked nothing (check the ${typeof node.prompt === 'function' ? 'function' : 'template'} that writes it)`)
+  return prompt
 }
 
 /** The outcome of a question that timed out, by the node's `onTimeout` as registered now. */
