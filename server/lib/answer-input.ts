@@ -69,7 +69,7 @@ export function createAnswerInput(options: AnswerInputOptions) {
       if (stored && answeredAlike(stored, answer.requestId, userId, answer.answer, readWorkflowAnswer)) return { stored: true }
       // The record was read before the job ended here (an abort or a failure that came first): ended all the same.
       const ended = isTerminalStatus(record.status) || run?.live.ended === true || run?.live.ending === true
-      if (ended) throw await endedInputConflict(provider, jobId, answer.requestId, run?.inputs.asked(answer.requestId) === true)
+      if (ended) throw await endedInputConflict(provider, jobId, answer.requestId, run?.inputs.asked(answer.requestId) === true, run?.live.state.answeredInputs)
       throw new InputConflictError(answer.requestId, 'is not pending on this server')
     }
     return await answerAndStore(run, answer.requestId, answer.answer, userId, readWorkflowAnswer)

@@ -5,17 +5,26 @@
  * instead of that its id is wrong. The job's stored log says which: a request it asked (or one
  * the run here asked, its end not stored yet) still gets that message; one it never asked is
  * named so; when the log no longer holds the job's start (trimmed), only that the job has ended.
+ * A request answered before the job ended (by another tab, by its timeout answer) says so, as it
+ * would while the job ran (settled-reason.ts).
  */
 import { InputConflictError } from './errors'
 import type { JobProvider } from './providers/types'
+import type { SettledAnswer } from './settled-reason'
+import { settledReason } from './settled-reason'
 
 /** The refusal of an answer to `requestId` of the ended job `jobId`; `askedHere`: the run here asked it. */
-export async function endedInputConflict(provider: Pick<JobProvider, 'readEvents'>, jobId: string, requestId: string, askedHere = false): Promise<InputConflictError> {
-  if (askedHere) return new InputConflictError(requestId, 'belongs to a job that has ended')
+export async function endedInputConflict(provider: Pick<JobProvider, 'readEvents'>, jobId: string, requestId: string, askedHere = false, answeredHere?: readonly (SettledAnswer & { requestId: string })[]): Promise<InputConflictError> {
+  // Answered before the job ended (by another tab, by its timeout): said so, as while it ran.
+  const answered = (list: Iterable<SettledAnswer & { requestId: string }>) => {
+    for (const input of list) if (input.requestId === requestId) return settledReason(input, true)
+    return undefined
+  }
+  if (askedHere) return new InputConflictError(requestId, (answeredHere && answered(answeredHere)) ?? 'belongs to a job that has ended')
   // A store that does not answer leaves the words that do not depend on it.
   const range = await provider.readEvents(jobId, 0).catch(() => null)
   const asked = range?.events.some(event => event.type === 'input-request' && event.requestId === requestId) ?? false
-  if (asked) return new InputConflictError(requestId, 'belongs to a job that has ended')
+  if (asked) return new InputConflictError(requestId, answered(range!.events.flatMap(event => event.type === 'input-response' ? [event] : [])) ?? 'belongs to a job that has ended')
   if (range?.complete) return new InputConflictError(requestId, `was never asked by job ${jobId}, which has ended: check the request id`)
   return new InputConflictError(requestId, 'is not pending: its job has ended')
 }

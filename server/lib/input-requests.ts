@@ -9,6 +9,7 @@ import { InputConflictError, InvalidAnswerError, JobAbortedError, SchemaCheckFai
 import { JobFailure } from './run-context'
 import { jsonProblem } from './json-problem'
 import { sentDigestFor } from './answer-digest'
+import { settledReason } from './settled-reason'
 import type { LiveJob } from './live-job'
 import type { TimerSet } from './timers'
 
@@ -173,12 +174,7 @@ export class InputRequests {
     const answered = this.options.live.state.answeredInputs
     for (let index = answered.length - 1; index >= 0; index--) {
       const input = answered[index]!
-      if (input.requestId !== requestId) continue
-      const at = new Date(input.answeredAt).toISOString()
-      if (input.answeredBy === 'timeout') return `expired (at ${at}): nobody answered in time, so its timeout answer was taken`
-      if (input.answeredBy === 'system:owner-lost') return `was asked again under a new id (at ${at}), after another server took the job over: read the job again and answer the new request`
-      if (input.answeredBy.startsWith('system:')) return `was withdrawn (at ${at}): what asked it no longer waits for an answer`
-      return `was already answered (at ${at}): read the job again for the answer taken`
+      if (input.requestId === requestId) return settledReason(input)
     }
     // Expired with no answer recorded (its job fails or is aborted for it), or never asked.
     return undefined

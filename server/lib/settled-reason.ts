@@ -1,0 +1,23 @@
+/**
+ * Why a request that was answered takes no other answer, in the words of its `input-response`:
+ * answered by someone (at what time), expired with its timeout answer taken, withdrawn, or voided by
+ * a takeover. Used for a running job (input-requests.ts) and for one that ended since
+ * (ended-input-conflict.ts), so a late tab learns the same either way.
+ */
+import { VOIDED_BY_TAKEOVER } from './answer-taken'
+
+/** What this needs of an `input-response`. */
+export interface SettledAnswer {
+  answeredAt: number
+  answeredBy: string
+}
+
+/** The 409's reason for an answer to a request answered so; `ended`: its job has ended since. */
+export function settledReason(answer: SettledAnswer, ended = false): string | undefined {
+  const at = new Date(answer.answeredAt).toISOString()
+  if (answer.answeredBy === 'timeout') return `expired (at ${at}): nobody answered in time, so its timeout answer was taken`
+  // Asked again after the takeover: with the job over, there is no new request to answer.
+  if (answer.answeredBy === VOIDED_BY_TAKEOVER) return ended ? undefined : `was asked again under a new id (at ${at}), after another server took the job over: read the job again and answer the new request`
+  if (answer.answeredBy.startsWith('system:')) return `was withdrawn (at ${at}): what asked it no longer waits for an answer`
+  return `was already answered (at ${at}): read the job again for the answer taken`
+}
