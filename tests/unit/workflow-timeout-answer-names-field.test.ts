@@ -37,6 +37,12 @@ describe('a timeout answer that does not fit its schema', () => {
       .toBe('Workflow "review" in server/workflows/review.ts is invalid: input node "ask" has onTimeout "default" but its timeout answer "no" does not fit its schema (timeoutAnswer: Invalid input: expected object, received string)')
   })
 
+  // It said `its timeout answer null does not fit its schema`: null is no answer the author wrote.
+  it('says that onTimeout "default" without a timeoutAnswer answers null', () => {
+    expect(bootError({ onTimeout: 'default' }))
+      .toBe('Workflow "review" in server/workflows/review.ts is invalid: input node "ask" has onTimeout "default" but no timeoutAnswer, so a timeout would answer null, which does not fit its schema (answer: Invalid input: expected object, received null): set timeoutAnswer to the answer to go on with')
+  })
+
   it('names the answer an onTimeout takes when no timeoutAnswer is written', () => {
     expect(bootError({ onTimeout: 'approve' }))
       .toBe('Workflow "review" in server/workflows/review.ts is invalid: input node "ask" has onTimeout "approve" but its timeout answer "approve" does not fit its schema (answer: Invalid input: expected object, received string)')

@@ -115,6 +115,9 @@ function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'inp
   // Named as written in the node (`timeoutAnswer.approved`), or as the answer onTimeout takes
   // (`answer` for 'approve'), not `(root)`.
   const field = node.timeoutAnswer !== undefined ? 'timeoutAnswer' : 'answer'
+  if (node.timeoutAnswer === undefined && action === 'default') {
+    return `input node "${id}" has onTimeout "default" but no timeoutAnswer, so a timeout would answer null, which does not fit its schema (${describeIssues(parsed.error, field, true)}): set timeoutAnswer to the answer to go on with`
+  }
   return `input node "${id}" has onTimeout "${action}" but its timeout answer ${JSON.stringify(answer)} does not fit its schema (${describeIssues(parsed.error, field, true)})`
 }
 
