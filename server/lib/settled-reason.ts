@@ -14,10 +14,16 @@ export interface SettledAnswer {
 
 /** The 409's reason for an answer to a request answered so; `ended`: its job has ended since. */
 export function settledReason(answer: SettledAnswer, ended = false): string | undefined {
+  // Asked again after the takeover: with the job over, there is no new request to answer.
+  if (answer.answeredBy === VOIDED_BY_TAKEOVER && ended) return undefined
+  const reason = runningReason(answer)
+  return ended ? `${reason}; its job has ended since` : reason
+}
+
+function runningReason(answer: SettledAnswer): string {
   const at = new Date(answer.answeredAt).toISOString()
   if (answer.answeredBy === 'timeout') return `expired (at ${at}): nobody answered in time, so its timeout answer was taken`
-  // Asked again after the takeover: with the job over, there is no new request to answer.
-  if (answer.answeredBy === VOIDED_BY_TAKEOVER) return ended ? undefined : `was asked again under a new id (at ${at}), after another server took the job over: read the job again and answer the new request`
+  if (answer.answeredBy === VOIDED_BY_TAKEOVER) return `was asked again under a new id (at ${at}), after another server took the job over: read the job again and answer the new request`
   if (answer.answeredBy.startsWith('system:')) return `was withdrawn (at ${at}): what asked it no longer waits for an answer`
   return `was already answered (at ${at}): read the job again for the answer taken`
 }

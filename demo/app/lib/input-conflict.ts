@@ -27,6 +27,8 @@ export function answerConflictText(message: string, kind: InputRequestKind, loca
   const stamp = AT.exec(reason)?.[1]
   const at = stamp ? ` at ${localTime(new Date(stamp))}` : ''
   const subject = kind === 'tool-approval' ? 'This approval' : 'This question'
+  // Settled before the job ended (the server adds `; its job has ended since`): the job does not go on.
+  if (reason.startsWith('was already answered (') && reason.endsWith('; its job has ended since')) return `${subject} was already answered${at}, and the job has ended since.`
   if (reason.startsWith('was already answered (')) return `${subject} was already answered${at} — the job goes on with that answer.`
   if (reason.startsWith('expired (')) return `${subject} expired${at}: nobody answered in time, so its default answer was taken.`
   if (reason.startsWith('was withdrawn (')) return `${subject} was withdrawn${at}: the job no longer waits for an answer to it.`
