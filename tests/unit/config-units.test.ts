@@ -26,3 +26,18 @@ describe('a time setting probably written in seconds', () => {
     expect(configWarnings(resolveConfig({}))).toEqual([])
   })
 })
+
+describe('a time setting written in seconds that are a thousand or more', () => {
+  it('is warned about under the setting\'s smallest sensible value: an hour of retention, two hours of job, an hour to answer', () => {
+    const warnings = configWarnings(resolveConfig({ limits: { retentionMs: 3_600, jobTimeoutMs: 7_200, inputTimeoutMs: 3_600 } }))
+    expect(warnings).toEqual([
+      'backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) is 7200 ms, under 10 seconds (its default is 600000 ms): the value is in milliseconds; if you meant 7200 seconds, set 7200000',
+      'backgroundJobs.limits.inputTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_INPUT_TIMEOUT_MS) is 3600 ms, under 10 seconds (its default is 300000 ms): the value is in milliseconds; if you meant 3600 seconds, set 3600000',
+      'backgroundJobs.limits.retentionMs (NUXT_BACKGROUND_JOBS_LIMITS_RETENTION_MS) is 3600 ms, under 5 minutes (its default is 3600000 ms): the value is in milliseconds; if you meant 3600 seconds, set 3600000',
+    ])
+  })
+
+  it('says nothing at or above that value', () => {
+    expect(configWarnings(resolveConfig({ limits: { retentionMs: 300_000, jobTimeoutMs: 20_000, inputTimeoutMs: 10_000, toolTimeoutMs: 1_000 } }))).toEqual([])
+  })
+})
