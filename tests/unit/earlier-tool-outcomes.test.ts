@@ -103,6 +103,14 @@ describe('tool outcomes of earlier turns', () => {
     ])
   })
 
+  it('a follow-up that offers no tools (or not the one called) gets the answer as its text: no history answering a tool the request does not define', async () => {
+    const { first, sentFor, config } = await afterToolTurn()
+    const messages = [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.', jobId: first.id }, { role: 'user', content: 'and times two?' }]
+    const textOnly = [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.' }, { role: 'user', content: 'and times two?' }]
+    expect(await sentFor('user-1', chatJobInputOf({ threadId: 't1', messages, tools: [] }, config, flags, null))).toEqual(textOnly)
+    expect(await sentFor('user-1', chatJobInputOf({ threadId: 't1', messages }, config, { ...flags, tools: false }, null))).toEqual(textOnly)
+  })
+
   it('another user\'s job, or a job of another thread, is never used: the answer goes as its text', async () => {
     const { first, sentFor, config } = await afterToolTurn()
     const messages = [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.', jobId: first.id }, { role: 'user', content: 'and times two?' }]

@@ -8,7 +8,8 @@
  *
  * Calls and results come from the server's stored job only, never from the client: the named job
  * must be this user's (another user's reads as not found), a chat job of the same thread, and
- * ended. Anything else keeps the message as text only (a job gone past retention is not an error).
+ * ended, and every tool it called must be offered to the new turn. Anything else keeps the message
+ * as text only (a job gone past retention is not an error).
  *
  * Bounded: the newest turns first, while the history stays within `limits.maxMessages` and its
  * JSON within `limits.maxBodyBytes` (and the store's request limit); each round's results within
@@ -25,6 +26,7 @@ import { JobNotFoundError } from '../errors'
 import { toolMessageContent } from '../executor/execute-tool'
 import { historyArguments } from '../executor/history-arguments'
 import { historyToolName } from '../executor/history-tool-name'
+import { resolveToolNames } from '../executor/resolve-tools'
 import { truncateResults } from '../executor/truncate-results'
 import type { ChatMessage } from '../providers/types'
 import type { JobsRouteContext } from './handler'
@@ -71,8 +73,13 @@ export function toolRoundMessages(state: JobState, limits: { maxResultBytes: num
   return messages
 }
 
-/** The rounds of job `jobId` when it is this user's ended chat job of `threadId`; null otherwise. */
-async function storedRounds(context: JobsRouteContext, jobId: string, threadId: string): Promise<ChatMessage[] | null> {
+/**
+ * The rounds of job `jobId` when it is this user's ended chat job of `threadId` and every tool it
+ * called is offered to this turn (`offered`); null otherwise. A history that answers a tool the
+ * request does not define is refused by some endpoints (a follow-up with tools switched off, or
+ * a tool the app has since removed): such an answer goes as its text.
+ */
+async function storedRounds(context: JobsRouteContext, jobId: string, threadId: string, offered: ReadonlySet<string>): Promise<ChatMessage[] | null> {
   let read
   try {
     read = await context.engine.getJob(context.userId, jobId)
@@ -83,6 +90,7 @@ async function storedRounds(context: JobsRouteContext, jobId: string, threadId: 
   }
   const { job, state } = read
   if (job.type !== 'chat' || job.threadId !== threadId || !isTerminalStatus(job.status)) return null
+  if (state.toolCalls.some(call => !call.nodeId && !offered.has(call.name))) return null
   return toolRoundMessages(state, context.config.limits)
 }
 
@@ -124,6 +132,7 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
   const maxBytes = Math.min(limits.maxBodyBytes, storable === undefined ? Infinity : storable - REQUEST_ROOM_BYTES)
   let roomMessages = limits.maxMessages - messages.length
   let roomBytes = maxBytes - jsonByteLength(messages.map(plain))
+  const offered = new Set(resolveToolNames(context.engine.tools, context.config, input.request.tools))
   const rounds = new Map<number, ChatMessage[]>()
   const seen = new Set<string>()
   let reads = 0
@@ -133,7 +142,7 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
     if (role !== 'assistant' || jobId === undefined || seen.has(jobId)) continue
     seen.add(jobId)
     reads++
-    const stored = await storedRounds(context, jobId, input.threadId)
+    const stored = await storedRounds(context, jobId, input.threadId, offered)
     if (!stored?.length) continue
     const bytes = jsonByteLength(stored)
     if (stored.length > roomMessages || bytes > roomBytes) break
