@@ -15,10 +15,11 @@ import { settledReason } from './settled-reason'
 
 /** The refusal of an answer to `requestId` of the ended job `jobId`; `askedHere`: the run here asked it. */
 export async function endedInputConflict(provider: Pick<JobProvider, 'readEvents'>, jobId: string, requestId: string, askedHere = false, answeredHere?: readonly (SettledAnswer & { requestId: string })[]): Promise<InputConflictError> {
-  // Answered before the job ended (by another tab, by its timeout): said so, as while it ran.
-  const answered = (list: Iterable<SettledAnswer & { requestId: string }>) => {
-    for (const input of list) if (input.requestId === requestId) return settledReason(input, true)
-    return undefined
+  // Answered before the job ended (by another tab, by its timeout): said so, as while it ran —
+  // from its newest answer, as input-requests.ts reads it (a takeover may have asked it again).
+  const answered = (list: readonly (SettledAnswer & { requestId: string })[]) => {
+    const input = list.findLast(candidate => candidate.requestId === requestId)
+    return input ? settledReason(input, true) : undefined
   }
   if (askedHere) return new InputConflictError(requestId, (answeredHere && answered(answeredHere)) ?? 'belongs to a job that has ended')
   // A store that does not answer leaves the words that do not depend on it.
