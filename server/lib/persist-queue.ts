@@ -151,13 +151,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
           const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
           if (outcome) return
-          // The refused write was split over several calls, the first ones stored (Convex): the
-          // store's log ends past the failed end's seq. It goes right after that log instead.
-          if (cut && (result.ok ? result.lastSeq > batch[0]!.seq : result.reason === 'seq-conflict' && result.lastSeq >= batch[0]!.seq)) {
-            cut.lastSeq = result.lastSeq
-            pending[0] = { event: cutEnd(pending[0]!.event), bytes: pending[0]!.bytes }
-            continue
-          }
           // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
           // timeout): a refusal whose log ends inside what is pending means those events landed.
           const landedCount = result.ok || failures === 0 ? 0 : await landedBefore(result.reason, result.lastSeq)
@@ -183,7 +176,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
               settleWaiters()
               return
             }
-            await cutOff(error)
+            cutOff()
+            options.onLasting?.(error)
             continue
           }
           // Keep the events (in order) and retry later: nothing is lost on a passing fault.
@@ -234,16 +228,11 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   /**
    * A write was refused for good: the pending events are dropped (counted as settled, never
    * stored). Flushes that wait only for them resolve `closed`; a pending `job-end` stays, as the
-   * failed end (`cutEnd`), and those waiting for it wait for it to be stored; then `onLasting`.
+   * failed end (`cutEnd`), and those waiting for it wait for it to be stored.
    */
-  async function cutOff(error: LastingStoreError) {
+  function cutOff() {
     const first = pending[0]!.event
-    const before = (first.fromSeq ?? first.seq) - 1
-    // A write split over several calls (Convex) may have stored its first parts: the store says
-    // where its log ends (else the log ends before the refused write, and a conflict tells later).
-    const log = await options.provider.readEvents(options.jobId, before).catch(() => null)
-    const lastSeq = Math.max(before, ...(log?.events ?? []).map(event => event.seq))
-    cut = { lastSeq, error: { code: 'store-refused', message: STORE_REFUSED_MESSAGE, failedDuring: 'engine' } }
+    cut = { lastSeq: (first.fromSeq ?? first.seq) - 1, error: { code: 'store-refused', message: STORE_REFUSED_MESSAGE, failedDuring: 'engine' } }
     const endIndex = pending.findIndex(entry => entry.event.type === 'job-end')
     const endPosition = endIndex >= 0 ? stored + endIndex + 1 : Number.POSITIVE_INFINITY
     for (let index = waiters.length - 1; index >= 0; index--) {
@@ -254,7 +243,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     pending.length = 0
     pendingBytes = 0
     if (end) enqueue(cutEnd(end))
-    options.onLasting?.(error)
   }
 
   /** The end stored after a cut: `failed` with the refusal, numbered right after the last event stored. */

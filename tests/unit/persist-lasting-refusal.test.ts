@@ -101,40 +101,6 @@ describe('a write the store refuses for good', () => {
     timers.clearAll()
   })
 
-  it('stores the end after the part of a split write that was stored (Convex: one call per part, the first ones stored)', async () => {
-    const stored: JobEvent[] = []
-    const { queue, timers, lasting } = queueOver({
-      async readEvents(_id, afterSeq) {
-        return { events: stored.filter(event => event.seq > afterSeq), complete: true }
-      },
-      async appendEvents(_id, events) {
-        const last = stored.at(-1)?.seq ?? 0
-        // As the convex appender after a call of a split write failed: what it knows was stored is
-        // dropped from the next write, and a write left empty reports the stored log's end.
-        const fresh = events.filter(event => event.seq > last)
-        if (fresh.length === 0) return { ok: true, lastSeq: last }
-        const tooBig = fresh.findIndex(event => event.type === 'text-delta' && event.text === 'too big')
-        if (tooBig >= 0) {
-          stored.push(...fresh.slice(0, tooBig))
-          throw new LastingStoreError('the second call passes a limit of the store')
-        }
-        if (fresh[0]!.seq !== last + 1) return { ok: false, reason: 'seq-conflict', lastSeq: last }
-        stored.push(...fresh)
-        return { ok: true, lastSeq: fresh.at(-1)!.seq }
-      },
-    })
-    // Pushed while the first write is in flight: the next write carries both, its first part
-    // stored, its second refused for good.
-    queue.push(status(1))
-    queue.push({ type: 'text-delta', seq: 2, at: 1, offset: 0, text: 'kept' })
-    queue.push(big(3))
-    queue.push(end(4))
-    expect(await queue.flush()).toBe('stored')
-    expect(lasting).toHaveLength(1)
-    expect(stored.map(event => [event.seq, event.type])).toEqual([[1, 'job-status'], [2, 'text-delta'], [3, 'job-end']])
-    timers.clearAll()
-  })
-
   it('leaves a passing fault retried as before', async () => {
     let failures = 2
     const stored: JobEvent[] = []
