@@ -133,16 +133,6 @@ export class ProviderUnavailableError extends BackgroundJobsError {
   }
 }
 
-/**
- * A store refused a call in a way that sending it again repeats identically: a batch past one of
- * Convex's limits, an error Redis raised inside the append. A 500 (a case the layer does not keep
- * under the store's limits), never a 503: a job's write of it is not retried (persist-queue.ts),
- * the job ends `failed` (`store-refused`) with what was stored before it.
- */
-export class LastingStoreError extends BackgroundJobsError {
-  override readonly name: string = 'LastingStoreError'
-}
-
 /** The request asks for something that does not exist (an unknown workflow, tool name …). */
 export class InvalidRequestError extends BackgroundJobsError {
   override readonly name = 'InvalidRequestError'
@@ -203,7 +193,7 @@ export class JobActiveError extends BackgroundJobsError {
 /** The reason a job was aborted (the AbortSignal's `reason`). */
 export class JobAbortedError extends Error {
   override readonly name = 'JobAbortedError'
-  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large' | 'store-unreachable' | 'store-refused', message: string) {
+  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large' | 'store-unreachable', message: string) {
     super(message)
   }
 }

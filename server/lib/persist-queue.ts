@@ -4,21 +4,13 @@
  * flight, each write under the provider's `maxBatchBytes`. Bytes written grow with the output,
  * never the whole content per write. A write that throws is retried (backing off) until it is
  * stored, refused or the queue is closed: the tail is never dropped, and `flush` says which.
- * Except a write the store refuses for good (`LastingStoreError`: a batch past Convex's limits, an
- * error Redis raises for it): sent again it fails again, so the queue stops there — what was stored
- * stays, the rest is dropped, and the job's end is stored `failed` (`store-refused`) right after
- * the last event stored.
  */
-import type { JobError, JobEvent } from '../../shared/events'
+import type { JobEvent } from '../../shared/events'
 import { isDeltaEvent } from '../../shared/events'
 import { jsonByteLength, utf8ByteLength } from './bytes'
 import type { AppendRefusal, JobProvider } from './providers/types'
 import type { TimerSet } from './timers'
 import { mergeDeltas } from './replay'
-import { LastingStoreError } from './errors'
-
-/** What a job whose events the store refused for good says (the cause goes to the log, not to clients). */
-export const STORE_REFUSED_MESSAGE = 'The job store refused this job\'s events and would refuse them again: the job was stopped with the content stored before them'
 
 /**
  * What a delta's JSON typically adds to its text (`type`, `offset`, `seq`, `at`): deltas are
@@ -53,11 +45,6 @@ export interface PersistQueueOptions {
   onRefused: (reason: AppendRefusal) => void
   /** Called when a write throws (network, timeout); the events stay pending and are retried. */
   onError: (error: unknown) => void
-  /**
-   * Called once when a write throws a `LastingStoreError`: nothing more is stored but the job's
-   * end (`failed`, `store-refused`), which the caller should bring about (abort the run).
-   */
-  onLasting?: (error: LastingStoreError) => void
   /** Called when a write succeeds after writes that threw. */
   onRecovered?: () => void
   /**
@@ -117,9 +104,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   let inFlightBytes = 0
   const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
   const waiters: Array<{ target: number, resolve: (outcome: PersistOutcome) => void }> = []
-  /** Set once a write was refused for good: the store's last seq then; only the job's end is stored after it. */
-  let cut: { lastSeq: number, error: JobError } | null = null
-  let cutEndStored = false
 
   function settleWaiters() {
     for (let index = waiters.length - 1; index >= 0; index--) {
@@ -169,17 +153,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           }
         }
         catch (error) {
-          if (error instanceof LastingStoreError) {
-            // Even the end alone is refused: nothing of this job can be stored any more.
-            if (cut) {
-              outcome = 'closed'
-              settleWaiters()
-              return
-            }
-            cutOff()
-            options.onLasting?.(error)
-            continue
-          }
           // Keep the events (in order) and retry later: nothing is lost on a passing fault.
           failures++
           options.onError(error)
@@ -225,40 +198,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     return count
   }
 
-  /**
-   * A write was refused for good: the pending events are dropped (counted as settled, never
-   * stored). Flushes that wait only for them resolve `closed`; a pending `job-end` stays, as the
-   * failed end (`cutEnd`), and those waiting for it wait for it to be stored.
-   */
-  function cutOff() {
-    const first = pending[0]!.event
-    cut = { lastSeq: (first.fromSeq ?? first.seq) - 1, error: { code: 'store-refused', message: STORE_REFUSED_MESSAGE, failedDuring: 'engine' } }
-    const endIndex = pending.findIndex(entry => entry.event.type === 'job-end')
-    const endPosition = endIndex >= 0 ? stored + endIndex + 1 : Number.POSITIVE_INFINITY
-    for (let index = waiters.length - 1; index >= 0; index--) {
-      if (waiters[index]!.target < endPosition) waiters.splice(index, 1)[0]!.resolve('closed')
-    }
-    const end = endIndex >= 0 ? pending[endIndex]!.event : null
-    stored += pending.length - (end ? 1 : 0)
-    pending.length = 0
-    pendingBytes = 0
-    if (end) enqueue(cutEnd(end))
-  }
-
-  /** The end stored after a cut: `failed` with the refusal, numbered right after the last event stored. */
-  function cutEnd(end: JobEvent): JobEvent {
-    if (end.type !== 'job-end' || !cut) return end
-    const { fromSeq: _fromSeq, ...rest } = end
-    return { ...rest, status: 'failed', error: cut.error, seq: cut.lastSeq + 1 }
-  }
-
-  function enqueue(event: JobEvent): number {
-    const bytes = eventBytes(event)
-    pending.push({ event, bytes })
-    pendingBytes += bytes
-    return bytes
-  }
-
   /** The first `count` pending events are stored. */
   function acknowledge(count: number) {
     for (let index = 0; index < count; index++) pendingBytes -= pending[index]!.bytes
@@ -266,7 +205,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     if (count === pending.length) pending.length = 0
     else pending.splice(0, count)
     stored += count
-    if (cut) cutEndStored = true
     settleWaiters()
   }
 
@@ -302,16 +240,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   return {
     push(event) {
       if (outcome) return
+      const bytes = eventBytes(event)
+      pending.push({ event, bytes })
+      pendingBytes += bytes
       pushed++
-      if (cut) {
-        // After a refusal for good only the end is stored; the rest is settled, never written.
-        if (event.type !== 'job-end') {
-          stored++
-          return
-        }
-        event = cutEnd(event)
-      }
-      enqueue(event)
       if (!isDeltaEvent(event) || options.intervalMs === 0 || pendingBytes >= options.bytes) start()
       else schedule(options.intervalMs)
       // What waits behind the store, after this push's write (if any) took its batch: an event
@@ -324,7 +256,6 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     },
     flush() {
       if (outcome) return Promise.resolve(outcome)
-      if (cut && pending.length === 0) return Promise.resolve(cutEndStored ? 'stored' : 'closed')
       if (stored >= pushed) return Promise.resolve('stored')
       const done = new Promise<PersistOutcome>(resolve => waiters.push({ target: pushed, resolve }))
       start()

@@ -17,7 +17,7 @@ import { createJobRun, isUnexpectedError, outcomeOf, releaseRun } from './job-ru
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { NotificationHub } from './notifications'
-import { createPersistQueue, STORE_REFUSED_MESSAGE, writeIntervalMs } from './persist-queue'
+import { createPersistQueue, writeIntervalMs } from './persist-queue'
 import type { ControlReply, JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
 import type { RunContext } from './run-context'
 import type { SharedProvider } from './run-lease'
@@ -191,13 +191,6 @@ export function createRunManager(options: RunManagerOptions) {
       // Once per outage, not per retry (failure-streak-log.ts).
       onError: error => writeLog.failed(error),
       onRecovered: () => writeLog.succeeded(),
-      // A batch the store will never take (past Convex's limits, an error Redis raises for it): one
-      // line with the cause, and the job ends `failed` with what was stored, instead of a retry
-      // (and a log line) per attempt until the job's time limit.
-      onLasting: (error) => {
-        logger.error('the job store refused this job\'s events for good; the job ends failed with what was stored', { jobId: record.id, error })
-        void abortRun(run, new JobAbortedError('store-refused', STORE_REFUSED_MESSAGE))
-      },
       // The store has not taken this job's events for a while: stop it rather than buffer without end.
       maxPendingBytes: config.persist.maxPendingBytes,
       onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),

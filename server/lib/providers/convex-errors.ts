@@ -5,7 +5,7 @@
 import { MAX_REQUEST_BYTES } from '../../../convex/limits'
 import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secret'
 import { utf8ByteLength } from '../bytes'
-import { BackgroundJobsError, LastingStoreError, ProviderUnavailableError } from '../errors'
+import { BackgroundJobsError, ProviderUnavailableError } from '../errors'
 import { ConvexPackageMissingError } from './convex-facade'
 import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
@@ -92,10 +92,10 @@ const LIMIT_WORDING = /in a single function execution|this is a convex limit|\b(
 /**
  * A call Convex refused for passing one of its limits: the same call fails the same way however
  * often it is sent, so a 500 naming the function and the limit, without `Retry-After` — it was a
- * 503 "retry shortly". A job's append of it is not retried (`LastingStoreError`). The provider logs it (`createLimitErrorLog`): it is a case the layer does
+ * 503 "retry shortly". The provider logs it (`createLimitErrorLog`): it is a case the layer does
  * not keep under Convex's limits yet.
  */
-export class ConvexLimitError extends LastingStoreError {
+export class ConvexLimitError extends BackgroundJobsError {
   override readonly name = 'ConvexLimitError'
   constructor(what: string, said: string, options?: { cause?: unknown }) {
     super(`Convex refused ${what}: it passes one of Convex's limits (${said}); sending it again will not help`, options)

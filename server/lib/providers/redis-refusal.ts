@@ -5,7 +5,7 @@
  * data (LOADING), a script running too long (BUSY). They pass when Redis does: a route answers 503
  * with `Retry-After` naming Redis and the cause, never a 500, and a job's write is retried.
  */
-import { LastingStoreError, ProviderUnavailableError } from '../errors'
+import { ProviderUnavailableError } from '../errors'
 
 /** What a 503 for a Redis that refuses commands tells clients to wait. */
 const REFUSED_RETRY_AFTER_SECONDS = 5
@@ -45,15 +45,4 @@ export function firstLine(message: string): string {
 export function refusalOf(message: string, cause?: unknown): RedisRefusedError | null {
   const code = /^[A-Z]+/.exec(message)?.[0]
   return code && code in STATE_HINTS ? new RedisRefusedError(code, message, { cause }) : null
-}
-
-/**
- * An error the append script raised for one job that is not Redis's state (refusalOf): the same
- * events raise it again at every attempt, so the job's write is not retried (`LastingStoreError`).
- */
-export class RedisAppendRefusedError extends LastingStoreError {
-  override readonly name = 'RedisAppendRefusedError'
-  constructor(jobId: string, reply: string) {
-    super(`Redis refused the append to job ${jobId}: ${firstLine(reply)}`)
-  }
 }

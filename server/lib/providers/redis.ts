@@ -23,7 +23,7 @@ import { createRedisJobList } from './redis-job-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { createRedisCreation } from './redis-create'
-import { RedisAppendRefusedError, refusalOf } from './redis-refusal'
+import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
 import { createInstanceRegistration } from './redis-instance-registration'
@@ -238,7 +238,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
         heads: eventHeads(events),
         events: JSON.stringify(events),
       })
-      if (reply[0] === 'error') throw refusalOf(String(reply[1])) ?? new RedisAppendRefusedError(id, String(reply[1]))
+      if (reply[0] === 'error') throw refusalOf(String(reply[1])) ?? new Error(`Redis refused the append to job ${id}: ${reply[1]}`)
       const [outcome, lastSeq] = reply
       if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
       return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
