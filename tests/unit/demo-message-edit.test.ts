@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobSummary } from '../../app/lib/api-types'
-import { editKeyAction } from '../../demo/app/lib/edit-keys'
+import { composerKeyAction } from '../../demo/app/lib/composer-keys'
 import { editedAway } from '../../demo/app/lib/edited-away'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { editBody, editedMessageId, startedJobIdOf } from '../../demo/app/lib/message-edit'
@@ -122,8 +122,8 @@ describe('editBody and startedJobIdOf', () => {
   })
 })
 
-describe('editKeyAction', () => {
-  const key = (key: string, extra: Partial<KeyboardEvent> = {}) => editKeyAction({ key, shiftKey: false, isComposing: false, keyCode: 0, ...extra })
+describe('composerKeyAction', () => {
+  const key = (key: string, extra: Partial<KeyboardEvent> = {}) => composerKeyAction({ key, shiftKey: false, isComposing: false, keyCode: 0, ...extra })
   it('saves on Enter and Ctrl+Enter, adds a line on Shift+Enter, cancels on Escape, leaves an input method alone', () => {
     expect(key('Enter')).toBe('save')
     expect(key('Enter', { ctrlKey: true })).toBe('save')
