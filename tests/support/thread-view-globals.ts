@@ -21,5 +21,6 @@ export function stubThreadViewGlobals(): void {
   vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('refreshNuxtData', async () => {})
+  vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
   vi.stubGlobal('navigateTo', async () => {})
 }

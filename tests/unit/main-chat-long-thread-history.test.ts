@@ -108,6 +108,7 @@ beforeEach(() => {
   vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('refreshNuxtData', async () => {})
+  vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
   vi.stubGlobal('navigateTo', async () => {})
 })
 afterEach(() => {

@@ -8,6 +8,7 @@
 import type { Ref } from 'vue'
 import { DEFAULT_CATALOG_LIMITS } from '../../../app/lib/catalog-limits'
 import { createClientId } from '../../../app/composables/useBackgroundJobs'
+import { underAppBase } from '../../../shared/app-base'
 import { cutText } from '../../../shared/cut-text'
 import { TITLE_MAX_CHARS } from '../../../shared/job-title'
 import { promptProblem } from '../lib/history-window'
@@ -25,8 +26,8 @@ class EditRefused extends Error {
 }
 
 /** Starts the answer to the edited message `messageId`; resolves with its job id, rejects with the refusal (or a network error). */
-async function postEdit(body: Record<string, unknown>): Promise<string> {
-  const response = await fetch('/api/jobs/chat', {
+async function postEdit(url: string, body: Record<string, unknown>): Promise<string> {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'Idempotency-Key': createClientId() },
     body: JSON.stringify(body),
@@ -65,6 +66,8 @@ export interface MessageEditOptions {
 
 export function useMessageEdit(options: MessageEditOptions) {
   const { catalog } = useJobCatalog()
+  // Under the app's base path, as the layer's own requests (shared/app-base.ts).
+  const chatUrl = underAppBase(useRuntimeConfig().app.baseURL, '/api/jobs/chat')
   let inFlight = false
 
   /** Asks `job`'s message again as `text`: null once sent, else why not (shown by the edit box). */
@@ -79,7 +82,7 @@ export function useMessageEdit(options: MessageEditOptions) {
       if (options.hasEarlier.value) options.threadJobs.value = await readThreadJobs(options.listPage, options.threadId)
       const messageId = editedMessageId(job, withThreadJobs(options.turns.value, options.threadJobs.value))
       const now = Date.now()
-      const id = await postEdit(editBody(options.threadId, messageId, text, options.useTools.value))
+      const id = await postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value))
       options.onStarted({
         id, type: 'chat', status: 'queued', threadId: options.threadId, messageId,
         title: cutText(text.replace(/\s+/g, ' ').trim(), TITLE_MAX_CHARS), prompt: text,
