@@ -1,0 +1,32 @@
+/**
+ * docs/config.md's table gives each setting's default in its third column: an operator reads it
+ * to know what a variable left unset means. config-env.test.ts checks the first two columns (keys
+ * and variables); this checks the third against DEFAULT_CONFIG, written as JSON (a list as the
+ * comma-separated text its variable takes).
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_CONFIG } from '../../server/lib/config'
+
+/** key → the default as the table writes it (the first backticked value of the third column). */
+function documentedDefaults(): Map<string, string> {
+  const docs = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8')
+  return new Map([...docs.matchAll(/^\| `([\w.]+)` \| `NUXT_BACKGROUND_JOBS_\w+` \| `([^`]*)`/gm)].map(match => [match[1]!, match[2]!]))
+}
+
+/** A default as the table writes it: JSON, and a list as the text of its variable. */
+function written(value: unknown): string {
+  return JSON.stringify(Array.isArray(value) ? value.join(',') : value)
+}
+
+describe('docs/config.md\'s defaults', () => {
+  it('are the defaults of DEFAULT_CONFIG', () => {
+    const documented = documentedDefaults()
+    expect(documented.size).toBeGreaterThan(60)
+    const wrong = [...documented].flatMap(([key, value]) => {
+      const real = written(key.split('.').reduce((group: any, part) => group?.[part], DEFAULT_CONFIG))
+      return real === value ? [] : [`${key}: documented ${value}, really ${real}`]
+    })
+    expect(wrong).toEqual([])
+  })
+})
