@@ -1,0 +1,76 @@
+/**
+ * The relative links of README.md and the docs (docs/*.md, docs/decisions/*.md) lead somewhere: to
+ * a file that exists and, with a `#fragment`, to a heading of it (as GitHub names headings) or an
+ * `<a id>` in it. A reader following "see ops.md, Metrics" from one page lands on that section.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from '../support/server-process'
+
+const PAGES = ['README.md', ...['docs', 'docs/decisions'].flatMap(folder => readdirSync(join(ROOT, folder)).filter(name => name.endsWith('.md')).map(name => `${folder}/${name}`))]
+
+/** The anchor GitHub gives a heading: lower case, punctuation dropped, each space a hyphen. */
+function slug(heading: string): string {
+  return heading.trim().replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')
+}
+
+/** The anchors of a page: its headings' (a repeated one numbered `-1`, `-2`…) and its `<a id>`s. */
+function anchors(text: string): Set<string> {
+  const found = new Set<string>()
+  const seen = new Map<string, number>()
+  const prose = text.replace(/^```[\s\S]*?^```/gm, '')
+  for (const [, heading] of prose.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = slug(heading!)
+    const count = seen.get(base) ?? 0
+    seen.set(base, count + 1)
+    found.add(count ? `${base}-${count}` : base)
+  }
+  for (const [, id] of prose.matchAll(/<a (?:id|name)="([^"]+)"/g)) found.add(id!)
+  return found
+}
+
+/** Each relative link of a page (outside code blocks and code spans), as written. */
+function links(text: string): string[] {
+  const prose = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '')
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map(match => match[1]!).filter(target => !/^[a-z]+:/i.test(target))
+}
+
+describe('relative links in the docs', () => {
+  it('lead to files and headings that exist', () => {
+    const broken: string[] = []
+    let count = 0
+    for (const page of PAGES) {
+      for (const target of links(readFileSync(join(ROOT, page), 'utf8'))) {
+        count++
+        const [path, fragment] = target.split('#') as [string, string | undefined]
+        const file = path ? join(ROOT, dirname(page), decodeURIComponent(path)) : join(ROOT, page)
+        if (!existsSync(file)) {
+          broken.push(`${page}: ${target} (no file ${relative(ROOT, file)})`)
+          continue
+        }
+        if (fragment && (!file.endsWith('.md') || !anchors(readFileSync(file, 'utf8')).has(decodeURIComponent(fragment)))) {
+          broken.push(`${page}: ${target} (no heading #${fragment} in ${relative(ROOT, file)})`)
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(80)
+    expect(broken).toEqual([])
+  })
+
+  it('a section named in prose (`ops.md, "Limits"`) is a heading or a bold lead of that page', () => {
+    const missing: string[] = []
+    let count = 0
+    for (const page of PAGES) {
+      for (const [, file, section] of readFileSync(join(ROOT, page), 'utf8').matchAll(/\b([a-z-]+\.md),? ["“]([^"”\n]{2,60})["”]/g)) {
+        count++
+        const path = join(ROOT, 'docs', file!)
+        const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
+        const lead = section!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        if (!new RegExp(`^#{1,6} ${lead}|\\*\\*${lead}`, 'm').test(text)) missing.push(`${page}: ${file}, "${section}"`)
+      }
+    }
+    expect(count).toBeGreaterThan(15)
+    expect(missing).toEqual([])
+  })
+})
