@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { GAUGE_HELP, METRIC_LABELS } from '../../server/lib/metric-help'
+import { FIXED_LABEL_SETS, FIXED_LABEL_VALUES } from '../../server/lib/metric-known-series'
 import { engineGauges } from '../../server/lib/prometheus'
 import { createTestEngine } from '../support/engine-harness'
 
@@ -59,4 +60,19 @@ describe('metric docs', () => {
   it('docs/observability.md lists every metric with exactly its labels, and no other', async () => {
     await compare('observability.md', 1)
   })
+  it('docs/ops.md\'s row of each counter with a fixed set of label values names every value', () => {
+    const section = metricsSection('ops.md')
+    const fixed = [
+      ...Object.entries(FIXED_LABEL_VALUES).map(([name, values]) => [name, values!] as const),
+      ...Object.entries(FIXED_LABEL_SETS).flatMap(([name, sets]) => Object.values(sets!).map(values => [name, values] as const)),
+    ]
+    expect(fixed.length).toBeGreaterThan(6)
+    const missing = fixed.flatMap(([name, values]) => {
+      const row = section.split('\n').find(line => line.startsWith('| ') && line.split(' | ')[0]!.includes(`\`${name}{`)) ?? ''
+      // A value is named as `value`, `label="value"` or, for a job type, in words.
+      return values.filter(value => !row.includes(`\`${value}\``) && !row.includes(`="${value}"`) && !new RegExp(`[(, ]${value}[,) ]`).test(row)).map(value => `${name}: ${value}`)
+    })
+    expect(missing).toEqual([])
+  })
 })
+
