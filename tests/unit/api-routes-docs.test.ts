@@ -1,6 +1,7 @@
 /**
  * docs/api.md's route table has a row for every route file under server/api (HEAD excepted: every
- * GET route answers it, as the page says once), and no row for a route that does not exist: a
+ * GET route answers it, as the page says once — checked too: Nitro matches a `.get.ts` for GET only,
+ * so a GET route without its `.head.ts` would not answer HEAD), and no row for a route that does not exist: a
  * client developer reads the API from that table.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -15,7 +16,7 @@ function routesOnDisk(dir = API_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) return routesOnDisk(path)
-    const match = /^(.*)\.(get|post|delete|put|patch)\.ts$/.exec(relative(API_DIR, path))
+    const match = /^(.*)\.(get|head|post|delete|put|patch)\.ts$/.exec(relative(API_DIR, path))
     if (!match) return []
     const route = `/api/${match[1]!.replace(/\[(\w+)\]/g, ':$1')}`.replace(/\/index$/, '')
     return [`${match[2]!.toUpperCase()} ${route}`]
@@ -30,6 +31,13 @@ function routesDocumented(): string[] {
 
 describe('api.md\'s route table', () => {
   it('has one row per route', () => {
-    expect(routesDocumented().sort()).toEqual(routesOnDisk().sort())
+    expect(routesDocumented().sort()).toEqual(routesOnDisk().filter(route => !route.startsWith('HEAD ')).sort())
+  })
+
+  it('is right that every route answering GET answers HEAD, and no other does', () => {
+    const routes = routesOnDisk()
+    const paths = (method: string) => routes.filter(route => route.startsWith(`${method} `)).map(route => route.slice(method.length + 1)).sort()
+    expect(readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8')).toContain('Every route that answers `GET` answers `HEAD`')
+    expect(paths('HEAD')).toEqual(paths('GET'))
   })
 })
