@@ -2,7 +2,8 @@
  * docs/api.md spells out the fields of `JobSummary` (every list and job answer) and `JobState`
  * (snapshots, `GET /api/jobs/:id`): a client developer writes types from those lines. Each must
  * name exactly the fields of its interface (shared/api-types.ts, shared/reducer.ts), an optional
- * one with its `?`.
+ * one with its `?`. So must the bodies of `POST /api/jobs` (api.md's row, client.md's `start`)
+ * those of the client's request types.
  */
 import { readFileSync } from 'node:fs'
 import ts from 'typescript'
@@ -18,11 +19,11 @@ function interfaceFields(path: string, name: string): string[] {
   return declaration.members.filter(ts.isPropertySignature).map(member => `${member.name.getText(source)}${member.questionToken ? '?' : ''}`)
 }
 
-/** The names between the braces api.md gives after `intro` (its first `{ … }`). */
-function documentedFields(intro: string): string[] {
-  const docs = read('docs/api.md')
+/** The names between the braces a page gives after `intro` (its first `{ … }`). */
+function documentedFields(intro: string, page = 'docs/api.md'): string[] {
+  const docs = read(page)
   const start = docs.indexOf(intro)
-  expect(start, `api.md has ${intro}`).toBeGreaterThan(-1)
+  expect(start, `${page} has ${intro}`).toBeGreaterThan(-1)
   const braces = /\{([^}]*)\}/.exec(docs.slice(start))?.[1] ?? ''
   return braces.split(',').map(field => field.trim()).filter(Boolean)
 }
@@ -34,5 +35,14 @@ describe('the shapes docs/api.md spells out', () => {
 
   it('JobState has the fields of shared/reducer.ts', () => {
     expect(documentedFields('`JobState` is what').sort()).toEqual(interfaceFields('shared/reducer.ts', 'JobState').sort())
+  })
+
+  it('the bodies of POST /api/jobs, in api.md and client.md, have the fields of app/lib/api-types.ts', () => {
+    const chat = interfaceFields('app/lib/api-types.ts', 'StartChatRequest').sort()
+    const workflow = interfaceFields('app/lib/api-types.ts', 'StartWorkflowRequest').sort()
+    expect(documentedFields('| `POST /api/jobs` | start a chat job').sort()).toEqual(chat)
+    expect(documentedFields('or a workflow job `{').sort()).toEqual(workflow)
+    expect(documentedFields('with a chat body', 'docs/client.md').sort()).toEqual(chat)
+    expect(documentedFields('or a workflow body', 'docs/client.md').sort()).toEqual(workflow)
   })
 })
