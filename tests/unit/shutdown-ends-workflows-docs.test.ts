@@ -3,6 +3,7 @@
  * `shutdown`, and only with a shared provider (and several instances) are workflows handed off
  * instead. The page said "every running chat job", so an operator on the memory provider read that
  * workflows were spared; they end `shutdown` as chats do (one waiting for a human answer too).
+ * architecture.md's state diagram had a waiting job fail only by `onTimeout = fail`.
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -54,5 +55,8 @@ describe('a shutdown on the memory provider', () => {
     const section = shutdownSection()
     expect(section).toContain('every running job (chat or workflow, one waiting for an answer too) ends `failed` with code `shutdown`')
     expect(section).not.toContain('every running chat job ends')
+    // architecture.md's state diagram: a waiting job ends failed by shutdown too (and by the job's time limit, which counts the wait).
+    const edge = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8').split('\n').find(line => line.trim().startsWith('waiting --> failed:')) ?? ''
+    expect(edge).toContain('shutdown')
   })
 })
