@@ -2,7 +2,8 @@
  * docs/config.md's table gives each setting's default in its third column: an operator reads it
  * to know what a variable left unset means. config-env.test.ts checks the first two columns (keys
  * and variables); this checks the third against DEFAULT_CONFIG, written as JSON (a list as the
- * comma-separated text its variable takes).
+ * comma-separated text its variable takes). tools.md's table of the loop's limits gives defaults
+ * too, checked the same way.
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -29,4 +30,15 @@ describe('docs/config.md\'s defaults', () => {
     })
     expect(wrong).toEqual([])
   })
+  it('docs/tools.md\'s table of limits gives the defaults of DEFAULT_CONFIG.limits', () => {
+    const docs = readFileSync(new URL('../../docs/tools.md', import.meta.url), 'utf8')
+    const start = docs.indexOf('\n## Limits and stop conditions')
+    const section = docs.slice(start, docs.indexOf('\n## ', start + 1))
+    // `| \`maxSteps\` | 10 |`, digits grouped by spaces (10 000).
+    const rows = [...section.matchAll(/^\| `(\w+)` \| ([\d ]+) \|/gm)].map(([, key, value]) => [key!, Number(value!.replace(/ /g, ''))] as const)
+    expect(rows.length).toBeGreaterThan(4)
+    const limits = DEFAULT_CONFIG.limits as unknown as Record<string, unknown>
+    expect(rows.filter(([key, value]) => limits[key] !== value).map(([key, value]) => `${key}: documented ${value}, really ${String(limits[key])}`)).toEqual([])
+  })
 })
+
