@@ -3,7 +3,8 @@
  * (snapshots, `GET /api/jobs/:id`): a client developer writes types from those lines. Each must
  * name exactly the fields of its interface (shared/api-types.ts, shared/reducer.ts), an optional
  * one with its `?`. So must the bodies of `POST /api/jobs` (api.md's row, client.md's `start`)
- * those of the client's request types.
+ * those of the client's request types, the Events table the event types of shared/events.ts, and the
+ * notification stream's row the NotificationTypes.
  */
 import { readFileSync } from 'node:fs'
 import ts from 'typescript'
@@ -45,4 +46,24 @@ describe('the shapes docs/api.md spells out', () => {
     expect(documentedFields('with a chat body', 'docs/client.md').sort()).toEqual(chat)
     expect(documentedFields('or a workflow body', 'docs/client.md').sort()).toEqual(workflow)
   })
+  it('the Events table has a row for every event type of shared/events.ts, and no other', () => {
+    const source = read('shared/events.ts')
+    const payloads = /export type JobEventPayload =([^]*?)\n\n/.exec(source)?.[1] ?? ''
+    const types = [...payloads.matchAll(/\| (\w+)/g)].map(([, name]) => new RegExp(`export interface ${name} \\{\\s*type: '([a-z-]+)'`).exec(source)?.[1] ?? name)
+    expect(types.length).toBeGreaterThan(10)
+    const docs = read('docs/api.md')
+    const start = docs.indexOf('\n## Events')
+    const rows = docs.slice(start, docs.indexOf('\n#', start + 1)).split('\n').filter(line => line.startsWith('| `'))
+    const documented = rows.flatMap(row => [...row.split(' | ')[0]!.matchAll(/`([a-z-]+)`/g)].map(match => match[1]!))
+    expect(documented.sort()).toEqual(types.sort())
+  })
+
+  it('the notification stream\'s row names every NotificationType of shared/api-types.ts', () => {
+    const union = /export type NotificationType = ([^\n]+)/.exec(read('shared/api-types.ts'))?.[1] ?? ''
+    const types = [...union.matchAll(/'([a-z-]+)'/g)].map(match => match[1]!)
+    expect(types.length).toBeGreaterThan(3)
+    const row = read('docs/api.md').split('\n').find(line => line.startsWith('| `GET /api/jobs/notifications` |')) ?? ''
+    expect(types.filter(type => !row.includes(`\`${type}\``))).toEqual([])
+  })
 })
+
