@@ -4,7 +4,7 @@
  * name exactly the fields of its interface (shared/api-types.ts, shared/reducer.ts), an optional
  * one with its `?`. So must the bodies of `POST /api/jobs` (api.md's row, client.md's `start`)
  * those of the client's request types, the Events table the event types of shared/events.ts, and the
- * notification stream's row the NotificationTypes.
+ * notification stream's row the NotificationTypes, and the job-end row's metrics JobMetrics.
  */
 import { readFileSync } from 'node:fs'
 import ts from 'typescript'
@@ -64,6 +64,9 @@ describe('the shapes docs/api.md spells out', () => {
     expect(types.length).toBeGreaterThan(3)
     const row = read('docs/api.md').split('\n').find(line => line.startsWith('| `GET /api/jobs/notifications` |')) ?? ''
     expect(types.filter(type => !row.includes(`\`${type}\``))).toEqual([])
+  })
+  it('the job-end row\'s metrics have the fields of JobMetrics', () => {
+    expect(documentedFields('`metrics`: `{').sort()).toEqual(interfaceFields('shared/events.ts', 'JobMetrics').sort())
   })
 })
 
