@@ -2,6 +2,7 @@
  * The relative links of README.md and the docs (docs/*.md, docs/decisions/*.md) lead somewhere: to
  * a file that exists and, with a `#fragment`, to a heading of it (as GitHub names headings) or an
  * `<a id>` in it. A reader following "see ops.md, Metrics" from one page lands on that section.
+ * And README.md, where a reader starts, links every page of docs/.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -73,4 +74,11 @@ describe('relative links in the docs', () => {
     expect(count).toBeGreaterThan(15)
     expect(missing).toEqual([])
   })
+  it('README.md links every page of docs/', () => {
+    const linked = new Set(links(readFileSync(join(ROOT, 'README.md'), 'utf8')).map(target => target.split('#')[0]))
+    const pages = PAGES.filter(page => /^docs\/[^/]+\.md$/.test(page))
+    expect(pages.length).toBeGreaterThan(10)
+    expect(pages.filter(page => !linked.has(page))).toEqual([])
+  })
 })
+
