@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import { boundedList } from '../http/bounded-list'
 import { RequestError, validate } from '../http/request'
+import { withoutControlCharacters } from '../id-characters'
 import { MAX_JSON_DEPTH as MAX_RESULT_DEPTH } from '../json-problem'
 
 /**
@@ -36,12 +37,13 @@ const messageSchema = z.object({
 export const chatRequestSchema = z.object({
   // The chat id is a path segment of the resume, stop and messages routes, compared as it is there:
   // kept whole (never trimmed), and refused where it could not round-trip — the server decodes
-  // `%3F` and `%23` in paths.
-  id: z.string().min(1).max(200)
+  // `%3F` and `%23` in paths. It becomes the jobs' thread id, which holds no control character
+  // (id-characters.ts).
+  id: withoutControlCharacters(z.string().min(1).max(200)
     .refine(value => value.trim() === value, 'must not start or end with whitespace (the SDK puts the chat id in the resume URL)')
     .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)')
     // The SDK refuses to resume these (its resume URL would be a relative path): refused up front.
-    .refine(value => value !== '.' && value !== '..', 'must not be "." or ".." (the SDK cannot resume such a chat)'),
+    .refine(value => value !== '.' && value !== '..', 'must not be "." or ".." (the SDK cannot resume such a chat)')),
   messages: boundedList(messageSchema, { items: 1, message: 'must hold at least one message' }),
   trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
   messageId: z.string().max(200).optional(),

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { JOB_STATUSES } from '../../../shared/events'
 import type { JobStatus } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
+import { withoutControlCharacters } from '../id-characters'
 import { decodeListCursor } from '../list-cursor'
 import { givenOnce } from './query-once'
 import { pageLimit } from './page-limit'
@@ -17,6 +18,9 @@ import { pageLimit } from './page-limit'
 const BLANK = 'must not be empty or only whitespace'
 
 const id = z.string().trim().min(1, BLANK).max(200)
+
+/** A thread or message id the client names: `id`, with no control character (id-characters.ts). */
+const clientId = withoutControlCharacters(id)
 
 /** The body of `POST /api/jobs` for a chat job. */
 export function chatJobBodySchema(config: BackgroundJobsConfig) {
@@ -33,8 +37,8 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
       { message: 'must not be empty: a user message needs text', path: ['content'] },
     )).min(1, 'must hold at least one message').max(maxMessages, `must hold at most ${maxMessages} messages (limits.maxMessages)`),
     model: z.string().trim().min(1, BLANK).max(200).optional(),
-    threadId: id.optional(),
-    messageId: id.optional(),
+    threadId: clientId.optional(),
+    messageId: clientId.optional(),
     tools: z.array(z.string().max(100)).max(maxToolsPerRequest, `must name at most ${maxToolsPerRequest} tools (limits.maxToolsPerRequest)`).optional(),
   })
 }
@@ -43,8 +47,8 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
 export const workflowJobBodySchema = z.object({
   workflow: z.string().trim().min(1, BLANK).max(200),
   input: z.unknown().optional(),
-  threadId: id.optional(),
-  messageId: id.optional(),
+  threadId: clientId.optional(),
+  messageId: clientId.optional(),
 })
 
 /**
@@ -99,14 +103,14 @@ const listCursor = z.string().transform((cursor, context) => {
 /** The query of `GET /api/jobs`. */
 export const listQuerySchema = z.object({
   status: statusList.optional(),
-  threadId: emptyAsAbsent(id),
-  messageId: emptyAsAbsent(id),
+  threadId: emptyAsAbsent(clientId),
+  messageId: emptyAsAbsent(clientId),
   limit: emptyAsAbsent(pageLimit(200)),
   before: emptyAsAbsent(listCursor),
 })
 
 /** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */
 export const deleteThreadQuerySchema = z.object({
-  threadId: givenOnce(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
-    .trim().min(1, 'must not be empty').max(200)),
+  threadId: givenOnce(withoutControlCharacters(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
+    .trim().min(1, 'must not be empty').max(200))),
 })

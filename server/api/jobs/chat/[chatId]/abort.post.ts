@@ -4,11 +4,11 @@
  * this next to it to stop the answer itself. While the store is down, the instance running the
  * turn still stops it (answering once the aborted end is stored, as the native abort does).
  */
-import { getRouterParam } from 'h3'
 import { chatJobsToStop } from '../../../../lib/ai-sdk/chat-turn'
 import { defineJobsHandler } from '../../../../lib/http/handler'
+import { chatIdParam } from '../../../../lib/ai-sdk/chat-id-param'
 
 export default defineJobsHandler(async (context) => {
-  const jobs = await chatJobsToStop(context, getRouterParam(context.event, 'chatId', { decode: true }) ?? '')
+  const jobs = await chatJobsToStop(context, chatIdParam(context.event))
   return { jobs: await Promise.all(jobs.map(job => context.engine.abortJob(context.userId, job.id))) }
 })

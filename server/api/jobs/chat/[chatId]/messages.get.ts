@@ -4,10 +4,10 @@
  * Another user's chat, like an unknown one, has none. Assistant messages carry the metadata of the
  * app's `background-jobs:chat-message-metadata` hook, as the client holds it after the stream.
  */
-import { getRouterParam } from 'h3'
 import { chatHistory } from '../../../../lib/ai-sdk/chat-history'
 import { defineJobsHandler } from '../../../../lib/http/handler'
+import { chatIdParam } from '../../../../lib/ai-sdk/chat-id-param'
 
 export default defineJobsHandler(async context => ({
-  messages: await chatHistory(context, getRouterParam(context.event, 'chatId', { decode: true }) ?? '', { metadata: true }),
+  messages: await chatHistory(context, chatIdParam(context.event), { metadata: true }),
 }))

@@ -1,0 +1,28 @@
+/**
+ * What a thread or message id may hold: no control character (C0, DEL, C1 — NUL, a newline, an
+ * escape). The Redis provider separates a user from a thread id with NUL in its thread keys
+ * (`thread:<userId>\0<threadId>`, redis-threads.ts): user `a`'s thread `b\0c` was the key of user
+ * `a\0b`'s thread `c`, its job filed in the other user's index (the listings compare each record's
+ * own thread, so nothing was shown across). Nor is such an id one a client means, and a tool gets it
+ * as `ctx.threadId`, which apps use as a key of their own data (tools.md). Refused with a 400 naming
+ * the field, at the routes (bodies, queries, the AI SDK's `:chatId`) and in `createJob` (admit-ids.ts).
+ */
+import type { z } from 'zod'
+
+const CONTROL_CHARACTER = /\p{Cc}/u
+
+/** The message of a 400 for an id holding a control character, or null when it holds none. */
+export function controlCharacterProblem(value: string): string | null {
+  const found = CONTROL_CHARACTER.exec(value)
+  if (!found) return null
+  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+  return `must not contain control characters (found U+${code} at index ${found.index})`
+}
+
+/** `schema` refusing a value with a control character (an issue with `controlCharacterProblem`'s words). */
+export function withoutControlCharacters<Schema extends z.ZodString>(schema: Schema) {
+  return schema.superRefine((value, context) => {
+    const problem = controlCharacterProblem(value)
+    if (problem) context.addIssue({ code: 'custom', message: problem })
+  })
+}
