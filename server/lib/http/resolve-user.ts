@@ -9,7 +9,7 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { UnauthenticatedError, UserUnresolvedError } from '../errors'
 import { createFailureStreakLog } from '../failure-streak-log'
-import { anonymousUserId } from './user'
+import { ANONYMOUS_USER_PREFIX, anonymousUserId } from './user'
 import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
 import type {} from '../hooks'
@@ -37,9 +37,19 @@ export function isAnonymousRequest(event: H3Event): boolean {
  */
 function namedUser(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null
-  if (typeof value === 'string') return value
+  if (typeof value === 'string') return notAnonymousId(value)
   if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
   throw new TypeError(`The background-jobs:resolve-user hook set userId to ${typeof value === 'number' ? String(value) : typeof value === 'object' ? 'an object' : `a ${typeof value}`}: set your user's id (a string or a number), or leave it null for no user`)
+}
+
+/**
+ * `id`, unless it starts with the anonymous users' prefix: such an id is, or could become, an
+ * anonymous visitor's (`anon_<session id>`), whose jobs its user would then read, answer and delete
+ * — and the visitor theirs. The app's bug: a 500, logged without the id.
+ */
+function notAnonymousId(id: string): string {
+  if (!id.startsWith(ANONYMOUS_USER_PREFIX)) return id
+  throw new TypeError(`The background-jobs:resolve-user hook set userId to an id starting with "${ANONYMOUS_USER_PREFIX}", the prefix of the anonymous cookie's users: that user would share its jobs with an anonymous visitor. Give your users ids without it (add your own prefix), or leave userId null for the anonymous user`)
 }
 
 /** Returns the user id for this request (cached on the event). */

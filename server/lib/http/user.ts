@@ -21,6 +21,11 @@ import { getCookie, unsealSession, updateSession, useSession } from 'h3'
 import { isHttpsRequest } from '../../../shared/forwarded-https'
 import { createSessionCache } from './session-cache'
 
+/**
+ * The start of every anonymous user's id (`anon_<session id>`). No id an app's resolve-user hook
+ * names may start with it (resolve-user.ts): the two kinds of users never share an id.
+ */
+export const ANONYMOUS_USER_PREFIX = 'anon_'
 /** The anonymous user cookie over http. */
 export const USER_COOKIE = 'bgjobs_uid'
 /** The anonymous user cookie over https (the `__Host-` prefix: set by this host only). */
@@ -63,12 +68,12 @@ export async function anonymousUserId(event: H3Event, configuredSecret: string, 
   const sealed = getCookie(event, name)
   if (sealed) {
     const cached = sessions.get(sealed, password)
-    if (cached !== undefined) return `anon_${cached}`
+    if (cached !== undefined) return `${ANONYMOUS_USER_PREFIX}${cached}`
     // A refusal falls through to useSession (a new id).
     const unsealed = await unsealedSession(event, config, sealed)
     if (unsealed) {
       sessions.set(sealed, password, unsealed.id, unsealed.createdAt + COOKIE_MAX_AGE_SECONDS * 1000)
-      return `anon_${unsealed.id}`
+      return `${ANONYMOUS_USER_PREFIX}${unsealed.id}`
     }
     // Sealed before a rotation: the same user, sealed again with the current secret (the session
     // keeps its creation time, so its end is not pushed back). Not cached: the next request sends the new cookie.
@@ -77,9 +82,9 @@ export async function anonymousUserId(event: H3Event, configuredSecret: string, 
       event.context.sessions ??= Object.create(null)
       event.context.sessions![name] = { ...previous, data: Object.create(null) }
       await updateSession(event, config)
-      return `anon_${previous.id}`
+      return `${ANONYMOUS_USER_PREFIX}${previous.id}`
     }
   }
   const session = await useSession(event, config)
-  return `anon_${session.id}`
+  return `${ANONYMOUS_USER_PREFIX}${session.id}`
 }
