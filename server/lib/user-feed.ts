@@ -123,7 +123,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
     const unsubscribe = subscribeUserJobs(userId, (records) => {
       for (const record of records) {
         queue = queue.then(() => handle(record)).catch((error: unknown) => {
-          logger.error('a notification from another instance failed', { userId, jobId: record.id, error })
+          logger.error('a notification from another instance failed', { jobId: record.id, error })
         })
       }
     }, {
@@ -135,7 +135,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
           statuses.delete(jobId)
           if (!stopped) jobDeleted(userId, jobId)
         }).catch((error: unknown) => {
-          logger.error('a deletion from another instance failed', { userId, jobId, error })
+          logger.error('a deletion from another instance failed', { jobId, error })
         })
       },
     })
@@ -160,7 +160,7 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
         state = await provider.getState(jobId)
       }
       catch (error) {
-        logger.error('a question of another instance could not be read again', { userId, jobId, error })
+        logger.error('a question of another instance could not be read again', { jobId, error })
         return
       }
       if (isLocal(jobId)) return
