@@ -30,13 +30,18 @@ const requests: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/api/jobs/chat/THREAD/messages'],
   ['GET', '/api/jobs/chat/THREAD/stream'],
   ['HEAD', '/api/jobs/chat/THREAD/stream'],
+  // The AI SDK posting tool approvals answered on the job's message, in the chat.
+  ['POST', '/api/jobs/chat', { id: 'THREAD', messageId: 'JOB', messages: [
+    { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'hi' }] },
+    { id: 'JOB', role: 'assistant', parts: [{ type: 'tool-delete_file', toolCallId: 'c1', state: 'approval-responded', approval: { id: 'r1', approved: true } }] },
+  ] }],
 ]
 
 async function answer(method: string, path: string, body: unknown, ids: { job: string, thread: string }) {
   const response = await fetch(`${app.base}${path.replace('JOB', ids.job).replace('THREAD', ids.thread)}`, {
     method,
     headers: { 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
+    ...(body ? { body: JSON.stringify(body).replaceAll('JOB', ids.job).replaceAll('THREAD', ids.thread) } : {}),
   })
   const text = method === 'HEAD' ? '' : await response.text()
   return {
