@@ -35,6 +35,10 @@ beforeAll(async () => {
     // The dev server answers 503 ("starting") until Nitro is built.
     readyStatus: 200,
     port,
+    // Known from its spawn on, so `afterAll` stops it even when this hook timed out while it built;
+    // stopped with whatever it spawned.
+    processGroup: true,
+    onSpawn: (server) => { dev = server },
   })
   url = dev.url
 }, 90_000)

@@ -102,16 +102,44 @@ export interface StartProcessOptions {
   cwd?: string
   /** Only this status counts as ready (e.g. 200 from `nuxt dev`, which answers 503 while it builds). @default any answer */
   readyStatus?: number
+  /**
+   * Runs the server in a process group of its own, and stopping it signals the whole group: what it
+   * spawned (`nuxt dev`'s helpers) goes with it. The group is also killed when this process exits.
+   * @default false
+   */
+  processGroup?: boolean
+  /** Called with the server as soon as it is spawned, before it answers: a caller can stop it while it starts (a timed-out `beforeAll`). */
+  onSpawn?: (server: ServerProcess) => void
 }
 
-/** Stops a child: SIGTERM, then SIGKILL after 5 s; at once when it has exited already (exit code or signal). */
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise(resolve => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const forced = setTimeout(() => child.kill('SIGKILL'), 5_000)
-  await exited
-  clearTimeout(forced)
+/** Sends `signal` to a child, or to its whole process group when it leads one. */
+function signalChild(child: ChildProcess, signal: NodeJS.Signals, group: boolean): void {
+  if (!group) {
+    child.kill(signal)
+    return
+  }
+  try {
+    process.kill(-child.pid!, signal)
+  }
+  catch {
+    // The group is gone already.
+  }
+}
+
+/**
+ * Stops a child: SIGTERM, then SIGKILL after 5 s; at once when it has exited already (exit code or
+ * signal). `group`: the child leads a process group (`processGroup`), all of which is signalled, and
+ * SIGKILLed once the child is gone (a helper that ignored the SIGTERM).
+ */
+export async function stopProcess(child: ChildProcess, group = false): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise(resolve => child.once('exit', resolve))
+    signalChild(child, 'SIGTERM', group)
+    const forced = setTimeout(() => signalChild(child, 'SIGKILL', group), 5_000)
+    await exited
+    clearTimeout(forced)
+  }
+  if (group) signalChild(child, 'SIGKILL', true)
 }
 
 /** SIGKILLs a child (a crash: no shutdown) and waits for it to be gone. */
@@ -125,26 +153,36 @@ export async function killProcess(child: ChildProcess): Promise<void> {
 /** Starts `node <args>` on 127.0.0.1 with PORT set and resolves once `readyPath` answers. */
 export async function startProcess(options: StartProcessOptions): Promise<ServerProcess> {
   const port = options.port ?? await freePort()
+  const group = options.processGroup ?? false
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: group,
   })
+  if (group) {
+    // Outside the runner's process group, a worker that exits (or is told to) would leave it running.
+    const killGroup = () => signalChild(child, 'SIGKILL', true)
+    process.once('exit', killGroup)
+    child.once('exit', () => process.removeListener('exit', killGroup))
+  }
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
   const url = `http://127.0.0.1:${port}`
+  const server: ServerProcess = { url, pid: child.pid!, process: child, output: () => output, stop: () => stopProcess(child, group) }
+  options.onSpawn?.(server)
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early:\n${output}`)
     const status = await fetch(`${url}${options.readyPath}`).then(response => response.status, () => 0)
     if (status !== 0 && (options.readyStatus === undefined || status === options.readyStatus)) break
     if (attempt > 1_200) {
-      await stopProcess(child)
+      await server.stop()
       throw new Error(`server did not start:\n${output}`)
     }
     await new Promise(resolve => setTimeout(resolve, 50))
   }
-  return { url, pid: child.pid!, process: child, output: () => output, stop: () => stopProcess(child) }
+  return server
 }
 
 /**
