@@ -3,7 +3,10 @@
  * connections of the job streams open now into dead ones that never say so — nothing more is
  * forwarded either way and the server's close is not passed on — as a laptop that slept or a phone
  * that changed networks leaves them (a half-open connection). `cutStreams()` resets them, as a
- * dropped network does. Other connections, and new ones, are left alone.
+ * dropped network does. Other connections, and new ones, are left alone. `dropNetwork()` resets
+ * every connection, and every new one until `restoreNetwork()`: a network that is gone, which the
+ * test brings back before it tells the page so (rather than the browser's offline emulation, whose
+ * `online` event may reach the page before its requests can pass again).
  */
 import { createConnection, createServer } from 'node:net'
 import type { AddressInfo, Socket } from 'node:net'
@@ -15,6 +18,10 @@ export interface NetworkFaultProxy {
   silenceStreams: () => void
   /** Resets the job-stream connections open now. */
   cutStreams: () => void
+  /** Resets every connection open now, and every new one until `restoreNetwork()`. */
+  dropNetwork: () => void
+  /** New connections are proxied again. */
+  restoreNetwork: () => void
   close: () => Promise<void>
 }
 
@@ -32,7 +39,12 @@ const STREAM_REQUEST = /^GET \/api\/jobs\/[^/\s]+\/stream[\s?]/
 export async function startNetworkFaultProxy(target: string): Promise<NetworkFaultProxy> {
   const { hostname, port } = new URL(target)
   const pairs = new Set<Pair>()
+  let networkDown = false
   const server = createServer((client) => {
+    if (networkDown) {
+      client.resetAndDestroy()
+      return
+    }
     const upstream = createConnection(Number(port), hostname)
     const pair: Pair = { client, upstream, stream: false, silent: false }
     pairs.add(pair)
@@ -66,6 +78,16 @@ export async function startNetworkFaultProxy(target: string): Promise<NetworkFau
         pair.client.resetAndDestroy()
         pair.upstream.destroy()
       }
+    },
+    dropNetwork: () => {
+      networkDown = true
+      for (const pair of pairs) {
+        pair.client.resetAndDestroy()
+        pair.upstream.destroy()
+      }
+    },
+    restoreNetwork: () => {
+      networkDown = false
     },
     close: () => new Promise((resolve) => {
       for (const pair of pairs) {
