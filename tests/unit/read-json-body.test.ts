@@ -9,12 +9,14 @@ import { createApp, eventHandler, toNodeListener } from 'h3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readJsonBody, RequestError } from '../../server/lib/http/request'
 
-let server: Server | undefined
+/** Every server a test started (one test starts two): all closed after it. */
+const servers: Server[] = []
 
 afterEach(async () => {
-  server?.closeAllConnections()
-  await new Promise(resolve => server ? server.close(resolve) : resolve(undefined))
-  server = undefined
+  await Promise.all(servers.splice(0).map((server) => {
+    server.closeAllConnections()
+    return new Promise(resolve => server.close(resolve))
+  }))
 })
 
 /** A server whose route reads one body: `started` settles when the route runs, `outcome` with what the read gave. */
@@ -42,8 +44,9 @@ async function serveOnce(maxBytes: number) {
       return null
     }
   }))
-  server = createServer(toNodeListener(app))
-  await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
+  const server = createServer(toNodeListener(app))
+  servers.push(server)
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   result.port = (server.address() as AddressInfo).port
   return result
 }
