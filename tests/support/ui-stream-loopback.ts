@@ -12,24 +12,26 @@ import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import type { UiStreamSink, UiStreamSinkOptions } from '../../server/lib/http/ui-stream-sink'
 import { createUiStreamSink } from '../../server/lib/http/ui-stream-sink'
 
-/** A loopback server for one response at a time; `close` it after each test. */
+/** Loopback servers, one per response; `close` closes all a test opened (run it after each test). */
 export function createLoopback() {
-  let server: Server | null = null
+  const servers: Server[] = []
   return {
     /** Serves one response through a sink of a mapper for job `job` that knows nothing yet; returns the raw client response. */
     async open(handle: (sink: UiStreamSink) => void, options: Partial<UiStreamSinkOptions> = {}): Promise<IncomingMessage> {
-      server = createServer((request, response) => {
+      const server = createServer((request, response) => {
         const mapper = createUiChunkMapper({ messageId: 'job', known: createJobState({ id: 'job', type: 'chat', createdAt: 0 }) })
         handle(createUiStreamSink(request, response, mapper, { compression: false, maxQueueBytes: 1_000_000, ...options }))
       })
-      await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
+      servers.push(server)
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
       const { port } = server.address() as AddressInfo
       return await new Promise<IncomingMessage>(resolve => get({ host: '127.0.0.1', port, path: '/' }, resolve))
     },
     async close(): Promise<void> {
-      server?.closeAllConnections()
-      await new Promise<void>(resolve => (server ? server.close(() => resolve()) : resolve()))
-      server = null
+      await Promise.all(servers.splice(0).map((server) => {
+        server.closeAllConnections()
+        return new Promise<void>(resolve => server.close(() => resolve()))
+      }))
     },
   }
 }
