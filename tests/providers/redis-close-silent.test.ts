@@ -13,11 +13,15 @@ const redis = useRedisServer()
 
 describe('redis provider: dispose while a reply never comes', () => {
   it('closes both connections once the graceful close timed out', async () => {
+    // The job is made on a connection of its own, with the default command timeout: through the
+    // provider under test (100 ms per command) its several commands failed with "did not answer"
+    // on a loaded machine, before the test got to the silence it is about.
+    const direct = createRedisProvider({ url: redis.url, keyPrefix: 'close-silent:', onError: () => {} })
+    const job = await createJob(direct).finally(() => direct.dispose())
     const proxy = await startRedisPartitionProxy(redis.url)
     const provider = createRedisProvider({ url: proxy.url, keyPrefix: 'close-silent:', commandTimeoutMs: 100, healthCheckMs: 0, onError: () => {} })
     try {
       await provider.ready()
-      const job = await createJob(provider)
       expect(proxy.open).toBe(2)
       proxy.blackhole()
       // Its caller is told 503; the GET stays queued on the connection, waiting for a reply.
@@ -26,6 +30,8 @@ describe('redis provider: dispose while a reply never comes', () => {
       await expect.poll(() => proxy.open, { timeout: 2_000, interval: 10 }).toBe(0)
     }
     finally {
+      // Idempotent; on a failure above, its timers and sockets must not outlive the file.
+      await provider.dispose()
       await proxy.close()
     }
   })
