@@ -4,13 +4,15 @@
  * client side. A test file calls `afterEach(closeServer)`.
  */
 import { createServer, get } from 'node:http'
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
+import type { ClientRequest, IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createParser } from 'eventsource-parser'
 import type { SseSink } from '../../server/lib/http/sse-sink'
 import { createSseSink } from '../../server/lib/http/sse-sink'
 
 let server: Server | null = null
+/** The test's client requests (`open`): a paused one never reads the server's close, so its socket stays open unless destroyed. */
+const clients: ClientRequest[] = []
 
 /** Listens on a free loopback port with `listener` (the one server of the test); returns the port. */
 export async function serve(listener: RequestListener): Promise<number> {
@@ -19,8 +21,9 @@ export async function serve(listener: RequestListener): Promise<number> {
   return (server.address() as AddressInfo).port
 }
 
-/** Cuts every connection of the test's server and closes it (nothing to do when there is none). */
+/** Cuts every connection of the test's server and of its clients, and closes it (nothing to do when there is none). */
 export async function closeServer(): Promise<void> {
+  for (const client of clients.splice(0)) client.destroy()
   server?.closeAllConnections()
   await new Promise<void>(resolve => (server ? server.close(() => resolve()) : resolve()))
   server = null
@@ -32,7 +35,7 @@ export async function open(handle: (sink: SseSink, response: ServerResponse) => 
     handle(createSseSink(request, response, { compression: true, maxQueueBytes: options.maxQueueBytes ?? 1_000_000 }), response)
   })
   return await new Promise<IncomingMessage>((resolve) => {
-    get({ host: '127.0.0.1', port, path: '/', headers: options.gzip ? { 'accept-encoding': 'gzip' } : {} }, resolve)
+    clients.push(get({ host: '127.0.0.1', port, path: '/', headers: options.gzip ? { 'accept-encoding': 'gzip' } : {} }, resolve))
   })
 }
 
