@@ -20,7 +20,10 @@ export default defineConfig({
           // CPU for this project against ~120 s shared (two cores: 256 s → 65 s). Each file still
           // starts from fresh project modules, real timers and unstubbed globals (file-reset.ts).
           isolate: false,
-          setupFiles: ['./tests/support/file-reset.ts'],
+          // A file that leaves a server, socket, timer or child process running fails (its leftovers
+          // would run on in the next files of its worker): resource-leak-guard.ts, listed first so
+          // that it looks after file-reset.ts restored real timers.
+          setupFiles: ['./tests/support/resource-leak-guard.ts', './tests/support/file-reset.ts'],
           testTimeout: 30_000,
           // `expect.poll` waits on real sockets and streams in some files (an SSE sink, a Redis
           // server): its 1 s default failed one of them with the machine loaded (4 MB through gzip,
