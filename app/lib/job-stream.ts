@@ -147,6 +147,13 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   let lastSignOfLife = now()
   /** A check of the open stream is under way (a quiet stream, or a wake signal). */
   let verifying = false
+  /** A probe after a break is under way (`check`). */
+  let checking = false
+  /**
+   * A wake signal came while a probe was on its way: that probe may have left before the network
+   * was back, so if it fails, the next one goes at once rather than after the backoff.
+   */
+  let wokeWhileProbing = false
   /** Breaks in a row without a frame in between: the backoff. */
   let attempts = 0
   /** Streams in a row that broke before they opened although the job exists: the give-up count. */
@@ -297,6 +304,8 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
     }
     finally {
       verifying = false
+      // A failure above already used it (scheduleCheck); an answer makes it moot.
+      wokeWhileProbing = false
     }
     if (closed || source !== current) return
     if (!state) {
@@ -316,7 +325,9 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   }
 
   function scheduleCheck() {
-    const delayMs = attempts === 0 ? 0 : Math.min(REOPEN_BASE_DELAY_MS * 2 ** (attempts - 1), REOPEN_MAX_DELAY_MS)
+    const backoffMs = attempts === 0 ? 0 : Math.min(REOPEN_BASE_DELAY_MS * 2 ** (attempts - 1), REOPEN_MAX_DELAY_MS)
+    const delayMs = wokeWhileProbing ? 0 : backoffMs
+    wokeWhileProbing = false
     attempts++
     retryTimer = setTimer(() => {
       retryTimer = null
@@ -326,16 +337,20 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
 
   async function check() {
     let state: JobState | null
+    checking = true
     try {
       state = await probe()
     }
     catch (failure) {
+      checking = false
       if (closed) return
       if (failure instanceof JobAccessDeniedError) return deny(failure)
       setState('offline')
       scheduleCheck()
       return
     }
+    checking = false
+    wokeWhileProbing = false
     if (closed) return
     if (!state) {
       close()
@@ -360,6 +375,10 @@ export function followJobStream(options: JobStreamOptions): JobStreamHandle {
   /** The device may be back: ask now rather than after the backoff, and check a stream that has been quiet. */
   function wake() {
     if (closed) return
+    if (checking || verifying) {
+      wokeWhileProbing = true
+      return
+    }
     if (retryTimer !== null) {
       clearTimer(retryTimer)
       retryTimer = null

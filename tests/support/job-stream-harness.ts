@@ -11,8 +11,8 @@ import type { JobConnectionState } from '../../app/lib/job-stream'
 import { adoptSnapshot, applyLiveEvent } from '../../app/lib/job-state'
 import { FakeEventSource } from './fake-event-source'
 
-/** What the fake server answers to the follower's probe: a state, gone (null), or unreachable (an Error). */
-type ProbeAnswer = JobState | null | Error
+/** What the fake server answers to the follower's probe: a state, gone (null), unreachable (an Error), or later (a promise the test settles: a probe in flight). */
+type ProbeAnswer = JobState | null | Error | Promise<JobState | null>
 
 /** Lets pending promise callbacks (the probe's answer) run; no timers involved. */
 export async function settle(): Promise<void> {
@@ -57,7 +57,7 @@ export function harness(settings: { staleAfterMs?: number } = {}) {
       const answer = probeAnswers.shift()
       if (answer === undefined) throw new Error('the test gave no probe answer')
       if (answer instanceof Error) throw answer
-      return answer
+      return await answer
     },
     createEventSource: url => {
       const source = new FakeEventSource(url)

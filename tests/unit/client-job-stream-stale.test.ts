@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { JobAccessDeniedError } from '../../app/lib/job-probe'
 import { REOPEN_BASE_DELAY_MS, REOPEN_MAX_DELAY_MS, STALE_STREAM_MS, WAKE_QUIET_MS } from '../../app/lib/job-stream'
-import { breakUntilOffline, harness, snapshot, text, unreachable } from '../support/job-stream-harness'
+import { breakUntilOffline, harness, settle, snapshot, text, unreachable } from '../support/job-stream-harness'
 
 describe('followJobStream', () => {
   it('drops a stream that died without an error (no frame for STALE_STREAM_MS while the job went on) and resumes after what the server has', async () => {
@@ -63,6 +63,22 @@ describe('followJobStream', () => {
     await test.wake(snapshot(8, 'abcdefgh'))
     expect(test.probes()).toBe(7)
     expect(test.pending()).toEqual([])
+    expect(test.sources[1]!.url).toBe('/api/jobs/j1/stream?after=8')
+  })
+
+  it('a wake signal while a try is on its way is not lost: when that try fails, it asks again at once', async () => {
+    const test = harness()
+    await breakUntilOffline(test)
+    // The next try leaves while still offline; the device comes back before its answer does.
+    let fail!: (error: Error) => void
+    await test.runTimer(new Promise<null>((_resolve, reject) => {
+      fail = reject
+    }))
+    await test.wake()
+    fail(unreachable())
+    await settle()
+    expect(test.pending().map(timer => timer.delayMs)).toEqual([0])
+    await test.advance(0, snapshot(8, 'abcdefgh'))
     expect(test.sources[1]!.url).toBe('/api/jobs/j1/stream?after=8')
   })
 
