@@ -43,6 +43,8 @@ export default defineConfig({
           include: ['tests/convex/**/*.test.ts'],
           environment: 'node',
           isolate: false,
+          // As in `unit`: a file that leaves something running fails (resource-leak-guard.ts).
+          setupFiles: ['./tests/support/resource-leak-guard.ts'],
           testTimeout: 30_000,
           expect: { poll: { timeout: 10_000 } },
           maxWorkers: 4,

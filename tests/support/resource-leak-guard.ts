@@ -6,8 +6,9 @@
  * flake. Counts per type are taken before the file and compared after it (vitest's own handles are
  * in both); what is closing as the file ends gets a few turns of the loop to go.
  *
- * Registered before file-reset.ts, so its `afterAll` runs last: after the file's own and after
- * real timers are back.
+ * In `unit`, registered before file-reset.ts, so its `afterAll` runs last: after the file's own
+ * and after real timers are back. It waits with node:timers/promises, which fake timers leave alone
+ * (`unit-convex` has no file-reset).
  */
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, expect } from 'vitest'
