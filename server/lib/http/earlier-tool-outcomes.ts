@@ -14,7 +14,8 @@
  * Bounded: the newest turns first, while the history stays within `limits.maxMessages` and its
  * JSON within `limits.maxBodyBytes` (and the store's request limit); each round's results within
  * `limits.maxResultBytes` together, as the loop cuts them, and each within `limits.maxMessageChars`,
- * cut with a marker. Older turns past the budget keep their text only.
+ * cut with a marker. Older turns past the budget keep their text only. At most
+ * `MAX_EARLIER_JOBS_READ` jobs are read, `EARLIER_JOBS_READ_AT_ONCE` at a time.
  */
 import { isTerminalStatus } from '../../../shared/events'
 import { cutTextWith } from '../../../shared/cut-text'
@@ -36,6 +37,12 @@ export type NamedChatMessage = ChatMessage & { jobId?: string }
 
 /** Most earlier jobs read for one turn (each read is the job's whole log). */
 export const MAX_EARLIER_JOBS_READ = 20
+
+/**
+ * Earlier jobs read at a time: on a shared store each read is a round trip, and one after another
+ * 20 of them held the turn's start for 20 round trips; a few at a time bound the logs held at once.
+ */
+export const EARLIER_JOBS_READ_AT_ONCE = 4
 
 /** What a request holds besides its messages, kept free under a store's request limit (as chat-turn.ts). */
 const REQUEST_ROOM_BYTES = 65_536
@@ -134,21 +141,35 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
   let roomBytes = maxBytes - jsonByteLength(messages.map(plain))
   const offered = new Set(resolveToolNames(context.engine.tools, context.config, input.request.tools))
   const rounds = new Map<number, ChatMessage[]>()
-  const seen = new Set<string>()
-  let reads = 0
   // Newest first: the turns the next question most likely follows up on.
-  for (let index = messages.length - 1; index >= 0 && input.threadId && reads < MAX_EARLIER_JOBS_READ; index--) {
+  const threadId = input.threadId
+  const named: Array<{ index: number, jobId: string }> = []
+  const seen = new Set<string>()
+  for (let index = messages.length - 1; index >= 0 && threadId && named.length < MAX_EARLIER_JOBS_READ; index--) {
     const { role, jobId } = messages[index]!
     if (role !== 'assistant' || jobId === undefined || seen.has(jobId)) continue
     seen.add(jobId)
-    reads++
-    const stored = await storedRounds(context, jobId, input.threadId, offered)
+    named.push({ index, jobId })
+  }
+  // A few read ahead, used in order: a read's error surfaces (as before) only when its turn is reached.
+  const reads: Array<Promise<ChatMessage[] | null>> = []
+  const readAhead = (upTo: number) => {
+    for (let next = reads.length; next < Math.min(upTo, named.length); next++) {
+      const read = storedRounds(context, named[next]!.jobId, threadId!, offered)
+      // A read past the turn that ends the expansion is never awaited: its failure is not unhandled.
+      read.catch(() => {})
+      reads.push(read)
+    }
+  }
+  for (let position = 0; position < named.length; position++) {
+    readAhead(position + EARLIER_JOBS_READ_AT_ONCE)
+    const stored = await reads[position]!
     if (!stored?.length) continue
     const bytes = jsonByteLength(stored)
     if (stored.length > roomMessages || bytes > roomBytes) break
     roomMessages -= stored.length
     roomBytes -= bytes
-    rounds.set(index, stored)
+    rounds.set(named[position]!.index, stored)
   }
   const ids = new Set<string>()
   const sent = messages.flatMap((message, index) => {
