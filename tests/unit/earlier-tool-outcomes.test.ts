@@ -20,6 +20,7 @@ import { defineTool } from '../../server/utils/define-tool'
 import type { CreateJobInput } from '../../server/lib/engine-types'
 import { createTestEngine } from '../support/engine-harness'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
+import { buildHistory } from '../../demo/app/lib/threads'
 
 // The route helpers import Nitro's runtime, which only exists in a built server.
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
@@ -117,5 +118,18 @@ describe('tool outcomes of earlier turns', () => {
     const textOnly = [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.' }, { role: 'user', content: 'and times two?' }]
     expect(await sentFor('user-2', chatJobInputOf({ threadId: 't1', messages }, config, flags, null))).toEqual(textOnly)
     expect(await sentFor('user-1', chatJobInputOf({ threadId: 't2', messages }, config, flags, null))).toEqual(textOnly)
+  })
+
+  it('the demo\'s main chat sends a tool-only answer (tool calls, no text) by its job: the next turn gets its rounds', async () => {
+    const model = createStepModel([toolStep([{ id: 'call_1', name: 'calculator', args: { expression: '2+3*4' } }]), [{ type: 'finish', finishReason: 'stop' }], textStep('28.')])
+    const { engine, config } = createTestEngine({ runners: { chat: runChatJob }, model, tools: createToolRegistry([calculator]) })
+    dispose = () => engine.dispose()
+    const first = (await engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: 'calculate 2+3*4' }] }, threadId: 't1' })).job
+    await engine.whenSettled(first.id)
+    const turn = { id: first.id, messageId: null, createdAt: first.createdAt, type: 'chat' as const, prompt: 'calculate 2+3*4', answer: '', status: 'completed' as const }
+    const body = { threadId: 't1', messages: buildHistory([turn], 'and times two?') }
+    const input = await withEarlierToolOutcomes({ event, engine, config, userId: 'user-1', flags }, chatJobInputOf(body, config, flags, null))
+    if (input.request.type !== 'chat') throw new Error('not a chat job')
+    expect(input.request.messages).toEqual([{ role: 'user', content: 'calculate 2+3*4' }, ...TOOL_ROUND, { role: 'user', content: 'and times two?' }])
   })
 })

@@ -108,8 +108,10 @@ export function buildHistory(turns: readonly ThreadTurn[], nextPrompt: string, n
     const answered = ANSWERED_STATUSES.includes(turn.status)
     if (!answered && turn.status !== 'failed') continue
     messages.push({ role: 'user', content: turn.prompt })
-    // Named by its job: the server puts that job's tool calls and results before it (the model learns what its tools said).
-    if (answered && turn.answer) messages.push({ role: 'assistant', content: turn.answer, jobId: turn.id })
+    // Named by its job: the server puts that job's tool calls and results before it (the model learns
+    // what its tools said). An answer of tool calls only goes too, with no text: the server sends
+    // its rounds, or drops it when it has none to send.
+    if (answered) messages.push({ role: 'assistant', content: turn.answer, jobId: turn.id })
   }
   messages.push({ role: 'user', content: nextPrompt })
   return messages
