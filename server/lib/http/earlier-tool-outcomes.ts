@@ -14,7 +14,10 @@
  * Bounded: the newest turns first, while the history stays within `limits.maxMessages` and its
  * JSON within `limits.maxBodyBytes` (and the store's request limit); each round's results within
  * `limits.maxResultBytes` together, as the loop cuts them, and each within `limits.maxMessageChars`,
- * cut with a marker. Older turns past the budget keep their text only. At most
+ * cut with a marker. When an answer's rounds do not fit, the history's oldest turns give way to
+ * them (whole turns, from a user message; never the answer's own turn): a long thread whose client
+ * filled the limits with text still gets its newest tool outcomes. Rounds that do not fit even so
+ * end the expansion; older answers keep their text only. At most
  * `MAX_EARLIER_JOBS_READ` jobs are read, `EARLIER_JOBS_READ_AT_ONCE` at a time.
  */
 import { isTerminalStatus } from '../../../shared/events'
@@ -121,6 +124,24 @@ function uniqueCallIds(rounds: ChatMessage[], used: Set<string>): ChatMessage[] 
   })
 }
 
+/**
+ * Where the history may start so that `needed` more messages and bytes fit (each ≤ 0: they fit
+ * already): `start`, or the fewest oldest turns after it left out, each from its user message
+ * and never the turn of `messages[index]`; with the messages and bytes they free. Null when even
+ * leaving out every older turn leaves too little room.
+ */
+function roomFor(messages: NamedChatMessage[], start: number, index: number, needed: { messages: number, bytes: number }): { start: number, messages: number, bytes: number } | null {
+  const freed = { start, messages: 0, bytes: 0 }
+  const turnStart = messages.findLastIndex((message, at) => at <= index && message.role === 'user')
+  for (let at = start; ; at++) {
+    if (freed.messages >= needed.messages && freed.bytes >= needed.bytes && (at === start || messages[at]!.role === 'user')) return { ...freed, start: at }
+    if (at >= turnStart) return null
+    freed.messages++
+    // The message and its comma in the history's JSON.
+    freed.bytes += jsonByteLength(plain(messages[at]!)) + 1
+  }
+}
+
 /** `message` without the route's `jobId`: the upstream gets the chat-completions fields only. */
 function plain({ jobId: _jobId, ...message }: NamedChatMessage): ChatMessage {
   return message
@@ -138,7 +159,9 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
   const storable = context.engine.provider.maxRequestBytes
   const maxBytes = Math.min(limits.maxBodyBytes, storable === undefined ? Infinity : storable - REQUEST_ROOM_BYTES)
   let roomMessages = limits.maxMessages - messages.length
-  let roomBytes = maxBytes - jsonByteLength(messages.map(plain))
+  // A history sent over it (the AI SDK route takes one up to limits.maxChatBodyBytes) has no room,
+  // and its oldest turns give way for no more than the rounds take.
+  let roomBytes = Math.max(0, maxBytes - jsonByteLength(messages.map(plain)))
   const offered = new Set(resolveToolNames(context.engine.tools, context.config, input.request.tools))
   const rounds = new Map<number, ChatMessage[]>()
   // Newest first: the turns the next question most likely follows up on.
@@ -161,18 +184,26 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
       reads.push(read)
     }
   }
+  // The first message sent: the oldest turns give way to a newer answer's rounds.
+  let start = 0
   for (let position = 0; position < named.length; position++) {
     readAhead(position + EARLIER_JOBS_READ_AT_ONCE)
     const stored = await reads[position]!
+    const { index } = named[position]!
+    // Older than the turns left out for a newer answer's rounds: gone with them.
+    if (index < start) break
     if (!stored?.length) continue
     const bytes = jsonByteLength(stored)
-    if (stored.length > roomMessages || bytes > roomBytes) break
-    roomMessages -= stored.length
-    roomBytes -= bytes
-    rounds.set(named[position]!.index, stored)
+    const room = roomFor(messages, start, index, { messages: stored.length - roomMessages, bytes: bytes - roomBytes })
+    if (!room) break
+    start = room.start
+    roomMessages += room.messages - stored.length
+    roomBytes += room.bytes - bytes
+    rounds.set(index, stored)
   }
   const ids = new Set<string>()
-  const sent = messages.flatMap((message, index) => {
+  const sent = messages.slice(start).flatMap((message, kept) => {
+    const index = start + kept
     const stored = rounds.has(index) ? uniqueCallIds(rounds.get(index)!, ids) : undefined
     // A named answer with no text (tool calls only) carries nothing without its rounds.
     if (!stored) return message.jobId !== undefined && message.role === 'assistant' && !message.content ? [] : [plain(message)]
