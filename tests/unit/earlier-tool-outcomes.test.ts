@@ -18,6 +18,7 @@ import type { JobsRouteContext } from '../../server/lib/http/handler'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import type { CreateJobInput } from '../../server/lib/engine-types'
+import type { ModelEvent } from '../../server/lib/model/types'
 import { createTestEngine } from '../support/engine-harness'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 import { buildHistory } from '../../demo/app/lib/threads'
@@ -131,5 +132,19 @@ describe('tool outcomes of earlier turns', () => {
     const input = await withEarlierToolOutcomes({ event, engine, config, userId: 'user-1', flags }, chatJobInputOf(body, config, flags, null))
     if (input.request.type !== 'chat') throw new Error('not a chat job')
     expect(input.request.messages).toEqual([{ role: 'user', content: 'calculate 2+3*4' }, ...TOOL_ROUND, { role: 'user', content: 'and times two?' }])
+  })
+
+  it('a round whose endpoint sent reasoning_content (DeepSeek, Kimi thinking) carries it: they refuse a later turn\'s earlier tool call without it (400)', async () => {
+    const thought = 'I should use the calculator.'
+    const withReasoning = [{ type: 'reasoning-delta', text: thought }, ...toolStep([{ id: 'call_1', name: 'calculator', args: { expression: '2+3*4' } }]).slice(0, -1), { type: 'finish', finishReason: 'tool_calls', reasoningField: 'reasoning_content' }] as ModelEvent[]
+    const model = createStepModel([withReasoning, textStep('Done.')])
+    const { engine, config } = createTestEngine({ runners: { chat: runChatJob }, model, tools: createToolRegistry([calculator]) })
+    dispose = () => engine.dispose()
+    const first = (await engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: 'calculate 2+3*4' }] }, threadId: 't1' })).job
+    await engine.whenSettled(first.id)
+    const body = { threadId: 't1', messages: [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.', jobId: first.id }, { role: 'user', content: 'and times two?' }] }
+    const input = await withEarlierToolOutcomes({ event, engine, config, userId: 'user-1', flags }, chatJobInputOf(body, config, flags, null))
+    if (input.request.type !== 'chat') throw new Error('not a chat job')
+    expect(input.request.messages[1]).toEqual({ ...TOOL_ROUND[0], reasoning_content: thought })
   })
 })

@@ -4,6 +4,7 @@
  * an assistant message may name the job that wrote it (`jobId`: the demo's main chat on
  * `POST /api/jobs`; the AI SDK route names it by the message's id, which is the job's). Such a
  * message is sent to the model as the job's own rounds — per round an assistant message with its
+ * `reasoning_content` when its endpoint sent one and its
  * `tool_calls`, then one `tool` message per call — and then the answer text the client sent.
  *
  * Calls and results come from the server's stored job only, never from the client: the named job
@@ -30,6 +31,7 @@ import { JobNotFoundError } from '../errors'
 import { toolMessageContent } from '../executor/execute-tool'
 import { historyArguments } from '../executor/history-arguments'
 import { historyToolName } from '../executor/history-tool-name'
+import { storedEchoedReasoning } from '../executor/reasoning-echo'
 import { resolveToolNames } from '../executor/resolve-tools'
 import { truncateResults } from '../executor/truncate-results'
 import type { ChatMessage } from '../providers/types'
@@ -64,9 +66,13 @@ export function toolRoundMessages(state: JobState, limits: { maxResultBytes: num
   const messages: ChatMessage[] = []
   for (const step of steps) {
     const round = calls.filter(call => call.step === step)
+    // DeepSeek's and Kimi's thinking modes refuse (400) an earlier turn's tool call sent without the
+    // reasoning_content that came with it; it is stored only when the endpoint sent that field.
+    const reasoning = storedEchoedReasoning(state, step)
     messages.push({
       role: 'assistant',
       content: null,
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
       tool_calls: round.map(call => ({ id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) } })),
     })
     const contents = round.map(call => isToolOutcome(call.status)
