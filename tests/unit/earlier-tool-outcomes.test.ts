@@ -147,4 +147,23 @@ describe('tool outcomes of earlier turns', () => {
     if (input.request.type !== 'chat') throw new Error('not a chat job')
     expect(input.request.messages[1]).toEqual({ ...TOOL_ROUND[0], reasoning_content: thought })
   })
+
+  it('AI SDK route: an answer of tool parts only (no text) goes as its job\'s rounds', async () => {
+    const model = createStepModel([toolStep([{ id: 'call_1', name: 'calculator', args: { expression: '2+3*4' } }]), [{ type: 'finish', finishReason: 'stop' }], textStep('28.')])
+    const { engine, config } = createTestEngine({ runners: { chat: runChatJob }, model, tools: createToolRegistry([calculator]) })
+    dispose = () => engine.dispose()
+    const first = (await engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: 'calculate 2+3*4' }] }, threadId: 't1' })).job
+    await engine.whenSettled(first.id)
+    const part = { type: 'tool-calculator', toolCallId: 'call_1', state: 'output-available', input: { expression: '2+3*4' }, output: { value: 14 } }
+    const intent = readChatRequest({ id: 't1', messages: [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'calculate 2+3*4' }] },
+      { id: first.id, role: 'assistant', parts: [part] },
+      { id: 'u2', role: 'user', parts: [{ type: 'text', text: 'and times two?' }] },
+    ] })
+    if (intent.kind !== 'turn') throw new Error('not a turn')
+    const context: JobsRouteContext = { event, engine, config, userId: 'user-1', flags }
+    const input = await withEarlierToolOutcomes(context, chatTurnInput(context, intent.request))
+    if (input.request.type !== 'chat') throw new Error('not a chat job')
+    expect(input.request.messages).toEqual([{ role: 'user', content: 'calculate 2+3*4' }, ...TOOL_ROUND, { role: 'user', content: 'and times two?' }])
+  })
 })
