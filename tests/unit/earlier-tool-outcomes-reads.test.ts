@@ -11,6 +11,7 @@ import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { chatJobInputOf } from '../../server/lib/http/chat-job-retry'
 import { EARLIER_JOBS_READ_AT_ONCE, withEarlierToolOutcomes } from '../../server/lib/http/earlier-tool-outcomes'
 import type { JobProvider } from '../../server/lib/providers/types'
+import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { createTestEngine } from '../support/engine-harness'
@@ -53,10 +54,10 @@ function countingReads(provider: JobProvider, reads: { counting: boolean, inFlig
 }
 
 /** `TURNS` ended turns of thread t1, each calling `lookup` once, and the next turn's body naming them all. */
-async function longToolThread() {
+async function longToolThread(config: BackgroundJobsConfigInput = {}) {
   const steps = Array.from({ length: TURNS }, (_, n) => [toolStep([{ id: 'call_1', name: 'lookup', args: { n } }]), textStep(`Answer ${n}.`)]).flat()
   const reads = { counting: false, inFlight: 0, most: 0, total: 0 } as { counting: boolean, inFlight: number, most: number, total: number, failing?: string[] }
-  const { engine, config } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel(steps), tools: createToolRegistry([lookup]), wrap: provider => countingReads(provider, reads) })
+  const { engine, config: resolved } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel(steps), tools: createToolRegistry([lookup]), config, wrap: provider => countingReads(provider, reads) })
   dispose = () => engine.dispose()
   const messages: Array<{ role: string, content: string, jobId?: string }> = []
   const ids: string[] = []
@@ -68,7 +69,7 @@ async function longToolThread() {
   }
   messages.push({ role: 'user', content: 'and all together?' })
   reads.counting = true
-  const next = () => withEarlierToolOutcomes({ event, engine, config, userId: 'user-1', flags }, chatJobInputOf({ threadId: 't1', messages }, config, flags, null))
+  const next = () => withEarlierToolOutcomes({ event, engine, config: resolved, userId: 'user-1', flags }, chatJobInputOf({ threadId: 't1', messages }, resolved, flags, null))
   return { reads, ids, next }
 }
 
@@ -94,5 +95,16 @@ it('a read that fails (not a job gone) fails the turn, as when they were read on
   // Newest first: ids[2] is the seventh read, ids[1] (read ahead with it) is never reached.
   reads.failing = [ids[2]!, ids[1]!]
   await expect(next()).rejects.toThrow('store unavailable')
+  await vi.waitFor(() => expect(reads.inFlight).toBe(0))
+})
+
+it('a read for an answer whose turn gave way to newer rounds is not waited for: its failure does not fail the turn', async () => {
+  // Two messages of room: each newer answer's round takes the oldest turn's place, down to turn 4.
+  const { reads, ids, next } = await longToolThread({ limits: { maxMessages: TURNS * 2 + 3 } })
+  reads.failing = [ids[3]!]
+  const input = await next()
+  if (input.request.type !== 'chat') throw new Error('not a chat job')
+  expect(input.request.messages[0]).toEqual({ role: 'user', content: 'look up 4' })
+  expect(input.request.messages.filter(message => message.role === 'tool')).toHaveLength(5)
   await vi.waitFor(() => expect(reads.inFlight).toBe(0))
 })

@@ -193,11 +193,12 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
   // The first message sent: the oldest turns give way to a newer answer's rounds.
   let start = 0
   for (let position = 0; position < named.length; position++) {
+    const { index } = named[position]!
+    // Older than the turns left out for a newer answer's rounds: gone with them (its read, if made
+    // ahead, is not waited for, nor its failure taken as the turn's).
+    if (index < start) break
     readAhead(position + EARLIER_JOBS_READ_AT_ONCE)
     const stored = await reads[position]!
-    const { index } = named[position]!
-    // Older than the turns left out for a newer answer's rounds: gone with them.
-    if (index < start) break
     if (!stored?.length) continue
     const bytes = jsonByteLength(stored)
     const room = roomFor(messages, start, index, { messages: stored.length - roomMessages, bytes: bytes - roomBytes })
