@@ -166,4 +166,23 @@ describe('tool outcomes of earlier turns', () => {
     if (input.request.type !== 'chat') throw new Error('not a chat job')
     expect(input.request.messages).toEqual([{ role: 'user', content: 'calculate 2+3*4' }, ...TOOL_ROUND, { role: 'user', content: 'and times two?' }])
   })
+
+  it('the new turn\'s own call ids never repeat an earlier turn\'s (an endpoint whose ids restart each response, `call_0` or `name:0`, refuses a duplicate: 400)', async () => {
+    // The new turn's model says `call_1` again, as the earlier turn's did.
+    const model = createStepModel([toolStep([{ id: 'call_1', name: 'calculator', args: { expression: '2+3*4' } }]), textStep('Done.'), toolStep([{ id: 'call_1', name: 'calculator', args: { expression: '14*2' } }]), textStep('28.')])
+    const { engine, config } = createTestEngine({ runners: { chat: runChatJob }, model, tools: createToolRegistry([calculator]) })
+    dispose = () => engine.dispose()
+    const first = (await engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: 'calculate 2+3*4' }] }, threadId: 't1' })).job
+    await engine.whenSettled(first.id)
+    const body = { threadId: 't1', messages: [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.', jobId: first.id }, { role: 'user', content: 'and times two?' }] }
+    const input = await withEarlierToolOutcomes({ event, engine, config, userId: 'user-1', flags }, chatJobInputOf(body, config, flags, null))
+    const { job } = await engine.createJob('user-1', input)
+    await engine.whenSettled(job.id)
+    const ids = model.requests.at(-1)!.messages.flatMap(message => message.tool_calls?.map(call => call.id) ?? [])
+    expect(ids).toHaveLength(2)
+    expect(new Set(ids).size).toBe(2)
+    // Each tool message answers its own call.
+    const answered = model.requests.at(-1)!.messages.flatMap(message => message.tool_call_id ?? [])
+    expect(answered).toEqual(ids)
+  })
 })

@@ -84,7 +84,10 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
   // The ids this loop gave, beside the job's calls (looked up at every round that has calls): another
   // agent node of the workflow (one running beside this one in a parallel fan-out, too, between two
   // of its rounds; or the attempt a takeover cut off) may have used the ids this model sends again.
-  const seenIds = new Set<string>()
+  // And the history's: earlier turns' rounds (decision 15) hold the ids their models gave, which a
+  // model whose ids restart each response (`call_0`, `name:0`) says again — an endpoint refuses a
+  // request that holds one id twice.
+  const seenIds = new Set<string>(options.messages.flatMap(message => message.tool_calls?.map(call => call.id) ?? []))
   // Monotonic: a step of the wall clock (NTP, a VM resumed) must not spend the time budget.
   const startedAt = performance.now()
   const tag = nodeId ? { nodeId } : {}
