@@ -20,7 +20,8 @@ import type { NotificationHub } from './notifications'
 import { createPersistQueue, writeIntervalMs } from './persist-queue'
 import type { ControlReply, JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
 import type { RunContext } from './run-context'
-import type { SharedProvider } from './run-lease'
+import { JobFailure } from './run-context'
+import type { LeaseHold, SharedProvider } from './run-lease'
 import { holdLease, replyOf } from './run-lease'
 import type { TakeoverAnswers } from './takeover-answers'
 import { createTakeoverAnswers } from './takeover-answers'
@@ -229,9 +230,20 @@ export function createRunManager(options: RunManagerOptions) {
     runs.set(record.id, run)
     // Counted here, not from events: a run taken over mid-stream commits no `job-status` first.
     useMetrics().startRun(record.id, run.live.state.status)
-    const hold = shared && lease
-      ? holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun, askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
-      : null
+    let hold: LeaseHold | null = null
+    // A run that cannot follow its controls (the provider's subscription threw) could be neither
+    // aborted nor answered from another instance: it ends failed before its runner starts, and
+    // releases everything like any other end (a throw here left the job running with its slot held).
+    let unfollowable: JobFailure | null = null
+    if (shared && lease) {
+      try {
+        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun, askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
+      }
+      catch (error) {
+        logger.error('could not follow the job\'s controls; the job fails', { jobId: record.id, error })
+        unfollowable = new JobFailure('controls-unavailable', 'The job store could not deliver this job\'s controls (abort, answers) to the instance running it; the job was stopped', { failedDuring: 'engine' })
+      }
+    }
     const releaseLease = hold?.release ?? (() => {})
     if (hold) {
       run.confirmLease = hold.confirm
@@ -267,6 +279,7 @@ export function createRunManager(options: RunManagerOptions) {
     run.done = (async () => {
       let outcome: RunOutcome
       try {
+        if (unfollowable) throw unfollowable
         // Built in here: one that throws (the app's `createModelClient`) fails the job like its runner would.
         const context = options.createContext(run, resume?.state ?? null, resume?.textStarts)
         // Aborted already (an abort stored before the takeover): nothing of the job runs again.
@@ -292,7 +305,13 @@ export function createRunManager(options: RunManagerOptions) {
       finally {
         // A run given up to another instance leaves them unreplied: the next owner reads them at its takeover.
         if (!run.abandoned) takeoverAnswers.get(run)?.end()
-        releaseLease()
+        // A provider's unsubscribe that throws must not keep the run registered (its slot, its timers).
+        try {
+          releaseLease()
+        }
+        catch (error) {
+          logger.warn('could not stop following the job\'s controls', { jobId: record.id, error })
+        }
         releaseRun(run)
         runs.delete(record.id)
         useMetrics().forgetJob(record.id)
