@@ -34,7 +34,10 @@ export interface SendOptions {
   catchUp?: boolean
 }
 
-/** Where frames go. `send` must not throw; a sink that cannot keep up asks for a resync. */
+/**
+ * Where frames go. `send` must not throw; a sink that cannot keep up asks for a resync. One that
+ * throws anyway is closed and dropped (`deliver`): never the job's nor the other viewers' problem.
+ */
 export interface ViewerSink {
   send(frame: ViewerFrame, options?: SendOptions): void
   /** A comment line (heartbeat). */
@@ -79,7 +82,16 @@ export function deliver(viewer: Viewer, event: JobEvent, frame?: ViewerFrame): v
     return
   }
   viewer.cursor = event.seq
-  viewer.sink.send(frame ?? eventFrame(event))
+  try {
+    viewer.sink.send(frame ?? eventFrame(event))
+  }
+  catch {
+    // A sink that throws (against its contract: a write on a destroyed socket, a bug) is this
+    // viewer's fault alone: it is closed (its client reconnects with its last id), and the job and
+    // the other viewers of the fan-out go on.
+    closeViewer(viewer)
+    return
+  }
   if (event.type === 'job-end') closeViewer(viewer)
 }
 
@@ -102,8 +114,13 @@ export function closeViewer(viewer: Viewer): void {
   if (viewer.closed) return
   viewer.closed = true
   viewer.backlog = []
-  viewer.sink.close()
   const onClose = viewer.onClose
   viewer.onClose = null
+  try {
+    viewer.sink.close()
+  }
+  catch {
+    // Closing is all that was asked: a sink that throws at it is still let go of.
+  }
   onClose?.()
 }
