@@ -24,21 +24,34 @@ function catchesMissing(field: ZodLike | undefined): boolean {
   return false
 }
 
-/** True when the server takes the object with this (preprocess) field left out, as it parses a start or an answer. */
+/**
+ * True when the server takes the object with this (preprocess) field left out, as it parses a start
+ * or an answer. The app's function runs once (the docs promise it): the field is parsed as a copy
+ * whose function calls the app's and notes a promise — zod would drop that promise (it throws for
+ * a sync parse), and one that rejects on a missing value would be unhandled. (Calling the function
+ * first to see whether it is async, then parsing, ran it twice.)
+ */
 function preprocessFillsMissing(field: ZodLike): boolean {
+  const def = field._zod?.def as { in?: { _zod?: { def?: { transform?: (value: unknown, payload: unknown) => unknown } } } } | undefined
+  const transform = def?.in?._zod?.def?.transform
+  const copy = (field as { clone?: (def: unknown) => z.ZodType }).clone
+  if (!transform || !copy) return false
+  let async = false
   try {
-    // An async function is called here first, so that its promise is caught: zod would drop it
-    // (it throws for a sync parse), and one that rejects on a missing value would be unhandled.
-    const transform = (field._zod?.def?.in?._zod?.def as { transform?: (value: unknown, payload: unknown) => unknown } | undefined)?.transform
-    const probe = transform?.(undefined, { value: undefined, issues: [], addIssue: () => {} })
-    if (probe instanceof Promise) {
-      probe.catch(() => {})
-      return false
-    }
-    return z.object({ field: field as z.ZodType }).safeParse({}).success
+    const probed = copy.call(field, {
+      ...def,
+      in: z.transform((value: unknown, payload: unknown) => {
+        const output = transform(value, payload)
+        if (!(output instanceof Promise)) return output
+        async = true
+        output.catch(() => {})
+        return undefined
+      }),
+    })
+    return z.object({ field: probed }).safeParse({}).success && !async
   }
   catch {
-    // Async (zod throws for a sync parse) or the app's function threw: not known to be accepted.
+    // The app's function threw: not known to be accepted.
     return false
   }
 }
