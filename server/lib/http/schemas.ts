@@ -7,6 +7,7 @@ import { JOB_STATUSES } from '../../../shared/events'
 import type { JobStatus } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
 import { withoutControlCharacters } from '../id-characters'
+import { InvalidAnswerError } from '../errors'
 import { decodeListCursor } from '../list-cursor'
 import { givenOnce } from './query-once'
 import { pageLimit } from './page-limit'
@@ -65,11 +66,18 @@ export const inputBodySchema = z.object({
 /**
  * The answer with the body's `reason` inside it, where the approval reader looks for it:
  * `{ ...answer, reason }` for an object answer, else `{ answer, reason }`. A workflow input whose
- * schema has no room for a reason refuses it (400), so it is never dropped unseen.
+ * schema has no room for a reason refuses it (400), so it is never dropped unseen. The body's
+ * reason is the answer's `reason` field: an object answer with a reason of its own that differs is
+ * refused (400) — it replaced the answer's own, unseen. So one answer reads one way, whatever the
+ * schema's fields are called (docs/api.md, "Answering input").
  */
 export function withReason(answer: unknown, reason: string | null | undefined): unknown {
   if (reason === undefined || reason === null) return answer
-  if (answer !== null && typeof answer === 'object' && !Array.isArray(answer)) return { ...answer, reason }
+  if (answer !== null && typeof answer === 'object' && !Array.isArray(answer)) {
+    const own = (answer as { reason?: unknown }).reason
+    if (own !== undefined && own !== null && own !== reason) throw new InvalidAnswerError('Invalid answer: reason: sent both beside the answer and inside it, with different values; send it once')
+    return { ...answer, reason }
+  }
   return { answer, reason }
 }
 

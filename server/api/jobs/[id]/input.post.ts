@@ -11,8 +11,10 @@ import { inputBodySchema, withReason } from '../../../lib/http/schemas'
 
 export default defineJobsHandler(async ({ event, engine, userId, config }) => {
   const body = validate(inputBodySchema, await readJsonBody(event, config.limits.maxBodyBytes))
+  // Before the rate limit: a body refused as it stands costs none of the user's answers.
+  const answer = withReason(body.answer, body.reason)
   // Over limits.inputPerMinute, only the same answer again (taken before, its reply lost) is answered.
   const refusal = await engine.limitRate(userId, 'input').then(() => undefined, rateRefusal)
-  const { stored } = await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer: withReason(body.answer, body.reason) }, refusal)
+  const { stored } = await engine.answerInput(userId, getRouterParam(event, 'id') ?? '', { requestId: body.requestId, answer }, refusal)
   return { ok: true, stored }
 })
