@@ -157,9 +157,30 @@ export class NotificationHub {
     else if (full.type === 'input-answered' && full.requestId !== undefined) this.dropRequests(channel, full.jobId, full.requestId)
     channel.backlog.push(full)
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
-    for (const sink of channel.sinks) sink.send(full)
+    for (const sink of [...channel.sinks]) this.sendTo(channel, sink, full)
     this.touch(userId, channel)
     return true
+  }
+
+  /**
+   * Sends to one stream. One whose `send` throws (a write on a destroyed socket, an app's sink with
+   * a bug) is that stream's problem alone: it is closed and dropped (its client reconnects with its
+   * last id), never a throw into whoever notified (a job's creation, its run, its end).
+   */
+  private sendTo(channel: UserChannel, sink: NotificationSink, notification: JobNotification): void {
+    try {
+      sink.send(notification)
+    }
+    catch {
+      channel.sinks.delete(sink)
+      if (channel.sinks.size === 0) this.stopFeed(channel)
+      try {
+        sink.close()
+      }
+      catch {
+        // Dropped all the same.
+      }
+    }
   }
 
   /**
@@ -258,14 +279,16 @@ export class NotificationHub {
       const join = () => {
         if (detached) return
         let lastSent = from!
-        for (const notification of [...channel.backlog, ...held]) {
-          if (notification.id <= lastSent) continue
-          sink.send(notification)
-          lastSent = notification.id
-        }
         channel.sinks.delete(attached)
         attached = sink
         channel.sinks.add(sink)
+        for (const notification of [...channel.backlog, ...held]) {
+          if (notification.id <= lastSent) continue
+          // A stream that throws is dropped there (sendTo), not left waiting as its holder.
+          this.sendTo(channel, sink, notification)
+          if (!channel.sinks.has(sink)) return
+          lastSent = notification.id
+        }
       }
       void settling.then(join)
     }
