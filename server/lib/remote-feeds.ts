@@ -39,7 +39,24 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
     const feed: RemoteFeed = { viewers: new Set(), unsubscribe: () => {}, seq: record.lastSeq, ended: false, waiters: new Set() }
     feeds.set(record.id, feed)
     // From the seq the caller authorized at: nothing can fall between this and its catch-up read.
-    const unsubscribe = options.provider.subscribe!(record.id, (events: JobEvent[]) => {
+    let unsubscribe: () => void
+    try {
+      unsubscribe = subscribe(record, feed)
+    }
+    catch (error) {
+      // Nothing behind it: a feed left registered would be joined by every later viewer of the
+      // job here, which would get its catch-up and then nothing, for as long as the job runs.
+      if (feeds.get(record.id) === feed) feeds.delete(record.id)
+      throw error
+    }
+    // Dropped while subscribing (a provider that answered at once that the job is gone): let go.
+    if (feeds.get(record.id) === feed) feed.unsubscribe = unsubscribe
+    else unsubscribe()
+    return feed
+  }
+
+  function subscribe(record: JobRecord, feed: RemoteFeed): () => void {
+    return options.provider.subscribe!(record.id, (events: JobEvent[]) => {
       for (const event of events) {
         feed.seq = Math.max(feed.seq, event.seq)
         if (event.type === 'job-end') feed.ended = true
@@ -62,10 +79,6 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
         drop(record.id)
       },
     })
-    // Dropped while subscribing (a provider that answered at once that the job is gone): let go.
-    if (feeds.get(record.id) === feed) feed.unsubscribe = unsubscribe
-    else unsubscribe()
-    return feed
   }
 
   return {
