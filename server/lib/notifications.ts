@@ -304,7 +304,18 @@ export class NotificationHub {
     // replaced once the new one runs (the hub drops what both tell).
     if (this.follow && (!channel.stopFeed || behind)) {
       const previous = channel.stopFeed
-      channel.stopFeed = since === null ? this.follow(userId) : this.follow(userId, since)
+      let stop: () => void
+      try {
+        stop = since === null ? this.follow(userId) : this.follow(userId, since)
+      }
+      catch (error) {
+        // The stream fails with it (its request answers the error): nothing of it stays attached.
+        detached = true
+        channel.sinks.delete(attached)
+        if (channel.sinks.size === 0) this.stopFeed(channel)
+        throw error
+      }
+      channel.stopFeed = stop
       channel.feedFrom = Math.min(since ?? Number.POSITIVE_INFINITY, this.now())
       previous?.()
     }
