@@ -121,7 +121,7 @@ export function createCluster(options: ClusterOptions) {
     const controlId = await provider.sendControl(record.id, control)
     // Sent while the engine was being disposed: its timers are gone, nothing would end the wait.
     if (forwardsCancelled) return 'shutdown'
-    return await new Promise<ForwardResult>((resolve) => {
+    return await new Promise<ForwardResult>((resolve, reject) => {
       const stops: Array<() => void> = []
       let settled = false
       const finish = (result: ForwardResult) => {
@@ -138,11 +138,22 @@ export function createCluster(options: ClusterOptions) {
         const reply = await provider.readControlReply?.(record.id, controlId).catch(() => null)
         finish(reply ?? 'ended')
       }
-      stops.push(options.timers.timeout(() => finish('timeout'), timeoutMs))
-      stops.push(provider.subscribeControlReply(record.id, controlId, reply => finish(reply)))
-      stops.push(provider.subscribe(record.id, (events: JobEvent[]) => {
-        if (events.some(event => event.type === 'job-end')) void endedOrReplied()
-      }, { afterSeq: record.lastSeq }))
+      try {
+        stops.push(options.timers.timeout(() => finish('timeout'), timeoutMs))
+        stops.push(provider.subscribeControlReply(record.id, controlId, reply => finish(reply)))
+        stops.push(provider.subscribe(record.id, (events: JobEvent[]) => {
+          if (events.some(event => event.type === 'job-end')) void endedOrReplied()
+        }, { afterSeq: record.lastSeq }))
+      }
+      catch (error) {
+        // A subscription that threw at once fails the request: what was set up before it goes now,
+        // not when the time limit runs out.
+        settled = true
+        forwarding.delete(finish)
+        for (const stop of stops) stop()
+        reject(error)
+        return
+      }
       if (settled) for (const stop of stops) stop()
     })
   }
