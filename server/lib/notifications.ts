@@ -15,6 +15,7 @@
  * is sent once per job, type and request, whichever way it arrives first.
  */
 import type { JobNotification } from '../../shared/api-types'
+import { closeQuietly } from './viewer'
 
 export type { JobNotification } from '../../shared/api-types'
 
@@ -174,12 +175,7 @@ export class NotificationHub {
     catch {
       channel.sinks.delete(sink)
       if (channel.sinks.size === 0) this.stopFeed(channel)
-      try {
-        sink.close()
-      }
-      catch {
-        // Dropped all the same.
-      }
+      closeQuietly(sink)
     }
   }
 
@@ -377,7 +373,7 @@ export class NotificationHub {
 
   /** Closes every sink and forgets everything. */
   closeAll(): void {
-    for (const sink of [...this.sinks()]) sink.close()
+    for (const sink of [...this.sinks()]) closeQuietly(sink)
     for (const channel of this.users.values()) this.stopFeed(channel)
     this.users.clear()
   }

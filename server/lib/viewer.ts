@@ -116,11 +116,20 @@ export function closeViewer(viewer: Viewer): void {
   viewer.backlog = []
   const onClose = viewer.onClose
   viewer.onClose = null
+  closeQuietly(viewer.sink)
+  onClose?.()
+}
+
+/**
+ * Ends a stream whose owner lets go of it whatever happens (a viewer, a notification stream): one
+ * whose `close` throws (a socket already destroyed, an app's sink with a bug) is let go of all the
+ * same, and the closing of the others, or the shutdown, goes on.
+ */
+export function closeQuietly(sink: { close(): void }): void {
   try {
-    viewer.sink.close()
+    sink.close()
   }
   catch {
-    // Closing is all that was asked: a sink that throws at it is still let go of.
+    // Closing is all that was asked.
   }
-  onClose?.()
 }
