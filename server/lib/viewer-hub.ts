@@ -142,10 +142,17 @@ export function createViewerHub(options: ViewerHubOptions) {
     return { detach, open: true, upToDate: false }
   }
 
+  /** A viewer of the job; a send of its sink that throws (against ViewerSink's contract) is logged once, as it is closed. */
+  function createJobViewer(sink: ViewerSink, jobId: string): Viewer {
+    const viewer = createViewer(sink)
+    viewer.onSendFailed = error => logger.error('a viewer\'s stream threw on send; it was closed', { jobId, error })
+    return viewer
+  }
+
   function attachLive(run: JobRun, sink: ViewerSink, after: StreamPosition | null): Attachment {
     // Flush first: the catch-up then holds the pending text, and the batch is never sent twice.
     run.live.flush()
-    const viewer = createViewer(sink)
+    const viewer = createJobViewer(sink, run.record.id)
     sendCatchUp(sink, catchUpFrames(liveLog(run), after))
     markReady(viewer, run.live.state.seq)
     run.live.viewers.add(viewer)
@@ -163,7 +170,7 @@ export function createViewerHub(options: ViewerHubOptions) {
   }
 
   async function attachRemote(record: JobRecord, sink: ViewerSink, after: StreamPosition | null): Promise<Attachment> {
-    const viewer = createViewer(sink)
+    const viewer = createJobViewer(sink, record.id)
     const remove = feeds.join(record, viewer)
     let log: HeldLog
     try {

@@ -62,11 +62,13 @@ export interface Viewer {
   closed: boolean
   /** Called once when the engine closes the viewer (after `job-end`, at shutdown): the hub's bookkeeping. */
   onClose: (() => void) | null
+  /** Called when its sink's `send` threw (the viewer is closed right after): the hub logs it. */
+  onSendFailed: ((error: unknown) => void) | null
 }
 
 /** Creates a viewer that is still catching up. */
 export function createViewer(sink: ViewerSink): Viewer {
-  return { sink, cursor: 0, ready: false, backlog: [], closed: false, onClose: null }
+  return { sink, cursor: 0, ready: false, backlog: [], closed: false, onClose: null, onSendFailed: null }
 }
 
 /** Sends an event (as `frame`, shared by all viewers) unless the viewer already has it; ends it after `job-end`. */
@@ -85,10 +87,11 @@ export function deliver(viewer: Viewer, event: JobEvent, frame?: ViewerFrame): v
   try {
     viewer.sink.send(frame ?? eventFrame(event))
   }
-  catch {
+  catch (error) {
     // A sink that throws (against its contract: a write on a destroyed socket, a bug) is this
     // viewer's fault alone: it is closed (its client reconnects with its last id), and the job and
     // the other viewers of the fan-out go on.
+    viewer.onSendFailed?.(error)
     closeViewer(viewer)
     return
   }

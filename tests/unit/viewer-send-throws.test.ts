@@ -3,12 +3,13 @@
  * did (a write on a destroyed socket, a bug) threw out of the engine's fan-out — the viewers after
  * it in the job's set missed the event, the event's commit threw into the job's runner (which
  * then failed), and a throw while the stored end was reported left the others without their
- * `job-end`. Now the throwing viewer alone is closed and removed; the job and its other viewers
- * go on.
+ * `job-end`. Now the throwing viewer alone is closed and removed (one error line says so); the job
+ * and its other viewers go on.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { RecordingSink } from '../support/engine-harness'
 import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
+import { recordingLogger } from '../support/recording-logger'
 
 /** A sink whose `send` throws from the `n`th live frame on (frames of its catch-up pass). */
 function throwingSink(fromFrame: number): RecordingSink & { closes: number } {
@@ -69,7 +70,9 @@ describe('a viewer whose send throws', () => {
   })
 
   it('is closed and removed at once, while the job runs on', async () => {
+    const { logger, lines } = recordingLogger()
     const { engine } = createTestEngine({
+      logger,
       runners: {
         chat: async (context) => {
           context.text('one ')
@@ -89,6 +92,9 @@ describe('a viewer whose send throws', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect(failing.closes).toBe(1)
     expect(engine.stats().viewers).toBe(1)
+    expect(lines.filter(line => line.message.includes('threw on send'))).toEqual([
+      { level: 'error', message: 'a viewer\'s stream threw on send; it was closed', fields: { jobId: job.id, error: expect.any(Error) } },
+    ])
     await vi.advanceTimersByTimeAsync(1_100)
     await engine.whenSettled(job.id)
     expect(other.state()).toMatchObject({ status: 'completed', content: 'one two' })
