@@ -3,7 +3,9 @@
  * the field once on a missing value when it builds the schema (at boot). It ran the app's function
  * twice per schema: once to see whether it is async, then again in the parse that decides. A
  * function with a side effect (a counter, a log line) or a slow one paid it twice. Now once; what
- * is required is decided as before, a check on the preprocess itself (`.refine`) included.
+ * is required is decided as before, a check on the preprocess itself (`.refine`) included. A
+ * schema built again at boot because a computed default changed (form-schema.ts) ran it once more:
+ * what a field was found to take is now kept for the field.
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -44,5 +46,27 @@ describe('a z.preprocess field at boot', () => {
       edges: [],
     })
     expect((createWorkflowRegistry([workflow]).get('checked')!.inputSchema as ObjectSchema).required).toEqual(['name'])
+  })
+
+  it('runs once also when a computed default makes the schema be built again', () => {
+    let calls = 0
+    let ids = 0
+    const workflow = defineWorkflow({
+      name: 'rebuilt',
+      description: 'a preprocess beside a default that changes',
+      input: z.object({
+        language: z.preprocess((value) => {
+          calls++
+          return value ?? 'en'
+        }, z.string()),
+        id: z.string().default(() => `id-${ids++}`),
+      }),
+      nodes: { done: { kind: 'output', value: 'ok' } },
+      edges: [],
+    })
+    const listed = createWorkflowRegistry([workflow]).get('rebuilt')!
+    expect((listed.inputSchema as ObjectSchema).required).toBeUndefined()
+    expect((listed.inputSchema as ObjectSchema).required).toBeUndefined()
+    expect(calls).toBe(1)
   })
 })

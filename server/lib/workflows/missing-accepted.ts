@@ -32,6 +32,20 @@ function catchesMissing(field: ZodLike | undefined): boolean {
  * first to see whether it is async, then parsing, ran it twice.)
  */
 function preprocessFillsMissing(field: ZodLike): boolean {
+  // Known once per field: a schema built again (a computed default changed, form-schema.ts) or
+  // used twice (the input and a question) does not run the app's function again.
+  let known = filledMissing.get(field)
+  if (known === undefined) {
+    known = probeFillsMissing(field)
+    filledMissing.set(field, known)
+  }
+  return known
+}
+
+/** What `preprocessFillsMissing` found for each field it checked. */
+const filledMissing = new WeakMap<ZodLike, boolean>()
+
+function probeFillsMissing(field: ZodLike): boolean {
   const def = field._zod?.def as { in?: { _zod?: { def?: { transform?: (value: unknown, payload: unknown) => unknown } } } } | undefined
   const transform = def?.in?._zod?.def?.transform
   const copy = (field as { clone?: (def: unknown) => z.ZodType }).clone
