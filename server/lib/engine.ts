@@ -16,6 +16,7 @@ import { collectStats } from './engine-stats'
 import { createInspector } from './inspector'
 import type { JobRun } from './job-run'
 import { releaseRun } from './job-run'
+import { useMetrics } from './metrics'
 import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
 import { logToolFailure } from './tool-failure-log'
@@ -283,8 +284,13 @@ export function createEngine(options: EngineOptions) {
     // app code that ignores its signal) must not hold the shutdown for ever.
     await settleWithin(engineTimers, Promise.allSettled([...runs.values()].map(run => run.done)), RUN_RETURN_GRACE_MS)
     if (runs.size > 0) logger.error('shut down with jobs whose code had not returned after they were stopped', { jobIds: [...runs.keys()], waitedMs: RUN_RETURN_GRACE_MS })
-    // Their timers (the lease heartbeat among them) must not act on the disposed provider.
-    for (const run of runs.values()) releaseRun(run)
+    // Their timers (the lease heartbeat among them) must not act on the disposed provider. They are
+    // no runs of this engine any more (stats, the process-wide jobs{status}), whenever their code returns.
+    for (const run of runs.values()) {
+      releaseRun(run)
+      useMetrics().forgetJob(run.record.id)
+    }
+    runs.clear()
     await options.isolation?.dispose()
     viewers.closeAll()
     notifications.closeAll()
