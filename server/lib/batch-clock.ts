@@ -44,8 +44,17 @@ export interface BatchClock {
   dispose(): void
 }
 
+/** Options of a clock. */
+export interface BatchClockOptions {
+  /**
+   * A target's window end or leading send threw: the others go on regardless (one job's failure
+   * must not hold back every job's text); the engine logs it. @default ignored
+   */
+  onError?: (error: unknown) => void
+}
+
 /** Creates a clock. */
-export function createBatchClock(): BatchClock {
+export function createBatchClock(options: BatchClockOptions = {}): BatchClock {
   // The async context (OpenTelemetry's and any other AsyncLocalStorage) the timers are armed in.
   const inClockContext = AsyncLocalStorage.snapshot()
   let queue: Window[] = []
@@ -90,9 +99,19 @@ export function createBatchClock(): BatchClock {
       if (!window.active) continue
       window.active = false
       openWindows--
-      window.target.windowEnded()
+      call(window.target, 'windowEnded')
     }
     arm()
+  }
+
+  /** Calls a target on its own: a throw goes to `onError`, never past the others due with it. */
+  function call(target: BatchTarget, method: 'windowEnded' | 'sendLeading') {
+    try {
+      target[method]()
+    }
+    catch (error) {
+      options.onError?.(error)
+    }
   }
 
   function insert(window: Window) {
@@ -106,7 +125,7 @@ export function createBatchClock(): BatchClock {
     immediate = null
     for (const target of leading) {
       leading.delete(target)
-      target.sendLeading()
+      call(target, 'sendLeading')
     }
   }
 
