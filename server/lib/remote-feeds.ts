@@ -31,7 +31,13 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
     const feed = feeds.get(jobId)
     if (!feed) return
     feeds.delete(jobId)
-    feed.unsubscribe()
+    try {
+      feed.unsubscribe()
+    }
+    catch {
+      // The provider's (a client already closed): the feed is let go of all the same, its waiters
+      // woken, and whoever dropped it (a viewer leaving, the engine's shutdown) goes on.
+    }
     for (const waiter of feed.waiters) waiter()
   }
 
