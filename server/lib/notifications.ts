@@ -313,7 +313,7 @@ export class NotificationHub {
       }
       channel.stopFeed = stop
       channel.feedFrom = Math.min(since ?? Number.POSITIVE_INFINITY, this.now())
-      previous?.()
+      stopQuietly(previous)
     }
     this.touch(userId, channel)
     return () => {
@@ -328,7 +328,7 @@ export class NotificationHub {
   private stopFeed(channel: UserChannel): void {
     const stop = channel.stopFeed
     channel.stopFeed = null
-    stop?.()
+    stopQuietly(stop)
   }
 
   /**
@@ -376,5 +376,18 @@ export class NotificationHub {
     for (const sink of [...this.sinks()]) closeQuietly(sink)
     for (const channel of this.users.values()) this.stopFeed(channel)
     this.users.clear()
+  }
+}
+
+/**
+ * Stops a follow of the user's jobs elsewhere. One whose stop throws (the provider's client already
+ * closed) is stopped all the same: the stream's attach or detach, or the engine's shutdown, goes on.
+ */
+function stopQuietly(stop: (() => void) | null): void {
+  try {
+    stop?.()
+  }
+  catch {
+    // Nothing more to let go of.
   }
 }

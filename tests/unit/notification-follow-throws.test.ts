@@ -4,6 +4,9 @@
  * at once (the client closed, a bug) failed that stream's request but left its sink attached:
  * counted in `notificationSinks` for good and sent every later notification of the user, on a
  * stream already gone. Now the sink is let go of; the next stream attaches and follows as usual.
+ * A follow whose stop threw (the client already closed) threw out of the stream's detach and out of
+ * the engine's dispose (`closeAll`), which then skipped the rest of the shutdown: it is now stopped
+ * all the same.
  */
 import { describe, expect, it } from 'vitest'
 import type { FollowUser, JobNotification, NotificationSink } from '../../server/lib/notifications'
@@ -37,6 +40,21 @@ describe('a follow of the user\'s jobs elsewhere that throws as a stream attache
     expect(following).toBe(1)
     detach()
     expect(following).toBe(0)
+    expect(hub.feeds).toBe(0)
+  })
+
+  it('a stop that throws: the detach and closeAll go on, the user is let go of', () => {
+    const follow: FollowUser = () => () => {
+      throw new Error('the subscription client is closed')
+    }
+    const hub = new NotificationHub(() => 1_000, follow)
+    const detach = hub.attach('u1', recordingSink(), null)
+    expect(() => detach()).not.toThrow()
+    expect(hub.feeds).toBe(0)
+    hub.attach('u2', recordingSink(), null)
+    hub.attach('u3', recordingSink(), null)
+    expect(() => hub.closeAll()).not.toThrow()
+    expect(hub.size).toBe(0)
     expect(hub.feeds).toBe(0)
   })
 })
