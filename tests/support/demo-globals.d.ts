@@ -15,6 +15,9 @@ declare global {
   const useToasts: typeof import('../../demo/app/composables/useToasts')['useToasts']
   const useUnseenThreads: typeof import('../../demo/app/composables/useUnseenThreads')['useUnseenThreads']
   const navigateTo: (to: string) => unknown
+  /** The main chat's Edit (demo/app/composables/useMessageEdit.ts, tests/unit/demo-message-edit-hung-save.test.ts). */
+  const useJobCatalog: typeof import('../../app/composables/useJobCatalog')['useJobCatalog']
+  const refreshNuxtData: (keys?: string | string[]) => Promise<void>
   /** Nitro's auto-import, for the demo's server plugins a test loads (stubbed with `vi.stubGlobal`). */
   const defineNitroPlugin: typeof import('nitropack/runtime')['defineNitroPlugin']
 }

@@ -4,6 +4,8 @@
  * or wait), and resolves once the stream names the new job. The request is then closed: the job
  * runs on, and its turn follows it like any other (JobTurn.vue). The thread then leaves out the
  * replaced and dropped turns (lib/edited-away.ts), here, in other tabs and after a reload.
+ * A save is bounded (`EDIT_START_TIMEOUT_MS`) and can be given up (Cancel): a server that takes the
+ * post and never answers would otherwise leave the edit box "Saving…" for good.
  */
 import type { Ref } from 'vue'
 import { DEFAULT_CATALOG_LIMITS } from '../../../app/lib/catalog-limits'
@@ -18,6 +20,16 @@ import type { ListThreadPage } from '../lib/thread-current-jobs'
 import { readThreadJobs, withThreadJobs } from '../lib/thread-current-jobs'
 import { failureText } from '../lib/wording'
 
+/** How long the server may take to start the edited message's answer (its stream's `start` chunk) before the save is given up. */
+export const EDIT_START_TIMEOUT_MS = 20_000
+/** A save that took longer than `EDIT_START_TIMEOUT_MS` (the box stays, with the text as written). */
+export const EDIT_TIMED_OUT_TEXT = 'The server didn’t answer in time — your edit wasn’t saved. Try again.'
+/**
+ * A save the user gave up (Cancel): the message shows its earlier text. Had the server already
+ * taken it, its new turn still comes (the notification stream), as an edit made in another tab.
+ */
+export const EDIT_CANCELLED_TEXT = 'Edit cancelled — your message is as it was.'
+
 /** A refused edit, shaped as the fetch errors `failureText` (lib/wording.ts) reads: status and the server's message. */
 class EditRefused extends Error {
   constructor(readonly statusCode: number, readonly data: { message?: string }, readonly response: Response) {
@@ -26,9 +38,10 @@ class EditRefused extends Error {
 }
 
 /** Starts the answer to the edited message `messageId`; resolves with its job id, rejects with the refusal (or a network error). */
-async function postEdit(url: string, body: Record<string, unknown>): Promise<string> {
+async function postEdit(url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
+    signal,
     headers: { 'content-type': 'application/json', 'Idempotency-Key': createClientId() },
     body: JSON.stringify(body),
   })
@@ -66,23 +79,36 @@ export interface MessageEditOptions {
 
 export function useMessageEdit(options: MessageEditOptions) {
   const { catalog } = useJobCatalog()
+  const { push: pushToast } = useToasts()
   // Under the app's base path, as the layer's own requests (shared/app-base.ts).
   const chatUrl = underAppBase(useRuntimeConfig().app.baseURL, '/api/jobs/chat')
   let inFlight = false
 
-  /** Asks `job`'s message again as `text`: null once sent, else why not (shown by the edit box). */
-  async function editMessage(job: ThreadJob, text: string): Promise<string | null> {
+  /**
+   * Asks `job`'s message again as `text`: null once sent, else why not (shown by the edit box).
+   * `signal` (Cancel) gives the save up: it resolves null, and a toast says the message is as it was.
+   */
+  async function editMessage(job: ThreadJob, text: string, signal?: AbortSignal): Promise<string | null> {
     if (inFlight) return 'The edit is still being sent.'
     const limits = catalog.value?.limits ?? DEFAULT_CATALOG_LIMITS
     const tooLong = promptProblem(text, limits)
     if (tooLong) return tooLong
     inFlight = true
+    const post = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      post.abort()
+    }, EDIT_START_TIMEOUT_MS)
+    const giveUp = () => post.abort()
+    signal?.addEventListener('abort', giveUp, { once: true })
     try {
       // The message's id depends on the thread's first jobs, maybe on pages not loaded.
       if (options.hasEarlier.value) options.threadJobs.value = await readThreadJobs(options.listPage, options.threadId)
+      post.signal.throwIfAborted()
       const messageId = editedMessageId(job, withThreadJobs(options.turns.value, options.threadJobs.value))
       const now = Date.now()
-      const id = await postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value))
+      const id = await postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value), post.signal)
       options.onStarted({
         id, type: 'chat', status: 'queued', threadId: options.threadId, messageId,
         title: cutText(text.replace(/\s+/g, ' ').trim(), TITLE_MAX_CHARS), prompt: text,
@@ -94,9 +120,15 @@ export function useMessageEdit(options: MessageEditOptions) {
       return null
     }
     catch (failure) {
-      return failureText(failure, 'send')
+      if (signal?.aborted) {
+        pushToast({ tone: 'info', message: EDIT_CANCELLED_TEXT })
+        return null
+      }
+      return timedOut ? EDIT_TIMED_OUT_TEXT : failureText(failure, 'send')
     }
     finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', giveUp)
       inFlight = false
     }
   }
