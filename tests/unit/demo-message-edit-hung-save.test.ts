@@ -100,11 +100,11 @@ describe('UserMessage while a save is on its way', () => {
   }
 
   beforeEach(() => {
-    // The editor puts the caret at the end of the text on opening; the fake elements have no caret.
-    Object.defineProperty(Object.prototype, 'setSelectionRange', { value: () => {}, configurable: true })
+    // The editor puts the caret at the end of the text and itself in view on opening; the fake elements have neither.
+    for (const name of ['setSelectionRange', 'scrollIntoView']) Object.defineProperty(Object.prototype, name, { value: () => {}, configurable: true })
   })
   afterEach(() => {
-    delete (Object.prototype as { setSelectionRange?: unknown }).setSelectionRange
+    for (const name of ['setSelectionRange', 'scrollIntoView']) delete (Object.prototype as Record<string, unknown>)[name]
   })
 
   it('offers Cancel, which closes the box on the earlier text and gives the focus back to Edit', async () => {
