@@ -3,7 +3,9 @@
  * instance): the post had no bound and Cancel was disabled while saving, so the box said
  * "Saving…" for good and the message could not be put back. The save now gives up after
  * EDIT_START_TIMEOUT_MS (the box stays, with the text as written and why), and Cancel gives it
- * up at once: the message shows its earlier text and a toast says the edit was cancelled.
+ * up at once: the message shows its earlier text and a toast says the edit was cancelled. Saved
+ * again unchanged, such an edit (the server may have taken it) reuses its Idempotency-Key: a new
+ * key answered the message a second time.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, ref } from 'vue'
@@ -27,19 +29,23 @@ let app: ComposableApp
 let toasts: string[]
 /** The edit posts the fake server got; each hangs until its signal aborts (as fetch does). */
 let posts: AbortSignal[]
+/** Their Idempotency-Keys. */
+let keys: string[]
 
 beforeEach(() => {
   vi.useFakeTimers()
   toasts = []
   posts = []
+  keys = []
   app = createComposableApp(async url => Promise.reject(new Error(`unexpected $fetch ${url}`)))
   mountDemoComponent(app, { render: () => null } as Component, {})
   stubDocument()
   vi.stubGlobal('useJobCatalog', () => ({ catalog: ref(null) }))
   vi.stubGlobal('useToasts', () => ({ push: ({ message }: { message: string }) => void toasts.push(message) }))
   vi.stubGlobal('refreshNuxtData', async () => {})
-  vi.stubGlobal('fetch', async (_url: string, init: { signal: AbortSignal }) => new Promise((_resolve, reject) => {
+  vi.stubGlobal('fetch', async (_url: string, init: { signal: AbortSignal, headers: Record<string, string> }) => new Promise((_resolve, reject) => {
     posts.push(init.signal)
+    keys.push(init.headers['Idempotency-Key']!)
     init.signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')))
   }))
 })
@@ -88,6 +94,25 @@ describe('an edit whose save the server never answers', () => {
     expect(posts[0]!.aborted).toBe(true)
     expect(toasts).toEqual([EDIT_CANCELLED_TEXT])
     expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('a save again after one that got no answer', () => {
+  it('goes with the same Idempotency-Key when unchanged (the server gives back the job it may have started), a new one when edited', async () => {
+    const { editMessage } = edits()
+    const cancel = new AbortController()
+    const first = editMessage(job, 'Hello again', cancel.signal)
+    await flush()
+    cancel.abort()
+    await first
+    void editMessage(job, 'Hello again')
+    await flush()
+    await vi.advanceTimersByTimeAsync(EDIT_START_TIMEOUT_MS)
+    void editMessage(job, 'Hello once more')
+    await flush()
+    expect(keys).toHaveLength(3)
+    expect(keys[1]).toBe(keys[0])
+    expect(keys[2]).not.toBe(keys[0])
   })
 })
 

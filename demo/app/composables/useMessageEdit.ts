@@ -37,12 +37,15 @@ class EditRefused extends Error {
   }
 }
 
-/** Starts the answer to the edited message `messageId`; resolves with its job id, rejects with the refusal (or a network error). */
-async function postEdit(url: string, body: Record<string, unknown>, signal: AbortSignal): Promise<string> {
+/**
+ * Starts the answer to the edited message `messageId` (`key`: its Idempotency-Key); resolves with
+ * its job id, rejects with the refusal (or a network error).
+ */
+async function postEdit(url: string, body: Record<string, unknown>, signal: AbortSignal, key: string): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
     signal,
-    headers: { 'content-type': 'application/json', 'Idempotency-Key': createClientId() },
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
     body: JSON.stringify(body),
   })
   if (!response.ok || !response.body) {
@@ -83,6 +86,13 @@ export function useMessageEdit(options: MessageEditOptions) {
   // Under the app's base path, as the layer's own requests (shared/app-base.ts).
   const chatUrl = underAppBase(useRuntimeConfig().app.baseURL, '/api/jobs/chat')
   let inFlight = false
+  /**
+   * The newest save that got no answer (timed out, cancelled, the network gone): the server may
+   * have taken it. Saved again unchanged, it goes with the same Idempotency-Key, and the server
+   * gives back the job it started instead of answering the message a second time. Edited text
+   * gets a key of its own (the route answers any body with the key's job).
+   */
+  let unanswered: { jobId: string, text: string, key: string } | null = null
 
   /**
    * Asks `job`'s message again as `text`: null once sent, else why not (shown by the edit box).
@@ -102,13 +112,15 @@ export function useMessageEdit(options: MessageEditOptions) {
     }, EDIT_START_TIMEOUT_MS)
     const giveUp = () => post.abort()
     signal?.addEventListener('abort', giveUp, { once: true })
+    const key = unanswered?.jobId === job.id && unanswered.text === text ? unanswered.key : createClientId()
+    unanswered = null
     try {
       // The message's id depends on the thread's first jobs, maybe on pages not loaded.
       if (options.hasEarlier.value) options.threadJobs.value = await readThreadJobs(options.listPage, options.threadId)
       post.signal.throwIfAborted()
       const messageId = editedMessageId(job, withThreadJobs(options.turns.value, options.threadJobs.value))
       const now = Date.now()
-      const id = await postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value), post.signal)
+      const id = await postEdit(chatUrl, editBody(options.threadId, messageId, text, options.useTools.value), post.signal, key)
       options.onStarted({
         id, type: 'chat', status: 'queued', threadId: options.threadId, messageId,
         title: cutText(text.replace(/\s+/g, ' ').trim(), TITLE_MAX_CHARS), prompt: text,
@@ -120,6 +132,7 @@ export function useMessageEdit(options: MessageEditOptions) {
       return null
     }
     catch (failure) {
+      if (!(failure instanceof EditRefused)) unanswered = { jobId: job.id, text, key }
       if (signal?.aborted) {
         pushToast({ tone: 'info', message: EDIT_CANCELLED_TEXT })
         return null
