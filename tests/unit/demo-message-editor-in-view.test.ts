@@ -1,4 +1,7 @@
 /**
+ * Edit of a long message opened a three-line box over it (its `rows`), to scroll through line by
+ * line; chat apps open the edit box on the whole message. The box now fits the text (up to its CSS
+ * max-height, half the screen) and grows as it is written, as the composer does (lib/fit-box.ts).
  * Edit of a message near the top of the conversation on a phone: opening the box grows the message
  * upward (the conversation is anchored at its bottom) and focusing a box that shows in part does
  * not scroll, so the box's top — its first line — was left above the view, cut by the top bar.
@@ -43,6 +46,32 @@ afterEach(() => {
 })
 
 describe('the message editor, opened', () => {
+  it('fits its box to the message before bringing it into view, and grows it as it is written', async () => {
+    let contentHeight = 300
+    Object.defineProperty(Object.prototype, 'scrollHeight', { get: () => contentHeight, configurable: true })
+    // The box's height when the form is brought into view.
+    let heightWhenScrolled: string | undefined
+    Object.defineProperty(Object.prototype, 'scrollIntoView', {
+      value(this: FakeNode) {
+        heightWhenScrolled = allNodes(toRaw(this)).find(item => item.tag === 'textarea')?.style.height
+      },
+      configurable: true,
+    })
+    try {
+      const root = mountClient(defineComponent({ render: () => h(MessageEditor, { text: 'A long message. '.repeat(100), saving: false }) })).container
+      const box = allNodes(root).find(item => item.tag === 'textarea')!
+      expect([box.style.height, heightWhenScrolled]).toEqual(['302px', '302px'])
+      contentHeight = 340
+      box.value = `${box.value}\nOne more line.`
+      for (const listener of box.listeners.input ?? []) listener({ target: box })
+      await new Promise(resolve => setImmediate(resolve))
+      expect(box.style.height).toBe('342px')
+    }
+    finally {
+      delete (Object.prototype as Record<string, unknown>).scrollHeight
+    }
+  })
+
   it('has the focus in its box and brings its whole form (box, Cancel, Save) into view', () => {
     const root = mountClient(defineComponent({ render: () => h(MessageEditor, { text: 'Hello', saving: false }) })).container
     const form = allNodes(root).find(item => item.tag === 'form')!
