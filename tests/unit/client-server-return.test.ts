@@ -82,6 +82,27 @@ describe('waiting for a server that shut down', () => {
     expect(onBack).toHaveBeenCalledTimes(1)
   })
 
+  it('a wake signal while an ask is on its way is not lost: if that ask fails, the next goes at once', async () => {
+    const asks: Array<{ resolve: () => void, reject: (error: Error) => void }> = []
+    const check = () => new Promise<void>((resolve, reject) => asks.push({ resolve, reject }))
+    let wake = () => {}
+    const onBack = vi.fn()
+    waitForServerReturn({ check, onStateChange: () => {}, onBack, subscribeToWake: (listener) => { wake = listener; return () => {} } })
+    // Two misses: the next ask waits 2 s.
+    asks[0]!.reject(new TypeError('Failed to fetch'))
+    await vi.advanceTimersByTimeAsync(REOPEN_BASE_DELAY_MS)
+    expect(asks).toHaveLength(2)
+    // The device comes back while the second ask (sent before it did) is on its way; that ask fails.
+    wake()
+    asks[1]!.reject(new TypeError('Failed to fetch'))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(asks).toHaveLength(3)
+    asks[2]!.resolve()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(onBack).toHaveBeenCalledTimes(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   it('close stops asking, leaves no timer or wake listener, and never reports back', async () => {
     const { server, check } = fakeServer()
     const unsubscribe = vi.fn()

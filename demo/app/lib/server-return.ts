@@ -43,6 +43,11 @@ export function waitForServerReturn(options: ServerReturnOptions): ServerReturnH
   let checking = false
   let timer: unknown = null
   let misses = 0
+  /**
+   * A wake signal came while an ask was on its way: that ask may have left before the network was
+   * back, so if it fails, the next one goes at once rather than after the backoff.
+   */
+  let wokeWhileChecking = false
 
   async function check(): Promise<void> {
     if (closed || checking) return
@@ -54,7 +59,8 @@ export function waitForServerReturn(options: ServerReturnOptions): ServerReturnH
       checking = false
       if (closed) return
       if (misses++ === 0) options.onStateChange('offline')
-      const delayMs = Math.min(REOPEN_BASE_DELAY_MS * 2 ** (misses - 1), REOPEN_MAX_DELAY_MS)
+      const delayMs = wokeWhileChecking ? 0 : Math.min(REOPEN_BASE_DELAY_MS * 2 ** (misses - 1), REOPEN_MAX_DELAY_MS)
+      wokeWhileChecking = false
       timer = setTimer(() => {
         timer = null
         void check()
@@ -69,7 +75,12 @@ export function waitForServerReturn(options: ServerReturnOptions): ServerReturnH
 
   /** The device may be back: ask now instead of after the delay. */
   function wake(): void {
-    if (closed || timer === null) return
+    if (closed) return
+    if (checking) {
+      wokeWhileChecking = true
+      return
+    }
+    if (timer === null) return
     clearTimer(timer)
     timer = null
     void check()
