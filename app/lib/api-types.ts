@@ -33,7 +33,8 @@ export interface StartChatRequest {
 /** The body of `POST /api/jobs` for a workflow job. */
 export interface StartWorkflowRequest {
   workflow: string
-  input: unknown
+  /** The workflow's input; may be left out when its input schema accepts `undefined` (all fields optional). */
+  input?: unknown
   threadId?: string
   /** The message this job answers (api.md: as for a chat job). */
   messageId?: string
@@ -48,6 +49,8 @@ export interface StartedJob {
   status: JobStatus
   streamUrl: string
   threadId: string | null
+  /** `false` when an `Idempotency-Key` retry returned the job the key started before (status `200`). */
+  created: boolean
 }
 
 /** `GET /api/jobs/:id`. */
