@@ -8,6 +8,7 @@
  */
 import type { CreateJobInput } from './engine-types'
 import { InvalidRequestError } from './errors'
+import { MAX_IDEMPOTENCY_KEY_CHARS } from './http/request'
 import { controlCharacterProblem } from './id-characters'
 
 /** The longest thread or message id (the routes' limit, and what a list cursor holds). */
@@ -27,4 +28,17 @@ function checkId(field: 'threadId' | 'messageId', value: unknown): void {
 export function admitIds(input: Pick<CreateJobInput, 'threadId' | 'messageId'>): void {
   checkId('threadId', input.threadId)
   checkId('messageId', input.messageId)
+}
+
+/**
+ * Throws `InvalidRequestError` for an `idempotencyKey` the routes could not have sent: over
+ * `MAX_IDEMPOTENCY_KEY_CHARS` (a route refuses a longer `Idempotency-Key`), or holding NUL (no
+ * header can). The memory and Redis providers index keys as `<userId>\0<key>`: user `a`'s key
+ * `b\0c` would be user `a\0b`'s key `c`. Checked before the key is looked up.
+ */
+export function admitIdempotencyKey(key: unknown): void {
+  if (key === undefined || key === null) return
+  if (typeof key !== 'string') throw new InvalidRequestError('idempotencyKey: must be a string or null')
+  if (key.length > MAX_IDEMPOTENCY_KEY_CHARS) throw new InvalidRequestError(`idempotencyKey: must be at most ${MAX_IDEMPOTENCY_KEY_CHARS} characters (got ${key.length})`)
+  if (key.includes('\0')) throw new InvalidRequestError(`idempotencyKey: must not contain NUL (found U+0000 at index ${key.indexOf('\0')})`)
 }

@@ -60,4 +60,13 @@ describe('an Idempotency-Key used again', () => {
     expect(mine).toMatchObject({ status: 202, body: { created: true } })
     expect(mine.body.id).not.toBe(job.id)
   })
+  it('from server code (createJob) is held to what a route could send: no NUL, at most 200 characters', async () => {
+    // The providers index keys as `<userId>\0<key>`: user `a`'s key `b\0c` was user `a\0b`'s key `c`.
+    const start = (userId: string, idempotencyKey: string) => app.engine.createJob(userId, { request: { type: 'chat', messages: [{ role: 'user', content: 'hi' }] }, idempotencyKey })
+    await expect(start('a', 'b\u0000c')).rejects.toThrow('idempotencyKey: must not contain NUL (found U+0000 at index 1)')
+    await expect(start('a', 'k'.repeat(201))).rejects.toThrow('idempotencyKey: must be at most 200 characters (got 201)')
+    const { job, created } = await start('a\u0000b', 'c')
+    expect(created).toBe(true)
+    expect((await start('a\u0000b', 'c')).job.id).toBe(job.id)
+  })
 })
