@@ -160,17 +160,20 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   })
-  if (group) {
-    // Outside the runner's process group, a worker that exits (or is told to) would leave it running.
-    const killGroup = () => signalChild(child, 'SIGKILL', true)
-    process.once('exit', killGroup)
-    child.once('exit', () => process.removeListener('exit', killGroup))
+  // Outside the runner's process group, a worker that exits (or is told to) would leave it running.
+  // Kept until `stop` has SIGKILLed the group, not dropped when the leader exits: a leader that
+  // crashed or was killed on its own may leave helpers behind in the group.
+  const killGroup = () => signalChild(child, 'SIGKILL', true)
+  if (group) process.once('exit', killGroup)
+  const stop = async () => {
+    await stopProcess(child, group)
+    process.removeListener('exit', killGroup)
   }
   let output = ''
   child.stdout!.on('data', (chunk) => { output += chunk })
   child.stderr!.on('data', (chunk) => { output += chunk })
   const url = `http://127.0.0.1:${port}`
-  const server: ServerProcess = { url, pid: child.pid!, process: child, output: () => output, stop: () => stopProcess(child, group) }
+  const server: ServerProcess = { url, pid: child.pid!, process: child, output: () => output, stop }
   options.onSpawn?.(server)
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early:\n${output}`)

@@ -72,3 +72,19 @@ it('a server stopped while still starting (onSpawn) is gone with its helper, and
   expect(running(spawned!.pid)).toBe(false)
   await expect.poll(() => running(helper)).toBe(false)
 })
+
+it('a group whose leader exited on its own is still killed when this process exits, until it is stopped', async () => {
+  // `nuxt dev` crashing leaves its helpers in the group: the worker's exit must still kill them.
+  const listenersBefore = process.listenerCount('exit')
+  const exitsOnRequest = `${SPAWNS_HELPER}; require('node:http').createServer((request, response) => { response.end('ok'); if (request.url === '/exit') setImmediate(() => process.exit(0)) }).listen(Number(process.env.PORT), '127.0.0.1')`
+  const server = await startProcess({ args: ['-e', exitsOnRequest], env: {}, readyPath: '/', processGroup: true })
+  servers.push(server)
+  const helper = await helperPid(server)
+  await fetch(`${server.url}/exit`)
+  await expect.poll(() => server.process.exitCode).toBe(0)
+  expect(running(helper)).toBe(true)
+  expect(process.listenerCount('exit')).toBe(listenersBefore + 1)
+  await server.stop()
+  await expect.poll(() => running(helper)).toBe(false)
+  expect(process.listenerCount('exit')).toBe(listenersBefore)
+})
