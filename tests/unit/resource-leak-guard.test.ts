@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net'
 import type { Server } from 'node:net'
-import { afterEach, expect, it } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 import { activeResources, resourcesLeft } from '../support/resource-leak-guard'
 
 const servers: Server[] = []
@@ -46,3 +46,17 @@ it('a server closed as the file ends (close not awaited), a cleared timer and an
     clearTimeout(unrefd)
   }
 })
+
+it('ends its wait and names the leftover when the file left fake timers on (performance and Date faked)', async () => {
+  // unit-convex has no file-reset: a leaking file that also left fake timers on must get its named
+  // failure, not a wait that never ends on a clock that does not move.
+  const before = activeResources()
+  await listening()
+  vi.useFakeTimers({ toFake: ['performance', 'Date', 'setTimeout', 'setInterval'] })
+  try {
+    expect(await resourcesLeft(before, 50)).toEqual(['TCPServerWrap ×1'])
+  }
+  finally {
+    vi.useRealTimers()
+  }
+}, 2_000)
