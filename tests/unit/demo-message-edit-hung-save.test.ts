@@ -97,6 +97,37 @@ describe('an edit whose save the server never answers', () => {
   })
 })
 
+describe('an edit in a long thread whose read of the earlier jobs never answers', () => {
+  function editsWithHungRead() {
+    const { result } = app.mount(() => useMessageEdit({ threadId: 't1', turns: ref([job]), threadJobs: ref([job]), hasEarlier: ref(true), useTools: ref(true), listPage: () => new Promise(() => {}), onStarted: () => {} }))
+    return result.editMessage
+  }
+
+  it('is bounded by EDIT_START_TIMEOUT_MS too: the box says why, and a new save is not "still being sent"', async () => {
+    const editMessage = editsWithHungRead()
+    let outcome: string | null | undefined
+    void editMessage(job, 'Hello again').then(value => void (outcome = value))
+    await vi.advanceTimersByTimeAsync(EDIT_START_TIMEOUT_MS)
+    expect(outcome).toBe(EDIT_TIMED_OUT_TEXT)
+    expect(posts).toHaveLength(0)
+    let again: string | null | undefined
+    void editMessage(job, 'Hello again').then(value => void (again = value))
+    await flush()
+    expect(again).not.toBe('The edit is still being sent.')
+  })
+
+  it('is given up by Cancel at once', async () => {
+    const editMessage = editsWithHungRead()
+    const cancel = new AbortController()
+    const outcome = editMessage(job, 'Hello again', cancel.signal)
+    await flush()
+    cancel.abort()
+    expect(await outcome).toBeNull()
+    expect(toasts).toEqual([EDIT_CANCELLED_TEXT])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
 describe('a save again after one that got no answer', () => {
   it('goes with the same Idempotency-Key when unchanged (the server gives back the job it may have started), a new one when edited', async () => {
     const { editMessage } = edits()

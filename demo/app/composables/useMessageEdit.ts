@@ -11,6 +11,7 @@ import type { Ref } from 'vue'
 import { DEFAULT_CATALOG_LIMITS } from '../../../app/lib/catalog-limits'
 import { createClientId } from '../../../app/composables/useBackgroundJobs'
 import { underAppBase } from '../../../shared/app-base'
+import { raceAbort } from '../../../shared/race-abort'
 import { cutText } from '../../../shared/cut-text'
 import { TITLE_MAX_CHARS } from '../../../shared/job-title'
 import { promptProblem } from '../lib/history-window'
@@ -116,7 +117,8 @@ export function useMessageEdit(options: MessageEditOptions) {
     unanswered = null
     try {
       // The message's id depends on the thread's first jobs, maybe on pages not loaded.
-      if (options.hasEarlier.value) options.threadJobs.value = await readThreadJobs(options.listPage, options.threadId)
+      // Bounded like the post (the timeout, Cancel): a read that never answers must not hold the save.
+      if (options.hasEarlier.value) options.threadJobs.value = await raceAbort(readThreadJobs(options.listPage, options.threadId), post.signal)
       post.signal.throwIfAborted()
       const messageId = editedMessageId(job, withThreadJobs(options.turns.value, options.threadJobs.value))
       const now = Date.now()
