@@ -12,7 +12,7 @@ import { z } from 'zod'
 import { readChatRequest } from '../../server/lib/ai-sdk/chat-request'
 import { chatTurnInput } from '../../server/lib/ai-sdk/chat-turn'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { chatJobInputOf } from '../../server/lib/http/chat-job-retry'
+import { chatJobInputOf, unboundedChatConfig } from '../../server/lib/http/chat-job-retry'
 import { withEarlierToolOutcomes } from '../../server/lib/http/earlier-tool-outcomes'
 import type { JobsRouteContext } from '../../server/lib/http/handler'
 import { createToolRegistry } from '../../server/lib/tools/registry'
@@ -146,6 +146,26 @@ describe('tool outcomes of earlier turns', () => {
     const input = await withEarlierToolOutcomes({ event, engine, config, userId: 'user-1', flags }, chatJobInputOf(body, config, flags, null))
     if (input.request.type !== 'chat') throw new Error('not a chat job')
     expect(input.request.messages[1]).toEqual({ ...TOOL_ROUND[0], reasoning_content: thought })
+  })
+
+  it('a turn on another model gets the rounds without their reasoning_content: an endpoint that never sent the field may refuse it (Groq: 400)', async () => {
+    const withReasoning = [{ type: 'reasoning-delta', text: 'I should use the calculator.' }, ...toolStep([{ id: 'call_1', name: 'calculator', args: { expression: '2+3*4' } }]).slice(0, -1), { type: 'finish', finishReason: 'tool_calls', reasoningField: 'reasoning_content' }] as ModelEvent[]
+    const { engine, config } = createTestEngine({ runners: { chat: runChatJob }, model: createStepModel([withReasoning, textStep('Done.')]), tools: createToolRegistry([calculator]) })
+    dispose = () => engine.dispose()
+    const first = (await engine.createJob('user-1', { request: { type: 'chat', model: 'deepseek/deepseek-reasoner', messages: [{ role: 'user', content: 'calculate 2+3*4' }] }, threadId: 't1' })).job
+    await engine.whenSettled(first.id)
+    const context: JobsRouteContext = { event, engine, config, userId: 'user-1', flags }
+    const history = [{ role: 'user', content: 'calculate 2+3*4' }, { role: 'assistant', content: 'Done.', jobId: first.id }, { role: 'user', content: 'and times two?' }]
+    const sentOn = async (model?: string) => {
+      const input = await withEarlierToolOutcomes(context, chatJobInputOf({ threadId: 't1', messages: history, ...(model ? { model } : {}) }, unboundedChatConfig(config), flags, null))
+      if (input.request.type !== 'chat') throw new Error('not a chat job')
+      return input.request.messages[1]
+    }
+    expect(await sentOn('groq/other-model')).toEqual(TOOL_ROUND[0])
+    // No model named: upstream.defaultModel, another model too.
+    expect(await sentOn()).toEqual(TOOL_ROUND[0])
+    // The same model: the same endpoint and field.
+    expect(await sentOn('deepseek/deepseek-reasoner')).toHaveProperty('reasoning_content')
   })
 
   it('AI SDK route: an answer of tool parts only (no text) goes as its job\'s rounds', async () => {

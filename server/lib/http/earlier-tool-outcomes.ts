@@ -4,7 +4,7 @@
  * an assistant message may name the job that wrote it (`jobId`: the demo's main chat on
  * `POST /api/jobs`; the AI SDK route names it by the message's id, which is the job's). Such a
  * message is sent to the model as the job's own rounds — per round an assistant message with its
- * `reasoning_content` when its endpoint sent one and its
+ * `reasoning_content` when its endpoint sent one and the job ran on this turn's model, and its
  * `tool_calls`, then one `tool` message per call — and then the answer text the client sent.
  *
  * Calls and results come from the server's stored job only, never from the client: the named job
@@ -59,16 +59,20 @@ function argumentsText(args: unknown): string {
   return historyArguments(typeof args === 'string' ? args : JSON.stringify(args ?? {}))
 }
 
-/** The rounds of a finished job's own loop (not a workflow node's) as model messages. */
-export function toolRoundMessages(state: JobState, limits: { maxResultBytes: number, maxMessageChars: number }): ChatMessage[] {
+/**
+ * The rounds of a finished job's own loop (not a workflow node's) as model messages; with their
+ * stored `reasoning_content` only when `echoReasoning` (the job ran on this turn's model).
+ */
+export function toolRoundMessages(state: JobState, limits: { maxResultBytes: number, maxMessageChars: number }, echoReasoning: boolean): ChatMessage[] {
   const calls = state.toolCalls.filter(call => !call.nodeId)
   const steps = [...new Set(calls.map(call => call.step))].sort((a, b) => a - b)
   const messages: ChatMessage[] = []
   for (const step of steps) {
     const round = calls.filter(call => call.step === step)
     // DeepSeek's and Kimi's thinking modes refuse (400) an earlier turn's tool call sent without the
-    // reasoning_content that came with it; it is stored only when the endpoint sent that field.
-    const reasoning = storedEchoedReasoning(state, step)
+    // reasoning_content that came with it; it is stored only when the endpoint sent that field, and
+    // goes back only to it: a turn on another model (another endpoint) may refuse the field (Groq: 400).
+    const reasoning = echoReasoning ? storedEchoedReasoning(state, step) : undefined
     messages.push({
       role: 'assistant',
       content: null,
@@ -89,13 +93,33 @@ export function toolRoundMessages(state: JobState, limits: { maxResultBytes: num
   return messages
 }
 
+/** The model a chat request runs on: the one it names, else `upstream.defaultModel`. */
+function modelOf(context: JobsRouteContext, model: string | undefined): string {
+  return model || context.config.upstream.defaultModel
+}
+
+/**
+ * The model the user's job `jobId` ran on; null when it is gone. Read only for a job with reasoning
+ * to send back (the view `getJob` gives has no request): its request as a listing gives it, which
+ * keeps the model without a long chat's whole history.
+ */
+async function jobModel(context: JobsRouteContext, jobId: string): Promise<string | null> {
+  const { provider } = context.engine
+  const owner = { userId: context.userId }
+  const record = await (provider.getListed ? provider.getListed(jobId, owner) : provider.get(jobId, owner))
+  // A Convex job whose deletion stopped part way may have no request (job-summary.ts).
+  const request = record?.userId === context.userId ? record.request as typeof record.request | null : null
+  return request?.type === 'chat' ? modelOf(context, request.model) : null
+}
+
 /**
  * The rounds of job `jobId` when it is this user's ended chat job of `threadId` and every tool it
  * called is offered to this turn (`offered`); null otherwise. A history that answers a tool the
  * request does not define is refused by some endpoints (a follow-up with tools switched off, or
- * a tool the app has since removed): such an answer goes as its text.
+ * a tool the app has since removed): such an answer goes as its text. Its reasoning goes only
+ * when the job ran on `model`, this turn's model.
  */
-async function storedRounds(context: JobsRouteContext, jobId: string, threadId: string, offered: ReadonlySet<string>): Promise<ChatMessage[] | null> {
+async function storedRounds(context: JobsRouteContext, jobId: string, threadId: string, offered: ReadonlySet<string>, model: string): Promise<ChatMessage[] | null> {
   let read
   try {
     read = await context.engine.getJob(context.userId, jobId)
@@ -107,7 +131,12 @@ async function storedRounds(context: JobsRouteContext, jobId: string, threadId: 
   const { job, state } = read
   if (job.type !== 'chat' || job.threadId !== threadId || !isTerminalStatus(job.status)) return null
   if (state.toolCalls.some(call => !call.nodeId && !offered.has(call.name))) return null
-  return toolRoundMessages(state, context.config.limits)
+  const hasReasoning = state.steps.some(step => !step.nodeId && storedEchoedReasoning(state, step.step) !== undefined)
+  if (!hasReasoning) return toolRoundMessages(state, context.config.limits, false)
+  const ranOn = await jobModel(context, jobId)
+  // Gone since it was read: as a job gone past retention.
+  if (ranOn === null) return null
+  return toolRoundMessages(state, context.config.limits, ranOn === model)
 }
 
 /**
@@ -169,6 +198,7 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
   // and its oldest turns give way for no more than the rounds take.
   let roomBytes = Math.max(0, maxBytes - jsonByteLength(messages.map(plain)))
   const offered = new Set(resolveToolNames(context.engine.tools, context.config, input.request.tools))
+  const model = modelOf(context, input.request.model)
   const rounds = new Map<number, ChatMessage[]>()
   // Newest first: the turns the next question most likely follows up on.
   const threadId = input.threadId
@@ -184,7 +214,7 @@ export async function withEarlierToolOutcomes(context: JobsRouteContext, input: 
   const reads: Array<Promise<ChatMessage[] | null>> = []
   const readAhead = (upTo: number) => {
     for (let next = reads.length; next < Math.min(upTo, named.length); next++) {
-      const read = storedRounds(context, named[next]!.jobId, threadId!, offered)
+      const read = storedRounds(context, named[next]!.jobId, threadId!, offered, model)
       // A read past the turn that ends the expansion is never awaited: its failure is not unhandled.
       read.catch(() => {})
       reads.push(read)
