@@ -23,7 +23,7 @@ import { writeIntervalMs } from './persist-queue'
 import { createRemoteFeeds } from './remote-feeds'
 import type { TimerSet } from './timers'
 import type { Viewer, ViewerSink } from './viewer'
-import { closeViewer, createViewer, markReady, sendCatchUp } from './viewer'
+import { closeViewer, createViewer, markReady, sendCatchUp, writeCatchUp } from './viewer'
 
 /** Something that can receive a heartbeat comment. */
 interface Beating { comment(text: string): void }
@@ -153,9 +153,10 @@ export function createViewerHub(options: ViewerHubOptions) {
     // Flush first: the catch-up then holds the pending text, and the batch is never sent twice.
     run.live.flush()
     const viewer = createJobViewer(sink, run.record.id)
-    sendCatchUp(sink, catchUpFrames(liveLog(run), after))
-    markReady(viewer, run.live.state.seq)
-    run.live.viewers.add(viewer)
+    if (sendCatchUp(viewer, catchUpFrames(liveLog(run), after))) {
+      markReady(viewer, run.live.state.seq)
+      run.live.viewers.add(viewer)
+    }
     // What the client missed after the last frame it got (the live log holds it all), not the
     // whole state again: a snapshot of a long answer to a slow client would stall it once more.
     sink.onResyncNeeded = (written) => {
@@ -163,8 +164,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       // The pending text goes into the catch-up, not out to this viewer ahead of it.
       viewer.ready = false
       run.live.flush()
-      sendCatchUp(sink, catchUpFrames(liveLog(run), written ?? null))
-      markReady(viewer, run.live.state.seq)
+      if (sendCatchUp(viewer, catchUpFrames(liveLog(run), written ?? null))) markReady(viewer, run.live.state.seq)
     }
     return track(viewer, run.record.id, () => run.live.removeViewer(viewer))
   }
@@ -188,9 +188,11 @@ export function createViewerHub(options: ViewerHubOptions) {
       remove()
       throw error
     }
-    sendCatchUp(sink, catchUpFrames(log, after))
-    markReady(viewer, log.state.seq)
-    if (isTerminalStatus(log.state.status)) closeViewer(viewer)
+    // A catch-up whose send threw closed the viewer; `track` then lets it go (and the feed).
+    if (sendCatchUp(viewer, catchUpFrames(log, after))) {
+      markReady(viewer, log.state.seq)
+      if (isTerminalStatus(log.state.status)) closeViewer(viewer)
+    }
     sink.onResyncNeeded = (written) => {
       if (viewer.closed) return
       // Live events wait behind the catch-up while the store is read (written ahead of it, they
@@ -199,7 +201,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       viewer.ready = false
       void storedLog(record).then((fresh) => {
         if (viewer.closed) return
-        sendCatchUp(sink, catchUpFrames(fresh, written ?? null))
+        if (!sendCatchUp(viewer, catchUpFrames(fresh, written ?? null))) return
         markReady(viewer, Math.max(viewer.cursor, fresh.state.seq))
         // The job ended while the store was read: its `job-end` was in the catch-up.
         if (isTerminalStatus(fresh.state.status)) closeViewer(viewer)
@@ -232,7 +234,7 @@ export function createViewerHub(options: ViewerHubOptions) {
         return run && !run.abandoned ? attachLive(run, sink, after) : attachRemote(record, sink, after)
       }
       const frames = catchUpFrames(log instanceof Promise ? await log : log, after)
-      sendCatchUp(sink, frames)
+      writeCatchUp(sink, frames)
       return { detach: () => {}, open: false, upToDate: frames.length === 0 }
     },
     /**

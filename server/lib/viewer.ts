@@ -88,14 +88,20 @@ export function deliver(viewer: Viewer, event: JobEvent, frame?: ViewerFrame): v
     viewer.sink.send(frame ?? eventFrame(event))
   }
   catch (error) {
-    // A sink that throws (against its contract: a write on a destroyed socket, a bug) is this
-    // viewer's fault alone: it is closed (its client reconnects with its last id), and the job and
-    // the other viewers of the fan-out go on.
-    viewer.onSendFailed?.(error)
-    closeViewer(viewer)
+    dropViewer(viewer, error)
     return
   }
   if (event.type === 'job-end') closeViewer(viewer)
+}
+
+/**
+ * A sink that throws (against its contract: a write on a destroyed socket, a bug) is this viewer's
+ * fault alone: it is closed (its client reconnects with its last id), and the job and the other
+ * viewers go on.
+ */
+function dropViewer(viewer: Viewer, error: unknown): void {
+  viewer.onSendFailed?.(error)
+  closeViewer(viewer)
 }
 
 /** Marks a viewer caught up at `cursor` and sends what arrived meanwhile (skipping what it has). */
@@ -107,9 +113,25 @@ export function markReady(viewer: Viewer, cursor: number): void {
   for (const event of backlog) deliver(viewer, event)
 }
 
-/** Sends the frames of one catch-up, whole (see `SendOptions.catchUp`). */
-export function sendCatchUp(sink: ViewerSink, frames: readonly ViewerFrame[]): void {
+/** Writes the frames of one catch-up, whole (see `SendOptions.catchUp`), to a sink no viewer holds yet. */
+export function writeCatchUp(sink: ViewerSink, frames: readonly ViewerFrame[]): void {
   for (const frame of frames) sink.send(frame, { catchUp: true })
+}
+
+/**
+ * Sends a viewer the frames of one catch-up. A send that throws closes the viewer as `deliver`
+ * does (its `onSendFailed` logs it): false then, and the caller must not mark it ready — else it
+ * would stay in its job's set, its backlog growing, never closed.
+ */
+export function sendCatchUp(viewer: Viewer, frames: readonly ViewerFrame[]): boolean {
+  try {
+    writeCatchUp(viewer.sink, frames)
+  }
+  catch (error) {
+    dropViewer(viewer, error)
+    return false
+  }
+  return true
 }
 
 /** Closes a viewer once: ends its sink, then tells whoever tracks it. */
