@@ -12,6 +12,8 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 
 /** What a window belongs to (a live job). */
 export interface BatchTarget {
+  /** The job it belongs to (named in the log line when its commit throws). */
+  readonly jobId: string
   /** The window ended: commit what it holds. */
   windowEnded(): void
   /** End of the turn in which a delta arrived after a quiet window: commit it now. */
@@ -48,9 +50,9 @@ export interface BatchClock {
 export interface BatchClockOptions {
   /**
    * A target's window end or leading send threw: the others go on regardless (one job's failure
-   * must not hold back every job's text); the engine logs it. @default ignored
+   * must not hold back every job's text); the engine logs it, naming the target's job. @default ignored
    */
-  onError?: (error: unknown) => void
+  onError?: (error: unknown, target: BatchTarget) => void
 }
 
 /** Creates a clock. */
@@ -110,7 +112,7 @@ export function createBatchClock(options: BatchClockOptions = {}): BatchClock {
       target[method]()
     }
     catch (error) {
-      options.onError?.(error)
+      options.onError?.(error, target)
     }
   }
 

@@ -68,7 +68,7 @@ export function createEngine(options: EngineOptions) {
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }), undefined, () => ensureCleanupTimer(getConfig()))
-  const batchClock = createBatchClock({ onError: error => logger.error('committing a job\'s batched text failed', { error }) })
+  const batchClock = createBatchClock({ onError: (error, target) => logger.error('committing a job\'s batched text failed', { jobId: target.jobId, error }) })
   let disposed = false
   let disposing: Promise<void> | null = null
   // Creations being stored: `dispose` waits for them and the recovery scan (their runs stop with the others); then null: no run starts.

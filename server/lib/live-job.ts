@@ -94,6 +94,11 @@ export class LiveJob implements BatchTarget {
     this.maxDeltaChars = Math.max(2, Math.floor((options.persist.maxEventBytes - MAX_DELTA_ENVELOPE_BYTES) / MAX_JSON_BYTES_PER_UNIT))
   }
 
+  /** The job's id (the batch clock names it when a commit throws). */
+  get jobId(): string {
+    return this.current.id
+  }
+
   /** The reduced state, for the reader to keep: later events never change it. */
   get state(): JobState {
     this.owned = new WeakSet()

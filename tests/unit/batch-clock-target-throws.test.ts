@@ -11,6 +11,7 @@ import { createBatchClock } from '../../server/lib/batch-clock'
 
 function counting(throws = false) {
   const self = {
+    jobId: throws ? 'failing' : 'other',
     ended: 0,
     leading: 0,
     windowEnded() {

@@ -9,6 +9,7 @@ import type { BatchTarget } from '../../server/lib/batch-clock'
 function target() {
   const calls: string[] = []
   const self: BatchTarget & { calls: string[] } = {
+    jobId: 'j1',
     calls,
     windowEnded: () => calls.push(`end@${performance.now()}`),
     sendLeading: () => calls.push('leading'),
