@@ -26,6 +26,7 @@ import type { SharedProvider } from './run-lease'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 import type { ResumedRun } from './run-manager'
+import { stopQuietly } from './stop-quietly'
 import type { TimerSet } from './timers'
 import { createTakeOver } from './take-over'
 import type { AnswerOutcome } from './stored-answer'
@@ -128,7 +129,8 @@ export function createCluster(options: ClusterOptions) {
         if (settled) return
         settled = true
         forwarding.delete(finish)
-        for (const stop of stops) stop()
+        // One stop that throws (its client closed) must not keep the others, nor the answer.
+        for (const stop of stops) stopQuietly(stop)
         resolve(result)
       }
       forwarding.add(finish)
@@ -150,11 +152,12 @@ export function createCluster(options: ClusterOptions) {
         // not when the time limit runs out.
         settled = true
         forwarding.delete(finish)
-        for (const stop of stops) stop()
+        // The subscription's error is the request's, not that of a stop that throws after it.
+        for (const stop of stops) stopQuietly(stop)
         reject(error)
         return
       }
-      if (settled) for (const stop of stops) stop()
+      if (settled) for (const stop of stops) stopQuietly(stop)
     })
   }
 

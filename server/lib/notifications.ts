@@ -15,6 +15,7 @@
  * is sent once per job, type and request, whichever way it arrives first.
  */
 import type { JobNotification } from '../../shared/api-types'
+import { stopQuietly } from './stop-quietly'
 import { closeQuietly } from './viewer'
 
 export type { JobNotification } from '../../shared/api-types'
@@ -376,18 +377,5 @@ export class NotificationHub {
     for (const sink of [...this.sinks()]) closeQuietly(sink)
     for (const channel of this.users.values()) this.stopFeed(channel)
     this.users.clear()
-  }
-}
-
-/**
- * Stops a follow of the user's jobs elsewhere. One whose stop throws (the provider's client already
- * closed) is stopped all the same: the stream's attach or detach, or the engine's shutdown, goes on.
- */
-function stopQuietly(stop: (() => void) | null): void {
-  try {
-    stop?.()
-  }
-  catch {
-    // Nothing more to let go of.
   }
 }
