@@ -67,7 +67,7 @@ export function createEngine(options: EngineOptions) {
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
-  }), undefined, () => ensureCleanupTimer(getConfig()))
+  }), undefined, () => ensureCleanupTimer(getConfig()), logger)
   const batchClock = createBatchClock({ onError: (error, target) => logger.error('committing a job\'s batched text failed', { jobId: target.jobId, error }) })
   let disposed = false
   let disposing: Promise<void> | null = null

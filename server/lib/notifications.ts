@@ -15,6 +15,8 @@
  * is sent once per job, type and request, whichever way it arrives first.
  */
 import type { JobNotification } from '../../shared/api-types'
+import type { Logger } from './logger'
+import { silentLogger } from './logger'
 import { stopQuietly } from './stop-quietly'
 import { closeQuietly } from './viewer'
 
@@ -108,9 +110,10 @@ export class NotificationHub {
    * `follow`, when given, runs from a user's first attached sink until their last detaches.
    * `maxUsers`: users without an open stream kept at most (see `NOTIFICATION_USERS_MAX`).
    * `onUser`: a user entered the hub, however (a job, a stream, a deletion): the engine makes sure
-   * its cleanup pass runs, which prunes them once idle (`prune`).
+   * its cleanup pass runs, which prunes them once idle (`prune`). `logger`: where a dropped stream
+   * is logged (@default silentLogger).
    */
-  constructor(private readonly now: () => number, private readonly follow?: FollowUser, private readonly maxUsers = NOTIFICATION_USERS_MAX, private readonly onUser?: () => void) {}
+  constructor(private readonly now: () => number, private readonly follow?: FollowUser, private readonly maxUsers = NOTIFICATION_USERS_MAX, private readonly onUser?: () => void, private readonly logger: Logger = silentLogger) {}
 
   /** Users with a channel (for leak checks). */
   get size(): number {
@@ -167,13 +170,15 @@ export class NotificationHub {
   /**
    * Sends to one stream. One whose `send` throws (a write on a destroyed socket, an app's sink with
    * a bug) is that stream's problem alone: it is closed and dropped (its client reconnects with its
-   * last id), never a throw into whoever notified (a job's creation, its run, its end).
+   * last id), never a throw into whoever notified (a job's creation, its run, its end). One line
+   * says so, as for a job's viewer.
    */
   private sendTo(channel: UserChannel, sink: NotificationSink, notification: JobNotification): void {
     try {
       sink.send(notification)
     }
-    catch {
+    catch (error) {
+      this.logger.error('a notification stream threw on send; it was closed', { jobId: notification.jobId, error })
       channel.sinks.delete(sink)
       if (channel.sinks.size === 0) this.stopFeed(channel)
       closeQuietly(sink)

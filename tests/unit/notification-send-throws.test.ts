@@ -3,11 +3,13 @@
  * with a bug) threw out of `notify`: the user's other streams after it missed the notification,
  * and the throw reached whoever notified — a run asking a question failed on it, and a job's end
  * skipped its `jobEnded` hook (the run logged "finishing a job failed"). Now that stream alone is
- * closed and dropped; the job and the user's other streams go on.
+ * closed and dropped; the job and the user's other streams go on. It was dropped without a word
+ * (a job's viewer logs one line): now one error line says so, naming the job notified about.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
 import { chatRequest, createTestEngine, wait } from '../support/engine-harness'
+import { recordingLogger } from '../support/recording-logger'
 
 function recordingSink(throws = false) {
   const sink = {
@@ -35,7 +37,9 @@ describe('a notification stream whose send throws', () => {
 
   it('is closed and dropped; the job ends with its hook and the other stream gets every notification', async () => {
     const ended: string[] = []
+    const { logger, lines } = recordingLogger()
     const { engine } = createTestEngine({
+      logger,
       runners: {
         chat: async (context) => {
           await wait(100, context.signal)
@@ -57,6 +61,9 @@ describe('a notification stream whose send throws', () => {
     expect(other.received.map(notification => notification.type)).toEqual(['job-created', 'job-end'])
     expect(failing.closes).toBe(1)
     expect(engine.stats().notificationSinks).toBe(1)
+    expect(lines.filter(line => line.message.includes('threw on send'))).toEqual([
+      { level: 'error', message: 'a notification stream threw on send; it was closed', fields: { jobId: job.id, error: expect.any(Error) } },
+    ])
     await engine.dispose()
   })
 })
