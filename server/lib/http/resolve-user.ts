@@ -5,11 +5,12 @@
  * it is cannot be known, and the anonymous cookie's user would be someone else.
  */
 import type { H3Event } from 'h3'
+import { createError } from 'h3'
 import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { UnauthenticatedError, UserUnresolvedError } from '../errors'
 import { createFailureStreakLog } from '../failure-streak-log'
-import { ANONYMOUS_USER_PREFIX, anonymousUserId } from './user'
+import { ANONYMOUS_USER_ID, ANONYMOUS_USER_PREFIX, anonymousUserId } from './user'
 import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
 import type {} from '../hooks'
@@ -43,13 +44,29 @@ function namedUser(value: unknown): string | null {
 }
 
 /**
- * `id`, unless it starts with the anonymous users' prefix: such an id is, or could become, an
- * anonymous visitor's (`anon_<session id>`), whose jobs its user would then read, answer and delete
- * — and the visitor theirs. The app's bug: a 500, logged without the id.
+ * The hook's ids in the anonymous users' shape, once per process: such an id comes from the app's
+ * code (it hands on an anonymous visitor's id, or makes its own the same way), which a deploy
+ * fixes, not a later request — and one user polling a stream would otherwise write a line a second.
+ * So no success ends the streak: every later refusal is still a 500, just not logged again.
+ */
+const anonymousShapeLog = createFailureStreakLog({
+  logger: routeLogger,
+  failed: 'resolve-user hook named a user id in the anonymous users\' shape (refused, 500); later ones are not logged',
+  recovered: '',
+  fields: {},
+})
+
+/**
+ * `id`, unless it has the shape of an anonymous visitor's (`anon_<session id>`, user.ts
+ * ANONYMOUS_USER_ID): the user would then read, answer and delete the visitor's jobs, and the
+ * visitor theirs. The app's bug: a 500, logged once (without the id). Other ids starting with
+ * `anon_` (`anon_123`, `anon_alice`) are users as any.
  */
 function notAnonymousId(id: string): string {
-  if (!id.startsWith(ANONYMOUS_USER_PREFIX)) return id
-  throw new TypeError(`The background-jobs:resolve-user hook set userId to an id starting with "${ANONYMOUS_USER_PREFIX}", the prefix of the anonymous cookie's users: that user would share its jobs with an anonymous visitor. Give your users ids without it (add your own prefix), or leave userId null for the anonymous user`)
+  if (!ANONYMOUS_USER_ID.test(id)) return id
+  anonymousShapeLog.failed(new TypeError(`The background-jobs:resolve-user hook set userId to an id of the anonymous cookie's users' shape ("${ANONYMOUS_USER_PREFIX}" and a UUID): that user would share its jobs with an anonymous visitor. Give your users other ids (add your own prefix), or leave userId null for the anonymous user`))
+  // Logged above: the route answers it as it is, without logging it again (http/handler.ts).
+  throw createError({ statusCode: 500, message: 'Internal error' })
 }
 
 /** Returns the user id for this request (cached on the event). */

@@ -22,10 +22,16 @@ import { isHttpsRequest } from '../../../shared/forwarded-https'
 import { createSessionCache } from './session-cache'
 
 /**
- * The start of every anonymous user's id (`anon_<session id>`). No id an app's resolve-user hook
- * names may start with it (resolve-user.ts): the two kinds of users never share an id.
+ * The start of every anonymous user's id (`anon_<session id>`).
  */
 export const ANONYMOUS_USER_PREFIX = 'anon_'
+/**
+ * The shape of every anonymous user's id: the prefix and the session id h3's `useSession` makes
+ * (`crypto.randomUUID()`: lowercase hex, 8-4-4-4-12). No id an app's resolve-user hook names may
+ * have it (resolve-user.ts): the two kinds of users never share an id. Other ids with the prefix
+ * (`anon_123`, `anon_alice`) can never be an anonymous user's, and are the app's users.
+ */
+export const ANONYMOUS_USER_ID = new RegExp(`^${ANONYMOUS_USER_PREFIX}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 /** The anonymous user cookie over http. */
 export const USER_COOKIE = 'bgjobs_uid'
 /** The anonymous user cookie over https (the `__Host-` prefix: set by this host only). */
