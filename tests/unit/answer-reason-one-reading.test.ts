@@ -39,6 +39,14 @@ describe('a reason beside the answer and one inside it', () => {
     expect(withReason({ answer: 'yes', reason: 'r' }, null)).toEqual({ answer: 'yes', reason: 'r' })
   })
 
+  it('a blank one (a form\'s empty field) is none: the other fills in, no 400', () => {
+    // The input node reads a blank reason as none (givesReason); so does the body.
+    expect(withReason({ approved: false, reason: '' }, 'Too risky')).toEqual({ approved: false, reason: 'Too risky' })
+    expect(withReason({ approved: false, reason: '  ' }, 'Too risky')).toEqual({ approved: false, reason: 'Too risky' })
+    expect(withReason({ approved: false, reason: 'Too risky' }, '')).toEqual({ approved: false, reason: 'Too risky' })
+    expect(withReason({ approved: false, reason: 'Too risky' }, ' \n')).toEqual({ approved: false, reason: 'Too risky' })
+  })
+
   it('a schema with fields answer and reason reads every form of the body as one answer', () => {
     const forms = [withReason('yes', 'r'), withReason({ answer: 'yes' }, 'r'), withReason({ answer: 'yes', reason: 'r' }, undefined)]
     for (const answer of forms) expect(parseAnswer(named, answer)).toEqual({ answer: 'yes', reason: 'r' })

@@ -63,19 +63,29 @@ export const inputBodySchema = z.object({
   reason: z.string().max(2000).nullish(),
 })
 
+/** No reason: absent, null, or a blank (empty or whitespace-only) string — a form's empty field. */
+function isBlankReason(reason: unknown): boolean {
+  return reason === undefined || reason === null || (typeof reason === 'string' && !reason.trim())
+}
+
 /**
  * The answer with the body's `reason` inside it, where the approval reader looks for it:
  * `{ ...answer, reason }` for an object answer, else `{ answer, reason }`. A workflow input whose
  * schema has no room for a reason refuses it (400), so it is never dropped unseen. The body's
  * reason is the answer's `reason` field: an object answer with a reason of its own that differs is
- * refused (400) — it replaced the answer's own, unseen. So one answer reads one way, whatever the
- * schema's fields are called (docs/api.md, "Answering input").
+ * refused (400) — it replaced the answer's own, unseen. A blank reason in either place is none (a
+ * form's empty field): the other one stands. So one answer reads one way, whatever the schema's
+ * fields are called (docs/api.md, "Answering input").
  */
 export function withReason(answer: unknown, reason: string | null | undefined): unknown {
   if (reason === undefined || reason === null) return answer
   if (answer !== null && typeof answer === 'object' && !Array.isArray(answer)) {
     const own = (answer as { reason?: unknown }).reason
-    if (own !== undefined && own !== null && own !== reason) throw new InvalidAnswerError('Invalid answer: reason: sent both beside the answer and inside it, with different values; send it once')
+    if (!isBlankReason(own) && own !== reason) {
+      // A blank reason is none, in either place (as the input node reads it: givesReason).
+      if (isBlankReason(reason)) return answer
+      throw new InvalidAnswerError('Invalid answer: reason: sent both beside the answer and inside it, with different values; send it once')
+    }
     return { ...answer, reason }
   }
   return { answer, reason }
