@@ -5,7 +5,10 @@
  * `a\0b`'s thread `c`, its job filed in the other user's index (the listings compare each record's
  * own thread, so nothing was shown across). Nor is such an id one a client means, and a tool gets it
  * as `ctx.threadId`, which apps use as a key of their own data (tools.md). Refused with a 400 naming
- * the field, at the routes (bodies, queries, the AI SDK's `:chatId`) and in `createJob` (admit-ids.ts).
+ * the field where a job is created: the bodies of `POST /api/jobs` and `POST /api/jobs/chat`, and
+ * `createJob` (admit-ids.ts). The routes that read or delete existing jobs by thread take it, so a
+ * thread stored before the refusal can still be read and deleted (each record's own thread and
+ * owner are compared, so none reaches another user's).
  */
 import type { z } from 'zod'
 

@@ -1,9 +1,12 @@
 /**
- * A thread or message id a client (or `createJob`) names may not hold a control character: the
- * Redis provider builds thread keys as `thread:<userId>\0<threadId>`, so user `a`'s thread `b\0c`
- * was filed under user `a\0b`'s thread `c`. Every place an id comes in refuses one with a 400
- * naming the field: the bodies of `POST /api/jobs` and `POST /api/jobs/chat`, the queries of
- * `GET` and `DELETE /api/jobs`, the AI SDK routes' `:chatId`, and `createJob`'s ids.
+ * A thread or message id a client (or `createJob`) gives a new job may not hold a control
+ * character: the Redis provider builds thread keys as `thread:<userId>\0<threadId>`, so user `a`'s
+ * thread `b\0c` was filed under user `a\0b`'s thread `c`. Every place a job is created refuses one
+ * with a 400 naming the field: the bodies of `POST /api/jobs` and `POST /api/jobs/chat`, and
+ * `createJob`'s ids. The routes that read, stop or delete existing jobs by thread (the queries of
+ * `GET` and `DELETE /api/jobs`, the AI SDK routes' `:chatId`) take one: a thread stored before the
+ * refusal (3072ae3b) was listed in `GET /api/jobs/threads` but could no longer be read or deleted
+ * by thread, nor its AI SDK chat loaded or stopped.
  */
 import type { H3Event } from 'h3'
 import { describe, expect, it } from 'vitest'
@@ -40,14 +43,18 @@ describe('ids with a control character', () => {
     expect(refusal(chatRequestSchema, { id: 'chat\u0000x', messages: [{ role: 'user', parts: [] }] })).toContain('id: must not contain control characters (found U+0000 at index 4)')
   })
 
-  it('are refused in the list and delete queries', () => {
-    expect(refusal(listQuerySchema, { threadId: 'b\u0000c' })).toContain('threadId: must not contain control characters')
-    expect(refusal(listQuerySchema, { messageId: 'm\u007f' })).toContain('messageId: must not contain control characters (found U+007F')
-    expect(refusal(deleteThreadQuerySchema, { threadId: 'b\u0085c' })).toContain('threadId: must not contain control characters (found U+0085')
+  it('are taken by the list and delete queries: a thread stored before the refusal stays readable and deletable', () => {
+    expect(validate(listQuerySchema, { threadId: 'b\u0000c' })).toMatchObject({ threadId: 'b\u0000c' })
+    expect(validate(listQuerySchema, { messageId: 'm\u007f' })).toMatchObject({ messageId: 'm\u007f' })
+    expect(validate(deleteThreadQuerySchema, { threadId: 'b\u0085c' })).toEqual({ threadId: 'b\u0085c' })
+    // Still bounded as before.
+    expect(refusal(listQuerySchema, { threadId: 'x'.repeat(201) })).toContain('threadId')
+    expect(refusal(deleteThreadQuerySchema, { threadId: 'x'.repeat(201) })).toContain('threadId')
+    expect(refusal(deleteThreadQuerySchema, { threadId: ' ' })).toContain('threadId: must not be empty')
   })
 
-  it('are refused as the AI SDK routes\' chat id, as is one longer than a chat id can be', () => {
-    expect(() => chatIdParam(routeWith('b%00c'))).toThrow('chatId: must not contain control characters (found U+0000 at index 1)')
+  it('are taken as the AI SDK routes\' chat id (they read, resume and stop a chat); one longer than a chat id can be is refused', () => {
+    expect(chatIdParam(routeWith('b%00c'))).toBe('b\u0000c')
     expect(() => chatIdParam(routeWith('x'.repeat(201)))).toThrow('chatId: must be at most 200 characters (got 201)')
     expect(chatIdParam(routeWith('chat%20%C3%A9t%C3%A9'))).toBe('chat été')
   })

@@ -1,12 +1,12 @@
 /**
  * The `:chatId` of the AI SDK's resume, stop and messages routes: the chat id `POST /api/jobs/chat`
- * took as the jobs' thread (chat-request.ts), so one it refuses there (over 200 characters, or with
- * a control character: id-characters.ts) names no chat, and is refused here too (400 naming
- * `chatId`) rather than looked up in the store.
+ * took as the jobs' thread (chat-request.ts). These routes only read or stop a chat that exists, so
+ * one over 200 characters (no chat can have it) is refused (400 naming `chatId`) rather than looked
+ * up in the store; a control character is not: that refusal is where chats are created, and a chat
+ * stored before it stays loadable and stoppable (the owner check isolates users).
  */
 import type { H3Event } from 'h3'
 import { getRouterParam } from 'h3'
-import { controlCharacterProblem } from '../id-characters'
 import { RequestError } from '../http/request'
 
 /** The longest chat id (`id` of the transport's body). */
@@ -16,7 +16,5 @@ const MAX_CHAT_ID_CHARS = 200
 export function chatIdParam(event: H3Event): string {
   const chatId = getRouterParam(event, 'chatId', { decode: true }) ?? ''
   if (chatId.length > MAX_CHAT_ID_CHARS) throw new RequestError(400, `chatId: must be at most ${MAX_CHAT_ID_CHARS} characters (got ${chatId.length})`)
-  const problem = controlCharacterProblem(chatId)
-  if (problem) throw new RequestError(400, `chatId: ${problem}`)
   return chatId
 }

@@ -20,7 +20,11 @@ const BLANK = 'must not be empty or only whitespace'
 
 const id = z.string().trim().min(1, BLANK).max(200)
 
-/** A thread or message id the client names: `id`, with no control character (id-characters.ts). */
+/**
+ * A thread or message id a client gives a new job: `id`, with no control character
+ * (id-characters.ts). The queries that read or delete existing jobs take any `id`: a thread stored
+ * before that refusal stays readable and deletable by its id (the owner check isolates users).
+ */
 const clientId = withoutControlCharacters(id)
 
 /** The body of `POST /api/jobs` for a chat job. */
@@ -121,14 +125,14 @@ const listCursor = z.string().transform((cursor, context) => {
 /** The query of `GET /api/jobs`. */
 export const listQuerySchema = z.object({
   status: statusList.optional(),
-  threadId: emptyAsAbsent(clientId),
-  messageId: emptyAsAbsent(clientId),
+  threadId: emptyAsAbsent(id),
+  messageId: emptyAsAbsent(id),
   limit: emptyAsAbsent(pageLimit(200)),
   before: emptyAsAbsent(listCursor),
 })
 
 /** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */
 export const deleteThreadQuerySchema = z.object({
-  threadId: givenOnce(withoutControlCharacters(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
-    .trim().min(1, 'must not be empty').max(200))),
+  threadId: givenOnce(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
+    .trim().min(1, 'must not be empty').max(200)),
 })
