@@ -18,7 +18,6 @@ import type { JobNotification } from '../../shared/api-types'
 import type { Logger } from './logger'
 import { silentLogger } from './logger'
 import { stopQuietly } from './stop-quietly'
-import { closeQuietly } from './viewer'
 
 export type { JobNotification } from '../../shared/api-types'
 
@@ -181,7 +180,7 @@ export class NotificationHub {
       this.logger.error('a notification stream threw on send; it was closed', { jobId: notification.jobId, error })
       channel.sinks.delete(sink)
       if (channel.sinks.size === 0) this.stopFeed(channel)
-      closeQuietly(sink)
+      stopQuietly(() => sink.close())
     }
   }
 
@@ -379,7 +378,7 @@ export class NotificationHub {
 
   /** Closes every sink and forgets everything. */
   closeAll(): void {
-    for (const sink of [...this.sinks()]) closeQuietly(sink)
+    for (const sink of [...this.sinks()]) stopQuietly(() => sink.close())
     for (const channel of this.users.values()) this.stopFeed(channel)
     this.users.clear()
   }

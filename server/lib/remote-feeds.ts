@@ -10,6 +10,7 @@ import type { JobProvider, JobRecord } from './providers/types'
 import type { TimerSet } from './timers'
 import type { Viewer } from './viewer'
 import { closeViewer, deliver, eventFrame } from './viewer'
+import { stopQuietly } from './stop-quietly'
 
 /** A subscription shared by the local viewers of a job that runs elsewhere. */
 interface RemoteFeed {
@@ -31,13 +32,9 @@ export function createRemoteFeeds(options: { provider: JobProvider, timers: Time
     const feed = feeds.get(jobId)
     if (!feed) return
     feeds.delete(jobId)
-    try {
-      feed.unsubscribe()
-    }
-    catch {
-      // The provider's (a client already closed): the feed is let go of all the same, its waiters
-      // woken, and whoever dropped it (a viewer leaving, the engine's shutdown) goes on.
-    }
+    // One that throws (the provider's client already closed) lets go all the same: its waiters are
+    // woken, and whoever dropped it (a viewer leaving, the engine's shutdown) goes on.
+    stopQuietly(feed.unsubscribe)
     for (const waiter of feed.waiters) waiter()
   }
 

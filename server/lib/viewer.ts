@@ -6,6 +6,7 @@ import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { viewedEvent } from './viewed-log'
+import { stopQuietly } from './stop-quietly'
 
 /**
  * One SSE frame: `id: <seq>` (or `<epoch>:<seq>` after a takeover, see shared/event-id.ts) /
@@ -141,20 +142,8 @@ export function closeViewer(viewer: Viewer): void {
   viewer.backlog = []
   const onClose = viewer.onClose
   viewer.onClose = null
-  closeQuietly(viewer.sink)
+  // A sink whose close throws (a socket already destroyed) is let go of all the same.
+  stopQuietly(() => viewer.sink.close())
   onClose?.()
 }
 
-/**
- * Ends a stream whose owner lets go of it whatever happens (a viewer, a notification stream): one
- * whose `close` throws (a socket already destroyed, an app's sink with a bug) is let go of all the
- * same, and the closing of the others, or the shutdown, goes on.
- */
-export function closeQuietly(sink: { close(): void }): void {
-  try {
-    sink.close()
-  }
-  catch {
-    // Closing is all that was asked.
-  }
-}
