@@ -9,10 +9,7 @@
 import type { CreateJobInput } from './engine-types'
 import { InvalidRequestError } from './errors'
 import { MAX_IDEMPOTENCY_KEY_CHARS } from './http/request'
-import { controlCharacterProblem } from './id-characters'
-
-/** The longest thread or message id (the routes' limit, and what a list cursor holds). */
-const MAX_ID_CHARS = 200
+import { controlCharacterProblem, MAX_ID_CHARS } from './id-characters'
 
 function checkId(field: 'threadId' | 'messageId', value: unknown): void {
   if (value === undefined || value === null) return

@@ -12,6 +12,14 @@
  */
 import type { z } from 'zod'
 
+/**
+ * The longest id the API takes or looks up, in UTF-16 units: a job id (a longer `:id` names no job,
+ * job-access.ts), a thread or message id (routes and `createJob`), an AI SDK chat id, a request id,
+ * and so the id a list cursor holds (list-cursor.ts). One limit, so an id taken in one place can
+ * be named in every other.
+ */
+export const MAX_ID_CHARS = 200
+
 const CONTROL_CHARACTER = /\p{Cc}/u
 
 /** The message of a 400 for an id holding a control character, or null when it holds none. */

@@ -6,6 +6,7 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { JobNotFoundError } from './errors'
+import { MAX_ID_CHARS } from './id-characters'
 import type { JobRun } from './job-run'
 import { localRunFor } from './local-read'
 import type { JobProvider, JobRecord } from './providers/types'
@@ -20,12 +21,6 @@ export function runningHere(runs: ReadonlyMap<string, JobRun>, jobId: string): J
   return run && !run.abandoned ? run : undefined
 }
 
-/**
- * The longest job id asked for. The engine's ids are UUIDs (36 characters); a route's `:id` is
- * whatever the client put in the path, up to the server's header limit (16 KB): one longer than
- * this names no job, and is answered as a missing one without asking the store for it.
- */
-export const MAX_JOB_ID_CHARS = 200
 
 /** What of a job's state a summary's record takes from it. */
 type StatePosition = Pick<JobState, 'status' | 'seq' | 'updatedAt' | 'endedAt'>
@@ -62,12 +57,13 @@ export function createJobAccess(provider: Pick<JobProvider, 'get' | 'getListed'>
   /**
    * Loads a job the user owns from the store, or throws JobNotFoundError. The store is asked for the
    * user's job only: another user's is not read (nor sent back), as a missing one is not; an id
-   * longer than any job's (`MAX_JOB_ID_CHARS`) is not asked for. Its
+   * longer than any the API takes (`MAX_ID_CHARS`: the engine's are UUIDs, a route's `:id` is
+   * whatever the client put in the path, up to 16 KB) names no job and is not asked for. Its
    * request comes as a listing gives it (`getListed`: what a summary shows), not a long chat's
    * whole history; `whole` reads all of it.
    */
   async function authorize(userId: string, jobId: string, whole = false): Promise<JobRecord> {
-    if (jobId.length > MAX_JOB_ID_CHARS) throw new JobNotFoundError(jobId)
+    if (jobId.length > MAX_ID_CHARS) throw new JobNotFoundError(jobId)
     const record = !whole && provider.getListed ? await provider.getListed(jobId, { userId }) : await provider.get(jobId, { userId })
     if (!record || record.userId !== userId) throw new JobNotFoundError(jobId)
     return withLiveState(record)

@@ -4,11 +4,10 @@
  * holds nothing secret and grants nothing: a page is always read from the caller's own jobs, so a
  * cursor taken from another user's list only bounds a range of the caller's jobs.
  */
+import { MAX_ID_CHARS } from './id-characters'
 import type { JobListBound } from './providers/types'
 
 const VERSION = 'v1'
-/** Job ids are at most this long (the API refuses longer ones anywhere else too). */
-const MAX_ID_CHARS = 200
 const BASE64URL = /^[\w-]+$/
 /** The longest cursor: `v1:` + 16 digits + `:` + an id of MAX_ID_CHARS units at 3 UTF-8 bytes each, in base64url. */
 const MAX_CURSOR_CHARS = Math.ceil((3 + 16 + 1 + 3 * MAX_ID_CHARS) * 4 / 3)

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { JobNotFoundError } from '../../server/lib/errors'
-import { createJobAccess, MAX_JOB_ID_CHARS } from '../../server/lib/job-access'
+import { MAX_ID_CHARS } from '../../server/lib/id-characters'
+import { createJobAccess } from '../../server/lib/job-access'
 import type { JobProvider } from '../../server/lib/providers/types'
 
 function countingAccess() {
@@ -32,13 +33,13 @@ describe('a job id longer than any job\'s', () => {
       const refused = await check('user-1', long).catch((error: unknown) => error)
       expect(refused).toBeInstanceOf(JobNotFoundError)
     }
-    await expect(access.authorize('user-1', 'x'.repeat(MAX_JOB_ID_CHARS + 1))).rejects.toBeInstanceOf(JobNotFoundError)
+    await expect(access.authorize('user-1', 'x'.repeat(MAX_ID_CHARS + 1))).rejects.toBeInstanceOf(JobNotFoundError)
     expect(asked).toEqual([])
   })
 
   it('up to the bound, the store is asked as before', async () => {
     const { access, asked } = countingAccess()
-    const id = 'x'.repeat(MAX_JOB_ID_CHARS)
+    const id = 'x'.repeat(MAX_ID_CHARS)
     await expect(access.authorize('user-1', id)).rejects.toBeInstanceOf(JobNotFoundError)
     await expect(access.authorizeRead('user-1', 'no-such-job')).rejects.toBeInstanceOf(JobNotFoundError)
     expect(asked).toEqual([id, 'no-such-job'])

@@ -8,13 +8,11 @@
 import type { H3Event } from 'h3'
 import { getRouterParam } from 'h3'
 import { RequestError } from '../http/request'
-
-/** The longest chat id (`id` of the transport's body). */
-const MAX_CHAT_ID_CHARS = 200
+import { MAX_ID_CHARS } from '../id-characters'
 
 /** The route's chat id, decoded; a 400 for one no chat can have. */
 export function chatIdParam(event: H3Event): string {
   const chatId = getRouterParam(event, 'chatId', { decode: true }) ?? ''
-  if (chatId.length > MAX_CHAT_ID_CHARS) throw new RequestError(400, `chatId: must be at most ${MAX_CHAT_ID_CHARS} characters (got ${chatId.length})`)
+  if (chatId.length > MAX_ID_CHARS) throw new RequestError(400, `chatId: must be at most ${MAX_ID_CHARS} characters (got ${chatId.length})`)
   return chatId
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod'
 import { boundedList } from '../http/bounded-list'
 import { RequestError, validate } from '../http/request'
-import { withoutControlCharacters } from '../id-characters'
+import { MAX_ID_CHARS, withoutControlCharacters } from '../id-characters'
 import { MAX_JSON_DEPTH as MAX_RESULT_DEPTH } from '../json-problem'
 
 /**
@@ -25,7 +25,7 @@ export const MAX_CHAT_BODY_DEPTH = MAX_RESULT_DEPTH + 8
 const partSchema = z.looseObject({ type: z.string().max(200) })
 
 const messageSchema = z.object({
-  id: z.string().max(200).optional(),
+  id: z.string().max(MAX_ID_CHARS).optional(),
   role: z.enum(['system', 'user', 'assistant']),
   // Any number of parts: checked until the first problems (bounded-list.ts).
   parts: boundedList(partSchema),
@@ -39,14 +39,14 @@ export const chatRequestSchema = z.object({
   // kept whole (never trimmed), and refused where it could not round-trip — the server decodes
   // `%3F` and `%23` in paths. It becomes the jobs' thread id, which holds no control character
   // (id-characters.ts).
-  id: withoutControlCharacters(z.string().min(1).max(200)
+  id: withoutControlCharacters(z.string().min(1).max(MAX_ID_CHARS)
     .refine(value => value.trim() === value, 'must not start or end with whitespace (the SDK puts the chat id in the resume URL)')
     .refine(value => !/[?#]/.test(value), 'must not contain "?" or "#" (the SDK puts the chat id in the resume URL)')
     // The SDK refuses to resume these (its resume URL would be a relative path): refused up front.
     .refine(value => value !== '.' && value !== '..', 'must not be "." or ".." (the SDK cannot resume such a chat)')),
   messages: boundedList(messageSchema, { items: 1, message: 'must hold at least one message' }),
   trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
-  messageId: z.string().max(200).optional(),
+  messageId: z.string().max(MAX_ID_CHARS).optional(),
   model: z.unknown().optional(),
   tools: z.unknown().optional(),
 })
@@ -88,7 +88,7 @@ export function toPlainMessages(messages: UiMessageInput[]): Array<{ role: UiMes
 
 // The reason's length is not checked here: the job keeps it cut, as any approval reason
 // (tool-approval.ts). A 400 would leave the approval unanswerable: the SDK posts the same answer again.
-const approvalSchema = z.object({ id: z.string().min(1).max(200), approved: z.boolean(), reason: z.string().optional() })
+const approvalSchema = z.object({ id: z.string().min(1).max(MAX_ID_CHARS), approved: z.boolean(), reason: z.string().optional() })
 
 /** The answered approvals of a message (tool parts in state `approval-responded`). */
 export function answeredApprovals(message: UiMessageInput, messageIndex: number): ApprovalAnswer[] {

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { JOB_STATUSES } from '../../../shared/events'
 import type { JobStatus } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
-import { withoutControlCharacters } from '../id-characters'
+import { MAX_ID_CHARS, withoutControlCharacters } from '../id-characters'
 import { InvalidAnswerError } from '../errors'
 import { decodeListCursor } from '../list-cursor'
 import { givenOnce } from './query-once'
@@ -18,7 +18,7 @@ import { pageLimit } from './page-limit'
  */
 const BLANK = 'must not be empty or only whitespace'
 
-const id = z.string().trim().min(1, BLANK).max(200)
+const id = z.string().trim().min(1, BLANK).max(MAX_ID_CHARS)
 
 /**
  * A thread or message id a client gives a new job: `id`, with no control character
@@ -61,7 +61,7 @@ export const workflowJobBodySchema = z.object({
  * may sit beside the answer; it is handed on inside it (`withReason`).
  */
 export const inputBodySchema = z.object({
-  requestId: z.string().min(1).max(200),
+  requestId: z.string().min(1).max(MAX_ID_CHARS),
   answer: z.unknown().refine(value => value !== undefined, 'is required'),
   // null reads as no reason, as inside an answer.
   reason: z.string().max(2000).nullish(),
@@ -134,5 +134,5 @@ export const listQuerySchema = z.object({
 /** The query of `DELETE /api/jobs`: the thread whose ended jobs go (required: no "delete everything"). */
 export const deleteThreadQuerySchema = z.object({
   threadId: givenOnce(z.string({ error: issue => (issue.input === undefined ? 'is required: DELETE /api/jobs deletes the jobs of one thread (?threadId=…); DELETE /api/jobs/:id deletes one job' : undefined) })
-    .trim().min(1, 'must not be empty').max(200)),
+    .trim().min(1, 'must not be empty').max(MAX_ID_CHARS)),
 })
