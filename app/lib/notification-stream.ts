@@ -5,7 +5,8 @@
  * 1 s, then doubling up to 30 s, back to 1 s once a stream opens. The new stream resumes after the
  * last notification received (`?after=`, as Last-Event-ID would), and a notification delivered
  * twice (a replay) reaches the caller once. When the device may be back (wake-signals.ts: online,
- * tab shown, page restored) it reopens at once instead of waiting out the delay, and a stream quiet
+ * tab shown, page restored) it reopens at once instead of waiting out the delay (or, while one is
+ * connecting, right after that attempt fails — it may have left before the network was back), and a stream quiet
  * for `NOTIFICATIONS_WAKE_QUIET_MS` is reopened too: it may have died without an error while the
  * device slept, and the replay after the last id brings what it missed.
  */
@@ -85,9 +86,17 @@ export function followNotifications(options: NotificationStreamOptions): Notific
   let closed = false
   /** The stream broke (or was reopened as dead) since one last opened: the next open is a reconnect. */
   let broken = options.broken ?? false
+  /**
+   * A wake signal came while the current stream was still connecting: that attempt may have left
+   * before the network was back, so if it fails the next one goes at once, not after the backoff.
+   */
+  let wokeWhileConnecting = false
+  /** The current stream has opened (`onopen`, or it sent something): until then it is connecting. */
+  let opened = false
 
   function deliver(type: NotificationType, message: MessageEvent): void {
     lastSignOfLife = now()
+    opened = true
     if (message.lastEventId) lastEventId = message.lastEventId
     let data: Omit<JobNotification, 'type'>
     try {
@@ -109,9 +118,12 @@ export function followNotifications(options: NotificationStreamOptions): Notific
     const url = lastEventId ? `${options.url}${options.url.includes('?') ? '&' : '?'}after=${encodeURIComponent(lastEventId)}` : options.url
     const current = createEventSource(url)
     source = current
+    opened = false
     lastSignOfLife = now()
     current.onopen = () => {
       if (source !== current) return
+      opened = true
+      wokeWhileConnecting = false
       failedAttempts = 0
       lastSignOfLife = now()
       if (!broken) return
@@ -125,6 +137,11 @@ export function followNotifications(options: NotificationStreamOptions): Notific
       source = null
       broken = true
       options.onBreak?.()
+      if (wokeWhileConnecting) {
+        wokeWhileConnecting = false
+        open()
+        return
+      }
       const delayMs = Math.min(NOTIFICATIONS_REOPEN_BASE_DELAY_MS * 2 ** failedAttempts++, NOTIFICATIONS_REOPEN_MAX_DELAY_MS)
       reopenTimer = setTimer(() => {
         reopenTimer = null
@@ -139,18 +156,26 @@ export function followNotifications(options: NotificationStreamOptions): Notific
     current.addEventListener(STREAM_START_EVENT, message => {
       if (closed || source !== current || !message.lastEventId) return
       lastSignOfLife = now()
+      opened = true
       lastEventId = message.lastEventId
       options.onPosition?.(lastEventId)
     })
   }
 
-  /** The device may be back: reopen now if waiting out a delay, or if the stream has been quiet long enough to be dead. */
+  /**
+   * The device may be back: reopen now if waiting out a delay, or if the stream has been quiet long
+   * enough to be dead; while one is connecting, a failure of it is followed at once.
+   */
   function wake(): void {
     if (closed) return
     if (reopenTimer !== null) {
       clearTimer(reopenTimer)
       reopenTimer = null
       open()
+      return
+    }
+    if (source && !opened) {
+      wokeWhileConnecting = true
       return
     }
     if (source && now() - lastSignOfLife >= NOTIFICATIONS_WAKE_QUIET_MS) {

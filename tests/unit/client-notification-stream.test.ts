@@ -134,6 +134,31 @@ describe('notification stream follower', () => {
     expect(sources).toHaveLength(7)
   })
 
+  it('a wake signal while a stream is connecting is kept: when that attempt fails, the next goes at once, not after the backoff', () => {
+    const { sources, latest, wake } = harness()
+    for (let attempt = 0; attempt < 5; attempt++) {
+      latest().fail(2)
+      vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS * 2 ** attempt)
+    }
+    // Attempt 6 is connecting (it left while the device was still offline); the device comes back.
+    expect(sources).toHaveLength(6)
+    wake()
+    expect(sources).toHaveLength(6)
+    latest().fail(2)
+    expect(sources).toHaveLength(7)
+    // Kept once: a failure of that attempt waits out the backoff again, and an opened stream clears it.
+    latest().fail(2)
+    expect(sources).toHaveLength(7)
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_MAX_DELAY_MS)
+    expect(sources).toHaveLength(8)
+    wake()
+    latest().open()
+    latest().fail(2)
+    expect(sources).toHaveLength(8)
+    vi.advanceTimersByTime(NOTIFICATIONS_REOPEN_BASE_DELAY_MS)
+    expect(sources).toHaveLength(9)
+  })
+
   it('on a wake signal reopens a stream quiet long enough to be dead, after the last notification, and not a lively one', () => {
     const { sources, received, latest, wake } = harness()
     latest().open()
