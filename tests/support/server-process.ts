@@ -102,6 +102,8 @@ export interface StartProcessOptions {
   cwd?: string
   /** Only this status counts as ready (e.g. 200 from `nuxt dev`, which answers 503 while it builds). @default any answer */
   readyStatus?: number
+  /** How long one readiness probe waits for its answer before asking again. @default 5 s */
+  readyProbeTimeoutMs?: number
   /**
    * Runs the server in a process group of its own, and stopping it signals the whole group: what it
    * spawned (`nuxt dev`'s helpers) goes with it. The group is also killed when this process exits.
@@ -176,8 +178,17 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
   const server: ServerProcess = { url, pid: child.pid!, process: child, output: () => output, stop }
   options.onSpawn?.(server)
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early:\n${output}`)
-    const status = await fetch(`${url}${options.readyPath}`).then(response => response.status, () => 0)
+    if (child.exitCode !== null || child.signalCode !== null) {
+      // The leader is gone; helpers it started in its group may not be, and the exit hook is still set.
+      await server.stop()
+      throw new Error(`server exited early:\n${output}`)
+    }
+    // Bounded: a server that takes the connection and never answers (stuck in its start) is asked
+    // again rather than hanging the test until its own time limit with nothing said.
+    const status = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(options.readyProbeTimeoutMs ?? 5_000) }).then(async (response) => {
+      await response.body?.cancel()
+      return response.status
+    }, () => 0)
     if (status !== 0 && (options.readyStatus === undefined || status === options.readyStatus)) break
     if (attempt > 1_200) {
       await server.stop()

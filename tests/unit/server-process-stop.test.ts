@@ -88,3 +88,26 @@ it('a group whose leader exited on its own is still killed when this process exi
   await expect.poll(() => running(helper)).toBe(false)
   expect(process.listenerCount('exit')).toBe(listenersBefore)
 })
+
+it('a leader that exits on its own while starting takes the helpers of its group with it, and the start fails', async () => {
+  const listenersBefore = process.listenerCount('exit')
+  let spawned: ServerProcess | undefined
+  const exitsAtOnce = `${SPAWNS_HELPER}; setTimeout(() => process.exit(1), 200)`
+  const starting = startProcess({ args: ['-e', exitsAtOnce], env: {}, readyPath: '/', processGroup: true, onSpawn: (server) => {
+    spawned = server
+    servers.push(server)
+  } })
+  await expect.poll(() => spawned).toBeDefined()
+  const helper = await helperPid(spawned!)
+  await expect(starting).rejects.toThrow(/exited early/)
+  await expect.poll(() => running(helper)).toBe(false)
+  expect(process.listenerCount('exit')).toBe(listenersBefore)
+})
+
+it('a readiness probe that gets no answer is given up and asked again, not waited on for good', async () => {
+  // The first request is taken and never answered (a server stuck in its start); the next ones are.
+  const firstHangs = `let first = true; require('node:http').createServer((request, response) => { if (first) { first = false; return } response.end('ok') }).listen(Number(process.env.PORT), '127.0.0.1')`
+  const server = await startProcess({ args: ['-e', firstHangs], env: {}, readyPath: '/', readyProbeTimeoutMs: 300 })
+  servers.push(server)
+  expect(await (await fetch(server.url)).text()).toBe('ok')
+})
