@@ -18,6 +18,7 @@ import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
 import AiSdkTextPartSsr from '../../demo/app/components/AiSdkTextPart.vue'
 import MarkdownBlocksSsr from '../../demo/app/components/MarkdownBlocks.vue'
 import AiSdkMessageSsr from '../../demo/app/components/AiSdkMessage.vue'
+import AiSdkComposerSsr from '../../demo/app/components/AiSdkComposer.vue'
 import UserMessageSsr from '../../demo/app/components/UserMessage.vue'
 
 const AiSdkPage = withClientTemplate(AiSdkPageSsr, 'demo/app/pages/ai-sdk.vue')
@@ -26,6 +27,7 @@ const AiSdkTextPart = withClientTemplate(AiSdkTextPartSsr, 'demo/app/components/
 const MarkdownBlocks = withClientTemplate(MarkdownBlocksSsr, 'demo/app/components/MarkdownBlocks.vue')
 const AiSdkMessage = withClientTemplate(AiSdkMessageSsr, 'demo/app/components/AiSdkMessage.vue')
 const UserMessage = withClientTemplate(UserMessageSsr, 'demo/app/components/UserMessage.vue')
+const AiSdkComposer = withClientTemplate(AiSdkComposerSsr, 'demo/app/components/AiSdkComposer.vue')
 
 /** What a test sets up and reads; reset before each test. */
 export interface PageWorld {
@@ -70,7 +72,7 @@ export function usePage(): PageWorld {
     mount: () => {
       // The auto-imports (Vue's API, the demo's composables) the page's setup uses.
       mountDemoComponent(app, { render: () => null } as Component, {})
-      return mountClient(AiSdkPage, { AiSdkMessage, AiSdkToolPart, AiSdkTextPart, MarkdownBlocks, UserMessage }).container
+      return mountClient(AiSdkPage, { AiSdkComposer, AiSdkMessage, AiSdkToolPart, AiSdkTextPart, MarkdownBlocks, UserMessage }).container
     },
   }
   beforeEach(() => {
