@@ -124,6 +124,7 @@ describe('model client, push path over node:http', () => {
     const { events, error } = await pushed(client({ maxRetries: 2 }))
     expect(events).toEqual([{ type: 'text-delta', text: 'one' }, { type: 'text-delta', text: 'two' }])
     expect(error).toBeInstanceOf(UpstreamNetworkError)
+    expect((error as Error).message).toBe('The connection to the model endpoint broke before the answer ended: aborted (ECONNRESET)')
     expect(mock.requests).toHaveLength(1)
   })
 

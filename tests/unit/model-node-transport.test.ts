@@ -93,7 +93,7 @@ describe('node transport: failures and aborts', () => {
     const { error } = await run(url)
     expect(error).toBeInstanceOf(UpstreamNetworkError)
     expect((error as UpstreamNetworkError).retryable).toBe(true)
-    expect((error as Error).message).toContain('ECONNREFUSED')
+    expect((error as Error).message).toMatch(/^Could not reach the model endpoint: .*ECONNREFUSED/)
   })
 
   it('aborts the request when the headers never come (first-token timeout)', async () => {
@@ -112,6 +112,8 @@ describe('node transport: failures and aborts', () => {
     const { text, error } = await run(url, { maxRetries: 2 })
     expect(text).toBe('onetwo')
     expect(error).toBeInstanceOf(UpstreamNetworkError)
+    // The endpoint answered: not "Could not reach" (and node's bare "aborted" gets its code).
+    expect((error as Error).message).toBe('The connection to the model endpoint broke before the answer ended: aborted (ECONNRESET)')
     expect(requests).toHaveLength(1)
   })
 

@@ -83,7 +83,7 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
     // A timeout or the caller's abort: report why it was aborted, not how the read failed — but a
     // round a finish reason failed, waiting only for its usage, failed that way.
     if (controller.signal.aborted) throw (signal.aborted ? null : parser.finishFailure()) ?? abortReason(controller.signal)
-    throw toModelError(error, apiKey)
+    throw toModelError(error, apiKey, source !== null)
   }
   finally {
     attempt.release()

@@ -138,10 +138,16 @@ export class UpstreamTimeoutError extends ModelError {
   }
 }
 
-/** The connection failed or broke (DNS, refused, reset, closed mid-stream). Retryable. */
+/**
+ * The connection failed or broke (DNS, refused, reset, closed mid-stream). Retryable (before the
+ * first event). `whileReading`: it broke after the endpoint answered, while its body was read —
+ * the message says so instead of "Could not reach", which sent operators looking at DNS and
+ * firewalls for an endpoint that had answered and dropped the connection mid-answer.
+ */
 export class UpstreamNetworkError extends ModelError {
-  constructor(message: string, cause?: unknown) {
-    super('upstream-network', `Could not reach the model endpoint: ${message}`, { retryable: true, cause })
+  constructor(message: string, cause?: unknown, whileReading = false) {
+    const what = whileReading ? 'The connection to the model endpoint broke before the answer ended' : 'Could not reach the model endpoint'
+    super('upstream-network', `${what}: ${message}`, { retryable: true, cause })
     this.name = 'UpstreamNetworkError'
   }
 }

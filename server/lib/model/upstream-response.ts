@@ -70,8 +70,11 @@ function describeRedirect(location: string | null): string {
   return `a redirect${target ? ` to ${target}` : ''}, which the client does not follow: set upstream.baseUrl to the final address`
 }
 
-/** Any thrown value as a `ModelError`; what is not one already was a network failure. */
-export function toModelError(error: unknown, apiKey: string): ModelError {
+/**
+ * Any thrown value as a `ModelError`; what is not one already was a network failure.
+ * `whileReading`: the endpoint had answered (status and headers) and its body was being read.
+ */
+export function toModelError(error: unknown, apiKey: string, whileReading = false): ModelError {
   if (error instanceof ModelError) {
     // An upstream may echo the key in a mid-stream error chunk: scrub it like an HTTP error body.
     error.message = redact(error.message, apiKey)
@@ -81,7 +84,10 @@ export function toModelError(error: unknown, apiKey: string): ModelError {
   const cause = error instanceof Error ? error.cause : undefined
   // undici says "fetch failed" and puts the useful part (ECONNREFUSED …) in the cause.
   const detail = cause instanceof Error && cause.message ? `${message} (${cause.message})` : message
-  return new UpstreamNetworkError(redact(detail, apiKey), error)
+  // node:http says only "aborted" for a connection reset mid-body: its code says what happened.
+  const code = (error as { code?: unknown } | null)?.code
+  const named = typeof code === 'string' && code && !detail.includes(code) ? `${detail} (${code})` : detail
+  return new UpstreamNetworkError(redact(named, apiKey), error, whileReading)
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or invalid. */
