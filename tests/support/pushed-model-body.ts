@@ -25,6 +25,8 @@ function controllableBody() {
     stream,
     push: (text: string) => open && controller.enqueue(encoder.encode(text)),
     end: () => open && controller.close(),
+    /** The body breaks off (a connection reset): the pending read rejects with `error`. */
+    fail: (error: Error) => open && controller.error(error),
   }
 }
 

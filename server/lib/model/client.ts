@@ -115,13 +115,28 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
           controller.signal.addEventListener('abort', cancelRead, { once: true })
           // The model began answering: an event went out, or a tool call's first fragment came.
           let answering = false
+          // After a finish reason the answer is whole: a body that breaks off, or goes silent past the
+          // attempt's time limit, before `[DONE]` ends the round as its end would (the caller's abort still stops it).
+          let broken = false
           for (;;) {
             // Before the model answers the first-token timer governs; after that, each read has a stall limit.
             if (answering) timers.readStarted()
-            const result = await body.read()
+            let result: Awaited<ReturnType<ByteReader['read']>>
+            try {
+              result = await body.read()
+            }
+            catch (error) {
+              if (!parser.finishSeen || signal.aborted) throw error
+              broken = true
+              break
+            }
             timers.readEnded()
             // An abort cancels the reader, which ends the read as if the body were done: tell them apart.
-            if (controller.signal.aborted) throw abortReason(controller.signal)
+            if (controller.signal.aborted) {
+              if (!parser.finishSeen || signal.aborted) throw abortReason(controller.signal)
+              broken = true
+              break
+            }
             if (result.done) break
             for (const event of parser.feed(result.value)) {
               if (!answering) timers.clearFirstToken()
@@ -138,7 +153,7 @@ async function* streamWithRetries(options: ClientOptions, request: ModelRequest,
             if (parser.failure) throw parser.failure
             if (parser.done) break
           }
-          for (const event of parser.end()) {
+          for (const event of parser.end(broken)) {
             if (!answering) timers.clearFirstToken()
             answering = true
             yielded = true

@@ -76,7 +76,7 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   try {
     source = (await openResponse(options, request, apiKey, attempt)).source()
     if (!source) throw new UpstreamProtocolError('The model endpoint answered without a body')
-    await pump(source, parser, controller.signal, timers, onEvent, progress)
+    await pump(source, parser, controller.signal, signal, timers, onEvent, progress)
   }
   catch (error) {
     if (error instanceof ConsumerError) throw error
@@ -94,8 +94,11 @@ async function consumeAttempt(options: ClientOptions, request: ModelRequest, sig
   }
 }
 
-/** Parses the pushed body and hands its events over; settles at `[DONE]`, the end, a failure or the abort. */
-function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
+/**
+ * Parses the pushed body and hands its events over; settles at `[DONE]`, the end, a failure or the
+ * abort (`abortSignal`: the attempt's; `callerSignal`: the caller's, which `abortSignal` follows).
+ */
+function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: AbortSignal, callerSignal: AbortSignal, timers: AttemptTimers, onEvent: (event: ModelEvent) => void, progress: Progress): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false
     const settle = (error?: unknown) => {
@@ -105,7 +108,14 @@ function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: Abo
       if (error === undefined) resolve()
       else reject(error)
     }
-    const onAbort = () => settle(abortReason(abortSignal))
+    // After a finish reason the answer is whole: a body that breaks off, or goes silent past the
+    // attempt's time limit, before `[DONE]` ends the round as its end would (the caller's abort still stops it).
+    const brokenOff = (error: unknown) => {
+      if (settled) return
+      if (parser.finishSeen && !callerSignal.aborted) finish(true)
+      else settle(error)
+    }
+    const onAbort = () => brokenOff(abortReason(abortSignal))
     // Hands events over; false when the consumer threw (the round is over then).
     const deliver = (events: ModelEvent[]): boolean => {
       for (let index = 0; index < events.length; index++) {
@@ -123,8 +133,8 @@ function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: Abo
       return true
     }
     // The end of the body or `[DONE]`: the last events (tool calls, usage, finish), or the failure.
-    const finish = () => {
-      if (!deliver(parser.end())) return
+    const finish = (broken = false) => {
+      if (!deliver(parser.end(broken))) return
       settle(parser.failure ?? undefined)
     }
     abortSignal.addEventListener('abort', onAbort, { once: true })
@@ -148,7 +158,7 @@ function pump(source: BodySource, parser: ChatCompletionParser, abortSignal: Abo
       end() {
         if (!settled) finish()
       },
-      error: settle,
+      error: brokenOff,
     })
   })
 }

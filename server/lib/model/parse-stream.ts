@@ -54,8 +54,12 @@ export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
 export interface ChatCompletionParser {
   /** Parses a piece of the body; returns the events it completed (often none or one). */
   feed(bytes: Uint8Array): ModelEvent[]
-  /** The body ended: a last unterminated chunk, then the tool calls, usage and finish. */
-  end(): ModelEvent[]
+  /**
+   * The body ended: a last unterminated chunk, then the tool calls, usage and finish. `broken`: it
+   * did not end but broke off (after a finish reason: `finishSeen`), so an unterminated last line
+   * is a cut one and does not count.
+   */
+  end(broken?: boolean): ModelEvent[]
   /** `[DONE]` came: nothing more is read. */
   readonly done: boolean
   /** What went wrong (a mid-stream `{error}`, a malformed chunk), once it did. */
@@ -65,6 +69,11 @@ export interface ChatCompletionParser {
    * neither yields an event before the round ends (a call's long arguments, an encrypted block).
    */
   readonly answerStarted: boolean
+  /**
+   * A `finish_reason` came: the answer is whole (or failed, `finishFailure`), only its usage and
+   * `[DONE]` may follow — a body that breaks off or goes silent now ends the round as its end would.
+   */
+  readonly finishSeen: boolean
   /**
    * The failure a `finish_reason` reported (with the usage that came after it so far), when the
    * wait for the body's end is cut short (the attempt's stall limit: an endpoint that keeps the
@@ -116,9 +125,9 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
       }
       return takePending(state)
     },
-    end() {
+    end(broken = false) {
       // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
-      if (!state.done) reader.end()
+      if (!state.done && !broken) reader.end()
       const events = takePending(state)
       settleFinish(state)
       if (state.failure) return events
@@ -143,6 +152,9 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
     },
     get answerStarted() {
       return state.callStarted || state.reasoningDetails !== null
+    },
+    get finishSeen() {
+      return state.finishReason !== null || state.failedFinish !== null
     },
     finishFailure() {
       if (!state.failedFinish) return null
