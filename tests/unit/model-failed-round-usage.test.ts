@@ -6,7 +6,8 @@
  * `.tokens.*`). The parser now reads on to the body's end for that usage and hands it over on the
  * failure (`ModelError.usage`); the round adds it to the job's tokens before it fails the job. An
  * endpoint that then keeps the body open still fails the round by its finish reason (not as a
- * timeout) once the stall limit ends the wait.
+ * timeout) once the stall limit ends the wait. A round a tool call without a name fails
+ * (`upstream-protocol`) keeps its usage the same way: it was lost with the failure at the finish chunk.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
@@ -77,6 +78,19 @@ describe('a body left open after a failing finish', () => {
     for (const error of [await pushed, await pulled]) {
       expect(error).toBeInstanceOf(UpstreamStreamError)
       expect((error as ModelError).code).toBe('upstream-stream')
+      expect((error as ModelError).usage).toEqual({ prompt: 120, completion: 30, total: 150 })
+    }
+  })
+})
+
+describe('the usage of a round that a tool call without a name failed', () => {
+  const nameless = chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { arguments: '{}' } }] })
+
+  it('a usage chunk after its finish reason, or in a body that ends with no finish reason, rides on the protocol error', async () => {
+    for (const body of [chunk({ content: 'Let me look' }) + nameless + chunk({}, 'tool_calls') + USAGE + 'data: [DONE]\n\n', chunk({ content: 'Let me look' }) + nameless + USAGE]) {
+      const { events, error } = await parseBody(body)
+      expect(events).toEqual([{ type: 'text-delta', text: 'Let me look' }])
+      expect(error).toMatchObject({ code: 'upstream-protocol', message: 'The model sent a tool call (index 0) without a name' })
       expect((error as ModelError).usage).toEqual({ prompt: 120, completion: 30, total: 150 })
     }
   })

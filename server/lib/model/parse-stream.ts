@@ -140,7 +140,8 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
         for (const event of finishEvents(state)) events.push(event)
       }
       catch (error) {
-        state.failure = error as Error
+        // A call that cannot run (no name): the round's usage, which came, still counts (billed).
+        state.failure = Object.assign(error as Error, state.usage ? { usage: state.usage } : {})
       }
       return events
     },
@@ -305,7 +306,13 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     else if (choice.finish_reason === 'insufficient_system_resource') state.failedFinish = interruptedForCapacity()
     if (state.failedFinish) return
     state.finishReason = choice.finish_reason
-    state.pending.push(...flushToolCalls(state))
+    try {
+      state.pending.push(...flushToolCalls(state))
+    }
+    catch (error) {
+      // A call that cannot run (no name) fails the round; the usage chunk after it still counts (billed).
+      state.failedFinish = error as ModelError
+    }
   }
 }
 
