@@ -199,6 +199,21 @@ describe('parseChatCompletionStream', () => {
     ])
   })
 
+  it('joins interleaved fragments that repeat their call\'s id, with no index or all at one index', async () => {
+    for (const index of [{}, { index: 0 }]) {
+      const text = chunk({ tool_calls: [{ ...index, id: 'call_a', function: { name: 'a', arguments: '{"x":' } }] })
+        + chunk({ tool_calls: [{ ...index, id: 'call_b', function: { name: 'b', arguments: '{"y":' } }] })
+        + chunk({ tool_calls: [{ ...index, id: 'call_a', function: { arguments: '1}' } }] })
+        + chunk({ tool_calls: [{ ...index, id: 'call_b', function: { arguments: '2}' } }] }, 'tool_calls')
+      const { events, error } = await collect(streamOf(text))
+      expect(error).toBeUndefined()
+      expect(events.filter(event => event.type === 'tool-call')).toEqual([
+        { type: 'tool-call', call: { id: 'call_a', name: 'a', arguments: '{"x":1}' } },
+        { type: 'tool-call', call: { id: 'call_b', name: 'b', arguments: '{"y":2}' } },
+      ])
+    }
+  })
+
   it('keeps parallel calls apart when the upstream sends each at index 0 with its own id (Gemini\'s OpenAI-compatible API, some gateways)', async () => {
     const text = chunk({ tool_calls: [{ index: 0, id: 'function-call-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }] })
       + chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] })

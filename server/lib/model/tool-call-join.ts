@@ -46,8 +46,12 @@ export function joinFragment(calls: JoinedCall[], fragment: ToolCallFragment): b
   // `{index, id: "", function: {arguments: null}}`, often at an index of its own). It adds
   // nothing; counted as a call it was one without a name, and the round failed.
   if (!id && !name && !args && !extraContent) return false
-  const index = Number.isInteger(fragment.index) ? fragment.index! : calls.at(-1)?.index ?? 0
-  let joined = calls.findLast(candidate => candidate.index === index)
+  const hasIndex = Number.isInteger(fragment.index)
+  const index = hasIndex ? fragment.index! : calls.at(-1)?.index ?? 0
+  // An id names its call: a fragment that repeats an earlier call's id goes on with it, whatever
+  // came between (at its index; with no index, any call). Else the latest call at its index.
+  let joined = (id ? calls.findLast(candidate => candidate.hasUpstreamId && candidate.call.id === id && (!hasIndex || candidate.index === index)) : undefined)
+    ?? calls.findLast(candidate => candidate.index === index)
   // A new object with no name of its own calls the same tool (its name came on an earlier
   // fragment, which read as the same call's name again).
   const split = joined ? startsAnotherCall(joined, id, name, args) : false
