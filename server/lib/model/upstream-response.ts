@@ -102,9 +102,18 @@ export function parseRetryAfterMs(header: string | null): number | undefined {
   return Math.max(0, date - Date.now())
 }
 
+/**
+ * Keys at least this long are scrubbed wherever they stand; a shorter one (a local server's
+ * placeholder: `x`, `none`, `EMPTY`) only where it stands as a token of its own — scrubbed as a
+ * plain substring, `x` turned every x of an error message into `[redacted]`.
+ */
+const ANYWHERE_KEY_CHARS = 8
+
 /** Removes the key and any bearer token an upstream might echo back. */
 export function redact(text: string, apiKey: string): string {
   let result = text.replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer [redacted]')
-  if (apiKey) result = result.split(apiKey).join('[redacted]')
-  return result
+  if (!apiKey) return result
+  if (apiKey.length >= ANYWHERE_KEY_CHARS) return result.split(apiKey).join('[redacted]')
+  const escaped = apiKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return result.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g'), '[redacted]')
 }
