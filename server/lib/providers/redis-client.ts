@@ -66,8 +66,9 @@ export interface RedisConnection {
   /**
    * Runs a Lua script (EVALSHA, falling back to EVAL after a Redis restart). `onLate` gets the
    * reply of a call that timed out (the caller was told 503) but that Redis ran anyway, later.
+   * `name` is what a timeout's message calls it (`the append script`). @default 'a script call'
    */
-  script<T = unknown>(source: string, args: string[], onLate?: (reply: T) => void): Promise<T>
+  script<T = unknown>(source: string, args: string[], onLate?: (reply: T) => void, name?: string): Promise<T>
   /** Subscribes the pub/sub connection to a channel; resolves once Redis confirmed it. */
   subscribe(channel: string, listener: (message: string) => void): Promise<void>
   unsubscribe(channel: string): Promise<void>
@@ -282,15 +283,15 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
    * after its caller was told 503, and the 503 says the connection is down; one already written
    * may still run (Redis has it), and the 503 says Redis did not answer.
    */
-  const sendWithin = <T>(args: string[]) => {
+  const sendWithin = <T>(args: string[], what = describeCommand(args)) => {
     const withdraw = new AbortController()
     const sent = send<T>(args, withdraw.signal)
     const expire = () => {
       withdraw.abort(WITHDRAWN)
       if (commands.isReady) return undefined
-      return new RedisUnavailableError(downBecause ?? new Error(`the connection is down: ${describeCommand(args)} waited ${timeoutMs} ms to be sent`))
+      return new RedisUnavailableError(downBecause ?? new Error(`the connection is down: ${what} waited ${timeoutMs} ms to be sent`))
     }
-    return { sent, reply: deadline(sent, describeCommand(args), expire) }
+    return { sent, reply: deadline(sent, what, expire) }
   }
   const command = <T>(args: string[]) => sendWithin<T>(args).reply
   /**
@@ -314,8 +315,8 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     })
   }
   /** As `command`; a reply that comes after the deadline gave up goes to `onLate`. */
-  const commandWithLateReply = async <T>(args: string[], onLate: (reply: T) => void) => {
-    const { sent, reply } = sendWithin<T>(args)
+  const commandWithLateReply = async <T>(args: string[], onLate: (reply: T) => void, what?: string) => {
+    const { sent, reply } = sendWithin<T>(args, what)
     try {
       return await reply
     }
@@ -352,10 +353,10 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
   return {
     command,
     readOnlyReplied,
-    async script<T>(source: string, args: string[], onLate?: (reply: T) => void): Promise<T> {
+    async script<T>(source: string, args: string[], onLate?: (reply: T) => void, name?: string): Promise<T> {
       let sha = shas.get(source)
       if (!sha) shas.set(source, sha = createHash('sha1').update(source).digest('hex'))
-      const run = (call: string[]) => onLate ? commandWithLateReply<T>(call, onLate) : command<T>(call)
+      const run = (call: string[]) => onLate ? commandWithLateReply<T>(call, onLate, name) : sendWithin<T>(call, name).reply
       try {
         return await run(['EVALSHA', sha, '0', ...args])
       }

@@ -34,6 +34,7 @@ import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts
 import { REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT } from './redis-control-scripts'
 import { TAKE_RATE_SCRIPT } from './redis-rate-script'
 import { GET_OWNED_SCRIPT } from './redis-owned-script'
+import { scriptName } from './redis-script-names'
 import type { AppendRefusal, ControlReply, DeleteOutcome, JobProvider, JobRecord } from './types'
 import type { Metrics } from '../metrics'
 import { useMetrics } from '../metrics'
@@ -165,7 +166,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return { connection, hub: createChannelHub(connection, subscriptionFailed) }
     })
   const command = async <T>(args: string[]) => (await connect()).connection.command<T>(args)
-  const script = async <T>(source: string, args: string[], onLate?: (reply: T) => void) => (await connect()).connection.script<T>(source, [prefix, ...args], onLate)
+  const script = async <T>(source: string, args: string[], onLate?: (reply: T) => void) => (await connect()).connection.script<T>(source, [prefix, ...args], onLate, scriptName(source))
 
   async function get(id: string): Promise<JobRecord | null> {
     return decodeRecord(id, await command<string[]>(['HGETALL', keys.job(id)]))
