@@ -28,6 +28,7 @@ import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
 import { createInstanceRegistration } from './redis-instance-registration'
 import { checkNotCluster, checkScriptsRun } from './redis-cluster-check'
+import { checkVersion } from './redis-version-check'
 import { APPEND_SCRIPT } from './redis-append-script'
 import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
 import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts'
@@ -146,10 +147,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const disposing = new AbortController()
   const connect = () => disposed ? Promise.reject(new ShuttingDownError()) : connecting ??= connectRedis({ url: options.url, commandTimeoutMs: options.commandTimeoutMs, maxPendingCommands: options.maxPendingCommands, healthCheckMs: options.healthCheckMs, probeChannel: `${prefix}log:channel-check`, onError, signal: disposing.signal })
     .then(async (connection) => {
-      // A cluster of several shards, a user without the keys, or who may not publish
+      // A Redis older than 6.2 (redis-version-check.ts), a cluster of several shards, a user without the keys, or who may not publish
       // (redis-key-check.ts), or a proxy that cannot run the scripts (redis-cluster-check.ts),
       // would fail every call.
-      await checkNotCluster(connection.command, options.url).then(() => checkAccess(connection.command, prefix, options.url)).then(() => checkScriptsRun(connection.command, prefix, options.url)).catch(async (error: unknown) => {
+      await checkVersion(connection.command, options.url).then(() => checkNotCluster(connection.command, options.url)).then(() => checkAccess(connection.command, prefix, options.url)).then(() => checkScriptsRun(connection.command, prefix, options.url)).catch(async (error: unknown) => {
         await connection.close()
         throw error
       })
