@@ -10,6 +10,8 @@
  * behind a `z.preprocess` counts as that object: the preprocess's schema is what the input holds.
  */
 
+import { setOwn } from '../../../shared/own-key'
+
 interface ZodLike {
   _zod?: { def?: ObjectDefLike, traits?: Set<string> }
 }
@@ -99,4 +101,14 @@ export function declaredBelowLeftOut(holder: object, key: string, path: readonly
  */
 export function outputAsRead(node: { kind: string, schema?: unknown } | undefined, output: unknown): unknown {
   return node?.kind === 'input' ? withDeclaredFields(output, node.schema) : output
+}
+
+/**
+ * Sets a node's output as later nodes read it (`outputAsRead`). An optional question left
+ * unanswered (its answer `undefined`) reads, below it, as nothing where its answer schema declares
+ * the path (`{{outputs.extra.note}}`), as an optional object the start left out does.
+ */
+export function setOutputAsRead(outputs: Record<string, unknown>, nodeId: string, node: { kind: string, schema?: unknown } | undefined, output: unknown): void {
+  const read = setOwn(outputs, nodeId, outputAsRead(node, output))
+  if (node?.kind === 'input' && read === undefined && shapeOf(node.schema as ZodLike)) leftOutObjects.set(outputs, (leftOutObjects.get(outputs) ?? new Map()).set(nodeId, node.schema as ZodLike))
 }

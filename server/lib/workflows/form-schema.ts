@@ -3,7 +3,7 @@
  * catalog, the input request), without the union options JSON can never fill
  * (non-json-parameters.ts) nor the defaults a function computes (computed-defaults.ts), and without
  * `.catch()` fields in `required` (missing-accepted.ts), and with a `z.coerce.date()` as a date-time
- * string (coerced-date.ts). zod reads a
+ * string (coerced-date.ts); an optional question's with `null` among its options (optional-answer.ts). zod reads a
  * `.default(() => …)` when the schema is built, once at boot, so the boot time or one id would be
  * shown as every job's default; each read checks the shown defaults again, and once one changed the
  * schema is built again without it, for good. Null when zod cannot express the schema.
@@ -13,6 +13,7 @@ import { createDefaultsWatch } from '../tools/computed-defaults'
 import { dropNonJsonOptions } from '../tools/non-json-parameters'
 import { dropCaughtRequired } from './missing-accepted'
 import { describeCoercedDate } from '../coerced-date'
+import { withNullOption } from './optional-answer'
 
 /** A form's JSON Schema, read when it is handed out. */
 export interface FormSchema {
@@ -20,7 +21,7 @@ export interface FormSchema {
 }
 
 /** The form schema of a zod schema. */
-export function createFormSchema(schema: z.ZodType): FormSchema {
+export function createFormSchema(schema: z.ZodType, options: { nullable?: boolean } = {}): FormSchema {
   const defaults = createDefaultsWatch()
   let dropOptions: ReturnType<typeof dropNonJsonOptions> | undefined
   const build = (): unknown => {
@@ -34,7 +35,8 @@ export function createFormSchema(schema: z.ZodType): FormSchema {
         dropCaughtRequired(context)
         describeCoercedDate(context)
       }) as (context: unknown) => void
-      return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override })
+      const shown = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override })
+      return options.nullable ? withNullOption(shown) : shown
     }
     catch {
       return null

@@ -104,6 +104,8 @@ function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'inp
   let parsed: ReturnType<z.ZodType['safeParse']>
   try {
     parsed = safeParseSync(node.schema, answer, `input node "${id}" answer`)
+    // An optional question: null is the answer left out, as the node reads it (nodes/input.ts).
+    if (!parsed.success && answer === null && safeParseSync(node.schema, undefined, `input node "${id}" answer`).success) return null
   }
   catch (error) {
     if (error instanceof AsyncSchemaError) return error.message

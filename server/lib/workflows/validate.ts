@@ -7,6 +7,7 @@ import type { WorkflowDefinition, WorkflowNode } from './define'
 import { findCycles } from './find-cycles'
 import { checkNodeFields } from './validate-node'
 import type { FormSchema } from './form-schema'
+import { takesMissingAnswer } from './optional-answer'
 import { createFormSchema } from './form-schema'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
 import { nonJsonInputProblem } from './non-json-schemas'
@@ -115,7 +116,7 @@ export function validateWorkflowDefinition(value: unknown, options: ValidateOpti
 
   const answerSchemas = new Map<string, FormSchema>()
   for (const [id, node] of nodes) {
-    if (node.kind === 'input') answerSchemas.set(id, createFormSchema(node.schema))
+    if (node.kind === 'input') answerSchemas.set(id, createFormSchema(node.schema, { nullable: takesMissingAnswer(node.schema) }))
   }
   return { definition, graph: { start: start!, nodes, successors, answerSchemas } }
 }

@@ -22,7 +22,7 @@ import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
 import { recordedAnswerAsReadNow } from './recorded-answer'
-import { outputAsRead } from './declared-input'
+import { setOutputAsRead } from './declared-input'
 import { traceWorkflowNode } from '../telemetry/step-spans'
 import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
@@ -97,7 +97,7 @@ export class WorkflowRun {
     // and `state.visits.review` read 0 before the first review, not a missing key.
     const unvisited = Object.fromEntries([...workflow.graph.nodes.keys()].map(nodeId => [nodeId, 0]))
     const outputs: Record<string, unknown> = {}
-    for (const [nodeId, output] of Object.entries(this.resume.outputs)) setOwn(outputs, nodeId, outputAsRead(workflow.graph.nodes.get(nodeId), output))
+    for (const [nodeId, output] of Object.entries(this.resume.outputs)) setOutputAsRead(outputs, nodeId, workflow.graph.nodes.get(nodeId), output)
     this.state = { input, outputs, visits: { ...unvisited, ...this.resume.visits } }
     this.nodesStarted = this.resume.nodesStarted
   }
@@ -129,7 +129,7 @@ export class WorkflowRun {
     if (reused && !(node.kind === 'branch' && !workflow.graph.successors.get(nodeId)?.includes(reused.output as string))) {
       // An answer read as the node's schema reads it now (a default a deploy added since: recorded-answer.ts).
       const output = recordedAnswerAsReadNow(node, reused.output)
-      setOwn(state.outputs, nodeId, outputAsRead(node, output))
+      setOutputAsRead(state.outputs, nodeId, node, output)
       cursor.after = reused.at
       return output
     }
@@ -184,7 +184,7 @@ export class WorkflowRun {
       // Kept as the log keeps it: a later node, and a run resumed from the log, read the same value.
       const output = asRecordedOutput(result)
       checkRecordedSize(nodeId, output, context.maxEventBytes)
-      setOwn(state.outputs, nodeId, outputAsRead(node, output))
+      setOutputAsRead(state.outputs, nodeId, node, output)
       context.emit({ type: 'node-end', nodeId, status: 'completed', output })
       return output
     }

@@ -56,8 +56,20 @@ export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer')
   }
 }
 
-function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknown {
+/**
+ * The schema's reading of an answer. An optional question left unanswered: JSON (and the route,
+ * which requires `answer`) has no missing value, so `null` is the answer left out, read as the
+ * schema reads a missing one (a schema that takes null itself gets null).
+ */
+function readAnswer(schema: z.ZodType, answer: unknown, what: string): ReturnType<z.ZodType['safeParse']> {
   const parsed = safeParseSync(schema, answer, what)
+  if (parsed.success || answer !== null) return parsed
+  const left = safeParseSync(schema, undefined, what)
+  return left.success ? left : parsed
+}
+
+function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknown {
+  const parsed = readAnswer(schema, answer, what)
   if (!parsed.success) {
     let issues = parsed.error.issues.length
     // The answer fits without the reason (`{ answer, reason }` from the route, for an answer that
@@ -65,7 +77,7 @@ function checkedAnswer(schema: z.ZodType, answer: unknown, what: string): unknow
     // for `{ answer, reason }` the first fails on the wrapper alone, the answer's own items after.
     if (hasReason(answer)) {
       for (const candidate of withoutReason(answer)) {
-        const again = safeParseSync(schema, candidate, what)
+        const again = readAnswer(schema, candidate, what)
         if (again.success && !givesReason(answer)) return again.data
         if (again.success) throw withIssueCount(new InvalidAnswerError(NO_REASON_FIELD), issues)
         issues += again.error.issues.length
