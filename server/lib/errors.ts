@@ -35,7 +35,8 @@ export class ConcurrencyLimitError extends BackgroundJobsError {
   override readonly statusCode = 429
   constructor(readonly scope: 'global' | 'user', readonly limit: number, readonly retryAfterSeconds: number) {
     super(scope === 'user'
-      ? `You already have ${limit} ${limit === 1 ? 'job' : 'jobs'} running (limits.maxConcurrentJobsPerUser); wait for ${limit === 1 ? 'it' : 'one'} to finish`
+      // A job waiting for the user's answer holds its slot too: "running" alone sent users looking for work they could not see.
+      ? `You already have ${limit} ${limit === 1 ? 'job' : 'jobs'} running or waiting for an answer (limits.maxConcurrentJobsPerUser); wait for ${limit === 1 ? 'it' : 'one'} to finish, or answer or stop ${limit === 1 ? 'it' : 'one'}`
       : `The server is running its maximum of ${limit} jobs (limits.maxConcurrentJobs); try again shortly`)
   }
 }

@@ -77,7 +77,7 @@ describe('a new turn the server refuses', () => {
       app.config.limits.maxConcurrentJobsPerUser = 1
       const refused = await post({ id: 'chat-full', messages: [question, text(first.jobId!, 'assistant', 'It'), text('u-2', 'user', 'Second?')] }, app.base)
       // The limit as configured, not as raised by the answer the turn would have ended.
-      expect(refused).toEqual({ status: 429, message: expect.stringContaining('You already have 1 job running (limits.maxConcurrentJobsPerUser)') })
+      expect(refused).toEqual({ status: 429, message: expect.stringContaining('You already have 1 job running or waiting for an answer (limits.maxConcurrentJobsPerUser)') })
       expect((await app.engine.getJob('user-1', first.jobId!)).state.status).toBe('running')
       expect((await app.engine.getJob('user-1', other.jobId!)).state.status).toBe('running')
     }

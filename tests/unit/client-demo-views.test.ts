@@ -54,7 +54,7 @@ describe('wording for people', () => {
       response: new Response(null, { status: 429, headers: retryAfter ? { 'retry-after': retryAfter } : {} }),
     })
     expect(failureText(refused('You already have 1 jobs running (limits.maxConcurrentJobsPerUser); wait for one to finish', '5'), 'send'))
-      .toBe('Too many of your answers are running at once — your message wasn’t sent. Wait for one to finish, or stop one, then try again.')
+      .toBe('Too many of your answers are running or waiting for you at once — your message wasn’t sent. Wait for one to finish, answer or stop one, then try again.')
     expect(failureText(refused('The server is running its maximum of 50 jobs (limits.maxConcurrentJobs); try again shortly', '7'), 'send'))
       .toBe('Too many requests right now — your message wasn’t sent. Try again in 7 s.')
     expect(failureText(refused('Too many job creations: at most 20 per minute (limits.jobCreationsPerMinute); retry in 12 s'), 'answer'))

@@ -96,7 +96,7 @@ export function failureText(failure: unknown, action: FailedAction): string {
  */
 function limitText(serverMessage: string, retryAfterSeconds: number | undefined, action: FailedAction): string {
   if (serverMessage.includes('maxConcurrentJobsPerUser')) {
-    return `Too many of your answers are running at once — ${NOT_DONE[action]}. Wait for one to finish, or stop one, then try again.`
+    return `Too many of your answers are running or waiting for you at once — ${NOT_DONE[action]}. Wait for one to finish, answer or stop one, then try again.`
   }
   const wait = retryAfterSeconds ? `Try again in ${retryAfterSeconds} s.` : 'Try again in a moment.'
   return `Too many requests right now — ${NOT_DONE[action]}. ${wait}`
