@@ -6,7 +6,7 @@
  * with its combining marks).
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { MAX_TOOL_ERROR_CHARS, ToolCallError } from '../../server/lib/executor/tool-errors'
 import { parseApprovalAnswer } from '../../server/lib/executor/tool-approval'
 import { titleOf } from '../../server/lib/job-summary'
@@ -39,6 +39,30 @@ describe('cutText', () => {
     const long = `e${'\u0301'.repeat(50)}`
     expect(cutText(long, 10)).toBe(long.slice(0, 10))
     expect(cutText('😀😀😀', 3)).toBe('😀')
+  })
+
+  it('reads only the text up to just past the limit: 10 MB are not segmented whole to keep 10,000 characters', () => {
+    const segment = vi.spyOn(Intl.Segmenter.prototype, 'segment')
+    try {
+      const cut = cutText(`${'e'.repeat(9_999)}😀${'e'.repeat(10_000_000)}`, 10_000)
+      expect(cut).toBe('e'.repeat(9_999))
+      expect(Math.max(...segment.mock.calls.map(([text]) => text.length))).toBeLessThan(10_100)
+    }
+    finally {
+      segment.mockRestore()
+    }
+  })
+
+  it('cuts where the whole text\'s grapheme clusters start, whatever follows the limit', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(60), (head, tail, max) => {
+      const text = head + tail
+      fc.pre(max > 0 && max < text.length)
+      const starts = [...segmenter.segment(text)].map(({ index }) => index).filter(index => index > 0 && index <= max)
+      const cut = cutText(text, max)
+      if (starts.length) expect(cut.length).toBe(starts.at(-1))
+      else expect(isWellFormedText(cut)).toBe(true)
+    }))
   })
 
   it('always returns well-formed text no longer than asked, a prefix of the input', () => {
