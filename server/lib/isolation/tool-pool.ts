@@ -26,6 +26,7 @@ import { listenForStrayErrors } from './stray-errors'
 import { STRAY_REPORTS_PER_WINDOW } from './stray-report-limit'
 import type { IsolationAvailability } from './worker-entry'
 import { createIsolationAvailability } from './worker-entry'
+import { createWaitingCalls, type WaitingCall } from './waiting-calls'
 
 /** One call to run isolated. */
 export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId' | 'startGate'>
@@ -115,8 +116,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   let answers: BroadcastChannel | null = null
   const awaited = new Map<number, AwaitedCall>()
   let lastCallId = 0
-  // Calls waiting for a free worker (each is given to tinypool by `pump`), and tinypool turns under way.
-  const waiting: Array<{ enter: () => void, refuse: (error?: unknown) => void }> = []
+  // Calls waiting for a free worker (each is given to tinypool by `pump`, in turn by user), and tinypool turns under way.
+  const waiting = createWaitingCalls()
   let turns = 0
 
   async function startPool(workerUrl: string): Promise<Pool> {
@@ -158,7 +159,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   /**
    * Gives waiting calls to tinypool while fewer than `maxWorkers` of its turns are under way, in
-   * order. A call is given only when a worker is free (or, after one was lost, is started for it),
+   * turn by user (waiting-calls.ts). A call is given only when a worker is free (or, after one was lost, is started for it),
    * so tinypool never holds one behind busy workers: a call given up in the queue (its job aborted,
    * `isolation.queueTimeoutMs` passed) is only taken out of `waiting`, and one given up after it
    * was given is left to its worker, which answers it "not run" at once — no worker is stopped for
@@ -167,7 +168,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   function pump(): void {
     while (turns < Math.max(1, settings!.maxWorkers) && waiting.length > 0) {
       turns++
-      waiting.shift()!.enter()
+      waiting.next()!.enter()
     }
   }
 
@@ -253,28 +254,25 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       giveUp = reject
     })
     givenUp.catch(() => {})
-    // Its place in `waiting` until `pump` gives it to tinypool.
-    let queued: (typeof waiting)[number] | null = null
-    const given = new Promise<void>((resolve) => {
-      queued = {
-        enter: () => {
-          queued = null
-          resolve()
-        },
-        // No error: the server shuts down.
-        refuse: (error = new IsolationUnavailableError(call.name, 'the server is shutting down')) => {
-          queued = null
-          giveUp(error)
-        },
-      }
-      waiting.push(queued)
-    })
+    // Its place in `waiting` (`queued` until `pump` gives it to tinypool).
+    let enter!: () => void
+    const given = new Promise<void>(resolve => (enter = resolve))
+    const entry: WaitingCall = {
+      userId: call.context.userId,
+      enter: () => {
+        queued = null
+        enter()
+      },
+      refuse: (error = new IsolationUnavailableError(call.name, 'the server is shutting down')) => {
+        queued = null
+        giveUp(error)
+      },
+    }
+    let queued: WaitingCall | null = entry
+    waiting.push(entry)
     const stop = () => {
       // Still waiting for a free worker: taken out of the queue.
-      if (queued) {
-        waiting.splice(waiting.indexOf(queued), 1)
-        return queued.refuse(signal.reason)
-      }
+      if (queued && waiting.remove(queued)) return queued.refuse(signal.reason)
       // Given to a worker that has not started it: marked, it answers "not run" at once (if it does
       // not take it within `RELEASE_TIMEOUT_MS`, the watchdog replaces it). Started: it is stopped.
       const before = Atomics.compareExchange(gate, 0, START_GATE.waiting, START_GATE.cancelled)
@@ -317,6 +315,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const done = (running.run({ ...task, startGate: gate }, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
         back = true
         turns--
+        waiting.ended(entry)
         pump()
         // Its answer may still be on its way (the answer channel is not the task's port).
         if (answered) awaited.delete(task.callId)
@@ -390,7 +389,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       answers = null
       awaited.clear()
       // Calls still waiting for a worker get none.
-      for (const call of waiting.splice(0)) call.refuse()
+      for (const call of waiting.clear()) call.refuse()
       const running = await pool?.catch(() => null)
       pool = null
       started = null

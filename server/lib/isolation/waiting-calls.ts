@@ -1,0 +1,90 @@
+/**
+ * The isolated calls waiting for a free worker (tool-pool.ts), taken in turn by user: the next one
+ * is the oldest call of the user served longest ago (a user none of whose calls waits or runs now
+ * counts as never served). In arrival order alone, one user's job that asked for many calls at once (a model
+ * round may ask for 20) put every other user's call behind all of them: with calls that run up to
+ * their time limit, those waited past `isolation.queueTimeoutMs` and ended not run. One user's own
+ * calls still start in the order they came.
+ */
+
+/** A call waiting for a worker. */
+export interface WaitingCall {
+  /** The user the call runs for. */
+  userId: string
+  /** Gives it its turn: a worker is free for it. */
+  enter: () => void
+  /** Gives up on it: no worker will take it (no error: the server shuts down). */
+  refuse: (error?: unknown) => void
+}
+
+/** The queue of `WaitingCall`s. */
+export interface WaitingCalls {
+  readonly length: number
+  push(call: WaitingCall): void
+  /** Takes a call out without its turn (given up while it waited); false when it was not waiting. */
+  remove(call: WaitingCall): boolean
+  /** Takes out the call whose turn is next (see the file comment), or undefined when none waits. */
+  next(): WaitingCall | undefined
+  /** A call `next` gave out ended its turn (its worker is back, or gone). */
+  ended(call: WaitingCall): void
+  /** Takes out every call. */
+  clear(): WaitingCall[]
+}
+
+/** Creates an empty queue. */
+export function createWaitingCalls(): WaitingCalls {
+  const calls: WaitingCall[] = []
+  // When each user with a call waiting or running was last served (a count of turns given), and
+  // how many of their calls run: only those users, so neither map outgrows the pool's calls.
+  const lastServed = new Map<string, number>()
+  const running = new Map<string, number>()
+  let turns = 0
+
+  function forget(userId: string): void {
+    if (!running.has(userId) && !calls.some(call => call.userId === userId)) lastServed.delete(userId)
+  }
+
+  return {
+    get length() {
+      return calls.length
+    },
+    push(call) {
+      calls.push(call)
+    },
+    remove(call) {
+      const index = calls.indexOf(call)
+      if (index < 0) return false
+      calls.splice(index, 1)
+      forget(call.userId)
+      return true
+    },
+    next() {
+      let chosen = -1
+      let chosenServed = Infinity
+      // The queue holds at most `maxWorkers` + `maxQueue` calls: a scan is cheap.
+      for (let index = 0; index < calls.length; index++) {
+        const served = lastServed.get(calls[index]!.userId) ?? -1
+        if (served < chosenServed) {
+          chosen = index
+          chosenServed = served
+        }
+      }
+      if (chosen < 0) return undefined
+      const [call] = calls.splice(chosen, 1)
+      lastServed.set(call!.userId, ++turns)
+      running.set(call!.userId, (running.get(call!.userId) ?? 0) + 1)
+      return call
+    },
+    ended({ userId }) {
+      const left = (running.get(userId) ?? 0) - 1
+      if (left > 0) running.set(userId, left)
+      else running.delete(userId)
+      forget(userId)
+    },
+    clear() {
+      lastServed.clear()
+      running.clear()
+      return calls.splice(0)
+    },
+  }
+}
