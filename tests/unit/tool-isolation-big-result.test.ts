@@ -4,7 +4,8 @@
  * every job and viewer of the instance stalled, for a result of which the model reads at most
  * `limits.maxResultBytes` and a workflow's tool node fails past 4 MiB. The worker now sends only
  * what can be used (`maxIsolatedResultBytes`) and the whole size; the model, the `tool-result`
- * event and a tool node see exactly what they see in-process. Real worker threads.
+ * event and a tool node see exactly what they see in-process, where the result is kept only as far
+ * too (it was parsed back whole after it was written, then written again for the model). Real worker threads.
  */
 import { afterEach, expect, it, vi } from 'vitest'
 import { utf8ByteLength } from '../../server/lib/bytes'
@@ -42,6 +43,19 @@ it('a result of several MB: the server\'s thread never parses it whole, and the 
   expect(isolated.result).toEqual(inProcess.result)
   expect(isolated.stored).toEqual(inProcess.stored)
   expect(isolated.timers).toBe(0)
+})
+
+it('in-process too, a result of several MB is kept only as far as anything reads it: never parsed whole, nor written again for the model', async () => {
+  const parse = vi.spyOn(JSON, 'parse')
+  const stringify = vi.spyOn(JSON, 'stringify')
+  const inProcess = await chatRound(false)
+  const parsed = parse.mock.calls.map(([text]) => (typeof text === 'string' ? utf8ByteLength(text) : 0))
+  expect(Math.max(0, ...parsed)).toBeLessThanOrEqual(MAX_NODE_END_BYTES)
+  // Written once, as `execute` returned it (the model's message is cut from that text).
+  expect(stringify.mock.calls.filter(([value]) => (value as { rows?: unknown })?.rows !== undefined)).toHaveLength(1)
+  expect((inProcess.sent as { content: string }).content).toContain('[truncated: ')
+  expect(inProcess.result).toMatchObject({ status: 'completed', result: expect.stringMatching(/… \(\d+ bytes in all\)$/) })
+  expect(inProcess.timers).toBe(0)
 })
 
 it('a tool node fails on a result cut in its worker exactly as on the same output in-process', () => {

@@ -3,6 +3,7 @@
  * process and inside an isolation worker, so a result (or a result that cannot be sent) looks
  * the same either way.
  */
+import { truncateUtf8, utf8ByteLength } from '../bytes'
 import { jsonProblem } from '../json-problem'
 import { ToolResultNotSerializableError } from './tool-errors'
 
@@ -12,9 +13,9 @@ export interface ToolResultJson {
   result: unknown
   json: string
   /**
-   * Set when `json` holds only the first bytes of the result's JSON (an isolated tool's result too
-   * large for anything to use whole, cut in its worker): its whole size in UTF-8 bytes. `result`
-   * is then null, not the tool's.
+   * Set when `json` holds only the first bytes of the result's JSON (a result too large for
+   * anything to use whole, cut in its isolation worker or as `execute` returned it): its whole size
+   * in UTF-8 bytes. `result` is then null, not the tool's.
    */
   cutBytes?: number
 }
@@ -76,4 +77,21 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** The plain data of a result's JSON text. */
 export function toolResultFromJson(json: string): ToolResultJson {
   return { result: JSON.parse(json) as unknown, json }
+}
+
+/**
+ * A result's JSON as far as anything reads it: whole within `maxBytes` UTF-8 bytes, else only its
+ * first `maxBytes` and its whole size (`bytes`) — the rest is neither parsed nor written again (a
+ * result of tens of MB held the server's thread for seconds). `maxBytes`: `maxIsolatedResultBytes`.
+ */
+export function cutResultJson(json: string, maxBytes: number | undefined): { json: string, bytes?: number } {
+  if (maxBytes === undefined || json.length <= maxBytes / 3) return { json }
+  const bytes = utf8ByteLength(json)
+  return bytes <= maxBytes ? { json } : { json: truncateUtf8(json, maxBytes), bytes }
+}
+
+/** A result's plain data, or only the first bytes of its JSON when it is over `maxBytes` (`cutResultJson`). */
+export function boundedToolResult(json: string, maxBytes: number): ToolResultJson {
+  const cut = cutResultJson(json, maxBytes)
+  return cut.bytes === undefined ? toolResultFromJson(json) : { result: null, json: cut.json, cutBytes: cut.bytes }
 }

@@ -13,7 +13,7 @@ import type { ToolContext, ToolDefinition } from '../tools/types'
 import { MAX_NODE_END_BYTES } from '../workflows/recorded-output'
 import type { IsolatedOnWaiting } from '../isolation/tool-pool'
 import type { ToolResultJson } from './tool-result-json'
-import { toolResultFromJson, toolResultJson } from './tool-result-json'
+import { boundedToolResult, toolResultJson } from './tool-result-json'
 import { RESULT_EVENT_MAX_BYTES } from './truncate-results'
 
 /** One call, ready to run. */
@@ -46,9 +46,9 @@ export function runsIsolated(tool: ToolDefinition, config: BackgroundJobsConfig)
 }
 
 /**
- * The most of an isolated result's JSON the server takes from its worker: what reads it. Beyond it,
- * its worker sends only that much and the size (`ToolResultJson.cutBytes`), and the server parses
- * none of it. A workflow's tool node (`forNode`) uses the value itself, and fails on more than
+ * The most of a result's JSON the server keeps (of an isolated one, takes from its worker): what
+ * reads it. Beyond it, only that much is kept with the size (`ToolResultJson.cutBytes`), and none
+ * of it is parsed. A workflow's tool node (`forNode`) uses the value itself, and fails on more than
  * `MAX_NODE_END_BYTES`. A model's call is read only in part: the model reads at most
  * `limits.maxResultBytes` of it, its `tool-result` event `RESULT_EVENT_MAX_BYTES`, and a trace with
  * `telemetry.recordContent` `maxContentChars` characters (at most 6 bytes of JSON each, and two
@@ -65,12 +65,13 @@ export function maxIsolatedResultBytes(config: BackgroundJobsConfig, forNode = t
 /** How to run this invocation: in-process, or through the run's isolation pool. */
 export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAttempt {
   const { tool, args, rawArgs, context, timeoutMs, approvedArgs } = invocation
+  const maxResultJsonBytes = maxIsolatedResultBytes(run.config, invocation.forNode)
+  // In-process too, a result is kept only as far as anything reads it (its worker cuts an isolated one).
   if (!runsIsolated(tool, run.config)) {
-    return async signal => toolResultFromJson(toolResultJson(tool.name, await executeInCallScope(tool, args, { ...context, signal })))
+    return async signal => boundedToolResult(toolResultJson(tool.name, await executeInCallScope(tool, args, { ...context, signal })), maxResultJsonBytes)
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  const maxResultJsonBytes = maxIsolatedResultBytes(run.config, invocation.forNode)
   return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, maxResultJsonBytes, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting)
 }
 

@@ -13,8 +13,7 @@ import { approvalArguments } from '../executor/approval-arguments'
 import { approvedArguments } from '../executor/approved-arguments'
 import { parseToolArguments } from '../executor/parse-tool-args'
 import { ToolCallError } from '../executor/tool-errors'
-import { toolResultJson } from '../executor/tool-result-json'
-import { truncateUtf8, utf8ByteLength } from '../bytes'
+import { cutResultJson, toolResultJson } from '../executor/tool-result-json'
 import { createTimerSet } from '../timers'
 import type { CallScope, OpenScope } from './call-scope'
 import { currentCallScope, openScope, runInCallScope } from './call-scope'
@@ -66,13 +65,10 @@ function guardProcessExit(): void {
 
 /**
  * A result's answer: its JSON, or, over `maxBytes`, only as much of it as the server can use and its
- * whole size — the server's thread then neither receives nor parses the rest (a result of tens of MB
- * held it for about a second).
+ * whole size — the server's thread then neither receives nor parses the rest.
  */
 function resultAnswer(json: string, maxBytes: number | undefined): IsolatedToolAnswer {
-  if (maxBytes === undefined || json.length <= maxBytes / 3) return { ok: true, json }
-  const bytes = utf8ByteLength(json)
-  return bytes <= maxBytes ? { ok: true, json } : { ok: true, json: truncateUtf8(json, maxBytes), bytes }
+  return { ok: true, ...cutResultJson(json, maxBytes) }
 }
 
 /** The task handler of the worker (its entry's default export). */
