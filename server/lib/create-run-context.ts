@@ -22,7 +22,6 @@ export interface RunContextOptions {
   run: JobRun
   resumedFrom: JobState | null
   resumedTextStarts?: RoundTextStarts
-  now: () => number
   model: ModelClient
   tools: ToolRegistry
   isolation?: ToolIsolation
@@ -37,13 +36,14 @@ export interface RunContextOptions {
 
 /** Creates the context handed to a runner. */
 export function createRunContext(options: RunContextOptions): RunContext {
-  const { run, now, model } = options
+  const { run, model } = options
   const config = run.config
-  let firstTokenAt: number | null = null
+  let firstTokenSeen = false
   const markFirstToken = () => {
-    if (firstTokenAt !== null) return
-    firstTokenAt = now()
-    run.metrics.first_token_ms = firstTokenAt - run.startedAt
+    if (firstTokenSeen) return
+    firstTokenSeen = true
+    // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing).
+    run.metrics.first_token_ms = Math.round(performance.now() - run.monotonicStartedAt)
   }
   return {
     jobId: run.record.id,

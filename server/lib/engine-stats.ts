@@ -19,12 +19,15 @@ export interface EngineParts {
   notifications: NotificationHub
   engineTimers: Pick<TimerSet, 'size'>
   isolation?: Pick<ToolIsolation, 'stats'>
-  /** The engine's clock (the one runs and input requests were stamped with). */
-  now: () => number
+  /**
+   * A monotonic clock, the one runs and input requests stamp their start with (`performance.now()`):
+   * the ages are elapsed time, not moved by a wall-clock step. @default performance.now
+   */
+  monotonicNow?: () => number
 }
 
 /** Counts what the engine holds now. */
-export function collectStats({ runs, viewers, notifications, engineTimers, isolation, now }: EngineParts): EngineStats {
+export function collectStats({ runs, viewers, notifications, engineTimers, isolation, monotonicNow = () => performance.now() }: EngineParts): EngineStats {
   const isolated = isolation?.stats()
   let jobTimers = 0
   let pendingInputs = 0
@@ -37,11 +40,11 @@ export function collectStats({ runs, viewers, notifications, engineTimers, isola
     unpersistedEvents += run.persist.pendingCount
     // A run another instance took over is no longer this instance's job, however long its code takes to return.
     if (run.abandoned) continue
-    oldestStart = Math.min(oldestStart, run.startedAt)
+    oldestStart = Math.min(oldestStart, run.monotonicStartedAt)
     oldestAsked = Math.min(oldestAsked, run.inputs.oldestAskedAt() ?? Number.POSITIVE_INFINITY)
   }
-  const at = now()
-  const ageMs = (since: number) => (since === Number.POSITIVE_INFINITY ? 0 : Math.max(0, at - since))
+  const at = monotonicNow()
+  const ageMs = (since: number) => (since === Number.POSITIVE_INFINITY ? 0 : Math.max(0, Math.round(at - since)))
   return {
     runs: runs.size,
     viewers: viewers.count(),

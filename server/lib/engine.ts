@@ -93,7 +93,6 @@ export function createEngine(options: EngineOptions) {
     run,
     resumedFrom,
     resumedTextStarts,
-    now,
     model: options.createModelClient(run.config, { timers: run.timers, timeLeftMs: () => run.timeLimitEndsAt - performance.now() }),
     // A chat request's `tools` and a workflow's (per-user flag) limit what the job can see and run.
     tools: restrictTools(options.tools, run.record.request.tools),
@@ -239,7 +238,7 @@ export function createEngine(options: EngineOptions) {
   const cleanup = createEngineCleanup({ provider, getConfig, now, notifications, disposed: () => disposed })
 
   function stats(): EngineStats {
-    return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation, now })
+    return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation })
   }
 
   /**

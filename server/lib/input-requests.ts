@@ -20,8 +20,8 @@ interface PendingRequest {
   cancelTimer: () => void
   /** Stops listening to the asker's signal (on every way the request ends). */
   unlisten: () => void
-  /** When it was asked (`now()`), for the oldest open request's wait (engine-stats.ts). */
-  askedAt: number
+  /** When it was asked, on `performance.now()`'s clock: the oldest open request's wait (engine-stats.ts), whatever the wall clock does. */
+  monotonicAskedAt: number
 }
 
 /** Options of the input requests of one job. */
@@ -74,10 +74,10 @@ export class InputRequests {
     return this.pending.size
   }
 
-  /** When the oldest open request was asked (`now()`), or undefined with none open. */
+  /** When the oldest open request was asked (on `performance.now()`'s clock), or undefined with none open. */
   oldestAskedAt(): number | undefined {
     let oldest: number | undefined
-    for (const { askedAt } of this.pending.values()) if (oldest === undefined || askedAt < oldest) oldest = askedAt
+    for (const { monotonicAskedAt } of this.pending.values()) if (oldest === undefined || monotonicAskedAt < oldest) oldest = monotonicAskedAt
     return oldest
   }
 
@@ -103,7 +103,7 @@ export class InputRequests {
         unlisten = () => asker.removeEventListener('abort', onAbort)
       }
       const askedAt = this.options.now()
-      this.pending.set(requestId, { options, resolve, reject, cancelTimer, unlisten, askedAt })
+      this.pending.set(requestId, { options, resolve, reject, cancelTimer, unlisten, monotonicAskedAt: performance.now() })
       live.commit({
         type: 'input-request',
         requestId,

@@ -37,7 +37,14 @@ export interface JobRun {
   persist: PersistQueue
   inputs: InputRequests
   metrics: JobMetrics
+  /** When the run started here (`now()`: the wall clock; the time a question's expiry is counted from). */
   startedAt: number
+  /**
+   * When the run started here on `performance.now()`'s clock: what its duration, its time to first
+   * token and its age in `engine.stats()` are measured from, so a wall-clock step (NTP, a VM
+   * resumed) makes none of them negative or hours long.
+   */
+  monotonicStartedAt: number
   /** When the job's time limit (`limits.jobTimeoutMs`, armed as the run starts) ends, on `performance.now()`'s clock. */
   timeLimitEndsAt: number
   /** Settles when the runner returned and the end was written. */
@@ -173,6 +180,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     inputs: undefined as unknown as InputRequests,
     metrics: metricsSoFar(options.state),
     startedAt: options.now(),
+    monotonicStartedAt: performance.now(),
     timeLimitEndsAt: performance.now() + options.config.limits.jobTimeoutMs,
     done: Promise.resolve(),
     ending: null,

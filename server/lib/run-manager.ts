@@ -106,7 +106,8 @@ export function createRunManager(options: RunManagerOptions) {
       notifyEnd(run)
     })
     run.live.flush()
-    run.metrics.duration_ms = now() - run.startedAt
+    // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing).
+    run.metrics.duration_ms = Math.round(performance.now() - run.monotonicStartedAt)
     endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
     return run.ending
   }

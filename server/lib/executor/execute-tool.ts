@@ -151,14 +151,14 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   const confirming = context.confirmLease?.()
   if (confirming) await confirming
   // Time spent waiting for a human is not tool execution time.
-  timing.startedAt = Date.now()
+  timing.startedAt = performance.now()
   // A workflow's tool node names its tool (no offer) and uses its value; a model reads only part of it.
   const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs, forNode: !call.offeredTools })
   return await withinTimeLimit(context, tool, timeoutMs, async (signal, started, onWaiting) => {
     // An isolated call's run (and `durationMs`) starts when a worker takes it from the queue.
     let begun = false
     const start = () => {
-      if (!begun) timing.startedAt = Date.now()
+      if (!begun) timing.startedAt = performance.now()
       begun = true
       started()
     }
@@ -190,7 +190,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   context.emit({ type: 'tool-call', id: call.id, name: call.name, args: eventArgs, step: call.step, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
 
   const timing: { startedAt: number | null } = { startedAt: null }
-  const durationMs = () => (timing.startedAt === null ? 0 : Date.now() - timing.startedAt)
+  // Elapsed time, on the monotonic clock: a wall-clock step during the call changes nothing.
+  const durationMs = () => (timing.startedAt === null ? 0 : Math.round(performance.now() - timing.startedAt))
   let outcome: ToolCallOutcome
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)

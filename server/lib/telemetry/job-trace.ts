@@ -115,14 +115,18 @@ export function startJobTrace(job: TracedJob, config: BackgroundJobsConfig, star
 }
 
 function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySettings, stored: JobTraceContext | undefined): JobTrace {
-  /** When each open input request was asked (for the wait time) and when it expires. */
-  const asked = new Map<string, { at: number, expiresAt: number }>()
+  /**
+   * When each open input request was asked, on `performance.now()`'s clock (its wait is elapsed
+   * time: a wall-clock step while it waits changes nothing), and when it expires.
+   */
+  const asked = new Map<string, { monotonicAt: number, expiresAt: number }>()
   let ended = false
 
   function observe(event: JobEvent) {
     if (ended) return
     if (event.type === 'input-request') {
-      asked.set(event.requestId, { at: event.at, expiresAt: event.expiresAt })
+      // Observed as it is committed: now is when it was asked.
+      asked.set(event.requestId, { monotonicAt: performance.now(), expiresAt: event.expiresAt })
       const attributes: Attributes = {
         [ATTR.inputRequestId]: event.requestId,
         [ATTR.inputKind]: event.kind,
@@ -135,12 +139,12 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
       span.addEvent(SPAN_EVENT.inputRequested, withContent(attributes, settings, ATTR.contentInput, event.prompt), event.at)
     }
     else if (event.type === 'input-response') {
-      const askedAt = asked.get(event.requestId)?.at
+      const askedAt = asked.get(event.requestId)?.monotonicAt
       asked.delete(event.requestId)
       const by = event.answeredBy ?? ''
       const name = by === 'timeout' ? SPAN_EVENT.inputExpired : by.startsWith('system:') ? SPAN_EVENT.inputCancelled : SPAN_EVENT.inputAnswered
       const attributes: Attributes = { [ATTR.inputRequestId]: event.requestId }
-      if (askedAt !== undefined) attributes[ATTR.inputWaitMs] = event.at - askedAt
+      if (askedAt !== undefined) attributes[ATTR.inputWaitMs] = Math.round(performance.now() - askedAt)
       // Who answered is a user id: only when user ids are recorded.
       if (name !== SPAN_EVENT.inputAnswered || settings.recordUserId) attributes[ATTR.inputAnsweredBy] = by
       if (event.nodeId) attributes[ATTR.nodeId] = event.nodeId

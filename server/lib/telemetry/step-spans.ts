@@ -46,7 +46,7 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
   const settings = context.config.telemetry
   let startedAt = 0
   return withChildSpan(SPAN.modelRound, () => {
-    startedAt = Date.now()
+    startedAt = performance.now()
     const attributes: Attributes = {
       [ATTR.operation]: 'chat',
       [ATTR.requestModel]: info.request.model,
@@ -61,7 +61,7 @@ export function traceModelRound(context: RunContext, info: ModelRoundInfo, work:
     return work(() => {
       if (seen) return
       seen = true
-      span.setAttribute(ATTR.firstTokenMs, Date.now() - startedAt)
+      span.setAttribute(ATTR.firstTokenMs, Math.round(performance.now() - startedAt))
     }, request => safely(() => span.setAttributes(withContent({ [ATTR.requestModel]: request.model }, settings, ATTR.contentInput, request.messages))))
   }, {
     onResult(span, round) {
