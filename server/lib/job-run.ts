@@ -49,6 +49,10 @@ export interface JobRun {
   timeLimitEndsAt: number
   /** Settles when the runner returned and the end was written. */
   done: Promise<void>
+  /** True once the runner's code returned (or threw): an end stored before that waits for it (run-manager.ts). */
+  codeReturned: boolean
+  /** When the warning that its code had not returned after the job's end was logged (`performance.now()`), else null. */
+  heldWarnedSince: number | null
   /** Set once the end is decided: settles when it was stored and reported (or the run was abandoned). */
   ending: Promise<void> | null
   /** True when another instance took the job over: end locally without writing. */
@@ -183,6 +187,8 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     monotonicStartedAt: performance.now(),
     timeLimitEndsAt: performance.now() + options.config.limits.jobTimeoutMs,
     done: Promise.resolve(),
+    codeReturned: false,
+    heldWarnedSince: null,
     ending: null,
     abandoned: false,
     endStored: [],

@@ -38,6 +38,13 @@ import { logJobEnded } from './job-end-log'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
 
+/**
+ * How long after a job's end was stored its code may go on before a warning names the run: code
+ * that does not heed its signal holds the run (its lease, its slot, `engine_oldest_run_age_ms`)
+ * past the job's end, and the job's `job ended` line is already written.
+ */
+export const RUN_RETURN_WARN_MS = 30_000
+
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
   provider: JobProvider
@@ -104,12 +111,29 @@ export function createRunManager(options: RunManagerOptions) {
       run.live.reportEnd()
       logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
+      if (!run.codeReturned) warnWhileHeld(run, outcome)
     })
     run.live.flush()
     // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing).
     run.metrics.duration_ms = Math.round(performance.now() - run.monotonicStartedAt)
     endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
     return run.ending
+  }
+
+  /**
+   * The job ended (a time limit, an abort) while its code still runs: once it has not returned
+   * within `RUN_RETURN_WARN_MS`, one warning names the job — the stuck run the age gauge shows —
+   * and an info line says when the code returns (startRun). On the run's timers: gone with the run.
+   */
+  function warnWhileHeld(run: JobRun, outcome: RunOutcome) {
+    const endedAt = performance.now()
+    run.timers.timeout(() => {
+      if (run.codeReturned || run.abandoned) return
+      run.heldWarnedSince = endedAt
+      logger.warn(`the job ended but its code has not returned after ${RUN_RETURN_WARN_MS} ms (code that does not heed its signal); its run is held until it does`, {
+        jobId: run.record.id, status: outcome.status, ...(outcome.error ? { error: outcome.error.code } : {}), heldMs: RUN_RETURN_WARN_MS,
+      })
+    }, RUN_RETURN_WARN_MS)
   }
 
   /** Aborts a run; resolves once its end is stored and reported. */
@@ -296,6 +320,8 @@ export function createRunManager(options: RunManagerOptions) {
         // The job says only that it failed unexpectedly: the error itself goes to the log.
         if (!run.controller.signal.aborted && isUnexpectedError(error)) logger.error('job failed on an unexpected error', { jobId: record.id, error })
       }
+      run.codeReturned = true
+      if (run.heldWarnedSince !== null) logger.info('an ended job\'s code returned; its run is let go', { jobId: record.id, heldMs: Math.round(performance.now() - run.heldWarnedSince) })
       try {
         await endRun(run, outcome)
         if (run.live.ended && !run.abandoned) await options.jobEnded({ ...run.record, status: run.live.state.status, endedAt: run.live.state.endedAt, lastSeq: run.live.state.seq }, run.live.state)
