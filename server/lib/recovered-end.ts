@@ -24,7 +24,8 @@ import type { ToolRegistry } from './tools/types'
 
 /** What ending recovered jobs needs. */
 export interface RecoveredEndsOptions {
-  provider: Pick<JobProvider, 'appendEvents'>
+  /** `readEvents`, when given, reads an end back whose write threw (its reply may be all that was lost). */
+  provider: Pick<JobProvider, 'appendEvents'> & Partial<Pick<JobProvider, 'readEvents'>>
   logger: Logger
   now: () => number
   /** The registered tools (a call's `tool` label in `tool_runs_total`). */
@@ -40,6 +41,25 @@ type RecoveredOutcome = { status: 'completed' } | { status: 'failed' | 'aborted'
 export function createRecoveredEnds(options: RecoveredEndsOptions) {
   const { provider, logger, now } = options
 
+  /**
+   * Writes the end. A write that threw may have been stored all the same (a timeout: only the reply
+   * was lost); the next scan no longer lists an ended job, so nothing would count, log or report
+   * that end: it is read back, and when the stored end is this one (same seq, status, time and
+   * epoch) the write counts as done. Else (not stored, or unreadable) the write's error stands.
+   */
+  async function appendEnd(jobId: string, end: JobEvent, epoch: number): Promise<{ ok: boolean }> {
+    try {
+      return await provider.appendEvents(jobId, [end], { epoch })
+    }
+    catch (error) {
+      const range = await provider.readEvents?.(jobId, end.seq - 1).catch(() => null)
+      const stored = range?.events.find(event => event.seq === end.seq)
+      const same = stored?.type === 'job-end' && end.type === 'job-end' && stored.status === end.status && stored.at === end.at && (stored.epoch ?? 1) === (end.epoch ?? 1)
+      if (same) return { ok: true }
+      throw error
+    }
+  }
+
   /** Stores `outcome` as the job's end under the claimed lease; true once stored. */
   async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome): Promise<boolean> {
     const { epoch } = record.lease
@@ -51,7 +71,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       ? { type: 'job-end', status: 'completed', metrics, seq, at: now(), ...(epoch > 1 ? { epoch } : {}) }
       : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status, metrics }
     const error = outcome.status === 'completed' ? undefined : outcome.error
-    const result = await provider.appendEvents(record.id, [end], { epoch })
+    const result = await appendEnd(record.id, end, epoch)
     logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok })
     // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
     // and log it as every end is logged.

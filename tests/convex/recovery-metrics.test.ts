@@ -3,7 +3,10 @@
  * end it writes for a job that ran elsewhere is counted, not timed (no run of it happened here, its
  * metrics are empty), and `lease_takeovers_total{outcome="ended"}` goes up once the end is stored
  * — a write that failed leaves the job to the next scan, which counts it then, once. It gets the
- * same `job ended` line as any other end (docs/ops.md › Logs), once, by the instance that ended it.
+ * same `job ended` line as any other end (docs/ops.md › Logs), once, by the instance that ended it
+ * — also when the write's reply was lost but the end was stored (a timeout after the write): the
+ * next scan no longer lists an ended job, so that end was never counted, logged nor told to the
+ * app's `job-ended` hook.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
@@ -93,6 +96,40 @@ describe('what recovery counts', () => {
     expect(counters['jobs_ended_total{status="failed"}']).toBe(1)
     expect(firstEnded).toBe(0)
     expect(counters['lease_takeovers_total{outcome="ended",type="chat"}']).toBe(1)
+    await b.engine.dispose()
+  })
+
+  it('an end stored whose reply was lost is counted, logged and told to the job-ended hook, once', async () => {
+    const { backend, store, job } = await jobOfLostOwner()
+    let loseReply = true
+    // The write lands, then the call times out: the end is stored, the reply is not received.
+    const lostReply = (provider: JobProvider): JobProvider => ({
+      ...provider,
+      appendEvents: async (...args: Parameters<JobProvider['appendEvents']>) => {
+        const result = await provider.appendEvents(...args)
+        if (loseReply) {
+          loseReply = false
+          throw new ProviderUnavailableError('Convex', 'Convex did not answer appendEvents within 10000 ms', 1)
+        }
+        return result
+      },
+    })
+    const { logger, lines } = recordingLogger()
+    const ended: string[] = []
+    const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
+    const b = createEngineNode(backend, { instanceId: 'B', config, wrap: lostReply, logger, chat: async () => {}, hooks: { jobEnded: async (endedJob) => void ended.push(endedJob.id) } })
+    await b.engine.recover()
+    expect(await store.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    await vi.advanceTimersByTimeAsync(3_500)
+    await b.engine.recover()
+    const { counters } = useMetrics().snapshot()
+    expect(counters['jobs_ended_total{status="failed"}']).toBe(1)
+    expect(counters['job_errors_total{code="owner-lost"}']).toBe(1)
+    expect(counters['lease_takeovers_total{outcome="ended",type="chat"}']).toBe(1)
+    expect(lines.filter(line => line.message === 'job ended')).toEqual([
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'owner-lost', failedDuring: 'engine', ...NOTHING_SPENT } },
+    ])
+    expect(ended).toEqual([job.id])
     await b.engine.dispose()
   })
 })
