@@ -129,7 +129,7 @@ export interface BackgroundJobsConfig {
     maxWorkers: number
     /** Workers kept warm once the pool started. @default 1 */
     minWorkers: number
-    /** Isolated calls that may wait for a worker; a call beyond that ends at once with an error result. @default 16 */
+    /** Isolated calls that may wait for a worker; a call beyond that ends at once with an error result. @default 32 (with `maxWorkers`, room for a whole round of `limits.maxCallsPerStep` calls) */
     maxQueue: number
     /**
      * Most time an isolated call waits for a free worker; past it, it ends with an error result, not run.
