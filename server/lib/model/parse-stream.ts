@@ -72,6 +72,8 @@ export interface ChatCompletionParser {
   /**
    * A `finish_reason` came: the answer is whole (or failed, `finishFailure`), only its usage and
    * `[DONE]` may follow — a body that breaks off or goes silent now ends the round as its end would.
+   * Only a finish that stands: one on a chunk without content, or confirmed by usage after it, and
+   * no content since (some gateways put a finish reason on chunks that are not the last).
    */
   readonly finishSeen: boolean
   /**
@@ -155,7 +157,7 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
       return state.callStarted || state.reasoningDetails !== null
     },
     get finishSeen() {
-      return state.finishReason !== null || state.failedFinish !== null
+      return state.failedFinish !== null || (state.finishReason !== null && state.finishStanding === 'confirmed')
     },
     finishFailure() {
       if (!state.failedFinish) return null
@@ -200,6 +202,14 @@ interface StreamState {
   /** OpenRouter's reasoning blocks, once a fragment of one came. */
   reasoningDetails: ReasoningDetailsJoiner | null
   /**
+   * Whether a `finish_reason` that came can be taken as the last word (`finishSeen`): not when the
+   * chunk that carried it also carried content and nothing but usage has confirmed it since, nor
+   * once content came after it — a gateway that marks every chunk with a finish reason would
+   * otherwise have a reset mid-answer read as a whole answer. `'confirmed'`: a chunk without
+   * content carried it, or usage came after it; `'open'`: it came with content; null: none yet.
+   */
+  finishStanding: 'confirmed' | 'open' | 'refuted' | null
+  /**
    * A delta's last code unit when it is the first half of a surrogate pair: an upstream that
    * escapes an emoji as `\ud83d\ude00` may cut between the two, and each delta must be whole
    * text (a store or a viewer that writes UTF-8 would turn a half into `�`). It goes out with the
@@ -209,7 +219,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, finishStanding: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -272,6 +282,8 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
   if (chunk.error) throw streamError(chunk.error)
   const choice = chunk.choices?.[0]
   const delta = choice?.delta
+  const before = state.pending.length
+  const fragments = Array.isArray(delta?.tool_calls) ? delta.tool_calls.length : 0
   if (delta) {
     // OpenRouter names it `reasoning`, DeepSeek-style endpoints `reasoning_content`; never count it twice.
     const reasoning = stringOrEmpty(delta.reasoning) || stringOrEmpty(delta.reasoning_content)
@@ -299,7 +311,12 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     }
   }
   takeUsage(state, chunk)
+  // Content reached `pending` (text, reasoning, a refusal) or a call's fragment came.
+  const carried = state.pending.length > before || fragments > 0
+  if (state.finishStanding !== null && carried) state.finishStanding = 'refuted'
+  else if (state.finishStanding === 'open' && chunk.usage) state.finishStanding = 'confirmed'
   if (choice?.finish_reason && typeof choice.finish_reason === 'string') {
+    if (state.finishStanding !== 'refuted') state.finishStanding = carried ? 'open' : 'confirmed'
     // OpenRouter's normalised `error`: the generation failed (its half-made calls are not run).
     if (choice.finish_reason === 'error') state.failedFinish = finishedWithError(choice.native_finish_reason)
     // DeepSeek: its servers interrupted the generation (the answer is cut short).
