@@ -174,17 +174,16 @@ export function followNotifications(options: NotificationStreamOptions): Notific
       open()
       return
     }
-    if (source && !opened) {
-      wokeWhileConnecting = true
-      return
-    }
     if (source && now() - lastSignOfLife >= NOTIFICATIONS_WAKE_QUIET_MS) {
+      // Quiet that long — an open stream, or an attempt still connecting (half-open across a sleep): reopened.
       source.close()
       source = null
       broken = true
       options.onBreak?.()
       open()
+      return
     }
+    if (source && !opened) wokeWhileConnecting = true
   }
 
   function close(): void {

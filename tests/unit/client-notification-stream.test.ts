@@ -159,6 +159,16 @@ describe('notification stream follower', () => {
     expect(sources).toHaveLength(9)
   })
 
+  it('a wake signal reopens an attempt that has been connecting for as long as a quiet stream (half-open across a sleep)', () => {
+    const { sources, latest, wake } = harness()
+    // Never opens, never fails: a connection the laptop's sleep left half-open.
+    vi.advanceTimersByTime(NOTIFICATIONS_WAKE_QUIET_MS)
+    wake()
+    expect(sources).toHaveLength(2)
+    expect(sources[0]!.closed).toBe(true)
+    expect(latest().closed).toBe(false)
+  })
+
   it('on a wake signal reopens a stream quiet long enough to be dead, after the last notification, and not a lively one', () => {
     const { sources, received, latest, wake } = harness()
     latest().open()
