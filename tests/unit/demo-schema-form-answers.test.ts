@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { formAnswer, formFields } from '../../demo/app/lib/schema-form'
+import { decisionOf, formAnswer, formFields, skippable } from '../../demo/app/lib/schema-form'
 import { createFormSchema } from '../../server/lib/workflows/form-schema'
 
 /** The answer the form sends when the user enters `entered` (text per field; `''` for the whole answer). */
@@ -56,9 +56,19 @@ describe('demo form answers the server accepts', () => {
     expect(accepted(schema, { title: 'x', tags: '["a"]', n: '2' })).toEqual({ title: 'x', tags: ['a'], n: 2 })
   })
 
-  it('a whole answer that is a union of objects (or nullable) is read as JSON, not sent as text', () => {
-    const nullable = z.object({ ok: z.boolean() }).nullable()
-    expect(accepted(nullable, { '': '{"ok":true}' })).toEqual({ ok: true })
+  it('a whole answer that may be left out (nullable, or an optional question) is its object\'s form, with Skip', () => {
+    const nullable = createFormSchema(z.object({ ok: z.boolean() }).nullable()).read()
+    expect(formFields(nullable).map(field => [field.name, field.control])).toEqual([['ok', 'checkbox']])
+    expect(decisionOf(nullable)).toEqual({ name: 'ok', yes: 'Yes', no: 'No' })
+    expect(skippable(nullable)).toBe(true)
+    // What an optional question's request carries (optional-answer.ts): the object, or null.
+    const optional = { anyOf: [{ type: 'object', properties: { note: { type: 'string' } }, required: ['note'] }, { type: 'null' }] }
+    expect(formFields(optional).map(field => [field.name, field.control, field.required])).toEqual([['note', 'textarea', true]])
+    expect(skippable(optional)).toBe(true)
+    expect(skippable(createFormSchema(z.object({ ok: z.boolean() })).read())).toBe(false)
+  })
+
+  it('a whole answer that is a union of objects is read as JSON, not sent as text', () => {
     const either = z.discriminatedUnion('k', [z.object({ k: z.literal('a') }), z.object({ k: z.literal('b'), n: z.number() })])
     expect(accepted(either, { '': '{"k":"b","n":1}' })).toEqual({ k: 'b', n: 1 })
     // A recursive schema's field is a `$ref` to its definition.

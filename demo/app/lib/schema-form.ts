@@ -36,9 +36,26 @@ interface SchemaNode {
   required?: string[]
 }
 
+/**
+ * The object an answer's schema asks for, also when the answer may be left out (an optional
+ * question's schema takes null too: `anyOf: [object, { type: 'null' }]`): its fields, or its
+ * Approve / Reject, are the form — with Skip (`skippable`) — rather than one box of JSON.
+ */
+function formNode(schema: unknown): SchemaNode {
+  const node = (schema && typeof schema === 'object' ? schema : {}) as SchemaNode
+  const { shape } = withoutNull(node)
+  return shape.type === 'object' && shape.properties ? shape : node
+}
+
+/** The answer may be left out (sent as null) while the form shows the object it takes otherwise. */
+export function skippable(schema: unknown): boolean {
+  const node = (schema && typeof schema === 'object' ? schema : {}) as SchemaNode
+  return formNode(schema) !== node && withoutNull(node).nullable
+}
+
 /** Fields to render for a schema. */
 export function formFields(schema: unknown): FormField[] {
-  const node = (schema && typeof schema === 'object' ? schema : {}) as SchemaNode
+  const node = formNode(schema)
   if (node.type === 'object' && node.properties) {
     return Object.entries(node.properties).map(([name, property]) => ({
       ...fieldFor(property, node.required?.includes(name) ?? false),
@@ -153,7 +170,7 @@ export interface FormDecision {
  * the form then shows two buttons (Approve / Reject) instead of a checkbox and a submit button.
  */
 export function decisionOf(schema: unknown): FormDecision | null {
-  const node = (schema && typeof schema === 'object' ? schema : {}) as SchemaNode
+  const node = formNode(schema)
   if (node.type !== 'object' || !node.properties) return null
   const booleans = Object.entries(node.properties).filter(([name, property]) => property.type === 'boolean' && node.required?.includes(name))
   if (booleans.length !== 1) return null
