@@ -102,7 +102,7 @@ export interface StartProcessOptions {
   cwd?: string
   /** Only this status counts as ready (e.g. 200 from `nuxt dev`, which answers 503 while it builds). @default any answer */
   readyStatus?: number
-  /** How long one readiness probe waits for its answer before asking again. @default 5 s */
+  /** How long one readiness probe waits for its answer before asking again (a cold `nuxt dev` on a busy machine may take long to answer its first request). @default 20 s */
   readyProbeTimeoutMs?: number
   /**
    * Runs the server in a process group of its own, and stopping it signals the whole group: what it
@@ -185,7 +185,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     }
     // Bounded: a server that takes the connection and never answers (stuck in its start) is asked
     // again rather than hanging the test until its own time limit with nothing said.
-    const status = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(options.readyProbeTimeoutMs ?? 5_000) }).then(async (response) => {
+    const status = await fetch(`${url}${options.readyPath}`, { signal: AbortSignal.timeout(options.readyProbeTimeoutMs ?? 20_000) }).then(async (response) => {
       await response.body?.cancel()
       return response.status
     }, () => 0)
