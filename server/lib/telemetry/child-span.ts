@@ -36,7 +36,13 @@ export function safely(hook: () => void): void {
 export function withChildSpan<T>(name: string, attributes: () => Attributes, work: (span: Span | undefined) => Promise<T>, hooks: ChildSpanHooks<T> = {}): Promise<T> {
   const parent = context.active()
   if (trace.getSpan(parent)?.isRecording() !== true) return work(undefined)
-  const span = trace.getTracer(TRACER_NAME).startSpan(name, { attributes: attributes() }, parent)
+  // Made from the work's input (a tool's arguments, with content recording on): one that cannot
+  // be read leaves the span without them, never the work undone.
+  let initial: Attributes = {}
+  safely(() => {
+    initial = attributes()
+  })
+  const span = trace.getTracer(TRACER_NAME).startSpan(name, { attributes: initial }, parent)
   return context.with(trace.setSpan(parent, span), () => work(span)).then(
     (result) => {
       if (hooks.onResult) safely(() => hooks.onResult!(span, result))

@@ -23,7 +23,14 @@ export function contentValue(settings: TelemetrySettings, value: unknown): strin
     text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
   }
   catch {
-    text = String(value)
+    // Circular, a BigInt, a getter that throws: its string form, if it has one (an object made
+    // with no prototype has none, and `String` throws for it).
+    try {
+      text = String(value)
+    }
+    catch {
+      text = '[a value with no text form]'
+    }
   }
   const limit = Math.max(0, Number(settings.maxContentChars) || 0)
   return cutTextWith(text, limit, '…')
