@@ -4,7 +4,6 @@
  * takes no stream slot. The `Allow` of a 405 lists HEAD where GET is allowed.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppServer } from '../support/app-server'
 import { startAppServer } from '../support/app-server'
@@ -25,20 +24,6 @@ const held = new Promise<void>((resolve) => {
   releaseAll = resolve
 })
 
-/** A loopback port of this file's range (47200–47299) that is free now. */
-async function portInRange(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 47_200 + Math.floor(Math.random() * 100)
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer()
-      server.once('error', () => resolve(false))
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-  throw new Error('no free port in 47200–47299')
-}
-
 beforeAll(async () => {
   // Every answer holds after its first piece until the end of the file: the jobs stay running.
   upstream = await startMockUpstream(() => ({ chunks: ['Held ', 'then done.'], pauseAfterChunks: 1, resume: held, delayMs: 1 }))
@@ -48,8 +33,8 @@ beforeAll(async () => {
     NUXT_BACKGROUND_JOBS_METRICS_TOKEN: TOKEN,
     NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS_PER_USER: '1',
   }
-  app = await startAppServer(env, await portInRange())
-  strict = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS: 'false' }, await portInRange())
+  app = await startAppServer(env)
+  strict = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS: 'false' })
 })
 
 afterAll(async () => {

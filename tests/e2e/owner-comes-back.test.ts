@@ -11,7 +11,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -24,6 +23,7 @@ import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { expectEngineIdle, followToEnd } from '../support/ops-client'
 import type { RedisPartitionProxy } from '../support/redis-partition-proxy'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import { freePort } from '../support/free-port'
 import { useRedisServer } from '../support/redis-server'
 
 const TOKEN = 'owner-comes-back-metrics'
@@ -43,7 +43,7 @@ const held = new Promise<void>((resolve) => {
 })
 
 beforeAll(async () => {
-  proxy = await startRedisPartitionProxy(redis.url, await portInRange())
+  proxy = await startRedisPartitionProxy(redis.url, await freePort())
   upstream = await startMockUpstream((request: RecordedRequest) => {
     const prompt = userMessageOf(request)
     if (prompt.includes('hold')) return { chunks: PIECES, delayMs: 5, pauseAfterChunks: 10, resume: held }
@@ -62,8 +62,8 @@ beforeAll(async () => {
     FIXTURE_SIDE_EFFECTS_FILE: effectsFile,
   }
   // One after the other, so a failed start leaves nothing running (afterAll stops what started).
-  a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' }, await portInRange())
-  b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' }, await portInRange())
+  a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' })
+  b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' })
   // A first job on each instance pays its cold start here (code loaded, Redis scripts), not within a test's lease.
   for (const server of [a, b]) {
     const user = await createClient(server.url).init()
@@ -85,20 +85,6 @@ afterAll(async () => {
   await upstream?.close()
   rmSync(effectsDir, { recursive: true, force: true })
 })
-
-/** A loopback port of this file's range (45000–45999) that is free now. */
-async function portInRange(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 45_000 + Math.floor(Math.random() * 1_000)
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer()
-      server.once('error', () => resolve(false))
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-  throw new Error('no free port in 45000–45999')
-}
 
 /**
  * A hold for the workflow's first tool node (`input.hold`): it runs on each instance until the test

@@ -9,7 +9,6 @@
  * (`GET /api/jobs/chat/:chatId/stream`) of a chat turn A runs.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import { DefaultChatTransport, readUIMessageStream } from 'ai'
 import type { UIMessage, UIMessageChunk } from 'ai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -21,6 +20,7 @@ import { startMockUpstream, userMessageOf } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
 import type { RedisPartitionProxy } from '../support/redis-partition-proxy'
 import { startRedisPartitionProxy } from '../support/redis-partition-proxy'
+import { freePort } from '../support/free-port'
 import { useRedisServer } from '../support/redis-server'
 
 const TOKEN = 'owner-serves-during-outage-metrics'
@@ -40,7 +40,7 @@ function release(prompt: string) {
 }
 
 beforeAll(async () => {
-  proxy = await startRedisPartitionProxy(redis.url, await portInRange())
+  proxy = await startRedisPartitionProxy(redis.url, await freePort())
   upstream = await startMockUpstream((request: RecordedRequest) => {
     const prompt = userMessageOf(request)
     const resume = new Promise<void>((resolve) => {
@@ -59,8 +59,8 @@ beforeAll(async () => {
     NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'test-key',
   }
   // One after the other, so a failed start leaves nothing running (afterAll stops what started).
-  a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' }, await portInRange())
-  b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' }, await portInRange())
+  a = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: proxy.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-a' })
+  b = await startAppServer({ ...env, NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url, NUXT_BACKGROUND_JOBS_INSTANCE_ID: 'instance-b' })
 })
 
 afterEach(() => {
@@ -73,20 +73,6 @@ afterAll(async () => {
   await proxy?.close()
   await upstream?.close()
 })
-
-/** A loopback port of this file's range (41000–41999) that is free now. */
-async function portInRange(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 41_000 + Math.floor(Math.random() * 1_000)
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer()
-      server.once('error', () => resolve(false))
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-  throw new Error('no free port in 41000–41999')
-}
 
 /** The AI SDK's stock transport of `user` on `url`. */
 function transportOf(user: ReturnType<typeof createClient>, url: string) {

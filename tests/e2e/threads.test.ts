@@ -4,7 +4,6 @@
  * `GET /api/jobs`, 400s naming `limit` and `before`, and nobody else's threads.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ThreadPageAnswer } from '../../shared/api-types'
 import type { AppServer } from '../support/app-server'
@@ -20,20 +19,6 @@ const held = new Promise<void>((resolve) => {
   releaseHeld = resolve
 })
 
-/** A loopback port of this file's range (43100–43199) that is free now. */
-async function portInRange(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 43_100 + Math.floor(Math.random() * 100)
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer()
-      server.once('error', () => resolve(false))
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-    })
-    if (free) return port
-  }
-  throw new Error('no free port in 43100–43199')
-}
-
 beforeAll(async () => {
   // A prompt that starts with "hold" stays running (after its first piece) until the file ends.
   upstream = await startMockUpstream(request => userMessageOf(request).startsWith('hold')
@@ -42,7 +27,7 @@ beforeAll(async () => {
   app = await startAppServer({
     NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL: upstream.url,
     NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: 'sk-threads-route-0123456789',
-  }, await portInRange())
+  })
 })
 
 afterAll(async () => {
