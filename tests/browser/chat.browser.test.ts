@@ -344,6 +344,12 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
 
       // The new process finds the job in Redis, takes its expired lease and runs it on.
       restarting = await startAppServer(env, port)
+      // The same prompt asked again, uninterrupted, for the comparison at the end: started now, it
+      // streams alongside the job taken over instead of after it (the long answer takes seconds).
+      const again = await page.evaluate(async (prompt) => {
+        const created = await (await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: prompt }] }) })).json()
+        return created.id as string
+      }, LONG_PROMPT)
       await waitForStatus(page, jobId, 'completed')
       await indicator.waitFor({ state: 'detached', timeout: WAIT_MS })
       const state = await serverState(page, jobId)
@@ -352,10 +358,6 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
       expect(await page.locator('.turn[data-status="lost"], .lost-note').count()).toBe(0)
       await screenshot(page, 'restart-redis-1-came-back')
       // One coherent answer: the scripted model's words for this prompt, as an uninterrupted job gets them.
-      const again = await page.evaluate(async (prompt) => {
-        const created = await (await fetch('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [{ role: 'user', content: prompt }] }) })).json()
-        return created.id as string
-      }, LONG_PROMPT)
       await expect.poll(async () => (await serverState(page, again)).status, { timeout: WAIT_MS, interval: 200 }).toBe('completed')
       expect(state.content).toBe((await serverState(page, again)).content)
     }
