@@ -42,19 +42,45 @@ export function turn(page: Page, jobId: string) {
   return page.locator(`.turn[data-job-id="${jobId}"]`)
 }
 
+/** How often `waitForStatus` asks the server whether the job still moves (not how soon it sees the status). */
+const PROGRESS_CHECK_MS = 1_000
+/**
+ * How often `waitForStatus` looks at the page for the status: a DOM query inside the page, cheap
+ * (no round trip to the test, nor to the server).
+ */
+const STATUS_CHECK_MS = 50
+
 /**
  * Waits for a turn's `data-status` (a job status, or `lost`), for as long as the job moves on the
  * server: the budget starts again whenever its seq grows (a long answer streams slower on a loaded
  * machine), and runs out after `WAIT_MS` with no new event (or with no answer from the server).
+ * The status is looked for in the page every `STATUS_CHECK_MS`; the server is asked about
+ * progress beside it, once every `PROGRESS_CHECK_MS`.
  */
 export async function waitForStatus(page: Page, jobId: string, status: string): Promise<void> {
   const selector = `.turn[data-job-id="${jobId}"][data-status="${status}"]`
-  await waitWhileProgressing(async () => ({ shown: await page.locator(selector).first().isVisible(), seq: await serverSeq(page, jobId) }), ({ shown }) => shown, {
+  let shown = false
+  // Visible as Playwright's `isVisible` has it: a box, and not `visibility: hidden`. No timeout of
+  // its own: the progress check below decides when to give up. Once it has, this wait ends with
+  // the page (closed after the file), and that end is not an error of the test.
+  const onScreen = page.waitForFunction((css) => {
+    const element = document.querySelector(css)
+    if (!element) return false
+    const box = element.getBoundingClientRect()
+    return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== 'hidden'
+  }, selector, { polling: STATUS_CHECK_MS, timeout: 0 }).then(() => {
+    shown = true
+  })
+  onScreen.catch(() => {})
+  const stalled = waitWhileProgressing(async () => (shown ? { shown, seq: undefined } : { shown, seq: await serverSeq(page, jobId) }), value => value.shown, {
     progress: ({ seq }) => seq,
     stallMs: WAIT_MS,
-    intervalMs: 250,
+    intervalMs: PROGRESS_CHECK_MS,
     describe: ({ seq }) => `waiting for ${selector}; the job is at seq ${seq ?? 'unknown'} on the server`,
   })
+  // Once the status shows, the progress check ends at its next read.
+  stalled.catch(() => {})
+  await Promise.race([onScreen, stalled])
 }
 
 /**
