@@ -185,15 +185,25 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
   let browser: Browser
   const contexts: BrowserContext[] = []
   beforeAll(async () => {
-    server = await startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8', ...env })
-    browser = await launchBrowser()
+    // The server and Chromium start side by side (neither needs the other until the warm-up). Both
+    // are awaited before a failure is thrown, so that `afterAll` stops whichever of them started.
+    const started = await Promise.allSettled([
+      startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8', ...env }).then((app) => { server = app }),
+      launchBrowser().then((launched) => { browser = launched }),
+    ])
+    for (const result of started) if (result.status === 'rejected') throw result.reason
     await warmUp(browser, server)
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
   afterAll(async () => {
-    for (const context of contexts) await context.close()
-    await browser?.close()
-    await server?.stop()
+    // Chromium (with every context) and the server go side by side.
+    await Promise.all([
+      (async () => {
+        await Promise.all(contexts.map(context => context.close()))
+        await browser?.close()
+      })(),
+      server?.stop(),
+    ])
   })
   return {
     /** The app's base URL. */
