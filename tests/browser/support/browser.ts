@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { startAppServer } from '../../support/app-server'
 import type { AppServer } from '../../support/app-server'
 import { within } from '../../support/within'
@@ -195,6 +195,11 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
     await warmUp(browser, server)
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
+  // A test's contexts close with it: a page left open keeps its streams, polls and timers going
+  // (and the server's side of them) under every later test of the file.
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map(context => context.close()))
+  })
   afterAll(async () => {
     // Chromium (with every context) and the server go side by side.
     await Promise.all([
@@ -210,7 +215,7 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
     get url() {
       return server.url
     },
-    /** A fresh context (a new anonymous user), closed after the file. */
+    /** A fresh context (a new anonymous user), closed after the test. */
     async newContext(look: BrowserLook = {}): Promise<BrowserContext> {
       const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light', ...(look.touch ? { hasTouch: true, isMobile: true } : {}) })
       contexts.push(context)

@@ -62,7 +62,7 @@ export async function waitForStatus(page: Page, jobId: string, status: string): 
   let shown = false
   // Visible as Playwright's `isVisible` has it: a box, and not `visibility: hidden`. No timeout of
   // its own: the progress check below decides when to give up. Once it has, this wait ends with
-  // the page (closed after the file), and that end is not an error of the test.
+  // the page (closed after the test), and that end is not an error of the test.
   const onScreen = page.waitForFunction((css) => {
     const element = document.querySelector(css)
     if (!element) return false
