@@ -7,40 +7,21 @@
  * unreachable Redis (an upgrade under way). The old server is the real one seen through a proxy
  * that reports it as 6.0 in `INFO` (same length, so the reply stays well formed).
  */
-import { createConnection, createServer } from 'node:net'
-import type { AddressInfo, Socket } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
+import { startTcpProxy } from '../support/tcp-proxy'
 
 const redis = useRedisServer()
 
 /** A proxy to `target` whose replies say `redis_version:6.0.<same number of digits>`. */
 async function startOldVersionProxy(target: string): Promise<string> {
-  const { hostname, port } = new URL(target)
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
-    const upstream = createConnection(Number(port), hostname)
-    sockets.add(client).add(upstream)
-    client.on('data', chunk => upstream.write(chunk))
-    upstream.on('data', (chunk: Buffer) => {
-      client.write(chunk.toString('latin1').replace(/redis_version:\d+\.\d+\.(\d+)/, (_, patch: string) => `redis_version:6.0.${'1'.repeat(patch.length)}`), 'latin1')
-    })
-    for (const socket of [client, upstream]) {
-      socket.on('error', () => {})
-      socket.on('close', () => {
-        client.destroy()
-        upstream.destroy()
-      })
-    }
+  const proxy = await startTcpProxy(target, {
+    fromUpstream: chunk => chunk.toString('latin1').replace(/redis_version:\d+\.\d+\.(\d+)/, (_, patch: string) => `redis_version:6.0.${'1'.repeat(patch.length)}`),
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(async () => {
-    for (const socket of sockets) socket.destroy()
-    await new Promise(resolve => server.close(resolve))
-  })
-  return `redis://127.0.0.1:${(server.address() as AddressInfo).port}`
+  onTestFinished(proxy.close)
+  return `redis://127.0.0.1:${proxy.port}`
 }
 
 describe('redis provider on a Redis older than 6.2', () => {

@@ -5,49 +5,37 @@
  * `arm(marker)` aims at one command: the next reply on the connection that next sends a command
  * holding `marker` (so other traffic of the instance meanwhile is left alone).
  */
-import { createConnection, createServer } from 'node:net'
-import type { AddressInfo, Socket } from 'node:net'
+import { startTcpProxy } from './tcp-proxy'
+import type { ProxiedPair } from './tcp-proxy'
 
 /** Starts a proxy to the Redis at `target` (`redis://127.0.0.1:<port>`) on a free port. */
 export async function startReplyDroppingProxy(target: string) {
-  const { hostname, port } = new URL(target)
   let armed = false
   let marker: string | undefined
   let cuts = 0
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
-    const upstream = createConnection(Number(port), hostname)
-    sockets.add(client).add(upstream)
-    let aimed = false
-    client.on('data', (chunk: Buffer) => {
+  /** Connections that sent the command `marker` aimed at: their next reply is swallowed. */
+  const aimed = new WeakSet<ProxiedPair>()
+  const proxy = await startTcpProxy(target, {
+    fromClient: (chunk, pair) => {
       if (marker !== undefined && chunk.includes(marker)) {
         marker = undefined
-        aimed = true
+        aimed.add(pair)
       }
-      upstream.write(chunk)
-    })
-    upstream.on('data', (chunk) => {
-      if ((armed && marker === undefined) || aimed) {
+      return chunk
+    },
+    fromUpstream: (chunk, pair) => {
+      if ((armed && marker === undefined) || aimed.has(pair)) {
         armed = false
-        aimed = false
+        aimed.delete(pair)
         cuts++
-        client.destroy()
-        upstream.destroy()
-        return
+        pair.destroy()
+        return null
       }
-      client.write(chunk)
-    })
-    for (const socket of [client, upstream]) {
-      socket.on('error', () => {})
-      socket.on('close', () => {
-        client.destroy()
-        upstream.destroy()
-      })
-    }
+      return chunk
+    },
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
-    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `redis://127.0.0.1:${proxy.port}`,
     arm: (aimAt?: string) => {
       if (aimAt === undefined) armed = true
       else marker = aimAt
@@ -55,9 +43,6 @@ export async function startReplyDroppingProxy(target: string) {
     get cuts() {
       return cuts
     },
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await new Promise(resolve => server.close(resolve))
-    },
+    close: proxy.close,
   }
 }
