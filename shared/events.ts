@@ -147,6 +147,11 @@ export interface StepEndPayload {
    * (model/types.ts). Stored only, as `reasoningDetails`.
    */
   toolCallExtras?: Record<string, Record<string, unknown>>
+  /**
+   * How many messages of earlier turns the round's request left out to stay within the model's
+   * context budget (`upstream.contextTokens`, docs/model.md); absent when it sent the whole history.
+   */
+  droppedMessages?: number
 }
 
 /** One of OpenRouter's reasoning blocks (`reasoning.text`, `reasoning.summary`, `reasoning.encrypted`): opaque, kept as it came. */

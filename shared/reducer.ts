@@ -71,6 +71,8 @@ export interface StepState {
   reasoningDetails?: ReasoningDetail[]
   /** The `extra_content` of the round's calls, by call id (events.ts): on the server only. */
   toolCallExtras?: Record<string, Record<string, unknown>>
+  /** Messages of earlier turns the round's request left out for the model's context budget (events.ts). */
+  droppedMessages?: number
   ended: boolean
 }
 
@@ -236,7 +238,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       let index = state.steps.length - 1
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
-        next.steps = replacedAt(state.steps, index, { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ended: true }, owned)
+        next.steps = replacedAt(state.steps, index, { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ...(typeof event.droppedMessages === 'number' ? { droppedMessages: event.droppedMessages } : {}), ended: true }, owned)
       }
       return next
     }

@@ -103,6 +103,20 @@ export interface BackgroundJobsConfig {
      * fails at once with `upstream-rate-limited`, naming the wait. @default 20000
      */
     maxRetryDelayMs: number
+    /**
+     * The context budget of every model, in tokens (estimated as UTF-8 bytes of the request's JSON / 4):
+     * before each model round, the oldest whole turns of the history are left out until the request
+     * fits; the system prompt and the newest user message (with the job's own rounds) always go, and
+     * a request that does not fit even so fails the job with `context-budget-exceeded`. Set it below
+     * the model's context window by the room its answer needs. 0: no budget, the history goes whole
+     * (a thread longer than the window fails with the endpoint's 400). @default 0
+     */
+    contextTokens: number
+    /**
+     * The budget of named models, overriding `contextTokens`: comma-separated `model=tokens`
+     * (`openai/gpt-4o-mini=120000,meta-llama/llama-3.1-8b-instruct=7000`; `=0`: no budget for that model). @default ''
+     */
+    modelContextTokens: string
   }
   scripted: {
     /**

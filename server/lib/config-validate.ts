@@ -10,6 +10,7 @@ import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { noValueEnvNames, noValueEnvProblems, nullInGroupProblem, nullSettingKeys } from './config-env-null'
 import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { convexAddressProblem } from './convex-url-check'
+import { modelContextTokensProblems } from './model/context-budget'
 import { unitWarnings } from './config-units'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
@@ -26,6 +27,7 @@ export const CHAT_RECOVERY_MODES = ['fail', 'continue'] as const
 const ZERO_ALLOWED = new Set([
   'upstream.maxRetries',
   'upstream.retryBaseDelayMs',
+  'upstream.contextTokens',
   'scripted.chunkIntervalMs',
   'limits.retryAfterSeconds',
   'limits.maxRepeatedCalls',
@@ -266,6 +268,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     problems.push(`${describe('upstream.baseUrl')} ends with /chat/completions, which the model client appends itself: give the base URL without it (https://openrouter.ai/api/v1, not https://openrouter.ai/api/v1/chat/completions; a query such as ?api-version=… may stay)`)
   }
   if (String(config.upstream.defaultModel ?? '').trim() === '') problems.push(`${describe('upstream.defaultModel')} must name a model, e.g. openai/gpt-4o-mini`)
+  problems.push(...modelContextTokensProblems(config))
   // A group replaced by a scalar (`NUXT_BACKGROUND_JOBS_LIMITS=5`): one problem, not one per key of it.
   for (const [group, fallback] of Object.entries(DEFAULT_CONFIG)) {
     if (fallback === null || typeof fallback !== 'object' || options.input === undefined) continue

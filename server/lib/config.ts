@@ -44,6 +44,10 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     maxRetries: 2,
     retryBaseDelayMs: 500,
     maxRetryDelayMs: 20_000,
+    // Off: no one size fits every model (4k to 2M tokens), and a budget too small makes the model
+    // forget a thread's start unasked; the endpoint's 400 names these settings instead.
+    contextTokens: 0,
+    modelContextTokens: '',
   },
   scripted: { enabled: false, chunkIntervalMs: 40, chunkChars: 6 },
   tools: { enabled: true, disabled: '', isolated: '' },

@@ -9,6 +9,8 @@ import type { ModelEvent, ModelRequest, ModelToolCall } from '../model/types'
 import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { textEnd } from '../text-end'
+import { contextBudgetOf } from '../model/context-budget'
+import { fitToContextBudget } from './history-budget'
 
 /** What one round produced. */
 export interface ModelRound {
@@ -24,6 +26,8 @@ export interface ModelRound {
   toolCalls: ModelToolCall[]
   finishReason: string | null
   usage?: TokenUsage
+  /** Messages of earlier turns left out of the request to fit the model's context budget (history-budget.ts). */
+  droppedMessages?: number
 }
 
 /** Turns a model failure into the job's failure. */
@@ -107,7 +111,12 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   }
   context.signal.addEventListener('abort', countUsage, { once: true })
   try {
-    const prepared = await context.prepareModelRequest(request)
+    // Fitted after the hook: what it added (an app's system prompt) counts, and the budget is the
+    // one of the model it sends to (a hook may switch it).
+    const adjusted = await context.prepareModelRequest(request)
+    const fitted = fitToContextBudget(adjusted, contextBudgetOf(context.config, adjusted.model), nodeId)
+    if (fitted.droppedMessages) round.droppedMessages = fitted.droppedMessages
+    const prepared = fitted.request
     sent?.(prepared)
     // Pushed when the client can (no async step per chunk), else iterated.
     if (context.model.consume) await context.model.consume(prepared, context.signal, onEvent)
