@@ -10,6 +10,8 @@ import type { RunContext } from '../run-context'
 import { JobFailure } from '../run-context'
 import { textEnd } from '../text-end'
 import { contextBudgetOf } from '../model/context-budget'
+import type { ContextBudget } from '../model/context-budget'
+import { contextOverflowFailure, isContextOverflow } from './context-overflow'
 import { fitToContextBudget } from './history-budget'
 
 /** What one round produced. */
@@ -110,11 +112,13 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     countedUsage = round.usage
   }
   context.signal.addEventListener('abort', countUsage, { once: true })
+  // The budget of the model the request went to (the hook may switch it), for a refusal's hint.
+  let budget: ContextBudget | null = null
   try {
-    // Fitted after the hook: what it added (an app's system prompt) counts, and the budget is the
-    // one of the model it sends to (a hook may switch it).
+    // Fitted after the hook: what it added (an app's system prompt) counts.
     const adjusted = await context.prepareModelRequest(request)
-    const fitted = fitToContextBudget(adjusted, contextBudgetOf(context.config, adjusted.model), nodeId)
+    budget = contextBudgetOf(context.config, adjusted.model)
+    const fitted = fitToContextBudget(adjusted, budget, nodeId)
     if (fitted.droppedMessages) round.droppedMessages = fitted.droppedMessages
     const prepared = fitted.request
     sent?.(prepared)
@@ -130,7 +134,8 @@ export async function streamModelRound(context: RunContext, request: ModelReques
       context.addMetrics({ tokens: error.usage })
       failure.usage = error.usage
     }
-    throw failure
+    // The endpoint refused a prompt over the model's window: say which setting keeps it within.
+    throw isContextOverflow(error) ? contextOverflowFailure(failure, budget) : failure
   }
   finally {
     context.signal.removeEventListener('abort', countUsage)
