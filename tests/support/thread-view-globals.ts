@@ -23,4 +23,7 @@ export function stubThreadViewGlobals(): void {
   vi.stubGlobal('refreshNuxtData', async () => {})
   vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
   vi.stubGlobal('navigateTo', async () => {})
+  // A touch screen's (lib/focus.ts): the page's first load leaves the focus alone, so the stand-in
+  // composers need no `focus`. A test of the focus stubs `window` again.
+  vi.stubGlobal('window', { matchMedia: (query: string) => ({ matches: query === '(pointer: coarse)' }) })
 }

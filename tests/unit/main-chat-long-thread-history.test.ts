@@ -46,8 +46,10 @@ const Empty = vue.defineComponent({ setup: () => () => null })
 let sendFromComposer: ((text: string) => Promise<boolean>) | undefined
 const ChatComposer = vue.defineComponent({
   props: { send: { type: Function, required: true } },
-  setup(props) {
+  setup(props, { expose }) {
     sendFromComposer = props.send as (text: string) => Promise<boolean>
+    // The page's first load on a desktop puts the focus in the box.
+    expose({ focus: () => {} })
     return () => null
   },
 })

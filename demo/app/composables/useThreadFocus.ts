@@ -4,10 +4,11 @@
  * focusing the box there pops up the on-screen keyboard over the conversation (lib/focus.ts).
  * Used when the thread opens from the thread list or "New thread", and after an action that takes
  * the focused control away (an answer to a question sent, "Newest", Retry). Provided to the
- * thread's turns (`FOCUS_COMPOSER_KEY`).
+ * thread's turns (`FOCUS_COMPOSER_KEY`). On the page's first load the box gets the focus on a
+ * desktop only, and only if the user has not put it somewhere while the page loaded.
  */
 import type { Ref } from 'vue'
-import { FOCUS_COMPOSER_KEY, focusForNextMessage } from '../lib/focus'
+import { FOCUS_COMPOSER_KEY, focusForNextMessage, focusOnFirstLoad } from '../lib/focus'
 
 export interface ThreadFocusTargets {
   composer: Ref<{ focus: () => void } | null>
@@ -25,7 +26,9 @@ export function useThreadFocus({ composer, heading, section }: ThreadFocusTarget
   const openedByNavigation = !useNuxtApp().isHydrating
   onMounted(() => {
     const focused = document.activeElement
-    if (openedByNavigation && (!focused || focused === document.body || focused.closest('#thread-sidebar'))) focusOpenedThread()
+    const nothingFocused = !focused || focused === document.body
+    if (openedByNavigation && (nothingFocused || focused.closest('#thread-sidebar'))) focusOpenedThread()
+    else if (!openedByNavigation && nothingFocused) focusOnFirstLoad(composer.value)
   })
   return { focusOpenedThread }
 }

@@ -23,6 +23,20 @@ export function focusNewThread(): void {
  * pops up the on-screen keyboard). The main chat's thread, its "+ New thread" and /ai-sdk share it.
  */
 export function focusForNextMessage(box: { focus: () => void } | null | undefined, thread: HTMLElement | null | undefined): void {
-  if (window.matchMedia('(pointer: coarse)').matches) thread?.focus({ preventScroll: true })
+  if (isTouchScreen()) thread?.focus({ preventScroll: true })
   else box?.focus()
+}
+
+/**
+ * Focus on the chat page's first load (a typed URL, a reload): the box on a desktop, so the first
+ * key typed is the message, as ChatGPT and Claude do — on a touch screen nothing, so the on-screen
+ * keyboard stays closed until the user taps the box.
+ */
+export function focusOnFirstLoad(box: { focus: () => void } | null | undefined): void {
+  if (!isTouchScreen()) box?.focus()
+}
+
+/** The primary pointer is a finger: focusing a text box pops up the on-screen keyboard. */
+function isTouchScreen(): boolean {
+  return window.matchMedia('(pointer: coarse)').matches
 }
