@@ -11,16 +11,16 @@
 import { BroadcastChannel } from 'node:worker_threads'
 import { randomUUID } from 'node:crypto'
 import type { BackgroundJobsConfig } from '../config'
-import { ToolCallError, ToolNotRunError, ToolTimeoutError } from '../executor/tool-errors'
 import type { CancelStart } from '../executor/run-with-deadline'
 import type { ToolResultJson } from '../executor/tool-result-json'
-import { toolResultFromJson } from '../executor/tool-result-json'
 import type { Logger } from '../logger'
 import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
-import { IsolatedSchemaThrewError, IsolationQueueFullError, IsolationUnavailableError, leftoverTimerOf, ToolHeapLimitError, ToolWorkerExitedError } from './errors'
-import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
-import { ANSWER_POSTED_SLOT, deserializeError, GATE_LENGTH, leftoverRunning, stageOfGate, START_GATE } from './protocol'
+import type { IsolatedCall } from './call-outcome'
+import { callFault, logDiedAfterAnswer, resultOfAnswer } from './call-outcome'
+import { IsolationQueueFullError, IsolationUnavailableError, leftoverTimerOf, ToolWorkerExitedError } from './errors'
+import type { IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
+import { ANSWER_POSTED_SLOT, GATE_LENGTH, leftoverRunning, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
 import { listenForStrayErrors } from './stray-errors'
 import { STRAY_REPORTS_PER_WINDOW } from './stray-report-limit'
@@ -28,8 +28,7 @@ import type { IsolationAvailability } from './worker-entry'
 import { createIsolationAvailability } from './worker-entry'
 import { createWaitingCalls, type WaitingCall } from './waiting-calls'
 
-/** One call to run isolated. */
-export type IsolatedCall = Omit<IsolatedToolTask, 'file' | 'faultChannel' | 'answerChannel' | 'callId' | 'startGate'>
+export type { IsolatedCall } from './call-outcome'
 
 /** Counts of the pool; all zero when nothing runs (workers stay up to `minWorkers`). */
 export interface IsolationStats {
@@ -79,8 +78,6 @@ export interface ToolIsolationOptions {
 }
 
 type Pool = import('tinypool').Tinypool
-/** tinypool's refusals when its queue is full (they have no error code). */
-const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy'])
 /**
  * How long a worker may take, after its call answered, to finish the call's leftovers and come
  * back (it waits up to `LEFTOVER_WAIT_MS` for them); past it, it is terminated and replaced.
@@ -172,57 +169,20 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
   }
 
-  /**
-   * `began`: a worker started the call (a queued one is only taken out of the queue: no worker
-   * stopped). `leftoversOf`: tools whose earlier calls left timers running in that worker.
-   */
-  function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal, began: boolean, leftoversOf: readonly string[] = []): unknown {
-    if (signal.aborted) {
-      if (began) useMetrics().increment('isolated_calls_stopped_total', { reason: 'signal' })
-      return signal.reason
-    }
-    if ((error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      useMetrics().increment('isolated_calls_stopped_total', { reason: 'heap' })
-      return new ToolHeapLimitError(call.name, settings!.heapMb, leftoversOf)
-    }
-    if (QUEUE_FULL_MESSAGES.has((error as Error)?.message)) return new IsolationQueueFullError(call.name, settings!.maxQueue)
-    useMetrics().increment('isolated_calls_stopped_total', { reason: 'exit' })
-    return new ToolWorkerExitedError(call.name, error)
-  }
-
   /** The tool whose timer, left running by an earlier call, runs in the worker of the call of `gate` now. */
   function leftoverOfGate(gate: Int32Array): string | undefined {
     const file = leftoverRunning(gate)
     return file === null ? undefined : options.toolFiles[file]
   }
 
-  /**
-   * Says that a worker died after its call answered, naming the tool and the job (it took no call
-   * with it), and the tool whose leftover timer, of an earlier call, was running then (`gate`).
-   */
-  function diedAfterAnswer(call: IsolatedCall, error: unknown, gate: Int32Array): void {
-    const leftoverOf = leftoverOfGate(gate)
-    const during = leftoverOf ? `, while ${leftoverTimerOf(leftoverOf)} ran` : ''
-    const what = (error as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      ? `used more memory than its heap limit of ${settings!.heapMb} MB (isolation.heapMb) after its call answered${during}`
-      : `stopped its isolation worker after its call answered${during} (${error instanceof Error ? error.message : String(error)})`
-    logger.warn(`isolated tool "${call.name}" ${what}; its worker died (its answer was used; a new worker takes the next call)`, { tool: call.name, jobId: call.context.jobId, ...(leftoverOf ? { leftoverOf } : {}) })
+  /** A failed task's error for its call (call-outcome.ts). */
+  function toFault(call: IsolatedCall, error: unknown, signal: AbortSignal, began: boolean, leftoversOf: readonly string[] = []): unknown {
+    return callFault(call, error, signal, began, settings!, leftoversOf)
   }
 
-  function fromAnswer(call: IsolatedCall, answer: IsolatedToolAnswer): ToolResultJson {
-    if (answer.ok) {
-      // Too large to be used whole (tool-runner.ts): kept as text, never parsed here.
-      if (answer.bytes !== undefined) return { result: null, json: answer.json, cutBytes: answer.bytes }
-      const read = toolResultFromJson(answer.json)
-      // A check task's exact value came beside its JSON (protocol.ts).
-      if (answer.exact) (read.result as IsolatedArgumentsCheck).exact = answer.exact
-      return read
-    }
-    if (answer.kind === 'timeout') throw new ToolTimeoutError(call.name, call.timeoutMs)
-    // The schema's own throw keeps its cause: the server logs it (execute-tool.ts).
-    if (answer.kind === 'tool-error' && answer.error.name === 'ToolSchemaThrewError') throw new IsolatedSchemaThrewError(call.name, answer.error.message, answer.error.cause ? deserializeError(answer.error.cause) : undefined)
-    if (answer.kind === 'tool-error') throw answer.notRun ? new ToolNotRunError(call.name, answer.error.message) : new ToolCallError(call.name, answer.error.message)
-    throw deserializeError(answer.error)
+  /** Logs a worker's death after its call answered (call-outcome.ts), with the leftover of `gate` running then. */
+  function diedAfterAnswer(call: IsolatedCall, error: unknown, gate: Int32Array): void {
+    logDiedAfterAnswer(logger, call, error, settings!.heapMb, leftoverOfGate(gate))
   }
 
   /**
@@ -372,7 +332,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        return fromAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
+        return resultOfAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
       }
       finally {
         calls--
