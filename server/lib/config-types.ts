@@ -141,6 +141,14 @@ export interface BackgroundJobsConfig {
   isolation: {
     /** Most isolated calls running at once (one worker thread each). @default 2 */
     maxWorkers: number
+    /**
+     * Most workers one user's isolated calls hold while another user's call waits: a worker that
+     * frees goes to a user holding fewer (in turns), never to one holding this many while such a
+     * user waits. Work-conserving: when only users holding this many wait (a lone user's round of
+     * calls), they still take every free worker, fewest held first (docs/decisions/016).
+     * @default 1 (every user with a call waiting gets a worker before any gets a second one)
+     */
+    maxWorkersPerUser: number
     /** Workers kept warm once the pool started. @default 1 */
     minWorkers: number
     /** Isolated calls that may wait for a worker; a call beyond that ends at once with an error result. @default 32 (with `maxWorkers`, room for a whole round of `limits.maxCallsPerStep` calls) */

@@ -308,6 +308,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (config.isolation.minWorkers > config.isolation.maxWorkers) {
     problems.push(`${describe('isolation.minWorkers')} (${config.isolation.minWorkers}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers})`)
   }
+  if (config.isolation.maxWorkersPerUser > config.isolation.maxWorkers) {
+    problems.push(`${describe('isolation.maxWorkersPerUser')} (${config.isolation.maxWorkersPerUser}) must not exceed ${describe('isolation.maxWorkers')} (${config.isolation.maxWorkers}): one user's share of the workers cannot be more than all of them (set it to ${config.isolation.maxWorkers} for no share: turns by user alone)`)
+  }
   for (const key of ['cookieSecret', 'cookieSecretPrevious'] as const) {
     if (config[key] && config[key].length < 32) problems.push(`${describe(key)} must be at least 32 characters long`)
   }

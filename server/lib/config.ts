@@ -51,7 +51,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   },
   scripted: { enabled: false, chunkIntervalMs: 40, chunkChars: 6 },
   tools: { enabled: true, disabled: '', isolated: '' },
-  isolation: { maxWorkers: 2, minWorkers: 1, maxQueue: 32, queueTimeoutMs: 30_000, heapMb: 128, idleTimeoutMs: 30_000 },
+  isolation: { maxWorkers: 2, maxWorkersPerUser: 1, minWorkers: 1, maxQueue: 32, queueTimeoutMs: 30_000, heapMb: 128, idleTimeoutMs: 30_000 },
   workflows: { enabled: true },
   limits: {
     maxConcurrentJobs: 200,

@@ -91,6 +91,14 @@ describe('configuration checks', () => {
     expect(configProblems(resolveConfig({ isolation: { heapMb: 16 } }))).toEqual([])
   })
 
+  it('isolation: a user\'s share of the workers is at least one and at most all of them', () => {
+    expect(configProblems(resolveConfig({ isolation: { maxWorkers: 4, maxWorkersPerUser: 4 } }))).toEqual([])
+    expect(configProblems(resolveConfig({ isolation: { maxWorkers: 1 } }))).toEqual([])
+    expect(configProblems(resolveConfig({ isolation: { maxWorkersPerUser: 0 } }))).toEqual([expect.stringContaining('isolation.maxWorkersPerUser (NUXT_BACKGROUND_JOBS_ISOLATION_MAX_WORKERS_PER_USER) must be greater than 0')])
+    expect(configProblems(resolveConfig({ isolation: { maxWorkers: 2, maxWorkersPerUser: 3 } }))).toEqual([expect.stringContaining('isolation.maxWorkersPerUser (NUXT_BACKGROUND_JOBS_ISOLATION_MAX_WORKERS_PER_USER) (3) must not exceed backgroundJobs.isolation.maxWorkers')])
+    expect(configProblems(resolveConfig({ isolation: { maxWorkersPerUser: 1.5 } }))).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_ISOLATION_MAX_WORKERS_PER_USER) must be a whole number, got 1.5')])
+  })
+
   it('refuses an unknown provider and a short cookie secret', () => {
     const problems = configProblems(resolveConfig({ provider: 'mongo' as never, cookieSecret: 'short' }))
     expect(problems.some(problem => problem.includes('provider') && problem.includes('"mongo"'))).toBe(true)

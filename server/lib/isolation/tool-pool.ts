@@ -2,8 +2,10 @@
  * The pool of worker threads that runs isolated tools (tinypool; docs/decisions/008). It starts
  * at the first isolated call with the settings of that moment (`isolation.*`): each worker has a
  * V8 heap cap, at most `maxWorkers` run at once, at most `maxQueue` calls wait — one more is
- * refused at once. When a call's signal fires (its time limit, or the job's abort) while it runs,
- * the worker is terminated — the tool stops for real, whatever it is doing — and replaced.
+ * refused at once — and take free workers in turns by user, within each user's share
+ * (`maxWorkersPerUser`, waiting-calls.ts). When a call's signal fires (its time limit, or the
+ * job's abort) while it runs, the worker is terminated — the tool stops for real, whatever it is
+ * doing — and replaced.
  * A call resolves with its answer at once, but its worker takes another call only once the work
  * the call left running is done (leftovers.ts); a worker that says it is not, or does not come
  * back within `RELEASE_TIMEOUT_MS`, is terminated and replaced first.
@@ -113,8 +115,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   let answers: BroadcastChannel | null = null
   const awaited = new Map<number, AwaitedCall>()
   let lastCallId = 0
-  // Calls waiting for a free worker (each is given to tinypool by `pump`, in turn by user), and tinypool turns under way.
-  const waiting = createWaitingCalls()
+  // Calls waiting for a free worker (each is given to tinypool by `pump`, in turn by user, within
+  // each user's share of the workers), and tinypool turns under way.
+  const waiting = createWaitingCalls(() => settings?.maxWorkersPerUser ?? Infinity)
   let turns = 0
 
   async function startPool(workerUrl: string): Promise<Pool> {
@@ -156,7 +159,9 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   /**
    * Gives waiting calls to tinypool while fewer than `maxWorkers` of its turns are under way, in
-   * turn by user (waiting-calls.ts). A call is given only when a worker is free (or, after one was lost, is started for it),
+   * turn by user, a user holding `maxWorkersPerUser` workers passed over while another's call
+   * waits (waiting-calls.ts). A call is given only when a worker is free (or, after one was lost,
+   * is started for it),
    * so tinypool never holds one behind busy workers: a call given up in the queue (its job aborted,
    * `isolation.queueTimeoutMs` passed) is only taken out of `waiting`, and one given up after it
    * was given is left to its worker, which answers it "not run" at once — no worker is stopped for

@@ -1,10 +1,15 @@
 /**
- * The isolated calls waiting for a free worker (tool-pool.ts), taken in turn by user: the next one
- * is the oldest call of the user served longest ago (a user none of whose calls waits or runs now
- * counts as never served). In arrival order alone, one user's job that asked for many calls at once (a model
- * round may ask for 20) put every other user's call behind all of them: with calls that run up to
- * their time limit, those waited past `isolation.queueTimeoutMs` and ended not run. One user's own
- * calls still start in the order they came.
+ * The isolated calls waiting for a free worker (tool-pool.ts), taken in turn by user, with a share
+ * per user. The next call is the oldest call of the user served longest ago among the users whose
+ * calls hold fewer than `maxWorkersPerUser` workers (a user none of whose calls waits or runs now
+ * counts as never served); when every waiting user holds that many, of the user holding fewest.
+ * In arrival order alone, one user's job that asked for many calls at once (a model round may ask
+ * for 20) put every other user's call behind all of them: with calls that run up to their time
+ * limit, those waited past `isolation.queueTimeoutMs` and ended not run. In turns alone, a user
+ * whose calls held most workers still got every other one that freed. The share is work-conserving
+ * (docs/decisions/016): a lone user's calls take every free worker, and a worker never stays idle
+ * while a call waits — the share decides only who gets the next one. One user's own calls still
+ * start in the order they came.
  */
 
 /** A call waiting for a worker. */
@@ -31,8 +36,11 @@ export interface WaitingCalls {
   clear(): WaitingCall[]
 }
 
-/** Creates an empty queue. */
-export function createWaitingCalls(): WaitingCalls {
+/**
+ * Creates an empty queue. `maxWorkersPerUser` is read at each turn given (the pool passes
+ * `isolation.maxWorkersPerUser`, read when it started). @default no share: turns alone
+ */
+export function createWaitingCalls(maxWorkersPerUser: () => number = () => Infinity): WaitingCalls {
   const calls: WaitingCall[] = []
   // When each user with a call waiting or running was last served (a count of turns given), and
   // how many of their calls run: only those users, so neither map outgrows the pool's calls.
@@ -59,13 +67,26 @@ export function createWaitingCalls(): WaitingCalls {
       return true
     },
     next() {
+      const share = maxWorkersPerUser()
       let chosen = -1
+      // Whether the chosen user holds less than the share, how many workers it holds, when it was served.
+      let chosenUnder = false
+      let chosenHeld = Infinity
       let chosenServed = Infinity
       // The queue holds at most `maxWorkers` + `maxQueue` calls: a scan is cheap.
       for (let index = 0; index < calls.length; index++) {
-        const served = lastServed.get(calls[index]!.userId) ?? -1
-        if (served < chosenServed) {
+        const { userId } = calls[index]!
+        const held = running.get(userId) ?? 0
+        const under = held < share
+        const served = lastServed.get(userId) ?? -1
+        // Under the share first, in turns; past it (every waiting user is), fewest held first, then in turns.
+        const better = under !== chosenUnder
+          ? under
+          : (!under && held !== chosenHeld ? held < chosenHeld : served < chosenServed)
+        if (chosen < 0 || better) {
           chosen = index
+          chosenUnder = under
+          chosenHeld = held
           chosenServed = served
         }
       }
