@@ -55,6 +55,27 @@ describe('the queue\'s choice with a share per user', () => {
   })
 })
 
+describe('a full queue', () => {
+  const entry = (userId: string) => ({ userId, enter() {}, refuse() {} })
+
+  it('a call of a user holding less takes the place of the newest waiting call of the user holding most; never back and forth', () => {
+    const waiting = createWaitingCalls(() => 1)
+    const alice = Array.from({ length: 4 }, () => entry('alice'))
+    for (const call of alice) waiting.push(call)
+    waiting.next()
+    // alice: 1 running, 3 waiting. bob (0) takes the place of alice's newest.
+    expect(waiting.displace('bob')).toBe(alice[3])
+    waiting.push(entry('bob'))
+    // alice 3, bob 1: bob's next call takes another of alice's places (3 > 1 + 1) …
+    expect(waiting.displace('bob')).toBe(alice[2])
+    waiting.push(entry('bob'))
+    // … but at 2 and 2 nothing moves, nor for alice herself, the one holding most.
+    expect(waiting.displace('bob')).toBeUndefined()
+    expect(waiting.displace('alice')).toBeUndefined()
+    expect(waiting.length).toBe(3)
+  })
+})
+
 describe('on real workers', () => {
   const pools = useIsolationPools()
   let markers: string
@@ -122,6 +143,23 @@ describe('on real workers', () => {
     expect(await Promise.all(bob.map(each => each.outcome))).toMatchObject([{ result: { released: true } }, { result: { released: true } }])
     for (const each of alice) each.end()
     await Promise.allSettled(alice.map(each => each.outcome))
+    expect(pool.stats().calls).toBe(0)
+  })
+
+  it('a full queue: another user\'s call takes the place of the newest waiting call of the user filling it, which ends not run', async () => {
+    const { pool, started, slow, inQueue } = sharedPool({ maxWorkers: 1, maxQueue: 2 })
+    const alice = [slow('alice'), slow('alice'), slow('alice')]
+    await inQueue(...alice)
+    const bob = slow('bob')
+    await expect(alice[2]!.outcome).rejects.toThrow('Tool "until_released" was not run: the isolation queue was full (2 calls waiting, isolation.maxQueue) and this job\'s user had the most calls in it, so its place went to another user\'s call; try again later')
+    await inQueue(bob)
+    // alice, the one holding most, is refused as before.
+    await expect(slow('alice').outcome).rejects.toThrow('every isolation worker is busy and 2 calls are already waiting')
+    alice[0]!.release()
+    bob.release()
+    alice[1]!.release()
+    await Promise.all([alice[0]!.outcome, bob.outcome, alice[1]!.outcome])
+    expect(started).toEqual(['alice1', 'bob4', 'alice2'])
     expect(pool.stats().calls).toBe(0)
   })
 

@@ -22,6 +22,18 @@ export class IsolationQueueFullError extends ToolNotRunError {
 }
 
 /**
+ * The wait queue was full when another user's call came, and this call's user held the most of the
+ * pool (running and waiting): this call, the newest of that user's waiting ones, gave its place up
+ * so that one user's calls cannot keep every other user out of a full queue (waiting-calls.ts).
+ */
+export class IsolationQueueYieldedError extends ToolNotRunError {
+  override readonly name = 'IsolationQueueYieldedError'
+  constructor(toolName: string, readonly maxQueue: number) {
+    super(toolName, `Tool "${toolName}" was not run: the isolation queue was full (${maxQueue} calls waiting, isolation.maxQueue) and this job's user had the most calls in it, so its place went to another user's call; try again later`)
+  }
+}
+
+/**
  * The tool allocated past the worker's heap cap; the worker was stopped and replaced. With
  * `leftoversOf` (tools whose earlier calls left intervals or unref'd timers running in that
  * worker), the memory may have been theirs: V8 cannot say which code allocated it.

@@ -20,7 +20,7 @@ import { silentLogger } from '../logger'
 import { useMetrics } from '../metrics'
 import type { IsolatedCall } from './call-outcome'
 import { callFault, logDiedAfterAnswer, resultOfAnswer } from './call-outcome'
-import { IsolationQueueFullError, IsolationUnavailableError, leftoverTimerOf, ToolWorkerExitedError } from './errors'
+import { IsolationQueueFullError, IsolationQueueYieldedError, IsolationUnavailableError, leftoverTimerOf, ToolWorkerExitedError } from './errors'
 import type { IsolatedCallNews, IsolatedCallStage, IsolatedTaskEnd, IsolatedToolAnswer, IsolatedToolTask } from './protocol'
 import { ANSWER_POSTED_SLOT, GATE_LENGTH, leftoverRunning, stageOfGate, START_GATE } from './protocol'
 import { LEFTOVER_WAIT_MS } from './leftovers'
@@ -224,6 +224,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     const given = new Promise<void>(resolve => (enter = resolve))
     const entry: WaitingCall = {
       userId: call.context.userId,
+      tool: call.name,
       enter: () => {
         queued = null
         enter()
@@ -329,7 +330,12 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const file = options.toolFiles.indexOf(call.name)
       settings ??= options.getConfig().isolation
       const { maxWorkers, maxQueue } = settings
-      if (calls >= Math.max(1, maxWorkers) + Math.max(0, maxQueue)) throw new IsolationQueueFullError(call.name, maxQueue)
+      if (calls >= Math.max(1, maxWorkers) + Math.max(0, maxQueue)) {
+        // Full: the user holding the most gives up its newest waiting call, or this one is refused.
+        const yielded = waiting.displace(call.context.userId)
+        if (!yielded) throw new IsolationQueueFullError(call.name, maxQueue)
+        yielded.refuse(new IsolationQueueYieldedError(yielded.tool ?? 'unknown', maxQueue))
+      }
       calls++
       try {
         pool ??= startPool(workerUrl)

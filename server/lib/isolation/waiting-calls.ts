@@ -9,13 +9,15 @@
  * whose calls held most workers still got every other one that freed. The share is work-conserving
  * (docs/decisions/016): a lone user's calls take every free worker, and a worker never stays idle
  * while a call waits — the share decides only who gets the next one. One user's own calls still
- * start in the order they came.
+ * start in the order they came. A full queue is shared the same way (`displace`).
  */
 
 /** A call waiting for a worker. */
 export interface WaitingCall {
   /** The user the call runs for. */
   userId: string
+  /** The tool it calls (what the error of a call that gives its place up names). */
+  tool?: string
   /** Gives it its turn: a worker is free for it. */
   enter: () => void
   /** Gives up on it: no worker will take it (no error: the server shuts down). */
@@ -30,6 +32,12 @@ export interface WaitingCalls {
   remove(call: WaitingCall): boolean
   /** Takes out the call whose turn is next (see the file comment), or undefined when none waits. */
   next(): WaitingCall | undefined
+  /**
+   * Takes out, for a call of `userId` that finds the queue full, the newest waiting call of the user
+   * holding the most calls (running and waiting) — when that user holds at least two more than
+   * `userId` does, so places move toward an even split and never back and forth — or undefined.
+   */
+  displace(userId: string): WaitingCall | undefined
   /** A call `next` gave out ended its turn (its worker is back, or gone). */
   ended(call: WaitingCall): void
   /** Takes out every call. */
@@ -94,6 +102,25 @@ export function createWaitingCalls(maxWorkersPerUser: () => number = () => Infin
       const [call] = calls.splice(chosen, 1)
       lastServed.set(call!.userId, ++turns)
       running.set(call!.userId, (running.get(call!.userId) ?? 0) + 1)
+      return call
+    },
+    displace(userId) {
+      const held = new Map(running)
+      for (const call of calls) held.set(call.userId, (held.get(call.userId) ?? 0) + 1)
+      let victim = -1
+      let most = (held.get(userId) ?? 0) + 1
+      // Newest first: a user's first call seen is its newest, and a tie keeps the one seen first.
+      for (let index = calls.length - 1; index >= 0; index--) {
+        const other = calls[index]!.userId
+        const total = held.get(other)!
+        if (other !== userId && total > most) {
+          victim = index
+          most = total
+        }
+      }
+      if (victim < 0) return undefined
+      const [call] = calls.splice(victim, 1)
+      forget(call!.userId)
       return call
     },
     ended({ userId }) {
