@@ -145,7 +145,7 @@ export interface BackgroundJobsConfig {
      * Most workers one user's isolated calls hold while another user's call waits: a worker that
      * frees goes to a user holding fewer (in turns), never to one holding this many while such a
      * user waits. Work-conserving: when only users holding this many wait (a lone user's round of
-     * calls), they still take every free worker, fewest held first (docs/decisions/016).
+     * calls), they still take every free worker, fewest held first (docs/decisions/017).
      * @default 1 (every user with a call waiting gets a worker before any gets a second one)
      */
     maxWorkersPerUser: number

@@ -1,6 +1,6 @@
 /**
  * One user's isolated calls do not take the whole pool from the others (`isolation.maxWorkersPerUser`,
- * docs/decisions/016): while another user's call waits, a worker that frees goes to a user holding
+ * docs/decisions/017): while another user's call waits, a worker that frees goes to a user holding
  * fewer workers than the share, never back to one holding it. Work-conserving: a lone user's round
  * takes every worker. The queue's choice is checked alone (no threads), then on real workers, where
  * a slow call answers when the test releases it (its worker then takes the next call); the order

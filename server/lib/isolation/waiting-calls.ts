@@ -7,7 +7,7 @@
  * for 20) put every other user's call behind all of them: with calls that run up to their time
  * limit, those waited past `isolation.queueTimeoutMs` and ended not run. In turns alone, a user
  * whose calls held most workers still got every other one that freed. The share is work-conserving
- * (docs/decisions/016): a lone user's calls take every free worker, and a worker never stays idle
+ * (docs/decisions/017): a lone user's calls take every free worker, and a worker never stays idle
  * while a call waits — the share decides only who gets the next one. One user's own calls still
  * start in the order they came. A full queue is shared the same way (`displace`).
  */
