@@ -1,5 +1,5 @@
 /** Debian's Chromium through playwright-core, offline and headless (never `playwright install`). */
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
@@ -7,31 +7,17 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import { startAppServer } from '../../support/app-server'
 import type { AppServer } from '../../support/app-server'
 import { within } from '../../support/within'
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium'
+import { acquireSharedDemo } from './shared-demo-client'
+import { DEMO_SERVER_ENV } from './shared-demo-pool'
+
+export { CHROMIUM_EXECUTABLE }
 
 /** Where the browser tests save their screenshots. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots', import.meta.url))
 
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost',
-]
-
-/**
- * The Chromium the tests drive: `CHROMIUM_PATH`, else Debian's headless shell (package
- * chromium-headless-shell, the same Blink without the browser's own UI), else `/usr/bin/chromium`.
- * The full browser in headless mode gives every new context a window with two omnibox popups
- * rendered as web pages (chrome://omnibox-popup.top-chrome): ~1.7 s of CPU per context on a
- * two-core machine, paid by every test's fresh context (5 contexts: 9.7 s of renderer CPU against
- * 1.1 s in the shell).
- */
-export const CHROMIUM_EXECUTABLE = process.env.CHROMIUM_PATH
-  ?? ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find(path => existsSync(path))
-  ?? '/usr/bin/chromium'
-
 /** Launches Chromium (`CHROMIUM_EXECUTABLE`). */
 export function launchBrowser(): Promise<Browser> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true })
   return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS })
 }
 
@@ -153,16 +139,17 @@ function logTail(log: string): string {
  * Loads the app's pages once in a throwaway context, so that the cold start (the server's first
  * render of each page, the browser's first renderer) is paid here, within the hook's budget, and
  * not by a test's first wait. A page that does not hydrate fails with what `recordPage` saw and the
- * end of the server's log (where a 500's cause is: the page's own body only says "Server Error").
+ * end of the server's log `serverLog` (where a 500's cause is: the page's own body only says
+ * "Server Error").
  */
-async function warmUp(browser: Browser, server: AppServer): Promise<void> {
+async function warmUp(browser: Browser, url: string, serverLog: () => Promise<string>): Promise<void> {
   const context = await browser.newContext()
   try {
     const page = await context.newPage()
     const recorded = recordPage(page)
-    const report = async () => `${await recorded()}\nthe server's log:\n${logTail(server.output())}`
+    const report = async () => `${await recorded()}\nthe server's log:\n${logTail(await serverLog())}`
     for (const path of WARM_UP_PATHS) {
-      await page.goto(`${server.url}${path}`, { timeout: WARM_UP_MS })
+      await page.goto(`${url}${path}`, { timeout: WARM_UP_MS })
       await waitForHydration(page, WARM_UP_MS, report)
     }
   }
@@ -177,22 +164,48 @@ export type DemoInBrowser = ReturnType<typeof useDemoInBrowser>
 /**
  * The test build of the demo (the fixture app, built once per run by the e2e global setup) with the
  * scripted model at 8 ms per chunk — the long answer takes ~5 s, long enough to leave mid-answer —
- * and Chromium, for one test file: started (and the app loaded once, see `warmUp`) before its
- * tests, stopped after them with every context it opened. `env` adds settings (`NUXT_BACKGROUND_JOBS_*`) for this file's server.
+ * and Chromium, for one test file: ready (and the app loaded once, see `warmUp`) before its tests;
+ * every context it opened is closed after it.
+ *
+ * With the default settings, the server and Chromium are its worker slot's (shared-demo-pool.ts):
+ * the files that run in that slot one after another use the same ones, started by the first of them
+ * and warmed up once, and stopped when the run ends (9–26 s of start and warm-up per file on a
+ * loaded CI machine, paid once per slot instead). `env` adds settings (`NUXT_BACKGROUND_JOBS_*`):
+ * such a file starts a server and Chromium of its own, and stops them after its tests.
  */
 export function useDemoInBrowser(env: Record<string, string> = {}) {
-  let server: AppServer
+  let url: string
   let browser: Browser
+  // Only a file with settings of its own has a server of its own (stopped after its tests).
+  let ownServer: AppServer | undefined
   const contexts: BrowserContext[] = []
   beforeAll(async () => {
-    // The server and Chromium start side by side (neither needs the other until the warm-up). Both
-    // are awaited before a failure is thrown, so that `afterAll` stops whichever of them started.
-    const started = await Promise.allSettled([
-      startAppServer({ NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '8', ...env }).then((app) => { server = app }),
-      launchBrowser().then((launched) => { browser = launched }),
-    ])
-    for (const result of started) if (result.status === 'rejected') throw result.reason
-    await warmUp(browser, server)
+    const since = Date.now()
+    mkdirSync(SCREENSHOT_DIR, { recursive: true })
+    const shared = Object.keys(env).length === 0 ? await acquireSharedDemo() : undefined
+    if (shared) {
+      url = shared.url
+      browser = await chromium.connect(shared.wsEndpoint)
+      if (!shared.warm) {
+        await warmUp(browser, url, shared.log)
+        await shared.markWarm()
+      }
+      // Counted per run (server starts, warm-ups): grep the run's output for "browser demo:".
+      console.log(`browser demo: worker slot ${shared.slot}'s shared server and Chromium, ${shared.started ? 'started' : 'reused'}, ${shared.warm ? 'no warm-up (warm)' : 'warmed up'}, ready in ${Date.now() - since} ms`)
+    }
+    else {
+      // The server and Chromium start side by side (neither needs the other until the warm-up). Both
+      // are awaited before a failure is thrown, so that `afterAll` stops whichever of them started.
+      const started = await Promise.allSettled([
+        startAppServer({ ...DEMO_SERVER_ENV, ...env }).then((app) => { ownServer = app }),
+        launchBrowser().then((launched) => { browser = launched }),
+      ])
+      for (const result of started) if (result.status === 'rejected') throw result.reason
+      const server = ownServer!
+      url = server.url
+      await warmUp(browser, url, async () => server.output())
+      console.log(`browser demo: a server and Chromium of this file's own, started, warmed up, ready in ${Date.now() - since} ms`)
+    }
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
   // A test's contexts close with it: a page left open keeps its streams, polls and timers going
@@ -201,19 +214,20 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
     await Promise.all(contexts.splice(0).map(context => context.close()))
   })
   afterAll(async () => {
-    // Chromium (with every context) and the server go side by side.
+    // Chromium (with every context) and the server go side by side. A shared Chromium is only let
+    // go (`close` on a connected browser disconnects), and a shared server runs on.
     await Promise.all([
       (async () => {
         await Promise.all(contexts.map(context => context.close()))
         await browser?.close()
       })(),
-      server?.stop(),
+      ownServer?.stop(),
     ])
   })
   return {
     /** The app's base URL. */
     get url() {
-      return server.url
+      return url
     },
     /** A fresh context (a new anonymous user), closed after the test. */
     async newContext(look: BrowserLook = {}): Promise<BrowserContext> {
