@@ -47,23 +47,27 @@ export interface JobListPage {
  * (`requestId`) no longer waits — answered on any tab or instance, answered by its timeout, or
  * withdrawn — while the job runs on (`status` is the job's status after it: `running`,
  * or `waiting` while another question of it is open); a job that ends sends `job-end` instead.
+ * `job-lost`: the job store no longer has a job that had not ended (a Redis restarted without its
+ * data, `FLUSHALL`, an eviction; a Convex document deleted by hand) — its run stopped without an
+ * end, and every route answers `404` for it from now on, as after a deletion nobody asked for.
  */
-export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'input-answered' | 'job-deleted'
+export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'input-answered' | 'job-deleted' | 'job-lost'
 
 /**
  * One notification of the user-level stream. `id` grows with each notification and follows the
  * clock (ms), so a reconnect that lands on another server instance resumes in the same order.
  * A `job-deleted` carries no `status` and no `title` (the job and its prompt are gone), and
- * `threadId` only when the server still knew it.
+ * `threadId` only when the server still knew it. A `job-lost` carries no `status` (the job never
+ * ended), and its `title` and `threadId` when the server still knew them.
  */
 export interface JobNotification {
   id: number
   type: NotificationType
   jobId: string
   threadId: string | null
-  /** Absent on `job-deleted`. */
+  /** Absent on `job-deleted` and `job-lost`. */
   status?: JobStatus
-  /** Absent on `job-deleted`. */
+  /** Absent on `job-deleted` (and on a `job-lost` the server knew no title of). */
   title?: string
   requestId?: string
   prompt?: string

@@ -2,7 +2,8 @@
  * The user's jobs: start one, list them, find the running ones to reattach to after a reload or
  * on returning to a thread (mount a `useBackgroundJob` for each id it returns), abort and delete them.
  * A job deleted by this tab, or elsewhere while a `useJobNotifications` stream is open (its
- * `job-deleted`), is left out of `list` from then on and announced to `onDeleted` listeners.
+ * `job-deleted`), or lost by the server's job store (`job-lost`), is left out of `list` from then
+ * on and announced to `onDeleted` listeners.
  */
 import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
@@ -196,7 +197,8 @@ export function useBackgroundJobs() {
 
   /**
    * Calls `listener` for each job deleted from now on — by this tab (`origin: 'here'`) or, while a
-   * `useJobNotifications` stream is open, anywhere else (`'elsewhere'`) — once per job. Stops when
+   * `useJobNotifications` stream is open, anywhere else (`'elsewhere'`), or lost by the server's
+   * job store before it ended (`'lost'`: nobody deleted it; say so, not "deleted") — once per job. Stops when
    * the calling component unmounts; returns a function that stops it earlier. A no-op on the server.
    */
   function onDeleted(listener: DeletedJobListener): () => void {

@@ -1,7 +1,7 @@
 /**
  * One user-level stream (`/api/jobs/notifications`) for all of the user's jobs, however many
  * components ask for it: jobs created elsewhere, jobs that ended, jobs that need an answer, jobs
- * deleted elsewhere (also handed to `useBackgroundJobs().onDeleted`).
+ * deleted elsewhere or lost by the server's store (also handed to `useBackgroundJobs().onDeleted`).
  * The stream opens while at least one mounted component uses it; each notification reaches every
  * listener once (a replay after a reconnect is dropped), and while the server is away it is asked
  * again with backoff; `onReconnect` says when it opened again. What to do with one — a toast, a
@@ -63,6 +63,9 @@ function open(url: string, position: Ref<NotificationPosition | undefined>, rene
         forgetPrompt(notification.jobId)
         deletedJobs.add({ jobId: notification.jobId, threadId: notification.threadId, origin: deletedJobs.originOf(notification.jobId, notification.threadId) })
       }
+      // The store lost it (it had not ended): gone from the server as if deleted, but by nobody —
+      // its prompt is kept (the user may send it again).
+      else if (notification.type === 'job-lost') deletedJobs.add({ jobId: notification.jobId, threadId: notification.threadId, origin: 'lost' })
       dispatchNotification(notification)
     },
   })

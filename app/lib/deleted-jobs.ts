@@ -1,7 +1,8 @@
 /**
  * The jobs this tab knows were deleted: by this tab (`useBackgroundJobs().remove`/`removeThread`)
  * or elsewhere — another tab, another device — as the user's notification stream says
- * (`job-deleted`). `useBackgroundJobs().list` leaves them out (a list read while the delete was
+ * (`job-deleted`), and the jobs the server's store lost before they ended (`job-lost`: gone from
+ * the server just the same). `useBackgroundJobs().list` leaves them out (a list read while the delete was
  * on its way would bring them back), and listeners (`useBackgroundJobs().onDeleted`) drop them from
  * what they show at once. Each job is announced once, with where the delete came from, so a view
  * can tell "deleted here" from "deleted in another tab". Framework-free, so it is unit-tested.
@@ -17,8 +18,11 @@ export interface DeletedJob {
   jobId: string
   /** Its thread, when known (the notification or the deleting tab knew it). */
   threadId: string | null
-  /** `here`: this tab deleted it; `elsewhere`: the notification stream said so. */
-  origin: 'here' | 'elsewhere'
+  /**
+   * `here`: this tab deleted it; `elsewhere`: the notification stream said so (`job-deleted`);
+   * `lost`: nobody deleted it — the server's job store lost it before it ended (`job-lost`).
+   */
+  origin: 'here' | 'elsewhere' | 'lost'
 }
 
 /** A listener of deletions. */
@@ -57,7 +61,7 @@ export function createDeletedJobs(kept = DELETED_JOBS_KEPT) {
       }
     },
     /** Where a deletion the stream announced came from: `here` while this tab's DELETE of it is on its way. */
-    originOf(jobId: string, threadId: string | null): DeletedJob['origin'] {
+    originOf(jobId: string, threadId: string | null): 'here' | 'elsewhere' {
       return deleting.has(`job:${jobId}`) || (threadId !== null && deleting.has(`thread:${threadId}`)) ? 'here' : 'elsewhere'
     },
     /** True for a job known deleted. */

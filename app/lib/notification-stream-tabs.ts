@@ -118,9 +118,9 @@ export function followNotificationsAcrossTabs(
     seenKeys.push(key)
     if (seenKeys.length > SEEN_KEYS_MAX) seenKeys.shift()
     if (id) {
-      // As the server's backlog: a deleted job's earlier notifications (its title) are not told
+      // As the server's backlog: a deleted (or lost) job's earlier notifications (its title) are not told
       // again, nor is a question its answer or its job's end closed (a tab told it would ask again).
-      if (notification.type === 'job-deleted') recent.splice(0, recent.length, ...recent.filter(kept => kept.notification.jobId !== notification.jobId))
+      if (notification.type === 'job-deleted' || notification.type === 'job-lost') recent.splice(0, recent.length, ...recent.filter(kept => kept.notification.jobId !== notification.jobId))
       else if (notification.type === 'job-end' || notification.type === 'input-answered') recent.splice(0, recent.length, ...recent.filter(kept => !isClosedBy(kept.notification, notification)))
       recent.push({ notification, id })
       if (recent.length > SEEN_KEYS_MAX) recent.shift()

@@ -66,6 +66,7 @@ export function createEngine(options: EngineOptions) {
     isLocal: id => runs.has(id),
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
+    jobLost: (userId, jobId) => notifications.jobLost(userId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }), undefined, () => ensureCleanupTimer(getConfig()), logger)
   const batchClock = createBatchClock({ onError: (error, target) => logger.error('committing a job\'s batched text failed', { jobId: target.jobId, error }) })

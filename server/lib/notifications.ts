@@ -1,7 +1,6 @@
 /**
- * The user-level stream: creations, completions, input requests and deletions of all of a user's
- * jobs, so one tab can tell the user about a job it is not showing (or drop one deleted
- * elsewhere). Each user keeps a short numbered backlog, so a reconnect with Last-Event-ID replays
+ * The user-level stream: creations, completions, input requests, deletions and losses of all of a
+ * user's jobs, so one tab can tell the user about a job it is not showing (or drop one gone). Each user keeps a short numbered backlog, so a reconnect with Last-Event-ID replays
  * what it missed. Idle users are dropped after retention, and past `NOTIFICATION_USERS_MAX` users
  * the least recently active idle one goes first.
  * Ids follow the clock (the time of the notification in ms, or one more than the last id given here
@@ -94,6 +93,10 @@ export const NOTIFIED_KEYS_KEPT = 1_000
  */
 export const NOTIFICATION_USERS_MAX = 10_000
 
+/** The notifications after which nothing more of a job is sent: it is gone from the store. */
+type GoneType = 'job-deleted' | 'job-lost'
+const GONE_TYPES: readonly JobNotification['type'][] = ['job-deleted', 'job-lost'] satisfies GoneType[]
+
 /** What makes two notifications the same: job, type and input request. */
 export function notificationKey(notification: Pick<JobNotification, 'jobId' | 'type' | 'requestId'>): string {
   return `${notification.jobId}\u0000${notification.type}\u0000${notification.requestId ?? ''}`
@@ -148,9 +151,9 @@ export class NotificationHub {
   notify(userId: string, notification: Omit<JobNotification, 'id' | 'at'>): boolean {
     const channel = this.channel(userId)
     const key = notificationKey(notification)
-    // Nothing more of a deleted job (its own `job-deleted` included): a late record from the feed
-    // would bring its title back.
-    if (channel.notified.has(key) || channel.notified.has(notificationKey({ jobId: notification.jobId, type: 'job-deleted' }))) return false
+    // Nothing more of a deleted or lost job (its own `job-deleted` / `job-lost` included): a late
+    // record from the feed would bring its title back, or show it going on.
+    if (channel.notified.has(key) || GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId: notification.jobId, type })))) return false
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
     const at = this.now()
@@ -344,13 +347,25 @@ export class NotificationHub {
    * from the job's earlier notifications. Returns whether the `job-deleted` was sent (once per job).
    */
   jobDeleted(userId: string, jobId: string, threadId?: string | null): boolean {
+    return this.jobGone('job-deleted', userId, jobId, { threadId })
+  }
+
+  /**
+   * The store lost a job that had not ended (its run stopped without an end; told by its owner, or
+   * by the feed): as `jobDeleted`, with a `job-lost` that keeps the job's title (`known`, else
+   * from its earlier notifications), so a tab stops showing it running or asking and can say why.
+   */
+  jobLost(userId: string, jobId: string, known: { threadId?: string | null, title?: string } = {}): boolean {
+    return this.jobGone('job-lost', userId, jobId, known)
+  }
+
+  private jobGone(type: GoneType, userId: string, jobId: string, known: { threadId?: string | null, title?: string }): boolean {
     const channel = this.users.get(userId)
-    let knownThreadId = threadId ?? null
-    if (channel) {
-      knownThreadId ??= channel.backlog.find(notification => notification.jobId === jobId)?.threadId ?? null
-      channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type === 'job-deleted')
-    }
-    return this.notify(userId, { type: 'job-deleted', jobId, threadId: knownThreadId })
+    const earlier = channel?.backlog.find(notification => notification.jobId === jobId)
+    const threadId = known.threadId ?? earlier?.threadId ?? null
+    const title = type === 'job-lost' ? known.title ?? earlier?.title : undefined
+    if (channel) channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || GONE_TYPES.includes(notification.type))
+    return this.notify(userId, { type, jobId, threadId, ...(title === undefined ? {} : { title }) })
   }
 
   /**

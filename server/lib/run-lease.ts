@@ -38,8 +38,8 @@ export interface HoldLeaseOptions {
   logger: Logger
   /** Acts on a control; resolves with the reply (the owner's real outcome). */
   onControl: (run: JobRun, control: StoredJobControl) => Promise<ControlReply>
-  /** Another instance took the job over: stop the run without writing. */
-  onLost: (run: JobRun, reason: string) => void
+  /** Another instance took the job over, or (`gone`) the store no longer has it: stop the run without writing. */
+  onLost: (run: JobRun, reason: string, gone: boolean) => void
   /** A monotonic clock in ms (tests). @default performance.now */
   monotonicNow?: () => number
   /** When the lease was asked for, on that clock (lease-confirmation.ts). @default now */
@@ -71,7 +71,7 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     if (settled()) return
     // Whether the job is still stored is all this asks: not a long chat's whole history.
     const record = await getListedRecord(provider, id)
-    if (!settled()) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store')
+    if (!settled()) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store', !record)
   }
   const confirmation = createLeaseConfirmation({
     jobId: id,

@@ -35,6 +35,7 @@ import type { BatchClock } from './batch-clock'
 import { nextTurn } from './next-turn'
 import { settleEndStored } from './end-stored'
 import { logJobEnded } from './job-end-log'
+import { announceLostJob } from './lost-job'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
 
@@ -164,6 +165,17 @@ export function createRunManager(options: RunManagerOptions) {
     run.live.close()
   }
 
+  /**
+   * Stops a run whose job the store no longer has (`abandonRun`), and tells the user's streams —
+   * here and, through the provider, on other instances — with a `job-lost` (lost-job.ts): nobody
+   * else knows whose job it was.
+   */
+  function loseRun(run: JobRun, reason: string) {
+    if (run.abandoned) return
+    abandonRun(run, reason)
+    announceLostJob(run, { notifications, provider, logger })
+  }
+
   /** Acts on a control forwarded by another instance; the reply is what a local call would have answered. */
   async function handleControl(run: JobRun, control: StoredJobControl): Promise<ControlReply> {
     if (control.type === 'abort') {
@@ -213,7 +225,8 @@ export function createRunManager(options: RunManagerOptions) {
       bytes: config.persist.bytes,
       mergeDeltas: Boolean(shared),
       epoch: lease?.epoch,
-      onRefused: reason => abandonRun(run, `write refused: ${reason}`),
+      // `not-found`: the store lost the job (no other owner will end it): the user is told.
+      onRefused: reason => (reason === 'not-found' ? loseRun : abandonRun)(run, `write refused: ${reason}`),
       // Once per outage, not per retry (failure-streak-log.ts).
       onError: error => writeLog.failed(error),
       onRecovered: () => writeLog.succeeded(),
@@ -262,7 +275,7 @@ export function createRunManager(options: RunManagerOptions) {
     let unfollowable: JobFailure | null = null
     if (shared && lease) {
       try {
-        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: abandonRun, askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
+        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: (lostRun, reason, gone) => (gone ? loseRun : abandonRun)(lostRun, reason), askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
       }
       catch (error) {
         logger.error('could not follow the job\'s controls; the job fails', { jobId: record.id, error })

@@ -6,7 +6,8 @@
  * read from the stored state), a request answered since the stream opened → `input-answered` (read
  * from the stored state when the job waits, or leaves `waiting`), any other status drops the
  * job's answered requests from the replay backlog, a terminal status → `job-end`, a deleted job
- * (where the provider tells) → `job-deleted`. The hub drops what was already sent.
+ * (where the provider tells) → `job-deleted`, a job its owner found lost from the store (where the
+ * provider tells: `publishJobLost`) → `job-lost`. The hub drops what was already sent.
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { Logger } from './logger'
@@ -29,6 +30,8 @@ export interface UserFeedOptions {
   notify: (userId: string, notification: Omit<JobNotification, 'id' | 'at'>) => void
   /** The hub's `jobDeleted`: a job of the user was deleted (on any instance). */
   jobDeleted: (userId: string, jobId: string) => void
+  /** The hub's `jobLost`: the store lost a running job of the user (its owner, elsewhere, found it gone). @default not followed */
+  jobLost?: (userId: string, jobId: string) => void
   /**
    * The hub's `inputSettled`: a request of a job of the user (a list: every one but these, still
    * pending; nothing: every one) no longer waits.
@@ -51,7 +54,7 @@ export const ANSWER_NEWS_SKEW_MS = 5_000
 
 /** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
 export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
-  const { provider, notify, jobDeleted, inputSettled, now, logger, timers, isLocal } = options
+  const { provider, notify, jobDeleted, jobLost, inputSettled, now, logger, timers, isLocal } = options
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
@@ -120,6 +123,15 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       }
     }
 
+    function gone(jobId: string, tell: (userId: string, jobId: string) => void, failed: string) {
+      queue = queue.then(() => {
+        statuses.delete(jobId)
+        if (!stopped) tell(userId, jobId)
+      }).catch((error: unknown) => {
+        logger.error(failed, { jobId, error })
+      })
+    }
+
     const unsubscribe = subscribeUserJobs(userId, (records) => {
       for (const record of records) {
         queue = queue.then(() => handle(record)).catch((error: unknown) => {
@@ -129,15 +141,9 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
     }, {
       // What changed since the stream's position, while nothing here followed the user, too.
       ...(since === undefined ? {} : { since: startedAt }),
-      // In the same queue: a deletion comes after the job's earlier notifications.
-      onDeleted: (jobId) => {
-        queue = queue.then(() => {
-          statuses.delete(jobId)
-          if (!stopped) jobDeleted(userId, jobId)
-        }).catch((error: unknown) => {
-          logger.error('a deletion from another instance failed', { jobId, error })
-        })
-      },
+      // In the same queue: a deletion (or loss) comes after the job's earlier notifications.
+      onDeleted: jobId => gone(jobId, jobDeleted, 'a deletion from another instance failed'),
+      ...(jobLost ? { onLost: (jobId: string) => gone(jobId, jobLost, 'a lost job\'s notification from another instance failed') } : {}),
     })
     return () => {
       stopped = true

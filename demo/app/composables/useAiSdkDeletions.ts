@@ -11,6 +11,7 @@
  */
 import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
+import type { DeletedJob } from '../../../app/lib/deleted-jobs'
 
 /** The messages without the answers of `jobIds` and the user message each one answered. */
 export function withoutDeletedAnswers(messages: UIMessage[], jobIds: ReadonlySet<string>): UIMessage[] {
@@ -36,10 +37,12 @@ export function useAiSdkDeletions({ chatId, messages, reading, openNewChat }: Ai
   const { push: pushToast } = useToasts()
   /** The open chat's jobs deleted (a read on its way may still bring them), and where the last delete came from. */
   const deleted = new Set<string>()
-  let lastOrigin: 'here' | 'elsewhere' = 'here'
+  let lastOrigin: DeletedJob['origin'] = 'here'
 
   function leave(): void {
     if (lastOrigin === 'elsewhere') pushToast({ message: 'This conversation was deleted in another tab.', tone: 'info' })
+    // Nobody deleted it: the server's job store lost it before it ended (a `job-lost`).
+    else if (lastOrigin === 'lost') pushToast({ message: 'This conversation’s answer was lost by the server (its job store no longer has it).', tone: 'warning' })
     openNewChat()
   }
 

@@ -43,7 +43,8 @@ export function useThreadElsewhere(options: ThreadElsewhereOptions): void {
   /**
    * A turn deleted in another tab or device leaves the thread at once. When that was the whole
    * conversation this tab is showing, it opens a new one and says why. (A delete made here is the
-   * thread list's: it opens a new thread itself once every turn is gone.)
+   * thread list's: it opens a new thread itself once every turn is gone. A turn the store lost,
+   * `lost`, stays: its stream ends, it shows as lost with its text.)
    */
   options.onDeleted(({ jobId, threadId: deletedFrom, origin }) => {
     if (origin !== 'elsewhere') return

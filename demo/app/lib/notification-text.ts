@@ -15,12 +15,19 @@ export interface NotificationText {
   tone: 'info' | 'success' | 'warning' | 'error'
 }
 
-/** Describes a notification for people; `job-created` is silent (it only refreshes lists). */
+/**
+ * Describes a notification for people; `job-created` is silent (it only refreshes lists), and so is
+ * `job-deleted` (the user deleted it; the thread list and view drop it). `job-lost` is not a
+ * deletion: nobody asked for it, so it says what happened and what to do.
+ */
 export function describeNotification(notification: JobNotification): NotificationText | null {
   const name = notification.title ? `“${notification.title}”` : 'A job'
   if (notification.type === 'input-request') {
     const prompt = cutTextWith((notification.prompt ?? '').replace(/\s+/g, ' ').trim(), NOTIFICATION_BODY_MAX_CHARS, '…')
     return { title: `${name} needs your answer`, body: prompt || 'A job is waiting for you.', tone: 'warning' }
+  }
+  if (notification.type === 'job-lost') {
+    return { title: `${name} was lost`, body: 'The server’s job store no longer has it (it was restarted or cleared before the job ended). Send the message again.', tone: 'warning' }
   }
   if (notification.type !== 'job-end') return null
   switch (notification.status) {

@@ -1,6 +1,6 @@
 /**
  * GET /api/jobs/notifications — one SSE stream of the user's job-created / job-end /
- * input-request / input-answered / job-deleted notifications, resumable by Last-Event-ID. A stream
+ * input-request / input-answered / job-deleted / job-lost notifications, resumable by Last-Event-ID. A stream
  * opened without one starts with a `stream-start` event whose id is its resume position. Counts
  * toward limits.maxStreamsPerUser with the job streams.
  */

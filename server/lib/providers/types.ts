@@ -365,9 +365,16 @@ export interface JobProvider {
    * instance), at most once per job as far as it can. `since` (this instance's clock): start from
    * then rather than from the call — a notification stream that resumes from its position after a
    * break in which nothing here followed the user — as far as the provider still knows the changes
-   * (`redis`: the user's newest 100 of the last hour). Returns unsubscribe.
+   * (`redis`: the user's newest 100 of the last hour). `onLost`, likewise, with the id of a job
+   * of the user that an owner found lost (`publishJobLost`). Returns unsubscribe.
    */
-  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }): () => void
+  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, onLost?: (jobId: string) => void, since?: number }): () => void
+  /**
+   * The owner of a running job found the store no longer has it (a write refused `not-found`, a
+   * lease heartbeat with no record): tells the instances following the user (`subscribeUserJobs`'
+   * `onLost`), which cannot know whose job it was. Nothing when the store has the job. Optional.
+   */
+  publishJobLost?(job: { id: string, userId: string, threadId: string | null }): Promise<void>
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */
