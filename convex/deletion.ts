@@ -3,7 +3,9 @@
  * deletes (cleanup.ts), at once. Behind the servers' secret like every public function. A job
  * with more rows than one transaction may delete loses some of them and answers `more`: the
  * server calls again until it answers `deleted` (the job document goes last, so it still matches).
- * The last call leaves a `jobDeletions` record for the user's notification feed.
+ * The last call leaves a `jobDeletions` record for the user's notification feed. `recordLost`
+ * leaves one for a job that vanished while it ran (its document deleted by hand): its owner found
+ * it gone and tells the user's feeds, which could not know whose job it was.
  */
 import { v } from 'convex/values'
 import { serverMutation } from './access'
@@ -30,5 +32,21 @@ export const deleteJob = serverMutation({
     // user's stream open tell it the job is gone.
     await ctx.db.insert('jobDeletions', { userId: job.userId, jobId, threadId: job.threadId, changedAt: await nextChangedAt(ctx.db, job.userId) })
     return 'deleted'
+  },
+})
+
+/**
+ * A running job's owner found its document gone (a write or lease heartbeat answered not-found):
+ * records the loss for the user's notification feed (`feed:userChanges` returns it among the
+ * deletions, marked `lost`), so instances following the user tell it `job-lost`. Nothing when the
+ * job is there (false).
+ */
+export const recordLost = serverMutation({
+  args: { userId: v.string(), jobId: v.string(), threadId: v.union(v.string(), v.null()) },
+  returns: v.boolean(),
+  handler: async (ctx, { userId, jobId, threadId }) => {
+    if (await findJob(ctx.db, jobId)) return false
+    await ctx.db.insert('jobDeletions', { userId, jobId, threadId, changedAt: await nextChangedAt(ctx.db, userId), lost: true })
+    return true
   },
 })

@@ -34,8 +34,8 @@ export const userChanges = serverQuery({
     /** The user's latest `changedAt` when this result was read (0 before the first). */
     lastChangedAt: v.number(),
     changes: v.array(v.object({ changedAt: v.number(), record: v.union(changedJobValidator, jobRecordValidator) })),
-    /** Jobs of the user deleted after the cursor (deletion.ts), in the same `changedAt` order. */
-    deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()) })),
+    /** Jobs of the user deleted (or, `lost`, found gone by their owner) after the cursor (deletion.ts), in the same `changedAt` order. */
+    deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()), lost: v.optional(v.boolean()) })),
     hasMore: v.boolean(),
   }),
   handler: async (ctx, { userId, afterChangedAt, withoutRequests = false }) => {
@@ -63,7 +63,7 @@ export const userChanges = serverQuery({
       // 1 MB, and would go to every instance following the user on every change of the job.
       changes.push({ changedAt: doc.changedAt ?? 0, record: listed ? toJobRecord(doc, listed.requestJson, null) : toChangedJob(doc) })
     }
-    const deletions: Array<{ changedAt: number, jobId: string, threadId: string | null }> = []
+    const deletions: Array<{ changedAt: number, jobId: string, threadId: string | null, lost?: boolean }> = []
     let deletionsCut = false
     for await (const deletion of ctx.db.query('jobDeletions').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
       // Never past the last change taken when changes were left out: the cursor moves to the
@@ -74,7 +74,7 @@ export const userChanges = serverQuery({
         hasMore = true
         break
       }
-      deletions.push({ changedAt: deletion.changedAt, jobId: deletion.jobId, threadId: deletion.threadId })
+      deletions.push({ changedAt: deletion.changedAt, jobId: deletion.jobId, threadId: deletion.threadId, ...(deletion.lost ? { lost: true } : {}) })
     }
     // Likewise, changes past the last deletion taken wait when deletions were left out.
     const lastDeletion = deletionsCut ? deletions.at(-1)!.changedAt : Number.POSITIVE_INFINITY

@@ -184,11 +184,13 @@ export default defineSchema({
   // A job its user deleted (deletion.ts), as the user's notification feed reports it: the job
   // document is gone, so `feed:userChanges` reads these by the same `changedAt` cursor. Kept for
   // the retention period, then deleted by the cron (a feed subscription is long past them by then).
+  // Also a job its owner found gone (deleted by hand while it ran, `lost`: deletion.ts `recordLost`).
   jobDeletions: defineTable({
     userId: v.string(),
     jobId: v.string(),
     threadId: v.union(v.string(), v.null()),
     changedAt: v.number(),
+    lost: v.optional(v.boolean()),
   })
     .index('by_user_changed', ['userId', 'changedAt'])
     .index('by_changed', ['changedAt']),

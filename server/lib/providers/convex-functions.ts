@@ -36,6 +36,7 @@ export const convexFunctions = {
   readReply: reference<Api['controls']['readReply']>('controls:readReply'),
   takeRate: reference<Api['rates']['take']>('rates:take'),
   deleteJob: reference<Api['deletion']['deleteJob']>('deletion:deleteJob'),
+  recordLost: reference<Api['deletion']['recordLost']>('deletion:recordLost'),
   userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
   listThreads: reference<Api['threads']['listThreads']>('threads:listThreads'),
   healthCheck: reference<Api['health']['check']>('health:check'),

@@ -44,7 +44,7 @@ export interface ConvexJobProvider extends JobProvider {
   /** Every control of the job stored so far, in the order sent (none for a missing job). */
   readControls(id: string): Promise<StoredJobControl[]>
   /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
-  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, since?: number }): () => void
+  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, onLost?: (jobId: string) => void, since?: number }): () => void
   /** Loads the client and checks the deployment (convex-boot-check.ts): call it at boot to fail early. */
   ready(): Promise<void>
   dispose(): Promise<void>

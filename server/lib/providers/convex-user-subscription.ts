@@ -1,6 +1,6 @@
 /**
  * Follows a user's changed jobs (created, status changed, input requested; without their
- * requests) and deleted ones
+ * requests) and deleted (or lost) ones
  * through a Convex query subscription on `feed:userChanges`, by `changedAt` — which Convex
  * assigns in commit order per user — so each change is handed on once however often results
  * repeat (see convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a
@@ -17,6 +17,8 @@ export interface UserJobSubscriptionOptions {
   onError?: (error: unknown) => void
   /** Called with the id of each job of the user deleted after this call (`jobDeletions`). */
   onDeleted?: (jobId: string) => void
+  /** Likewise for each job its owner found gone (`jobDeletions` marked `lost`: `deletion:recordLost`). */
+  onLost?: (jobId: string) => void
   /** Start from this time (epoch ms) rather than from the call. */
   since?: number
 }
@@ -64,7 +66,8 @@ export function subscribeToUserJobs(
         }
         if (records.length > 0) listener(records)
         records = []
-        options.onDeleted?.(item.deletion.jobId)
+        const tell = item.deletion.lost ? options.onLost : options.onDeleted
+        tell?.(item.deletion.jobId)
       }
       if (records.length > 0) listener(records)
     },

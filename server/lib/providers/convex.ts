@@ -316,7 +316,11 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions = {}) {
-      return track(subscribeToUserJobs(facade, userId, listener, { onError: subscriptionFailed('convex user feed subscription'), ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}), ...(subscribeOptions.since === undefined ? {} : { since: subscribeOptions.since }) }))
+      return track(subscribeToUserJobs(facade, userId, listener, { onError: subscriptionFailed('convex user feed subscription'), ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}), ...(subscribeOptions.onLost ? { onLost: subscribeOptions.onLost } : {}), ...(subscribeOptions.since === undefined ? {} : { since: subscribeOptions.since }) }))
+    },
+
+    async publishJobLost({ id, userId, threadId }) {
+      await mutation(fn.recordLost, { userId, jobId: id, threadId })
     },
 
     async claimLease(id, instanceId, leaseMs) {

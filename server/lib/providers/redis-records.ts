@@ -38,6 +38,7 @@ export function redisKeys(prefix: string) {
     replyChannel: (id: string) => `${prefix}reply:${id}`,
     user: (userId: string) => `${prefix}user:${userId}`,
     deletedOfUser: (userId: string) => `${prefix}deleted:${userId}`,
+    lostOfUser: (userId: string) => `${prefix}lost:${userId}`,
     changedOfUser: (userId: string) => `${prefix}changed:${userId}`,
     active: `${prefix}active`,
     activeOfUser: (userId: string) => `${prefix}active:${userId}`,

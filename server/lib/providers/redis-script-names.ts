@@ -8,6 +8,7 @@ import { APPEND_SCRIPT } from './redis-append-script'
 import { REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT } from './redis-control-scripts'
 import { CREATE_SCRIPT } from './redis-create-script'
 import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts'
+import { JOB_LOST_SCRIPT } from './redis-gone-jobs'
 import { HEARTBEAT_INSTANCE_SCRIPT } from './redis-instance-registration'
 import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
 import { GET_OWNED_SCRIPT } from './redis-owned-script'
@@ -20,6 +21,7 @@ const NAMES = new Map<string, string>([
   [GET_OWNED_SCRIPT, 'owned read'],
   [DELETE_EXPIRED_SCRIPT, 'retention'],
   [DELETE_JOB_SCRIPT, 'delete'],
+  [JOB_LOST_SCRIPT, 'lost job'],
   [TAKE_RATE_SCRIPT, 'rate window'],
   [SEND_CONTROL_SCRIPT, 'send control'],
   [REPLY_CONTROL_SCRIPT, 'control reply'],

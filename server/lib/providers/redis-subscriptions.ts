@@ -15,6 +15,8 @@ import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './type
 import { createWorkSlots } from '../work-slots'
 import { createTimerSet } from '../timers'
 import { USER_CHANGES_KEPT } from './redis-user-changes'
+import type { GoneKind } from './redis-gone-jobs'
+import { goneKindOf, goneSince } from './redis-gone-jobs'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -37,7 +39,7 @@ const USER_CATCH_UPS_AT_ONCE = 4
 
 /** What a record handed on by a feed's start says (a later message that reads the same is dropped). */
 const changeOf = (record: JobRecord) => `${record.status}\u0000${record.updatedAt}\u0000${record.lastSeq}`
-const DELETED = '\u0000deleted'
+const GONE = '\u0000gone:'
 
 /** `settled` republishes its marker this often, this many times at most. */
 const SETTLE_RETRY_MS = 50
@@ -236,18 +238,21 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       let failures = 0
       const retryTimers = createTimerSet()
       let stopReconnect = () => {}
+      const { onDeleted, onLost } = subscribeOptions
+      const readsGone = Boolean(onDeleted || onLost)
+      const handOnGone = (id: string, kind: GoneKind) => (kind === 'deleted' ? onDeleted : onLost)?.(id)
       // One job at a time, in publish order: reading each record must not reorder them.
       const stop = track((hub) => {
         const follower = chained(hub, keys.user(userId), async (id) => {
           const at = heardAt = options.now()
           if (stopped) return
           let record: JobRecord | null
-          let deleted = false
+          let gone: GoneKind | null = null
           try {
             record = await options.get(id)
-            // No record: deleted here (DELETE_JOB_SCRIPT recorded it), or an id this database never
-            // held — an app with the same prefix in another database (channels are not per database).
-            if (!record) deleted = await command<number | null>(['ZSCORE', keys.deletedOfUser(userId), id]) !== null
+            // No record: deleted, or found lost by its owner (redis-gone-jobs.ts recorded which), or an id this
+            // database never held — an app with the same prefix in another database (channels are not per database).
+            if (!record) gone = await goneKindOf(command, keys, userId, id)
           }
           catch (error) {
             // Not read (Redis slow, the connection dropping): the user's jobs changed since this
@@ -259,19 +264,19 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           const read = startRead.get(id)
           if (read !== undefined) {
             // The start's read handed this record (or deletion) on already.
-            if (read === (record ? changeOf(record) : deleted ? DELETED : '')) return
+            if (read === (record ? changeOf(record) : gone ? GONE + gone : '')) return
             startRead.delete(id)
           }
           if (record) listener([record])
-          else if (deleted) subscribeOptions.onDeleted?.(id)
+          else if (gone) handOnGone(id, gone)
         }, async () => {
           if (stopped) return
           let records: JobRecord[]
-          let deleted: string[]
+          let deleted: Array<{ id: string, kind: GoneKind }>
           try {
             const [ids, gone] = await Promise.all([
               command<string[]>(['ZRANGE', keys.changedOfUser(userId), '+inf', String(openedAt), 'BYSCORE', 'REV', 'LIMIT', '0', String(USER_CHANGES_KEPT)]),
-              subscribeOptions.onDeleted ? command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(openedAt), '+inf']) : [],
+              readsGone ? goneSince(command, keys, userId, openedAt) : [],
             ])
             records = (await Promise.all(ids.map(id => options.get(id)))).filter(record => record !== null)
             deleted = gone
@@ -284,11 +289,11 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           if (stopped) return
           records.sort((a, b) => a.updatedAt - b.updatedAt)
           for (const record of records) startRead.set(record.id, changeOf(record))
-          for (const id of deleted) startRead.set(id, DELETED)
+          for (const { id, kind } of deleted) startRead.set(id, GONE + kind)
           if (records.length > 0) listener(records)
-          for (const id of deleted) {
+          for (const { id, kind } of deleted) {
             if (stopped) return
-            subscribeOptions.onDeleted?.(id)
+            handOnGone(id, kind)
           }
         })
         /**
@@ -303,7 +308,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           missedSince = since
           heardAt = options.now()
           let changed: JobRecord[]
-          let deleted: string[]
+          let deleted: Array<{ id: string, kind: GoneKind }>
           try {
             // The newest jobs, and the user's recorded changes (redis-user-changes.ts): a job created
             // before the newest 100 that changed meanwhile is only there.
@@ -314,8 +319,8 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
             const listedIds = new Set(listed.map(record => record.id))
             const older = await Promise.all(recorded.filter(id => !listedIds.has(id)).map(id => options.get(id)))
             changed = [...listed, ...older.filter(record => record !== null)].filter(record => record.updatedAt >= since)
-            // Jobs deleted meanwhile: their ids on the channel were lost, their records are gone.
-            deleted = subscribeOptions.onDeleted ? await command<string[]>(['ZRANGEBYSCORE', keys.deletedOfUser(userId), String(since), '+inf']) : []
+            // Jobs deleted (or found lost) meanwhile: their ids on the channel were missed, their records are gone.
+            deleted = readsGone ? await goneSince(command, keys, userId, since) : []
           }
           catch (error) {
             return retryLater(error)
@@ -324,9 +329,9 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           failures = 0
           changed.sort((a, b) => a.updatedAt - b.updatedAt)
           if (changed.length > 0 && !stopped) listener(changed)
-          for (const id of deleted) {
+          for (const { id, kind } of deleted) {
             if (stopped) return
-            subscribeOptions.onDeleted?.(id)
+            handOnGone(id, kind)
           }
         }
         const enqueueCatchUp = () => follower.enqueue(() => catchUps.run(catchUp))

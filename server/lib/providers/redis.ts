@@ -32,6 +32,7 @@ import { checkVersion } from './redis-version-check'
 import { APPEND_SCRIPT } from './redis-append-script'
 import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
 import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts'
+import { JOB_LOST_SCRIPT } from './redis-gone-jobs'
 import { REPLY_CONTROL_SCRIPT, SEND_CONTROL_SCRIPT } from './redis-control-scripts'
 import { TAKE_RATE_SCRIPT } from './redis-rate-script'
 import { GET_OWNED_SCRIPT } from './redis-owned-script'
@@ -260,6 +261,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     async deleteJob(id) {
       return await script<DeleteOutcome>(DELETE_JOB_SCRIPT, [id, String(now()), String(DELETION_RECORD_MS)])
+    },
+
+    async publishJobLost(job) {
+      await script<number>(JOB_LOST_SCRIPT, [job.id, job.userId, String(now()), String(DELETION_RECORD_MS)])
     },
 
     async takeRate(key, limit, windowMs) {
