@@ -60,6 +60,7 @@ const CALLS: Record<string, Call> = {
   'feed:userChanges': { kind: 'query', reference: api.feed.userChanges, args: { userId: 'user-1', afterChangedAt: 0 } },
   'rates:take': { kind: 'mutation', reference: api.rates.take, args: { key: 'create:user-1', limit: 5, windowMs: 60_000 } },
   'deletion:deleteJob': { kind: 'mutation', reference: api.deletion.deleteJob, args: { jobId: 'job-x' } },
+  'deletion:recordLost': { kind: 'mutation', reference: api.deletion.recordLost, args: { userId: 'user-1', jobId: 'job-x', threadId: null } },
   'threads:listThreads': { kind: 'query', reference: api.threads.listThreads, args: { userId: 'user-1', limit: 10 } },
 }
 
