@@ -78,7 +78,8 @@ export const send = serverMutation({
       userId,
       sentAt,
       ...(type === 'input' ? { requestId } : {}),
-      ...(type === 'input' && answerJson !== undefined ? { answerJson } : {}),
+      // An input's answer, or an abort's (answer and stop: given to the job's pending approvals first).
+      ...(answerJson !== undefined ? { answerJson } : {}),
     })
     return { ok: true as const, id, number, sentAt }
   },

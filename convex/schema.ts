@@ -90,7 +90,10 @@ export const controlFields = {
   userId: v.string(),
   /** The input request an `input` control answers. */
   requestId: v.optional(v.string()),
-  /** The answer of an `input` control, as JSON (arbitrary user data); absent for `undefined`. */
+  /**
+   * The answer of an `input` control, or of an `abort` that answers the job's pending approvals
+   * first (answer and stop), as JSON (arbitrary user data); absent for `undefined`.
+   */
   answerJson: v.optional(v.string()),
   /** Server time of sending. */
   sentAt: v.number(),

@@ -161,27 +161,31 @@ export function createCluster(options: ClusterOptions) {
     })
   }
 
-  /** Asks the owner on another instance to abort; resolves once the job ended. */
   /**
-   * The aborts of a job this instance forwards, by job id. Aborts are counted by no rate limit, and
-   * each forwarded one is a control stored in the job store (a reply subscription and timer here,
-   * a reply the owner writes): a burst of aborts of one job shares the one in flight instead.
-   * An abort is idempotent and every caller is the job's owner (authorized first), so its outcome
-   * is every caller's.
+   * The aborts of a job this instance forwards, by job id and the answer they give its pending
+   * approvals. Aborts are counted by no rate limit, and each forwarded one is a control stored in
+   * the job store (a reply subscription and timer here, a reply the owner writes): a burst of the
+   * same abort of one job shares the one in flight instead. An abort is idempotent and every caller
+   * is the job's owner (authorized first), so its outcome is every caller's.
    */
   const abortsInFlight = new Map<string, Promise<void>>()
 
-  function abortRemote(record: JobRecord): Promise<void> {
-    const inFlight = abortsInFlight.get(record.id)
+  /**
+   * Asks the owner on another instance to abort; resolves once the job ended. `answer`: answer and
+   * stop — the owner answers the job's pending tool approvals with it in the same step (run-manager.ts).
+   */
+  function abortRemote(record: JobRecord, answer?: unknown): Promise<void> {
+    const key = answer === undefined ? record.id : `${record.id} ${JSON.stringify(answer)}`
+    const inFlight = abortsInFlight.get(key)
     if (inFlight) return inFlight
-    const abort = forwardAbort(record).finally(() => abortsInFlight.delete(record.id))
-    abortsInFlight.set(record.id, abort)
+    const abort = forwardAbort(record, answer).finally(() => abortsInFlight.delete(key))
+    abortsInFlight.set(key, abort)
     return abort
   }
 
-  async function forwardAbort(record: JobRecord): Promise<void> {
+  async function forwardAbort(record: JobRecord, answer: unknown): Promise<void> {
     const timeoutMs = replyTimeoutMs()
-    const result = await forward(record, { type: 'abort', userId: record.userId }, timeoutMs)
+    const result = await forward(record, { type: 'abort', userId: record.userId, ...(answer === undefined ? {} : { answer }) }, timeoutMs)
     if (result === 'shutdown') throw new ShuttingDownError()
     if (result === 'ended' || (typeof result === 'object' && result.ok)) return
     if (typeof result === 'object') throw forwardedError(result)

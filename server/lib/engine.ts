@@ -175,8 +175,15 @@ export function createEngine(options: EngineOptions) {
     return { job: summarize(record), created: true }
   }
 
-  async function abortJob(userId: string, jobId: string): Promise<JobSummary> {
+  /**
+   * Aborts a job of the user (idempotent; partial content kept). `denyApprovals`: answer and stop —
+   * every tool approval still pending is answered "not approved" with this reason (by `userId`, in
+   * the log) in the same step as the abort, on whichever instance runs the job: no model round
+   * starts on those answers, and the job ends `aborted`.
+   */
+  async function abortJob(userId: string, jobId: string, abortOptions: { denyApprovals?: string } = {}): Promise<JobSummary> {
     assertEnabled(getConfig())
+    const answer = abortOptions.denyApprovals === undefined ? undefined : { approved: false, reason: abortOptions.denyApprovals }
     // The owner acts on its own job's abort while its lease surely holds, also while the store is
     // down (local-read.ts); the answer still waits for the aborted end to be stored.
     const record = await authorizeRead(userId, jobId)
@@ -184,9 +191,9 @@ export function createEngine(options: EngineOptions) {
     // lost): it asks the store first, as for a forwarded control; lost, the abort goes to the owner now.
     await runningHere(runs, jobId)?.confirmLease()?.catch(() => undefined)
     const run = runningHere(runs, jobId)
-    if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
+    if (run) await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'), answer === undefined ? undefined : { answer, answeredBy: userId })
     // A run whose aborted end the store refused (another instance owns the job now) leaves the abort to that owner.
-    if ((!run || run.abandoned) && cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record)
+    if ((!run || run.abandoned) && cluster && !isTerminalStatus(record.status)) await cluster.abortRemote(record, answer)
     return summarize(await authorize(userId, jobId))
   }
 

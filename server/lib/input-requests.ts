@@ -195,11 +195,11 @@ export class InputRequests {
     this.settled.add(requestId)
   }
 
-  /** Logs the request's answer; the job runs on once no other request waits. */
-  private recordAnswer(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, sent?: string) {
+  /** Logs the request's answer; the job runs on once no other request waits (unless `runsOn` is false: it ends next). */
+  private recordAnswer(requestId: string, request: PendingRequest, answer: unknown, answeredBy: string, sent?: string, runsOn = true) {
     const { live, now } = this.options
     live.commit({ type: 'input-response', requestId, answer, answeredAt: now(), answeredBy, ...(request.options.nodeId ? { nodeId: request.options.nodeId } : {}), ...(sent ? { sent } : {}) })
-    if (this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
+    if (runsOn && this.pending.size === 0 && live.state.status === 'waiting') live.commit({ type: 'job-status', status: 'running' })
   }
 
   private expire(requestId: string) {
@@ -233,6 +233,31 @@ export class InputRequests {
     this.recordAnswer(requestId, request, null, 'system:cancelled')
     this.options.onSettled?.(requestId)
     request.reject(reason)
+  }
+
+  /**
+   * Answer and stop: records `answer` from `answeredBy` on every open request of `kind` (as its
+   * schema reads it; one its schema refuses is left unanswered), then rejects every open request
+   * with `reason`, all in one step — the caller ends the job right after (run-manager.ts
+   * `abortRun`). No asker goes on with the answer: a tool approval answered so never starts the
+   * next model round, and the job does not go back to `running` before its end.
+   */
+  answerAndCancel(kind: InputRequestOptions['kind'], answer: unknown, answeredBy: string, reason: unknown): void {
+    for (const [requestId, request] of [...this.pending]) {
+      if (request.options.kind !== kind) continue
+      let accepted = answer
+      try {
+        accepted = request.options.validate ? request.options.validate(answer) : answer
+      }
+      catch {
+        continue
+      }
+      if (jsonProblem(accepted, 'answer')) continue
+      this.close(requestId, request)
+      this.recordAnswer(requestId, request, accepted, answeredBy, request.options.validate ? sentDigestFor(answer, accepted) : undefined, false)
+      request.reject(reason)
+    }
+    this.cancelAll(reason)
   }
 
   /** Rejects every open request (the job was aborted or is shutting down). */

@@ -65,6 +65,12 @@ export interface RunManagerOptions {
   workflows?: Pick<WorkflowRegistry, 'get'>
 }
 
+/** The answer an abort gives every pending tool approval first, and who gave it (answer and stop). */
+export interface ApprovalsAnswered {
+  answer: unknown
+  answeredBy: string
+}
+
 /** A run resumed on this instance after its owner was lost. */
 export interface ResumedRun {
   state: JobState
@@ -137,10 +143,15 @@ export function createRunManager(options: RunManagerOptions) {
     }, RUN_RETURN_WARN_MS)
   }
 
-  /** Aborts a run; resolves once its end is stored and reported. */
-  function abortRun(run: JobRun, reason: JobAbortedError): Promise<void> {
+  /**
+   * Aborts a run; resolves once its end is stored and reported. With `approvals`, answer and stop:
+   * each tool approval still pending is answered so first (in the log), in the same step as the
+   * abort, so no model round starts on that answer (input-requests.ts `answerAndCancel`).
+   */
+  function abortRun(run: JobRun, reason: JobAbortedError, approvals?: ApprovalsAnswered): Promise<void> {
     if (run.ending) return run.ending
     run.trace.abort(reason.code)
+    if (approvals) run.inputs.answerAndCancel('tool-approval', approvals.answer, approvals.answeredBy, reason)
     run.controller.abort(reason)
     run.inputs.cancelAll(reason)
     return endRun(run, outcomeOf(reason, run.controller.signal))
@@ -179,7 +190,8 @@ export function createRunManager(options: RunManagerOptions) {
   /** Acts on a control forwarded by another instance; the reply is what a local call would have answered. */
   async function handleControl(run: JobRun, control: StoredJobControl): Promise<ControlReply> {
     if (control.type === 'abort') {
-      await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'))
+      // An abort that answers the pending approvals first (the sender's `abortJob` with `denyApprovals`).
+      await abortRun(run, new JobAbortedError('aborted', 'Aborted by the user'), control.answer === undefined ? undefined : { answer: control.answer, answeredBy: control.userId })
       return { ok: true }
     }
     // Sent while nobody owned the job, to a question the takeover voided: the question asked again takes it.

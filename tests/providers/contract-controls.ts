@@ -43,17 +43,20 @@ export function defineControlContract(scope: ContractScope): void {
       await scope.flush()
       const first = await calls.sendControl(job.id, { type: 'input', userId: 'user-a', requestId: 'request-1', answer: { go: true } })
       const second = await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
+      // Answer and stop: an abort that gives the job's pending approvals an answer first.
+      const third = await calls.sendControl(job.id, { type: 'abort', userId: 'user-a', answer: { approved: false, reason: 'a new message' } })
       await scope.flush()
       expect(received.map(strip)).toEqual([
         { type: 'input', userId: 'user-a', requestId: 'request-1', answer: { go: true } },
         { type: 'abort', userId: 'user-a' },
+        { type: 'abort', userId: 'user-a', answer: { approved: false, reason: 'a new message' } },
       ])
-      expect(received.map(control => control.id)).toEqual([first, second])
+      expect(received.map(control => control.id)).toEqual([first, second, third])
       expect(first).not.toBe(second)
       unsubscribe()
       await calls.sendControl(job.id, { type: 'abort', userId: 'user-a' })
       await scope.flush()
-      expect(received).toHaveLength(2)
+      expect(received).toHaveLength(3)
     })
 
     it('replays the controls already sent with fromStart (an owner taking a job over)', async () => {

@@ -20,18 +20,14 @@ import type { ChatRequest } from './chat-request'
 export const SUPERSEDED_REASON = 'Not approved: a new message was sent in the chat while this approval was pending'
 
 /**
- * Ends a chat job the client no longer waits for: each pending tool approval is answered "not
- * approved" with `reason` (so the log says why the tool did not run), then the job is aborted.
+ * Ends a chat job the client no longer waits for, as one engine step on the instance that runs it
+ * (answer and stop): each tool approval still pending is answered "not approved" with `reason` (so
+ * the log says why the tool did not run) and the job is aborted, with no model round started on
+ * those answers. Answering first and aborting after let the answer wake the job, whose next round
+ * was sent to the upstream (and billed) before the abort landed, or finished it `completed`.
  */
 export async function endChatJob({ engine, userId }: JobsRouteContext, job: JobSummary, reason: string): Promise<void> {
-  if (job.status === 'waiting') {
-    const { state } = await engine.getJob(userId, job.id)
-    for (const input of state.pendingInputs.filter(pending => pending.kind === 'tool-approval')) {
-      await engine.answerInput(userId, job.id, { requestId: input.requestId, answer: { approved: false, reason } })
-        .catch(() => { /* expired or answered meanwhile: the abort below ends the job all the same */ })
-    }
-  }
-  await engine.abortJob(userId, job.id)
+  await engine.abortJob(userId, job.id, { denyApprovals: reason })
 }
 
 /**

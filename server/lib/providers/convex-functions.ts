@@ -63,17 +63,18 @@ export type StoredUserChangePage = FunctionReturnType<Api['feed']['userChanges']
 
 /** The arguments of `controls:send` for a control. */
 export function toControlArgs(jobId: string, control: JobControl) {
-  if (control.type === 'abort') return { jobId, type: control.type, userId: control.userId }
   // JSON.stringify(undefined) is undefined: the field is then left out and decodes back to undefined.
   const answerJson = JSON.stringify(control.answer) as string | undefined
+  // An abort's answer (answer and stop: what the owner gives the pending approvals first).
+  if (control.type === 'abort') return { jobId, type: control.type, userId: control.userId, ...(answerJson === undefined ? {} : { answerJson }) }
   return { jobId, type: control.type, userId: control.userId, requestId: control.requestId, ...(answerJson === undefined ? {} : { answerJson }) }
 }
 
 /** Converts a stored control to the contract's `StoredJobControl`. */
 export function toStoredJobControl(stored: StoredControl): StoredJobControl {
   const { id, userId, sentAt } = stored
-  if (stored.type === 'abort') return { type: 'abort', userId, id, sentAt }
   const answer: unknown = stored.answerJson === undefined ? undefined : JSON.parse(stored.answerJson)
+  if (stored.type === 'abort') return { type: 'abort', userId, ...(answer === undefined ? {} : { answer }), id, sentAt }
   return { type: 'input', userId, requestId: stored.requestId ?? '', answer, id, sentAt }
 }
 

@@ -125,7 +125,7 @@ export function decodeControl(json: string): Numbered<StoredJobControl> {
   const stored = JSON.parse(json) as StoredControlJson
   const { number, type, userId, sentAt } = stored
   const item: StoredJobControl = type === 'abort'
-    ? { type, userId, id: String(number), sentAt }
+    ? { type, userId, ...(stored.answer === undefined ? {} : { answer: stored.answer }), id: String(number), sentAt }
     : { type, userId, requestId: stored.requestId ?? '', answer: stored.answer, id: String(number), sentAt }
   return { first: number, last: number, item }
 }

@@ -275,7 +275,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     async sendControl(id, control) {
       const { type, userId } = control
       // The script adds the number and `sentAt` (Redis's clock).
-      const json = JSON.stringify(type === 'abort' ? { type, userId } : { type, userId, requestId: control.requestId, answer: control.answer })
+      // An abort's `answer` (answer and stop) is kept as an input's is; JSON leaves out an undefined one.
+      const json = JSON.stringify(type === 'abort' ? { type, userId, answer: control.answer } : { type, userId, requestId: control.requestId, answer: control.answer })
       const number = Number(await script<number>(SEND_CONTROL_SCRIPT, [id, userId, json, storeNow()]))
       if (number === 0) throw new JobNotFoundError(id)
       return String(number)

@@ -200,7 +200,11 @@ export type EventListener = (events: JobEvent[]) => void
  * answer one of its input requests. The owner acts on it; it is not part of the event log.
  */
 export type JobControl =
-  | { type: 'abort', userId: string }
+  /**
+   * `answer`: answer and stop — the owner answers every tool approval still pending with it (a
+   * denial, with its reason) in the same step as the abort, so no model round starts on it.
+   */
+  | { type: 'abort', userId: string, answer?: unknown }
   | { type: 'input', userId: string, requestId: string, answer: unknown }
 
 /** A stored control, numbered per job in the order it was sent. */

@@ -1,0 +1,70 @@
+/**
+ * A chat whose first answer waits for a tool approval when the user writes on: the real executor,
+ * the real model client on an upstream that counts what it is sent, and a `delete_file` tool that
+ * needs approval. Shared by the tests of what a new message, a regenerate or an edit does to such an
+ * answer (ai-sdk-superseded-approval on memory, redis-superseded-approval across instances).
+ */
+import { z } from 'zod'
+import { createModelClient } from '../../server/lib/model/client'
+import type { FetchLike } from '../../server/lib/model/client'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { defineTool } from '../../server/utils/define-tool'
+import { TEST_CLIENT_OPTIONS } from './collect-stream'
+import { sse } from './recording-upstream'
+
+/** What the upstream was sent: one body per model request. */
+type SentBody = { messages: Array<{ role: string, content?: unknown }> }
+
+/**
+ * An upstream whose answer to a last user message asking to "delete" is a round that starts to
+ * answer and asks for `delete_file`; to anything else, `Hello.`. Counts every request, and those
+ * made after a tool's result (the round an approval's answer would start).
+ */
+export function countingUpstream() {
+  const sent: SentBody[] = []
+  const fetch: FetchLike = async (_url, init) => {
+    const body = JSON.parse(String(init?.body)) as SentBody
+    sent.push(body)
+    const last = body.messages.at(-1)
+    const asksToDelete = last?.role === 'user' && String(last.content).includes('delete')
+    const answer = asksToDelete
+      ? sse([{ content: 'Deleting it. ' }, { tool_calls: [{ index: 0, id: 'call_delete', type: 'function', function: { name: 'delete_file', arguments: '{"path":"a.txt"}' } }] }], 'tool_calls')
+      : sse([{ content: 'Hello.' }], 'stop')
+    return new Response(answer, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+  }
+  return {
+    /** The real model client on this upstream. */
+    model: createModelClient({ ...TEST_CLIENT_OPTIONS, baseUrl: 'https://upstream.test/v1', apiKey: 'sk-test', fetch }),
+    sent,
+    /** Requests that carried a tool's result: a model round started after an approval's answer. */
+    afterToolResults: () => sent.filter(body => body.messages.some(message => message.role === 'tool')).length,
+  }
+}
+
+/** A `delete_file` tool that needs approval; `deleted` lists what it deleted. */
+export function deleteTool() {
+  const deleted: string[] = []
+  const tools = createToolRegistry([defineTool({
+    name: 'delete_file',
+    description: 'Deletes a file',
+    parameters: z.object({ path: z.string() }),
+    needsApproval: true,
+    execute: ({ path }) => {
+      deleted.push(path)
+      return { deleted: path }
+    },
+  })])
+  return { tools, deleted }
+}
+
+/** A UI message with one text part. */
+export const textMessage = (id: string, role: 'user' | 'assistant', text: string) => ({ id, role, parts: [{ type: 'text', text }] })
+
+/** Posts a transport body to the chat route and reads its whole stream; the job it answers with (its `start`'s `messageId`). */
+export async function postTurn(base: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number, jobId?: string, body: string }> {
+  const response = await fetch(`${base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const text = await response.text()
+  if (response.status !== 200) return { status: response.status, body: text }
+  const start = text.split('\n').filter(line => line.startsWith('data: {')).map(line => JSON.parse(line.slice('data: '.length)) as { type: string, messageId?: string }).find(chunk => chunk.type === 'start')
+  return { status: 200, jobId: start?.messageId, body: text }
+}
