@@ -13,7 +13,7 @@ import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
 import { setBackgroundJobsEngine } from '../../server/lib/engine-instance'
 import { serveRoutes } from '../support/route-app'
-import { countingUpstream, deleteTool, postTurn, textMessage } from '../support/superseded-approval'
+import { countingUpstream, deleteTool, postTurn, textMessage } from '../support/superseded-answers'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 

@@ -12,7 +12,7 @@ import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { REPLACED_REASON } from '../../server/lib/ai-sdk/replaced-answers'
 import { SUPERSEDED_REASON } from '../../server/lib/ai-sdk/superseded-jobs'
 import { serveRoutes } from '../support/route-app'
-import { countingUpstream, deleteTool, postTurn, textMessage } from '../support/superseded-approval'
+import { countingUpstream, deleteTool, postTurn, textMessage } from '../support/superseded-answers'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
