@@ -63,3 +63,16 @@ export async function countActiveJobsOfUser(db: DatabaseReader, userId: string, 
   if (cap === 0) return 0
   return (await db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId)).take(cap)).length
 }
+
+/**
+ * How many of `ids` are active jobs of `userId` (each read by its id): the jobs a creation's caller
+ * ends once it is stored, whose slots are the new job's while they are active.
+ */
+export async function countStillActive(db: DatabaseReader, userId: string, ids: readonly string[]): Promise<number> {
+  let count = 0
+  for (const id of new Set(ids)) {
+    const active = await db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', id)).first()
+    if (active?.userId === userId) count++
+  }
+  return count
+}

@@ -8,7 +8,7 @@ import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
-import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, MAX_COUNTED_PER_USER } from './activeCount'
+import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, countStillActive, MAX_COUNTED_PER_USER } from './activeCount'
 import { findJob, jobRecordValidator, listedRequestOf, nextChangedAt, readJobRecord, storeListedRequest, toJobRecord } from './model'
 import { leaseOf } from './leaseStore'
 import { readJobPage } from './jobPages'
@@ -43,6 +43,11 @@ export const create = serverMutation({
      * by creations racing at the same moment. Without it, counted here (a few documents).
      */
     activeNow: v.optional(v.number()),
+    /**
+     * The user's jobs the caller ends once this one is created: those still active (read in this
+     * transaction) count as free against both limits; one ended meanwhile frees nothing.
+     */
+    freeing: v.optional(v.array(v.string())),
     /** Count a hit of this rate window for a job really created; refuse when it is full (servers of an earlier version). */
     rate: v.optional(v.object(rateArgs)),
     /** Count a hit of every one of these windows for a job really created; refuse, counting none, when one is full. */
@@ -78,15 +83,16 @@ export const create = serverMutation({
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, rate, rates, requestJson, withoutRequest, ...fields } = args
+    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, freeing, rate, rates, requestJson, withoutRequest, ...fields } = args
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
     // Counted only as far as the limit: reaching it is all the decision needs. A count reads at most
     // MAX_COUNTED_PER_USER entries, so a larger limit acts as that (compared as given, it was never reached).
+    const freed = await countStillActive(ctx.db, userId, freeing ?? [])
     const perUser = maxActivePerUser === undefined ? undefined : Math.min(maxActivePerUser, MAX_COUNTED_PER_USER)
-    if (perUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, perUser) >= perUser) return { refused: 'user' as const, limit: perUser }
-    if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) >= maxActive) return { refused: 'global' as const, limit: maxActive }
+    if (perUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, perUser + freed) >= perUser + freed) return { refused: 'user' as const, limit: perUser }
+    if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) - freed >= maxActive) return { refused: 'global' as const, limit: maxActive }
     const windows = [...(rate ? [rate] : []), ...(rates ?? [])]
     // Every full window is looked at: the refusal names the one that frees last, when all have room.
     let refused: { refused: 'rate', retryAfterMs: number, key: string } | null = null

@@ -6,4 +6,6 @@
  * functions, naming what to deploy, instead of failing requests. Deployments of a higher version
  * answer servers of a lower one (older shapes are kept at least one release; docs/providers.md).
  */
-export const FUNCTIONS_VERSION = 1
+// 2: `jobs:create` takes `freeing` (the jobs a new AI SDK turn ends count free only while still
+// active), and `controls:send` keeps an abort's `answerJson` (answer and stop).
+export const FUNCTIONS_VERSION = 2

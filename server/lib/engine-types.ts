@@ -110,11 +110,13 @@ export interface CreateJobInput {
    */
   retriedWhenRefused?: boolean
   /**
-   * How many of the user's active jobs the caller ends once this one is created (the answers a new
-   * AI SDK turn supersedes or replaces): the concurrency limits count them as free, so the
+   * The user's active jobs the caller ends once this one is created (the answers a new AI SDK turn
+   * supersedes or replaces): the concurrency limits count those still active as free, so the
    * creation takes its slot — and its rate — before any of them is ended, and a refusal ends none.
+   * One that another request ended meanwhile (two tabs writing past the same answer at once) frees
+   * nothing: its slot went to that request's job.
    */
-  endsActiveJobs?: number
+  endsActiveJobs?: readonly string[]
 }
 
 /** A job as clients see it (shared with the client). */

@@ -47,8 +47,9 @@ export function countConcurrencyRefusal(error: Pick<ConcurrencyLimitError, 'scop
 export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
   const { id, userId, input, request, trace, createdAt, lease, config, refusal } = job
   const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
-  // Jobs the caller ends once this one is stored hold slots that are this one's (`endsActiveJobs`).
-  const freed = Math.max(0, input.endsActiveJobs ?? 0)
+  // Jobs the caller ends once this one is stored hold slots that are this one's while they are
+  // still active (`endsActiveJobs`): the store counts them in the same step as the insert.
+  const freeing = input.endsActiveJobs?.length ? { freeing: input.endsActiveJobs } : {}
   try {
     return await provider.create({
       id,
@@ -64,8 +65,9 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
     }, refusal
       ? { maxActivePerUser: 0 }
       : {
-          maxActivePerUser: maxConcurrentJobsPerUser + freed,
-          maxActive: maxConcurrentJobs + freed,
+          maxActivePerUser: maxConcurrentJobsPerUser,
+          maxActive: maxConcurrentJobs,
+          ...freeing,
           ...(lease ? { leaseMs: config.lease.durationMs } : {}),
           ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),
         })
@@ -75,8 +77,7 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
     if (refusal && error instanceof ActiveLimitError) return await refusal.refuse()
     if (error instanceof ActiveLimitError) {
       if (!input.retriedWhenRefused) countConcurrencyRefusal(error)
-      // The configured limit, as the 429 names it (not the one raised by `freed`).
-      throw new ConcurrencyLimitError(error.scope, error.limit - freed, retryAfterSeconds)
+      throw new ConcurrencyLimitError(error.scope, error.limit, retryAfterSeconds)
     }
     if (error instanceof RateRefusedError) {
       useMetrics().increment('jobs_refused_total', { reason: 'rate' })

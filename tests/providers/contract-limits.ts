@@ -32,6 +32,20 @@ export function defineLimitContract(scope: ContractScope): void {
       expect((await scope.provider.create(newJob({ userId: 'user-c' }), { maxActive: 2, maxActivePerUser: 1 })).created).toBe(true)
     })
 
+    it('counts the jobs the caller ends once it is created (`freeing`) as free while they are active; one ended meanwhile frees nothing', async () => {
+      const stopped = await createJob(scope.provider)
+      // Another user's job, or one that does not exist, frees nothing either.
+      const other = await createJob(scope.provider, { userId: 'user-b' })
+      const freeing = [stopped.id, other.id, 'no-such-job']
+      const first = await scope.provider.create(newJob(), { maxActivePerUser: 1, maxActive: 2, freeing })
+      expect(first.created).toBe(true)
+      // Two tabs wrote past the same answer: the first one's turn ended it, taking its slot.
+      await appendAccepted(scope.provider, stopped.id, [endEvent(1, 'aborted')])
+      await expect(scope.provider.create(newJob(), { maxActivePerUser: 1, freeing })).rejects.toMatchObject({ scope: 'user', limit: 1 })
+      await expect(scope.provider.create(newJob({ userId: 'user-c' }), { maxActive: 2, freeing })).rejects.toMatchObject({ scope: 'global', limit: 2 })
+      expect(await scope.provider.countActive()).toBe(2)
+    })
+
     it('never refuses an idempotent retry of a job it holds', async () => {
       const first = await createJob(scope.provider, { idempotencyKey: 'key-1' })
       const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { maxActivePerUser: 1, maxActive: 1 })

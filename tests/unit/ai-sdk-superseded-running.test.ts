@@ -7,6 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import type { JobProvider } from '../../server/lib/providers/types'
 import { SUPERSEDED_REASON } from '../../server/lib/ai-sdk/superseded-jobs'
 import { serveRoutes } from '../support/route-app'
 import type { RouteApp } from '../support/route-app'
@@ -75,6 +76,48 @@ describe('the stop button, then the next turn, while the answer still streams', 
       expect((await app.engine.getJob('user-1', old)).state).toMatchObject({ status: 'aborted', content: 'Partial ' })
       expect((await thread(app, id)).statuses).toEqual({ [answered.jobId!]: 'completed', [old]: 'aborted', [edited.jobId!]: 'completed' })
     })
+  })
+
+  it('two tabs sending at once past the stopped answer, at one job per user: it is aborted with its partial text, one new answer runs, the other tab gets a 429', async () => {
+    // The race: both tabs list the stopped answer as active; the first tab's job is created and
+    // ends it; only then is the second tab's created — the stopped answer's slot is the first's by then.
+    let old = ''
+    let creates = 0
+    let secondArrived: () => void = () => {}
+    const bothListed = new Promise<void>(resolve => (secondArrived = resolve))
+    let oldEnded: () => void = () => {}
+    const ended = new Promise<void>(resolve => (oldEnded = resolve))
+    const wrap = (provider: JobProvider): JobProvider => ({
+      ...provider,
+      create: async (record, options) => {
+        const creation = ++creates
+        if (creation === 2) await bothListed
+        if (creation === 3) {
+          secondArrived()
+          await ended
+        }
+        return await provider.create(record, options)
+      },
+      appendEvents: async (jobId, events, options) => {
+        const result = await provider.appendEvents(jobId, events, options)
+        if (jobId === old && events.some(event => event.type === 'job-end')) oldEnded()
+        return result
+      },
+    })
+    await withLongAnswers(async (app) => {
+      const id = chatId()
+      old = await postAndStop(app.base, { id, messages: [long], trigger: 'submit-message' })
+      const history = [long, textMessage(old, 'assistant', 'Partial ')]
+      // Both ask for long answers: each would hold the one slot while the other is created.
+      const tabs = await Promise.allSettled(['u-2', 'u-3'].map(user => postAndStop(app.base, { id, messages: [...history, textMessage(user, 'user', `Another long one (${user})`)], trigger: 'submit-message' })))
+      // Before: both 200 — each counted the stopped answer's slot as free, though one slot it was.
+      expect(tabs.map(tab => tab.status).sort()).toEqual(['fulfilled', 'rejected'])
+      expect(tabs.find(tab => tab.status === 'rejected')).toMatchObject({ reason: { message: expect.stringContaining('answered 429') } })
+      const { state } = await app.engine.getJob('user-1', old)
+      expect(state).toMatchObject({ status: 'aborted', content: 'Partial ' })
+      const started = tabs.find(tab => tab.status === 'fulfilled')!.value
+      expect(await thread(app, id)).toEqual({ going: [started], statuses: { [old]: 'aborted', [started]: 'running' } })
+    }, { config: { limits: { maxConcurrentJobsPerUser: 1 } }, wrap })
   })
 })
 

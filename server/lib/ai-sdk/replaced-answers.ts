@@ -8,7 +8,8 @@
  * expire. So are the answers the client wrote past (superseded-jobs.ts), and those of the later
  * turns an edit of an earlier message drops (dropped-turns.ts).
  * All of them are ended only once the new turn has started: it is created with their slots counted
- * as free (`endsActiveJobs`), so a refused turn — the creation rate's `429`, a concurrency limit
+ * as free while they are still active (`endsActiveJobs`: the store checks, in the creation's own
+ * step, so two tabs writing past the same answer at once do not both take its one slot), so a refused turn — the creation rate's `429`, a concurrency limit
  * that ending them would not bring it under, no model configured (`503`) — ends none of them, and a
  * retried post (the same `Idempotency-Key`) gets its job back and never ends it. The dropped ones
  * are looked for only when the limits refuse the turn without them; when there are none, that
@@ -49,7 +50,7 @@ export async function startReplacingTurn(context: JobsRouteContext, input: Creat
   let job: JobSummary
   let dropped: JobSummary[] = []
   try {
-    job = await startChatTurn(context, { ...input, endsActiveJobs: ending.length, ...(mayDrop ? { retriedWhenRefused: true } : {}) })
+    job = await startChatTurn(context, { ...input, endsActiveJobs: ending.map(old => old.id), ...(mayDrop ? { retriedWhenRefused: true } : {}) })
   }
   catch (error) {
     if (!mayDrop || !(error instanceof ConcurrencyLimitError)) throw error
@@ -59,7 +60,7 @@ export async function startReplacingTurn(context: JobsRouteContext, input: Creat
       countConcurrencyRefusal(error)
       throw error
     }
-    job = await startChatTurn(context, { ...input, endsActiveJobs: ending.length + dropped.length })
+    job = await startChatTurn(context, { ...input, endsActiveJobs: [...ending, ...dropped].map(old => old.id) })
   }
   // A retried post got its own job back (listed as active): never ended. The new turn runs
   // already, so an old one that cannot be ended now (it just ended, the store is down) must not

@@ -144,8 +144,11 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       }
       if (jobs.has(newRecord.id)) throw new Error(`A job with id ${newRecord.id} already exists`)
       const { maxActive, maxActivePerUser } = createOptions
-      if (maxActivePerUser !== undefined && (activeByUser.get(newRecord.userId)?.size ?? 0) >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
-      if (maxActive !== undefined && activeCount >= maxActive) throw new ActiveLimitError('global', maxActive)
+      const active = activeByUser.get(newRecord.userId)
+      // Jobs the caller ends once this one is created count as free while they are still active.
+      const freed = [...new Set(createOptions.freeing ?? [])].filter(id => active?.has(id) === true).length
+      if (maxActivePerUser !== undefined && (active?.size ?? 0) - freed >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
+      if (maxActive !== undefined && activeCount - freed >= maxActive) throw new ActiveLimitError('global', maxActive)
       // Full before anything is counted: a refused creation takes no hit from its rate windows.
       if (jobs.size - finishedIds.size >= maxJobs) throw new ProviderFullError(maxJobs)
       const refused = createOptions.rates?.length ? rateWindows.takeAll(createOptions.rates) : null

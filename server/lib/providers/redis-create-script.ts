@@ -12,7 +12,8 @@ import { USER_CHANGED } from './redis-user-changes'
  * (when given, the lease expires leaseMs from now, not at leaseExpiresAt, which is the creating
  * instance's clock), threadId|'' (the job joins its thread's index in the same step,
  * redis-threads.ts), requestJson (the whole request, its own field: `meta` holds it as a listing
- * needs it, redis-records.ts). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
+ * needs it, redis-records.ts), freeingJson|'' (ids of the user's jobs the caller ends once this one
+ * is created: those still active count as free against both limits). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
  * 'user'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
  * rate hits are counted only for a job really created.
  */
@@ -45,8 +46,15 @@ if idem ~= '' then
 end
 local job = p .. 'job:' .. id
 if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
-if ARGV[11] ~= '' and activeOfUser(p, user, tonumber(ARGV[11])) >= tonumber(ARGV[11]) then return {'limit', 'user', ARGV[11]} end
-if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
+-- The user's jobs the caller ends once this one is created: their slots are this one's while they are active.
+local freed = 0
+if ARGV[18] ~= '' then
+  for _, other in ipairs(cjson.decode(ARGV[18])) do
+    if other ~= id and redis.call('SISMEMBER', p .. 'active:' .. user, other) == 1 then freed = freed + 1 end
+  end
+end
+if ARGV[11] ~= '' and activeOfUser(p, user, tonumber(ARGV[11]) + freed) >= tonumber(ARGV[11]) + freed then return {'limit', 'user', ARGV[11]} end
+if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') - freed >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
 if ARGV[12] ~= '' then
   local rates, now = cjson.decode(ARGV[12]), clock(ARGV[13])
   -- Every full window is looked at: the refusal names the one that frees last, when all have room.

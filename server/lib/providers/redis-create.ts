@@ -114,6 +114,7 @@ export function createRedisCreation({ script, getListed, connect, appends, now, 
       lease && createOptions.leaseMs !== undefined ? String(createOptions.leaseMs) : '',
       record.threadId ?? '',
       requestJson,
+      createOptions.freeing?.length ? JSON.stringify(createOptions.freeing) : '',
     ], (late) => {
       if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
     })

@@ -70,6 +70,14 @@ export interface CreateOptions {
    * counts it from there instead of taking `lease.expiresAt` from the creating instance's clock.
    */
   leaseMs?: number
+  /**
+   * Jobs of the same user that the caller ends once this one is created (the answers a new AI SDK
+   * turn supersedes or replaces): those of them still active when the limits are counted, in the
+   * same atomic step, do not count against `maxActivePerUser` and `maxActive` (their slots are this
+   * job's). One already ended (another request ended it meanwhile) frees nothing: it was counted
+   * free once already, by that request.
+   */
+  freeing?: readonly string[]
 }
 
 /**
