@@ -7,5 +7,6 @@
  * answer servers of a lower one (older shapes are kept at least one release; docs/providers.md).
  */
 // 2: `jobs:create` takes `freeing` (the jobs a new AI SDK turn ends count free only while still
-// active), and `controls:send` keeps an abort's `answerJson` (answer and stop).
+// active), `controls:send` keeps an abort's `answerJson` (answer and stop), and `deletion:recordLost`
+// tells other instances of a job the store lost.
 export const FUNCTIONS_VERSION = 2
