@@ -9,8 +9,10 @@ import type { JobEvent, JobStatus, JobType } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 
 import type { JobRequest } from './job-request'
+import type { JobListFilter, ThreadListOptions, ThreadPage } from './list-types'
 
 export type { ChatJobRequest, ChatMessage, JobRequest, JobTraceContext, WorkflowJobRequest } from './job-request'
+export type { JobListBound, JobListFilter, StoredThread, ThreadCursor, ThreadListOptions, ThreadPage } from './list-types'
 
 /** The lease of the instance that runs a job (multi-instance providers). */
 export interface JobLease {
@@ -112,71 +114,6 @@ export type DeleteOutcome = 'deleted' | 'not-found' | 'active'
 
 /** The outcome of `takeRate`. */
 export type RateDecision = { ok: true } | { ok: false, retryAfterMs: number }
-
-/**
- * A place in a user's list of jobs, which is ordered newest first: `createdAt` descending, then
- * `id` descending (JavaScript string order) for jobs created in the same millisecond.
- */
-export interface JobListBound {
-  createdAt: number
-  id: string
-}
-
-/** Filters for `list`. All given filters must match. */
-export interface JobListFilter {
-  userId: string
-  status?: JobStatus[]
-  threadId?: string
-  messageId?: string
-  /**
-   * Only jobs strictly older than this place in the order (keyset paging: pass the last job of the
-   * previous page). The job it names need not exist any more.
-   */
-  before?: JobListBound
-  /**
-   * Newest first; at most this many. Fewer only when no older matching job exists: a store that
-   * reads in bounded steps (Convex) keeps reading until it has them. @default 50
-   */
-  limit?: number
-}
-
-/** Where a page of threads starts: after this thread (its newest job's `createdAt`, then its id). */
-export interface ThreadCursor {
-  newestAt: number
-  threadId: string
-}
-
-/** Options of `listThreads`. */
-export interface ThreadListOptions {
-  userId: string
-  /** At most this many threads. */
-  limit: number
-  /** Only threads after this one in the order (older, or as old with a smaller id). */
-  before?: ThreadCursor | null
-}
-
-/**
- * A thread as stored: the user's jobs that share a `threadId`. Threads have no record of their
- * own; providers keep an index of them (per user, by their newest job's `createdAt`).
- */
-export interface StoredThread {
-  threadId: string
-  /** The oldest job of the thread (its title and time are the thread's). */
-  first: JobRecord
-  /** The newest job of the thread (it orders the thread: `last.createdAt`). */
-  last: JobRecord
-  /**
-   * The thread's jobs in an active status in the store (queued, running, waiting). `convex` may
-   * send some with `request: null` when one thread's records pass a query's byte budget.
-   */
-  active: JobRecord[]
-}
-
-/** A page of `listThreads`: newest first; `next` is where the following page starts, null at the end. */
-export interface ThreadPage {
-  threads: StoredThread[]
-  next: ThreadCursor | null
-}
 
 /** Options of `appendEvents`. */
 export interface AppendOptions {
