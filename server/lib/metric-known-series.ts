@@ -18,6 +18,8 @@ import { TERMINAL_STATUSES } from '../../shared/events'
 export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } = {
   // The lists the counted values are typed from: a status or reason added there is here too.
   jobs_ended_total: TERMINAL_STATUSES,
+  // The codes that end a job `aborted` (job-run.ts ABORTED_CODES; a test compares them).
+  job_aborts_total: ['aborted', 'input-timeout'],
   jobs_refused_total: ['global-limit', 'user-limit', 'rate'],
   // The 429 an alert is most often written on: the concurrency limits, the rate limits, the stream
   // caps, the refused-value budget, and `other` (a forwarded refusal that named no setting).

@@ -236,7 +236,9 @@ export function createMetrics() {
         // lost) has no run behind it here: counted, not timed (its metrics are empty, not 0 ms).
         const ranHere = liveStatus.delete(jobId)
         increment('jobs_ended_total', { status: event.status })
-        if (event.error?.code) increment('job_errors_total', { code: event.error.code })
+        // A user's abort (or a question's onTimeout abort) is not an error: an error-rate alert
+        // must not page on Stop (docs/ops.md › Metrics).
+        if (event.error?.code) increment(event.status === 'aborted' ? 'job_aborts_total' : 'job_errors_total', { code: event.error.code })
         if (event.error?.code.startsWith('upstream')) increment('upstream_errors_total', { code: event.error.code })
         if (!ranHere) break
         // An end written by an older version may lack metrics: counted above, not timed.
