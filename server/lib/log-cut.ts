@@ -1,9 +1,10 @@
 /**
  * The bound on one string in a log line. An app's hook, a driver or a proxy can put a whole
  * response body, page or dump into an error's message; written whole, one such line is megabytes,
- * which log shippers cut at their own limit (often 16–256 KB) or drop, and the redaction before it
- * reads all of it. Applied by the logger after redaction, so a secret the cut would split is
- * already `[redacted]`.
+ * which log shippers cut at their own limit (often 16–256 KB) or drop. Redacting all of it to
+ * write its first 8 KB held the event loop (10 MB: about 260 ms a line), so a long string is cut
+ * first with a margin, the part read is redacted, then cut to the bound (`redactCutText`): a
+ * secret the cut would split is `[redacted]` whole.
  */
 import { truncateUtf8, utf8ByteLength } from './bytes'
 import { cutStackFrames } from './log-stack-cut'
@@ -22,16 +23,47 @@ export function cutLogString(text: string): string {
 }
 
 /**
- * A redacted line's value (plain objects, arrays, scalars: what `redact` returns) with each string
- * cut by `cutLogString`, a `stack` field first to its first frames (`cutStackFrames`).
+ * Code units read past the bound of a long string before it is redacted (`redactCutText`). The
+ * redaction patterns that can start within the bound need only a few characters past it to match
+ * (an `sk-` key: 11; a bearer token, a query value, a header's value match from their first
+ * characters), and what a pattern left unmatched at the end of the part read stays within this
+ * margin, past the bound — except a URL's user info, whose password ends only at the last `@` of its
+ * word: a word the part read ends inside is redacted from its password to its end (`cutWord`).
  */
-export function cutLogStrings(value: unknown): unknown {
-  if (typeof value === 'string') return cutLogString(value)
-  if (Array.isArray(value)) return value.map(cutLogStrings)
-  if (value === null || typeof value !== 'object') return value
-  const copy: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) copy[key] = cutLogStrings(key === 'stack' && typeof item === 'string' ? cutStackFrames(item) : item)
-  return copy
+export const LOG_REDACTION_MARGIN = 2_048
+
+/** Redacts a string; `cutWord`: the text's last word goes on past it (see `LOG_REDACTION_MARGIN`). */
+export type RedactText = (text: string, cutWord: boolean) => string
+
+/**
+ * `text` redacted by `redactText` and cut by `cutLogString`, reading of a long text only its first
+ * `MAX_LOG_STRING_BYTES + LOG_REDACTION_MARGIN` code units. When the redaction shrank that part
+ * (a long token became `[redacted]`) so that the margin's end would come within the bound, twice as
+ * much is read, and so on: what the line shows is always read with a margin after it. The marker
+ * counts the bytes cut as if the whole text had been redacted (the part not read is taken as it is).
+ */
+export function redactCutText(text: string, redactText: RedactText): string {
+  for (let size = MAX_LOG_STRING_BYTES + LOG_REDACTION_MARGIN; ; size *= 2) {
+    if (text.length <= size) return cutLogString(redactText(text, false))
+    // Not between the two halves of a surrogate pair.
+    const end = isHighSurrogate(text.charCodeAt(size - 1)) ? size - 1 : size
+    const head = text.slice(0, end)
+    const redacted = redactText(head, !/\s/.test(text[end]!))
+    const redactedBytes = utf8ByteLength(redacted)
+    if (redactedBytes < MAX_LOG_STRING_BYTES + LOG_REDACTION_MARGIN) continue
+    const kept = truncateUtf8(redacted, MAX_LOG_STRING_BYTES)
+    const cut = redactedBytes - utf8ByteLength(kept) + utf8ByteLength(text) - utf8ByteLength(head)
+    return `${kept}… [${cut} more bytes cut]`
+  }
+}
+
+/** A `stack` field's text: its first frames (`cutStackFrames`). */
+export function cutStackField(key: string, text: string): string {
+  return key === 'stack' ? cutStackFrames(text) : text
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xD800 && code <= 0xDBFF
 }
 
 /**
@@ -47,9 +79,11 @@ function isOver(text: string, maxBytes: number): boolean {
   return text.length * 3 > maxBytes && utf8ByteLength(text) > maxBytes
 }
 
-/** The JSON line of a redacted entry, each string cut, and bounded by `MAX_LOG_LINE_BYTES` as said above. */
-export function logLine(entry: Record<string, unknown>): string {
-  const cut = cutLogStrings(entry) as Record<string, unknown>
+/**
+ * The JSON line of an entry whose strings are redacted and cut (the logger's `redactForLog`),
+ * bounded by `MAX_LOG_LINE_BYTES` as said above.
+ */
+export function logLine(cut: Record<string, unknown>): string {
   const line = JSON.stringify(cut)
   if (!isOver(line, MAX_LOG_LINE_BYTES)) return line
   const bounded: Record<string, unknown> = {}

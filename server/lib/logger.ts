@@ -1,9 +1,9 @@
 /**
  * Structured logs for the job lifecycle. Secrets never get in: known secret fields and anything
  * that looks like a bearer token, an API key, a URL's password or a secret in a URL's query are
- * redacted before a line is written. Each string is then cut to `MAX_LOG_STRING_BYTES` (log-cut.ts).
+ * redacted before a line is written, and each string cut to `MAX_LOG_STRING_BYTES` (log-cut.ts).
  */
-import { logLine } from './log-cut'
+import { cutStackField, logLine, redactCutText } from './log-cut'
 
 /** A structured logger. */
 export interface Logger {
@@ -43,6 +43,14 @@ function redactUrlPassword(match: string, start: string, rest: string): string {
   const at = rest.lastIndexOf('@')
   return at < 0 ? match : `${start}[redacted]${rest.slice(at)}`
 }
+
+/**
+ * The same for the last word of a text cut inside it (log-cut.ts): its `@` may come after the cut,
+ * and an `@` before it may be the password's own, so the word is redacted from the password to its end.
+ */
+function redactCutUrlPassword(match: string, start: string, rest: string, offset: number, text: string): string {
+  return offset + match.length === text.length ? `${start}[redacted]` : redactUrlPassword(match, start, rest)
+}
 /**
  * The value of a URL's query or fragment parameter named like a secret field (`access_token`,
  * `api_key`, `client_secret`, `password`), or `key` (an API key in the query), or a signed URL's
@@ -58,18 +66,43 @@ function redactUrlPassword(match: string, start: string, rest: string): string {
  */
 const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source}|signature)|(?:key|sig|auth)=)[\\w.~%-]+=)[^&#\\s"'<>]+`, 'gi')
 
+/** `text` with its secrets redacted; `cutWord`: its last word goes on past it (`redactCutUrlPassword`). */
+function redactText(text: string, cutWord = false): string {
+  return text.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(QUERY_PARAMETER, '$1[redacted]')
+}
+
+/** What a walk does with a string: `redactText`, or for a log line `redactCutText` (keyed, for `stack`). */
+type TextStep = (text: string, key: string | undefined) => string
+
+const redactOnly: TextStep = text => redactText(text)
+
+/** A log line's string: a `stack` cut to its first frames, then cut with a margin, redacted and cut to the bound. */
+const redactForLine: TextStep = (text, key) => redactCutText(key === undefined ? text : cutStackField(key, text), redactText)
+
 /** Returns a copy with secrets replaced by `[redacted]`. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, redactUrlPassword).replace(QUERY_PARAMETER, '$1[redacted]')
+  return redactValue(value, depth, redactOnly)
+}
+
+/**
+ * Returns a copy for a log line: secrets replaced by `[redacted]` and each string cut to
+ * `MAX_LOG_STRING_BYTES` (log-cut.ts), a long one cut before it is redacted.
+ */
+export function redactForLog(value: unknown): unknown {
+  return redactValue(value, 0, redactForLine)
+}
+
+function redactValue(value: unknown, depth: number, text: TextStep, key?: string): unknown {
+  if (typeof value === 'string') return text(value, key)
   // JSON has no BigInt (a row id in what a hook threw): its digits.
   if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value
   // Deeper than this a line would hide its point anyway: cut off, never written unredacted.
   if (depth > 6) return '[nested too deep]'
-  if (value instanceof Error) return redactError(value, depth)
-  if (Array.isArray(value)) return value.map(item => redact(item, depth + 1))
+  if (value instanceof Error) return redactError(value, depth, text)
+  if (Array.isArray(value)) return value.map(item => redactValue(item, depth + 1, text))
   const copy: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(readProperty(value, key), depth + 1)
+  for (const key of Object.keys(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redactValue(readProperty(value, key), depth + 1, text, key)
   return copy
 }
 
@@ -98,33 +131,33 @@ function readSafely(error: Error, key: 'code' | 'cause' | 'errors'): unknown {
  * driver's SQLSTATE), its `cause` (`fetch failed` → the socket error) and an AggregateError's
  * `errors` (a connection to each address of a host) — all redacted. Never its stack.
  */
-function redactError(error: Error, depth: number): Record<string, unknown> {
+function redactError(error: Error, depth: number, text: TextStep): Record<string, unknown> {
   const code = readSafely(error, 'code')
   const cause = readSafely(error, 'cause')
   const errors = readSafely(error, 'errors')
   return {
     name: error.name,
-    message: redact(error.message, depth + 1),
-    ...(typeof code === 'string' || typeof code === 'number' ? { code: redact(code, depth + 1) } : {}),
-    ...(cause === undefined ? {} : { cause: redact(cause, depth + 1) }),
-    ...(Array.isArray(errors) ? { errors: redact(errors, depth + 1) } : {}),
+    message: redactValue(error.message, depth + 1, text),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: redactValue(code, depth + 1, text) } : {}),
+    ...(cause === undefined ? {} : { cause: redactValue(cause, depth + 1, text) }),
+    ...(Array.isArray(errors) ? { errors: redactValue(errors, depth + 1, text) } : {}),
   }
 }
 
 /**
- * A logger writing one JSON line per entry to the console, redacted, then each string and the line
- * cut to their bounds (`logLine`): the whole text is redacted first, so a secret that straddles a
- * cut is not left half visible.
+ * A logger writing one JSON line per entry to the console, each string redacted and cut to its
+ * bound (`redactForLog`: a long one is cut with a margin first, so a secret that straddles the cut
+ * is redacted whole), then the line bounded (`logLine`).
  */
 export function createConsoleLogger(scope = 'background-jobs'): Logger {
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
     let line: string
     try {
-      line = logLine({ level, scope, message: redact(message), ...(fields ? redact(fields) as object : {}) })
+      line = logLine({ level, scope, message: redactForLog(message), ...(fields ? redactForLog(fields) as object : {}) })
     }
     catch {
       // Never a throw from the logger (it reports failures on paths that must go on): the line without its fields.
-      line = logLine({ level, scope, message: redact(String(message)), fields: '[could not be written]' })
+      line = logLine({ level, scope, message: redactForLog(String(message)), fields: '[could not be written]' })
     }
     if (level === 'error') console.error(line)
     else if (level === 'warn') console.warn(line)
