@@ -12,7 +12,26 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void
 }
 
-const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|cookie)/i
+/**
+ * A field (or a URL query parameter) named like a secret: its value is redacted whatever it is.
+ * `api_key`, `apiKey`, `x-api-key`; `clientSecret`, `secretKey`, `aws_secret_access_key`; `passwd`,
+ * `passphrase`; `privateKey`, `private_key`; `credentials`. An access key id (`accessKeyId`, S3's
+ * `X-Amz-Credential`) names a key, it is none: kept, so a line still says which key was used.
+ */
+const SECRET_KEYS = /(?:api[-_]?key|authorization|token|secret|password|passwd|passphrase|private[-_]?key|credentials|cookie)/i
+/**
+ * An `Authorization` (or `Proxy-Authorization`) header quoted as text — a header line, `name=value`,
+ * a JSON or inspected object's `"authorization": "…"` — with its value: a scheme and its token
+ * (`Basic <base64 of user:password>`, `Token …`, a bare token), or a scheme with parameters
+ * (`Digest username="…", response="…"`, AWS's `AWS4-HMAC-SHA256 Credential=…, Signature=…`) to the
+ * end of the line. Only after the header's name and a `:`/`=`: "authorization failed" is prose.
+ */
+const AUTHORIZATION_HEADER = /\b((?:proxy-)?authorization["']?\s*(?:=>|[:=])\s*["']?)(?:(?:digest|aws4-hmac-sha256|hawk|mutual|scram-sha-\d+|vapid|signature)\s[^\r\n]*|(?:basic|bearer|token|negotiate|ntlm|apikey|dpop|mac)\s+[^\s"',;]+|[^\s"',;]+)/gi
+/**
+ * A `Cookie` or `Set-Cookie` header quoted as text with its value: every `name=value` pair and
+ * attribute up to the end of the header (a space, a quote or a line's end). "a cookie for" is prose.
+ */
+const COOKIE_HEADER = /\b((?:set-)?cookie2?["']?\s*(?:=>|[:=])\s*["']?)[^\s"';]+(?:;\s*[^\s"';]+)*/gi
 /**
  * A bearer credential (the scheme is case-insensitive) or an API key by its usual prefix, where it
  * starts a word: a name with "sk-" inside (`risk-assessment`, `ask-for-approval`) is no key.
@@ -68,7 +87,7 @@ const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source
 
 /** `text` with its secrets redacted; `cutWord`: its last word goes on past it (`redactCutUrlPassword`). */
 function redactText(text: string, cutWord = false): string {
-  return text.replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(QUERY_PARAMETER, '$1[redacted]')
+  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(QUERY_PARAMETER, '$1[redacted]')
 }
 
 /** What a walk does with a string: `redactText`, or for a log line `redactCutText` (keyed, for `stack`). */
