@@ -71,6 +71,22 @@ function redactCutUrlPassword(match: string, start: string, rest: string, offset
   return offset + match.length === text.length ? `${start}[redacted]` : redactUrlPassword(match, start, rest)
 }
 /**
+ * A Redis (or Valkey) URL's user info without a `:` (`redis://s3cr3t@host`): a password written in
+ * the user's place as often as a user name, so hidden whole, as the provider's own messages do
+ * (providers/redis-url-redaction.ts, whose `***` is kept). Another scheme's user name
+ * (`postgres://app@db`, `ssh://git@host`) is a name. At the end of a cut text (its `@` past the
+ * cut), the user info is hidden too.
+ */
+const REDIS_USER_INFO = /((?<![a-z\d+.-])(?:redis|rediss|valkey|valkeys):\/\/)([^\s:/?#@]+)(@|$)/gi
+
+/** A Redis URL's user info hidden (see `REDIS_USER_INFO`); `cutWord`: also when the text ends in it. */
+function redactRedisUserInfo(cutWord: boolean) {
+  return (match: string, scheme: string, userInfo: string, at: string): string => (userInfo === '***' || (!at && !cutWord) ? match : `${scheme}[redacted]${at}`)
+}
+const redactRedisUser = redactRedisUserInfo(false)
+const redactCutRedisUser = redactRedisUserInfo(true)
+
+/**
  * The value of a URL's query or fragment parameter named like a secret field (`access_token`,
  * `api_key`, `client_secret`, `password`), or `key` (an API key in the query), or a signed URL's
  * signature (`X-Amz-Signature`, `X-Goog-Signature`, CloudFront's `Signature`, Azure SAS `sig`,
@@ -87,7 +103,7 @@ const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source
 
 /** `text` with its secrets redacted; `cutWord`: its last word goes on past it (`redactCutUrlPassword`). */
 function redactText(text: string, cutWord = false): string {
-  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(QUERY_PARAMETER, '$1[redacted]')
+  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]')
 }
 
 /** What a walk does with a string: `redactText`, or for a log line `redactCutText` (keyed, for `stack`). */
