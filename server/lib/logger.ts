@@ -35,8 +35,28 @@ const COOKIE_HEADER = /\b((?:set-)?cookie2?["']?\s*(?:=>|[:=])\s*["']?)[^\s"';]+
 /**
  * A bearer credential (the scheme is case-insensitive) or an API key by its usual prefix, where it
  * starts a word: a name with "sk-" inside (`risk-assessment`, `ask-for-approval`) is no key.
+ * Also the documented shapes of the credentials an app's tools and hooks hold, each with the length
+ * its issuer gives it (so `hf_model_name`, `npm_config_cache` stay): GitHub (`ghp_` and its
+ * siblings, `github_pat_`), GitLab (`glpat-`), npm (`npm_`), Slack (`xoxb-<digits>-…`), Stripe
+ * (`sk_live_`, `rk_test_`, …), Google API keys (`AIza` + 35), Hugging Face (`hf_`), and a JWT
+ * (`eyJ….eyJ….…`: a session or an ID token).
  */
-const SECRET_VALUES = /(?:\bbearer\s+[\w.~+/=-]+|\bsk-[\w-]{8,})/gi
+const SECRET_VALUE_SHAPES = [
+  /bearer\s+[\w.~+/=-]+/,
+  /sk-[\w-]{8,}/,
+  /gh[pousr]_[a-z\d]{30,}/,
+  /github_pat_\w{30,}/,
+  /glpat-[\w-]{20,}/,
+  /npm_[a-z\d]{30,}/,
+  /xox[abpers]-\d{6,}-[\w-]+/,
+  /[sr]k_(?:live|test)_[a-z\d]{16,}/,
+  /AIza[\w-]{35}/,
+  /hf_[a-z\d]{30,}/,
+  // Only where a run of its characters starts: with `\b` alone, every `-eyJ` in a run such as
+  // `eyJ-eyJ-…` would start a try that reads the run to its end (quadratic).
+  /(?<![\w-])eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*/,
+]
+const SECRET_VALUES = new RegExp(`\\b(?:${SECRET_VALUE_SHAPES.map(shape => shape.source).join('|')})`, 'gi')
 /**
  * The password of a URL's user info (`redis://user:PASSWORD@host`): up to the last `@` before a
  * space. A host's port followed by a path, query or fragment (`https://host:8443/u/bob@x.com`) is
