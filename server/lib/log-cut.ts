@@ -74,6 +74,15 @@ function isHighSurrogate(code: number): boolean {
  */
 export const MAX_LOG_LINE_BYTES = 64_000
 
+/**
+ * How much of one field of a line the logger reads (characters of its strings and keys, a few per
+ * other value): a field read this far is over `MAX_LOG_LINE_BYTES`, so its line is bounded below
+ * and the field cut to its first `MAX_LOG_STRING_BYTES` — all read. The rest of a field past it (the
+ * 199,000 more rows of a thrown JSON answer) is counted, not read: redacting it to cut it held the
+ * event loop for seconds.
+ */
+export const LOG_FIELD_READ_CHARS = MAX_LOG_LINE_BYTES + MAX_LOG_STRING_BYTES
+
 /** Whether `text` is over `maxBytes` UTF-8 bytes (measured only when its length cannot tell). */
 function isOver(text: string, maxBytes: number): boolean {
   return text.length * 3 > maxBytes && utf8ByteLength(text) > maxBytes

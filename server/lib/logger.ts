@@ -3,7 +3,7 @@
  * that looks like a bearer token, an API key, a URL's password or a secret in a URL's query are
  * redacted before a line is written, and each string cut to `MAX_LOG_STRING_BYTES` (log-cut.ts).
  */
-import { cutStackField, logLine, redactCutText } from './log-cut'
+import { cutStackField, LOG_FIELD_READ_CHARS, logLine, redactCutText } from './log-cut'
 
 /** A structured logger. */
 export interface Logger {
@@ -144,20 +144,57 @@ export function redact(value: unknown, depth = 0): unknown {
  * `MAX_LOG_STRING_BYTES` (log-cut.ts), a long one cut before it is redacted.
  */
 export function redactForLog(value: unknown): unknown {
-  return redactValue(value, 0, redactForLine)
+  return redactValue(value, 0, redactForLine, undefined, { left: LOG_FIELD_READ_CHARS })
 }
 
-function redactValue(value: unknown, depth: number, text: TextStep, key?: string): unknown {
-  if (typeof value === 'string') return text(value, key)
+/** What is left to read of one field of a log line (`LOG_FIELD_READ_CHARS`); none outside the logger. */
+interface ReadBudget {
+  left: number
+}
+
+/**
+ * What a value other than a string costs the budget: no more than its JSON and a comma (`1,`), so a
+ * field whose budget ran out has JSON over `LOG_FIELD_READ_CHARS` and is cut within what was read.
+ */
+const VALUE_CHARS = 2
+
+function redactValue(value: unknown, depth: number, text: TextStep, key?: string, budget?: ReadBudget): unknown {
+  if (typeof value === 'string') {
+    const shown = text(value, key)
+    if (budget) budget.left -= shown.length
+    return shown
+  }
+  if (budget) budget.left -= VALUE_CHARS
   // JSON has no BigInt (a row id in what a hook threw): its digits.
   if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value
   // Deeper than this a line would hide its point anyway: cut off, never written unredacted.
   if (depth > 6) return '[nested too deep]'
-  if (value instanceof Error) return redactError(value, depth, text)
-  if (Array.isArray(value)) return value.map(item => redactValue(item, depth + 1, text))
+  if (value instanceof Error) return redactError(value, depth, text, budget)
+  if (Array.isArray(value)) {
+    const copy: unknown[] = []
+    for (let index = 0; index < value.length; index++) {
+      if (budget && budget.left <= 0) {
+        copy.push(`[${value.length - index} more items not read]`)
+        break
+      }
+      copy.push(redactValue(value[index], depth + 1, text, undefined, budget))
+    }
+    return copy
+  }
   const copy: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redactValue(readProperty(value, key), depth + 1, text, key)
+  const keys = Object.keys(value)
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!
+    // A line's own fields each have a budget of their own: a huge one does not crowd out the `jobId` after it.
+    const fieldBudget = budget && depth === 0 ? { left: LOG_FIELD_READ_CHARS } : budget
+    if (fieldBudget && fieldBudget.left <= 0) {
+      copy['…'] = `[${keys.length - index} more fields not read]`
+      break
+    }
+    if (fieldBudget) fieldBudget.left -= key.length
+    copy[key] = SECRET_KEYS.test(key) ? '[redacted]' : redactValue(readProperty(value, key), depth + 1, text, key, fieldBudget)
+  }
   return copy
 }
 
@@ -186,16 +223,16 @@ function readSafely(error: Error, key: 'code' | 'cause' | 'errors'): unknown {
  * driver's SQLSTATE), its `cause` (`fetch failed` → the socket error) and an AggregateError's
  * `errors` (a connection to each address of a host) — all redacted. Never its stack.
  */
-function redactError(error: Error, depth: number, text: TextStep): Record<string, unknown> {
+function redactError(error: Error, depth: number, text: TextStep, budget?: ReadBudget): Record<string, unknown> {
   const code = readSafely(error, 'code')
   const cause = readSafely(error, 'cause')
   const errors = readSafely(error, 'errors')
   return {
     name: error.name,
-    message: redactValue(error.message, depth + 1, text),
-    ...(typeof code === 'string' || typeof code === 'number' ? { code: redactValue(code, depth + 1, text) } : {}),
-    ...(cause === undefined ? {} : { cause: redactValue(cause, depth + 1, text) }),
-    ...(Array.isArray(errors) ? { errors: redactValue(errors, depth + 1, text) } : {}),
+    message: redactValue(error.message, depth + 1, text, undefined, budget),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: redactValue(code, depth + 1, text, undefined, budget) } : {}),
+    ...(cause === undefined ? {} : { cause: redactValue(cause, depth + 1, text, undefined, budget) }),
+    ...(Array.isArray(errors) ? { errors: redactValue(errors, depth + 1, text, undefined, budget) } : {}),
   }
 }
 
