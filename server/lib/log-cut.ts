@@ -36,25 +36,33 @@ export const LOG_REDACTION_MARGIN = 2_048
 export type RedactText = (text: string, cutWord: boolean) => string
 
 /**
- * `text` redacted by `redactText` and cut by `cutLogString`, reading of a long text only its first
- * `MAX_LOG_STRING_BYTES + LOG_REDACTION_MARGIN` code units. When the redaction shrank that part
- * (a long token became `[redacted]`) so that the margin's end would come within the bound, twice as
- * much is read, and so on: what the line shows is always read with a margin after it. The marker
- * counts the bytes cut as if the whole text had been redacted (the part not read is taken as it is).
+ * The redacted start of a long `text` of which `keep` units will be shown: its first
+ * `keep + LOG_REDACTION_MARGIN` code units, redacted. When the redaction shrank that part (a long
+ * token became `[redacted]`) so that the margin's end would come within what is shown (`measure`:
+ * how it is counted, characters or bytes), twice as much is read, and so on: what is shown is
+ * always read with a margin after it. `undefined` for a text no longer than that: redact it whole.
  */
-export function redactCutText(text: string, redactText: RedactText): string {
-  for (let size = MAX_LOG_STRING_BYTES + LOG_REDACTION_MARGIN; ; size *= 2) {
-    if (text.length <= size) return cutLogString(redactText(text, false))
+export function redactStart(text: string, keep: number, redactText: RedactText, measure: (part: string) => number = part => part.length): { redacted: string, read: number } | undefined {
+  for (let size = keep + LOG_REDACTION_MARGIN; ; size *= 2) {
+    if (text.length <= size) return undefined
     // Not between the two halves of a surrogate pair.
     const end = isHighSurrogate(text.charCodeAt(size - 1)) ? size - 1 : size
-    const head = text.slice(0, end)
-    const redacted = redactText(head, !/\s/.test(text[end]!))
-    const redactedBytes = utf8ByteLength(redacted)
-    if (redactedBytes < MAX_LOG_STRING_BYTES + LOG_REDACTION_MARGIN) continue
-    const kept = truncateUtf8(redacted, MAX_LOG_STRING_BYTES)
-    const cut = redactedBytes - utf8ByteLength(kept) + utf8ByteLength(text) - utf8ByteLength(head)
-    return `${kept}… [${cut} more bytes cut]`
+    const redacted = redactText(text.slice(0, end), !/\s/.test(text[end]!))
+    if (measure(redacted) >= keep + LOG_REDACTION_MARGIN) return { redacted, read: end }
   }
+}
+
+/**
+ * `text` redacted by `redactText` and cut by `cutLogString`, reading of a long text only its start
+ * (`redactStart`). The marker counts the bytes cut as if the whole text had been redacted (the
+ * part not read is taken as it is).
+ */
+export function redactCutText(text: string, redactText: RedactText): string {
+  const start = redactStart(text, MAX_LOG_STRING_BYTES, redactText, utf8ByteLength)
+  if (!start) return cutLogString(redactText(text, false))
+  const kept = truncateUtf8(start.redacted, MAX_LOG_STRING_BYTES)
+  const cut = utf8ByteLength(start.redacted) - utf8ByteLength(kept) + utf8ByteLength(text.slice(start.read))
+  return `${kept}… [${cut} more bytes cut]`
 }
 
 /** A `stack` field's text: its first frames (`cutStackFrames`). */

@@ -4,7 +4,7 @@
  * secret-patterns.ts); `redactForLog` also cuts each string and bounds what it reads of each field
  * (log-cut.ts), so a huge value costs a line no more than the line can show.
  */
-import { cutStackField, LOG_FIELD_READ_CHARS, redactCutText } from './log-cut'
+import { cutStackField, LOG_FIELD_READ_CHARS, LOG_REDACTION_MARGIN, redactCutText, redactStart } from './log-cut'
 import { redactText, SECRET_KEYS } from './secret-patterns'
 
 /** What a walk does with a string: `redactText`, or for a log line `redactCutText` (keyed, for `stack`). */
@@ -25,12 +25,23 @@ export function redact(value: unknown, depth = 0): unknown {
  * `MAX_LOG_STRING_BYTES` (log-cut.ts), a long one cut before it is redacted.
  */
 export function redactForLog(value: unknown): unknown {
-  return redactValue(value, 0, redactForLine, undefined, { left: LOG_FIELD_READ_CHARS })
+  return redactValue(value, 0, redactForLine, undefined, { left: LOG_FIELD_READ_CHARS, perField: LOG_FIELD_READ_CHARS })
 }
 
-/** What is left to read of one field of a log line (`LOG_FIELD_READ_CHARS`); none outside the logger. */
+/**
+ * Returns a copy for a span's content, whose JSON is cut to `maxChars` characters
+ * (telemetry/content.ts): secrets replaced by `[redacted]`, each string and the whole value read
+ * only as far as those characters and a margin (a 10 MB error message: its first few KB).
+ */
+export function redactForContent(value: unknown, maxChars: number): unknown {
+  const start: TextStep = text => redactStart(text, maxChars, redactText)?.redacted ?? redactText(text)
+  return redactValue(value, 0, start, undefined, { left: maxChars + LOG_REDACTION_MARGIN })
+}
+
+/** What is left to read of a value (`redactForLog`: of each of a line's fields, `perField` each). */
 interface ReadBudget {
   left: number
+  perField?: number
 }
 
 /**
@@ -68,7 +79,7 @@ function redactValue(value: unknown, depth: number, text: TextStep, key?: string
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index]!
     // A line's own fields each have a budget of their own: a huge one does not crowd out the `jobId` after it.
-    const fieldBudget = budget && depth === 0 ? { left: LOG_FIELD_READ_CHARS } : budget
+    const fieldBudget = budget?.perField && depth === 0 ? { left: budget.perField } : budget
     if (fieldBudget && fieldBudget.left <= 0) {
       copy['…'] = `[${keys.length - index} more fields not read]`
       break

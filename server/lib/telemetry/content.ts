@@ -9,7 +9,7 @@ import { cutTextWith } from '../../../shared/cut-text'
 import type { BackgroundJobsConfig } from '../config'
 import { JobAbortedError } from '../errors'
 import { ABORTED_CODES } from '../job-run'
-import { redact } from '../logger'
+import { redactForContent } from '../redaction'
 import { ATTR } from './names'
 
 /** The telemetry settings of a job. */
@@ -53,10 +53,12 @@ export function cutResultContent(settings: TelemetrySettings, json: string): str
 /**
  * An error's text as a span shows it: content (only with `recordContent`), redacted as a log line
  * is — a tool's or a node's error can quote a URL's token, a bearer header or a connection
- * string's password, and no secret reaches a span, whatever the settings.
+ * string's password, and no secret reaches a span, whatever the settings. Only as much of it is
+ * read as the span keeps (and a margin: a secret the cut would split is redacted whole).
  */
 export function errorContentValue(settings: TelemetrySettings, error: unknown): string | undefined {
-  return settings.recordContent ? contentValue(settings, redact(error)) : undefined
+  if (!settings.recordContent) return undefined
+  return contentValue(settings, redactForContent(error, Math.max(0, Number(settings.maxContentChars) || 0)))
 }
 
 /** Adds `key: content` when content is recorded. */
