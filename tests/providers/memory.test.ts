@@ -135,7 +135,7 @@ describe('memory provider', () => {
       })
       provider.subscribe(job.id, later)
       await appendAccepted(provider, job.id, [statusEvent(1)])
-      expect(onListenerError).toHaveBeenCalledWith(expect.objectContaining({ message: 'viewer broke' }))
+      expect(onListenerError).toHaveBeenCalledWith(expect.objectContaining({ message: 'viewer broke' }), job.id)
       expect(later).toHaveBeenCalledWith([statusEvent(1)])
     })
 

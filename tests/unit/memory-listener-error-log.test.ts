@@ -5,7 +5,7 @@ import { createProviderFromConfig } from '../../server/lib/providers/create-prov
 import { appendAccepted, createJob, statusEvent } from '../providers/contract-fixtures'
 
 // The memory provider built from config (the default store) reports a listener's throw through the
-// engine's logger — one JSON line, redacted and cut like every other — not console.error's raw dump.
+// engine's logger — one JSON line, redacted and cut like every other, naming the job — not console.error's raw dump.
 describe('memory provider built from config: a listener that throws', () => {
   afterEach(() => {
     vi.restoreAllMocks()
@@ -25,8 +25,10 @@ describe('memory provider built from config: a listener that throws', () => {
 
     const line = lines.find(text => text.includes('memory provider listener failed'))
     expect(line).toBeDefined()
-    const parsed = JSON.parse(line!) as { level: string, error: { message: string } }
+    const parsed = JSON.parse(line!) as { level: string, jobId?: string, error: { message: string } }
     expect(parsed.level).toBe('error')
+    // Which job's viewer broke: the line names it, as every line about a job does.
+    expect(parsed.jobId).toBe(job.id)
     expect(parsed.error.message).toBe('viewer broke with [redacted]')
     expect(lines.join('\n')).not.toContain('abcdefghijklmnop')
     expect(raw.mock.calls.some(args => args[0] === '[background-jobs] memory provider listener failed')).toBe(false)

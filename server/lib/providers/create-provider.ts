@@ -23,7 +23,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
   // 503: it needs no store, and one it cannot reach must not hold its start (nor its routes' answer).
   if (config.provider === 'memory' || !config.provider || !config.enabled) {
     // A listener's throw is logged as every other line is (redacted, cut), not by console.error.
-    return createMemoryProvider(logger ? { onListenerError: (error: unknown) => logger.error('memory provider listener failed', { error }) } : {})
+    return createMemoryProvider(logger ? { onListenerError: (error: unknown, jobId: string) => logger.error('memory provider listener failed', { jobId, error }) } : {})
   }
   if (config.provider === 'convex') {
     if (!config.convexUrl) {

@@ -25,8 +25,8 @@ export interface MemoryProviderOptions {
   maxJobs?: number
   /** The clock used for leases and rate windows. @default Date.now */
   now?: () => number
-  /** Called when a subscriber throws (the append itself already succeeded). @default console.error */
-  onListenerError?: (error: unknown) => void
+  /** Called when a subscriber of job `jobId` throws (the append itself already succeeded). @default console.error */
+  onListenerError?: (error: unknown, jobId: string) => void
   /** Where finished jobs evicted to make room are counted (`jobs_deleted_total{reason="evicted"}`). @default the process registry */
   metrics?: Metrics
 }
@@ -67,7 +67,7 @@ const DEFAULT_LIST_LIMIT = 50
 export function createMemoryProvider(options: MemoryProviderOptions = {}): MemoryProvider {
   const maxJobs = options.maxJobs ?? DEFAULT_MAX_JOBS
   const now = options.now ?? Date.now
-  const onListenerError = options.onListenerError ?? ((error: unknown) => console.error('[background-jobs] memory provider listener failed', error))
+  const onListenerError = options.onListenerError ?? ((error: unknown, jobId: string) => console.error(`[background-jobs] memory provider listener of job ${jobId} failed`, error))
   const metrics = options.metrics ?? useMetrics()
 
   const jobs = new Map<string, StoredJob>()
@@ -128,7 +128,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       }
       catch (error) {
         // The events are stored already: one broken viewer must not fail the writer.
-        onListenerError(error)
+        onListenerError(error, job.record.id)
       }
     }
   }
