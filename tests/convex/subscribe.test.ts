@@ -162,4 +162,22 @@ describe('convex subscriptions', () => {
     expect(failures()).toBe(2)
     expect(counted).toEqual([1, 2])
   })
+
+  it('reports a failure with the id of the job it follows, so its log line names the job', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const reported: unknown[] = []
+    const b = createConvexProvider({ facade: createInstance(backend).facade, metrics: createMetrics(), onError: (_error, context) => reported.push(context) })
+    const job = newJob()
+    await a.provider.create(job)
+    b.subscribe(job.id, () => {
+      throw new Error('viewer broke')
+    }, { afterSeq: 0 })
+    b.subscribeControls(job.id, () => {
+      throw new Error('owner broke')
+    })
+    await a.provider.appendEvents(job.id, textDeltas(1, ['a']), { epoch: 1 })
+    await a.provider.sendControl(job.id, { type: 'abort', userId: job.userId })
+    expect(reported).toEqual([{ jobId: job.id }, { jobId: job.id }])
+  })
 })

@@ -8,8 +8,11 @@ import type { ChangedJobRecord, ControlReply, EventListener, JobControl, JobProv
 
 /** How the provider reaches Convex: a deployment URL and the servers' secret, or a ready facade (tests). */
 export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
-  /** Called when a subscription fails. @default logs to the console */
-  onError?: (error: unknown) => void
+  /**
+   * Called when a subscription fails; `context.jobId` names the job a subscription to one job's
+   * events, controls or control reply follows (never a user id). @default logs to the console
+   */
+  onError?: (error: unknown, context?: { jobId: string }) => void
   /**
    * Where the Convex client's own log lines go (one JSON line each), and the `job ended` line of a
    * creation the provider ended because it was stored after its caller gave up. @default the console logger

@@ -68,7 +68,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
   /** A subscription's failure: counted, then given to `onError` (or logged with what failed). */
   // Counted once per reconnect of the client's WebSocket (it renews every subscription then).
   const stopCountingReconnects = facade.onReconnect?.(subscriptionMetrics.reconnected)
-  const subscriptionFailed = (what: string) => subscriptionMetrics.failed(options.onError ?? (error => console.error(`[background-jobs] ${what} failed`, error)))
+  const subscriptionFailed = (what: string, jobId?: string) => subscriptionMetrics.failed((error) => {
+    if (options.onError) options.onError(error, jobId === undefined ? undefined : { jobId })
+    else console.error(`[background-jobs] ${what}${jobId === undefined ? '' : ` of job ${jobId}`} failed`, error)
+  })
   const retryAfterSeconds = options.retryAfterSeconds ?? 5
   const timeLimit = createCallDeadline({
     provider: 'convex',
@@ -273,7 +276,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
 
     subscribe(id, listener, subscribeOptions = {}) {
       const afterSeq = subscribeOptions.afterSeq === undefined ? {} : { afterSeq: normalizeSeq(subscribeOptions.afterSeq) }
-      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: subscriptionFailed('convex subscription'), ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}) }))
+      return track(subscribeToEvents(facade, id, listener, { ...afterSeq, onError: subscriptionFailed('convex subscription', id), ...(subscribeOptions.onGone ? { onGone: subscribeOptions.onGone } : {}) }))
     },
 
     async sendControl(id, control) {
@@ -294,7 +297,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         if (replyJson === null || delivered) return
         delivered = true
         listener(JSON.parse(replyJson) as ControlReply)
-      }, subscriptionFailed('convex control reply subscription')))
+      }, subscriptionFailed('convex control reply subscription', id)))
     },
 
     async readControlReply(id, controlId) {
@@ -313,7 +316,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     subscribeControls(id, listener, subscribeOptions = {}) {
-      return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: subscriptionFailed('convex control subscription') }))
+      return track(subscribeToControls(facade, id, listener, { fromStart: subscribeOptions.fromStart, onError: subscriptionFailed('convex control subscription', id) }))
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions = {}) {

@@ -36,7 +36,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       secret: convexSecretOf(config),
       timeoutMs: config.convexTimeoutMs,
       retryAfterSeconds: config.limits.retryAfterSeconds,
-      ...(logger ? { onError: (error: unknown) => logger.error('convex subscription failed', { error }), logger } : {}),
+      ...(logger ? { onError: (error: unknown, context?: { jobId: string }) => logger.error('convex subscription failed', { ...context, error }), logger } : {}),
     })
     // Loads the `convex` client and checks the deployment now, so a missing package
     // (ConvexPackageMissingError), a deployment that does not answer, refuses the secret or lacks the
