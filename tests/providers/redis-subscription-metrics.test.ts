@@ -16,12 +16,16 @@ const redis = useRedisServer()
 async function providerWithMetrics(prefix: string) {
   const metrics = createMetrics()
   const errors: unknown[] = []
-  const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix, metrics, onError: error => errors.push(error) })
+  const contexts: unknown[] = []
+  const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix, metrics, onError: (error, context) => {
+    errors.push(error)
+    contexts.push(context)
+  } })
   // Closed however the test ends: a failed assertion must not leave its connections open.
   onTestFinished(() => provider.dispose())
   await provider.ready()
   const counted = (name: string) => metrics.snapshot().counters[`${name}{provider="redis"}`] ?? 0
-  return { provider, errors, counted }
+  return { provider, errors, contexts, counted }
 }
 
 describe('redis subscription metrics', () => {
@@ -59,8 +63,8 @@ describe('redis subscription metrics', () => {
     for (const stop of stops) stop()
   })
 
-  it('counts a listener that throws as a subscription failure, and reports it as before', async () => {
-    const { provider, errors, counted } = await providerWithMetrics('failures:')
+  it('counts a listener that throws as a subscription failure, and reports it with the job it follows', async () => {
+    const { provider, errors, contexts, counted } = await providerWithMetrics('failures:')
     const job = await createJob(provider)
     const stop = provider.subscribe(job.id, () => {
       throw new Error('viewer broke')
@@ -69,6 +73,8 @@ describe('redis subscription metrics', () => {
     await provider.settled()
     expect(counted('subscription_failures_total')).toBe(1)
     expect(errors).toEqual([expect.objectContaining({ message: 'viewer broke' })])
+    // The log line names the job (create-provider.ts): `redis connection or subscription failed` with `jobId`.
+    expect(contexts).toEqual([{ jobId: job.id }])
     stop()
   })
 })

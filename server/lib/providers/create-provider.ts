@@ -59,7 +59,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       // One JSON line per failure (a dropped connection or subscription), like every other log line.
       ...(logger
         ? {
-            onError: (error: unknown) => logger.error('redis connection or subscription failed', { error }),
+            onError: (error: unknown, context?: { jobId: string }) => logger.error('redis connection or subscription failed', { ...context, error }),
             onWarning: (message: string) => logger.warn(message),
             logger,
           }

@@ -11,6 +11,7 @@ import type { ChannelHub, Follower } from './redis-follow'
 import { CATCH_UP_RETRY_BASE_MS, CATCH_UP_RETRY_MAX_MS, follow, idleChain } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
+import type { SubscriptionFailureReport } from './subscription-metrics'
 import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
 import { createWorkSlots } from '../work-slots'
 import { createTimerSet } from '../timers'
@@ -57,7 +58,8 @@ export interface RedisSubscriptionOptions {
   /** A user's jobs, newest first (a user subscription's catch-up after a reconnect). */
   list: (filter: JobListFilter) => Promise<JobRecord[]>
   now: () => number
-  onError: (error: unknown) => void
+  /** A failure on the way to a follower; `context.jobId` for a job's events, controls or reply. */
+  onError: SubscriptionFailureReport
 }
 
 /** The subscription calls of the contract, plus what tests and `dispose` need. */
@@ -138,7 +140,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         readAfter: async after => numberEvents(await options.readEntries(id, after)),
         parse: message => numberEvents(JSON.parse(message) as JobEvent[]),
         deliver: listener,
-        onError,
+        onError: error => onError(error, { jobId: id }),
         exists: async () => (await command<number>(['EXISTS', keys.job(id)])) === 1,
         onGone: subscribeOptions.onGone,
         // A log rewound under the follower (Redis back from an older snapshot): its listener's
@@ -159,7 +161,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         },
         parse: message => [decodeControl(message)],
         deliver: controls => controls.forEach(control => listener(control)),
-        onError,
+        onError: error => onError(error, { jobId: id }),
       }))
     },
 
@@ -185,7 +187,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           json = await command<string | null>(['HGET', keys.replies(id), controlId])
         }
         catch (error) {
-          onError(error)
+          onError(error, { jobId: id })
           if (stopped || retryPending) return
           retryPending = true
           retryTimers.timeout(() => {

@@ -44,6 +44,7 @@ import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
 import { reportLateCreationEnd } from '../failed-end'
 import { createSubscriptionMetrics } from './subscription-metrics'
+import type { SubscriptionFailureReport } from './subscription-metrics'
 import { createRedisThreads } from './redis-threads'
 
 /** Options of `createRedisProvider`. */
@@ -72,8 +73,11 @@ export interface RedisProviderOptions {
    * gets Redis's answer (half-open TCP) is replaced (redis-stall-check.ts); 0 turns it off. @default 5000
    */
   healthCheckMs?: number
-  /** Called when a subscription or connection fails after boot. @default logs to the console */
-  onError?: (error: unknown) => void
+  /**
+   * Called when a subscription or connection fails after boot; `context.jobId` names the job a
+   * subscription to one job's events, controls or control reply follows. @default logs to the console
+   */
+  onError?: SubscriptionFailureReport
   /** Where subscription failures and pub/sub reconnects, and the ends of creations stored too late, are counted. @default the process registry */
   metrics?: Metrics
   /** Where the `job ended` line of a creation the provider ended (stored after its caller gave up) goes. @default the console logger */
@@ -134,7 +138,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const now = options.now ?? Date.now
   // '' tells a script to read Redis's clock; a test's fake clock is passed as a number.
   const storeNow = () => options.storeClock ? String(options.storeClock()) : ''
-  const onError = options.onError ?? ((error: unknown) => console.error('[background-jobs] redis subscription failed', error))
+  const onError: SubscriptionFailureReport = options.onError ?? ((error, context) => console.error(`[background-jobs] redis subscription${context ? ` of job ${context.jobId}` : ''} failed`, error))
   let connecting: Promise<{ connection: RedisConnection, hub: ChannelHub }> | undefined
   const subscriptionMetrics = createSubscriptionMetrics('redis', options.metrics)
   // A connection error is logged as it is; a failure on the way to a follower is counted too.

@@ -11,10 +11,18 @@ import { useMetrics } from '../metrics'
 /** The `provider` label: the shared stores that have subscriptions. */
 export type SubscribingProvider = 'redis' | 'convex'
 
+/** What a subscription's failure report says besides the error: the job it follows, if one. */
+export interface SubscriptionFailureContext {
+  jobId: string
+}
+
+/** A subscription's failure report. */
+export type SubscriptionFailureReport = (error: unknown, context?: SubscriptionFailureContext) => void
+
 /** The counting side of one provider's subscriptions. */
 export interface SubscriptionMetrics {
-  /** Wraps a failure report: each failure is counted, then reported as before. */
-  failed: (report: (error: unknown) => void) => (error: unknown) => void
+  /** Wraps a failure report: each failure is counted, then reported as before (with its context). */
+  failed: (report: SubscriptionFailureReport) => SubscriptionFailureReport
   /** Counts one reconnect of the connection the subscriptions share. */
   reconnected: () => void
 }
@@ -22,9 +30,9 @@ export interface SubscriptionMetrics {
 /** Creates the counters of one provider's subscriptions in `metrics` (the process registry by default). */
 export function createSubscriptionMetrics(provider: SubscribingProvider, metrics: Metrics = useMetrics()): SubscriptionMetrics {
   return {
-    failed: report => (error) => {
+    failed: report => (error, context) => {
       metrics.increment('subscription_failures_total', { provider })
-      report(error)
+      report(error, context)
     },
     reconnected: () => metrics.increment('subscription_reconnects_total', { provider }),
   }
