@@ -8,7 +8,7 @@
  * took 1.9 s on a 40,000-character message (the pattern alone about 10 s on 80,000), every job of
  * the instance frozen meanwhile; 23 ms on the cut text.
  */
-import { afterEach, expect, it } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import { MAX_TOOL_ERROR_CHARS } from '../../server/lib/executor/tool-errors'
@@ -57,4 +57,35 @@ it('isolated: the worker\'s report is cut the same way', async () => {
   const error = String(logged[0]!.fields!.error)
   expect(error.length).toBeLessThanOrEqual(MAX_LOGGED_CHARS)
   expect(error).toMatch(/^a\.a\.a\..*… \(\d+ more characters cut\)$/)
+})
+
+it('in-process: a long message is read only as far as its cut and a margin before it is redacted, and a secret at the cut is still hidden', async () => {
+  const logged: Array<{ message: string, fields?: Record<string, unknown> }> = []
+  const logger: Logger = { info() {}, warn() {}, error: (message, fields) => logged.push({ message, fields }) }
+  stops.push(trapToolStrayErrors({ logger, metrics: createMetrics() }))
+  const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS })
+  // A URL whose password starts before the cut and whose `@host` comes after it.
+  const secret = 'redis://user:s3cr3t-password@db.internal:6379'
+  const prefix = 'x'.repeat(MAX_TOOL_ERROR_CHARS - 20)
+  const replace = String.prototype.replace
+  let read = 0
+  const spy = vi.spyOn(String.prototype, 'replace').mockImplementation(function (this: string, ...parameters: Parameters<string['replace']>) {
+    read += this.length
+    return replace.apply(this, parameters as never)
+  })
+  try {
+    expect(await executeToolCall(fake.context, { id: 'c1', name: 'stray_text', args: { text: `${prefix} ${secret} ${'y'.repeat(2_000_000)}` }, step: 1 })).toMatchObject({ status: 'completed' })
+    await new Promise(resolve => setImmediate(resolve))
+    await new Promise(resolve => setImmediate(resolve))
+  }
+  finally {
+    spy.mockRestore()
+  }
+  expect(logged).toHaveLength(1)
+  const error = String(logged[0]!.fields!.error)
+  expect(error.length).toBeLessThanOrEqual(MAX_LOGGED_CHARS)
+  expect(error).toMatch(/… \(\d+ more characters cut\)$/)
+  expect(error).not.toContain('s3cr3t')
+  // Every pattern reads the start only (a few dozen patterns × a few KB), not the 2 MB.
+  expect(read).toBeLessThan(1_000_000)
 })
