@@ -38,14 +38,17 @@ export const deleteJob = serverMutation({
 /**
  * A running job's owner found its document gone (a write or lease heartbeat answered not-found):
  * records the loss for the user's notification feed (`feed:userChanges` returns it among the
- * deletions, marked `lost`), so instances following the user tell it `job-lost`. Nothing when the
- * job is there (false).
+ * deletions, marked `lost`), so instances following the user tell it `job-lost`. Nothing (false)
+ * when the job is there, or was deleted (its `jobDeletions` record: an owner cut off from the
+ * deployment while another instance finished the job and its user deleted it — not a loss).
  */
 export const recordLost = serverMutation({
   args: { userId: v.string(), jobId: v.string(), threadId: v.union(v.string(), v.null()) },
   returns: v.boolean(),
   handler: async (ctx, { userId, jobId, threadId }) => {
     if (await findJob(ctx.db, jobId)) return false
+    const gone = await ctx.db.query('jobDeletions').withIndex('by_job', q => q.eq('jobId', jobId)).first()
+    if (gone) return false
     await ctx.db.insert('jobDeletions', { userId, jobId, threadId, changedAt: await nextChangedAt(ctx.db, userId), lost: true })
     return true
   },

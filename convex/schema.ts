@@ -196,7 +196,9 @@ export default defineSchema({
     lost: v.optional(v.boolean()),
   })
     .index('by_user_changed', ['userId', 'changedAt'])
-    .index('by_changed', ['changedAt']),
+    .index('by_changed', ['changedAt'])
+    // recordLost: a job deleted on purpose is not announced lost.
+    .index('by_job', ['jobId']),
   // A user's latest `changedAt` (model.ts): what a feed subscription reads while nothing changed,
   // written only by the changes the feed reports, never by appends. One idle for the retention
   // period goes with it (cleanup.ts) unless the user has a job still active (then its time moves up to

@@ -18,14 +18,25 @@ export interface LostJobAnnouncement {
   logger: Logger
 }
 
-/** Tells the user's streams, here and on other instances, that the store lost the run's job. Never throws. */
+/**
+ * Tells the user's streams, here and on other instances, that the store lost the run's job — once
+ * the store agrees (`publishJobLost`: not when it has the job, or recorded it deleted while this
+ * owner was cut off from it). A store that cannot be asked leaves it told here only, with a warning:
+ * a tab must not show the job running for ever. Never throws.
+ */
 export function announceLostJob(run: JobRun, { notifications, provider, logger }: LostJobAnnouncement): void {
   const { id, userId, threadId, title } = run.record
-  notifications.jobLost(userId, id, { threadId, title })
-  if (!provider.publishJobLost) return
-  const failed = (error: unknown) => logger.warn('could not tell other instances that the store lost a job', { jobId: id, error })
+  const tell = () => notifications.jobLost(userId, id, { threadId, title })
+  if (!provider.publishJobLost) {
+    tell()
+    return
+  }
+  const failed = (error: unknown) => {
+    logger.warn('could not tell other instances that the store lost a job', { jobId: id, error })
+    tell()
+  }
   try {
-    void provider.publishJobLost({ id, userId, threadId }).catch(failed)
+    provider.publishJobLost({ id, userId, threadId }).then(lost => lost && tell(), failed)
   }
   catch (error) {
     failed(error)

@@ -76,3 +76,18 @@ describe('a job whose document was deleted by hand while it ran', () => {
     await Promise.all([a.engine.dispose(), b.engine.dispose()])
   })
 })
+
+describe('deletion:recordLost', () => {
+  it('records nothing for a job its user deleted (an owner cut off meanwhile is not told of a loss), and records a job gone without a delete', async () => {
+    const backend = createBackend()
+    const a = createEngineNode(backend, { instanceId: 'A', config })
+    const { job } = await a.engine.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'Hi' }] }, threadId: 't1' })
+    await a.engine.whenSettled(job.id)
+    expect(await a.provider.deleteJob(job.id)).toBe('deleted')
+    expect(await a.provider.publishJobLost!({ id: job.id, userId: 'u1', threadId: 't1' })).toBe(false)
+    expect(await a.provider.publishJobLost!({ id: 'job-gone', userId: 'u1', threadId: null })).toBe(true)
+    const records = await backend.run(ctx => ctx.db.query('jobDeletions').collect())
+    expect(records.map(record => [record.jobId, record.lost ?? false])).toEqual([[job.id, false], ['job-gone', true]])
+    await a.engine.dispose()
+  })
+})

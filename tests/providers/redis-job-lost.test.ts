@@ -119,3 +119,22 @@ it('a stream that was away when the job was lost learns it when it resumes on th
   await b.provider.settled()
   await vi.waitFor(() => expect(resumed.of(job.id)).toContain('job-lost'), { timeout: 5_000 })
 })
+
+it('a job deleted on purpose is not a loss: an owner that was cut off while it ended and was deleted tells nobody it was lost', async () => {
+  const keyPrefix = `lost-deleted-${process.pid}:`
+  const a = await engines.start({ url: redis.url, keyPrefix, instanceId: 'a', config })
+  const b = await engines.start({ url: redis.url, keyPrefix, instanceId: 'b', config })
+  const onB = sink()
+  b.engine.attachNotifications('u1', onB.value, null)
+  await b.provider.settled()
+  const { job } = await a.engine.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'Hi' }] }, threadId: 't3' })
+  await a.engine.whenSettled(job.id)
+  expect(await a.provider.deleteJob(job.id)).toBe('deleted')
+  await vi.waitFor(() => expect(onB.of(job.id)).toContain('job-deleted'), { timeout: 5_000 })
+  // What the cut-off owner asks when it finds the record gone: the store recorded a delete, not a loss.
+  expect(await a.provider.publishJobLost!({ id: job.id, userId: 'u1', threadId: 't3' })).toBe(false)
+  // A job id the store has no record of at all is a loss (the store was flushed).
+  expect(await a.provider.publishJobLost!({ id: 'job-flushed', userId: 'u1', threadId: null })).toBe(true)
+  await vi.waitFor(() => expect(onB.of('job-flushed')).toEqual(['job-lost']), { timeout: 5_000 })
+  expect(onB.of(job.id)).not.toContain('job-lost')
+})

@@ -324,7 +324,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async publishJobLost({ id, userId, threadId }) {
-      await mutation(fn.recordLost, { userId, jobId: id, threadId })
+      return await mutation(fn.recordLost, { userId, jobId: id, threadId })
     },
 
     async claimLease(id, instanceId, leaseMs) {

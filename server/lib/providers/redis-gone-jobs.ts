@@ -13,11 +13,13 @@ export type GoneKind = 'deleted' | 'lost'
 
 /**
  * ARGV: prefix, id, userId, now, keepMs. Records job `id` of `userId` as lost and publishes its id
- * on the user's channel — unless the store has the job (its hash is there): then nothing, 0.
+ * on the user's channel — unless the store has the job (its hash is there) or recorded it deleted
+ * (`deleted:<userId>`: a delete while its old owner was cut off is not a loss): then nothing, 0.
  */
 export const JOB_LOST_SCRIPT = `
 local p, id, user, now, keep = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', p .. 'job:' .. id) == 1 then return 0 end
+if redis.call('ZSCORE', p .. 'deleted:' .. user, id) then return 0 end
 local lost = p .. 'lost:' .. user
 redis.call('ZADD', lost, now, id)
 redis.call('ZREMRANGEBYSCORE', lost, '-inf', '(' .. (now - keep))

@@ -268,7 +268,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     },
 
     async publishJobLost(job) {
-      await script<number>(JOB_LOST_SCRIPT, [job.id, job.userId, String(now()), String(DELETION_RECORD_MS)])
+      return Number(await script<number>(JOB_LOST_SCRIPT, [job.id, job.userId, String(now()), String(DELETION_RECORD_MS)])) === 1
     },
 
     async takeRate(key, limit, windowMs) {

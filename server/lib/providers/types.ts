@@ -321,9 +321,11 @@ export interface JobProvider {
   /**
    * The owner of a running job found the store no longer has it (a write refused `not-found`, a
    * lease heartbeat with no record): tells the instances following the user (`subscribeUserJobs`'
-   * `onLost`), which cannot know whose job it was. Nothing when the store has the job. Optional.
+   * `onLost`), which cannot know whose job it was. Nothing, and false, when the store has the job
+   * or recorded it deleted (an owner cut off from the store while another instance finished the
+   * job and its user deleted it: a deliberate delete is not a loss). Optional.
    */
-  publishJobLost?(job: { id: string, userId: string, threadId: string | null }): Promise<void>
+  publishJobLost?(job: { id: string, userId: string, threadId: string | null }): Promise<boolean>
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
   /** Extends a held lease; false when another instance took it over. */
