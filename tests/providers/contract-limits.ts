@@ -46,6 +46,14 @@ export function defineLimitContract(scope: ContractScope): void {
       expect(await scope.provider.countActive()).toBe(2)
     })
 
+    it('counts a job named twice in `freeing` once', async () => {
+      // Three active jobs of the user (made without a limit), a limit of 2: ending one of them
+      // leaves two and the new one, however often it is named; ending two leaves room.
+      const [a, b] = [await createJob(scope.provider), await createJob(scope.provider), await createJob(scope.provider)]
+      await expect(scope.provider.create(newJob(), { maxActivePerUser: 2, freeing: [a!.id, a!.id] })).rejects.toMatchObject({ scope: 'user', limit: 2 })
+      expect((await scope.provider.create(newJob(), { maxActivePerUser: 2, freeing: [a!.id, b!.id] })).created).toBe(true)
+    })
+
     it('never refuses an idempotent retry of a job it holds', async () => {
       const first = await createJob(scope.provider, { idempotencyKey: 'key-1' })
       const retry = await scope.provider.create(newJob({ idempotencyKey: 'key-1' }), { maxActivePerUser: 1, maxActive: 1 })

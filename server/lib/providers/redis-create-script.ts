@@ -49,8 +49,14 @@ if redis.call('EXISTS', job) == 1 then return {'duplicate', id} end
 -- The user's jobs the caller ends once this one is created: their slots are this one's while they are active.
 local freed = 0
 if ARGV[18] ~= '' then
+  -- Each once, and only a job that is still there (an active-set entry whose job is gone is
+  -- dropped from the count by activeOfUser below: counting it freed too would free its slot twice).
+  local seen = {}
   for _, other in ipairs(cjson.decode(ARGV[18])) do
-    if other ~= id and redis.call('SISMEMBER', p .. 'active:' .. user, other) == 1 then freed = freed + 1 end
+    if other ~= id and not seen[other] and redis.call('SISMEMBER', p .. 'active:' .. user, other) == 1 and redis.call('EXISTS', p .. 'job:' .. other) == 1 then
+      seen[other] = true
+      freed = freed + 1
+    end
   end
 end
 if ARGV[11] ~= '' and activeOfUser(p, user, tonumber(ARGV[11]) + freed) >= tonumber(ARGV[11]) + freed then return {'limit', 'user', ARGV[11]} end
