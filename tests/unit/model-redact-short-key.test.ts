@@ -31,3 +31,14 @@ describe('redact: the API key in what the upstream sends back', () => {
     expect(error.message).not.toContain('[redacted]')
   })
 })
+
+describe('an HTTP error\'s excerpt (the job\'s error, which its user reads)', () => {
+  it('hides a secret other than the configured key that the upstream quotes (another key, a token)', async () => {
+    const other = 'sk-proj-AbCdEf0123456789xyz'
+    const body = JSON.stringify({ error: { message: `Incorrect API key provided: ${other}. Your team's key ghp_0123456789abcdefABCDEF0123456789abcd is not valid here.` } })
+    const error = await httpErrorFrom({ status: 401, headers: { get: () => null }, text: async () => body }, 'sk-configured-key-0000', new AbortController().signal)
+    expect(error.message).toContain('Incorrect API key provided: [redacted]')
+    expect(error.message).not.toContain(other)
+    expect(error.message).not.toContain('ghp_0123')
+  })
+})

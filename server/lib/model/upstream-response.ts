@@ -3,6 +3,7 @@
  * scrubbed from anything that ends up in a message.
  */
 import { cutText } from '../../../shared/cut-text'
+import { redactText } from '../secret-patterns'
 import type { TimerSet } from '../timers'
 import { raceAbort } from './abortable'
 import { describeErrorBody } from './error-body'
@@ -47,9 +48,14 @@ export async function httpErrorFrom(response: Pick<UpstreamResponse, 'status' | 
   const gist = isRedirect(response.status)
     ? describeRedirect(response.headers.get('location'))
     : timedOut ? `its body did not end within ${ERROR_BODY_READ_MS / 1000} s` : describeErrorBody(redact(body, apiKey))
-  const excerpt = cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS)
+  // Other secrets too (another key a proxy quotes, a token; secret-patterns.ts), read only as far as
+  // the excerpt and a margin: the job's error, which its user reads, never shows one.
+  const excerpt = cutText(redactText(cutText(redact(gist, apiKey), UPSTREAM_MESSAGE_CHARS + EXCERPT_REDACTION_MARGIN)), UPSTREAM_MESSAGE_CHARS)
   return new UpstreamHttpError(response.status, excerpt, parseRetryAfterMs(response.headers.get('retry-after')))
 }
+
+/** How far past the excerpt a secret is looked for (one that straddles its cut is hidden whole). */
+const EXCERPT_REDACTION_MARGIN = 200
 
 function isRedirect(status: number): boolean {
   return status >= 300 && status < 400
