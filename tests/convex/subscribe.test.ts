@@ -142,13 +142,8 @@ describe('convex subscriptions', () => {
     expect(errors).toHaveLength(1)
   })
 
-  it('counts each failure in subscription_failures_total{provider="convex"}: events and controls alike, before reporting it', async () => {
-    const backend = createBackend()
-    const a = createInstance(backend)
-    const metrics = createMetrics()
-    const failures = () => metrics.snapshot().counters['subscription_failures_total{provider="convex"}'] ?? 0
-    const counted: number[] = []
-    const b = createConvexProvider({ facade: createInstance(backend).facade, metrics, onError: () => counted.push(failures()) })
+  /** A job of `a` that `b` follows with a viewer and an owner's control listener, both throwing on what `a` then sends. */
+  async function breakFollowers(a: ReturnType<typeof createInstance>, b: ReturnType<typeof createConvexProvider>) {
     const job = newJob()
     await a.provider.create(job)
     b.subscribe(job.id, () => {
@@ -159,6 +154,17 @@ describe('convex subscriptions', () => {
     })
     await a.provider.appendEvents(job.id, textDeltas(1, ['a']), { epoch: 1 })
     await a.provider.sendControl(job.id, { type: 'abort', userId: job.userId })
+    return job
+  }
+
+  it('counts each failure in subscription_failures_total{provider="convex"}: events and controls alike, before reporting it', async () => {
+    const backend = createBackend()
+    const a = createInstance(backend)
+    const metrics = createMetrics()
+    const failures = () => metrics.snapshot().counters['subscription_failures_total{provider="convex"}'] ?? 0
+    const counted: number[] = []
+    const b = createConvexProvider({ facade: createInstance(backend).facade, metrics, onError: () => counted.push(failures()) })
+    const job = await breakFollowers(a, b)
     expect(failures()).toBe(2)
     expect(counted).toEqual([1, 2])
   })
@@ -168,16 +174,7 @@ describe('convex subscriptions', () => {
     const a = createInstance(backend)
     const reported: unknown[] = []
     const b = createConvexProvider({ facade: createInstance(backend).facade, metrics: createMetrics(), onError: (_error, context) => reported.push(context) })
-    const job = newJob()
-    await a.provider.create(job)
-    b.subscribe(job.id, () => {
-      throw new Error('viewer broke')
-    }, { afterSeq: 0 })
-    b.subscribeControls(job.id, () => {
-      throw new Error('owner broke')
-    })
-    await a.provider.appendEvents(job.id, textDeltas(1, ['a']), { epoch: 1 })
-    await a.provider.sendControl(job.id, { type: 'abort', userId: job.userId })
+    const job = await breakFollowers(a, b)
     expect(reported).toEqual([{ jobId: job.id }, { jobId: job.id }])
   })
 })
