@@ -153,17 +153,22 @@ async function jobSettled(jobId: string): Promise<string> {
   throw new Error(`job ${jobId} did not end`)
 }
 
+/** Sends `text`, closes the response (`stop()`) once the first text arrived; the job's id (its assistant message's). */
+async function sendAndStopMidAnswer(page: ReturnType<typeof recordedChat>, text: string): Promise<string> {
+  const delta = page.nextChunk('text-delta')
+  const sending = page.chat.sendMessage({ text })
+  await delta
+  await page.chat.stop()
+  await sending
+  return page.chat.lastMessage!.id
+}
+
 describe('an AI SDK chat on /api/jobs/chat, read by the SDK itself', () => {
   it('resume mid-answer after a reload: the same message once, whole; after the end a 204 and no second onFinish', async () => {
     holdSecondHalf()
     const first = recordedChat('promises-resume')
-    const delta = first.nextChunk('text-delta')
-    const sending = first.chat.sendMessage({ text: 'a slow one' })
-    await delta
     // stop() only closes the response: the job runs on.
-    await first.chat.stop()
-    await sending
-    const jobId = first.chat.lastMessage!.id
+    const jobId = await sendAndStopMidAnswer(first, 'a slow one')
 
     // The reload: the messages route, then resumeStream().
     const reloaded = recordedChat('promises-resume')
@@ -190,12 +195,7 @@ describe('an AI SDK chat on /api/jobs/chat, read by the SDK itself', () => {
   it('stop() plus the abort route ends the job aborted, its partial text kept in the messages route', async () => {
     holdSecondHalf()
     const page = recordedChat('promises-stop')
-    const delta = page.nextChunk('text-delta')
-    const sending = page.chat.sendMessage({ text: 'slow again' })
-    await delta
-    await page.chat.stop()
-    await sending
-    const jobId = page.chat.lastMessage!.id
+    const jobId = await sendAndStopMidAnswer(page, 'slow again')
     const stopped = await (await fetch(`${app.base}/api/jobs/chat/promises-stop/abort`, { method: 'POST' })).json() as { jobs: Array<{ id: string, status: string }> }
     releaseSecondHalf()
     expect(stopped.jobs.map(job => [job.id, job.status])).toEqual([[jobId, 'aborted']])
