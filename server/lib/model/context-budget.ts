@@ -20,15 +20,33 @@ export interface ContextBudget {
 /** One `model=tokens` entry of `upstream.modelContextTokens`: the name up to its last `=` (a model id holds none). */
 const ENTRY = /^(.+)=(\d+)$/
 
-/** The entries of `upstream.modelContextTokens`, separated by commas, spaces or both; bad ones are left out (the boot refuses them). */
-export function modelContextTokens(config: BackgroundJobsConfig): Map<string, number> {
-  const entries = new Map<string, number>()
+/** `upstream.modelContextTokens` read: its entries, and the ones that are not `model=tokens`. */
+interface ParsedEntries {
+  entries: Map<string, number>
+  bad: string[]
+}
+
+/** Read once per config: a budget is looked up on every model round. */
+const parsed = new WeakMap<BackgroundJobsConfig, ParsedEntries>()
+
+/** The entries of `upstream.modelContextTokens`, separated by commas, spaces or both. */
+function parseEntries(config: BackgroundJobsConfig): ParsedEntries {
+  let result = parsed.get(config)
+  if (result) return result
+  result = { entries: new Map(), bad: [] }
   for (const entry of String(config.upstream.modelContextTokens ?? '').split(/[\s,]+/).filter(Boolean)) {
     const match = ENTRY.exec(entry)
-    const tokens = match ? Number(match[2]) : 0
-    if (match && Number.isSafeInteger(tokens)) entries.set(match[1]!, tokens)
+    const tokens = match ? Number(match[2]) : Number.NaN
+    if (match && Number.isSafeInteger(tokens)) result.entries.set(match[1]!, tokens)
+    else result.bad.push(entry)
   }
-  return entries
+  parsed.set(config, result)
+  return result
+}
+
+/** The entries of `upstream.modelContextTokens`; bad ones are left out (the boot refuses them). */
+export function modelContextTokens(config: BackgroundJobsConfig): Map<string, number> {
+  return parseEntries(config).entries
 }
 
 /** The budget of `model`, or null when it has none. */
@@ -43,14 +61,6 @@ export function contextBudgetOf(config: BackgroundJobsConfig, model: string): Co
 
 /** What is wrong with `upstream.modelContextTokens` (empty: nothing), each naming the entry. */
 export function modelContextTokensProblems(config: BackgroundJobsConfig): string[] {
-  const value = config.upstream.modelContextTokens
-  if (typeof value !== 'string') return []
-  const problems: string[] = []
-  for (const entry of value.split(/[\s,]+/).filter(Boolean)) {
-    const match = ENTRY.exec(entry)
-    if (!match || !Number.isSafeInteger(Number(match[2]))) {
-      problems.push(`backgroundJobs.upstream.modelContextTokens (${envNameOf('upstream.modelContextTokens')}) lists ${shownValue(entry)}, which is not model=tokens (a whole number of tokens, 0 for no budget): e.g. openai/gpt-4o-mini=120000,meta-llama/llama-3.1-8b-instruct=7000`)
-    }
-  }
-  return problems
+  if (typeof config.upstream.modelContextTokens !== 'string') return []
+  return parseEntries(config).bad.map(entry => `backgroundJobs.upstream.modelContextTokens (${envNameOf('upstream.modelContextTokens')}) lists ${shownValue(entry)}, which is not model=tokens (a whole number of tokens, 0 for no budget): e.g. openai/gpt-4o-mini=120000,meta-llama/llama-3.1-8b-instruct=7000`)
 }
