@@ -35,7 +35,7 @@ import chatAbort from '../../server/api/jobs/chat/[chatId]/abort.post'
 import chatMessages from '../../server/api/jobs/chat/[chatId]/messages.get'
 import chatStream from '../../server/api/jobs/chat/[chatId]/stream.get'
 import chatStreamHead from '../../server/api/jobs/chat/[chatId]/stream.head'
-import type { JobRunners } from '../../server/lib/engine-types'
+import type { EngineHooks, JobRunners } from '../../server/lib/engine-types'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { ModelClient } from '../../server/lib/model/types'
 import { createTestEngine } from './engine-harness'
@@ -80,8 +80,8 @@ export const idleRunners: JobRunners = { chat: untilAborted, workflow: untilAbor
 export type RouteApp = Awaited<ReturnType<typeof serveRoutes>>
 
 /** Serves the routes on 127.0.0.1; `close` stops the server and the engine. */
-export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation } = {}) {
-  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation })
+export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation, hooks?: EngineHooks } = {}) {
+  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation, hooks: options.hooks })
   setBackgroundJobsEngine({ get: async () => engine })
   const router = createRouter()
   for (const [path, method, handler] of ROUTES) router[method](path, handler)
