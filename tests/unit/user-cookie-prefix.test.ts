@@ -51,6 +51,18 @@ describe('the anonymous user cookie over https', () => {
     const own = await visit({ https: true })
     expect((await visit({ https: true, cookie: `${planted.pair}; ${own.pair}` })).id).toBe(own.id)
   })
+  it('a cookie whose name only trims to __Host-bgjobs_uid (a leading NBSP byte: no prefix, so a sibling subdomain may set it for the whole domain) is not read: the visitor stays itself', async () => {
+    const planter = await visit({ https: true })
+    const tossed = `\u00A0${planter.pair}`
+    const fresh = await visit({ https: true, cookie: tossed })
+    expect(fresh.id).not.toBe(planter.id)
+    expect(fresh.pair).toMatch(new RegExp(`^${SECURE_USER_COOKIE}=`))
+    // Sent before the visitor's own cookie (its longer Path comes first): still the visitor's own.
+    const own = await visit({ https: true })
+    expect((await visit({ https: true, cookie: `${tossed}; ${own.pair}` })).id).toBe(own.id)
+    // Tabs and spaces around the name are the cookie syntax's own (RFC 6265 §5.2): still read.
+    expect((await visit({ https: true, cookie: `\t ${own.pair}` })).id).toBe(own.id)
+  })
 })
 
 describe('the anonymous user cookie over http', () => {

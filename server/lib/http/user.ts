@@ -12,12 +12,15 @@
  * this very host (Secure, `Path=/`, no `Domain`), so a page on a sibling subdomain cannot plant
  * its own anonymous user in the visitor's browser (`Domain=.example.com`, a longer `Path` to be
  * sent first): the visitor's chats would then be the planter's, readable by it. A plain
- * `bgjobs_uid` is not read over https.
+ * `bgjobs_uid` is not read over https. Nor is a cookie whose name only trims to the cookie's
+ * (`exactCookie`): a browser checks the prefix on the name as it was set, so a name that starts
+ * with a byte JavaScript's `trim` drops (NBSP, 0xA0) carries no prefix's rules and may be planted
+ * domain-wide — h3's cookie parser trimmed it into `__Host-bgjobs_uid`.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { H3Event } from 'h3'
 import type { SessionConfig } from 'h3'
-import { getCookie, unsealSession, updateSession, useSession } from 'h3'
+import { getRequestHeader, unsealSession, updateSession } from 'h3'
 import { isHttpsRequest } from '../../../shared/forwarded-https'
 import { createSessionCache } from './session-cache'
 
@@ -46,6 +49,31 @@ const PROCESS_SECRET = randomBytes(32).toString('hex')
 
 const sessions = createSessionCache()
 
+/** The whitespace the cookie syntax allows around a pair (RFC 6265 §5.2: SP and HTAB), and no other. */
+const COOKIE_PAIR_SPACE = /^[ \t]+|[ \t]+$/g
+
+/**
+ * The value of the first cookie named exactly `name` in the request's `Cookie` header, or
+ * undefined. Not h3's `getCookie`, whose parser trims names with `String.prototype.trim` (NBSP,
+ * U+FEFF and more): `\u00A0__Host-bgjobs_uid` would be read as `__Host-bgjobs_uid`.
+ */
+export function exactCookie(event: H3Event, name: string): string | undefined {
+  const header = getRequestHeader(event, 'cookie')
+  if (!header) return undefined
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=')
+    if (equals === -1 || pair.slice(0, equals).replace(COOKIE_PAIR_SPACE, '') !== name) continue
+    const value = pair.slice(equals + 1).replace(COOKIE_PAIR_SPACE, '')
+    try {
+      return value.includes('%') ? decodeURIComponent(value) : value
+    }
+    catch {
+      return value
+    }
+  }
+  return undefined
+}
+
 /** The session in a cookie, when it unseals with `config`'s password and holds an id; else null. */
 async function unsealedSession(event: H3Event, config: SessionConfig, sealed: string): Promise<{ id: string, createdAt: number } | null> {
   // The same checks as useSession's (seal, signature, ttl, max age).
@@ -71,11 +99,11 @@ export async function anonymousUserId(event: H3Event, configuredSecret: string, 
     sessionHeader: false,
     cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure },
   }
-  const sealed = getCookie(event, name)
+  const sealed = exactCookie(event, name)
   if (sealed) {
     const cached = sessions.get(sealed, password)
     if (cached !== undefined) return `${ANONYMOUS_USER_PREFIX}${cached}`
-    // A refusal falls through to useSession (a new id).
+    // A refusal falls through to a new id.
     const unsealed = await unsealedSession(event, config, sealed)
     if (unsealed) {
       sessions.set(sealed, password, unsealed.id, unsealed.createdAt + COOKIE_MAX_AGE_SECONDS * 1000)
@@ -91,6 +119,10 @@ export async function anonymousUserId(event: H3Event, configuredSecret: string, 
       return `${ANONYMOUS_USER_PREFIX}${previous.id}`
     }
   }
-  const session = await useSession(event, config)
-  return `${ANONYMOUS_USER_PREFIX}${session.id}`
+  // A new session, set here: h3's useSession would read the cookie again with its own parser.
+  const id = randomUUID()
+  event.context.sessions ??= Object.create(null)
+  event.context.sessions![name] = { id, createdAt: Date.now(), data: Object.create(null) }
+  await updateSession(event, config)
+  return `${ANONYMOUS_USER_PREFIX}${id}`
 }
