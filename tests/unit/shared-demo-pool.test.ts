@@ -1,17 +1,22 @@
 /**
  * The browser tests' shared demos (tests/browser/support/shared-demo-pool.ts) with fake servers and
- * Chromiums: one start per worker slot, started again only when one of its parts died, nothing left
- * running after `close`, and the broker's HTTP face that the test files use.
+ * Chromiums: one start per worker slot, started again only when one of its parts died or its server
+ * stopped answering, nothing left running after `close`, and the broker's HTTP face that the test
+ * files use.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { DemoBrowserPart, DemoServerPart, DemoStarters } from '../browser/support/shared-demo-pool'
 import { createSharedDemoPool, startSharedDemoBroker } from '../browser/support/shared-demo-pool'
 
 interface FakePart { alive: boolean, stops: number }
+interface FakeServer extends DemoServerPart, FakePart {
+  /** false: alive but stuck (it takes requests and never answers). */
+  answering: boolean
+}
 
 /** Starters whose parts are recorded; `failBrowser` makes the next Chromium launch fail. */
 function fakeStarters() {
-  const servers: Array<DemoServerPart & FakePart> = []
+  const servers: FakeServer[] = []
   const browsers: Array<DemoBrowserPart & FakePart> = []
   const control = { failBrowser: false, gate: Promise.resolve() }
   const part = () => {
@@ -21,7 +26,7 @@ function fakeStarters() {
   const starters: DemoStarters = {
     async startServer() {
       await control.gate
-      const server = Object.assign(part(), { url: `http://server-${servers.length + 1}`, log: () => `log of server ${servers.length}` })
+      const server: FakeServer = Object.assign(part(), { url: `http://server-${servers.length + 1}`, log: () => `log of server ${servers.length}`, answering: true, answers: async () => server.answering })
       servers.push(server)
       return server
     },
@@ -70,6 +75,25 @@ describe('shared demo pool', () => {
     const next = await pool.acquire('1')
     expect([next.started, next.slot.warm, next.slot.server.url]).toEqual([true, false, 'http://server-2'])
     expect(browsers[0]!.stops).toBe(1)
+    await pool.close()
+  })
+
+  it('starts a slot again when its server is alive but no longer answers, stopping both of its parts', async () => {
+    const { starters, servers, browsers } = fakeStarters()
+    const pool = createSharedDemoPool(starters)
+    const first = await pool.acquire('1')
+    first.slot.warm = true
+    servers[0]!.answering = false
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const next = await pool.acquire('1')
+      expect([next.started, next.slot.warm, next.slot.server.url]).toEqual([true, false, 'http://server-2'])
+      expect([servers[0]!.stops, browsers[0]!.stops]).toEqual([1, 1])
+      expect(warned).toHaveBeenCalledWith(expect.stringContaining('shared demo slot 1: its server is alive but did not answer'))
+    }
+    finally {
+      warned.mockRestore()
+    }
     await pool.close()
   })
 

@@ -7,7 +7,8 @@
  * so what an earlier file did stays that user's. Started lazily, on a slot's first request, by a
  * small HTTP broker that the e2e global setup runs in the main vitest process (test files run in a
  * fresh worker process each, which cannot hold a server for the next one); all stopped when the run
- * ends. A slot whose server or Chromium has died is started again on its next request.
+ * ends. A slot whose server or Chromium has died, or whose server no longer answers, is started again
+ * on its next request.
  *
  * No test-runner imports here (the global setup runs it); the files' side is shared-demo-client.ts.
  */
@@ -30,6 +31,8 @@ export interface DemoServerPart extends SlotPart {
   url: string
   /** Everything the server has printed so far. */
   log: () => string
+  /** Whether it still answers a request (a process can be alive and stuck). */
+  answers: () => Promise<boolean>
 }
 
 /** A slot's Chromium, which a test file attaches to with `chromium.connect(wsEndpoint)`. */
@@ -69,6 +72,11 @@ async function startSlot(starters: DemoStarters): Promise<DemoSlot> {
   throw (server.status === 'rejected' ? server.reason : (browser as PromiseRejectedResult).reason)
 }
 
+/** How long a slot's server may take to answer before a file is given a new one (a busy CI machine: generous). */
+const ANSWER_WAIT_MS = 20_000
+/** How much of a replaced server's log the run's output keeps. */
+const LOG_TAIL_CHARS = 4_000
+
 /** The slots by id: each started on its first `acquire`, all stopped by `close`. */
 export function createSharedDemoPool(starters: DemoStarters) {
   const slots = new Map<string, Promise<DemoSlot>>()
@@ -79,8 +87,12 @@ export function createSharedDemoPool(starters: DemoStarters) {
   async function acquireNow(id: string): Promise<AcquiredSlot> {
     if (closed) throw new Error('the shared demo pool is closed (the test run is ending)')
     const held = await slots.get(id)?.catch(() => undefined)
-    if (held && held.server.running() && held.browser.running()) return { slot: held, started: false }
-    // Crashed, or its start failed last time: this request starts it again (a failed start throws to it).
+    const alive = held !== undefined && held.server.running() && held.browser.running()
+    if (held && alive && await held.server.answers()) return { slot: held, started: false }
+    // A server alive but stuck would time every later file of the slot out (each after its whole
+    // hook budget) instead of failing one: it is replaced like a dead one, its log kept in the run's.
+    if (held && alive) console.warn(`shared demo slot ${id}: its server is alive but did not answer within ${ANSWER_WAIT_MS} ms; starting it again. Its log:\n${held.server.log().slice(-LOG_TAIL_CHARS)}`)
+    // Crashed, stuck, or its start failed last time: this request starts it again (a failed start throws to it).
     if (held) await stopSlot(held)
     const starting = startSlot(starters)
     slots.set(id, starting)
@@ -119,6 +131,10 @@ export function demoStarters(appEntry: string): DemoStarters {
         url: server.url,
         log: server.output,
         running: () => server.process.exitCode === null && server.process.signalCode === null,
+        answers: () => fetch(`${server.url}/api/jobs/catalog`, { signal: AbortSignal.timeout(ANSWER_WAIT_MS) }).then(async (response) => {
+          await response.body?.cancel()
+          return true
+        }, () => false),
         stop: server.stop,
       }
     },
