@@ -12,16 +12,19 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { askedIn, createClient } from '../support/http-client'
 import type { ServerProcess } from '../support/server-process'
-import { buildAppCopy, ROOT, startServerProcess } from '../support/server-process'
+import { buildAppCopy, ROOT, startProcess } from '../support/server-process'
 
 const APP_DIR = join(ROOT, 'tests/fixtures/adopt')
 
 let build: { entry: string, cleanup: () => void }
 let app: ServerProcess
+// Every server started, from its spawn on: one whose test (or hook) timed out while it started, on
+// a loaded machine, is stopped after the file instead of running on after the run.
+const spawned: ServerProcess[] = []
 
 /** Starts the adopting app; the catalog answers once it has booted. */
 function start(env: Record<string, string> = {}) {
-  return startServerProcess(build.entry, env, '/api/jobs/catalog')
+  return startProcess({ args: [build.entry], env, readyPath: '/api/jobs/catalog', onSpawn: server => spawned.push(server) })
 }
 
 /** Starts the app expecting it to refuse to boot; resolves with what it printed. */
@@ -42,7 +45,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await app?.stop()
+  // `app` and those a test stopped already are among them (stopping again does nothing).
+  await Promise.all(spawned.map(server => server.stop()))
   build?.cleanup()
 })
 

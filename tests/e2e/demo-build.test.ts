@@ -16,7 +16,7 @@ import { startNginx } from '../support/nginx'
 import { expectEngineIdle, followToEnd, readMetrics } from '../support/ops-client'
 import { useRedisServer } from '../support/redis-server'
 import type { ServerProcess } from '../support/server-process'
-import { buildAppCopy, ROOT, startServerProcess } from '../support/server-process'
+import { buildAppCopy, ROOT, startProcess } from '../support/server-process'
 
 let build: { entry: string, cleanup: () => void }
 let demo: ServerProcess
@@ -24,7 +24,9 @@ let demo: ServerProcess
 beforeAll(async () => {
   build = buildAppCopy(join(ROOT, 'demo'))
   // Fast pacing keeps the test short; everything else is the demo's own configuration.
-  demo = await startServerProcess(build.entry, { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' }, '/api/jobs/catalog')
+  // Known to `afterAll` from its spawn on (as the instances below): a hook that times out while a
+  // server starts (a loaded machine) must not leave it running after the run.
+  await startProcess({ args: [build.entry], env: { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' }, readyPath: '/api/jobs/catalog', onSpawn: (spawned) => { demo = spawned } })
 })
 
 afterAll(async () => {
@@ -91,7 +93,7 @@ describe('the Redis deployment example (docs/examples/redis): the image, its env
   const METRICS_TOKEN = randomBytes(16).toString('hex')
   // Started before the instances and nginx below, stopped after them (its hooks come first).
   const redis = useRedisServer()
-  let instances: ServerProcess[] = []
+  const instances: ServerProcess[] = []
   let nginx: Nginx
 
   beforeAll(async () => {
@@ -103,7 +105,7 @@ describe('the Redis deployment example (docs/examples/redis): the image, its env
     })
     // The compose service `redis` is a local redis-server here.
     env.NUXT_BACKGROUND_JOBS_REDIS_URL = replaceExactly(env.NUXT_BACKGROUND_JOBS_REDIS_URL!, 'redis://redis:6379', redis.url)
-    instances = await Promise.all(['app-a', 'app-b'].map(service => startServerProcess(build.entry, { ...env, ...serviceEnv(COMPOSE, service) }, '/api/jobs/catalog')))
+    await Promise.all(['app-a', 'app-b'].map((service, index) => startProcess({ args: [build.entry], env: { ...env, ...serviceEnv(COMPOSE, service) }, readyPath: '/api/jobs/catalog', onSpawn: (spawned) => { instances[index] = spawned } })))
     const [a, b] = instances.map(instance => new URL(instance.url).port)
     nginx = await startNginx(readFileSync(join(EXAMPLE, 'nginx.conf'), 'utf8'), (sites, port) => {
       let local = replaceExactly(sites, 'server app-a:3000;', `server 127.0.0.1:${a};`)

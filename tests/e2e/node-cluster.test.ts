@@ -19,7 +19,7 @@ import { createClient as createRedisClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useRedisServer } from '../support/redis-server'
 import type { ServerProcess } from '../support/server-process'
-import { buildAppCopy, freePort, ROOT, startServerProcess, stopProcess } from '../support/server-process'
+import { buildAppCopy, freePort, ROOT, startProcess, stopProcess } from '../support/server-process'
 
 const INSTANCE_ID = 'cluster-e2e'
 
@@ -87,8 +87,9 @@ const clusterEnv = (extra: Record<string, string>) => ({
 
 /** Starts the cluster and waits until both workers run an engine (each is then a live instance in Redis). */
 async function startCluster(extra: Record<string, string>): Promise<ServerProcess> {
-  const server = await startServerProcess(build.entry, clusterEnv(extra), '/api/jobs/catalog')
-  servers.push(server)
+  // Known to `afterAll` from its spawn on: a test that times out while the cluster starts (a loaded
+  // machine) must not leave it running after the run, its primary and workers orphaned.
+  const server = await startProcess({ args: [build.entry], env: clusterEnv(extra), readyPath: '/api/jobs/catalog', onSpawn: spawned => servers.push(spawned) })
   for (let attempt = 0; await store.zCard('bgjobs:instances') < 2; attempt++) {
     if (server.process.exitCode !== null) throw new Error(`the cluster exited:\n${server.output()}`)
     if (attempt > 400) throw new Error(`expected two live instances in Redis, found ${JSON.stringify(await store.zRange('bgjobs:instances', 0, -1))}`)
