@@ -6,6 +6,9 @@
  * it stays in the job. What the job spent is there too — its rounds, tool calls and token `usage`
  * (its `job-end` metrics: the whole job, a lost owner's stored rounds included) — so the jobs behind
  * a token bill can be found in the logs; named `usage`, as a field named like `tokens` is redacted.
+ * An aborted job is no error (docs/observability.md): its line is `info` and names what ended it as
+ * `abortCode` — `aborted` (its user), `input-timeout` (a question's `onTimeout: 'abort'`) — the
+ * `code` that `job_aborts_total` counts it under, never as `error`.
  */
 import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/events'
 import type { Logger } from './logger'
@@ -14,7 +17,7 @@ import { upstreamStatusOf } from './upstream-status'
 /** Logs the end of job `jobId`, with the metrics of its `job-end` event. */
 export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
-  const cause = error ? { error: error.code, ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}), ...(httpStatus === undefined ? {} : { httpStatus }) } : {}
+  const cause = status === 'aborted' ? (error ? { abortCode: error.code } : {}) : error ? { error: error.code, ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}), ...(httpStatus === undefined ? {} : { httpStatus }) } : {}
   const spent = { rounds: metrics.total_rounds, toolCalls: metrics.tool_call_count, usage: { ...metrics.tokens } }
   logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent })
 }

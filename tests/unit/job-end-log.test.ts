@@ -4,8 +4,10 @@
  * (it can quote the upstream's answer or a tool's error) nor the prompt.
  */
 import { describe, expect, it } from 'vitest'
+import { logJobEnded } from '../../server/lib/job-end-log'
 import { JobFailure } from '../../server/lib/run-context'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { emptyMetrics } from '../../shared/events'
+import { chatRequest, createTestEngine, wait } from '../support/engine-harness'
 import { NOTHING_SPENT, recordingLogger } from '../support/recording-logger'
 
 describe('the job ended line', () => {
@@ -31,6 +33,20 @@ describe('the job ended line', () => {
       { level: 'info', message: 'job ended', fields: { jobId: completed.id, type: 'chat', status: 'completed', ...NOTHING_SPENT } },
     ])
     expect(JSON.stringify(lines)).not.toContain('secret answer')
+    await engine.dispose()
+  })
+
+  it('an abort is not an error: an info line saying what ended it, as job_aborts_total{code} counts it', async () => {
+    const { logger, lines } = recordingLogger()
+    const { engine } = createTestEngine({ logger, runners: { chat: context => wait(60_000, context.signal) } })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await engine.abortJob('u1', job.id)
+    await engine.whenSettled(job.id)
+    logJobEnded(logger, { jobId: 'j2', type: 'workflow' }, 'aborted', { code: 'input-timeout', message: 'no answer in time' }, emptyMetrics())
+    expect(lines.filter(line => line.message === 'job ended')).toEqual([
+      { level: 'info', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'aborted', abortCode: 'aborted', ...NOTHING_SPENT } },
+      { level: 'info', message: 'job ended', fields: { jobId: 'j2', type: 'workflow', status: 'aborted', abortCode: 'input-timeout', ...NOTHING_SPENT } },
+    ])
     await engine.dispose()
   })
 })
