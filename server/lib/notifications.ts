@@ -9,7 +9,7 @@
  * `NOTIFICATION_REPLAY_SKEW_MS` before it, when the id is not one this instance gave, since the
  * other's clock may run ahead (the client drops a replayed duplicate). A position over a year old
  * (a counter id of the version before), or past the clock by more than that margin, is taken as
- * none (`placeable`). With a shared provider, the
+ * none (notification-positions.ts). With a shared provider, the
  * hub also follows the user's jobs on other instances while the user has a stream open (`follow`, see user-feed.ts); each notification
  * is sent once per job, type and request, whichever way it arrives first.
  */
@@ -17,8 +17,10 @@ import type { JobNotification } from '../../shared/api-types'
 import type { Logger } from './logger'
 import { silentLogger } from './logger'
 import { stopQuietly } from './stop-quietly'
+import { NOTIFICATION_REPLAY_SKEW_MS, nextNotificationId, placeablePosition, replayFrom } from './notification-positions'
 
 export type { JobNotification } from '../../shared/api-types'
+export { NOTIFICATION_POSITION_MAX_AGE_MS, NOTIFICATION_REPLAY_SKEW_MS } from './notification-positions'
 
 /** Where a user's notifications go. */
 export interface NotificationSink {
@@ -67,20 +69,6 @@ interface UserChannel {
 
 /** Notifications kept per user for replays. */
 export const NOTIFICATION_BACKLOG = 100
-
-/**
- * How far before a resume position it did not give itself an instance replays: that id came from
- * another instance's clock, and what this one notified just after it (real time) may have a
- * smaller id here when its clock runs behind. A notification replayed that the tab already had is
- * dropped by the client (same key); one it never had is at most this much older than its position.
- */
-export const NOTIFICATION_REPLAY_SKEW_MS = 5_000
-
-/**
- * The oldest resume position taken (see `placeable`): far past any retention and any tab's sleep,
- * and far short of the age of a counter id of the version before ids followed the clock.
- */
-export const NOTIFICATION_POSITION_MAX_AGE_MS = 365 * 24 * 3_600_000
 
 /** Notified keys kept per user: far more than the jobs a user can have going at once. */
 export const NOTIFIED_KEYS_KEPT = 1_000
@@ -187,40 +175,10 @@ export class NotificationHub {
     }
   }
 
-  /**
-   * From the clock, so the ids of instances interleave (a reconnect may land on another one), and
-   * one more than the last when the clock stands still or goes back.
-   */
+  /** The next id (notification-positions.ts), kept as given to the user. */
   private nextId(at: number, channel: UserChannel): number {
-    this.lastId = Math.max(this.lastId + 1, Math.floor(at))
-    channel.given.push(this.lastId)
-    if (channel.given.length > NOTIFICATION_BACKLOG) channel.given.shift()
+    this.lastId = nextNotificationId(this.lastId, at, channel.given, NOTIFICATION_BACKLOG)
     return this.lastId
-  }
-
-  /**
-   * Where a replay from `afterId` starts: there for an id this instance gave the user (its ids only
-   * grow), else `NOTIFICATION_REPLAY_SKEW_MS` before it (another instance's clock may run ahead).
-   */
-  private replayFrom(channel: UserChannel, afterId: number): number {
-    return channel.given.includes(afterId) ? afterId : afterId - NOTIFICATION_REPLAY_SKEW_MS
-  }
-
-  /**
-   * Whether a stream can resume from `afterId`: one this instance gave the user, 0 (asks for
-   * everything still held), or any time less than `NOTIFICATION_POSITION_MAX_AGE_MS` ago and not
-   * past this instance's clock (or last id) by more than `NOTIFICATION_REPLAY_SKEW_MS`. An older
-   * one is no position of this version: an id of a version whose ids were a counter (1, 2, 3 …),
-   * read as a time near 1970, replayed every change of the user the stores still held (or the
-   * whole backlog) as news, though the tab may have had them all. One further ahead (another
-   * instance's clock far ahead, this one's set back) kept the tab there with nothing replayable: a
-   * tab that heard nothing before its next break came back with it, and missed what was notified
-   * meanwhile. Either starts afresh instead, with a position of this instance.
-   */
-  private placeable(channel: UserChannel, afterId: number): boolean {
-    if (afterId === 0 || channel.given.includes(afterId)) return true
-    const now = this.now()
-    return afterId >= now - NOTIFICATION_POSITION_MAX_AGE_MS && afterId <= Math.max(now, this.lastId) + NOTIFICATION_REPLAY_SKEW_MS
   }
 
   /** Moves a user to the back of the eviction order, then keeps the users within `maxUsers`. */
@@ -246,12 +204,12 @@ export class NotificationHub {
 
   /**
    * Adds a sink; replays what came after `afterId` when it is still held. A position it cannot
-   * place (`placeable`) is taken as none: a fresh stream. Returns detach.
+   * place (`placeablePosition`) is taken as none: a fresh stream. Returns detach.
    */
   attach(userId: string, sink: NotificationSink, resumeId: number | null): () => void {
     const channel = this.channel(userId)
-    const afterId = resumeId !== null && this.placeable(channel, resumeId) ? resumeId : null
-    const from = afterId === null ? null : this.replayFrom(channel, afterId)
+    const afterId = resumeId !== null && placeablePosition(channel.given, resumeId, this.now(), this.lastId) ? resumeId : null
+    const from = afterId === null ? null : replayFrom(channel.given, afterId)
     // Where the feed starts for this position: the skew margin before it, also one this instance
     // gave (the changes the feed reads carry other instances' clocks, Redis, or the deployment's, Convex).
     const since = afterId === null ? null : afterId - NOTIFICATION_REPLAY_SKEW_MS

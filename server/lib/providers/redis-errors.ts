@@ -1,0 +1,41 @@
+/**
+ * The errors of the `redis` provider's client (redis-client.ts): the `redis` package missing, Redis
+ * unreachable at boot, and a command Redis did not answer (503 + Retry-After).
+ */
+import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
+import { packageMissingMessage } from './package-missing'
+import { redactUrl } from './redis-url-redaction'
+
+/** What a 503 for an unreachable Redis tells clients to wait. */
+export const REDIS_RETRY_AFTER_SECONDS = 5
+
+/** Thrown when the `redis` provider is selected but the `redis` package is not installed. */
+export class RedisPackageMissingError extends Error {
+  constructor(cause: unknown) {
+    super(packageMissingMessage('redis', 'redis', 'node-redis', cause), { cause })
+    this.name = 'RedisPackageMissingError'
+  }
+}
+
+/** Thrown at boot when Redis cannot be reached (the engine tries again: engine-startup.ts). */
+export class RedisUnreachableError extends StoreUnreachableError {
+  constructor(url: string, cause: unknown) {
+    super(`The redis provider could not reach Redis at ${redactUrl(url)} (NUXT_BACKGROUND_JOBS_REDIS_URL): ${(cause as Error)?.message ?? String(cause)}`, { cause })
+    this.name = 'RedisUnreachableError'
+  }
+}
+
+/** Redis could not be reached for a command (down, restarting, timed out): 503 + Retry-After, retry shortly. */
+export class RedisUnavailableError extends ProviderUnavailableError {
+  override readonly name = 'RedisUnavailableError'
+  constructor(cause: unknown) {
+    super('redis', `The job store (Redis) is unavailable: ${describeCause(cause)}; retry shortly`, REDIS_RETRY_AFTER_SECONDS, { cause, clientMessage: 'The job store (Redis) is unavailable; retry shortly' })
+  }
+}
+
+/** What went wrong, in words (node-redis's errors for a closed connection have an empty message). */
+function describeCause(cause: unknown): string {
+  const error = cause as { message?: unknown, code?: unknown, name?: unknown } | null
+  const text = typeof error?.message === 'string' && error.message ? error.message : typeof error?.code === 'string' ? error.code : ''
+  return text || (typeof error?.name === 'string' && error.name !== 'Error' ? error.name : 'the connection is closed')
+}
