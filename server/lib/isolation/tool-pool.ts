@@ -101,7 +101,8 @@ interface AwaitedCall {
 /** Creates the isolation of an engine; no thread starts before the first isolated call. */
 export function createToolIsolation(options: ToolIsolationOptions): ToolIsolation {
   let pool: Promise<Pool> | null = null
-  let started: Pool | null = null
+  // The pool once it runs (`pool` resolved): a call then needs no `await` to take its place.
+  let livePool: Pool | null = null
   let settings: BackgroundJobsConfig['isolation'] | null = null
   let calls = 0
   let disposed = false
@@ -153,7 +154,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       else call?.retire(news.retire)
     }
     answers.unref()
-    started = created
+    livePool = created
     return created
   }
 
@@ -339,7 +340,10 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       calls++
       try {
         pool ??= startPool(workerUrl)
-        const running = await pool.catch((error: unknown) => {
+        // Once the pool runs, the call takes its place in the queue now, in this tick: after an
+        // `await`, a worker that frees meanwhile (a call's turn ending, a worker replaced) went to
+        // a call already waiting — another user's over its share — and this one waited a whole call.
+        const running = livePool ?? await pool.catch((error: unknown) => {
           if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
@@ -350,7 +354,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       }
     },
     stats() {
-      return { workers: started?.threads.length ?? 0, calls }
+      return { workers: livePool?.threads.length ?? 0, calls }
     },
     async dispose() {
       disposed = true
@@ -363,7 +367,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       for (const call of waiting.clear()) call.refuse()
       const running = await pool?.catch(() => null)
       pool = null
-      started = null
+      livePool = null
       await running?.destroy()
     },
   }

@@ -1,0 +1,57 @@
+/**
+ * A call that arrives while a worker frees takes its place in the queue at once, so the share per
+ * user (docs/decisions/017) decides who gets that worker with the newcomer in view. Tinypool is
+ * replaced by a fake whose tasks end when the test says, so the order of microtasks — the same on
+ * every run — is all that decides, with no thread and no timer.
+ */
+import { afterEach, expect, it, vi } from 'vitest'
+import { resolveConfig } from '../../server/lib/config'
+import type { IsolatedToolAnswer, IsolatedToolTask } from '../../server/lib/isolation/protocol'
+import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
+
+/** The tasks the fake pool was given, in order, each with how to end it. */
+const given: Array<{ task: IsolatedToolTask, end: (answer: IsolatedToolAnswer) => void }> = []
+
+vi.mock('tinypool', () => ({
+  Tinypool: class {
+    threads = []
+    on() {}
+    run(task: IsolatedToolTask) {
+      return new Promise<IsolatedToolAnswer>(resolve => given.push({ task, end: resolve }))
+    }
+
+    async destroy() {}
+  },
+}))
+
+afterEach(() => {
+  given.length = 0
+})
+
+const call = (userId: string, name: string) => ({ name: 'echo', args: { name }, context: { userId, jobId: name, threadId: null, step: 1 }, timeoutMs: 10_000 })
+
+it('a call arriving as a worker frees is in the queue for that worker: the user under the share gets it', async () => {
+  const config = resolveConfig({ tools: { isolated: 'echo' }, isolation: { maxWorkers: 1, maxWorkersPerUser: 1 } })
+  const isolation = createToolIsolation({ workerUrl: () => 'file:///fake-worker.mjs', toolFiles: ['echo'], getConfig: () => config, unavailable: () => null })
+  const signal = new AbortController().signal
+  const a1 = isolation.run(call('alice', 'a1'), signal)
+  await vi.waitFor(() => expect(given).toHaveLength(1))
+  // alice's second call waits in the queue (its `onWaiting` is called as it takes its place).
+  let queued!: () => void
+  const a2Queued = new Promise<void>(resolve => (queued = resolve))
+  const a2 = isolation.run(call('alice', 'a2'), signal, undefined, () => queued())
+  await a2Queued
+  // alice's first call answers and its worker frees as bob's first call arrives.
+  given[0]!.end({ ok: true, json: '"a1"' })
+  const b1 = isolation.run(call('bob', 'b1'), signal)
+  await a1
+  await vi.waitFor(() => expect(given).toHaveLength(2))
+  // Bob holds no worker, alice was just served: the free worker is bob's.
+  expect((given[1]!.task.args as { name: string }).name).toBe('b1')
+  given[1]!.end({ ok: true, json: '"b1"' })
+  await vi.waitFor(() => expect(given).toHaveLength(3))
+  given[2]!.end({ ok: true, json: '"a2"' })
+  expect(await Promise.all([b1, a2])).toEqual([{ result: 'b1', json: '"b1"' }, { result: 'a2', json: '"a2"' }])
+  expect(isolation.stats().calls).toBe(0)
+  await isolation.dispose()
+})
