@@ -63,15 +63,29 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
   // Once per outage, not per beat (failure-streak-log.ts).
   const heartbeatLog = createFailureStreakLog({ logger, level: 'warn', failed: 'lease heartbeat failed (not logged again until a heartbeat succeeds)', recovered: 'lease heartbeat succeeded again', fields: { jobId: id } })
   /** The store refused the lease: another instance holds it, or the store lost the job (a restart without its data). */
+  // A stored end makes the lease moot (the store refuses it for a finished job); while the end
+  // is being stored its write decides: refused (another owner) stops the run there.
+  // Stopped already (the periodic heartbeat and a confirmation may both hear the refusal): once.
+  const settled = () => run.live.ended || Boolean(run.live.ending) || run.controller.signal.aborted
   const refused = async () => {
-    // A stored end makes the lease moot (the store refuses it for a finished job); while the end
-    // is being stored its write decides: refused (another owner) stops the run there.
-    // Stopped already (the periodic heartbeat and a confirmation may both hear the refusal): once.
-    const settled = () => run.live.ended || Boolean(run.live.ending) || run.controller.signal.aborted
     if (settled()) return
     // Whether the job is still stored is all this asks: not a long chat's whole history.
     const record = await getListedRecord(provider, id)
     if (!settled()) options.onLost(run, record ? 'lease lost to another instance' : 'the job is no longer in the store', !record)
+  }
+  /**
+   * The lease held, but a store whose heartbeat does not read the job (`heartbeatSeesLostJob`:
+   * Convex) would not say it lost it. A running job learns it at its next write; one waiting for an
+   * answer writes nothing until the answer, or `limits.inputTimeoutMs` (hours, maybe) — holding the
+   * run and its user's slot meanwhile, its tabs asking for an answer to a job that no longer exists.
+   * So while it waits, its record is read after each heartbeat (one small read); gone, the run
+   * stops as at a refused write (`job-lost`). A read that fails is asked again at the next beat.
+   */
+  const held = () => {
+    if (provider.heartbeatSeesLostJob || run.live.peek().status !== 'waiting' || settled()) return
+    void getListedRecord(provider, id).then((record) => {
+      if (!record && !settled()) options.onLost(run, 'the job is no longer in the store', true)
+    }, () => undefined)
   }
   const confirmation = createLeaseConfirmation({
     jobId: id,
@@ -108,7 +122,7 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
     if (!actedOn.has(control.id)) receive(control)
   }, { fromStart: true })
   run.timers.interval(() => {
-    void confirmation.beat().then(held => held ? undefined : refused()).catch(error => heartbeatLog.failed(error))
+    void confirmation.beat().then(holds => holds ? held() : refused()).catch(error => heartbeatLog.failed(error))
   }, run.config.lease.heartbeatMs)
   const catchUp = (controls: StoredJobControl[]) => {
     for (const control of controls) {

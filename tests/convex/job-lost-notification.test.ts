@@ -77,6 +77,41 @@ describe('a job whose document was deleted by hand while it ran', () => {
   })
 })
 
+describe('a job waiting for an answer whose document was deleted by hand', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('is found at the owner\'s next heartbeats, not at an answer hours later: job-lost here and on B, the run and its slot freed', async () => {
+    const backend = createBackend()
+    const a = createEngineNode(backend, { instanceId: 'A', config })
+    const b = createEngineNode(backend, { instanceId: 'B', config })
+    const onA = createNotificationSink()
+    const onB = createNotificationSink()
+    a.engine.attachNotifications('u1', onA.sink, null)
+    b.engine.attachNotifications('u1', onB.sink, null)
+    await settle(b.facade)
+    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
+    await vi.advanceTimersByTimeAsync(config.persist.intervalMs + 100)
+    expect((await a.engine.getJob('u1', job.id)).state.status).toBe('waiting')
+
+    await backend.run(async (ctx) => {
+      const doc = await ctx.db.query('jobs').withIndex('by_job_id', q => q.eq('jobId', job.id)).unique()
+      await ctx.db.delete(doc!._id)
+    })
+    // A few heartbeats: far less than the question's ten minutes (`limits.inputTimeoutMs`).
+    await vi.advanceTimersByTimeAsync(3 * config.lease.heartbeatMs)
+    await settle(b.facade)
+    expect(a.engine.stats().runs).toBe(0)
+    expect(onA.types(job.id).at(-1)).toBe('job-lost')
+    expect(onB.types(job.id).at(-1)).toBe('job-lost')
+    await Promise.all([a.engine.dispose(), b.engine.dispose()])
+  })
+})
+
 describe('deletion:recordLost', () => {
   it('records nothing for a job its user deleted (an owner cut off meanwhile is not told of a loss), and records a job gone without a delete', async () => {
     const backend = createBackend()

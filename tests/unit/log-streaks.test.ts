@@ -87,7 +87,7 @@ describe('log lines during a store outage', () => {
     const run = {
       record: { id: 'job-1', userId: 'user-1' },
       timers,
-      live: { ended: false, ending: false },
+      live: { ended: false, ending: false, peek: () => ({ status: 'running' }) },
       controller: new AbortController(),
       config: { lease: { durationMs: 15_000, heartbeatMs: 1_000 } },
     } as unknown as JobRun

@@ -311,6 +311,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return claimed ? { instanceId: claimed[0], epoch: Number(claimed[1]), expiresAt: Number(claimed[2]) } : null
     },
 
+    // The lease is in the job's hash: a heartbeat of a job Redis lost answers 0 (run-lease.ts).
+    heartbeatSeesLostJob: true,
     async heartbeatLease(id, lease, leaseMs) {
       return Number(await script<number>(HEARTBEAT_LEASE_SCRIPT, [id, lease.instanceId, String(lease.epoch), storeNow(), String(leaseMs)])) === 1
     },

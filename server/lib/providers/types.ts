@@ -328,8 +328,15 @@ export interface JobProvider {
   publishJobLost?(job: { id: string, userId: string, threadId: string | null }): Promise<boolean>
   /** Takes the lease of a job if it is free or expired; returns the new lease or null. */
   claimLease?(id: string, instanceId: string, leaseMs: number): Promise<JobLease | null>
-  /** Extends a held lease; false when another instance took it over. */
+  /** Extends a held lease; false when another instance took it over (or, see below, the store lost the job). */
   heartbeatLease?(id: string, lease: JobLease, leaseMs: number): Promise<boolean>
+  /**
+   * True when `heartbeatLease` also answers false for a job the store lost (Redis: the lease lives
+   * in the job's hash). Without it (Convex: the lease has a document of its own, so a heartbeat
+   * never reads the job's), the owner of a job that writes nothing — waiting for an answer — reads
+   * the job's record after each heartbeat, or it would learn of the loss only at its next write.
+   */
+  heartbeatSeesLostJob?: boolean
   /**
    * Active jobs whose lease expired (for recovery), the longest-expired first. Expiry is judged by
    * the store's clock, the one `claimLease` and `heartbeatLease` count from, never the caller's:
