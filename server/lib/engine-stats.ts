@@ -56,6 +56,7 @@ export function collectStats({ runs, viewers, notifications, engineTimers, isola
     userFeeds: notifications.feeds,
     engineTimers: engineTimers.size,
     isolatedCalls: isolated?.calls ?? 0,
+    isolatedCallsWaiting: isolated?.waiting ?? 0,
     isolationWorkers: isolated?.workers ?? 0,
     unpersistedEvents,
     oldestRunAgeMs: ageMs(oldestStart),

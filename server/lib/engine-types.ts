@@ -137,6 +137,8 @@ export interface EngineStats {
   engineTimers: number
   /** Isolated tool calls running or waiting for a worker. */
   isolatedCalls: number
+  /** Of those, the calls waiting for a free worker. */
+  isolatedCallsWaiting: number
   /** Live isolation worker threads (up to `isolation.minWorkers` stay warm when idle). */
   isolationWorkers: number
   /** Committed events of this instance's runs not yet stored (the write-behind backlog; grows while the store is down or slow). */

@@ -28,6 +28,7 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
   model_tokens_total: ['prompt', 'completion'],
   model_retries_total: MODEL_RETRY_REASONS,
   isolated_calls_stopped_total: ['signal', 'heap', 'exit'],
+  isolated_calls_not_run_total: ['queue-full', 'yielded', 'queue-timeout'],
 }
 
 /**

@@ -36,7 +36,7 @@ it('an isolated tool whose build lost its worker entry is unavailable, its call 
       message: 'Tool "echo" must run in an isolation worker, but this server\'s build output lacks its worker entry (it was deployed without it)',
     })
     expect(((await call.catch((error: unknown) => error)) as Error).message).not.toContain(dir)
-    expect(isolation.stats()).toEqual({ workers: 0, calls: 0 })
+    expect(isolation.stats()).toEqual({ workers: 0, calls: 0, waiting: 0 })
     const lines = logged.filter(line => line.message.includes(entry))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatchObject({ level: 'error' })

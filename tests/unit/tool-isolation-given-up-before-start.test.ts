@@ -48,7 +48,7 @@ it('a call given up after its worker took it, before the worker started it, stop
   // The same worker takes the next call; nothing was stopped.
   expect(await threadOf()).toBe(first)
   expect({ started, stopped: stopped() - before }).toEqual({ started: false, stopped: 0 })
-  expect(isolation.stats()).toEqual({ workers: 1, calls: 0 })
+  expect(isolation.stats()).toEqual({ workers: 1, calls: 0, waiting: 0 })
 })
 
 it('a call given up while it waits behind a busy worker is taken out of the queue: the next call runs as soon as the worker is free', async () => {
@@ -65,5 +65,5 @@ it('a call given up while it waits behind a busy worker is taken out of the queu
   const next = isolation.run({ name: 'echo', args: { text: 'next' }, context, timeoutMs: 60_000 }, signal)
   expect((await holding).result).toMatchObject({ waited: 300 })
   expect((await next).result).toMatchObject({ text: 'next' })
-  expect(isolation.stats()).toEqual({ workers: 1, calls: 0 })
+  expect(isolation.stats()).toEqual({ workers: 1, calls: 0, waiting: 0 })
 })

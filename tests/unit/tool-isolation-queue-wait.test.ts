@@ -31,7 +31,7 @@ function fakePool() {
       signal.addEventListener('abort', () => reject(signal.reason), { once: true })
       queued.push({ call, signal, started, answer: value => resolve({ result: value, json: JSON.stringify(value) }) })
     }),
-    stats: () => ({ workers: 1, calls: queued.length }),
+    stats: () => ({ workers: 1, calls: queued.length, waiting: 0 }),
     dispose: async () => {},
   }
   return { isolation, queued }
@@ -79,8 +79,10 @@ describe('the executor: the time limit starts when a worker starts the call', ()
     expect(context.timers.size).toBe(0)
   })
 
-  it('a call no worker started within isolation.queueTimeoutMs was not run, and says why', async () => {
+  it('a call no worker started within isolation.queueTimeoutMs was not run, and says why (isolated_calls_not_run_total{reason="queue-timeout"})', async () => {
     vi.useFakeTimers()
+    const notRun = () => useMetrics().snapshot().counters['isolated_calls_not_run_total{reason="queue-timeout"}'] ?? 0
+    const before = notRun()
     const { queued, outcome, settled, context } = run()
     await vi.advanceTimersByTimeAsync(29_999)
     expect(settled()).toBe(false)
@@ -93,6 +95,7 @@ describe('the executor: the time limit starts when a worker starts the call', ()
     // Its signal fired: the pool takes it out of the queue.
     expect(queued[0]!.signal.aborted).toBe(true)
     expect(context.timers.size).toBe(0)
+    expect(notRun() - before).toBe(1)
   })
 })
 

@@ -108,7 +108,10 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
     onWaiting(cancel, () => stage?.() === 'answered')
   }), { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
   if (outcome.kind === 'aborted') throw outcome.reason
-  if (outcome.kind === 'not-started') throw new IsolationQueueTimeoutError(tool.name, waitMs!)
+  if (outcome.kind === 'not-started') {
+    useMetrics().increment('isolated_calls_not_run_total', { reason: 'queue-timeout' })
+    throw new IsolationQueueTimeoutError(tool.name, waitMs!)
+  }
   const stage = outcome.kind === 'timeout' ? attempt.stage?.() : undefined
   // An earlier call's leftover blocks the worker: whatever stage the call was in, it is to blame
   // (before `execute` was called, the call was not run).

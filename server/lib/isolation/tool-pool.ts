@@ -37,6 +37,8 @@ export interface IsolationStats {
   workers: number
   /** Calls accepted and not settled yet: running or waiting. */
   calls: number
+  /** Of those, the calls waiting for a free worker (`engine_isolated_calls_waiting`). */
+  waiting: number
 }
 
 /** Runs tools in worker threads. One per engine; `dispose` stops every worker. */
@@ -118,7 +120,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
   let lastCallId = 0
   // Calls waiting for a free worker (each is given to tinypool by `pump`, in turn by user, within
   // each user's share of the workers), and tinypool turns under way.
-  const waiting = createWaitingCalls(() => settings?.maxWorkersPerUser ?? Infinity)
+  const waiting = createWaitingCalls(() => settings?.maxWorkersPerUser ?? Infinity, () => useMetrics().increment('isolated_share_turns_total'))
   let turns = 0
 
   async function startPool(workerUrl: string): Promise<Pool> {
@@ -334,6 +336,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       if (calls >= Math.max(1, maxWorkers) + Math.max(0, maxQueue)) {
         // Full: the user holding the most gives up its newest waiting call, or this one is refused.
         const yielded = waiting.displace(call.context.userId)
+        useMetrics().increment('isolated_calls_not_run_total', { reason: yielded ? 'yielded' : 'queue-full' })
         if (!yielded) throw new IsolationQueueFullError(call.name, maxQueue)
         yielded.refuse(new IsolationQueueYieldedError(yielded.tool ?? 'unknown', maxQueue))
       }
@@ -354,7 +357,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       }
     },
     stats() {
-      return { workers: livePool?.threads.length ?? 0, calls }
+      return { workers: livePool?.threads.length ?? 0, calls, waiting: waiting.length }
     },
     async dispose() {
       disposed = true

@@ -47,8 +47,10 @@ export interface WaitingCalls {
 /**
  * Creates an empty queue. `maxWorkersPerUser` is read at each turn given (the pool passes
  * `isolation.maxWorkersPerUser`, read when it started). @default no share: turns alone
+ * `onShareTurn` is called when the share decided a turn: the call given is of a user under it,
+ * and an older waiting call, of a user holding that many, was passed over (`isolated_share_turns_total`).
  */
-export function createWaitingCalls(maxWorkersPerUser: () => number = () => Infinity): WaitingCalls {
+export function createWaitingCalls(maxWorkersPerUser: () => number = () => Infinity, onShareTurn?: () => void): WaitingCalls {
   const calls: WaitingCall[] = []
   // When each user with a call waiting or running was last served (a count of turns given), and
   // how many of their calls run: only those users, so neither map outgrows the pool's calls.
@@ -99,6 +101,8 @@ export function createWaitingCalls(maxWorkersPerUser: () => number = () => Infin
         }
       }
       if (chosen < 0) return undefined
+      // An older call waits whose user holds the share: it was passed over because of it.
+      if (chosenUnder && onShareTurn && calls.slice(0, chosen).some(({ userId }) => (running.get(userId) ?? 0) >= share)) onShareTurn()
       const [call] = calls.splice(chosen, 1)
       lastServed.set(call!.userId, ++turns)
       running.set(call!.userId, (running.get(call!.userId) ?? 0) + 1)
