@@ -157,6 +157,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
     }
     answers.unref()
     livePool = created
+    pump()
     return created
   }
 
@@ -171,6 +172,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * either (tinypool would terminate the worker it had handed one to).
    */
   function pump(): void {
+    // Calls that came while the pool was starting wait in `waiting` (displaceable, in turns) until it runs.
+    if (!livePool) return
     while (turns < Math.max(1, settings!.maxWorkers) && waiting.length > 0) {
       turns++
       waiting.next()!.enter()
@@ -198,7 +201,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(running: Pool, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: IsolatedOnWaiting): Promise<IsolatedToolAnswer> {
+  async function runTask(ready: Pool | Promise<Pool>, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: IsolatedOnWaiting): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // The worker's start and the server's giving up on it: whichever comes first decides.
     const gate = new Int32Array(new SharedArrayBuffer(GATE_LENGTH * Int32Array.BYTES_PER_ELEMENT))
@@ -278,8 +281,11 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           : replace(`still pending after ${LEFTOVER_WAIT_MS} ms`),
       })
     })
+    // A pool that could not start gives no turn: the call fails with its error instead.
+    const poolFailed = Promise.resolve(ready).then(() => new Promise<never>(() => {}))
     try {
-      await Promise.race([given, givenUp])
+      await Promise.race([given, givenUp, poolFailed])
+      const running = await ready
       back = false
       const done = (running.run({ ...task, startGate: gate }, { signal: turn.signal }) as Promise<IsolatedTaskEnd>).finally(() => {
         back = true
@@ -312,6 +318,8 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       })])
     }
     finally {
+      // Never given a turn nor refused (its pool failed to start): out of the queue.
+      if (queued) waiting.remove(queued)
       answered = true
       clearTimeout(answerWait)
       signal.removeEventListener('abort', stop)
@@ -343,14 +351,16 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       calls++
       try {
         pool ??= startPool(workerUrl)
-        // Once the pool runs, the call takes its place in the queue now, in this tick: after an
-        // `await`, a worker that frees meanwhile (a call's turn ending, a worker replaced) went to
-        // a call already waiting — another user's over its share — and this one waited a whole call.
-        const running = livePool ?? await pool.catch((error: unknown) => {
+        // The call takes its place in the queue now, in this tick, also while the pool starts: after
+        // an `await`, a worker that freed meanwhile (a call's turn ending, a worker replaced) went to
+        // a call already waiting — another user's over its share — and this one waited a whole call;
+        // and a full queue, not seeing the calls still on their way in, refused another user's call
+        // rather than take the place of the newest of the user holding the most.
+        const ready = livePool ?? pool.catch((error: unknown) => {
           if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        return resultOfAnswer(call, await runTask(running, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
+        return resultOfAnswer(call, await runTask(ready, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
       }
       finally {
         calls--
