@@ -14,10 +14,20 @@ import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/even
 import type { Logger } from './logger'
 import { upstreamStatusOf } from './upstream-status'
 
+/** What ended a job, for a log line: `abortCode` for an abort (no error), else `error` (the code), or nothing. */
+export function endCodeFields(status: JobStatus, error: JobError | undefined): { abortCode: string } | { error: string } | Record<string, never> {
+  if (!error) return {}
+  return status === 'aborted' ? { abortCode: error.code } : { error: error.code }
+}
+
 /** Logs the end of job `jobId`, with the metrics of its `job-end` event. */
 export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
-  const cause = status === 'aborted' ? (error ? { abortCode: error.code } : {}) : error ? { error: error.code, ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}), ...(httpStatus === undefined ? {} : { httpStatus }) } : {}
+  // Where a failure happened; an abort is no failure: what ended it is all it says.
+  const where = error && status !== 'aborted'
+    ? { ...(error.failedDuring ? { failedDuring: error.failedDuring } : {}), ...(error.toolName ? { toolName: error.toolName } : {}), ...(error.nodeId ? { nodeId: error.nodeId } : {}), ...(httpStatus === undefined ? {} : { httpStatus }) }
+    : {}
+  const cause = { ...endCodeFields(status, error), ...where }
   const spent = { rounds: metrics.total_rounds, toolCalls: metrics.tool_call_count, usage: { ...metrics.tokens } }
   logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent })
 }

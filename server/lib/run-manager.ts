@@ -34,7 +34,7 @@ import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
 import { nextTurn } from './next-turn'
 import { settleEndStored } from './end-stored'
-import { logJobEnded } from './job-end-log'
+import { endCodeFields, logJobEnded } from './job-end-log'
 import { announceLostJob } from './lost-job'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
@@ -138,7 +138,7 @@ export function createRunManager(options: RunManagerOptions) {
       if (run.codeReturned || run.abandoned) return
       run.heldWarnedSince = endedAt
       logger.warn(`the job ended but its code has not returned after ${RUN_RETURN_WARN_MS} ms (code that does not heed its signal); its run is held until it does`, {
-        jobId: run.record.id, status: outcome.status, ...(outcome.error ? { error: outcome.error.code } : {}), heldMs: RUN_RETURN_WARN_MS,
+        jobId: run.record.id, status: outcome.status, ...endCodeFields(outcome.status, outcome.error), heldMs: RUN_RETURN_WARN_MS,
       })
     }, RUN_RETURN_WARN_MS)
   }

@@ -48,6 +48,20 @@ describe('a run whose code has not returned after its job ended', () => {
     await engine.dispose()
   })
 
+  it('an aborted job\'s run is named with what ended it, as its job ended line does: abortCode, not error', async () => {
+    const { logger, lines } = recordingLogger()
+    const { engine } = createTestEngine({ logger, runners: { chat: async () => void await wait(600_000) } })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await vi.advanceTimersByTimeAsync(100)
+    await engine.abortJob('u1', job.id)
+    await vi.advanceTimersByTimeAsync(RUN_RETURN_WARN_MS)
+    const held = lines.filter(line => line.fields?.jobId === job.id && /code has not returned/.test(line.message))
+    expect(held.map(line => line.fields)).toEqual([{ jobId: job.id, status: 'aborted', abortCode: 'aborted', heldMs: RUN_RETURN_WARN_MS }])
+    await vi.advanceTimersByTimeAsync(600_000)
+    await engine.whenSettled(job.id)
+    await engine.dispose()
+  })
+
   it('names nothing when the code heeds its signal', async () => {
     const { logger, lines } = recordingLogger()
     const { engine } = createTestEngine({
