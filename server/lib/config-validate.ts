@@ -12,6 +12,7 @@ import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { convexAddressProblem } from './convex-url-check'
 import { modelContextTokensProblems } from './model/context-budget'
 import { unitWarnings } from './config-units'
+import { withinJobTimeWarnings } from './config-timeouts'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -231,6 +232,8 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   if (inputTimeoutMs >= jobTimeoutMs) {
     warnings.push(`${describe('limits.inputTimeoutMs')} (${inputTimeoutMs}) is not shorter than ${describe('limits.jobTimeoutMs')} (${jobTimeoutMs}): the job's time limit counts waits too, so an unanswered question ends its job as a timeout before its onTimeout applies`)
   }
+  // Tool, node, model and worker-queue limits that the job's own would always cut short.
+  warnings.push(...withinJobTimeWarnings(config))
   const { maxConcurrentJobs } = config.limits
   if (config.provider === 'memory' && maxConcurrentJobs > DEFAULT_MAX_JOBS) {
     warnings.push(`${describe('limits.maxConcurrentJobs')} (${maxConcurrentJobs}) is above the ${DEFAULT_MAX_JOBS} jobs the memory provider holds: with ${DEFAULT_MAX_JOBS} jobs active, a creation is refused with a 503 (the store is full), not this limit's 429; use the redis or convex provider for more`)
