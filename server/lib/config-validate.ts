@@ -284,7 +284,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     problems.push(`${describe(group)} must be a group of settings (a JSON object), got ${valueKind(value)}; set its keys one by one, e.g. ${envNameOf(`${group}.${Object.keys(fallback)[0]}`)}`)
   }
   for (const key of BOOLEAN_KEYS) {
-    const problem = options.input === undefined ? null : booleanProblem(valueAt(options.input, key))
+    const problem = options.input === undefined ? null : booleanProblem(valueAt(options.input, key), valueAt(DEFAULT_CONFIG, key) as boolean)
     if (problem) problems.push(`${describe(key)} ${problem}`)
   }
   if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {

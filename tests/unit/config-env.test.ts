@@ -85,7 +85,7 @@ describe('environment variables', () => {
   })
 
   it('reads on/off words, and a word that is neither is a boot error naming the variable', () => {
-    for (const [word, on] of [['true', true], ['1', true], ['yes', true], [' On ', true], ['false', false], ['0', false], ['no', false], ['OFF', false], ['', false]] as const) {
+    for (const [word, on] of [['true', true], ['1', true], ['yes', true], [' On ', true], ['false', false], ['0', false], ['no', false], ['OFF', false]] as const) {
       const input = bootInput({ NUXT_BACKGROUND_JOBS_TOOLS_ENABLED: word })
       expect([word, resolveConfig(input).tools.enabled, configProblems(resolveConfig(input), { input })]).toEqual([word, on, []])
     }
@@ -93,6 +93,15 @@ describe('environment variables', () => {
     expect(configProblems(resolveConfig(input), { input })).toEqual([
       'backgroundJobs.enabled (NUXT_BACKGROUND_JOBS_ENABLED) must be true or false, got 2',
       'backgroundJobs.tools.enabled (NUXT_BACKGROUND_JOBS_TOOLS_ENABLED) must be true or false (also accepted: true, 1, yes, on, false, 0, no, off), got "flase"',
+    ])
+  })
+
+  it('an empty on/off variable (a template\'s missing value) is a boot error naming it and its default, not off', () => {
+    // Read as off before: ALLOW_ANONYMOUS= from an unset compose variable answered every visitor 401, ENABLED= switched the layer off.
+    const input = bootInput({ NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS: '', NUXT_BACKGROUND_JOBS_TELEMETRY_RECORD_CONTENT: ' ' })
+    expect(configProblems(resolveConfig(input), { input })).toEqual([
+      'backgroundJobs.allowAnonymous (NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS) is empty: write true or false (also accepted: true, 1, yes, on, false, 0, no, off), or unset the variable for its default (true)',
+      'backgroundJobs.telemetry.recordContent (NUXT_BACKGROUND_JOBS_TELEMETRY_RECORD_CONTENT) is empty: write true or false (also accepted: true, 1, yes, on, false, 0, no, off), or unset the variable for its default (false)',
     ])
   })
 
