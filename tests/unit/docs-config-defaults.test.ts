@@ -3,11 +3,12 @@
  * to know what a variable left unset means. config-env.test.ts checks the first two columns (keys
  * and variables); this checks the third against DEFAULT_CONFIG, written as JSON (a list as the
  * comma-separated text its variable takes). tools.md's table of the loop's limits gives defaults
- * too, checked the same way.
+ * too, checked the same way, and so does ops.md's table of the global flags, which names each by
+ * its variable (a misspelt one there would be copied and ignored; its limits table: ops-limits-docs.test.ts).
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_CONFIG } from '../../server/lib/config'
+import { DEFAULT_CONFIG, envNameOf } from '../../server/lib/config'
 
 /** key → the default as the table writes it (the first backticked value of the third column). */
 function documentedDefaults(): Map<string, string> {
@@ -40,5 +41,23 @@ describe('docs/config.md\'s defaults', () => {
     const limits = DEFAULT_CONFIG.limits as unknown as Record<string, unknown>
     expect(rows.filter(([key, value]) => limits[key] !== value).map(([key, value]) => `${key}: documented ${value}, really ${String(limits[key])}`)).toEqual([])
   })
+  it('docs/ops.md\'s table of the global flags names real variables, with the defaults of DEFAULT_CONFIG', () => {
+    const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
+    const start = docs.indexOf('### Global flags')
+    // `| \`NUXT_BACKGROUND_JOBS_ENABLED\` | \`true\` |` (a text default as '')
+    const flags = [...docs.slice(start, docs.indexOf('\n#', start + 1)).matchAll(/^\| `(NUXT_BACKGROUND_JOBS_\w+)` \| `([^`]*)` \|/gm)]
+      .map(([, name, value]) => [name!, value!.replace(/^''$/, '""')] as const)
+    expect(flags.length).toBeGreaterThan(3)
+    const known = new Map(leafKeys(DEFAULT_CONFIG).map(key => [envNameOf(key), key.split('.').reduce((group: any, part) => group[part], DEFAULT_CONFIG)]))
+    const wrong = flags.flatMap(([name, value]) => !known.has(name) ? [`${name}: no such variable`] : JSON.stringify(known.get(name)) === value ? [] : [`${name}: documented ${value}, really ${JSON.stringify(known.get(name))}`])
+    expect(wrong).toEqual([])
+  })
 })
 
+/** Every leaf key of the defaults, dotted. */
+function leafKeys(defaults: object, prefix = ''): string[] {
+  return Object.entries(defaults).flatMap(([name, value]) => {
+    const key = prefix ? `${prefix}.${name}` : name
+    return value !== null && typeof value === 'object' ? leafKeys(value, key) : [key]
+  })
+}
