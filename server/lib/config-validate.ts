@@ -13,6 +13,7 @@ import { convexAddressProblem } from './convex-url-check'
 import { modelContextTokensProblems } from './model/context-budget'
 import { unitWarnings } from './config-units'
 import { withinJobTimeWarnings } from './config-timeouts'
+import { numberFormHint } from './config-number-form'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -81,7 +82,7 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
       continue
     }
     if (typeof fallback !== 'number') continue
-    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${shownValue(value)}`)
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${shownValue(value)}${numberFormHint(key, value)}`)
     else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
     // Counts, sizes and times alike: a fraction is a mistake (Retry-After is whole seconds, a
     // count of 2.5 would reach Redis as a range index it refuses at the first request).

@@ -115,7 +115,7 @@ describe('environment variables', () => {
       NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '1e400',
     }))
     expect(configProblems(bad)).toEqual([
-      'backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got "10m"',
+      'backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got "10m": a whole number of milliseconds; if you meant 10 minutes, set 600000',
       'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "0x10"',
       'backgroundJobs.limits.maxMessages (NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES) must be a number, got Infinity',
       'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1',
