@@ -6,6 +6,7 @@
 import { defu } from 'defu'
 import type { BackgroundJobsConfig } from './config-types'
 import { parseBoolean } from './config-booleans'
+import { singleQuotedTextsUnquoted } from './config-single-quotes'
 
 export type { BackgroundJobsConfig } from './config-types'
 
@@ -117,6 +118,7 @@ export function isOpenRouterUrl(baseUrl: string): boolean {
 export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record<string, string | undefined> = {}, context: ConfigContext = {}): BackgroundJobsConfig {
   const config = defu(input as BackgroundJobsConfig, DEFAULT_CONFIG)
   textSettingsAsText(config, DEFAULT_CONFIG, env)
+  singleQuotedTextsUnquoted(config, DEFAULT_CONFIG, env, envNameOf)
   quotedNumbersAsNumbers(config, DEFAULT_CONFIG, env)
   // A key is never whitespace (a secret file's newline, `KEY= ` in an `--env-file`): the model client
   // sends it trimmed, so one of only whitespace was no key there, yet counted as one here (no boot

@@ -1,0 +1,27 @@
+/**
+ * Text settings whose variable wrote the value in single quotes. `docker run --env-file` (and a
+ * Kubernetes or CI secret pasted from a `.env` file) passes `KEY='value'` on with its quotes; Nitro's
+ * destr takes double quotes off (`"value"` is JSON) but keeps single ones, so the quotes became part
+ * of the value: an API key `'sk-…'` failed every job on the upstream's 401, a metrics token or a
+ * Convex secret never matched, a key prefix `'myapp:'` put quotes into every key. Read without them,
+ * as a value in double quotes is. Only a value its variable gave (not one from nuxt.config).
+ */
+
+/** `'…'` around the whole value, spaces outside it allowed. */
+const SINGLE_QUOTED = /^\s*'([^]*)'\s*$/
+
+/** Takes the single quotes off each text setting whose variable wrote them; `envNameOf` names a key's variable. */
+export function singleQuotedTextsUnquoted(config: object, defaults: object, env: Record<string, string | undefined>, envNameOf: (key: string) => string, prefix = ''): void {
+  const values = config as Record<string, unknown>
+  for (const [name, fallback] of Object.entries(defaults)) {
+    const value = values[name]
+    const key = `${prefix}${name}`
+    if (fallback !== null && typeof fallback === 'object') {
+      if (value !== null && typeof value === 'object') singleQuotedTextsUnquoted(value, fallback, env, envNameOf, `${key}.`)
+      continue
+    }
+    if (typeof fallback !== 'string' || typeof value !== 'string') continue
+    const quoted = SINGLE_QUOTED.exec(value)
+    if (quoted && env[envNameOf(key)]?.trim() === value.trim()) values[name] = quoted[1]
+  }
+}
