@@ -27,10 +27,18 @@ const TRUE_WORDS = ['true', '1', 'yes', 'on']
 /** Words read as off. */
 const FALSE_WORDS = ['false', '0', 'no', 'off']
 
+/**
+ * A text's on/off word: trimmed, lower case, without single quotes around it (`'false'`, as
+ * `docker run --env-file` passes it on; Nitro takes double quotes off itself).
+ */
+function wordOf(value: string): string {
+  return value.trim().replace(/^'([^]*)'$/, '$1').trim().toLowerCase()
+}
+
 /** A setting's value as a boolean: an on/off word, a number (0 is off) or a boolean. An unknown word is on and an empty text off; `booleanProblem` reports both. */
 export function parseBoolean(value: unknown): boolean {
   if (typeof value === 'string') {
-    const word = value.trim().toLowerCase()
+    const word = wordOf(value)
     return word !== '' && !FALSE_WORDS.includes(word)
   }
   return Boolean(value)
@@ -42,7 +50,7 @@ export function booleanProblem(value: unknown, fallback?: boolean): string | nul
   if (typeof value === 'number') return value === 0 || value === 1 ? null : `must be true or false, got ${value}`
   const accepted = `also accepted: ${[...TRUE_WORDS, ...FALSE_WORDS].join(', ')}`
   if (typeof value === 'string') {
-    const word = value.trim().toLowerCase()
+    const word = wordOf(value)
     if (TRUE_WORDS.includes(word) || FALSE_WORDS.includes(word)) return null
     if (word === '') return `is empty: write true or false (${accepted}), or unset the variable for its default${fallback === undefined ? '' : ` (${fallback})`}`
   }

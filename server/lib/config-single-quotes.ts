@@ -4,13 +4,17 @@
  * destr takes double quotes off (`"value"` is JSON) but keeps single ones, so the quotes became part
  * of the value: an API key `'sk-…'` failed every job on the upstream's 401, a metrics token or a
  * Convex secret never matched, a key prefix `'myapp:'` put quotes into every key. Read without them,
- * as a value in double quotes is. Only a value its variable gave (not one from nuxt.config).
+ * as a value in double quotes is, and so are numbers (`'5'`; on/off words: config-booleans.ts). Only
+ * a value its variable gave (not one from nuxt.config).
  */
 
 /** `'…'` around the whole value, spaces outside it allowed. */
-const SINGLE_QUOTED = /^\s*'([^]*)'\s*$/
+export const SINGLE_QUOTED = /^\s*'([^]*)'\s*$/
 
-/** Takes the single quotes off each text setting whose variable wrote them; `envNameOf` names a key's variable. */
+/** A decimal number as JSON writes it. */
+const DECIMAL_NUMBER = /^-?\d+(\.\d+)?([Ee][+-]?\d+)?$/
+
+/** Takes the single quotes off each text or number setting whose variable wrote them; `envNameOf` names a key's variable. */
 export function singleQuotedTextsUnquoted(config: object, defaults: object, env: Record<string, string | undefined>, envNameOf: (key: string) => string, prefix = ''): void {
   const values = config as Record<string, unknown>
   for (const [name, fallback] of Object.entries(defaults)) {
@@ -20,8 +24,11 @@ export function singleQuotedTextsUnquoted(config: object, defaults: object, env:
       if (value !== null && typeof value === 'object') singleQuotedTextsUnquoted(value, fallback, env, envNameOf, `${key}.`)
       continue
     }
-    if (typeof fallback !== 'string' || typeof value !== 'string') continue
+    if (typeof value !== 'string') continue
     const quoted = SINGLE_QUOTED.exec(value)
-    if (quoted && env[envNameOf(key)]?.trim() === value.trim()) values[name] = quoted[1]
+    if (!quoted || env[envNameOf(key)]?.trim() !== value.trim()) continue
+    // A number in them (`'5'`) is read as the number, as `"5"` is (config.ts, quotedNumbersAsNumbers).
+    if (typeof fallback === 'string') values[name] = quoted[1]
+    else if (typeof fallback === 'number' && DECIMAL_NUMBER.test(quoted[1]!.trim())) values[name] = Number(quoted[1]!.trim())
   }
 }

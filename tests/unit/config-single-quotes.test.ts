@@ -24,7 +24,7 @@ afterEach(() => {
   for (const name of touched.splice(0)) delete process.env[name]
 })
 
-describe('a text setting written in single quotes', () => {
+describe('a setting written in single quotes', () => {
   it('is read without them, as one in double quotes is', () => {
     const config = configOf({
       NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: '\'sk-or-v1-abc\'',
@@ -38,6 +38,16 @@ describe('a text setting written in single quotes', () => {
     expect([config.upstream.apiKey, metricsTokenOf(config), config.redisKeyPrefix, config.provider, config.redisUrl, config.cookieSecret, config.instanceId])
       .toEqual(['sk-or-v1-abc', '0123456789abcdef0123', 'myapp:', 'redis', 'redis://127.0.0.1:6379/2', 'c'.repeat(32), 'pod-1'])
     expect(configProblems(config)).toEqual([])
+  })
+
+  it('a number or an on/off word in them is read as in double quotes, not refused', () => {
+    const input = { NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '\'5\'', NUXT_BACKGROUND_JOBS_TOOLS_ENABLED: '\'false\'', NUXT_BACKGROUND_JOBS_ALLOW_ANONYMOUS: ' \'off\' ' }
+    const config = configOf(input)
+    const raw = applyEnv({ backgroundJobs: structuredClone(DEFAULT_CONFIG) }, { prefix: 'NUXT_', altPrefix: 'NUXT_', envExpansion: false }).backgroundJobs
+    expect([config.limits.maxSteps, config.tools.enabled, config.allowAnonymous, configProblems(config, { input: raw })]).toEqual([5, false, false, []])
+    // A quoted word that is not one still names the variable.
+    const bad = configOf({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS: '\'10m\'' })
+    expect(configProblems(bad)).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must be a number, got "\'10m\'"')])
   })
 
   it('keeps quotes that are inside the value, or that nuxt.config wrote', () => {
