@@ -1,9 +1,10 @@
 /**
  * Turns what the model sent as arguments into the tool's typed arguments. Models send JSON text
- * ('' for a tool without arguments); workflow code may pass an object. A failure lists every
- * problem (zod issues with their paths), so the model can correct the call in its next round.
+ * ('' for a tool without arguments); workflow code may pass an object. A failure lists the
+ * problems (zod issues with their paths, describe-issues.ts), so the model can correct the call in its next round.
  */
 import type { z } from 'zod'
+import { describeIssues } from '../describe-issues'
 import { nestsDeeperThan } from '../http/json-depth'
 import { MAX_JSON_DEPTH } from '../json-problem'
 import { isAsyncParseError } from '../zod-schema'
@@ -53,12 +54,6 @@ export function argumentsAsJson(toolName: string, value: unknown): unknown {
   return JSON.parse(text) as unknown
 }
 
-/** One zod issue as a short line: `path.to.field: message`. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.')
-  return path ? `${path}: ${issue.message}` : issue.message
-}
-
 /** Parses and validates; throws `InvalidToolArgumentsError` listing the problems. */
 export function parseToolArguments(toolName: string, schema: z.ZodType, args: unknown): unknown {
   const decoded = decodeArguments(args)
@@ -74,6 +69,9 @@ export function parseToolArguments(toolName: string, schema: z.ZodType, args: un
     // `execute` does — not "Invalid arguments", which would send the model to change good ones.
     throw new ToolSchemaThrewError(toolName, error)
   }
-  if (!parsed.success) throw new InvalidToolArgumentsError(toolName, parsed.error.issues.map(describeIssue))
+  // As a route's 400 names them (describe-issues.ts): a union names the fields of the option its
+  // tag chose (not `target: Invalid input`), a field of the wrong type is not also told the checks
+  // of the type it should be, and a problem with the whole value names `arguments`.
+  if (!parsed.success) throw new InvalidToolArgumentsError(toolName, [describeIssues(parsed.error, 'arguments')])
   return parsed.data
 }
