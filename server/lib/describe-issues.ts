@@ -9,6 +9,10 @@ interface IssueLike {
   params?: Record<string, unknown>
   /** An `invalid_union`'s problems with each option (their paths relative to the union's). */
   errors?: unknown
+  /** An `invalid_type`'s type (`string`). */
+  expected?: unknown
+  /** An `invalid_value`'s values. */
+  values?: unknown
 }
 
 /**
@@ -55,9 +59,15 @@ export function describeIssues(error: { issues: readonly IssueLike[] }, root = '
   return named.join('; ')
 }
 
-/** The option's own type was not the value's (`expected object, received string`): none of its fields could match. */
-function isWrongType(issue: IssueLike): boolean {
-  return issue.code === 'invalid_type' && Array.isArray(issue.path) && issue.path.length === 0
+/**
+ * The option's own type was not the value's (`expected object, received string`): none of its
+ * fields could match. So for an option that is itself a union none of whose options is the value's type.
+ */
+function isWrongType(issue: IssueLike, depth = 0): boolean {
+  if (!Array.isArray(issue.path) || issue.path.length !== 0) return false
+  if (issue.code === 'invalid_type') return true
+  return issue.code === 'invalid_union' && depth < MAX_UNION_DEPTH && Array.isArray(issue.errors) && issue.errors.length > 0
+    && (issue.errors as unknown[]).every(option => Array.isArray(option) && option.length > 0 && option.every(inner => isWrongType(inner as IssueLike, depth + 1)))
 }
 
 /** Unions inside unions are followed this deep at most. */
@@ -76,8 +86,33 @@ function narrowedUnion(issue: IssueLike, depth = 0): IssueLike[] {
   const options = (issue.errors as unknown[]).filter((option): option is IssueLike[] => Array.isArray(option) && option.length > 0)
   if (options.length !== issue.errors.length) return [issue]
   const chosen = options.filter(option => !option.some(inner => inner.code === 'invalid_value' || isWrongType(inner)))
-  if (chosen.length !== 1) return [issue]
+  if (chosen.length !== 1) return [optionsExpected(issue, options) ?? issue]
   return chosen[0]!.flatMap(inner => narrowedUnion({ ...inner, path: [...issue.path, ...(Array.isArray(inner.path) ? inner.path : [])] }, depth + 1))
+}
+
+/**
+ * A union of plain types or values no option took (`z.union([z.string(), z.number()])` given
+ * `true`, `'approve' | { … }` given `'aprove'`) as one issue saying what it takes: `Invalid input:
+ * expected string | number, received boolean`, not only `Invalid input`, which left a model that
+ * sent a tool's arguments, or a client, to guess. Undefined when an option failed otherwise.
+ */
+function optionsExpected(issue: IssueLike, options: readonly IssueLike[][]): IssueLike | undefined {
+  const atUnion = options.map(option => option.length === 1 && option[0]!.path.length === 0 ? option[0]! : undefined)
+  const expected = atUnion.map(inner => expectedOf(inner))
+  if (expected.some(text => text === undefined)) return undefined
+  const received = atUnion.map(inner => RECEIVED.exec(inner!.message)?.[1]).find(Boolean)
+  return { ...issue, message: `${issue.message}: expected ${[...new Set(expected)].join(' | ')}${received ? `, received ${received}` : ''}` }
+}
+
+/** zod 4's `…, received boolean` at the end of a wrong type's message. */
+const RECEIVED = /, received (\w+)$/
+
+/** What one option of a union takes: its type (`string`) or its values (`"approve"`). */
+function expectedOf(issue: IssueLike | undefined): string | undefined {
+  if (issue?.code === 'invalid_type' && typeof issue.expected === 'string') return issue.expected
+  const values = issue?.values
+  if (issue?.code === 'invalid_value' && Array.isArray(values) && values.length > 0) return values.map(value => typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)).join(' | ')
+  return undefined
 }
 
 /**

@@ -44,3 +44,14 @@ describe('invalid tool arguments name what to fix', () => {
     expect(parseToolArguments('forecast', schema, '{"target":{"kind":"city","name":"Oslo"}}')).toEqual({ target: { kind: 'city', name: 'Oslo' }, days: 3, units: 'c' })
   })
 })
+
+describe('a union of plain types or values no option took', () => {
+  it('says what the union takes', () => {
+    expect(refusal(z.object({ when: z.union([z.string(), z.number()]) }), '{"when":true}')).toBe('Invalid arguments for tool "forecast": when: Invalid input: expected string | number, received boolean')
+    expect(refusal(z.object({ units: z.union([z.literal('c'), z.literal('f'), z.null()]) }), '{"units":"k"}')).toBe('Invalid arguments for tool "forecast": units: Invalid input: expected "c" | "f" | null, received string')
+  })
+
+  it('leaves a union whose options failed on their fields as it was', () => {
+    expect(refusal(z.object({ target: place }), '{"target":{"kind":"zip"}}')).toBe('Invalid arguments for tool "forecast": target: Invalid input')
+  })
+})
