@@ -5,6 +5,8 @@
  */
 import { cutIndex, cutTextWith } from '../../../shared/cut-text'
 import type { ToolResultStatus } from '../../../shared/events'
+import { redactStart } from '../log-cut'
+import { redactText } from '../secret-patterns'
 
 /**
  * The longest message a tool failure carries (characters): it goes into the job's log and state
@@ -18,11 +20,29 @@ export function cutToolErrorText(message: string): string {
   return kept < message.length ? `${message.slice(0, kept)}… (${message.length - kept} more characters cut)` : message
 }
 
-/** Every tool failure extends this; `status` is what the `tool-result` event says. */
+/**
+ * A tool failure's text redacted (secret-patterns.ts, as the log's) and cut to
+ * `MAX_TOOL_ERROR_CHARS`. A long text is read only as far as the cut and a margin (log-cut.ts
+ * `redactStart`), so a 10 MB message costs no more than what is kept, and a secret straddling the
+ * cut (a URL whose `@host` comes after it) is still redacted.
+ */
+export function redactedToolErrorText(message: string): string {
+  const start = redactStart(message, MAX_TOOL_ERROR_CHARS, redactText)
+  if (!start) return cutToolErrorText(redactText(message))
+  const kept = cutIndex(start.redacted, MAX_TOOL_ERROR_CHARS)
+  return `${start.redacted.slice(0, kept)}… (${start.redacted.length - kept + message.length - start.read} more characters cut)`
+}
+
+/**
+ * Every tool failure extends this; `status` is what the `tool-result` event says. Its message goes
+ * to the model (a third party), the job's stored events and the user's page, so it is redacted as
+ * the server's log line of the same failure is: `$fetch` puts the whole URL in its error's message,
+ * and a tool calling an API with `?api_key=…` that answered 401 sent the key to all three.
+ */
 export class ToolCallError extends Error {
   readonly status: Exclude<ToolResultStatus, 'completed'> = 'error'
   constructor(readonly toolName: string, message: string, options?: { cause?: unknown }) {
-    super(cutToolErrorText(message), options)
+    super(redactedToolErrorText(message), options)
   }
 }
 

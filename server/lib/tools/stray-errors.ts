@@ -23,11 +23,8 @@ import type { ToolContext, ToolDefinition } from './types'
 import type { CodeScope } from '../isolation/call-scope'
 import { currentCodeScope, openScope, runInCallScope } from '../isolation/call-scope'
 import type { CallScope } from '../isolation/call-scope'
-import { cutIndex } from '../../../shared/cut-text'
-import { cutToolErrorText, describeFailureCause, MAX_TOOL_ERROR_CHARS } from '../executor/tool-errors'
+import { describeFailureCause, redactedToolErrorText } from '../executor/tool-errors'
 import type { Logger } from '../logger'
-import { redactStart } from '../log-cut'
-import { redactText } from '../secret-patterns'
 import type { Metrics } from '../metrics'
 
 /** How a stray error reached the process. */
@@ -104,18 +101,9 @@ export function trapToolStrayErrors(options: StrayErrorTrapOptions): () => void 
 
 const RAISED = 'raised an error from a callback or a promise left unhandled'
 
-/**
- * A stray error's text for its line, cut as the call's own error is (`MAX_TOOL_ERROR_CHARS`: a line
- * holding a whole response body would be as long) and redacted. A long text is read only as far
- * as the cut and a margin (log-cut.ts `redactStart`), so a 10 MB message costs no more than the
- * line shows, and a secret straddling the cut (a URL whose `@host` comes after it) is still redacted.
- */
+/** A stray error's text for its line, redacted and cut as the call's own error is (tool-errors.ts). */
 function describedStrayError(error: unknown): string {
-  const text = describeFailureCause(error)
-  const start = redactStart(text, MAX_TOOL_ERROR_CHARS, redactText)
-  if (!start) return cutToolErrorText(redactText(text))
-  const kept = cutIndex(start.redacted, MAX_TOOL_ERROR_CHARS)
-  return `${start.redacted.slice(0, kept)}… (${start.redacted.length - kept + text.length - start.read} more characters cut)`
+  return redactedToolErrorText(describeFailureCause(error))
 }
 
 function onStrayError(options: StrayErrorTrapOptions, scope: CodeScope, kind: StrayErrorKind, error: unknown): void {
