@@ -28,6 +28,16 @@ describe('a tool definition\'s keys', () => {
     expect(register({ category: 'admin' })).toThrow(/unknown key `category`; a tool definition takes name, description, parameters, execute/)
   })
 
+  it('the AI SDK\'s and MCP\'s names for a setting name this layer\'s', () => {
+    // A tool written for the AI SDK (or an MCP server) moved into server/tools/: `inputSchema` is
+    // 8 edits from `parameters`, so it was refused with no hint of the key it stands for.
+    const { parameters, execute, ...rest } = base
+    const moved = (extra: Record<string, unknown>) => () => createToolRegistry([{ ...rest, ...extra } as unknown as AnyToolDefinition])
+    expect(moved({ inputSchema: parameters, execute })).toThrow('unknown key `inputSchema` (this layer calls it `parameters`)')
+    expect(moved({ schema: parameters, execute })).toThrow('unknown key `schema` (this layer calls it `parameters`)')
+    expect(moved({ parameters, handler: execute })).toThrow('unknown key `handler` (this layer calls it `execute`)')
+  })
+
   it('a misspelt execute is named as such, not as a missing function', () => {
     const { execute: _execute, ...rest } = base
     expect(() => createToolRegistry([{ ...rest, exectue: () => 'x' } as unknown as AnyToolDefinition])).toThrow('unknown key `exectue` (did you mean `execute`?)')
