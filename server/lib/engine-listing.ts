@@ -6,6 +6,7 @@
 import type { ThreadPageAnswer } from '../../shared/api-types'
 import { ACTIVE_STATUSES } from '../../shared/events'
 import type { JobSummary, ListJobsFilter } from './engine-types'
+import { InvalidRequestError } from './errors'
 import type { JobRun } from './job-run'
 import type { JobPageView } from './job-page'
 import { readJobPage } from './job-page'
@@ -13,7 +14,19 @@ import { runningHere } from './job-access'
 import { summarize } from './job-summary'
 import { localThreadRuns } from './local-read'
 import type { JobListBound, JobProvider, JobRecord, ThreadCursor } from './providers/types'
+import { decodeThreadCursor } from './thread-cursor'
 import { summarizeThreadPage } from './thread-summary'
+
+/**
+ * Where a thread page starts: `next` as a page answered it (a string), or its decoded position.
+ * An app's route passing the string back got an empty page when it was taken as a position.
+ */
+function threadPosition(before: ThreadCursor | string | null | undefined): ThreadCursor | null {
+  if (typeof before !== 'string') return before ?? null
+  const position = decodeThreadCursor(before)
+  if (!position) throw new InvalidRequestError('before: is not a cursor this server made: pass the `next` of the previous page as it is')
+  return position
+}
 
 /** What the listing reads from. */
 export interface EngineListingOptions {
@@ -65,10 +78,13 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
       return { jobs: page.records.map(summarize), next: page.next }
     },
 
-    /** The user's threads, newest first, a page at a time (thread-summary.ts). */
-    async listThreads(userId: string, options: { limit: number, before?: ThreadCursor | null }): Promise<ThreadPageAnswer> {
+    /**
+     * The user's threads, newest first, a page at a time (thread-summary.ts). `before` is the `next`
+     * of the previous page as it came (or its decoded position, as the route passes it).
+     */
+    async listThreads(userId: string, options: { limit: number, before?: ThreadCursor | string | null }): Promise<ThreadPageAnswer> {
       assertEnabled()
-      const page = await provider.listThreads({ userId, limit: options.limit, before: options.before ?? null })
+      const page = await provider.listThreads({ userId, limit: options.limit, before: threadPosition(options.before) })
       return summarizeThreadPage(page, withLiveState)
     },
 

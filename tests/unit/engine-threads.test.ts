@@ -61,3 +61,22 @@ describe('engine.listThreads', () => {
     await engine.dispose()
   })
 })
+
+describe('engine.listThreads paging (docs/hooks.md)', () => {
+  it('takes the `next` it answered back as `before`: the older page, not an empty one', async () => {
+    const { engine } = createTestEngine({ runners: { chat: async () => {} } })
+    // Created in one millisecond or not, threads of equal time are ordered by id, descending.
+    for (const threadId of ['t-a', 't-b', 't-c']) {
+      const { job } = await engine.createJob('u1', { request: chatRequest, threadId })
+      await engine.whenSettled(job.id)
+    }
+    const first = await engine.listThreads('u1', { limit: 2 })
+    expect(first.threads.map(thread => thread.threadId)).toEqual(['t-c', 't-b'])
+    expect(typeof first.next).toBe('string')
+    const second = await engine.listThreads('u1', { limit: 2, before: first.next })
+    expect(second.threads.map(thread => thread.threadId)).toEqual(['t-a'])
+    expect(second.next).toBeNull()
+    // The decoded position still works, and a string it did not make is a 400 naming `before`.
+    await expect(engine.listThreads('u1', { limit: 2, before: 'nonsense' })).rejects.toMatchObject({ name: 'InvalidRequestError', statusCode: 400, message: expect.stringContaining('before:') })
+  })
+})
