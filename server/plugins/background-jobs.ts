@@ -26,7 +26,8 @@ import { createStartupLog } from '../lib/startup-log'
 import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
-import { createIsolationAvailability, isolationBootWarnings } from '../lib/isolation/worker-entry'
+import { createIsolationAvailability } from '../lib/isolation/worker-entry'
+import { checkIsolationAfterEntry } from '../lib/isolation-boot-check'
 import { createConsoleLogger } from '../lib/logger'
 import { useMetrics } from '../lib/metrics'
 import { createModelClientFromConfig } from '../lib/model/create-model-client'
@@ -85,9 +86,10 @@ export default defineNitroPlugin((nitroApp) => {
     onSkipped: skipped('workflow', 'workflows'),
   }))
   for (const warning of workflowWaitWarnings(workflowRegistry.list(), bootConfig)) logger.warn(warning)
-  // Isolated tools no worker can run here (no worker entry in this build or on disk, registered in code).
+  // Isolated tools no worker can run here (no worker entry in this build or on disk, registered in code),
+  // named once Nitro's entry has set the URL the worker entry is found by (isolation-boot-check.ts).
   const isolationUnavailable = createIsolationAvailability({ workerUrl: toolWorkerUrl, toolFiles: tools.map(tool => tool?.name), logger })
-  for (const warning of isolationBootWarnings(toolRegistry.list(), bootConfig, isolationUnavailable)) logger.warn(warning)
+  checkIsolationAfterEntry({ tools: () => toolRegistry.list(), config: bootConfig, unavailable: isolationUnavailable, logger })
 
   // node-cluster's primary serves no request: it checked the configuration and the definitions
   // above (one clear error instead of a crash loop of its workers) and runs no engine.

@@ -5,13 +5,14 @@
  * call). The plugin now logs one line per reason at boot naming the tools, sharing the entry check
  * with the engine's pool, so a missing entry file is still named once.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, expect, it } from 'vitest'
 import { z } from 'zod'
 import { resolveConfig } from '../../server/lib/config'
+import { checkIsolationAfterEntry } from '../../server/lib/isolation-boot-check'
 import { createToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { createIsolationAvailability, isolationBootWarnings } from '../../server/lib/isolation/worker-entry'
 import { defineTool } from '../../server/utils/define-tool'
@@ -60,4 +61,28 @@ it('a missing entry file is named at boot once, not again by the pool\'s first c
     await isolation.dispose()
   }
   expect(lines.filter(line => line.message.includes(entry))).toEqual([expect.objectContaining({ level: 'error' })])
+})
+
+it('the boot check waits for the entry\'s URL: Nitro sets it after the plugins ran, and a check at plugin time named a missing /chunks/… file in every production build', async () => {
+  const { logger, lines } = recordingLogger()
+  const entry = join(dir, 'present-tool-worker.mjs')
+  writeFileSync(entry, '')
+  // What `#background-jobs/tool-worker-url` reads: Nitro's stand-in until its entry's body runs.
+  let entryUrl = 'file:///_entry.js'
+  const workerUrl = () => new URL(basename(entry), entryUrl).href
+  const unavailable = createIsolationAvailability({ workerUrl, toolFiles, logger })
+  let deferred: (() => void) | undefined
+  checkIsolationAfterEntry({ tools: () => tools.slice(0, 3), config, unavailable, logger, defer: (check) => { deferred = check } })
+  // The entry's body: its URL is set, then the deferred check runs.
+  entryUrl = pathToFileURL(join(dir, 'index.mjs')).href
+  expect(lines).toEqual([])
+  deferred!()
+  expect(lines).toEqual([])
+  expect(unavailable('search')).toBeNull()
+  // By default it runs on the next turn of the event loop.
+  const logged = recordingLogger()
+  checkIsolationAfterEntry({ tools: () => tools.slice(0, 3), config, unavailable: createIsolationAvailability({ workerUrl: () => null, toolFiles, logger: logged.logger }), logger: logged.logger })
+  expect(logged.lines).toEqual([])
+  await new Promise(resolve => setImmediate(resolve))
+  expect(logged.lines.map(line => line.level)).toEqual(['warn'])
 })
