@@ -28,6 +28,15 @@ function threadPosition(before: ThreadCursor | string | null | undefined): Threa
   return position
 }
 
+/**
+ * An app route's `limit` (the HTTP routes check theirs, with a maximum): a whole number of at least
+ * 1. Unchecked, `2.5` made a job page throw a TypeError and `0` a thread page that claimed the end.
+ */
+function checkedLimit<Limit extends number | undefined>(limit: Limit): Limit {
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new InvalidRequestError(`limit: must be a whole number of at least 1, got ${String(limit)}`)
+  return limit
+}
+
 /** What the listing reads from. */
 export interface EngineListingOptions {
   provider: JobProvider
@@ -57,6 +66,7 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
    */
   async function listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
     assertEnabled()
+    checkedLimit(filter.limit)
     return (await readJobPage(provider, { ...filter, userId }, pageView(userId))).records
   }
 
@@ -74,6 +84,7 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
      */
     async listJobPage(userId: string, filter: ListJobsFilter = {}): Promise<{ jobs: JobSummary[], next: JobListBound | null }> {
       assertEnabled()
+      checkedLimit(filter.limit)
       const page = await readJobPage(provider, { ...filter, userId }, pageView(userId))
       return { jobs: page.records.map(summarize), next: page.next }
     },
@@ -84,7 +95,7 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
      */
     async listThreads(userId: string, options: { limit: number, before?: ThreadCursor | string | null }): Promise<ThreadPageAnswer> {
       assertEnabled()
-      const page = await provider.listThreads({ userId, limit: options.limit, before: threadPosition(options.before) })
+      const page = await provider.listThreads({ userId, limit: checkedLimit(options.limit), before: threadPosition(options.before) })
       return summarizeThreadPage(page, withLiveState)
     },
 

@@ -80,3 +80,22 @@ describe('engine.listThreads paging (docs/hooks.md)', () => {
     await expect(engine.listThreads('u1', { limit: 2, before: 'nonsense' })).rejects.toMatchObject({ name: 'InvalidRequestError', statusCode: 400, message: expect.stringContaining('before:') })
   })
 })
+
+describe('engine list limits (docs/hooks.md)', () => {
+  it('a limit that is not a whole number of at least 1 is an InvalidRequestError naming it, not a crash or a page that claims the end', async () => {
+    const { engine } = createTestEngine({ runners: { chat: async () => {} } })
+    for (const threadId of ['t-a', 't-b']) {
+      const { job } = await engine.createJob('u1', { request: chatRequest, threadId })
+      await engine.whenSettled(job.id)
+    }
+    const refused = { name: 'InvalidRequestError', statusCode: 400, message: expect.stringMatching(/^limit: must be a whole number of at least 1/) }
+    for (const limit of [0, -1, 2.5, Number.NaN]) {
+      // listJobPage(2.5) threw a TypeError; listThreads(0) answered no threads and `next: null`.
+      await expect(engine.listThreads('u1', { limit })).rejects.toMatchObject(refused)
+      await expect(engine.listJobPage('u1', { limit })).rejects.toMatchObject(refused)
+      await expect(engine.listJobs('u1', { limit })).rejects.toMatchObject(refused)
+    }
+    expect((await engine.listJobPage('u1', { limit: 1 })).jobs).toHaveLength(1)
+    expect((await engine.listThreads('u1', { limit: 1 })).threads).toHaveLength(1)
+  })
+})
