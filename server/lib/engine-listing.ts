@@ -50,6 +50,12 @@ export interface EngineListingOptions {
 export function createEngineListing({ provider, runs, withLiveState, assertEnabled }: EngineListingOptions) {
   const summarizeLive = (record: JobRecord) => summarize(withLiveState(record))
 
+  /** The provider's filter: a `before` of null (a page's `next` at the end, passed on) is none. */
+  function providerFilter(userId: string, { before, ...filter }: ListJobsFilter) {
+    checkedLimit(filter.limit)
+    return { ...filter, userId, ...(before ? { before } : {}) }
+  }
+
   /**
    * Lists show, and filter by, the live status of the runs here (job-page.ts): while one of the
    * user's jobs runs here, its stored status may be any active one whatever it shows.
@@ -66,8 +72,7 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
    */
   async function listJobRecords(userId: string, filter: ListJobsFilter = {}): Promise<JobRecord[]> {
     assertEnabled()
-    checkedLimit(filter.limit)
-    return (await readJobPage(provider, { ...filter, userId }, pageView(userId))).records
+    return (await readJobPage(provider, providerFilter(userId, filter), pageView(userId))).records
   }
 
   return {
@@ -84,8 +89,7 @@ export function createEngineListing({ provider, runs, withLiveState, assertEnabl
      */
     async listJobPage(userId: string, filter: ListJobsFilter = {}): Promise<{ jobs: JobSummary[], next: JobListBound | null }> {
       assertEnabled()
-      checkedLimit(filter.limit)
-      const page = await readJobPage(provider, { ...filter, userId }, pageView(userId))
+      const page = await readJobPage(provider, providerFilter(userId, filter), pageView(userId))
       return { jobs: page.records.map(summarize), next: page.next }
     },
 

@@ -7,7 +7,7 @@ import type { ChatMessageMetadataContext } from './hooks'
 import type { ToolIsolation } from './isolation/tool-pool'
 import type { Logger } from './logger'
 import type { ModelClient, ModelRequest } from './model/types'
-import type { ChatJobRequest, JobListFilter, JobProvider, JobRecord, JobRequest, WorkflowJobRequest } from './providers/types'
+import type { ChatJobRequest, JobListBound, JobListFilter, JobProvider, JobRecord, JobRequest, WorkflowJobRequest } from './providers/types'
 import type { RunContext } from './run-context'
 import type { TimerSet } from './timers'
 import type { ToolRegistry } from './tools/types'
@@ -149,5 +149,8 @@ export interface EngineStats {
   oldestInputWaitMs: number
 }
 
-/** Filter for listing a user's jobs (the user id comes from the request). */
-export type ListJobsFilter = Omit<JobListFilter, 'userId'>
+/**
+ * Filter for listing a user's jobs (the user id comes from the request). `before` takes the `next`
+ * of `listJobPage` as it came: `null` (no older page) reads from the newest, as when left out.
+ */
+export type ListJobsFilter = Omit<JobListFilter, 'userId' | 'before'> & { before?: JobListBound | null }

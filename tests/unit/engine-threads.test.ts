@@ -99,3 +99,23 @@ describe('engine list limits (docs/hooks.md)', () => {
     expect((await engine.listThreads('u1', { limit: 1 })).threads).toHaveLength(1)
   })
 })
+
+describe('engine.listJobPage paging (docs/hooks.md)', () => {
+  it('takes the `next` it answered back as `before`, null included (the first page), and pages to the end', async () => {
+    const { engine } = createTestEngine({ runners: { chat: async () => {} } })
+    for (const threadId of ['t-a', 't-b', 't-c']) {
+      const { job } = await engine.createJob('u1', { request: chatRequest, threadId })
+      await engine.whenSettled(job.id)
+    }
+    const seen: (string | null)[] = []
+    // `next` is `JobListBound | null`: passed on as it came (it did not type-check: `before` took no null).
+    let page = await engine.listJobPage('u1', { limit: 2, before: null })
+    seen.push(...page.jobs.map(job => job.threadId))
+    while (page.next) {
+      page = await engine.listJobPage('u1', { limit: 2, before: page.next })
+      seen.push(...page.jobs.map(job => job.threadId))
+    }
+    expect(seen.sort()).toEqual(['t-a', 't-b', 't-c'])
+    expect(await engine.listJobs('u1', { before: page.next })).toHaveLength(3)
+  })
+})
