@@ -44,5 +44,9 @@ describe('stream wire format', () => {
     expect(decodeStreamEvent('text-delta', '4', ['1', 'x'], 0)).toBeNull()
     expect(decodeStreamEvent('text-delta', '4', 'text', 0)).toBeNull()
     expect(decodeStreamEvent('text-delta', '4', { type: 'job-end', seq: 4 }, 0)).toBeNull()
+    // api.md, "Frame data": `data` is the parsed JSON, not the frame's text; a snapshot is no event.
+    expect(decodeStreamEvent('text-delta', '4', '[1,"x"]', 0)).toBeNull()
+    expect(decodeStreamEvent('text-delta', '4', JSON.parse('[1,"x"]'), 0)).toMatchObject({ type: 'text-delta', seq: 4, offset: 1, text: 'x' })
+    expect(decodeStreamEvent('snapshot', '6', { ...createJobState({ id: 'j', type: 'chat', createdAt: 0 }), seq: 6 }, 0)).toBeNull()
   })
 })
