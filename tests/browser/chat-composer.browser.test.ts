@@ -6,8 +6,8 @@
  * finished one, each without its own answer as history, a plain sentence when the server cannot
  * be reached, a waiting thread that hydrates without mismatches with "Show" moving focus to the
  * question, workflow threads titled by their topic, and a compact composer and top bar on a 375 px
- * phone, where nothing is cut off, a finger finds every control (40 px) and the workflows open
- * from one button.
+ * phone, where nothing is cut off, a finger finds every control (40 px), Enter adds a line and
+ * the workflows open from one button.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page, Request } from 'playwright-core'
@@ -288,10 +288,17 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
     await screenshot(page, 'phone-375-composer')
   })
 
-  it('on a 375 px touch screen cuts nothing off, makes every control at least 40 px, and opens the workflows from one button', async () => {
+  it('on a 375 px touch screen adds a line on Enter, cuts nothing off, makes every control at least 40 px, and opens the workflows from one button', async () => {
     const page = await openChat({ viewport: { width: 375, height: 740 }, touch: true })
     // The on-screen keyboard shrinks the page (Android) rather than covering the composer.
     expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toContain('interactive-widget=resizes-content')
+    // Its keyboard has no Shift+Enter: Enter adds a line, Send sends (it used to send the first line).
+    await composer(page).pressSequentially('First line')
+    await composer(page).press('Enter')
+    await composer(page).pressSequentially('second line')
+    expect(await composer(page).inputValue()).toBe('First line\nsecond line')
+    expect(await page.locator('.turn').count()).toBe(0)
+    expect(await composer(page).getAttribute('placeholder')).toBe('Message…')
     const jobId = await send(page, 'please fail')
     await waitForStatus(page, jobId, 'failed')
     // Whole controls inside the screen, none of them clipped (the row of chips was: "Research rep…").

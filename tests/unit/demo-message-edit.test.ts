@@ -133,4 +133,13 @@ describe('composerKeyAction', () => {
     expect(key('Enter', { keyCode: 229 })).toBeNull()
     expect(key('a')).toBeNull()
   })
+
+  it('on a touch screen adds a line on Enter (its keyboard has no Shift+Enter); Ctrl/⌘+Enter still sends', () => {
+    const touch = (key: string, extra: Partial<KeyboardEvent> = {}) => composerKeyAction({ key, shiftKey: false, isComposing: false, keyCode: 0, ...extra }, { enterAddsLine: true })
+    expect(touch('Enter')).toBeNull()
+    expect(touch('Enter', { shiftKey: true })).toBeNull()
+    expect(touch('Enter', { ctrlKey: true })).toBe('save')
+    expect(touch('Enter', { metaKey: true })).toBe('save')
+    expect(touch('Escape')).toBe('cancel')
+  })
 })

@@ -36,7 +36,11 @@ export function focusOnFirstLoad(box: { focus: () => void } | null | undefined):
   if (!isTouchScreen()) box?.focus()
 }
 
-/** The primary pointer is a finger: focusing a text box pops up the on-screen keyboard. */
-function isTouchScreen(): boolean {
-  return window.matchMedia('(pointer: coarse)').matches
+/**
+ * The primary pointer is a finger: focusing a text box pops up the on-screen keyboard, and that
+ * keyboard has no Shift+Enter (lib/composer-keys.ts: Enter adds a line there).
+ */
+export function isTouchScreen(): boolean {
+  // No window to ask (a component mounted outside a browser): a keyboard's rules.
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches
 }

@@ -32,7 +32,9 @@ export { waitForHydration }
 export async function send(page: Page, text: string): Promise<string> {
   const before = await page.locator('.turn').count()
   await page.locator('#composer-input').fill(text)
-  await page.locator('#composer-input').press('Enter')
+  // On a touch screen Enter adds a line: a finger taps Send.
+  if (await page.evaluate(() => matchMedia('(pointer: coarse)').matches)) await page.locator('.composer-send').tap()
+  else await page.locator('#composer-input').press('Enter')
   await page.locator('.turn').nth(before).waitFor({ timeout: WAIT_MS })
   return (await page.locator('.turn').nth(before).getAttribute('data-job-id'))!
 }
