@@ -28,7 +28,7 @@ export async function gotoChat(page: Page, url: string, timeout?: number): Promi
 
 export { waitForHydration }
 
-/** Types `text` into the composer, sends it with Enter, and returns the new turn's job id. */
+/** Types `text` into the composer, sends it (Enter; on a touch screen a tap on Send), and returns the new turn's job id. */
 export async function send(page: Page, text: string): Promise<string> {
   const before = await page.locator('.turn').count()
   await page.locator('#composer-input').fill(text)
