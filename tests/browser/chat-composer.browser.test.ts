@@ -2,7 +2,7 @@
  * The composer and the turns around it as a chat app's user expects them (Chromium): no second
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
  * on why, and none either while a thread opened from the list is still loading), a thread's
- * unsent message kept while another thread is open, focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
+ * unsent message kept while another thread is open and through a reload, focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
  * finished one, each without its own answer as history, a plain sentence when the server cannot
  * be reached, a waiting thread that hydrates without mismatches with "Show" moving focus to the
  * question, workflow threads titled by their topic, and a compact composer and top bar on a 375 px
@@ -220,16 +220,25 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(starts[0]!.messages!.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
   })
 
-  it('keeps a thread\'s unsent message while another thread is open', async () => {
+  it('keeps a thread\'s unsent message while another thread is open, and through a reload', async () => {
     const page = await openChat()
     await send(page, 'Thread with a draft')
     await composer(page).fill('Half a thought')
     await page.locator('#thread-sidebar').getByRole('link', { name: /New thread/ }).click()
     await page.waitForURL(url => new URL(url).pathname === '/', { timeout: WAIT_MS })
     expect(await composer(page).inputValue()).toBe('')
+    await composer(page).fill('A new thread\'s first words')
     await page.locator('#thread-sidebar a', { hasText: 'Thread with a draft' }).click()
     await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
     expect(await composer(page).inputValue()).toBe('Half a thought')
+    // A reload (or a closed tab) keeps them too, the new thread's as well: they were in the tab's memory only.
+    await page.reload()
+    await waitForHydration(page)
+    await page.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#composer-input')?.value ?? '') !== '', null, { timeout: WAIT_MS })
+    expect(await composer(page).inputValue()).toBe('Half a thought')
+    await page.locator('#thread-sidebar').getByRole('link', { name: /New thread/ }).click()
+    await page.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#composer-input')?.value ?? '') !== '', null, { timeout: WAIT_MS })
+    expect(await composer(page).inputValue()).toBe('A new thread\'s first words')
   })
 })
 
