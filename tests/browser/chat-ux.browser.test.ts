@@ -3,7 +3,7 @@
  * typing is never lost, long messages fold, the thread follows the newest message and offers a way
  * back to it, a waiting workflow's question is on screen with Approve and Reject, its result comes
  * first, Markdown renders tables and highlighted code, a text selection in an answer outlives the
- * rest of the answer streaming in, a thread that is not yours is "not found", and Edit on a
+ * rest of the answer streaming in, a thread that is not yours is "not found", a message copied, and Edit on a
  * message asks it again in its place, the later turns gone (also after a reload).
  */
 import { describe, expect, it } from 'vitest'
@@ -239,7 +239,7 @@ describe('demo chat: typing, reading, answering', () => {
     expect(await page.locator('.load-failed').count()).toBe(0)
   })
 
-  it('edits a message as chat apps do: Edit on hover or by keyboard, Escape cancels, Enter asks again from there', async () => {
+  it('edits and copies a message as chat apps do: Copy and Edit on hover or by keyboard, Escape cancels, Enter asks again from there', async () => {
     const page = await openChat()
     const first = await send(page, 'The first question')
     await waitForStatus(page, first, 'completed')
@@ -251,6 +251,10 @@ describe('demo chat: typing, reading, answering', () => {
     await page.waitForFunction(() => getComputedStyle(document.querySelector('.edit-button')!).opacity === '0')
     await turn(page, first).hover()
     await expect.poll(opacity).toBe('1')
+    // Copy beside Edit copies the message as written (there was none: only an answer could be copied).
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url })
+    await turn(page, first).getByRole('button', { name: 'Copy message' }).click()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('The first question')
     // By keyboard: Escape cancels, the focus back on Edit.
     await edit.focus()
     await page.keyboard.press('Enter')
