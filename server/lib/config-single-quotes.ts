@@ -6,7 +6,15 @@
  * Convex secret never matched, a key prefix `'myapp:'` put quotes into every key. Read without them,
  * as a value in double quotes is, and so are numbers (`'5'`; on/off words: config-booleans.ts). Only
  * a value its variable gave (not one from nuxt.config).
+ *
+ * Except the settings that name stored data (`KEPT_AS_WRITTEN`): a quoted cookie secret or Redis key
+ * prefix always worked (the same quoted value sealed and unsealed every cookie, named every key), so
+ * taking the quotes off on an upgrade would make every anonymous visitor a new user and every stored
+ * job a 404, its keys left in Redis for good — what refusing to trim the prefix avoids (config.ts).
  */
+
+/** Settings read exactly as written, quotes included: the value identifies stored data. */
+export const KEPT_AS_WRITTEN: ReadonlySet<string> = new Set(['cookieSecret', 'cookieSecretPrevious', 'redisKeyPrefix'])
 
 /** `'…'` around the whole value, spaces outside it allowed. */
 export const SINGLE_QUOTED = /^\s*'([^]*)'\s*$/
@@ -24,7 +32,7 @@ export function singleQuotedTextsUnquoted(config: object, defaults: object, env:
       if (value !== null && typeof value === 'object') singleQuotedTextsUnquoted(value, fallback, env, envNameOf, `${key}.`)
       continue
     }
-    if (typeof value !== 'string') continue
+    if (typeof value !== 'string' || KEPT_AS_WRITTEN.has(key)) continue
     const quoted = SINGLE_QUOTED.exec(value)
     if (!quoted || env[envNameOf(key)]?.trim() !== value.trim()) continue
     // A number in them (`'5'`) is read as the number, as `"5"` is (config.ts, quotedNumbersAsNumbers).

@@ -29,14 +29,13 @@ describe('a setting written in single quotes', () => {
     const config = configOf({
       NUXT_BACKGROUND_JOBS_UPSTREAM_API_KEY: '\'sk-or-v1-abc\'',
       NUXT_BACKGROUND_JOBS_METRICS_TOKEN: ' \'0123456789abcdef0123\' ',
-      NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: '\'myapp:\'',
       NUXT_BACKGROUND_JOBS_PROVIDER: '\'redis\'',
       NUXT_BACKGROUND_JOBS_REDIS_URL: '\'redis://127.0.0.1:6379/2\'',
-      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: `'${'c'.repeat(32)}'`,
       NUXT_BACKGROUND_JOBS_INSTANCE_ID: '"pod-1"',
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: 'c'.repeat(32),
     })
-    expect([config.upstream.apiKey, metricsTokenOf(config), config.redisKeyPrefix, config.provider, config.redisUrl, config.cookieSecret, config.instanceId])
-      .toEqual(['sk-or-v1-abc', '0123456789abcdef0123', 'myapp:', 'redis', 'redis://127.0.0.1:6379/2', 'c'.repeat(32), 'pod-1'])
+    expect([config.upstream.apiKey, metricsTokenOf(config), config.provider, config.redisUrl, config.instanceId])
+      .toEqual(['sk-or-v1-abc', '0123456789abcdef0123', 'redis', 'redis://127.0.0.1:6379/2', 'pod-1'])
     expect(configProblems(config)).toEqual([])
   })
 
@@ -48,6 +47,19 @@ describe('a setting written in single quotes', () => {
     // A quoted word that is not one still names the variable.
     const bad = configOf({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS: '\'10m\'' })
     expect(configProblems(bad)).toEqual([expect.stringContaining('NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must be a number, got "\'10m\'"')])
+  })
+
+  it('keeps them on the settings that name stored data: a quoted cookie secret or key prefix that worked before keeps its cookies and keys', () => {
+    const secret = `'${'c'.repeat(32)}'`
+    const config = configOf({
+      NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
+      NUXT_BACKGROUND_JOBS_REDIS_URL: 'redis://127.0.0.1:6379/2',
+      NUXT_BACKGROUND_JOBS_REDIS_KEY_PREFIX: '\'myapp:\'',
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET: secret,
+      NUXT_BACKGROUND_JOBS_COOKIE_SECRET_PREVIOUS: `'${'p'.repeat(32)}'`,
+    })
+    expect([config.redisKeyPrefix, config.cookieSecret, config.cookieSecretPrevious]).toEqual(['\'myapp:\'', secret, `'${'p'.repeat(32)}'`])
+    expect(configProblems(config)).toEqual([])
   })
 
   it('keeps quotes that are inside the value, or that nuxt.config wrote', () => {
