@@ -97,6 +97,9 @@ function narrowedUnion(issue: IssueLike, depth = 0): IssueLike[] {
  * sent a tool's arguments, or a client, to guess. Undefined when an option failed otherwise.
  */
 function optionsExpected(issue: IssueLike, options: readonly IssueLike[][]): IssueLike | undefined {
+  // No option's problems to read (zod's discriminated union given an unknown tag, `z.xor` with
+  // more than one option matching): its own message says it all.
+  if (options.length === 0) return undefined
   const atUnion = options.map(option => option.length === 1 && option[0]!.path.length === 0 ? option[0]! : undefined)
   const expected = atUnion.map(inner => expectedOf(inner))
   if (expected.some(text => text === undefined)) return undefined
