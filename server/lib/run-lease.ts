@@ -81,11 +81,16 @@ export function holdLease(run: JobRun, lease: JobLease, options: HoldLeaseOption
    * So while it waits, its record is read after each heartbeat (one small read); gone, the run
    * stops as at a refused write (`job-lost`). A read that fails is asked again at the next beat.
    */
+  // One read at a time: a store slower than the heartbeat (degraded) is not asked again meanwhile.
+  let reading = false
   const held = () => {
-    if (provider.heartbeatSeesLostJob || run.live.peek().status !== 'waiting' || settled()) return
+    if (reading || provider.heartbeatSeesLostJob || run.live.peek().status !== 'waiting' || settled()) return
+    reading = true
     void getListedRecord(provider, id).then((record) => {
       if (!record && !settled()) options.onLost(run, 'the job is no longer in the store', true)
-    }, () => undefined)
+    }, () => undefined).finally(() => {
+      reading = false
+    })
   }
   const confirmation = createLeaseConfirmation({
     jobId: id,

@@ -178,4 +178,34 @@ describe('holdLease', () => {
     owner.hold.release()
     owner.timers.clearAll()
   })
+  it('a waiting job on a store whose heartbeat does not read it (Convex) is looked up after each held heartbeat, one read at a time', async () => {
+    const { run, timers } = fakeRun()
+    ;(run.live as unknown as { peek: () => { status: string } }).peek = () => ({ status: 'waiting' })
+    let reads = 0
+    let answer: (record: JobRecord | null) => void = () => {}
+    const provider = {
+      subscribeControls: () => () => {},
+      heartbeatLease: async () => true,
+      get: async () => {
+        reads++
+        return await new Promise<JobRecord | null>((resolve) => {
+          answer = resolve
+        })
+      },
+    } as unknown as SharedProvider
+    const lost: string[] = []
+    const hold = holdLease(run, { instanceId: 'a', epoch: 1, expiresAt: 0 }, { provider, logger: silentLogger, onControl: async () => ({ ok: true }), onLost: (_, why) => lost.push(why) })
+    // The store is slow: three beats while the first read has not answered ask nothing more.
+    await vi.advanceTimersByTimeAsync(3 * 5_000)
+    expect(reads).toBe(1)
+    answer({ id: 'job-1' } as JobRecord)
+    await vi.advanceTimersByTimeAsync(5_000)
+    expect(reads).toBe(2)
+    // Gone from the store: the run stops as at a refused write.
+    answer(null)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(lost).toEqual(['the job is no longer in the store'])
+    hold.release()
+    timers.clearAll()
+  })
 })
