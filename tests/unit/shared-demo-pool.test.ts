@@ -90,6 +90,11 @@ describe('shared demo pool', () => {
       expect([next.started, next.slot.warm, next.slot.server.url]).toEqual([true, false, 'http://server-2'])
       expect([servers[0]!.stops, browsers[0]!.stops]).toEqual([1, 1])
       expect(warned).toHaveBeenCalledWith(expect.stringContaining('shared demo slot 1: its server is alive but did not answer'))
+      // Handed to the file that gets the new server, which fails on it (a hang is not passed over).
+      expect(next.stuck).toContain('shared demo slot 1: its server is alive but did not answer')
+      expect(next.stuck).toContain('log of server 1')
+      // Once: the next request gets the new server as it is.
+      expect((await pool.acquire('1')).stuck).toBeUndefined()
     }
     finally {
       warned.mockRestore()

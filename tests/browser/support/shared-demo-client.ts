@@ -32,7 +32,10 @@ export async function acquireSharedDemo(): Promise<SharedDemo | undefined> {
   if (!broker || !slot || !/^\d+$/.test(slot)) return undefined
   const response = await fetch(`${broker}/slots/${slot}`, { method: 'POST' })
   if (!response.ok) throw new Error(`worker slot ${slot}'s shared demo did not start (${response.status}): ${await response.text()}`)
-  const { url, wsEndpoint, warm, started } = await response.json() as { url: string, wsEndpoint: string, warm: boolean, started: boolean }
+  const { url, wsEndpoint, warm, started, stuck } = await response.json() as { url: string, wsEndpoint: string, warm: boolean, started: boolean, stuck?: string }
+  // The server an earlier file of the slot used hung (alive, answering nothing): the broker started
+  // a new one, and this file fails once with what the old one said, so the run does not pass over it.
+  if (stuck) throw new Error(`the shared demo server hung after an earlier file of worker slot ${slot} (a new one runs for the next files): ${stuck}`)
   return {
     slot,
     url,

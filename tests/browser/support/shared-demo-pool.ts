@@ -57,6 +57,12 @@ export interface DemoSlot {
 export interface AcquiredSlot {
   slot: DemoSlot
   started: boolean
+  /**
+   * The slot's server was alive but no longer answered (an earlier file left it hung): what it
+   * said, and its log's tail. The file that gets this fails (shared-demo-client.ts), so a hang
+   * after a file's last assertion is not passed over; the files after it get the new server.
+   */
+  stuck?: string
 }
 
 /** Stops a slot's server and Chromium side by side. */
@@ -91,12 +97,13 @@ export function createSharedDemoPool(starters: DemoStarters) {
     if (held && alive && await held.server.answers()) return { slot: held, started: false }
     // A server alive but stuck would time every later file of the slot out (each after its whole
     // hook budget) instead of failing one: it is replaced like a dead one, its log kept in the run's.
-    if (held && alive) console.warn(`shared demo slot ${id}: its server is alive but did not answer within ${ANSWER_WAIT_MS} ms; starting it again. Its log:\n${held.server.log().slice(-LOG_TAIL_CHARS)}`)
+    const stuck = held && alive ? `shared demo slot ${id}: its server is alive but did not answer within ${ANSWER_WAIT_MS} ms; starting it again. Its log:\n${held.server.log().slice(-LOG_TAIL_CHARS)}` : undefined
+    if (stuck) console.warn(stuck)
     // Crashed, stuck, or its start failed last time: this request starts it again (a failed start throws to it).
     if (held) await stopSlot(held)
     const starting = startSlot(starters)
     slots.set(id, starting)
-    return { slot: await starting, started: true }
+    return { slot: await starting, started: true, ...(stuck ? { stuck } : {}) }
   }
 
   return {
@@ -161,7 +168,7 @@ const SLOT_PATH = /^\/slots\/(\d+)(\/warm|\/log)?$/
 
 /**
  * Serves `pool` on a free 127.0.0.1 port: `POST /slots/<id>` acquires slot `id` and answers
- * `{ url, wsEndpoint, warm, started }`; `POST /slots/<id>/warm` records that a file loaded the
+ * `{ url, wsEndpoint, warm, started, stuck? }`; `POST /slots/<id>/warm` records that a file loaded the
  * app's pages in it; `GET /slots/<id>/log` answers its server's log. A failed start is a 500 with
  * its error.
  */
@@ -172,8 +179,8 @@ export async function startSharedDemoBroker(pool: ReturnType<typeof createShared
       if (!match) return { status: 404, body: 'no such route' }
       const [, id, action] = match as unknown as [string, string, string | undefined]
       if (!action && request.method === 'POST') {
-        const { slot, started } = await pool.acquire(id)
-        return { status: 200, body: JSON.stringify({ url: slot.server.url, wsEndpoint: slot.browser.wsEndpoint, warm: slot.warm, started }) }
+        const { slot, started, stuck } = await pool.acquire(id)
+        return { status: 200, body: JSON.stringify({ url: slot.server.url, wsEndpoint: slot.browser.wsEndpoint, warm: slot.warm, started, stuck }) }
       }
       const slot = await pool.peek(id)
       if (!slot) return { status: 404, body: `slot ${id} has not started` }
