@@ -5,6 +5,7 @@
  * setting is in and the number the value meant, to copy, instead of a bare `must be a number`.
  */
 import { MIN_HIDDEN_CHARS } from './config-shown-value'
+import { isTimerSetting, MAX_TIMER_MS } from './config-timer-max'
 
 /** One unit a value may be written in, and how many of the setting's unit it is. */
 interface WrittenUnit {
@@ -76,5 +77,8 @@ export function numberFormHint(key: string, value: unknown): string {
   const written = match ? unit.written[match[2]!.toLowerCase()] : undefined
   if (!match || !written) return form
   const word = Number(match[1]) === 1 && /^(seconds|minutes|hours|days)$/.test(written.word) ? written.word.slice(0, -1) : written.word
-  return `${form}; if you meant ${match[1]} ${word}, set ${Math.round(Number(match[1]) * written.factor)}`
+  const meant = Math.round(Number(match[1]) * written.factor)
+  // A time longer than a timer can wait would only be refused next (config-timer-max.ts).
+  if (isTimerSetting(key) && meant > MAX_TIMER_MS) return `${form}; ${match[1]} ${word} is longer than this setting can be: at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits)`
+  return `${form}; if you meant ${match[1]} ${word}, set ${meant}`
 }

@@ -14,6 +14,7 @@ import { modelContextTokensProblems } from './model/context-budget'
 import { unitWarnings } from './config-units'
 import { withinJobTimeWarnings } from './config-timeouts'
 import { numberFormHint } from './config-number-form'
+import { isTimerSetting, MAX_TIMER_MS } from './config-timer-max'
 import { unusedStoreSettingWarnings } from './config-provider-settings'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
@@ -53,13 +54,7 @@ const ZERO_ALLOWED = new Set([
 /** The smallest `isolation.heapMb` a worker starts and loads tools with (Node's own start takes a few MB). */
 export const MIN_ISOLATION_HEAP_MB = 16
 
-/**
- * The longest time a timer can wait: Node fires a longer `setTimeout` at once (with a
- * TimeoutOverflowWarning), so a 40-day job limit would end every job as it starts. Every `…Ms`
- * setting is a timer's length except the retention, which is only compared with ages.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1
-const NOT_A_TIMER = new Set(['limits.retentionMs'])
+export { MAX_TIMER_MS }
 
 /** A configuration that cannot run; the message names every bad key. */
 export class InvalidConfigError extends Error {
@@ -89,7 +84,7 @@ function checkNumbers(defaults: object, values: Record<string, unknown>, prefix:
     // count of 2.5 would reach Redis as a range index it refuses at the first request).
     else if (!Number.isInteger(value)) problems.push(`${describe(key)} must be a whole number, got ${value}`)
     else if (value === 0 && !ZERO_ALLOWED.has(key)) problems.push(`${describe(key)} must be greater than 0`)
-    else if (key.endsWith('Ms') && !NOT_A_TIMER.has(key) && value > MAX_TIMER_MS) problems.push(`${describe(key)} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${value}`)
+    else if (isTimerSetting(key) && value > MAX_TIMER_MS) problems.push(`${describe(key)} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${value}`)
   }
 }
 

@@ -47,6 +47,14 @@ describe('a number setting given a unit', () => {
     ])
   })
 
+  it('for a time longer than a timer can wait, says the most it can be rather than a value the next boot refuses', () => {
+    expect(problemsOf({ NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS: '30d', NUXT_BACKGROUND_JOBS_LIMITS_RETENTION_MS: '30d' })).toEqual([
+      'backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got "30d": a whole number of milliseconds; 30 days is longer than this setting can be: at most 2147483647 (about 24.8 days, the longest a Node timer waits)',
+      // The retention is no timer: any length.
+      'backgroundJobs.limits.retentionMs (NUXT_BACKGROUND_JOBS_LIMITS_RETENTION_MS) must be a number, got "30d": a whole number of milliseconds; if you meant 30 days, set 2592000000',
+    ])
+  })
+
   it('never echoes a long value, even one shaped like a number with a unit', () => {
     const problems = problemsOf({ NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS: '98765432109876543s' })
     expect(problems).toEqual(['backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got a text of 18 characters: a whole number of milliseconds'])
