@@ -23,7 +23,7 @@ export interface ChatMessageMetadataContext {
 
 /** The hooks, by name. */
 export interface BackgroundJobsHooks {
-  /** Set `context.userId` to your app's user id (from your session; a number is taken as its digits); leave it null for anonymous. */
+  /** Set `context.userId` to your app's user id (from your session; a number is taken as its digits; blank, over 256 characters or with a control character is a 500); leave it null for anonymous. */
   'background-jobs:resolve-user': (context: { event: H3Event, userId: string | number | null }) => void | Promise<void>
   'background-jobs:job-created': (context: { job: JobRecord }) => void | Promise<void>
   /** With the final state: store the answer in your own database here. */

@@ -10,6 +10,8 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { UnauthenticatedError, UserUnresolvedError } from '../errors'
 import { createFailureStreakLog } from '../failure-streak-log'
+import { loneSurrogateIndex } from '../../../shared/lone-surrogate'
+import { controlCharacterProblem } from '../id-characters'
 import { ANONYMOUS_USER_ID, ANONYMOUS_USER_PREFIX, anonymousUserId } from './user'
 import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
@@ -34,13 +36,57 @@ export function isAnonymousRequest(event: H3Event): boolean {
 /**
  * The user the hook named, as text: a database's numeric id (`session.user.id`) is its digits — the
  * stores keep the owner as text (Redis refused a number outright: a 503 for every request), and
- * user 0 is a user, not "none". Another kind of value is the app's bug: a 500, logged.
+ * user 0 is a user, not "none". Another kind of value, or an id that cannot be a user's (blank, too
+ * long, a control character), is the app's bug: a 500, logged.
  */
 function namedUser(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null
-  if (typeof value === 'string') return notAnonymousId(value)
-  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return String(value)
+  if (typeof value === 'string') return notAnonymousId(wellShapedId(value))
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') return wellShapedId(String(value))
   throw new TypeError(`The background-jobs:resolve-user hook set userId to ${typeof value === 'number' ? String(value) : typeof value === 'object' ? 'an object' : `a ${typeof value}`}: set your user's id (a string or a number), or leave it null for no user`)
+}
+
+/** The longest user id a hook may give (OpenID Connect's `sub` is at most 255 characters, an email 254). */
+export const MAX_USER_ID_LENGTH = 256
+
+/** Why an id cannot be a user's: its kind (logged once each) and its words for the log. */
+interface UserIdProblem {
+  kind: 'blank' | 'too long' | 'control character' | 'lone surrogate'
+  text: string
+}
+
+/** Why `id` cannot be a user's id (without quoting it), or null when it can. */
+function userIdProblem(id: string): UserIdProblem | null {
+  if (id.trim() === '') return { kind: 'blank', text: `a blank id (only whitespace): leave userId null (or '') for no user` }
+  if (id.length > MAX_USER_ID_LENGTH) return { kind: 'too long', text: `an id ${id.length} characters long, over the ${MAX_USER_ID_LENGTH} an id may have` }
+  // No id an app makes holds one: a header value read with its `\r\n`, a NUL from a C string.
+  const control = controlCharacterProblem(id)
+  if (control) return { kind: 'control character', text: `an id with a control character (user ids ${control})` }
+  const lone = loneSurrogateIndex(id)
+  if (lone !== -1) return { kind: 'lone surrogate', text: `an id with a lone surrogate (U+${id.charCodeAt(lone).toString(16).toUpperCase()} at index ${lone}), which is not valid Unicode text` }
+  return null
+}
+
+/** The kinds of malformed id logged so far: once each per process, as the app's code makes them and a deploy fixes that. */
+const malformedIdsLogged = new Set<UserIdProblem['kind']>()
+
+/**
+ * `id`, unless it cannot be a user's: blank (`' '`: every request of a session bug would be one
+ * user), too long (10 kB in every key and record), or holding a control character or a lone
+ * surrogate (a store refuses or changes it, or it cuts a log line). The app's bug: a 500, logged
+ * once per kind of problem, without the id.
+ */
+function wellShapedId(id: string): string {
+  const problem = userIdProblem(id)
+  if (!problem) return id
+  if (!malformedIdsLogged.has(problem.kind)) {
+    malformedIdsLogged.add(problem.kind)
+    routeLogger.error(`resolve-user hook named a user id that cannot be one (${problem.kind}; refused, 500); later ones of this kind are not logged`, {
+      error: new TypeError(`The background-jobs:resolve-user hook set userId to ${problem.text}: set your user's id, or leave userId null for no user`),
+    })
+  }
+  // Logged above: the route answers it as it is, without logging it again (http/handler.ts).
+  throw createError({ statusCode: 500, message: 'Internal error' })
 }
 
 /**
