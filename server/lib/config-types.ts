@@ -223,8 +223,9 @@ export interface BackgroundJobsConfig {
     /**
      * Job creations per minute by anonymous users from one client address (an IPv4 address, an
      * IPv6 /64), across instances: a client that drops its cookie is a new anonymous user each
-     * time, which `createPerMinute` cannot hold back. Behind a proxy, set `trustedProxies`. 0 = off.
-     * @default 0
+     * time, which `createPerMinute` cannot hold back. Behind a proxy, set `trustedProxies` (else every
+     * anonymous client shares the proxy's window). 0 = off.
+     * @default 60
      */
     anonymousCreatePerMinute: number
   }

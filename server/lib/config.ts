@@ -80,7 +80,10 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     createPerMinute: 60,
     inputPerMinute: 120,
     deletePerMinute: 120,
-    anonymousCreatePerMinute: 0,
+    // On: a client that drops its cookie is a new user per request, which no per-user limit holds
+    // back (docs/decisions: anonymous creations limited by default). The same as createPerMinute,
+    // so a lone visitor is never held back sooner by its address than by its own window.
+    anonymousCreatePerMinute: 60,
   },
   stream: { batchWindowMs: 50, heartbeatMs: 15_000, viewerQueueBytes: 1_048_576, compression: true },
   persist: { intervalMs: 0, bytes: 1024, maxPendingBytes: 8_388_608 },

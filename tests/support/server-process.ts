@@ -158,7 +158,9 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
   const group = options.processGroup ?? false
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...options.env },
+    // Every test client comes from 127.0.0.1, most as new anonymous users: one address for all, as
+    // behind an untrusted proxy. The per-address limit (on by default) is off unless a test sets it.
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), NUXT_BACKGROUND_JOBS_LIMITS_ANONYMOUS_CREATE_PER_MINUTE: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   })
