@@ -63,7 +63,7 @@ export interface BackgroundJobsConfig {
    * How many reverse proxies in front of the app append the client's address to
    * `X-Forwarded-For`: the client address is that many entries from its right end. 0 (no proxy)
    * uses the connection's address, and `X-Forwarded-For` is never read. Only
-   * `limits.anonymousCreatePerMinute` uses the client address. @default 0
+   * `limits.anonymousCreatePerMinute` and `limits.maxAnonymousStreamsPerAddress` use the client address. @default 0
    */
   trustedProxies: number
   /**
@@ -214,6 +214,13 @@ export interface BackgroundJobsConfig {
     maxStreamsPerUser: number
     /** Concurrent SSE connections of all users on this instance. @default 10000 */
     maxStreams: number
+    /**
+     * Concurrent SSE connections of anonymous users from one client address (an IPv4 address, an
+     * IPv6 /64) on this instance: a client that drops its cookie is a new user per stream, which
+     * `maxStreamsPerUser` cannot hold back. Behind a proxy, set `trustedProxies`. 0 = off.
+     * @default 200
+     */
+    maxAnonymousStreamsPerAddress: number
     /** Job creations per user per minute. @default 60 */
     createPerMinute: number
     /** Input answers per user per minute. @default 120 */

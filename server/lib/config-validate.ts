@@ -38,6 +38,7 @@ const ZERO_ALLOWED = new Set([
   'limits.maxToolsPerRequest',
   'limits.maxStreamsPerUser',
   'limits.maxStreams',
+  'limits.maxAnonymousStreamsPerAddress',
   'limits.createPerMinute',
   'limits.inputPerMinute',
   'limits.deletePerMinute',

@@ -77,6 +77,9 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     maxToolsPerRequest: 32,
     maxStreamsPerUser: 20,
     maxStreams: 10_000,
+    // Ten users' worth (maxStreamsPerUser 20): a client without cookies, a new user per stream,
+    // cannot hold the instance's maxStreams from one address (docs/decisions).
+    maxAnonymousStreamsPerAddress: 200,
     createPerMinute: 60,
     inputPerMinute: 120,
     deletePerMinute: 120,

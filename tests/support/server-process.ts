@@ -152,6 +152,12 @@ export async function killProcess(child: ChildProcess): Promise<void> {
   await exited
 }
 
+/** The anonymous users' per-address limits, off for test servers (every client there is 127.0.0.1). */
+const ANONYMOUS_ADDRESS_LIMITS_OFF = {
+  NUXT_BACKGROUND_JOBS_LIMITS_ANONYMOUS_CREATE_PER_MINUTE: '0',
+  NUXT_BACKGROUND_JOBS_LIMITS_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '0',
+}
+
 /** Starts `node <args>` on 127.0.0.1 with PORT set and resolves once `readyPath` answers. */
 export async function startProcess(options: StartProcessOptions): Promise<ServerProcess> {
   const port = options.port ?? await freePort()
@@ -159,8 +165,8 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
     // Every test client comes from 127.0.0.1, most as new anonymous users: one address for all, as
-    // behind an untrusted proxy. The per-address limit (on by default) is off unless a test sets it.
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), NUXT_BACKGROUND_JOBS_LIMITS_ANONYMOUS_CREATE_PER_MINUTE: '0', ...options.env },
+    // behind an untrusted proxy. The per-address limits (on by default) are off unless a test sets them.
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), ...ANONYMOUS_ADDRESS_LIMITS_OFF, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: group,
   })

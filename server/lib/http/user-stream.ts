@@ -1,20 +1,27 @@
 /**
- * What the streaming routes share: a slot under the per-user and global stream caps (429 before
- * anything is written, released on every path) and, for the SSE routes, the resume position
- * (`Last-Event-ID` or `?after=`) and the sink.
+ * What the streaming routes share: a slot under the per-user, per-anonymous-address and global
+ * stream caps (429 before anything is written, released on every path) and, for the SSE routes,
+ * the resume position (`Last-Event-ID` or `?after=`) and the sink.
  */
 import type { H3Event } from 'h3'
 import { getQuery, getRequestHeader } from 'h3'
 import type { StreamPosition } from '../../../shared/event-id'
 import { parseLastEventId } from '../catch-up'
 import { useStreamGate } from '../stream-limit'
+import { anonymousClientAddress } from './anonymous-address'
 import type { JobsRouteContext } from './handler'
+import { isAnonymousRequest } from './resolve-user'
 import type { SseSink } from './sse-sink'
 import { createSseSink } from './sse-sink'
 
 /** Runs `serve` holding one of the user's stream slots; released when it returns or throws. */
-export async function withStreamSlot<T>({ userId, config }: JobsRouteContext, serve: () => Promise<T>): Promise<T> {
-  const release = useStreamGate().acquire(userId, config.limits.maxStreamsPerUser, config.limits.maxStreams)
+export async function withStreamSlot<T>({ event, userId, config }: JobsRouteContext, serve: () => Promise<T>): Promise<T> {
+  const { maxStreamsPerUser, maxStreams, maxAnonymousStreamsPerAddress } = config.limits
+  // An anonymous user's stream counts for its address too (a client without cookies is a new user per stream).
+  const anonymous = maxAnonymousStreamsPerAddress > 0 && isAnonymousRequest(event)
+    ? { address: anonymousClientAddress(event, config), limit: maxAnonymousStreamsPerAddress }
+    : undefined
+  const release = useStreamGate().acquire(userId, maxStreamsPerUser, maxStreams, anonymous)
   try {
     return await serve()
   }
