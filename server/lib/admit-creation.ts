@@ -11,7 +11,7 @@
  * store is asked for the key's job first, and the refusal stands, counted as without a key, only
  * when there is none.
  */
-import { admitIdempotencyKey, admitIds } from './admit-ids'
+import { admitIdempotencyKey, admitIds, admitUserId } from './admit-ids'
 import { admitRequest } from './admit-request'
 import type { BackgroundJobsConfig } from './config'
 import type { CreateJobInput } from './engine-types'
@@ -76,6 +76,7 @@ export function createCreationAdmission(options: CreationAdmissionOptions) {
   return async function admitCreation(userId: string, input: CreateJobInput, config: BackgroundJobsConfig): Promise<KeyRefusal | null> {
     const { request } = input
     // Before the key names a job to look up (createJob from server code; the routes' keys pass).
+    admitUserId(userId)
     admitIdempotencyKey(input.idempotencyKey)
     // The route's 400 of a body an earlier version may have taken (http/chat-job-retry.ts): only the key's job.
     const routeRefusal = input.refusedBySettings

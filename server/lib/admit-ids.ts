@@ -10,6 +10,7 @@ import type { CreateJobInput } from './engine-types'
 import { InvalidRequestError } from './errors'
 import { MAX_IDEMPOTENCY_KEY_CHARS } from './http/request'
 import { controlCharacterProblem, MAX_ID_CHARS } from './id-characters'
+import { userIdProblem } from './user-id'
 
 function checkId(field: 'threadId' | 'messageId', value: unknown): void {
   if (value === undefined || value === null) return
@@ -38,4 +39,15 @@ export function admitIdempotencyKey(key: unknown): void {
   if (typeof key !== 'string') throw new InvalidRequestError('idempotencyKey: must be a string or null')
   if (key.length > MAX_IDEMPOTENCY_KEY_CHARS) throw new InvalidRequestError(`idempotencyKey: must be at most ${MAX_IDEMPOTENCY_KEY_CHARS} characters (got ${key.length})`)
   if (key.includes('\0')) throw new InvalidRequestError(`idempotencyKey: must not contain NUL (found U+0000 at index ${key.indexOf('\0')})`)
+}
+
+/**
+ * Throws `InvalidRequestError` for a user id server code passes to `createJob` that cannot be a
+ * user's (user-id.ts): its job would be no one's — no request resolves to `' '`, the hook's such
+ * ids are refused — or its keys another user's. The routes' users were checked when resolved.
+ */
+export function admitUserId(userId: unknown): void {
+  if (typeof userId !== 'string') throw new InvalidRequestError(`userId: must be a string, your user's id as the resolve-user hook gives it (a number as its digits); got ${userId === null ? 'null' : typeof userId}`)
+  const problem = userIdProblem(userId)
+  if (problem) throw new InvalidRequestError(`userId: ${problem.text}`)
 }

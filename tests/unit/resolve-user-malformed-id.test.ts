@@ -10,7 +10,7 @@ import { eventHandler } from 'h3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_CONFIG } from '../../server/lib/config'
 import { defineJobsHandler } from '../../server/lib/http/handler'
-import { MAX_USER_ID_LENGTH } from '../../server/lib/http/resolve-user'
+import { MAX_USER_ID_LENGTH } from '../../server/lib/user-id'
 import { useH3Server } from '../support/h3-server'
 
 // The hook names the user the test sets (a string, a number, or null for none).

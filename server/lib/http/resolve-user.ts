@@ -10,8 +10,8 @@ import { useNitroApp } from 'nitropack/runtime'
 import type { BackgroundJobsConfig } from '../config'
 import { UnauthenticatedError, UserUnresolvedError } from '../errors'
 import { createFailureStreakLog } from '../failure-streak-log'
-import { loneSurrogateIndex } from '../../../shared/lone-surrogate'
-import { controlCharacterProblem } from '../id-characters'
+import type { UserIdProblem } from '../user-id'
+import { userIdProblem } from '../user-id'
 import { ANONYMOUS_USER_ID, ANONYMOUS_USER_PREFIX, anonymousUserId } from './user'
 import { routeLogger } from './route-logger'
 // The hook names are typed there; importing it keeps them typed in every program that sees this file.
@@ -46,27 +46,6 @@ function namedUser(value: unknown): string | null {
   throw new TypeError(`The background-jobs:resolve-user hook set userId to ${typeof value === 'number' ? String(value) : typeof value === 'object' ? 'an object' : `a ${typeof value}`}: set your user's id (a string or a number), or leave it null for no user`)
 }
 
-/** The longest user id a hook may give (OpenID Connect's `sub` is at most 255 characters, an email 254). */
-export const MAX_USER_ID_LENGTH = 256
-
-/** Why an id cannot be a user's: its kind (logged once each) and its words for the log. */
-interface UserIdProblem {
-  kind: 'blank' | 'too long' | 'control character' | 'lone surrogate'
-  text: string
-}
-
-/** Why `id` cannot be a user's id (without quoting it), or null when it can. */
-function userIdProblem(id: string): UserIdProblem | null {
-  if (id.trim() === '') return { kind: 'blank', text: `a blank id (only whitespace): leave userId null (or '') for no user` }
-  if (id.length > MAX_USER_ID_LENGTH) return { kind: 'too long', text: `an id ${id.length} characters long, over the ${MAX_USER_ID_LENGTH} an id may have` }
-  // No id an app makes holds one: a header value read with its `\r\n`, a NUL from a C string.
-  const control = controlCharacterProblem(id)
-  if (control) return { kind: 'control character', text: `an id with a control character (user ids ${control})` }
-  const lone = loneSurrogateIndex(id)
-  if (lone !== -1) return { kind: 'lone surrogate', text: `an id with a lone surrogate (U+${id.charCodeAt(lone).toString(16).toUpperCase()} at index ${lone}), which is not valid Unicode text` }
-  return null
-}
-
 /** The kinds of malformed id logged so far: once each per process, as the app's code makes them and a deploy fixes that. */
 const malformedIdsLogged = new Set<UserIdProblem['kind']>()
 
@@ -82,7 +61,7 @@ function wellShapedId(id: string): string {
   if (!malformedIdsLogged.has(problem.kind)) {
     malformedIdsLogged.add(problem.kind)
     routeLogger.error(`resolve-user hook named a user id that cannot be one (${problem.kind}; refused, 500); later ones of this kind are not logged`, {
-      error: new TypeError(`The background-jobs:resolve-user hook set userId to ${problem.text}: set your user's id, or leave userId null for no user`),
+      error: new TypeError(`The background-jobs:resolve-user hook set userId to ${problem.text}: set your user's id, or leave userId null (or '') for no user`),
     })
   }
   // Logged above: the route answers it as it is, without logging it again (http/handler.ts).
