@@ -69,6 +69,8 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   const denied = useState<string | null>(`background-job:${id}:denied`, () => null)
   /** The message of a read that failed (also in `error`), until the job is read again or the stream brings news of it; null otherwise. */
   const readFailed = useState<string | null>(`background-job:${id}:read-failed`, () => null)
+  /** The message of an `abort()` that failed (also in `error`), until one goes through or the job ends; null otherwise. */
+  const abortFailed = useState<string | null>(`background-job:${id}:abort-failed`, () => null)
   /** Replaced by `clearNuxtState()` (lib/state-cleared.ts): the stream then opens again, as the user signed in now. */
   const session = useState<SessionToken | undefined>(SESSION_STATE_KEY, newSessionToken)
   const jobUrl = `/api/jobs/${encodeURIComponent(id)}`
@@ -255,14 +257,23 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   async function abort(): Promise<JobSummary | null> {
     try {
       const response = await $fetch<{ job: JobSummary }>(`${jobUrl}/abort`, { method: 'POST' })
+      // The job is stopped now: "could not stop it" no longer holds (another message stays).
+      clearAbortFailure()
       return response.job
     }
     catch (failure) {
-      error.value = apiErrorMessage(failure)
+      error.value = abortFailed.value = apiErrorMessage(failure)
       // The slot now tells this failure, which a live event does not undo.
       readFailed.value = null
       return null
     }
+  }
+
+  /** Takes back the message of an `abort()` that failed, if `error` still says it. */
+  function clearAbortFailure(): void {
+    if (abortFailed.value === null) return
+    if (error.value === abortFailed.value) error.value = null
+    abortFailed.value = null
   }
 
   /** Answers a pending input request; a 400 names what was wrong with the answer, 409 means it was already answered. */
@@ -319,8 +330,11 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   })
 
   // A status change to a terminal one without the stream (e.g. GET after give-up) needs no stream.
+  // Its end also answers an `abort()` that failed: the job is stopped, whoever stopped it.
   watch(() => state.value?.status, status => {
-    if (status && isTerminalStatus(status)) disconnect()
+    if (!status || !isTerminalStatus(status)) return
+    clearAbortFailure()
+    disconnect()
   })
 
   return {
