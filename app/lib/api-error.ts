@@ -14,12 +14,32 @@ export function apiErrorStatus(error: unknown): number | undefined {
   return candidate?.data?.statusCode ?? candidate?.statusCode ?? candidate?.status
 }
 
-/** A message fit to show the user. */
-export function apiErrorMessage(error: unknown): string {
+/** Said for a request that got no answer at all (the server is down, the network is gone). */
+export const UNREACHABLE_MESSAGE = 'The server could not be reached; please try again.'
+
+/** The server's own message, else what was thrown says (the fetch library's line for a failed request). */
+function thrownMessage(error: unknown): string {
   const candidate = error as FetchErrorLike | null
   const message = candidate?.data?.message ?? candidate?.message
   if (typeof message === 'string' && message) return message
   return 'Something went wrong; please try again.'
+}
+
+/**
+ * A message fit to show the user: the server's own message (`Job not found`, `answer: must be a
+ * boolean`); a failed request without one — no answer at all, or the error page of a proxy in
+ * front of the app — gets a sentence, not the fetch library's
+ * `[GET] "/api/jobs/j1": <no response> Failed to fetch` or `…: 502 Bad Gateway`.
+ */
+export function apiErrorMessage(error: unknown): string {
+  const candidate = error as (FetchErrorLike & { name?: string }) | null
+  const serverMessage = candidate?.data?.message
+  if (typeof serverMessage === 'string' && serverMessage) return serverMessage
+  if (candidate?.name !== 'FetchError') return thrownMessage(error)
+  const status = apiErrorStatus(error)
+  if (status === undefined) return UNREACHABLE_MESSAGE
+  if (status >= 500) return `The server had a problem (error ${status}); please try again.`
+  return `Something went wrong (error ${status}); please try again.`
 }
 
 /**
@@ -36,7 +56,8 @@ export class BackgroundJobsApiError extends Error {
   readonly data: Partial<ApiErrorBody> | undefined
 
   constructor(cause: unknown) {
-    super(apiErrorMessage(cause), { cause })
+    // The fetch library's line when the server said nothing (tests and apps read the URL in it).
+    super(thrownMessage(cause), { cause })
     this.status = apiErrorStatus(cause)
     this.data = (cause as FetchErrorLike | null)?.data
   }
