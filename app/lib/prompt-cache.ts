@@ -11,10 +11,27 @@ export const PROMPT_CACHE_MAX_ENTRIES = 500
 
 type PromptMap = Record<string, string>
 
-function read(): PromptMap {
-  if (typeof localStorage === 'undefined') return {}
+/**
+ * The browser's `localStorage`, or null: none on the server, and where storage is blocked (an app
+ * in another site's iframe with third-party storage blocked, site data disabled) merely reading
+ * `localStorage` throws a `SecurityError` — which would make `start({ prompt })` reject for a job
+ * it started, and a thread view fail to render.
+ */
+function storage(): Storage | null {
   try {
-    return JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as PromptMap
+    return typeof localStorage === 'undefined' ? null : localStorage
+  }
+  catch {
+    return null
+  }
+}
+
+/** The stored prompts; empty when there is no storage or it holds something else (not ours). */
+function read(): PromptMap {
+  try {
+    const stored = JSON.parse(storage()?.getItem(STORAGE_KEY) ?? '{}') as unknown
+    if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return {}
+    return Object.fromEntries(Object.entries(stored).filter(([, prompt]) => typeof prompt === 'string')) as PromptMap
   }
   catch {
     return {}
@@ -23,12 +40,13 @@ function read(): PromptMap {
 
 /** Stores the prompt a job was started with. */
 export function rememberPrompt(jobId: string, prompt: string): void {
-  if (typeof localStorage === 'undefined') return
+  const store = storage()
+  if (!store) return
   const entries = Object.entries(read()).filter(([id]) => id !== jobId)
   entries.push([jobId, prompt])
   const kept = entries.slice(-PROMPT_CACHE_MAX_ENTRIES)
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(kept)))
+    store.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(kept)))
   }
   catch {
     // Storage full or disabled: the title is shown instead.
@@ -42,12 +60,13 @@ export function promptOf(job: JobSummary): string {
 
 /** Forgets the prompt of a job (it was deleted: nothing of it stays in this browser either). */
 export function forgetPrompt(jobId: string): void {
-  if (typeof localStorage === 'undefined') return
+  const store = storage()
+  if (!store) return
   const prompts = read()
   if (!(jobId in prompts)) return
   delete prompts[jobId]
   try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(prompts))
+    store.setItem(STORAGE_KEY, JSON.stringify(prompts))
   }
   catch {
     // Storage disabled: nothing was kept.
