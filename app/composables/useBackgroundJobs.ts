@@ -30,8 +30,8 @@ export interface JobListQuery {
 
 /** Filters of `listPage`: those of `list`, and where the page starts. */
 export interface JobPageQuery extends JobListQuery {
-  /** The `next` of the previous page; without it, the newest page. */
-  before?: string
+  /** The `next` of the previous page, as it came; without it (or null), the newest page. */
+  before?: string | null
 }
 
 /** Options of `listThreads`. */
