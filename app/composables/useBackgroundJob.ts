@@ -276,10 +276,17 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
     abortFailed.value = null
   }
 
-  /** Answers a pending input request; a 400 names what was wrong with the answer, 409 means it was already answered. */
+  /**
+   * Answers a pending input request; a 400 names what was wrong with the answer, 409 means it was
+   * already answered. On a job no stream follows in this tab, the job is read once after the answer
+   * went through, so `pendingInputs` no longer holds it.
+   */
   async function answer(requestId: string, value: unknown): Promise<AnswerResult> {
     try {
       await $fetch(`${jobUrl}/input`, { method: 'POST', body: { requestId, answer: value } })
+      // No stream follows the job here (\`live: false\`, a give-up, a refusal): none brings the
+      // answer's \`input-response\`, and the question would stay on screen (asked again: a 409).
+      if (!isJobFollowed(id)) await loadSnapshot()
       return { ok: true }
     }
     catch (failure) {
