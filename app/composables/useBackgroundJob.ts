@@ -253,12 +253,18 @@ export function useBackgroundJob(jobId: MaybeRefOrGetter<string>, options: UseBa
   // Also without `live`: a stream `connect()` opened is left when the component goes.
   onBeforeUnmount(disconnect)
 
-  /** Stops the job on the server (idempotent); the stream then delivers `job-end`. */
+  /**
+   * Stops the job on the server (idempotent); the stream then delivers `job-end` — on a job no
+   * stream follows in this tab, the job is read once instead.
+   */
   async function abort(): Promise<JobSummary | null> {
     try {
       const response = await $fetch<{ job: JobSummary }>(`${jobUrl}/abort`, { method: 'POST' })
       // The job is stopped now: "could not stop it" no longer holds (another message stays).
       clearAbortFailure()
+      // No stream follows the job here (\`live: false\`, a give-up, a refusal): none brings its
+      // \`job-end\`, and it would still show running. The route answers once the end is stored.
+      if (!isJobFollowed(id)) await loadSnapshot()
       return response.job
     }
     catch (failure) {
