@@ -54,6 +54,20 @@ function argsOf(node: ToolNode, state: WorkflowState, authorCode: AuthorCode): u
   return asRecordedArgs(resolved, node.tool)
 }
 
+/**
+ * The advice a denied call's error gives the model that asked for it (tool-errors.ts). A tool node
+ * has no model: its error is read by people (the job's error, the failed node in the UI, a
+ * `continueOnError` output a later node shows), to whom "tell the user it was not done" is noise.
+ */
+const MODEL_ADVICE = '. Do not retry it; tell the user it was not done'
+
+/** The call's error as the node reports it: a denial without the advice meant for a model. */
+function nodeError(outcome: { status: string, error?: string }): string | undefined {
+  const error = outcome.error
+  if (outcome.status !== 'denied' || !error?.endsWith(MODEL_ADVICE)) return error
+  return error.slice(0, -MODEL_ADVICE.length)
+}
+
 /** Runs a tool node. */
 export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
   const args = node.args === undefined ? {} : argsOf(node, state, authorCode)
@@ -67,6 +81,7 @@ export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state,
   // Too large to be used whole (cut in its worker): the node fails as for any output over the limit.
   if (outcome.status === 'completed' && outcome.cut) checkRecordedBytes(nodeId, outcome.cut.bytes, context.maxEventBytes)
   if (outcome.status === 'completed') return outcome.result ?? null
-  if (node.continueOnError) return { status: outcome.status, error: outcome.error ?? null }
-  throw new ToolNodeError(`tool-${outcome.status}`, node.tool, `tool "${node.tool}" ended with ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`)
+  const error = nodeError(outcome)
+  if (node.continueOnError) return { status: outcome.status, error: error ?? null }
+  throw new ToolNodeError(`tool-${outcome.status}`, node.tool, `tool "${node.tool}" ended with ${outcome.status}${error ? `: ${error}` : ''}`)
 }
