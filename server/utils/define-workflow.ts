@@ -8,7 +8,10 @@ import type { WorkflowDefinition } from '../lib/workflows/define'
 
 export type { WorkflowDefinition, WorkflowNode, WorkflowState } from '../lib/workflows/define'
 
-/** Declares a workflow with its input type inferred from the zod schema. */
-export function defineWorkflow<Schema extends z.ZodType>(definition: WorkflowDefinition<Schema>): WorkflowDefinition<Schema> {
+/**
+ * Declares a workflow with its input type inferred from the zod schema, and its node ids from
+ * `nodes` (so `state.visits.review` is a number: every node has a count).
+ */
+export function defineWorkflow<Schema extends z.ZodType, NodeId extends string = string>(definition: WorkflowDefinition<Schema, NodeId>): WorkflowDefinition<Schema, NodeId> {
   return definition
 }
