@@ -12,6 +12,7 @@ import { sentDigestFor } from './answer-digest'
 import { settledReason } from './settled-reason'
 import type { LiveJob } from './live-job'
 import type { TimerSet } from './timers'
+import { cutTextWith } from '../../shared/cut-text'
 
 interface PendingRequest {
   options: InputRequestOptions
@@ -57,9 +58,17 @@ export function timeoutAnswer(options: Pick<InputRequestOptions, 'timeoutAnswer'
   return null
 }
 
-/** Why a job ended when nobody answered: the question, and the workflow node that asked it. */
+/**
+ * How much of the question a job's error quotes: enough to tell which one it was. A prompt may hold
+ * a whole draft (`Approve this?\n\n{{outputs.draft}}`), and the error is in the job's summary, every
+ * listing of it and the page's error line.
+ */
+const QUOTED_PROMPT_CHARS = 200
+
+/** Why a job ended when nobody answered: the question (its start, on one line), and the workflow node that asked it. */
 export function expiredMessage(options: Pick<InputRequestOptions, 'prompt' | 'nodeId'>): string {
-  return `Nobody answered "${options.prompt}"${options.nodeId ? ` (node "${options.nodeId}")` : ''} in time`
+  const quoted = cutTextWith(options.prompt.replace(/\s+/g, ' ').trim(), QUOTED_PROMPT_CHARS, '…')
+  return `Nobody answered "${quoted}"${options.nodeId ? ` (node "${options.nodeId}")` : ''} in time`
 }
 
 /** The input requests of one running job. */
