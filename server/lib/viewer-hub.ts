@@ -161,6 +161,7 @@ export function createViewerHub(options: ViewerHubOptions) {
     // whole state again: a snapshot of a long answer to a slow client would stall it once more.
     sink.onResyncNeeded = (written) => {
       if (viewer.closed) return
+      useMetrics().increment('viewer_resyncs_total')
       // The pending text goes into the catch-up, not out to this viewer ahead of it.
       viewer.ready = false
       run.live.flush()
@@ -195,6 +196,7 @@ export function createViewerHub(options: ViewerHubOptions) {
     }
     sink.onResyncNeeded = (written) => {
       if (viewer.closed) return
+      useMetrics().increment('viewer_resyncs_total')
       // Live events wait behind the catch-up while the store is read (written ahead of it, they
       // would come twice and out of order). The store holds every event the feed delivered (a
       // remote feed only hears of stored ones), so the catch-up covers what was dropped.
