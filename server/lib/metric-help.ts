@@ -43,7 +43,7 @@ export type CounterName = keyof typeof COUNTER_HELP
 /** Histograms (cumulative buckets `le`, plus `_sum` and `_count`). */
 export const HISTOGRAM_HELP = {
   delta_batch_chars: 'Characters merged into one text or reasoning event by the stream batching window.',
-  provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed.',
+  provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed, by operation (appendEvents, heartbeatLease, …).',
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
   tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, timeout); calls that never ran are not timed.',
@@ -86,7 +86,7 @@ export const METRIC_LABELS = {
   subscription_failures_total: ['provider'],
   subscription_reconnects_total: ['provider'],
   delta_batch_chars: [],
-  provider_call_ms: [],
+  provider_call_ms: ['operation'],
   job_duration_ms: [],
   time_to_first_token_ms: [],
   tool_run_ms: ['tool', 'status'],

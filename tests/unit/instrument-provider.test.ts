@@ -41,7 +41,15 @@ describe('instrumented provider', () => {
       'provider_calls_total{operation="deleteExpired"}': 1,
       'provider_errors_total{error="RedisUnavailableError",operation="get"}': 1,
     })
-    expect(histograms.provider_call_ms).toMatchObject({ count: 4, sum: 12, buckets: { 2.5: 0, 5: 4 } })
+    // By operation: which call is slow (a lease heartbeat, event writes), not one blend of all.
+    expect(Object.keys(histograms).filter(key => key.startsWith('provider_call_ms')).sort()).toEqual([
+      'provider_call_ms{operation="countActive"}',
+      'provider_call_ms{operation="create"}',
+      'provider_call_ms{operation="deleteExpired"}',
+      'provider_call_ms{operation="get"}',
+    ])
+    expect(histograms['provider_call_ms{operation="get"}']).toMatchObject({ count: 1, sum: 3, buckets: { 2.5: 0, 5: 1 } })
+    expect(histograms['provider_call_ms{operation="create"}']).toMatchObject({ count: 1, sum: 3 })
   })
 
   it('leaves subscriptions and other properties as they are', () => {

@@ -49,6 +49,7 @@ describe('Prometheus exposition', () => {
     observeTool(400, 'lookup', 'completed')
     observeTool(70_000, 'weather', 'timeout')
     observeTool(12, 'we"ird', 'error')
+    metrics.labeledHistogram('provider_call_ms')(2, 'heartbeatLease')
 
     const families = parsePrometheusText(await exposition(metrics))
     for (const name of [...Object.keys(COUNTER_HELP), ...Object.keys(HISTOGRAM_HELP)]) {

@@ -1,7 +1,8 @@
 /**
  * Times and counts the calls the engine makes to a shared store (Redis, Convex), so an operator
  * sees a slow or failing store from metrics alone: `provider_calls_total{operation}`,
- * `provider_errors_total{operation,error}` and the `provider_call_ms` histogram. A refusal the
+ * `provider_errors_total{operation,error}` and the `provider_call_ms{operation}` histogram (which
+ * call is slow: a lease heartbeat near its TTL, event writes falling behind). A refusal the
  * contract defines (an active-job limit, a full rate window, a missing job, a full memory store) is
  * an answer, not an error. Subscriptions are not calls and are left as they are.
  */
@@ -39,11 +40,12 @@ function errorName(error: unknown): string {
 /** Returns the provider with its timed calls measured into `metrics`. */
 export function instrumentProvider<P extends JobProvider>(provider: P, metrics: Metrics = useMetrics(), now: () => number = () => performance.now()): P {
   const wrapped = new Map<string, (...args: unknown[]) => unknown>()
+  const observeCall = metrics.labeledHistogram('provider_call_ms')
   const measure = (operation: string, call: (...args: unknown[]) => unknown) => function (this: unknown, ...args: unknown[]) {
     const startedAt = now()
     metrics.increment('provider_calls_total', { operation })
     const failed = (error: unknown) => {
-      metrics.observe('provider_call_ms', now() - startedAt)
+      observeCall(now() - startedAt, operation)
       if (REFUSALS.has(errorName(error))) answeredCalls++
       else metrics.increment('provider_errors_total', { operation, error: errorName(error) })
       throw error
@@ -56,12 +58,12 @@ export function instrumentProvider<P extends JobProvider>(provider: P, metrics: 
       failed(error)
     }
     if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') {
-      metrics.observe('provider_call_ms', now() - startedAt)
+      observeCall(now() - startedAt, operation)
       answeredCalls++
       return result
     }
     return Promise.resolve(result).then((value) => {
-      metrics.observe('provider_call_ms', now() - startedAt)
+      observeCall(now() - startedAt, operation)
       answeredCalls++
       return value
     }, failed)
