@@ -32,6 +32,7 @@ export const COUNTER_HELP = {
   isolated_share_turns_total: 'Isolation workers given to a user holding fewer than isolation.maxWorkersPerUser ahead of an older waiting call of a user holding that many: the share per user at work (calls of the busiest users waiting for others).',
   isolated_leftover_blocks_total: 'Isolated calls (of any tool) that timed out while their worker ran an interval or timer an earlier call left running there, by the tool of that earlier call: the one to fix (the timed-out call counts under its own tool in tool_runs_total).',
   model_tokens_total: 'Tokens the model endpoint counted for the rounds run on this instance (failed rounds that reported their usage included), by kind (prompt, completion).',
+  model_rounds_total: 'Model rounds (one request to the model endpoint, retries included) run on this instance, by the model asked (other: past 64 models) and outcome (completed; aborted; http-<status>: the endpoint answered that HTTP status; else the error code, e.g. upstream-timeout, upstream-network).',
   model_retries_total: 'Model requests sent again after a retryable failure before the first token, by reason (http-429, http-5xx, network, other: a retryable error chunk with no status, such as overloaded_error).',
   subscription_failures_total: 'Live-tail subscriptions to the shared store (a job\'s events or controls, a control reply, a user\'s jobs) whose read or query failed or whose listener threw, by provider (redis, convex).',
   subscription_reconnects_total: 'Times the connection the shared store\'s live-tail subscriptions share came back after a drop (Redis pub/sub, the Convex WebSocket), by provider (redis, convex).',
@@ -46,6 +47,7 @@ export const HISTOGRAM_HELP = {
   provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed, by operation (appendEvents, heartbeatLease, …).',
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
+  model_first_token_ms: 'Milliseconds from sending a model round\'s request (retries included) to its first text, reasoning or tool call, by the model asked; rounds with no token are not timed.',
   tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, timeout); calls that never ran are not timed.',
 } as const satisfies Record<string, string>
 
@@ -82,6 +84,7 @@ export const METRIC_LABELS = {
   isolated_share_turns_total: [],
   isolated_leftover_blocks_total: ['tool'],
   model_tokens_total: ['kind'],
+  model_rounds_total: ['model', 'outcome'],
   model_retries_total: ['reason'],
   subscription_failures_total: ['provider'],
   subscription_reconnects_total: ['provider'],
@@ -90,6 +93,7 @@ export const METRIC_LABELS = {
   job_duration_ms: [],
   time_to_first_token_ms: [],
   tool_run_ms: ['tool', 'status'],
+  model_first_token_ms: ['model'],
 } as const satisfies Record<CounterName | HistogramName, readonly string[]>
 
 /** The label names of a counter or histogram. */

@@ -23,6 +23,22 @@ export const MAX_REGISTERED_LABEL_VALUES = 1_000
 /** What a kept label value looks like: a short code (`upstream-timeout`, `ECONNRESET`, `23505`). */
 export const LABEL_VALUE_PATTERN = /^[\w.:-]{1,64}$/
 
+/**
+ * What a kept `model` value looks like: a model id as endpoints name them, with the vendor's
+ * slash and a variant's colon or `@` (`anthropic/claude-sonnet-4.5`, `meta-llama/llama-3-8b:free`).
+ * Models are the operator's `upstream.defaultModel` and `allowedModels` (or what an
+ * `upstream-request` hook picks), so the bound of 64 values holds them.
+ */
+export const MODEL_LABEL_VALUE_PATTERN = /^[\w./:@-]{1,100}$/
+
+/** Labels whose values follow their own pattern rather than `LABEL_VALUE_PATTERN`. */
+const LABEL_VALUE_PATTERNS: Readonly<Record<string, RegExp>> = { model: MODEL_LABEL_VALUE_PATTERN }
+
+/** The pattern a value of `label` must match to be kept. */
+export function labelValuePattern(label: string): RegExp {
+  return Object.hasOwn(LABEL_VALUE_PATTERNS, label) ? LABEL_VALUE_PATTERNS[label]! : LABEL_VALUE_PATTERN
+}
+
 /** The value every other value is counted under. */
 export const OTHER_LABEL_VALUE = 'other'
 
@@ -32,11 +48,11 @@ export function maxLabelValues(label: string): number {
 }
 
 /** Creates the bound of one counter's label: returns the value to record for a given value. */
-export function createLabelBound(maxValues = MAX_LABEL_VALUES): (value: string) => string {
+export function createLabelBound(maxValues = MAX_LABEL_VALUES, pattern = LABEL_VALUE_PATTERN): (value: string) => string {
   const kept = new Set<string>()
   return (value) => {
     if (kept.has(value)) return value
-    if (kept.size >= maxValues || !LABEL_VALUE_PATTERN.test(value)) return OTHER_LABEL_VALUE
+    if (kept.size >= maxValues || !pattern.test(value)) return OTHER_LABEL_VALUE
     kept.add(value)
     return value
   }

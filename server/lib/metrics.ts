@@ -6,7 +6,7 @@
 import type { JobEvent, JobStatus } from '../../shared/events'
 import type { CounterName, HistogramName, MetricLabelName, MetricLabels } from './metric-help'
 import { METRIC_LABELS } from './metric-help'
-import { createLabelBound, maxLabelValues } from './metric-labels'
+import { createLabelBound, labelValuePattern, maxLabelValues } from './metric-labels'
 
 /** Histogram bucket bounds (upper bounds, characters) for the characters merged into one text event. */
 export const BATCH_CHARS_BUCKETS = [16, 64, 256, 1024, 4096, 16_384] as const
@@ -30,6 +30,7 @@ export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
   time_to_first_token_ms: FIRST_TOKEN_MS_BUCKETS,
   provider_call_ms: PROVIDER_CALL_MS_BUCKETS,
   tool_run_ms: TOOL_RUN_MS_BUCKETS,
+  model_first_token_ms: FIRST_TOKEN_MS_BUCKETS,
 }
 
 /** Histograms recorded without labels (`observe`); the others through `labeledHistogram`. */
@@ -98,7 +99,7 @@ export function createMetrics() {
   function bounded(name: string, label: string, value: string): string {
     const id = `${name}\n${label}`
     let bound = labelBounds.get(id)
-    if (!bound) labelBounds.set(id, bound = createLabelBound(maxLabelValues(label)))
+    if (!bound) labelBounds.set(id, bound = createLabelBound(maxLabelValues(label), labelValuePattern(label)))
     return bound(String(value))
   }
 

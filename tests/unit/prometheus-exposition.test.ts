@@ -50,6 +50,7 @@ describe('Prometheus exposition', () => {
     observeTool(70_000, 'weather', 'timeout')
     observeTool(12, 'we"ird', 'error')
     metrics.labeledHistogram('provider_call_ms')(2, 'heartbeatLease')
+    metrics.labeledHistogram('model_first_token_ms')(300, 'openai/gpt-4o-mini')
 
     const families = parsePrometheusText(await exposition(metrics))
     for (const name of [...Object.keys(COUNTER_HELP), ...Object.keys(HISTOGRAM_HELP)]) {

@@ -13,6 +13,7 @@ import { contextBudgetOf } from '../model/context-budget'
 import type { ContextBudget } from '../model/context-budget'
 import { contextOverflowFailure, isContextOverflow } from './context-overflow'
 import { fitToContextBudget } from './history-budget'
+import { recordModelRound, roundOutcome } from '../metric-model-rounds'
 
 /** What one round produced. */
 export interface ModelRound {
@@ -62,9 +63,14 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
   let textStarted = continuesText
   let reasoningStarted = false
+  // The request as sent (its model after the hook) and when: the round's metrics (metric-model-rounds.ts).
+  let sentModel: string | undefined
+  let sentAt = 0
+  let firstTokenMs: number | undefined
   const onEvent = (event: ModelEvent) => {
-    if (firstToken && (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call')) {
-      firstToken()
+    if (firstTokenMs === undefined && (event.type === 'text-delta' || event.type === 'reasoning-delta' || event.type === 'tool-call')) {
+      firstTokenMs = performance.now() - sentAt
+      firstToken?.()
       firstToken = undefined
     }
     switch (event.type) {
@@ -122,14 +128,20 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     if (fitted.droppedMessages) round.droppedMessages = fitted.droppedMessages
     const prepared = fitted.request
     sent?.(prepared)
+    sentModel = prepared.model
+    sentAt = performance.now()
     // Pushed when the client can (no async step per chunk), else iterated.
     if (context.model.consume) await context.model.consume(prepared, context.signal, onEvent)
     else for await (const event of context.model.stream(prepared, context.signal)) onEvent(event)
   }
   catch (error) {
-    if (context.signal.aborted) throw abortedRound(context, countUsage)
+    if (context.signal.aborted) {
+      if (sentModel !== undefined) recordModelRound(sentModel, roundOutcome('aborted'), firstTokenMs)
+      throw abortedRound(context, countUsage)
+    }
     // A failed round's tokens, when the upstream counted them (a usage chunk after `finish_reason: "error"`).
     const failure = modelFailure(error, nodeId)
+    if (sentModel !== undefined) recordModelRound(sentModel, roundOutcome(failure), firstTokenMs)
     if (error instanceof ModelError && error.usage) {
       context.addMetrics({ tokens: error.usage })
       failure.usage = error.usage
@@ -140,6 +152,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   finally {
     context.signal.removeEventListener('abort', countUsage)
   }
+  recordModelRound(sentModel!, roundOutcome(context.signal.aborted ? 'aborted' : 'completed'), firstTokenMs)
   if (context.signal.aborted) throw abortedRound(context, countUsage)
   return round
 }
