@@ -39,6 +39,7 @@ import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
 import { createTimerSet, settleWithin } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
+import { traceField } from './job-end-log'
 import { withoutActiveSpan } from './telemetry/trace-context'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
@@ -170,7 +171,7 @@ export function createEngine(options: EngineOptions) {
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
     // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace.
     withoutActiveSpan(() => startRun(record, config, undefined, trace, leaseAskedAtMs))
-    logger.info('job created', { jobId: record.id, type: record.type })
+    logger.info('job created', { jobId: record.id, type: record.type, ...traceField(trace.traceId) })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }
   }

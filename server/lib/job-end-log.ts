@@ -20,8 +20,13 @@ export function endCodeFields(status: JobStatus, error: JobError | undefined): {
   return status === 'aborted' ? { abortCode: error.code } : { error: error.code }
 }
 
+/** The `traceId` field of a job's lines: its run's trace, when one is recorded (docs/ops.md › Logs). */
+export function traceField(traceId: string | undefined): { traceId: string } | Record<string, never> {
+  return traceId ? { traceId } : {}
+}
+
 /** Logs the end of job `jobId`, with the metrics of its `job-end` event. */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, traceId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
   const where = error && status !== 'aborted'
@@ -29,5 +34,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType 
     : {}
   const cause = { ...endCodeFields(status, error), ...where }
   const spent = { rounds: metrics.total_rounds, toolCalls: metrics.tool_call_count, usage: { ...metrics.tokens } }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent, ...traceField(job.traceId) })
 }

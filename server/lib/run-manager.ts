@@ -116,7 +116,7 @@ export function createRunManager(options: RunManagerOptions) {
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type }, outcome.status, outcome.error, run.metrics)
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, traceId: run.trace.traceId }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
       if (!run.codeReturned) warnWhileHeld(run, outcome)
     })

@@ -39,6 +39,11 @@ export interface JobTrace {
   /** The first run's span context, to store with the job; undefined when not recorded or resumed. */
   readonly stored: JobTraceContext | undefined
   /**
+   * The trace id of this run's job span (32 hex digits) when it is recorded: the `job created`,
+   * `resuming …` and `job ended` lines carry it as `traceId`, so a log search leads to the trace.
+   */
+  readonly traceId: string | undefined
+  /**
    * Runs the runner with the job span active (and never under the creating request's span);
    * `defaultModel` is the model a chat job uses when its request names none.
    */
@@ -59,6 +64,7 @@ export interface JobTrace {
 const NOOP_TRACE: JobTrace = {
   recording: false,
   stored: undefined,
+  traceId: undefined,
   run: (_model, work) => context.with(trace.deleteSpan(context.active()), work),
   observe() {},
   abort() {},
@@ -161,6 +167,7 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
   return {
     recording: true,
     stored,
+    traceId: span.spanContext().traceId,
     run(defaultModel, work) {
       if (job.request.type === 'chat' && !job.request.model) span.setAttribute(ATTR.jobModel, defaultModel)
       return context.with(trace.setSpan(context.active(), span), work)
