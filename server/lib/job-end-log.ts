@@ -6,6 +6,8 @@
  * it stays in the job. What the job spent is there too — its rounds, tool calls and token `usage`
  * (its `job-end` metrics: the whole job, a lost owner's stored rounds included) — so the jobs behind
  * a token bill can be found in the logs; named `usage`, as a field named like `tokens` is redacted.
+ * How long it took is there as well (`durationMs`, `firstOutputMs`: the time to first token — a field named like `token` would be redacted —, `toolTimeMs`),
+ * so the slow jobs behind a latency histogram can be found by id.
  * An aborted job is no error (docs/observability.md): its line is `info` and names what ended it as
  * `abortCode` — `aborted` (its user), `input-timeout` (a question's `onTimeout: 'abort'`) — the
  * `code` that `job_aborts_total` counts it under, never as `error`.
@@ -34,5 +36,12 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     : {}
   const cause = { ...endCodeFields(status, error), ...where }
   const spent = { rounds: metrics.total_rounds, toolCalls: metrics.tool_call_count, usage: { ...metrics.tokens } }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent, ...traceField(job.traceId) })
+  // Where its time went, for "which jobs are slow?" (metrics have no job id): the run's duration,
+  // its time to first token when one came, and its tools' time when it called any.
+  const took = {
+    durationMs: metrics.duration_ms,
+    ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
+    ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
+  }
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent, ...took, ...traceField(job.traceId) })
 }
