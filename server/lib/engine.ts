@@ -277,7 +277,7 @@ export function createEngine(options: EngineOptions) {
         handOffs.push(settleWithin(engineTimers, run.persist.flush(), giveUpAt - now()).then(async () => {
           // Its code returned meanwhile (the write it waited for let it go on): its end is stored and reported as usual.
           if (run.ending) return
-          abandonRun(run, 'handed off at shutdown', 'info')
+          abandonRun(run, 'handed off at shutdown', 'shutdown', 'info')
           await settleWithin(engineTimers, shared.heartbeatLease(run.record.id, lease, 0).catch(() => false), giveUpAt - now())
         }))
         continue

@@ -14,6 +14,16 @@ import { RATE_LIMITS } from './rate-limit'
 import { MODEL_RETRY_REASONS } from './model/retry-metrics'
 import { TERMINAL_STATUSES } from '../../shared/events'
 
+/**
+ * Why a run on this instance stopped without writing its job's end (`runs_handed_off_total{cause}`):
+ * its lease lapsed and another instance took the job (`lease-lost`), the store refused its writes
+ * (`write-refused`) or its end (`end-refused`), or a shutdown handed it off (`shutdown`).
+ */
+export const HAND_OFF_CAUSES = ['lease-lost', 'write-refused', 'end-refused', 'shutdown'] as const
+
+/** One of `HAND_OFF_CAUSES`. */
+export type HandOffCause = (typeof HAND_OFF_CAUSES)[number]
+
 /** The values of each counter whose one label has a fixed set of them (docs/ops.md lists them). */
 export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } = {
   // The lists the counted values are typed from: a status or reason added there is here too.
@@ -29,6 +39,7 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
   model_retries_total: MODEL_RETRY_REASONS,
   isolated_calls_stopped_total: ['signal', 'heap', 'exit'],
   isolated_calls_not_run_total: ['queue-full', 'yielded', 'queue-timeout'],
+  runs_handed_off_total: HAND_OFF_CAUSES,
 }
 
 /**

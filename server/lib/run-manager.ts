@@ -16,6 +16,7 @@ import type { JobRun, RunOutcome } from './job-run'
 import { createJobRun, isUnexpectedError, outcomeOf, releaseRun } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
+import type { HandOffCause } from './metric-known-series'
 import type { NotificationHub } from './notifications'
 import { createPersistQueue, writeIntervalMs } from './persist-queue'
 import type { ControlReply, JobLease, JobProvider, JobRecord, StoredJobControl } from './providers/types'
@@ -111,7 +112,12 @@ export function createRunManager(options: RunManagerOptions) {
       // The span says how the job ended only once that end is stored; a refused (another owner)
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
       if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at)
-      else run.trace.abandon(`the end was not stored (${stored})`)
+      else {
+        run.trace.abandon(`the end was not stored (${stored})`)
+        // Refused: another instance had taken the job over. Closed: shutdown gave up writing it.
+        // Not twice: a run stopped meanwhile (its lease lost, a write refused) was counted then.
+        if (!run.abandoned) useMetrics().increment('runs_handed_off_total', { cause: stored === 'refused' ? 'end-refused' : 'shutdown' })
+      }
       // A call the end cut off is counted only with an end stored: else the next owner counts it.
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
@@ -161,10 +167,12 @@ export function createRunManager(options: RunManagerOptions) {
    * Stops a run without writing its end: another instance owns the job now, or the store refused
    * its writes (it no longer has the job), or the run was handed off at shutdown — `reason` says which.
    * A hand-off is what a deploy does to every running job: logged as info, the others as warnings.
+   * Counted in `runs_handed_off_total{cause}` on this instance, the one that lost the job.
    */
-  function abandonRun(run: JobRun, reason: string, level: 'warn' | 'info' = 'warn') {
+  function abandonRun(run: JobRun, reason: string, cause: HandOffCause, level: 'warn' | 'info' = 'warn') {
     if (run.abandoned) return
     logger[level](`stopping the local run without writing its end: ${reason}`, { jobId: run.record.id, reason })
+    useMetrics().increment('runs_handed_off_total', { cause })
     run.abandoned = true
     settleEndStored(run, false)
     // No longer a job of this instance (jobs{status}), however long its code takes to return.
@@ -181,9 +189,9 @@ export function createRunManager(options: RunManagerOptions) {
    * here and, through the provider, on other instances — with a `job-lost` (lost-job.ts): nobody
    * else knows whose job it was.
    */
-  function loseRun(run: JobRun, reason: string) {
+  function loseRun(run: JobRun, reason: string, cause: HandOffCause) {
     if (run.abandoned) return
-    abandonRun(run, reason)
+    abandonRun(run, reason, cause)
     announceLostJob(run, { notifications, provider, logger })
   }
 
@@ -238,7 +246,7 @@ export function createRunManager(options: RunManagerOptions) {
       mergeDeltas: Boolean(shared),
       epoch: lease?.epoch,
       // `not-found`: the store lost the job (no other owner will end it): the user is told.
-      onRefused: reason => (reason === 'not-found' ? loseRun : abandonRun)(run, `write refused: ${reason}`),
+      onRefused: reason => (reason === 'not-found' ? loseRun : abandonRun)(run, `write refused: ${reason}`, 'write-refused'),
       // Once per outage, not per retry (failure-streak-log.ts).
       onError: error => writeLog.failed(error),
       onRecovered: () => writeLog.succeeded(),
@@ -287,7 +295,7 @@ export function createRunManager(options: RunManagerOptions) {
     let unfollowable: JobFailure | null = null
     if (shared && lease) {
       try {
-        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: (lostRun, reason, gone) => (gone ? loseRun : abandonRun)(lostRun, reason), askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
+        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: (lostRun, reason, gone) => (gone ? loseRun : abandonRun)(lostRun, reason, 'lease-lost'), askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
       }
       catch (error) {
         logger.error('could not follow the job\'s controls; the job fails', { jobId: record.id, error })
