@@ -136,6 +136,12 @@ export interface BackgroundJobsConfig {
     disabled: string
     /** Comma-separated tool names that always run in an isolation worker, whatever their file says. @default '' */
     isolated: string
+    /**
+     * Which messages a tool throws reach the model, the job's events and the user's page:
+     * `tool-errors`, only a `ToolError`'s (any other reads `Tool "x" failed`, its message stays in the
+     * server's log); `all`, every one (redacted for secret shapes). @default 'tool-errors'
+     */
+    errorMessages: 'tool-errors' | 'all'
   }
   /** The worker threads of isolated tools (docs/tools.md). Read when the first isolated call starts the pool. */
   isolation: {

@@ -27,6 +27,9 @@ export const PROVIDER_NAMES = ['memory', 'redis', 'convex'] as const
 /** What `recovery.chat` may say. */
 export const CHAT_RECOVERY_MODES = ['fail', 'continue'] as const
 
+/** What `tools.errorMessages` may say (shown-tool-error.ts). */
+export const TOOL_ERROR_MESSAGE_MODES = ['tool-errors', 'all'] as const
+
 /** Numeric keys where 0 is meaningful (off, no retries, write at once); all others must be > 0. */
 const ZERO_ALLOWED = new Set([
   'upstream.maxRetries',
@@ -289,6 +292,9 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   }
   if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {
     problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${shownValue(config.provider)}`)
+  }
+  if (!(TOOL_ERROR_MESSAGE_MODES as readonly string[]).includes(config.tools.errorMessages)) {
+    problems.push(`${describe('tools.errorMessages')} must be one of ${TOOL_ERROR_MESSAGE_MODES.join(', ')}, got ${shownValue(config.tools.errorMessages)}`)
   }
   if (!(CHAT_RECOVERY_MODES as readonly string[]).includes(config.recovery.chat)) {
     problems.push(`${describe('recovery.chat')} must be one of ${CHAT_RECOVERY_MODES.join(', ')}, got ${shownValue(config.recovery.chat)}`)

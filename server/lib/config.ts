@@ -51,7 +51,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     modelContextTokens: '',
   },
   scripted: { enabled: false, chunkIntervalMs: 40, chunkChars: 6 },
-  tools: { enabled: true, disabled: '', isolated: '' },
+  tools: { enabled: true, disabled: '', isolated: '', errorMessages: 'tool-errors' },
   isolation: { maxWorkers: 2, maxWorkersPerUser: 1, minWorkers: 1, maxQueue: 32, queueTimeoutMs: 30_000, heapMb: 128, idleTimeoutMs: 30_000 },
   workflows: { enabled: true },
   limits: {
@@ -155,6 +155,7 @@ export function resolveConfig(input: BackgroundJobsConfigInput = {}, env: Record
   // Env overrides arrive as strings for booleans set to "false" in some setups.
   config.enabled = parseBoolean(config.enabled)
   config.tools = { ...config.tools, enabled: parseBoolean(config.tools.enabled) }
+  if (typeof config.tools.errorMessages === 'string') config.tools.errorMessages = config.tools.errorMessages.trim() as BackgroundJobsConfig['tools']['errorMessages']
   config.workflows = { ...config.workflows, enabled: parseBoolean(config.workflows.enabled) }
   config.stream = { ...config.stream, compression: parseBoolean(config.stream.compression) }
   config.allowAnonymous = parseBoolean(config.allowAnonymous)

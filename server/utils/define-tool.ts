@@ -16,6 +16,8 @@ import type { z } from 'zod'
 import type { ToolDefinition } from '../lib/tools/types'
 
 export type { ToolContext, ToolDefinition } from '../lib/tools/types'
+/** The error whose message the model reads as is (`throw new ToolError('City not found')`); any other throw reads `Tool "x" failed`. */
+export { ToolError } from '../lib/tools/tool-error'
 
 /** Declares a tool with its argument type inferred from the zod schema. */
 export function defineTool<Parameters extends z.ZodType, Result>(definition: ToolDefinition<Parameters, Result>): ToolDefinition<Parameters, Result> {

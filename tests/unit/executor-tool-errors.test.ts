@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { runAgentLoop } from '../../server/lib/executor/agent-loop'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import { isNetworkError } from '../../server/lib/executor/tool-errors'
+import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { defineTool } from '../../server/utils/define-tool'
 import calculate from '../../demo/server/tools/calculate'
@@ -15,7 +16,8 @@ import { createStepModel, textStep, toolStep } from '../support/step-model'
 const user = [{ role: 'user' as const, content: 'go' }]
 
 /** Runs one model round asking for `call`, then a text answer; returns what the model was told. */
-async function runOneCall(call: { name: string, args?: unknown }, tools: AnyToolDefinition[], config = {}) {
+// Every thrown message shown (`tools.errorMessages: 'all'`): these tests read what the model is told of a throw.
+async function runOneCall(call: { name: string, args?: unknown }, tools: AnyToolDefinition[], config: BackgroundJobsConfigInput = { tools: { errorMessages: 'all' } }) {
   const model = createStepModel([toolStep([{ id: 'c1', ...call }]), textStep('ok')])
   const fake = createFakeRunContext({ model, tools, config })
   const result = await runAgentLoop(fake.context, { messages: user })

@@ -30,7 +30,8 @@ function failingTool(message: string, where: 'execute' | 'schema' = 'execute') {
 
 async function run(message: string, where?: 'execute' | 'schema') {
   const model = createStepModel([toolStep([{ id: 'c1', name: 'weather', args: { city: 'Oslo' } }]), textStep('ok')])
-  const fake = createFakeRunContext({ model, tools: [failingTool(message, where)] })
+  // Every thrown message shown (`tools.errorMessages: 'all'`), where redaction is the only safety net.
+  const fake = createFakeRunContext({ model, tools: [failingTool(message, where)], config: { tools: { errorMessages: 'all' } } })
   await runAgentLoop(fake.context, { messages: [{ role: 'user', content: 'weather?' }] })
   const told = model.requests[1]!.messages.find(entry => entry.role === 'tool')!.content!
   return { told, stored: JSON.stringify(fake.state().toolCalls), events: JSON.stringify(fake.events) }

@@ -14,7 +14,7 @@ let callCount = 0
 
 it('process.reallyExit in a tool fails its own call at once (also from its timers); the worker goes on', async () => {
   // A short limit: without the guard the call ends `timeout` once it passes (a failure, not a hang).
-  const run = pools.run(resolveConfig({ tools: { isolated: 'exit,thread_id' }, limits: { toolTimeoutMs: 3_000 }, isolation: { maxWorkers: 1, minWorkers: 1 } }))
+  const run = pools.run(resolveConfig({ tools: { isolated: 'exit,thread_id', errorMessages: 'all' }, limits: { toolTimeoutMs: 3_000 }, isolation: { maxWorkers: 1, minWorkers: 1 } }))
   const call = (name: string, args: unknown = {}) => executeToolCall(run.context, { id: `call-${++callCount}`, name, args, step: 1 })
   const worker = ((await call('thread_id')).result as { threadId: number }).threadId
   expect(await call('exit', { via: 'reallyExit' })).toMatchObject({ status: 'error', error: expect.stringContaining('process.reallyExit(3) is not allowed in an isolated tool; throw an error instead') })

@@ -43,7 +43,8 @@ afterAll(() => {
 
 /** A fake run whose calls go through a fresh isolation pool (one worker unless configured). */
 function isolatedRun(config: BackgroundJobsConfigInput = {}) {
-  const resolved = resolveConfig({ ...config, isolation: { maxWorkers: 1, minWorkers: 1, ...config.isolation } })
+  // Every thrown message shown: the tests compare what the model is told of a throw on both sides.
+  const resolved = resolveConfig({ ...config, tools: { errorMessages: 'all', ...config.tools }, isolation: { maxWorkers: 1, minWorkers: 1, ...config.isolation } })
   const { logger, lines: logged } = recordingLogger()
   const isolation = createToolIsolation({ workerUrl: () => worker.url, toolFiles: ISOLATION_TEST_TOOL_NAMES, getConfig: () => resolved, logger })
   pools.push(isolation)

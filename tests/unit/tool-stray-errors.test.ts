@@ -47,7 +47,8 @@ function trappedRun(extra: Parameters<typeof createFakeRunContext>[0]['tools'] =
   const metrics = createMetrics()
   const captured: unknown[] = []
   stops.push(trapToolStrayErrors({ logger, metrics, capture: error => captured.push(error) }))
-  const fake = createFakeRunContext({ model: createStepModel([]), tools: [...ISOLATION_TEST_TOOLS, ...extra] })
+  // Every thrown message shown: the tests read which error the call failed with.
+  const fake = createFakeRunContext({ model: createStepModel([]), tools: [...ISOLATION_TEST_TOOLS, ...extra], config: { tools: { errorMessages: 'all' } } })
   let calls = 0
   const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `call-${++calls}`, name, args, step: 1 })
   return { logged, metrics, captured, call }

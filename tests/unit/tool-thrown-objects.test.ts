@@ -15,7 +15,8 @@ import { createStepModel, textStep, toolStep } from '../support/step-model'
 async function toolError(thrown: unknown) {
   const tool = defineTool({ name: 'lookup', description: 'Looks up', parameters: z.object({}), execute: () => { throw thrown } })
   const model = createStepModel([toolStep([{ id: 'c1', name: 'lookup' }]), textStep('ok')])
-  const fake = createFakeRunContext({ model, tools: [tool] })
+  // Every thrown message shown: the test reads what the model is told of one.
+  const fake = createFakeRunContext({ model, tools: [tool], config: { tools: { errorMessages: 'all' } } })
   await runAgentLoop(fake.context, { messages: [{ role: 'user', content: 'go' }] })
   return fake.state().toolCalls[0]!.error
 }

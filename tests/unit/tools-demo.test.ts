@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ToolContext } from '../../server/lib/tools/types'
+import { ToolError } from '../../server/lib/tools/tool-error'
 import calculate from '../../demo/server/tools/calculate'
 import deleteFile from '../../demo/server/tools/delete-file'
 import getCurrentTime from '../../demo/server/tools/get-current-time'
@@ -21,8 +22,9 @@ describe('demo tools', () => {
     expect(paris.formatted).toContain('13:00:00')
   })
 
-  it('get_current_time: an unknown zone is an error that names the fix', () => {
+  it('get_current_time: an unknown zone is an error that names the fix, a ToolError (the model reads it)', () => {
     expect(() => getCurrentTime.execute({ timezone: 'Mars/Olympus' }, toolContext())).toThrow(/Unknown time zone "Mars\/Olympus"; use an IANA name/)
+    expect(() => getCurrentTime.execute({ timezone: 'Mars/Olympus' }, toolContext())).toThrow(ToolError)
   })
 
   it('calculate: evaluates, and refuses code', async () => {

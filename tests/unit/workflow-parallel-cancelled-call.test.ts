@@ -72,6 +72,6 @@ it('the cancelled branches\' calls end stopped with the cancellation, not error 
   expect(ended.toolCalls.map(call => ({ node: call.nodeId, status: call.status, error: call.error }))).toEqual([
     { node: 'wait', status: 'stopped', error: cancelled },
     { node: 'ask', status: 'stopped', error: cancelled },
-    { node: 'bad', status: 'error', error: expect.stringMatching(/^Tool "boom" failed: boom/) },
+    { node: 'bad', status: 'error', error: 'Tool "boom" failed' },
   ])
 })

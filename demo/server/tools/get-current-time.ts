@@ -2,7 +2,7 @@
  * Demo tool: the current date and time, optionally in an IANA time zone ("Europe/Paris").
  */
 import { z } from 'zod'
-import { defineTool } from '../../../server/utils/define-tool'
+import { defineTool, ToolError } from '../../../server/utils/define-tool'
 
 export default defineTool({
   name: 'get_current_time',
@@ -18,8 +18,9 @@ export default defineTool({
       formatted = new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'full', timeStyle: 'long' }).format(now)
     }
     catch {
-      // Intl's RangeError text varies by runtime; name the fix instead.
-      throw new Error(`Unknown time zone "${timeZone}"; use an IANA name such as "Europe/Paris" or "UTC"`)
+      // Intl's RangeError text varies by runtime; name the fix instead. A ToolError: the model reads it
+      // (any other error reads only `Tool "get_current_time" failed`) and can correct the zone.
+      throw new ToolError(`Unknown time zone "${timeZone}"; use an IANA name such as "Europe/Paris" or "UTC"`)
     }
     return { iso: now.toISOString(), timezone: timeZone, formatted }
   },

@@ -33,6 +33,7 @@ import {
   ToolTurnedOffError,
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
+import { shownToolError } from './shown-tool-error'
 import { countStoredToolResult, countToolResult } from './tool-metrics'
 import { useMetrics } from '../metrics'
 import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
@@ -245,8 +246,10 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     }
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
-    outcome = { id: call.id, name: call.name, status: error.status, error: error.message, durationMs: durationMs() }
-    context.emit({ type: 'tool-result', id: call.id, status: error.status, error: error.message, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+    // A tool's own fault reads only `Tool "x" failed` unless it threw a ToolError (shown-tool-error.ts).
+    const shown = shownToolError(error, context.config)
+    outcome = { id: call.id, name: call.name, status: error.status, error: shown, durationMs: durationMs() }
+    context.emit({ type: 'tool-result', id: call.id, status: error.status, error: shown, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
   countStoredToolResult(context, call.name, outcome.status, timing.startedAt === null ? null : outcome.durationMs)
   context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })

@@ -7,6 +7,7 @@ import { cutIndex, cutTextWith } from '../../../shared/cut-text'
 import type { ToolResultStatus } from '../../../shared/events'
 import { redactStart } from '../log-cut'
 import { redactText } from '../secret-patterns'
+import { isToolError } from '../tools/tool-error'
 
 /**
  * The longest message a tool failure carries (characters): it goes into the job's log and state
@@ -182,13 +183,20 @@ export class ToolTurnedOffError extends ToolCallError {
   }
 }
 
-/** The tool threw (or rejected). */
+/**
+ * The tool threw (or rejected). A `ToolError`'s message is the whole text (written for the model);
+ * any other reads `Tool "x" failed: …` here, and only `Tool "x" failed` where the model and the page
+ * see it unless `tools.errorMessages` is `all` (`shownToolError`).
+ */
 export class ToolExecutionError extends ToolCallError {
   override readonly name = 'ToolExecutionError'
   constructor(toolName: string, cause: unknown) {
-    super(toolName, `Tool "${toolName}" failed: ${describeFailureCause(cause)}`, { cause })
+    super(toolName, isToolError(cause) ? describeFailureCause(cause) : `Tool "${toolName}" failed: ${describeFailureCause(cause)}`, { cause })
   }
 }
+
+/** What a parameters schema's own throw reads, before its message (which `shownToolError` may leave out). */
+export const schemaThrewText = (toolName: string): string => `Tool "${toolName}" failed: its parameters schema threw while checking the arguments (the tool's own check, not a problem the arguments were found to have)`
 
 /**
  * The tool's `parameters` schema threw in its own code (a refine whose lookup failed, a transform's
@@ -198,7 +206,7 @@ export class ToolExecutionError extends ToolCallError {
 export class ToolSchemaThrewError extends ToolCallError {
   override readonly name = 'ToolSchemaThrewError'
   constructor(toolName: string, cause: unknown) {
-    super(toolName, `Tool "${toolName}" failed: its parameters schema threw while checking the arguments (the tool's own check, not a problem the arguments were found to have): ${describeFailureCause(cause)}`, { cause })
+    super(toolName, isToolError(cause) ? describeFailureCause(cause) : `${schemaThrewText(toolName)}: ${describeFailureCause(cause)}`, { cause })
   }
 }
 

@@ -6,6 +6,7 @@
  * worker makes its own, which fires at the tool's time limit.
  */
 import { describeFailureCause, describeThrown } from '../executor/tool-errors'
+import { isToolError, ToolError } from '../tools/tool-error'
 
 /** One call, as the server sends it to a worker. */
 export interface IsolatedToolTask {
@@ -142,6 +143,8 @@ export interface SerializedError {
   message: string
   code?: string
   cause?: SerializedError
+  /** A `ToolError` (its message is shown to the model): rebuilt as one on the server. */
+  toolError?: true
 }
 
 /** How the call ended inside the worker. */
@@ -196,6 +199,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     name: typeof name === 'string' ? name : 'Error',
     message,
     ...(typeof code === 'string' ? { code } : {}),
+    ...(isToolError(error) ? { toolError: true as const } : {}),
     ...(cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: serializeError(cause, depth + 1) } : {}),
   }
 }
@@ -211,7 +215,9 @@ function isError(value: unknown): boolean {
 
 /** Rebuilds an `Error` with the same name, message, code and causes. */
 export function deserializeError(data: SerializedError): Error {
-  const error = new Error(data.message, data.cause ? { cause: deserializeError(data.cause) } : undefined)
+  const options = data.cause ? { cause: deserializeError(data.cause) } : undefined
+  // Its kind crosses too: a ToolError's message is shown to the model, another error's is not.
+  const error = data.toolError ? new ToolError(data.message, options) : new Error(data.message, options)
   error.name = data.name
   if (data.code !== undefined) Object.assign(error, { code: data.code })
   return error
