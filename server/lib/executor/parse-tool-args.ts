@@ -7,6 +7,7 @@ import type { z } from 'zod'
 import { describeIssues } from '../describe-issues'
 import { nestsDeeperThan } from '../http/json-depth'
 import { MAX_JSON_DEPTH } from '../json-problem'
+import { nullsAsAbsent } from '../tools/nulls-as-absent'
 import { isAsyncParseError } from '../zod-schema'
 import { AsyncToolSchemaError, describeThrown, InvalidToolArgumentsError, ToolSchemaThrewError } from './tool-errors'
 import { wellFormedJsonText } from './tool-result-json'
@@ -60,7 +61,8 @@ export function parseToolArguments(toolName: string, schema: z.ZodType, args: un
   if (!decoded.ok) throw new InvalidToolArgumentsError(toolName, [decoded.problem])
   let parsed: ReturnType<typeof schema.safeParse>
   try {
-    parsed = schema.safeParse(decoded.value)
+    // `"timezone": null` for an optional parameter (OpenAI-family models) is taken as absent.
+    parsed = schema.safeParse(nullsAsAbsent(schema, decoded.value))
   }
   catch (error) {
     if (isAsyncParseError(error)) throw new AsyncToolSchemaError(toolName)
