@@ -123,6 +123,13 @@ describe('isolated calls behave like in-process ones', () => {
     }
   })
 
+  it('by default (tools.errorMessages: tool-errors) an isolated tool\'s plain error reads only `Tool "x" failed` (the kind crosses as data)', async () => {
+    const isolated = isolatedRun({ tools: { isolated: 'explode', errorMessages: 'tool-errors' } })
+    const outcome = await call(isolated, 'explode')
+    expect(outcome).toMatchObject({ status: 'error', error: 'Tool "explode" failed' })
+    expect(resultEvent(isolated)).toMatchObject({ error: 'Tool "explode" failed' })
+  })
+
   it('a thrown error keeps its name, code and cause across the boundary, so a retryable tool is retried', async () => {
     const isolated = isolatedRun({ tools: { isolated: 'flaky' } })
     const outcome = await call(isolated, 'flaky', { key: 'isolated-retry' })
