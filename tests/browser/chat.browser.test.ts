@@ -141,7 +141,7 @@ describe('demo chat in Chromium', () => {
     await screenshot(page, 'stop-3-workflow-and-tool-stopped')
   })
 
-  it('tells the user when a job in another thread finishes: a toast and a "new" badge', async () => {
+  it('tells the user when a job in another thread finishes: a toast, a "new" badge and "(1)" in the tab title', async () => {
     const page = await openChat()
     const jobId = await send(page, LONG_PROMPT)
     await page.waitForURL(/\/threads\//)
@@ -153,12 +153,16 @@ describe('demo chat in Chromium', () => {
     await toast.waitFor({ timeout: WAIT_MS })
     expect(await toast.locator('a').getAttribute('href')).toBe(threadPath)
     await page.locator(`a[href="${threadPath}"] .badge-unseen`).waitFor({ timeout: WAIT_MS })
+    // The tab's title counts it too, for a user who looks at the tab strip, not at this page.
+    await page.waitForFunction(() => document.title.startsWith('('), null, { timeout: WAIT_MS }).catch(() => {})
+    expect(await page.title()).toBe('(1) Background jobs chat')
     await screenshot(page, 'notify-1-toast-and-badge')
     // Opening the thread clears the badge.
     await page.locator(`.thread-list a[href="${threadPath}"], nav a[href="${threadPath}"]`).first().click()
     await page.waitForURL(`${demo.url}${threadPath}`)
     await waitForStatus(page, jobId, 'completed')
     expect(await page.locator(`a[href="${threadPath}"] .badge-unseen`).count()).toBe(0)
+    await page.waitForFunction(() => !document.title.startsWith('('), null, { timeout: WAIT_MS })
   })
 
   it('shows a browser Notification when the tab is hidden and permission was given', async () => {

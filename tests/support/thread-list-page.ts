@@ -44,6 +44,7 @@ export function stubThreadListPage(listed: unknown[], route: ThreadListPage['rou
   }))
   vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
+  vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('useJobNotifications', () => ({
     onNotification: () => {},
     onReconnect: (listener: () => void) => {
