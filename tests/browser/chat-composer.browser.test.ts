@@ -220,6 +220,16 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(starts[0]!.messages!.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
   })
 
+  it('puts a new thread\'s suggested prompt in the box, focused, after what is typed there, never over it', async () => {
+    const page = await openChat()
+    await page.getByRole('button', { name: 'Calculate 12 * 7' }).click()
+    expect(await composer(page).inputValue()).toBe('Calculate 12 * 7')
+    expect(await composer(page).evaluate(box => box === document.activeElement)).toBe(true)
+    await composer(page).fill('First, ')
+    await page.getByRole('button', { name: 'What time is it?' }).click()
+    expect(await composer(page).inputValue()).toBe('First,\nWhat time is it?')
+  })
+
   it('keeps a thread\'s unsent message while another thread is open, and through a reload', async () => {
     const page = await openChat()
     await send(page, 'Thread with a draft')
