@@ -38,7 +38,8 @@ describe('error messages on spans, with telemetry.recordContent', () => {
     const telemetry = { recordContent: true, maxContentChars: 4_000 }
     const tools = createToolRegistry([fetchItems])
     const model = createStepModel([toolStep([{ id: 'call_a', name: 'fetch_items', args: {} }]), textStep('done')])
-    const chat = createTestEngine({ config: { telemetry }, runners: { chat: runChatJob }, model, tools })
+    // Every tool message shown (tools.errorMessages 'all'): what reaches the span is then the error's own, redacted.
+    const chat = createTestEngine({ config: { telemetry, tools: { errorMessages: 'all' } }, runners: { chat: runChatJob }, model, tools })
     const { job } = await chat.engine.createJob('u1', { request: chatRequest })
     await vi.advanceTimersByTimeAsync(100)
     await chat.engine.whenSettled(job.id)
