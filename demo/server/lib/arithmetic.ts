@@ -10,14 +10,20 @@
  *   primary    := number | '(' expression ')'
  */
 
+import { ToolError } from '../../../server/lib/tools/tool-error'
+
 /** Longest expression accepted (keeps work and error messages small). */
 export const MAX_EXPRESSION_LENGTH = 1000
 /** Deepest nesting of parentheses and signs (keeps the recursion far from the stack limit). */
 export const MAX_NESTING_DEPTH = 64
 
-/** The expression is not valid arithmetic, or has no finite result. */
-export class ArithmeticError extends Error {
-  override readonly name = 'ArithmeticError'
+/**
+ * The expression is not valid arithmetic, or has no finite result. A `ToolError`: its message is
+ * written for the model, which corrects the expression from it (any other error reads only
+ * `Tool "calculate" failed`).
+ */
+export class ArithmeticError extends ToolError {
+  override name = 'ArithmeticError'
   constructor(message: string, readonly position?: number) {
     super(position === undefined ? message : `${message} at position ${position + 1}`)
   }
