@@ -72,4 +72,12 @@ describe('anonymous creations by default', () => {
     expect(warn.mock.calls[0]![0]).toContain('NUXT_BACKGROUND_JOBS_TRUSTED_PROXIES')
     await engine.dispose()
   })
+  it('a request with no client address to tell clients apart by is not counted (one warn line), so one shared window never holds every anonymous client back', async () => {
+    const { engine, attempt } = setup()
+    // A platform that gives no socket address: 61 creations, none refused.
+    for (let index = 0; index < 61; index++) expect((await attempt(requestFrom(''))).created).toBe(true)
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(warn.mock.calls[0]![0]).toContain('no client address to count anonymous users by')
+    await engine.dispose()
+  })
 })

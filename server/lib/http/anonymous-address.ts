@@ -8,7 +8,7 @@ import type { H3Event } from 'h3'
 import { getRequestHeader } from 'h3'
 import type { BackgroundJobsConfig } from '../config'
 import { envNameOf } from '../config'
-import { clientAddress } from './client-address'
+import { clientAddress, UNKNOWN_ADDRESS } from './client-address'
 import { routeLogger } from './route-logger'
 
 let warnedAboutProxy = false
@@ -16,6 +16,7 @@ let warnedAboutProxy = false
 /** Tests: the next request through an untrusted proxy is logged again. */
 export function forgetProxyWarning(): void {
   warnedAboutProxy = false
+  warnedAboutNoAddress = false
 }
 
 /**
@@ -24,8 +25,15 @@ export function forgetProxyWarning(): void {
  */
 const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const
 
-/** The address an anonymous request counts under (an IPv4 address, an IPv6 /64). */
-export function anonymousClientAddress(event: H3Event, config: BackgroundJobsConfig): string {
+let warnedAboutNoAddress = false
+
+/**
+ * The address an anonymous request counts under (an IPv4 address, an IPv6 /64) — undefined when
+ * there is none to tell clients apart by (a platform that gives no socket address, a proxy that
+ * writes `unknown`): counted together, every anonymous client would share one window and one stream
+ * cap, so the per-address limits do not apply to it (one `warn` line says so).
+ */
+export function anonymousClientAddress(event: H3Event, config: BackgroundJobsConfig): string | undefined {
   const proxyHeader = config.trustedProxies === 0 && !warnedAboutProxy ? PROXY_HEADERS.find(name => getRequestHeader(event, name)) : undefined
   if (proxyHeader) {
     // Behind a proxy with no proxies trusted, every client is the proxy: one window for everyone.
@@ -33,5 +41,11 @@ export function anonymousClientAddress(event: H3Event, config: BackgroundJobsCon
     const { anonymousCreatePerMinute, maxAnonymousStreamsPerAddress } = config.limits
     routeLogger.warn(`requests come through a proxy (${proxyHeader}) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute (${anonymousCreatePerMinute}) and limits.maxAnonymousStreamsPerAddress (${maxAnonymousStreamsPerAddress}) count every anonymous client as the proxy's address, one limit for all of them; set it to the number of proxies in front that append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
   }
-  return clientAddress(event, config.trustedProxies)
+  const address = clientAddress(event, config.trustedProxies)
+  if (address !== UNKNOWN_ADDRESS) return address
+  if (!warnedAboutNoAddress) {
+    warnedAboutNoAddress = true
+    routeLogger.warn(`a request came with no client address to count anonymous users by (no socket address, or a proxy that wrote "unknown"): limits.anonymousCreatePerMinute and limits.maxAnonymousStreamsPerAddress do not apply to such requests (counted together they would hold every anonymous client back at once); limit them at the proxy, or turn anonymous users off (${envNameOf('allowAnonymous')}=false)`)
+  }
+  return undefined
 }

@@ -49,6 +49,9 @@ function forwardedFor(event: H3Event): string[] {
   return header.split(',').map(entry => entry.trim()).filter(Boolean)
 }
 
+/** The key of a request with no address (no socket address, or a proxy that wrote `unknown`). */
+export const UNKNOWN_ADDRESS = 'unknown'
+
 /** The key an address counts under: IPv4 as it is, IPv6 by its /64, anything else verbatim (bounded). */
 export function addressKey(raw: string): string {
   const address = stripDecoration(raw)
@@ -58,7 +61,7 @@ export function addressKey(raw: string): string {
   if (isIPv6(address)) return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`
   // Not an address (a proxy that writes `unknown` or an obfuscated name): counted as given, cut
   // short so a client cannot make a key of any length.
-  return address ? address.slice(0, 64) : 'unknown'
+  return address ? address.slice(0, 64) : UNKNOWN_ADDRESS
 }
 
 /** `[2001:db8::1]:443` → `2001:db8::1`; `fe80::1%eth0` → `fe80::1`. */

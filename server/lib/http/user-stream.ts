@@ -18,9 +18,8 @@ import { createSseSink } from './sse-sink'
 export async function withStreamSlot<T>({ event, userId, config }: JobsRouteContext, serve: () => Promise<T>): Promise<T> {
   const { maxStreamsPerUser, maxStreams, maxAnonymousStreamsPerAddress } = config.limits
   // An anonymous user's stream counts for its address too (a client without cookies is a new user per stream).
-  const anonymous = maxAnonymousStreamsPerAddress > 0 && isAnonymousRequest(event)
-    ? { address: anonymousClientAddress(event, config), limit: maxAnonymousStreamsPerAddress }
-    : undefined
+  const address = maxAnonymousStreamsPerAddress > 0 && isAnonymousRequest(event) ? anonymousClientAddress(event, config) : undefined
+  const anonymous = address === undefined ? undefined : { address, limit: maxAnonymousStreamsPerAddress }
   const release = useStreamGate().acquire(userId, maxStreamsPerUser, maxStreams, anonymous)
   try {
     return await serve()
