@@ -27,7 +27,8 @@ export const LABEL_VALUE_PATTERN = /^[\w.:-]{1,64}$/
  * What a kept `model` value looks like: a model id as endpoints name them, with the vendor's
  * slash and a variant's colon or `@` (`anthropic/claude-sonnet-4.5`, `meta-llama/llama-3-8b:free`).
  * Models are the operator's `upstream.defaultModel` and `allowedModels` (or what an
- * `upstream-request` hook picks), so the bound of 64 values holds them.
+ * `upstream-request` hook picks), so the bound of 64 values holds them — unless `allowedModels` is
+ * `*`: then the first 64 asked keep their names, client-named ones too (docs/ops.md says so).
  */
 export const MODEL_LABEL_VALUE_PATTERN = /^[\w./:@-]{1,100}$/
 
