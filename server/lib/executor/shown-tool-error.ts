@@ -7,7 +7,7 @@
  * (redacted, execute-tool.ts). `all` shows every message (redacted for secret shapes), as before.
  */
 import type { BackgroundJobsConfig } from '../config'
-import { IsolatedSchemaThrewError } from '../isolation/errors'
+import { IsolatedSchemaThrewError, ToolWorkerExitedError } from '../isolation/errors'
 import { isToolError } from '../tools/tool-error'
 import type { ToolCallError } from './tool-errors'
 import { schemaThrewText, ToolExecutionError, ToolSchemaThrewError } from './tool-errors'
@@ -17,5 +17,8 @@ export function shownToolError(error: ToolCallError, config: Pick<BackgroundJobs
   if (config.tools.errorMessages === 'all' || isToolError(error.cause)) return error.message
   if (error instanceof ToolExecutionError) return `Tool "${error.toolName}" failed`
   if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) return schemaThrewText(error.toolName)
+  // Its cause is what killed the worker: the tool's own code's error (a native addon's, a throw
+  // past the stray-error trap) may carry what a plain tool error is hidden for.
+  if (error instanceof ToolWorkerExitedError) return `Tool "${error.toolName}" stopped its isolation worker`
   return error.message
 }
