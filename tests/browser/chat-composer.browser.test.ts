@@ -3,7 +3,7 @@
  * message while an answer runs or waits for the user (Stop in Send's place, the draft kept, a word
  * on why, and none either while a thread opened from the list is still loading), a thread's
  * unsent message kept while another thread is open and through a reload, focus back in the box after Stop, Retry on a stopped turn and Regenerate on the newest
- * finished one, each without its own answer as history, a plain sentence when the server cannot
+ * finished one, each without its own answer as history and each a new version of its turn, a plain sentence when the server cannot
  * be reached, a waiting thread that hydrates without mismatches with "Show" moving focus to the
  * question, workflow threads titled by their topic, and a compact composer and top bar on a 375 px
  * phone, where nothing is cut off, a finger finds every control (40 px), Enter adds a line and
@@ -64,18 +64,22 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     expect(starts[1]!.messages![1]!.content.length).toBeGreaterThanOrEqual(MID_ANSWER_CHARS)
     expect(stoppedText.startsWith(starts[1]!.messages![1]!.content.slice(0, 20))).toBe(true)
 
-    // Retry on the stopped turn (once the second answer is in) asks again, without the half answer.
+    // Retry on the stopped turn (once the second answer is in) asks again, without the half answer:
+    // a second version of that turn, which moves after the answer it now follows (it has it as history).
     await waitForStatus(page, second, 'completed')
     await turn(page, first).getByRole('button', { name: 'Retry' }).click()
-    await page.locator('.turn').nth(2).waitFor({ timeout: WAIT_MS })
-    expect(await page.locator('.turn').nth(2).locator('.bubble-user').textContent()).toContain(LONG_PROMPT)
+    const retried = page.locator('.turn-versions').nth(1)
+    await retried.locator('.version-switcher').waitFor({ timeout: WAIT_MS })
+    expect(await page.locator('.turn-versions').count()).toBe(2)
+    expect(await retried.locator('.turn:visible .bubble-user').textContent()).toContain(LONG_PROMPT)
+    expect(await retried.locator('.version-count').textContent()).toContain('2 / 2')
     expect(starts[2]!.messages!.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
       ['user', 'Second question'], ['assistant', '…'], ['user', LONG_PROMPT],
     ])
     await screenshot(page, 'hold-2-retried')
   })
 
-  it('offers Regenerate on the newest finished answer only: it asks the same again, without that answer as history', async () => {
+  it('offers Regenerate on the newest finished answer only: it asks the same again, without that answer as history, for a second version in place', async () => {
     const page = await openChat()
     const starts = recordStarts(page)
     const first = await send(page, 'Hello there')
@@ -84,14 +88,18 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await waitForStatus(page, second, 'completed')
     expect(await turn(page, first).locator('.regenerate-answer').count()).toBe(0)
     await turn(page, second).getByRole('button', { name: 'Regenerate' }).click()
-    await page.locator('.turn').nth(2).waitFor({ timeout: WAIT_MS })
-    const third = (await page.locator('.turn').nth(2).getAttribute('data-job-id'))!
+    // The second turn's second version, in its place (no third turn).
+    const shown = page.locator('.turn-versions').nth(1).locator('.turn:visible')
+    await page.locator('.turn-versions').nth(1).locator('.version-switcher').waitFor({ timeout: WAIT_MS })
+    const third = (await shown.getAttribute('data-job-id'))!
+    expect(third).not.toBe(second)
+    expect(await page.locator('.turn-versions').count()).toBe(2)
     expect(await turn(page, third).locator('.bubble-user').textContent()).toContain('And again')
     expect(starts[2]!.messages!.map(message => [message.role, message.role === 'user' ? message.content : '…'])).toEqual([
       ['user', 'Hello there'], ['assistant', '…'], ['user', 'And again'],
     ])
     expect(await focusedId(page)).toBe('composer-input')
-    // The regenerated answer is the newest now: Regenerate moves to it.
+    // The regenerated answer is the newest now: Regenerate moves to it (the earlier version has none).
     await waitForStatus(page, third, 'completed')
     expect(await turn(page, second).locator('.regenerate-answer').count()).toBe(0)
     expect(await turn(page, third).locator('.regenerate-answer').count()).toBe(1)

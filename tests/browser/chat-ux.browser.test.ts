@@ -265,16 +265,24 @@ describe('demo chat: typing, reading, answering', () => {
     await page.keyboard.press('Escape')
     expect(await box.count()).toBe(0)
     expect(await edit.evaluate(element => element === document.activeElement)).toBe(true)
-    // Enter saves: the edited message is asked again, the later turn is gone.
+    // Enter saves: the edited message is asked again, the later turn is gone; the message as it
+    // was, with its answer, is the turn's earlier version (1 / 2).
     await edit.click()
     await box.fill('The first question, edited')
     await box.press('Enter')
-    await page.waitForFunction(() => document.querySelectorAll('.turn').length === 1 && document.querySelector('.turn .user-text')?.textContent === 'The first question, edited', undefined, { timeout: WAIT_MS })
-    const edited = (await page.locator('.turn').getAttribute('data-job-id'))!
+    await page.waitForFunction(() => {
+      const shown = [...document.querySelectorAll<HTMLElement>('.turn')].filter(element => element.offsetParent !== null)
+      return shown.length === 1 && shown[0]!.querySelector('.user-text')?.textContent === 'The first question, edited'
+    }, undefined, { timeout: WAIT_MS })
+    const edited = (await page.locator('.turn:visible').getAttribute('data-job-id'))!
     await waitForStatus(page, edited, 'completed')
+    expect(await page.locator('.version-count [aria-hidden="true"]').textContent()).toBe('2 / 2')
     await screenshot(page, 'edit-2-asked-again')
     await page.reload()
     await waitForHydration(page)
-    expect(await page.locator('.turn .user-text').allTextContents()).toEqual(['The first question, edited'])
+    await waitForStatus(page, edited, 'completed')
+    expect(await page.locator('.turn:visible .user-text').allTextContents()).toEqual(['The first question, edited'])
+    await page.getByRole('button', { name: 'Previous version' }).click()
+    await expect.poll(() => page.locator('.turn:visible .user-text').allTextContents()).toEqual(['The first question'])
   })
 })

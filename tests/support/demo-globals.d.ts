@@ -8,6 +8,8 @@ declare global {
   const onBeforeUnmount: typeof import('vue')['onBeforeUnmount']
   const onMounted: typeof import('vue')['onMounted']
   const watch: typeof import('vue')['watch']
+  /** The choice of an answer's version (demo/app/composables/useVersionChoices.ts, tests/unit/demo-answer-versions.test.ts). */
+  const reactive: typeof import('vue')['reactive']
   /** The layer's and the demo's composables useChatNotifications calls (tests/unit/demo-unseen-threads.test.ts). */
   const useJobNotifications: typeof import('../../app/composables/useJobNotifications')['useJobNotifications']
   const showBrowserNotification: typeof import('../../app/composables/useJobNotifications')['showBrowserNotification']

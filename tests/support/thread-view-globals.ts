@@ -6,6 +6,10 @@
  */
 import { vi } from 'vitest'
 import * as vue from 'vue'
+import type { Ref } from 'vue'
+import type { JobSummary } from '../../app/lib/api-types'
+import type { ThreadJob } from '../../demo/app/lib/known-jobs'
+import { sortOldestFirst } from '../../demo/app/lib/threads'
 import { stubDocument } from './demo-client-render'
 
 export function stubThreadViewGlobals(): void {
@@ -26,4 +30,20 @@ export function stubThreadViewGlobals(): void {
   // A touch screen's (lib/focus.ts): the page's first load leaves the focus alone, so the stand-in
   // composers need no `focus`. A test of the focus stubs `window` again.
   vi.stubGlobal('window', { matchMedia: (query: string) => ({ matches: query === '(pointer: coarse)' }) })
+}
+
+/**
+ * `useThreadTurns` over `turns`, read once, on one page: a turn started here is added as the real
+ * one adds it (shown at once, the turns kept oldest first).
+ */
+export function stubThreadTurns(turns: Ref<ThreadJob[]>): void {
+  vi.stubGlobal('useThreadTurns', () => ({
+    jobs: turns, refresh: async () => {}, listStatus: vue.ref('success'), listError: vue.ref(null),
+    earlier: vue.ref([]), hasEarlier: vue.ref(false), loadingEarlier: vue.ref(false), earlierFailed: vue.ref(null),
+    loadEarlier: async () => 0, mounted: vue.ref(true), turns,
+    addLocalJob: (added: JobSummary) => {
+      turns.value = sortOldestFirst([...turns.value, added])
+    },
+    remove: () => {},
+  }))
 }

@@ -9,12 +9,12 @@
 import * as vue from 'vue'
 import type { Component } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ChatHistoryMessage, JobSummary } from '../../app/lib/api-types'
+import type { ChatHistoryMessage } from '../../app/lib/api-types'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
-import { sortOldestFirst } from '../../demo/app/lib/threads'
 import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
-import { stubThreadViewGlobals } from '../support/thread-view-globals'
+import { stubThreadTurns, stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+import { turnVersionComponents } from '../support/demo-turn-versions'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
@@ -56,24 +56,7 @@ beforeEach(() => {
   stubThreadViewGlobals()
   const turns = vue.ref<ThreadJob[]>([job('j1', SERVER_NOW - 60_000), job('j2', SERVER_NOW - 30_000)])
   let started = 2
-  vi.stubGlobal('useThreadTurns', () => ({
-    jobs: turns,
-    refresh: async () => {},
-    listStatus: vue.ref('success'),
-    listError: vue.ref(null),
-    earlier: vue.ref([]),
-    hasEarlier: vue.ref(false),
-    loadingEarlier: vue.ref(false),
-    earlierFailed: vue.ref(null),
-    loadEarlier: async () => 0,
-    mounted: vue.ref(true),
-    turns,
-    // As the real one does: shown at once, the thread's turns kept oldest first.
-    addLocalJob: (added: JobSummary) => {
-      turns.value = sortOldestFirst([...turns.value, added])
-    },
-    remove: () => {},
-  }))
+  stubThreadTurns(turns)
   vi.stubGlobal('useBackgroundJobs', () => ({
     start: async (request: { messages: ChatHistoryMessage[] }) => {
       sent.push(request.messages)
@@ -90,7 +73,7 @@ afterEach(() => {
 
 describe('ThreadView: a message sent with this computer\'s clock behind the server\'s', () => {
   it('is shown after the turns it follows, and goes after them in the next message\'s history', async () => {
-    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
+    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { ...turnVersionComponents(), JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
     await vue.nextTick()
     // Sending scrolls to the newest message: the fake element has no scrolling.
     for (const node of allNodes(container)) Object.assign(node, { scrollTo: () => {} })

@@ -3,13 +3,14 @@
  * its place and the turns after it leave the view and the next history. The main chat posts the
  * edit to the AI SDK route (lib/message-edit.ts), which places it in place and drops the later
  * turns (shared/current-turns.ts) — a fact of the thread's jobs, so it holds after a reload and in
- * every tab; the view then leaves out what the edit replaced or dropped (lib/edited-away.ts). The
+ * every tab; the view then leaves out what the edit dropped and shows the message's earlier answers
+ * as earlier versions of its turn (lib/answer-versions.ts). The
  * real routes serve the thread; the main chat's messages go as ThreadView sends them.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobSummary } from '../../app/lib/api-types'
 import { composerKeyAction } from '../../demo/app/lib/composer-keys'
-import { editedAway } from '../../demo/app/lib/edited-away'
+import { newestVersion, turnVersions } from '../../demo/app/lib/answer-versions'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { editBody, editedMessageId, startedJobIdOf } from '../../demo/app/lib/message-edit'
 import { sortOldestFirst } from '../../demo/app/lib/threads'
@@ -42,11 +43,9 @@ async function mainChatEdits(chatId: string, edited: JobSummary, text: string): 
   return jobId!
 }
 
-/** The prompts the main chat shows for the thread (after a reload, or in another tab: from the list). */
+/** The prompts the main chat shows for the thread, each turn's newest version (after a reload, or in another tab: from the list). */
 async function shownPrompts(chatId: string): Promise<string[]> {
-  const jobs = await threadJobs(chatId)
-  const away = editedAway(jobs)
-  return jobs.filter(item => !away.has(item.id)).map(item => item.prompt ?? '')
+  return turnVersions(await threadJobs(chatId)).map(turn => newestVersion(turn).prompt ?? '')
 }
 
 describe('the main chat\'s Edit of a message', () => {
@@ -87,18 +86,6 @@ describe('the main chat\'s Edit of a message', () => {
     await mainChatEdits(chatId, (await threadJobs(chatId))[1]!, 'Second edited')
     expect(await shownPrompts(chatId)).toEqual(['First', 'Second edited'])
     expect(said(await mainChatHistory(chatId, 'Next'))).toEqual([['user', 'First'], ['assistant', 'Answer to First'], ['user', 'Second edited'], ['assistant', 'Answer to Second edited'], ['user', 'Next']])
-  })
-})
-
-describe('editedAway', () => {
-  it('keeps an answer a main-chat Retry or Regenerate replaced (shown, marked "answered again below")', () => {
-    const jobs = [job('j1', 1), job('j2', 2, { status: 'failed' }), job('j3', 3, { messageId: 'j2', startedBy: 'jobs' })]
-    expect([...editedAway(jobs)]).toEqual([])
-  })
-
-  it('never hides a workflow or a lost job', () => {
-    const jobs = [job('j1', 1, { messageId: 'm1' }), job('w1', 2, { type: 'workflow' }), job('j2', 3, { missing: true }), job('j3', 4, { messageId: 'm1' })]
-    expect([...editedAway(jobs)]).toEqual(['j1'])
   })
 })
 

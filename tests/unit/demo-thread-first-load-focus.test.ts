@@ -14,6 +14,7 @@ import type { FakeNode } from '../support/demo-client-render'
 import { focusState, mountClient, withClientTemplate } from '../support/demo-client-render'
 import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+import { turnVersionComponents } from '../support/demo-turn-versions'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 const Empty = vue.defineComponent({ setup: () => () => null })
@@ -50,7 +51,7 @@ afterEach(() => {
 
 function openOnFirstLoad(props: Record<string, unknown> = { threadId: 't1' }): () => void {
   // stubThreadViewGlobals: `useNuxtApp().isHydrating` is true, as on the page's first load.
-  const { unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, props) }), { JobTurn: Empty, ThreadEmptyState: Empty, ChatComposer, ThreadStatusLine: Empty })
+  const { unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, props) }), { ...turnVersionComponents(), JobTurn: Empty, ThreadEmptyState: Empty, ChatComposer, ThreadStatusLine: Empty })
   return unmount
 }
 

@@ -13,6 +13,7 @@ import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
 import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+import { turnVersionComponents } from '../support/demo-turn-versions'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
@@ -92,7 +93,7 @@ const failedState = (root: FakeNode) => allNodes(root).find(item => item.props['
 
 describe('ThreadView: the server comes back', () => {
   it('reads a thread it could not open again once the notification stream reconnects', async () => {
-    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { JobTurn: Empty, ThreadEmptyState, ChatComposer: Empty, ThreadStatusLine: Empty })
+    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { ...turnVersionComponents(), JobTurn: Empty, ThreadEmptyState, ChatComposer: Empty, ThreadStatusLine: Empty })
     await settle()
     expect(failedState(container)).toBeDefined()
     serverDown = false

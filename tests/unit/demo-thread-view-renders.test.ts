@@ -13,6 +13,7 @@ import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { mountClient, withClientTemplate } from '../support/demo-client-render'
 import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+import { turnVersionComponents } from '../support/demo-turn-versions'
 
 const base = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as { render: (...args: unknown[]) => unknown }
 let renders = 0
@@ -69,7 +70,7 @@ afterEach(() => {
 
 describe('ThreadView while an answer streams', () => {
   it('is not rendered again by reports that only grow the answer', async () => {
-    const { unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { JobTurn, ThreadEmptyState: Empty, ChatComposer: Empty, ThreadStatusLine: Empty })
+    const { unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { ...turnVersionComponents(), JobTurn, ThreadEmptyState: Empty, ChatComposer: Empty, ThreadStatusLine: Empty })
     await vue.nextTick()
     reporters.get('j1')!(report('One.', { status: 'completed', active: false }))
     reporters.get('j2')!(report('Two.', { status: 'completed', active: false }))

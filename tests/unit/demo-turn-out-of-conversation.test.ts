@@ -3,8 +3,10 @@
  * `buildHistory`), but showed every job the same way: after /ai-sdk edited an earlier message, the
  * turns the edit dropped, and the answers a Regenerate or Retry replaced, looked like part of the
  * conversation, and the user could not tell the model would not see them. Each such turn now gets
- * a line saying so (ThreadView.vue passes it, JobTurn.vue shows it, muted). In the ThreadView
- * cases the turns and the composer are stand-ins that show the line they are given.
+ * a line saying so (ThreadView.vue passes it, JobTurn.vue shows it, muted). The answers a
+ * Regenerate or Retry replaced are now earlier versions of their turn (TurnVersions.vue), shown
+ * with that line only when the user goes back to them. In the ThreadView cases the turns and the
+ * composer are stand-ins that show the line they are given.
  */
 import * as vue from 'vue'
 import type { Component } from 'vue'
@@ -15,6 +17,7 @@ import { allNodes, mountClient, textOf, withClientTemplate } from '../support/de
 import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import JobTurnSsr from '../../demo/app/components/JobTurn.vue'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+import { turnVersionComponents } from '../support/demo-turn-versions'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
@@ -56,18 +59,19 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-/** Each turn's line, by job id, as the thread shows them. */
-async function linesOf(jobs: ThreadJob[]): Promise<Record<string, string>> {
+/** Each turn's line, by job id, as the thread shows them (`hidden`: the versions not shown). */
+async function linesOf(jobs: ThreadJob[], hidden = false): Promise<Record<string, string>> {
   shown = jobs
-  const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { JobTurn, ThreadEmptyState: Empty, ChatComposer: Empty, ThreadStatusLine: Empty })
+  const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { ...turnVersionComponents(), JobTurn, ThreadEmptyState: Empty, ChatComposer: Empty, ThreadStatusLine: Empty })
   await vue.nextTick()
-  const lines = Object.fromEntries(allNodes(container).filter(node => node.tag === 'article').map(node => [String(node.props['data-job-id']), textOf(node)]))
+  const articles = allNodes(container).filter(node => node.tag === 'article' && (node.style.display === 'none') === hidden)
+  const lines = Object.fromEntries(articles.map(node => [String(node.props['data-job-id']), textOf(node)]))
   unmount()
   return lines
 }
 
 const EDITED = 'Not part of the conversation any more — edited on the AI SDK page.'
-const AGAIN = 'Not part of the conversation any more — answered again below.'
+const EARLIER = 'An earlier version — the conversation goes on with the newest one.'
 
 describe('ThreadView: turns the model no longer sees are marked', () => {
   it('leaves out the turns an /ai-sdk edit of an earlier message dropped, and the edited message\'s first answer', async () => {
@@ -79,19 +83,21 @@ describe('ThreadView: turns the model no longer sees are marked', () => {
       job('j4', 'Next', 4, { startedBy: 'jobs' }),
     ])
     // Before the main chat had Edit: { j1: AGAIN, j2: EDITED, j3: '', j4: '' }, shown and marked.
-    // An edit's replaced and dropped turns now leave the view, as in ChatGPT (lib/edited-away.ts).
+    // An edit's dropped turns leave the view, as in ChatGPT; the edited message's first answer is its earlier version.
     expect(lines).toEqual({ j3: '', j4: '' })
   })
 
-  it('marks an answer a Regenerate or Retry in the main chat replaced, and nothing else', async () => {
-    const lines = await linesOf([
+  it('marks an answer a Regenerate or Retry in the main chat replaced (an earlier version, not shown until chosen), and nothing else', async () => {
+    const jobs = [
       job('j1', 'First', 1),
       job('j2', 'Second', 2, { status: 'failed' }),
       job('j3', 'Second', 3, { messageId: 'j2', startedBy: 'jobs' }),
       job('w1', 'A workflow', 4, { type: 'workflow' }),
       job('j5', 'Gone', 5, { missing: true }),
-    ])
-    expect(lines).toEqual({ j1: '', j2: AGAIN, j3: '', w1: '', j5: '' })
+    ]
+    // Before versions: { j1: '', j2: 'Not part of the conversation any more — answered again below.', j3: '', w1: '', j5: '' }, all shown.
+    expect(await linesOf(jobs)).toEqual({ j1: '', j3: '', w1: '', j5: '' })
+    expect(await linesOf(jobs, true)).toEqual({ j2: EARLIER })
   })
 })
 
@@ -111,7 +117,7 @@ describe('JobTurn: the out-of-conversation mark', () => {
     vi.stubGlobal('useCodeCopy', () => ({ copied: vue.ref(null), failed: vue.ref(null), onCodeClick: () => {} }))
     vi.stubGlobal('useServerReturn', () => ({ waiting: vue.ref(null), start: () => {} }))
     const props = { job: job('j1', 'First', 1), outOfConversation }
-    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurnView, props) }), { UserMessage: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty })
+    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurnView, props) }), { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty })
     return { article: allNodes(container).find(node => node.tag === 'article')!, unmount }
   }
 

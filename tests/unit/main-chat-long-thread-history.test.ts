@@ -19,6 +19,7 @@ import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
 import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
 import { useServedRoutes } from '../support/route-app'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
+import { turnVersionComponents } from '../support/demo-turn-versions'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -85,11 +86,12 @@ async function mainChatSends(chatId: string, text: string, pageSize: number): Pr
       return read
     },
   }))
-  const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: chatId }) }), { JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
+  const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: chatId }) }), { ...turnVersionComponents(), JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
   await vue.nextTick()
   await Promise.all(reading)
   await vue.nextTick()
-  const lines = Object.fromEntries(allNodes(container).filter(node => node.tag === 'article').map(node => [String(node.props['data-prompt']), textOf(node)]))
+  // The turns shown: an earlier version of a turn (TurnVersions.vue) is there, hidden until chosen.
+  const lines = Object.fromEntries(allNodes(container).filter(node => node.tag === 'article' && node.style.display !== 'none').map(node => [String(node.props['data-prompt']), textOf(node)]))
   for (const node of allNodes(container)) Object.assign(node, { scrollTo: () => {} })
   expect(await sendFromComposer!(text)).toBe(true)
   unmount()
@@ -125,7 +127,7 @@ describe('the main chat on a thread longer than the page it has read', () => {
     // Before: [Second, Answer to Second, First edited, Answer to First edited, Next].
     const { lines, messages, reads } = await mainChatSends(chatId, 'Next', 2)
     // Before: { Second: '', 'First edited': '' }.
-    // Then { Second: DROPPED_BY_EDIT, 'First edited': '' }: shown, marked. An edit's dropped turns now leave the view (lib/edited-away.ts).
+    // Then { Second: DROPPED_BY_EDIT, 'First edited': '' }: shown, marked. An edit's dropped turns now leave the view (lib/answer-versions.ts).
     expect(lines).toEqual({ 'First edited': '' })
     expect(said(messages)).toEqual([...await loaded(chatId), ['user', 'Next']])
     // Three jobs: one read of the thread's summaries when it opens, one before the message.

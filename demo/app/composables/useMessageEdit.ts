@@ -3,7 +3,8 @@
  * answers it again in its place and drops the turns after it (ending their answers that still run
  * or wait), and resolves once the stream names the new job. The request is then closed: the job
  * runs on, and its turn follows it like any other (JobTurn.vue). The thread then leaves out the
- * replaced and dropped turns (lib/edited-away.ts), here, in other tabs and after a reload.
+ * dropped turns and shows the edit as a new version of its turn (lib/answer-versions.ts), here, in
+ * other tabs and after a reload.
  * A save is bounded (`EDIT_START_TIMEOUT_MS`) and can be given up (Cancel): a server that takes the
  * post and never answers would otherwise leave the edit box "Saving…" for good.
  */

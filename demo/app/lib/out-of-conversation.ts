@@ -1,7 +1,8 @@
 /**
  * Which of a thread's turns the model no longer sees, and why: the main chat shows every job as its
- * log, but only the current turns (`currentTurns`, shared/current-turns.ts) go on as history
- * (`buildHistory`, lib/threads.ts). A turn left out is marked (JobTurn.vue) so the user can tell.
+ * turns, but only each turn's newest version (`currentTurns`, shared/current-turns.ts) goes on as history
+ * (`buildHistory`, lib/threads.ts). An earlier version, when the user goes back to it, is marked
+ * (JobTurn.vue) so the user can tell; the map also keeps them out of a long thread's next history.
  */
 import { currentTurns } from '../../../shared/current-turns'
 import type { ThreadJob } from './known-jobs'
@@ -9,8 +10,11 @@ import { sortOldestFirst } from './threads'
 
 /** A turn that an edit of an earlier message on /ai-sdk dropped (`currentTurns` no longer has it). */
 export const DROPPED_BY_EDIT = 'Not part of the conversation any more — edited on the AI SDK page.'
-/** An answer a newer job for the same message replaced (Regenerate, Retry, an edit): only the newest goes on. */
-export const ANSWERED_AGAIN = 'Not part of the conversation any more — answered again below.'
+/**
+ * An earlier version of an answer (Regenerate, Retry, an edit made a newer one: lib/answer-versions.ts),
+ * shown when the user goes back to it: only the newest version goes on as history.
+ */
+export const EARLIER_VERSION = 'An earlier version — the conversation goes on with the newest one.'
 
 /**
  * Why each of `turns` (the thread's jobs, any order) is not part of the conversation the model is
@@ -21,7 +25,7 @@ export function outOfConversation(turns: readonly ThreadJob[]): Map<string, stri
   const chat = sortOldestFirst(turns.filter(job => job.type === 'chat' && !job.missing))
   const notes = new Map<string, string>(chat.map(job => [job.id, DROPPED_BY_EDIT]))
   for (const jobs of currentTurns(chat)) {
-    for (const job of jobs.slice(0, -1)) notes.set(job.id, ANSWERED_AGAIN)
+    for (const job of jobs.slice(0, -1)) notes.set(job.id, EARLIER_VERSION)
     notes.delete(jobs.at(-1)!.id)
   }
   return notes
