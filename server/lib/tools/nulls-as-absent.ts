@@ -6,9 +6,12 @@
  * (`.optional()`, `.default()`, `.prefault()`) and whose type does not take null is treated as
  * absent — in the arguments object and in the objects nested in it (also objects in arrays). A
  * property that takes null (`.nullable()`, `.nullish()`, `z.any()`, a union with `z.null()`) keeps
- * its null; so does one that is required (its error is unchanged). Unions of objects are not
- * walked (which option a value is for is the schema's to decide). Structural: no refine or
- * transform runs here, and the model's value is never changed in place (the `tool-call` event keeps it).
+ * its null; so does one that is required (its error is unchanged). In a union of objects
+ * (`z.union`, `z.discriminatedUnion` — only the options its tag names —, `z.xor`), a null is left
+ * out when an option may leave the property out and no option takes null for it; which option the
+ * value is is still the schema's to decide. Structural: no refine or transform runs here, and the
+ * value sent is never changed in place (the `tool-call` event keeps it). Workflow inputs and input
+ * nodes' answers are read the same way (docs/decisions/023).
  */
 import type { z } from 'zod'
 
@@ -24,8 +27,11 @@ interface Internals {
       element?: z.ZodType
       options?: readonly z.ZodType[]
       values?: readonly unknown[]
+      discriminator?: string
     }
     optin?: string
+    /** An object's literal values per key (what a discriminated union reads its tag by). */
+    propValues?: Record<string, Set<unknown>>
   }
 }
 
@@ -72,31 +78,77 @@ function takesNull(schema: z.ZodType, depth = 0): boolean {
 /** Marks a property to leave out. */
 const ABSENT = Symbol('absent')
 
+/** Most schemas a value is read against at once (the options of unions in unions). */
+const MAX_CANDIDATES = 64
+
+/**
+ * The schemas that may decide a value's content: the schema through its wrappers, or each option
+ * of a union (`z.union`, `z.discriminatedUnion`, `z.xor`, nested ones too). A discriminated union
+ * whose tag the value names keeps only the options that take that tag.
+ */
+function candidates(schema: z.ZodType, value: object, depth: number, into: z.ZodType[], expanded = new Set<z.ZodType>()): z.ZodType[] {
+  const target = unwrapped(schema, depth)
+  const def = target ? internals(target)?.def : undefined
+  if (!target || !def || depth > MAX_DEPTH || into.length >= MAX_CANDIDATES) return into
+  if (def.type !== 'union' || !def.options) {
+    into.push(target)
+    return into
+  }
+  // A union that is its own option (through a lazy) is read once.
+  if (expanded.has(target)) return into
+  expanded.add(target)
+  for (const option of taggedOptions(def.options, def.discriminator, value)) candidates(option, value, depth + 1, into, expanded)
+  return into
+}
+
+/** A discriminated union's options that take the value's tag; all of them when it has none, or none takes it. */
+function taggedOptions(options: readonly z.ZodType[], discriminator: string | undefined, value: object): readonly z.ZodType[] {
+  if (discriminator === undefined || Array.isArray(value) || !Object.hasOwn(value, discriminator)) return options
+  const tag = (value as Record<string, unknown>)[discriminator]
+  const matching = options.filter(option => internals(option)?.propValues?.[discriminator]?.has(tag as never) !== false)
+  return matching.length ? matching : options
+}
+
 /**
  * The arguments with each `null` of an optional, non-nullable property left out (see the file
  * comment); the same value when there is none, else a copy of what changed.
  */
-export function nullsAsAbsent(schema: z.ZodType, value: unknown, depth = 0): unknown {
+export function nullsAsAbsent(schema: z.ZodType, value: unknown): unknown {
+  return walk([schema], value, 0)
+}
+
+/**
+ * `nullsAsAbsent` against every schema that may read the value (a union's options). A property's
+ * null is left out when one of them may leave it out and none of them takes null: leaving it out
+ * can then only let an option pass that would refuse it. A nested value is walked against that
+ * property's schema in each of them.
+ */
+function walk(schemas: readonly z.ZodType[], value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value
-  const target = unwrapped(schema, depth)
-  const def = target ? internals(target)?.def : undefined
-  if (def?.type === 'array' && def.element && Array.isArray(value)) {
+  const targets: z.ZodType[] = []
+  for (const schema of schemas) candidates(schema, value, depth, targets)
+  const defs = targets.map(target => internals(target)!.def)
+  if (Array.isArray(value)) {
+    const elements = defs.flatMap(def => (def.type === 'array' && def.element ? [def.element] : []))
+    if (!elements.length) return value
     let copy: unknown[] | undefined
     value.forEach((item, index) => {
-      const next = nullsAsAbsent(def.element!, item, depth + 1)
+      const next = walk(elements, item, depth + 1)
       if (next !== item) (copy ??= [...value])[index] = next
     })
     return copy ?? value
   }
-  if (def?.type !== 'object' || !def.shape || Array.isArray(value)) return value
+  const shapes = defs.flatMap(def => (def.type === 'object' && def.shape ? [def.shape] : []))
+  if (!shapes.length) return value
   const record = value as Record<string, unknown>
   let copy: Record<string, unknown> | undefined
-  for (const [key, property] of Object.entries(def.shape)) {
-    if (!Object.hasOwn(record, key)) continue
+  for (const key of Object.keys(record)) {
+    const properties = shapes.flatMap(shape => (Object.hasOwn(shape, key) ? [shape[key]!] : []))
+    if (!properties.length) continue
     const current = record[key]
     const next = current === null
-      ? (internals(property)?.optin !== undefined && !takesNull(property) ? ABSENT : current)
-      : nullsAsAbsent(property, current, depth + 1)
+      ? (properties.some(property => internals(property)?.optin !== undefined) && !properties.some(property => takesNull(property)) ? ABSENT : current)
+      : walk(properties, current, depth + 1)
     if (next === current) continue
     copy ??= { ...record }
     if (next === ABSENT) delete copy[key]

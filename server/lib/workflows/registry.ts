@@ -10,6 +10,7 @@ import { validateWorkflowDefinition, WorkflowDefinitionError } from './validate'
 import { describeIssues } from '../describe-issues'
 import { workflowQuestions } from './questions'
 import { safeParseSync } from '../zod-schema'
+import { nullsAsAbsent } from '../tools/nulls-as-absent'
 import { checkedByAppSchema } from './app-schema-check'
 import { jsonProblem } from '../json-problem'
 import { describeThrown } from '../executor/tool-errors'
@@ -47,7 +48,8 @@ export function compileWorkflow(value: unknown, options: ValidateOptions = {}): 
     parseInput(input: unknown) {
       const what = `workflow "${definition.name}" input`
       // The schema's own code may throw (a refine that reads a database that is down): not the client's input.
-      const parsed = checkedByAppSchema(what, () => safeParseSync(definition.input, input, what))
+      // `"tone": null` for an optional field that does not take null is that field left out (nulls-as-absent.ts).
+      const parsed = checkedByAppSchema(what, () => safeParseSync(definition.input, nullsAsAbsent(definition.input, input), what))
       // Reads like the route's other 400s: the field, then what is wrong with it; a problem with the
       // whole input (a string for an object, an unknown key, a refine of the object) names the
       // body's field, `input`, not `(root)`.

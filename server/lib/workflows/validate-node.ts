@@ -15,6 +15,7 @@ import { describeThrown } from '../executor/tool-errors'
 import { closestName } from '../closest-name'
 import { undeclaredName } from './declared-input'
 import { AsyncSchemaError, isZodSchema, safeParseSync, zodSchemaProblem } from '../zod-schema'
+import { nullsAsAbsent } from '../tools/nulls-as-absent'
 
 /** What a node check needs to know about the rest of the workflow. */
 export interface NodeCheckScope {
@@ -103,7 +104,8 @@ function checkTimeoutAnswer(id: string, node: Extract<WorkflowNode, { kind: 'inp
   const answer = node.timeoutAnswer !== undefined ? node.timeoutAnswer : action === 'default' ? null : action
   let parsed: ReturnType<z.ZodType['safeParse']>
   try {
-    parsed = safeParseSync(node.schema, answer, `input node "${id}" answer`)
+    // Read as a person's answer is (nodes/input.ts): a null for an optional field is that field left out.
+    parsed = safeParseSync(node.schema, nullsAsAbsent(node.schema, answer), `input node "${id}" answer`)
     // An optional question: null is the answer left out, as the node reads it (nodes/input.ts).
     if (!parsed.success && answer === null && safeParseSync(node.schema, undefined, `input node "${id}" answer`).success) return null
   }

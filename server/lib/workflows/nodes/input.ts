@@ -11,6 +11,7 @@ import { resolveText } from '../resolve-inputs'
 import { recordedAnswerAsReadNow } from '../recorded-answer'
 import { describeIssues } from '../../describe-issues'
 import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
+import { nullsAsAbsent } from '../../tools/nulls-as-absent'
 import { checkedByAppSchema } from '../app-schema-check'
 import { issueCountOf, withIssueCount } from '../../validation-budget'
 import { expiredMessage, timeoutAnswer } from '../../input-requests'
@@ -59,10 +60,11 @@ export function parseAnswer(schema: z.ZodType, answer: unknown, what = 'answer')
 /**
  * The schema's reading of an answer. An optional question left unanswered: JSON (and the route,
  * which requires `answer`) has no missing value, so `null` is the answer left out, read as the
- * schema reads a missing one (a schema that takes null itself gets null).
+ * schema reads a missing one (a schema that takes null itself gets null). So is a `null` for an
+ * optional field of the answer that does not take null (`{ "feedback": null }`, nulls-as-absent.ts).
  */
 function readAnswer(schema: z.ZodType, answer: unknown, what: string): ReturnType<z.ZodType['safeParse']> {
-  const parsed = safeParseSync(schema, answer, what)
+  const parsed = safeParseSync(schema, nullsAsAbsent(schema, answer), what)
   if (parsed.success || answer !== null) return parsed
   const left = safeParseSync(schema, undefined, what)
   return left.success ? left : parsed
