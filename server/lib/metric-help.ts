@@ -18,7 +18,7 @@ export const COUNTER_HELP = {
   job_errors_total: 'Jobs that failed, by error code (not aborts: see job_aborts_total).',
   job_aborts_total: 'Jobs that ended aborted, by code (aborted: by their user; input-timeout: a question\'s onTimeout abort). Not errors.',
   upstream_errors_total: 'Jobs that failed in the model request, by error code.',
-  tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied; stopped: the job\'s end cut the call off).',
+  tool_runs_total: 'Tool calls that returned, by tool (unknown: a name that is not a registered tool) and result status (completed, error, timeout, denied; refused: the tool threw a ToolError, its deliberate "cannot do that", not a failure; stopped: the job\'s end cut the call off).',
   tool_timeouts_total: 'Tool calls that ran longer than their time limit.',
   cleanup_runs_total: 'Retention cleanup passes.',
   jobs_deleted_total: 'Finished jobs deleted: after retention (reason=retention), by their user (reason=user), or by the memory provider to make room past its 10,000 jobs, usually before their retention ran out (reason=evicted).',
@@ -49,7 +49,7 @@ export const HISTOGRAM_HELP = {
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the run start (creation, or takeover) to its end, waits for human input included.',
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
   model_first_token_ms: 'Milliseconds from sending a model round\'s request (retries included) to its first text, reasoning or tool call, by the model asked; rounds with no token are not timed.',
-  tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, timeout); calls that never ran are not timed.',
+  tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, refused, timeout); calls that never ran are not timed.',
 } as const satisfies Record<string, string>
 
 /** A histogram name. */

@@ -8,25 +8,15 @@ import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import { useMetrics } from '../../server/lib/metrics'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { ISOLATION_TEST_TOOLS } from '../support/isolation-tools'
+import { counterGrowth } from '../support/counter-growth'
 import { createStepModel } from '../support/step-model'
-
-/** How much each counter grew while `run` ran (the process registry is shared by the file's tests). */
-async function counted(run: () => Promise<unknown>): Promise<Record<string, number>> {
-  const before = useMetrics().snapshot().counters
-  await run()
-  const grown: Record<string, number> = {}
-  for (const [key, value] of Object.entries(useMetrics().snapshot().counters)) {
-    if (value !== (before[key] ?? 0)) grown[key] = value - (before[key] ?? 0)
-  }
-  return grown
-}
 
 describe('tool result metrics', () => {
   it('counts each result by tool and status; unknown names as "unknown"; timeouts also in tool_timeouts_total', async () => {
     const fake = createFakeRunContext({ model: createStepModel([]), tools: ISOLATION_TEST_TOOLS, config: { limits: { toolTimeoutMs: 20 } } })
     let calls = 0
     const call = (name: string, args: unknown = {}) => executeToolCall(fake.context, { id: `call-${++calls}`, name, args, step: 1 })
-    const grown = await counted(async () => {
+    const grown = await counterGrowth(async () => {
       await call('echo', { text: 'hi' })
       await call('explode')
       await call('explode')

@@ -14,7 +14,7 @@ import { argumentsAsJson, decodeArguments, parseToolArguments } from './parse-to
 import { resolveToolNames } from './resolve-tools'
 import { disabledToolNames } from '../config'
 import { JobAbortedError } from '../errors'
-import { IsolatedSchemaThrewError, IsolationQueueTimeoutError, LeftoverBlockedStartError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError, ToolHeapLimitError, ToolWorkerExitedError } from '../isolation/errors'
+import { IsolationQueueTimeoutError, LeftoverBlockedStartError, LeftoverBlockedTimeoutError, ToolArgumentsCheckTimeoutError, ToolFileLoadTimeoutError } from '../isolation/errors'
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
@@ -28,13 +28,13 @@ import {
   ToolDeniedError,
   ToolExecutionError,
   ToolNotRunError,
-  ToolSchemaThrewError,
   ToolTimeoutError,
   ToolTurnedOffError,
 } from './tool-errors'
 import type { ToolResultJson } from './tool-result-json'
 import { shownToolError } from './shown-tool-error'
 import { countStoredToolResult, countToolResult } from './tool-metrics'
+import { isToolRefusal, logToolCallFailure, REFUSED_STATUS } from './tool-failure-lines'
 import { useMetrics } from '../metrics'
 import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
@@ -197,6 +197,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   // Elapsed time, on the monotonic clock: a wall-clock step during the call changes nothing.
   const durationMs = () => (timing.startedAt === null ? 0 : Math.round(performance.now() - timing.startedAt))
   let outcome: ToolCallOutcome
+  // A ToolError the tool threw: counted `refused`, not `error` (tool-failure-lines.ts).
+  let refused = false
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
@@ -227,23 +229,8 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
       throw context.signal.reason
     }
     if (!isToolCallError(error)) throw error
-    // The tool's own schema code threw (its database down): the operator's to see, not only the model's.
-    if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
-    // Its `execute` threw (an API's 500, a database down), or its isolation worker died under it (over
-    // its heap cap, a crash): the model goes on, the operator needs the why.
-    // Once, then a count line a minute while it keeps failing (its API down: a line per call buried the log).
-    else if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) {
-      const cause = error instanceof ToolHeapLimitError ? error : error.cause
-      const log = () => context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: cause })
-      if (context.toolFailed) context.toolFailed(call.name, log, cause)
-      else log()
-    }
-    // Timed out for an earlier call's leftover (an interval spinning in its worker): the tool to fix is that one.
-    else if (error instanceof LeftoverBlockedTimeoutError || error instanceof LeftoverBlockedStartError) {
-      context.logger?.warn(`isolated tool "${call.name}" timed out while its worker ran ${leftoverTimerOf(error.leftoverOf)}; its worker was replaced`, { tool: call.name, jobId: context.jobId, callId: call.id, leftoverOf: error.leftoverOf })
-      // Counted under the tool to fix too (a registered tool's file: a bounded label).
-      useMetrics().increment('isolated_leftover_blocks_total', { tool: error.leftoverOf })
-    }
+    logToolCallFailure(context, call, error)
+    if (isToolRefusal(error)) refused = true
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     // A tool's own fault reads only `Tool "x" failed` unless it threw a ToolError (shown-tool-error.ts).
@@ -251,7 +238,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     outcome = { id: call.id, name: call.name, status: error.status, error: shown, durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: shown, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
-  countStoredToolResult(context, call.name, outcome.status, timing.startedAt === null ? null : outcome.durationMs)
+  countStoredToolResult(context, call.name, refused ? REFUSED_STATUS : outcome.status, timing.startedAt === null ? null : outcome.durationMs)
   context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })
   return outcome
 }
