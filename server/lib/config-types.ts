@@ -143,7 +143,7 @@ export interface BackgroundJobsConfig {
      */
     errorMessages: 'tool-errors' | 'all'
   }
-  /** The worker threads of isolated tools (docs/tools.md). Read when the first isolated call starts the pool. */
+  /** The worker threads of isolated tools (docs/tool-isolation.md). Read when the first isolated call starts the pool. */
   isolation: {
     /** Most isolated calls running at once (one worker thread each). @default 2 */
     maxWorkers: number

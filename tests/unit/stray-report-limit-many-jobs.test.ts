@@ -1,6 +1,6 @@
 /**
  * An isolation worker reports ten ignored errors a second one by one and counts the rest, one count
- * a second for each tool, job and kind (stray-report-limit.ts); docs/tools.md says that so a tool
+ * a second for each tool, job and kind (stray-report-limit.ts); docs/tool-isolation.md says that so a tool
  * whose timers keep throwing "floods neither the server's thread nor its log". But the counts were
  * kept by job with no bound: a tool that leaves a throwing timer behind in every call (one per job)
  * made a worker that had served 1,000 such calls send 1,000 reports — 1,000 error lines on the

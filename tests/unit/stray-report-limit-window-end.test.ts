@@ -1,5 +1,5 @@
 /**
- * An isolation worker reports ten ignored errors a second one by one and counts the rest; docs/tools.md
+ * An isolation worker reports ten ignored errors a second one by one and counts the rest; docs/tool-isolation.md
  * says the counts go out "when the next second starts or its turn ends". They went out only when a
  * later error came after the window, or at the end of the worker's next turn: a burst after a call's
  * turn (a leftover interval that throws for a while, then stops) left its count in the worker until

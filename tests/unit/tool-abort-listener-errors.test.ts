@@ -1,6 +1,6 @@
 /**
  * A throw from an abort listener an in-process tool added to its `signal` is one of that tool's
- * stray errors (docs/tools.md: "a throw from a timer or callback"): logged naming the tool and
+ * stray errors (docs/tool-isolation.md: "a throw from a timer or callback"): logged naming the tool and
  * the job, never handed to the process's listeners unnamed. The signal is aborted by the call's
  * time limit or the job's abort, code that is not the tool's; before the fix the listener ran in
  * that code's async context, so the error reached `uncaughtException` as an error of no tool

@@ -1,6 +1,6 @@
 /**
  * A workflow tool node may pass its arguments as an object built by code, not as the model's JSON
- * text. An isolated tool's worker gets its arguments as JSON (docs/tools.md): a function in that
+ * text. An isolated tool's worker gets its arguments as JSON (docs/tool-isolation.md): a function in that
  * object is left out, as JSON and in-process zod leave it out, so the call ends as it does
  * in-process. It used to be structured-cloned: the clone threw, and the call ended `Tool "echo"
  * stopped its isolation worker: () => 1 could not be cloned.`, counted as a stopped worker.

@@ -1,6 +1,6 @@
 /**
  * After each call its worker spends a turn of its event loop checking for leftovers (up to
- * 100 ms while a timer it left is pending) before it takes the next call: docs/tools.md says calls
+ * 100 ms while a timer it left is pending) before it takes the next call: docs/tool-isolation.md says calls
  * queue meanwhile. The pool's own count bounds the calls that run and wait (`isolation.maxWorkers`
  * + `isolation.maxQueue`); tinypool's queue, sized `maxQueue` alone, refused a call it would only
  * have held for that turn — with `maxQueue` 0, every call right after another answered.

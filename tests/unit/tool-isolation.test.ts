@@ -188,7 +188,7 @@ describe('hard limits', () => {
     expect(await workerThreadId(run)).not.toBe(before)
   })
 
-  it('the heap cap does not cover Buffers and ArrayBuffers (memory outside the JavaScript heap): docs/tools.md says so', async () => {
+  it('the heap cap does not cover Buffers and ArrayBuffers (memory outside the JavaScript heap): docs/tool-isolation.md says so', async () => {
     const run = isolatedRun({ tools: { isolated: 'hold_buffers' }, isolation: { heapMb: 32 } })
     expect(await call(run, 'hold_buffers', { mb: 96 })).toMatchObject({ status: 'completed', result: { heldMb: 96 } })
   })
@@ -261,7 +261,7 @@ describe('a tool file that throws at import in a worker', () => {
   })
 })
 
-describe('what a tool changes in its process (docs/tools.md: a worker is not a sandbox)', () => {
+describe('what a tool changes in its process (docs/tool-isolation.md: a worker is not a sandbox)', () => {
   it('isolated: process.chdir fails the call; an env variable or a global it sets stays in its worker, where later calls see it, and never reaches the server', async () => {
     const run = isolatedRun({ tools: { isolated: 'process_state' } })
     const cwd = process.cwd()

@@ -36,7 +36,7 @@ export function decodeArguments(args: unknown): { ok: true, value: unknown } | {
 }
 
 /**
- * The arguments as an isolation worker gets them: JSON data, as docs/tools.md says. A model's
+ * The arguments as an isolation worker gets them: JSON data, as docs/tool-isolation.md says. A model's
  * arguments already are; a workflow tool node may pass any object, and the worker would get a
  * structured clone of it: a function in it (which JSON, and in-process zod, leave out) made the
  * clone throw, and the call ended as if the tool had stopped its worker. Here a function or
