@@ -17,7 +17,7 @@ export const changedJobValidator = v.object({ jobId, userId, type, status, threa
  * A job `jobs:create` has just stored, as it returns it: with its lease, without the request the
  * caller has just sent.
  */
-export const createdJobValidator = v.object({ ...changedJobValidator.fields, lease: v.union(leaseValidator, v.null()) })
+export const createdJobValidator = v.object({ ...changedJobValidator.fields, storeCreatedAt: v.optional(v.number()), lease: v.union(leaseValidator, v.null()) })
 
 /** A job document in the shape `changedJobValidator` describes. */
 export function toChangedJob(doc: Doc<'jobs'>): typeof changedJobValidator.type {

@@ -119,7 +119,7 @@ export const create = serverMutation({
     await indexThreadJob(ctx.db, args)
     const record = await ctx.db.get(id)
     if (!withoutRequest) return { record: toJobRecord(record!, requestJson, lease ?? null), created: true }
-    return { record: { ...toChangedJob(record!), lease: lease ?? null }, created: true as const }
+    return { record: { ...toChangedJob(record!), storeCreatedAt: Math.floor(record!._creationTime), lease: lease ?? null }, created: true as const }
   },
 })
 

@@ -25,7 +25,9 @@ export function isTerminal(status: StoredJobStatus): boolean {
 }
 
 /** A job as the functions return it: the stored fields, `lease` as null when there is none. */
-export const jobRecordValidator = v.object({ ...jobFields, lease: v.union(leaseValidator, v.null()) })
+// storeCreatedAt: the job document's `_creationTime` (whole ms), this deployment's clock, the one
+// leases expire on: a takeover counts the job's time limit from it (server/lib/job-start.ts).
+export const jobRecordValidator = v.object({ ...jobFields, storeCreatedAt: v.optional(v.number()), lease: v.union(leaseValidator, v.null()) })
 
 /** The returned job shape. */
 export type JobRecordValue = typeof jobRecordValidator.type
@@ -88,7 +90,7 @@ export async function readJobRecord(db: DatabaseReader, doc: Doc<'jobs'>): Promi
 
 /** Converts a job document, its request and its lease to the returned shape (drops Convex system fields). */
 export function toJobRecord(doc: Doc<'jobs'>, requestJson: string, lease: StoredLease | null): JobRecordValue {
-  return { ...toChangedJob(doc), requestJson, lease }
+  return { ...toChangedJob(doc), storeCreatedAt: Math.floor(doc._creationTime), requestJson, lease }
 }
 
 /** The job document with this engine id, or null. */

@@ -29,6 +29,7 @@ import type { ResumedRun } from './run-manager'
 import { stopQuietly } from './stop-quietly'
 import type { TimerSet } from './timers'
 import { createTakeOver } from './take-over'
+import { takenOverJobStart } from './job-start'
 import type { AnswerOutcome } from './stored-answer'
 import { answeredAlike } from './stored-answer'
 import { workflowAnswerReader } from './workflows/answer-as-read'
@@ -103,7 +104,7 @@ export function createCluster(options: ClusterOptions) {
    * lease is this instance's, so no scan lists them as lapsed until it lapses too. Each scan tries
    * them again first, a few times at most (then the lease is left to lapse, to any instance).
    */
-  const claimedNotTaken = new Map<string, { record: JobRecord & { lease: JobLease }, tries: number }>()
+  const claimedNotTaken = new Map<string, { record: JobRecord & { lease: JobLease }, jobStartedAtMs: number, tries: number }>()
   /**
    * Forwarded controls waiting for the owner: `dispose` clears the engine's timers, their timeout
    * among them, so it ends them (`cancelForwards`) rather than leave their requests hanging.
@@ -311,7 +312,9 @@ export function createCluster(options: ClusterOptions) {
         const lease = await provider.claimLease(expired.id, instanceId, config.lease.durationMs)
         if (!lease) continue
         recovered++
-        await takeOverHeld({ ...expired, lease }, leaseAskedAtMs, config, 1)
+        // The job's time limit counts from its first start, read on the store's clock (job-start.ts).
+        const jobStartedAtMs = takenOverJobStart({ record: expired, lease, leaseMs: config.lease.durationMs, claimAskedAtMs: leaseAskedAtMs, now })
+        await takeOverHeld({ ...expired, lease }, leaseAskedAtMs, jobStartedAtMs, config, 1)
       }
       leftToOthers = left
       cannotRun = unrunnable
@@ -323,20 +326,23 @@ export function createCluster(options: ClusterOptions) {
     return recovered
   }
 
-  /** Takes over a job whose lease this instance holds; on a failure it is kept to be tried again (`tries` so far) and the error thrown. */
-  async function takeOverHeld(record: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig, tries: number): Promise<void> {
+  /**
+   * Takes over a job whose lease this instance holds (`jobStartedAtMs`: when the job first started,
+   * on `performance.now()`); on a failure it is kept to be tried again (`tries` so far) and the error thrown.
+   */
+  async function takeOverHeld(record: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, jobStartedAtMs: number, config: BackgroundJobsConfig, tries: number): Promise<void> {
     try {
-      await takeOver(record, leaseAskedAtMs, config)
+      await takeOver(record, leaseAskedAtMs, config, jobStartedAtMs)
     }
     catch (error) {
-      if (tries < MAX_TAKEOVER_TRIES) claimedNotTaken.set(record.id, { record, tries })
+      if (tries < MAX_TAKEOVER_TRIES) claimedNotTaken.set(record.id, { record, jobStartedAtMs, tries })
       throw error
     }
   }
 
   /** Tries again the takeovers that failed after their claim, under the lease renewed first (false: another instance has the job now). */
   async function retryClaimed(config: BackgroundJobsConfig): Promise<void> {
-    for (const [id, { record, tries }] of claimedNotTaken) {
+    for (const [id, { record, jobStartedAtMs, tries }] of claimedNotTaken) {
       if (stopped) return
       if (options.runs.has(id)) {
         claimedNotTaken.delete(id)
@@ -345,7 +351,7 @@ export function createCluster(options: ClusterOptions) {
       const leaseAskedAtMs = performance.now()
       const held = await provider.heartbeatLease(id, record.lease, config.lease.durationMs)
       claimedNotTaken.delete(id)
-      if (held) await takeOverHeld(record, leaseAskedAtMs, config, tries + 1)
+      if (held) await takeOverHeld(record, leaseAskedAtMs, jobStartedAtMs, config, tries + 1)
     }
   }
 

@@ -45,7 +45,10 @@ export interface JobRun {
    * resumed) makes none of them negative or hours long.
    */
   monotonicStartedAt: number
-  /** When the job's time limit (`limits.jobTimeoutMs`, armed as the run starts) ends, on `performance.now()`'s clock. */
+  /**
+   * When the job's time limit (`limits.jobTimeoutMs`) ends, on `performance.now()`'s clock: counted
+   * from the run's start, or for a job taken over from its first start (job-start.ts).
+   */
   timeLimitEndsAt: number
   /** Settles when the runner returned and the end was written. */
   done: Promise<void>
@@ -156,6 +159,8 @@ export interface CreateRunOptions {
   onShortened?: (event: JobEvent, bytes: number) => void
   /** The lease epoch this run writes with (1 on the first owner). */
   epoch: number
+  /** When the job first started on `performance.now()` (a job taken over: job-start.ts). @default now */
+  jobStartedAtMs?: number
   trace: JobTrace
 }
 
@@ -185,7 +190,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     metrics: metricsSoFar(options.state),
     startedAt: options.now(),
     monotonicStartedAt: performance.now(),
-    timeLimitEndsAt: performance.now() + options.config.limits.jobTimeoutMs,
+    timeLimitEndsAt: (options.jobStartedAtMs ?? performance.now()) + options.config.limits.jobTimeoutMs,
     done: Promise.resolve(),
     codeReturned: false,
     heldWarnedSince: null,
@@ -202,8 +207,8 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     signal: controller.signal,
     defaultTimeoutMs: options.config.limits.inputTimeoutMs,
     now: options.now,
-    // The time limit is armed as the run starts (run-manager.ts), on the same clock.
-    jobEndsAt: () => run.startedAt + options.config.limits.jobTimeoutMs,
+    // The time limit (run-manager.ts) on this clock: the run's start plus what it had left then.
+    jobEndsAt: () => run.startedAt + (run.timeLimitEndsAt - run.monotonicStartedAt),
     abortJob: reason => options.abort(run, reason),
     onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt, request),
     onSettled: requestId => options.onInputSettled(requestId),

@@ -78,6 +78,11 @@ export interface ResumedRun {
   lease: JobLease
   /** When the lease was claimed (`performance.now()` before the claim was sent): it is counted from then. */
   leaseAskedAtMs?: number
+  /**
+   * When the job first started, on `performance.now()` (job-start.ts): its time limit counts from
+   * there, so the run gets only what is left of it. @default the run's start (a fresh limit)
+   */
+  jobStartedAtMs?: number
   /** A chat continued: where each of its rounds began in the stored text (round-text.ts). */
   textStarts?: RoundTextStarts
   /** The job's controls stored before the takeover (`readControls`): acted on before the runner starts. */
@@ -268,6 +273,7 @@ export function createRunManager(options: RunManagerOptions) {
       persist,
       now,
       epoch: lease?.epoch ?? 1,
+      ...(resume?.jobStartedAtMs === undefined ? {} : { jobStartedAtMs: resume.jobStartedAtMs }),
       onCommit: (event: JobEvent) => {
         // What the code of a run given up still makes is stored and sent nowhere: not counted either.
         if (run.abandoned) return
@@ -307,7 +313,10 @@ export function createRunManager(options: RunManagerOptions) {
       run.confirmLease = hold.confirm
       run.leaseHolds = hold.holds
     }
-    timers.timeout(() => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs)`)), config.limits.jobTimeoutMs)
+    // Counted from the job's first start: a run taken over gets what is left (job-start.ts).
+    const timeLimitReached = () => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs${resume ? ', counted from its first start' : ''})`))
+    const timeLeftMs = run.timeLimitEndsAt - performance.now()
+    if (timeLeftMs > 0) timers.timeout(timeLimitReached, timeLeftMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
     const voided = resume?.state.pendingInputs ?? []
     for (const pending of voided) {
@@ -333,6 +342,10 @@ export function createRunManager(options: RunManagerOptions) {
       // Answers stored after the takeover's read and before the voids: read again once those are stored.
       answers.readAgain(async () => await run.persist.flush() === 'stored' ? await shared.readControls?.(record.id) ?? null : null)
     }
+    // Taken over past its time limit: it ends `timeout` with what is stored (after an abort its
+    // user stored meanwhile, which wins), its runner never starts (no model round, no tool, no
+    // question asked again).
+    if (timeLeftMs <= 0) timeLimitReached()
 
     run.done = (async () => {
       let outcome: RunOutcome

@@ -50,10 +50,11 @@ export function createTakeOver(options: TakeOverOptions) {
 
   /**
    * Resumes or ends `record`, whose lease this instance holds (`lease`, asked for at
-   * `leaseAskedAtMs` on `performance.now()`). Rejects with the store's error when a read or the
-   * end's write fails: the lease is still this instance's then (the caller tries again).
+   * `leaseAskedAtMs` on `performance.now()`; the job first started at `jobStartedAtMs` on that
+   * clock, job-start.ts). Rejects with the store's error when a read or the end's write fails: the
+   * lease is still this instance's then (the caller tries again).
    */
-  return async function takeOver(listed: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig): Promise<void> {
+  return async function takeOver(listed: JobRecord & { lease: JobLease }, leaseAskedAtMs: number, config: BackgroundJobsConfig, jobStartedAtMs?: number): Promise<void> {
     const { lease } = listed
     const countTakeover = (outcome: 'resumed' | 'ended' | 'already-ended') => useMetrics().increment('lease_takeovers_total', { type: listed.type, outcome })
     // The scan lists lapsed jobs without their whole requests (`listExpiredLeases`): the job's is
@@ -80,7 +81,7 @@ export function createTakeOver(options: TakeOverOptions) {
         return
       }
       const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
-      options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
+      options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(jobStartedAtMs === undefined ? {} : { jobStartedAtMs }), ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
       // No run when the engine was disposed meanwhile: its lease lapses to another instance, which counts the takeover.
       if (!options.runs.has(record.id)) return
       logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq, ...traceField(options.runs.get(record.id)?.trace.traceId) })

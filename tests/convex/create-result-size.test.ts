@@ -29,7 +29,7 @@ describe('convex create result size', () => {
     const job = newJob({ idempotencyKey: 'turn-1', request: { type: 'chat', messages: [{ role: 'user', content: history }] } })
     const created = await provider.create(job)
     expect(created.created).toBe(true)
-    expect(created.record).toEqual({ ...job, status: 'queued', updatedAt: job.createdAt, endedAt: null, lastSeq: 0 })
+    expect(created.record).toEqual({ ...job, status: 'queued', storeCreatedAt: expect.any(Number), updatedAt: job.createdAt, endedAt: null, lastSeq: 0 })
     expect(counter.bytes).toBeLessThan(history.length / 10)
 
     // A retry with the same key gets the stored job, request and all.

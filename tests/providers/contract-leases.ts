@@ -56,6 +56,19 @@ export function defineLeaseContract(scope: ContractScope): void {
       expect((await scope.provider.get(job.id))?.lease).toEqual(lease)
     })
 
+    it('keeps when the job was created on the clock its leases expire on (a takeover counts its time limit from it)', async () => {
+      const leases = leasesOf(scope.provider)
+      const job = await createJob(scope.provider, { lease: null })
+      await scope.advance(45_000)
+      const lease = await leases.claimLease(job.id, 'instance-a', LEASE_MS)
+      // The claim's time on the store's clock, less the creation's: the job's age, whatever the instances' clocks say.
+      const [stored, listed] = [await scope.provider.get(job.id), (await leases.listExpiredLeases()).find(record => record.id === job.id)]
+      expect(lease!.expiresAt - LEASE_MS - stored!.storeCreatedAt!).toBe(45_000)
+      expect(listed).toBeUndefined()
+      await scope.advance(LEASE_MS)
+      expect((await leases.listExpiredLeases()).find(record => record.id === job.id)?.storeCreatedAt).toBe(stored!.storeCreatedAt)
+    })
+
     it('lets another instance take an expired lease with a higher epoch, fencing the old owner', async () => {
       const leases = leasesOf(scope.provider)
       const job = await createJob(scope.provider, { lease: null })

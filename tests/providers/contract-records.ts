@@ -17,6 +17,7 @@ export function defineRecordContract(scope: ContractScope): void {
       expect(record).toEqual({
         ...input,
         status: 'queued',
+        storeCreatedAt: scope.now(),
         updatedAt: input.createdAt,
         endedAt: null,
         lastSeq: 0,

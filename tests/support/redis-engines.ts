@@ -46,6 +46,8 @@ export interface RedisEngineOptions {
   workflows?: unknown[]
   /** The provider's warnings. @default none kept */
   onWarning?: (message: string) => void
+  /** Redis's clock replaced (createRedisProvider's `storeClock`: a test that moves the store's time). @default Redis's own */
+  storeClock?: () => number
   /** What the engine sees of its provider (a test that delays one call). @default the provider */
   wrapProvider?: (provider: RedisJobProvider) => RedisJobProvider
 }
@@ -57,7 +59,7 @@ export function createRedisEngines() {
     async start(options: RedisEngineOptions) {
       const offsetMs = options.offsetMs ?? 0
       const now = () => Date.now() + offsetMs
-      const provider = createRedisProvider({ url: options.url, keyPrefix: options.keyPrefix, now, onError: () => {}, ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
+      const provider = createRedisProvider({ url: options.url, keyPrefix: options.keyPrefix, now, onError: () => {}, ...(options.storeClock ? { storeClock: options.storeClock } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) })
       await provider.ready()
       const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 15_000, heartbeatMs: 5_000 }, ...options.config })
       const engine = createEngine({

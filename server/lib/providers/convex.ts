@@ -193,7 +193,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       }
       // A new job comes back without its request (the one just sent); a retry's with the stored one, as listed.
       const { record: stored } = result
-      return { record: 'requestJson' in stored ? toJobRecord(stored) : { ...toChangedJobRecord(stored), request: JSON.parse(requestJson) as JobRecord['request'], lease: stored.lease }, created: result.created }
+      if ('requestJson' in stored) return { record: toJobRecord(stored), created: result.created }
+      // The deployment's clock at the insert (none from a deployment of an earlier version).
+      const storeCreatedAt = stored.storeCreatedAt === undefined ? {} : { storeCreatedAt: stored.storeCreatedAt }
+      return { record: { ...toChangedJobRecord(stored), ...storeCreatedAt, request: JSON.parse(requestJson) as JobRecord['request'], lease: stored.lease }, created: result.created }
     },
 
     async get(id, owner) {

@@ -157,6 +157,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const record: JobRecord = {
         ...newRecord,
         status: 'queued',
+        // The provider's clock, the one its leases expire on (a takeover counts the time limit from it).
+        storeCreatedAt: now(),
         updatedAt: newRecord.createdAt,
         endedAt: null,
         lastSeq: 0,

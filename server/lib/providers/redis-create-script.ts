@@ -72,7 +72,9 @@ if ARGV[12] ~= '' then
   if refusedKey then return {'rate', tostring(refusedWait), refusedKey} end
   for _, rate in ipairs(rates) do addHit(p .. 'rate:' .. rate[1], rate[3], now, ARGV[14]) end
 end
+-- storeCreatedAt: Redis's clock, the one leases expire on (a takeover counts the job's time limit from it).
 redis.call('HSET', job, 'meta', ARGV[5], 'userId', user, 'idem', idem, 'status', 'queued', 'createdAt', ARGV[6],
+  'storeCreatedAt', string.format('%d', clock(ARGV[13])),
   'updatedAt', ARGV[6], 'endedAt', '', 'lastSeq', 0, 'controls', 0, 'threadId', ARGV[16], 'request', ARGV[17])
 if ARGV[7] ~= '' then
   local expiresAt = ARGV[9]

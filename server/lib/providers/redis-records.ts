@@ -16,7 +16,7 @@ import type { Numbered } from './redis-follow'
 type JobMeta = Pick<JobRecord, 'userId' | 'type' | 'threadId' | 'messageId' | 'idempotencyKey' | 'title' | 'request' | 'createdAt'>
 
 /** The hash fields a listing reads: all that `decodeRecord` reads but the whole request. */
-export const LISTED_FIELDS = ['meta', 'status', 'updatedAt', 'endedAt', 'lastSeq', 'leaseInstance', 'leaseEpoch', 'leaseExpiresAt'] as const
+export const LISTED_FIELDS = ['meta', 'status', 'storeCreatedAt', 'updatedAt', 'endedAt', 'lastSeq', 'leaseInstance', 'leaseEpoch', 'leaseExpiresAt'] as const
 
 /**
  * The request as a listing returns it: a chat's only message is its last user message (what its
@@ -80,6 +80,8 @@ export function decodeRecord(id: string, flat: string[] | Record<string, string>
     ...meta,
     request: fields.request ? JSON.parse(fields.request) as JobRequest : meta.request,
     status: fields.status as JobStatus,
+    // Redis's clock at the create (none on a job an earlier version stored).
+    ...(fields.storeCreatedAt ? { storeCreatedAt: Number(fields.storeCreatedAt) } : {}),
     updatedAt: Number(fields.updatedAt),
     endedAt: fields.endedAt ? Number(fields.endedAt) : null,
     lastSeq: Number(fields.lastSeq),

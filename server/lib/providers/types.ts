@@ -35,6 +35,12 @@ export interface JobRecord {
   title: string
   request: JobRequest
   createdAt: number
+  /**
+   * When the store created the job, on the store's own clock — the one its leases' `expiresAt` are
+   * counted on (`createdAt` is the creating instance's clock): what a takeover counts the job's
+   * time limit from (job-start.ts). Absent on a job an earlier version stored.
+   */
+  storeCreatedAt?: number
   updatedAt: number
   endedAt: number | null
   /** The seq of the last stored event. */
@@ -50,7 +56,7 @@ export interface JobRecord {
 export type ChangedJobRecord = Omit<JobRecord, 'request' | 'lease'>
 
 /** What the engine passes to `create`. */
-export type NewJobRecord = Omit<JobRecord, 'status' | 'updatedAt' | 'endedAt' | 'lastSeq' | 'lease'> & {
+export type NewJobRecord = Omit<JobRecord, 'status' | 'storeCreatedAt' | 'updatedAt' | 'endedAt' | 'lastSeq' | 'lease'> & {
   lease?: JobLease | null
 }
 
