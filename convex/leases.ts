@@ -154,10 +154,12 @@ export const heartbeatInstance = serverMutation({
  */
 export const clusterLoad = serverQuery({
   args: {},
-  returns: v.object({ instances: v.number(), activeJobs: v.number() }),
+  returns: v.object({ instances: v.number(), activeJobs: v.number(), nextLapseInMs: v.optional(v.union(v.number(), v.null())) }),
   handler: async (ctx) => {
     const now = Date.now()
     const live = await ctx.db.query('instances').withIndex('by_expiry', q => q.gt('expiresAt', now)).collect()
-    return { instances: live.length, activeJobs: await countAllActiveJobs(ctx.db) }
+    // The next lease to lapse (one index entry): recovery scans again right then (server/lib/cluster.ts).
+    const next = await ctx.db.query('leases').withIndex('by_active_expiry', q => q.eq('active', true).gt('expiresAt', now)).first()
+    return { instances: live.length, activeJobs: await countAllActiveJobs(ctx.db), nextLapseInMs: next ? next.expiresAt - now : null }
   },
 })

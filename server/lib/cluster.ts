@@ -30,6 +30,7 @@ import { stopQuietly } from './stop-quietly'
 import type { TimerSet } from './timers'
 import { createTakeOver } from './take-over'
 import { takenOverJobStart } from './job-start'
+import { createLapseWake } from './lapse-wake'
 import type { AnswerOutcome } from './stored-answer'
 import { answeredAlike } from './stored-answer'
 import { workflowAnswerReader } from './workflows/answer-as-read'
@@ -248,6 +249,8 @@ export function createCluster(options: ClusterOptions) {
     if (!provider.heartbeatInstance) return null
     try {
       const load = await provider.heartbeatInstance(instanceId, instanceTtlMs(config))
+      // A lease lapsing before the next scan: scanned again right then (lapse-wake.ts).
+      if (cancelRecovery) lapseWake.note(load.nextLapseInMs)
       return Math.ceil(load.activeJobs / Math.max(1, load.instances))
     }
     catch (error) {
@@ -269,6 +272,8 @@ export function createCluster(options: ClusterOptions) {
 
   // A store outage fails every scan (one per lease heartbeat): one line when it starts, one when it ends.
   const scanLog = createFailureStreakLog({ logger, failed: 'recovery scan failed; it runs again every lease heartbeat (not logged again until one succeeds)', recovered: 'recovery scan succeeded again', fields: {} })
+
+  const lapseWake = createLapseWake({ timers: options.timers, scanIntervalMs: () => options.getConfig().lease.heartbeatMs, scan: () => void (recovering ?? Promise.resolve()).then(() => recover()) })
 
   /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
   function recover(): Promise<number> {
@@ -382,6 +387,7 @@ export function createCluster(options: ClusterOptions) {
       stopped = true
       cancelRecovery?.()
       cancelRecovery = null
+      lapseWake.cancel()
       return recovering
     },
   }

@@ -129,7 +129,7 @@ describe('what the hot paths read', () => {
       'instances.by_expiry lte(expiresAt)',
     ])
     // The count comes from a query, which conflicts with nothing.
-    expect(await provider.heartbeatInstance!('b', 10_000)).toEqual({ instances: 3, activeJobs: 0 })
+    expect(await provider.heartbeatInstance!('b', 10_000)).toEqual({ instances: 3, activeJobs: 0, nextLapseInMs: null })
   })
 
   it('the owner\'s control subscription reads no job document, so appends and lease heartbeats do not re-run it', async () => {

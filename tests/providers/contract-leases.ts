@@ -33,7 +33,7 @@ export function defineLeaseContract(scope: ContractScope): void {
       await createJob(scope.provider)
       const ended = await createJob(scope.provider)
       await appendAccepted(scope.provider, ended.id, [endEvent(1)])
-      expect(await leases.heartbeatInstance('instance-b', 20_000)).toEqual({ instances: 2, activeJobs: before + 1 })
+      expect(await leases.heartbeatInstance('instance-b', 20_000)).toMatchObject({ instances: 2, activeJobs: before + 1 })
       // Renewed: counted once.
       expect((await leases.heartbeatInstance('instance-a', 10_000)).instances).toBe(2)
       await scope.advance(10_001)
@@ -42,6 +42,21 @@ export function defineLeaseContract(scope: ContractScope): void {
       // B leaves at shutdown: not counted from then on.
       expect((await leases.heartbeatInstance('instance-b', 0)).instances).toBe(1)
       expect((await leases.heartbeatInstance('instance-c', 0)).instances).toBe(0)
+    })
+
+    it('says with the cluster load when the next lease of an active job lapses (recovery scans again then)', async () => {
+      const leases = leasesOf(scope.provider)
+      const job = await createJob(scope.provider, { lease: null })
+      await leases.claimLease(job.id, 'instance-a', LEASE_MS)
+      await scope.advance(1_000)
+      const later = await createJob(scope.provider, { lease: null })
+      await leases.claimLease(later.id, 'instance-b', LEASE_MS)
+      expect((await leases.heartbeatInstance('instance-a', 10_000)).nextLapseInMs).toBe(LEASE_MS - 1_000)
+      // Lapsed: listed for recovery, no longer the next to lapse.
+      await scope.advance(LEASE_MS - 1_000)
+      expect((await leases.heartbeatInstance('instance-a', 10_000)).nextLapseInMs).toBe(1_000)
+      await scope.advance(1_000)
+      expect((await leases.heartbeatInstance('instance-a', 10_000)).nextLapseInMs).toBeNull()
     })
 
     it('claims a free lease with epoch 1 and refuses a second claim while it is valid', async () => {

@@ -60,10 +60,13 @@ export function createMemoryLeases(jobs: ReadonlyMap<string, StoredJob>, now: ()
         if (expiresAt <= nowMs) instances.delete(id)
       }
       let activeJobs = 0
+      let nextLapse = Number.POSITIVE_INFINITY
       for (const { record } of jobs.values()) {
-        if (!isTerminalStatus(record.status)) activeJobs++
+        if (isTerminalStatus(record.status)) continue
+        activeJobs++
+        if (record.lease && record.lease.expiresAt > nowMs) nextLapse = Math.min(nextLapse, record.lease.expiresAt)
       }
-      return { instances: instances.size, activeJobs }
+      return { instances: instances.size, activeJobs, nextLapseInMs: Number.isFinite(nextLapse) ? nextLapse - nowMs : null }
     },
   }
 }

@@ -11,7 +11,8 @@ import { createSharedInstanceIdWatch } from './shared-instance-id'
 /**
  * ARGV: prefix, instanceId, ttlMs, now|'' (Redis's clock), token. Marks the instance alive until
  * now + ttlMs, by this token (0: removes it, unless another process renewed it last), forgets instances that lapsed; returns {live
- * instances, active jobs, the token the registration had before ('' for none)}.
+ * instances, active jobs, the token the registration had before ('' for none), ms to the next
+ * lease lapse (-1 for none)}.
  */
 export const HEARTBEAT_INSTANCE_SCRIPT = `
 ${CLOCK}
@@ -36,7 +37,11 @@ if redis.call('HLEN', owners) > redis.call('ZCARD', key) then
     if not redis.call('ZSCORE', key, id) then redis.call('HDEL', owners, id) end
   end
 end
-return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active'), previous}
+-- The next lease to lapse (ms from now, -1 for none): recovery scans again right then (cluster.ts).
+local next = redis.call('ZRANGE', p .. 'leases', '(' .. string.format('%d', now), '+inf', 'BYSCORE', 'LIMIT', 0, 1, 'WITHSCORES')
+local nextLapse = -1
+if next[2] then nextLapse = tonumber(next[2]) - now end
+return {redis.call('ZCARD', key), redis.call('SCARD', p .. 'active'), previous, string.format('%d', nextLapse)}
 `
 
 /** `heartbeatInstance` over `script`, warning once per id another live process heartbeats under. */
@@ -48,8 +53,8 @@ export function createInstanceRegistration(options: {
   const watch = createSharedInstanceIdWatch(options.onWarning)
   return async (instanceId, ttlMs) => {
     const ttl = Math.max(0, Math.floor(ttlMs))
-    const [instances, activeJobs, previous] = await options.script<[number, number, string]>(HEARTBEAT_INSTANCE_SCRIPT, [instanceId, String(ttl), options.storeNow(), watch.token])
+    const [instances, activeJobs, previous, nextLapse] = await options.script<[number, number, string, string]>(HEARTBEAT_INSTANCE_SCRIPT, [instanceId, String(ttl), options.storeNow(), watch.token])
     watch.heartbeat(instanceId, ttl, previous)
-    return { instances: Number(instances), activeJobs: Number(activeJobs) }
+    return { instances: Number(instances), activeJobs: Number(activeJobs), nextLapseInMs: Number(nextLapse) >= 0 ? Number(nextLapse) : null }
   }
 }

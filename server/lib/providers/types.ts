@@ -172,6 +172,12 @@ export interface ClusterLoad {
   instances: number
   /** Jobs not ended, on any instance (those whose owner was lost too). */
   activeJobs: number
+  /**
+   * Ms from the store's now to the next lapse of an active job's lease that has not lapsed yet;
+   * null with none. Recovery scans again right then when that comes before its next scan, so a dead
+   * owner's job is taken over as its lease lapses (cluster.ts). Absent: a store of an earlier version.
+   */
+  nextLapseInMs?: number | null
 }
 
 export type ControlReply =
