@@ -1,37 +1,18 @@
 /**
  * docs/ops.md, "Running N instances": when an instance dies, how long until another instance takes
- * its jobs over. A lease lapses `lease.durationMs` after its last renewal, and the other instances
- * look for lapsed leases once per `lease.heartbeatMs` (config.md: up to one heartbeat later, two
- * past the scanning instance's share). The page said "within `lease.durationMs` (15 s)": a job
- * whose lease lapsed just after a scan waits one more heartbeat (20 s by default, 25 s past the share).
+ * its jobs over. A lease lapses `lease.durationMs` after its last renewal; the other instances look
+ * for lapsed leases once per `lease.heartbeatMs`, and again right when the next lease lapses
+ * (lapse-wake.ts). The page once said "within `lease.durationMs` (15 s)" while a job whose lease
+ * lapsed just after a scan waited one more heartbeat; now the scan at the lapse takes it.
  */
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
-import type { JobProvider } from '../../server/lib/providers/types'
 import { createBackend } from './backend'
 import { createEngineNode } from './engine-node'
+import { diesAfterRenewal } from '../support/dies-after-renewal'
 
 const config = resolveConfig({ lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
-
-/** An owner that dies right after its first lease renewal: from then on no call of it reaches the store. */
-function diesAfterRenewal(died: { at: number | null }) {
-  return (provider: JobProvider): JobProvider => new Proxy(provider, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver)
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) => {
-        if (died.at !== null) return new Promise(() => {})
-        const result = (value as (...args: unknown[]) => unknown).apply(target, args)
-        if (key !== 'heartbeatLease') return result
-        return (result as Promise<boolean>).then((renewed) => {
-          if (renewed) died.at = Date.now()
-          return renewed
-        })
-      }
-    },
-  })
-}
 
 describe('the time from an owner\'s death to the takeover of its job', () => {
   beforeEach(() => {
@@ -41,7 +22,7 @@ describe('the time from an owner\'s death to the takeover of its job', () => {
     vi.useRealTimers()
   })
 
-  it('passes lease.durationMs when the lease lapses just after a scan (here 4 s for a 3 s lease, 1 s heartbeat), and ops.md says so', async () => {
+  it('passes lease.durationMs after the last renewal (the lease lapses then), and ops.md names both settings', async () => {
     const backend = createBackend()
     const b = createEngineNode(backend, { instanceId: 'B', config })
     await vi.advanceTimersByTimeAsync(1)

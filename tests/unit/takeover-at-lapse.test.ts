@@ -7,50 +7,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
-import { silentLogger } from '../../server/lib/logger'
 import type { MemoryProvider } from '../../server/lib/providers/memory'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import type { JobProvider } from '../../server/lib/providers/types'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
-import { askWorkflow } from '../convex/engine-node'
-import { unusedModel } from '../support/engine-harness'
-import { sharedMemory } from '../support/shared-memory'
+import { diesAfterRenewal } from '../support/dies-after-renewal'
+import { createSharedMemoryEngine, sharedMemory } from '../support/shared-memory'
 
 const config = resolveConfig({ scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 } })
 
-/** An owner that dies right after its first lease renewal: from then on no call of it reaches the store. */
-function diesAfterRenewal(provider: JobProvider, died: { at: number | null }): JobProvider {
-  return new Proxy(provider, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver)
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) => {
-        if (died.at !== null) return new Promise(() => {})
-        const result = (value as (...args: unknown[]) => unknown).apply(target, args)
-        if (key !== 'heartbeatLease') return result
-        return (result as Promise<boolean>).then((renewed) => {
-          if (renewed) died.at = Date.now()
-          return renewed
-        })
-      }
-    },
-  })
-}
-
 function instance(provider: JobProvider, instanceId: string) {
-  return createEngine({
-    provider,
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => unusedModel,
-    runners: { chat: async () => {}, workflow: runWorkflowJob },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([askWorkflow], { toolNames: [] }),
-    logger: silentLogger,
-  })
+  return createSharedMemoryEngine({ provider, instanceId, config })
 }
 
 describe('the takeover of a dead owner\'s job', () => {
@@ -66,7 +32,7 @@ describe('the takeover of a dead owner\'s job', () => {
     const b = instance(sharedMemory(store), 'b')
     await vi.advanceTimersByTimeAsync(1)
     const died = { at: null as number | null }
-    const a = instance(diesAfterRenewal(sharedMemory(store), died), 'a')
+    const a = instance(diesAfterRenewal(died)(sharedMemory(store)), 'a')
     const { job } = await a.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
     let takenAt: number | null = null
     for (let step = 0; step < 1_000 && takenAt === null; step++) {

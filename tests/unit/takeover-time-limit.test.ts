@@ -8,18 +8,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
-import { createEngine } from '../../server/lib/engine'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { silentLogger } from '../../server/lib/logger'
 import type { ModelClient, ModelEvent } from '../../server/lib/model/types'
 import type { MemoryProvider } from '../../server/lib/providers/memory'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
-import { askWorkflow } from '../convex/engine-node'
 import { chatRequest } from '../support/engine-harness'
-import { sharedMemory } from '../support/shared-memory'
+import { createSharedMemoryEngine, sharedMemory } from '../support/shared-memory'
 
 const LIMIT_MS = 600_000
 const CONFIG: BackgroundJobsConfigInput = { scripted: { enabled: true }, lease: { durationMs: 3_000, heartbeatMs: 1_000 }, recovery: { chat: 'continue' }, limits: { jobTimeoutMs: LIMIT_MS } }
@@ -41,16 +35,7 @@ function hangingModel(): ModelClient & { rounds: number } {
 /** One instance over the shared memory provider. */
 function instance(store: MemoryProvider, instanceId: string, model: ModelClient, limits: BackgroundJobsConfigInput['limits'] = {}) {
   const config = resolveConfig({ ...CONFIG, limits: { ...CONFIG.limits, ...limits } })
-  return createEngine({
-    provider: sharedMemory(store),
-    instanceId,
-    getConfig: () => config,
-    createModelClient: () => model,
-    runners: { chat: runChatJob, workflow: runWorkflowJob },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([askWorkflow], { toolNames: [] }),
-    logger: silentLogger,
-  })
+  return createSharedMemoryEngine({ provider: sharedMemory(store), instanceId, config, model, chat: runChatJob })
 }
 
 describe('a job taken over keeps the time limit it started with', () => {
