@@ -11,6 +11,7 @@
  * A job an earlier version stored has no `storeCreatedAt`: its `createdAt` (its creator's clock)
  * against this instance's wall clock, the only age there is (off by the two clocks' difference).
  */
+import type { BackgroundJobsConfig } from './config'
 import type { JobLease, JobRecord } from './providers/types'
 
 /** What the age of a job at its takeover is read from. */
@@ -39,4 +40,9 @@ export function jobAgeAtClaim(clock: TakeoverClock): number {
 /** When the job first started, on this instance's `performance.now()` clock. */
 export function takenOverJobStart(clock: TakeoverClock): number {
   return clock.claimAskedAtMs - jobAgeAtClaim(clock)
+}
+
+/** What a job that ran past its time limit says (`takenOver`: counted across owners). */
+export function timeLimitMessage(config: BackgroundJobsConfig, takenOver: boolean): string {
+  return `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs${takenOver ? ', counted from its first start' : ''})`
 }

@@ -28,6 +28,7 @@ import type { TakeoverAnswers } from './takeover-answers'
 import { createTakeoverAnswers } from './takeover-answers'
 import { VOIDED_BY_TAKEOVER } from './answer-taken'
 import { createTimerSet } from './timers'
+import { timeLimitMessage } from './job-start'
 import { createFailureStreakLog } from './failure-streak-log'
 import { answerAndStore, answeredByLostOwner } from './stored-answer'
 import type { JobTrace } from './telemetry/job-trace'
@@ -314,7 +315,7 @@ export function createRunManager(options: RunManagerOptions) {
       run.leaseHolds = hold.holds
     }
     // Counted from the job's first start: a run taken over gets what is left (job-start.ts).
-    const timeLimitReached = () => void abortRun(run, new JobAbortedError('timeout', `Job exceeded its time limit of ${config.limits.jobTimeoutMs} ms (limits.jobTimeoutMs${resume ? ', counted from its first start' : ''})`))
+    const timeLimitReached = () => void abortRun(run, new JobAbortedError('timeout', timeLimitMessage(config, Boolean(resume))))
     const timeLeftMs = run.timeLimitEndsAt - performance.now()
     if (timeLeftMs > 0) timers.timeout(timeLimitReached, timeLeftMs)
     // A resumed run: questions the lost owner asked are void (the runner asks again if needed).
@@ -342,9 +343,7 @@ export function createRunManager(options: RunManagerOptions) {
       // Answers stored after the takeover's read and before the voids: read again once those are stored.
       answers.readAgain(async () => await run.persist.flush() === 'stored' ? await shared.readControls?.(record.id) ?? null : null)
     }
-    // Taken over past its time limit: it ends `timeout` with what is stored (after an abort its
-    // user stored meanwhile, which wins), its runner never starts (no model round, no tool, no
-    // question asked again).
+    // Past its time limit already (take-over.ts ends such a job before it gets here): its runner never starts.
     if (timeLeftMs <= 0) timeLimitReached()
 
     run.done = (async () => {

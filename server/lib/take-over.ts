@@ -15,6 +15,7 @@ import type { Logger } from './logger'
 import { useMetrics } from './metrics'
 import type { JobLease, JobRecord } from './providers/types'
 import { createRecoveredEnds } from './recovered-end'
+import { timeLimitMessage } from './job-start'
 import type { SharedProvider } from './run-lease'
 import type { ResumedRun } from './run-manager'
 import { checkStoredRequest } from './stored-request'
@@ -72,6 +73,12 @@ export function createTakeOver(options: TakeOverOptions) {
     const controls = await provider.readControls?.(record.id)
     const abortedMeanwhile = Boolean(controls?.some(control => control.type === 'abort' && control.userId === record.userId))
     if (record.type === 'workflow' || config.recovery.chat === 'continue') {
+      // Past its time limit, counted from its first start (job-start.ts): ended as a lost owner's
+      // job is (its unanswered calls counted `error`), nothing run again.
+      if (jobStartedAtMs !== undefined && performance.now() - jobStartedAtMs >= config.limits.jobTimeoutMs) {
+        if (await endRecovered(record, state, config, { code: 'timeout', message: timeLimitMessage(config, true) }, abortedMeanwhile)) countTakeover('ended')
+        return
+      }
       // The request comes back from the shared store: it runs again only if a route would accept it.
       const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
       if (!check.ok) {
