@@ -50,6 +50,7 @@ export const HISTOGRAM_HELP = {
   time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
   model_first_token_ms: 'Milliseconds from sending a model round\'s request (retries included) to its first text, reasoning or tool call, by the model asked; rounds with no token are not timed.',
   tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, refused, timeout); calls that never ran are not timed.',
+  tool_isolation_wait_ms: 'Milliseconds an isolated tool call waited for a worker to start it, by registered tool and outcome (started; queue-timeout: none started it within isolation.queueTimeoutMs; yielded: it gave its place in a full queue to another user\'s call; aborted: its job ended while it waited). Calls refused at once (queue-full) are not timed.',
 } as const satisfies Record<string, string>
 
 /** A histogram name. */
@@ -96,6 +97,7 @@ export const METRIC_LABELS = {
   time_to_first_token_ms: [],
   tool_run_ms: ['tool', 'status'],
   model_first_token_ms: ['model'],
+  tool_isolation_wait_ms: ['tool', 'outcome'],
 } as const satisfies Record<CounterName | HistogramName, readonly string[]>
 
 /** The label names of a counter or histogram. */

@@ -23,6 +23,12 @@ export const PROVIDER_CALL_MS_BUCKETS = [1, 2.5, 5, 10, 25, 50, 100, 250, 1_000,
 /** Bucket bounds (ms) of one tool call's execution: a quick lookup up to a long-running tool near its time limit. */
 export const TOOL_RUN_MS_BUCKETS = [10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000] as const
 
+/**
+ * Bucket bounds (ms) of an isolated call's wait for a worker: 0 to a few ms while a worker is free,
+ * seconds behind busy ones, up to `isolation.queueTimeoutMs` (30 s by default) and past it when raised.
+ */
+export const TOOL_ISOLATION_WAIT_MS_BUCKETS = [1, 5, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000] as const
+
 /** The bucket bounds of each histogram (docs/ops.md lists them). */
 export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
   delta_batch_chars: BATCH_CHARS_BUCKETS,
@@ -31,6 +37,7 @@ export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
   provider_call_ms: PROVIDER_CALL_MS_BUCKETS,
   tool_run_ms: TOOL_RUN_MS_BUCKETS,
   model_first_token_ms: FIRST_TOKEN_MS_BUCKETS,
+  tool_isolation_wait_ms: TOOL_ISOLATION_WAIT_MS_BUCKETS,
 }
 
 /** Histograms recorded without labels (`observe`); the others through `labeledHistogram`. */

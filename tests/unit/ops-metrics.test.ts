@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
-import { BATCH_CHARS_BUCKETS, createMetrics, FIRST_TOKEN_MS_BUCKETS, JOB_DURATION_MS_BUCKETS, PROVIDER_CALL_MS_BUCKETS, TOOL_RUN_MS_BUCKETS } from '../../server/lib/metrics'
+import { BATCH_CHARS_BUCKETS, createMetrics, FIRST_TOKEN_MS_BUCKETS, JOB_DURATION_MS_BUCKETS, PROVIDER_CALL_MS_BUCKETS, TOOL_ISOLATION_WAIT_MS_BUCKETS, TOOL_RUN_MS_BUCKETS } from '../../server/lib/metrics'
 import { COUNTER_HELP, ENGINE_GAUGE_HELP, GAUGE_HELP, HISTOGRAM_HELP, METRIC_LABELS } from '../../server/lib/metric-help'
 import type { CounterName } from '../../server/lib/metric-help'
 import { engineGauges, toPrometheusText } from '../../server/lib/prometheus'
@@ -132,5 +132,6 @@ describe('metrics', () => {
     const providerBuckets = /`provider_call_ms` buckets \(ms\): (.+?),\s*`"\+Inf"`/s.exec(docs)?.[1]?.match(/[\d.]+/g)?.map(Number)
     expect(providerBuckets).toEqual([...PROVIDER_CALL_MS_BUCKETS])
     expect(bucketsOf('tool_run_ms')).toEqual([...TOOL_RUN_MS_BUCKETS])
+    expect(bucketsOf('tool_isolation_wait_ms')).toEqual([...TOOL_ISOLATION_WAIT_MS_BUCKETS])
   })
 })

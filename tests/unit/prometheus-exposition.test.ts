@@ -51,6 +51,7 @@ describe('Prometheus exposition', () => {
     observeTool(12, 'we"ird', 'error')
     metrics.labeledHistogram('provider_call_ms')(2, 'heartbeatLease')
     metrics.labeledHistogram('model_first_token_ms')(300, 'openai/gpt-4o-mini')
+    metrics.labeledHistogram('tool_isolation_wait_ms')(120, 'render', 'started')
 
     const families = parsePrometheusText(await exposition(metrics))
     for (const name of [...Object.keys(COUNTER_HELP), ...Object.keys(HISTOGRAM_HELP)]) {

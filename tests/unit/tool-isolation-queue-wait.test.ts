@@ -8,39 +8,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
-import type { ToolResultJson } from '../../server/lib/executor/tool-result-json'
-import type { IsolatedCall, ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import { useMetrics } from '../../server/lib/metrics'
 import { defineTool } from '../../server/utils/define-tool'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { useIsolationPools } from '../support/isolation-pools'
+import { createQueuedPool } from '../support/queued-isolation-pool'
 import { createStepModel } from '../support/step-model'
-
-interface QueuedCall {
-  call: IsolatedCall
-  signal: AbortSignal
-  started: () => void
-  answer: (value: unknown) => void
-}
-
-/** A pool whose calls wait until the test starts and answers them. */
-function fakePool() {
-  const queued: QueuedCall[] = []
-  const isolation: ToolIsolation = {
-    run: (call, signal, started = () => {}) => new Promise<ToolResultJson>((resolve, reject) => {
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-      queued.push({ call, signal, started, answer: value => resolve({ result: value, json: JSON.stringify(value) }) })
-    }),
-    stats: () => ({ workers: 1, calls: queued.length, waiting: 0 }),
-    dispose: async () => {},
-  }
-  return { isolation, queued }
-}
 
 const render = defineTool({ name: 'render', description: 'Renders', parameters: z.object({}), isolation: 'worker', timeoutMs: 1_000, execute: () => 'rendered' })
 
 function run() {
-  const pool = fakePool()
+  const pool = createQueuedPool()
   const fake = createFakeRunContext({ model: createStepModel([]), tools: [render], config: { isolation: { queueTimeoutMs: 30_000 } }, isolation: pool.isolation })
   let settled = false
   const outcome = executeToolCall(fake.context, { id: 'r1', name: 'render', args: '{}', step: 1 }).finally(() => {

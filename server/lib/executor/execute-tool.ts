@@ -18,6 +18,7 @@ import { IsolationQueueTimeoutError, LeftoverBlockedStartError, LeftoverBlockedT
 import type { IsolatedArgumentsCheck, IsolatedCallStage } from '../isolation/protocol'
 import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
+import { startIsolationWait } from './isolation-wait'
 import { callNeedsApproval, requestApproval } from './tool-approval'
 import {
   ClientToolUnavailableError,
@@ -103,11 +104,16 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
   const waitMs = runsIsolated(tool, context.config) ? context.config.isolation.queueTimeoutMs : undefined
   // The last attempt's (a retry is a new one), told by its pool; absent in-process.
   const attempt: { stage?: () => IsolatedCallStage, leftover?: () => string | null } = {}
-  const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, started, (cancel, stage, leftover) => {
+  const wait = waitMs === undefined ? null : startIsolationWait(tool.name)
+  const outcome = await runWithDeadline((signal, started, onWaiting) => run(signal, () => {
+    wait?.started()
+    started()
+  }, (cancel, stage, leftover) => {
     attempt.stage = stage
     attempt.leftover = leftover
     onWaiting(cancel, () => stage?.() === 'answered')
   }), { jobSignal: context.signal, timeoutMs, timers: context.timers, ...(waitMs === undefined ? {} : { waitMs }) })
+  wait?.ended(outcome)
   if (outcome.kind === 'aborted') throw outcome.reason
   if (outcome.kind === 'not-started') {
     useMetrics().increment('isolated_calls_not_run_total', { reason: 'queue-timeout' })
