@@ -26,6 +26,7 @@ import { restrictTools } from './tools/restrict'
 import { summarize } from './job-summary'
 import { underLease } from './under-lease'
 import { silentLogger } from './logger'
+import { currentRequestId, withRequestIds } from './request-scope'
 import { NotificationHub } from './notifications'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
@@ -57,7 +58,8 @@ export const RUN_RETURN_GRACE_MS = 5_000
 export function createEngine(options: EngineOptions) {
   const { provider, getConfig } = options
   const now = options.now ?? Date.now
-  const logger = options.logger ?? silentLogger
+  // A line about a job run here names the request that created it (request-scope.ts).
+  const logger = options.logger ? withRequestIds(options.logger, jobId => runs.get(jobId)?.requestId) : silentLogger
   const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
   const runs = new Map<string, JobRun>()
   const engineTimers = createTimerSet()
@@ -170,7 +172,7 @@ export function createEngine(options: EngineOptions) {
     // Told before the run starts: a run that asks at once notifies its input-request from startRun.
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
     // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace.
-    withoutActiveSpan(() => startRun(record, config, undefined, trace, leaseAskedAtMs))
+    withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs, requestId: currentRequestId() }))
     logger.info('job created', { jobId: record.id, type: record.type, ...traceField(trace.traceId) })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }

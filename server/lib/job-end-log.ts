@@ -27,8 +27,8 @@ export function traceField(traceId: string | undefined): { traceId: string } | R
   return traceId ? { traceId } : {}
 }
 
-/** Logs the end of job `jobId`, with the metrics of its `job-end` event. */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, traceId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
+/** Logs the end of job `jobId`, with the metrics of its `job-end` event (and the id of the request that created it here). */
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, traceId?: string, requestId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
   const where = error && status !== 'aborted'
@@ -43,5 +43,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
     ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
   }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent, ...took, ...traceField(job.traceId) })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent, ...took, ...traceField(job.traceId), ...(job.requestId === undefined ? {} : { requestId: job.requestId }) })
 }

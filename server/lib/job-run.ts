@@ -64,6 +64,8 @@ export interface JobRun {
   endStored: EndStoredActions
   /** The run's span (a no-op without a tracing SDK). */
   trace: JobTrace
+  /** The id of the request that created the job here (`X-Request-Id`): its log lines carry it. None for a run taken over. */
+  requestId?: string
   /**
    * Before the run starts a tool, a node or a model round: `null` while its lease surely holds,
    * else a promise that settles once the store confirmed it (rejects when the job was lost). Always
@@ -162,6 +164,8 @@ export interface CreateRunOptions {
   /** When the job first started on `performance.now()` (a job taken over: job-start.ts). @default now */
   jobStartedAtMs?: number
   trace: JobTrace
+  /** See `JobRun.requestId`. */
+  requestId?: string
 }
 
 /** Creates the resources of a run (not started yet). */
@@ -198,6 +202,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     abandoned: false,
     endStored: [],
     trace: options.trace,
+    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
     confirmLease: () => null,
     leaseHolds: () => true,
   }

@@ -6,6 +6,7 @@
  */
 import { logLine } from './log-cut'
 import { redactForLog } from './redaction'
+import { withRequestIdField } from './request-scope'
 
 export { redact, redactForLog } from './redaction'
 
@@ -25,7 +26,9 @@ export function createConsoleLogger(scope = 'background-jobs'): Logger {
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
     let line: string
     try {
-      line = logLine({ level, scope, message: redactForLog(message), ...(fields ? redactForLog(fields) as object : {}) })
+      // The request being handled, if any (request-scope.ts).
+      const named = withRequestIdField(fields)
+      line = logLine({ level, scope, message: redactForLog(message), ...(named ? redactForLog(named) as object : {}) })
     }
     catch {
       // Never a throw from the logger (it reports failures on paths that must go on): the line without its fields.

@@ -128,7 +128,7 @@ export function createRunManager(options: RunManagerOptions) {
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, traceId: run.trace.traceId }, outcome.status, outcome.error, run.metrics)
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, traceId: run.trace.traceId, requestId: run.requestId }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
       if (!run.codeReturned) warnWhileHeld(run, outcome)
     })
@@ -229,9 +229,10 @@ export function createRunManager(options: RunManagerOptions) {
   /**
    * Starts a run for a stored record. The runner's failure never escapes as a rejection. `trace`:
    * the span `createJob` started (a resumed run starts its own, linked to the first run's).
-   * `leaseAskedAtMs`: `performance.now()` before the create that took the lease was sent.
+   * `created`, of a job created here: `leaseAskedAtMs`, `performance.now()` before the create that
+   * took the lease was sent; `requestId`, the id of the request that created it (its log lines carry it).
    */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace, leaseAskedAtMs?: number) {
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace, created?: { leaseAskedAtMs: number, requestId?: string }) {
     // One run per job on this instance: a create answered after its lease ran out may find the job
     // taken over meanwhile by this instance's own recovery scan; that run goes on. The span the
     // create started (the first run, which the taken-over run links to) ends as handed off.
@@ -291,6 +292,7 @@ export function createRunManager(options: RunManagerOptions) {
       abort: (target, reason) => void abortRun(target, reason),
       onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
+      ...(created?.requestId === undefined ? {} : { requestId: created.requestId }),
     })
     runs.set(record.id, run)
     // Counted here, not from events: a run taken over mid-stream commits no `job-status` first.
@@ -302,7 +304,7 @@ export function createRunManager(options: RunManagerOptions) {
     let unfollowable: JobFailure | null = null
     if (shared && lease) {
       try {
-        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: (lostRun, reason, gone) => (gone ? loseRun : abandonRun)(lostRun, reason, 'lease-lost'), askedAtMs: resume?.leaseAskedAtMs ?? leaseAskedAtMs })
+        hold = holdLease(run, lease, { provider: shared, logger, onControl: handleControl, onLost: (lostRun, reason, gone) => (gone ? loseRun : abandonRun)(lostRun, reason, 'lease-lost'), askedAtMs: resume?.leaseAskedAtMs ?? created?.leaseAskedAtMs })
       }
       catch (error) {
         logger.error('could not follow the job\'s controls; the job fails', { jobId: record.id, error })

@@ -4,6 +4,7 @@
  * feeds every local viewer, started before the catch-up read so nothing falls between. A
  * finished job: catch-up frames, then the stream closes. One heartbeat timer serves all viewers.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { StreamPosition } from '../../shared/event-id'
 import type { JobEvent } from '../../shared/events'
 import { isTerminalStatus } from '../../shared/events'
@@ -61,10 +62,12 @@ export function createViewerHub(options: ViewerHubOptions) {
   /** Streams whose ping threw once: logged that once, not at every beat for as long as they stay. */
   const failedBeats = new WeakSet<Beating>()
   let cancelHeartbeat: (() => void) | null = null
+  // The engine's own context: the heartbeat, armed by the first stream, is no request's (request-scope.ts).
+  const inEngineContext = AsyncLocalStorage.snapshot()
 
   function updateHeartbeat() {
     if (heartbeat.size > 0 && !cancelHeartbeat) {
-      cancelHeartbeat = timers.interval(() => {
+      cancelHeartbeat = inEngineContext(() => timers.interval(() => {
         for (const [target, jobId] of heartbeat) {
           // One sink that throws must not leave the others without their ping (nor a stalled
           // client after it uncut), at every beat for as long as it stays.
@@ -77,7 +80,7 @@ export function createViewerHub(options: ViewerHubOptions) {
             logger.error('heartbeat failed (not logged again for this stream)', { ...(jobId === undefined ? {} : { jobId }), error })
           }
         }
-      }, options.getConfig().stream.heartbeatMs)
+      }, options.getConfig().stream.heartbeatMs))
     }
     else if (heartbeat.size === 0 && cancelHeartbeat) {
       cancelHeartbeat()

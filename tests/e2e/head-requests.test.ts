@@ -157,6 +157,25 @@ describe('HEAD', () => {
     }
   })
 
+  it('every answer carries X-Request-Id — a success, a 404, a 405, a preflight, a 401, a HEAD — and the job created lines carry it (observability.md › Request ids)', async () => {
+    const user = await createClient(app.url).init()
+    const created = await user.post('/api/jobs', { messages: [{ role: 'user', content: 'hi' }] }, { 'x-request-id': 'e2e-create-1' })
+    expect(created.status).toBe(202)
+    expect(created.headers.get('x-request-id')).toBe('e2e-create-1')
+    await expect.poll(() => app.output()).toMatch(new RegExp(`"message":"job created","jobId":"${created.body.id}".*"requestId":"e2e-create-1"`))
+    const answers = [
+      await fetch(`${app.url}/api/jobs/${randomUUID()}`, { headers: { 'x-request-id': 'e2e-404' } }),
+      await fetch(`${app.url}/api/jobs/x/abort`, { method: 'PUT', headers: { 'x-request-id': 'e2e-405' } }),
+      await fetch(`${app.url}/api/jobs`, { method: 'OPTIONS', headers: { 'x-request-id': 'e2e-options' } }),
+      await fetch(`${strict.url}/api/jobs`, { headers: { 'x-request-id': 'e2e-401' } }),
+      await fetch(`${app.url}/api/jobs/catalog`, { method: 'HEAD', headers: { 'x-request-id': 'e2e-head' } }),
+    ]
+    expect(answers.map(answer => [answer.status, answer.headers.get('x-request-id')])).toEqual([[404, 'e2e-404'], [405, 'e2e-405'], [204, 'e2e-options'], [401, 'e2e-401'], [200, 'e2e-head']])
+    // Not a safe id (a space): one made here instead.
+    const made = (await fetch(`${app.url}/api/jobs/catalog`, { headers: { 'x-request-id': 'not safe' } })).headers.get('x-request-id')
+    expect(made).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
   it('a 405\'s Allow lists HEAD where GET is allowed', async () => {
     for (const [path, allow] of [['/api/jobs/x/stream', 'GET, HEAD, OPTIONS'], ['/api/jobs/notifications', 'GET, HEAD, OPTIONS'], ['/api/jobs/x/abort', 'POST, OPTIONS']] as const) {
       const response = await fetch(`${app.url}${path}`, { method: 'PUT' })

@@ -11,6 +11,7 @@ import { createApp, createRouter, send, setResponseHeader, setResponseStatus, to
 import type { EventHandler } from 'h3'
 import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { setBackgroundJobsEngine } from '../../server/lib/engine-instance'
+import jobsAssignRequestId from '../../server/middleware/jobs-assign-request-id'
 import jobsCors from '../../server/middleware/jobs-cors'
 import jobsMethods from '../../server/middleware/jobs-methods'
 import jobsIndexGet from '../../server/api/jobs/index.get'
@@ -41,6 +42,7 @@ import type { ModelClient } from '../../server/lib/model/types'
 import { createTestEngine } from './engine-harness'
 import type { ToolRegistry } from '../../server/lib/tools/types'
 import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
+import type { Logger } from '../../server/lib/logger'
 import type { WorkflowRegistry } from '../../server/lib/workflows/types'
 
 const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'delete', EventHandler]> = [
@@ -80,8 +82,8 @@ export const idleRunners: JobRunners = { chat: untilAborted, workflow: untilAbor
 export type RouteApp = Awaited<ReturnType<typeof serveRoutes>>
 
 /** Serves the routes on 127.0.0.1; `close` stops the server and the engine. */
-export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation, hooks?: EngineHooks } = {}) {
-  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation, hooks: options.hooks })
+export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation, hooks?: EngineHooks, logger?: Logger } = {}) {
+  const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation, hooks: options.hooks, logger: options.logger })
   setBackgroundJobsEngine({ get: async () => engine })
   const router = createRouter()
   for (const [path, method, handler] of ROUTES) router[method](path, handler)
@@ -92,7 +94,7 @@ export async function serveRoutes(options: { config?: BackgroundJobsConfigInput,
       setResponseHeader(event, 'content-type', 'application/json')
       await send(event, JSON.stringify({ error: true, statusCode: error.statusCode, statusMessage: error.statusMessage, message: error.message }))
     },
-  }).use(jobsCors).use(jobsMethods).use(router)
+  }).use(jobsAssignRequestId).use(jobsCors).use(jobsMethods).use(router)
   const server: Server = createServer(toNodeListener(app))
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

@@ -28,7 +28,7 @@ describe('CORS for trusted front ends', () => {
     expect(answer.preflight).toBe(false)
     expect(answer.headers['access-control-allow-origin']).toBe('https://app.example.com')
     expect(answer.headers['access-control-allow-credentials']).toBe('true')
-    expect(answer.headers['access-control-expose-headers']).toBe('retry-after, allow, x-vercel-ai-ui-message-stream')
+    expect(answer.headers['access-control-expose-headers']).toBe('retry-after, allow, x-vercel-ai-ui-message-stream, x-request-id')
   })
 
   it('gives any other origin, and a request with none, no CORS header; OPTIONS still learns the methods', () => {

@@ -16,13 +16,16 @@ import { engineGauges, toPrometheusText } from '../../lib/prometheus'
 import { useStreamGate } from '../../lib/stream-limit'
 import { wantsPrometheusText } from '../../lib/http/metrics-format'
 import { clientAddress } from '../../lib/http/client-address'
+import { requestIdOf } from '../../lib/http/request-id'
+import { runInRequestScope } from '../../lib/request-scope'
 import { countWrongMetricsToken, METRICS_GUESSES_PER_MINUTE, metricsGuessWaitSeconds } from '../../lib/http/metrics-guesses'
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   return sameSecret(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '', token)
 }
 
-export default defineEventHandler(async (event) => {
+// Its lines (a store outage's 503, an address refused for guessing tokens) name the request, as the jobs routes' do.
+export default defineEventHandler(event => runInRequestScope(requestIdOf(event), async () => {
   setResponseHeader(event, 'x-content-type-options', 'nosniff')
   const engine = await useBackgroundJobsEngine().catch((error: unknown) => {
     // The job store not reachable yet (the start is tried again) or a shutdown: the 503 every
@@ -58,4 +61,4 @@ export default defineEventHandler(async (event) => {
     return toPrometheusText(snapshot, { ...engineGauges(engineStats, openStreams), process_heap_used_bytes: heapUsed, process_rss_bytes: rss })
   }
   return { instanceId: engine.instanceId, ...snapshot, engine: engineStats, openStreams, process: { heapUsedBytes: heapUsed, rssBytes: rss } }
-})
+}))

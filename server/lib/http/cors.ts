@@ -10,9 +10,9 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 600
 
 /**
  * Response headers a cross-origin script may read beyond the CORS-safelisted ones: `Retry-After`
- * (429, 503), `Allow` (405) and the AI SDK's UI message stream marker.
+ * (429, 503), `Allow` (405), the AI SDK's UI message stream marker and `X-Request-Id` (request-id.ts).
  */
-export const EXPOSED_HEADERS = ['retry-after', 'allow', 'x-vercel-ai-ui-message-stream'] as const
+export const EXPOSED_HEADERS = ['retry-after', 'allow', 'x-vercel-ai-ui-message-stream', 'x-request-id'] as const
 
 /** A header name as RFC 9110 spells a token; anything else in a requested list is dropped. */
 const HEADER_NAME = /^[!#$%&'*+.^`|~\w-]+$/

@@ -17,6 +17,8 @@ import { assertFeatureOn } from '../feature-flags'
 import { assertNotCrossSite } from './cross-site'
 import { routesUnderAppBase } from './message-routes'
 import { RequestError } from './request'
+import { requestIdOf } from './request-id'
+import { runInRequestScope } from '../request-scope'
 import { resolveUser } from './resolve-user'
 import { routeLogger } from './route-logger'
 
@@ -105,20 +107,23 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
     setResponseHeader(event, 'cache-control', 'private, no-store')
     // Model text and tool results are never taken for HTML or script (a stream keeps it too).
     setResponseHeader(event, 'x-content-type-options', 'nosniff')
-    try {
-      const engine = await useBackgroundJobsEngine()
-      const config = engine.getConfig()
-      assertNotCrossSite(event, config, options.liveStream)
-      if (!config.enabled) throw new FeatureDisabledError('enabled')
-      const userId = await resolveUser(event, config)
-      const flags = await resolveFeatureFlags(event, userId, config)
-      assertFeatureOn('enabled', flags, config)
-      const answer = await handler({ event, engine, userId, config, flags })
-      if (storeAnswers() > answersAtOutage) storeOutageLog.succeeded()
-      return answer
-    }
-    catch (error) {
-      throw toHttpError(event, error)
-    }
+    // Every line logged while it is handled names the request (request-scope.ts); the answer says its id.
+    return await runInRequestScope(requestIdOf(event), async () => {
+      try {
+        const engine = await useBackgroundJobsEngine()
+        const config = engine.getConfig()
+        assertNotCrossSite(event, config, options.liveStream)
+        if (!config.enabled) throw new FeatureDisabledError('enabled')
+        const userId = await resolveUser(event, config)
+        const flags = await resolveFeatureFlags(event, userId, config)
+        assertFeatureOn('enabled', flags, config)
+        const answer = await handler({ event, engine, userId, config, flags })
+        if (storeAnswers() > answersAtOutage) storeOutageLog.succeeded()
+        return answer
+      }
+      catch (error) {
+        throw toHttpError(event, error)
+      }
+    })
   })
 }
