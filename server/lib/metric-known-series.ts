@@ -12,6 +12,7 @@ import type { CounterName, HistogramName } from './metric-help'
 import { COUNTER_HELP, HISTOGRAM_HELP, METRIC_LABELS } from './metric-help'
 import { RATE_LIMITS } from './rate-limit'
 import { MODEL_RETRY_REASONS } from './model/retry-metrics'
+import { STREAM_CUT_REASONS } from './http/sse-sink'
 import { TERMINAL_STATUSES } from '../../shared/events'
 
 /**
@@ -40,6 +41,7 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
   isolated_calls_stopped_total: ['signal', 'heap', 'exit'],
   isolated_calls_not_run_total: ['queue-full', 'yielded', 'queue-timeout'],
   runs_handed_off_total: HAND_OFF_CAUSES,
+  notification_streams_cut_total: STREAM_CUT_REASONS,
 }
 
 /**

@@ -6,8 +6,11 @@
  */
 import { defineJobsHandler } from '../../lib/http/handler'
 import { withUserStream } from '../../lib/http/user-stream'
+import { useMetrics } from '../../lib/metrics'
 
 export default defineJobsHandler(context => withUserStream(context, async ({ sink, after }) => {
+  // Cut for its client's backpressure: counted (docs/ops.md › Metrics), as viewers' resyncs are.
+  sink.onCut = reason => useMetrics().increment('notification_streams_cut_total', { reason })
   const detach = context.engine.attachNotifications(context.userId, {
     send: notification => sink.write(notification.type, notification.id, notification),
     position: id => sink.write('stream-start', id, { type: 'stream-start', id }),

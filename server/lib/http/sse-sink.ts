@@ -33,7 +33,19 @@ export interface SseSink extends ViewerSink {
   readonly bytesWritten: () => number
   /** Called with the event name of every frame `send` wrote (the route counts them): not one dropped or sent after the end. */
   onSent?: (event: string) => void
+  /**
+   * Called when the sink ends the stream for its client's backpressure (the route counts it):
+   * `fell-behind`, frames were dropped and there is no resync hook (the notification stream ends
+   * at the drain instead), or `stalled`, the client took nothing for a whole heartbeat and was cut.
+   */
+  onCut?: (reason: StreamCutReason) => void
 }
+
+/** Why a sink ends a stream for its client's backpressure (`SseSink.onCut`; `notification_streams_cut_total{reason}`). */
+export const STREAM_CUT_REASONS = ['fell-behind', 'stalled'] as const
+
+/** One of `STREAM_CUT_REASONS`. */
+export type StreamCutReason = (typeof STREAM_CUT_REASONS)[number]
 
 /** Formats one SSE frame. Data is JSON on one line (job events in their wire form), so it can never break the framing. */
 export function formatFrame(event: string, id: number | string | undefined, data: unknown): string {
@@ -71,9 +83,14 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
   writer.onDrain = () => {
     if (dropped === droppedBeforeDrain) return
     droppedBeforeDrain = dropped
-    if (sink.onResyncNeeded) sink.onResyncNeeded(written)
-    else sink.close()
+    if (sink.onResyncNeeded) {
+      sink.onResyncNeeded(written)
+      return
+    }
+    sink.onCut?.('fell-behind')
+    sink.close()
   }
+  writer.onStallCut = () => sink.onCut?.('stalled')
 
   const sink: SseSink = {
     closed: writer.closed,

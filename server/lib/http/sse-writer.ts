@@ -123,6 +123,8 @@ export interface SseWriter {
   destroy(): void
   /** Called once the client drained after writes were refused. */
   onDrain?: () => void
+  /** Called when a heartbeat cuts a client that took nothing since the previous one (before the cut). */
+  onStallCut?: () => void
   /** Bytes handed to the socket (after compression). */
   bytesWritten(): number
 }
@@ -264,6 +266,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
         // only as the client reads.
         const now = { queued: queuedBytes(), taken: takenBytes() }
         if (atBeat && now.queued >= atBeat.queued && now.taken === atBeat.taken) {
+          writer.onStallCut?.()
           writer.destroy()
           return
         }
