@@ -8,8 +8,8 @@ import type { EngineStats } from './engine-types'
 /** Counters (monotonic, labels in braces). */
 export const COUNTER_HELP = {
   events_committed_total: 'Events committed to job logs on this instance, by event type.',
-  events_sent_total: 'SSE frames handed to job-stream viewers (snapshots included; not frames dropped for a viewer that stopped reading), by event type.',
-  viewers_attached_total: 'Job-stream connections accepted.',
+  events_sent_total: 'SSE frames handed to viewers of GET /api/jobs/:id/stream (snapshots included; not frames dropped for a viewer that stopped reading; not the AI SDK\'s UI message streams), by event type.',
+  viewers_attached_total: 'Job streams attached to their job (GET /api/jobs/:id/stream and the AI SDK\'s UI message streams; not the notification stream).',
   viewer_resyncs_total: 'Job-stream viewers that fell behind (their client stopped reading past stream.viewerQueueBytes, frames dropped) and were caught up again.',
   notification_streams_cut_total: 'Notification streams ended for their client\'s backpressure, by reason (fell-behind: it stopped reading past stream.viewerQueueBytes, notifications were dropped, and the stream ended once it drained, so the client reconnects and replays them; stalled: it took nothing for a whole stream.heartbeatMs and was cut).',
   jobs_started_total: 'Job runs started on this instance.',
@@ -118,7 +118,7 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
   notificationUsers: 'Users with recent notifications kept for reconnects.',
   notificationSinks: 'Open notification streams.',
   userFeeds: 'Users whose jobs on other instances are followed for their notification streams.',
-  engineTimers: 'Engine-wide timers (the heartbeat while any viewer is attached; the retention cleanup interval from the first job until shutdown; with Redis or Convex the recovery scan too, from the start; for a minute, the count line of an upstream-request or chat-message-metadata hook, or a tool, failing again and again), so 1 when idle, 2 with Redis or Convex.',
+  engineTimers: 'Engine-wide timers (the heartbeat while any job viewer or notification stream is open; the retention cleanup interval from the first job until shutdown; with Redis or Convex the recovery scan too, from the start; for a minute, the count line of an upstream-request or chat-message-metadata hook, or a tool, failing again and again), so 1 when idle, 2 with Redis or Convex.',
   isolatedCalls: 'Isolated tool calls running or waiting for a worker (0 when idle).',
   isolatedCallsWaiting: 'Isolated tool calls waiting for a free worker (a part of isolatedCalls; 0 while a worker is free).',
   isolationWorkers: 'Live isolation worker threads (isolation.minWorkers stay warm).',
@@ -130,7 +130,7 @@ export const ENGINE_GAUGE_HELP: Record<keyof EngineStats, string> = {
 /** The other gauges. */
 export const GAUGE_HELP = {
   jobs: 'Jobs running on this instance, by status (running, waiting; queued only between creation and start: a job over a limit is refused, never queued).',
-  open_streams: 'SSE connections counted against limits.maxStreamsPerUser.',
+  open_streams: 'Streams open on this instance (job, AI SDK chat and notification streams), counted against limits.maxStreamsPerUser and limits.maxStreams.',
   process_heap_used_bytes: 'V8 heap used by the server thread (isolation workers have heaps of their own).',
   process_rss_bytes: 'Resident memory of the whole process (isolation workers included).',
 } as const satisfies Record<string, string>
