@@ -29,7 +29,7 @@ const { read, write } = storedList<Entry>(STORAGE_KEY, KEPT_ANSWERS_MAX)
 
 /** Keeps (or replaces) the partial answer of a job. */
 export function keepAnswer(jobId: string, text: string): void {
-  if (typeof localStorage === 'undefined' || !text) return
+  if (!text) return
   const answer = { text: cutText(text, KEPT_ANSWER_MAX_CHARS), truncated: text.length > KEPT_ANSWER_MAX_CHARS }
   write([...read().filter(([id]) => id !== jobId), [jobId, answer]])
 }
@@ -41,7 +41,6 @@ export function keptAnswer(jobId: string): KeptAnswer | null {
 
 /** Forgets a job's partial answer (its turn was removed, retried, or finished after all). */
 export function forgetAnswer(jobId: string): void {
-  if (typeof localStorage === 'undefined') return
   const entries = read()
   if (entries.some(([id]) => id === jobId)) write(entries.filter(([id]) => id !== jobId))
 }

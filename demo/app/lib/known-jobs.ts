@@ -27,7 +27,6 @@ const { read, write } = storedList<JobSummary>(STORAGE_KEY, KNOWN_JOBS_MAX)
  * turn an ended job into a running one — after a restart it would then show as cut off.
  */
 export function rememberJobs(jobs: readonly JobSummary[]): void {
-  if (typeof localStorage === 'undefined') return
   const withThread = jobs.filter(job => job.threadId)
   if (!withThread.length) return
   const kept = new Map(read().map(job => [job.id, job]))
@@ -49,7 +48,6 @@ function isNewer(kept: JobSummary, incoming: JobSummary): boolean {
 
 /** Forgets a job (the user removed a lost turn, or retried it). */
 export function forgetJob(jobId: string): void {
-  if (typeof localStorage === 'undefined') return
   write(read().filter(job => job.id !== jobId))
 }
 
@@ -67,6 +65,5 @@ export function mergeKnownJobs(serverJobs: readonly JobSummary[], known: readonl
 
 /** Forgets every job of a thread (the user deleted it). */
 export function forgetThread(threadId: string): void {
-  if (typeof localStorage === 'undefined') return
   write(read().filter(job => job.threadId !== threadId))
 }

@@ -1,9 +1,11 @@
 /**
  * A bounded list kept in `localStorage` as JSON: read as empty when storage is missing (SSR),
- * disabled or holds something else; written with its oldest entries dropped past `max`. A write
- * that fails (storage full or disabled) is skipped — what it held then lasts only as long as the
- * page.
+ * blocked or holds something else; written with its oldest entries dropped past `max`. A write
+ * that fails (storage full or blocked) is skipped — what it held then lasts only as long as the
+ * page (lib/safe-storage.ts: no call here throws).
  */
+import { readStored, writeStored } from './safe-storage'
+
 export interface StoredList<Item> {
   read(): Item[]
   write(items: Item[]): void
@@ -13,9 +15,8 @@ export interface StoredList<Item> {
 export function storedList<Item>(key: string, max: number): StoredList<Item> {
   return {
     read() {
-      if (typeof localStorage === 'undefined') return []
       try {
-        const stored = JSON.parse(localStorage.getItem(key) ?? '[]') as unknown
+        const stored = JSON.parse(readStored(key) ?? '[]') as unknown
         return Array.isArray(stored) ? stored as Item[] : []
       }
       catch {
@@ -23,12 +24,7 @@ export function storedList<Item>(key: string, max: number): StoredList<Item> {
       }
     },
     write(items) {
-      try {
-        localStorage.setItem(key, JSON.stringify(items.slice(-max)))
-      }
-      catch {
-        // Storage full or disabled.
-      }
+      writeStored(key, JSON.stringify(items.slice(-max)))
     },
   }
 }

@@ -3,6 +3,7 @@
  * browser: each change is read-modify-write on what is stored — never a tab's own copy written
  * over another tab's change — and the list keeps the newest `UNSEEN_THREADS_MAX` marks.
  */
+import { canReadStored } from './safe-storage'
 import { storedList } from './stored-list'
 
 export const UNSEEN_THREADS_KEY = 'background-jobs:unseen-threads'
@@ -11,19 +12,9 @@ export const UNSEEN_THREADS_MAX = 100
 
 const stored = storedList<unknown>(UNSEEN_THREADS_KEY, UNSEEN_THREADS_MAX)
 
-/** Whether storage can be read (missing on the server, or disabled: then a tab keeps its own marks). */
-function storageReadable(): boolean {
-  try {
-    return typeof localStorage !== 'undefined' && (localStorage.getItem(UNSEEN_THREADS_KEY), true)
-  }
-  catch {
-    return false
-  }
-}
-
-/** The stored marks, oldest first; null when storage cannot be read. */
+/** The stored marks, oldest first; null when storage cannot be read (missing on the server, or blocked: then a tab keeps its own marks). */
 export function readUnseen(): string[] | null {
-  if (!storageReadable()) return null
+  if (!canReadStored(UNSEEN_THREADS_KEY)) return null
   return [...new Set(stored.read().filter((id): id is string => typeof id === 'string'))].slice(-UNSEEN_THREADS_MAX)
 }
 

@@ -1,0 +1,65 @@
+/**
+ * The demo chat and this browser's storage. With storage blocked (Safari's private mode of old, site
+ * data blocked, an embedding site's iframe: reading `localStorage` throws a `SecurityError`) the
+ * chat still works — a message sent gets its answer, nothing is kept, and the page logs no error.
+ * A draft typed and the tab closed at once is there in the next tab; two tabs composing two new
+ * threads each keep their own through a reload.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { useDemoInBrowser, WAIT_MS } from './support/browser'
+import { gotoChat, send, waitForHydration, waitForStatus } from './support/chat-page'
+
+const demo = useDemoInBrowser()
+
+const composer = (page: Page) => page.locator('#composer-input')
+
+/** Makes `localStorage` and `sessionStorage` throw on every read, as a browser with site data blocked does (installed before the app's scripts). */
+function blockStorage(): void {
+  for (const name of ['localStorage', 'sessionStorage']) {
+    Object.defineProperty(window, name, {
+      configurable: true,
+      get() {
+        throw new DOMException(`Failed to read the '${name}' property from 'Window': Access is denied for this document.`, 'SecurityError')
+      },
+    })
+  }
+}
+
+/** What the page logs as an error or warning, and its uncaught errors. */
+function recordErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(`console.${message.type()}: ${message.text()}`)
+  })
+  page.on('pageerror', error => errors.push(`page error: ${error.message}`))
+  return errors
+}
+
+/** Waits until the box holds something (a stored draft is put there once the box is mounted). */
+async function waitForDraft(page: Page): Promise<void> {
+  await page.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#composer-input')?.value ?? '') !== '', null, { timeout: WAIT_MS })
+}
+
+describe('demo chat: browser storage', () => {
+  it('works with storage blocked: a message sent gets its answer, a draft stays in the tab, and nothing is logged as an error', async () => {
+    const context = await demo.newContext()
+    await context.addInitScript(blockStorage)
+    const page = await context.newPage()
+    const errors = recordErrors(page)
+    await gotoChat(page, `${demo.url}/`)
+    const jobId = await send(page, 'Hello with storage blocked')
+    await waitForStatus(page, jobId, 'completed')
+    expect(await page.locator(`.turn[data-job-id="${jobId}"] .answer`).textContent()).not.toBe('')
+    // A draft, another thread and back: kept in the tab's memory.
+    await composer(page).fill('Not kept anywhere else')
+    await page.locator('#thread-sidebar').getByRole('link', { name: /New thread/ }).click()
+    await page.waitForURL(url => new URL(url).pathname === '/', { timeout: WAIT_MS })
+    await page.locator('#thread-sidebar a', { hasText: 'Hello with storage blocked' }).click()
+    await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
+    expect(await composer(page).inputValue()).toBe('Not kept anywhere else')
+    const next = await send(page, 'And a second message')
+    await waitForStatus(page, next, 'completed')
+    expect(errors).toEqual([])
+  })
+})
