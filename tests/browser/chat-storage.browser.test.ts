@@ -62,4 +62,39 @@ describe('demo chat: browser storage', () => {
     await waitForStatus(page, next, 'completed')
     expect(errors).toEqual([])
   })
+
+  it('keeps a draft typed right before the tab closed', async () => {
+    const context = await demo.newContext()
+    const page = await context.newPage()
+    await gotoChat(page, `${demo.url}/`)
+    const jobId = await send(page, 'A thread to come back to')
+    await waitForStatus(page, jobId, 'completed')
+    const thread = page.url()
+    await composer(page).fill('Typed, then the tab closed')
+    // Closed as a user closes it (its unload handlers run), before typing has paused for long.
+    await page.close({ runBeforeUnload: true })
+    const next = await context.newPage()
+    await gotoChat(next, thread)
+    await waitForDraft(next)
+    expect(await composer(next).inputValue()).toBe('Typed, then the tab closed')
+  })
+
+  it('keeps two tabs\' new-thread drafts apart: each gets its own back after a reload', async () => {
+    const context = await demo.newContext()
+    const [first, second] = [await context.newPage(), await context.newPage()]
+    await gotoChat(first, `${demo.url}/`)
+    await gotoChat(second, `${demo.url}/`)
+    await composer(first).fill('The first tab\'s new chat')
+    await composer(second).fill('The second tab\'s new chat')
+    for (const [page, draft] of [[first, 'The first tab\'s new chat'], [second, 'The second tab\'s new chat']] as const) {
+      await page.reload()
+      await waitForHydration(page)
+      await waitForDraft(page)
+      expect(await composer(page).inputValue()).toBe(draft)
+    }
+    // A new tab starts a new chat with an empty box.
+    const third = await context.newPage()
+    await gotoChat(third, `${demo.url}/`)
+    expect(await composer(third).inputValue()).toBe('')
+  })
 })

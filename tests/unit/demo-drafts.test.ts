@@ -1,17 +1,42 @@
 /**
  * The demo chat keeps each thread's unsent message while another thread is open: the box used to
  * start empty in every thread view, so a message typed, then a look at another thread, was gone.
- * And through a reload: the drafts were in the tab's memory only, so a reload (or a closed tab)
- * lost a message being written, which ChatGPT and Claude keep.
+ * And through a reload or a closed tab, as ChatGPT and Claude do. Stored economically: every
+ * keystroke used to rewrite all the drafts (up to 50) in one `localStorage` value; now a pause in
+ * typing writes the one draft typed, and a page hidden or left writes it at once. The new thread's
+ * draft was one per browser, so two tabs composing two new chats wrote over each other's: it is
+ * the tab's now (`sessionStorage`).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { DRAFTS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFTS } from '../../demo/app/lib/drafts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
 
-/** A browser's `localStorage`, as a map. */
-function stubStorage(): Map<string, string> {
-  const store = new Map<string, string>()
-  vi.stubGlobal('localStorage', { getItem: (key: string) => store.get(key) ?? null, setItem: (key: string, value: string) => void store.set(key, value) })
-  return store
+type Store = Map<string, string> & { writes: string[] }
+
+/** A browser storage area as a map, recording the keys written. */
+function storage(store: Store = Object.assign(new Map<string, string>(), { writes: [] as string[] })) {
+  return {
+    store,
+    area: {
+      getItem: (key: string) => store.get(key) ?? null,
+      setItem: (key: string, value: string) => {
+        store.writes.push(key)
+        store.set(key, value)
+      },
+      removeItem: (key: string) => void store.delete(key),
+    },
+  }
+}
+
+let page: { window: EventTarget, document: EventTarget & { visibilityState: string } }
+
+/** A tab: its own `sessionStorage`, this browser's `localStorage` (`local`), a window and a document. */
+function openTab(local: ReturnType<typeof storage>, session = storage()) {
+  vi.stubGlobal('localStorage', local.area)
+  vi.stubGlobal('sessionStorage', session.area)
+  page = { window: new EventTarget(), document: Object.assign(new EventTarget(), { visibilityState: 'visible' }) }
+  vi.stubGlobal('window', page.window)
+  vi.stubGlobal('document', page.document)
+  return session
 }
 
 /** The drafts module as a new page load has it: nothing in memory. */
@@ -20,7 +45,19 @@ async function freshPage(): Promise<typeof import('../../demo/app/lib/drafts')> 
   return import('../../demo/app/lib/drafts')
 }
 
+const storedThreads = (store: Map<string, string>) => JSON.parse(store.get(DRAFT_THREADS_STORAGE_KEY) ?? '[]') as string[]
+
+let local: ReturnType<typeof storage>
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  local = storage()
+  openTab(local)
+})
+
 afterEach(() => {
+  saveDrafts()
+  vi.useRealTimers()
   vi.unstubAllGlobals()
 })
 
@@ -37,7 +74,7 @@ describe('drafts by thread', () => {
     expect(draftOf('a')).toBe('')
   })
 
-  it('keeps the newest threads\' drafts only', () => {
+  it('keeps the newest threads\' drafts only, in memory and stored', () => {
     for (let index = 0; index <= MAX_DRAFTS; index++) keepDraft(`thread-${index}`, `draft ${index}`)
     expect(draftOf('thread-0')).toBe('')
     expect(draftOf('thread-1')).toBe('draft 1')
@@ -46,38 +83,103 @@ describe('drafts by thread', () => {
     keepDraft('thread-1', 'draft 1, longer')
     keepDraft('one-more', 'x')
     expect([draftOf('thread-1'), draftOf('thread-2')]).toEqual(['draft 1, longer', ''])
+    saveDrafts()
+    expect(storedThreads(local.store)).toHaveLength(MAX_DRAFTS)
+    expect([...local.store.keys()].filter(key => key.startsWith(DRAFT_STORAGE_PREFIX))).toHaveLength(MAX_DRAFTS)
+    expect([local.store.has(`${DRAFT_STORAGE_PREFIX}thread-0`), local.store.has(`${DRAFT_STORAGE_PREFIX}thread-2`)]).toEqual([false, false])
+    expect(storedThreads(local.store).slice(-2)).toEqual(['thread-1', 'one-more'])
+  })
+
+  it('writes the draft typed once typing pauses, and only that draft', () => {
+    for (let index = 0; index < 10; index++) keepDraft(`other-${index}`, `An older draft ${index}`)
+    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
+    local.store.writes.length = 0
+    const typed = 'Half a question, typed key by key'
+    for (let length = 1; length <= typed.length; length++) {
+      keepDraft('a', typed.slice(0, length))
+      vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS / 5)
+    }
+    expect(local.store.writes).toEqual([])
+    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
+    // The new thread joins the list of threads with a draft; the others' drafts are not rewritten.
+    expect(local.store.writes.sort()).toEqual([DRAFT_THREADS_STORAGE_KEY, `${DRAFT_STORAGE_PREFIX}a`].sort())
+    local.store.writes.length = 0
+    keepDraft('a', `${typed}!`)
+    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
+    expect(local.store.writes).toEqual([`${DRAFT_STORAGE_PREFIX}a`])
+  })
+
+  it('writes at once when the page is hidden or left (a tab closed right after a keystroke), and stops listening then', () => {
+    keepDraft('a', 'Typed just before the tab closed')
+    page.window.dispatchEvent(new Event('pagehide'))
+    expect(local.store.get(`${DRAFT_STORAGE_PREFIX}a`)).toBe('Typed just before the tab closed')
+    keepDraft('b', 'Typed before switching apps')
+    page.document.dispatchEvent(new Event('visibilitychange'))
+    expect(local.store.has(`${DRAFT_STORAGE_PREFIX}b`)).toBe(false)
+    page.document.visibilityState = 'hidden'
+    page.document.dispatchEvent(new Event('visibilitychange'))
+    expect(local.store.get(`${DRAFT_STORAGE_PREFIX}b`)).toBe('Typed before switching apps')
+    local.store.writes.length = 0
+    page.window.dispatchEvent(new Event('pagehide'))
+    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
+    expect(local.store.writes).toEqual([])
+    expect(vi.getTimerCount()).toBe(0)
   })
 
   it('gives a thread its draft after a reload, once the box is mounted, and forgets one sent', async () => {
-    stubStorage()
     keepDraft('a', 'Half a question')
     keepDraft('b', 'Sent later')
+    vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
     keepDraft('b', '')
-    const page = await freshPage()
+    // Not stored yet: the box mounted now in this tab does not get the sent message back.
+    expect(local.store.has(`${DRAFT_STORAGE_PREFIX}b`)).toBe(true)
+    expect(storedDraftOf('b')).toBe('')
+    page.window.dispatchEvent(new Event('pagehide'))
+    const next = await freshPage()
     // In memory nothing (the server's render and hydration agree); stored, the draft.
-    expect(page.draftOf('a')).toBe('')
-    expect([page.storedDraftOf('a'), page.storedDraftOf('b')]).toEqual(['Half a question', ''])
+    expect(next.draftOf('a')).toBe('')
+    expect([next.storedDraftOf('a'), next.storedDraftOf('b')]).toEqual(['Half a question', ''])
+    expect(storedThreads(local.store)).toEqual(['a'])
   })
 
-  it('keeps another tab\'s drafts when this one writes, the newest threads only', async () => {
-    const store = stubStorage()
+  it('keeps another tab\'s drafts when this one writes', async () => {
     keepDraft('a', 'In the first tab')
+    saveDrafts()
+    openTab(local)
     const other = await freshPage()
     other.keepDraft('b', 'In the second tab')
+    other.saveDrafts()
     expect([other.storedDraftOf('a'), other.storedDraftOf('b')]).toEqual(['In the first tab', 'In the second tab'])
-    for (let index = 0; index < MAX_DRAFTS; index++) other.keepDraft(`thread-${index}`, `draft ${index}`)
-    expect(JSON.parse(store.get(DRAFTS_STORAGE_KEY)!)).toHaveLength(MAX_DRAFTS)
-    expect(other.storedDraftOf('a')).toBe('')
   })
 
-  it('reads a stored value it did not write as no drafts', async () => {
-    const store = stubStorage()
-    store.set(DRAFTS_STORAGE_KEY, '{"not":"a list"}')
-    const page = await freshPage()
-    expect(page.storedDraftOf('a')).toBe('')
-    store.set(DRAFTS_STORAGE_KEY, '[42, ["a"], ["b", 7]]')
-    expect([page.storedDraftOf('a'), page.storedDraftOf('b')]).toEqual(['', ''])
-    page.keepDraft('c', 'Fine')
-    expect(page.storedDraftOf('c')).toBe('Fine')
+  it('keeps the new thread\'s draft per tab: two tabs composing two new chats each get theirs back after a reload', async () => {
+    const firstTab = openTab(local)
+    const first = await freshPage()
+    first.keepDraft(NEW_THREAD_DRAFT_KEY, 'The first tab\'s new chat')
+    first.saveDrafts()
+    const secondTab = openTab(local)
+    const second = await freshPage()
+    second.keepDraft(NEW_THREAD_DRAFT_KEY, 'The second tab\'s new chat')
+    second.saveDrafts()
+    openTab(local, firstTab)
+    expect((await freshPage()).storedDraftOf(NEW_THREAD_DRAFT_KEY)).toBe('The first tab\'s new chat')
+    openTab(local, secondTab)
+    expect((await freshPage()).storedDraftOf(NEW_THREAD_DRAFT_KEY)).toBe('The second tab\'s new chat')
+    // A new tab starts a new chat with an empty box.
+    openTab(local)
+    expect((await freshPage()).storedDraftOf(NEW_THREAD_DRAFT_KEY)).toBe('')
+  })
+
+  it('reads a stored list it did not write as no threads', async () => {
+    local.store.set(DRAFT_THREADS_STORAGE_KEY, '{"not":"a list"}')
+    const next = await freshPage()
+    next.keepDraft('c', 'Fine')
+    next.saveDrafts()
+    expect(storedThreads(local.store)).toEqual(['c'])
+    local.store.set(DRAFT_THREADS_STORAGE_KEY, '[42, "c", "c"]')
+    next.keepDraft('d', 'Also fine')
+    next.saveDrafts()
+    expect(storedThreads(local.store)).toEqual(['c', 'd'])
+    expect(next.storedDraftOf('c')).toBe('Fine')
   })
 })

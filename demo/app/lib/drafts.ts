@@ -1,23 +1,40 @@
 /**
  * Unsent messages by thread: what was typed in one thread is there again after a visit to another
  * (or to a new thread), and after a reload or a closed tab, as in chat apps. Held in memory for the
- * tab and kept in `localStorage` (lib/stored-list.ts; this browser already keeps the prompts and
- * partial answers there) — one thread's entry written at a time, so two tabs writing in different
- * threads keep each other's. A page load starts with none in memory, so the server's render and
- * hydration agree; the box takes its stored draft once mounted (`storedDraftOf`). The newest
- * `MAX_DRAFTS` threads.
+ * tab, and stored (lib/safe-storage.ts: nothing kept where storage is blocked or full):
+ * - a thread's draft in `localStorage`, under a key of its own, so a keystroke writes that one
+ *   draft — never the others — and two tabs writing in different threads keep each other's. A
+ *   short list of the threads with a draft, newest last, keeps the newest `MAX_DRAFTS` (the oldest
+ *   draft is removed); it is written only when its order changes, not while one thread is typed in.
+ * - the new thread's draft in `sessionStorage`: it is this tab's (a reload, or the tab reopened,
+ *   gives it back), so two tabs composing two new chats do not write over each other's, and a new
+ *   tab starts a new chat with an empty box.
+ * Written once typing pauses (`DRAFT_SAVE_DELAY_MS`), and at once when the page is hidden or left
+ * (`visibilitychange`, `pagehide`: a tab closed right after a keystroke keeps it). A page load
+ * starts with none in memory, so the server's render and hydration agree; the box takes its stored
+ * draft once mounted (`storedDraftOf`).
  */
-import { storedList } from './stored-list'
+import { readStored, removeStored, writeStored } from './safe-storage'
 
 /** Threads whose draft is kept; the oldest goes first. */
 export const MAX_DRAFTS = 50
 /** The draft key of the new thread ("/"), whose id is made afresh on every page load. */
 export const NEW_THREAD_DRAFT_KEY = 'new-thread'
-/** Where this browser keeps the drafts: [threadId, text] pairs, the newest last. */
-export const DRAFTS_STORAGE_KEY = 'background-jobs:drafts'
+/** Where this browser keeps the ids of the threads with a draft (JSON, newest last). */
+export const DRAFT_THREADS_STORAGE_KEY = 'background-jobs:draft-threads'
+/** The prefix of a thread's draft in `localStorage` (`<prefix><threadId>`). */
+export const DRAFT_STORAGE_PREFIX = 'background-jobs:draft:'
+/** Where this tab keeps the new thread's draft, in `sessionStorage`. */
+export const NEW_THREAD_DRAFT_STORAGE_KEY = 'background-jobs:new-thread-draft'
+/** How long typing pauses before the drafts typed are stored. */
+export const DRAFT_SAVE_DELAY_MS = 500
+/** Where drafts were kept before (all of them in one list, rewritten on every keystroke): removed. */
+const LEGACY_DRAFTS_STORAGE_KEY = 'background-jobs:drafts'
 
 const drafts = new Map<string, string>()
-const stored = storedList<[string, string]>(DRAFTS_STORAGE_KEY, MAX_DRAFTS)
+/** Drafts typed and not yet stored, by thread ('' = forget). */
+const unsaved = new Map<string, string>()
+let saveTimer: ReturnType<typeof setTimeout> | undefined
 
 /** The thread's unsent draft in this tab's memory, or ''. */
 export function draftOf(threadId: string): string {
@@ -26,19 +43,83 @@ export function draftOf(threadId: string): string {
 
 /** The thread's draft kept in this browser (an earlier page, another tab), or '': for a box once mounted. */
 export function storedDraftOf(threadId: string): string {
-  const entry = stored.read().find(item => Array.isArray(item) && item[0] === threadId)
-  return typeof entry?.[1] === 'string' ? entry[1] : ''
+  // Typed here and not stored yet (a sent message's '' included): that is the draft.
+  const typed = unsaved.get(threadId)
+  if (typed !== undefined) return typed
+  return threadId === NEW_THREAD_DRAFT_KEY ? readStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage') ?? '' : readStored(DRAFT_STORAGE_PREFIX + threadId) ?? ''
 }
 
-/** Keeps what the thread's box holds now (an empty box forgets it). */
+/** Keeps what the thread's box holds now (an empty box forgets it): in memory at once, stored once typing pauses. */
 export function keepDraft(threadId: string, text: string): void {
   drafts.delete(threadId)
-  const others = stored.read().filter(item => Array.isArray(item) && item[0] !== threadId)
-  if (!text.trim()) {
-    stored.write(others)
-    return
+  const kept = text.trim() ? text : ''
+  if (kept) {
+    drafts.set(threadId, kept)
+    if (drafts.size > MAX_DRAFTS) drafts.delete(drafts.keys().next().value!)
   }
-  drafts.set(threadId, text)
-  if (drafts.size > MAX_DRAFTS) drafts.delete(drafts.keys().next().value!)
-  stored.write([...others, [threadId, text]])
+  // Newest last, as the stored list has them.
+  unsaved.delete(threadId)
+  unsaved.set(threadId, kept)
+  scheduleSave()
+}
+
+/** Stores the drafts typed since the last save (a pause in typing, the page hidden or left). */
+export function saveDrafts(): void {
+  clearTimeout(saveTimer)
+  saveTimer = undefined
+  watchPage(false)
+  if (!unsaved.size) return
+  const threads = storedThreads()
+  const before = threads.join('\n')
+  for (const [threadId, text] of unsaved) {
+    if (threadId === NEW_THREAD_DRAFT_KEY) {
+      if (text) writeStored(NEW_THREAD_DRAFT_STORAGE_KEY, text, 'sessionStorage')
+      else removeStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')
+      continue
+    }
+    const at = threads.indexOf(threadId)
+    if (at !== -1 && (!text || at !== threads.length - 1)) threads.splice(at, 1)
+    if (text) {
+      writeStored(DRAFT_STORAGE_PREFIX + threadId, text)
+      if (threads.at(-1) !== threadId) threads.push(threadId)
+    }
+    else {
+      removeStored(DRAFT_STORAGE_PREFIX + threadId)
+    }
+  }
+  unsaved.clear()
+  for (const dropped of threads.splice(0, Math.max(0, threads.length - MAX_DRAFTS))) removeStored(DRAFT_STORAGE_PREFIX + dropped)
+  if (threads.join('\n') !== before) {
+    writeStored(DRAFT_THREADS_STORAGE_KEY, JSON.stringify(threads))
+    removeStored(LEGACY_DRAFTS_STORAGE_KEY)
+  }
+}
+
+/** The threads with a stored draft, oldest first (what another script left there reads as none). */
+function storedThreads(): string[] {
+  try {
+    const stored = JSON.parse(readStored(DRAFT_THREADS_STORAGE_KEY) ?? '[]') as unknown
+    return Array.isArray(stored) ? [...new Set(stored.filter((id): id is string => typeof id === 'string'))] : []
+  }
+  catch {
+    return []
+  }
+}
+
+function scheduleSave(): void {
+  clearTimeout(saveTimer)
+  saveTimer = setTimeout(saveDrafts, DRAFT_SAVE_DELAY_MS)
+  watchPage(true)
+}
+
+function saveWhenHidden(): void {
+  if (document.visibilityState === 'hidden') saveDrafts()
+}
+
+/** Saves at once when the page is hidden (a phone's app switch, a tab closed) or left, while a save is pending. */
+function watchPage(pending: boolean): void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return
+  const change = pending ? 'addEventListener' : 'removeEventListener'
+  window[change]('pagehide', saveDrafts)
+  document[change]('visibilitychange', saveWhenHidden)
 }
