@@ -1,7 +1,8 @@
 /**
  * The demo chat and this browser's storage. With storage blocked (Safari's private mode of old, site
  * data blocked, an embedding site's iframe: reading `localStorage` throws a `SecurityError`) the
- * chat still works — a message sent gets its answer, nothing is kept, and the page logs no error.
+ * chat still works — a message sent gets its answer (main chat and /ai-sdk), nothing is kept, and
+ * the page logs no error.
  * A draft typed and the tab closed at once is there in the next tab; two tabs composing two new
  * threads each keep their own through a reload.
  */
@@ -60,6 +61,21 @@ describe('demo chat: browser storage', () => {
     expect(await composer(page).inputValue()).toBe('Not kept anywhere else')
     const next = await send(page, 'And a second message')
     await waitForStatus(page, next, 'completed')
+    expect(errors).toEqual([])
+  })
+
+  it('works with storage blocked on /ai-sdk: a message sent gets its answer, and nothing is logged as an error', async () => {
+    const context = await demo.newContext()
+    await context.addInitScript(blockStorage)
+    const page = await context.newPage()
+    const errors = recordErrors(page)
+    await gotoChat(page, `${demo.url}/ai-sdk`)
+    await page.waitForURL(/[?&]chat=/)
+    await page.locator('#ai-sdk-input').fill('Hello with storage blocked')
+    await page.locator('#ai-sdk-input').press('Enter')
+    await page.locator('.turn[data-role="assistant"] .answer').first().waitFor({ timeout: WAIT_MS })
+    await page.waitForFunction(() => document.querySelector('[data-chat-status]')?.textContent === 'ready', undefined, { timeout: WAIT_MS })
+    expect(await page.locator('.turn[data-role="assistant"] .answer').first().textContent()).not.toBe('')
     expect(errors).toEqual([])
   })
 
