@@ -3,9 +3,10 @@
  * registry knows with an input its schema accepts (the parsed input replaces the client's), and a
  * model to answer (an API key, or the scripted model when it is on), a chat's `tools` naming only
  * registered tools (a misspelt name would leave the job silently without it), and a chat's
- * `promptMetadata` as JSON within its bound (its JSON form replaces it). Each refusal is the route's error: 503
+ * `promptMetadata` and `clientBody` as JSON within their bounds (their JSON form replaces them). Each refusal is the route's error: 503
  * naming the flag or the key, 400 naming the workflow, the input's problem or the metadata's.
  */
+import { asClientBody } from './ai-sdk/client-body'
 import { asSent } from './ai-sdk/metadata-json'
 import type { BackgroundJobsConfig } from './config'
 import { hasModel } from './config'
@@ -57,6 +58,11 @@ export function admitRequest(request: JobRequest, config: BackgroundJobsConfig, 
     if ('problem' in metadata) throw new InvalidRequestError(`promptMetadata ${metadata.problem}`)
     if (metadata.metadata === undefined) delete request.promptMetadata
     else request.promptMetadata = metadata.metadata
+    // The same for the app's body fields (client-body.ts): JSON, bounded, never a `__proto__` key.
+    const body = asClientBody(request.clientBody)
+    if ('problem' in body) throw new InvalidRequestError(`clientBody ${body.problem}`)
+    if (body.clientBody === undefined) delete request.clientBody
+    else request.clientBody = body.clientBody
     return
   }
   if (!config.workflows.enabled) throw new FeatureDisabledError('workflows.enabled')

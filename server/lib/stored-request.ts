@@ -4,12 +4,13 @@
  * (or that the app's tools and workflows no longer accept) must not reach the upstream on the
  * operator's key. The same rules as `POST /api/jobs`: messages through the body schema and
  * `toChatJobInput` (allowed model, no client system prompt), tool names through the registry, a
- * workflow's input through its schema, a chat's `promptMetadata` as JSON within its bound (kept as
- * the client sent it). An invalid request ends the job `failed` with the code
+ * workflow's input through its schema, a chat's `promptMetadata` and `clientBody` as JSON within
+ * their bounds (kept as the client sent them: a job taken over reads the same in the app's hooks). An invalid request ends the job `failed` with the code
  * `invalid-request` (cluster.ts).
  */
 import type { JobError } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
+import { asClientBody } from './ai-sdk/client-body'
 import { asSent } from './ai-sdk/metadata-json'
 import { withAddedFields } from './added-fields'
 import { describeIssues } from './describe-issues'
@@ -63,15 +64,17 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
   if (toolProblem) return refuse(toolProblem)
 
   if (stored.type === 'chat') {
-    const { type: _type, trace: _trace, promptMetadata, ...body } = stored
+    const { type: _type, trace: _trace, promptMetadata, clientBody, ...body } = stored
     const parsed = chatJobBodySchema(context.config).safeParse(body)
     if (!parsed.success) return refuse(describeIssues(parsed.error, 'request'))
     const metadata = asSent(promptMetadata)
     if ('problem' in metadata) return refuse(`promptMetadata: ${metadata.problem}`)
+    const fields = asClientBody(clientBody)
+    if ('problem' in fields) return refuse(`clientBody: ${fields.problem}`)
     try {
       // The per-user tools flag was applied when the job was created: its `tools` list says it.
       const { request: checked } = toChatJobInput(parsed.data, context.config, { enabled: true, tools: true, workflows: true }, null)
-      return { ok: true, request: { ...checked, ...(metadata.metadata === undefined ? {} : { promptMetadata: metadata.metadata }), ...traceOf(stored) } }
+      return { ok: true, request: { ...checked, ...(metadata.metadata === undefined ? {} : { promptMetadata: metadata.metadata }), ...fields, ...traceOf(stored) } }
     }
     catch (error) {
       return refuse((error as Error).message)

@@ -62,6 +62,27 @@ export function deleteTool() {
   return { tools, deleted }
 }
 
+/**
+ * A model that asks for `delete_file` on a.txt when the last user message says "delete", and
+ * otherwise (after the tool's result too) says `Done.`; `onRound` sees each request as it came.
+ */
+export function deleteAskingModel(onRound: (request: ModelRequest) => void = () => {}): ModelClient {
+  return {
+    scripted: false,
+    async* stream(request: ModelRequest) {
+      onRound(request)
+      const last = request.messages.at(-1)!
+      if (last.role === 'user' && String(last.content).includes('delete')) {
+        yield { type: 'tool-call', call: { id: 'call_delete', name: 'delete_file', arguments: '{"path":"a.txt"}' } }
+        yield { type: 'finish', finishReason: 'tool_calls' }
+        return
+      }
+      yield { type: 'text-delta', text: 'Done.' }
+      yield { type: 'finish', finishReason: 'stop' }
+    },
+  }
+}
+
 /** A UI message with one text part. */
 export const textMessage = (id: string, role: 'user' | 'assistant', text: string) => ({ id, role, parts: [{ type: 'text', text }] })
 

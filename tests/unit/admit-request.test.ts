@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { admitRequest } from '../../server/lib/admit-request'
+import { MAX_CLIENT_BODY_BYTES } from '../../server/lib/ai-sdk/client-body'
 import { MAX_MESSAGE_METADATA_BYTES } from '../../server/lib/ai-sdk/metadata-json'
 import { resolveConfig } from '../../server/lib/config'
 import type { RegisteredWorkflow } from '../../server/lib/workflows/types'
@@ -31,6 +32,20 @@ describe('admitRequest', () => {
     expect(() => admitRequest(large, config, registry([]))).toThrow(expect.objectContaining({ statusCode: 400, message: `promptMetadata is ${MAX_MESSAGE_METADATA_BYTES + 2} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed` }))
     const notJson = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], promptMetadata: { run: () => {} } as unknown }
     expect(() => admitRequest(notJson, config, registry([]))).toThrow('promptMetadata is not JSON-serialisable (a function)')
+  })
+  it('a chat\'s clientBody (the app\'s AI SDK body fields): kept in its JSON form; past 16 KiB, not an object or with a __proto__ key a 400 naming it', () => {
+    const request = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], clientBody: { at: new Date(0), skipped: undefined } as Record<string, unknown> }
+    admitRequest(request, config, registry([]))
+    expect(request).toEqual({ type: 'chat', messages: [{ role: 'user', content: 'hi' }], clientBody: { at: '1970-01-01T00:00:00.000Z' } })
+    const empty = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], clientBody: {} }
+    admitRequest(empty, config, registry([]))
+    expect(empty).not.toHaveProperty('clientBody')
+    const large = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], clientBody: { notes: 'x'.repeat(MAX_CLIENT_BODY_BYTES) } }
+    expect(() => admitRequest(large, config, registry([]))).toThrow(expect.objectContaining({ statusCode: 400, message: `clientBody is ${MAX_CLIENT_BODY_BYTES + 12} bytes of JSON, over the ${MAX_CLIENT_BODY_BYTES} allowed` }))
+    const list = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], clientBody: ['x'] as unknown as Record<string, unknown> }
+    expect(() => admitRequest(list, config, registry([]))).toThrow('clientBody must be an object of the app\'s fields')
+    const proto = { type: 'chat' as const, messages: [{ role: 'user' as const, content: 'hi' }], clientBody: JSON.parse('{"__proto__":{"admin":true}}') as Record<string, unknown> }
+    expect(() => admitRequest(proto, config, registry([]))).toThrow('clientBody holds a "__proto__" key')
   })
   it('a chat naming a tool that is not registered is a 400 naming it, with the nearest registered name; registered ones pass', () => {
     const tools = { get: (name: string) => (['get_current_time', 'calculate'].includes(name) ? ({ name }) as never : undefined), list: () => [{ name: 'get_current_time' }, { name: 'calculate' }] as never[] }

@@ -1,18 +1,16 @@
 /**
- * docs/ai-sdk.md's recipe for a per-turn option (what an AI SDK route reads from a custom body
- * field): the transport's extra body fields are dropped unread, so the option goes on the user
- * message's `metadata`, which the job keeps and the `background-jobs:upstream-request` hook reads
- * for every model round of the answer — the first, those after a tool approval, and a
- * `regenerate()`'s. Read with the SDK's own `Chat` on the stock transport, the real executor.
+ * docs/ai-sdk.md's recipe for a per-message option: it goes on the user message's `metadata`,
+ * which the job keeps and the `background-jobs:upstream-request` hook reads for every model round
+ * of the answer — the first, those after a tool approval, and a `regenerate()`'s. (A body field is
+ * kept too, as `clientBody`, which this hook does not read: ai-sdk-body-fields.test.ts.) Read with the SDK's own `Chat` on the stock transport, the real executor.
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import type { ModelClient, ModelRequest } from '../../server/lib/model/types'
 import { useServedRoutes } from '../support/route-app'
-import { deleteTool } from '../support/superseded-answers'
+import { deleteAskingModel, deleteTool } from '../support/superseded-answers'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -20,20 +18,7 @@ vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 const models: string[] = []
 
 /** Asks to delete a.txt when told to, then (after the tool's result) or otherwise says `Done.`. */
-const model: ModelClient = {
-  scripted: false,
-  async* stream(request: ModelRequest) {
-    models.push(request.model)
-    const last = request.messages.at(-1)!
-    if (last.role === 'user' && String(last.content).includes('delete')) {
-      yield { type: 'tool-call', call: { id: 'call_delete', name: 'delete_file', arguments: '{"path":"a.txt"}' } }
-      yield { type: 'finish', finishReason: 'tool_calls' }
-      return
-    }
-    yield { type: 'text-delta', text: 'Done.' }
-    yield { type: 'finish', finishReason: 'stop' }
-  },
-}
+const model = deleteAskingModel(request => models.push(request.model))
 
 const app = useServedRoutes({
   runners: { chat: runChatJob },

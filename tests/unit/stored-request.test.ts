@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { MAX_CLIENT_BODY_BYTES } from '../../server/lib/ai-sdk/client-body'
 import { MAX_MESSAGE_METADATA_BYTES } from '../../server/lib/ai-sdk/metadata-json'
 import { resolveConfig } from '../../server/lib/config'
 import { checkStoredRequest, INVALID_REQUEST_CODE } from '../../server/lib/stored-request'
@@ -64,6 +65,17 @@ describe('checking a stored request before recovery runs it', () => {
     expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], promptMetadata: { text } }, context)).toMatchObject({ ok: true, request: { promptMetadata: { text } } })
     expect(refusal({ type: 'chat', messages: [user('hi')], promptMetadata: { text: `${text}x` } })).toMatch(`promptMetadata: is ${MAX_MESSAGE_METADATA_BYTES + 1} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed`)
     expect(refusal({ type: 'chat', messages: [user('hi')], promptMetadata: { at: 1n } })).toMatch('promptMetadata: is not JSON-serialisable (a bigint)')
+  })
+
+  it('keeps the app\'s body fields (clientBody) as sent, so a job taken over reads the same in its hooks; refuses them past 16 KiB or with a __proto__ key', () => {
+    const clientBody = { projectId: 'p-1', temperature: 0.2, options: { tags: ['a'] } }
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], clientBody }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')], clientBody } })
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], clientBody: {} }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')] } })
+    expect(refusal({ type: 'chat', messages: [user('hi')], clientBody: { notes: 'x'.repeat(MAX_CLIENT_BODY_BYTES) } })).toMatch(`clientBody: is ${MAX_CLIENT_BODY_BYTES + '{"notes":""}'.length} bytes of JSON, over the ${MAX_CLIENT_BODY_BYTES} allowed`)
+    expect(refusal({ type: 'chat', messages: [user('hi')], clientBody: JSON.parse('{"a":{"__proto__":{"admin":true}}}') })).toMatch('clientBody: holds a "__proto__" key')
+    expect(refusal({ type: 'chat', messages: [user('hi')], clientBody: ['a'] })).toMatch('clientBody: must be an object of the app\'s fields')
   })
 
   it('refuses tool names the registry does not hold (never a definition)', () => {

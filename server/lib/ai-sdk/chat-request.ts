@@ -11,6 +11,7 @@ import { boundedList } from '../http/bounded-list'
 import { RequestError, validate } from '../http/request'
 import { MAX_ID_CHARS, withoutControlCharacters } from '../id-characters'
 import { MAX_JSON_DEPTH as MAX_RESULT_DEPTH } from '../json-problem'
+import { clientFieldsOf } from './client-body'
 
 /**
  * How deeply a transport body may nest: the SDK posts tool outputs back, and a tool result may
@@ -58,8 +59,11 @@ export const chatRequestSchema = z.object({
  */
 const lastMessageRequestSchema = chatRequestSchema.omit({ messages: true }).extend({ message: messageSchema })
 
-/** A parsed transport body. */
-export type ChatRequest = z.infer<typeof chatRequestSchema>
+/**
+ * A parsed transport body; `clientFields`: the app's own fields of it (client-body.ts), unchecked
+ * until a new turn keeps them.
+ */
+export type ChatRequest = z.infer<typeof chatRequestSchema> & { clientFields?: Record<string, unknown> }
 
 /** A UI message. */
 export type UiMessageInput = ChatRequest['messages'][number]
@@ -132,14 +136,16 @@ function refuseFileParts(request: ChatRequest): void {
   throw new RequestError(400, `messages.${index}.parts.${file}: file parts${mediaType} are not supported: the model gets the text of the messages only; send the file's content as text`)
 }
 
-/** The body as `{ id, messages }`, and whether the client sent its newest `message` only. */
+/** The body as `{ id, messages }` (with the app's own fields), and whether the client sent its newest `message` only. */
 function readMessages(body: unknown): { request: ChatRequest, historyFromServer: boolean } {
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body)
+  const clientFields = clientFieldsOf(body)
+  const fields = Object.keys(clientFields).length > 0 ? { clientFields } : {}
   if (isObject && !('messages' in body) && 'message' in body) {
     const { message, ...rest } = validate(lastMessageRequestSchema, body)
-    return { request: { ...rest, messages: [message] }, historyFromServer: true }
+    return { request: { ...rest, messages: [message], ...fields }, historyFromServer: true }
   }
-  return { request: validate(chatRequestSchema, body), historyFromServer: false }
+  return { request: { ...validate(chatRequestSchema, body), ...fields }, historyFromServer: false }
 }
 
 /**

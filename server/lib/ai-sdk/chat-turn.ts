@@ -20,6 +20,7 @@ import type { ApprovalAnswer, ChatRequest } from './chat-request'
 import { toPlainMessages } from './chat-request'
 import { continuationStart } from './continuation-start'
 import { cutEarlierMessages, sentMessageIndexes } from './earlier-messages'
+import { clientBodyOf } from './client-body'
 import { promptMetadataOf } from './prompt-metadata'
 
 /** The chat's jobs that are still going, newest first (another user's chat has none). */
@@ -77,7 +78,8 @@ const REQUEST_ROOM_BYTES = 65_536
  * `limits.maxMessages` sends the model its newest messages that fit (newest-messages.ts), earlier
  * ones as they can be taken (earlier-messages.ts). The checks run on the
  * plain history, but a 400 names the UI message's `parts`, which is what the client sent. The
- * answered message's metadata goes with the job (prompt-metadata.ts).
+ * answered message's metadata goes with the job (prompt-metadata.ts), and so do the app's own
+ * fields of the body (client-body.ts).
  */
 export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): CreateJobInput {
   const { event, config, flags } = context
@@ -119,9 +121,10 @@ export function chatTurnInput(context: JobsRouteContext, request: ChatRequest): 
   const storable = context.engine.provider.maxRequestBytes
   if (storable !== undefined) parsed.messages = newestMessages(parsed.messages, parsed.messages.length, storable - REQUEST_ROOM_BYTES).messages
   const promptMetadata = promptMetadataOf(request.messages, lastUserIndex)
+  const clientBody = clientBodyOf(request.clientFields ?? {})
   const input = toChatJobInput(parsed, config, flags, idempotencyKeyOf(event))
   const anonymousAddress = anonymousCreationAddress(context)
-  return { ...input, request: { ...input.request, ...promptMetadata }, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) }
+  return { ...input, request: { ...input.request, ...promptMetadata, ...clientBody }, traceparent: getRequestHeader(event, 'traceparent'), limitRate: true, ...(anonymousAddress === undefined ? {} : { anonymousAddress }) }
 }
 
 /**

@@ -15,8 +15,8 @@ function strictJson(_key: string, value: unknown): unknown {
   return value
 }
 
-/** The metadata as the client reads it (its JSON round trip), or why it cannot be sent. */
-export function asSent(value: unknown): { metadata: unknown } | { problem: string } {
+/** The metadata as the client reads it (its JSON round trip), or why it cannot be sent (past `maxBytes` of JSON too). */
+export function asSent(value: unknown, maxBytes = MAX_MESSAGE_METADATA_BYTES): { metadata: unknown } | { problem: string } {
   if (value === undefined || value === null) return { metadata: undefined }
   let json: string
   try {
@@ -29,6 +29,6 @@ export function asSent(value: unknown): { metadata: unknown } | { problem: strin
   // A `toJSON` that gives undefined: nothing to send, as for undefined itself.
   if (json === undefined) return { metadata: undefined }
   const bytes = utf8ByteLength(json)
-  if (bytes > MAX_MESSAGE_METADATA_BYTES) return { problem: `is ${bytes} bytes of JSON, over the ${MAX_MESSAGE_METADATA_BYTES} allowed` }
+  if (bytes > maxBytes) return { problem: `is ${bytes} bytes of JSON, over the ${maxBytes} allowed` }
   return { metadata: JSON.parse(json) }
 }

@@ -36,6 +36,12 @@ export interface ChatJobRequest {
    */
   promptMetadata?: unknown
   /**
+   * The app's own fields of the AI SDK transport's body (`DefaultChatTransport({ body })`,
+   * `sendMessage(message, { body })`) that started this turn: JSON within `MAX_CLIENT_BODY_BYTES`,
+   * kept as sent for the app's hooks; never read by the layer nor sent upstream (ai-sdk/client-body.ts).
+   */
+  clientBody?: Record<string, unknown>
+  /**
    * `'jobs'` for a job `POST /api/jobs` started (the demo's main chat): a thread's turns there follow
    * one another in time, so an answer to an earlier message again (its Regenerate and Retry) comes
    * after the turns between. Absent for the AI SDK route's (an answer again takes its message's
