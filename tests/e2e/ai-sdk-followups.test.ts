@@ -150,11 +150,16 @@ describe('AI SDK follow-ups on /api/jobs/chat', () => {
     const second = await sdkChat({ cookie: client.cookie() })
     await second.chat.sendMessage({ text: 'Say hello' })
     expect(second.chat.status).toBe('error')
-    expect(second.chat.error?.message).toContain(`try again in ${RETRY_AFTER_SECONDS} s`)
+    // The sentence itself, not a JSON body around it (text-errors.ts).
+    expect(second.chat.error?.message).toMatch(new RegExp(`^[^{].*limits\\.maxConcurrentJobsPerUser.*; try again in ${RETRY_AFTER_SECONDS} s$`))
     const raw = await second.client.post('/api/jobs/chat', { id: chatId(), messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] })
     expect(raw.status).toBe(429)
     expect(raw.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS))
-    expect(raw.body.message).toMatch(new RegExp(`limits\\.maxConcurrentJobsPerUser.*; try again in ${RETRY_AFTER_SECONDS} s$`))
+    expect(raw.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(raw.body).toBe(second.chat.error?.message)
+    // A client that asks for JSON gets the JSON error body of every route.
+    const asJson = await second.client.post('/api/jobs/chat', { id: chatId(), messages: [{ id: 'm', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] }, { accept: 'application/json' })
+    expect([asJson.status, asJson.body]).toEqual([429, expect.objectContaining({ error: true, statusCode: 429, statusMessage: 'ConcurrencyLimitError', message: raw.body })])
     release()
     await first
     expect(textOf(chat.messages.at(-1))).toBe('Held answer.')

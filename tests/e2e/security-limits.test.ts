@@ -110,7 +110,7 @@ describe('deeply nested bodies', () => {
       ['/api/jobs/chat', `{"id":"\\ud83d\\ude00","messages":[],"x":${deep}}`, 508],
     ]
     for (const [path, body, levels] of bodies) {
-      const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'cookie': user.cookie(), 'content-type': 'application/json' }, body })
+      const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'cookie': user.cookie(), 'content-type': 'application/json', 'accept': 'application/json' }, body })
       expect(response.status, path).toBe(400)
       expect((await response.json()).message).toBe(`body: nests arrays and objects more than ${levels} levels deep`)
     }

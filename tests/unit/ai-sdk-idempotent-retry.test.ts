@@ -30,7 +30,7 @@ function sharedStore(): JobProvider {
 async function post(base: string, key: string | null, body: unknown) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }
   const response = await fetch(`${base}/api/jobs/chat`, { method: 'POST', headers, body: JSON.stringify(body) })
-  if (response.status !== 200) return { status: response.status, message: (await response.json() as { message: string }).message }
+  if (response.status !== 200) return { status: response.status, message: await response.text() }
   const reader = response.body!.getReader()
   const first = new TextDecoder().decode((await reader.read()).value!)
   await reader.cancel()

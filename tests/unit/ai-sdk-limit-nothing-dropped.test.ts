@@ -44,7 +44,7 @@ describe('a new AI SDK turn at the concurrency limit with nothing to drop', () =
       body: JSON.stringify({ id: chatId, trigger: 'submit-message', messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'hello' }] }] }),
     })
     expect(response.status).toBe(429)
-    expect((await response.json() as { message: string }).message).toContain('1')
+    expect(await response.text()).toContain('1')
     expect(creates).toBe(1)
     expect(useMetrics().snapshot().counters['jobs_refused_total{reason="user-limit"}']).toBe(1)
   })

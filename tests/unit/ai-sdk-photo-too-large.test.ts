@@ -56,7 +56,7 @@ describe('a photo too large for the chat body', () => {
     await chat.sendMessage({ text: 'Hello?' })
 
     expect(errors.map(error => error.statusCode)).toEqual([413, 413])
-    const message = (JSON.parse(errors[0]!.message) as { message: string }).message
+    const message = errors[0]!.message
     expect(message).toMatch(/^Body is larger than 4194304 bytes \(limits\.maxChatBodyBytes\): /)
     expect(message).toContain('file parts are refused')
     expect(message).toContain('remove the refused message from the chat\'s messages, or every later turn posts it again')

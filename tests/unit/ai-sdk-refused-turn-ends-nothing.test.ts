@@ -14,7 +14,7 @@ vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 /** Posts a transport body; resolves with the status and the job of the stream (`start`), or the error's message. */
 async function post(body: unknown, base: string) {
   const response = await fetch(`${base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  if (response.status !== 200) return { status: response.status, message: (await response.json() as { message: string }).message }
+  if (response.status !== 200) return { status: response.status, message: await response.text() }
   const reader = response.body!.getReader()
   const first = new TextDecoder().decode((await reader.read()).value!)
   await reader.cancel()

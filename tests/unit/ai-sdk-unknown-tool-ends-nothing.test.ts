@@ -19,7 +19,7 @@ const registered = () => createToolRegistry([defineTool({ name: 'get_time', desc
 /** Posts a transport body; resolves with the status and the job of the stream (`start`), or the error's message. */
 async function post(body: unknown, base: string, key?: string) {
   const response = await fetch(`${base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) })
-  if (response.status !== 200) return { status: response.status, message: (await response.json() as { message: string }).message }
+  if (response.status !== 200) return { status: response.status, message: await response.text() }
   const reader = response.body!.getReader()
   const first = new TextDecoder().decode((await reader.read()).value!)
   await reader.cancel()

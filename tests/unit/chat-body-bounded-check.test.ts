@@ -79,7 +79,7 @@ describe('a chat body of many wrong items is checked up to its first problems', 
 
   it('POST /api/jobs/chat with one message of 130,000 wrong parts: a 400 naming them, not a 500', async () => {
     const parts = Array.from({ length: 130_000 }, () => '1').join(',')
-    const response = await fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"id":"c","messages":[{"role":"user","parts":[${parts}]}]}` })
+    const response = await fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept': 'application/json' }, body: `{"id":"c","messages":[{"role":"user","parts":[${parts}]}]}` })
     const { message } = await response.json() as { message: string }
     expect(response.status).toBe(400)
     expect(message.startsWith('messages.0.parts.0: Invalid input: expected object, received number; ')).toBe(true)

@@ -284,6 +284,9 @@ describe('demo AI SDK page: a failed request in words', () => {
   it('shows the server\'s message, not the response body the SDK puts in its error; no answer is said in a sentence', () => {
     const body = JSON.stringify({ error: true, url: 'http://127.0.0.1/api/jobs/chat', statusCode: 400, statusMessage: 'RequestError', message: 'messages.0.dueDate: Invalid input: expected string, received number' })
     expect(chatErrorText(refused(400, body))).toBe('The due date must be a string.')
+    // As the chat routes answer the SDK's transport: the message as plain text.
+    expect(chatErrorText(refused(400, 'messages.0.dueDate: Invalid input: expected string, received number'))).toBe('The due date must be a string.')
+    expect(chatErrorText(refused(429, 'Too many job creations; retry in 12 s'))).toBe('Too many requests right now — your message wasn’t sent. Try again in 12 s.')
     expect(chatErrorText(refused(429, JSON.stringify({ statusCode: 429, message: 'Too many job creations; retry in 12 s' })))).toBe('Too many requests right now — your message wasn’t sent. Try again in 12 s.')
     expect(chatErrorText(refused(502, '<html>Bad gateway</html>'))).toBe('The server had a problem — your message wasn’t sent. Try again.')
     expect(chatErrorText(new TypeError('Failed to fetch'))).toBe('Couldn’t reach the server — your message wasn’t sent. Try again.')

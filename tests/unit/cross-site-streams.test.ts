@@ -33,7 +33,7 @@ async function open(path: string, headers: Record<string, string>, method = 'GET
   jobId ??= (await app.engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: 'hi' }] }, threadId: 'streams-thread' })).job.id
   const controller = new AbortController()
   opened.push(() => controller.abort())
-  const response = await fetch(`${app.base}${path.replace('JOB', jobId).replace('THREAD', 'streams-thread')}`, { method, headers, signal: controller.signal })
+  const response = await fetch(`${app.base}${path.replace('JOB', jobId).replace('THREAD', 'streams-thread')}`, { method, headers: { accept: 'application/json', ...headers }, signal: controller.signal })
   const body = response.headers.get('content-type')?.includes('json') ? await response.json() as { message: string } : null
   return { status: response.status, message: body?.message }
 }

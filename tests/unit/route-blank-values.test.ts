@@ -14,7 +14,7 @@ const messages = [{ role: 'user', content: 'hi' }]
 const chatMessages = [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }]
 
 async function problem(path: string, body: unknown): Promise<{ status: number, message: string }> {
-  const response = await fetch(`${app.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const response = await fetch(`${app.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept': 'application/json' }, body: JSON.stringify(body) })
   return { status: response.status, message: (await response.json() as { message: string }).message }
 }
 

@@ -14,7 +14,8 @@ const app = useServedRoutes()
 const chat = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] })
 
 async function answer(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${app.base}${path}`, init)
+  // The JSON error body (the AI SDK routes answer text to a client that does not ask for JSON).
+  const response = await fetch(`${app.base}${path}`, { ...init, headers: { accept: 'application/json', ...init.headers as Record<string, string> } })
   const text = await response.text()
   return { status: response.status, length: text.length, message: (JSON.parse(text) as { message: string }).message }
 }

@@ -21,7 +21,7 @@ const app = useServedRoutes({ workflows: createWorkflowRegistry([
 describe('a body with many problems', () => {
   it('POST /api/jobs/chat with 20,000 messages that are not objects: a 400 naming the first 10, the rest not all checked (chat-body-bounded-check)', async () => {
     const messages = `[${Array.from({ length: 20_000 }, () => '1').join(',')}]`
-    const response = await fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"id":"c","messages":${messages}}` })
+    const response = await fetch(`${app.base}/api/jobs/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept': 'application/json' }, body: `{"id":"c","messages":${messages}}` })
     expect(response.status).toBe(400)
     const text = await response.text()
     expect(text.length).toBeLessThan(2000)
@@ -44,7 +44,7 @@ describe('a value of the wrong type', () => {
     ['/api/jobs', { messages: [{ role: 'user', content: Array.from({ length: 100_001 }, () => 1) }] }, 'messages.0.content: Invalid input: expected string, received array'],
     ['/api/jobs/nope/input', { requestId: Array.from({ length: 201 }, () => 1), answer: 1 }, 'requestId: Invalid input: expected string, received array'],
   ])('POST %s: a 400 saying only what type was expected, not a length limit of a list the field cannot be', async (path, body, expected) => {
-    const response = await fetch(`${app.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const response = await fetch(`${app.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept': 'application/json' }, body: JSON.stringify(body) })
     expect(response.status).toBe(400)
     expect((await response.json() as { message: string }).message).toBe(expected)
   })

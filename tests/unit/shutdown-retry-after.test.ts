@@ -28,7 +28,7 @@ describe('requests refused while the server shuts down', () => {
       ]
       const answers: Array<{ path: string, status: number, retryAfter: string | null, message: string }> = []
       for (const [method, path, body] of requests) {
-        const response = await fetch(`${app.base}${path}`, { method, headers: { 'content-type': 'application/json' }, body })
+        const response = await fetch(`${app.base}${path}`, { method, headers: { 'content-type': 'application/json', 'accept': 'application/json' }, body })
         answers.push({ path, status: response.status, retryAfter: response.headers.get('retry-after'), message: (await response.json() as { message: string }).message })
       }
       expect(answers.map(({ path, status, retryAfter }) => ({ path, status, retryAfter }))).toEqual(requests.map(([, path]) => ({ path, status: 503, retryAfter: '5' })))

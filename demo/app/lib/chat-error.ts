@@ -1,8 +1,8 @@
 /**
  * The AI SDK page's `error` in words for people. The SDK's transport puts a refused request's
- * whole response body in the error's message (`{ "error": true, "url": …, "statusCode": 400, … }`)
- * and a request that got no answer is a bare `Failed to fetch`: both become what the main chat
- * says (lib/wording.ts). A failed answer's own message (the job's error) is shown as it is.
+ * whole response body in the error's message (the chat routes' message as plain text; a proxy's
+ * error page) and a request that got no answer is a bare `Failed to fetch`: both become what the
+ * main chat says (lib/wording.ts). A failed answer's own message (the job's error) is shown as it is.
  * Pure, so it is unit-tested.
  */
 import { failureText, unreachableText } from './wording'
@@ -13,16 +13,24 @@ interface CallErrorLike {
   responseBody?: unknown
 }
 
-/** The server's `message` in a JSON error body, if it has one. */
+/**
+ * The server's message: the chat routes answer the SDK's transport with it as plain text; a JSON
+ * error body (a server before that, or a client that asks for JSON) has it as `message`. A page of
+ * markup (a proxy's error page) is not a message.
+ */
 function bodyMessage(body: unknown): string | undefined {
   if (typeof body !== 'string') return undefined
-  try {
-    const message = (JSON.parse(body) as { message?: unknown } | null)?.message
-    return typeof message === 'string' && message ? message : undefined
+  const text = body.trim()
+  if (text.startsWith('{')) {
+    try {
+      const message = (JSON.parse(text) as { message?: unknown } | null)?.message
+      return typeof message === 'string' && message ? message : undefined
+    }
+    catch {
+      return undefined
+    }
   }
-  catch {
-    return undefined
-  }
+  return text && !text.startsWith('<') ? text : undefined
 }
 
 /** An approval answered on the page that was no longer waiting (the main chat's wording for an input request). */

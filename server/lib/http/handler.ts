@@ -21,6 +21,7 @@ import { requestIdOf } from './request-id'
 import { runInRequestScope } from '../request-scope'
 import { resolveUser } from './resolve-user'
 import { routeLogger } from './route-logger'
+import { acceptsJson, sendErrorAsText } from './text-errors'
 
 /** What a route receives. */
 export interface JobsRouteContext {
@@ -97,6 +98,13 @@ export interface JobsRouteOptions {
    * @default false
    */
   liveStream?: boolean
+  /**
+   * Errors are answered as their message in plain text unless the request asks for JSON: the
+   * routes the AI SDK's transport calls, which shows the body's text as `chat.error.message`
+   * (text-errors.ts).
+   * @default false
+   */
+  textErrors?: boolean
 }
 
 /** Defines a jobs route: never cached, engine ready, cross-site writes (and live streams) refused, flag checked, user resolved, errors mapped. */
@@ -122,7 +130,9 @@ export function defineJobsHandler<T>(handler: (context: JobsRouteContext) => Pro
         return answer
       }
       catch (error) {
-        throw toHttpError(event, error)
+        const httpError = toHttpError(event, error)
+        if (options.textErrors && !event.node.res.headersSent && !acceptsJson(event)) return sendErrorAsText(event, httpError)
+        throw httpError
       }
     })
   })

@@ -65,4 +65,4 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const job = await startReplacingTurn(context, turn.input, active, { superseded, toDrop: () => turnsToDrop(context, turn.request.id, turn.input.messageId, notSuperseded) })
   await endDroppedTurns(context, job, notSuperseded)
   return serveUiStream(context, job.id, nothingKnown(job))
-})))
+})), { textErrors: true })

@@ -16,4 +16,4 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   const job = await resumableChatJob(context, chatIdParam(context.event))
   if (!job) return sendNoContent(context.event)
   return serveUiStream(context, job.id, nothingKnown(job))
-})), { liveStream: true })
+})), { liveStream: true, textErrors: true })
