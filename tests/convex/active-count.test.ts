@@ -21,7 +21,8 @@ describe('counting active jobs at any size', () => {
     for (const job of jobs) await provider.create(job)
 
     expect(await provider.countActive()).toBe(JOBS)
-    expect(await provider.heartbeatInstance!('a', 10_000)).toEqual({ instances: 1, activeJobs: JOBS })
+    // With the two counts it says when the next lease lapses (lapse-wake.ts): not counted here.
+    expect(await provider.heartbeatInstance!('a', 10_000)).toMatchObject({ instances: 1, activeJobs: JOBS })
     // `jobs:create` without `activeNow` counts in the transaction (other callers than the provider).
     const next = newJob({ userId: 'someone-else' })
     const refused = await backend.mutation(api.jobs.create, { secret: TEST_SECRET, jobId: next.id, userId: next.userId, type: 'chat', threadId: null, messageId: null, idempotencyKey: null, title: 't', requestJson: '{}', createdAt: 1, maxActive: JOBS })
