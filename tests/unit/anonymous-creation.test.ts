@@ -37,6 +37,20 @@ describe('the address a request counts by', () => {
     expect(addressKey('x'.repeat(500))).toHaveLength(64)
   })
 
+  it('an IPv4-mapped address written in hex or in full is its IPv4 address, not one /64 for every IPv4 client', () => {
+    expect(addressKey('::ffff:c633:6407')).toBe('198.51.100.7')
+    expect(addressKey('0:0:0:0:0:ffff:c633:6408')).toBe('198.51.100.8')
+    expect(addressKey('0000:0000:0000:0000:0000:FFFF:198.51.100.9')).toBe('198.51.100.9')
+    expect(addressKey('[::ffff:c633:6407]:443')).toBe('198.51.100.7')
+    // Not mapped: a /64 as any other IPv6 address.
+    expect(addressKey('::fffe:c633:6407')).toBe('0:0:0:0::/64')
+  })
+
+  it('a proxy\'s "unknown" in any case is no address (not one shared key)', () => {
+    expect(addressKey('Unknown')).toBe('unknown')
+    expect(addressKey('UNKNOWN')).toBe('unknown')
+  })
+
   it('with no trusted proxy: the connection, and X-Forwarded-For is never read', () => {
     expect(clientAddress(requestFrom('203.0.113.1', '198.51.100.7'), 0)).toBe('203.0.113.1')
   })

@@ -10,7 +10,8 @@
  *
  * An IPv6 client counts by its /64: one host usually holds a whole /64, and counting single
  * addresses would let it take a new one per request. An IPv4 address mapped into IPv6
- * (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers) counts as that IPv4 address.
+ * (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers; also in hex, `::ffff:c000:201`,
+ * or with all eight groups, as some proxies write it) counts as that IPv4 address.
  */
 import { isIPv4, isIPv6 } from 'node:net'
 import type { H3Event } from 'h3'
@@ -55,13 +56,24 @@ export const UNKNOWN_ADDRESS = 'unknown'
 /** The key an address counts under: IPv4 as it is, IPv6 by its /64, anything else verbatim (bounded). */
 export function addressKey(raw: string): string {
   const address = stripDecoration(raw)
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!
   if (isIPv4(address)) return address
-  if (isIPv6(address)) return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`
-  // Not an address (a proxy that writes `unknown` or an obfuscated name): counted as given, cut
-  // short so a client cannot make a key of any length.
+  if (isIPv6(address)) {
+    const groups = ipv6Groups(address)
+    // IPv4-mapped however it is written (`::ffff:192.0.2.1`, `::ffff:c000:201`, all eight groups):
+    // by its /64 every IPv4 client would be one key, `0:0:0:0::/64`.
+    if (groups.slice(0, 5).every(group => group === '0') && groups[5] === 'ffff') return mappedIPv4(groups[6]!, groups[7]!)
+    return `${groups.slice(0, 4).join(':')}::/64`
+  }
+  // `unknown` in any case (RFC 7239 writes it so; proxies differ) is no address: one shared key would hold everyone back.
+  if (address.toLowerCase() === UNKNOWN_ADDRESS) return UNKNOWN_ADDRESS
+  // Not an address (an obfuscated name): counted as given, cut short so a client cannot make a key of any length.
   return address ? address.slice(0, 64) : UNKNOWN_ADDRESS
+}
+
+/** The dotted IPv4 address of an IPv4-mapped IPv6 address's last two groups. */
+function mappedIPv4(high: string, low: string): string {
+  const [a, b] = [Number.parseInt(high, 16), Number.parseInt(low, 16)]
+  return [a >> 8, a & 0xFF, b >> 8, b & 0xFF].join('.')
 }
 
 /** `[2001:db8::1]:443` → `2001:db8::1`; `fe80::1%eth0` → `fe80::1`. */
