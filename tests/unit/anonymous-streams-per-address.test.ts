@@ -64,6 +64,16 @@ describe('anonymous streams per client address', () => {
     expect(useStreamGate().total()).toBe(6)
   })
 
+  it('counts one IPv6 /64 as one address: a new address of the same /64 per stream is held, another /64 is not', async () => {
+    await open('2001:db8:1:2::1')
+    await open('2001:db8:1:2::2')
+    await open('2001:db8:1:2:ffff:ffff:ffff:3')
+    await expect(open('2001:db8:1:2:abcd::4')).rejects.toBeInstanceOf(RateLimitError)
+    await open('2001:db8:1:3::1')
+    expect(useStreamGate().countOfAddress('2001:db8:1:2::/64')).toBe(3)
+    expect(useStreamGate().countOfAddress('2001:db8:1:3::/64')).toBe(1)
+  })
+
   it('a closed stream gives its place back; nothing is left counted', async () => {
     const first = await open('198.51.100.7')
     await open('198.51.100.7')
