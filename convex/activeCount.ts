@@ -30,10 +30,10 @@ async function addToShard(db: DatabaseWriter, shard: number, delta: number): Pro
   else if (delta > 0) await db.insert('activeCounts', { shard, count: delta })
 }
 
-/** Marks a new job active and counts it. */
-export async function addActiveJob(db: DatabaseWriter, jobId: string, userId: string): Promise<void> {
+/** Marks a new job active and counts it (under an anonymous client's `address` too, when given). */
+export async function addActiveJob(db: DatabaseWriter, jobId: string, userId: string, address?: string): Promise<void> {
   const shard = shardOf(jobId)
-  await db.insert('activeJobs', { jobId, userId, shard })
+  await db.insert('activeJobs', { jobId, userId, shard, ...(address === undefined ? {} : { address }) })
   await addToShard(db, shard, 1)
 }
 
@@ -62,6 +62,22 @@ export async function countActiveJobsOfUser(db: DatabaseReader, userId: string, 
   const cap = Math.min(MAX_COUNTED_PER_USER, Math.max(0, Math.ceil(atMost)))
   if (cap === 0) return 0
   return (await db.query('activeJobs').withIndex('by_user', q => q.eq('userId', userId)).take(cap)).length
+}
+
+/**
+ * The active jobs counted under an anonymous client address, no further than `atMost` (capped at
+ * `MAX_COUNTED_PER_USER`, as a user's), less those of `freeing` among them (their slots are the new
+ * job's): enough to tell whether a limit of `atMost` is reached.
+ */
+export async function countActiveJobsOfAddress(db: DatabaseReader, address: string, atMost: number, freeing: readonly string[] = []): Promise<number> {
+  let freed = 0
+  for (const id of new Set(freeing)) {
+    const active = await db.query('activeJobs').withIndex('by_job', q => q.eq('jobId', id)).first()
+    if (active?.address === address) freed++
+  }
+  const cap = Math.min(MAX_COUNTED_PER_USER, Math.max(0, Math.ceil(atMost))) + freed
+  if (cap === 0) return 0
+  return (await db.query('activeJobs').withIndex('by_address', q => q.eq('address', address)).take(cap)).length - freed
 }
 
 /**

@@ -8,7 +8,7 @@ import { ConvexError, v } from 'convex/values'
 import { serverMutation, serverQuery } from './access'
 import { addHit, rateArgs, rateRoom } from './rates'
 import { MAX_REQUEST_BYTES, type TooLarge, utf8Bytes } from './limits'
-import { addActiveJob, countActiveJobsOfUser, countAllActiveJobs, countStillActive, MAX_COUNTED_PER_USER } from './activeCount'
+import { addActiveJob, countActiveJobsOfAddress, countActiveJobsOfUser, countAllActiveJobs, countStillActive, MAX_COUNTED_PER_USER } from './activeCount'
 import { findJob, jobRecordValidator, listedRequestOf, nextChangedAt, readJobRecord, storeListedRequest, toJobRecord } from './model'
 import { leaseOf } from './leaseStore'
 import { readJobPage } from './jobPages'
@@ -36,6 +36,8 @@ export const create = serverMutation({
     maxActivePerUser: v.optional(v.number()),
     /** Refuse when this many jobs are active in the deployment. */
     maxActive: v.optional(v.number()),
+    /** Count the job under this anonymous client address while active; refuse when `limit` are already. */
+    maxActivePerAddress: v.optional(v.object({ address: v.string(), limit: v.number() })),
     /**
      * The active jobs of the deployment as the caller counted them just before. Counted here, in
      * every creation, every shard of the count would be in each one's read set, so every two
@@ -64,7 +66,7 @@ export const create = serverMutation({
     v.object({ record: jobRecordValidator, created: v.boolean() }),
     // A new job: without the request the caller has just sent (up to 1 MB), when it asks so.
     v.object({ record: createdJobValidator, created: v.literal(true) }),
-    v.object({ refused: v.union(v.literal('user'), v.literal('global')), limit: v.number() }),
+    v.object({ refused: v.union(v.literal('user'), v.literal('address'), v.literal('global')), limit: v.number() }),
     v.object({ refused: v.literal('rate'), retryAfterMs: v.number(), key: v.optional(v.string()) }),
   ),
   handler: async (ctx, args) => {
@@ -83,7 +85,7 @@ export const create = serverMutation({
     // Never hand back a job under a reused id: it may belong to someone else.
     if (await findJob(ctx.db, args.jobId)) throw new Error(`A job with id ${args.jobId} already exists`)
     // Counted in the same transaction as the insert, so the limits hold across instances.
-    const { lease: given, leaseMs, maxActivePerUser, maxActive, activeNow, freeing, rate, rates, requestJson, withoutRequest, ...fields } = args
+    const { lease: given, leaseMs, maxActivePerUser, maxActive, maxActivePerAddress, activeNow, freeing, rate, rates, requestJson, withoutRequest, ...fields } = args
     // Expiry is judged by this deployment's clock (leases.ts): an instance whose clock is behind
     // must not start its own job with a lease that is already over.
     const lease = given && leaseMs !== undefined ? { ...given, expiresAt: Date.now() + leaseMs } : given
@@ -92,6 +94,7 @@ export const create = serverMutation({
     const freed = await countStillActive(ctx.db, userId, freeing ?? [])
     const perUser = maxActivePerUser === undefined ? undefined : Math.min(maxActivePerUser, MAX_COUNTED_PER_USER)
     if (perUser !== undefined && await countActiveJobsOfUser(ctx.db, userId, perUser + freed) >= perUser + freed) return { refused: 'user' as const, limit: perUser }
+    if (maxActivePerAddress && await countActiveJobsOfAddress(ctx.db, maxActivePerAddress.address, maxActivePerAddress.limit, freeing) >= Math.min(maxActivePerAddress.limit, MAX_COUNTED_PER_USER)) return { refused: 'address' as const, limit: maxActivePerAddress.limit }
     if (maxActive !== undefined && (activeNow ?? await countAllActiveJobs(ctx.db)) - freed >= maxActive) return { refused: 'global' as const, limit: maxActive }
     const windows = [...(rate ? [rate] : []), ...(rates ?? [])]
     // Every full window is looked at: the refusal names the one that frees last, when all have room.
@@ -115,7 +118,7 @@ export const create = serverMutation({
     await ctx.db.insert('jobRequests', { jobId: args.jobId, requestJson })
     if (args.type === 'chat') await storeListedRequest(ctx.db, args.jobId, requestJson)
     if (lease) await ctx.db.insert('leases', { jobId: args.jobId, ...lease, active: true })
-    await addActiveJob(ctx.db, args.jobId, userId)
+    await addActiveJob(ctx.db, args.jobId, userId, maxActivePerAddress?.address)
     await indexThreadJob(ctx.db, args)
     const record = await ctx.db.get(id)
     if (!withoutRequest) return { record: toJobRecord(record!, requestJson, lease ?? null), created: true }

@@ -153,9 +153,12 @@ export default defineSchema({
     userId: v.string(),
     /** The `activeCounts` shard this job is counted in; absent in documents written before it existed (not counted there). */
     shard: v.optional(v.number()),
+    /** The anonymous client address the job counts under (`maxActivePerAddress`); absent for other jobs. */
+    address: v.optional(v.string()),
   })
     .index('by_job', ['jobId'])
-    .index('by_user', ['userId']),
+    .index('by_user', ['userId'])
+    .index('by_address', ['address']),
   // The number of active jobs, split over a few shards (`shard` = a hash of the job id), kept by
   // the transactions that insert and delete `activeJobs`: the global count reads these few
   // documents, never the whole table, and two creations conflict only when they hit one shard.

@@ -9,4 +9,5 @@
 // 2: `jobs:create` takes `freeing` (the jobs a new AI SDK turn ends count free only while still
 // active), `controls:send` keeps an abort's `answerJson` (answer and stop), and `deletion:recordLost`
 // tells other instances of a job the store lost.
-export const FUNCTIONS_VERSION = 2
+// 3: `jobs:create` takes `maxActivePerAddress` (anonymous users' active jobs per client address).
+export const FUNCTIONS_VERSION = 3

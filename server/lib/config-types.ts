@@ -63,7 +63,9 @@ export interface BackgroundJobsConfig {
    * How many reverse proxies in front of the app append the client's address to
    * `X-Forwarded-For`: the client address is that many entries from its right end. 0 (no proxy)
    * uses the connection's address, and `X-Forwarded-For` is never read. Only
-   * `limits.anonymousCreatePerMinute` and `limits.maxAnonymousStreamsPerAddress` use the client address. @default 0
+   * the anonymous users' per-address limits (`limits.anonymousCreatePerMinute`,
+   * `maxConcurrentAnonymousJobsPerAddress`, `maxAnonymousStreamsPerAddress`) and the metrics
+   * route's guess limit use the client address. @default 0
    */
   trustedProxies: number
   /**
@@ -178,6 +180,14 @@ export interface BackgroundJobsConfig {
     maxConcurrentJobs: number
     /** The same, per user. @default 10 */
     maxConcurrentJobsPerUser: number
+    /**
+     * The same, for the anonymous users of one client address together (an IPv4 address, an IPv6
+     * /64), across instances: a client that drops its cookie is a new user per job, which
+     * `maxConcurrentJobsPerUser` cannot hold back. Behind a proxy, set `trustedProxies` (else every
+     * anonymous client shares the proxy's). 0 = off.
+     * @default 20
+     */
+    maxConcurrentAnonymousJobsPerAddress: number
     /** Seconds the client is told to wait after a 429 for concurrency. @default 5 */
     retryAfterSeconds: number
     /** Wall-clock limit of one job. @default 600000 (10 min) */

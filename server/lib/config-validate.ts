@@ -42,6 +42,7 @@ const ZERO_ALLOWED = new Set([
   'limits.maxStreamsPerUser',
   'limits.maxStreams',
   'limits.maxAnonymousStreamsPerAddress',
+  'limits.maxConcurrentAnonymousJobsPerAddress',
   'limits.createPerMinute',
   'limits.inputPerMinute',
   'limits.deletePerMinute',

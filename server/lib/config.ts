@@ -57,6 +57,9 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   limits: {
     maxConcurrentJobs: 200,
     maxConcurrentJobsPerUser: 10,
+    // Two users' worth: a client that drops its cookie is a new user per job, so without it one
+    // address held its creation rate × the job time in running jobs (docs/decisions).
+    maxConcurrentAnonymousJobsPerAddress: 20,
     retryAfterSeconds: 5,
     jobTimeoutMs: 600_000,
     toolTimeoutMs: 10_000,

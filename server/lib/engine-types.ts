@@ -97,9 +97,10 @@ export interface CreateJobInput {
    */
   limitRate?: boolean
   /**
-   * With `limitRate`, for an anonymous user: the client address, whose window of
-   * `limits.anonymousCreatePerMinute` counts the creation too — in the same step, so it is
-   * never counted for a retry or a refused creation either (http/anonymous-creation.ts).
+   * For an anonymous user: the client address, whose window of `limits.anonymousCreatePerMinute`
+   * counts the creation too (with `limitRate`) — in the same step, so it is never counted for a
+   * retry or a refused creation either — and under which the job counts against
+   * `limits.maxConcurrentAnonymousJobsPerAddress` while it is active (http/anonymous-creation.ts).
    */
   anonymousAddress?: string
   /**

@@ -29,15 +29,25 @@ export class JobNotFoundError extends BackgroundJobsError {
   }
 }
 
-/** Too many jobs running, globally or for this user. */
+/** The `limits` setting of each concurrency scope (the message's and `requests_refused_total`'s name). */
+export const CONCURRENCY_SETTINGS = {
+  user: 'maxConcurrentJobsPerUser',
+  address: 'maxConcurrentAnonymousJobsPerAddress',
+  global: 'maxConcurrentJobs',
+} as const
+
+/** Too many jobs running, globally, for this user, or for this anonymous client address. */
 export class ConcurrencyLimitError extends BackgroundJobsError {
   override readonly name = 'ConcurrencyLimitError'
   override readonly statusCode = 429
-  constructor(readonly scope: 'global' | 'user', readonly limit: number, readonly retryAfterSeconds: number) {
+  constructor(readonly scope: keyof typeof CONCURRENCY_SETTINGS, readonly limit: number, readonly retryAfterSeconds: number) {
     super(scope === 'user'
       // A job waiting for the user's answer holds its slot too: "running" alone sent users looking for work they could not see.
       ? `You already have ${limit} ${limit === 1 ? 'job' : 'jobs'} running or waiting for an answer (limits.maxConcurrentJobsPerUser); wait for ${limit === 1 ? 'it' : 'one'} to finish, or answer or stop ${limit === 1 ? 'it' : 'one'}`
-      : `The server is running its maximum of ${limit} jobs (limits.maxConcurrentJobs); try again shortly`)
+      : scope === 'address'
+        // Anonymous users from one address share it: a client that drops its cookie is a new user per job.
+        ? `Anonymous users from your address already have ${limit} ${limit === 1 ? 'job' : 'jobs'} running or waiting for an answer (limits.maxConcurrentAnonymousJobsPerAddress); wait for one to finish, or sign in`
+        : `The server is running its maximum of ${limit} jobs (limits.maxConcurrentJobs); try again shortly`)
   }
 }
 

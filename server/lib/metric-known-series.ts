@@ -31,10 +31,10 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
   jobs_ended_total: TERMINAL_STATUSES,
   // The codes that end a job `aborted` (job-run.ts ABORTED_CODES; a test compares them).
   job_aborts_total: ['aborted', 'input-timeout'],
-  jobs_refused_total: ['global-limit', 'user-limit', 'rate'],
+  jobs_refused_total: ['global-limit', 'user-limit', 'address-limit', 'rate'],
   // The 429 an alert is most often written on: the concurrency limits, the rate limits, the stream
   // caps, the refused-value budget, and `other` (a forwarded refusal that named no setting).
-  requests_refused_total: ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', ...Object.values(RATE_LIMITS).map(limit => limit.setting), 'maxStreamsPerUser', 'maxAnonymousStreamsPerAddress', 'maxStreams', 'refusedValueProblems', 'other'],
+  requests_refused_total: ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'maxConcurrentAnonymousJobsPerAddress', ...Object.values(RATE_LIMITS).map(limit => limit.setting), 'maxStreamsPerUser', 'maxAnonymousStreamsPerAddress', 'maxStreams', 'refusedValueProblems', 'other'],
   jobs_deleted_total: ['retention', 'user', 'evicted'],
   model_tokens_total: ['prompt', 'completion'],
   model_retries_total: MODEL_RETRY_REASONS,

@@ -46,7 +46,7 @@ export function countConcurrencyRefusal(error: Pick<ConcurrencyLimitError, 'scop
 /** Inserts the job with its limits counted by the store; resolves with the stored record. */
 export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
   const { id, userId, input, request, trace, createdAt, lease, config, refusal } = job
-  const { maxConcurrentJobs, maxConcurrentJobsPerUser, retryAfterSeconds } = config.limits
+  const { maxConcurrentJobs, maxConcurrentJobsPerUser, maxConcurrentAnonymousJobsPerAddress, retryAfterSeconds } = config.limits
   // Jobs the caller ends once this one is stored hold slots that are this one's while they are
   // still active (`endsActiveJobs`): the store counts them in the same step as the insert.
   const freeing = input.endsActiveJobs?.length ? { freeing: input.endsActiveJobs } : {}
@@ -67,6 +67,7 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
       : {
           maxActivePerUser: maxConcurrentJobsPerUser,
           maxActive: maxConcurrentJobs,
+          ...(input.anonymousAddress !== undefined && maxConcurrentAnonymousJobsPerAddress > 0 ? { maxActivePerAddress: { address: input.anonymousAddress, limit: maxConcurrentAnonymousJobsPerAddress } } : {}),
           ...freeing,
           ...(lease ? { leaseMs: config.lease.durationMs } : {}),
           ...(input.limitRate ? { rates: creationRates(userId, input.anonymousAddress, config.limits) } : {}),

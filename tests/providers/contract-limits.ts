@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { ActiveLimitError, RateRefusedError } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
-import { appendAccepted, createJob, endEvent, newJob } from './contract-fixtures'
+import { appendAccepted, createJob, endEvent, newJob, WRITER_LEASE } from './contract-fixtures'
 
 const WINDOW_MS = 60_000
 
@@ -52,6 +52,28 @@ export function defineLimitContract(scope: ContractScope): void {
       const [a, b] = [await createJob(scope.provider), await createJob(scope.provider), await createJob(scope.provider)]
       await expect(scope.provider.create(newJob(), { maxActivePerUser: 2, freeing: [a!.id, a!.id] })).rejects.toMatchObject({ scope: 'user', limit: 2 })
       expect((await scope.provider.create(newJob(), { maxActivePerUser: 2, freeing: [a!.id, b!.id] })).created).toBe(true)
+    })
+
+    it('counts jobs under an anonymous client address (`maxActivePerAddress`) across users; an ended job frees its slot', async () => {
+      const perAddress = (address: string) => ({ maxActivePerAddress: { address, limit: 2 } })
+      const first = await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-1' }), perAddress('198.51.100.7'))
+      const second = await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-2' }), perAddress('198.51.100.7'))
+      const refused = await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-3' }), perAddress('198.51.100.7')).catch((error: unknown) => error)
+      expect(refused).toBeInstanceOf(ActiveLimitError)
+      expect(refused).toMatchObject({ scope: 'address', limit: 2 })
+      expect(await scope.provider.list({ userId: 'anon-3' })).toEqual([])
+      // Another address, and a job counted under none, are not held.
+      expect((await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-3' }), perAddress('2001:db8:1:2::/64'))).created).toBe(true)
+      expect((await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-3' }))).created).toBe(true)
+      // However it ends, an ended job leaves the count.
+      await appendAccepted(scope.provider, first.record.id, [endEvent(1, 'failed')])
+      const third = await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-4' }), perAddress('198.51.100.7'))
+      await expect(scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-5' }), perAddress('198.51.100.7'))).rejects.toMatchObject({ scope: 'address' })
+      // Jobs the caller ends once this one is created free their slots (`freeing`), as for the user's limit.
+      expect((await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-4' }), { ...perAddress('198.51.100.7'), freeing: [third.record.id] })).created).toBe(true)
+      await appendAccepted(scope.provider, second.record.id, [endEvent(1, 'aborted')])
+      await appendAccepted(scope.provider, third.record.id, [endEvent(1, 'completed')])
+      expect((await scope.provider.create(newJob({ lease: WRITER_LEASE, userId: 'anon-6' }), perAddress('198.51.100.7'))).created).toBe(true)
     })
 
     it('never refuses an idempotent retry of a job it holds', async () => {

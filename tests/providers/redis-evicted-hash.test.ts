@@ -7,6 +7,7 @@
 import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
+import type { CreateOptions } from '../../server/lib/providers/types'
 import { useRedisServer } from '../support/redis-server'
 import { appendAccepted, newJob, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
@@ -22,8 +23,8 @@ async function setUp() {
   const admin = createClient({ url: redis.url })
   await admin.connect()
   /** A running job whose lease lapses `leaseMs` from now, with one stored batch. */
-  const running = async (id: string, leaseMs: number) => {
-    const { record: job } = await provider.create(newJob({ id, userId: 'u1', lease: { instanceId: 'lost', epoch: 1, expiresAt: 0 } }), { leaseMs })
+  const running = async (id: string, leaseMs: number, createOptions: CreateOptions = {}) => {
+    const { record: job } = await provider.create(newJob({ id, userId: 'u1', lease: { instanceId: 'lost', epoch: 1, expiresAt: 0 } }), { leaseMs, ...createOptions })
     await appendAccepted(provider, job.id, [statusEvent(1), textEvent(2, 0, 'partial')])
     return job
   }
@@ -80,5 +81,20 @@ describe('redis provider: a running job whose hash was evicted', () => {
     await expect(provider.create(newJob({ userId: 'u1' }), { maxActivePerUser: 2 })).rejects.toMatchObject({ name: 'ActiveLimitError', scope: 'user', limit: 2 })
     expect(await provider.countActive({ userId: 'u1' })).toBe(2)
     expect((await provider.list({ userId: 'u1', status: ['queued', 'running'] })).map(job => job.id).sort()).toEqual([created.record.id, kept.id].sort())
+  })
+
+  it('holds none of its client address\'s maxConcurrentAnonymousJobsPerAddress slots, and is forgotten there', async () => {
+    const { provider, running, evict, keyPrefix, keys } = await setUp()
+    const perAddress = { maxActivePerAddress: { address: '198.51.100.7', limit: 2 } }
+    await running('evicted-1', 60_000, perAddress)
+    await running('evicted-2', 60_000, perAddress)
+    await evict('evicted-1')
+    await evict('evicted-2')
+    // Lost jobs name no address any more; counted, they would hold every anonymous client of it for good.
+    expect((await provider.create(newJob({ userId: 'anon-1' }), perAddress)).created).toBe(true)
+    expect((await provider.create(newJob({ userId: 'anon-2' }), perAddress)).created).toBe(true)
+    await expect(provider.create(newJob({ userId: 'anon-3' }), perAddress)).rejects.toMatchObject({ name: 'ActiveLimitError', scope: 'address', limit: 2 })
+    expect(await provider.countActive()).toBe(2)
+    expect(await keys()).toContain(`${keyPrefix}active-address:198.51.100.7`)
   })
 })

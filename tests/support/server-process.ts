@@ -156,6 +156,7 @@ export async function killProcess(child: ChildProcess): Promise<void> {
 const ANONYMOUS_ADDRESS_LIMITS_OFF = {
   NUXT_BACKGROUND_JOBS_LIMITS_ANONYMOUS_CREATE_PER_MINUTE: '0',
   NUXT_BACKGROUND_JOBS_LIMITS_MAX_ANONYMOUS_STREAMS_PER_ADDRESS: '0',
+  NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_ANONYMOUS_JOBS_PER_ADDRESS: '0',
 }
 
 /** Starts `node <args>` on 127.0.0.1 with PORT set and resolves once `readyPath` answers. */

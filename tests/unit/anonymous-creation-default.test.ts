@@ -35,9 +35,12 @@ beforeEach(() => {
 
 afterEach(() => vi.restoreAllMocks())
 
-/** The default configuration's engine; each attempt is a new anonymous user (a client that drops its cookie). */
+/**
+ * The default configuration's engine; each attempt is a new anonymous user (a client that drops its
+ * cookie). Its jobs never end, so the cap of running ones (anonymous-jobs-per-address.test) is off.
+ */
 function setup() {
-  const { engine, config } = createTestEngine({ runners: { chat: untilAborted } })
+  const { engine, config } = createTestEngine({ config: { limits: { maxConcurrentAnonymousJobsPerAddress: 0 } }, runners: { chat: untilAborted } })
   let users = 0
   const attempt = async (event: H3Event) => {
     const anonymousAddress = anonymousCreationAddress({ event, engine, config, userId: 'anon_x', flags: {} } as unknown as JobsRouteContext)

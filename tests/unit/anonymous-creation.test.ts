@@ -72,7 +72,8 @@ describe('limits.anonymousCreatePerMinute', () => {
   const untilAborted = (context: RunContext) => new Promise<void>((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true }))
 
   function setup(limits: { anonymousCreatePerMinute: number, createPerMinute?: number, maxConcurrentJobsPerUser?: number }, trustedProxies = 0) {
-    const { engine, config } = createTestEngine({ config: { limits, trustedProxies }, runners: { chat: untilAborted } })
+    // Its jobs never end: the cap of running ones (anonymous-jobs-per-address.test) is off here.
+    const { engine, config } = createTestEngine({ config: { limits: { maxConcurrentAnonymousJobsPerAddress: 0, ...limits }, trustedProxies }, runners: { chat: untilAborted } })
     let users = 0
     // As the routes create: a new anonymous user each time (a client that drops its cookie) unless named.
     const attempt = async (event: H3Event, options: { userId?: string, idempotencyKey?: string } = {}) => {

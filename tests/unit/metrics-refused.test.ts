@@ -61,6 +61,7 @@ describe('refused requests', () => {
     const refusals: unknown[] = [
       new ConcurrencyLimitError('user', 1, 5),
       new ConcurrencyLimitError('global', 2, 5),
+      new ConcurrencyLimitError('address', 2, 5),
       rateLimitError('create', 3, 1_000),
       rateLimitError('input', 3, 1_000),
       rateLimitError('delete', 3, 1_000),
@@ -75,13 +76,13 @@ describe('refused requests', () => {
     for (const error of refusals) expect(toHttpError(event, error)).toMatchObject({ statusCode: 429 })
     expect(headers.get('retry-after')).toBeDefined()
     const counted = Object.fromEntries(Object.entries(useMetrics().snapshot().counters).filter(([key]) => key.startsWith('requests_refused_total')))
-    expect(counted).toEqual(Object.fromEntries(['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
+    expect(counted).toEqual(Object.fromEntries(['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'maxConcurrentAnonymousJobsPerAddress', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
       .map(limit => [`requests_refused_total{limit="${limit}"}`, 1])))
   })
 
   it('docs/ops.md names every `limit` value requests_refused_total is counted under', () => {
     const row = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`')) ?? ''
-    const limits = ['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'anonymousCreatePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
+    const limits = ['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'maxConcurrentAnonymousJobsPerAddress', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'anonymousCreatePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
     expect(limits.filter(limit => !row.includes(`\`${limit}\``))).toEqual([])
   })
 })

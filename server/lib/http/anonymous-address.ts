@@ -1,6 +1,6 @@
 /**
  * The client address the anonymous users' limits count by (`limits.anonymousCreatePerMinute`,
- * `limits.maxAnonymousStreamsPerAddress`): clientAddress, and one `warn` line the first time a
+ * `limits.maxConcurrentAnonymousJobsPerAddress`, `limits.maxAnonymousStreamsPerAddress`): clientAddress, and one `warn` line the first time a
  * request came through a proxy that `trustedProxies` does not name — then every anonymous client
  * counts as the proxy, one window and one stream cap for all of them.
  */
@@ -38,14 +38,14 @@ export function anonymousClientAddress(event: H3Event, config: BackgroundJobsCon
   if (proxyHeader) {
     // Behind a proxy with no proxies trusted, every client is the proxy: one window for everyone.
     warnedAboutProxy = true
-    const { anonymousCreatePerMinute, maxAnonymousStreamsPerAddress } = config.limits
-    routeLogger.warn(`requests come through a proxy (${proxyHeader}) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute (${anonymousCreatePerMinute}) and limits.maxAnonymousStreamsPerAddress (${maxAnonymousStreamsPerAddress}) count every anonymous client as the proxy's address, one limit for all of them; set it to the number of proxies in front that append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
+    const { anonymousCreatePerMinute, maxConcurrentAnonymousJobsPerAddress, maxAnonymousStreamsPerAddress } = config.limits
+    routeLogger.warn(`requests come through a proxy (${proxyHeader}) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute (${anonymousCreatePerMinute}), limits.maxConcurrentAnonymousJobsPerAddress (${maxConcurrentAnonymousJobsPerAddress}) and limits.maxAnonymousStreamsPerAddress (${maxAnonymousStreamsPerAddress}) count every anonymous client as the proxy's address, one limit for all of them; set it to the number of proxies in front that append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
   }
   const address = clientAddress(event, config.trustedProxies)
   if (address !== UNKNOWN_ADDRESS) return address
   if (!warnedAboutNoAddress) {
     warnedAboutNoAddress = true
-    routeLogger.warn(`a request came with no client address to count anonymous users by (no socket address, or a proxy that wrote "unknown"): limits.anonymousCreatePerMinute and limits.maxAnonymousStreamsPerAddress do not apply to such requests (counted together they would hold every anonymous client back at once); limit them at the proxy, or turn anonymous users off (${envNameOf('allowAnonymous')}=false)`)
+    routeLogger.warn(`a request came with no client address to count anonymous users by (no socket address, or a proxy that wrote "unknown"): limits.anonymousCreatePerMinute, limits.maxConcurrentAnonymousJobsPerAddress and limits.maxAnonymousStreamsPerAddress do not apply to such requests (counted together they would hold every anonymous client back at once); limit them at the proxy, or turn anonymous users off (${envNameOf('allowAnonymous')}=false)`)
   }
   return undefined
 }

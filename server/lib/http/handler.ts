@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
+import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
@@ -68,7 +68,7 @@ export function toHttpError(event: H3Event, error: unknown) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
   // Every 429 of the routes, by the setting that refused it (docs/ops.md › Metrics).
-  if (error instanceof ConcurrencyLimitError) useMetrics().increment('requests_refused_total', { limit: error.scope === 'user' ? 'maxConcurrentJobsPerUser' : 'maxConcurrentJobs' })
+  if (error instanceof ConcurrencyLimitError) useMetrics().increment('requests_refused_total', { limit: CONCURRENCY_SETTINGS[error.scope] })
   else if (error instanceof RateLimitError) useMetrics().increment('requests_refused_total', { limit: error.setting })
   if (error instanceof ProviderUnavailableError) {
     // Its detail (the driver's words, the store's address) is for the operator, once per outage.

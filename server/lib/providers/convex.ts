@@ -171,6 +171,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         ...(record.lease && createOptions.leaseMs !== undefined ? { leaseMs: createOptions.leaseMs } : {}),
         ...(createOptions.maxActive === undefined ? {} : { maxActive: createOptions.maxActive, activeNow }),
         ...(createOptions.maxActivePerUser === undefined ? {} : { maxActivePerUser: createOptions.maxActivePerUser }),
+        ...(createOptions.maxActivePerAddress ? { maxActivePerAddress: { address: createOptions.maxActivePerAddress.address, limit: createOptions.maxActivePerAddress.limit } } : {}),
         ...(createOptions.freeing?.length ? { freeing: [...createOptions.freeing] } : {}),
         ...(createOptions.rates?.length ? { rates: createOptions.rates.map(({ key, limit, windowMs }) => ({ key, limit, windowMs })) } : {}),
         // The request just sent need not come back (servers of an earlier version read it from the answer).

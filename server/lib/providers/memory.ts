@@ -8,6 +8,7 @@ import { isTerminalStatus } from '../../../shared/events'
 import { createJobState } from '../../../shared/reducer'
 import type { LeaseMethods } from './memory-leases'
 import { createMemoryLeases } from './memory-leases'
+import { createAddressJobs } from './memory-address-jobs'
 import { createUserJobLists } from './memory-user-jobs'
 import { createThreadIndex } from './memory-threads'
 import type { StoredJob } from './memory-job'
@@ -78,6 +79,8 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
   const finishedIds = new Set<string>()
   /** The ids of each user's jobs not yet ended (counts for the limits, and the live part of threads). */
   const activeByUser = new Map<string, Set<string>>()
+  /** The active jobs counted under an anonymous client address (`maxActivePerAddress`). */
+  const addressJobs = createAddressJobs()
   const threadIndex = createThreadIndex()
   let activeCount = 0
   let eventCount = 0
@@ -92,6 +95,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     else ids.delete(record.id)
     if (ids.size > 0) activeByUser.set(record.userId, ids)
     else activeByUser.delete(record.userId)
+    if (delta < 0) addressJobs.remove(record.id)
   }
 
   /** Removes a finished job and every index entry that points to it. */
@@ -143,11 +147,12 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         if (existing) return { record: copyRecord(existing.record), created: false }
       }
       if (jobs.has(newRecord.id)) throw new Error(`A job with id ${newRecord.id} already exists`)
-      const { maxActive, maxActivePerUser } = createOptions
+      const { maxActive, maxActivePerUser, maxActivePerAddress } = createOptions
       const active = activeByUser.get(newRecord.userId)
       // Jobs the caller ends once this one is created count as free while they are still active.
       const freed = [...new Set(createOptions.freeing ?? [])].filter(id => active?.has(id) === true).length
       if (maxActivePerUser !== undefined && (active?.size ?? 0) - freed >= maxActivePerUser) throw new ActiveLimitError('user', maxActivePerUser)
+      if (maxActivePerAddress && addressJobs.count(maxActivePerAddress.address, createOptions.freeing) >= maxActivePerAddress.limit) throw new ActiveLimitError('address', maxActivePerAddress.limit)
       if (maxActive !== undefined && activeCount - freed >= maxActive) throw new ActiveLimitError('global', maxActive)
       // Full before anything is counted: a refused creation takes no hit from its rate windows.
       if (jobs.size - finishedIds.size >= maxJobs) throw new ProviderFullError(maxJobs)
@@ -175,6 +180,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       userJobs.add(record.userId, record)
       threadIndex.add(record)
       changeActive(record, 1)
+      if (maxActivePerAddress) addressJobs.add(record.id, maxActivePerAddress.address)
       return { record: copyRecord(record), created: true }
     },
 
@@ -301,6 +307,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       userJobs.clear()
       finishedIds.clear()
       activeByUser.clear()
+      addressJobs.clear()
       threadIndex.clear()
       activeCount = 0
       eventCount = 0

@@ -49,6 +49,9 @@ local function append(id, epoch, headsJson, eventsJson)
     redis.call('HSET', job, 'endedAt', string.format('%d', endedAt))
     redis.call('SREM', p .. 'active', id)
     redis.call('SREM', p .. 'active:' .. user, id)
+    -- An anonymous client address's count (create's maxActivePerAddress), when it was counted under one.
+    local address = redis.call('HGET', job, 'address')
+    if address then redis.call('SREM', p .. 'active-address:' .. address, id) end
     redis.call('ZREM', p .. 'leases', id)
     redis.call('ZADD', p .. 'ended', endedAt, id)
   end

@@ -13,8 +13,10 @@ import { USER_CHANGED } from './redis-user-changes'
  * instance's clock), threadId|'' (the job joins its thread's index in the same step,
  * redis-threads.ts), requestJson (the whole request, its own field: `meta` holds it as a listing
  * needs it, redis-records.ts), freeingJson|'' (ids of the user's jobs the caller ends once this one
- * is created: those still active count as free against both limits). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
- * 'user'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
+ * is created: those still active count as free against both limits), address|'' and
+ * maxActivePerAddress|'' (an anonymous client address whose active jobs, `active-address:<address>`,
+ * count against the limit; the job joins them). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
+ * 'user'|'address'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
  * rate hits are counted only for a job really created.
  */
 export const CREATE_SCRIPT = `
@@ -39,6 +41,22 @@ local function activeOfUser(p, user, limit)
   end
   return count
 end
+-- An anonymous client address's active jobs (the append that ends a job takes it out). At the
+-- limit, ids whose hash is gone (evicted: a lost job, forgotten here as in activeOfUser) or no
+-- longer in the global active set (ended by a path that did not know the address) leave it first;
+-- those the caller ends once this one is created count as free.
+local function activeOfAddress(p, address, freeing)
+  local key = p .. 'active-address:' .. address
+  local count = 0
+  for _, other in ipairs(redis.call('SMEMBERS', key)) do
+    if redis.call('EXISTS', p .. 'job:' .. other) == 0 then
+      redis.call('SREM', key, other)
+      forgetLostJob(p, other)
+    elseif redis.call('SISMEMBER', p .. 'active', other) == 0 then redis.call('SREM', key, other)
+    elseif not freeing[other] then count = count + 1 end
+  end
+  return count
+end
 local p, id, user, idem = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if idem ~= '' then
   local existing = redis.call('HGET', p .. 'idem', user .. '\\0' .. idem)
@@ -60,6 +78,12 @@ if ARGV[18] ~= '' then
   end
 end
 if ARGV[11] ~= '' and activeOfUser(p, user, tonumber(ARGV[11]) + freed) >= tonumber(ARGV[11]) + freed then return {'limit', 'user', ARGV[11]} end
+if ARGV[19] ~= '' and ARGV[20] ~= '' then
+  local freeing = {}
+  if ARGV[18] ~= '' then for _, other in ipairs(cjson.decode(ARGV[18])) do freeing[other] = true end end
+  local limit = tonumber(ARGV[20])
+  if redis.call('SCARD', p .. 'active-address:' .. ARGV[19]) >= limit and activeOfAddress(p, ARGV[19], freeing) >= limit then return {'limit', 'address', ARGV[20]} end
+end
 if ARGV[10] ~= '' and redis.call('SCARD', p .. 'active') - freed >= tonumber(ARGV[10]) then return {'limit', 'global', ARGV[10]} end
 if ARGV[12] ~= '' then
   local rates, now = cjson.decode(ARGV[12]), clock(ARGV[13])
@@ -86,6 +110,10 @@ redis.call('ZADD', p .. 'user:' .. user, ARGV[6], id)
 indexThread(p, user, ARGV[16], id, ARGV[6])
 redis.call('SADD', p .. 'active', id)
 redis.call('SADD', p .. 'active:' .. user, id)
+if ARGV[19] ~= '' and ARGV[20] ~= '' then
+  redis.call('HSET', job, 'address', ARGV[19])
+  redis.call('SADD', p .. 'active-address:' .. ARGV[19], id)
+end
 if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end
 userChanged(p, user, id, ARGV[6])
 return {'created', id}

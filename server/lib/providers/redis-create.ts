@@ -15,6 +15,7 @@ import { encodeMeta, encodeRequest, eventHeads } from './redis-records'
 import { CREATE_SCRIPT } from './redis-create-script'
 import type { CreateOptions, JobProvider, JobRecord, NewJobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
+import type { ActiveLimitScope } from './types'
 
 /** Creations with an unknown outcome followed at most at once (see `endIfStored`). */
 const MAX_ENDS_AWAITED = 1_000
@@ -115,11 +116,13 @@ export function createRedisCreation({ script, getListed, connect, appends, now, 
       record.threadId ?? '',
       requestJson,
       createOptions.freeing?.length ? JSON.stringify(createOptions.freeing) : '',
+      createOptions.maxActivePerAddress?.address ?? '',
+      createOptions.maxActivePerAddress === undefined ? '' : String(createOptions.maxActivePerAddress.limit),
     ], (late) => {
       if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
     })
     if (outcome === 'duplicate') throw new Error(`A job with id ${record.id} already exists`)
-    if (outcome === 'limit') throw new ActiveLimitError(value as 'user' | 'global', Number(third))
+    if (outcome === 'limit') throw new ActiveLimitError(value as ActiveLimitScope, Number(third))
     if (outcome === 'rate') throw new RateRefusedError(Number(value), third!)
     // A new job comes back with the request just sent (as stored: parsed from its JSON), not read
     // back (a long chat's whole history again); an existing one (the same idempotency key) with its

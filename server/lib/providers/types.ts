@@ -67,6 +67,13 @@ export interface CreateOptions {
   /** Refuse with `ActiveLimitError('global')` when this many jobs are active in the whole store. */
   maxActive?: number
   /**
+   * Count the new job under `address` (an anonymous client's, http/anonymous-address.ts) while it
+   * is active, and refuse with `ActiveLimitError('address')` when `limit` jobs counted under it are
+   * active already — in the same atomic step as the insert. A job leaves the count when it ends,
+   * however it ends (its terminal status), or is deleted.
+   */
+  maxActivePerAddress?: { address: string, limit: number }
+  /**
    * Count the creation as one hit of each window (as `takeRate` does), in the same step as the
    * insert; refuse with `RateRefusedError` (naming the full window's key) when `limit` hits fall in
    * any of them — then none counts it. Only a job that is really created counts: an idempotent
@@ -95,10 +102,13 @@ export interface CreateOptions {
  */
 export class ActiveLimitError extends Error {
   override readonly name = 'ActiveLimitError'
-  constructor(readonly scope: 'user' | 'global', readonly limit: number) {
-    super(`${scope === 'user' ? 'The user has' : 'The store holds'} ${limit} active jobs already`)
+  constructor(readonly scope: ActiveLimitScope, readonly limit: number) {
+    super(`${scope === 'user' ? 'The user has' : scope === 'address' ? 'The client address has' : 'The store holds'} ${limit} active jobs already`)
   }
 }
+
+/** What an active-job limit counts: a user's jobs, an anonymous client address's, or every job. */
+export type ActiveLimitScope = 'user' | 'address' | 'global'
 
 /** A sliding window of `create`'s `rates`: at most `limit` hits of `key` in `windowMs`. */
 export interface RateWindow {
