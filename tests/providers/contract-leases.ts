@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
-import { appendAccepted, chatLog, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
+import { appendAccepted, chatLog, createJob, endEvent, newJob, statusEvent, textEvent } from './contract-fixtures'
 
 const LEASE_MS = 30_000
 
@@ -82,6 +82,19 @@ export function defineLeaseContract(scope: ContractScope): void {
       expect(listed).toBeUndefined()
       await scope.advance(LEASE_MS)
       expect((await leases.listExpiredLeases()).find(record => record.id === job.id)?.storeCreatedAt).toBe(stored!.storeCreatedAt)
+    })
+
+    it('a job taken over still holds its anonymous client address\'s slot (it runs on), until the new owner ends it', async () => {
+      const leases = leasesOf(scope.provider)
+      const perAddress = { maxActivePerAddress: { address: '198.51.100.7', limit: 1 } }
+      const { record: job } = await scope.provider.create(newJob({ userId: 'anon-1' }), perAddress)
+      const stale = (await leases.claimLease(job.id, 'instance-a', LEASE_MS))!
+      await appendAccepted(scope.provider, job.id, [statusEvent(1)], stale.epoch)
+      await scope.advance(LEASE_MS + 1)
+      const fresh = (await leases.claimLease(job.id, 'instance-b', LEASE_MS))!
+      await expect(scope.provider.create(newJob({ userId: 'anon-2' }), perAddress)).rejects.toMatchObject({ scope: 'address', limit: 1 })
+      await appendAccepted(scope.provider, job.id, [endEvent(2, 'failed')], fresh.epoch)
+      expect((await scope.provider.create(newJob({ userId: 'anon-2' }), perAddress)).created).toBe(true)
     })
 
     it('lets another instance take an expired lease with a higher epoch, fencing the old owner', async () => {
