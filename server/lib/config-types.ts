@@ -69,6 +69,13 @@ export interface BackgroundJobsConfig {
    */
   trustedProxies: number
   /**
+   * How many leading bits of an IPv6 client address the per-address limits count it by: 64 (a
+   * /64, what a home or a VM gets), or shorter where each client gets a /56 or a /48 and could
+   * otherwise rotate through its /64s. 32 to 128. IPv4 addresses count as they are.
+   * @default 64
+   */
+  clientIpv6PrefixLength: number
+  /**
    * Nitro presets (comma-separated names) to build and run on although the layer refuses them:
    * serverless, edge and static presets stop the build, `node-cluster` with the `memory` provider
    * and several workers stops the boot (docs/ops.md, "Where it runs"). Only for a deployment you

@@ -56,6 +56,9 @@ const ZERO_ALLOWED = new Set([
   'isolation.maxQueue',
 ])
 
+/** The shortest `clientIpv6PrefixLength`: a /32 is a whole ISP's allocation, shorter would count networks of many ISPs as one client. */
+const MIN_IPV6_PREFIX_LENGTH = 32
+
 /** The smallest `isolation.heapMb` a worker starts and loads tools with (Node's own start takes a few MB). */
 export const MIN_ISOLATION_HEAP_MB = 16
 
@@ -310,6 +313,10 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   const { bytes, maxPendingBytes } = config.persist
   if ((config.provider === 'redis' || config.provider === 'convex') && maxPendingBytes < bytes) {
     problems.push(`${describe('persist.maxPendingBytes')} (${maxPendingBytes}) must be at least ${describe('persist.bytes')} (${bytes}): a running job's events wait until that many are pending before they are written, so a smaller bound stops healthy jobs as store-unreachable`)
+  }
+  const prefixLength = config.clientIpv6PrefixLength
+  if (Number.isInteger(prefixLength) && (prefixLength < MIN_IPV6_PREFIX_LENGTH || prefixLength > 128)) {
+    problems.push(`${describe('clientIpv6PrefixLength')} must be from ${MIN_IPV6_PREFIX_LENGTH} to 128 (bits of an IPv6 address that name one client: 64 for a /64), got ${prefixLength}`)
   }
   const { heapMb } = config.isolation
   if (heapMb > 0 && heapMb < MIN_ISOLATION_HEAP_MB) {

@@ -34,6 +34,8 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   allowAnonymous: true,
   trustedOrigins: '',
   trustedProxies: 0,
+  // A /64: one host's or one home's network (http/client-address.ts).
+  clientIpv6PrefixLength: 64,
   allowPreset: '',
   upstream: {
     baseUrl: DEFAULT_UPSTREAM_BASE_URL,

@@ -37,7 +37,8 @@ export default defineEventHandler(event => runInRequestScope(requestIdOf(event),
   const token = metricsTokenOf(engine.getConfig())
   // Off unless configured: answer like a route that does not exist.
   if (!token) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'Not found' })
-  const address = clientAddress(event, engine.getConfig().trustedProxies)
+  const { trustedProxies, clientIpv6PrefixLength } = engine.getConfig()
+  const address = clientAddress(event, trustedProxies, clientIpv6PrefixLength)
   const waitSeconds = metricsGuessWaitSeconds(address)
   if (waitSeconds > 0) {
     setResponseHeader(event, 'retry-after', waitSeconds)

@@ -41,7 +41,7 @@ export function anonymousClientAddress(event: H3Event, config: BackgroundJobsCon
     const { anonymousCreatePerMinute, maxConcurrentAnonymousJobsPerAddress, maxAnonymousStreamsPerAddress } = config.limits
     routeLogger.warn(`requests come through a proxy (${proxyHeader}) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute (${anonymousCreatePerMinute}), limits.maxConcurrentAnonymousJobsPerAddress (${maxConcurrentAnonymousJobsPerAddress}) and limits.maxAnonymousStreamsPerAddress (${maxAnonymousStreamsPerAddress}) count every anonymous client as the proxy's address, one limit for all of them; set it to the number of proxies in front that append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
   }
-  const address = clientAddress(event, config.trustedProxies)
+  const address = clientAddress(event, config.trustedProxies, config.clientIpv6PrefixLength)
   if (address !== UNKNOWN_ADDRESS) return address
   if (!warnedAboutNoAddress) {
     warnedAboutNoAddress = true

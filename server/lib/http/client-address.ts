@@ -8,8 +8,9 @@
  * counted as the proxy — and a client that sends its own `X-Forwarded-For` through it names its
  * address — so the first such request is logged once, naming the setting and the header to send.
  *
- * An IPv6 client counts by its /64: one host usually holds a whole /64, and counting single
- * addresses would let it take a new one per request. An IPv4 address mapped into IPv6
+ * An IPv6 client counts by its /64 (`clientIpv6PrefixLength`): one host usually holds a whole /64,
+ * and counting single addresses would let it take a new one per request; where clients get a /56 or
+ * a /48 each (many ISPs delegate those), a shorter prefix counts each as one. An IPv4 address mapped into IPv6
  * (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers; also in hex, `::ffff:c000:201`,
  * or with all eight groups, as some proxies write it) counts as that IPv4 address.
  */
@@ -26,14 +27,17 @@ export function forgetForwardedWarning(): void {
   warnedAboutForwarded = false
 }
 
-/** The address `limits.anonymousCreatePerMinute` counts this request by ('unknown' when there is none). */
-export function clientAddress(event: H3Event, trustedProxies: number): string {
+/**
+ * The address the per-address limits count this request by ('unknown' when there is none); an IPv6
+ * client by its first `ipv6PrefixLength` bits (`clientIpv6PrefixLength`).
+ */
+export function clientAddress(event: H3Event, trustedProxies: number, ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH): string {
   const socketAddress = event.node.req.socket?.remoteAddress ?? ''
-  if (trustedProxies <= 0) return addressKey(socketAddress)
+  if (trustedProxies <= 0) return addressKey(socketAddress, ipv6PrefixLength)
   warnAboutForwardedOnly(event, trustedProxies)
   // Nearest first: the proxy we are connected to, then what each trusted proxy appended.
   const hops = [socketAddress, ...forwardedFor(event).reverse()]
-  return addressKey(hops[Math.min(trustedProxies, hops.length - 1)]!)
+  return addressKey(hops[Math.min(trustedProxies, hops.length - 1)]!, ipv6PrefixLength)
 }
 
 /** One `warn` line, the first time a request behind trusted proxies has `Forwarded` but no `X-Forwarded-For`. */
@@ -53,8 +57,11 @@ function forwardedFor(event: H3Event): string[] {
 /** The key of a request with no address (no socket address, or a proxy that wrote `unknown`). */
 export const UNKNOWN_ADDRESS = 'unknown'
 
-/** The key an address counts under: IPv4 as it is, IPv6 by its /64, anything else verbatim (bounded). */
-export function addressKey(raw: string): string {
+/** How many leading bits of an IPv6 address name its client by default: a /64, one host's or one home's network. */
+export const DEFAULT_IPV6_PREFIX_LENGTH = 64
+
+/** The key an address counts under: IPv4 as it is, IPv6 by its prefix (a /64 by default), anything else verbatim (bounded). */
+export function addressKey(raw: string, ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH): string {
   const address = stripDecoration(raw)
   if (isIPv4(address)) return address
   if (isIPv6(address)) {
@@ -62,12 +69,24 @@ export function addressKey(raw: string): string {
     // IPv4-mapped however it is written (`::ffff:192.0.2.1`, `::ffff:c000:201`, all eight groups):
     // by its /64 every IPv4 client would be one key, `0:0:0:0::/64`.
     if (groups.slice(0, 5).every(group => group === '0') && groups[5] === 'ffff') return mappedIPv4(groups[6]!, groups[7]!)
-    return `${groups.slice(0, 4).join(':')}::/64`
+    return ipv6Prefix(groups, ipv6PrefixLength)
   }
   // `unknown` in any case (RFC 7239 writes it so; proxies differ) is no address: one shared key would hold everyone back.
   if (address.toLowerCase() === UNKNOWN_ADDRESS) return UNKNOWN_ADDRESS
   // Not an address (an obfuscated name): counted as given, cut short so a client cannot make a key of any length.
   return address ? address.slice(0, 64) : UNKNOWN_ADDRESS
+}
+
+/**
+ * `2001:db8:1:2::/64`: the groups the prefix covers (the last one masked when it ends inside it),
+ * then `::` unless it covers all eight. A /64 reads as it did before the length was a setting.
+ */
+function ipv6Prefix(groups: string[], length: number): string {
+  const whole = Math.floor(length / 16)
+  const kept = groups.slice(0, whole)
+  const bits = length % 16
+  if (bits > 0) kept.push((Number.parseInt(groups[whole]!, 16) & (0xFFFF << (16 - bits)) & 0xFFFF).toString(16))
+  return `${kept.join(':')}${kept.length < 8 ? '::' : ''}/${length}`
 }
 
 /** The dotted IPv4 address of an IPv4-mapped IPv6 address's last two groups. */
