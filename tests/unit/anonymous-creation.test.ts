@@ -42,6 +42,9 @@ describe('the address a request counts by', () => {
     expect(addressKey('0:0:0:0:0:ffff:c633:6408')).toBe('198.51.100.8')
     expect(addressKey('0000:0000:0000:0000:0000:FFFF:198.51.100.9')).toBe('198.51.100.9')
     expect(addressKey('[::ffff:c633:6407]:443')).toBe('198.51.100.7')
+    // NAT64's well-known prefix (RFC 6052) carries the IPv4 client too.
+    expect(addressKey('64:ff9b::198.51.100.7')).toBe('198.51.100.7')
+    expect(addressKey('64:ff9b::c633:6408')).toBe('198.51.100.8')
     // Not mapped: a /64 as any other IPv6 address.
     expect(addressKey('::fffe:c633:6407')).toBe('0:0:0:0::/64')
   })

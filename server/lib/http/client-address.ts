@@ -12,7 +12,8 @@
  * and counting single addresses would let it take a new one per request; where clients get a /56 or
  * a /48 each (many ISPs delegate those), a shorter prefix counts each as one. An IPv4 address mapped into IPv6
  * (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers; also in hex, `::ffff:c000:201`,
- * or with all eight groups, as some proxies write it) counts as that IPv4 address.
+ * or with all eight groups, as some proxies write it) counts as that IPv4 address, and so does one
+ * translated by NAT64's well-known prefix (`64:ff9b::192.0.2.1`).
  */
 import { isIPv4, isIPv6 } from 'node:net'
 import type { H3Event } from 'h3'
@@ -66,9 +67,10 @@ export function addressKey(raw: string, ipv6PrefixLength = DEFAULT_IPV6_PREFIX_L
   if (isIPv4(address)) return address
   if (isIPv6(address)) {
     const groups = ipv6Groups(address)
-    // IPv4-mapped however it is written (`::ffff:192.0.2.1`, `::ffff:c000:201`, all eight groups):
-    // by its /64 every IPv4 client would be one key, `0:0:0:0::/64`.
-    if (groups.slice(0, 5).every(group => group === '0') && groups[5] === 'ffff') return mappedIPv4(groups[6]!, groups[7]!)
+    // IPv4-mapped however it is written (`::ffff:192.0.2.1`, `::ffff:c000:201`, all eight groups),
+    // or translated by NAT64's well-known prefix (`64:ff9b::192.0.2.1`, RFC 6052: what a server
+    // behind a NAT64/SIIT gateway sees of IPv4 clients): by its /64 every IPv4 client would be one key.
+    if (MAPPED_IPV4.some(prefix => prefix.every((group, index) => groups[index] === group))) return mappedIPv4(groups[6]!, groups[7]!)
     return ipv6Prefix(groups, ipv6PrefixLength)
   }
   // `unknown` in any case (RFC 7239 writes it so; proxies differ) is no address: one shared key would hold everyone back.
@@ -88,6 +90,9 @@ function ipv6Prefix(groups: string[], length: number): string {
   if (bits > 0) kept.push((Number.parseInt(groups[whole]!, 16) & (0xFFFF << (16 - bits)) & 0xFFFF).toString(16))
   return `${kept.join(':')}${kept.length < 8 ? '::' : ''}/${length}`
 }
+
+/** The first six groups of IPv6 addresses that carry an IPv4 address in their last two: IPv4-mapped, NAT64's well-known prefix. */
+const MAPPED_IPV4 = [['0', '0', '0', '0', '0', 'ffff'], ['64', 'ff9b', '0', '0', '0', '0']]
 
 /** The dotted IPv4 address of an IPv4-mapped IPv6 address's last two groups. */
 function mappedIPv4(high: string, low: string): string {
