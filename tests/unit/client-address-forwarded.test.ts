@@ -27,10 +27,20 @@ describe('a Forwarded header behind trusted proxies', () => {
     expect(warn.mock.calls[0]![0]).toMatch(/Forwarded header \(RFC 7239\).*X-Forwarded-For.*NUXT_BACKGROUND_JOBS_TRUSTED_PROXIES/)
   })
 
+  it('nginx\'s X-Real-IP alone is not read either: one warn line says so', () => {
+    const warn = vi.spyOn(routeLogger, 'warn').mockImplementation(() => {})
+    const request = requestFrom('10.0.0.2', { 'x-real-ip': '198.51.100.7' })
+    expect(clientAddress(request, 1)).toBe('10.0.0.2')
+    expect(clientAddress(request, 1)).toBe('10.0.0.2')
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(warn.mock.calls[0]![0]).toMatch(/X-Real-IP header and no X-Forwarded-For.*NUXT_BACKGROUND_JOBS_TRUSTED_PROXIES/)
+  })
+
   it('says nothing when X-Forwarded-For is there too, or when no proxy is trusted', () => {
     const warn = vi.spyOn(routeLogger, 'warn').mockImplementation(() => {})
     expect(clientAddress(requestFrom('10.0.0.2', { 'forwarded': 'for=6.6.6.6', 'x-forwarded-for': '198.51.100.7' }), 1)).toBe('198.51.100.7')
     expect(clientAddress(requestFrom('203.0.113.1', { forwarded: 'for=6.6.6.6' }), 0)).toBe('203.0.113.1')
+    expect(clientAddress(requestFrom('10.0.0.2', { 'x-real-ip': '6.6.6.6', 'x-forwarded-for': '198.51.100.7' }), 1)).toBe('198.51.100.7')
     expect(warn).not.toHaveBeenCalled()
   })
 })

@@ -41,11 +41,16 @@ export function clientAddress(event: H3Event, trustedProxies: number, ipv6Prefix
   return addressKey(hops[Math.min(trustedProxies, hops.length - 1)]!, ipv6PrefixLength)
 }
 
-/** One `warn` line, the first time a request behind trusted proxies has `Forwarded` but no `X-Forwarded-For`. */
+/**
+ * One `warn` line, the first time a request behind trusted proxies has `Forwarded` or nginx's
+ * `X-Real-IP` but no `X-Forwarded-For`: neither is read, so every client counts as the proxy.
+ */
 function warnAboutForwardedOnly(event: H3Event, trustedProxies: number): void {
-  if (warnedAboutForwarded || !getRequestHeader(event, 'forwarded') || getRequestHeader(event, 'x-forwarded-for')) return
+  if (warnedAboutForwarded || getRequestHeader(event, 'x-forwarded-for')) return
+  const header = getRequestHeader(event, 'forwarded') ? 'a Forwarded header (RFC 7239)' : getRequestHeader(event, 'x-real-ip') ? 'an X-Real-IP header' : undefined
+  if (!header) return
   warnedAboutForwarded = true
-  routeLogger.warn(`a request came with a Forwarded header (RFC 7239) and no X-Forwarded-For, with ${envNameOf('trustedProxies')} at ${trustedProxies}: its for= is not read, only X-Forwarded-For is, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
+  routeLogger.warn(`a request came with ${header} and no X-Forwarded-For, with ${envNameOf('trustedProxies')} at ${trustedProxies}: it is not read, only X-Forwarded-For is, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
 }
 
 /** Every `X-Forwarded-For` entry, in order (Node joins repeated headers with commas). */
