@@ -183,6 +183,20 @@ export interface ToolResultPayload {
   durationMs: number
 }
 
+/**
+ * What a running tool said about itself (`ctx.progress`), the latest of a batching window per call
+ * (docs/tool-progress.md). Never after the call's `tool-result`.
+ */
+export interface ToolProgressPayload {
+  type: 'tool-progress'
+  /** The call's id (its `tool-call`'s). */
+  id: string
+  /** At most 256 UTF-8 bytes. */
+  message: string
+  /** How far along, 0..1; absent when the tool did not say. */
+  fraction?: number
+}
+
 export interface InputRequestPayload {
   type: 'input-request'
   requestId: string
@@ -246,6 +260,7 @@ export type JobEventPayload =
   | StepEndPayload
   | ToolCallPayload
   | ToolResultPayload
+  | ToolProgressPayload
   | InputRequestPayload
   | InputResponsePayload
   | NodeStartPayload

@@ -21,6 +21,10 @@ import { cutOffNodes, isLiveNode, latestLiveNode, withNode } from './live-nodes'
 import type { Owned } from './state-writes'
 import { appended, replacedAt } from './state-writes'
 import { carryToolCallIndex, toolCallPosition } from './tool-call-index'
+import type { ToolCallProgress } from './tool-call-progress'
+import { cutOffCall, progressOf } from './tool-call-progress'
+
+export type { ToolCallProgress } from './tool-call-progress'
 
 /** A tool call as a viewer sees it. */
 export interface ToolCallState {
@@ -42,6 +46,11 @@ export interface ToolCallState {
    * answered or the job's end cut it off (`pendingInputs` then no longer has it).
    */
   approvalId?: string
+  /**
+   * What the tool said last about how it is going (`tool-progress`), while it runs: gone once the
+   * call has its outcome.
+   */
+  progress?: ToolCallProgress
   /**
    * The arguments that approval request asked with (the tool's schema applied: what the tool would
    * run with), kept with `approvalId` for when the request is no longer in `pendingInputs`.
@@ -192,7 +201,10 @@ export function applyDelta(current: string, offset: number, text: string): strin
 function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallState>, owned: Owned): ToolCallState[] {
   const index = toolCallPosition(state.toolCalls, id)
   if (index === undefined) return state.toolCalls
-  const calls = replacedAt(state.toolCalls, index, { ...state.toolCalls[index]!, ...patch }, owned)
+  const merged = { ...state.toolCalls[index]!, ...patch }
+  // A call with its outcome shows no progress any more.
+  if (isToolOutcome(merged.status)) delete merged.progress
+  const calls = replacedAt(state.toolCalls, index, merged, owned)
   carryToolCallIndex(state.toolCalls, calls)
   return calls
 }
@@ -256,6 +268,13 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
         durationMs: event.durationMs,
       }, owned)
       return next
+    case 'tool-progress': {
+      // Only a running call's: one with its outcome (or waiting for approval) keeps none.
+      const index = toolCallPosition(state.toolCalls, event.id)
+      if (index === undefined || state.toolCalls[index]!.status !== 'running') return next
+      next.toolCalls = updateToolCall(state, event.id, { progress: progressOf(event) }, owned)
+      return next
+    }
     case 'input-request': {
       const { type: _type, seq: _seq, at, ...request } = event
       next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
@@ -322,7 +341,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       // no result comes): `stopped`, as by an abort, with the cancellation as their error.
       if (event.status === 'skipped' && state.toolCalls.some(call => call.nodeId === event.nodeId && !isToolOutcome(call.status))) {
         next.toolCalls = state.toolCalls.map(call =>
-          call.nodeId === event.nodeId && !isToolOutcome(call.status) ? { ...call, status: 'stopped', error: call.error ?? event.error ?? 'cancelled' } : call,
+          call.nodeId === event.nodeId && !isToolOutcome(call.status) ? cutOffCall(call, 'stopped', call.error ?? event.error ?? 'cancelled') : call,
         )
       }
       return next
@@ -340,7 +359,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       if (state.toolCalls.some(call => !isToolOutcome(call.status))) {
         const cutOff = event.status === 'aborted' ? 'stopped' : 'error'
         next.toolCalls = state.toolCalls.map(call =>
-          isToolOutcome(call.status) ? call : { ...call, status: cutOff, error: call.error ?? howJobEnded(event) },
+          isToolOutcome(call.status) ? call : cutOffCall(call, cutOff, call.error ?? howJobEnded(event)),
         )
       }
       if (Object.values(state.nodeStates).some(isLiveNode)) next.nodeStates = cutOffNodes(state.nodeStates, event.status === 'aborted' ? 'stopped' : 'failed', howJobEnded(event), event.at)

@@ -17,6 +17,7 @@ export const JOB_STREAM_EVENT_TYPES: readonly (JobEventType | 'snapshot')[] = [
   'step-end',
   'tool-call',
   'tool-result',
+  'tool-progress',
   'input-request',
   'input-response',
   'node-start',

@@ -69,6 +69,9 @@ export function createRunContext(options: RunContextOptions): RunContext {
     emit(event) {
       run.live.commit(event)
     },
+    toolProgress(event) {
+      run.live.progress(event)
+    },
     state() {
       run.live.flush()
       // The runners read it and let go before their next event (ids, text lengths): no copy kept.

@@ -12,11 +12,12 @@
  * `reportEnd` applies and sends it once the provider stored it, so nobody is told of an end that
  * a crash could still lose.
  */
-import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/events'
+import type { JobEndPayload, JobEvent, JobEventPayload, ToolProgressPayload } from '../../shared/events'
 import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
 import { isHighSurrogate } from '../../shared/lone-surrogate'
 import type { JobState } from '../../shared/reducer'
 import { applyTo } from '../../shared/reducer'
+import { toolCallPosition } from '../../shared/tool-call-index'
 import type { BatchClock, BatchTarget } from './batch-clock'
 import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
@@ -79,6 +80,10 @@ export class LiveJob implements BatchTarget {
   /** Batch-clock time of the last delta (a delta a whole window after it is a leading one). */
   private lastDeltaAtMs = Number.NEGATIVE_INFINITY
   private endEvent: JobEvent | null = null
+  /** Each running call's latest progress not committed yet: one event per call per window (docs/tool-progress.md). */
+  private pendingProgress = new Map<string, ToolProgressPayload & { nodeId?: string }>()
+  /** Batch-clock time of the last progress update (one a whole window after it goes out this turn). */
+  private lastProgressAtMs = Number.NEGATIVE_INFINITY
   /** Longest delta text (UTF-16 units) that always fits the provider's batch limit. */
   private readonly maxDeltaChars: number
 
@@ -156,21 +161,54 @@ export class LiveJob implements BatchTarget {
     if (quiet) clock.soon(this)
   }
 
+  /**
+   * Keeps a running call's latest progress; it is committed as deltas are — at the end of this turn
+   * after a quiet window, else at the window's end (with 0, at the end of each turn) — so a tool
+   * that reports in a tight loop adds at most one event per call per window. A `tool-result` drops
+   * its call's pending one.
+   */
+  progress(payload: ToolProgressPayload & { nodeId?: string }): void {
+    if (this.endEvent) return
+    this.pendingProgress.set(payload.id, payload)
+    const { batchWindowMs, clock } = this.options
+    const nowMs = clock.now()
+    const quiet = nowMs - this.lastProgressAtMs >= batchWindowMs
+    this.lastProgressAtMs = nowMs
+    if (batchWindowMs <= 0) return clock.soon(this)
+    if (this.cancelWindow) return
+    this.cancelWindow = clock.open(this, batchWindowMs)
+    if (quiet) clock.soon(this)
+  }
+
   /** The batch clock: this job's window ended. */
   windowEnded(): void {
     this.cancelWindow = null
     this.commitPending()
+    this.commitProgress()
   }
 
-  /** The batch clock: the turn of a leading delta ends (the window stays open). */
+  /** The batch clock: the turn of a leading delta or progress ends (the window stays open). */
   sendLeading(): void {
     this.commitPending()
+    this.commitProgress()
   }
 
-  /** Commits the pending deltas now and closes the window (before any other event, a snapshot, or the end). */
+  /** Commits the pending deltas and progress now and closes the window (before any other event, a snapshot, or the end). */
   flush(): void {
     this.stopWindow()
     this.commitPending()
+    this.commitProgress()
+  }
+
+  /** Commits each call's pending progress, of calls still running (taken first: `commit` flushes). */
+  private commitProgress(): void {
+    if (this.pendingProgress.size === 0) return
+    const pending = [...this.pendingProgress.values()]
+    this.pendingProgress.clear()
+    for (const payload of pending) {
+      const index = toolCallPosition(this.current.toolCalls, payload.id)
+      if (index !== undefined && this.current.toolCalls[index]!.status === 'running') this.commit(payload)
+    }
   }
 
   private stopWindow(): void {
@@ -223,6 +261,8 @@ export class LiveJob implements BatchTarget {
    */
   commit(payload: JobEventPayload & { nodeId?: string }): JobEvent | null {
     if (this.endEvent) return null
+    // Progress the call reported before it returned is superseded by its result.
+    if (payload.type === 'tool-result') this.pendingProgress.delete(payload.id)
     if (!isDeltaEvent(payload)) this.flush()
     if (this.endEvent) return null
     let event = this.number(payload)
@@ -290,6 +330,7 @@ export class LiveJob implements BatchTarget {
   close(): void {
     this.stopWindow()
     this.pending = null
+    this.pendingProgress.clear()
     for (const viewer of [...this.viewers]) closeViewer(viewer)
     this.viewers.clear()
   }

@@ -3,7 +3,7 @@
  * The engine owns seq numbers, batching, timers, abort and persistence; a runner only emits.
  */
 import type { RoundTextStarts } from './executor/round-text'
-import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload, TokenUsage } from '../../shared/events'
+import type { InputRequestKind, InputTimeoutAction, JobEventPayload, JobMetrics, TextDeltaPayload, ReasoningDeltaPayload, JobEndPayload, TokenUsage, ToolProgressPayload } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { ToolIsolation } from './isolation/tool-pool'
@@ -79,6 +79,12 @@ export interface RunContext {
   reasoning(delta: string, nodeId?: string): void
   /** Emits any other event; it flushes pending deltas first, so order is kept. */
   emit(event: RunnerEventPayload & { nodeId?: string }): void
+  /**
+   * Records a running tool call's progress (a `tool-progress` event), merged in the batching window
+   * like deltas: only the latest of each call per window is committed (docs/tool-progress.md).
+   * Absent: emitted at once.
+   */
+  toolProgress?(event: ToolProgressPayload & { nodeId?: string }): void
   /**
    * The current reduced state (includes pending deltas). Read it, do not keep it: the run's next
    * event may change its lists in place (copy what must outlive that).

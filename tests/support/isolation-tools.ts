@@ -381,6 +381,20 @@ export const ISOLATION_TEST_TOOLS = [
     },
   }),
   ...HELD_TOOLS,
+  defineTool({
+    name: 'progress_report',
+    description: 'Reports progress `count` times in a tight loop, then once more after a pause; a timer reports again after it answered (ignored). `bad`: reports a message that is not text.',
+    parameters: z.object({ count: z.number().default(10_000), bad: z.boolean().default(false) }),
+    execute: async ({ count, bad }, { progress }) => {
+      if (bad) progress({ message: 42 } as unknown as string)
+      for (let update = 1; update <= count; update++) progress({ message: `update ${update} of ${count}`, fraction: update / count })
+      await new Promise(resolve => setTimeout(resolve, 120))
+      progress('almost done')
+      await new Promise(resolve => setTimeout(resolve, 120))
+      setTimeout(() => progress('after the answer'), 10)
+      return { reported: count + 1 }
+    },
+  }),
 ]
 
 /** The tools' names, by index (what the engine passes as `toolFiles`). */

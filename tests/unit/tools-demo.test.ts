@@ -6,8 +6,8 @@ import deleteFile from '../../demo/server/tools/delete-file'
 import getCurrentTime from '../../demo/server/tools/get-current-time'
 import slowTask from '../../demo/server/tools/slow-task'
 
-function toolContext(signal = new AbortController().signal): ToolContext {
-  return { signal, userId: 'user-1', jobId: 'job-1', threadId: null, step: 1 }
+function toolContext(signal = new AbortController().signal, progress: ToolContext['progress'] = () => {}): ToolContext {
+  return { signal, userId: 'user-1', jobId: 'job-1', threadId: null, step: 1, progress }
 }
 
 afterEach(() => {

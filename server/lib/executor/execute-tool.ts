@@ -20,6 +20,8 @@ import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { startIsolationWait } from './isolation-wait'
 import { callNeedsApproval, requestApproval } from './tool-approval'
+import type { CallProgress } from './call-progress'
+import { callProgress } from './call-progress'
 import {
   ClientToolUnavailableError,
   isNetworkError,
@@ -135,7 +137,7 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
 type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, stage?: () => IsolatedCallStage, leftover?: () => string | null) => void) => Promise<T>
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
-async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }): Promise<ToolResultJson> {
+async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }, progress: CallProgress): Promise<ToolResultJson> {
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
   // An isolated call a human approved runs on the value approved (approved-arguments.ts).
@@ -163,7 +165,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   // Time spent waiting for a human is not tool execution time.
   timing.startedAt = performance.now()
   // A workflow's tool node names its tool (no offer) and uses its value; a model reads only part of it.
-  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs, forNode: !call.offeredTools })
+  const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs, forNode: !call.offeredTools, progress })
   return await withinTimeLimit(context, tool, timeoutMs, async (signal, started, onWaiting) => {
     // An isolated call's run (and `durationMs`) starts when a worker takes it from the queue.
     let begun = false
@@ -216,7 +218,9 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     // An isolated tool's worker gets JSON (a model's arguments are; a workflow tool node's object may not be).
     const raw = runsIsolated(tool, context.config) && typeof call.args !== 'string' ? argumentsAsJson(tool.name, eventArgs) : eventArgs
     const parsed = { args: parsesOnServer(tool, context) ? parseToolArguments(tool.name, tool.parameters, runsIsolated(tool, context.config) ? raw : call.args) : undefined, raw }
-    const ran = await invoke(context, tool, call, parsed, timing)
+    // Updates after the call returned (its result, error or time limit) are ignored.
+    const progress = callProgress(context, call)
+    const ran = await invoke(context, tool, call, parsed, timing, progress).finally(progress.close)
     const cut = ran.cutBytes === undefined ? undefined : { json: ran.json, bytes: ran.cutBytes }
     outcome = { id: call.id, name: call.name, status: 'completed', result: ran.result, ...(cut ? { cut } : {}), durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: 'completed', result: summarizeResult(ran.result, ran.json, undefined, cut?.bytes), durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })

@@ -5,7 +5,8 @@
 import { cutText } from '../../../shared/cut-text'
 import { InvalidAnswerError } from '../errors'
 import type { RunContext } from '../run-context'
-import type { ToolContext, ToolDefinition } from '../tools/types'
+import type { ToolContextIds, ToolDefinition } from '../tools/types'
+import { ignoreProgress } from './call-progress'
 import type { DeadlineOptions } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { runAsToolCode } from '../tools/stray-errors'
@@ -48,11 +49,11 @@ export function parseApprovalAnswer(answer: unknown): ApprovalDecision {
  * check that throws or does not answer in time counts as yes (failing closed: a broken or hanging
  * check must not let a sensitive call run unasked); an abort rejects with the job's reason.
  */
-export async function callNeedsApproval(tool: ToolDefinition, args: unknown, toolContext: Omit<ToolContext, 'signal'>, deadline: DeadlineOptions): Promise<boolean> {
+export async function callNeedsApproval(tool: ToolDefinition, args: unknown, toolContext: ToolContextIds, deadline: DeadlineOptions): Promise<boolean> {
   const { needsApproval } = tool
   if (typeof needsApproval !== 'function') return Boolean(needsApproval)
   // As code of the call (stray-errors.ts): its stray errors name the tool; one raised while it runs fails it.
-  const outcome = await runWithDeadline(async signal => Boolean(await runAsToolCode(tool.name, { ...toolContext, signal }, context => needsApproval(args, context))), deadline)
+  const outcome = await runWithDeadline(async signal => Boolean(await runAsToolCode(tool.name, { ...toolContext, signal, progress: ignoreProgress }, context => needsApproval(args, context))), deadline)
   if (outcome.kind === 'aborted') throw outcome.reason
   return outcome.kind === 'completed' ? outcome.value : true
 }

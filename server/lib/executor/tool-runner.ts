@@ -9,7 +9,9 @@ import { isolatedToolNames } from '../config'
 import { IsolationUnavailableError } from '../isolation/errors'
 import type { RunContext } from '../run-context'
 import { executeInCallScope } from '../tools/stray-errors'
-import type { ToolContext, ToolDefinition } from '../tools/types'
+import type { ToolContextIds, ToolDefinition } from '../tools/types'
+import type { CallProgress } from './call-progress'
+import { ignoreProgress } from './call-progress'
 import { MAX_NODE_END_BYTES } from '../workflows/recorded-output'
 import type { IsolatedOnWaiting } from '../isolation/tool-pool'
 import type { ToolResultJson } from './tool-result-json'
@@ -23,8 +25,10 @@ export interface ToolInvocation {
   args: unknown
   /** As the model sent them, decoded (a worker parses them itself). */
   rawArgs: unknown
-  context: Omit<ToolContext, 'signal'>
+  context: ToolContextIds
   timeoutMs: number
+  /** Where the call's `ctx.progress` updates go (call-progress.ts); absent: nowhere. */
+  progress?: CallProgress
   /** An isolated call a human approved: the value approved, which its worker runs as it is (approved-arguments.ts). */
   approvedArgs?: { value: unknown }
   /** A workflow's tool node runs it and uses its value (not a model, which reads only part of it): `maxIsolatedResultBytes`. */
@@ -64,15 +68,15 @@ export function maxIsolatedResultBytes(config: BackgroundJobsConfig, forNode = t
 
 /** How to run this invocation: in-process, or through the run's isolation pool. */
 export function toolAttempt(run: RunContext, invocation: ToolInvocation): ToolAttempt {
-  const { tool, args, rawArgs, context, timeoutMs, approvedArgs } = invocation
+  const { tool, args, rawArgs, context, timeoutMs, approvedArgs, progress } = invocation
   const maxResultJsonBytes = maxIsolatedResultBytes(run.config, invocation.forNode)
   // In-process too, a result is kept only as far as anything reads it (its worker cuts an isolated one).
   if (!runsIsolated(tool, run.config)) {
-    return async signal => boundedToolResult(toolResultJson(tool.name, await executeInCallScope(tool, args, { ...context, signal })), maxResultJsonBytes)
+    return async signal => boundedToolResult(toolResultJson(tool.name, await executeInCallScope(tool, args, { ...context, signal, progress: progress?.report ?? ignoreProgress })), maxResultJsonBytes)
   }
   const isolation = run.isolation
   if (!isolation) return async () => Promise.reject(new IsolationUnavailableError(tool.name, 'this engine was created without tool isolation'))
-  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, maxResultJsonBytes, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting)
+  return (signal, started, onWaiting) => isolation.run({ name: tool.name, args: rawArgs, context, timeoutMs, maxResultJsonBytes, ...(approvedArgs ? { approvedArgs } : {}) }, signal, started, onWaiting, progress?.received)
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { describeFailureCause, describeThrown } from '../executor/tool-errors'
 import { isToolError, ToolError } from '../tools/tool-error'
+import type { ToolProgressUpdate } from '../tools/tool-progress'
 
 /** One call, as the server sends it to a worker. */
 export interface IsolatedToolTask {
@@ -130,6 +131,8 @@ export type IsolatedCallNews =
    * worker (leftovers.ts), named should it die over its heap cap during this call.
    */
   | { callId: number, started: true, leftoversOf?: string[] }
+  /** The call's `ctx.progress` (worker-progress.ts): never after its answer. */
+  | { callId: number, progress: ToolProgressUpdate }
 
 /**
  * What a worker's task ends with: the answer itself when the task has no answer channel, else only

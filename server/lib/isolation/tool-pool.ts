@@ -55,7 +55,7 @@ export interface ToolIsolation {
    * `leftover`, the tool whose timer, left running by an earlier call, runs in the worker now
    * (read then too: blocking the thread, it made the call time out).
    */
-  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: IsolatedOnWaiting): Promise<ToolResultJson>
+  run(call: IsolatedCall, signal: AbortSignal, started?: () => void, onWaiting?: IsolatedOnWaiting, onProgress?: (update: unknown) => void): Promise<ToolResultJson>
   /** Why no worker can ever run this tool here (no worker entry in the build, not from a server/tools file), or null. */
   unavailable?(name: string): string | null
   stats(): IsolationStats
@@ -98,6 +98,8 @@ interface AwaitedCall {
   started: (leftoversOf: readonly string[]) => void
   answer: (answer: IsolatedToolAnswer) => void
   retire: (why: Extract<IsolatedCallNews, { retire: unknown }>['retire']) => void
+  /** The call's `ctx.progress` (worker-progress.ts; its caller ignores it once the call returned). */
+  progress: (update: unknown) => void
 }
 
 /** Creates the isolation of an engine; no thread starts before the first isolated call. */
@@ -153,6 +155,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
       const call = awaited.get(news.callId)
       if ('answer' in news) call?.answer(news.answer)
       else if ('started' in news) call?.started(news.leftoversOf ?? [])
+      else if ('progress' in news) call?.progress(news.progress)
       else call?.retire(news.retire)
     }
     answers.unref()
@@ -201,7 +204,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
    * (the worker's turn) may go on while the call's leftovers finish: the worker is terminated when
    * it says they will not in time, or when it does not come back within `RELEASE_TIMEOUT_MS`.
    */
-  async function runTask(ready: Pool | Promise<Pool>, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: IsolatedOnWaiting): Promise<IsolatedToolAnswer> {
+  async function runTask(ready: Pool | Promise<Pool>, task: IsolatedToolTask & { callId: number }, signal: AbortSignal, started: () => void, onWaiting?: IsolatedOnWaiting, onProgress?: (update: unknown) => void): Promise<IsolatedToolAnswer> {
     const call: IsolatedCall = task
     // The worker's start and the server's giving up on it: whichever comes first decides.
     const gate = new Int32Array(new SharedArrayBuffer(GATE_LENGTH * Int32Array.BYTES_PER_ELEMENT))
@@ -276,6 +279,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           started()
         },
         answer: resolve,
+        progress: update => onProgress?.(update),
         retire: why => why === 'load-failed'
           ? replace('the next call loads its file again', 'could not be loaded')
           : replace(`still pending after ${LEFTOVER_WAIT_MS} ms`),
@@ -333,7 +337,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
 
   return {
     unavailable,
-    async run(call, signal, started = () => {}, onWaiting) {
+    async run(call, signal, started = () => {}, onWaiting, onProgress) {
       if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
       const why = unavailable(call.name)
       if (why) throw new IsolationUnavailableError(call.name, why)
@@ -360,7 +364,7 @@ export function createToolIsolation(options: ToolIsolationOptions): ToolIsolatio
           if (disposed) throw new IsolationUnavailableError(call.name, 'the server is shutting down')
           throw new IsolationUnavailableError(call.name, `its worker pool could not start: ${error instanceof Error ? error.message : String(error)}`)
         })
-        return resultOfAnswer(call, await runTask(ready, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting))
+        return resultOfAnswer(call, await runTask(ready, { ...call, file, faultChannel, answerChannel, callId: ++lastCallId }, signal, started, onWaiting, onProgress))
       }
       finally {
         calls--

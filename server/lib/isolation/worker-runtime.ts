@@ -22,6 +22,7 @@ import type { IsolatedArgumentsCheck, IsolatedCallNews, IsolatedTaskEnd, Isolate
 import { ANSWER_POSTED_SLOT, serializeError, START_GATE } from './protocol'
 import { flushStrayReports, noteFaultChannel, postToServer, trapStrayErrors } from './stray-errors'
 import { provideWorkerFetch } from './worker-fetch'
+import { createWorkerProgress } from './worker-progress'
 
 /** A tool file's lazy import. */
 export type ToolFileLoader = () => Promise<{ default?: unknown }>
@@ -105,6 +106,10 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
     }, task.timeoutMs)
     // Whether `execute` was called: a refusal before it (bad arguments, no such tool) is not timed.
     let ran = false
+    // Its `ctx.progress`, to the server on the answer channel; closed before the answer is posted.
+    const progress = createWorkerProgress((update) => {
+      if (task.answerChannel !== undefined && task.callId !== undefined) postToServer(task.answerChannel, { callId: task.callId, progress: update } satisfies IsolatedCallNews)
+    })
     try {
       const tool = await runInCallScope(scope, () => Promise.race([loadTool(task), failed]))
       // The schema may spin on these arguments: a time limit that passes now is the check's, not the tool's.
@@ -123,7 +128,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       collectLeftovers(scope)
       ran = true
       try {
-        value = await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal })), failed]))
+        value = await runInCallScope(scope, () => Promise.race([Promise.resolve().then(() => tool.execute(args, { ...task.context, signal: controller.signal, progress: progress.report })), failed]))
       }
       catch (error) {
         // Its time limit passed here first (the server starts its own timer when it hears the call
@@ -141,6 +146,7 @@ export function createToolWorker(loaders: readonly ToolFileLoader[]): (task: Iso
       return { ok: false, kind: 'threw', error: serializeError(error) }
     }
     finally {
+      progress.close()
       cancelTimer()
     }
   }

@@ -4,6 +4,9 @@
  */
 import type { z } from 'zod'
 import type { ModelTool } from '../model/types'
+import type { ToolProgressInput } from './tool-progress'
+
+export type { ToolProgressInput } from './tool-progress'
 
 /** What a tool's `execute` receives besides its arguments. */
 export interface ToolContext {
@@ -14,7 +17,18 @@ export interface ToolContext {
   threadId: string | null
   /** The model round (1-based) that asked for this call. */
   step: number
+  /**
+   * Tells viewers how the call is going while it runs: `progress('Fetched 3 of 10 pages')` or
+   * `progress({ message, fraction: 0.3 })` (0..1). The latest one shows on the call; updates are
+   * merged in the batching window, so calling it in a tight loop is fine. Ignored once the call
+   * returned (and in `needsApproval`). Throws a TypeError for input that is not an update.
+   * docs/tool-progress.md
+   */
+  progress: (update: ToolProgressInput) => void
 }
+
+/** The context's plain data: what crosses to an isolation worker (no signal, no functions). */
+export type ToolContextIds = Omit<ToolContext, 'signal' | 'progress'>
 
 /** A tool definition. */
 export interface ToolDefinition<Parameters extends z.ZodType = z.ZodType, Result = unknown> {

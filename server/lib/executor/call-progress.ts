@@ -1,0 +1,46 @@
+/**
+ * What `ctx.progress` does for one tool call: checks and bounds the update (tools/tool-progress.ts)
+ * and records it as the call's `tool-progress`, merged in the batching window by the run
+ * (live-job.ts) — until the call returns: from then on (its result, error or time limit) every
+ * update is ignored, also one its isolation worker sent before and the server reads after.
+ */
+import type { ToolProgressPayload } from '../../../shared/events'
+import type { RunContext } from '../run-context'
+import type { ToolProgressUpdate } from '../tools/tool-progress'
+import { receivedProgressUpdate, toolProgressUpdate } from '../tools/tool-progress'
+
+/** One call's progress, for the tool (in-process `report`, from a worker `received`) and its caller (`close`). */
+export interface CallProgress {
+  /** `ctx.progress` in-process: throws a TypeError for input that is not an update. */
+  report: (input: unknown) => void
+  /** An update an isolation worker sent (checked there; checked again here, never throws). */
+  received: (input: unknown) => void
+  /** The call returned: later updates are ignored. */
+  close: () => void
+}
+
+/** Progress of `call` in `context`'s job. */
+export function callProgress(context: RunContext, call: { id: string, nodeId?: string }): CallProgress {
+  let open = true
+  const record = (update: ToolProgressUpdate) => {
+    const event: ToolProgressPayload & { nodeId?: string } = { type: 'tool-progress', id: call.id, ...update, ...(call.nodeId ? { nodeId: call.nodeId } : {}) }
+    if (context.toolProgress) context.toolProgress(event)
+    else context.emit(event)
+  }
+  return {
+    report(input) {
+      if (!open) return
+      record(toolProgressUpdate(input))
+    },
+    received(input) {
+      const update = open ? receivedProgressUpdate(input) : null
+      if (update) record(update)
+    },
+    close() {
+      open = false
+    },
+  }
+}
+
+/** `ctx.progress` where updates go nowhere (a `needsApproval` function, a tool run outside a call). */
+export function ignoreProgress(): void {}
