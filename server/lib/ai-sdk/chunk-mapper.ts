@@ -2,7 +2,8 @@
  * Maps a job's viewer frames to the AI SDK's UI message stream: one assistant message per job
  * (its id is the job id), text and reasoning parts with ids taken from the seq that opened them
  * (the same on a replay and live), model rounds as steps, tool calls as tool parts with their
- * outputs, tool approvals as the SDK's approval requests.
+ * outputs, a running call's progress as a `data-tool-progress` part, tool approvals as the SDK's
+ * approval requests.
  *
  * The mapper keeps the state the client has been brought to (`known`, reduced with the shared
  * reducer), so a text delta the client already has is skipped by its offset, and a snapshot (sent
@@ -66,6 +67,9 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
         return
       case 'tool-result':
         if (known.toolCalls.some(call => call.id === event.id)) writer.toolOutcome(event.id, event.status, event.result, event.error)
+        return
+      case 'tool-progress':
+        if (known.toolCalls.some(call => call.id === event.id && call.status === 'running')) writer.toolProgress(event.id, event)
         return
       case 'input-request':
         if (event.kind === 'tool-approval' && event.toolCallId && known.toolCalls.some(call => call.id === event.toolCallId)) writer.approvalRequest(event)

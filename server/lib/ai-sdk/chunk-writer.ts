@@ -55,6 +55,16 @@ export class ChunkWriter {
     this.chunks.push({ type: 'tool-input-available', toolCallId, toolName, input })
   }
 
+  /**
+   * A running call's progress: a `data-tool-progress` part whose id is the call's, so the SDK
+   * replaces the call's earlier one in place (it stays in the message after the call ended: show it
+   * while the tool part is `input-available`).
+   */
+  toolProgress(toolCallId: string, progress: { message: string, fraction?: number }): void {
+    const data = { toolCallId, message: progress.message, ...(typeof progress.fraction === 'number' ? { fraction: progress.fraction } : {}) }
+    this.chunks.push({ type: 'data-tool-progress', id: toolCallId, data })
+  }
+
   /** A tool call's outcome (`stopped`, a call the job's abort cut off, is an error to the SDK: `job aborted`). */
   toolOutcome(toolCallId: string, status: ToolCallOutcomeStatus, result: unknown, error: string | undefined): void {
     if (status === 'completed') this.chunks.push({ type: 'tool-output-available', toolCallId, output: result ?? null })

@@ -32,6 +32,8 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
       if ('answer' in approval && !knownAnswers.has(approval.requestId)) writer.approvalResponse(approval.requestId, approval.answer)
     }
     if (isToolOutcome(call.status) && !(before && isToolOutcome(before.status))) writeOutcome(writer, call, snapshot)
+    // A running call's latest progress, when the client has not seen it.
+    if (call.status === 'running' && call.progress && call.progress.at !== before?.progress?.at) writer.toolProgress(call.id, call.progress)
   }
 
   writer.text(id('text'), snapshot.content.slice(known.content.length))

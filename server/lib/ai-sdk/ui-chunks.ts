@@ -26,6 +26,14 @@ export interface UiApprovalDescriptor {
   args: unknown
 }
 
+/** What a `data-tool-progress` part holds: the call and what its tool said last. */
+export interface UiToolProgress {
+  toolCallId: string
+  message: string
+  /** 0..1; absent when the tool did not say. */
+  fraction?: number
+}
+
 /** The chunks we send (a subset of the SDK's `UIMessageChunk`). */
 export type UiChunk =
   | { type: 'start', messageId: string, messageMetadata?: unknown }
@@ -41,6 +49,8 @@ export type UiChunk =
   | { type: 'tool-approval-request', approvalId: string, toolCallId: string, approvalDescriptor?: UiApprovalDescriptor }
   | { type: 'tool-approval-response', approvalId: string, approved: boolean, reason?: string }
   | { type: 'tool-output-available', toolCallId: string, output: unknown }
+  /** A running call's latest `ctx.progress`: one part per call (its `id`), updated in place (docs/tool-progress.md). */
+  | { type: 'data-tool-progress', id: string, data: UiToolProgress }
   | { type: 'tool-output-error', toolCallId: string, errorText: string }
   | { type: 'tool-output-denied', toolCallId: string }
   | { type: 'error', errorText: string }

@@ -3,7 +3,7 @@
  * compare the two), so the server can hand a chat's history to `useChat({ messages })` without
  * depending on `ai`.
  */
-import type { UiApprovalDescriptor, UiChunk } from './ui-chunks'
+import type { UiApprovalDescriptor, UiChunk, UiToolProgress } from './ui-chunks'
 
 /** A text or reasoning part. */
 export interface UiTextPart {
@@ -27,8 +27,15 @@ export interface UiToolPart {
   approval?: { id: string, approved?: boolean, reason?: string, descriptor?: UiApprovalDescriptor }
 }
 
+/** A running call's progress (`data-tool-progress`, one per call: a later one replaces it, as in the SDK). */
+export interface UiDataPart {
+  type: 'data-tool-progress'
+  id: string
+  data: UiToolProgress
+}
+
 /** A part of an assistant message. */
-export type UiPart = { type: 'step-start' } | UiTextPart | UiToolPart
+export type UiPart = { type: 'step-start' } | UiTextPart | UiToolPart | UiDataPart
 
 /** A UI message (`UIMessage`). */
 export interface UiMessage {
@@ -102,6 +109,12 @@ export function partsFromChunks(chunks: readonly UiChunk[]): UiPart[] {
       case 'tool-output-denied':
         tool(chunk.toolCallId, { state: 'output-denied' })
         break
+      case 'data-tool-progress': {
+        const data = parts.find((part): part is UiDataPart => part.type === chunk.type && part.id === chunk.id)
+        if (data) data.data = chunk.data
+        else parts.push({ type: chunk.type, id: chunk.id, data: chunk.data })
+        break
+      }
       default:
         // start, finish, error and abort chunks are not parts.
     }
