@@ -198,6 +198,12 @@ describe('scripted model: tools', () => {
     expect((await round([user('Use lookup_weather for Paris')], TOOLS)).calls.map(call => [call.name, JSON.parse(call.arguments)]))
       .toEqual([['lookup_weather', {}]])
   })
+
+  it('calls crawl_site, the demo tool that reports its progress, when asked to crawl', async () => {
+    expect((await round([user('Crawl the docs site')], [...TOOLS, tool('crawl_site')])).calls.map(call => [call.name, JSON.parse(call.arguments)]))
+      .toEqual([['crawl_site', {}]])
+    expect(planToolSteps('Crawl the docs site', new Set(TOOLS.map(offered => offered.function.name)))).toEqual([])
+  })
 })
 
 describe('scripted model: wire format', () => {

@@ -5,6 +5,7 @@ import calculate from '../../demo/server/tools/calculate'
 import deleteFile from '../../demo/server/tools/delete-file'
 import getCurrentTime from '../../demo/server/tools/get-current-time'
 import slowTask from '../../demo/server/tools/slow-task'
+import crawlSite from '../../demo/server/tools/crawl-site'
 
 function toolContext(signal = new AbortController().signal, progress: ToolContext['progress'] = () => {}): ToolContext {
   return { signal, userId: 'user-1', jobId: 'job-1', threadId: null, step: 1, progress }
@@ -47,6 +48,26 @@ describe('demo tools', () => {
     const done = slowTask.execute({ seconds: 20 }, toolContext(controller.signal))
     controller.abort(new Error('stop'))
     await expect(done).rejects.toThrow('stop')
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('crawl_site: reports its progress page by page, with a fraction, and stops when its signal fires', async () => {
+    vi.useFakeTimers()
+    const updates: unknown[] = []
+    const done = crawlSite.execute({ url: 'https://example.com/', pages: 4 }, toolContext(undefined, update => updates.push(update)))
+    await vi.advanceTimersByTimeAsync(800)
+    expect(updates).toEqual([
+      { message: 'Fetching 4 pages from https://example.com/', fraction: 0 },
+      { message: 'Fetched 1 of 4 pages', fraction: 0.25 },
+      { message: 'Fetched 2 of 4 pages', fraction: 0.5 },
+    ])
+    await vi.advanceTimersByTimeAsync(800)
+    expect(await done).toMatchObject({ pages: ['Page 1 of https://example.com/', 'Page 2 of https://example.com/', 'Page 3 of https://example.com/', 'Page 4 of https://example.com/'] })
+    expect(updates.at(-1)).toEqual({ message: 'Fetched 4 of 4 pages', fraction: 1 })
+    const controller = new AbortController()
+    const stopped = crawlSite.execute({ url: 'https://example.com/', pages: 20 }, toolContext(controller.signal))
+    controller.abort(new Error('stop'))
+    await expect(stopped).rejects.toThrow('stop')
     expect(vi.getTimerCount()).toBe(0)
   })
 

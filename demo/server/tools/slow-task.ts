@@ -4,25 +4,10 @@
  */
 import { z } from 'zod'
 import { defineTool } from '../../../server/utils/define-tool'
+import { wait } from './lib/wait'
 
 /** Longest wait this demo accepts. */
 const MAX_SECONDS = 30
-
-/** Resolves after `delayMs`, or rejects with the signal's reason as soon as it fires. */
-function wait(delayMs: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, delayMs)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
 
 export default defineTool({
   name: 'slow_task',

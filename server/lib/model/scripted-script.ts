@@ -80,6 +80,7 @@ const DEMO_TOOL_ASKS: Record<string, string> = {
   get_current_time: 'ask for the time',
   calculate: 'ask it to calculate 12 * 7',
   slow_task: 'ask for something slow',
+  crawl_site: 'ask it to crawl a site (it reports its progress)',
   delete_file: 'ask it to delete a file (that one waits for your approval)',
 }
 const MAX_NAMED_TOOLS = 5
@@ -114,6 +115,7 @@ export function planToolSteps(prompt: string, offered: Set<string>, parameters: 
   const expression = /\b(?:calculate|compute)\b/.exec(lower) ? extractExpression(prompt) : undefined
   if (expression) want('calculate', { expression })
   if (/\bslow\b/.test(lower)) want('slow_task', { seconds: 2 })
+  if (/\bcrawl\b/.test(lower)) want('crawl_site', {})
   if (/\b(?:delete|approval)\b/.test(lower)) {
     const deleter = [...offered].find(name => name.includes('delete'))
     if (deleter) want(deleter, { path: 'notes.txt' })
