@@ -82,9 +82,9 @@ export interface RunContext {
   /**
    * Records a running tool call's progress (a `tool-progress` event), merged in the batching window
    * like deltas: only the latest of each call per window is committed (docs/tool-progress.md).
-   * Absent: emitted at once.
+   * A context that wraps another (a workflow node's) passes it on: `emit` would not merge them.
    */
-  toolProgress?(event: ToolProgressPayload & { nodeId?: string }): void
+  toolProgress(event: ToolProgressPayload & { nodeId?: string }): void
   /**
    * The current reduced state (includes pending deltas). Read it, do not keep it: the run's next
    * event may change its lists in place (copy what must outlive that).

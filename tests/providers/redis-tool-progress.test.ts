@@ -19,7 +19,7 @@ function createReportingRunner() {
   const finished = new Promise<void>(resolve => (finish = resolve))
   const chat: JobRunners['chat'] = async (context) => {
     context.emit({ type: 'tool-call', id: 'c1', name: 'crawl_site', args: {}, step: 1 })
-    report = update => context.toolProgress!({ type: 'tool-progress', id: 'c1', ...update })
+    report = update => context.toolProgress({ type: 'tool-progress', id: 'c1', ...update })
     await finished
     context.emit({ type: 'tool-result', id: 'c1', status: 'completed', result: { pages: 2 }, durationMs: 1 })
   }

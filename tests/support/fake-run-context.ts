@@ -82,6 +82,8 @@ export function createFakeRunContext(options: FakeRunContextOptions) {
     text: (text, nodeId) => record({ type: 'text-delta', offset: state.content.length, text, ...(nodeId ? { nodeId } : {}) }),
     reasoning: (text, nodeId) => record({ type: 'reasoning-delta', offset: state.reasoning.length, text, ...(nodeId ? { nodeId } : {}) }),
     emit: event => record(event),
+    // Each update recorded as it comes (the engine merges them in its batching window).
+    toolProgress: event => record(event),
     state: () => state,
     requestInput(request) {
       if (controller.signal.aborted) return Promise.reject(controller.signal.reason)

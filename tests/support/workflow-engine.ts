@@ -24,8 +24,9 @@ export function createWorkflowEngine(workflows: unknown[], options: {
   maxBatchBytes?: number
 } = {}) {
   const tools = options.tools ?? []
+  const provider = Object.assign(createMemoryProvider(), options.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.maxBatchBytes })
   const engine = createEngine({
-    provider: Object.assign(createMemoryProvider(), options.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.maxBatchBytes }),
+    provider,
     getConfig: () => resolveConfig({ scripted: { enabled: true }, ...options.config }),
     createModelClient: () => unusedModel,
     runners: { chat: async () => {}, workflow: runWorkflowJob },
@@ -50,5 +51,5 @@ export function createWorkflowEngine(workflows: unknown[], options: {
   async function answer(jobId: string, nodeId: string, value: unknown) {
     await engine.answerInput(USER, jobId, { requestId: await requestOf(jobId, nodeId), answer: value })
   }
-  return { engine, start, state, requestOf, answer }
+  return { engine, provider, start, state, requestOf, answer }
 }

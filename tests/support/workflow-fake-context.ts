@@ -135,6 +135,7 @@ export function createWorkflowFakeContext(options: WorkflowFakeContextOptions = 
     text: (delta, nodeId) => commit({ type: 'text-delta', offset: state.content.length, text: delta, ...(nodeId ? { nodeId } : {}) }),
     reasoning: (delta, nodeId) => commit({ type: 'reasoning-delta', offset: state.reasoning.length, text: delta, ...(nodeId ? { nodeId } : {}) }),
     emit: event => commit(event),
+    toolProgress: event => commit(event),
     state: () => state,
     requestInput: request => inputs.request(request),
     prepareModelRequest: async request => request,

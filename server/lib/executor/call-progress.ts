@@ -24,8 +24,7 @@ export function callProgress(context: RunContext, call: { id: string, nodeId?: s
   let open = true
   const record = (update: ToolProgressUpdate) => {
     const event: ToolProgressPayload & { nodeId?: string } = { type: 'tool-progress', id: call.id, ...update, ...(call.nodeId ? { nodeId: call.nodeId } : {}) }
-    if (context.toolProgress) context.toolProgress(event)
-    else context.emit(event)
+    context.toolProgress(event)
   }
   return {
     report(input) {

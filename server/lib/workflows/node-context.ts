@@ -90,6 +90,8 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
       else context.reasoning(delta, tag ?? nodeId)
     },
     emit: event => context.emit({ ...event, nodeId: event.nodeId ?? nodeId }),
+    // Merged in the batching window as the job's own (emit would write each one).
+    toolProgress: event => context.toolProgress({ ...event, nodeId: event.nodeId ?? nodeId }),
     // Held: a round's paragraph break is judged on the node's own text so far (model-round.ts),
     // which the job's content does not have yet; judged on the job's, the rounds ran together.
     state: holdText ? () => ({ ...context.state(), content: heldText, reasoning: heldReasoning }) : () => context.state(),
