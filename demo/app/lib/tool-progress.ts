@@ -1,0 +1,28 @@
+/**
+ * A tool call's progress as the demo shows it (components/ToolProgress.vue): from the job's state
+ * (`toolCalls[].progress`) on the main chat, from the AI SDK message's `data-tool-progress` part on
+ * the /ai-sdk page (docs/tool-progress.md).
+ */
+import type { UIMessage } from 'ai'
+
+/** What the row shows: the tool's message, and how far along when it said. */
+export interface ShownProgress {
+  message: string
+  fraction?: number
+}
+
+/** The latest progress the message holds for the call `toolCallId`, or null. */
+export function messageToolProgress(message: UIMessage, toolCallId: string): ShownProgress | null {
+  for (const part of message.parts) {
+    if (part.type !== 'data-tool-progress' || !('id' in part) || part.id !== toolCallId) continue
+    const data = (part as { data?: unknown }).data as { message?: unknown, fraction?: unknown } | undefined
+    if (typeof data?.message !== 'string') return null
+    return { message: data.message, ...(typeof data.fraction === 'number' ? { fraction: data.fraction } : {}) }
+  }
+  return null
+}
+
+/** The fraction as a whole percentage, or null without one. */
+export function progressPercent(progress: ShownProgress): number | null {
+  return progress.fraction === undefined ? null : Math.round(progress.fraction * 100)
+}
