@@ -56,6 +56,25 @@ function traceOf(stored: Record<string, unknown>): { trace?: JobTraceContext } {
   return typeof trace?.traceparent === 'string' && trace.traceparent.length <= 100 ? { trace: { traceparent: trace.traceparent } } : {}
 }
 
+/**
+ * What the creating route wrote beside the client's request, kept when it has the shape the route
+ * writes: how the chat's turns read in order (`startedBy`, `answersJob`: a taken-over job listed or
+ * summed up as before) and an `Idempotency-Key`'s fingerprint (a retried create after a takeover
+ * still finds it the same job).
+ */
+function routeFieldsOf(stored: Record<string, unknown>): { startedBy?: 'jobs', answersJob?: true, fingerprint?: string } {
+  return {
+    ...(stored.startedBy === 'jobs' ? { startedBy: 'jobs' as const } : {}),
+    ...(stored.answersJob === true ? { answersJob: true as const } : {}),
+    ...fingerprintOf(stored),
+  }
+}
+
+/** An `Idempotency-Key`'s fingerprint as idempotency.ts writes it (base64url SHA-256). */
+function fingerprintOf(stored: Record<string, unknown>): { fingerprint?: string } {
+  return typeof stored.fingerprint === 'string' && stored.fingerprint.length <= 200 ? { fingerprint: stored.fingerprint } : {}
+}
+
 /** Checks a stored request as the routes would have; never throws. */
 export function checkStoredRequest(request: unknown, context: StoredRequestContext): StoredRequestCheck {
   if (typeof request !== 'object' || request === null) return refuse('not an object')
@@ -64,7 +83,7 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
   if (toolProblem) return refuse(toolProblem)
 
   if (stored.type === 'chat') {
-    const { type: _type, trace: _trace, promptMetadata, clientBody, ...body } = stored
+    const { type: _type, trace: _trace, promptMetadata, clientBody, startedBy: _startedBy, answersJob: _answersJob, fingerprint: _fingerprint, ...body } = stored
     const parsed = chatJobBodySchema(context.config).safeParse(body)
     if (!parsed.success) return refuse(describeIssues(parsed.error, 'request'))
     const metadata = asSent(promptMetadata)
@@ -74,7 +93,7 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
     try {
       // The per-user tools flag was applied when the job was created: its `tools` list says it.
       const { request: checked } = toChatJobInput(parsed.data, context.config, { enabled: true, tools: true, workflows: true }, null)
-      return { ok: true, request: { ...checked, ...(metadata.metadata === undefined ? {} : { promptMetadata: metadata.metadata }), ...fields, ...traceOf(stored) } }
+      return { ok: true, request: { ...checked, ...(metadata.metadata === undefined ? {} : { promptMetadata: metadata.metadata }), ...fields, ...routeFieldsOf(stored), ...traceOf(stored) } }
     }
     catch (error) {
       return refuse((error as Error).message)
@@ -92,7 +111,7 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
       // lacks is taken from the parse: a default a deploy added since (`depth: z.number().default(3)`,
       // which the new version's nodes read: without it, `{{input.depth}}` failed the resumed job).
       const input = withAddedFields(stored.input, workflow.parseInput(stored.input))
-      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...traceOf(stored) } }
+      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...fingerprintOf(stored), ...traceOf(stored) } }
     }
     catch (error) {
       // A schema check that threw: its own error, as before (this text is logged and ends the job, never a client's answer).

@@ -78,6 +78,17 @@ describe('checking a stored request before recovery runs it', () => {
     expect(refusal({ type: 'chat', messages: [user('hi')], clientBody: ['a'] })).toMatch('clientBody: must be an object of the app\'s fields')
   })
 
+  it('keeps what the creating route wrote beside the request (startedBy, answersJob, an Idempotency-Key\'s fingerprint), so a job taken over reads and lists as before', () => {
+    const fingerprint = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg'
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], startedBy: 'jobs', answersJob: true, fingerprint }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')], startedBy: 'jobs', answersJob: true, fingerprint } })
+    expect(checkStoredRequest({ type: 'workflow', workflow: 'review', input: { topic: 'cats' }, fingerprint }, context))
+      .toMatchObject({ ok: true, request: { fingerprint } })
+    // Only the shapes the route writes.
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], startedBy: 'someone', answersJob: 'yes', fingerprint: 7 }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')] } })
+  })
+
   it('refuses tool names the registry does not hold (never a definition)', () => {
     expect(refusal({ type: 'chat', messages: [user('hi')], tools: ['echo', 'rm_rf'] })).toMatch(/tools: "rm_rf" not registered/)
     expect(refusal({ type: 'chat', messages: [user('hi')], tools: [{ name: 'evil', execute: 'x' }] })).toMatch(/tools: must be a list of tool names/)
