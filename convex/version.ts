@@ -9,5 +9,7 @@
 // 2: `jobs:create` takes `freeing` (the jobs a new AI SDK turn ends count free only while still
 // active), `controls:send` keeps an abort's `answerJson` (answer and stop), and `deletion:recordLost`
 // tells other instances of a job the store lost.
-// 3: `jobs:create` takes `maxActivePerAddress` (anonymous users' active jobs per client address).
+// 3: `jobs:create` takes `maxActivePerAddress` (anonymous users' active jobs per client address);
+// job records carry `storeCreatedAt` (a takeover counts the time limit from it) and
+// `leases:clusterLoad` answers `nextLapseInMs` (recovery scans as the next lease lapses).
 export const FUNCTIONS_VERSION = 3
