@@ -9,8 +9,9 @@
  * and headers (`Retry-After`, `WWW-Authenticate`) are the same either way (docs/ai-sdk.md,
  * "Refused requests"; docs/api.md).
  */
+import { STATUS_CODES } from 'node:http'
 import type { H3Event } from 'h3'
-import { getRequestHeader, setResponseHeader, setResponseStatus } from 'h3'
+import { getRequestHeader, isError, setResponseHeader, setResponseStatus } from 'h3'
 
 /** A JSON media type: `application/json`, or a structured `+json` one (`application/problem+json`). */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/
@@ -27,9 +28,21 @@ export function acceptsJson(event: H3Event): boolean {
   })
 }
 
+/**
+ * The sentence a client may read: an h3 error's message (ours, made by `toHttpError`, or the app's
+ * own `createError` — written for the client), never that of another thrown value that merely has a
+ * `statusCode` (a hook's plain `Error`: its text may name internals), nor of one h3 marks
+ * unhandled — for those the status's own phrase, as Nitro's JSON answer hides their message too.
+ */
+function clientSentence(error: { statusCode?: number, message: string }, statusCode: number): string {
+  if (isError(error) && !error.unhandled && error.message) return error.message
+  return statusCode >= 500 ? 'Internal error' : STATUS_CODES[statusCode] ?? 'Error'
+}
+
 /** Answers `error` (as `toHttpError` made it) with its status and its message as `text/plain`. */
 export function sendErrorAsText(event: H3Event, error: { statusCode?: number, statusMessage?: string, message: string }): string {
-  setResponseStatus(event, error.statusCode || 500, error.statusMessage)
+  const statusCode = error.statusCode || 500
+  setResponseStatus(event, statusCode, error.statusMessage)
   setResponseHeader(event, 'content-type', 'text/plain; charset=utf-8')
-  return error.message || 'Internal error'
+  return clientSentence(error, statusCode)
 }
