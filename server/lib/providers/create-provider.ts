@@ -56,6 +56,7 @@ export async function createProviderFromConfig(config: BackgroundJobsConfig, opt
       keyPrefix: config.redisKeyPrefix || undefined,
       healthCheckMs: config.redisHealthCheckMs,
       commandTimeoutMs: config.redisCommandTimeoutMs,
+      jobTimeoutMs: config.limits.jobTimeoutMs,
       // One JSON line per failure (a dropped connection or subscription), like every other log line.
       ...(logger
         ? {

@@ -15,7 +15,8 @@ import { USER_CHANGED } from './redis-user-changes'
  * needs it, redis-records.ts), freeingJson|'' (ids of the user's jobs the caller ends once this one
  * is created: those still active count as free against both limits), address|'' and
  * maxActivePerAddress|'' (an anonymous client address whose active jobs, `active-address:<address>`,
- * count against the limit; the job joins them). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
+ * count against the limit; the job joins them), addressSetMs (the set lives at least this long
+ * after the job joined it: redis-create.ts, `addressSetLifeMs`). Returns {'created'|'existing', id} or {'duplicate', id} or {'limit',
  * 'user'|'address'|'global', limit} or {'rate', retryAfterMs, key} (of the full window that frees last): the
  * rate hits are counted only for a job really created.
  */
@@ -112,7 +113,12 @@ redis.call('SADD', p .. 'active', id)
 redis.call('SADD', p .. 'active:' .. user, id)
 if ARGV[19] ~= '' and ARGV[20] ~= '' then
   redis.call('HSET', job, 'address', ARGV[19])
-  redis.call('SADD', p .. 'active-address:' .. ARGV[19], id)
+  local addressKey = p .. 'active-address:' .. ARGV[19]
+  redis.call('SADD', addressKey, id)
+  -- Gone once none of its jobs can still be active, even when no end took them out (lost, or ended
+  -- by an older server's append). Never shortened: PTTL is -1 for a set stored without one.
+  local life = tonumber(ARGV[21])
+  if life and redis.call('PTTL', addressKey) < life then redis.call('PEXPIRE', addressKey, life) end
 end
 if idem ~= '' then redis.call('HSET', p .. 'idem', user .. '\\0' .. idem, id) end
 userChanged(p, user, id, ARGV[6])

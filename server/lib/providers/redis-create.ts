@@ -20,9 +20,29 @@ import type { ActiveLimitScope } from './types'
 /** Creations with an unknown outcome followed at most at once (see `endIfStored`). */
 const MAX_ENDS_AWAITED = 1_000
 
+/**
+ * Past a job's time limit, how long its end may take to be stored: a takeover once its owner's
+ * lease lapsed (it ends a job past its limit at once, decision 25), an end retried while Redis was
+ * unreachable.
+ */
+const END_STORED_WITHIN_MS = 60 * 60_000
+
+/**
+ * How long an anonymous client address's active set lives after a job last joined it: no job of it
+ * can still be active then, as each one's time limit counts from its creation in this script
+ * (`storeCreatedAt`). Without it a set whose members ended by a path that did not take them out
+ * (a lost job: its hash, which named the address, is gone; an end stored by a server of an earlier
+ * version) stayed for good — one key per address ever seen (dynamic IPv4, IPv6 /64s).
+ */
+export function addressSetLifeMs(jobTimeoutMs: number): number {
+  return jobTimeoutMs + END_STORED_WITHIN_MS
+}
+
 /** What creation needs of the provider. */
 export interface RedisCreationOptions {
   script: <T>(source: string, args: string[], onLate?: (reply: T) => void) => Promise<T>
+  /** How long an address's active set lives after a job last joined it (`addressSetLifeMs`). */
+  addressSetMs: number
   /** A record without its whole request (a listing's read, redis-records.ts). */
   getListed: (id: string) => Promise<JobRecord | null>
   connect: () => Promise<{ connection: RedisConnection }>
@@ -36,7 +56,7 @@ export interface RedisCreationOptions {
 }
 
 /** The provider's `create`. */
-export function createRedisCreation({ script, getListed, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
+export function createRedisCreation({ script, addressSetMs, getListed, connect, appends, now, storeNow, onError, onEnded }: RedisCreationOptions): Pick<JobProvider, 'create'> {
   /**
    * Ends a job Redis stored only after its creation had timed out: the caller answered 503 and
    * started nothing, so left alone it would count as active until its lease lapsed, and then be run
@@ -118,6 +138,7 @@ export function createRedisCreation({ script, getListed, connect, appends, now, 
       createOptions.freeing?.length ? JSON.stringify(createOptions.freeing) : '',
       createOptions.maxActivePerAddress?.address ?? '',
       createOptions.maxActivePerAddress === undefined ? '' : String(createOptions.maxActivePerAddress.limit),
+      String(addressSetMs),
     ], (late) => {
       if (late[0] === 'created' && lease) void endUnstarted(late[1]!, lease.epoch).catch(onError)
     })

@@ -6,7 +6,9 @@
  * so enough of them hide every real expired lease — and an `active` entry would count against the
  * global limit and the takeover share for ever. The user's own entries (`active:<userId>`,
  * `user:<userId>`) cannot be found: the hash held the user id. The create script takes such ids
- * out of `active:<userId>` when the user is at their limit (redis-create-script.ts, `activeOfUser`).
+ * out of `active:<userId>` when the user is at their limit (redis-create-script.ts, `activeOfUser`);
+ * nor `active-address:<address>`: `create` drops such ids at the limit too (`activeOfAddress`), and
+ * the set expires once none of its jobs can still be active (redis-create.ts, `addressSetLifeMs`).
  */
 
 /** Lua: forgets a job whose hash is gone and tells its followers (an empty batch: they look, find it gone). */

@@ -89,6 +89,9 @@ ${FORGET_LOST_JOB}
 local function dropIfLogLost(p, id, lastSeq, user)
   if (tonumber(lastSeq) or 0) == 0 or redis.call('EXISTS', p .. 'log:' .. id) == 1 then return false end
   if user then redis.call('SREM', p .. 'active:' .. user, id) end
+  -- Its anonymous client address's count too (create's maxActivePerAddress): the hash still names it.
+  local address = redis.call('HGET', p .. 'job:' .. id, 'address')
+  if address then redis.call('SREM', p .. 'active-address:' .. address, id) end
   deleteEndedJob(p, id)
   forgetLostJob(p, id)
   return true

@@ -22,7 +22,7 @@ import { createRedisLogReads, normalizeSeq } from './redis-log-read'
 import { createRedisJobList } from './redis-job-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
-import { createRedisCreation } from './redis-create'
+import { addressSetLifeMs, createRedisCreation } from './redis-create'
 import { refusalOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
@@ -93,6 +93,13 @@ export interface RedisProviderOptions {
    * only the appends of one event-loop turn. @default 5
    */
   appendWindowMs?: number
+  /**
+   * The jobs' time limit (`limits.jobTimeoutMs`): an anonymous client address's active set
+   * (`active-address:<address>`) expires this long plus an hour after a job last joined it, so a set
+   * whose members ended without being taken out (a lost job, an end stored by an older server)
+   * goes too (redis-create-script.ts). @default 600000
+   */
+  jobTimeoutMs?: number
 }
 
 /** The `redis` provider: the whole contract. */
@@ -129,6 +136,8 @@ const DEFAULT_EXPIRED_LEASES_LIMIT = 100
 const MAX_BATCH_BYTES = 4 * 1024 * 1024
 /** How long appends of different jobs are gathered into one script call (see the option). */
 export const DEFAULT_APPEND_WINDOW_MS = 5
+/** `limits.jobTimeoutMs`'s default (config.ts), for a provider created without the setting. */
+const DEFAULT_JOB_TIMEOUT_MS = 600_000
 
 /** Creates the `redis` provider; it connects on `ready()` (or the first call). */
 export function createRedisProvider(options: RedisProviderOptions): RedisJobProvider {
@@ -214,7 +223,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     },
   })
 
-  const { create } = createRedisCreation({ script, getListed, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
+  const { create } = createRedisCreation({ script, addressSetMs: addressSetLifeMs(options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS), getListed, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
 
   // A user feed hands on records without their request (ChangedJobRecord): it reads none.
   const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get: getListed, list, now, onError: subscriptionFailed })
