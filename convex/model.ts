@@ -44,13 +44,15 @@ export async function requestJsonOf(db: DatabaseReader, doc: Doc<'jobs'>): Promi
 
 /**
  * A request's JSON as a listing returns it: a chat's only message is its last user message (what
- * its summary shows), every other field as stored; any other request whole.
+ * its summary shows), every other field as stored but `clientBody` (the AI SDK app's own body
+ * fields, up to 16 KiB: only the hooks read them, and they get the job whole); any other request whole.
  */
 export function listedRequestJson(requestJson: string): string {
-  const request = JSON.parse(requestJson) as { type?: unknown, messages?: unknown } | null
+  const request = JSON.parse(requestJson) as { type?: unknown, messages?: unknown, clientBody?: unknown } | null
   if (request?.type !== 'chat' || !Array.isArray(request.messages)) return requestJson
+  const { clientBody: _clientBody, ...listed } = request
   const lastUser = (request.messages as Array<{ role?: unknown }>).findLast(message => message?.role === 'user')
-  return JSON.stringify({ ...request, messages: lastUser ? [lastUser] : [] })
+  return JSON.stringify({ ...listed, messages: lastUser ? [lastUser] : [] })
 }
 
 /**

@@ -20,12 +20,15 @@ export const LISTED_FIELDS = ['meta', 'status', 'storeCreatedAt', 'updatedAt', '
 
 /**
  * The request as a listing returns it: a chat's only message is its last user message (what its
- * summary shows), with its metadata, model, tools, trace and fingerprint; a workflow's is whole.
+ * summary shows), with its metadata, model, tools, trace and fingerprint, and without `clientBody`
+ * (the AI SDK app's own body fields, up to 16 KiB: only the hooks read them, and they get the job
+ * whole, decision 27); a workflow's is whole.
  */
 export function listedRequest(request: JobRequest): JobRequest {
   if (request.type !== 'chat') return request
+  const { clientBody: _clientBody, ...listed } = request
   const lastUser = request.messages.findLast(message => message.role === 'user')
-  return { ...request, messages: lastUser ? [lastUser] : [] }
+  return { ...listed, messages: lastUser ? [lastUser] : [] }
 }
 
 /** The key names of one prefix (see docs/providers.md, "Redis keys"). */
