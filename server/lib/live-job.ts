@@ -12,13 +12,15 @@
  * `reportEnd` applies and sends it once the provider stored it, so nobody is told of an end that
  * a crash could still lose.
  */
-import type { JobEndPayload, JobEvent, JobEventPayload, ToolProgressPayload } from '../../shared/events'
+import type { JobEndPayload, JobEvent, JobEventPayload } from '../../shared/events'
 import { isDeltaEvent, isTerminalStatus } from '../../shared/events'
 import { isHighSurrogate } from '../../shared/lone-surrogate'
 import type { JobState } from '../../shared/reducer'
 import { applyTo } from '../../shared/reducer'
 import { toolCallPosition } from '../../shared/tool-call-index'
 import type { BatchClock, BatchTarget } from './batch-clock'
+import type { PendingProgressUpdate } from './pending-progress'
+import { PendingProgress } from './pending-progress'
 import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
 import { shortenEvent } from './event-size'
@@ -80,10 +82,10 @@ export class LiveJob implements BatchTarget {
   /** Batch-clock time of the last delta (a delta a whole window after it is a leading one). */
   private lastDeltaAtMs = Number.NEGATIVE_INFINITY
   private endEvent: JobEvent | null = null
-  /** Each running call's latest progress not committed yet: one event per call per window (docs/tool-progress.md). */
-  private pendingProgress = new Map<string, ToolProgressPayload & { nodeId?: string }>()
-  /** Batch-clock time of the last progress update (one a whole window after it goes out this turn). */
-  private lastProgressAtMs = Number.NEGATIVE_INFINITY
+  /** Each running call's latest progress not committed yet: one event per call per 250 ms (docs/tool-progress.md#cost). */
+  private readonly pendingProgress = new PendingProgress()
+  /** True while due progress is committed: the flush each commit makes must not take the updates still waiting. */
+  private committingProgress = false
   /** Longest delta text (UTF-16 units) that always fits the provider's batch limit. */
   private readonly maxDeltaChars: number
 
@@ -162,52 +164,68 @@ export class LiveJob implements BatchTarget {
   }
 
   /**
-   * Keeps a running call's latest progress; it is committed as deltas are — at the end of this turn
-   * after a quiet window, else at the window's end (with 0, at the end of each turn) — so a tool
-   * that reports in a tight loop adds at most one event per call per window. A `tool-result` drops
-   * its call's pending one.
+   * Keeps a running call's latest progress. A call stores at most one update per 250 ms: the first
+   * after a quiet interval goes out at the end of this turn (or at the end of a window already
+   * open), later ones are merged and the latest goes out at the first window end once the interval
+   * passed (with a window of 0, on a timer of its own). A `tool-result` drops its call's pending one.
    */
-  progress(payload: ToolProgressPayload & { nodeId?: string }): void {
+  progress(payload: PendingProgressUpdate): void {
     if (this.endEvent) return
-    this.pendingProgress.set(payload.id, payload)
+    this.pendingProgress.set(payload)
+    this.scheduleProgress()
+  }
+
+  /** Arms what commits the waiting progress: this turn's end when one is due, else a window. */
+  private scheduleProgress(): void {
+    if (this.cancelWindow || this.pendingProgress.size === 0) return
     const { batchWindowMs, clock } = this.options
-    const nowMs = clock.now()
-    const quiet = nowMs - this.lastProgressAtMs >= batchWindowMs
-    this.lastProgressAtMs = nowMs
-    if (batchWindowMs <= 0) return clock.soon(this)
-    if (this.cancelWindow) return
-    this.cancelWindow = clock.open(this, batchWindowMs)
-    if (quiet) clock.soon(this)
+    const waitMs = this.pendingProgress.waitMs(clock.now())
+    if (waitMs <= 0) return clock.soon(this)
+    // The job's window, again and again until the interval passed: a delta meanwhile joins it as usual.
+    this.cancelWindow = clock.open(this, batchWindowMs > 0 ? batchWindowMs : waitMs)
   }
 
   /** The batch clock: this job's window ended. */
   windowEnded(): void {
     this.cancelWindow = null
     this.commitPending()
-    this.commitProgress()
+    this.commitProgress(false)
+    this.scheduleProgress()
   }
 
   /** The batch clock: the turn of a leading delta or progress ends (the window stays open). */
   sendLeading(): void {
     this.commitPending()
-    this.commitProgress()
+    this.commitProgress(false)
+    this.scheduleProgress()
   }
 
-  /** Commits the pending deltas and progress now and closes the window (before any other event, a snapshot, or the end). */
+  /**
+   * Commits the pending deltas and every call's pending progress now and closes the window (before
+   * any other event, a snapshot, or the end): a snapshot holds the latest progress, and no update
+   * is stored after an event that followed it.
+   */
   flush(): void {
     this.stopWindow()
     this.commitPending()
-    this.commitProgress()
+    this.commitProgress(true)
   }
 
-  /** Commits each call's pending progress, of calls still running (taken first: `commit` flushes). */
-  private commitProgress(): void {
-    if (this.pendingProgress.size === 0) return
-    const pending = [...this.pendingProgress.values()]
-    this.pendingProgress.clear()
-    for (const payload of pending) {
-      const index = toolCallPosition(this.current.toolCalls, payload.id)
-      if (index !== undefined && this.current.toolCalls[index]!.status === 'running') this.commit(payload)
+  /** Commits the pending progress of calls still running: those due (every one with `all`). */
+  private commitProgress(all: boolean): void {
+    if (this.committingProgress || this.pendingProgress.size === 0) return
+    const nowMs = this.options.clock.now()
+    this.committingProgress = true
+    try {
+      for (const payload of this.pendingProgress.take(nowMs, all)) {
+        const index = toolCallPosition(this.current.toolCalls, payload.id)
+        // A call cut off without a result (its node cancelled) is forgotten here.
+        if (index === undefined || this.current.toolCalls[index]!.status !== 'running') this.pendingProgress.drop(payload.id)
+        else if (this.commit(payload)) this.pendingProgress.stored(payload.id, nowMs)
+      }
+    }
+    finally {
+      this.committingProgress = false
     }
   }
 
@@ -262,7 +280,7 @@ export class LiveJob implements BatchTarget {
   commit(payload: JobEventPayload & { nodeId?: string }): JobEvent | null {
     if (this.endEvent) return null
     // Progress the call reported before it returned is superseded by its result.
-    if (payload.type === 'tool-result') this.pendingProgress.delete(payload.id)
+    if (payload.type === 'tool-result') this.pendingProgress.drop(payload.id)
     if (!isDeltaEvent(payload)) this.flush()
     if (this.endEvent) return null
     let event = this.number(payload)

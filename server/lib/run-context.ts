@@ -80,8 +80,8 @@ export interface RunContext {
   /** Emits any other event; it flushes pending deltas first, so order is kept. */
   emit(event: RunnerEventPayload & { nodeId?: string }): void
   /**
-   * Records a running tool call's progress (a `tool-progress` event), merged in the batching window
-   * like deltas: only the latest of each call per window is committed (docs/tool-progress.md).
+   * Records a running tool call's progress (a `tool-progress` event), merged: each call stores at
+   * most one per 250 ms, the latest (docs/tool-progress.md#cost).
    * A context that wraps another (a workflow node's) passes it on: `emit` would not merge them.
    */
   toolProgress(event: ToolProgressPayload & { nodeId?: string }): void

@@ -1,7 +1,7 @@
 /**
  * What `ctx.progress` does for one tool call: checks and bounds the update (tools/tool-progress.ts)
- * and records it as the call's `tool-progress`, merged in the batching window by the run
- * (live-job.ts) — until the call returns: from then on (its result, error or time limit) every
+ * and records it as the call's `tool-progress`, merged by the run (at most one stored
+ * per call per 250 ms, live-job.ts) — until the call returns: from then on (its result, error or time limit) every
  * update is ignored, also one its isolation worker sent before and the server reads after.
  */
 import type { ToolProgressPayload } from '../../../shared/events'

@@ -20,7 +20,7 @@ export interface ToolContext {
   /**
    * Tells viewers how the call is going while it runs: `progress('Fetched 3 of 10 pages')` or
    * `progress({ message, fraction: 0.3 })` (0..1). The latest one shows on the call; updates are
-   * merged in the batching window, so calling it in a tight loop is fine. Ignored once the call
+   * merged (at most one stored per 250 ms), so calling it in a tight loop is fine. Ignored once the call
    * returned (and in `needsApproval`). Throws a TypeError for input that is not an update.
    * docs/tool-progress.md
    */
