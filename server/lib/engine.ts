@@ -58,8 +58,8 @@ export const RUN_RETURN_GRACE_MS = 5_000
 export function createEngine(options: EngineOptions) {
   const { provider, getConfig } = options
   const now = options.now ?? Date.now
-  // A line about a job run here names the request that created it (request-scope.ts).
-  const logger = options.logger ? withRequestIds(options.logger, jobId => runs.get(jobId)?.requestId) : silentLogger
+  // A line about a job run here names the request that created it, or none (request-scope.ts).
+  const logger = options.logger ? withRequestIds(options.logger, jobId => runs.has(jobId) ? runs.get(jobId)!.requestId ?? null : undefined) : silentLogger
   const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
   const runs = new Map<string, JobRun>()
   const engineTimers = createTimerSet()

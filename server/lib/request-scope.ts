@@ -32,19 +32,33 @@ export function currentRequestId(): string | undefined {
   return scope?.open ? scope.id : undefined
 }
 
-/** A line's fields with `requestId`: the one given, else `jobRequestId` of its `jobId`, else the request being handled. */
-export function withRequestIdField(fields: Record<string, unknown> | undefined, jobRequestId?: (jobId: string) => string | undefined): Record<string, unknown> | undefined {
-  if (fields?.requestId !== undefined) return fields
-  const requestId = (typeof fields?.jobId === 'string' ? jobRequestId?.(fields.jobId) : undefined) ?? currentRequestId()
+/**
+ * What `jobRequestId` answers for a job: the id of the request that created its run here; `null`
+ * when it runs here without one (taken over, or created outside a request): its lines name none,
+ * whichever request is handled then; `undefined` when it does not run here.
+ */
+export type JobRequestId = (jobId: string) => string | null | undefined
+
+/**
+ * A line's fields with `requestId`: the one given (a `requestId: undefined` given says none), else
+ * `jobRequestId` of its `jobId`, else the request being handled.
+ */
+export function withRequestIdField(fields: Record<string, unknown> | undefined, jobRequestId?: JobRequestId): Record<string, unknown> | undefined {
+  if (fields && 'requestId' in fields) return fields
+  const ofJob = typeof fields?.jobId === 'string' ? jobRequestId?.(fields.jobId) : undefined
+  // A job run here without a request: not the request that happens to be handled now.
+  if (ofJob === null) return { ...fields, requestId: undefined }
+  const requestId = ofJob ?? currentRequestId()
   return requestId === undefined ? fields : { ...fields, requestId }
 }
 
 /**
  * The engine's logger: a line about a job that runs here (its `jobId`) carries the id of the request
  * that created the job, as its `job created` and `job ended` lines do — also when another request
- * (an abort) is being handled; any other line, the id of the request being handled.
+ * (an abort) is being handled — or none (a run taken over); any other line, the id of the request
+ * being handled.
  */
-export function withRequestIds(logger: Logger, jobRequestId: (jobId: string) => string | undefined): Logger {
+export function withRequestIds(logger: Logger, jobRequestId: JobRequestId): Logger {
   return {
     info: (message, fields) => logger.info(message, withRequestIdField(fields, jobRequestId)),
     warn: (message, fields) => logger.warn(message, withRequestIdField(fields, jobRequestId)),

@@ -83,3 +83,24 @@ it('the engine\'s logger names on a job\'s line the request that created it, els
     ['nothing to name', undefined],
   ])
 })
+
+it('a job run here without a request (taken over, or created outside one) names none on its lines, not the request handled then', async () => {
+  const { logger: recorded, lines } = recordingLogger()
+  const created = new Map<string, string | null>([['created-here', 'create-1'], ['taken-over', null]])
+  const logger = withRequestIds(recorded, jobId => created.get(jobId))
+  await runInRequestScope('request-a', async () => {
+    logger.warn('a tool failed', { jobId: 'taken-over' })
+    logger.info('job ended', { jobId: 'taken-over', requestId: undefined })
+    logger.info('job ended', { jobId: 'created-here' })
+  })
+  expect(lines.map(line => [line.message, line.fields?.requestId])).toEqual([
+    ['a tool failed', undefined],
+    ['job ended', undefined],
+    ['job ended', 'create-1'],
+  ])
+  // Nor does the console logger under it add the request handled.
+  const written = capturedLines()
+  const consoleLogger = withRequestIds(createConsoleLogger(), jobId => created.get(jobId))
+  await runInRequestScope('request-a', async () => consoleLogger.info('a tool failed', { jobId: 'taken-over' }))
+  expect(written.map(line => [line.message, line.requestId])).toEqual([['a tool failed', undefined]])
+})
