@@ -26,7 +26,7 @@ import { restrictTools } from './tools/restrict'
 import { summarize } from './job-summary'
 import { underLease } from './under-lease'
 import { silentLogger } from './logger'
-import { currentRequestId, withRequestIds } from './request-scope'
+import { currentRequestId, detachedFromRequests, outsideRequests, withRequestIds } from './request-scope'
 import { NotificationHub } from './notifications'
 import { createEngineListing } from './engine-listing'
 import { createEngineCleanup } from './engine-cleanup'
@@ -56,13 +56,17 @@ export const RUN_RETURN_GRACE_MS = 5_000
 
 /** Creates an engine. Call `dispose()` on shutdown. */
 export function createEngine(options: EngineOptions) {
-  const { provider, getConfig } = options
+  const { getConfig } = options
+  // Shared by every request, created lazily on a request's first call (the store's connections and
+  // subscriptions, the tool workers, the engine's timers): in no request's scope (request-scope.ts).
+  const provider = detachedFromRequests(options.provider)
+  const isolation = options.isolation && detachedFromRequests(options.isolation)
   const now = options.now ?? Date.now
   // A line about a job run here names the request that created it, or none (request-scope.ts).
   const logger = options.logger ? withRequestIds(options.logger, jobId => runs.has(jobId) ? runs.get(jobId)!.requestId ?? null : undefined) : silentLogger
   const instanceId = options.instanceId || getConfig().instanceId || randomUUID()
   const runs = new Map<string, JobRun>()
-  const engineTimers = createTimerSet()
+  const engineTimers = detachedFromRequests(createTimerSet())
   // With a shared provider, the hub also follows a user's jobs on other instances while they listen.
   const notifications: NotificationHub = new NotificationHub(now, createUserFeed({
     provider, now, logger, timers: engineTimers,
@@ -72,7 +76,8 @@ export function createEngine(options: EngineOptions) {
     jobLost: (userId, jobId) => notifications.jobLost(userId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }), undefined, () => ensureCleanupTimer(getConfig()), logger)
-  const batchClock = createBatchClock({ onError: (error, target) => logger.error('committing a job\'s batched text failed', { jobId: target.jobId, error }) })
+  // Its timers are armed in the context it is created in: no request's (request-scope.ts).
+  const batchClock = outsideRequests(() => createBatchClock({ onError: (error, target) => logger.error('committing a job\'s batched text failed', { jobId: target.jobId, error }) }))
   let disposed = false
   let disposing: Promise<void> | null = null
   // Creations being stored: `dispose` waits for them and the recovery scan (their runs stop with the others); then null: no run starts.
@@ -100,7 +105,7 @@ export function createEngine(options: EngineOptions) {
     model: options.createModelClient(run.config, { timers: run.timers, timeLeftMs: () => run.timeLimitEndsAt - performance.now() }),
     // A chat request's `tools` and a workflow's (per-user flag) limit what the job can see and run.
     tools: restrictTools(options.tools, run.record.request.tools),
-    isolation: options.isolation,
+    isolation,
     workflows: options.workflows,
     logger,
     upstreamRequest: context => callHook('upstreamRequest', context.job.id, context),
@@ -126,7 +131,8 @@ export function createEngine(options: EngineOptions) {
   const startRecoveredRun: typeof startRun = (record, config, ...rest) => {
     if (!creating) return // claimed after dispose stopped waiting: its lease lapses to another instance
     ensureCleanupTimer(config)
-    startRun(record, config, ...rest)
+    // Whatever started the scan or the takeover (a request's call among them): the run is no request's.
+    outsideRequests(() => startRun(record, config, ...rest))
   }
   const cluster = shared ? createCluster({ provider: shared, instanceId, getConfig, now, logger, timers: engineTimers, runs, startRun: startRecoveredRun, tools: options.tools, workflows: options.workflows, jobEnded: async (job, state) => void await callHook('jobEnded', job.id, job, state) }) : null
 
@@ -171,8 +177,10 @@ export function createEngine(options: EngineOptions) {
     ensureCleanupTimer(config)
     // Told before the run starts: a run that asks at once notifies its input-request from startRun.
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
-    // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace.
-    withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs, requestId: currentRequestId() }))
+    // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace,
+    // nor in its scope — what the run creates first (a tool worker) serves other jobs (request-scope.ts).
+    const requestId = currentRequestId()
+    outsideRequests(() => withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs, requestId })))
     logger.info('job created', { jobId: record.id, type: record.type, ...traceField(trace.traceId) })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }
@@ -249,7 +257,7 @@ export function createEngine(options: EngineOptions) {
   const cleanup = createEngineCleanup({ provider, getConfig, now, notifications, disposed: () => disposed })
 
   function stats(): EngineStats {
-    return collectStats({ runs, viewers, notifications, engineTimers, isolation: options.isolation })
+    return collectStats({ runs, viewers, notifications, engineTimers, isolation })
   }
 
   /**
@@ -301,7 +309,7 @@ export function createEngine(options: EngineOptions) {
       useMetrics().forgetJob(run.record.id)
     }
     runs.clear()
-    await options.isolation?.dispose()
+    await isolation?.dispose()
     viewers.closeAll()
     notifications.closeAll()
     cluster?.cancelForwards() // controls waiting for a remote owner: their time limits are cleared next
@@ -319,7 +327,8 @@ export function createEngine(options: EngineOptions) {
   return {
     instanceId,
     /** Takes over jobs of lost instances now (also runs every `lease.heartbeatMs`). */
-    recover: async () => await cluster?.recover() ?? 0,
+    // The scan is shared (a later call joins it): no request's, whoever asked first.
+    recover: async () => await outsideRequests(() => cluster?.recover()) ?? 0,
     provider,
     createJob,
     getJob,
@@ -350,7 +359,7 @@ export function createEngine(options: EngineOptions) {
     hookTimers: engineTimers,
     tools: options.tools,
     /** Tool isolation (the catalog asks which isolated tools no worker can run here). */
-    isolation: options.isolation,
+    isolation,
     workflows: options.workflows,
     /** Every user's jobs on this instance, for developer tools and tests: never route it unguarded. */
     inspector: createInspector({ runs, provider, now }),

@@ -5,6 +5,10 @@
  * behalf — and the engine adds to the lines about a job run here the id of the request that created
  * it (`withRequestIds`). A scope closes when its route returns (a stream: when it ends), so work the
  * request started and that goes on after it (a job's run, a timer) does not carry its id any more.
+ * What the engine shares between requests — a job's run, the store's connections and subscriptions,
+ * the tool workers, the engine's timers — is created outside any request (`outsideRequests`,
+ * `detachedFromRequests`): it keeps the async context it was created in, so made inside a request
+ * that stays open (a stream, minutes long) its lines about other jobs and users would name that request.
  * The id is a client's word (or a proxy's): only for finding lines, never for a decision.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
@@ -30,6 +34,35 @@ export function runInRequestScope<T>(id: string, work: () => Promise<T>): Promis
 export function currentRequestId(): string | undefined {
   const scope = scopes.getStore()
   return scope?.open ? scope.id : undefined
+}
+
+/**
+ * Runs `work` outside any request's scope: what it creates (a timer, a worker, a connection, a
+ * subscription, a promise chain) and every callback of it runs, and logs, in no request's scope.
+ */
+export function outsideRequests<T>(work: () => T): T {
+  return scopes.exit(work)
+}
+
+/**
+ * `target` with each of its methods called outside any request's scope (`outsideRequests`): for the
+ * things the engine shares between requests (the job store, the tool workers, the engine's timers),
+ * which create their connections, subscriptions, workers and timers lazily, on a request's first call.
+ */
+export function detachedFromRequests<T extends object>(target: T): T {
+  const detached = new Map<PropertyKey, (...args: unknown[]) => unknown>()
+  return new Proxy(target, {
+    get(object, property) {
+      const value: unknown = Reflect.get(object, property)
+      if (typeof value !== 'function') return value
+      let method = detached.get(property)
+      if (!method) {
+        const call = value as (...args: unknown[]) => unknown
+        detached.set(property, method = (...args: unknown[]) => scopes.exit(() => call.apply(object, args)))
+      }
+      return method
+    },
+  })
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { afterEach, expect, it, vi } from 'vitest'
 import { createConsoleLogger } from '../../server/lib/logger'
-import { currentRequestId, runInRequestScope, withRequestIds } from '../../server/lib/request-scope'
+import { createTimerSet } from '../../server/lib/timers'
+import { currentRequestId, detachedFromRequests, runInRequestScope, withRequestIds } from '../../server/lib/request-scope'
 import { recordingLogger } from '../support/recording-logger'
 
 afterEach(() => {
@@ -103,4 +104,19 @@ it('a job run here without a request (taken over, or created outside one) names 
   const consoleLogger = withRequestIds(createConsoleLogger(), jobId => created.get(jobId))
   await runInRequestScope('request-a', async () => consoleLogger.info('a tool failed', { jobId: 'taken-over' }))
   expect(written.map(line => [line.message, line.requestId])).toEqual([['a tool failed', undefined]])
+})
+
+it('the engine\'s timers, armed while a request is still handled, fire in no request\'s scope', async () => {
+  const written = capturedLines()
+  const logger = createConsoleLogger()
+  const timers = detachedFromRequests(createTimerSet())
+  await runInRequestScope('request-a', async () => {
+    await new Promise<void>(resolve => timers.timeout(() => {
+      logger.info('an engine timer fired')
+      resolve()
+    }, 0))
+    logger.info('request a\'s own line')
+    expect(timers.size).toBe(0)
+  })
+  expect(written.map(line => [line.message, line.requestId])).toEqual([['an engine timer fired', undefined], ['request a\'s own line', 'request-a']])
 })
