@@ -273,13 +273,13 @@ export function createCluster(options: ClusterOptions) {
   // A store outage fails every scan (one per lease heartbeat): one line when it starts, one when it ends.
   const scanLog = createFailureStreakLog({ logger, failed: 'recovery scan failed; it runs again every lease heartbeat (not logged again until one succeeds)', recovered: 'recovery scan succeeded again', fields: {} })
 
-  const lapseWake = createLapseWake({ timers: options.timers, scanIntervalMs: () => options.getConfig().lease.heartbeatMs, scan: () => void (recovering ?? Promise.resolve()).then(() => recover()) })
+  const lapseWake = createLapseWake({ timers: options.timers, scanIntervalMs: () => options.getConfig().lease.heartbeatMs, wake: current => void (recovering ?? Promise.resolve()).then(() => current() ? recover(true) : 0) })
 
-  /** Takes over jobs whose owner stopped renewing its lease. Returns how many. */
-  function recover(): Promise<number> {
+  /** Takes over jobs whose owner stopped renewing its lease. Returns how many. `wake`: the scan at a lapse (lapse-wake.ts). */
+  function recover(wake = false): Promise<number> {
     // A disabled instance (`enabled: false`) takes over nothing: it runs no job at all.
     if (recovering || stopped || !options.getConfig().enabled) return Promise.resolve(0)
-    recovering = scanLapsed().finally(() => {
+    recovering = lapseWake.scan(wake, scanLapsed).finally(() => {
       recovering = null
     })
     return recovering
@@ -293,7 +293,9 @@ export function createCluster(options: ClusterOptions) {
       await retryClaimed(config)
       const left = new Set<string>()
       const unrunnable = new Map<string, number>()
-      for (const expired of await provider.listExpiredLeases()) {
+      const lapsed = await provider.listExpiredLeases()
+      lapseWake.listed(lapsed.map(expired => expired.id))
+      for (const expired of lapsed) {
         if (stopped) break
         if (options.runs.has(expired.id)) continue
         const runsAgain = expired.type === 'workflow' || config.recovery.chat === 'continue'
@@ -368,7 +370,7 @@ export function createCluster(options: ClusterOptions) {
   return {
     abortRemote,
     answerRemote,
-    recover,
+    recover: () => recover(),
     leave,
     /** Starts periodic recovery (every heartbeat). */
     start() {
