@@ -16,6 +16,7 @@ import { withinJobTimeWarnings } from './config-timeouts'
 import { numberFormHint } from './config-number-form'
 import { isTimerSetting, MAX_TIMER_MS } from './config-timer-max'
 import { unusedStoreSettingWarnings } from './config-provider-settings'
+import { leaseMarginWarnings } from './config-lease'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -241,6 +242,8 @@ export function configWarnings(config: BackgroundJobsConfig): string[] {
   warnings.push(...withinJobTimeWarnings(config))
   // A Redis or Convex URL given while another provider stores the jobs (PROVIDER forgotten).
   warnings.push(...unusedStoreSettingWarnings(config))
+  // A lease that one failed renewal lets lapse (config-lease.ts).
+  warnings.push(...leaseMarginWarnings(config))
   const { maxConcurrentJobs } = config.limits
   if (config.provider === 'memory' && maxConcurrentJobs > DEFAULT_MAX_JOBS) {
     warnings.push(`${describe('limits.maxConcurrentJobs')} (${maxConcurrentJobs}) is above the ${DEFAULT_MAX_JOBS} jobs the memory provider holds: with ${DEFAULT_MAX_JOBS} jobs active, a creation is refused with a 503 (the store is full), not this limit's 429; use the redis or convex provider for more`)
