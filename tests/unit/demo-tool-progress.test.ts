@@ -44,6 +44,14 @@ function render(component: Component, props: Record<string, unknown>) {
   return seen
 }
 
+/** The status chip's wording of an /ai-sdk tool part. */
+function chip(part: ToolUIPart, props: Record<string, unknown> = {}): string {
+  const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(AiSdkToolPart, { part, ...props }) }), { ToolProgress })
+  const node = allNodes(container).find(each => each.props.class === 'status-chip')
+  unmount()
+  return node ? textOf(node).trim() : ''
+}
+
 const running: ToolCallState = { id: 'c1', name: 'crawl_site', args: {}, step: 1, status: 'running' }
 const row = (call: ToolCallState, stopped: string | null = null) => render(ToolCallRow, { call, stopped })
 
@@ -83,5 +91,20 @@ describe('/ai-sdk tool part: progress', () => {
     const progress = messageToolProgress(message, 'c1')
     expect(render(AiSdkToolPart, { part, progress })).toEqual({ progress: 'Fetched 4 of 10 pages', bar: { value: 0.4, label: 'crawl_site: 40%' } })
     expect(render(AiSdkToolPart, { part: { ...part, state: 'output-available', output: {} }, progress })).toEqual({ progress: null, bar: null })
+  })
+
+  it('shows it while an approved call runs (the SDK keeps the part `approval-responded` until its output)', () => {
+    const progress = messageToolProgress(message, 'c1')
+    const approved = { ...part, state: 'approval-responded', approval: { id: 'a1', approved: true } } as ToolUIPart
+    expect(render(AiSdkToolPart, { part: approved, progress })).toEqual({ progress: 'Fetched 4 of 10 pages', bar: { value: 0.4, label: 'crawl_site: 40%' } })
+    expect(chip(approved)).toBe('running')
+    const denied = { ...approved, approval: { id: 'a1', approved: false } } as ToolUIPart
+    expect(render(AiSdkToolPart, { part: denied, progress })).toEqual({ progress: null, bar: null })
+    expect(chip(denied)).toBe('denied')
+    // The Stop of the answer: no outcome will come on this page.
+    expect(render(AiSdkToolPart, { part: approved, progress, answerStopped: true })).toEqual({ progress: null, bar: null })
+    // No response writes to the message: the approval is not sent yet (another one still waits).
+    expect(render(AiSdkToolPart, { part: approved, progress, cutOff: true })).toEqual({ progress: null, bar: null })
+    expect(chip(approved, { cutOff: true })).toBe('approved')
   })
 })

@@ -22,6 +22,16 @@ export function messageToolProgress(message: UIMessage, toolCallId: string): Sho
   return null
 }
 
+/**
+ * An AI SDK tool part whose call is running, as far as the message tells: its input is in
+ * (`input-available`), or it needed an approval that was granted — the SDK keeps such a part
+ * `approval-responded` until the call's outcome comes. A denied one (`approved: false`) waits for
+ * its `output-denied` and never runs. Whether the answer was stopped is the caller's to add.
+ */
+export function toolPartRunning(part: { state: string, approval?: { approved?: boolean } }): boolean {
+  return part.state === 'input-available' || (part.state === 'approval-responded' && part.approval?.approved !== false)
+}
+
 /** The fraction as a whole percentage, or null without one. */
 export function progressPercent(progress: ShownProgress): number | null {
   return progress.fraction === undefined ? null : Math.round(progress.fraction * 100)
