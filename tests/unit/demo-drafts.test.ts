@@ -8,7 +8,7 @@
  * the tab's now (`sessionStorage`).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
+import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, NEW_THREAD_DRAFT_STORAGE_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
 
 type Store = Map<string, string> & { writes: string[] }
 
@@ -181,5 +181,42 @@ describe('drafts by thread', () => {
     next.saveDrafts()
     expect(storedThreads(local.store)).toEqual(['c', 'd'])
     expect(next.storedDraftOf('c')).toBe('Fine')
+  })
+
+  it('keeps the drafts the previous release stored in one list: moved once to their own keys on the first read', async () => {
+    // The previous release's list: [threadId, text] pairs, newest last (its new-thread draft was one per browser).
+    local.store.set('background-jobs:drafts', JSON.stringify([['old', 'An old draft'], [NEW_THREAD_DRAFT_KEY, 'A new chat'], ['newer', 'A newer draft'], [7, 'not a pair']]))
+    const session = openTab(local)
+    const next = await freshPage()
+    expect([next.storedDraftOf('old'), next.storedDraftOf('newer'), next.storedDraftOf(NEW_THREAD_DRAFT_KEY)]).toEqual(['An old draft', 'A newer draft', 'A new chat'])
+    expect([local.store.get(`${DRAFT_STORAGE_PREFIX}old`), local.store.get(`${DRAFT_STORAGE_PREFIX}newer`), session.store.get(NEW_THREAD_DRAFT_STORAGE_KEY)]).toEqual(['An old draft', 'A newer draft', 'A new chat'])
+    expect(storedThreads(local.store)).toEqual(['old', 'newer'])
+    expect(local.store.has('background-jobs:drafts')).toBe(false)
+    // A draft typed since stays the newest, and the moved ones stay.
+    next.keepDraft('c', 'Typed after the upgrade')
+    next.saveDrafts()
+    expect(storedThreads(local.store)).toEqual(['old', 'newer', 'c'])
+  })
+
+  it('moves the previous release\'s drafts before the first write, and keeps the old list while the new one cannot be stored', async () => {
+    local.store.set('background-jobs:drafts', JSON.stringify([['old', 'An old draft']]))
+    let next = await freshPage()
+    next.keepDraft('c', 'Typed first')
+    next.saveDrafts()
+    expect(storedThreads(local.store)).toEqual(['old', 'c'])
+    expect(local.store.has('background-jobs:drafts')).toBe(false)
+    // Storage full: nothing is lost, the next page tries again.
+    local.store.clear()
+    local.store.set('background-jobs:drafts', JSON.stringify([['old', 'An old draft']]))
+    const setItem = local.area.setItem
+    local.area.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError')
+    }
+    next = await freshPage()
+    next.storedDraftOf('old')
+    expect(local.store.get('background-jobs:drafts')).toBe(JSON.stringify([['old', 'An old draft']]))
+    local.area.setItem = setItem
+    next = await freshPage()
+    expect(next.storedDraftOf('old')).toBe('An old draft')
   })
 })

@@ -12,7 +12,8 @@
  * Written once typing pauses (`DRAFT_SAVE_DELAY_MS`), and at once when the page is hidden or left
  * (`visibilitychange`, `pagehide`: a tab closed right after a keystroke keeps it). A page load
  * starts with none in memory, so the server's render and hydration agree; the box takes its stored
- * draft once mounted (`storedDraftOf`).
+ * draft once mounted (`storedDraftOf`). The drafts the previous release stored in one list are moved
+ * to these keys on the page's first read or write (`moveLegacyDrafts`).
  */
 import { readStored, removeStored, writeStored } from './safe-storage'
 
@@ -28,13 +29,18 @@ export const DRAFT_STORAGE_PREFIX = 'background-jobs:draft:'
 export const NEW_THREAD_DRAFT_STORAGE_KEY = 'background-jobs:new-thread-draft'
 /** How long typing pauses before the drafts typed are stored. */
 export const DRAFT_SAVE_DELAY_MS = 500
-/** Where drafts were kept before (all of them in one list, rewritten on every keystroke): removed. */
+/**
+ * Where the previous release kept the drafts: all of them in one list of [threadId, text] pairs,
+ * newest last, rewritten on every keystroke. Moved to the keys above once (`moveLegacyDrafts`).
+ */
 const LEGACY_DRAFTS_STORAGE_KEY = 'background-jobs:drafts'
 
 const drafts = new Map<string, string>()
 /** Drafts typed and not yet stored, by thread ('' = forget). */
 const unsaved = new Map<string, string>()
 let saveTimer: ReturnType<typeof setTimeout> | undefined
+/** This page looked for the previous release's drafts already. */
+let legacyLooked = false
 
 /** The thread's unsent draft in this tab's memory, or ''. */
 export function draftOf(threadId: string): string {
@@ -46,6 +52,7 @@ export function storedDraftOf(threadId: string): string {
   // Typed here and not stored yet (a sent message's '' included): that is the draft.
   const typed = unsaved.get(threadId)
   if (typed !== undefined) return typed
+  moveLegacyDrafts()
   return threadId === NEW_THREAD_DRAFT_KEY ? readStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage') ?? '' : readStored(DRAFT_STORAGE_PREFIX + threadId) ?? ''
 }
 
@@ -69,6 +76,7 @@ export function saveDrafts(): void {
   saveTimer = undefined
   watchPage(false)
   if (!unsaved.size) return
+  moveLegacyDrafts()
   const threads = storedThreads()
   const before = threads.join('\n')
   for (const [threadId, text] of unsaved) {
@@ -89,10 +97,53 @@ export function saveDrafts(): void {
   }
   unsaved.clear()
   for (const dropped of threads.splice(0, Math.max(0, threads.length - MAX_DRAFTS))) removeStored(DRAFT_STORAGE_PREFIX + dropped)
-  if (threads.join('\n') !== before) {
-    writeStored(DRAFT_THREADS_STORAGE_KEY, JSON.stringify(threads))
-    removeStored(LEGACY_DRAFTS_STORAGE_KEY)
+  if (threads.join('\n') !== before) writeStored(DRAFT_THREADS_STORAGE_KEY, JSON.stringify(threads))
+}
+
+/**
+ * Moves the previous release's drafts (`LEGACY_DRAFTS_STORAGE_KEY`) to their own keys and the list,
+ * once per page, before its first read or write of a draft: an upgrade keeps what was typed. They
+ * are older than any draft this release stored (a thread with one keeps it), and only as many as
+ * the list has room for, newest first. Its new-thread draft (one per browser then) becomes this
+ * tab's. The old list is removed once every draft is stored: a full storage keeps it for the next
+ * page.
+ */
+function moveLegacyDrafts(): void {
+  if (legacyLooked) return
+  legacyLooked = true
+  const legacy = legacyDrafts()
+  if (!legacy) return
+  const threads = storedThreads()
+  let stored = true
+  const newThreadDraft = legacy.get(NEW_THREAD_DRAFT_KEY)
+  legacy.delete(NEW_THREAD_DRAFT_KEY)
+  if (newThreadDraft && !readStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')) writeStored(NEW_THREAD_DRAFT_STORAGE_KEY, newThreadDraft, 'sessionStorage')
+  for (const threadId of threads) legacy.delete(threadId)
+  const room = Math.max(0, MAX_DRAFTS - threads.length)
+  const moved = room ? [...legacy].slice(-room) : []
+  for (const [threadId, text] of moved) stored = writeStored(DRAFT_STORAGE_PREFIX + threadId, text) && stored
+  if (moved.length) stored = writeStored(DRAFT_THREADS_STORAGE_KEY, JSON.stringify([...moved.map(([threadId]) => threadId), ...threads])) && stored
+  if (stored) removeStored(LEGACY_DRAFTS_STORAGE_KEY)
+}
+
+/** The previous release's drafts by thread, oldest first (what else is there reads as none), or null without its key. */
+function legacyDrafts(): Map<string, string> | null {
+  const raw = readStored(LEGACY_DRAFTS_STORAGE_KEY)
+  if (raw === null) return null
+  let stored: unknown
+  try {
+    stored = JSON.parse(raw)
   }
+  catch {
+    stored = null
+  }
+  const legacy = new Map<string, string>()
+  for (const entry of Array.isArray(stored) ? stored as unknown[] : []) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || typeof entry[1] !== 'string' || !entry[1].trim()) continue
+    legacy.delete(entry[0])
+    legacy.set(entry[0], entry[1])
+  }
+  return legacy
 }
 
 /** The threads with a stored draft, oldest first (what another script left there reads as none). */
