@@ -7,6 +7,7 @@ import type { Ref } from 'vue'
 import type { JobSummary } from '../../../app/lib/api-types'
 import type { DeletedJobListener } from '../../../app/lib/deleted-jobs'
 import type { NotificationListener, ReconnectListener } from '../../../app/lib/notification-listeners'
+import { forgetDraft } from '../lib/drafts'
 import type { ThreadJob } from '../lib/known-jobs'
 
 export interface ThreadElsewhereOptions {
@@ -42,9 +43,10 @@ export function useThreadElsewhere(options: ThreadElsewhereOptions): void {
   })
   /**
    * A turn deleted in another tab or device leaves the thread at once. When that was the whole
-   * conversation this tab is showing, it opens a new one and says why. (A delete made here is the
-   * thread list's: it opens a new thread itself once every turn is gone. A turn the store lost,
-   * `lost`, stays: its stream ends, it shows as lost with its text.)
+   * conversation this tab is showing, it opens a new one and says why, and the thread's draft goes
+   * with it. (A delete made here is the thread list's: it opens a new thread itself once every
+   * turn is gone. A turn the store lost, `lost`, stays: its stream ends, it shows as lost with its
+   * text.)
    */
   options.onDeleted(({ jobId, threadId: deletedFrom, origin }) => {
     if (origin !== 'elsewhere') return
@@ -53,6 +55,8 @@ export function useThreadElsewhere(options: ThreadElsewhereOptions): void {
     options.remove(jobId)
     if (jobs.value?.some(job => job.id === jobId)) jobs.value = jobs.value.filter(job => job.id !== jobId)
     if (hadTurns && turns.value.length === 0) {
+      // Gone with its conversation: what was typed in its box.
+      forgetDraft(threadId)
       pushToast({ message: 'This conversation was deleted in another tab.', tone: 'info' })
       void navigateTo('/')
     }

@@ -70,6 +70,12 @@ export function keepDraft(threadId: string, text: string): void {
   scheduleSave()
 }
 
+/** Forgets the thread's draft, in memory and stored, at once: the thread was deleted. */
+export function forgetDraft(threadId: string): void {
+  keepDraft(threadId, '')
+  saveDrafts()
+}
+
 /** Stores the drafts typed since the last save (a pause in typing, the page hidden or left). */
 export function saveDrafts(): void {
   clearTimeout(saveTimer)
