@@ -53,8 +53,17 @@ describe('turnVersions', () => {
   })
 
   it('puts a job the server no longer lists (lost) with the versions of its message, else in a turn of its own', () => {
-    const turns = turnVersions([job('j1', 1), again('j2', 2, 'j1', { missing: true }), job('j3', 3, { missing: true }), again('j4', 4, 'j3', { missing: true })])
-    expect(idsOf(turns)).toEqual([['j1', 'j2'], ['j3', 'j4']])
+    const turns = turnVersions([job('j1', 1), again('j2', 2, 'j1', { missing: true }), job('j3', 3, { missing: true })])
+    expect(idsOf(turns)).toEqual([['j1', 'j2'], ['j3']])
+  })
+
+  it('drops a lost version once its turn has a newer one: it is never asked again, and no dead "1 / 2" stays', () => {
+    // Two versions, both lost in a restart: the newest shows, lost, with Retry (before: "‹ 2 / 2", a lost v1 with Retry behind ‹).
+    expect(idsOf(turnVersions([job('j1', 1, { missing: true }), again('j2', 2, 'j1', { missing: true })]))).toEqual([['j2']])
+    // Its Retry: the new version alone (before: [['j1', 'j3']], the lost v1 kept as "1 / 2" for good).
+    expect(idsOf(turnVersions([job('j1', 1, { missing: true }), again('j3', 3, 'j1')]))).toEqual([['j3']])
+    // A finished version past retention, with a newer one still on the server.
+    expect(idsOf(turnVersions([job('j1', 1, { missing: true }), again('j2', 2, 'j1'), again('j3', 3, 'j1')]))).toEqual([['j2', 'j3']])
   })
 
   it('keeps a lost turn\'s key when its Retry takes its place (the same component, not one mounted again)', () => {

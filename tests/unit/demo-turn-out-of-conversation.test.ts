@@ -13,7 +13,7 @@ import type { Component } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import type { FakeNode } from '../support/demo-client-render'
-import { allNodes, mountClient, textOf, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, buttons, mountClient, textOf, withClientTemplate } from '../support/demo-client-render'
 import { stubThreadViewGlobals } from '../support/thread-view-globals'
 import JobTurnSsr from '../../demo/app/components/JobTurn.vue'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
@@ -105,18 +105,19 @@ describe('ThreadView: turns the model no longer sees are marked', () => {
 describe('JobTurn: the out-of-conversation mark', () => {
   const JobTurnView = withClientTemplate(JobTurnSsr, 'demo/app/components/JobTurn.vue') as Component
 
-  function mountTurn(outOfConversation: string | null): { article: FakeNode, unmount: () => void } {
+  /** `lost`: the server no longer has the job; `olderVersion`: an earlier version of its turn. */
+  function mountTurn(outOfConversation: string | null, { lost = false, olderVersion = false } = {}): { article: FakeNode, unmount: () => void } {
     for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'onMounted', 'onBeforeUnmount', 'onUnmounted', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
     vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => {}, removeItem: () => {} })
     vi.stubGlobal('useBackgroundJob', () => ({
       status: vue.ref('completed'), text: vue.ref('An answer'), reasoning: vue.ref(''), toolCalls: vue.ref([]), pendingInputs: vue.ref([]),
-      isFinished: vue.ref(true), state: vue.ref(null), error: vue.ref(null), connection: vue.ref('closed'), lost: vue.ref(false),
+      isFinished: vue.ref(true), state: vue.ref(null), error: vue.ref(null), connection: vue.ref('closed'), lost: vue.ref(lost),
       refresh: async () => {}, answer: async () => {},
     }))
     vi.stubGlobal('useCopy', () => ({ copied: vue.ref(null), failed: vue.ref(null), copy: () => {} }))
     vi.stubGlobal('useCodeCopy', () => ({ copied: vue.ref(null), failed: vue.ref(null), onCodeClick: () => {} }))
     vi.stubGlobal('useServerReturn', () => ({ waiting: vue.ref(null), start: () => {} }))
-    const props = { job: job('j1', 'First', 1), outOfConversation }
+    const props = { job: job('j1', 'First', 1), outOfConversation, olderVersion }
     const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(JobTurnView, props) }), { UserMessage: Empty, TurnFooter: Empty, MarkdownBlocks: Empty, ReasoningBlock: Empty, ToolCallRow: Empty, InputPrompt: Empty, WorkflowProgress: Empty })
     return { article: allNodes(container).find(node => node.tag === 'article')!, unmount }
   }
@@ -137,5 +138,17 @@ describe('JobTurn: the out-of-conversation mark', () => {
     expect(textOf(article)).not.toContain('Not part of the conversation')
     expect(String(article.props.class)).not.toContain('turn-out-of-conversation')
     unmount()
+  })
+  it('offers an earlier version found lost Remove only: the newest is the one asked again', async () => {
+    const older = mountTurn(EARLIER, { lost: true, olderVersion: true })
+    await vue.nextTick()
+    // Before: Retry and Remove, as on the newest (a Retry from there made a version of the turn below its own newest).
+    expect(buttons(older.article, 'Retry')).toHaveLength(0)
+    expect(buttons(older.article, 'Remove')).toHaveLength(1)
+    older.unmount()
+    const newest = mountTurn(null, { lost: true })
+    await vue.nextTick()
+    expect(buttons(newest.article, 'Retry')).toHaveLength(1)
+    newest.unmount()
   })
 })

@@ -40,7 +40,10 @@ export function newestVersion(turn: TurnVersions): ThreadJob {
  * The thread's turns with their versions, in the order shown. `jobs`: the thread's jobs, any order.
  * Chat jobs are grouped and ordered by the place-and-drop rule; workflows by the message they
  * answer (a workflow's Retry posts it too). A job the server no longer lists (`missing`, shown as
- * lost) is a version of the turn of its message when that turn is shown, else a turn of its own.
+ * lost) is a version of the turn of its message when that turn is shown, else a turn of its own —
+ * and only while it is that turn's newest version: once a newer one came (a Retry, or before the
+ * restart that lost both), a lost one has nothing to show but the prompt the newest repeats, and
+ * the newest is the one to ask again from, so it leaves the turn's versions.
  */
 export function turnVersions(jobs: readonly ThreadJob[]): TurnVersions[] {
   const oldestFirst = sortOldestFirst(jobs)
@@ -63,7 +66,7 @@ export function turnVersions(jobs: readonly ThreadJob[]): TurnVersions[] {
   }
   const keys = new Set<string>()
   return groups
-    .map(group => sortOldestFirst(group))
+    .map(group => sortOldestFirst(group).filter((job, index, versions) => !job.missing || index === versions.length - 1))
     .sort((a, b) => compareJobs(a.at(-1)!, b.at(-1)!))
     .map((versions) => {
       const newest = versions.at(-1)!
