@@ -34,7 +34,7 @@ export function stubThreadViewGlobals(): void {
 
 /**
  * `useThreadTurns` over `turns`, read once, on one page: a turn started here is added as the real
- * one adds it (shown at once, the turns kept oldest first).
+ * one adds it (shown at once, the turns kept oldest first), and one removed leaves `turns`.
  */
 export function stubThreadTurns(turns: Ref<ThreadJob[]>): void {
   vi.stubGlobal('useThreadTurns', () => ({
@@ -44,6 +44,9 @@ export function stubThreadTurns(turns: Ref<ThreadJob[]>): void {
     addLocalJob: (added: JobSummary) => {
       turns.value = sortOldestFirst([...turns.value, added])
     },
-    remove: () => {},
+    // As the real one: the job leaves the thread (and this browser's memory of it, its kept answer).
+    remove: (jobId: string) => {
+      turns.value = turns.value.filter(job => job.id !== jobId)
+    },
   }))
 }

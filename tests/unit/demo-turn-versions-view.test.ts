@@ -20,16 +20,20 @@ import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
-/** A stand-in turn: reports its answer finished; shows its line, whether it offers Regenerate, and a button that asks again. */
+/**
+ * A stand-in turn: reports its answer finished (lost when the server no longer lists it); shows its
+ * line, whether it offers Regenerate, a button that asks again and one that saves an edit of it.
+ */
 const JobTurn = vue.defineComponent({
-  props: { job: { type: Object, required: true }, outOfConversation: { type: String, default: null }, isLast: Boolean, olderVersion: Boolean },
+  props: { job: { type: Object, required: true }, outOfConversation: { type: String, default: null }, isLast: Boolean, olderVersion: Boolean, edit: { type: Function, default: undefined } },
   emits: ['update', 'retry'],
   setup(props, { emit }) {
     const job = props.job as ThreadJob
-    emit('update', { answer: `Answer ${job.id}`, status: 'completed', active: false, waiting: false, loading: false, connection: 'closed' })
+    emit('update', { answer: `Answer ${job.id}`, status: job.missing ? 'lost' : 'completed', active: false, waiting: false, loading: false, connection: 'closed' })
     return () => vue.h('article', { 'data-job-id': job.id, 'data-regenerate': props.isLast && !props.olderVersion }, [
       props.outOfConversation ?? '',
       vue.h('button', { class: 'again', onClick: () => emit('retry', job.prompt) }, 'Regenerate'),
+      vue.h('button', { 'aria-label': 'Save edit', 'onClick': () => props.edit?.(job, `${job.prompt} edited`) }),
     ])
   },
 })
@@ -137,6 +141,45 @@ describe('ThreadView: Regenerate makes a version of the answer in place', () => 
     expect(view.shown()).toEqual([['j9', '']])
     expect(textOf(view.switcher()!)).toContain('3 / 3')
     expect(view.heard()).toContain('Version 3 of 3.')
+    view.unmount()
+  })
+})
+
+describe('ThreadView: a lost turn\'s Retry and an edit saved meanwhile', () => {
+  it('leaves the lost turn (and its kept answer) alone when the edit starts, and keeps it when the Retry then fails', async () => {
+    turns.value = [job('j1', 10, { missing: true }), job('j2', 20)]
+    let failRetry: (failure: Error) => void = () => {}
+    vi.stubGlobal('useBackgroundJobs', () => ({
+      start: () => new Promise((_resolve, reject) => failRetry = reject),
+      abort: vi.fn(),
+      onDeleted: () => {},
+    }))
+    // The edit's post: its stream names the new job at once.
+    vi.stubGlobal('fetch', async () => new Response('data: {"type":"start","messageId":"e1"}\n\n'))
+    vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
+    const view = mountThread()
+    await vue.nextTick()
+    view.settle()
+    // Retry on the lost turn: its post is in flight. Then an edit of the other turn is saved.
+    click(allNodes(view.article('j1')).find(node => node.tag === 'button'))
+    click(allNodes(view.article('j2')).find(node => node.props['aria-label'] === 'Save edit'))
+    await vi.waitFor(() => expect(turns.value.map(shown => shown.id)).toContain('e1'))
+    // Before: the edit's start used up the Retry's "replacing" and removed j1.
+    expect(turns.value.map(shown => shown.id)).toContain('j1')
+    failRetry(new Error('unreachable'))
+    await vue.nextTick()
+    await vue.nextTick()
+    expect(turns.value.map(shown => shown.id)).toContain('j1')
+    view.unmount()
+  })
+
+  it('puts the Retry of a lost turn in its place', async () => {
+    turns.value = [job('j1', 10, { missing: true })]
+    const view = mountThread()
+    await vue.nextTick()
+    view.settle()
+    click(allNodes(view.article('j1')).find(node => node.tag === 'button'))
+    await vi.waitFor(() => expect(turns.value.map(shown => shown.id)).toEqual(['j3']))
     view.unmount()
   })
 })

@@ -41,8 +41,8 @@ export interface ThreadSendOptions {
   composerError: Ref<string | null>
   /** The user just asked: the thread follows the new answer even if they had scrolled up. */
   scrollToBottom: () => void
-  /** The new turn, to show at once (the list refresh brings the same). */
-  onStarted: (job: ThreadJob) => void
+  /** The new turn, to show at once (the list refresh brings the same); `retried`: the turn it sends again (`send`'s `retrying`). */
+  onStarted: (job: ThreadJob, retried?: string) => void
 }
 
 export function useThreadSend(options: ThreadSendOptions) {
@@ -109,7 +109,7 @@ export function useThreadSend(options: ThreadSendOptions) {
         updatedAt: now,
         endedAt: null,
         lastSeq: 0,
-      })
+      }, retrying)
       void refreshNuxtData('background-jobs:threads')
       return true
     }
