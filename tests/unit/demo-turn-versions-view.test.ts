@@ -29,7 +29,10 @@ const JobTurn = vue.defineComponent({
   emits: ['update', 'retry'],
   setup(props, { emit }) {
     const job = props.job as ThreadJob
-    emit('update', { answer: `Answer ${job.id}`, status: job.missing ? 'lost' : 'completed', active: false, waiting: false, loading: false, connection: 'closed' })
+    vue.watchEffect(() => {
+      const active = running.has(job.id)
+      emit('update', { answer: `Answer ${job.id}`, status: job.missing ? 'lost' : active ? 'running' : 'completed', active, waiting: false, loading: false, connection: 'closed' })
+    })
     return () => vue.h('article', { 'data-job-id': job.id, 'data-regenerate': props.isLast && !props.olderVersion }, [
       props.outOfConversation ?? '',
       vue.h('button', { class: 'again', onClick: () => emit('retry', job.prompt) }, 'Regenerate'),
@@ -49,6 +52,8 @@ function job(id: string, createdAt: number, extra: Partial<ThreadJob> = {}): Thr
   return { id, type: 'chat', status: 'completed', threadId: 't1', messageId: null, title: `Question ${id}`, prompt: `Question ${id}`, createdAt, updatedAt: createdAt, endedAt: createdAt, lastSeq: 0, ...extra }
 }
 
+/** The stand-in turns still being written. */
+const running = vue.reactive(new Set<string>())
 const sent: ChatHistoryMessage[][] = []
 const turns = vue.ref<ThreadJob[]>([])
 
@@ -56,6 +61,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(1_000)
   sent.length = 0
+  running.clear()
   stubThreadViewGlobals()
   // A desktop: Retry and Regenerate give the focus to the box.
   vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
@@ -141,6 +147,28 @@ describe('ThreadView: Regenerate makes a version of the answer in place', () => 
     expect(view.shown()).toEqual([['j9', '']])
     expect(textOf(view.switcher()!)).toContain('3 / 3')
     expect(view.heard()).toContain('Version 3 of 3.')
+    view.unmount()
+  })
+})
+
+describe('ThreadView: the newest version still being written, while an earlier one is shown', () => {
+  it('says so on the switcher, to the eye and to a screen reader, until it ends', async () => {
+    turns.value = [job('j1', 10), job('j2', 20, { messageId: 'j1', startedBy: 'jobs', status: 'running' })]
+    running.add('j2')
+    const view = mountThread()
+    await vue.nextTick()
+    // The newest shown: its own chip says it (the stand-in has none), the switcher nothing more.
+    expect(textOf(view.switcher()!)).not.toContain('writing')
+    click(view.button('Previous version'))
+    await vue.nextTick()
+    // Before: "1 / 2" alone, nothing on the turn saying the newest was still being written.
+    expect(textOf(view.switcher()!)).toContain('newest writing…')
+    expect(textOf(view.switcher()!)).toContain('Version 1 of 2; the newest is still being written')
+    expect(view.heard()).toContain('Version 1 of 2; the newest is still being written.')
+    running.delete('j2')
+    await vue.nextTick()
+    await vue.nextTick()
+    expect(textOf(view.switcher()!)).not.toContain('writing')
     view.unmount()
   })
 })

@@ -12,6 +12,7 @@
  */
 import { currentTurns } from '../../../shared/current-turns'
 import type { ThreadJob } from './known-jobs'
+import type { TurnReport } from './turn-report'
 import { messageKeyOf, sortOldestFirst } from './threads'
 
 /** One turn of the thread: a user message and its answers. */
@@ -93,4 +94,23 @@ export function shownVersion(turn: TurnVersions, choice: VersionChoice | undefin
 /** What the switcher says, and a screen reader hears on a switch: "Version 2 of 3". */
 export function versionLabel(index: number, count: number): string {
   return `Version ${index + 1} of ${count}`
+}
+
+/** What the switcher says of the newest version: on screen, and to a screen reader. */
+export interface NewestVersionNote {
+  shown: string
+  said: string
+}
+
+const NEWEST_WRITING: NewestVersionNote = { shown: 'newest writing…', said: 'the newest is still being written' }
+const NEWEST_WAITING: NewestVersionNote = { shown: 'newest waiting for you', said: 'the newest is waiting for you' }
+
+/**
+ * What the switcher says of the newest version while an earlier one is shown (the newest's own
+ * chip is hidden then): that it is still being written, or waits for the user; null once it ended
+ * (or before it reported).
+ */
+export function newestVersionNote(report: Pick<TurnReport, 'status' | 'active'> | undefined): NewestVersionNote | null {
+  if (!report?.active) return null
+  return report.status === 'waiting' ? NEWEST_WAITING : NEWEST_WRITING
 }
