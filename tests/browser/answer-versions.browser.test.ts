@@ -5,6 +5,8 @@
  * and a reload keeps the versions, since they are the server's jobs answering the same message. On
  * a phone, a new version streams in place, Stop still stops it and Retry makes a third version.
  * Before, each Regenerate or Retry added a turn with the same prompt below the old one.
+ * A version that comes from another tab while this one's focus is in the version shown moves the
+ * focus with it (before, it fell to <body>).
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -112,5 +114,34 @@ describe('demo chat: versions of an answer', () => {
     expect(await shownTurn(page, 1).locator('.turn-note').first().textContent()).toContain('An earlier version')
     await groups(page).nth(1).scrollIntoViewIfNeeded()
     await screenshot(page, 'versions-4-phone-previous')
+  })
+  it('keeps the keyboard\'s focus in the turn when another tab\'s Regenerate hides the version that had it', async () => {
+    const page = await openChat(demo)
+    const first = await send(page, 'Hello there')
+    await waitForStatus(page, first, 'completed')
+    // The same user's second tab on the thread.
+    const other = await page.context().newPage()
+    await gotoChat(other, page.url())
+    await waitForStatus(other, first, 'completed')
+    const focused = () => page.evaluate(() => {
+      const active = document.activeElement!
+      return { tag: active.tagName, label: active.getAttribute('aria-label') ?? active.textContent!.trim().slice(0, 40), jobId: active.closest<HTMLElement>('.turn')?.dataset.jobId ?? null }
+    })
+
+    // Copy has the focus; the new version, still on its way, has none: the switcher gets it.
+    await turn(page, first).locator('.copy-answer').focus()
+    await turn(other, first).getByRole('button', { name: 'Regenerate' }).click()
+    const second = await newVersionOf(page, first)
+    // Before: { tag: 'BODY', … } — a keyboard or screen-reader user back at the top of the page.
+    expect(await focused()).toEqual({ tag: 'BUTTON', label: 'Previous version', jobId: null })
+    await waitForStatus(page, second, 'completed')
+    await waitForStatus(other, second, 'completed')
+
+    // Edit (the message's) has the focus: the same control in the new version gets it.
+    await turn(page, second).getByRole('button', { name: 'Edit message' }).focus()
+    await turn(other, second).getByRole('button', { name: 'Regenerate' }).click()
+    const third = await newVersionOf(page, second)
+    expect(await focused()).toEqual({ tag: 'BUTTON', label: 'Edit message', jobId: third })
+    expect(await counter(page).textContent()).toBe('3 / 3')
   })
 })
