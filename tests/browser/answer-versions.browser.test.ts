@@ -3,7 +3,8 @@
  * turn for the message and shows the new answer as "2 / 2" under it, "Previous version" brings the
  * first answer back (the focus staying on the switcher, a screen reader hearing "Version 1 of 2"),
  * and a reload keeps the versions, since they are the server's jobs answering the same message. On
- * a phone, a new version streams in place, Stop still stops it and Retry makes a third version.
+ * a phone, a new version streams in place (the switcher saying so while the first is looked at),
+ * Stop still stops it and Retry makes a third version.
  * Before, each Regenerate or Retry added a turn with the same prompt below the old one.
  * A version that comes from another tab while this one's focus is in the version shown moves the
  * focus with it (before, it fell to <body>).
@@ -93,6 +94,15 @@ describe('demo chat: versions of an answer', () => {
     expect(await turn(page, third).getAttribute('data-status')).toBe('running')
     expect(await counter(page, 1).textContent()).toBe('2 / 2')
     await screenshot(page, 'versions-3-phone-streaming')
+    // Back to the first answer while the new one writes: the switcher says the newest still is, on one line.
+    await page.getByRole('button', { name: 'Previous version' }).tap()
+    const note = groups(page).nth(1).locator('.version-newest-note')
+    expect(await note.textContent()).toBe('newest writing…')
+    const [noteBox, countBox] = [(await note.boundingBox())!, (await counter(page, 1).boundingBox())!]
+    expect(noteBox.x + noteBox.width).toBeLessThanOrEqual(PHONE.width)
+    expect(Math.abs(noteBox.y - countBox.y)).toBeLessThan(countBox.height)
+    await screenshot(page, 'versions-3-phone-newest-writing')
+    await page.getByRole('button', { name: 'Next version' }).tap()
 
     await page.locator('.composer-stop').tap()
     await waitForStatus(page, third, 'aborted')
