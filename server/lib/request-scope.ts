@@ -44,6 +44,10 @@ export function outsideRequests<T>(work: () => T): T {
   return scopes.exit(work)
 }
 
+function callOutsideRequests(call: (...args: unknown[]) => unknown, object: object, args: unknown[]): unknown {
+  return scopes.exit(() => call.apply(object, args))
+}
+
 /**
  * `target` with each of its methods called outside any request's scope (`outsideRequests`): for the
  * things the engine shares between requests (the job store, the tool workers, the engine's timers),
@@ -58,7 +62,14 @@ export function detachedFromRequests<T extends object>(target: T): T {
       let method = detached.get(property)
       if (!method) {
         const call = value as (...args: unknown[]) => unknown
-        detached.set(property, method = (...args: unknown[]) => scopes.exit(() => call.apply(object, args)))
+        // Called outside any request (a job's run, the batch clock: every append of a streaming job)
+        // it is the method itself, with no closure and no new async context frame per call.
+        detached.set(property, method = function (this: unknown) {
+          // eslint-disable-next-line prefer-rest-params
+          if (scopes.getStore() === undefined) return call.apply(object, arguments as unknown as unknown[])
+          // eslint-disable-next-line prefer-rest-params
+          return callOutsideRequests(call, object, arguments as unknown as unknown[])
+        })
       }
       return method
     },
