@@ -92,7 +92,8 @@ export function usePage(): PageWorld {
       throw new Error(`unexpected $fetch ${url}`)
     })
     stubAiSdkPageGlobals()
-    vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
+    // The page's own listeners (a draft's save on pagehide) have nothing to listen to here.
+    vi.stubGlobal('window', { matchMedia: () => ({ matches: false }), addEventListener: () => {}, removeEventListener: () => {} })
     stubDocument()
     vi.stubGlobal('fetch', async (url: string, init?: { method?: string, body?: string }) => {
       world.requests.push(`${init?.method ?? 'GET'} ${url}`)

@@ -39,6 +39,12 @@ class FakeDocument {
   get activeElement(): FakeNode | null {
     return focusState.active
   }
+
+  readonly visibilityState = 'visible'
+
+  // What the page listens for on the document (a draft's save when the page is hidden): nothing comes here.
+  addEventListener(): void {}
+  removeEventListener(): void {}
 }
 
 /** Installs `document` (and the classes v-model checks it against); nothing has the focus. */
