@@ -69,6 +69,14 @@ export interface BackgroundJobsConfig {
    */
   trustedProxies: number
   /**
+   * The reverse proxies in front of the app by address: IPs and CIDR ranges, IPv4 and IPv6,
+   * comma-separated (`10.0.0.0/8,fd00::/8`). Set, `X-Forwarded-For` is read only when the
+   * connection comes from a listed proxy (a client reaching the app directly cannot name an address),
+   * and the client is its first entry from the right that is not a listed proxy. Replaces
+   * `trustedProxies` (giving both is a boot error: decision 031). @default '' (the count is used)
+   */
+  trustedProxyAddresses: string
+  /**
    * How many leading bits of an IPv6 client address the per-address limits count it by: 64 (a
    * /64, what a home or a VM gets), or shorter where each client gets a /56 or a /48 and could
    * otherwise rotate through its /64s. 32 to 128. IPv4 addresses count as they are.

@@ -17,6 +17,7 @@ import { numberFormHint } from './config-number-form'
 import { isTimerSetting, MAX_TIMER_MS } from './config-timer-max'
 import { unusedStoreSettingWarnings } from './config-provider-settings'
 import { leaseMarginWarnings } from './config-lease'
+import { proxyAddressSettingProblems } from './http/proxy-addresses'
 import { MIN_SECRET_LENGTH, SECRET_VARIABLE } from '../../convex/secret'
 import { MAX_RATE_LIMIT } from '../../convex/limits'
 import { RATE_LIMITS } from './rate-limit'
@@ -337,6 +338,7 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
   if (options.runtime !== false && (config.provider === 'redis' || config.provider === 'convex') && !config.cookieSecret && config.allowAnonymous) {
     problems.push(`${describe('cookieSecret')} is required with the shared provider "${config.provider}": every instance must read the anonymous user cookie the others set (or turn anonymous users off with ${envNameOf('allowAnonymous')}=false)`)
   }
+  problems.push(...proxyAddressSettingProblems(config).map(problem => `${describe('trustedProxyAddresses')} ${problem}`))
   // Not a text (a JSON object: checkTexts names it): its `[object Object]` holds no origins to judge.
   for (const origin of typeof config.trustedOrigins === 'string' ? trustedOriginSet(config) : []) {
     if (!isOrigin(origin)) problems.push(`${describe('trustedOrigins')} lists ${shownValue(origin)}, which is not an origin${originHint(origin)}: write scheme://host[:port] with no path, e.g. https://app.example.com`)

@@ -34,6 +34,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
   allowAnonymous: true,
   trustedOrigins: '',
   trustedProxies: 0,
+  trustedProxyAddresses: '',
   // A /64: one host's or one home's network (http/client-address.ts).
   clientIpv6PrefixLength: 64,
   allowPreset: '',

@@ -65,4 +65,17 @@ describe('wrong metrics tokens from one address', () => {
     for (let scrapeCount = 0; scrapeCount < 30; scrapeCount++) expect((await scrape(PROMETHEUS, TOKEN)).status).toBe(200)
     expect(log.lines()).toEqual([])
   })
+
+  it('with trustedProxyAddresses, the header is read only from a listed proxy: a direct client rotating X-Forwarded-For is held back', async () => {
+    // The test's requests come from the loopback: listed, they come through a proxy.
+    app = await serveRoutes({ config: { metricsToken: TOKEN, trustedProxyAddresses: '127.0.0.0/8,::1' } })
+    for (let guess = 0; guess < 10; guess++) expect((await scrape(GUESSER, `guess-${guess}`)).status).toBe(401)
+    expect((await scrape(GUESSER, 'guess-10')).status).toBe(429)
+    expect((await scrape(PROMETHEUS, TOKEN)).status).toBe(200)
+    await app.close()
+    // Not listed (a client that reached the app around the proxy): its own header names nothing.
+    app = await serveRoutes({ config: { metricsToken: TOKEN, trustedProxyAddresses: '10.0.0.0/8' } })
+    for (let guess = 0; guess < 10; guess++) expect((await scrape(`203.0.113.${guess}`, `guess-${guess}`)).status).toBe(401)
+    expect((await scrape('203.0.113.99', 'guess-10')).status).toBe(429)
+  })
 })

@@ -16,6 +16,7 @@ import { engineGauges, toPrometheusText } from '../../lib/prometheus'
 import { useStreamGate } from '../../lib/stream-limit'
 import { wantsPrometheusText } from '../../lib/http/metrics-format'
 import { clientAddress } from '../../lib/http/client-address'
+import { trustedProxiesOf } from '../../lib/http/proxy-addresses'
 import { requestIdOf } from '../../lib/http/request-id'
 import { runInRequestScope } from '../../lib/request-scope'
 import { countWrongMetricsToken, METRICS_GUESSES_PER_MINUTE, metricsGuessWaitSeconds } from '../../lib/http/metrics-guesses'
@@ -37,8 +38,7 @@ export default defineEventHandler(event => runInRequestScope(requestIdOf(event),
   const token = metricsTokenOf(engine.getConfig())
   // Off unless configured: answer like a route that does not exist.
   if (!token) throw createError({ statusCode: 404, statusMessage: 'Not Found', message: 'Not found' })
-  const { trustedProxies, clientIpv6PrefixLength } = engine.getConfig()
-  const address = clientAddress(event, trustedProxies, clientIpv6PrefixLength)
+  const address = clientAddress(event, trustedProxiesOf(engine.getConfig()), engine.getConfig().clientIpv6PrefixLength)
   const waitSeconds = metricsGuessWaitSeconds(address)
   if (waitSeconds > 0) {
     setResponseHeader(event, 'retry-after', waitSeconds)

@@ -10,6 +10,7 @@ import type { BackgroundJobsConfig } from '../config'
 import { envNameOf } from '../config'
 import { clientAddress, UNKNOWN_ADDRESS } from './client-address'
 import { routeLogger } from './route-logger'
+import { trustedProxiesOf } from './proxy-addresses'
 
 let warnedAboutProxy = false
 
@@ -34,14 +35,15 @@ let warnedAboutNoAddress = false
  * cap, so the per-address limits do not apply to it (one `warn` line says so).
  */
 export function anonymousClientAddress(event: H3Event, config: BackgroundJobsConfig): string | undefined {
-  const proxyHeader = config.trustedProxies === 0 && !warnedAboutProxy ? PROXY_HEADERS.find(name => getRequestHeader(event, name)) : undefined
+  const trustedProxies = trustedProxiesOf(config)
+  const proxyHeader = trustedProxies === 0 && !warnedAboutProxy ? PROXY_HEADERS.find(name => getRequestHeader(event, name)) : undefined
   if (proxyHeader) {
     // Behind a proxy with no proxies trusted, every client is the proxy: one window for everyone.
     warnedAboutProxy = true
     const { anonymousCreatePerMinute, maxConcurrentAnonymousJobsPerAddress, maxAnonymousStreamsPerAddress } = config.limits
-    routeLogger.warn(`requests come through a proxy (${proxyHeader}) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute (${anonymousCreatePerMinute}), limits.maxConcurrentAnonymousJobsPerAddress (${maxConcurrentAnonymousJobsPerAddress}) and limits.maxAnonymousStreamsPerAddress (${maxAnonymousStreamsPerAddress}) count every anonymous client as the proxy's address, one limit for all of them; set it to the number of proxies in front that append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
+    routeLogger.warn(`requests come through a proxy (${proxyHeader}) but ${envNameOf('trustedProxies')} is 0: limits.anonymousCreatePerMinute (${anonymousCreatePerMinute}), limits.maxConcurrentAnonymousJobsPerAddress (${maxConcurrentAnonymousJobsPerAddress}) and limits.maxAnonymousStreamsPerAddress (${maxAnonymousStreamsPerAddress}) count every anonymous client as the proxy's address, one limit for all of them; set it to the number of proxies in front that append X-Forwarded-For, or list their addresses in ${envNameOf('trustedProxyAddresses')} (docs/config.md, "Anonymous clients")`)
   }
-  const address = clientAddress(event, config.trustedProxies, config.clientIpv6PrefixLength)
+  const address = clientAddress(event, trustedProxies, config.clientIpv6PrefixLength)
   if (address !== UNKNOWN_ADDRESS) return address
   if (!warnedAboutNoAddress) {
     warnedAboutNoAddress = true

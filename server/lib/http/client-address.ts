@@ -14,12 +14,17 @@
  * (`::ffff:192.0.2.1`, how a dual-stack socket reports IPv4 peers; also in hex, `::ffff:c000:201`,
  * or with all eight groups, as some proxies write it) counts as that IPv4 address, and so does one
  * translated by NAT64's well-known prefix (`64:ff9b::192.0.2.1`).
+ *
+ * With `trustedProxyAddresses` set, proxies are named by address instead of counted
+ * (proxy-addresses.ts): the header is read only from a listed proxy's connection.
  */
 import { isIPv4, isIPv6 } from 'node:net'
 import type { H3Event } from 'h3'
 import { getRequestHeader } from 'h3'
 import { envNameOf } from '../config'
 import { routeLogger } from './route-logger'
+import type { ProxyAddresses } from './proxy-addresses'
+import { clientBehindListedProxies } from './proxy-addresses'
 
 let warnedAboutForwarded = false
 
@@ -30,10 +35,14 @@ export function forgetForwardedWarning(): void {
 
 /**
  * The address the per-address limits count this request by ('unknown' when there is none); an IPv6
- * client by its first `ipv6PrefixLength` bits (`clientIpv6PrefixLength`).
+ * client by its first `ipv6PrefixLength` bits (`clientIpv6PrefixLength`). `trustedProxies`: the
+ * count of proxies in front, or the listed ones (`trustedProxiesOf`, proxy-addresses.ts).
  */
-export function clientAddress(event: H3Event, trustedProxies: number, ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH): string {
+export function clientAddress(event: H3Event, trustedProxies: number | ProxyAddresses, ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH): string {
   const socketAddress = event.node.req.socket?.remoteAddress ?? ''
+  if (typeof trustedProxies !== 'number') {
+    return addressKey(clientBehindListedProxies(trustedProxies, socketAddress, getRequestHeader(event, 'x-forwarded-for'), stripDecoration), ipv6PrefixLength)
+  }
   if (trustedProxies <= 0) return addressKey(socketAddress, ipv6PrefixLength)
   warnAboutForwardedOnly(event, trustedProxies)
   // Nearest first: the proxy we are connected to, then what each trusted proxy appended.
@@ -106,7 +115,7 @@ function mappedIPv4(high: string, low: string): string {
 }
 
 /** `[2001:db8::1]:443` → `2001:db8::1`; `fe80::1%eth0` → `fe80::1`. */
-function stripDecoration(raw: string): string {
+export function stripDecoration(raw: string): string {
   let address = raw.trim()
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address)
   if (bracketed) address = bracketed[1]!
