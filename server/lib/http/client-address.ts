@@ -24,7 +24,7 @@ import { getRequestHeader } from 'h3'
 import { envNameOf } from '../config'
 import { routeLogger } from './route-logger'
 import type { ProxyAddresses } from './proxy-addresses'
-import { clientBehindListedProxies } from './proxy-addresses'
+import { clientBehindListedProxies, isListedProxy } from './proxy-addresses'
 
 let warnedAboutForwarded = false
 
@@ -41,25 +41,28 @@ export function forgetForwardedWarning(): void {
 export function clientAddress(event: H3Event, trustedProxies: number | ProxyAddresses, ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH): string {
   const socketAddress = event.node.req.socket?.remoteAddress ?? ''
   if (typeof trustedProxies !== 'number') {
-    return addressKey(clientBehindListedProxies(trustedProxies, socketAddress, getRequestHeader(event, 'x-forwarded-for'), stripDecoration), ipv6PrefixLength)
+    const forwarded = getRequestHeader(event, 'x-forwarded-for')
+    if (!forwarded && !warnedAboutForwarded && isListedProxy(trustedProxies, stripDecoration(socketAddress))) warnAboutForwardedOnly(event, `${envNameOf('trustedProxyAddresses')} set`)
+    return addressKey(clientBehindListedProxies(trustedProxies, socketAddress, forwarded, stripDecoration), ipv6PrefixLength)
   }
   if (trustedProxies <= 0) return addressKey(socketAddress, ipv6PrefixLength)
-  warnAboutForwardedOnly(event, trustedProxies)
+  warnAboutForwardedOnly(event, `${envNameOf('trustedProxies')} at ${trustedProxies}`)
   // Nearest first: the proxy we are connected to, then what each trusted proxy appended.
   const hops = [socketAddress, ...forwardedFor(event).reverse()]
   return addressKey(hops[Math.min(trustedProxies, hops.length - 1)]!, ipv6PrefixLength)
 }
 
 /**
- * One `warn` line, the first time a request behind trusted proxies has `Forwarded` or nginx's
- * `X-Real-IP` but no `X-Forwarded-For`: neither is read, so every client counts as the proxy.
+ * One `warn` line, the first time a request behind trusted proxies (by count, or from a listed
+ * proxy) has `Forwarded` or nginx's `X-Real-IP` but no `X-Forwarded-For`: neither is read, so
+ * every client counts as the proxy. `trusted` names the setting that trusts them.
  */
-function warnAboutForwardedOnly(event: H3Event, trustedProxies: number): void {
+function warnAboutForwardedOnly(event: H3Event, trusted: string): void {
   if (warnedAboutForwarded || getRequestHeader(event, 'x-forwarded-for')) return
   const header = getRequestHeader(event, 'forwarded') ? 'a Forwarded header (RFC 7239)' : getRequestHeader(event, 'x-real-ip') ? 'an X-Real-IP header' : undefined
   if (!header) return
   warnedAboutForwarded = true
-  routeLogger.warn(`a request came with ${header} and no X-Forwarded-For, with ${envNameOf('trustedProxies')} at ${trustedProxies}: it is not read, only X-Forwarded-For is, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
+  routeLogger.warn(`a request came with ${header} and no X-Forwarded-For, with ${trusted}: it is not read, only X-Forwarded-For is, so the client address of rate limits is the proxy's (and a client's own X-Forwarded-For would name it); have each proxy append X-Forwarded-For (docs/config.md, "Anonymous clients")`)
 }
 
 /** Every `X-Forwarded-For` entry, in order (Node joins repeated headers with commas). */
