@@ -12,7 +12,7 @@ import type { CounterName, HistogramName } from './metric-help'
 import { COUNTER_HELP, HISTOGRAM_HELP, METRIC_LABELS } from './metric-help'
 import { RATE_LIMITS } from './rate-limit'
 import { MODEL_RETRY_REASONS } from './model/retry-metrics'
-import { STREAM_CUT_REASONS } from './http/sse-sink'
+import { CUT_STREAMS, STREAM_CUT_REASONS } from './http/sse-sink'
 import { TERMINAL_STATUSES } from '../../shared/events'
 
 /**
@@ -51,6 +51,7 @@ export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } =
  */
 export const FIXED_LABEL_SETS: { [Name in CounterName]?: Readonly<Record<string, readonly string[]>> } = {
   lease_takeovers_total: { type: ['chat', 'workflow'], outcome: ['resumed', 'ended', 'already-ended'] },
+  streams_cut_total: { stream: CUT_STREAMS, reason: STREAM_CUT_REASONS },
 }
 
 /** Every combination of one value per label. */

@@ -16,21 +16,13 @@ import type { SseSink } from '../../server/lib/http/sse-sink'
 import { withKnownSeries } from '../../server/lib/metric-known-series'
 import { useMetrics } from '../../server/lib/metrics'
 import type { NotificationSink } from '../../server/lib/notifications'
+import { madeSinks } from '../support/recorded-sinks'
 import { serveRoutes } from '../support/route-app'
 import type { RouteApp } from '../support/route-app'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
-/** The SSE sinks the routes made, in order. */
-const made: SseSink[] = []
-vi.mock('../../server/lib/http/sse-sink', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../server/lib/http/sse-sink')>()
-  return { ...actual, createSseSink: (...args: Parameters<typeof actual.createSseSink>) => {
-    const sink = actual.createSseSink(...args)
-    made.push(sink)
-    return sink
-  } }
-})
+vi.mock('../../server/lib/http/sse-sink', async importOriginal => (await import('../support/recorded-sinks')).recordSseSinks(importOriginal))
 
 let app: RouteApp | null = null
 let client: ClientRequest | null = null
@@ -40,7 +32,7 @@ afterEach(async () => {
   client = null
   socket?.destroy()
   socket = null
-  made.length = 0
+  madeSinks.length = 0
   await app?.close()
   app = null
 })
@@ -81,7 +73,7 @@ async function openStalled(reading: 'paused' | 'never') {
     socket.pause()
   }
   await vi.waitFor(() => expect(attached).not.toBeNull())
-  const [stream] = made as [SseSink]
+  const [stream] = madeSinks as [SseSink]
   let closed = false
   void stream.closed.then(() => {
     closed = true

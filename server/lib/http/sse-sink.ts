@@ -41,11 +41,14 @@ export interface SseSink extends ViewerSink {
   onCut?: (reason: StreamCutReason) => void
 }
 
-/** Why a sink ends a stream for its client's backpressure (`SseSink.onCut`; `notification_streams_cut_total{reason}`). */
+/** Why a sink ends a stream for its client's backpressure (`SseSink.onCut`; `notification_streams_cut_total{reason}`, `streams_cut_total{stream,reason}`). */
 export const STREAM_CUT_REASONS = ['fell-behind', 'stalled'] as const
 
 /** One of `STREAM_CUT_REASONS`. */
 export type StreamCutReason = (typeof STREAM_CUT_REASONS)[number]
+
+/** The streams other than the notification stream whose cuts are counted (`streams_cut_total{stream}`): job viewers and the AI SDK's chat streams. */
+export const CUT_STREAMS = ['job', 'ai-sdk'] as const
 
 /** Formats one SSE frame. Data is JSON on one line (job events in their wire form), so it can never break the framing. */
 export function formatFrame(event: string, id: number | string | undefined, data: unknown): string {

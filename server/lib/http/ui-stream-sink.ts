@@ -15,6 +15,7 @@ import { withFinishMetadata, withStartMetadata } from '../ai-sdk/message-metadat
 import type { UiChunk } from '../ai-sdk/ui-chunks'
 import { formatChunk, UI_MESSAGE_STREAM_DONE, UI_MESSAGE_STREAM_HEADERS } from '../ai-sdk/ui-chunks'
 import type { SendOptions, ViewerFrame, ViewerSink } from '../viewer'
+import type { StreamCutReason } from './sse-sink'
 import { createSseWriter } from './sse-writer'
 
 /** Options of a UI stream sink. */
@@ -34,6 +35,12 @@ export interface UiStreamSink extends ViewerSink {
   readonly dropped: number
   /** Ends the stream with an `error` chunk the SDK surfaces. */
   fail(message: string): void
+  /**
+   * Called when the sink ends the stream for its client's backpressure (the route counts it):
+   * `fell-behind`, closed while frames it dropped were still missing (cut, the client resumes), or
+   * `stalled`, the client took nothing for a whole heartbeat and was cut.
+   */
+  onCut?: (reason: StreamCutReason) => void
 }
 
 /** Creates the sink for one response and writes the `start` chunk (the headers go out at once). */
@@ -45,6 +52,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
   /** Set while the last chunks wait for their finish metadata. */
   let ending: Promise<void> | null = null
   writer.onDrain = () => sink.onResyncNeeded?.()
+  writer.onStallCut = () => sink.onCut?.('stalled')
 
   function write(chunks: UiChunk[], whole = false) {
     if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''), whole)
@@ -114,6 +122,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       // Closed by the engine before the end (shutdown, the job moved to another instance) or with
       // frames missing: cut, so the client resumes instead of taking a partial answer as complete.
       if (missing || !mapper.done) {
+        if (missing) sink.onCut?.('fell-behind')
         writer.destroy()
         return
       }
