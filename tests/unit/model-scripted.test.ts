@@ -184,6 +184,16 @@ describe('scripted model: tools', () => {
     expect(text).not.toContain('{')
   })
 
+  it('quotes an array of strings as its count and first items, without JSON quotes (crawl_site\'s pages)', async () => {
+    const messages = [user('calculate 12 * 7')]
+    const step1 = await round(messages, TOOLS)
+    const pages = Array.from({ length: 8 }, (_, index) => `Page ${index + 1} of https://example.com/`)
+    const { text } = await round(afterTools(messages, step1.calls, [JSON.stringify({ url: 'https://example.com/', pages, depth: [{ level: 1 }] })]), TOOLS)
+    expect(text).toContain('**calculate** — url: https://example.com/, pages: 8 items: Page 1 of https://example.com/, Page 2 of https://example.com/, Page 3 of https://example.com/, …, depth: 1 item: {"level":1}')
+    expect(text).not.toContain('["')
+    expect(text).not.toContain('Page 4')
+  })
+
   it('calls two tools in one step when asked for both', async () => {
     const { calls } = await round([user('Give me both the time and compute 2 + 3')], TOOLS)
     expect(calls.map(call => call.name)).toEqual(['get_current_time', 'calculate'])

@@ -209,7 +209,20 @@ function toolResults(messages: ChatMessage[]): ToolResult[] {
     }))
 }
 
-/** A tool result as words: a JSON object's fields as `name: value`, strings without quotes. */
+/** Most items of an array a tool result quotes; the rest are `…`. */
+const SHOWN_ITEMS = 3
+
+/** One value as words: a string without quotes, an array as its count and first items, anything else compact JSON. */
+function show(item: unknown): string {
+  if (typeof item === 'string') return item
+  if (!Array.isArray(item)) return JSON.stringify(item)
+  if (item.length === 0) return 'no items'
+  const shown = item.slice(0, SHOWN_ITEMS).map(show)
+  if (item.length > SHOWN_ITEMS) shown.push('…')
+  return `${item.length} ${item.length === 1 ? 'item' : 'items'}: ${shown.join(', ')}`
+}
+
+/** A tool result as words: a JSON object's fields as `name: value`, strings without quotes, arrays as their count and first items. */
 function readable(content: string): string {
   let value: unknown
   try {
@@ -218,7 +231,6 @@ function readable(content: string): string {
   catch {
     return content
   }
-  const show = (item: unknown) => (typeof item === 'string' ? item : JSON.stringify(item))
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value).map(([name, item]) => `${name}: ${show(item)}`).join(', ')
   }
