@@ -1,0 +1,101 @@
+/**
+ * The entries of a job's state (`JobState`, reducer.ts) as the reducer builds them from the event
+ * log: its tool calls, model rounds, workflow nodes, and input requests waiting or answered.
+ */
+import type {
+  InputRequestPayload,
+  ReasoningDetail,
+  TextRange,
+  TokenUsage,
+  ToolResultStatus,
+} from './events'
+import type { ToolCallProgress } from './tool-call-progress'
+
+/** A tool call as a viewer sees it. */
+export interface ToolCallState {
+  id: string
+  name: string
+  args: unknown
+  step: number
+  nodeId?: string
+  /**
+   * `stopped`: still running or waiting for approval when the job was aborted, or when its workflow
+   * node was cancelled because a sibling branch of a parallel node failed (it never got a result).
+   */
+  status: 'running' | 'waiting-approval' | ToolCallOutcomeStatus
+  result?: unknown
+  error?: string
+  durationMs?: number
+  /**
+   * The id of the approval request the call asked (its input request), kept once the request is
+   * answered or the job's end cut it off (`pendingInputs` then no longer has it).
+   */
+  approvalId?: string
+  /**
+   * What the tool said last about how it is going (`tool-progress`), while it runs: gone once the
+   * call has its outcome.
+   */
+  progress?: ToolCallProgress
+  /**
+   * The arguments that approval request asked with (the tool's schema applied: what the tool would
+   * run with), kept with `approvalId` for when the request is no longer in `pendingInputs`.
+   */
+  approvalArgs?: unknown
+}
+
+/** A call's outcome: its `tool-result`'s status, or `stopped` (the job's abort, or its node's cancellation, cut it off). */
+export type ToolCallOutcomeStatus = ToolResultStatus | 'stopped'
+
+/** True once a call has its outcome (not running, not waiting for approval). */
+export function isToolOutcome(status: ToolCallState['status']): status is ToolCallOutcomeStatus {
+  return status !== 'running' && status !== 'waiting-approval'
+}
+
+/** One model round. */
+export interface StepState {
+  step: number
+  nodeId?: string
+  finishReason: string | null
+  usage?: TokenUsage
+  /** Where the round's `reasoning_content` is in `reasoning` (a chat round that asked for tools; events.ts). */
+  reasoningContent?: TextRange
+  /** How many tool calls the round asked for (absent in logs written before it; events.ts). */
+  toolCallCount?: number
+  /** The round's OpenRouter `reasoning_details` (a chat round that asked for tools; events.ts): on the server only. */
+  reasoningDetails?: ReasoningDetail[]
+  /** The `extra_content` of the round's calls, by call id (events.ts): on the server only. */
+  toolCallExtras?: Record<string, Record<string, unknown>>
+  /** Messages of earlier turns the round's request left out for the model's context budget (events.ts). */
+  droppedMessages?: number
+  ended: boolean
+}
+
+/** A workflow node as a viewer sees it. */
+export interface NodeState {
+  nodeId: string
+  kind: string
+  /** `stopped`: still running or waiting when the job was aborted. */
+  status: 'running' | 'waiting' | 'completed' | 'failed' | 'skipped' | 'stopped'
+  output?: unknown
+  /**
+   * While a node that finished before runs again (a loop's next round), the output of its latest
+   * finished visit: the node's own code reads it (`state.outputs`) in the live run, and a run
+   * resumed from the log reads it there too.
+   */
+  previousOutput?: unknown
+  error?: string
+  startedAt: number
+  endedAt?: number
+}
+
+/** An input request that waits for an answer. */
+export type PendingInput = Omit<InputRequestPayload, 'type'> & { nodeId?: string, requestedAt: number }
+
+/** An answered (or timed-out) input request, kept in the history. */
+export interface AnsweredInput extends PendingInput {
+  answer: unknown
+  answeredAt: number
+  answeredBy: string
+  /** The digest of the answer as sent, when the schema stored another value (`input-response` `sent`). */
+  sent?: string
+}
