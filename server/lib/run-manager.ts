@@ -1,6 +1,6 @@
 /**
  * Running jobs on this instance: start a run (its timers, write-behind queue, live log, lease and
- * runner), end it once with an outcome, abort it, or abandon it to another instance, and act on
+ * runner), end it once with an outcome (run-end.ts), abort it, or abandon it to another instance, and act on
  * controls forwarded from other instances. A job's end is reported (to viewers, notifications,
  * hooks) only once the provider stored it. Every run releases everything it holds when its
  * runner has settled.
@@ -34,19 +34,13 @@ import { answerAndStore, answeredByLostOwner } from './stored-answer'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
-import { nextTurn } from './next-turn'
 import { settleEndStored } from './end-stored'
-import { endCodeFields, logJobEnded } from './job-end-log'
 import { announceLostJob } from './lost-job'
+import { createRunEnd } from './run-end'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
 
-/**
- * How long after a job's end was stored its code may go on before a warning names the run: code
- * that does not heed its signal holds the run (its lease, its slot, `engine_oldest_run_age_ms`)
- * past the job's end, and the job's `job ended` line is already written.
- */
-export const RUN_RETURN_WARN_MS = 30_000
+export { RUN_RETURN_WARN_MS } from './run-end'
 
 /** What the run manager needs from its engine. */
 export interface RunManagerOptions {
@@ -95,65 +89,7 @@ export function createRunManager(options: RunManagerOptions) {
   const { provider, shared, runs, now, logger, notifications } = options
   /** Answers sent while nobody owned a taken-over job, waiting for their questions (takeover-answers.ts). */
   const takeoverAnswers = new WeakMap<JobRun, TakeoverAnswers>()
-
-  function notifyEnd(run: JobRun) {
-    const { record, live } = run
-    notifications.notify(record.userId, { type: 'job-end', jobId: record.id, threadId: record.threadId, status: live.state.status, title: record.title })
-  }
-
-  /**
-   * Ends a run with an outcome (once: later outcomes are refused, like a late complete after
-   * abort). The end is written first, retried until stored, and only then reported; resolves then.
-   */
-  function endRun(run: JobRun, outcome: RunOutcome): Promise<void> {
-    if (run.ending) return run.ending
-    if (run.abandoned) return Promise.resolve()
-    let endEvent: JobEvent | null = null
-    // The final text and the end go out below, this turn; what follows (storing and reporting the
-    // end, closing the viewers, the log line, hooks, notifications) waits a turn, so jobs ending
-    // together never hold back the text other streams have already received (bench/notes/fanout.md).
-    // Set first: the last pushes may pass persist.maxPendingBytes, whose abort then finds the end
-    // decided — not a second end of its own on top of this one.
-    run.ending = nextTurn().then(() => run.persist.flush()).then((stored) => {
-      // The span says how the job ended only once that end is stored; a refused (another owner)
-      // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
-      if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at)
-      else {
-        run.trace.abandon(`the end was not stored (${stored})`)
-        // Refused: another instance had taken the job over. Closed: shutdown gave up writing it.
-        // Not twice: a run stopped meanwhile (its lease lost, a write refused) was counted then.
-        if (!run.abandoned) useMetrics().increment('runs_handed_off_total', { cause: stored === 'refused' ? 'end-refused' : 'shutdown' })
-      }
-      // A call the end cut off is counted only with an end stored: else the next owner counts it.
-      settleEndStored(run, stored === 'stored')
-      if (stored !== 'stored' || run.abandoned) return
-      run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, traceId: run.trace.traceId, requestId: run.requestId }, outcome.status, outcome.error, run.metrics)
-      notifyEnd(run)
-      if (!run.codeReturned) warnWhileHeld(run, outcome)
-    })
-    run.live.flush()
-    // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing).
-    run.metrics.duration_ms = Math.round(performance.now() - run.monotonicStartedAt)
-    endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
-    return run.ending
-  }
-
-  /**
-   * The job ended (a time limit, an abort) while its code still runs: once it has not returned
-   * within `RUN_RETURN_WARN_MS`, one warning names the job — the stuck run the age gauge shows —
-   * and an info line says when the code returns (startRun). On the run's timers: gone with the run.
-   */
-  function warnWhileHeld(run: JobRun, outcome: RunOutcome) {
-    const endedAt = performance.now()
-    run.timers.timeout(() => {
-      if (run.codeReturned || run.abandoned) return
-      run.heldWarnedSince = endedAt
-      logger.warn(`the job ended but its code has not returned after ${RUN_RETURN_WARN_MS} ms (code that does not heed its signal); its run is held until it does`, {
-        jobId: run.record.id, status: outcome.status, ...endCodeFields(outcome.status, outcome.error), heldMs: RUN_RETURN_WARN_MS,
-      })
-    }, RUN_RETURN_WARN_MS)
-  }
+  const endRun = createRunEnd({ logger, notifications })
 
   /**
    * Aborts a run; resolves once its end is stored and reported. With `approvals`, answer and stop:
