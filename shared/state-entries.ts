@@ -4,9 +4,7 @@
  */
 import type {
   InputRequestPayload,
-  ReasoningDetail,
-  TextRange,
-  TokenUsage,
+  StepEndPayload,
   ToolResultStatus,
 } from './events'
 import type { ToolCallProgress } from './tool-call-progress'
@@ -51,22 +49,12 @@ export function isToolOutcome(status: ToolCallState['status']): status is ToolCa
   return status !== 'running' && status !== 'waiting-approval'
 }
 
-/** One model round. */
-export interface StepState {
-  step: number
+/**
+ * One model round: its `step-end` event's fields (events.ts says what each holds; `reasoningDetails`
+ * and `toolCallExtras` stay on the server), the workflow node it ran in, and whether it ended.
+ */
+export interface StepState extends Omit<StepEndPayload, 'type'> {
   nodeId?: string
-  finishReason: string | null
-  usage?: TokenUsage
-  /** Where the round's `reasoning_content` is in `reasoning` (a chat round that asked for tools; events.ts). */
-  reasoningContent?: TextRange
-  /** How many tool calls the round asked for (absent in logs written before it; events.ts). */
-  toolCallCount?: number
-  /** The round's OpenRouter `reasoning_details` (a chat round that asked for tools; events.ts): on the server only. */
-  reasoningDetails?: ReasoningDetail[]
-  /** The `extra_content` of the round's calls, by call id (events.ts): on the server only. */
-  toolCallExtras?: Record<string, Record<string, unknown>>
-  /** Messages of earlier turns the round's request left out for the model's context budget (events.ts). */
-  droppedMessages?: number
   ended: boolean
 }
 
