@@ -10,37 +10,19 @@ import { afterEach, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import { useMetrics } from '../../server/lib/metrics'
+import { releaseHeld } from '../support/held-broadcast-channel'
 import { useIsolationPools } from '../support/isolation-pools'
 
-/** Answers the pool has not read yet (held, to be read at the test's chosen moment). */
-const held: Array<() => void> = []
-let holdAnswers = false
-
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:worker_threads')>()
-  /** The pool's answer channel, whose answers the test can hold back. */
-  class HeldChannel extends original.BroadcastChannel {}
-  const handler = Object.getOwnPropertyDescriptor(original.BroadcastChannel.prototype, 'onmessage')!
-  Object.defineProperty(HeldChannel.prototype, 'onmessage', {
-    get() {
-      return handler.get!.call(this)
-    },
-    set(listener: ((event: { data?: { answer?: unknown } }) => void) | null) {
-      handler.set!.call(this, listener && ((event: { data?: { answer?: unknown } }) => {
-        if (holdAnswers && event.data?.answer) held.push(() => listener(event))
-        else listener(event)
-      }))
-    },
-  })
-  return { ...original, BroadcastChannel: HeldChannel }
-})
+/** The pool's answers the test holds back, to be read at its chosen moment. */
+const channel = vi.hoisted(() => ({ hold: false, held: [] as Array<() => void> }))
+vi.mock('node:worker_threads', async original =>
+  (await import('../support/held-broadcast-channel')).withHeldMessages(await original(), channel, data => !!data?.answer))
 
 const pools = useIsolationPools()
 
 afterEach(() => {
   vi.useRealTimers()
-  holdAnswers = false
-  held.splice(0)
+  releaseHeld(channel)
 })
 
 it('an answer posted within the time limit and read just after the server\'s limit passed is used', async () => {
@@ -49,13 +31,13 @@ it('an answer posted within the time limit and read just after the server\'s lim
   const run = pools.run(resolveConfig({ tools: { isolated: 'echo' }, limits: { toolTimeoutMs: 5_000 }, isolation: { maxWorkers: 1, minWorkers: 1 } }))
   // The server's time limit (a timer of the run's TimerSet) runs on fake time.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  holdAnswers = true
+  channel.hold = true
   const outcome = executeToolCall(run.context, { id: 'call-1', name: 'echo', args: { text: 'in time' }, step: 1 })
   // The worker answered (its start report, read before, armed the server's time limit).
-  while (held.length === 0) await new Promise(resolve => setImmediate(resolve))
+  while (channel.held.length === 0) await new Promise(resolve => setImmediate(resolve))
   await vi.advanceTimersByTimeAsync(5_000)
-  holdAnswers = false
-  for (const read of held.splice(0)) read()
+  channel.hold = false
+  for (const read of channel.held.splice(0)) read()
   expect(await outcome).toMatchObject({ status: 'completed', result: { text: 'in time' } })
   expect(stopped()).toBe(before)
 })

@@ -9,31 +9,14 @@ import type { Worker } from 'node:worker_threads'
 import { afterEach, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'
 import { ANSWER_WAIT_MS } from '../../server/lib/isolation/tool-pool'
+import { releaseHeld } from '../support/held-broadcast-channel'
 import { useIsolationPools } from '../support/isolation-pools'
 import { recordingLogger } from '../support/recording-logger'
 
-/** Answers the pool has not read yet (held, to be read at the test's chosen moment). */
-const held: Array<() => void> = []
-let holdAnswers = false
-
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:worker_threads')>()
-  /** The pool's answer channel, whose answers the test can hold back. */
-  class HeldChannel extends original.BroadcastChannel {}
-  const handler = Object.getOwnPropertyDescriptor(original.BroadcastChannel.prototype, 'onmessage')!
-  Object.defineProperty(HeldChannel.prototype, 'onmessage', {
-    get() {
-      return handler.get!.call(this)
-    },
-    set(listener: ((event: { data?: { answer?: unknown } }) => void) | null) {
-      handler.set!.call(this, listener && ((event: { data?: { answer?: unknown } }) => {
-        if (holdAnswers && event.data?.answer) held.push(() => listener(event))
-        else listener(event)
-      }))
-    },
-  })
-  return { ...original, BroadcastChannel: HeldChannel }
-})
+/** The pool's answers the test holds back, to be read at its chosen moment. */
+const channel = vi.hoisted(() => ({ hold: false, held: [] as Array<() => void> }))
+vi.mock('node:worker_threads', async original =>
+  (await import('../support/held-broadcast-channel')).withHeldMessages(await original(), channel, data => !!data?.answer))
 
 const context = { userId: 'u', jobId: 'job-race', threadId: null, step: 1 }
 const pools = useIsolationPools()
@@ -41,8 +24,7 @@ let onWorker: ((worker: Worker) => void) | undefined
 
 afterEach(() => {
   if (onWorker) process.off('worker', onWorker)
-  holdAnswers = false
-  held.splice(0)
+  releaseHeld(channel)
 })
 
 it('a worker that dies right after posting its answer: the death is read first, the answer is used', async () => {
@@ -52,13 +34,13 @@ it('a worker that dies right after posting its answer: the death is read first, 
     if (message?.progress !== 100) return
     // Past tinypool's handler (it ran first): the task's rejection is read before the answer.
     setImmediate(() => {
-      holdAnswers = false
-      for (const read of held.splice(0)) read()
+      channel.hold = false
+      for (const read of channel.held.splice(0)) read()
     })
   })
   process.on('worker', onWorker)
   const isolation = pools.pool(resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 } }), logger)
-  holdAnswers = true
+  channel.hold = true
   const { result } = await isolation.run({ name: 'post_after', args: {}, context, timeoutMs: 60_000 }, new AbortController().signal)
   expect(result).toEqual({ answered: true })
   await expect.poll(() => lines.find(line => line.fields?.tool === 'post_after'), { timeout: 10_000, interval: 5 }).toMatchObject({
@@ -80,7 +62,7 @@ it('an answer posted before the death that never arrives fails the call after AN
   })
   process.on('worker', onWorker)
   const isolation = pools.pool(resolveConfig({ isolation: { maxWorkers: 1, minWorkers: 1 } }))
-  holdAnswers = true
+  channel.hold = true
   let settled = false
   const outcome = isolation.run({ name: 'post_after', args: {}, context, timeoutMs: 60_000 }, new AbortController().signal)
   void outcome.then(() => (settled = true), () => (settled = true))

@@ -38,28 +38,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Start reports the pool has not read yet (held, to be read at the test's chosen moment). */
-const held: Array<() => void> = []
-let holdStarts = false
-
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:worker_threads')>()
-  /** The pool's answer channel, whose start reports the test can hold back. */
-  class HeldChannel extends original.BroadcastChannel {}
-  const handler = Object.getOwnPropertyDescriptor(original.BroadcastChannel.prototype, 'onmessage')!
-  Object.defineProperty(HeldChannel.prototype, 'onmessage', {
-    get() {
-      return handler.get!.call(this)
-    },
-    set(listener: ((event: { data?: { started?: unknown } }) => void) | null) {
-      handler.set!.call(this, listener && ((event: { data?: { started?: unknown } }) => {
-        if (holdStarts && event.data?.started) held.push(() => listener(event))
-        else listener(event)
-      }))
-    },
-  })
-  return { ...original, BroadcastChannel: HeldChannel }
-})
+/** The pool's start reports the test holds back, to be read at its chosen moment. */
+const channel = vi.hoisted(() => ({ hold: false, held: [] as Array<() => void> }))
+vi.mock('node:worker_threads', async original =>
+  (await import('../support/held-broadcast-channel')).withHeldMessages(await original(), channel, data => !!data?.started))
 
 it('a call a worker started as the queue limit passed is not reported "not run": it runs on under its time limit', async () => {
   const config = resolveConfig({ tools: { isolated: 'spin' }, isolation: { maxWorkers: 1, minWorkers: 1, queueTimeoutMs: QUEUE_TIMEOUT_MS }, limits: { toolTimeoutMs: 60_000 } })
@@ -97,15 +79,15 @@ it('a call a worker started as the queue limit passed is not reported "not run":
   }
   Object.assign(fake.context, { timers: byHand })
 
-  holdStarts = true
+  channel.hold = true
   const outcome = executeToolCall(fake.context, { id: 's1', name: 'spin', args: { marker }, step: 1 })
   let settled = false
   void outcome.finally(() => (settled = true))
   // The worker took the call and runs it; the queue limit passes before the pool reads its report.
   await expect.poll(() => existsSync(marker), { timeout: 10_000, interval: 5 }).toBe(true)
   fireWaitLimit()
-  holdStarts = false
-  for (const read of held.splice(0)) read()
+  channel.hold = false
+  for (const read of channel.held.splice(0)) read()
   await new Promise(resolve => setImmediate(resolve))
   // Still running, under its time limit: it ends there, stopped — not "not run".
   expect(settled ? await outcome : 'still running').toBe('still running')
