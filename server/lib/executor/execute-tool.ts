@@ -71,6 +71,8 @@ export interface ToolCallOutcome {
   /** A result too large to be used whole (`ToolResultJson.cutBytes`): the first bytes of its JSON, and its size; `result` is null. */
   cut?: { json: string, bytes: number }
   error?: string
+  /** The tool refused the call with a `ToolError` (status `error`): not a fault (tool-failure-lines.ts). */
+  refused?: true
   durationMs: number
 }
 
@@ -205,8 +207,6 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   // Elapsed time, on the monotonic clock: a wall-clock step during the call changes nothing.
   const durationMs = () => (timing.startedAt === null ? 0 : Math.round(performance.now() - timing.startedAt))
   let outcome: ToolCallOutcome
-  // A ToolError the tool threw: counted `refused`, not `error` (tool-failure-lines.ts).
-  let refused = false
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
     const tool = offered.includes(call.name) ? context.tools.get(call.name) : undefined
@@ -240,15 +240,15 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     }
     if (!isToolCallError(error)) throw error
     logToolCallFailure(context, call, error)
-    if (isToolRefusal(error)) refused = true
     // Refused before the tool's code ran (an isolation worker's checks): no execution to time.
     if (error instanceof ToolNotRunError) timing.startedAt = null
     // A tool's own fault reads only `Tool "x" failed` unless it threw a ToolError (shown-tool-error.ts).
     const shown = shownToolError(error, context.config)
-    outcome = { id: call.id, name: call.name, status: error.status, error: shown, durationMs: durationMs() }
+    // A ToolError the tool threw: counted `refused`, not `error`, and its span is no error (tool-failure-lines.ts).
+    outcome = { id: call.id, name: call.name, status: error.status, error: shown, ...(isToolRefusal(error) ? { refused: true as const } : {}), durationMs: durationMs() }
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: shown, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
-  countStoredToolResult(context, call.name, refused ? REFUSED_STATUS : outcome.status, timing.startedAt === null ? null : outcome.durationMs)
+  countStoredToolResult(context, call.name, outcome.refused ? REFUSED_STATUS : outcome.status, timing.startedAt === null ? null : outcome.durationMs)
   context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })
   return outcome
 }

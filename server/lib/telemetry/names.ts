@@ -77,6 +77,8 @@ export const ATTR = {
   toolDurationMs: 'background_jobs.tool.duration_ms',
   toolTimedOut: 'background_jobs.tool.timed_out',
   toolDenied: 'background_jobs.tool.denied',
+  /** The tool threw a `ToolError` (its deliberate "cannot do that"): the span is no error. */
+  toolRefused: 'background_jobs.tool.refused',
   toolIsolated: 'background_jobs.tool.isolated',
   nodeId: 'background_jobs.node.id',
   nodeKind: 'background_jobs.node.kind',

@@ -1,6 +1,6 @@
 /**
  * The spans of a job's steps, children of the job span: a model round (time to first token,
- * tokens, finish reason), a tool call (name, status, duration, timeout/denied) and a workflow
+ * tokens, finish reason), a tool call (name, status, duration, timeout/denied/refused) and a workflow
  * node (id, kind, status). Thin wrappers the executor and the workflow runner put around the work.
  */
 import type { Attributes, Span } from '@opentelemetry/api'
@@ -105,11 +105,13 @@ export function traceToolCall(context: RunContext, call: ToolCallRequest, work: 
         [ATTR.toolDurationMs]: outcome.durationMs,
         [ATTR.toolTimedOut]: outcome.status === 'timeout',
         [ATTR.toolDenied]: outcome.status === 'denied',
+        [ATTR.toolRefused]: outcome.refused === true,
       })
+      // A refusal's text (the ToolError's message) is its output, redacted as its log line is.
       const output = outcome.status === 'completed' ? (outcome.cut ? cutResultContent(settings, outcome.cut.json) : contentValue(settings, outcome.result)) : errorContentValue(settings, outcome.error)
       if (output !== undefined) span.setAttribute(ATTR.contentOutput, output)
-      // A denial is the human's decision, not a failure of the call.
-      if (outcome.status === 'error' || outcome.status === 'timeout') {
+      // A denial is the human's decision, and a ToolError the tool's own "cannot do that": neither is a failure of the call.
+      if ((outcome.status === 'error' && !outcome.refused) || outcome.status === 'timeout') {
         span.setAttribute(ATTR.errorType, `tool-${outcome.status}`)
         span.setStatus({ code: SpanStatusCode.ERROR, message: `tool-${outcome.status}` })
       }
