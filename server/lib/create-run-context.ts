@@ -32,6 +32,8 @@ export interface RunContextOptions {
   upstreamRequest: (context: { job: JobRecord, request: ModelRequest }) => Promise<boolean>
   /** Logs a tool's failure in a job, or counts it when that tool failed just before (repeated-failure-log.ts). */
   toolFailed?: (tool: string, jobId: string, log: () => void, error: unknown) => void
+  /** Logs a tool's refusal (a `ToolError`) in a job, or counts it when that tool refused the same way just before. */
+  toolRefused?: (tool: string, jobId: string, log: () => void, message: string) => void
 }
 
 /** Creates the context handed to a runner. */
@@ -99,6 +101,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
     },
     afterEndStored: action => whenEndStored(run, action),
     ...(options.toolFailed ? { toolFailed: (tool: string, log: () => void, error: unknown) => options.toolFailed!(tool, run.record.id, log, error) } : {}),
+    ...(options.toolRefused ? { toolRefused: (tool: string, log: () => void, message: string) => options.toolRefused!(tool, run.record.id, log, message) } : {}),
     afterStored: action => void run.persist.flush().then((outcome) => {
       if (outcome === 'stored') action()
     }),

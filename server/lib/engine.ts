@@ -19,7 +19,7 @@ import { releaseRun } from './job-run'
 import { useMetrics } from './metrics'
 import { createBatchClock } from './batch-clock'
 import { createRunContext } from './create-run-context'
-import { logToolFailure } from './tool-failure-log'
+import { logToolFailure, logToolRefusal } from './tool-failure-log'
 import type { RoundTextStarts } from './executor/round-text'
 import { createRunManager } from './run-manager'
 import { restrictTools } from './tools/restrict'
@@ -110,6 +110,7 @@ export function createEngine(options: EngineOptions) {
     logger,
     upstreamRequest: context => callHook('upstreamRequest', context.job.id, context),
     toolFailed: (tool, jobId, log, error) => logToolFailure({ tool, jobId, log, error, logger, timers: engineTimers }),
+    toolRefused: (tool, jobId, log, message) => logToolRefusal({ tool, jobId, log, message, logger, timers: engineTimers }),
   })
 
   const { startRun, abortRun, abandonRun } = createRunManager({

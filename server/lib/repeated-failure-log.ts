@@ -68,9 +68,10 @@ export interface RepeatedFailure {
   again?: boolean
   /**
    * The count line: its level, its message for a number of failures (`otherKinds`: of kinds past
-   * `FAILURE_KINDS_MAX`, not the kind of the failure logged before), and fields of its own.
+   * `FAILURE_KINDS_MAX`, not the kind of the failure logged before), fields of its own, and how
+   * it shows the last error (default `{ error }`; a tool's refusal: its text, no error object).
    */
-  count: { level: 'warn' | 'error', message: (failures: number, otherKinds: boolean) => string, fields?: Record<string, unknown> }
+  count: { level: 'info' | 'warn' | 'error', message: (failures: number, otherKinds: boolean) => string, fields?: Record<string, unknown>, last?: (error: unknown) => Record<string, unknown> }
 }
 
 /**
@@ -125,7 +126,7 @@ export function logRepeatedFailure({ key, kind, logger, timers, jobId, log, erro
       failures: state.failures,
       jobIds: [...state.jobIds],
       ...(state.otherJobFailures ? { otherJobFailures: state.otherJobFailures } : {}),
-      error: state.lastError,
+      ...(count.last ? count.last(state.lastError) : { error: state.lastError }),
     })
   }
   timers.timeout(report, HOOK_FAILURE_WINDOW_MS, { onClear: report })

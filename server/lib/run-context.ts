@@ -129,6 +129,11 @@ export interface RunContext {
    * first failure and one count line a minute (repeated-failure-log.ts). Absent: `log` at once.
    */
   toolFailed?(tool: string, log: () => void, error: unknown): void
+  /**
+   * Logs a refusal of the tool `tool` (a `ToolError`, `message` its text), or counts it when that
+   * tool refused the same way just before, in any job of this engine (tool-failure-log.ts). Absent: `log` at once.
+   */
+  toolRefused?(tool: string, log: () => void, message: string): void
   /** Adds to the job's metrics (counts add up; tokens add up). */
   addMetrics(metrics: Partial<Omit<JobMetrics, 'tokens'>> & { tokens?: Partial<JobMetrics['tokens']> }): void
   /**

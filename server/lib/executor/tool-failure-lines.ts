@@ -2,8 +2,8 @@
  * What the server's log says of a tool call that ended in an error, and the status
  * `tool_runs_total` counts it under. A `ToolError` the tool threw (from `execute` or its parameters
  * schema, in-process or across an isolation worker) is its deliberate "cannot do that", written
- * for the model: one `info` line with its text (no error object: nothing to debug), never in a
- * tool's failure count lines, and counted `refused` — not `error`, which operators alert on. Any
+ * for the model: one `info` line with its text (no error object: nothing to debug), limited on its
+ * own (tool-failure-log.ts: once per text, then a count line a minute), never in a tool's failure count lines, and counted `refused` — not `error`, which operators alert on. Any
  * other throw is a fault: a `warn` (`error` for a schema's own throw) with the error, as before.
  */
 import { IsolatedSchemaThrewError, LeftoverBlockedStartError, LeftoverBlockedTimeoutError, leftoverTimerOf, ToolHeapLimitError, ToolWorkerExitedError } from '../isolation/errors'
@@ -23,8 +23,11 @@ export function isToolRefusal(error: ToolCallError): boolean {
 
 /** Logs a call's failure as its kind asks (see the file comment). */
 export function logToolCallFailure(context: RunContext, call: { id: string, name: string }, error: ToolCallError): void {
+  // Once, then a count line a minute while it keeps refusing the same way (a model asking again and again).
   if (isToolRefusal(error)) {
-    context.logger?.info(`tool "${call.name}" refused the call with a ToolError; the model got its message`, { tool: call.name, jobId: context.jobId, callId: call.id, toolError: error.message })
+    const log = () => context.logger?.info(`tool "${call.name}" refused the call with a ToolError; the model got its message`, { tool: call.name, jobId: context.jobId, callId: call.id, toolError: error.message })
+    if (context.toolRefused) context.toolRefused(call.name, log, error.message)
+    else log()
     return
   }
   // The tool's own schema code threw (its database down): the operator's to see, not only the model's.

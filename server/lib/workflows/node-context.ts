@@ -112,6 +112,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     ...(context.afterEndStored ? { afterEndStored: (action: () => void) => context.afterEndStored!(action) } : {}),
     ...(context.afterStored ? { afterStored: (action: () => void) => context.afterStored!(action) } : {}),
     ...(context.toolFailed ? { toolFailed: (tool: string, log: () => void, error: unknown) => context.toolFailed!(tool, log, error) } : {}),
+    ...(context.toolRefused ? { toolRefused: (tool: string, log: () => void, message: string) => context.toolRefused!(tool, log, message) } : {}),
     confirmLease: () => context.confirmLease?.() ?? null,
     flushHeldText,
   }
