@@ -8,6 +8,7 @@
  * (upstream-request), with nothing in the log.
  */
 import type { EngineHooks } from './engine-types'
+import { failureKind } from './failure-kind'
 import { logHookFailure } from './hook-failure-log'
 import type { Logger } from './logger'
 import type { TimerSet } from './timers'
@@ -43,11 +44,12 @@ export async function callAppHook(name: keyof typeof APP_HOOK_NAMES, hook: () =>
       ? `hook ${hookName} has not settled after ${HOOK_TIMEOUT_MS} ms; going on without it (does it await something that never ends?)`
       : `hook ${hookName} had not settled when the server shut down; going on without it`
     const warn = () => options.logger.warn(message, fields)
+    const timeout = new Error(message)
     // At shutdown the engine's timers are cleared: logged as it is, no count armed.
     if (outcome === 'shutdown') warn()
-    else failed(warn, new Error(message))
-    // Its failure after all: for a hook failing at every call, part of the count, not a line per call.
-    void settled.then(error => error && logHookFailure({ hookName, logger: options.logger, timers: options.timers, jobId: options.jobId, log: () => options.logger.error(`hook ${hookName} failed`, { ...fields, error }), error, again: true }))
+    else failed(warn, timeout)
+    // Its failure after all: for a hook failing at every call, part of the count (its timeout's kind), not a line per call.
+    void settled.then(error => error && logHookFailure({ hookName, logger: options.logger, timers: options.timers, jobId: options.jobId, log: () => options.logger.error(`hook ${hookName} failed`, { ...fields, error }), error, again: true, kind: failureKind(timeout) }))
     return false
   }
   if (outcome) failed(() => options.logger.error(`hook ${hookName} failed`, { ...fields, error: outcome }), outcome)
