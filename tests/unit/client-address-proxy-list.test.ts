@@ -51,6 +51,18 @@ describe('the client address behind proxies listed by address', () => {
     expect(clientAddress(requestFrom('::ffff:203.0.113.9', '198.51.100.7'), proxies)).toBe('203.0.113.9')
   })
 
+  it('an IPv4-mapped address in hex or all eight groups matches its IPv4 entry as the dotted form does (node:net BlockList)', () => {
+    // 192.168.1.5 (listed) and 10.1.2.3 (in 10/8), as proxies and X-Forwarded-For entries write them.
+    for (const listed of ['::ffff:192.168.1.5', '::ffff:c0a8:105', '::ffff:c0a8:0105', '::FFFF:C0A8:105', '0:0:0:0:0:ffff:c0a8:105', '[::ffff:c0a8:105]:443']) {
+      expect(clientAddress(requestFrom('10.0.0.2', `198.51.100.7, ${listed}`), proxies)).toBe('198.51.100.7')
+      expect(clientAddress(requestFrom(listed, '198.51.100.7'), proxies)).toBe('198.51.100.7')
+    }
+    expect(clientAddress(requestFrom('::ffff:a01:203', '198.51.100.7, ::ffff:a01:203'), proxies)).toBe('198.51.100.7')
+    // Not listed: counted as the IPv4 client it is, in any form; an IPv4-translated (::ffff:0:…) address is not mapped.
+    expect(clientAddress(requestFrom('10.0.0.2', '::ffff:c633:6407'), proxies)).toBe('198.51.100.7')
+    expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, ::ffff:0:c0a8:105'), proxies)).toBe('0:0:0:0::/64')
+  })
+
   it('an entry that is no address stops the walk: counted as given, never skipped as a proxy', () => {
     expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, unknown, 10.1.2.3'), proxies)).toBe('unknown')
     expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, _hidden'), proxies)).toBe('_hidden')

@@ -82,18 +82,15 @@ export function trustedProxiesOf(config: BackgroundJobsConfig): number | ProxyAd
   return cachedList!
 }
 
-/** `::ffff:10.0.0.1` (how a dual-stack socket reports an IPv4 peer) → `10.0.0.1`. */
-const MAPPED_PREFIX = '::ffff:'
-
-/** True when a bare address (no brackets, port or zone) is a listed proxy. */
+/**
+ * True when a bare address (no brackets, port or zone) is a listed proxy. An IPv4-mapped address
+ * matches its IPv4 entry however it is written — `::ffff:10.0.0.1` (a dual-stack socket's IPv4
+ * peer), `::ffff:a00:1`, all eight groups —: `BlockList` compares the parsed bytes (Node documents
+ * `check('::ffff:7b7b:7b7b', 'ipv6')` matching `123.123.123.123`), as `addressKey` counts them.
+ */
 export function isListedProxy(proxies: ProxyAddresses, address: string): boolean {
   if (isIPv4(address)) return proxies.list.check(address, 'ipv4')
-  if (!isIPv6(address)) return false
-  if (address.length > MAPPED_PREFIX.length && address.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX) {
-    const mapped = address.slice(MAPPED_PREFIX.length)
-    if (isIPv4(mapped)) return proxies.list.check(mapped, 'ipv4')
-  }
-  return proxies.list.check(address, 'ipv6')
+  return isIPv6(address) && proxies.list.check(address, 'ipv6')
 }
 
 /**
