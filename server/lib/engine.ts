@@ -40,7 +40,7 @@ import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
 import { createTimerSet, settleWithin } from './timers'
 import { startJobTrace } from './telemetry/job-trace'
-import { traceField } from './job-end-log'
+import { traceField, workflowField } from './job-end-log'
 import { withoutActiveSpan } from './telemetry/trace-context'
 import { createUserFeed } from './user-feed'
 import type { AnswerOutcome } from './stored-answer'
@@ -182,7 +182,7 @@ export function createEngine(options: EngineOptions) {
     // nor in its scope — what the run creates first (a tool worker) serves other jobs (request-scope.ts).
     const requestId = currentRequestId()
     outsideRequests(() => withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs, requestId })))
-    logger.info('job created', { jobId: record.id, type: record.type, ...traceField(trace.traceId) })
+    logger.info('job created', { jobId: record.id, type: record.type, ...workflowField(record.request), ...traceField(trace.traceId) })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }
   }

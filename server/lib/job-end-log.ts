@@ -11,9 +11,11 @@
  * An aborted job is no error (docs/observability.md): its line is `info` and names what ended it as
  * `abortCode` — `aborted` (its user), `input-timeout` (a question's `onTimeout: 'abort'`) — the
  * `code` that `job_aborts_total` counts it under, never as `error`.
+ * A workflow job's line names its workflow (`workflow`), as its `job created` line does.
  */
 import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/events'
 import type { Logger } from './logger'
+import type { JobRequest } from './providers/types'
 import { upstreamStatusOf } from './upstream-status'
 
 /** What ended a job, for a log line: `abortCode` for an abort (no error), else `error` (the code), or nothing. */
@@ -22,13 +24,22 @@ export function endCodeFields(status: JobStatus, error: JobError | undefined): {
   return status === 'aborted' ? { abortCode: error.code } : { error: error.code }
 }
 
+/**
+ * The `workflow` field of a workflow job's lines (`job created`, `job ended`, `resuming a job whose
+ * owner was lost`): which workflow, for "which workflow's jobs fail?" — a registered name (bounded,
+ * the app's own), as the job span's `background_jobs.workflow.name`. A chat's lines have none.
+ */
+export function workflowField(request: JobRequest): { workflow: string } | Record<string, never> {
+  return request.type === 'workflow' ? { workflow: request.workflow } : {}
+}
+
 /** The `traceId` field of a job's lines: its run's trace, when one is recorded (docs/ops.md › Logs). */
 export function traceField(traceId: string | undefined): { traceId: string } | Record<string, never> {
   return traceId ? { traceId } : {}
 }
 
 /** Logs the end of job `jobId`, with the metrics of its `job-end` event (and the id of the request that created it here). */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, traceId?: string, requestId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
   const where = error && status !== 'aborted'
@@ -43,5 +54,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
     ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
   }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, status, ...cause, ...spent, ...took, ...traceField(job.traceId), ...(job.requestId === undefined ? {} : { requestId: job.requestId }) })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...spent, ...took, ...traceField(job.traceId), ...(job.requestId === undefined ? {} : { requestId: job.requestId }) })
 }

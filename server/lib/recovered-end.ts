@@ -14,7 +14,7 @@ import { filteredAnswer, isFilteredAnswer } from './executor/filtered-answer'
 import type { RoundTextStarts } from './executor/round-text'
 import { countToolResult } from './executor/tool-metrics'
 import { failedJobEnd } from './failed-end'
-import { logJobEnded } from './job-end-log'
+import { logJobEnded, workflowField } from './job-end-log'
 import { metricsSoFar } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
@@ -80,7 +80,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       // Calls the lost owner left unanswered end `error` with the failed job: counted, as a run
       // that resumes a job counts them (tool_runs_total).
       if (end.status === 'failed') for (const call of state.toolCalls) if (!isToolOutcome(call.status)) countToolResult(options.tools, call.name, 'error')
-      logJobEnded(logger, { jobId: record.id, type: record.type }, outcome.status, error, end.metrics)
+      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request) }, outcome.status, error, end.metrics)
       traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
       const ended = applyEvent(state, end)
       void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)

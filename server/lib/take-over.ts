@@ -9,7 +9,7 @@ import { createJobState } from '../../shared/reducer'
 import type { BackgroundJobsConfig } from './config'
 import type { RoundTextStarts } from './executor/round-text'
 import { roundTextStarts } from './executor/round-text'
-import { traceField } from './job-end-log'
+import { traceField, workflowField } from './job-end-log'
 import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
@@ -91,7 +91,7 @@ export function createTakeOver(options: TakeOverOptions) {
       options.startRun({ ...record, request: check.request }, config, { state, lease, leaseAskedAtMs, ...(jobStartedAtMs === undefined ? {} : { jobStartedAtMs }), ...(textStarts ? { textStarts } : {}), ...(controls ? { controls } : {}) })
       // No run when the engine was disposed meanwhile: its lease lapses to another instance, which counts the takeover.
       if (!options.runs.has(record.id)) return
-      logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, fromSeq: state.seq, ...traceField(options.runs.get(record.id)?.trace.traceId) })
+      logger.info('resuming a job whose owner was lost', { jobId: record.id, type: record.type, ...workflowField(record.request), fromSeq: state.seq, ...traceField(options.runs.get(record.id)?.trace.traceId) })
       countTakeover('resumed')
       return
     }
