@@ -117,3 +117,14 @@ export async function runChatJobsInTurn(engine: ReturnType<typeof createTestEngi
   }
   return ids
 }
+
+/**
+ * A chat runner that prepares `rounds` model requests (each calls the app's `upstream-request`
+ * hook) and answers without a model: for tests of a hook called at every round.
+ */
+export function preparingRounds(rounds: number): JobRunners['chat'] {
+  return async (context) => {
+    for (let round = 0; round < rounds; round++) await context.prepareModelRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
+    context.text('answer')
+  }
+}

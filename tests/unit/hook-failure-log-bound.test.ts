@@ -8,8 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HOOK_FAILURE_JOB_IDS_MAX, HOOK_FAILURE_WINDOW_MS } from '../../server/lib/hook-failure-log'
-import type { RunContext } from '../../server/lib/run-context'
-import { createTestEngine, runChatJobsInTurn } from '../support/engine-harness'
+import { createTestEngine, preparingRounds, runChatJobsInTurn } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 
 const ROUNDS = 5
@@ -20,12 +19,7 @@ function engineWithFailingHooks() {
   const { logger, lines } = recordingLogger()
   const { engine } = createTestEngine({
     logger,
-    runners: {
-      async chat(context: RunContext) {
-        for (let round = 0; round < ROUNDS; round++) await context.prepareModelRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
-        context.text('answer')
-      },
-    },
+    runners: { chat: preparingRounds(ROUNDS) },
     hooks: {
       upstreamRequest: () => {
         throw new Error('vault down')

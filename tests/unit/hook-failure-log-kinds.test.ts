@@ -9,8 +9,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HOOK_FAILURE_WINDOW_MS } from '../../server/lib/hook-failure-log'
-import type { RunContext } from '../../server/lib/run-context'
-import { createTestEngine, runChatJobsInTurn } from '../support/engine-harness'
+import { createTestEngine, preparingRounds, runChatJobsInTurn } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 
 const ROUNDS = 3
@@ -30,12 +29,7 @@ describe('an upstream-request hook failing in two ways', () => {
     let calls = 0
     const { engine } = createTestEngine({
       logger,
-      runners: {
-        async chat(context: RunContext) {
-          for (let round = 0; round < ROUNDS; round++) await context.prepareModelRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
-          context.text('answer')
-        },
-      },
+      runners: { chat: preparingRounds(ROUNDS) },
       hooks: {
         // The first job's rounds: the vault is down (one kind: the host's numbers fold); the second's: a bug.
         upstreamRequest: () => {

@@ -10,8 +10,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HOOK_TIMEOUT_MS } from '../../server/lib/app-hook'
 import { HOOK_FAILURE_WINDOW_MS } from '../../server/lib/hook-failure-log'
-import type { RunContext } from '../../server/lib/run-context'
-import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { chatRequest, createTestEngine, preparingRounds } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 
 const ROUNDS = 2
@@ -30,12 +29,7 @@ describe('an upstream-request hook that does not settle in time, then fails', ()
     const { engine } = createTestEngine({
       logger,
       config: { limits: { jobTimeoutMs: 3_600_000 } },
-      runners: {
-        async chat(context: RunContext) {
-          for (let round = 0; round < ROUNDS; round++) await context.prepareModelRequest({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
-          context.text('answer')
-        },
-      },
+      runners: { chat: preparingRounds(ROUNDS) },
       hooks: {
         upstreamRequest: () => new Promise((_resolve, reject) => setTimeout(() => reject(new Error('vault: connect ETIMEDOUT')), HUNG_MS)),
       },
