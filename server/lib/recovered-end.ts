@@ -80,8 +80,9 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       // Calls the lost owner left unanswered end `error` with the failed job: counted, as a run
       // that resumes a job counts them (tool_runs_total).
       if (end.status === 'failed') for (const call of state.toolCalls) if (!isToolOutcome(call.status)) countToolResult(options.tools, call.name, 'error')
-      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request) }, outcome.status, error, end.metrics)
-      traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
+      // Traced first: the line carries the trace of this end (docs/observability.md, Logs to traces).
+      const traceId = traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
+      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request), ...(traceId ? { traceId } : {}) }, outcome.status, error, end.metrics)
       const ended = applyEvent(state, end)
       void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)
     }

@@ -239,8 +239,10 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
  * `owner-lost`, a stored request no longer valid; or `completed`: its final round was stored): a
  * short job span linked to the first run, with the takeover event, ended as the job was, with the
  * totals its stored end holds (`metrics`: the rounds, calls and tokens the lost owner stored).
+ * Its trace id when recorded: the `job ended` line of that end carries it.
  */
-export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed', metrics: JobMetrics = emptyMetrics()): void {
+export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed', metrics: JobMetrics = emptyMetrics()): string | undefined {
   const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
   ended.end({ status, ...(error ? { error } : {}) }, metrics, '')
+  return ended.traceId
 }
