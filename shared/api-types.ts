@@ -25,6 +25,12 @@ export interface JobSummary {
   startedBy?: 'jobs'
   /** Workflow jobs: the workflow and the input it was started with (to show it, or start it again). */
   workflow?: { name: string, input: unknown }
+  /**
+   * The `X-Request-Id` of the request that created the job (the one its answer carried), for an
+   * error report: the operator finds the job's log lines by it. Absent for a job created outside a
+   * request, or stored before this field. Not an input request's `requestId`.
+   */
+  requestId?: string
   createdAt: number
   updatedAt: number
   endedAt: number | null

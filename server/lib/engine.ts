@@ -48,6 +48,7 @@ import { createAnswerInput } from './answer-input'
 import { viewedState } from './viewed-log'
 import { assertSameRequest } from './idempotency'
 import { storeCreation } from './store-creation'
+import { withCreatingRequestId } from './creating-request-id'
 import { createCreationAdmission } from './admit-creation'
 
 export { CLEANUP_BATCH_SIZE } from './engine-cleanup'
@@ -154,7 +155,9 @@ export function createEngine(options: EngineOptions) {
     const config = getConfig()
     assertEnabled(config)
     if (disposed) throw new ShuttingDownError()
-    const request = input.request
+    // Stored with the id of the request that creates it: a takeover's run names it too.
+    const requestId = currentRequestId()
+    const request = withCreatingRequestId(input.request, requestId)
     // Non-null: only the Idempotency-Key's job may be answered (storeCreation's `refusal`).
     const refusal = await admitCreation(userId, input, config)
     const createdAt = now()
@@ -180,8 +183,7 @@ export function createEngine(options: EngineOptions) {
     notifications.notify(userId, { type: 'job-created', jobId: record.id, threadId: record.threadId, status: 'queued', title: record.title })
     // The run's timers (lease heartbeat, time limit, writes) outlive this request: none in its trace,
     // nor in its scope — what the run creates first (a tool worker) serves other jobs (request-scope.ts).
-    const requestId = currentRequestId()
-    outsideRequests(() => withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs, requestId })))
+    outsideRequests(() => withoutActiveSpan(() => startRun(record, config, undefined, trace, { leaseAskedAtMs })))
     logger.info('job created', { jobId: record.id, type: record.type, ...workflowField(record.request), ...traceField(trace.traceId) })
     await callHook('jobCreated', record.id, record)
     return { job: summarize(record), created: true }

@@ -38,7 +38,11 @@ export function traceField(traceId: string | undefined): { traceId: string } | R
   return traceId ? { traceId } : {}
 }
 
-/** Logs the end of job `jobId`, with the metrics of its `job-end` event (and the id of the request that created it here). */
+/**
+ * Logs the end of job `jobId`, with the metrics of its `job-end` event and the id of the request
+ * that created it (stored with the job: a run taken over names it too); `requestId: undefined`
+ * names none, not a request handled when the line is written (request-scope.ts).
+ */
 export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
@@ -54,5 +58,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
     ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
   }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...spent, ...took, ...traceField(job.traceId), ...(job.requestId === undefined ? {} : { requestId: job.requestId }) })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
 }

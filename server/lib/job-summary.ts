@@ -1,12 +1,13 @@
 /**
  * What clients see of a job record: no lease, and of the request only what the owner wrote (the
- * last user message of a chat and its metadata, a workflow's name and input) — never its trace or
- * tool settings.
+ * last user message of a chat and its metadata, a workflow's name and input) and the id of the
+ * owner's request that created it — never its trace or tool settings.
  */
 import { cutText } from '../../shared/cut-text'
 import { TITLE_MAX_CHARS, workflowTitle } from '../../shared/job-title'
 import type { CreateJobInput, JobSummary } from './engine-types'
 import type { JobRecord } from './providers/types'
+import { creatingRequestIdOf } from './creating-request-id'
 
 /** A summary safe to send to the job's owner (no lease, no request internals). */
 export function summarize(record: JobRecord): JobSummary {
@@ -16,12 +17,14 @@ export function summarize(record: JobRecord): JobSummary {
   // it, and one such job made every list of its user fail.
   const request = record.request as JobRecord['request'] | null
   const prompt = request?.type === 'chat' ? lastUserMessage(request.messages) : undefined
+  const requestId = creatingRequestIdOf(request)
   return {
     id, type, status, threadId, messageId, title, createdAt, updatedAt, endedAt, lastSeq,
     ...(prompt === undefined ? {} : { prompt }),
     ...(request?.type === 'chat' && request.promptMetadata !== undefined ? { promptMetadata: request.promptMetadata } : {}),
     ...(request?.type === 'chat' && request.startedBy === 'jobs' ? { startedBy: request.startedBy } : {}),
     ...(request?.type === 'workflow' ? { workflow: { name: request.workflow, input: request.input ?? null } } : {}),
+    ...(requestId === undefined ? {} : { requestId }),
   }
 }
 

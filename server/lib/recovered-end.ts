@@ -15,6 +15,7 @@ import type { RoundTextStarts } from './executor/round-text'
 import { countToolResult } from './executor/tool-metrics'
 import { failedJobEnd } from './failed-end'
 import { logJobEnded, workflowField } from './job-end-log'
+import { creatingRequestIdOf } from './creating-request-id'
 import { metricsSoFar } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
@@ -72,7 +73,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status, metrics }
     const error = outcome.status === 'completed' ? undefined : outcome.error
     const result = await appendEnd(record.id, end, epoch)
-    logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok })
+    logger.info('ended a job whose owner was lost', { jobId: record.id, status: outcome.status, ...(error ? { code: error.code } : {}), ok: result.ok, requestId: creatingRequestIdOf(record.request) })
     // This instance wrote the end: count it (jobs_ended_total, job_errors_total{code="owner-lost"})
     // and log it as every end is logged.
     if (result.ok) {
@@ -82,7 +83,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       if (end.status === 'failed') for (const call of state.toolCalls) if (!isToolOutcome(call.status)) countToolResult(options.tools, call.name, 'error')
       // Traced first: the line carries the trace of this end (docs/observability.md, Logs to traces).
       const traceId = traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
-      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request), ...(traceId ? { traceId } : {}) }, outcome.status, error, end.metrics)
+      logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request), ...(traceId ? { traceId } : {}), requestId: creatingRequestIdOf(record.request) }, outcome.status, error, end.metrics)
       const ended = applyEvent(state, end)
       void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)
     }

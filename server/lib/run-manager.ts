@@ -37,6 +37,7 @@ import type { BatchClock } from './batch-clock'
 import { settleEndStored } from './end-stored'
 import { announceLostJob } from './lost-job'
 import { createRunEnd } from './run-end'
+import { creatingRequestIdOf } from './creating-request-id'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
 
@@ -166,9 +167,10 @@ export function createRunManager(options: RunManagerOptions) {
    * Starts a run for a stored record. The runner's failure never escapes as a rejection. `trace`:
    * the span `createJob` started (a resumed run starts its own, linked to the first run's).
    * `created`, of a job created here: `leaseAskedAtMs`, `performance.now()` before the create that
-   * took the lease was sent; `requestId`, the id of the request that created it (its log lines carry it).
+   * took the lease was sent. The id of the request that created the job (its log lines carry it) is
+   * read from its stored request, on a takeover too.
    */
-  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace, created?: { leaseAskedAtMs: number, requestId?: string }) {
+  function startRun(record: JobRecord, config: BackgroundJobsConfig, resume?: ResumedRun, trace?: JobTrace, created?: { leaseAskedAtMs: number }) {
     // One run per job on this instance: a create answered after its lease ran out may find the job
     // taken over meanwhile by this instance's own recovery scan; that run goes on. The span the
     // create started (the first run, which the taken-over run links to) ends as handed off.
@@ -228,7 +230,7 @@ export function createRunManager(options: RunManagerOptions) {
       abort: (target, reason) => void abortRun(target, reason),
       onShortened: (event, bytes) => logger.warn('an event too large for the job store was stored shortened', { jobId: record.id, type: event.type, bytes, maxBytes: persist.maxEventBytes }),
       trace: trace ?? startJobTrace(record, config, resume ? { resume: { fromSeq: resume.state.seq, lease: resume.lease } } : {}),
-      ...(created?.requestId === undefined ? {} : { requestId: created.requestId }),
+      requestId: creatingRequestIdOf(record.request),
     })
     runs.set(record.id, run)
     // Counted here, not from events: a run taken over mid-stream commits no `job-status` first.

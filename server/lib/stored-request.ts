@@ -13,6 +13,7 @@ import type { BackgroundJobsConfig } from './config'
 import { asClientBody } from './ai-sdk/client-body'
 import { asSent } from './ai-sdk/metadata-json'
 import { withAddedFields } from './added-fields'
+import { creatingRequestIdOf } from './creating-request-id'
 import { describeIssues } from './describe-issues'
 import { SchemaCheckFailedError } from './errors'
 import { describeThrown } from './executor/tool-errors'
@@ -59,20 +60,27 @@ function traceOf(stored: Record<string, unknown>): { trace?: JobTraceContext } {
 /**
  * What the creating route wrote beside the client's request, kept when it has the shape the route
  * writes: how the chat's turns read in order (`startedBy`, `answersJob`: a taken-over job listed or
- * summed up as before) and an `Idempotency-Key`'s fingerprint (a retried create after a takeover
- * still finds it the same job).
+ * summed up as before), and what the engine writes beside any request (`engineFieldsOf`).
  */
-function routeFieldsOf(stored: Record<string, unknown>): { startedBy?: 'jobs', answersJob?: true, fingerprint?: string } {
+function routeFieldsOf(stored: Record<string, unknown>): { startedBy?: 'jobs', answersJob?: true, fingerprint?: string, requestId?: string } {
   return {
     ...(stored.startedBy === 'jobs' ? { startedBy: 'jobs' as const } : {}),
     ...(stored.answersJob === true ? { answersJob: true as const } : {}),
-    ...fingerprintOf(stored),
+    ...engineFieldsOf(stored),
   }
 }
 
-/** An `Idempotency-Key`'s fingerprint as idempotency.ts writes it (base64url SHA-256). */
-function fingerprintOf(stored: Record<string, unknown>): { fingerprint?: string } {
-  return typeof stored.fingerprint === 'string' && stored.fingerprint.length <= 200 ? { fingerprint: stored.fingerprint } : {}
+/**
+ * What the engine wrote beside any request: an `Idempotency-Key`'s fingerprint as idempotency.ts
+ * writes it (base64url SHA-256: a retried create after a takeover still finds it the same job) and
+ * the id of the creating request (creating-request-id.ts: the taken-over run's lines name it too).
+ */
+function engineFieldsOf(stored: Record<string, unknown>): { fingerprint?: string, requestId?: string } {
+  const requestId = creatingRequestIdOf(stored)
+  return {
+    ...(typeof stored.fingerprint === 'string' && stored.fingerprint.length <= 200 ? { fingerprint: stored.fingerprint } : {}),
+    ...(requestId === undefined ? {} : { requestId }),
+  }
 }
 
 /** Checks a stored request as the routes would have; never throws. */
@@ -83,7 +91,7 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
   if (toolProblem) return refuse(toolProblem)
 
   if (stored.type === 'chat') {
-    const { type: _type, trace: _trace, promptMetadata, clientBody, startedBy: _startedBy, answersJob: _answersJob, fingerprint: _fingerprint, ...body } = stored
+    const { type: _type, trace: _trace, promptMetadata, clientBody, startedBy: _startedBy, answersJob: _answersJob, fingerprint: _fingerprint, requestId: _requestId, ...body } = stored
     const parsed = chatJobBodySchema(context.config).safeParse(body)
     if (!parsed.success) return refuse(describeIssues(parsed.error, 'request'))
     const metadata = asSent(promptMetadata)
@@ -111,7 +119,7 @@ export function checkStoredRequest(request: unknown, context: StoredRequestConte
       // lacks is taken from the parse: a default a deploy added since (`depth: z.number().default(3)`,
       // which the new version's nodes read: without it, `{{input.depth}}` failed the resumed job).
       const input = withAddedFields(stored.input, workflow.parseInput(stored.input))
-      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...fingerprintOf(stored), ...traceOf(stored) } }
+      return { ok: true, request: { type: 'workflow', workflow: workflow.name, input, ...(stored.tools ? { tools: stored.tools as string[] } : {}), ...engineFieldsOf(stored), ...traceOf(stored) } }
     }
     catch (error) {
       // A schema check that threw: its own error, as before (this text is logged and ends the job, never a client's answer).

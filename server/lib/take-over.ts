@@ -19,6 +19,7 @@ import { timeLimitMessage } from './job-start'
 import type { SharedProvider } from './run-lease'
 import type { ResumedRun } from './run-manager'
 import { checkStoredRequest } from './stored-request'
+import { creatingRequestIdOf } from './creating-request-id'
 import type { ToolRegistry } from './tools/types'
 import type { WorkflowRegistry } from './workflows/types'
 
@@ -82,7 +83,7 @@ export function createTakeOver(options: TakeOverOptions) {
       // The request comes back from the shared store: it runs again only if a route would accept it.
       const check = checkStoredRequest(record.request, { config, tools: options.tools, workflows: options.workflows })
       if (!check.ok) {
-        logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message })
+        logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message, requestId: creatingRequestIdOf(record.request) })
         // Counted once the end is stored: a write that failed leaves the job for the next scan.
         if (await endRecovered(record, state, config, check.error, abortedMeanwhile)) countTakeover('ended')
         return

@@ -52,6 +52,26 @@ export function defineRecordContract(scope: ContractScope): void {
       expect(startedBy(await (scope.provider.getListed ?? scope.provider.get).call(scope.provider, chat.id, { userId: 'user-a' }))).toBe('jobs')
     })
 
+    it('keeps the id of the request that created a job (request.requestId) in get, getListed and listings, an older job\'s absent', async () => {
+      const messages = [
+        { role: 'user' as const, content: 'First' },
+        { role: 'assistant' as const, content: 'An answer '.repeat(50) },
+        { role: 'user' as const, content: 'Second' },
+      ]
+      const chat = newJob({ threadId: 'thread-request-id', request: { type: 'chat', messages, requestId: 'req-chat' } })
+      const workflow = newJob({ type: 'workflow', threadId: 'thread-request-id', request: { type: 'workflow', workflow: 'w', input: {}, requestId: 'req-workflow' } })
+      const older = newJob({ threadId: 'thread-request-id', request: { type: 'chat', messages } })
+      for (const job of [chat, workflow, older]) await scope.provider.create(job)
+      const requestIdOf = (record: { request: JobRequest } | null) => record?.request.requestId ?? null
+      const getListed = scope.provider.getListed ?? scope.provider.get
+      for (const [job, expected] of [[chat, 'req-chat'], [workflow, 'req-workflow'], [older, null]] as const) {
+        expect(requestIdOf(await scope.provider.get(job.id))).toBe(expected)
+        expect(requestIdOf(await getListed.call(scope.provider, job.id, { userId: 'user-a' }))).toBe(expected)
+      }
+      const listed = await scope.provider.list({ userId: 'user-a', threadId: 'thread-request-id' })
+      expect(new Map(listed.map(record => [record.id, requestIdOf(record)]))).toEqual(new Map([[chat.id, 'req-chat'], [workflow.id, 'req-workflow'], [older.id, null]]))
+    })
+
     it('keeps text in any script as given: user, thread, message, idempotency key, title, request and event text', async () => {
       const userId = 'ユーザー😀'
       const text = 'héllo 日本語 👨‍👩‍👧‍👦 e\u0301 שלום \u0000 end'

@@ -7,6 +7,7 @@
 import type { BackgroundJobsConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
+import type { Logger } from '../../server/lib/logger'
 import { silentLogger } from '../../server/lib/logger'
 import type { ModelClient } from '../../server/lib/model/types'
 import type { MemoryProvider } from '../../server/lib/providers/memory'
@@ -40,6 +41,8 @@ export interface SharedMemoryEngineOptions {
   model?: ModelClient
   /** @default one that ends at once */
   chat?: JobRunners['chat']
+  /** @default silentLogger */
+  logger?: Logger
 }
 
 /** An engine over a shared memory provider, with the `ask` workflow (convex/engine-node.ts). */
@@ -52,6 +55,6 @@ export function createSharedMemoryEngine(options: SharedMemoryEngineOptions) {
     runners: { chat: options.chat ?? (async () => {}), workflow: runWorkflowJob },
     tools: createToolRegistry([]),
     workflows: createWorkflowRegistry([askWorkflow], { toolNames: [] }),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   })
 }

@@ -89,6 +89,17 @@ describe('checking a stored request before recovery runs it', () => {
       .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')] } })
   })
 
+  it('keeps the id of the request that created the job (X-Request-Id), so a run taken over names it on its lines; drops one no request could have had', () => {
+    expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], requestId: 'req-1:a.b_c' }, context))
+      .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')], requestId: 'req-1:a.b_c' } })
+    expect(checkStoredRequest({ type: 'workflow', workflow: 'review', input: { topic: 'cats' }, requestId: 'req-1' }, context))
+      .toEqual({ ok: true, request: { type: 'workflow', workflow: 'review', input: { topic: 'cats' }, requestId: 'req-1' } })
+    for (const requestId of ['has space', 'x'.repeat(129), '', 7, 'line\nbreak']) {
+      expect(checkStoredRequest({ type: 'chat', messages: [user('hi')], requestId }, context))
+        .toEqual({ ok: true, request: { type: 'chat', messages: [user('hi')] } })
+    }
+  })
+
   it('refuses tool names the registry does not hold (never a definition)', () => {
     expect(refusal({ type: 'chat', messages: [user('hi')], tools: ['echo', 'rm_rf'] })).toMatch(/tools: "rm_rf" not registered/)
     expect(refusal({ type: 'chat', messages: [user('hi')], tools: [{ name: 'evil', execute: 'x' }] })).toMatch(/tools: must be a list of tool names/)

@@ -1,6 +1,7 @@
 /**
  * What a job was created from — a chat's messages or a workflow's input, with what the engine adds
- * (the trace context of its first run, the fingerprint of an idempotent body) — stored with the job
+ * (the trace context of its first run, the fingerprint of an idempotent body, the id of the
+ * creating HTTP request) — stored with the job
  * so that any instance can run or resume it. Part of the provider contract (types.ts).
  */
 import type { ReasoningDetail } from '../../../shared/events'
@@ -58,6 +59,14 @@ export interface ChatJobRequest {
   trace?: JobTraceContext
   /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
   fingerprint?: string
+  /**
+   * The `X-Request-Id` of the HTTP request that created the job (http/request-id.ts: 1 to 128
+   * characters of `A-Z a-z 0-9 . _ : -`); absent for a job created outside a request (the app's
+   * own code, a task) and in jobs stored before this field. Every run of the job, a takeover on
+   * another instance too, writes it on its log lines and job span (docs/observability.md › Request
+   * ids); its owner sees it in the job's summary. A client's word: it never decides anything.
+   */
+  requestId?: string
 }
 
 /** What a workflow job was started with. */
@@ -70,6 +79,8 @@ export interface WorkflowJobRequest {
   trace?: JobTraceContext
   /** The fingerprint of the body that created it with an `Idempotency-Key` (idempotency.ts). */
   fingerprint?: string
+  /** As `ChatJobRequest.requestId`. */
+  requestId?: string
 }
 
 /**

@@ -11,6 +11,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { JobError, JobEvent, JobMetrics } from '../../../shared/events'
 import { emptyMetrics } from '../../../shared/events'
 import type { BackgroundJobsConfig } from '../config'
+import { creatingRequestIdOf } from '../creating-request-id'
 import type { RunOutcome } from '../job-run'
 import type { JobLease, JobRecord, JobTraceContext } from '../providers/types'
 import { upstreamStatusOf } from '../upstream-status'
@@ -83,6 +84,8 @@ function startAttributes(job: TracedJob, config: BackgroundJobsConfig, start: Jo
   const attributes: Attributes = { [ATTR.jobId]: job.id, [ATTR.jobType]: job.type }
   if (job.request.type === 'chat' && job.request.model) attributes[ATTR.jobModel] = job.request.model
   if (job.request.type === 'workflow') attributes[ATTR.workflowName] = job.request.workflow
+  const requestId = creatingRequestIdOf(job.request)
+  if (requestId !== undefined) attributes[ATTR.jobRequestId] = requestId
   if (settings.recordUserId) attributes[ATTR.userId] = job.userId
   if (lease) {
     attributes[ATTR.instanceId] = lease.instanceId
