@@ -152,6 +152,12 @@ export interface StepEndPayload {
    * context budget (`upstream.contextTokens`, docs/model.md); absent when it sent the whole history.
    */
   droppedMessages?: number
+  /**
+   * The model the round's request named, as the `upstream-request` hook left it (the job's, an
+   * agent node's, or the one the hook chose): which model answered this round. Absent in logs
+   * written before it.
+   */
+  model?: string
 }
 
 /** One of OpenRouter's reasoning blocks (`reasoning.text`, `reasoning.summary`, `reasoning.encrypted`): opaque, kept as it came. */

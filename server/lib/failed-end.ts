@@ -28,5 +28,5 @@ export function lateCreationEnd(store: string, seq: number, at: number): JobEven
 export function reportLateCreationEnd(report: { logger: Logger, metrics: Metrics }, job: { id: string, type: JobType }, end: JobEvent): void {
   if (end.type !== 'job-end') return
   report.metrics.recordEvent(job.id, end)
-  logJobEnded(report.logger, { jobId: job.id, type: job.type }, end.status, end.error, end.metrics)
+  logJobEnded(report.logger, { jobId: job.id, type: job.type, steps: [] }, end.status, end.error, end.metrics)
 }

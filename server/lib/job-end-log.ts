@@ -6,6 +6,8 @@
  * it stays in the job. What the job spent is there too — its rounds, tool calls and token `usage`
  * (its `job-end` metrics: the whole job, a lost owner's stored rounds included) — so the jobs behind
  * a token bill can be found in the logs; named `usage`, as a field named like `tokens` is redacted.
+ * So are the models its rounds ran on (`model`, `models`: `modelFields`), read from its state's
+ * steps once at the end — never per streamed piece.
  * How long it took is there as well (`durationMs`, `firstOutputMs`: the time to first token — a field named like `token` would be redacted —, `toolTimeMs`),
  * so the slow jobs behind a latency histogram can be found by id.
  * An aborted job is no error (docs/observability.md): its line is `info` and names what ended it as
@@ -14,6 +16,7 @@
  * A workflow job's line names its workflow (`workflow`), as its `job created` line does.
  */
 import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/events'
+import type { StepState } from '../../shared/state-entries'
 import type { Logger } from './logger'
 import type { JobRequest } from './providers/types'
 import { upstreamStatusOf } from './upstream-status'
@@ -39,11 +42,29 @@ export function traceField(traceId: string | undefined): { traceId: string } | R
 }
 
 /**
- * Logs the end of job `jobId`, with the metrics of its `job-end` event and the id of the request
- * that created it (stored with the job: a run taken over names it too); `requestId: undefined`
- * names none, not a request handled when the line is written (request-scope.ts).
+ * Which models a job's rounds ran on (`step-end`'s `model`, a lost owner's stored rounds included):
+ * `model`, that of its last round that named one — the model that gave the answer, or the last
+ * one asked —, and `models`, every one in the order first used, only when there were several (a
+ * workflow's agent nodes, a hook that switches). None for a job with no such round.
  */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
+export function modelFields(steps: readonly Pick<StepState, 'model'>[]): { model?: string, models?: string[] } {
+  const models: string[] = []
+  let last: string | undefined
+  for (const { model } of steps) {
+    if (model === undefined) continue
+    last = model
+    if (!models.includes(model)) models.push(model)
+  }
+  return last === undefined ? {} : models.length > 1 ? { model: last, models } : { model: last }
+}
+
+/**
+ * Logs the end of job `jobId`, with the metrics of its `job-end` event, the models its rounds ran
+ * on (`steps`, of its state) and the id of the request that created it (stored with the job: a
+ * run taken over names it too); `requestId: undefined` names none, not a request handled when the
+ * line is written (request-scope.ts).
+ */
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string, steps: readonly Pick<StepState, 'model'>[] }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
   const where = error && status !== 'aborted'
@@ -58,5 +79,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
     ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
   }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...modelFields(job.steps), ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
 }

@@ -139,6 +139,20 @@ export function defineEventContract(scope: ContractScope): void {
       expect(state).toMatchObject({ seq: 4, status: 'failed', content: 'Hello, world', endedAt: eventAt(4) })
     })
 
+    it('keeps the model each round named (step-end\'s model), and reads a round stored without one as none', async () => {
+      const job = await createJob(scope.provider)
+      const at = (seq: number) => ({ seq, at: eventAt(seq) })
+      await appendAccepted(scope.provider, job.id, [
+        statusEvent(1),
+        { type: 'step-start', step: 1, ...at(2) },
+        { type: 'step-end', step: 1, finishReason: 'tool_calls', toolCallCount: 0, model: 'cheap/model', ...at(3) },
+        { type: 'step-start', step: 2, ...at(4) },
+        { type: 'step-end', step: 2, finishReason: 'stop', toolCallCount: 0, ...at(5) },
+      ])
+      expect((await scope.provider.readEvents(job.id, 0))!.events.filter(event => event.type === 'step-end').map(event => event.model)).toEqual(['cheap/model', undefined])
+      expect((await scope.provider.getState(job.id))!.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
+    })
+
     it('returns null for an unknown job', async () => {
       expect(await scope.provider.getState('no-such-job')).toBeNull()
     })

@@ -42,7 +42,7 @@ describe('the job ended line', () => {
     const { job } = await engine.createJob('u1', { request: chatRequest })
     await engine.abortJob('u1', job.id)
     await engine.whenSettled(job.id)
-    logJobEnded(logger, { jobId: 'j2', type: 'workflow' }, 'aborted', { code: 'input-timeout', message: 'no answer in time' }, emptyMetrics())
+    logJobEnded(logger, { jobId: 'j2', type: 'workflow', steps: [] }, 'aborted', { code: 'input-timeout', message: 'no answer in time' }, emptyMetrics())
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
       { level: 'info', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'aborted', abortCode: 'aborted', ...NOTHING_SPENT } },
       { level: 'info', message: 'job ended', fields: { jobId: 'j2', type: 'workflow', status: 'aborted', abortCode: 'input-timeout', ...NOTHING_SPENT } },

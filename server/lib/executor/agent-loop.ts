@@ -109,7 +109,7 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     const reasoningContent = echoedReasoningRange(context, round, nodeId)
     const reasoningDetails = storedReasoningDetailsOf(round, nodeId)
     const toolCallExtras = storedCallExtrasOf(calls, nodeId)
-    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), ...(toolCallExtras ? { toolCallExtras } : {}), toolCallCount: round.toolCalls.length, ...(round.droppedMessages ? { droppedMessages: round.droppedMessages } : {}), ...tag })
+    context.emit({ type: 'step-end', step, finishReason: round.finishReason, ...(round.usage ? { usage: round.usage } : {}), ...(reasoningContent ? { reasoningContent } : {}), ...(reasoningDetails ? { reasoningDetails } : {}), ...(toolCallExtras ? { toolCallExtras } : {}), toolCallCount: round.toolCalls.length, ...(round.droppedMessages ? { droppedMessages: round.droppedMessages } : {}), ...(round.model ? { model: round.model } : {}), ...tag })
     if (round.usage) context.addMetrics({ tokens: round.usage })
 
     if (!round.toolCalls.length) {

@@ -31,6 +31,8 @@ export interface ModelRound {
   usage?: TokenUsage
   /** Messages of earlier turns left out of the request to fit the model's context budget (history-budget.ts). */
   droppedMessages?: number
+  /** The model the request named as sent (after the `upstream-request` hook). */
+  model?: string
 }
 
 /** Turns a model failure into the job's failure. */
@@ -129,6 +131,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     const prepared = fitted.request
     sent?.(prepared)
     sentModel = prepared.model
+    round.model = prepared.model
     sentAt = performance.now()
     // Pushed when the client can (no async step per chunk), else iterated.
     if (context.model.consume) await context.model.consume(prepared, context.signal, onEvent)

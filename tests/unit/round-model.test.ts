@@ -1,0 +1,78 @@
+/**
+ * Which model answered a job: each round's `step-end` carries the model its request named, as the
+ * `upstream-request` hook left it (the job's, or the one the hook switched to), so a finished job's
+ * steps (`GET /api/jobs/:id`) and its `job ended` line say it after the app's model config changed.
+ * Before, nothing stored or logged it: only the round's span had it, while the job ran.
+ */
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import { modelFields } from '../../server/lib/job-end-log'
+import { createToolRegistry } from '../../server/lib/tools/registry'
+import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
+import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
+import { defineTool } from '../../server/utils/define-tool'
+import { defineWorkflow } from '../../server/utils/define-workflow'
+import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { recordingLogger } from '../support/recording-logger'
+import { createStepModel, textStep, toolStep } from '../support/step-model'
+
+const tools = createToolRegistry([defineTool({ name: 'look', description: 'Looks', parameters: z.object({}), execute: () => 'seen' })])
+
+describe('the model a job ran on', () => {
+  it('is stored on each round\'s step-end, read back in the job\'s steps and named on its job ended line', async () => {
+    const { logger, lines } = recordingLogger()
+    const model = createStepModel([textStep('hello')])
+    const { engine, provider } = createTestEngine({ config: { upstream: { defaultModel: 'cheap/model' } }, runners: { chat: runChatJob }, model, logger })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await engine.whenSettled(job.id)
+    expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model'])
+    expect((await provider.readEvents(job.id, 0))!.events.find(event => event.type === 'step-end')).toMatchObject({ model: 'cheap/model' })
+    expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ jobId: job.id, model: 'cheap/model' })
+    expect(lines.find(line => line.message === 'job ended')?.fields).not.toHaveProperty('models')
+    await engine.dispose()
+  })
+
+  it('is the one the upstream-request hook sent, per round: the line names the last and, when they differ, every one', async () => {
+    const { logger, lines } = recordingLogger()
+    const model = createStepModel([toolStep([{ name: 'look' }]), textStep('done')])
+    let round = 0
+    const { engine } = createTestEngine({
+      config: { upstream: { defaultModel: 'cheap/model' } },
+      runners: { chat: runChatJob },
+      model,
+      tools,
+      logger,
+      hooks: { upstreamRequest: ({ request }) => void (++round === 2 && (request.model = 'premium/model')) },
+    })
+    const { job } = await engine.createJob('u1', { request: chatRequest })
+    await engine.whenSettled(job.id)
+    expect(model.requests.map(request => request.model)).toEqual(['cheap/model', 'premium/model'])
+    expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', 'premium/model'])
+    expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ model: 'premium/model', models: ['cheap/model', 'premium/model'] })
+    await engine.dispose()
+  })
+
+  it('is each agent node\'s own in a workflow, on its rounds', async () => {
+    const { logger, lines } = recordingLogger()
+    const model = createStepModel([textStep('draft'), textStep('review')])
+    const workflows = createWorkflowRegistry([defineWorkflow({
+      name: 'two-models',
+      description: 'draft on one model, review on another',
+      input: z.object({}),
+      nodes: { draft: { kind: 'agent', instructions: 'draft', model: 'cheap/model' }, review: { kind: 'agent', instructions: 'review', model: 'premium/model' }, done: { kind: 'output', value: 'done' } },
+      edges: [['draft', 'review'], ['review', 'done']],
+    })], { toolNames: [] })
+    const { engine } = createTestEngine({ config: { workflows: { enabled: true } }, runners: { chat: runChatJob, workflow: runWorkflowJob }, model, workflows, logger })
+    const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'two-models', input: {} } })
+    await engine.whenSettled(job.id)
+    expect((await engine.getJob('u1', job.id)).state.steps.map(step => [step.nodeId, step.model])).toEqual([['draft', 'cheap/model'], ['review', 'premium/model']])
+    expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'completed', model: 'premium/model', models: ['cheap/model', 'premium/model'] })
+    await engine.dispose()
+  })
+
+  it('reads as none from rounds stored before the field', () => {
+    expect(modelFields([{}, {}])).toEqual({})
+    expect(modelFields([{}, { model: 'a' }, { model: 'b' }, { model: 'a' }])).toEqual({ model: 'a', models: ['a', 'b'] })
+  })
+})
