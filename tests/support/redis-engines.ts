@@ -10,6 +10,7 @@ import type { BackgroundJobsConfigInput } from '../../server/lib/config'
 import { resolveConfig } from '../../server/lib/config'
 import { createEngine } from '../../server/lib/engine'
 import type { JobRunners } from '../../server/lib/engine-types'
+import type { Logger } from '../../server/lib/logger'
 import { silentLogger } from '../../server/lib/logger'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import type { RedisJobProvider } from '../../server/lib/providers/redis'
@@ -50,6 +51,8 @@ export interface RedisEngineOptions {
   storeClock?: () => number
   /** What the engine sees of its provider (a test that delays one call). @default the provider */
   wrapProvider?: (provider: RedisJobProvider) => RedisJobProvider
+  /** The engine's logger. @default silentLogger */
+  logger?: Logger
 }
 
 /** Starts engines on Redis and stops them all. */
@@ -71,7 +74,7 @@ export function createRedisEngines() {
         runners: { chat: options.chat ?? (async () => {}), workflow: runWorkflowJob },
         tools: { register() {}, get: () => undefined, list: () => [], toModelTools: () => [] },
         workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: [] }),
-        logger: silentLogger,
+        logger: options.logger ?? silentLogger,
       })
       let stopped = false
       const stop = async () => {
