@@ -7,34 +7,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { anchors, namesSection, prose } from '../support/doc-anchors'
 import { ROOT } from '../support/server-process'
 
 const PAGES = ['README.md', ...['docs', 'docs/decisions'].flatMap(folder => readdirSync(join(ROOT, folder)).filter(name => name.endsWith('.md')).map(name => `${folder}/${name}`))]
 
-/** The anchor GitHub gives a heading: lower case, punctuation dropped, each space a hyphen. */
-function slug(heading: string): string {
-  return heading.trim().replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')
-}
-
-/** The anchors of a page: its headings' (a repeated one numbered `-1`, `-2`…) and its `<a id>`s. */
-function anchors(text: string): Set<string> {
-  const found = new Set<string>()
-  const seen = new Map<string, number>()
-  const prose = text.replace(/^```[\s\S]*?^```/gm, '')
-  for (const [, heading] of prose.matchAll(/^#{1,6} (.+)$/gm)) {
-    const base = slug(heading!)
-    const count = seen.get(base) ?? 0
-    seen.set(base, count + 1)
-    found.add(count ? `${base}-${count}` : base)
-  }
-  for (const [, id] of prose.matchAll(/<a (?:id|name)="([^"]+)"/g)) found.add(id!)
-  return found
-}
-
 /** Each relative link of a page (outside code blocks and code spans), as written. */
 function links(text: string): string[] {
-  const prose = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '')
-  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map(match => match[1]!).filter(target => !/^[a-z]+:/i.test(target))
+  return [...prose(text).replace(/`[^`\n]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)].map(match => match[1]!).filter(target => !/^[a-z]+:/i.test(target))
 }
 
 describe('relative links in the docs', () => {
@@ -67,8 +47,7 @@ describe('relative links in the docs', () => {
         count++
         const path = join(ROOT, 'docs', file!)
         const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
-        const lead = section!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-        if (!new RegExp(`^#{1,6} ${lead}|\\*\\*${lead}`, 'm').test(text)) missing.push(`${page}: ${file}, "${section}"`)
+        if (!namesSection(text, section!)) missing.push(`${page}: ${file}, "${section}"`)
       }
     }
     expect(count).toBeGreaterThan(15)

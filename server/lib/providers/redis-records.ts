@@ -31,7 +31,7 @@ export function listedRequest(request: JobRequest): JobRequest {
   return { ...listed, messages: lastUser ? [lastUser] : [] }
 }
 
-/** The key names of one prefix (see docs/providers.md, "Redis keys"). */
+/** The key names of one prefix (see docs/providers.md, "Keys"). */
 export function redisKeys(prefix: string) {
   return {
     job: (id: string) => `${prefix}job:${id}`,
