@@ -1,5 +1,5 @@
 /**
- * Where the layer can run, by Nitro preset (docs/ops.md, "Where it runs"). A job runs on in the
+ * Where the layer can run, by Nitro preset (docs/where-it-runs.md). A job runs on in the
  * server process after the request that started it has ended, and its viewers follow it from that
  * process (or, with Redis or Convex, from another long-lived one). That needs a long-lived server:
  * serverless functions are frozen or stopped once their response ends, edge workers have neither
@@ -84,14 +84,14 @@ export function presetDecision(preset: string, allowPreset = ''): PresetDecision
   if (kind === 'unknown') {
     return allowed
       ? { action: 'build' }
-      : { action: 'warn', message: `nuxt-background-jobs: the Nitro preset "${preset}" is not one the layer knows; jobs need a long-lived server process (docs/ops.md, "Where it runs"). Set backgroundJobs.allowPreset: '${preset}' to silence this.` }
+      : { action: 'warn', message: `nuxt-background-jobs: the Nitro preset "${preset}" is not one the layer knows; jobs need a long-lived server process (docs/where-it-runs.md). Set backgroundJobs.allowPreset: '${preset}' to silence this.` }
   }
   if (allowed) return { action: 'build' }
   return {
     action: 'refuse',
     message: `nuxt-background-jobs: the Nitro preset "${preset}" ${REASONS[kind]}. `
       + 'Deploy to a long-lived server instead: the node-server preset (NITRO_PRESET=node-server, e.g. in a container), bun or deno-server — with provider \'redis\' or \'convex\' for several instances. '
-      + `If you know this deployment keeps the process running, set backgroundJobs.allowPreset: '${preset}' (or NUXT_BACKGROUND_JOBS_ALLOW_PRESET=${preset}) to build anyway. See docs/ops.md, "Where it runs".`,
+      + `If you know this deployment keeps the process running, set backgroundJobs.allowPreset: '${preset}' (or NUXT_BACKGROUND_JOBS_ALLOW_PRESET=${preset}) to build anyway. See docs/where-it-runs.md.`,
   }
 }
 

@@ -28,7 +28,7 @@ import { issueCountOf, useValidationBudget } from './validation-budget'
 import type { ValidationBudget } from './validation-budget'
 import type { WorkflowRegistry } from './workflows/types'
 
-/** Throws a 429 of the gate before the checks; a spent budget of refused problems is no creation rate (ops.md): not counted as one. */
+/** Throws a 429 of the gate before the checks; a spent budget of refused problems is no creation rate (docs/metrics.md, jobs_refused_total): not counted as one. */
 async function rateRefusal(refusal: RateLimitError): Promise<never> {
   if (refusal.setting !== 'refusedValueProblems') useMetrics().increment('jobs_refused_total', { reason: 'rate' })
   throw refusal

@@ -1,5 +1,5 @@
 /**
- * Node clusters at boot (docs/ops.md, "Where it runs"). Nitro's `node-cluster` preset forks
+ * Node clusters at boot (docs/where-it-runs.md). Nitro's `node-cluster` preset forks
  * `NITRO_CLUSTER_WORKERS` (default: one per CPU) worker processes behind one port, and the
  * connections of one client are spread over them. Each worker has its own memory: with the
  * `memory` provider a job started on one worker is a 404 on the others (its stream, abort,
@@ -69,7 +69,7 @@ export function checkCluster(input: ClusterCheckInput): ClusterCheck {
       role,
       problem: `nuxt-background-jobs: the Nitro preset "node-cluster" runs ${workers} worker processes behind one port, each with its own memory; with the provider "memory" a job started on one worker is a 404 on the others (its stream, abort, answers, reconnects). `
         + `Either ${fix}, build with the node-server preset (NITRO_PRESET=node-server), or set NITRO_CLUSTER_WORKERS=1. `
-        + `To run anyway, set backgroundJobs.allowPreset: 'node-cluster' (${envNameOf('allowPreset')}=node-cluster). See docs/ops.md, "Where it runs".`,
+        + `To run anyway, set backgroundJobs.allowPreset: 'node-cluster' (${envNameOf('allowPreset')}=node-cluster). See docs/where-it-runs.md.`,
       warning: null,
     }
   }
@@ -77,7 +77,7 @@ export function checkCluster(input: ClusterCheckInput): ClusterCheck {
   return {
     role,
     problem: null,
-    warning: `this server is a worker of a Node cluster (pm2 cluster mode?): with the provider "memory" each worker has its own jobs, so with more than one worker a job started on one is a 404 on the others; ${fix}, or run one process (docs/ops.md, "Where it runs")`,
+    warning: `this server is a worker of a Node cluster (pm2 cluster mode?): with the provider "memory" each worker has its own jobs, so with more than one worker a job started on one is a 404 on the others; ${fix}, or run one process (docs/where-it-runs.md)`,
   }
 }
 

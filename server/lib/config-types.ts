@@ -86,7 +86,7 @@ export interface BackgroundJobsConfig {
   /**
    * Nitro presets (comma-separated names) to build and run on although the layer refuses them:
    * serverless, edge and static presets stop the build, `node-cluster` with the `memory` provider
-   * and several workers stops the boot (docs/ops.md, "Where it runs"). Only for a deployment you
+   * and several workers stops the boot (docs/where-it-runs.md). Only for a deployment you
    * know keeps one long-lived process. @default ''
    */
   allowPreset: string

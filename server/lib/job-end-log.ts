@@ -1,5 +1,5 @@
 /**
- * The `job ended` line (docs/ops.md › Logs), one per stored end, whoever wrote it: the run that
+ * The `job ended` line (docs/logs.md), one per stored end, whoever wrote it: the run that
  * ended the job, or recovery ending a job whose owner was lost. A failure is a warning naming
  * where it happened (model, tool, node) by id and name only, and the upstream's HTTP status for a
  * model endpoint's error answer: its message can quote the upstream's answer or a tool's error, so
@@ -36,7 +36,7 @@ export function workflowField(request: JobRequest): { workflow: string } | Recor
   return request.type === 'workflow' ? { workflow: request.workflow } : {}
 }
 
-/** The `traceId` field of a job's lines: its run's trace, when one is recorded (docs/ops.md › Logs). */
+/** The `traceId` field of a job's lines: its run's trace, when one is recorded (docs/logs.md). */
 export function traceField(traceId: string | undefined): { traceId: string } | Record<string, never> {
   return traceId ? { traceId } : {}
 }

@@ -115,7 +115,7 @@ export function isUnexpectedError(error: unknown): boolean {
  * The totals a run starts from: none for a new job; for a job taken over from a lost owner, the
  * rounds, tokens and tool calls its stored events show, so the job's metrics (`job-end`) count the
  * whole job, not only this run (they said fewer rounds and tokens than its steps). Duration and
- * first token stay this run's (docs/ops.md: timed from the run start), as does `nodes_executed`.
+ * first token stay this run's (docs/metrics.md: timed from the run start), as does `nodes_executed`.
  */
 export function metricsSoFar(state: JobState): JobMetrics {
   const metrics = emptyMetrics()

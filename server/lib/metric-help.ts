@@ -1,7 +1,7 @@
 /**
  * Every metric the layer exports, with its Prometheus `# HELP` text. Counters and histograms can
  * only be recorded under a name listed here (the registry's types say so), so every exported
- * metric has its help line. docs/ops.md lists the same metrics and the histogram buckets.
+ * metric has its help line. docs/metrics.md lists the same metrics and the histogram buckets.
  */
 import type { EngineStats } from './engine-types'
 
@@ -60,7 +60,7 @@ export type HistogramName = keyof typeof HISTOGRAM_HELP
 
 /**
  * The label names of each counter and histogram, in the order they are given. Recording under
- * other labels does not compile; docs/ops.md lists the same names (a test compares them).
+ * other labels does not compile; docs/metrics.md lists the same names (a test compares them).
  */
 export const METRIC_LABELS = {
   events_committed_total: ['type'],

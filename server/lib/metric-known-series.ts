@@ -25,7 +25,7 @@ export const HAND_OFF_CAUSES = ['lease-lost', 'write-refused', 'end-refused', 's
 /** One of `HAND_OFF_CAUSES`. */
 export type HandOffCause = (typeof HAND_OFF_CAUSES)[number]
 
-/** The values of each counter whose one label has a fixed set of them (docs/ops.md lists them). */
+/** The values of each counter whose one label has a fixed set of them (docs/metrics.md lists them). */
 export const FIXED_LABEL_VALUES: { [Name in CounterName]?: readonly string[] } = {
   // The lists the counted values are typed from: a status or reason added there is here too.
   jobs_ended_total: TERMINAL_STATUSES,

@@ -28,7 +28,7 @@ export const LABEL_VALUE_PATTERN = /^[\w.:-]{1,64}$/
  * slash and a variant's colon or `@` (`anthropic/claude-sonnet-4.5`, `meta-llama/llama-3-8b:free`).
  * Models are the operator's `upstream.defaultModel` and `allowedModels` (or what an
  * `upstream-request` hook picks), so the bound of 64 values holds them — unless `allowedModels` is
- * `*`: then the first 64 asked keep their names, client-named ones too (docs/ops.md says so).
+ * `*`: then the first 64 asked keep their names, client-named ones too (docs/metrics.md says so).
  */
 export const MODEL_LABEL_VALUE_PATTERN = /^[\w./:@-]{1,100}$/
 

@@ -29,7 +29,7 @@ export const TOOL_RUN_MS_BUCKETS = [10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 
  */
 export const TOOL_ISOLATION_WAIT_MS_BUCKETS = [1, 5, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000] as const
 
-/** The bucket bounds of each histogram (docs/ops.md lists them). */
+/** The bucket bounds of each histogram (docs/metrics.md lists them). */
 export const HISTOGRAM_BUCKETS: Record<HistogramName, readonly number[]> = {
   delta_batch_chars: BATCH_CHARS_BUCKETS,
   job_duration_ms: JOB_DURATION_MS_BUCKETS,
@@ -245,7 +245,7 @@ export function createMetrics() {
         const ranHere = liveStatus.delete(jobId)
         increment('jobs_ended_total', { status: event.status })
         // A user's abort (or a question's onTimeout abort) is not an error: an error-rate alert
-        // must not page on Stop (docs/ops.md › Metrics).
+        // must not page on Stop (docs/metrics.md).
         if (event.error?.code) increment(event.status === 'aborted' ? 'job_aborts_total' : 'job_errors_total', { code: event.error.code })
         if (event.error?.code.startsWith('upstream')) increment('upstream_errors_total', { code: event.error.code })
         if (!ranHere) break

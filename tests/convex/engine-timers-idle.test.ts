@@ -41,7 +41,7 @@ describe('engine timers on an idle instance', () => {
     await disposing
 
     // What an operator reads before writing the alert.
-    const runbookRow = docs('ops.md').split('\n').find(line => line.startsWith('| Memory grows'))!
+    const runbookRow = docs('runbook.md').split('\n').find(line => line.startsWith('| Memory grows'))!
     const observabilityRow = docs('observability.md').split('\n').find(line => line.startsWith('| what the engine keeps while idle'))!
     // architecture.md's "Resource hygiene" names the engine-wide timers for a reader of the design.
     const architecture = docs('architecture.md').replace(/\s+/g, ' ')

@@ -3,7 +3,7 @@
  * provider at once (`failed`, `store-unreachable`): a stored end like any other. It was neither
  * logged nor counted — the user finds a failed job in their list, and the operator found no line
  * with its id (the 503 is logged once per outage, without one) and no `job_errors_total` code.
- * docs/ops.md: `job ended` is "one line per stored end"; `jobs_ended_total` is counted by the
+ * docs/logs.md: `job ended` is "one line per stored end"; `jobs_ended_total` is counted by the
  * instance that wrote the end.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'

@@ -71,11 +71,11 @@ describe('recovery.chat = fail after the final round was stored', () => {
     await disposed
   })
 
-  it('is what config.md and ops.md tell of recovery.chat = fail', () => {
+  it('is what config.md and instances.md tell of recovery.chat = fail', () => {
     const docs = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8').replace(/\s+/g, ' ')
     const config = docs('config.md')
     const recovery = config.slice(config.indexOf('**Recovery**'), config.indexOf('- **Users**'))
-    const ops = docs('ops.md')
+    const ops = docs('instances.md')
     const instanceDies = ops.slice(ops.indexOf('when an instance dies'), ops.indexOf('- an instance that stops and comes back'))
     for (const text of [recovery, instanceDies]) expect(text).toMatch(/`owner-lost`[^.]*`completed`/)
   })

@@ -1,5 +1,5 @@
 /**
- * ops.md: calls a lost owner left unanswered count as `error` in `tool_runs_total` on the instance
+ * docs/metrics.md: calls a lost owner left unanswered count as `error` in `tool_runs_total` on the instance
  * that took the job over. A chat run again there (`recovery.chat=continue`) counted them; a chat
  * ended there without running again — `failed` (`owner-lost`) under the default `recovery.chat=fail`
  * — did not: its job showed the call as `error`, yet no instance ever counted it, so a tool cut

@@ -3,7 +3,7 @@
  * end it writes for a job that ran elsewhere is counted, not timed (no run of it happened here, its
  * metrics are empty), and `lease_takeovers_total{outcome="ended"}` goes up once the end is stored
  * — a write that failed leaves the job to the next scan, which counts it then, once. It gets the
- * same `job ended` line as any other end (docs/ops.md › Logs), once, by the instance that ended it
+ * same `job ended` line as any other end (docs/logs.md), once, by the instance that ended it
  * — also when the write's reply was lost but the end was stored (a timeout after the write): the
  * next scan no longer lists an ended job, so that end was never counted, logged nor told to the
  * app's `job-ended` hook.

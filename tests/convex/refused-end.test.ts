@@ -1,7 +1,7 @@
 /**
  * A stale owner whose end is refused by the store (another instance took the job over and ended
  * it): the end is counted once, by the instance that stored it, and the stale run's span says it
- * was handed off — not that the job completed (docs/ops.md › Metrics, docs/observability.md).
+ * was handed off — not that the job completed (docs/metrics.md, docs/observability.md).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'

@@ -1,5 +1,5 @@
 /**
- * A deploy hands every running job off (docs/ops.md › Graceful shutdown): that is the expected
+ * A deploy hands every running job off (docs/restarts-and-upgrades.md › Graceful shutdown): that is the expected
  * path, so its log lines are info — a run stopped because another instance took its lease is
  * still a warning.
  */

@@ -1,5 +1,5 @@
 /**
- * A graceful shutdown while the shared store is down (docs/ops.md › Graceful shutdown): however
+ * A graceful shutdown while the shared store is down (docs/restarts-and-upgrades.md › Graceful shutdown): however
  * many jobs are handed off, the whole shutdown gives up after one lease period — the hand-offs wait
  * together, not one lease period each — and a lease release that cannot reach the store does not
  * hold it either.

@@ -1,5 +1,5 @@
 /**
- * docs/ops.md, "Running N instances": when an instance dies, how long until another instance takes
+ * docs/instances.md, "Running N instances": when an instance dies, how long until another instance takes
  * its jobs over. A lease lapses `lease.durationMs` after its last renewal; the other instances look
  * for lapsed leases once per `lease.heartbeatMs`, and again right when the next lease lapses
  * (lapse-wake.ts). The page once said "within `lease.durationMs` (15 s)" while a job whose lease
@@ -22,7 +22,7 @@ describe('the time from an owner\'s death to the takeover of its job', () => {
     vi.useRealTimers()
   })
 
-  it('passes lease.durationMs after the last renewal (the lease lapses then), and ops.md names both settings', async () => {
+  it('passes lease.durationMs after the last renewal (the lease lapses then), and instances.md names both settings', async () => {
     const backend = createBackend()
     const b = createEngineNode(backend, { instanceId: 'B', config })
     await vi.advanceTimersByTimeAsync(1)
@@ -39,7 +39,7 @@ describe('the time from an owner\'s death to the takeover of its job', () => {
     expect(delay).toBeGreaterThan(config.lease.durationMs)
     expect(delay).toBeLessThanOrEqual(config.lease.durationMs + 2 * config.lease.heartbeatMs)
 
-    const sentence = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8').split('- when an instance dies')[1]!.split('\n- ')[0]!
+    const sentence = readFileSync(new URL('../../docs/instances.md', import.meta.url), 'utf8').split('- when an instance dies')[1]!.split('\n- ')[0]!
     expect(sentence).toMatch(/`lease\.durationMs`[^.]*`lease\.heartbeatMs`/)
     await b.engine.dispose()
   })

@@ -1,5 +1,5 @@
 /**
- * The ops counters of an instance that takes over jobs from a lost owner (docs/ops.md › Metrics,
+ * The ops counters of an instance that takes over jobs from a lost owner (docs/metrics.md,
  * Runbook), on engines sharing a provider: a chat it continues counts in `jobs{status="running"}`
  * and `jobs_started_total` while it runs here, and a chat it ends `owner-lost` counts in
  * `jobs_ended_total` and `job_errors_total{code="owner-lost"}` — where the runbook looks after a crash;

@@ -2,7 +2,7 @@
  * A chat taken over past its time limit (counted from its first start, job-start.ts) with
  * `recovery.chat=continue` ends `timeout` as a lost owner's job is ended (recovered-end.ts): with
  * its stored content, nothing run again, and the call the lost owner left unanswered counted as an
- * `error` of its tool on the instance that ended it (ops.md, tool_runs_total) — ended by a run that
+ * `error` of its tool on the instance that ended it (docs/metrics.md, tool_runs_total) — ended by a run that
  * never started its runner, that call was counted nowhere.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'

@@ -1,7 +1,7 @@
 /**
  * An app on the layer alone (tests/fixtures/node-cluster, with the built-in scripted model) built
  * with Nitro's node-cluster preset (two Node workers behind one port, each with its own memory;
- * docs/ops.md, "Where it runs"):
+ * docs/where-it-runs.md):
  * - with the default memory provider it refuses to boot, once, in the primary, naming the preset
  *   and the fixes (instead of serving jobs that are a 404 on every other request);
  * - with Redis every worker serves every job; the primary runs no engine (two instances, not

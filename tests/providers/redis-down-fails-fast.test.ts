@@ -29,7 +29,7 @@ describe('redis provider: Redis down after boot', () => {
         refused = await Promise.race([provider.get('any-job').then(() => null, (error: unknown) => error), new Promise(resolve => setTimeout(resolve, 100, null))])
         return refused
       }, { timeout: 10_000, interval: 20 }).not.toBeNull()
-      // Reported once per drop of each connection, not at every refused attempt (docs/ops.md › Logs).
+      // Reported once per drop of each connection, not at every refused attempt (docs/logs.md).
       expect(errors.length).toBeLessThanOrEqual(2)
       expect(refused).toBeInstanceOf(RedisUnavailableError)
       expect((refused as Error).message).toMatch(/The job store \(Redis\) is unavailable: connect ECONNREFUSED/)

@@ -2,7 +2,7 @@
  * An ACL user that may not run `INFO` — an app user hardened the usual way, `+@all -@dangerous`
  * (INFO is in @dangerous) — cannot read Redis's eviction policy. The check then said nothing at
  * all, so an `allkeys-*` Redis that deletes running jobs under memory pressure went unwarned,
- * while ops.md promises a warning unless the policy is `noeviction`. It now warns that the policy
+ * while docs/runbook.md promises a warning unless the policy is `noeviction`. It now warns that the policy
  * could not be read, naming what to check.
  */
 import { createClient } from 'redis'

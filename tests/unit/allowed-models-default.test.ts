@@ -1,7 +1,7 @@
 /**
  * `upstream.allowedModels` lists the models a request may name. The default model is what a request
  * naming none gets, so naming it (a model picker whose first choice is the catalog's model) must be
- * accepted too, also when other models are listed (ops.md: "list others").
+ * accepted too, also when other models are listed (docs/production-checklist.md: "list others").
  */
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../server/lib/config'

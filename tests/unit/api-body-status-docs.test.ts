@@ -2,7 +2,7 @@
  * docs/api.md's route table against the routes that read a JSON body: each answers `413` for a
  * body over its byte limit and `415` for one that is not `application/json`, and a client reading
  * the table must find both in that route's errors (a row that says "as `POST /api/jobs`" has that
- * row's). The input route's row listed neither, though ops.md's limits table bounds its body.
+ * row's). The input route's row listed neither, though limits.md's limits table bounds its body.
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'

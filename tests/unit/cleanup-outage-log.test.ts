@@ -1,5 +1,5 @@
 /**
- * A store outage does not flood the log (docs/ops.md › Logs): failures that repeat on a timer are
+ * A store outage does not flood the log (docs/logs.md): failures that repeat on a timer are
  * logged once per outage. The retention cleanup (every `limits.cleanupIntervalMs`) logged
  * `cleanup failed` with its error at every pass for as long as the store was down; it now logs
  * the first, then one line when a pass works again.

@@ -2,7 +2,7 @@
  * The Convex client logs on its own — a dropped WebSocket and each reconnect attempt, a failed
  * call's server message (several lines), the functions' `console.log` lines — and the provider
  * passed those straight to the console: plain text, an Error with its stack, among the layer's
- * JSON lines (docs/ops.md › Logs: one JSON line per event). A JSON log pipeline broke on them
+ * JSON lines (docs/logs.md: one JSON line per event). A JSON log pipeline broke on them
  * exactly during a Convex outage. They now go through the server's logger: one redacted JSON line
  * each, `convex client: …`, the secret scrubbed as before. (Since the boot check, such a provider
  * fails its boot once its call has had no answer for `convexTimeoutMs`: the lines come before.)

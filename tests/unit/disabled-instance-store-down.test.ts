@@ -3,7 +3,7 @@
  * reached (the operator switched the layer off there, often because of that store). The instance
  * runs no job, yet its boot still connected to the store first: every jobs route answered the
  * store's 503 ("not reachable yet … retry shortly") instead of the one naming the flag that
- * ops.md promises, and the boot tried again and logged a failure for as long as the store stayed
+ * docs/feature-flags.md promises, and the boot tried again and logged a failure for as long as the store stayed
  * away. A disabled instance now needs no store: it starts at once and its routes name the flag.
  */
 import { createServer } from 'node:net'

@@ -3,7 +3,7 @@
  * to know what a variable left unset means. config-env.test.ts checks the first two columns (keys
  * and variables); this checks the third against DEFAULT_CONFIG, written as JSON (a list as the
  * comma-separated text its variable takes). tools.md's table of the loop's limits gives defaults
- * too, checked the same way, and so does ops.md's table of the global flags, which names each by
+ * too, checked the same way, and so does feature-flags.md's table of the global flags, which names each by
  * its variable (a misspelt one there would be copied and ignored; its limits table: ops-limits-docs.test.ts).
  */
 import { readFileSync } from 'node:fs'
@@ -41,9 +41,9 @@ describe('docs/config.md\'s defaults', () => {
     const limits = DEFAULT_CONFIG.limits as unknown as Record<string, unknown>
     expect(rows.filter(([key, value]) => limits[key] !== value).map(([key, value]) => `${key}: documented ${value}, really ${String(limits[key])}`)).toEqual([])
   })
-  it('docs/ops.md\'s table of the global flags names real variables, with the defaults of DEFAULT_CONFIG', () => {
-    const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
-    const start = docs.indexOf('### Global flags')
+  it('docs/feature-flags.md\'s table of the global flags names real variables, with the defaults of DEFAULT_CONFIG', () => {
+    const docs = readFileSync(new URL('../../docs/feature-flags.md', import.meta.url), 'utf8')
+    const start = docs.indexOf('## Global flags')
     // `| \`NUXT_BACKGROUND_JOBS_ENABLED\` | \`true\` |` (a text default as '')
     const flags = [...docs.slice(start, docs.indexOf('\n#', start + 1)).matchAll(/^\| `(NUXT_BACKGROUND_JOBS_\w+)` \| `([^`]*)` \|/gm)]
       .map(([, name, value]) => [name!, value!.replace(/^''$/, '""')] as const)

@@ -1,7 +1,7 @@
 /**
  * The relative links of README.md and the docs (docs/*.md, docs/decisions/*.md) lead somewhere: to
  * a file that exists and, with a `#fragment`, to a heading of it (as GitHub names headings) or an
- * `<a id>` in it. A reader following "see ops.md, Metrics" from one page lands on that section.
+ * `<a id>` in it. A reader following "see metrics.md, Stuck jobs" from one page lands on that section.
  * And README.md, where a reader starts, links every page of docs/.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -39,7 +39,7 @@ describe('relative links in the docs', () => {
     expect(broken).toEqual([])
   })
 
-  it('a section named in prose (`ops.md, "Limits"`) is a heading or a bold lead of that page', () => {
+  it('a section named in prose (`limits.md, "Limits"`) is a heading or a bold lead of that page', () => {
     const missing: string[] = []
     let count = 0
     for (const page of PAGES) {

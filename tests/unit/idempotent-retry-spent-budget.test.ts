@@ -39,7 +39,7 @@ describe('an Idempotency-Key retry once refused inputs spent the validation budg
     expect(fresh).toBeInstanceOf(RateLimitError)
     expect((fresh as RateLimitError).message).toMatch(/Too many problems in refused values/)
     expect(parses.count).toBe(0)
-    // Not a creation rate: no jobs_refused_total{reason="rate"} (ops.md), as for a refusal without a key.
+    // Not a creation rate: no jobs_refused_total{reason="rate"} (docs/metrics.md), as for a refusal without a key.
     expect(useMetrics().snapshot().counters['jobs_refused_total{reason="rate"}']).toBeUndefined()
     expect((await engine.listJobs(USER)).map(job => job.id)).toEqual([first.job.id])
     await engine.dispose()

@@ -1,5 +1,5 @@
 /**
- * The `job ended` log line (docs/ops.md › Logs): a failed job is a warning naming the job, its
+ * The `job ended` log line (docs/logs.md): a failed job is a warning naming the job, its
  * error code and where it failed (model, tool, node — by id and name), never the error's message
  * (it can quote the upstream's answer or a tool's error) nor the prompt.
  */

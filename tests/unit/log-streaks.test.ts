@@ -1,5 +1,5 @@
 /**
- * No log storm from a store outage (docs/ops.md › Logs): each running job logs its failing writes
+ * No log storm from a store outage (docs/logs.md): each running job logs its failing writes
  * and its failing lease heartbeats once per outage — the first failure, then one line when it works
  * again — not once per retry or beat, and every line names the job.
  */

@@ -1,7 +1,7 @@
 /**
  * The memory provider holds at most `maxJobs` jobs (10,000): past it, the oldest finished job is
  * evicted to make room, before its retention ran out — its user gets a 404 for a job that ended
- * minutes ago. docs/ops.md lists these jobs as "seen in `jobs_deleted_total`", but an eviction
+ * minutes ago. docs/limits.md lists these jobs as "seen in `jobs_deleted_total`", but an eviction
  * was counted nowhere, so an operator whose instance evicted jobs all day (a busy instance with a
  * long `RETENTION_MS`) saw nothing that said retention was being cut short.
  */

@@ -4,19 +4,12 @@
  * did ("queued = waiting for a slot", "a job queued behind a limit waits in it"), so an operator
  * watched a saturation signal that is always 0 and read the 429 counters as the wrong thing.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ConcurrencyLimitError } from '../../server/lib/errors'
 import { createMetrics, useMetrics } from '../../server/lib/metrics'
+import { docSection } from '../support/docs-section'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 
-/** The `## Metrics` section of a doc. */
-function metricsSection(file: string): string {
-  const text = readFileSync(new URL(`../../docs/${file}`, import.meta.url), 'utf8')
-  const start = text.indexOf('\n## Metrics')
-  const end = text.indexOf('\n## ', start + 1)
-  return text.slice(start, end < 0 ? undefined : end)
-}
 
 describe('jobs over a concurrency limit', () => {
   it('are refused, never queued, and the metric docs say so', async () => {
@@ -33,8 +26,8 @@ describe('jobs over a concurrency limit', () => {
     await engine.whenSettled(first.id)
     await engine.dispose()
 
-    for (const file of ['ops.md', 'observability.md']) {
-      expect(metricsSection(file), file).not.toMatch(/waiting for a slot|queued behind a limit|queueing/)
+    for (const file of ['metrics.md', 'observability.md']) {
+      expect(docSection(file, 'Metrics'), file).not.toMatch(/waiting for a slot|queued behind a limit|queueing/)
     }
   })
 })

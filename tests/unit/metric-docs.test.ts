@@ -1,13 +1,13 @@
 /**
- * The metric tables of docs/ops.md (the reference) and docs/observability.md (by question) list
+ * The metric tables of docs/metrics.md (the reference) and docs/observability.md (by question) list
  * every registered metric with exactly its label names — and nothing that is not registered — so
  * an operator can write queries from the docs alone.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { GAUGE_HELP, METRIC_LABELS } from '../../server/lib/metric-help'
 import { FIXED_LABEL_SETS, FIXED_LABEL_VALUES } from '../../server/lib/metric-known-series'
 import { engineGauges } from '../../server/lib/prometheus'
+import { docSection } from '../support/docs-section'
 import { createTestEngine } from '../support/engine-harness'
 
 /** Every exported metric (without the prefix) → its label names, sorted. */
@@ -21,13 +21,11 @@ async function registeredMetrics(): Promise<Map<string, string[]>> {
   return metrics
 }
 
-/** The `## Metrics` section of a doc. */
+/** The `## Metrics` section of a doc (metrics.md: the whole page). */
 function metricsSection(file: string): string {
-  const text = readFileSync(new URL(`../../docs/${file}`, import.meta.url), 'utf8')
-  const start = text.indexOf('\n## Metrics')
-  const end = text.indexOf('\n## ', start + 1)
-  expect(start, `${file} has a ## Metrics section`).toBeGreaterThan(0)
-  return text.slice(start, end < 0 ? undefined : end)
+  const section = docSection(file, 'Metrics')
+  expect(section, `${file} has a Metrics section`).not.toBe('')
+  return section
 }
 
 /** The metrics a column of the section's table names: `name` or `name{label,…}`, as written. */
@@ -53,15 +51,15 @@ async function compare(file: string, column: number) {
 }
 
 describe('metric docs', () => {
-  it('docs/ops.md lists every metric with exactly its labels, and no other', async () => {
-    await compare('ops.md', 0)
+  it('docs/metrics.md lists every metric with exactly its labels, and no other', async () => {
+    await compare('metrics.md', 0)
   })
 
   it('docs/observability.md lists every metric with exactly its labels, and no other', async () => {
     await compare('observability.md', 1)
   })
-  it('docs/ops.md\'s row of each counter with a fixed set of label values names every value', () => {
-    const section = metricsSection('ops.md')
+  it('docs/metrics.md\'s row of each counter with a fixed set of label values names every value', () => {
+    const section = metricsSection('metrics.md')
     const fixed = [
       ...Object.entries(FIXED_LABEL_VALUES).map(([name, values]) => [name, values!] as const),
       ...Object.entries(FIXED_LABEL_SETS).flatMap(([name, sets]) => Object.values(sets!).map(values => [name, values] as const)),

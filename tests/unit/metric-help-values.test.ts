@@ -20,13 +20,13 @@ describe('the requests_refused_total help', () => {
   /**
    * A 429 the job's owner answered (an input or a stream forwarded to another instance) is counted
    * under the limit its reply names; an older server's reply names none, and it was counted as
-   * `limit="other"`, a value neither the help nor docs/ops.md mentioned.
+   * `limit="other"`, a value neither the help nor docs/metrics.md mentioned.
    */
-  it('and docs/ops.md name "other", the limit of a forwarded refusal that names none', () => {
+  it('and docs/metrics.md name "other", the limit of a forwarded refusal that names none', () => {
     const unnamed = new RateLimitError('refused by an older server', 1).setting
     expect(unnamed).toBe('other')
     expect(COUNTER_HELP.requests_refused_total).toMatch(/\bother\b/)
-    const row = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`'))
+    const row = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`'))
     expect(row).toContain('`other`')
   })
 })

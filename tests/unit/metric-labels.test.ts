@@ -1,5 +1,5 @@
 /**
- * Label values stay a small, safe set (server/lib/metric-labels.ts, docs/ops.md › Metrics): a
+ * Label values stay a small, safe set (server/lib/metric-labels.ts, docs/metrics.md): a
  * workflow node's error carries any `code` it likes, and that code names the job's error — 10,000
  * distinct codes, free text or quotes and line breaks must not make 10,000 series.
  */

@@ -1,6 +1,6 @@
 /**
  * `GET /api/jobs/metrics` answers JSON by default and Prometheus text when the client asks for
- * `text/plain` (ops.md). Any `Accept` that merely mentioned `text/plain` got text: axios's default
+ * `text/plain` (docs/metrics.md). Any `Accept` that merely mentioned `text/plain` got text: axios's default
  * `application/json, text/plain, *\/*` (JSON first) got Prometheus text its JSON parse could not
  * read, and `text/plain;q=0` ("never text") got text too. Now `Accept` is weighed: text when it
  * prefers `text/plain`, JSON otherwise.

@@ -1,5 +1,5 @@
 /**
- * Jobs refused by a limit (docs/ops.md › Metrics): counted once in `jobs_refused_total{reason}`,
+ * Jobs refused by a limit (docs/metrics.md): counted once in `jobs_refused_total{reason}`,
  * and nothing else moves — no run started or ended, no gauge left behind. Every 429 of the routes
  * (streams, input answers and deletions too) is counted in `requests_refused_total{limit}`.
  */
@@ -80,8 +80,8 @@ describe('refused requests', () => {
       .map(limit => [`requests_refused_total{limit="${limit}"}`, 1])))
   })
 
-  it('docs/ops.md names every `limit` value requests_refused_total is counted under', () => {
-    const row = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`')) ?? ''
+  it('docs/metrics.md names every `limit` value requests_refused_total is counted under', () => {
+    const row = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8').split('\n').find(line => line.startsWith('| `requests_refused_total{limit}`')) ?? ''
     const limits = ['maxConcurrentJobsPerUser', 'maxConcurrentJobs', 'maxConcurrentAnonymousJobsPerAddress', 'createPerMinute', 'inputPerMinute', 'deletePerMinute', 'anonymousCreatePerMinute', 'maxStreamsPerUser', 'maxStreams', 'refusedValueProblems']
     expect(limits.filter(limit => !row.includes(`\`${limit}\``))).toEqual([])
   })

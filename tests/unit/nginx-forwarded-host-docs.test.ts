@@ -1,5 +1,5 @@
 /**
- * The nginx settings the docs give (docs/ops.md's snippet, docs/examples/redis/nginx.conf) pass the
+ * The nginx settings the docs give (docs/reverse-proxy.md's snippet, docs/examples/redis/nginx.conf) pass the
  * host the browser used with its port: `$http_host`, never `$host`, which drops the port. The
  * cross-site check compares an older browser's `Origin` (no `Sec-Fetch-Site`) with `Host` and
  * `X-Forwarded-Host`, so a page on a non-default port had its own writes refused with a 403. And
@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { crossSiteRefusal } from '../../server/lib/http/cross-site'
 
-const files = ['docs/ops.md', 'docs/examples/redis/nginx.conf']
+const files = ['docs/reverse-proxy.md', 'docs/examples/redis/nginx.conf']
 
 describe('nginx settings in the docs', () => {
   it.each(files)('%s forwards the host with its port', (file) => {

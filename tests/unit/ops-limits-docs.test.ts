@@ -1,22 +1,21 @@
 /**
- * docs/ops.md's limits table is where an operator looks up what a refused request ran into: every
+ * docs/limits.md's limits table is where an operator looks up what a refused request ran into: every
  * limit that answers a request with a 413 or a 429 has a row there, and every row's default is the
  * real one (config.md lists all settings; this table is the ops view of the refusals).
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_CONFIG } from '../../server/lib/config'
+import { docSection } from '../support/docs-section'
 
 /** `limits.maxBodyBytes` → `MAX_BODY_BYTES`, as the table names it after `NUXT_BACKGROUND_JOBS_LIMITS_`. */
 function variable(key: string): string {
   return key.replace(/([A-Z])/g, '_$1').toUpperCase()
 }
 
-/** The `## Limits` section of docs/ops.md. */
+/** docs/limits.md up to its first subsection (the limits table and what follows it). */
 function limitsSection(): string {
-  const text = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
-  const start = text.indexOf('\n## Limits')
-  return text.slice(start, text.indexOf('\n## ', start + 1))
+  const text = docSection('limits.md', 'Limits')
+  return text.slice(0, text.indexOf('\n## '))
 }
 
 /** The rows of the `## Limits` table: variable → default as written. */
@@ -30,7 +29,7 @@ function limitRow(variable: string): string {
   return limitsSection().split('\n').find(line => line.startsWith(`| \`${variable}\` |`)) ?? ''
 }
 
-describe('docs/ops.md limits table', () => {
+describe('docs/limits.md limits table', () => {
   it('has a row for every limit refusing with a 413 or 429, with its real default', () => {
     const rows = limitRows()
     const refusing = Object.keys(DEFAULT_CONFIG.limits).filter(key => /PerMinute$|BodyBytes$|^maxStreams|^maxConcurrentJobs/.test(key))

@@ -109,8 +109,8 @@ describe('metrics', () => {
     await engine.dispose()
   })
 
-  it('docs/ops.md lists every exported metric by its name', () => {
-    const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
+  it('docs/metrics.md lists every exported metric by its name', () => {
+    const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8')
     const { engine } = createTestEngine({ runners: { chat: async () => {} } })
     const names = [
       ...Object.keys(COUNTER_HELP),
@@ -122,8 +122,8 @@ describe('metrics', () => {
     expect(names.filter(name => !docs.includes(`\`${name}`))).toEqual([])
   })
 
-  it('docs/ops.md lists the histogram buckets the registry uses', () => {
-    const docs = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
+  it('docs/metrics.md lists the histogram buckets the registry uses', () => {
+    const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8')
     const listed = /upper bounds, as Prometheus expects: (.+?),\s*`"\+Inf"`/s.exec(docs)?.[1]
     expect(listed?.match(/\d+/g)?.map(Number)).toEqual([...BATCH_CHARS_BUCKETS])
     const bucketsOf = (name: string) => new RegExp(`\`${name}\` buckets \\(ms\\): (.+?),\\s*\`"\\+Inf"\``, 's').exec(docs)?.[1]?.match(/\d+/g)?.map(Number)

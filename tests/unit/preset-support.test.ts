@@ -1,5 +1,5 @@
 /**
- * Where the layer runs (docs/ops.md, "Where it runs"): the build stops for presets where jobs
+ * Where the layer runs (docs/where-it-runs.md): the build stops for presets where jobs
  * cannot outlive their request (serverless, edge, static, a one-shot command), naming the preset,
  * why and the fix; long-lived servers build; `allowPreset` builds a refused preset anyway.
  */
@@ -48,7 +48,7 @@ describe('preset support', () => {
     expect(message).toContain('node-server')
     expect(message).toContain(`allowPreset: '${preset}'`)
     expect(message).toContain('NUXT_BACKGROUND_JOBS_ALLOW_PRESET')
-    expect(message).toContain('docs/ops.md')
+    expect(message).toContain('docs/where-it-runs.md')
   })
 
   it('says why for each kind', () => {

@@ -1,5 +1,5 @@
 /**
- * A Redis outage does not flood the log (docs/ops.md › Logs): node-redis emits `error` at every
+ * A Redis outage does not flood the log (docs/logs.md): node-redis emits `error` at every
  * failed reconnect attempt — about one a second per connection, for as long as Redis is down (16
  * lines in 6 s against a killed redis-server) — and each became a `redis connection or
  * subscription failed` error line. A connection reports the first error of each drop only.

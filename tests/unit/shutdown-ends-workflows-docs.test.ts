@@ -1,5 +1,5 @@
 /**
- * docs/ops.md, "Graceful shutdown": a shutdown ends every running job `failed` with code
+ * docs/restarts-and-upgrades.md, "Graceful shutdown": a shutdown ends every running job `failed` with code
  * `shutdown`, and only with a shared provider (and several instances) are workflows handed off
  * instead. The page said "every running chat job", so an operator on the memory provider read that
  * workflows were spared; they end `shutdown` as chats do (one waiting for a human answer too).
@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 import { defineWorkflow } from '../../server/utils/define-workflow'
+import { docSection } from '../support/docs-section'
 import { createTestEngine } from '../support/engine-harness'
 
 const asking = defineWorkflow({
@@ -24,11 +25,9 @@ const asking = defineWorkflow({
   edges: [['ask', 'done']],
 })
 
-/** The "Graceful shutdown" section of docs/ops.md, on one line. */
+/** The "Graceful shutdown" section of docs/restarts-and-upgrades.md, on one line. */
 function shutdownSection(): string {
-  const text = readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')
-  const start = text.indexOf('\n## Graceful shutdown')
-  return text.slice(start, text.indexOf('\n## ', start + 1)).replace(/\s+/g, ' ')
+  return docSection('restarts-and-upgrades.md', 'Graceful shutdown').replace(/\s+/g, ' ')
 }
 
 describe('a shutdown on the memory provider', () => {
@@ -39,7 +38,7 @@ describe('a shutdown on the memory provider', () => {
     vi.useRealTimers()
   })
 
-  it('ends a running workflow failed with code shutdown, and ops.md says every running job does', async () => {
+  it('ends a running workflow failed with code shutdown, and restarts-and-upgrades.md says every running job does', async () => {
     const ended: Array<[string, string | undefined]> = []
     const { engine } = createTestEngine({
       runners: { chat: async () => {}, workflow: runWorkflowJob },

@@ -1,6 +1,6 @@
 /**
  * During a store outage the routes log the first 503 and, once the store answers again, one line
- * saying so (docs/ops.md › Logs). A route that never asks the store — the catalog a health check
+ * saying so (docs/logs.md). A route that never asks the store — the catalog a health check
  * polls, a HEAD — succeeded during the outage and was taken for the store answering: every probe
  * logged "the job store answers requests again", and the next 503 logged the outage again, two
  * lines per probe for as long as the store stayed down.

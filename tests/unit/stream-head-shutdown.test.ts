@@ -1,5 +1,5 @@
 /**
- * A HEAD on a stream route answers the status its GET would (docs/api.md, docs/ops.md "Health
+ * A HEAD on a stream route answers the status its GET would (docs/api.md, docs/reverse-proxy.md "Health
  * checks": load balancers and uptime checkers use it). After SIGTERM the engine is disposed while
  * Nitro still answers on open connections, and a stream's GET is a 503 with `Retry-After` (the
  * client goes elsewhere); its HEAD still said 200 (or 204 at a finished job's end): a checker saw a

@@ -4,7 +4,7 @@
  * no longer terminates that worker at once — a worker about to start it answers it "not run"
  * (tool-isolation-given-up-before-start.test.ts) — but a worker that does not take it within
  * `RELEASE_TIMEOUT_MS` is stuck: it is replaced then, and counted in
- * isolated_calls_stopped_total{reason="signal"} (docs/ops.md: calls whose worker was stopped).
+ * isolated_calls_stopped_total{reason="signal"} (docs/metrics.md: calls whose worker was stopped).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

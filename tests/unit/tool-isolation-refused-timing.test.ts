@@ -1,7 +1,7 @@
 /**
  * A call refused before the tool's code ran — its arguments do not match the schema — is counted
- * in `tool_runs_total` but not timed in `tool_run_ms`, and its `durationMs` is 0 (docs/ops.md ›
- * Metrics). An isolated tool's worker checks the arguments itself, after the call's clock has
+ * in `tool_runs_total` but not timed in `tool_run_ms`, and its `durationMs` is 0 (docs/metrics.md).
+ * An isolated tool's worker checks the arguments itself, after the call's clock has
  * started: the refusal came back timed like a call that ran, unlike the same call in-process.
  */
 import { describe, expect, it } from 'vitest'

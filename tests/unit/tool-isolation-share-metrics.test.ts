@@ -1,5 +1,5 @@
 /**
- * What an operator sees of the isolation queue and its share per user (docs/decisions/017, ops.md):
+ * What an operator sees of the isolation queue and its share per user (docs/decisions/017, docs/metrics.md):
  * `engine_isolated_calls_waiting` (calls waiting for a worker now), `isolated_share_turns_total`
  * (a worker given to a user under `isolation.maxWorkersPerUser` ahead of an older call of a user
  * holding that many) and `isolated_calls_not_run_total{reason}` (`yielded`: a waiting call gave its

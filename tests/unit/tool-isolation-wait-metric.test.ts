@@ -1,5 +1,5 @@
 /**
- * `tool_isolation_wait_ms{tool,outcome}` (ops.md): how long an isolated call waited for a worker,
+ * `tool_isolation_wait_ms{tool,outcome}` (docs/metrics.md): how long an isolated call waited for a worker,
  * observed once per call — when a worker starts it (`started`), or when it leaves the queue without
  * one (`queue-timeout`, `yielded`, `aborted`). A call refused at once (`queue-full`) never waited and
  * is not timed; an in-process tool never waits. The pool is a fake whose calls start and answer when

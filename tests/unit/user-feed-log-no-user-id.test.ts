@@ -1,6 +1,6 @@
 /**
  * The notification feed's failure lines (a job of another instance whose notification, deletion or
- * re-read question failed) carried the user's id, which no other line does (ops.md, "Logs": a
+ * re-read question failed) carried the user's id, which no other line does (docs/logs.md: a
  * user id is personal data, an e-mail address for many apps). They name the job, which is enough
  * to find it.
  */

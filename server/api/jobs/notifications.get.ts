@@ -9,7 +9,7 @@ import { withUserStream } from '../../lib/http/user-stream'
 import { useMetrics } from '../../lib/metrics'
 
 export default defineJobsHandler(context => withUserStream(context, async ({ sink, after }) => {
-  // Cut for its client's backpressure: counted (docs/ops.md › Metrics), as viewers' resyncs are.
+  // Cut for its client's backpressure: counted (docs/metrics.md), as viewers' resyncs are.
   sink.onCut = reason => useMetrics().increment('notification_streams_cut_total', { reason })
   const detach = context.engine.attachNotifications(context.userId, {
     send: notification => sink.write(notification.type, notification.id, notification),

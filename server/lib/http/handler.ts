@@ -67,7 +67,7 @@ export function toHttpError(event: H3Event, error: unknown) {
   if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
-  // Every 429 of the routes, by the setting that refused it (docs/ops.md › Metrics).
+  // Every 429 of the routes, by the setting that refused it (docs/metrics.md).
   if (error instanceof ConcurrencyLimitError) useMetrics().increment('requests_refused_total', { limit: CONCURRENCY_SETTINGS[error.scope] })
   else if (error instanceof RateLimitError) useMetrics().increment('requests_refused_total', { limit: error.setting })
   if (error instanceof ProviderUnavailableError) {

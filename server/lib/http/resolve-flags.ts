@@ -13,7 +13,7 @@ import { routeLogger } from './route-logger'
 
 declare module 'nitropack/types' {
   interface NitroRuntimeHooks {
-    /** Refine the feature flags for one user (see server/lib/feature-flags.ts and docs/ops.md). */
+    /** Refine the feature flags for one user (see server/lib/feature-flags.ts and docs/feature-flags.md). */
     'background-jobs:feature-flags': (context: FeatureFlagsContext) => void | Promise<void>
   }
 }

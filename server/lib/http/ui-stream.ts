@@ -23,7 +23,7 @@ export async function serveUiStream(context: JobsRouteContext, jobId: string, kn
     maxQueueBytes: config.stream.viewerQueueBytes,
     ...(metadata ? { startMetadata: await metadata('start', known), finishMetadata: state => metadata('finish', state) } : {}),
   })
-  // Cut for its client's backpressure: counted (docs/ops.md › Metrics).
+  // Cut for its client's backpressure: counted (docs/metrics.md).
   sink.onCut = reason => useMetrics().increment('streams_cut_total', { stream: 'ai-sdk', reason })
   let attachment: Awaited<ReturnType<typeof engine.attachViewer>>
   try {

@@ -98,7 +98,7 @@ function clientLine(parts: unknown[]): { message: string, fields?: { details: un
 /**
  * The Convex client's own log lines (a dropped WebSocket, each reconnect attempt, a failed call's
  * server message, the functions' console lines), with the secret scrubbed from every part, as
- * the server's log lines: one redacted JSON line each, like the layer's own (docs/ops.md › Logs).
+ * the server's log lines: one redacted JSON line each, like the layer's own (docs/logs.md).
  */
 export function redactingLogger(secret: string, logger: Logger = createConsoleLogger()) {
   const scrub = (parts: unknown[]) => parts.map(part => (typeof part === 'string' ? scrubSecret(part, secret) : redactSecret(part, secret)))

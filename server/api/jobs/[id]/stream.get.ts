@@ -12,7 +12,7 @@ export default defineJobsHandler(context => withUserStream(context, async ({ sin
   const { event, engine, userId } = context
   const metrics = useMetrics()
   sink.onSent = metrics.labeledCounter('events_sent_total', 'event')
-  // Cut for its client's backpressure (stalled, or fell behind with no resync): counted (docs/ops.md › Metrics).
+  // Cut for its client's backpressure (stalled, or fell behind with no resync): counted (docs/metrics.md).
   sink.onCut = reason => metrics.increment('streams_cut_total', { stream: 'job', reason })
   const attachment = await engine.attachViewer(userId, getRouterParam(event, 'id') ?? '', sink, after)
   metrics.increment('viewers_attached_total')
