@@ -5,7 +5,7 @@
 import type { JobFailure } from '../run-context'
 import type { WorkflowNode, WorkflowState } from './define'
 import type { NodeContext } from './node-context'
-import type { StoredAnswer } from './resume'
+import type { ResumeCursor, StoredAnswer } from './resume'
 import type { WorkflowGraph } from './validate'
 
 /** Runs another node of the same workflow (used by the parallel node for its branches). */
@@ -14,7 +14,7 @@ export type RunChildNode = (nodeId: string, parentSignal: AbortSignal, options: 
 /** How a node is run; `cursor` is the log position of the node before it on its path (resume). */
 export interface RunNodeOptions {
   holdText: boolean
-  cursor?: { after: number }
+  cursor?: ResumeCursor
   /** Told at once when the node fails (a parallel node cancels the other branches before they go on). */
   onFailed?: (failure: JobFailure) => void
 }

@@ -14,13 +14,25 @@ export interface StoredAnswer {
   timedOut: boolean
 }
 
+/**
+ * Where the walk is in the earlier log: `after` is the log position of the node before it on the
+ * walk (infinite once that node ran for real), `since` that node's first start in the log.
+ */
+export interface ResumeCursor {
+  after: number
+  /** Undefined: any record before `after` is a round behind (a parallel node's branches). */
+  since?: number
+}
+
 /** The finished nodes of an earlier run of the job. */
 export interface ResumePoint {
   /**
-   * The recorded output of a completed node, once, when its latest start comes after `after` (the
-   * log position of the node before it on the walk): an older visit's output is a round behind.
+   * The recorded output of a completed node, once, unless it is a round behind: its latest start
+   * comes before the cursor's node ran again, and that node had run before it too (a loop went
+   * round). Matched by id, not position: a node a deploy moved behind it (the workflow's nodes
+   * reordered) started after it only, and its record is reused.
    */
-  take(nodeId: string, after: number): { output: unknown, at: number } | undefined
+  take(nodeId: string, cursor: ResumeCursor): { output: unknown, at: number } | undefined
   /**
    * The answer the earlier run stored for the node's latest visit, once, when the node was cut off
    * after it (an input node whose `node-end` was not stored): the node takes it instead of asking again.
@@ -28,6 +40,8 @@ export interface ResumePoint {
   takeAnswer(nodeId: string): StoredAnswer | undefined
   /** Where the node's latest start is in the earlier log (undefined: it never started). */
   latestStart(nodeId: string): number | undefined
+  /** Where the node's first start is in the earlier log (undefined: it never started). */
+  firstStart(nodeId: string): number | undefined
   /**
    * Outputs of every completed node, so later nodes can read them even when reached by a new path;
    * for a node cut off while it ran again (a loop), its previous visit's output, as the live run had it.
@@ -52,6 +66,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
   // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
   const visitsOf = (nodeId: string): number | undefined => (Object.hasOwn(visits, nodeId) ? visits[nodeId] : undefined)
   const startedAt = new Map<string, number>()
+  const firstStartedAt = new Map<string, number>()
   const answers = new Map<string, StoredAnswer>()
   const previousOutputs = new Map<string, unknown>()
   // Starts of nodes whose kind changed: they count against limits.maxNodesPerJob all the same.
@@ -70,7 +85,10 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
         answeredInputs: state.answeredInputs.filter(input => input.nodeId === undefined || !changed.has(input.nodeId)),
       }
     }
-    state.executionOrder.forEach((nodeId, index) => startedAt.set(nodeId, index))
+    state.executionOrder.forEach((nodeId, index) => {
+      startedAt.set(nodeId, index)
+      if (!firstStartedAt.has(nodeId)) firstStartedAt.set(nodeId, index)
+    })
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status === 'completed') completed.set(nodeId, node.output)
       // Cut off while it ran again: it re-runs reading its previous output, as the live run did
@@ -92,9 +110,10 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     }
   }
   return {
-    take(nodeId, after) {
+    take(nodeId, { after, since }) {
       const at = startedAt.get(nodeId)
-      if (!completed.has(nodeId) || at === undefined || at <= after) return undefined
+      if (!completed.has(nodeId) || at === undefined) return undefined
+      if (at <= after && (since === undefined || since < at)) return undefined
       const output = completed.get(nodeId)
       completed.delete(nodeId)
       return { output, at }
@@ -105,6 +124,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
       return answer
     },
     latestStart: nodeId => startedAt.get(nodeId),
+    firstStart: nodeId => firstStartedAt.get(nodeId),
     outputs: Object.fromEntries([...previousOutputs, ...completed]),
     visits,
     // The attempts that were cut off run again and count then: a node is one start, not two.

@@ -26,7 +26,7 @@ import { setOutputAsRead } from './declared-input'
 import { traceWorkflowNode } from '../telemetry/step-spans'
 import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
-import type { ResumePoint, StoredAnswer } from './resume'
+import type { ResumeCursor, ResumePoint, StoredAnswer } from './resume'
 
 const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode, { kind: Kind }>> } = {
   agent: runAgentNode,
@@ -105,7 +105,7 @@ export class WorkflowRun {
   /** Runs from the start node until a node without a next one has finished. */
   async run(): Promise<void> {
     let nodeId: string | null = this.workflow.graph.start
-    const cursor = { after: -1 }
+    const cursor: ResumeCursor = { after: -1 }
     while (nodeId !== null) {
       const output = await this.runNode(nodeId, this.context.signal, { holdText: false, cursor })
       nodeId = this.nextNode(nodeId, output)
@@ -123,7 +123,7 @@ export class WorkflowRun {
     const { context, state, workflow } = this
     const node = workflow.graph.nodes.get(nodeId)!
     const cursor = options.cursor ?? { after: Number.POSITIVE_INFINITY }
-    const reused = this.resume.take(nodeId, cursor.after)
+    const reused = this.resume.take(nodeId, cursor)
     // A branch's recorded choice that is no longer one of its targets (the workflow changed in a
     // deploy while the job waited) would lead nowhere: the branch chooses again.
     if (reused && !(node.kind === 'branch' && !workflow.graph.successors.get(nodeId)?.includes(reused.output as string))) {
@@ -131,6 +131,7 @@ export class WorkflowRun {
       const output = recordedAnswerAsReadNow(node, reused.output)
       setOutputAsRead(state.outputs, nodeId, node, output)
       cursor.after = reused.at
+      cursor.since = this.resume.firstStart(nodeId)
       return output
     }
     // Runs for real: what the earlier log recorded after it on this path is a round behind; only
@@ -139,7 +140,10 @@ export class WorkflowRun {
     // none of it: the nodes after it still reuse what this round finished.
     const latest = this.resume.latestStart(nodeId)
     const resumeAfter = latest !== undefined && latest > cursor.after ? latest : Number.POSITIVE_INFINITY
-    if (latest !== undefined) cursor.after = Number.POSITIVE_INFINITY
+    if (latest !== undefined) {
+      cursor.after = Number.POSITIVE_INFINITY
+      cursor.since = this.resume.firstStart(nodeId)
+    }
     const { maxNodesPerJob } = context.config.limits
     if (this.nodesStarted >= maxNodesPerJob) {
       throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
