@@ -4,12 +4,16 @@
  * definition (docs/workflows.md, "Restart safety"). Finished nodes are matched by id, not by
  * position: reordered, they are reused, not run again (before, a finished node the new order put
  * behind another finished one ran again: an outside effect twice); a node the new version added
- * runs; a finished node renamed is a new node and runs.
+ * runs; a finished node renamed is a new node and runs. A node the job was waiting in (or was
+ * running) that the new version removed or renamed leaves no place to go on from: the job ends
+ * `failed`, code `workflow-changed`, naming the node, before any node runs (before, the walk went
+ * past it: the question was never answered, the job completed as if it had been).
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { JobState } from '../../shared/reducer'
 import { reduceEvents } from '../../shared/reducer'
+import { JobFailure } from '../../server/lib/run-context'
 import { defineTool } from '../../server/utils/define-tool'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { startWorkflow } from '../support/workflow-fake-context'
@@ -107,5 +111,21 @@ describe('a job waiting at a question, resumed after a deploy changed the workfl
     expect(resumed.error()).toBeUndefined()
     expect(runs).toEqual(['reserve', 'charge', 'charge'])
     expect(resumed.nodeLog()).toEqual(['start:pay', 'completed:pay', 'start:ask', 'completed:ask', 'start:out', 'completed:out'])
+  })
+
+  it.each([
+    ['removed', { reserve: step('reserve'), charge: step('charge'), out: { kind: 'output', value: 'done' } }, [['reserve', 'charge'], ['charge', 'out']]],
+    ['renamed', { reserve: step('reserve'), charge: step('charge'), confirm: ask, out: { kind: 'output', value: 'done' } }, [['reserve', 'charge'], ['charge', 'confirm'], ['confirm', 'out']]],
+  ] as Array<[string, Record<string, unknown>, Array<[string, string]>]>)('the node it waited in %s: the job fails workflow-changed naming the node, and runs nothing', async (_, nodes, edges) => {
+    const resumedFrom = await waitingAtAsk()
+    const resumed = await resumeOn(v2(nodes, edges), resumedFrom)
+    const error = resumed.error()
+    expect(error).toBeInstanceOf(JobFailure)
+    expect((error as JobFailure).code).toBe('workflow-changed')
+    expect((error as JobFailure).details.nodeId).toBe('ask')
+    expect((error as JobFailure).message).toMatch(/"ask"/)
+    expect((error as JobFailure).message).toMatch(/workflow "order" changed/i)
+    expect(resumed.nodeLog()).toEqual([])
+    expect(runs).toEqual(['reserve', 'charge'])
   })
 })

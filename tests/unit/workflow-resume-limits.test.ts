@@ -172,21 +172,28 @@ describe('workflow resume', () => {
     const version = (target: string) => workflow({
       pick: { kind: 'branch', choose: () => target },
       [target]: { kind: 'input', prompt: `${target}?`, schema: z.boolean() },
+      confirm: { kind: 'input', prompt: 'Sure?', schema: z.boolean() },
       done: { kind: 'output', value: 'Done after {{outputs.pick}}' },
-    }, [['pick', target], [target, 'done']])
+    }, [['pick', target], [target, 'confirm'], ['confirm', 'done']])
     const first = startWorkflow(version('review'), {})
     await first.nextInput()
+    first.answer(true)
+    await vi.waitFor(() => expect(first.state().pendingInputs[0]?.nodeId).toBe('confirm'))
     first.abort()
     await first.done
-    // The job waited at `review` when its instance went; the new version calls that step `approve`.
-    const resumedFrom = logUntil(first.events, event => event.type === 'input-request')
+    // The job waited at `confirm`, past `review`, when its instance went; the new version calls
+    // that step `approve`. (A job waiting at the renamed step itself ends workflow-changed:
+    // workflow-resume-changed-graph.)
+    const resumedFrom = logUntil(first.events, event => event.type === 'input-request' && event.nodeId === 'confirm')
 
     const resumed = startWorkflow(version('approve'), {}, { resumedFrom })
     await resumed.nextInput()
     resumed.answer(true)
+    await vi.waitFor(() => expect(resumed.state().pendingInputs[0]?.nodeId).toBe('confirm'))
+    resumed.answer(true)
     await resumed.done
     expect(resumed.error()).toBeUndefined()
-    expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'start:done', 'completed:done'])
+    expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'start:confirm', 'completed:confirm', 'start:done', 'completed:done'])
     expect(resumed.state().content).toBe('Done after approve')
   })
   it('a tool node cut off mid-call and run again after a takeover: the cut-off call ends as an error saying so, the new call gets its own id', async () => {

@@ -42,6 +42,8 @@ export interface ResumePoint {
   latestStart(nodeId: string): number | undefined
   /** Where the node's first start is in the earlier log (undefined: it never started). */
   firstStart(nodeId: string): number | undefined
+  /** The nodes the earlier run was in when it stopped: running, or waiting for an answer. */
+  readonly unfinished: readonly string[]
   /**
    * Outputs of every completed node, so later nodes can read them even when reached by a new path;
    * for a node cut off while it ran again (a loop), its previous visit's output, as the live run had it.
@@ -67,6 +69,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
   const visitsOf = (nodeId: string): number | undefined => (Object.hasOwn(visits, nodeId) ? visits[nodeId] : undefined)
   const startedAt = new Map<string, number>()
   const firstStartedAt = new Map<string, number>()
+  const unfinished: string[] = []
   const answers = new Map<string, StoredAnswer>()
   const previousOutputs = new Map<string, unknown>()
   // Starts of nodes whose kind changed: they count against limits.maxNodesPerJob all the same.
@@ -90,6 +93,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
       if (!firstStartedAt.has(nodeId)) firstStartedAt.set(nodeId, index)
     })
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
+      if (node.status === 'running' || node.status === 'waiting') unfinished.push(nodeId)
       if (node.status === 'completed') completed.set(nodeId, node.output)
       // Cut off while it ran again: it re-runs reading its previous output, as the live run did
       // (a loop node revising its own draft). Read, never reused as this visit's output.
@@ -125,6 +129,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     },
     latestStart: nodeId => startedAt.get(nodeId),
     firstStart: nodeId => firstStartedAt.get(nodeId),
+    unfinished,
     outputs: Object.fromEntries([...previousOutputs, ...completed]),
     visits,
     // The attempts that were cut off run again and count then: a node is one start, not two.

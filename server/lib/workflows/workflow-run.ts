@@ -28,6 +28,9 @@ import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
 import type { ResumeCursor, ResumePoint, StoredAnswer } from './resume'
 
+/** The job's error code when the node it stopped in is gone from the workflow (a deploy since). */
+export const WORKFLOW_CHANGED_CODE = 'workflow-changed'
+
 const EXECUTORS: { [Kind in WorkflowNodeKind]: NodeExecutor<Extract<WorkflowNode, { kind: Kind }>> } = {
   agent: runAgentNode,
   tool: runToolNode,
@@ -104,12 +107,27 @@ export class WorkflowRun {
 
   /** Runs from the start node until a node without a next one has finished. */
   async run(): Promise<void> {
+    this.checkUnfinishedNodes()
     let nodeId: string | null = this.workflow.graph.start
     const cursor: ResumeCursor = { after: -1 }
     while (nodeId !== null) {
       const output = await this.runNode(nodeId, this.context.signal, { holdText: false, cursor })
       nodeId = this.nextNode(nodeId, output)
     }
+  }
+
+  /**
+   * The node the earlier run was in when it stopped (waiting for an answer, or running) must still
+   * exist: a deploy that removed or renamed it leaves no place for the job to go on from, and
+   * walking on would skip it silently (a question nobody answered, a step half done). The job ends
+   * `workflow-changed`, naming the node, before any node runs; its finished nodes are kept.
+   */
+  private checkUnfinishedNodes(): void {
+    const { nodes } = this.workflow.graph
+    const gone = this.resume.unfinished.find(nodeId => !nodes.has(nodeId))
+    if (gone === undefined) return
+    const waiting = this.context.resumedFrom?.nodeStates[gone]?.kind === 'input' ? 'waited for an answer at' : 'was running'
+    throw new JobFailure(WORKFLOW_CHANGED_CODE, `Workflow "${this.workflow.name}" changed while this job ${waiting} node "${gone}": the version on this server has no node "${gone}" (removed or renamed), so the job cannot go on from where it stopped. Its finished nodes are kept; start the workflow again`, { failedDuring: 'workflow-node', nodeId: gone })
   }
 
   private nextNode(nodeId: string, output: unknown): string | null {
