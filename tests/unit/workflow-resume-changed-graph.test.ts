@@ -9,7 +9,7 @@
  * `failed`, code `workflow-changed`, naming the node, before any node runs (before, the walk went
  * past it: the question was never answered, the job completed as if it had been).
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import type { JobState } from '../../shared/reducer'
 import { reduceEvents } from '../../shared/reducer'
@@ -127,5 +127,29 @@ describe('a job waiting at a question, resumed after a deploy changed the workfl
     expect((error as JobFailure).message).toMatch(/workflow "order" changed/i)
     expect(resumed.nodeLog()).toEqual([])
     expect(runs).toEqual(['reserve', 'charge'])
+  })
+})
+
+describe('a job interrupted while a node ran, resumed after a deploy removed that node', () => {
+  it('fails workflow-changed naming the node it was running, and runs nothing', async () => {
+    const hanging = defineTool({ name: 'sync', description: 'hangs on the first instance', parameters: z.object({}), execute: () => new Promise(() => {}), timeoutMs: 10_000_000 })
+    const first = startWorkflow(defineWorkflow({
+      name: 'order',
+      description: 'v1',
+      input: z.object({}),
+      nodes: { sync: { kind: 'tool', tool: 'sync' }, out: { kind: 'output', value: 'done' } },
+      edges: [['sync', 'out']],
+    }), {}, { tools: [hanging] })
+    await vi.waitFor(() => expect(first.state().toolCalls).toHaveLength(1))
+    const resumedFrom = first.state()
+    first.abort()
+    await first.done
+
+    const resumed = await resumeOn(v2({ out: { kind: 'output', value: 'done' } }, [], 'out'), resumedFrom)
+    const error = resumed.error() as JobFailure
+    expect(error.code).toBe('workflow-changed')
+    expect(error.details.nodeId).toBe('sync')
+    expect(error.message).toMatch(/changed while this job was running node "sync"/)
+    expect(resumed.nodeLog()).toEqual([])
   })
 })
