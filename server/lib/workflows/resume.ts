@@ -14,23 +14,30 @@ export interface StoredAnswer {
   timedOut: boolean
 }
 
+/** Where a node's visits are in the earlier log: its first start and its latest. */
+export interface StartSpan {
+  first: number
+  last: number
+}
+
 /**
  * Where the walk is in the earlier log: `after` is the log position of the node before it on the
- * walk (infinite once that node ran for real), `since` that node's first start in the log.
+ * walk (infinite once that node ran for real); `passed` the start spans of the nodes walked so far
+ * (one that ran for real here ends at infinity).
  */
 export interface ResumeCursor {
   after: number
   /** Undefined: any record before `after` is a round behind (a parallel node's branches). */
-  since?: number
+  passed?: StartSpan[]
 }
 
 /** The finished nodes of an earlier run of the job. */
 export interface ResumePoint {
   /**
    * The recorded output of a completed node, once, unless it is a round behind: its latest start
-   * comes before the cursor's node ran again, and that node had run before it too (a loop went
-   * round). Matched by id, not position: a node a deploy moved behind it (the workflow's nodes
-   * reordered) started after it only, and its record is reused.
+   * comes before the node ahead of it on the walk, and a node walked so far started both before
+   * and after it (a loop went round since). Matched by id, not position: a finished node a deploy
+   * moved behind others (the workflow's nodes reordered) is reused.
    */
   take(nodeId: string, cursor: ResumeCursor): { output: unknown, at: number } | undefined
   /**
@@ -40,8 +47,8 @@ export interface ResumePoint {
   takeAnswer(nodeId: string): StoredAnswer | undefined
   /** Where the node's latest start is in the earlier log (undefined: it never started). */
   latestStart(nodeId: string): number | undefined
-  /** Where the node's first start is in the earlier log (undefined: it never started). */
-  firstStart(nodeId: string): number | undefined
+  /** Where the node's first and latest starts are in the earlier log (undefined: it never started). */
+  span(nodeId: string): StartSpan | undefined
   /** The nodes the earlier run was in when it stopped: running, or waiting for an answer. */
   readonly unfinished: readonly string[]
   /**
@@ -114,10 +121,10 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     }
   }
   return {
-    take(nodeId, { after, since }) {
+    take(nodeId, { after, passed }) {
       const at = startedAt.get(nodeId)
       if (!completed.has(nodeId) || at === undefined) return undefined
-      if (at <= after && (since === undefined || since < at)) return undefined
+      if (at <= after && (passed === undefined || passed.some(({ first, last }) => first < at && at < last))) return undefined
       const output = completed.get(nodeId)
       completed.delete(nodeId)
       return { output, at }
@@ -128,7 +135,10 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
       return answer
     },
     latestStart: nodeId => startedAt.get(nodeId),
-    firstStart: nodeId => firstStartedAt.get(nodeId),
+    span(nodeId) {
+      const [first, last] = [firstStartedAt.get(nodeId), startedAt.get(nodeId)]
+      return first === undefined || last === undefined ? undefined : { first, last }
+    },
     unfinished,
     outputs: Object.fromEntries([...previousOutputs, ...completed]),
     visits,

@@ -109,7 +109,7 @@ export class WorkflowRun {
   async run(): Promise<void> {
     this.checkUnfinishedNodes()
     let nodeId: string | null = this.workflow.graph.start
-    const cursor: ResumeCursor = { after: -1 }
+    const cursor: ResumeCursor = { after: -1, passed: [] }
     while (nodeId !== null) {
       const output = await this.runNode(nodeId, this.context.signal, { holdText: false, cursor })
       nodeId = this.nextNode(nodeId, output)
@@ -149,7 +149,7 @@ export class WorkflowRun {
       const output = recordedAnswerAsReadNow(node, reused.output)
       setOutputAsRead(state.outputs, nodeId, node, output)
       cursor.after = reused.at
-      cursor.since = this.resume.firstStart(nodeId)
+      cursor.passed?.push(this.resume.span(nodeId)!)
       return output
     }
     // Runs for real: what the earlier log recorded after it on this path is a round behind; only
@@ -160,7 +160,7 @@ export class WorkflowRun {
     const resumeAfter = latest !== undefined && latest > cursor.after ? latest : Number.POSITIVE_INFINITY
     if (latest !== undefined) {
       cursor.after = Number.POSITIVE_INFINITY
-      cursor.since = this.resume.firstStart(nodeId)
+      cursor.passed?.push({ first: this.resume.span(nodeId)!.first, last: Number.POSITIVE_INFINITY })
     }
     const { maxNodesPerJob } = context.config.limits
     if (this.nodesStarted >= maxNodesPerJob) {
