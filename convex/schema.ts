@@ -183,8 +183,9 @@ export default defineSchema({
     .index('by_key_at', ['key', 'at'])
     .index('by_at', ['at']),
   // A user's thread (the jobs sharing a threadId): the time of its newest job, kept by every
-  // creation and deletion of its jobs (threads.ts), so the user's threads are listed by index.
-  threads: defineTable({ userId: v.string(), threadId: v.string(), newestAt: v.number() })
+  // creation and deletion of its jobs (threads.ts), so the user's threads are listed by index;
+  // `title`: the one its user gave it (`threads:renameThread`), which goes with the row.
+  threads: defineTable({ userId: v.string(), threadId: v.string(), newestAt: v.number(), title: v.optional(v.string()) })
     .index('by_user_newest', ['userId', 'newestAt', 'threadId'])
     .index('by_user_thread', ['userId', 'threadId']),
   // A job its user deleted (deletion.ts), as the user's notification feed reports it: the job

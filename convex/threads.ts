@@ -3,14 +3,15 @@
  * newest job, kept by `jobs:create` (`indexThreadJob`) and by every deletion of a job (deletion.ts
  * and retention in cleanup.ts, through `unindexThreadJob`). `listThreads` reads a page of them by
  * index, with each thread's first and last job. Jobs stored before this table existed get their
- * rows from `backfillThreads` (run once after upgrading; docs/providers.md).
+ * rows from `backfillThreads` (run once after upgrading; docs/providers.md). A title the user gave
+ * a thread (`renameThread`) is kept on its row, so it goes with the thread's last job.
  */
 import { ConvexError, getDocumentSize, v } from 'convex/values'
 import type { Doc } from './_generated/dataModel'
 import { internal } from './_generated/api'
 import type { DatabaseReader, DatabaseWriter } from './_generated/server'
 import { internalMutation } from './_generated/server'
-import { serverQuery } from './access'
+import { serverMutation, serverQuery } from './access'
 import { leaseOf } from './leaseStore'
 import { RECORD_PAGE_BYTES, THREAD_PAGE_QUERIES } from './limits'
 import { jobRecordValidator, type JobRecordValue, listedRequestOf, toJobRecord } from './model'
@@ -69,8 +70,8 @@ const cursorValidator = v.object({ newestAt: v.number(), threadId: v.string() })
 const cursorOf = (row: Doc<'threads'>) => ({ newestAt: row.newestAt, threadId: row.threadId })
 const withoutRow = <Thread extends { row: Doc<'threads'> }>({ row: _row, ...thread }: Thread) => thread
 
-/** A listed thread: its jobs once each, named by id. */
-interface ListedThread { threadId: string, jobs: JobRecordValue[], firstId: string, lastId: string, activeIds: string[] }
+/** A listed thread: its jobs once each, named by id, and the title its user gave it, if any. */
+interface ListedThread { threadId: string, title?: string, jobs: JobRecordValue[], firstId: string, lastId: string, activeIds: string[] }
 
 /**
  * A thread for a caller that did not ask `byId`, in both shapes of earlier versions: servers
@@ -105,8 +106,8 @@ export const listThreads = serverQuery({
   },
   returns: v.object({
     threads: v.array(v.union(
-      v.object({ threadId: v.string(), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()) }),
-      v.object({ threadId: v.string(), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()), first: jobRecordValidator, last: jobRecordValidator, active: v.array(jobRecordValidator) }),
+      v.object({ threadId: v.string(), title: v.optional(v.string()), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()) }),
+      v.object({ threadId: v.string(), title: v.optional(v.string()), jobs: v.array(jobRecordValidator), firstId: v.string(), lastId: v.string(), activeIds: v.array(v.string()), first: jobRecordValidator, last: jobRecordValidator, active: v.array(jobRecordValidator) }),
     )),
     next: v.union(cursorValidator, v.null()),
   }),
@@ -168,10 +169,25 @@ export const listThreads = serverQuery({
         }
       }
       if (overBudget) return { threads: threads.map(shaped), next: cursorOf(threads.at(-1)!.row) }
-      threads.push({ row, threadId: row.threadId, jobs: [...records.values()], firstId: firstDoc.jobId, lastId: lastDoc.jobId, activeIds: activeDocs.map(doc => doc.jobId) })
+      threads.push({ row, threadId: row.threadId, ...(row.title === undefined ? {} : { title: row.title }), jobs: [...records.values()], firstId: firstDoc.jobId, lastId: lastDoc.jobId, activeIds: activeDocs.map(doc => doc.jobId) })
     }
     const lastRow = rows[limit - 1]
     return { threads: threads.map(shaped), next: rows.length > limit && lastRow ? cursorOf(lastRow) : null }
+  },
+})
+
+/**
+ * Gives the user's thread the title they chose (replacing an earlier one): true, or false with
+ * nothing written when the user has no such thread (no row: no job of theirs carries it).
+ */
+export const renameThread = serverMutation({
+  args: { userId: v.string(), threadId: v.string(), title: v.string() },
+  returns: v.boolean(),
+  handler: async (ctx, { userId, threadId, title }) => {
+    const row = await threadRow(ctx.db, userId, threadId)
+    if (!row) return false
+    await ctx.db.patch(row._id, { title })
+    return true
   },
 })
 

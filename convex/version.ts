@@ -12,4 +12,5 @@
 // 3: `jobs:create` takes `maxActivePerAddress` (anonymous users' active jobs per client address);
 // job records carry `storeCreatedAt` (a takeover counts the time limit from it) and
 // `leases:clusterLoad` answers `nextLapseInMs` (recovery scans as the next lease lapses).
-export const FUNCTIONS_VERSION = 3
+// 4: `threads:renameThread` (a title the user gives a thread), which `threads:listThreads` returns.
+export const FUNCTIONS_VERSION = 4

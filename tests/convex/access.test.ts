@@ -62,6 +62,7 @@ const CALLS: Record<string, Call> = {
   'deletion:deleteJob': { kind: 'mutation', reference: api.deletion.deleteJob, args: { jobId: 'job-x' } },
   'deletion:recordLost': { kind: 'mutation', reference: api.deletion.recordLost, args: { userId: 'user-1', jobId: 'job-x', threadId: null } },
   'threads:listThreads': { kind: 'query', reference: api.threads.listThreads, args: { userId: 'user-1', limit: 10 } },
+  'threads:renameThread': { kind: 'mutation', reference: api.threads.renameThread, args: { userId: 'user-1', threadId: 't-1', title: 'Named' } },
 }
 
 function call(backend: Backend, entry: Call, args: Record<string, unknown>) {

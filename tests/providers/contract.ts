@@ -17,6 +17,7 @@ import { defineLimitContract } from './contract-limits'
 import { defineRecordContract } from './contract-records'
 import { defineSubscribeContract } from './contract-subscribe'
 import { defineThreadContract } from './contract-threads'
+import { defineThreadTitleContract } from './contract-thread-titles'
 
 /** What the suite hands to the factory. */
 export interface ProviderContractContext {
@@ -103,6 +104,7 @@ export function defineProviderContract(name: string, createProvider: ProviderFac
     defineDeletionContract(scope)
     defineLimitContract(scope)
     defineThreadContract(scope)
+    defineThreadTitleContract(scope)
     if (options.subscribe !== false) defineSubscribeContract(scope)
     if (options.leases !== false) defineLeaseContract(scope)
     if (options.controls !== false) defineControlContract(scope)

@@ -39,6 +39,7 @@ export const convexFunctions = {
   recordLost: reference<Api['deletion']['recordLost']>('deletion:recordLost'),
   userChanges: reference<Api['feed']['userChanges']>('feed:userChanges'),
   listThreads: reference<Api['threads']['listThreads']>('threads:listThreads'),
+  renameThread: reference<Api['threads']['renameThread']>('threads:renameThread'),
   healthCheck: reference<Api['health']['check']>('health:check'),
 }
 
@@ -104,7 +105,7 @@ export function toStoredThread(stored: ConvexThread): StoredThread {
     if (!found) throw new Error(`threads:listThreads named job ${jobId} without its record`)
     return found
   }
-  return { threadId: stored.threadId, first: record(stored.firstId), last: record(stored.lastId), active: stored.activeIds.map(record) }
+  return { threadId: stored.threadId, ...(stored.title === undefined ? {} : { title: stored.title }), first: record(stored.firstId), last: record(stored.lastId), active: stored.activeIds.map(record) }
 }
 
 /** The events of a page with seq > `afterSeq`, in order (the first batch may start earlier). */

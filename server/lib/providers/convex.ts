@@ -241,6 +241,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       }
     },
 
+    async renameThread(userId, threadId, title) {
+      return await mutation(fn.renameThread, { userId, threadId, title })
+    },
+
     /** Requires `{ epoch }`: Convex stores only what the job's lease holder writes. */
     appendEvents: appender.appendEvents,
 

@@ -14,7 +14,7 @@ import type { JobProvider } from './types'
 export const TIMED_PROVIDER_CALLS: ReadonlySet<string> = new Set([
   'create', 'get', 'list', 'appendEvents', 'readEvents', 'getState', 'countActive', 'deleteExpired',
   'deleteJob', 'takeRate', 'sendControl', 'replyToControl', 'readControlReply', 'readControls', 'claimLease', 'getListed',
-  'heartbeatLease', 'listExpiredLeases', 'heartbeatInstance', 'listThreads',
+  'heartbeatLease', 'listExpiredLeases', 'heartbeatInstance', 'listThreads', 'renameThread',
 ])
 
 /** Errors that are the store's answer, not its failure. */

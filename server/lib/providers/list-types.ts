@@ -54,8 +54,13 @@ export interface ThreadListOptions {
  */
 export interface StoredThread {
   threadId: string
-  /** The oldest job of the thread (its title and time are the thread's). */
+  /** The oldest job of the thread (its time is the thread's, and its title unless the user renamed it). */
   first: JobRecord
+  /**
+   * The title the thread's user gave it (`renameThread`); absent when none was given: the first
+   * job's title is the thread's. Goes with the thread's last job.
+   */
+  title?: string
   /** The newest job of the thread (it orders the thread: `last.createdAt`). */
   last: JobRecord
   /**

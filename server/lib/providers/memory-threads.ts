@@ -4,7 +4,7 @@
  * user, the threads themselves in listing order (thread-order.ts), so a page of threads is a binary
  * search and a walk, never a sort of all of the user's threads. Kept by `create` and by the one
  * deletion function every path goes through (delete, thread delete, retention, eviction); a thread
- * whose last job goes leaves no entry, nor does its user.
+ * whose last job goes leaves no entry, nor does its user; a title its user gave it goes with it.
  */
 import { insertPlace, newestFirst, removePlace } from './memory-job-places'
 import type { JobListBound, JobRecord, ThreadCursor } from './types'
@@ -14,6 +14,8 @@ export interface IndexedThread {
   threadId: string
   firstId: string
   lastId: string
+  /** The title the user gave the thread (`rename`), when they gave one. */
+  title?: string
 }
 
 /** A user's threads: each thread's jobs, and the threads in listing order. */
@@ -26,6 +28,8 @@ interface UserThreads {
    * these places, so the same sorted-places helper keeps it.
    */
   order: JobListBound[]
+  /** threadId → the title the user gave it; only threads that still have jobs. */
+  titles: Map<string, string>
 }
 
 /** A thread's place in its user's `order`. */
@@ -41,7 +45,7 @@ export function createThreadIndex() {
     /** Adds a job with a thread (others are not threads). */
     add(record: Pick<JobRecord, 'id' | 'userId' | 'threadId' | 'createdAt'>): void {
       if (record.threadId === null) return
-      const user = threadsByUser.get(record.userId) ?? { jobs: new Map<string, JobListBound[]>(), order: [] }
+      const user = threadsByUser.get(record.userId) ?? { jobs: new Map<string, JobListBound[]>(), order: [], titles: new Map<string, string>() }
       threadsByUser.set(record.userId, user)
       let entries = user.jobs.get(record.threadId)
       if (entries) removePlace(user.order, threadPlace(record.threadId, entries))
@@ -63,7 +67,16 @@ export function createThreadIndex() {
         return
       }
       user.jobs.delete(record.threadId)
+      user.titles.delete(record.threadId)
       if (user.jobs.size === 0) threadsByUser.delete(record.userId)
+    },
+
+    /** Gives a thread of the user its own title; false when the user has no such thread. */
+    rename(userId: string, threadId: string, title: string): boolean {
+      const user = threadsByUser.get(userId)
+      if (!user?.jobs.has(threadId)) return false
+      user.titles.set(threadId, title)
+      return true
     },
 
     /** The ids of the thread's jobs newest first (list order), strictly after `before` when given. */
@@ -80,7 +93,8 @@ export function createThreadIndex() {
       for (const threadId of newestFirst(user.order, before ? { createdAt: before.newestAt, id: before.threadId } : undefined)) {
         if (threads.length === limit) return { threads, more: true }
         const entries = user.jobs.get(threadId)!
-        threads.push({ threadId, firstId: entries[0]!.id, lastId: entries.at(-1)!.id })
+        const title = user.titles.get(threadId)
+        threads.push({ threadId, firstId: entries[0]!.id, lastId: entries.at(-1)!.id, ...(title === undefined ? {} : { title }) })
       }
       return { threads, more: false }
     },

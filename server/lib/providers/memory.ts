@@ -214,14 +214,19 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       const page = threadIndex.page(userId, Math.max(0, limit), before)
       const activeIds = activeByUser.get(userId) ?? new Set<string>()
       const active = [...activeIds].map(id => jobs.get(id)!.record)
-      const threads = page.threads.map(({ threadId, firstId, lastId }) => ({
+      const threads = page.threads.map(({ threadId, firstId, lastId, title }) => ({
         threadId,
+        ...(title === undefined ? {} : { title }),
         first: copyRecord(jobs.get(firstId)!.record),
         last: copyRecord(jobs.get(lastId)!.record),
         active: active.filter(record => record.threadId === threadId).map(copyRecord),
       }))
       const last = threads.at(-1)
       return { threads, next: page.more && last ? { newestAt: last.last.createdAt, threadId: last.threadId } : null }
+    },
+
+    async renameThread(userId, threadId, title) {
+      return threadIndex.rename(userId, threadId, title)
     },
 
     async appendEvents(id, events, appendOptions) {

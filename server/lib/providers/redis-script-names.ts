@@ -13,7 +13,7 @@ import { HEARTBEAT_INSTANCE_SCRIPT } from './redis-instance-registration'
 import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
 import { GET_OWNED_SCRIPT } from './redis-owned-script'
 import { TAKE_RATE_SCRIPT } from './redis-rate-script'
-import { BACKFILL_THREADS_SCRIPT } from './redis-threads'
+import { BACKFILL_THREADS_SCRIPT, RENAME_THREAD_SCRIPT } from './redis-threads'
 
 const NAMES = new Map<string, string>([
   [APPEND_SCRIPT, 'append'],
@@ -30,6 +30,7 @@ const NAMES = new Map<string, string>([
   [LIST_EXPIRED_LEASES_SCRIPT, 'expired lease scan'],
   [HEARTBEAT_INSTANCE_SCRIPT, 'instance heartbeat'],
   [BACKFILL_THREADS_SCRIPT, 'thread index backfill'],
+  [RENAME_THREAD_SCRIPT, 'thread rename'],
 ])
 
 /** `the <name> script` for one of the provider's scripts; undefined for any other source. */

@@ -5,7 +5,9 @@
  * step as the job; every deletion (single delete, thread delete, retention) goes through
  * `deleteEndedJob`, which removes the job, moves its thread to the next newest job's time and
  * drops a thread left empty. Jobs stored before the index existed are indexed once per user, the
- * first time the user's threads are read (`BACKFILL_THREADS_SCRIPT`).
+ * first time the user's threads are read (`BACKFILL_THREADS_SCRIPT`). A title the user gave a
+ * thread is a field of the hash `thread-titles:<userId>` (`RENAME_THREAD_SCRIPT`), which the
+ * deletion of the thread's last job removes with the thread.
  */
 import { compareThreads, isAfterCursor } from './thread-order'
 import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
@@ -25,10 +27,23 @@ export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
   local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
   if #newest == 0 then
     redis.call('ZREM', p .. 'threads:' .. user, thread)
+    redis.call('HDEL', p .. 'thread-titles:' .. user, thread)
   else
     redis.call('ZADD', p .. 'threads:' .. user, newest[2], thread)
   end
 end`
+
+/**
+ * ARGV: prefix, userId, threadId, title. Gives the user's thread its title when the thread has a
+ * job (1), in the same step as the check, so a title never lands on a thread deleted meanwhile;
+ * 0 (nothing written) for a thread the user does not have.
+ */
+export const RENAME_THREAD_SCRIPT = `
+local p, user, thread, title = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if redis.call('EXISTS', p .. 'thread:' .. user .. '\\0' .. thread) == 0 then return 0 end
+redis.call('HSET', p .. 'thread-titles:' .. user, thread, title)
+return 1
+`
 
 /**
  * ARGV: prefix, userId, from ('-inf' at first, then the `next` of the previous call), count.
@@ -132,6 +147,8 @@ export function threadKeys(prefix: string) {
   return {
     threads: (userId: string) => `${prefix}threads:${userId}`,
     thread: (userId: string, threadId: string) => `${prefix}thread:${userId}\u0000${threadId}`,
+    /** The titles the user gave their threads (a hash: thread id → title). */
+    titles: (userId: string) => `${prefix}thread-titles:${userId}`,
     /** Users whose jobs from before the index are indexed (a set of user ids). */
     indexedUsers: `${prefix}threads-indexed`,
   }
@@ -192,18 +209,27 @@ export function createRedisThreads(reads: RedisThreadReads) {
       const { found, more } = await threadIds(userId, Math.max(0, limit), before)
       // The user's active jobs: few (the per-user concurrency limit), the live part of every thread.
       const activeIds = await command<string[]>(['SMEMBERS', activeIdsKey])
-      const [ends, active] = await Promise.all([
+      const [ends, active, titles] = await Promise.all([
         Promise.all(found.map(thread => endsOf(userId, thread.threadId))),
         Promise.all(activeIds.map(getListed)),
+        found.length === 0 ? [] : command<Array<string | null>>(['HMGET', keys.titles(userId), ...found.map(thread => thread.threadId)]),
       ])
       const threads: StoredThread[] = []
       found.forEach((thread, index) => {
         const both = ends[index]
         if (!both) return
-        threads.push({ threadId: thread.threadId, ...both, active: active.filter((record): record is JobRecord => record !== null && record.threadId === thread.threadId) })
+        const title = titles[index]
+        threads.push({ threadId: thread.threadId, ...(typeof title === 'string' ? { title } : {}), ...both, active: active.filter((record): record is JobRecord => record !== null && record.threadId === thread.threadId) })
       })
       const last = found.at(-1)
       return { threads, next: more && last ? { newestAt: last.newestAt, threadId: last.threadId } : null }
+    },
+
+    /** Gives the user's thread its title; false when the user has no such thread. */
+    async renameThread(userId: string, threadId: string, title: string): Promise<boolean> {
+      // A thread of jobs stored before the index existed has no index entry until this has run.
+      await ensureIndexed(userId)
+      return Number(await script<number>(RENAME_THREAD_SCRIPT, [userId, threadId, title])) === 1
     },
 
     /** The key of a thread's job ids (for `list({ threadId })`). */

@@ -247,6 +247,8 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return await threads.listThreads(userId, limit, before, keys.activeOfUser(userId))
     },
 
+    renameThread: threads.renameThread,
+
     async appendEvents(id, events, appendOptions = {}) {
       const reply = await appends.append({
         id,

@@ -231,6 +231,13 @@ export interface JobProvider {
    */
   listThreads(options: ThreadListOptions): Promise<ThreadPage>
   /**
+   * Stores the title a user gave one of their threads (`listThreads` then gives it as the
+   * thread's `title`), replacing any earlier one. False, with nothing stored, when the user has no
+   * such thread (no job of theirs carries that `threadId`): a title never outlives its thread, and
+   * goes with the thread's last job on every deletion path (deleteJob, deleteExpired).
+   */
+  renameThread(userId: string, threadId: string, title: string): Promise<boolean>
+  /**
    * Appends events whose seqs continue the log without a gap (first seq = lastSeq + 1; a merged
    * delta covers `fromSeq`..`seq`). Status follows the events (`job-status`, `job-end`). Refused,
    * with nothing written, when the job is terminal (compare-and-set: nothing moves a job out of a
