@@ -56,8 +56,10 @@ export interface JobListPage {
  * `job-lost`: the job store no longer has a job that had not ended (a Redis restarted without its
  * data, `FLUSHALL`, an eviction; a Convex document deleted by hand) — its run stopped without an
  * end, and every route answers `404` for it from now on, as after a deletion nobody asked for.
+ * `thread-renamed`: the user gave thread `threadId` the title `title` (on any tab); it is about no
+ * one job, so its `jobId` is `''`.
  */
-export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'input-answered' | 'job-deleted' | 'job-lost'
+export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'input-answered' | 'job-deleted' | 'job-lost' | 'thread-renamed'
 
 /**
  * One notification of the user-level stream. `id` grows with each notification and follows the
@@ -69,11 +71,12 @@ export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'in
 export interface JobNotification {
   id: number
   type: NotificationType
+  /** `''` on `thread-renamed` (a thread's, no job's). */
   jobId: string
   threadId: string | null
-  /** Absent on `job-deleted` and `job-lost`. */
+  /** Absent on `job-deleted`, `job-lost` and `thread-renamed`. */
   status?: JobStatus
-  /** Absent on `job-deleted` (and on a `job-lost` the server knew no title of). */
+  /** Absent on `job-deleted` (and on a `job-lost` the server knew no title of); a `thread-renamed`'s is the thread's new title. */
   title?: string
   requestId?: string
   prompt?: string
@@ -104,8 +107,10 @@ export interface DeleteThreadResult {
  */
 export interface ThreadSummary {
   threadId: string
-  /** The title of the thread's first job. */
+  /** The title the user gave the thread (`PATCH /api/jobs/threads/:threadId`), else its first job's. */
   title: string
+  /** `title` is one the user gave the thread (shown as typed), not its first job's. */
+  renamed: boolean
   /** When the thread's first job was created. */
   createdAt: number
   /** The thread's newest job (it orders the threads: `lastJob.createdAt`). */
@@ -114,6 +119,12 @@ export interface ThreadSummary {
   active: boolean
   /** Some job of the thread waits for an answer (tool approval, workflow input). */
   waiting: boolean
+}
+
+/** What `PATCH /api/jobs/threads/:threadId` answers (200): the thread and its title as stored (trimmed). */
+export interface RenamedThread {
+  threadId: string
+  title: string
 }
 
 /** The body of `GET /api/jobs/threads`: a page of threads, and the `before` of the next page (null at the end). */

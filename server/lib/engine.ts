@@ -36,6 +36,7 @@ import type { RateLimitKind } from './rate-limit'
 import { limitRate, RATE_LIMITS, takeRetryCheck } from './rate-limit'
 import { atStoredState, createJobAccess, runningHere } from './job-access'
 import { createJobDeletion } from './job-deletion'
+import { createThreadRename } from './thread-rename'
 import type { DeleteThreadResult } from '../../shared/api-types'
 import { isSharedProvider } from './run-lease'
 import { createTimerSet, settleWithin } from './timers'
@@ -253,6 +254,7 @@ export function createEngine(options: EngineOptions) {
   }
 
   const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })
+  const { renameThread } = createThreadRename({ provider, notifications, assertEnabled: () => assertEnabled(getConfig()) })
 
   const { probeStream, assertStreamsServed, attachViewer, attachNotifications } = createEngineStreams({ getConfig, assertEnabled, disposed: () => disposed, authorizeRead, viewers, notifications, ensureCleanupTimer })
 
@@ -347,6 +349,7 @@ export function createEngine(options: EngineOptions) {
     abortJob,
     deleteJob,
     deleteThread,
+    renameThread,
     answerInput,
     attachViewer,
     attachNotifications,

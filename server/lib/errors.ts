@@ -29,6 +29,15 @@ export class JobNotFoundError extends BackgroundJobsError {
   }
 }
 
+/** No thread of this user has that id (another user's thread is the same 404). */
+export class ThreadNotFoundError extends BackgroundJobsError {
+  override readonly name = 'ThreadNotFoundError'
+  override readonly statusCode = 404
+  constructor(readonly threadId: string) {
+    super(`Thread ${shownInput(threadId)} not found`)
+  }
+}
+
 /** The `limits` setting of each concurrency scope (the message's and `requests_refused_total`'s name). */
 export const CONCURRENCY_SETTINGS = {
   user: 'maxConcurrentJobsPerUser',

@@ -1,6 +1,6 @@
 /**
  * The user-level stream: creations, completions, input requests, deletions and losses of all of a
- * user's jobs, so one tab can tell the user about a job it is not showing (or drop one gone). Each user keeps a short numbered backlog, so a reconnect with Last-Event-ID replays
+ * user's jobs, and the titles they give their threads, so one tab can tell the user about a job it is not showing (or drop one gone). Each user keeps a short numbered backlog, so a reconnect with Last-Event-ID replays
  * what it missed. Idle users are dropped after retention, and past `NOTIFICATION_USERS_MAX` users
  * the least recently active idle one goes first.
  * Ids follow the clock (the time of the notification in ms, or one more than the last id given here
@@ -144,6 +144,23 @@ export class NotificationHub {
     if (channel.notified.has(key) || GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId: notification.jobId, type })))) return false
     channel.notified.add(key)
     if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
+    this.deliver(userId, channel, notification)
+    return true
+  }
+
+  /**
+   * The user gave a thread a new title (on this instance): a `thread-renamed` to their streams,
+   * kept in the backlog in place of the thread's earlier one (a reconnect needs the last title
+   * only). Never deduplicated: each rename is news, the same title again included.
+   */
+  threadRenamed(userId: string, threadId: string, title: string): void {
+    const channel = this.channel(userId)
+    channel.backlog = channel.backlog.filter(notification => notification.type !== 'thread-renamed' || notification.threadId !== threadId)
+    this.deliver(userId, channel, { type: 'thread-renamed', jobId: '', threadId, title })
+  }
+
+  /** Gives a notification its id and time, keeps it for replays and sends it to every stream of the user. */
+  private deliver(userId: string, channel: UserChannel, notification: Omit<JobNotification, 'id' | 'at'>): void {
     const at = this.now()
     const full: JobNotification = { ...notification, id: this.nextId(at, channel), at }
     channel.lastAt = full.at
@@ -154,7 +171,6 @@ export class NotificationHub {
     if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
     for (const sink of [...channel.sinks]) this.sendTo(channel, sink, full)
     this.touch(userId, channel)
-    return true
   }
 
   /**

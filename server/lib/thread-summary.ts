@@ -14,7 +14,8 @@ export function summarizeThread(thread: StoredThread, withLiveState: (record: Jo
   const active = thread.active.map(withLiveState).filter(record => !isTerminalStatus(record.status))
   return {
     threadId: thread.threadId,
-    title: thread.first.title,
+    title: thread.title ?? thread.first.title,
+    renamed: thread.title !== undefined,
     createdAt: thread.first.createdAt,
     lastJob: summarize(withLiveState(thread.last)),
     active: active.length > 0,

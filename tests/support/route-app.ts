@@ -22,6 +22,7 @@ import catalogGet from '../../server/api/jobs/catalog.get'
 import catalogHead from '../../server/api/jobs/catalog.head'
 import metricsGet from '../../server/api/jobs/metrics.get'
 import threadsGet from '../../server/api/jobs/threads.get'
+import threadPatch from '../../server/api/jobs/threads/[threadId].patch'
 import jobGet from '../../server/api/jobs/[id]/index.get'
 import jobHead from '../../server/api/jobs/[id]/index.head'
 import jobDelete from '../../server/api/jobs/[id]/index.delete'
@@ -45,7 +46,7 @@ import type { ToolIsolation } from '../../server/lib/isolation/tool-pool'
 import type { Logger } from '../../server/lib/logger'
 import type { WorkflowRegistry } from '../../server/lib/workflows/types'
 
-const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'delete', EventHandler]> = [
+const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'patch' | 'delete', EventHandler]> = [
   ['/api/jobs', 'get', jobsIndexGet],
   ['/api/jobs', 'head', jobsIndexHead],
   ['/api/jobs', 'post', jobsIndexPost],
@@ -54,6 +55,7 @@ const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'delete', EventHandler]> 
   ['/api/jobs/catalog', 'head', catalogHead],
   ['/api/jobs/metrics', 'get', metricsGet],
   ['/api/jobs/threads', 'get', threadsGet],
+  ['/api/jobs/threads/:threadId', 'patch', threadPatch],
   ['/api/jobs/:id', 'get', jobGet],
   ['/api/jobs/:id', 'head', jobHead],
   ['/api/jobs/:id', 'delete', jobDelete],

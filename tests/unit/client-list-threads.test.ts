@@ -18,6 +18,7 @@ afterEach(() => {
 const thread = (threadId: string, lastJobId: string) => ({
   threadId,
   title: `title of ${threadId}`,
+  renamed: false,
   createdAt: 1,
   lastJob: { id: lastJobId, type: 'chat' as const, status: 'completed' as const, threadId, messageId: null, title: 'last', createdAt: 2, updatedAt: 2, endedAt: 2, lastSeq: 3 },
   active: false,

@@ -10,7 +10,7 @@ import { joinThreadPages, sidebarThreads } from '../../demo/app/lib/sidebar-thre
 const job = (id: string, threadId: string, createdAt: number, status: JobSummary['status'] = 'completed'): JobSummary =>
   ({ id, type: 'chat', status, threadId, messageId: null, title: `**Title** of ${id}`, createdAt, updatedAt: createdAt + 5, endedAt: createdAt + 5, lastSeq: 3 })
 const thread = (threadId: string, newestAt: number, options: Partial<ThreadSummary> = {}): ThreadSummary =>
-  ({ threadId, title: `**${threadId}**`, createdAt: 1, lastJob: job(`last-${threadId}`, threadId, newestAt), active: false, waiting: false, ...options })
+  ({ threadId, title: `**${threadId}**`, createdAt: 1, lastJob: job(`last-${threadId}`, threadId, newestAt), active: false, waiting: false, renamed: false, ...options })
 
 describe('sidebar threads', () => {
   it('joins pages in order, keeping the first entry of a thread read twice', () => {

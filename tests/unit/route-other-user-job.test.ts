@@ -26,6 +26,7 @@ const requests: Array<[method: string, path: string, body?: unknown]> = [
   ['GET', '/api/jobs?threadId=THREAD'],
   ['HEAD', '/api/jobs?threadId=THREAD'],
   ['DELETE', '/api/jobs?threadId=THREAD'],
+  ['PATCH', '/api/jobs/threads/THREAD', { title: 'Mine now' }],
   ['POST', '/api/jobs/chat/THREAD/abort'],
   ['GET', '/api/jobs/chat/THREAD/messages'],
   ['GET', '/api/jobs/chat/THREAD/stream'],

@@ -22,6 +22,7 @@ export const JOBS_ROUTES: readonly JobsRoute[] = [
   { path: '/api/jobs/metrics', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/notifications', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/threads', methods: ['GET', 'HEAD'] },
+  { path: '/api/jobs/threads/:threadId', methods: ['PATCH'] },
   { path: '/api/jobs/chat', methods: ['POST'] },
   { path: '/api/jobs/chat/:chatId/abort', methods: ['POST'] },
   { path: '/api/jobs/chat/:chatId/messages', methods: ['GET', 'HEAD'] },

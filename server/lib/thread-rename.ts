@@ -1,0 +1,38 @@
+/**
+ * Renaming a user's thread (`PATCH /api/jobs/threads/:threadId`): the title is stored per user and
+ * thread by the provider (`renameThread`, which refuses a thread the user does not have), listed in
+ * place of the first job's title, and told to the user's notification streams (`thread-renamed`),
+ * so their other tabs show it. It goes with the thread's last job (docs/decisions/032).
+ */
+import { normalizedThreadTitle, threadTitleProblem } from '../../shared/thread-title'
+import { InvalidRequestError, ThreadNotFoundError } from './errors'
+import type { NotificationHub } from './notifications'
+import type { JobProvider } from './providers/types'
+
+/** What renaming needs from the engine. */
+export interface ThreadRenameOptions {
+  provider: Pick<JobProvider, 'renameThread'>
+  notifications: Pick<NotificationHub, 'threadRenamed'>
+  /** Throws when the layer is switched off. */
+  assertEnabled: () => void
+}
+
+/** Creates the engine's thread rename. */
+export function createThreadRename({ provider, notifications, assertEnabled }: ThreadRenameOptions) {
+  /**
+   * Gives the user's thread `title` (trimmed; 1–120 UTF-16 code units, no control character:
+   * otherwise an `InvalidRequestError` naming `title`). Another user's thread, or none, is a
+   * `ThreadNotFoundError` (404), with nothing stored or told. Answers the thread and its title as stored.
+   */
+  async function renameThread(userId: string, threadId: string, title: string): Promise<{ threadId: string, title: string }> {
+    assertEnabled()
+    const problem = typeof title === 'string' ? threadTitleProblem(title) : 'must be a string'
+    if (problem) throw new InvalidRequestError(`title: ${problem}`)
+    const stored = normalizedThreadTitle(title)
+    if (!await provider.renameThread(userId, threadId, stored)) throw new ThreadNotFoundError(threadId)
+    notifications.threadRenamed(userId, threadId, stored)
+    return { threadId, title: stored }
+  }
+
+  return { renameThread }
+}

@@ -1,0 +1,40 @@
+/**
+ * The hub's `thread-renamed`: sent to every stream of the user each time (the same title again
+ * too: no job, type and request to dedupe by), and kept in the backlog in place of the thread's
+ * earlier one, so a stream that resumes gets the thread's last title only.
+ */
+import { describe, expect, it } from 'vitest'
+import { NotificationHub } from '../../server/lib/notifications'
+import type { JobNotification, NotificationSink } from '../../server/lib/notifications'
+
+function recordingSink() {
+  const received: JobNotification[] = []
+  const sink: NotificationSink = { send: notification => void received.push(notification), comment() {}, close() {} }
+  return { sink, received }
+}
+
+describe('NotificationHub.threadRenamed', () => {
+  it('sends every rename, and a resumed stream gets each thread\'s last title only', () => {
+    let now = 1_000
+    const hub = new NotificationHub(() => now++)
+    const live = recordingSink()
+    hub.attach('u1', live.sink, null)
+    hub.threadRenamed('u1', 't1', 'One')
+    hub.threadRenamed('u1', 't2', 'Other')
+    hub.threadRenamed('u1', 't1', 'Two')
+    hub.threadRenamed('u1', 't1', 'Two')
+    expect(live.received.map(({ type, jobId, threadId, title }) => [type, jobId, threadId, title])).toEqual([
+      ['thread-renamed', '', 't1', 'One'],
+      ['thread-renamed', '', 't2', 'Other'],
+      ['thread-renamed', '', 't1', 'Two'],
+      ['thread-renamed', '', 't1', 'Two'],
+    ])
+    const resumed = recordingSink()
+    hub.attach('u1', resumed.sink, 0)
+    expect(resumed.received.map(({ threadId, title }) => [threadId, title])).toEqual([['t2', 'Other'], ['t1', 'Two']])
+    // Another user hears none of it.
+    const other = recordingSink()
+    hub.attach('u2', other.sink, 0)
+    expect(other.received).toEqual([])
+  })
+})
