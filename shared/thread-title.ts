@@ -3,12 +3,11 @@
  * server checks it by and a client's rename field keeps to, in one place. Counted as job titles are
  * (job-title.ts): UTF-16 code units, the length a JavaScript string and an input's `maxlength` count.
  */
+import { controlCharacterProblem } from './control-characters'
 import { TITLE_MAX_CHARS } from './job-title'
 
 /** A thread's title is at most this many characters (UTF-16 code units), as a job's. */
 export const THREAD_TITLE_MAX_CHARS = TITLE_MAX_CHARS
-
-const CONTROL_CHARACTER = /\p{Cc}/u
 
 /** The title as stored: without whitespace at either end (a field's stray spaces). */
 export function normalizedThreadTitle(title: string): string {
@@ -23,7 +22,5 @@ export function threadTitleProblem(title: string): string | null {
   const trimmed = normalizedThreadTitle(title)
   if (trimmed === '') return 'must not be empty or only whitespace'
   if (trimmed.length > THREAD_TITLE_MAX_CHARS) return `must be at most ${THREAD_TITLE_MAX_CHARS} characters (UTF-16 code units), got ${trimmed.length}`
-  const found = CONTROL_CHARACTER.exec(trimmed)
-  if (found) return `must not contain control characters (found U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at index ${found.index})`
-  return null
+  return controlCharacterProblem(trimmed)
 }

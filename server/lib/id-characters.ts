@@ -11,6 +11,7 @@
  * owner are compared, so none reaches another user's).
  */
 import type { z } from 'zod'
+import { controlCharacterProblem } from '../../shared/control-characters'
 
 /**
  * The longest id the API takes or looks up, in UTF-16 units: a job id (a longer `:id` names no job,
@@ -20,15 +21,7 @@ import type { z } from 'zod'
  */
 export const MAX_ID_CHARS = 200
 
-const CONTROL_CHARACTER = /\p{Cc}/u
-
-/** The message of a 400 for an id holding a control character, or null when it holds none. */
-export function controlCharacterProblem(value: string): string | null {
-  const found = CONTROL_CHARACTER.exec(value)
-  if (!found) return null
-  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
-  return `must not contain control characters (found U+${code} at index ${found.index})`
-}
+export { controlCharacterProblem }
 
 /** `schema` refusing a value with a control character (an issue with `controlCharacterProblem`'s words). */
 export function withoutControlCharacters<Schema extends z.ZodString>(schema: Schema) {
