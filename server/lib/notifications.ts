@@ -151,7 +151,8 @@ export class NotificationHub {
   /**
    * The user gave a thread a new title (on this instance): a `thread-renamed` to their streams,
    * kept in the backlog in place of the thread's earlier one (a reconnect needs the last title
-   * only). Never deduplicated: each rename is news, the same title again included.
+   * only; a deletion in the thread drops it, `jobGone`). Never deduplicated: each rename is news,
+   * the same title again included.
    */
   threadRenamed(userId: string, threadId: string, title: string): void {
     const channel = this.channel(userId)
@@ -338,7 +339,10 @@ export class NotificationHub {
     const earlier = channel?.backlog.find(notification => notification.jobId === jobId)
     const threadId = known.threadId ?? earlier?.threadId ?? null
     const title = type === 'job-lost' ? known.title ?? earlier?.title : undefined
-    if (channel) channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || GONE_TYPES.includes(notification.type))
+    if (channel) channel.backlog = channel.backlog.filter(notification => (notification.jobId !== jobId || GONE_TYPES.includes(notification.type))
+      // A deletion in the thread may have taken its last job, and the title its user gave it
+      // with it: a reconnect is not told that title again (a tab reads a thread's title from its list).
+      && !(type === 'job-deleted' && threadId !== null && notification.type === 'thread-renamed' && notification.threadId === threadId))
     return this.notify(userId, { type, jobId, threadId, ...(title === undefined ? {} : { title }) })
   }
 

@@ -1,7 +1,8 @@
 /**
  * The hub's `thread-renamed`: sent to every stream of the user each time (the same title again
  * too: no job, type and request to dedupe by), and kept in the backlog in place of the thread's
- * earlier one, so a stream that resumes gets the thread's last title only.
+ * earlier one, so a stream that resumes gets the thread's last title only — and none once a job of
+ * the thread is deleted (it may have been the last, and the title went with it).
  */
 import { describe, expect, it } from 'vitest'
 import { NotificationHub } from '../../server/lib/notifications'
@@ -36,5 +37,19 @@ describe('NotificationHub.threadRenamed', () => {
     const other = recordingSink()
     hub.attach('u2', other.sink, 0)
     expect(other.received).toEqual([])
+  })
+
+  it('leaves the backlog with a deletion in its thread: a resumed stream is not told a deleted thread\'s title', () => {
+    const hub = new NotificationHub(() => 1_000)
+    hub.notify('u1', { type: 'job-created', jobId: 'job-1', threadId: 't1', status: 'queued', title: 'Plan a trip' })
+    hub.threadRenamed('u1', 't1', 'Secret plans')
+    hub.threadRenamed('u1', 't2', 'Kept')
+    hub.jobDeleted('u1', 'job-1')
+    const resumed = recordingSink()
+    hub.attach('u1', resumed.sink, 0)
+    expect(resumed.received.map(({ type, threadId, title }) => [type, threadId, title])).toEqual([
+      ['thread-renamed', 't2', 'Kept'],
+      ['job-deleted', 't1', undefined],
+    ])
   })
 })
