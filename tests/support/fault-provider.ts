@@ -18,7 +18,7 @@ export type FaultMode = 'throw' | 'reject' | 'late' | 'deadline' | 'lost'
 export const FAULT_MODES: readonly FaultMode[] = ['throw', 'reject', 'late', 'deadline', 'lost']
 
 /** The provider calls the engine makes that can be faulted. */
-export const FAULTABLE_CALLS = ['create', 'get', 'list', 'listThreads', 'appendEvents', 'readEvents', 'getState', 'countActive', 'deleteExpired', 'deleteJob', 'takeRate'] as const
+export const FAULTABLE_CALLS = ['create', 'get', 'list', 'listThreads', 'renameThread', 'appendEvents', 'readEvents', 'getState', 'countActive', 'deleteExpired', 'deleteJob', 'takeRate'] as const
 export type FaultableCall = typeof FAULTABLE_CALLS[number]
 
 /** The switchboard a test arms. */

@@ -23,6 +23,7 @@ const requests: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', '/api/jobs', { messages: [{ role: 'user', content: 'hi' }] }],
   ['DELETE', '/api/jobs?threadId=t1'],
   ['GET', '/api/jobs/threads'],
+  ['PATCH', '/api/jobs/threads/t1', { title: 'Named' }],
   ['GET', '/api/jobs/JOB'],
   ['HEAD', '/api/jobs/JOB'],
   ['DELETE', '/api/jobs/JOB'],
