@@ -8,7 +8,7 @@
 import { getCurrentInstance, onBeforeUnmount } from 'vue'
 import type { JobStatus } from '../../shared/events'
 import { ACTIVE_STATUSES } from '../../shared/events'
-import type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobSummary, StartJobRequest, StartedJob, ThreadPageAnswer } from '../lib/api-types'
+import type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobSummary, RenamedThread, StartJobRequest, StartedJob, ThreadPageAnswer } from '../lib/api-types'
 import { apiErrorStatus, BackgroundJobsApiError, withApiError } from '../lib/api-error'
 import type { DeletedJobListener } from '../lib/deleted-jobs'
 import { deletedJobs } from '../lib/deleted-jobs'
@@ -95,6 +95,18 @@ export function useBackgroundJobs() {
     const page = await withApiError(() => requestFetch<ThreadPageAnswer>('/api/jobs/threads', { query: params }))
     // A page read while a delete was on its way may still show the thread's deleted last job.
     return { ...page, threads: page.threads.filter(thread => !deletedJobs.has(thread.lastJob.id)) }
+  }
+
+  /**
+   * Gives one of the user's threads a title (`PATCH /api/jobs/threads/:threadId`): resolves with the
+   * title as the server stored it (trimmed); the user's other tabs learn it from their notification
+   * stream (`thread-renamed`). Rejects with a `BackgroundJobsApiError`: 400 for a title the server
+   * refuses (blank, over 120 characters, a control character: `thread-title.ts`' rules), 404 for a
+   * thread the user does not have (deleted meanwhile).
+   */
+  async function renameThread(threadId: string, title: string): Promise<RenamedThread> {
+    if (typeof threadId !== 'string' || threadId.trim() === '') throw new TypeError('useBackgroundJobs().renameThread: the thread id must be a non-empty string')
+    return await withApiError(() => requestFetch<RenamedThread>(`/api/jobs/threads/${encodeURIComponent(threadId)}`, { method: 'PATCH', body: { title } }))
   }
 
   /** The jobs still going (optionally of one thread): the ones to reattach to. */
@@ -209,5 +221,5 @@ export function useBackgroundJobs() {
     return stop
   }
 
-  return { list, listPage, listThreads, listRunning, start, abort, remove, removeThread, onDeleted }
+  return { list, listPage, listThreads, renameThread, listRunning, start, abort, remove, removeThread, onDeleted }
 }

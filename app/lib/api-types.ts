@@ -7,7 +7,7 @@ import type { JobState } from '../../shared/reducer'
 
 import type { JobSummary } from '../../shared/api-types'
 
-export type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobNotification, JobSummary, NotificationType, ThreadPageAnswer, ThreadSummary } from '../../shared/api-types'
+export type { DeleteJobAnswer, DeleteThreadResult, JobListPage, JobNotification, JobSummary, NotificationType, RenamedThread, ThreadPageAnswer, ThreadSummary } from '../../shared/api-types'
 
 /** A chat message sent as history. */
 export interface ChatHistoryMessage {

@@ -17,7 +17,7 @@ import type { WakeSubscription } from './wake-signals'
 import { subscribeToWakeSignals } from './wake-signals'
 
 /** Every named event the notification stream sends. */
-export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', 'job-end', 'input-request', 'input-answered', 'job-deleted', 'job-lost']
+export const NOTIFICATION_TYPES: readonly NotificationType[] = ['job-created', 'job-end', 'input-request', 'input-answered', 'job-deleted', 'job-lost', 'thread-renamed']
 /**
  * The event a stream opened without a resume position starts with: its id is the position, so a
  * tab that has had no notification yet resumes after a break rather than from the reopening.
