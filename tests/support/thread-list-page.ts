@@ -20,13 +20,17 @@ export interface ThreadListPage {
   route: { path?: string, params: Record<string, string>, query?: Record<string, string> }
   /** What the list gave `useJobNotifications().onReconnect`. */
   reconnectListeners: (() => void)[]
+  /** What the list gave `useJobNotifications().onNotification`. */
+  notificationListeners: ((notification: unknown) => void)[]
+  /** How many times the list was read. */
+  reads: number
   /** Reads the list again (the `useAsyncData` refresh), once mounted. */
   refreshList: () => Promise<void>
 }
 
 /** A page listing `listed` on `route`, with every global the list reads stubbed from it. */
 export function stubThreadListPage(listed: unknown[], route: ThreadListPage['route'] = { params: {} }): ThreadListPage {
-  const page: ThreadListPage = { listed, serverDown: false, route, reconnectListeners: [], refreshList: async () => {} }
+  const page: ThreadListPage = { listed, serverDown: false, route, reconnectListeners: [], notificationListeners: [], reads: 0, refreshList: async () => {} }
   stubDocument()
   for (const name of ['ref', 'computed', 'watch', 'nextTick', 'onMounted', 'onBeforeUnmount'] as const) vi.stubGlobal(name, vue[name])
   vi.stubGlobal('useRoute', () => page.route)
@@ -34,6 +38,7 @@ export function stubThreadListPage(listed: unknown[], route: ThreadListPage['rou
   vi.stubGlobal('CSS', { escape: (value: string) => value })
   vi.stubGlobal('useBackgroundJobs', () => ({
     listThreads: async () => {
+      page.reads++
       if (page.serverDown) throw unreachable('GET', '/api/jobs/threads?limit=20')
       return { threads: page.listed, next: null }
     },
@@ -46,7 +51,10 @@ export function stubThreadListPage(listed: unknown[], route: ThreadListPage['rou
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('useJobNotifications', () => ({
-    onNotification: () => {},
+    onNotification: (listener: (notification: unknown) => void) => {
+      page.notificationListeners.push(listener)
+      return () => {}
+    },
     onReconnect: (listener: () => void) => {
       page.reconnectListeners.push(listener)
       return () => {}

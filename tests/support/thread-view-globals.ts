@@ -25,6 +25,8 @@ export function stubThreadViewGlobals(): void {
   vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('refreshNuxtData', async () => {})
+  // The sidebar's list (a title the user gave the thread): none read.
+  vi.stubGlobal('useNuxtData', () => ({ data: vue.ref(undefined) }))
   vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
   vi.stubGlobal('navigateTo', async () => {})
   // A touch screen's (lib/focus.ts): the page's first load leaves the focus alone, so the stand-in

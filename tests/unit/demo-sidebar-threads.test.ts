@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { JobSummary, ThreadSummary } from '../../app/lib/api-types'
-import { joinThreadPages, sidebarThreads } from '../../demo/app/lib/sidebar-threads'
+import { givenThreadTitle, joinThreadPages, sidebarThreads } from '../../demo/app/lib/sidebar-threads'
 
 const job = (id: string, threadId: string, createdAt: number, status: JobSummary['status'] = 'completed'): JobSummary =>
   ({ id, type: 'chat', status, threadId, messageId: null, title: `**Title** of ${id}`, createdAt, updatedAt: createdAt + 5, endedAt: createdAt + 5, lastSeq: 3 })
@@ -30,5 +30,13 @@ describe('sidebar threads', () => {
     // Every page loaded: the older remembered thread too.
     expect(sidebarThreads(server, true, known).map(listed => listed.threadId)).toEqual(['a', 'remembered-new', 'b', 'remembered-old'])
     expect(sidebarThreads([], true, known).map(listed => listed.threadId)).toEqual(['a', 'remembered-new', 'remembered-old'])
+  })
+
+  it('shows a title the user gave as typed (a first message\'s in plain text), and hands it to the thread view', () => {
+    const server = [thread('a', 300, { title: '**Plan** _v2_', renamed: true }), thread('b', 200)]
+    expect(sidebarThreads(server, true, []).map(listed => [listed.threadId, listed.title])).toEqual([['a', '**Plan** _v2_'], ['b', 'b']])
+    expect(givenThreadTitle({ threads: server }, 'a')).toBe('**Plan** _v2_')
+    expect(givenThreadTitle({ threads: server }, 'b')).toBeUndefined()
+    expect(givenThreadTitle(undefined, 'a')).toBeUndefined()
   })
 })

@@ -31,8 +31,8 @@ export function useThreadElsewhere(options: ThreadElsewhereOptions): void {
   const { push: pushToast } = useToasts()
   // Jobs of this thread started in another tab appear here too.
   options.onNotification((notification) => {
-    // A deletion is handled by onDeleted below.
-    if (notification.threadId !== threadId || notification.type === 'job-deleted') return
+    // A deletion is handled by onDeleted below; a new title changes no turn.
+    if (notification.threadId !== threadId || notification.type === 'job-deleted' || notification.type === 'thread-renamed') return
     if (!jobs.value?.some(job => job.id === notification.jobId)) void options.refresh()
     if (!document.hidden) markSeen(threadId)
   })

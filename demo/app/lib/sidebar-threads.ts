@@ -20,6 +20,18 @@ export interface SidebarThread {
   waiting: boolean
 }
 
+/** The key of the sidebar's list in the app's data (`useAsyncData`): the thread view reads a given title from it. */
+export const THREAD_LIST_DATA_KEY = 'background-jobs:threads'
+
+/**
+ * The title the user gave thread `threadId` (`renamed`), as the sidebar's list has it; undefined
+ * when it has none or the list does not hold the thread.
+ */
+export function givenThreadTitle(list: { threads: readonly ThreadSummary[] } | null | undefined, threadId: string): string | undefined {
+  const thread = list?.threads.find(listed => listed.threadId === threadId)
+  return thread?.renamed ? thread.title : undefined
+}
+
 /** Threads per page the sidebar asks for. */
 export const SIDEBAR_THREADS_PAGE = 20
 
@@ -49,7 +61,8 @@ export function joinThreadPages(pages: ReadonlyArray<readonly ThreadSummary[]>):
 export function sidebarThreads(serverThreads: readonly ThreadSummary[], complete: boolean, known: readonly JobSummary[]): SidebarThread[] {
   const listed: SidebarThread[] = serverThreads.map(thread => ({
     threadId: thread.threadId,
-    title: plainTitle(thread.title) || 'Untitled',
+    // A title the user gave is shown as typed; a first message's is shown as plain text.
+    title: thread.renamed ? thread.title : plainTitle(thread.title) || 'Untitled',
     newestAt: thread.lastJob.createdAt,
     updatedAt: thread.lastJob.updatedAt,
     active: thread.active,

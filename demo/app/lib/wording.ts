@@ -54,7 +54,7 @@ export function humanizeProblem(message: string): string {
 }
 
 /** What did not happen when a request failed, for `failureText`. */
-export type FailedAction = 'send' | 'stop' | 'answer' | 'load' | 'open' | 'threads' | 'refresh' | 'more' | 'delete'
+export type FailedAction = 'send' | 'stop' | 'answer' | 'load' | 'open' | 'threads' | 'refresh' | 'more' | 'delete' | 'rename'
 
 const NOT_DONE: Record<FailedAction, string> = {
   send: 'your message wasn’t sent',
@@ -66,6 +66,7 @@ const NOT_DONE: Record<FailedAction, string> = {
   refresh: 'the thread list wasn’t refreshed',
   more: 'no more threads were loaded',
   delete: 'the thread wasn’t deleted',
+  rename: 'the thread wasn’t renamed',
 }
 
 /** A request that got no answer at all: `Couldn’t reach the server — your message wasn’t sent. Try again.` */
