@@ -2,7 +2,7 @@
  * Renaming a user's thread (`PATCH /api/jobs/threads/:threadId`): the title is stored per user and
  * thread by the provider (`renameThread`, which refuses a thread the user does not have), listed in
  * place of the first job's title, and told to the user's notification streams (`thread-renamed`),
- * so their other tabs show it. It goes with the thread's last job (docs/decisions/032).
+ * so their other tabs show it. It goes with the thread's last job (docs/decisions/033).
  */
 import { normalizedThreadTitle, threadTitleProblem } from '../../shared/thread-title'
 import { InvalidRequestError, ThreadNotFoundError } from './errors'
