@@ -8,7 +8,7 @@
  * the tab's now (`sessionStorage`).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, NEW_THREAD_DRAFT_STORAGE_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
+import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFT_BYTES, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, NEW_THREAD_DRAFT_STORAGE_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
 
 type Store = Map<string, string> & { writes: string[] }
 
@@ -23,6 +23,10 @@ function storage(store: Store = Object.assign(new Map<string, string>(), { write
         store.set(key, value)
       },
       removeItem: (key: string) => void store.delete(key),
+      get length() {
+        return store.size
+      },
+      key: (index: number) => [...store.keys()][index] ?? null,
     },
   }
 }
@@ -218,5 +222,64 @@ describe('drafts by thread', () => {
     local.area.setItem = setItem
     next = await freshPage()
     expect(next.storedDraftOf('old')).toBe('An old draft')
+  })
+
+  it('keeps both threads when two tabs save at the same moment (each wrote the list without the other\'s), and caps them all', async () => {
+    const first = await freshPage()
+    first.keepDraft('a', 'In the first tab')
+    openTab(local)
+    const second = await freshPage()
+    second.keepDraft('b', 'In the second tab')
+    // The second tab saves between the first tab's read of the list and its write.
+    const getItem = local.area.getItem
+    let raced = false
+    local.area.getItem = (key: string) => {
+      const value = getItem(key)
+      if (key === DRAFT_THREADS_STORAGE_KEY && !raced) {
+        raced = true
+        second.saveDrafts()
+      }
+      return value
+    }
+    first.saveDrafts()
+    local.area.getItem = getItem
+    expect(raced).toBe(true)
+    // The next save (any tab) puts the thread the race left out back in the list, as the oldest.
+    first.keepDraft('c', 'Later')
+    first.saveDrafts()
+    expect(storedThreads(local.store).sort()).toEqual(['a', 'b', 'c'])
+    // So the cap counts it: never more than MAX_DRAFTS drafts stored (before: b stayed for good).
+    for (let index = 0; index < MAX_DRAFTS; index++) first.keepDraft(`more-${index}`, 'x')
+    first.saveDrafts()
+    expect([...local.store.keys()].filter(key => key.startsWith(DRAFT_STORAGE_PREFIX))).toHaveLength(MAX_DRAFTS)
+    expect(local.store.has(`${DRAFT_STORAGE_PREFIX}b`)).toBe(false)
+  })
+
+  it('leaves out of the list a thread whose draft another tab removed', () => {
+    keepDraft('a', 'Sent elsewhere')
+    keepDraft('b', 'Kept')
+    saveDrafts()
+    local.store.delete(`${DRAFT_STORAGE_PREFIX}a`)
+    keepDraft('c', 'New')
+    saveDrafts()
+    expect(storedThreads(local.store)).toEqual(['b', 'c'])
+  })
+
+  it('stores a draft up to MAX_DRAFT_BYTES of UTF-8, and keeps a longer one in the tab only (its stored earlier text removed)', async () => {
+    const fits = 'é'.repeat(MAX_DRAFT_BYTES / 2)
+    keepDraft('a', fits)
+    saveDrafts()
+    expect(local.store.get(`${DRAFT_STORAGE_PREFIX}a`)).toBe(fits)
+    // One character more is 2 bytes over (MAX_DRAFT_BYTES / 2 + 1 characters, not bytes, would fit).
+    const tooLong = `${fits}é`
+    keepDraft('a', tooLong)
+    keepDraft(NEW_THREAD_DRAFT_KEY, tooLong)
+    saveDrafts()
+    expect(draftOf('a')).toBe(tooLong)
+    expect(local.store.has(`${DRAFT_STORAGE_PREFIX}a`)).toBe(false)
+    expect(storedThreads(local.store)).toEqual([])
+    const next = await freshPage()
+    expect([next.storedDraftOf('a'), next.storedDraftOf(NEW_THREAD_DRAFT_KEY)]).toEqual(['', ''])
+    expect([next.draftTooLongToKeep(fits), next.draftTooLongToKeep(tooLong), next.draftTooLongToKeep('😀'.repeat(MAX_DRAFT_BYTES / 4 + 1))]).toEqual([false, true, true])
   })
 })

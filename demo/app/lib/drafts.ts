@@ -6,6 +6,12 @@
  *   draft — never the others — and two tabs writing in different threads keep each other's. A
  *   short list of the threads with a draft, newest last, keeps the newest `MAX_DRAFTS` (the oldest
  *   draft is removed); it is written only when its order changes, not while one thread is typed in.
+ *   Two tabs saving at the same moment may each write the list without the other's thread (read,
+ *   change, write): the draft keys are the truth, so every save first adds the drafts stored but
+ *   missing from the list (as the oldest) and leaves out the threads whose draft is gone.
+ * - a draft of more than `MAX_DRAFT_BYTES` (UTF-8) is not stored, only kept in the tab's memory
+ *   (its stored earlier text removed): 50 pasted documents must not fill this browser's storage,
+ *   which the other lists share. The box says so (`draftTooLongToKeep`).
  * - the new thread's draft in `sessionStorage`: it is this tab's (a reload, or the tab reopened,
  *   gives it back), so two tabs composing two new chats do not write over each other's, and a new
  *   tab starts a new chat with an empty box.
@@ -15,10 +21,12 @@
  * draft once mounted (`storedDraftOf`). The drafts the previous release stored in one list are moved
  * to these keys on the page's first read or write (`moveLegacyDrafts`).
  */
-import { readStored, removeStored, writeStored } from './safe-storage'
+import { readStored, removeStored, storedKeys, writeStored } from './safe-storage'
 
 /** Threads whose draft is kept; the oldest goes first. */
 export const MAX_DRAFTS = 50
+/** The most a stored draft takes, in UTF-8 bytes (50 of them: at most 1.6 MB); a longer one stays in the tab's memory only. */
+export const MAX_DRAFT_BYTES = 32_768
 /** The draft key of the new thread ("/"), whose id is made afresh on every page load. */
 export const NEW_THREAD_DRAFT_KEY = 'new-thread'
 /** Where this browser keeps the ids of the threads with a draft (JSON, newest last). */
@@ -34,6 +42,16 @@ export const DRAFT_SAVE_DELAY_MS = 500
  * newest last, rewritten on every keystroke. Moved to the keys above once (`moveLegacyDrafts`).
  */
 const LEGACY_DRAFTS_STORAGE_KEY = 'background-jobs:drafts'
+
+const encoder = new TextEncoder()
+
+/** Whether `text` is too long to store as a draft (`MAX_DRAFT_BYTES`): it is kept in this tab only. */
+export function draftTooLongToKeep(text: string): boolean {
+  // A UTF-16 unit takes 1 to 3 bytes (a surrogate pair 4): only the lengths in between are encoded.
+  if (text.length > MAX_DRAFT_BYTES) return true
+  if (text.length * 3 <= MAX_DRAFT_BYTES) return false
+  return encoder.encode(text).length > MAX_DRAFT_BYTES
+}
 
 const drafts = new Map<string, string>()
 /** Drafts typed and not yet stored, by thread ('' = forget). */
@@ -83,9 +101,12 @@ export function saveDrafts(): void {
   watchPage(false)
   if (!unsaved.size) return
   moveLegacyDrafts()
-  const threads = storedThreads()
-  const before = threads.join('\n')
-  for (const [threadId, text] of unsaved) {
+  const listed = storedThreads()
+  const threads = withStoredDrafts(listed)
+  const before = listed.join('\n')
+  for (const [threadId, typed] of unsaved) {
+    // Too long to store: the stored earlier text goes too (a reload must not bring back an old one).
+    const text = draftTooLongToKeep(typed) ? '' : typed
     if (threadId === NEW_THREAD_DRAFT_KEY) {
       if (text) writeStored(NEW_THREAD_DRAFT_STORAGE_KEY, text, 'sessionStorage')
       else removeStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')
@@ -150,6 +171,19 @@ function legacyDrafts(): Map<string, string> | null {
     legacy.set(entry[0], entry[1])
   }
   return legacy
+}
+
+/**
+ * The list `threads` as the draft keys have it: a thread with a stored draft that the list misses
+ * (another tab wrote the list at the same moment) joins it as the oldest; a thread whose draft is
+ * gone (sent or removed in another tab) leaves it. Without storage to list, the list as it is.
+ */
+function withStoredDrafts(threads: string[]): string[] {
+  const stored = storedKeys(DRAFT_STORAGE_PREFIX).map(key => key.slice(DRAFT_STORAGE_PREFIX.length))
+  if (!stored.length) return threads.filter(threadId => readStored(DRAFT_STORAGE_PREFIX + threadId) !== null)
+  const present = new Set(stored)
+  const listed = new Set(threads)
+  return [...stored.filter(threadId => !listed.has(threadId)), ...threads.filter(threadId => present.has(threadId))]
 }
 
 /** The threads with a stored draft, oldest first (what another script left there reads as none). */

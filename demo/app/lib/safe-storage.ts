@@ -53,6 +53,22 @@ export function writeStored(key: string, value: string, area: StorageArea = 'loc
   }
 }
 
+/** The keys in storage that start with `prefix` (none when storage is missing or blocked). */
+export function storedKeys(prefix: string, area: StorageArea = 'localStorage'): string[] {
+  try {
+    const storage = storageArea(area)
+    const keys: string[] = []
+    for (let index = 0; index < (storage?.length ?? 0); index++) {
+      const key = storage!.key(index)
+      if (key?.startsWith(prefix)) keys.push(key)
+    }
+    return keys
+  }
+  catch {
+    return []
+  }
+}
+
 /** Removes `key` (nothing happens when storage is missing or blocked). */
 export function removeStored(key: string, area: StorageArea = 'localStorage'): void {
   try {
