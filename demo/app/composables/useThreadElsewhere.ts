@@ -8,6 +8,7 @@ import type { JobSummary } from '../../../app/lib/api-types'
 import type { DeletedJobListener } from '../../../app/lib/deleted-jobs'
 import type { NotificationListener, ReconnectListener } from '../../../app/lib/notification-listeners'
 import { forgetDraft } from '../lib/drafts'
+import { forgetThreadChoices } from '../lib/version-choices'
 import type { ThreadJob } from '../lib/known-jobs'
 
 export interface ThreadElsewhereOptions {
@@ -57,6 +58,7 @@ export function useThreadElsewhere(options: ThreadElsewhereOptions): void {
     if (hadTurns && turns.value.length === 0) {
       // Gone with its conversation: what was typed in its box.
       forgetDraft(threadId)
+      forgetThreadChoices(threadId)
       pushToast({ message: 'This conversation was deleted in another tab.', tone: 'info' })
       void navigateTo('/')
     }

@@ -79,6 +79,16 @@ export function turnVersions(jobs: readonly ThreadJob[]): TurnVersions[] {
     })
 }
 
+/**
+ * The jobs of `jobs` the server no longer lists (`missing`: deleted, or lost in a restart before
+ * they ended) that no turn shows (`turns`, from `turnVersions` of the same jobs): a newer version
+ * of their turn came. Nothing shows them again, so this browser forgets them (ThreadView).
+ */
+export function hiddenLostVersions(jobs: readonly ThreadJob[], turns: readonly TurnVersions[]): string[] {
+  const shown = new Set(turns.flatMap(turn => turn.versions.map(job => job.id)))
+  return jobs.filter(job => job.missing && !shown.has(job.id)).map(job => job.id)
+}
+
 /** Creation order, as `sortOldestFirst`. */
 function compareJobs(a: ThreadJob, b: ThreadJob): number {
   return a.createdAt - b.createdAt || a.id.localeCompare(b.id)
