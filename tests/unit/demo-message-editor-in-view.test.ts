@@ -10,7 +10,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Component } from 'vue'
-import { defineComponent, h, toRaw } from 'vue'
+import { defineComponent, h, ref, toRaw } from 'vue'
 import { createComposableApp } from '../support/composable-app'
 import type { ComposableApp } from '../support/composable-app'
 import { mountDemoComponent } from '../support/demo-component'
@@ -58,7 +58,9 @@ describe('the message editor, opened', () => {
       configurable: true,
     })
     try {
-      const root = mountClient(defineComponent({ render: () => h(MessageEditor, { text: 'A long message. '.repeat(100), saving: false }) })).container
+      // The turn keeps what the box holds (composables/useTurnEdit.ts): a v-model.
+      const draft = ref('A long message. '.repeat(100))
+      const root = mountClient(defineComponent({ render: () => h(MessageEditor, { 'draft': draft.value, 'onUpdate:draft': (text: string) => draft.value = text, 'saving': false }) })).container
       const box = allNodes(root).find(item => item.tag === 'textarea')!
       expect([box.style.height, heightWhenScrolled]).toEqual(['302px', '302px'])
       contentHeight = 340
@@ -73,7 +75,7 @@ describe('the message editor, opened', () => {
   })
 
   it('has the focus in its box and brings its whole form (box, Cancel, Save) into view', () => {
-    const root = mountClient(defineComponent({ render: () => h(MessageEditor, { text: 'Hello', saving: false }) })).container
+    const root = mountClient(defineComponent({ render: () => h(MessageEditor, { draft: 'Hello', saving: false }) })).container
     const form = allNodes(root).find(item => item.tag === 'form')!
     expect(focusState.active?.tag).toBe('textarea')
     expect(scrolled.map(({ element, options }) => ({ form: toRaw(element) === form, options }))).toEqual([{ form: true, options: { block: 'nearest' } }])
