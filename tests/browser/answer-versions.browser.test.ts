@@ -68,16 +68,25 @@ describe('demo chat: versions of an answer', () => {
     expect(await shownTurn(page).locator('.regenerate-answer').count()).toBe(0)
     await screenshot(page, 'versions-2-previous')
 
-    // A reload: the same turn, its two versions, the newest shown; the first one still there.
+    // A reload: the same turn, its two versions, the version chosen shown (before: the newest),
+    // with no Edit on it (an earlier version is a look back); Next goes back to the newest.
+    await gotoChat(page, page.url())
+    await waitForStatus(page, first, 'completed')
+    expect(await groups(page).count()).toBe(1)
+    await page.waitForFunction(() => document.querySelector('.version-count [aria-hidden="true"]')?.textContent === '1 / 2', null, { timeout: WAIT_MS })
+    expect(await shownTurn(page).getAttribute('data-job-id')).toBe(first)
+    expect(await answerText(page, first)).toBe(firstText)
+    expect(await shownTurn(page).locator('.edit-button').count()).toBe(0)
+    await screenshot(page, 'versions-2b-previous-after-reload')
+    await page.getByRole('button', { name: 'Next version' }).click()
+    await waitForStatus(page, second, 'completed')
+    expect(await answerText(page, second)).toBe(secondText)
+    expect(await counter(page).textContent()).toBe('2 / 2')
+    expect(await shownTurn(page).locator('.edit-button').count()).toBe(1)
+    // Back on the newest: the next reload shows the newest.
     await gotoChat(page, page.url())
     await waitForStatus(page, second, 'completed')
-    expect(await groups(page).count()).toBe(1)
     expect(await counter(page).textContent()).toBe('2 / 2')
-    expect(await answerText(page, second)).toBe(secondText)
-    await page.getByRole('button', { name: 'Previous version' }).click()
-    await waitForStatus(page, first, 'completed')
-    expect(await answerText(page, first)).toBe(firstText)
-    expect(await counter(page).textContent()).toBe('1 / 2')
   })
 
   it('on a phone, streams a new version in place, stops it, and retries it as a third', async () => {
@@ -153,5 +162,31 @@ describe('demo chat: versions of an answer', () => {
     const third = await newVersionOf(page, second)
     expect(await focused()).toEqual({ tag: 'BUTTON', label: 'Edit message', jobId: third })
     expect(await counter(page).textContent()).toBe('3 / 3')
+  })
+
+  it('moves an edit in progress to the new version when another tab\'s Regenerate hides the one it was typed in', async () => {
+    const page = await openChat(demo)
+    const first = await send(page, 'Hello there')
+    await waitForStatus(page, first, 'completed')
+    const other = await page.context().newPage()
+    await gotoChat(other, page.url())
+    await waitForStatus(other, first, 'completed')
+
+    await turn(page, first).getByRole('button', { name: 'Edit message' }).click()
+    const box = turn(page, first).locator('.message-editor-input')
+    await box.fill('Hello there, edited')
+    await turn(other, first).getByRole('button', { name: 'Regenerate' }).click()
+    const second = await newVersionOf(page, first)
+    // Before: the box stayed in the first version, hidden, and the new one offered a fresh Edit.
+    const moved = turn(page, second).locator('.message-editor-input')
+    expect(await moved.inputValue()).toBe('Hello there, edited')
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('message-editor-input') && document.activeElement.closest<HTMLElement>('.turn')?.dataset.jobId)).toBe(second)
+    await screenshot(page, 'versions-5-edit-moved')
+    // Saved from there: a third version of the turn, with the edited message.
+    await page.keyboard.press('Enter')
+    const third = await newVersionOf(page, second)
+    await waitForStatus(page, third, 'completed')
+    expect(await counter(page).textContent()).toBe('3 / 3')
+    expect((await turn(page, third).locator('.user-text').textContent())!.trim()).toBe('Hello there, edited')
   })
 })
