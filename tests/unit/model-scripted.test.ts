@@ -214,6 +214,12 @@ describe('scripted model: tools', () => {
       .toEqual([['crawl_site', {}]])
     expect(planToolSteps('Crawl the docs site', new Set(TOOLS.map(offered => offered.function.name)))).toEqual([])
   })
+
+  it('calls deploy_site, the demo tool that needs approval and reports its progress, when asked to deploy', async () => {
+    expect((await round([user('Deploy my site')], [...TOOLS, tool('deploy_site')])).calls.map(call => [call.name, JSON.parse(call.arguments)]))
+      .toEqual([['deploy_site', {}]])
+    expect(planToolSteps('Deploy my site', new Set(TOOLS.map(offered => offered.function.name)))).toEqual([])
+  })
 })
 
 describe('scripted model: wire format', () => {

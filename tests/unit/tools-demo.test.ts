@@ -6,6 +6,7 @@ import deleteFile from '../../demo/server/tools/delete-file'
 import getCurrentTime from '../../demo/server/tools/get-current-time'
 import slowTask from '../../demo/server/tools/slow-task'
 import crawlSite from '../../demo/server/tools/crawl-site'
+import deploySite from '../../demo/server/tools/deploy-site'
 
 function toolContext(signal = new AbortController().signal, progress: ToolContext['progress'] = () => {}): ToolContext {
   return { signal, userId: 'user-1', jobId: 'job-1', threadId: null, step: 1, progress }
@@ -76,5 +77,22 @@ describe('demo tools', () => {
     expect(await deleteFile.execute({ path: '/etc/passwd', recursive: false }, toolContext())).toEqual({ deleted: '/etc/passwd', note: expect.stringContaining('no file was touched') })
     // The model may leave `recursive` out: the schema's default is what runs (and what an approval shows).
     expect(deleteFile.parameters.parse({ path: 'notes.txt' })).toEqual({ path: 'notes.txt', recursive: false })
+  })
+
+  it('deploy_site: needs approval, then reports its progress file by file, and stops when its signal fires', async () => {
+    expect(deploySite.needsApproval).toBe(true)
+    expect(deploySite.parameters.parse({})).toEqual({ site: 'example-site', files: 5 })
+    vi.useFakeTimers()
+    const updates: unknown[] = []
+    const done = deploySite.execute({ site: 'blog', files: 2 }, toolContext(undefined, update => updates.push(update)))
+    await vi.advanceTimersByTimeAsync(400)
+    expect(updates).toEqual([{ message: 'Uploading 2 files of blog', fraction: 0 }, { message: 'Uploaded 1 of 2 files', fraction: 0.5 }])
+    await vi.advanceTimersByTimeAsync(400)
+    expect(await done).toEqual({ deployed: 'blog', files: 2, note: expect.stringContaining('nothing was published') })
+    const controller = new AbortController()
+    const stopped = deploySite.execute({ site: 'blog', files: 20 }, toolContext(controller.signal))
+    controller.abort(new Error('stop'))
+    await expect(stopped).rejects.toThrow('stop')
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

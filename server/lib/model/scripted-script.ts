@@ -82,6 +82,7 @@ const DEMO_TOOL_ASKS: Record<string, string> = {
   slow_task: 'ask for something slow',
   crawl_site: 'ask it to crawl a site (it reports its progress)',
   delete_file: 'ask it to delete a file (that one waits for your approval)',
+  deploy_site: 'ask it to deploy a site (approval first, then its progress)',
 }
 const MAX_NAMED_TOOLS = 5
 
@@ -116,6 +117,7 @@ export function planToolSteps(prompt: string, offered: Set<string>, parameters: 
   if (expression) want('calculate', { expression })
   if (/\bslow\b/.test(lower)) want('slow_task', { seconds: 2 })
   if (/\bcrawl\b/.test(lower)) want('crawl_site', {})
+  if (/\bdeploy\b/.test(lower)) want('deploy_site', {})
   if (/\b(?:delete|approval)\b/.test(lower)) {
     const deleter = [...offered].find(name => name.includes('delete'))
     if (deleter) want(deleter, { path: 'notes.txt' })
