@@ -4,7 +4,8 @@
  * newer drafts pushed them out, and this tab still had it in memory. It is forgotten where the demo
  * learns a thread is gone: the thread list's delete (on the main chat and /ai-sdk), the open
  * thread emptied by a delete elsewhere (useThreadElsewhere), the /ai-sdk chat left because its
- * answers were deleted (useAiSdkDeletions).
+ * answers were deleted (useAiSdkDeletions). The answer versions chosen in it
+ * (lib/version-choices.ts) go with it in the same places.
  */
 import * as vue from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -12,6 +13,7 @@ import type { DeletedJobListener } from '../../app/lib/deleted-jobs'
 import { useAiSdkDeletions } from '../../demo/app/composables/useAiSdkDeletions'
 import { useThreadElsewhere } from '../../demo/app/composables/useThreadElsewhere'
 import { DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, forgetDraft, keepDraft, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
+import { keepChoice, storedChoices } from '../../demo/app/lib/version-choices'
 import { allNodes } from '../support/demo-client-render'
 import { mountThreadList, settle, stubThreadListPage } from '../support/thread-list-page'
 
@@ -19,12 +21,15 @@ vi.mock('../../demo/app/components/ThreadDeleteDialog.vue', () => import('../sup
 
 let stored: Map<string, string>
 
-/** Drafts typed in threads `a` and `b`, stored. */
+/** Drafts typed in threads `a` and `b`, stored; an earlier answer version chosen in each. */
 function typeDrafts(): void {
   keepDraft('a', 'Draft in a')
   keepDraft('b', 'Draft in b')
   saveDrafts()
+  for (const threadId of ['a', 'b']) keepChoice(threadId, 'chat:m1', { jobId: 'v1', newestId: 'v2' })
 }
+/** The turns of `threadId` with an answer version chosen (lib/version-choices.ts). */
+const choicesOf = (threadId: string) => Object.keys(storedChoices(threadId))
 
 /** What this browser holds of `a`'s draft: in memory, its key, its place in the list. */
 function draftOfA() {
@@ -73,6 +78,8 @@ describe('a deleted thread\'s draft', () => {
     list.unmount()
     expect(draftOfA()).toEqual(FORGOTTEN)
     expect(draftOf('b')).toBe('Draft in b')
+    // The answer versions chosen in it go too (lib/version-choices.ts); the others stay.
+    expect([choicesOf('a'), choicesOf('b')]).toEqual([[], ['chat:m1']])
   })
 
   it('goes with the open thread emptied by a delete elsewhere', () => {
@@ -97,6 +104,7 @@ describe('a deleted thread\'s draft', () => {
     typeDrafts()
     for (const listener of listeners) listener({ jobId: 'job-a', threadId: 'a', origin: 'elsewhere' })
     expect(draftOfA()).toEqual(FORGOTTEN)
+    expect([choicesOf('a'), choicesOf('b')]).toEqual([[], ['chat:m1']])
   })
 
   it('goes with the /ai-sdk chat whose answers were deleted, not with one whose answer the server lost', () => {
@@ -112,5 +120,6 @@ describe('a deleted thread\'s draft', () => {
     messages.value = answer('job-a2')
     for (const listener of listeners) listener({ jobId: 'job-a2', threadId: 'a', origin: 'elsewhere' })
     expect(draftOfA()).toEqual(FORGOTTEN)
+    expect([choicesOf('a'), choicesOf('b')]).toEqual([[], ['chat:m1']])
   })
 })

@@ -13,6 +13,7 @@ import type { UIMessage } from 'ai'
 import type { Ref } from 'vue'
 import type { DeletedJob } from '../../../app/lib/deleted-jobs'
 import { forgetDraft } from '../lib/drafts'
+import { forgetThreadChoices } from '../lib/version-choices'
 
 /** The messages without the answers of `jobIds` and the user message each one answered. */
 export function withoutDeletedAnswers(messages: UIMessage[], jobIds: ReadonlySet<string>): UIMessage[] {
@@ -41,8 +42,12 @@ export function useAiSdkDeletions({ chatId, messages, reading, openNewChat }: Ai
   let lastOrigin: DeletedJob['origin'] = 'here'
 
   function leave(): void {
-    // Deleted, here or elsewhere: the thread's draft (typed in the main chat, lib/drafts.ts) goes with it.
-    if (lastOrigin !== 'lost') forgetDraft(chatId.value)
+    // Deleted, here or elsewhere: the thread's draft (typed in the main chat, lib/drafts.ts) and its
+    // answer versions chosen there (lib/version-choices.ts) go with it.
+    if (lastOrigin !== 'lost') {
+      forgetDraft(chatId.value)
+      forgetThreadChoices(chatId.value)
+    }
     if (lastOrigin === 'elsewhere') pushToast({ message: 'This conversation was deleted in another tab.', tone: 'info' })
     // Nobody deleted it: the server's job store lost it before it ended (a `job-lost`).
     else if (lastOrigin === 'lost') pushToast({ message: 'This conversation’s answer was lost by the server (its job store no longer has it).', tone: 'warning' })
