@@ -4,11 +4,12 @@
  * chat still works — a message sent gets its answer (main chat and /ai-sdk), nothing is kept, and
  * the page logs no error.
  * A draft typed and the tab closed at once is there in the next tab; two tabs composing two new
- * threads each keep their own through a reload.
+ * threads each keep their own through a reload. A draft over 32 KB of UTF-8 is kept in the tab
+ * only, and the box says so.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { useDemoInBrowser, WAIT_MS } from './support/browser'
+import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { gotoChat, send, waitForHydration, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
@@ -112,5 +113,27 @@ describe('demo chat: browser storage', () => {
     const third = await context.newPage()
     await gotoChat(third, `${demo.url}/`)
     expect(await composer(third).inputValue()).toBe('')
+  })
+
+  it('says a draft over 32 KB is too long to keep after a reload: it stays in the tab, and a shorter one is kept', async () => {
+    const page = await (await demo.newContext()).newPage()
+    await gotoChat(page, `${demo.url}/`)
+    const note = page.locator('.composer-not-kept')
+    // 16,385 two-byte characters: 32,770 bytes, just over.
+    await composer(page).fill('é'.repeat(16_385))
+    await note.waitFor({ timeout: WAIT_MS })
+    expect(await note.textContent()).toBe('Too long to keep after a reload (over 32 KB): it stays while this tab is open.')
+    // A screen reader hears it with the box.
+    expect(await composer(page).getAttribute('aria-describedby')).toContain((await note.getAttribute('id'))!)
+    await screenshot(page, 'draft-too-long-to-keep')
+    await page.reload()
+    await waitForHydration(page)
+    expect(await composer(page).inputValue()).toBe('')
+    await composer(page).fill('é'.repeat(16_000))
+    expect(await note.count()).toBe(0)
+    await page.reload()
+    await waitForHydration(page)
+    await waitForDraft(page)
+    expect((await composer(page).inputValue()).length).toBe(16_000)
   })
 })
