@@ -105,9 +105,11 @@ describe('useVersionChoices', () => {
   })
 
   it('shows a chosen version until a newer one comes, and reveals a version a question waits on', () => {
-    vi.stubGlobal('reactive', vue.reactive)
+    for (const name of ['reactive', 'ref', 'watch'] as const) vi.stubGlobal(name, vue[name])
+    // Outside a component: "mounted" at once (no storage here: nothing kept, nothing read).
+    vi.stubGlobal('onMounted', (hook: () => void) => hook())
     const turns = vue.ref<TurnVersions[]>([{ key: 'chat:j1', versions: [job('j1', 1), again('j2', 2, 'j1')] }])
-    const { shownIdOf, choose, reveal } = useVersionChoices(turns)
+    const { shownIdOf, choose, reveal } = useVersionChoices('t1', turns, vue.ref(true))
     expect(shownIdOf(turns.value[0]!)).toBe('j2')
     choose('chat:j1', 'j1')
     expect(shownIdOf(turns.value[0]!)).toBe('j1')
