@@ -31,6 +31,17 @@ async function newVersionOf(page: Page, jobId: string, index = 0): Promise<strin
   return (await shownTurn(page, index).getAttribute('data-job-id'))!
 }
 
+/** A thread with one answered message, open in two tabs of the same user (`other`: another tab's Regenerate). */
+async function answeredInTwoTabs(): Promise<{ page: Page, other: Page, first: string }> {
+  const page = await openChat(demo)
+  const first = await send(page, 'Hello there')
+  await waitForStatus(page, first, 'completed')
+  const other = await page.context().newPage()
+  await gotoChat(other, page.url())
+  await waitForStatus(other, first, 'completed')
+  return { page, other, first }
+}
+
 const answerText = async (page: Page, jobId: string) => (await turn(page, jobId).locator('.answer').textContent())!.trim()
 
 describe('demo chat: versions of an answer', () => {
@@ -135,13 +146,7 @@ describe('demo chat: versions of an answer', () => {
     await screenshot(page, 'versions-4-phone-previous')
   })
   it('keeps the keyboard\'s focus in the turn when another tab\'s Regenerate hides the version that had it', async () => {
-    const page = await openChat(demo)
-    const first = await send(page, 'Hello there')
-    await waitForStatus(page, first, 'completed')
-    // The same user's second tab on the thread.
-    const other = await page.context().newPage()
-    await gotoChat(other, page.url())
-    await waitForStatus(other, first, 'completed')
+    const { page, other, first } = await answeredInTwoTabs()
     const focused = () => page.evaluate(() => {
       const active = document.activeElement!
       return { tag: active.tagName, label: active.getAttribute('aria-label') ?? active.textContent!.trim().slice(0, 40), jobId: active.closest<HTMLElement>('.turn')?.dataset.jobId ?? null }
@@ -165,12 +170,7 @@ describe('demo chat: versions of an answer', () => {
   })
 
   it('moves an edit in progress to the new version when another tab\'s Regenerate hides the one it was typed in', async () => {
-    const page = await openChat(demo)
-    const first = await send(page, 'Hello there')
-    await waitForStatus(page, first, 'completed')
-    const other = await page.context().newPage()
-    await gotoChat(other, page.url())
-    await waitForStatus(other, first, 'completed')
+    const { page, other, first } = await answeredInTwoTabs()
 
     await turn(page, first).getByRole('button', { name: 'Edit message' }).click()
     const box = turn(page, first).locator('.message-editor-input')

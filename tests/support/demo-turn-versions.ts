@@ -3,7 +3,9 @@
  * their templates compiled for the client render (demo-client-render.ts): a test that mounts
  * ThreadView with a stand-in `JobTurn` registers these too.
  */
+import * as vue from 'vue'
 import type { Component } from 'vue'
+import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import TurnVersionsSsr from '../../demo/app/components/TurnVersions.vue'
 import VersionSwitcherSsr from '../../demo/app/components/VersionSwitcher.vue'
 import { withClientTemplate } from './demo-client-render'
@@ -15,3 +17,17 @@ export function turnVersionComponents(): Record<string, Component> {
     VersionSwitcher: withClientTemplate(VersionSwitcherSsr, 'demo/app/components/VersionSwitcher.vue') as Component,
   }
 }
+
+/**
+ * A stand-in JobTurn: an article with its job id that reports its answer finished — lost when the
+ * server no longer lists the job (`missing`).
+ */
+export const FinishedJobTurn = vue.defineComponent({
+  props: { job: { type: Object, required: true } },
+  emits: ['update'],
+  setup(props, { emit }) {
+    const job = props.job as ThreadJob
+    emit('update', { answer: `Answer ${job.id}`, status: job.missing ? 'lost' : 'completed', active: false, waiting: false, loading: false, connection: 'closed' })
+    return () => vue.h('article', { 'data-job-id': job.id })
+  },
+})

@@ -14,20 +14,11 @@ import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
 import { stubThreadTurns, stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
-import { turnVersionComponents } from '../support/demo-turn-versions'
+import { FinishedJobTurn, turnVersionComponents } from '../support/demo-turn-versions'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
-/** A stand-in turn: its job id; it reports its answer as finished. */
-const JobTurn = vue.defineComponent({
-  props: { job: { type: Object, required: true } },
-  emits: ['update'],
-  setup(props, { emit }) {
-    const job = props.job as ThreadJob
-    emit('update', { answer: `Answer ${job.id}`, status: 'completed', active: false, waiting: false, loading: false, connection: 'closed' })
-    return () => vue.h('article', { 'data-job-id': job.id })
-  },
-})
+const JobTurn = FinishedJobTurn
 /** The composer stand-in keeps the thread's `send`. */
 let send: (text: string) => Promise<boolean> = async () => false
 const ChatComposer = vue.defineComponent({

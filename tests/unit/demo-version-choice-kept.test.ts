@@ -14,22 +14,13 @@ import { keepAnswer, keptAnswer } from '../../demo/app/lib/kept-answers'
 import { VERSION_CHOICES_STORAGE_KEY } from '../../demo/app/lib/version-choices'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
-import { turnVersionComponents } from '../support/demo-turn-versions'
+import { FinishedJobTurn, turnVersionComponents } from '../support/demo-turn-versions'
 import { stubThreadTurns, stubThreadViewGlobals } from '../support/thread-view-globals'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 
 const ThreadView = withClientTemplate(ThreadViewSsr, 'demo/app/components/ThreadView.vue') as Component
 
-/** A stand-in turn: reports its answer finished (lost when the server no longer lists it). */
-const JobTurn = vue.defineComponent({
-  props: { job: { type: Object, required: true } },
-  emits: ['update'],
-  setup(props, { emit }) {
-    const job = props.job as ThreadJob
-    emit('update', { answer: `Answer ${job.id}`, status: job.missing ? 'lost' : 'completed', active: false, waiting: false, loading: false, connection: 'closed' })
-    return () => vue.h('article', { 'data-job-id': job.id })
-  },
-})
+const JobTurn = FinishedJobTurn
 const Empty = vue.defineComponent({ setup: () => () => null })
 
 function job(id: string, createdAt: number, extra: Partial<ThreadJob> = {}): ThreadJob {
