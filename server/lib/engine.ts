@@ -244,7 +244,7 @@ export function createEngine(options: EngineOptions) {
     if (run) {
       // The pending text is committed first, and the summary laid over again after it: its
       // `lastSeq` and `updatedAt` are those of the state it is answered with.
-      run.live.flush()
+      run.live.flushForRead()
       return { job: summarize(withLiveState(record)), state: viewedState(run.live.state) }
     }
     const state = await provider.getState(jobId)

@@ -110,7 +110,7 @@ export function createInspector(options: { runs: Map<string, JobRun>, provider: 
     // now) whose code has not returned yet is not the job: the store shows the new owner's log.
     const run = runningHere(runs, jobId)
     if (run) {
-      run.live.flush()
+      run.live.flushForRead()
       const live = run.live.events
       const firstLive = live[0] ? (live[0].fromSeq ?? live[0].seq) : run.live.state.seq + 1
       if (firstLive <= 1) return { record: run.record, state: run.live.state, events: live, complete: true, run }

@@ -188,36 +188,50 @@ export class LiveJob implements BatchTarget {
   /** The batch clock: this job's window ended. */
   windowEnded(): void {
     this.cancelWindow = null
-    this.commitPending()
-    this.commitProgress(false)
-    this.scheduleProgress()
+    this.commitDue('timer')
   }
 
   /** The batch clock: the turn of a leading delta or progress ends (the window stays open). */
   sendLeading(): void {
+    this.commitDue('timer')
+  }
+
+  /**
+   * Commits what a snapshot read (a viewer joining or resynced, `GET /api/jobs/:id`, an inspection)
+   * must hold: the pending text, and the progress updates due by now. An update still inside its
+   * call's 250 ms keeps waiting and reaches a joined viewer live once stored: a client that polls
+   * must not make a call store progress more often (docs/tool-progress.md#cost). The window stays
+   * open, as after a leading delta.
+   */
+  flushForRead(): void {
+    this.commitDue('read')
+  }
+
+  /** Commits the pending text and the progress due, and arms what commits the progress still waiting. */
+  private commitDue(due: 'timer' | 'read'): void {
     this.commitPending()
-    this.commitProgress(false)
+    this.commitProgress(due)
     this.scheduleProgress()
   }
 
   /**
    * Commits the pending deltas and every call's pending progress now and closes the window (before
-   * any other event, a snapshot, or the end): a snapshot holds the latest progress, and no update
-   * is stored after an event that followed it.
+   * any other event, or the end): no update is stored after an event that followed it. A snapshot
+   * read takes `flushForRead`, which keeps progress to its 250 ms.
    */
   flush(): void {
     this.stopWindow()
     this.commitPending()
-    this.commitProgress(true)
+    this.commitProgress('all')
   }
 
-  /** Commits the pending progress of calls still running: those due (every one with `all`). */
-  private commitProgress(all: boolean): void {
+  /** Commits the pending progress of calls still running: those due (every one with 'all'; pending-progress.ts `take`). */
+  private commitProgress(due: 'timer' | 'read' | 'all'): void {
     if (this.committingProgress || this.pendingProgress.size === 0) return
     const nowMs = this.options.clock.now()
     this.committingProgress = true
     try {
-      for (const payload of this.pendingProgress.take(nowMs, all)) {
+      for (const payload of this.pendingProgress.take(nowMs, due)) {
         const index = toolCallPosition(this.current.toolCalls, payload.id)
         // A call cut off without a result (its node cancelled) is forgotten here.
         if (index === undefined || this.current.toolCalls[index]!.status !== 'running') this.pendingProgress.drop(payload.id)

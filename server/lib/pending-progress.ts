@@ -39,11 +39,15 @@ export class PendingProgress {
     return waitMs
   }
 
-  /** Takes the updates due at `nowMs` (a timer's tolerance early; every one with `all`); the others keep waiting. */
-  take(nowMs: number, all: boolean): PendingProgressUpdate[] {
+  /**
+   * Takes the updates due at `nowMs` (`due`: 'timer', a timer's tolerance early; 'read', exactly: a
+   * read is no timer that fires early; 'all': every one); the others keep waiting.
+   */
+  take(nowMs: number, due: 'timer' | 'read' | 'all'): PendingProgressUpdate[] {
     const taken: PendingProgressUpdate[] = []
+    const toleranceMs = due === 'timer' ? DUE_TOLERANCE_MS : 0
     for (const [id, update] of this.latest) {
-      if (!all && this.callWaitMs(id, nowMs) > DUE_TOLERANCE_MS) continue
+      if (due !== 'all' && this.callWaitMs(id, nowMs) > toleranceMs) continue
       taken.push(update)
       this.latest.delete(id)
     }

@@ -153,8 +153,9 @@ export function createViewerHub(options: ViewerHubOptions) {
   }
 
   function attachLive(run: JobRun, sink: ViewerSink, after: StreamPosition | null): Attachment {
-    // Flush first: the catch-up then holds the pending text, and the batch is never sent twice.
-    run.live.flush()
+    // Flush first: the catch-up then holds the pending text and the progress due (an update inside
+    // its call's 250 ms follows live), and the batch is never sent twice.
+    run.live.flushForRead()
     const viewer = createJobViewer(sink, run.record.id)
     if (sendCatchUp(viewer, catchUpFrames(liveLog(run), after))) {
       markReady(viewer, run.live.state.seq)
@@ -167,7 +168,7 @@ export function createViewerHub(options: ViewerHubOptions) {
       useMetrics().increment('viewer_resyncs_total')
       // The pending text goes into the catch-up, not out to this viewer ahead of it.
       viewer.ready = false
-      run.live.flush()
+      run.live.flushForRead()
       if (sendCatchUp(viewer, catchUpFrames(liveLog(run), written ?? null))) markReady(viewer, run.live.state.seq)
     }
     return track(viewer, run.record.id, () => run.live.removeViewer(viewer))

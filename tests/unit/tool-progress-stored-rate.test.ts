@@ -2,7 +2,8 @@
  * How many `tool-progress` events a call stores (docs/tool-progress.md#cost, decision 30): at most
  * one per 250 ms per call — the first update after a quiet interval in the turn it came, later
  * ones merged and the latest stored when the interval allows — however many the tool reports and
- * whatever the batching window. A viewer that joins still finds the latest update in its snapshot.
+ * whatever the batching window. A viewer that joins finds the latest stored update in its
+ * snapshot and gets the one still waiting live once its interval passed.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
@@ -18,7 +19,7 @@ import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { chatRequest, createRecordingSink, createTestEngine, wait } from '../support/engine-harness'
 
-/** 1,000 rounds 10 ms apart, each reporting 100 updates in a tight loop (100,000 in 10 s), then one more. */
+/** 1,000 rounds 10 ms apart, each reporting 100 updates in a tight loop (100,000 in 10 s), then one more 300 ms before the result. */
 const surveyor = defineTool({
   name: 'surveyor',
   description: 'Reports progress continuously for 10 s.',
@@ -31,7 +32,7 @@ const surveyor = defineTool({
     }
     await wait(100, signal)
     progress('last before the result')
-    await wait(100, signal)
+    await wait(300, signal)
     return { rounds: 1_000 }
   },
 })
@@ -64,13 +65,14 @@ describe('stored progress per call', () => {
   it('100,000 updates in 10 s store at most 41 events; viewers joining or resuming before the result get the last', async () => {
     const { engine, provider } = createTestEngine({ runners: { chat: survey }, tools: createToolRegistry([surveyor]) })
     const { job } = await engine.createJob('u1', { request: chatRequest })
-    // 50 ms after the last update, before the result (it comes 100 ms after it).
+    // 50 ms after the last update, still inside its interval (the result comes 300 ms after it).
     await vi.advanceTimersByTimeAsync(10_160)
     const late = createRecordingSink()
     await engine.attachViewer('u1', job.id, late, null)
     const snapshot = late.frames[0]!
     expect(snapshot.event).toBe('snapshot')
-    expect((snapshot.data as { toolCalls: Array<{ progress?: { message: string } }> }).toolCalls[0]!.progress?.message).toBe('last before the result')
+    // The snapshot holds the latest stored update; the one waiting is not stored sooner for it.
+    expect((snapshot.data as { toolCalls: Array<{ progress?: { message: string } }> }).toolCalls[0]!.progress?.message).toBe('round 1000 update 100')
     // One resuming with Last-Event-ID at the same time: every event after its id, once each, in order.
     const resumed = createRecordingSink()
     await engine.attachViewer('u1', job.id, resumed, 2)
@@ -79,8 +81,9 @@ describe('stored progress per call', () => {
 
     const stored = (await provider.readEvents(job.id, 0))!.events
     const progress = progressEvents(stored)
-    // The 10 s of updates, then the last one, stored early for the viewer that joined.
+    // The 10 s of updates, then the last one, once its interval passed (not sooner for the viewer).
     expect(progress.at(-1)).toMatchObject({ message: 'last before the result' })
+    expect(progress.at(-1)!.at - progress.at(-2)!.at).toBeGreaterThanOrEqual(250)
     // Before: one per 50 ms window, 201 (12,000 in 10 minutes).
     expect(progress.length - 1).toBeLessThanOrEqual(41)
     expect(progress.length - 1).toBeGreaterThanOrEqual(39)
@@ -91,6 +94,7 @@ describe('stored progress per call', () => {
     const seqs = late.frames.slice(1).map(frame => frame.id)
     expect(new Set(seqs).size).toBe(seqs.length)
     expect(Math.min(...seqs)).toBeGreaterThan(snapshot.id)
+    expect(late.frames.map(frame => frame.data)).toContainEqual(progress.at(-1))
     expect(resumed.frames.map(frame => frame.id)).toEqual(stored.slice(2).map(event => event.seq))
     expect(resumed.frames.map(frame => frame.data)).toContainEqual(progress.at(-1))
   })
