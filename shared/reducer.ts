@@ -179,7 +179,8 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       return next
     }
     case 'input-request': {
-      const { type: _type, seq: _seq, at, ...request } = event
+      // `fromSeq` is the frame's, not the request's: a replay's event after tool progress it left out covers those seqs.
+      const { type: _type, seq: _seq, at, fromSeq: _fromSeq, ...request } = event
       next.pendingInputs = [...state.pendingInputs, { ...request, requestedAt: at }]
       if (event.toolCallId) next.toolCalls = updateToolCall(state, event.toolCallId, { status: 'waiting-approval', approvalId: event.requestId, ...(event.args !== undefined ? { approvalArgs: event.args } : {}) }, owned)
       if (event.nodeId && state.nodeStates[event.nodeId]) {

@@ -1,6 +1,7 @@
 /**
  * What a viewer gets when it (re)joins: the events it missed when they are all still held and
- * its id is sane, merged like the live path; otherwise one snapshot. A finished job ends with
+ * its id is sane, merged like the live path and without superseded tool progress
+ * (replayed-progress.ts); otherwise one snapshot. A finished job ends with
  * `job-end` as the last frame, so its snapshot is the state just before that event.
  */
 import type { StreamPosition } from '../../shared/event-id'
@@ -10,6 +11,7 @@ import { isTerminalStatus } from '../../shared/events'
 import type { JobState } from '../../shared/reducer'
 import { reduceEvents } from '../../shared/reducer'
 import { mergeDeltas } from './replay'
+import { withoutStaleProgress } from './replayed-progress'
 import { viewedState } from './viewed-log'
 import type { ViewerFrame } from './viewer'
 import { eventFrame } from './viewer'
@@ -97,7 +99,8 @@ function stateBeforeEnd(log: HeldLog, end: JobEvent): JobState {
 /** The frames that bring a viewer at `after` (null: knows nothing) up to the log's end. */
 export function catchUpFrames(log: HeldLog, after: StreamPosition | null): ViewerFrame[] {
   const missed = missedEvents(log, after)
-  if (missed) return mergeDeltas(missed).map(eventFrame)
+  // Superseded progress left out first: the deltas around it then merge as well.
+  if (missed) return mergeDeltas(withoutStaleProgress(missed, log.state)).map(eventFrame)
   const last = log.events.at(-1)
   if (isTerminalStatus(log.state.status) && last?.type === 'job-end' && log.complete) {
     return [snapshotFrame(stateBeforeEnd(log, last)), eventFrame(last)]

@@ -206,7 +206,7 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
   }
 
   for (let step = 0; step < steps; step++) {
-    const action = random.weighted({ text: 8, reasoning: 3, tool: 2, approval: 1, node: 2, tick: 3, elapse: 3, write: 2, takeover: takeovers < 2 ? 1 : 0, tab: 2, drop: 2, back: 2 })
+    const action = random.weighted({ text: 8, reasoning: 3, tool: 2, progress: 3, approval: 1, node: 2, tick: 3, elapse: 3, write: 2, takeover: takeovers < 2 ? 1 : 0, tab: 2, drop: 2, back: 2 })
     switch (action) {
       case 'text': live.delta('text-delta', random.pick(TEXTS), random.chance(0.2) && open.node ? open.node : undefined); break
       case 'reasoning': live.delta('reasoning-delta', random.pick(TEXTS)); break
@@ -214,6 +214,8 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
         if (open.call) { commit({ type: 'tool-result', id: open.call, status: 'completed', result: { ok: step }, durationMs: 1 }); open.call = undefined }
         else { open.call = `call_${++calls}`; commit({ type: 'tool-call', id: open.call, name: 'calc', args: { n: step }, step: 1 }) }
         break
+      // A running call's progress: merged, stored at most once per 250 ms, left out of replays once superseded.
+      case 'progress': if (open.call) live.progress({ type: 'tool-progress', id: open.call, message: `at ${step}`, fraction: random.pick([0.25, 0.5, 1]) }); break
       case 'approval':
         if (open.request) { commit({ type: 'input-response', requestId: open.request, answer: true, answeredAt: step, answeredBy: 'u' }); open.request = undefined }
         else if (open.call) { open.request = `req_${step}`; commit({ type: 'input-request', requestId: open.request, kind: 'tool-approval', toolCallId: open.call, prompt: 'ok?', expiresAt: 1e9, onTimeout: 'deny' } as JobEventPayload) }
@@ -253,7 +255,8 @@ export async function runResumeFuzz(seed: number, steps: number): Promise<string
           tab.state = history.find(each => each.seq === seq && (each.epoch ?? 1) === epochOfStored(seq)) ?? null
           tab.position = tab.state && { epoch: tab.state.epoch ?? 1, seq }
         }
-        if (kind === 'future') tab.position = { epoch: random.int(1, epoch + 1), seq: live.state.seq + random.int(2, 6) }
+        // Past what the attach's flush may commit first (the pending text, a call's progress due): still future then.
+        if (kind === 'future') tab.position = { epoch: random.int(1, epoch + 1), seq: live.state.seq + random.int(3, 7) }
         tab.name += `(${kind} ${tab.position ? formatEventId(tab.position.seq, tab.position.epoch) : '-'})`
         tabs.push(tab)
         await connect(tab)

@@ -1,7 +1,8 @@
 /**
  * Maps a job's viewer frames to the AI SDK's UI message stream: one assistant message per job
  * (its id is the job id), text and reasoning parts with ids taken from the seq that opened them
- * (the same on a replay and live), model rounds as steps, tool calls as tool parts with their
+ * (the same on a replay and live; after tool progress a replay left out, the first seq it covers:
+ * replayed-progress.ts — the SDK matches a part's id within one stream only), model rounds as steps, tool calls as tool parts with their
  * outputs, a running call's progress as a `data-tool-progress` part, tool approvals as the SDK's
  * approval requests.
  *
