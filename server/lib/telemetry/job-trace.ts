@@ -19,6 +19,7 @@ import type { TelemetrySettings } from './content'
 import { contentValue, errorContentValue, withContent } from './content'
 import { safely } from './child-span'
 import { ATTR, SPAN, SPAN_EVENT, TRACER_NAME } from './names'
+import { ToolProgressSpans, withToolProgressSpans } from './tool-progress-spans'
 import { fromTraceContext, toTraceContext } from './trace-context'
 
 /** The job a trace is for: the record's fields known before it is stored. */
@@ -129,6 +130,8 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
    * time: a wall-clock step while it waits changes nothing), and when it expires.
    */
   const asked = new Map<string, { monotonicAt: number, expiresAt: number }>()
+  /** The running tool calls' spans, for their progress events. */
+  const toolSpans = new ToolProgressSpans(settings)
   let ended = false
 
   function observe(event: JobEvent) {
@@ -159,11 +162,13 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
       if (event.nodeId) attributes[ATTR.nodeId] = event.nodeId
       span.addEvent(name, withContent(attributes, settings, ATTR.contentOutput, event.answer), event.at)
     }
+    else if (event.type === 'tool-progress') toolSpans.observe(event)
   }
 
   function finish() {
     ended = true
     asked.clear()
+    toolSpans.clear()
     span.end()
   }
 
@@ -173,7 +178,7 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
     traceId: span.spanContext().traceId,
     run(defaultModel, work) {
       if (job.request.type === 'chat' && !job.request.model) span.setAttribute(ATTR.jobModel, defaultModel)
-      return context.with(trace.setSpan(context.active(), span), work)
+      return context.with(withToolProgressSpans(trace.setSpan(context.active(), span), toolSpans), work)
     },
     observe: event => safely(() => observe(event)),
     abort(code) {

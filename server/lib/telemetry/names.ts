@@ -19,7 +19,7 @@ export const SPAN = {
   workflowNode: 'background_jobs.workflow_node',
 } as const
 
-/** Span events on the job span. */
+/** Span events on the job span (and `toolProgress` on a tool call's). */
 export const SPAN_EVENT = {
   inputRequested: 'background_jobs.input.requested',
   inputAnswered: 'background_jobs.input.answered',
@@ -35,6 +35,8 @@ export const SPAN_EVENT = {
   abort: 'background_jobs.abort',
   /** The run stopped because another instance owns the job now. */
   handoff: 'background_jobs.handoff',
+  /** On a `tool_call` span: an update of its progress was stored (bounded: tool-progress-spans.ts). */
+  toolProgress: 'background_jobs.tool.progress',
 } as const
 
 /** Attribute keys. */
@@ -82,6 +84,10 @@ export const ATTR = {
   /** The tool threw a `ToolError` (its deliberate "cannot do that"): the span is no error. */
   toolRefused: 'background_jobs.tool.refused',
   toolIsolated: 'background_jobs.tool.isolated',
+  /** A progress event's fraction (0..1), when the tool gave one. */
+  toolProgressFraction: 'background_jobs.tool.progress.fraction',
+  /** How many progress updates a call stored (its span's events are the first ones and the last). */
+  toolProgressUpdates: 'background_jobs.tool.progress_updates',
   nodeId: 'background_jobs.node.id',
   nodeKind: 'background_jobs.node.kind',
   nodeVisit: 'background_jobs.node.visit',

@@ -16,6 +16,7 @@ import { upstreamStatusOf } from '../upstream-status'
 import { contentValue, cutResultContent, errorContentValue, markFailure, withContent } from './content'
 import { safely, withChildSpan } from './child-span'
 import { ATTR, SPAN } from './names'
+import { openToolProgressSpan } from './tool-progress-spans'
 
 /**
  * Marks a model round or tool call that ended by `error`. A step of a parallel branch that another
@@ -98,7 +99,11 @@ export function traceToolCall(context: RunContext, call: ToolCallRequest, work: 
     if (tool) attributes[ATTR.toolIsolated] = runsIsolated(tool, context.config)
     if (call.nodeId) attributes[ATTR.nodeId] = call.nodeId
     return withContent(attributes, settings, ATTR.contentInput, call.args)
-  }, () => work(), {
+  }, (span) => {
+    // Its stored progress becomes events of this span while it runs (tool-progress-spans.ts).
+    const close = span && openToolProgressSpan(call.id, span)
+    return close ? work().finally(close) : work()
+  }, {
     onResult(span, outcome) {
       span.setAttributes({
         [ATTR.toolStatus]: outcome.status,
