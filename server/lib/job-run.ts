@@ -46,6 +46,12 @@ export interface JobRun {
    */
   monotonicStartedAt: number
   /**
+   * When the job first started, on `performance.now()`'s clock: the run's start, or for a job taken
+   * over its first start on any owner (job-start.ts). Its duration (`job-end` metrics'
+   * `duration_ms`, `job_duration_ms`) and its time limit count from here.
+   */
+  jobStartedAt: number
+  /**
    * When the job's time limit (`limits.jobTimeoutMs`) ends, on `performance.now()`'s clock: counted
    * from the run's start, or for a job taken over from its first start (job-start.ts).
    */
@@ -114,8 +120,9 @@ export function isUnexpectedError(error: unknown): boolean {
 /**
  * The totals a run starts from: none for a new job; for a job taken over from a lost owner, the
  * rounds, tokens and tool calls its stored events show, so the job's metrics (`job-end`) count the
- * whole job, not only this run (they said fewer rounds and tokens than its steps). Duration and
- * first token stay this run's (docs/metrics.md: timed from the run start), as does `nodes_executed`.
+ * whole job, not only this run (they said fewer rounds and tokens than its steps). Its duration
+ * counts from the job's first start (`JobRun.jobStartedAt`); the first token stays this run's
+ * (docs/metrics.md: timed from the run start), as does `nodes_executed`.
  */
 export function metricsSoFar(state: JobState): JobMetrics {
   const metrics = emptyMetrics()
@@ -183,6 +190,8 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     // An event no write could hold even shortened ends the job with a clear error instead of blocking the log.
     onUnstorable: (event, bytes) => options.abort(run, new JobAbortedError('event-too-large', `A ${event.type} event of ${bytes} bytes is larger than the provider stores in one write (${options.persist.maxEventBytes} bytes)`)),
   })
+  const monotonicStartedAt = performance.now()
+  const jobStartedAt = options.jobStartedAtMs ?? monotonicStartedAt
   const run: JobRun = {
     record: options.record,
     config: options.config,
@@ -193,8 +202,9 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     inputs: undefined as unknown as InputRequests,
     metrics: metricsSoFar(options.state),
     startedAt: options.now(),
-    monotonicStartedAt: performance.now(),
-    timeLimitEndsAt: (options.jobStartedAtMs ?? performance.now()) + options.config.limits.jobTimeoutMs,
+    monotonicStartedAt,
+    jobStartedAt,
+    timeLimitEndsAt: jobStartedAt + options.config.limits.jobTimeoutMs,
     done: Promise.resolve(),
     codeReturned: false,
     heldWarnedSince: null,

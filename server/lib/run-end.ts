@@ -66,8 +66,9 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
       if (!run.codeReturned) warnWhileHeld(run, outcome)
     })
     run.live.flush()
-    // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing).
-    run.metrics.duration_ms = Math.round(performance.now() - run.monotonicStartedAt)
+    // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing), from
+    // the job's first start: a job taken over counts its earlier owners' time too (job-start.ts).
+    run.metrics.duration_ms = Math.round(performance.now() - run.jobStartedAt)
     endEvent = run.live.end({ type: 'job-end', status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}), metrics: { ...run.metrics, tokens: { ...run.metrics.tokens } } })
     return run.ending
   }
