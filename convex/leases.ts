@@ -149,6 +149,17 @@ export const heartbeatInstance = serverMutation({
 })
 
 /**
+ * When the next lease still in a job document (an older version's, not moved to `leases` yet: its
+ * owner has not renewed it since the upgrade) lapses, after `now`; Infinity with none. One index
+ * entry per active status, none once every such lease has moved.
+ */
+async function nextEmbeddedLapse(db: DatabaseReader, now: number): Promise<number> {
+  const firsts = await Promise.all(ACTIVE_STATUSES.map(status => db.query('jobs')
+    .withIndex('by_status_lease_expiry', q => q.eq('status', status).gt('lease.expiresAt', now)).first()))
+  return Math.min(Number.POSITIVE_INFINITY, ...firsts.map(job => job?.lease?.expiresAt ?? Number.POSITIVE_INFINITY))
+}
+
+/**
  * How many instances are alive by the deployment's clock, and how many jobs are active: recovery
  * spreads the jobs of a lost instance over the live ones. A query, so it conflicts with nothing.
  */
@@ -160,6 +171,7 @@ export const clusterLoad = serverQuery({
     const live = await ctx.db.query('instances').withIndex('by_expiry', q => q.gt('expiresAt', now)).collect()
     // The next lease to lapse (one index entry): recovery scans again right then (server/lib/cluster.ts).
     const next = await ctx.db.query('leases').withIndex('by_active_expiry', q => q.eq('active', true).gt('expiresAt', now)).first()
-    return { instances: live.length, activeJobs: await countAllActiveJobs(ctx.db), nextLapseInMs: next ? next.expiresAt - now : null }
+    const nextExpiry = Math.min(next?.expiresAt ?? Number.POSITIVE_INFINITY, await nextEmbeddedLapse(ctx.db, now))
+    return { instances: live.length, activeJobs: await countAllActiveJobs(ctx.db), nextLapseInMs: Number.isFinite(nextExpiry) ? nextExpiry - now : null }
   },
 })

@@ -1,8 +1,8 @@
 /**
  * Deployments upgrading from the version that kept a job's lease inside the job document
  * (`jobs.lease`): such documents stay valid, their lease is read from there (record, fencing,
- * recovery) and moves to a `leases` document at the job's next heartbeat or claim, after which a
- * heartbeat writes only that document. Retention deletes the lease document with the job.
+ * recovery, the cluster load's next lapse) and moves to a `leases` document at the job's next
+ * heartbeat or claim, after which a heartbeat writes only that document. Retention deletes the lease document with the job.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { internal } from '../../convex/_generated/api'
@@ -71,6 +71,23 @@ describe('convex leases after an upgrade from leases in the job document', () =>
     expect(await embeddedLease(backend, 'old-lapsed')).toBeNull()
     expect(await provider.appendEvents('old-lapsed', textDeltas(1, ['a']), { epoch: 2 })).toMatchObject({ ok: false, reason: 'stale-epoch' })
     expect((await provider.listExpiredLeases!()).map(record => record.id)).toEqual([fresh.id])
+  })
+
+  it('says when an embedded lease lapses (nextLapseInMs), so the scan at the lapse takes its job over', async () => {
+    const backend = createBackend()
+    const { provider } = createInstance(backend)
+    // Its owner died around the upgrade, before a heartbeat moved the lease out.
+    await insertOldJob(backend, 'old-live', { instanceId: 'old-owner', epoch: 1, expiresAt: NOW + 4_000 })
+    // Before: null, so the job waited for the next periodic scan.
+    expect((await provider.heartbeatInstance!('a', 10_000)).nextLapseInMs).toBe(4_000)
+    // The earlier of the two kinds.
+    await provider.create(newJob({ lease: { instanceId: 'a', epoch: 1, expiresAt: NOW + 2_000 } }))
+    expect((await provider.heartbeatInstance!('a', 10_000)).nextLapseInMs).toBe(2_000)
+    vi.setSystemTime(NOW + 3_000)
+    expect((await provider.heartbeatInstance!('a', 10_000)).nextLapseInMs).toBe(1_000)
+    // Lapsed, and none other to come: nothing to wake for.
+    vi.setSystemTime(NOW + 4_000)
+    expect((await provider.heartbeatInstance!('a', 10_000)).nextLapseInMs).toBeNull()
   })
 
   it('retention deletes a finished job\'s lease document with it', async () => {
