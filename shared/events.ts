@@ -211,6 +211,12 @@ export interface InputRequestPayload {
   /** Epoch ms after which `onTimeout` applies. */
   expiresAt: number
   onTimeout: InputTimeoutAction
+  /**
+   * How long the job had run when the question was first asked (ms from its first start, on every
+   * owner: server/lib/job-start.ts). A workflow's question asked again after a takeover keeps its
+   * first asking's, and waits only what was left of its timeout. Absent in events of earlier versions.
+   */
+  askedAtJobMs?: number
   /** Tool approvals: the call waiting for the answer. */
   toolCallId?: string
   tool?: string

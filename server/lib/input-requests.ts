@@ -37,6 +37,11 @@ export interface InputRequestsOptions {
    * would expire later says this time, and that the job fails then (see `request`).
    */
   jobEndsAt?: () => number
+  /**
+   * How long the job has run (ms from its first start, on every owner: job-start.ts): what a
+   * request's `askedAtJobMs` is counted on.
+   */
+  jobAgeMs?: () => number
   /** Aborts the job (onTimeout = abort). */
   abortJob: (reason: JobAbortedError) => void
   /** Tells the app a job needs input (notifications). */
@@ -101,7 +106,12 @@ export class InputRequests {
     if (signal.aborted) return Promise.reject(signal.reason)
     if (options.signal?.aborted) return Promise.reject(options.signal.reason)
     const requestId = randomUUID()
-    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs
+    const jobAgeMs = this.options.jobAgeMs?.()
+    // Asked again after a takeover: the time it waited on the lost owners counts (it expires when it
+    // first would have), measured on the job's clock, which no instance's own clock enters.
+    const waitedMs = options.askedAtJobMs === undefined || jobAgeMs === undefined ? 0 : Math.max(0, jobAgeMs - options.askedAtJobMs)
+    const timeoutMs = Math.max(0, (options.timeoutMs ?? this.options.defaultTimeoutMs) - waitedMs)
+    const askedAtJobMs = options.askedAtJobMs ?? (jobAgeMs === undefined ? undefined : Math.round(jobAgeMs))
     return new Promise<InputAnswer>((resolve, reject) => {
       const cancelTimer = this.options.timers.timeout(() => this.expire(requestId), timeoutMs)
       let unlisten = () => {}
@@ -124,6 +134,7 @@ export class InputRequests {
         ...(options.args !== undefined ? { args: options.args } : {}),
         ...(options.schema !== undefined ? { schema: options.schema } : {}),
         ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+        ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }),
       })
       if (live.state.status !== 'waiting') live.commit({ type: 'job-status', status: 'waiting' })
       this.options.onRequest?.(requestId, options)

@@ -224,6 +224,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     now: options.now,
     // The time limit (run-manager.ts) on this clock: the run's start plus what it had left then.
     jobEndsAt: () => run.startedAt + (run.timeLimitEndsAt - run.monotonicStartedAt),
+    jobAgeMs: () => performance.now() - run.jobStartedAt,
     abortJob: reason => options.abort(run, reason),
     onRequest: (requestId, request) => options.onInputRequest(requestId, request.prompt, request),
     onSettled: requestId => options.onInputSettled(requestId),

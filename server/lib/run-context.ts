@@ -31,6 +31,12 @@ export interface InputRequestOptions {
   /** JSON Schema of the answer, shown to clients. */
   schema?: unknown
   /**
+   * Asked again after a takeover: when the question was first asked, as the job's age then (its
+   * first `input-request`'s `askedAtJobMs`). The wait counts from then: it expires when it first
+   * would have, not a whole `timeoutMs` after the takeover.
+   */
+  askedAtJobMs?: number
+  /**
    * Checks an answer before it is accepted. Return the parsed answer, or throw an `InvalidAnswerError`
    * (the route answers 400 naming the problem and the job keeps waiting).
    */

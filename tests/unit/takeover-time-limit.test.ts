@@ -90,9 +90,10 @@ describe('a job taken over keeps the time limit it started with', () => {
 
   it('counts a workflow\'s wait for an answer: its question asked again expires with what is left', async () => {
     const store = createMemoryProvider()
-    // The question's own timeout is longer than the time the job has left after the takeover.
-    const a = instance(store, 'a', hangingModel(), { inputTimeoutMs: 550_000 })
-    const b = instance(store, 'b', hangingModel(), { inputTimeoutMs: 550_000 })
+    // The question's own timeout is longer than the job's limit (it keeps its first deadline across
+    // a takeover, so a shorter one would end the wait before the job's end).
+    const a = instance(store, 'a', hangingModel(), { inputTimeoutMs: 700_000 })
+    const b = instance(store, 'b', hangingModel(), { inputTimeoutMs: 700_000 })
     const { job } = await a.createJob('u1', { request: { type: 'workflow', workflow: 'ask', input: {} } })
     await vi.advanceTimersByTimeAsync(450_000)
     expect((await a.getJob('u1', job.id)).state.status).toBe('waiting')
@@ -101,7 +102,7 @@ describe('a job taken over keeps the time limit it started with', () => {
     await vi.advanceTimersByTimeAsync(0)
     const { state: asked } = await b.getJob('u1', job.id)
     const [question] = asked.pendingInputs
-    // Its 550 s would run past the job's end: it expires then, 600 s after the job's creation.
+    // Its 700 s would run past the job's end: it expires then, 600 s after the job's creation.
     expect(question!.expiresAt - question!.requestedAt).toBe(150_000)
     await vi.advanceTimersByTimeAsync(150_000)
     expect((await b.getJob('u1', job.id)).state).toMatchObject({ status: 'failed', error: { code: 'timeout' } })

@@ -16,6 +16,7 @@ import { checkedByAppSchema } from '../app-schema-check'
 import { issueCountOf, withIssueCount } from '../../validation-budget'
 import { expiredMessage, timeoutAnswer } from '../../input-requests'
 import { JobFailure } from '../../run-context'
+import { firstAskedAtJobMs } from '../asked-before'
 
 function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
@@ -102,7 +103,9 @@ function parseUserAnswer(schema: z.ZodType, answer: unknown, what: string): unkn
 }
 
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
-export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer }) => {
+export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer, resumeAfter }) => {
+  // The visit a takeover cut off, asked again: it keeps the deadline it was first asked with.
+  const askedAtJobMs = resumeAfter === Number.POSITIVE_INFINITY ? undefined : firstAskedAtJobMs(context.resumedFrom, nodeId)
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
   const answer = (storedAnswer && !storedAnswer.timedOut ? { ...storedAnswer, answer: recordedAnswerAsReadNow(node, storedAnswer.answer) } : storedAnswer) ?? await context.requestInput({
     kind: 'workflow-input',
@@ -112,6 +115,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     onTimeout: node.onTimeout ?? 'fail',
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}),
+    ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }),
     nodeId,
   })
   // A timeout answer was checked against the schema at boot; parse it so defaults apply alike.
