@@ -144,12 +144,15 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
     case 'reasoning-delta':
       next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
       return next
-    case 'step-start':
+    case 'step-start': {
       next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }, owned)
+      const node = event.nodeId === undefined ? undefined : state.nodeStates[event.nodeId]
+      if (node) next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, rounds: (node.rounds ?? 0) + 1 }, owned)
       return next
+    }
     case 'step-end': {
-      // The latest open round with that number: a node run again after a takeover starts at step 1
-      // again, and the round the lost owner cut off never ended (its usage is unknown).
+      // The latest open round with that number: a node run again after a takeover by an earlier
+      // version started at step 1 again, and the round the lost owner cut off never ended (its usage is unknown).
       let index = state.steps.length - 1
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
@@ -216,7 +219,9 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       const previousOutput = !sameNode ? undefined : previous.status === 'completed' ? previous.output : previous.previousOutput
       // Read before the write below: `reduceEvents` changes the map it made in place.
       const cutOff = isCutOffAttempt(state, event.nodeId)
-      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}) }, owned)
+      // The rounds of the attempt a takeover cut off go on counting in the attempt run again.
+      const rounds = cutOff && sameNode ? previous.rounds : undefined
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}) }, owned)
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
       // started — a later takeover counts its visits right, and the branches a parallel node ran

@@ -74,6 +74,11 @@ export interface NodeState {
   error?: string
   startedAt: number
   endedAt?: number
+  /**
+   * Model rounds an agent node's visit started, the attempts a takeover cut off included: the
+   * node run again goes on counting from them, so its `maxSteps` holds across owners.
+   */
+  rounds?: number
 }
 
 /** An input request that waits for an answer. */

@@ -13,6 +13,7 @@ import type { ModelClient } from '../../server/lib/model/types'
 import type { MemoryProvider } from '../../server/lib/providers/memory'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
+import type { AnyToolDefinition } from '../../server/lib/tools/types'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
 import { askWorkflow } from '../convex/engine-node'
@@ -43,6 +44,10 @@ export interface SharedMemoryEngineOptions {
   chat?: JobRunners['chat']
   /** @default silentLogger */
   logger?: Logger
+  /** @default none */
+  tools?: AnyToolDefinition[]
+  /** @default [askWorkflow] */
+  workflows?: unknown[]
 }
 
 /** An engine over a shared memory provider, with the `ask` workflow (convex/engine-node.ts). */
@@ -53,8 +58,8 @@ export function createSharedMemoryEngine(options: SharedMemoryEngineOptions) {
     getConfig: () => options.config,
     createModelClient: () => options.model ?? unusedModel,
     runners: { chat: options.chat ?? (async () => {}), workflow: runWorkflowJob },
-    tools: createToolRegistry([]),
-    workflows: createWorkflowRegistry([askWorkflow], { toolNames: [] }),
+    tools: createToolRegistry(options.tools ?? []),
+    workflows: createWorkflowRegistry(options.workflows ?? [askWorkflow], { toolNames: (options.tools ?? []).map(tool => tool.name) }),
     logger: options.logger ?? silentLogger,
   })
 }

@@ -16,7 +16,10 @@ export function defaultAgentPrompt(state: WorkflowState): string {
 }
 
 /** Runs an agent node. */
-export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, state, context, authorCode }) => {
+export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, state, context, authorCode, resumeAfter }) => {
+  // The attempt a takeover cut off, run again: its rounds go on counting from the stored ones (as a
+  // continued chat's do), so `maxSteps` holds across owners.
+  const roundsBefore = resumeAfter === Number.POSITIVE_INFINITY ? 0 : context.resumedFrom?.nodeStates[nodeId]?.rounds ?? 0
   const instructions = resolveText(node.instructions, state, authorCode, 'instructions')
   const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveText(node.prompt, state, authorCode, 'prompt')
   const result = await runAgentLoop(context, {
@@ -28,6 +31,7 @@ export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, stat
     toolNames: node.tools ?? [],
     nodeId,
     maxSteps: node.maxSteps,
+    ...(roundsBefore > 0 ? { firstStep: roundsBefore + 1 } : {}),
   })
   return result.text
 }
