@@ -246,6 +246,16 @@ export interface NodeStartPayload {
   type: 'node-start'
   nodeId: string
   kind: string
+  /**
+   * How long the job had run when this attempt of the node started (ms from the job's first start,
+   * on every owner: server/lib/job-start.ts). Absent in events of earlier versions.
+   */
+  startedAtJobMs?: number
+  /**
+   * A takeover's run of the attempt a lost owner cut off: the node time (`limits.nodeTimeoutMs`)
+   * its visit used before, waits for a human left out. The node gets only what is left.
+   */
+  usedMs?: number
 }
 
 export interface NodeEndPayload {

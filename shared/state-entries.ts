@@ -79,6 +79,10 @@ export interface NodeState {
    * node run again goes on counting from them, so its `maxSteps` holds across owners.
    */
   rounds?: number
+  /** When this attempt of the node started, as the job's age (its `node-start`'s `startedAtJobMs`). */
+  startedAtJobMs?: number
+  /** Node time the visit used in attempts a takeover cut off (its `node-start`'s `usedMs`). */
+  usedMs?: number
 }
 
 /** An input request that waits for an answer. */

@@ -106,6 +106,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
       if (outcome === 'stored') action()
     }),
     maxEventBytes: run.persist.maxEventBytes,
+    jobAgeMs: () => performance.now() - run.jobStartedAt,
     resumedFrom: options.resumedFrom,
     ...(options.resumedTextStarts ? { resumedTextStarts: options.resumedTextStarts } : {}),
   }

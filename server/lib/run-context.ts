@@ -115,6 +115,12 @@ export interface RunContext {
    * that was frozen or cut off from the store). Absent: no lease to confirm.
    */
   confirmLease?(): Promise<void> | null
+  /**
+   * How long the job has run: ms from its first start, on every owner (job-start.ts lays a taken
+   * over job's start back on the store's clock). What a workflow node's time across takeovers is
+   * counted on. Absent: not known (a node's time starts at each run).
+   */
+  jobAgeMs?(): number
   /** Lets the app adjust an upstream request (the `background-jobs:upstream-request` hook). */
   prepareModelRequest(request: ModelRequest): Promise<ModelRequest>
   /**

@@ -21,6 +21,7 @@ import { runParallelNode } from './nodes/parallel'
 import { runToolNode } from './nodes/tool'
 import type { CompiledWorkflow } from './registry'
 import { createResumePoint } from './resume'
+import { nodeTimeUsed } from './node-time-used'
 import { recordedAnswerAsReadNow } from './recorded-answer'
 import { setOutputAsRead } from './declared-input'
 import { traceWorkflowNode } from '../telemetry/step-spans'
@@ -182,8 +183,14 @@ export class WorkflowRun {
     // An owner back from a pause past its lease starts no node before the store confirms the lease.
     const confirming = context.confirmLease?.()
     if (confirming) await confirming
-    context.emit({ type: 'node-start', nodeId, kind: node.kind })
+    const jobAgeMs = context.jobAgeMs?.()
+    const startedAtJobMs = jobAgeMs === undefined ? {} : { startedAtJobMs: Math.round(jobAgeMs) }
+    // The attempt a takeover cut off, run again: its node time goes on from what it used (node-time-used.ts).
+    const timed = TIMED_KINDS.has(node.kind)
+    const usedMs = timed && jobAgeMs !== undefined && options.resumeAfter !== Number.POSITIVE_INFINITY ? Math.round(nodeTimeUsed(context.resumedFrom, nodeId, jobAgeMs)) : 0
+    context.emit({ type: 'node-start', nodeId, kind: node.kind, ...startedAtJobMs, ...(usedMs > 0 ? { usedMs } : {}) })
     context.addMetrics({ nodes_executed: 1 })
+    const timeoutError = () => new JobFailure('node-timeout', `Node "${nodeId}" ran longer than limits.nodeTimeoutMs (${nodeTimeoutMs} ms${usedMs > 0 ? ', counted across the instances that ran it' : ''})`, { failedDuring: 'workflow-node', nodeId })
 
     let nodeContext: NodeContext | undefined
     // The author's functions run as code of this node: an error they leave behind fails it (while
@@ -191,6 +198,8 @@ export class WorkflowRun {
     const author = openScope<NodeScope>({ workflow: workflow.name, nodeId, jobId: context.jobId })
     const authorCode: AuthorCode = run => runInCallScope(author.scope, run)
     try {
+      // Used up before the takeover: it fails as it would have, nothing of it run again.
+      if (timed && usedMs >= nodeTimeoutMs) throw timeoutError()
       const result = await runWithNodeTimeout((signal, deadline) => {
         nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause, timeLeftMs: deadline.timeLeftMs })
         const execute = EXECUTORS[node.kind] as NodeExecutor
@@ -199,8 +208,8 @@ export class WorkflowRun {
         stop: author.failed,
         parentSignal,
         timers: context.timers,
-        timeoutMs: TIMED_KINDS.has(node.kind) ? nodeTimeoutMs : null,
-        timeoutError: () => new JobFailure('node-timeout', `Node "${nodeId}" ran longer than limits.nodeTimeoutMs (${nodeTimeoutMs} ms)`, { failedDuring: 'workflow-node', nodeId }),
+        timeoutMs: timed ? nodeTimeoutMs - usedMs : null,
+        timeoutError,
       })
       nodeContext?.flushHeldText()
       // Kept as the log keeps it: a later node, and a run resumed from the log, read the same value.
