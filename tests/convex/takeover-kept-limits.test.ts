@@ -1,6 +1,6 @@
 /**
  * On Convex (convex-test, fake timers: the deployment's clock among them), a workflow's limits hold
- * when its owner dies and another instance takes the job over as its lease lapses (decision 32):
+ * when its owner dies and another instance takes the job over as its lease lapses (decision 35):
  * an agent node goes on counting its rounds for its `maxSteps`, a tool node gets what is left of
  * `limits.nodeTimeoutMs`, and a question asked again keeps the deadline it was first asked with.
  * The owner "dies" by renewing its lease only in its own eyes (its heartbeats never reach the store).
