@@ -16,10 +16,11 @@ import type { ChatHistoryMessage, JobListPage } from '../../app/lib/api-types'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { withThreadJobs } from '../../demo/app/lib/thread-current-jobs'
 import { crossPageChat, echoAnswer, said } from '../support/cross-page-chat'
-import { allNodes, mountClient, stubDocument, textOf, withClientTemplate } from '../support/demo-client-render'
+import { allNodes, mountClient, textOf, withClientTemplate } from '../support/demo-client-render'
 import { useServedRoutes } from '../support/route-app'
 import ThreadViewSsr from '../../demo/app/components/ThreadView.vue'
 import { turnVersionComponents } from '../support/demo-turn-versions'
+import { stubThreadViewGlobals } from '../support/thread-view-globals'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -100,20 +101,9 @@ async function mainChatSends(chatId: string, text: string, pageSize: number): Pr
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
-  stubDocument()
+  stubThreadViewGlobals()
+  // Not a touch screen: the composer's focus is as on a desktop.
   vi.stubGlobal('window', { matchMedia: () => ({ matches: false }) })
-  for (const name of ['ref', 'shallowRef', 'computed', 'reactive', 'watch', 'provide', 'onMounted', 'onBeforeUnmount', 'nextTick'] as const) vi.stubGlobal(name, vue[name])
-  vi.stubGlobal('useToasts', () => ({ push: () => {} }))
-  vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
-  vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
-  vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
-  vi.stubGlobal('useViewingThread', () => vue.ref(null))
-  vi.stubGlobal('useQuestionInView', () => vue.ref(false))
-  vi.stubGlobal('useNuxtApp', () => ({ isHydrating: true }))
-  vi.stubGlobal('useHead', () => {})
-  vi.stubGlobal('refreshNuxtData', async () => {})
-  vi.stubGlobal('useRuntimeConfig', () => ({ app: { baseURL: '/' }, public: {} }))
-  vi.stubGlobal('navigateTo', async () => {})
 })
 afterEach(() => {
   vi.unstubAllGlobals()
