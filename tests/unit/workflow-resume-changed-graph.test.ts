@@ -153,3 +153,27 @@ describe('a job interrupted while a node ran, resumed after a deploy removed tha
     expect(resumed.nodeLog()).toEqual([])
   })
 })
+
+describe('a job waiting for a tool call\'s approval, resumed after a deploy removed that node', () => {
+  it('fails workflow-changed saying it waited for an answer there, not that it was running', async () => {
+    const deploy = defineTool({ name: 'deploy', description: 'needs approval', parameters: z.object({}), needsApproval: true, execute: () => 'deployed' })
+    const first = startWorkflow(defineWorkflow({
+      name: 'order',
+      description: 'v1',
+      input: z.object({}),
+      nodes: { release: { kind: 'tool', tool: 'deploy' }, out: { kind: 'output', value: 'done' } },
+      edges: [['release', 'out']],
+    }), {}, { tools: [deploy] })
+    await first.nextInput()
+    const resumedFrom = takenOver(first.state())
+    first.abort()
+    await first.done
+
+    const resumed = await resumeOn(v2({ out: { kind: 'output', value: 'done' } }, [], 'out'), resumedFrom)
+    const error = resumed.error() as JobFailure
+    expect(error.code).toBe('workflow-changed')
+    expect(error.details.nodeId).toBe('release')
+    expect(error.message).toMatch(/changed while this job waited for an answer at node "release"/)
+    expect(resumed.nodeLog()).toEqual([])
+  })
+})

@@ -127,7 +127,11 @@ export class WorkflowRun {
     const { nodes } = this.workflow.graph
     const gone = this.resume.unfinished.find(nodeId => !nodes.has(nodeId))
     if (gone === undefined) return
-    const waiting = this.context.resumedFrom?.nodeStates[gone]?.kind === 'input' ? 'waited for an answer at' : 'was running'
+    // A question, or a tool call's approval asked in that visit (the takeover voided it: the node reads `running` since).
+    const state = this.context.resumedFrom
+    const node = state?.nodeStates[gone]
+    const asked = node !== undefined && (node.kind === 'input' || [...state!.pendingInputs, ...state!.answeredInputs].some(input => input.nodeId === gone && input.requestedAt >= node.startedAt))
+    const waiting = asked ? 'waited for an answer at' : 'was running'
     throw new JobFailure(WORKFLOW_CHANGED_CODE, `Workflow "${this.workflow.name}" changed while this job ${waiting} node "${gone}": the version on this server has no node "${gone}" (removed or renamed), so the job cannot go on from where it stopped. Its finished nodes are kept; start the workflow again`, { failedDuring: 'workflow-node', nodeId: gone })
   }
 
