@@ -44,13 +44,14 @@ export function traceField(traceId: string | undefined): { traceId: string } | R
 /**
  * Which models a job's rounds ran on (`step-end`'s `model`, a lost owner's stored rounds included):
  * `model`, that of its last round that named one — the model that gave the answer, or the last
- * one asked —, and `models`, every one in the order first used, only when there were several (a
- * workflow's agent nodes, a hook that switches). None for a job with no such round.
+ * one asked: `failed`, the model of the round the job failed in, which has no `step-end` —, and
+ * `models`, every one in the order first used, only when there were several (a workflow's agent
+ * nodes, a hook that switches). None for a job with no such round.
  */
-export function modelFields(steps: readonly Pick<StepState, 'model'>[]): { model?: string, models?: string[] } {
+export function modelFields(steps: readonly Pick<StepState, 'model'>[], failed?: string): { model?: string, models?: string[] } {
   const models: string[] = []
   let last: string | undefined
-  for (const { model } of steps) {
+  for (const { model } of failed === undefined ? steps : [...steps, { model: failed }]) {
     if (model === undefined) continue
     last = model
     if (!models.includes(model)) models.push(model)
@@ -60,11 +61,11 @@ export function modelFields(steps: readonly Pick<StepState, 'model'>[]): { model
 
 /**
  * Logs the end of job `jobId`, with the metrics of its `job-end` event, the models its rounds ran
- * on (`steps`, of its state) and the id of the request that created it (stored with the job: a
+ * on (`steps`, of its state; `failedModel`, the round it failed in) and the id of the request that created it (stored with the job: a
  * run taken over names it too); `requestId: undefined` names none, not a request handled when the
  * line is written (request-scope.ts).
  */
-export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string, steps: readonly Pick<StepState, 'model'>[] }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
+export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType, workflow?: string, traceId?: string, requestId?: string, steps: readonly Pick<StepState, 'model'>[], failedModel?: string }, status: JobStatus, error: JobError | undefined, metrics: JobMetrics): void {
   const httpStatus = upstreamStatusOf(error)
   // Where a failure happened; an abort is no failure: what ended it is all it says.
   const where = error && status !== 'aborted'
@@ -79,5 +80,5 @@ export function logJobEnded(logger: Logger, job: { jobId: string, type: JobType,
     ...(metrics.first_token_ms === null || metrics.first_token_ms === undefined ? {} : { firstOutputMs: metrics.first_token_ms }),
     ...(metrics.tool_call_count > 0 ? { toolTimeMs: metrics.tool_execution_time_ms } : {}),
   }
-  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...modelFields(job.steps), ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
+  logger[status === 'failed' ? 'warn' : 'info']('job ended', { jobId: job.jobId, type: job.type, ...(job.workflow === undefined ? {} : { workflow: job.workflow }), status, ...cause, ...modelFields(job.steps, job.failedModel), ...spent, ...took, ...traceField(job.traceId), requestId: job.requestId })
 }

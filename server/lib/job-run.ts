@@ -25,6 +25,8 @@ import type { TimerSet } from './timers'
 export interface RunOutcome {
   status: TerminalStatus
   error?: JobError
+  /** A job that failed in a model round: the model that round's request named (its `job ended` line). */
+  failedModel?: string
 }
 
 /** The resources of one run. */
@@ -97,7 +99,7 @@ export function outcomeOf(error: unknown, signal: AbortSignal): RunOutcome {
     return { status: 'failed', error: { code: reason.code, message: reason.message } }
   }
   if (error instanceof JobFailure) {
-    return { status: 'failed', error: { code: error.code, message: error.message, ...error.details } }
+    return { status: 'failed', error: { code: error.code, message: error.message, ...error.details }, ...(error.model === undefined ? {} : { failedModel: error.model }) }
   }
   if (error instanceof ModelError) return { status: 'failed', error: { code: error.code, message: error.message, failedDuring: 'model' } }
   // An unexpected error's text can name hosts, paths or queries, so the job (which its user reads)

@@ -167,6 +167,8 @@ export class JobFailure extends Error {
   override readonly name = 'JobFailure'
   /** The tokens a model round that failed this way spent, when the upstream said (its span shows them). */
   usage?: TokenUsage
+  /** The model the request of the round that failed this way named (the `job ended` line's `model`). */
+  model?: string
   constructor(
     readonly code: string,
     message: string,

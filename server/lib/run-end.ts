@@ -61,7 +61,7 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, ...workflowField(run.record.request), traceId: run.trace.traceId, requestId: run.requestId, steps: run.live.state.steps }, outcome.status, outcome.error, run.metrics)
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, ...workflowField(run.record.request), traceId: run.trace.traceId, requestId: run.requestId, steps: run.live.state.steps, ...(outcome.failedModel === undefined ? {} : { failedModel: outcome.failedModel }) }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
       if (!run.codeReturned) warnWhileHeld(run, outcome)
     })

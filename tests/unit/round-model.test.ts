@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { modelFields } from '../../server/lib/job-end-log'
+import { ModelError } from '../../server/lib/model/errors'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
 import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
@@ -68,6 +69,24 @@ describe('the model a job ran on', () => {
     await engine.whenSettled(job.id)
     expect((await engine.getJob('u1', job.id)).state.steps.map(step => [step.nodeId, step.model])).toEqual([['draft', 'cheap/model'], ['review', 'premium/model']])
     expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'completed', model: 'premium/model', models: ['cheap/model', 'premium/model'] })
+    await engine.dispose()
+  })
+
+  it('is, for a job that failed in a model round, the failed round\'s on its job ended line: not the last one that ended', async () => {
+    const { logger, lines } = recordingLogger()
+    const model = createStepModel([textStep('draft'), new ModelError('upstream-error', 'the model is not served')])
+    const workflows = createWorkflowRegistry([defineWorkflow({
+      name: 'two-models',
+      description: 'draft on one model, review on one the upstream no longer serves',
+      input: z.object({}),
+      nodes: { draft: { kind: 'agent', instructions: 'draft', model: 'cheap/model' }, review: { kind: 'agent', instructions: 'review', model: 'gone/model' }, done: { kind: 'output', value: 'done' } },
+      edges: [['draft', 'review'], ['review', 'done']],
+    })], { toolNames: [] })
+    const { engine } = createTestEngine({ config: { workflows: { enabled: true } }, runners: { chat: runChatJob, workflow: runWorkflowJob }, model, workflows, logger })
+    const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'two-models', input: {} } })
+    await engine.whenSettled(job.id)
+    expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
+    expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'failed', error: 'upstream-error', failedDuring: 'model', nodeId: 'review', model: 'gone/model', models: ['cheap/model', 'gone/model'] })
     await engine.dispose()
   })
 

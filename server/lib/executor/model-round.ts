@@ -150,7 +150,10 @@ export async function streamModelRound(context: RunContext, request: ModelReques
       failure.usage = error.usage
     }
     // The endpoint refused a prompt over the model's window: say which setting keeps it within.
-    throw isContextOverflow(error) ? contextOverflowFailure(failure, budget) : failure
+    const thrown = isContextOverflow(error) ? contextOverflowFailure(failure, budget) : failure
+    // No `step-end` will name it: the job's end line does (job-end-log.ts).
+    if (sentModel !== undefined) thrown.model = sentModel
+    throw thrown
   }
   finally {
     context.signal.removeEventListener('abort', countUsage)
