@@ -72,7 +72,7 @@ export interface JobRun {
   endStored: EndStoredActions
   /** The run's span (a no-op without a tracing SDK). */
   trace: JobTrace
-  /** The id of the request that created the job here (`X-Request-Id`): its log lines carry it. None for a run taken over. */
+  /** The id of the request that created the job (`X-Request-Id`, stored with it: a run taken over has it too): its log lines carry it. None for a job created outside a request. */
   requestId?: string
   /**
    * Before the run starts a tool, a node or a model round: `null` while its lease surely holds,

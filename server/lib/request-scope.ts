@@ -77,8 +77,9 @@ export function detachedFromRequests<T extends object>(target: T): T {
 }
 
 /**
- * What `jobRequestId` answers for a job: the id of the request that created its run here; `null`
- * when it runs here without one (taken over, or created outside a request): its lines name none,
+ * What `jobRequestId` answers for a job: the id of the request that created it (stored with the
+ * job: a run taken over has it too); `null` when it runs here without one (created outside a
+ * request, or stored before the field): its lines name none,
  * whichever request is handled then; `undefined` when it does not run here.
  */
 export type JobRequestId = (jobId: string) => string | null | undefined
@@ -99,7 +100,7 @@ export function withRequestIdField(fields: Record<string, unknown> | undefined, 
 /**
  * The engine's logger: a line about a job that runs here (its `jobId`) carries the id of the request
  * that created the job, as its `job created` and `job ended` lines do — also when another request
- * (an abort) is being handled — or none (a run taken over); any other line, the id of the request
+ * (an abort) is being handled, on a run taken over too — or none (a job created outside a request); any other line, the id of the request
  * being handled.
  */
 export function withRequestIds(logger: Logger, jobRequestId: JobRequestId): Logger {
