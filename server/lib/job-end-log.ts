@@ -33,7 +33,9 @@ export function endCodeFields(status: JobStatus, error: JobError | undefined): {
  * the app's own), as the job span's `background_jobs.workflow.name`. A chat's lines have none.
  */
 export function workflowField(request: JobRequest): { workflow: string } | Record<string, never> {
-  return request.type === 'workflow' ? { workflow: request.workflow } : {}
+  // A record damaged in the store may hold none (recovery ends it `invalid-request`, and logs that end).
+  const stored = request as JobRequest | null
+  return stored?.type === 'workflow' ? { workflow: stored.workflow } : {}
 }
 
 /** The `traceId` field of a job's lines: its run's trace, when one is recorded (docs/logs.md). */

@@ -74,17 +74,27 @@ const NOOP_TRACE: JobTrace = {
   abandon() {},
 }
 
+/**
+ * The job's request as stored: null in a record damaged in the store, whose end recovery traces
+ * all the same (`invalid-request`): its span says what it can, without it.
+ */
+function requestOf(job: TracedJob): JobRecord['request'] | null {
+  return job.request as JobRecord['request'] | null
+}
+
 function jobInput(job: TracedJob): unknown {
-  if (job.request.type === 'workflow') return job.request.input
-  return job.request.messages.findLast(message => message.role === 'user')?.content
+  const request = requestOf(job)
+  if (request?.type === 'workflow') return request.input
+  return request?.messages.findLast(message => message.role === 'user')?.content
 }
 
 function startAttributes(job: TracedJob, config: BackgroundJobsConfig, start: JobTraceStart): Attributes {
   const settings = config.telemetry
   const lease = start.resume?.lease ?? job.lease
   const attributes: Attributes = { [ATTR.jobId]: job.id, [ATTR.jobType]: job.type }
-  if (job.request.type === 'chat' && job.request.model) attributes[ATTR.jobModel] = job.request.model
-  if (job.request.type === 'workflow') attributes[ATTR.workflowName] = job.request.workflow
+  const request = requestOf(job)
+  if (request?.type === 'chat' && request.model) attributes[ATTR.jobModel] = request.model
+  if (request?.type === 'workflow') attributes[ATTR.workflowName] = request.workflow
   const requestId = creatingRequestIdOf(job.request)
   if (requestId !== undefined) attributes[ATTR.jobRequestId] = requestId
   if (settings.recordUserId) attributes[ATTR.userId] = job.userId
@@ -98,7 +108,7 @@ function startAttributes(job: TracedJob, config: BackgroundJobsConfig, start: Jo
 
 function links(job: TracedJob, start: JobTraceStart): Link[] {
   if (start.resume) {
-    const firstRun = fromTraceContext(job.request.trace)
+    const firstRun = fromTraceContext(requestOf(job)?.trace)
     return firstRun ? [{ context: firstRun, attributes: { [ATTR.link]: 'first-run' } }] : []
   }
   const active = trace.getSpanContext(context.active())
