@@ -1,6 +1,6 @@
 /**
  * A user's notification feed: the jobs whose creation, status change or input request committed
- * after a cursor, through the `by_user_changed` index, and the jobs deleted after it (`jobDeletions`). Instances follow it by a query
+ * after a cursor, through the `by_user_changed` index, the jobs deleted after it (`jobDeletions`) and the threads renamed after it (`threads.by_user_renamed`). Instances follow it by a query
  * subscription (server/lib/providers/convex-user-subscription.ts) to tell a user about jobs that
  * run on other instances.
  */
@@ -36,11 +36,13 @@ export const userChanges = serverQuery({
     changes: v.array(v.object({ changedAt: v.number(), record: v.union(changedJobValidator, jobRecordValidator) })),
     /** Jobs of the user deleted (or, `lost`, found gone by their owner) after the cursor (deletion.ts), in the same `changedAt` order. */
     deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()), lost: v.optional(v.boolean()) })),
+    /** Threads of the user renamed after the cursor (threads:renameThread with a `renameId`), each with its last rename only; a deleted thread has none. */
+    renames: v.array(v.object({ changedAt: v.number(), threadId: v.string(), title: v.string(), renameId: v.string() })),
     hasMore: v.boolean(),
   }),
   handler: async (ctx, { userId, afterChangedAt, withoutRequests = false }) => {
     const latest = await lastChangedAt(ctx.db, userId)
-    if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], deletions: [], hasMore: false }
+    if (afterChangedAt === undefined || afterChangedAt >= latest) return { lastChangedAt: latest, changes: [], deletions: [], renames: [], hasMore: false }
     // Without their requests (the feed never reads them) nor leases. A page also stops at a byte
     // budget of documents read (at least one job): a document an older version wrote holds its request.
     const changes: Array<{ changedAt: number, record: typeof changedJobValidator.type | typeof jobRecordValidator.type }> = []
@@ -63,6 +65,7 @@ export const userChanges = serverQuery({
       // 1 MB, and would go to every instance following the user on every change of the job.
       changes.push({ changedAt: doc.changedAt ?? 0, record: listed ? toJobRecord(doc, listed.requestJson, null) : toChangedJob(doc) })
     }
+    const changesCut = hasMore
     const deletions: Array<{ changedAt: number, jobId: string, threadId: string | null, lost?: boolean }> = []
     let deletionsCut = false
     for await (const deletion of ctx.db.query('jobDeletions').withIndex('by_user_changed', q => q.eq('userId', userId).gt('changedAt', afterChangedAt))) {
@@ -78,6 +81,21 @@ export const userChanges = serverQuery({
     }
     // Likewise, changes past the last deletion taken wait when deletions were left out.
     const lastDeletion = deletionsCut ? deletions.at(-1)!.changedAt : Number.POSITIVE_INFINITY
-    return { lastChangedAt: latest, changes: changes.filter(change => change.changedAt <= lastDeletion), deletions, hasMore }
+    // Renames, under the same rule: none past a list that was cut, and what follows a cut list of them waits.
+    const renamesBound = Math.min(changesCut ? changes.at(-1)!.changedAt : Number.POSITIVE_INFINITY, lastDeletion)
+    const renames: Array<{ changedAt: number, threadId: string, title: string, renameId: string }> = []
+    let renamesCut = false
+    for await (const row of ctx.db.query('threads').withIndex('by_user_renamed', q => q.eq('userId', userId).gt('renamedAt', afterChangedAt))) {
+      if (row.renamedAt! > renamesBound) break
+      if (renames.length >= READ_LIMIT) {
+        renamesCut = true
+        hasMore = true
+        break
+      }
+      if (row.title !== undefined && row.renameId !== undefined) renames.push({ changedAt: row.renamedAt!, threadId: row.threadId, title: row.title, renameId: row.renameId })
+    }
+    const lastRename = renamesCut ? renames.at(-1)!.changedAt : Number.POSITIVE_INFINITY
+    const upTo = Math.min(lastDeletion, lastRename)
+    return { lastChangedAt: latest, changes: changes.filter(change => change.changedAt <= upTo), deletions: deletions.filter(deletion => deletion.changedAt <= lastRename), renames, hasMore }
   },
 })

@@ -14,7 +14,7 @@ import { internalMutation } from './_generated/server'
 import { serverMutation, serverQuery } from './access'
 import { leaseOf } from './leaseStore'
 import { RECORD_PAGE_BYTES, THREAD_PAGE_QUERIES } from './limits'
-import { jobRecordValidator, type JobRecordValue, listedRequestOf, toJobRecord } from './model'
+import { jobRecordValidator, type JobRecordValue, listedRequestOf, nextChangedAt, toJobRecord } from './model'
 
 /** Jobs one backfill mutation reads before it schedules the next. */
 const BACKFILL_PAGE = 200
@@ -178,15 +178,18 @@ export const listThreads = serverQuery({
 
 /**
  * Gives the user's thread the title they chose (replacing an earlier one): true, or false with
- * nothing written when the user has no such thread (no row: no job of theirs carries it).
+ * nothing written when the user has no such thread (no row: no job of theirs carries it). With
+ * `renameId` (this version's servers), the rename is the user's next change (`renamedAt`), which
+ * `feed:userChanges` reports to the instances following the user; the row keeps the last one only.
  */
 export const renameThread = serverMutation({
-  args: { userId: v.string(), threadId: v.string(), title: v.string() },
+  args: { userId: v.string(), threadId: v.string(), title: v.string(), renameId: v.optional(v.string()) },
   returns: v.boolean(),
-  handler: async (ctx, { userId, threadId, title }) => {
+  handler: async (ctx, { userId, threadId, title, renameId }) => {
     const row = await threadRow(ctx.db, userId, threadId)
     if (!row) return false
-    await ctx.db.patch(row._id, { title })
+    // Without an id (a server of an earlier version) the feed is not told: an earlier rename's id leaves with its title.
+    await ctx.db.patch(row._id, renameId === undefined ? { title, renameId: undefined, renamedAt: undefined } : { title, renameId, renamedAt: await nextChangedAt(ctx.db, userId) })
     return true
   },
 })

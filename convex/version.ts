@@ -13,4 +13,6 @@
 // job records carry `storeCreatedAt` (a takeover counts the time limit from it) and
 // `leases:clusterLoad` answers `nextLapseInMs` (recovery scans as the next lease lapses).
 // 4: `threads:renameThread` (a title the user gives a thread), which `threads:listThreads` returns.
-export const FUNCTIONS_VERSION = 4
+// 5: `threads:renameThread` takes `renameId`, and `feed:userChanges` returns `renames`: a rename
+// reaches the user's streams on every instance.
+export const FUNCTIONS_VERSION = 5

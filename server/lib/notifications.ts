@@ -141,23 +141,31 @@ export class NotificationHub {
     const key = notificationKey(notification)
     // Nothing more of a deleted or lost job (its own `job-deleted` / `job-lost` included): a late
     // record from the feed would bring its title back, or show it going on.
-    if (channel.notified.has(key) || GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId: notification.jobId, type })))) return false
-    channel.notified.add(key)
-    if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
+    if (GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId: notification.jobId, type }))) || !this.firstTime(channel, key)) return false
     this.deliver(userId, channel, notification)
     return true
   }
 
   /**
-   * The user gave a thread a new title (on this instance): a `thread-renamed` to their streams,
-   * kept in the backlog in place of the thread's earlier one (a reconnect needs the last title
-   * only; a deletion in the thread drops it, `jobGone`). Never deduplicated: each rename is news,
-   * the same title again included.
+   * The user gave a thread a new title (here, or on another instance: the feed): a `thread-renamed`
+   * to their streams, kept in the backlog in place of the thread's earlier one (a reconnect needs the
+   * last title only; a deletion in the thread drops it, `jobGone`). Each rename is news, the same
+   * title again included; one `renameId` is sent once (told here, then by the feed). Returns whether it was sent.
    */
-  threadRenamed(userId: string, threadId: string, title: string): void {
+  threadRenamed(userId: string, threadId: string, title: string, renameId?: string): boolean {
     const channel = this.channel(userId)
+    if (renameId !== undefined && !this.firstTime(channel, notificationKey({ jobId: '', type: 'thread-renamed', requestId: renameId }))) return false
     channel.backlog = channel.backlog.filter(notification => notification.type !== 'thread-renamed' || notification.threadId !== threadId)
     this.deliver(userId, channel, { type: 'thread-renamed', jobId: '', threadId, title })
+    return true
+  }
+
+  /** Records `key` as notified (the oldest of `NOTIFIED_KEYS_KEPT` goes); false when it was already. */
+  private firstTime(channel: UserChannel, key: string): boolean {
+    if (channel.notified.has(key)) return false
+    channel.notified.add(key)
+    if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
+    return true
   }
 
   /** Gives a notification its id and time, keeps it for replays and sends it to every stream of the user. */

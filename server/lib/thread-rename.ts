@@ -2,8 +2,11 @@
  * Renaming a user's thread (`PATCH /api/jobs/threads/:threadId`): the title is stored per user and
  * thread by the provider (`renameThread`, which refuses a thread the user does not have), listed in
  * place of the first job's title, and told to the user's notification streams (`thread-renamed`),
- * so their other tabs show it. It goes with the thread's last job (docs/decisions/033).
+ * so their other tabs show it: here at once, on other instances through the provider's user feed,
+ * which carries the rename's id so this instance does not tell it twice. It goes with the thread's
+ * last job (docs/decisions/033).
  */
+import { randomUUID } from 'node:crypto'
 import { normalizedThreadTitle, threadTitleProblem } from '../../shared/thread-title'
 import { InvalidRequestError, ThreadNotFoundError } from './errors'
 import type { NotificationHub } from './notifications'
@@ -29,8 +32,9 @@ export function createThreadRename({ provider, notifications, assertEnabled }: T
     const problem = typeof title === 'string' ? threadTitleProblem(title) : 'must be a string'
     if (problem) throw new InvalidRequestError(`title: ${problem}`)
     const stored = normalizedThreadTitle(title)
-    if (!await provider.renameThread(userId, threadId, stored)) throw new ThreadNotFoundError(threadId)
-    notifications.threadRenamed(userId, threadId, stored)
+    const renameId = randomUUID()
+    if (!await provider.renameThread(userId, threadId, stored, renameId)) throw new ThreadNotFoundError(threadId)
+    notifications.threadRenamed(userId, threadId, stored, renameId)
     return { threadId, title: stored }
   }
 

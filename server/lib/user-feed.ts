@@ -7,12 +7,13 @@
  * from the stored state when the job waits, or leaves `waiting`), any other status drops the
  * job's answered requests from the replay backlog, a terminal status → `job-end`, a deleted job
  * (where the provider tells) → `job-deleted`, a job its owner found lost from the store (where the
- * provider tells: `publishJobLost`) → `job-lost`. The hub drops what was already sent.
+ * provider tells: `publishJobLost`) → `job-lost`, a thread the user renamed (on any instance, where
+ * the provider tells) → `thread-renamed`. The hub drops what was already sent.
  */
 import { isTerminalStatus } from '../../shared/events'
 import type { Logger } from './logger'
 import type { FollowUser, JobNotification } from './notifications'
-import type { ChangedJobRecord, JobProvider } from './providers/types'
+import type { ChangedJobRecord, JobProvider, ThreadRenamed } from './providers/types'
 import type { TimerSet } from './timers'
 
 /**
@@ -32,6 +33,8 @@ export interface UserFeedOptions {
   jobDeleted: (userId: string, jobId: string) => void
   /** The hub's `jobLost`: the store lost a running job of the user (its owner, elsewhere, found it gone). @default not followed */
   jobLost?: (userId: string, jobId: string) => void
+  /** The hub's `threadRenamed`: a thread of the user was renamed (on any instance; the hub drops the rename it told already). @default not followed */
+  threadRenamed?: (userId: string, threadId: string, title: string, renameId: string) => void
   /**
    * The hub's `inputSettled`: a request of a job of the user (a list: every one but these, still
    * pending; nothing: every one) no longer waits.
@@ -54,7 +57,7 @@ export const ANSWER_NEWS_SKEW_MS = 5_000
 
 /** The hub's `follow`, or undefined when the provider cannot follow a user's jobs (one process). */
 export function createUserFeed(options: UserFeedOptions): FollowUser | undefined {
-  const { provider, notify, jobDeleted, jobLost, inputSettled, now, logger, timers, isLocal } = options
+  const { provider, notify, jobDeleted, jobLost, threadRenamed, inputSettled, now, logger, timers, isLocal } = options
   const subscribeUserJobs = provider.subscribeUserJobs?.bind(provider)
   if (!subscribeUserJobs) return undefined
 
@@ -144,6 +147,16 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       // In the same queue: a deletion (or loss) comes after the job's earlier notifications.
       onDeleted: jobId => gone(jobId, jobDeleted, 'a deletion from another instance failed'),
       ...(jobLost ? { onLost: (jobId: string) => gone(jobId, jobLost, 'a lost job\'s notification from another instance failed') } : {}),
+      // In the same queue too: a rename before a deletion in its thread is dropped by it, as here.
+      ...(threadRenamed
+        ? { onRenamed: ({ threadId, title, renameId }: ThreadRenamed) => {
+            queue = queue.then(() => {
+              if (!stopped) threadRenamed(userId, threadId, title, renameId)
+            }).catch((error: unknown) => {
+              logger.error('a rename from another instance failed', { error })
+            })
+          } }
+        : {}),
     })
     return () => {
       stopped = true

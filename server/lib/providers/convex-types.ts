@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics'
 import type { ControlSubscriptionOptions } from './convex-control-subscription'
 import type { ConvexFacade } from './convex-facade'
 import type { EventSubscriptionOptions } from './convex-subscription'
-import type { ChangedJobRecord, ControlReply, EventListener, JobControl, JobProvider, StoredJobControl } from './types'
+import type { ChangedJobRecord, ControlReply, EventListener, JobControl, JobProvider, StoredJobControl, UserFeedSubscribeOptions } from './types'
 
 /** How the provider reaches Convex: a deployment URL and the servers' secret, or a ready facade (tests). */
 export type ConvexProviderOptions = ({ url: string, secret: string, facade?: never } | { facade: ConvexFacade, url?: never, secret?: never }) & {
@@ -47,7 +47,7 @@ export interface ConvexJobProvider extends JobProvider {
   /** Every control of the job stored so far, in the order sent (none for a missing job). */
   readControls(id: string): Promise<StoredJobControl[]>
   /** Calls `listener` with the user's jobs changed after this call, `onDeleted` with those deleted (see `feed:userChanges`). */
-  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, onLost?: (jobId: string) => void, since?: number }): () => void
+  subscribeUserJobs(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: UserFeedSubscribeOptions): () => void
   /** Loads the client and checks the deployment (convex-boot-check.ts): call it at boot to fail early. */
   ready(): Promise<void>
   dispose(): Promise<void>

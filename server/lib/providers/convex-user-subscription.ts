@@ -1,6 +1,6 @@
 /**
  * Follows a user's changed jobs (created, status changed, input requested; without their
- * requests) and deleted (or lost) ones
+ * requests), deleted (or lost) ones and renamed threads
  * through a Convex query subscription on `feed:userChanges`, by `changedAt` — which Convex
  * assigns in commit order per user — so each change is handed on once however often results
  * repeat (see convex-cursor-subscription.ts). It starts afresh whenever the cursor moves, so a
@@ -9,7 +9,7 @@
 import type { ConvexFacade } from './convex-facade'
 import { subscribeFromCursor } from './convex-cursor-subscription'
 import { convexFunctions, type StoredUserChangePage, toChangedJobRecord } from './convex-functions'
-import type { ChangedJobRecord } from './types'
+import type { ChangedJobRecord, ThreadRenamed } from './types'
 
 /** Options of `subscribeToUserJobs`. */
 export interface UserJobSubscriptionOptions {
@@ -19,14 +19,17 @@ export interface UserJobSubscriptionOptions {
   onDeleted?: (jobId: string) => void
   /** Likewise for each job its owner found gone (`jobDeletions` marked `lost`: `deletion:recordLost`). */
   onLost?: (jobId: string) => void
+  /** Called with each thread of the user renamed after this call (its last rename, `renames`). */
+  onRenamed?: (rename: ThreadRenamed) => void
   /** Start from this time (epoch ms) rather than from the call. */
   since?: number
 }
 
 type UserChange = StoredUserChangePage['changes'][number]
 type UserDeletion = StoredUserChangePage['deletions'][number]
-/** One item of the feed: a changed job, or a deleted one. */
-type FeedItem = { change: UserChange } | { deletion: UserDeletion }
+type UserRename = StoredUserChangePage['renames'][number]
+/** One item of the feed: a changed job, a deleted one, or a renamed thread. */
+type FeedItem = { change: UserChange } | { deletion: UserDeletion } | { rename: UserRename }
 
 /**
  * Calls `listener` with the user's jobs changed after this call (by this instance's clock against
@@ -53,11 +56,13 @@ export function subscribeToUserJobs(
         ...page.changes.map(change => ({ cursor: change.changedAt, item: { change } as FeedItem })),
         // Absent from a deployment that predates deletions.
         ...(page.deletions ?? []).map(deletion => ({ cursor: deletion.changedAt, item: { deletion } as FeedItem })),
+        // Absent from a deployment that predates renames in the feed.
+        ...(page.renames ?? []).map(rename => ({ cursor: rename.changedAt, item: { rename } as FeedItem })),
       ].sort((a, b) => a.cursor - b.cursor),
-      again: page.changes.length > 0 || (page.deletions?.length ?? 0) > 0,
+      again: page.changes.length > 0 || (page.deletions?.length ?? 0) > 0 || (page.renames?.length ?? 0) > 0,
     }),
     deliver: (items) => {
-      // In order: a run of changed records goes out as one batch, a deletion between them on its own.
+      // In order: a run of changed records goes out as one batch, a deletion or rename between them on its own.
       let records: ChangedJobRecord[] = []
       for (const item of items) {
         if ('change' in item) {
@@ -66,6 +71,11 @@ export function subscribeToUserJobs(
         }
         if (records.length > 0) listener(records)
         records = []
+        if ('rename' in item) {
+          const { threadId, title, renameId } = item.rename
+          options.onRenamed?.({ threadId, title, renameId })
+          continue
+        }
         const tell = item.deletion.lost ? options.onLost : options.onDeleted
         tell?.(item.deletion.jobId)
       }

@@ -241,8 +241,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       }
     },
 
-    async renameThread(userId, threadId, title) {
-      return await mutation(fn.renameThread, { userId, threadId, title })
+    async renameThread(userId, threadId, title, renameId) {
+      return await mutation(fn.renameThread, { userId, threadId, title, ...(renameId === undefined ? {} : { renameId }) })
     },
 
     /** Requires `{ epoch }`: Convex stores only what the job's lease holder writes. */
@@ -328,7 +328,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions = {}) {
-      return track(subscribeToUserJobs(facade, userId, listener, { onError: subscriptionFailed('convex user feed subscription'), ...(subscribeOptions.onDeleted ? { onDeleted: subscribeOptions.onDeleted } : {}), ...(subscribeOptions.onLost ? { onLost: subscribeOptions.onLost } : {}), ...(subscribeOptions.since === undefined ? {} : { since: subscribeOptions.since }) }))
+      return track(subscribeToUserJobs(facade, userId, listener, { ...subscribeOptions, onError: subscriptionFailed('convex user feed subscription') }))
     },
 
     async publishJobLost({ id, userId, threadId }) {

@@ -75,3 +75,23 @@ export interface ThreadPage {
   threads: StoredThread[]
   next: ThreadCursor | null
 }
+
+/**
+ * A rename as a user feed tells it (`subscribeUserJobs`' `onRenamed`): the thread, its title, and
+ * the id the renaming engine gave that rename, so the instance that stored it (and told its own
+ * streams at once) knows the feed's copy.
+ */
+export interface ThreadRenamed {
+  threadId: string
+  title: string
+  renameId: string
+}
+
+/** What a user feed reports besides changed jobs (see `subscribeUserJobs`). */
+export interface UserFeedSubscribeOptions {
+  onDeleted?: (jobId: string) => void
+  onLost?: (jobId: string) => void
+  /** A rename of one of the user's threads stored after this call (with a `renameId`), on any instance. */
+  onRenamed?: (rename: ThreadRenamed) => void
+  since?: number
+}

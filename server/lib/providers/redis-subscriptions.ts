@@ -1,6 +1,6 @@
 /**
  * The following side of the `redis` provider: a job's events and controls (numbered streams,
- * redis-follow.ts), the owner's replies to controls, a user's changed jobs — all by pub/sub, one
+ * redis-follow.ts), the owner's replies to controls, a user's changed jobs and renamed threads — all by pub/sub, one
  * channel per subject per instance — and `settled`, which lets tests wait until everything
  * published so far was handed on, without sleeping.
  */
@@ -18,6 +18,7 @@ import { createTimerSet } from '../timers'
 import { USER_CHANGES_KEPT } from './redis-user-changes'
 import type { GoneKind } from './redis-gone-jobs'
 import { goneKindOf, goneSince } from './redis-gone-jobs'
+import { isRenamedMessage, parseRenamedMessage } from './redis-renames'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -243,11 +244,17 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       const { onDeleted, onLost } = subscribeOptions
       const readsGone = Boolean(onDeleted || onLost)
       const handOnGone = (id: string, kind: GoneKind) => (kind === 'deleted' ? onDeleted : onLost)?.(id)
+      const handOnRenamed = (message: string) => {
+        const rename = subscribeOptions.onRenamed && parseRenamedMessage(message)
+        if (rename) subscribeOptions.onRenamed!(rename)
+      }
       // One job at a time, in publish order: reading each record must not reorder them.
       const stop = track((hub) => {
         const follower = chained(hub, keys.user(userId), async (id) => {
           const at = heardAt = options.now()
           if (stopped) return
+          // A rename (redis-renames.ts), in order with the job ids around it.
+          if (isRenamedMessage(id)) return void handOnRenamed(id)
           let record: JobRecord | null
           let gone: GoneKind | null = null
           try {

@@ -6,9 +6,10 @@
  * `deleteEndedJob`, which removes the job, moves its thread to the next newest job's time and
  * drops a thread left empty. Jobs stored before the index existed are indexed once per user, the
  * first time the user's threads are read (`BACKFILL_THREADS_SCRIPT`). A title the user gave a
- * thread is a field of the hash `thread-titles:<userId>` (`RENAME_THREAD_SCRIPT`), which the
- * deletion of the thread's last job removes with the thread.
+ * thread is a field of the hash `thread-titles:<userId>` (`RENAME_THREAD_SCRIPT`, which also tells
+ * the user's feeds), which the deletion of the thread's last job removes with the thread.
  */
+import { renamedMessage } from './redis-renames'
 import { compareThreads, isAfterCursor } from './thread-order'
 import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
 
@@ -34,14 +35,16 @@ export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
 end`
 
 /**
- * ARGV: prefix, userId, threadId, title. Gives the user's thread its title when the thread has a
- * job (1), in the same step as the check, so a title never lands on a thread deleted meanwhile;
- * 0 (nothing written) for a thread the user does not have.
+ * ARGV: prefix, userId, threadId, title, message. Gives the user's thread its title when the thread
+ * has a job (1), in the same step as the check, so a title never lands on a thread deleted
+ * meanwhile, and publishes `message` (a rename, redis-renames.ts; none when empty) on the user's
+ * channel; 0 (nothing written or published) for a thread the user does not have.
  */
 export const RENAME_THREAD_SCRIPT = `
-local p, user, thread, title = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local p, user, thread, title, message = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if redis.call('EXISTS', p .. 'thread:' .. user .. '\\0' .. thread) == 0 then return 0 end
 redis.call('HSET', p .. 'thread-titles:' .. user, thread, title)
+if message ~= '' then redis.call('PUBLISH', p .. 'user:' .. user, message) end
 return 1
 `
 
@@ -226,10 +229,11 @@ export function createRedisThreads(reads: RedisThreadReads) {
     },
 
     /** Gives the user's thread its title; false when the user has no such thread. */
-    async renameThread(userId: string, threadId: string, title: string): Promise<boolean> {
+    async renameThread(userId: string, threadId: string, title: string, renameId?: string): Promise<boolean> {
       // A thread of jobs stored before the index existed has no index entry until this has run.
       await ensureIndexed(userId)
-      return Number(await script<number>(RENAME_THREAD_SCRIPT, [userId, threadId, title])) === 1
+      const message = renameId === undefined ? '' : renamedMessage({ threadId, title, renameId })
+      return Number(await script<number>(RENAME_THREAD_SCRIPT, [userId, threadId, title, message])) === 1
     },
 
     /** The key of a thread's job ids (for `list({ threadId })`). */

@@ -9,10 +9,10 @@ import type { JobEvent, JobStatus, JobType } from '../../../shared/events'
 import type { JobState } from '../../../shared/reducer'
 
 import type { JobRequest } from './job-request'
-import type { JobListFilter, ThreadListOptions, ThreadPage } from './list-types'
+import type { JobListFilter, ThreadListOptions, ThreadPage, UserFeedSubscribeOptions } from './list-types'
 
 export type { ChatJobRequest, ChatMessage, JobRequest, JobTraceContext, WorkflowJobRequest } from './job-request'
-export type { JobListBound, JobListFilter, StoredThread, ThreadCursor, ThreadListOptions, ThreadPage } from './list-types'
+export type { JobListBound, JobListFilter, StoredThread, ThreadCursor, ThreadListOptions, ThreadPage, ThreadRenamed, UserFeedSubscribeOptions } from './list-types'
 
 /** The lease of the instance that runs a job (multi-instance providers). */
 export interface JobLease {
@@ -234,9 +234,11 @@ export interface JobProvider {
    * Stores the title a user gave one of their threads (`listThreads` then gives it as the
    * thread's `title`), replacing any earlier one. False, with nothing stored, when the user has no
    * such thread (no job of theirs carries that `threadId`): a title never outlives its thread, and
-   * goes with the thread's last job on every deletion path (deleteJob, deleteExpired).
+   * goes with the thread's last job on every deletion path (deleteJob, deleteExpired). `renameId`
+   * (the engine's id of this rename): a shared provider tells it with the rename to the user's
+   * feeds (`subscribeUserJobs`' `onRenamed`); one without a feed ignores it.
    */
-  renameThread(userId: string, threadId: string, title: string): Promise<boolean>
+  renameThread(userId: string, threadId: string, title: string, renameId?: string): Promise<boolean>
   /**
    * Appends events whose seqs continue the log without a gap (first seq = lastSeq + 1; a merged
    * delta covers `fromSeq`..`seq`). Status follows the events (`job-status`, `job-end`). Refused,
@@ -344,9 +346,11 @@ export interface JobProvider {
    * then rather than from the call — a notification stream that resumes from its position after a
    * break in which nothing here followed the user — as far as the provider still knows the changes
    * (`redis`: the user's newest 100 of the last hour). `onLost`, likewise, with the id of a job
-   * of the user that an owner found lost (`publishJobLost`). Returns unsubscribe.
+   * of the user that an owner found lost (`publishJobLost`). `onRenamed`, with each rename of a
+   * thread of the user stored with a `renameId` after this call, in order with the deletions.
+   * Returns unsubscribe.
    */
-  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: { onDeleted?: (jobId: string) => void, onLost?: (jobId: string) => void, since?: number }): () => void
+  subscribeUserJobs?(userId: string, listener: (records: ChangedJobRecord[]) => void, options?: UserFeedSubscribeOptions): () => void
   /**
    * The owner of a running job found the store no longer has it (a write refused `not-found`, a
    * lease heartbeat with no record): tells the instances following the user (`subscribeUserJobs`'
