@@ -258,6 +258,8 @@ export interface BackgroundJobsConfig {
     inputPerMinute: number
     /** Job deletions (`DELETE /api/jobs/:id`) per user per minute. @default 120 */
     deletePerMinute: number
+    /** Thread renames (`PATCH /api/jobs/threads/:threadId`) per user per minute. @default 60 */
+    renamePerMinute: number
     /**
      * Job creations per minute by anonymous users from one client address (an IPv4 address, an
      * IPv6 /64), across instances: a client that drops its cookie is a new anonymous user each

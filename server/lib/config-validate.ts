@@ -48,6 +48,7 @@ const ZERO_ALLOWED = new Set([
   'limits.createPerMinute',
   'limits.inputPerMinute',
   'limits.deletePerMinute',
+  'limits.renamePerMinute',
   'limits.anonymousCreatePerMinute',
   'trustedProxies',
   'redisHealthCheckMs',

@@ -89,6 +89,7 @@ export const DEFAULT_CONFIG: BackgroundJobsConfig = {
     createPerMinute: 60,
     inputPerMinute: 120,
     deletePerMinute: 120,
+    renamePerMinute: 60,
     // On: a client that drops its cookie is a new user per request, which no per-user limit holds
     // back (docs/decisions: anonymous creations limited by default). The same as createPerMinute,
     // so a lone visitor is never held back sooner by its address than by its own window.

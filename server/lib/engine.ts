@@ -255,7 +255,7 @@ export function createEngine(options: EngineOptions) {
   }
 
   const { listJobs, listJobRecords, listJobPage, listThreads, listLocalJobs } = createEngineListing({ provider, runs, withLiveState, assertEnabled: () => assertEnabled(getConfig()) })
-  const { renameThread } = createThreadRename({ provider, notifications, assertEnabled: () => assertEnabled(getConfig()) })
+  const { renameThread } = createThreadRename({ provider, notifications, limitRate: userId => limitRateOf(userId, 'rename'), assertEnabled: () => assertEnabled(getConfig()) })
 
   const { probeStream, assertStreamsServed, attachViewer, attachNotifications } = createEngineStreams({ getConfig, assertEnabled, disposed: () => disposed, authorizeRead, viewers, notifications, ensureCleanupTimer })
 

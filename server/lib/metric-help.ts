@@ -16,7 +16,7 @@ export const COUNTER_HELP = {
   jobs_started_total: 'Job runs started on this instance.',
   jobs_ended_total: 'Jobs that ended on this instance, by status (completed, failed, aborted).',
   jobs_refused_total: 'Job creations refused with a 429 by a limit, by reason (global-limit, user-limit, address-limit, rate).',
-  requests_refused_total: 'Requests answered 429, by the limits setting that refused them (maxConcurrentJobs, maxConcurrentJobsPerUser, maxConcurrentAnonymousJobsPerAddress, createPerMinute, anonymousCreatePerMinute, inputPerMinute, deletePerMinute, maxStreamsPerUser, maxAnonymousStreamsPerAddress, maxStreams; refusedValueProblems: the per-minute budget of problems in refused workflow inputs and answers; other: a refusal forwarded from the job\'s owner on another instance whose reply named no setting, an older server during a rolling deploy).',
+  requests_refused_total: 'Requests answered 429, by the limits setting that refused them (maxConcurrentJobs, maxConcurrentJobsPerUser, maxConcurrentAnonymousJobsPerAddress, createPerMinute, anonymousCreatePerMinute, inputPerMinute, deletePerMinute, renamePerMinute, maxStreamsPerUser, maxAnonymousStreamsPerAddress, maxStreams; refusedValueProblems: the per-minute budget of problems in refused workflow inputs and answers; other: a refusal forwarded from the job\'s owner on another instance whose reply named no setting, an older server during a rolling deploy).',
   job_errors_total: 'Jobs that failed, by error code (not aborts: see job_aborts_total).',
   job_aborts_total: 'Jobs that ended aborted, by code (aborted: by their user; input-timeout: a question\'s onTimeout abort). Not errors.',
   upstream_errors_total: 'Jobs that failed in the model request, by error code.',

@@ -1,5 +1,5 @@
 /**
- * Per-user request rate limits (job creations, input answers, deletions): a sliding window of one
+ * Per-user request rate limits (job creations, input answers, deletions, thread renames): a sliding window of one
  * minute, counted through the provider's `takeRate`, so a limit holds across every instance sharing the
  * store (Redis, Convex) instead of multiplying by the number of instances. The memory provider
  * counts in the process with `createSlidingWindows`.
@@ -17,6 +17,7 @@ export const RATE_LIMITS = {
   create: { setting: 'createPerMinute', what: 'job creations' },
   input: { setting: 'inputPerMinute', what: 'input answers' },
   delete: { setting: 'deletePerMinute', what: 'job deletions' },
+  rename: { setting: 'renamePerMinute', what: 'thread renames' },
   // Counted per client address, not per user (http/anonymous-creation.ts).
   anonymousCreate: { setting: 'anonymousCreatePerMinute', what: 'job creations by anonymous users from this address' },
 } as const

@@ -16,22 +16,27 @@ import type { JobProvider } from './providers/types'
 export interface ThreadRenameOptions {
   provider: Pick<JobProvider, 'renameThread'>
   notifications: Pick<NotificationHub, 'threadRenamed'>
+  /** Counts one rename request of the user against `limits.renamePerMinute` (429 past it). */
+  limitRate: (userId: string) => Promise<void>
   /** Throws when the layer is switched off. */
   assertEnabled: () => void
 }
 
 /** Creates the engine's thread rename. */
-export function createThreadRename({ provider, notifications, assertEnabled }: ThreadRenameOptions) {
+export function createThreadRename({ provider, notifications, limitRate, assertEnabled }: ThreadRenameOptions) {
   /**
    * Gives the user's thread `title` (trimmed; 1–120 UTF-16 code units, no control character:
    * otherwise an `InvalidRequestError` naming `title`). Another user's thread, or none, is a
-   * `ThreadNotFoundError` (404), with nothing stored or told. Answers the thread and its title as stored.
+   * `ThreadNotFoundError` (404), with nothing stored or told. Each request with a valid title counts
+   * against `limits.renamePerMinute` (a `RateLimitError`, 429, past it), a 404 too: a rename of
+   * someone else's thread costs the store a read. Answers the thread and its title as stored.
    */
   async function renameThread(userId: string, threadId: string, title: string): Promise<{ threadId: string, title: string }> {
     assertEnabled()
     const problem = typeof title === 'string' ? threadTitleProblem(title) : 'must be a string'
     if (problem) throw new InvalidRequestError(`title: ${problem}`)
     const stored = normalizedThreadTitle(title)
+    await limitRate(userId)
     const renameId = randomUUID()
     if (!await provider.renameThread(userId, threadId, stored, renameId)) throw new ThreadNotFoundError(threadId)
     notifications.threadRenamed(userId, threadId, stored, renameId)

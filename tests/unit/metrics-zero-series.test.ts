@@ -57,7 +57,7 @@ describe('the metrics of an instance that has counted nothing yet', () => {
   it('has every requests_refused_total{limit} series at 0: a first 429 after a start is an increase', async () => {
     app = await serveRoutes({ config: { metricsToken: TOKEN } })
     const text = await (await fetch(`${app.base}/api/jobs/metrics?format=prometheus`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
-    const limits = ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'maxConcurrentAnonymousJobsPerAddress', 'createPerMinute', 'anonymousCreatePerMinute', 'inputPerMinute', 'deletePerMinute', 'maxStreamsPerUser', 'maxAnonymousStreamsPerAddress', 'maxStreams', 'refusedValueProblems', 'other']
+    const limits = ['maxConcurrentJobs', 'maxConcurrentJobsPerUser', 'maxConcurrentAnonymousJobsPerAddress', 'createPerMinute', 'anonymousCreatePerMinute', 'inputPerMinute', 'deletePerMinute', 'renamePerMinute', 'maxStreamsPerUser', 'maxAnonymousStreamsPerAddress', 'maxStreams', 'refusedValueProblems', 'other']
     const samples = text.split('\n').filter(line => line.startsWith('background_jobs_requests_refused_total{'))
     expect(samples.sort()).toEqual(limits.map(limit => `background_jobs_requests_refused_total{limit="${limit}"} 0`).sort())
   })
