@@ -2,13 +2,28 @@
  * Renames on a user's channel (`user:<userId>`), which otherwise carries job ids: the rename script
  * publishes one (`RENAME_THREAD_SCRIPT`, in the same step as the write, so in order with the
  * thread's deletions) and the user feeds hand it on as `onRenamed` (redis-subscriptions.ts). A job
- * id is a UUID, never starting with NUL, so the two cannot be taken for each other. A rename
- * published while a feed's pub/sub connection was down is not read again (the tab reads the title
- * from its thread list).
+ * id is a UUID, never starting with NUL, so the two cannot be taken for each other. The script
+ * also keeps each thread's last rename for `RENAMES_KEEP_MS` (`renames:<userId>` thread → message,
+ * `renamed:<userId>` thread by time; both lose the thread with its last job), so a feed that starts
+ * for a stream resuming after a break, or catches up after a pub/sub outage, reads the renames it
+ * missed (`renamedSince`).
  */
 import type { ThreadRenamed } from './types'
+import { USER_CHANGES_KEEP_MS } from './redis-user-changes'
 
 const RENAMED_MARK = '\u0000renamed:'
+
+/** How long a user's kept renames outlive their last rename (as the user's recorded changes). */
+export const RENAMES_KEEP_MS = USER_CHANGES_KEEP_MS
+
+/** The last rename of each of the user's threads renamed from `since` (epoch ms) on, oldest first; none of a thread deleted since. */
+export async function renamedSince(command: <T>(args: string[]) => Promise<T>, prefix: string, userId: string, since: number): Promise<ThreadRenamed[]> {
+  const threads = await command<string[]>(['ZRANGEBYSCORE', `${prefix}renamed:${userId}`, String(since), '+inf'])
+  if (threads.length === 0) return []
+  // A thread deleted between the two reads has no message left: nothing is told of it.
+  const messages = await command<Array<string | null>>(['HMGET', `${prefix}renames:${userId}`, ...threads])
+  return messages.map(message => (message === null ? null : parseRenamedMessage(message))).filter(rename => rename !== null)
+}
 
 /** The message a rename publishes. */
 export function renamedMessage(rename: ThreadRenamed): string {

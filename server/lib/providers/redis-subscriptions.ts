@@ -12,13 +12,13 @@ import { CATCH_UP_RETRY_BASE_MS, CATCH_UP_RETRY_MAX_MS, follow, idleChain } from
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
 import type { SubscriptionFailureReport } from './subscription-metrics'
-import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
+import type { ControlReply, JobListFilter, JobProvider, JobRecord, ThreadRenamed } from './types'
 import { createWorkSlots } from '../work-slots'
 import { createTimerSet } from '../timers'
 import { USER_CHANGES_KEPT } from './redis-user-changes'
 import type { GoneKind } from './redis-gone-jobs'
 import { goneKindOf, goneSince } from './redis-gone-jobs'
-import { isRenamedMessage, parseRenamedMessage } from './redis-renames'
+import { isRenamedMessage, parseRenamedMessage, renamedSince } from './redis-renames'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -244,10 +244,13 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
       const { onDeleted, onLost } = subscribeOptions
       const readsGone = Boolean(onDeleted || onLost)
       const handOnGone = (id: string, kind: GoneKind) => (kind === 'deleted' ? onDeleted : onLost)?.(id)
+      const { onRenamed } = subscribeOptions
       const handOnRenamed = (message: string) => {
-        const rename = subscribeOptions.onRenamed && parseRenamedMessage(message)
-        if (rename) subscribeOptions.onRenamed!(rename)
+        const rename = onRenamed && parseRenamedMessage(message)
+        if (rename) onRenamed!(rename)
       }
+      // The renames a feed missed (its start, a catch-up): before the deletions read with them.
+      const renamesSince = (since: number) => onRenamed ? renamedSince(command, prefix, userId, since) : Promise.resolve([])
       // One job at a time, in publish order: reading each record must not reorder them.
       const stop = track((hub) => {
         const follower = chained(hub, keys.user(userId), async (id) => {
@@ -282,11 +285,14 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           if (stopped) return
           let records: JobRecord[]
           let deleted: Array<{ id: string, kind: GoneKind }>
+          let renamed: ThreadRenamed[]
           try {
-            const [ids, gone] = await Promise.all([
+            const [ids, gone, renames] = await Promise.all([
               command<string[]>(['ZRANGE', keys.changedOfUser(userId), '+inf', String(openedAt), 'BYSCORE', 'REV', 'LIMIT', '0', String(USER_CHANGES_KEPT)]),
               readsGone ? goneSince(command, keys, userId, openedAt) : [],
+              renamesSince(openedAt),
             ])
+            renamed = renames
             records = (await Promise.all(ids.map(id => options.get(id)))).filter(record => record !== null)
             deleted = gone
           }
@@ -300,6 +306,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           for (const record of records) startRead.set(record.id, changeOf(record))
           for (const { id, kind } of deleted) startRead.set(id, GONE + kind)
           if (records.length > 0) listener(records)
+          renamed.forEach(rename => onRenamed!(rename))
           for (const { id, kind } of deleted) {
             if (stopped) return
             handOnGone(id, kind)
@@ -318,6 +325,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           heardAt = options.now()
           let changed: JobRecord[]
           let deleted: Array<{ id: string, kind: GoneKind }>
+          let renamed: ThreadRenamed[]
           try {
             // The newest jobs, and the user's recorded changes (redis-user-changes.ts): a job created
             // before the newest 100 that changed meanwhile is only there.
@@ -330,6 +338,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
             changed = [...listed, ...older.filter(record => record !== null)].filter(record => record.updatedAt >= since)
             // Jobs deleted (or found lost) meanwhile: their ids on the channel were missed, their records are gone.
             deleted = readsGone ? await goneSince(command, keys, userId, since) : []
+            renamed = await renamesSince(since)
           }
           catch (error) {
             return retryLater(error)
@@ -338,6 +347,7 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
           failures = 0
           changed.sort((a, b) => a.updatedAt - b.updatedAt)
           if (changed.length > 0 && !stopped) listener(changed)
+          if (!stopped) renamed.forEach(rename => onRenamed!(rename))
           for (const { id, kind } of deleted) {
             if (stopped) return
             handOnGone(id, kind)

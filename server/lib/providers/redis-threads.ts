@@ -9,7 +9,7 @@
  * thread is a field of the hash `thread-titles:<userId>` (`RENAME_THREAD_SCRIPT`, which also tells
  * the user's feeds), which the deletion of the thread's last job removes with the thread.
  */
-import { renamedMessage } from './redis-renames'
+import { RENAMES_KEEP_MS, renamedMessage } from './redis-renames'
 import { compareThreads, isAfterCursor } from './thread-order'
 import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
 
@@ -29,22 +29,32 @@ export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
   if #newest == 0 then
     redis.call('ZREM', p .. 'threads:' .. user, thread)
     redis.call('HDEL', p .. 'thread-titles:' .. user, thread)
+    redis.call('HDEL', p .. 'renames:' .. user, thread)
+    redis.call('ZREM', p .. 'renamed:' .. user, thread)
   else
     redis.call('ZADD', p .. 'threads:' .. user, newest[2], thread)
   end
 end`
 
 /**
- * ARGV: prefix, userId, threadId, title, message. Gives the user's thread its title when the thread
- * has a job (1), in the same step as the check, so a title never lands on a thread deleted
- * meanwhile, and publishes `message` (a rename, redis-renames.ts; none when empty) on the user's
- * channel; 0 (nothing written or published) for a thread the user does not have.
+ * ARGV: prefix, userId, threadId, title, message, now, keepMs. Gives the user's thread its title
+ * when the thread has a job (1), in the same step as the check, so a title never lands on a thread
+ * deleted meanwhile, and publishes `message` (a rename, redis-renames.ts; none when empty) on the
+ * user's channel, keeping it as the thread's last rename (`renames:<userId>`, `renamed:<userId>` by
+ * `now`, for `keepMs`) for the feeds that were not listening; 0 (nothing written or published) for
+ * a thread the user does not have.
  */
 export const RENAME_THREAD_SCRIPT = `
 local p, user, thread, title, message = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if redis.call('EXISTS', p .. 'thread:' .. user .. '\\0' .. thread) == 0 then return 0 end
 redis.call('HSET', p .. 'thread-titles:' .. user, thread, title)
-if message ~= '' then redis.call('PUBLISH', p .. 'user:' .. user, message) end
+if message ~= '' then
+  redis.call('PUBLISH', p .. 'user:' .. user, message)
+  redis.call('HSET', p .. 'renames:' .. user, thread, message)
+  redis.call('ZADD', p .. 'renamed:' .. user, tonumber(ARGV[6]), thread)
+  redis.call('PEXPIRE', p .. 'renames:' .. user, tonumber(ARGV[7]))
+  redis.call('PEXPIRE', p .. 'renamed:' .. user, tonumber(ARGV[7]))
+end
 return 1
 `
 
@@ -143,6 +153,8 @@ export interface RedisThreadReads {
   script: <T>(source: string, args: string[]) => Promise<T>
   /** A record as listings return it (no whole request). */
   getListed: (id: string) => Promise<JobRecord | null>
+  /** The instance's clock (a rename's time, as a feed's `since` counts). @default Date.now */
+  now?: () => number
 }
 
 /** The key names of the thread index. */
@@ -233,7 +245,7 @@ export function createRedisThreads(reads: RedisThreadReads) {
       // A thread of jobs stored before the index existed has no index entry until this has run.
       await ensureIndexed(userId)
       const message = renameId === undefined ? '' : renamedMessage({ threadId, title, renameId })
-      return Number(await script<number>(RENAME_THREAD_SCRIPT, [userId, threadId, title, message])) === 1
+      return Number(await script<number>(RENAME_THREAD_SCRIPT, [userId, threadId, title, message, String((reads.now ?? Date.now)()), String(RENAMES_KEEP_MS)])) === 1
     },
 
     /** The key of a thread's job ids (for `list({ threadId })`). */

@@ -207,7 +207,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   // A job's log, from a seq, and its state (redis-log-read.ts).
   const { readEntries, readEvents, getState } = createRedisLogReads({ prefix, command, getListed })
 
-  const threads = createRedisThreads({ prefix, command, script, getListed })
+  const threads = createRedisThreads({ prefix, command, script, getListed, now })
 
   const list = createRedisJobList({ prefix, command, getListed, threads })
 
