@@ -20,6 +20,9 @@ declare global {
   /** The main chat's Edit (demo/app/composables/useMessageEdit.ts, tests/unit/demo-message-edit-hung-save.test.ts). */
   const useJobCatalog: typeof import('../../app/composables/useJobCatalog')['useJobCatalog']
   const refreshNuxtData: (keys?: string | string[]) => Promise<void>
+  /** Where a thread puts the focus (demo/app/composables/useThreadFocus.ts, tests/unit/demo-thread-focus-rename.test.ts). */
+  const provide: typeof import('vue')['provide']
+  const useNuxtApp: () => { isHydrating?: boolean }
   /** Nitro's auto-import, for the demo's server plugins a test loads (stubbed with `vi.stubGlobal`). */
   const defineNitroPlugin: typeof import('nitropack/runtime')['defineNitroPlugin']
 }

@@ -16,18 +16,25 @@ export interface ThreadFocusTargets {
   section: Ref<HTMLElement | null>
 }
 
+/** An element that takes typed text (the sidebar's rename field). */
+function isTextField(element: Element): boolean {
+  return element.matches('input, textarea')
+}
+
 export function useThreadFocus({ composer, heading, section }: ThreadFocusTargets) {
   function focusOpenedThread(): void {
     focusForNextMessage({ focus: () => composer.value?.focus() }, heading.value ?? section.value)
   }
   provide(FOCUS_COMPOSER_KEY, focusOpenedThread)
   // Opened from the thread list or "New thread" (not the page's first load): the next key goes to the
-  // box, as in chat apps; the link that had focus may be in a drawer that is closing.
+  // box, as in chat apps; the link that had focus may be in a drawer that is closing. Not from a
+  // field the user is typing in there: a double-click on a thread opens it and its rename field, which
+  // may take the focus before the thread shows (the blur would close it, saving nothing).
   const openedByNavigation = !useNuxtApp().isHydrating
   onMounted(() => {
     const focused = document.activeElement
     const nothingFocused = !focused || focused === document.body
-    if (openedByNavigation && (nothingFocused || focused.closest('#thread-sidebar'))) focusOpenedThread()
+    if (openedByNavigation && (nothingFocused || (focused.closest('#thread-sidebar') && !isTextField(focused)))) focusOpenedThread()
     else if (!openedByNavigation && nothingFocused) focusOnFirstLoad(composer.value)
   })
   return { focusOpenedThread }
