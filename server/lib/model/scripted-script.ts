@@ -196,6 +196,28 @@ function extractExpression(original: string): string {
 interface ToolResult {
   name: string
   content: string
+  /** The user denied the call: it did not run. */
+  denied: boolean
+}
+
+/**
+ * A denied call's error (ToolDeniedError's message): the reason the user gave, if any, and the
+ * advice meant for the model, which the answer follows rather than quotes.
+ */
+const DENIED_CALL = /^The user denied the call to tool "[^"]*"(?:: ([\s\S]*))?\. Do not retry it; tell the user it was not done$/
+
+/** The reason of a denied call (`''` when none was given), or null when `content` is not a denial. */
+function deniedReason(content: string): string | null {
+  let value: unknown
+  try {
+    value = JSON.parse(content)
+  }
+  catch {
+    return null
+  }
+  const error = value && typeof value === 'object' && 'error' in value ? value.error : undefined
+  const match = typeof error === 'string' ? DENIED_CALL.exec(error) : null
+  return match ? match[1] ?? '' : null
 }
 
 function toolResults(messages: ChatMessage[]): ToolResult[] {
@@ -205,10 +227,12 @@ function toolResults(messages: ChatMessage[]): ToolResult[] {
   }
   return messages
     .filter(message => message.role === 'tool')
-    .map(message => ({
-      name: message.name ?? names.get(message.tool_call_id ?? '') ?? 'tool',
-      content: excerpt(readable(message.content ?? ''), 200),
-    }))
+    .map((message) => {
+      const name = message.name ?? names.get(message.tool_call_id ?? '') ?? 'tool'
+      const reason = deniedReason(message.content ?? '')
+      if (reason !== null) return { name, content: `not done: you denied it${reason ? ` (${excerpt(reason, 200)})` : ''}.`, denied: true }
+      return { name, content: excerpt(readable(message.content ?? ''), 200), denied: false }
+    })
 }
 
 /** Most items of an array a tool result quotes; the rest are `…`. */
@@ -241,7 +265,9 @@ function readable(content: string): string {
 
 function resultsAnswer(results: ToolResult[]): string {
   const lines = results.map(result => `- **${result.name}** — ${result.content}`)
-  return `Here is what the tools returned:\n\n${lines.join('\n')}\n\nThat is everything you asked for. These results came from real server-side tools; only the wording around them is scripted.`
+  // A denied call was not done: the answer does not claim it was.
+  const ending = results.some(result => result.denied) ? 'What you denied did not run.' : 'That is everything you asked for.'
+  return `Here is what the tools returned:\n\n${lines.join('\n')}\n\n${ending} These results came from real server-side tools; only the wording around them is scripted.`
 }
 
 /** An answer that shows Markdown at work: a table and a code block (the prompt says "markdown"). */
