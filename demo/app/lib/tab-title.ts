@@ -26,6 +26,12 @@ export function threadTabTitle(firstTitle: string | undefined): string {
   return `${cut.length < title.length ? `${cut.slice(0, -1).trimEnd()}…` : cut} — ${APP_TITLE}`
 }
 
+/** The text of an AI SDK chat's first message (its title, as a job's is its first message); undefined for none. */
+export function firstMessageText(messages: ReadonlyArray<{ parts: ReadonlyArray<{ type: string, text?: string }> }>): string | undefined {
+  const text = messages[0]?.parts.filter(part => part.type === 'text').map(part => part.text ?? '').join(' ').trim()
+  return text || undefined
+}
+
 /** The `titleTemplate` for `useHead` (`%s` is the page's own title). */
 export function unseenTitleTemplate(listedThreadIds: readonly string[], unseen: readonly string[]): string {
   const marked = new Set(unseen)
