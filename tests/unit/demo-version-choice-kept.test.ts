@@ -129,3 +129,37 @@ describe('ThreadView: a lost version a newer one hides', () => {
     page.unmount()
   })
 })
+
+describe('ThreadView: a message sent while an earlier version is shown', () => {
+  it('shows the newest versions again, and forgets the choice: the new answer went on from them', async () => {
+    turns.value = [job('j1', 10), job('j2', 20, { messageId: 'j1', startedBy: 'jobs' })]
+    const start = vi.fn(async () => ({ id: 'j3', status: 'queued', streamUrl: '', threadId: 't1', created: true }))
+    vi.stubGlobal('useBackgroundJobs', () => ({ start, abort: vi.fn(), onDeleted: () => {} }))
+    let sendText: ((text: string) => Promise<boolean>) | undefined
+    const ChatComposer = vue.defineComponent({
+      props: { send: { type: Function, required: true } },
+      setup(props) {
+        sendText = props.send as (text: string) => Promise<boolean>
+        return () => null
+      },
+    })
+    const { container, unmount } = mountClient(vue.defineComponent({ setup: () => () => vue.h(ThreadView, { threadId: 't1' }) }), { ...turnVersionComponents(), JobTurn, ChatComposer, ThreadEmptyState: Empty, ThreadStatusLine: Empty })
+    await vue.nextTick()
+    await vue.nextTick()
+    const shown = () => allNodes(container).filter(node => node.tag === 'article' && node.style.display !== 'none').map(node => node.props['data-job-id'])
+    click(allNodes(container).find(node => node.tag === 'button' && node.props['aria-label'] === 'Previous version'))
+    await vue.nextTick()
+    expect(shown()).toEqual(['j1'])
+    expect(storedChoices()).toHaveLength(1)
+
+    // The thread scrolls to the new answer (no layout here).
+    for (const node of allNodes(container)) Object.assign(node, { scrollTo: () => {} })
+    expect(await sendText!('And a follow-up')).toBe(true)
+    await vue.nextTick()
+    // The follow-up was sent with the newest answer as history: that is the one on screen above it.
+    expect((start.mock.calls[0] as unknown as [{ messages: Array<{ role: string, content: string }> }])[0].messages.map(message => message.role)).toEqual(['user', 'assistant', 'user'])
+    expect(shown()).toEqual(['j2', 'j3'])
+    expect(storedChoices()).toEqual([])
+    unmount()
+  })
+})

@@ -3,12 +3,13 @@
  * went back to another with the switcher; a newer version (a Regenerate, a Retry, one from another
  * tab) replaces that choice. Kept in this browser (lib/version-choices.ts) and read once mounted,
  * so the server's render (the newest) and hydration agree, then a reload shows the version chosen;
- * one gone since (deleted, lost) or outdated by a newer version shows the newest and is forgotten.
+ * one gone since (deleted, lost) or outdated by a newer version shows the newest and is forgotten,
+ * and so is every choice once a turn is started here (`showNewest`: it went on from the newest).
  */
 import type { Ref } from 'vue'
 import type { TurnVersions, VersionChoice } from '../lib/answer-versions'
 import { newestVersion, shownVersion } from '../lib/answer-versions'
-import { forgetChoices, keepChoice, staleChoices, storedChoices } from '../lib/version-choices'
+import { forgetChoices, forgetThreadChoices, keepChoice, staleChoices, storedChoices } from '../lib/version-choices'
 
 /**
  * `turns`: the turns shown. `listRead`: the server's list of the thread was read (a failed read
@@ -52,5 +53,15 @@ export function useVersionChoices(threadId: string, turns: Readonly<Ref<TurnVers
     return true
   }
 
-  return { shownIdOf, choose, reveal }
+  /**
+   * Every turn shows its newest version again, and the choices are forgotten: a turn was started,
+   * and it went on from the newest versions (the history), so an earlier one left on screen above
+   * it would show the answer something the new answer was not given.
+   */
+  function showNewest(): void {
+    for (const key of Object.keys(choices)) delete choices[key]
+    forgetThreadChoices(threadId)
+  }
+
+  return { shownIdOf, choose, reveal, showNewest }
 }
