@@ -13,10 +13,21 @@ import { RENAMES_KEEP_MS, renamedMessage } from './redis-renames'
 import { compareThreads, isAfterCursor } from './thread-order'
 import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
 
-/** Lua: adds a job to its thread (none for a job without one). */
+/**
+ * Lua: adds a job to its thread (none for a job without one). A thread that had no job is new: a
+ * title or kept rename stored for its id goes first, in the same step. Every deletion of a thread's
+ * last job takes them away, but a server of a version before titles deleted the thread without
+ * them (a rolling deploy), and the thread started again with that id would have taken them on.
+ */
 export const INDEX_THREAD = `local function indexThread(p, user, thread, id, createdAt)
   if not thread or thread == '' then return end
-  redis.call('ZADD', p .. 'thread:' .. user .. '\\0' .. thread, createdAt, id)
+  local key = p .. 'thread:' .. user .. '\\0' .. thread
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('HDEL', p .. 'thread-titles:' .. user, thread)
+    redis.call('HDEL', p .. 'renames:' .. user, thread)
+    redis.call('ZREM', p .. 'renamed:' .. user, thread)
+  end
+  redis.call('ZADD', key, createdAt, id)
   redis.call('ZADD', p .. 'threads:' .. user, 'GT', createdAt, thread)
 end`
 
