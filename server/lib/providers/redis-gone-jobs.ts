@@ -5,7 +5,7 @@
  * the user with them — the owner's engine still knew whose it was). Each is recorded by its time
  * for `DELETION_RECORD_MS` and its id published on the user's channel: a feed that reads no record
  * behind an id asks these sets which it was, and one whose pub/sub connection was down reads them
- * after reconnecting (redis-subscriptions.ts).
+ * after reconnecting (redis-user-feed.ts).
  */
 
 /** How a job without a record went. */

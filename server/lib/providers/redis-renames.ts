@@ -1,7 +1,7 @@
 /**
  * Renames on a user's channel (`user:<userId>`), which otherwise carries job ids: the rename script
  * publishes one (`RENAME_THREAD_SCRIPT`, in the same step as the write, so in order with the
- * thread's deletions) and the user feeds hand it on as `onRenamed` (redis-subscriptions.ts). A job
+ * thread's deletions) and the user feeds hand it on as `onRenamed` (redis-user-feed.ts). A job
  * id is a UUID, never starting with NUL, so the two cannot be taken for each other. The script
  * also keeps each thread's last rename for `RENAMES_KEEP_MS` (`renames:<userId>` thread → message,
  * `renamed:<userId>` thread by time; both lose the thread with its last job), so a feed that starts

@@ -3,7 +3,7 @@
  * published on `user:<userId>` because the job was created, changed status or asked a question is
  * also put in the user's `changed:<userId>` sorted set, by the change's time (the job's
  * `updatedAt`), in the same script step. A user feed that starts reads the entries from the moment
- * it started being set up once Redis confirmed its SUBSCRIBE (redis-subscriptions.ts): a change
+ * it started being set up once Redis confirmed its SUBSCRIBE (redis-user-feed.ts): a change
  * published between the two was heard by nobody, and the tab that just opened would never learn
  * that a job of another instance asked it a question or ended. A feed started for a stream that
  * resumes reads from the stream's position instead (`since`). The set keeps the newest
