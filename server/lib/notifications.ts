@@ -18,22 +18,13 @@ import type { Logger } from './logger'
 import { silentLogger } from './logger'
 import { stopQuietly } from './stop-quietly'
 import { NOTIFICATION_REPLAY_SKEW_MS, nextNotificationId, placeablePosition, replayFrom } from './notification-positions'
+import type { GoneType, NotificationSink, UserChannel } from './notification-channel'
+import { createUserChannel, dropGoneJob, dropRename, dropRequests, firstTime, GONE_TYPES, keepInBacklog, NOTIFICATION_BACKLOG, notificationKey } from './notification-channel'
 
 export type { JobNotification } from '../../shared/api-types'
 export { NOTIFICATION_POSITION_MAX_AGE_MS, NOTIFICATION_REPLAY_SKEW_MS } from './notification-positions'
-
-/** Where a user's notifications go. */
-export interface NotificationSink {
-  send(notification: JobNotification): void
-  /**
-   * A stream opened without a resume position gets one at once (`stream-start`): every
-   * notification sent after it has a greater id, so a tab that has had no notification yet can
-   * still resume after a break instead of starting again "from now" (and missing what came between).
-   */
-  position?(id: number): void
-  comment(text: string): void
-  close(): void
-}
+export type { NotificationSink } from './notification-channel'
+export { NOTIFICATION_BACKLOG, NOTIFIED_KEYS_KEPT, notificationKey } from './notification-channel'
 
 /**
  * Starts following a user's jobs that run elsewhere — from `since` (a stream's resume position)
@@ -45,34 +36,6 @@ export type FollowUser = ((userId: string, since?: number) => () => void) & {
   recheck?: (userId: string, requests: readonly JobNotification[]) => Promise<void>
 }
 
-interface UserChannel {
-  backlog: JobNotification[]
-  sinks: Set<NotificationSink>
-  lastAt: number
-  /** Keys of what was notified (job, type, request), oldest first, for the dedupe. */
-  notified: Set<string>
-  /** Stops the feed of the user's jobs elsewhere (while any sink is attached). */
-  stopFeed: (() => void) | null
-  /** Since when (this instance's clock) the running feed follows the user's jobs elsewhere. */
-  feedFrom: number
-  /**
-   * The last ids this instance gave the user's streams (notifications and fresh streams'
-   * positions), oldest first: a resume from one of them needs no clock-skew margin.
-   */
-  given: number[]
-  /**
-   * The read-again (`recheck`) of questions the backlog asks, while it runs: a stream that resumes
-   * meanwhile waits for it too, or the backlog would ask it a question answered already.
-   */
-  rechecking: Promise<void> | null
-}
-
-/** Notifications kept per user for replays. */
-export const NOTIFICATION_BACKLOG = 100
-
-/** Notified keys kept per user: far more than the jobs a user can have going at once. */
-export const NOTIFIED_KEYS_KEPT = 1_000
-
 /**
  * Users kept at most, beyond those with an open stream: past it, the user touched least lately
  * (notified or detached) with no open stream is forgotten first. Idle users are also dropped after
@@ -80,15 +43,6 @@ export const NOTIFIED_KEYS_KEPT = 1_000
  * that each start one job) would otherwise all be held until then.
  */
 export const NOTIFICATION_USERS_MAX = 10_000
-
-/** The notifications after which nothing more of a job is sent: it is gone from the store. */
-type GoneType = 'job-deleted' | 'job-lost'
-const GONE_TYPES: readonly JobNotification['type'][] = ['job-deleted', 'job-lost'] satisfies GoneType[]
-
-/** What makes two notifications the same: job, type and input request. */
-export function notificationKey(notification: Pick<JobNotification, 'jobId' | 'type' | 'requestId'>): string {
-  return `${notification.jobId}\u0000${notification.type}\u0000${notification.requestId ?? ''}`
-}
 
 /** The notification hub of one engine. */
 export class NotificationHub {
@@ -125,7 +79,7 @@ export class NotificationHub {
   private channel(userId: string): UserChannel {
     let channel = this.users.get(userId)
     if (!channel) {
-      channel = { backlog: [], sinks: new Set(), lastAt: this.now(), notified: new Set(), stopFeed: null, feedFrom: 0, given: [], rechecking: null }
+      channel = createUserChannel(this.now())
       this.users.set(userId, channel)
       this.onUser?.()
     }
@@ -141,7 +95,7 @@ export class NotificationHub {
     const key = notificationKey(notification)
     // Nothing more of a deleted or lost job (its own `job-deleted` / `job-lost` included): a late
     // record from the feed would bring its title back, or show it going on.
-    if (GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId: notification.jobId, type }))) || !this.firstTime(channel, key)) return false
+    if (GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId: notification.jobId, type }))) || !firstTime(channel, key)) return false
     this.deliver(userId, channel, notification)
     return true
   }
@@ -154,17 +108,9 @@ export class NotificationHub {
    */
   threadRenamed(userId: string, threadId: string, title: string, renameId?: string): boolean {
     const channel = this.channel(userId)
-    if (renameId !== undefined && !this.firstTime(channel, notificationKey({ jobId: '', type: 'thread-renamed', requestId: renameId }))) return false
-    channel.backlog = channel.backlog.filter(notification => notification.type !== 'thread-renamed' || notification.threadId !== threadId)
+    if (renameId !== undefined && !firstTime(channel, notificationKey({ jobId: '', type: 'thread-renamed', requestId: renameId }))) return false
+    dropRename(channel, threadId)
     this.deliver(userId, channel, { type: 'thread-renamed', jobId: '', threadId, title })
-    return true
-  }
-
-  /** Records `key` as notified (the oldest of `NOTIFIED_KEYS_KEPT` goes); false when it was already. */
-  private firstTime(channel: UserChannel, key: string): boolean {
-    if (channel.notified.has(key)) return false
-    channel.notified.add(key)
-    if (channel.notified.size > NOTIFIED_KEYS_KEPT) channel.notified.delete(channel.notified.values().next().value!)
     return true
   }
 
@@ -173,11 +119,7 @@ export class NotificationHub {
     const at = this.now()
     const full: JobNotification = { ...notification, id: this.nextId(at, channel), at }
     channel.lastAt = full.at
-    // An ended job asks nothing any more, nor does an answered question: a reconnect's replay does not ask again.
-    if (full.type === 'job-end') this.dropRequests(channel, full.jobId)
-    else if (full.type === 'input-answered' && full.requestId !== undefined) this.dropRequests(channel, full.jobId, full.requestId)
-    channel.backlog.push(full)
-    if (channel.backlog.length > NOTIFICATION_BACKLOG) channel.backlog.shift()
+    keepInBacklog(channel, full)
     for (const sink of [...channel.sinks]) this.sendTo(channel, sink, full)
     this.touch(userId, channel)
   }
@@ -347,10 +289,7 @@ export class NotificationHub {
     const earlier = channel?.backlog.find(notification => notification.jobId === jobId)
     const threadId = known.threadId ?? earlier?.threadId ?? null
     const title = type === 'job-lost' ? known.title ?? earlier?.title : undefined
-    if (channel) channel.backlog = channel.backlog.filter(notification => (notification.jobId !== jobId || GONE_TYPES.includes(notification.type))
-      // A deletion in the thread may have taken its last job, and the title its user gave it
-      // with it: a reconnect is not told that title again (a tab reads a thread's title from its list).
-      && !(type === 'job-deleted' && threadId !== null && notification.type === 'thread-renamed' && notification.threadId === threadId))
+    if (channel) dropGoneJob(channel, type, jobId, threadId)
     return this.notify(userId, { type, jobId, threadId, ...(title === undefined ? {} : { title }) })
   }
 
@@ -362,12 +301,7 @@ export class NotificationHub {
    */
   inputSettled(userId: string, jobId: string, requestId?: string | readonly string[]): void {
     const channel = this.users.get(userId)
-    if (channel) this.dropRequests(channel, jobId, requestId)
-  }
-
-  private dropRequests(channel: UserChannel, jobId: string, requestId?: string | readonly string[]): void {
-    const kept = (id: string | undefined) => (typeof requestId === 'string' ? id !== requestId : requestId !== undefined && id !== undefined && requestId.includes(id))
-    channel.backlog = channel.backlog.filter(notification => notification.jobId !== jobId || notification.type !== 'input-request' || kept(notification.requestId))
+    if (channel) dropRequests(channel, jobId, requestId)
   }
 
   /** Drops users with no open stream and nothing newer than `idleBefore`. */
