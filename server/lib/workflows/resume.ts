@@ -4,7 +4,7 @@
  * skipped with its recorded output. So a node that finished never runs twice; a node that was
  * running or waiting when the instance died runs again.
  */
-import type { JobState } from '../../../shared/reducer'
+import type { JobState, NodeState } from '../../../shared/reducer'
 import { setOwn } from '../../../shared/own-key'
 
 /** An answer the earlier run stored for an input node it was cut off in (its `node-end` was not stored). */
@@ -49,7 +49,10 @@ export interface ResumePoint {
   latestStart(nodeId: string): number | undefined
   /** Where the node's first and latest starts are in the earlier log (undefined: it never started). */
   span(nodeId: string): StartSpan | undefined
-  /** The nodes the earlier run was in when it stopped: running, or waiting for an answer. */
+  /**
+   * The nodes the earlier run was in when it stopped: running, or waiting for an answer. A node an
+   * earlier takeover left running that the walk went past (runsAt) is not one of them.
+   */
   readonly unfinished: readonly string[]
   /**
    * Outputs of every completed node, so later nodes can read them even when reached by a new path;
@@ -60,6 +63,30 @@ export interface ResumePoint {
   readonly visits: Record<string, number>
   /** Visits the earlier run made, the attempts it was cut off in left out: they count against limits.maxNodesPerJob. */
   readonly nodesStarted: number
+}
+
+function isLive(node: NodeState | undefined): boolean {
+  return node?.status === 'running' || node?.status === 'waiting'
+}
+
+/**
+ * The live nodes (running or waiting) the run is at. The walk starts a node once the one before it
+ * ended, so a live node whose latest start some ended visit follows was gone past: an earlier
+ * owner was cut off in it, and the owner that took over walked another way (a deploy routed it
+ * elsewhere) and never came back to it. Unless a live parallel node started at or before it holds
+ * it: its branches run side by side, one ends while another waits. `startedAt`: each node's latest
+ * start in the execution order.
+ */
+function runsAt(state: JobState, startedAt: ReadonlyMap<string, number>): string[] {
+  const latestVisit = (nodeId: string, index: number) => startedAt.get(nodeId) === index
+  const order = state.executionOrder
+  const liveParallel = order.findIndex((nodeId, index) => latestVisit(nodeId, index) && state.nodeStates[nodeId]?.kind === 'parallel' && isLive(state.nodeStates[nodeId]))
+  const lastEnded = order.findLastIndex((nodeId, index) => latestVisit(nodeId, index) && !isLive(state.nodeStates[nodeId]))
+  return Object.entries(state.nodeStates).filter(([nodeId, node]) => {
+    if (!isLive(node)) return false
+    const at = startedAt.get(nodeId)
+    return at === undefined || at > lastEnded || (liveParallel !== -1 && liveParallel <= at)
+  }).map(([nodeId]) => nodeId)
 }
 
 /**
@@ -99,8 +126,8 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
       startedAt.set(nodeId, index)
       if (!firstStartedAt.has(nodeId)) firstStartedAt.set(nodeId, index)
     })
+    unfinished.push(...runsAt(state, startedAt))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
-      if (node.status === 'running' || node.status === 'waiting') unfinished.push(nodeId)
       if (node.status === 'completed') completed.set(nodeId, node.output)
       // Cut off while it ran again: it re-runs reading its previous output, as the live run did
       // (a loop node revising its own draft). Read, never reused as this visit's output.
