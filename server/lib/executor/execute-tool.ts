@@ -52,6 +52,11 @@ export interface ToolCallRequest {
   /** The model round (1-based) that asked for it. */
   step: number
   nodeId?: string
+  /**
+   * A workflow tool node's call run again after a takeover: when its approval was first asked (the
+   * job's age then). Asked again, it expires when it first would have (workflows/asked-before.ts).
+   */
+  askedAtJobMs?: number
   /** The names offered in this job; other names are refused. @default every enabled tool */
   offeredTools?: readonly string[]
 }
@@ -157,7 +162,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
       shown = checked.shown
       approvedArgs = checked.exact
     }
-    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId })
+    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId, askedAtJobMs: call.askedAtJobMs })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
   // An owner back from a pause past its lease (frozen, cut off) runs no tool before the store

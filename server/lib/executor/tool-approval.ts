@@ -59,7 +59,7 @@ export async function callNeedsApproval(tool: ToolDefinition, args: unknown, too
 }
 
 /** Asks the human; resolves with the decision. Rejects only when the job ends meanwhile. */
-export async function requestApproval(context: RunContext, call: { id: string, tool: string, args: unknown, nodeId?: string }): Promise<ApprovalDecision> {
+export async function requestApproval(context: RunContext, call: { id: string, tool: string, args: unknown, nodeId?: string, askedAtJobMs?: number }): Promise<ApprovalDecision> {
   const answer = await context.requestInput({
     kind: 'tool-approval',
     prompt: `Allow the tool "${call.tool}" to run with ${JSON.stringify(call.args)}?`,
@@ -69,6 +69,7 @@ export async function requestApproval(context: RunContext, call: { id: string, t
     args: call.args,
     validate: parseApprovalAnswer,
     ...(call.nodeId ? { nodeId: call.nodeId } : {}),
+    ...(call.askedAtJobMs === undefined ? {} : { askedAtJobMs: call.askedAtJobMs }),
   })
   if (answer.timedOut) return { approved: false, reason: 'nobody answered the approval request in time' }
   return parseApprovalAnswer(answer.answer)

@@ -1,22 +1,51 @@
 /**
- * When a workflow's question that a takeover asks again was first asked, as the job's age then
- * (`askedAtJobMs`): the question asked again expires when it first would have (input-requests.ts),
- * however often the job moved, as the job's own time limit does (job-start.ts).
+ * When a workflow's question, or a tool node's approval, that a takeover asks again was first
+ * asked, as the job's age then (`askedAtJobMs`): asked again, it expires when it first would have
+ * (input-requests.ts), however often the job moved, as the job's own time limit does (job-start.ts).
  */
+import { isDeepStrictEqual } from 'node:util'
 import type { JobState, PendingInput } from '../../../shared/reducer'
 import { VOIDED_BY_TAKEOVER } from '../answer-taken'
 
 /**
- * The first asking of the question of input node `nodeId`'s visit that the lost owner was cut off
- * in: still pending in its log, or voided (`system:owner-lost`) by an owner that died in turn
- * before asking it again (that owner's question kept the first asking's). Undefined when the log
- * holds neither, or the question came from an earlier version (no `askedAtJobMs`): a whole wait then.
+ * The latest request `matches` finds that the lost owner left open: still pending in its log, or
+ * voided (`system:owner-lost`) by an owner that died in turn before asking it again (that owner's
+ * request kept the first asking's `askedAtJobMs`). Undefined when the log holds neither; one from
+ * an earlier version has no `askedAtJobMs`: a whole wait then.
  */
+function leftOpen(resumedFrom: JobState, matches: (input: PendingInput) => boolean): PendingInput | undefined {
+  const pending = resumedFrom.pendingInputs.findLast(matches)
+  if (pending) return pending
+  const voided = resumedFrom.answeredInputs.findLast(matches)
+  return voided?.answeredBy === VOIDED_BY_TAKEOVER ? voided : undefined
+}
+
+/**
+ * True when `id` is the call a tool node's visit made (`<nodeId>-<visit>`: `visitCallId`) or one
+ * of its attempts a takeover ran again (`<visitCallId>-attempt-<n>`: workflows/nodes/tool.ts).
+ */
+export function isCallOfVisit(id: string | undefined, visitCallId: string): boolean {
+  return id === visitCallId || id?.startsWith(`${visitCallId}-attempt-`) === true
+}
+
+/** The first asking of the question of input node `nodeId`'s visit that the lost owner was cut off in. */
 export function firstAskedAtJobMs(resumedFrom: JobState | null, nodeId: string): number | undefined {
   if (!resumedFrom) return undefined
-  const isNodes = (input: PendingInput) => input.kind === 'workflow-input' && input.nodeId === nodeId
-  const pending = resumedFrom.pendingInputs.findLast(isNodes)
-  if (pending) return pending.askedAtJobMs
-  const voided = resumedFrom.answeredInputs.findLast(isNodes)
-  return voided?.answeredBy === VOIDED_BY_TAKEOVER ? voided.askedAtJobMs : undefined
+  return leftOpen(resumedFrom, input => input.kind === 'workflow-input' && input.nodeId === nodeId)?.askedAtJobMs
+}
+
+/**
+ * The first asking of the approval of tool node `nodeId`'s call that the lost owner was cut off in
+ * (`visitCallId`, or an attempt of it a takeover ran again: `<visitCallId>-attempt-<n>`). The call
+ * run again has a new id, but it is the same request to the same person: the same node's visit
+ * calling the same tool with the same arguments. One whose tool or arguments changed (a deploy
+ * since) asks something else: a whole wait.
+ */
+export function firstApprovalAskedAtJobMs(resumedFrom: JobState | null, nodeId: string, visitCallId: string, call: { name: string, args: unknown }): number | undefined {
+  if (!resumedFrom) return undefined
+  const ofVisit = (id: string | undefined) => isCallOfVisit(id, visitCallId)
+  const approval = leftOpen(resumedFrom, input => input.kind === 'tool-approval' && input.nodeId === nodeId && ofVisit(input.toolCallId))
+  if (approval?.askedAtJobMs === undefined) return undefined
+  const earlier = resumedFrom.toolCalls.findLast(entry => entry.id === approval.toolCallId)
+  return earlier?.name === call.name && isDeepStrictEqual(earlier.args, call.args) ? approval.askedAtJobMs : undefined
 }

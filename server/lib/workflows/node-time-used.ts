@@ -12,6 +12,7 @@
  */
 import type { JobState, PendingInput } from '../../../shared/reducer'
 import { VOIDED_BY_TAKEOVER } from '../answer-taken'
+import { isCallOfVisit } from './asked-before'
 
 /** Ms of node time the cut-off visit of `nodeId` used before `jobAgeMs` (the job's age now). */
 export function nodeTimeUsed(resumedFrom: JobState | null, nodeId: string, jobAgeMs: number): number {
@@ -19,15 +20,25 @@ export function nodeTimeUsed(resumedFrom: JobState | null, nodeId: string, jobAg
   if (!resumedFrom || node?.startedAtJobMs === undefined) return 0
   const start = node.startedAtJobMs
   const waits: Array<[number, number]> = []
-  const add = (input: PendingInput, end: number) => {
-    if (input.nodeId !== nodeId || input.askedAtJobMs === undefined || input.askedAtJobMs < start) return
-    const until = Math.min(jobAgeMs, end)
-    if (until > input.askedAtJobMs) waits.push([input.askedAtJobMs, until])
+  // A tool node's approval asked again keeps its first asking's `askedAtJobMs` (asked-before.ts):
+  // the approval of this visit's call (the cut-off visit is listed once: its number is the node's
+  // count in the order) waited from the attempt's start at the earliest (asked as it begins).
+  const visitCallId = `${nodeId}-${resumedFrom.executionOrder.filter(id => id === nodeId).length}`
+  const askedAt = (input: PendingInput): number | undefined => {
+    if (input.nodeId !== nodeId || input.askedAtJobMs === undefined) return undefined
+    if (input.askedAtJobMs >= start) return input.askedAtJobMs
+    return node.kind === 'tool' && input.kind === 'tool-approval' && isCallOfVisit(input.toolCallId, visitCallId) ? start : undefined
   }
-  for (const input of resumedFrom.pendingInputs) add(input, jobAgeMs)
+  const add = (input: PendingInput, end: (from: number) => number) => {
+    const from = askedAt(input)
+    if (from === undefined) return
+    const until = Math.min(jobAgeMs, end(from))
+    if (until > from) waits.push([from, until])
+  }
+  for (const input of resumedFrom.pendingInputs) add(input, () => jobAgeMs)
   for (const input of resumedFrom.answeredInputs) {
     // Answered by its asker: how long it waited on that owner's clock. Voided by a takeover: until then.
-    add(input, input.answeredBy === VOIDED_BY_TAKEOVER ? jobAgeMs : (input.askedAtJobMs ?? 0) + (input.answeredAt - input.requestedAt))
+    add(input, from => input.answeredBy === VOIDED_BY_TAKEOVER ? jobAgeMs : from + (input.answeredAt - input.requestedAt))
   }
   return (node.usedMs ?? 0) + Math.max(0, jobAgeMs - start - unionLength(waits))
 }

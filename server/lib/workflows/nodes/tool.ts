@@ -11,6 +11,7 @@ import { isWholeTemplate, resolveInput } from '../resolve-inputs'
 import { jsonProblem } from '../../json-problem'
 import { toolCallIndex } from '../../../../shared/tool-call-index'
 import { checkRecordedBytes } from '../recorded-output'
+import { firstApprovalAskedAtJobMs } from '../asked-before'
 
 /** A tool node's call failed (its code names the tool status, e.g. `tool-error`, `tool-timeout`). */
 export class ToolNodeError extends Error {
@@ -69,14 +70,16 @@ function nodeError(outcome: { status: string, error?: string }): string | undefi
 }
 
 /** Runs a tool node. */
-export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode }) => {
+export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state, context, authorCode, resumeAfter }) => {
   const args = node.args === undefined ? {} : argsOf(node, state, authorCode)
   const visit = state.visits[nodeId] ?? 1
   // Unique in the job: a takeover runs a cut-off attempt again with the same visit number.
   const taken = toolCallIndex(context.state().toolCalls)
   let id = `${nodeId}-${visit}`
   for (let attempt = 2; taken.has(id); attempt++) id = `${nodeId}-${visit}-attempt-${attempt}`
-  const call = { id, name: node.tool, args, step: 1, nodeId }
+  // The call of the visit a takeover cut off, run again: its approval keeps its first deadline.
+  const askedAtJobMs = resumeAfter === Number.POSITIVE_INFINITY ? undefined : firstApprovalAskedAtJobMs(context.resumedFrom, nodeId, `${nodeId}-${visit}`, { name: node.tool, args })
+  const call = { id, name: node.tool, args, step: 1, nodeId, ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }) }
   const outcome = await traceToolCall(context, call, () => executeToolCall(context, call))
   // Too large to be used whole (cut in its worker): the node fails as for any output over the limit.
   if (outcome.status === 'completed' && outcome.cut) checkRecordedBytes(nodeId, outcome.cut.bytes, context.maxEventBytes)
