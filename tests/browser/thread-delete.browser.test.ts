@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { LONG_PROMPT, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { gotoChat, openChat, send, waitForStatus } from './support/chat-page'
+import { markNotifications } from './support/notifications-mark'
 
 const demo = useDemoInBrowser()
 
@@ -84,25 +85,8 @@ describe('demo chat: deleting a thread', () => {
     await waitForStatus(page, kept.jobId, 'completed')
     // The second tab (same browser, same user) has the doomed thread open.
     const other = await page.context().newPage()
-    // Marks when the tab hears notifications (nothing the app reads): the tabs share one stream,
-    // so this tab listens on the channel of the tab that follows it (or opens its own stream).
-    await other.addInitScript(() => {
-      const mark = () => document.documentElement.setAttribute('data-test-notifications', 'open')
-      const NativeChannel = window.BroadcastChannel
-      window.BroadcastChannel = class extends NativeChannel {
-        constructor(name: string) {
-          super(name)
-          if (name === 'background-jobs:notifications') mark()
-        }
-      }
-      const Native = window.EventSource
-      window.EventSource = class extends Native {
-        constructor(url: string | URL, init?: EventSourceInit) {
-          super(url, init)
-          if (String(url).includes('/api/jobs/notifications')) this.addEventListener('open', mark)
-        }
-      }
-    })
+    // Marks when the tab hears notifications (support/notifications-mark.ts).
+    await markNotifications(other)
     await gotoChat(other, `${demo.url}/threads/${encodeURIComponent(doomed.threadId)}`)
     await other.locator(`.thread-link[data-thread-id="${doomed.threadId}"]`).waitFor({ timeout: WAIT_MS })
     await other.locator('html[data-test-notifications="open"]').waitFor({ state: 'attached', timeout: WAIT_MS })

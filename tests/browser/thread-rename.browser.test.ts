@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { gotoChat, openChat, send, waitForStatus } from './support/chat-page'
+import { markNotifications } from './support/notifications-mark'
 
 const demo = useDemoInBrowser()
 
@@ -21,27 +22,6 @@ const focused = (page: Page) => page.evaluate(() => {
 const shownTitle = (page: Page, threadId: string) => page.locator(`.thread-link[data-thread-id="${threadId}"] .thread-title`).textContent()
 /** The threads as the server lists them for the page's user. */
 const serverThreads = (page: Page) => page.evaluate(async () => (await (await fetch('/api/jobs/threads')).json()).threads as Array<{ threadId: string, title: string, renamed: boolean }>)
-
-/** Marks the tab once it hears notifications (the tabs share one stream: its channel, or its own EventSource). */
-async function markNotifications(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const mark = () => document.documentElement.setAttribute('data-test-notifications', 'open')
-    const NativeChannel = window.BroadcastChannel
-    window.BroadcastChannel = class extends NativeChannel {
-      constructor(name: string) {
-        super(name)
-        if (name === 'background-jobs:notifications') mark()
-      }
-    }
-    const Native = window.EventSource
-    window.EventSource = class extends Native {
-      constructor(url: string | URL, init?: EventSourceInit) {
-        super(url, init)
-        if (String(url).includes('/api/jobs/notifications')) this.addEventListener('open', mark)
-      }
-    }
-  })
-}
 
 describe('demo chat: renaming a thread', () => {
   it('renames inline (Escape cancels, a blank title is refused, Enter saves), keeps it on the server, and the other tab shows it live', async () => {
