@@ -3,18 +3,21 @@
  * publishes one (`RENAME_THREAD_SCRIPT`, in the same step as the write, so in order with the
  * thread's deletions) and the user feeds hand it on as `onRenamed` (redis-user-feed.ts). A job
  * id is a UUID, never starting with NUL, so the two cannot be taken for each other. The script
- * also keeps each thread's last rename for `RENAMES_KEEP_MS` (`renames:<userId>` thread → message,
- * `renamed:<userId>` thread by time; both lose the thread with its last job), so a feed that starts
+ * also keeps each thread's last rename for `RENAMES_KEEP_MS`, the user's newest `RENAMES_KEPT` at
+ * most (`renames:<userId>` thread → message, `renamed:<userId>` thread by time; both lose the
+ * thread with its last job), so a feed that starts
  * for a stream resuming after a break, or catches up after a pub/sub outage, reads the renames it
  * missed (`renamedSince`).
  */
 import type { ThreadRenamed } from './types'
-import { USER_CHANGES_KEEP_MS } from './redis-user-changes'
+import { USER_CHANGES_KEEP_MS, USER_CHANGES_KEPT } from './redis-user-changes'
 
 const RENAMED_MARK = '\u0000renamed:'
 
 /** How long a user's kept renames outlive their last rename (as the user's recorded changes). */
 export const RENAMES_KEEP_MS = USER_CHANGES_KEEP_MS
+/** Renames kept per user, the newest (as the user's recorded changes): a stream resuming after a break in which more threads were renamed reads its list for the others. */
+export const RENAMES_KEPT = USER_CHANGES_KEPT
 
 /** The last rename of each of the user's threads renamed from `since` (epoch ms) on, oldest first; none of a thread deleted since. */
 export async function renamedSince(command: <T>(args: string[]) => Promise<T>, prefix: string, userId: string, since: number): Promise<ThreadRenamed[]> {

@@ -9,7 +9,7 @@
  * thread is a field of the hash `thread-titles:<userId>` (`RENAME_THREAD_SCRIPT`, which also tells
  * the user's feeds), which the deletion of the thread's last job removes with the thread.
  */
-import { RENAMES_KEEP_MS, renamedMessage } from './redis-renames'
+import { RENAMES_KEEP_MS, RENAMES_KEPT, renamedMessage } from './redis-renames'
 import { compareThreads, isAfterCursor } from './thread-order'
 import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
 
@@ -52,19 +52,31 @@ end`
  * when the thread has a job (1), in the same step as the check, so a title never lands on a thread
  * deleted meanwhile, and publishes `message` (a rename, redis-renames.ts; none when empty) on the
  * user's channel, keeping it as the thread's last rename (`renames:<userId>`, `renamed:<userId>` by
- * `now`, for `keepMs`) for the feeds that were not listening; 0 (nothing written or published) for
- * a thread the user does not have.
+ * `now`, for `keepMs`) for the feeds that were not listening — the user's renames older than
+ * `keepMs`, and all but their newest `RENAMES_KEPT`, leave both in the same step, so a user renaming
+ * many threads keeps a bounded set; 0 (nothing written or published) for a thread the user does not have.
  */
 export const RENAME_THREAD_SCRIPT = `
 local p, user, thread, title, message = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 if redis.call('EXISTS', p .. 'thread:' .. user .. '\\0' .. thread) == 0 then return 0 end
 redis.call('HSET', p .. 'thread-titles:' .. user, thread, title)
 if message ~= '' then
+  local now, keepMs = tonumber(ARGV[6]), tonumber(ARGV[7])
+  local renames, renamed = p .. 'renames:' .. user, p .. 'renamed:' .. user
   redis.call('PUBLISH', p .. 'user:' .. user, message)
-  redis.call('HSET', p .. 'renames:' .. user, thread, message)
-  redis.call('ZADD', p .. 'renamed:' .. user, tonumber(ARGV[6]), thread)
-  redis.call('PEXPIRE', p .. 'renames:' .. user, tonumber(ARGV[7]))
-  redis.call('PEXPIRE', p .. 'renamed:' .. user, tonumber(ARGV[7]))
+  redis.call('HSET', renames, thread, message)
+  redis.call('ZADD', renamed, now, thread)
+  -- Bounded by age and count: renames older than keepMs, and all but the newest RENAMES_KEPT.
+  local function drop(threads)
+    for _, old in ipairs(threads) do
+      redis.call('HDEL', renames, old)
+      redis.call('ZREM', renamed, old)
+    end
+  end
+  drop(redis.call('ZRANGE', renamed, '-inf', '(' .. (now - keepMs), 'BYSCORE'))
+  drop(redis.call('ZRANGE', renamed, 0, -${RENAMES_KEPT + 1}))
+  redis.call('PEXPIRE', renames, keepMs)
+  redis.call('PEXPIRE', renamed, keepMs)
 end
 return 1
 `
