@@ -36,8 +36,12 @@ export const userChanges = serverQuery({
     changes: v.array(v.object({ changedAt: v.number(), record: v.union(changedJobValidator, jobRecordValidator) })),
     /** Jobs of the user deleted (or, `lost`, found gone by their owner) after the cursor (deletion.ts), in the same `changedAt` order. */
     deletions: v.array(v.object({ changedAt: v.number(), jobId: v.string(), threadId: v.union(v.string(), v.null()), lost: v.optional(v.boolean()) })),
-    /** Threads of the user renamed after the cursor (threads:renameThread with a `renameId`), each with its last rename only; a deleted thread has none. */
-    renames: v.array(v.object({ changedAt: v.number(), threadId: v.string(), title: v.string(), renameId: v.string() })),
+    /**
+     * Threads of the user renamed after the cursor (threads:renameThread with a `renameId`), each
+     * with its last rename only; a deleted thread has none. `jobId`: the thread's newest job when
+     * it was renamed (none for a rename stored by functions before version 6).
+     */
+    renames: v.array(v.object({ changedAt: v.number(), threadId: v.string(), title: v.string(), renameId: v.string(), jobId: v.optional(v.string()) })),
     hasMore: v.boolean(),
   }),
   handler: async (ctx, { userId, afterChangedAt, withoutRequests = false }) => {
@@ -83,7 +87,7 @@ export const userChanges = serverQuery({
     const lastDeletion = deletionsCut ? deletions.at(-1)!.changedAt : Number.POSITIVE_INFINITY
     // Renames, under the same rule: none past a list that was cut, and what follows a cut list of them waits.
     const renamesBound = Math.min(changesCut ? changes.at(-1)!.changedAt : Number.POSITIVE_INFINITY, lastDeletion)
-    const renames: Array<{ changedAt: number, threadId: string, title: string, renameId: string }> = []
+    const renames: Array<{ changedAt: number, threadId: string, title: string, renameId: string, jobId?: string }> = []
     let renamesCut = false
     for await (const row of ctx.db.query('threads').withIndex('by_user_renamed', q => q.eq('userId', userId).gt('renamedAt', afterChangedAt))) {
       if (row.renamedAt! > renamesBound) break
@@ -92,7 +96,7 @@ export const userChanges = serverQuery({
         hasMore = true
         break
       }
-      if (row.title !== undefined && row.renameId !== undefined) renames.push({ changedAt: row.renamedAt!, threadId: row.threadId, title: row.title, renameId: row.renameId })
+      if (row.title !== undefined && row.renameId !== undefined) renames.push({ changedAt: row.renamedAt!, threadId: row.threadId, title: row.title, renameId: row.renameId, ...(row.renameJobId === undefined ? {} : { jobId: row.renameJobId }) })
     }
     const lastRename = renamesCut ? renames.at(-1)!.changedAt : Number.POSITIVE_INFINITY
     const upTo = Math.min(lastDeletion, lastRename)

@@ -185,9 +185,10 @@ export default defineSchema({
   // A user's thread (the jobs sharing a threadId): the time of its newest job, kept by every
   // creation and deletion of its jobs (threads.ts), so the user's threads are listed by index;
   // `title`: the one its user gave it (`threads:renameThread`), which goes with the row;
-  // `renamedAt` (the user's `changedAt` of the last rename) and `renameId` (the renaming server's
-  // id of it), for the user's notification feed (`feed:userChanges` reads `by_user_renamed`).
-  threads: defineTable({ userId: v.string(), threadId: v.string(), newestAt: v.number(), title: v.optional(v.string()), renamedAt: v.optional(v.number()), renameId: v.optional(v.string()) })
+  // `renamedAt` (the user's `changedAt` of the last rename), `renameId` (the renaming server's
+  // id of it) and `renameJobId` (the thread's newest job then; none from functions before version
+  // 6), for the user's notification feed (`feed:userChanges` reads `by_user_renamed`).
+  threads: defineTable({ userId: v.string(), threadId: v.string(), newestAt: v.number(), title: v.optional(v.string()), renamedAt: v.optional(v.number()), renameId: v.optional(v.string()), renameJobId: v.optional(v.string()) })
     .index('by_user_newest', ['userId', 'newestAt', 'threadId'])
     .index('by_user_thread', ['userId', 'threadId'])
     .index('by_user_renamed', ['userId', 'renamedAt']),

@@ -177,20 +177,26 @@ export const listThreads = serverQuery({
 })
 
 /**
- * Gives the user's thread the title they chose (replacing an earlier one): true, or false with
- * nothing written when the user has no such thread (no row: no job of theirs carries it). With
- * `renameId` (this version's servers), the rename is the user's next change (`renamedAt`), which
- * `feed:userChanges` reports to the instances following the user; the row keeps the last one only.
+ * Gives the user's thread the title they chose (replacing an earlier one): the id of the thread's
+ * newest job, or false with nothing written when the user has no such thread (no row, or no job:
+ * no job of theirs carries it). Servers before version 6 read any answer but false as done. With
+ * `renameId` (servers since version 5), the rename is the user's next change (`renamedAt`), which
+ * `feed:userChanges` reports to the instances following the user with that job id; the row keeps
+ * the last one only.
  */
 export const renameThread = serverMutation({
   args: { userId: v.string(), threadId: v.string(), title: v.string(), renameId: v.optional(v.string()) },
-  returns: v.boolean(),
+  returns: v.union(v.string(), v.literal(false)),
   handler: async (ctx, { userId, threadId, title, renameId }) => {
     const row = await threadRow(ctx.db, userId, threadId)
     if (!row) return false
+    const newest = await ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', threadId)).order('desc').first()
+    if (!newest) return false
     // Without an id (a server of an earlier version) the feed is not told: an earlier rename's id leaves with its title.
-    await ctx.db.patch(row._id, renameId === undefined ? { title, renameId: undefined, renamedAt: undefined } : { title, renameId, renamedAt: await nextChangedAt(ctx.db, userId) })
-    return true
+    await ctx.db.patch(row._id, renameId === undefined
+      ? { title, renameId: undefined, renamedAt: undefined, renameJobId: undefined }
+      : { title, renameId, renamedAt: await nextChangedAt(ctx.db, userId), renameJobId: newest.jobId })
+    return newest.jobId
   },
 })
 

@@ -15,4 +15,6 @@
 // 4: `threads:renameThread` (a title the user gives a thread), which `threads:listThreads` returns.
 // 5: `threads:renameThread` takes `renameId`, and `feed:userChanges` returns `renames`: a rename
 // reaches the user's streams on every instance.
-export const FUNCTIONS_VERSION = 5
+// 6: `threads:renameThread` answers the thread's newest job id (false: no such thread), which
+// `feed:userChanges`' `renames` carry as `jobId`: a rename is told with the job it names.
+export const FUNCTIONS_VERSION = 6

@@ -56,8 +56,9 @@ export interface JobListPage {
  * `job-lost`: the job store no longer has a job that had not ended (a Redis restarted without its
  * data, `FLUSHALL`, an eviction; a Convex document deleted by hand) — its run stopped without an
  * end, and every route answers `404` for it from now on, as after a deletion nobody asked for.
- * `thread-renamed`: the user gave thread `threadId` the title `title` (on any tab); it is about no
- * one job, so its `jobId` is `''`.
+ * `thread-renamed`: the user gave thread `threadId` the title `title` (on any tab); it is about the
+ * thread, and its `jobId` names the thread's newest job when it was renamed (`''` when a server of
+ * an earlier version stored the rename).
  */
 export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'input-answered' | 'job-deleted' | 'job-lost' | 'thread-renamed'
 
@@ -71,7 +72,7 @@ export type NotificationType = 'job-created' | 'job-end' | 'input-request' | 'in
 export interface JobNotification {
   id: number
   type: NotificationType
-  /** `''` on `thread-renamed` (a thread's, no job's). */
+  /** On `thread-renamed`, the thread's newest job when it was renamed (`''` if unknown: a rename stored by an earlier version). */
   jobId: string
   threadId: string | null
   /** Absent on `job-deleted`, `job-lost` and `thread-renamed`. */

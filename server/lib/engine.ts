@@ -76,7 +76,7 @@ export function createEngine(options: EngineOptions) {
     notify: (userId, notification) => notifications.notify(userId, notification),
     jobDeleted: (userId, jobId) => notifications.jobDeleted(userId, jobId),
     jobLost: (userId, jobId) => notifications.jobLost(userId, jobId),
-    threadRenamed: (userId, threadId, title, renameId) => notifications.threadRenamed(userId, threadId, title, renameId),
+    threadRenamed: (userId, threadId, title, renameId, jobId) => notifications.threadRenamed(userId, threadId, title, renameId, jobId),
     inputSettled: (userId, jobId, requests) => notifications.inputSettled(userId, jobId, requests),
   }), undefined, () => ensureCleanupTimer(getConfig()), logger)
   // Its timers are armed in the context it is created in: no request's (request-scope.ts).

@@ -104,13 +104,15 @@ export class NotificationHub {
    * The user gave a thread a new title (here, or on another instance: the feed): a `thread-renamed`
    * to their streams, kept in the backlog in place of the thread's earlier one (a reconnect needs the
    * last title only; a deletion in the thread drops it, `jobGone`). Each rename is news, the same
-   * title again included; one `renameId` is sent once (told here, then by the feed). Returns whether it was sent.
+   * title again included; one `renameId` is sent once (told here, then by the feed). `jobId`: the
+   * thread's newest job when it was renamed (`''`: unknown, a server of the version before).
+   * Returns whether it was sent.
    */
-  threadRenamed(userId: string, threadId: string, title: string, renameId?: string): boolean {
+  threadRenamed(userId: string, threadId: string, title: string, renameId?: string, jobId = ''): boolean {
     const channel = this.channel(userId)
     if (renameId !== undefined && !firstTime(channel, notificationKey({ jobId: '', type: 'thread-renamed', requestId: renameId }))) return false
     dropRename(channel, threadId)
-    this.deliver(userId, channel, { type: 'thread-renamed', jobId: '', threadId, title })
+    this.deliver(userId, channel, { type: 'thread-renamed', jobId, threadId, title })
     return true
   }
 

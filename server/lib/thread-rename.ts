@@ -38,8 +38,10 @@ export function createThreadRename({ provider, notifications, limitRate, assertE
     const stored = normalizedThreadTitle(title)
     await limitRate(userId)
     const renameId = randomUUID()
-    if (!await provider.renameThread(userId, threadId, stored, renameId)) throw new ThreadNotFoundError(threadId)
-    notifications.threadRenamed(userId, threadId, stored, renameId)
+    const newestJobId = await provider.renameThread(userId, threadId, stored, renameId)
+    if (newestJobId === null) throw new ThreadNotFoundError(threadId)
+    // Named by the thread's newest job, read in the same step as the write.
+    notifications.threadRenamed(userId, threadId, stored, renameId, newestJobId)
     return { threadId, title: stored }
   }
 

@@ -34,7 +34,7 @@ export interface UserFeedOptions {
   /** The hub's `jobLost`: the store lost a running job of the user (its owner, elsewhere, found it gone). @default not followed */
   jobLost?: (userId: string, jobId: string) => void
   /** The hub's `threadRenamed`: a thread of the user was renamed (on any instance; the hub drops the rename it told already). @default not followed */
-  threadRenamed?: (userId: string, threadId: string, title: string, renameId: string) => void
+  threadRenamed?: (userId: string, threadId: string, title: string, renameId: string, jobId: string) => void
   /**
    * The hub's `inputSettled`: a request of a job of the user (a list: every one but these, still
    * pending; nothing: every one) no longer waits.
@@ -149,9 +149,9 @@ export function createUserFeed(options: UserFeedOptions): FollowUser | undefined
       ...(jobLost ? { onLost: (jobId: string) => gone(jobId, jobLost, 'a lost job\'s notification from another instance failed') } : {}),
       // In the same queue too: a rename before a deletion in its thread is dropped by it, as here.
       ...(threadRenamed
-        ? { onRenamed: ({ threadId, title, renameId }: ThreadRenamed) => {
+        ? { onRenamed: ({ threadId, title, renameId, jobId }: ThreadRenamed) => {
             queue = queue.then(() => {
-              if (!stopped) threadRenamed(userId, threadId, title, renameId)
+              if (!stopped) threadRenamed(userId, threadId, title, renameId, jobId)
             }).catch((error: unknown) => {
               logger.error('a rename from another instance failed', { error })
             })

@@ -22,19 +22,20 @@ export function defineThreadTitleContract(scope: ContractScope): void {
   describe('renameThread', () => {
     it('gives the user\'s thread its title (a later one replaces it); another user\'s thread, or none, takes nothing', async () => {
       await createEndedJob(scope.provider, ENDED_MS, 'completed', { threadId: 'talk', createdAt: at(1), title: 'First question' })
-      await createJob(scope.provider, { threadId: 'talk', createdAt: at(2), title: 'Second question' })
+      const newest = await createJob(scope.provider, { threadId: 'talk', createdAt: at(2), title: 'Second question' })
       await createEndedJob(scope.provider, ENDED_MS, 'completed', { threadId: 'other', createdAt: at(3), title: 'Other' })
       await createEndedJob(scope.provider, ENDED_MS, 'completed', { threadId: 'theirs', createdAt: at(4), userId: 'user-b', title: 'Theirs' })
       expect(await titles(scope.provider)).toEqual([['other', undefined, 'Other'], ['talk', undefined, 'First question']])
 
-      expect(await scope.provider.renameThread('user-a', 'talk', 'Trip to Lisbon 🇵🇹')).toBe(true)
+      // Answered with the id of the thread's newest job (what its `thread-renamed` names).
+      expect(await scope.provider.renameThread('user-a', 'talk', 'Trip to Lisbon 🇵🇹')).toBe(newest.id)
       expect(await titles(scope.provider)).toEqual([['other', undefined, 'Other'], ['talk', 'Trip to Lisbon 🇵🇹', 'First question']])
-      expect(await scope.provider.renameThread('user-a', 'talk', 'Lisbon')).toBe(true)
+      expect(await scope.provider.renameThread('user-a', 'talk', 'Lisbon', 'rename-2')).toBe(newest.id)
       expect(await titles(scope.provider)).toEqual([['other', undefined, 'Other'], ['talk', 'Lisbon', 'First question']])
 
-      expect(await scope.provider.renameThread('user-a', 'theirs', 'Mine now')).toBe(false)
-      expect(await scope.provider.renameThread('user-b', 'talk', 'Mine now')).toBe(false)
-      expect(await scope.provider.renameThread('user-a', 'nowhere', 'Nothing')).toBe(false)
+      expect(await scope.provider.renameThread('user-a', 'theirs', 'Mine now')).toBeNull()
+      expect(await scope.provider.renameThread('user-b', 'talk', 'Mine now')).toBeNull()
+      expect(await scope.provider.renameThread('user-a', 'nowhere', 'Nothing')).toBeNull()
       expect(await titles(scope.provider, 'user-b')).toEqual([['theirs', undefined, 'Theirs']])
       expect(await titles(scope.provider)).toEqual([['other', undefined, 'Other'], ['talk', 'Lisbon', 'First question']])
       // A thread the user never had gets no title: started later, it has none.
@@ -45,23 +46,23 @@ export function defineThreadTitleContract(scope: ContractScope): void {
     it('keeps the title while the thread has a job (its first deleted too); it goes with the last one (deleteJob)', async () => {
       const first = await createEndedJob(scope.provider, ENDED_MS, 'completed', { threadId: 'talk', createdAt: at(1), title: 'One' })
       const second = await createEndedJob(scope.provider, ENDED_MS, 'completed', { threadId: 'talk', createdAt: at(2), title: 'Two' })
-      expect(await scope.provider.renameThread('user-a', 'talk', 'Named')).toBe(true)
+      expect(await scope.provider.renameThread('user-a', 'talk', 'Named')).toBe(second.id)
       expect(await scope.provider.deleteJob(first.id)).toBe('deleted')
       expect(await titles(scope.provider)).toEqual([['talk', 'Named', 'Two']])
       expect(await scope.provider.deleteJob(second.id)).toBe('deleted')
       expect(await titles(scope.provider)).toEqual([])
       // The same thread id started again is a new thread: the old title did not stay behind.
-      expect(await scope.provider.renameThread('user-a', 'talk', 'Ghost')).toBe(false)
+      expect(await scope.provider.renameThread('user-a', 'talk', 'Ghost')).toBeNull()
       await createJob(scope.provider, { threadId: 'talk', createdAt: at(3), title: 'Three' })
       expect(await titles(scope.provider)).toEqual([['talk', undefined, 'Three']])
     })
 
     it('goes with the thread\'s last job at retention (deleteExpired), and stays while a job of it is kept', async () => {
-      await createEndedJob(scope.provider, ENDED_MS - 10, 'completed', { threadId: 'gone', createdAt: at(1), title: 'Old' })
+      const gone = await createEndedJob(scope.provider, ENDED_MS - 10, 'completed', { threadId: 'gone', createdAt: at(1), title: 'Old' })
       await createEndedJob(scope.provider, ENDED_MS - 10, 'completed', { threadId: 'kept', createdAt: at(2), title: 'Old kept' })
-      await createEndedJob(scope.provider, ENDED_MS + 10, 'completed', { threadId: 'kept', createdAt: at(3), title: 'New kept' })
-      expect(await scope.provider.renameThread('user-a', 'gone', 'Gone soon')).toBe(true)
-      expect(await scope.provider.renameThread('user-a', 'kept', 'Kept')).toBe(true)
+      const kept = await createEndedJob(scope.provider, ENDED_MS + 10, 'completed', { threadId: 'kept', createdAt: at(3), title: 'New kept' })
+      expect(await scope.provider.renameThread('user-a', 'gone', 'Gone soon')).toBe(gone.id)
+      expect(await scope.provider.renameThread('user-a', 'kept', 'Kept')).toBe(kept.id)
 
       expect(await scope.provider.deleteExpired(ENDED_MS)).toBe(2)
       expect(await titles(scope.provider)).toEqual([['kept', 'Kept', 'New kept']])

@@ -36,20 +36,20 @@ describe('redis: a thread title left behind by a server of the version before', 
     const provider = createRedisProvider({ url: redis.url, keyPrefix: prefix })
     onTestFinished(() => provider.dispose())
     const old = await createEndedJob(provider, START_MS + 5_000, 'completed', { threadId: 'talk', createdAt: START_MS + 10, title: 'Old question' })
-    expect(await provider.renameThread('user-a', 'talk', 'Old name', 'rename-1')).toBe(true)
+    expect(await provider.renameThread('user-a', 'talk', 'Old name', 'rename-1')).toBe(old.id)
     await deleteAsOlderServer(prefix, 'user-a', 'talk', old.id)
     // What the older script left: the title and the kept rename.
     expect(await client.hGet(`${prefix}thread-titles:user-a`, 'talk')).toBe('Old name')
     expect(await client.zScore(`${prefix}renamed:user-a`, 'talk')).not.toBeNull()
 
-    await createJob(provider, { threadId: 'talk', createdAt: START_MS + 20, title: 'New question' })
+    const again = await createJob(provider, { threadId: 'talk', createdAt: START_MS + 20, title: 'New question' })
     const { threads } = await provider.listThreads({ userId: 'user-a', limit: 10 })
     expect(threads.map(thread => [thread.threadId, thread.title, thread.first.title])).toEqual([['talk', undefined, 'New question']])
     expect(await client.hGet(`${prefix}renames:user-a`, 'talk')).toBeNull()
     expect(await client.zScore(`${prefix}renamed:user-a`, 'talk')).toBeNull()
 
     // A second job of the thread (it has one now) keeps a title given since.
-    expect(await provider.renameThread('user-a', 'talk', 'New name', 'rename-2')).toBe(true)
+    expect(await provider.renameThread('user-a', 'talk', 'New name', 'rename-2')).toBe(again.id)
     await createJob(provider, { threadId: 'talk', createdAt: START_MS + 30, title: 'Follow-up' })
     expect((await provider.listThreads({ userId: 'user-a', limit: 10 })).threads.map(thread => thread.title)).toEqual(['New name'])
     expect(await client.hGet(`${prefix}renames:user-a`, 'talk')).not.toBeNull()

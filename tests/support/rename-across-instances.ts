@@ -1,7 +1,7 @@
 /**
  * The rename-across-instances scenario, run on two engines over one shared provider (Redis, Convex):
  * a rename stored through A reaches the user's stream on B once, and A's once (told at once, the
- * feed's copy dropped); B's backlog keeps the thread's last rename, none once the thread is deleted;
+ * feed's copy dropped), naming the thread's newest job; B's backlog keeps the thread's last rename, none once the thread is deleted;
  * another user's stream hears nothing.
  */
 import { expect } from 'vitest'
@@ -12,7 +12,8 @@ import type { JobNotification, NotificationSink } from '../../server/lib/notific
 export function renameSink() {
   const received: JobNotification[] = []
   const sink: NotificationSink = { send: notification => void received.push(structuredClone(notification)), comment() {}, close() {} }
-  return { sink, titles: () => received.filter(item => item.type === 'thread-renamed').map(item => item.title) }
+  const renames = () => received.filter(item => item.type === 'thread-renamed')
+  return { sink, titles: () => renames().map(item => item.title), jobIds: () => renames().map(item => item.jobId) }
 }
 
 /** Runs the scenario; `settle` waits until both feeds handed on what was stored, `ended` until a job of A ended. */
@@ -32,6 +33,8 @@ export async function expectRenameAcrossInstances(a: BackgroundJobsEngine, b: Ba
   await settle()
   expect(onB.titles()).toEqual(['Lisbon in May'])
   expect(onA.titles()).toEqual(['Lisbon in May'])
+  // Each names the thread's newest job (the feed carries it from the store).
+  expect([...onA.jobIds(), ...onB.jobIds()]).toEqual([job.id, job.id])
 
   await a.renameThread('u1', 't1', 'Porto')
   await settle()

@@ -28,9 +28,10 @@ async function threadTitles(): Promise<Array<[string, string, boolean]>> {
 }
 
 /** A thread of user-1 with one ended job titled by its message. */
-async function threadOf(threadId: string, message = 'Plan a trip to Lisbon'): Promise<void> {
+async function threadOf(threadId: string, message = 'Plan a trip to Lisbon'): Promise<string> {
   const { job } = await app.engine.createJob('user-1', { request: { type: 'chat', messages: [{ role: 'user', content: message }] }, threadId })
   await app.engine.abortJob('user-1', job.id)
+  return job.id
 }
 
 describe('PATCH /api/jobs/threads/:threadId', () => {
@@ -44,8 +45,9 @@ describe('PATCH /api/jobs/threads/:threadId', () => {
     expect((await rename('t-rename', { title: '🙂'.repeat(60) })).status).toBe(200)
   })
 
-  it('tells the user\'s notification streams (thread-renamed, no job), not another user\'s', async () => {
+  it('tells the user\'s notification streams (thread-renamed, naming the thread\'s newest job), not another user\'s', async () => {
     await threadOf('t-told')
+    const newest = await threadOf('t-told', 'And back?')
     const mine: JobNotification[] = []
     const theirs: JobNotification[] = []
     const sink = (into: JobNotification[]) => ({ send: (notification: JobNotification) => void into.push(notification), comment() {}, close() {} })
@@ -53,7 +55,7 @@ describe('PATCH /api/jobs/threads/:threadId', () => {
     const detachTheirs = app.engine.attachNotifications('user-2', sink(theirs), null)
     try {
       expect((await rename('t-told', { title: 'Told' })).status).toBe(200)
-      expect(mine.map(({ type, jobId, threadId, title }) => ({ type, jobId, threadId, title }))).toEqual([{ type: 'thread-renamed', jobId: '', threadId: 't-told', title: 'Told' }])
+      expect(mine.map(({ type, jobId, threadId, title }) => ({ type, jobId, threadId, title }))).toEqual([{ type: 'thread-renamed', jobId: newest, threadId: 't-told', title: 'Told' }])
       expect(theirs).toEqual([])
     }
     finally {

@@ -72,8 +72,9 @@ export function subscribeToUserJobs(
         if (records.length > 0) listener(records)
         records = []
         if ('rename' in item) {
-          const { threadId, title, renameId } = item.rename
-          options.onRenamed?.({ threadId, title, renameId })
+          const { threadId, title, renameId, jobId } = item.rename
+          // No job id: renamed through functions before version 6.
+          options.onRenamed?.({ threadId, title, renameId, jobId: jobId ?? '' })
           continue
         }
         const tell = item.deletion.lost ? options.onLost : options.onDeleted

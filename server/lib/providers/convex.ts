@@ -242,7 +242,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     },
 
     async renameThread(userId, threadId, title, renameId) {
-      return await mutation(fn.renameThread, { userId, threadId, title, ...(renameId === undefined ? {} : { renameId }) })
+      const newest = await mutation(fn.renameThread, { userId, threadId, title, ...(renameId === undefined ? {} : { renameId }) })
+      return typeof newest === 'string' ? newest : null
     },
 
     /** Requires `{ epoch }`: Convex stores only what the job's lease holder writes. */

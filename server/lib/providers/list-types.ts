@@ -79,12 +79,15 @@ export interface ThreadPage {
 /**
  * A rename as a user feed tells it (`subscribeUserJobs`' `onRenamed`): the thread, its title, and
  * the id the renaming engine gave that rename, so the instance that stored it (and told its own
- * streams at once) knows the feed's copy.
+ * streams at once) knows the feed's copy, and the thread's newest job when it was renamed (`''` from
+ * a server of the version before: unknown) — a rename that comes after that job's deletion is older
+ * than the deletion.
  */
 export interface ThreadRenamed {
   threadId: string
   title: string
   renameId: string
+  jobId: string
 }
 
 /** What a user feed reports besides changed jobs (see `subscribeUserJobs`). */

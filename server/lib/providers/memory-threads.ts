@@ -71,12 +71,13 @@ export function createThreadIndex() {
       if (user.jobs.size === 0) threadsByUser.delete(record.userId)
     },
 
-    /** Gives a thread of the user its own title; false when the user has no such thread. */
-    rename(userId: string, threadId: string, title: string): boolean {
+    /** Gives a thread of the user its own title; the id of its newest job, or null when the user has no such thread. */
+    rename(userId: string, threadId: string, title: string): string | null {
       const user = threadsByUser.get(userId)
-      if (!user?.jobs.has(threadId)) return false
+      const entries = user?.jobs.get(threadId)
+      if (!user || !entries) return null
       user.titles.set(threadId, title)
-      return true
+      return entries.at(-1)!.id
     },
 
     /** The ids of the thread's jobs newest first (list order), strictly after `before` when given. */

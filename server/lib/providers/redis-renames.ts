@@ -12,7 +12,8 @@
 import type { ThreadRenamed } from './types'
 import { USER_CHANGES_KEEP_MS, USER_CHANGES_KEPT } from './redis-user-changes'
 
-const RENAMED_MARK = '\u0000renamed:'
+/** What a rename's message starts with (the rename script adds its JSON). */
+export const RENAMED_MARK = '\u0000renamed:'
 
 /** How long a user's kept renames outlive their last rename (as the user's recorded changes). */
 export const RENAMES_KEEP_MS = USER_CHANGES_KEEP_MS
@@ -28,17 +29,14 @@ export async function renamedSince(command: <T>(args: string[]) => Promise<T>, p
   return messages.map(message => (message === null ? null : parseRenamedMessage(message))).filter(rename => rename !== null)
 }
 
-/** The message a rename publishes. */
-export function renamedMessage(rename: ThreadRenamed): string {
-  return RENAMED_MARK + JSON.stringify(rename)
-}
-
 /** The rename a message carries, or null for a job id (or a message this version cannot read). */
 export function parseRenamedMessage(message: string): ThreadRenamed | null {
   if (!message.startsWith(RENAMED_MARK)) return null
   try {
-    const { threadId, title, renameId } = JSON.parse(message.slice(RENAMED_MARK.length)) as Partial<ThreadRenamed>
-    return typeof threadId === 'string' && typeof title === 'string' && typeof renameId === 'string' ? { threadId, title, renameId } : null
+    const { threadId, title, renameId, jobId } = JSON.parse(message.slice(RENAMED_MARK.length)) as Partial<ThreadRenamed>
+    if (typeof threadId !== 'string' || typeof title !== 'string' || typeof renameId !== 'string') return null
+    // No job id: kept or published by a server of the version before.
+    return { threadId, title, renameId, jobId: typeof jobId === 'string' ? jobId : '' }
   }
   catch {
     return null

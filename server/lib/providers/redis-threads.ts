@@ -9,7 +9,7 @@
  * thread is a field of the hash `thread-titles:<userId>` (`RENAME_THREAD_SCRIPT`, which also tells
  * the user's feeds), which the deletion of the thread's last job removes with the thread.
  */
-import { RENAMES_KEEP_MS, RENAMES_KEPT, renamedMessage } from './redis-renames'
+import { RENAMED_MARK, RENAMES_KEEP_MS, RENAMES_KEPT } from './redis-renames'
 import { compareThreads, isAfterCursor } from './thread-order'
 import type { JobRecord, StoredThread, ThreadCursor, ThreadPage } from './types'
 
@@ -48,19 +48,22 @@ export const UNINDEX_THREAD = `local function unindexThread(p, user, thread, id)
 end`
 
 /**
- * ARGV: prefix, userId, threadId, title, message, now, keepMs. Gives the user's thread its title
- * when the thread has a job (1), in the same step as the check, so a title never lands on a thread
- * deleted meanwhile, and publishes `message` (a rename, redis-renames.ts; none when empty) on the
- * user's channel, keeping it as the thread's last rename (`renames:<userId>`, `renamed:<userId>` by
+ * ARGV: prefix, userId, threadId, title, renameId, now, keepMs, mark. Gives the user's thread its
+ * title when the thread has a job (answering the id of its newest job), in the same step as the
+ * check, so a title never lands on a thread deleted meanwhile, and with a `renameId` ('' for none)
+ * publishes the rename (`mark` and `{ threadId, title, renameId, jobId }` as JSON, jobId the newest
+ * job's: redis-renames.ts) on the user's channel, keeping it as the thread's last rename (`renames:<userId>`, `renamed:<userId>` by
  * `now`, for `keepMs`) for the feeds that were not listening — the user's renames older than
  * `keepMs`, and all but their newest `RENAMES_KEPT`, leave both in the same step, so a user renaming
- * many threads keeps a bounded set; 0 (nothing written or published) for a thread the user does not have.
+ * many threads keeps a bounded set; false (nothing written or published) for a thread the user does not have.
  */
 export const RENAME_THREAD_SCRIPT = `
-local p, user, thread, title, message = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-if redis.call('EXISTS', p .. 'thread:' .. user .. '\\0' .. thread) == 0 then return 0 end
+local p, user, thread, title, renameId = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local newest = redis.call('ZRANGE', p .. 'thread:' .. user .. '\\0' .. thread, -1, -1)[1]
+if not newest then return false end
 redis.call('HSET', p .. 'thread-titles:' .. user, thread, title)
-if message ~= '' then
+if renameId ~= '' then
+  local message = ARGV[8] .. cjson.encode({ threadId = thread, title = title, renameId = renameId, jobId = newest })
   local now, keepMs = tonumber(ARGV[6]), tonumber(ARGV[7])
   local renames, renamed = p .. 'renames:' .. user, p .. 'renamed:' .. user
   redis.call('PUBLISH', p .. 'user:' .. user, message)
@@ -78,7 +81,7 @@ if message ~= '' then
   redis.call('PEXPIRE', renames, keepMs)
   redis.call('PEXPIRE', renamed, keepMs)
 end
-return 1
+return newest
 `
 
 /**
@@ -263,12 +266,12 @@ export function createRedisThreads(reads: RedisThreadReads) {
       return { threads, next: more && last ? { newestAt: last.newestAt, threadId: last.threadId } : null }
     },
 
-    /** Gives the user's thread its title; false when the user has no such thread. */
-    async renameThread(userId: string, threadId: string, title: string, renameId?: string): Promise<boolean> {
+    /** Gives the user's thread its title; the id of its newest job, or null when the user has no such thread. */
+    async renameThread(userId: string, threadId: string, title: string, renameId?: string): Promise<string | null> {
       // A thread of jobs stored before the index existed has no index entry until this has run.
       await ensureIndexed(userId)
-      const message = renameId === undefined ? '' : renamedMessage({ threadId, title, renameId })
-      return Number(await script<number>(RENAME_THREAD_SCRIPT, [userId, threadId, title, message, String((reads.now ?? Date.now)()), String(RENAMES_KEEP_MS)])) === 1
+      const newest = await script<string | null>(RENAME_THREAD_SCRIPT, [userId, threadId, title, renameId ?? '', String((reads.now ?? Date.now)()), String(RENAMES_KEEP_MS), RENAMED_MARK])
+      return typeof newest === 'string' ? newest : null
     },
 
     /** The key of a thread's job ids (for `list({ threadId })`). */

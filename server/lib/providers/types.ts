@@ -232,13 +232,14 @@ export interface JobProvider {
   listThreads(options: ThreadListOptions): Promise<ThreadPage>
   /**
    * Stores the title a user gave one of their threads (`listThreads` then gives it as the
-   * thread's `title`), replacing any earlier one. False, with nothing stored, when the user has no
-   * such thread (no job of theirs carries that `threadId`): a title never outlives its thread, and
-   * goes with the thread's last job on every deletion path (deleteJob, deleteExpired). `renameId`
-   * (the engine's id of this rename): a shared provider tells it with the rename to the user's
-   * feeds (`subscribeUserJobs`' `onRenamed`); one without a feed ignores it.
+   * thread's `title`), replacing any earlier one, and answers the id of the thread's newest job,
+   * read in the same step. Null, with nothing stored, when the user has no such thread (no job of
+   * theirs carries that `threadId`): a title never outlives its thread, and goes with the thread's
+   * last job on every deletion path (deleteJob, deleteExpired). `renameId` (the engine's id of this
+   * rename): a shared provider tells it with the rename and that job id to the user's feeds
+   * (`subscribeUserJobs`' `onRenamed`); one without a feed ignores it.
    */
-  renameThread(userId: string, threadId: string, title: string, renameId?: string): Promise<boolean>
+  renameThread(userId: string, threadId: string, title: string, renameId?: string): Promise<string | null>
   /**
    * Appends events whose seqs continue the log without a gap (first seq = lastSeq + 1; a merged
    * delta covers `fromSeq`..`seq`). Status follows the events (`job-status`, `job-end`). Refused,
