@@ -105,11 +105,15 @@ export class NotificationHub {
    * to their streams, kept in the backlog in place of the thread's earlier one (a reconnect needs the
    * last title only; a deletion in the thread drops it, `jobGone`). Each rename is news, the same
    * title again included; one `renameId` is sent once (told here, then by the feed). `jobId`: the
-   * thread's newest job when it was renamed (`''`: unknown, a server of the version before).
-   * Returns whether it was sent.
+   * thread's newest job when it was renamed (`''`: unknown, a server of the version before). A
+   * rename told after that job's deletion (or loss) was stored before it — the deletion's
+   * notification overtook it (a local deletion against the feed's copy, or this instance's rename
+   * call) — and may name a thread gone since: nothing is sent, as for any notification of a gone
+   * job. Returns whether it was sent.
    */
   threadRenamed(userId: string, threadId: string, title: string, renameId?: string, jobId = ''): boolean {
     const channel = this.channel(userId)
+    if (jobId !== '' && GONE_TYPES.some(type => channel.notified.has(notificationKey({ jobId, type })))) return false
     if (renameId !== undefined && !firstTime(channel, notificationKey({ jobId: '', type: 'thread-renamed', requestId: renameId }))) return false
     dropRename(channel, threadId)
     this.deliver(userId, channel, { type: 'thread-renamed', jobId, threadId, title })

@@ -40,7 +40,8 @@ export function createThreadRename({ provider, notifications, limitRate, assertE
     const renameId = randomUUID()
     const newestJobId = await provider.renameThread(userId, threadId, stored, renameId)
     if (newestJobId === null) throw new ThreadNotFoundError(threadId)
-    // Named by the thread's newest job, read in the same step as the write.
+    // Named by the thread's newest job, read in the same step as the write: when that job's
+    // deletion was told meanwhile (a deletion racing this rename), the hub tells nothing of it.
     notifications.threadRenamed(userId, threadId, stored, renameId, newestJobId)
     return { threadId, title: stored }
   }

@@ -52,4 +52,23 @@ describe('NotificationHub.threadRenamed', () => {
       ['job-deleted', 't1', undefined],
     ])
   })
+  it('sends nothing of a rename that comes after the deletion of the job it names (the feed\'s copy of a rename stored before a deletion here)', () => {
+    const hub = new NotificationHub(() => 1_000)
+    const live = recordingSink()
+    hub.attach('u1', live.sink, null)
+    hub.jobDeleted('u1', 'job-1', 't1')
+    expect(hub.threadRenamed('u1', 't1', 'Secret plans', 'rename-1', 'job-1')).toBe(false)
+    // A rename naming a job still there, or none (a server of the version before), is told.
+    expect(hub.threadRenamed('u1', 't1', 'Again', 'rename-2', 'job-2')).toBe(true)
+    expect(hub.threadRenamed('u1', 't2', 'Older server', 'rename-3', '')).toBe(true)
+    const resumed = recordingSink()
+    hub.attach('u1', resumed.sink, 0)
+    for (const stream of [live, resumed]) {
+      expect(stream.received.map(({ type, threadId, title }) => [type, threadId, title])).toEqual([
+        ['job-deleted', 't1', undefined],
+        ['thread-renamed', 't1', 'Again'],
+        ['thread-renamed', 't2', 'Older server'],
+      ])
+    }
+  })
 })
