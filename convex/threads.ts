@@ -179,10 +179,12 @@ export const listThreads = serverQuery({
 /**
  * Gives the user's thread the title they chose (replacing an earlier one): the id of the thread's
  * newest job, or false with nothing written when the user has no such thread (no row, or no job:
- * no job of theirs carries it). Servers before version 6 read any answer but false as done. With
- * `renameId` (servers since version 5), the rename is the user's next change (`renamedAt`), which
- * `feed:userChanges` reports to the instances following the user with that job id; the row keeps
- * the last one only.
+ * no job of theirs carries it). Servers before version 6 read any answer but false as done. The
+ * rename is the user's next change (`renamedAt`), which `feed:userChanges` reports to the instances
+ * following the user with that job id; the row keeps the last one only. `renameId`: the renaming
+ * server's id of it (servers since version 5, which tell their own streams at once and drop the
+ * feed's copy by it); a server of an earlier version sends none (its feed reads no renames), and
+ * the rename gets one here, so the other instances' streams hear it too.
  */
 export const renameThread = serverMutation({
   args: { userId: v.string(), threadId: v.string(), title: v.string(), renameId: v.optional(v.string()) },
@@ -192,10 +194,9 @@ export const renameThread = serverMutation({
     if (!row) return false
     const newest = await ctx.db.query('jobs').withIndex('by_user_thread', q => q.eq('userId', userId).eq('threadId', threadId)).order('desc').first()
     if (!newest) return false
-    // Without an id (a server of an earlier version) the feed is not told: an earlier rename's id leaves with its title.
-    await ctx.db.patch(row._id, renameId === undefined
-      ? { title, renameId: undefined, renamedAt: undefined, renameJobId: undefined }
-      : { title, renameId, renamedAt: await nextChangedAt(ctx.db, userId), renameJobId: newest.jobId })
+    const renamedAt = await nextChangedAt(ctx.db, userId)
+    // A user's changedAt is never given twice: an id of its own for a rename an older server stored.
+    await ctx.db.patch(row._id, { title, renameId: renameId ?? `older-server:${renamedAt}`, renamedAt, renameJobId: newest.jobId })
     return newest.jobId
   },
 })
