@@ -9,14 +9,14 @@ import { randomUUID } from 'node:crypto'
 import type { JobEvent } from '../../../shared/events'
 import type { RedisConnection } from './redis-client'
 import type { ChannelHub, Follower } from './redis-follow'
-import { CATCH_UP_RETRY_BASE_MS, CATCH_UP_RETRY_MAX_MS, follow, idleChain } from './redis-follow'
+import { follow, idleChain } from './redis-follow'
 import type { StreamEntries } from './redis-records'
 import { decodeControl, numberEvents, redisKeys } from './redis-records'
 import type { SubscriptionFailureReport } from './subscription-metrics'
 import type { ControlReply, JobListFilter, JobProvider, JobRecord } from './types'
 import { createWorkSlots } from '../work-slots'
-import { createTimerSet } from '../timers'
 import { subscribeUserFeed } from './redis-user-feed'
+import { createRetryingFollower } from './redis-retrying-follower'
 
 /**
  * How long a deletion stays in its user's `deleted:<userId>` set (DELETE_JOB_SCRIPT), for a
@@ -155,39 +155,28 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
 
     subscribeControlReply(id, controlId, listener) {
       let delivered = false
-      let stopped = false
-      const hand = (json: string | null) => {
-        if (json === null || delivered || stopped) return
-        delivered = true
-        listener(JSON.parse(json) as ControlReply)
-      }
       // A read that fails (a command timed out or was refused) is made again on a timer, as a
       // follower's catch-up is (redis-follow.ts): the reply may already be stored, and no later
       // message would ever bring it.
-      const retryTimers = createTimerSet()
-      let failures = 0
-      let retryPending = false
+      const retrying = createRetryingFollower(error => onError(error, { jobId: id }))
+      const hand = (json: string | null) => {
+        if (json === null || delivered || retrying.stopped) return
+        delivered = true
+        listener(JSON.parse(json) as ControlReply)
+      }
       let enqueue: (work: () => Promise<void>) => void = () => {}
       const readStored = async () => {
-        if (delivered || stopped) return
+        if (delivered || retrying.stopped) return
         let json: string | null
         try {
           json = await command<string | null>(['HGET', keys.replies(id), controlId])
         }
         catch (error) {
-          onError(error, { jobId: id })
-          if (stopped || retryPending) return
-          retryPending = true
-          retryTimers.timeout(() => {
-            retryPending = false
-            enqueue(readStored)
-          }, Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++))
-          return
+          return retrying.retryLater(error, () => enqueue(readStored))
         }
-        failures = 0
+        retrying.succeeded()
         hand(json)
       }
-      let stopReconnect = () => {}
       const stop = track((hub) => {
         const follower = chained(hub, keys.replyChannel(id), (message) => {
           const space = message.indexOf(' ')
@@ -196,20 +185,10 @@ export function createRedisSubscriptions(options: RedisSubscriptionOptions): Red
         enqueue = follower.enqueue
         // A reply published while the pub/sub connection was down is lost on the way: it is
         // stored too, so it is read once the connection is back (the sender would wait it out).
-        stopReconnect = hub.onReconnect(() => follower.enqueue(readStored))
-        // Stopped by `stopAll` too (dispose): no retry may outlive it.
-        return { ...follower, stop: () => {
-          stopped = true
-          retryTimers.clearAll()
-          follower.stop()
-        } }
+        retrying.onReconnectStop(hub.onReconnect(() => follower.enqueue(readStored)))
+        return retrying.stoppable(follower)
       })
-      return () => {
-        stopped = true
-        retryTimers.clearAll()
-        stopReconnect()
-        stop()
-      }
+      return retrying.unsubscribe(stop)
     },
 
     subscribeUserJobs(userId, listener, subscribeOptions) {

@@ -5,16 +5,15 @@
  * after a pub/sub reconnect or a failed read (retried on a timer).
  */
 import type { ChannelHub, Follower } from './redis-follow'
-import { CATCH_UP_RETRY_BASE_MS, CATCH_UP_RETRY_MAX_MS } from './redis-follow'
 import type { redisKeys } from './redis-records'
 import type { RedisSubscriptionOptions } from './redis-subscriptions'
 import type { ChangedJobRecord, JobRecord, ThreadRenamed, UserFeedSubscribeOptions } from './types'
 import type { WorkSlots } from '../work-slots'
-import { createTimerSet } from '../timers'
 import { USER_CHANGES_KEPT } from './redis-user-changes'
 import type { GoneKind } from './redis-gone-jobs'
 import { goneKindOf, goneSince } from './redis-gone-jobs'
 import { isRenamedMessage, parseRenamedMessage, renamedSince } from './redis-renames'
+import { createRetryingFollower } from './redis-retrying-follower'
 
 /**
  * After a pub/sub reconnect a user subscription reads the user's newest jobs (this many at most)
@@ -44,7 +43,8 @@ export interface UserFeedContext {
 export function subscribeUserFeed(context: UserFeedContext, userId: string, listener: (records: ChangedJobRecord[]) => void, subscribeOptions: UserFeedSubscribeOptions = {}): () => void {
   const { options, keys, catchUps, track, chained } = context
   const { prefix, command, onError } = options
-  let stopped = false
+  // Stopped by the unsubscribe or by `stopAll`; a failed read's catch-up is retried on a timer.
+  const retrying = createRetryingFollower(onError)
   // Messages published while the pub/sub connection was down are lost: after a reconnect, the
   // user's jobs changed since the last message are read (the engine drops what it already sent).
   let heardAt = options.now()
@@ -53,12 +53,8 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
   const openedAt = Math.min(heardAt, subscribeOptions.since ?? heardAt)
   const startRead = new Map<string, string>()
   // Where a catch-up that failed (or a message whose record was not read) asks the next one to
-  // read from (none: +Infinity), and its retry.
+  // read from (none: +Infinity).
   let missedSince = Number.POSITIVE_INFINITY
-  let retryPending = false
-  let failures = 0
-  const retryTimers = createTimerSet()
-  let stopReconnect = () => {}
   const { onDeleted, onLost } = subscribeOptions
   const readsGone = Boolean(onDeleted || onLost)
   const handOnGone = (id: string, kind: GoneKind) => (kind === 'deleted' ? onDeleted : onLost)?.(id)
@@ -73,7 +69,7 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
   const stop = track((hub) => {
     const follower = chained(hub, keys.user(userId), async (id) => {
       const at = heardAt = options.now()
-      if (stopped) return
+      if (retrying.stopped) return
       // A rename (redis-renames.ts), in order with the job ids around it.
       if (isRenamedMessage(id)) return void handOnRenamed(id)
       let record: JobRecord | null
@@ -88,9 +84,9 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
         // Not read (Redis slow, the connection dropping): the user's jobs changed since this
         // message are read later, as after a reconnect — the message will not come again.
         missedSince = Math.min(missedSince, at - USER_CATCH_UP_MARGIN_MS)
-        return retryLater(error)
+        return retrying.retryLater(error, enqueueCatchUp)
       }
-      if (stopped) return
+      if (retrying.stopped) return
       const read = startRead.get(id)
       if (read !== undefined) {
         // The start's read handed this record (or deletion) on already.
@@ -100,7 +96,7 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
       if (record) listener([record])
       else if (gone) handOnGone(id, gone)
     }, async () => {
-      if (stopped) return
+      if (retrying.stopped) return
       let records: JobRecord[]
       let deleted: Array<{ id: string, kind: GoneKind }>
       let renamed: ThreadRenamed[]
@@ -117,16 +113,16 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
       catch (error) {
         // As a message not read: the retry's catch-up reads the user's jobs changed since.
         missedSince = Math.min(missedSince, openedAt)
-        return retryLater(error)
+        return retrying.retryLater(error, enqueueCatchUp)
       }
-      if (stopped) return
+      if (retrying.stopped) return
       records.sort((a, b) => a.updatedAt - b.updatedAt)
       for (const record of records) startRead.set(record.id, changeOf(record))
       for (const { id, kind } of deleted) startRead.set(id, GONE + kind)
       if (records.length > 0) listener(records)
       renamed.forEach(rename => onRenamed!(rename))
       for (const { id, kind } of deleted) {
-        if (stopped) return
+        if (retrying.stopped) return
         handOnGone(id, kind)
       }
     })
@@ -137,7 +133,7 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
      * notifications would come back no other way.
      */
     const catchUp = async () => {
-      if (stopped) return
+      if (retrying.stopped) return
       const since = Math.min(missedSince, heardAt - USER_CATCH_UP_MARGIN_MS)
       missedSince = since
       heardAt = options.now()
@@ -159,41 +155,22 @@ export function subscribeUserFeed(context: UserFeedContext, userId: string, list
         renamed = await renamesSince(since)
       }
       catch (error) {
-        return retryLater(error)
+        return retrying.retryLater(error, enqueueCatchUp)
       }
       missedSince = Number.POSITIVE_INFINITY
-      failures = 0
+      retrying.succeeded()
       changed.sort((a, b) => a.updatedAt - b.updatedAt)
-      if (changed.length > 0 && !stopped) listener(changed)
-      if (!stopped) renamed.forEach(rename => onRenamed!(rename))
+      if (changed.length > 0 && !retrying.stopped) listener(changed)
+      if (!retrying.stopped) renamed.forEach(rename => onRenamed!(rename))
       for (const { id, kind } of deleted) {
-        if (stopped) return
+        if (retrying.stopped) return
         handOnGone(id, kind)
       }
     }
+    /** Runs a catch-up in the follower's chain (after a reconnect, or as a failed read's retry). */
     const enqueueCatchUp = () => follower.enqueue(() => catchUps.run(catchUp))
-    /** Reports a failed read and runs a catch-up later (doubling delays), once at a time. */
-    const retryLater = (error: unknown) => {
-      onError(error)
-      if (stopped || retryPending) return
-      retryPending = true
-      retryTimers.timeout(() => {
-        retryPending = false
-        enqueueCatchUp()
-      }, Math.min(CATCH_UP_RETRY_MAX_MS, CATCH_UP_RETRY_BASE_MS * 2 ** failures++))
-    }
-    stopReconnect = hub.onReconnect(enqueueCatchUp)
-    // Stopped by `stopAll` too (dispose): no retry may outlive it.
-    return { ...follower, stop: () => {
-      stopped = true
-      retryTimers.clearAll()
-      follower.stop()
-    } }
+    retrying.onReconnectStop(hub.onReconnect(enqueueCatchUp))
+    return retrying.stoppable(follower)
   })
-  return () => {
-    stopped = true
-    retryTimers.clearAll()
-    stopReconnect()
-    stop()
-  }
+  return retrying.unsubscribe(stop)
 }
