@@ -23,12 +23,18 @@ export interface StartSpan {
 /**
  * Where the walk is in the earlier log: `after` is the log position of the node before it on the
  * walk (infinite once that node ran for real); `passed` the start spans of the nodes walked so far
- * (one that ran for real here ends at infinity).
+ * (one that ran as a new visit here ends at infinity; the attempt a takeover cut off, run again,
+ * at its latest start).
  */
 export interface ResumeCursor {
   after: number
-  /** Undefined: any record before `after` is a round behind (a parallel node's branches). */
+  /** Undefined: any record before `after` is a round behind. */
   passed?: StartSpan[]
+  /**
+   * A parallel node's children: `after` is the parallel node's latest start and does not move;
+   * every record after it is of this round (nothing loops inside a parallel node), none before.
+   */
+  sameRound?: boolean
 }
 
 /** The finished nodes of an earlier run of the job. */
@@ -36,8 +42,10 @@ export interface ResumePoint {
   /**
    * The recorded output of a completed node, once, unless it is a round behind: its latest start
    * comes before the node ahead of it on the walk, and a node walked so far started both before
-   * and after it (a loop went round since). Matched by id, not position: a finished node a deploy
-   * moved behind others (the workflow's nodes reordered) is reused.
+   * and after it with a loop's decision (a branch node's start) from the record to that node's
+   * latest start, both included, or ran as a new visit (a loop went round since). Matched by id, not
+   * position: a finished node a deploy moved behind others (the workflow's nodes reordered, in a
+   * loop's body or a parallel node's branch too) is reused.
    */
   take(nodeId: string, cursor: ResumeCursor): { output: unknown, at: number } | undefined
   /**
@@ -106,6 +114,8 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
   const unfinished: string[] = []
   const answers = new Map<string, StoredAnswer>()
   const previousOutputs = new Map<string, unknown>()
+  // Branch node starts up to each position of the execution order: a loop's decisions.
+  const branchesBefore: number[] = [0]
   // Starts of nodes whose kind changed: they count against limits.maxNodesPerJob all the same.
   let changedStarts = 0
   if (state) {
@@ -125,6 +135,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     state.executionOrder.forEach((nodeId, index) => {
       startedAt.set(nodeId, index)
       if (!firstStartedAt.has(nodeId)) firstStartedAt.set(nodeId, index)
+      branchesBefore.push(branchesBefore[index]! + (state!.nodeStates[nodeId]?.kind === 'branch' ? 1 : 0))
     })
     unfinished.push(...runsAt(state, startedAt))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
@@ -148,10 +159,14 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     }
   }
   return {
-    take(nodeId, { after, passed }) {
+    take(nodeId, { after, passed, sameRound }) {
       const at = startedAt.get(nodeId)
       if (!completed.has(nodeId) || at === undefined) return undefined
-      if (at <= after && (passed === undefined || passed.some(({ first, last }) => first < at && at < last))) return undefined
+      // A loop went round between the record and the latest start of a node walked before it: a
+      // branch started from the record to that start, both included (not only a node started
+      // again: a deploy may have put the node the job waited at ahead of a step its round finished).
+      const roundSince = ({ first, last }: StartSpan) => first < at && at < last && (last === Number.POSITIVE_INFINITY || branchesBefore[last + 1]! > branchesBefore[at]!)
+      if (sameRound ? at <= after : at <= after && (passed === undefined || passed.some(roundSince))) return undefined
       const output = completed.get(nodeId)
       completed.delete(nodeId)
       return { output, at }

@@ -153,8 +153,10 @@ export class WorkflowRun {
       // An answer read as the node's schema reads it now (a default a deploy added since: recorded-answer.ts).
       const output = recordedAnswerAsReadNow(node, reused.output)
       setOutputAsRead(state.outputs, nodeId, node, output)
-      cursor.after = reused.at
-      cursor.passed?.push(this.resume.span(nodeId)!)
+      if (!cursor.sameRound) {
+        cursor.after = reused.at
+        cursor.passed?.push(this.resume.span(nodeId)!)
+      }
       return output
     }
     // Runs for real: what the earlier log recorded after it on this path is a round behind; only
@@ -163,9 +165,10 @@ export class WorkflowRun {
     // none of it: the nodes after it still reuse what this round finished.
     const latest = this.resume.latestStart(nodeId)
     const resumeAfter = latest !== undefined && latest > cursor.after ? latest : Number.POSITIVE_INFINITY
-    if (latest !== undefined) {
+    if (latest !== undefined && !cursor.sameRound) {
       cursor.after = Number.POSITIVE_INFINITY
-      cursor.passed?.push({ first: this.resume.span(nodeId)!.first, last: Number.POSITIVE_INFINITY })
+      // The attempt a takeover cut off, run again, is where its round was; a new visit is a round on.
+      cursor.passed?.push({ first: this.resume.span(nodeId)!.first, last: resumeAfter })
     }
     const { maxNodesPerJob } = context.config.limits
     if (this.nodesStarted >= maxNodesPerJob) {

@@ -20,7 +20,8 @@ export const runParallelNode: NodeExecutor<ParallelNode> = async ({ node, contex
 
   const runSequence = async (sequence: string[]): Promise<[string, unknown]> => {
     let output: unknown = null
-    const cursor = { after: resumeAfter }
+    // What the earlier log recorded after this node's latest start is this round's, in any order.
+    const cursor = { after: resumeAfter, sameRound: true }
     for (const nodeId of sequence) {
       // A sibling failed while this branch's last node was finishing: no next node starts.
       signal.throwIfAborted()
