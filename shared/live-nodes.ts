@@ -9,14 +9,43 @@ import type { NodeState } from './reducer'
 import type { Owned } from './state-writes'
 import { withKey } from './state-writes'
 
-/** The node started last that is still running or waiting, or null (no walk through a long run's order when none is). */
+/**
+ * The node started last that is still running or waiting, one an owner left behind (isLeftBehind)
+ * left out, or null (no walk through a long run's order when none is).
+ */
 export function latestLiveNode(order: readonly string[], nodes: Record<string, NodeState>): string | null {
   if (liveNodeCount(nodes) === 0) return null
   for (let index = order.length - 1; index >= 0; index--) {
     const node = nodes[order[index]!]
-    if (node && isLiveNode(node)) return node.nodeId
+    if (node && isLiveNode(node) && !isLeftBehind(node, nodes)) return node.nodeId
   }
   return null
+}
+
+/**
+ * True for a node that reads running or waiting but that no owner runs: one an owner taking the job
+ * over left behind. Either a live parallel node whose visit started before it ran again after it
+ * (the new owner's run of the parallel node has other branches: a deploy changed them), or a node
+ * that started after it has ended and no live parallel node holds it (the walk went past it). Read
+ * from the starts' seqs: a state reduced before the reducer kept them tells nothing (false).
+ */
+export function isLeftBehind(node: NodeState, nodes: Record<string, NodeState>): boolean {
+  const { startSeq, visitSeq } = node
+  if (!isLiveNode(node) || startSeq === undefined || visitSeq === undefined) return false
+  let gonePast = false
+  // A parallel node waits for its branches: one that ended after it started does not pass it.
+  let held = node.kind === 'parallel'
+  for (const other of Object.values(nodes)) {
+    if (other === node || other.startSeq === undefined) continue
+    if (!isLiveNode(other)) {
+      if (other.startSeq > startSeq) gonePast = true
+      continue
+    }
+    if (other.kind !== 'parallel' || other.visitSeq === undefined || other.visitSeq > visitSeq) continue
+    if (other.startSeq > startSeq) return true
+    held = true
+  }
+  return gonePast && !held
 }
 
 export function isLiveNode(node: NodeState): boolean {

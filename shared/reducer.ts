@@ -221,7 +221,8 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       const cutOff = isCutOffAttempt(state, event.nodeId)
       // The rounds of the attempt a takeover cut off go on counting in the attempt run again.
       const rounds = cutOff && sameNode ? previous.rounds : undefined
-      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}) }, owned)
+      const visitSeq = cutOff ? previous!.visitSeq : event.seq
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}) }, owned)
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
       // started — a later takeover counts its visits right, and the branches a parallel node ran
@@ -240,6 +241,8 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
         output: event.output,
         error: event.error,
         endedAt: event.at,
+        ...(previous?.startSeq !== undefined ? { startSeq: previous.startSeq } : {}),
+        ...(previous?.visitSeq !== undefined ? { visitSeq: previous.visitSeq } : {}),
       }, owned)
       // A parallel fan-out runs several nodes: when the current one ends, the latest started node
       // still running or waiting (a sibling branch that waits for a human, or the parallel node

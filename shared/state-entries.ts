@@ -83,6 +83,12 @@ export interface NodeState {
   startedAtJobMs?: number
   /** Node time the visit used in attempts a takeover cut off (its `node-start`'s `usedMs`). */
   usedMs?: number
+  /**
+   * The seq of this attempt's `node-start`, and of its visit's first one (kept when a takeover runs
+   * the attempt again): tell a node an owner left behind from where the job is (live-nodes.ts).
+   */
+  startSeq?: number
+  visitSeq?: number
 }
 
 /** An input request that waits for an answer. */

@@ -6,6 +6,7 @@
  */
 import type { JobState, NodeState } from '../../../shared/reducer'
 import { setOwn } from '../../../shared/own-key'
+import { isLeftBehind } from '../../../shared/live-nodes'
 
 /** An answer the earlier run stored for an input node it was cut off in (its `node-end` was not stored). */
 export interface StoredAnswer {
@@ -78,7 +79,8 @@ function isLive(node: NodeState | undefined): boolean {
 }
 
 /**
- * The live nodes (running or waiting) the run is at. The walk starts a node once the one before it
+ * The live nodes (running or waiting) the run is at, none an owner left behind (isLeftBehind: a
+ * branch a deploy took out of a parallel node run again since). The walk starts a node once the one before it
  * ended, so a live node whose latest start some ended visit follows was gone past: an earlier
  * owner was cut off in it, and the owner that took over walked another way (a deploy routed it
  * elsewhere) and never came back to it. Unless a live parallel node started at or before it holds
@@ -91,7 +93,7 @@ function runsAt(state: JobState, startedAt: ReadonlyMap<string, number>): string
   const liveParallel = order.findIndex((nodeId, index) => latestVisit(nodeId, index) && state.nodeStates[nodeId]?.kind === 'parallel' && isLive(state.nodeStates[nodeId]))
   const lastEnded = order.findLastIndex((nodeId, index) => latestVisit(nodeId, index) && !isLive(state.nodeStates[nodeId]))
   return Object.entries(state.nodeStates).filter(([nodeId, node]) => {
-    if (!isLive(node)) return false
+    if (!isLive(node) || isLeftBehind(node, state.nodeStates)) return false
     const at = startedAt.get(nodeId)
     return at === undefined || at > lastEnded || (liveParallel !== -1 && liveParallel <= at)
   }).map(([nodeId]) => nodeId)
