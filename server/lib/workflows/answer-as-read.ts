@@ -4,10 +4,10 @@
  * is compared with the stored one this way (stored-answer.ts `answeredAlike`): a schema that fills
  * in a default, trims text or coerces a number stores another value than the one sent.
  */
-import { isDeepStrictEqual } from 'node:util'
 import type { JobRequest } from '../providers/types'
 import { parseAnswer } from './nodes/input'
 import { isCompiledWorkflow } from './registry'
+import { askedWithSchemaHere } from './asked-schema'
 import type { WorkflowRegistry } from './types'
 
 /**
@@ -27,7 +27,7 @@ export function workflowAnswerReader(workflows: Pick<WorkflowRegistry, 'get'> | 
     const node = workflow.graph.nodes.get(nodeId)
     if (node?.kind !== 'input') return undefined
     // As the input request carried it (input.ts), compared as a store keeps it.
-    if (!isDeepStrictEqual(asJson(askedSchema), asJson(workflow.graph.answerSchemas.get(nodeId)?.read() ?? undefined))) return undefined
+    if (!askedWithSchemaHere(workflow.graph, nodeId, askedSchema)) return undefined
     try {
       const read = parseAnswer(node.schema, answer, `input node "${nodeId}" answer`)
       return { read: read === undefined ? undefined : JSON.parse(JSON.stringify(read)) as unknown }
@@ -36,8 +36,4 @@ export function workflowAnswerReader(workflows: Pick<WorkflowRegistry, 'get'> | 
       return { refused: true }
     }
   }
-}
-
-function asJson(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value)) as unknown
 }

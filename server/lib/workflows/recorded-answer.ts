@@ -4,7 +4,8 @@
  * have added a field with a default to the node's schema, which later nodes read
  * (`{{outputs.ask.reviewer}}` failed "does not exist"). The answer keeps what it had, as recorded;
  * a field it lacks is taken from the schema's reading of it (added-fields.ts). An answer the schema
- * refuses now is kept as it is (it was taken by the schema it was asked with).
+ * refuses now is kept as it is (it was taken by the schema it was asked with) — but one stored
+ * before its node ended is asked again instead (nodes/input.ts storedAnswerTaken).
  */
 import { withAddedFields } from '../added-fields'
 import type { WorkflowNode } from './define'

@@ -13,6 +13,8 @@ export interface StoredAnswer {
   answer: unknown
   /** Nobody answered: `onTimeout` gave it (the node parses it, as it parses a timeout answer). */
   timedOut: boolean
+  /** The JSON Schema the question was asked with (a deploy may have changed the node's since). */
+  askedSchema?: unknown
 }
 
 /** Where a node's visits are in the earlier log: its first start and its latest. */
@@ -157,7 +159,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     for (const input of state.answeredInputs) {
       const node = input.nodeId === undefined ? undefined : state.nodeStates[input.nodeId]
       if (input.kind !== 'workflow-input' || node?.status !== 'running' || input.requestedAt < node.startedAt || input.answeredBy.startsWith('system:')) continue
-      answers.set(input.nodeId!, { answer: input.answer, timedOut: input.answeredBy === 'timeout' })
+      answers.set(input.nodeId!, { answer: input.answer, timedOut: input.answeredBy === 'timeout', ...(input.schema !== undefined ? { askedSchema: input.schema } : {}) })
     }
   }
   return {

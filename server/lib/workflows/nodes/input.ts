@@ -17,6 +17,9 @@ import { issueCountOf, withIssueCount } from '../../validation-budget'
 import { expiredMessage, timeoutAnswer } from '../../input-requests'
 import { JobFailure } from '../../run-context'
 import { firstAskedAtJobMs } from '../asked-before'
+import { askedWithSchemaHere } from '../asked-schema'
+import type { StoredAnswer } from '../resume'
+import type { WorkflowGraph } from '../validate'
 
 function hasReason(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && (value as { reason?: unknown }).reason !== undefined
@@ -106,8 +109,10 @@ function parseUserAnswer(schema: z.ZodType, answer: unknown, what: string): unkn
 export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer, resumeAfter }) => {
   // The visit a takeover cut off, asked again: it keeps the deadline it was first asked with.
   const askedAtJobMs = resumeAfter === Number.POSITIVE_INFINITY ? undefined : firstAskedAtJobMs(context.resumedFrom, nodeId)
-  // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts).
-  const answer = (storedAnswer && !storedAnswer.timedOut ? { ...storedAnswer, answer: recordedAnswerAsReadNow(node, storedAnswer.answer) } : storedAnswer) ?? await context.requestInput({
+  // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts),
+  // unless a deploy since changed the node's schema to one that refuses it.
+  const stored = storedAnswer && !storedAnswer.timedOut ? storedAnswerTaken(node, nodeId, graph, storedAnswer) : storedAnswer
+  const answer = stored ?? await context.requestInput({
     kind: 'workflow-input',
     prompt: askedPrompt(node, state, authorCode),
     schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
@@ -129,6 +134,25 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     if (answer !== storedAnswer || !(error instanceof InvalidAnswerError)) throw error
     return timedOutNow(node, nodeId, state, authorCode)
   }
+}
+
+/**
+ * A person's answer the earlier run stored before the node ended, as the node reads it now (a
+ * default a deploy added: recorded-answer.ts). Undefined when the question was asked with another
+ * schema and this one refuses the answer (a required field added): the node's output would lack
+ * what later nodes read, so the question is asked again in its new form. An answer asked with
+ * this schema stands as it was taken; so does one whose check throws (it cannot judge it).
+ */
+function storedAnswerTaken(node: InputNode, nodeId: string, graph: WorkflowGraph, stored: StoredAnswer): StoredAnswer | undefined {
+  if (!askedWithSchemaHere(graph, nodeId, stored.askedSchema)) {
+    try {
+      parseAnswer(node.schema, stored.answer, `input node "${nodeId}" answer`)
+    }
+    catch (error) {
+      if (error instanceof InvalidAnswerError) return undefined
+    }
+  }
+  return { ...stored, answer: recordedAnswerAsReadNow(node, stored.answer) }
 }
 
 /**
