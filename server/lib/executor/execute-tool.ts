@@ -20,6 +20,7 @@ import type { CancelStart } from './run-with-deadline'
 import { runWithDeadline } from './run-with-deadline'
 import { startIsolationWait } from './isolation-wait'
 import { callNeedsApproval, requestApproval } from './tool-approval'
+import type { ApprovalDecision } from './tool-approval'
 import type { CallProgress } from './call-progress'
 import { callProgress } from './call-progress'
 import {
@@ -57,6 +58,8 @@ export interface ToolCallRequest {
    * job's age then). Asked again, it expires when it first would have (workflows/asked-before.ts).
    */
   askedAtJobMs?: number
+  /** A workflow tool node's call run again after a takeover: the person's decision on its approval, given before (not asked again). */
+  decidedBefore?: ApprovalDecision
   /** The names offered in this job; other names are refused. @default every enabled tool */
   offeredTools?: readonly string[]
 }
@@ -162,7 +165,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
       shown = checked.shown
       approvedArgs = checked.exact
     }
-    const decision = await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId, askedAtJobMs: call.askedAtJobMs })
+    const decision = call.decidedBefore ?? await requestApproval(context, { id: call.id, tool: tool.name, args: shown, nodeId: call.nodeId, askedAtJobMs: call.askedAtJobMs })
     if (!decision.approved) throw new ToolDeniedError(tool.name, decision.reason)
   }
   // An owner back from a pause past its lease (frozen, cut off) runs no tool before the store

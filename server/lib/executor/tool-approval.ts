@@ -58,6 +58,9 @@ export async function callNeedsApproval(tool: ToolDefinition, args: unknown, too
   return outcome.kind === 'completed' ? outcome.value : true
 }
 
+/** The decision when nobody answered in time (`onTimeout: 'deny'`). */
+export const APPROVAL_TIMED_OUT: ApprovalDecision = Object.freeze({ approved: false, reason: 'nobody answered the approval request in time' })
+
 /** Asks the human; resolves with the decision. Rejects only when the job ends meanwhile. */
 export async function requestApproval(context: RunContext, call: { id: string, tool: string, args: unknown, nodeId?: string, askedAtJobMs?: number }): Promise<ApprovalDecision> {
   const answer = await context.requestInput({
@@ -71,6 +74,6 @@ export async function requestApproval(context: RunContext, call: { id: string, t
     ...(call.nodeId ? { nodeId: call.nodeId } : {}),
     ...(call.askedAtJobMs === undefined ? {} : { askedAtJobMs: call.askedAtJobMs }),
   })
-  if (answer.timedOut) return { approved: false, reason: 'nobody answered the approval request in time' }
+  if (answer.timedOut) return APPROVAL_TIMED_OUT
   return parseApprovalAnswer(answer.answer)
 }

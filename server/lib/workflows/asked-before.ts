@@ -6,6 +6,8 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { JobState, PendingInput } from '../../../shared/reducer'
 import { VOIDED_BY_TAKEOVER } from '../answer-taken'
+import { APPROVAL_TIMED_OUT, parseApprovalAnswer } from '../executor/tool-approval'
+import type { ApprovalDecision } from '../executor/tool-approval'
 
 /**
  * The latest request `matches` finds that the lost owner left open: still pending in its log, or
@@ -43,9 +45,39 @@ export function firstAskedAtJobMs(resumedFrom: JobState | null, nodeId: string):
  */
 export function firstApprovalAskedAtJobMs(resumedFrom: JobState | null, nodeId: string, visitCallId: string, call: { name: string, args: unknown }): number | undefined {
   if (!resumedFrom) return undefined
-  const ofVisit = (id: string | undefined) => isCallOfVisit(id, visitCallId)
-  const approval = leftOpen(resumedFrom, input => input.kind === 'tool-approval' && input.nodeId === nodeId && ofVisit(input.toolCallId))
+  const approval = leftOpen(resumedFrom, approvalOfVisit(nodeId, visitCallId))
   if (approval?.askedAtJobMs === undefined) return undefined
+  return sameCall(resumedFrom, approval, call) ? approval.askedAtJobMs : undefined
+}
+
+/**
+ * The person's decision on the approval of tool node `nodeId`'s call that the lost owner was cut
+ * off in, when they gave one (or nobody answered in time) and nothing asked it since: the call run
+ * again runs on it, as an input node takes an answer stored before its node ended, instead of
+ * asking the same thing again. Undefined when none was given, the latest was voided by a takeover,
+ * or a deploy since changed the call's tool or arguments (another request).
+ */
+export function approvalGivenBefore(resumedFrom: JobState | null, nodeId: string, visitCallId: string, call: { name: string, args: unknown }): ApprovalDecision | undefined {
+  if (!resumedFrom) return undefined
+  const ofVisit = approvalOfVisit(nodeId, visitCallId)
+  if (resumedFrom.pendingInputs.some(ofVisit)) return undefined
+  const given = resumedFrom.answeredInputs.findLast(ofVisit)
+  if (!given || given.answeredBy.startsWith('system:') || !sameCall(resumedFrom, given, call)) return undefined
+  if (given.answeredBy === 'timeout') return APPROVAL_TIMED_OUT
+  try {
+    return parseApprovalAnswer(given.answer)
+  }
+  catch {
+    return undefined
+  }
+}
+
+function approvalOfVisit(nodeId: string, visitCallId: string): (input: PendingInput) => boolean {
+  return input => input.kind === 'tool-approval' && input.nodeId === nodeId && isCallOfVisit(input.toolCallId, visitCallId)
+}
+
+/** True when the approval's call is `call`: the same tool with the same arguments. */
+function sameCall(resumedFrom: JobState, approval: PendingInput, call: { name: string, args: unknown }): boolean {
   const earlier = resumedFrom.toolCalls.findLast(entry => entry.id === approval.toolCallId)
-  return earlier?.name === call.name && isDeepStrictEqual(earlier.args, call.args) ? approval.askedAtJobMs : undefined
+  return earlier?.name === call.name && isDeepStrictEqual(earlier.args, call.args)
 }

@@ -11,7 +11,7 @@ import { isWholeTemplate, resolveInput } from '../resolve-inputs'
 import { jsonProblem } from '../../json-problem'
 import { toolCallIndex } from '../../../../shared/tool-call-index'
 import { checkRecordedBytes } from '../recorded-output'
-import { firstApprovalAskedAtJobMs } from '../asked-before'
+import { approvalGivenBefore, firstApprovalAskedAtJobMs } from '../asked-before'
 
 /** A tool node's call failed (its code names the tool status, e.g. `tool-error`, `tool-timeout`). */
 export class ToolNodeError extends Error {
@@ -78,8 +78,11 @@ export const runToolNode: NodeExecutor<ToolNode> = async ({ nodeId, node, state,
   let id = `${nodeId}-${visit}`
   for (let attempt = 2; taken.has(id); attempt++) id = `${nodeId}-${visit}-attempt-${attempt}`
   // The call of the visit a takeover cut off, run again: its approval keeps its first deadline.
-  const askedAtJobMs = resumeAfter === Number.POSITIVE_INFINITY ? undefined : firstApprovalAskedAtJobMs(context.resumedFrom, nodeId, `${nodeId}-${visit}`, { name: node.tool, args })
-  const call = { id, name: node.tool, args, step: 1, nodeId, ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }) }
+  const cutOff = resumeAfter !== Number.POSITIVE_INFINITY
+  const askedAtJobMs = cutOff ? firstApprovalAskedAtJobMs(context.resumedFrom, nodeId, `${nodeId}-${visit}`, { name: node.tool, args }) : undefined
+  // One the person had already decided on runs on that decision: they are not asked the same thing twice.
+  const decidedBefore = cutOff ? approvalGivenBefore(context.resumedFrom, nodeId, `${nodeId}-${visit}`, { name: node.tool, args }) : undefined
+  const call = { id, name: node.tool, args, step: 1, nodeId, ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }), ...(decidedBefore ? { decidedBefore } : {}) }
   const outcome = await traceToolCall(context, call, () => executeToolCall(context, call))
   // Too large to be used whole (cut in its worker): the node fails as for any output over the limit.
   if (outcome.status === 'completed' && outcome.cut) checkRecordedBytes(nodeId, outcome.cut.bytes, context.maxEventBytes)
