@@ -222,7 +222,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       // The rounds of the attempt a takeover cut off go on counting in the attempt run again.
       const rounds = cutOff && sameNode ? previous.rounds : undefined
       const visitSeq = cutOff ? previous!.visitSeq : event.seq
-      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}) }, owned)
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}), contentAt: state.content.length }, owned)
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
       // started — a later takeover counts its visits right, and the branches a parallel node ran

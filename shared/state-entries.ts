@@ -89,6 +89,8 @@ export interface NodeState {
    */
   startSeq?: number
   visitSeq?: number
+  /** The length of the job's content when this attempt started: what an output node cut off after its text wrote (nodes/output.ts). */
+  contentAt?: number
 }
 
 /** An input request that waits for an answer. */
