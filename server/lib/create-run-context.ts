@@ -74,13 +74,14 @@ export function createRunContext(options: RunContextOptions): RunContext {
     toolProgress(event) {
       run.live.progress(event)
     },
+    // The pending text only: progress goes out when due (an event the runner emits next commits it first).
     state() {
-      run.live.flush()
+      run.live.commitText()
       // The runners read it and let go before their next event (ids, text lengths): no copy kept.
       return run.live.peek()
     },
     textEnd(kind) {
-      run.live.flush()
+      run.live.commitText()
       return run.live.textEnd(kind)
     },
     requestInput: request => run.inputs.request(request),

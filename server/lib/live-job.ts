@@ -207,6 +207,16 @@ export class LiveJob implements BatchTarget {
     this.commitDue('read')
   }
 
+  /**
+   * Commits the pending text, for the run's own read of its state (`RunContext.state`, `textEnd`):
+   * the text it reads is whole, and a call's progress waits for its 250 ms as it would without the
+   * read (the runner reads the state every round: it must not make calls store progress sooner).
+   * The window stays open, as after `flushForRead`.
+   */
+  commitText(): void {
+    this.commitPending()
+  }
+
   /** Commits the pending text and the progress due, and arms what commits the progress still waiting. */
   private commitDue(due: 'timer' | 'read'): void {
     this.commitPending()
