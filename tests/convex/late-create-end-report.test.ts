@@ -33,7 +33,8 @@ describe('the end Convex stored for a creation that timed out', () => {
       metrics,
       wrap: facade => (faulty = createFaultyFacade(facade)),
     })
-    const job = newJob({ lease: { instanceId: 'A', epoch: 1, expiresAt: Date.now() + 60_000 } })
+    // Created by a request whose id was stored with the job (decision 26): its end line names it, as every end's does.
+    const job = newJob({ lease: { instanceId: 'A', epoch: 1, expiresAt: Date.now() + 60_000 }, request: { type: 'chat', messages: [{ role: 'user', content: 'hello' }], requestId: 'req-late-1' } })
     faulty.disconnect()
     const refused = provider.create(job).then(() => null, (error: unknown) => error)
     await vi.advanceTimersByTimeAsync(TIMEOUT_MS)
@@ -43,7 +44,7 @@ describe('the end Convex stored for a creation that timed out', () => {
     await vi.waitFor(async () => expect((await provider.get(job.id))?.status).toBe('failed'))
 
     expect(lines.filter(line => line.message === 'job ended')).toEqual([
-      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT } },
+      { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT, requestId: 'req-late-1' } },
     ])
     expect(metrics.snapshot().counters).toMatchObject({
       'jobs_ended_total{status="failed"}': 1,

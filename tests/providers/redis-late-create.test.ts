@@ -34,7 +34,8 @@ describe('redis provider: a creation Redis runs after the caller gave up on it',
       await createJob(provider, { userId: 'other-user' })
       // Every client waits PAUSE_MS, longer than the provider waits for an answer.
       await admin.sendCommand(['CLIENT', 'PAUSE', String(PAUSE_MS), 'ALL'])
-      const job = newJob({ userId: 'late-user', lease: { instanceId: 'gave-up', epoch: 1, expiresAt: Date.now() + 60_000 } })
+      // Created by a request whose id was stored with the job (decision 26): its end line names it, as every end's does.
+      const job = newJob({ userId: 'late-user', lease: { instanceId: 'gave-up', epoch: 1, expiresAt: Date.now() + 60_000 }, request: { type: 'chat', messages: [{ role: 'user', content: 'hello' }], requestId: 'req-late-1' } })
       const refused = await provider.create(job).then(() => null, (error: unknown) => error)
       expect(refused).toBeInstanceOf(ProviderUnavailableError)
 
@@ -44,7 +45,7 @@ describe('redis provider: a creation Redis runs after the caller gave up on it',
       expect(await provider.countActive({ userId: 'late-user' })).toBe(0)
       expect(await provider.listExpiredLeases()).toEqual([])
       expect(lines.filter(line => line.message === 'job ended')).toEqual([
-        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT } },
+        { level: 'warn', message: 'job ended', fields: { jobId: job.id, type: 'chat', status: 'failed', error: 'store-unreachable', failedDuring: 'engine', ...NOTHING_SPENT, requestId: 'req-late-1' } },
       ])
       expect(metrics.snapshot().counters).toMatchObject({ 'jobs_ended_total{status="failed"}': 1, 'job_errors_total{code="store-unreachable"}': 1 })
     }

@@ -112,8 +112,8 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
     return unsubscribe
   }
 
-  /** Ends a job whose creation committed after the caller gave up on it (it never ran). */
-  async function endUnstarted(late: FunctionReturnType<typeof fn.create>): Promise<void> {
+  /** Ends a job whose creation committed after the caller gave up on it (it never ran); `request`: the one sent. */
+  async function endUnstarted(late: FunctionReturnType<typeof fn.create>, request: JobRecord['request']): Promise<void> {
     if (!('record' in late) || !late.created || !late.record.lease) return
     const end = lateCreationEnd('Convex', late.record.lastSeq + 1, Date.now())
     const stored = await appender.appendEvents(late.record.jobId, [end], { epoch: late.record.lease.epoch })
@@ -122,7 +122,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         return null
       })
     // A stored end like any other: counted and logged (`job ended`).
-    if (stored?.ok) reportLateCreationEnd({ logger, metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type }, end)
+    if (stored?.ok) reportLateCreationEnd({ logger, metrics: options.metrics ?? useMetrics() }, { id: late.record.jobId, type: late.record.type, request }, end)
   }
 
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
@@ -185,7 +185,7 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
         // Timed out, it may still commit: the Convex client sends it again after the reconnect.
         // The caller answered 503 and started nothing, so a job stored that late is ended at once
         // (recovery would otherwise run it, or fail it as lost, after its lease lapsed).
-        if ((error as { name?: string })?.name === 'ProviderUnavailableError') void attempt.then(late => endUnstarted(late), () => undefined)
+        if ((error as { name?: string })?.name === 'ProviderUnavailableError') void attempt.then(late => endUnstarted(late, record.request), () => undefined)
         throw error
       }
       if ('refused' in result) {
