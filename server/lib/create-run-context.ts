@@ -42,10 +42,11 @@ export function createRunContext(options: RunContextOptions): RunContext {
   const config = run.config
   let firstTokenSeen = false
   const markFirstToken = () => {
-    if (firstTokenSeen) return
+    if (firstTokenSeen || run.firstTokenBefore) return
     firstTokenSeen = true
-    // Elapsed time, on the monotonic clock (a wall-clock step during the run changes nothing).
-    run.metrics.first_token_ms = Math.round(performance.now() - run.monotonicStartedAt)
+    // The wait its user had, as the job's duration: from the job's first start (a job taken over
+    // before its first token counts its lost owner's time too), elapsed on the monotonic clock.
+    run.metrics.first_token_ms = Math.round(performance.now() - run.jobStartedAt)
   }
   return {
     jobId: run.record.id,

@@ -58,6 +58,12 @@ export interface JobRun {
    * from the run's start, or for a job taken over from its first start (job-start.ts).
    */
   timeLimitEndsAt: number
+  /**
+   * True when the job's stored state held text or reasoning as this run started: its first token
+   * came on an owner that was lost, at a time this instance cannot know (it compares no two
+   * instances' clocks), so the run times none (`first_token_ms` stays null).
+   */
+  firstTokenBefore: boolean
   /** Settles when the runner returned and the end was written. */
   done: Promise<void>
   /** True once the runner's code returned (or threw): an end stored before that waits for it (run-manager.ts). */
@@ -123,8 +129,8 @@ export function isUnexpectedError(error: unknown): boolean {
  * The totals a run starts from: none for a new job; for a job taken over from a lost owner, the
  * rounds, tokens and tool calls its stored events show, so the job's metrics (`job-end`) count the
  * whole job, not only this run (they said fewer rounds and tokens than its steps). Its duration
- * counts from the job's first start (`JobRun.jobStartedAt`); the first token stays this run's
- * (docs/metrics.md: timed from the run start), as does `nodes_executed`.
+ * and its time to first token count from the job's first start (`JobRun.jobStartedAt`), the first
+ * token only when it came on this run (`JobRun.firstTokenBefore`); `nodes_executed` stays this run's.
  */
 export function metricsSoFar(state: JobState): JobMetrics {
   const metrics = emptyMetrics()
@@ -207,6 +213,7 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     monotonicStartedAt,
     jobStartedAt,
     timeLimitEndsAt: jobStartedAt + options.config.limits.jobTimeoutMs,
+    firstTokenBefore: options.state.content !== '' || options.state.reasoning !== '',
     done: Promise.resolve(),
     codeReturned: false,
     heldWarnedSince: null,

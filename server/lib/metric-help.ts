@@ -49,7 +49,7 @@ export const HISTOGRAM_HELP = {
   delta_batch_chars: 'Characters merged into one text or reasoning event by the stream batching window.',
   provider_call_ms: 'Milliseconds each call to the shared job store (Redis, Convex) took, answered or failed, by operation (appendEvents, heartbeatLease, …).',
   job_duration_ms: 'Job runs that ended on this instance: milliseconds from the job\'s first start (its creation, on any owner for a job taken over) to its end, waits for human input included.',
-  time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the run start to the first token.',
+  time_to_first_token_ms: 'Job runs that ended on this instance with some text or reasoning: milliseconds from the job\'s first start (across takeovers) to the first token.',
   model_first_token_ms: 'Milliseconds from sending a model round\'s request (retries included) to its first text, reasoning or tool call, by the model asked; rounds with no token are not timed.',
   tool_run_ms: 'Milliseconds each tool call ran (its execution, without an approval wait), by registered tool and result status (completed, error, refused, timeout); calls that never ran are not timed.',
   tool_isolation_wait_ms: 'Milliseconds an isolated tool call waited for a worker to start it, by registered tool and outcome (started; queue-timeout: none started it within isolation.queueTimeoutMs; yielded: it gave its place in a full queue to another user\'s call; aborted: its job ended while it waited). Calls refused at once (queue-full) are not timed.',
