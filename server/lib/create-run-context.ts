@@ -97,6 +97,10 @@ export function createRunContext(options: RunContextOptions): RunContext {
       // past its bound, changes made to the request while it is sent or retried.
       return await options.upstreamRequest({ job: run.record, request: adjusted }) ? adjusted : copy()
     },
+    modelCalled(model) {
+      // Once per model in a row: a long loop on one model adds nothing.
+      if (run.modelsCalled.at(-1) !== model) run.modelsCalled.push(model)
+    },
     addMetrics: (add) => {
       addMetrics(run.metrics, add)
       if (add.tokens) countTokens(add.tokens)

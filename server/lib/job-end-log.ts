@@ -17,6 +17,7 @@
  */
 import type { JobError, JobMetrics, JobStatus, JobType } from '../../shared/events'
 import type { StepState } from '../../shared/state-entries'
+import type { JobRun } from './job-run'
 import type { Logger } from './logger'
 import type { JobRequest } from './providers/types'
 import { upstreamStatusOf } from './upstream-status'
@@ -62,8 +63,18 @@ export function modelFields(steps: readonly Pick<StepState, 'model'>[], failed?:
 }
 
 /**
+ * The rounds whose models a run's end names (`modelFields`): those its job's stored state held as
+ * the run started (a lost owner's, named by their `step-end`s), then every round this run called,
+ * in order — one that ended without a `step-end` (an error a workflow's parallel branch hid, an
+ * abort, a time limit) included, which the rounds' events alone do not name.
+ */
+export function runRounds(run: Pick<JobRun, 'live' | 'stepsBefore' | 'modelsCalled'>): Pick<StepState, 'model'>[] {
+  return [...run.live.peek().steps.slice(0, run.stepsBefore), ...run.modelsCalled.map(model => ({ model }))]
+}
+
+/**
  * Logs the end of job `jobId`, with the metrics of its `job-end` event, the models its rounds ran
- * on (`steps`, of its state; `failedModel`, the round it failed in) and the id of the request that created it (stored with the job: a
+ * on (`steps`, of its state or `runRounds`; `failedModel`, the round it failed in) and the id of the request that created it (stored with the job: a
  * run taken over names it too); `requestId: undefined` names none, not a request handled when the
  * line is written (request-scope.ts).
  */

@@ -64,6 +64,10 @@ export interface JobRun {
    * instances' clocks), so the run times none (`first_token_ms` stays null).
    */
   firstTokenBefore: boolean
+  /** How many rounds the job's stored state held as this run started (a lost owner's: their `step-end`s name their models). */
+  stepsBefore: number
+  /** The models this run's rounds called, in order (a repeat in a row kept once): `RunContext.modelCalled`. */
+  modelsCalled: string[]
   /** Settles when the runner returned and the end was written. */
   done: Promise<void>
   /** True once the runner's code returned (or threw): an end stored before that waits for it (run-manager.ts). */
@@ -214,6 +218,8 @@ export function createJobRun(options: CreateRunOptions): JobRun {
     jobStartedAt,
     timeLimitEndsAt: jobStartedAt + options.config.limits.jobTimeoutMs,
     firstTokenBefore: options.state.content !== '' || options.state.reasoning !== '',
+    stepsBefore: options.state.steps.length,
+    modelsCalled: [],
     done: Promise.resolve(),
     codeReturned: false,
     heldWarnedSince: null,

@@ -124,6 +124,12 @@ export interface RunContext {
   /** Lets the app adjust an upstream request (the `background-jobs:upstream-request` hook). */
   prepareModelRequest(request: ModelRequest): Promise<ModelRequest>
   /**
+   * A model round's request was sent to `model` (as the hook left it): the job's `model` and
+   * `models` (its `job ended` line, its span) count it, a round that ends without a `step-end` (an
+   * error, an abort, a time limit) included. Absent: only the rounds' `step-end`s name models.
+   */
+  modelCalled?(model: string): void
+  /**
    * Runs `action` once the job's end is stored by this run (at once when it already is), never
    * when it is not (another instance ends the job): a count of what the end cut off (end-stored.ts).
    * Absent: run it at once.

@@ -5,7 +5,7 @@
  */
 import type { JobEvent } from '../../shared/events'
 import { settleEndStored } from './end-stored'
-import { endCodeFields, logJobEnded, workflowField } from './job-end-log'
+import { endCodeFields, logJobEnded, runRounds, workflowField } from './job-end-log'
 import type { JobRun, RunOutcome } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
@@ -61,7 +61,7 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
       settleEndStored(run, stored === 'stored')
       if (stored !== 'stored' || run.abandoned) return
       run.live.reportEnd()
-      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, ...workflowField(run.record.request), traceId: run.trace.traceId, requestId: run.requestId, steps: run.live.state.steps, ...(outcome.failedModel === undefined ? {} : { failedModel: outcome.failedModel }) }, outcome.status, outcome.error, run.metrics)
+      logJobEnded(logger, { jobId: run.record.id, type: run.record.type, ...workflowField(run.record.request), traceId: run.trace.traceId, requestId: run.requestId, steps: runRounds(run), ...(outcome.failedModel === undefined ? {} : { failedModel: outcome.failedModel }) }, outcome.status, outcome.error, run.metrics)
       notifyEnd(run)
       if (!run.codeReturned) warnWhileHeld(run, outcome)
     })

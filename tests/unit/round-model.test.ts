@@ -4,7 +4,7 @@
  * steps (`GET /api/jobs/:id`) and its `job ended` line say it after the app's model config changed.
  * Before, nothing stored or logged it: only the round's span had it, while the job ran.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { modelFields } from '../../server/lib/job-end-log'
@@ -16,7 +16,8 @@ import { defineTool } from '../../server/utils/define-tool'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
-import { createStepModel, textStep, toolStep } from '../support/step-model'
+import { createStepModel, hangingStep, textStep, toolStep } from '../support/step-model'
+import { useMetrics } from '../../server/lib/metrics'
 
 const tools = createToolRegistry([defineTool({ name: 'look', description: 'Looks', parameters: z.object({}), execute: () => 'seen' })])
 
@@ -88,6 +89,36 @@ describe('the model a job ran on', () => {
     expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
     expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'failed', error: 'upstream-error', failedDuring: 'model', nodeId: 'review', model: 'gone/model', models: ['cheap/model', 'gone/model'] })
     await engine.dispose()
+  })
+
+  it('counts, on the job ended line, the model of a round that ended without a step-end: one the job\'s time limit cut off', async () => {
+    vi.useFakeTimers()
+    try {
+      useMetrics().reset()
+      const { logger, lines } = recordingLogger()
+      const model = createStepModel([toolStep([{ name: 'look' }]), hangingStep()])
+      let round = 0
+      const { engine } = createTestEngine({
+        config: { upstream: { defaultModel: 'cheap/model' }, limits: { jobTimeoutMs: 10_000 } },
+        runners: { chat: runChatJob },
+        model,
+        tools,
+        logger,
+        hooks: { upstreamRequest: ({ request }) => void (++round === 2 && (request.model = 'premium/model')) },
+      })
+      const { job } = await engine.createJob('u1', { request: chatRequest })
+      await vi.advanceTimersByTimeAsync(10_000)
+      await engine.whenSettled(job.id)
+      expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
+      // Before: model 'cheap/model' and no models — the round that ran 10 s on premium/model named nowhere.
+      expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'failed', error: 'timeout', model: 'premium/model', models: ['cheap/model', 'premium/model'] })
+      // The per-model count names it as well (model_rounds_total, its outcome).
+      expect(useMetrics().snapshot().counters).toMatchObject({ 'model_rounds_total{model="premium/model",outcome="aborted"}': 1 })
+      await engine.dispose()
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 
   it('reads as none from rounds stored before the field', () => {

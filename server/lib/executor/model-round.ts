@@ -132,6 +132,7 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     sent?.(prepared)
     sentModel = prepared.model
     round.model = prepared.model
+    context.modelCalled?.(prepared.model)
     sentAt = performance.now()
     // Pushed when the client can (no async step per chunk), else iterated.
     if (context.model.consume) await context.model.consume(prepared, context.signal, onEvent)

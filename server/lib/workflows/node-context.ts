@@ -108,6 +108,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
       }
     },
     prepareModelRequest: request => context.prepareModelRequest(request),
+    ...(context.modelCalled ? { modelCalled: (model: string) => context.modelCalled!(model) } : {}),
     addMetrics: metrics => context.addMetrics(metrics),
     ...(context.afterEndStored ? { afterEndStored: (action: () => void) => context.afterEndStored!(action) } : {}),
     ...(context.afterStored ? { afterStored: (action: () => void) => context.afterStored!(action) } : {}),
