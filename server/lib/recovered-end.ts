@@ -14,7 +14,7 @@ import { filteredAnswer, isFilteredAnswer } from './executor/filtered-answer'
 import type { RoundTextStarts } from './executor/round-text'
 import { countToolResult } from './executor/tool-metrics'
 import { failedJobEnd } from './failed-end'
-import { logJobEnded, workflowField } from './job-end-log'
+import { logJobEnded, modelFields, workflowField } from './job-end-log'
 import { creatingRequestIdOf } from './creating-request-id'
 import { metricsSoFar } from './job-run'
 import type { Logger } from './logger'
@@ -82,7 +82,7 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
       // that resumes a job counts them (tool_runs_total).
       if (end.status === 'failed') for (const call of state.toolCalls) if (!isToolOutcome(call.status)) countToolResult(options.tools, call.name, 'error')
       // Traced first: the line carries the trace of this end (docs/observability.md, Logs to traces).
-      const traceId = traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics)
+      const traceId = traceRecoveredEnd(record, record.lease, config, now(), error, outcome.status, end.metrics, modelFields(state.steps))
       logJobEnded(logger, { jobId: record.id, type: record.type, ...workflowField(record.request), ...(traceId ? { traceId } : {}), requestId: creatingRequestIdOf(record.request), steps: state.steps }, outcome.status, error, end.metrics)
       const ended = applyEvent(state, end)
       void options.jobEnded?.({ ...record, status: ended.status, endedAt: ended.endedAt, lastSeq: end.seq }, ended)

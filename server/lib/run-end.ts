@@ -5,7 +5,7 @@
  */
 import type { JobEvent } from '../../shared/events'
 import { settleEndStored } from './end-stored'
-import { endCodeFields, logJobEnded, runRounds, workflowField } from './job-end-log'
+import { endCodeFields, logJobEnded, modelFields, runRounds, workflowField } from './job-end-log'
 import type { JobRun, RunOutcome } from './job-run'
 import type { Logger } from './logger'
 import { useMetrics } from './metrics'
@@ -50,7 +50,7 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
     run.ending = nextTurn().then(() => run.persist.flush()).then((stored) => {
       // The span says how the job ended only once that end is stored; a refused (another owner)
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
-      if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at)
+      if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at, modelFields(runRounds(run), outcome.failedModel))
       else {
         run.trace.abandon(`the end was not stored (${stored})`)
         // Refused: another instance had taken the job over. Closed: shutdown gave up writing it.

@@ -22,6 +22,9 @@ import { ATTR, SPAN, SPAN_EVENT, TRACER_NAME } from './names'
 import { ToolProgressSpans, withToolProgressSpans } from './tool-progress-spans'
 import { fromTraceContext, toTraceContext } from './trace-context'
 
+/** The models a job's rounds called (`modelFields`): the last one, and every one when several. */
+export interface EndModels { model?: string, models?: string[] }
+
 /** The job a trace is for: the record's fields known before it is stored. */
 export type TracedJob = Pick<JobRecord, 'id' | 'userId' | 'type' | 'request'> & { lease?: JobLease | null }
 
@@ -56,9 +59,10 @@ export interface JobTrace {
   abort(code: string): void
   /**
    * The job ended: status, error, totals and (with `recordContent`) its content; ends the span.
-   * `endedAt`: the time of its `job-end` (a question due after it did not expire).
+   * `endedAt`: the time of its `job-end` (a question due after it did not expire). `models`: the
+   * models its rounds called, as its `job ended` line names them (job-end-log.ts `modelFields`).
    */
-  end(outcome: RunOutcome, metrics: JobMetrics, content: string, endedAt?: number): void
+  end(outcome: RunOutcome, metrics: JobMetrics, content: string, endedAt?: number, models?: EndModels): void
   /** Another instance owns the job now: ends the span without an end of the job. */
   abandon(reason: string): void
 }
@@ -194,7 +198,7 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
     abort(code) {
       if (!ended) safely(() => span.addEvent(SPAN_EVENT.abort, { [ATTR.abortCode]: code }))
     },
-    end(outcome, metrics, content, endedAt = Number.POSITIVE_INFINITY) {
+    end(outcome, metrics, content, endedAt = Number.POSITIVE_INFINITY, models = {}) {
       if (ended) return
       safely(() => {
         const error = outcome.error
@@ -206,6 +210,10 @@ function createRecordingTrace(span: Span, job: TracedJob, settings: TelemetrySet
           }
         }
         span.setAttributes(endAttributes(outcome, metrics))
+        // What its rounds ran on, as its `job ended` line says: the start's `.job.model` is only
+        // the chat's first ask, which a hook, a request or a workflow's agent nodes may change.
+        if (models.model !== undefined) span.setAttribute(ATTR.jobModel, models.model)
+        if (models.models) span.setAttribute(ATTR.jobModels, models.models)
         const answer = contentValue(settings, content)
         if (answer) span.setAttribute(ATTR.contentOutput, answer)
         if (error && outcome.status === 'failed') {
@@ -256,11 +264,12 @@ function endAttributes(outcome: RunOutcome, metrics: JobMetrics): Attributes {
  * A job a lost owner left behind that this instance ended without running it (a chat ended
  * `owner-lost`, a stored request no longer valid; or `completed`: its final round was stored): a
  * short job span linked to the first run, with the takeover event, ended as the job was, with the
- * totals its stored end holds (`metrics`: the rounds, calls and tokens the lost owner stored).
+ * totals its stored end holds (`metrics`: the rounds, calls and tokens the lost owner stored) and
+ * the models its stored rounds named (`models`).
  * Its trace id when recorded: the `job ended` line of that end carries it.
  */
-export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed', metrics: JobMetrics = emptyMetrics()): string | undefined {
+export function traceRecoveredEnd(record: JobRecord, lease: JobLease, config: BackgroundJobsConfig, now: number, error: JobError | undefined, status: 'completed' | 'failed' | 'aborted' = 'failed', metrics: JobMetrics = emptyMetrics(), models: EndModels = {}): string | undefined {
   const ended = startJobTrace(record, config, { resume: { fromSeq: record.lastSeq, lease }, startTime: now })
-  ended.end({ status, ...(error ? { error } : {}) }, metrics, '')
+  ended.end({ status, ...(error ? { error } : {}) }, metrics, '', undefined, models)
   return ended.traceId
 }

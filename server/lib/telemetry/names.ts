@@ -44,6 +44,7 @@ export const ATTR = {
   jobId: 'background_jobs.job.id',
   jobType: 'background_jobs.job.type',
   jobModel: 'background_jobs.job.model',
+  jobModels: 'background_jobs.job.models',
   /** The `X-Request-Id` of the request that created the job, on every run's span (a takeover's too). */
   jobRequestId: 'background_jobs.job.request_id',
   jobStatus: 'background_jobs.job.status',
