@@ -3,6 +3,7 @@
  */
 import type { H3Event } from 'h3'
 import type { JobState } from '../../shared/reducer'
+import type { StepState } from '../../shared/state-entries'
 import type { ModelRequest } from './model/types'
 import type { JobRecord } from './providers/types'
 
@@ -14,9 +15,12 @@ export interface ChatMessageMetadataContext {
    * `convex`); every other field is as stored.
    */
   job: JobRecord
-  /** The job as the client has it at this point: before its first event on `start`, at its end (or waiting for approvals) on `finish`. Read it, do not change it. */
+  /** The job as the client has it at this point: before its first event on `start`, as a model round ended on `finish-step`, at its end (or waiting for approvals) on `finish`. Read it, do not change it. */
   state: JobState
-  part: 'start' | 'finish'
+  /** `finish-step`: once per model round, sent in a `message-metadata` chunk just before the round's `finish-step` (as AI SDK 7's `toUIMessageStream` sends it). */
+  part: 'start' | 'finish-step' | 'finish'
+  /** On `finish-step`: the round that ended (`state.steps`' last) — its `model`, `usage`, `finishReason`. */
+  step?: StepState
   /** Set it: any JSON value (usually an object), at most 16 KiB of JSON; `undefined` or `null` sends none. */
   metadata: unknown
 }
@@ -30,7 +34,7 @@ export interface BackgroundJobsHooks {
   'background-jobs:job-ended': (context: { job: JobRecord, state: JobState }) => void | Promise<void>
   /** Adjust the upstream request per job and round: `request.headers`, `request.model`, `request.body`. */
   'background-jobs:upstream-request': (context: { job: JobRecord, request: ModelRequest }) => void | Promise<void>
-  /** Set `context.metadata`: the AI SDK message metadata of a chat job's `start` or `finish` chunk. */
+  /** Set `context.metadata`: the AI SDK message metadata of a chat job's `start` chunk, each round's end (`finish-step`) or its `finish` chunk. */
   'background-jobs:chat-message-metadata': (context: ChatMessageMetadataContext) => void | Promise<void>
 }
 

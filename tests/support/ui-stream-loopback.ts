@@ -9,6 +9,7 @@ import { DefaultChatTransport, readUIMessageStream } from 'ai'
 import type { UIMessage } from 'ai'
 import { createJobState } from '../../shared/reducer'
 import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
+import type { UiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import type { UiStreamSink, UiStreamSinkOptions } from '../../server/lib/http/ui-stream-sink'
 import { createUiStreamSink } from '../../server/lib/http/ui-stream-sink'
 
@@ -16,11 +17,11 @@ import { createUiStreamSink } from '../../server/lib/http/ui-stream-sink'
 export function createLoopback() {
   const servers: Server[] = []
   return {
-    /** Serves one response through a sink of a mapper for job `job` that knows nothing yet; returns the raw client response. */
-    async open(handle: (sink: UiStreamSink) => void, options: Partial<UiStreamSinkOptions> = {}): Promise<IncomingMessage> {
+    /** Serves one response through a sink of a mapper for job `job` that knows nothing yet (`options`, or made from the mapper); returns the raw client response. */
+    async open(handle: (sink: UiStreamSink) => void, options: Partial<UiStreamSinkOptions> | ((mapper: UiChunkMapper) => Partial<UiStreamSinkOptions>) = {}): Promise<IncomingMessage> {
       const server = createServer((request, response) => {
         const mapper = createUiChunkMapper({ messageId: 'job', known: createJobState({ id: 'job', type: 'chat', createdAt: 0 }) })
-        handle(createUiStreamSink(request, response, mapper, { compression: false, maxQueueBytes: 1_000_000, ...options }))
+        handle(createUiStreamSink(request, response, mapper, { compression: false, maxQueueBytes: 1_000_000, ...(typeof options === 'function' ? options(mapper) : options) }))
       })
       servers.push(server)
       await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))

@@ -29,7 +29,7 @@ const CONTEXT_KEYS = {
   'background-jobs:job-created': { job: true } satisfies Keys<'background-jobs:job-created'>,
   'background-jobs:job-ended': { job: true, state: true } satisfies Keys<'background-jobs:job-ended'>,
   'background-jobs:upstream-request': { job: true, request: true } satisfies Keys<'background-jobs:upstream-request'>,
-  'background-jobs:chat-message-metadata': { job: true, state: true, part: true, metadata: true } satisfies Keys<'background-jobs:chat-message-metadata'>,
+  'background-jobs:chat-message-metadata': { job: true, state: true, part: true, step: true, metadata: true } satisfies Keys<'background-jobs:chat-message-metadata'>,
 }
 
 /** The server's .ts files, recursively. */

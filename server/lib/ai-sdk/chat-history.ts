@@ -15,7 +15,7 @@ import { summarize } from '../job-summary'
 import type { JobRecord } from '../providers/types'
 import { awaitsApproval, createUiChunkMapper } from './chunk-mapper'
 import { nothingKnown } from './chat-turn'
-import { mergeMetadata } from './message-metadata'
+import { mergeMetadata, withStepMetadata } from './message-metadata'
 import { recordMetadataSource } from './metadata-hook'
 import type { UiChunk } from './ui-chunks'
 import type { UiMessage } from './ui-parts'
@@ -46,9 +46,14 @@ async function jobAnswer(context: JobsRouteContext, { job, record }: ChatJob, op
   // The record the listing read: no second read per message.
   const source = options.metadata ? recordMetadataSource(context, record) : null
   if (!source) return message
-  // As the client merges them: the start's, then the finish's once the answer ended or waits.
+  // As the client merges them: the start's, each ended round's (a running job's round still open
+  // has none yet), then the finish's once the answer ended or waits.
   const finished = mapper.done || awaitsApproval(mapper.state)
-  const metadata = mergeMetadata(await source('start', from), finished ? await source('finish', mapper.state) : undefined)
+  let metadata = await source('start', from)
+  for (const chunk of await withStepMetadata(chunks, source, mapper.roundEndOf)) {
+    if (chunk.type === 'message-metadata') metadata = mergeMetadata(metadata, chunk.messageMetadata)
+  }
+  metadata = mergeMetadata(metadata, finished ? await source('finish', mapper.state) : undefined)
   return metadata === undefined ? message : { ...message, metadata }
 }
 

@@ -98,11 +98,14 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
     /** The chunks that bring the client from what it has to this frame. */
     frame(frame: ViewerFrame): UiChunk[] {
       if (done) return []
+      // A round a step-start or the end closes ended with the state before them.
+      writer.position = known
       if (frame.event === 'snapshot') {
         const snapshot = frame.data as JobState
         if (snapshot.seq <= known.seq) return []
         writeSnapshotDiff(writer, known, snapshot)
         known = snapshot
+        writer.position = known
         if (isTerminalStatus(snapshot.status)) {
           writer.end(snapshot.status, snapshot.error, lastFinishReason(snapshot))
           done = true
@@ -123,6 +126,7 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
      */
     endIfAwaitingApproval(): UiChunk[] | null {
       if (done || !awaitsApproval(known)) return null
+      writer.position = known
       writer.finish('tool-calls')
       done = true
       return writer.take()
@@ -135,6 +139,8 @@ export function createUiChunkMapper(options: UiChunkMapperOptions) {
     get state() {
       return known
     },
+    /** The job as the client had it when a `finish-step` chunk of this mapper ended its round (undefined: another chunk). */
+    roundEndOf: (chunk: UiChunk) => writer.roundEndOf(chunk),
   }
 }
 

@@ -4,7 +4,7 @@
  * open step. Used by the event mapper and by the snapshot diff.
  */
 import type { JobError, TerminalStatus } from '../../../shared/events'
-import type { PendingInput, ToolCallOutcomeStatus } from '../../../shared/reducer'
+import type { JobState, PendingInput, ToolCallOutcomeStatus } from '../../../shared/reducer'
 import { parseApprovalAnswer } from '../executor/tool-approval'
 import type { UiChunk, UiFinishReason } from './ui-chunks'
 
@@ -24,6 +24,18 @@ export class ChunkWriter {
   /** The id of the open text and reasoning part, if any. */
   private readonly open: Record<StreamedPart, string | null> = { text: null, reasoning: null }
   private stepOpen = false
+  /**
+   * The job as the client has it while the current frame is written (the mapper sets it): a
+   * `finish-step` written then is that round's end, for its message metadata (`roundEndOf`).
+   */
+  position: JobState | null = null
+  /** The client's state at each `finish-step` written (message-metadata.ts `withStepMetadata`). */
+  private readonly roundEnds = new WeakMap<UiChunk, JobState>()
+
+  /** The job as the client had it when this `finish-step` chunk ended its round (undefined: another chunk). */
+  roundEndOf(chunk: UiChunk): JobState | undefined {
+    return this.roundEnds.get(chunk)
+  }
 
   /** Appends text to the open text part, opening one named `id` when none is. */
   text(id: string, delta: string): void {
@@ -44,9 +56,18 @@ export class ChunkWriter {
   /** A model round starts: the previous step ends first. */
   startStep(): void {
     this.closeParts()
-    if (this.stepOpen) this.chunks.push({ type: 'finish-step' })
+    this.finishStep()
     this.chunks.push({ type: 'start-step' })
     this.stepOpen = true
+  }
+
+  /** Ends the open step, if any. */
+  private finishStep(): void {
+    if (!this.stepOpen) return
+    const chunk: UiChunk = { type: 'finish-step' }
+    if (this.position) this.roundEnds.set(chunk, this.position)
+    this.chunks.push(chunk)
+    this.stepOpen = false
   }
 
   /** A tool call with its input. */
@@ -95,8 +116,7 @@ export class ChunkWriter {
   /** The end of this response: the job ended, or it waits for approvals (`tool-calls`). */
   finish(reason: UiFinishReason): void {
     this.closeParts()
-    if (this.stepOpen) this.chunks.push({ type: 'finish-step' })
-    this.stepOpen = false
+    this.finishStep()
     this.chunks.push({ type: 'finish', finishReason: reason })
   }
 

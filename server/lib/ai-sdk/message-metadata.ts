@@ -1,8 +1,8 @@
 /**
  * AI SDK message metadata (`message.metadata` in the client) from the app's
  * `background-jobs:chat-message-metadata` hook — what an AI SDK route gives
- * `toUIMessageStreamResponse({ messageMetadata })`. The hook is asked at most once per response
- * start and once per finish, with the job and the state the client is brought to at that point,
+ * `toUIMessageStreamResponse({ messageMetadata })`. The hook is asked once per response start,
+ * once per model round's end and once per finish, with the job and the state the client is brought to at that point,
  * so a replay or a resume of the same job state gets the same metadata. What it sets goes out as
  * the client will read it (its JSON), or not at all: a value that is not JSON or is larger than
  * `MAX_MESSAGE_METADATA_BYTES` (metadata-json.ts) is left out with one warning naming the hook and the job.
@@ -37,7 +37,8 @@ export function createMessageMetadataSource(options: MessageMetadataSourceOption
   return async (part, state) => {
     // A copy of the job: the memory store's record shares its `request` with the stored job, so a
     // hook that redacted `job.request.messages` in place redacted the chat's history.
-    const context: ChatMessageMetadataContext = { job: structuredClone(job), state, part, metadata: undefined }
+    const step = part === 'finish-step' ? state.steps.at(-1) : undefined
+    const context: ChatMessageMetadataContext = { job: structuredClone(job), state, part, ...(step ? { step } : {}), metadata: undefined }
     // A hook that threw or has not settled sends nothing, not what it had set so far.
     if (!await callAppHook('chatMessageMetadata', () => options.hook(context), { logger, timers: options.timers, jobId: job.id })) return undefined
     const sent = asSent(context.metadata)
@@ -68,6 +69,28 @@ export function withFinishMetadata(chunks: UiChunk[], metadata: unknown): UiChun
     if (chunk.type === 'abort' || chunk.type === 'error') return [{ type: 'message-metadata', messageMetadata: metadata }, chunk]
     return [chunk]
   })
+}
+
+/**
+ * Chunks with each model round's metadata (`source('finish-step', …)`, asked in order): a
+ * `message-metadata` chunk just before the round's `finish-step`, where AI SDK 7's
+ * `toUIMessageStream` puts what its `messageMetadata` gives for a `finish-step` part (the chunk
+ * itself carries no field). `roundEndOf`: the client's state as a `finish-step` chunk's round
+ * ended (chunk-mapper.ts). A round that ends after an `error` chunk (a failed job's last) has it
+ * before that chunk, which the SDK's `Chat` stops reading at.
+ */
+export async function withStepMetadata(chunks: UiChunk[], source: MessageMetadataSource, roundEndOf: (chunk: UiChunk) => JobState | undefined): Promise<UiChunk[]> {
+  if (!chunks.some(chunk => chunk.type === 'finish-step')) return chunks
+  const sent: UiChunk[] = []
+  let errorAt = -1
+  for (const chunk of chunks) {
+    const round = chunk.type === 'finish-step' ? roundEndOf(chunk) : undefined
+    const metadata = round ? await source('finish-step', round) : undefined
+    if (metadata !== undefined) sent.splice(errorAt === -1 ? sent.length : errorAt++, 0, { type: 'message-metadata', messageMetadata: metadata })
+    if (chunk.type === 'error') errorAt = sent.length
+    sent.push(chunk)
+  }
+  return sent
 }
 
 /** A plain object, as the SDK's merge sees one. */

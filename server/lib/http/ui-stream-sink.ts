@@ -5,7 +5,8 @@
  * only; once it drains, the engine's resync snapshot brings it up to date (the mapper sends only
  * what it lacks). A stream that must end while frames are missing is cut instead of ended, so the
  * SDK sees a disconnect (resumable), never a complete-looking answer with a hole in it.
- * With message metadata (message-metadata.ts), the `start` chunk carries the start metadata and the
+ * With message metadata (message-metadata.ts), the `start` chunk carries the start metadata, each
+ * round's `finish-step` waits for its round's metadata (the chunks after it wait in order), and the
  * response's last chunks wait for the finish metadata of the state the client ends at.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -26,6 +27,8 @@ export interface UiStreamSinkOptions {
   startMetadata?: unknown
   /** Gives the finish metadata for the state the client ends at; without it, nothing waits. */
   finishMetadata?: (state: JobState) => Promise<unknown>
+  /** Gives chunks with their rounds' metadata before each `finish-step` (`withStepMetadata`); without it, nothing waits. */
+  roundMetadata?: (chunks: UiChunk[]) => Promise<UiChunk[]>
 }
 
 /** The sink, plus a promise that settles when the response is over. */
@@ -51,11 +54,29 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
   let checkQueued = false
   /** Set while the last chunks wait for their finish metadata. */
   let ending: Promise<void> | null = null
+  /** Set while chunks wait for a round's metadata: what follows them is written after them. */
+  let rounds: Promise<void> | null = null
   writer.onDrain = () => sink.onResyncNeeded?.()
   writer.onStallCut = () => sink.onCut?.('stalled')
 
   function write(chunks: UiChunk[], whole = false) {
     if (chunks.length > 0) writer.write(chunks.map(formatChunk).join(''), whole)
+  }
+
+  /**
+   * Writes a frame's chunks, with their rounds' metadata: at once when none is asked and none is
+   * awaited, else in order after what waits (a hook never settles out of order; it never rejects).
+   */
+  function writeInOrder(chunks: UiChunk[], whole: boolean): void {
+    const { roundMetadata } = options
+    if (!roundMetadata || (!rounds && !chunks.some(chunk => chunk.type === 'finish-step'))) return write(chunks, whole)
+    const queued: Promise<void> = (rounds ?? Promise.resolve()).then(() => roundMetadata(chunks)).then((sent) => {
+      if (rounds === queued) rounds = null
+      // Whole: the mapper took these frames in (the client was not behind then); left out now,
+      // a resync could not bring them back.
+      if (!writer.ended) write(sent, true)
+    })
+    rounds = queued
   }
 
   /**
@@ -65,17 +86,21 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
    * waiting for approvals lost its `finish { finishReason: 'tool-calls' }`.
    */
   function finish(chunks: UiChunk[]) {
-    const { finishMetadata } = options
+    const { finishMetadata, roundMetadata } = options
     if (!finishMetadata) {
       write(chunks, true)
       sink.close()
       return
     }
-    // Never rejects: a failing hook gives no metadata (message-metadata.ts).
-    ending = finishMetadata(mapper.state).then((metadata) => {
+    const state = mapper.state
+    // Never rejects: a failing hook gives no metadata (message-metadata.ts). After the chunks
+    // that wait for a round's metadata, with the last round's.
+    ending = (rounds ?? Promise.resolve()).then(async () => {
+      const sent = roundMetadata ? await roundMetadata(chunks) : chunks
+      const metadata = await finishMetadata(state)
       ending = null
       if (writer.ended) return
-      write(withFinishMetadata(chunks, metadata), true)
+      write(withFinishMetadata(sent, metadata), true)
       sink.close()
     })
   }
@@ -107,7 +132,7 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
       if (frame.event === 'snapshot') missing = false
       const chunks = mapper.frame(frame)
       if (mapper.done) return finish(chunks)
-      write(chunks, whole)
+      writeInOrder(chunks, whole)
       if (!checkQueued) {
         checkQueued = true
         queueMicrotask(checkApproval)
@@ -119,6 +144,11 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
     close() {
       // The last chunks still wait for their metadata: the end follows them.
       if (writer.ended || ending) return
+      // Chunks waiting for a round's metadata, then a close the engine asked (a cut below): after them.
+      if (rounds) {
+        void rounds.then(() => sink.close())
+        return
+      }
       // Closed by the engine before the end (shutdown, the job moved to another instance) or with
       // frames missing: cut, so the client resumes instead of taking a partial answer as complete.
       if (missing || !mapper.done) {
