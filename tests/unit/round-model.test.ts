@@ -5,21 +5,14 @@
  * Before, nothing stored or logged it: only the round's span had it, while the job ran.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import { modelFields } from '../../server/lib/job-end-log'
+import { useMetrics } from '../../server/lib/metrics'
 import { ModelError } from '../../server/lib/model/errors'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
-import { defineTool } from '../../server/utils/define-tool'
-import { defineWorkflow } from '../../server/utils/define-workflow'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 import { createStepModel, hangingStep, textStep, toolStep } from '../support/step-model'
-import { useMetrics } from '../../server/lib/metrics'
-
-const tools = createToolRegistry([defineTool({ name: 'look', description: 'Looks', parameters: z.object({}), execute: () => 'seen' })])
+import { switchingChatEngine, twoModelsWorkflowEngine } from '../support/two-models'
 
 describe('the model a job ran on', () => {
   it('is stored on each round\'s step-end, read back in the job\'s steps and named on its job ended line', async () => {
@@ -37,16 +30,7 @@ describe('the model a job ran on', () => {
 
   it('is the one the upstream-request hook sent, per round: the line names the last and, when they differ, every one', async () => {
     const { logger, lines } = recordingLogger()
-    const model = createStepModel([toolStep([{ name: 'look' }]), textStep('done')])
-    let round = 0
-    const { engine } = createTestEngine({
-      config: { upstream: { defaultModel: 'cheap/model' } },
-      runners: { chat: runChatJob },
-      model,
-      tools,
-      logger,
-      hooks: { upstreamRequest: ({ request }) => void (++round === 2 && (request.model = 'premium/model')) },
-    })
+    const { engine, model } = switchingChatEngine([toolStep([{ name: 'look' }]), textStep('done')], { logger })
     const { job } = await engine.createJob('u1', { request: chatRequest })
     await engine.whenSettled(job.id)
     expect(model.requests.map(request => request.model)).toEqual(['cheap/model', 'premium/model'])
@@ -57,16 +41,8 @@ describe('the model a job ran on', () => {
 
   it('is each agent node\'s own in a workflow, on its rounds', async () => {
     const { logger, lines } = recordingLogger()
-    const model = createStepModel([textStep('draft'), textStep('review')])
-    const workflows = createWorkflowRegistry([defineWorkflow({
-      name: 'two-models',
-      description: 'draft on one model, review on another',
-      input: z.object({}),
-      nodes: { draft: { kind: 'agent', instructions: 'draft', model: 'cheap/model' }, review: { kind: 'agent', instructions: 'review', model: 'premium/model' }, done: { kind: 'output', value: 'done' } },
-      edges: [['draft', 'review'], ['review', 'done']],
-    })], { toolNames: [] })
-    const { engine } = createTestEngine({ config: { workflows: { enabled: true } }, runners: { chat: runChatJob, workflow: runWorkflowJob }, model, workflows, logger })
-    const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'two-models', input: {} } })
+    const { engine, request } = twoModelsWorkflowEngine([textStep('draft'), textStep('review')], { logger })
+    const { job } = await engine.createJob('u1', { request })
     await engine.whenSettled(job.id)
     expect((await engine.getJob('u1', job.id)).state.steps.map(step => [step.nodeId, step.model])).toEqual([['draft', 'cheap/model'], ['review', 'premium/model']])
     expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'completed', model: 'premium/model', models: ['cheap/model', 'premium/model'] })
@@ -75,16 +51,8 @@ describe('the model a job ran on', () => {
 
   it('is, for a job that failed in a model round, the failed round\'s on its job ended line: not the last one that ended', async () => {
     const { logger, lines } = recordingLogger()
-    const model = createStepModel([textStep('draft'), new ModelError('upstream-error', 'the model is not served')])
-    const workflows = createWorkflowRegistry([defineWorkflow({
-      name: 'two-models',
-      description: 'draft on one model, review on one the upstream no longer serves',
-      input: z.object({}),
-      nodes: { draft: { kind: 'agent', instructions: 'draft', model: 'cheap/model' }, review: { kind: 'agent', instructions: 'review', model: 'gone/model' }, done: { kind: 'output', value: 'done' } },
-      edges: [['draft', 'review'], ['review', 'done']],
-    })], { toolNames: [] })
-    const { engine } = createTestEngine({ config: { workflows: { enabled: true } }, runners: { chat: runChatJob, workflow: runWorkflowJob }, model, workflows, logger })
-    const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'two-models', input: {} } })
+    const { engine, request } = twoModelsWorkflowEngine([textStep('draft'), new ModelError('upstream-error', 'the model is not served')], { logger, reviewModel: 'gone/model' })
+    const { job } = await engine.createJob('u1', { request })
     await engine.whenSettled(job.id)
     expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
     expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'failed', error: 'upstream-error', failedDuring: 'model', nodeId: 'review', model: 'gone/model', models: ['cheap/model', 'gone/model'] })
@@ -96,16 +64,7 @@ describe('the model a job ran on', () => {
     try {
       useMetrics().reset()
       const { logger, lines } = recordingLogger()
-      const model = createStepModel([toolStep([{ name: 'look' }]), hangingStep()])
-      let round = 0
-      const { engine } = createTestEngine({
-        config: { upstream: { defaultModel: 'cheap/model' }, limits: { jobTimeoutMs: 10_000 } },
-        runners: { chat: runChatJob },
-        model,
-        tools,
-        logger,
-        hooks: { upstreamRequest: ({ request }) => void (++round === 2 && (request.model = 'premium/model')) },
-      })
+      const { engine } = switchingChatEngine([toolStep([{ name: 'look' }]), hangingStep()], { logger, limits: { jobTimeoutMs: 10_000 } })
       const { job } = await engine.createJob('u1', { request: chatRequest })
       await vi.advanceTimersByTimeAsync(10_000)
       await engine.whenSettled(job.id)

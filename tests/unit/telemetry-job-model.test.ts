@@ -6,20 +6,13 @@
  * later round elsewhere, and a workflow's job span named none, whatever its agent nodes ran on.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
-import { createToolRegistry } from '../../server/lib/tools/registry'
-import { createWorkflowRegistry } from '../../server/lib/workflows/registry'
-import { runWorkflowJob } from '../../server/lib/workflows/run-workflow-job'
-import { defineTool } from '../../server/utils/define-tool'
-import { defineWorkflow } from '../../server/utils/define-workflow'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 import { createStepModel, textStep, toolStep } from '../support/step-model'
 import { useTracingPerTest } from '../support/tracing'
 import type { TestTracing } from '../support/tracing'
-
-const tools = createToolRegistry([defineTool({ name: 'look', description: 'Looks', parameters: z.object({}), execute: () => 'seen' })])
+import { switchingChatEngine, twoModelsWorkflowEngine } from '../support/two-models'
 
 describe('the job span\'s model', () => {
   const useTracing = useTracingPerTest({ fakeTimers: true })
@@ -30,15 +23,7 @@ describe('the job span\'s model', () => {
 
   it('is, for a chat whose hook switched its later rounds, the last round\'s, with every one listed — as on its job ended line', async () => {
     const { logger, lines } = recordingLogger()
-    let round = 0
-    const { engine } = createTestEngine({
-      config: { upstream: { defaultModel: 'cheap/model' } },
-      runners: { chat: runChatJob },
-      model: createStepModel([toolStep([{ name: 'look' }]), textStep('done')]),
-      tools,
-      logger,
-      hooks: { upstreamRequest: ({ request }) => void (++round === 2 && (request.model = 'premium/model')) },
-    })
+    const { engine } = switchingChatEngine([toolStep([{ name: 'look' }]), textStep('done')], { logger })
     const { job } = await engine.createJob('u1', { request: chatRequest })
     await vi.advanceTimersByTimeAsync(500)
     await engine.whenSettled(job.id)
@@ -62,15 +47,8 @@ describe('the job span\'s model', () => {
   })
 
   it('is, for a workflow, its agent nodes\' models', async () => {
-    const workflows = createWorkflowRegistry([defineWorkflow({
-      name: 'two-models',
-      description: 'draft on one model, review on another',
-      input: z.object({}),
-      nodes: { draft: { kind: 'agent', instructions: 'draft', model: 'cheap/model' }, review: { kind: 'agent', instructions: 'review', model: 'premium/model' }, done: { kind: 'output', value: 'done' } },
-      edges: [['draft', 'review'], ['review', 'done']],
-    })], { toolNames: [] })
-    const { engine } = createTestEngine({ config: { workflows: { enabled: true } }, runners: { chat: runChatJob, workflow: runWorkflowJob }, model: createStepModel([textStep('draft'), textStep('review')]), workflows })
-    const { job } = await engine.createJob('u1', { request: { type: 'workflow', workflow: 'two-models', input: {} } })
+    const { engine, request } = twoModelsWorkflowEngine([textStep('draft'), textStep('review')])
+    const { job } = await engine.createJob('u1', { request })
     await vi.advanceTimersByTimeAsync(500)
     await engine.whenSettled(job.id)
     const [span] = tracing.named('background_jobs.job')
