@@ -63,6 +63,17 @@ describe('the client address behind proxies listed by address', () => {
     expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, ::ffff:0:c0a8:105'), proxies)).toBe('0:0:0:0::/64')
   })
 
+  it('a NAT64 address (64:ff9b::/96) is not its IPv4 entry: a translated peer is trusted only when listed as such (decision 031)', () => {
+    // 10.0.0.1 is listed; 64:ff9b::a00:1 is what a translator makes of it: another address, counted as the IPv4 client it carries.
+    expect(clientAddress(requestFrom('64:ff9b::a00:1', '198.51.100.7'), proxies)).toBe('10.0.0.1')
+    expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, 64:ff9b::10.1.2.3'), proxies)).toBe('10.1.2.3')
+    // Listed in its NAT64 form (an address, or the IPv4 /8 as a /104), it is a proxy.
+    const translated = parseProxyAddresses('64:ff9b::a00:1, 64:ff9b::10.0.0.0/104')
+    expect(clientAddress(requestFrom('64:ff9b::a00:1', '198.51.100.7'), translated)).toBe('198.51.100.7')
+    expect(clientAddress(requestFrom('64:ff9b::10.9.9.9', '198.51.100.7'), translated)).toBe('198.51.100.7')
+    expect(clientAddress(requestFrom('10.0.0.1', '198.51.100.7'), translated)).toBe('10.0.0.1')
+  })
+
   it('an entry that is no address stops the walk: counted as given, never skipped as a proxy', () => {
     expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, unknown, 10.1.2.3'), proxies)).toBe('unknown')
     expect(clientAddress(requestFrom('10.0.0.2', '198.51.100.7, _hidden'), proxies)).toBe('_hidden')

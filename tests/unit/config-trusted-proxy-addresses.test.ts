@@ -20,6 +20,17 @@ describe('trustedProxyAddresses at boot', () => {
     expect(problems[3]).toMatch(/lists "10\.0\.0\.0\/x"/)
   })
 
+  it('an IPv4-mapped or NAT64 range written with the IPv4 prefix length is refused: ::ffff:10.0.0.0/8 is ::/8, every IPv4 client', () => {
+    const problems = configProblems(resolveConfig({ trustedProxyAddresses: '::ffff:10.0.0.0/8, 64:ff9b::10.0.0.0/8, 64:ff9b::a00:0/40, ::ffff:a00:0/95' }))
+    expect(problems).toHaveLength(4)
+    expect(problems[0]).toMatch(/^backgroundJobs\.trustedProxyAddresses \(NUXT_BACKGROUND_JOBS_TRUSTED_PROXY_ADDRESSES\) lists "::ffff:10\.0\.0\.0\/8", whose prefix length counts the whole IPv6 address, so \/8 .*holds every IPv4 address .*write the IPv4 range itself \(10\.0\.0\.0\/8\), or a prefix length of 96 or more, \/104 for an IPv4 \/8$/)
+    expect(problems[1]).toMatch(/lists "64:ff9b::10\.0\.0\.0\/8", .*holds every IPv4 address/)
+    expect(problems[2]).toMatch(/lists "64:ff9b::a00:0\/40", .*holds far more addresses than the IPv4 range: .*96 or more$/)
+    expect(problems[3]).toMatch(/lists "::ffff:a00:0\/95", .*holds every IPv4 address/)
+    // The IPv4 range in either form, and the whole of each space, are fine.
+    expect(configProblems(resolveConfig({ trustedProxyAddresses: '::ffff:10.0.0.0/104, 64:ff9b::10.0.0.0/104, ::ffff:0:0/96, 64:ff9b::/96, ::/0, 2001:db8::/32' }))).toEqual([])
+  })
+
   it('given together with trustedProxies is an error naming both', () => {
     const problems = configProblems(resolveConfig({ trustedProxies: 1, trustedProxyAddresses: '10.0.0.0/8' }))
     expect(problems).toEqual([expect.stringMatching(/trustedProxyAddresses .*is set together with trustedProxies \(1\).*set trustedProxies to 0/)])
