@@ -13,8 +13,8 @@ import { convexAddressProblem } from './convex-url-check'
 import { modelContextTokensProblems } from './model/context-budget'
 import { unitWarnings } from './config-units'
 import { withinJobTimeWarnings } from './config-timeouts'
-import { numberFormHint } from './config-number-form'
-import { isTimerSetting, MAX_TIMER_MS } from './config-timer-max'
+import { checkNumbers, MIN_IPV6_PREFIX_LENGTH, MIN_ISOLATION_HEAP_MB } from './config-numbers'
+import { MAX_TIMER_MS } from './config-timer-max'
 import { unusedStoreSettingWarnings } from './config-provider-settings'
 import { leaseMarginWarnings } from './config-lease'
 import { proxyAddressSettingProblems } from './http/proxy-addresses'
@@ -32,40 +32,7 @@ export const CHAT_RECOVERY_MODES = ['fail', 'continue'] as const
 /** What `tools.errorMessages` may say (shown-tool-error.ts). */
 export const TOOL_ERROR_MESSAGE_MODES = ['tool-errors', 'all'] as const
 
-/** Numeric keys where 0 is meaningful (off, no retries, write at once); all others must be > 0. */
-const ZERO_ALLOWED = new Set([
-  'upstream.maxRetries',
-  'upstream.retryBaseDelayMs',
-  'upstream.contextTokens',
-  'scripted.chunkIntervalMs',
-  'limits.retryAfterSeconds',
-  'limits.maxRepeatedCalls',
-  'limits.maxToolsPerRequest',
-  'limits.maxStreamsPerUser',
-  'limits.maxStreams',
-  'limits.maxAnonymousStreamsPerAddress',
-  'limits.maxConcurrentAnonymousJobsPerAddress',
-  'limits.createPerMinute',
-  'limits.inputPerMinute',
-  'limits.deletePerMinute',
-  'limits.renamePerMinute',
-  'limits.anonymousCreatePerMinute',
-  'trustedProxies',
-  'redisHealthCheckMs',
-  'stream.batchWindowMs',
-  'persist.intervalMs',
-  'persist.bytes',
-  'isolation.minWorkers',
-  'isolation.maxQueue',
-])
-
-/** The shortest `clientIpv6PrefixLength`: a /32 is a whole ISP's allocation, shorter would count networks of many ISPs as one client. */
-const MIN_IPV6_PREFIX_LENGTH = 32
-
-/** The smallest `isolation.heapMb` a worker starts and loads tools with (Node's own start takes a few MB). */
-export const MIN_ISOLATION_HEAP_MB = 16
-
-export { MAX_TIMER_MS }
+export { MAX_TIMER_MS, MIN_ISOLATION_HEAP_MB }
 
 /** A configuration that cannot run; the message names every bad key. */
 export class InvalidConfigError extends Error {
@@ -77,26 +44,6 @@ export class InvalidConfigError extends Error {
 
 function describe(key: string): string {
   return `backgroundJobs.${key} (${envNameOf(key)})`
-}
-
-/** Every numeric setting must be a finite, non-negative whole number (most of them positive). */
-function checkNumbers(defaults: object, values: Record<string, unknown>, prefix: string, problems: string[]): void {
-  for (const [name, fallback] of Object.entries(defaults)) {
-    const key = prefix ? `${prefix}.${name}` : name
-    const value = values?.[name]
-    if (fallback !== null && typeof fallback === 'object') {
-      checkNumbers(fallback, (value ?? {}) as Record<string, unknown>, key, problems)
-      continue
-    }
-    if (typeof fallback !== 'number') continue
-    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${describe(key)} must be a number, got ${shownValue(value)}${numberFormHint(key, value)}`)
-    else if (value < 0) problems.push(`${describe(key)} must not be negative, got ${value}`)
-    // Counts, sizes and times alike: a fraction is a mistake (Retry-After is whole seconds, a
-    // count of 2.5 would reach Redis as a range index it refuses at the first request).
-    else if (!Number.isInteger(value)) problems.push(`${describe(key)} must be a whole number, got ${value}`)
-    else if (value === 0 && !ZERO_ALLOWED.has(key)) problems.push(`${describe(key)} must be greater than 0`)
-    else if (isTimerSetting(key) && value > MAX_TIMER_MS) problems.push(`${describe(key)} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest a Node timer waits), got ${value}`)
-  }
 }
 
 /**

@@ -115,10 +115,10 @@ describe('environment variables', () => {
       NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES: '1e400',
     }))
     expect(configProblems(bad)).toEqual([
-      'backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got "10m": a whole number of milliseconds; if you meant 10 minutes, set 600000',
-      'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "0x10"',
-      'backgroundJobs.limits.maxMessages (NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES) must be a number, got Infinity',
-      'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1',
+      'backgroundJobs.limits.jobTimeoutMs (NUXT_BACKGROUND_JOBS_LIMITS_JOB_TIMEOUT_MS) must be a number, got "10m": a whole number of milliseconds; if you meant 10 minutes, set 600000 (accepted: a whole number from 1 to 2147483647)',
+      'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "0x10" (accepted: a whole number, 1 or more)',
+      'backgroundJobs.limits.maxMessages (NUXT_BACKGROUND_JOBS_LIMITS_MAX_MESSAGES) must be a number, got Infinity (accepted: a whole number, 1 or more)',
+      'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1 (accepted: a whole number, 0 or more)',
     ])
   })
 
@@ -132,8 +132,8 @@ describe('environment variables', () => {
     expect([read.limits.maxSteps, read.limits.jobTimeoutMs, read.tools.enabled, read.instanceId, configProblems(read)]).toEqual([5, 1000, false, 'pod-1', []])
     const bad = resolveConfig(bootInput({ NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS: '"10m"', NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS: '"-1"' }), process.env)
     expect(configProblems(bad)).toEqual([
-      'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "10m"',
-      'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1',
+      'backgroundJobs.limits.maxSteps (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STEPS) must be a number, got "10m" (accepted: a whole number, 1 or more)',
+      'backgroundJobs.limits.maxStreams (NUXT_BACKGROUND_JOBS_LIMITS_MAX_STREAMS) must not be negative, got -1 (accepted: a whole number, 0 or more)',
     ])
   })
 

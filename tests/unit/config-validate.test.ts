@@ -18,10 +18,10 @@ describe('configuration checks', () => {
   it('refuses fractions: counts, sizes, seconds and times are whole numbers', () => {
     const problems = configProblems(resolveConfig({ limits: { createPerMinute: 2.5, maxConcurrentJobsPerUser: 1.5, retryAfterSeconds: 0.5 }, stream: { batchWindowMs: 12.5 } }))
     expect(problems).toEqual([
-      'backgroundJobs.limits.maxConcurrentJobsPerUser (NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS_PER_USER) must be a whole number, got 1.5',
-      'backgroundJobs.limits.retryAfterSeconds (NUXT_BACKGROUND_JOBS_LIMITS_RETRY_AFTER_SECONDS) must be a whole number, got 0.5',
-      'backgroundJobs.limits.createPerMinute (NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE) must be a whole number, got 2.5',
-      'backgroundJobs.stream.batchWindowMs (NUXT_BACKGROUND_JOBS_STREAM_BATCH_WINDOW_MS) must be a whole number, got 12.5',
+      'backgroundJobs.limits.maxConcurrentJobsPerUser (NUXT_BACKGROUND_JOBS_LIMITS_MAX_CONCURRENT_JOBS_PER_USER) must be a whole number, got 1.5 (accepted: a whole number, 1 or more)',
+      'backgroundJobs.limits.retryAfterSeconds (NUXT_BACKGROUND_JOBS_LIMITS_RETRY_AFTER_SECONDS) must be a whole number, got 0.5 (accepted: a whole number, 0 or more)',
+      'backgroundJobs.limits.createPerMinute (NUXT_BACKGROUND_JOBS_LIMITS_CREATE_PER_MINUTE) must be a whole number, got 2.5 (accepted: a whole number, 0 or more)',
+      'backgroundJobs.stream.batchWindowMs (NUXT_BACKGROUND_JOBS_STREAM_BATCH_WINDOW_MS) must be a whole number, got 12.5 (accepted: a whole number from 0 to 2147483647)',
     ])
   })
 
