@@ -2,12 +2,16 @@
  * GET /api/jobs/catalog — what the client may choose: tools, workflows, which model answers, and
  * the request limits a client keeps its bodies within (a chat sends its history with every turn),
  * and whether a chat and each workflow can start for this user (catalog-availability.ts).
+ * Also the layer's health check (reverse-proxy.md): once the server is shutting down it answers the
+ * shutdown's 503 with `Retry-After`, as the creations and streams it would refuse do.
  */
 import { defineJobsHandler } from '../../lib/http/handler'
 import { disabledToolNames, SCRIPTED_MODEL, usesScriptedModel } from '../../lib/config'
 import { chatAvailability, toolAvailability, workflowAvailability } from '../../lib/catalog-availability'
 
 export default defineJobsHandler(({ engine, config, flags }) => {
+  // Not ready: a balancer or readiness probe stops sending this instance the chats it would refuse.
+  engine.assertStreamsServed()
   const disabled = disabledToolNames(config)
   const scripted = usesScriptedModel(config)
   return {
