@@ -28,7 +28,8 @@ import { takenOverJobStart } from './job-start'
 import { createLapseWake } from './lapse-wake'
 import { createControlForwarding, ownerReplyTimeoutMs } from './forwarded-controls'
 
-export { ForwardedError, OwnerUnreachableError } from './forwarded-controls'
+export { ForwardedError } from './forwarded-controls'
+export { OwnerUnreachableError } from './errors'
 
 /** How many times a scan takes over a job it claimed before it leaves the lease to lapse (a store read or write failed each time). */
 const MAX_TAKEOVER_TRIES = 3

@@ -124,6 +124,19 @@ export class ShuttingDownError extends BackgroundJobsError {
 }
 
 /**
+ * The instance running a job did not answer in time (and the job did not end). A 503 with
+ * `Retry-After`: by then its lease has lapsed (the wait is longer), and another instance's recovery
+ * scan, every `lease.heartbeatMs`, takes the job over — a retry after that reaches the new owner.
+ */
+export class OwnerUnreachableError extends BackgroundJobsError {
+  override readonly name = 'OwnerUnreachableError'
+  override readonly statusCode = 503
+  constructor(jobId: string, waitedMs: number, readonly retryAfterSeconds: number) {
+    super(`The server running job ${jobId} did not answer within ${waitedMs} ms; retry shortly`)
+  }
+}
+
+/**
  * The app's `background-jobs:resolve-user` hook failed (its session store is down, a bug): the
  * request cannot know whose it is, so it is refused (503 + Retry-After) — never served as the
  * anonymous cookie's user, which would show a signed-in user someone else's (empty) list.

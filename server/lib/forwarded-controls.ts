@@ -6,7 +6,7 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
-import { BackgroundJobsError, RateLimitError, ShuttingDownError } from './errors'
+import { BackgroundJobsError, OwnerUnreachableError, RateLimitError, ShuttingDownError } from './errors'
 import { endedInputConflict } from './ended-input-conflict'
 import { getListedRecord } from './listed-record'
 import type { ControlReply, JobControl, JobRecord } from './providers/types'
@@ -35,13 +35,9 @@ function forwardedError(reply: Extract<ControlReply, { ok: false }>): Background
   return new ForwardedError(reply)
 }
 
-/** The instance running a job did not answer in time (and the job did not end). */
-export class OwnerUnreachableError extends BackgroundJobsError {
-  override readonly name = 'OwnerUnreachableError'
-  override readonly statusCode = 503
-  constructor(jobId: string, waitedMs: number) {
-    super(`The server running job ${jobId} did not answer within ${waitedMs} ms; retry shortly`)
-  }
+/** The wait an `OwnerUnreachableError` asks for: one recovery scan (`lease.heartbeatMs`), in whole seconds. */
+export function ownerRetryAfterSeconds(config: BackgroundJobsConfig): number {
+  return Math.max(1, Math.ceil(config.lease.heartbeatMs / 1000))
 }
 
 /** How a forwarded control came out (`shutdown`: the engine was disposed while it waited). */
@@ -151,7 +147,7 @@ export function createControlForwarding(options: ControlForwardingOptions) {
     if (typeof result === 'object') throw forwardedError(result)
     // Its status is all this needs: not a long chat's whole history.
     const fresh = await getListedRecord(provider, record.id)
-    if (!fresh || !isTerminalStatus(fresh.status)) throw new OwnerUnreachableError(record.id, timeoutMs)
+    if (!fresh || !isTerminalStatus(fresh.status)) throw new OwnerUnreachableError(record.id, timeoutMs, ownerRetryAfterSeconds(options.getConfig()))
   }
 
   /** Forwards an answer to the owner; throws its refusal (400 wrong shape, 409 not pending). */
@@ -176,7 +172,7 @@ export function createControlForwarding(options: ControlForwardingOptions) {
     // (that write failed) — then a 503 would have the client retry into a 409 "already answered".
     // A log that cannot be read leaves the owner's 503.
     if (await answerStored(record, requestId, userId, answer).catch(() => false)) return { stored: true }
-    throw new OwnerUnreachableError(record.id, timeoutMs)
+    throw new OwnerUnreachableError(record.id, timeoutMs, ownerRetryAfterSeconds(options.getConfig()))
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
+import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, OwnerUnreachableError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
@@ -64,7 +64,7 @@ export function toHttpError(event: H3Event, error: unknown) {
   if ((error as { statusCode?: unknown } | null)?.statusCode === 401 && !event.node.res.hasHeader('www-authenticate')) {
     setResponseHeader(event, 'www-authenticate', SESSION_CHALLENGE)
   }
-  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError) {
+  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError || error instanceof OwnerUnreachableError) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
   // Every 429 of the routes, by the setting that refused it (docs/metrics.md).
