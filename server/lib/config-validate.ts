@@ -85,6 +85,21 @@ function writtenScheme(url: string): string | null {
   return /^\s*([a-z][a-z\d+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? null
 }
 
+/**
+ * True for a host written without any scheme that the URL parser refuses outright (`10.0.0.5:6379`,
+ * `redis.internal`, `api.openai.com/v1`, `happy-otter-123.convex.cloud`): a dotted name or
+ * `localhost`, maybe a port, then a path or nothing. Said so, not as "not a URL" or a long value's
+ * length, which named nothing to fix. Anything else (a key pasted into the wrong variable) is still
+ * "a text of N characters".
+ */
+function lacksScheme(url: string): boolean {
+  const host = url.trim().split('/')[0]!
+  return !url.includes('//') && /^(?:localhost|[a-z\d-]+(?:\.[a-z\d-]+)+)(?::\d{1,5})?$/i.test(host)
+}
+
+const REDIS_NO_SCHEME = 'has no scheme: write redis://host:6379 (rediss:// for TLS)'
+const HTTP_NO_SCHEME = 'has no scheme: write https:// or http:// before the host'
+
 /** What is wrong with a Redis URL (null: nothing), e.g. `redis://:password@host:6379/0`. */
 function redisUrlProblem(url: string | undefined): string | null {
   if (!url) return 'is required with the provider "redis", e.g. redis://127.0.0.1:6379 (rediss:// for TLS)'
@@ -99,11 +114,11 @@ function redisUrlProblem(url: string | undefined): string | null {
     parsed = new URL(url)
   }
   catch {
-    return 'is not a URL (expected redis://[user:password@]host[:port][/db] or rediss://…)'
+    return lacksScheme(url) ? REDIS_NO_SCHEME : 'is not a URL (expected redis://[user:password@]host[:port][/db] or rediss://…)'
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     const scheme = writtenScheme(url)
-    return scheme ? `must start with redis:// or rediss://, not ${scheme}://` : 'has no scheme: write redis://host:6379 (rediss:// for TLS)'
+    return scheme ? `must start with redis:// or rediss://, not ${scheme}://` : REDIS_NO_SCHEME
   }
   // What the Redis client reads from it: a database number as the path, credentials as escaped text.
   if (!/^\/?\d*$/.test(parsed.pathname)) return 'has a path that is not a database number (redis://host:6379/0)'
@@ -136,11 +151,12 @@ function httpUrlProblem(url: string | undefined): string | null {
     parsed = new URL(String(url ?? ''))
   }
   catch {
+    if (typeof url === 'string' && url.trim() && lacksScheme(url)) return HTTP_NO_SCHEME
     return `must be an http(s) URL, got ${url ? shownValue(String(url)) : 'nothing'}`
   }
   if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return null
   const scheme = writtenScheme(String(url))
-  return scheme ? `must start with https:// or http://, not ${scheme}://` : 'has no scheme: write https:// or http:// before the host'
+  return scheme ? `must start with https:// or http://, not ${scheme}://` : HTTP_NO_SCHEME
 }
 
 /** True for `scheme://host[:port]` exactly as a browser sends it in `Origin`. */

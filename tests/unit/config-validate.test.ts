@@ -108,9 +108,10 @@ describe('configuration checks', () => {
   })
 
   it('the upstream needs an http(s) base URL and a default model, named by their variables', () => {
-    for (const baseUrl of ['', 'openrouter.ai/api/v1', 'htps://openrouter.ai/api/v1']) {
+    for (const baseUrl of ['', 'htps://openrouter.ai/api/v1']) {
       expect(configProblems(resolveConfig({ upstream: { baseUrl } }))).toEqual([expect.stringContaining('backgroundJobs.upstream.baseUrl (NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL) must')])
     }
+    expect(configProblems(resolveConfig({ upstream: { baseUrl: 'openrouter.ai/api/v1' } }))).toEqual([expect.stringContaining('backgroundJobs.upstream.baseUrl (NUXT_BACKGROUND_JOBS_UPSTREAM_BASE_URL) has no scheme')])
     expect(configProblems(resolveConfig({ upstream: { baseUrl: 'http://127.0.0.1:8080/v1' } }))).toEqual([])
     expect(configProblems(resolveConfig({ upstream: { defaultModel: ' ' } }))).toEqual(['backgroundJobs.upstream.defaultModel (NUXT_BACKGROUND_JOBS_UPSTREAM_DEFAULT_MODEL) must name a model, e.g. openai/gpt-4o-mini'])
   })
