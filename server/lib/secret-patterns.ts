@@ -30,8 +30,8 @@ const COOKIE_HEADER = /\b((?:set-)?cookie2?["']?\s*(?:=>|[:=])\s*["']?)[^\s"';]+
  * Also the documented shapes of the credentials an app's tools and hooks hold, each with the length
  * its issuer gives it (so `hf_model_name`, `npm_config_cache` stay): GitHub (`ghp_` and its
  * siblings, `github_pat_`), GitLab (`glpat-`), npm (`npm_`), Slack (`xoxb-<digits>-…`), Stripe
- * (`sk_live_`, `rk_test_`, …), Google API keys (`AIza` + 35), Hugging Face (`hf_`), and a JWT
- * (`eyJ….eyJ….…`: a session or an ID token).
+ * (`sk_live_`, `rk_test_`, …), Google API keys (`AIza` + 35), Hugging Face (`hf_`), a JWT
+ * (`eyJ….eyJ….…`: a session or an ID token), and a Convex deploy key (`prod:<deployment>|<key>`).
  */
 const SECRET_VALUE_SHAPES = [
   /bearer\s+[\w.~+/=-]+/,
@@ -47,6 +47,8 @@ const SECRET_VALUE_SHAPES = [
   // Only where a run of its characters starts: with `\b` alone, every `-eyJ` in a run such as
   // `eyJ-eyJ-…` would start a try that reads the run to its end (quadratic).
   /(?<![\w-])eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]*/,
+  // A Convex deploy key: `prod:<deployment>|…`, `dev:…`, `preview:<team>:<project>|…`, `project:…`.
+  /(?:prod|dev|preview|project):[\w-]+(?::[\w-]+)?\|[\w+/=-]{16,}/,
 ]
 const SECRET_VALUES = new RegExp(`\\b(?:${SECRET_VALUE_SHAPES.map(shape => shape.source).join('|')})`, 'gi')
 /**
