@@ -10,6 +10,7 @@ import { BOOLEAN_KEYS, booleanProblem, valueAt } from './config-booleans'
 import { noValueEnvNames, noValueEnvProblems, nullInGroupProblem, nullSettingKeys } from './config-env-null'
 import { MIN_HIDDEN_CHARS, shownValue, valueKind } from './config-shown-value'
 import { convexAddressProblem } from './convex-url-check'
+import { closestName } from './closest-name'
 import { modelContextTokensProblems } from './model/context-budget'
 import { unitWarnings } from './config-units'
 import { withinJobTimeWarnings } from './config-timeouts'
@@ -144,6 +145,15 @@ function redisUrlProblem(url: string | undefined): string | null {
   return null
 }
 
+/**
+ * A word setting given another value: the words it takes, and the one probably meant (`Redis`,
+ * `contine`, `tool_errors`) — only for a value short enough to be quoted (a long one may be a secret).
+ */
+function oneOfProblem(value: unknown, words: readonly string[]): string {
+  const meant = typeof value === 'string' && value.length < MIN_HIDDEN_CHARS ? closestName(value, words, 2) : undefined
+  return `must be one of ${words.join(', ')}, got ${shownValue(value)}${meant ? ` (did you mean ${JSON.stringify(meant)}?)` : ''}`
+}
+
 /** Why `url` is not an http(s) URL, or null when it is one. */
 function httpUrlProblem(url: string | undefined): string | null {
   let parsed: URL
@@ -263,13 +273,13 @@ export function configProblems(config: BackgroundJobsConfig, options: ConfigChec
     if (problem) problems.push(`${describe(key)} ${problem}`)
   }
   if (!(PROVIDER_NAMES as readonly string[]).includes(config.provider)) {
-    problems.push(`${describe('provider')} must be one of ${PROVIDER_NAMES.join(', ')}, got ${shownValue(config.provider)}`)
+    problems.push(`${describe('provider')} ${oneOfProblem(config.provider, PROVIDER_NAMES)}`)
   }
   if (!(TOOL_ERROR_MESSAGE_MODES as readonly string[]).includes(config.tools.errorMessages)) {
-    problems.push(`${describe('tools.errorMessages')} must be one of ${TOOL_ERROR_MESSAGE_MODES.join(', ')}, got ${shownValue(config.tools.errorMessages)}`)
+    problems.push(`${describe('tools.errorMessages')} ${oneOfProblem(config.tools.errorMessages, TOOL_ERROR_MESSAGE_MODES)}`)
   }
   if (!(CHAT_RECOVERY_MODES as readonly string[]).includes(config.recovery.chat)) {
-    problems.push(`${describe('recovery.chat')} must be one of ${CHAT_RECOVERY_MODES.join(', ')}, got ${shownValue(config.recovery.chat)}`)
+    problems.push(`${describe('recovery.chat')} ${oneOfProblem(config.recovery.chat, CHAT_RECOVERY_MODES)}`)
   }
   if (config.lease.heartbeatMs >= config.lease.durationMs) {
     problems.push(`${describe('lease.heartbeatMs')} (${config.lease.heartbeatMs}) must be shorter than ${describe('lease.durationMs')} (${config.lease.durationMs}), or leases expire between renewals`)
