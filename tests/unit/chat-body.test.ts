@@ -18,3 +18,20 @@ describe('the body of a chat job', () => {
     expect(parsed.messages).toHaveLength(4)
   })
 })
+
+describe('tool definitions in the body of a chat job', () => {
+  // An app used to the AI SDK's `tools: { name: tool(…) }` or OpenAI's `tools: [{ type: 'function', … }]`
+  // read "expected array, received object": nothing said that a request names tools, never defines them.
+  it('are refused with a message saying a request names tools and where tools are defined', () => {
+    const openAi = [{ type: 'function', function: { name: 'evil', parameters: {} } }]
+    const aiSdk = { evil: { description: 'x', inputSchema: {} } }
+    for (const tools of [openAi, aiSdk]) {
+      expect(() => validate(schema, { messages: [{ role: 'user', content: 'Hi' }], tools }))
+        .toThrow(/tool names.*never.*server\/tools\//)
+    }
+  })
+
+  it('still take a list of names', () => {
+    expect(validate(schema, { messages: [{ role: 'user', content: 'Hi' }], tools: ['get_weather'] }).tools).toEqual(['get_weather'])
+  })
+})

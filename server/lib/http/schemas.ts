@@ -44,9 +44,16 @@ export function chatJobBodySchema(config: BackgroundJobsConfig) {
     model: z.string().trim().min(1, BLANK).max(200).optional(),
     threadId: clientId.optional(),
     messageId: clientId.optional(),
-    tools: z.array(z.string().max(100)).max(maxToolsPerRequest, `must name at most ${maxToolsPerRequest} tools (limits.maxToolsPerRequest)`).optional(),
+    tools: z.array(z.string({ error: TOOL_NAMES_ONLY }).max(100), { error: TOOL_NAMES_ONLY }).max(maxToolsPerRequest, `must name at most ${maxToolsPerRequest} tools (limits.maxToolsPerRequest)`).optional(),
   })
 }
+
+/**
+ * What a `tools` field holding definitions (the AI SDK's `{ name: tool(…) }`, OpenAI's
+ * `[{ type: 'function', … }]`) is told: zod's own "expected array, received object" left an app
+ * wondering where its tool went.
+ */
+const TOOL_NAMES_ONLY = 'must be a list of tool names (GET /api/jobs/catalog lists them): a request never brings tool definitions — define a tool in a file of the server\'s server/tools/ (docs/tools.md)'
 
 /** The body of `POST /api/jobs` for a workflow job. */
 export const workflowJobBodySchema = z.object({
