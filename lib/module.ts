@@ -21,6 +21,8 @@ import { envNameOf, resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { unknownConfigKeys } from '../server/lib/config-keys'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
+import type { DefinitionFile } from './definition-load-errors'
+import { definitionLoadPlugin } from './definition-load-errors'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
 import type { Nitro, RollupConfig } from 'nitropack/types'
 import { quietOptionalPeers } from './optional-peers'
@@ -31,25 +33,33 @@ const DEFINITION_FOLDERS = { tools: 'tools', workflows: 'workflows' } as const
 /** The server's build preset, as a virtual module (see server/lib/cluster-check.ts). */
 const PRESET_MODULE = '#background-jobs/preset'
 
+/** How messages name a definition file: relative to the app's root when inside it. */
+function shownName(file: string, rootDir: string): string {
+  const inApp = relative(rootDir, file)
+  return inApp.startsWith('..') || isAbsolute(inApp) ? file : inApp
+}
+
 /** The definitions of the files, and the files (for messages: relative to the app's root when inside it). */
 function moduleCode(files: string[], rootDir: string): string {
   const imports = files.map((file, index) => `import definition${index} from ${JSON.stringify(file)}`)
   const list = files.map((_, index) => `definition${index}`).join(', ')
-  const names = files.map((file) => {
-    const inApp = relative(rootDir, file)
-    return inApp.startsWith('..') || isAbsolute(inApp) ? file : inApp
-  })
+  const names = files.map(file => shownName(file, rootDir))
   return `${imports.join('\n')}\nexport default [${list}]\nexport const files = ${JSON.stringify(names)}\n`
 }
 
-/** A Nitro build's rollup config: the worker entry's plugin (lib/tool-worker.ts), quiet optional peers (lib/optional-peers.ts). */
-function configureServerBundle(nitro: Nitro): void {
+/**
+ * A Nitro build's rollup config: the worker entry's plugin (lib/tool-worker.ts), a boot error
+ * naming a definition file that throws while it loads (lib/definition-load-errors.ts; production
+ * builds), quiet optional peers (lib/optional-peers.ts).
+ */
+function configureServerBundle(nitro: Nitro, definitionFiles: () => Map<string, DefinitionFile>): void {
   nitro.hooks.hook('rollup:before', (_nitro: Nitro, rollupConfig: RollupConfig) => {
     const output = Array.isArray(rollupConfig.output) ? rollupConfig.output[0] : rollupConfig.output
     // Dev bundles into one file by default; the worker entry needs to be a chunk of its own.
     if (nitro.options.dev && output?.inlineDynamicImports) output.inlineDynamicImports = false
     const plugins = Array.isArray(rollupConfig.plugins) ? rollupConfig.plugins : [rollupConfig.plugins].filter(Boolean)
-    rollupConfig.plugins = [toolWorkerPlugin({ emit: !output?.inlineDynamicImports && nitro.options.node !== false }), ...plugins]
+    const loadErrors = nitro.options.dev ? [] : [definitionLoadPlugin(definitionFiles())]
+    rollupConfig.plugins = [toolWorkerPlugin({ emit: !output?.inlineDynamicImports && nitro.options.node !== false }), ...loadErrors, ...plugins]
     quietOptionalPeers(rollupConfig)
   })
 }
@@ -89,6 +99,10 @@ export default defineNuxtModule<ModuleOptions>({
     })
     // Resolved by the plugin below; this fallback (no worker entry) serves a build without it.
     addServerTemplate({ filename: TOOL_WORKER_URL, getContents: () => 'export default function toolWorkerUrl() { return null }\n' })
+    const definitionFiles = () => new Map<string, DefinitionFile>([
+      ...findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.tools, ignored).map(file => [file, { kind: 'tool', shownName: shownName(file, nuxt.options.rootDir) }] as const),
+      ...findDefinitionFiles(serverDirs, DEFINITION_FOLDERS.workflows, ignored).map(file => [file, { kind: 'workflow', shownName: shownName(file, nuxt.options.rootDir) }] as const),
+    ])
     let preset = ''
     addServerTemplate({ filename: PRESET_MODULE, getContents: () => `export const preset = ${JSON.stringify(preset)}\n` })
     nuxt.hook('nitro:init', (nitro: Nitro) => {
@@ -96,11 +110,11 @@ export default defineNuxtModule<ModuleOptions>({
       // `allowPreset` from nuxt.config or, for a CI that sets it there, the environment.
       const allowPreset = allowPresetAtBuild(runtimeConfig.backgroundJobs?.allowPreset, process.env[envNameOf('allowPreset')])
       checkPreset(preset, allowPreset, message => useLogger('nuxt-background-jobs').warn(message))
-      configureServerBundle(nitro)
+      configureServerBundle(nitro, definitionFiles)
       // A tool or workflow file added, deleted or renamed under `nuxt dev` takes effect without a restart.
       if (nuxt.options.dev) reloadOnDefinitionChanges(nuxt, nitro, serverDirs.flatMap(dir => Object.values(DEFINITION_FOLDERS).map(folder => join(dir, folder))))
       // The prerenderer is a Nitro of its own, built from the config: it needs the plugin too.
-      nitro.hooks.hook('prerender:init', configureServerBundle)
+      nitro.hooks.hook('prerender:init', (prerenderer: Nitro) => configureServerBundle(prerenderer, definitionFiles))
     })
     addTypeTemplate({
       filename: 'types/background-jobs-definitions.d.ts',
