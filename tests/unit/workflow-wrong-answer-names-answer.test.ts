@@ -33,7 +33,7 @@ async function refusal(schema: z.ZodType, answer: unknown) {
 
 describe('a wrong answer as a whole', () => {
   it.each([
-    ['a word for yes/no', z.boolean(), 'yes', 'Invalid answer: answer: Invalid input: expected boolean, received string'],
+    ['a word for yes/no', z.boolean(), 'yes', 'Invalid answer: answer: Invalid input: expected boolean, received string; "yes" answers a tool approval, and this is a workflow question (input node "ask"): answer with a value its schema takes (the input request\'s `schema`)'],
     ['an unknown key of a strict object', z.strictObject({ approved: z.boolean() }), { approved: true, note: 'x' }, 'Invalid answer: answer: Unrecognized key: "note"'],
     ['a refine of the object', z.object({ min: z.number(), max: z.number() }).refine(range => range.min <= range.max, 'min must not be above max'), { min: 3, max: 1 }, 'Invalid answer: answer: min must not be above max'],
   ])('%s is a 400 naming `answer`, and the job keeps waiting', async (_case, schema, answer, message) => {
@@ -44,3 +44,20 @@ describe('a wrong answer as a whole', () => {
     expect((await refusal(z.object({ approved: z.boolean() }), { approved: 'yes' })).message).toBe('Invalid answer: answer.approved: Invalid input: expected boolean, received string')
   })
 })
+
+// An app's page answered a workflow question as it answers a tool approval (client.md's example has
+// both), and read only "expected object, received string": nothing said which kind of question it was.
+describe('a tool approval\'s answer to a workflow question', () => {
+  it.each(['approve', 'Deny'])('%s is a 400 saying the question is a workflow\'s, naming its node, and the job keeps waiting', async (word) => {
+    expect(await refusal(z.object({ approved: z.boolean() }), word)).toEqual({
+      statusCode: 400,
+      message: `Invalid answer: answer: Invalid input: expected object, received string; "${word}" answers a tool approval, and this is a workflow question (input node "ask"): answer with a value its schema takes (the input request's \`schema\`)`,
+      status: 'waiting',
+    })
+  })
+
+  it('a word the question takes is its answer', async () => {
+    expect((await refusal(z.enum(['approve', 'deny']), 'approve')).message).toBeUndefined()
+  })
+})
+

@@ -23,6 +23,13 @@ const MAX_REASON_CHARS = 500
 const APPROVE_WORDS = new Set(['approve', 'approved', 'yes', 'allow'])
 const DENY_WORDS = new Set(['deny', 'denied', 'no', 'reject'])
 
+/** Whether `answer` is a word a tool approval takes (`'approve'`, `'Deny'`, …). */
+export function isApprovalWord(answer: unknown): answer is string {
+  if (typeof answer !== 'string') return false
+  const word = answer.trim().toLowerCase()
+  return APPROVE_WORDS.has(word) || DENY_WORDS.has(word)
+}
+
 /**
  * Reads an answer: `'approve' | 'deny'`, a boolean, `{ approved, reason? }` or `{ answer, reason? }`.
  * Throws `InvalidAnswerError` for anything else (the route answers 400; the job keeps waiting).

@@ -10,6 +10,7 @@ import type { NodeExecutor } from '../node-executor'
 import { resolveText } from '../resolve-inputs'
 import { recordedAnswerAsReadNow } from '../recorded-answer'
 import { describeIssues } from '../../describe-issues'
+import { withApprovalWordHint } from '../approval-word-answer'
 import { safeParseSync, TooManyProblemsError } from '../../zod-schema'
 import { nullsAsAbsent } from '../../tools/nulls-as-absent'
 import { checkedByAppSchema } from '../app-schema-check'
@@ -116,7 +117,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     kind: 'workflow-input',
     prompt: askedPrompt(node, state, authorCode),
     schema: graph.answerSchemas.get(nodeId)?.read() ?? undefined,
-    validate: answer => parseUserAnswer(node.schema, answer, `input node "${nodeId}" answer`),
+    validate: answer => withApprovalWordHint(answer, nodeId, () => parseUserAnswer(node.schema, answer, `input node "${nodeId}" answer`)),
     onTimeout: node.onTimeout ?? 'fail',
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}),
