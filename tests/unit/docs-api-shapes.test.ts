@@ -34,6 +34,12 @@ describe('the shapes docs/api.md spells out', () => {
     expect(documentedFields('`JobSummary` =').sort()).toEqual(interfaceFields('shared/api-types.ts', 'JobSummary').sort())
   })
 
+  // An app rendering `useBackgroundJob().nodes` wrote `node.id` (its type error the only guide):
+  // client.md said "with status, output, error, times" and named no id.
+  it('client.md\'s `nodes` row has the fields of NodeState (shared/state-entries.ts)', () => {
+    expect(documentedFields('workflow nodes in the order they started, each', 'docs/client.md').sort()).toEqual(interfaceFields('shared/state-entries.ts', 'NodeState').sort())
+  })
+
   it('JobState has the fields of shared/reducer.ts', () => {
     expect(documentedFields('`JobState` is what').sort()).toEqual(interfaceFields('shared/reducer.ts', 'JobState').sort())
   })
