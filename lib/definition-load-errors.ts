@@ -45,11 +45,14 @@ export function loadingModuleCode(file: DefinitionFile): string {
     `  console.error(error)`,
     `  process.exit(1)`,
     `}`,
+    // A runtime whose `process` lacks Node's listener methods (bun, deno-server: presets the layer
+    // supports) keeps its own report of the error rather than failing here.
+    `const listening = typeof process === 'object' && typeof process.prependListener === 'function' && typeof process.off === 'function'`,
     // First: a definition file that imports another is loading while the inner one is, and the
     // error is the inner one's.
-    `process.prependListener('uncaughtException', onError)`,
+    `if (listening) process.prependListener('uncaughtException', onError)`,
     `const loaded = globalThis[Symbol.for(${JSON.stringify(LOADED_KEY)})] ??= new Map()`,
-    `loaded.set(${JSON.stringify(file.shownName)}, () => process.off('uncaughtException', onError))`,
+    `loaded.set(${JSON.stringify(file.shownName)}, () => { if (listening) process.off('uncaughtException', onError) })`,
     '',
   ].join('\n')
 }

@@ -23,7 +23,7 @@ afterAll(() => {
 })
 
 /** Builds a server shaped like Nitro's from these tool and workflow sources, runs it, and returns what it printed and its exit code. */
-async function buildAndRun(sources: Record<string, string>): Promise<{ status: number | null, stderr: string, stdout: string }> {
+async function buildAndRun(sources: Record<string, string>, nodeArgs: string[] = []): Promise<{ status: number | null, stderr: string, stdout: string }> {
   const all: Record<string, string> = {
     'server-entry': `import { app } from 'runtime/app'; console.log('listening; uncaughtException listeners: ' + process.listenerCount('uncaughtException')); export default app`,
     'runtime/app': `import tools from 'tools-list'; import workflows from 'workflows-list'; export const app = { tools, workflows }`,
@@ -47,7 +47,7 @@ async function buildAndRun(sources: Record<string, string>): Promise<{ status: n
   const { output } = await bundle.generate({ format: 'esm', manualChunks: id => (id.startsWith('runtime/') ? 'nitro' : undefined) })
   await bundle.close()
   for (const file of output) writeFileSync(join(dir, file.fileName.replace(/\//g, '_')), file.type === 'chunk' ? file.code.replace(/(from |import\()(['"])\.\/([^'"]+)\2/g, (_m, head, quote, path: string) => `${head}${quote}./${path.replace(/\//g, '_')}${quote}`) : file.source)
-  const run = spawnSync(process.execPath, [join(dir, 'server-entry.js')], { encoding: 'utf8' })
+  const run = spawnSync(process.execPath, [...nodeArgs, join(dir, 'server-entry.js')], { encoding: 'utf8' })
   return { status: run.status, stderr: run.stderr, stdout: run.stdout }
 }
 
@@ -85,5 +85,14 @@ describe('a definition file that throws while it loads', () => {
     expect(failed.status).toBe(1)
     expect(failed.stderr).toContain('the tool file server/tools/time.ts failed to load, so the server cannot start: no clock')
     expect(failed.stderr).not.toContain('server/tools/weather.ts')
+  })
+
+  // deno-server and bun are supported presets: a `process` without Node's listener methods must not
+  // turn every boot into a crash of this module's own making.
+  it('a runtime whose process has no prependListener boots as before', async () => {
+    const noPrepend = ['--import', 'data:text/javascript,process.prependListener = undefined']
+    const run = await buildAndRun({ '/app/server/tools/weather.ts': `export default { name: 'weather' }` }, noPrepend)
+    expect(run.stderr).toBe('')
+    expect(run.stdout).toContain('listening')
   })
 })
