@@ -15,6 +15,7 @@ import { useThreadElsewhere } from '../../demo/app/composables/useThreadElsewher
 import { DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, forgetDraft, keepDraft, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
 import { keepChoice, storedChoices } from '../../demo/app/lib/version-choices'
 import { allNodes } from '../support/demo-client-render'
+import { fakeStorage } from '../support/fake-storage'
 import { mountThreadList, settle, stubThreadListPage } from '../support/thread-list-page'
 
 vi.mock('../../demo/app/components/ThreadDeleteDialog.vue', () => import('../support/thread-delete-dialog-stub'))
@@ -38,12 +39,9 @@ function draftOfA() {
 const FORGOTTEN = { memory: '', stored: null, listed: false }
 
 beforeEach(() => {
-  stored = new Map()
-  vi.stubGlobal('localStorage', {
-    getItem: (key: string) => stored.get(key) ?? null,
-    setItem: (key: string, value: string) => void stored.set(key, value),
-    removeItem: (key: string) => void stored.delete(key),
-  })
+  const local = fakeStorage()
+  stored = local.store
+  vi.stubGlobal('localStorage', local.area)
 })
 
 afterEach(() => {

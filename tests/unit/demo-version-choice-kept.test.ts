@@ -11,8 +11,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
 import { knownJobs, rememberJobs } from '../../demo/app/lib/known-jobs'
 import { keepAnswer, keptAnswer } from '../../demo/app/lib/kept-answers'
-import { VERSION_CHOICES_STORAGE_KEY } from '../../demo/app/lib/version-choices'
+import { VERSION_CHOICE_STORAGE_PREFIX } from '../../demo/app/lib/version-choices'
 import type { FakeNode } from '../support/demo-client-render'
+import { fakeStorage } from '../support/fake-storage'
 import { allNodes, mountClient, withClientTemplate } from '../support/demo-client-render'
 import { FinishedJobTurn, turnVersionComponents } from '../support/demo-turn-versions'
 import { stubThreadTurns, stubThreadViewGlobals } from '../support/thread-view-globals'
@@ -28,16 +29,13 @@ function job(id: string, createdAt: number, extra: Partial<ThreadJob> = {}): Thr
 }
 
 const turns = vue.ref<ThreadJob[]>([])
-const store = new Map<string, string>()
+let store = fakeStorage().store
 
 beforeEach(() => {
-  store.clear()
+  const local = fakeStorage()
+  store = local.store
   stubThreadViewGlobals()
-  vi.stubGlobal('localStorage', {
-    getItem: (key: string) => store.get(key) ?? null,
-    setItem: (key: string, value: string) => void store.set(key, value),
-    removeItem: (key: string) => void store.delete(key),
-  })
+  vi.stubGlobal('localStorage', local.area)
   stubThreadTurns(turns)
 })
 afterEach(() => {
@@ -58,7 +56,7 @@ async function openThread() {
 }
 
 const click = (node: FakeNode | undefined) => (node!.props.onClick as () => void)()
-const storedChoices = () => JSON.parse(store.get(VERSION_CHOICES_STORAGE_KEY) ?? '[]') as unknown[]
+const storedChoices = () => [...store.keys()].filter(key => key.startsWith(VERSION_CHOICE_STORAGE_PREFIX))
 
 describe('ThreadView: the answer version chosen, kept in this browser', () => {
   it('shows the version chosen again after a reload, and the newest once the user goes back to it', async () => {

@@ -1,51 +1,78 @@
 /**
  * The answer versions the user chose to see (lib/answer-versions.ts), kept in this browser so a
- * reload shows the same ones, as ChatGPT does. One bounded list in `localStorage`
- * (lib/stored-list.ts: nothing kept where storage is blocked or full), an entry per thread and
- * turn, only for a turn that shows an earlier version (choosing the newest removes it). A choice
- * holds the newest version when it was made: once a newer one came (a Regenerate, a Retry) the
- * newest shows and the choice is forgotten (`forgetStaleChoices`), as it is when the chosen
- * version is gone. Two tabs choosing at the same moment may keep one of the two choices: the
- * other turn then shows its newest, the default.
+ * reload shows the same ones, as ChatGPT does. A choice per thread and turn under a key of its own
+ * in `localStorage` (lib/safe-storage.ts: nothing kept where storage is blocked or full), only for
+ * a turn that shows an earlier version (choosing the newest removes it): a choice writes or removes
+ * its own key and never rewrites another's, so two tabs choosing at the same moment (in the same
+ * thread or not) keep both choices — one shared list, read and written, kept one of the two. The
+ * newest `MAX_VERSION_CHOICES` are kept, by the time each was made (`at`). A choice holds the
+ * newest version when it was made: once a newer one came (a Regenerate, a Retry) the newest shows
+ * and the choice is forgotten (`staleChoices`), as it is when the chosen version is gone. The
+ * choices the previous release kept in one list are moved to their own keys once per page
+ * (`moveListedChoices`).
  */
 import type { TurnVersions, VersionChoice } from './answer-versions'
 import { newestVersion } from './answer-versions'
-import { storedList } from './stored-list'
+import { readStored, removeStored, storedKeys, writeStored } from './safe-storage'
 
-/** Where the choices are kept. */
-export const VERSION_CHOICES_STORAGE_KEY = 'background-jobs:version-choices'
+/** The prefix of a kept choice's key: `<prefix><threadId>\n<turnKey>` (JSON `StoredChoice`). */
+export const VERSION_CHOICE_STORAGE_PREFIX = 'background-jobs:version-choice:'
 /** Choices kept, the oldest dropped first. */
 export const MAX_VERSION_CHOICES = 200
+/** Where the previous release kept every choice, in one list (moved once per page). */
+const LISTED_CHOICES_STORAGE_KEY = 'background-jobs:version-choices'
 
-/** A kept choice: the thread, the turn (`TurnVersions.key`) and the version chosen. */
+/** A kept choice: the version chosen, and when (ms since the epoch: the oldest goes first). */
 interface StoredChoice extends VersionChoice {
-  threadId: string
-  turnKey: string
+  at: number
 }
 
-const list = storedList<StoredChoice>(VERSION_CHOICES_STORAGE_KEY, MAX_VERSION_CHOICES)
-
-/** The stored choices, what another script left there read as none. */
-function readChoices(): StoredChoice[] {
-  return list.read().filter(entry => entry !== null && typeof entry === 'object'
-    && [entry.threadId, entry.turnKey, entry.jobId, entry.newestId].every(field => typeof field === 'string'))
+/** The key of the choice of turn `turnKey` in thread `threadId` (a thread id has no line break). */
+function choiceKey(threadId: string, turnKey: string): string {
+  return `${VERSION_CHOICE_STORAGE_PREFIX}${threadId}\n${turnKey}`
 }
+
+/** The choice stored under `key`, or null (what another script left there reads as none). */
+function readChoice(key: string): StoredChoice | null {
+  try {
+    const stored = JSON.parse(readStored(key) ?? 'null') as Partial<StoredChoice> | null
+    if (stored && typeof stored.jobId === 'string' && typeof stored.newestId === 'string') {
+      return { jobId: stored.jobId, newestId: stored.newestId, at: typeof stored.at === 'number' ? stored.at : 0 }
+    }
+  }
+  catch {
+    // Not JSON: none.
+  }
+  return null
+}
+
+/** The last time given to a choice in this tab: two choices made in one millisecond keep their order. */
+let lastAt = 0
+/** This page moved the previous release's list already. */
+let listMoved = false
 
 /** The thread's kept choices, by turn key. */
 export function storedChoices(threadId: string): Record<string, VersionChoice> {
+  moveListedChoices()
+  const prefix = choiceKey(threadId, '')
   const choices: Record<string, VersionChoice> = {}
-  for (const entry of readChoices()) {
-    if (entry.threadId === threadId) choices[entry.turnKey] = { jobId: entry.jobId, newestId: entry.newestId }
+  for (const key of storedKeys(prefix)) {
+    const choice = readChoice(key)
+    if (choice) choices[key.slice(prefix.length)] = { jobId: choice.jobId, newestId: choice.newestId }
   }
   return choices
 }
 
 /** Keeps the choice of turn `turnKey` (null: the newest, nothing to keep). */
 export function keepChoice(threadId: string, turnKey: string, choice: VersionChoice | null): void {
-  const kept = readChoices()
-  const others = kept.filter(entry => entry.threadId !== threadId || entry.turnKey !== turnKey)
-  if (!choice && others.length === kept.length) return
-  list.write(choice ? [...others, { threadId, turnKey, ...choice }] : others)
+  moveListedChoices()
+  if (!choice) {
+    removeStored(choiceKey(threadId, turnKey))
+    return
+  }
+  lastAt = Math.max(Date.now(), lastAt + 1)
+  writeStored(choiceKey(threadId, turnKey), JSON.stringify({ jobId: choice.jobId, newestId: choice.newestId, at: lastAt }))
+  dropOldestChoices()
 }
 
 /**
@@ -61,16 +88,46 @@ export function staleChoices(choices: Readonly<Record<string, VersionChoice>>, t
 
 /** Forgets the thread's stored choices of turns `turnKeys`. */
 export function forgetChoices(threadId: string, turnKeys: readonly string[]): void {
-  if (!turnKeys.length) return
-  const forget = new Set(turnKeys)
-  const kept = readChoices()
-  const left = kept.filter(entry => entry.threadId !== threadId || !forget.has(entry.turnKey))
-  if (left.length !== kept.length) list.write(left)
+  for (const turnKey of turnKeys) removeStored(choiceKey(threadId, turnKey))
 }
 
-/** Forgets every choice of a thread (the user deleted it). */
+/** Forgets every choice of a thread (the user deleted it, or a turn went on from the newest). */
 export function forgetThreadChoices(threadId: string): void {
-  const kept = readChoices()
-  const left = kept.filter(entry => entry.threadId !== threadId)
-  if (left.length !== kept.length) list.write(left)
+  moveListedChoices()
+  for (const key of storedKeys(choiceKey(threadId, ''))) removeStored(key)
+}
+
+/** Removes the oldest choices past `MAX_VERSION_CHOICES` (two tabs doing it at once remove the same ones). */
+function dropOldestChoices(): void {
+  const keys = storedKeys(VERSION_CHOICE_STORAGE_PREFIX)
+  if (keys.length <= MAX_VERSION_CHOICES) return
+  const byAge = keys.map(key => ({ key, at: readChoice(key)?.at ?? 0 }))
+    .sort((first, second) => first.at - second.at || (first.key < second.key ? -1 : 1))
+  for (const { key } of byAge.slice(0, keys.length - MAX_VERSION_CHOICES)) removeStored(key)
+}
+
+/**
+ * Moves the choices the previous release kept in one list (`LISTED_CHOICES_STORAGE_KEY`, oldest
+ * first) to their own keys, once per page: older than any made since (their place in the list as
+ * their time), a turn with a choice of its own keeps it. The list is removed once they are stored.
+ */
+function moveListedChoices(): void {
+  if (listMoved) return
+  listMoved = true
+  const raw = readStored(LISTED_CHOICES_STORAGE_KEY)
+  if (raw === null) return
+  let listed: unknown
+  try {
+    listed = JSON.parse(raw)
+  }
+  catch {
+    listed = null
+  }
+  let stored = true
+  for (const [index, entry] of (Array.isArray(listed) ? listed as Partial<StoredChoice & { threadId: string, turnKey: string }>[] : []).entries()) {
+    if (!entry || ![entry.threadId, entry.turnKey, entry.jobId, entry.newestId].every(field => typeof field === 'string')) continue
+    const key = choiceKey(entry.threadId!, entry.turnKey!)
+    if (readStored(key) === null) stored = writeStored(key, JSON.stringify({ jobId: entry.jobId, newestId: entry.newestId, at: index + 1 })) && stored
+  }
+  if (stored) removeStored(LISTED_CHOICES_STORAGE_KEY)
 }
