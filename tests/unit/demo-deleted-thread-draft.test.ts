@@ -1,6 +1,6 @@
 /**
  * A deleted thread's unsent message goes with it: nothing forgot it, so its stored draft
- * (`background-jobs:draft:<id>`) and its place in the list of threads with a draft stayed until 50
+ * (`background-jobs:draft:<id>`, with the time it was saved) stayed until 50
  * newer drafts pushed them out, and this tab still had it in memory. It is forgotten where the demo
  * learns a thread is gone: the thread list's delete (on the main chat and /ai-sdk), the open
  * thread emptied by a delete elsewhere (useThreadElsewhere), the /ai-sdk chat left because its
@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { DeletedJobListener } from '../../app/lib/deleted-jobs'
 import { useAiSdkDeletions } from '../../demo/app/composables/useAiSdkDeletions'
 import { useThreadElsewhere } from '../../demo/app/composables/useThreadElsewhere'
-import { DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, forgetDraft, keepDraft, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
+import { DRAFT_STORAGE_PREFIX, DRAFT_TIME_PREFIX, draftOf, forgetDraft, keepDraft, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
 import { keepChoice, storedChoices } from '../../demo/app/lib/version-choices'
 import { allNodes } from '../support/demo-client-render'
 import { fakeStorage } from '../support/fake-storage'
@@ -32,11 +32,11 @@ function typeDrafts(): void {
 /** The turns of `threadId` with an answer version chosen (lib/version-choices.ts). */
 const choicesOf = (threadId: string) => Object.keys(storedChoices(threadId))
 
-/** What this browser holds of `a`'s draft: in memory, its key, its place in the list. */
+/** What this browser holds of `a`'s draft: in memory, its key, the time it was saved. */
 function draftOfA() {
-  return { memory: draftOf('a'), stored: stored.get(`${DRAFT_STORAGE_PREFIX}a`) ?? null, listed: (JSON.parse(stored.get(DRAFT_THREADS_STORAGE_KEY) ?? '[]') as string[]).includes('a') }
+  return { memory: draftOf('a'), stored: stored.get(`${DRAFT_STORAGE_PREFIX}a`) ?? null, timed: stored.has(`${DRAFT_TIME_PREFIX}a`) }
 }
-const FORGOTTEN = { memory: '', stored: null, listed: false }
+const FORGOTTEN = { memory: '', stored: null, timed: false }
 
 beforeEach(() => {
   const local = fakeStorage()

@@ -8,28 +8,10 @@
  * the tab's now (`sessionStorage`).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, draftOf, keepDraft, MAX_DRAFT_BYTES, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, NEW_THREAD_DRAFT_STORAGE_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
+import { fakeStorage } from '../support/fake-storage'
+import { DRAFT_SAVE_DELAY_MS, DRAFT_STORAGE_PREFIX, DRAFT_THREADS_STORAGE_KEY, DRAFT_TIME_PREFIX, draftOf, keepDraft, MAX_DRAFT_BYTES, MAX_DRAFTS, NEW_THREAD_DRAFT_KEY, NEW_THREAD_DRAFT_STORAGE_KEY, saveDrafts, storedDraftOf } from '../../demo/app/lib/drafts'
 
-type Store = Map<string, string> & { writes: string[] }
-
-/** A browser storage area as a map, recording the keys written. */
-function storage(store: Store = Object.assign(new Map<string, string>(), { writes: [] as string[] })) {
-  return {
-    store,
-    area: {
-      getItem: (key: string) => store.get(key) ?? null,
-      setItem: (key: string, value: string) => {
-        store.writes.push(key)
-        store.set(key, value)
-      },
-      removeItem: (key: string) => void store.delete(key),
-      get length() {
-        return store.size
-      },
-      key: (index: number) => [...store.keys()][index] ?? null,
-    },
-  }
-}
+const storage = fakeStorage
 
 let page: { window: EventTarget, document: EventTarget & { visibilityState: string } }
 
@@ -50,6 +32,13 @@ async function freshPage(): Promise<typeof import('../../demo/app/lib/drafts')> 
 }
 
 const storedThreads = (store: Map<string, string>) => JSON.parse(store.get(DRAFT_THREADS_STORAGE_KEY) ?? '[]') as string[]
+/** The threads with a stored draft, the oldest first (by the time saved beside each, else by the list the previous release kept). */
+function draftOrder(store: Map<string, string>): string[] {
+  const threads = [...store.keys()].filter(key => key.startsWith(DRAFT_STORAGE_PREFIX)).map(key => key.slice(DRAFT_STORAGE_PREFIX.length))
+  const listed = storedThreads(store)
+  const at = (threadId: string) => Number(store.get(DRAFT_TIME_PREFIX + threadId) ?? listed.indexOf(threadId))
+  return threads.sort((first, second) => at(first) - at(second))
+}
 
 let local: ReturnType<typeof storage>
 
@@ -88,10 +77,10 @@ describe('drafts by thread', () => {
     keepDraft('one-more', 'x')
     expect([draftOf('thread-1'), draftOf('thread-2')]).toEqual(['draft 1, longer', ''])
     saveDrafts()
-    expect(storedThreads(local.store)).toHaveLength(MAX_DRAFTS)
-    expect([...local.store.keys()].filter(key => key.startsWith(DRAFT_STORAGE_PREFIX))).toHaveLength(MAX_DRAFTS)
+    expect(draftOrder(local.store)).toHaveLength(MAX_DRAFTS)
     expect([local.store.has(`${DRAFT_STORAGE_PREFIX}thread-0`), local.store.has(`${DRAFT_STORAGE_PREFIX}thread-2`)]).toEqual([false, false])
-    expect(storedThreads(local.store).slice(-2)).toEqual(['thread-1', 'one-more'])
+    expect([local.store.has(`${DRAFT_TIME_PREFIX}thread-0`), local.store.has(`${DRAFT_TIME_PREFIX}thread-2`)]).toEqual([false, false])
+    expect(draftOrder(local.store).slice(-2)).toEqual(['thread-1', 'one-more'])
   })
 
   it('writes the draft typed once typing pauses, and only that draft', () => {
@@ -105,12 +94,12 @@ describe('drafts by thread', () => {
     }
     expect(local.store.writes).toEqual([])
     vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
-    // The new thread joins the list of threads with a draft; the others' drafts are not rewritten.
-    expect(local.store.writes.sort()).toEqual([DRAFT_THREADS_STORAGE_KEY, `${DRAFT_STORAGE_PREFIX}a`].sort())
+    // The thread's draft and the time it was saved; the others' drafts are not rewritten.
+    expect(local.store.writes).toEqual([`${DRAFT_STORAGE_PREFIX}a`, `${DRAFT_TIME_PREFIX}a`])
     local.store.writes.length = 0
     keepDraft('a', `${typed}!`)
     vi.advanceTimersByTime(DRAFT_SAVE_DELAY_MS)
-    expect(local.store.writes).toEqual([`${DRAFT_STORAGE_PREFIX}a`])
+    expect(local.store.writes).toEqual([`${DRAFT_STORAGE_PREFIX}a`, `${DRAFT_TIME_PREFIX}a`])
   })
 
   it('writes at once when the page is hidden or left (a tab closed right after a keystroke), and stops listening then', () => {
@@ -143,7 +132,8 @@ describe('drafts by thread', () => {
     // In memory nothing (the server's render and hydration agree); stored, the draft.
     expect(next.draftOf('a')).toBe('')
     expect([next.storedDraftOf('a'), next.storedDraftOf('b')]).toEqual(['Half a question', ''])
-    expect(storedThreads(local.store)).toEqual(['a'])
+    expect(draftOrder(local.store)).toEqual(['a'])
+    expect(local.store.has(`${DRAFT_TIME_PREFIX}b`)).toBe(false)
   })
 
   it('keeps another tab\'s drafts when this one writes', async () => {
@@ -174,17 +164,22 @@ describe('drafts by thread', () => {
     expect((await freshPage()).storedDraftOf(NEW_THREAD_DRAFT_KEY)).toBe('')
   })
 
-  it('reads a stored list it did not write as no threads', async () => {
-    local.store.set(DRAFT_THREADS_STORAGE_KEY, '{"not":"a list"}')
+  it('gives the drafts the last release listed their times in the list\'s order, then removes the list (what else is there reads as none)', async () => {
+    for (const threadId of ['x', 'y', 'z', 'unlisted']) local.store.set(DRAFT_STORAGE_PREFIX + threadId, `Draft in ${threadId}`)
+    local.store.set(DRAFT_THREADS_STORAGE_KEY, JSON.stringify(['y', 42, 'x', 'gone', 'z']))
     const next = await freshPage()
-    next.keepDraft('c', 'Fine')
+    expect(next.storedDraftOf('x')).toBe('Draft in x')
+    expect(local.store.has(DRAFT_THREADS_STORAGE_KEY)).toBe(false)
+    expect(local.store.has(`${DRAFT_TIME_PREFIX}gone`)).toBe(false)
+    next.keepDraft('new', 'Typed after the upgrade')
     next.saveDrafts()
-    expect(storedThreads(local.store)).toEqual(['c'])
-    local.store.set(DRAFT_THREADS_STORAGE_KEY, '[42, "c", "c"]')
-    next.keepDraft('d', 'Also fine')
-    next.saveDrafts()
-    expect(storedThreads(local.store)).toEqual(['c', 'd'])
-    expect(next.storedDraftOf('c')).toBe('Fine')
+    expect(draftOrder(local.store)).toEqual(['unlisted', 'y', 'x', 'z', 'new'])
+    // A list that is not one: removed, nothing else changes.
+    local.store.set(DRAFT_THREADS_STORAGE_KEY, '{"not":"a list"}')
+    const another = await freshPage()
+    expect(another.storedDraftOf('z')).toBe('Draft in z')
+    expect(local.store.has(DRAFT_THREADS_STORAGE_KEY)).toBe(false)
+    expect(draftOrder(local.store)).toEqual(['unlisted', 'y', 'x', 'z', 'new'])
   })
 
   it('keeps the drafts the previous release stored in one list: moved once to their own keys on the first read', async () => {
@@ -194,12 +189,12 @@ describe('drafts by thread', () => {
     const next = await freshPage()
     expect([next.storedDraftOf('old'), next.storedDraftOf('newer'), next.storedDraftOf(NEW_THREAD_DRAFT_KEY)]).toEqual(['An old draft', 'A newer draft', 'A new chat'])
     expect([local.store.get(`${DRAFT_STORAGE_PREFIX}old`), local.store.get(`${DRAFT_STORAGE_PREFIX}newer`), session.store.get(NEW_THREAD_DRAFT_STORAGE_KEY)]).toEqual(['An old draft', 'A newer draft', 'A new chat'])
-    expect(storedThreads(local.store)).toEqual(['old', 'newer'])
+    expect(draftOrder(local.store)).toEqual(['old', 'newer'])
     expect(local.store.has('background-jobs:drafts')).toBe(false)
     // A draft typed since stays the newest, and the moved ones stay.
     next.keepDraft('c', 'Typed after the upgrade')
     next.saveDrafts()
-    expect(storedThreads(local.store)).toEqual(['old', 'newer', 'c'])
+    expect(draftOrder(local.store)).toEqual(['old', 'newer', 'c'])
   })
 
   it('moves the previous release\'s drafts before the first write, and keeps the old list while the new one cannot be stored', async () => {
@@ -207,7 +202,7 @@ describe('drafts by thread', () => {
     let next = await freshPage()
     next.keepDraft('c', 'Typed first')
     next.saveDrafts()
-    expect(storedThreads(local.store)).toEqual(['old', 'c'])
+    expect(draftOrder(local.store)).toEqual(['old', 'c'])
     expect(local.store.has('background-jobs:drafts')).toBe(false)
     // Storage full: nothing is lost, the next page tries again.
     local.store.clear()
@@ -224,45 +219,37 @@ describe('drafts by thread', () => {
     expect(next.storedDraftOf('old')).toBe('An old draft')
   })
 
-  it('keeps both threads when two tabs save at the same moment (each wrote the list without the other\'s), and caps them all', async () => {
+  it('keeps both tabs\' drafts in their order when two tabs save at the same moment: the newest MAX_DRAFTS stay, at once', async () => {
     const first = await freshPage()
+    for (let index = 0; index < 10; index++) first.keepDraft(`older-${index}`, 'Typed long ago')
+    first.saveDrafts()
+    vi.advanceTimersByTime(60_000)
     first.keepDraft('a', 'In the first tab')
     openTab(local)
     const second = await freshPage()
     second.keepDraft('b', 'In the second tab')
-    // The second tab saves between the first tab's read of the list and its write.
-    const getItem = local.area.getItem
+    // The second tab saves inside the first tab's save (before: between its read of the list and its write).
+    const setItem = local.area.setItem
     let raced = false
-    local.area.getItem = (key: string) => {
-      const value = getItem(key)
-      if (key === DRAFT_THREADS_STORAGE_KEY && !raced) {
+    local.area.setItem = (key: string, value: string) => {
+      if (!raced) {
         raced = true
         second.saveDrafts()
       }
-      return value
+      setItem(key, value)
     }
     first.saveDrafts()
-    local.area.getItem = getItem
+    local.area.setItem = setItem
     expect(raced).toBe(true)
-    // The next save (any tab) puts the thread the race left out back in the list, as the oldest.
-    first.keepDraft('c', 'Later')
+    // Newer drafts, MAX_DRAFTS - 2 of them in one save: the ten older ones go, a and b stay (before: b,
+    // left out of the list by the race, went back in as the oldest and was dropped before them).
+    vi.advanceTimersByTime(60_000)
+    for (let index = 0; index < MAX_DRAFTS - 2; index++) first.keepDraft(`newer-${index}`, 'x')
     first.saveDrafts()
-    expect(storedThreads(local.store).sort()).toEqual(['a', 'b', 'c'])
-    // So the cap counts it: never more than MAX_DRAFTS drafts stored (before: b stayed for good).
-    for (let index = 0; index < MAX_DRAFTS; index++) first.keepDraft(`more-${index}`, 'x')
-    first.saveDrafts()
-    expect([...local.store.keys()].filter(key => key.startsWith(DRAFT_STORAGE_PREFIX))).toHaveLength(MAX_DRAFTS)
-    expect(local.store.has(`${DRAFT_STORAGE_PREFIX}b`)).toBe(false)
-  })
-
-  it('leaves out of the list a thread whose draft another tab removed', () => {
-    keepDraft('a', 'Sent elsewhere')
-    keepDraft('b', 'Kept')
-    saveDrafts()
-    local.store.delete(`${DRAFT_STORAGE_PREFIX}a`)
-    keepDraft('c', 'New')
-    saveDrafts()
-    expect(storedThreads(local.store)).toEqual(['b', 'c'])
+    const stored = draftOrder(local.store)
+    expect(stored).toHaveLength(MAX_DRAFTS)
+    expect(stored.filter(threadId => threadId.startsWith('older-'))).toEqual([])
+    expect([stored.includes('a'), stored.includes('b')]).toEqual([true, true])
   })
 
   it('stores a draft up to MAX_DRAFT_BYTES of UTF-8, and keeps a longer one in the tab only (its stored earlier text removed)', async () => {
@@ -277,7 +264,7 @@ describe('drafts by thread', () => {
     saveDrafts()
     expect(draftOf('a')).toBe(tooLong)
     expect(local.store.has(`${DRAFT_STORAGE_PREFIX}a`)).toBe(false)
-    expect(storedThreads(local.store)).toEqual([])
+    expect(draftOrder(local.store)).toEqual([])
     const next = await freshPage()
     expect([next.storedDraftOf('a'), next.storedDraftOf(NEW_THREAD_DRAFT_KEY)]).toEqual(['', ''])
     expect([next.draftTooLongToKeep(fits), next.draftTooLongToKeep(tooLong), next.draftTooLongToKeep('😀'.repeat(MAX_DRAFT_BYTES / 4 + 1))]).toEqual([false, true, true])

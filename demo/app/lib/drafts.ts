@@ -2,13 +2,13 @@
  * Unsent messages by thread: what was typed in one thread is there again after a visit to another
  * (or to a new thread), and after a reload or a closed tab, as in chat apps. Held in memory for the
  * tab, and stored (lib/safe-storage.ts: nothing kept where storage is blocked or full):
- * - a thread's draft in `localStorage`, under a key of its own, so a keystroke writes that one
- *   draft — never the others — and two tabs writing in different threads keep each other's. A
- *   short list of the threads with a draft, newest last, keeps the newest `MAX_DRAFTS` (the oldest
- *   draft is removed); it is written only when its order changes, not while one thread is typed in.
- *   Two tabs saving at the same moment may each write the list without the other's thread (read,
- *   change, write): the draft keys are the truth, so every save first adds the drafts stored but
- *   missing from the list (as the oldest) and leaves out the threads whose draft is gone.
+ * - a thread's draft in `localStorage`, under a key of its own, with the time it was saved under
+ *   another (`DRAFT_TIME_PREFIX`), so a save writes that one draft — never the others — and two
+ *   tabs saving at the same moment, in the same thread or not, keep each other's: no key is read,
+ *   changed and written by two tabs. The newest `MAX_DRAFTS` are kept by that time (the oldest
+ *   draft is removed; two tabs trimming at once remove the same ones). The previous release listed
+ *   the threads with a draft in one value, which two tabs saving at once each wrote without the
+ *   other's thread, so that draft escaped the cap until a later save put it back as the oldest.
  * - a draft of more than `MAX_DRAFT_BYTES` (UTF-8) is not stored, only kept in the tab's memory
  *   (its stored earlier text removed): 50 pasted documents must not fill this browser's storage,
  *   which the other lists share. The box says so (`draftTooLongToKeep`).
@@ -18,8 +18,9 @@
  * Written once typing pauses (`DRAFT_SAVE_DELAY_MS`), and at once when the page is hidden or left
  * (`visibilitychange`, `pagehide`: a tab closed right after a keystroke keeps it). A page load
  * starts with none in memory, so the server's render and hydration agree; the box takes its stored
- * draft once mounted (`storedDraftOf`). The drafts the previous release stored in one list are moved
- * to these keys on the page's first read or write (`moveLegacyDrafts`).
+ * draft once mounted (`storedDraftOf`). The drafts earlier releases stored (all in one list, or
+ * listed in order in one value) are given these keys on the page's first read or write
+ * (`moveLegacyDrafts`).
  */
 import { readStored, removeStored, storedKeys, writeStored } from './safe-storage'
 
@@ -29,10 +30,12 @@ export const MAX_DRAFTS = 50
 export const MAX_DRAFT_BYTES = 32_768
 /** The draft key of the new thread ("/"), whose id is made afresh on every page load. */
 export const NEW_THREAD_DRAFT_KEY = 'new-thread'
-/** Where this browser keeps the ids of the threads with a draft (JSON, newest last). */
+/** Where the previous release listed the threads with a draft (JSON, newest last); given times once (`moveLegacyDrafts`). */
 export const DRAFT_THREADS_STORAGE_KEY = 'background-jobs:draft-threads'
 /** The prefix of a thread's draft in `localStorage` (`<prefix><threadId>`). */
 export const DRAFT_STORAGE_PREFIX = 'background-jobs:draft:'
+/** The prefix of the time a thread's draft was saved (`<prefix><threadId>`, ms since the epoch; none: the oldest). */
+export const DRAFT_TIME_PREFIX = 'background-jobs:draft-at:'
 /** Where this tab keeps the new thread's draft, in `sessionStorage`. */
 export const NEW_THREAD_DRAFT_STORAGE_KEY = 'background-jobs:new-thread-draft'
 /** How long typing pauses before the drafts typed are stored. */
@@ -101,56 +104,85 @@ export function saveDrafts(): void {
   watchPage(false)
   if (!unsaved.size) return
   moveLegacyDrafts()
-  const listed = storedThreads()
-  const threads = withStoredDrafts(listed)
-  const before = listed.join('\n')
   for (const [threadId, typed] of unsaved) {
     // Too long to store: the stored earlier text goes too (a reload must not bring back an old one).
     const text = draftTooLongToKeep(typed) ? '' : typed
     if (threadId === NEW_THREAD_DRAFT_KEY) {
       if (text) writeStored(NEW_THREAD_DRAFT_STORAGE_KEY, text, 'sessionStorage')
       else removeStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')
-      continue
     }
-    const at = threads.indexOf(threadId)
-    if (at !== -1 && (!text || at !== threads.length - 1)) threads.splice(at, 1)
-    if (text) {
+    else if (text) {
+      lastSavedAt = Math.max(Date.now(), lastSavedAt + 1)
       writeStored(DRAFT_STORAGE_PREFIX + threadId, text)
-      if (threads.at(-1) !== threadId) threads.push(threadId)
+      writeStored(DRAFT_TIME_PREFIX + threadId, String(lastSavedAt))
     }
     else {
-      removeStored(DRAFT_STORAGE_PREFIX + threadId)
+      removeStoredDraft(threadId)
     }
   }
   unsaved.clear()
-  for (const dropped of threads.splice(0, Math.max(0, threads.length - MAX_DRAFTS))) removeStored(DRAFT_STORAGE_PREFIX + dropped)
-  if (threads.join('\n') !== before) writeStored(DRAFT_THREADS_STORAGE_KEY, JSON.stringify(threads))
+  dropOldestDrafts()
+}
+
+/** The last time a draft was saved in this tab: drafts saved in one millisecond keep their order. */
+let lastSavedAt = 0
+
+function removeStoredDraft(threadId: string): void {
+  removeStored(DRAFT_STORAGE_PREFIX + threadId)
+  removeStored(DRAFT_TIME_PREFIX + threadId)
+}
+
+/** The threads with a stored draft. */
+function storedDraftThreads(): string[] {
+  return storedKeys(DRAFT_STORAGE_PREFIX).map(key => key.slice(DRAFT_STORAGE_PREFIX.length))
+}
+
+/** Removes the oldest stored drafts past `MAX_DRAFTS`: by the time saved, then by thread id. */
+function dropOldestDrafts(): void {
+  const threads = storedDraftThreads()
+  if (threads.length <= MAX_DRAFTS) return
+  const savedAt = (threadId: string) => Number(readStored(DRAFT_TIME_PREFIX + threadId)) || 0
+  const byAge = threads.map(threadId => ({ threadId, at: savedAt(threadId) }))
+    .sort((first, second) => first.at - second.at || (first.threadId < second.threadId ? -1 : 1))
+  for (const { threadId } of byAge.slice(0, threads.length - MAX_DRAFTS)) removeStoredDraft(threadId)
 }
 
 /**
- * Moves the previous release's drafts (`LEGACY_DRAFTS_STORAGE_KEY`) to their own keys and the list,
- * once per page, before its first read or write of a draft: an upgrade keeps what was typed. They
- * are older than any draft this release stored (a thread with one keeps it), and only as many as
- * the list has room for, newest first. Its new-thread draft (one per browser then) becomes this
- * tab's. The old list is removed once every draft is stored: a full storage keeps it for the next
- * page.
+ * Gives the drafts earlier releases stored these keys, once per page, before its first read or
+ * write of a draft: an upgrade keeps what was typed, in its order, older than any draft saved
+ * since. The release before the last kept them all in one list (`LEGACY_DRAFTS_STORAGE_KEY`): they
+ * move to their own keys (a thread with one keeps it; only as many as there is room for, newest
+ * first), its new-thread draft (one per browser then) becomes this tab's, and the list is removed
+ * once every draft is stored (a full storage keeps it for the next page). The last release listed
+ * the threads with a draft in order (`DRAFT_THREADS_STORAGE_KEY`): their place becomes their time.
+ * The times given are small numbers, the first list's before the second's (it was older).
  */
 function moveLegacyDrafts(): void {
   if (legacyLooked) return
   legacyLooked = true
   const legacy = legacyDrafts()
-  if (!legacy) return
-  const threads = storedThreads()
-  let stored = true
-  const newThreadDraft = legacy.get(NEW_THREAD_DRAFT_KEY)
-  legacy.delete(NEW_THREAD_DRAFT_KEY)
-  if (newThreadDraft && !readStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')) writeStored(NEW_THREAD_DRAFT_STORAGE_KEY, newThreadDraft, 'sessionStorage')
-  for (const threadId of threads) legacy.delete(threadId)
-  const room = Math.max(0, MAX_DRAFTS - threads.length)
-  const moved = room ? [...legacy].slice(-room) : []
-  for (const [threadId, text] of moved) stored = writeStored(DRAFT_STORAGE_PREFIX + threadId, text) && stored
-  if (moved.length) stored = writeStored(DRAFT_THREADS_STORAGE_KEY, JSON.stringify([...moved.map(([threadId]) => threadId), ...threads])) && stored
-  if (stored) removeStored(LEGACY_DRAFTS_STORAGE_KEY)
+  if (legacy) {
+    let stored = true
+    const newThreadDraft = legacy.get(NEW_THREAD_DRAFT_KEY)
+    legacy.delete(NEW_THREAD_DRAFT_KEY)
+    if (newThreadDraft && !readStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')) writeStored(NEW_THREAD_DRAFT_STORAGE_KEY, newThreadDraft, 'sessionStorage')
+    const present = storedDraftThreads()
+    for (const threadId of present) legacy.delete(threadId)
+    const room = Math.max(0, MAX_DRAFTS - present.length)
+    const moved = room ? [...legacy].slice(-room) : []
+    for (const [index, [threadId, text]] of moved.entries()) {
+      stored = writeStored(DRAFT_STORAGE_PREFIX + threadId, text) && writeStored(DRAFT_TIME_PREFIX + threadId, String(index + 1)) && stored
+    }
+    if (stored) removeStored(LEGACY_DRAFTS_STORAGE_KEY)
+  }
+  const listed = listedThreads()
+  if (!listed) return
+  for (const [index, threadId] of listed.entries()) {
+    if (readStored(DRAFT_STORAGE_PREFIX + threadId) !== null && readStored(DRAFT_TIME_PREFIX + threadId) === null) {
+      writeStored(DRAFT_TIME_PREFIX + threadId, String(MAX_DRAFTS + 1 + index))
+    }
+  }
+  removeStored(DRAFT_THREADS_STORAGE_KEY)
 }
 
 /** The previous release's drafts by thread, oldest first (what else is there reads as none), or null without its key. */
@@ -173,23 +205,12 @@ function legacyDrafts(): Map<string, string> | null {
   return legacy
 }
 
-/**
- * The list `threads` as the draft keys have it: a thread with a stored draft that the list misses
- * (another tab wrote the list at the same moment) joins it as the oldest; a thread whose draft is
- * gone (sent or removed in another tab) leaves it. Without storage to list, the list as it is.
- */
-function withStoredDrafts(threads: string[]): string[] {
-  const stored = storedKeys(DRAFT_STORAGE_PREFIX).map(key => key.slice(DRAFT_STORAGE_PREFIX.length))
-  if (!stored.length) return threads.filter(threadId => readStored(DRAFT_STORAGE_PREFIX + threadId) !== null)
-  const present = new Set(stored)
-  const listed = new Set(threads)
-  return [...stored.filter(threadId => !listed.has(threadId)), ...threads.filter(threadId => present.has(threadId))]
-}
-
-/** The threads with a stored draft, oldest first (what another script left there reads as none). */
-function storedThreads(): string[] {
+/** The last release's list of the threads with a draft, oldest first (what else is there reads as none), or null without its key. */
+function listedThreads(): string[] | null {
+  const raw = readStored(DRAFT_THREADS_STORAGE_KEY)
+  if (raw === null) return null
   try {
-    const stored = JSON.parse(readStored(DRAFT_THREADS_STORAGE_KEY) ?? '[]') as unknown
+    const stored = JSON.parse(raw) as unknown
     return Array.isArray(stored) ? [...new Set(stored.filter((id): id is string => typeof id === 'string'))] : []
   }
   catch {
