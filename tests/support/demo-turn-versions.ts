@@ -1,18 +1,21 @@
 /**
- * The components ThreadView renders its turns through (TurnVersions.vue, VersionSwitcher.vue), with
+ * The components ThreadView renders its turns through (TurnVersions.vue, VersionSwitcher.vue, and
+ * PendingTurn.vue for a message being sent), with
  * their templates compiled for the client render (demo-client-render.ts): a test that mounts
  * ThreadView with a stand-in `JobTurn` registers these too.
  */
 import * as vue from 'vue'
 import type { Component } from 'vue'
 import type { ThreadJob } from '../../demo/app/lib/known-jobs'
+import PendingTurnSsr from '../../demo/app/components/PendingTurn.vue'
 import TurnVersionsSsr from '../../demo/app/components/TurnVersions.vue'
 import VersionSwitcherSsr from '../../demo/app/components/VersionSwitcher.vue'
 import { withClientTemplate } from './demo-client-render'
 
-/** `{ TurnVersions, VersionSwitcher }`, for `mountClient`'s components. */
+/** `{ TurnVersions, VersionSwitcher, PendingTurn }`, for `mountClient`'s components. */
 export function turnVersionComponents(): Record<string, Component> {
   return {
+    PendingTurn: withClientTemplate(PendingTurnSsr, 'demo/app/components/PendingTurn.vue') as Component,
     TurnVersions: withClientTemplate(TurnVersionsSsr, 'demo/app/components/TurnVersions.vue') as Component,
     VersionSwitcher: withClientTemplate(VersionSwitcherSsr, 'demo/app/components/VersionSwitcher.vue') as Component,
   }

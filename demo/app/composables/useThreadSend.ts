@@ -2,6 +2,8 @@
  * Sending the thread's next turn from the composer (or again, for a turn's Retry or Regenerate):
  * the composer's text read as a chat message or a workflow command, checked against the server's
  * limits, sent with the thread's finished turns as history, and shown at once as a local turn.
+ * A new message shows (`pendingPrompt`) from the moment it is sent until its turn is started, as
+ * chat apps show it, rather than only once the server answered the start (a slow network).
  * While a turn is unfinished (`hold`) or a send is under way nothing is sent: the message would go
  * with half an answer, or none, as history.
  */
@@ -48,6 +50,8 @@ export interface ThreadSendOptions {
 export function useThreadSend(options: ThreadSendOptions) {
   const { turns, threadJobs, reports, composerError } = options
   const sending = ref(false)
+  /** The new message being sent, shown in the conversation until its turn is started; null otherwise. */
+  const pendingPrompt = ref<string | null>(null)
 
   /**
    * Starts the next turn from the composer's text (or an intent read already); `retrying` is a
@@ -75,6 +79,8 @@ export function useThreadSend(options: ThreadSendOptions) {
       const now = Date.now()
       const isChat = intent.kind === 'chat'
       const prompt = isChat ? intent.prompt : intent.label
+      // A Retry, Regenerate or edit shows its message already (the turn it sends again).
+      if (retrying === undefined) pendingPrompt.value = prompt
       // A turn sent again answers the same message as the turn it repeats (its messageId): then
       // neither it nor an earlier answer to that message is history, and later only the newest is.
       const repeated = retrying === undefined ? undefined : turns.value.find(job => job.id === retrying)
@@ -119,8 +125,9 @@ export function useThreadSend(options: ThreadSendOptions) {
     }
     finally {
       sending.value = false
+      pendingPrompt.value = null
     }
   }
 
-  return { send, sending }
+  return { send, sending, pendingPrompt }
 }
