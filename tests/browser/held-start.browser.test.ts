@@ -1,0 +1,79 @@
+/**
+ * Sending on a slow network (Chromium, the page's POST /api/jobs held until the test lets it go):
+ * - the message sent showed nowhere until the server answered — the box emptied on Enter, and a
+ *   new thread kept its "Start a conversation" page, only the button saying "Sending…". It shows
+ *   at once now, with "sending…" where its answer comes, until the started turn takes its place.
+ * - Regenerate was `disabled` while its send was on its way, which dropped the keyboard's focus to
+ *   the page's body; a start that then failed left it there. It keeps the focus now (aria-disabled).
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page, Route } from 'playwright-core'
+import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { openChat, send, waitForStatus } from './support/chat-page'
+
+const demo = useDemoInBrowser()
+
+const focused = (page: Page) => page.evaluate(() => {
+  const element = document.activeElement
+  return !element || element === document.body ? 'body' : element.id || element.className
+})
+
+/** Holds the page's next start (POST /api/jobs) until `release`: then it goes on, or fails with a 503 (`fail`). */
+async function holdStart(page: Page): Promise<{ held: Promise<void>, release: (fail?: boolean) => void }> {
+  let release!: (fail?: boolean) => void
+  let onHeld!: () => void
+  const released = new Promise<boolean>(resolve => release = fail => resolve(Boolean(fail)))
+  const held = new Promise<void>(resolve => onHeld = resolve)
+  let holding = true
+  await page.route('**/api/jobs', async (route: Route) => {
+    if (route.request().method() !== 'POST' || !holding) return route.fallback()
+    holding = false
+    onHeld()
+    if (await released) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'Service unavailable' }) })
+    await route.fallback()
+  })
+  return { held, release }
+}
+
+describe('demo chat: a send on a slow network', () => {
+  it('shows the message at once, in place of the new thread\'s empty state, until its turn is started', async () => {
+    const page = await openChat(demo)
+    const hold = await holdStart(page)
+    await page.locator('#composer-input').fill('What time is it?')
+    await page.locator('#composer-input').press('Enter')
+    await hold.held
+    const pending = page.locator('.pending-turn')
+    await pending.waitFor({ timeout: WAIT_MS })
+    expect(await pending.locator('.user-text').textContent()).toBe('What time is it?')
+    expect(await pending.locator('.status-chip').textContent()).toBe('sending…')
+    expect(await page.getByText('Start a conversation').count()).toBe(0)
+    await screenshot(page, 'held-start-pending-message')
+    hold.release()
+    await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
+    await pending.waitFor({ state: 'detached', timeout: WAIT_MS })
+    expect(await page.locator('.turn .user-text').first().textContent()).toBe('What time is it?')
+  })
+
+  it('keeps the focus on Regenerate while its send is on its way, and after it failed', async () => {
+    const page = await openChat(demo)
+    const jobId = await send(page, 'Calculate 12 * 7')
+    await waitForStatus(page, jobId, 'completed')
+    const regenerate = page.locator('.regenerate-answer')
+    const hold = await holdStart(page)
+    await regenerate.focus()
+    await page.keyboard.press('Enter')
+    await hold.held
+    expect(await regenerate.getAttribute('aria-disabled')).toBe('true')
+    expect(await focused(page)).toContain('regenerate-answer')
+    // A second Enter while it is on its way sends nothing more.
+    await page.keyboard.press('Enter')
+    hold.release(true)
+    await page.getByText(/Service unavailable|Could not/).first().waitFor({ timeout: WAIT_MS })
+    expect(await regenerate.getAttribute('aria-disabled')).toBe('false')
+    expect(await focused(page)).toContain('regenerate-answer')
+    expect(await page.locator('.turn').count()).toBe(1)
+    // Enter again: this time it goes.
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.version-switcher').textContent(), { timeout: WAIT_MS }).toContain('2 / 2')
+  })
+})
