@@ -48,10 +48,14 @@ describe('demo chat: a send on a slow network', () => {
     expect(await pending.locator('.status-chip').textContent()).toBe('sending…')
     expect(await page.getByText('Start a conversation').count()).toBe(0)
     await screenshot(page, 'held-start-pending-message')
+    const answerTop = async (scope: string) => Math.round((await page.locator(`${scope} .bubble-assistant`).first().boundingBox())!.y)
+    const pendingTop = await answerTop('.pending-turn')
     hold.release()
     await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
     await pending.waitFor({ state: 'detached', timeout: WAIT_MS })
     expect(await page.locator('.turn .user-text').first().textContent()).toBe('What time is it?')
+    // The answer takes the place "sending…" held: nothing jumps.
+    expect(await answerTop('.turn')).toBe(pendingTop)
   })
 
   it('keeps the focus on Regenerate while its send is on its way, and after it failed', async () => {
