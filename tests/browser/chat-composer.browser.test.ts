@@ -255,8 +255,9 @@ describe('demo chat: the composer while an answer is unfinished', () => {
     await page.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#composer-input')?.value ?? '') !== '', null, { timeout: WAIT_MS })
     expect(await composer(page).inputValue()).toBe('Half a thought')
     await page.locator('#thread-sidebar').getByRole('link', { name: /New thread/ }).click()
-    await page.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#composer-input')?.value ?? '') !== '', null, { timeout: WAIT_MS })
-    expect(await composer(page).inputValue()).toBe('A new thread\'s first words')
+    // The thread's box holds its own draft until the new thread's takes its place: wait for that one.
+    await page.waitForURL(url => new URL(url).pathname === '/', { timeout: WAIT_MS })
+    await expect.poll(() => composer(page).inputValue(), { timeout: WAIT_MS }).toBe('A new thread\'s first words')
   })
 })
 
