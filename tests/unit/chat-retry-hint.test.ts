@@ -7,7 +7,7 @@ import type { H3Event } from 'h3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { withRetryHint } from '../../server/lib/ai-sdk/retry-hint'
 import { toHttpError } from '../../server/lib/http/handler'
-import { ConcurrencyLimitError } from '../../server/lib/errors'
+import { ConcurrencyLimitError, ProviderUnavailableError } from '../../server/lib/errors'
 import { RedisUnavailableError } from '../../server/lib/providers/redis-client'
 import { rateLimitError } from '../../server/lib/rate-limit'
 
@@ -40,6 +40,17 @@ describe('the retry hint of the chat routes', () => {
     expect(answer).toEqual({ message: 'The server is running its maximum of 50 jobs (limits.maxConcurrentJobs); try again in 5 s', retryAfter: 5 })
   })
 
+
+  it('limits.retryAfterSeconds 0 states no wait: no Retry-After, and the message keeps its own words (not "try again in 1 s")', async () => {
+    const answer = await chatAnswer(new ConcurrencyLimitError('global', 50, 0))
+    expect(answer).toEqual({ message: 'The server is running its maximum of 50 jobs (limits.maxConcurrentJobs); try again shortly', retryAfter: undefined })
+    const perUser = await chatAnswer(new ConcurrencyLimitError('user', 1, 0))
+    expect(perUser.retryAfter).toBeUndefined()
+    expect(perUser.message).not.toMatch(/try again in/)
+    // A Convex outage's 503 takes the same setting (create-provider.ts).
+    const outage = await chatAnswer(new ProviderUnavailableError('convex', 'Convex failed a call: ECONNRESET', 0, { clientMessage: 'The job store (Convex) could not answer; retry shortly' }))
+    expect(outage).toEqual({ message: 'The job store (Convex) could not answer; retry shortly', retryAfter: undefined })
+  })
 
   it('a store outage (503 with Retry-After) says it in the message the client reads', async () => {
     const answer = await chatAnswer(new RedisUnavailableError(new Error('connect ECONNREFUSED 10.0.3.7:6379')))

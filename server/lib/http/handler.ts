@@ -22,6 +22,7 @@ import { runInRequestScope } from '../request-scope'
 import { resolveUser } from './resolve-user'
 import { routeLogger } from './route-logger'
 import { acceptsJson, sendErrorAsText } from './text-errors'
+import { statesWait } from '../ai-sdk/retry-hint'
 
 /** What a route receives. */
 export interface JobsRouteContext {
@@ -64,7 +65,8 @@ export function toHttpError(event: H3Event, error: unknown) {
   if ((error as { statusCode?: unknown } | null)?.statusCode === 401 && !event.node.res.hasHeader('www-authenticate')) {
     setResponseHeader(event, 'www-authenticate', SESSION_CHALLENGE)
   }
-  if (error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError || error instanceof OwnerUnreachableError) {
+  // A wait of 0 (`limits.retryAfterSeconds: 0`) states none: no header, as the message says no wait (retry-hint.ts).
+  if ((error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError || error instanceof OwnerUnreachableError) && statesWait(error.retryAfterSeconds)) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
   // Every 429 of the routes, by the setting that refused it (docs/metrics.md).
