@@ -137,6 +137,20 @@ export class OwnerUnreachableError extends BackgroundJobsError {
 }
 
 /**
+ * The instance running a job answered a forwarded abort or answer with a 5xx of its own (its store
+ * failed it, an app schema's 503, an unexpected error). A 503 with `Retry-After` as for an owner
+ * that did not answer: the owner's words (its store's address, the driver's message) are for the
+ * operator's log, never the client, who only learns to retry.
+ */
+export class OwnerFailedError extends BackgroundJobsError {
+  override readonly name = 'OwnerFailedError'
+  override readonly statusCode = 503
+  constructor(jobId: string, readonly retryAfterSeconds: number) {
+    super(`The server running job ${jobId} could not act on the request; retry shortly`)
+  }
+}
+
+/**
  * The app's `background-jobs:resolve-user` hook failed (its session store is down, a bug): the
  * request cannot know whose it is, so it is refused (503 + Retry-After) — never served as the
  * anonymous cookie's user, which would show a signed-in user someone else's (empty) list.

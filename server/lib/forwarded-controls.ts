@@ -6,7 +6,8 @@
 import { isTerminalStatus } from '../../shared/events'
 import type { JobEvent } from '../../shared/events'
 import type { BackgroundJobsConfig } from './config'
-import { BackgroundJobsError, OwnerUnreachableError, RateLimitError, ShuttingDownError } from './errors'
+import { BackgroundJobsError, OwnerFailedError, OwnerUnreachableError, RateLimitError, ShuttingDownError } from './errors'
+import type { Logger } from './logger'
 import { endedInputConflict } from './ended-input-conflict'
 import { getListedRecord } from './listed-record'
 import type { ControlReply, JobControl, JobRecord } from './providers/types'
@@ -29,9 +30,14 @@ export class ForwardedError extends BackgroundJobsError {
   }
 }
 
-/** The error a refusing reply stands for: a 429 is the owner's RateLimitError again (the sender's `Retry-After`, its limit counted). */
-function forwardedError(reply: Extract<ControlReply, { ok: false }>): BackgroundJobsError {
+/**
+ * The error a refusing reply stands for: a 429 is the owner's RateLimitError again (the sender's
+ * `Retry-After`, its limit counted); a 5xx is the public 503 (`OwnerFailedError`: Retry-After, none
+ * of the owner's words); a 4xx is the owner's refusal as it said it (400 wrong shape, 409 not pending).
+ */
+function forwardedError(reply: Extract<ControlReply, { ok: false }>, jobId: string, config: BackgroundJobsConfig): BackgroundJobsError {
   if (reply.status === 429 && reply.retryAfterSeconds !== undefined) return new RateLimitError(reply.message, reply.retryAfterSeconds, reply.limit)
+  if (reply.status >= 500) return new OwnerFailedError(jobId, ownerRetryAfterSeconds(config))
   return new ForwardedError(reply)
 }
 
@@ -56,6 +62,8 @@ export interface ControlForwardingOptions {
   timers: TimerSet
   /** The workflows: an answer is compared as its input node's schema reads it. */
   workflows: Pick<WorkflowRegistry, 'get'>
+  /** Where an owner's 5xx reply is logged with its words (the client gets none of them). */
+  logger?: Pick<Logger, 'warn'>
 }
 
 /** Creates the forwarding of controls to the instances that run jobs. */
@@ -67,6 +75,12 @@ export function createControlForwarding(options: ControlForwardingOptions) {
    */
   const forwarding = new Set<(result: ForwardResult) => void>()
   let forwardsCancelled = false
+
+  /** The error of a refusing reply; an owner's 5xx is logged here with its words, which its 503 leaves out. */
+  function refusal(record: JobRecord, reply: Extract<ControlReply, { ok: false }>): BackgroundJobsError {
+    if (reply.status >= 500) options.logger?.warn('the instance running a job failed a forwarded request (answered 503, Retry-After)', { jobId: record.id, status: reply.status, error: reply.error, message: reply.message })
+    return forwardedError(reply, record.id, options.getConfig())
+  }
 
   /** How long a request waits for the owner (ownerReplyTimeoutMs). */
   function replyTimeoutMs(): number {
@@ -144,7 +158,7 @@ export function createControlForwarding(options: ControlForwardingOptions) {
     const result = await forward(record, { type: 'abort', userId: record.userId, ...(answer === undefined ? {} : { answer }) }, timeoutMs)
     if (result === 'shutdown') throw new ShuttingDownError()
     if (result === 'ended' || (typeof result === 'object' && result.ok)) return
-    if (typeof result === 'object') throw forwardedError(result)
+    if (typeof result === 'object') throw refusal(record, result)
     // Its status is all this needs: not a long chat's whole history.
     const fresh = await getListedRecord(provider, record.id)
     if (!fresh || !isTerminalStatus(fresh.status)) throw new OwnerUnreachableError(record.id, timeoutMs, ownerRetryAfterSeconds(options.getConfig()))
@@ -157,7 +171,7 @@ export function createControlForwarding(options: ControlForwardingOptions) {
     if (result === 'shutdown') throw new ShuttingDownError()
     if (typeof result === 'object') {
       if (result.ok) return { stored: result.stored !== false }
-      throw forwardedError(result)
+      throw refusal(record, result)
     }
     // The owner replies once the answer is stored, and the job may end in between (the answer let
     // it finish): this caller's answer in the log was taken, whatever came first. The question's

@@ -4,7 +4,7 @@
  */
 import type { H3Event } from 'h3'
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
-import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, OwnerUnreachableError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
+import { BackgroundJobsError, CONCURRENCY_SETTINGS, ConcurrencyLimitError, FeatureDisabledError, OwnerFailedError, OwnerUnreachableError, ProviderUnavailableError, RateLimitError, SchemaCheckFailedError, ShuttingDownError, UserUnresolvedError } from '../errors'
 import { useBackgroundJobsEngine } from '../engine-instance'
 import { createFailureStreakLog } from '../failure-streak-log'
 import { useMetrics } from '../metrics'
@@ -66,7 +66,7 @@ export function toHttpError(event: H3Event, error: unknown) {
     setResponseHeader(event, 'www-authenticate', SESSION_CHALLENGE)
   }
   // A wait of 0 (`limits.retryAfterSeconds: 0`) states none: no header, as the message says no wait (retry-hint.ts).
-  if ((error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError || error instanceof OwnerUnreachableError) && statesWait(error.retryAfterSeconds)) {
+  if ((error instanceof ConcurrencyLimitError || error instanceof RateLimitError || error instanceof ProviderUnavailableError || error instanceof UserUnresolvedError || error instanceof ShuttingDownError || error instanceof OwnerUnreachableError || error instanceof OwnerFailedError) && statesWait(error.retryAfterSeconds)) {
     setResponseHeader(event, 'retry-after', error.retryAfterSeconds)
   }
   // Every 429 of the routes, by the setting that refused it (docs/metrics.md).
