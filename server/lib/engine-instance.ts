@@ -4,6 +4,7 @@
  */
 import type { BackgroundJobsConfig } from './config'
 import type { BackgroundJobsEngine } from './engine'
+import type { StartupPeek } from './engine-startup'
 
 /** Where routes get the engine from. */
 export interface EngineSource {
@@ -13,6 +14,8 @@ export interface EngineSource {
   stop?(): void
   /** The settings, known before the engine has started (CORS answers a boot-time store outage too). */
   config?(): BackgroundJobsConfig
+  /** Where the start is, without waiting for it (the health route: health.ts). */
+  peek?(): StartupPeek<BackgroundJobsEngine>
 }
 
 let current: EngineSource | null = null
@@ -35,6 +38,14 @@ export function stopEngineStart(): void {
 /** The settings of the engine, also while its start waits for the job store; null without the layer's plugin. */
 export function backgroundJobsConfig(): BackgroundJobsConfig | null {
   return current?.config?.() ?? null
+}
+
+/**
+ * Where the engine's start is, asked without waiting (a health probe must not wait out a store's
+ * connect timeout): `starting` too before the layer's plugin has set it, or with a source that cannot say.
+ */
+export function peekBackgroundJobsEngine(): StartupPeek<BackgroundJobsEngine> {
+  return current?.peek?.() ?? { phase: 'starting', value: null }
 }
 
 /** The engine (waits for it to be ready; throws if the layer's plugin did not run). */

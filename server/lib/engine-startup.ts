@@ -43,7 +43,12 @@ export interface Startup<T> {
   stop(): void
   /** Settles with the value once started, with null once stopped or failed for good. */
   readonly settled: Promise<T | null>
+  /** Where the start is, without waiting (the health route): the value once started. */
+  peek(): StartupPeek<T>
 }
+
+/** Where a start is: under way or waiting to try again, started, failed for good, or stopped (shutdown). */
+export type StartupPeek<T> = { phase: 'starting' | 'failed' | 'stopped', value: null } | { phase: 'started', value: T }
 
 /** Runs `start` until it succeeds, fails for good, or `stop` is called. */
 export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptions<T>): Startup<T> {
@@ -58,6 +63,7 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
     settle = resolve
   })
   let started = false
+  let startedValue: T | null = null
   // Ends the `get`s waiting for the attempt under way when the start is stopped (one per attempt:
   // nothing waits on it once the attempt has settled).
   let stopAttempt: ((error: unknown) => void) | null = null
@@ -81,6 +87,7 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
       if (stopped) return options.discard(value)
       failure = null
       started = true
+      startedValue = value
       settle(value)
     }, (error: unknown) => {
       if (stopped) return
@@ -117,5 +124,9 @@ export function startWithRetry<T>(start: () => Promise<T>, options: StartupOptio
       stopAttempt?.(new ShuttingDownError())
     },
     settled,
+    peek() {
+      if (started) return { phase: 'started', value: startedValue as T }
+      return { phase: stopped ? 'stopped' : final ? 'failed' : 'starting', value: null }
+    },
   }
 }

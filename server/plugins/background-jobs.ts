@@ -133,7 +133,7 @@ export default defineNitroPlugin((nitroApp) => {
     discard: engine => void engine.dispose(),
   })
   void startup.settled.then(engine => engine && startupLog.started())
-  setBackgroundJobsEngine({ get: () => startup.get(), stop: () => startup.stop(), config: getConfig })
+  setBackgroundJobsEngine({ get: () => startup.get(), stop: () => startup.stop(), config: getConfig, peek: () => startup.peek() })
 
   nitroApp.hooks.hook('close', async () => {
     stopTrappingStrayErrors()

@@ -68,6 +68,8 @@ describe('HEAD', () => {
     const cases: Array<[string, Record<string, string>, number]> = [
       ['/api/jobs', cookie, 200],
       ['/api/jobs/catalog', cookie, 200],
+      // The health route, in the built app (a static path beside /api/jobs/:id), asks no session.
+      ['/api/jobs/health', {}, 200],
       ['/api/jobs/threads', cookie, 200],
       ['/api/jobs/threads?before=nonsense', cookie, 400],
       [`/api/jobs/${job.id}`, cookie, 200],

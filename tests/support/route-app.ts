@@ -20,6 +20,8 @@ import jobsIndexPost from '../../server/api/jobs/index.post'
 import jobsIndexDelete from '../../server/api/jobs/index.delete'
 import catalogGet from '../../server/api/jobs/catalog.get'
 import catalogHead from '../../server/api/jobs/catalog.head'
+import healthGet from '../../server/api/jobs/health.get'
+import healthHead from '../../server/api/jobs/health.head'
 import metricsGet from '../../server/api/jobs/metrics.get'
 import threadsGet from '../../server/api/jobs/threads.get'
 import threadPatch from '../../server/api/jobs/threads/[threadId].patch'
@@ -53,6 +55,8 @@ const ROUTES: Array<[string, 'get' | 'head' | 'post' | 'patch' | 'delete', Event
   ['/api/jobs', 'delete', jobsIndexDelete],
   ['/api/jobs/catalog', 'get', catalogGet],
   ['/api/jobs/catalog', 'head', catalogHead],
+  ['/api/jobs/health', 'get', healthGet],
+  ['/api/jobs/health', 'head', healthHead],
   ['/api/jobs/metrics', 'get', metricsGet],
   ['/api/jobs/threads', 'get', threadsGet],
   ['/api/jobs/threads/:threadId', 'patch', threadPatch],
@@ -86,7 +90,7 @@ export type RouteApp = Awaited<ReturnType<typeof serveRoutes>>
 /** Serves the routes on 127.0.0.1; `close` stops the server and the engine. */
 export async function serveRoutes(options: { config?: BackgroundJobsConfigInput, runners?: JobRunners, model?: ModelClient, tools?: ToolRegistry, workflows?: WorkflowRegistry, wrap?: (provider: JobProvider) => JobProvider, isolation?: ToolIsolation, hooks?: EngineHooks, logger?: Logger } = {}) {
   const { engine, config } = createTestEngine({ config: options.config, runners: options.runners ?? idleRunners, model: options.model, tools: options.tools, workflows: options.workflows, wrap: options.wrap, isolation: options.isolation, hooks: options.hooks, logger: options.logger })
-  setBackgroundJobsEngine({ get: async () => engine })
+  setBackgroundJobsEngine({ get: async () => engine, peek: () => ({ phase: 'started', value: engine }) })
   const router = createRouter()
   for (const [path, method, handler] of ROUTES) router[method](path, handler)
   // Errors answered as Nitro's error handler does for an API route: JSON with the message.

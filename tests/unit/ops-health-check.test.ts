@@ -5,6 +5,8 @@
  * with `allowAnonymous` off (what production-checklist.md recommends for an app with its own login) a probe, which
  * carries no session, gets a 401 for ever and the instance is never healthy; with
  * `NUXT_BACKGROUND_JOBS_ENABLED=false` it is a 503, and the kill switch takes the whole app out.
+ * reverse-proxy.md now points health checks at GET /api/jobs/health (decision 037, health-route)
+ * and says why not the catalog: these cases keep that warning true.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -19,6 +19,7 @@ export interface JobsRoute {
 export const JOBS_ROUTES: readonly JobsRoute[] = [
   { path: '/api/jobs', methods: ['GET', 'HEAD', 'POST', 'DELETE'] },
   { path: '/api/jobs/catalog', methods: ['GET', 'HEAD'] },
+  { path: '/api/jobs/health', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/metrics', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/notifications', methods: ['GET', 'HEAD'] },
   { path: '/api/jobs/threads', methods: ['GET', 'HEAD'] },

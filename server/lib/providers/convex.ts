@@ -361,6 +361,10 @@ export function createConvexProvider(options: ConvexProviderOptions): ConvexJobP
       return await query(fn.clusterLoad, {})
     },
 
+    async ping() {
+      await query(fn.healthCheck, {})
+    },
+
     async ready() {
       await facade.ready?.()
       await checkConvexDeployment({ check: () => query(fn.healthCheck, {}), url: options.url })

@@ -337,6 +337,10 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
 
     heartbeatInstance: createInstanceRegistration({ script, storeNow, onWarning }),
 
+    async ping() {
+      await command(['PING'])
+    },
+
     async ready() {
       await connect()
     },

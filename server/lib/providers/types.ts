@@ -387,6 +387,11 @@ export interface JobProvider {
    * take them all. Optional: without it, the first instance to look takes every lapsed job.
    */
   heartbeatInstance?(instanceId: string, ttlMs: number): Promise<ClusterLoad>
+  /**
+   * One cheap round trip proving the store answers now (Redis `PING`, Convex `health:check`); rejects
+   * when it does not. The health route asks it (health.ts). Absent: the store is this process (memory).
+   */
+  ping?(): Promise<void>
   /** Releases resources (clients, subscriptions). */
   dispose?(): Promise<void>
 }

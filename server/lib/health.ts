@@ -1,0 +1,102 @@
+/**
+ * Whether this instance is ready for the layer's requests, for load balancers and readiness probes
+ * (GET/HEAD /api/jobs/health; decision 037). It asks no user and reads no job: the engine's start
+ * (without waiting for it), the shutdown, and one cheap round trip to the job store (Redis `PING`,
+ * Convex `health:check`) within `HEALTH_PING_DEADLINE_MS`, shared by every probe for
+ * `HEALTH_PING_CACHE_MS` — many balancers probing every second cost the store one ping a second.
+ */
+import { backgroundJobsConfig, peekBackgroundJobsEngine } from './engine-instance'
+import { ShuttingDownError } from './errors'
+import type { BackgroundJobsEngine } from './engine'
+import type { JobProvider } from './providers/types'
+
+/** How long a probe waits for the store's answer: under Kubernetes' default probe timeout (1 s). */
+export const HEALTH_PING_DEADLINE_MS = 750
+
+/** How long one ping's outcome answers every probe (many balancers, one ping a second). */
+export const HEALTH_PING_CACHE_MS = 1_000
+
+/** What a 503 tells the balancer to wait (`Retry-After`), as the routes' other 503s. */
+export const HEALTH_RETRY_AFTER_SECONDS = 5
+
+/**
+ * What the health route answers: `ok` and `disabled` (the layer switched off: the app still serves,
+ * so the kill switch must not take it out of the balancer) are 200s; the others are 503s.
+ */
+export type HealthStatus = 'ok' | 'disabled' | 'starting' | 'draining' | 'provider-unreachable' | 'failed'
+
+/** Options of `createStorePing`. */
+export interface StorePingOptions {
+  /** @default HEALTH_PING_DEADLINE_MS */
+  deadlineMs?: number
+  /** @default HEALTH_PING_CACHE_MS */
+  cacheMs?: number
+  /** A monotonic clock in ms (tests). @default performance.now */
+  now?: () => number
+}
+
+/**
+ * Pings a store at most once per `cacheMs`: probes meanwhile share the outcome, and probes while a
+ * ping is on its way share that ping. A ping past `deadlineMs` counts as no answer (its own call
+ * may still end later, bounded by the provider's command timeout).
+ */
+export function createStorePing(options: StorePingOptions = {}) {
+  const deadlineMs = options.deadlineMs ?? HEALTH_PING_DEADLINE_MS
+  const cacheMs = options.cacheMs ?? HEALTH_PING_CACHE_MS
+  const now = options.now ?? (() => performance.now())
+  let last: { provider: JobProvider, answered: boolean, at: number } | null = null
+  let inFlight: { provider: JobProvider, answer: Promise<boolean> } | null = null
+
+  function pingOnce(provider: JobProvider): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs, false)
+    })
+    const answered = Promise.resolve().then(() => provider.ping!()).then(() => true, () => false)
+    return Promise.race([answered, deadline]).finally(() => clearTimeout(timer))
+  }
+
+  /** True when `provider` answered a ping (now, or less than `cacheMs` ago); a store in this process always does. */
+  return function answers(provider: JobProvider): Promise<boolean> {
+    if (!provider.ping) return Promise.resolve(true)
+    if (last?.provider === provider && now() - last.at < cacheMs) return Promise.resolve(last.answered)
+    if (inFlight?.provider === provider) return inFlight.answer
+    const answer = pingOnce(provider).then((answered) => {
+      last = { provider, answered, at: now() }
+      inFlight = null
+      return answered
+    })
+    inFlight = { provider, answer }
+    return answer
+  }
+}
+
+/** The process's ping (its cache is shared by every probe). */
+const storeAnswers = createStorePing()
+
+/** This instance's readiness, as the health route answers it. */
+export async function readiness(answers: (provider: JobProvider) => Promise<boolean> = storeAnswers): Promise<HealthStatus> {
+  const start = peekBackgroundJobsEngine()
+  // A stopped start is a shutdown signal before the store ever answered.
+  if (start.phase === 'stopped') return 'draining'
+  if (start.phase === 'failed') return 'failed'
+  // Known before the start (and with no store at all: a disabled layer connects to none).
+  if ((start.value?.getConfig() ?? backgroundJobsConfig())?.enabled === false) return 'disabled'
+  if (start.phase !== 'started') return 'starting'
+  const engine = start.value
+  if (draining(engine)) return 'draining'
+  if (!(await answers(engine.provider))) return 'provider-unreachable'
+  // The signal may have come while the ping was on its way.
+  return draining(engine) ? 'draining' : 'ok'
+}
+
+/** True once the engine is disposed (the shutdown signal came). */
+function draining(engine: BackgroundJobsEngine): boolean {
+  try {
+    engine.assertStreamsServed()
+    return false
+  }
+  catch (error) {
+    return error instanceof ShuttingDownError
+  }
+}
