@@ -147,7 +147,8 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
     case 'step-start': {
       next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }, owned)
       const node = event.nodeId === undefined ? undefined : state.nodeStates[event.nodeId]
-      if (node) next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, rounds: (node.rounds ?? 0) + 1 }, owned)
+      // Where the round begins in the job's text: an agent node run again after a takeover goes on from its answer so far.
+      if (node) next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, rounds: (node.rounds ?? 0) + 1, roundStarts: { ...node.roundStarts, [event.step]: state.content.length } }, owned)
       return next
     }
     case 'step-end': {
@@ -221,8 +222,11 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       const cutOff = isCutOffAttempt(state, event.nodeId)
       // The rounds of the attempt a takeover cut off go on counting in the attempt run again.
       const rounds = cutOff && sameNode ? previous.rounds : undefined
+      // And so do its rounds' starts in the text and the position of its first call (agent-continuation.ts).
+      const roundStarts = cutOff && sameNode ? previous.roundStarts : undefined
+      const callsAt = cutOff && sameNode && previous.callsAt !== undefined ? previous.callsAt : state.toolCalls.length
       const visitSeq = cutOff ? previous!.visitSeq : event.seq
-      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}), contentAt: state.content.length }, owned)
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(roundStarts !== undefined ? { roundStarts } : {}), callsAt, ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}), contentAt: state.content.length }, owned)
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
       // started — a later takeover counts its visits right, and the branches a parallel node ran

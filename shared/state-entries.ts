@@ -91,6 +91,13 @@ export interface NodeState {
   visitSeq?: number
   /** The length of the job's content when this attempt started: what an output node cut off after its text wrote (nodes/output.ts). */
   contentAt?: number
+  /**
+   * An agent node's visit, the attempts a takeover cut off included: model round (`step`) → the
+   * length of the job's content when it started, and how many tool calls the job had when the visit
+   * started. The node run again goes on from its stored rounds and text (agent-continuation.ts).
+   */
+  roundStarts?: Record<number, number>
+  callsAt?: number
 }
 
 /** An input request that waits for an answer. */

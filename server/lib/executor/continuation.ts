@@ -15,6 +15,9 @@
  * A call the lost owner left unanswered (still running, or waiting for an approval that the
  * takeover voided) is never run again: its effect is unknown. It gets an error result saying so,
  * in the job's log (`interruptedCalls`) and in the model's history.
+ *
+ * An agent node cut off by a takeover goes on with the same history of its own visit's rounds
+ * (`storedRoundMessages`; workflows/agent-continuation.ts).
  */
 import type { JobState, ToolCallState } from '../../../shared/reducer'
 import { isToolOutcome } from '../../../shared/reducer'
@@ -41,19 +44,23 @@ function argumentsText(args: unknown): string {
   return historyArguments(typeof args === 'string' ? args : JSON.stringify(args ?? {}))
 }
 
-/**
- * How often each call (`callKey`) of the stored state ran: the repeated-call limit counts the calls
- * of the whole job, so a takeover does not start the model's circles afresh.
- */
-export function previousCallsOf(resumedFrom: JobState): Map<string, number> {
+/** How often each call (`callKey`) of `calls` ran. */
+export function callCounts(calls: readonly ToolCallState[]): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const call of resumedFrom.toolCalls) {
-    if (call.nodeId) continue
+  for (const call of calls) {
     // The `tool-call` event holds the arguments as the loop keyed them (decoded, or the raw text).
     const key = callKey(call.name, call.args)
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   return counts
+}
+
+/**
+ * How often each call (`callKey`) of the stored state ran: the repeated-call limit counts the calls
+ * of the whole job, so a takeover does not start the model's circles afresh.
+ */
+export function previousCallsOf(resumedFrom: JobState): Map<string, number> {
+  return callCounts(resumedFrom.toolCalls.filter(call => !call.nodeId))
 }
 
 /**
@@ -86,30 +93,39 @@ export function prefillOf(resumedFrom: JobState, starts?: RoundTextStarts): stri
 /** The conversation to send: the request's, plus the stored rounds and answer so far when continuing. */
 export function continuationMessages(request: ChatJobRequest, resumedFrom: RunContext['resumedFrom'], maxResultBytes: number, starts?: RoundTextStarts): ChatMessage[] {
   if (!resumedFrom) return request.messages
-  const messages = [...request.messages]
   const texts = textsOf(resumedFrom, starts)
-  const steps = [...new Set(resumedFrom.toolCalls.filter(call => !call.nodeId).map(call => call.step))].sort((a, b) => a - b)
+  const calls = resumedFrom.toolCalls.filter(call => !call.nodeId)
+  return [...request.messages, ...storedRoundMessages(resumedFrom, calls, texts ?? { ofToolRound: new Map(), answerSoFar: resumedFrom.content }, maxResultBytes)]
+}
+
+/**
+ * The stored rounds as history: each round that asked for tools (its text, its calls, each call's
+ * stored result or the error of one left unanswered), then the answer so far as the start of the
+ * assistant's answer (none when it is ''). `calls` are the rounds' calls (a chat's, or an agent node's visit's).
+ */
+export function storedRoundMessages(resumedFrom: JobState, calls: readonly ToolCallState[], texts: RoundTexts, maxResultBytes: number): ChatMessage[] {
+  const messages: ChatMessage[] = []
+  const steps = [...new Set(calls.map(call => call.step))].sort((a, b) => a - b)
   for (const step of steps) {
-    const calls = resumedFrom.toolCalls.filter(call => !call.nodeId && call.step === step)
+    const roundCalls = calls.filter(call => call.step === step)
     const reasoning = storedEchoedReasoning(resumedFrom, step)
     const details = storedEchoedReasoningDetails(resumedFrom, step)
     messages.push({
       role: 'assistant',
-      content: texts?.ofToolRound.get(step) || null,
+      content: texts.ofToolRound.get(step) || null,
       ...(reasoning ? { reasoning_content: reasoning } : {}),
       ...(details ? { reasoning_details: details } : {}),
-      tool_calls: calls.map((call) => {
+      tool_calls: roundCalls.map((call) => {
         const extra = storedCallExtra(resumedFrom, step, call.id)
         return { id: call.id, type: 'function', function: { name: historyToolName(call.name), arguments: argumentsText(call.args) }, ...(extra ? { extra_content: extra } : {}) }
       }),
     })
-    const contents = calls.map(call => isToolOutcome(call.status)
+    const contents = roundCalls.map(call => isToolOutcome(call.status)
       ? toolMessageContent({ id: call.id, name: call.name, status: call.status === 'stopped' ? 'error' : call.status, result: call.result, error: call.error, durationMs: call.durationMs ?? 0 })
       : JSON.stringify({ error: interruptedCallError(call) }))
     const cut = truncateResults(contents, maxResultBytes).contents
-    calls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: historyToolName(call.name), content: cut[index]! }))
+    roundCalls.forEach((call, index) => messages.push({ role: 'tool', tool_call_id: call.id, name: historyToolName(call.name), content: cut[index]! }))
   }
-  const prefill = texts?.answerSoFar ?? resumedFrom.content
-  if (prefill) messages.push({ role: 'assistant', content: prefill })
+  if (texts.answerSoFar) messages.push({ role: 'assistant', content: texts.answerSoFar })
   return messages
 }

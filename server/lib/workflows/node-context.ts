@@ -14,6 +14,8 @@ import { textEnd } from '../text-end'
 export interface NodeContext extends RunContext {
   /** Writes held text and reasoning to the job (no-op unless the text is held). */
   flushHeldText(): void
+  /** The node's first text goes on with the job's text, with no paragraph break before it (an agent node continued after a takeover). */
+  continueText(): void
 }
 
 /** Options of a node context. */
@@ -116,5 +118,8 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     ...(context.toolRefused ? { toolRefused: (tool: string, log: () => void, message: string) => context.toolRefused!(tool, log, message) } : {}),
     confirmLease: () => context.confirmLease?.() ?? null,
     flushHeldText,
+    continueText: () => {
+      started = true
+    },
   }
 }

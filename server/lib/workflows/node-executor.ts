@@ -32,6 +32,8 @@ export interface NodeEnvironment<Node extends WorkflowNode = WorkflowNode> {
   runChild: RunChildNode
   /** Where this node's own latest start is in the resumed log (its children may reuse what came after). */
   resumeAfter: number
+  /** The node's text is held until it ends (a parallel node's branch, node-context.ts). */
+  holdText: boolean
   /** An input node's answer the earlier run stored before it was cut off (resume.ts): taken instead of asking. */
   storedAnswer?: StoredAnswer
   /**

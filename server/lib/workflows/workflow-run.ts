@@ -210,7 +210,7 @@ export class WorkflowRun {
       const result = await runWithNodeTimeout((signal, deadline) => {
         nodeContext = createNodeContext(context, { nodeId, signal, holdText: options.holdText, pauseDeadline: deadline.pause, timeLeftMs: deadline.timeLeftMs })
         const execute = EXECUTORS[node.kind] as NodeExecutor
-        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, resumeAfter: options.resumeAfter, storedAnswer: options.storedAnswer, authorCode })
+        return execute({ nodeId, node, context: nodeContext, state, graph: workflow.graph, workflowName: workflow.name, runChild: this.runNode, resumeAfter: options.resumeAfter, holdText: options.holdText, storedAnswer: options.storedAnswer, authorCode })
       }, {
         stop: author.failed,
         parentSignal,

@@ -1,9 +1,13 @@
 /**
  * Agent node: a model step with its own instructions, model and allowed tools. It runs the same
  * executor loop as a chat job, so its text, tool calls and approvals land in the job's log, tagged
- * with the node. Its output is the text it wrote.
+ * with the node. Its output is the text it wrote (its last round's: the answer after its tools).
+ * Cut off by a takeover, it goes on from what its visit stored (agent-continuation.ts).
  */
 import { runAgentLoop } from '../../executor/agent-loop'
+import { callCounts, storedRoundMessages } from '../../executor/continuation'
+import { filteredAnswer, isFilteredAnswer } from '../../executor/filtered-answer'
+import { cutOffVisit } from '../agent-continuation'
 import type { AgentNode, WorkflowState } from '../define'
 import type { NodeExecutor } from '../node-executor'
 import { resolveText, toText } from '../resolve-inputs'
@@ -16,22 +20,38 @@ export function defaultAgentPrompt(state: WorkflowState): string {
 }
 
 /** Runs an agent node. */
-export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, state, context, authorCode, resumeAfter }) => {
+export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, state, context, authorCode, resumeAfter, holdText }) => {
+  const cutOff = resumeAfter !== Number.POSITIVE_INFINITY
   // The attempt a takeover cut off, run again: its rounds go on counting from the stored ones (as a
   // continued chat's do), so `maxSteps` holds across owners.
-  const roundsBefore = resumeAfter === Number.POSITIVE_INFINITY ? 0 : context.resumedFrom?.nodeStates[nodeId]?.rounds ?? 0
+  const roundsBefore = cutOff ? context.resumedFrom?.nodeStates[nodeId]?.rounds ?? 0 : 0
+  // And it goes on from its stored rounds and text; a held text was not stored (runs as before).
+  const visit = cutOff && !holdText ? cutOffVisit(context.resumedFrom, nodeId) : null
+  const answerSoFar = visit?.texts.answerSoFar ?? ''
+  // Its calls the lost owner left unanswered were ended as errors when the run began (run-workflow-job.ts).
+  if (visit) {
+    if (visit.answered) {
+      if (isFilteredAnswer(visit.lastRound?.finishReason, answerSoFar)) throw filteredAnswer(nodeId)
+      return answerSoFar
+    }
+    if (answerSoFar) context.continueText()
+  }
   const instructions = resolveText(node.instructions, state, authorCode, 'instructions')
   const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveText(node.prompt, state, authorCode, 'prompt')
+  const firstStep = roundsBefore + 1
   const result = await runAgentLoop(context, {
     messages: [
       { role: 'system', content: instructions },
       { role: 'user', content: prompt },
+      ...(visit ? storedRoundMessages(context.resumedFrom!, visit.calls, visit.texts, context.config.limits.maxResultBytes) : []),
     ],
     model: node.model,
     toolNames: node.tools ?? [],
     nodeId,
     maxSteps: node.maxSteps,
-    ...(roundsBefore > 0 ? { firstStep: roundsBefore + 1 } : {}),
+    ...(roundsBefore > 0 ? { firstStep } : {}),
+    ...(visit ? { continuesText: answerSoFar !== '', previousCalls: callCounts(visit.calls) } : {}),
   })
-  return result.text
+  // The round that went on from the answer so far answered: the output is the whole answer.
+  return answerSoFar && result.steps === firstStep ? answerSoFar + result.text : result.text
 }
