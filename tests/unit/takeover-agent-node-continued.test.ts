@@ -106,3 +106,47 @@ it('gives the model the error of a call the lost owner left running, ended once,
   expect(model.requests[0]!.messages.slice(2).map(message => message.role)).toEqual(['assistant', 'tool'])
   expect(resumed.state().nodeStates.research).toMatchObject({ status: 'completed', output: 'No lookup answered.' })
 })
+
+const fanOut = defineWorkflow({
+  name: 'fan',
+  description: 'two agents side by side',
+  input: z.object({}),
+  nodes: {
+    fan: { kind: 'parallel', branches: ['a', 'b'] },
+    a: { kind: 'agent', instructions: 'A', prompt: 'Go' },
+    b: { kind: 'agent', instructions: 'B', prompt: 'Go' },
+    out: { kind: 'output', value: 'done' },
+  },
+  edges: [['fan', 'out']],
+})
+
+/** Answers with the agent's instructions; `requests` keeps what it was sent. */
+function namingModel(): ModelClient & { requests: ModelRequest[] } {
+  const requests: ModelRequest[] = []
+  return {
+    scripted: true,
+    requests,
+    async* stream(request): AsyncIterable<ModelEvent> {
+      requests.push({ ...request, messages: [...request.messages] })
+      yield { type: 'text-delta', text: `${String(request.messages[0]!.content)} says hi.` }
+      yield { type: 'finish', finishReason: 'stop' }
+    },
+  }
+}
+
+it('runs an agent of a parallel node as before: its held text was not stored, and what the job\'s text holds since its round began is another branch\'s', async () => {
+  const whole = startWorkflow(fanOut, {}, { model: namingModel() })
+  await whole.done
+  expect(whole.state().content).toBe('A says hi.\n\nB says hi.\n\ndone')
+  // b's held text was not stored yet; a's was, after b's round had begun.
+  const cut = whole.events.findIndex(event => event.type === 'text-delta' && event.nodeId === 'b')
+  expect(whole.events.slice(0, cut).some(event => event.type === 'node-end' && event.nodeId === 'a')).toBe(true)
+  const resumedFrom = reduceEvents(createJobState({ id: 'job-1', type: 'workflow', createdAt: 0, status: 'running' }), whole.events.slice(0, cut))
+  const model = namingModel()
+  const resumed = startWorkflow(fanOut, {}, { model, resumedFrom, continueLog: true })
+  await resumed.done
+  expect(resumed.error()).toBeUndefined()
+  // Not 'A says hi.' as the start of b's answer.
+  expect(model.requests.map(request => request.messages.map(message => message.role))).toEqual([['system', 'user']])
+  expect(resumed.state().content).toBe('A says hi.\n\nB says hi.\n\ndone')
+})
