@@ -2,6 +2,9 @@
  * The engine's retention pass: deletes jobs past retention, `CLEANUP_BATCH_SIZE` at a time with a
  * turn of the event loop between batches, so thousands of jobs expiring together (after a burst, or
  * an instance that was down) never hold the store (one Redis script) or this process for long.
+ * Each job deleted is told to its user's streams as a deletion request's is (`job-deleted`: here
+ * at once, on other instances through the user feed the provider writes in the same step) — here
+ * to a user with a stream open or active within retention (`jobExpired`), never keeping an idle one.
  */
 import type { BackgroundJobsConfig } from './config'
 import { useMetrics } from './metrics'
@@ -16,7 +19,7 @@ export interface EngineCleanupOptions {
   provider: JobProvider
   getConfig: () => BackgroundJobsConfig
   now: () => number
-  notifications: NotificationHub
+  notifications: Pick<NotificationHub, 'jobExpired' | 'prune'>
   /** True once the engine is being disposed: the pass stops after its current batch. */
   disposed: () => boolean
 }
@@ -29,7 +32,7 @@ export function createEngineCleanup({ provider, getConfig, now, notifications, d
     let deleted = 0
     try {
       for (;;) {
-        const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE)
+        const count = await provider.deleteExpired(endedBefore, CLEANUP_BATCH_SIZE, job => notifications.jobExpired(job.userId, job.id, job.threadId, endedBefore))
         deleted += count
         if (count < CLEANUP_BATCH_SIZE || disposed()) break
         await new Promise(resolve => setImmediate(resolve))

@@ -282,6 +282,18 @@ export class NotificationHub {
   }
 
   /**
+   * Retention deleted a job (the engine's pass): told as `jobDeleted` to a user this hub holds with
+   * a stream open, or active since `idleBefore` (a backlog a stream may still resume from). Nothing
+   * for a user it does not hold, or holds idle since before (the same pass prunes them): telling
+   * those would keep each one another retention period for no stream. Returns whether it was sent.
+   */
+  jobExpired(userId: string, jobId: string, threadId: string | null, idleBefore: number): boolean {
+    const channel = this.users.get(userId)
+    if (!channel || (channel.sinks.size === 0 && channel.lastAt < idleBefore)) return false
+    return this.jobDeleted(userId, jobId, threadId)
+  }
+
+  /**
    * The store lost a job that had not ended (its run stopped without an end; told by its owner, or
    * by the feed): as `jobDeleted`, with a `job-lost` that keeps the job's title (`known`, else
    * from its earlier notifications), so a tab stops showing it running or asking and can say why.

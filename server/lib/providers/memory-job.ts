@@ -16,6 +16,8 @@ export interface StoredJob {
   state: JobState
   stateEvents: number
   listeners: Set<EventListener>
+  /** The `onGone` of subscriptions that asked for it: called once when the job is deleted. */
+  goneWatchers: Set<() => void>
 }
 
 /** The job's state after every stored event: the events appended since the last read are applied now. */

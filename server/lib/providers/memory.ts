@@ -107,6 +107,17 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     finishedIds.delete(id)
     eventCount -= job.events.length
     job.listeners.clear()
+    // Its followers learn it is gone (retention, a deletion, an eviction alike): nothing more comes.
+    const watchers = [...job.goneWatchers]
+    job.goneWatchers.clear()
+    for (const watcher of watchers) {
+      try {
+        watcher()
+      }
+      catch (error) {
+        onListenerError(error, id)
+      }
+    }
     if (record.idempotencyKey !== null) idempotencyIndex.delete(idempotencyKeyOf(record.userId, record.idempotencyKey))
     userJobs.remove(record.userId, record)
     threadIndex.remove(record)
@@ -175,6 +186,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         state: createJobState({ id: record.id, type: record.type, createdAt: record.createdAt }),
         stateEvents: 0,
         listeners: new Set(),
+        goneWatchers: new Set(),
       })
       if (record.idempotencyKey !== null) idempotencyIndex.set(idempotencyKeyOf(record.userId, record.idempotencyKey), record.id)
       userJobs.add(record.userId, record)
@@ -271,14 +283,15 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return activeCount
     },
 
-    async deleteExpired(endedBefore, limit = Number.POSITIVE_INFINITY) {
-      const expired: string[] = []
+    async deleteExpired(endedBefore, limit = Number.POSITIVE_INFINITY, onDeleted) {
+      const expired: JobRecord[] = []
       for (const id of finishedIds) {
         if (expired.length >= limit) break
-        const endedAt = jobs.get(id)!.record.endedAt
-        if (endedAt !== null && endedAt < endedBefore) expired.push(id)
+        const { record } = jobs.get(id)!
+        if (record.endedAt !== null && record.endedAt < endedBefore) expired.push(record)
       }
-      for (const id of expired) deleteJob(id)
+      for (const { id } of expired) deleteJob(id)
+      for (const { id, userId, threadId } of expired) onDeleted?.({ id, userId, threadId })
       return expired.length
     },
 
@@ -294,19 +307,27 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       return rateWindows.take(key, limit, windowMs)
     },
 
-    subscribe(id, listener) {
+    subscribe(id, listener, subscribeOptions = {}) {
       const job = jobs.get(id)
       if (!job) return () => {}
       job.listeners.add(listener)
+      // A wrapper of its own: the same `onGone` given twice is still called once per subscription.
+      const onGone = subscribeOptions.onGone
+      const watcher = onGone && (() => onGone())
+      if (watcher) job.goneWatchers.add(watcher)
       return () => {
         job.listeners.delete(listener)
+        if (watcher) job.goneWatchers.delete(watcher)
       }
     },
 
     ...createMemoryLeases(jobs, now),
 
     async dispose() {
-      for (const job of jobs.values()) job.listeners.clear()
+      for (const job of jobs.values()) {
+        job.listeners.clear()
+        job.goneWatchers.clear()
+      }
       jobs.clear()
       idempotencyIndex.clear()
       userJobs.clear()

@@ -125,6 +125,13 @@ export class RateRefusedError extends Error {
   }
 }
 
+/** A job retention deleted (`deleteExpired`): whose it was, for the user's notification streams. */
+export interface ExpiredJob {
+  id: string
+  userId: string
+  threadId: string | null
+}
+
 /** The outcome of `deleteJob`: deleted, no such job, or refused because the job has not ended. */
 export type DeleteOutcome = 'deleted' | 'not-found' | 'active'
 
@@ -257,8 +264,13 @@ export interface JobProvider {
   getState(id: string): Promise<JobState | null>
   /** Jobs not in a terminal status; per user when `userId` is given. */
   countActive(filter?: { userId?: string }): Promise<number>
-  /** Deletes jobs that ended before `endedBefore`, with their events; returns how many. */
-  deleteExpired(endedBefore: number, limit?: number): Promise<number>
+  /**
+   * Deletes jobs that ended before `endedBefore`, with their events; returns how many. As after
+   * `deleteJob`, followers learn each job is gone (`subscribe`'s `onGone`) and a shared provider
+   * tells the user's feeds (`subscribeUserJobs`' `onDeleted`); `onDeleted`, when given, is called
+   * with each job deleted before the call resolves, so the engine tells this instance's streams.
+   */
+  deleteExpired(endedBefore: number, limit?: number, onDeleted?: (job: ExpiredJob) => void): Promise<number>
   /**
    * Deletes one finished job now, with everything of it that retention deletes (record, event log,
    * controls and replies, per-user list and idempotency entries, lease). Compare-and-set on the
