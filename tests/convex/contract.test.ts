@@ -17,7 +17,12 @@ defineProviderContract('convex', async ({ now }) => {
   const backend = createBackend()
   const { facade, provider } = createInstance(backend)
   const withCronCleanup: JobProvider = Object.create(provider, {
-    deleteExpired: { value: (endedBefore: number, limit?: number) => backend.mutation(internal.cleanup.deleteExpired, { endedBefore, limit }) },
+    deleteExpired: { value: async (endedBefore: number, limit?: number) => {
+      const deleted = await backend.mutation(internal.cleanup.deleteExpired, { endedBefore, limit })
+      // Convex re-runs the subscriptions after the cron's commit too; the facades only see their own.
+      await facade.refresh()
+      return deleted
+    } },
   })
   return {
     provider: withCronCleanup,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import type { JobProvider } from '../../server/lib/providers/types'
 import type { ContractScope } from './contract'
-import { appendAccepted, chatLog, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
+import { appendAccepted, chatLog, createEndedJob, createJob, endEvent, START_MS, statusEvent, textEvent } from './contract-fixtures'
 
 /** The subscribe call, or a failure naming what is missing. */
 function subscribeOf(provider: JobProvider): NonNullable<JobProvider['subscribe']> {
@@ -66,6 +66,21 @@ export function defineSubscribeContract(scope: ContractScope): void {
       expect(first.map(event => event.seq)).toEqual([1, 2])
       expect(second.map(event => event.seq)).toEqual([1, 2, 3])
       unsubscribeSecond()
+    })
+
+    it('tells a follower of a job retention deletes that it is gone (onGone), as deleteJob does', async () => {
+      const endedAt = START_MS + 1_000
+      const expired = await createEndedJob(scope.provider, endedAt)
+      const kept = await createEndedJob(scope.provider, endedAt + 10)
+      const gone: string[] = []
+      const stops = [expired, kept].map(job => subscribeOf(scope.provider)(job.id, () => {}, { afterSeq: 2, onGone: () => gone.push(job.id) }))
+      await scope.flush()
+
+      expect(await scope.provider.deleteExpired(endedAt + 1)).toBe(1)
+      await scope.flush()
+      // Before: a follower on memory heard nothing; one on Redis only at its next catch-up (after a reconnect).
+      expect(gone).toEqual([expired.id])
+      for (const stop of stops) stop()
     })
   })
 }

@@ -1,6 +1,7 @@
 /**
  * Retention (and deleteJob) delete every key of a job: once all of a user's jobs are gone, the
- * user's mark in `threads-indexed` (set when their threads were first read) goes too.
+ * user's mark in `threads-indexed` (set when their threads were first read) goes too. Only the
+ * user's record of the deletions stays (`deleted:<userId>`, for the user's feeds), and expires.
  */
 import { createClient } from 'redis'
 import { describe, expect, it } from 'vitest'
@@ -32,7 +33,7 @@ describe('redis provider: retention of a user whose threads were read', () => {
       expect((await provider.listThreads({ userId: 'u1', limit: 10 })).threads).toHaveLength(1)
       await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'completed', START_MS + 10)])
       expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
-      expect(await keysOf(prefix)).toEqual([])
+      expect(await keysOf(prefix)).toEqual([`${prefix}deleted:u1`])
     }
     finally {
       await provider.dispose()
@@ -56,7 +57,7 @@ describe('redis provider: the threads-indexed mark of a user without jobs', () =
       await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'completed', START_MS + 10)])
       expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
       expect(await provider.listThreads({ userId: 'u1', limit: 10 })).toEqual({ threads: [], next: null })
-      expect(await keysOf(prefix)).toEqual([])
+      expect(await keysOf(prefix)).toEqual([`${prefix}deleted:u1`])
     }
     finally {
       await provider.dispose()

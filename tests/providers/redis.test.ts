@@ -202,7 +202,7 @@ describe('redis provider beyond the contract', () => {
     await Promise.all([first.dispose(), second.dispose()])
   })
 
-  it('retention deletes every key of a job, leaving only the shared indexes', async () => {
+  it('retention deletes every key of a job, leaving only the user\'s record of the deletion (for feeds)', async () => {
     const prefix = nextPrefix()
     const provider = await fresh({ keyPrefix: prefix })
     const job = await createJob(provider, { idempotencyKey: 'key-1', createdAt: START_MS })
@@ -212,7 +212,7 @@ describe('redis provider beyond the contract', () => {
     await appendAccepted(provider, job.id, [statusEvent(1), endEvent(2, 'aborted', START_MS + 10)])
     expect(await keysOf(prefix)).toEqual([`${prefix}changed:${job.userId}`, `${prefix}ctl:${job.id}`, `${prefix}ended`, `${prefix}idem`, `${prefix}job:${job.id}`, `${prefix}log:${job.id}`, `${prefix}replies:${job.id}`, `${prefix}user:${job.userId}`])
     expect(await provider.deleteExpired(START_MS + 11)).toBe(1)
-    expect(await keysOf(prefix)).toEqual([])
+    expect(await keysOf(prefix)).toEqual([`${prefix}deleted:${job.userId}`])
     await provider.dispose()
   })
 

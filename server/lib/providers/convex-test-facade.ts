@@ -15,6 +15,8 @@ export interface ConvexTestBackend {
 export interface ConvexTestFacade extends ConvexFacade {
   /** Resolves once every call and subscription run queued so far has finished. */
   settled(): Promise<void>
+  /** Runs every subscription's query again, as Convex does after a commit made outside the facades (the retention cron's). */
+  refresh(): Promise<void>
 }
 
 interface TestSubscription {
@@ -87,6 +89,9 @@ export function createConvexTestFacade(backend: ConvexTestBackend, secret: strin
         active = false
         hub.subscriptions.delete(subscription)
       }
+    },
+    refresh() {
+      return enqueue(hub, rerunAll)
     },
     async settled() {
       // Work can queue more work (a delivery that subscribes again): wait until the queue is still.

@@ -270,8 +270,13 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       return await command<number>(['SCARD', filter.userId === undefined ? keys.active : keys.activeOfUser(filter.userId)])
     },
 
-    async deleteExpired(endedBefore, limit = Number.MAX_SAFE_INTEGER) {
-      return Number(await script<number>(DELETE_EXPIRED_SCRIPT, [String(endedBefore), String(limit)]))
+    async deleteExpired(endedBefore, limit = Number.MAX_SAFE_INTEGER, onDeleted) {
+      const told = await script<string[]>(DELETE_EXPIRED_SCRIPT, [String(endedBefore), String(limit), String(now()), String(DELETION_RECORD_MS)])
+      // One with no user (a hash an eviction emptied) was deleted all the same, and is told to nobody.
+      for (let index = 0; index < told.length; index += 3) {
+        if (told[index + 1]) onDeleted?.({ id: told[index]!, userId: told[index + 1]!, threadId: told[index + 2] || null })
+      }
+      return told.length / 3
     },
 
     async deleteJob(id) {
