@@ -1,7 +1,8 @@
 /**
- * Retention: deletes jobs that ended before a cutoff, with their event batches and controls (and
+ * Retention: deletes jobs that ended before a cutoff, with their event batches and controls, each
+ * recorded for the user's notification feed as a deletion request's is (`recordDeletion`) — and
  * rate-limit hits too old to count, the feed's records of jobs deleted before the cutoff, and the
- * feed documents of users with no change since it). Internal only — the cron in crons.ts runs it; no server or client can call it. Each mutation
+ * feed documents of users with no change since it. Internal only — the cron in crons.ts runs it; no server or client can call it. Each mutation
  * stays inside Convex's per-transaction limits by counting the documents it reads and deletes
  * (rows and bytes, limits.ts) and stops when either budget is spent; `deleteExpiredJobs`
  * then reschedules itself until nothing expired is left.
@@ -13,7 +14,7 @@ import type { MutationCtx } from './_generated/server'
 import { internalMutation } from './_generated/server'
 import { unindexThreadJob } from './threads'
 import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
-import { TERMINAL_STATUSES } from './model'
+import { nextChangedAt, TERMINAL_STATUSES } from './model'
 import { MAX_RATE_WINDOW_MS } from './rates'
 
 /** Finished jobs are kept this long unless `BACKGROUND_JOBS_RETENTION_MS` says otherwise (1 h). */
@@ -81,6 +82,20 @@ export async function deleteJobRows(ctx: MutationCtx, jobId: string, budget: Bud
   return true
 }
 
+/** Rows `recordDeletion` costs a mutation's budget: the user's feed document read and written, the record written. */
+const DELETION_RECORD_ROWS = 3
+
+/**
+ * What the user's notification feed reports in place of a deleted job (feed.ts): a `jobDeletions`
+ * record, so instances with the user's stream open tell it the job is gone (`job-deleted`), and
+ * one that starts for a stream resuming from before it reads it. Every deletion leaves one (a
+ * user's request, retention); the cron deletes it once older than the retention.
+ */
+export async function recordDeletion(ctx: MutationCtx, job: Doc<'jobs'>, budget: Budget): Promise<void> {
+  budget.rows -= DELETION_RECORD_ROWS
+  await ctx.db.insert('jobDeletions', { userId: job.userId, jobId: job.jobId, threadId: job.threadId, changedAt: await nextChangedAt(ctx.db, job.userId) })
+}
+
 /** Deletes rate-limit hits too old to count in any window while the budget lasts; true when more are left. */
 async function deleteOldRateHits(ctx: MutationCtx, budget: Budget): Promise<boolean> {
   return await deleteRange(ctx, ctx.db.query('rateHits').withIndex('by_at', q => q.lt('at', Date.now() - RATE_HIT_MAX_AGE_MS)), budget)
@@ -142,6 +157,8 @@ async function deleteEndedJobs(ctx: MutationCtx, endedBefore: number, jobLimit: 
       if (!await deleteJobRows(ctx, job.jobId, budget)) break
       await ctx.db.delete(job._id)
       await unindexThreadJob(ctx.db, job)
+      // Told as a user's deletion is: before, retention told no stream (deletion.ts).
+      await recordDeletion(ctx, job, budget)
       deleted++
     }
     if (deleted >= jobLimit || spent(budget)) break

@@ -3,14 +3,15 @@
  * deletes (cleanup.ts), at once. Behind the servers' secret like every public function. A job
  * with more rows than one transaction may delete loses some of them and answers `more`: the
  * server calls again until it answers `deleted` (the job document goes last, so it still matches).
- * The last call leaves a `jobDeletions` record for the user's notification feed. `recordLost`
+ * The last call leaves a `jobDeletions` record for the user's notification feed, as retention
+ * does (cleanup.ts, `recordDeletion`). `recordLost`
  * leaves one for a job that vanished while it ran (its document deleted by hand): its owner found
  * it gone and tells the user's feeds, which could not know whose job it was.
  */
 import { v } from 'convex/values'
 import { serverMutation } from './access'
 import type { Budget } from './cleanup'
-import { charge, deleteJobRows } from './cleanup'
+import { charge, deleteJobRows, recordDeletion } from './cleanup'
 import { CLEANUP_BYTES, CLEANUP_ROWS } from './limits'
 import { findJob, isTerminal, nextChangedAt } from './model'
 import { unindexThreadJob } from './threads'
@@ -28,9 +29,7 @@ export const deleteJob = serverMutation({
     if (!await deleteJobRows(ctx, jobId, budget)) return 'more'
     await ctx.db.delete(job._id)
     await unindexThreadJob(ctx.db, job)
-    // What the user's notification feed reports in its place (feed.ts): instances with the
-    // user's stream open tell it the job is gone.
-    await ctx.db.insert('jobDeletions', { userId: job.userId, jobId, threadId: job.threadId, changedAt: await nextChangedAt(ctx.db, job.userId) })
+    await recordDeletion(ctx, job, budget)
     return 'deleted'
   },
 })

@@ -17,4 +17,6 @@
 // reaches the user's streams on every instance.
 // 6: `threads:renameThread` answers the thread's newest job id (false: no such thread), which
 // `feed:userChanges`' `renames` carry as `jobId`: a rename is told with the job it names.
-export const FUNCTIONS_VERSION = 6
+// 7: the retention cron records each job it deletes in `jobDeletions`, which `feed:userChanges`
+// returns among its `deletions`: retention reaches the user's streams on every instance.
+export const FUNCTIONS_VERSION = 7
