@@ -44,7 +44,7 @@ describe('the answer box', () => {
   let mounted: { unmount: () => void } | null = null
   beforeEach(() => {
     stubDocument()
-    for (const name of ['ref', 'reactive', 'computed', 'inject', 'nextTick', 'onMounted'] as const) vi.stubGlobal(name, vue[name])
+    for (const name of ['ref', 'reactive', 'computed', 'inject', 'nextTick', 'onMounted', 'onBeforeUnmount'] as const) vi.stubGlobal(name, vue[name])
   })
   afterEach(() => {
     mounted?.unmount()
