@@ -10,6 +10,7 @@ import { vi } from 'vitest'
 import type { FakeNode } from './demo-client-render'
 import { mountClient, stubDocument } from './demo-client-render'
 import { NuxtLink, ThreadList, unreachable } from './thread-list-client'
+import { useEndsHeard } from '../../demo/app/composables/useEndsHeard'
 
 /** What a ThreadList test controls. */
 export interface ThreadListPage {
@@ -49,6 +50,10 @@ export function stubThreadListPage(listed: unknown[], route: ThreadListPage['rou
   }))
   vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
+  // The real composable, on a state of this page's own (`useState`).
+  const states = new Map<string, vue.Ref<unknown>>()
+  vi.stubGlobal('useState', (key: string, init: () => unknown) => states.get(key) ?? states.set(key, vue.ref(init())).get(key))
+  vi.stubGlobal('useEndsHeard', useEndsHeard)
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('useJobNotifications', () => ({
     onNotification: (listener: (notification: unknown) => void) => {

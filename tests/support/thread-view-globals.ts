@@ -19,6 +19,7 @@ export function stubThreadViewGlobals(): void {
   vi.stubGlobal('useToasts', () => ({ push: () => {} }))
   vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
   vi.stubGlobal('useUnseenThreads', () => ({ markSeen: () => {} }))
+  vi.stubGlobal('useEndsHeard', () => ({ ended: vue.ref([]), heard: () => {}, keepFor: () => {} }))
   vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {} }))
   vi.stubGlobal('useViewingThread', () => vue.ref(null))
   vi.stubGlobal('useQuestionInView', () => vue.ref(false))

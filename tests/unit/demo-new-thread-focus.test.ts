@@ -39,6 +39,7 @@ beforeEach(() => {
   vi.stubGlobal('useBackgroundJobs', () => ({ listThreads: async () => ({ threads: [], next: null }), removeThread: async () => {}, onDeleted: () => {} }))
   vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
+  vi.stubGlobal('useEndsHeard', () => ({ ended: vue.ref([]), heard: () => {}, keepFor: () => {} }))
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {}, permission: vue.ref('granted'), requestPermission: () => {} }))
   vi.stubGlobal('useAsyncData', (_key: string, _handler: () => Promise<unknown>, options: { default: () => unknown }) => ({ data: vue.ref(options.default()), refresh: async () => {}, status: vue.ref('success'), error: vue.ref(null) }))

@@ -65,6 +65,7 @@ beforeEach(() => {
   }))
   vi.stubGlobal('useJobCatalog', () => ({ catalog: vue.ref(null) }))
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
+  vi.stubGlobal('useEndsHeard', () => ({ ended: vue.ref([]), heard: () => {}, keepFor: () => {} }))
   vi.stubGlobal('useHead', () => {})
   vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {}, permission: vue.ref('granted'), requestPermission: () => {} }))
   vi.stubGlobal('useAsyncData', (_key: string, handler: () => Promise<unknown>, options: { default: () => unknown }) => {

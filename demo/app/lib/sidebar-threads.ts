@@ -78,3 +78,23 @@ export function sidebarThreads(serverThreads: readonly ThreadSummary[], complete
   }
   return listed.sort(compareSidebar)
 }
+
+/**
+ * The threads as listed, less the "live" and "needs you" of a newest job whose end this tab has
+ * heard (composables/useEndsHeard.ts): the badge goes with the end, not with the next read of the
+ * list — which takes a round trip, and one started before the end still says the job runs.
+ */
+export function withEndsHeard(threads: readonly ThreadSummary[], ended: readonly string[]): readonly ThreadSummary[] {
+  if (!threads.some(thread => ended.includes(thread.lastJob.id) && (thread.active || thread.waiting))) return threads
+  return threads.map(thread => (ended.includes(thread.lastJob.id) ? { ...thread, active: false, waiting: false } : thread))
+}
+
+/**
+ * Ends heard worth keeping: those of a thread's newest job in `threads` (a job that ended never
+ * runs again, and a read from before its end may still land). One no thread's newest is dropped,
+ * so they are never more than the threads listed.
+ */
+export function endsStillNeeded(threads: readonly ThreadSummary[], ended: readonly string[]): string[] {
+  const newest = new Set(threads.map(thread => thread.lastJob.id))
+  return ended.filter(id => newest.has(id))
+}
