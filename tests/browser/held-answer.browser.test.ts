@@ -8,9 +8,10 @@
  * first hands the focus to the composer.
  */
 import { describe, expect, it } from 'vitest'
-import type { Locator, Page, Route } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { useDemoInBrowser, WAIT_MS } from './support/browser'
 import { openChat, send, turn } from './support/chat-page'
+import { holdRequest } from './support/held-request'
 
 const demo = useDemoInBrowser()
 
@@ -19,28 +20,8 @@ const focused = (page: Page) => page.evaluate(() => {
   return !element || element === document.body ? 'body' : element.id || element.textContent?.trim() || element.className
 })
 
-/**
- * Holds the page's next answer (POST …/input) until `release`: then it fails with a 503 (`fail`),
- * or its reply comes back. `reachServer`: the POST reaches the server at once and only its reply
- * is held (a slow network's way back).
- */
-async function holdAnswer(page: Page, reachServer = false): Promise<{ held: Promise<void>, release: (fail?: boolean) => void }> {
-  let release!: (fail?: boolean) => void
-  let onHeld!: () => void
-  const released = new Promise<boolean>(resolve => release = fail => resolve(Boolean(fail)))
-  const held = new Promise<void>(resolve => onHeld = resolve)
-  let holding = true
-  await page.route('**/api/jobs/*/input', async (route: Route) => {
-    if (route.request().method() !== 'POST' || !holding) return route.fallback()
-    holding = false
-    const reply = reachServer ? await route.fetch() : null
-    onHeld()
-    if (await released) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'Service unavailable' }) })
-    if (reply) return route.fulfill({ response: reply })
-    await route.fallback()
-  })
-  return { held, release }
-}
+/** Holds the page's next answer (POST …/input): see held-request.ts. */
+const holdAnswer = (page: Page, reachServer = false) => holdRequest(page, '**/api/jobs/*/input', { reachServer })
 
 /** Presses `button` with the keyboard while its answer is held, then fails it: the focus stays on it throughout. */
 async function pressAndFail(page: Page, prompt: Locator, button: Locator, sendingWords: string): Promise<void> {

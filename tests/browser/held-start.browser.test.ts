@@ -7,9 +7,10 @@
  *   the page's body; a start that then failed left it there. It keeps the focus now (aria-disabled).
  */
 import { describe, expect, it } from 'vitest'
-import type { Page, Route } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { openChat, send, waitForStatus } from './support/chat-page'
+import { holdRequest } from './support/held-request'
 
 const demo = useDemoInBrowser()
 
@@ -19,21 +20,7 @@ const focused = (page: Page) => page.evaluate(() => {
 })
 
 /** Holds the page's next start (POST /api/jobs) until `release`: then it goes on, or fails with a 503 (`fail`). */
-async function holdStart(page: Page): Promise<{ held: Promise<void>, release: (fail?: boolean) => void }> {
-  let release!: (fail?: boolean) => void
-  let onHeld!: () => void
-  const released = new Promise<boolean>(resolve => release = fail => resolve(Boolean(fail)))
-  const held = new Promise<void>(resolve => onHeld = resolve)
-  let holding = true
-  await page.route('**/api/jobs', async (route: Route) => {
-    if (route.request().method() !== 'POST' || !holding) return route.fallback()
-    holding = false
-    onHeld()
-    if (await released) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, message: 'Service unavailable' }) })
-    await route.fallback()
-  })
-  return { held, release }
-}
+const holdStart = (page: Page) => holdRequest(page, '**/api/jobs')
 
 describe('demo chat: a send on a slow network', () => {
   it('shows the message at once, in place of the new thread\'s empty state, until its turn is started', async () => {
