@@ -115,6 +115,12 @@ export interface StepStartPayload {
   type: 'step-start'
   /** 1-based model round. */
   step: number
+  /**
+   * The model the round's request names, as the `upstream-request` hook left it (as `step-end`'s):
+   * stored as the round starts, so a round that never ends (its owner lost, an error, a time limit)
+   * still says which model it asked. Absent in logs written before it.
+   */
+  model?: string
 }
 
 export interface StepEndPayload {

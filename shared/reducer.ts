@@ -145,7 +145,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
       return next
     case 'step-start': {
-      next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ended: false }, owned)
+      next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ...(typeof event.model === 'string' ? { model: event.model } : {}), ended: false }, owned)
       const node = event.nodeId === undefined ? undefined : state.nodeStates[event.nodeId]
       // Where the round begins in the job's text: an agent node run again after a takeover goes on from its answer so far.
       if (node) next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, rounds: (node.rounds ?? 0) + 1, roundStarts: { ...node.roundStarts, [event.step]: state.content.length } }, owned)

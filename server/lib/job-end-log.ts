@@ -45,7 +45,7 @@ export function traceField(traceId: string | undefined): { traceId: string } | R
 }
 
 /**
- * Which models a job's rounds ran on (`step-end`'s `model`, a lost owner's stored rounds included):
+ * Which models a job's rounds ran on (`step-start`'s and `step-end`'s `model`, a lost owner's stored rounds included):
  * `model`, that of its last round that named one — the model that gave the answer, or the last
  * one asked: `failed`, the model of the round the job failed in, which has no `step-end` —, and
  * `models`, every one in the order first used, only when there were several (a workflow's agent
@@ -64,7 +64,7 @@ export function modelFields(steps: readonly Pick<StepState, 'model'>[], failed?:
 
 /**
  * The rounds whose models a run's end names (`modelFields`): those its job's stored state held as
- * the run started (a lost owner's, named by their `step-end`s), then every round this run called,
+ * the run started (a lost owner's, named by their `step-start`s: one it was cut off in too), then every round this run called,
  * in order — one that ended without a `step-end` (an error a workflow's parallel branch hid, an
  * abort, a time limit) included, which the rounds' events alone do not name.
  */

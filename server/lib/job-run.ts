@@ -64,7 +64,7 @@ export interface JobRun {
    * instances' clocks), so the run times none (`first_token_ms` stays null).
    */
   firstTokenBefore: boolean
-  /** How many rounds the job's stored state held as this run started (a lost owner's: their `step-end`s name their models). */
+  /** How many rounds the job's stored state held as this run started (a lost owner's: their `step-start`s name their models). */
   stepsBefore: number
   /** The models this run's rounds called, in order (a repeat in a row kept once): `RunContext.modelCalled`. */
   modelsCalled: string[]

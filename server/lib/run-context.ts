@@ -126,7 +126,7 @@ export interface RunContext {
   /**
    * A model round's request was sent to `model` (as the hook left it): the job's `model` and
    * `models` (its `job ended` line, its span) count it, a round that ends without a `step-end` (an
-   * error, an abort, a time limit) included. Absent: only the rounds' `step-end`s name models.
+   * error, an abort, a time limit) included. Absent: only the rounds' events name models (their `step-start`, their `step-end`).
    */
   modelCalled?(model: string): void
   /**

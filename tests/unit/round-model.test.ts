@@ -54,7 +54,8 @@ describe('the model a job ran on', () => {
     const { engine, request } = twoModelsWorkflowEngine([textStep('draft'), new ModelError('upstream-error', 'the model is not served')], { logger, reviewModel: 'gone/model' })
     const { job } = await engine.createJob('u1', { request })
     await engine.whenSettled(job.id)
-    expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
+    // The failed round has no step-end: its step-start names its model.
+    expect((await engine.getJob('u1', job.id)).state.steps.map(step => [step.model, step.ended])).toEqual([['cheap/model', true], ['gone/model', false]])
     expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'failed', error: 'upstream-error', failedDuring: 'model', nodeId: 'review', model: 'gone/model', models: ['cheap/model', 'gone/model'] })
     await engine.dispose()
   })
@@ -68,7 +69,7 @@ describe('the model a job ran on', () => {
       const { job } = await engine.createJob('u1', { request: chatRequest })
       await vi.advanceTimersByTimeAsync(10_000)
       await engine.whenSettled(job.id)
-      expect((await engine.getJob('u1', job.id)).state.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
+      expect((await engine.getJob('u1', job.id)).state.steps.map(step => [step.model, step.ended])).toEqual([['cheap/model', true], ['premium/model', false]])
       // Before: model 'cheap/model' and no models — the round that ran 10 s on premium/model named nowhere.
       expect(lines.find(line => line.message === 'job ended')?.fields).toMatchObject({ status: 'failed', error: 'timeout', model: 'premium/model', models: ['cheap/model', 'premium/model'] })
       // The per-model count names it as well (model_rounds_total, its outcome).

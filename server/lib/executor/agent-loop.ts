@@ -97,11 +97,12 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     // An owner back from a pause past its lease asks the upstream nothing before the store confirms the lease.
     const confirming = context.confirmLease?.()
     if (confirming) await confirming
-    context.emit({ type: 'step-start', step, ...tag })
     context.addMetrics({ total_rounds: 1 })
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
-    const continues = options.continuesText === true && step === (options.firstStep ?? 1)
-    const streamed = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, nodeId, firstToken, continues, sent))
+    const continuesText = options.continuesText === true && step === (options.firstStep ?? 1)
+    // The round starts once the hook has chosen its model: its `step-start` names it (decision 32).
+    const started = (model: string) => context.emit({ type: 'step-start', step, model, ...tag })
+    const streamed = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, { nodeId, firstToken, continuesText, started, sent }))
     // Looked up in the job's call index, not copied from its calls each round (a long run has many).
     const calls = streamed.toolCalls.length ? withUniqueIds(streamed.toolCalls, step, seenIds, toolCallIndex(context.state().toolCalls)) : []
     // Before its blocks are stored: a reasoning block naming a renamed call names its new id.

@@ -55,12 +55,28 @@ export function separatorAfter(previous: string): string {
   return previous === '' || previous.endsWith('\n') ? '' : ROUND_SEPARATOR
 }
 
-/**
- * Streams one round; `firstToken` is called at its first text, reasoning or tool call (telemetry).
- * `continuesText`: the round goes on with the text so far (a prefill), so no paragraph break.
- * `sent` gets the request as the `upstream-request` hook left it, before it is sent (telemetry).
- */
-export async function streamModelRound(context: RunContext, request: ModelRequest, nodeId?: string, firstToken?: () => void, continuesText = false, sent?: (request: ModelRequest) => void): Promise<ModelRound> {
+/** How `streamModelRound` reports a round's progress and where it runs. */
+export interface ModelRoundOptions {
+  /** The workflow node whose agent runs the round. */
+  nodeId?: string
+  /** Called at the round's first text, reasoning or tool call (telemetry). */
+  firstToken?: () => void
+  /** The round goes on with the text so far (a prefill), so no paragraph break. @default false */
+  continuesText?: boolean
+  /**
+   * Called with the model the round's request names once the `upstream-request` hook has left it,
+   * before anything is sent: the loop stores the round's `step-start` with it, so an instance that
+   * takes the job over knows which model a round cut off there asked (decision 32).
+   */
+  started?: (model: string) => void
+  /** Gets the request as the hook left it, before it is sent (telemetry). */
+  sent?: (request: ModelRequest) => void
+}
+
+/** Streams one round (see `ModelRoundOptions`). */
+export async function streamModelRound(context: RunContext, request: ModelRequest, options: ModelRoundOptions = {}): Promise<ModelRound> {
+  const { nodeId, continuesText = false, started, sent } = options
+  let { firstToken } = options
   const round: ModelRound = { text: '', reasoning: '', toolCalls: [], finishReason: null }
   // The job's text and reasoning run across rounds: a round's first delta starts a new paragraph.
   let textStarted = continuesText
@@ -125,6 +141,9 @@ export async function streamModelRound(context: RunContext, request: ModelReques
   try {
     // Fitted after the hook: what it added (an app's system prompt) counts.
     const adjusted = await context.prepareModelRequest(request)
+    // A job stopped while the hook ran starts no round.
+    context.signal.throwIfAborted()
+    started?.(adjusted.model)
     budget = contextBudgetOf(context.config, adjusted.model)
     const fitted = fitToContextBudget(adjusted, budget, nodeId)
     if (fitted.droppedMessages) round.droppedMessages = fitted.droppedMessages
