@@ -1,5 +1,5 @@
 /**
- * The takeover path of decision 37 end to end: two engines share one memory provider (fake timers).
+ * The takeover path of decision 38 end to end: two engines share one memory provider (fake timers).
  * The first owner's agent node streamed the start of its answer and was handed off mid-answer; the
  * owner taking over continues it from the stored text (the model gets it as the start of its
  * answer), so the job's content reads one answer and the next node reads the whole of it. Before,

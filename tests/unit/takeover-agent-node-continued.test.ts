@@ -1,6 +1,6 @@
 /**
  * An agent node cut off by its owner's death, run again by the owner taking over, goes on from the
- * text its cut-off visit stored, as a chat continued after a takeover does (decision 37): the model
+ * text its cut-off visit stored, as a chat continued after a takeover does (decision 38): the model
  * gets the node's stored tool rounds and its answer so far as the start of its answer (a prefill),
  * the job's content reads one answer, and the node's output (what later nodes read) is the whole
  * of it. Before, the answer run again followed the stored start: 'The answer is\n\nThe answer is 42.'
