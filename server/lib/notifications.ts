@@ -290,7 +290,12 @@ export class NotificationHub {
   jobExpired(userId: string, jobId: string, threadId: string | null, idleBefore: number): boolean {
     const channel = this.users.get(userId)
     if (!channel || (channel.sinks.size === 0 && channel.lastAt < idleBefore)) return false
-    return this.jobDeleted(userId, jobId, threadId)
+    // What retention tells does not count as the user's activity: a user with no stream open is
+    // still pruned when the rest of their backlog is older than retention, this job-deleted with it.
+    const lastAt = channel.lastAt
+    const sent = this.jobDeleted(userId, jobId, threadId)
+    if (channel.sinks.size === 0) channel.lastAt = lastAt
+    return sent
   }
 
   /**

@@ -2,7 +2,7 @@
  * An answer whose input node's schema throws in its own code (a refine whose database lookup
  * failed), sent to an instance that does not run the job: the owner judged it, and the sender got
  * the owner's `400 Invalid answer: <the thrown error's message>`; neither instance logged it. Now
- * the sender answers the owner's 500 quoting nothing of the error, the owner logs it once with the
+ * the sender answers the public 503 (any owner 5xx, a218bcad) quoting nothing of the error, the owner logs it once with the
  * job and the schema, and the job keeps waiting.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -40,7 +40,7 @@ describe('an answer whose schema throws, sent to another instance than the owner
     lookup.fail = null
   })
 
-  it('is the owner\'s 500 quoting nothing of the error, logged once by the owner; the job keeps waiting', async () => {
+  it('is the public 503 quoting nothing of the error (the owner\'s 500 is not passed on), logged once by the owner; the job keeps waiting', async () => {
     const backend = createBackend()
     const owner = recordingLogger()
     const sender = recordingLogger()
@@ -56,9 +56,9 @@ describe('an answer whose schema throws, sent to another instance than the owner
     const settled = answered.then(() => null, (error: unknown) => error as { statusCode?: number, message: string })
     await vi.advanceTimersByTimeAsync(2_000)
     const refused = await settled
-    expect(refused?.statusCode).toBe(500)
+    expect(refused?.statusCode).toBe(503)
     expect(refused?.message).not.toContain('ECONNREFUSED')
-    expect(refused?.message).toContain('input node "ask" answer could not be checked')
+    expect(refused?.message).toContain('retry shortly')
     const logged = [...owner.lines, ...sender.lines].filter(line => line.message === 'an app schema check threw')
     expect(logged).toHaveLength(1)
     expect(owner.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'an app schema check threw', fields: expect.objectContaining({ jobId: job.id, schema: 'input node "ask" answer' }) }))
