@@ -127,6 +127,8 @@ export interface SseWriter {
   onStallCut?: () => void
   /** Bytes handed to the socket (after compression). */
   bytesWritten(): number
+  /** Bytes queued in the process for this client, not yet taken by the socket (the response's and the compressor's queues). */
+  queuedBytes(): number
 }
 
 /** Creates the writer for one request. */
@@ -288,6 +290,7 @@ export function createSseWriter(request: IncomingMessage, response: ServerRespon
       response.destroy()
     },
     bytesWritten: () => response.socket?.bytesWritten ?? 0,
+    queuedBytes,
   }
   return writer
 }

@@ -7,10 +7,13 @@
  * SDK sees a disconnect (resumable), never a complete-looking answer with a hole in it.
  * With message metadata (message-metadata.ts), the `start` chunk carries the start metadata, each
  * round's `finish-step` waits for its round's metadata (the chunks after it wait in order), and the
- * response's last chunks wait for the finish metadata of the state the client ends at.
+ * response's last chunks wait for the finish metadata of the state the client ends at. The chunks
+ * that wait count against the same bound as the writer's queue: past it, whole frames are left out
+ * and the client is resynced once the wait is over (cut, like a writer's, if it must end first).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JobState } from '../../../shared/reducer'
+import { utf8ByteLength } from '../bytes'
 import type { UiChunkMapper } from '../ai-sdk/chunk-mapper'
 import { withFinishMetadata, withStartMetadata } from '../ai-sdk/message-metadata'
 import type { UiChunk } from '../ai-sdk/ui-chunks'
@@ -34,8 +37,10 @@ export interface UiStreamSinkOptions {
 /** The sink, plus a promise that settles when the response is over. */
 export interface UiStreamSink extends ViewerSink {
   readonly closed: Promise<void>
-  /** Frames left out while the client was not draining. */
+  /** Frames left out while the client was not draining, or while too much waited for a round's metadata. */
   readonly dropped: number
+  /** UTF-8 bytes of the chunks waiting for a round's metadata (counted with the writer's queue against `maxQueueBytes`). */
+  readonly waitingBytes: number
   /** Ends the stream with an `error` chunk the SDK surfaces. */
   fail(message: string): void
   /**
@@ -56,6 +61,8 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
   let ending: Promise<void> | null = null
   /** Set while chunks wait for a round's metadata: what follows them is written after them. */
   let rounds: Promise<void> | null = null
+  /** UTF-8 bytes of the chunks waiting behind `rounds` (as they would be written, before their metadata). */
+  let waiting = 0
   writer.onDrain = () => sink.onResyncNeeded?.()
   writer.onStallCut = () => sink.onCut?.('stalled')
 
@@ -70,13 +77,26 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
   function writeInOrder(chunks: UiChunk[], whole: boolean): void {
     const { roundMetadata } = options
     if (!roundMetadata || (!rounds && !chunks.some(chunk => chunk.type === 'finish-step'))) return write(chunks, whole)
+    // Held in the process like the writer's queue, so counted as it is (a slow hook must not let
+    // one viewer's memory grow past the bound).
+    const size = utf8ByteLength(chunks.map(formatChunk).join(''))
+    waiting += size
     const queued: Promise<void> = (rounds ?? Promise.resolve()).then(() => roundMetadata(chunks)).then((sent) => {
+      waiting -= size
       if (rounds === queued) rounds = null
       // Whole: the mapper took these frames in (the client was not behind then); left out now,
       // a resync could not bring them back.
       if (!writer.ended) write(sent, true)
+      // Frames were left out while these waited: once none wait, the engine sends what the client
+      // lacks (a writer stalled by the write above asks at its drain instead).
+      if (!rounds && missing && !writer.ended && !writer.stalled) sink.onResyncNeeded?.()
     })
     rounds = queued
+  }
+
+  /** True when a live frame must be left out: chunks wait for a round's metadata and, with the writer's queue, fill the bound. */
+  function waitingFull(): boolean {
+    return rounds !== null && waiting > 0 && waiting + writer.queuedBytes() >= options.maxQueueBytes
   }
 
   /**
@@ -119,11 +139,14 @@ export function createUiStreamSink(request: IncomingMessage, response: ServerRes
     get dropped() {
       return dropped
     },
+    get waitingBytes() {
+      return waiting
+    },
     send(frame: ViewerFrame, options?: SendOptions) {
       if (writer.ended || ending) return
       // A catch-up is written whole (a long answer's first frame alone may pass the bound).
       const whole = options?.catchUp === true
-      if (writer.stalled && !whole) {
+      if ((writer.stalled || waitingFull()) && !whole) {
         missing = true
         dropped++
         return
