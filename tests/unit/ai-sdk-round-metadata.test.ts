@@ -24,6 +24,9 @@ import { createLoopback, readAll } from '../support/ui-stream-loopback'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
+/** Set: the runner holds its second round open (after its text) until it settles. */
+let holdRoundTwo: Promise<void> | null = null
+
 /** Two rounds on two models, as the loop stores them (each `step-end` names its model). */
 async function runner(context: RunContext): Promise<void> {
   context.emit({ type: 'step-start', step: 1 })
@@ -31,6 +34,7 @@ async function runner(context: RunContext): Promise<void> {
   context.emit({ type: 'step-end', step: 1, finishReason: 'stop', toolCallCount: 0, model: 'cheap/model' })
   context.emit({ type: 'step-start', step: 2 })
   context.text('Found it.')
+  if (holdRoundTwo) await holdRoundTwo
   context.emit({ type: 'step-end', step: 2, finishReason: 'stop', toolCallCount: 0, model: 'premium/model' })
 }
 
@@ -61,6 +65,47 @@ describe('a round\'s model as message metadata', () => {
     expect(parts).toEqual(['start', 'finish-step', 'finish-step', 'finish'])
     const { messages } = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json() as { messages: UIMessage[] }
     expect(messages.at(-1)!.metadata).toEqual(expected)
+  })
+
+  it('on the messages route: asked per ended round of each answer, as the live client merged them; a running answer\'s open round and finish not yet', async () => {
+    // By design (ai-sdk-metadata.md, the messages route): a reload shows what the client held, and
+    // the client merged every ended round's metadata. Pinned: asked once per message end only, a
+    // reload would lose the rounds' models the live answer showed.
+    const parts: string[] = []
+    app.engine.hooks.chatMessageMetadata = (context) => {
+      parts.push(context.part)
+      if (context.part === 'start') context.metadata = { started: context.job.createdAt }
+      if (context.part === 'finish-step') context.metadata = { rounds: { [String(context.step!.step)]: context.step!.model } }
+      if (context.part === 'finish') context.metadata = { ended: context.state.status }
+    }
+    let release!: () => void
+    holdRoundTwo = new Promise<void>(resolve => (release = resolve))
+    try {
+      const chatId = 'chat-round-metadata-history'
+      const chat = new Chat<UIMessage>({ id: chatId, transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }) })
+      const sent = chat.sendMessage({ text: 'Find it' })
+      await vi.waitFor(() => expect(chat.messages.at(-1)?.parts.some(part => part.type === 'text' && part.text.includes('Found'))).toBe(true))
+      const read = async () => {
+        parts.length = 0
+        const { messages } = await (await fetch(`${app.base}/api/jobs/chat/${chatId}/messages`)).json() as { messages: UIMessage[] }
+        return messages.at(-1)!.metadata as Record<string, unknown>
+      }
+      // Running in round 2: the start's and round 1's, as the live client holds them.
+      const running = await read()
+      expect(parts).toEqual(['start', 'finish-step'])
+      expect(running).toEqual({ started: expect.any(Number), rounds: { 1: 'cheap/model' } })
+      expect(running).toEqual(chat.messages.at(-1)!.metadata)
+      release()
+      await sent
+      const ended = await read()
+      expect(parts).toEqual(['start', 'finish-step', 'finish-step', 'finish'])
+      expect(ended).toEqual({ started: expect.any(Number), rounds: { 1: 'cheap/model', 2: 'premium/model' }, ended: 'completed' })
+      expect(ended).toEqual(chat.messages.at(-1)!.metadata)
+    }
+    finally {
+      holdRoundTwo = null
+      release()
+    }
   })
 
   it('is sent just before its finish-step, the chunks after it waiting for the hook; a replay (one catch-up) gives the same', async () => {
