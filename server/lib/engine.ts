@@ -48,6 +48,7 @@ import type { AnswerOutcome } from './stored-answer'
 import { createAnswerInput } from './answer-input'
 import { viewedState } from './viewed-log'
 import { assertSameRequest } from './idempotency'
+import type { NewJob } from './store-creation'
 import { storeCreation } from './store-creation'
 import { withCreatingRequestId } from './creating-request-id'
 import { createCreationAdmission } from './admit-creation'
@@ -169,7 +170,9 @@ export function createEngine(options: EngineOptions) {
     const lease = shared ? { instanceId, epoch: 1, expiresAt: createdAt + config.lease.durationMs } : null
     // Started before the record is stored, so its span context is stored with it (request.trace).
     const trace = startJobTrace({ id, userId, type: request.type, request, lease }, config, { startTime: createdAt, traceparent: input.traceparent })
-    const creation = storeCreation(provider, { id, userId, input, request, trace, createdAt, lease, config, refusal })
+    // A finished job evicted to make room (memory's cap) is told to its user's streams as retention tells one.
+    const onEvicted: NewJob['onEvicted'] = job => void notifications.jobExpired(job.userId, job.id, job.threadId, now() - config.limits.retentionMs)
+    const creation = storeCreation(provider, { id, userId, input, request, trace, createdAt, lease, config, refusal, onEvicted })
     creating?.add(creation)
     const { record, created } = await creation.finally(() => creating?.delete(creation))
     // A repeated Idempotency-Key (or a limit reached): the span is dropped unended (never exported).

@@ -10,7 +10,7 @@ import type { KeyRefusal } from './admit-creation'
 import { withFingerprint } from './idempotency'
 import { titleOf } from './job-summary'
 import { useMetrics } from './metrics'
-import type { JobLease, JobProvider, JobRecord, JobRequest } from './providers/types'
+import type { ExpiredJob, JobLease, JobProvider, JobRecord, JobRequest } from './providers/types'
 import { ActiveLimitError, RateRefusedError } from './providers/types'
 import { creationRates, RATE_LIMITS, rateLimitError } from './rate-limit'
 import type { JobTrace } from './telemetry/job-trace'
@@ -33,6 +33,8 @@ export interface NewJob {
    * every store checks after the Idempotency-Key, so nothing is created or counted.
    */
   refusal?: KeyRefusal | null
+  /** Each finished job the store deleted to make room for this one (`CreateOptions.onEvicted`). */
+  onEvicted?: (job: ExpiredJob) => void
 }
 
 /**
@@ -45,11 +47,12 @@ export function countConcurrencyRefusal(error: Pick<ConcurrencyLimitError, 'scop
 
 /** Inserts the job with its limits counted by the store; resolves with the stored record. */
 export async function storeCreation(provider: JobProvider, job: NewJob): Promise<{ record: JobRecord, created: boolean }> {
-  const { id, userId, input, request, trace, createdAt, lease, config, refusal } = job
+  const { id, userId, input, request, trace, createdAt, lease, config, refusal, onEvicted } = job
   const { maxConcurrentJobs, maxConcurrentJobsPerUser, maxConcurrentAnonymousJobsPerAddress, retryAfterSeconds } = config.limits
   // Jobs the caller ends once this one is stored hold slots that are this one's while they are
   // still active (`endsActiveJobs`): the store counts them in the same step as the insert.
   const freeing = input.endsActiveJobs?.length ? { freeing: input.endsActiveJobs } : {}
+  const evicted = onEvicted ? { onEvicted } : {}
   try {
     return await provider.create({
       id,
@@ -63,8 +66,9 @@ export async function storeCreation(provider: JobProvider, job: NewJob): Promise
       createdAt,
       lease,
     }, refusal
-      ? { maxActivePerUser: 0 }
+      ? { maxActivePerUser: 0, ...evicted }
       : {
+          ...evicted,
           maxActivePerUser: maxConcurrentJobsPerUser,
           maxActive: maxConcurrentJobs,
           ...(input.anonymousAddress !== undefined && maxConcurrentAnonymousJobsPerAddress > 0 ? { maxActivePerAddress: { address: input.anonymousAddress, limit: maxConcurrentAnonymousJobsPerAddress } } : {}),

@@ -2,6 +2,8 @@
  * The limits `create` checks in the same atomic step as its insert (the provider contract's
  * `CreateOptions`), and the errors it throws when one refuses: an active-job limit or a rate window.
  */
+import type { ExpiredJob } from './types'
+
 /** Options of `create`: limits checked in the same atomic step as the insert. */
 export interface CreateOptions {
   /** Refuse with `ActiveLimitError('user')` when the user already has this many active jobs. */
@@ -35,6 +37,12 @@ export interface CreateOptions {
    * free once already, by that request.
    */
   freeing?: readonly string[]
+  /**
+   * Called with each finished job the store deletes to make room for this one (the memory
+   * provider's `maxJobs`), before `create` resolves, so the engine tells the user's streams
+   * (`job-deleted`) as for a job retention deletes. A store without such a cap never calls it.
+   */
+  onEvicted?: (job: ExpiredJob) => void
 }
 
 /**

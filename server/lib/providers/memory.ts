@@ -13,7 +13,7 @@ import { createUserJobLists } from './memory-user-jobs'
 import { createThreadIndex } from './memory-threads'
 import type { StoredJob } from './memory-job'
 import { checkAppend, copyRecord, firstIndexAfter, stateOf } from './memory-job'
-import type { JobProvider, JobRecord } from './types'
+import type { ExpiredJob, JobProvider, JobRecord } from './types'
 import { ActiveLimitError, RateRefusedError } from './types'
 import { BackgroundJobsError } from '../errors'
 import { createSlidingWindows } from '../rate-limit'
@@ -124,14 +124,19 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     if (!isTerminalStatus(record.status)) changeActive(record, -1)
   }
 
-  /** Makes room for one more job, or throws when every held job is still active. */
-  function makeRoom(): void {
+  /**
+   * Makes room for one more job, or throws when every held job is still active. Each finished job
+   * evicted is handed to `onEvicted` (create's option): its user's streams are told as after retention.
+   */
+  function makeRoom(onEvicted?: (job: ExpiredJob) => void): void {
     while (jobs.size >= maxJobs) {
       const oldest = finishedIds.values().next()
       if (oldest.done) throw new ProviderFullError(maxJobs)
-      deleteJob(oldest.value)
+      const { id, userId, threadId } = jobs.get(oldest.value)!.record
+      deleteJob(id)
       // Before its retention ran out: an operator sees retention cut short here.
       metrics.increment('jobs_deleted_total', { reason: 'evicted' })
+      onEvicted?.({ id, userId, threadId })
     }
   }
 
@@ -169,7 +174,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
       if (jobs.size - finishedIds.size >= maxJobs) throw new ProviderFullError(maxJobs)
       const refused = createOptions.rates?.length ? rateWindows.takeAll(createOptions.rates) : null
       if (refused) throw new RateRefusedError(refused.retryAfterMs, refused.key)
-      makeRoom()
+      makeRoom(createOptions.onEvicted)
       const record: JobRecord = {
         ...newRecord,
         status: 'queued',

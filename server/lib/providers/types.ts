@@ -64,7 +64,7 @@ export type NewJobRecord = Omit<JobRecord, 'status' | 'storeCreatedAt' | 'update
 }
 
 
-/** A job retention deleted (`deleteExpired`): whose it was, for the user's notification streams. */
+/** A job the store deleted on its own — retention (`deleteExpired`), or to make room (`create`'s `onEvicted`): whose it was, for the user's notification streams. */
 export interface ExpiredJob {
   id: string
   userId: string
