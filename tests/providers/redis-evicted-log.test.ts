@@ -64,16 +64,29 @@ describe('redis provider: a job whose log was evicted', () => {
     expect(await keys()).toEqual([])
   })
 
-  it('its lease lapsed (the owner died too): the recovery claim takes nothing over and leaves nothing', async () => {
-    const { owner, remote, job, keys, gone } = await jobWithEvictedLog(false, { ...LEASE, expiresAt: 0 })
+  it('its lease lapsed (the owner died too): the recovery claim takes nothing over, leaves nothing, and tells the user\'s feeds it is lost', async () => {
+    const { owner, remote, job, keyPrefix, keys, gone } = await jobWithEvictedLog(false, { ...LEASE, expiresAt: 0 })
+    const lost: string[] = []
+    const stopFeed = remote.subscribeUserJobs!('u1', () => {}, { onLost: id => lost.push(id) })
+    const startedAt = Date.now()
+    await remote.settled()
     expect((await remote.listExpiredLeases()).map(record => record.id)).toEqual([job.id])
     // A claim would hand a job with no log to recovery, which reads no state and leaves it active,
     // to be claimed again at every lease period.
     expect(await remote.claimLease(job.id, 'recovering', 15_000)).toBeNull()
     await remote.settled()
     expect(gone()).toBe(1)
+    // No owner is left to say it (lost-job.ts): the claim that dropped it does. Before: [] (nobody told).
+    expect(lost).toEqual([job.id])
     expect(await owner.countActive()).toBe(0)
-    expect(await keys()).toEqual([])
+    // Only the record of the loss stays, for a feed that starts later for a stream resuming from before it.
+    expect(await keys()).toEqual([`${keyPrefix}lost:u1`])
+    const resumed: string[] = []
+    const stopResumed = remote.subscribeUserJobs!('u1', () => {}, { since: startedAt - 1_000, onLost: id => resumed.push(id) })
+    await remote.settled()
+    expect(resumed).toEqual([job.id])
+    stopFeed()
+    stopResumed()
   })
 
   it('reads of a job whose log is gone say so, instead of a complete log with no events', async () => {

@@ -1,6 +1,7 @@
 /** The `redis` provider's deletion scripts: retention of finished jobs and `deleteJob`. */
 
 import { DELETE_ENDED_JOB, TERMINAL } from './redis-lua-parts'
+import { RECORD_GONE } from './redis-gone-jobs'
 
 /**
  * What every deletion tells, after the job's keys are gone: its followers (an empty batch on its
@@ -10,14 +11,11 @@ import { DELETE_ENDED_JOB, TERMINAL } from './redis-lua-parts'
  * down reads it after reconnecting, and a feed that starts for a stream resuming from before it.
  */
 const TELL_DELETED = `
+${RECORD_GONE}
 local function tellDeleted(p, id, user, now, keep)
   redis.call('PUBLISH', p .. 'log:' .. id, '[]')
   if not user then return end
-  local deleted = p .. 'deleted:' .. user
-  redis.call('ZADD', deleted, now, id)
-  redis.call('ZREMRANGEBYSCORE', deleted, '-inf', '(' .. (now - keep))
-  redis.call('PEXPIRE', deleted, keep)
-  redis.call('PUBLISH', p .. 'user:' .. user, id)
+  recordGone(p, 'deleted', id, user, now, keep)
 end`
 
 /**

@@ -12,19 +12,30 @@
 export type GoneKind = 'deleted' | 'lost'
 
 /**
+ * Lua: records job `id` of `user` as gone — `kind` 'deleted' or 'lost', the set `<kind>:<userId>`
+ * (by `now`, for `keep` ms) — and publishes its id on the user's channel, so every feed following
+ * the user reports it (`onDeleted` / `onLost`), also one that starts later for a stream resuming
+ * from before it.
+ */
+export const RECORD_GONE = `local function recordGone(p, kind, id, user, now, keep)
+  local gone = p .. kind .. ':' .. user
+  redis.call('ZADD', gone, now, id)
+  redis.call('ZREMRANGEBYSCORE', gone, '-inf', '(' .. (now - keep))
+  redis.call('PEXPIRE', gone, keep)
+  redis.call('PUBLISH', p .. 'user:' .. user, id)
+end`
+
+/**
  * ARGV: prefix, id, userId, now, keepMs. Records job `id` of `userId` as lost and publishes its id
  * on the user's channel — unless the store has the job (its hash is there) or recorded it deleted
  * (`deleted:<userId>`: a delete while its old owner was cut off is not a loss): then nothing, 0.
  */
 export const JOB_LOST_SCRIPT = `
+${RECORD_GONE}
 local p, id, user, now, keep = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('EXISTS', p .. 'job:' .. id) == 1 then return 0 end
 if redis.call('ZSCORE', p .. 'deleted:' .. user, id) then return 0 end
-local lost = p .. 'lost:' .. user
-redis.call('ZADD', lost, now, id)
-redis.call('ZREMRANGEBYSCORE', lost, '-inf', '(' .. (now - keep))
-redis.call('PEXPIRE', lost, keep)
-redis.call('PUBLISH', p .. 'user:' .. user, id)
+recordGone(p, 'lost', id, user, now, keep)
 return 1
 `
 

@@ -2,15 +2,18 @@
 
 import { CLOCK, DROP_IF_LOG_LOST, TERMINAL } from './redis-lua-parts'
 import { FORGET_LOST_JOB } from './redis-lost-job'
+import { RECORD_GONE } from './redis-gone-jobs'
 
 /**
- * ARGV: prefix, id, instanceId, now|'' (Redis's clock), leaseMs. Returns {instanceId, epoch, expiresAt}
- * or nil (a lapsed job whose log was lost is deleted instead, as append does).
+ * ARGV: prefix, id, instanceId, now|'' (Redis's clock), leaseMs, keepMs. Returns {instanceId, epoch,
+ * expiresAt} or nil (a lapsed job whose log was lost is deleted instead, as append does, and told
+ * lost to its user's feeds as `publishJobLost` tells one: its owner, gone, cannot).
  */
 export const CLAIM_LEASE_SCRIPT = `
 ${TERMINAL}
 ${CLOCK}
 ${DROP_IF_LOG_LOST}
+${RECORD_GONE}
 local p, id = ARGV[1], ARGV[2]
 local job = p .. 'job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'leaseEpoch', 'leaseExpiresAt', 'lastSeq', 'userId')
@@ -18,7 +21,11 @@ if not fields[1] or terminal(fields[1]) then return nil end
 local now = clock(ARGV[4])
 if fields[3] and fields[3] ~= '' and tonumber(fields[3]) > now then return nil end
 -- A job with no log left is not taken over (recovery would find no state and leave it active): it is dropped.
-if dropIfLogLost(p, id, fields[4], fields[5]) then return nil end
+if dropIfLogLost(p, id, fields[4], fields[5]) then
+  -- Its lease lapsed, so no owner is left to tell its user (lost-job.ts): the drop tells them.
+  if fields[5] then recordGone(p, 'lost', id, fields[5], now, tonumber(ARGV[6])) end
+  return nil
+end
 local epoch = (tonumber(fields[2] or '') or 0) + 1
 local expiresAt = now + tonumber(ARGV[5])
 redis.call('HSET', job, 'leaseInstance', ARGV[3], 'leaseEpoch', epoch, 'leaseExpiresAt', string.format('%d', expiresAt))

@@ -323,7 +323,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     subscribeUserJobs: subscriptions.subscribeUserJobs,
 
     async claimLease(id, instanceId, leaseMs) {
-      const claimed = await script<[string, number, string] | null>(CLAIM_LEASE_SCRIPT, [id, instanceId, storeNow(), String(leaseMs)])
+      const claimed = await script<[string, number, string] | null>(CLAIM_LEASE_SCRIPT, [id, instanceId, storeNow(), String(leaseMs), String(DELETION_RECORD_MS)])
       return claimed ? { instanceId: claimed[0], epoch: Number(claimed[1]), expiresAt: Number(claimed[2]) } : null
     },
 
