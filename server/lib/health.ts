@@ -8,7 +8,12 @@
 import { backgroundJobsConfig, peekBackgroundJobsEngine } from './engine-instance'
 import { ShuttingDownError } from './errors'
 import type { BackgroundJobsEngine } from './engine'
+import { createHealthPingLog, pingFailureReason } from './health-ping-log'
+import { routeLogger } from './http/route-logger'
+import type { Logger } from './logger'
 import type { JobProvider } from './providers/types'
+import type { TimerSet } from './timers'
+import { createTimerSet } from './timers'
 
 /** How long a probe waits for the store's answer: under Kubernetes' default probe timeout (1 s). */
 export const HEALTH_PING_DEADLINE_MS = 750
@@ -33,27 +38,39 @@ export interface StorePingOptions {
   cacheMs?: number
   /** A monotonic clock in ms (tests). @default performance.now */
   now?: () => number
+  /** Where a failed ping is told, limited (health-ping-log.ts). @default the routes' logger */
+  logger?: Logger
+  /** The deadline's timer (unref'd: a ping on its way never holds the process). @default a set of its own */
+  timers?: TimerSet
 }
 
 /**
  * Pings a store at most once per `cacheMs`: probes meanwhile share the outcome, and probes while a
  * ping is on its way share that ping. A ping past `deadlineMs` counts as no answer (its own call
- * may still end later, bounded by the provider's command timeout).
+ * may still end later, bounded by the provider's command timeout). A failed ping is logged, limited
+ * (health-ping-log.ts); a shared store's pings are counted with its other calls
+ * (`provider_calls_total{operation="ping"}`, its failures in `provider_errors_total`).
  */
 export function createStorePing(options: StorePingOptions = {}) {
   const deadlineMs = options.deadlineMs ?? HEALTH_PING_DEADLINE_MS
   const cacheMs = options.cacheMs ?? HEALTH_PING_CACHE_MS
   const now = options.now ?? (() => performance.now())
+  const timers = options.timers ?? createTimerSet()
+  const pingLog = createHealthPingLog({ logger: options.logger ?? routeLogger, now })
   let last: { provider: JobProvider, answered: boolean, at: number } | null = null
   let inFlight: { provider: JobProvider, answer: Promise<boolean> } | null = null
 
   function pingOnce(provider: JobProvider): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const deadline = new Promise<boolean>((resolve) => {
-      timer = setTimeout(resolve, deadlineMs, false)
+    let cancel = () => {}
+    const deadline = new Promise<string>((resolve) => {
+      cancel = timers.timeout(() => resolve(`no answer within ${deadlineMs} ms`), deadlineMs)
     })
-    const answered = Promise.resolve().then(() => provider.ping!()).then(() => true, () => false)
-    return Promise.race([answered, deadline]).finally(() => clearTimeout(timer))
+    const answered = Promise.resolve().then(() => provider.ping!()).then(() => null, pingFailureReason)
+    return Promise.race([answered, deadline]).finally(cancel).then((failure) => {
+      if (failure === null) pingLog.answered()
+      else pingLog.failed(failure)
+      return failure === null
+    })
   }
 
   /** True when `provider` answered a ping (now, or less than `cacheMs` ago); a store in this process always does. */

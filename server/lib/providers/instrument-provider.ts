@@ -15,6 +15,8 @@ export const TIMED_PROVIDER_CALLS: ReadonlySet<string> = new Set([
   'create', 'get', 'list', 'appendEvents', 'readEvents', 'getState', 'countActive', 'deleteExpired',
   'deleteJob', 'takeRate', 'sendControl', 'replyToControl', 'readControlReply', 'readControls', 'claimLease', 'getListed',
   'heartbeatLease', 'listExpiredLeases', 'heartbeatInstance', 'listThreads', 'renameThread',
+  // The health route's (health.ts): a failed one is why it answers provider-unreachable.
+  'ping',
 ])
 
 /** Errors that are the store's answer, not its failure. */
