@@ -159,6 +159,12 @@ export interface StepEndPayload {
    */
   droppedMessages?: number
   /**
+   * A round of an agent node whose text is held until the node ends (a parallel node's branch):
+   * the text the round wrote, not in the job's content yet. A node a takeover cut off goes on from
+   * it (workflows/held-visit.ts). Stored only, as `reasoningDetails`. Absent for other rounds.
+   */
+  heldText?: string
+  /**
    * The model the round's request named, as the `upstream-request` hook left it (the job's, an
    * agent node's, or the one the hook chose): which model answered this round. Absent in logs
    * written before it.

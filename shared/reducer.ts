@@ -157,7 +157,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       let index = state.steps.length - 1
       while (index >= 0 && !isOpenStep(state.steps[index]!, event.step, event.nodeId)) index--
       if (index >= 0) {
-        next.steps = replacedAt(state.steps, index, { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ...(typeof event.droppedMessages === 'number' ? { droppedMessages: event.droppedMessages } : {}), ...(typeof event.model === 'string' ? { model: event.model } : {}), ended: true }, owned)
+        next.steps = replacedAt(state.steps, index, { ...state.steps[index]!, finishReason: event.finishReason, usage: event.usage, ...(event.reasoningContent ? { reasoningContent: event.reasoningContent } : {}), ...(Array.isArray(event.reasoningDetails) ? { reasoningDetails: event.reasoningDetails } : {}), ...(event.toolCallExtras && typeof event.toolCallExtras === 'object' ? { toolCallExtras: event.toolCallExtras } : {}), ...(event.toolCallCount !== undefined ? { toolCallCount: event.toolCallCount } : {}), ...(typeof event.droppedMessages === 'number' ? { droppedMessages: event.droppedMessages } : {}), ...(typeof event.heldText === 'string' ? { heldText: event.heldText } : {}), ...(typeof event.model === 'string' ? { model: event.model } : {}), ended: true }, owned)
       }
       return next
     }

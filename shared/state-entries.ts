@@ -50,8 +50,8 @@ export function isToolOutcome(status: ToolCallState['status']): status is ToolCa
 }
 
 /**
- * One model round: its `step-end` event's fields (events.ts says what each holds; `reasoningDetails`
- * and `toolCallExtras` stay on the server; `model` already from its `step-start`), the workflow node
+ * One model round: its `step-end` event's fields (events.ts says what each holds; `reasoningDetails`,
+ * `toolCallExtras` and `heldText` stay on the server; `model` already from its `step-start`), the workflow node
  * it ran in, and whether it ended.
  */
 export interface StepState extends Omit<StepEndPayload, 'type'> {

@@ -5,7 +5,8 @@
  * the job's content reads one answer, and the node's output (what later nodes read) is the whole
  * of it. Before, the answer run again followed the stored start: 'The answer is\n\nThe answer is 42.'
  * A node cut off before it wrote any text runs as before; one whose answer was all stored (only its
- * `node-end` was not) asks the model nothing more.
+ * `node-end` was not) asks the model nothing more. A parallel node's agents, whose text is held,
+ * are in takeover-parallel-agent-continued.test.ts.
  */
 import { expect, it } from 'vitest'
 import { z } from 'zod'
@@ -120,33 +121,41 @@ const fanOut = defineWorkflow({
   edges: [['fan', 'out']],
 })
 
-/** Answers with the agent's instructions; `requests` keeps what it was sent. */
-function namingModel(): ModelClient & { requests: ModelRequest[] } {
+/** Answers with the agent's instructions (with `bAfterA`, b's after a's node has ended); `requests` keeps what it was sent. */
+function namingModel(bAfterA = false): ModelClient & { requests: ModelRequest[] } {
   const requests: ModelRequest[] = []
+  let aStarted!: () => void
+  // A task after a's request: every step of a's (microtasks, no timer) is done by then.
+  const aEnded = new Promise<void>(resolve => (aStarted = resolve)).then(() => new Promise<void>(resolve => setTimeout(resolve, 0)))
   return {
     scripted: true,
     requests,
     async* stream(request): AsyncIterable<ModelEvent> {
       requests.push({ ...request, messages: [...request.messages] })
+      if (request.messages[0]!.content === 'A') aStarted()
+      else if (bAfterA) await aEnded
       yield { type: 'text-delta', text: `${String(request.messages[0]!.content)} says hi.` }
       yield { type: 'finish', finishReason: 'stop' }
     },
   }
 }
 
-it('runs an agent of a parallel node as before: its held text was not stored, and what the job\'s text holds since its round began is another branch\'s', async () => {
-  const whole = startWorkflow(fanOut, {}, { model: namingModel() })
+it('goes on from a parallel node\'s agent\'s own held text, never another branch\'s text the job\'s content got since its round began', async () => {
+  const whole = startWorkflow(fanOut, {}, { model: namingModel(true) })
   await whole.done
   expect(whole.state().content).toBe('A says hi.\n\nB says hi.\n\ndone')
-  // b's held text was not stored yet; a's was, after b's round had begun.
-  const cut = whole.events.findIndex(event => event.type === 'text-delta' && event.nodeId === 'b')
-  expect(whole.events.slice(0, cut).some(event => event.type === 'node-end' && event.nodeId === 'a')).toBe(true)
+  // b's round had begun when a's text was written; b's round did not end.
+  const cut = whole.events.findIndex(event => event.type === 'step-end' && event.nodeId === 'b')
+  const bStarted = whole.events.findIndex(event => event.type === 'step-start' && event.nodeId === 'b')
+  const aWritten = whole.events.findIndex(event => event.type === 'text-delta' && event.nodeId === 'a')
+  expect(bStarted).toBeLessThan(aWritten)
+  expect(aWritten).toBeLessThan(cut)
   const resumedFrom = reduceEvents(createJobState({ id: 'job-1', type: 'workflow', createdAt: 0, status: 'running' }), whole.events.slice(0, cut))
   const model = namingModel()
   const resumed = startWorkflow(fanOut, {}, { model, resumedFrom, continueLog: true })
   await resumed.done
   expect(resumed.error()).toBeUndefined()
-  // Not 'A says hi.' as the start of b's answer.
+  // Not 'A says hi.' as the start of b's answer: b's own round stored nothing, so it is asked anew.
   expect(model.requests.map(request => request.messages.map(message => message.role))).toEqual([['system', 'user']])
   expect(resumed.state().content).toBe('A says hi.\n\nB says hi.\n\ndone')
 })

@@ -5,9 +5,11 @@
  * and chunks of three agents interleaved in it would be unreadable. Held text is written when the
  * node ends, and at once when its signal fires (a stop keeps what each agent wrote so far).
  * Meanwhile the node's `state()` shows its held text as `content` and `reasoning`: what its next
- * model round follows (a new round starts a new paragraph after it).
+ * model round follows (a new round starts a new paragraph after it). Each model round's held text
+ * is stored with its `step-end` (`heldText`): a node a takeover cut off goes on from it (held-visit.ts).
  */
-import type { RunContext } from '../run-context'
+import { jsonByteLength } from '../bytes'
+import type { RunContext, RunnerEventPayload } from '../run-context'
 import { textEnd } from '../text-end'
 
 /** A RunContext for one node. */
@@ -16,7 +18,12 @@ export interface NodeContext extends RunContext {
   flushHeldText(): void
   /** The node's first text goes on with the job's text, with no paragraph break before it (an agent node continued after a takeover). */
   continueText(): void
+  /** A held node run again after a takeover: its text so far is `held` (its stored rounds'). */
+  continueHeldText(held: string): void
 }
+
+/** What a `step-end` may add for its held text (the rest of the event, its seq and time): past it the text is not stored. */
+const STEP_END_ROOM_BYTES = 1_024
 
 /** Options of a node context. */
 export interface NodeContextOptions {
@@ -48,6 +55,8 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
   let started = false
   let heldText = ''
   let heldReasoning = ''
+  // Where the model round under way began in the held text.
+  let roundFrom = 0
 
   const writeText = (delta: string, tag: string) => {
     if (!delta) return
@@ -91,7 +100,7 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
       if (holdText) heldReasoning += delta
       else context.reasoning(delta, tag ?? nodeId)
     },
-    emit: event => context.emit({ ...event, nodeId: event.nodeId ?? nodeId }),
+    emit: event => context.emit({ ...(holdText ? withHeldText(event) : event), nodeId: event.nodeId ?? nodeId }),
     // Merged in the batching window as the job's own (emit would write each one).
     toolProgress: event => context.toolProgress({ ...event, nodeId: event.nodeId ?? nodeId }),
     // Held: a round's paragraph break is judged on the node's own text so far (model-round.ts),
@@ -121,5 +130,17 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     continueText: () => {
       started = true
     },
+    continueHeldText: (held) => {
+      heldText = held
+    },
+  }
+
+  /** A round's `step-end` with the text the round held, when it fits in a stored event. */
+  function withHeldText<Event extends RunnerEventPayload>(event: Event): Event {
+    if (event.type === 'step-start') roundFrom = heldText.length
+    if (event.type !== 'step-end') return event
+    const text = heldText.slice(roundFrom)
+    const fits = context.maxEventBytes === undefined || jsonByteLength(text) + jsonByteLength(event) + STEP_END_ROOM_BYTES <= context.maxEventBytes
+    return fits ? { ...event, heldText: text } : event
   }
 }

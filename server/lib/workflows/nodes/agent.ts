@@ -25,16 +25,18 @@ export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, stat
   // The attempt a takeover cut off, run again: its rounds go on counting from the stored ones (as a
   // continued chat's do), so `maxSteps` holds across owners.
   const roundsBefore = cutOff ? context.resumedFrom?.nodeStates[nodeId]?.rounds ?? 0 : 0
-  // And it goes on from its stored rounds and text; a held text was not stored (runs as before).
-  const visit = cutOff && !holdText ? cutOffVisit(context.resumedFrom, nodeId) : null
+  // And it goes on from its stored rounds and text (a held node's from its rounds' step-ends).
+  const visit = cutOff ? cutOffVisit(context.resumedFrom, nodeId, holdText) : null
   const answerSoFar = visit?.texts.answerSoFar ?? ''
   // Its calls the lost owner left unanswered were ended as errors when the run began (run-workflow-job.ts).
   if (visit) {
+    // Held again, written as it ends; the prefill is the held text's end.
+    if (visit.held) context.continueHeldText(visit.held.held)
     if (visit.answered) {
       if (isFilteredAnswer(visit.lastRound?.finishReason, answerSoFar)) throw filteredAnswer(nodeId)
       return answerSoFar
     }
-    if (answerSoFar) context.continueText()
+    if (answerSoFar && !visit.held) context.continueText()
   }
   const instructions = resolveText(node.instructions, state, authorCode, 'instructions')
   const prompt = node.prompt === undefined ? defaultAgentPrompt(state) : resolveText(node.prompt, state, authorCode, 'prompt')
