@@ -138,9 +138,16 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
     case 'job-status':
       next.status = event.status as ActiveStatus
       return next
-    case 'text-delta':
+    case 'text-delta': {
       next.content = applyDelta(state.content, event.offset, event.text)
+      // Where a running node's text began (a held node writes all of it as it ends): one cut off
+      // after that write, before its `node-end`, does not write it again (workflows/held-visit.ts).
+      const node = event.nodeId === undefined ? undefined : state.nodeStates[event.nodeId]
+      if (node && node.textAt === undefined && isLiveNode(node) && next.content.length > state.content.length) {
+        next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, textAt: event.offset }, owned)
+      }
       return next
+    }
     case 'reasoning-delta':
       next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
       return next
@@ -224,9 +231,10 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       const rounds = cutOff && sameNode ? previous.rounds : undefined
       // And so do its rounds' starts in the text and the position of its first call (agent-continuation.ts).
       const roundStarts = cutOff && sameNode ? previous.roundStarts : undefined
+      const textAt = cutOff && sameNode ? previous.textAt : undefined
       const callsAt = cutOff && sameNode && previous.callsAt !== undefined ? previous.callsAt : state.toolCalls.length
       const visitSeq = cutOff ? previous!.visitSeq : event.seq
-      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(roundStarts !== undefined ? { roundStarts } : {}), callsAt, ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}), contentAt: state.content.length }, owned)
+      next.nodeStates = withNode(state.nodeStates, event.nodeId, { nodeId: event.nodeId, kind: event.kind, status: 'running', startedAt: event.at, ...(previousOutput !== undefined ? { previousOutput } : {}), ...(rounds !== undefined ? { rounds } : {}), ...(roundStarts !== undefined ? { roundStarts } : {}), ...(textAt !== undefined ? { textAt } : {}), callsAt, ...(event.startedAtJobMs !== undefined ? { startedAtJobMs: event.startedAtJobMs } : {}), ...(event.usedMs !== undefined ? { usedMs: event.usedMs } : {}), startSeq: event.seq, ...(visitSeq !== undefined ? { visitSeq } : {}), contentAt: state.content.length }, owned)
       // A node that starts while it still runs or waits is the run taken over by another instance
       // running the attempt the lost owner cut off again: one visit, listed once, where it first
       // started — a later takeover counts its visits right, and the branches a parallel node ran

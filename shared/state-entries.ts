@@ -99,6 +99,12 @@ export interface NodeState {
    */
   roundStarts?: Record<number, number>
   callsAt?: number
+  /**
+   * Where the visit's text began in the job's content (its first `text-delta`, the attempts a
+   * takeover cut off included): a held node's text, written as it ends, is not written again by the
+   * attempt run again (workflows/held-visit.ts).
+   */
+  textAt?: number
 }
 
 /** An input request that waits for an answer. */

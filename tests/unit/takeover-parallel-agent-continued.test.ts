@@ -3,7 +3,8 @@
  * off by its owner's death, it goes on like a sequential agent node (decision 38): each of its
  * rounds' held text is stored with the round's `step-end` (`heldText`, never sent to viewers), so
  * the node run again gets its stored tool rounds (their calls not run again: a charge made once)
- * and writes its whole text once. Before, it ran from scratch: the tool ran again.
+ * and writes its whole text once. Before, it ran from scratch: the tool ran again, and a node cut
+ * off after its held text was written but before its `node-end` wrote that text a second time.
  */
 import { expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
@@ -61,6 +62,25 @@ it('asks the model nothing more for a held agent whose answer round ended before
   expect(model.requests).toHaveLength(0)
   expect(resumed.state().content).toBe(whole)
   expect(resumed.state().nodeStates.pay).toMatchObject({ status: 'completed', output: 'Charged once.' })
+})
+
+it('writes a held agent\'s text once when it was written but its node-end was not stored', async () => {
+  const { resumed, model, charges } = await resume(await storedBefore(payEvent('node-end')), ['again'])
+  expect(charges.count).toBe(0)
+  expect(model.requests).toHaveLength(0)
+  // Before: 'Noted.\n\nCharging.\n\nCharged once.\n\nCharging.\n\nCharged once.\n\nPaid: …'
+  expect(resumed.state().content).toBe(whole)
+  expect(resumed.events.filter(payEvent('text-delta'))).toHaveLength(0)
+  expect(resumed.state().nodeStates.pay).toMatchObject({ status: 'completed', output: 'Charged once.' })
+})
+
+it('writes only the rest of a held agent\'s text when the store has the start of its write', async () => {
+  const stored = await storedBefore(payEvent('node-end'))
+  // The end of pay's write not stored (its text split over two events, the owner lost between them).
+  const { resumed, model } = await resume({ ...stored, content: stored.content.slice(0, -' once.'.length) }, ['again'])
+  expect(model.requests).toHaveLength(0)
+  expect(resumed.events.filter(payEvent('text-delta')).map(event => event.type === 'text-delta' && event.text)).toEqual([' once.'])
+  expect(resumed.state().content).toBe(whole)
 })
 
 it('stores each held round\'s text with its step-end, and viewers do not get it', async () => {

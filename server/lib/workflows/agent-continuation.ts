@@ -29,7 +29,7 @@ export interface CutOffVisit {
    * later write, was not stored), and nothing more is asked of the model.
    */
   answered: boolean
-  /** A held node's: its text so far. */
+  /** A held node's: its text so far, and what its end wrote of it. */
   held?: HeldVisitText
 }
 

@@ -3,16 +3,20 @@
  * node-context.ts): none of its text was in the job's content before its end, so its rounds' texts
  * come from their `step-end`s (`heldText`), where the node's context stored them. The node run
  * again after a takeover holds them again, goes on from them as a sequential node goes on from the
- * job's content (agent-continuation.ts), and writes its whole text as it ends.
+ * job's content (agent-continuation.ts), and writes its whole text once as it ends — only the rest
+ * of it when its end's write was stored and its `node-end` was not (the node's `textAt`).
  */
 import type { JobState, StepState } from '../../../shared/reducer'
 import type { RoundTexts } from '../executor/round-text'
+import type { WrittenText } from './node-context'
 
 /** What a held visit stored of its text. */
 export interface HeldVisitText {
   texts: RoundTexts
   /** The node's held text as its rounds ended (their paragraph breaks included). */
   held: string
+  /** What the job's content got of the node's end's write, when it was stored. */
+  written?: WrittenText
   /** Every round that ended stored its text (an earlier version, or a text too big for its event, did not). */
   known: boolean
 }
@@ -41,5 +45,7 @@ export function heldVisitText(resumedFrom: JobState, nodeId: string, steps: read
     ofToolRound.set(step, since.replace(LEADING_LINE_BREAKS, ''))
     since = ''
   }
-  return { texts: { ofToolRound, answerSoFar: since.replace(LEADING_LINE_BREAKS, '') }, held, known }
+  const textAt = resumedFrom.nodeStates[nodeId]?.textAt
+  const written = textAt === undefined ? undefined : { before: resumedFrom.content.slice(Math.max(0, textAt - 2), textAt), text: resumedFrom.content.slice(textAt) }
+  return { texts: { ofToolRound, answerSoFar: since.replace(LEADING_LINE_BREAKS, '') }, held, ...(written ? { written } : {}), known }
 }

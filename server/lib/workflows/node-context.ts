@@ -18,8 +18,19 @@ export interface NodeContext extends RunContext {
   flushHeldText(): void
   /** The node's first text goes on with the job's text, with no paragraph break before it (an agent node continued after a takeover). */
   continueText(): void
-  /** A held node run again after a takeover: its text so far is `held` (its stored rounds'). */
-  continueHeldText(held: string): void
+  /**
+   * A held node run again after a takeover: its text so far is `held` (its stored rounds'), and
+   * `written` what of its end's write the job's content already has (stored before its `node-end`
+   * was): the end writes only the rest.
+   */
+  continueHeldText(held: string, written?: WrittenText): void
+}
+
+/** What a held node's end wrote to the job's content before a takeover cut it off. */
+export interface WrittenText {
+  /** The content's last two characters before it. */
+  before: string
+  text: string
 }
 
 /** What a `step-end` may add for its held text (the rest of the event, its seq and time): past it the text is not stored. */
@@ -55,8 +66,9 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
   let started = false
   let heldText = ''
   let heldReasoning = ''
-  // Where the model round under way began in the held text.
+  // Where the model round under way began in the held text, and what the job got of it before a takeover.
   let roundFrom = 0
+  let written: WrittenText | undefined
 
   const writeText = (delta: string, tag: string) => {
     if (!delta) return
@@ -69,7 +81,13 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     options.signal.removeEventListener('abort', flushHeldText)
     // A new paragraph of the job's reasoning, as its text gets (the rounds' breaks were judged on the held reasoning).
     if (heldReasoning) context.reasoning(paragraphBreak(textEnd(context, 'reasoning'), heldReasoning) + heldReasoning, nodeId)
-    writeText(heldText, nodeId)
+    const whole = written && paragraphBreak(written.before, heldText) + heldText
+    if (whole?.startsWith(written!.text)) {
+      started = true
+      if (whole.length > written!.text.length) context.text(whole.slice(written!.text.length), nodeId)
+    }
+    else writeText(heldText, nodeId)
+    written = undefined
     heldText = ''
     heldReasoning = ''
   }
@@ -130,8 +148,9 @@ export function createNodeContext(context: RunContext, options: NodeContextOptio
     continueText: () => {
       started = true
     },
-    continueHeldText: (held) => {
+    continueHeldText: (held, writtenBefore) => {
       heldText = held
+      written = writtenBefore
     },
   }
 

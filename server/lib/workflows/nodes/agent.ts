@@ -30,8 +30,8 @@ export const runAgentNode: NodeExecutor<AgentNode> = async ({ nodeId, node, stat
   const answerSoFar = visit?.texts.answerSoFar ?? ''
   // Its calls the lost owner left unanswered were ended as errors when the run began (run-workflow-job.ts).
   if (visit) {
-    // Held again, written as it ends; the prefill is the held text's end.
-    if (visit.held) context.continueHeldText(visit.held.held)
+    // Held again, written as it ends (only what its end's stored write lacks); the prefill is the held text's end.
+    if (visit.held) context.continueHeldText(visit.held.held, visit.held.written)
     if (visit.answered) {
       if (isFilteredAnswer(visit.lastRound?.finishReason, answerSoFar)) throw filteredAnswer(nodeId)
       return answerSoFar
