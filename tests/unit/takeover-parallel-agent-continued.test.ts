@@ -9,7 +9,9 @@
 import { expect, it } from 'vitest'
 import type { JobEvent } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
+import type { RunContext } from '../../server/lib/run-context'
 import { viewedEvent } from '../../server/lib/viewed-log'
+import { createNodeContext } from '../../server/lib/workflows/node-context'
 import { chargeTool, chargingFan as flow, chargingModel as scriptedModel } from '../support/charging-fan'
 import { startWorkflow } from '../support/workflow-fake-context'
 
@@ -83,6 +85,18 @@ it('writes only the rest of a held agent\'s text when the store has the start of
   expect(resumed.state().content).toBe(whole)
 })
 
+it('sends the stored tool rounds of a held agent whose rounds stored no text (an earlier version), and asks its answer again', async () => {
+  const stored = await storedBefore(payEvent('text-delta'))
+  const { heldText: _first, ...toolRound } = stored.steps.find(step => step.nodeId === 'pay' && step.step === 1)!
+  const { heldText: _second, ...answerRound } = stored.steps.find(step => step.nodeId === 'pay' && step.step === 2)!
+  const steps = stored.steps.map(step => step.nodeId !== 'pay' ? step : step.step === 1 ? toolRound : answerRound)
+  const { resumed, model, charges } = await resume({ ...stored, steps }, ['Charged once.'])
+  expect(charges.count).toBe(0)
+  expect(model.requests.map(request => request.messages.slice(2).map(message => [message.role, message.content]))).toEqual([[['assistant', null], ['tool', '"charged #1"']]])
+  // What the earlier version held of its rounds is lost (nobody saw it); the answer is written once.
+  expect(resumed.state().content).toBe('Noted.\n\nCharged once.\n\nPaid: Charged once.')
+})
+
 it('stores each held round\'s text with its step-end, and viewers do not get it', async () => {
   const { tool } = chargeTool()
   const run = startWorkflow(flow, {}, { tools: [tool], model: scriptedModel(['Charged once.']) })
@@ -92,4 +106,22 @@ it('stores each held round\'s text with its step-end, and viewers do not get it'
   expect(ends.map(event => 'heldText' in viewedEvent(event))).toEqual([false, false])
   // The other branch's round too.
   expect(run.events.filter(event => event.type === 'step-end' && event.nodeId === 'note').map(event => event.type === 'step-end' && event.heldText)).toEqual(['Noted.'])
+})
+
+it('stores no held text on a step-end that would not fit in one stored event (not a notice in its place)', () => {
+  const emitted: unknown[] = []
+  const job = { emit: (event: unknown) => emitted.push(event), model: {}, maxEventBytes: 2_000 } as unknown as RunContext
+  const node = createNodeContext(job, { nodeId: 'pay', signal: new AbortController().signal, holdText: true })
+  node.emit({ type: 'step-start', step: 1 })
+  node.text('x'.repeat(1_500))
+  node.emit({ type: 'step-end', step: 1, finishReason: 'tool_calls', toolCallCount: 1 })
+  node.emit({ type: 'step-start', step: 2 })
+  node.text('\n\nDone.')
+  node.emit({ type: 'step-end', step: 2, finishReason: 'stop', toolCallCount: 0 })
+  expect(emitted).toEqual([
+    { type: 'step-start', step: 1, nodeId: 'pay' },
+    { type: 'step-end', step: 1, finishReason: 'tool_calls', toolCallCount: 1, nodeId: 'pay' },
+    { type: 'step-start', step: 2, nodeId: 'pay' },
+    { type: 'step-end', step: 2, finishReason: 'stop', toolCallCount: 0, heldText: '\n\nDone.', nodeId: 'pay' },
+  ])
 })
