@@ -70,9 +70,14 @@ export interface ResumePoint {
    * for a node cut off while it ran again (a loop), its previous visit's output, as the live run had it.
    */
   readonly outputs: Record<string, unknown>
-  /** Completed visits per node, as the earlier run counted them. */
+  /**
+   * True once for a node the earlier run was cut off in (its latest visit running or waiting): run
+   * again here as that visit, it is no new start — `visits` and `nodesStarted` counted it already.
+   */
+  takeCutOff(nodeId: string): boolean
+  /** Visits started per node, as the earlier run counted them (the attempts it was cut off in included). */
   readonly visits: Record<string, number>
-  /** Visits the earlier run made, the attempts it was cut off in left out: they count against limits.maxNodesPerJob. */
+  /** Visits the earlier run started, the attempts it was cut off in included: they count against limits.maxNodesPerJob. */
   readonly nodesStarted: number
 }
 
@@ -117,6 +122,8 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
   const firstStartedAt = new Map<string, number>()
   const unfinished: string[] = []
   const answers = new Map<string, StoredAnswer>()
+  // Attempts the earlier run was cut off in (running or waiting, one left behind too).
+  const cutOff = new Set<string>()
   const previousOutputs = new Map<string, unknown>()
   // Branch node starts up to each position of the execution order: a loop's decisions.
   const branchesBefore: number[] = [0]
@@ -148,10 +155,12 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
       // (a loop node revising its own draft). Read, never reused as this visit's output.
       else if (node.previousOutput !== undefined) previousOutputs.set(nodeId, node.previousOutput)
     }
+    // Every visit started counts, the attempts a takeover cut off too: one run again here is that
+    // visit (takeCutOff), and one an owner left behind (a branch a deploy took out) never runs again
+    // but ran all the same. The reducer lists such an attempt once however often it was run.
     for (const nodeId of state.executionOrder) setOwn(visits, nodeId, (visitsOf(nodeId) ?? 0) + 1)
-    // The attempt that was cut off does not count as a visit: it runs again.
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
-      if (node.status !== 'completed' && node.status !== 'skipped') setOwn(visits, nodeId, Math.max(0, (visitsOf(nodeId) ?? 1) - 1))
+      if (isLive(node)) cutOff.add(nodeId)
     }
     // `POST …/input` answers once the answer is stored (stored-answer.ts); the node's end follows
     // in a later write. An answer asked for in the node's latest visit (not one withdrawn by the
@@ -175,6 +184,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
       completed.delete(nodeId)
       return { output, at }
     },
+    takeCutOff: nodeId => cutOff.delete(nodeId),
     takeAnswer(nodeId) {
       const answer = answers.get(nodeId)
       answers.delete(nodeId)
@@ -188,7 +198,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     unfinished,
     outputs: Object.fromEntries([...previousOutputs, ...completed]),
     visits,
-    // The attempts that were cut off run again and count then: a node is one start, not two.
+    // An attempt that was cut off counts here, not again when it runs again: a node is one start, not two.
     nodesStarted: Object.values(visits).reduce((sum, count) => sum + count, changedStarts),
   }
 }

@@ -170,13 +170,19 @@ export class WorkflowRun {
       // The attempt a takeover cut off, run again, is where its round was; a new visit is a round on.
       cursor.passed?.push({ first: this.resume.span(nodeId)!.first, last: resumeAfter })
     }
-    const { maxNodesPerJob } = context.config.limits
-    if (this.nodesStarted >= maxNodesPerJob) {
-      throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
-    }
-    this.nodesStarted++
     // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
-    const visit = setOwn(state.visits, nodeId, (Object.hasOwn(state.visits, nodeId) ? state.visits[nodeId]! : 0) + 1)
+    const visits = Object.hasOwn(state.visits, nodeId) ? state.visits[nodeId]! : 0
+    // The attempt a takeover cut off, run again, is the visit it was: the resume point counted it
+    // (against limits.maxNodesPerJob too), as the reducer lists it once.
+    const again = resumeAfter !== Number.POSITIVE_INFINITY && this.resume.takeCutOff(nodeId)
+    if (!again) {
+      const { maxNodesPerJob } = context.config.limits
+      if (this.nodesStarted >= maxNodesPerJob) {
+        throw new JobFailure('max-nodes', `Workflow "${workflow.name}" reached limits.maxNodesPerJob (${maxNodesPerJob}) before node "${nodeId}"`, { failedDuring: 'workflow-node', nodeId })
+      }
+      this.nodesStarted++
+    }
+    const visit = again ? visits : setOwn(state.visits, nodeId, visits + 1)
     const info: WorkflowNodeInfo = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
     // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
     const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
