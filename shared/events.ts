@@ -235,6 +235,12 @@ export interface InputRequestPayload {
   args?: unknown
   /** Workflow input: JSON Schema of the expected answer, for the client to render a form. */
   schema?: unknown
+  /**
+   * Workflow input asked again after a takeover because the answer an earlier request of the same
+   * visit took (stored before its node ended) does not fit the node's answer schema a deploy
+   * changed since: that request's id. Its answer was not taken (server/lib/answer-taken.ts).
+   */
+  replaces?: string
 }
 
 export interface InputResponsePayload {

@@ -17,15 +17,17 @@ import { settledReason } from './settled-reason'
 export async function endedInputConflict(provider: Pick<JobProvider, 'readEvents'>, jobId: string, requestId: string, askedHere = false, answeredHere?: readonly (SettledAnswer & { requestId: string })[]): Promise<InputConflictError> {
   // Answered before the job ended (by another tab, by its timeout): said so, as while it ran —
   // from its newest answer, as input-requests.ts reads it (a takeover may have asked it again).
-  const answered = (list: readonly (SettledAnswer & { requestId: string })[]) => {
+  const answered = (list: readonly (SettledAnswer & { requestId: string })[], askedAgainAt?: number) => {
     const input = list.findLast(candidate => candidate.requestId === requestId)
-    return input ? settledReason(input, true) : undefined
+    return input ? settledReason(input, true, askedAgainAt) : undefined
   }
   if (askedHere) return new InputConflictError(requestId, (answeredHere && answered(answeredHere)) ?? 'belongs to a job that has ended')
   // A store that does not answer leaves the words that do not depend on it.
   const range = await provider.readEvents(jobId, 0).catch(() => null)
   const asked = range?.events.some(event => event.type === 'input-request' && event.requestId === requestId) ?? false
-  if (asked) return new InputConflictError(requestId, answered(range!.events.flatMap(event => event.type === 'input-response' ? [event] : [])) ?? 'belongs to a job that has ended')
+  // Asked again in its place, its stored answer refused by a deploy's schema (answer-taken.ts): not taken.
+  const askedAgain = range?.events.find(event => event.type === 'input-request' && event.replaces === requestId)
+  if (asked) return new InputConflictError(requestId, answered(range!.events.flatMap(event => event.type === 'input-response' ? [event] : []), askedAgain?.at) ?? 'belongs to a job that has ended')
   if (range?.complete) return new InputConflictError(requestId, `was never asked by job ${jobId}, which has ended: check the request id`)
   return new InputConflictError(requestId, 'is not pending: its job has ended')
 }

@@ -10,6 +10,7 @@ import { JobFailure } from './run-context'
 import { jsonProblem } from './json-problem'
 import { sentDigestFor } from './answer-digest'
 import { settledReason } from './settled-reason'
+import { askedAgainFor } from './answer-taken'
 import type { LiveJob } from './live-job'
 import type { TimerSet } from './timers'
 import { cutTextWith } from '../../shared/cut-text'
@@ -135,6 +136,7 @@ export class InputRequests {
         ...(options.schema !== undefined ? { schema: options.schema } : {}),
         ...(options.nodeId ? { nodeId: options.nodeId } : {}),
         ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }),
+        ...(options.replaces ? { replaces: options.replaces } : {}),
       })
       if (live.state.status !== 'waiting') live.commit({ type: 'job-status', status: 'waiting' })
       this.options.onRequest?.(requestId, options)
@@ -191,10 +193,11 @@ export class InputRequests {
    * earlier run asked it) learns it was asked again. Undefined when the log has no answer to it.
    */
   private settledReason(requestId: string): string | undefined {
-    const answered = this.options.live.state.answeredInputs
+    const state = this.options.live.state
+    const answered = state.answeredInputs
     for (let index = answered.length - 1; index >= 0; index--) {
       const input = answered[index]!
-      if (input.requestId === requestId) return settledReason(input)
+      if (input.requestId === requestId) return settledReason(input, false, askedAgainFor(state, requestId)?.requestedAt)
     }
     // Expired with no answer recorded (its job fails or is aborted for it), or never asked.
     return undefined

@@ -37,6 +37,11 @@ export interface InputRequestOptions {
    */
   askedAtJobMs?: number
   /**
+   * Asked again because the answer an earlier request of this visit took no longer fits (a deploy
+   * changed the node's schema): that request's id, kept in the `input-request` (`replaces`).
+   */
+  replaces?: string
+  /**
    * Checks an answer before it is accepted. Return the parsed answer, or throw an `InvalidAnswerError`
    * (the route answers 400 naming the problem and the job keeps waiting).
    */

@@ -12,12 +12,22 @@ export interface SettledAnswer {
   answeredBy: string
 }
 
-/** The 409's reason for an answer to a request answered so; `ended`: its job has ended since. */
-export function settledReason(answer: SettledAnswer, ended = false): string | undefined {
+/**
+ * The 409's reason for an answer to a request answered so; `ended`: its job has ended since.
+ * `askedAgainAt`: when its node asked again in its place, its stored answer refused by the answer
+ * schema of a deploy since (answer-taken.ts `askedAgainFor`): that answer was not taken.
+ */
+export function settledReason(answer: SettledAnswer, ended = false, askedAgainAt?: number): string | undefined {
   // Asked again after the takeover: with the job over, there is no new request to answer.
   if (answer.answeredBy === VOIDED_BY_TAKEOVER && ended) return undefined
-  const reason = runningReason(answer)
+  const reason = askedAgainAt === undefined ? runningReason(answer) : refusedReason(answer, askedAgainAt, ended)
   return ended ? `${reason}; its job has ended since` : reason
+}
+
+function refusedReason(answer: SettledAnswer, askedAgainAt: number, ended: boolean): string {
+  const stored = new Date(answer.answeredAt).toISOString()
+  const asked = `was asked again under a new id (at ${new Date(askedAgainAt).toISOString()}): its answer stored at ${stored} no longer fits the question, which a deploy changed since, so the job did not take it`
+  return ended ? asked : `${asked}: read the job again and answer the new request`
 }
 
 function runningReason(answer: SettledAnswer): string {

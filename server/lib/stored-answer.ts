@@ -74,7 +74,7 @@ export function answeredByLostOwner(run: JobRun, requestId: string, userId: stri
  * control was stored, but the store's reply to the sender was lost), or of a response lost on its
  * way back. That is the answer taken, not a conflict. Another value, or another user's, is not.
  */
-export function answeredAlike(state: Pick<JobState, 'answeredInputs'>, requestId: string, userId: string, answer: unknown, readWorkflowAnswer?: ReadWorkflowAnswer): boolean {
+export function answeredAlike(state: Pick<JobState, 'answeredInputs' | 'pendingInputs'>, requestId: string, userId: string, answer: unknown, readWorkflowAnswer?: ReadWorkflowAnswer): boolean {
   // Sent while nobody owned the job, it was taken by the question asked again in its place (answer-taken.ts).
   return answersTaken(state, requestId, userId).some(taken => isDeepStrictEqual(taken.answer, answer)
     // Stored as its schema read it, with the digest of what was sent: the same bytes, whatever

@@ -11,7 +11,7 @@ const answered = (input: Partial<AnsweredInput>): AnsweredInput => ({ requestId:
 
 describe('answeredAlike', () => {
   it('is the same user\'s equal answer to the same request, in any key order', () => {
-    const state = { answeredInputs: [answered({ answer: { go: true, note: 'ok' } })] }
+    const state = { pendingInputs: [], answeredInputs: [answered({ answer: { go: true, note: 'ok' } })] }
     expect(answeredAlike(state, 'r1', 'u1', { note: 'ok', go: true })).toBe(true)
     expect(answeredAlike(state, 'r1', 'u1', { go: false, note: 'ok' })).toBe(false)
     expect(answeredAlike(state, 'r1', 'u2', { go: true, note: 'ok' })).toBe(false)
@@ -19,7 +19,7 @@ describe('answeredAlike', () => {
   })
 
   it('reads an approval as the job stored it', () => {
-    const state = { answeredInputs: [answered({ kind: 'tool-approval', answer: { approved: true } })] }
+    const state = { pendingInputs: [], answeredInputs: [answered({ kind: 'tool-approval', answer: { approved: true } })] }
     expect(answeredAlike(state, 'r1', 'u1', 'approve')).toBe(true)
     expect(answeredAlike(state, 'r1', 'u1', true)).toBe(true)
     expect(answeredAlike(state, 'r1', 'u1', 'deny')).toBe(false)
@@ -27,7 +27,7 @@ describe('answeredAlike', () => {
   })
 
   it('is never a timeout\'s or a takeover\'s answer', () => {
-    const state = { answeredInputs: [answered({ answer: null, answeredBy: 'system:owner-lost' })] }
+    const state = { pendingInputs: [], answeredInputs: [answered({ answer: null, answeredBy: 'system:owner-lost' })] }
     expect(answeredAlike(state, 'r1', 'u1', null)).toBe(false)
   })
 })

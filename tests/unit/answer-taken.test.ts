@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { AnsweredInput } from '../../shared/reducer'
+import type { AnsweredInput, PendingInput } from '../../shared/reducer'
 import { answersTaken, VOIDED_BY_TAKEOVER } from '../../server/lib/answer-taken'
 
-const answerTaken = (state: { answeredInputs: AnsweredInput[] }, requestId: string, userId: string) => answersTaken(state, requestId, userId).length > 0
+const answerTaken = (state: { answeredInputs: AnsweredInput[], pendingInputs?: PendingInput[] }, requestId: string, userId: string) => answersTaken({ pendingInputs: [], ...state }, requestId, userId).length > 0
 
 function answered(requestId: string, answeredBy: string, nodeId?: string): AnsweredInput {
   return { requestId, kind: 'workflow-input', prompt: 'Go?', expiresAt: 0, onTimeout: 'fail', requestedAt: 0, answer: null, answeredAt: 0, answeredBy, ...(nodeId ? { nodeId } : {}) } as AnsweredInput
@@ -26,5 +26,12 @@ describe('answersTaken', () => {
     expect(answerTaken({ answeredInputs: [answered('r1', VOIDED_BY_TAKEOVER, 'ask'), answered('r2', 'alice', 'other')] }, 'r1', 'alice')).toBe(false)
     expect(answerTaken({ answeredInputs: [answered('r0', 'alice', 'ask'), answered('r1', VOIDED_BY_TAKEOVER, 'ask')] }, 'r1', 'alice')).toBe(false)
     expect(answerTaken({ answeredInputs: [answered('r1', VOIDED_BY_TAKEOVER), answered('r2', 'alice')] }, 'r1', 'alice')).toBe(false)
+  })
+
+  it('is not an answer its node refused after a deploy and asked again in its place (replaces)', () => {
+    const again = { requestId: 'r2', kind: 'workflow-input', prompt: 'Go?', expiresAt: 0, onTimeout: 'fail', requestedAt: 1, nodeId: 'ask', replaces: 'r1' } as PendingInput
+    expect(answerTaken({ answeredInputs: [answered('r1', 'alice', 'ask')], pendingInputs: [again] }, 'r1', 'alice')).toBe(false)
+    expect(answerTaken({ answeredInputs: [answered('r1', 'alice', 'ask'), { ...again, answer: null, answeredAt: 2, answeredBy: 'alice' }] }, 'r1', 'alice')).toBe(false)
+    expect(answerTaken({ answeredInputs: [answered('r1', 'alice', 'ask')], pendingInputs: [{ ...again, replaces: 'r0' }] }, 'r1', 'alice')).toBe(true)
   })
 })

@@ -10,6 +10,8 @@ import { isLeftBehind } from '../../../shared/live-nodes'
 
 /** An answer the earlier run stored for an input node it was cut off in (its `node-end` was not stored). */
 export interface StoredAnswer {
+  /** The request it answered. */
+  requestId: string
   answer: unknown
   /** Nobody answered: `onTimeout` gave it (the node parses it, as it parses a timeout answer). */
   timedOut: boolean
@@ -168,7 +170,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     for (const input of state.answeredInputs) {
       const node = input.nodeId === undefined ? undefined : state.nodeStates[input.nodeId]
       if (input.kind !== 'workflow-input' || node?.status !== 'running' || input.requestedAt < node.startedAt || input.answeredBy.startsWith('system:')) continue
-      answers.set(input.nodeId!, { answer: input.answer, timedOut: input.answeredBy === 'timeout', ...(input.schema !== undefined ? { askedSchema: input.schema } : {}) })
+      answers.set(input.nodeId!, { requestId: input.requestId, answer: input.answer, timedOut: input.answeredBy === 'timeout', ...(input.schema !== undefined ? { askedSchema: input.schema } : {}) })
     }
   }
   return {

@@ -113,6 +113,8 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts),
   // unless a deploy since changed the node's schema to one that refuses it.
   const stored = storedAnswer && !storedAnswer.timedOut ? storedAnswerTaken(node, nodeId, graph, storedAnswer) : storedAnswer
+  // Refused: the question asked again says whose answer it was not taken for (a retry of it is a 409).
+  const replaces = storedAnswer && !stored ? storedAnswer.requestId : undefined
   const answer = stored ?? await context.requestInput({
     kind: 'workflow-input',
     prompt: askedPrompt(node, state, authorCode),
@@ -122,6 +124,7 @@ export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, stat
     ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
     ...(node.timeoutAnswer !== undefined ? { timeoutAnswer: node.timeoutAnswer } : {}),
     ...(askedAtJobMs === undefined ? {} : { askedAtJobMs }),
+    ...(replaces === undefined ? {} : { replaces }),
     nodeId,
   })
   // A timeout answer was checked against the schema at boot; parse it so defaults apply alike.
