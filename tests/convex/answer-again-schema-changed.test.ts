@@ -32,9 +32,9 @@ describe('the first answer again, after a deploy refused it and the question was
     vi.useRealTimers()
   })
 
-  it('is a 409 naming the question asked again, while the job runs and after it ended', async () => {
+  /** A (v1) stores the answer, then dies before the node's end lands; B (v2) takes the job over. */
+  async function answeredThenTakenOver() {
     const backend = createBackend()
-    // A (v1) stores the answer, then dies before the node's end lands; B (v2) takes the job over.
     const a = createEngineNode(backend, { instanceId: 'A', config: askTwiceConfig, workflows: [v1], wrap: diesBefore('node-end') })
     const b = createEngineNode(backend, { instanceId: 'B', config: askTwiceConfig, workflows: [v2] })
     const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'publish', input: {} } })
@@ -45,27 +45,44 @@ describe('the first answer again, after a deploy refused it and the question was
     await vi.advanceTimersByTimeAsync(8_000)
     await answering
     const { state } = await b.engine.getJob('u1', job.id)
+    const dispose = async () => {
+      const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
+      await vi.advanceTimersByTimeAsync(10_000)
+      await disposed
+    }
+    return { b, job, first: first!, state, send, dispose }
+  }
+
+  it('is a 409 naming the question asked again, while the job runs and after it ended', async () => {
+    const { b, job, first, state, send, dispose } = await answeredThenTakenOver()
     expect(state.epoch).toBe(2)
     const [again] = state.pendingInputs
     expect(again).toMatchObject({ nodeId: 'ask', schema: { required: ['ok', 'reviewer'] } })
-    expect(state.answeredInputs.find(input => input.requestId === first!.requestId)?.answeredBy).toBe('u1')
+    expect(state.answeredInputs.find(input => input.requestId === first.requestId)?.answeredBy).toBe('u1')
 
     // Before: { stored: true }, for an answer the job did not take.
-    const retried = await send(b.engine, first!.requestId, { ok: true })
+    const retried = await send(b.engine, first.requestId, { ok: true })
     expect(retried).toMatch(/^InputConflictError: .*was asked again under a new id \(at .*\).*answer the new request/)
     expect(retried).toMatch(/no longer fits/)
     // Another value, as before, is no answer to it either.
-    expect(await send(b.engine, first!.requestId, { ok: false })).toMatch(/^InputConflictError: .*was asked again under a new id/)
+    expect(await send(b.engine, first.requestId, { ok: false })).toMatch(/^InputConflictError: .*was asked again under a new id/)
 
     const ending = send(b.engine, again!.requestId, { ok: true, reviewer: 'Ann' })
     await vi.advanceTimersByTimeAsync(2_000)
     expect(await ending).toEqual({ stored: true })
     expect((await b.engine.getJob('u1', job.id)).state.status).toBe('completed')
-    const afterEnd = await send(b.engine, first!.requestId, { ok: true })
+    const afterEnd = await send(b.engine, first.requestId, { ok: true })
     expect(afterEnd).toMatch(/^InputConflictError: .*was asked again under a new id.*its job has ended since/)
 
-    const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
-    await vi.advanceTimersByTimeAsync(10_000)
-    await disposed
+    await dispose()
+  })
+
+  it('the question asked again keeps the deadline it was first asked with', async () => {
+    const { first, state, dispose } = await answeredThenTakenOver()
+    const [again] = state.pendingInputs
+    // Before: asked 3 s into the job (a whole new wait from the takeover), expiring 3 s later.
+    expect(again!.askedAtJobMs).toBe(first.askedAtJobMs)
+    expect(again!.expiresAt).toBe(first.expiresAt)
+    await dispose()
   })
 })

@@ -17,6 +17,8 @@ export interface StoredAnswer {
   timedOut: boolean
   /** The JSON Schema the question was asked with (a deploy may have changed the node's since). */
   askedSchema?: unknown
+  /** When the question was first asked, as the job's age then: asked again, it keeps that deadline. */
+  askedAtJobMs?: number
 }
 
 /** Where a node's visits are in the earlier log: its first start and its latest. */
@@ -170,7 +172,7 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     for (const input of state.answeredInputs) {
       const node = input.nodeId === undefined ? undefined : state.nodeStates[input.nodeId]
       if (input.kind !== 'workflow-input' || node?.status !== 'running' || input.requestedAt < node.startedAt || input.answeredBy.startsWith('system:')) continue
-      answers.set(input.nodeId!, { requestId: input.requestId, answer: input.answer, timedOut: input.answeredBy === 'timeout', ...(input.schema !== undefined ? { askedSchema: input.schema } : {}) })
+      answers.set(input.nodeId!, { requestId: input.requestId, answer: input.answer, timedOut: input.answeredBy === 'timeout', ...(input.schema !== undefined ? { askedSchema: input.schema } : {}), ...(input.askedAtJobMs !== undefined ? { askedAtJobMs: input.askedAtJobMs } : {}) })
     }
   }
   return {

@@ -108,13 +108,14 @@ function parseUserAnswer(schema: z.ZodType, answer: unknown, what: string): unkn
 
 /** Runs an input node; its output is the accepted answer (or the timeout answer). */
 export const runInputNode: NodeExecutor<InputNode> = async ({ nodeId, node, state, context, graph, authorCode, storedAnswer, resumeAfter }) => {
-  // The visit a takeover cut off, asked again: it keeps the deadline it was first asked with.
-  const askedAtJobMs = resumeAfter === Number.POSITIVE_INFINITY ? undefined : firstAskedAtJobMs(context.resumedFrom, nodeId)
   // Resumed after a takeover that came once the answer was stored: not asked again (resume.ts),
   // unless a deploy since changed the node's schema to one that refuses it.
   const stored = storedAnswer && !storedAnswer.timedOut ? storedAnswerTaken(node, nodeId, graph, storedAnswer) : storedAnswer
   // Refused: the question asked again says whose answer it was not taken for (a retry of it is a 409).
   const replaces = storedAnswer && !stored ? storedAnswer.requestId : undefined
+  // The visit a takeover cut off, asked again: it keeps the deadline it was first asked with (the
+  // refused answer's question's, or the one left open).
+  const askedAtJobMs = resumeAfter === Number.POSITIVE_INFINITY ? undefined : replaces !== undefined ? storedAnswer!.askedAtJobMs : firstAskedAtJobMs(context.resumedFrom, nodeId)
   const answer = stored ?? await context.requestInput({
     kind: 'workflow-input',
     prompt: askedPrompt(node, state, authorCode),
