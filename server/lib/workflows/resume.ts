@@ -7,6 +7,7 @@
 import type { JobState, NodeState } from '../../../shared/reducer'
 import { setOwn } from '../../../shared/own-key'
 import { isLeftBehind } from '../../../shared/live-nodes'
+import { loopTurnsBefore } from './loop-turns'
 
 /** An answer the earlier run stored for an input node it was cut off in (its `node-end` was not stored). */
 export interface StoredAnswer {
@@ -49,8 +50,8 @@ export interface ResumePoint {
   /**
    * The recorded output of a completed node, once, unless it is a round behind: its latest start
    * comes before the node ahead of it on the walk, and a node walked so far started both before
-   * and after it with a loop's decision (a branch node's start) from the record to that node's
-   * latest start, both included, or ran as a new visit (a loop went round since). Matched by id, not
+   * and after it with a loop going round (loop-turns.ts) between the record and that node's latest
+   * start, or ran as a new visit (a loop went round since). Matched by id, not
    * position: a finished node a deploy moved behind others (the workflow's nodes reordered, in a
    * loop's body or a parallel node's branch too) is reused.
    */
@@ -117,7 +118,7 @@ function runsAt(state: JobState, startedAt: ReadonlyMap<string, number>): string
  * never started — it runs, its old output is nobody's (a question would be answered by a tool's
  * text), and the nodes after it still reuse what they finished.
  */
-export function createResumePoint(state: JobState | null, kindOf: (nodeId: string) => string | undefined = () => undefined): ResumePoint {
+export function createResumePoint(state: JobState | null, kindOf: (nodeId: string) => string | undefined = () => undefined, inParallel: (nodeId: string) => boolean = () => false): ResumePoint {
   const completed = new Map<string, unknown>()
   const visits: Record<string, number> = {}
   // Own keys only: a node may be named `constructor` or `valueOf`, which every object inherits.
@@ -129,8 +130,8 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
   // Attempts the earlier run was cut off in (running or waiting, one left behind too).
   const cutOff = new Set<string>()
   const previousOutputs = new Map<string, unknown>()
-  // Branch node starts up to each position of the execution order: a loop's decisions.
-  const branchesBefore: number[] = [0]
+  // Where a loop went round, up to each position of the execution order (loop-turns.ts).
+  let turnsBefore: number[] = [0]
   // Starts of nodes whose kind changed: they count against limits.maxNodesPerJob all the same.
   let changedStarts = 0
   if (state) {
@@ -150,8 +151,8 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     state.executionOrder.forEach((nodeId, index) => {
       startedAt.set(nodeId, index)
       if (!firstStartedAt.has(nodeId)) firstStartedAt.set(nodeId, index)
-      branchesBefore.push(branchesBefore[index]! + (state!.nodeStates[nodeId]?.kind === 'branch' ? 1 : 0))
     })
+    turnsBefore = loopTurnsBefore(state.executionOrder, inParallel)
     unfinished.push(...runsAt(state, startedAt))
     for (const [nodeId, node] of Object.entries(state.nodeStates)) {
       if (node.status === 'completed') completed.set(nodeId, node.output)
@@ -179,10 +180,10 @@ export function createResumePoint(state: JobState | null, kindOf: (nodeId: strin
     take(nodeId, { after, passed, sameRound }) {
       const at = startedAt.get(nodeId)
       if (!completed.has(nodeId) || at === undefined) return undefined
-      // A loop went round between the record and the latest start of a node walked before it: a
-      // branch started from the record to that start, both included (not only a node started
-      // again: a deploy may have put the node the job waited at ahead of a step its round finished).
-      const roundSince = ({ first, last }: StartSpan) => first < at && at < last && (last === Number.POSITIVE_INFINITY || branchesBefore[last + 1]! > branchesBefore[at]!)
+      // A loop went round between the record and the latest start of a node walked before it (not
+      // only a node started again: a deploy may have put the node the job waited at ahead of a
+      // step its round finished).
+      const roundSince = ({ first, last }: StartSpan) => first < at && at < last && (last === Number.POSITIVE_INFINITY || turnsBefore[last + 1]! > turnsBefore[at + 1]!)
       if (sameRound ? at <= after : at <= after && (passed === undefined || passed.some(roundSince))) return undefined
       const output = completed.get(nodeId)
       completed.delete(nodeId)

@@ -96,7 +96,9 @@ export class WorkflowRun {
 
   constructor(private readonly context: RunContext, private readonly workflow: CompiledWorkflow, input: unknown) {
     // A node whose kind changed in a deploy since is another node under that id: it runs (resume.ts).
-    this.resume = createResumePoint(context.resumedFrom, nodeId => workflow.graph.nodes.get(nodeId)?.kind)
+    // The branches of its parallel nodes start side by side, in any order: no loop goes round between them (loop-turns.ts).
+    const inParallel = new Set([...workflow.graph.nodes.values()].flatMap(node => (node.kind === 'parallel' ? node.branches.flat() : [])))
+    this.resume = createResumePoint(context.resumedFrom, nodeId => workflow.graph.nodes.get(nodeId)?.kind, nodeId => inParallel.has(nodeId))
     // Every node's count, 0 until it runs: `{{visits.review}}` (accepted at boot: the node exists)
     // and `state.visits.review` read 0 before the first review, not a missing key.
     const unvisited = Object.fromEntries([...workflow.graph.nodes.keys()].map(nodeId => [nodeId, 0]))
