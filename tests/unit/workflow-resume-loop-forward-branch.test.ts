@@ -9,12 +9,11 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { JobState } from '../../shared/reducer'
-import { reduceEvents } from '../../shared/reducer'
 import type { WorkflowState } from '../../server/lib/workflows/define'
 import { defineTool } from '../../server/utils/define-tool'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { createResumePoint } from '../../server/lib/workflows/resume'
-import { startWorkflow } from '../support/workflow-fake-context'
+import { resumeOn, untilQuestion } from '../support/workflow-takeover'
 
 const charges: number[] = []
 const charge = defineTool({ name: 'charge', description: 'charges a card (an outside effect)', parameters: z.object({ round: z.number() }), execute: ({ round }) => { charges.push(round); return `charged round ${round}` } })
@@ -24,30 +23,6 @@ const out = { kind: 'output', value: 'done' } as const
 /** Goes round twice, then out. */
 const twice = (back: string) => ({ kind: 'branch', choose: (state: WorkflowState) => ((state.visits.again ?? 0) < 2 ? back : 'out') }) as const
 
-function takenOver(state: JobState): JobState {
-  const open = state.pendingInputs[0]!
-  return reduceEvents(state, [{ type: 'input-response', requestId: open.requestId, answer: null, answeredAt: 0, answeredBy: 'system:owner-lost', seq: state.seq + 1, at: 0 }])
-}
-
-/** Runs `definition` until its `n`th question, answering the ones before; the state another instance resumes from. */
-async function untilQuestion(definition: { name: string }, n: number): Promise<JobState> {
-  const run = startWorkflow(definition, {}, { tools: [charge] })
-  for (let asked = 1; asked < n; asked++) {
-    await run.nextInput()
-    run.answer({ ok: true })
-  }
-  await run.nextInput()
-  const state = takenOver(run.state())
-  run.abort()
-  await run.done
-  return state
-}
-
-async function resumeOn(definition: { name: string }, resumedFrom: JobState) {
-  const resumed = startWorkflow(definition, {}, { tools: [charge], resumedFrom, continueLog: true })
-  while (await Promise.race([resumed.nextInput().then(() => true), resumed.done.then(() => false)])) resumed.answer({ ok: true })
-  return resumed
-}
 
 describe('a loop with an if/else in its body, reordered by a deploy while the job waited in round 2', () => {
   it('reuses the round\'s charge: the if/else after it is no loop going round', async () => {
@@ -55,7 +30,7 @@ describe('a loop with an if/else in its body, reordered by a deploy while the jo
     // v1: charge → check (if/else: ship) → ship → again → (charge | out).
     const check = { kind: 'branch', choose: () => 'ship' } as const
     const v1 = defineWorkflow({ name: 'order', description: 'v1', input: z.object({}), nodes: { charge: chargeNode, check, ship, again: twice('charge'), out }, edges: [['charge', 'check'], ['check', 'ship'], ['ship', 'again'], ['again', 'charge'], ['again', 'out']] })
-    const state = await untilQuestion(v1, 2)
+    const state = await untilQuestion(v1, 2, [charge])
     expect(state.executionOrder).toEqual(['charge', 'check', 'ship', 'again', 'charge', 'check', 'ship'])
     expect(charges).toEqual([1, 2])
     // v2: ship → charge → check (if/else: again) → again → (ship | out).
@@ -67,7 +42,7 @@ describe('a loop with an if/else in its body, reordered by a deploy while the jo
       nodes: { ship, charge: chargeNode, check: { kind: 'branch', choose: () => 'again' }, again: twice('ship'), out },
       edges: [['ship', 'charge'], ['charge', 'check'], ['check', 'again'], ['again', 'ship'], ['again', 'out']],
     })
-    const resumed = await resumeOn(v2, state)
+    const resumed = await resumeOn(v2, state, [charge])
     expect(resumed.error()).toBeUndefined()
     // Before: [1, 2, 3] — round 2's charge ran again.
     expect(charges).toEqual([1, 2])
@@ -82,10 +57,10 @@ describe('checks that held before and hold after', () => {
     const inner = { kind: 'branch', choose: (state: WorkflowState) => ((state.visits.inner ?? 0) % 2 === 1 ? 'charge' : 'outer') } as const
     const outer = { kind: 'branch', choose: (state: WorkflowState) => ((state.visits.outer ?? 0) < 2 ? 'ship' : 'out') } as const
     const loops = defineWorkflow({ name: 'nested', description: 'nested', input: z.object({}), start: 'ship', nodes: { ship, charge: chargeNode, inner, outer, out }, edges: [['ship', 'charge'], ['charge', 'inner'], ['inner', 'charge'], ['inner', 'outer'], ['outer', 'ship'], ['outer', 'out']] })
-    const state = await untilQuestion(loops, 2)
+    const state = await untilQuestion(loops, 2, [charge])
     expect(state.executionOrder).toEqual(['ship', 'charge', 'inner', 'charge', 'inner', 'outer', 'ship'])
     expect(charges).toEqual([1, 2])
-    const resumed = await resumeOn(loops, state)
+    const resumed = await resumeOn(loops, state, [charge])
     expect(resumed.error()).toBeUndefined()
     // The outer round 2 charges twice, as round 1 did.
     expect(charges).toEqual([1, 2, 3, 4])
@@ -98,10 +73,10 @@ describe('a loop that goes round through a plain edge, reordered by a deploy whi
     charges.length = 0
     // ship → again → (charge | out), charge → ship: lost at the second ship; v2 puts charge first.
     const v1 = defineWorkflow({ name: 'order', description: 'v1', input: z.object({}), nodes: { ship, again: twice('charge'), charge: chargeNode, out }, edges: [['ship', 'again'], ['again', 'charge'], ['again', 'out'], ['charge', 'ship']] })
-    const state = await untilQuestion(v1, 2)
+    const state = await untilQuestion(v1, 2, [charge])
     expect(state.executionOrder).toEqual(['ship', 'again', 'charge', 'ship'])
     const v2 = defineWorkflow({ name: 'order', description: 'v2', input: z.object({}), start: 'ship', nodes: { ship, charge: chargeNode, again: twice('ship'), out }, edges: [['ship', 'charge'], ['charge', 'again'], ['again', 'ship'], ['again', 'out']] })
-    const resumed = await resumeOn(v2, state)
+    const resumed = await resumeOn(v2, state, [charge])
     expect(resumed.error()).toBeUndefined()
     // charge@2 ended round 1 (v1: ship → again → charge); round 2 had not charged when the job waited at its ship.
     // Before: [1] — reused, as no branch started between it and the ship asked again.

@@ -8,12 +8,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import type { JobState } from '../../shared/reducer'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { WorkflowState } from '../../server/lib/workflows/define'
 import { defineTool } from '../../server/utils/define-tool'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { startWorkflow } from '../support/workflow-fake-context'
+import { resumeOn, untilQuestion } from '../support/workflow-takeover'
 
 const charges: number[] = []
 const charge = defineTool({ name: 'charge', description: 'charges a card (an outside effect)', parameters: z.object({ round: z.number() }), execute: ({ round }) => { charges.push(round); return `charged round ${round}` } })
@@ -22,39 +22,13 @@ const ship = { kind: 'input', prompt: 'Shipped?', schema: z.object({ ok: z.boole
 const again = { kind: 'branch', choose: (state: WorkflowState) => ((state.visits.again ?? 0) < 2 ? 'charge' : 'out') } as const
 const out = { kind: 'output', value: 'done' } as const
 
-/** The state a new owner reads: the question the lost owner left open voided, as the takeover does. */
-function takenOver(state: JobState): JobState {
-  const open = state.pendingInputs[0]!
-  return reduceEvents(state, [{ type: 'input-response', requestId: open.requestId, answer: null, answeredAt: 0, answeredBy: 'system:owner-lost', seq: state.seq + 1, at: 0 }])
-}
-
-/** Runs `definition` until its `n`th question, answering the ones before; the state another instance resumes from. */
-async function untilQuestion(definition: { name: string }, n: number): Promise<JobState> {
-  const run = startWorkflow(definition, {}, { tools: [charge] })
-  for (let asked = 1; asked < n; asked++) {
-    await run.nextInput()
-    run.answer({ ok: true })
-  }
-  await run.nextInput()
-  const state = takenOver(run.state())
-  run.abort()
-  await run.done
-  return state
-}
-
-/** Resumes on `definition`, answering every question, until the job ends. */
-async function resumeOn(definition: { name: string }, resumedFrom: JobState) {
-  const resumed = startWorkflow(definition, {}, { tools: [charge], resumedFrom, continueLog: true })
-  while (await Promise.race([resumed.nextInput().then(() => true), resumed.done.then(() => false)])) resumed.answer({ ok: true })
-  return resumed
-}
 
 describe('a loop whose body a deploy reordered, resumed in its second round', () => {
   it('reuses the round\'s charge and decides the round again', async () => {
     charges.length = 0
     // v1: charge → ship → again → (charge | out); v2: ship → charge → again → (ship | out).
     const v1 = defineWorkflow({ name: 'order', description: 'v1', input: z.object({}), nodes: { charge: chargeNode, ship, again, out }, edges: [['charge', 'ship'], ['ship', 'again'], ['again', 'charge'], ['again', 'out']] })
-    const state = await untilQuestion(v1, 2)
+    const state = await untilQuestion(v1, 2, [charge])
     expect(state.executionOrder).toEqual(['charge', 'ship', 'again', 'charge', 'ship'])
     expect(charges).toEqual([1, 2])
     const v2 = defineWorkflow({
@@ -65,7 +39,7 @@ describe('a loop whose body a deploy reordered, resumed in its second round', ()
       nodes: { ship, charge: chargeNode, again: { kind: 'branch', choose: (s: WorkflowState) => ((s.visits.again ?? 0) < 2 ? 'ship' : 'out') }, out },
       edges: [['ship', 'charge'], ['charge', 'again'], ['again', 'ship'], ['again', 'out']],
     })
-    const resumed = await resumeOn(v2, state)
+    const resumed = await resumeOn(v2, state, [charge])
     expect(resumed.error()).toBeUndefined()
     // Before: [1, 2, 3] — round 2's charge ran again after the question asked again.
     expect(charges).toEqual([1, 2])
@@ -96,9 +70,9 @@ describe('a parallel node whose branch a deploy reordered, resumed while the bra
   it('reuses the branch\'s finished charge', async () => {
     charges.length = 0
     const fan = (sequence: string[]) => defineWorkflow({ name: 'fan', description: 'fan', input: z.object({}), nodes: { both: { kind: 'parallel', branches: [sequence] }, charge: chargeNode, ship, out }, edges: [['both', 'out']] })
-    const state = await untilQuestion(fan(['charge', 'ship']), 1)
+    const state = await untilQuestion(fan(['charge', 'ship']), 1, [charge])
     expect(charges).toEqual([1])
-    const resumed = await resumeOn(fan(['ship', 'charge']), state)
+    const resumed = await resumeOn(fan(['ship', 'charge']), state, [charge])
     expect(resumed.error()).toBeUndefined()
     // Before: [1, 1] — the charge ran again once the question was answered.
     expect(charges).toEqual([1])
