@@ -71,3 +71,28 @@ it('under a limit of 6 it ends, and the nodes read the visits that ran', async (
   // Before: 'slow visits 0, both visits 1'.
   expect(second.state().content).toBe('slow visits 1, both visits 1')
 })
+
+it('a branch left behind that the new version walks to again: a new visit, listed and counted as one', async () => {
+  // v2b: the route after the parallel node goes to `slow`, the question left behind.
+  const v2b = defineWorkflow({
+    name: 'fan',
+    description: 'v2b',
+    input: z.object({}),
+    nodes: { both: { kind: 'parallel', branches: ['quick', 'other'] }, quick, other: question('Other?'), slow: question('Slow?'), route: { kind: 'branch', choose: () => 'slow' }, out: { kind: 'output', value: 'slow visits {{visits.slow}}' } },
+    edges: [['both', 'route'], ['route', 'out'], ['route', 'slow'], ['slow', 'out']],
+  })
+  const second = startWorkflow(v2b, {}, { tools: [note], resumedFrom: await lostAtSlow(), continueLog: true })
+  await second.nextInput()
+  second.answer({ ok: true })
+  await second.nextInput()
+  // The attempt left behind ends (skipped) before the new visit starts, so the reducer lists that
+  // visit: a takeover now counts what ran. Before: slow listed once, the visit taken for the old attempt.
+  expect(second.state().executionOrder).toEqual(['both', 'quick', 'slow', 'other', 'route', 'slow'])
+  expect(second.nodeLog()).toContain('skipped:slow')
+  const resume = createResumePoint(second.state())
+  expect({ visits: resume.visits.slow, nodesStarted: resume.nodesStarted }).toEqual({ visits: 2, nodesStarted: 6 })
+  second.answer({ ok: true })
+  await second.done
+  expect(second.error()).toBeUndefined()
+  expect(second.state().content).toBe('slow visits 2')
+})

@@ -193,7 +193,8 @@ describe('workflow resume', () => {
     resumed.answer(true)
     await resumed.done
     expect(resumed.error()).toBeUndefined()
-    expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'start:confirm', 'completed:confirm', 'start:done', 'completed:done'])
+    // `confirm`, reached past a step run for real, is a new visit: the attempt the owner was lost in ends first.
+    expect(resumed.nodeLog()).toEqual(['start:pick', 'completed:pick', 'start:approve', 'completed:approve', 'skipped:confirm', 'start:confirm', 'completed:confirm', 'start:done', 'completed:done'])
     expect(resumed.state().content).toBe('Done after approve')
   })
   it('a tool node cut off mid-call and run again after a takeover: the cut-off call ends as an error saying so, the new call gets its own id', async () => {

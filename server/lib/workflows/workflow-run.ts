@@ -29,6 +29,9 @@ import { setOwn } from '../../../shared/own-key'
 import type { WorkflowNodeInfo } from '../telemetry/step-spans'
 import type { ResumeCursor, ResumePoint, StoredAnswer } from './resume'
 
+/** Why an attempt an owner taking the job over left behind ended, once the walk comes to its node as a new visit. */
+const LEFT_BEHIND = 'left behind by the owner that took the job over: this node runs again as a new visit'
+
 /** The job's error code when the node it stopped in is gone from the workflow (a deploy since). */
 export const WORKFLOW_CHANGED_CODE = 'workflow-changed'
 
@@ -176,7 +179,11 @@ export class WorkflowRun {
     const visits = Object.hasOwn(state.visits, nodeId) ? state.visits[nodeId]! : 0
     // The attempt a takeover cut off, run again, is the visit it was: the resume point counted it
     // (against limits.maxNodesPerJob too), as the reducer lists it once.
-    const again = resumeAfter !== Number.POSITIVE_INFINITY && this.resume.takeCutOff(nodeId)
+    const cutOff = this.resume.takeCutOff(nodeId)
+    const again = cutOff && resumeAfter !== Number.POSITIVE_INFINITY
+    // One an owner left behind, walked to as a new visit: it ends first, so the reducer lists the
+    // new visit (a node-start of a node still running is read as its attempt run again).
+    if (cutOff && !again) context.emit({ type: 'node-end', nodeId, status: 'skipped', error: LEFT_BEHIND })
     if (!again) {
       const { maxNodesPerJob } = context.config.limits
       if (this.nodesStarted >= maxNodesPerJob) {
