@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
+import type { JobProvider } from '../../server/lib/providers/types'
 import { defineWorkflow } from '../../server/utils/define-workflow'
 import { askTwiceConfig } from './ask-twice'
 import { createBackend } from './backend'
@@ -84,5 +85,23 @@ describe('the first answer again, after a deploy refused it and the question was
     expect(again!.askedAtJobMs).toBe(first.askedAtJobMs)
     expect(again!.expiresAt).toBe(first.expiresAt)
     await dispose()
+  })
+  it('the sender of the first answer, whose reply the lost owner never sent, reads the 409 from the new owner', async () => {
+    const backend = createBackend()
+    // A stores the answer B forwarded, then dies before its reply and its node's end land.
+    const wrap = (provider: JobProvider): JobProvider => ({ ...diesBefore('node-end')(provider), replyToControl: () => new Promise<void>(() => {}) })
+    const a = createEngineNode(backend, { instanceId: 'A', config: askTwiceConfig, workflows: [v1], wrap })
+    const b = createEngineNode(backend, { instanceId: 'B', config: askTwiceConfig, workflows: [v2] })
+    const { job } = await a.engine.createJob('u1', { request: { type: 'workflow', workflow: 'publish', input: {} } })
+    await vi.advanceTimersByTimeAsync(500)
+    const [first] = (await a.engine.getJob('u1', job.id)).state.pendingInputs
+    const answering = b.engine.answerInput('u1', job.id, { requestId: first!.requestId, answer: { ok: true } }).then(outcome => outcome, (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`)
+    await vi.advanceTimersByTimeAsync(8_000)
+    // B took the job over, read the control and answered it once the question was asked again. Before: { stored: true }.
+    expect(await answering).toMatch(/^InputConflictError: .*was asked again under a new id .*no longer fits the question/)
+    expect((await b.engine.getJob('u1', job.id)).state.pendingInputs.map(input => input.prompt)).toEqual(['Publish?'])
+    const disposed = Promise.all([a.engine.dispose(), b.engine.dispose()])
+    await vi.advanceTimersByTimeAsync(10_000)
+    await disposed
   })
 })
