@@ -6,7 +6,8 @@
  * only on code blocks: copying an answer meant selecting it by hand.
  * Page rendered by tests/support/ai-sdk-page.ts.
  */
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { COPIED_FEEDBACK_MS } from '../../demo/app/composables/useCopy'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, buttons, textOf } from '../support/demo-client-render'
 import { click, sendHelloAndStream } from '../support/ai-sdk-composer'
@@ -24,6 +25,10 @@ function answerCopies(root: FakeNode): FakeNode[] {
 }
 
 describe('/ai-sdk page: an answer copied', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('copies a finished answer\'s text, says "Copied", and tells the live region', async () => {
     page.loaded = [
       { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Two paragraphs?' }] },
@@ -42,11 +47,18 @@ describe('/ai-sdk page: an answer copied', () => {
     const writeText = vi.fn(async () => {})
     vi.stubGlobal('navigator', { clipboard: { writeText } })
     expect(answerCopies(root)).toHaveLength(1)
+    // "Copied" lasts COPIED_FEEDBACK_MS on a timer: a fake one, so that a worker starved for that
+    // long under load does not see "Copy" again before it reads the word. (Only the timeouts:
+    // settle() still turns the event loop with setImmediate.)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     click(buttons(root, 'Copy').find(button => answerCopies(root).includes(button))!)
     await settle()
     expect(writeText).toHaveBeenCalledWith('First **one**.\n\nAnd the second.')
     expect(textOf(answerCopies(root)[0]!).trim()).toBe('Copied')
     expect(heard(root)).toContain('Copied to the clipboard.')
+    vi.advanceTimersByTime(COPIED_FEEDBACK_MS)
+    await settle()
+    expect(textOf(answerCopies(root)[0]!).trim()).toBe('Copy')
   })
 
   it('offers no Copy on an answer still streaming', async () => {
