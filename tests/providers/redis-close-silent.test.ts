@@ -27,7 +27,7 @@ describe('redis provider: dispose while a reply never comes', () => {
       // Its caller is told 503; the GET stays queued on the connection, waiting for a reply.
       await expect(provider.get(job.id)).rejects.toThrow(/did not answer/)
       await provider.dispose()
-      await expect.poll(() => proxy.open, { timeout: 2_000, interval: 10 }).toBe(0)
+      await expect.poll(() => proxy.open, { interval: 10 }).toBe(0)
     }
     finally {
       // Idempotent; on a failure above, its timers and sockets must not outlive the file.

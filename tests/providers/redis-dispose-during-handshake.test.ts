@@ -34,7 +34,7 @@ it('returns at once and leaves no socket open', async () => {
     void provider.dispose().then(() => {
       disposed = true
     })
-    await expect.poll(() => disposed, { timeout: 2_000, interval: 10 }).toBe(true)
+    await expect.poll(() => disposed, { interval: 10 }).toBe(true)
     expect(await ready).toBeInstanceOf(ShuttingDownError)
     await expect.poll(() => sockets.size, { timeout: 5_000, interval: 10 }).toBe(0)
   }

@@ -53,5 +53,5 @@ it('a call after dispose is a 503 and opens no connection', async () => {
   const deleted = await engine.deleteJob('u1', job.id).then(() => 'deleted', (error: unknown) => error)
   expect(read).toBeInstanceOf(ShuttingDownError)
   expect(deleted).toBeInstanceOf(ShuttingDownError)
-  await expect.poll(otherClients, { timeout: 2_000, interval: 20 }).toBe(0)
+  await expect.poll(otherClients, { interval: 20 }).toBe(0)
 })
