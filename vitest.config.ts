@@ -58,6 +58,10 @@ export default defineConfig({
           globalSetup: ['./tests/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
+          // As in `unit`: `expect.poll` here waits on other processes (a server ending a job or
+          // aborting its upstream request, a page's styles), which Vitest's 1 s default does not
+          // cover on a loaded machine. The condition still decides; only a failure takes longer.
+          expect: { poll: { timeout: 10_000 } },
           // Each file runs its own server processes. The pool of both projects (four on two cores):
           // most of an e2e file's time is waiting (leases, timers, a browser rendering); with three
           // the run kept the cores about 60% busy, and the unit files waited for the e2e ones.
