@@ -6,7 +6,7 @@
  *   another (`DRAFT_TIME_PREFIX`), so a save writes that one draft — never the others — and two
  *   tabs saving at the same moment, in the same thread or not, keep each other's: no key is read,
  *   changed and written by two tabs. The newest `MAX_DRAFTS` are kept by that time (the oldest
- *   draft is removed; two tabs trimming at once remove the same ones). The previous release listed
+ *   draft is removed; two tabs trimming at once remove the same ones: lib/keyed-store.ts). The previous release listed
  *   the threads with a draft in one value, which two tabs saving at once each wrote without the
  *   other's thread, so that draft escaped the cap until a later save put it back as the oldest.
  * - a draft of more than `MAX_DRAFT_BYTES` (UTF-8) is not stored, only kept in the tab's memory
@@ -22,7 +22,8 @@
  * listed in order in one value) are given these keys on the page's first read or write
  * (`moveLegacyDrafts`).
  */
-import { readStored, removeStored, storedKeys, writeStored } from './safe-storage'
+import { createKeyedStore } from './keyed-store'
+import { readStored, removeStored, writeStored } from './safe-storage'
 
 /** Threads whose draft is kept; the oldest goes first. */
 export const MAX_DRAFTS = 50
@@ -60,8 +61,19 @@ const drafts = new Map<string, string>()
 /** Drafts typed and not yet stored, by thread ('' = forget). */
 const unsaved = new Map<string, string>()
 let saveTimer: ReturnType<typeof setTimeout> | undefined
-/** This page looked for the previous release's drafts already. */
-let legacyLooked = false
+/** The stored drafts, one key per thread; their times under `DRAFT_TIME_PREFIX`. */
+const storedDrafts = createKeyedStore({
+  prefix: DRAFT_STORAGE_PREFIX,
+  max: MAX_DRAFTS,
+  timeOf: key => Number(readStored(DRAFT_TIME_PREFIX + threadOf(key))) || 0,
+  remove: key => removeStoredDraft(threadOf(key)),
+  moveLegacy: moveLegacyDrafts,
+})
+
+/** The thread of a stored draft's key. */
+function threadOf(key: string): string {
+  return key.slice(DRAFT_STORAGE_PREFIX.length)
+}
 
 /** The thread's unsent draft in this tab's memory, or ''. */
 export function draftOf(threadId: string): string {
@@ -73,7 +85,7 @@ export function storedDraftOf(threadId: string): string {
   // Typed here and not stored yet (a sent message's '' included): that is the draft.
   const typed = unsaved.get(threadId)
   if (typed !== undefined) return typed
-  moveLegacyDrafts()
+  storedDrafts.ready()
   return threadId === NEW_THREAD_DRAFT_KEY ? readStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage') ?? '' : readStored(DRAFT_STORAGE_PREFIX + threadId) ?? ''
 }
 
@@ -103,7 +115,7 @@ export function saveDrafts(): void {
   saveTimer = undefined
   watchPage(false)
   if (!unsaved.size) return
-  moveLegacyDrafts()
+  storedDrafts.ready()
   for (const [threadId, typed] of unsaved) {
     // Too long to store: the stored earlier text goes too (a reload must not bring back an old one).
     const text = draftTooLongToKeep(typed) ? '' : typed
@@ -112,20 +124,16 @@ export function saveDrafts(): void {
       else removeStored(NEW_THREAD_DRAFT_STORAGE_KEY, 'sessionStorage')
     }
     else if (text) {
-      lastSavedAt = Math.max(Date.now(), lastSavedAt + 1)
       writeStored(DRAFT_STORAGE_PREFIX + threadId, text)
-      writeStored(DRAFT_TIME_PREFIX + threadId, String(lastSavedAt))
+      writeStored(DRAFT_TIME_PREFIX + threadId, String(storedDrafts.nextTime()))
     }
     else {
       removeStoredDraft(threadId)
     }
   }
   unsaved.clear()
-  dropOldestDrafts()
+  storedDrafts.dropOldest()
 }
-
-/** The last time a draft was saved in this tab: drafts saved in one millisecond keep their order. */
-let lastSavedAt = 0
 
 function removeStoredDraft(threadId: string): void {
   removeStored(DRAFT_STORAGE_PREFIX + threadId)
@@ -134,22 +142,12 @@ function removeStoredDraft(threadId: string): void {
 
 /** The threads with a stored draft. */
 function storedDraftThreads(): string[] {
-  return storedKeys(DRAFT_STORAGE_PREFIX).map(key => key.slice(DRAFT_STORAGE_PREFIX.length))
-}
-
-/** Removes the oldest stored drafts past `MAX_DRAFTS`: by the time saved, then by thread id. */
-function dropOldestDrafts(): void {
-  const threads = storedDraftThreads()
-  if (threads.length <= MAX_DRAFTS) return
-  const savedAt = (threadId: string) => Number(readStored(DRAFT_TIME_PREFIX + threadId)) || 0
-  const byAge = threads.map(threadId => ({ threadId, at: savedAt(threadId) }))
-    .sort((first, second) => first.at - second.at || (first.threadId < second.threadId ? -1 : 1))
-  for (const { threadId } of byAge.slice(0, threads.length - MAX_DRAFTS)) removeStoredDraft(threadId)
+  return storedDrafts.keys().map(threadOf)
 }
 
 /**
- * Gives the drafts earlier releases stored these keys, once per page, before its first read or
- * write of a draft: an upgrade keeps what was typed, in its order, older than any draft saved
+ * Gives the drafts earlier releases stored these keys, once per page (`storedDrafts.ready()`),
+ * before its first read or write of a draft: an upgrade keeps what was typed, in its order, older than any draft saved
  * since. The release before the last kept them all in one list (`LEGACY_DRAFTS_STORAGE_KEY`): they
  * move to their own keys (a thread with one keeps it; only as many as there is room for, newest
  * first), its new-thread draft (one per browser then) becomes this tab's, and the list is removed
@@ -158,8 +156,6 @@ function dropOldestDrafts(): void {
  * The times given are small numbers, the first list's before the second's (it was older).
  */
 function moveLegacyDrafts(): void {
-  if (legacyLooked) return
-  legacyLooked = true
   const legacy = legacyDrafts()
   if (legacy) {
     let stored = true

@@ -1,7 +1,8 @@
 /**
- * This browser's storage, for the demo's lists (lib/stored-list.ts) and drafts (lib/drafts.ts), in
- * calls that never throw: the chat must work where storage is missing (the server's render) or
- * blocked — site data blocked, an embedding site's iframe, Safari's private mode of old: there
+ * This browser's storage, for the demo's lists (lib/stored-list.ts) and items kept by time, one key
+ * each (lib/keyed-store.ts: drafts, answer version choices), in calls that never throw: the chat
+ * must work where storage is missing (the server's render) or blocked — site data blocked, an
+ * embedding site's iframe, Safari's private mode of old: there
  * merely reading `localStorage` throws a `SecurityError`, and a write can throw a
  * `QuotaExceededError` (storage full). Then nothing is kept: a read finds nothing, a write is
  * skipped, and nothing is logged (a failing write on every keystroke would flood the console).

@@ -13,7 +13,8 @@
  */
 import type { TurnVersions, VersionChoice } from './answer-versions'
 import { newestVersion } from './answer-versions'
-import { readStored, removeStored, storedKeys, writeStored } from './safe-storage'
+import { createKeyedStore } from './keyed-store'
+import { readStored, removeStored, writeStored } from './safe-storage'
 
 /** The prefix of a kept choice's key: `<prefix><threadId>\n<turnKey>` (JSON `StoredChoice`). */
 export const VERSION_CHOICE_STORAGE_PREFIX = 'background-jobs:version-choice:'
@@ -27,9 +28,17 @@ interface StoredChoice extends VersionChoice {
   at: number
 }
 
+/** The stored choices, one key per thread and turn, their time in their value. */
+const storedChoiceKeys = createKeyedStore({
+  prefix: VERSION_CHOICE_STORAGE_PREFIX,
+  max: MAX_VERSION_CHOICES,
+  timeOf: key => readChoice(key)?.at ?? 0,
+  moveLegacy: moveListedChoices,
+})
+
 /** The key of the choice of turn `turnKey` in thread `threadId` (a thread id has no line break). */
 function choiceKey(threadId: string, turnKey: string): string {
-  return `${VERSION_CHOICE_STORAGE_PREFIX}${threadId}\n${turnKey}`
+  return storedChoiceKeys.keyOf(`${threadId}\n${turnKey}`)
 }
 
 /** The choice stored under `key`, or null (what another script left there reads as none). */
@@ -46,17 +55,12 @@ function readChoice(key: string): StoredChoice | null {
   return null
 }
 
-/** The last time given to a choice in this tab: two choices made in one millisecond keep their order. */
-let lastAt = 0
-/** This page moved the previous release's list already. */
-let listMoved = false
-
 /** The thread's kept choices, by turn key. */
 export function storedChoices(threadId: string): Record<string, VersionChoice> {
-  moveListedChoices()
+  storedChoiceKeys.ready()
   const prefix = choiceKey(threadId, '')
   const choices: Record<string, VersionChoice> = {}
-  for (const key of storedKeys(prefix)) {
+  for (const key of storedChoiceKeys.keys(`${threadId}\n`)) {
     const choice = readChoice(key)
     if (choice) choices[key.slice(prefix.length)] = { jobId: choice.jobId, newestId: choice.newestId }
   }
@@ -65,14 +69,13 @@ export function storedChoices(threadId: string): Record<string, VersionChoice> {
 
 /** Keeps the choice of turn `turnKey` (null: the newest, nothing to keep). */
 export function keepChoice(threadId: string, turnKey: string, choice: VersionChoice | null): void {
-  moveListedChoices()
+  storedChoiceKeys.ready()
   if (!choice) {
     removeStored(choiceKey(threadId, turnKey))
     return
   }
-  lastAt = Math.max(Date.now(), lastAt + 1)
-  writeStored(choiceKey(threadId, turnKey), JSON.stringify({ jobId: choice.jobId, newestId: choice.newestId, at: lastAt }))
-  dropOldestChoices()
+  writeStored(choiceKey(threadId, turnKey), JSON.stringify({ jobId: choice.jobId, newestId: choice.newestId, at: storedChoiceKeys.nextTime() }))
+  storedChoiceKeys.dropOldest()
 }
 
 /**
@@ -93,27 +96,17 @@ export function forgetChoices(threadId: string, turnKeys: readonly string[]): vo
 
 /** Forgets every choice of a thread (the user deleted it, or a turn went on from the newest). */
 export function forgetThreadChoices(threadId: string): void {
-  moveListedChoices()
-  for (const key of storedKeys(choiceKey(threadId, ''))) removeStored(key)
-}
-
-/** Removes the oldest choices past `MAX_VERSION_CHOICES` (two tabs doing it at once remove the same ones). */
-function dropOldestChoices(): void {
-  const keys = storedKeys(VERSION_CHOICE_STORAGE_PREFIX)
-  if (keys.length <= MAX_VERSION_CHOICES) return
-  const byAge = keys.map(key => ({ key, at: readChoice(key)?.at ?? 0 }))
-    .sort((first, second) => first.at - second.at || (first.key < second.key ? -1 : 1))
-  for (const { key } of byAge.slice(0, keys.length - MAX_VERSION_CHOICES)) removeStored(key)
+  storedChoiceKeys.ready()
+  for (const key of storedChoiceKeys.keys(`${threadId}\n`)) removeStored(key)
 }
 
 /**
  * Moves the choices the previous release kept in one list (`LISTED_CHOICES_STORAGE_KEY`, oldest
- * first) to their own keys, once per page: older than any made since (their place in the list as
- * their time), a turn with a choice of its own keeps it. The list is removed once they are stored.
+ * first) to their own keys, once per page (`storedChoiceKeys.ready()`): older than any made since
+ * (their place in the list as their time), a turn with a choice of its own keeps it. The list is
+ * removed once they are stored.
  */
 function moveListedChoices(): void {
-  if (listMoved) return
-  listMoved = true
   const raw = readStored(LISTED_CHOICES_STORAGE_KEY)
   if (raw === null) return
   let listed: unknown
