@@ -50,6 +50,28 @@ describe('demo workflow research-report (built-in scripted model)', () => {
     expect(job.state().content.endsWith('The report on “tidal power” was not approved: Nobody answered in time.')).toBe(true)
   })
 
+  it('ends the reviewer’s feedback with a full stop in the redraft and the rejection note, as typed without one', async () => {
+    const job = startWorkflow(researchReport, { topic: 'tidal power' }, { model: scriptedModel() })
+    await job.nextInput()
+    job.answer({ approved: false, feedback: '  Add costs ' })
+    await job.nextInput()
+    // The scripted model quotes its prompt on one line: the feedback, then the research notes.
+    expect(job.state().nodeStates.draft!.output).toMatch(/The reviewer asked for changes: Add costs\. Research notes:/)
+    job.answer({ approved: false, feedback: 'Shorter, please!' })
+    await job.done
+    expect(job.state().content.endsWith('The report on “tidal power” was not approved: Shorter, please!')).toBe(true)
+  })
+
+  it('ends a rejection note with a full stop when the feedback has none', async () => {
+    const job = startWorkflow(researchReport, { topic: 'tidal power' }, { model: scriptedModel() })
+    for (const feedback of ['Add costs', 'still no costs']) {
+      await job.nextInput()
+      job.answer({ approved: false, feedback })
+    }
+    await job.done
+    expect(job.state().content.endsWith('The report on “tidal power” was not approved: still no costs.')).toBe(true)
+  })
+
   it('a rejection without feedback (it is optional) ends with the rejection note, not a failed job', async () => {
     const job = startWorkflow(researchReport, { topic: 'tidal power' }, { model: scriptedModel() })
     for (let round = 0; round < 2; round++) {

@@ -17,6 +17,15 @@ const MAX_DRAFTS = 2
  */
 const APPROVAL_TIMEOUT_MS = 4 * 60_000
 
+/**
+ * The reviewer's feedback as a sentence: trimmed, with a full stop when it ends without one ("Add
+ * costs"), so what follows it — the research notes, the end of the rejection note — does not run on.
+ */
+function feedbackSentence(feedback: string): string {
+  const text = feedback.trim()
+  return /[.!?…][”"’')\]]*$/.test(text) ? text : `${text}.`
+}
+
 export default defineWorkflow({
   name: 'research-report',
   description: 'Researches a topic, drafts a short report, asks you to approve it, then publishes it.',
@@ -33,7 +42,7 @@ export default defineWorkflow({
       prompt: (state) => {
         const review = state.outputs.approval as { feedback?: string } | undefined
         // The reviewer's feedback goes first: it matters most, and short models read the start best.
-        const feedback = review?.feedback ? ` The reviewer asked for changes: ${review.feedback}` : ''
+        const feedback = review?.feedback?.trim() ? ` The reviewer asked for changes: ${feedbackSentence(review.feedback)}` : ''
         return `Write a short report on ${state.input.topic}.${feedback}\n\nResearch notes:\n${String(state.outputs.research)}`
       },
     },
@@ -65,7 +74,7 @@ export default defineWorkflow({
       // Feedback is optional: a rejection without it still ends the job well.
       value: (state) => {
         const review = state.outputs.approval as { feedback?: string } | undefined
-        const why = review?.feedback?.trim() ? `: ${review.feedback.trim()}` : ' (no feedback was given).'
+        const why = review?.feedback?.trim() ? `: ${feedbackSentence(review.feedback)}` : ' (no feedback was given).'
         return `The report on “${String(state.input.topic)}” was not approved${why}`
       },
     },
