@@ -4,6 +4,28 @@ import type { InjectionKey } from 'vue'
 /** The thread view provides this: puts focus in the composer. */
 export const FOCUS_COMPOSER_KEY: InjectionKey<() => void> = Symbol('focus-composer')
 
+/** Nothing was typed in the message box since it was last emptied by a send, or an answer sent the focus there. */
+let composerFresh = true
+
+/** Something was typed in the message box (an `input` event): its user writes. */
+export function markComposerTyped(): void {
+  composerFresh = false
+}
+
+/** The message box was emptied by a send, or an answered question handed it the focus: nothing typed there since. */
+export function markComposerFresh(): void {
+  composerFresh = true
+}
+
+/**
+ * The user waits rather than writes: the focus in the message box, empty, nothing typed there
+ * since the last send (a question that comes may take the focus: InputPrompt.vue).
+ */
+export function waitingInComposer(): boolean {
+  const box = document.activeElement as HTMLTextAreaElement | null
+  return composerFresh && box?.id === 'composer-input' && box.value === ''
+}
+
 /** `smooth`, unless the user asked the system for reduced motion. */
 export function scrollBehavior(): ScrollBehavior {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'instant' : 'smooth'
