@@ -297,6 +297,16 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
     expect(await page.title()).toBe('parallel-brainstorm: dogs — Background jobs chat')
   })
 
+  for (const width of [360, 320]) {
+    it(`shows the top bar's "scripted model" whole at ${width} px: the brand gives way`, async () => {
+      const page = await openChat({ viewport: { width, height: 740 } })
+      const cut = (selector: string) => page.locator(selector).evaluate(element => element.scrollWidth > element.clientWidth)
+      expect(await cut('.topbar-model')).toBe(false)
+      expect(await page.locator('.topbar-model').textContent()).toBe('scripted model')
+      expect(await page.locator('.brand').evaluate(element => element.getClientRects().length)).toBe(1)
+    })
+  }
+
   it('keeps the composer compact and the top bar on one line at 375 px', async () => {
     const page = await openChat({ viewport: { width: 375, height: 740 } })
     const height = (selector: string) => page.locator(selector).evaluate(element => element.getBoundingClientRect().height)
