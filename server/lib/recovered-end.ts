@@ -61,13 +61,18 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
     }
   }
 
-  /** Stores `outcome` as the job's end under the claimed lease; true once stored. */
-  async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome): Promise<boolean> {
+  /**
+   * Stores `outcome` as the job's end under the claimed lease; true once stored. `jobStartedAtMs`:
+   * when the job first started, on `performance.now()` (job-start.ts) — its duration counts from
+   * there, as a run's end does (run-end.ts); 0 when not known.
+   */
+  async function store(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, outcome: RecoveredOutcome, jobStartedAtMs?: number): Promise<boolean> {
     const { epoch } = record.lease
     const seq = state.seq + 1
-    // What the lost owner's stored steps and calls add up to, as a takeover run's end counts them
-    // (not timed: no run here).
+    // What the lost owner's stored steps and calls add up to, as a takeover run's end counts them,
+    // and the whole job's duration.
     const metrics = metricsSoFar(state)
+    if (jobStartedAtMs !== undefined) metrics.duration_ms = Math.max(0, Math.round(performance.now() - jobStartedAtMs))
     const end: Extract<JobEvent, { type: 'job-end' }> = outcome.status === 'completed'
       ? { type: 'job-end', status: 'completed', metrics, seq, at: now(), ...(epoch > 1 ? { epoch } : {}) }
       : { ...failedJobEnd(seq, now(), outcome.error, epoch) as Extract<JobEvent, { type: 'job-end' }>, status: outcome.status, metrics }
@@ -90,24 +95,28 @@ export function createRecoveredEnds(options: RecoveredEndsOptions) {
     return result.ok
   }
 
-  /** Ends a recovered job `failed` with `failure` — `aborted` when its user aborted it while nobody owned it (`abortedMeanwhile`). */
-  function endRecovered(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false): Promise<boolean> {
-    return store(record, state, config, abortedMeanwhile ? { status: 'aborted', error: { code: 'aborted', message: 'Aborted by the user' } } : { status: 'failed', error: failure })
+  /**
+   * Ends a recovered job `failed` with `failure` — `aborted` when its user aborted it while nobody
+   * owned it (`abortedMeanwhile`). `jobStartedAtMs`: as for `store`.
+   */
+  function endRecovered(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, failure: JobError, abortedMeanwhile = false, jobStartedAtMs?: number): Promise<boolean> {
+    return store(record, state, config, abortedMeanwhile ? { status: 'aborted', error: { code: 'aborted', message: 'Aborted by the user' } } : { status: 'failed', error: failure }, jobStartedAtMs)
   }
 
   /**
    * Ends a chat job whose owner was lost: `failed`, code `owner-lost`, the stored text kept
    * (`aborted` if aborted meanwhile); `completed` when its final round was stored (answeredBefore),
    * but `failed` with `upstream-content-filter` when the content filter ended that round before any
-   * text, as its owner would have (filtered-answer.ts; `textStarts`: where each round began, round-text.ts).
+   * text, as its owner would have (filtered-answer.ts; `textStarts`: where each round began,
+   * round-text.ts). `jobStartedAtMs`: as for `store`.
    */
-  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean, textStarts?: RoundTextStarts): Promise<boolean> {
+  function endLostChat(record: JobRecord & { lease: JobLease }, state: JobState, config: BackgroundJobsConfig, abortedMeanwhile: boolean, textStarts?: RoundTextStarts, jobStartedAtMs?: number): Promise<boolean> {
     if (!abortedMeanwhile && answeredBefore(state)) {
-      if (!isFilteredAnswer(state.steps.findLast(step => !step.nodeId)?.finishReason, prefillOf(state, textStarts))) return store(record, state, config, { status: 'completed' })
+      if (!isFilteredAnswer(state.steps.findLast(step => !step.nodeId)?.finishReason, prefillOf(state, textStarts))) return store(record, state, config, { status: 'completed' }, jobStartedAtMs)
       const filtered = filteredAnswer()
-      return endRecovered(record, state, config, { code: filtered.code, message: filtered.message, ...filtered.details })
+      return endRecovered(record, state, config, { code: filtered.code, message: filtered.message, ...filtered.details }, false, jobStartedAtMs)
     }
-    return endRecovered(record, state, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile)
+    return endRecovered(record, state, config, { code: 'owner-lost', message: 'The server running this job stopped; the text so far is kept', failedDuring: 'engine' }, abortedMeanwhile, jobStartedAtMs)
   }
 
   return { endRecovered, endLostChat }

@@ -77,7 +77,7 @@ export function createTakeOver(options: TakeOverOptions) {
       // Past its time limit, counted from its first start (job-start.ts): ended as a lost owner's
       // job is (its unanswered calls counted `error`), nothing run again.
       if (jobStartedAtMs !== undefined && performance.now() - jobStartedAtMs >= config.limits.jobTimeoutMs) {
-        if (await endRecovered(record, state, config, { code: 'timeout', message: timeLimitMessage(config, true) }, abortedMeanwhile)) countTakeover('ended')
+        if (await endRecovered(record, state, config, { code: 'timeout', message: timeLimitMessage(config, true) }, abortedMeanwhile, jobStartedAtMs)) countTakeover('ended')
         return
       }
       // The request comes back from the shared store: it runs again only if a route would accept it.
@@ -85,7 +85,7 @@ export function createTakeOver(options: TakeOverOptions) {
       if (!check.ok) {
         logger.warn('a recovered job\'s stored request is invalid; not running it', { jobId: record.id, error: check.error.message, requestId: creatingRequestIdOf(record.request) })
         // Counted once the end is stored: a write that failed leaves the job for the next scan.
-        if (await endRecovered(record, state, config, check.error, abortedMeanwhile)) countTakeover('ended')
+        if (await endRecovered(record, state, config, check.error, abortedMeanwhile, jobStartedAtMs)) countTakeover('ended')
         return
       }
       const textStarts = record.type === 'chat' ? await chatRoundStarts(record) : undefined
@@ -99,6 +99,6 @@ export function createTakeOver(options: TakeOverOptions) {
     // A last round the content filter ended: whether it wrote anything needs the rounds' starts (a log read, only then).
     const filtered = state.steps.findLast(step => !step.nodeId)?.finishReason === 'content_filter'
     const textStarts = filtered ? await chatRoundStarts(record) : undefined
-    if (await endLostChat(record, state, config, abortedMeanwhile, textStarts)) countTakeover('ended')
+    if (await endLostChat(record, state, config, abortedMeanwhile, textStarts, jobStartedAtMs)) countTakeover('ended')
   }
 }
