@@ -118,7 +118,8 @@ export type ChatIntent =
   | { kind: 'turn', request: ChatRequest, historyFromServer?: boolean }
   /** `message`: the assistant message the answers are on, which the response continues (`answeredMessage`). */
   | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[], message: UiMessageInput }
-  | { kind: 'settled', request: ChatRequest, messageId: string, message: UiMessageInput }
+  /** `field`: where the body holds `message` (`messages.N`, or `message` for a newest-message-only body). */
+  | { kind: 'settled', request: ChatRequest, messageId: string, message: UiMessageInput, field: string }
 
 /**
  * Refuses file parts in the user message a new turn answers (`sendMessage({ text, files })`): the
@@ -208,7 +209,7 @@ function classify(request: ChatRequest, historyFromServer: boolean): ChatIntent 
     const message = request.messages[index]!
     const answers = answeredApprovals(message, index)
     if (answers.length === 0) {
-      if (message.id) return { kind: 'settled', request, messageId: message.id, message }
+      if (message.id) return { kind: 'settled', request, messageId: message.id, message, field: historyFromServer ? 'message' : `messages.${index}` }
       throw new RequestError(400, `messages.${index}.id: the last message must be the user's, or the assistant's with its id`)
     }
     return { kind: 'approvals', request, answers, message }

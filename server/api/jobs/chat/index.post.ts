@@ -6,7 +6,8 @@
  * regeneration of an earlier message drops — their slots counted as the new job's, so a refused
  * turn (429, 503) ends none; it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
- * the assistant's message last with nothing to answer gets a settled stream (nothing new runs), and
+ * the assistant's message last with nothing to answer gets a settled stream (nothing new runs) —
+ * a 400 when it holds a tool output its job never gave (a client-side tool's) — and
  * so do approvals posted again for an answer aborted after it took them. Approvals the job has
  * all answered already (the post's response was lost; another tab or their expiry answered them
  * first) get its stream from before those answers.
@@ -15,6 +16,7 @@
  */
 import { readChatBody } from '../../../lib/ai-sdk/chat-body'
 import { readChatRequest } from '../../../lib/ai-sdk/chat-request'
+import { refuseClientToolOutputs } from '../../../lib/ai-sdk/client-tool-outputs'
 import { endDroppedTurns, turnsToDrop } from '../../../lib/ai-sdk/dropped-turns'
 import { activeChatJobs, answerChatApprovals, chatTurnInput, nothingKnown, refuseUnknownTools } from '../../../lib/ai-sdk/chat-turn'
 import { startReplacingTurn } from '../../../lib/ai-sdk/replaced-answers'
@@ -34,7 +36,11 @@ import { withEarlierToolOutcomes } from '../../../lib/http/earlier-tool-outcomes
 export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(context, async () => {
   // The SDK posts the whole chat back every turn (tool inputs and outputs too): its own, larger limit.
   const intent = readChatRequest(await readChatBody(context.event, context.config.limits.maxChatBodyBytes))
-  if (intent.kind === 'settled') return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.message))
+  if (intent.kind === 'settled') {
+    // A tool output from the client (addToolOutput) the job never had: a 400, not a silent settle (client-tool-outputs.ts).
+    await refuseClientToolOutputs(context, intent.message, intent.messageId, intent.field)
+    return sendSettledStream(context.event.node.res, intent.messageId, asksApproval(intent.message))
+  }
   if (intent.kind === 'approvals') {
     const messageId = intent.message.id
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
