@@ -22,6 +22,9 @@ import type { UiMessage } from './ui-parts'
 import { partsFromChunks } from './ui-parts'
 import { shownUserMessageIdOf } from './user-message-ids'
 
+/** What reading a chat needs: a route's context, or the engine and a user id (read-chat-messages.ts). */
+export type ChatReadContext = Pick<JobsRouteContext, 'engine' | 'userId' | 'config'>
+
 /** Options of `chatHistory`. */
 export interface ChatHistoryOptions {
   /** Give assistant messages their metadata (the app's hook is asked). @default false */
@@ -35,7 +38,7 @@ export interface ChatJob {
 }
 
 /** The assistant message of a job's whole log (read like a viewer that attaches and leaves at once). */
-async function jobAnswer(context: JobsRouteContext, { job, record }: ChatJob, options: ChatHistoryOptions): Promise<UiMessage> {
+async function jobAnswer(context: ChatReadContext, { job, record }: ChatJob, options: ChatHistoryOptions): Promise<UiMessage> {
   const from = nothingKnown(job)
   const mapper = createUiChunkMapper({ messageId: job.id, known: from })
   const chunks: UiChunk[] = []
@@ -87,7 +90,7 @@ function currentTurns(newestFirst: ChatJob[]): ChatJob[] {
  * `startedWithout` those started without a `messageId` (their ids key the main chat's answers
  * again), gone ones included when a main-chat job answering them again says so.
  */
-export async function readCurrentTurns(context: JobsRouteContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string>, startedWithout: Set<string> }> {
+export async function readCurrentTurns(context: ChatReadContext, chatId: string, turns: number): Promise<{ current: ChatJob[], listed: Set<string>, startedWithout: Set<string> }> {
   // Regenerations are jobs too but not turns, and an older job places the newer ones: read them
   // all, in widening pages, each after the last (a wider read from the newest read them again).
   const newestFirst: JobRecord[] = []
@@ -105,7 +108,7 @@ export async function readCurrentTurns(context: JobsRouteContext, chatId: string
 }
 
 /** The messages of chat `chatId` (this user's jobs in that thread only). */
-export async function chatHistory(context: JobsRouteContext, chatId: string, options: ChatHistoryOptions = {}): Promise<UiMessage[]> {
+export async function chatHistory(context: ChatReadContext, chatId: string, options: ChatHistoryOptions = {}): Promise<UiMessage[]> {
   // More turns than a client may send back (limits.maxMessages) could not continue the chat anyway.
   const turns = Math.ceil(context.config.limits.maxMessages / 2)
   const { current, startedWithout } = await readCurrentTurns(context, chatId, turns)

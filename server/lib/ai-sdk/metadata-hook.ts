@@ -12,17 +12,17 @@ import { createMessageMetadataSource } from './message-metadata'
 type MetadataHook = NonNullable<JobsRouteContext['engine']['hooks']['chatMessageMetadata']>
 
 /** The app's hook when it listens now, else null. */
-function listeningHook({ engine }: JobsRouteContext): MetadataHook | null {
+function listeningHook({ engine }: Pick<JobsRouteContext, 'engine'>): MetadataHook | null {
   const hook = engine.hooks?.chatMessageMetadata
   return !hook || engine.hooks.isListening?.('chatMessageMetadata') === false ? null : hook
 }
 
-function sourceOf(context: JobsRouteContext, hook: MetadataHook, job: JobRecord): MessageMetadataSource {
+function sourceOf(context: Pick<JobsRouteContext, 'engine'>, hook: MetadataHook, job: JobRecord): MessageMetadataSource {
   return createMessageMetadataSource({ job, hook, logger: routeLogger, timers: context.engine.hookTimers })
 }
 
 /** The metadata source of a job whose record the caller already read for this request's user, or null when the app has no hook. */
-export function recordMetadataSource(context: JobsRouteContext, job: JobRecord): MessageMetadataSource | null {
+export function recordMetadataSource(context: Pick<JobsRouteContext, 'engine'>, job: JobRecord): MessageMetadataSource | null {
   const hook = listeningHook(context)
   return hook ? sourceOf(context, hook, job) : null
 }
