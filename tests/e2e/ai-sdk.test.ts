@@ -8,7 +8,8 @@
  */
 import { DefaultChatTransport } from 'ai'
 import type { UIMessage, UIMessageChunk } from 'ai'
-import { describe, expect, it } from 'vitest'
+import { useChat } from '@ai-sdk/vue'
+import { describe, expect, it, vi } from 'vitest'
 import { lastTurnOf } from '../support/mock-upstream'
 import { expectEngineIdle } from '../support/ops-client'
 import { chatId } from '../support/ai-sdk-fetch'
@@ -80,6 +81,40 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     expect(message.id).toBe((seen[0] as { messageId: string }).messageId)
     expect(message.parts.filter(part => part.type === 'text')).toHaveLength(1)
     expect(textOf(message)).toBe(HELD_TEXT)
+  })
+
+  it('the one-URL switch with @ai-sdk/vue\'s useChat, reloaded mid-answer: resumeStream() brings the running answer back, once; the question needs the messages route', async () => {
+    hold()
+    const { client } = await sdkUser()
+    const id = chatId()
+    // Only `api` changed (the cookie header stands in for the browser's cookie jar).
+    const transport = () => new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: client.cookie() } })
+    const before = useChat({ id, transport: transport() })
+    const sent = before.sendMessage({ text: 'Please hold on' })
+    await vi.waitFor(() => expect(before.messages.value.at(-1)?.parts.some(part => part.type === 'text')).toBe(true))
+    const jobId = before.messages.value.at(-1)!.id
+    // The tab goes away (a reload closes the response, as stop() does): the job runs on.
+    await before.stop()
+    await sent
+    expect((await client.get(`/api/jobs/${jobId}`)).body.job.status).toBe('running')
+
+    // The reloaded page: a new useChat with the same id and nothing else (Vue's has no `resume` option).
+    const after = useChat({ id, transport: transport() })
+    const resumed = after.resumeStream()
+    await vi.waitFor(() => expect(after.status.value).toBe('streaming'))
+    release()
+    await resumed
+    expect(after.error.value).toBeUndefined()
+    // The answer, whole and once; the question is not there (the SDK keeps messages in memory only).
+    expect(after.messages.value.map(message => [message.id, message.role])).toEqual([[jobId, 'assistant']])
+    expect(textOf(after.messages.value[0]!)).toBe(HELD_TEXT)
+
+    // docs/ai-sdk.md "After a reload": the messages route first, then resumeStream() (204 once it ended).
+    const { messages } = (await client.get(`/api/jobs/chat/${encodeURIComponent(id)}/messages`)).body as { messages: UIMessage[] }
+    const loaded = useChat({ id, messages, transport: transport() })
+    await loaded.resumeStream()
+    expect(loaded.status.value).toBe('ready')
+    expect(loaded.messages.value.map(message => [message.role, textOf(message)])).toEqual([['user', 'Please hold on'], ['assistant', HELD_TEXT]])
   })
 
   it('regenerate while the answer still runs (stop() only closed it): the old job is aborted, the new one answers; a retried post keeps its job', async () => {
