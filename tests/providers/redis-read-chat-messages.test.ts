@@ -1,5 +1,5 @@
 /**
- * `readChatMessages` (decision 41) on the Redis provider: a chat answered on one instance is read
+ * `readChatMessages` (decision 40) on the Redis provider: a chat answered on one instance is read
  * whole on another — the user's messages with the ids the client gave them, each answer under its
  * job's id — and another user's chat has none (tests/unit/read-chat-messages.test.ts: memory).
  */

@@ -1,5 +1,5 @@
 /**
- * `readChatMessages(userId, chatId)` (server/utils, decision 41): an AI SDK chat's stored messages
+ * `readChatMessages(userId, chatId)` (server/utils, decision 40): an AI SDK chat's stored messages
  * for server code without the user's request. There was no supported way: the messages route needs
  * the user's request (their cookie or session), and the engine's calls give jobs, not the SDK's
  * messages. It answers what the messages route answers that user — the same messages, with the

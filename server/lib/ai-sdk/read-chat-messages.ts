@@ -1,5 +1,5 @@
 /**
- * A chat's stored messages for server code (decision 41): what `GET /api/jobs/chat/:chatId/messages`
+ * A chat's stored messages for server code (decision 40): what `GET /api/jobs/chat/:chatId/messages`
  * answers, read without a request — a page rendered by the app's own server route, a webhook, an
  * export. Scoped to the user id the caller passes (another user's chat, like an unknown one, has
  * no messages), on every provider: it reads the chat's jobs as the route does.
