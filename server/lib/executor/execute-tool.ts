@@ -210,10 +210,34 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   const decoded = decodeArguments(call.args)
   const eventArgs = decoded.ok ? decoded.value : decoded.raw
   context.emit({ type: 'tool-call', id: call.id, name: call.name, args: eventArgs, step: call.step, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
+  // Counted as it starts: the call was made (and billed) whatever its end — one the job's end cuts
+  // off too, whose end is written at once from the metrics of that moment (a takeover counts the
+  // stored `tool-call` events the same way: job-run.ts metricsSoFar).
+  context.addMetrics({ tool_call_count: 1 })
 
   const timing: { startedAt: number | null } = { startedAt: null }
   // Elapsed time, on the monotonic clock: a wall-clock step during the call changes nothing.
   const durationMs = () => (timing.startedAt === null ? 0 : Math.round(performance.now() - timing.startedAt))
+  // Its execution time counts once: as it ends, or — cut off by the end of its job or node — the
+  // time it ran, as the abort comes (before the job's end is written).
+  let timeCounted = false
+  const countTime = (ms: number) => {
+    if (timeCounted) return
+    timeCounted = true
+    context.addMetrics({ tool_execution_time_ms: ms })
+  }
+  const countCutOffTime = () => countTime(durationMs())
+  context.signal.addEventListener('abort', countCutOffTime, { once: true })
+  try {
+    return await runToolCall(context, call, eventArgs, timing, durationMs, countTime)
+  }
+  finally {
+    context.signal.removeEventListener('abort', countCutOffTime)
+  }
+}
+
+/** The call once its `tool-call` is out: runs it, emits its `tool-result`, counts its outcome. */
+async function runToolCall(context: RunContext, call: ToolCallRequest, eventArgs: unknown, timing: { startedAt: number | null }, durationMs: () => number, countTime: (ms: number) => void): Promise<ToolCallOutcome> {
   let outcome: ToolCallOutcome
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
@@ -257,6 +281,6 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     context.emit({ type: 'tool-result', id: call.id, status: error.status, error: shown, durationMs: outcome.durationMs, ...(call.nodeId ? { nodeId: call.nodeId } : {}) })
   }
   countStoredToolResult(context, call.name, outcome.refused ? REFUSED_STATUS : outcome.status, timing.startedAt === null ? null : outcome.durationMs)
-  context.addMetrics({ tool_call_count: 1, tool_execution_time_ms: outcome.durationMs })
+  countTime(outcome.durationMs)
   return outcome
 }
