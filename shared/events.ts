@@ -46,7 +46,7 @@ export interface JobMetrics {
   tool_execution_time_ms: number
   total_rounds: number
   tokens: TokenUsage
-  /** Workflow jobs: how many nodes ran. */
+  /** Workflow jobs: how many node visits started — the whole job's, across takeovers (a visit cut off and run again counts once). */
   nodes_executed?: number
 }
 

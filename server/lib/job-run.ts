@@ -131,14 +131,16 @@ export function isUnexpectedError(error: unknown): boolean {
 
 /**
  * The totals a run starts from: none for a new job; for a job taken over from a lost owner, the
- * rounds, tokens and tool calls its stored events show, so the job's metrics (`job-end`) count the
- * whole job, not only this run (they said fewer rounds and tokens than its steps). Its duration
- * and its time to first token count from the job's first start (`JobRun.jobStartedAt`), the first
- * token only when it came on this run (`JobRun.firstTokenBefore`); `nodes_executed` stays this run's.
+ * rounds, tokens, tool calls and workflow node visits its stored events show, so the job's metrics
+ * (`job-end`) count the whole job, not only this run (they said fewer rounds and tokens than its
+ * steps, and only the nodes the last run started). A node visit counts once: the one a takeover
+ * cut off, run again, is listed once in `executionOrder` and not counted again (workflow-run.ts).
+ * Its duration and its time to first token count from the job's first start
+ * (`JobRun.jobStartedAt`), the first token only when it came on this run (`JobRun.firstTokenBefore`).
  */
 export function metricsSoFar(state: JobState): JobMetrics {
   const metrics = emptyMetrics()
-  addMetrics(metrics, { total_rounds: state.steps.length, tool_call_count: state.toolCalls.length })
+  addMetrics(metrics, { total_rounds: state.steps.length, tool_call_count: state.toolCalls.length, nodes_executed: state.executionOrder.length })
   for (const step of state.steps) {
     if (step.usage) addMetrics(metrics, { tokens: step.usage })
   }

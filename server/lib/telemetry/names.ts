@@ -65,6 +65,7 @@ export const ATTR = {
   rounds: 'background_jobs.rounds',
   toolCalls: 'background_jobs.tool_calls',
   toolTimeMs: 'background_jobs.tool_execution_time_ms',
+  /** A workflow's node visits started, the whole job's across takeovers (job-run.ts metricsSoFar). */
   nodesExecuted: 'background_jobs.nodes_executed',
   tokensInput: 'background_jobs.tokens.input',
   tokensOutput: 'background_jobs.tokens.output',

@@ -195,11 +195,11 @@ export class WorkflowRun {
     const info: WorkflowNodeInfo = { nodeId, kind: node.kind, workflow: workflow.name, visit, parentSignal }
     // The visit the earlier run was cut off in runs again: an answer it already had stored stands.
     const storedAnswer = resumeAfter === Number.POSITIVE_INFINITY ? undefined : this.resume.takeAnswer(nodeId)
-    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer, onFailed: options.onFailed, onEnded: (status) => { info.ended = status } }))
+    return traceWorkflowNode(context, info, () => this.executeNode(node, nodeId, parentSignal, { holdText: options.holdText, resumeAfter, storedAnswer, newVisit: !again, onFailed: options.onFailed, onEnded: (status) => { info.ended = status } }))
   }
 
   /** Runs a node that no earlier run finished: `node-start`, the executor under its limits, `node-end`. */
-  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer, onFailed?: (failure: JobFailure) => void, onEnded?: (status: 'failed' | 'skipped') => void }): Promise<unknown> {
+  private async executeNode(node: WorkflowNode, nodeId: string, parentSignal: AbortSignal, options: { holdText: boolean, resumeAfter: number, storedAnswer?: StoredAnswer, newVisit: boolean, onFailed?: (failure: JobFailure) => void, onEnded?: (status: 'failed' | 'skipped') => void }): Promise<unknown> {
     const { context, state, workflow } = this
     const { nodeTimeoutMs } = context.config.limits
     // An owner back from a pause past its lease starts no node before the store confirms the lease.
@@ -211,7 +211,9 @@ export class WorkflowRun {
     const timed = TIMED_KINDS.has(node.kind)
     const usedMs = timed && jobAgeMs !== undefined && options.resumeAfter !== Number.POSITIVE_INFINITY ? Math.round(nodeTimeUsed(context.resumedFrom, nodeId, jobAgeMs)) : 0
     context.emit({ type: 'node-start', nodeId, kind: node.kind, ...startedAtJobMs, ...(usedMs > 0 ? { usedMs } : {}) })
-    context.addMetrics({ nodes_executed: 1 })
+    // A visit counts as it starts; the one a takeover cut off, run again, is counted in the stored
+    // state this run's metrics start from (job-run.ts metricsSoFar), as in limits.maxNodesPerJob.
+    if (options.newVisit) context.addMetrics({ nodes_executed: 1 })
     const timeoutError = () => new JobFailure('node-timeout', `Node "${nodeId}" ran longer than limits.nodeTimeoutMs (${nodeTimeoutMs} ms${usedMs > 0 ? ', counted across the instances that ran it' : ''})`, { failedDuring: 'workflow-node', nodeId })
 
     let nodeContext: NodeContext | undefined
