@@ -97,11 +97,15 @@ export async function runAgentLoop(context: RunContext, options: AgentLoopOption
     // An owner back from a pause past its lease asks the upstream nothing before the store confirms the lease.
     const confirming = context.confirmLease?.()
     if (confirming) await confirming
-    context.addMetrics({ total_rounds: 1 })
     const request = { model: options.model ?? context.defaultModel, messages, ...(tools ? { tools } : {}) }
     const continuesText = options.continuesText === true && step === (options.firstStep ?? 1)
     // The round starts once the hook has chosen its model: its `step-start` names it (decision 32).
-    const started = (model: string) => context.emit({ type: 'step-start', step, model, ...tag })
+    // Counted then, as a takeover counts the stored `step-start`s (job-run.ts metricsSoFar): a job
+    // stopped while the hook ran asked the model nothing.
+    const started = (model: string) => {
+      context.addMetrics({ total_rounds: 1 })
+      context.emit({ type: 'step-start', step, model, ...tag })
+    }
     const streamed = await traceModelRound(context, { step, request, nodeId }, (firstToken, sent) => streamModelRound(context, request, { nodeId, firstToken, continuesText, started, sent }))
     // Looked up in the job's call index, not copied from its calls each round (a long run has many).
     const calls = streamed.toolCalls.length ? withUniqueIds(streamed.toolCalls, step, seenIds, toolCallIndex(context.state().toolCalls)) : []
