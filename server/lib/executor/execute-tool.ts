@@ -143,11 +143,20 @@ async function withinTimeLimit<T>(context: RunContext, tool: ToolDefinition, tim
   return outcome.value
 }
 
+/**
+ * When a call's run started (`performance.now()`; null before: an approval's wait), and whether an
+ * isolated call still waits in its queue (its run starts when a worker takes it).
+ */
+interface CallTiming {
+  startedAt: number | null
+  queued: boolean
+}
+
 /** A guarded run whose isolated attempts also tell where their worker is in the call (tool-runner.ts). */
 type IsolatedRun<T> = (signal: AbortSignal, started: () => void, onWaiting: (cancel: CancelStart, stage?: () => IsolatedCallStage, leftover?: () => string | null) => void) => Promise<T>
 
 /** Runs the tool: approval, deadline, one retry on a network error for `retryable` tools. */
-async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: { startedAt: number | null }, progress: CallProgress): Promise<ToolResultJson> {
+async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallRequest, parsed: ParsedArguments, timing: CallTiming, progress: CallProgress): Promise<ToolResultJson> {
   const toolContext = { userId: context.userId, jobId: context.jobId, threadId: context.threadId, step: call.step }
   const timeoutMs = tool.timeoutMs ?? context.config.limits.toolTimeoutMs
   // An isolated call a human approved runs on the value approved (approved-arguments.ts).
@@ -172,8 +181,9 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
   // confirms the lease: another instance may own the job now. Rejects (the job's end) when lost.
   const confirming = context.confirmLease?.()
   if (confirming) await confirming
-  // Time spent waiting for a human is not tool execution time.
+  // Time spent waiting for a human is not tool execution time, nor, isolated, for a worker.
   timing.startedAt = performance.now()
+  timing.queued = runsIsolated(tool, context.config)
   // A workflow's tool node names its tool (no offer) and uses its value; a model reads only part of it.
   const attempt = toolAttempt(context, { tool, args: parsed.args, rawArgs: parsed.raw, context: toolContext, timeoutMs, approvedArgs, forNode: !call.offeredTools, progress })
   return await withinTimeLimit(context, tool, timeoutMs, async (signal, started, onWaiting) => {
@@ -182,6 +192,7 @@ async function invoke(context: RunContext, tool: ToolDefinition, call: ToolCallR
     const start = () => {
       if (!begun) timing.startedAt = performance.now()
       begun = true
+      timing.queued = false
       started()
     }
     try {
@@ -215,7 +226,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
   // stored `tool-call` events the same way: job-run.ts metricsSoFar).
   context.addMetrics({ tool_call_count: 1 })
 
-  const timing: { startedAt: number | null } = { startedAt: null }
+  const timing: CallTiming = { startedAt: null, queued: false }
   // Elapsed time, on the monotonic clock: a wall-clock step during the call changes nothing.
   const durationMs = () => (timing.startedAt === null ? 0 : Math.round(performance.now() - timing.startedAt))
   // Its execution time counts once: as it ends, or — cut off by the end of its job or node — the
@@ -226,7 +237,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
     timeCounted = true
     context.addMetrics({ tool_execution_time_ms: ms })
   }
-  const countCutOffTime = () => countTime(durationMs())
+  const countCutOffTime = () => countTime(timing.queued ? 0 : durationMs())
   context.signal.addEventListener('abort', countCutOffTime, { once: true })
   try {
     return await runToolCall(context, call, eventArgs, timing, durationMs, countTime)
@@ -237,7 +248,7 @@ export async function executeToolCall(context: RunContext, call: ToolCallRequest
 }
 
 /** The call once its `tool-call` is out: runs it, emits its `tool-result`, counts its outcome. */
-async function runToolCall(context: RunContext, call: ToolCallRequest, eventArgs: unknown, timing: { startedAt: number | null }, durationMs: () => number, countTime: (ms: number) => void): Promise<ToolCallOutcome> {
+async function runToolCall(context: RunContext, call: ToolCallRequest, eventArgs: unknown, timing: CallTiming, durationMs: () => number, countTime: (ms: number) => void): Promise<ToolCallOutcome> {
   let outcome: ToolCallOutcome
   try {
     const offered = call.offeredTools ?? resolveToolNames(context.tools, context.config)
