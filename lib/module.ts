@@ -11,7 +11,9 @@
  * - under `nuxt dev`, adding, deleting or renaming one of them reloads the server (lib/definition-files.ts);
  * - stops the build for a Nitro preset where jobs cannot run (serverless, edge, static:
  *   lib/preset-support.ts), and tells the server which preset it was built with
- *   (`#background-jobs/preset`, for the node-cluster boot check in server/lib/cluster-check.ts).
+ *   (`#background-jobs/preset`, for the node-cluster boot check in server/lib/cluster-check.ts);
+ * - lists the app's own routes under `/api/jobs` (`#background-jobs/app-routes`, lib/app-routes.ts),
+ *   which the layer's 405 and OPTIONS answers leave to the app.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { addServerTemplate, addTypeTemplate, createIsIgnored, defineNuxtModule, useLogger } from '@nuxt/kit'
@@ -20,6 +22,7 @@ import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { envNameOf, resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { unknownConfigKeys } from '../server/lib/config-keys'
+import { APP_ROUTES_MODULE, appJobsRoutes, appRoutesCode } from './app-routes'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
 import type { DefinitionFile } from './definition-load-errors'
 import { definitionLoadPlugin } from './definition-load-errors'
@@ -105,8 +108,12 @@ export default defineNuxtModule<ModuleOptions>({
     ])
     let preset = ''
     addServerTemplate({ filename: PRESET_MODULE, getContents: () => `export const preset = ${JSON.stringify(preset)}\n` })
+    // Read when the server is bundled: Nitro has scanned the app's server/api by then.
+    let handlers: () => Parameters<typeof appJobsRoutes>[0] = () => []
+    addServerTemplate({ filename: APP_ROUTES_MODULE, getContents: () => appRoutesCode(appJobsRoutes(handlers(), resolve(__dirname, '../server/api/jobs'))) })
     nuxt.hook('nitro:init', (nitro: Nitro) => {
       preset = nitro.options.preset
+      handlers = () => [...nitro.scannedHandlers, ...nitro.options.handlers]
       // `allowPreset` from nuxt.config or, for a CI that sets it there, the environment.
       const allowPreset = allowPresetAtBuild(runtimeConfig.backgroundJobs?.allowPreset, process.env[envNameOf('allowPreset')])
       checkPreset(preset, allowPreset, message => useLogger('nuxt-background-jobs').warn(message))
@@ -124,6 +131,7 @@ export default defineNuxtModule<ModuleOptions>({
         `declare module '${DEVTOOLS_TOKEN_MODULE}' { export const devtoolsToken: string }`,
         `declare module '${TOOL_WORKER_URL}' { const toolWorkerUrl: () => string | null; export default toolWorkerUrl }`,
         `declare module '${PRESET_MODULE}' { export const preset: string }`,
+        `declare module '${APP_ROUTES_MODULE}' { export const appRoutes: import(${JSON.stringify(resolve(__dirname, '../server/lib/http/route-methods'))}).AppJobsRoute[] }`,
       ].join('\n'),
     }, { nitro: true, nuxt: true })
     await setupDevtools(nuxt)

@@ -1,17 +1,18 @@
 /**
  * CORS on the layer's routes (server/lib/http/cors.ts): a front end on a `trustedOrigins` origin
  * may call them with credentials and read the answers; `OPTIONS` (a browser's preflight) gets 204
- * with `Allow`, not a 405. Runs before `jobs-methods.ts` (file order).
+ * with `Allow`, not a 405. Runs before `jobs-methods.ts` (file order). A method the app's own route
+ * answers at that path (lib/app-routes.ts) is left to it: the app decides its own CORS.
  */
 import { appendResponseHeader, defineEventHandler, getRequestHeader, sendNoContent, setResponseHeader } from 'h3'
 import { trustedOriginSet } from '../lib/config'
 import { backgroundJobsConfig, useBackgroundJobsEngine } from '../lib/engine-instance'
 import { corsAnswer } from '../lib/http/cors'
-import { jobsRouteOf } from '../lib/http/route-methods'
+import { layerRouteFor } from '../lib/http/route-methods'
 
 export default defineEventHandler(async (event) => {
   if (!event.path.startsWith('/api/jobs')) return
-  const route = jobsRouteOf(event.path.split('?')[0]!)
+  const route = layerRouteFor(event.path.split('?')[0]!, event.method)
   if (!route) return
   const origin = getRequestHeader(event, 'origin')
   // Whether the answer depends on Origin, for a cache in front (an error answer too).
@@ -26,6 +27,7 @@ export default defineEventHandler(async (event) => {
     requestMethod: getRequestHeader(event, 'access-control-request-method'),
     requestHeaders: getRequestHeader(event, 'access-control-request-headers'),
     routeMethods: route.methods,
+    listedMethods: route.allMethods,
     trustedOrigins: config ? trustedOriginSet(config) : new Set(),
   })
   for (const [name, value] of Object.entries(answer.headers)) setResponseHeader(event, name, value)

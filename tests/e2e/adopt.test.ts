@@ -6,7 +6,9 @@
  * keeps nothing in the server process; its jobs that wait for a human are listed as waiting. Also the
  * production defaults: no API key → 503 naming the variable;
  * anonymous users off → 401; boot errors naming the key for settings that make no sense; a
- * malformed cookie is no cookie.
+ * malformed cookie is no cookie. Its own routes under /api/jobs (a name where the layer has `:id`, a
+ * method beside the layer's on `/api/jobs/:id`), its own sign-in hook and runtimeConfig sit beside
+ * the layer's.
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -181,6 +183,53 @@ describe('an app that extends the layer', () => {
     const first = await client.get('/api/jobs/catalog')
     expect(first.status).toBe(200)
     expect(first.headers.getSetCookie()).toEqual([])
+  })
+})
+
+describe('the app\'s own routes and sign-in beside the layer\'s', () => {
+  it('its own routes under /api/jobs answer it, not the layer\'s 405; a method neither takes is a 405 listing both', async () => {
+    const headers = { 'content-type': 'application/json', 'cookie': 'acme_session=ann' }
+    // A name where the layer has /api/jobs/:id (GET, HEAD, DELETE): it was a 405 naming those.
+    const exported = await fetch(`${app.url}/api/jobs/export`, { method: 'POST', headers, body: '{}' })
+    expect(exported.status).toBe(200)
+    expect(await exported.json()).toEqual({ exported: [], by: 'acme-export' })
+    // A method beside the layer's on its own path.
+    const labelled = await fetch(`${app.url}/api/jobs/j-1`, { method: 'PUT', headers, body: '{}' })
+    expect(labelled.status).toBe(200)
+    expect(await labelled.json()).toEqual({ labelled: 'j-1' })
+    // The layer's own methods there are still the layer's.
+    const read = await fetch(`${app.url}/api/jobs/j-1`, { headers })
+    expect(read.status).toBe(404)
+    expect((await read.json()).statusMessage).toBe('JobNotFoundError')
+    const neither = await fetch(`${app.url}/api/jobs/j-1`, { method: 'PATCH', headers, body: '{}' })
+    expect(neither.status).toBe(405)
+    expect(neither.headers.get('allow')).toBe('GET, HEAD, DELETE, PUT, OPTIONS')
+    const options = await fetch(`${app.url}/api/jobs/j-1`, { method: 'OPTIONS' })
+    expect(options.status).toBe(204)
+    expect(options.headers.get('allow')).toBe('GET, HEAD, DELETE, PUT, OPTIONS')
+    // The app's own path is the app's: the layer does not answer its OPTIONS with its own methods.
+    const appOptions = await fetch(`${app.url}/api/jobs/export`, { method: 'OPTIONS' })
+    expect(appOptions.headers.get('allow')).toBeNull()
+  })
+
+  it('the app\'s resolve-user hook decides whose jobs a request sees, in the layer\'s routes and its own', async () => {
+    const scripted = await start({ NUXT_BACKGROUND_JOBS_SCRIPTED_ENABLED: 'true', NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '1' })
+    try {
+      const as = (user: string) => ({ 'content-type': 'application/json', 'cookie': `acme_session=${user}` })
+      const created = await fetch(`${scripted.url}/api/jobs`, { method: 'POST', headers: as('ann'), body: JSON.stringify({ messages: [{ role: 'user', content: 'hello' }] }) })
+      expect(created.status).toBe(202)
+      const { id } = await created.json()
+      // No anonymous cookie for a user the app signed in.
+      expect(created.headers.getSetCookie()).toEqual([])
+      expect((await fetch(`${scripted.url}/api/jobs/${id}`, { headers: as('ann') })).status).toBe(200)
+      expect((await fetch(`${scripted.url}/api/jobs/${id}`, { headers: as('bob') })).status).toBe(404)
+      const exported = async (user: string) => (await (await fetch(`${scripted.url}/api/jobs/export`, { method: 'POST', headers: as(user), body: '{}' })).json()).exported
+      expect(await exported('ann')).toEqual([id])
+      expect(await exported('bob')).toEqual([])
+    }
+    finally {
+      await scripted.stop()
+    }
   })
 })
 

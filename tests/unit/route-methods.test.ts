@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
-import { JOBS_ROUTES, jobsRouteOf } from '../../server/lib/http/route-methods'
+import { afterEach, describe, expect, it } from 'vitest'
+import { appJobsRoutes } from '../../lib/app-routes'
+import { JOBS_ROUTES, jobsRouteOf, layerRouteFor, setAppJobsRoutes } from '../../server/lib/http/route-methods'
 
 const API_DIR = fileURLToPath(new URL('../../server/api/jobs', import.meta.url))
 
@@ -48,5 +49,55 @@ describe('the methods of the layer\'s routes', () => {
     expect(jobsRouteOf('/api/jobs/chat/c-1/messages')?.path).toBe('/api/jobs/chat/:chatId/messages')
     expect(jobsRouteOf('/api/jobs/5b0f-1/unknown')).toBeNull()
     expect(jobsRouteOf('/api/jobsx')).toBeNull()
+  })
+})
+
+describe('the app\'s own routes under /api/jobs (lib/app-routes.ts)', () => {
+  afterEach(() => setAppJobsRoutes([]))
+
+  it('leaves a method the app answers to it, at a name where the layer has a parameter or beside the layer\'s methods', () => {
+    setAppJobsRoutes([
+      { path: '/api/jobs/export', methods: ['POST'] },
+      { path: '/api/jobs/:jobId', methods: ['PUT'] },
+      { path: '/api/jobs/:id/share', methods: null },
+    ])
+    // The static name wins over the layer's `:id`, as in Nitro's router: the path is the app's.
+    expect(layerRouteFor('/api/jobs/export', 'POST')).toBeNull()
+    expect(layerRouteFor('/api/jobs/export', 'OPTIONS')).toBeNull()
+    expect(jobsRouteOf('/api/jobs/export')).toBeNull()
+    // A method beside the layer's, whatever the app named its parameter.
+    expect(layerRouteFor('/api/jobs/j-1', 'PUT')).toBeNull()
+    expect(layerRouteFor('/api/jobs/j-1', 'GET')).toEqual({ path: '/api/jobs/:id', methods: ['GET', 'HEAD', 'DELETE'], allMethods: ['GET', 'HEAD', 'DELETE', 'PUT'] })
+    expect(layerRouteFor('/api/jobs/j-1', 'PATCH')?.allMethods).toEqual(['GET', 'HEAD', 'DELETE', 'PUT'])
+    expect(layerRouteFor('/api/jobs/j-1/share', 'DELETE')).toBeNull()
+    // The layer's other routes are as before.
+    expect(layerRouteFor('/api/jobs/catalog', 'POST')).toEqual({ path: '/api/jobs/catalog', methods: ['GET', 'HEAD'], allMethods: ['GET', 'HEAD'] })
+    expect(layerRouteFor('/api/jobs/j-1/stream', 'GET')?.path).toBe('/api/jobs/:id/stream')
+  })
+
+  it('a catch-all of the app\'s comes after every route of the layer', () => {
+    setAppJobsRoutes([{ path: '/api/jobs/**:rest', methods: null }])
+    expect(layerRouteFor('/api/jobs/j-1', 'PUT')?.path).toBe('/api/jobs/:id')
+    expect(layerRouteFor('/api/jobs/j-1/x/y', 'PUT')).toBeNull()
+  })
+})
+
+describe('appJobsRoutes: the routes the build lists as the app\'s', () => {
+  const layerApi = fileURLToPath(new URL('../../server/api/jobs', import.meta.url))
+
+  it('takes the handlers under /api/jobs that are not the layer\'s files, with their methods', () => {
+    expect(appJobsRoutes([
+      { route: '/api/jobs/:id', method: 'get', handler: join(layerApi, '[id]/index.get.ts') },
+      { route: '/api/jobs/export', method: 'post', handler: '/app/server/api/jobs/export.post.ts' },
+      { route: '/api/jobs/export', method: 'get', handler: '/app/server/api/jobs/export.get.ts' },
+      { route: '/api/jobs/:id/share', handler: '/app/server/api/jobs/[id]/share.ts' },
+      { route: '/api/jobsx', method: 'get', handler: '/app/server/api/jobsx.get.ts' },
+      { route: '/api/other', method: 'get', handler: '/app/server/api/other.get.ts' },
+      { middleware: true, handler: '/app/server/middleware/auth.ts' },
+      { route: '/**', handler: '/nuxt/renderer.mjs' },
+    ], layerApi)).toEqual([
+      { path: '/api/jobs/export', methods: ['POST', 'GET'] },
+      { path: '/api/jobs/:id/share', methods: null },
+    ])
   })
 })

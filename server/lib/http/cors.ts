@@ -26,8 +26,10 @@ export interface CorsRequest {
   requestMethod: string | undefined
   /** `Access-Control-Request-Headers`. */
   requestHeaders: string | undefined
-  /** The methods the route answers. */
+  /** The methods the route answers (granted to a trusted origin). */
   routeMethods: readonly string[]
+  /** The methods `Allow` lists: the route's and the app's own at that path, not granted. @default routeMethods */
+  listedMethods?: readonly string[]
   trustedOrigins: ReadonlySet<string>
 }
 
@@ -51,7 +53,7 @@ export function allowedMethods(routeMethods: readonly string[]): string {
 export function corsAnswer(request: CorsRequest): CorsAnswer {
   const headers: Record<string, string> = {}
   const isOptions = request.method.toUpperCase() === 'OPTIONS'
-  if (isOptions) headers.allow = allowedMethods(request.routeMethods)
+  if (isOptions) headers.allow = allowedMethods(request.listedMethods ?? request.routeMethods)
   const origin = request.origin?.trim()
   if (origin && request.trustedOrigins.has(origin)) {
     headers['access-control-allow-origin'] = origin
