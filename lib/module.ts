@@ -12,6 +12,8 @@
  * - stops the build for a Nitro preset where jobs cannot run (serverless, edge, static:
  *   lib/preset-support.ts), and tells the server which preset it was built with
  *   (`#background-jobs/preset`, for the node-cluster boot check in server/lib/cluster-check.ts);
+ * - stops the build when the layer's own dependencies are not installed where it is (a git
+ *   source: lib/layer-dependencies.ts);
  * - lists the app's own routes under `/api/jobs` (`#background-jobs/app-routes`, lib/app-routes.ts),
  *   which the layer's 405 and OPTIONS answers leave to the app.
  */
@@ -24,6 +26,7 @@ import { InvalidConfigError, configProblems } from '../server/lib/config-validat
 import { unknownConfigKeys } from '../server/lib/config-keys'
 import { APP_ROUTES_MODULE, appJobsRoutes, appRoutesCode } from './app-routes'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
+import { missingDependenciesMessage, missingLayerDependencies } from './layer-dependencies'
 import type { DefinitionFile } from './definition-load-errors'
 import { definitionLoadPlugin } from './definition-load-errors'
 import { DEVTOOLS_TOKEN_MODULE, setupDevtools } from './devtools'
@@ -73,6 +76,15 @@ export type ModuleOptions = BackgroundJobsConfigInput
 export default defineNuxtModule<ModuleOptions>({
   meta: { name: 'nuxt-background-jobs', configKey: 'backgroundJobs' },
   async setup(options, nuxt) {
+    // Its own dependencies, where a git source leaves them out (lib/layer-dependencies.ts). `nuxt
+    // prepare` (an install's postinstall) only warns: the app's install is what adds them.
+    const layerDir = resolve(__dirname, '..')
+    const missing = missingLayerDependencies(layerDir)
+    if (missing.length > 0) {
+      const message = missingDependenciesMessage(layerDir, missing)
+      if ((nuxt.options as { _prepare?: boolean })._prepare) useLogger('nuxt-background-jobs').warn(message)
+      else throw new Error(message)
+    }
     const runtimeConfig = nuxt.options.runtimeConfig as { backgroundJobs?: BackgroundJobsConfigInput }
     runtimeConfig.backgroundJobs = defu(options, runtimeConfig.backgroundJobs ?? {}) as BackgroundJobsConfigInput
     const problems = [
