@@ -6,7 +6,8 @@
  * resolved – treating it as an external dependency`) and the production server stopped at boot
  * with `Cannot find package '@opentelemetry/api'`. The build now stops first, naming the packages.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
 /** A dependency of the layer: its name and the version range its package.json asks for. */
@@ -29,9 +30,27 @@ function isInstalledFrom(name: string, fromDir: string): boolean {
   }
 }
 
-/** The layer's dependencies that cannot be found from its folder. */
+/** Whether Node's resolver finds the package from the layer (Yarn Plug'n'Play has no node_modules). */
+function isResolvableFrom(name: string, layerDir: string): boolean {
+  try {
+    createRequire(join(layerDir, 'package.json')).resolve(name)
+    return true
+  }
+  catch {
+    return false
+  }
+}
+
+/**
+ * The layer's dependencies that cannot be found from its folder. The folder's real path too (pnpm
+ * links a package into the app's node_modules; its dependencies sit beside its real folder), and
+ * Node's resolver last: only a package neither finds is missing, so an install the check does not
+ * know the shape of never stops a build that would have worked.
+ */
 export function missingLayerDependencies(layerDir: string): LayerDependency[] {
-  return layerDependencies(layerDir).filter(dependency => !isInstalledFrom(dependency.name, layerDir))
+  const realDir = existsSync(layerDir) ? realpathSync(layerDir) : layerDir
+  return layerDependencies(layerDir).filter(({ name }) =>
+    !isInstalledFrom(name, layerDir) && !isInstalledFrom(name, realDir) && !isResolvableFrom(name, realDir))
 }
 
 /** Why the build stops, and what to do. */

@@ -30,6 +30,15 @@ describe('the layer\'s own dependencies', () => {
     expect(missingLayerDependencies(layer)).toEqual([{ name: 'nowhere', range: '^3.0.0' }])
   })
 
+  it('are found beside the layer\'s real folder when the app links it there (pnpm), and through Node\'s resolver', () => {
+    const store = join(workDir, 'pnpm/app/node_modules/.pnpm/layer@1.0.0/node_modules')
+    writePackage(join(store, 'layer'), { name: 'layer', dependencies: { 'beside': '^1.0.0', 'nowhere': '^3.0.0' } })
+    writePackage(join(store, 'beside'), { name: 'beside' })
+    const linked = join(workDir, 'pnpm/app/node_modules/layer')
+    symlinkSync(join(store, 'layer'), linked)
+    expect(missingLayerDependencies(linked)).toEqual([{ name: 'nowhere', range: '^3.0.0' }])
+  })
+
   it('are all installed for this repository (its own apps build)', () => {
     expect(layerDependencies(ROOT).length).toBeGreaterThan(0)
     expect(missingLayerDependencies(ROOT)).toEqual([])
