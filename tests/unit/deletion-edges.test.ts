@@ -13,6 +13,7 @@ import { THREAD_DELETE_MAX } from '../../server/lib/job-deletion'
 import type { JobNotification } from '../../server/lib/notifications'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { notificationSink } from '../support/notification-sink'
 
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
 
@@ -110,7 +111,7 @@ describe('deletion', () => {
       } },
     })
     const seen: JobNotification[] = []
-    const sink = (into: JobNotification[]) => ({ send: (note: JobNotification) => into.push(note), comment() {}, close() {} })
+    const sink = notificationSink
     const detach = engine.attachNotifications('u1', sink(seen), null)
     for (let index = 0; index < 3; index++) {
       const { job } = await engine.createJob('u1', { request: chatRequest })

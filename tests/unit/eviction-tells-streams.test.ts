@@ -11,11 +11,12 @@ import { emptyMetrics } from '../../shared/events'
 import type { JobNotification } from '../../server/lib/notifications'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { notificationSink } from '../support/notification-sink'
 
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
 
 const RETENTION_MS = 60_000
-const sink = (into: JobNotification[]) => ({ send: (note: JobNotification) => into.push(note), comment() {}, close() {} })
+const sink = notificationSink
 
 describe('the memory provider\'s eviction and the notification streams', () => {
   beforeEach(() => {

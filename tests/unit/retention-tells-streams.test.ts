@@ -12,11 +12,12 @@ import type { JobNotification } from '../../server/lib/notifications'
 import { createMemoryProvider } from '../../server/lib/providers/memory'
 import { createEndedJob, START_MS } from '../providers/contract-fixtures'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { notificationSink } from '../support/notification-sink'
 
 vi.mock('nitropack/runtime', () => ({ useNitroApp: () => ({ hooks: { callHook: async () => {} } }) }))
 
 const RETENTION_MS = 60_000
-const sink = (into: JobNotification[]) => ({ send: (note: JobNotification) => into.push(note), comment() {}, close() {} })
+const sink = notificationSink
 
 describe('retention and the notification streams (memory)', () => {
   beforeEach(() => {
