@@ -25,6 +25,15 @@ const AUTHORIZATION_HEADER = /\b((?:proxy-)?authorization["']?\s*(?:=>|[:=])\s*[
  */
 const COOKIE_HEADER = /\b((?:set-)?cookie2?["']?\s*(?:=>|[:=])\s*["']?)[^\s"';]+(?:;\s*[^\s"';]+)*/gi
 /**
+ * A key named like a secret in an object quoted as text, with its string value: JSON
+ * (`{"client_secret":"…"}`: an OAuth or API endpoint's error quoting the body it got, a config a hook
+ * stringified into its message) or Node's inspect (`{ password: '…' }`). Only the value is redacted,
+ * and only a quoted one: a number, `null` or an object after the key (`"max_tokens":1000`,
+ * `"tokens":{…}`) is kept. The name is checked in a bounded lookahead and the value read to its
+ * closing quote, so the pattern stays linear.
+ */
+const SECRET_PAIR = new RegExp(`((?:(["'])|(?<![\\w.-]))(?=[\\w.-]{0,48}?(?:${SECRET_KEYS.source}))[\\w.-]{1,64}\\2\\s*(?:=>|:)\\s*(["']))(?:(?!\\3)[^\\\\\\r\\n]|\\\\.)*\\3`, 'gi')
+/**
  * A bearer credential (the scheme is case-insensitive) or an API key by its usual prefix, where it
  * starts a word: a name with "sk-" inside (`risk-assessment`, `ask-for-approval`) is no key.
  * Also the documented shapes of the credentials an app's tools and hooks hold, each with the length
@@ -117,5 +126,5 @@ const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source
 
 /** `text` with its secrets redacted; `cutWord`: its last word goes on past it (`redactCutUrlPassword`). */
 export function redactText(text: string, cutWord = false): string {
-  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]')
+  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_PAIR, '$1[redacted]$3').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]')
 }
