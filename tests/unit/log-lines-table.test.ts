@@ -22,51 +22,20 @@ import { defineTool } from '../../server/utils/define-tool'
 import { ToolError } from '../../server/lib/tools/tool-error'
 import { askWorkflow } from '../convex/engine-node'
 import { diesAfterRenewal } from '../support/dies-after-renewal'
-import { docSection } from '../support/docs-section'
 import { chatRequest, createTestEngine } from '../support/engine-harness'
 import { withFaults } from '../support/fault-provider'
+import { checkLogLines, documentedLogRows } from '../support/log-table'
 import type { LoggedLine } from '../support/recording-logger'
 import { recordingLogger } from '../support/recording-logger'
 import { createSharedMemoryEngine, sharedMemory } from '../support/shared-memory'
 import { createStepModel, hangingStep, textStep, toolStep } from '../support/step-model'
 
-/** A row of the table: the line's name as a pattern, its levels, its fields (`required`: without `?`). */
-interface Row { name: string, pattern: RegExp, levels: string[], fields: Set<string>, required: Set<string> }
-
-function documentedRows(): Row[] {
-  const section = docSection('logs.md', 'Lines by name')
-  const rows = section.split('\n').filter(line => line.startsWith('| `'))
-  return rows.map((row) => {
-    const [nameCell, levelCell, fieldCell] = row.slice(2, -2).split(' | ')
-    // What a field holds is said in parentheses after it.
-    const fieldNames = fieldCell!.replace(/ \([^)]*\)/g, '')
-    const name = /^`([^`]+)`/.exec(nameCell!)![1]!
-    // `"x"` is any tool's name.
-    const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/"x"/g, '"[^"]+"')}$`)
-    const levels = [...levelCell!.matchAll(/\b(info|warn|error)\b/g)].map(match => match[1]!)
-    // Each field is a backticked name at the start of the cell or after a comma; `?` right after it: optional.
-    const named = [...fieldNames.matchAll(/(?:^|, )`(\w+)`(\?)?/g)]
-    return { name, pattern, levels, fields: new Set(named.map(match => match[1]!)), required: new Set(named.filter(match => !match[2]).map(match => match[1]!)) }
-  })
-}
-
-const rows = documentedRows()
+const rows = documentedLogRows()
 const seen = new Set<string>()
 
-/** Holds each line that has a row to it; returns the lines that had one. */
+/** Holds each line that has a row to it (log-table.ts); returns the lines that had one. */
 function checkLines(lines: LoggedLine[]): LoggedLine[] {
-  const problems: string[] = []
-  const matched = lines.filter((line) => {
-    const row = rows.find(candidate => candidate.pattern.test(line.message))
-    if (!row) return false
-    seen.add(row.name)
-    // A field set to undefined is not written (JSON).
-    const fields = Object.entries(line.fields ?? {}).filter(([, value]) => value !== undefined).map(([key]) => key)
-    if (!row.levels.includes(line.level)) problems.push(`${line.message}: level ${line.level}, documented ${row.levels.join('/')}`)
-    for (const field of fields) if (!row.fields.has(field)) problems.push(`${line.message}: field ${field} not documented`)
-    for (const field of row.required) if (!fields.includes(field)) problems.push(`${line.message}: documented field ${field} missing`)
-    return true
-  })
+  const { matched, problems } = checkLogLines(rows, lines, seen)
   expect(problems).toEqual([])
   return matched
 }
