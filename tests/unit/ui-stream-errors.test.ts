@@ -26,7 +26,7 @@ afterEach(async () => {
 async function bodyWhenAttachFails(error: unknown): Promise<string> {
   server = createServer((request, response) => {
     const context = {
-      event: { node: { req: request, res: response } },
+      event: { node: { req: request, res: response }, method: 'GET', path: '/api/jobs/chat/chat-1/stream?token=abc' },
       engine: { attachViewer: () => Promise.reject(error) },
       userId: 'user',
       config: { stream: { compression: false, viewerQueueBytes: 1_000_000 } },
@@ -58,5 +58,12 @@ describe('UI message stream: an attach that fails', () => {
     const body = await bodyWhenAttachFails(new Error('connect ECONNREFUSED 10.0.0.7:6379'))
     expect(chunks(body)).toEqual(['data: {"type":"start","messageId":"job"}', 'data: {"type":"error","errorText":"Internal error"}', 'data: [DONE]'])
     expect(logged).toHaveBeenCalledTimes(1)
+  })
+
+  it('the unexpected error\'s line names the request as a route\'s 500 does: method and path, without its query', async () => {
+    const logged = vi.spyOn(routeLogger, 'error').mockImplementation(() => {})
+    const error = new TypeError('Cannot read properties of undefined (reading \'seq\')')
+    await bodyWhenAttachFails(error)
+    expect(logged.mock.calls).toEqual([['unexpected error', { method: 'GET', path: '/api/jobs/chat/chat-1/stream', error }]])
   })
 })

@@ -8,12 +8,16 @@ import { BackgroundJobsError, ProviderUnavailableError } from '../errors'
 import { RequestError } from './request'
 import { routeLogger } from './route-logger'
 
-/** The message of `error` a client may see. */
-export function clientErrorMessage(error: unknown): string {
+/**
+ * The message of `error` a client may see; an unexpected one is logged as the routes' 500s are
+ * (`unexpected error`, docs/logs.md), naming the request's `method` and `path` — without its query
+ * string, which may carry ids or tokens a client put there — when `request` is given.
+ */
+export function clientErrorMessage(error: unknown, request?: { method: string, path?: string }): string {
   if (error instanceof ProviderUnavailableError) return error.clientMessage
   if (error instanceof BackgroundJobsError || error instanceof RequestError) return error.message
   const { statusCode, message } = (error ?? {}) as { statusCode?: unknown, message?: unknown }
   if (typeof statusCode === 'number' && statusCode < 500 && typeof message === 'string') return message
-  routeLogger.error('unexpected error', { error })
+  routeLogger.error('unexpected error', { ...(request ? { method: request.method, path: request.path?.split('?')[0] } : {}), error })
   return 'Internal error'
 }

@@ -33,7 +33,7 @@ export async function serveUiStream(context: JobsRouteContext, jobId: string, kn
   catch (error) {
     // The headers are out (the `start` chunk): the error can only travel inside the stream, named
     // as a route would name it (an unexpected one is logged, not shown).
-    sink.fail(clientErrorMessage(error))
+    sink.fail(clientErrorMessage(error, event))
     return
   }
   useMetrics().increment('viewers_attached_total')
