@@ -124,7 +124,18 @@ const redactCutRedisUser = redactRedisUserInfo(true)
  */
 const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source}|signature)|(?:key|sig|auth)=)[\\w.~%-]+=)[^&#\\s"'<>]+`, 'gi')
 
+/**
+ * A `name=value` assignment outside a URL whose name is a secret field's (SECRET_KEYS): an
+ * environment variable quoted as text (`NUXT_BACKGROUND_JOBS_COOKIE_SECRET=…`, `DB_PASSWORD=…`: a
+ * command line in a child process's error, an env dump), a form body's first pair
+ * (`client_secret=…&grant_type=…`, which has no `?` or `&` before it). Its value is redacted to the
+ * next space, quote, `&`, `;` or `,`. Unlike QUERY_PARAMETER, a bare `key=`, `sig=` or `auth=` is
+ * kept here: outside a URL it is as often prose ("lookup key=order-42"). Linear as QUERY_PARAMETER:
+ * a name starts where a run of its characters starts, and the lookahead reads at most 48 of them.
+ */
+const SECRET_ASSIGNMENT = new RegExp(`((?<![\\w.~%-])(?=[\\w.-]{0,48}?(?:${SECRET_KEYS.source}))[\\w.-]{1,64}=)[^&#\\s"'<>;,]+`, 'gi')
+
 /** `text` with its secrets redacted; `cutWord`: its last word goes on past it (`redactCutUrlPassword`). */
 export function redactText(text: string, cutWord = false): string {
-  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_PAIR, '$1[redacted]$3').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]')
+  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_PAIR, '$1[redacted]$3').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]').replace(SECRET_ASSIGNMENT, '$1[redacted]')
 }
