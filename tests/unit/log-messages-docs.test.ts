@@ -5,11 +5,13 @@
  * `${…}` in it matches what the docs write there: `x`, `N`, `…`, `<name>`), and the `failed` and
  * `recovered` lines of the outage logs (failure-streak-log.ts). A line is named by its start: up to
  * its first ` (`, `; ` or `: `, as the docs quote it (`cleanup failed; …`).
- * Before, 30 lines were named nowhere — `ended a job whose owner was lost` among them.
+ * Before, 30 lines were named nowhere — `ended a job whose owner was lost` among them. And the
+ * other way: each line logs.md's tables name ("Lines by name", "Other lines") is one the code writes.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { docSection } from '../support/docs-section'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -73,5 +75,21 @@ describe('the log lines in the docs', () => {
       return pattern !== null && !pattern.test(docs)
     }).map(({ file, message }) => `${file}: ${message}`)
     expect(unnamed).toEqual([])
+  })
+
+  it('names in logs.md\'s tables only lines the code writes', () => {
+    // The code's messages with each `${…}` a gap no name crosses.
+    const written = messages.map(({ message }) => message.replace(PLACEHOLDER, '\u0001'))
+    const names = ['Lines by name', 'Other lines'].flatMap(heading => docSection('logs.md', heading).split('\n')
+      .filter(line => line.startsWith('| `'))
+      .flatMap(line => [...line.split(' | ')[0]!.matchAll(/`([^`]+)`/g)].map(match => match[1]!)))
+    expect(names.length).toBeGreaterThan(30)
+    // A literal part of the name (what the docs write for a value — `x`, `N`, `<address>`, `10`, a
+    // variable's name, `…` — is no part; nor what they write for a value in words) is in one of them.
+    const unwritten = names.filter((name) => {
+      const parts = name.split(/…|<[^>]*>|"x"|\bN\b|\d+|NUXT_[A-Z_]+/).map(part => part.replace(/^[\s(),:;]+|[\s(),:;]+$/g, '')).filter(part => part.length >= 10)
+      return parts.length > 0 && !parts.some(part => written.some(message => message.includes(part)))
+    })
+    expect(unwritten).toEqual([])
   })
 })
