@@ -33,6 +33,7 @@ import { useMetrics } from '../lib/metrics'
 import { createModelClientFromConfig } from '../lib/model/create-model-client'
 import { createProviderFromConfig } from '../lib/providers/create-provider'
 import { createToolRegistry } from '../lib/tools/registry'
+import { guardToolProcessExit } from '../lib/tools/exit-guard'
 import { trapToolStrayErrors } from '../lib/tools/stray-errors'
 import { createWorkflowRegistry } from '../lib/workflows/registry'
 import { runWorkflowJob } from '../lib/workflows/run-workflow-job'
@@ -104,6 +105,9 @@ export default defineNitroPlugin((nitroApp) => {
     metrics: useMetrics(),
     capture: (error, kind, source) => nitroApp.captureError(error as Error, { tags: [kind, `background-jobs:${source}`] }),
   })
+  // `process.exit()` (or `process.abort()`) asked for by an in-process tool's code or a node's
+  // function fails that call or node instead of ending the server and every job on it.
+  const stopGuardingExit = guardToolProcessExit()
 
   // Tried again while the job store cannot be reached (requests get a 503 meanwhile).
   const startupLog = createStartupLog(logger)
@@ -139,6 +143,12 @@ export default defineNitroPlugin((nitroApp) => {
     stopTrappingStrayErrors()
     setBackgroundJobsEngine(null)
     startup.stop()
-    await (await startup.settled)?.dispose()
+    try {
+      await (await startup.settled)?.dispose()
+    }
+    finally {
+      // Only once the engine stopped: a tool its dispose aborts may still ask to exit.
+      stopGuardingExit()
+    }
   })
 })

@@ -33,6 +33,8 @@ const SCENARIOS: Record<string, (attempt: number) => MockTurn> = {
   'tool-hang': callToolThenRecover('fixture_hang'),
   'tool-throw': callToolThenRecover('fixture_throw'),
   'tool-stray': callToolThenRecover('fixture_stray'),
+  'tool-exit': callToolThenRecover('fixture_exit'),
+  'tool-exit-after': attempt => attempt === 0 ? { chunks: ['Calling. '], toolCalls: [{ name: 'fixture_exit', arguments: '{"when":"after"}' }] } : { chunks: ['Recovered.'] },
   'slow': () => ({ chunks: CONTROL_CHUNKS, delayMs: 25 }),
   'flood': () => ({ chunks: FLOOD_CHUNKS, delayMs: 0 }),
 }
@@ -151,6 +153,32 @@ describe('stray errors of an in-process tool', () => {
   })
 })
 
+describe('process.exit() in an in-process tool', () => {
+  afterEach(() => expectEngineIdle(app.url, TOKEN))
+
+  it('asked for by execute: the call fails saying so, the job completes, the server and the job beside it go on', async () => {
+    const fault = await withControl('tool-exit')
+    expect(fault.end.status).toBe('completed')
+    expect(fault.text).toBe('Calling. \n\nRecovered.')
+    expect(fault.state.toolCalls[0]).toMatchObject({ name: 'fixture_exit', status: 'error', error: 'Tool "fixture_exit" failed' })
+    const failed = app.output().split('\n').filter(line => line.includes('tool \\"fixture_exit\\" failed')).map(line => JSON.parse(line))
+    expect(failed).toEqual([expect.objectContaining({ tool: 'fixture_exit', jobId: fault.id, error: expect.objectContaining({ message: 'process.exit(3) is not allowed in a tool: it would end the server and every job on it; throw an error instead' }) })])
+    expect(app.process.exitCode).toBeNull()
+    expect((await runScenario('control')).end.status).toBe('completed')
+  })
+
+  it('asked for from a timer after the call answered: the answer stands, a stray error names the tool and the job, the server goes on', async () => {
+    const fault = await withControl('tool-exit-after')
+    expect(fault.end.status).toBe('completed')
+    expect(fault.state.toolCalls[0]).toMatchObject({ name: 'fixture_exit', status: 'completed', result: { answered: true } })
+    const strayLine = () => app.output().split('\n').find(line => line.includes('process.exit(4) is not allowed'))
+    await expect.poll(strayLine).toBeDefined()
+    expect(JSON.parse(strayLine()!)).toMatchObject({ level: 'error', tool: 'fixture_exit', jobId: fault.id, kind: 'uncaughtException', message: expect.stringContaining('after its call had ended') })
+    expect(app.process.exitCode).toBeNull()
+    expect((await runScenario('control')).end.status).toBe('completed')
+  })
+})
+
 describe('viewer faults', () => {
   afterEach(() => expectEngineIdle(app.url, TOKEN))
 
@@ -221,8 +249,8 @@ describe('metrics after faults', () => {
   })
 
   it('no fault became an unhandled error or a 500 in the server log', () => {
-    // The stray errors fixture_stray raises on purpose are logged as such (checked above).
-    const output = app.output().split('\n').filter(line => !line.includes('"tool":"fixture_stray"')).join('\n')
+    // The stray errors fixture_stray and fixture_exit raise on purpose are logged as such (checked above).
+    const output = app.output().split('\n').filter(line => !/"tool":"fixture_(stray|exit)"/.test(line)).join('\n')
     expect(output).not.toMatch(/unhandled|unexpected error|Internal error/i)
   })
 })
