@@ -31,8 +31,10 @@ export function createConsoleLogger(scope = 'background-jobs'): Logger {
       line = logLine({ level, scope, message: redactForLog(message), ...(named ? redactForLog(named) as object : {}) })
     }
     catch {
-      // Never a throw from the logger (it reports failures on paths that must go on): the line without its fields.
-      line = logLine({ level, scope, message: redactForLog(String(message)), fields: '[could not be written]' })
+      // Never a throw from the logger (it reports failures on paths that must go on): the line with
+      // each field that can be written on its own — a Proxy a tool threw must not take the tool,
+      // job and call ids of its failure line with it.
+      line = logLine({ level, scope, message: redactForLog(String(message)), ...writableFields(fields) })
     }
     if (level === 'error') console.error(line)
     else if (level === 'warn') console.warn(line)
@@ -43,6 +45,29 @@ export function createConsoleLogger(scope = 'background-jobs'): Logger {
     warn: (message, fields) => write('warn', message, fields),
     error: (message, fields) => write('error', message, fields),
   }
+}
+
+const UNWRITABLE = '[could not be written]'
+
+/** Each of `fields` that can be redacted and written alone; one that cannot reads `[could not be written]`. */
+function writableFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  const kept: Record<string, unknown> = {}
+  try {
+    for (const [key, value] of Object.entries(fields ?? {})) {
+      try {
+        const redacted = redactForLog(value)
+        JSON.stringify(redacted)
+        kept[key] = redacted
+      }
+      catch {
+        kept[key] = UNWRITABLE
+      }
+    }
+  }
+  catch {
+    return { fields: UNWRITABLE }
+  }
+  return kept
 }
 
 /** A logger that drops everything (tests). */

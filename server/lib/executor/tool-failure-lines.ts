@@ -11,7 +11,7 @@ import { useMetrics } from '../metrics'
 import type { RunContext } from '../run-context'
 import { isToolError } from '../tools/tool-error'
 import type { ToolCallError } from './tool-errors'
-import { ToolExecutionError, ToolSchemaThrewError } from './tool-errors'
+import { describeThrown, ToolExecutionError, ToolSchemaThrewError } from './tool-errors'
 
 /** The `status` label of a call a `ToolError` ended (`tool_runs_total`, `tool_run_ms`). */
 export const REFUSED_STATUS = 'refused'
@@ -32,7 +32,7 @@ export function logToolCallFailure(context: RunContext, call: { id: string, name
   }
   // The tool's own schema code threw (its database down): the operator's to see, not only the model's.
   if (error instanceof ToolSchemaThrewError || error instanceof IsolatedSchemaThrewError) {
-    context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: error.cause })
+    context.logger?.error('a tool\'s parameters schema threw', { tool: call.name, jobId: context.jobId, error: loggedCause(error.cause) })
     return
   }
   // Its `execute` threw (an API's 500, a database down), or its isolation worker died under it (over
@@ -40,7 +40,7 @@ export function logToolCallFailure(context: RunContext, call: { id: string, name
   // Once, then a count line a minute while it keeps failing (its API down: a line per call buried the log).
   if (error instanceof ToolExecutionError || error instanceof ToolHeapLimitError || error instanceof ToolWorkerExitedError) {
     const cause = error instanceof ToolHeapLimitError ? error : error.cause
-    const log = () => context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: cause })
+    const log = () => context.logger?.warn(`tool "${call.name}" failed; the model got the error as its result`, { tool: call.name, jobId: context.jobId, callId: call.id, error: loggedCause(cause) })
     if (context.toolFailed) context.toolFailed(call.name, log, cause)
     else log()
     return
@@ -51,4 +51,13 @@ export function logToolCallFailure(context: RunContext, call: { id: string, name
     // Counted under the tool to fix too (a registered tool's file: a bounded label).
     useMetrics().increment('isolated_leftover_blocks_total', { tool: error.leftoverOf })
   }
+}
+
+/**
+ * A thrown value as a failure line's `error` field: as it is, except one a JSON line leaves out —
+ * `undefined` (a `reject()` or `throw` with no value), a symbol, a function — which would leave the
+ * line with no error at all: told as text (`it threw undefined`).
+ */
+function loggedCause(cause: unknown): unknown {
+  return cause === undefined || typeof cause === 'symbol' || typeof cause === 'function' ? `it threw ${describeThrown(cause)}` : cause
 }
