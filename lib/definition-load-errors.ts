@@ -16,6 +16,8 @@
 const LOADING_PREFIX = '\0background-jobs-loading:'
 /** The global map (file → stop) through which a file's last statement stops the listener its first import started. */
 const LOADED_KEY = 'background-jobs.definition-loaded'
+/** The global flag set once a loading file's end of the process is reported (an importing file's listener then says nothing). */
+const REPORTED_KEY = 'background-jobs.definition-exit-reported'
 
 /** A definition file: its kind and how messages name it (relative to the app's root when inside it). */
 export interface DefinitionFile {
@@ -33,13 +35,25 @@ export interface DefinitionLoadPlugin {
 
 /**
  * The code of the module put first in a definition file: it listens for an uncaught error (a
- * failed ESM evaluation reaches `uncaughtException`) until the file's last statement runs.
+ * failed ESM evaluation reaches `uncaughtException`) until the file's last statement runs. It also
+ * listens for the process's `exit` meanwhile: a file written as a script (`if (!key)
+ * process.exit(1)` at its top level, or in a module it imports) ended the boot with no line naming
+ * it — nothing at all when it printed nothing. The innermost loading file reports (listeners are
+ * put first, and the first to report sets a global flag).
  */
 export function loadingModuleCode(file: DefinitionFile): string {
   const what = `the ${file.kind} file ${file.shownName}`
+  const reported = `globalThis[Symbol.for(${JSON.stringify(REPORTED_KEY)})]`
   return [
+    `const onExit = (code) => {`,
+    `  if (${reported}) return`,
+    `  ${reported} = true`,
+    `  console.error(${JSON.stringify(`[nuxt-background-jobs] ${what} ended the process (process.exit(`)} + code + ${JSON.stringify(`)) while it loaded, so the server cannot start (its top level or a module it imports called process.exit; throw an error instead, which the boot names)`)})`,
+    `}`,
     `const onError = (error) => {`,
     `  process.off('uncaughtException', onError)`,
+    `  process.off('exit', onExit)`,
+    `  ${reported} = true`,
     `  const message = error instanceof Error ? error.message : String(error)`,
     `  console.error(${JSON.stringify(`[nuxt-background-jobs] ${what} failed to load, so the server cannot start: `)} + message + ${JSON.stringify(` (an error thrown by the file's top level or by a module it imports; fix the file, then build again)`)})`,
     `  console.error(error)`,
@@ -51,8 +65,9 @@ export function loadingModuleCode(file: DefinitionFile): string {
     // First: a definition file that imports another is loading while the inner one is, and the
     // error is the inner one's.
     `if (listening) process.prependListener('uncaughtException', onError)`,
+    `if (listening) process.prependListener('exit', onExit)`,
     `const loaded = globalThis[Symbol.for(${JSON.stringify(LOADED_KEY)})] ??= new Map()`,
-    `loaded.set(${JSON.stringify(file.shownName)}, () => { if (listening) process.off('uncaughtException', onError) })`,
+    `loaded.set(${JSON.stringify(file.shownName)}, () => { if (listening) { process.off('uncaughtException', onError); process.off('exit', onExit) } })`,
     '',
   ].join('\n')
 }

@@ -25,7 +25,7 @@ afterAll(() => {
 /** Builds a server shaped like Nitro's from these tool and workflow sources, runs it, and returns what it printed and its exit code. */
 async function buildAndRun(sources: Record<string, string>, nodeArgs: string[] = []): Promise<{ status: number | null, stderr: string, stdout: string }> {
   const all: Record<string, string> = {
-    'server-entry': `import { app } from 'runtime/app'; console.log('listening; uncaughtException listeners: ' + process.listenerCount('uncaughtException')); export default app`,
+    'server-entry': `import { app } from 'runtime/app'; console.log('listening; uncaughtException listeners: ' + process.listenerCount('uncaughtException') + '; exit listeners: ' + process.listenerCount('exit')); export default app`,
     'runtime/app': `import tools from 'tools-list'; import workflows from 'workflows-list'; export const app = { tools, workflows }`,
     'tools-list': `import weather from '/app/server/tools/weather.ts'; import time from '/app/server/tools/time.ts'; export default [weather, time]`,
     'workflows-list': `import report from '/app/server/workflows/report.ts'; export default [report]`,
@@ -59,7 +59,26 @@ describe('a definition file that throws while it loads', () => {
     })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('the tool file server/tools/weather.ts failed to load, so the server cannot start: WEATHER_KEY is not set')
+    // Its own exit is not told as the file's.
+    expect(run.stderr).not.toContain('ended the process')
     expect(run.stdout).not.toContain('listening')
+  })
+
+  it('a tool file written as a script, calling process.exit(1) at its top level with nothing printed: the boot names the file', async () => {
+    const run = await buildAndRun({ '/app/server/tools/weather.ts': `if (!process.env.WEATHER_KEY_FOR_NO_TEST) process.exit(1); export default { name: 'weather' }` })
+    expect(run.status).toBe(1)
+    expect(run.stderr.trim()).toBe('[nuxt-background-jobs] the tool file server/tools/weather.ts ended the process (process.exit(1)) while it loaded, so the server cannot start (its top level or a module it imports called process.exit; throw an error instead, which the boot names)')
+    expect(run.stdout).not.toContain('listening')
+  })
+
+  it('a module an imported tool file imports exits: the innermost loading file is named, once', async () => {
+    const run = await buildAndRun({
+      '/app/server/tools/weather.ts': `import time from '/app/server/tools/time.ts'; export default { name: 'weather', time }`,
+      '/app/server/tools/time.ts': `import 'clock-client'; export default { name: 'time' }`,
+      'clock-client': `process.exit(2)`,
+    })
+    expect(run.status).toBe(2)
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining('the tool file server/tools/time.ts ended the process (process.exit(2)) while it loaded')])
   })
 
   it('a workflow file\'s own top level throws (a typo nuxt build does not type-check): named as the workflow file', async () => {
@@ -74,13 +93,13 @@ describe('a definition file that throws while it loads', () => {
   it('files that load leave no listener behind: an error after the boot is Node\'s own again', async () => {
     const run = await buildAndRun({ '/app/server/tools/weather.ts': `export default { name: 'weather' }` })
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain('listening; uncaughtException listeners: 0')
+    expect(run.stdout).toContain('listening; uncaughtException listeners: 0; exit listeners: 0')
   })
 
   it('a tool file that imports another one: no listener left behind, and a throw in the inner one names it', async () => {
     const importing = { '/app/server/tools/weather.ts': `import time from '/app/server/tools/time.ts'; export default { name: 'weather', time }` }
     const loaded = await buildAndRun(importing)
-    expect(loaded.stdout).toContain('listening; uncaughtException listeners: 0')
+    expect(loaded.stdout).toContain('listening; uncaughtException listeners: 0; exit listeners: 0')
     const failed = await buildAndRun({ ...importing, '/app/server/tools/time.ts': `throw new Error('no clock'); export default {}` })
     expect(failed.status).toBe(1)
     expect(failed.stderr).toContain('the tool file server/tools/time.ts failed to load, so the server cannot start: no clock')
