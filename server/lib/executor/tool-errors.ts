@@ -122,12 +122,37 @@ function describeObject(value: object): string {
   if (text !== '[object Object]') return text
   let json: string | undefined
   try {
-    json = JSON.stringify(value)
+    json = boundedJson(value)
   }
   catch {
     // A cycle or a BigInt: no JSON form.
   }
   return json ? cutTextWith(json, MAX_TOOL_ERROR_CHARS, '…') : text
+}
+
+/**
+ * `value`'s JSON as far as its first `MAX_TOOL_ERROR_CHARS` characters go (what `describeObject`
+ * keeps), the rest left out: each string is cut to what is left of that many characters, and once
+ * none is left every further value is. Writing a thrown response body whole (`throw await
+ * response.json()`, 50 MB) held the server's thread over a second — twice per failure, for its text
+ * and for its kind in the log (failure-kind.ts) — to keep 4,000 characters of it. Characters are
+ * under-counted (keys, quotes and punctuation are not; any other value is one), so the JSON's first
+ * `MAX_TOOL_ERROR_CHARS` characters are the whole value's.
+ */
+function boundedJson(value: object): string | undefined {
+  let left = MAX_TOOL_ERROR_CHARS + 1
+  return JSON.stringify(value, (_key, field: unknown) => {
+    if (left <= 0) return undefined
+    // Left out of an object by JSON itself (a null in an array): written as nothing, so not counted.
+    if (field === undefined || typeof field === 'function' || typeof field === 'symbol') return field
+    if (typeof field !== 'string') {
+      left -= 1
+      return field
+    }
+    const kept = field.length > left ? field.slice(0, left) : field
+    left -= kept.length
+    return kept
+  })
 }
 
 /** The model called a name that is not a registered tool, or not one offered in this job. */
