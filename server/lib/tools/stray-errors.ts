@@ -17,6 +17,12 @@
  *   (`capture`), and the process goes on.
  * An error of no tool call or node goes to the process's listeners exactly as before (Nitro logs
  * it; with no listener Node ends the process as it always did).
+ *
+ * Lines are limited as an isolation worker limits its reports (isolation/stray-report-limit.ts):
+ * `STRAY_REPORTS_PER_WINDOW` a second are logged (and captured) one by one, the rest counted by
+ * tool (or node), job and kind, one line each when the second ends. A tool that left intervals
+ * throwing every millisecond wrote about 9,000 lines (2.4 MB) a second with 20 of them, and handed
+ * each error to the app's error reporting, for as long as the process lived. Every error is counted.
  */
 import { getEventListeners } from 'node:events'
 import type { ToolContext, ToolDefinition } from './types'
@@ -24,6 +30,8 @@ import type { CodeScope } from '../isolation/call-scope'
 import { currentCodeScope, openScope, runInCallScope } from '../isolation/call-scope'
 import type { CallScope } from '../isolation/call-scope'
 import { describeFailureCause, redactedToolErrorText } from '../executor/tool-errors'
+import { createStrayReportLimit, STRAY_REPORTS_PER_WINDOW } from '../isolation/stray-report-limit'
+import type { StrayErrorReport } from '../isolation/stray-errors'
 import type { Logger } from '../logger'
 import type { Metrics } from '../metrics'
 
@@ -86,16 +94,55 @@ const STRAY_EVENTS = new Set<string | symbol>(['uncaughtException', 'unhandledRe
 export function trapToolStrayErrors(options: StrayErrorTrapOptions): () => void {
   const original = process.emit
   let active = true
+  const lines = createStrayLines(options)
   const patched = function (this: NodeJS.Process, name: string | symbol, ...args: unknown[]) {
     const scope = active && STRAY_EVENTS.has(name) ? currentCodeScope() : undefined
     if (!scope) return (original as (...all: unknown[]) => boolean).call(this, name, ...args)
-    onStrayError(options, scope, name as StrayErrorKind, args[0])
+    onStrayError(options, lines, scope, name as StrayErrorKind, args[0])
     return true
   } as typeof process.emit
   process.emit = patched
   return () => {
     active = false
     if (process.emit === patched) process.emit = original
+    // What was counted in the last second is still told.
+    lines.flush()
+  }
+}
+
+/** Whose code a stray error line is for (not its scope: a map of them must keep no call's scope), and whether its run was still going. */
+type StraySource = ({ tool: string } | { workflow: string, nodeId: string }) & { during: boolean }
+
+/** Stray error lines within their rate (see the file comment). */
+interface StrayLines {
+  /** Logs (and captures) this error, or counts it when this second's lines are spent. */
+  write(scope: CodeScope, during: boolean, kind: StrayErrorKind, error: unknown): void
+  /** Logs what was counted so far. */
+  flush(): void
+}
+
+function createStrayLines(options: StrayErrorTrapOptions): StrayLines {
+  // The limiter keys its counts by channel, `tool`, job and kind: the channel names the source.
+  const sources = new Map<string, StraySource>()
+  let current: { scope: CodeScope, during: boolean, error: unknown } | undefined
+  const limit = createStrayReportLimit((channel, report) => {
+    if (report.suppressed) writeCounted(options, sources.get(channel)!, report)
+    else if (current) writeOne(options, current.scope, current.during, report.kind, current.error)
+  })
+  return {
+    write(scope, during, kind, error) {
+      const source: StraySource = 'tool' in scope ? { tool: scope.tool, during } : { workflow: scope.workflow, nodeId: scope.nodeId, during }
+      const channel = JSON.stringify(source)
+      sources.set(channel, source)
+      current = { scope, during, error }
+      try {
+        limit.report(channel, { tool: null, jobId: scope.jobId, kind, message: describedStrayError(error) })
+      }
+      finally {
+        current = undefined
+      }
+    },
+    flush: () => limit.flush(),
   }
 }
 
@@ -106,27 +153,51 @@ function describedStrayError(error: unknown): string {
   return redactedToolErrorText(describeFailureCause(error))
 }
 
-function onStrayError(options: StrayErrorTrapOptions, scope: CodeScope, kind: StrayErrorKind, error: unknown): void {
+function onStrayError(options: StrayErrorTrapOptions, lines: StrayLines, scope: CodeScope, kind: StrayErrorKind, error: unknown): void {
   try {
     const during = !scope.settled
     if (during) scope.fail(error)
-    const described = describedStrayError(error)
-    if ('tool' in scope) {
-      options.metrics.increment('tool_stray_errors_total', { tool: scope.tool, kind })
-      options.logger.error(during
-        ? `tool "${scope.tool}" ${RAISED} while its call ran; the call failed with it`
-        : `tool "${scope.tool}" ${RAISED} after its call had ended; it was ignored`, { tool: scope.tool, jobId: scope.jobId, kind, error: described })
-    }
-    else {
-      const node = `workflow "${scope.workflow}" node "${scope.nodeId}"`
-      options.metrics.increment('workflow_stray_errors_total', { workflow: scope.workflow, node: scope.nodeId, kind })
-      options.logger.error(during
-        ? `${node} ${RAISED} while the node ran; the node failed with it`
-        : `${node} ${RAISED} after the node had ended; it was ignored`, { workflow: scope.workflow, nodeId: scope.nodeId, jobId: scope.jobId, kind, error: described })
-    }
-    options.capture?.(error, kind, 'tool' in scope ? 'tool' : 'workflow')
+    if ('tool' in scope) options.metrics.increment('tool_stray_errors_total', { tool: scope.tool, kind })
+    else options.metrics.increment('workflow_stray_errors_total', { workflow: scope.workflow, node: scope.nodeId, kind })
+    lines.write(scope, during, kind, error)
   }
   catch {
     // Reporting must never turn a stray error into a crash.
+  }
+}
+
+/** One stray error's line, and the app's error reporting. */
+function writeOne(options: StrayErrorTrapOptions, scope: CodeScope, during: boolean, kind: StrayErrorKind, error: unknown): void {
+  const described = describedStrayError(error)
+  if ('tool' in scope) {
+    options.logger.error(during
+      ? `tool "${scope.tool}" ${RAISED} while its call ran; the call failed with it`
+      : `tool "${scope.tool}" ${RAISED} after its call had ended; it was ignored`, { tool: scope.tool, jobId: scope.jobId, kind, error: described })
+  }
+  else {
+    const node = `workflow "${scope.workflow}" node "${scope.nodeId}"`
+    options.logger.error(during
+      ? `${node} ${RAISED} while the node ran; the node failed with it`
+      : `${node} ${RAISED} after the node had ended; it was ignored`, { workflow: scope.workflow, nodeId: scope.nodeId, jobId: scope.jobId, kind, error: described })
+  }
+  options.capture?.(error, kind, 'tool' in scope ? 'tool' : 'workflow')
+}
+
+/** The line for stray errors counted instead of logged one by one (`jobId` null: counted for many jobs). */
+function writeCounted(options: StrayErrorTrapOptions, source: StraySource, report: StrayErrorReport): void {
+  const { during } = source
+  try {
+    const more = `raised ${report.suppressed} more errors from a callback or a promise left unhandled`
+    const why = `(over ${STRAY_REPORTS_PER_WINDOW} a second, so not logged one by one; the last is shown)`
+    const fields = { jobId: report.jobId, kind: report.kind, error: report.message, suppressed: report.suppressed }
+    if ('tool' in source) {
+      options.logger.error(`tool "${source.tool}" ${more} ${during ? 'while its call ran' : 'after its call had ended'} ${why}; ${during ? 'the call failed' : 'they were ignored'}`, { tool: source.tool, ...fields })
+    }
+    else {
+      options.logger.error(`workflow "${source.workflow}" node "${source.nodeId}" ${more} ${during ? 'while the node ran' : 'after the node had ended'} ${why}; ${during ? 'the node failed' : 'they were ignored'}`, { workflow: source.workflow, nodeId: source.nodeId, ...fields })
+    }
+  }
+  catch {
+    // A count line must never turn into a crash either.
   }
 }
