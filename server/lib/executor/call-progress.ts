@@ -21,22 +21,24 @@ export interface CallProgress {
 
 /** Progress of `call` in `context`'s job. */
 export function callProgress(context: RunContext, call: { id: string, nodeId?: string }): CallProgress {
-  let open = true
+  // Let go of once the call returned: a tool may keep its `ctx` (an interval that reports until
+  // something that never comes), and through `report` it kept its job's whole run in memory.
+  let run: RunContext | undefined = context
   const record = (update: ToolProgressUpdate) => {
     const event: ToolProgressPayload & { nodeId?: string } = { type: 'tool-progress', id: call.id, ...update, ...(call.nodeId ? { nodeId: call.nodeId } : {}) }
-    context.toolProgress(event)
+    run?.toolProgress(event)
   }
   return {
     report(input) {
-      if (!open) return
+      if (!run) return
       record(toolProgressUpdate(input))
     },
     received(input) {
-      const update = open ? receivedProgressUpdate(input) : null
+      const update = run ? receivedProgressUpdate(input) : null
       if (update) record(update)
     },
     close() {
-      open = false
+      run = undefined
     },
   }
 }
