@@ -30,6 +30,16 @@ describe('a thrown plain object', () => {
     expect(await toolError({ error: { status: 404, detail: 'city not found' } })).toBe('Tool "lookup" failed: {"error":{"status":404,"detail":"city not found"}}')
   })
 
+  it('one holding itself (an HTTP client\'s response, whose request holds it): the model reads its JSON with the cycle marked, not [object Object]', async () => {
+    const response: Record<string, unknown> = { status: 503, statusText: 'Service Unavailable', data: { error: 'overloaded' } }
+    response.request = { method: 'GET', path: '/weather', res: response }
+    expect(await toolError(response)).toBe('Tool "lookup" failed: {"status":503,"statusText":"Service Unavailable","data":{"error":"overloaded"},"request":{"method":"GET","path":"/weather","res":"[Circular]"}}')
+    // One met twice, not inside itself, is no cycle: written both times.
+    const shared = { region: 'eu' }
+    expect(describeThrown({ from: shared, to: shared })).toBe('{"from":{"region":"eu"},"to":{"region":"eu"}}')
+    expect(serializeError(response).message).toBe(describeThrown(response))
+  })
+
   it('the isolation boundary carries the same text', () => {
     expect(serializeError({ code: 'E1', message: 'quota used up' }).message).toBe('quota used up')
     expect(serializeError({ reason: 'busy' }).message).toBe('{"reason":"busy"}')
@@ -38,7 +48,7 @@ describe('a thrown plain object', () => {
   it('one JSON cannot write, or a huge one, still gives bounded text; strings, null and Errors are as before', () => {
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
-    expect(describeThrown(cyclic)).toBe('[object Object]')
+    expect(describeThrown(cyclic)).toBe('{"self":"[Circular]"}')
     expect(describeThrown({ id: 1n })).toBe('[object Object]')
     expect(describeThrown({ rows: 'x'.repeat(100_000) }).length).toBeLessThan(5_000)
     expect(describeThrown(Object.create(null))).toBe('{}')

@@ -125,10 +125,13 @@ function describeObject(value: object): string {
     json = boundedJson(value)
   }
   catch {
-    // A cycle or a BigInt: no JSON form.
+    // A BigInt, a toJSON that throws: no JSON form.
   }
   return json ? cutTextWith(json, MAX_TOOL_ERROR_CHARS, '…') : text
 }
+
+/** What a thrown object's JSON holds where a value holds itself (an HTTP client's response and its request). */
+const CIRCULAR = '[Circular]'
 
 /**
  * `value`'s JSON as far as its first `MAX_TOOL_ERROR_CHARS` characters go (what `describeObject`
@@ -137,14 +140,23 @@ function describeObject(value: object): string {
  * response.json()`, 50 MB) held the server's thread over a second — twice per failure, for its text
  * and for its kind in the log (failure-kind.ts) — to keep 4,000 characters of it. Characters are
  * under-counted (keys, quotes and punctuation are not; any other value is one), so the JSON's first
- * `MAX_TOOL_ERROR_CHARS` characters are the whole value's.
+ * `MAX_TOOL_ERROR_CHARS` characters are the whole value's. A value inside itself is written
+ * `"[Circular]"` (a cycle made JSON throw, and the object was told as `[object Object]`); one met
+ * twice elsewhere is written again.
  */
 function boundedJson(value: object): string | undefined {
   let left = MAX_TOOL_ERROR_CHARS + 1
-  return JSON.stringify(value, (_key, field: unknown) => {
+  // The objects being written, outermost first: one met again inside itself is a cycle.
+  const ancestors: unknown[] = []
+  return JSON.stringify(value, function (this: unknown, _key, field: unknown) {
     if (left <= 0) return undefined
     // Left out of an object by JSON itself (a null in an array): written as nothing, so not counted.
     if (field === undefined || typeof field === 'function' || typeof field === 'symbol') return field
+    if (typeof field === 'object' && field !== null) {
+      while (ancestors.length && ancestors.at(-1) !== this) ancestors.pop()
+      if (ancestors.includes(field)) return CIRCULAR
+      ancestors.push(field)
+    }
     if (typeof field !== 'string') {
       left -= 1
       return field
