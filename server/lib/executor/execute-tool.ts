@@ -42,6 +42,7 @@ import { isToolRefusal, logToolCallFailure, REFUSED_STATUS } from './tool-failur
 import { useMetrics } from '../metrics'
 import { isolatedArgumentsCheck, runsIsolated, toolAttempt } from './tool-runner'
 import { summarizeResult } from './truncate-results'
+import { runAsToolCodeSync } from '../tools/stray-errors'
 import { utf8ByteLength } from '../bytes'
 
 /** One call to run. */
@@ -260,7 +261,9 @@ async function runToolCall(context: RunContext, call: ToolCallRequest, eventArgs
     if (tool.runtime === 'client') throw new ClientToolUnavailableError(tool.name)
     // An isolated tool's worker gets JSON (a model's arguments are; a workflow tool node's object may not be).
     const raw = runsIsolated(tool, context.config) && typeof call.args !== 'string' ? argumentsAsJson(tool.name, eventArgs) : eventArgs
-    const parsed = { args: parsesOnServer(tool, context) ? parseToolArguments(tool.name, tool.parameters, runsIsolated(tool, context.config) ? raw : call.args) : undefined, raw }
+    // The schema is the tool's own code: run as code of its call (stray-errors.ts).
+    const parse = () => parseToolArguments(tool.name, tool.parameters, runsIsolated(tool, context.config) ? raw : call.args)
+    const parsed = { args: parsesOnServer(tool, context) ? runAsToolCodeSync(tool.name, context.jobId, parse) : undefined, raw }
     // Updates after the call returned (its result, error or time limit) are ignored.
     const progress = callProgress(context, call)
     const ran = await invoke(context, tool, call, parsed, timing, progress).finally(progress.close)

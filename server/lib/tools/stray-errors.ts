@@ -75,6 +75,21 @@ export async function runAsToolCode<T>(toolName: string, context: ToolContext, r
   }
 }
 
+/**
+ * `runAsToolCode` for the tool's synchronous code: its `parameters` schema checking a call's
+ * arguments in the server's thread. A timer its refine or transform started is code of the call
+ * (its stray error names the tool), and a `process.exit()` there is refused (exit-guard.ts).
+ */
+export function runAsToolCodeSync<T>(toolName: string, jobId: string, run: () => T): T {
+  const { scope, end } = openScope<CallScope>({ tool: toolName, jobId, faultChannel: undefined })
+  try {
+    return runInCallScope(scope, run)
+  }
+  finally {
+    end()
+  }
+}
+
 /** Where `trapToolStrayErrors` reports. */
 export interface StrayErrorTrapOptions {
   logger: Logger
