@@ -11,28 +11,7 @@ import { MIN_SECRET_LENGTH } from '../../convex/secret'
 import { ConvexAccessError, createConvexProvider } from '../../server/lib/providers/convex'
 import { createConvexTestFacade, type ConvexTestBackend } from '../../server/lib/providers/convex-test-facade'
 import { createBackend, createInstance, newJob, statusEvent, TEST_SECRET, type Backend } from './backend'
-
-const modules = import.meta.glob('../../convex/*.ts', { eager: true }) as Record<string, Record<string, unknown>>
-
-interface RegisteredFunction {
-  isPublic?: boolean
-  isInternal?: boolean
-  isQuery?: boolean
-  exportArgs(): string
-}
-
-/** Every registered function of convex/, by "module:name". */
-function registeredFunctions(): Map<string, RegisteredFunction> {
-  const found = new Map<string, RegisteredFunction>()
-  for (const [path, exports] of Object.entries(modules)) {
-    const module = path.replace(/^.*\/convex\//, '').replace(/\.ts$/, '')
-    for (const [name, value] of Object.entries(exports)) {
-      const fn = value as RegisteredFunction
-      if (fn?.isPublic || fn?.isInternal) found.set(`${module}:${name}`, fn)
-    }
-  }
-  return found
-}
+import { convexModules, deployedModule, registeredFunctions } from './deployed-modules'
 
 type Call = { kind: 'query' | 'mutation', reference: FunctionReference<'query' | 'mutation'>, args: Record<string, unknown> }
 
@@ -103,6 +82,18 @@ describe('who may call the Convex functions', () => {
       expect(args.value.secret, name).toEqual({ fieldType: { type: 'string' }, optional: false })
     }
     for (const name of ['cleanup:deleteExpired', 'cleanup:deleteExpiredJobs', 'threads:backfillThreads']) expect(functions.get(name)?.isInternal, name).toBe(true)
+    // An HTTP action is served at the deployment's public …convex.site address to anyone, with no
+    // secret argument to check: the layer deploys none (convex/http.ts's router would be one).
+    const http = [...functions].filter(([, fn]) => fn.isHttp || fn.isRouter).map(([name]) => name)
+    expect(http, 'HTTP actions are public with no secret: guard one before deploying it').toEqual([])
+  })
+
+  it('finds a function wherever the CLI would deploy it, and only there', () => {
+    expect(Object.keys(convexModules).length).toBeGreaterThan(10)
+    expect(deployedModule('../../convex/jobs.ts')).toBe('jobs')
+    expect(deployedModule('../../convex/admin/peek.ts')).toBe('admin/peek')
+    expect(deployedModule('../../convex/peek.js')).toBe('peek')
+    for (const skipped of ['schema.ts', 'jobs.test.ts', 'auth.config.ts', '.hidden.ts', '#jobs.ts#', 'my jobs.ts']) expect(deployedModule(`../../convex/${skipped}`), skipped).toBeNull()
   })
 
   it.each(Object.keys(CALLS))('%s refuses a call without the secret, with a wrong one, or when the deployment has none', async (name) => {

@@ -5,19 +5,14 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { registeredFunctions as deployedFunctions } from '../convex/deployed-modules'
 
-/** Every function of `convex/*.ts` as `module:name`, public or internal (Convex marks each). */
+/** Every function the deployment has as `module:name`, public or internal (Convex marks each), in any file the CLI deploys. */
 function registeredFunctions(): { public: string[], internal: string[] } {
-  const modules = import.meta.glob<Record<string, unknown>>('../../convex/*.ts', { eager: true })
   const found = { public: [] as string[], internal: [] as string[] }
-  for (const [path, exports] of Object.entries(modules)) {
-    const module = path.replace(/^.*\/convex\//, '').replace(/\.ts$/, '')
-    for (const [name, value] of Object.entries(exports)) {
-      const flags = value as { isPublic?: boolean, isInternal?: boolean } | null
-      if (typeof value !== 'function' && typeof value !== 'object') continue
-      if (flags?.isPublic) found.public.push(`${module}:${name}`)
-      else if (flags?.isInternal) found.internal.push(`${module}:${name}`)
-    }
+  for (const [name, flags] of deployedFunctions()) {
+    if (flags.isPublic) found.public.push(name)
+    else if (flags.isInternal) found.internal.push(name)
   }
   return { public: found.public.sort(), internal: found.internal.sort() }
 }
