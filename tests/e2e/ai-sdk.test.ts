@@ -91,8 +91,10 @@ describe('AI SDK: DefaultChatTransport on /api/jobs/chat', () => {
     const transport = () => new DefaultChatTransport<UIMessage>({ api: `${app.url}/api/jobs/chat`, headers: { cookie: client.cookie() } })
     const before = useChat({ id, transport: transport() })
     const sent = before.sendMessage({ text: 'Please hold on' })
-    await vi.waitFor(() => expect(before.messages.value.at(-1)?.parts.some(part => part.type === 'text')).toBe(true))
-    const jobId = before.messages.value.at(-1)!.id
+    // The answer's first text (the user's message, last until the answer starts, has a text part too).
+    const answer = () => before.messages.value.at(-1)?.role === 'assistant' ? before.messages.value.at(-1) : undefined
+    await vi.waitFor(() => expect(answer()?.parts.some(part => part.type === 'text')).toBe(true))
+    const jobId = answer()!.id
     // The tab goes away (a reload closes the response, as stop() does): the job runs on.
     await before.stop()
     await sent
