@@ -5,9 +5,9 @@
  * Read from Nitro's handler list when the server is bundled (`#background-jobs/app-routes`), so a
  * route added under `nuxt dev` is there after its rebuild.
  */
-import { realpathSync } from 'node:fs'
 import { isAbsolute, relative } from 'node:path'
 import type { AppJobsRoute } from '../server/lib/http/route-methods'
+import { realPath } from './real-path'
 
 /** The virtual module the server reads the list from (server/plugins/background-jobs-app-routes.ts). */
 export const APP_ROUTES_MODULE = '#background-jobs/app-routes'
@@ -18,16 +18,6 @@ export interface HandlerEntry {
   method?: string
   middleware?: boolean
   handler: string
-}
-
-/** A path with its links resolved (the layer installed as a link to its folder), or as given when it does not exist. */
-function realPath(path: string): string {
-  try {
-    return realpathSync(path)
-  }
-  catch {
-    return path
-  }
 }
 
 /** Whether `file` is inside `dir`, either reached through a link. */

@@ -6,9 +6,10 @@
  * resolved – treating it as an external dependency`) and the production server stopped at boot
  * with `Cannot find package '@opentelemetry/api'`. The build now stops first, naming the packages.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { realPath } from './real-path'
 
 /** A dependency of the layer: its name and the version range its package.json asks for. */
 export interface LayerDependency {
@@ -48,7 +49,7 @@ function isResolvableFrom(name: string, layerDir: string): boolean {
  * know the shape of never stops a build that would have worked.
  */
 export function missingLayerDependencies(layerDir: string): LayerDependency[] {
-  const realDir = existsSync(layerDir) ? realpathSync(layerDir) : layerDir
+  const realDir = realPath(layerDir)
   return layerDependencies(layerDir).filter(({ name }) =>
     !isInstalledFrom(name, layerDir) && !isInstalledFrom(name, realDir) && !isResolvableFrom(name, realDir))
 }
