@@ -34,6 +34,23 @@ async function threadOf(threadId: string, message = 'Plan a trip to Lisbon'): Pr
   return job.id
 }
 
+/**
+ * Two jobs in thread `threadId`, the second a millisecond after the first; returns the second's id.
+ * Created in the same millisecond, the newest would be the larger id (the list's order), not the second.
+ */
+async function newerJobOf(threadId: string): Promise<string> {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  try {
+    vi.setSystemTime(Date.now())
+    await threadOf(threadId)
+    vi.setSystemTime(Date.now() + 1)
+    return await threadOf(threadId, 'And back?')
+  }
+  finally {
+    vi.useRealTimers()
+  }
+}
+
 describe('PATCH /api/jobs/threads/:threadId', () => {
   it('200: stores the title, trimmed; the thread list shows it in place of the first message; unknown body fields are dropped', async () => {
     await threadOf('t-rename')
@@ -46,8 +63,7 @@ describe('PATCH /api/jobs/threads/:threadId', () => {
   })
 
   it('tells the user\'s notification streams (thread-renamed, naming the thread\'s newest job), not another user\'s', async () => {
-    await threadOf('t-told')
-    const newest = await threadOf('t-told', 'And back?')
+    const newest = await newerJobOf('t-told')
     const mine: JobNotification[] = []
     const theirs: JobNotification[] = []
     const sink = (into: JobNotification[]) => ({ send: (notification: JobNotification) => void into.push(notification), comment() {}, close() {} })
