@@ -135,7 +135,29 @@ const QUERY_PARAMETER = new RegExp(`([?&#;](?=[\\w.~%-]*?(?:${SECRET_KEYS.source
  */
 const SECRET_ASSIGNMENT = new RegExp(`((?<![\\w.~%-])(?=[\\w.-]{0,48}?(?:${SECRET_KEYS.source}))[\\w.-]{1,64}=)[^&#\\s"'<>;,]+`, 'gi')
 
+/**
+ * A header (or a YAML-like `name: value` line) whose name is a secret field's, written as text with
+ * an unquoted value after `: `: `X-Api-Key: 3f9a…`, `X-Auth-Token: …`, `Private-Token: …` (an HTTP
+ * client's error dumping the request headers), `db_password: hunter2`. `Authorization` and `Cookie`
+ * have their own patterns above; a quoted value is SECRET_PAIR's. Only a name that reads as a header
+ * or a field — it has a `-` or `_`, or is one of `password`, `passwd`, `passphrase`, `apikey`,
+ * `secret` — so "token: expired" of prose stays (while "password: hunter2" is hidden, and with it a
+ * sentence's "password: too short"). A number, `true`/`false`/`null` after the colon is kept
+ * (`max_tokens: 1000` in a usage dump), and so is a stack frame's `auth-token.mjs:10:5` (no space
+ * after its colon). Linear as SECRET_ASSIGNMENT.
+ */
+const SECRET_HEADER_LINE = new RegExp(`((?<![\\w.~%-])(?=[\\w.-]{0,48}?(?:${SECRET_KEYS.source}))([\\w.-]{1,64}):[ \\t]+)([^\\s"'<>;,]+)`, 'gi')
+const BARE_SECRET_NAMES = /^(?:password|passwd|passphrase|apikey|secret)$/i
+const KEPT_HEADER_VALUES = /^(?:\d+(?:\.\d+)?|true|false|null|\[redacted\])$/i
+
+/** A `SECRET_HEADER_LINE` match with its value redacted, where the name reads as a field's and the value is no number. */
+function redactHeaderLine(match: string, start: string, name: string, value: string): string {
+  if (!/[-_]/.test(name) && !BARE_SECRET_NAMES.test(name)) return match
+  // A "value" ending in a colon is the next name (`password: username: bob`), not a secret.
+  return KEPT_HEADER_VALUES.test(value) || value.endsWith(':') ? match : `${start}[redacted]`
+}
+
 /** `text` with its secrets redacted; `cutWord`: its last word goes on past it (`redactCutUrlPassword`). */
 export function redactText(text: string, cutWord = false): string {
-  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_PAIR, '$1[redacted]$3').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]').replace(SECRET_ASSIGNMENT, '$1[redacted]')
+  return text.replace(AUTHORIZATION_HEADER, '$1[redacted]').replace(COOKIE_HEADER, '$1[redacted]').replace(SECRET_PAIR, '$1[redacted]$3').replace(SECRET_VALUES, '[redacted]').replace(URL_PASSWORD, cutWord ? redactCutUrlPassword : redactUrlPassword).replace(REDIS_USER_INFO, cutWord ? redactCutRedisUser : redactRedisUser).replace(QUERY_PARAMETER, '$1[redacted]').replace(SECRET_ASSIGNMENT, '$1[redacted]').replace(SECRET_HEADER_LINE, redactHeaderLine)
 }
