@@ -210,6 +210,11 @@ describe('the app\'s own routes and sign-in beside the layer\'s', () => {
     // The app's own path is the app's: the layer does not answer its OPTIONS with its own methods.
     const appOptions = await fetch(`${app.url}/api/jobs/export`, { method: 'OPTIONS' })
     expect(appOptions.headers.get('allow')).toBeNull()
+    // A method the app's path lacks: Nitro's router handed it to the layer's /api/jobs/:id (404 "Job export not found").
+    for (const method of ['GET', 'HEAD']) {
+      const wrong = await fetch(`${app.url}/api/jobs/export`, { method, headers })
+      expect({ method, status: wrong.status, allow: wrong.headers.get('allow') }).toEqual({ method, status: 405, allow: 'POST' })
+    }
   })
 
   it('the app\'s resolve-user hook decides whose jobs a request sees, in the layer\'s routes and its own', async () => {

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { appJobsRoutes } from '../../lib/app-routes'
-import { JOBS_ROUTES, jobsRouteOf, layerRouteFor, setAppJobsRoutes } from '../../server/lib/http/route-methods'
+import { JOBS_ROUTES, jobsRouteOf, layerRouteFor, setAppJobsRoutes, shadowedAppRoute } from '../../server/lib/http/route-methods'
 
 const API_DIR = fileURLToPath(new URL('../../server/api/jobs', import.meta.url))
 
@@ -73,6 +73,23 @@ describe('the app\'s own routes under /api/jobs (lib/app-routes.ts)', () => {
     // The layer's other routes are as before.
     expect(layerRouteFor('/api/jobs/catalog', 'POST')).toEqual({ path: '/api/jobs/catalog', methods: ['GET', 'HEAD'], allMethods: ['GET', 'HEAD'] })
     expect(layerRouteFor('/api/jobs/j-1/stream', 'GET')?.path).toBe('/api/jobs/:id/stream')
+  })
+
+  it('a method the app\'s own path lacks is the app\'s 405 where the router would hand it to the layer\'s route, else left to the router', () => {
+    setAppJobsRoutes([
+      { path: '/api/jobs/export', methods: ['POST'] },
+      { path: '/api/jobs/:id', methods: ['PUT'] },
+      { path: '/api/jobs/:id/share', methods: ['POST'] },
+    ])
+    // GET and HEAD would reach the layer's /api/jobs/:id.
+    expect(shadowedAppRoute('/api/jobs/export', 'GET')).toEqual({ path: '/api/jobs/export', methods: ['POST'] })
+    expect(shadowedAppRoute('/api/jobs/export', 'head')).toEqual({ path: '/api/jobs/export', methods: ['POST'] })
+    // Its own method; a method the app's own /api/jobs/:id takes; one no route takes (OPTIONS: jobs-cors.ts).
+    for (const method of ['POST', 'PUT', 'PATCH', 'OPTIONS']) expect(shadowedAppRoute('/api/jobs/export', method), method).toBeNull()
+    // No route of the layer's matches there; the layer's own paths are not the app's.
+    expect(shadowedAppRoute('/api/jobs/j-1/share', 'GET')).toBeNull()
+    expect(shadowedAppRoute('/api/jobs/j-1', 'PATCH')).toBeNull()
+    expect(shadowedAppRoute('/api/jobs/catalog', 'POST')).toBeNull()
   })
 
   it('a catch-all of the app\'s comes after every route of the layer', () => {

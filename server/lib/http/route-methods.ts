@@ -12,6 +12,9 @@
  * export.post.ts`, a `PUT` beside the layer's `/api/jobs/:id`): the build lists them
  * (lib/app-routes.ts, `setAppJobsRoutes` at boot) and the layer's middleware leaves their requests
  * to them — a `POST /api/jobs/export` was a 405 naming the layer's `GET or HEAD or DELETE`.
+ * Nitro's router, finding no handler for a method at the app's route, tries the less specific
+ * routes: a `GET /api/jobs/export` reached the layer's `GET /api/jobs/:id` (a 404 "job not
+ * found"); the layer now answers it a 405 naming the app's methods (`shadowedAppRoute`).
  */
 
 /** One route: its path with `:params`, and its methods. */
@@ -125,6 +128,23 @@ export function layerRouteFor(path: string, method: string): (JobsRoute & { allM
   if (route.appTakesEveryMethod || route.appMethods.includes(method.toUpperCase())) return null
   const appOnly = route.appMethods.filter(appMethod => !route.layerMethods.includes(appMethod))
   return { path: route.path, methods: route.layerMethods, allMethods: [...route.layerMethods, ...appOnly] }
+}
+
+/**
+ * The app's own route at a path (without its query) when a request's method is not one it answers
+ * there and the router would hand the request to one of the layer's handlers instead: h3 tries the
+ * matching routes from the most specific on and takes the first with a handler for the method, so
+ * `GET /api/jobs/export` beside an app's `export.post.ts` reached the layer's `/api/jobs/:id`.
+ * Null when the path is the layer's, the app answers the method, or no route of the layer's would
+ * take it (then the router and the app's own routes decide, as without the layer).
+ */
+export function shadowedAppRoute(path: string, method: string): { path: string, methods: readonly string[] } | null {
+  const [route, ...lessSpecific] = matchers.filter(matcher => matcher.pattern.test(path)).map(matcher => matcher.route)
+  const wanted = method.toUpperCase()
+  if (!route || route.layerMethods.length > 0 || route.appTakesEveryMethod || route.appMethods.includes(wanted)) return null
+  const taker = lessSpecific.find(other => other.layerMethods.includes(wanted) || other.appMethods.includes(wanted) || other.appTakesEveryMethod)
+  // At one route the router tries the handler of the method before an every-method one: the layer's first.
+  return taker?.layerMethods.includes(wanted) ? { path: route.path, methods: route.appMethods } : null
 }
 
 /** The layer's route a path (without its query) belongs to, or null when it is none of the layer's. */
