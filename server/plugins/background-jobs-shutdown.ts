@@ -24,10 +24,13 @@ import { isClusterPrimary } from '../lib/cluster-check'
 import { stopEngineStart, useBackgroundJobsEngine } from '../lib/engine-instance'
 import { ProviderUnavailableError, ShuttingDownError } from '../lib/errors'
 import { routeLogger } from '../lib/http/route-logger'
+import { isPrerendering } from '../lib/prerender'
 
 export default defineNitroPlugin((nitroApp) => {
   // Nitro traps no signals when its graceful shutdown is disabled, nor in dev: leave them alone.
   if (import.meta.dev || process.env.NITRO_SHUTDOWN_DISABLED) return
+  // The prerenderer runs in the build's process and has no engine (prerender.ts): its signals are the build's.
+  if (isPrerendering()) return
   const signals = (process.env.NITRO_SHUTDOWN_SIGNALS || 'SIGTERM SIGINT').split(' ').map(signal => signal.trim()).filter(Boolean)
   if (isClusterPrimary(preset, cluster.isWorker)) {
     // Kept listening: Nitro's primary listens once, so a second signal (Ctrl-C twice) would end the

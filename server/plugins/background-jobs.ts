@@ -2,7 +2,8 @@
  * Boots the engine once per Nitro process and disposes it on Nitro's `close` hook.
  * Tools and workflows are the files in `server/tools/` and `server/workflows/` of the app and
  * its layers (see lib/module.ts); isolated tools run from the same files in worker threads
- * (lib/tool-worker.ts); app hooks are Nitro runtime hooks (docs/hooks.md).
+ * (lib/tool-worker.ts); app hooks are Nitro runtime hooks (docs/hooks.md). Nitro's prerenderer
+ * gets no engine (server/lib/prerender.ts).
  */
 import cluster from 'node:cluster'
 import { cpus } from 'node:os'
@@ -23,6 +24,7 @@ import { createEngine } from '../lib/engine'
 import { setBackgroundJobsEngine } from '../lib/engine-instance'
 import { startWithRetry } from '../lib/engine-startup'
 import { createStartupLog } from '../lib/startup-log'
+import { isPrerendering, PRERENDER_ENGINE_SOURCE } from '../lib/prerender'
 import { StoreUnreachableError } from '../lib/errors'
 import { runChatJob } from '../lib/executor/run-chat-job'
 import { createToolIsolation } from '../lib/isolation/tool-pool'
@@ -40,6 +42,11 @@ import { runWorkflowJob } from '../lib/workflows/run-workflow-job'
 import '../lib/hooks'
 
 export default defineNitroPlugin((nitroApp) => {
+  // The prerenderer renders pages at build time: no engine, no store connection, nothing kept (prerender.ts).
+  if (isPrerendering()) {
+    setBackgroundJobsEngine(PRERENDER_ENGINE_SOURCE)
+    return
+  }
   // Resolved from the runtime config (NUXT_BACKGROUND_JOBS_* variables are applied to it at boot,
   // so a restart with new ones applies them), once per runtime config object: requests and runs
   // ask for it often, and merging the defaults each time showed in profiles of job creation.

@@ -8,7 +8,7 @@
  * anonymous users off → 401; boot errors naming the key for settings that make no sense; a
  * malformed cookie is no cookie. Its own routes under /api/jobs (a name where the layer has `:id`, a
  * method beside the layer's on `/api/jobs/:id`), its own sign-in hook and runtimeConfig sit beside
- * the layer's.
+ * the layer's; a page prerendered at build time is rendered with no engine (server/lib/prerender.ts).
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -108,6 +108,12 @@ describe('an app that extends the layer', () => {
       // The browser reads the permission on mount: SSR leaves the initial state alone.
       expect(html).toContain('<p data-permission>default</p>')
     }
+  })
+
+  it('a page prerendered at build time was rendered with no engine running: the layer\'s routes answered it 503', async () => {
+    const response = await fetch(`${app.url}/about`)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('<p data-catalog-status>503</p>')
   })
 
   it('has no demo routes', async () => {
