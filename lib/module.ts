@@ -15,7 +15,9 @@
  * - stops the build when the layer's own dependencies are not installed where it is (a git
  *   source: lib/layer-dependencies.ts);
  * - lists the app's own routes under `/api/jobs` (`#background-jobs/app-routes`, lib/app-routes.ts),
- *   which the layer's 405 and OPTIONS answers leave to the app.
+ *   which the layer's 405 and OPTIONS answers leave to the app;
+ * - stops the build when `nitro.apiBaseURL` or `nitro.apiDir` would move or drop the layer's
+ *   routes (lib/api-prefix.ts).
  */
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { addServerTemplate, addTypeTemplate, createIsIgnored, defineNuxtModule, useLogger } from '@nuxt/kit'
@@ -24,6 +26,7 @@ import type { BackgroundJobsConfigInput } from '../server/lib/config'
 import { envNameOf, resolveConfig } from '../server/lib/config'
 import { InvalidConfigError, configProblems } from '../server/lib/config-validate'
 import { unknownConfigKeys } from '../server/lib/config-keys'
+import { apiPrefixProblem } from './api-prefix'
 import { APP_ROUTES_MODULE, appJobsRoutes, appRoutesCode } from './app-routes'
 import { findDefinitionFiles, reloadOnDefinitionChanges } from './definition-files'
 import { missingDependenciesMessage, missingLayerDependencies } from './layer-dependencies'
@@ -125,6 +128,11 @@ export default defineNuxtModule<ModuleOptions>({
     addServerTemplate({ filename: APP_ROUTES_MODULE, getContents: () => appRoutesCode(appJobsRoutes(handlers(), resolve(__dirname, '../server/api/jobs'))) })
     nuxt.hook('nitro:init', (nitro: Nitro) => {
       preset = nitro.options.preset
+      // A moved or renamed api folder moves or drops the layer's routes (lib/api-prefix.ts). `nuxt
+      // prepare` (an install's postinstall) only warns, as for missing dependencies above.
+      const prefixProblem = apiPrefixProblem(nitro.options)
+      if (prefixProblem && (nuxt.options as { _prepare?: boolean })._prepare) useLogger('nuxt-background-jobs').warn(prefixProblem)
+      else if (prefixProblem) throw new Error(prefixProblem)
       handlers = () => [...nitro.scannedHandlers, ...nitro.options.handlers]
       // `allowPreset` from nuxt.config or, for a CI that sets it there, the environment.
       const allowPreset = allowPresetAtBuild(runtimeConfig.backgroundJobs?.allowPreset, process.env[envNameOf('allowPreset')])
