@@ -240,7 +240,7 @@ export class JobActiveError extends BackgroundJobsError {
 /** The reason a job was aborted (the AbortSignal's `reason`). */
 export class JobAbortedError extends Error {
   override readonly name = 'JobAbortedError'
-  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large' | 'store-unreachable', message: string) {
+  constructor(readonly code: 'aborted' | 'timeout' | 'shutdown' | 'input-timeout' | 'owner-lost' | 'event-too-large' | 'store-unreachable' | 'store-refused', message: string) {
     super(message)
   }
 }

@@ -332,6 +332,16 @@ export class LiveJob implements BatchTarget {
     return this.endEvent
   }
 
+  /**
+   * Changes the end not yet reported (its status and error; its seq stays): the store refused the
+   * job's events for good, so an end decided before (`completed`) gives way to `store-refused`.
+   */
+  replaceEnd(change: Pick<Extract<JobEvent, { type: 'job-end' }>, 'status' | 'error'>): JobEvent | null {
+    if (this.endEvent?.type !== 'job-end' || this.ended) return null
+    this.endEvent = { ...this.endEvent, ...change }
+    return this.endEvent
+  }
+
   /** Applies the stored end and sends it to every viewer (which then close). */
   reportEnd(): void {
     if (!this.endEvent || this.ended) return

@@ -3,12 +3,17 @@
  * soon as `bytes` are pending, immediately at every boundary (non-delta) event, one write in
  * flight, each write under the provider's `maxBatchBytes`. Bytes written grow with the output,
  * never the whole content per write. A write that throws is retried (backing off) until it is
- * stored, refused or the queue is closed: the tail is never dropped, and `flush` says which.
+ * stored, refused or the queue is closed: the tail is never dropped, and `flush` says which. A
+ * write the store refuses for good by throwing (a `StoreRefusedError`: the same write would meet
+ * it again) is not retried: the queue drops what waits and `flush` says `failed`; the job's end
+ * can then be written alone, right after what the store holds (`storeEnd`).
  */
 import type { JobEvent } from '../../shared/events'
 import { isDeltaEvent } from '../../shared/events'
 import { jsonByteLength, utf8ByteLength } from './bytes'
 import type { AppendRefusal, JobProvider } from './providers/types'
+import type { StoreRefusedError } from './providers/store-refused'
+import { isStoreRefusal } from './providers/store-refused'
 import type { TimerSet } from './timers'
 import { mergeDeltas } from './replay'
 
@@ -43,6 +48,11 @@ export interface PersistQueueOptions {
   epoch?: number
   /** Called once when the provider refuses a write (terminal elsewhere, stale epoch, conflict). */
   onRefused: (reason: AppendRefusal) => void
+  /**
+   * Called once when a write throws a `StoreRefusedError` (store-refused.ts): nothing more is
+   * written but the end (`storeEnd`); waiting flushes resolve `failed`.
+   */
+  onFailed?: (error: StoreRefusedError) => void
   /** Called when a write throws (network, timeout); the events stay pending and are retried. */
   onError: (error: unknown) => void
   /** Called when a write succeeds after writes that threw. */
@@ -61,8 +71,8 @@ export interface PersistQueueOptions {
   onOverflow?: (pendingBytes: number) => void
 }
 
-/** How a `flush` ended. */
-export type PersistOutcome = 'stored' | 'refused' | 'closed'
+/** How a `flush` ended (`failed`: the store refused a write for good, `onFailed`). */
+export type PersistOutcome = 'stored' | 'refused' | 'closed' | 'failed'
 
 /** A job's write-behind queue. */
 export interface PersistQueue {
@@ -77,6 +87,14 @@ export interface PersistQueue {
   readonly pendingCount: number
   /** Writes made so far (for tests and metrics). */
   readonly writes: number
+  /** The error the store refused a write with for good (`failed`), else null. */
+  readonly refusal: StoreRefusedError | null
+  /**
+   * Once the queue `failed`: writes `end` (a `job-end`) alone, numbered right after what the store
+   * holds, retried as any write; resolves `stored`, `refused`, `failed` (refused for good too) or
+   * `closed`. Before that, or a second time: the queue's outcome, nothing written.
+   */
+  storeEnd(end: JobEvent): Promise<PersistOutcome>
   /** Stops writing and retrying; waiting flushes resolve `closed`. */
   close(): void
 }
@@ -100,6 +118,11 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   let cancelTimer: (() => void) | null = null
   let retryScheduled = false
   let overflowed = false
+  let refusal: StoreRefusedError | null = null
+  /** The last seq the store holds, as known when a write was refused for good (the end goes after it). */
+  let storedSeq = 0
+  /** The end written alone after a refusal (`storeEnd`): once, and moved past its own events at most once. */
+  let endAlone: 'none' | 'writing' | 'moved' = 'none'
   /** Bytes of the batch a write has taken and not given back: handed to the store, not waiting. */
   let inFlightBytes = 0
   const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
@@ -135,6 +158,13 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
           const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
           if (outcome) return
+          // The refused write stored part of itself first (a provider that splits it into calls):
+          // the end goes after those events, which are this writer's (the epoch is checked first).
+          if (!result.ok && result.reason === 'seq-conflict' && endAlone === 'writing' && result.lastSeq >= batch[0]!.seq) {
+            endAlone = 'moved'
+            pending[0]!.event = { ...pending[0]!.event, seq: result.lastSeq + 1 }
+            continue
+          }
           // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
           // timeout): a refusal whose log ends inside what is pending means those events landed.
           const landedCount = result.ok || failures === 0 ? 0 : await landedBefore(result.reason, result.lastSeq)
@@ -153,6 +183,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           }
         }
         catch (error) {
+          if (isStoreRefusal(error)) {
+            giveUp(error)
+            return
+          }
           // Keep the events (in order) and retry later: nothing is lost on a passing fault.
           failures++
           options.onError(error)
@@ -198,6 +232,26 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     return count
   }
 
+  /**
+   * The store refused a write for good: what waits is dropped (it would follow a gap), waiting
+   * flushes resolve `failed`, and `onFailed` is told — once: a refused end (`storeEnd`) says only `failed`.
+   */
+  function giveUp(error: StoreRefusedError) {
+    const first = pending[0]!.event
+    pending.length = 0
+    pendingBytes = 0
+    inFlightBytes = 0
+    cancelTimer?.()
+    cancelTimer = null
+    retryScheduled = false
+    outcome = 'failed'
+    settleWaiters()
+    if (refusal) return
+    refusal = error
+    storedSeq = (first.fromSeq ?? first.seq) - 1
+    options.onFailed?.(error)
+  }
+
   /** The first `count` pending events are stored. */
   function acknowledge(count: number) {
     for (let index = 0; index < count; index++) pendingBytes -= pending[index]!.bytes
@@ -237,6 +291,14 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     retryScheduled = true
   }
 
+  function flush(): Promise<PersistOutcome> {
+    if (outcome) return Promise.resolve(outcome)
+    if (stored >= pushed) return Promise.resolve('stored')
+    const done = new Promise<PersistOutcome>(resolve => waiters.push({ target: pushed, resolve }))
+    start()
+    return done
+  }
+
   return {
     push(event) {
       if (outcome) return
@@ -254,12 +316,21 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         options.onOverflow?.(waitingBytes)
       }
     },
-    flush() {
-      if (outcome) return Promise.resolve(outcome)
-      if (stored >= pushed) return Promise.resolve('stored')
-      const done = new Promise<PersistOutcome>(resolve => waiters.push({ target: pushed, resolve }))
-      start()
-      return done
+    flush,
+    storeEnd(end) {
+      if (outcome !== 'failed' || endAlone !== 'none') return Promise.resolve(outcome ?? 'stored')
+      endAlone = 'writing'
+      outcome = null
+      failures = 0
+      const { fromSeq: _fromSeq, ...alone } = { ...end, seq: storedSeq + 1 }
+      const bytes = eventBytes(alone as JobEvent)
+      pending.push({ event: alone as JobEvent, bytes })
+      pendingBytes = bytes
+      pushed = stored + 1
+      return flush()
+    },
+    get refusal() {
+      return refusal
     },
     sizeOf: eventBytes,
     maxEventBytes: maxBatchBytes,

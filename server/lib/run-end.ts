@@ -4,6 +4,7 @@
  * named in a warning. Used by the run manager (run-manager.ts).
  */
 import type { JobEvent } from '../../shared/events'
+import { JobAbortedError } from './errors'
 import { settleEndStored } from './end-stored'
 import { endCodeFields, logJobEnded, modelFields, runRounds, workflowField } from './job-end-log'
 import type { JobRun, RunOutcome } from './job-run'
@@ -18,6 +19,11 @@ import type { NotificationHub } from './notifications'
  * past the job's end, and the job's `job ended` line is already written.
  */
 export const RUN_RETURN_WARN_MS = 30_000
+
+/** Why a job whose events the store refused for good ends (`store-refused`): the store's words are logged, not shown. */
+export function storeRefusedReason(): JobAbortedError {
+  return new JobAbortedError('store-refused', 'The job store refused this job\'s events with an error that sending them again cannot get past (logged on the server with the job id): the job was stopped, and what the store had taken is kept')
+}
 
 /** What ending a run needs from its engine. */
 export interface RunEndOptions {
@@ -47,7 +53,24 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
     // together never hold back the text other streams have already received (bench/notes/fanout.md).
     // Set first: the last pushes may pass persist.maxPendingBytes, whose abort then finds the end
     // decided — not a second end of its own on top of this one.
-    run.ending = nextTurn().then(() => run.persist.flush()).then((stored) => {
+    run.ending = nextTurn().then(() => run.persist.flush()).then(async (flushed) => {
+      // The store refused a write for good: the end goes alone, after what it holds, and says so
+      // (an end decided before, `completed`, would claim text the store does not have).
+      let stored = flushed
+      if (stored === 'failed' && endEvent) {
+        if (outcome.error?.code !== 'store-refused') {
+          const reason = storeRefusedReason()
+          outcome = { status: 'failed', error: { code: reason.code, message: reason.message } }
+          endEvent = run.live.replaceEnd({ status: outcome.status, error: outcome.error }) ?? endEvent
+        }
+        stored = await run.persist.storeEnd(endEvent)
+        // Refused for good too: the job ends here only (viewers, slots, hooks), logged once — the
+        // store still says it runs, until a takeover meets the same refusal (providers.md).
+        if (stored === 'failed') {
+          logger.error('the job store refused the job\'s end too; the job ended on this instance only', { jobId: run.record.id, error: run.persist.refusal })
+          stored = 'stored'
+        }
+      }
       // The span says how the job ended only once that end is stored; a refused (another owner)
       // or given-up (shutdown) end is a hand-off: whoever owns the job now ends it.
       if (stored === 'stored') run.trace.end(outcome, run.metrics, run.live.state.content, endEvent?.at, modelFields(runRounds(run), outcome.failedModel))

@@ -36,7 +36,7 @@ import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
 import { settleEndStored } from './end-stored'
 import { announceLostJob } from './lost-job'
-import { createRunEnd } from './run-end'
+import { createRunEnd, storeRefusedReason } from './run-end'
 import { creatingRequestIdOf } from './creating-request-id'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
@@ -198,6 +198,11 @@ export function createRunManager(options: RunManagerOptions) {
       // The store has not taken this job's events for a while: stop it rather than buffer without end.
       maxPendingBytes: config.persist.maxPendingBytes,
       onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),
+      // Refused for good (store-refused.ts): not retried; the job ends failed, its end written alone (run-end.ts).
+      onFailed: (error) => {
+        logger.error('the job store refused a write of the job for good; the job ends failed', { jobId: record.id, error })
+        void abortRun(run, storeRefusedReason())
+      },
     })
     // Other tabs stop showing the question: an `input-answered` (with the job's status after the
     // answer) tells the open streams, and the hub drops its `input-request` from the replay backlog.

@@ -53,6 +53,7 @@ export async function answerAndStore(run: JobRun, requestId: string, answer: unk
   cancel()
   if (outcome === 'stored') return { stored: true }
   if (outcome === 'slow') return { stored: false }
+  if (outcome === 'failed') throw new InputConflictError(requestId, 'was not stored: the job store refused this job\'s writes for good, and the job ends failed')
   throw new InputConflictError(requestId, 'was not stored: the job stopped on this server before its answer was saved; it asks its question again, answer that')
 }
 

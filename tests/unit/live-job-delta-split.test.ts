@@ -25,6 +25,8 @@ function liveJob() {
     maxEventBytes: MAX_EVENT_BYTES,
     pendingCount: 0,
     writes: 0,
+    refusal: null,
+    storeEnd: async () => 'stored',
     close: () => {},
   }
   const shortened: JobEvent[] = []

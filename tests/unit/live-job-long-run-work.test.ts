@@ -25,6 +25,8 @@ function liveJob() {
     maxEventBytes: 4 * 1024 * 1024,
     pendingCount: 0,
     writes: 0,
+    refusal: null,
+    storeEnd: async () => 'stored',
     close: () => {},
   }
   const clock = createBatchClock()
