@@ -6,6 +6,7 @@
  * with `Retry-After` naming Redis and the cause, never a 500, and a job's write is retried.
  */
 import { ProviderUnavailableError } from '../errors'
+import { StoreRefusedError } from './store-refused'
 
 /** What a 503 for a Redis that refuses commands tells clients to wait. */
 const REFUSED_RETRY_AFTER_SECONDS = 5
@@ -39,6 +40,45 @@ export class RedisRefusedError extends ProviderUnavailableError {
 /** The first line of a reply, without the `script: <sha>, on @user_script:N.` tail a script error carries. */
 export function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/\s*script: [0-9a-f]{40}, on @user_script:\d+\.?$/, '').trim()
+}
+
+/**
+ * Redis answered a job's append with an error reply that is not about its state (above): a key of
+ * the wrong type (WRONGTYPE), a value or argument its script rejects (ERR …), a command or script
+ * the user may not run (NOPERM), a script it cannot load. The same append meets it again, so it is
+ * not retried (store-refused.ts): the job ends `failed` with `store-refused`.
+ */
+export class RedisWriteRefusedError extends StoreRefusedError {
+  override readonly name = 'RedisWriteRefusedError'
+  /** Redis's reply, its first line (`WRONGTYPE Operation against a key holding the wrong kind of value`). */
+  readonly reply: string
+  constructor(jobId: string, replyMessage: string, options?: { cause?: unknown }) {
+    super('redis', `Redis refused the append to job ${jobId}: ${firstLine(replyMessage)}; sending it again will not help`, options)
+    this.reply = firstLine(replyMessage)
+  }
+}
+
+/** An error reply's code: its first word, in capitals (`WRONGTYPE`, `ERR`), else null (not a reply of Redis's). */
+function replyCode(message: string): string | null {
+  return /^[A-Z]{2,}(?=\s|$)/.exec(message)?.[0] ?? null
+}
+
+/**
+ * What an append's failure is: Redis's state (`RedisRefusedError`, retried), another error reply
+ * (`RedisWriteRefusedError`, given up), or `error` as it is (the connection, a deadline: retried).
+ */
+export function appendFailureOf(jobId: string, error: unknown): unknown {
+  const message = error instanceof Error && !(error instanceof ProviderUnavailableError) ? error.message : ''
+  if (!replyCode(message)) return error
+  return refusalOf(message, error) ?? new RedisWriteRefusedError(jobId, message, { cause: error })
+}
+
+/**
+ * What a job's own error inside the append script (its `{'error', message}`) is: Redis's state
+ * (retried), else anything its append raised — an error reply, a Lua error on its data — given up.
+ */
+export function appendErrorOf(jobId: string, message: string): RedisRefusedError | RedisWriteRefusedError {
+  return refusalOf(message) ?? new RedisWriteRefusedError(jobId, message)
 }
 
 /** A `RedisRefusedError` when an error reply's message describes Redis's state, else null. */

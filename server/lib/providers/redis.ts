@@ -23,7 +23,7 @@ import { createRedisJobList } from './redis-job-list'
 import type { AppendReply } from './redis-append-batch'
 import { createAppendBatcher } from './redis-append-batch'
 import { addressSetLifeMs, createRedisCreation } from './redis-create'
-import { refusalOf } from './redis-refusal'
+import { appendErrorOf, appendFailureOf } from './redis-refusal'
 import { evictionPolicyWarning } from './redis-eviction-check'
 import { checkAccess } from './redis-key-check'
 import { createInstanceRegistration } from './redis-instance-registration'
@@ -250,13 +250,16 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
     renameThread: threads.renameThread,
 
     async appendEvents(id, events, appendOptions = {}) {
+      // Redis's error replies that are not about its state are given up, not retried (redis-refusal.ts).
       const reply = await appends.append({
         id,
         epoch: appendOptions.epoch === undefined ? '' : String(appendOptions.epoch),
         heads: eventHeads(events),
         events: JSON.stringify(events),
+      }).catch((error: unknown) => {
+        throw appendFailureOf(id, error)
       })
-      if (reply[0] === 'error') throw refusalOf(String(reply[1])) ?? new Error(`Redis refused the append to job ${id}: ${reply[1]}`)
+      if (reply[0] === 'error') throw appendErrorOf(id, String(reply[1]))
       const [outcome, lastSeq] = reply
       if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
       return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
