@@ -7,6 +7,7 @@ import { MIN_SECRET_LENGTH, SERVER_SECRET_VARIABLE } from '../../../convex/secre
 import { utf8ByteLength } from '../bytes'
 import { BackgroundJobsError, ProviderUnavailableError } from '../errors'
 import { ConvexPackageMissingError } from './convex-facade'
+import { StoreRefusedError } from './store-refused'
 import type { Logger } from '../logger'
 import { createConsoleLogger } from '../logger'
 
@@ -95,11 +96,46 @@ const LIMIT_WORDING = /in a single function execution|this is a convex limit|\b(
  * 503 "retry shortly". The provider logs it (`createLimitErrorLog`): it is a case the layer does
  * not keep under Convex's limits yet.
  */
-export class ConvexLimitError extends BackgroundJobsError {
+export class ConvexLimitError extends StoreRefusedError {
   override readonly name = 'ConvexLimitError'
   constructor(what: string, said: string, options?: { cause?: unknown }) {
-    super(`Convex refused ${what}: it passes one of Convex's limits (${said}); sending it again will not help`, options)
+    super('convex', `Convex refused ${what}: it passes one of Convex's limits (${said}); sending it again will not help`, options)
   }
+}
+
+/**
+ * What Convex says when it refuses a call for what the call is, not for its own state, with what
+ * that means: the same call fails the same way however often it is sent (a deploy of the
+ * functions and the servers that do not match, a bug). Production deployments name these for
+ * the arguments (`ArgumentValidationError`) and a missing function; an error thrown inside a
+ * function (a schema refusing a document) they report only as `Server Error`, which stays a
+ * `ConvexCallError` (retried). convex-test says `Validator error:` for arguments and documents.
+ */
+const REFUSAL_WORDING: ReadonlyArray<[RegExp, string]> = [
+  [/ArgumentValidationError|^Validator error:/m, 'its arguments do not pass the function\'s validator'],
+  [/ReturnsValidationError/, 'its return value does not pass the function\'s validator'],
+  [/does not match the schema|Schema validation failed/i, 'a document it writes does not match the deployment\'s schema'],
+  [/Could not find public function/i, 'the deployment has no such function'],
+]
+
+/**
+ * A call Convex refused for what it is (see `REFUSAL_WORDING`), or one the function refuses as too
+ * large (`too-large`: an append over its sizes): a 500 naming the function and why, without
+ * Convex's words (they quote the value sent; they are in `cause`, for the log). The persist queue
+ * does not retry it: the job ends `failed` with `store-refused`.
+ */
+export class ConvexRefusedError extends StoreRefusedError {
+  override readonly name = 'ConvexRefusedError'
+  constructor(what: string, why: string, options?: { cause?: unknown }) {
+    super('convex', `Convex refused ${what}: ${why}; sending it again will not help (the functions deployed to Convex and this server's version may not match)`, options)
+  }
+}
+
+/** Why Convex refused a call for good, in words, or null when what it said is not such a refusal. */
+export function refusalOf(error: unknown, said: string): string | null {
+  const data = (error as { data?: { code?: unknown } } | null)?.data
+  if (data?.code === 'too-large') return 'what it was sent is larger than the function takes'
+  return REFUSAL_WORDING.find(([wording]) => wording.test(said))?.[1] ?? null
 }
 
 /** How long after a function's limit error is logged whole the next ones of that function are only counted. */
@@ -148,7 +184,7 @@ export class ConvexCallError extends ProviderUnavailableError {
  * Rethrows a failed call's error as what the routes should answer: an access refusal of
  * convex/access.ts as `ConvexAccessError` (its message names the settings), a rate window Convex
  * cannot count as `ConvexInvalidRateError`, our own errors and a missing `convex` package as they
- * are, a limit of Convex's passed as `ConvexLimitError` (500, logged by `logLimit`: createLimitErrorLog), and anything else Convex said as
+ * are, a call Convex refused for what it is as `ConvexRefusedError` (500, never retried), a limit of Convex's passed as `ConvexLimitError` (500, logged by `logLimit`: createLimitErrorLog), and anything else Convex said as
  * `ConvexCallError` (503).
  */
 export function explainFailure(error: unknown, what: string, retryAfterSeconds: number, logLimit?: (what: string, error: ConvexLimitError) => void): never {
@@ -159,6 +195,8 @@ export function explainFailure(error: unknown, what: string, retryAfterSeconds: 
   if (data?.code === 'invalid-rate' && data.message) throw new ConvexInvalidRateError(data.message, { cause: error })
   if (error instanceof BackgroundJobsError || error instanceof ConvexPackageMissingError) throw error
   const said = error instanceof Error ? error.message : String(error)
+  const refused = refusalOf(error, said)
+  if (refused) throw new ConvexRefusedError(what, refused, { cause: error })
   if (LIMIT_WORDING.test(said)) {
     const limitError = new ConvexLimitError(what, cut(said), { cause: error })
     // Routes map a 500 of the layer's without a log line: this one is for the operator too.
