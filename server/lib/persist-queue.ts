@@ -301,7 +301,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
 
   return {
     push(event) {
-      if (outcome) return
+      // After a refusal only the end is written (`storeEnd`): anything else would follow a gap.
+      if (outcome || refusal) return
       const bytes = eventBytes(event)
       pending.push({ event, bytes })
       pendingBytes += bytes

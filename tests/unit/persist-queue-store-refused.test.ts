@@ -84,8 +84,10 @@ describe('persist queue, a write refused for good', () => {
     expect(await queue.storeEnd(end(5))).toBe('stored')
     expect(stored.map(event => [event.type, event.seq])).toEqual([['text-delta', 1], ['job-end', 2]])
     expect(timers.size).toBe(0)
-    // Once only.
+    // Once only, and nothing after it.
     expect(await queue.storeEnd(end(5))).toBe('stored')
+    queue.push(text(6, 14, 'late'))
+    expect(await queue.flush()).toBe('stored')
     expect(stored).toHaveLength(2)
   })
 
