@@ -8,7 +8,7 @@
 import { FUNCTIONS_VERSION } from '../../../convex/version'
 import { SECRET_VARIABLE } from '../../../convex/secret'
 import { ProviderUnavailableError, StoreUnreachableError } from '../errors'
-import { ConvexAccessError, ConvexCallError } from './convex-errors'
+import { ConvexAccessError, ConvexCallError, ConvexRefusedError } from './convex-errors'
 import { ConvexPackageMissingError } from './convex-facade'
 import { redactUrl } from './redis-url-redaction'
 
@@ -53,7 +53,8 @@ function explainBootFailure(error: unknown, where: string): unknown {
     // Its message names NUXT_BACKGROUND_JOBS_CONVEX_SECRET (refused) or the deployment's own variable (unset).
     return new ConvexDeploymentCheckError(`${where} refused this server: ${error.message}`, { cause: error })
   }
-  if (error instanceof ConvexCallError) {
+  // A function the deployment lacks is a refusal for good (ConvexRefusedError); any other answer of Convex's a ConvexCallError.
+  if (error instanceof ConvexCallError || error instanceof ConvexRefusedError) {
     const said = error.cause instanceof Error ? error.cause.message : String(error.cause)
     if (FUNCTION_MISSING.test(said)) {
       return new ConvexDeploymentCheckError(`${where} does not have the layer's Convex functions (health:check is missing: never deployed, an older version, or the URL of another deployment): deploy them with npx convex deploy, with ${SECRET_VARIABLE} set there (npx convex env set)`, { cause: error })
