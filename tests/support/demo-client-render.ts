@@ -120,8 +120,13 @@ const renderer = vue.createRenderer<FakeNode, FakeNode>({
   },
 })
 
-/** `component` (imported from `file`) with its template compiled for the browser. */
-export function withClientTemplate(component: Component, file: string): Component {
+/**
+ * `component` (imported from `file`) with its template compiled for the browser. `children`: the
+ * components its script imports (`import ThreadRow from './ThreadRow.vue'`) that the test needs
+ * rendered too, by their import's name, given as this makes them — the imported ones were compiled
+ * for server rendering and render nothing here.
+ */
+export function withClientTemplate(component: Component, file: string, children: Record<string, Component> = {}): Component {
   const { descriptor } = parse(readFileSync(file, 'utf8'), { filename: file })
   // The script's bindings: the template reads them from the setup state, as the SFC compiler's output does.
   const { bindings } = compileScript(descriptor, { id: file })
@@ -131,7 +136,16 @@ export function withClientTemplate(component: Component, file: string): Componen
   const render = new Function('Vue', withoutTypes(code))(vue) as ((...args: unknown[]) => unknown) & { _rc?: boolean }
   // Compiled at run time (`with (_ctx)`): Vue gives it the proxy such code needs.
   render._rc = true
-  return { ...(component as object), render, ssrRender: undefined } as Component
+  const setup = (component as { setup?: (...args: unknown[]) => Record<string, unknown> }).setup
+  const withChildren = setup && Object.keys(children).length
+    ? {
+        // The setup state the template reads its bindings from, the children swapped in (set on
+        // that object itself: its getters for `let` bindings must stay live). Two parameters: Vue
+        // passes the context (`expose`, `emit`) only to a setup that declares it.
+        setup: (props: unknown, context: unknown) => Object.assign(setup(props, context), children),
+      }
+    : {}
+  return { ...(component as object), ...withChildren, render, ssrRender: undefined } as Component
 }
 
 /**

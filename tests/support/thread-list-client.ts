@@ -3,8 +3,12 @@ import * as vue from 'vue'
 import { withClientTemplate } from './demo-client-render'
 import { BackgroundJobsApiError } from '../../app/lib/api-error'
 import ThreadListSsr from '../../demo/app/components/ThreadList.vue'
+import ThreadRowSsr from '../../demo/app/components/ThreadRow.vue'
 
-export const ThreadList = withClientTemplate(ThreadListSsr, 'demo/app/components/ThreadList.vue')
+/** ThreadList with its rows (ThreadRow.vue), both as the browser renders them. */
+export const ThreadList = withClientTemplate(ThreadListSsr, 'demo/app/components/ThreadList.vue', {
+  ThreadRow: withClientTemplate(ThreadRowSsr, 'demo/app/components/ThreadRow.vue'),
+})
 
 /** A link that renders its text (no router). */
 export const NuxtLink = vue.defineComponent({

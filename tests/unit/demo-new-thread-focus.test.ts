@@ -13,8 +13,11 @@ import type { Component } from 'vue'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, focusState, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
 import ThreadListSsr from '../../demo/app/components/ThreadList.vue'
+import ThreadRowSsr from '../../demo/app/components/ThreadRow.vue'
 
-const ThreadList = withClientTemplate(ThreadListSsr, 'demo/app/components/ThreadList.vue')
+const ThreadList = withClientTemplate(ThreadListSsr, 'demo/app/components/ThreadList.vue', {
+  ThreadRow: withClientTemplate(ThreadRowSsr, 'demo/app/components/ThreadRow.vue'),
+})
 
 const NuxtLink = vue.defineComponent({
   props: { to: { type: String, required: true } },
