@@ -3,8 +3,8 @@
  * row all the time, a column of icons beside the whole list, where ChatGPT and Claude show a row's
  * actions on hover. With a mouse on a desktop they now show while the row is hovered, has the
  * keyboard's focus, or is the open thread; Tab still reaches them from the link and a screen reader
- * still has their names (they are transparent, not hidden). On a touch screen or a phone's width,
- * where nothing hovers, they always show.
+ * still has their names (they are transparent, not hidden), and while hidden they leave the title
+ * the whole row. On a touch screen or a phone's width, where nothing hovers, they always show.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -62,6 +62,21 @@ describe('demo chat: a thread row\'s Rename and Delete', () => {
     expect(await focusedLabel(page)).toBe('row-beta')
     expect(await actionOpacity(page, 'row-alpha')).toEqual(['0', '0'])
     expect(await actionOpacity(page, 'row-beta')).toEqual(['1', '1'])
+  })
+
+  it('leave a title the whole row while they are hidden, and make room for themselves as they show', async () => {
+    const page = await openWithThreads()
+    await page.mouse.move(DESKTOP.width - 100, DESKTOP.height / 2)
+    const box = (css: string) => page.locator(css).evaluate(element => element.getBoundingClientRect().toJSON() as DOMRect)
+    const title = '.thread-link[data-thread-id="row-alpha"] .thread-title'
+    const atRest = await box(title)
+    await page.locator('.thread-link[data-thread-id="row-alpha"]').hover()
+    const hovered = await box(title)
+    // Room for the two 32 px buttons, taken only while they show…
+    expect(atRest.width - hovered.width).toBeGreaterThanOrEqual(64)
+    // … and the title ends before them: they never cover it.
+    expect(hovered.right).toBeLessThanOrEqual((await box('button[data-rename-thread="row-alpha"]')).left)
+    expect(atRest.right).toBeGreaterThan((await box('button[data-rename-thread="row-alpha"]')).left)
   })
 
   it('show on the open thread\'s row without a hover', async () => {
