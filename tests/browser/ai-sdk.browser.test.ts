@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { JobState } from '../../shared/reducer'
 import { renderMarkdown } from '../../demo/app/lib/markdown'
+import { failureSentence } from '../../demo/app/lib/failure-kinds'
 import { waitForJobStatus } from '../support/progress-wait'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
 import { markdownOnScreen } from './support/chat-page'
@@ -181,7 +182,8 @@ describe('AI SDK page in Chromium', () => {
   it('a failed answer still says it failed, and why, after a reload (not a finished answer cut mid-sentence)', async () => {
     const page = await openPage()
     await send(page, 'Please fail')
-    const failure = page.getByRole('alert').filter({ hasText: 'Scripted failure' })
+    // In a sentence for its kind (the stream's error chunk), as on the main chat's page; the job's words under Details.
+    const failure = page.getByRole('alert').filter({ hasText: failureSentence({ code: 'upstream-stream' }, true) })
     await failure.waitFor({ timeout: WAIT_MS })
     await page.locator('.composer').getByRole('button', { name: 'Send' }).waitFor({ timeout: WAIT_MS })
     // Said once (the answer's note, not again by the chat's error under it).
@@ -189,7 +191,8 @@ describe('AI SDK page in Chromium', () => {
     await page.reload()
     // The SDK's error went with the page: the answer itself says it failed, under its partial text.
     await failure.waitFor({ timeout: WAIT_MS })
-    expect((await page.locator('.turn[data-role="assistant"] [data-answer-end="failed"]').textContent())!.trim()).toMatch(/^Failed: .*Scripted failure/)
+    const note = page.locator('.turn[data-role="assistant"] [data-answer-end="failed"]')
+    expect(await note.locator('.failure-details dd').allTextContents()).toEqual(['upstream-stream', 'The model stream reported an error: Scripted failure: the prompt asked the model to fail.'])
   })
 
   it('a tool approval answered on the page continues the job', async () => {

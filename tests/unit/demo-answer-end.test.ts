@@ -13,6 +13,12 @@ describe('answer end notes', () => {
     expect(answerEndNote({ ended: 'aborted' }, false)).toEqual({ kind: 'stopped', text: 'Stopped before any answer came.' })
   })
 
+  it('keeps a failure\'s code, the kind the page words it by (an answer stored before it has none)', () => {
+    expect(answerEndNote({ ended: 'failed', error: 'The model stream reported an error: boom', code: 'upstream-stream' }))
+      .toEqual({ kind: 'failed', text: 'The model stream reported an error: boom', code: 'upstream-stream' })
+    expect(answerEndNote({ ended: 'failed', error: 'boom', code: 42 })).toEqual({ kind: 'failed', text: 'boom' })
+  })
+
   it('says nothing for an answer that finished or runs, or metadata of another shape', () => {
     expect([answerEndNote(undefined), answerEndNote(null), answerEndNote('failed'), answerEndNote({ totalTokens: 3 })]).toEqual([null, null, null, null])
   })

@@ -14,6 +14,8 @@ export interface AnswerEndMetadata {
   ended: 'failed' | 'aborted' | 'cut-off'
   /** The job's error message (a failed answer). */
   error?: string
+  /** The job's error code (a failed answer): its kind, said in a sentence (lib/failure-kinds.ts). */
+  code?: string
   /** What cut a completed answer (`cut-off`): the model's length limit or the provider's content filter. */
   by?: 'length' | 'content-filter'
 }
@@ -34,15 +36,23 @@ const CUT_OFF_NOTES: Record<NonNullable<AnswerEndMetadata['by']>, string> = {
   'content-filter': 'Cut off — the provider\'s content filter stopped the answer.',
 }
 
+/** How an answer ended, as its note says it; `code` (a failed one's, when the metadata has it) names its kind. */
+export interface AnswerEndNote {
+  kind: 'failed' | 'stopped' | 'cut-off'
+  text: string
+  code?: string
+}
+
 /**
  * The note under a failed, stopped or cut-off answer (`answered`: it has text), worded as the main
- * chat words it; null when it ended well or runs.
+ * chat words it; null when it ended well or runs. A failed answer's `text` is the job's message
+ * (what `useChat`'s error says too), its `code` the kind the page words it by.
  */
-export function answerEndNote(metadata: unknown, answered = true): { kind: 'failed' | 'stopped' | 'cut-off', text: string } | null {
+export function answerEndNote(metadata: unknown, answered = true): AnswerEndNote | null {
   if (!metadata || typeof metadata !== 'object') return null
-  const { ended, error, by } = metadata as Partial<AnswerEndMetadata>
+  const { ended, error, by, code } = metadata as Partial<AnswerEndMetadata>
   if (ended === 'cut-off' && (by === 'length' || by === 'content-filter')) return { kind: 'cut-off', text: CUT_OFF_NOTES[by] }
-  if (ended === 'failed') return { kind: 'failed', text: typeof error === 'string' && error ? error : 'The answer failed.' }
+  if (ended === 'failed') return { kind: 'failed', text: typeof error === 'string' && error ? error : 'The answer failed.', ...(typeof code === 'string' && code ? { code } : {}) }
   if (ended === 'aborted') return { kind: 'stopped', text: answered ? 'Stopped — the partial answer is kept.' : 'Stopped before any answer came.' }
   return null
 }

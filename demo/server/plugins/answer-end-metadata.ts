@@ -12,7 +12,7 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('background-jobs:chat-message-metadata', (context) => {
     if (context.part !== 'finish') return
     const { status, error } = context.state
-    if (status === 'failed') context.metadata = { ended: 'failed', ...(error?.message ? { error: error.message } : {}) } satisfies AnswerEndMetadata
+    if (status === 'failed') context.metadata = { ended: 'failed', ...(error?.message ? { error: error.message } : {}), ...(error?.code ? { code: error.code } : {}) } satisfies AnswerEndMetadata
     else if (status === 'aborted') context.metadata = { ended: 'aborted' } satisfies AnswerEndMetadata
     else {
       // A completed answer cut at the length limit or by the content filter says so, as on the job page.
