@@ -15,7 +15,7 @@ import { carryToolCallIndex, toolCallPosition } from './tool-call-index'
 import { cutOffCall, progressOf } from './tool-call-progress'
 
 export type { ToolCallProgress } from './tool-call-progress'
-export type { AnsweredInput, NodeState, PendingInput, StepState, ToolCallOutcomeStatus, ToolCallState } from './state-entries'
+export type { AnsweredInput, NodeState, PendingInput, StepStarts, StepState, ToolCallOutcomeStatus, ToolCallState } from './state-entries'
 export { isToolOutcome } from './state-entries'
 
 /** The reduced state of a job at `seq`. */
@@ -148,11 +148,16 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       }
       return next
     }
-    case 'reasoning-delta':
+    case 'reasoning-delta': {
       next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
+      // The round's first reasoning names its reasoning part (StepState.reasoningSeq).
+      const round = next.reasoning.length > state.reasoning.length ? openRoundOf(state.steps, event.nodeId) : -1
+      if (round !== -1 && state.steps[round]!.reasoningSeq === undefined) next.steps = replacedAt(state.steps, round, { ...state.steps[round]!, reasoningSeq: event.fromSeq ?? event.seq }, owned)
       return next
+    }
     case 'step-start': {
-      next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ...(typeof event.model === 'string' ? { model: event.model } : {}), ended: false }, owned)
+      const starts = { content: state.content.length, reasoning: state.reasoning.length, toolCalls: state.toolCalls.length }
+      next.steps = appended(state.steps, { step: event.step, nodeId: event.nodeId, finishReason: null, ...(typeof event.model === 'string' ? { model: event.model } : {}), ended: false, starts }, owned)
       const node = event.nodeId === undefined ? undefined : state.nodeStates[event.nodeId]
       // Where the round begins in the job's text: an agent node run again after a takeover goes on from its answer so far.
       if (node) next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, rounds: (node.rounds ?? 0) + 1, roundStarts: { ...node.roundStarts, [event.step]: state.content.length } }, owned)
@@ -296,6 +301,17 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
 /** What cut a call or node off: `job aborted`, or `job failed (timeout)` with the job's error code. */
 function howJobEnded(event: { status: string, error?: { code?: string } }): string {
   return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
+}
+
+/**
+ * The index of `nodeId`'s round under way (-1: none): its latest round, when that one has not
+ * ended. Looks back only to that node's latest round, so a long log reduces in linear time.
+ */
+function openRoundOf(steps: readonly StepState[], nodeId: string | undefined): number {
+  for (let index = steps.length - 1; index >= 0; index--) {
+    if (steps[index]!.nodeId === nodeId) return steps[index]!.ended ? -1 : index
+  }
+  return -1
 }
 
 /** True for a round `step` of `nodeId` that started and has not ended. */

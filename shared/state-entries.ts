@@ -52,11 +52,29 @@ export function isToolOutcome(status: ToolCallState['status']): status is ToolCa
 /**
  * One model round: its `step-end` event's fields (events.ts says what each holds; `reasoningDetails`,
  * `toolCallExtras` and `heldText` stay on the server; `model` already from its `step-start`), the workflow node
- * it ran in, and whether it ended.
+ * it ran in, whether it ended, and where it begins in the job's text, reasoning and tool calls.
  */
 export interface StepState extends Omit<StepEndPayload, 'type'> {
   nodeId?: string
   ended: boolean
+  /**
+   * The lengths of the job's content, reasoning and tool calls when the round started: its text,
+   * reasoning and calls follow from there, so a snapshot is laid out round by round as the events
+   * are (server/lib/ai-sdk/snapshot-rounds.ts). Absent in a state reduced before it was kept.
+   */
+  starts?: StepStarts
+  /**
+   * The seq of the round's first reasoning delta (its `fromSeq` when deltas were merged): the id
+   * of the round's reasoning part in an AI SDK UI message (`reasoning-<seq>`), also from a snapshot.
+   */
+  reasoningSeq?: number
+}
+
+/** Where a round begins: the lengths of the job's content (UTF-16 code units), reasoning and tool calls at its `step-start`. */
+export interface StepStarts {
+  content: number
+  reasoning: number
+  toolCalls: number
 }
 
 /** A workflow node as a viewer sees it. */

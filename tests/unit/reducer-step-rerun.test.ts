@@ -22,8 +22,8 @@ describe('step-end of a node run again after a takeover', () => {
   it('ends the latest round only; the cut-off one stays unended, and its tokens are not counted twice', () => {
     const state = reduceEvents(createJobState({ id: 'job', type: 'workflow', createdAt: 0 }), events)
     expect(state.steps).toEqual([
-      { step: 1, nodeId: 'writer', finishReason: null, ended: false },
-      { step: 1, nodeId: 'writer', finishReason: 'stop', usage, ended: true },
+      { step: 1, nodeId: 'writer', finishReason: null, ended: false, starts: { content: 0, reasoning: 0, toolCalls: 0 } },
+      { step: 1, nodeId: 'writer', finishReason: 'stop', usage, ended: true, starts: { content: 0, reasoning: 0, toolCalls: 0 } },
     ])
     expect(metricsSoFar(state).tokens).toEqual(usage)
     expect(metricsSoFar(state).total_rounds).toBe(2)

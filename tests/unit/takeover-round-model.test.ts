@@ -70,6 +70,6 @@ it('names it on the job ended line of a chat that recovery ends (recovery.chat: 
 
 it('reads a step-start stored before the field as a round with no model yet', () => {
   const started = applyEvent(createJobState({ id: 'j1', type: 'chat', createdAt: 0 }), { type: 'step-start', step: 1, seq: 1, at: 1 })
-  expect(started.steps).toEqual([{ step: 1, finishReason: null, ended: false }])
+  expect(started.steps).toEqual([{ step: 1, finishReason: null, ended: false, starts: { content: 0, reasoning: 0, toolCalls: 0 } }])
   expect(applyEvent(started, { type: 'step-end', step: 1, finishReason: 'stop', model: 'm', seq: 2, at: 2 }).steps[0]).toMatchObject({ model: 'm', ended: true })
 })

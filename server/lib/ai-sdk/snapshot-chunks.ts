@@ -1,25 +1,50 @@
 /**
  * What a client lacks, from a snapshot: the reasoning and text past what it has, and every tool
- * call, approval and outcome it has not seen. A snapshot keeps no order between text and tools, so
- * the missing tools come first and the missing text last (the usual shape of an answer). Sent when
- * a job's log is not held from the start (a job resumed after a restart) or to resync a client
- * that stopped reading; the text is always exact, only the part layout may differ from the live one.
+ * call, approval and outcome it has not seen. Laid out round by round (snapshot-rounds.ts): a
+ * `start-step` for each round the client lacks, then the round's reasoning, its text and its calls —
+ * the parts the job's events give, so a reload from a snapshot holds the message the live client
+ * built (within a round, reasoning before text; the progress of a call that ended is not kept, as
+ * on a replay). A state that does not say where its rounds start (reduced before that was kept)
+ * gets the missing tools first and the missing text last. Sent when a job's log is not held from
+ * the start (a job resumed after a restart) or to resync a client that stopped reading.
  */
 import { endedBeforeApprovalReason } from '../../../shared/ended-before-approval'
 import type { JobState, ToolCallState } from '../../../shared/reducer'
 import { isToolOutcome } from '../../../shared/reducer'
 import type { ChunkWriter } from './chunk-writer'
 import { approvalDecision } from './chunk-writer'
+import { roundEndState, snapshotRounds } from './snapshot-rounds'
 
 /** Writes the chunks that bring a client at `known` to `snapshot`. */
 export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot: JobState): void {
   const id = (kind: string) => `${kind}-${snapshot.seq}`
-  writer.reasoning(id('reasoning'), snapshot.reasoning.slice(known.reasoning.length))
+  const rounds = snapshotRounds(snapshot)
+  if (!rounds) {
+    writer.reasoning(id('reasoning'), snapshot.reasoning.slice(known.reasoning.length))
+    writeCalls(writer, known, snapshot, snapshot.toolCalls)
+    writer.text(id('text'), snapshot.content.slice(known.content.length))
+    return
+  }
+  const slice = (text: string, had: number, { from, to }: { from: number, to: number }) => text.slice(Math.max(from, had), to)
+  for (const round of rounds) {
+    // A round the client lacks starts a step (and ends the one before, asked for its metadata as it ended).
+    if (round.index >= known.steps.length) {
+      writer.position = roundEndState(snapshot, rounds, rounds[rounds.indexOf(round) - 1]!)
+      writer.startStep()
+    }
+    writer.reasoning(round.reasoningSeq === undefined ? id('reasoning') : `reasoning-${round.reasoningSeq}`, slice(snapshot.reasoning, known.reasoning.length, round.reasoning))
+    writer.text(id('text'), slice(snapshot.content, known.content.length, round.text))
+    writeCalls(writer, known, snapshot, snapshot.toolCalls.slice(round.toolCalls.from, round.toolCalls.to))
+  }
+  writer.position = known
+}
 
+/** The calls of `calls` (of `snapshot`) the client lacks, their approvals and outcomes, then the progress of those running. */
+function writeCalls(writer: ChunkWriter, known: JobState, snapshot: JobState, calls: readonly ToolCallState[]): void {
   const knownCalls = new Map(known.toolCalls.map(call => [call.id, call]))
   const knownRequests = new Set([...known.pendingInputs, ...known.answeredInputs].map(input => input.requestId))
   const knownAnswers = new Set(known.answeredInputs.map(input => input.requestId))
-  for (const call of snapshot.toolCalls) {
+  for (const call of calls) {
     const before = knownCalls.get(call.id)
     if (!before) writer.toolCall(call.id, call.name, call.args)
     const approvals = [...snapshot.answeredInputs, ...snapshot.pendingInputs].filter(input => input.kind === 'tool-approval' && input.toolCallId === call.id)
@@ -32,11 +57,12 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
       if ('answer' in approval && !knownAnswers.has(approval.requestId)) writer.approvalResponse(approval.requestId, approval.answer)
     }
     if (isToolOutcome(call.status) && !(before && isToolOutcome(before.status))) writeOutcome(writer, call, snapshot)
-    // A running call's latest progress, when the client has not seen it.
+  }
+  // A running call's latest progress, when the client has not seen it: after the round's calls, where the live one lands.
+  for (const call of calls) {
+    const before = knownCalls.get(call.id)
     if (call.status === 'running' && call.progress && call.progress.at !== before?.progress?.at) writer.toolProgress(call.id, call.progress)
   }
-
-  writer.text(id('text'), snapshot.content.slice(known.content.length))
 }
 
 /**
