@@ -116,8 +116,8 @@ export function answeredApprovals(message: UiMessageInput, messageIndex: number)
 export type ChatIntent =
   /** `historyFromServer`: the client sent its newest message only; the chat's history is to be loaded. */
   | { kind: 'turn', request: ChatRequest, historyFromServer?: boolean }
-  /** `message`: the assistant message the answers are on, which the response continues (`answeredMessage`). */
-  | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[], message: UiMessageInput }
+  /** `message`: the assistant message the answers are on, which the response continues (`answeredMessage`); `field`: where the body holds it, as below. */
+  | { kind: 'approvals', request: ChatRequest, answers: ApprovalAnswer[], message: UiMessageInput, field: string }
   /** `field`: where the body holds `message` (`messages.N`, or `message` for a newest-message-only body). */
   | { kind: 'settled', request: ChatRequest, messageId: string, message: UiMessageInput, field: string }
 
@@ -208,11 +208,12 @@ function classify(request: ChatRequest, historyFromServer: boolean): ChatIntent 
   if (index !== -1) {
     const message = request.messages[index]!
     const answers = answeredApprovals(message, index)
+    const field = historyFromServer ? 'message' : `messages.${index}`
     if (answers.length === 0) {
-      if (message.id) return { kind: 'settled', request, messageId: message.id, message, field: historyFromServer ? 'message' : `messages.${index}` }
+      if (message.id) return { kind: 'settled', request, messageId: message.id, message, field }
       throw new RequestError(400, `messages.${index}.id: the last message must be the user's, or the assistant's with its id`)
     }
-    return { kind: 'approvals', request, answers, message }
+    return { kind: 'approvals', request, answers, message, field }
   }
   refuseFileParts(request)
   return historyFromServer ? { kind: 'turn', request, historyFromServer } : { kind: 'turn', request }

@@ -7,6 +7,7 @@
  * nothing, while the client showed an output the model never read. A 400 naming the part says so.
  * Outputs the job has (a stopped answer's calls, a message kept in storage) still get the settled
  * stream, and so does a message whose job is gone (past retention, deleted: nothing to compare).
+ * A post that also answers tool approvals is checked the same way, before any answer is taken.
  */
 import type { JobState } from '../../../shared/reducer'
 import { JobNotFoundError } from '../errors'
@@ -23,8 +24,8 @@ function toolNameOf(part: UiMessageInput['parts'][number]): string | null {
 
 /**
  * Throws a 400 when `message` (the assistant message `messageId`, a job of this user, that a post
- * with nothing to answer is about; `field` names it in the body) holds a tool output its job does
- * not have as completed.
+ * is about — with nothing to answer, or with approval answers; `field` names it in the body) holds
+ * a tool output its job does not have as completed.
  */
 export async function refuseClientToolOutputs(context: JobsRouteContext, message: UiMessageInput, messageId: string, field: string): Promise<void> {
   const outputs = message.parts.flatMap((part, index) => {

@@ -6,11 +6,12 @@
  * regeneration of an earlier message drops — their slots counted as the new job's, so a refused
  * turn (429, 503) ends none; it answers with that job's UI message stream.
  * A message with tool approvals answered resumes the job that waits for them and streams the rest;
- * the assistant's message last with nothing to answer gets a settled stream (nothing new runs) —
- * a 400 when it holds a tool output its job never gave (a client-side tool's) — and
+ * the assistant's message last with nothing to answer gets a settled stream (nothing new runs), and
  * so do approvals posted again for an answer aborted after it took them. Approvals the job has
  * all answered already (the post's response was lost; another tab or their expiry answered them
- * first) get its stream from before those answers.
+ * first) get its stream from before those answers. Either post is a 400 when its message holds a
+ * tool output its job never gave (a client-side tool's: client-tool-outputs.ts), before anything
+ * is answered.
  * A body with the newest `message` only (no `messages`) takes the chat's history from its jobs.
  * Closing the response never stops the job. A 429/503 says when to retry in its message.
  */
@@ -43,6 +44,8 @@ export default defineJobsHandler(context => withRetryHint(() => withStreamSlot(c
   }
   if (intent.kind === 'approvals') {
     const messageId = intent.message.id
+    // The same 400 with approvals: checked before any is answered, so a refused post answers none.
+    if (messageId) await refuseClientToolOutputs(context, intent.message, messageId, intent.field)
     const answered = await answerChatApprovals(context, intent.request.id, intent.answers).catch(async (error: unknown) => {
       // The SDK posting again the answers of an answer stopped since: nothing new runs (stopped-approvals.ts).
       if (error instanceof InputConflictError && await answeredBeforeAbort(context, messageId, intent.answers)) return null
