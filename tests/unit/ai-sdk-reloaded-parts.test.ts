@@ -8,7 +8,8 @@
  * read cut short) the answer lost its rounds — one `step-start`-less run of reasoning, the tools,
  * then all the text in one part — so a renderer that splits steps on `step-start` showed another
  * message after a reload. Each round now records where it starts (shared reducer: `starts`,
- * `reasoningSeq`), and a snapshot is laid out round by round.
+ * `reasoningSeq`), and a snapshot is laid out round by round — each round's message metadata asked
+ * with the state as that round ended, as live (the whole messages are compared, metadata included).
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStream } from 'ai'
 import type { UIMessage } from 'ai'
@@ -21,6 +22,7 @@ import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import { partsFromChunks } from '../../server/lib/ai-sdk/ui-parts'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import type { ModelClient, ModelEvent } from '../../server/lib/model/types'
+import type { EngineHooks } from '../../server/lib/engine-types'
 import type { JobProvider } from '../../server/lib/providers/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
@@ -63,7 +65,14 @@ function cutLog(provider: JobProvider): JobProvider {
   })
 }
 
-const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools, wrap: cutLog })
+/** Each round's end names the round and how far the text was then: the metadata a reload must ask for each round as the live stream did. */
+const hooks: EngineHooks = {
+  chatMessageMetadata: (context) => {
+    if (context.part === 'finish-step') context.metadata = { [`round${context.step?.step}`]: `${context.step?.finishReason} at ${context.state.content.length}` }
+  },
+}
+
+const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools, wrap: cutLog, hooks })
 
 /** The chat answered live by the SDK's own `Chat` (three rounds, one approval), and its answer as the SDK built it. */
 async function chatLive(chatId: string): Promise<UIMessage[]> {
@@ -88,6 +97,7 @@ describe('a reloaded chat has the parts the live client built', () => {
   it('from the job\'s events: the messages route and readChatMessages', async () => {
     const live = await chatLive('chat-reloaded-events')
     expect(partTypes(live[1]!)).toEqual(['step-start', 'reasoning', 'text', 'tool-get_time', 'step-start', 'reasoning', 'tool-delete_file', 'step-start', 'reasoning', 'text'])
+    expect(live[1]!.metadata).toEqual({ round1: 'tool_calls at 13', round2: 'tool_calls at 13', round3: 'stop at 41' })
     expect(await messagesRoute('chat-reloaded-events')).toEqual(live)
     expect(await readChatMessages('user-1', 'chat-reloaded-events')).toEqual(live)
   })
