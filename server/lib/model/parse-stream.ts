@@ -130,7 +130,8 @@ export function createChatCompletionParser(maxLineBytes?: number, apiKey = ''): 
     end(broken = false) {
       // The body ended without `[DONE]`: finish with whatever came, including a last unterminated event.
       if (!state.done && !broken) reader.end()
-      const events = takePending(state)
+      // A list of its own: the end's events are added to it (`takePending` may give the shared empty one).
+      const events = [...takePending(state)]
       settleFinish(state)
       if (state.failure) return events
       // Not one `data:` event: a JSON (non-streamed) answer, an HTML page, an empty body — never an empty answer.
@@ -219,7 +220,7 @@ interface StreamState {
 }
 
 function createStreamState(): StreamState {
-  return { pending: [], toolCalls: [], finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, finishStanding: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
+  return { pending: NO_EVENTS, toolCalls: [], finishReason: null, usage: null, done: false, failure: null, failedFinish: null, sawData: false, callStarted: false, reasoningContent: false, reasoningDetails: null, finishStanding: null, held: { 'text-delta': '', 'reasoning-delta': '' } }
 }
 
 /** Queues a text or reasoning delta, holding back a trailing high surrogate until its pair comes. */
@@ -230,13 +231,28 @@ function pushDelta(state: StreamState, type: 'text-delta' | 'reasoning-delta', c
     state.held[type] = text.slice(-1)
     text = text.slice(0, -1)
   }
-  if (text) state.pending.push({ type, text })
+  if (text) queue(state, { type, text })
+}
+
+/**
+ * What `feed` returns for a piece that completed no event, and `pending` while none is queued: one
+ * shared list, never written to (frozen), so a piece makes no list until it has an event.
+ */
+const NO_EVENTS = Object.freeze([]) as unknown as ModelEvent[]
+
+/**
+ * Queues an event. The first one makes a list of one (`[event]`, sized to it): an empty `[]` that
+ * is pushed to grows a backing store of 17 slots, made and dropped for every piece of a stream.
+ */
+function queue(state: StreamState, event: ModelEvent): void {
+  if (state.pending === NO_EVENTS) state.pending = [event]
+  else state.pending.push(event)
 }
 
 /** The events parsed so far; the caller yields them before throwing any failure, so partial text is kept. */
 function takePending(state: StreamState): ModelEvent[] {
   const events = state.pending
-  state.pending = []
+  state.pending = NO_EVENTS
   return events
 }
 
@@ -306,8 +322,11 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     }
     // A refusal is what the model answered: without it, the job completed with an empty answer.
     if (typeof delta.refusal === 'string' && delta.refusal) pushDelta(state, 'text-delta', delta.refusal)
-    for (const fragment of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
-      if (joinFragment(state.toolCalls, fragment)) state.callStarted = true
+    // Guarded, not `?? []`: a text piece makes no empty list.
+    if (fragments > 0) {
+      for (const fragment of delta.tool_calls!) {
+        if (joinFragment(state.toolCalls, fragment)) state.callStarted = true
+      }
     }
   }
   takeUsage(state, chunk)
@@ -324,7 +343,8 @@ function handleChunk(state: StreamState, chunk: CompletionChunk): void {
     if (state.failedFinish) return
     state.finishReason = choice.finish_reason
     try {
-      state.pending.push(...flushToolCalls(state))
+      // All or none: a call without a name throws before any is queued.
+      for (const event of [...flushToolCalls(state)]) queue(state, event)
     }
     catch (error) {
       // A call that cannot run (no name) fails the round; the usage chunk after it still counts (billed).
