@@ -3,7 +3,7 @@
  * error reply to the append (a key of the wrong type, a value its script rejects), Convex refusing
  * the call's arguments, its schema or one of its limits. The persist queue does not retry it as it
  * does an outage (persist-queue.ts): the job ends `failed` with `store-refused`, what the store
- * took kept (docs/decisions/041-store-refused-writes-end-the-job.md). Which errors each provider
+ * took kept (docs/decisions/042-store-refused-writes-end-the-job.md). Which errors each provider
  * counts is listed in docs/providers.md, "Errors a write cannot get past".
  */
 import { BackgroundJobsError } from '../errors'
