@@ -234,10 +234,7 @@ function pushDelta(state: StreamState, type: 'text-delta' | 'reasoning-delta', c
   if (text) queue(state, { type, text })
 }
 
-/**
- * What `feed` returns for a piece that completed no event, and `pending` while none is queued: one
- * shared list, never written to (frozen), so a piece makes no list until it has an event.
- */
+/** `feed`'s answer for a piece with no event, and `pending` while none is queued: one shared list, never written to. */
 const NO_EVENTS = Object.freeze([]) as unknown as ModelEvent[]
 
 /**
