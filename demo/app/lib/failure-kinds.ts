@@ -21,6 +21,7 @@ const SENTENCES: Record<string, string> = {
   'controls-unavailable': SERVER_TROUBLE,
   'event-too-large': 'Part of this answer was too large for the server to save, so it stopped.',
   'store-unreachable': 'The server could not save this answer, so it stopped. Try again in a moment.',
+  'store-refused': 'The server could not save this answer, so it stopped.',
   'upstream-http': MODEL_TROUBLE,
   'upstream-network': 'The server could not reach the AI model, so the answer stopped. Try again in a moment.',
   'upstream-stream': MODEL_TROUBLE,
