@@ -5,11 +5,9 @@
  * begins with the same letters (an app's own `/api/jobsearch`) is not the layer's: no header.
  */
 import { defineEventHandler } from 'h3'
+import { isJobsPath } from '../lib/http/jobs-path'
 import { requestIdOf } from '../lib/http/request-id'
 
-/** `/api/jobs`, with its query or a path under it. */
-const JOBS_PREFIX = /^\/api\/jobs(?:[/?]|$)/
-
 export default defineEventHandler((event) => {
-  if (JOBS_PREFIX.test(event.path)) requestIdOf(event)
+  if (isJobsPath(event.path)) requestIdOf(event)
 })

@@ -9,6 +9,7 @@ import { appendResponseHeader, defineEventHandler, getRequestHeader, sendNoConte
 import { trustedOriginSet } from '../lib/config'
 import { backgroundJobsConfig, useBackgroundJobsEngine } from '../lib/engine-instance'
 import { corsAnswer } from '../lib/http/cors'
+import { isJobsPath } from '../lib/http/jobs-path'
 import { layerRouteFor } from '../lib/http/route-methods'
 
 /** Whether `method` is one only the app's own route answers at the layer's `route` (not one of the layer's). */
@@ -18,7 +19,7 @@ function isAppMethod(route: { methods: readonly string[], allMethods: readonly s
 }
 
 export default defineEventHandler(async (event) => {
-  if (!event.path.startsWith('/api/jobs')) return
+  if (!isJobsPath(event.path)) return
   const route = layerRouteFor(event.path.split('?')[0]!, event.method)
   if (!route) return
   const origin = getRequestHeader(event, 'origin')

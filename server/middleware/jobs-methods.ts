@@ -7,11 +7,12 @@
  */
 import { createError, defineEventHandler, setResponseHeader } from 'h3'
 import { allowedMethods } from '../lib/http/cors'
+import { isJobsPath } from '../lib/http/jobs-path'
 import { layerRouteFor, shadowedAppRoute } from '../lib/http/route-methods'
 import { shownInput } from '../lib/shown-input'
 
 export default defineEventHandler((event) => {
-  if (!event.path.startsWith('/api/jobs')) return
+  if (!isJobsPath(event.path)) return
   const path = event.path.split('?')[0]!
   // The app's own route, whose method the router would otherwise hand to one of the layer's routes.
   const appRoute = shadowedAppRoute(path, event.method)
