@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config'
  */
 export default defineConfig({
   test: {
-    reporters: ['default', './tests/support/summary-reporter.ts'],
+    // The summary reporter prints the last line CI reads; the timeline one writes test-results/timeline.json.
+    reporters: ['default', './tests/support/timeline-reporter.ts', './tests/support/summary-reporter.ts'],
     projects: [
       {
         // Demo components (.vue) mounted in unit tests: tests/support/demo-component.ts.
