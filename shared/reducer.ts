@@ -11,11 +11,12 @@ import { isToolOutcome } from './state-entries'
 import { cutOffNodes, isLiveNode, latestLiveNode, withNode } from './live-nodes'
 import type { Owned } from './state-writes'
 import { appended, replacedAt } from './state-writes'
+import { withDeltaRun } from './round-runs'
 import { carryToolCallIndex, toolCallPosition } from './tool-call-index'
 import { cutOffCall, progressOf } from './tool-call-progress'
 
 export type { ToolCallProgress } from './tool-call-progress'
-export type { AnsweredInput, NodeState, PendingInput, StepStarts, StepState, ToolCallOutcomeStatus, ToolCallState } from './state-entries'
+export type { AnsweredInput, NodeState, PendingInput, RoundRun, StepStarts, StepState, ToolCallOutcomeStatus, ToolCallState } from './state-entries'
 export { isToolOutcome } from './state-entries'
 
 /** The reduced state of a job at `seq`. */
@@ -105,8 +106,6 @@ function updateToolCall(state: JobState, id: string, patch: Partial<ToolCallStat
   const index = toolCallPosition(state.toolCalls, id)
   if (index === undefined) return state.toolCalls
   const merged = { ...state.toolCalls[index]!, ...patch }
-  // A call with its outcome shows no progress any more.
-  if (isToolOutcome(merged.status)) delete merged.progress
   const calls = replacedAt(state.toolCalls, index, merged, owned)
   carryToolCallIndex(state.toolCalls, calls)
   return calls
@@ -146,13 +145,16 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       if (node && node.textAt === undefined && isLiveNode(node) && next.content.length > state.content.length) {
         next.nodeStates = withNode(state.nodeStates, node.nodeId, { ...node, textAt: event.offset }, owned)
       }
+      if (next.content.length > state.content.length) next.steps = withRun(state, 'text', event, owned)
       return next
     }
     case 'reasoning-delta': {
       next.reasoning = applyDelta(state.reasoning, event.offset, event.text)
+      if (next.reasoning.length === state.reasoning.length) return next
       // The round's first reasoning names its reasoning part (StepState.reasoningSeq).
-      const round = next.reasoning.length > state.reasoning.length ? openRoundOf(state.steps, event.nodeId) : -1
+      const round = openRoundOf(state.steps, event.nodeId)
       if (round !== -1 && state.steps[round]!.reasoningSeq === undefined) next.steps = replacedAt(state.steps, round, { ...state.steps[round]!, reasoningSeq: event.fromSeq ?? event.seq }, owned)
+      next.steps = withRun({ ...state, steps: next.steps }, 'reasoning', event, owned)
       return next
     }
     case 'step-start': {
@@ -191,7 +193,7 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
       // Only a running call's: one with its outcome (or waiting for approval) keeps none.
       const index = toolCallPosition(state.toolCalls, event.id)
       if (index === undefined || state.toolCalls[index]!.status !== 'running') return next
-      next.toolCalls = updateToolCall(state, event.id, { progress: progressOf(event) }, owned)
+      next.toolCalls = updateToolCall(state, event.id, { progress: progressOf(event, state.toolCalls[index]!.progress) }, owned)
       return next
     }
     case 'input-request': {
@@ -301,6 +303,15 @@ export function applyTo(state: JobState, event: JobEvent, owned: Owned): JobStat
 /** What cut a call or node off: `job aborted`, or `job failed (timeout)` with the job's error code. */
 function howJobEnded(event: { status: string, error?: { code?: string } }): string {
   return event.error?.code ? `job ${event.status} (${event.error.code})` : `job ${event.status}`
+}
+
+/** The rounds after a delta that grew the text or reasoning: its round's runs (round-runs.ts) when the order needs them. */
+function withRun(state: JobState, kind: 'text' | 'reasoning', event: { seq: number, fromSeq?: number, nodeId?: string }, owned: Owned): StepState[] {
+  const round = openRoundOf(state.steps, event.nodeId)
+  if (round === -1) return state.steps
+  const at = kind === 'text' ? state.content.length : state.reasoning.length
+  const step = withDeltaRun(state.steps[round]!, kind, at, event.fromSeq ?? event.seq, { content: state.content.length, reasoning: state.reasoning.length })
+  return step ? replacedAt(state.steps, round, step, owned) : state.steps
 }
 
 /**

@@ -30,8 +30,8 @@ export interface ToolCallState {
    */
   approvalId?: string
   /**
-   * What the tool said last about how it is going (`tool-progress`), while it runs: gone once the
-   * call has its outcome.
+   * What the tool said last about how it is going (`tool-progress`). Kept once the call has its
+   * outcome (an AI SDK message keeps the part): show it only while `status` is `running`.
    */
   progress?: ToolCallProgress
   /**
@@ -68,6 +68,21 @@ export interface StepState extends Omit<StepEndPayload, 'type'> {
    * of the round's reasoning part in an AI SDK UI message (`reasoning-<seq>`), also from a snapshot.
    */
   reasoningSeq?: number
+  /**
+   * The round's text and reasoning in the order they came, when that is not reasoning, then text
+   * (shared/round-runs.ts): one entry where each run begins. Absent for the usual round.
+   */
+  runs?: RoundRun[]
+}
+
+/**
+ * Where one run of a round's text or reasoning begins: its offset in the job's content or
+ * reasoning (UTF-16 code units) and, for reasoning, the seq of its first delta (its part's id).
+ */
+export interface RoundRun {
+  kind: 'text' | 'reasoning'
+  at: number
+  seq?: number
 }
 
 /** Where a round begins: the lengths of the job's content (UTF-16 code units), reasoning and tool calls at its `step-start`. */

@@ -100,7 +100,7 @@ function stateBeforeEnd(log: HeldLog, end: JobEvent): JobState {
 export function catchUpFrames(log: HeldLog, after: StreamPosition | null): ViewerFrame[] {
   const missed = missedEvents(log, after)
   // Superseded progress left out first: the deltas around it then merge as well.
-  if (missed) return mergeDeltas(withoutStaleProgress(missed, log.state)).map(eventFrame)
+  if (missed) return mergeDeltas(withoutStaleProgress(missed)).map(eventFrame)
   const last = log.events.at(-1)
   if (isTerminalStatus(log.state.status) && last?.type === 'job-end' && log.complete) {
     return [snapshotFrame(stateBeforeEnd(log, last)), eventFrame(last)]

@@ -72,13 +72,13 @@ describe('tool progress over the job stream', () => {
     const rebuilt = reduceEvents(start.data as JobState, events.map(frame => frame.data as JobEvent))
     expect(progressCall(rebuilt)).toMatchObject({ status: 'running', progress: LATEST })
 
-    // Stopped: the call shows no progress any more.
+    // Stopped: the call is cut off and keeps its last progress (decision 43: show it while running only).
     expect((await user.post(`/api/jobs/${created.body.id}/abort`)).status).toBe(200)
     const end = await first.waitFor(frame => frame.event === 'job-end')
     expect(end.data.status).toBe('aborted')
     const final = await user.get(`/api/jobs/${created.body.id}`)
     expect(progressCall(final.body.state)).toMatchObject({ status: 'stopped' })
-    expect(progressCall(final.body.state)!.progress).toBeUndefined()
+    expect(progressCall(final.body.state)!.progress).toMatchObject(LATEST)
     for (const stream of [first, joined, resumed]) stream.close()
   })
 })

@@ -60,7 +60,8 @@ it('is stored, followed from another instance, and in a late viewer\'s snapshot'
   runner.finish()
   await a.engine.whenSettled(job.id)
   await expect.poll(() => follower.state()?.status).toBe('completed')
-  expect(follower.state()!.toolCalls[0]!.progress).toBeUndefined()
+  // The ended call keeps its last update (decision 43).
+  expect(follower.state()!.toolCalls[0]!.progress).toMatchObject({ message: 'Fetched 2 of 2 pages', fraction: 1 })
   const seqs = follower.frames.map(frame => frame.id)
   expect(new Set(seqs).size).toBe(seqs.length)
 })

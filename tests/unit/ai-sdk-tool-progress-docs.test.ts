@@ -2,8 +2,8 @@
  * docs/tool-progress.md's AI SDK example and what it says of the `data-tool-progress` part, held
  * to the code: the example is tests/support/docs-tool-progress-snippet.ts (type-checked by
  * `tsc -p tests`; the page's earlier one did not type-check with the plain `UIMessage`: `.data`
- * on a part `find` returned), and a live answer keeps an ended call's last progress while the
- * messages route (like any replay) has the part for running calls only.
+ * on a part `find` returned), and an ended call's last progress is kept live and in the messages
+ * route alike.
  * Real `Chat` from `@ai-sdk/vue` and the stock transport against the real chat route.
  */
 import { readFileSync } from 'node:fs'
@@ -44,7 +44,7 @@ describe('docs/tool-progress.md, the AI SDK part', () => {
     expect(readDoc('tool-progress.md')).toContain(`\`\`\`ts\n${example}\`\`\``)
   })
 
-  it('live, an ended call keeps its last progress; the messages route has none for it', async () => {
+  it('live and in the messages route alike, an ended call keeps its last progress', async () => {
     const chat = new Chat<ChatMessage>({ id: 'chat-progress-live-reload', transport: new DefaultChatTransport<ChatMessage>({ api: `${app.base}/api/jobs/chat` }) })
     const sent = chat.sendMessage({ text: 'crawl' })
     await vi.waitFor(() => expect(chat.lastMessage?.parts.some(part => part.type === 'data-tool-progress')).toBe(true))
@@ -56,7 +56,8 @@ describe('docs/tool-progress.md, the AI SDK part', () => {
     const { messages } = await (await fetch(`${app.base}/api/jobs/chat/chat-progress-live-reload/messages`)).json() as { messages: ChatMessage[] }
     const reloaded = messages.at(-1)!
     expect(reloaded.id).toBe(live.id)
-    expect(progressOf(reloaded, 'c1')).toBeUndefined()
-    expect(reloaded.parts.filter(part => part.type !== 'data-tool-progress')).toEqual(JSON.parse(JSON.stringify(live.parts.filter(part => part.type !== 'data-tool-progress'))))
+    // Before: undefined (decision 43).
+    expect(progressOf(reloaded, 'c1')).toEqual({ toolCallId: 'c1', message: 'Fetched 3 of 10 pages', fraction: 0.3 })
+    expect(reloaded.parts).toEqual(JSON.parse(JSON.stringify(live.parts)))
   })
 })

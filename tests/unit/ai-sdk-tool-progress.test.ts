@@ -1,8 +1,8 @@
 /**
  * A running call's progress in the AI SDK UI message stream: a `data-tool-progress` part whose id
  * is the call's, so the SDK keeps one per call and replaces it with each update — from live events
- * and from a snapshot (a client that joins mid-call) alike; a replay carries the latest of a call
- * still running only (catch-up.ts, replayed-progress.ts). Read back by the SDK itself (its chunk
+ * and from a snapshot (a client that joins mid-call) alike; a replay carries each call's first and
+ * latest update, an ended call's too (catch-up.ts, replayed-progress.ts). Read back by the SDK itself (its chunk
  * schema and message builder); the server's own history (partsFromChunks) builds the same part.
  */
 import { describe, expect, it } from 'vitest'
@@ -57,7 +57,7 @@ describe('tool progress in the UI message stream', () => {
     expect(message.parts.find(part => part.type === 'data-tool-progress')).toMatchObject({ data: { message: 'Fetched 4 of 10 pages' } })
   })
 
-  it('comes once from a replay while the call runs, and not at all once it ended', async () => {
+  it('comes from a replay as the call\'s first and latest update, also once the call ended (as the live message keeps it)', async () => {
     const replayed = async (payloads: Array<JobEventPayload & { nodeId?: string }>) => {
       const events = numbered(payloads)
       const frames = catchUpFrames({ events, complete: true, state: reduceEvents(empty(), events), baseState: empty() }, { epoch: 1, seq: 0 })
@@ -65,16 +65,18 @@ describe('tool progress in the UI message stream', () => {
       const chunks = [...mapper.start(), ...frames.flatMap(frame => mapper.frame(frame))]
       return { chunks: chunks.filter(chunk => chunk.type === 'data-tool-progress'), message: await sdkMessage(chunks) }
     }
+    const firstUpdate = { type: 'data-tool-progress', id: 'c1', data: { toolCallId: 'c1', message: 'Fetched 3 of 10 pages', fraction: 0.3 } }
+    const latest = { type: 'data-tool-progress', id: 'c1', data: { toolCallId: 'c1', message: 'Fetched 4 of 10 pages' } }
     const running = await replayed(RUNNING)
-    expect(running.chunks).toEqual([{ type: 'data-tool-progress', id: 'c1', data: { toolCallId: 'c1', message: 'Fetched 4 of 10 pages' } }])
-    // Before: both updates, and the ended call's last one stayed in the message.
+    expect(running.chunks).toEqual([firstUpdate, latest])
+    // Before: none, while the live message kept the ended call's last update (decision 43).
     const ended = await replayed([...RUNNING, { type: 'tool-result', id: 'c1', status: 'completed', result: { pages: 10 }, durationMs: 5 }])
-    expect(ended.chunks).toEqual([])
-    expect(ended.message.parts.some(part => part.type === 'data-tool-progress')).toBe(false)
+    expect(ended.chunks).toEqual([firstUpdate, latest])
+    expect(ended.message.parts.filter(part => part.type === 'data-tool-progress')).toEqual([latest])
     expect(ended.message.parts.find(part => part.type === 'tool-crawl_site')).toMatchObject({ state: 'output-available' })
     // Text the replay opens right after progress it left out (a workflow's agent beside the tool): one part, read by the SDK.
     const beside = await replayed([...RUNNING, { type: 'text-delta', offset: 0, text: 'Meanwhile', nodeId: 'write' }, { type: 'tool-progress', id: 'c1', message: 'Fetched 5 of 10 pages' }, { type: 'text-delta', offset: 9, text: ', more.', nodeId: 'write' }])
     expect(beside.message.parts.filter(part => part.type === 'text').map(part => part.text)).toEqual(['Meanwhile, more.'])
-    expect(beside.chunks).toEqual([{ type: 'data-tool-progress', id: 'c1', data: { toolCallId: 'c1', message: 'Fetched 5 of 10 pages' } }])
+    expect(beside.chunks).toEqual([firstUpdate, { type: 'data-tool-progress', id: 'c1', data: { toolCallId: 'c1', message: 'Fetched 5 of 10 pages' } }])
   })
 })

@@ -1,8 +1,9 @@
 /**
  * A replay after `Last-Event-ID` sends only the tool progress a viewer still needs
- * (docs/tool-progress.md#what-viewers-get): of each call the latest missed update while it runs,
- * none once it ended. Before, every stored update it missed came — up to four a second per call,
- * thousands for a viewer away ten minutes. The client's state from the replay is the state from
+ * (docs/tool-progress.md#what-viewers-get): of each call the first and the latest missed update,
+ * an ended call's too (decision 43: the first places the call's AI SDK data part, the latest is what
+ * it and the state hold; before, a call that had ended got none). Before that, every stored update
+ * it missed came — up to four a second per call, thousands for a viewer away ten minutes. The client's state from the replay is the state from
  * every event, its last id is the log's end, and the frames stay gap-free: the one after progress
  * left out covers its seqs (`fromSeq`), as a merged delta does.
  */
@@ -74,13 +75,13 @@ function expectGapFree(frames: ViewerFrame[], after: number) {
 const progressFrames = (frames: ViewerFrame[], id: string) => frames.filter(frame => frame.event === 'tool-progress' && (frame.data as { id: string }).id === id)
 
 describe('tool progress in a replay', () => {
-  it('sends one progress event per running call, however many were missed (none for a call that ended)', () => {
+  it('sends two progress events per call, however many were missed: its first and its latest (an ended call\'s too)', () => {
     const log = progressLog(1_200, false)
     const frames = catchUpFrames(log, { epoch: 1, seq: 5 })
-    // Before: all 3,600 missed updates.
-    expect(progressFrames(frames, 'A').map(frame => (frame.data as { message: string }).message)).toEqual(['A 2400'])
-    expect(progressFrames(frames, 'B')).toEqual([])
-    expect(frames.map(frame => frame.event)).toEqual(['tool-result', 'tool-progress'])
+    // Before: all 3,600 missed updates; then the latest of A only.
+    expect(progressFrames(frames, 'A').map(frame => (frame.data as { message: string }).message)).toEqual(['A 1', 'A 2400'])
+    expect(progressFrames(frames, 'B').map(frame => (frame.data as { message: string }).message)).toEqual(['B 1', 'B 1200'])
+    expect(frames.map(frame => frame.event)).toEqual(['tool-progress', 'tool-progress', 'tool-progress', 'tool-result', 'tool-progress'])
     expectGapFree(frames, 5)
     // The last id is the log's end: a later resume starts there, nothing is sent again.
     expect(frames.at(-1)!.id).toBe(log.state.seq)
@@ -99,10 +100,9 @@ describe('tool progress in a replay', () => {
         expect(replayed.state, `after ${seq}`).toEqual(full.state)
         expect(replayed.state!.seq).toBe(log.state.seq)
         expect(frames.at(-1)!.id).toBe(log.state.seq)
-        // At most the latest of each call, and only while it runs.
-        expect(progressFrames(frames, 'A').length).toBeLessThanOrEqual(end ? 0 : 1)
-        expect(progressFrames(frames, 'B').length).toBeLessThanOrEqual(1)
-        if (seq >= 5) expect(progressFrames(frames, 'B').length).toBe(0)
+        // At most the first and the latest of each call.
+        expect(progressFrames(frames, 'A').length).toBeLessThanOrEqual(2)
+        expect(progressFrames(frames, 'B').length).toBeLessThanOrEqual(2)
       }
     }
   })
@@ -110,17 +110,19 @@ describe('tool progress in a replay', () => {
   it('merges the text around the progress it leaves out', () => {
     const events = [
       { type: 'tool-call', id: 'A', name: 'crawl', args: {}, step: 1, seq: 1, at: 1 },
-      { type: 'text-delta', offset: 0, text: 'ab', nodeId: 'write', seq: 2, at: 2 },
-      { type: 'tool-progress', id: 'A', message: '1', seq: 3, at: 3 },
+      { type: 'tool-progress', id: 'A', message: '1', seq: 2, at: 2 },
+      { type: 'text-delta', offset: 0, text: 'ab', nodeId: 'write', seq: 3, at: 3 },
       { type: 'tool-progress', id: 'A', message: '2', seq: 4, at: 4 },
-      { type: 'text-delta', offset: 2, text: 'cd', nodeId: 'write', seq: 5, at: 5 },
-      { type: 'tool-result', id: 'A', status: 'completed', result: {}, durationMs: 1, seq: 6, at: 6 },
+      { type: 'tool-progress', id: 'A', message: '3', seq: 5, at: 5 },
+      { type: 'text-delta', offset: 2, text: 'cd', nodeId: 'write', seq: 6, at: 6 },
+      { type: 'tool-progress', id: 'A', message: '4', seq: 7, at: 7 },
+      { type: 'tool-result', id: 'A', status: 'completed', result: {}, durationMs: 1, seq: 8, at: 8 },
     ] as JobEvent[]
     const log: HeldLog = { events, complete: true, state: reduceEvents(base, events), baseState: base }
     const frames = catchUpFrames(log, { epoch: 1, seq: 1 })
-    // Before: text, progress, progress, text, result.
-    expect(frames.map(frame => [frame.event, frame.id])).toEqual([['text-delta', 5], ['tool-result', 6]])
-    expect(frames[0]!.data).toMatchObject({ text: 'abcd', fromSeq: 2 })
+    // Before: progress, text, progress, progress, text, progress, result.
+    expect(frames.map(frame => [frame.event, frame.id])).toEqual([['tool-progress', 2], ['text-delta', 6], ['tool-progress', 7], ['tool-result', 8]])
+    expect(frames[1]!.data).toMatchObject({ text: 'abcd', fromSeq: 3 })
     expect(clientAfter(log, 1, frames).state).toEqual(clientAfter(log, 1, fullReplay(log, 1)).state)
   })
 

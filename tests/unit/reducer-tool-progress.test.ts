@@ -1,7 +1,8 @@
 /**
- * `tool-progress` in the shared reducer: the client's job state shows a running call's latest
- * progress on the call (`toolCalls[].progress`), and none once the call has its outcome — a
- * result, or the job's end or its node's cancellation cutting it off. Progress of an unknown call
+ * `tool-progress` in the shared reducer: the client's job state shows a call's latest progress on
+ * the call (`toolCalls[].progress`, with the seq of its first update, `since`), kept once the call
+ * has its outcome — a result, or the job's end or its node's cancellation cutting it off — as an AI
+ * SDK message keeps its part (decision 43; before, it was dropped). Progress of an unknown call
  * or of a call that already ended changes nothing (it never follows the result, but a log from
  * elsewhere must not show it), and applying it twice is harmless.
  */
@@ -27,22 +28,22 @@ const result = { type: 'tool-result' as const, id: 'c1', status: 'completed' as 
 
 describe('reducer: tool progress', () => {
   it('shows the latest progress on the running call, with the fraction only when given', () => {
-    expect(reduce([call, first]).toolCalls[0]!.progress).toEqual({ message: 'Fetched 3 of 10 pages', fraction: 0.3, at: 1_001 })
-    expect(reduce([call, first, second]).toolCalls[0]!.progress).toEqual({ message: 'Fetched 4 of 10 pages', at: 1_002 })
+    expect(reduce([call, first]).toolCalls[0]!.progress).toEqual({ message: 'Fetched 3 of 10 pages', fraction: 0.3, at: 1_001, since: 2 })
+    expect(reduce([call, first, second]).toolCalls[0]!.progress).toEqual({ message: 'Fetched 4 of 10 pages', at: 1_002, since: 2 })
   })
 
-  it('drops it with the result, and ignores progress of an ended or unknown call', () => {
+  it('keeps it with the result, and ignores progress of an ended or unknown call', () => {
     const ended = reduce([call, first, result, { ...second }, { type: 'tool-progress', id: 'nobody', message: 'x' }])
     expect(ended.toolCalls).toHaveLength(1)
     expect(ended.toolCalls[0]!.status).toBe('completed')
-    expect('progress' in ended.toolCalls[0]!).toBe(false)
+    expect(ended.toolCalls[0]!.progress).toEqual({ message: 'Fetched 3 of 10 pages', fraction: 0.3, at: 1_001, since: 2 })
     expect(ended.seq).toBe(5)
   })
 
-  it('drops it when the job ends or the node is cancelled with the call still running', () => {
+  it('keeps it when the job ends or the node is cancelled with the call still running', () => {
     const aborted = reduce([call, first, { type: 'job-end', status: 'aborted', metrics: emptyMetrics() }])
     expect(aborted.toolCalls[0]).toMatchObject({ status: 'stopped' })
-    expect('progress' in aborted.toolCalls[0]!).toBe(false)
+    expect(aborted.toolCalls[0]!.progress).toMatchObject({ message: 'Fetched 3 of 10 pages' })
     const skipped = reduce([
       { type: 'node-start', nodeId: 'fetch', kind: 'tool' },
       { ...call, nodeId: 'fetch' },
@@ -50,7 +51,7 @@ describe('reducer: tool progress', () => {
       { type: 'node-end', nodeId: 'fetch', status: 'skipped', error: 'cancelled' },
     ], 'workflow')
     expect(skipped.toolCalls[0]).toMatchObject({ status: 'stopped' })
-    expect('progress' in skipped.toolCalls[0]!).toBe(false)
+    expect(skipped.toolCalls[0]!.progress).toMatchObject({ message: 'Fetched 3 of 10 pages' })
   })
 
   it('is harmless applied twice, and never changes the state it was given', () => {

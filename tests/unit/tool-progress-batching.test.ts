@@ -77,10 +77,10 @@ describe('tool progress merged', () => {
     expect(progress.at(-1)).toMatchObject({ id: 'call-1', message: 'writing the report', fraction: 1 })
     // Each stored event is the latest update then: the last of a round (each round's loop is one turn).
     for (const event of progress.slice(0, -1)) expect(event).toMatchObject({ message: expect.stringMatching(/^round \d+ update 1000$/) })
-    // What the viewer saw is what was stored; the call shows no progress once it has its result.
+    // What the viewer saw is what was stored; the call keeps its last progress with its result (decision 43).
     expect(progressEvents(early.frames.map(frame => frame.data as JobEvent)).map(event => event.seq)).toEqual(progress.map(event => event.seq))
     expect(early.state()!.toolCalls[0]).toMatchObject({ status: 'completed' })
-    expect(early.state()!.toolCalls[0]!.progress).toBeUndefined()
+    expect(early.state()!.toolCalls[0]!.progress).toMatchObject({ message: 'writing the report', fraction: 1 })
   })
 
   it('a viewer that joins mid-call gets the latest progress in its snapshot, then only later updates', async () => {

@@ -73,7 +73,7 @@ describe('stored progress per call', () => {
     expect(snapshot.event).toBe('snapshot')
     // The snapshot holds the latest stored update; the one waiting is not stored sooner for it.
     expect((snapshot.data as { toolCalls: Array<{ progress?: { message: string } }> }).toolCalls[0]!.progress?.message).toBe('round 1000 update 100')
-    // One resuming with Last-Event-ID at the same time: of the progress it missed only the latest (the call runs), then the live tail.
+    // One resuming with Last-Event-ID at the same time: of the progress it missed only the first and the latest, then the live tail.
     const resumed = createRecordingSink()
     await engine.attachViewer('u1', job.id, resumed, 2)
     await vi.advanceTimersByTimeAsync(1_000)
@@ -96,7 +96,7 @@ describe('stored progress per call', () => {
     expect(Math.min(...seqs)).toBeGreaterThan(snapshot.id)
     expect(late.frames.map(frame => frame.data)).toContainEqual(progress.at(-1))
     // Before: every one of the 40 updates it missed.
-    expect(resumed.frames.map(frame => frame.id)).toEqual(stored.slice(stored.indexOf(progress.at(-2)!)).map(event => event.seq))
+    expect(resumed.frames.map(frame => frame.id)).toEqual([progress[0]!.seq, ...stored.slice(stored.indexOf(progress.at(-2)!)).map(event => event.seq)])
     expect(resumed.frames.map(frame => frame.data)).toContainEqual(progress.at(-1))
   })
 

@@ -3,8 +3,8 @@
  * call, approval and outcome it has not seen. Laid out round by round (snapshot-rounds.ts): a
  * `start-step` for each round the client lacks, then the round's reasoning, its text and its calls —
  * the parts the job's events give, so a reload from a snapshot holds the message the live client
- * built (within a round, reasoning before text; the progress of a call that ended is not kept, as
- * on a replay). A state that does not say where its rounds start (reduced before that was kept)
+ * built (within a round, its text and reasoning in the order they came; each call's last progress,
+ * an ended call's too). A state that does not say where its rounds start (reduced before that was kept)
  * gets the missing tools first and the missing text last. Sent when a job's log is not held from
  * the start (a job resumed after a restart) or to resync a client that stopped reading.
  */
@@ -32,8 +32,10 @@ export function writeSnapshotDiff(writer: ChunkWriter, known: JobState, snapshot
       writer.position = roundEndState(snapshot, rounds, rounds[rounds.indexOf(round) - 1]!)
       writer.startStep()
     }
-    writer.reasoning(round.reasoningSeq === undefined ? id('reasoning') : `reasoning-${round.reasoningSeq}`, slice(snapshot.reasoning, known.reasoning.length, round.reasoning))
-    writer.text(id('text'), slice(snapshot.content, known.content.length, round.text))
+    for (const run of round.runs) {
+      if (run.kind === 'text') writer.text(id('text'), slice(snapshot.content, known.content.length, run.span))
+      else writer.reasoning(run.seq === undefined ? id('reasoning') : `reasoning-${run.seq}`, slice(snapshot.reasoning, known.reasoning.length, run.span))
+    }
     writeCalls(writer, known, snapshot, snapshot.toolCalls.slice(round.toolCalls.from, round.toolCalls.to))
   }
   writer.position = known
@@ -58,11 +60,11 @@ function writeCalls(writer: ChunkWriter, known: JobState, snapshot: JobState, ca
     }
     if (isToolOutcome(call.status) && !(before && isToolOutcome(before.status))) writeOutcome(writer, call, snapshot)
   }
-  // A running call's latest progress, when the client has not seen it: after the round's calls, where the live one lands.
-  for (const call of calls) {
-    const before = knownCalls.get(call.id)
-    if (call.status === 'running' && call.progress && call.progress.at !== before?.progress?.at) writer.toolProgress(call.id, call.progress)
-  }
+  // A call's latest progress, when the client has not seen it (an ended call's too: the live
+  // message keeps its part): after the round's calls, in the order the calls first reported, where
+  // the live parts land.
+  const reported = calls.filter(call => call.progress && call.progress.at !== knownCalls.get(call.id)?.progress?.at)
+  for (const call of reported.sort((a, b) => (a.progress!.since ?? Infinity) - (b.progress!.since ?? Infinity))) writer.toolProgress(call.id, call.progress!)
 }
 
 /**

@@ -1,16 +1,25 @@
 /**
  * A snapshot's answer cut into its model rounds, as its events stream it: per round, the reasoning,
- * the text and the tool calls it began (`StepState.starts`), so a client built from a snapshot —
+ * the text and the tool calls it began (`StepState.starts`), its text and reasoning in the order they
+ * came (`StepState.runs`, shared/round-runs.ts), so a client built from a snapshot —
  * a reload after this instance took the job over, a log read cut short, a slow client's resync —
  * gets a `step-start` part before each round and each round's own parts, the message a client
  * that read the events holds (snapshot-chunks.ts).
  */
-import type { JobState, StepStarts } from '../../../shared/reducer'
+import type { JobState, RoundRun, StepStarts } from '../../../shared/reducer'
 
 /** A half-open range `[from, to)` of a string's code units or a list's entries. */
 export interface Span {
   from: number
   to: number
+}
+
+/** One run of a round's text or reasoning: one part of the message. */
+export interface SnapshotRun {
+  kind: 'text' | 'reasoning'
+  span: Span
+  /** The seq that names a reasoning part (`StepState.reasoningSeq`, `RoundRun.seq`). */
+  seq?: number
 }
 
 /** One round of a snapshot's answer. */
@@ -19,10 +28,10 @@ export interface SnapshotRound {
   index: number
   reasoning: Span
   text: Span
+  /** The round's text and reasoning in the order they came (reasoning, then text, unless `StepState.runs` says otherwise). */
+  runs: SnapshotRun[]
   /** Indexes in `state.toolCalls` of the calls the round asked for. */
   toolCalls: Span
-  /** The seq that names the round's reasoning part (`StepState.reasoningSeq`). */
-  reasoningSeq?: number
 }
 
 const lengthsOf = (state: JobState): StepStarts => ({ content: state.content.length, reasoning: state.reasoning.length, toolCalls: state.toolCalls.length })
@@ -41,14 +50,31 @@ export function snapshotRounds(state: JobState): SnapshotRound[] | null {
   const bounds = [{ content: 0, reasoning: 0, toolCalls: 0 }, ...starts, end]
   return bounds.slice(0, -1).map((from, position) => {
     const to = bounds[position + 1]!
-    const reasoningSeq = state.steps[position - 1]?.reasoningSeq
+    const step = state.steps[position - 1]
+    const reasoning = { from: from.reasoning, to: Math.max(from.reasoning, to.reasoning) }
+    const text = { from: from.content, to: Math.max(from.content, to.content) }
     return {
       index: position - 1,
-      reasoning: { from: from.reasoning, to: Math.max(from.reasoning, to.reasoning) },
-      text: { from: from.content, to: Math.max(from.content, to.content) },
+      reasoning,
+      text,
+      runs: runsOf(step?.runs, step?.reasoningSeq, reasoning, text),
       toolCalls: { from: from.toolCalls, to: Math.max(from.toolCalls, to.toolCalls) },
-      ...(reasoningSeq === undefined ? {} : { reasoningSeq }),
     }
+  })
+}
+
+/** A round's runs: each from where it begins to where the next of its kind does (or the round's end of that kind). */
+function runsOf(runs: readonly RoundRun[] | undefined, reasoningSeq: number | undefined, reasoning: Span, text: Span): SnapshotRun[] {
+  const firstReasoning: SnapshotRun = { kind: 'reasoning', span: reasoning, ...(reasoningSeq === undefined ? {} : { seq: reasoningSeq }) }
+  if (!runs?.length) return [firstReasoning, { kind: 'text', span: text }]
+  const within = (kind: RoundRun['kind'], at: number) => {
+    const round = kind === 'text' ? text : reasoning
+    return Math.min(Math.max(at, round.from), round.to)
+  }
+  return runs.map((run, index) => {
+    const next = runs.slice(index + 1).find(later => later.kind === run.kind)
+    const end = next ? next.at : (run.kind === 'text' ? text : reasoning).to
+    return { kind: run.kind, span: { from: within(run.kind, run.at), to: within(run.kind, end) }, ...(run.seq === undefined ? {} : { seq: run.seq }) }
   })
 }
 
