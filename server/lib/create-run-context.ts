@@ -6,6 +6,7 @@ import type { JobState } from '../../shared/reducer'
 import type { RoundTextStarts } from './executor/round-text'
 import type { JobRun } from './job-run'
 import { addMetrics } from './job-run'
+import { createLateMetrics } from './late-metrics'
 import { countTokens } from './token-metrics'
 import { whenEndStored } from './end-stored'
 import type { ToolIsolation } from './isolation/tool-pool'
@@ -41,8 +42,10 @@ export function createRunContext(options: RunContextOptions): RunContext {
   const { run, model } = options
   const config = run.config
   let firstTokenSeen = false
+  const lateMetrics = createLateMetrics(run.record.id, options.logger)
   const markFirstToken = () => {
-    if (firstTokenSeen || run.firstTokenBefore) return
+    // Not once its end is decided: the end carries the job's metrics (late-metrics.ts).
+    if (firstTokenSeen || run.firstTokenBefore || run.ending) return
     firstTokenSeen = true
     // The wait its user had, as the job's duration: from the job's first start (a job taken over
     // before its first token counts its lost owner's time too), elapsed on the monotonic clock.
@@ -102,6 +105,9 @@ export function createRunContext(options: RunContextOptions): RunContext {
       if (run.modelsCalled.at(-1) !== model) run.modelsCalled.push(model)
     },
     addMetrics: (add) => {
+      // The end, written at once as it is decided (an abort), carries the job's metrics: what comes
+      // after it is not the job's (its log line, its span, model_tokens_total say what it stored).
+      if (run.ending) return lateMetrics.add(add)
       addMetrics(run.metrics, add)
       if (add.tokens) countTokens(add.tokens)
     },

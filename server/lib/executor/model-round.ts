@@ -128,7 +128,8 @@ export async function streamModelRound(context: RunContext, request: ModelReques
     }
   }
   // The tokens reported when the job is stopped were billed: counted as the abort comes (its end is
-  // written at once, from the metrics of that moment), or as the round unwinds for usage after it.
+  // written at once, from the metrics of that moment). Usage a client reports after it, as the round
+  // unwinds, is no longer the job's: named in a warning instead (late-metrics.ts).
   let countedUsage: TokenUsage | undefined
   const countUsage = () => {
     if (!round.usage || round.usage === countedUsage) return
