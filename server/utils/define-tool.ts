@@ -1,7 +1,8 @@
 /**
  * Public, auto-imported: declares a tool in `server/tools/<name>.ts` (one per file, default export).
- * Returns the definition unchanged; it exists so the arguments' type flows from the zod
- * `parameters` into `execute` and `needsApproval`. The layer checks every definition at boot.
+ * Returns the definition unchanged (a `runtime: 'client'` one without `execute` gets one that is
+ * never called); it exists so the arguments' type flows from the zod `parameters` into `execute`
+ * and `needsApproval`. The layer checks every definition at boot.
  *
  * ```ts
  * export default defineTool({
@@ -13,13 +14,24 @@
  * ```
  */
 import type { z } from 'zod'
-import type { ToolDefinition } from '../lib/tools/types'
+import { withClientExecute } from '../lib/tools/client-tool'
+import type { AnyToolDefinition, ToolDefinition } from '../lib/tools/types'
 
 export type { ToolContext, ToolDefinition } from '../lib/tools/types'
 /** The error whose message the model reads as is (`throw new ToolError('City not found')`); any other throw reads `Tool "x" failed`. */
 export { ToolError } from '../lib/tools/tool-error'
 
+/**
+ * A tool the browser answers, as an AI SDK tool without `execute`: `runtime: 'client'` and no
+ * `execute`. The model is offered it; a background job cannot wait for the browser, so its calls end
+ * at once as a tool error the model reads (docs/ai-sdk.md, "Client-side tools").
+ */
+export type ClientToolDefinition<Parameters extends z.ZodType> = Omit<ToolDefinition<Parameters, never>, 'execute' | 'runtime'> & { runtime: 'client', execute?: undefined }
+
 /** Declares a tool with its argument type inferred from the zod schema. */
-export function defineTool<Parameters extends z.ZodType, Result>(definition: ToolDefinition<Parameters, Result>): ToolDefinition<Parameters, Result> {
-  return definition
+export function defineTool<Parameters extends z.ZodType>(definition: ClientToolDefinition<Parameters>): ToolDefinition<Parameters, never>
+export function defineTool<Parameters extends z.ZodType, Result>(definition: ToolDefinition<Parameters, Result>): ToolDefinition<Parameters, Result>
+export function defineTool(definition: AnyToolDefinition | ClientToolDefinition<z.ZodType>): AnyToolDefinition {
+  // A client tool's `execute` is never called by the executor; one is given so the definition is whole.
+  return withClientExecute(definition as AnyToolDefinition)
 }

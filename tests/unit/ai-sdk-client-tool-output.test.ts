@@ -38,7 +38,8 @@ const model: ModelClient = {
 }
 
 const tools = createToolRegistry([
-  defineTool({ name: 'get_location', description: 'Where the browser is', parameters: z.object({}), runtime: 'client', execute: () => 'never runs here' }),
+  // As an AI SDK app declares a browser's tool: no `execute` (before: refused at boot, "`execute` must be a function").
+  defineTool({ name: 'get_location', description: 'Where the browser is', parameters: z.object({}), runtime: 'client' }),
   defineTool({ name: 'get_time', description: 'The time', parameters: z.object({}), execute: () => '12:00' }),
 ])
 

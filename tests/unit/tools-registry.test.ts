@@ -68,7 +68,7 @@ describe('createToolRegistry', () => {
 
   it('names the file of a bad definition, when it knows it', () => {
     expect(() => createToolRegistry([echo, { ...echo, name: 'second', execute: undefined }] as unknown as AnyToolDefinition[], { files: ['server/tools/echo.ts', 'server/tools/second.ts'] }))
-      .toThrow('Invalid tool "second" in server/tools/second.ts: `execute` must be a function')
+      .toThrow('Invalid tool "second" in server/tools/second.ts: `execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls end as a tool error, since a background job cannot wait for the browser (docs/ai-sdk.md, "Client-side tools")')
     expect(() => createToolRegistry([{ description: 'd' }] as unknown as AnyToolDefinition[], { files: ['server/tools/nameless.ts'] }))
       .toThrow('Invalid tool in server/tools/nameless.ts: a `name` is required')
   })
@@ -93,7 +93,8 @@ describe('createToolRegistry', () => {
     ['a zod 3 schema', { ...echo, parameters: z3.object({ city: z3.string() }) }, /is a zod 3 schema .*the layer needs zod 4/],
     ['no name', { ...echo, name: undefined }, /^Invalid tool: a `name` is required/],
     ['a non-object schema', { ...echo, parameters: z.string() }, /must be an object schema/],
-    ['no execute', { ...echo, execute: undefined }, /`execute` must be a function/],
+    ['no execute', { ...echo, execute: undefined }, /`execute` is required: .*`runtime: 'client'` here/],
+    ['an execute that is not a function', { ...echo, execute: 'echo' }, /`execute` must be a function/],
     ['a bad timeout', { ...echo, timeoutMs: -5 }, /timeoutMs/],
     // Longer than a Node.js timer holds: it would fire at once and end every call `timeout`.
     ['a timeout past the longest timer', { ...echo, timeoutMs: Number.MAX_SAFE_INTEGER }, /`timeoutMs` must be at most 2147483647 ms/],

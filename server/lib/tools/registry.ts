@@ -4,6 +4,7 @@
  * is built once, at registration, so a schema zod cannot express fails at boot, not mid-job.
  */
 import { z } from 'zod'
+import { isClientToolWithoutExecute, MISSING_EXECUTE, withClientExecute } from './client-tool'
 import type { ModelTool } from '../model/types'
 import type { AnyToolDefinition, ToolDefinition, ToolRegistry } from './types'
 import { isZodSchema, zodSchemaProblem } from '../zod-schema'
@@ -98,7 +99,8 @@ function validateDefinition(tool: AnyToolDefinition, file?: string): void {
     throw invalid(name, 'a description is required (the model reads it to decide when to call the tool)')
   }
   if (!isZodSchema(tool.parameters)) throw invalid(name, zodSchemaProblem(tool.parameters, '`parameters`', 'z.object({ city: z.string() })'))
-  if (typeof tool.execute !== 'function') {
+  if (tool.execute === undefined && !isClientToolWithoutExecute(tool)) throw invalid(name, MISSING_EXECUTE)
+  if (typeof tool.execute !== 'function' && !isClientToolWithoutExecute(tool)) {
     throw invalid(name, '`execute` must be a function')
   }
   if (tool.timeoutMs !== undefined && !(Number.isFinite(tool.timeoutMs) && tool.timeoutMs > 0)) {
@@ -130,8 +132,9 @@ export function createToolRegistry(tools: readonly AnyToolDefinition[] = [], opt
   const byName = new Map<string, { tool: ToolDefinition, schema: Record<string, unknown>, defaults: DefaultsWatch, file?: string }>()
   const onDuplicate = options.onDuplicate ?? 'error'
 
-  function add(tool: AnyToolDefinition, duplicate: 'error' | 'keep-first', file?: string) {
-    validateDefinition(tool, file)
+  function add(given: AnyToolDefinition, duplicate: 'error' | 'keep-first', file?: string) {
+    validateDefinition(given, file)
+    const tool = withClientExecute(given)
     const taken = byName.get(tool.name)
     if (taken) {
       const files = { skipped: file, kept: taken.file }

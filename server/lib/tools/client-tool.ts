@@ -1,0 +1,23 @@
+/**
+ * A tool the browser answers (`runtime: 'client'`, the AI SDK's tool without `execute`): offered to
+ * the model, never run in a job — its call ends at once as a tool error the model reads
+ * (`ClientToolUnavailableError`), since a background job cannot wait for a browser that may be gone
+ * (docs/ai-sdk.md#client-side-tools, decision 44). Such a tool needs no `execute`: the one it is
+ * given here is never called by the executor, and says why if anything else calls it.
+ */
+import { ClientToolUnavailableError } from '../executor/tool-errors'
+import type { AnyToolDefinition } from './types'
+
+/** Why a tool without `execute` is refused, and what to do instead (the AI SDK's pattern does not carry over). */
+export const MISSING_EXECUTE = '`execute` is required: the job runs the tool on the server. A tool the browser answers (an AI SDK tool without `execute`, answered with addToolOutput) is `runtime: \'client\'` here — offered to the model, its calls end as a tool error, since a background job cannot wait for the browser (docs/ai-sdk.md, "Client-side tools")'
+
+/** True for a `runtime: 'client'` definition that leaves `execute` out. */
+export function isClientToolWithoutExecute(tool: { runtime?: unknown, execute?: unknown }): boolean {
+  return tool.runtime === 'client' && tool.execute === undefined
+}
+
+/** `tool`, with the `execute` a client tool left out (throws the error its calls end with). */
+export function withClientExecute<T extends AnyToolDefinition>(tool: T): T {
+  if (!isClientToolWithoutExecute(tool)) return tool
+  return { ...tool, execute: () => { throw new ClientToolUnavailableError(tool.name) } }
+}
