@@ -47,7 +47,8 @@ it('the taking-over instance gives the answer the job\'s stored events give, rou
   const b = createSharedMemoryEngine({ provider: sharedMemory(store), instanceId: 'b', config, chat: runChatJob, model: createStepModel([writesThenHangs('It is noon.')]), tools })
   await vi.advanceTimersByTimeAsync(1)
   const died = { at: null as number | null }
-  const firstRound = [{ type: 'reasoning-delta' as const, text: 'Need the time.' }, ...toolStep([{ id: 'c1', name: 'get_time' }], { text: 'Let me check.' })]
+  // Reasoning again after its text (decision 43): a part of its own, on both instances.
+  const firstRound = [{ type: 'reasoning-delta' as const, text: 'Need the time.' }, { type: 'text-delta' as const, text: 'Let me check.' }, { type: 'reasoning-delta' as const, text: 'The clock tool.' }, ...toolStep([{ id: 'c1', name: 'get_time' }])]
   const a = createSharedMemoryEngine({ provider: diesAfterRenewal(died)(sharedMemory(store)), instanceId: 'a', config, chat: runChatJob, model: createStepModel([firstRound, hangingStep()]), tools })
   const { job } = await a.createJob('u1', { request: { type: 'chat', messages: [{ role: 'user', content: 'What time is it?' }], tools: ['get_time'] }, threadId: 'chat-taken-over', messageId: 'u-1' })
   for (let step = 0; step < 1_000 && (await store.get(job.id))?.lease?.instanceId !== 'b'; step++) await vi.advanceTimersByTimeAsync(10)
@@ -58,7 +59,7 @@ it('the taking-over instance gives the answer the job\'s stored events give, rou
   // Read on another instance: the store's whole log, as its events.
   const c = createSharedMemoryEngine({ provider: sharedMemory(store), instanceId: 'c', config, chat: runChatJob, tools })
   const elsewhere = await readChatMessagesOf(c, 'u1', 'chat-taken-over', { metadata: false })
-  expect(elsewhere[1]!.parts.map(part => part.type)).toEqual(['step-start', 'reasoning', 'text', 'tool-get_time', 'step-start', 'step-start', 'text'])
+  expect(elsewhere[1]!.parts.map(part => part.type)).toEqual(['step-start', 'reasoning', 'text', 'reasoning', 'tool-get_time', 'step-start', 'step-start', 'text'])
   // Read on `b`, which runs the job from the state it took over.
   const here = await readChatMessagesOf(b, 'u1', 'chat-taken-over', { metadata: false })
   // Before: ['reasoning', 'tool-get_time', 'text'], the text of both rounds in one part.
