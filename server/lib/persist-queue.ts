@@ -39,7 +39,7 @@ export function writeIntervalMs(configured: number, provider: Pick<JobProvider, 
 
 /** Options of a persist queue. */
 export interface PersistQueueOptions {
-  provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'>
+  provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents' | 'closeRefusedEnd'>
   jobId: string
   timers: TimerSet
   /** 0 writes at once (the memory provider). */
@@ -90,9 +90,16 @@ export interface PersistQueue {
   /** The error the store refused a write with for good (`failed`), else null. */
   readonly refusal: StoreRefusedError | null
   /**
+   * The end was refused for good too, and the provider closed the job without it
+   * (`closeRefusedEnd`): `unindexed` names the indexes it could not update. Else null.
+   */
+  readonly closedWithoutLog: { unindexed: string[] } | null
+  /**
    * Once the queue `failed`: writes `end` (a `job-end`) alone, numbered right after what the store
-   * holds, retried as any write; resolves `stored`, `refused`, `failed` (refused for good too) or
-   * `closed`. Before that, or a second time: the queue's outcome, nothing written.
+   * holds, retried as any write; refused for good too, the provider's `closeRefusedEnd` (tried
+   * once) closes the job without it. Resolves `stored` (either way, `closedWithoutLog`),
+   * `refused`, `failed` (refused for good, and no close) or `closed`. Before that, or a second
+   * time: the queue's outcome, nothing written.
    */
   storeEnd(end: JobEvent): Promise<PersistOutcome>
   /** Stops writing and retrying; waiting flushes resolve `closed`. */
@@ -123,6 +130,9 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   let storedSeq = 0
   /** The end written alone after a refusal (`storeEnd`): once, and moved past its own events at most once. */
   let endAlone: 'none' | 'writing' | 'moved' = 'none'
+  /** That end as last sent (its seq moved, if it was). */
+  let endSent: JobEvent | null = null
+  let closedWithoutLog: { unindexed: string[] } | null = null
   /** Bytes of the batch a write has taken and not given back: handed to the store, not waiting. */
   let inFlightBytes = 0
   const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
@@ -162,7 +172,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           // the end goes after those events, which are this writer's (the epoch is checked first).
           if (!result.ok && result.reason === 'seq-conflict' && endAlone === 'writing' && result.lastSeq >= batch[0]!.seq) {
             endAlone = 'moved'
-            pending[0]!.event = { ...pending[0]!.event, seq: result.lastSeq + 1 }
+            pending[0]!.event = endSent = { ...pending[0]!.event, seq: result.lastSeq + 1 }
             continue
           }
           // After a write that threw, the store may hold it after all (only the reply was lost, e.g. a
@@ -252,6 +262,24 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     options.onFailed?.(error)
   }
 
+  /**
+   * The end alone was refused for good too: the provider closes the job without writing its log
+   * (`closeRefusedEnd`), once — a throw leaves it `failed` (the caller logs the refusal).
+   */
+  async function closeWithoutLog(end: JobEvent): Promise<PersistOutcome> {
+    const close = options.provider.closeRefusedEnd
+    if (!close) return 'failed'
+    try {
+      const result = await close.call(options.provider, options.jobId, end, { epoch: options.epoch })
+      if (!result.ok) return 'refused'
+      closedWithoutLog = { unindexed: result.unindexed ?? [] }
+      return 'stored'
+    }
+    catch {
+      return 'failed'
+    }
+  }
+
   /** The first `count` pending events are stored. */
   function acknowledge(count: number) {
     for (let index = 0; index < count; index++) pendingBytes -= pending[index]!.bytes
@@ -324,14 +352,18 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       outcome = null
       failures = 0
       const { fromSeq: _fromSeq, ...alone } = { ...end, seq: storedSeq + 1 }
-      const bytes = eventBytes(alone as JobEvent)
-      pending.push({ event: alone as JobEvent, bytes })
+      endSent = alone as JobEvent
+      const bytes = eventBytes(endSent)
+      pending.push({ event: endSent, bytes })
       pendingBytes = bytes
       pushed = stored + 1
-      return flush()
+      return flush().then(written => written === 'failed' ? closeWithoutLog(endSent!) : written)
     },
     get refusal() {
       return refusal
+    },
+    get closedWithoutLog() {
+      return closedWithoutLog
     },
     sizeOf: eventBytes,
     maxEventBytes: maxBatchBytes,

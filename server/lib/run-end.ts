@@ -64,8 +64,11 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
           endEvent = run.live.replaceEnd({ status: outcome.status, error: outcome.error }) ?? endEvent
         }
         stored = await run.persist.storeEnd(endEvent)
-        // Refused for good too: the job ends here only (viewers, slots, hooks), logged once — the
+        // Refused for good too: the provider closed the job without its log (its status, counts and
+        // lease index: redis), or the job ends here only (viewers, slots, hooks), logged once — the
         // store still says it runs, until a takeover meets the same refusal (providers.md).
+        const closed = run.persist.closedWithoutLog
+        if (closed) logger.warn('the job store refused the job\'s end too; the job was closed in the store without it (its log left as it is)', { jobId: run.record.id, error: run.persist.refusal, ...(closed.unindexed.length > 0 ? { unindexed: closed.unindexed } : {}) })
         if (stored === 'failed') {
           logger.error('the job store refused the job\'s end too; the job ended on this instance only', { jobId: run.record.id, error: run.persist.refusal })
           stored = 'stored'

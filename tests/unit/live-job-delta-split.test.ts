@@ -26,6 +26,7 @@ function liveJob() {
     pendingCount: 0,
     writes: 0,
     refusal: null,
+    closedWithoutLog: null,
     storeEnd: async () => 'stored',
     close: () => {},
   }

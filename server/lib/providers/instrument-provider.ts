@@ -12,7 +12,7 @@ import type { JobProvider } from './types'
 
 /** The request/answer calls of the contract that are timed (the label `operation`). */
 export const TIMED_PROVIDER_CALLS: ReadonlySet<string> = new Set([
-  'create', 'get', 'list', 'appendEvents', 'readEvents', 'getState', 'countActive', 'deleteExpired',
+  'create', 'get', 'list', 'appendEvents', 'closeRefusedEnd', 'readEvents', 'getState', 'countActive', 'deleteExpired',
   'deleteJob', 'takeRate', 'sendControl', 'replyToControl', 'readControlReply', 'readControls', 'claimLease', 'getListed',
   'heartbeatLease', 'listExpiredLeases', 'heartbeatInstance', 'listThreads', 'renameThread',
   // The health route's (health.ts): a failed one is why it answers provider-unreachable.

@@ -42,14 +42,34 @@ export function createRedisLogReads({ prefix, command, getListed }: RedisLogRead
     }
   }
 
+  /**
+   * The log after a seq, and the end of a job closed without it (`closedEnd`, redis-refused-end.ts):
+   * that end follows what the log holds; a log Redis cannot read (a key of another type) is then
+   * read as empty and not `complete`. Without a closed end, a failed read throws as it is.
+   */
+  async function readLog(id: string, afterSeq: number): Promise<EventRange> {
+    const [read, closedJson] = await Promise.all([
+      readEntries(id, afterSeq).then(events => ({ events }), (error: unknown) => ({ error })),
+      command<string | null>(['HGET', keys.job(id), 'closedEnd']),
+    ])
+    if (closedJson === null) {
+      if ('error' in read) throw read.error
+      return { events: read.events, complete: true }
+    }
+    const end = JSON.parse(closedJson) as JobEvent
+    const events = 'error' in read ? [] : read.events
+    if (end.seq > afterSeq) events.push(end)
+    return { events, complete: !('error' in read) }
+  }
+
   async function readEvents(id: string, afterSeq: number): Promise<EventRange | null> {
     // The log first, then whether the job is still there: retention deletes both at once, so a job
     // that exists after the read had its whole log read (checking first could read the empty log
     // of a job deleted in between, and hand on an empty `queued` job).
-    const events = await readEntries(id, normalizeSeq(afterSeq))
+    const range = await readLog(id, normalizeSeq(afterSeq))
     if (!await logHeld(id)) return null
-    // Redis keeps a job's whole log until the job is deleted, so a range is always complete.
-    return { events, complete: true }
+    // Redis keeps a job's whole log until the job is deleted, so a range is complete (but a log it cannot read).
+    return range
   }
 
   /**
@@ -66,7 +86,7 @@ export function createRedisLogReads({ prefix, command, getListed }: RedisLogRead
 
   async function getState(id: string): Promise<JobState | null> {
     // The log before the record, as in readEvents: a job deleted meanwhile is null, not empty.
-    const events = await readEntries(id, 0)
+    const { events } = await readLog(id, 0)
     // Its head only (type, createdAt, lastSeq): not a long chat's whole request.
     const record = await getListed(id)
     if (!record) return null
@@ -75,5 +95,5 @@ export function createRedisLogReads({ prefix, command, getListed }: RedisLogRead
     return reduceEvents(createJobState({ id, type: record.type, createdAt: record.createdAt }), events)
   }
 
-  return { readEntries, readEvents, getState }
+  return { readEntries, readLog, readEvents, getState }
 }

@@ -30,6 +30,7 @@ import { createInstanceRegistration } from './redis-instance-registration'
 import { checkNotCluster, checkScriptsRun } from './redis-cluster-check'
 import { checkVersion } from './redis-version-check'
 import { APPEND_SCRIPT } from './redis-append-script'
+import { createCloseRefusedEnd } from './redis-refused-end'
 import { CLAIM_LEASE_SCRIPT, HEARTBEAT_LEASE_SCRIPT, LIST_EXPIRED_LEASES_SCRIPT } from './redis-lease-scripts'
 import { DELETE_EXPIRED_SCRIPT, DELETE_JOB_SCRIPT } from './redis-delete-scripts'
 import { JOB_LOST_SCRIPT } from './redis-gone-jobs'
@@ -205,7 +206,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   }
 
   // A job's log, from a seq, and its state (redis-log-read.ts).
-  const { readEntries, readEvents, getState } = createRedisLogReads({ prefix, command, getListed })
+  const { readLog, readEvents, getState } = createRedisLogReads({ prefix, command, getListed })
 
   const threads = createRedisThreads({ prefix, command, script, getListed, now })
 
@@ -226,7 +227,7 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
   const { create } = createRedisCreation({ script, addressSetMs: addressSetLifeMs(options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS), getListed, connect, appends, now, storeNow, onError, onEnded: (job, end) => reportLateCreationEnd({ logger: options.logger ?? createConsoleLogger(), metrics: options.metrics ?? useMetrics() }, job, end) })
 
   // A user feed hands on records without their request (ChangedJobRecord): it reads none.
-  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries, get: getListed, list, now, onError: subscriptionFailed })
+  const subscriptions = createRedisSubscriptions({ prefix, connect, command, readEntries: async (id, after) => (await readLog(id, after)).events, get: getListed, list, now, onError: subscriptionFailed })
 
   return {
     name: 'redis',
@@ -264,6 +265,9 @@ export function createRedisProvider(options: RedisProviderOptions): RedisJobProv
       if (outcome === 'ok') return { ok: true, lastSeq: Number(lastSeq) }
       return { ok: false, reason: outcome as AppendRefusal, lastSeq: Number(lastSeq) }
     },
+
+    // An end the append refused for good: the record and the indexes, not the log (redis-refused-end.ts).
+    closeRefusedEnd: createCloseRefusedEnd(script),
 
     readEvents,
 

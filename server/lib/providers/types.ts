@@ -197,6 +197,14 @@ export interface JobProvider {
    * engine it is stored.
    */
   appendEvents(id: string, events: JobEvent[], options?: AppendOptions): Promise<AppendResult>
+  /**
+   * *(optional)* Closes a job whose `job-end` the store refused for good (a `StoreRefusedError`)
+   * by a path that does not write its log: the end's status and times in the record, the job out
+   * of the active counts and the lease index, its end given to readers and followers. The same
+   * checks as an append (`not-found`, `terminal`, `stale-epoch`); `unindexed` names the indexes
+   * it could not update. Without it, such a job stays active in the store (providers.md).
+   */
+  closeRefusedEnd?(id: string, end: JobEvent, options?: AppendOptions): Promise<AppendResult & { unindexed?: string[] }>
   /** Events with seq > afterSeq, or null if the job does not exist. */
   readEvents(id: string, afterSeq: number): Promise<EventRange | null>
   /** The reduced state of every stored event, or null if the job does not exist. */
