@@ -13,9 +13,12 @@ import { isDeltaEvent } from '../../shared/events'
 import { jsonByteLength, utf8ByteLength } from './bytes'
 import type { AppendRefusal, JobProvider } from './providers/types'
 import type { StoreRefusedError } from './providers/store-refused'
+import type { PersistOutcome, PersistQueue, PersistQueueOptions } from './persist-queue-types'
 import { isStoreRefusal } from './providers/store-refused'
-import type { TimerSet } from './timers'
 import { mergeDeltas } from './replay'
+import { createStuckEndWatch } from './stuck-end-write'
+
+export type { PersistOutcome, PersistQueue, PersistQueueOptions } from './persist-queue-types'
 
 /**
  * What a delta's JSON typically adds to its text (`type`, `offset`, `seq`, `at`): deltas are
@@ -35,75 +38,6 @@ export const DEFAULT_SHARED_WRITE_INTERVAL_MS = 500
 /** The write interval of a running job: the config's, else the provider's pace. */
 export function writeIntervalMs(configured: number, provider: Pick<JobProvider, 'writeIntervalMs'>): number {
   return configured > 0 ? configured : provider.writeIntervalMs ?? DEFAULT_SHARED_WRITE_INTERVAL_MS
-}
-
-/** Options of a persist queue. */
-export interface PersistQueueOptions {
-  provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents' | 'closeRefusedEnd'>
-  jobId: string
-  timers: TimerSet
-  /** 0 writes at once (the memory provider). */
-  intervalMs: number
-  bytes: number
-  epoch?: number
-  /** Called once when the provider refuses a write (terminal elsewhere, stale epoch, conflict). */
-  onRefused: (reason: AppendRefusal) => void
-  /**
-   * Called once when a write throws a `StoreRefusedError` (store-refused.ts): nothing more is
-   * written but the end (`storeEnd`); waiting flushes resolve `failed`.
-   */
-  onFailed?: (error: StoreRefusedError) => void
-  /** Called when a write throws (network, timeout); the events stay pending and are retried. */
-  onError: (error: unknown) => void
-  /** Called when a write succeeds after writes that threw. */
-  onRecovered?: () => void
-  /**
-   * Merge consecutive deltas of a batch into one stored event (`fromSeq`..`seq`), so stored bytes
-   * track the text, not the number of batching windows. @default false
-   */
-  mergeDeltas?: boolean
-  /**
-   * The most bytes that may wait to be written (the store is down or slow); past it
-   * `onOverflow` is called, once. The events are still kept. @default Infinity
-   */
-  maxPendingBytes?: number
-  /** Called once when the pending events pass `maxPendingBytes` (the run then fails the job). */
-  onOverflow?: (pendingBytes: number) => void
-}
-
-/** How a `flush` ended (`failed`: the store refused a write for good, `onFailed`). */
-export type PersistOutcome = 'stored' | 'refused' | 'closed' | 'failed'
-
-/** A job's write-behind queue. */
-export interface PersistQueue {
-  push(event: JobEvent): void
-  /** Resolves once every event pushed so far is stored, or the provider refused a write, or the queue was closed. */
-  flush(): Promise<PersistOutcome>
-  /** The UTF-8 size the queue counts for an event (text plus envelope for deltas, JSON otherwise). */
-  sizeOf(event: JobEvent): number
-  /** The largest event the provider can store in one write (Infinity when unlimited). */
-  readonly maxEventBytes: number
-  /** Pending events not yet written. */
-  readonly pendingCount: number
-  /** Writes made so far (for tests and metrics). */
-  readonly writes: number
-  /** The error the store refused a write with for good (`failed`), else null. */
-  readonly refusal: StoreRefusedError | null
-  /**
-   * The end was refused for good too, and the provider closed the job without it
-   * (`closeRefusedEnd`): `unindexed` names the indexes it could not update. Else null.
-   */
-  readonly closedWithoutLog: { unindexed: string[] } | null
-  /**
-   * Once the queue `failed`: writes `end` (a `job-end`) alone, numbered right after what the store
-   * holds, retried as any write; refused for good too, the provider's `closeRefusedEnd` (tried
-   * once) closes the job without it. Resolves `stored` (either way, `closedWithoutLog`),
-   * `refused`, `failed` (refused for good, and no close) or `closed`. Before that, or a second
-   * time: the queue's outcome, nothing written.
-   */
-  storeEnd(end: JobEvent): Promise<PersistOutcome>
-  /** Stops writing and retrying; waiting flushes resolve `closed`. */
-  close(): void
 }
 
 /** The size the queue counts for an event, in UTF-8 bytes. */
@@ -136,6 +70,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   /** Bytes of the batch a write has taken and not given back: handed to the store, not waiting. */
   let inFlightBytes = 0
   const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
+  // A decided end behind a write that keeps failing while the store answers: given up (stuck-end-write.ts).
+  const stuckEnd = options.stuckEnd ? createStuckEndWatch({ jobId: options.jobId, now: () => performance.now(), ...options.stuckEnd }) : null
   const waiters: Array<{ target: number, resolve: (outcome: PersistOutcome) => void }> = []
 
   function settleWaiters() {
@@ -182,6 +118,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           if (landedCount > 0) {
             acknowledge(landedCount)
             failures = 0
+            stuckEnd?.reset()
             options.onRecovered?.()
             continue
           }
@@ -193,8 +130,9 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
           }
         }
         catch (error) {
-          if (isStoreRefusal(error)) {
-            giveUp(error)
+          const given = isStoreRefusal(error) ? error : stuckEnd?.failed(error, pending.at(-1)?.event.type === 'job-end')
+          if (given) {
+            giveUp(given)
             return
           }
           // Keep the events (in order) and retry later: nothing is lost on a passing fault.
@@ -205,6 +143,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         }
         if (failures > 0) options.onRecovered?.()
         failures = 0
+        stuckEnd?.reset()
         acknowledge(batch.length)
       }
     }
@@ -351,6 +290,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       endAlone = 'writing'
       outcome = null
       failures = 0
+      stuckEnd?.reset()
       const { fromSeq: _fromSeq, ...alone } = { ...end, seq: storedSeq + 1 }
       endSent = alone as JobEvent
       const bytes = eventBytes(endSent)

@@ -34,6 +34,8 @@ import { answerAndStore, answeredByLostOwner } from './stored-answer'
 import type { JobTrace } from './telemetry/job-trace'
 import { startJobTrace } from './telemetry/job-trace'
 import type { BatchClock } from './batch-clock'
+import { STUCK_END_LEASE_PERIODS } from './stuck-end-write'
+import { storeAnswers } from './providers/instrument-provider'
 import { settleEndStored } from './end-stored'
 import { announceLostJob } from './lost-job'
 import { createRunEnd, storeRefusedReason } from './run-end'
@@ -198,6 +200,8 @@ export function createRunManager(options: RunManagerOptions) {
       // The store has not taken this job's events for a while: stop it rather than buffer without end.
       maxPendingBytes: config.persist.maxPendingBytes,
       onOverflow: bytes => void abortRun(run, new JobAbortedError('store-unreachable', `The job store did not take this job's events: ${bytes} bytes waited to be written, more than persist.maxPendingBytes (${config.persist.maxPendingBytes}); the job was stopped`)),
+      // Its end decided, a write failing for a few lease periods while the store answers other calls is given up (stuck-end-write.ts).
+      stuckEnd: { afterMs: STUCK_END_LEASE_PERIODS * config.lease.durationMs, storeAnswers },
       // Refused for good (store-refused.ts): not retried; the job ends failed, its end written alone (run-end.ts).
       onFailed: (error) => {
         logger.error('the job store refused a write of the job for good; the job ends failed', { jobId: record.id, error })

@@ -1,0 +1,123 @@
+/**
+ * A write that keeps failing with an error that looks passing (Convex's `Server Error`) once the
+ * job's end waits behind it is given up after `stuckEnd.afterMs` while the store answers other calls
+ * (stuck-end-write.ts): the queue says `failed`, `onFailed` gets a StoreRefusedError, and the end
+ * is written alone. Before, it was retried every 5 s for ever. A store that answers nothing (an
+ * outage) keeps it retried; so does a running job (persist.maxPendingBytes bounds that).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { emptyMetrics } from '../../shared/events'
+import { createPersistQueue, RETRY_MAX_DELAY_MS } from '../../server/lib/persist-queue'
+import type { PersistOutcome } from '../../server/lib/persist-queue'
+import { isStoreRefusal } from '../../server/lib/providers/store-refused'
+import type { AppendResult, JobProvider } from '../../server/lib/providers/types'
+import { StuckWriteError } from '../../server/lib/stuck-end-write'
+import { createTimerSet } from '../../server/lib/timers'
+
+const LEASE_MS = 15_000
+const AFTER_MS = 3 * LEASE_MS
+const text = (seq: number, offset: number, value: string): JobEvent => ({ type: 'text-delta', seq, at: 1, offset, text: value })
+const end = (seq: number): JobEvent => ({ type: 'job-end', seq, at: 1, status: 'completed', metrics: emptyMetrics() })
+
+/** A store whose every append holding `poisoned` text throws `Server Error`; the others land. */
+function serverErrorStore(poisoned: string) {
+  const stored: JobEvent[] = []
+  let calls = 0
+  const provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'> = {
+    async readEvents(_id, afterSeq) {
+      return { events: stored.filter(event => event.seq > afterSeq), complete: true }
+    },
+    async appendEvents(_id, events): Promise<AppendResult> {
+      calls++
+      if (events.some(event => event.type === 'text-delta' && event.text.includes(poisoned))) throw new Error('[Request ID: 1] Server Error')
+      const lastSeq = stored.at(-1)?.seq ?? 0
+      if ((events[0]!.fromSeq ?? events[0]!.seq) !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
+      stored.push(...events)
+      return { ok: true, lastSeq: events.at(-1)!.seq }
+    },
+  }
+  return { provider, stored, calls: () => calls }
+}
+
+/** A queue whose store answers other calls while `answering` is set (a heartbeat per 5 s). */
+function queueOver(provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'>) {
+  const timers = createTimerSet()
+  const failed: unknown[] = []
+  const store = { answers: 0, answering: true }
+  const heartbeat = setInterval(() => {
+    if (store.answering) store.answers++
+  }, 5_000)
+  const queue = createPersistQueue({
+    provider,
+    jobId: 'job-1',
+    timers,
+    intervalMs: 0,
+    bytes: 1024,
+    onRefused: () => {},
+    onError: () => {},
+    onFailed: error => failed.push(error),
+    stuckEnd: { afterMs: AFTER_MS, storeAnswers: () => store.answers, now: () => Date.now() },
+  })
+  return { queue, timers, failed, store, stop: () => clearInterval(heartbeat) }
+}
+
+/** Settles `promise` under the fake clock, advancing at most `ms`. */
+async function outcomeWithin(promise: Promise<PersistOutcome>, ms: number): Promise<PersistOutcome | 'pending'> {
+  let settled: PersistOutcome | 'pending' = 'pending'
+  void promise.then(outcome => settled = outcome)
+  for (let elapsed = 0; elapsed < ms && settled === 'pending'; elapsed += 1_000) await vi.advanceTimersByTimeAsync(1_000)
+  return settled
+}
+
+describe('persist queue, a decided end behind a write that keeps failing', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('gives the write up after a few lease periods while the store answers, then stores the end alone', async () => {
+    const { provider, stored, calls } = serverErrorStore('poison')
+    const { queue, timers, failed, stop } = queueOver(provider)
+    queue.push(text(1, 0, 'Hello '))
+    expect(await queue.flush()).toBe('stored')
+    queue.push(text(2, 6, 'poison'))
+    queue.push(end(3))
+    const flushed = queue.flush()
+    // Not before the bound: still retried.
+    expect(await outcomeWithin(flushed, AFTER_MS - RETRY_MAX_DELAY_MS)).toBe('pending')
+    expect(await outcomeWithin(flushed, 2 * RETRY_MAX_DELAY_MS + 1_000)).toBe('failed')
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toBeInstanceOf(StuckWriteError)
+    expect(isStoreRefusal(failed[0])).toBe(true)
+    expect((failed[0] as Error).message).not.toContain('poison')
+    const callsAtGiveUp = calls()
+    expect(await queue.storeEnd(end(3))).toBe('stored')
+    expect(stored.map(event => [event.seq, event.type])).toEqual([[1, 'text-delta'], [2, 'job-end']])
+    expect(calls()).toBe(callsAtGiveUp + 1)
+    stop()
+    queue.close()
+    expect(timers.size).toBe(0)
+  })
+
+  it('keeps retrying while the store answers nothing (an outage), and while the job runs', async () => {
+    const { provider } = serverErrorStore('poison')
+    const down = queueOver(provider)
+    down.store.answering = false
+    down.queue.push(text(1, 0, 'poison'))
+    down.queue.push(end(2))
+    expect(await outcomeWithin(down.queue.flush(), 10 * AFTER_MS)).toBe('pending')
+    expect(down.failed).toEqual([])
+    down.stop()
+    down.queue.close()
+
+    const running = queueOver(serverErrorStore('poison').provider)
+    running.queue.push(text(1, 0, 'poison'))
+    expect(await outcomeWithin(running.queue.flush(), 10 * AFTER_MS)).toBe('pending')
+    expect(running.failed).toEqual([])
+    running.stop()
+    running.queue.close()
+  })
+})
