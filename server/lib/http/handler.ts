@@ -21,6 +21,9 @@ import { requestIdOf } from './request-id'
 import { runInRequestScope } from '../request-scope'
 import { resolveUser } from './resolve-user'
 import { routeLogger } from './route-logger'
+import { logStoreRefusal } from './store-refusal-log'
+import { isStoreRefusal } from '../providers/store-refused'
+import { ConvexLimitError } from '../providers/convex-errors'
 import { acceptsJson, sendErrorAsText } from './text-errors'
 import { statesWait } from '../ai-sdk/retry-hint'
 
@@ -82,6 +85,9 @@ export function toHttpError(event: H3Event, error: unknown) {
     // The app's schema code threw: its error (redacted and cut by the logger) is for the operator.
     routeLogger.error('an app schema check threw', { method: event.method, path: event.path?.split('?')[0], schema: error.schema, error: error.cause })
   }
+  // The store refused the call for what it is (a Convex deployment that does not match): for the operator too.
+  // A limit of Convex's is logged where it is met (convex-errors.ts createLimitErrorLog).
+  if (isStoreRefusal(error) && !(error instanceof ConvexLimitError)) logStoreRefusal(event, error)
   if (error instanceof BackgroundJobsError || error instanceof RequestError) {
     // A route the message names is named under the app's base path (message-routes.ts).
     return createError({ statusCode: error.statusCode, statusMessage: error.name, message: routesUnderAppBase(event, error.message) })
