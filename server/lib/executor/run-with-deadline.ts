@@ -16,6 +16,14 @@
  * in a turn of the event loop: an answer given within the time limit can be read just after it
  * passed. `run` also hands over whether its answer is on its way (`onWaiting`'s `answered`): then
  * the time limit waits for it, up to `ANSWER_ON_ITS_WAY_MS`, and it is used.
+ *
+ * A run in the server's thread (no `waitMs`) that keeps the thread busy past its time limit (a
+ * synchronous loop, a regex that backtracks) stops the time limit's timer too: it can fire only
+ * once the run gave the thread back, and the run's answer is read first. Such an answer, read after
+ * the time limit passed (`performance.now()` since it was armed), is a `timeout` like one that came
+ * late from a run that did not block: the call ran past its limit, its answer is not used. An
+ * isolated call's thread is not the server's (its worker is terminated at the limit, and an answer
+ * read late was given in time, on its way): not checked.
  */
 import type { TimerSet } from '../timers'
 
@@ -72,7 +80,10 @@ export async function runWithDeadline<T>(run: GuardedRun<T>, options: DeadlineOp
   let started: () => void = () => {}
   let cancelStart: CancelStart | null = null
   let answered: (() => boolean) | undefined
+  // When the time limit started (`performance.now()`), for a run that blocked its timer.
+  let armedAt = Number.POSITIVE_INFINITY
   const armTimeLimit = () => {
+    armedAt = performance.now()
     const passed = (waited: boolean) => {
       // Given in time, on its way: it is used when it comes (soon), not read as a timeout.
       if (!waited && answered?.()) {
@@ -115,6 +126,8 @@ export async function runWithDeadline<T>(run: GuardedRun<T>, options: DeadlineOp
     ])
     if (jobSignal.aborted) return { kind: 'aborted', reason: jobSignal.reason }
     if (result === 'stopped' || (timeout.signal.aborted && 'error' in result)) return notStarted ? { kind: 'not-started' } : { kind: 'timeout' }
+    // Read after its time limit, whose timer the run kept from firing by holding the thread (above).
+    if (waitMs === undefined && performance.now() - armedAt > timeoutMs) return { kind: 'timeout' }
     return 'error' in result ? { kind: 'failed', error: result.error } : { kind: 'completed', value: result.value }
   }
   finally {
