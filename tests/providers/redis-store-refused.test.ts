@@ -2,7 +2,8 @@
  * The `redis` provider's appends that Redis refuses for good — a key of the job's of another type
  * (`WRONGTYPE`), made for real on a real redis-server — throw a `StoreRefusedError`, so the
  * engine does not retry them: the job ends `failed` with `store-refused` on the instance running it
- * (the end alone is refused too: the log key is still a string), logged once, with no retry loop.
+ * (the end alone is refused too: the log key is still a string; the job is then closed in the store
+ * without it, redis-refused-end-closed.test.ts), logged once, with no retry loop.
  * Before, the provider threw a plain Error, retried every 5 s for ever: the job never ended.
  * Redis's state replies (LOADING, BUSY …) stay retried.
  */
