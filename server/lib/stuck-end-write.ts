@@ -8,7 +8,7 @@
  * *while the store answers this instance's other calls* (heartbeats, reads: `storeAnswers`, counted
  * by instrument-provider.ts): the write is refused for good in all but name, and the job ends as
  * decision 42 ends one (`store-refused`, its end written alone). A store that answers nothing keeps
- * the end waiting as before. docs/decisions/043-stuck-end-write-given-up.md.
+ * the end waiting as before. docs/decisions/045-stuck-end-write-given-up.md.
  */
 import { StoreRefusedError } from './providers/store-refused'
 
