@@ -73,6 +73,8 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   // A decided end behind a write that keeps failing while the store answers: given up (stuck-end-write.ts).
   const stuckEnd = options.stuckEnd ? createStuckEndWatch({ jobId: options.jobId, now: () => performance.now(), ...options.stuckEnd }) : null
   const waiters: Array<{ target: number, resolve: (outcome: PersistOutcome) => void }> = []
+  /** The same for every write of the queue: made once, not once per write. */
+  const appendOptions = Object.freeze({ epoch: options.epoch })
 
   function settleWaiters() {
     for (let index = waiters.length - 1; index >= 0; index--) {
@@ -102,7 +104,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         try {
           writes++
           const events = options.mergeDeltas ? mergeDeltas(batch, maxBatchBytes / 2) : batch
-          const result = await options.provider.appendEvents(options.jobId, events, { epoch: options.epoch })
+          const result = await options.provider.appendEvents(options.jobId, events, appendOptions)
           if (outcome) return
           // The refused write stored part of itself first (a provider that splits it into calls):
           // the end goes after those events, which are this writer's (the epoch is checked first).
@@ -154,6 +156,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
       // the next push or flush: for a job that waits for an answer, its question and `waiting`.
       writing = false
     }
+    // Here, not in a `.then` on the loop's promise: that was a promise, a reaction and a microtask
+    // more per write (per event of a job writing to the memory provider). A loop that returned
+    // early (refused, failed, a retry scheduled) has nothing to start.
+    afterWrites()
   }
 
   /**
@@ -234,10 +240,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     cancelTimer?.()
     cancelTimer = null
     writing = true
-    void writeLoop().then(afterWrites)
+    void writeLoop()
   }
 
-  /** Deltas pushed during the last write wait for their timer, unless someone flushes. */
+  /** At the end of a write loop: deltas pushed during the last write wait for their timer, unless someone flushes. */
   function afterWrites() {
     if (pending.length > 0 && waiters.length > 0) start()
   }

@@ -45,20 +45,27 @@ export function firstIndexAfter(events: readonly JobEvent[], afterSeq: number): 
   return low
 }
 
-/** Why a batch may not be appended, or null when it may. */
+/** A refused append: why, and where the stored log ends. */
+function refused(record: JobRecord, reason: 'terminal' | 'seq-conflict' | 'stale-epoch'): AppendResult {
+  return { ok: false, reason, lastSeq: record.lastSeq }
+}
+
+/**
+ * Why a batch may not be appended, or null when it may. Called on every append (a streaming job's
+ * every window): it makes nothing unless it refuses.
+ */
 export function checkAppend(job: StoredJob, events: readonly JobEvent[], epoch: number | undefined): AppendResult | null {
   const { record } = job
-  const refuse = (reason: 'terminal' | 'seq-conflict' | 'stale-epoch'): AppendResult => ({ ok: false, reason, lastSeq: record.lastSeq })
-  if (isTerminalStatus(record.status)) return refuse('terminal')
-  if (epoch !== undefined && record.lease && epoch < record.lease.epoch) return refuse('stale-epoch')
+  if (isTerminalStatus(record.status)) return refused(record, 'terminal')
+  if (epoch !== undefined && record.lease && epoch < record.lease.epoch) return refused(record, 'stale-epoch')
   let expected = record.lastSeq + 1
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!
     // A merged delta covers `fromSeq`..`seq`; the log stays gap-free either way.
-    if ((event.fromSeq ?? event.seq) !== expected || event.seq < expected) return refuse('seq-conflict')
+    if ((event.fromSeq ?? event.seq) !== expected || event.seq < expected) return refused(record, 'seq-conflict')
     expected = event.seq + 1
     // Nothing follows a job-end: a batch that tries is refused whole, so no event is stored after it.
-    if (event.type === 'job-end' && index < events.length - 1) return refuse('terminal')
+    if (event.type === 'job-end' && index < events.length - 1) return refused(record, 'terminal')
   }
   return null
 }
