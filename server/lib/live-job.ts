@@ -70,7 +70,10 @@ export class LiveJob implements BatchTarget {
    * the reader holds is never changed; `peek` does not, for reads that do not keep it.
    */
   private owned = new WeakSet<object>()
-  /** The last two units of the content and reasoning, and the length they were read at (`textEnd`). */
+  /**
+   * What ends the content and the reasoning (a string whose last two units are theirs: the last
+   * delta, kept whole), and the length it was read at (`textEnd`).
+   */
   private readonly ends = { content: { text: '', length: 0 }, reasoning: { text: '', length: 0 } }
   /** The state before this run's first event. */
   readonly baseState: JobState
@@ -125,8 +128,11 @@ export class LiveJob implements BatchTarget {
   textEnd(kind: 'content' | 'reasoning'): string {
     const whole = this.current[kind]
     const end = this.ends[kind]
-    if (end.length !== whole.length) this.ends[kind] = { text: whole.slice(-2), length: whole.length }
-    return this.ends[kind].text
+    if (end.length !== whole.length) {
+      end.text = whole.slice(-2)
+      end.length = whole.length
+    }
+    return end.text.length > 2 ? end.text.slice(-2) : end.text
   }
 
   /** True once `job-end` is stored and reported. */
@@ -366,11 +372,17 @@ export class LiveJob implements BatchTarget {
     this.options.onCommit?.(event)
   }
 
-  /** Moves the kept end of the text on by a delta appended at its end (what `textEnd` reads). */
+  /**
+   * Moves the kept end of the text on by a delta appended at its end (what `textEnd` reads), in
+   * place: the end is this job's alone (it hands out only its text), so no object per event.
+   */
   private keepEnd(kind: 'content' | 'reasoning', before: number, text: string): void {
     const end = this.ends[kind]
     const length = this.current[kind].length
-    if (end.length === before && length === before + text.length) this.ends[kind] = { text: text.length >= 2 ? text.slice(-2) : (end.text + text).slice(-2), length }
+    if (end.length !== before || length !== before + text.length) return
+    // A delta of two units or more ends as the text does: kept whole, cut when read (`textEnd`).
+    end.text = text.length >= 2 ? text : (end.text + text).slice(-2)
+    end.length = length
   }
 
   /** Removes a viewer (its stream closed). */

@@ -5,7 +5,6 @@
  * dropped and, once it drains, the engine resyncs it (a stream without a resync hook ends instead).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { StreamPosition } from '../../../shared/event-id'
 import { formatEventId } from '../../../shared/event-id'
 import { encodeEventData } from '../../../shared/stream-wire'
 import type { SendOptions, ViewerFrame, ViewerSink } from '../viewer'
@@ -60,14 +59,18 @@ export function formatFrame(event: string, id: number | string | undefined, data
  * other, so it is serialised and turned into bytes once, not once per viewer. Keyed by the data
  * object (events and states are never changed once built) and by its event name and id.
  */
-let last: { event: string, id: number | string | undefined, data: object, bytes: WireBytes } | null = null
+const last: { event: string, id: number | string | undefined, data: object | null, bytes: WireBytes | null } = { event: '', id: undefined, data: null, bytes: null }
 
 /** One frame as the bytes to write (the previous call's bytes when it was for the same frame). */
 export function encodeFrame(event: string, id: number | string | undefined, data: unknown): WireBytes {
   if (typeof data !== 'object' || data === null) return toWireBytes(formatFrame(event, id, data))
-  if (last !== null && last.data === data && last.id === id && last.event === event) return last.bytes
+  if (last.data === data && last.id === id && last.event === event) return last.bytes!
   const bytes = toWireBytes(formatFrame(event, id, data))
-  last = { event, id, data, bytes }
+  // Changed in place: one record for the process, not one per frame.
+  last.event = event
+  last.id = id
+  last.data = data
+  last.bytes = bytes
   return bytes
 }
 
@@ -77,8 +80,9 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
   const writer = createSseWriter(request, response, { ...options, preamble: 'retry: 1000\n\n' })
   let dropped = 0
   let droppedBeforeDrain = 0
-  /** The last job frame written: a resync sends what came after it. */
-  let written: StreamPosition | null = null
+  /** The last job frame written (its seq, -1: none yet; and epoch): a resync sends what came after it. Two numbers, not a position object per frame. */
+  let writtenSeq = -1
+  let writtenEpoch = 1
   // A resync only when something was dropped: a stall that lost nothing needs none (and its
   // snapshot would repeat the id of the last frame the client already has). A stream with no one
   // to resync it (the notification stream) ends instead: the client reconnects with the id of the
@@ -87,7 +91,7 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     if (dropped === droppedBeforeDrain) return
     droppedBeforeDrain = dropped
     if (sink.onResyncNeeded) {
-      sink.onResyncNeeded(written)
+      sink.onResyncNeeded(writtenSeq === -1 ? null : { seq: writtenSeq, epoch: writtenEpoch })
       return
     }
     sink.onCut?.('fell-behind')
@@ -107,7 +111,8 @@ export function createSseSink(request: IncomingMessage, response: ServerResponse
     open: () => writer.open(),
     send(frame: ViewerFrame, options?: SendOptions) {
       if (!sink.write(frame.event, formatEventId(frame.id, frame.epoch), frame.data, options?.catchUp)) return
-      written = { seq: frame.id, epoch: frame.epoch ?? 1 }
+      writtenSeq = frame.id
+      writtenEpoch = frame.epoch ?? 1
       // Only a frame written: one dropped (a viewer that stopped reading) or sent after the end was not sent.
       sink.onSent?.(frame.event)
     },
