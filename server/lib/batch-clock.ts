@@ -120,7 +120,9 @@ export function createBatchClock(options: BatchClockOptions = {}): BatchClock {
     // Same-length windows arrive in order; a shorter one (the setting changed) is sorted in.
     let index = queue.length
     while (index > head && queue[index - 1]!.endsAtMs > window.endsAtMs) index--
-    queue.splice(index, 0, window)
+    // At the end (every window but one after a change of the setting): a push, not a splice and the empty list of what it removed.
+    if (index === queue.length) queue.push(window)
+    else queue.splice(index, 0, window)
   }
 
   function sendLeading() {
