@@ -70,10 +70,7 @@ export class LiveJob implements BatchTarget {
    * the reader holds is never changed; `peek` does not, for reads that do not keep it.
    */
   private owned = new WeakSet<object>()
-  /**
-   * What ends the content and the reasoning (a string whose last two units are theirs: the last
-   * delta, kept whole), and the length it was read at (`textEnd`).
-   */
+  /** What ends the content and the reasoning (the last delta, kept whole), and the length it was read at (`textEnd`). */
   private readonly ends = { content: { text: '', length: 0 }, reasoning: { text: '', length: 0 } }
   /** The state before this run's first event. */
   readonly baseState: JobState
