@@ -4,10 +4,12 @@
  * message, in the browser's time zone. The page's clock is fixed and the threads are ones this
  * browser remembers with chosen times (the server stamps real jobs with its own clock). The
  * headings are real headings, and each group's list is labelled by its own, for a screen reader.
+ * The server's first render already has them once the browser has told it its time zone (a
+ * cookie the page writes): the list used to grow its headings after load, a visible shift.
  */
 import { describe, expect, it } from 'vitest'
 import { screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { gotoChat } from './support/chat-page'
+import { gotoChat, send, waitForStatus } from './support/chat-page'
 import { rememberThreads } from './support/remembered-threads'
 
 const demo = useDemoInBrowser()
@@ -49,5 +51,36 @@ describe('demo chat: the thread list under date headings', () => {
     expect((await underHeading('January'))[0]).toContain('In January')
     expect((await underHeading('November 2025'))[0]).toContain('Back in 2025')
     await screenshot(page, 'thread-date-groups')
+  })
+})
+
+/** The time zone the browser reports (not the machine's UTC: the server must group by the browser's). */
+const ZONE = 'America/New_York'
+/** What Vue logs when the server's HTML and the client's first render differ. */
+const MISMATCH = /hydration/i
+
+describe('demo chat: the date headings in the server\'s first render', () => {
+  it('renders the headings in the HTML once the browser told its zone, and hydrates them without a mismatch', async () => {
+    const context = await demo.newContext({ timeZone: ZONE })
+    const page = await context.newPage()
+    await gotoChat(page, demo.url)
+    // The first visit tells the server the browser's zone.
+    expect((await context.cookies(demo.url)).find(cookie => cookie.name === 'demo_time_zone')?.value).toBe(encodeURIComponent(ZONE))
+    const jobId = await send(page, 'Hello there')
+    await waitForStatus(page, jobId, 'completed')
+
+    // The HTML as the server sends it (the context's cookies: this user, this zone), before any script runs.
+    const html = await (await context.request.get(`${demo.url}/`)).text()
+    expect(html).toMatch(/<h2 id="thread-group-today" class="thread-group-title">Today<\/h2>/)
+    expect(html).toMatch(/<span class="thread-time">[^<]+<\/span>/)
+
+    const logged: string[] = []
+    const fresh = await context.newPage()
+    fresh.on('console', message => logged.push(`${message.type()}: ${message.text()}`))
+    await gotoChat(fresh, demo.url)
+    expect(logged.filter(line => MISMATCH.test(line))).toEqual([])
+    const list = fresh.getByRole('navigation', { name: 'Threads' })
+    expect(await list.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Today'])
+    expect(await list.getByRole('list', { name: 'Today', exact: true }).getByRole('link').first().textContent()).toContain('Hello there')
   })
 })

@@ -40,13 +40,13 @@ export function formatArgs(args: unknown): string {
     .join(', ')
 }
 
-/** `just now`, `5 min ago`, `3 h ago`, or a date. */
-export function formatRelativeTime(epochMs: number, nowMs: number): string {
+/** `just now`, `5 min ago`, `3 h ago`, or a date (in `options`' language and zone; the runtime's by default). */
+export function formatRelativeTime(epochMs: number, nowMs: number, options: { locale?: string, timeZone?: string } = {}): string {
   const seconds = Math.max(0, Math.round((nowMs - epochMs) / 1_000))
   if (seconds < 45) return 'just now'
   const minutes = Math.round(seconds / 60)
   if (minutes < 60) return `${minutes} min ago`
   const hours = Math.round(minutes / 60)
   if (hours < 24) return `${hours} h ago`
-  return new Date(epochMs).toLocaleDateString()
+  return new Date(epochMs).toLocaleDateString(options.locale, { timeZone: options.timeZone })
 }

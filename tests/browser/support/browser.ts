@@ -58,6 +58,8 @@ export interface BrowserLook {
   colorScheme?: 'light' | 'dark'
   /** A touch screen (a phone's coarse pointer): @default false */
   touch?: boolean
+  /** The browser's IANA time zone: @default the machine's */
+  timeZone?: string
 }
 
 type NuxtWindow = Window & { useNuxtApp?: () => { isHydrating?: boolean, payload?: { error?: unknown } } }
@@ -231,7 +233,7 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
     },
     /** A fresh context (a new anonymous user), closed after the test. */
     async newContext(look: BrowserLook = {}): Promise<BrowserContext> {
-      const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light', ...(look.touch ? { hasTouch: true, isMobile: true } : {}) })
+      const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light', ...(look.touch ? { hasTouch: true, isMobile: true } : {}), ...(look.timeZone ? { timezoneId: look.timeZone } : {}) })
       contexts.push(context)
       return context
     },
