@@ -2,63 +2,120 @@
  * A failed answer in words for people: one plain sentence per kind of failure (the job's
  * `error.code`, docs/api.md "Job error codes"), where the turn used to show the engine's own
  * message (`The model stream reported an error: …`). The code, that message and where it happened
- * stay available as details (FailureNote.vue), for a bug report. Pure, so it is unit-tested.
+ * stay available as details (FailureNote.vue), for a bug report. Each kind also says whether
+ * asking again can help: only then does the turn offer Retry (JobTurn.vue); otherwise its sentence
+ * says what to do instead. Pure, so it is unit-tested.
  */
 import type { JobError } from '../../../shared/events'
 
-/** The model endpoint failed: the same words for each way it can (the details say which). */
-const MODEL_TROUBLE = 'The AI model’s service had a problem, so the answer stopped. Try again in a moment.'
-/** Something of the server's own: nothing the user did. */
-const SERVER_TROUBLE = 'Something went wrong on the server, so the answer stopped. Try again; if it keeps happening, report it with the details below.'
-/** The tool loop's stop conditions: the assistant went round in circles. */
-const TOOLS_STOPPED = 'The assistant used its tools more than it is allowed in one answer, so it was stopped. Try asking for less at once.'
+/**
+ * One kind of failure: its sentence, and whether asking the same again can help (`retry`). Where
+ * it cannot — the same request meets the same refusal or limit — the turn offers no Retry and the
+ * sentence says what the user can do instead (edit the message, ask for less, report it).
+ */
+interface FailureKind {
+  sentence: string
+  retry: boolean
+}
 
-const SENTENCES: Record<string, string> = {
-  'timeout': 'This answer took longer than the server allows, so it was stopped.',
-  'input-timeout': 'Nobody answered the question in time, so it stopped.',
-  'shutdown': 'The server restarted before this answer finished.',
-  'owner-lost': 'The server restarted before this answer finished.',
+/** The model endpoint failed in passing: the same words for each way it can (the details say which). */
+const MODEL_TROUBLE: FailureKind = { sentence: 'The AI model’s service had a problem, so the answer stopped. Try again in a moment.', retry: true }
+/** The model endpoint refused the request itself (an HTTP 4xx): the same request is refused again. */
+const MODEL_REFUSED: FailureKind = { sentence: 'The AI model’s service refused this request, and sending it again would be refused too. Edit your message or start a new thread; if it keeps happening, report it with the details below.', retry: false }
+/** The conversation does not fit the model's context window (the model's own 400, or the layer's budget). */
+const TOO_LONG: FailureKind = { sentence: 'This message, with what it needs, is too long for the AI model. Shorten it, or start a new thread.', retry: false }
+/** Something of the server's own, in passing: nothing the user did. */
+const SERVER_TROUBLE: FailureKind = { sentence: 'Something went wrong on the server, so the answer stopped. Try again; if it keeps happening, report it with the details below.', retry: true }
+/** The tool loop's limits: the same request runs into them again. */
+const TOOLS_STOPPED: FailureKind = { sentence: 'The assistant used its tools more than it is allowed in one answer, so it was stopped. Ask for less at once, or split the request into smaller messages.', retry: false }
+/** The server restarted: asking again runs on the server that is back. */
+const RESTARTED: FailureKind = { sentence: 'The server restarted before this answer finished.', retry: true }
+/** A workflow's own limit or set-up: the same run stops the same way. */
+const SAME_RUN_STOPS = 'Running it again would stop the same way'
+
+const KINDS: Record<string, FailureKind> = {
+  'timeout': { sentence: 'This answer took longer than the server allows, so it was stopped.', retry: true },
+  'input-timeout': { sentence: 'Nobody answered the question in time, so it stopped. Retry to be asked again.', retry: true },
+  'shutdown': RESTARTED,
+  'owner-lost': RESTARTED,
   'controls-unavailable': SERVER_TROUBLE,
-  'event-too-large': 'Part of this answer was too large for the server to save, so it stopped.',
-  'store-unreachable': 'The server could not save this answer, so it stopped. Try again in a moment.',
-  'store-refused': 'The server could not save this answer, so it stopped.',
+  'event-too-large': { sentence: 'Part of this answer was too large for the server to save, so it stopped. Asking the same again would stop the same way: ask for a shorter answer, or for less at once.', retry: false },
+  'store-unreachable': { sentence: 'The server could not save this answer, so it stopped. Try again in a moment.', retry: true },
+  'store-refused': { sentence: 'The server could not save this answer, and trying again would fail the same way. Report it with the details below.', retry: false },
   'upstream-http': MODEL_TROUBLE,
-  'upstream-network': 'The server could not reach the AI model, so the answer stopped. Try again in a moment.',
+  'upstream-network': { sentence: 'The server could not reach the AI model, so the answer stopped. Try again in a moment.', retry: true },
   'upstream-stream': MODEL_TROUBLE,
   'upstream-protocol': MODEL_TROUBLE,
   'upstream-error': MODEL_TROUBLE,
-  'upstream-timeout': 'The AI model took too long to respond, so the answer stopped. Try again in a moment.',
-  'upstream-rate-limited': 'The AI model is busy right now (too many requests). Wait a little, then try again.',
-  'upstream-content-filter': 'The AI provider’s content filter blocked this answer. Try rephrasing your message.',
-  'context-budget-exceeded': 'This message, with what it needs, is too long for the AI model. Shorten it, or start a new thread.',
+  'upstream-timeout': { sentence: 'The AI model took too long to respond, so the answer stopped. Try again in a moment.', retry: true },
+  'upstream-rate-limited': { sentence: 'The AI model is busy right now (too many requests). Wait a little, then try again.', retry: true },
+  'upstream-content-filter': { sentence: 'The AI provider’s content filter blocked this answer, and would block the same message again. Edit your message to rephrase it.', retry: false },
+  'context-budget-exceeded': TOO_LONG,
   'max-steps': TOOLS_STOPPED,
   'max-calls-per-step': TOOLS_STOPPED,
-  'repeated-call': 'The assistant kept making the same tool call, so it was stopped. Try rephrasing your message.',
-  'time-budget': 'The assistant ran out of time while using its tools, so it was stopped.',
-  'max-nodes': 'The workflow ran more steps than it is allowed, so it was stopped.',
-  'node-timeout': 'A step of the workflow took too long, so the workflow stopped.',
-  'node-output-too-large': 'A step of the workflow produced more than can be kept, so the workflow stopped.',
-  'workflow-reference': 'The workflow is set up wrong: a step used a result that was not there yet.',
-  'tool-error': 'A tool the workflow ran failed, so the workflow stopped.',
-  'tool-timeout': 'A tool the workflow ran took too long, so the workflow stopped.',
-  'tool-denied': 'A tool the workflow needed was denied, so the workflow stopped.',
-  'node-failed': 'A step of the workflow failed, so the workflow stopped.',
-  'unknown-workflow': 'This workflow is not available on the server any more.',
-  'workflow-changed': 'The workflow was changed while this run was under way, so it cannot go on. Start it again.',
-  'invalid-request': 'This request can no longer run: the app changed since it was sent. Send it again.',
+  'repeated-call': { sentence: 'The assistant kept making the same tool call, so it was stopped. Edit your message to rephrase it, or ask for less at once.', retry: false },
+  'time-budget': { sentence: 'The assistant ran out of time while using its tools, so it was stopped.', retry: true },
+  'max-nodes': { sentence: `The workflow ran more steps than it is allowed, so it was stopped. ${SAME_RUN_STOPS}: start it with a smaller input.`, retry: false },
+  'node-timeout': { sentence: 'A step of the workflow took too long, so the workflow stopped. Try again in a moment.', retry: true },
+  'node-output-too-large': { sentence: `A step of the workflow produced more than can be kept, so the workflow stopped. ${SAME_RUN_STOPS}: start it with a smaller input.`, retry: false },
+  'workflow-reference': { sentence: `The workflow is set up wrong: a step used a result that was not there yet. ${SAME_RUN_STOPS}; report it with the details below.`, retry: false },
+  'tool-error': { sentence: 'A tool the workflow ran failed, so the workflow stopped. Try again in a moment.', retry: true },
+  'tool-timeout': { sentence: 'A tool the workflow ran took too long, so the workflow stopped. Try again in a moment.', retry: true },
+  'tool-denied': { sentence: 'A tool the workflow needed was refused, so the workflow stopped. Start it again only if the tool may run this time.', retry: false },
+  'node-failed': { sentence: 'A step of the workflow failed, so the workflow stopped. Try again; if it keeps happening, report it with the details below.', retry: true },
+  'unknown-workflow': { sentence: 'This workflow is not available on the server any more. Choose another one from the Workflow menu.', retry: false },
+  'workflow-changed': { sentence: 'The workflow was changed while this run was under way, so it cannot go on. Start it again.', retry: true },
+  'invalid-request': { sentence: 'This request can no longer run: the app changed since it was sent. Send it again.', retry: true },
   'internal-error': SERVER_TROUBLE,
 }
 
-/** A code the list does not know (an app's own, thrown by its tool or node). */
-const UNKNOWN_KIND = 'Something went wrong, so this answer stopped.'
+/** A code the list does not know (an app's own, thrown by its tool or node): asking again may help. */
+const UNKNOWN_KIND: FailureKind = { sentence: 'Something went wrong, so this answer stopped.', retry: true }
+
+/** HTTP statuses of the model endpoint that a later request can get past (timeout, conflict, too early, rate limit). */
+const PASSING_CLIENT_STATUSES = new Set([408, 409, 425, 429])
+/** The model endpoint's status in the job's message (`The model endpoint answered HTTP 400: …`). */
+const UPSTREAM_STATUS = /\bHTTP (\d{3})\b/
+/** The words the model client adds to a provider's "prompt over the context window" refusal (docs/model.md). */
+const CONTEXT_WINDOW_HINT = 'longer than the model\'s context window'
+
+/**
+ * The kind of a failure: by its code, and for `upstream-http` by the status its message names — a
+ * 4xx is the endpoint refusing this very request (too long for the model's window, or not
+ * accepted at all), where a 5xx, already retried by the server, may pass later.
+ */
+function kindOf(error: Pick<JobError, 'code'> & { message?: string }): FailureKind {
+  if (error.code === 'upstream-http' && error.message) {
+    const status = Number(UPSTREAM_STATUS.exec(error.message)?.[1])
+    if (status >= 400 && status < 500 && !PASSING_CLIENT_STATUSES.has(status)) return error.message.includes(CONTEXT_WINDOW_HINT) ? TOO_LONG : MODEL_REFUSED
+  }
+  return KINDS[error.code] ?? UNKNOWN_KIND
+}
 
 /**
  * The sentence for a failed job: its kind's, and — when part of an answer had arrived (`partial`)
  * — that it is kept, as the turn shows it.
  */
-export function failureSentence(error: Pick<JobError, 'code'>, partial = false): string {
-  const sentence = SENTENCES[error.code] ?? UNKNOWN_KIND
+export function failureSentence(error: Pick<JobError, 'code'> & { message?: string }, partial = false): string {
+  const { sentence } = kindOf(error)
   return partial ? `${sentence} The part that had arrived is kept.` : sentence
+}
+
+/**
+ * Whether asking the same message again can help (the turn offers Retry): a failure in passing
+ * (the model's service, the store, a restart, a time limit), not one the same request meets again.
+ */
+export function retryCanHelp(error: Pick<JobError, 'code'> & { message?: string }): boolean {
+  return kindOf(error).retry
+}
+
+/**
+ * Whether a finished turn offers Retry: a stopped one always (the user stopped it), a failed one
+ * where asking again can help (`retryCanHelp`; one with no error recorded too), nothing else.
+ */
+export function turnOffersRetry(status: string, error: (Pick<JobError, 'code'> & { message?: string }) | null | undefined): boolean {
+  if (status === 'aborted') return true
+  return status === 'failed' && (!error || retryCanHelp(error))
 }
 
 /** One line of a failure's details. */
