@@ -11,7 +11,7 @@ import { planToolSteps } from '../../server/lib/model/scripted-script'
 
 it('a new thread suggests a call that asks approval and then reports its progress', async () => {
   const html = await renderToString(createSSRApp({ render: () => h(ThreadEmptyState, { kind: 'new' }) }))
-  const suggestions = [...html.matchAll(/<button type="button" class="chip suggestion"[^>]*>([^<]+)<\/button>/g)].map(match => match[1])
+  const suggestions = [...html.matchAll(/<button type="button" class="suggestion"><span class="suggestion-prompt">([^<]+)<\/span>/g)].map(match => match[1])
   expect(suggestions).toEqual(['What time is it?', 'Calculate 12 * 7', 'Delete notes.txt', 'Deploy my site'])
   // What the chip puts in the box makes the scripted model call the tool it is about.
   expect(planToolSteps('Deploy my site', new Set(['deploy_site', 'delete_file'])).flat().map(call => call.name)).toEqual(['deploy_site'])
