@@ -6,8 +6,8 @@
  * confirmation (a modal dialog).
  */
 import { describe, expect, it } from 'vitest'
-import { useDemoInBrowser, WAIT_MS } from './support/browser'
-import { openChat, send, waitForStatus } from './support/chat-page'
+import { LONG_PROMPT, MID_ANSWER_CHARS, useDemoInBrowser, WAIT_MS } from './support/browser'
+import { openChat, send, serverState, waitForAnswerChars, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 
@@ -48,5 +48,28 @@ describe('demo chat: Ctrl+Shift+O opens a new thread', () => {
     await page.keyboard.press('Control+Shift+O')
     expect(await dialog.isVisible()).toBe(true)
     expect(page.url()).toBe(threadUrl)
+  })
+})
+
+/**
+ * Shift+Escape (ChatGPT's "focus the message box"): a keyboard user on a thread link or an
+ * answer's button had to tab back through the page to reach the box. It now puts the focus there
+ * from anywhere, and in the box changes nothing — Escape alone stops the answer; Shift+Escape must
+ * not (it did: the box read every Escape as a stop).
+ */
+describe('demo chat: Shift+Escape puts the focus in the message box', () => {
+  it('from the thread list while an answer streams, without stopping it; in the box it stops nothing', async () => {
+    const page = await openChat(demo)
+    const jobId = await send(page, LONG_PROMPT)
+    await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
+    await page.locator('.thread-link').first().focus()
+
+    await page.keyboard.press('Shift+Escape')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: WAIT_MS }).toBe('composer-input')
+    await page.keyboard.press('Shift+Escape')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input')
+    // The answer runs on to its end: neither press stopped it.
+    await waitForStatus(page, jobId, 'completed')
+    expect((await serverState(page, jobId)).status).toBe('completed')
   })
 })

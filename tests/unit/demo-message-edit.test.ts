@@ -116,6 +116,8 @@ describe('composerKeyAction', () => {
     expect(key('Enter', { ctrlKey: true })).toBe('save')
     expect(key('Enter', { shiftKey: true })).toBeNull()
     expect(key('Escape')).toBe('cancel')
+    // Shift+Escape is the page's "focus the message box" (lib/focus-box-key.ts), never a stop.
+    expect(key('Escape', { shiftKey: true })).toBeNull()
     expect(key('Enter', { isComposing: true })).toBeNull()
     expect(key('Enter', { keyCode: 229 })).toBeNull()
     expect(key('a')).toBeNull()

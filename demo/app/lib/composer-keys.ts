@@ -25,7 +25,8 @@ export function composerKeyAction(
   options: ComposerKeyOptions = {},
 ): ComposerKeyAction {
   if (event.isComposing || event.keyCode === IME_KEY_CODE) return null
-  if (event.key === 'Escape') return 'cancel'
+  // Shift+Escape is the page's (lib/focus-box-key.ts: focus the message box), not a stop or a cancel.
+  if (event.key === 'Escape') return event.shiftKey ? null : 'cancel'
   if (event.key !== 'Enter' || event.shiftKey) return null
   if (options.enterAddsLine && !event.ctrlKey && !event.metaKey) return null
   return 'save'
