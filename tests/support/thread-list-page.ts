@@ -33,6 +33,7 @@ export interface ThreadListPage {
 export function stubThreadListPage(listed: unknown[], route: ThreadListPage['route'] = { params: {} }): ThreadListPage {
   const page: ThreadListPage = { listed, serverDown: false, route, reconnectListeners: [], notificationListeners: [], reads: 0, refreshList: async () => {} }
   stubDocument()
+  stubListClock()
   for (const name of ['ref', 'computed', 'watch', 'nextTick', 'onMounted', 'onBeforeUnmount'] as const) vi.stubGlobal(name, vue[name])
   vi.stubGlobal('useRoute', () => page.route)
   vi.stubGlobal('navigateTo', async () => {})
@@ -76,6 +77,16 @@ export function stubThreadListPage(listed: unknown[], route: ThreadListPage['rou
     return { data, refresh: page.refreshList, status: vue.ref('success'), error: vue.ref(null) }
   })
   return page
+}
+
+/**
+ * What the list's clock (composables/useListClock.ts) reads: no time zone cookie yet, as on a first
+ * visit, and a payload state of its own (a file that stubs `useState` itself may stub it again after).
+ */
+export function stubListClock(): void {
+  const states = new Map<string, vue.Ref<unknown>>()
+  vi.stubGlobal('useCookie', (_name: string, options?: { default?: () => unknown }) => vue.ref(options?.default?.() ?? null))
+  vi.stubGlobal('useState', (key: string, init: () => unknown) => states.get(key) ?? states.set(key, vue.ref(init())).get(key))
 }
 
 /** Lets the list's reads and renders finish. */

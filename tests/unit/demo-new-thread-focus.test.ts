@@ -12,6 +12,7 @@ import * as vue from 'vue'
 import type { Component } from 'vue'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, focusState, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { stubListClock } from '../support/thread-list-page'
 import ThreadListSsr from '../../demo/app/components/ThreadList.vue'
 import ThreadRowSsr from '../../demo/app/components/ThreadRow.vue'
 
@@ -44,6 +45,7 @@ beforeEach(() => {
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
   vi.stubGlobal('useEndsHeard', () => ({ ended: vue.ref([]), heard: () => {}, keepFor: () => {} }))
   vi.stubGlobal('useHead', () => {})
+  stubListClock()
   vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {}, permission: vue.ref('granted'), requestPermission: () => {} }))
   vi.stubGlobal('useAsyncData', (_key: string, _handler: () => Promise<unknown>, options: { default: () => unknown }) => ({ data: vue.ref(options.default()), refresh: async () => {}, status: vue.ref('success'), error: vue.ref(null) }))
 })

@@ -13,6 +13,7 @@ import * as vue from 'vue'
 import type { Component } from 'vue'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, focusState, mountClient, stubDocument, withClientTemplate } from '../support/demo-client-render'
+import { stubListClock } from '../support/thread-list-page'
 import ThreadListSsr from '../../demo/app/components/ThreadList.vue'
 import ThreadRowSsr from '../../demo/app/components/ThreadRow.vue'
 
@@ -70,6 +71,7 @@ beforeEach(() => {
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
   vi.stubGlobal('useEndsHeard', () => ({ ended: vue.ref([]), heard: () => {}, keepFor: () => {} }))
   vi.stubGlobal('useHead', () => {})
+  stubListClock()
   vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {}, permission: vue.ref('granted'), requestPermission: () => {} }))
   vi.stubGlobal('useAsyncData', (_key: string, handler: () => Promise<unknown>, options: { default: () => unknown }) => {
     const data = vue.ref(options.default())

@@ -11,6 +11,7 @@ import * as vue from 'vue'
 import type { Component } from 'vue'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, mountClient, stubDocument, textOf } from '../support/demo-client-render'
+import { stubListClock } from '../support/thread-list-page'
 import { NuxtLink, ThreadList, unreachable } from '../support/thread-list-client'
 
 vi.mock('../../demo/app/components/ThreadDeleteDialog.vue', () => import('../support/thread-delete-dialog-stub'))
@@ -41,6 +42,7 @@ beforeEach(() => {
   vi.stubGlobal('useUnseenThreads', () => ({ isUnseen: () => false }))
   vi.stubGlobal('useEndsHeard', () => ({ ended: vue.ref([]), heard: () => {}, keepFor: () => {} }))
   vi.stubGlobal('useHead', () => {})
+  stubListClock()
   vi.stubGlobal('useJobNotifications', () => ({ onNotification: () => {}, onReconnect: () => () => {}, permission: vue.ref('granted'), requestPermission: () => {} }))
   vi.stubGlobal('useAsyncData', (_key: string, handler: () => Promise<unknown>, options: { default: () => unknown }) => {
     const data = vue.ref(options.default())
