@@ -173,7 +173,9 @@ export type DemoInBrowser = ReturnType<typeof useDemoInBrowser>
  * the files that run in that slot one after another use the same ones, started by the first of them
  * and warmed up once, and stopped when the run ends (9–26 s of start and warm-up per file on a
  * loaded CI machine, paid once per slot instead). `env` adds settings (`NUXT_BACKGROUND_JOBS_*`):
- * such a file starts a server and Chromium of its own, and stops them after its tests.
+ * such a file starts a server of its own, stopped after its tests, and uses the slot's Chromium
+ * (settings are the server's; its contexts are fresh users all the same). Each Chromium launched
+ * cost ~8 s of CPU in CI (its browser, GPU and network processes), which is CPU-bound.
  */
 export function useDemoInBrowser(env: Record<string, string> = {}) {
   let url: string
@@ -196,17 +198,17 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
       console.log(`browser demo: worker slot ${shared.slot}'s shared server and Chromium, ${shared.started ? 'started' : 'reused'}, ${shared.warm ? 'no warm-up (warm)' : 'warmed up'}, ready in ${Date.now() - since} ms`)
     }
     else {
-      // The server and Chromium start side by side (neither needs the other until the warm-up). Both
-      // are awaited before a failure is thrown, so that `afterAll` stops whichever of them started.
+      // The server and Chromium (the slot's, or one of its own outside a worker slot) start side by
+      // side. Both are awaited before a failure is thrown, so that `afterAll` stops whichever started.
       const started = await Promise.allSettled([
         startAppServer({ ...DEMO_SERVER_ENV, ...env }).then((app) => { ownServer = app }),
-        launchBrowser().then((launched) => { browser = launched }),
+        acquireSharedDemo().then(async slot => slot ? await chromium.connect(slot.wsEndpoint) : await launchBrowser()).then((launched) => { browser = launched }),
       ])
       for (const result of started) if (result.status === 'rejected') throw result.reason
       const server = ownServer!
       url = server.url
       await warmUp(browser, url, async () => server.output())
-      console.log(`browser demo: a server and Chromium of this file's own, started, warmed up, ready in ${Date.now() - since} ms`)
+      console.log(`browser demo: a server of this file's own and its worker slot's Chromium, started, warmed up, ready in ${Date.now() - since} ms`)
     }
     console.log(`browser test screenshots: ${SCREENSHOT_DIR}`)
   })
