@@ -6,22 +6,17 @@
  * through, and every request failed with Redis's bare NOPERM or script error (a 500 each). The
  * boot now fails naming the keys, the prefix in use and both ways out, and stores nothing.
  */
-import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { StoreUnreachableError } from '../../server/lib/errors'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { useRedisServer } from '../support/redis-server'
 import { createJob } from './contract-fixtures'
+import { redisAdminClient } from '../support/redis-provider-admin'
 
 const redis = useRedisServer()
 
-/** An admin connection, closed when the test ends. */
-async function adminClient() {
-  const admin = createClient({ url: redis.url })
-  onTestFinished(() => admin.close().catch(() => {}))
-  await admin.connect()
-  return admin
-}
+/** A client for what an operator (or a bug) does to the job's keys. */
+const adminClient = () => redisAdminClient(redis.url)
 
 /** What `ready()` of a provider as the user `app` on `keyPrefix` ends with (disposed after). */
 async function bootAs(keyPrefix?: string): Promise<unknown> {

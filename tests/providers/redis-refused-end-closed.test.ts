@@ -5,7 +5,6 @@
  * frees its user's slot and no recovery scan claims it. Before, the instance ended it locally only:
  * the store said `running`, the user's active count stayed taken.
  */
-import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createRedisProvider } from '../../server/lib/providers/redis'
 import { chatRequest } from '../support/engine-harness'
@@ -13,19 +12,13 @@ import { recordingLogger } from '../support/recording-logger'
 import { useRedisEngines } from '../support/redis-engines'
 import { within } from '../support/within'
 import { appendAccepted, createJob, endEvent, statusEvent, textEvent } from './contract-fixtures'
+import { redisAdminClient } from '../support/redis-provider-admin'
 
 const { redis, engines } = useRedisEngines()
 let prefixes = 0
 
 /** A client for what an operator (or a bug) does to the job's keys. */
-async function adminClient() {
-  const admin = createClient({ url: redis.url })
-  onTestFinished(async () => {
-    await admin.close().catch(() => {})
-  })
-  await admin.connect()
-  return admin
-}
+const adminClient = () => redisAdminClient(redis.url)
 
 /** An owner whose job stores its first text, then meets its log key made a string (`spoil` more). */
 async function refusedJob(spoil: (admin: Awaited<ReturnType<typeof adminClient>>, keyPrefix: string, jobId: string) => Promise<unknown> = async () => {}) {

@@ -7,7 +7,6 @@
  * Before, the provider threw a plain Error, retried every 5 s for ever: the job never ended.
  * Redis's state replies (LOADING, BUSY …) stay retried.
  */
-import { createClient } from 'redis'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { RedisUnavailableError } from '../../server/lib/providers/redis-errors'
 import { appendErrorOf, appendFailureOf } from '../../server/lib/providers/redis-refusal'
@@ -19,19 +18,13 @@ import { recordingLogger } from '../support/recording-logger'
 import { useRedisEngines } from '../support/redis-engines'
 import { within } from '../support/within'
 import { appendAccepted, createJob, statusEvent, textEvent } from './contract-fixtures'
+import { redisAdminClient } from '../support/redis-provider-admin'
 
 const { redis, engines } = useRedisEngines()
 let prefixes = 0
 
 /** A client for what an operator (or a bug) does to the job's keys. */
-async function adminClient() {
-  const admin = createClient({ url: redis.url })
-  onTestFinished(async () => {
-    await admin.close().catch(() => {})
-  })
-  await admin.connect()
-  return admin
-}
+const adminClient = () => redisAdminClient(redis.url)
 
 describe('redis provider: an append Redis refuses for good', () => {
   it('throws a StoreRefusedError naming the reply when the job\'s log key holds another type', async () => {

@@ -19,3 +19,13 @@ export async function redisProviderWithAdmin(options: RedisProviderOptions) {
   })
   return { provider, admin }
 }
+
+/** A plain client on `url` for what an operator (or a bug) does to a job's keys, closed when the test finishes. */
+export async function redisAdminClient(url: string) {
+  const admin = createClient({ url })
+  onTestFinished(async () => {
+    await admin.close().catch(() => {})
+  })
+  await admin.connect()
+  return admin
+}
