@@ -59,6 +59,12 @@ export interface JobError {
   failedDuring?: string
   toolName?: string
   nodeId?: string
+  /**
+   * The HTTP status the model endpoint answered: only on `upstream-http` and
+   * `upstream-rate-limited` failures (429 or 5xx for those, which a later request may get past;
+   * another 4xx is the endpoint refusing this very request). Absent in jobs stored before it.
+   */
+  httpStatus?: number
 }
 
 /** How a tool call ended. */

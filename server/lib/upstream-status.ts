@@ -1,10 +1,11 @@
 /**
- * The HTTP status a model failure answered with, for the `job ended` line and the spans: an
- * operator tells a 401 (the API key) from a 429 (the provider's quota) from a 5xx (its outage)
- * without reading the job. The job's error keeps only its code and message, and the message of an
- * `upstream-http` or `upstream-rate-limited` failure names the status in the words model/errors.ts
- * writes (`… answered HTTP 401…`, `… before trying again (HTTP 429…`), also inside a workflow
- * node's `Node "x" failed: …`. The first such words are the layer's own: the upstream's body comes after them.
+ * The HTTP status a model failure answered with. The job's error carries it as `httpStatus` (on
+ * `upstream-http` and `upstream-rate-limited` failures), so an app tells a 401 (the API key) from a
+ * 429 (the provider's quota) from a 5xx (its outage) without reading the message; the `job ended`
+ * line and the spans give it to an operator. A job stored before the field existed has it only in
+ * its message, in the words model/errors.ts writes (`… answered HTTP 401…`, `… before trying again
+ * (HTTP 429…`), also inside a workflow node's `Node "x" failed: …`. The first such words are the
+ * layer's own: the upstream's body comes after them.
  */
 import type { JobError } from '../../shared/events'
 
@@ -13,9 +14,42 @@ const STATUS_WORDS: Record<string, RegExp> = {
   'upstream-rate-limited': /before trying again \(HTTP (\d{3})\b/,
 }
 
-/** The upstream's HTTP status of a failure with code `upstream-http` or `upstream-rate-limited`; otherwise undefined. */
-export function upstreamStatusOf(error: Pick<JobError, 'code' | 'message'> | undefined): number | undefined {
-  const words = error && Object.hasOwn(STATUS_WORDS, error.code) ? STATUS_WORDS[error.code] : undefined
-  const status = words && typeof error!.message === 'string' ? words.exec(error!.message)?.[1] : undefined
+/** An HTTP status a response can have. */
+function isHttpStatus(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
+}
+
+/** A field of a thrown value, or undefined when reading it throws (a getter, a revoked Proxy). */
+function fieldOf(thrown: unknown, key: string): unknown {
+  try {
+    return (thrown as Record<string, unknown> | null | undefined)?.[key]
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * The job error's `httpStatus` for what a model round threw: `{ httpStatus }` when it is an
+ * `upstream-http` or `upstream-rate-limited` error with its `status` (`UpstreamHttpError`,
+ * `UpstreamRateLimitedError`, also rethrown by a workflow node's own code), else nothing.
+ */
+export function httpStatusField(thrown: unknown): { httpStatus?: number } {
+  const code = fieldOf(thrown, 'code')
+  if (typeof code !== 'string' || !Object.hasOwn(STATUS_WORDS, code)) return {}
+  const status = fieldOf(thrown, 'status')
+  return isHttpStatus(status) ? { httpStatus: status } : {}
+}
+
+/**
+ * The upstream's HTTP status of a failure with code `upstream-http` or `upstream-rate-limited`:
+ * its `httpStatus` (a job's error, or a `JobFailure`'s details), or for an error stored before that
+ * field existed the status its message names; otherwise undefined.
+ */
+export function upstreamStatusOf(error: (Pick<JobError, 'code' | 'message' | 'httpStatus'> & { details?: { httpStatus?: number } }) | undefined): number | undefined {
+  if (!error || !Object.hasOwn(STATUS_WORDS, error.code)) return undefined
+  const field = error.httpStatus ?? error.details?.httpStatus
+  if (isHttpStatus(field)) return field
+  const status = typeof error.message === 'string' ? STATUS_WORDS[error.code]!.exec(error.message)?.[1] : undefined
   return status === undefined ? undefined : Number(status)
 }

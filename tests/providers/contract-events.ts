@@ -2,7 +2,8 @@
  * Contract: appending to a job's event log (and every refusal), reading it back, reducing it.
  */
 import { describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../shared/events'
+import type { JobError, JobEvent } from '../../shared/events'
+import { emptyMetrics } from '../../shared/events'
 import { createJobState, reduceEvents } from '../../shared/reducer'
 import type { ContractScope } from './contract'
 import { appendAccepted, chatLog, createJob, endEvent, eventAt, START_MS, statusEvent, textEvent } from './contract-fixtures'
@@ -151,6 +152,20 @@ export function defineEventContract(scope: ContractScope): void {
       ])
       expect((await scope.provider.readEvents(job.id, 0))!.events.filter(event => event.type === 'step-end').map(event => event.model)).toEqual(['cheap/model', undefined])
       expect((await scope.provider.getState(job.id))!.steps.map(step => step.model)).toEqual(['cheap/model', undefined])
+    })
+
+    it('keeps a failed job\'s error as written: the model endpoint\'s httpStatus, and none on one stored without it', async () => {
+      const failed = (seq: number, error: JobError): JobEvent => ({ seq, at: eventAt(seq), type: 'job-end', status: 'failed', metrics: emptyMetrics(), error })
+      const refused: JobError = { code: 'upstream-http', message: 'The model endpoint answered HTTP 429: slow down', failedDuring: 'model', httpStatus: 429 }
+      // A job ended before the field existed: its status only in its message.
+      const older: JobError = { code: 'upstream-http', message: 'The model endpoint answered HTTP 503: busy', failedDuring: 'model' }
+      for (const error of [refused, older]) {
+        const job = await createJob(scope.provider)
+        await appendAccepted(scope.provider, job.id, [statusEvent(1), failed(2, error)])
+        expect((await scope.provider.readEvents(job.id, 0))!.events.at(-1)).toMatchObject({ type: 'job-end', error })
+        expect((await scope.provider.readEvents(job.id, 1))!.events).toEqual([failed(2, error)])
+        expect((await scope.provider.getState(job.id))!.error).toEqual(error)
+      }
     })
 
     it('returns null for an unknown job', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../shared/events'
+import type { JobError, JobEvent } from '../../shared/events'
 import { emptyMetrics } from '../../shared/events'
 import { applyDelta, applyEvent, createJobState, reduceEvents } from '../../shared/reducer'
 
@@ -122,5 +122,16 @@ describe('applyEvent', () => {
       { seq: 2, at: 2_000, type: 'job-end', status: 'failed', error: { code: 'timeout', message: 'Job exceeded its time limit' }, metrics: emptyMetrics() },
     ] as JobEvent[])
     expect(timedOut.nodeStates.slow).toMatchObject({ status: 'failed', error: 'job failed (timeout)' })
+  })
+
+  it('keeps the job\'s error whole: the model endpoint\'s httpStatus with it, none on an error without it', () => {
+    const ended = (error: JobError) => reduceEvents(base(), [
+      { seq: 1, at, type: 'job-status', status: 'running' },
+      { seq: 2, at: 2_000, type: 'job-end', status: 'failed', error, metrics: emptyMetrics() },
+    ]).error
+    const refused: JobError = { code: 'upstream-http', message: 'The model endpoint answered HTTP 401: invalid key', failedDuring: 'model', httpStatus: 401 }
+    expect(ended(refused)).toEqual(refused)
+    // A job stored before the field existed: the state has none, the message still names it.
+    expect(ended({ code: 'upstream-http', message: 'The model endpoint answered HTTP 503: busy', failedDuring: 'model' })).not.toHaveProperty('httpStatus')
   })
 })

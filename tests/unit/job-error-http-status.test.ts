@@ -1,0 +1,74 @@
+/**
+ * A job that failed on the model endpoint's HTTP answer carried the status only in its message
+ * ("The model endpoint answered HTTP 429: …"), so an app deciding whether to offer Retry parsed
+ * it out of words. The job's error has it as `httpStatus` now (`upstream-http` and
+ * `upstream-rate-limited` only), in its state and its `job-end` event alike; the server's own
+ * readers of it (the `job ended` line, the spans, the round metric) read the field first.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { JobEvent } from '../../shared/events'
+import { modelFailure } from '../../server/lib/executor/model-round'
+import { runChatJob } from '../../server/lib/executor/run-chat-job'
+import { UpstreamHttpError, UpstreamNetworkError, UpstreamRateLimitedError } from '../../server/lib/model/errors'
+import { upstreamStatusOf } from '../../server/lib/upstream-status'
+import { toNodeFailure } from '../../server/lib/workflows/workflow-run'
+import { chatRequest, createTestEngine } from '../support/engine-harness'
+import { createStepModel } from '../support/step-model'
+
+/** A chat whose first model round throws `error` (or whose runner throws it, `fromRunner`): its error and its `job-end` event. */
+async function failWith(error: Error, fromRunner = false) {
+  const { engine, provider } = createTestEngine({
+    runners: fromRunner ? { chat: async () => { throw error } } : { chat: runChatJob },
+    model: createStepModel([error]),
+  })
+  const { job } = await engine.createJob('u1', { request: chatRequest })
+  await vi.advanceTimersByTimeAsync(100)
+  await engine.whenSettled(job.id)
+  const { state } = await engine.getJob('u1', job.id)
+  const end = (await provider.readEvents(job.id, 0))!.events.find((event): event is Extract<JobEvent, { type: 'job-end' }> => event.type === 'job-end')
+  await engine.dispose()
+  return { error: state.error, endError: end?.error }
+}
+
+describe('a failed job\'s httpStatus', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('is the model endpoint\'s status, in the job\'s state and its job-end event', async () => {
+    const { error, endError } = await failWith(new UpstreamHttpError(429, 'slow down'))
+    expect(error).toEqual({ code: 'upstream-http', message: 'The model endpoint answered HTTP 429: slow down', failedDuring: 'model', httpStatus: 429 })
+    expect(endError).toEqual(error)
+    expect((await failWith(new UpstreamHttpError(401, '{"error":"HTTP 500 invalid key"}'))).error).toMatchObject({ httpStatus: 401 })
+  })
+
+  it('is there for a rate limit that was not retried, and for a model error a runner threw itself', async () => {
+    const limited = new UpstreamRateLimitedError(Object.assign(new UpstreamHttpError(503, 'busy', 120_000), { retryAfterMs: 120_000 }), 60_000)
+    expect((await failWith(limited)).error).toMatchObject({ code: 'upstream-rate-limited', httpStatus: 503 })
+    expect((await failWith(new UpstreamHttpError(502, 'bad gateway'), true)).error).toMatchObject({ code: 'upstream-http', failedDuring: 'model', httpStatus: 502 })
+  })
+
+  it('is absent from every other failure', async () => {
+    expect((await failWith(new UpstreamNetworkError('ECONNRESET'))).error).not.toHaveProperty('httpStatus')
+    expect((await failWith(new Error('The model endpoint answered HTTP 500'))).error).not.toHaveProperty('httpStatus')
+  })
+
+  it('goes with a workflow\'s agent node failure and a node\'s own code that threw the model\'s error', () => {
+    expect(modelFailure(new UpstreamHttpError(503, 'busy'), 'write').details).toEqual({ failedDuring: 'model', nodeId: 'write', httpStatus: 503 })
+    expect(toNodeFailure(new UpstreamHttpError(429, 'slow down'), 'fetch').details).toEqual({ failedDuring: 'workflow-node', nodeId: 'fetch', httpStatus: 429 })
+    // A code of the app's own with a status, a status that is none, a getter that throws: no field.
+    expect(toNodeFailure(Object.assign(new Error('quota'), { code: 'billing', status: 402 }), 'n').details).not.toHaveProperty('httpStatus')
+    expect(toNodeFailure(Object.assign(new Error('odd'), { code: 'upstream-http', status: '503' }), 'n').details).not.toHaveProperty('httpStatus')
+    const hostile = Object.defineProperty(Object.assign(new Error('hostile'), { code: 'upstream-http' }), 'status', { get: () => { throw new Error('no') } })
+    expect(toNodeFailure(hostile, 'n').details).not.toHaveProperty('httpStatus')
+  })
+
+  it('is what the server\'s own readers take, before the message\'s words (which a job stored before it still has only)', () => {
+    expect(upstreamStatusOf({ code: 'upstream-http', message: 'The model endpoint answered HTTP 500: proxy', httpStatus: 401 })).toBe(401)
+    expect(upstreamStatusOf({ code: 'upstream-http', message: 'The model endpoint answered HTTP 503: busy' })).toBe(503)
+    expect(upstreamStatusOf({ code: 'tool-failed', message: '', httpStatus: 503 })).toBeUndefined()
+  })
+})
