@@ -131,6 +131,20 @@ describe('retryCanHelp', () => {
     expect(retryCanHelp(http(''))).toBe(true)
   })
 
+  it('reads the model endpoint\'s status from the error\'s httpStatus, whatever its message says', () => {
+    // The message of a job of this version: the status is the field's (a body naming another is the upstream's words).
+    const failed = (httpStatus: number, message = `The model endpoint answered HTTP ${httpStatus}`) => ({ code: 'upstream-http', message, httpStatus })
+    expect(retryCanHelp(failed(429))).toBe(true)
+    expect(retryCanHelp(failed(500))).toBe(true)
+    expect(retryCanHelp(failed(503, 'The model endpoint answered HTTP 503: {"error":"HTTP 401 upstream key"}'))).toBe(true)
+    expect(retryCanHelp(failed(401, 'Node "draft" failed: the endpoint said no'))).toBe(false)
+    expect(failureSentence(failed(403, 'Forbidden'))).toMatch(/^The AI model’s service refused this request/)
+    expect(turnOffersRetry('failed', failed(404, 'No such model'))).toBe(false)
+    expect(turnOffersRetry('failed', { code: 'upstream-http', httpStatus: 502 })).toBe(true)
+    // A refusal of a prompt over the window, with the model client's hint: the sentence of a message too long.
+    expect(failureSentence(failed(400, 'The model endpoint answered HTTP 400: too long — the conversation is longer than the model\'s context window: …'))).toBe(failureSentence({ code: 'context-budget-exceeded' }))
+  })
+
   it('offers Retry for an app\'s own code (nothing says it cannot help)', () => {
     expect(retryCanHelp({ code: 'billing-quota' })).toBe(true)
   })

@@ -74,20 +74,37 @@ const UNKNOWN_KIND: FailureKind = { sentence: 'Something went wrong, so this ans
 
 /** HTTP statuses of the model endpoint that a later request can get past (timeout, conflict, too early, rate limit). */
 const PASSING_CLIENT_STATUSES = new Set([408, 409, 425, 429])
-/** The model endpoint's status in the job's message (`The model endpoint answered HTTP 400: …`). */
+/**
+ * The model endpoint's status in the message of a job stored before its error had `httpStatus`
+ * (`The model endpoint answered HTTP 400: …`): such jobs stay readable until their retention ends.
+ */
 const UPSTREAM_STATUS = /\bHTTP (\d{3})\b/
 /** The words the model client adds to a provider's "prompt over the context window" refusal (docs/model.md). */
 const CONTEXT_WINDOW_HINT = 'longer than the model\'s context window'
 
+/** What the decision reads of a job's error: its code, and for a model endpoint's failure its status and words. */
+export type FailureLike = Pick<JobError, 'code'> & Partial<Pick<JobError, 'message' | 'httpStatus'>>
+
 /**
- * The kind of a failure: by its code, and for `upstream-http` by the status its message names — a
- * 4xx is the endpoint refusing this very request (too long for the model's window, or not
- * accepted at all), where a 5xx, already retried by the server, may pass later.
+ * The model endpoint's HTTP status of an `upstream-http` failure: the error's `httpStatus`; for a
+ * job stored before that field existed, the status its message names (the fallback goes once
+ * no store can hold such a job: past every deployment's retention).
  */
-function kindOf(error: Pick<JobError, 'code'> & { message?: string }): FailureKind {
-  if (error.code === 'upstream-http' && error.message) {
-    const status = Number(UPSTREAM_STATUS.exec(error.message)?.[1])
-    if (status >= 400 && status < 500 && !PASSING_CLIENT_STATUSES.has(status)) return error.message.includes(CONTEXT_WINDOW_HINT) ? TOO_LONG : MODEL_REFUSED
+function upstreamStatus(error: FailureLike): number | undefined {
+  if (typeof error.httpStatus === 'number') return error.httpStatus
+  const named = error.message ? UPSTREAM_STATUS.exec(error.message)?.[1] : undefined
+  return named === undefined ? undefined : Number(named)
+}
+
+/**
+ * The kind of a failure: by its code, and for `upstream-http` by the endpoint's status — a 4xx is
+ * the endpoint refusing this very request (too long for the model's window, or not accepted at
+ * all), where a 429 or a 5xx, already retried by the server, may pass later.
+ */
+function kindOf(error: FailureLike): FailureKind {
+  if (error.code === 'upstream-http') {
+    const status = upstreamStatus(error)
+    if (status !== undefined && status >= 400 && status < 500 && !PASSING_CLIENT_STATUSES.has(status)) return error.message?.includes(CONTEXT_WINDOW_HINT) ? TOO_LONG : MODEL_REFUSED
   }
   return KINDS[error.code] ?? UNKNOWN_KIND
 }
@@ -96,7 +113,7 @@ function kindOf(error: Pick<JobError, 'code'> & { message?: string }): FailureKi
  * The sentence for a failed job: its kind's, and — when part of an answer had arrived (`partial`)
  * — that it is kept, as the turn shows it.
  */
-export function failureSentence(error: Pick<JobError, 'code'> & { message?: string }, partial = false): string {
+export function failureSentence(error: FailureLike, partial = false): string {
   const { sentence } = kindOf(error)
   return partial ? `${sentence} The part that had arrived is kept.` : sentence
 }
@@ -105,7 +122,7 @@ export function failureSentence(error: Pick<JobError, 'code'> & { message?: stri
  * Whether asking the same message again can help (the turn offers Retry): a failure in passing
  * (the model's service, the store, a restart, a time limit), not one the same request meets again.
  */
-export function retryCanHelp(error: Pick<JobError, 'code'> & { message?: string }): boolean {
+export function retryCanHelp(error: FailureLike): boolean {
   return kindOf(error).retry
 }
 
@@ -113,7 +130,7 @@ export function retryCanHelp(error: Pick<JobError, 'code'> & { message?: string 
  * Whether a finished turn offers Retry: a stopped one always (the user stopped it), a failed one
  * where asking again can help (`retryCanHelp`; one with no error recorded too), nothing else.
  */
-export function turnOffersRetry(status: string, error: (Pick<JobError, 'code'> & { message?: string }) | null | undefined): boolean {
+export function turnOffersRetry(status: string, error: FailureLike | null | undefined): boolean {
   if (status === 'aborted') return true
   return status === 'failed' && (!error || retryCanHelp(error))
 }
