@@ -16,6 +16,8 @@ export interface AnswerEndMetadata {
   error?: string
   /** The job's error code (a failed answer): its kind, said in a sentence (lib/failure-kinds.ts). */
   code?: string
+  /** The model endpoint's HTTP status (an `upstream-http` failure's `error.httpStatus`): whether Retry can help. */
+  httpStatus?: number
   /** What cut a completed answer (`cut-off`): the model's length limit or the provider's content filter. */
   by?: 'length' | 'content-filter'
 }
@@ -36,11 +38,15 @@ const CUT_OFF_NOTES: Record<NonNullable<AnswerEndMetadata['by']>, string> = {
   'content-filter': 'Cut off — the provider\'s content filter stopped the answer.',
 }
 
-/** How an answer ended, as its note says it; `code` (a failed one's, when the metadata has it) names its kind. */
+/**
+ * How an answer ended, as its note says it; `code` (a failed one's, when the metadata has it) names
+ * its kind, `httpStatus` the model endpoint's status when it answered one.
+ */
 export interface AnswerEndNote {
   kind: 'failed' | 'stopped' | 'cut-off'
   text: string
   code?: string
+  httpStatus?: number
 }
 
 /**
@@ -50,9 +56,16 @@ export interface AnswerEndNote {
  */
 export function answerEndNote(metadata: unknown, answered = true): AnswerEndNote | null {
   if (!metadata || typeof metadata !== 'object') return null
-  const { ended, error, by, code } = metadata as Partial<AnswerEndMetadata>
+  const { ended, error, by, code, httpStatus } = metadata as Partial<AnswerEndMetadata>
   if (ended === 'cut-off' && (by === 'length' || by === 'content-filter')) return { kind: 'cut-off', text: CUT_OFF_NOTES[by] }
-  if (ended === 'failed') return { kind: 'failed', text: typeof error === 'string' && error ? error : 'The answer failed.', ...(typeof code === 'string' && code ? { code } : {}) }
+  if (ended === 'failed') {
+    return {
+      kind: 'failed',
+      text: typeof error === 'string' && error ? error : 'The answer failed.',
+      ...(typeof code === 'string' && code ? { code } : {}),
+      ...(typeof httpStatus === 'number' ? { httpStatus } : {}),
+    }
+  }
   if (ended === 'aborted') return { kind: 'stopped', text: answered ? 'Stopped — the partial answer is kept.' : 'Stopped before any answer came.' }
   return null
 }

@@ -12,7 +12,15 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('background-jobs:chat-message-metadata', (context) => {
     if (context.part !== 'finish') return
     const { status, error } = context.state
-    if (status === 'failed') context.metadata = { ended: 'failed', ...(error?.message ? { error: error.message } : {}), ...(error?.code ? { code: error.code } : {}) } satisfies AnswerEndMetadata
+    if (status === 'failed') {
+      context.metadata = {
+        ended: 'failed',
+        ...(error?.message ? { error: error.message } : {}),
+        ...(error?.code ? { code: error.code } : {}),
+        // The model endpoint's status: the page offers Retry after a 429 or 5xx, not after a refusal.
+        ...(error?.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+      } satisfies AnswerEndMetadata
+    }
     else if (status === 'aborted') context.metadata = { ended: 'aborted' } satisfies AnswerEndMetadata
     else {
       // A completed answer cut at the length limit or by the content filter says so, as on the job page.
