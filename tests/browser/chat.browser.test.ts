@@ -97,9 +97,17 @@ describe('demo chat in Chromium', () => {
     const stop = page.locator('.composer').getByRole('button', { name: 'Stop' })
     await stop.waitFor()
     await screenshot(page, 'stop-1-streaming-phone-dark')
+    // The answer is flat on the page (no card), as in ChatGPT and Claude; no "writing…" badge, the cursor shows it.
+    const answer = turn(page, jobId).locator('.bubble-assistant')
+    const look = () => answer.evaluate(element => [getComputedStyle(element), getComputedStyle(element, '::before')]
+      .map(style => [style.borderTopWidth, style.boxShadow, style.backgroundColor].join(' ')))
+    expect(await look()).toEqual(['0px none rgba(0, 0, 0, 0)', '0px none rgba(0, 0, 0, 0)'])
+    expect([await turn(page, jobId).locator('.status-chip').count(), await turn(page, jobId).locator('.cursor').count()]).toEqual([0, 1])
     await stop.click()
     await waitForStatus(page, jobId, 'aborted')
     await screenshot(page, 'stop-2-stopped-phone-dark')
+    // Stopped: a rule beside it in the muted text colour (dark scheme), its chip above it.
+    expect(await look()).toEqual(['0px none rgba(0, 0, 0, 0)', '0px none rgb(160, 169, 186)'])
     expect(await turn(page, jobId).locator('.status-chip').textContent()).toBe('stopped')
     expect(await turn(page, jobId).locator('.turn-note').textContent()).toContain('partial answer is kept')
     expect(await turn(page, jobId).locator('.turn-error').count()).toBe(0)
