@@ -336,12 +336,13 @@ export class LiveJob implements BatchTarget {
   }
 
   /**
-   * Changes the end not yet reported (its status and error; its seq stays): the store refused the
-   * job's events for good, so an end decided before (`completed`) gives way to `store-refused`.
+   * Changes the end not yet reported: its status and error (its seq stays) — the store refused the
+   * job's events for good, so an end decided before (`completed`) gives way to `store-refused` —
+   * or all of it, for a `job-end` of this run's the store holds (that one wins).
    */
-  replaceEnd(change: Pick<Extract<JobEvent, { type: 'job-end' }>, 'status' | 'error'>): JobEvent | null {
+  replaceEnd(change: Pick<Extract<JobEvent, { type: 'job-end' }>, 'status' | 'error'> | JobEvent): JobEvent | null {
     if (this.endEvent?.type !== 'job-end' || this.ended) return null
-    this.endEvent = { ...this.endEvent, ...change }
+    this.endEvent = 'type' in change ? change : { ...this.endEvent, ...change }
     return this.endEvent
   }
 

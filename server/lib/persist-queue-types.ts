@@ -69,9 +69,17 @@ export interface PersistQueue {
    */
   readonly closedWithoutLog: { unindexed: string[] } | null
   /**
+   * The end alone was refused as `terminal` because the write given up had landed after all (it
+   * threw, the store applied it): that write's `job-end`, read back from the store — this queue's
+   * own, same seq, status, time and epoch — is the job's end. Else null (another instance's end:
+   * `refused`).
+   */
+  readonly ownEndStored: JobEvent | null
+  /**
    * Once the queue `failed`: writes `end` (a `job-end`) alone, numbered right after what the store
    * holds, retried as any write; refused for good too, the provider's `closeRefusedEnd` (tried
-   * once) closes the job without it. Resolves `stored` (either way, `closedWithoutLog`),
+   * once) closes the job without it. Resolves `stored` (either way, `closedWithoutLog`; or the
+   * store held the end of the write given up, `ownEndStored`),
    * `refused`, `failed` (refused for good, and no close) or `closed`. Before that, or a second
    * time: the queue's outcome, nothing written.
    */

@@ -6,7 +6,8 @@
  * stored, refused or the queue is closed: the tail is never dropped, and `flush` says which. A
  * write the store refuses for good by throwing (a `StoreRefusedError`: the same write would meet
  * it again) is not retried: the queue drops what waits and `flush` says `failed`; the job's end
- * can then be written alone, right after what the store holds (`storeEnd`).
+ * can then be written alone, right after what the store holds (`storeEnd`) — unless the write
+ * given up had landed after all, with the job's end (`ownEndStored`).
  */
 import type { JobEvent } from '../../shared/events'
 import { isDeltaEvent } from '../../shared/events'
@@ -67,6 +68,10 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   /** That end as last sent (its seq moved, if it was). */
   let endSent: JobEvent | null = null
   let closedWithoutLog: { unindexed: string[] } | null = null
+  /** The `job-end` of the write given up for good: it threw, so the store may hold it all the same. */
+  let endInDoubt: JobEvent | null = null
+  /** That end, found stored when the end alone was refused as `terminal` (`ownEndStored`). */
+  let ownEndStored: JobEvent | null = null
   /** Bytes of the batch a write has taken and not given back: handed to the store, not waiting. */
   let inFlightBytes = 0
   const maxPendingBytes = options.maxPendingBytes ?? Number.POSITIVE_INFINITY
@@ -124,6 +129,18 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
             options.onRecovered?.()
             continue
           }
+          // The end alone refused as `terminal`: the write given up may have landed after all (only its
+          // reply was lost). If the end the store holds is that write's, this queue's, the job has it.
+          const own = !result.ok && result.reason === 'terminal' && endAlone !== 'none' ? await ownEndAt(result.lastSeq) : null
+          if (outcome) return
+          if (own) {
+            ownEndStored = own
+            acknowledge(pending.length)
+            if (failures > 0) options.onRecovered?.()
+            failures = 0
+            stuckEnd?.reset()
+            continue
+          }
           if (!result.ok) {
             outcome = 'refused'
             settleWaiters()
@@ -134,7 +151,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
         catch (error) {
           const given = isStoreRefusal(error) ? error : stuckEnd?.failed(error, pending.at(-1)?.event.type === 'job-end')
           if (given) {
-            giveUp(given)
+            giveUp(given, batch)
             return
           }
           // Keep the events (in order) and retry later: nothing is lost on a passing fault.
@@ -175,9 +192,23 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     if (reason === 'seq-conflict') return count
     const last = count > 0 ? pending[count - 1]!.event : null
     if (reason !== 'terminal' || last?.type !== 'job-end' || last.seq !== lastSeq) return 0
-    const stored = (await options.provider.readEvents(options.jobId, lastSeq - 1))?.events.find(event => event.seq === lastSeq)
-    const same = stored?.type === 'job-end' && stored.status === last.status && stored.at === last.at && (stored.epoch ?? 1) === (last.epoch ?? 1)
-    return same ? count : 0
+    return await storedEndIs(last) ? count : 0
+  }
+
+  /**
+   * The end of the write given up, if the store holds it at `lastSeq` (a terminal job's last seq):
+   * read back, not assumed — another instance that took the job over may have ended it there.
+   */
+  async function ownEndAt(lastSeq: number): Promise<JobEvent | null> {
+    const end = endInDoubt
+    return end?.seq === lastSeq && await storedEndIs(end) ? end : null
+  }
+
+  /** The store's event at `end`'s seq is `end`: a `job-end` of the same status, time and epoch. */
+  async function storedEndIs(end: JobEvent): Promise<boolean> {
+    if (end.type !== 'job-end') return false
+    const stored = (await options.provider.readEvents(options.jobId, end.seq - 1))?.events.find(event => event.seq === end.seq)
+    return stored?.type === 'job-end' && stored.status === end.status && stored.at === end.at && (stored.epoch ?? 1) === (end.epoch ?? 1)
   }
 
   /** How many pending events (from the front) a log ending at `lastSeq` holds already. */
@@ -190,8 +221,9 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   /**
    * The store refused a write for good: what waits is dropped (it would follow a gap), waiting
    * flushes resolve `failed`, and `onFailed` is told — once: a refused end (`storeEnd`) says only `failed`.
+   * `batch`: the write given up; its `job-end`, if it ends with one, may have landed (`ownEndAt`).
    */
-  function giveUp(error: StoreRefusedError) {
+  function giveUp(error: StoreRefusedError, batch: JobEvent[]) {
     const first = pending[0]!.event
     pending.length = 0
     pendingBytes = 0
@@ -203,6 +235,7 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     settleWaiters()
     if (refusal) return
     refusal = error
+    endInDoubt = batch.at(-1)?.type === 'job-end' ? batch.at(-1)! : null
     storedSeq = (first.fromSeq ?? first.seq) - 1
     options.onFailed?.(error)
   }
@@ -310,6 +343,9 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
     },
     get closedWithoutLog() {
       return closedWithoutLog
+    },
+    get ownEndStored() {
+      return ownEndStored
     },
     sizeOf: eventBytes,
     maxEventBytes: maxBatchBytes,

@@ -58,12 +58,21 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
       // (an end decided before, `completed`, would claim text the store does not have).
       let stored = flushed
       if (stored === 'failed' && endEvent) {
+        const decided = outcome
         if (outcome.error?.code !== 'store-refused') {
           const reason = storeRefusedReason()
           outcome = { status: 'failed', error: { code: reason.code, message: reason.message } }
           endEvent = run.live.replaceEnd({ status: outcome.status, error: outcome.error }) ?? endEvent
         }
         stored = await run.persist.storeEnd(endEvent)
+        // The write given up had landed after all (only its reply was lost): the job's end is the one
+        // of this run's the store holds, not the one alone — reported as stored (it wins), once.
+        const own = run.persist.ownEndStored
+        if (own?.type === 'job-end') {
+          outcome = own.status === decided.status && own.error?.code === decided.error?.code ? decided : { status: own.status, ...(own.error ? { error: own.error } : {}) }
+          endEvent = run.live.replaceEnd(own) ?? endEvent
+          logger.warn('the job store had stored the write it was given up on; the job ends with the end stored', { jobId: run.record.id, status: own.status })
+        }
         // Refused for good too: the provider closed the job without its log (its status, counts and
         // lease index: redis), or the job ends here only (viewers, slots, hooks), logged once — the
         // store still says it runs, until a takeover meets the same refusal (providers.md).

@@ -27,6 +27,7 @@ function liveJob() {
     writes: 0,
     refusal: null,
     closedWithoutLog: null,
+    ownEndStored: null,
     storeEnd: async () => 'stored',
     close: () => {},
   }

@@ -3,7 +3,8 @@
  * (Convex's production `Server Error`) ends `failed` with `store-refused` after a few lease periods
  * in which the store answered other calls: what the store took kept, its end stored alone, viewers
  * told, slot and timers released (stuck-end-write.ts). Before, the write was retried every 5 s for
- * ever and the job never ended.
+ * ever and the job never ended. The write given up may have landed after all (only its reply was
+ * lost): the end alone is then refused as `terminal`, and the job ends with the end it stored.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { JobEvent } from '../../shared/events'
@@ -11,6 +12,7 @@ import { instrumentProvider } from '../../server/lib/providers/instrument-provid
 import type { JobProvider } from '../../server/lib/providers/types'
 import { createMetrics } from '../../server/lib/metrics'
 import { STUCK_END_LEASE_PERIODS } from '../../server/lib/stuck-end-write'
+import { useMetrics } from '../../server/lib/metrics'
 import { chatRequest, createRecordingSink, createTestEngine } from '../support/engine-harness'
 import { recordingLogger } from '../support/recording-logger'
 
@@ -22,6 +24,65 @@ afterEach(() => {
 })
 
 const LEASE_MS = 15_000
+
+const STUCK_MS = STUCK_END_LEASE_PERIODS * LEASE_MS
+
+/**
+ * An engine whose store throws `Server Error` on every append holding `bad` text; the first such
+ * append `STUCK_MS` after the first is applied and throws all the same (its reply lost), as the
+ * queue gives it up: the store holds `landed(events)` — that write, or another instance's end.
+ * The job's runner writes 'Hello ', then 'bad', and ends.
+ */
+function landingEngine(landed: (events: JobEvent[]) => JobEvent[]) {
+  const { logger, lines } = recordingLogger()
+  const ended: string[] = []
+  let instrumented!: JobProvider
+  let failingSince: number | null = null
+  const poisoned = (events: JobEvent[]) => events.some(event => event.type === 'text-delta' && event.text.includes('bad'))
+  const test = createTestEngine({
+    logger,
+    config: { lease: { durationMs: LEASE_MS, heartbeatMs: 5_000 } },
+    hooks: { jobEnded: job => void ended.push(job.status) },
+    wrap: (memory) => {
+      const landing = new Proxy(memory, {
+        get(target, key, receiver) {
+          if (key !== 'appendEvents') return Reflect.get(target, key, receiver)
+          return async (...args: Parameters<JobProvider['appendEvents']>) => {
+            if (!poisoned(args[1])) return await target.appendEvents(...args)
+            failingSince ??= performance.now()
+            if (performance.now() - failingSince >= STUCK_MS) await target.appendEvents(args[0], landed(args[1]), args[2])
+            throw new Error('[Request ID: 1] Server Error')
+          }
+        },
+      })
+      return instrumented = instrumentProvider(landing, createMetrics())
+    },
+    runners: {
+      async chat(context) {
+        context.text('Hello ')
+        await new Promise(resolve => setTimeout(resolve, 200))
+        context.text('bad')
+      },
+    },
+  })
+  /** Runs a job with a viewer and the user's notifications until it settles (the store answering meanwhile). */
+  async function runJob() {
+    const { job } = await test.engine.createJob('u1', { request: chatRequest })
+    const sink = createRecordingSink()
+    await test.engine.attachViewer('u1', job.id, sink, null)
+    const notes: string[] = []
+    const detach = test.engine.attachNotifications('u1', { send: note => notes.push(note.type), comment() {}, close() {} }, null)
+    let settled = false
+    void test.engine.whenSettled(job.id).then(() => settled = true)
+    for (let elapsed = 0; elapsed < STUCK_MS + 2 * LEASE_MS && !settled; elapsed += 5_000) {
+      await instrumented.countActive()
+      await vi.advanceTimersByTimeAsync(5_000)
+    }
+    detach()
+    return { job, sink, notes, settled }
+  }
+  return { ...test, lines, ended, runJob }
+}
 
 describe('a decided end behind a write that keeps failing while the store answers', () => {
   it('ends the job failed store-refused after a few lease periods, its end stored alone', async () => {
@@ -69,6 +130,42 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(lines.filter(line => line.message.includes('refused a write of the job for good'))).toEqual([
       expect.objectContaining({ fields: expect.objectContaining({ jobId: job.id, error: expect.objectContaining({ name: 'StuckWriteError' }) }) }),
     ])
+    await engine.dispose()
+  })
+  it('ends the job with the end it stored when the write given up had landed: viewers, notifications and hooks told once', async () => {
+    const { engine, provider, lines, ended, runJob } = landingEngine(events => events)
+    const handedOffBefore = useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0
+    const { job, sink, notes, settled } = await runJob()
+    expect(settled).toBe(true)
+    expect(await provider.getState(job.id)).toMatchObject({ status: 'completed', content: 'Hello bad' })
+    // Before: the end alone refused as `terminal` was taken for another owner's; nobody here was told.
+    expect(sink.frames.filter(frame => frame.event === 'job-end')).toEqual([expect.objectContaining({ data: expect.objectContaining({ status: 'completed' }) })])
+    expect(sink.closed).toBe(true)
+    expect(sink.state()).toMatchObject({ status: 'completed', content: 'Hello bad' })
+    expect(notes.filter(note => note === 'job-end')).toHaveLength(1)
+    expect(ended).toEqual(['completed'])
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+    expect(lines.filter(line => line.message.includes('had stored the write it was given up on'))).toEqual([
+      expect.objectContaining({ fields: { jobId: job.id, status: 'completed' } }),
+    ])
+    expect(lines.some(line => line.message.includes('stopping the local run'))).toBe(false)
+    expect(useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0).toBe(handedOffBefore)
+    await engine.dispose()
+  })
+
+  it('still hands the job off when the end stored is another instance\'s (it took the job over)', async () => {
+    const { engine, provider, ended, runJob } = landingEngine(events => events.map(event => (event.type === 'job-end' ? { ...event, status: 'failed', error: { code: 'owner-lost', message: 'The server running this job stopped.' }, epoch: 2 } : event)))
+    const handedOff = () => useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0
+    const before = handedOff()
+    const { job, sink, settled } = await runJob()
+    expect(settled).toBe(true)
+    expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', error: { code: 'owner-lost' } })
+    // As before: this instance's end was not stored, so it is told to nobody here.
+    expect(sink.frames.some(frame => frame.event === 'job-end')).toBe(false)
+    expect(sink.closed).toBe(true)
+    expect(ended).toEqual([])
+    expect(handedOff()).toBe(before + 1)
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
     await engine.dispose()
   })
 })
