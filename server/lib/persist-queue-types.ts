@@ -69,10 +69,10 @@ export interface PersistQueue {
    */
   readonly closedWithoutLog: { unindexed: string[] } | null
   /**
-   * The end alone was refused as `terminal` because the write given up had landed after all (it
-   * threw, the store applied it): that write's `job-end`, read back from the store — this queue's
-   * own, same seq, status, time and epoch — is the job's end. Else null (another instance's end:
-   * `refused`).
+   * The end alone was refused as `terminal` (by the store, or by `closeRefusedEnd`) because a write
+   * given up had landed after all (it threw, the store applied it): that write's `job-end`, read
+   * back from the store — this queue's own, same seq, status, time and epoch — is the job's end.
+   * Else null (another instance's end: `refused`).
    */
   readonly ownEndStored: JobEvent | null
   /**

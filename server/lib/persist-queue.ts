@@ -196,12 +196,15 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
   }
 
   /**
-   * The end of the write given up, if the store holds it at `lastSeq` (a terminal job's last seq):
-   * read back, not assumed — another instance that took the job over may have ended it there.
+   * The end of a write given up — the job's batch, or the end alone given up in turn — if the store
+   * holds it at `lastSeq` (a terminal job's last seq): read back, not assumed — another instance
+   * that took the job over may have ended it there.
    */
   async function ownEndAt(lastSeq: number): Promise<JobEvent | null> {
-    const end = endInDoubt
-    return end?.seq === lastSeq && await storedEndIs(end) ? end : null
+    for (const end of [endInDoubt, endSent]) {
+      if (end?.seq === lastSeq && await storedEndIs(end)) return end
+    }
+    return null
   }
 
   /** The store's event at `end`'s seq is `end`: a `job-end` of the same status, time and epoch. */
@@ -242,13 +245,17 @@ export function createPersistQueue(options: PersistQueueOptions): PersistQueue {
 
   /**
    * The end alone was refused for good too: the provider closes the job without writing its log
-   * (`closeRefusedEnd`), once — a throw leaves it `failed` (the caller logs the refusal).
+   * (`closeRefusedEnd`), once — a throw leaves it `failed` (the caller logs the refusal); refused as
+   * `terminal` with that end itself stored (`ownEndAt`), it is `stored`.
    */
   async function closeWithoutLog(end: JobEvent): Promise<PersistOutcome> {
     const close = options.provider.closeRefusedEnd
     if (!close) return 'failed'
     try {
       const result = await close.call(options.provider, options.jobId, end, { epoch: options.epoch })
+      // Terminal: the end alone given up may have landed after all (its reply lost), as a batch may.
+      ownEndStored = !result.ok && result.reason === 'terminal' ? await ownEndAt(result.lastSeq) : null
+      if (ownEndStored) return 'stored'
       if (!result.ok) return 'refused'
       closedWithoutLog = { unindexed: result.unindexed ?? [] }
       return 'stored'

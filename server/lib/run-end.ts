@@ -70,7 +70,8 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
         const own = run.persist.ownEndStored
         if (own?.type === 'job-end') {
           outcome = own.status === decided.status && own.error?.code === decided.error?.code ? decided : { status: own.status, ...(own.error ? { error: own.error } : {}) }
-          endEvent = run.live.replaceEnd(own) ?? endEvent
+          // At the seq viewers expect, as the end alone is (the store numbers that one after what it holds).
+          endEvent = run.live.replaceEnd({ ...own, seq: endEvent.seq }) ?? endEvent
           logger.warn('the job store had stored the write it was given up on; the job ends with the end stored', { jobId: run.record.id, status: own.status })
         }
         // Refused for good too: the provider closed the job without its log (its status, counts and

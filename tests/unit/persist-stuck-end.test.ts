@@ -76,7 +76,7 @@ function landingStore(poisoned: string, landAfterMs: number, landed: (events: Jo
 const refusedEnd = (seq: number): JobEvent => ({ type: 'job-end', seq, at: 2, status: 'failed', error: { code: 'store-refused', message: 'refused' }, metrics: emptyMetrics() })
 
 /** A queue whose store answers other calls while `answering` is set (a heartbeat per 5 s). */
-function queueOver(provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'>) {
+function queueOver(provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents' | 'closeRefusedEnd'>) {
   const timers = createTimerSet()
   const failed: unknown[] = []
   const refusals: AppendRefusal[] = []
@@ -173,6 +173,43 @@ describe('persist queue, a decided end behind a write that keeps failing', () =>
     expect(await queue.storeEnd(refusedEnd(1))).toBe('refused')
     expect(queue.ownEndStored).toBeNull()
     expect(refusals).toEqual(['terminal'])
+    stop()
+    queue.close()
+    expect(timers.size).toBe(0)
+  })
+
+  it('takes the end alone as stored when its write, given up in turn, had landed and the close is refused as terminal', async () => {
+    // The batch never lands; the end alone fails alike and then lands (its reply lost), and the
+    // store has Redis's `closeRefusedEnd`, which refuses a job with its end as `terminal`.
+    const stored: JobEvent[] = []
+    const failingSince = new Map<boolean, number>()
+    const provider: Pick<JobProvider, 'appendEvents' | 'readEvents' | 'closeRefusedEnd'> = {
+      async readEvents(_id, afterSeq) {
+        return { events: stored.filter(event => event.seq > afterSeq), complete: true }
+      },
+      async appendEvents(_id, events): Promise<AppendResult> {
+        const lastSeq = stored.at(-1)?.seq ?? 0
+        if (stored.at(-1)?.type === 'job-end') return { ok: false, reason: 'terminal', lastSeq }
+        const alone = events.length === 1 && events[0]!.type === 'job-end'
+        const since = failingSince.get(alone) ?? Date.now()
+        failingSince.set(alone, since)
+        if (alone && Date.now() - since >= AFTER_MS) stored.push(...events)
+        throw new Error('[Request ID: 1] Server Error')
+      },
+      async closeRefusedEnd() {
+        return { ok: false, reason: 'terminal', lastSeq: stored.at(-1)?.seq ?? 0 }
+      },
+    }
+    const { queue, timers, failed, refusals, stop } = queueOver(provider)
+    queue.push(text(1, 0, 'poison'))
+    queue.push(end(2))
+    expect(await outcomeWithin(queue.flush(), AFTER_MS + 2 * RETRY_MAX_DELAY_MS)).toBe('failed')
+    expect(await outcomeWithin(queue.storeEnd(refusedEnd(1)), AFTER_MS + 2 * RETRY_MAX_DELAY_MS)).toBe('stored')
+    expect(failed).toEqual([expect.any(StuckWriteError)])
+    expect(stored).toEqual([refusedEnd(1)])
+    expect(queue.ownEndStored).toEqual(refusedEnd(1))
+    expect(queue.closedWithoutLog).toBeNull()
+    expect(refusals).toEqual([])
     stop()
     queue.close()
     expect(timers.size).toBe(0)

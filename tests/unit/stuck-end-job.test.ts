@@ -31,14 +31,17 @@ const STUCK_MS = STUCK_END_LEASE_PERIODS * LEASE_MS
  * An engine whose store throws `Server Error` on every append holding `bad` text; the first such
  * append `STUCK_MS` after the first is applied and throws all the same (its reply lost), as the
  * queue gives it up: the store holds `landed(events)` — that write, or another instance's end.
- * The job's runner writes 'Hello ', then 'bad', and ends.
+ * With `endAlone`, that batch never lands, and the end written alone after it is the write that
+ * fails so and lands; the store then has Redis's `closeRefusedEnd`, which refuses a job with its
+ * end as `terminal`. The job's runner writes 'Hello ', then 'bad', and ends.
  */
-function landingEngine(landed: (events: JobEvent[]) => JobEvent[]) {
+function landingEngine(landed: (events: JobEvent[]) => JobEvent[], options: { endAlone?: boolean } = {}) {
   const { logger, lines } = recordingLogger()
   const ended: string[] = []
   let instrumented!: JobProvider
-  let failingSince: number | null = null
+  const failingSince = new Map<'batch' | 'end', number>()
   const poisoned = (events: JobEvent[]) => events.some(event => event.type === 'text-delta' && event.text.includes('bad'))
+  const alone = (events: JobEvent[]) => options.endAlone === true && events.length === 1 && events[0]!.type === 'job-end'
   const test = createTestEngine({
     logger,
     config: { lease: { durationMs: LEASE_MS, heartbeatMs: 5_000 } },
@@ -46,11 +49,21 @@ function landingEngine(landed: (events: JobEvent[]) => JobEvent[]) {
     wrap: (memory) => {
       const landing = new Proxy(memory, {
         get(target, key, receiver) {
+          if (key === 'closeRefusedEnd' && options.endAlone) {
+            return async (id: string) => {
+              const state = (await target.getState(id))!
+              if (state.status === 'completed' || state.status === 'failed' || state.status === 'aborted') return { ok: false, reason: 'terminal', lastSeq: state.seq }
+              throw new Error('not expected: the job has no end')
+            }
+          }
           if (key !== 'appendEvents') return Reflect.get(target, key, receiver)
           return async (...args: Parameters<JobProvider['appendEvents']>) => {
-            if (!poisoned(args[1])) return await target.appendEvents(...args)
-            failingSince ??= performance.now()
-            if (performance.now() - failingSince >= STUCK_MS) await target.appendEvents(args[0], landed(args[1]), args[2])
+            const kind = alone(args[1]) ? 'end' : poisoned(args[1]) ? 'batch' : null
+            if (!kind) return await target.appendEvents(...args)
+            const since = failingSince.get(kind) ?? performance.now()
+            failingSince.set(kind, since)
+            const lands = options.endAlone ? kind === 'end' : kind === 'batch'
+            if (lands && performance.now() - since >= STUCK_MS) await target.appendEvents(args[0], landed(args[1]), args[2])
             throw new Error('[Request ID: 1] Server Error')
           }
         },
@@ -74,7 +87,7 @@ function landingEngine(landed: (events: JobEvent[]) => JobEvent[]) {
     const detach = test.engine.attachNotifications('u1', { send: note => notes.push(note.type), comment() {}, close() {} }, null)
     let settled = false
     void test.engine.whenSettled(job.id).then(() => settled = true)
-    for (let elapsed = 0; elapsed < STUCK_MS + 2 * LEASE_MS && !settled; elapsed += 5_000) {
+    for (let elapsed = 0; elapsed < 3 * STUCK_MS && !settled; elapsed += 5_000) {
       await instrumented.countActive()
       await vi.advanceTimersByTimeAsync(5_000)
     }
@@ -166,6 +179,22 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(ended).toEqual([])
     expect(handedOff()).toBe(before + 1)
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+    await engine.dispose()
+  })
+  it('ends the job with the end alone it stored when that write, given up in turn, had landed and the close is refused as terminal (Redis)', async () => {
+    const { engine, provider, lines, ended, runJob } = landingEngine(events => events, { endAlone: true })
+    const handedOffBefore = useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0
+    const { job, sink, notes, settled } = await runJob()
+    expect(settled).toBe(true)
+    expect(await provider.getState(job.id)).toMatchObject({ status: 'failed', content: 'Hello ', error: { code: 'store-refused' } })
+    // Before: `closeRefusedEnd` refused as terminal was taken for a hand-off; nobody here was told.
+    expect(sink.frames.filter(frame => frame.event === 'job-end')).toEqual([expect.objectContaining({ data: expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 'store-refused' }) }) })])
+    expect(sink.closed).toBe(true)
+    expect(notes.filter(note => note === 'job-end')).toHaveLength(1)
+    expect(ended).toEqual(['failed'])
+    expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+    expect(lines.filter(line => line.message.includes('had stored the write it was given up on'))).toHaveLength(1)
+    expect(useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0).toBe(handedOffBefore)
     await engine.dispose()
   })
 })
