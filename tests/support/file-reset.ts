@@ -1,5 +1,5 @@
 /**
- * The `unit` project runs its files in workers shared across files (`isolate: false`, see
+ * The `unit` and `e2e` projects run their files in workers shared across files (`isolate: false`, see
  * vitest.config.ts): a fresh worker per file evaluated vitest, Vue, zod, h3 and the rest again for
  * each of ~700 files, three quarters of the project's CPU time. What a file may leave behind is
  * undone after it here, so that each file still starts as in a fresh worker: the project's own
