@@ -12,6 +12,7 @@ import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, scr
 import { startAppServer } from '../support/app-server'
 import { useTestRedisServer } from '../support/redis-server'
 import { crashMidAnswer } from './support/crash-mid-answer'
+import { BROWSER_BATCH_ENV } from './support/shared-demo-pool'
 import { STALE_STREAM_MS } from '../../app/lib/job-stream'
 
 /**
@@ -236,7 +237,7 @@ describe('demo chat across a server restart (memory provider)', () => {
   it('says the connection is lost within seconds, shows the turn as lost with its prompt and Retry, then retries', async () => {
     // Its own server, killed mid-answer and started again on the same port. Slow enough that the
     // answer is mid-way when it dies.
-    const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
+    const restartEnv = { ...BROWSER_BATCH_ENV, NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
     let restarting = await startAppServer(restartEnv)
     try {
       const { page, jobId, port } = await crashMidAnswer(demo, restarting)
@@ -284,7 +285,7 @@ describe('demo chat across a server restart (memory provider)', () => {
 
 describe('demo chat across a graceful restart (memory provider)', () => {
   it('says the server is unreachable while it is down, that it restarted only once it is back, and keeps the part of the answer that had arrived, also after a reload', async () => {
-    const restartEnv = { NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
+    const restartEnv = { ...BROWSER_BATCH_ENV, NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '40' }
     let restarting = await startAppServer(restartEnv)
     try {
       const page = await (await demo.newContext()).newPage()
@@ -340,6 +341,7 @@ describe('demo chat across a server restart (Redis, recovery.chat = continue)', 
     // Stopped when the test ends, also when the first server fails to start (outside the try) or the test times out.
     const redis = await useTestRedisServer()
     const env = {
+      ...BROWSER_BATCH_ENV,
       NUXT_BACKGROUND_JOBS_SCRIPTED_CHUNK_INTERVAL_MS: '10',
       NUXT_BACKGROUND_JOBS_PROVIDER: 'redis',
       NUXT_BACKGROUND_JOBS_REDIS_URL: redis.url,
