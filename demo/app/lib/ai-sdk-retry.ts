@@ -1,6 +1,6 @@
 /**
- * Retry under the /ai-sdk page's newest answer, failed where asking again can help, as the main
- * chat decides (lib/failure-kinds.ts; AiSdkMessage.vue shows it): the SDK's own
+ * Retry under the /ai-sdk page's newest answer, stopped or failed where asking again can help, as
+ * the main chat decides (lib/failure-kinds.ts; AiSdkMessage.vue shows it): the SDK's own
  * `regenerate()` drops the answer and asks its message again (docs/ai-sdk.md, "Regenerate and
  * edit").
  */
