@@ -2,12 +2,15 @@
  * Retry on the /ai-sdk page, beyond a failed answer's (demo-ai-sdk-retry.test.ts). A stopped
  * answer had no Retry, where the main chat's stopped turn offers one (lib/failure-kinds.ts,
  * `turnOffersRetry`): the newest stopped answer has it now, and asks the SDK to `regenerate()` it.
- * Page rendered by tests/support/ai-sdk-page.ts.
+ * A Retry the server refused (a 429 at the per-user limit, a 503) or that never reached it lost
+ * the answer until a reload — the SDK drops it before its request goes — and the page said only
+ * why: the answer is put back now, with its Retry, under the line saying why the retry was
+ * refused. Page rendered by tests/support/ai-sdk-page.ts.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { UIMessage } from 'ai'
 import type { FakeNode } from '../support/demo-client-render'
-import { allNodes } from '../support/demo-client-render'
+import { allNodes, textOf } from '../support/demo-client-render'
 import { click } from '../support/ai-sdk-composer'
 import { settle, usePage } from '../support/ai-sdk-page'
 
@@ -21,10 +24,24 @@ function chat(metadata: unknown): UIMessage[] {
   ]
 }
 const STOPPED = { ended: 'aborted' }
+const FAILED = { ended: 'failed', error: 'The model endpoint answered HTTP 503: busy', code: 'upstream-http', httpStatus: 503 }
 
 function retryButtons(root: FakeNode): FakeNode[] {
   return allNodes(root).filter(item => item.tag === 'button' && String(item.props.class ?? '').includes('retry-answer'))
 }
+function answerIds(root: FakeNode): unknown[] {
+  return allNodes(root).filter(item => item.props['data-role'] === 'assistant').map(item => item.props['data-message-id'])
+}
+function alerts(root: FakeNode): string[] {
+  return allNodes(root).filter(item => item.props.role === 'alert' && item.props.class === 'turn-error').map(textOf)
+}
+
+/** The chat route refuses every post as `respond` says (or throws, as a fetch that reaches nothing). */
+function refusePosts(respond: () => Response): void {
+  const reachable = globalThis.fetch
+  vi.stubGlobal('fetch', async (url: string, init?: { method?: string }) => (init?.method === 'POST' ? respond() : reachable(url, init as RequestInit)))
+}
+
 
 describe('/ai-sdk page: Retry under a stopped answer', () => {
   it('is offered on the newest stopped answer, not on one a newer message follows, and asks the SDK to regenerate it', async () => {
@@ -37,6 +54,50 @@ describe('/ai-sdk page: Retry under a stopped answer', () => {
     const root = page.mount()
     await settle()
     expect(retryButtons(root)).toHaveLength(1)
+    click(retryButtons(root)[0]!)
+    await settle()
+    const posted = page.posted.at(-1) as { trigger?: string, messages: UIMessage[] }
+    expect(posted.trigger).toBe('regenerate-message')
+    expect(posted.messages.map(message => message.id)).toEqual(['u1'])
+  })
+})
+
+describe('/ai-sdk page: a Retry the server refused', () => {
+  const refusals: Array<[string, () => Response, string]> = [
+    ['a 429 at the per-user limit', () => new Response('You already have 1 jobs running (limits.maxConcurrentJobsPerUser)', { status: 429 }), 'Too many of your answers are running'],
+    ['a 503', () => new Response('', { status: 503 }), 'The server had a problem'],
+  ]
+  for (const [name, respond, said] of refusals) {
+    for (const [ended, metadata] of [['failed', FAILED], ['stopped', STOPPED]] as const) {
+      it(`keeps the ${ended} answer and its Retry after ${name}, and says why`, async () => {
+        page.loaded = chat(metadata)
+        const root = page.mount()
+        await settle()
+        refusePosts(respond)
+        click(retryButtons(root)[0]!)
+        await settle()
+        expect(answerIds(root)).toEqual(['job-1'])
+        expect(allNodes(root).some(item => item.props['data-answer-end'] === ended)).toBe(true)
+        expect(retryButtons(root)).toHaveLength(1)
+        expect(alerts(root).some(text => text.includes(said))).toBe(true)
+      })
+    }
+  }
+
+  it('keeps the answer when the retry reached nothing, and asks again from it', async () => {
+    page.loaded = chat(FAILED)
+    const root = page.mount()
+    await settle()
+    const reachable = globalThis.fetch
+    refusePosts(() => {
+      throw new TypeError('Failed to fetch')
+    })
+    click(retryButtons(root)[0]!)
+    await settle()
+    expect(answerIds(root)).toEqual(['job-1'])
+    expect(alerts(root).some(text => text.includes('Couldn’t reach the server'))).toBe(true)
+
+    vi.stubGlobal('fetch', reachable)
     click(retryButtons(root)[0]!)
     await settle()
     const posted = page.posted.at(-1) as { trigger?: string, messages: UIMessage[] }

@@ -2,7 +2,10 @@
  * Retry under the /ai-sdk page's newest answer, stopped or failed where asking again can help, as
  * the main chat decides (lib/failure-kinds.ts; AiSdkMessage.vue shows it): the SDK's own
  * `regenerate()` drops the answer and asks its message again (docs/ai-sdk.md, "Regenerate and
- * edit").
+ * edit"). The SDK drops it before the request goes: a request the server refused (a 429 at the
+ * per-user limit, a 503) or that never reached it left the chat without the answer until a
+ * reload. Such a Retry puts the answer back, with its own Retry, and the page's error line says
+ * why the retry was refused, as the main chat's turn stays when its Retry is refused.
  */
 import type { ChatStatus, UIMessage } from 'ai'
 import type { Ref } from 'vue'
@@ -31,11 +34,17 @@ export interface AiSdkRetryOptions {
 
 /** `beforeRetry`: what a Retry does on the page before asking (notes cleared, the focus, following the answer). */
 export function useAiSdkRetry({ messages, status, error, postAnswered, regenerate, blocked }: AiSdkRetryOptions, beforeRetry: () => void) {
-  /** Retry under the newest answer: asked again. */
+  /** Retry under the newest answer: asked again; a refused request leaves the answer as it was. */
   async function retryAnswer(): Promise<void> {
     if (blocked()) return
     beforeRetry()
+    const before = messages.value
+    const answer = before.at(-1)
     await regenerate()
+    // Put back only over what the SDK left of the chat: a read or a delete meanwhile decides.
+    const now = messages.value
+    const dropped = answer?.role === 'assistant' && now.length === before.length - 1 && now.every((message, index) => message.id === before[index]?.id)
+    if (dropped && requestRefused(status.value, error.value, postAnswered.value)) messages.value = before
   }
   return { retryAnswer }
 }
