@@ -21,13 +21,14 @@ import { toolCallPosition } from '../../shared/tool-call-index'
 import type { BatchClock, BatchTarget } from './batch-clock'
 import type { PendingProgressUpdate } from './pending-progress'
 import { PendingProgress } from './pending-progress'
+import type { DeltaType } from './event-numbering'
+import { numberDelta, numberEvent } from './event-numbering'
 import type { PersistQueue } from './persist-queue'
 import { MAX_DELTA_ENVELOPE_BYTES } from './persist-queue'
 import { shortenEvent } from './event-size'
+import { createKeptTextEnds, keepTextEnd, readTextEnd } from './kept-text-end'
 import type { Viewer } from './viewer'
 import { closeViewer, deliver, eventFrame } from './viewer'
-
-type DeltaType = 'text-delta' | 'reasoning-delta'
 
 /** The most bytes one UTF-16 unit of text takes in an event's JSON (`\u0000`). */
 const MAX_JSON_BYTES_PER_UNIT = 6
@@ -70,8 +71,8 @@ export class LiveJob implements BatchTarget {
    * the reader holds is never changed; `peek` does not, for reads that do not keep it.
    */
   private owned = new WeakSet<object>()
-  /** What ends the content and the reasoning (the last delta, kept whole), and the length it was read at (`textEnd`). */
-  private readonly ends = { content: { text: '', length: 0 }, reasoning: { text: '', length: 0 } }
+  /** What ends the content and the reasoning, kept from each delta (`textEnd`; kept-text-end.ts). */
+  private readonly ends = createKeptTextEnds()
   /** The state before this run's first event. */
   readonly baseState: JobState
   /** Every committed event of this run, for replays to viewers on this instance. */
@@ -88,12 +89,15 @@ export class LiveJob implements BatchTarget {
   private committingProgress = false
   /** Longest delta text (UTF-16 units) that always fits the provider's batch limit. */
   private readonly maxDeltaChars: number
+  /** The lease epoch of this run, written into its events above 1 (event-numbering.ts). */
+  private readonly epoch: number
 
   constructor(private readonly options: LiveJobOptions) {
     // A run taken over holds the stored state under its own epoch from the start: a snapshot of it
     // must win over a viewer's state of the lost owner, whose seqs past the stored ones (text it
     // streamed but never stored) may be higher than this run's — with the old epoch it would not.
     const epoch = options.epoch ?? 1
+    this.epoch = epoch
     const state = epoch > (options.state.epoch ?? 1) ? { ...options.state, epoch } : options.state
     this.current = state
     this.baseState = state
@@ -123,13 +127,7 @@ export class LiveJob implements BatchTarget {
    * account for its length (the state a takeover started from).
    */
   textEnd(kind: 'content' | 'reasoning'): string {
-    const whole = this.current[kind]
-    const end = this.ends[kind]
-    if (end.length !== whole.length) {
-      end.text = whole.slice(-2)
-      end.length = whole.length
-    }
-    return end.text.length > 2 ? end.text.slice(-2) : end.text
+    return readTextEnd(this.ends[kind], this.current[kind])
   }
 
   /** True once `job-end` is stored and reported. */
@@ -274,27 +272,8 @@ export class LiveJob implements BatchTarget {
       const text = pending.text.slice(start, end)
       start = end
       const base = pending.type === 'text-delta' ? this.current.content : this.current.reasoning
-      this.apply(this.numberDelta(pending.type, base.length, text, pending.nodeId))
+      this.apply(numberDelta(pending.type, base.length, text, pending.nodeId, this.current.seq + 1, this.options.now(), this.epoch))
     }
-  }
-
-  /** Numbers a payload as the next event (with this run's epoch after a takeover). */
-  private number(payload: JobEventPayload & { nodeId?: string }): JobEvent {
-    const epoch = this.options.epoch ?? 1
-    return { ...payload, seq: this.current.seq + 1, at: this.options.now(), ...(epoch > 1 ? { epoch } : {}) } as JobEvent
-  }
-
-  /**
-   * `number` for a delta, built field by field: the same fields in the same order, but one object
-   * shape for every plain delta (no copy of a payload object per event).
-   */
-  private numberDelta(type: DeltaType, offset: number, text: string, nodeId: string | undefined): JobEvent {
-    const seq = this.current.seq + 1
-    const at = this.options.now()
-    const event = (nodeId ? { type, offset, text, nodeId, seq, at } : { type, offset, text, seq, at }) as JobEvent
-    const epoch = this.options.epoch ?? 1
-    if (epoch > 1) event.epoch = epoch
-    return event
   }
 
   /**
@@ -310,7 +289,7 @@ export class LiveJob implements BatchTarget {
     if (payload.type === 'tool-result') this.pendingProgress.drop(payload.id)
     if (!isDeltaEvent(payload)) this.flush()
     if (this.endEvent) return null
-    let event = this.number(payload)
+    let event = numberEvent(payload, this.current.seq + 1, this.options.now(), this.epoch)
     const { maxEventBytes } = this.options.persist
     const bytes = isDeltaEvent(event) ? 0 : this.options.persist.sizeOf(event)
     if (bytes > maxEventBytes) {
@@ -330,7 +309,7 @@ export class LiveJob implements BatchTarget {
   end(payload: JobEndPayload): JobEvent | null {
     if (this.endEvent) return null
     this.flush()
-    this.endEvent = this.number(payload)
+    this.endEvent = numberEvent(payload, this.current.seq + 1, this.options.now(), this.epoch)
     this.options.persist.push(this.endEvent)
     return this.endEvent
   }
@@ -356,7 +335,8 @@ export class LiveJob implements BatchTarget {
     const kind = event.type === 'text-delta' ? 'content' : event.type === 'reasoning-delta' ? 'reasoning' : null
     const before = kind ? this.current[kind].length : 0
     this.current = applyTo(this.current, event, this.owned)
-    if (kind && 'text' in event) this.keepEnd(kind, before, event.text)
+    // The kept end moves on in place (kept-text-end.ts): no object per event.
+    if (kind && 'text' in event) keepTextEnd(this.ends[kind], before, this.current[kind].length, event.text)
     this.events.push(event)
     if (persist) this.options.persist.push(event)
     if (this.viewers.size > 0) {
@@ -368,19 +348,6 @@ export class LiveJob implements BatchTarget {
       }
     }
     this.options.onCommit?.(event)
-  }
-
-  /**
-   * Moves the kept end of the text on by a delta appended at its end (what `textEnd` reads), in
-   * place: the end is this job's alone (it hands out only its text), so no object per event.
-   */
-  private keepEnd(kind: 'content' | 'reasoning', before: number, text: string): void {
-    const end = this.ends[kind]
-    const length = this.current[kind].length
-    if (end.length !== before || length !== before + text.length) return
-    // A delta of two units or more ends as the text does: kept whole, cut when read (`textEnd`).
-    end.text = text.length >= 2 ? text : (end.text + text).slice(-2)
-    end.length = length
   }
 
   /** Removes a viewer (its stream closed). */
