@@ -25,6 +25,15 @@ export function storeRefusedReason(): JobAbortedError {
   return new JobAbortedError('store-refused', 'The job store refused this job\'s events with an error that sending them again cannot get past (logged on the server with the job id): the job was stopped, and what the store had taken is kept')
 }
 
+/**
+ * Logs that the store refused a write of the job for good, once the job ends for it (`store-refused`):
+ * at the refusal when the end was not decided yet (run-manager.ts), else once the end written alone
+ * says so — the write given up may have landed after all, and the job then ends with the end stored.
+ */
+export function logStoreRefused(logger: Logger, jobId: string, error: unknown): void {
+  logger.error('the job store refused a write of the job for good; the job ends failed', { jobId, error })
+}
+
 /** What ending a run needs from its engine. */
 export interface RunEndOptions {
   logger: Logger
@@ -68,6 +77,10 @@ export function createRunEnd(options: RunEndOptions): (run: JobRun, outcome: Run
         // The write given up had landed after all (only its reply was lost): the job's end is the one
         // of this run's the store holds, not the one alone — reported as stored (it wins), once.
         const own = run.persist.ownEndStored
+        // A refusal after the end was decided is logged only now, and only if the job does end refused
+        // here: not when the end stored is another (a completed one that landed) or the job is handed off.
+        const endsRefused = (own?.type === 'job-end' ? own : outcome).error?.code === 'store-refused'
+        if (decided.error?.code !== 'store-refused' && endsRefused && (stored === 'stored' || stored === 'failed')) logStoreRefused(logger, run.record.id, run.persist.refusal)
         if (own?.type === 'job-end') {
           outcome = own.status === decided.status && own.error?.code === decided.error?.code ? decided : { status: own.status, ...(own.error ? { error: own.error } : {}) }
           // At the seq viewers expect, as the end alone is (the store numbers that one after what it holds).

@@ -38,7 +38,7 @@ import { STUCK_END_LEASE_PERIODS } from './stuck-end-write'
 import { storeAnswers } from './providers/instrument-provider'
 import { settleEndStored } from './end-stored'
 import { announceLostJob } from './lost-job'
-import { createRunEnd, storeRefusedReason } from './run-end'
+import { createRunEnd, logStoreRefused, storeRefusedReason } from './run-end'
 import { creatingRequestIdOf } from './creating-request-id'
 import { workflowAnswerReader } from './workflows/answer-as-read'
 import type { WorkflowRegistry } from './workflows/types'
@@ -204,7 +204,8 @@ export function createRunManager(options: RunManagerOptions) {
       stuckEnd: { afterMs: STUCK_END_LEASE_PERIODS * config.lease.durationMs, storeAnswers },
       // Refused for good (store-refused.ts): not retried; the job ends failed, its end written alone (run-end.ts).
       onFailed: (error) => {
-        logger.error('the job store refused a write of the job for good; the job ends failed', { jobId: record.id, error })
+        // An end decided already is logged refused by run-end.ts, if the job does end so (the write given up may have landed).
+        if (!run.ending) logStoreRefused(logger, record.id, error)
         void abortRun(run, storeRefusedReason())
       },
     })

@@ -161,13 +161,16 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(lines.filter(line => line.message.includes('had stored the write it was given up on'))).toEqual([
       expect.objectContaining({ fields: { jobId: job.id, status: 'completed' } }),
     ])
+    // Before: 'the job store refused a write of the job for good; the job ends failed' came first,
+    // logged when the write was given up — but the job ends with the end it stored, completed.
+    expect(lines.filter(line => line.message.includes('refused a write of the job for good'))).toEqual([])
     expect(lines.some(line => line.message.includes('stopping the local run'))).toBe(false)
     expect(useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0).toBe(handedOffBefore)
     await engine.dispose()
   })
 
   it('still hands the job off when the end stored is another instance\'s (it took the job over)', async () => {
-    const { engine, provider, ended, runJob } = landingEngine(events => events.map(event => (event.type === 'job-end' ? { ...event, status: 'failed', error: { code: 'owner-lost', message: 'The server running this job stopped.' }, epoch: 2 } : event)))
+    const { engine, provider, lines, ended, runJob } = landingEngine(events => events.map(event => (event.type === 'job-end' ? { ...event, status: 'failed', error: { code: 'owner-lost', message: 'The server running this job stopped.' }, epoch: 2 } : event)))
     const handedOff = () => useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0
     const before = handedOff()
     const { job, sink, settled } = await runJob()
@@ -178,6 +181,8 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(sink.closed).toBe(true)
     expect(ended).toEqual([])
     expect(handedOff()).toBe(before + 1)
+    // Nor does it end failed here: the hand-off is logged ('stopping the local run'), not a refusal that ends it.
+    expect(lines.filter(line => line.message.includes('refused a write of the job for good'))).toEqual([])
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
     await engine.dispose()
   })
@@ -193,6 +198,12 @@ describe('a decided end behind a write that keeps failing while the store answer
     expect(notes.filter(note => note === 'job-end')).toHaveLength(1)
     expect(ended).toEqual(['failed'])
     expect(engine.stats()).toMatchObject({ runs: 0, jobTimers: 0 })
+    // The job does end refused (the end alone it stored says so): the refusal is logged once, before the end stored.
+    const refusedAt = lines.findIndex(line => line.message.includes('refused a write of the job for good'))
+    expect(lines.filter(line => line.message.includes('refused a write of the job for good'))).toEqual([
+      expect.objectContaining({ fields: expect.objectContaining({ jobId: job.id, error: expect.objectContaining({ name: 'StuckWriteError' }) }) }),
+    ])
+    expect(refusedAt).toBeLessThan(lines.findIndex(line => line.message.includes('had stored the write it was given up on')))
     expect(lines.filter(line => line.message.includes('had stored the write it was given up on'))).toHaveLength(1)
     expect(useMetrics().snapshot().counters['runs_handed_off_total{cause="write-refused"}'] ?? 0).toBe(handedOffBefore)
     await engine.dispose()
