@@ -12,7 +12,8 @@ import type { ComposableApp } from './composable-app'
 import { mountDemoComponent } from './demo-component'
 import { stubAiSdkPageGlobals } from './ai-sdk-page-globals'
 import type { FakeNode } from './demo-client-render'
-import { mountClient, stubDocument, withClientTemplate } from './demo-client-render'
+import { allNodes, mountClient, stubDocument, withClientTemplate } from './demo-client-render'
+import { click } from './ai-sdk-composer'
 import AiSdkPageSsr from '../../demo/app/pages/ai-sdk.vue'
 import AiSdkToolPartSsr from '../../demo/app/components/AiSdkToolPart.vue'
 import AiSdkTextPartSsr from '../../demo/app/components/AiSdkTextPart.vue'
@@ -47,6 +48,19 @@ export interface PageWorld {
   answer: (text: string, close?: boolean) => void
   /** Mounts the page; returns its root. */
   mount: () => FakeNode
+}
+
+/** The page's Retry buttons under answers. */
+export function retryButtons(root: FakeNode): FakeNode[] {
+  return allNodes(root).filter(item => item.tag === 'button' && String(item.props.class ?? '').includes('retry-answer'))
+}
+
+/** Clicks the first Retry under an answer and returns what the SDK posted for it (its trigger and the messages' ids). */
+export async function retryFirstAnswer(page: PageWorld, root: FakeNode): Promise<{ trigger?: string, ids: string[] }> {
+  click(retryButtons(root)[0]!)
+  await settle()
+  const posted = page.posted.at(-1) as { trigger?: string, messages: UIMessage[] }
+  return { trigger: posted.trigger, ids: posted.messages.map(message => message.id) }
 }
 
 /** Lets the streams, the SDK and Vue's watchers run (no timers involved). */

@@ -12,7 +12,7 @@ import type { UIMessage } from 'ai'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes, textOf } from '../support/demo-client-render'
 import { click } from '../support/ai-sdk-composer'
-import { settle, usePage } from '../support/ai-sdk-page'
+import { retryButtons, retryFirstAnswer, settle, usePage } from '../support/ai-sdk-page'
 
 const page = usePage()
 
@@ -26,9 +26,6 @@ function chat(metadata: unknown): UIMessage[] {
 const STOPPED = { ended: 'aborted' }
 const FAILED = { ended: 'failed', error: 'The model endpoint answered HTTP 503: busy', code: 'upstream-http', httpStatus: 503 }
 
-function retryButtons(root: FakeNode): FakeNode[] {
-  return allNodes(root).filter(item => item.tag === 'button' && String(item.props.class ?? '').includes('retry-answer'))
-}
 function answerIds(root: FakeNode): unknown[] {
   return allNodes(root).filter(item => item.props['data-role'] === 'assistant').map(item => item.props['data-message-id'])
 }
@@ -54,11 +51,7 @@ describe('/ai-sdk page: Retry under a stopped answer', () => {
     const root = page.mount()
     await settle()
     expect(retryButtons(root)).toHaveLength(1)
-    click(retryButtons(root)[0]!)
-    await settle()
-    const posted = page.posted.at(-1) as { trigger?: string, messages: UIMessage[] }
-    expect(posted.trigger).toBe('regenerate-message')
-    expect(posted.messages.map(message => message.id)).toEqual(['u1'])
+    expect(await retryFirstAnswer(page, root)).toEqual({ trigger: 'regenerate-message', ids: ['u1'] })
   })
 })
 
@@ -98,10 +91,6 @@ describe('/ai-sdk page: a Retry the server refused', () => {
     expect(alerts(root).some(text => text.includes('Couldn’t reach the server'))).toBe(true)
 
     vi.stubGlobal('fetch', reachable)
-    click(retryButtons(root)[0]!)
-    await settle()
-    const posted = page.posted.at(-1) as { trigger?: string, messages: UIMessage[] }
-    expect(posted.trigger).toBe('regenerate-message')
-    expect(posted.messages.map(message => message.id)).toEqual(['u1'])
+    expect(await retryFirstAnswer(page, root)).toEqual({ trigger: 'regenerate-message', ids: ['u1'] })
   })
 })

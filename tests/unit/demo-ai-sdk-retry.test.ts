@@ -14,7 +14,7 @@ import { formatChunk } from '../../server/lib/ai-sdk/ui-chunks'
 import type { FakeNode } from '../support/demo-client-render'
 import { allNodes } from '../support/demo-client-render'
 import { click, submitMessage, typeMessage } from '../support/ai-sdk-composer'
-import { settle, usePage } from '../support/ai-sdk-page'
+import { retryButtons, retryFirstAnswer, settle, usePage } from '../support/ai-sdk-page'
 
 vi.stubGlobal('defineNitroPlugin', (plugin: unknown) => plugin)
 const plugin = (await import('../../demo/server/plugins/answer-end-metadata')).default as unknown as (app: unknown) => void
@@ -43,9 +43,6 @@ function failedChat(error: JobError): UIMessage[] {
   ]
 }
 
-function retryButtons(root: FakeNode): FakeNode[] {
-  return allNodes(root).filter(item => item.tag === 'button' && String(item.props.class ?? '').includes('retry-answer'))
-}
 
 /** The error the failure note shows (its sentence is FailureNote's, for that error). */
 function noteErrors(root: FakeNode): unknown[] {
@@ -65,11 +62,7 @@ describe('/ai-sdk page: Retry under a failed answer', () => {
       await settle()
       expect(noteErrors(root)).toEqual([expect.objectContaining({ code: 'upstream-http', httpStatus: status })])
       expect(retryButtons(root)).toHaveLength(1)
-      click(retryButtons(root)[0]!)
-      await settle()
-      const posted = page.posted.at(-1) as { trigger?: string, messages: UIMessage[] }
-      expect(posted.trigger).toBe('regenerate-message')
-      expect(posted.messages.map(message => message.id)).toEqual(['u1'])
+      expect(await retryFirstAnswer(page, root)).toEqual({ trigger: 'regenerate-message', ids: ['u1'] })
       // The failed answer leaves for the new one, which is on its way.
       expect(retryButtons(root)).toEqual([])
     }

@@ -27,6 +27,15 @@ const LEASE_MS = 15_000
 
 const STUCK_MS = STUCK_END_LEASE_PERIODS * LEASE_MS
 
+/** A chat that writes "Hello " and, a moment later, "bad" (the text the failing stores refuse). */
+const HELLO_THEN_BAD: NonNullable<Parameters<typeof createTestEngine>[0]>['runners'] = {
+  async chat(context) {
+    context.text('Hello ')
+    await new Promise(resolve => setTimeout(resolve, 200))
+    context.text('bad')
+  },
+}
+
 /**
  * An engine whose store throws `Server Error` on every append holding `bad` text; the first such
  * append `STUCK_MS` after the first is applied and throws all the same (its reply lost), as the
@@ -70,13 +79,7 @@ function landingEngine(landed: (events: JobEvent[]) => JobEvent[], options: { en
       })
       return instrumented = instrumentProvider(landing, createMetrics())
     },
-    runners: {
-      async chat(context) {
-        context.text('Hello ')
-        await new Promise(resolve => setTimeout(resolve, 200))
-        context.text('bad')
-      },
-    },
+    runners: HELLO_THEN_BAD,
   })
   /** Runs a job with a viewer and the user's notifications until it settles (the store answering meanwhile). */
   async function runJob() {
@@ -117,13 +120,7 @@ describe('a decided end behind a write that keeps failing while the store answer
         })
         return instrumented = instrumentProvider(failing, createMetrics())
       },
-      runners: {
-        async chat(context) {
-          context.text('Hello ')
-          await new Promise(resolve => setTimeout(resolve, 200))
-          context.text('bad')
-        },
-      },
+      runners: HELLO_THEN_BAD,
     })
     const { job } = await engine.createJob('u1', { request: chatRequest })
     const sink = createRecordingSink()
