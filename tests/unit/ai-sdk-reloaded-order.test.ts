@@ -9,18 +9,17 @@
  * events too) dropped an ended call's progress part the live client kept.
  * The live message is the SDK's own (`Chat` over the stock transport, real routes).
  */
-import { DefaultChatTransport, readUIMessageStream } from 'ai'
+import { DefaultChatTransport } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
-import type { JobEvent } from '../../shared/events'
-import { createJobState, reduceEvents } from '../../shared/reducer'
-import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
+import { reduceEvents } from '../../shared/reducer'
 import { partsFromChunks } from '../../server/lib/ai-sdk/ui-parts'
-import type { JobProvider } from '../../server/lib/providers/types'
 import type { RunContext } from '../../server/lib/run-context'
 import { useServedRoutes } from '../support/route-app'
+import { createCutLogStore } from '../support/cut-log-store'
 import { sdkMessage } from '../support/sdk-message'
+import { frameOf, liveSdkMessage, storedJobChunks } from '../support/stored-job-chunks'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
 
@@ -47,21 +46,10 @@ async function thinksTwice(context: RunContext): Promise<void> {
   context.emit({ type: 'step-end', step: 2, finishReason: 'stop' })
 }
 
-/** While set, the store says it does not hold the log from its start: every catch-up is a snapshot. */
-let logCut = false
-let store: JobProvider
-function cutLog(provider: JobProvider): JobProvider {
-  store = provider
-  return new Proxy(provider, {
-    get(target, key, receiver) {
-      if (key === 'readEvents') return async (id: string, afterSeq: number) => (logCut ? { events: [], complete: false } : await target.readEvents(id, afterSeq))
-      const value = Reflect.get(target, key, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-}
+/** While `log.cut` is set, every catch-up is a snapshot (cut-log-store.ts). */
+const log = createCutLogStore()
 
-const app = useServedRoutes({ runners: { chat: thinksTwice as never }, wrap: cutLog })
+const app = useServedRoutes({ runners: { chat: thinksTwice as never }, wrap: log.wrap })
 
 async function chatLive(chatId: string): Promise<UIMessage[]> {
   const chat = new Chat<UIMessage>({ id: chatId, transport: new DefaultChatTransport({ api: `${app.base}/api/jobs/chat` }) })
@@ -96,26 +84,20 @@ describe('a reloaded chat keeps a round\'s order and an ended call\'s progress',
 
   it('from a snapshot (the log not held from its start): the messages route', async () => {
     const live = await chatLive('chat-order-snapshot')
-    logCut = true
+    log.cut = true
     try {
       // Before: ['step-start', 'reasoning', 'text', 'tool-crawl_site', 'tool-crawl_site', 'step-start', 'text'], the reasoning in one part.
       expect(await messagesRoute('chat-order-snapshot')).toEqual(live)
     }
     finally {
-      logCut = false
+      log.cut = false
     }
   })
 
   it('a snapshot at every point of the log, then the events after it, read back by the SDK, is the message the events give', async () => {
     await chatLive('chat-order-mapped')
     const jobId = (await messagesRoute('chat-order-mapped'))[1]!.id
-    const events = (await store.readEvents(jobId, 0))!.events as JobEvent[]
-    const empty = () => createJobState({ id: jobId, type: 'chat', createdAt: 0 })
-    const map = (frames: Array<{ event: string, id: number, data: unknown }>) => {
-      const mapper = createUiChunkMapper({ messageId: jobId, known: empty() })
-      return [...mapper.start(), ...frames.flatMap(frame => mapper.frame(frame as never))]
-    }
-    const frameOf = (event: JobEvent) => ({ event: event.type, id: event.seq, data: event })
+    const { events, empty, map, beforeEnd } = await storedJobChunks(log.store, jobId)
     const whole = await sdkMessage(map(events.map(frameOf)))
     for (let cut = 1; cut < events.length; cut++) {
       const snapshot = reduceEvents(empty(), events.slice(0, cut))
@@ -125,10 +107,6 @@ describe('a reloaded chat keeps a round\'s order and an ended call\'s progress',
       expect(partsFromChunks(chunks)).toEqual(read.parts)
     }
     // The stream as the SDK reads it live, chunk by chunk.
-    const before = reduceEvents(empty(), events.slice(0, -1))
-    const fromSnapshot = map([{ event: 'snapshot', id: before.seq, data: before }, frameOf(events.at(-1)!)])
-    let built: UIMessage | undefined
-    for await (const message of readUIMessageStream<UIMessage>({ stream: new ReadableStream({ start(controller) { for (const chunk of fromSnapshot) controller.enqueue(chunk as never); controller.close() } }) })) built = message
-    expect(JSON.parse(JSON.stringify(built))).toEqual(whole)
+    expect(await liveSdkMessage(beforeEnd())).toEqual(whole)
   })
 })

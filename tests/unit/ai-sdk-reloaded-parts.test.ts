@@ -11,24 +11,22 @@
  * `reasoningSeq`), and a snapshot is laid out round by round — each round's message metadata asked
  * with the state as that round ended, as live (the whole messages are compared, metadata included).
  */
-import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStream } from 'ai'
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai'
 import type { UIMessage } from 'ai'
 import { Chat } from '@ai-sdk/vue'
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import type { JobEvent } from '../../shared/events'
-import { createJobState, reduceEvents } from '../../shared/reducer'
-import { createUiChunkMapper } from '../../server/lib/ai-sdk/chunk-mapper'
 import { partsFromChunks } from '../../server/lib/ai-sdk/ui-parts'
 import { runChatJob } from '../../server/lib/executor/run-chat-job'
 import type { ModelClient, ModelEvent } from '../../server/lib/model/types'
 import type { EngineHooks } from '../../server/lib/engine-types'
-import type { JobProvider } from '../../server/lib/providers/types'
 import { createToolRegistry } from '../../server/lib/tools/registry'
 import { defineTool } from '../../server/utils/define-tool'
 import { readChatMessages } from '../../server/utils/background-jobs'
 import { useServedRoutes } from '../support/route-app'
+import { createCutLogStore } from '../support/cut-log-store'
 import { sdkMessage } from '../support/sdk-message'
+import { frameOf, liveSdkMessage, storedJobChunks } from '../support/stored-job-chunks'
 import { textStep, toolStep } from '../support/step-model'
 
 vi.mock('nitropack/runtime', () => import('../support/nitro-runtime-mock'))
@@ -51,19 +49,8 @@ const tools = createToolRegistry([
   defineTool({ name: 'delete_file', description: 'Deletes a file', parameters: z.object({ path: z.string() }), needsApproval: true, execute: ({ path }) => ({ deleted: path }) }),
 ])
 
-/** While set, the store says it does not hold the log from its start: every catch-up is a snapshot. */
-let logCut = false
-let store: JobProvider
-function cutLog(provider: JobProvider): JobProvider {
-  store = provider
-  return new Proxy(provider, {
-    get(target, key, receiver) {
-      if (key === 'readEvents') return async (id: string, afterSeq: number) => (logCut ? { events: [], complete: false } : await target.readEvents(id, afterSeq))
-      const value = Reflect.get(target, key, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-}
+/** While `log.cut` is set, every catch-up is a snapshot (cut-log-store.ts). */
+const log = createCutLogStore()
 
 /** Each round's end names the round and how far the text was then: the metadata a reload must ask for each round as the live stream did. */
 const hooks: EngineHooks = {
@@ -72,7 +59,7 @@ const hooks: EngineHooks = {
   },
 }
 
-const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools, wrap: cutLog, hooks })
+const app = useServedRoutes({ runners: { chat: runChatJob }, model, tools, wrap: log.wrap, hooks })
 
 /** The chat answered live by the SDK's own `Chat` (three rounds, one approval), and its answer as the SDK built it. */
 async function chatLive(chatId: string): Promise<UIMessage[]> {
@@ -104,35 +91,27 @@ describe('a reloaded chat has the parts the live client built', () => {
 
   it('from a snapshot (the log not held from its start): the messages route, readChatMessages and a replay built by the SDK', async () => {
     const live = await chatLive('chat-reloaded-snapshot')
-    logCut = true
+    log.cut = true
     try {
       // Before: ['reasoning', 'tool-get_time', 'tool-delete_file', 'text'], the rounds gone.
       expect(await messagesRoute('chat-reloaded-snapshot')).toEqual(live)
       expect(await readChatMessages('user-1', 'chat-reloaded-snapshot')).toEqual(live)
     }
     finally {
-      logCut = false
+      log.cut = false
     }
   })
 
   it('a snapshot of a log read whole, mapped and read back by the SDK, is the message its events give', async () => {
     await chatLive('chat-reloaded-mapped')
     const jobId = (await messagesRoute('chat-reloaded-mapped'))[1]!.id
-    const events = (await store.readEvents(jobId, 0))!.events as JobEvent[]
-    const empty = () => createJobState({ id: jobId, type: 'chat', createdAt: 0 })
-    const map = (frames: Array<{ event: string, id: number, data: unknown }>) => {
-      const mapper = createUiChunkMapper({ messageId: jobId, known: empty() })
-      return [...mapper.start(), ...frames.flatMap(frame => mapper.frame(frame as never))]
-    }
-    const fromEvents = map(events.map(event => ({ event: event.type, id: event.seq, data: event })))
-    const beforeEnd = reduceEvents(empty(), events.slice(0, -1))
-    const fromSnapshot = map([{ event: 'snapshot', id: beforeEnd.seq, data: beforeEnd }, { event: 'job-end', id: events.at(-1)!.seq, data: events.at(-1) }])
+    const { events, map, beforeEnd } = await storedJobChunks(log.store, jobId)
+    const fromEvents = map(events.map(frameOf))
+    const fromSnapshot = beforeEnd()
     const read = await sdkMessage(fromSnapshot)
     expect(read).toEqual(await sdkMessage(fromEvents))
     expect(partsFromChunks(fromSnapshot)).toEqual(read.parts)
     // The stream as the SDK reads it live, chunk by chunk.
-    let built: UIMessage | undefined
-    for await (const message of readUIMessageStream<UIMessage>({ stream: new ReadableStream({ start(controller) { for (const chunk of fromSnapshot) controller.enqueue(chunk as never); controller.close() } }) })) built = message
-    expect(JSON.parse(JSON.stringify(built))).toEqual(read)
+    expect(await liveSdkMessage(fromSnapshot)).toEqual(read)
   })
 })

@@ -11,28 +11,14 @@ import { ProviderUnavailableError } from '../../server/lib/errors'
 import { StoreRefusedError } from '../../server/lib/providers/store-refused'
 import type { AppendResult, JobProvider } from '../../server/lib/providers/types'
 import { createTimerSet } from '../../server/lib/timers'
+import { failingAppendStore } from '../support/failing-append-store'
 
 const text = (seq: number, offset: number, value: string): JobEvent => ({ type: 'text-delta', seq, at: 1, offset, text: value })
 const end = (seq: number, status: 'completed' | 'failed' = 'failed'): JobEvent => ({ type: 'job-end', seq, at: 1, status, metrics: emptyMetrics() })
 
 /** A store that refuses for good every append holding an event `refuse` picks; counts every call. */
 function refusingProvider(refuse: (event: JobEvent) => boolean) {
-  const stored: JobEvent[] = []
-  let calls = 0
-  const provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'> = {
-    async readEvents(_id, afterSeq) {
-      return { events: stored.filter(event => event.seq > afterSeq), complete: true }
-    },
-    async appendEvents(_id, events): Promise<AppendResult> {
-      calls++
-      if (events.some(refuse)) throw new StoreRefusedError('test', 'WRONGTYPE Operation against a key holding the wrong kind of value')
-      const lastSeq = stored.at(-1)?.seq ?? 0
-      if ((events[0]!.fromSeq ?? events[0]!.seq) !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
-      stored.push(...events)
-      return { ok: true, lastSeq: events.at(-1)!.seq }
-    },
-  }
-  return { provider, stored, calls: () => calls }
+  return failingAppendStore(events => events.some(refuse) ? new StoreRefusedError('test', 'WRONGTYPE Operation against a key holding the wrong kind of value') : undefined)
 }
 
 function queueOver(provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'>) {

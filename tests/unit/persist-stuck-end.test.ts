@@ -14,6 +14,7 @@ import { isStoreRefusal } from '../../server/lib/providers/store-refused'
 import type { AppendRefusal, AppendResult, JobProvider } from '../../server/lib/providers/types'
 import { StuckWriteError } from '../../server/lib/stuck-end-write'
 import { createTimerSet } from '../../server/lib/timers'
+import { failingAppendStore } from '../support/failing-append-store'
 
 const LEASE_MS = 15_000
 const AFTER_MS = 3 * LEASE_MS
@@ -22,22 +23,7 @@ const end = (seq: number): JobEvent => ({ type: 'job-end', seq, at: 1, status: '
 
 /** A store whose every append holding `poisoned` text throws `Server Error`; the others land. */
 function serverErrorStore(poisoned: string) {
-  const stored: JobEvent[] = []
-  let calls = 0
-  const provider: Pick<JobProvider, 'appendEvents' | 'maxBatchBytes' | 'readEvents'> = {
-    async readEvents(_id, afterSeq) {
-      return { events: stored.filter(event => event.seq > afterSeq), complete: true }
-    },
-    async appendEvents(_id, events): Promise<AppendResult> {
-      calls++
-      if (events.some(event => event.type === 'text-delta' && event.text.includes(poisoned))) throw new Error('[Request ID: 1] Server Error')
-      const lastSeq = stored.at(-1)?.seq ?? 0
-      if ((events[0]!.fromSeq ?? events[0]!.seq) !== lastSeq + 1) return { ok: false, reason: 'seq-conflict', lastSeq }
-      stored.push(...events)
-      return { ok: true, lastSeq: events.at(-1)!.seq }
-    },
-  }
-  return { provider, stored, calls: () => calls }
+  return failingAppendStore(events => events.some(event => event.type === 'text-delta' && event.text.includes(poisoned)) ? new Error('[Request ID: 1] Server Error') : undefined)
 }
 
 /**

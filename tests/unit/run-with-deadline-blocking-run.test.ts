@@ -5,23 +5,16 @@
  * call counted `completed` (or `failed`). The clock is moved by the run itself (performance.now
  * mocked), so nothing waits for real.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runWithDeadline } from '../../server/lib/executor/run-with-deadline'
 import { createTimerSet } from '../../server/lib/timers'
+import { useFakePerformanceNow } from '../support/fake-performance-now'
 
-let clockMs = 1_000
-
-beforeEach(() => {
-  clockMs = 1_000
-  vi.spyOn(performance, 'now').mockImplementation(() => clockMs)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const clock = useFakePerformanceNow()
 
 /** A run that keeps the thread for `busyMs` (the clock moves; no timer can run), then answers or throws. */
 const blocking = (busyMs: number, answer: 'value' | 'throw') => async () => {
-  clockMs += busyMs
+  clock.ms += busyMs
   if (answer === 'throw') throw new Error('done spinning')
   return 'result'
 }
@@ -45,7 +38,7 @@ describe('runWithDeadline, a run that holds the thread', () => {
   it('an abort of the job still wins over the time limit', async () => {
     const controller = new AbortController()
     const run = async () => {
-      clockMs += 10_000
+      clock.ms += 10_000
       controller.abort(new Error('aborted by its user'))
       return 'result'
     }
@@ -55,7 +48,7 @@ describe('runWithDeadline, a run that holds the thread', () => {
   it('an isolated call (waitMs) is not judged by the server\'s clock: its worker is stopped at the limit', async () => {
     const run = async (_signal: AbortSignal, started: () => void) => {
       started()
-      clockMs += 10_000
+      clock.ms += 10_000
       return 'result'
     }
     expect(await runWithDeadline(run, { jobSignal: new AbortController().signal, timeoutMs: 5_000, timers: createTimerSet(), waitMs: 30_000 })).toEqual({ kind: 'completed', value: 'result' })

@@ -5,22 +5,15 @@
  * limit's timer could not run until the loop ended, the result was read first, and the call was
  * `completed` with it. The clock is moved by the tool (performance.now mocked): nothing spins.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { executeToolCall } from '../../server/lib/executor/execute-tool'
 import { defineTool } from '../../server/utils/define-tool'
 import { createFakeRunContext } from '../support/fake-run-context'
 import { createStepModel } from '../support/step-model'
+import { useFakePerformanceNow } from '../support/fake-performance-now'
 
-let clockMs = 1_000
-
-beforeEach(() => {
-  clockMs = 1_000
-  vi.spyOn(performance, 'now').mockImplementation(() => clockMs)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const clock = useFakePerformanceNow()
 
 /** A tool that keeps the thread for `busyMs` (the clock moves while no timer can run), then answers. */
 const spinning = (busyMs: number) => defineTool({
@@ -29,7 +22,7 @@ const spinning = (busyMs: number) => defineTool({
   parameters: z.object({}),
   timeoutMs: 5_000,
   execute: () => {
-    clockMs += busyMs
+    clock.ms += busyMs
     return { matched: true }
   },
 })
