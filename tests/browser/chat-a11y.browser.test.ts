@@ -13,10 +13,12 @@ import type { Page } from 'playwright-core'
 import { speakableText } from '../../demo/app/lib/announcements'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { openChat as openChatPage, send, serverState, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+import { openChat as openChatPage, openSharedChat as openSharedChatPage, send, serverState, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
+/** The chat loaded anew as the user the file's tests share: for a test about what a page does, not about a new user. */
+const openSharedChat = (look: BrowserLook = {}): Promise<Page> => openSharedChatPage(demo, look)
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const PHONE_375 = { width: 375, height: 740 }
@@ -112,7 +114,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('reads a streaming answer out once, a sentence at a time, and a finished one not at all after a reload', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     await recordAnnouncements(page)
     const jobId = await send(page, LONG_PROMPT)
     await waitForStatus(page, jobId, 'completed')
@@ -144,7 +146,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('puts focus in the composer after "New thread", an answered approval, and a thread chosen in the list', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     const first = await send(page, 'Hello there')
     await waitForStatus(page, first, 'completed')
     const firstThread = page.url()
@@ -235,7 +237,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('on a touch screen a thread opened from the list takes focus itself, not the box (no on-screen keyboard popping up)', async () => {
-    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const page = await openSharedChat({ viewport: PHONE_375, touch: true })
     const jobId = await send(page, 'Hello from a touch screen')
     await waitForStatus(page, jobId, 'completed')
     const thread = page.url()
@@ -254,7 +256,7 @@ describe('demo chat: keyboard and screen reader', () => {
   it('"+ New thread" in the phone\'s drawer on a new thread leaves the focus in the page: the box from a keyboard, the thread on a touch screen', async () => {
     // The page behind the open drawer is inert: the box could not take the focus while the drawer
     // was still open, and the link kept it only until the closed drawer hid it (focus on the body).
-    const page = await openChat({ viewport: PHONE_375 })
+    const page = await openSharedChat({ viewport: PHONE_375 })
     const toggle = page.getByRole('button', { name: 'Threads' })
     await toggle.click()
     await page.locator('#thread-sidebar .new-thread').focus()
@@ -262,7 +264,7 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await toggle.getAttribute('aria-expanded')).toBe('false')
     await waitForComposerFocus(page)
 
-    const touch = await openChat({ viewport: PHONE_375, touch: true })
+    const touch = await openSharedChat({ viewport: PHONE_375, touch: true })
     await touch.getByRole('button', { name: 'Threads' }).tap()
     await touch.locator('#thread-sidebar .new-thread').tap()
     await touch.waitForFunction(() => document.activeElement?.closest('section.thread') !== null, null, { timeout: WAIT_MS })
@@ -270,7 +272,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('on a touch screen an approval tapped leaves the focus in the thread, not the box (no on-screen keyboard over the answer)', async () => {
-    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const page = await openSharedChat({ viewport: PHONE_375, touch: true })
     const jobId = await send(page, 'Please delete a file')
     await waitForStatus(page, jobId, 'waiting')
     await page.locator(`.turn[data-job-id="${jobId}"] .input-prompt`).getByRole('button', { name: 'Approve' }).tap()
@@ -280,7 +282,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('on a touch screen Stop tapped leaves the focus in the thread, not the box (no on-screen keyboard over the answer)', async () => {
-    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const page = await openSharedChat({ viewport: PHONE_375, touch: true })
     const jobId = await send(page, LONG_PROMPT)
     await waitForAnswerChars(page, jobId, 60)
     await page.locator('.composer-stop').tap()
@@ -290,7 +292,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('on a touch screen Retry tapped leaves the focus in the thread, not the box (no on-screen keyboard over the new answer)', async () => {
-    const page = await openChat({ viewport: PHONE_375, touch: true })
+    const page = await openSharedChat({ viewport: PHONE_375, touch: true })
     const jobId = await send(page, 'please fail')
     await waitForStatus(page, jobId, 'failed')
     await page.locator(`.turn[data-job-id="${jobId}"] .retry-answer`).tap()
@@ -298,10 +300,12 @@ describe('demo chat: keyboard and screen reader', () => {
     await page.waitForFunction(() => document.activeElement !== document.body && !document.activeElement?.closest('.turn-footer'), null, { timeout: WAIT_MS })
     expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('composer-input')
     expect(await page.evaluate(() => document.activeElement?.closest('section.thread') !== null)).toBe(true)
+    // The retried answer ends here (the shared user's next test starts with none running).
+    await waitForStatus(page, (await page.locator('.turn').nth(1).getAttribute('data-job-id'))!, 'failed')
   })
 
   it('never sends on the Enter that ends an input method\'s composition (isComposing, or Safari\'s keyCode 229)', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     await composer(page).fill('にほんご')
     for (const init of [{ isComposing: true }, { keyCode: 229 }]) {
       await composer(page).evaluate((element, eventInit) => element.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...eventInit })), init)
@@ -313,6 +317,8 @@ describe('demo chat: keyboard and screen reader', () => {
     expect(await composer(page).inputValue()).toBe('にほんご\n')
     await composer(page).press('Enter')
     await page.locator('.turn').first().waitFor({ timeout: WAIT_MS })
+    // Its answer ends here (the shared user's next test starts with none running).
+    await waitForStatus(page, (await page.locator('.turn').first().getAttribute('data-job-id'))!, 'completed')
   })
 
   it('leaves a reader where they are while the answer grows below, follows it at the bottom, and jumps back without smooth scrolling under reduced motion', async () => {
@@ -349,7 +355,7 @@ describe('demo chat: keyboard and screen reader', () => {
   })
 
   it('does not scroll sideways at 200 % zoom on a 375 px phone, with long words, a table and code (whose focus ring shows)', async () => {
-    const page = await openChat({ viewport: PHONE_375_ZOOMED })
+    const page = await openSharedChat({ viewport: PHONE_375_ZOOMED })
     const widths = () => page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }))
     expect(await widths()).toEqual({ page: PHONE_375_ZOOMED.width, window: PHONE_375_ZOOMED.width })
     const jobId = await send(page, `Markdown with a${'very'.repeat(20)}longunbrokenword`)

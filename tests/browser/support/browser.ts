@@ -183,6 +183,9 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
   // Only a file with settings of its own has a server of its own (stopped after its tests).
   let ownServer: AppServer | undefined
   const contexts: BrowserContext[] = []
+  // The contexts `sharedContext` keeps for the file's tests, by colour scheme, touch and time zone.
+  const sharedContexts = new Map<string, Promise<BrowserContext>>()
+  const contextOptions = (look: BrowserLook) => ({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light', ...(look.touch ? { hasTouch: true, isMobile: true } : {}), ...(look.timeZone ? { timezoneId: look.timeZone } : {}) })
   beforeAll(async () => {
     const since = Date.now()
     mkdirSync(SCREENSHOT_DIR, { recursive: true })
@@ -222,7 +225,8 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
     // go (`close` on a connected browser disconnects), and a shared server runs on.
     await Promise.all([
       (async () => {
-        await Promise.all(contexts.map(context => context.close()))
+        const shared = (await Promise.allSettled(sharedContexts.values())).flatMap(opened => opened.status === 'fulfilled' ? [opened.value] : [])
+        await Promise.all([...contexts, ...shared].map(context => context.close()))
         await browser?.close()
       })(),
       ownServer?.stop(),
@@ -235,8 +239,24 @@ export function useDemoInBrowser(env: Record<string, string> = {}) {
     },
     /** A fresh context (a new anonymous user), closed after the test. */
     async newContext(look: BrowserLook = {}): Promise<BrowserContext> {
-      const context = await browser.newContext({ viewport: look.viewport ?? DESKTOP, colorScheme: look.colorScheme ?? 'light', ...(look.touch ? { hasTouch: true, isMobile: true } : {}), ...(look.timeZone ? { timezoneId: look.timeZone } : {}) })
+      const context = await browser.newContext(contextOptions(look))
       contexts.push(context)
+      return context
+    },
+    /**
+     * One user the file's tests share (a context kept until its last test is done), one per colour
+     * scheme, touch screen and time zone of `look` (its viewport is the first caller's: a page sets
+     * its own). A fresh context costs Chromium ~0.5 core-s more than a page load in this one (its
+     * renderer, an empty cache): for tests that need a new page, not a new user
+     * (`openSharedChat` in chat-page.ts).
+     */
+    sharedContext(look: BrowserLook = {}): Promise<BrowserContext> {
+      const key = JSON.stringify([look.colorScheme ?? 'light', look.touch ?? false, look.timeZone ?? null])
+      let context = sharedContexts.get(key)
+      if (!context) {
+        context = browser.newContext(contextOptions(look))
+        sharedContexts.set(key, context)
+      }
       return context
     },
   }

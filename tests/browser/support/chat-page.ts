@@ -18,6 +18,21 @@ export async function openChat(demo: DemoInBrowser, look: BrowserLook = {}, path
 }
 
 /**
+ * Opens the chat at `path` in the page of the user this file's tests share (`demo.sharedContext`),
+ * sized to `look`'s viewport, and waits until it is hydrated: a page load like `openChat`'s (the
+ * app starts anew), without a new user (~0.5 core-s of Chromium less). For a test that is not
+ * about a new user (isolation, what the thread list holds, notifications, a first visit), that
+ * leaves no route or listener on the page and no job of its own running.
+ */
+export async function openSharedChat(demo: DemoInBrowser, look: BrowserLook = {}, path = '/'): Promise<Page> {
+  const context = await demo.sharedContext(look)
+  const page = context.pages()[0] ?? await context.newPage()
+  await page.setViewportSize(look.viewport ?? DESKTOP)
+  await gotoChat(page, `${demo.url}${path}`)
+  return page
+}
+
+/**
  * Opens `path` and waits until the app is hydrated (its handlers are live). `timeout` is for a
  * server's first page (`WARM_UP_MS`); otherwise Playwright's own and `WAIT_MS` apply.
  */
