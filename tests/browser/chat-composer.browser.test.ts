@@ -14,10 +14,12 @@ import type { Page, Request } from 'playwright-core'
 import type { ChatHistoryMessage } from '../../app/lib/api-types'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { gotoChat, openChat as openChatPage, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+import { gotoChat, openChat as openChatPage, openSharedChat as openSharedChatPage, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
+/** The chat loaded anew as the user the file's tests share: for a test about what a page does, not about a new user. */
+const openSharedChat = (look: BrowserLook = {}): Promise<Page> => openSharedChatPage(demo, look)
 
 const composer = (page: Page) => page.locator('#composer-input')
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName)
@@ -299,7 +301,7 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
 
   for (const width of [360, 320]) {
     it(`shows the top bar's "scripted model" whole at ${width} px: the brand gives way`, async () => {
-      const page = await openChat({ viewport: { width, height: 740 } })
+      const page = await openSharedChat({ viewport: { width, height: 740 } })
       const cut = (selector: string) => page.locator(selector).evaluate(element => element.scrollWidth > element.clientWidth)
       expect(await cut('.topbar-model')).toBe(false)
       expect(await page.locator('.topbar-model').textContent()).toBe('scripted model')
@@ -308,7 +310,7 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
   }
 
   it('keeps the composer compact and the top bar on one line at 375 px', async () => {
-    const page = await openChat({ viewport: { width: 375, height: 740 } })
+    const page = await openSharedChat({ viewport: { width: 375, height: 740 } })
     const height = (selector: string) => page.locator(selector).evaluate(element => element.getBoundingClientRect().height)
     expect(await height('.topbar')).toBeLessThanOrEqual(52)
     expect(await page.locator('.brand').evaluate(element => element.getClientRects().length)).toBe(1)
@@ -324,6 +326,9 @@ describe('demo chat: loading a waiting thread, titles, a phone', () => {
     expect(stop.x).toBeGreaterThan(box.x + box.width)
     expect(stop.x + stop.width).toBeLessThanOrEqual(375)
     await screenshot(page, 'phone-375-composer')
+    // Stopped here (the shared user's next test starts with no answer running).
+    await page.locator('.composer-stop').click()
+    await waitForStatus(page, jobId, 'aborted')
   })
 
   it('on a 375 px touch screen adds a line on Enter, cuts nothing off, makes every control at least 40 px, and opens the workflows from one button', async () => {
