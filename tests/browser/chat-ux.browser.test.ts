@@ -11,16 +11,18 @@ import type { Page, Route } from 'playwright-core'
 import { waitForJobStatus } from '../support/progress-wait'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, PHONE, screenshot, useDemoInBrowser, WAIT_MS } from './support/browser'
-import { isOnScreen, openChat as openChatPage, screenshotBothLooks, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
+import { isOnScreen, openChat as openChatPage, openSharedChat as openSharedChatPage, screenshotBothLooks, send, turn, waitForAnswerChars, waitForHydration, waitForStatus } from './support/chat-page'
 
 const demo = useDemoInBrowser()
 const openChat = (look: BrowserLook = {}, path = '/'): Promise<Page> => openChatPage(demo, look, path)
+/** The chat loaded anew as the user the file's tests share: for a test about what a page does, not about a new user. */
+const openSharedChat = (look: BrowserLook = {}): Promise<Page> => openSharedChatPage(demo, look)
 
 const composer = (page: Page) => page.locator('#composer-input')
 
 describe('demo chat: typing, reading, answering', () => {
   it('keeps focus and typing after the first send of a new thread, and text typed while a send is in flight', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     // Hold the start request until the user has typed on, so the typing happens during the send.
     let release!: () => void
     const typed = new Promise<void>((resolve) => { release = resolve })
@@ -42,6 +44,8 @@ describe('demo chat: typing, reading, answering', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-input')
     await page.unroute('**/api/jobs')
     await screenshotBothLooks(page, 'typing-1-kept-after-first-send')
+    // Its answer ends here (the shared user's next test starts with none running).
+    await waitForStatus(page, (await page.locator('.turn').first().getAttribute('data-job-id'))!, 'completed')
   })
 
   it('folds a 20,000-character message, grows the composer, and offers "Newest" once scrolled up', async () => {
@@ -89,7 +93,8 @@ describe('demo chat: typing, reading, answering', () => {
 
   for (const look of [{ name: 'phone', viewport: PHONE, colorScheme: 'light' as const }, { name: 'phone-dark', viewport: PHONE, colorScheme: 'dark' as const }]) {
     it(`puts a waiting workflow's question on screen with Approve and Reject, then shows its result first (${look.name})`, async () => {
-      const page = await openChat(look)
+      // The dark phone's user is shared with the Markdown test's (a page of its own all the same).
+      const page = await (look.colorScheme === 'dark' ? openSharedChat(look) : openChat(look))
       const jobId = await send(page, '/workflow research-report solar sails')
       const prompt = turn(page, jobId).locator('.input-prompt')
       await prompt.waitFor({ timeout: WAIT_MS })
@@ -129,7 +134,7 @@ describe('demo chat: typing, reading, answering', () => {
 
   it('renders Markdown tables and highlighted code, and says "Thread not found" for a thread that is not yours', async () => {
     for (const look of [{ colorScheme: 'light' as const }, { viewport: PHONE, colorScheme: 'dark' as const }]) {
-      const page = await openChat(look)
+      const page = await openSharedChat(look)
       const jobId = await send(page, 'Show me some markdown')
       await waitForStatus(page, jobId, 'completed')
       const answer = turn(page, jobId).locator('.answer')
@@ -240,7 +245,7 @@ describe('demo chat: typing, reading, answering', () => {
   })
 
   it('edits and copies a message as chat apps do: Copy and Edit on hover or by keyboard, Escape cancels, Enter asks again from there', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     const first = await send(page, 'The first question')
     await waitForStatus(page, first, 'completed')
     const second = await send(page, 'The second question')
