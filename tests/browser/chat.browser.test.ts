@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { BrowserLook } from './support/browser'
 import { LONG_PROMPT, MID_ANSWER_CHARS, PHONE, RESTART_TEST_MS, screenshot, useDemoInBrowser, WAIT_MS, WARM_UP_MS } from './support/browser'
-import { answerOnScreen, gotoChat, openChat as openChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
+import { answerOnScreen, gotoChat, openChat as openChatPage, openSharedChat as openSharedChatPage, renderedAnswer, screenshotBothLooks, send, serverState, turn, waitForAnswerChars, waitForStatus } from './support/chat-page'
 import { startAppServer } from '../support/app-server'
 import { useTestRedisServer } from '../support/redis-server'
 import { crashMidAnswer } from './support/crash-mid-answer'
@@ -25,10 +25,12 @@ const BROKEN_STREAM_NOTICED_MS = STALE_STREAM_MS / 3
 const demo = useDemoInBrowser()
 /** A new page in a fresh context (a new anonymous user) on the chat's start page. */
 const openChat = (look: BrowserLook = {}): Promise<Page> => openChatPage(demo, look)
+/** The chat loaded anew as the user the file's tests share: for a test about what a page does, not about a new user. */
+const openSharedChat = (): Promise<Page> => openSharedChatPage(demo)
 
 describe('demo chat in Chromium', () => {
   it('shows the whole answer, once, after leaving for another thread mid-answer', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     const jobId = await send(page, LONG_PROMPT)
     await page.waitForURL(/\/threads\//)
     const threadUrl = page.url()
@@ -54,7 +56,7 @@ describe('demo chat in Chromium', () => {
   })
 
   it('reattaches after a reload mid-answer and finishes', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     const jobId = await send(page, LONG_PROMPT)
     await page.waitForURL(/\/threads\//)
     await waitForAnswerChars(page, jobId, MID_ANSWER_CHARS)
@@ -72,7 +74,7 @@ describe('demo chat in Chromium', () => {
   })
 
   it('approves a tool call from the inline prompt and the job continues', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     const jobId = await send(page, 'Please delete notes.txt')
     const prompt = turn(page, jobId).locator('.input-prompt[data-kind="tool-approval"]')
     await prompt.waitFor({ timeout: WAIT_MS })
@@ -122,7 +124,7 @@ describe('demo chat in Chromium', () => {
   })
 
   it('shows what Stop cut off as stopped (neutral), not as a failed step or a tool error', async () => {
-    const page = await openChat()
+    const page = await openSharedChat()
     const stop = page.locator('.composer').getByRole('button', { name: 'Stop' })
     // A workflow stopped while its approval step waits for the user.
     const workflowId = await send(page, '/workflow research-report cats')
